@@ -1,0 +1,94 @@
+//! Generates `ui/src/bindings.ts`: every IPC payload type and the command table, from the Rust
+//! types. `cargo test` fails when the committed file is stale; `UPDATE_BINDINGS=1 cargo test
+//! bindings` rewrites it.
+
+use ts_rs::{Config, TS};
+
+use super::{AppInfo, DraftCheck, Language, Preferences};
+use crate::customer::{
+    Customer, CustomerDraft, CustomerPatch, CustomerQuery, CustomerRow, FieldError, Instance,
+    InstanceLinks, Module, ModuleInfo, ModuleManifest, Plan, SortKey, Status,
+};
+use crate::error::ApiError;
+
+/// Declares the command table once: name, arguments (as the webview passes them) and result.
+macro_rules! commands {
+    ($( $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty ;)*) => {
+        /// The IPC commands the shell must register, in declaration order.
+        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+
+        fn command_table(cfg: &Config) -> String {
+            let mut out = String::from("export type Commands = {\n");
+            $(
+                let args: Vec<String> = vec![$(format!("{}: {}", stringify!($arg), <$ty as TS>::name(cfg))),*];
+                out.push_str(&format!(
+                    "  {}: {{ args: {{ {} }}; result: {} }};\n",
+                    stringify!($name),
+                    args.join("; "),
+                    <$ret as TS>::name(cfg),
+                ));
+            )*
+            out.push_str("};\n");
+            out
+        }
+    };
+}
+
+commands! {
+    app_info() -> AppInfo;
+    list_customers(query: CustomerQuery) -> Vec<CustomerRow>;
+    get_customer(slug: String) -> Customer;
+    create_customer(draft: CustomerDraft) -> Customer;
+    update_customer(slug: String, patch: CustomerPatch) -> Customer;
+    delete_customer(slug: String) -> ();
+    check_draft(draft: CustomerDraft) -> DraftCheck;
+    check_patch(slug: String, patch: CustomerPatch) -> DraftCheck;
+    load_examples() -> u32;
+    remove_examples() -> u32;
+    module_manifest() -> ModuleManifest;
+    get_preferences() -> Preferences;
+    set_language(language: Language) -> Preferences;
+    open_external(url: String) -> ();
+}
+
+macro_rules! decls {
+    ($cfg:expr; $($t:ty),* $(,)?) => { vec![$(format!("export {}", <$t as TS>::decl($cfg))),*] };
+}
+
+pub fn typescript() -> String {
+    let cfg = Config::new().with_large_int("number");
+    let decls: Vec<String> = decls!(&cfg;
+        ApiError, FieldError, AppInfo, DraftCheck, Language, Preferences,
+        Plan, Module, Status, SortKey, Instance, InstanceLinks, Customer, CustomerRow,
+        CustomerDraft, CustomerPatch, CustomerQuery, ModuleInfo, ModuleManifest,
+    );
+    let mut out = String::from(
+        "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",
+    );
+    for d in decls {
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.push_str(&command_table(&cfg));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    #[test]
+    fn bindings_are_current() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ui/src/bindings.ts");
+        let fresh = super::typescript();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &fresh).expect("write bindings");
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/src/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p fabrik bindings` and commit it"
+        );
+    }
+}

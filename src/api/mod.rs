@@ -1,0 +1,193 @@
+//! The application's command surface, free of Tauri: each method is one IPC command. The Tauri
+//! shell maps commands onto these one-to-one, so the window, the CLI and the tests share one
+//! implementation (the pattern Yaak and GitButler follow).
+
+pub mod bindings;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::customer::{
+    validate_draft, validate_patch, Customer, CustomerDraft, CustomerPatch, CustomerQuery,
+    CustomerRow, FieldError, ModuleManifest,
+};
+use crate::error::{ApiError, Error, Result};
+use crate::store::{Store, SCHEMA_VERSION};
+
+pub const LANGUAGE_SETTING: &str = "ui.language";
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    #[default]
+    Sv,
+    En,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Preferences {
+    pub language: Language,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AppInfo {
+    pub version: String,
+    pub database_path: String,
+    pub schema_version: u32,
+    pub customer_count: u32,
+}
+
+/// The outcome of checking a form before it is saved: the slug that would be used and every
+/// problem, uniqueness included.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DraftCheck {
+    pub slug: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+pub type ApiResult<T> = std::result::Result<T, ApiError>;
+
+pub struct Api {
+    store: Store,
+    manifest: ModuleManifest,
+}
+
+impl Api {
+    pub fn new(store: Store) -> Api {
+        Api {
+            store,
+            manifest: ModuleManifest::bundled(),
+        }
+    }
+
+    pub fn open(path: &Path) -> Result<Api> {
+        Ok(Api::new(Store::open(path)?))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn manifest(&self) -> &ModuleManifest {
+        &self.manifest
+    }
+
+    pub fn app_info(&self) -> ApiResult<AppInfo> {
+        Ok(AppInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            database_path: self.store.path().display().to_string(),
+            schema_version: SCHEMA_VERSION as u32,
+            customer_count: self.store.count_customers()?.try_into().unwrap_or(u32::MAX),
+        })
+    }
+
+    pub fn list_customers(&self, query: CustomerQuery) -> ApiResult<Vec<CustomerRow>> {
+        Ok(self.store.list_customers(&query)?)
+    }
+
+    pub fn get_customer(&self, slug: String) -> ApiResult<Customer> {
+        Ok(self.store.get_customer(&slug)?)
+    }
+
+    pub fn create_customer(&self, draft: CustomerDraft) -> ApiResult<Customer> {
+        Ok(self.store.create_customer(draft, &self.manifest)?)
+    }
+
+    pub fn update_customer(&self, slug: String, patch: CustomerPatch) -> ApiResult<Customer> {
+        Ok(self.store.update_customer(&slug, patch, &self.manifest)?)
+    }
+
+    pub fn delete_customer(&self, slug: String) -> ApiResult<()> {
+        Ok(self.store.delete_customer(&slug)?)
+    }
+
+    /// Inline validation for the new-customer form.
+    pub fn check_draft(&self, draft: CustomerDraft) -> ApiResult<DraftCheck> {
+        match validate_draft(draft, &self.manifest) {
+            Ok(f) => {
+                let mut errors = Vec::new();
+                if self.slug_in_use(&f.slug, None)? {
+                    errors.push(taken(&f.slug));
+                }
+                Ok(DraftCheck {
+                    slug: Some(f.slug),
+                    errors,
+                })
+            }
+            Err(errors) => Ok(DraftCheck { slug: None, errors }),
+        }
+    }
+
+    /// Inline validation for the edit form.
+    pub fn check_patch(&self, slug: String, patch: CustomerPatch) -> ApiResult<DraftCheck> {
+        let current = self.store.get_customer(&slug)?;
+        match validate_patch(&current, patch, &self.manifest) {
+            Ok(f) => {
+                let mut errors = Vec::new();
+                if self.slug_in_use(&f.slug, Some(current.id))? {
+                    errors.push(taken(&f.slug));
+                }
+                Ok(DraftCheck {
+                    slug: Some(f.slug),
+                    errors,
+                })
+            }
+            Err(errors) => Ok(DraftCheck { slug: None, errors }),
+        }
+    }
+
+    fn slug_in_use(&self, slug: &str, except_id: Option<i64>) -> Result<bool> {
+        match self.store.get_customer(slug) {
+            Ok(c) => Ok(Some(c.id) != except_id),
+            Err(Error::CustomerNotFound(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn load_examples(&self) -> ApiResult<u32> {
+        Ok(self.store.insert_examples(&self.manifest)? as u32)
+    }
+
+    pub fn remove_examples(&self) -> ApiResult<u32> {
+        Ok(self.store.delete_examples()? as u32)
+    }
+
+    pub fn module_manifest(&self) -> ApiResult<ModuleManifest> {
+        Ok(self.manifest.clone())
+    }
+
+    pub fn get_preferences(&self) -> ApiResult<Preferences> {
+        let language = match self.store.get_setting(LANGUAGE_SETTING)?.as_deref() {
+            Some("en") => Language::En,
+            _ => Language::Sv,
+        };
+        Ok(Preferences { language })
+    }
+
+    pub fn set_language(&self, language: Language) -> ApiResult<Preferences> {
+        let code = match language {
+            Language::Sv => "sv",
+            Language::En => "en",
+        };
+        self.store.set_setting(LANGUAGE_SETTING, code)?;
+        self.get_preferences()
+    }
+}
+
+fn taken(slug: &str) -> FieldError {
+    FieldError::new(
+        "slug",
+        "slug_taken",
+        format!("Adressnamnet {slug} används redan av en annan kund"),
+    )
+}
+
+/// The only links the app opens in the system browser: absolute `https:` URLs.
+pub fn checked_external_link(url: &str) -> Result<String> {
+    match url::Url::parse(url) {
+        Ok(u) if u.scheme() == "https" && u.host_str().is_some() => Ok(u.to_string()),
+        _ => Err(Error::UnsafeLink(url.chars().take(200).collect())),
+    }
+}

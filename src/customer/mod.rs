@@ -1,0 +1,18 @@
+//! The customer register: the model, the rules a customer must satisfy, and example data.
+
+mod examples;
+mod manifest;
+mod model;
+mod slug;
+pub(crate) mod validate;
+
+pub use examples::example_customers;
+pub use manifest::{ModuleInfo, ModuleManifest};
+pub use model::{
+    Customer, CustomerDraft, CustomerPatch, CustomerQuery, CustomerRow, Instance, InstanceLinks,
+    Module, Plan, SortKey, Status,
+};
+pub use slug::{derive_slug, validate_slug, SlugError, RESERVED_SLUGS, SLUG_MAX, SLUG_MIN};
+pub use validate::{
+    validate_draft, validate_email, validate_https_url, validate_patch, FieldError,
+};

@@ -1,0 +1,219 @@
+//! The customer as stored, as listed, as drafted and as patched.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s { $($text => Ok($name::$variant),)+ _ => Err(s.to_string()) }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// The agency's price plans; each implies a default set of modules (the module manifest).
+    Plan { Starter => "starter", Professional => "professional", Enterprise => "enterprise" }
+);
+string_enum!(
+    /// Product modules a customer's instance enables.
+    Module { Crm => "crm", Email => "email", Social => "social", Content => "content", Accommodation => "accommodation" }
+);
+string_enum!(
+    /// Where the customer stands in its life cycle.
+    Status { Pending => "pending", Provisioning => "provisioning", Active => "active", Failed => "failed", Inactive => "inactive" }
+);
+
+/// What Fabrik knows of the customer's SaaS instance ("SaaS-instans").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Instance {
+    pub production_url: Option<String>,
+    pub github_repo_url: Option<String>,
+    pub supabase_project_ref: Option<String>,
+    pub vercel_project_id: Option<String>,
+    pub n8n_workflow_id: Option<String>,
+}
+
+impl Instance {
+    pub fn is_empty(&self) -> bool {
+        self == &Instance::default()
+    }
+}
+
+/// Quick links derived from the instance; a link exists only when its value does, and only
+/// `https:` links are ever produced.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+pub struct InstanceLinks {
+    pub production: Option<String>,
+    pub github: Option<String>,
+    pub supabase: Option<String>,
+    pub vercel: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Customer {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub admin_email: String,
+    pub contact_name: Option<String>,
+    pub plan: Plan,
+    pub modules: Vec<Module>,
+    pub status: Status,
+    pub notes: String,
+    /// Example data ("exempeldata"), removable in one click.
+    pub is_example: bool,
+    pub instance: Instance,
+    pub links: InstanceLinks,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Bumped on every write; an edit made against an older version is refused.
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// One line of the register: what the list shows, kept small for 10,000 rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct CustomerRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub admin_email: String,
+    pub plan: Plan,
+    pub status: Status,
+    pub is_example: bool,
+    pub production_url: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new customer as typed in the form or on the command line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct CustomerDraft {
+    pub name: String,
+    /// Derived from the name when empty.
+    #[ts(optional)]
+    pub slug: Option<String>,
+    pub admin_email: String,
+    #[ts(optional)]
+    pub contact_name: Option<String>,
+    /// `starter` when absent.
+    #[ts(optional)]
+    pub plan: Option<Plan>,
+    /// From the plan (module manifest) when absent.
+    #[ts(optional)]
+    pub modules: Option<Vec<Module>>,
+    /// `pending` when absent.
+    #[ts(optional)]
+    pub status: Option<Status>,
+    #[ts(optional)]
+    pub notes: Option<String>,
+}
+
+/// A change to an existing customer: absent fields stay as they are; an empty string clears an
+/// optional text field (contact, notes, the instance values).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct CustomerPatch {
+    #[ts(optional)]
+    pub name: Option<String>,
+    #[ts(optional)]
+    pub slug: Option<String>,
+    #[ts(optional)]
+    pub admin_email: Option<String>,
+    #[ts(optional)]
+    pub contact_name: Option<String>,
+    #[ts(optional)]
+    pub plan: Option<Plan>,
+    #[ts(optional)]
+    pub modules: Option<Vec<Module>>,
+    #[ts(optional)]
+    pub status: Option<Status>,
+    #[ts(optional)]
+    pub notes: Option<String>,
+    #[ts(optional)]
+    pub production_url: Option<String>,
+    #[ts(optional)]
+    pub github_repo_url: Option<String>,
+    #[ts(optional)]
+    pub supabase_project_ref: Option<String>,
+    #[ts(optional)]
+    pub vercel_project_id: Option<String>,
+    #[ts(optional)]
+    pub n8n_workflow_id: Option<String>,
+    /// The version the editor started from; the write is refused if the customer moved on.
+    #[ts(optional, type = "number")]
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    #[default]
+    NameAsc,
+    NameDesc,
+    CreatedDesc,
+    CreatedAsc,
+}
+
+/// Search, filter and order for the register.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct CustomerQuery {
+    /// Matches name, slug or admin email, case-insensitively.
+    #[ts(optional)]
+    pub search: Option<String>,
+    #[ts(optional)]
+    pub status: Option<Status>,
+    #[ts(optional)]
+    pub sort: Option<SortKey>,
+}
+
+impl InstanceLinks {
+    /// `vercel_scope` is the Vercel team (or account) slug, needed for a dashboard URL; the
+    /// project is named after the customer's slug.
+    pub fn derive(instance: &Instance, slug: &str, vercel_scope: Option<&str>) -> InstanceLinks {
+        let https = |v: &Option<String>| v.clone().filter(|u| u.starts_with("https://"));
+        InstanceLinks {
+            production: https(&instance.production_url),
+            github: https(&instance.github_repo_url),
+            supabase: instance
+                .supabase_project_ref
+                .as_ref()
+                .map(|r| format!("https://supabase.com/dashboard/project/{r}")),
+            vercel: instance
+                .vercel_project_id
+                .as_ref()
+                .map(|_| match vercel_scope {
+                    Some(scope) if !scope.is_empty() => {
+                        format!("https://vercel.com/{scope}/{slug}")
+                    }
+                    _ => "https://vercel.com/dashboard".to_string(),
+                }),
+        }
+    }
+}

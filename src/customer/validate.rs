@@ -1,0 +1,423 @@
+//! Every rule a customer must satisfy, in one place: the form, the CLI and the store all come
+//! through here, so a rule cannot differ between front ends.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::manifest::ModuleManifest;
+use super::model::{Customer, CustomerDraft, CustomerPatch, Instance, Module, Plan, Status};
+use super::slug::{derive_slug, validate_slug};
+
+/// One problem with one field; `code` is stable, `message` is Swedish.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+const NAME_MAX: usize = 200;
+const NOTES_MAX: usize = 10_000;
+const EMAIL_MAX: usize = 254;
+
+/// A customer's fields after validation and normalisation, ready to be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidFields {
+    pub name: String,
+    pub slug: String,
+    pub admin_email: String,
+    pub contact_name: Option<String>,
+    pub plan: Plan,
+    pub modules: Vec<Module>,
+    pub status: Status,
+    pub notes: String,
+    pub instance: Instance,
+}
+
+pub fn validate_email(email: &str) -> Result<(), FieldError> {
+    let bad = |code: &str, msg: &str| Err(FieldError::new("admin_email", code, msg));
+    if email.is_empty() {
+        return bad("required", "E-postadress måste anges");
+    }
+    if email.len() > EMAIL_MAX {
+        return bad("email_too_long", "E-postadressen är för lång");
+    }
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return bad("email_invalid", "E-postadressen saknar @");
+    };
+    let domain_ok = domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && domain.split('.').all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    if local.is_empty() || !domain_ok || !email_address::EmailAddress::is_valid(email) {
+        return bad(
+            "email_invalid",
+            "Ogiltig e-postadress (till exempel anna@foretag.se)",
+        );
+    }
+    Ok(())
+}
+
+pub fn validate_https_url(field: &str, value: &str) -> Result<(), FieldError> {
+    match url::Url::parse(value) {
+        Ok(u) if u.scheme() == "https" && u.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
+        Ok(_) => Err(FieldError::new(
+            field,
+            "url_not_https",
+            "Adressen måste börja med https://",
+        )),
+        Err(_) => Err(FieldError::new(field, "url_invalid", "Ogiltig webbadress")),
+    }
+}
+
+fn check_instance(instance: &Instance, errors: &mut Vec<FieldError>) {
+    for (field, value) in [
+        ("production_url", &instance.production_url),
+        ("github_repo_url", &instance.github_repo_url),
+    ] {
+        if let Some(v) = value {
+            if let Err(e) = validate_https_url(field, v) {
+                errors.push(e);
+            }
+        }
+    }
+    if let Some(r) = &instance.supabase_project_ref {
+        if r.len() != 20 || !r.chars().all(|c| c.is_ascii_lowercase()) {
+            errors.push(FieldError::new(
+                "supabase_project_ref",
+                "supabase_ref_invalid",
+                "Supabase-projektets ref är 20 små bokstäver a–z",
+            ));
+        }
+    }
+    if let Some(id) = &instance.vercel_project_id {
+        let ok = id.strip_prefix("prj_").is_some_and(|rest| {
+            !rest.is_empty() && rest.len() <= 64 && rest.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+        if !ok {
+            errors.push(FieldError::new(
+                "vercel_project_id",
+                "vercel_id_invalid",
+                "Vercel-projektets id börjar med prj_ följt av bokstäver och siffror",
+            ));
+        }
+    }
+    if let Some(id) = &instance.n8n_workflow_id {
+        if id.is_empty()
+            || id.len() > 64
+            || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            errors.push(FieldError::new(
+                "n8n_workflow_id",
+                "n8n_id_invalid",
+                "n8n-flödets id får bara innehålla bokstäver, siffror och bindestreck",
+            ));
+        }
+    }
+}
+
+/// Trims a free-text field and maps "" to None.
+fn optional_text(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+fn check_common(f: &ValidFields, errors: &mut Vec<FieldError>) {
+    if f.name.is_empty() {
+        errors.push(FieldError::new("name", "required", "Namn måste anges"));
+    } else if f.name.chars().count() > NAME_MAX {
+        errors.push(FieldError::new(
+            "name",
+            "too_long",
+            format!("Namnet får vara högst {NAME_MAX} tecken"),
+        ));
+    }
+    if let Err(e) = validate_email(&f.admin_email) {
+        errors.push(e);
+    }
+    if f.contact_name
+        .as_ref()
+        .is_some_and(|c| c.chars().count() > NAME_MAX)
+    {
+        errors.push(FieldError::new(
+            "contact_name",
+            "too_long",
+            format!("Kontaktnamnet får vara högst {NAME_MAX} tecken"),
+        ));
+    }
+    if f.notes.chars().count() > NOTES_MAX {
+        errors.push(FieldError::new(
+            "notes",
+            "too_long",
+            format!("Anteckningarna får vara högst {NOTES_MAX} tecken"),
+        ));
+    }
+    check_instance(&f.instance, errors);
+}
+
+fn slug_error(field_value_given: bool, e: super::slug::SlugError) -> FieldError {
+    let message = if field_value_given {
+        e.to_string()
+    } else {
+        format!(
+            "Kunde inte skapa ett adressnamn av namnet ({}); skriv ett själv",
+            e.to_string().to_lowercase()
+        )
+    };
+    FieldError::new("slug", e.code(), message)
+}
+
+/// Validates and normalises a new customer; every problem is reported at once.
+pub fn validate_draft(
+    draft: CustomerDraft,
+    manifest: &ModuleManifest,
+) -> Result<ValidFields, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let name = draft.name.trim().to_string();
+    let given_slug = optional_text(draft.slug);
+    let slug = match &given_slug {
+        Some(s) => validate_slug(s)
+            .map(|_| s.clone())
+            .map_err(|e| slug_error(true, e)),
+        None if name.is_empty() => Ok(String::new()),
+        None => derive_slug(&name).map_err(|e| slug_error(false, e)),
+    };
+    let slug = slug.unwrap_or_else(|e| {
+        errors.push(e);
+        String::new()
+    });
+    let plan = draft.plan.unwrap_or(Plan::Starter);
+    let fields = ValidFields {
+        name,
+        slug,
+        admin_email: draft.admin_email.trim().to_string(),
+        contact_name: optional_text(draft.contact_name),
+        plan,
+        modules: manifest.normalize(draft.modules.unwrap_or_else(|| manifest.defaults_for(plan))),
+        status: draft.status.unwrap_or(Status::Pending),
+        notes: draft.notes.unwrap_or_default().trim().to_string(),
+        instance: Instance::default(),
+    };
+    check_common(&fields, &mut errors);
+    if errors.is_empty() {
+        Ok(fields)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Applies a patch to a stored customer and validates the result as a whole.
+pub fn validate_patch(
+    current: &Customer,
+    patch: CustomerPatch,
+    manifest: &ModuleManifest,
+) -> Result<ValidFields, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let keep_or = |new: Option<String>, old: &Option<String>| match new {
+        Some(v) => optional_text(Some(v)),
+        None => old.clone(),
+    };
+    let old = &current.instance;
+    let instance = Instance {
+        production_url: keep_or(patch.production_url, &old.production_url),
+        github_repo_url: keep_or(patch.github_repo_url, &old.github_repo_url),
+        supabase_project_ref: keep_or(patch.supabase_project_ref, &old.supabase_project_ref),
+        vercel_project_id: keep_or(patch.vercel_project_id, &old.vercel_project_id),
+        n8n_workflow_id: keep_or(patch.n8n_workflow_id, &old.n8n_workflow_id),
+    };
+    let slug = match patch.slug.map(|s| s.trim().to_string()) {
+        Some(s) if s != current.slug => {
+            if let Err(e) = validate_slug(&s) {
+                errors.push(slug_error(true, e));
+            } else if !current.instance.is_empty()
+                || !matches!(current.status, Status::Pending | Status::Failed)
+            {
+                // Every cloud resource is named after the slug; renaming would orphan them.
+                errors.push(FieldError::new(
+                    "slug",
+                    "slug_locked",
+                    "Adressnamnet kan inte ändras när kunden har en instans",
+                ));
+            }
+            s
+        }
+        _ => current.slug.clone(),
+    };
+    let plan = patch.plan.unwrap_or(current.plan);
+    let modules = match (patch.modules, patch.plan) {
+        (Some(m), _) => m,
+        // A plan change without an explicit module list takes the new plan's defaults.
+        (None, Some(p)) if p != current.plan => manifest.defaults_for(p),
+        (None, _) => current.modules.clone(),
+    };
+    let fields = ValidFields {
+        name: patch
+            .name
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|| current.name.clone()),
+        slug,
+        admin_email: patch
+            .admin_email
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|| current.admin_email.clone()),
+        contact_name: keep_or(patch.contact_name, &current.contact_name),
+        plan,
+        modules: manifest.normalize(modules),
+        status: patch.status.unwrap_or(current.status),
+        notes: patch
+            .notes
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|| current.notes.clone()),
+        instance,
+    };
+    check_common(&fields, &mut errors);
+    if errors.is_empty() {
+        Ok(fields)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn draft(name: &str, email: &str) -> CustomerDraft {
+        CustomerDraft {
+            name: name.into(),
+            admin_email: email.into(),
+            ..Default::default()
+        }
+    }
+
+    fn codes(r: Result<ValidFields, Vec<FieldError>>) -> Vec<(String, String)> {
+        r.err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
+    }
+
+    #[test]
+    fn a_good_draft_is_normalised() {
+        let m = ModuleManifest::bundled();
+        let f = validate_draft(draft("  Åsa's Bageri & Café AB ", "asa@bageri.se"), &m).unwrap();
+        assert_eq!(f.slug, "asas-bageri-cafe-ab");
+        assert_eq!(f.name, "Åsa's Bageri & Café AB");
+        assert_eq!(f.plan, Plan::Starter);
+        assert_eq!(f.modules, vec![Module::Crm]);
+        assert_eq!(f.status, Status::Pending);
+    }
+
+    #[test]
+    fn plan_defaults_modules_from_the_manifest() {
+        let m = ModuleManifest::bundled();
+        let mut d = draft("Stor Kund AB", "it@storkund.se");
+        d.plan = Some(Plan::Enterprise);
+        assert_eq!(validate_draft(d, &m).unwrap().modules, Module::ALL.to_vec());
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let m = ModuleManifest::bundled();
+        let got = codes(validate_draft(draft("", "nope"), &m));
+        assert_eq!(
+            got,
+            vec![
+                ("name".into(), "required".into()),
+                ("admin_email".into(), "email_invalid".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn explicit_slug_is_checked_not_derived() {
+        let m = ModuleManifest::bundled();
+        let mut d = draft("Kund", "a@b.se");
+        d.slug = Some("api".into());
+        assert_eq!(
+            codes(validate_draft(d, &m)),
+            vec![("slug".into(), "slug_reserved".into())]
+        );
+        let mut d = draft("Kund AB", "a@b.se");
+        d.slug = Some("kund--ab".into());
+        assert_eq!(
+            codes(validate_draft(d, &m)),
+            vec![("slug".into(), "slug_double_hyphen".into())]
+        );
+    }
+
+    #[test]
+    fn emails() {
+        for ok in [
+            "anna@foretag.se",
+            "first.last+tag@sub.example.com",
+            "x@a.io",
+        ] {
+            assert!(validate_email(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "anna",
+            "anna@",
+            "@foretag.se",
+            "anna@foretag",
+            "anna@.se",
+            "a b@c.se",
+            "anna@foretag.se.",
+            "anna@-x.se",
+        ] {
+            assert!(validate_email(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn urls_must_be_https() {
+        assert!(validate_https_url("production_url", "https://kund.example.se").is_ok());
+        assert_eq!(
+            validate_https_url("production_url", "http://kund.se")
+                .unwrap_err()
+                .code,
+            "url_not_https"
+        );
+        assert_eq!(
+            validate_https_url("production_url", "javascript:alert(1)")
+                .unwrap_err()
+                .code,
+            "url_not_https"
+        );
+        assert_eq!(
+            validate_https_url("production_url", "kund.se")
+                .unwrap_err()
+                .code,
+            "url_invalid"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_draft_validates_or_returns_field_errors(name in "\\PC{0,80}", email in "\\PC{0,40}", slug in proptest::option::of("\\PC{0,50}")) {
+            let m = ModuleManifest::bundled();
+            let d = CustomerDraft { name, admin_email: email, slug, ..Default::default() };
+            match validate_draft(d, &m) {
+                Ok(f) => prop_assert!(validate_slug(&f.slug).is_ok()),
+                Err(errs) => prop_assert!(!errs.is_empty()),
+            }
+        }
+    }
+}

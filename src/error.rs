@@ -1,0 +1,86 @@
+//! The core's error type: a stable machine-readable code plus a human message (Swedish, the
+//! product's first language). Front ends branch on the code, never on the text.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::customer::FieldError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}", summarize(.0))]
+    Validation(Vec<FieldError>),
+    #[error("Kunden '{0}' finns inte")]
+    CustomerNotFound(String),
+    #[error("Kunden har ändrats av någon annan sedan du öppnade den; ladda om och försök igen")]
+    StaleVersion,
+    #[error("Databasen {path} skrevs av en nyare version av Fabrik (schemaversion {found}, den här versionen känner till {known}); uppdatera Fabrik i stället för att öppna den")]
+    DatabaseTooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
+    #[error("Databasen kunde inte öppnas: {0}")]
+    DatabaseOpen(String),
+    #[error("Databasfel: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("Ogiltig inställning {key}: {reason}")]
+    InvalidSetting { key: String, reason: String },
+    #[error("Bara https-länkar kan öppnas: {0}")]
+    UnsafeLink(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn summarize(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl Error {
+    /// The stable code the UI and scripts branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "validation",
+            Error::CustomerNotFound(_) => "customer_not_found",
+            Error::StaleVersion => "stale_version",
+            Error::DatabaseTooNew { .. } => "database_too_new",
+            Error::DatabaseOpen(_) => "database_open",
+            Error::Database(_) => "database",
+            Error::InvalidSetting { .. } => "invalid_setting",
+            Error::UnsafeLink(_) => "unsafe_link",
+            Error::Io(_) => "io",
+        }
+    }
+
+    pub fn to_api(&self) -> ApiError {
+        ApiError {
+            code: self.code().to_string(),
+            message: self.to_string(),
+            fields: match self {
+                Error::Validation(f) => f.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+/// What crosses the IPC boundary when a command fails.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+    /// Per-field problems for `validation`; empty otherwise.
+    pub fields: Vec<FieldError>,
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        e.to_api()
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,10 @@
+//! Fabrik's core: everything the app does, with no Tauri dependency. The window (src-tauri),
+//! the CLI (src/bin/fabrik.rs) and the tests all stand on this crate.
+
+pub mod api;
+pub mod customer;
+pub mod error;
+pub mod paths;
+pub mod store;
+
+pub use error::{ApiError, Error, Result};

@@ -1,0 +1,286 @@
+//! The customer register's queries.
+
+use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
+
+use super::{now, Store};
+use crate::customer::validate::ValidFields;
+use crate::customer::{
+    example_customers, validate_draft, validate_patch, Customer, CustomerDraft, CustomerPatch,
+    CustomerQuery, CustomerRow, FieldError, Instance, InstanceLinks, ModuleManifest, SortKey,
+};
+use crate::error::{Error, Result};
+
+/// The setting that names the Vercel scope for dashboard links.
+pub const VERCEL_SCOPE_SETTING: &str = "vercel.team_slug";
+
+const CUSTOMER_COLUMNS: &str =
+    "id, slug, name, admin_email, contact_name, plan, modules, status, notes, is_example,
+     production_url, github_repo_url, supabase_project_ref, vercel_project_id, n8n_workflow_id,
+     created_at, updated_at, version";
+
+fn parse_enum<T: std::str::FromStr>(row: &Row, idx: usize) -> rusqlite::Result<T> {
+    let text: String = row.get(idx)?;
+    text.parse().map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(
+            idx,
+            rusqlite::types::Type::Text,
+            format!("unknown value {text}").into(),
+        )
+    })
+}
+
+fn customer_from_row(row: &Row, vercel_scope: Option<&str>) -> rusqlite::Result<Customer> {
+    let modules_json: String = row.get(6)?;
+    let modules = serde_json::from_str(&modules_json).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    let instance = Instance {
+        production_url: row.get(10)?,
+        github_repo_url: row.get(11)?,
+        supabase_project_ref: row.get(12)?,
+        vercel_project_id: row.get(13)?,
+        n8n_workflow_id: row.get(14)?,
+    };
+    let slug: String = row.get(1)?;
+    Ok(Customer {
+        id: row.get(0)?,
+        links: InstanceLinks::derive(&instance, &slug, vercel_scope),
+        slug,
+        name: row.get(2)?,
+        admin_email: row.get(3)?,
+        contact_name: row.get(4)?,
+        plan: parse_enum(row, 5)?,
+        modules,
+        status: parse_enum(row, 7)?,
+        notes: row.get(8)?,
+        is_example: row.get(9)?,
+        instance,
+        created_at: row.get(15)?,
+        updated_at: row.get(16)?,
+        version: row.get(17)?,
+    })
+}
+
+fn search_text(f: &ValidFields) -> String {
+    format!("{}\n{}\n{}", f.name, f.slug, f.admin_email).to_lowercase()
+}
+
+fn slug_taken(slug: &str) -> Error {
+    Error::Validation(vec![FieldError::new(
+        "slug",
+        "slug_taken",
+        format!("Adressnamnet {slug} används redan av en annan kund"),
+    )])
+}
+
+fn map_unique(e: rusqlite::Error, slug: &str) -> Error {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            slug_taken(slug)
+        }
+        _ => Error::Database(e),
+    }
+}
+
+fn load(tx: &rusqlite::Connection, slug: &str) -> Result<Option<Customer>> {
+    let scope: Option<String> = tx
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [VERCEL_SCOPE_SETTING],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(tx
+        .query_row(
+            &format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE slug = ?1"),
+            [slug],
+            |r| customer_from_row(r, scope.as_deref()),
+        )
+        .optional()?)
+}
+
+fn insert(tx: &Transaction, f: &ValidFields, is_example: bool) -> Result<()> {
+    let ts = now();
+    let modules =
+        serde_json::to_string(&f.modules).map_err(|e| Error::DatabaseOpen(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO customers (slug, name, admin_email, contact_name, plan, modules, status, notes, is_example,
+            production_url, github_repo_url, supabase_project_ref, vercel_project_id, n8n_workflow_id,
+            search_text, created_at, updated_at, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, 1)",
+        params![
+            f.slug, f.name, f.admin_email, f.contact_name, f.plan.as_str(), modules, f.status.as_str(), f.notes,
+            is_example, f.instance.production_url, f.instance.github_repo_url, f.instance.supabase_project_ref,
+            f.instance.vercel_project_id, f.instance.n8n_workflow_id, search_text(f), ts,
+        ],
+    )
+    .map_err(|e| map_unique(e, &f.slug))?;
+    Ok(())
+}
+
+impl Store {
+    pub fn list_customers(&self, query: &CustomerQuery) -> Result<Vec<CustomerRow>> {
+        let order = match query.sort.unwrap_or_default() {
+            SortKey::NameAsc => "name COLLATE NOCASE ASC, id ASC",
+            SortKey::NameDesc => "name COLLATE NOCASE DESC, id DESC",
+            SortKey::CreatedDesc => "created_at DESC, id DESC",
+            SortKey::CreatedAsc => "created_at ASC, id ASC",
+        };
+        let needle = query
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                // LIKE wildcards in the user's text are literal characters.
+                let escaped = s
+                    .to_lowercase()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                format!("%{escaped}%")
+            });
+        let sql = format!(
+            "SELECT id, slug, name, admin_email, plan, status, is_example, production_url, created_at
+             FROM customers
+             WHERE (?1 IS NULL OR search_text LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR status = ?2)
+             ORDER BY {order}"
+        );
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![needle, query.status.map(|s| s.as_str())], |r| {
+            Ok(CustomerRow {
+                id: r.get(0)?,
+                slug: r.get(1)?,
+                name: r.get(2)?,
+                admin_email: r.get(3)?,
+                plan: parse_enum(r, 4)?,
+                status: parse_enum(r, 5)?,
+                is_example: r.get(6)?,
+                production_url: r.get(7)?,
+                created_at: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn count_customers(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT COUNT(*) FROM customers", [], |r| r.get(0))?)
+    }
+
+    pub fn get_customer(&self, slug: &str) -> Result<Customer> {
+        load(&self.conn(), slug)?.ok_or_else(|| Error::CustomerNotFound(slug.to_string()))
+    }
+
+    pub fn create_customer(
+        &self,
+        draft: CustomerDraft,
+        manifest: &ModuleManifest,
+    ) -> Result<Customer> {
+        let fields = validate_draft(draft, manifest).map_err(Error::Validation)?;
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if load(&tx, &fields.slug)?.is_some() {
+            return Err(slug_taken(&fields.slug));
+        }
+        insert(&tx, &fields, false)?;
+        let created =
+            load(&tx, &fields.slug)?.ok_or_else(|| Error::CustomerNotFound(fields.slug.clone()))?;
+        tx.commit()?;
+        Ok(created)
+    }
+
+    /// Applies `patch` atomically: the read, the validation and the write happen inside one
+    /// IMMEDIATE transaction, so a concurrent writer in another process cannot be overwritten.
+    pub fn update_customer(
+        &self,
+        slug: &str,
+        patch: CustomerPatch,
+        manifest: &ModuleManifest,
+    ) -> Result<Customer> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = load(&tx, slug)?.ok_or_else(|| Error::CustomerNotFound(slug.to_string()))?;
+        if patch.expected_version.is_some_and(|v| v != current.version) {
+            return Err(Error::StaleVersion);
+        }
+        let f = validate_patch(&current, patch, manifest).map_err(Error::Validation)?;
+        if f.slug != current.slug && load(&tx, &f.slug)?.is_some() {
+            return Err(slug_taken(&f.slug));
+        }
+        let modules =
+            serde_json::to_string(&f.modules).map_err(|e| Error::DatabaseOpen(e.to_string()))?;
+        tx.execute(
+            "UPDATE customers SET slug = ?2, name = ?3, admin_email = ?4, contact_name = ?5, plan = ?6, modules = ?7,
+                status = ?8, notes = ?9, production_url = ?10, github_repo_url = ?11, supabase_project_ref = ?12,
+                vercel_project_id = ?13, n8n_workflow_id = ?14, search_text = ?15, updated_at = ?16,
+                version = version + 1
+             WHERE id = ?1",
+            params![
+                current.id, f.slug, f.name, f.admin_email, f.contact_name, f.plan.as_str(), modules, f.status.as_str(),
+                f.notes, f.instance.production_url, f.instance.github_repo_url, f.instance.supabase_project_ref,
+                f.instance.vercel_project_id, f.instance.n8n_workflow_id, search_text(&f), now(),
+            ],
+        )
+        .map_err(|e| map_unique(e, &f.slug))?;
+        let updated = load(&tx, &f.slug)?.ok_or_else(|| Error::CustomerNotFound(f.slug.clone()))?;
+        tx.commit()?;
+        Ok(updated)
+    }
+
+    pub fn delete_customer(&self, slug: &str) -> Result<()> {
+        let n = self
+            .conn()
+            .execute("DELETE FROM customers WHERE slug = ?1", [slug])?;
+        if n == 0 {
+            return Err(Error::CustomerNotFound(slug.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Adds the example customers whose slugs are free; returns how many were added.
+    pub fn insert_examples(&self, manifest: &ModuleManifest) -> Result<usize> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut added = 0;
+        for ex in example_customers() {
+            let mut f = validate_draft(ex.draft, manifest).map_err(Error::Validation)?;
+            f.status = ex.status;
+            f.instance = ex.instance;
+            if load(&tx, &f.slug)?.is_none() {
+                insert(&tx, &f, true)?;
+                added += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    pub fn delete_examples(&self) -> Result<usize> {
+        Ok(self
+            .conn()
+            .execute("DELETE FROM customers WHERE is_example = 1", [])?)
+    }
+
+    /// Bulk insert for benchmarks and load tests: one transaction, no per-row lookups.
+    pub fn insert_many(
+        &self,
+        drafts: Vec<CustomerDraft>,
+        manifest: &ModuleManifest,
+    ) -> Result<usize> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut n = 0;
+        for d in drafts {
+            let f = validate_draft(d, manifest).map_err(Error::Validation)?;
+            insert(&tx, &f, false)?;
+            n += 1;
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,81 @@
+//! SQLite storage: one file, WAL, foreign keys on, embedded versioned migrations. Several
+//! Fabrik processes (the window and the CLI) may use the same file at once: every write is an
+//! IMMEDIATE transaction, and readers wait on a busy timeout rather than fail.
+
+mod customers;
+mod migrations;
+mod settings;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+pub use migrations::SCHEMA_VERSION;
+
+/// How long a statement waits for another process's write lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct Store {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the register at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::DatabaseOpen(format!("kan inte skapa mappen {}: {e}", dir.display()))
+            })?;
+        }
+        let mut conn = Connection::open(path)
+            .map_err(|e| Error::DatabaseOpen(format!("{}: {e}", path.display())))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Before any pragma that writes: a file from a newer Fabrik must stay byte-for-byte.
+        migrations::refuse_newer(&conn, path)?;
+        configure(&conn)?;
+        migrations::migrate(&mut conn, path)?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn open_in_memory() -> Result<Store> {
+        let mut conn = Connection::open_in_memory()?;
+        configure(&conn)?;
+        migrations::migrate(&mut conn, Path::new(":memory:"))?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+            path: PathBuf::from(":memory:"),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves the connection usable: SQLite rolls back the
+        // open transaction when the Transaction guard drops.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    // Second precision keeps the stored text stable and sortable.
+    let t = chrono::Utc::now();
+    t - Duration::from_nanos(u64::from(chrono::Timelike::nanosecond(&t)))
+}

@@ -1,0 +1,43 @@
+//! Non-secret key/value settings and preferences.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{now, Store};
+use crate::error::Result;
+
+impl Store {
+    pub fn get_setting(&self, key: &str) -> Result<Option<String>> {
+        let conn = self.conn();
+        Ok(conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            params![key, value, now().to_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    pub fn remove_setting(&self, key: &str) -> Result<bool> {
+        Ok(self
+            .conn()
+            .execute("DELETE FROM settings WHERE key = ?1", [key])?
+            > 0)
+    }
+
+    pub fn list_settings(&self) -> Result<BTreeMap<String, String>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT key, value FROM settings ORDER BY key")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

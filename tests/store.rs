@@ -1,0 +1,353 @@
+//! The register's SQLite file: migrations, reopening, typed uniqueness errors, refusal of a
+//! newer schema, and concurrent writers on one file.
+
+use std::sync::{Arc, Barrier};
+use std::thread;
+
+use fabrik::customer::{
+    CustomerDraft, CustomerPatch, CustomerQuery, ModuleManifest, SortKey, Status,
+};
+use fabrik::store::{Store, SCHEMA_VERSION};
+use fabrik::Error;
+
+fn draft(name: &str, email: &str) -> CustomerDraft {
+    CustomerDraft {
+        name: name.into(),
+        admin_email: email.into(),
+        ..Default::default()
+    }
+}
+
+fn tmp_db() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/folder/fabrik.sqlite3");
+    (dir, path)
+}
+
+#[test]
+fn migrates_an_empty_file_to_the_current_schema() {
+    let (_d, path) = tmp_db();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.count_customers().unwrap(), 0);
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let v: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, SCHEMA_VERSION);
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn reopening_keeps_the_data_and_timestamps_are_utc() {
+    let (_d, path) = tmp_db();
+    let m = ModuleManifest::bundled();
+    let created = Store::open(&path)
+        .unwrap()
+        .create_customer(draft("Åsa's Bageri & Café AB", "asa@bageri.se"), &m)
+        .unwrap();
+    let store = Store::open(&path).unwrap();
+    let again = store.get_customer("asas-bageri-cafe-ab").unwrap();
+    assert_eq!(again, created);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let raw: String = conn
+        .query_row("SELECT created_at FROM customers", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        raw.ends_with("+00:00") || raw.ends_with('Z'),
+        "stored timestamp {raw} is not UTC"
+    );
+}
+
+#[test]
+fn a_taken_slug_is_a_typed_error_and_nothing_is_written() {
+    let store = Store::open_in_memory().unwrap();
+    let m = ModuleManifest::bundled();
+    store
+        .create_customer(draft("Kund Ett", "a@kund.se"), &m)
+        .unwrap();
+    let mut second = draft("Annan Kund", "b@kund.se");
+    second.slug = Some("kund-ett".into());
+    match store.create_customer(second, &m) {
+        Err(Error::Validation(f)) => assert_eq!(
+            (f[0].field.as_str(), f[0].code.as_str()),
+            ("slug", "slug_taken")
+        ),
+        other => panic!("expected slug_taken, got {other:?}"),
+    }
+    assert_eq!(store.count_customers().unwrap(), 1);
+
+    // Renaming onto a taken slug is refused the same way.
+    store
+        .create_customer(draft("Kund Tva", "c@kund.se"), &m)
+        .unwrap();
+    let err = store
+        .update_customer(
+            "kund-tva",
+            CustomerPatch {
+                slug: Some("kund-ett".into()),
+                ..Default::default()
+            },
+            &m,
+        )
+        .unwrap_err();
+    assert_eq!(err.to_api().fields[0].code, "slug_taken");
+    assert!(store.get_customer("kund-tva").is_ok());
+}
+
+#[test]
+fn invalid_edits_change_nothing() {
+    let store = Store::open_in_memory().unwrap();
+    let m = ModuleManifest::bundled();
+    let before = store
+        .create_customer(draft("Kund Ett", "a@kund.se"), &m)
+        .unwrap();
+    let bad = CustomerPatch {
+        name: Some("Nytt Namn".into()),
+        production_url: Some("http://kund.se".into()),
+        ..Default::default()
+    };
+    let err = store.update_customer("kund-ett", bad, &m).unwrap_err();
+    assert_eq!(err.code(), "validation");
+    assert_eq!(store.get_customer("kund-ett").unwrap(), before);
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_left_untouched() {
+    let (_d, path) = tmp_db();
+    drop(Store::open(&path).unwrap());
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 7)
+            .unwrap();
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    match Store::open(&path) {
+        Err(e @ Error::DatabaseTooNew { .. }) => {
+            assert_eq!(e.code(), "database_too_new");
+            assert!(e.to_string().contains("nyare version av Fabrik"), "{e}");
+        }
+        Err(e) => panic!("wrong error: {e}"),
+        Ok(_) => panic!("a newer schema was opened"),
+    }
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the newer file was modified"
+    );
+}
+
+#[test]
+fn concurrent_writers_on_one_file_lose_nothing() {
+    let (_d, path) = tmp_db();
+    drop(Store::open(&path).unwrap());
+    let m = Arc::new(ModuleManifest::bundled());
+    let writers = 4;
+    let per_writer = 40;
+    let barrier = Arc::new(Barrier::new(writers));
+    let handles: Vec<_> = (0..writers)
+        .map(|w| {
+            let (path, m, barrier) = (path.clone(), m.clone(), barrier.clone());
+            thread::spawn(move || {
+                // A separate connection per writer, as two processes would have.
+                let store = Store::open(&path).unwrap();
+                barrier.wait();
+                for i in 0..per_writer {
+                    store
+                        .create_customer(draft(&format!("Kund {w} nr {i}"), "x@kund.se"), &m)
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    assert_eq!(
+        Store::open(&path).unwrap().count_customers().unwrap(),
+        (writers * per_writer) as i64
+    );
+}
+
+#[test]
+fn concurrent_edits_of_different_fields_both_land() {
+    let (_d, path) = tmp_db();
+    let m = Arc::new(ModuleManifest::bundled());
+    Store::open(&path)
+        .unwrap()
+        .create_customer(draft("Delad Kund", "d@kund.se"), &m)
+        .unwrap();
+    let rounds = 50;
+    let a = {
+        let (path, m) = (path.clone(), m.clone());
+        thread::spawn(move || {
+            let s = Store::open(&path).unwrap();
+            for i in 0..rounds {
+                s.update_customer(
+                    "delad-kund",
+                    CustomerPatch {
+                        notes: Some(format!("anteckning {i}")),
+                        ..Default::default()
+                    },
+                    &m,
+                )
+                .unwrap();
+            }
+        })
+    };
+    let b = {
+        let (path, m) = (path.clone(), m.clone());
+        thread::spawn(move || {
+            let s = Store::open(&path).unwrap();
+            for i in 0..rounds {
+                s.update_customer(
+                    "delad-kund",
+                    CustomerPatch {
+                        contact_name: Some(format!("Kontakt {i}")),
+                        ..Default::default()
+                    },
+                    &m,
+                )
+                .unwrap();
+            }
+        })
+    };
+    a.join().unwrap();
+    b.join().unwrap();
+    let c = Store::open(&path)
+        .unwrap()
+        .get_customer("delad-kund")
+        .unwrap();
+    assert_eq!(c.notes, format!("anteckning {}", rounds - 1));
+    assert_eq!(
+        c.contact_name.as_deref(),
+        Some(format!("Kontakt {}", rounds - 1).as_str())
+    );
+    assert_eq!(c.version, 1 + 2 * rounds as i64, "every write was counted");
+}
+
+#[test]
+fn an_edit_from_a_stale_version_is_refused() {
+    let store = Store::open_in_memory().unwrap();
+    let m = ModuleManifest::bundled();
+    let c = store
+        .create_customer(draft("Kund Ett", "a@kund.se"), &m)
+        .unwrap();
+    store
+        .update_customer(
+            "kund-ett",
+            CustomerPatch {
+                notes: Some("först".into()),
+                expected_version: Some(c.version),
+                ..Default::default()
+            },
+            &m,
+        )
+        .unwrap();
+    let err = store
+        .update_customer(
+            "kund-ett",
+            CustomerPatch {
+                notes: Some("sent".into()),
+                expected_version: Some(c.version),
+                ..Default::default()
+            },
+            &m,
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "stale_version");
+    assert_eq!(store.get_customer("kund-ett").unwrap().notes, "först");
+}
+
+#[test]
+fn search_filter_and_sort() {
+    let store = Store::open_in_memory().unwrap();
+    let m = ModuleManifest::bundled();
+    assert_eq!(store.insert_examples(&m).unwrap(), 12);
+    assert_eq!(
+        store.insert_examples(&m).unwrap(),
+        0,
+        "examples are added once"
+    );
+    let q = |search: Option<&str>, status: Option<Status>, sort| {
+        store
+            .list_customers(&CustomerQuery {
+                search: search.map(Into::into),
+                status,
+                sort: Some(sort),
+            })
+            .unwrap()
+    };
+    // Unicode case folding: "ÅSA" finds "Åsa's Bageri".
+    let found = q(Some("ÅSA"), None, SortKey::NameAsc);
+    assert_eq!(
+        found.iter().map(|r| r.slug.as_str()).collect::<Vec<_>>(),
+        vec!["asas-bageri-cafe-ab"]
+    );
+    assert_eq!(
+        q(Some("fjallstugan-boende"), None, SortKey::NameAsc).len(),
+        1,
+        "by slug"
+    );
+    assert_eq!(
+        q(Some("@gbgcykel.se"), None, SortKey::NameAsc).len(),
+        1,
+        "by email"
+    );
+    assert_eq!(
+        q(Some("100%"), None, SortKey::NameAsc).len(),
+        0,
+        "LIKE wildcards are literal"
+    );
+    let active = q(None, Some(Status::Active), SortKey::NameAsc);
+    assert_eq!(active.len(), 5);
+    assert!(active.iter().all(|r| r.status == Status::Active));
+    let asc: Vec<String> = q(None, None, SortKey::NameAsc)
+        .into_iter()
+        .map(|r| r.name.to_lowercase())
+        .collect();
+    let mut sorted = asc.clone();
+    sorted.sort();
+    assert_eq!(asc, sorted);
+    let desc: Vec<String> = q(None, None, SortKey::NameDesc)
+        .into_iter()
+        .map(|r| r.name.to_lowercase())
+        .collect();
+    assert_eq!(desc, sorted.into_iter().rev().collect::<Vec<_>>());
+    assert_eq!(store.delete_examples().unwrap(), 12);
+    assert_eq!(store.count_customers().unwrap(), 0);
+}
+
+#[test]
+fn the_slug_is_locked_once_an_instance_exists() {
+    let store = Store::open_in_memory().unwrap();
+    let m = ModuleManifest::bundled();
+    store
+        .create_customer(draft("Kund Ett", "a@kund.se"), &m)
+        .unwrap();
+    store
+        .update_customer(
+            "kund-ett",
+            CustomerPatch {
+                production_url: Some("https://kund-ett.example.se".into()),
+                ..Default::default()
+            },
+            &m,
+        )
+        .unwrap();
+    let err = store
+        .update_customer(
+            "kund-ett",
+            CustomerPatch {
+                slug: Some("nytt-namn".into()),
+                ..Default::default()
+            },
+            &m,
+        )
+        .unwrap_err();
+    assert_eq!(err.to_api().fields[0].code, "slug_locked");
+}
