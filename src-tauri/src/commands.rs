@@ -1,0 +1,140 @@
+//! One Tauri command per core API method (the table is `fabrik::api::bindings::COMMANDS`).
+//! Each runs on the blocking pool: SQLite I/O never runs on the UI thread.
+
+use std::sync::Arc;
+
+use fabrik::api::{Api, AppInfo, DraftCheck, Language, Preferences};
+use fabrik::customer::{
+    Customer, CustomerDraft, CustomerPatch, CustomerQuery, CustomerRow, ModuleManifest,
+};
+use fabrik::ApiError;
+use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
+
+use crate::Shell;
+
+type Res<T> = Result<T, ApiError>;
+
+async fn with_api<T: Send + 'static>(
+    shell: &Shell,
+    f: impl FnOnce(&Api) -> Res<T> + Send + 'static,
+) -> Res<T> {
+    let api: Arc<Api> = shell.api.clone()?;
+    tauri::async_runtime::spawn_blocking(move || f(&api))
+        .await
+        .unwrap_or_else(|e| {
+            Err(ApiError {
+                code: "internal".into(),
+                message: format!("Internt fel: {e}"),
+                fields: vec![],
+            })
+        })
+}
+
+#[tauri::command]
+pub async fn app_info(shell: State<'_, Shell>) -> Res<AppInfo> {
+    with_api(&shell, |a| a.app_info()).await
+}
+
+#[tauri::command]
+pub async fn list_customers(
+    shell: State<'_, Shell>,
+    query: CustomerQuery,
+) -> Res<Vec<CustomerRow>> {
+    with_api(&shell, move |a| a.list_customers(query)).await
+}
+
+#[tauri::command]
+pub async fn get_customer(shell: State<'_, Shell>, slug: String) -> Res<Customer> {
+    with_api(&shell, move |a| a.get_customer(slug)).await
+}
+
+#[tauri::command]
+pub async fn create_customer(shell: State<'_, Shell>, draft: CustomerDraft) -> Res<Customer> {
+    with_api(&shell, move |a| a.create_customer(draft)).await
+}
+
+#[tauri::command]
+pub async fn update_customer(
+    shell: State<'_, Shell>,
+    slug: String,
+    patch: CustomerPatch,
+) -> Res<Customer> {
+    with_api(&shell, move |a| a.update_customer(slug, patch)).await
+}
+
+#[tauri::command]
+pub async fn delete_customer(shell: State<'_, Shell>, slug: String) -> Res<()> {
+    with_api(&shell, move |a| a.delete_customer(slug)).await
+}
+
+#[tauri::command]
+pub async fn check_draft(shell: State<'_, Shell>, draft: CustomerDraft) -> Res<DraftCheck> {
+    with_api(&shell, move |a| a.check_draft(draft)).await
+}
+
+#[tauri::command]
+pub async fn check_patch(
+    shell: State<'_, Shell>,
+    slug: String,
+    patch: CustomerPatch,
+) -> Res<DraftCheck> {
+    with_api(&shell, move |a| a.check_patch(slug, patch)).await
+}
+
+#[tauri::command]
+pub async fn load_examples(shell: State<'_, Shell>) -> Res<u32> {
+    with_api(&shell, |a| a.load_examples()).await
+}
+
+#[tauri::command]
+pub async fn remove_examples(shell: State<'_, Shell>) -> Res<u32> {
+    with_api(&shell, |a| a.remove_examples()).await
+}
+
+#[tauri::command]
+pub async fn module_manifest(shell: State<'_, Shell>) -> Res<ModuleManifest> {
+    with_api(&shell, |a| a.module_manifest()).await
+}
+
+#[tauri::command]
+pub async fn get_preferences(shell: State<'_, Shell>) -> Res<Preferences> {
+    with_api(&shell, |a| a.get_preferences()).await
+}
+
+#[tauri::command]
+pub async fn set_language(shell: State<'_, Shell>, language: Language) -> Res<Preferences> {
+    with_api(&shell, move |a| a.set_language(language)).await
+}
+
+/// Opens an `https:` link in the system browser; anything else is refused by the core.
+#[tauri::command]
+pub async fn open_external(app: AppHandle, url: String) -> Res<()> {
+    let url = fabrik::api::checked_external_link(&url)?;
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| ApiError {
+            code: "open_failed".into(),
+            message: format!("Länken kunde inte öppnas: {e}"),
+            fields: vec![],
+        })
+}
+
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        app_info,
+        list_customers,
+        get_customer,
+        create_customer,
+        update_customer,
+        delete_customer,
+        check_draft,
+        check_patch,
+        load_examples,
+        remove_examples,
+        module_manifest,
+        get_preferences,
+        set_language,
+        open_external,
+    ]
+}

@@ -1,0 +1,46 @@
+//! The Tauri shell: window, plugins and one thin command per core API method. Nothing here
+//! decides anything; every rule lives in the `fabrik` crate.
+
+mod commands;
+mod logging;
+
+use std::sync::Arc;
+
+use fabrik::api::Api;
+use tauri::Manager;
+
+/// The shared core, or the reason it could not be opened (shown by every command, so the
+/// window can explain a broken or too-new database instead of failing to start).
+pub struct Shell {
+    api: Result<Arc<Api>, fabrik::ApiError>,
+}
+
+pub fn run() {
+    let _log_guard = logging::init(&fabrik::paths::data_dir());
+    let db = fabrik::paths::default_db_path();
+    let api = Api::open(&db).map(Arc::new).map_err(|e| {
+        tracing::error!(code = e.code(), "could not open the register: {e}");
+        e.to_api()
+    });
+    tracing::info!(path = %db.display(), "register");
+
+    let result = tauri::Builder::default()
+        // First: a second launch hands over to the running app and focuses its window.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.show();
+                let _ = w.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
+        .manage(Shell { api })
+        .invoke_handler(commands::handler())
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        tracing::error!("the window could not start: {e}");
+        eprintln!("Fabrik kunde inte starta: {e}");
+        std::process::exit(1);
+    }
+}
