@@ -5,6 +5,7 @@ pub mod api;
 pub mod customer;
 pub mod error;
 pub mod paths;
+pub mod secrets;
 pub mod store;
 
 pub use error::{ApiError, Error, Result};

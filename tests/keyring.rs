@@ -1,0 +1,156 @@
+//! The real OS keyring. scripts/test.sh runs this inside a private D-Bus session with an
+//! unlocked gnome-keyring and sets FABRIK_TEST_KEYRING=1, which makes a missing keyring a
+//! failure rather than a skip.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use fabrik::secrets::{CustomerSecret, Provider, Secret, SecretError, SecretKey, SecretStore};
+
+fn keyring_required() -> bool {
+    std::env::var_os("FABRIK_TEST_KEYRING").is_some()
+}
+
+/// A store under a service name of its own, so parallel tests never share entries.
+fn store(tag: &str) -> Option<SecretStore> {
+    let s = SecretStore::new(&format!("test-{tag}-{}", std::process::id()));
+    match s.get(&SecretKey::Token(Provider::Github)) {
+        Ok(_) => Some(s),
+        Err(e) if !keyring_required() => {
+            eprintln!("skipping: no keyring here ({e}); scripts/test.sh provides one");
+            None
+        }
+        Err(e) => panic!("the test keyring is not available: {e}"),
+    }
+}
+
+#[test]
+fn set_get_delete_per_provider() {
+    let Some(s) = store("providers") else { return };
+    for p in Provider::ALL {
+        let key = SecretKey::Token(p);
+        assert!(s.get(&key).unwrap().is_none(), "{p} starts empty");
+        let token = Secret::new(format!("SENTINEL-{p}-token-value-0001"));
+        s.set(&key, &token).unwrap();
+        assert_eq!(s.get(&key).unwrap().unwrap().expose(), token.expose());
+        assert!(s.delete(&key).unwrap());
+        assert!(!s.delete(&key).unwrap(), "a second delete finds nothing");
+        assert!(s.get(&key).unwrap().is_none());
+    }
+}
+
+#[test]
+fn environments_do_not_see_each_other() {
+    let Some(sandbox) = store("env-sandbox") else {
+        return;
+    };
+    let production = store("env-production").unwrap();
+    let key = SecretKey::Token(Provider::Vercel);
+    sandbox
+        .set(&key, &Secret::new("SENTINEL-sandbox-only-value"))
+        .unwrap();
+    assert!(production.get(&key).unwrap().is_none());
+    sandbox.delete(&key).unwrap();
+}
+
+#[test]
+fn customer_secrets_are_kept_per_customer() {
+    let Some(s) = store("customers") else { return };
+    let a = SecretKey::Customer {
+        slug: "kund-a".into(),
+        which: CustomerSecret::DatabasePassword,
+    };
+    let b = SecretKey::Customer {
+        slug: "kund-b".into(),
+        which: CustomerSecret::DatabasePassword,
+    };
+    s.set(&a, &Secret::new("SENTINEL-db-password-a")).unwrap();
+    assert!(s.get(&b).unwrap().is_none());
+    assert_eq!(
+        s.get(&a).unwrap().unwrap().expose(),
+        "SENTINEL-db-password-a"
+    );
+    s.delete(&a).unwrap();
+}
+
+/// Runs the keyring in a child process whose environment lacks a usable session bus.
+fn child_without_bus(bus: &str) -> (String, Duration) {
+    let exe = std::env::current_exe().unwrap();
+    let started = Instant::now();
+    let out = Command::new(exe)
+        .args(["--exact", "child_probe", "--nocapture", "--include-ignored"])
+        .env("FABRIK_KEYRING_PROBE", "1")
+        .env("DBUS_SESSION_BUS_ADDRESS", bus)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr),
+        started.elapsed(),
+    )
+}
+
+#[test]
+#[ignore = "run by no_keyring_gives_one_clear_error_in_time in a child process"]
+fn child_probe() {
+    if std::env::var_os("FABRIK_KEYRING_PROBE").is_none() {
+        return;
+    }
+    let err = SecretStore::new("probe")
+        .get(&SecretKey::Token(Provider::Github))
+        .unwrap_err();
+    println!("PROBE code={} message={}", err.code(), err);
+}
+
+#[test]
+fn no_keyring_gives_one_clear_error_in_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, took) = child_without_bus(&format!("unix:path={}/no-such-bus", dir.path().display()));
+    assert!(out.contains("PROBE code=keyring_no_session_bus"), "{out}");
+    assert!(out.contains("D-Bus"), "the message names the cause: {out}");
+    assert!(took < Duration::from_secs(15), "answered in {took:?}");
+}
+
+#[test]
+fn a_bus_without_secret_service_gives_one_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // A session bus with no service activation, so nothing can start a keyring daemon.
+    let conf = dir.path().join("bus.conf");
+    let bus = dir.path().join("bus");
+    std::fs::write(
+        &conf,
+        format!(
+            r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:path={}</listen>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
+</busconfig>"#,
+            bus.display()
+        ),
+    )
+    .unwrap();
+    let mut daemon = match Command::new("dbus-daemon")
+        .arg(format!("--config-file={}", conf.display()))
+        .arg("--nofork")
+        .spawn()
+    {
+        Ok(d) => d,
+        Err(e) if !keyring_required() => return eprintln!("skipping: no dbus-daemon ({e})"),
+        Err(e) => panic!("dbus-daemon: {e}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !bus.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let (out, took) = child_without_bus(&format!("unix:path={}", bus.display()));
+    let _ = daemon.kill();
+    let _ = daemon.wait();
+    assert!(
+        out.contains("PROBE code=keyring_no_secret_service"),
+        "{out}"
+    );
+    assert!(
+        out.contains("gnome-keyring"),
+        "the message names the fix: {out}"
+    );
+    assert!(took < Duration::from_secs(15), "answered in {took:?}");
+}
