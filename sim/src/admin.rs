@@ -1,0 +1,218 @@
+//! `/__sim/*`: the test surface (inventory, request log, faults, reset, status). Not authenticated:
+//! the simulator only listens where the caller tells it to (127.0.0.1 by default).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::{delete, get, post};
+use axum::Router;
+use serde_json::{json, Value};
+
+use crate::errors::json_response;
+use crate::faults::FaultSpec;
+use crate::state::{lock, AppState};
+use crate::world::{iso, now_ms, World};
+
+type St = State<Arc<AppState>>;
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/inventory", get(inventory))
+        .route("/requests", get(requests).delete(clear_requests))
+        .route(
+            "/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route("/faults/{id}", delete(remove_fault))
+        .route("/reset", post(reset))
+        .route("/status", get(status))
+}
+
+fn sql_mode(st: &AppState) -> &'static str {
+    if st.pg.is_some() {
+        "executed"
+    } else {
+        "parsed_only"
+    }
+}
+
+/// Every resource that exists, per provider.
+pub fn inventory_json(w: &World, sql_mode: &str, now: i64) -> Value {
+    let projects: Vec<Value> = w
+        .supabase
+        .projects
+        .iter()
+        .map(|p| {
+            json!({
+                "ref": p.r#ref,
+                "name": p.name,
+                "organization_slug": p.org_slug,
+                "status": p.status(now),
+                "created_at": iso(p.created_ms),
+                "sql": sql_mode,
+                "tables": p.tables.iter().map(|t| json!({"schema": t.schema, "name": t.name, "rls": t.rls, "columns": t.columns, "policies": t.policies})).collect::<Vec<_>>(),
+                "auth_users": p.auth_users.iter().map(|u| json!({"id": u.id, "email": u.email, "phone": u.phone, "email_confirmed": u.email_confirmed_ms.is_some(), "user_metadata": u.user_metadata, "app_metadata": u.app_metadata})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let repos: Vec<Value> = w
+        .github
+        .repos
+        .iter()
+        .map(|r| {
+            json!({"full_name": r.full_name(), "id": r.id, "private": r.private, "is_template": r.is_template, "template": r.template, "empty": r.is_empty_at(now), "seeded": r.seeded})
+        })
+        .collect();
+    let vprojects: Vec<Value> = w
+        .vercel
+        .projects
+        .iter()
+        .map(|p| {
+            json!({
+                "id": p.id, "name": p.name, "account_id": p.account_id, "framework": p.framework,
+                "link": p.link.as_ref().map(|l| json!({"type": l.kind, "repo": format!("{}/{}", l.org, l.repo)})),
+                "env": p.env.iter().map(|e| json!({
+                    "id": e.id, "key": e.key, "type": e.kind, "target": e.target,
+                    "value": if matches!(e.kind.as_str(), "sensitive" | "secret") { json!("***") } else { json!(e.value) },
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let deployments: Vec<Value> = w
+        .vercel
+        .deployments
+        .iter()
+        .map(|d| json!({"id": d.id, "project_id": d.project_id, "url": d.url, "ready_state": d.ready_state(now), "target": d.target}))
+        .collect();
+    let workflows: Vec<Value> = w
+        .n8n
+        .workflows
+        .iter()
+        .map(|f| json!({"id": f.id, "name": f.name, "active": f.active}))
+        .collect();
+    let emails: Vec<Value> = w
+        .resend
+        .emails
+        .iter()
+        .map(|e| json!({"id": e.id, "from": e.from, "to": e.to, "cc": e.cc, "bcc": e.bcc, "subject": e.subject, "html": e.html, "text": e.text, "created_at": iso(e.created_ms)}))
+        .collect();
+    let created = w.supabase.projects.len()
+        + w.github.repos.iter().filter(|r| !r.seeded).count()
+        + w.vercel.projects.len()
+        + w.n8n.workflows.len();
+    json!({
+        "total_created_resources": created,
+        "sql": sql_mode,
+        "supabase": {"organizations": w.supabase.orgs.iter().map(|o| &o.slug).collect::<Vec<_>>(), "projects": projects},
+        "github": {"repos": repos},
+        "vercel": {"projects": vprojects, "deployments": deployments},
+        "n8n": {"workflows": workflows},
+        "resend": {"domains": [w.seed.resend_domain.clone()], "emails": emails},
+    })
+}
+
+async fn inventory(State(st): St) -> Response {
+    let mode = sql_mode(&st);
+    json_response(200, st.read(|w| inventory_json(w, mode, now_ms())))
+}
+
+async fn requests(State(st): St) -> Response {
+    let entries = lock(&st.log).entries();
+    json_response(
+        200,
+        json!({"capacity": crate::requestlog::CAPACITY, "requests": entries}),
+    )
+}
+
+async fn clear_requests(State(st): St) -> Response {
+    lock(&st.log).clear();
+    json_response(200, json!({"cleared": true}))
+}
+
+async fn list_faults(State(st): St) -> Response {
+    json_response(200, json!({"faults": lock(&st.faults).list()}))
+}
+
+async fn add_fault(State(st): St, body: Bytes) -> Response {
+    let spec: FaultSpec = match serde_json::from_slice(&body) {
+        Ok(s) => s,
+        Err(e) => return json_response(400, json!({"error": format!("invalid fault: {e}")})),
+    };
+    if let Err(e) = spec.validate() {
+        return json_response(400, json!({"error": e}));
+    }
+    let f = lock(&st.faults).add(spec);
+    json_response(201, json!({"id": f.id, "fault": f}))
+}
+
+async fn clear_faults(State(st): St) -> Response {
+    lock(&st.faults).clear();
+    json_response(200, json!({"cleared": true}))
+}
+
+async fn remove_fault(State(st): St, Path(id): Path<String>) -> Response {
+    if lock(&st.faults).remove(&id) {
+        json_response(200, json!({"removed": id}))
+    } else {
+        json_response(404, json!({"error": "no such fault"}))
+    }
+}
+
+/// Back to the seeded world: project databases dropped, faults, limits and logs cleared.
+async fn reset(State(st): St) -> Response {
+    if let Some(pg) = &st.pg {
+        let (instance, refs): (String, Vec<String>) = st.read(|w| {
+            (
+                w.instance.clone(),
+                w.supabase
+                    .projects
+                    .iter()
+                    .map(|p| p.r#ref.clone())
+                    .collect(),
+            )
+        });
+        for r in refs {
+            let db = pg.db_name(&instance, &r);
+            if let Err(e) = pg.drop_db(&db).await {
+                tracing::warn!("fabrik-sim: reset cannot drop {db}: {e}");
+            }
+        }
+    }
+    let fresh = World::seeded(&st.cfg.world, st.cfg.seed);
+    st.mutate(|w| *w = fresh);
+    lock(&st.faults).clear();
+    lock(&st.log).clear();
+    lock(&st.limiter).clear();
+    json_response(200, json!({"reset": true}))
+}
+
+async fn status(State(st): St) -> Response {
+    let t = st.timings;
+    let ms = |d: std::time::Duration| d.as_millis() as u64;
+    json_response(
+        200,
+        json!({
+            "ok": true,
+            "base_url": st.base_url,
+            "sql": sql_mode(&st),
+            "sql_executed": st.pg.is_some(),
+            "profile": st.cfg.profile,
+            "time_scale": st.cfg.time_scale,
+            "timings_ms": {
+                "supabase_startup": ms(t.supabase_startup),
+                "supabase_api_keys_flaky": ms(t.supabase_api_keys_flaky),
+                "supabase_pause": ms(t.supabase_pause),
+                "supabase_restore": ms(t.supabase_restore),
+                "github_template_copy": ms(t.github_template_copy),
+                "vercel_queue": ms(t.vercel_queue),
+                "vercel_build": ms(t.vercel_build),
+            },
+            "rate_limits": st.cfg.rate_limits,
+            "state_file": st.cfg.state_file.as_ref().map(|p| p.display().to_string()),
+            "seed": st.cfg.seed,
+            "world": st.read(|w| w.seed.clone()),
+        }),
+    )
+}

@@ -1,0 +1,281 @@
+//! Simulator configuration: listen address, tokens, timing profile, rate limits and seed world.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// How long asynchronous work takes in the simulated services.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Durations close to what the real services show (Supabase ~90 s, Vercel build ~45 s, ...).
+    Realistic,
+    /// Everything finishes immediately: for fast tests.
+    Instant,
+}
+
+impl std::str::FromStr for Profile {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "realistic" => Ok(Profile::Realistic),
+            "instant" => Ok(Profile::Instant),
+            other => Err(format!(
+                "unknown profile `{other}` (expected realistic or instant)"
+            )),
+        }
+    }
+}
+
+/// Durations of the asynchronous transitions, before `time_scale` is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Timings {
+    /// Supabase project creation: `UNKNOWN`/`COMING_UP` until this has elapsed.
+    pub supabase_startup: Duration,
+    /// After `ACTIVE_HEALTHY`, `GET /api-keys` still answers 400 for this long (seen by Supabase's own e2e suite).
+    pub supabase_api_keys_flaky: Duration,
+    /// `PAUSING` → `INACTIVE`.
+    pub supabase_pause: Duration,
+    /// `RESTORING` → `ACTIVE_HEALTHY`.
+    pub supabase_restore: Duration,
+    /// A repository generated from a template stays empty this long.
+    pub github_template_copy: Duration,
+    /// Vercel deployment stays `QUEUED` this long ...
+    pub vercel_queue: Duration,
+    /// ... then `BUILDING` this long before `READY`/`ERROR`.
+    pub vercel_build: Duration,
+}
+
+impl Timings {
+    /// Durations observed on the real services (see sim/README.md).
+    pub fn realistic() -> Self {
+        Timings {
+            supabase_startup: Duration::from_secs(90),
+            supabase_api_keys_flaky: Duration::from_secs(5),
+            supabase_pause: Duration::from_secs(30),
+            supabase_restore: Duration::from_secs(60),
+            github_template_copy: Duration::from_secs(3),
+            vercel_queue: Duration::from_secs(5),
+            vercel_build: Duration::from_secs(40),
+        }
+    }
+
+    /// Zero everywhere.
+    pub fn instant() -> Self {
+        Timings {
+            supabase_startup: Duration::ZERO,
+            supabase_api_keys_flaky: Duration::ZERO,
+            supabase_pause: Duration::ZERO,
+            supabase_restore: Duration::ZERO,
+            github_template_copy: Duration::ZERO,
+            vercel_queue: Duration::ZERO,
+            vercel_build: Duration::ZERO,
+        }
+    }
+
+    /// Every duration multiplied by `factor` (negative or NaN factors count as 0).
+    pub fn scaled(self, factor: f64) -> Self {
+        let f = if factor.is_finite() && factor > 0.0 {
+            factor
+        } else {
+            0.0
+        };
+        let s = |d: Duration| Duration::from_secs_f64(d.as_secs_f64() * f);
+        Timings {
+            supabase_startup: s(self.supabase_startup),
+            supabase_api_keys_flaky: s(self.supabase_api_keys_flaky),
+            supabase_pause: s(self.supabase_pause),
+            supabase_restore: s(self.supabase_restore),
+            github_template_copy: s(self.github_template_copy),
+            vercel_queue: s(self.vercel_queue),
+            vercel_build: s(self.vercel_build),
+        }
+    }
+}
+
+/// Request limits. Defaults are the documented real values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateLimits {
+    /// Supabase Management API: requests per minute per scope (user / project / org) and endpoint.
+    pub supabase_per_minute: u32,
+    /// GitHub primary limit: requests per hour per token.
+    pub github_per_hour: u32,
+    /// GitHub secondary limit: content-creating requests per minute per token.
+    pub github_content_per_minute: u32,
+    /// Vercel: requests per minute per token and endpoint (Vercel's limits are per endpoint; 100 is a
+    /// conservative common value, not an official figure).
+    pub vercel_per_minute: u32,
+    /// Resend: requests per second per token (team).
+    pub resend_per_second: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            supabase_per_minute: 120,
+            github_per_hour: 5000,
+            github_content_per_minute: 80,
+            vercel_per_minute: 100,
+            resend_per_second: 2,
+        }
+    }
+}
+
+/// Accepted tokens per provider. A request with any listed token of its provider is authenticated.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Tokens {
+    pub supabase: Vec<String>,
+    pub github: Vec<String>,
+    pub vercel: Vec<String>,
+    pub n8n: Vec<String>,
+    pub resend: Vec<String>,
+}
+
+impl Tokens {
+    /// The same token for every provider (what the desktop sandbox uses).
+    pub fn single(token: impl Into<String>) -> Self {
+        let t = token.into();
+        Tokens {
+            supabase: vec![t.clone()],
+            github: vec![t.clone()],
+            vercel: vec![t.clone()],
+            n8n: vec![t.clone()],
+            resend: vec![t],
+        }
+    }
+
+    /// Adds `token` to every provider.
+    pub fn add_all(&mut self, token: &str) {
+        for list in [
+            &mut self.supabase,
+            &mut self.github,
+            &mut self.vercel,
+            &mut self.n8n,
+            &mut self.resend,
+        ] {
+            if !list.iter().any(|t| t == token) {
+                list.push(token.to_string());
+            }
+        }
+    }
+}
+
+/// Names of the pre-existing accounts in the simulated world.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeedConfig {
+    /// Supabase organization slug (default `fabrik-sandbox`).
+    pub supabase_org_slug: String,
+    /// Supabase organization display name (default `Fabrik Sandbox`).
+    pub supabase_org_name: String,
+    /// GitHub user owning the token (default `fabrik-agent`).
+    pub github_user: String,
+    /// GitHub organization the user belongs to (default `fabrik-agency`).
+    pub github_org: String,
+    /// Template repository in `github_org` (default `saas-template`, `is_template: true`).
+    pub github_template_repo: String,
+    /// Files of the template repository: (path, content).
+    pub github_template_files: Vec<(String, String)>,
+    /// Vercel personal account username (default `fabrik-agent`).
+    pub vercel_user: String,
+    /// Vercel team slug (default `fabrik-agency`); its id is `team_` + 24 characters from the seed.
+    pub vercel_team_slug: String,
+    /// Resend verified sending domain (default `sandbox.fabrik.test`).
+    pub resend_domain: String,
+}
+
+impl Default for SeedConfig {
+    fn default() -> Self {
+        SeedConfig {
+            supabase_org_slug: "fabrik-sandbox".into(),
+            supabase_org_name: "Fabrik Sandbox".into(),
+            github_user: "fabrik-agent".into(),
+            github_org: "fabrik-agency".into(),
+            github_template_repo: "saas-template".into(),
+            github_template_files: vec![
+                ("README.md".into(), "# SaaS template\n\nGenerated by Fabrik.\n".into()),
+                (
+                    "package.json".into(),
+                    "{\n  \"name\": \"saas-template\",\n  \"private\": true,\n  \"scripts\": {\"build\": \"next build\"}\n}\n".into(),
+                ),
+                ("supabase/migrations/0001_init.sql".into(), "create table if not exists public.profiles (id uuid primary key);\n".into()),
+            ],
+            vercel_user: "fabrik-agent".into(),
+            vercel_team_slug: "fabrik-agency".into(),
+            resend_domain: "sandbox.fabrik.test".into(),
+        }
+    }
+}
+
+/// Everything `start` needs.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// Address to bind; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Accepted tokens per provider.
+    pub tokens: Tokens,
+    /// GitHub token → scopes sent in `X-OAuth-Scopes`. Tokens not listed get `default_github_scopes`.
+    pub github_scopes: HashMap<String, Vec<String>>,
+    /// Scopes of GitHub tokens not in `github_scopes` (default `repo, delete_repo, read:user`).
+    pub default_github_scopes: Vec<String>,
+    /// Timing profile.
+    pub profile: Profile,
+    /// Multiplies every duration of the profile.
+    pub time_scale: f64,
+    /// Overrides the profile's durations (still multiplied by `time_scale`).
+    pub timings: Option<Timings>,
+    /// Request limits.
+    pub rate_limits: RateLimits,
+    /// Persist the world to this JSON file after each change and load it at start.
+    pub state_file: Option<PathBuf>,
+    /// PostgreSQL server URL (superuser). When set, each Supabase project gets a real database
+    /// and SQL is executed; otherwise SQL is only parsed.
+    pub database_url: Option<String>,
+    /// Makes generated ids reproducible.
+    pub seed: u64,
+    /// Names of the pre-existing accounts.
+    pub world: SeedConfig,
+}
+
+/// The token `SimConfig::default()` accepts for every provider.
+pub const DEFAULT_TOKEN: &str = "fabrik-sim-token";
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            tokens: Tokens::single(DEFAULT_TOKEN),
+            github_scopes: HashMap::new(),
+            default_github_scopes: vec!["repo".into(), "delete_repo".into(), "read:user".into()],
+            profile: Profile::Instant,
+            time_scale: 1.0,
+            timings: None,
+            rate_limits: RateLimits::default(),
+            state_file: None,
+            database_url: None,
+            seed: 0,
+            world: SeedConfig::default(),
+        }
+    }
+}
+
+impl SimConfig {
+    /// The durations in effect: the override or the profile's, multiplied by `time_scale`.
+    pub fn effective_timings(&self) -> Timings {
+        let base = self.timings.unwrap_or(match self.profile {
+            Profile::Realistic => Timings::realistic(),
+            Profile::Instant => Timings::instant(),
+        });
+        base.scaled(self.time_scale)
+    }
+
+    /// Scopes of a GitHub token.
+    pub fn scopes_for(&self, token: &str) -> Vec<String> {
+        self.github_scopes
+            .get(token)
+            .cloned()
+            .unwrap_or_else(|| self.default_github_scopes.clone())
+    }
+}

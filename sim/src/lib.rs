@@ -1,0 +1,177 @@
+#![recursion_limit = "256"]
+// Handlers return `Result<_, Response>` (axum idiom); the error is a whole HTTP response, not a
+// value passed around, so its size does not matter.
+#![allow(clippy::result_large_err)]
+//! `fabrik-sim`: one local HTTP server that behaves like the Supabase Management API, Supabase
+//! Auth admin, GitHub, Vercel, n8n and Resend for every operation Fabrik uses.
+//!
+//! Start it in-process with [`start`] (it runs on the caller's tokio runtime) or as the
+//! `fabrik-sim` binary. See `sim/README.md` for the seeded world, the fault API and deviations.
+
+pub mod config;
+pub mod ids;
+pub mod pg;
+pub mod world;
+
+mod admin;
+mod errors;
+mod faults;
+mod persist;
+mod providers;
+mod ratelimit;
+mod requestlog;
+mod server;
+mod sqlexec;
+mod sqlparse;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub use config::{Profile, RateLimits, SeedConfig, SimConfig, Timings, Tokens, DEFAULT_TOKEN};
+pub use world::SeedWorld;
+
+/// Why the simulator could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot load state file {path}: {message}")]
+    State { path: String, message: String },
+    #[error("cannot prepare PostgreSQL at the given database URL: {0}")]
+    Database(String),
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A running simulator. Drop it or call [`SimHandle::shutdown`] to stop it.
+pub struct SimHandle {
+    addr: SocketAddr,
+    base_url: String,
+    seed: SeedWorld,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    state: Arc<state::AppState>,
+}
+
+impl SimHandle {
+    /// `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+    /// Base of the Supabase Management API (`{base}/supabase`; paths continue with `/v1/...`).
+    pub fn supabase_api_url(&self) -> String {
+        format!("{}/supabase", self.base_url)
+    }
+    /// URL template of a project's own API; replace `{ref}` (e.g. `{base}/supabase-project/{ref}/auth/v1`).
+    pub fn supabase_project_url_template(&self) -> String {
+        format!("{}/supabase-project/{{ref}}", self.base_url)
+    }
+    /// A project's URL (the simulated `https://<ref>.supabase.co`).
+    pub fn supabase_project_url(&self, project_ref: &str) -> String {
+        format!("{}/supabase-project/{project_ref}", self.base_url)
+    }
+    /// Base of the GitHub REST API (`{base}/github`).
+    pub fn github_api_url(&self) -> String {
+        format!("{}/github", self.base_url)
+    }
+    /// Base of the Vercel REST API (`{base}/vercel`).
+    pub fn vercel_api_url(&self) -> String {
+        format!("{}/vercel", self.base_url)
+    }
+    /// Base of the n8n public API (`{base}/n8n/api/v1`).
+    pub fn n8n_api_url(&self) -> String {
+        format!("{}/n8n/api/v1", self.base_url)
+    }
+    /// Base of the Resend API (`{base}/resend`).
+    pub fn resend_api_url(&self) -> String {
+        format!("{}/resend", self.base_url)
+    }
+    /// Names and ids of the seeded accounts.
+    pub fn seed(&self) -> &SeedWorld {
+        &self.seed
+    }
+    /// Whether SQL runs on PostgreSQL (true) or is only parsed (false).
+    pub fn executes_sql(&self) -> bool {
+        self.state.pg.is_some()
+    }
+    /// The configuration in effect.
+    pub fn config(&self) -> &SimConfig {
+        &self.state.cfg
+    }
+    /// Stops accepting connections and waits for the server task to finish.
+    pub async fn shutdown(mut self) {
+        self.stop();
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+    fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        // Without an explicit shutdown the server task would keep running on the caller's runtime.
+        self.stop();
+    }
+}
+
+/// Starts the simulator on the current tokio runtime and returns once it accepts connections.
+pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
+    let world = match &config.state_file {
+        Some(path) => persist::load(path)?,
+        None => None,
+    }
+    .unwrap_or_else(|| world::World::seeded(&config.world, config.seed));
+    let pg = match &config.database_url {
+        Some(url) => Some(
+            sqlexec::PgBackend::connect(url)
+                .await
+                .map_err(|e| SimError::Database(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| SimError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr()?;
+    let base_url = format!("http://{addr}");
+    let seed = world.seed.clone();
+    let state = Arc::new(state::AppState::new(config, world, pg, base_url.clone()));
+    if let Some(path) = &state.cfg.state_file {
+        // Write the initial world so a crash before the first change still leaves a loadable file.
+        state.read(|w| persist::save(path, w));
+    }
+    let app = server::router(state.clone());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = rx.await;
+        });
+        if let Err(e) = serve.await {
+            tracing::error!("fabrik-sim server stopped: {e}");
+        }
+    });
+    Ok(SimHandle {
+        addr,
+        base_url,
+        seed,
+        shutdown: Some(tx),
+        task: Some(task),
+        state,
+    })
+}

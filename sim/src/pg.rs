@@ -1,0 +1,239 @@
+//! Throw-away PostgreSQL servers for tests.
+//!
+//! [`TestCluster::start`] uses `FABRIK_TEST_DATABASE_URL` when it is set (a superuser URL of a
+//! server you manage; nothing is started or stopped), otherwise it runs Debian's `initdb` and
+//! `pg_ctl` (`/usr/lib/postgresql/<newest>/bin`) on a fresh temporary directory and a free port,
+//! and stops the server and deletes the directory on drop. Each call makes its own cluster, so
+//! several test binaries can run at once; inside one binary, [`TestCluster::shared`] hands out
+//! one cluster to all tests alive at the same time. Simulators name project databases with a
+//! per-instance tag, so many simulators can share one server safely.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! let pg = fabrik_sim::pg::TestCluster::start().expect("postgres");
+//! let sim = fabrik_sim::start(fabrik_sim::SimConfig {
+//!     database_url: Some(pg.url().to_string()),
+//!     ..Default::default()
+//! }).await.unwrap();
+//! # }
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex, Weak};
+
+/// Environment variable naming an existing server to use instead of starting one.
+pub const DATABASE_URL_ENV: &str = "FABRIK_TEST_DATABASE_URL";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    #[error("no PostgreSQL installation found under /usr/lib/postgresql/*/bin (set {DATABASE_URL_ENV} to use an existing server)")]
+    NotInstalled,
+    #[error("{step} failed: {message}")]
+    Command { step: String, message: String },
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A PostgreSQL server for tests; stopped on drop if this process started it.
+#[derive(Debug)]
+pub struct TestCluster {
+    url: String,
+    owned: Option<Owned>,
+}
+
+#[derive(Debug)]
+struct Owned {
+    bin: PathBuf,
+    data: PathBuf,
+    as_postgres: bool,
+    // Kept for its Drop (deletes the directory after the server has stopped).
+    _dir: tempfile::TempDir,
+}
+
+static SHARED: Mutex<Weak<TestCluster>> = Mutex::new(Weak::new());
+
+impl TestCluster {
+    /// Superuser connection URL (`postgres://postgres@127.0.0.1:PORT/postgres`).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Whether this process started the server (false when `FABRIK_TEST_DATABASE_URL` is used).
+    pub fn is_owned(&self) -> bool {
+        self.owned.is_some()
+    }
+
+    /// One cluster for every test of this process that holds it at the same time; it stops when
+    /// the last holder drops it.
+    pub fn shared() -> Result<Arc<TestCluster>, ClusterError> {
+        let mut slot = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = slot.upgrade() {
+            return Ok(c);
+        }
+        let c = Arc::new(TestCluster::start()?);
+        *slot = Arc::downgrade(&c);
+        Ok(c)
+    }
+
+    /// Uses `FABRIK_TEST_DATABASE_URL` or starts a new cluster (blocking, about a second).
+    pub fn start() -> Result<TestCluster, ClusterError> {
+        if let Ok(url) = std::env::var(DATABASE_URL_ENV) {
+            if !url.trim().is_empty() {
+                return Ok(TestCluster { url, owned: None });
+            }
+        }
+        let bin = find_bin().ok_or(ClusterError::NotInstalled)?;
+        let as_postgres = is_root();
+        let dir = tempfile::Builder::new()
+            .prefix("fabrik-sim-pg-")
+            .tempdir()?;
+        let data = dir.path().join("data");
+        let sock = dir.path().join("sock");
+        std::fs::create_dir(&sock)?;
+        if as_postgres {
+            // initdb refuses to run as root; the server runs as `postgres`, which must own the directory.
+            run(
+                "chown",
+                Command::new("chown")
+                    .arg("-R")
+                    .arg("postgres:postgres")
+                    .arg(dir.path()),
+            )?;
+        }
+        let pg = |tool: &str| -> Command {
+            let exe = bin.join(tool);
+            if as_postgres {
+                let mut c = Command::new("runuser");
+                c.args(["-u", "postgres", "--"]).arg(exe);
+                c
+            } else {
+                Command::new(exe)
+            }
+        };
+        run(
+            "initdb",
+            pg("initdb").arg("-D").arg(&data).args([
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ]),
+        )?;
+        let log = dir.path().join("server.log");
+        let mut last_err = None;
+        for _ in 0..5 {
+            let port = free_port()?;
+            let opts = format!(
+                "-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+                sock.display()
+            );
+            let res = run(
+                "pg_ctl start",
+                pg("pg_ctl")
+                    .arg("-D")
+                    .arg(&data)
+                    .arg("-l")
+                    .arg(&log)
+                    .arg("-o")
+                    .arg(&opts)
+                    .args(["-w", "-t", "60", "start"]),
+            );
+            match res {
+                Ok(()) => {
+                    return Ok(TestCluster {
+                        url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+                        owned: Some(Owned {
+                            bin,
+                            data,
+                            as_postgres,
+                            _dir: dir,
+                        }),
+                    })
+                }
+                // Most likely the port was taken between probing and binding: try another.
+                Err(e) => last_err = Some(e),
+            }
+        }
+        let server_log = std::fs::read_to_string(&log).unwrap_or_default();
+        Err(match last_err {
+            Some(ClusterError::Command { step, message }) => ClusterError::Command {
+                step,
+                message: format!("{message}\n{server_log}"),
+            },
+            Some(e) => e,
+            None => ClusterError::NotInstalled,
+        })
+    }
+}
+
+impl Drop for TestCluster {
+    fn drop(&mut self) {
+        if let Some(o) = &self.owned {
+            let exe = o.bin.join("pg_ctl");
+            let mut c = if o.as_postgres {
+                let mut c = Command::new("runuser");
+                c.args(["-u", "postgres", "--"]).arg(exe);
+                c
+            } else {
+                Command::new(exe)
+            };
+            let _ = c
+                .arg("-D")
+                .arg(&o.data)
+                .args(["-m", "immediate", "-w", "stop"])
+                .output();
+        }
+    }
+}
+
+fn run(step: &str, cmd: &mut Command) -> Result<(), ClusterError> {
+    let out = cmd.output().map_err(|e| ClusterError::Command {
+        step: step.into(),
+        message: e.to_string(),
+    })?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(ClusterError::Command {
+            step: step.into(),
+            message: format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        })
+    }
+}
+
+/// The newest `/usr/lib/postgresql/<version>/bin` that has `initdb`.
+fn find_bin() -> Option<PathBuf> {
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let v: u32 = e.file_name().to_str()?.parse().ok()?;
+            let bin = e.path().join("bin");
+            bin.join("initdb").exists().then_some((v, bin))
+        })
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, b)| b)
+}
+
+fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(Path::new("/proc/self"))
+        .map(|m| m.uid() == 0)
+        .unwrap_or(false)
+}
+
+fn free_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}

@@ -1,0 +1,287 @@
+//! n8n public API v1 (`/n8n/api/v1/...`): workflows. Request bodies are checked the way n8n's
+//! express-openapi-validator does (read-only and unknown properties are rejected with 400).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use base64::Engine;
+use serde_json::{json, Map, Value};
+
+use super::json_body;
+use crate::errors::{self, json_response};
+use crate::state::AppState;
+use crate::world::{iso, now_ms, Workflow};
+
+type St = State<Arc<AppState>>;
+
+pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/workflows", post(create).get(list))
+        .route(
+            "/workflows/{id}",
+            get(get_one).delete(delete_one).put(update),
+        )
+        .route("/workflows/{id}/activate", post(activate))
+        .route("/workflows/{id}/deactivate", post(deactivate))
+        .route_layer(middleware::from_fn_with_state(st, auth))
+}
+
+async fn auth(State(st): St, req: Request, next: Next) -> Response {
+    let key = req
+        .headers()
+        .get("x-n8n-api-key")
+        .and_then(|v| v.to_str().ok());
+    if !key.is_some_and(|k| st.cfg.tokens.n8n.iter().any(|t| t == k)) {
+        return errors::n8n(401, "unauthorized");
+    }
+    next.run(req).await
+}
+
+fn not_found() -> Response {
+    errors::n8n(404, "Not Found")
+}
+
+fn workflow_json(w: &Workflow) -> Value {
+    json!({
+        "id": w.id, "name": w.name, "active": w.active,
+        "createdAt": iso(w.created_ms), "updatedAt": iso(w.updated_ms),
+        "nodes": w.nodes, "connections": w.connections, "settings": w.settings, "staticData": w.static_data,
+        "tags": [], "shared": []
+    })
+}
+
+const READ_ONLY: &[&str] = &["id", "active", "createdAt", "updatedAt", "tags"];
+const WRITABLE: &[&str] = &[
+    "name",
+    "nodes",
+    "connections",
+    "settings",
+    "staticData",
+    "shared",
+    "activeVersion",
+];
+
+/// Validates a create/update body like the `workflow` schema (additionalProperties: false).
+fn validate(b: &Value) -> Result<&Map<String, Value>, Response> {
+    let Some(obj) = b.as_object() else {
+        return Err(errors::n8n(400, "request/body must be object"));
+    };
+    for k in obj.keys() {
+        if READ_ONLY.contains(&k.as_str()) {
+            return Err(errors::n8n(400, &format!("request/body/{k} is read-only")));
+        }
+    }
+    if obj.keys().any(|k| !WRITABLE.contains(&k.as_str())) {
+        return Err(errors::n8n(
+            400,
+            "request/body must NOT have additional properties",
+        ));
+    }
+    for k in ["name", "nodes", "connections", "settings"] {
+        if !obj.contains_key(k) {
+            return Err(errors::n8n(
+                400,
+                &format!("request/body must have required property '{k}'"),
+            ));
+        }
+    }
+    if !obj["name"].is_string() {
+        return Err(errors::n8n(400, "request/body/name must be string"));
+    }
+    let Some(nodes) = obj["nodes"].as_array() else {
+        return Err(errors::n8n(400, "request/body/nodes must be array"));
+    };
+    for (i, n) in nodes.iter().enumerate() {
+        if !n.is_object() {
+            return Err(errors::n8n(
+                400,
+                &format!("request/body/nodes/{i} must be object"),
+            ));
+        }
+    }
+    if !obj["connections"].is_object() {
+        return Err(errors::n8n(400, "request/body/connections must be object"));
+    }
+    if !obj["settings"].is_object() {
+        return Err(errors::n8n(400, "request/body/settings must be object"));
+    }
+    Ok(obj)
+}
+
+fn parse(body: &Bytes) -> Result<Value, Response> {
+    json_body(body)
+        .filter(|v| !v.is_null())
+        .ok_or_else(|| errors::n8n(400, "Invalid JSON in request body"))
+}
+
+async fn create(State(st): St, body: Bytes) -> Response {
+    let b = match parse(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let obj = match validate(&b) {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let now = now_ms();
+    // No uniqueness check on names: n8n happily creates duplicates.
+    let wf = st.mutate(|w| {
+        let wf = Workflow {
+            id: w.ids.n8n_id(),
+            name: obj["name"].as_str().unwrap_or_default().to_string(),
+            active: false,
+            nodes: obj["nodes"].clone(),
+            connections: obj["connections"].clone(),
+            settings: obj["settings"].clone(),
+            static_data: obj.get("staticData").cloned().unwrap_or(Value::Null),
+            version_id: w.ids.uuid_v4(),
+            created_ms: now,
+            updated_ms: now,
+        };
+        w.n8n.workflows.push(wf.clone());
+        wf
+    });
+    json_response(200, workflow_json(&wf))
+}
+
+async fn list(State(st): St, Query(q): Query<HashMap<String, String>>) -> Response {
+    let limit = match q.get("limit").map(|l| l.parse::<usize>()) {
+        None => 100,
+        Some(Ok(n)) if (1..=250).contains(&n) => n,
+        Some(_) => return errors::n8n(400, "request/query/limit must be <= 250"),
+    };
+    // Cursor: base64 of {"offset": n}; n8n's real cursors are opaque base64 too.
+    let offset = match q.get("cursor") {
+        None => 0,
+        Some(c) => match base64::engine::general_purpose::STANDARD
+            .decode(c)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+            .and_then(|v| v.get("offset").and_then(Value::as_u64))
+        {
+            Some(o) => o as usize,
+            None => return errors::n8n(400, "An invalid cursor was provided"),
+        },
+    };
+    let active = q.get("active").map(|a| a == "true");
+    let all: Vec<Workflow> = st.read(|w| {
+        w.n8n
+            .workflows
+            .iter()
+            .filter(|f| q.get("name").is_none_or(|n| &f.name == n))
+            .filter(|f| active.is_none_or(|a| f.active == a))
+            .cloned()
+            .collect()
+    });
+    let page: Vec<Value> = all
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(workflow_json)
+        .collect();
+    let next = (offset + limit < all.len()).then(|| {
+        base64::engine::general_purpose::STANDARD
+            .encode(json!({"offset": offset + limit, "limit": limit}).to_string())
+    });
+    json_response(200, json!({"data": page, "nextCursor": next}))
+}
+
+async fn get_one(State(st): St, Path(id): Path<String>) -> Response {
+    match st.read(|w| w.n8n.workflows.iter().find(|f| f.id == id).cloned()) {
+        Some(f) => json_response(200, workflow_json(&f)),
+        None => not_found(),
+    }
+}
+
+async fn delete_one(State(st): St, Path(id): Path<String>) -> Response {
+    let removed = st.mutate(|w| {
+        let i = w.n8n.workflows.iter().position(|f| f.id == id)?;
+        Some(w.n8n.workflows.remove(i))
+    });
+    match removed {
+        Some(f) => json_response(200, workflow_json(&f)),
+        None => not_found(),
+    }
+}
+
+async fn update(State(st): St, Path(id): Path<String>, body: Bytes) -> Response {
+    let b = match parse(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let obj = match validate(&b) {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let now = now_ms();
+    let updated = st.mutate(|w| {
+        let version = w.ids.uuid_v4();
+        let f = w.n8n.workflows.iter_mut().find(|f| f.id == id)?;
+        f.name = obj["name"].as_str().unwrap_or_default().to_string();
+        f.nodes = obj["nodes"].clone();
+        f.connections = obj["connections"].clone();
+        f.settings = obj["settings"].clone();
+        f.static_data = obj.get("staticData").cloned().unwrap_or(Value::Null);
+        f.version_id = version;
+        f.updated_ms = now;
+        Some(f.clone())
+    });
+    match updated {
+        Some(f) => json_response(200, workflow_json(&f)),
+        None => not_found(),
+    }
+}
+
+/// A node that can start a workflow: trigger, poller or webhook.
+fn is_trigger(node: &Value) -> bool {
+    let t = node
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    t.ends_with("trigger")
+        || t.contains("trigger")
+        || t == "n8n-nodes-base.webhook"
+        || t.ends_with(".webhook")
+}
+
+async fn activate(State(st): St, Path(id): Path<String>) -> Response {
+    let now = now_ms();
+    let res = st.mutate(|w| {
+        let f = w.n8n.workflows.iter_mut().find(|f| f.id == id)?;
+        let ok = f.nodes.as_array().is_some_and(|n| n.iter().any(is_trigger));
+        if ok {
+            f.active = true;
+            f.updated_ms = now;
+        }
+        Some((ok, f.clone()))
+    });
+    match res {
+        None => not_found(),
+        Some((false, _)) => errors::n8n(
+            400,
+            "Workflow has no node to start the workflow - at least one trigger, poller or webhook node is required",
+        ),
+        Some((true, f)) => json_response(200, workflow_json(&f)),
+    }
+}
+
+async fn deactivate(State(st): St, Path(id): Path<String>) -> Response {
+    let now = now_ms();
+    let res = st.mutate(|w| {
+        let f = w.n8n.workflows.iter_mut().find(|f| f.id == id)?;
+        f.active = false;
+        f.updated_ms = now;
+        Some(f.clone())
+    });
+    match res {
+        Some(f) => json_response(200, workflow_json(&f)),
+        None => not_found(),
+    }
+}

@@ -1,0 +1,223 @@
+//! Resend (`/resend/emails`): sending mail from the verified domain, idempotency keys, 2 req/s.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Request, State};
+use axum::http::HeaderMap;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Value};
+
+use super::{bearer, json_body};
+use crate::errors::{self, json_response, with_header};
+use crate::state::{lock, AppState};
+use crate::world::{iso, now_ms, Email, IdempotencyEntry};
+
+type St = State<Arc<AppState>>;
+
+pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/emails", post(send))
+        .route("/emails/{id}", get(get_email))
+        .route_layer(middleware::from_fn_with_state(st, auth_and_limit))
+}
+
+async fn auth_and_limit(State(st): St, req: Request, next: Next) -> Response {
+    let token = match bearer(req.headers()) {
+        None => {
+            return errors::resend(
+                401,
+                "missing_api_key",
+                "Missing API key in the authorization header. Include the following header 'Authorization: Bearer YOUR_API_KEY' in the request.",
+            )
+        }
+        Some(t) if !st.cfg.tokens.resend.contains(&t) => return errors::resend(403, "invalid_api_key", "API key is invalid"),
+        Some(t) => t,
+    };
+    let now = now_ms();
+    let limit = st.cfg.rate_limits.resend_per_second;
+    let info = lock(&st.limiter).hit(&format!("resend|{token}"), limit, 1_000, now, true);
+    let resp = if info.allowed {
+        next.run(req).await
+    } else {
+        errors::generic(errors::Provider::Resend, 429, None)
+    };
+    let reset = info.reset_in_secs(now).max(1).to_string();
+    let resp = with_header(resp, "ratelimit-limit", limit.to_string());
+    let resp = with_header(resp, "ratelimit-remaining", info.remaining.to_string());
+    let resp = with_header(resp, "ratelimit-reset", &reset);
+    if info.allowed {
+        resp
+    } else {
+        with_header(resp, "retry-after", reset)
+    }
+}
+
+/// `addr@domain` or `Name <addr@domain>` → the address.
+fn address(s: &str) -> Option<String> {
+    let s = s.trim();
+    let addr = match (s.rfind('<'), s.ends_with('>')) {
+        (Some(i), true) => &s[i + 1..s.len() - 1],
+        (None, false) => s,
+        _ => return None,
+    };
+    let (local, domain) = addr.split_once('@')?;
+    (!local.is_empty() && domain.contains('.') && !addr.contains(char::is_whitespace))
+        .then(|| addr.to_lowercase())
+}
+
+fn list(v: Option<&Value>) -> Result<Vec<String>, ()> {
+    match v {
+        None | Some(Value::Null) => Ok(vec![]),
+        Some(Value::String(s)) => Ok(vec![s.clone()]),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|x| x.as_str().map(str::to_string).ok_or(()))
+            .collect(),
+        _ => Err(()),
+    }
+}
+
+async fn send(State(st): St, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(Value::Object(b)) = json_body(&body) else {
+        return errors::resend(400, "validation_error", "Invalid JSON body.");
+    };
+    let idem_key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    if let Some(k) = &idem_key {
+        if k.is_empty() || k.len() > 256 {
+            return errors::resend(
+                400,
+                "invalid_idempotency_key",
+                "The key must be between 1-256 chars.",
+            );
+        }
+    }
+    for field in ["from", "to", "subject"] {
+        if b.get(field).is_none_or(Value::is_null) {
+            return errors::resend(
+                422,
+                "missing_required_field",
+                &format!("Missing `{field}` field."),
+            );
+        }
+    }
+    let from = b
+        .get("from")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let Some(from_addr) = address(&from) else {
+        return errors::resend(
+            422,
+            "invalid_from_address",
+            "Invalid `from` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.",
+        );
+    };
+    let (Ok(to), Ok(cc), Ok(bcc), Ok(reply_to)) = (
+        list(b.get("to")),
+        list(b.get("cc")),
+        list(b.get("bcc")),
+        list(b.get("reply_to")),
+    ) else {
+        return errors::resend(422, "validation_error", "Invalid `to`, `cc`, `bcc` or `reply_to` field: expected a string or an array of strings.");
+    };
+    if to.is_empty() || to.len() > 50 {
+        return errors::resend(
+            422,
+            "validation_error",
+            "The `to` field must contain between 1 and 50 recipients.",
+        );
+    }
+    if let Some(bad) = to
+        .iter()
+        .chain(&cc)
+        .chain(&bcc)
+        .find(|a| address(a).is_none())
+    {
+        return errors::resend(
+            422,
+            "validation_error",
+            &format!("Invalid `to` field. The email address `{bad}` is not valid."),
+        );
+    }
+    let Some(subject) = b.get("subject").and_then(Value::as_str).map(str::to_string) else {
+        return errors::resend(
+            422,
+            "validation_error",
+            "The `subject` field must be a string.",
+        );
+    };
+    let domain = st.read(|w| w.seed.resend_domain.clone());
+    let from_domain = from_addr.rsplit('@').next().unwrap_or("").to_string();
+    if from_domain != domain {
+        return errors::resend(
+            403,
+            "validation_error",
+            &format!("The {from_domain} domain is not verified. Please, add and verify your domain on https://resend.com/domains"),
+        );
+    }
+    // Canonical form of the payload for idempotency comparison (serde_json maps are sorted).
+    let payload = Value::Object(b.clone()).to_string();
+    let now = now_ms();
+    let result = st.mutate(|w| {
+        w.resend
+            .idempotency
+            .retain(|e| now - e.created_ms < 24 * 3600 * 1000);
+        if let Some(k) = &idem_key {
+            if let Some(e) = w.resend.idempotency.iter().find(|e| &e.key == k) {
+                return if e.payload == payload {
+                    Ok(e.email_id.clone())
+                } else {
+                    Err(())
+                };
+            }
+        }
+        let id = w.ids.uuid_v4();
+        w.resend.emails.push(Email {
+            id: id.clone(),
+            from: from.clone(),
+            to: to.clone(),
+            subject: subject.clone(),
+            html: b.get("html").and_then(Value::as_str).map(str::to_string),
+            text: b.get("text").and_then(Value::as_str).map(str::to_string),
+            cc: cc.clone(),
+            bcc: bcc.clone(),
+            reply_to: reply_to.clone(),
+            created_ms: now,
+        });
+        if let Some(k) = &idem_key {
+            w.resend.idempotency.push(IdempotencyEntry {
+                key: k.clone(),
+                payload: payload.clone(),
+                email_id: id.clone(),
+                created_ms: now,
+            });
+        }
+        Ok(id)
+    });
+    match result {
+        Ok(id) => json_response(200, json!({"id": id})),
+        Err(()) => errors::resend(
+            409,
+            "invalid_idempotent_request",
+            "Same idempotency key used with a different request payload. Change your idempotency key or payload.",
+        ),
+    }
+}
+
+async fn get_email(State(st): St, Path(id): Path<String>) -> Response {
+    match st.read(|w| w.resend.emails.iter().find(|e| e.id == id).cloned()) {
+        Some(e) => json_response(
+            200,
+            json!({"object": "email", "id": e.id, "from": e.from, "to": e.to, "subject": e.subject, "html": e.html, "text": e.text,
+                   "cc": e.cc, "bcc": e.bcc, "reply_to": e.reply_to, "created_at": iso(e.created_ms), "last_event": "delivered", "scheduled_at": null}),
+        ),
+        None => errors::resend(404, "not_found", "Email not found"),
+    }
+}

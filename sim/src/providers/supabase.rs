@@ -1,0 +1,595 @@
+//! Supabase Management API v1 (`/supabase/v1/...`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use base64::Engine;
+use serde_json::{json, Value};
+
+use super::{bearer, json_body, query_num};
+use crate::errors::{self, json_response, with_header};
+use crate::faults::FaultOutcome;
+use crate::ids::IdGen;
+use crate::state::{lock, AppState};
+use crate::world::{iso, now_ms, Phase, Project, ProjectKeys, World};
+
+type St = State<Arc<AppState>>;
+
+pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/v1/organizations", get(list_orgs))
+        .route("/v1/organizations/{slug}/projects", get(org_projects))
+        .route("/v1/projects", get(list_projects).post(create_project))
+        .route("/v1/projects/available-regions", get(available_regions))
+        .route(
+            "/v1/projects/{ref}",
+            get(get_project).delete(delete_project),
+        )
+        .route("/v1/projects/{ref}/api-keys", get(api_keys))
+        .route("/v1/projects/{ref}/database/query", post(run_query))
+        .route("/v1/projects/{ref}/pause", post(pause))
+        .route("/v1/projects/{ref}/restore", post(restore))
+        .route("/v1/projects/{ref}/health", get(health))
+        .route_layer(middleware::from_fn_with_state(st, auth_and_limit))
+}
+
+/// Token check and the 120/min per scope+endpoint limit, with `X-RateLimit-*` on every answer.
+async fn auth_and_limit(State(st): St, req: Request, next: Next) -> Response {
+    let token = bearer(req.headers());
+    if !token
+        .as_ref()
+        .is_some_and(|t| st.cfg.tokens.supabase.contains(t))
+    {
+        return errors::supabase(401, "Unauthorized");
+    }
+    let token = token.unwrap_or_default();
+    let endpoint = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_default();
+    let segs: Vec<String> = req.uri().path().split('/').map(str::to_string).collect();
+    // ["", "supabase", "v1", "projects"|"organizations", id, ...]
+    let mut scope = match (segs.get(3).map(String::as_str), segs.get(4)) {
+        (Some("projects"), Some(r)) if r != "available-regions" => format!("project:{r}"),
+        (Some("organizations"), Some(slug)) => format!("org:{slug}"),
+        _ => format!("user:{token}"),
+    };
+    let method = req.method().clone();
+    let req = if method == axum::http::Method::POST && endpoint.ends_with("/v1/projects") {
+        // Project creation is scoped by the organization named in the body.
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::to_bytes(body, 1 << 20)
+            .await
+            .unwrap_or_default();
+        if let Some(slug) = json_body(&bytes).and_then(|v| {
+            v.get("organization_slug")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        }) {
+            scope = format!("org:{slug}");
+        }
+        Request::from_parts(parts, Body::from(bytes))
+    } else {
+        req
+    };
+    let now = now_ms();
+    let key = format!("supabase|{scope}|{method} {endpoint}");
+    let info = lock(&st.limiter).hit(
+        &key,
+        st.cfg.rate_limits.supabase_per_minute,
+        60_000,
+        now,
+        true,
+    );
+    let resp = if info.allowed {
+        next.run(req).await
+    } else {
+        errors::supabase(429, "Too many requests")
+    };
+    let resp = with_header(resp, "x-ratelimit-limit", info.limit.to_string());
+    let resp = with_header(resp, "x-ratelimit-remaining", info.remaining.to_string());
+    with_header(
+        resp,
+        "x-ratelimit-reset",
+        info.reset_in_secs(now).to_string(),
+    )
+}
+
+pub fn not_found() -> Response {
+    errors::supabase(404, "Project not found")
+}
+
+fn project_json(p: &Project, now: i64, with_db: bool) -> Value {
+    let mut v = json!({
+        "id": p.r#ref,
+        "ref": p.r#ref,
+        "organization_id": p.org_slug,
+        "organization_slug": p.org_slug,
+        "name": p.name,
+        "region": p.region,
+        "created_at": iso(p.created_ms),
+        "status": p.status(now),
+    });
+    if with_db {
+        v["database"] = json!({
+            "host": format!("db.{}.supabase.co", p.r#ref),
+            "version": "17.6.1.111",
+            "postgres_engine": "17",
+            "release_channel": "ga",
+        });
+    }
+    v
+}
+
+async fn list_orgs(State(st): St) -> Response {
+    let orgs: Vec<Value> = st.read(|w| {
+        w.supabase
+            .orgs
+            .iter()
+            .map(|o| json!({"id": o.id, "slug": o.slug, "name": o.name}))
+            .collect()
+    });
+    json_response(200, Value::Array(orgs))
+}
+
+async fn list_projects(State(st): St) -> Response {
+    let now = now_ms();
+    let list: Vec<Value> = st.read(|w| {
+        w.supabase
+            .projects
+            .iter()
+            .map(|p| project_json(p, now, true))
+            .collect()
+    });
+    json_response(200, Value::Array(list))
+}
+
+async fn org_projects(
+    State(st): St,
+    Path(slug): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let now = now_ms();
+    if !st.read(|w| w.supabase.orgs.iter().any(|o| o.slug == slug)) {
+        return errors::supabase(404, "Organization not found");
+    }
+    let offset = match query_num(&q, "offset", 0, 0, i64::MAX) {
+        Ok(n) => n as usize,
+        Err(m) => return errors::supabase(400, &m),
+    };
+    let limit = match query_num(&q, "limit", 100, 1, 100) {
+        Ok(n) => n as usize,
+        Err(m) => return errors::supabase(400, &m),
+    };
+    let search = q
+        .get("search")
+        .map(|s| s.to_lowercase())
+        .filter(|s| !s.is_empty());
+    let statuses: Option<Vec<String>> = q
+        .get("statuses")
+        .map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
+    let mut found: Vec<Project> = st.read(|w| {
+        w.supabase
+            .projects
+            .iter()
+            .filter(|p| p.org_slug == slug)
+            .filter(|p| {
+                search
+                    .as_ref()
+                    .is_none_or(|s| p.name.to_lowercase().contains(s))
+            })
+            .filter(|p| {
+                statuses
+                    .as_ref()
+                    .is_none_or(|ss| ss.iter().any(|s| s == p.status(now)))
+            })
+            .cloned()
+            .collect()
+    });
+    match q.get("sort").map(String::as_str) {
+        Some("name_asc") => found.sort_by(|a, b| a.name.cmp(&b.name)),
+        Some("name_desc") => found.sort_by(|a, b| b.name.cmp(&a.name)),
+        Some("created_desc") => found.sort_by_key(|p| std::cmp::Reverse(p.created_ms)),
+        _ => found.sort_by_key(|a| a.created_ms),
+    }
+    let count = found.len();
+    let page: Vec<Value> = found
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|p| org_project_json(p, now))
+        .collect();
+    json_response(
+        200,
+        json!({"projects": page, "pagination": {"count": count, "limit": limit, "offset": offset}}),
+    )
+}
+
+/// Item shape of `OrganizationProjectsResponse.projects`.
+fn org_project_json(p: &Project, now: i64) -> Value {
+    json!({
+        "ref": p.r#ref,
+        "name": p.name,
+        "cloud_provider": "AWS",
+        "region": p.region,
+        "is_branch": false,
+        "status": p.status(now),
+        "inserted_at": iso(p.created_ms),
+        "databases": [{
+            "infra_compute_size": "nano",
+            "region": p.region,
+            "status": if p.status(now) == "ACTIVE_HEALTHY" { "ACTIVE_HEALTHY" } else { "COMING_UP" },
+            "cloud_provider": "AWS",
+            "identifier": p.r#ref,
+            "type": "PRIMARY",
+            "disk_volume_size_gb": 8,
+            "disk_type": "gp3",
+            "disk_throughput_mbps": 125,
+            "disk_last_modified_at": iso(p.created_ms)
+        }]
+    })
+}
+
+const CREATE_FIELDS: &[&str] = &[
+    "db_pass",
+    "name",
+    "organization_id",
+    "organization_slug",
+    "plan",
+    "region",
+    "region_selection",
+    "kps_enabled",
+    "desired_instance_size",
+    "template_url",
+];
+
+async fn create_project(
+    State(st): St,
+    outcome: Option<Extension<FaultOutcome>>,
+    body: Bytes,
+) -> Response {
+    let Some(Value::Object(b)) = json_body(&body) else {
+        return errors::supabase(400, "Invalid request body: expected a JSON object");
+    };
+    if let Some(extra) = b.keys().find(|k| !CREATE_FIELDS.contains(&k.as_str())) {
+        return errors::supabase(400, &format!("property {extra} should not exist"));
+    }
+    let name = match b.get("name").and_then(Value::as_str) {
+        Some(n) if !n.trim().is_empty() && n.chars().count() <= 256 => n.to_string(),
+        Some(_) => return errors::supabase(400, "name must be between 1 and 256 characters"),
+        None => return errors::supabase(400, "name should not be empty"),
+    };
+    if b.get("db_pass")
+        .and_then(Value::as_str)
+        .is_none_or(|p| p.is_empty())
+    {
+        return errors::supabase(400, "db_pass should not be empty");
+    }
+    if b.contains_key("region") && b.contains_key("region_selection") {
+        return errors::supabase(
+            400,
+            "Only one of region or region_selection can be specified",
+        );
+    }
+    let region = b
+        .get("region")
+        .and_then(Value::as_str)
+        .or_else(|| {
+            b.get("region_selection")
+                .and_then(|r| r.get("code"))
+                .and_then(Value::as_str)
+        })
+        .unwrap_or("us-east-1")
+        .to_string();
+    let org_key = b
+        .get("organization_slug")
+        .or_else(|| b.get("organization_id"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let Some(org_key) = org_key else {
+        return errors::supabase(400, "organization_slug should not be empty");
+    };
+    let fail = outcome.is_some_and(|Extension(FaultOutcome(o))| o == "INIT_FAILED");
+    let startup = AppState::ms(st.timings.supabase_startup);
+    let now = now_ms();
+    let created = st.mutate(|w| {
+        let org_slug = w
+            .supabase
+            .orgs
+            .iter()
+            .find(|o| o.slug == org_key || o.id == org_key)
+            .map(|o| o.slug.clone())?;
+        let r = w.ids.supabase_ref();
+        let numeric_id = w.ids.number() as i64 % 1_000_000;
+        let keys = make_keys(&mut w.ids, &r, now);
+        let p = Project {
+            numeric_id,
+            r#ref: r,
+            name,
+            org_slug,
+            region,
+            created_ms: now,
+            phase: Phase::Creating { fail },
+            phase_since_ms: now,
+            phase_duration_ms: startup,
+            keys,
+            auth_users: vec![],
+            tables: vec![],
+        };
+        w.supabase.projects.push(p.clone());
+        Some(p)
+    });
+    match created {
+        Some(p) => {
+            let mut v = project_json(&p, now, false);
+            // The recorded create answer says UNKNOWN even though nothing has happened yet.
+            v["status"] = json!("UNKNOWN");
+            json_response(201, v)
+        }
+        None => errors::supabase(404, &format!("Organization {org_key} not found")),
+    }
+}
+
+fn b64(v: &Value) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+}
+
+/// An HS256-shaped JWT carrying `role` and `ref` (the signature is random: nothing verifies it).
+fn jwt(ids: &mut IdGen, project_ref: &str, role: &str, now: i64) -> String {
+    let iat = now / 1000;
+    format!(
+        "{}.{}.{}",
+        b64(&json!({"alg": "HS256", "typ": "JWT"})),
+        b64(
+            &json!({"iss": "supabase", "ref": project_ref, "role": role, "iat": iat, "exp": iat + 10 * 365 * 24 * 3600})
+        ),
+        ids.b64url(43)
+    )
+}
+
+fn make_keys(ids: &mut IdGen, r: &str, now: i64) -> ProjectKeys {
+    ProjectKeys {
+        anon: jwt(ids, r, "anon", now),
+        service_role: jwt(ids, r, "service_role", now),
+        publishable: format!("sb_publishable_{}", ids.b64url(31)),
+        publishable_id: ids.uuid_v4(),
+        secret: format!("sb_secret_{}", ids.b64url(31)),
+        secret_id: ids.uuid_v4(),
+        hashes: [
+            ids.b64url(43),
+            ids.b64url(43),
+            ids.b64url(43),
+            ids.b64url(43),
+        ],
+        created_ms: now,
+    }
+}
+
+/// Decodes the payload of a JWT-shaped string.
+pub fn jwt_claims(token: &str) -> Option<Value> {
+    let mut parts = token.split('.');
+    let (_, payload, _, none) = (parts.next()?, parts.next()?, parts.next()?, parts.next());
+    if none.is_some() {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+fn find(w: &World, r: &str) -> Option<Project> {
+    w.supabase.projects.iter().find(|p| p.r#ref == r).cloned()
+}
+
+async fn get_project(State(st): St, Path(r): Path<String>) -> Response {
+    match st.read(|w| find(w, &r)) {
+        Some(p) => json_response(200, project_json(&p, now_ms(), true)),
+        None => not_found(),
+    }
+}
+
+async fn delete_project(State(st): St, Path(r): Path<String>) -> Response {
+    let now = now_ms();
+    let Some(p) = st.read(|w| find(w, &r)) else {
+        return not_found();
+    };
+    if matches!(p.status(now), "UNKNOWN" | "COMING_UP") {
+        return errors::supabase(400, "Project not ready for deletion.");
+    }
+    if let Some(pg) = &st.pg {
+        let db = pg.db_name(&st.read(|w| w.instance.clone()), &r);
+        if let Err(e) = pg.drop_db(&db).await {
+            tracing::warn!("fabrik-sim: cannot drop database {db}: {e}");
+        }
+    }
+    // The project disappears at once (404 afterwards): the real GOING_DOWN/REMOVED window is not confirmed.
+    st.mutate(|w| w.supabase.projects.retain(|x| x.r#ref != r));
+    json_response(
+        200,
+        json!({"id": p.numeric_id, "ref": p.r#ref, "name": p.name, "slug": p.r#ref}),
+    )
+}
+
+async fn api_keys(
+    State(st): St,
+    Path(r): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let now = now_ms();
+    let Some(p) = st.read(|w| find(w, &r)) else {
+        return not_found();
+    };
+    let flaky = AppState::ms(st.timings.supabase_api_keys_flaky);
+    match p.healthy_since(now) {
+        Some(since) if now - since >= flaky => {}
+        _ => {
+            return errors::supabase(
+                400,
+                "Failed to retrieve API keys: the project is not ready yet.",
+            )
+        }
+    }
+    let reveal = q.get("reveal").is_some_and(|v| v == "true");
+    let k = &p.keys;
+    let secret = if reveal {
+        k.secret.clone()
+    } else {
+        format!("{}{}", &k.secret[..14], "·".repeat(k.secret.len() - 14))
+    };
+    let at = iso(k.created_ms);
+    json_response(
+        200,
+        json!([
+            {"name": "anon", "api_key": k.anon, "id": "anon", "type": "legacy", "hash": k.hashes[0], "prefix": &k.anon[..5], "description": "Legacy anon API key"},
+            {"name": "service_role", "api_key": k.service_role, "id": "service_role", "type": "legacy", "hash": k.hashes[1], "prefix": &k.service_role[..5], "description": "Legacy service_role API key"},
+            {"id": k.publishable_id, "name": "default", "type": "publishable", "api_key": k.publishable, "description": null, "secret_jwt_template": null, "hash": k.hashes[2], "prefix": &k.publishable[..19], "inserted_at": at, "updated_at": at},
+            {"id": k.secret_id, "name": "default", "type": "secret", "api_key": secret, "description": null, "secret_jwt_template": {"role": "service_role"}, "hash": k.hashes[3], "prefix": &k.secret[..14], "inserted_at": at, "updated_at": at}
+        ]),
+    )
+}
+
+async fn pause(State(st): St, Path(r): Path<String>) -> Response {
+    let now = now_ms();
+    let dur = AppState::ms(st.timings.supabase_pause);
+    let res = st.mutate(|w| {
+        let p = w.supabase.projects.iter_mut().find(|p| p.r#ref == r)?;
+        let status = p.status(now);
+        if status != "ACTIVE_HEALTHY" {
+            return Some(Err(status));
+        }
+        p.phase = Phase::Pausing;
+        p.phase_since_ms = now;
+        p.phase_duration_ms = dur;
+        Some(Ok(()))
+    });
+    match res {
+        None => not_found(),
+        Some(Err(status)) => errors::supabase(
+            400,
+            &format!("Project cannot be paused while it is {status}."),
+        ),
+        Some(Ok(())) => axum::http::StatusCode::OK.into_response(),
+    }
+}
+
+async fn restore(State(st): St, Path(r): Path<String>) -> Response {
+    let now = now_ms();
+    let dur = AppState::ms(st.timings.supabase_restore);
+    let res = st.mutate(|w| {
+        let p = w.supabase.projects.iter_mut().find(|p| p.r#ref == r)?;
+        let status = p.status(now);
+        if status != "INACTIVE" {
+            return Some(Err(status));
+        }
+        p.phase = Phase::Restoring;
+        p.phase_since_ms = now;
+        p.phase_duration_ms = dur;
+        Some(Ok(()))
+    });
+    match res {
+        None => not_found(),
+        Some(Err(status)) => {
+            errors::supabase(400, &format!("This project is no longer in a paused state, it is {status}. Please refresh the page."))
+        }
+        Some(Ok(())) => axum::http::StatusCode::OK.into_response(),
+    }
+}
+
+async fn health(
+    State(st): St,
+    Path(r): Path<String>,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Response {
+    let now = now_ms();
+    let Some(p) = st.read(|w| find(w, &r)) else {
+        return not_found();
+    };
+    let services: Vec<String> = q
+        .iter()
+        .filter(|(k, _)| k == "services")
+        .flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_string()))
+        .collect();
+    if services.is_empty() {
+        return errors::supabase(400, "services should not be empty");
+    }
+    let up = p.status(now) == "ACTIVE_HEALTHY";
+    let list: Vec<Value> = services
+        .iter()
+        .map(|s| json!({"name": s, "healthy": up, "status": if up { "ACTIVE_HEALTHY" } else { "COMING_UP" }}))
+        .collect();
+    json_response(200, Value::Array(list))
+}
+
+async fn available_regions() -> Response {
+    let region = |code: &str, name: &str, provider: &str| json!({"code": code, "name": name, "provider": provider, "type": "specific", "status": null});
+    json_response(
+        200,
+        json!({
+            "recommendations": {
+                "smartGroup": {"code": "americas", "name": "Americas", "type": "smartGroup"},
+                "specific": [region("us-east-1", "East US (North Virginia)", "AWS")]
+            },
+            "all": {
+                "smartGroup": [
+                    {"code": "americas", "name": "Americas", "type": "smartGroup"},
+                    {"code": "emea", "name": "Europe, Middle East and Africa", "type": "smartGroup"},
+                    {"code": "apac", "name": "Asia-Pacific", "type": "smartGroup"}
+                ],
+                "specific": [
+                    region("us-east-1", "East US (North Virginia)", "AWS"),
+                    region("eu-central-1", "Central EU (Frankfurt)", "AWS"),
+                    region("ap-southeast-1", "Southeast Asia (Singapore)", "AWS")
+                ]
+            }
+        }),
+    )
+}
+
+async fn run_query(State(st): St, Path(r): Path<String>, body: Bytes) -> Response {
+    let Some(Value::Object(b)) = json_body(&body) else {
+        return errors::supabase(400, "Invalid request body: expected a JSON object");
+    };
+    let Some(query) = b.get("query").and_then(Value::as_str).map(str::to_string) else {
+        return errors::supabase(400, "query must be a string");
+    };
+    let params: Vec<Value> = match b.get("parameters") {
+        None | Some(Value::Null) => vec![],
+        Some(Value::Array(a)) => a.clone(),
+        Some(_) => return errors::supabase(400, "parameters must be an array"),
+    };
+    let read_only = b.get("read_only").and_then(Value::as_bool).unwrap_or(false);
+    let now = now_ms();
+    let Some(p) = st.read(|w| find(w, &r)) else {
+        return not_found();
+    };
+    if p.status(now) != "ACTIVE_HEALTHY" {
+        return errors::supabase(
+            400,
+            &format!("Project is not active: it is {}.", p.status(now)),
+        );
+    }
+    let result = match &st.pg {
+        Some(pg) => {
+            let db = pg.db_name(&st.read(|w| w.instance.clone()), &r);
+            pg.run(&db, &query, &params, read_only).await
+        }
+        None => st.mutate(|w| {
+            let Some(p) = w.supabase.projects.iter_mut().find(|p| p.r#ref == r) else {
+                return Err("ERROR: 3D000: project database does not exist".to_string());
+            };
+            crate::sqlparse::run(&mut p.tables, &query, read_only)
+        }),
+    };
+    match result {
+        Ok(rows) => json_response(201, rows),
+        Err(msg) => errors::supabase(400, &format!("Failed to run sql query: {msg}")),
+    }
+}

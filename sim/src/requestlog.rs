@@ -1,0 +1,117 @@
+//! Bounded log of the provider requests received, with secrets masked.
+
+use std::collections::VecDeque;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// How many entries are kept.
+pub const CAPACITY: usize = 5_000;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEntry {
+    pub seq: u64,
+    pub at: String,
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    /// The JSON body with secrets masked; `null` for empty or non-JSON bodies.
+    pub body: Value,
+    pub status: u16,
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct RequestLog {
+    entries: VecDeque<LogEntry>,
+    next_seq: u64,
+}
+
+impl RequestLog {
+    pub fn push(&mut self, mut e: LogEntry) {
+        self.next_seq += 1;
+        e.seq = self.next_seq;
+        if self.entries.len() == CAPACITY {
+            self.entries.pop_front();
+        }
+        self.entries.push_back(e);
+    }
+
+    pub fn entries(&self) -> Vec<LogEntry> {
+        self.entries.iter().cloned().collect()
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
+
+const MASK: &str = "***";
+
+/// Whether a JSON field of this name carries a secret (passwords, keys, env values, mail bodies
+/// that hold one-time passwords).
+fn is_secret_field(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "password",
+        "db_pass",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "authorization",
+        "private_key",
+    ]
+    .iter()
+    .any(|s| n.contains(s))
+        || matches!(n.as_str(), "value" | "html" | "text" | "content")
+}
+
+/// Copy of `v` with every secret field replaced by `***`.
+pub fn mask(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, val)| {
+                    let masked = if is_secret_field(k) && !val.is_null() {
+                        Value::String(MASK.into())
+                    } else {
+                        mask(val)
+                    };
+                    (k.clone(), masked)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(mask).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Masks secret-looking query parameters too (`?token=...`).
+pub fn mask_query(q: &str) -> String {
+    q.split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if is_secret_field(k) => format!("{k}={MASK}"),
+            _ => pair.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn masks_nested_secrets() {
+        let v = json!({"name": "x", "db_pass": "p", "env": [{"key": "K", "value": "v"}], "html": "<p>123456</p>"});
+        let m = mask(&v);
+        assert_eq!(m["name"], "x");
+        assert_eq!(m["db_pass"], "***");
+        assert_eq!(m["env"][0]["key"], "K");
+        assert_eq!(m["env"][0]["value"], "***");
+        assert_eq!(m["html"], "***");
+        assert_eq!(mask_query("a=1&access_token=zz"), "a=1&access_token=***");
+    }
+}

@@ -1,0 +1,334 @@
+//! Executes project SQL on a real PostgreSQL server: one database per simulated Supabase project,
+//! prepared like a Supabase database (`auth` schema, `auth.uid()`, the API roles).
+//!
+//! Result rendering: a single SELECT (or `VALUES`/`WITH ... SELECT`) is wrapped in
+//! `json_agg` so every column keeps its JSON type (`SELECT 1` → `[{"?column?": 1}]`, as recorded);
+//! anything else (DDL, DML, several statements) runs as one simple-protocol script and the rows of
+//! the last statement come back with every value as text (or `[]` when it returns no rows).
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+use tokio_postgres::types::{Format, IsNull, ToSql, Type};
+use tokio_postgres::{Client, Config, NoTls, SimpleQueryMessage};
+
+/// Roles every Supabase cluster has. Created once per server; concurrent creation is tolerated.
+const ROLES_SQL: &str = r#"
+DO $$ BEGIN CREATE ROLE anon NOLOGIN NOINHERIT; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE authenticated NOLOGIN NOINHERIT; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE service_role NOLOGIN NOINHERIT BYPASSRLS; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+"#;
+
+/// Per-database preparation, modelled on Supabase's `auth` schema (only what policies and
+/// foreign keys of an app schema commonly use).
+const PREPARE_SQL: &str = r#"
+CREATE SCHEMA IF NOT EXISTS auth;
+CREATE SCHEMA IF NOT EXISTS extensions;
+CREATE TABLE IF NOT EXISTS auth.users (
+    instance_id uuid,
+    id uuid PRIMARY KEY,
+    aud varchar(255),
+    role varchar(255),
+    email varchar(255) UNIQUE,
+    encrypted_password varchar(255),
+    email_confirmed_at timestamptz,
+    phone text UNIQUE,
+    phone_confirmed_at timestamptz,
+    last_sign_in_at timestamptz,
+    raw_app_meta_data jsonb,
+    raw_user_meta_data jsonb,
+    is_super_admin boolean,
+    created_at timestamptz DEFAULT now(),
+    updated_at timestamptz DEFAULT now(),
+    banned_until timestamptz,
+    deleted_at timestamptz,
+    is_anonymous boolean NOT NULL DEFAULT false
+);
+CREATE OR REPLACE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $$
+  SELECT coalesce(
+    nullif(current_setting('request.jwt.claim.sub', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
+  )::uuid
+$$;
+CREATE OR REPLACE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT coalesce(
+    nullif(current_setting('request.jwt.claim.role', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
+  )::text
+$$;
+CREATE OR REPLACE FUNCTION auth.email() RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT coalesce(
+    nullif(current_setting('request.jwt.claim.email', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
+  )::text
+$$;
+CREATE OR REPLACE FUNCTION auth.jwt() RETURNS jsonb LANGUAGE sql STABLE AS $$
+  SELECT coalesce(
+    nullif(current_setting('request.jwt.claim', true), ''),
+    nullif(current_setting('request.jwt.claims', true), '')
+  )::jsonb
+$$;
+GRANT USAGE ON SCHEMA auth TO anon, authenticated, service_role;
+GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;
+GRANT USAGE ON SCHEMA extensions TO anon, authenticated, service_role;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA auth TO anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role;
+"#;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct PgError(pub String);
+
+impl From<tokio_postgres::Error> for PgError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        PgError(format_pg_error(&e))
+    }
+}
+
+/// `ERROR: 42P01: relation "x" does not exist` — the shape Supabase puts after "Failed to run sql query: ".
+pub fn format_pg_error(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {}: {}", db.severity(), db.code().code(), db.message()),
+        None => format!("ERROR: {e}"),
+    }
+}
+
+pub struct PgBackend {
+    admin: Config,
+    prepared: tokio::sync::Mutex<HashSet<String>>,
+}
+
+/// A query parameter sent in PostgreSQL's text format, so the server converts it to whatever type
+/// the statement expects (uuid, int, jsonb, ...) exactly as it would a literal.
+#[derive(Debug)]
+struct TextParam(Option<String>);
+
+impl ToSql for TextParam {
+    fn to_sql(
+        &self,
+        _ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match &self.0 {
+            Some(s) => {
+                out.extend_from_slice(s.as_bytes());
+                Ok(IsNull::No)
+            }
+            None => Ok(IsNull::Yes),
+        }
+    }
+    fn accepts(_ty: &Type) -> bool {
+        true
+    }
+    fn encode_format(&self, _ty: &Type) -> Format {
+        Format::Text
+    }
+    tokio_postgres::types::to_sql_checked!();
+}
+
+fn text_param(v: &Value) -> TextParam {
+    TextParam(match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    })
+}
+
+async fn connect(cfg: &Config) -> Result<Client, PgError> {
+    let (client, conn) = cfg.connect(NoTls).await?;
+    tokio::spawn(async move {
+        if let Err(e) = conn.await {
+            tracing::debug!("fabrik-sim: postgres connection ended: {e}");
+        }
+    });
+    Ok(client)
+}
+
+impl PgBackend {
+    /// Connects as the given (super)user and creates the cluster-wide roles.
+    pub async fn connect(url: &str) -> Result<PgBackend, PgError> {
+        let admin: Config = url
+            .parse()
+            .map_err(|e: tokio_postgres::Error| PgError(e.to_string()))?;
+        let client = connect(&admin).await?;
+        client.batch_execute(ROLES_SQL).await?;
+        Ok(PgBackend {
+            admin,
+            prepared: tokio::sync::Mutex::new(HashSet::new()),
+        })
+    }
+
+    /// Database name of a project: unique per simulator instance, so simulators can share a server.
+    pub fn db_name(&self, instance: &str, project_ref: &str) -> String {
+        format!("fabrik_sim_{instance}_{project_ref}")
+    }
+
+    /// Creates and prepares the project's database on first use.
+    pub async fn ensure_db(&self, name: &str) -> Result<(), PgError> {
+        let mut prepared = self.prepared.lock().await;
+        if prepared.contains(name) {
+            return Ok(());
+        }
+        let admin = connect(&self.admin).await?;
+        let exists = admin
+            .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+            .await?
+            .is_some();
+        if !exists {
+            if let Err(e) = admin
+                .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+                .await
+            {
+                // Another simulator process may have created it meanwhile.
+                if e.code() != Some(&tokio_postgres::error::SqlState::DUPLICATE_DATABASE) {
+                    return Err(e.into());
+                }
+            }
+        }
+        let mut cfg = self.admin.clone();
+        cfg.dbname(name);
+        let client = connect(&cfg).await?;
+        client.batch_execute(PREPARE_SQL).await?;
+        prepared.insert(name.to_string());
+        Ok(())
+    }
+
+    async fn client(&self, name: &str) -> Result<Client, PgError> {
+        self.ensure_db(name).await?;
+        let mut cfg = self.admin.clone();
+        cfg.dbname(name);
+        connect(&cfg).await
+    }
+
+    /// Drops the project's database (terminating its sessions).
+    pub async fn drop_db(&self, name: &str) -> Result<(), PgError> {
+        self.prepared.lock().await.remove(name);
+        let admin = connect(&self.admin).await?;
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .await?;
+        Ok(())
+    }
+
+    /// Runs a query and renders the result as Supabase does (array of row objects).
+    pub async fn run(
+        &self,
+        db: &str,
+        query: &str,
+        params: &[Value],
+        read_only: bool,
+    ) -> Result<Value, String> {
+        let client = self.client(db).await.map_err(|e| e.0)?;
+        if read_only {
+            client
+                .batch_execute("BEGIN READ ONLY")
+                .await
+                .map_err(|e| format_pg_error(&e))?;
+        }
+        let result = self.run_in(&client, query, params).await;
+        if read_only {
+            let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+            let _ = client.batch_execute(end).await;
+        }
+        result
+    }
+
+    async fn run_in(
+        &self,
+        client: &Client,
+        query: &str,
+        params: &[Value],
+    ) -> Result<Value, String> {
+        let kind = crate::sqlparse::classify(query);
+        let body = query.trim().trim_end_matches(';').trim_end();
+        let wrapped = match kind {
+            crate::sqlparse::Kind::SingleSelect => Some(format!(
+                "SELECT coalesce(json_agg(t), '[]'::json) FROM (\n{body}\n) t"
+            )),
+            crate::sqlparse::Kind::SingleReturning => Some(format!(
+                "WITH t AS (\n{body}\n) SELECT coalesce(json_agg(t), '[]'::json) FROM t"
+            )),
+            _ => None,
+        };
+        let text_params: Vec<TextParam> = params.iter().map(text_param).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> = text_params
+            .iter()
+            .map(|p| p as &(dyn ToSql + Sync))
+            .collect();
+        if let Some(sql) = wrapped {
+            match client.query_one(&sql, &refs).await {
+                Ok(row) => return row.try_get::<_, Value>(0).map_err(|e| format_pg_error(&e)),
+                // The wrapper itself can be the problem (e.g. a trailing comment): fall through.
+                Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::SYNTAX_ERROR) => {}
+                Err(e) => return Err(format_pg_error(&e)),
+            }
+        }
+        if !params.is_empty() {
+            client
+                .execute(body, &refs)
+                .await
+                .map_err(|e| format_pg_error(&e))?;
+            return Ok(Value::Array(vec![]));
+        }
+        let messages = client
+            .simple_query(query)
+            .await
+            .map_err(|e| format_pg_error(&e))?;
+        let mut current: Vec<Value> = vec![];
+        let mut last: Vec<Value> = vec![];
+        for m in messages {
+            match m {
+                SimpleQueryMessage::Row(row) => {
+                    let mut obj = serde_json::Map::new();
+                    for (i, col) in row.columns().iter().enumerate() {
+                        let v = row
+                            .get(i)
+                            .map(|s| Value::String(s.to_string()))
+                            .unwrap_or(Value::Null);
+                        obj.insert(col.name().to_string(), v);
+                    }
+                    current.push(Value::Object(obj));
+                }
+                SimpleQueryMessage::CommandComplete(_) => last = std::mem::take(&mut current),
+                _ => {}
+            }
+        }
+        Ok(Value::Array(last))
+    }
+
+    /// Mirrors a user created through the Auth admin API into `auth.users`.
+    pub async fn insert_auth_user(
+        &self,
+        db: &str,
+        user: &Value,
+        encrypted_password: Option<&str>,
+    ) -> Result<(), PgError> {
+        let client = self.client(db).await?;
+        let p = |k: &str| text_param(user.get(k).unwrap_or(&Value::Null));
+        let pw = TextParam(encrypted_password.map(str::to_string));
+        let args = [
+            p("id"),
+            p("aud"),
+            p("role"),
+            p("email"),
+            pw,
+            p("email_confirmed_at"),
+            p("phone"),
+            p("app_metadata"),
+            p("user_metadata"),
+            p("created_at"),
+        ];
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
+        client
+            .execute(
+                "INSERT INTO auth.users (id, aud, role, email, encrypted_password, email_confirmed_at, phone, raw_app_meta_data, raw_user_meta_data, created_at, updated_at) \
+                 VALUES ($1::uuid, $2, $3, $4, $5, $6::timestamptz, nullif($7, ''), $8::jsonb, $9::jsonb, $10::timestamptz, $10::timestamptz) ON CONFLICT (id) DO NOTHING",
+                &refs,
+            )
+            .await?;
+        Ok(())
+    }
+}

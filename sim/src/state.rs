@@ -1,0 +1,62 @@
+//! Shared server state: the world behind a lock, plus faults, limits and the request log.
+
+use std::sync::{Mutex, MutexGuard};
+
+use crate::config::{SimConfig, Timings};
+use crate::faults::FaultSet;
+use crate::persist;
+use crate::ratelimit::RateLimiter;
+use crate::requestlog::RequestLog;
+use crate::sqlexec::PgBackend;
+use crate::world::World;
+
+pub struct AppState {
+    pub cfg: SimConfig,
+    pub timings: Timings,
+    pub base_url: String,
+    pub pg: Option<PgBackend>,
+    world: Mutex<World>,
+    pub faults: Mutex<FaultSet>,
+    pub limiter: Mutex<RateLimiter>,
+    pub log: Mutex<RequestLog>,
+}
+
+/// Locks ignoring poisoning: a panic in one handler must not take the whole simulator down.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl AppState {
+    pub fn new(cfg: SimConfig, world: World, pg: Option<PgBackend>, base_url: String) -> Self {
+        AppState {
+            timings: cfg.effective_timings(),
+            cfg,
+            base_url,
+            pg,
+            world: Mutex::new(world),
+            faults: Mutex::new(FaultSet::default()),
+            limiter: Mutex::new(RateLimiter::default()),
+            log: Mutex::new(RequestLog::default()),
+        }
+    }
+
+    /// Reads the world.
+    pub fn read<R>(&self, f: impl FnOnce(&World) -> R) -> R {
+        f(&lock(&self.world))
+    }
+
+    /// Changes the world and persists it (when a state file is configured).
+    pub fn mutate<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
+        let mut w = lock(&self.world);
+        let r = f(&mut w);
+        if let Some(path) = &self.cfg.state_file {
+            persist::save(path, &w);
+        }
+        r
+    }
+
+    /// Milliseconds of a configured duration.
+    pub fn ms(d: std::time::Duration) -> i64 {
+        d.as_millis() as i64
+    }
+}

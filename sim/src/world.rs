@@ -1,0 +1,474 @@
+//! The simulated world: every resource of every provider, serialisable so it can be persisted.
+//!
+//! Timestamps are wall-clock epoch milliseconds and asynchronous states (project start-up,
+//! template copy, builds) are derived from them when read, so progress continues across restarts.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::config::SeedConfig;
+use crate::ids::IdGen;
+
+/// Wall-clock epoch milliseconds.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// RFC 3339 UTC timestamp of epoch milliseconds (`2024-01-01T00:00:00.000Z`).
+pub fn iso(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// RFC 3339 UTC timestamp without fractional seconds (GitHub style).
+pub fn iso_secs(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Names and ids of the pre-existing accounts, as a client discovers them through the APIs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeedWorld {
+    pub supabase_org_slug: String,
+    pub supabase_org_name: String,
+    pub github_user: String,
+    pub github_user_id: u64,
+    pub github_org: String,
+    pub github_org_id: u64,
+    /// `owner/name` of the template repository.
+    pub github_template: String,
+    pub vercel_user: String,
+    pub vercel_user_id: String,
+    pub vercel_user_email: String,
+    pub vercel_team_id: String,
+    pub vercel_team_slug: String,
+    pub vercel_team_name: String,
+    pub resend_domain: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct World {
+    /// Random per world (not from the seed): keeps database names unique when several simulators
+    /// share one PostgreSQL server.
+    pub instance: String,
+    pub ids: IdGen,
+    pub seed: SeedWorld,
+    pub supabase: SupabaseState,
+    pub github: GithubState,
+    pub vercel: VercelState,
+    pub n8n: N8nState,
+    pub resend: ResendState,
+}
+
+// ---------------------------------------------------------------- Supabase
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SupabaseState {
+    pub orgs: Vec<Org>,
+    pub projects: Vec<Project>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Org {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Phase {
+    /// Being created; `fail` makes it end `INIT_FAILED`.
+    Creating {
+        fail: bool,
+    },
+    Pausing,
+    Restoring,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Project {
+    /// Numeric id returned by DELETE (recorded body `{"id": 711274, ...}`).
+    pub numeric_id: i64,
+    pub r#ref: String,
+    pub name: String,
+    pub org_slug: String,
+    pub region: String,
+    pub created_ms: i64,
+    pub phase: Phase,
+    pub phase_since_ms: i64,
+    pub phase_duration_ms: i64,
+    pub keys: ProjectKeys,
+    pub auth_users: Vec<AuthUser>,
+    /// Tables seen in parse-only SQL mode.
+    pub tables: Vec<TableInfo>,
+}
+
+impl Project {
+    /// Management API status at `now`.
+    pub fn status(&self, now: i64) -> &'static str {
+        let elapsed = now - self.phase_since_ms;
+        let done = elapsed >= self.phase_duration_ms;
+        match self.phase {
+            Phase::Creating { fail } => {
+                // The recorded create answer says UNKNOWN; polls shortly after do too.
+                let unknown_window = (self.phase_duration_ms / 10).min(2_000);
+                if done {
+                    if fail {
+                        "INIT_FAILED"
+                    } else {
+                        "ACTIVE_HEALTHY"
+                    }
+                } else if elapsed < unknown_window {
+                    "UNKNOWN"
+                } else {
+                    "COMING_UP"
+                }
+            }
+            Phase::Pausing => {
+                if done {
+                    "INACTIVE"
+                } else {
+                    "PAUSING"
+                }
+            }
+            Phase::Restoring => {
+                if done {
+                    "ACTIVE_HEALTHY"
+                } else {
+                    "RESTORING"
+                }
+            }
+        }
+    }
+
+    /// When the project last became `ACTIVE_HEALTHY`, if it is.
+    pub fn healthy_since(&self, now: i64) -> Option<i64> {
+        (self.status(now) == "ACTIVE_HEALTHY")
+            .then_some(self.phase_since_ms + self.phase_duration_ms)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProjectKeys {
+    pub anon: String,
+    pub service_role: String,
+    pub publishable: String,
+    pub publishable_id: String,
+    pub secret: String,
+    pub secret_id: String,
+    pub hashes: [String; 4],
+    pub created_ms: i64,
+}
+
+impl ProjectKeys {
+    /// Every key the gateway accepts in `apikey`.
+    pub fn all(&self) -> [&str; 4] {
+        [
+            &self.anon,
+            &self.service_role,
+            &self.publishable,
+            &self.secret,
+        ]
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthUser {
+    pub id: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub has_password: bool,
+    pub email_confirmed_ms: Option<i64>,
+    pub phone_confirmed_ms: Option<i64>,
+    pub user_metadata: Value,
+    pub app_metadata: Value,
+    pub role: String,
+    pub aud: String,
+    pub created_ms: i64,
+    pub banned_until_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TableInfo {
+    pub schema: String,
+    pub name: String,
+    pub rls: bool,
+    pub columns: Vec<String>,
+    /// Names of the policies created on the table.
+    #[serde(default)]
+    pub policies: Vec<String>,
+}
+
+// ---------------------------------------------------------------- GitHub
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GithubState {
+    pub repos: Vec<Repo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Repo {
+    pub id: u64,
+    pub owner: String,
+    pub owner_id: u64,
+    pub owner_is_org: bool,
+    pub name: String,
+    pub private: bool,
+    pub description: Option<String>,
+    pub is_template: bool,
+    /// `owner/name` of the template it was generated from.
+    pub template: Option<String>,
+    pub created_ms: i64,
+    /// Before this instant the repository is empty (template copy in progress).
+    pub contents_ready_ms: i64,
+    pub files: Vec<(String, String)>,
+    pub default_branch: String,
+    pub head_sha: String,
+    pub seeded: bool,
+}
+
+impl Repo {
+    pub fn full_name(&self) -> String {
+        format!("{}/{}", self.owner, self.name)
+    }
+    pub fn is_empty_at(&self, now: i64) -> bool {
+        now < self.contents_ready_ms || self.files.is_empty()
+    }
+}
+
+// ---------------------------------------------------------------- Vercel
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VercelState {
+    pub projects: Vec<VProject>,
+    pub deployments: Vec<Deployment>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VProject {
+    pub id: String,
+    pub name: String,
+    /// User id or team id.
+    pub account_id: String,
+    pub framework: Option<String>,
+    pub link: Option<GitLink>,
+    pub env: Vec<EnvVar>,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    /// Optional settings from the create body (buildCommand, rootDirectory, ...), echoed back.
+    pub settings: serde_json::Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GitLink {
+    pub kind: String,
+    pub org: String,
+    pub repo: String,
+    pub repo_id: u64,
+    pub production_branch: String,
+    pub created_ms: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnvVar {
+    pub id: String,
+    pub key: String,
+    pub value: String,
+    pub kind: String,
+    pub target: Vec<String>,
+    pub git_branch: Option<String>,
+    pub comment: Option<String>,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Deployment {
+    pub id: String,
+    pub name: String,
+    pub project_id: String,
+    pub owner_id: String,
+    pub url: String,
+    pub target: Option<String>,
+    pub created_ms: i64,
+    pub queue_ms: i64,
+    pub build_ms: i64,
+    /// `Some((code, message))`: the deployment ends in `ERROR`.
+    pub error: Option<(String, String)>,
+    /// Git errors surface when the build would start (no build happens).
+    pub error_before_build: bool,
+    pub git_source: Option<Value>,
+}
+
+impl Deployment {
+    /// `readyState` at `now`.
+    pub fn ready_state(&self, now: i64) -> &'static str {
+        let elapsed = now - self.created_ms;
+        if self.error_before_build && self.error.is_some() {
+            return if elapsed < self.queue_ms {
+                "QUEUED"
+            } else {
+                "ERROR"
+            };
+        }
+        if elapsed < self.queue_ms {
+            "QUEUED"
+        } else if elapsed < self.queue_ms + self.build_ms {
+            "BUILDING"
+        } else if self.error.is_some() {
+            "ERROR"
+        } else {
+            "READY"
+        }
+    }
+}
+
+// ---------------------------------------------------------------- n8n
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct N8nState {
+    pub workflows: Vec<Workflow>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Workflow {
+    pub id: String,
+    pub name: String,
+    pub active: bool,
+    pub nodes: Value,
+    pub connections: Value,
+    pub settings: Value,
+    pub static_data: Value,
+    pub version_id: String,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+}
+
+// ---------------------------------------------------------------- Resend
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResendState {
+    pub emails: Vec<Email>,
+    pub idempotency: Vec<IdempotencyEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Email {
+    pub id: String,
+    pub from: String,
+    pub to: Vec<String>,
+    pub subject: String,
+    pub html: Option<String>,
+    pub text: Option<String>,
+    pub cc: Vec<String>,
+    pub bcc: Vec<String>,
+    pub reply_to: Vec<String>,
+    pub created_ms: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IdempotencyEntry {
+    pub key: String,
+    /// Canonical JSON of the first request body.
+    pub payload: String,
+    pub email_id: String,
+    pub created_ms: i64,
+}
+
+// ---------------------------------------------------------------- seeding
+
+impl World {
+    /// The initial world: accounts from `cfg`, the template repository, nothing else.
+    pub fn seeded(cfg: &SeedConfig, seed: u64) -> World {
+        let mut ids = IdGen::new(seed);
+        let now = now_ms();
+        let github_user_id = ids.number();
+        let github_org_id = ids.number();
+        let seed_world = SeedWorld {
+            supabase_org_slug: cfg.supabase_org_slug.clone(),
+            supabase_org_name: cfg.supabase_org_name.clone(),
+            github_user: cfg.github_user.clone(),
+            github_user_id,
+            github_org: cfg.github_org.clone(),
+            github_org_id,
+            github_template: format!("{}/{}", cfg.github_org, cfg.github_template_repo),
+            vercel_user: cfg.vercel_user.clone(),
+            vercel_user_id: ids.alnum(24),
+            vercel_user_email: format!("{}@{}", cfg.vercel_user, cfg.resend_domain),
+            vercel_team_id: ids.prefixed("team_"),
+            vercel_team_slug: cfg.vercel_team_slug.clone(),
+            vercel_team_name: title_case(&cfg.vercel_team_slug),
+            resend_domain: cfg.resend_domain.clone(),
+        };
+        let template = Repo {
+            id: ids.number(),
+            owner: cfg.github_org.clone(),
+            owner_id: github_org_id,
+            owner_is_org: true,
+            name: cfg.github_template_repo.clone(),
+            private: false,
+            description: Some("Template every Fabrik customer instance is generated from".into()),
+            is_template: true,
+            template: None,
+            created_ms: now,
+            contents_ready_ms: now,
+            files: cfg.github_template_files.clone(),
+            default_branch: "main".into(),
+            head_sha: ids.hex(40),
+            seeded: true,
+        };
+        World {
+            instance: instance_tag(),
+            supabase: SupabaseState {
+                orgs: vec![Org {
+                    id: ids.supabase_ref(),
+                    slug: cfg.supabase_org_slug.clone(),
+                    name: cfg.supabase_org_name.clone(),
+                }],
+                projects: vec![],
+            },
+            github: GithubState {
+                repos: vec![template],
+            },
+            vercel: VercelState {
+                projects: vec![],
+                deployments: vec![],
+            },
+            n8n: N8nState { workflows: vec![] },
+            resend: ResendState {
+                emails: vec![],
+                idempotency: vec![],
+            },
+            seed: seed_world,
+            ids,
+        }
+    }
+}
+
+fn title_case(slug: &str) -> String {
+    slug.split(['-', '_'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// 8 random lowercase characters from OS entropy.
+fn instance_tag() -> String {
+    use rand::Rng;
+    let mut r = rand::rng();
+    (0..8)
+        .map(|_| (b'a' + r.random_range(0..26u8)) as char)
+        .collect()
+}

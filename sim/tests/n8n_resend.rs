@@ -1,0 +1,296 @@
+//! n8n and Resend behaviour, validated against the official descriptions.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn n8n_workflow_create_validate_list_activate_delete() {
+    let sim = sim().await;
+    let n = sim.n8n_api_url();
+    let c = client();
+    let key = |r: reqwest::RequestBuilder| r.header("X-N8N-API-KEY", TOKEN);
+
+    let (s, _, v) = json_of(c.get(format!("{n}/workflows")).send().await.unwrap()).await;
+    assert_eq!((s, v), (401, json!({"message": "unauthorized"})));
+
+    let wf = json!({"name": "Welcome", "nodes": [{"id": "1", "name": "Hook", "type": "n8n-nodes-base.webhook", "typeVersion": 2, "position": [0, 0], "parameters": {}}], "connections": {}, "settings": {}});
+    assert_request(Spec::N8n, "POST", "/workflows", &wf);
+    let (s, _, created) = json_of(
+        key(c.post(format!("{n}/workflows")))
+            .json(&wf)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{created}");
+    assert_response(Spec::N8n, "POST", "/workflows", 200, &created);
+    assert_eq!(created["active"], false);
+    let id = created["id"].as_str().unwrap().to_string();
+    assert_eq!(id.len(), 16);
+
+    let mut with_active = wf.clone();
+    with_active["active"] = json!(true);
+    let (s, _, v) = json_of(
+        key(c.post(format!("{n}/workflows")))
+            .json(&with_active)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (s, v),
+        (400, json!({"message": "request/body/active is read-only"}))
+    );
+    let mut extra = wf.clone();
+    extra["pinData"] = json!({});
+    let (s, _, v) = json_of(
+        key(c.post(format!("{n}/workflows")))
+            .json(&extra)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (s, v),
+        (
+            400,
+            json!({"message": "request/body must NOT have additional properties"})
+        )
+    );
+    let (s, _, _) = json_of(
+        key(c.post(format!("{n}/workflows")))
+            .json(&json!({"name": "x", "nodes": []}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400);
+
+    // No uniqueness: a second one with the same name; then paginate.
+    let (s, _, _) = json_of(
+        key(c.post(format!("{n}/workflows")))
+            .json(&wf)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (s, _, page) = json_of(
+        key(c.get(format!("{n}/workflows?name=Welcome&limit=1")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_response(Spec::N8n, "GET", "/workflows", 200, &page);
+    assert_eq!(page["data"].as_array().unwrap().len(), 1);
+    let cursor = page["nextCursor"].as_str().unwrap().to_string();
+    let (_, _, page2) = json_of(
+        key(c.get(format!(
+            "{n}/workflows?name=Welcome&limit=1&cursor={cursor}"
+        )))
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(page2["data"].as_array().unwrap().len(), 1);
+    assert!(page2["nextCursor"].is_null());
+
+    let (s, _, v) = json_of(
+        key(c.post(format!("{n}/workflows/{id}/activate")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, &v["active"]), (200, &json!(true)));
+    assert_response(Spec::N8n, "POST", "/workflows/{id}/activate", 200, &v);
+    let no_trigger = json!({"name": "Manual", "nodes": [{"id": "1", "name": "Set", "type": "n8n-nodes-base.set", "typeVersion": 3, "position": [0, 0], "parameters": {}}], "connections": {}, "settings": {}});
+    let (_, _, m) = json_of(
+        key(c.post(format!("{n}/workflows")))
+            .json(&no_trigger)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let (s, _, v) = json_of(
+        key(c.post(format!(
+            "{n}/workflows/{}/activate",
+            m["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(v["message"].as_str().unwrap().contains("trigger"));
+    let (s, _, v) = json_of(
+        key(c.post(format!("{n}/workflows/{id}/deactivate")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, &v["active"]), (200, &json!(false)));
+
+    let (s, _, v) = json_of(
+        key(c.get(format!("{n}/workflows/{id}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_response(Spec::N8n, "GET", "/workflows/{id}", 200, &v);
+    let (s, _, v) = json_of(
+        key(c.delete(format!("{n}/workflows/{id}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_response(Spec::N8n, "DELETE", "/workflows/{id}", 200, &v);
+    let (s, _, _) = json_of(
+        key(c.get(format!("{n}/workflows/{id}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 404);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn resend_send_idempotency_domain_and_rate_limit() {
+    let sim = sim().await;
+    let r = sim.resend_api_url();
+    let c = client();
+    let mail = json!({"from": "Fabrik <welcome@sandbox.fabrik.test>", "to": ["owner@acme.test"], "subject": "Welcome", "html": "<p>Your code: 482913</p>"});
+    assert_request(Spec::Resend, "POST", "/emails", &mail);
+
+    let (s, _, v) = json_of(
+        c.post(format!("{r}/emails"))
+            .json(&mail)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (s, v["name"].as_str(), v["statusCode"].as_u64()),
+        (401, Some("missing_api_key"), Some(401))
+    );
+    let (s, _, v) = json_of(
+        c.post(format!("{r}/emails"))
+            .bearer_auth("re_wrong")
+            .json(&mail)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, v["name"].as_str()), (403, Some("invalid_api_key")));
+
+    let (s, h, first) = json_of(
+        c.post(format!("{r}/emails"))
+            .bearer_auth(TOKEN)
+            .header("Idempotency-Key", "welcome-1")
+            .json(&mail)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_response(Spec::Resend, "POST", "/emails", 200, &first);
+    assert_eq!(h["ratelimit-limit"], "2");
+    assert_eq!(first["id"].as_str().unwrap().len(), 36);
+    let (s, _, again) = json_of(
+        c.post(format!("{r}/emails"))
+            .bearer_auth(TOKEN)
+            .header("Idempotency-Key", "welcome-1")
+            .json(&mail)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, &again), (200, &first));
+    // Third call within the same second: rate limited.
+    let (s, h, v) = json_of(
+        c.post(format!("{r}/emails"))
+            .bearer_auth(TOKEN)
+            .json(&mail)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, v["name"].as_str()), (429, Some("rate_limit_exceeded")));
+    assert!(h.contains_key("retry-after"));
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let mut other = mail.clone();
+    other["subject"] = json!("Different");
+    let (s, _, v) = json_of(
+        c.post(format!("{r}/emails"))
+            .bearer_auth(TOKEN)
+            .header("Idempotency-Key", "welcome-1")
+            .json(&other)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (s, v["name"].as_str()),
+        (409, Some("invalid_idempotent_request"))
+    );
+    let mut foreign = mail.clone();
+    foreign["from"] = json!("me@gmail.com");
+    let (s, _, v) = json_of(
+        c.post(format!("{r}/emails"))
+            .bearer_auth(TOKEN)
+            .json(&foreign)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, v["name"].as_str()), (403, Some("validation_error")));
+
+    let (_, _, inv) = json_of(
+        c.get(format!("{}/__sim/inventory", sim.base_url()))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let emails = inv["resend"]["emails"].as_array().unwrap();
+    assert_eq!(emails.len(), 1, "the replay did not send twice");
+    assert!(emails[0]["html"].as_str().unwrap().contains("482913"));
+    let (_, _, log) = json_of(
+        c.get(format!("{}/__sim/requests", sim.base_url()))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        !log.to_string().contains("482913"),
+        "mail bodies are masked in the request log"
+    );
+    sim.shutdown().await;
+}

@@ -1,0 +1,752 @@
+//! Supabase Management API and Auth admin behaviour, validated against the official descriptions.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use fabrik_sim::{Profile, RateLimits, SimConfig, Timings};
+use serde_json::{json, Value};
+
+async fn create(c: &reqwest::Client, base: &str, name: &str) -> Value {
+    let body = json!({"name": name, "db_pass": "S3cret-pass!", "organization_slug": "fabrik-sandbox", "region": "us-east-1"});
+    assert_request(Spec::Supabase, "POST", "/v1/projects", &body);
+    let (s, _, v) = json_of(
+        c.post(format!("{base}/v1/projects"))
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    v
+}
+
+#[tokio::test]
+async fn project_lifecycle_keys_and_delete() {
+    let timings = Timings {
+        supabase_startup: Duration::from_millis(600),
+        supabase_api_keys_flaky: Duration::from_millis(300),
+        ..Timings::instant()
+    };
+    let sim = sim_with(SimConfig {
+        profile: Profile::Realistic,
+        timings: Some(timings),
+        ..Default::default()
+    })
+    .await;
+    let base = sim.supabase_api_url();
+    let c = client();
+
+    let (s, h, orgs) = json_of(
+        c.get(format!("{base}/v1/organizations"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(orgs[0]["slug"], "fabrik-sandbox");
+    assert_eq!(h["x-ratelimit-limit"], "120");
+    assert_eq!(h["x-ratelimit-reset"], "60");
+    assert_response(Spec::Supabase, "GET", "/v1/organizations", 200, &orgs);
+
+    let p = create(&c, &base, "acme").await;
+    assert_response(Spec::Supabase, "POST", "/v1/projects", 201, &p);
+    assert_eq!(p["status"], "UNKNOWN");
+    assert!(p.get("database").is_none());
+    let r = p["ref"].as_str().unwrap().to_string();
+    assert_eq!(r.len(), 20);
+
+    // Coming up: keys unavailable, deletion refused.
+    let (s, _, v) = json_of(
+        c.get(format!("{base}/v1/projects/{r}/api-keys"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(v["message"].is_string());
+    let (s, _, v) = json_of(
+        c.delete(format!("{base}/v1/projects/{r}"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (s, v),
+        (400, json!({"message": "Project not ready for deletion."}))
+    );
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    let (_, _, v) = json_of(
+        c.get(format!("{base}/v1/projects/{r}"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(v["status"], "COMING_UP");
+    assert_response(Spec::Supabase, "GET", "/v1/projects/{ref}", 200, &v);
+
+    // Up, then keys after the flaky window.
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    let (_, _, v) = json_of(
+        c.get(format!("{base}/v1/projects/{r}"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(v["status"], "ACTIVE_HEALTHY");
+    let (s, _, _) = json_of(
+        c.get(format!("{base}/v1/projects/{r}/api-keys"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400, "keys are still flaky right after ACTIVE_HEALTHY");
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    let (s, _, keys) = json_of(
+        c.get(format!("{base}/v1/projects/{r}/api-keys"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_response(
+        Spec::Supabase,
+        "GET",
+        "/v1/projects/{ref}/api-keys",
+        200,
+        &keys,
+    );
+    let secret = keys
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["type"] == "secret")
+        .unwrap();
+    assert!(
+        secret["api_key"].as_str().unwrap().contains('·'),
+        "masked without reveal"
+    );
+    let (_, _, keys) = json_of(
+        c.get(format!("{base}/v1/projects/{r}/api-keys?reveal=true"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let service = keys
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "service_role")
+        .unwrap()["api_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let parts: Vec<&str> = service.split('.').collect();
+    assert_eq!(parts.len(), 3);
+    use base64::Engine;
+    let claims: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(parts[1])
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(claims["role"], "service_role");
+    assert_eq!(claims["ref"], r.as_str());
+    assert!(!keys
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["type"] == "secret")
+        .unwrap()["api_key"]
+        .as_str()
+        .unwrap()
+        .contains('·'));
+
+    // Lists.
+    let (_, _, list) = json_of(
+        c.get(format!("{base}/v1/projects"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_response(Spec::Supabase, "GET", "/v1/projects", 200, &list);
+    let (_, _, page) = json_of(
+        c.get(format!(
+            "{base}/v1/organizations/fabrik-sandbox/projects?search=acm&limit=1"
+        ))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_response(
+        Spec::Supabase,
+        "GET",
+        "/v1/organizations/{slug}/projects",
+        200,
+        &page,
+    );
+    assert_eq!(
+        page["pagination"],
+        json!({"count": 1, "limit": 1, "offset": 0})
+    );
+    assert_eq!(page["projects"][0]["ref"], r.as_str());
+
+    let (s, _, v) = json_of(
+        c.delete(format!("{base}/v1/projects/{r}"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_response(Spec::Supabase, "DELETE", "/v1/projects/{ref}", 200, &v);
+    assert_eq!(v["ref"], r.as_str());
+    let (s, _, _) = json_of(
+        c.get(format!("{base}/v1/projects/{r}"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 404);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn auth_errors_unknown_org_and_pause_restore() {
+    let sim = sim().await;
+    let base = sim.supabase_api_url();
+    let c = client();
+    let (s, _, v) = json_of(
+        c.get(format!("{base}/v1/projects"))
+            .bearer_auth("wrong")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, v), (401, json!({"message": "Unauthorized"})));
+    let (s, _, v) = json_of(c.get(format!("{base}/v1/projects")).send().await.unwrap()).await;
+    assert_eq!((s, v), (401, json!({"message": "Unauthorized"})));
+    let (s, _, v) = json_of(
+        c.post(format!("{base}/v1/projects"))
+            .bearer_auth(TOKEN)
+            .json(&json!({"name": "x", "db_pass": "p", "organization_slug": "nope"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 404);
+    assert!(v["message"].is_string());
+    let (s, _, _) = json_of(
+        c.post(format!("{base}/v1/projects"))
+            .bearer_auth(TOKEN)
+            .json(&json!({"name": "x"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400);
+    let (s, _, _) = json_of(
+        c.get(format!("{base}/v1/projects/abcdefghijabcdefghij"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 404);
+
+    let r = create(&c, &base, "pausable").await["ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (s, _, _) = json_of(
+        c.post(format!("{base}/v1/projects/{r}/pause"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (_, _, v) = json_of(
+        c.get(format!("{base}/v1/projects/{r}"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(v["status"], "INACTIVE");
+    let (s, _, _) = json_of(
+        c.post(format!("{base}/v1/projects/{r}/restore"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (_, _, v) = json_of(
+        c.get(format!("{base}/v1/projects/{r}"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(v["status"], "ACTIVE_HEALTHY");
+    let (s, _, h) = json_of(
+        c.get(format!("{base}/v1/projects/{r}/health?services=auth,db"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_response(Spec::Supabase, "GET", "/v1/projects/{ref}/health", 200, &h);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn rate_limit_per_endpoint() {
+    let sim = sim_with(SimConfig {
+        rate_limits: RateLimits {
+            supabase_per_minute: 3,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .await;
+    let base = sim.supabase_api_url();
+    let c = client();
+    for i in 0..3 {
+        let r = c
+            .get(format!("{base}/v1/organizations"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(
+            r.headers()["x-ratelimit-remaining"],
+            (2 - i).to_string().as_str()
+        );
+    }
+    let r = c
+        .get(format!("{base}/v1/organizations"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["x-ratelimit-remaining"], "0");
+    // Another endpoint has its own counter.
+    let r = c
+        .get(format!("{base}/v1/projects"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn sql_parse_only_records_tables_and_rls() {
+    let sim = sim().await;
+    let base = sim.supabase_api_url();
+    let c = client();
+    let r = create(&c, &base, "sqlproj").await["ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let q = |sql: &str| {
+        let body = json!({"query": sql});
+        assert_request(
+            Spec::Supabase,
+            "POST",
+            "/v1/projects/{ref}/database/query",
+            &body,
+        );
+        c.post(format!("{base}/v1/projects/{r}/database/query"))
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send()
+    };
+    let (s, _, v) = json_of(q("SELECT 1").await.unwrap()).await;
+    assert_eq!((s, v), (201, json!([{"?column?": 1}])));
+    let (s, _, v) = json_of(q("create table public.todos (id uuid primary key, title text); alter table public.todos enable row level security;").await.unwrap()).await;
+    assert_eq!((s, v), (201, json!([])));
+    let (_, _, v) = json_of(
+        q("select tablename, rowsecurity from pg_tables where schemaname = 'public'")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(v, json!([{"tablename": "todos", "rowsecurity": true}]));
+    let (s, _, v) = json_of(q("selec nonsense").await.unwrap()).await;
+    assert_eq!(s, 400);
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Failed to run sql query: ERROR: 42601"),
+        "{v}"
+    );
+    let (_, _, inv) = json_of(
+        c.get(format!("{}/__sim/inventory", sim.base_url()))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(inv["sql"], "parsed_only");
+    assert_eq!(inv["supabase"]["projects"][0]["tables"][0]["rls"], true);
+    let (_, _, st) = json_of(
+        c.get(format!("{}/__sim/status", sim.base_url()))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(st["sql_executed"], false);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn sql_runs_on_real_postgres_and_auth_users_are_mirrored() {
+    let pg = fabrik_sim::pg::TestCluster::shared().expect("postgres test cluster");
+    let sim = sim_with(SimConfig {
+        database_url: Some(pg.url().to_string()),
+        ..Default::default()
+    })
+    .await;
+    let base = sim.supabase_api_url();
+    let c = client();
+    let r = create(&c, &base, "pgproj").await["ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let q = |sql: &str, params: Option<Value>| {
+        let mut body = json!({"query": sql});
+        if let Some(p) = params {
+            body["parameters"] = p;
+        }
+        c.post(format!("{base}/v1/projects/{r}/database/query"))
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send()
+    };
+    let (s, _, v) = json_of(q("SELECT 1", None).await.unwrap()).await;
+    assert_eq!((s, v), (201, json!([{"?column?": 1}])));
+    let (s, _, v) = json_of(
+        q("create table public.notes (id uuid primary key default gen_random_uuid(), owner uuid references auth.users(id), body text, n int);\
+           alter table public.notes enable row level security;\
+           create policy own on public.notes for select using (auth.uid() = owner);", None)
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!((s, &v), (201, &json!([])), "{v}");
+    let (s, _, v) = json_of(
+        q(
+            "insert into public.notes (body, n) values ($1, $2) returning body, n",
+            Some(json!(["hello", 7])),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!((s, v), (201, json!([{"body": "hello", "n": 7}])));
+    let (_, _, v) = json_of(
+        q(
+            "select tablename, rowsecurity from pg_tables where schemaname = 'public'",
+            None,
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(v, json!([{"tablename": "notes", "rowsecurity": true}]));
+    let (s, _, v) = json_of(q("select * from nope", None).await.unwrap()).await;
+    assert_eq!(s, 400);
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Failed to run sql query: ERROR: 42P01: relation \"nope\" does not exist"),
+        "{v}"
+    );
+    let (s, _, _) = json_of(
+        c.post(format!("{base}/v1/projects/{r}/database/query"))
+            .bearer_auth(TOKEN)
+            .json(&json!({"query": "create table t2 (x int)", "read_only": true}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400);
+    let (_, _, v) = json_of(q("select auth.uid() is null as anonymous, (select rolbypassrls from pg_roles where rolname = 'service_role') as bypass", None).await.unwrap()).await;
+    assert_eq!(v, json!([{"anonymous": true, "bypass": true}]));
+
+    // Auth admin users land in auth.users.
+    let (_, _, keys) = json_of(
+        c.get(format!("{base}/v1/projects/{r}/api-keys?reveal=true"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let service = keys[1]["api_key"].as_str().unwrap().to_string();
+    let auth = format!("{}/auth/v1/admin/users", sim.supabase_project_url(&r));
+    let (s, _, u) = json_of(
+        c.post(&auth).header("apikey", &service).bearer_auth(&service).json(&json!({"email": "owner@acme.test", "password": "longpassword", "email_confirm": true})).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{u}");
+    let (_, _, v) = json_of(q("select email from auth.users", None).await.unwrap()).await;
+    assert_eq!(v, json!([{"email": "owner@acme.test"}]));
+
+    // Check the database directly, then deletion drops it.
+    let (client_pg, conn) = tokio_postgres::connect(pg.url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let count = |r: String| {
+        let client_pg = &client_pg;
+        async move {
+            let rows = client_pg
+                .query(
+                    "select datname from pg_database where datname like $1",
+                    &[&format!("%{r}")],
+                )
+                .await
+                .unwrap();
+            rows.len()
+        }
+    };
+    assert_eq!(count(r.clone()).await, 1);
+    let (s, _, _) = json_of(
+        c.delete(format!("{base}/v1/projects/{r}"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(count(r.clone()).await, 0);
+    let (_, _, st) = json_of(
+        c.get(format!("{}/__sim/status", sim.base_url()))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(st["sql"], "executed");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn auth_admin_create_duplicate_validation_and_list() {
+    let sim = sim().await;
+    let base = sim.supabase_api_url();
+    let c = client();
+    let r = create(&c, &base, "authproj").await["ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, _, keys) = json_of(
+        c.get(format!("{base}/v1/projects/{r}/api-keys?reveal=true"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let key = |name: &str| {
+        keys.as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["name"] == name || k["type"] == name)
+            .unwrap()["api_key"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (anon, service, secret) = (key("anon"), key("service_role"), key("secret"));
+    let url = format!("{}/auth/v1/admin/users", sim.supabase_project_url(&r));
+    let body = json!({"email": "Admin@Acme.test", "password": "correct-horse", "email_confirm": true, "user_metadata": {"name": "Ada"}});
+
+    let (s, _, v) = json_of(
+        c.post(&url)
+            .bearer_auth(&service)
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 401, "no apikey: {v}");
+    let (s, h, v) = json_of(
+        c.post(&url)
+            .header("apikey", &anon)
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (s, v["error_code"].as_str()),
+        (401, Some("no_authorization"))
+    );
+    assert_eq!(h["x-sb-error-code"], "no_authorization");
+    let (s, _, v) = json_of(
+        c.post(&url)
+            .header("apikey", &anon)
+            .bearer_auth(&anon)
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, v["error_code"].as_str()), (403, Some("not_admin")));
+    let (s, _, v) = json_of(
+        c.post(&url)
+            .header("apikey", &secret)
+            .bearer_auth(&secret)
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, v["error_code"].as_str()), (403, Some("bad_jwt")));
+
+    let (s, _, user) = json_of(
+        c.post(&url)
+            .header("apikey", &anon)
+            .bearer_auth(&service)
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{user}");
+    assert_component(Spec::Auth, "UserSchema", &user);
+    assert_eq!(user["email"], "admin@acme.test");
+    assert!(user["email_confirmed_at"].is_string());
+
+    let (s, h, v) = json_of(
+        c.post(&url)
+            .header("apikey", &anon)
+            .bearer_auth(&service)
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 422);
+    assert_eq!(
+        v,
+        json!({"code": 422, "error_code": "email_exists", "msg": "A user with this email address has already been registered"})
+    );
+    assert_eq!(h["x-sb-error-code"], "email_exists");
+    let (s, _, v) = json_of(
+        c.post(&url)
+            .header("apikey", &anon)
+            .header("X-Supabase-Api-Version", "2024-01-01")
+            .bearer_auth(&service)
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 422);
+    assert_eq!(
+        v,
+        json!({"code": "email_exists", "message": "A user with this email address has already been registered"})
+    );
+    let (s, _, v) = json_of(
+        c.post(&url)
+            .header("apikey", &anon)
+            .bearer_auth(&service)
+            .json(&json!({"password": "x1234567"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (s, v["error_code"].as_str()),
+        (400, Some("validation_failed"))
+    );
+
+    for i in 0..2 {
+        let b = json!({"email": format!("u{i}@acme.test")});
+        assert_eq!(
+            c.post(&url)
+                .header("apikey", &anon)
+                .bearer_auth(&service)
+                .json(&b)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+    let (s, _, page) = json_of(
+        c.get(format!("{url}?page=2&per_page=2"))
+            .header("apikey", &anon)
+            .bearer_auth(&service)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(page["aud"], "authenticated");
+    assert_eq!(page["users"].as_array().unwrap().len(), 1);
+    for u in page["users"].as_array().unwrap() {
+        assert_component(Spec::Auth, "UserSchema", u);
+    }
+    sim.shutdown().await;
+}
