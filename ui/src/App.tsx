@@ -1,0 +1,155 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { call } from './api';
+import type { Language, ModuleManifest, SortKey, Status } from './bindings';
+import { I18nContext, LANGUAGES, makeI18n, translate, useI18n } from './i18n';
+import { ToastProvider, useToast } from './toast';
+import { CustomerList } from './views/CustomerList';
+import { CustomerForm } from './views/CustomerForm';
+import { CustomerPage } from './views/CustomerPage';
+
+/** Simple state-based navigation; each view is one value of this type. */
+export type View =
+  | { kind: 'customers' }
+  | { kind: 'new-customer' }
+  | { kind: 'customer'; slug: string }
+  | { kind: 'edit-customer'; slug: string };
+
+/** The register's search, filter and order survive a visit to a customer. */
+export interface ListState {
+  search: string;
+  status: Status | '';
+  sort: SortKey;
+}
+
+export function App() {
+  const [lang, setLang] = useState<Language>('sv');
+  const [ready, setReady] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    call('get_preferences', {})
+      .then((p) => live && setLang(p.language))
+      .catch(() => {
+        /* Swedish is the default when the preference cannot be read. */
+      })
+      .finally(() => live && setReady(true));
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = translate(lang, 'app.name');
+  }, [lang]);
+
+  const setLanguage = useCallback((next: Language) => {
+    setLang(next);
+    call('set_language', { language: next })
+      .then((p) => setLang(p.language))
+      .catch(() => {
+        /* The switch still applies to this session. */
+      });
+  }, []);
+
+  const i18n = useMemo(() => makeI18n(lang, setLanguage), [lang, setLanguage]);
+
+  return (
+    <I18nContext.Provider value={i18n}>
+      <ToastProvider>{ready ? <Shell /> : <div className="app-loading" aria-busy="true" />}</ToastProvider>
+    </I18nContext.Provider>
+  );
+}
+
+function Shell() {
+  const toast = useToast();
+  const [view, setView] = useState<View>({ kind: 'customers' });
+  const [list, setList] = useState<ListState>({ search: '', status: '', sort: 'name_asc' });
+  const [manifest, setManifest] = useState<ModuleManifest | null>(null);
+  const { err } = useI18n();
+
+  useEffect(() => {
+    call('module_manifest', {})
+      .then(setManifest)
+      .catch((e) => toast('error', err(e)));
+    // The manifest is loaded once per window.
+  }, []);
+
+  const section = view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
+
+  return (
+    <div className="app">
+      {/* Top banner slot: the "Sandlåda" environment banner goes here. */}
+      <div className="banner-slot" />
+      <Header current={section} onNavigate={(v) => setView(v)} />
+      <main className="main" id="main">
+        {view.kind === 'customers' && (
+          <CustomerList state={list} onStateChange={setList} onOpen={(slug) => setView({ kind: 'customer', slug })} onAdd={() => setView({ kind: 'new-customer' })} />
+        )}
+        {view.kind === 'new-customer' && (
+          <CustomerForm
+            mode={{ kind: 'new' }}
+            manifest={manifest}
+            onCancel={() => setView({ kind: 'customers' })}
+            onSaved={(c) => setView({ kind: 'customer', slug: c.slug })}
+          />
+        )}
+        {view.kind === 'edit-customer' && (
+          <CustomerForm
+            mode={{ kind: 'edit', slug: view.slug }}
+            manifest={manifest}
+            onCancel={() => setView({ kind: 'customer', slug: view.slug })}
+            onSaved={(c) => setView({ kind: 'customer', slug: c.slug })}
+          />
+        )}
+        {view.kind === 'customer' && (
+          <CustomerPage
+            slug={view.slug}
+            manifest={manifest}
+            onBack={() => setView({ kind: 'customers' })}
+            onEdit={() => setView({ kind: 'edit-customer', slug: view.slug })}
+            onDeleted={() => setView({ kind: 'customers' })}
+          />
+        )}
+      </main>
+    </div>
+  );
+}
+
+function Header({ current, onNavigate }: { current: string; onNavigate: (v: View) => void }) {
+  const { t, lang, setLanguage } = useI18n();
+  return (
+    <header className="header">
+      <div className="brand" aria-label={t('app.name')}>
+        <span className="brand-mark" aria-hidden="true">
+          F
+        </span>
+        <span className="brand-name">{t('app.name')}</span>
+      </div>
+      <nav className="nav" aria-label={t('nav.main')}>
+        <button
+          type="button"
+          className={`nav-item${current === 'customers' ? ' is-current' : ''}`}
+          aria-current={current === 'customers' ? 'page' : undefined}
+          data-testid="nav-customers"
+          onClick={() => onNavigate({ kind: 'customers' })}
+        >
+          {t('nav.customers')}
+        </button>
+        {/* Later sections: Aktivitet, Inställningar. */}
+      </nav>
+      <div className="header-end">
+        <label className="lang-switch">
+          <span className="visually-hidden">{t('lang.label')}</span>
+          <select data-testid="language-switch" value={lang} onChange={(e) => setLanguage(e.target.value as Language)}>
+            {LANGUAGES.map((l) => (
+              <option key={l} value={l}>
+                {t(l === 'sv' ? 'lang.sv' : 'lang.en')}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+    </header>
+  );
+}

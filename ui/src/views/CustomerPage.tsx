@@ -1,0 +1,327 @@
+import { useCallback, useEffect, useState } from 'react';
+import { call, type ApiError } from '../api';
+import type { Customer, CustomerPatch, FieldError, Instance, InstanceLinks, ModuleManifest } from '../bindings';
+import { formatDateTime, useI18n, type TextKey } from '../i18n';
+import { useToast } from '../toast';
+import { Dialog, ExampleTag, StatusBadge } from './common';
+import { FieldMessage } from './CustomerForm';
+
+type InstanceField = keyof Instance;
+const INSTANCE_FIELDS: InstanceField[] = ['production_url', 'github_repo_url', 'supabase_project_ref', 'vercel_project_id', 'n8n_workflow_id'];
+const URL_FIELDS: InstanceField[] = ['production_url', 'github_repo_url'];
+
+const LINKS: { key: keyof InstanceLinks; label: TextKey }[] = [
+  { key: 'production', label: 'link.production' },
+  { key: 'github', label: 'link.github' },
+  { key: 'supabase', label: 'link.supabase' },
+  { key: 'vercel', label: 'link.vercel' },
+];
+
+interface Props {
+  slug: string;
+  manifest: ModuleManifest | null;
+  onBack: () => void;
+  onEdit: () => void;
+  onDeleted: () => void;
+}
+
+export function CustomerPage({ slug, manifest, onBack, onEdit, onDeleted }: Props) {
+  const { t, err, lang } = useI18n();
+  const toast = useToast();
+  const [customer, setCustomer] = useState<Customer | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+
+  const load = useCallback(() => {
+    call('get_customer', { slug })
+      .then((c) => {
+        setCustomer(c);
+        setLoadError(null);
+      })
+      .catch((e) => setLoadError(e as ApiError));
+  }, [slug]);
+
+  useEffect(load, [load]);
+
+  async function remove() {
+    if (!customer) return;
+    setDeleting(true);
+    try {
+      await call('delete_customer', { slug: customer.slug });
+      toast('success', t('customer.deleted', { name: customer.name }));
+      onDeleted();
+    } catch (e) {
+      setDeleting(false);
+      setConfirming(false);
+      toast('error', err(e as ApiError));
+    }
+  }
+
+  async function open(url: string) {
+    try {
+      await call('open_external', { url });
+    } catch (e) {
+      toast('error', err(e as ApiError));
+    }
+  }
+
+  const back = (
+    <button type="button" className="btn btn-ghost back" data-testid="back-to-list" onClick={onBack}>
+      <span aria-hidden="true">←</span> {t('customer.back')}
+    </button>
+  );
+
+  if (loadError) {
+    return (
+      <section className="page">
+        {back}
+        <div className="panel panel-error" role="alert">
+          <p>
+            {t('customer.loadFailed')} {err(loadError)}
+          </p>
+        </div>
+      </section>
+    );
+  }
+  if (!customer) return <section className="page" aria-busy="true">{back}</section>;
+
+  const c = customer;
+  const moduleName = (key: string) => manifest?.modules.find((m) => m.key === key)?.name[lang] ?? key;
+  const none = <span className="muted">{t('customer.none')}</span>;
+
+  return (
+    <section className="page page-customer" aria-labelledby="customer-title">
+      {back}
+      <div className="page-head">
+        <div className="title-block">
+          <h1 id="customer-title" className="page-title" data-testid="customer-title">
+            {c.name}
+          </h1>
+          <div className="title-meta">
+            <span className="mono">{c.slug}</span>
+            <StatusBadge status={c.status} />
+            {c.is_example && <ExampleTag />}
+          </div>
+        </div>
+        <div className="actions">
+          <button type="button" className="btn" data-testid="edit-customer" onClick={onEdit}>
+            {t('customer.edit')}
+          </button>
+          <button type="button" className="btn btn-danger-outline" data-testid="delete-customer" onClick={() => setConfirming(true)}>
+            {t('customer.delete')}
+          </button>
+        </div>
+      </div>
+
+      <div className="columns">
+        <div className="card">
+          <h2 className="card-title">{t('customer.details')}</h2>
+          <dl className="details">
+            <dt>{t('customer.admin_email')}</dt>
+            <dd data-testid="detail-admin_email">{c.admin_email}</dd>
+            <dt>{t('customer.contact_name')}</dt>
+            <dd data-testid="detail-contact_name">{c.contact_name ?? none}</dd>
+            <dt>{t('customer.plan')}</dt>
+            <dd data-testid="detail-plan">{t(`plan.${c.plan}`)}</dd>
+            <dt>{t('customer.modules')}</dt>
+            <dd data-testid="detail-modules">
+              {c.modules.length === 0 ? (
+                none
+              ) : (
+                <span className="chips">
+                  {c.modules.map((m) => (
+                    <span key={m} className="chip">
+                      {moduleName(m)}
+                    </span>
+                  ))}
+                </span>
+              )}
+            </dd>
+            <dt>{t('customer.status')}</dt>
+            <dd>
+              <StatusBadge status={c.status} />
+            </dd>
+            <dt>{t('customer.created')}</dt>
+            <dd className="tabular">{formatDateTime(lang, c.created_at)}</dd>
+            <dt>{t('customer.updated')}</dt>
+            <dd className="tabular">{formatDateTime(lang, c.updated_at)}</dd>
+            <dt>{t('customer.notes')}</dt>
+            <dd className="notes" data-testid="detail-notes">
+              {c.notes || none}
+            </dd>
+          </dl>
+        </div>
+
+        <InstanceCard customer={c} onSaved={setCustomer} onOpen={open} />
+      </div>
+
+      {confirming && (
+        <Dialog
+          title={t('customer.deleteTitle')}
+          labelledBy="delete-title"
+          onCancel={() => setConfirming(false)}
+          actions={
+            <>
+              <button type="button" className="btn" data-autofocus onClick={() => setConfirming(false)}>
+                {t('form.cancel')}
+              </button>
+              <button type="button" className="btn btn-danger" data-testid="confirm-delete" disabled={deleting} onClick={remove}>
+                {t('customer.confirmDelete')}
+              </button>
+            </>
+          }
+        >
+          <p>{t('customer.deleteBody', { name: c.name, slug: c.slug })}</p>
+        </Dialog>
+      )}
+    </section>
+  );
+}
+
+function InstanceCard({ customer, onSaved, onOpen }: { customer: Customer; onSaved: (c: Customer) => void; onOpen: (url: string) => void }) {
+  const { t, err } = useI18n();
+  const toast = useToast();
+  const [editing, setEditing] = useState(false);
+  const [values, setValues] = useState<Record<InstanceField, string>>(() => fromInstance(customer.instance));
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [saving, setSaving] = useState(false);
+
+  function startEdit() {
+    setValues(fromInstance(customer.instance));
+    setErrors([]);
+    setEditing(true);
+  }
+
+  async function save(e: React.FormEvent) {
+    e.preventDefault();
+    setSaving(true);
+    // Only the instance fields travel; "" clears a value.
+    const patch: CustomerPatch = { expected_version: customer.version };
+    for (const f of INSTANCE_FIELDS) {
+      const v = values[f].trim();
+      if (v !== (customer.instance[f] ?? '')) patch[f] = v;
+    }
+    try {
+      const saved = await call('update_customer', { slug: customer.slug, patch });
+      onSaved(saved);
+      setEditing(false);
+      setErrors([]);
+      toast('success', t('instance.saved'));
+    } catch (ex) {
+      const apiErr = ex as ApiError;
+      if (apiErr.code === 'validation') setErrors(apiErr.fields);
+      else toast('error', err(apiErr));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const links = LINKS.filter((l) => customer.links[l.key]);
+  const hasAny = INSTANCE_FIELDS.some((f) => customer.instance[f]);
+
+  return (
+    <div className="card instance-card">
+      <div className="card-head">
+        <h2 className="card-title">{t('instance.title')}</h2>
+        {!editing && (
+          <button type="button" className="btn btn-small" data-testid="edit-instance" onClick={startEdit}>
+            {t('instance.edit')}
+          </button>
+        )}
+      </div>
+
+      {editing ? (
+        <form
+          className="instance-form"
+          onSubmit={save}
+          noValidate
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setEditing(false);
+          }}
+        >
+          {INSTANCE_FIELDS.map((f, i) => {
+            const error = errors.find((x) => x.field === f);
+            return (
+              <div key={f} className={`field${error ? ' has-error' : ''}`}>
+                <label className="label" htmlFor={`i-${f}`}>
+                  {t(`instance.${f}`)}
+                </label>
+                <input
+                  id={`i-${f}`}
+                  className={`input${URL_FIELDS.includes(f) ? '' : ' mono'}`}
+                  type={URL_FIELDS.includes(f) ? 'url' : 'text'}
+                  data-testid={`field-${f}`}
+                  value={values[f]}
+                  autoFocus={i === 0}
+                  placeholder={URL_FIELDS.includes(f) ? 'https://' : undefined}
+                  spellCheck={false}
+                  autoComplete="off"
+                  aria-invalid={error ? true : undefined}
+                  aria-describedby={error ? `err-${f}` : undefined}
+                  onChange={(e) => setValues((v) => ({ ...v, [f]: e.target.value }))}
+                />
+                <FieldMessage field={f} error={error} />
+              </div>
+            );
+          })}
+          {errors
+            .filter((x) => !INSTANCE_FIELDS.includes(x.field as InstanceField))
+            .map((x) => (
+              <p key={`${x.field}-${x.code}`} className="field-error" role="alert">
+                {err(x)}
+              </p>
+            ))}
+          <div className="form-actions">
+            <button type="button" className="btn" data-testid="cancel-instance" onClick={() => setEditing(false)}>
+              {t('instance.cancel')}
+            </button>
+            <button type="submit" className="btn btn-primary" data-testid="save-instance" disabled={saving}>
+              {t('instance.save')}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <>
+          {!hasAny && <p className="muted instance-empty">{t('instance.empty')}</p>}
+          <dl className="details">
+            {INSTANCE_FIELDS.map((f) => (
+              <div key={f} className="details-row">
+                <dt>{t(`instance.${f}`)}</dt>
+                <dd className={URL_FIELDS.includes(f) ? 'break' : 'mono break'} data-testid={`instance-${f}`}>
+                  {customer.instance[f] ?? <span className="muted">{t('customer.none')}</span>}
+                </dd>
+              </div>
+            ))}
+          </dl>
+          {links.length > 0 && (
+            <div className="quick-links" aria-label={t('instance.links')}>
+              {links.map((l) => (
+                <button
+                  key={l.key}
+                  type="button"
+                  className="btn btn-small btn-link"
+                  data-testid={`link-${l.key}`}
+                  title={customer.links[l.key] ?? undefined}
+                  onClick={() => onOpen(customer.links[l.key] as string)}
+                >
+                  {t(l.label)} <span aria-hidden="true">↗</span>
+                </button>
+              ))}
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function fromInstance(i: Instance): Record<InstanceField, string> {
+  return {
+    production_url: i.production_url ?? '',
+    github_repo_url: i.github_repo_url ?? '',
+    supabase_project_ref: i.supabase_project_ref ?? '',
+    vercel_project_id: i.vercel_project_id ?? '',
+    n8n_workflow_id: i.n8n_workflow_id ?? '',
+  };
+}

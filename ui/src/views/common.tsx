@@ -1,0 +1,84 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { Status } from '../bindings';
+import { useI18n } from '../i18n';
+
+export function StatusBadge({ status }: { status: Status }) {
+  const { t } = useI18n();
+  return (
+    <span className={`badge status-${status}`} data-status={status}>
+      <span className="badge-dot" aria-hidden="true" />
+      {t(`status.${status}`)}
+    </span>
+  );
+}
+
+export function ExampleTag() {
+  const { t } = useI18n();
+  return <span className="tag-example">{t('list.example')}</span>;
+}
+
+/** A value that follows `value` after `ms` of quiet. */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const id = window.setTimeout(() => setV(value), ms);
+    return () => window.clearTimeout(id);
+  }, [value, ms]);
+  return v;
+}
+
+/** A modal dialog: focus moves in and is kept in, Escape cancels, focus returns on close. */
+export function Dialog({
+  title,
+  children,
+  actions,
+  onCancel,
+  labelledBy,
+}: {
+  title: string;
+  children: ReactNode;
+  actions: ReactNode;
+  onCancel: () => void;
+  labelledBy: string;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const before = document.activeElement as HTMLElement | null;
+    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>('button');
+    first?.focus();
+    return () => before?.focus?.();
+  }, []);
+
+  function onKeyDown(e: React.KeyboardEvent) {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      onCancel();
+      return;
+    }
+    if (e.key === 'Tab' && ref.current) {
+      const items = Array.from(ref.current.querySelectorAll<HTMLElement>('button, input, select, textarea, [tabindex]:not([tabindex="-1"])'));
+      if (items.length === 0) return;
+      const first = items[0];
+      const last = items[items.length - 1];
+      if (e.shiftKey && document.activeElement === first) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && document.activeElement === last) {
+        e.preventDefault();
+        first.focus();
+      }
+    }
+  }
+
+  return (
+    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby={labelledBy} ref={ref} onKeyDown={onKeyDown}>
+        <h2 id={labelledBy} className="dialog-title">
+          {title}
+        </h2>
+        <div className="dialog-body">{children}</div>
+        <div className="dialog-actions">{actions}</div>
+      </div>
+    </div>
+  );
+}

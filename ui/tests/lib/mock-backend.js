@@ -1,0 +1,494 @@
+// A small, faithful in-memory fake of the Rust command surface (src/api/mod.rs), installed in the
+// page through `mockIPC` before the app loads. Classic script: it runs as an init script, with
+// `window.__TAURI_MOCKS__` (mockIPC, mockWindows) and `window.__FABRIK_MOCK_CONFIG__` set before it.
+// State lives in sessionStorage so a reload keeps it (preferences always, customers when small).
+(function () {
+  'use strict';
+  const CONFIG = window.__FABRIK_MOCK_CONFIG__ || {};
+  const KEY = 'fabrik-mock-state';
+  const LATENCY = CONFIG.latency ?? 3;
+  const BASE_TIME = Date.parse('2025-01-06T09:00:00Z');
+
+  const MANIFEST = {
+    version: 1,
+    modules: [
+      { key: 'crm', name: { sv: 'CRM', en: 'CRM' }, description: { sv: 'Kontakter, företag, affärer och aktiviteter', en: 'Contacts, companies, deals and activities' } },
+      { key: 'email', name: { sv: 'E-post', en: 'Email' }, description: { sv: 'Kampanjer, mallar och utskicksflöden', en: 'Campaigns, templates and sequences' } },
+      { key: 'social', name: { sv: 'Sociala medier', en: 'Social media' }, description: { sv: 'Planerade inlägg och konton', en: 'Scheduled posts and accounts' } },
+      { key: 'content', name: { sv: 'Innehåll', en: 'Content' }, description: { sv: 'Innehållskö och mallar', en: 'Content queue and templates' } },
+      { key: 'accommodation', name: { sv: 'Boende', en: 'Accommodation' }, description: { sv: 'Bokningar och rum för boendeverksamhet', en: 'Bookings and rooms for accommodation businesses' } },
+    ],
+    plans: {
+      starter: ['crm'],
+      professional: ['crm', 'email', 'content'],
+      enterprise: ['crm', 'email', 'social', 'content', 'accommodation'],
+    },
+  };
+  const PLANS = ['starter', 'professional', 'enterprise'];
+  const STATUSES = ['pending', 'provisioning', 'active', 'failed', 'inactive'];
+  const MODULE_KEYS = MANIFEST.modules.map((m) => m.key);
+  const RESERVED = ['www', 'api', 'admin', 'app', 'apps', 'auth', 'login', 'mail', 'smtp', 'ftp', 'cdn', 'static', 'assets', 'dashboard', 'status', 'support', 'help', 'docs', 'blog', 'dev', 'staging', 'test', 'demo', 'fabrik', 'root', 'system'];
+
+  // ---------- rules (mirrors src/customer/slug.rs and validate.rs) ----------
+  const SLUG_MSG = {
+    slug_too_short: 'Adressnamnet måste vara minst 3 tecken',
+    slug_too_long: 'Adressnamnet får vara högst 40 tecken',
+    slug_invalid_character: 'Adressnamnet får bara innehålla a–z, 0–9 och bindestreck',
+    slug_edge_hyphen: 'Adressnamnet får inte börja eller sluta med bindestreck',
+    slug_double_hyphen: 'Adressnamnet får inte innehålla två bindestreck i rad',
+    slug_reserved: 'Adressnamnet är reserverat',
+  };
+  function validateSlug(s) {
+    if (/[^a-z0-9-]/.test(s)) return 'slug_invalid_character';
+    if (s.length < 3) return 'slug_too_short';
+    if (s.length > 40) return 'slug_too_long';
+    if (s.startsWith('-') || s.endsWith('-')) return 'slug_edge_hyphen';
+    if (s.includes('--')) return 'slug_double_hyphen';
+    if (RESERVED.includes(s)) return 'slug_reserved';
+    return null;
+  }
+  const APOSTROPHES = /['’‘`´ʼ]/;
+  const SPECIAL = { ß: 'ss', æ: 'ae', Æ: 'AE', ø: 'o', Ø: 'O', œ: 'oe', Œ: 'OE', đ: 'd', Đ: 'D', ł: 'l', Ł: 'L', þ: 'th', ð: 'd' };
+  function deriveSlug(name) {
+    let out = '';
+    let pending = false;
+    for (const ch of name) {
+      if (APOSTROPHES.test(ch)) continue;
+      const folded = SPECIAL[ch] ?? ch.normalize('NFKD').replace(/\p{M}/gu, '');
+      for (const c0 of folded) {
+        const c = c0.toLowerCase();
+        if (/^[a-z0-9]$/.test(c)) {
+          if (pending && out) out += '-';
+          pending = false;
+          out += c;
+        } else if (!APOSTROPHES.test(c)) pending = true;
+      }
+    }
+    if (out.length > 40) {
+      out = out.slice(0, 40);
+      const cut = out.lastIndexOf('-');
+      if (cut >= 3) out = out.slice(0, cut);
+      out = out.replace(/-+$/, '');
+    }
+    const code = validateSlug(out);
+    return code ? { error: code } : { slug: out };
+  }
+  function fe(field, code, message) {
+    return { field, code, message };
+  }
+  function slugError(given, code) {
+    const m = SLUG_MSG[code];
+    return fe('slug', code, given ? m : `Kunde inte skapa ett adressnamn av namnet (${m.toLowerCase()}); skriv ett själv`);
+  }
+  function validateEmail(email) {
+    const bad = (code, msg) => fe('admin_email', code, msg);
+    if (email === '') return bad('required', 'E-postadress måste anges');
+    if (new TextEncoder().encode(email).length > 254) return bad('email_too_long', 'E-postadressen är för lång');
+    const at = email.lastIndexOf('@');
+    if (at < 0) return bad('email_invalid', 'E-postadressen saknar @');
+    const local = email.slice(0, at);
+    const domain = email.slice(at + 1);
+    const domainOk =
+      domain.includes('.') &&
+      !domain.startsWith('.') &&
+      !domain.endsWith('.') &&
+      domain.split('.').every((l) => l && !l.startsWith('-') && !l.endsWith('-') && /^[A-Za-z0-9-]+$/.test(l));
+    const localOk = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+$/.test(local) && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..');
+    if (!local || !domainOk || !localOk) return bad('email_invalid', 'Ogiltig e-postadress (till exempel anna@foretag.se)');
+    return null;
+  }
+  function validateHttpsUrl(field, value) {
+    let u;
+    try {
+      u = new URL(value);
+    } catch {
+      return fe(field, 'url_invalid', 'Ogiltig webbadress');
+    }
+    if (u.protocol === 'https:' && u.hostname) return null;
+    return fe(field, 'url_not_https', 'Adressen måste börja med https://');
+  }
+  function checkInstance(inst, errors) {
+    for (const f of ['production_url', 'github_repo_url']) {
+      if (inst[f] != null) {
+        const e = validateHttpsUrl(f, inst[f]);
+        if (e) errors.push(e);
+      }
+    }
+    const r = inst.supabase_project_ref;
+    if (r != null && !/^[a-z]{20}$/.test(r)) errors.push(fe('supabase_project_ref', 'supabase_ref_invalid', 'Supabase-projektets ref är 20 små bokstäver a–z'));
+    const v = inst.vercel_project_id;
+    if (v != null && !/^prj_[A-Za-z0-9]{1,64}$/.test(v)) errors.push(fe('vercel_project_id', 'vercel_id_invalid', 'Vercel-projektets id börjar med prj_ följt av bokstäver och siffror'));
+    const n = inst.n8n_workflow_id;
+    if (n != null && !/^[A-Za-z0-9-]{1,64}$/.test(n)) errors.push(fe('n8n_workflow_id', 'n8n_id_invalid', 'n8n-flödets id får bara innehålla bokstäver, siffror och bindestreck'));
+  }
+  const optText = (v) => {
+    if (v == null) return null;
+    const s = String(v).trim();
+    return s === '' ? null : s;
+  };
+  const len = (s) => [...s].length;
+  function checkCommon(f, errors) {
+    if (f.name === '') errors.push(fe('name', 'required', 'Namn måste anges'));
+    else if (len(f.name) > 200) errors.push(fe('name', 'too_long', 'Namnet får vara högst 200 tecken'));
+    const e = validateEmail(f.admin_email);
+    if (e) errors.push(e);
+    if (f.contact_name && len(f.contact_name) > 200) errors.push(fe('contact_name', 'too_long', 'Kontaktnamnet får vara högst 200 tecken'));
+    if (len(f.notes) > 10000) errors.push(fe('notes', 'too_long', 'Anteckningarna får vara högst 10000 tecken'));
+    checkInstance(f.instance, errors);
+  }
+  function normalizeModules(mods) {
+    return [...new Set(mods)].filter((m) => MODULE_KEYS.includes(m)).sort((a, b) => MODULE_KEYS.indexOf(a) - MODULE_KEYS.indexOf(b));
+  }
+  const emptyInstance = () => ({ production_url: null, github_repo_url: null, supabase_project_ref: null, vercel_project_id: null, n8n_workflow_id: null });
+  function validateDraft(d) {
+    const errors = [];
+    const name = String(d.name ?? '').trim();
+    const given = optText(d.slug);
+    let slug = '';
+    if (given != null) {
+      const code = validateSlug(given);
+      if (code) errors.push(slugError(true, code));
+      else slug = given;
+    } else if (name !== '') {
+      const r = deriveSlug(name);
+      if (r.error) errors.push(slugError(false, r.error));
+      else slug = r.slug;
+    }
+    const plan = d.plan ?? 'starter';
+    const f = {
+      name,
+      slug,
+      admin_email: String(d.admin_email ?? '').trim(),
+      contact_name: optText(d.contact_name),
+      plan,
+      modules: normalizeModules(d.modules ?? MANIFEST.plans[plan]),
+      status: d.status ?? 'pending',
+      notes: String(d.notes ?? '').trim(),
+      instance: emptyInstance(),
+    };
+    checkCommon(f, errors);
+    return errors.length ? { errors } : { fields: f };
+  }
+  function instanceIsEmpty(i) {
+    return Object.values(i).every((v) => v == null);
+  }
+  function validatePatch(cur, p) {
+    const errors = [];
+    const keepOr = (nv, old) => (nv === undefined ? old : optText(nv));
+    const instance = {};
+    for (const k of Object.keys(cur.instance)) instance[k] = keepOr(p[k], cur.instance[k]);
+    let slug = cur.slug;
+    if (p.slug !== undefined && p.slug.trim() !== cur.slug) {
+      const s = p.slug.trim();
+      const code = validateSlug(s);
+      if (code) errors.push(slugError(true, code));
+      else if (!instanceIsEmpty(cur.instance) || !['pending', 'failed'].includes(cur.status))
+        errors.push(fe('slug', 'slug_locked', 'Adressnamnet kan inte ändras när kunden har en instans'));
+      slug = s;
+    }
+    const plan = p.plan ?? cur.plan;
+    const modules = p.modules !== undefined ? p.modules : p.plan !== undefined && p.plan !== cur.plan ? MANIFEST.plans[p.plan] : cur.modules;
+    const f = {
+      name: p.name !== undefined ? p.name.trim() : cur.name,
+      slug,
+      admin_email: p.admin_email !== undefined ? p.admin_email.trim() : cur.admin_email,
+      contact_name: keepOr(p.contact_name, cur.contact_name),
+      plan,
+      modules: normalizeModules(modules),
+      status: p.status ?? cur.status,
+      notes: p.notes !== undefined ? p.notes.trim() : cur.notes,
+      instance,
+    };
+    checkCommon(f, errors);
+    return errors.length ? { errors } : { fields: f };
+  }
+  function links(inst, slug) {
+    const https = (v) => (v && v.startsWith('https://') ? v : null);
+    return {
+      production: https(inst.production_url),
+      github: https(inst.github_repo_url),
+      supabase: inst.supabase_project_ref ? `https://supabase.com/dashboard/project/${inst.supabase_project_ref}` : null,
+      vercel: inst.vercel_project_id ? (CONFIG.vercelScope ? `https://vercel.com/${CONFIG.vercelScope}/${slug}` : 'https://vercel.com/dashboard') : null,
+    };
+  }
+
+  // ---------- errors (mirrors src/error.rs) ----------
+  function apiError(code, message, fields = []) {
+    return { code, message, fields };
+  }
+  const validation = (fields) => apiError('validation', fields.map((e) => `${e.field}: ${e.message}`).join('; '), fields);
+  const notFound = (slug) => apiError('customer_not_found', `Kunden '${slug}' finns inte`);
+  const takenField = (slug) => fe('slug', 'slug_taken', `Adressnamnet ${slug} används redan av en annan kund`);
+
+  // ---------- state ----------
+  const EXAMPLES = [
+    ["Åsa's Bageri & Café AB", 'asa@asasbageri.se', 'Åsa Lindqvist', 'professional', 'active', ['asas-bageri-cafe-ab', 'qwertyuiopasdfghjklz']],
+    ['Fjällstugan Boende', 'bokning@fjallstugan.se', 'Per Ek', 'enterprise', 'active', ['fjallstugan-boende', 'mnbvcxzlkjhgfdsapoiu']],
+    ['Göteborgs Cykelverkstad', 'info@gbgcykel.se', 'Sara Holm', 'starter', 'pending', null],
+    ['Nordisk Redovisning AB', 'ekonomi@nordiskredovisning.se', 'Johan Berg', 'professional', 'provisioning', null],
+    ['Malmö Marknadsföring', 'hej@malmomarknad.se', 'Leila Haddad', 'enterprise', 'failed', null],
+    ['Café Öresund', 'kontakt@cafeoresund.se', 'Nils Öberg', 'starter', 'active', ['cafe-oresund', 'zyxwvutsrqponmlkjihg']],
+    ['Uppsala Tandvård', 'reception@uppsalatand.se', 'Eva Strand', 'professional', 'inactive', null],
+    ['Kiruna Snöskoter Safari', 'tur@kirunasafari.se', 'Anders Niia', 'starter', 'pending', null],
+    ['Linköpings Blomsterhandel', 'blommor@lkpgblom.se', 'Maja Ström', 'starter', 'active', ['linkopings-blomsterhandel', 'abcdefghijklmnopqrst']],
+    ['Västerås Bilvård', 'service@vasterasbil.se', 'Omar Said', 'professional', 'pending', null],
+    ['Skärgårdens Kajak & Äventyr', 'paddla@skargardskajak.se', 'Linnea Wik', 'enterprise', 'failed', null],
+    ['Hälsohuset i Lund', 'info@halsohusetlund.se', 'Karin Dahl', 'professional', 'active', ['halsohuset-i-lund', 'lundlundlundlundlund']],
+  ];
+
+  let state = null;
+  try {
+    state = JSON.parse(sessionStorage.getItem(KEY) || 'null');
+  } catch {
+    state = null;
+  }
+  if (!state) state = { prefs: { language: CONFIG.language || 'sv' }, nextId: 1, tick: 0, customers: [], seeded: false };
+  if (!state.seeded) {
+    state.seeded = true;
+    if (CONFIG.examples) insertExamples();
+    for (const d of CONFIG.customers || []) {
+      const r = validateDraft(d);
+      if (r.fields) insertFields(r.fields, false);
+    }
+  }
+  if (state.customers == null) state.customers = [];
+  if (CONFIG.bulk && state.customers.length === 0) seedBulk(CONFIG.bulk);
+  save();
+
+  function now() {
+    state.tick += 1;
+    return new Date(BASE_TIME + state.tick * 60_000).toISOString();
+  }
+  function save() {
+    const small = state.customers.length <= 2000;
+    try {
+      sessionStorage.setItem(KEY, JSON.stringify({ ...state, customers: small ? state.customers : null }));
+    } catch {
+      /* storage full: state stays in memory */
+    }
+  }
+  function insertFields(f, isExample) {
+    const ts = now();
+    const c = {
+      id: state.nextId++,
+      slug: f.slug,
+      name: f.name,
+      admin_email: f.admin_email,
+      contact_name: f.contact_name,
+      plan: f.plan,
+      modules: f.modules,
+      status: f.status,
+      notes: f.notes,
+      is_example: isExample,
+      instance: f.instance,
+      created_at: ts,
+      updated_at: ts,
+      version: 1,
+    };
+    state.customers.push(c);
+    return c;
+  }
+  function insertExamples() {
+    let added = 0;
+    for (const [name, email, contact, plan, status, live] of EXAMPLES) {
+      const r = validateDraft({ name, admin_email: email, contact_name: contact, plan, notes: 'Exempelkund – kan tas bort med ett klick.' });
+      const f = r.fields;
+      f.status = status;
+      if (live) {
+        const [slug, ref] = live;
+        f.instance = {
+          production_url: `https://${slug}.exempel-fabrik.se`,
+          github_repo_url: `https://github.com/exempel-byra/${slug}`,
+          supabase_project_ref: ref,
+          vercel_project_id: `prj_exempel${slug.replace(/-/g, '')}`,
+          n8n_workflow_id: `exempel${ref.slice(0, 8)}`,
+        };
+      }
+      if (!byslug(f.slug)) {
+        insertFields(f, true);
+        added++;
+      }
+    }
+    return added;
+  }
+  function seedBulk(n) {
+    const words = ['Nord', 'Syd', 'Väst', 'Öst', 'Berg', 'Sjö', 'Skog', 'Fjäll', 'Dal', 'Ängs', 'Ström', 'Holm'];
+    const kinds = ['Bygg', 'Café', 'Konsult', 'Redovisning', 'Tandvård', 'Bilvård', 'Design', 'Hotell', 'Frisör', 'Media'];
+    for (let i = 1; i <= n; i++) {
+      const num = String(i).padStart(5, '0');
+      const name = `${words[i % words.length]} ${kinds[i % kinds.length]} ${num} AB`;
+      const slug = deriveSlug(name).slug;
+      insertFields(
+        {
+          name,
+          slug,
+          admin_email: `admin${num}@kund${num}.se`,
+          contact_name: null,
+          plan: PLANS[i % 3],
+          modules: MANIFEST.plans[PLANS[i % 3]],
+          status: STATUSES[i % 5],
+          notes: '',
+          instance: emptyInstance(),
+        },
+        false,
+      );
+    }
+  }
+  function byslug(slug) {
+    return state.customers.find((c) => c.slug === slug) || null;
+  }
+  function full(c) {
+    return JSON.parse(JSON.stringify({ ...c, links: links(c.instance, c.slug) }));
+  }
+  function row(c) {
+    return {
+      id: c.id,
+      slug: c.slug,
+      name: c.name,
+      admin_email: c.admin_email,
+      plan: c.plan,
+      status: c.status,
+      is_example: c.is_example,
+      production_url: c.instance.production_url,
+      created_at: c.created_at,
+    };
+  }
+  // SQLite's NOCASE folds ASCII only; everything else compares by code point.
+  const nocase = (s) => s.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
+  const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
+  // ---------- commands ----------
+  const commands = {
+    app_info: () => ({ version: '0.1.0-mock', database_path: '/tmp/fabrik-mock.sqlite', schema_version: 1, customer_count: state.customers.length }),
+    list_customers: ({ query }) => {
+      const q = query || {};
+      const needle = (q.search || '').trim().toLowerCase();
+      if (q.status != null && !STATUSES.includes(q.status)) throw apiError('invalid_args', `unknown status ${q.status}`);
+      let list = state.customers.filter(
+        (c) => (!needle || `${c.name}\n${c.slug}\n${c.admin_email}`.toLowerCase().includes(needle)) && (!q.status || c.status === q.status),
+      );
+      const sort = q.sort || 'name_asc';
+      const by = {
+        name_asc: (a, b) => cmp(nocase(a.name), nocase(b.name)) || a.id - b.id,
+        name_desc: (a, b) => cmp(nocase(b.name), nocase(a.name)) || b.id - a.id,
+        created_desc: (a, b) => cmp(b.created_at, a.created_at) || b.id - a.id,
+        created_asc: (a, b) => cmp(a.created_at, b.created_at) || a.id - b.id,
+      }[sort];
+      if (!by) throw apiError('invalid_args', `unknown sort ${sort}`);
+      list = list.slice().sort(by);
+      return list.map(row);
+    },
+    get_customer: ({ slug }) => {
+      const c = byslug(slug);
+      if (!c) throw notFound(slug);
+      return full(c);
+    },
+    create_customer: ({ draft }) => {
+      const r = validateDraft(draft);
+      if (r.errors) throw validation(r.errors);
+      if (byslug(r.fields.slug)) throw validation([takenField(r.fields.slug)]);
+      return full(insertFields(r.fields, false));
+    },
+    update_customer: ({ slug, patch }) => {
+      const cur = byslug(slug);
+      if (!cur) throw notFound(slug);
+      if (patch.expected_version != null && patch.expected_version !== cur.version)
+        throw apiError('stale_version', 'Kunden har ändrats av någon annan sedan du öppnade den; ladda om och försök igen');
+      const r = validatePatch(cur, patch);
+      if (r.errors) throw validation(r.errors);
+      const f = r.fields;
+      if (f.slug !== cur.slug && byslug(f.slug)) throw validation([takenField(f.slug)]);
+      Object.assign(cur, {
+        slug: f.slug,
+        name: f.name,
+        admin_email: f.admin_email,
+        contact_name: f.contact_name,
+        plan: f.plan,
+        modules: f.modules,
+        status: f.status,
+        notes: f.notes,
+        instance: f.instance,
+        updated_at: now(),
+        version: cur.version + 1,
+      });
+      return full(cur);
+    },
+    delete_customer: ({ slug }) => {
+      const i = state.customers.findIndex((c) => c.slug === slug);
+      if (i < 0) throw notFound(slug);
+      state.customers.splice(i, 1);
+      return null;
+    },
+    check_draft: ({ draft }) => {
+      const r = validateDraft(draft);
+      if (r.errors) return { slug: null, errors: r.errors };
+      return { slug: r.fields.slug, errors: byslug(r.fields.slug) ? [takenField(r.fields.slug)] : [] };
+    },
+    check_patch: ({ slug, patch }) => {
+      const cur = byslug(slug);
+      if (!cur) throw notFound(slug);
+      const r = validatePatch(cur, patch);
+      if (r.errors) return { slug: null, errors: r.errors };
+      const other = byslug(r.fields.slug);
+      return { slug: r.fields.slug, errors: other && other.id !== cur.id ? [takenField(r.fields.slug)] : [] };
+    },
+    load_examples: () => insertExamples(),
+    remove_examples: () => {
+      const before = state.customers.length;
+      state.customers = state.customers.filter((c) => !c.is_example);
+      return before - state.customers.length;
+    },
+    module_manifest: () => JSON.parse(JSON.stringify(MANIFEST)),
+    get_preferences: () => ({ ...state.prefs }),
+    set_language: ({ language }) => {
+      if (language !== 'sv' && language !== 'en') throw apiError('invalid_args', `unknown variant ${language}`);
+      state.prefs.language = language;
+      return { ...state.prefs };
+    },
+    open_external: ({ url }) => {
+      let ok = false;
+      try {
+        const u = new URL(url);
+        ok = u.protocol === 'https:' && !!u.hostname;
+      } catch {
+        ok = false;
+      }
+      if (!ok) throw apiError('unsafe_link', `Bara https-länkar kan öppnas: ${String(url).slice(0, 200)}`);
+      return null;
+    },
+  };
+
+  const calls = [];
+  window.__mockCalls = calls;
+  window.__mockState = () => JSON.parse(JSON.stringify(state.customers.length > 2000 ? { ...state, customers: state.customers.length } : state));
+  window.__mockFail = {}; // cmd -> ApiError to reject with once
+
+  const { mockIPC, mockWindows } = window.__TAURI_MOCKS__;
+  mockWindows('main');
+  mockIPC(async (cmd, args) => {
+    const entry = { cmd, args: JSON.parse(JSON.stringify(args ?? {})), ok: true };
+    calls.push(entry);
+    if (LATENCY) await new Promise((r) => setTimeout(r, LATENCY));
+    const forced = window.__mockFail[cmd];
+    if (forced) {
+      delete window.__mockFail[cmd];
+      entry.ok = false;
+      throw forced;
+    }
+    const fn = commands[cmd];
+    if (!fn) {
+      entry.ok = false;
+      throw `command ${cmd} not found`;
+    }
+    try {
+      const result = fn(args ?? {});
+      save();
+      entry.result = Array.isArray(result) ? { rows: result.length } : result;
+      return result;
+    } catch (e) {
+      entry.ok = false;
+      entry.error = e;
+      throw e;
+    }
+  });
+})();

@@ -1,0 +1,398 @@
+// UI tests: the built UI in headless Chromium, with the Tauri IPC answered by an in-memory fake
+// of the Rust command surface (lib/mock-backend.js). Run `npm run build` first, then `npm test`.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ipcCalls, launchBrowser, mockState, openApp, requireDist, startPreview, visibleSlugs } from './lib/harness.mjs';
+
+requireDist();
+
+let server;
+let browser;
+before(async () => {
+  server = await startPreview();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Opens the app; the test fails on any page error or console error (CSP violations included). */
+async function open(t, config) {
+  const app = await openApp(browser, server.url, config);
+  t.after(async () => {
+    await app.close();
+  });
+  app.assertClean = () => assert.deepEqual(app.problems, [], 'the page logged errors');
+  return app;
+}
+
+const tid = (page, id) => page.getByTestId(id);
+const rows = (page) => page.getByTestId('customer-row');
+
+async function expectText(locator, text) {
+  await locator.filter({ hasText: text }).first().waitFor();
+}
+
+/** Waits until the rendered rows are exactly these slugs (in order). */
+async function waitSlugs(page, slugs) {
+  await page.waitForFunction(
+    (want) =>
+      JSON.stringify(
+        [...document.querySelectorAll('[data-testid="customer-row"]')]
+          .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
+          .map((r) => r.dataset.slug),
+      ) === JSON.stringify(want),
+    slugs,
+  );
+}
+
+async function waitRows(page, n) {
+  await page.waitForFunction((n) => {
+    const c = document.querySelector('[data-testid="customer-count"]');
+    return c && Number(c.textContent.replace(/\D/g, '')) === n;
+  }, n);
+}
+
+describe('customer register', () => {
+  test('empty state, load examples, 12 rows, remove examples', async (t) => {
+    const { page, assertClean } = await open(t, {});
+    await tid(page, 'empty-state').waitFor();
+    assert.match(await tid(page, 'empty-state').innerText(), /Inga kunder än/);
+    assert.equal(await tid(page, 'add-customer').count(), 1, 'one add button in the empty state');
+    assert.equal(await tid(page, 'remove-examples').count(), 0);
+
+    await tid(page, 'load-examples').click();
+    await waitRows(page, 12);
+    assert.equal((await tid(page, 'customer-count').innerText()).trim(), '12 kunder');
+    assert.equal(await rows(page).count(), 12);
+    assert.equal(await tid(page, 'empty-state').count(), 0);
+    const first = rows(page).first();
+    assert.equal(await first.getAttribute('data-slug'), 'cafe-oresund', 'sorted by name A–Ö');
+    assert.match(await first.innerText(), /Café Öresund[\s\S]*cafe-oresund[\s\S]*kontakt@cafeoresund\.se[\s\S]*Starter[\s\S]*Aktiv/);
+    assert.match(await first.innerText(), /Exempel/);
+    assert.match(await first.innerText(), /\d{4}-\d{2}-\d{2}/, 'created date in sv-SE form');
+    await expectText(page.getByRole('status'), '12 exempelkunder lades till');
+    assert.equal((await ipcCalls(page, 'load_examples')).length, 1);
+
+    await tid(page, 'remove-examples').click();
+    await tid(page, 'empty-state').waitFor();
+    assert.equal((await ipcCalls(page, 'remove_examples')).length, 1);
+    assert.equal((await mockState(page)).customers.length, 0);
+    assertClean();
+  });
+
+  test('search by name, slug and email; status filter; sort order', async (t) => {
+    const { page, assertClean } = await open(t, { examples: true });
+    await waitRows(page, 12);
+
+    const search = tid(page, 'search');
+    await search.pressSequentially('bageri', { delay: 15 });
+    await waitRows(page, 1);
+    assert.deepEqual(await visibleSlugs(page), ['asas-bageri-cafe-ab']);
+    const searches = (await ipcCalls(page, 'list_customers')).map((c) => c.args.query.search).filter(Boolean);
+    assert.ok(searches.length <= 2, `search is debounced, got ${JSON.stringify(searches)}`);
+    assert.equal(searches.at(-1), 'bageri');
+
+    await search.fill('fjallstugan-boende'); // a slug
+    await waitSlugs(page, ['fjallstugan-boende']);
+
+    await search.fill('GBGCYKEL.se'); // part of an email, any case
+    await waitSlugs(page, ['goteborgs-cykelverkstad']);
+    assert.equal((await tid(page, 'customer-count').innerText()).trim(), '1 kund');
+
+    await search.fill('finns-inte-alls');
+    await waitRows(page, 0);
+    assert.equal(await tid(page, 'empty-state').count(), 0, 'no empty state while searching');
+    await expectText(tid(page, 'customer-list'), 'Inga kunder matchar sökningen');
+
+    await search.fill('');
+    await waitRows(page, 12);
+    await tid(page, 'status-filter').selectOption('failed');
+    await waitSlugs(page, ['malmo-marknadsforing', 'skargardens-kajak-aventyr']);
+    assert.equal((await tid(page, 'customer-count').innerText()).trim(), '2 kunder');
+    const last = (await ipcCalls(page, 'list_customers')).at(-1);
+    assert.deepEqual(last.args.query, { status: 'failed', sort: 'name_asc' });
+
+    await tid(page, 'status-filter').selectOption('');
+    await waitRows(page, 12);
+    const names = ['cafe-oresund', 'asas-bageri-cafe-ab'];
+    let slugs = await visibleSlugs(page);
+    assert.deepEqual([slugs[0], slugs.at(-1)], names, 'Namn A–Ö');
+
+    await tid(page, 'sort').selectOption('name_desc');
+    await page.waitForFunction(() => document.querySelector('[data-index="0"]')?.dataset.slug === 'asas-bageri-cafe-ab');
+    slugs = await visibleSlugs(page);
+    assert.deepEqual([slugs[0], slugs.at(-1)], [...names].reverse(), 'Namn Ö–A');
+
+    await tid(page, 'sort').selectOption('created_desc');
+    await page.waitForFunction(() => document.querySelector('[data-index="0"]')?.dataset.slug === 'halsohuset-i-lund');
+    await tid(page, 'sort').selectOption('created_asc');
+    await page.waitForFunction(() => document.querySelector('[data-index="0"]')?.dataset.slug === 'asas-bageri-cafe-ab');
+    assert.equal((await visibleSlugs(page)).at(-1), 'halsohuset-i-lund', 'Äldst först');
+    assert.equal((await ipcCalls(page, 'list_customers')).at(-1).args.query.sort, 'created_asc');
+
+    // Keyboard: Enter on a focused row opens the customer.
+    await rows(page).first().focus();
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction(() => document.activeElement?.dataset.slug === 'fjallstugan-boende');
+    await page.keyboard.press('Enter');
+    await expectText(tid(page, 'customer-title'), 'Fjällstugan Boende');
+    assertClean();
+  });
+});
+
+describe('customer form', () => {
+  test('inline Swedish errors before saving, nothing saved while invalid, then a valid save', async (t) => {
+    const { page, assertClean } = await open(t, {});
+    await tid(page, 'add-customer').click();
+    const name = tid(page, 'field-name');
+    await name.fill('x');
+    await name.fill('');
+    await expectText(tid(page, 'field-error-name'), 'Namn måste anges');
+
+    await tid(page, 'field-admin_email').fill('anna@');
+    await expectText(tid(page, 'field-error-admin_email'), 'Ogiltig e-postadress');
+
+    await tid(page, 'field-slug').fill('api');
+    await expectText(tid(page, 'field-error-slug'), 'Adressnamnet är reserverat');
+    assert.ok((await ipcCalls(page, 'check_draft')).length > 0, 'validated through check_draft');
+    assert.equal((await ipcCalls(page, 'create_customer')).length, 0, 'nothing saved before Spara');
+
+    await tid(page, 'save-customer').click();
+    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'create_customer'));
+    const creates = await ipcCalls(page, 'create_customer');
+    assert.equal(creates.length, 1);
+    assert.equal(creates[0].ok, false, 'the backend refused the invalid draft');
+    assert.equal((await mockState(page)).customers.length, 0, 'nothing saved');
+    await expectText(tid(page, 'field-error-name'), 'Namn måste anges');
+    await expectText(tid(page, 'field-error-slug'), 'Adressnamnet är reserverat');
+    await tid(page, 'customer-title').waitFor({ state: 'detached' });
+
+    // Fix everything: the slug is derived from the name while the slug field is empty.
+    await tid(page, 'field-slug').fill('');
+    await name.fill("Åsa's Bageri & Café AB");
+    await tid(page, 'field-admin_email').fill('asa@bageri.se');
+    await page.waitForFunction(() => document.querySelector('[data-testid="field-slug"]').placeholder === 'asas-bageri-cafe-ab');
+    await expectText(tid(page, 'slug-preview'), 'asas-bageri-cafe-ab');
+    assert.equal(await tid(page, 'field-error-name').count(), 0);
+    assert.equal(await tid(page, 'field-error-admin_email').count(), 0);
+    assert.equal(await tid(page, 'field-error-slug').count(), 0);
+
+    // Modules follow the plan until touched.
+    assert.equal(await tid(page, 'module-crm').isChecked(), true);
+    assert.equal(await tid(page, 'module-email').isChecked(), false);
+    await tid(page, 'field-plan').selectOption('professional');
+    assert.equal(await tid(page, 'module-email').isChecked(), true);
+    assert.equal(await tid(page, 'module-content').isChecked(), true);
+    await tid(page, 'module-social').check();
+    await tid(page, 'field-plan').selectOption('starter');
+    assert.equal(await tid(page, 'module-social').isChecked(), true, 'touched modules stay as chosen');
+    await tid(page, 'field-plan').selectOption('professional');
+    await tid(page, 'field-contact_name').fill('Åsa Lindqvist');
+    await tid(page, 'field-notes').fill('Ny kund från mässan');
+
+    await tid(page, 'save-customer').click();
+    await expectText(tid(page, 'customer-title'), "Åsa's Bageri & Café AB");
+    const ok = (await ipcCalls(page, 'create_customer')).at(-1);
+    assert.equal(ok.ok, true);
+    assert.equal(ok.args.draft.slug, undefined, 'no explicit slug sent');
+    assert.deepEqual(ok.args.draft.modules, ['crm', 'email', 'social', 'content']);
+    assert.equal(ok.result.slug, 'asas-bageri-cafe-ab');
+    await expectText(tid(page, 'toast'), 'har lagts till');
+
+    await tid(page, 'back-to-list').click();
+    await waitRows(page, 1);
+    assert.deepEqual(await visibleSlugs(page), ['asas-bageri-cafe-ab']);
+
+    // The same name again: the server's own message names the taken slug.
+    // (check_draft names the slug only once the whole draft is valid.)
+    await tid(page, 'add-customer').click();
+    await tid(page, 'field-admin_email').fill('info@bageri.se');
+    await name.fill("Åsa's Bageri & Café AB");
+    await expectText(tid(page, 'field-error-slug'), 'Adressnamnet asas-bageri-cafe-ab används redan');
+    await tid(page, 'cancel').click();
+    await waitRows(page, 1);
+    assertClean();
+  });
+
+  test('edit a customer with expected_version; a stale edit is reported by code', async (t) => {
+    const { page, assertClean } = await open(t, { examples: true });
+    await page.locator('[data-slug="goteborgs-cykelverkstad"]').click();
+    await expectText(tid(page, 'customer-title'), 'Göteborgs Cykelverkstad');
+    await tid(page, 'edit-customer').click();
+    assert.equal(await tid(page, 'field-name').inputValue(), 'Göteborgs Cykelverkstad');
+    assert.equal(await tid(page, 'field-slug').inputValue(), 'goteborgs-cykelverkstad');
+
+    await tid(page, 'field-contact_name').fill('Sara Holm-Ek');
+    await tid(page, 'field-admin_email').fill('sara@');
+    await expectText(tid(page, 'field-error-admin_email'), 'Ogiltig e-postadress');
+    assert.ok((await ipcCalls(page, 'check_patch')).length > 0, 'validated through check_patch');
+    await tid(page, 'field-admin_email').fill('sara@gbgcykel.se');
+    await tid(page, 'field-error-admin_email').waitFor({ state: 'detached' });
+    await tid(page, 'field-status').selectOption('active');
+
+    // Someone else saved first: the UI branches on the code and keeps the form.
+    await page.evaluate(() => {
+      window.__mockFail.update_customer = { code: 'stale_version', message: 'server text', fields: [] };
+    });
+    await tid(page, 'save-customer').click();
+    await expectText(tid(page, 'toast'), 'Kunden har ändrats av någon annan');
+    assert.equal(await tid(page, 'field-contact_name').inputValue(), 'Sara Holm-Ek');
+
+    await tid(page, 'save-customer').click();
+    await expectText(tid(page, 'detail-contact_name'), 'Sara Holm-Ek');
+    const upd = (await ipcCalls(page, 'update_customer')).at(-1);
+    assert.equal(upd.ok, true);
+    assert.equal(upd.args.slug, 'goteborgs-cykelverkstad');
+    assert.equal(upd.args.patch.expected_version, 1);
+    assert.equal(upd.args.patch.status, 'active');
+    assert.equal(upd.args.patch.admin_email, 'sara@gbgcykel.se');
+    await expectText(tid(page, 'detail-admin_email'), 'sara@gbgcykel.se');
+    await expectText(page.locator('.title-meta'), 'Aktiv');
+
+    // Cancel returns to the customer without saving.
+    await tid(page, 'edit-customer').click();
+    await tid(page, 'field-name').fill('Något annat');
+    await tid(page, 'cancel').click();
+    await expectText(tid(page, 'customer-title'), 'Göteborgs Cykelverkstad');
+    assert.equal((await ipcCalls(page, 'update_customer')).filter((c) => c.ok).length, 1);
+    assertClean();
+  });
+
+  test('delete with confirmation naming the customer', async (t) => {
+    const { page, assertClean } = await open(t, { examples: true });
+    await page.locator('[data-slug="uppsala-tandvard"]').click();
+    await tid(page, 'delete-customer').click();
+    const dialog = page.getByRole('dialog');
+    await expectText(dialog, 'Uppsala Tandvård');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal((await ipcCalls(page, 'delete_customer')).length, 0, 'Escape deletes nothing');
+
+    await tid(page, 'delete-customer').click();
+    await tid(page, 'confirm-delete').click();
+    await waitRows(page, 11);
+    const del = await ipcCalls(page, 'delete_customer');
+    assert.deepEqual(del.map((c) => c.args), [{ slug: 'uppsala-tandvard' }]);
+    assert.equal(await page.locator('[data-slug="uppsala-tandvard"]').count(), 0);
+    await expectText(tid(page, 'toast'), 'Uppsala Tandvård har tagits bort');
+    assertClean();
+  });
+});
+
+describe('customer page', () => {
+  test('instance card: https only, quick links only for values, open_external', async (t) => {
+    const { page, assertClean } = await open(t, { examples: true });
+    await page.locator('[data-slug="goteborgs-cykelverkstad"]').click();
+    await tid(page, 'edit-instance').waitFor();
+    for (const l of ['production', 'github', 'supabase', 'vercel']) {
+      assert.equal(await tid(page, `link-${l}`).count(), 0, `no ${l} link without a value`);
+    }
+    await tid(page, 'edit-instance').click();
+    await tid(page, 'field-production_url').fill('http://cykel.example.se');
+    await tid(page, 'save-instance').click();
+    await expectText(tid(page, 'field-error-production_url'), 'Adressen måste börja med https://');
+    const refused = (await ipcCalls(page, 'update_customer')).at(-1);
+    assert.equal(refused.ok, false);
+    assert.deepEqual(Object.keys(refused.args.patch).sort(), ['expected_version', 'production_url']);
+
+    await tid(page, 'field-production_url').fill('https://cykel.example.se');
+    await tid(page, 'save-instance').click();
+    await expectText(tid(page, 'instance-production_url'), 'https://cykel.example.se');
+    await tid(page, 'link-production').waitFor();
+    assert.equal(await tid(page, 'link-github').count(), 0);
+    assert.equal(await tid(page, 'link-supabase').count(), 0);
+    await tid(page, 'link-production').click();
+    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'open_external'));
+    assert.deepEqual((await ipcCalls(page, 'open_external')).map((c) => c.args), [{ url: 'https://cykel.example.se' }]);
+
+    // A bad Supabase ref is refused with the Rust code's text.
+    await tid(page, 'edit-instance').click();
+    await tid(page, 'field-supabase_project_ref').fill('Not-A-Ref');
+    await tid(page, 'save-instance').click();
+    await expectText(tid(page, 'field-error-supabase_project_ref'), '20 små bokstäver');
+
+    // A customer with a full instance shows every link.
+    await tid(page, 'back-to-list').click();
+    await page.locator('[data-slug="asas-bageri-cafe-ab"]').click();
+    await expectText(tid(page, 'instance-supabase_project_ref'), 'qwertyuiopasdfghjklz');
+    for (const l of ['production', 'github', 'supabase', 'vercel']) await tid(page, `link-${l}`).waitFor();
+    await tid(page, 'link-supabase').click();
+    await tid(page, 'link-github').click();
+    await page.waitForFunction(() => window.__mockCalls.filter((c) => c.cmd === 'open_external').length === 3);
+    const urls = (await ipcCalls(page, 'open_external')).map((c) => c.args.url);
+    assert.deepEqual(urls.slice(1), ['https://supabase.com/dashboard/project/qwertyuiopasdfghjklz', 'https://github.com/exempel-byra/asas-bageri-cafe-ab']);
+    assert.ok(urls.every((u) => u.startsWith('https://')));
+    assertClean();
+  });
+});
+
+describe('language', () => {
+  test('switch to English, remembered through set_language across a reload', async (t) => {
+    const { page, assertClean } = await open(t, { examples: true });
+    await waitRows(page, 12);
+    assert.equal(await tid(page, 'nav-customers').innerText(), 'Kunder');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'sv');
+
+    await tid(page, 'language-switch').selectOption('en');
+    await expectText(tid(page, 'nav-customers'), 'Customers');
+    assert.equal((await tid(page, 'add-customer').innerText()).trim().replace(/^\+\s*/, ''), 'Add customer');
+    assert.equal((await tid(page, 'customer-count').innerText()).trim(), '12 customers');
+    assert.match(await page.locator('[data-slug="cafe-oresund"]').innerText(), /Active/);
+    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'set_language'));
+    assert.deepEqual((await ipcCalls(page, 'set_language')).map((c) => c.args), [{ language: 'en' }]);
+    const stored = await page.evaluate(() => localStorage.length);
+    assert.equal(stored, 0, 'the UI itself keeps nothing in localStorage');
+
+    await page.reload();
+    await expectText(tid(page, 'nav-customers'), 'Customers');
+    assert.equal(await tid(page, 'language-switch').inputValue(), 'en');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.equal((await ipcCalls(page, 'get_preferences')).length, 1);
+
+    // Error texts follow the language, chosen by code.
+    await tid(page, 'add-customer').click();
+    await tid(page, 'field-admin_email').fill('anna@');
+    await expectText(tid(page, 'field-error-admin_email'), 'Invalid email address');
+    await tid(page, 'field-slug').fill('api');
+    await expectText(tid(page, 'field-error-slug'), 'The address name is reserved');
+
+    await tid(page, 'language-switch').selectOption('sv');
+    await expectText(tid(page, 'field-error-slug'), 'Adressnamnet är reserverat');
+    assertClean();
+  });
+});
+
+describe('scale', () => {
+  test('10,000 customers: a virtual list with few DOM rows that scrolls to the last one', async (t) => {
+    const { page, assertClean } = await open(t, { bulk: 10000, latency: 0 });
+    await waitRows(page, 10000);
+    assert.equal((await tid(page, 'customer-count').innerText()).replace(/\s/g, ''), '10000kunder');
+    const inDom = await rows(page).count();
+    assert.ok(inDom > 5 && inDom < 100, `rows in the DOM: ${inDom}`);
+
+    await tid(page, 'sort').selectOption('created_asc');
+    await page.waitForFunction(() => document.querySelector('[data-index="0"]')?.dataset.slug === 'syd-cafe-00001-ab');
+    const started = Date.now();
+    await tid(page, 'customer-list').evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await page.locator('[data-slug="berg-bygg-10000-ab"]').waitFor();
+    const ms = Date.now() - started;
+    assert.ok(ms < 2000, `scrolling to the end took ${ms} ms`);
+    assert.ok((await rows(page).count()) < 100);
+    await page.locator('[data-slug="berg-bygg-10000-ab"]').scrollIntoViewIfNeeded();
+    assert.ok(await page.locator('[data-slug="berg-bygg-10000-ab"]').isVisible());
+
+    // Scrolling through the middle keeps the row count bounded.
+    for (const f of [0.25, 0.5, 0.75]) {
+      await tid(page, 'customer-list').evaluate((el, f) => {
+        el.scrollTop = el.scrollHeight * f;
+      }, f);
+      await page.waitForTimeout(30);
+      assert.ok((await rows(page).count()) < 100);
+    }
+    assertClean();
+  });
+});
