@@ -5,7 +5,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use fabrik::secrets::{CustomerSecret, Provider, Secret, SecretError, SecretKey, SecretStore};
+use fabrik::secrets::{CustomerSecret, Provider, Secret, SecretKey, SecretStore};
 
 fn keyring_required() -> bool {
     std::env::var_os("FABRIK_TEST_KEYRING").is_some()

@@ -253,10 +253,7 @@ fn print_table(rows: &[CustomerRow]) {
         .max()
         .unwrap_or(4)
         .max(4);
-    println!(
-        "{:<w$}  {:<12}  {:<12}  {}",
-        "SLUG", "STATUS", "PLAN", "NAMN"
-    );
+    println!("{:<w$}  {:<12}  {:<12}  NAMN", "SLUG", "STATUS", "PLAN");
     for r in rows {
         println!(
             "{:<w$}  {:<12}  {:<12}  {}",

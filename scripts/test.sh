@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test, installing what is missing first:
+#   1. formatting and lints;
+#   2. Rust unit, property and integration tests (core, CLI, simulator against a real PostgreSQL);
+#   3. UI tests in headless Chromium with the Tauri IPC mocked;
+#   4. end-to-end tests that drive the real app window under Xvfb through tauri-driver.
+# Nothing here reaches the internet once the packages are installed.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! command -v tauri-driver >/dev/null; then
+  say "Installing tauri-driver"
+  cargo install tauri-driver --locked --version 2.1.0 --quiet
+fi
+
+# Everything the tests write (app data, window state, keyring, logs) stays in one temp folder,
+# so the developer's own Fabrik data and keyring are never touched.
+WORK="$(mktemp -d -t fabrik-test.XXXXXX)"
+chmod 711 "$WORK"
+trap 'rm -rf "$WORK"' EXIT
+export XDG_DATA_HOME="$WORK/xdg/data" XDG_CONFIG_HOME="$WORK/xdg/config" XDG_CACHE_HOME="$WORK/xdg/cache"
+export XDG_RUNTIME_DIR="$WORK/xdg/runtime" NO_AT_BRIDGE=1 FABRIK_TEST_WORK="$WORK"
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+unset FABRIK_DB
+
+# A private D-Bus session with an unlocked gnome-keyring (the Secret Service), as on a desktop.
+in_session() {
+  dbus-run-session -- bash -c 'echo -n fabrik-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "$@"' _ "$@"
+}
+
+say "Formatting and lints"
+cargo fmt --all --check
+cargo clippy --all-targets --quiet -- -D warnings
+
+say "Building the UI"
+npm --prefix ui run --silent build
+
+say "Rust tests (core, CLI, simulator)"
+FABRIK_TEST_KEYRING=1 in_session cargo test --quiet
+
+say "UI tests (headless Chromium, mocked IPC)"
+npm --prefix ui test
+
+say "Building the app"
+tauri build --debug --no-bundle
+
+say "End-to-end tests (the real window under Xvfb)"
+FABRIK_APP="$ROOT/target/debug/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/e2e/

@@ -1,0 +1,172 @@
+// A minimal W3C WebDriver client over fetch, enough to drive the Fabrik window through
+// tauri-driver (which proxies to WebKitWebDriver). No npm dependencies.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const ELEMENT = 'element-6066-11e4-a52e-4a4b4b9a0b9f';
+// WebKitWebDriver may answer with the legacy key; an element reference has exactly one.
+const elementId = (ref) => ref[ELEMENT] ?? ref.ELEMENT ?? Object.values(ref)[0];
+// Passed back to the driver in the shape it sent (for arguments of /execute).
+const refs = new Map();
+const remember = (ref) => {
+  const id = elementId(ref);
+  refs.set(id, ref);
+  return id;
+};
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Starts tauri-driver on free ports; resolves when it answers /status. */
+export async function startDriver(env) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const proc = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    try {
+      const r = await fetch(`${url}/status`, { signal: AbortSignal.timeout(1000) });
+      if (r.ok) return { url, stop: () => proc.kill('SIGTERM') };
+    } catch {}
+    await sleep(100);
+  }
+  proc.kill('SIGKILL');
+  throw new Error('tauri-driver did not start within 20 s');
+}
+
+async function wd(base, method, path, body) {
+  const r = await fetch(base + path, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(60_000),
+  });
+  const json = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json.value ?? json)}`);
+  return json.value;
+}
+
+export class Session {
+  static async start(driverUrl, application) {
+    const value = await wd(driverUrl, 'POST', '/session', {
+      capabilities: { alwaysMatch: { 'tauri:options': { application } } },
+    });
+    return new Session(driverUrl, value.sessionId);
+  }
+
+  constructor(driverUrl, id) {
+    this.base = `${driverUrl}/session/${id}`;
+    this.driverUrl = driverUrl;
+  }
+
+  cmd(method, path, body) {
+    return wd(this.base, method, path, body);
+  }
+
+  /** Waits until a CSS selector matches and returns the element id. */
+  async find(css, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < deadline) {
+      try {
+        const el = await this.cmd('POST', '/element', { using: 'css selector', value: css });
+        return remember(el);
+      } catch (e) {
+        last = e;
+      }
+      await sleep(100);
+    }
+    throw new Error(`no element ${css} within ${timeoutMs} ms: ${last?.message}`);
+  }
+
+  async findAll(css) {
+    const els = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
+    return els.map(remember);
+  }
+
+  byTestId(id) {
+    return this.find(`[data-testid="${id}"]`);
+  }
+
+  /** Clicks like a user: scrolled into view, retried while something (a toast, an opening
+   * dialog) still covers it. */
+  async click(testId, timeoutMs = 5_000) {
+    const el = await this.byTestId(testId);
+    await this.exec('arguments[0].scrollIntoView({block: "center"})', [refs.get(el)]);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await this.cmd('POST', `/element/${el}/click`, {});
+      } catch (e) {
+        if (!String(e.message).includes('intercepted') || Date.now() > deadline) {
+          if (process.env.FABRIK_E2E_DEBUG) {
+            const { writeFileSync } = await import('node:fs');
+            writeFileSync(`/tmp/e2e-fail-${testId}.png`, await this.screenshot());
+          }
+          throw e;
+        }
+        await sleep(100);
+      }
+    }
+  }
+
+  async clear(testId) {
+    const el = await this.byTestId(testId);
+    await this.cmd('POST', `/element/${el}/clear`, {});
+    return el;
+  }
+
+  async type(testId, text) {
+    const el = await this.clear(testId);
+    await this.cmd('POST', `/element/${el}/value`, { text });
+  }
+
+  async text(testIdOrCss) {
+    const el = testIdOrCss.includes('[') ? await this.find(testIdOrCss) : await this.byTestId(testIdOrCss);
+    return this.cmd('GET', `/element/${el}/text`);
+  }
+
+  async exec(script, args = []) {
+    return this.cmd('POST', '/execute/sync', { script, args });
+  }
+
+  /** Polls `fn` until it returns a truthy value. */
+  async until(fn, what, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < deadline) {
+      try {
+        const v = await fn();
+        if (v) return v;
+      } catch (e) {
+        last = e;
+      }
+      await sleep(100);
+    }
+    throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+  }
+
+  async screenshot() {
+    // Let the compositor paint the last DOM change before the snapshot.
+    await this.exec('return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))').catch(() => {});
+    await sleep(300);
+    return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
+  }
+
+  async close() {
+    await wd(this.base, 'DELETE', '', undefined).catch(() => {});
+  }
+}
