@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::customer::{
-    validate_draft, validate_patch, Customer, CustomerDraft, CustomerPatch, CustomerQuery,
-    CustomerRow, FieldError, ModuleManifest,
+    derive_slug, validate_draft, validate_patch, validate_slug, Customer, CustomerDraft,
+    CustomerPatch, CustomerQuery, CustomerRow, FieldError, ModuleManifest,
 };
 use crate::error::{ApiError, Error, Result};
 use crate::store::{Store, SCHEMA_VERSION};
@@ -105,6 +105,16 @@ impl Api {
 
     /// Inline validation for the new-customer form.
     pub fn check_draft(&self, draft: CustomerDraft) -> ApiResult<DraftCheck> {
+        // The slug preview shows as soon as the name or slug allows one, whatever else is wrong.
+        let preview = match draft
+            .slug
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(s) => validate_slug(s).ok().map(|_| s.to_string()),
+            None => derive_slug(draft.name.trim()).ok(),
+        };
         match validate_draft(draft, &self.manifest) {
             Ok(f) => {
                 let mut errors = Vec::new();
@@ -116,7 +126,7 @@ impl Api {
                     errors,
                 })
             }
-            Err(errors) => Ok(DraftCheck { slug: None, errors }),
+            Err(errors) => Ok(DraftCheck { slug: preview, errors }),
         }
     }
 
@@ -189,5 +199,24 @@ pub fn checked_external_link(url: &str) -> Result<String> {
     match url::Url::parse(url) {
         Ok(u) if u.scheme() == "https" && u.host_str().is_some() => Ok(u.to_string()),
         _ => Err(Error::UnsafeLink(url.chars().take(200).collect())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_slug_preview_does_not_wait_for_the_rest_of_the_form() {
+        let api = Api::new(Store::open_in_memory().unwrap());
+        let check = api
+            .check_draft(CustomerDraft {
+                name: "Åsa's Bageri & Café AB".into(),
+                admin_email: String::new(),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(check.slug.as_deref(), Some("asas-bageri-cafe-ab"));
+        assert_eq!(check.errors[0].field, "admin_email");
     }
 }

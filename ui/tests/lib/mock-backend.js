@@ -421,7 +421,12 @@
     },
     check_draft: ({ draft }) => {
       const r = validateDraft(draft);
-      if (r.errors) return { slug: null, errors: r.errors };
+      if (r.errors) {
+        // As the core: the slug preview shows whenever the name or slug allows one.
+        const given = (draft.slug ?? '').trim();
+        const preview = given ? (validateSlug(given) ? null : given) : deriveSlug((draft.name ?? '').trim()).slug ?? null;
+        return { slug: preview, errors: r.errors };
+      }
       return { slug: r.fields.slug, errors: byslug(r.fields.slug) ? [takenField(r.fields.slug)] : [] };
     },
     check_patch: ({ slug, patch }) => {
