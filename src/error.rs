@@ -24,6 +24,24 @@ pub enum Error {
     DatabaseOpen(String),
     #[error("Databasfel: {0}")]
     Database(#[from] rusqlite::Error),
+    #[error("Token saknas för {0}; spara dem under Inställningar → Inloggningsuppgifter")]
+    MissingTokens(String),
+    #[error("{0}")]
+    Secret(#[from] crate::secrets::SecretError),
+    #[error("Körningen {0} drivs redan av ett annat fönster eller en annan process")]
+    RunBusy(i64),
+    #[error("Sandlådan kunde inte starta: {0}")]
+    Sandbox(String),
+    #[error("Körningen {0} är inte aktiv")]
+    RunNotActive(i64),
+    #[error("Körningen slutade som {0}")]
+    RunEnded(String),
+    #[error("Inte bekräftat; inget gjordes")]
+    NotConfirmed,
+    #[error("{0}")]
+    Provider(String),
+    #[error("Körningen {0} finns inte")]
+    RunNotFound(i64),
     #[error("Ogiltig inställning {key}: {reason}")]
     InvalidSetting { key: String, reason: String },
     #[error("Bara https-länkar kan öppnas: {0}")]
@@ -50,6 +68,15 @@ impl Error {
             Error::DatabaseTooNew { .. } => "database_too_new",
             Error::DatabaseOpen(_) => "database_open",
             Error::Database(_) => "database",
+            Error::RunNotFound(_) => "run_not_found",
+            Error::RunNotActive(_) => "run_not_active",
+            Error::RunEnded(_) => "run_not_succeeded",
+            Error::NotConfirmed => "not_confirmed",
+            Error::Provider(_) => "provider_error",
+            Error::Sandbox(_) => "sandbox_failed",
+            Error::RunBusy(_) => "run_busy",
+            Error::MissingTokens(_) => "missing_tokens",
+            Error::Secret(e) => e.code(),
             Error::InvalidSetting { .. } => "invalid_setting",
             Error::UnsafeLink(_) => "unsafe_link",
             Error::Io(_) => "io",

@@ -5,6 +5,9 @@ pub mod api;
 pub mod customer;
 pub mod error;
 pub mod paths;
+pub mod providers;
+pub mod provision;
+pub mod sandbox;
 pub mod secrets;
 pub mod store;
 

@@ -126,7 +126,10 @@ impl Api {
                     errors,
                 })
             }
-            Err(errors) => Ok(DraftCheck { slug: preview, errors }),
+            Err(errors) => Ok(DraftCheck {
+                slug: preview,
+                errors,
+            }),
         }
     }
 

@@ -7,7 +7,10 @@ use rusqlite_migration::{Migrations, M};
 
 use crate::error::{Error, Result};
 
-const STEPS: &[&str] = &[include_str!("migrations/001_customers.sql")];
+const STEPS: &[&str] = &[
+    include_str!("migrations/001_customers.sql"),
+    include_str!("migrations/002_runs.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;

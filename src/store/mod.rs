@@ -4,6 +4,7 @@
 
 mod customers;
 mod migrations;
+pub mod runs;
 mod settings;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,666 @@
+//! `fabrik`: the command-line front over the same core as the window. Each subcommand is a few
+//! lines over `fabrik::api::Api`; no rule lives here.
+
+mod progress;
+mod runtime;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use fabrik::api::Api;
+use fabrik::customer::{
+    Customer, CustomerDraft, CustomerPatch, CustomerQuery, CustomerRow, Plan, SortKey, Status,
+};
+use fabrik::ApiError;
+
+#[derive(Parser)]
+#[command(
+    name = "fabrik",
+    version,
+    about = "Fabrik – kundregister och provisionering för SaaS-fabriken"
+)]
+struct Cli {
+    /// The register file (default: the app-data folder, the same file the window uses).
+    #[arg(long, global = true, env = "FABRIK_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Run against the in-process simulator (no accounts needed), not the real clouds.
+    #[arg(long, global = true)]
+    sandbox: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+// Parsed once per process; the size difference between subcommands does not matter.
+#[allow(clippy::large_enum_variant)]
+enum Command {
+    /// The customer register.
+    #[command(subcommand)]
+    Customers(CustomersCmd),
+    /// Provision a customer's instance (a run with live progress).
+    Provision {
+        slug: String,
+        /// Only show what would be created, adopted or refused (read-only calls).
+        #[arg(long)]
+        plan: bool,
+        /// Start without asking.
+        #[arg(long)]
+        yes: bool,
+        /// One JSON event per line.
+        #[arg(long)]
+        json: bool,
+        /// On a permanent failure keep what was created (retry later) instead of rolling back.
+        #[arg(long)]
+        keep_on_failure: bool,
+    },
+    /// Provisioning runs: list, show, resume, cancel, roll back.
+    #[command(subcommand)]
+    Runs(RunsCmd),
+    /// Delete everything a customer's instance owns (asks for the slug to confirm).
+    Teardown {
+        slug: String,
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Non-secret settings (template repo, organization, region, base URLs, …).
+    #[command(subcommand)]
+    Settings(SettingsCmd),
+}
+
+#[derive(Subcommand)]
+enum RunsCmd {
+    List {
+        #[arg(long)]
+        customer: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The run with its steps and per-step log.
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Continue an interrupted, failed or cancelled run from where it stopped.
+    Resume {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop a run at its next safe point; --rollback then removes what it created.
+    Cancel {
+        id: i64,
+        #[arg(long)]
+        rollback: bool,
+    },
+    /// Remove what a failed or cancelled run created.
+    Rollback {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SettingsCmd {
+    List,
+    Get { key: String },
+    Set { key: String, value: String },
+    Unset { key: String },
+}
+
+#[derive(Subcommand)]
+enum CustomersCmd {
+    /// List customers.
+    List {
+        #[arg(long)]
+        json: bool,
+        /// Search name, slug or email.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        status: Option<Status>,
+        #[arg(long, value_enum, default_value = "name")]
+        sort: SortArg,
+    },
+    /// Add a customer.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        slug: Option<String>,
+        #[arg(long)]
+        plan: Option<Plan>,
+        #[arg(long)]
+        contact: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one customer.
+    Show {
+        slug: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a customer; an empty value clears an optional field.
+    Edit(EditArgs),
+    /// Delete a customer.
+    Rm { slug: String },
+    /// Add the example customers, or remove them with --remove.
+    Examples {
+        #[arg(long)]
+        remove: bool,
+    },
+}
+
+#[derive(Args)]
+struct EditArgs {
+    slug: String,
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long)]
+    email: Option<String>,
+    #[arg(long = "new-slug")]
+    new_slug: Option<String>,
+    #[arg(long)]
+    contact: Option<String>,
+    #[arg(long)]
+    plan: Option<Plan>,
+    #[arg(long)]
+    status: Option<Status>,
+    #[arg(long)]
+    notes: Option<String>,
+    #[arg(long)]
+    production_url: Option<String>,
+    #[arg(long)]
+    github_repo_url: Option<String>,
+    #[arg(long)]
+    supabase_project_ref: Option<String>,
+    #[arg(long)]
+    vercel_project_id: Option<String>,
+    #[arg(long)]
+    n8n_workflow_id: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SortArg {
+    Name,
+    NameDesc,
+    Newest,
+    Oldest,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if e.fields.is_empty() {
+                eprintln!("fel [{}]: {}", e.code, e.message);
+            } else {
+                eprintln!("fel [{}]: ogiltiga uppgifter", e.code);
+            }
+            for f in &e.fields {
+                eprintln!("  {}: {} [{}]", f.field, f.message, f.code);
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), ApiError> {
+    let path = cli.db.unwrap_or_else(fabrik::paths::default_db_path);
+    match cli.command {
+        Command::Customers(cmd) => customers(&Api::open(&path)?, cmd),
+        Command::Settings(cmd) => settings(&Api::open(&path)?, cmd),
+        Command::Runs(RunsCmd::List { customer, json }) => {
+            runs_list(&Api::open(&path)?, customer, json)
+        }
+        Command::Runs(RunsCmd::Show { id, json }) => run_show(&Api::open(&path)?, id, json),
+        Command::Runs(RunsCmd::Cancel { id, rollback }) => {
+            let api = Api::open(&path)?;
+            if !api.store().set_cancel_action(id, rollback)? {
+                return Err(fabrik::Error::RunNotActive(id).into());
+            }
+            println!(
+                "Körning {id} stoppas vid nästa säkra punkt{}",
+                if rollback {
+                    " och återställs"
+                } else {
+                    "; den kan återupptas"
+                }
+            );
+            Ok(())
+        }
+        other => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| ApiError::from(fabrik::Error::Io(e)))?
+            .block_on(async_command(&path, cli.sandbox, other)),
+    }
+}
+
+async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), ApiError> {
+    let keep = matches!(
+        cmd,
+        Command::Provision {
+            keep_on_failure: true,
+            ..
+        }
+    );
+    let policy = if keep {
+        fabrik::provision::FailurePolicy::Pause
+    } else {
+        fabrik::provision::FailurePolicy::Rollback
+    };
+    let env = runtime::build(db, sandbox, policy).await?;
+    let engine = &env.engine;
+    let cancel = tokio_util::sync::CancellationToken::new();
+    {
+        // Ctrl-C stops at the next safe point and leaves the run resumable.
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                eprintln!("Avbryter vid nästa säkra punkt…");
+                cancel.cancel();
+            }
+        });
+    }
+    let result = match cmd {
+        Command::Provision {
+            slug,
+            plan,
+            yes,
+            json,
+            ..
+        } => {
+            let customer = engine.store.get_customer(&slug)?;
+            if plan || !yes {
+                let p = fabrik::provision::plan::plan(
+                    &customer,
+                    &engine.settings,
+                    &engine.clients,
+                    &engine.store,
+                )
+                .await
+                .map_err(|e| fabrik::Error::Provider(e.to_string()))?;
+                if json {
+                    print_json(&p);
+                } else {
+                    print_plan(&p);
+                }
+                if plan {
+                    return Ok(());
+                }
+                if !confirm("Starta provisioneringen? [j/N] ") {
+                    return Err(fabrik::Error::NotConfirmed.into());
+                }
+            }
+            let start = engine.start(&slug)?;
+            if start.already_running {
+                println!(
+                    "{slug} har redan en aktiv körning: {} (visa den med `fabrik runs show {}`)",
+                    start.run_id, start.run_id
+                );
+                return Ok(());
+            }
+            let printer = Arc::new(progress::Printer::new(json));
+            let sink = Arc::new(move |e: &fabrik::provision::RunEvent| printer.print(e));
+            finished(engine.drive(start.run_id, sink, cancel, false).await?)
+        }
+        Command::Runs(RunsCmd::Resume { id, json }) => {
+            let printer = Arc::new(progress::Printer::new(json));
+            finished(
+                engine
+                    .resume(
+                        id,
+                        Arc::new(move |e: &fabrik::provision::RunEvent| printer.print(e)),
+                        cancel,
+                    )
+                    .await?,
+            )
+        }
+        Command::Runs(RunsCmd::Rollback { id, json }) => {
+            let printer = Arc::new(progress::Printer::new(json));
+            finished(
+                engine
+                    .rollback(
+                        id,
+                        Arc::new(move |e: &fabrik::provision::RunEvent| printer.print(e)),
+                    )
+                    .await?,
+            )
+        }
+        Command::Teardown { slug, yes, json } => {
+            engine.store.get_customer(&slug)?;
+            if !yes {
+                eprint!("Allt som {slug} äger tas bort för gott. Skriv kundens adressnamn för att bekräfta: ");
+                let mut typed = String::new();
+                let _ = std::io::stdin().read_line(&mut typed);
+                if typed.trim() != slug {
+                    return Err(fabrik::Error::NotConfirmed.into());
+                }
+            }
+            let printer = Arc::new(progress::Printer::new(json));
+            finished(
+                engine
+                    .teardown(
+                        &slug,
+                        Arc::new(move |e: &fabrik::provision::RunEvent| printer.print(e)),
+                    )
+                    .await?,
+            )
+        }
+        _ => Ok(()),
+    };
+    if let Some(sb) = env.sandbox {
+        sb.shutdown().await;
+    }
+    result
+}
+
+fn finished(state: fabrik::provision::RunState) -> Result<(), ApiError> {
+    match state {
+        fabrik::provision::RunState::Succeeded => Ok(()),
+        other => Err(fabrik::Error::RunEnded(other.as_str().to_string()).into()),
+    }
+}
+
+fn confirm(question: &str) -> bool {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        eprintln!("Ingen terminal att fråga i; använd --yes för att starta.");
+        return false;
+    }
+    eprint!("{question}");
+    let mut answer = String::new();
+    let _ = std::io::stdin().read_line(&mut answer);
+    matches!(
+        answer.trim().to_lowercase().as_str(),
+        "j" | "ja" | "y" | "yes"
+    )
+}
+
+fn print_plan(p: &fabrik::provision::Plan) {
+    use fabrik::provision::PlanAction::*;
+    println!("Plan för {}:", p.slug);
+    for i in &p.items {
+        let mark = match i.action {
+            Create => "+ skapa ",
+            Adopt => "= ta över",
+            Refuse => "✗ vägrar",
+            Run => "• kör   ",
+            Skip => "- hoppar",
+        };
+        println!("  {mark}  {:<20} {}", i.step.as_str(), i.detail);
+    }
+    if !p.feasible {
+        println!("Planen kan inte genomföras som den är (se ✗ ovan).");
+    }
+}
+
+fn settings(api: &Api, cmd: SettingsCmd) -> Result<(), ApiError> {
+    use fabrik::provision::settings::SETTING_KEYS;
+    let known = |k: &str| {
+        SETTING_KEYS
+            .iter()
+            .any(|(key, _)| *key == k)
+            .then_some(())
+            .ok_or_else(|| {
+                ApiError::from(fabrik::Error::InvalidSetting {
+                    key: k.into(),
+                    reason: "okänd inställning (se `fabrik settings list`)".into(),
+                })
+            })
+    };
+    match cmd {
+        SettingsCmd::List => {
+            let stored = api.store().list_settings()?;
+            for (key, help) in SETTING_KEYS {
+                let v = stored.get(*key).map(String::as_str).unwrap_or("–");
+                println!("{key:<32} {v:<40} {help}");
+            }
+        }
+        SettingsCmd::Get { key } => {
+            known(&key)?;
+            println!("{}", api.store().get_setting(&key)?.unwrap_or_default());
+        }
+        SettingsCmd::Set { key, value } => {
+            known(&key)?;
+            fabrik::provision::settings::check_setting(&key, &value)?;
+            api.store().set_setting(&key, value.trim())?;
+            println!("{key} = {}", value.trim());
+        }
+        SettingsCmd::Unset { key } => {
+            known(&key)?;
+            api.store().remove_setting(&key)?;
+        }
+    }
+    Ok(())
+}
+
+fn runs_list(api: &Api, customer: Option<String>, json: bool) -> Result<(), ApiError> {
+    let id = match customer {
+        Some(slug) => Some(api.store().get_customer(&slug)?.id),
+        None => None,
+    };
+    let runs = api.store().list_runs(id, 200)?;
+    if json {
+        print_json(&runs);
+        return Ok(());
+    }
+    println!(
+        "{:>5}  {:<28} {:<10} {:<16} STARTAD",
+        "ID", "KUND", "TYP", "STATUS"
+    );
+    for r in runs {
+        println!(
+            "{:>5}  {:<28} {:<10} {:<16} {}",
+            r.id, r.slug, r.kind, r.state, r.started_at
+        );
+    }
+    Ok(())
+}
+
+fn run_show(api: &Api, id: i64, json: bool) -> Result<(), ApiError> {
+    let run = api.store().get_run(id)?;
+    let steps = api.store().run_steps(id)?;
+    let log = api.store().run_log(id, 0)?;
+    if json {
+        print_json(&serde_json::json!({ "run": run, "steps": steps, "log": log }));
+        return Ok(());
+    }
+    println!(
+        "Körning {} ({}) för {}: {}",
+        run.id, run.kind, run.slug, run.state
+    );
+    if let Some(e) = &run.error {
+        println!("  Fel: {e}");
+    }
+    for s in &steps {
+        println!(
+            "  {:<20} {:<20} försök {:<2} {}",
+            s.key,
+            s.state,
+            s.attempts,
+            s.external_id.as_deref().unwrap_or("")
+        );
+    }
+    println!("Logg:");
+    for l in log {
+        let step = l.step.as_deref().unwrap_or("");
+        let rid = l
+            .request_id
+            .as_deref()
+            .map(|r| format!(" [{r}]"))
+            .unwrap_or_default();
+        println!("  {} {:<5} {:<20} {}{rid}", l.at, l.level, step, l.message);
+    }
+    Ok(())
+}
+
+fn customers(api: &Api, cmd: CustomersCmd) -> Result<(), ApiError> {
+    match cmd {
+        CustomersCmd::List {
+            json,
+            search,
+            status,
+            sort,
+        } => {
+            let sort = match sort {
+                SortArg::Name => SortKey::NameAsc,
+                SortArg::NameDesc => SortKey::NameDesc,
+                SortArg::Newest => SortKey::CreatedDesc,
+                SortArg::Oldest => SortKey::CreatedAsc,
+            };
+            let rows = api.list_customers(CustomerQuery {
+                search,
+                status,
+                sort: Some(sort),
+            })?;
+            if json {
+                print_json(&rows);
+            } else {
+                print_table(&rows);
+            }
+        }
+        CustomersCmd::Add {
+            name,
+            email,
+            slug,
+            plan,
+            contact,
+            json,
+        } => {
+            let draft = CustomerDraft {
+                name,
+                admin_email: email,
+                slug,
+                plan,
+                contact_name: contact,
+                ..Default::default()
+            };
+            let c = api.create_customer(draft)?;
+            if json {
+                print_json(&c);
+            } else {
+                println!("Lade till {} ({})", c.name, c.slug);
+            }
+        }
+        CustomersCmd::Show { slug, json } => {
+            let c = api.get_customer(slug)?;
+            if json {
+                print_json(&c);
+            } else {
+                print_customer(&c);
+            }
+        }
+        CustomersCmd::Edit(a) => {
+            let patch = CustomerPatch {
+                name: a.name,
+                slug: a.new_slug,
+                admin_email: a.email,
+                contact_name: a.contact,
+                plan: a.plan,
+                status: a.status,
+                notes: a.notes,
+                production_url: a.production_url,
+                github_repo_url: a.github_repo_url,
+                supabase_project_ref: a.supabase_project_ref,
+                vercel_project_id: a.vercel_project_id,
+                n8n_workflow_id: a.n8n_workflow_id,
+                ..Default::default()
+            };
+            let c = api.update_customer(a.slug, patch)?;
+            if a.json {
+                print_json(&c);
+            } else {
+                println!("Uppdaterade {} ({})", c.name, c.slug);
+            }
+        }
+        CustomersCmd::Rm { slug } => {
+            api.delete_customer(slug.clone())?;
+            println!("Tog bort {slug}");
+        }
+        CustomersCmd::Examples { remove } => {
+            if remove {
+                println!("Tog bort {} exempelkunder", api.remove_examples()?);
+            } else {
+                println!("Lade till {} exempelkunder", api.load_examples()?);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_json<T: serde::Serialize>(v: &T) {
+    // Serialising our own plain data types cannot fail.
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}
+
+fn print_table(rows: &[CustomerRow]) {
+    if rows.is_empty() {
+        println!("Inga kunder.");
+        return;
+    }
+    let w = rows
+        .iter()
+        .map(|r| r.slug.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    println!("{:<w$}  {:<12}  {:<12}  NAMN", "SLUG", "STATUS", "PLAN");
+    for r in rows {
+        println!(
+            "{:<w$}  {:<12}  {:<12}  {}",
+            r.slug,
+            r.status.as_str(),
+            r.plan.as_str(),
+            r.name
+        );
+    }
+    println!("{} kunder", rows.len());
+}
+
+fn print_customer(c: &Customer) {
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
+    println!("{} ({})", c.name, c.slug);
+    println!("  Admin-e-post:      {}", c.admin_email);
+    println!("  Kontaktperson:     {}", dash(&c.contact_name));
+    println!("  Plan:              {}", c.plan);
+    println!(
+        "  Moduler:           {}",
+        c.modules
+            .iter()
+            .map(|m| m.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    println!("  Status:            {}", c.status);
+    println!("  Produktions-URL:   {}", dash(&c.instance.production_url));
+    println!("  GitHub-repo:       {}", dash(&c.instance.github_repo_url));
+    println!(
+        "  Supabase-projekt:  {}",
+        dash(&c.instance.supabase_project_ref)
+    );
+    println!(
+        "  Vercel-projekt:    {}",
+        dash(&c.instance.vercel_project_id)
+    );
+    println!("  n8n-flöde:         {}", dash(&c.instance.n8n_workflow_id));
+    println!(
+        "  Skapad:            {}",
+        c.created_at.format("%Y-%m-%d %H:%M UTC")
+    );
+    if !c.notes.is_empty() {
+        println!("  Anteckningar:      {}", c.notes);
+    }
+}

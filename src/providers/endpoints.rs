@@ -1,0 +1,76 @@
+//! Where each provider lives. Defaults are the real hosts; settings (SQLite) or environment
+//! variables point them elsewhere, e.g. at fabrik-sim.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Endpoints {
+    pub supabase_api: String,
+    /// The URL of one project's own API; `{ref}` is replaced by the project ref.
+    pub supabase_project_url: String,
+    pub github_api: String,
+    pub vercel_api: String,
+    /// The n8n instance's public API root, e.g. `https://n8n.example.se/api/v1`.
+    pub n8n_api: String,
+    pub resend_api: String,
+}
+
+impl Default for Endpoints {
+    fn default() -> Self {
+        Endpoints {
+            supabase_api: "https://api.supabase.com".into(),
+            supabase_project_url: "https://{ref}.supabase.co".into(),
+            github_api: "https://api.github.com".into(),
+            vercel_api: "https://api.vercel.com".into(),
+            n8n_api: String::new(),
+            resend_api: "https://api.resend.com".into(),
+        }
+    }
+}
+
+/// (setting key, environment variable) for each endpoint.
+pub const ENDPOINT_KEYS: [(&str, &str); 6] = [
+    ("supabase.api_url", "FABRIK_SUPABASE_API_URL"),
+    (
+        "supabase.project_url_template",
+        "FABRIK_SUPABASE_PROJECT_URL_TEMPLATE",
+    ),
+    ("github.api_url", "FABRIK_GITHUB_API_URL"),
+    ("vercel.api_url", "FABRIK_VERCEL_API_URL"),
+    ("n8n.api_url", "FABRIK_N8N_API_URL"),
+    ("resend.api_url", "FABRIK_RESEND_API_URL"),
+];
+
+impl Endpoints {
+    fn slot(&mut self, key: &str) -> Option<&mut String> {
+        Some(match key {
+            "supabase.api_url" => &mut self.supabase_api,
+            "supabase.project_url_template" => &mut self.supabase_project_url,
+            "github.api_url" => &mut self.github_api,
+            "vercel.api_url" => &mut self.vercel_api,
+            "n8n.api_url" => &mut self.n8n_api,
+            "resend.api_url" => &mut self.resend_api,
+            _ => return None,
+        })
+    }
+
+    /// Defaults, then the stored settings, then the environment (which is never written).
+    pub fn resolve(setting: impl Fn(&str) -> Option<String>) -> Endpoints {
+        let mut e = Endpoints::default();
+        for (key, env) in ENDPOINT_KEYS {
+            let value = std::env::var(env)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .or_else(|| setting(key).filter(|v| !v.is_empty()));
+            if let (Some(v), Some(slot)) = (value, e.slot(key)) {
+                *slot = v.trim_end_matches('/').to_string();
+            }
+        }
+        e
+    }
+
+    pub fn project_url(&self, project_ref: &str) -> String {
+        self.supabase_project_url.replace("{ref}", project_ref)
+    }
+}

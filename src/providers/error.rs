@@ -1,0 +1,71 @@
+//! One error type for every cloud call: a kind the engine's retry policy branches on, the
+//! provider's own code and message (redacted), the wait it asked for, and its request id.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::secrets::Provider;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    RateLimited,
+    /// 5xx, 408, a timeout, a dropped connection: worth another attempt.
+    Transient,
+    /// The request itself is wrong (4xx other than the above): retrying cannot help.
+    Invalid,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}: {message}{}", provider.display_name(), status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+pub struct ProviderError {
+    pub provider: Provider,
+    pub kind: ErrorKind,
+    pub status: Option<u16>,
+    /// The provider's machine code when it sends one (`email_exists`, `rate_limited`, …).
+    pub code: Option<String>,
+    pub message: String,
+    /// How long the provider asked us to wait (Retry-After or a rate-limit reset).
+    pub retry_after: Option<Duration>,
+    pub request_id: Option<String>,
+    /// The call timed out: the request may still be executing at the provider.
+    pub timed_out: bool,
+}
+
+impl ProviderError {
+    pub fn new(provider: Provider, kind: ErrorKind, message: impl Into<String>) -> Self {
+        ProviderError {
+            provider,
+            kind,
+            status: None,
+            code: None,
+            message: crate::secrets::redact(&message.into()),
+            retry_after: None,
+            request_id: None,
+            timed_out: false,
+        }
+    }
+
+    pub fn is_retryable(&self) -> bool {
+        matches!(self.kind, ErrorKind::Transient | ErrorKind::RateLimited)
+    }
+
+    /// The stable code front ends branch on.
+    pub fn code_str(&self) -> &'static str {
+        match self.kind {
+            ErrorKind::Unauthorized => "provider_unauthorized",
+            ErrorKind::Forbidden => "provider_forbidden",
+            ErrorKind::NotFound => "provider_not_found",
+            ErrorKind::Conflict => "provider_conflict",
+            ErrorKind::RateLimited => "provider_rate_limited",
+            ErrorKind::Transient => "provider_unavailable",
+            ErrorKind::Invalid => "provider_rejected",
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! GitHub REST through octocrab (spec: github/github-rest-subset.openapi.json). octocrab owns
+//! authentication, the base URL and the connection; the raw `_get`/`_post`/`_delete` calls keep
+//! the response headers (scopes, rate limits) that the typed API would drop.
+
+use std::time::Duration;
+
+use http::{Response, StatusCode};
+use octocrab::Octocrab;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::error::{ErrorKind, ProviderError};
+use super::http::{retry_after, CONNECT_TIMEOUT};
+use crate::secrets::{redact, Provider, Secret};
+
+const P: Provider = Provider::Github;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Owner {
+    pub login: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct TemplateRef {
+    pub full_name: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Repo {
+    pub id: u64,
+    pub name: String,
+    pub full_name: String,
+    pub owner: Owner,
+    pub html_url: String,
+    #[serde(default)]
+    pub private: bool,
+    #[serde(default)]
+    pub is_template: bool,
+    #[serde(default)]
+    pub template_repository: Option<TemplateRef>,
+    #[serde(default)]
+    pub default_branch: Option<String>,
+    #[serde(default)]
+    pub size: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub login: String,
+    /// `X-OAuth-Scopes`; `None` for fine-grained tokens, which have no scopes to list.
+    pub scopes: Option<Vec<String>>,
+}
+
+/// octocrab's read timeout surfaces as an `io::Error` of kind `TimedOut` somewhere in the chain.
+fn caused_by_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if err
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
+}
+
+pub struct Github {
+    octo: Octocrab,
+    timeout: Duration,
+}
+
+type Body = http_body_util::combinators::BoxBody<bytes::Bytes, octocrab::Error>;
+
+impl Github {
+    pub fn new(api: &str, token: &Secret, timeout: Duration) -> Result<Github, ProviderError> {
+        let octo = Octocrab::builder()
+            .base_uri(api.trim_end_matches('/'))
+            .and_then(|b| {
+                b.personal_token(token.expose().to_string())
+                    .add_header(http::header::ACCEPT, "application/vnd.github+json".into())
+                    .add_header(
+                        http::HeaderName::from_static("x-github-api-version"),
+                        "2022-11-28".into(),
+                    )
+                    .set_connect_timeout(Some(CONNECT_TIMEOUT))
+                    .set_read_timeout(Some(timeout))
+                    .set_write_timeout(Some(timeout))
+                    .build()
+            })
+            .map_err(|e| {
+                ProviderError::new(P, ErrorKind::Invalid, format!("ogiltig GitHub-adress: {e}"))
+            })?;
+        Ok(Github { octo, timeout })
+    }
+
+    async fn call(
+        &self,
+        fut: impl std::future::Future<Output = octocrab::Result<Response<Body>>>,
+    ) -> Result<Response<Body>, ProviderError> {
+        // octocrab bounds each read; this bounds the whole exchange.
+        match tokio::time::timeout(self.timeout + Duration::from_secs(1), fut).await {
+            Err(_) => {
+                let mut err = ProviderError::new(P, ErrorKind::Transient, "svarade inte i tid");
+                err.timed_out = true;
+                Err(err)
+            }
+            Ok(Err(e)) => {
+                let mut err = ProviderError::new(
+                    P,
+                    ErrorKind::Transient,
+                    format!("kunde inte nås ({})", redact(&e.to_string())),
+                );
+                err.timed_out = caused_by_timeout(&e);
+                Err(err)
+            }
+            Ok(Ok(resp)) if resp.status().is_success() => Ok(resp),
+            Ok(Ok(resp)) => Err(self.error(resp).await),
+        }
+    }
+
+    async fn error(&self, resp: Response<Body>) -> ProviderError {
+        let status = resp.status();
+        let headers = reqwest::header::HeaderMap::from_iter(
+            resp.headers().iter().map(|(k, v)| (k.clone(), v.clone())),
+        );
+        let body = self.octo.body_to_string(resp).await.unwrap_or_default();
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+        let mut message = v["message"]
+            .as_str()
+            .unwrap_or_else(|| status.canonical_reason().unwrap_or("fel"))
+            .to_string();
+        if let Some(detail) = v["errors"]
+            .as_array()
+            .and_then(|e| e.first())
+            .and_then(|e| e["message"].as_str())
+        {
+            if !message.contains(detail) {
+                message = format!("{message}: {detail}");
+            }
+        }
+        let exhausted = headers
+            .get("x-ratelimit-remaining")
+            .is_some_and(|r| r == "0");
+        let kind = match status {
+            StatusCode::TOO_MANY_REQUESTS => ErrorKind::RateLimited,
+            StatusCode::FORBIDDEN if exhausted || message.contains("rate limit") => {
+                ErrorKind::RateLimited
+            }
+            StatusCode::UNAUTHORIZED => ErrorKind::Unauthorized,
+            StatusCode::FORBIDDEN => ErrorKind::Forbidden,
+            StatusCode::NOT_FOUND => ErrorKind::NotFound,
+            StatusCode::CONFLICT => ErrorKind::Conflict,
+            // "Could not clone: Name already exists on this account".
+            StatusCode::UNPROCESSABLE_ENTITY if message.contains("already exists") => {
+                ErrorKind::Conflict
+            }
+            s if s.is_server_error() || s == StatusCode::REQUEST_TIMEOUT => ErrorKind::Transient,
+            _ => ErrorKind::Invalid,
+        };
+        let mut retry = retry_after(P, &headers);
+        // A secondary limit without any header: wait at least a minute (GitHub's guidance).
+        if kind == ErrorKind::RateLimited && retry.is_none() {
+            retry = Some(Duration::from_secs(60));
+        }
+        ProviderError {
+            provider: P,
+            kind,
+            status: Some(status.as_u16()),
+            code: None,
+            message: redact(&message),
+            retry_after: retry,
+            timed_out: false,
+            request_id: headers
+                .get("x-github-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+        }
+    }
+
+    async fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        resp: Response<Body>,
+    ) -> Result<T, ProviderError> {
+        let body = self
+            .octo
+            .body_to_string(resp)
+            .await
+            .map_err(|e| ProviderError::new(P, ErrorKind::Transient, e.to_string()))?;
+        serde_json::from_str(&body)
+            .map_err(|e| ProviderError::new(P, ErrorKind::Invalid, format!("oväntat svar: {e}")))
+    }
+
+    pub async fn user(&self) -> Result<User, ProviderError> {
+        let resp = self.call(self.octo._get("/user")).await?;
+        let scopes = resp
+            .headers()
+            .get("x-oauth-scopes")
+            .and_then(|v| v.to_str().ok())
+            .map(|s| {
+                s.split(',')
+                    .map(|x| x.trim().to_string())
+                    .filter(|x| !x.is_empty())
+                    .collect()
+            });
+        let owner: Owner = self.json(resp).await?;
+        Ok(User {
+            login: owner.login,
+            scopes,
+        })
+    }
+
+    /// `None` when the repository does not exist (or is not visible to the token).
+    pub async fn repo(&self, owner: &str, name: &str) -> Result<Option<Repo>, ProviderError> {
+        match self
+            .call(self.octo._get(format!("/repos/{owner}/{name}")))
+            .await
+        {
+            Ok(r) => self.json(r).await.map(Some),
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn generate(
+        &self,
+        template_owner: &str,
+        template: &str,
+        owner: &str,
+        name: &str,
+        description: &str,
+    ) -> Result<Repo, ProviderError> {
+        let body = json!({ "owner": owner, "name": name, "description": description, "private": true, "include_all_branches": false });
+        let resp = self
+            .call(self.octo._post(
+                format!("/repos/{template_owner}/{template}/generate"),
+                Some(&body),
+            ))
+            .await?;
+        self.json(resp).await
+    }
+
+    /// Whether the template's contents have been copied yet: an empty repository answers 409.
+    pub async fn has_commits(&self, owner: &str, name: &str) -> Result<bool, ProviderError> {
+        match self
+            .call(
+                self.octo
+                    ._get(format!("/repos/{owner}/{name}/commits?per_page=1")),
+            )
+            .await
+        {
+            Ok(r) => {
+                let commits: Vec<serde_json::Value> = self.json(r).await?;
+                Ok(!commits.is_empty())
+            }
+            Err(e) if e.kind == ErrorKind::Conflict => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn delete(&self, owner: &str, name: &str) -> Result<(), ProviderError> {
+        self.call(
+            self.octo
+                ._delete(format!("/repos/{owner}/{name}"), None::<&()>),
+        )
+        .await
+        .map(|_| ())
+    }
+}

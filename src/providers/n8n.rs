@@ -1,0 +1,147 @@
+//! n8n Public API v1 (spec: n8n/n8n-public-api-v1.openapi.yml). Names are not unique in n8n,
+//! so lookups are by exact name and creation strips the read-only fields the API rejects.
+
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::error::{ErrorKind, ProviderError};
+use super::http;
+use crate::secrets::{Provider, Secret};
+
+const P: Provider = Provider::N8n;
+
+/// Fields an exported workflow carries that the create endpoint refuses (400).
+const READ_ONLY: [&str; 9] = [
+    "id",
+    "active",
+    "tags",
+    "createdAt",
+    "updatedAt",
+    "versionId",
+    "meta",
+    "pinData",
+    "isArchived",
+];
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Workflow {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub active: bool,
+}
+
+pub struct N8n {
+    http: reqwest::Client,
+    api: String,
+    key: Secret,
+}
+
+impl N8n {
+    pub fn new(api: &str, key: Secret, timeout: std::time::Duration) -> N8n {
+        N8n {
+            http: http::client(timeout),
+            api: api.trim_end_matches('/').into(),
+            key,
+        }
+    }
+
+    fn req(&self, method: Method, path: &str) -> Result<reqwest::RequestBuilder, ProviderError> {
+        if self.api.is_empty() {
+            return Err(ProviderError::new(
+                P,
+                ErrorKind::Invalid,
+                "ingen n8n-adress är inställd",
+            ));
+        }
+        Ok(self
+            .http
+            .request(method, format!("{}{path}", self.api))
+            .header("X-N8N-API-KEY", self.key.expose()))
+    }
+
+    pub async fn list(&self, limit: u32) -> Result<Vec<Workflow>, ProviderError> {
+        #[derive(Deserialize)]
+        struct Page {
+            data: Vec<Workflow>,
+        }
+        let req = self
+            .req(Method::GET, "/workflows")?
+            .query(&[("limit", limit.to_string())]);
+        Ok(http::json::<Page>(P, http::send(P, req).await?).await?.data)
+    }
+
+    /// Every workflow with exactly this name (cursor pagination, bounded).
+    pub async fn find_by_name(&self, name: &str) -> Result<Vec<Workflow>, ProviderError> {
+        #[derive(Deserialize)]
+        struct Page {
+            data: Vec<Workflow>,
+            #[serde(rename = "nextCursor", default)]
+            next_cursor: Option<String>,
+        }
+        let mut found = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..40 {
+            let mut req = self
+                .req(Method::GET, "/workflows")?
+                .query(&[("name", name), ("limit", "250")]);
+            if let Some(c) = &cursor {
+                req = req.query(&[("cursor", c)]);
+            }
+            let page: Page = http::json(P, http::send(P, req).await?).await?;
+            found.extend(page.data.into_iter().filter(|w| w.name == name));
+            match page.next_cursor {
+                Some(c) if !c.is_empty() => cursor = Some(c),
+                _ => break,
+            }
+        }
+        Ok(found)
+    }
+
+    /// Creates a workflow from a template, named `name`, with read-only fields removed.
+    pub async fn create(&self, name: &str, template: &Value) -> Result<Workflow, ProviderError> {
+        let mut body = template.clone();
+        if let Some(obj) = body.as_object_mut() {
+            for k in READ_ONLY {
+                obj.remove(k);
+            }
+            obj.insert("name".into(), Value::String(name.into()));
+            obj.entry("settings")
+                .or_insert_with(|| serde_json::json!({}));
+            obj.entry("connections")
+                .or_insert_with(|| serde_json::json!({}));
+        }
+        http::json(
+            P,
+            http::send(P, self.req(Method::POST, "/workflows")?.json(&body)).await?,
+        )
+        .await
+    }
+
+    pub async fn activate(&self, id: &str) -> Result<Workflow, ProviderError> {
+        http::json(
+            P,
+            http::send(
+                P,
+                self.req(Method::POST, &format!("/workflows/{id}/activate"))?,
+            )
+            .await?,
+        )
+        .await
+    }
+
+    pub async fn get(&self, id: &str) -> Result<Option<Workflow>, ProviderError> {
+        match http::send(P, self.req(Method::GET, &format!("/workflows/{id}"))?).await {
+            Ok(r) => http::json(P, r).await.map(Some),
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn delete(&self, id: &str) -> Result<(), ProviderError> {
+        http::send(P, self.req(Method::DELETE, &format!("/workflows/{id}"))?)
+            .await
+            .map(|_| ())
+    }
+}

@@ -1,0 +1,271 @@
+//! Supabase Management API (spec: supabase/management-api-v1-subset.openapi.json) and one
+//! project's Auth admin API (contract: supabase/auth admin.go, see contracts README §2).
+
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::error::{ErrorKind, ProviderError};
+use super::http;
+use crate::secrets::{Provider, Secret};
+
+const P: Provider = Provider::Supabase;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Organization {
+    pub slug: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Project {
+    #[serde(rename = "ref")]
+    pub project_ref: String,
+    pub name: String,
+    #[serde(default)]
+    pub organization_slug: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    pub status: String,
+}
+
+#[derive(Deserialize)]
+struct ProjectPage {
+    projects: Vec<Project>,
+    pagination: Pagination,
+}
+
+#[derive(Deserialize)]
+struct Pagination {
+    count: u64,
+}
+
+#[derive(Deserialize)]
+struct RawKey {
+    name: String,
+    #[serde(default)]
+    api_key: Option<String>,
+}
+
+/// The two legacy JWT keys a project's API needs.
+pub struct ApiKeys {
+    pub anon: Secret,
+    pub service_role: Secret,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct AuthUser {
+    pub id: String,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+pub struct Supabase {
+    http: reqwest::Client,
+    api: String,
+    project_url: String,
+    token: Secret,
+}
+
+impl Supabase {
+    pub fn new(
+        api: &str,
+        project_url_template: &str,
+        token: Secret,
+        timeout: std::time::Duration,
+    ) -> Supabase {
+        Supabase {
+            http: http::client(timeout),
+            api: api.trim_end_matches('/').into(),
+            project_url: project_url_template.into(),
+            token,
+        }
+    }
+
+    fn req(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.api))
+            .bearer_auth(self.token.expose())
+    }
+
+    pub async fn list_organizations(&self) -> Result<Vec<Organization>, ProviderError> {
+        let r = http::send(P, self.req(Method::GET, "/v1/organizations")).await?;
+        http::json(P, r).await
+    }
+
+    /// Every project in the organization whose name matches exactly (the search is a substring
+    /// match, and the list pages by 100).
+    pub async fn find_projects(
+        &self,
+        org: &str,
+        name: &str,
+    ) -> Result<Vec<Project>, ProviderError> {
+        let mut found = Vec::new();
+        let mut offset = 0u64;
+        // Bounded: 50 pages of 100 is far beyond any organization's project count.
+        for _ in 0..50 {
+            let req = self
+                .req(Method::GET, &format!("/v1/organizations/{org}/projects"))
+                .query(&[
+                    ("search", name),
+                    ("limit", "100"),
+                    ("offset", &offset.to_string()),
+                ]);
+            let page: ProjectPage = http::json(P, http::send(P, req).await?).await?;
+            let n = page.projects.len() as u64;
+            found.extend(page.projects.into_iter().filter(|p| p.name == name));
+            offset += n;
+            if n == 0 || offset >= page.pagination.count {
+                break;
+            }
+        }
+        Ok(found)
+    }
+
+    pub async fn create_project(
+        &self,
+        org: &str,
+        name: &str,
+        region: &str,
+        db_pass: &Secret,
+    ) -> Result<Project, ProviderError> {
+        // organization_slug and region_selection, not the deprecated organization_id/region.
+        let body = json!({
+            "name": name,
+            "organization_slug": org,
+            "db_pass": db_pass.expose(),
+            "region_selection": { "type": "specific", "code": region },
+        });
+        let r = http::send(P, self.req(Method::POST, "/v1/projects").json(&body)).await?;
+        http::json(P, r).await
+    }
+
+    pub async fn get_project(&self, project_ref: &str) -> Result<Project, ProviderError> {
+        let r = http::send(
+            P,
+            self.req(Method::GET, &format!("/v1/projects/{project_ref}")),
+        )
+        .await?;
+        http::json(P, r).await
+    }
+
+    pub async fn api_keys(&self, project_ref: &str) -> Result<ApiKeys, ProviderError> {
+        let req = self
+            .req(Method::GET, &format!("/v1/projects/{project_ref}/api-keys"))
+            .query(&[("reveal", "true")]);
+        let keys: Vec<RawKey> = http::json(P, http::send(P, req).await?).await?;
+        let pick = |name: &str| {
+            keys.iter()
+                .find(|k| k.name == name)
+                .and_then(|k| k.api_key.clone())
+                .filter(|k| !k.is_empty())
+        };
+        match (pick("anon"), pick("service_role")) {
+            (Some(a), Some(s)) => Ok(ApiKeys {
+                anon: Secret::new(a),
+                service_role: Secret::new(s),
+            }),
+            // Keys not served yet: the project is still coming up, so this is worth a retry.
+            _ => Err(ProviderError::new(
+                P,
+                ErrorKind::Transient,
+                "projektets API-nycklar finns inte ännu",
+            )),
+        }
+    }
+
+    /// Runs SQL on the project's database; the rows of the result (201 on success).
+    pub async fn run_query(
+        &self,
+        project_ref: &str,
+        sql: &str,
+    ) -> Result<Vec<Value>, ProviderError> {
+        let req = self
+            .req(
+                Method::POST,
+                &format!("/v1/projects/{project_ref}/database/query"),
+            )
+            .json(&json!({ "query": sql }));
+        let v: Value = http::json(P, http::send(P, req).await?).await?;
+        Ok(match v {
+            Value::Array(rows) => rows,
+            Value::Null => Vec::new(),
+            other => vec![other],
+        })
+    }
+
+    pub async fn delete_project(&self, project_ref: &str) -> Result<(), ProviderError> {
+        http::send(
+            P,
+            self.req(Method::DELETE, &format!("/v1/projects/{project_ref}")),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub fn project_url(&self, project_ref: &str) -> String {
+        self.project_url.replace("{ref}", project_ref)
+    }
+
+    /// Creates a confirmed user through the project's Auth admin API. `email_exists` comes back
+    /// as a `Conflict` so the caller can adopt the user.
+    pub async fn create_user(
+        &self,
+        project_ref: &str,
+        keys: &ApiKeys,
+        email: &str,
+        password: &Secret,
+    ) -> Result<AuthUser, ProviderError> {
+        let url = format!("{}/auth/v1/admin/users", self.project_url(project_ref));
+        let req = self
+            .http
+            .post(url)
+            .header("apikey", keys.service_role.expose())
+            .bearer_auth(keys.service_role.expose())
+            .header("X-Supabase-Api-Version", "2024-01-01")
+            .json(&json!({ "email": email, "password": password.expose(), "email_confirm": true, "app_metadata": { "role": "admin" } }));
+        match http::send(P, req).await {
+            Ok(r) => http::json(P, r).await,
+            Err(mut e) if e.status == Some(422) && e.code.as_deref() == Some("email_exists") => {
+                e.kind = ErrorKind::Conflict;
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Finds a user by email, paging through the admin list (bounded).
+    pub async fn find_user(
+        &self,
+        project_ref: &str,
+        keys: &ApiKeys,
+        email: &str,
+    ) -> Result<Option<AuthUser>, ProviderError> {
+        #[derive(Deserialize)]
+        struct Page {
+            users: Vec<AuthUser>,
+        }
+        let url = format!("{}/auth/v1/admin/users", self.project_url(project_ref));
+        for page in 1..=20 {
+            let req = self
+                .http
+                .get(&url)
+                .query(&[("page", page.to_string()), ("per_page", "100".to_string())])
+                .header("apikey", keys.service_role.expose())
+                .bearer_auth(keys.service_role.expose());
+            let p: Page = http::json(P, http::send(P, req).await?).await?;
+            if let Some(u) = p.users.iter().find(|u| {
+                u.email
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(email))
+            }) {
+                return Ok(Some(u.clone()));
+            }
+            if p.users.len() < 100 {
+                break;
+            }
+        }
+        Ok(None)
+    }
+}

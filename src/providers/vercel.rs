@@ -1,0 +1,265 @@
+//! Vercel REST (spec: vercel/vercel-subset.openapi.json). Every call may act for a team
+//! (`teamId`); without one it acts for the token's personal account.
+
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::error::{ErrorKind, ProviderError};
+use super::http;
+use crate::secrets::{Provider, Secret};
+
+const P: Provider = Provider::Vercel;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct User {
+    pub id: String,
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Team {
+    pub id: String,
+    pub slug: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ProjectLink {
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub org: Option<String>,
+    #[serde(default)]
+    pub repo: Option<String>,
+    #[serde(default, rename = "repoId")]
+    pub repo_id: Option<Value>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub link: Option<ProjectLink>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Deployment {
+    pub id: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(rename = "readyState", alias = "state", default)]
+    pub ready_state: String,
+    #[serde(rename = "errorMessage", default)]
+    pub error_message: Option<String>,
+    #[serde(default)]
+    pub target: Option<String>,
+}
+
+/// One environment variable to upsert; sensitive values are never readable back.
+pub struct EnvVar {
+    pub key: String,
+    pub value: Secret,
+    pub sensitive: bool,
+}
+
+pub struct Vercel {
+    http: reqwest::Client,
+    api: String,
+    token: Secret,
+    team_id: Option<String>,
+}
+
+impl Vercel {
+    pub fn new(
+        api: &str,
+        token: Secret,
+        team_id: Option<String>,
+        timeout: std::time::Duration,
+    ) -> Vercel {
+        Vercel {
+            http: http::client(timeout),
+            api: api.trim_end_matches('/').into(),
+            token,
+            team_id: team_id.filter(|t| !t.is_empty()),
+        }
+    }
+
+    fn req(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let r = self
+            .http
+            .request(method, format!("{}{path}", self.api))
+            .bearer_auth(self.token.expose());
+        match &self.team_id {
+            Some(t) => r.query(&[("teamId", t)]),
+            None => r,
+        }
+    }
+
+    pub async fn user(&self) -> Result<User, ProviderError> {
+        #[derive(Deserialize)]
+        struct Wrap {
+            user: User,
+        }
+        let r = http::send(
+            P,
+            self.http
+                .get(format!("{}/v2/user", self.api))
+                .bearer_auth(self.token.expose()),
+        )
+        .await?;
+        Ok(http::json::<Wrap>(P, r).await?.user)
+    }
+
+    pub async fn teams(&self) -> Result<Vec<Team>, ProviderError> {
+        #[derive(Deserialize)]
+        struct Wrap {
+            teams: Vec<Team>,
+        }
+        let r = http::send(
+            P,
+            self.http
+                .get(format!("{}/v2/teams", self.api))
+                .bearer_auth(self.token.expose()),
+        )
+        .await?;
+        Ok(http::json::<Wrap>(P, r).await?.teams)
+    }
+
+    /// By id or by name; `None` when it does not exist.
+    pub async fn project(&self, id_or_name: &str) -> Result<Option<Project>, ProviderError> {
+        match http::send(
+            P,
+            self.req(Method::GET, &format!("/v9/projects/{id_or_name}")),
+        )
+        .await
+        {
+            Ok(r) => http::json(P, r).await.map(Some),
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn create_project(
+        &self,
+        name: &str,
+        repo_full_name: &str,
+        framework: &str,
+    ) -> Result<Project, ProviderError> {
+        let body = json!({ "name": name, "framework": framework, "gitRepository": { "type": "github", "repo": repo_full_name } });
+        let r = http::send(P, self.req(Method::POST, "/v11/projects").json(&body)).await?;
+        http::json(P, r).await
+    }
+
+    /// Upserts every variable for all targets. A 201 can still carry failures in `failed`; any
+    /// failure fails the call, naming the keys.
+    pub async fn upsert_env(
+        &self,
+        project_id: &str,
+        vars: &[EnvVar],
+    ) -> Result<usize, ProviderError> {
+        let body: Vec<Value> = vars
+            .iter()
+            .map(|v| {
+                json!({
+                    "key": v.key,
+                    "value": v.value.expose(),
+                    "type": if v.sensitive { "sensitive" } else { "encrypted" },
+                    "target": if v.sensitive { json!(["production", "preview"]) } else { json!(["production", "preview", "development"]) },
+                })
+            })
+            .collect();
+        let req = self
+            .req(Method::POST, &format!("/v10/projects/{project_id}/env"))
+            .query(&[("upsert", "true")])
+            .json(&body);
+        let v: Value = http::json(P, http::send(P, req).await?).await?;
+        let failed = v["failed"].as_array().cloned().unwrap_or_default();
+        if !failed.is_empty() {
+            let what: Vec<String> = failed
+                .iter()
+                .map(|f| {
+                    let key = f["error"]["key"]
+                        .as_str()
+                        .or_else(|| f["key"].as_str())
+                        .unwrap_or("?");
+                    let msg = f["error"]["message"].as_str().unwrap_or("okänt fel");
+                    format!("{key}: {msg}")
+                })
+                .collect();
+            let mut e = ProviderError::new(
+                P,
+                ErrorKind::Invalid,
+                format!("miljövariabler kunde inte sparas ({})", what.join("; ")),
+            );
+            e.status = Some(201);
+            e.code = Some("env_partial_failure".into());
+            return Err(e);
+        }
+        Ok(match &v["created"] {
+            Value::Array(a) => a.len(),
+            Value::Null => 0,
+            _ => 1,
+        })
+    }
+
+    /// The newest production deployment of the project, if any.
+    pub async fn latest_production_deployment(
+        &self,
+        project_id: &str,
+    ) -> Result<Option<Deployment>, ProviderError> {
+        #[derive(Deserialize)]
+        struct Wrap {
+            deployments: Vec<Deployment>,
+        }
+        let req = self.req(Method::GET, "/v6/deployments").query(&[
+            ("projectId", project_id),
+            ("target", "production"),
+            ("limit", "1"),
+        ]);
+        let w: Wrap = http::json(P, http::send(P, req).await?).await?;
+        Ok(w.deployments.into_iter().next())
+    }
+
+    pub async fn create_deployment(
+        &self,
+        project_name: &str,
+        org: &str,
+        repo: &str,
+        git_ref: &str,
+    ) -> Result<Deployment, ProviderError> {
+        let body = json!({
+            "name": project_name,
+            "project": project_name,
+            "target": "production",
+            "gitSource": { "type": "github", "org": org, "repo": repo, "ref": git_ref },
+        });
+        let req = self
+            .req(Method::POST, "/v13/deployments")
+            .query(&[("skipAutoDetectionConfirmation", "1")])
+            .json(&body);
+        http::json(P, http::send(P, req).await?).await
+    }
+
+    pub async fn deployment(&self, id: &str) -> Result<Deployment, ProviderError> {
+        http::json(
+            P,
+            http::send(P, self.req(Method::GET, &format!("/v13/deployments/{id}"))).await?,
+        )
+        .await
+    }
+
+    pub async fn delete_project(&self, id_or_name: &str) -> Result<(), ProviderError> {
+        http::send(
+            P,
+            self.req(Method::DELETE, &format!("/v9/projects/{id_or_name}")),
+        )
+        .await
+        .map(|_| ())
+    }
+}

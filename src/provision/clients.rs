@@ -1,0 +1,124 @@
+//! The five provider clients of a run, built from the endpoints, the tokens and the timing.
+
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::providers::github::Github;
+use crate::providers::n8n::N8n;
+use crate::providers::resend::Resend;
+use crate::providers::supabase::Supabase;
+use crate::providers::vercel::Vercel;
+use crate::providers::Endpoints;
+use crate::secrets::{Provider, Secret, SecretError, SecretKey, SecretStore};
+
+/// The agency's tokens, one per provider.
+#[derive(Clone, Default)]
+pub struct Tokens {
+    pub github: Option<Secret>,
+    pub supabase: Option<Secret>,
+    pub vercel: Option<Secret>,
+    pub n8n: Option<Secret>,
+    pub resend: Option<Secret>,
+}
+
+impl Tokens {
+    pub fn get(&self, p: Provider) -> Option<&Secret> {
+        match p {
+            Provider::Github => self.github.as_ref(),
+            Provider::Supabase => self.supabase.as_ref(),
+            Provider::Vercel => self.vercel.as_ref(),
+            Provider::N8n => self.n8n.as_ref(),
+            Provider::Resend => self.resend.as_ref(),
+        }
+    }
+
+    pub fn set(&mut self, p: Provider, s: Option<Secret>) {
+        match p {
+            Provider::Github => self.github = s,
+            Provider::Supabase => self.supabase = s,
+            Provider::Vercel => self.vercel = s,
+            Provider::N8n => self.n8n = s,
+            Provider::Resend => self.resend = s,
+        }
+    }
+
+    /// The same value for every provider (the sandbox's simulator token).
+    pub fn all(token: &Secret) -> Tokens {
+        let mut t = Tokens::default();
+        for p in Provider::ALL {
+            t.set(p, Some(token.clone()));
+        }
+        t
+    }
+
+    /// For headless use a token may come from the environment (`FABRIK_GITHUB_TOKEN`, …);
+    /// otherwise from the keyring. The keyring is asked only for what the environment lacks.
+    pub fn resolve(store: &SecretStore) -> Result<Tokens, SecretError> {
+        let mut t = Tokens::default();
+        for p in Provider::ALL {
+            let from_env = std::env::var(p.token_env())
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(Secret::new);
+            let token = match from_env {
+                Some(s) => Some(s),
+                None => store.get(&SecretKey::Token(p))?,
+            };
+            t.set(p, token);
+        }
+        Ok(t)
+    }
+
+    pub fn missing(&self) -> Vec<Provider> {
+        Provider::ALL
+            .into_iter()
+            .filter(|p| self.get(*p).is_none())
+            .collect()
+    }
+}
+
+pub struct Clients {
+    pub supabase: Supabase,
+    pub github: Github,
+    pub vercel: Vercel,
+    pub n8n: N8n,
+    pub resend: Resend,
+}
+
+impl Clients {
+    pub fn new(
+        endpoints: &Endpoints,
+        tokens: &Tokens,
+        vercel_team: Option<String>,
+        timeout: Duration,
+    ) -> Result<Clients> {
+        let missing = tokens.missing();
+        if !missing.is_empty() {
+            let names: Vec<&str> = missing.iter().map(|p| p.display_name()).collect();
+            return Err(Error::MissingTokens(names.join(", ")));
+        }
+        let t = |p| tokens.get(p).cloned().unwrap_or_else(|| Secret::new(""));
+        Ok(Clients {
+            supabase: Supabase::new(
+                &endpoints.supabase_api,
+                &endpoints.supabase_project_url,
+                t(Provider::Supabase),
+                timeout,
+            ),
+            github: Github::new(&endpoints.github_api, &t(Provider::Github), timeout).map_err(
+                |e| Error::InvalidSetting {
+                    key: "github.api_url".into(),
+                    reason: e.message,
+                },
+            )?,
+            vercel: Vercel::new(
+                &endpoints.vercel_api,
+                t(Provider::Vercel),
+                vercel_team,
+                timeout,
+            ),
+            n8n: N8n::new(&endpoints.n8n_api, t(Provider::N8n), timeout),
+            resend: Resend::new(&endpoints.resend_api, t(Provider::Resend), timeout),
+        })
+    }
+}

@@ -1,0 +1,273 @@
+//! What a running step can reach: the customer, the clients, the ledger, the keyring, the event
+//! sink, the cancellation signal; and the helpers every step uses to wait and to record.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tokio::sync::OnceCell;
+use tokio_util::sync::CancellationToken;
+
+use super::clients::Clients;
+use super::events::{EventSink, RunEvent};
+use super::policy::Timing;
+use super::settings::ProvisionSettings;
+use super::step::StepKey;
+use crate::customer::Customer;
+use crate::providers::supabase::ApiKeys;
+use crate::providers::ProviderError;
+use crate::secrets::{SecretError, SecretStore};
+use crate::store::runs::StepUpdate;
+use crate::store::Store;
+
+/// Why a step did not finish.
+#[derive(Debug, Clone)]
+pub enum StepError {
+    Provider(ProviderError),
+    /// Retrying cannot help: a conflict, a failed start, a schema mismatch, a timeout ceiling.
+    Permanent {
+        code: &'static str,
+        message: String,
+    },
+    Keyring(SecretError),
+    Cancelled,
+}
+
+impl StepError {
+    pub fn permanent(code: &'static str, message: impl Into<String>) -> StepError {
+        StepError::Permanent {
+            code,
+            message: crate::secrets::redact(&message.into()),
+        }
+    }
+
+    pub fn code(&self) -> String {
+        match self {
+            StepError::Provider(e) => e.code_str().into(),
+            StepError::Permanent { code, .. } => (*code).into(),
+            StepError::Keyring(e) => e.code().into(),
+            StepError::Cancelled => "cancelled".into(),
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            StepError::Provider(e) => e.to_string(),
+            StepError::Permanent { message, .. } => message.clone(),
+            StepError::Keyring(e) => e.to_string(),
+            StepError::Cancelled => "Avbruten".into(),
+        }
+    }
+}
+
+impl From<ProviderError> for StepError {
+    fn from(e: ProviderError) -> Self {
+        StepError::Provider(e)
+    }
+}
+
+impl From<SecretError> for StepError {
+    fn from(e: SecretError) -> Self {
+        StepError::Keyring(e)
+    }
+}
+
+/// What a step reports when it finishes.
+pub struct Done {
+    pub outcome: super::events::StepOutcome,
+    pub external_id: Option<String>,
+    pub output: Value,
+}
+
+/// One poll of something that becomes ready later.
+pub enum Poll<T> {
+    Ready(T),
+    /// Not yet; the provider's own word for the state, if any.
+    Pending(Option<String>),
+}
+
+pub struct RunCtx {
+    pub run_id: i64,
+    pub customer: Customer,
+    pub store: Arc<Store>,
+    pub clients: Arc<Clients>,
+    pub settings: Arc<ProvisionSettings>,
+    pub secrets: SecretStore,
+    pub timing: Timing,
+    pub events: Arc<dyn EventSink>,
+    pub cancel: CancellationToken,
+    pub outputs: Mutex<HashMap<StepKey, Value>>,
+    pub keys: OnceCell<Arc<ApiKeys>>,
+}
+
+impl RunCtx {
+    pub fn emit(&self, e: RunEvent) {
+        self.events.emit(&e);
+    }
+
+    pub fn log(&self, step: StepKey, level: &str, message: &str) {
+        tracing::info!(run = self.run_id, step = step.as_str(), "{message}");
+        let _ = self.store.log(
+            self.run_id,
+            Some(step.as_str()),
+            level,
+            message,
+            None,
+            None,
+            None,
+        );
+    }
+
+    pub fn output(&self, key: StepKey) -> Value {
+        self.outputs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    pub fn output_str(&self, key: StepKey, field: &str) -> Result<String, StepError> {
+        self.output(key)[field]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| {
+                StepError::permanent(
+                    "ledger_incomplete",
+                    format!("{key} saknar {field} i körningens liggare"),
+                )
+            })
+    }
+
+    /// Records the name of what this step is about to create, before the call that creates it.
+    pub fn record_intent(&self, step: StepKey, name: &str) {
+        let _ = self
+            .store
+            .step_update(self.run_id, step.as_str(), StepUpdate::Intent(name));
+    }
+
+    /// Whether this run recorded the intent to create this step's resource: if so, a resource
+    /// found by name now is one this run created (before a crash or a lost answer).
+    pub fn intended_by_this_run(&self, step: StepKey) -> bool {
+        self.store
+            .run_steps(self.run_id)
+            .ok()
+            .and_then(|s| s.into_iter().find(|r| r.key == step.as_str()))
+            .is_some_and(|r| r.intent.is_some())
+    }
+
+    /// Records the external id as soon as it is known, so a crash right after leaves it in the
+    /// ledger for resume and rollback.
+    pub fn record_resource(&self, step: StepKey, external_id: &str, created: bool, output: &Value) {
+        let _ = self.store.step_update(
+            self.run_id,
+            step.as_str(),
+            StepUpdate::Resource {
+                external_id,
+                created,
+                output: Some(output),
+            },
+        );
+        self.outputs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(step, output.clone());
+    }
+
+    /// Sleeps unless cancelled first.
+    pub async fn sleep(&self, d: Duration) -> Result<(), StepError> {
+        tokio::select! {
+            _ = self.cancel.cancelled() => Err(StepError::Cancelled),
+            _ = tokio::time::sleep(d) => Ok(()),
+        }
+    }
+
+    /// Polls `check` with the polling policy until it is ready, failing after `ceiling`.
+    /// Transient errors while polling are part of waiting (bounded by the same ceiling).
+    pub async fn wait_until<T, F, Fut>(
+        &self,
+        step: StepKey,
+        what: &str,
+        ceiling: Duration,
+        mut check: F,
+    ) -> Result<T, StepError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Poll<T>, StepError>>,
+    {
+        let started = Instant::now();
+        let mut delay = self.timing.poll.first;
+        let mut last_detail: Option<String> = None;
+        loop {
+            if self.cancel.is_cancelled() {
+                return Err(StepError::Cancelled);
+            }
+            match check().await {
+                Ok(Poll::Ready(v)) => return Ok(v),
+                Ok(Poll::Pending(detail)) => {
+                    if detail != last_detail {
+                        let text = match &detail {
+                            Some(d) => format!("{what} ({d})"),
+                            None => what.to_string(),
+                        };
+                        let _ = self.store.step_update(
+                            self.run_id,
+                            step.as_str(),
+                            StepUpdate::Waiting(&text),
+                        );
+                        self.log(step, "info", &text);
+                        last_detail = detail.clone();
+                    }
+                    self.emit(RunEvent::StepWaiting {
+                        run_id: self.run_id,
+                        step,
+                        waiting_for: what.to_string(),
+                        detail,
+                        elapsed_ms: started.elapsed().as_millis() as u64,
+                    });
+                }
+                Err(StepError::Provider(e)) if e.is_retryable() => {
+                    self.log(step, "warn", &format!("{what}: {e}; försöker igen"));
+                    if let Some(wait) = e.retry_after {
+                        delay = delay.max(wait);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+            if started.elapsed() >= ceiling {
+                return Err(StepError::permanent(
+                    "wait_timeout",
+                    format!("{what}: gav upp efter {} s", ceiling.as_secs_f64().round()),
+                ));
+            }
+            self.sleep(
+                delay.min(
+                    ceiling
+                        .saturating_sub(started.elapsed())
+                        .max(Duration::from_millis(10)),
+                ),
+            )
+            .await?;
+            delay = self.timing.poll.next(delay);
+        }
+    }
+
+    /// The project's API keys, fetched once per process (they are secrets: never stored in
+    /// the ledger; the service-role key is kept in the keyring by the keys step).
+    pub async fn api_keys(&self) -> Result<Arc<ApiKeys>, StepError> {
+        let project_ref = self.output_str(StepKey::SupabaseProject, "ref")?;
+        self.keys
+            .get_or_try_init(|| async {
+                self.clients
+                    .supabase
+                    .api_keys(&project_ref)
+                    .await
+                    .map(Arc::new)
+                    .map_err(StepError::from)
+            })
+            .await
+            .cloned()
+    }
+}

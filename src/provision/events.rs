@@ -1,0 +1,106 @@
+//! Progress as a stream of typed events: the CLI prints them, the app forwards them to the window.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::step::StepKey;
+use super::RunState;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum StepOutcome {
+    Created,
+    Adopted,
+    Done,
+    Skipped,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RunEvent {
+    RunStarted {
+        #[ts(type = "number")]
+        run_id: i64,
+        slug: String,
+        resumed: bool,
+    },
+    StepStarted {
+        #[ts(type = "number")]
+        run_id: i64,
+        step: StepKey,
+        attempt: u32,
+    },
+    /// A step is waiting on something outside (a project coming up, a build).
+    StepWaiting {
+        #[ts(type = "number")]
+        run_id: i64,
+        step: StepKey,
+        /// What it waits for, in Swedish.
+        waiting_for: String,
+        /// The provider's own state word, e.g. `COMING_UP` or `BUILDING`.
+        detail: Option<String>,
+        #[ts(type = "number")]
+        elapsed_ms: u64,
+    },
+    StepRetrying {
+        #[ts(type = "number")]
+        run_id: i64,
+        step: StepKey,
+        attempt: u32,
+        #[ts(type = "number")]
+        delay_ms: u64,
+        reason: String,
+    },
+    StepDone {
+        #[ts(type = "number")]
+        run_id: i64,
+        step: StepKey,
+        outcome: StepOutcome,
+        external_id: Option<String>,
+        #[ts(type = "number")]
+        duration_ms: u64,
+    },
+    StepFailed {
+        #[ts(type = "number")]
+        run_id: i64,
+        step: StepKey,
+        code: String,
+        message: String,
+    },
+    CompensationStarted {
+        #[ts(type = "number")]
+        run_id: i64,
+        step: StepKey,
+        external_id: String,
+    },
+    CompensationDone {
+        #[ts(type = "number")]
+        run_id: i64,
+        step: StepKey,
+    },
+    CompensationFailed {
+        #[ts(type = "number")]
+        run_id: i64,
+        step: StepKey,
+        message: String,
+        /// How to remove what is left by hand.
+        manual: String,
+    },
+    RunFinished {
+        #[ts(type = "number")]
+        run_id: i64,
+        state: RunState,
+        error: Option<String>,
+    },
+}
+
+/// Where events go; the CLI prints, the app emits to the window, tests collect.
+pub trait EventSink: Send + Sync {
+    fn emit(&self, event: &RunEvent);
+}
+
+impl<F: Fn(&RunEvent) + Send + Sync> EventSink for F {
+    fn emit(&self, event: &RunEvent) {
+        self(event)
+    }
+}

@@ -1,0 +1,171 @@
+//! The one retry and polling policy of the engine: exponential backoff with jitter, bounded,
+//! honouring the wait a provider asks for; polling that starts fast and is capped.
+
+use std::time::Duration;
+
+use rand::Rng;
+
+use crate::providers::ProviderError;
+
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub max_attempts: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// A provider asking for a longer wait than this is treated as a failure to report, not
+    /// something to sit through (e.g. GitHub's hourly limit).
+    pub max_honoured_wait: Duration,
+    /// After a timed-out call the request may still be executing at the provider; waiting this
+    /// long (the call timeout) lets a late create land, so the retry's lookup adopts it instead
+    /// of creating a second one.
+    pub after_timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 6,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+            max_honoured_wait: Duration::from_secs(15 * 60),
+            after_timeout: crate::providers::http::CALL_TIMEOUT,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before attempt `attempt + 1`, or `None` when the error is permanent or the
+    /// attempts are used up.
+    pub fn delay(&self, attempt: u32, err: &ProviderError) -> Option<Duration> {
+        if !err.is_retryable() || attempt >= self.max_attempts {
+            return None;
+        }
+        let exp = self
+            .base_delay
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
+            .min(self.max_delay);
+        // Full jitter on the upper half spreads out clients that failed together.
+        let mut jittered = exp.mul_f64(rand::rng().random_range(0.5..=1.0));
+        if err.timed_out {
+            jittered = jittered.max(self.after_timeout);
+        }
+        match err.retry_after {
+            Some(wait) if wait > self.max_honoured_wait => None,
+            Some(wait) => Some(wait.max(jittered)),
+            None => Some(jittered),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PollPolicy {
+    pub first: Duration,
+    pub factor: f64,
+    pub cap: Duration,
+}
+
+impl Default for PollPolicy {
+    fn default() -> Self {
+        PollPolicy {
+            first: Duration::from_millis(1000),
+            factor: 1.5,
+            cap: Duration::from_secs(10),
+        }
+    }
+}
+
+impl PollPolicy {
+    pub fn next(&self, current: Duration) -> Duration {
+        current.mul_f64(self.factor).min(self.cap)
+    }
+}
+
+/// Everything about timing a run, in one place so tests can shrink it.
+#[derive(Debug, Clone)]
+pub struct Timing {
+    pub retry: RetryPolicy,
+    pub poll: PollPolicy,
+    /// Ceiling for a Supabase project to become ACTIVE_HEALTHY.
+    pub supabase_ready: Duration,
+    /// Ceiling for a new repository's contents to appear.
+    pub repo_contents: Duration,
+    /// Ceiling for a deployment to finish (Vercel caps builds at 45 minutes).
+    pub deployment: Duration,
+    /// Per-request timeout of every provider call.
+    pub call_timeout: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            retry: RetryPolicy::default(),
+            poll: PollPolicy::default(),
+            supabase_ready: Duration::from_secs(15 * 60),
+            repo_contents: Duration::from_secs(120),
+            deployment: Duration::from_secs(45 * 60),
+            call_timeout: crate::providers::http::CALL_TIMEOUT,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::ErrorKind;
+    use crate::secrets::Provider;
+
+    fn err(kind: ErrorKind, retry_after: Option<u64>) -> ProviderError {
+        let mut e = ProviderError::new(Provider::Vercel, kind, "x");
+        e.retry_after = retry_after.map(Duration::from_secs);
+        e
+    }
+
+    #[test]
+    fn backs_off_exponentially_within_bounds() {
+        let p = RetryPolicy::default();
+        let d1 = p.delay(1, &err(ErrorKind::Transient, None)).unwrap();
+        let d4 = p.delay(4, &err(ErrorKind::Transient, None)).unwrap();
+        assert!(
+            d1 >= Duration::from_millis(250) && d1 <= Duration::from_millis(500),
+            "{d1:?}"
+        );
+        assert!(
+            d4 >= Duration::from_secs(2) && d4 <= Duration::from_secs(4),
+            "{d4:?}"
+        );
+        assert!(
+            p.delay(30, &err(ErrorKind::Transient, None)).is_none(),
+            "bounded"
+        );
+        for a in 1..p.max_attempts {
+            assert!(p.delay(a, &err(ErrorKind::Transient, None)).unwrap() <= p.max_delay);
+        }
+    }
+
+    #[test]
+    fn honours_retry_after_and_gives_up_on_permanent_errors() {
+        let p = RetryPolicy::default();
+        assert_eq!(
+            p.delay(1, &err(ErrorKind::RateLimited, Some(7))),
+            Some(Duration::from_secs(7))
+        );
+        assert!(
+            p.delay(1, &err(ErrorKind::RateLimited, Some(3600)))
+                .is_none(),
+            "an hour is reported, not waited"
+        );
+        assert!(p.delay(1, &err(ErrorKind::Invalid, None)).is_none());
+        assert!(p.delay(1, &err(ErrorKind::Unauthorized, None)).is_none());
+    }
+
+    #[test]
+    fn polling_starts_fast_and_is_capped() {
+        let p = PollPolicy::default();
+        let mut d = p.first;
+        for _ in 0..20 {
+            d = p.next(d);
+        }
+        assert_eq!(d, p.cap);
+    }
+}

@@ -1,0 +1,251 @@
+//! The non-secret settings a run needs (SQLite `settings` table), with their defaults and the
+//! one check that tells the user what is missing before anything is created.
+
+use serde::Serialize;
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::customer::ModuleManifest;
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+pub const BUNDLED_SCHEMA: &str = include_str!("../../schema/template.sql");
+pub const BUNDLED_WORKFLOW: &str = include_str!("../../assets/n8n-workflow.json");
+
+/// Every settings key the user can set, with its meaning (for `fabrik settings list` and the UI).
+pub const SETTING_KEYS: &[(&str, &str)] = &[
+    ("github.template", "Mallrepo på GitHub, ägare/namn"),
+    (
+        "github.owner",
+        "Användare eller organisation som nya repon hamnar hos",
+    ),
+    ("supabase.organization", "Supabase-organisationens slug"),
+    ("supabase.region", "Supabase-region, t.ex. eu-north-1"),
+    (
+        "vercel.team_id",
+        "Vercel-teamets id (team_…); tomt = personligt konto",
+    ),
+    ("vercel.team_slug", "Vercel-teamets slug, för länkar"),
+    ("vercel.framework", "Ramverk för Vercel-projektet"),
+    ("email.sender_name", "Avsändarnamn för välkomstmejlet"),
+    (
+        "email.sender_address",
+        "Avsändaradress (på en verifierad domän hos Resend)",
+    ),
+    (
+        "schema.template_path",
+        "Egen SQL-mall för kundens databas (tomt = den inbyggda)",
+    ),
+    (
+        "n8n.workflow_template_path",
+        "Eget n8n-flöde som JSON (tomt = det inbyggda)",
+    ),
+    (
+        "modules.manifest_path",
+        "Eget modulmanifest som JSON (tomt = det inbyggda)",
+    ),
+    (
+        "env.supabase_url",
+        "Namnet på miljövariabeln för Supabase-URL:en",
+    ),
+    (
+        "env.supabase_anon_key",
+        "Namnet på miljövariabeln för anon-nyckeln",
+    ),
+    (
+        "env.supabase_service_role_key",
+        "Namnet på miljövariabeln för service role-nyckeln",
+    ),
+    (
+        "env.customer_slug",
+        "Namnet på miljövariabeln för kundens adressnamn",
+    ),
+    (
+        "env.modules",
+        "Namnet på miljövariabeln för kundens moduler",
+    ),
+    ("supabase.api_url", "Supabase Management API (avancerat)"),
+    (
+        "supabase.project_url_template",
+        "Adress till ett projekts API, med {ref} (avancerat)",
+    ),
+    ("github.api_url", "GitHub API (avancerat)"),
+    ("vercel.api_url", "Vercel API (avancerat)"),
+    (
+        "n8n.api_url",
+        "n8n-instansens API, t.ex. https://n8n.byran.se/api/v1",
+    ),
+    ("resend.api_url", "Resend API (avancerat)"),
+];
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct EnvNames {
+    pub supabase_url: String,
+    pub anon_key: String,
+    pub service_role_key: String,
+    pub slug: String,
+    pub modules: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProvisionSettings {
+    pub template_owner: String,
+    pub template_repo: String,
+    pub repo_owner: String,
+    pub supabase_org: String,
+    pub supabase_region: String,
+    pub vercel_team_id: Option<String>,
+    pub vercel_framework: String,
+    pub sender: String,
+    pub schema_sql: String,
+    pub expected_tables: Vec<String>,
+    pub workflow_template: Value,
+    pub manifest: ModuleManifest,
+    pub env: EnvNames,
+}
+
+fn read_file(key: &str, path: &str) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| Error::InvalidSetting {
+        key: key.into(),
+        reason: format!("filen {path} kan inte läsas: {e}"),
+    })
+}
+
+impl ProvisionSettings {
+    /// Reads and checks the settings; every missing or invalid one is named at once.
+    pub fn load(store: &Store) -> Result<ProvisionSettings> {
+        Self::load_with(store, &[])
+    }
+
+    /// As `load`, with `overrides` taking precedence (the sandbox's fixed world).
+    pub fn load_with(store: &Store, overrides: &[(&str, String)]) -> Result<ProvisionSettings> {
+        let get = |k: &str| {
+            overrides
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.clone())
+                .or_else(|| store.get_setting(k).ok().flatten())
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let mut missing = Vec::new();
+        let mut need = |k: &str| {
+            get(k).unwrap_or_else(|| {
+                missing.push(k.to_string());
+                String::new()
+            })
+        };
+        let template = need("github.template");
+        let repo_owner = need("github.owner");
+        let supabase_org = need("supabase.organization");
+        let sender_address = need("email.sender_address");
+        if !missing.is_empty() {
+            return Err(Error::InvalidSetting {
+                key: missing.join(", "),
+                reason: "måste anges innan en kund kan provisioneras".into(),
+            });
+        }
+        let (template_owner, template_repo) = template
+            .split_once('/')
+            .map(|(o, r)| (o.to_string(), r.to_string()))
+            .filter(|(o, r)| !o.is_empty() && !r.is_empty())
+            .ok_or_else(|| Error::InvalidSetting {
+                key: "github.template".into(),
+                reason: "skriv som ägare/repo".into(),
+            })?;
+        if crate::customer::validate_email(&sender_address).is_err() {
+            return Err(Error::InvalidSetting {
+                key: "email.sender_address".into(),
+                reason: "ogiltig e-postadress".into(),
+            });
+        }
+        let schema_sql = match get("schema.template_path") {
+            Some(p) => read_file("schema.template_path", &p)?,
+            None => BUNDLED_SCHEMA.to_string(),
+        };
+        let expected_tables = super::schema::declared_tables(&schema_sql);
+        if expected_tables.is_empty() {
+            return Err(Error::InvalidSetting {
+                key: "schema.template_path".into(),
+                reason: "mallen skapar inga tabeller".into(),
+            });
+        }
+        let workflow_text = match get("n8n.workflow_template_path") {
+            Some(p) => read_file("n8n.workflow_template_path", &p)?,
+            None => BUNDLED_WORKFLOW.to_string(),
+        };
+        let workflow_template: Value =
+            serde_json::from_str(&workflow_text).map_err(|e| Error::InvalidSetting {
+                key: "n8n.workflow_template_path".into(),
+                reason: format!("ogiltig JSON: {e}"),
+            })?;
+        let manifest = match get("modules.manifest_path") {
+            Some(p) => ModuleManifest::parse(&read_file("modules.manifest_path", &p)?).map_err(
+                |reason| Error::InvalidSetting {
+                    key: "modules.manifest_path".into(),
+                    reason,
+                },
+            )?,
+            None => ModuleManifest::bundled(),
+        };
+        let sender_name = get("email.sender_name").unwrap_or_else(|| "Fabrik".into());
+        let or = |k: &str, d: &str| get(k).unwrap_or_else(|| d.to_string());
+        Ok(ProvisionSettings {
+            template_owner,
+            template_repo,
+            repo_owner,
+            supabase_org,
+            supabase_region: or("supabase.region", "eu-north-1"),
+            vercel_team_id: get("vercel.team_id"),
+            vercel_framework: or("vercel.framework", "nextjs"),
+            sender: format!("{sender_name} <{sender_address}>"),
+            schema_sql,
+            expected_tables,
+            workflow_template,
+            manifest,
+            env: EnvNames {
+                supabase_url: or("env.supabase_url", "NEXT_PUBLIC_SUPABASE_URL"),
+                anon_key: or("env.supabase_anon_key", "NEXT_PUBLIC_SUPABASE_ANON_KEY"),
+                service_role_key: or("env.supabase_service_role_key", "SUPABASE_SERVICE_ROLE_KEY"),
+                slug: or("env.customer_slug", "FABRIK_CUSTOMER_SLUG"),
+                modules: or("env.modules", "FABRIK_MODULES"),
+            },
+        })
+    }
+}
+
+/// Checks one value before it is stored (`fabrik settings set`, the settings screen).
+pub fn check_setting(key: &str, value: &str) -> Result<()> {
+    let value = value.trim();
+    let bad = |reason: &str| {
+        Err(Error::InvalidSetting {
+            key: key.into(),
+            reason: reason.into(),
+        })
+    };
+    match key {
+        "github.template"
+            if !value
+                .split_once('/')
+                .is_some_and(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/')) =>
+        {
+            bad("skriv som ägare/repo")
+        }
+        "email.sender_address" if crate::customer::validate_email(value).is_err() => {
+            bad("ogiltig e-postadress")
+        }
+        k if k.ends_with("api_url")
+            && !value.is_empty()
+            && url::Url::parse(value)
+                .map(|u| u.scheme() != "https" && u.scheme() != "http")
+                .unwrap_or(true) =>
+        {
+            bad("måste vara en http(s)-adress")
+        }
+        "supabase.project_url_template" if !value.contains("{ref}") => bad("måste innehålla {ref}"),
+        "vercel.team_id" if !value.is_empty() && !value.starts_with("team_") => {
+            bad("ett team-id börjar med team_")
+        }
+        _ => Ok(()),
+    }
+}

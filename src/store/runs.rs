@@ -1,0 +1,438 @@
+//! The run ledger: runs, their steps (intent before the call, external id after), and the log.
+
+use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{now, Store};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RunRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub customer_id: i64,
+    pub slug: String,
+    pub customer_name: String,
+    pub kind: String,
+    pub state: String,
+    pub environment: String,
+    pub error: Option<String>,
+    pub failed_step: Option<String>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    #[ts(type = "number | null")]
+    pub owner_pid: Option<i64>,
+    pub heartbeat_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct StepRow {
+    pub key: String,
+    pub state: String,
+    pub attempts: u32,
+    pub intent: Option<String>,
+    pub external_id: Option<String>,
+    pub created: bool,
+    #[ts(type = "unknown")]
+    pub output: Option<serde_json::Value>,
+    pub error: Option<String>,
+    pub waiting_for: Option<String>,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    #[ts(type = "number | null")]
+    pub seq: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LogLine {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub step: Option<String>,
+    pub at: String,
+    pub level: String,
+    pub message: String,
+    pub attempt: Option<u32>,
+    #[ts(type = "number | null")]
+    pub duration_ms: Option<i64>,
+    pub request_id: Option<String>,
+}
+
+const RUN_COLUMNS: &str =
+    "r.id, r.customer_id, c.slug, c.name, r.kind, r.state, r.environment, r.error, r.failed_step,
+    r.started_at, r.finished_at, r.owner_pid, r.heartbeat_at";
+
+fn run_row(r: &Row) -> rusqlite::Result<RunRow> {
+    Ok(RunRow {
+        id: r.get(0)?,
+        customer_id: r.get(1)?,
+        slug: r.get(2)?,
+        customer_name: r.get(3)?,
+        kind: r.get(4)?,
+        state: r.get(5)?,
+        environment: r.get(6)?,
+        error: r.get(7)?,
+        failed_step: r.get(8)?,
+        started_at: r.get(9)?,
+        finished_at: r.get(10)?,
+        owner_pid: r.get(11)?,
+        heartbeat_at: r.get(12)?,
+    })
+}
+
+fn step_row(r: &Row) -> rusqlite::Result<StepRow> {
+    let output: Option<String> = r.get(7)?;
+    Ok(StepRow {
+        key: r.get(0)?,
+        state: r.get(1)?,
+        attempts: r.get(2)?,
+        intent: r.get(3)?,
+        external_id: r.get(4)?,
+        created: r.get(5)?,
+        error: r.get(6)?,
+        output: output.and_then(|o| serde_json::from_str(&o).ok()),
+        waiting_for: r.get(8)?,
+        started_at: r.get(9)?,
+        finished_at: r.get(10)?,
+        seq: r.get(11)?,
+    })
+}
+
+/// The outcome of asking for a new run.
+pub enum NewRun {
+    Created(i64),
+    /// The customer already has an active run (the database refused a second one).
+    AlreadyActive(i64),
+}
+
+pub const ACTIVE_STATES: [&str; 3] = ["running", "cancelling", "rolling_back"];
+
+impl Store {
+    /// Creates a run with its steps in `pending`, unless the customer has an active one.
+    pub fn create_run(
+        &self,
+        customer_id: i64,
+        kind: &str,
+        environment: &str,
+        steps: &[&str],
+    ) -> Result<NewRun> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let ts = now().to_rfc3339();
+        let inserted = tx.execute(
+            "INSERT INTO runs (customer_id, kind, state, environment, started_at, owner_pid, heartbeat_at)
+             VALUES (?1, ?2, 'running', ?3, ?4, ?5, ?4)",
+            params![customer_id, kind, environment, ts, std::process::id()],
+        );
+        match inserted {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(f, _))
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                let id: i64 = tx.query_row(
+                    "SELECT id FROM runs WHERE customer_id = ?1 AND state IN ('running', 'cancelling', 'rolling_back')",
+                    [customer_id],
+                    |r| r.get(0),
+                )?;
+                return Ok(NewRun::AlreadyActive(id));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let id = tx.last_insert_rowid();
+        for s in steps {
+            tx.execute(
+                "INSERT INTO run_steps (run_id, key, state) VALUES (?1, ?2, 'pending')",
+                params![id, s],
+            )?;
+        }
+        tx.commit()?;
+        Ok(NewRun::Created(id))
+    }
+
+    pub fn get_run(&self, id: i64) -> Result<RunRow> {
+        let conn = self.conn();
+        conn.query_row(&format!("SELECT {RUN_COLUMNS} FROM runs r JOIN customers c ON c.id = r.customer_id WHERE r.id = ?1"), [id], run_row)
+            .optional()?
+            .ok_or(Error::RunNotFound(id))
+    }
+
+    /// Newest first; `customer_id` narrows to one customer.
+    pub fn list_runs(&self, customer_id: Option<i64>, limit: u32) -> Result<Vec<RunRow>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {RUN_COLUMNS} FROM runs r JOIN customers c ON c.id = r.customer_id
+             WHERE (?1 IS NULL OR r.customer_id = ?1) ORDER BY r.id DESC LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![customer_id, limit], run_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn run_steps(&self, run_id: i64) -> Result<Vec<StepRow>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT key, state, attempts, intent, external_id, created, error, output, waiting_for, started_at, finished_at, seq
+             FROM run_steps WHERE run_id = ?1 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([run_id], step_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn run_log(&self, run_id: i64, after_id: i64) -> Result<Vec<LogLine>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, step, at, level, message, attempt, duration_ms, request_id FROM run_log
+             WHERE run_id = ?1 AND id > ?2 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![run_id, after_id], |r| {
+            Ok(LogLine {
+                id: r.get(0)?,
+                step: r.get(1)?,
+                at: r.get(2)?,
+                level: r.get(3)?,
+                message: r.get(4)?,
+                attempt: r.get(5)?,
+                duration_ms: r.get(6)?,
+                request_id: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    // One argument per column of a log row.
+    #[allow(clippy::too_many_arguments)]
+    pub fn log(
+        &self,
+        run_id: i64,
+        step: Option<&str>,
+        level: &str,
+        message: &str,
+        attempt: Option<u32>,
+        duration_ms: Option<u64>,
+        request_id: Option<&str>,
+    ) -> Result<()> {
+        // The ledger is a log that a user reads: scrub secrets here too, not only in tracing.
+        let message = crate::secrets::redact(message);
+        self.conn().execute(
+            "INSERT INTO run_log (run_id, step, at, level, message, attempt, duration_ms, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![run_id, step, now().to_rfc3339(), level, message, attempt, duration_ms.map(|d| d as i64), request_id],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_run_state(
+        &self,
+        run_id: i64,
+        state: &str,
+        error: Option<&str>,
+        failed_step: Option<&str>,
+    ) -> Result<()> {
+        let finished = (!ACTIVE_STATES.contains(&state)).then(|| now().to_rfc3339());
+        let error = error.map(crate::secrets::redact);
+        self.conn().execute(
+            "UPDATE runs SET state = ?2, error = ?3, failed_step = ?4, finished_at = ?5 WHERE id = ?1",
+            params![run_id, state, error, failed_step, finished],
+        )?;
+        Ok(())
+    }
+
+    /// Takes over a run for this process (resume): only when it is not active elsewhere, i.e.
+    /// it is paused (failed, cancelled) or its owner stopped sending heartbeats.
+    pub fn claim_run(
+        &self,
+        run_id: i64,
+        state: &str,
+        stale_after: std::time::Duration,
+    ) -> Result<bool> {
+        let stale_before =
+            (now() - chrono::Duration::from_std(stale_after).unwrap_or_default()).to_rfc3339();
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: Option<(String, Option<String>, Option<i64>, i64)> = tx
+            .query_row(
+                "SELECT state, heartbeat_at, owner_pid, customer_id FROM runs WHERE id = ?1",
+                [run_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let Some((cur, heartbeat, owner, customer_id)) = current else {
+            return Err(Error::RunNotFound(run_id));
+        };
+        let active = ACTIVE_STATES.contains(&cur.as_str());
+        let ours = owner == Some(i64::from(std::process::id()));
+        let stale = heartbeat.is_none_or(|h| h < stale_before);
+        if active && !ours && !stale {
+            return Ok(false);
+        }
+        if !active {
+            // Becoming active again must respect one active run per customer.
+            let other: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM runs WHERE customer_id = ?1 AND id != ?2 AND state IN ('running', 'cancelling', 'rolling_back')",
+                    params![customer_id, run_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if other.is_some() {
+                return Ok(false);
+            }
+        }
+        tx.execute(
+            "UPDATE runs SET state = ?2, owner_pid = ?3, heartbeat_at = ?4, finished_at = NULL WHERE id = ?1",
+            params![run_id, state, std::process::id(), now().to_rfc3339()],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    pub fn heartbeat(&self, run_id: i64) -> Result<()> {
+        self.conn().execute(
+            "UPDATE runs SET heartbeat_at = ?2 WHERE id = ?1",
+            params![run_id, now().to_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    /// Runs that were active when their process stopped: heartbeats older than `stale_after`.
+    pub fn interrupted_runs(&self, stale_after: std::time::Duration) -> Result<Vec<RunRow>> {
+        let stale_before =
+            (now() - chrono::Duration::from_std(stale_after).unwrap_or_default()).to_rfc3339();
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {RUN_COLUMNS} FROM runs r JOIN customers c ON c.id = r.customer_id
+             WHERE r.state IN ('running', 'cancelling', 'rolling_back') AND (r.heartbeat_at IS NULL OR r.heartbeat_at < ?1)
+             ORDER BY r.id"
+        ))?;
+        let rows = stmt.query_map([stale_before], run_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn step_update(&self, run_id: i64, key: &str, update: StepUpdate<'_>) -> Result<()> {
+        let conn = self.conn();
+        let ts = now().to_rfc3339();
+        match update {
+            StepUpdate::Started { attempt } => conn.execute(
+                "UPDATE run_steps SET state = 'running', attempts = ?3, error = NULL, waiting_for = NULL,
+                    started_at = COALESCE(started_at, ?4), finished_at = NULL WHERE run_id = ?1 AND key = ?2",
+                params![run_id, key, attempt, ts],
+            )?,
+            StepUpdate::Intent(name) => {
+                conn.execute("UPDATE run_steps SET intent = ?3 WHERE run_id = ?1 AND key = ?2", params![run_id, key, name])?
+            }
+            StepUpdate::Waiting(what) => conn.execute(
+                "UPDATE run_steps SET state = 'waiting', waiting_for = ?3 WHERE run_id = ?1 AND key = ?2",
+                params![run_id, key, what],
+            )?,
+            StepUpdate::Retrying(reason) => conn.execute(
+                "UPDATE run_steps SET state = 'retrying', error = ?3 WHERE run_id = ?1 AND key = ?2",
+                params![run_id, key, crate::secrets::redact(reason)],
+            )?,
+            StepUpdate::Resource { external_id, created, output } => conn.execute(
+                "UPDATE run_steps SET external_id = ?3, created = ?4, output = ?5,
+                    seq = COALESCE(seq, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_steps WHERE run_id = ?1))
+                 WHERE run_id = ?1 AND key = ?2",
+                params![run_id, key, external_id, created, output.map(|o| o.to_string())],
+            )?,
+            StepUpdate::Succeeded => conn.execute(
+                "UPDATE run_steps SET state = 'succeeded', waiting_for = NULL, error = NULL, finished_at = ?3 WHERE run_id = ?1 AND key = ?2",
+                params![run_id, key, ts],
+            )?,
+            StepUpdate::Failed(error) => conn.execute(
+                "UPDATE run_steps SET state = 'failed', waiting_for = NULL, error = ?3, finished_at = ?4 WHERE run_id = ?1 AND key = ?2",
+                params![run_id, key, crate::secrets::redact(error), ts],
+            )?,
+            StepUpdate::State(state) => {
+                conn.execute("UPDATE run_steps SET state = ?3, waiting_for = NULL WHERE run_id = ?1 AND key = ?2", params![run_id, key, state])?
+            }
+        };
+        Ok(())
+    }
+
+    /// Whether any earlier run of this customer already completed `key` (e.g. the welcome
+    /// email, which must go out once per customer, not once per run).
+    pub fn step_done_before(&self, customer_id: i64, key: &str, except_run: i64) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM run_steps s JOIN runs r ON r.id = s.run_id
+             WHERE r.customer_id = ?1 AND s.key = ?2 AND s.state = 'succeeded' AND r.id != ?3 AND r.kind = 'provision'
+               AND r.state NOT IN ('rolled_back'))",
+            params![customer_id, key, except_run],
+            |r| r.get(0),
+        )?)
+    }
+}
+
+impl Store {
+    /// The output of the newest successful `key` step among this customer's runs that were not
+    /// rolled back (used to adopt what an earlier run made).
+    pub fn last_step_output(
+        &self,
+        customer_id: i64,
+        key: &str,
+    ) -> Result<Option<serde_json::Value>> {
+        let out: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT s.output FROM run_steps s JOIN runs r ON r.id = s.run_id
+                 WHERE r.customer_id = ?1 AND s.key = ?2 AND s.state = 'succeeded' AND r.state NOT IN ('rolled_back')
+                 ORDER BY r.id DESC LIMIT 1",
+                params![customer_id, key],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        Ok(out.and_then(|o| serde_json::from_str(&o).ok()))
+    }
+
+    /// The choice made with a cancel: roll back, or keep the run resumable.
+    pub fn set_cancel_action(&self, run_id: i64, rollback: bool) -> Result<bool> {
+        let n = self.conn().execute(
+            "UPDATE runs SET state = 'cancelling', cancel_rollback = ?2 WHERE id = ?1 AND state IN ('running', 'cancelling')",
+            params![run_id, rollback],
+        )?;
+        Ok(n > 0)
+    }
+
+    /// `Some(rollback)` once a cancel was asked for (by any process).
+    pub fn cancel_requested(&self, run_id: i64) -> Result<Option<bool>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT state, cancel_rollback FROM runs WHERE id = ?1",
+                [run_id],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<bool>>(1)?)),
+            )
+            .optional()?
+            .and_then(|(state, rb)| (state == "cancelling").then_some(rb.unwrap_or(false))))
+    }
+
+    /// Puts unfinished steps back to `pending` (resume) and failed ones too (retry).
+    pub fn reset_unfinished_steps(&self, run_id: i64, include_failed: bool) -> Result<()> {
+        let states = if include_failed {
+            "('running', 'waiting', 'retrying', 'failed')"
+        } else {
+            "('running', 'waiting', 'retrying')"
+        };
+        self.conn().execute(
+            &format!("UPDATE run_steps SET state = 'pending', waiting_for = NULL WHERE run_id = ?1 AND state IN {states}"),
+            [run_id],
+        )?;
+        Ok(())
+    }
+}
+
+pub enum StepUpdate<'a> {
+    Started {
+        attempt: u32,
+    },
+    Intent(&'a str),
+    Waiting(&'a str),
+    Retrying(&'a str),
+    Resource {
+        external_id: &'a str,
+        created: bool,
+        output: Option<&'a serde_json::Value>,
+    },
+    Succeeded,
+    Failed(&'a str),
+    State(&'a str),
+}

@@ -1,0 +1,209 @@
+//! Shared by the engine tests: a simulated cloud on a real PostgreSQL, an engine wired to it,
+//! and helpers to read the simulator's inventory and inject faults.
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use fabrik::customer::{CustomerDraft, ModuleManifest, Plan};
+use fabrik::providers::Endpoints;
+use fabrik::provision::{
+    Clients, Engine, FailurePolicy, ProvisionSettings, RunEvent, Timing, Tokens,
+};
+use fabrik::secrets::{Secret, SecretStore};
+use fabrik::store::Store;
+use fabrik_sim::pg::TestCluster;
+use fabrik_sim::{Profile, SimConfig, SimHandle};
+use serde_json::{json, Value};
+
+pub const TOKEN: &str = "SENTINEL-agency-token-6f1d2c9a";
+
+/// One PostgreSQL cluster for the whole test binary.
+pub fn cluster() -> Arc<TestCluster> {
+    static PG: OnceLock<Arc<TestCluster>> = OnceLock::new();
+    PG.get_or_init(|| TestCluster::shared().expect("a PostgreSQL cluster for the tests"))
+        .clone()
+}
+
+/// The keyring under a service name of this test's own; `None` (skip) only when the test
+/// command did not promise one (FABRIK_TEST_KEYRING).
+pub fn keyring(tag: &str) -> Option<SecretStore> {
+    let s = SecretStore::new(&format!("test-{tag}-{}", std::process::id()));
+    match s.get(&fabrik::secrets::SecretKey::Token(
+        fabrik::secrets::Provider::Github,
+    )) {
+        Ok(_) => Some(s),
+        Err(e) if std::env::var_os("FABRIK_TEST_KEYRING").is_none() => {
+            eprintln!("skipping: no keyring ({e}); scripts/test.sh provides one");
+            None
+        }
+        Err(e) => panic!("the test keyring is not available: {e}"),
+    }
+}
+
+pub async fn sim(profile: Profile) -> SimHandle {
+    let mut config = SimConfig {
+        profile,
+        database_url: Some(cluster().url().to_string()),
+        ..SimConfig::default()
+    };
+    config.tokens = fabrik_sim::Tokens::single(TOKEN);
+    fabrik_sim::start(config).await.expect("simulator")
+}
+
+pub fn endpoints(sim: &SimHandle) -> Endpoints {
+    Endpoints {
+        supabase_api: sim.supabase_api_url(),
+        supabase_project_url: sim.supabase_project_url_template(),
+        github_api: sim.github_api_url(),
+        vercel_api: sim.vercel_api_url(),
+        n8n_api: sim.n8n_api_url(),
+        resend_api: sim.resend_api_url(),
+    }
+}
+
+pub fn settings_for(sim: &SimHandle) -> Vec<(&'static str, String)> {
+    let s = sim.seed();
+    vec![
+        ("github.template", s.github_template.clone()),
+        ("github.owner", s.github_org.clone()),
+        ("supabase.organization", s.supabase_org_slug.clone()),
+        ("vercel.team_id", s.vercel_team_id.clone()),
+        (
+            "email.sender_address",
+            format!("valkommen@{}", s.resend_domain),
+        ),
+        ("n8n.api_url", sim.n8n_api_url()),
+    ]
+}
+
+/// Fast polling and retries, a short call timeout so "a delay past the timeout" is quick.
+pub fn fast_timing() -> Timing {
+    let mut t = Timing::default();
+    t.poll.first = Duration::from_millis(20);
+    t.poll.cap = Duration::from_millis(100);
+    t.retry.base_delay = Duration::from_millis(20);
+    t.retry.max_delay = Duration::from_millis(500);
+    t.call_timeout = Duration::from_millis(1000);
+    t.retry.after_timeout = t.call_timeout;
+    t.supabase_ready = Duration::from_secs(60);
+    t.repo_contents = Duration::from_secs(30);
+    t.deployment = Duration::from_secs(60);
+    t
+}
+
+pub fn engine(
+    sim: &SimHandle,
+    store: Arc<Store>,
+    secrets: SecretStore,
+    on_failure: FailurePolicy,
+) -> Engine {
+    fabrik::providers::install_crypto_provider();
+    for (k, v) in settings_for(sim) {
+        store.set_setting(k, &v).unwrap();
+    }
+    let settings = ProvisionSettings::load(&store).expect("settings");
+    let timing = fast_timing();
+    let tokens = Tokens::all(&Secret::new(TOKEN));
+    let clients = Clients::new(
+        &endpoints(sim),
+        &tokens,
+        settings.vercel_team_id.clone(),
+        timing.call_timeout,
+    )
+    .unwrap();
+    Engine {
+        store,
+        clients: Arc::new(clients),
+        settings: Arc::new(settings),
+        secrets,
+        timing,
+        environment: "test".into(),
+        on_failure,
+    }
+}
+
+pub fn customer(store: &Store, name: &str) -> String {
+    let c = store
+        .create_customer(
+            CustomerDraft {
+                name: name.into(),
+                admin_email: "admin@kund.example.se".into(),
+                plan: Some(Plan::Professional),
+                ..Default::default()
+            },
+            &ModuleManifest::bundled(),
+        )
+        .unwrap();
+    c.slug
+}
+
+/// Collects every event of a run.
+#[derive(Default, Clone)]
+pub struct Events(pub Arc<Mutex<Vec<RunEvent>>>);
+
+impl Events {
+    pub fn sink(&self) -> Arc<dyn fabrik::provision::EventSink> {
+        let store = self.0.clone();
+        Arc::new(move |e: &RunEvent| store.lock().unwrap().push(e.clone()))
+    }
+
+    pub fn all(&self) -> Vec<RunEvent> {
+        self.0.lock().unwrap().clone()
+    }
+
+    pub fn json(&self) -> String {
+        self.all()
+            .iter()
+            .map(|e| serde_json::to_string(e).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+pub async fn get(sim: &SimHandle, path: &str) -> Value {
+    reqwest::get(format!("{}{path}", sim.base_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+pub async fn inventory(sim: &SimHandle) -> Value {
+    get(sim, "/__sim/inventory").await
+}
+
+pub async fn fault(sim: &SimHandle, spec: Value) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/__sim/faults", sim.base_url()))
+        .json(&spec)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_success(),
+        "fault {spec} refused: {}",
+        r.text().await.unwrap()
+    );
+}
+
+pub async fn clear_faults(sim: &SimHandle) {
+    reqwest::Client::new()
+        .delete(format!("{}/__sim/faults", sim.base_url()))
+        .send()
+        .await
+        .unwrap();
+}
+
+/// Counts what exists, by kind, excluding the seeded template.
+pub fn counts(inv: &Value) -> Value {
+    let n = |v: &Value| v.as_array().map(|a| a.len()).unwrap_or(0);
+    json!({
+        "projects": n(&inv["supabase"]["projects"]),
+        "repos": inv["github"]["repos"].as_array().map(|a| a.iter().filter(|r| r["seeded"] != true).count()).unwrap_or(0),
+        "vercel_projects": n(&inv["vercel"]["projects"]),
+        "workflows": n(&inv["n8n"]["workflows"]),
+        "emails": n(&inv["resend"]["emails"]),
+    })
+}
