@@ -4,6 +4,7 @@
 pub mod api;
 pub mod customer;
 pub mod error;
+pub mod logging;
 pub mod paths;
 pub mod providers;
 pub mod provision;

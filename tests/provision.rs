@@ -191,3 +191,240 @@ async fn two_concurrent_starts_make_one_run() {
     cleanup(&engine, &slug).await;
     sim.shutdown().await;
 }
+
+/// The main operation of each step, as the simulator's path.
+const OPERATIONS: &[(&str, &str, &str)] = &[
+    ("supabase.project", "POST", "/supabase/v1/projects"),
+    ("supabase.ready", "GET", "/supabase/v1/projects/*"),
+    ("supabase.keys", "GET", "/supabase/v1/projects/*/api-keys"),
+    (
+        "supabase.schema",
+        "POST",
+        "/supabase/v1/projects/*/database/query",
+    ),
+    (
+        "supabase.admin_user",
+        "POST",
+        "/supabase-project/*/auth/v1/admin/users",
+    ),
+    ("github.repo", "POST", "/github/repos/*/*/generate"),
+    ("vercel.project", "POST", "/vercel/v11/projects"),
+    ("vercel.env", "POST", "/vercel/v10/projects/*/env"),
+    ("vercel.deploy", "POST", "/vercel/v13/deployments"),
+    ("n8n.workflow", "POST", "/n8n/api/v1/workflows"),
+    ("email.welcome", "POST", "/resend/emails"),
+];
+
+/// Resources whose name carries the customer's slug.
+fn owned_by(inv: &serde_json::Value, slug: &str) -> serde_json::Value {
+    let named = |list: &serde_json::Value, field: &str| {
+        list.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|x| x[field].as_str().is_some_and(|n| n.contains(slug)))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    json!({
+        "projects": named(&inv["supabase"]["projects"], "name"),
+        "repos": named(&inv["github"]["repos"], "full_name"),
+        "vercel_projects": named(&inv["vercel"]["projects"], "name"),
+        "workflows": named(&inv["n8n"]["workflows"], "name"),
+        "emails": inv["resend"]["emails"].as_array().map(|a| a.iter().filter(|m| m["text"].as_str().is_some_and(|t| t.contains(slug))).count()).unwrap_or(0),
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transient_faults_on_every_step_end_in_success_without_duplicates() {
+    let Some(secrets) = keyring("faults") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let store = store();
+    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
+    let kinds = [
+        ("429", json!({"status": 429, "retry_after": 1, "times": 1})),
+        ("500", json!({"status": 500, "times": 1})),
+        ("drop", json!({"drop": true, "times": 1})),
+        // Past the 1 s call timeout; the request still executes afterwards, as it may for real.
+        ("delay", json!({"delay_ms": 1500, "times": 1})),
+    ];
+    let mut table = Vec::new();
+    for (step, method, path) in OPERATIONS {
+        for (kind, effect) in &kinds {
+            let slug = customer(&store, &format!("Fel {kind} {}", step.replace('.', " ")));
+            clear_faults(&sim).await;
+            let mut spec = effect.clone();
+            spec["method"] = json!(method);
+            spec["path"] = json!(path);
+            fault(&sim, spec).await;
+            let events = Events::default();
+            let run = engine.start(&slug).unwrap();
+            let state = engine
+                .drive(run.run_id, events.sink(), CancellationToken::new(), false)
+                .await
+                .unwrap();
+            let retries = events
+                .all()
+                .iter()
+                .filter(|e| matches!(e, fabrik::provision::RunEvent::StepRetrying { .. }))
+                .count();
+            table.push(format!(
+                "{step:<20} {kind:<5} {} retries={retries}",
+                state.as_str()
+            ));
+            assert_eq!(
+                state,
+                RunState::Succeeded,
+                "{step} {kind}: {}",
+                events.json()
+            );
+            // A late create after a timeout is adopted by the retry, never doubled.
+            tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+            let mine = owned_by(&inventory(&sim).await, &slug);
+            assert_eq!(
+                mine,
+                json!({"projects": 1, "repos": 1, "vercel_projects": 1, "workflows": 1, "emails": 1}),
+                "{step} {kind}"
+            );
+        }
+    }
+    println!("fault matrix (transient):\n{}", table.join("\n"));
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn permanent_failures_roll_back_to_nothing() {
+    let Some(secrets) = keyring("permanent") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let store = store();
+    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
+    let cases = [
+        (
+            "vercel project 400",
+            json!({"method": "POST", "path": "/vercel/v11/projects", "status": 400}),
+        ),
+        (
+            "n8n workflow 400",
+            json!({"method": "POST", "path": "/n8n/api/v1/workflows", "status": 400}),
+        ),
+        (
+            "admin user 400",
+            json!({"method": "POST", "path": "/supabase-project/*/auth/v1/admin/users", "status": 400}),
+        ),
+        (
+            "resend 422",
+            json!({"method": "POST", "path": "/resend/emails", "status": 422}),
+        ),
+        (
+            "INIT_FAILED",
+            json!({"method": "POST", "path": "/supabase/v1/projects", "outcome": "INIT_FAILED"}),
+        ),
+        (
+            "deployment ERROR",
+            json!({"method": "POST", "path": "/vercel/v13/deployments", "outcome": "ERROR"}),
+        ),
+    ];
+    let mut table = Vec::new();
+    for (i, (name, spec)) in cases.iter().enumerate() {
+        clear_faults(&sim).await;
+        fault(&sim, spec.clone()).await;
+        let slug = customer(&store, &format!("Permanent {i} AB"));
+        let events = Events::default();
+        let run = engine.start(&slug).unwrap();
+        let state = engine
+            .drive(run.run_id, events.sink(), CancellationToken::new(), false)
+            .await
+            .unwrap();
+        let left = inventory(&sim).await["total_created_resources"].clone();
+        table.push(format!("{name:<18} {} left={left}", state.as_str()));
+        assert_eq!(state, RunState::RolledBack, "{name}: {}", events.json());
+        assert_eq!(left, 0, "{name}: nothing may be left");
+        let run_row = store.get_run(run.run_id).unwrap();
+        assert_eq!(run_row.state, "rolled_back");
+        assert!(events
+            .all()
+            .iter()
+            .any(|e| matches!(e, fabrik::provision::RunEvent::StepFailed { .. })));
+    }
+    println!("fault matrix (permanent):\n{}", table.join("\n"));
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_mid_run_then_rollback_leaves_nothing_and_resume_finishes() {
+    let Some(secrets) = keyring("cancel") else {
+        return;
+    };
+    // Slow enough to cancel while waiting for the project to come up.
+    let sim = sim_scaled(Profile::Realistic, 0.03).await;
+    let store = store();
+    let engine = Arc::new(engine(
+        &sim,
+        store.clone(),
+        secrets,
+        FailurePolicy::Rollback,
+    ));
+
+    for rollback in [true, false] {
+        let slug = customer(
+            &store,
+            if rollback {
+                "Avbryt Och Aterstall AB"
+            } else {
+                "Avbryt Och Fortsatt AB"
+            },
+        );
+        let run = engine.start(&slug).unwrap();
+        let events = Events::default();
+        let driving = {
+            let (engine, sink) = (engine.clone(), events.sink());
+            tokio::spawn(async move {
+                engine
+                    .drive(run.run_id, sink, CancellationToken::new(), false)
+                    .await
+            })
+        };
+        // Wait until the run is waiting on Supabase, then cancel from "another window".
+        for _ in 0..200 {
+            if events.all().iter().any(|e| {
+                matches!(
+                    e,
+                    fabrik::provision::RunEvent::StepWaiting {
+                        step: fabrik::provision::StepKey::SupabaseReady,
+                        ..
+                    }
+                )
+            }) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        assert!(engine.cancel(run.run_id, rollback).unwrap());
+        let state = driving.await.unwrap().unwrap();
+        if rollback {
+            assert_eq!(state, RunState::RolledBack, "{}", events.json());
+            assert_eq!(inventory(&sim).await["total_created_resources"], 0);
+        } else {
+            assert_eq!(state, RunState::Cancelled);
+            let resumed = engine
+                .resume(
+                    run.run_id,
+                    Events::default().sink(),
+                    CancellationToken::new(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(resumed, RunState::Succeeded);
+            assert_eq!(
+                owned_by(&inventory(&sim).await, &slug),
+                json!({"projects": 1, "repos": 1, "vercel_projects": 1, "workflows": 1, "emails": 1})
+            );
+            cleanup(&engine, &slug).await;
+        }
+    }
+    sim.shutdown().await;
+}

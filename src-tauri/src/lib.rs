@@ -2,7 +2,6 @@
 //! decides anything; every rule lives in the `fabrik` crate.
 
 mod commands;
-mod logging;
 
 use std::sync::Arc;
 
@@ -16,7 +15,7 @@ pub struct Shell {
 }
 
 pub fn run() {
-    let _log_guard = logging::init(&fabrik::paths::data_dir());
+    let _log_guard = fabrik::logging::init(&fabrik::paths::data_dir().join("logs"), true);
     let db = fabrik::paths::default_db_path();
     let api = Api::open(&db).map(Arc::new).map_err(|e| {
         tracing::error!(code = e.code(), "could not open the register: {e}");

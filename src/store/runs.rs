@@ -99,6 +99,16 @@ fn step_row(r: &Row) -> rusqlite::Result<StepRow> {
     })
 }
 
+/// Whether the process that last drove a run still exists. On Linux a dead owner is known at
+/// once (no need to wait for its heartbeat to age); elsewhere the heartbeat alone decides.
+fn process_alive(pid: i64) -> bool {
+    if cfg!(target_os = "linux") {
+        std::path::Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        true
+    }
+}
+
 /// The outcome of asking for a new run.
 pub enum NewRun {
     Created(i64),
@@ -260,7 +270,8 @@ impl Store {
         };
         let active = ACTIVE_STATES.contains(&cur.as_str());
         let ours = owner == Some(i64::from(std::process::id()));
-        let stale = heartbeat.is_none_or(|h| h < stale_before);
+        let stale = heartbeat.is_none_or(|h| h < stale_before)
+            || owner.is_some_and(|pid| !process_alive(pid));
         if active && !ours && !stale {
             return Ok(false);
         }

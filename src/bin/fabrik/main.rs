@@ -218,6 +218,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), ApiError> {
     let path = cli.db.unwrap_or_else(fabrik::paths::default_db_path);
+    // The log lives beside the register, so a test's temporary register gets its own log.
+    let log_dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("logs");
+    let _log = fabrik::logging::init(&log_dir, false);
     match cli.command {
         Command::Customers(cmd) => customers(&Api::open(&path)?, cmd),
         Command::Settings(cmd) => settings(&Api::open(&path)?, cmd),
