@@ -108,7 +108,7 @@ impl RunCtx {
     }
 
     pub fn log(&self, step: StepKey, level: &str, message: &str) {
-        tracing::info!(run = self.run_id, step = step.as_str(), "{message}");
+        tracing::info!(run = self.run_id, customer = %self.customer.slug, step = step.as_str(), level, "{message}");
         let _ = self.store.log(
             self.run_id,
             Some(step.as_str()),

@@ -168,8 +168,7 @@ impl Engine {
     ) -> Result<RunState> {
         let stop = cancel.child_token();
         let ctx = self.context(run_id, sink.clone(), stop.clone())?;
-        let span = tracing::info_span!("run", run = run_id, customer = %ctx.customer.slug);
-        let _enter = span.enter();
+        tracing::info!(run = run_id, customer = %ctx.customer.slug, resumed, "run started");
         let _ = self.store.update_customer(
             &ctx.customer.slug,
             CustomerPatch {
@@ -257,6 +256,7 @@ impl Engine {
             }
         }
         watcher.abort();
+        tracing::info!(run = run_id, customer = %ctx.customer.slug, "steps stopped");
 
         let cancel_rollback = self.store.cancel_requested(run_id)?;
         let state = if let Some((key, err)) = failure {
