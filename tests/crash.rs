@@ -16,6 +16,9 @@ use fabrik::store::Store;
 use fabrik_sim::{Profile, SimHandle};
 use serde_json::{json, Value};
 
+/// When to kill the process, given each event it prints.
+type KillAt = Box<dyn Fn(&Value) -> bool>;
+
 fn cli(sim: &SimHandle, db: &Path) -> Command {
     let mut c = Command::new(cargo_bin("fabrik"));
     c.env("FABRIK_DB", db)
@@ -105,13 +108,11 @@ async fn killed_at_every_boundary_and_mid_wait_then_resumed_no_duplicates_no_lea
     };
 
     // Kill points, in order: mid-wait on Supabase, then each step boundary, then mid-build.
-    let targets: Vec<Box<dyn Fn(&Value) -> bool>> = {
+    let targets: Vec<KillAt> = {
         let waiting = |step: &'static str| {
-            Box::new(move |e: &Value| e["type"] == "step_waiting" && e["step"] == step)
-                as Box<dyn Fn(&Value) -> bool>
+            Box::new(move |e: &Value| e["type"] == "step_waiting" && e["step"] == step) as KillAt
         };
-        let boundary =
-            || Box::new(|e: &Value| e["type"] == "step_done") as Box<dyn Fn(&Value) -> bool>;
+        let boundary = || Box::new(|e: &Value| e["type"] == "step_done") as KillAt;
         let mut t = vec![waiting("supabase.ready")];
         t.extend((0..5).map(|_| boundary()));
         t.push(waiting("vercel.deploy"));
