@@ -378,6 +378,29 @@ async fn rate_limit_per_endpoint() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
+    // Each project has its own counter for the same endpoint (README: per project scope).
+    let one = create(&c, &base, "scope-a").await["ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let two = create(&c, &base, "scope-b").await["ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let get = |r: String| {
+        let c = c.clone();
+        let url = format!("{base}/v1/projects/{r}");
+        async move { c.get(url).bearer_auth(TOKEN).send().await.unwrap().status() }
+    };
+    for _ in 0..3 {
+        assert_eq!(get(one.clone()).await, 200);
+    }
+    assert_eq!(get(one.clone()).await, 429);
+    assert_eq!(
+        get(two.clone()).await,
+        200,
+        "another project is not limited by the first"
+    );
     sim.shutdown().await;
 }
 

@@ -18,10 +18,15 @@ pub struct Email<'a> {
     pub text: &'a str,
 }
 
+/// Resend allows 2 requests per second per team; sends are spaced to stay within it, so many
+/// runs at once queue instead of tripping 429s.
+const MIN_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
+
 pub struct Resend {
     http: reqwest::Client,
     api: String,
     key: Secret,
+    next_slot: tokio::sync::Mutex<tokio::time::Instant>,
 }
 
 impl Resend {
@@ -30,6 +35,7 @@ impl Resend {
             http: http::client(timeout),
             api: api.trim_end_matches('/').into(),
             key,
+            next_slot: tokio::sync::Mutex::new(tokio::time::Instant::now()),
         }
     }
 
@@ -42,6 +48,14 @@ impl Resend {
         #[derive(Deserialize)]
         struct Sent {
             id: String,
+        }
+        {
+            let mut slot = self.next_slot.lock().await;
+            let now = tokio::time::Instant::now();
+            if *slot > now {
+                tokio::time::sleep_until(*slot).await;
+            }
+            *slot = (*slot).max(now) + MIN_INTERVAL;
         }
         let req = self
             .http

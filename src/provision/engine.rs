@@ -210,6 +210,9 @@ impl Engine {
         loop {
             if failure.is_none() && !stop.is_cancelled() {
                 for key in StepKey::ALL {
+                    if self.timing.sequential && !spawned.is_empty() {
+                        break;
+                    }
                     let ready = states.get(&key).is_some_and(|s| s == "pending")
                         && !spawned.contains(&key)
                         && key

@@ -11,6 +11,8 @@ use crate::providers::ProviderError;
 pub struct RetryPolicy {
     /// Attempts in all, the first included.
     pub max_attempts: u32,
+    /// Attempts when the provider says "too many requests": waiting is the cure, so more.
+    pub max_rate_limited_attempts: u32,
     pub base_delay: Duration,
     pub max_delay: Duration,
     /// A provider asking for a longer wait than this is treated as a failure to report, not
@@ -26,6 +28,7 @@ impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 6,
+            max_rate_limited_attempts: 30,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
             max_honoured_wait: Duration::from_secs(15 * 60),
@@ -38,7 +41,12 @@ impl RetryPolicy {
     /// The wait before attempt `attempt + 1`, or `None` when the error is permanent or the
     /// attempts are used up.
     pub fn delay(&self, attempt: u32, err: &ProviderError) -> Option<Duration> {
-        if !err.is_retryable() || attempt >= self.max_attempts {
+        let bound = if err.kind == crate::providers::ErrorKind::RateLimited {
+            self.max_rate_limited_attempts
+        } else {
+            self.max_attempts
+        };
+        if !err.is_retryable() || attempt >= bound {
             return None;
         }
         let exp = self
@@ -94,6 +102,8 @@ pub struct Timing {
     pub deployment: Duration,
     /// Per-request timeout of every provider call.
     pub call_timeout: Duration,
+    /// Run one step at a time (benchmarks compare it with the concurrent DAG).
+    pub sequential: bool,
 }
 
 impl Default for Timing {
@@ -105,6 +115,7 @@ impl Default for Timing {
             repo_contents: Duration::from_secs(120),
             deployment: Duration::from_secs(45 * 60),
             call_timeout: crate::providers::http::CALL_TIMEOUT,
+            sequential: false,
         }
     }
 }

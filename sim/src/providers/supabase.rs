@@ -55,8 +55,10 @@ async fn auth_and_limit(State(st): St, req: Request, next: Next) -> Response {
         .map(|m| m.as_str().to_string())
         .unwrap_or_default();
     let segs: Vec<String> = req.uri().path().split('/').map(str::to_string).collect();
-    // ["", "supabase", "v1", "projects"|"organizations", id, ...]
-    let mut scope = match (segs.get(3).map(String::as_str), segs.get(4)) {
+    // [.., "v1", "projects"|"organizations", id, ...]; a nested router may or may not have
+    // stripped the "/supabase" prefix, so find "v1" rather than count from the start.
+    let v1 = segs.iter().position(|s| s == "v1").unwrap_or(0);
+    let mut scope = match (segs.get(v1 + 1).map(String::as_str), segs.get(v1 + 2)) {
         (Some("projects"), Some(r)) if r != "available-regions" => format!("project:{r}"),
         (Some("organizations"), Some(slug)) => format!("org:{slug}"),
         _ => format!("user:{token}"),
