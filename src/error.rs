@@ -40,6 +40,8 @@ pub enum Error {
     NotConfirmed,
     #[error("{0}")]
     Provider(String),
+    #[error("{0}")]
+    InvalidToken(String),
     #[error("Körningen {0} finns inte")]
     RunNotFound(i64),
     #[error("Ogiltig inställning {key}: {reason}")]
@@ -69,6 +71,7 @@ impl Error {
             Error::DatabaseOpen(_) => "database_open",
             Error::Database(_) => "database",
             Error::RunNotFound(_) => "run_not_found",
+            Error::InvalidToken(_) => "invalid_token",
             Error::RunNotActive(_) => "run_not_active",
             Error::RunEnded(_) => "run_not_succeeded",
             Error::NotConfirmed => "not_confirmed",

@@ -2,6 +2,7 @@
 //! the CLI (src/bin/fabrik.rs) and the tests all stand on this crate.
 
 pub mod api;
+pub mod credentials;
 pub mod customer;
 pub mod error;
 pub mod logging;

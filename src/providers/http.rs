@@ -125,6 +125,10 @@ fn parse_body(provider: Provider, body: &str) -> (Option<String>, Option<String>
     };
     let s = |v: &serde_json::Value| v.as_str().map(str::to_string);
     match provider {
+        // An unknown token is a 403 with `invalidToken: true`, not a missing permission.
+        Provider::Vercel if v["error"]["invalidToken"] == true => {
+            (Some("invalid_token".into()), s(&v["error"]["message"]))
+        }
         Provider::Vercel => (s(&v["error"]["code"]), s(&v["error"]["message"])),
         Provider::Resend => (s(&v["name"]), s(&v["message"])),
         // Supabase Auth sends {error_code, msg} or {code, message} depending on the API version.

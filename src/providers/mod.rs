@@ -9,6 +9,7 @@ pub mod n8n;
 pub mod resend;
 pub mod supabase;
 pub mod vercel;
+pub mod verify;
 
 pub use endpoints::Endpoints;
 pub use error::{ErrorKind, ProviderError};

@@ -69,6 +69,28 @@ enum Command {
     /// Non-secret settings (template repo, organization, region, base URLs, …).
     #[command(subcommand)]
     Settings(SettingsCmd),
+    /// The agency's tokens in the OS keyring (never shown, never on the command line).
+    #[command(subcommand)]
+    Secrets(SecretsCmd),
+}
+
+#[derive(Subcommand)]
+enum SecretsCmd {
+    /// Saved, verified or missing, per provider.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a token: typed at a hidden prompt, or read from standard input.
+    Set { provider: fabrik::secrets::Provider },
+    /// Verify saved tokens against the providers (read-only calls).
+    Test {
+        provider: Option<fabrik::secrets::Provider>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a token from the keyring.
+    Rm { provider: fabrik::secrets::Provider },
 }
 
 #[derive(Subcommand)]
@@ -256,6 +278,9 @@ fn run(cli: Cli) -> Result<(), ApiError> {
 }
 
 async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), ApiError> {
+    if let Command::Secrets(cmd) = cmd {
+        return secrets(db, sandbox, cmd).await;
+    }
     let keep = matches!(
         cmd,
         Command::Provision {
@@ -372,6 +397,106 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
         sb.shutdown().await;
     }
     result
+}
+
+async fn secrets(db: &Path, sandbox: bool, cmd: SecretsCmd) -> Result<(), ApiError> {
+    let cloud = runtime::cloud(db, sandbox).await?;
+    let creds = cloud.credentials();
+    let result = match cmd {
+        SecretsCmd::Status { json } => {
+            let all = creds.all()?;
+            if json {
+                print_json(&all);
+            } else {
+                all.iter().for_each(print_credential);
+            }
+            Ok(())
+        }
+        SecretsCmd::Set { provider } => {
+            let token = read_token(provider)?;
+            print_credential(&creds.save(provider, &token)?);
+            Ok(())
+        }
+        SecretsCmd::Test { provider, json } => {
+            let providers = provider
+                .map(|p| vec![p])
+                .unwrap_or_else(|| fabrik::secrets::Provider::ALL.to_vec());
+            let mut out = Vec::new();
+            for p in providers {
+                out.push(creds.test(p).await?);
+            }
+            if json {
+                print_json(&out);
+            } else {
+                out.iter().for_each(print_credential);
+            }
+            let bad = out
+                .iter()
+                .any(|s| s.state == fabrik::credentials::CredentialState::Problem);
+            if bad {
+                Err(
+                    fabrik::Error::InvalidToken("minst en token fungerar inte (se ovan)".into())
+                        .into(),
+                )
+            } else {
+                Ok(())
+            }
+        }
+        SecretsCmd::Rm { provider } => {
+            print_credential(&creds.delete(provider)?);
+            Ok(())
+        }
+    };
+    if let Some(sb) = cloud.sandbox {
+        sb.shutdown().await;
+    }
+    result
+}
+
+/// Reads a token without echo at a terminal, or as one line from a pipe.
+fn read_token(p: fabrik::secrets::Provider) -> Result<String, ApiError> {
+    use std::io::IsTerminal;
+    let token = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("Token för {} (visas inte): ", p.display_name()))
+            .map_err(fabrik::Error::Io)?
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(fabrik::Error::Io)?;
+        line
+    };
+    Ok(token)
+}
+
+fn print_credential(s: &fabrik::credentials::CredentialStatus) {
+    use fabrik::credentials::CredentialState::*;
+    let state = match s.state {
+        Missing => "Saknas",
+        Saved => "Sparad",
+        Verified => "Verifierad",
+        Problem => "Problem",
+    };
+    let detail = s
+        .verification
+        .as_ref()
+        .map(|v| v.message.clone())
+        .unwrap_or_default();
+    let env = if s.from_env {
+        " (från miljövariabel)"
+    } else {
+        ""
+    };
+    println!(
+        "{:<10} {:<11} {detail}{env}",
+        s.provider.display_name(),
+        state
+    );
+    if let Some(v) = &s.verification {
+        for w in &v.warnings {
+            println!("{:<10} {:<11} obs: {w}", "", "");
+        }
+    }
 }
 
 fn finished(state: fabrik::provision::RunState) -> Result<(), ApiError> {

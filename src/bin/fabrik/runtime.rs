@@ -79,3 +79,56 @@ pub async fn build(db: &Path, sandbox: bool, on_failure: FailurePolicy) -> Resul
         sandbox: sim,
     })
 }
+
+/// What the credential commands need: the register, the keyring of this environment, where
+/// the providers are, and (in the sandbox) the running simulator.
+pub struct Cloud {
+    pub store: Store,
+    pub secrets: SecretStore,
+    pub endpoints: Endpoints,
+    pub overrides: Vec<(&'static str, String)>,
+    pub sandbox: Option<Sandbox>,
+    pub environment: &'static str,
+}
+
+pub async fn cloud(db: &Path, sandbox: bool) -> Result<Cloud, ApiError> {
+    fabrik::providers::install_crypto_provider();
+    let store = Store::open(db)?;
+    let env = environment(sandbox);
+    let secrets = SecretStore::new(env);
+    let (endpoints, overrides, sim) = if sandbox {
+        let dir = db
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let sim = Sandbox::start(dir, Some(&secrets)).await?;
+        (sim.endpoints(), sim.settings(), Some(sim))
+    } else {
+        (
+            Endpoints::resolve(|k| store.get_setting(k).ok().flatten()),
+            Vec::new(),
+            None,
+        )
+    };
+    Ok(Cloud {
+        store,
+        secrets,
+        endpoints,
+        overrides,
+        sandbox: sim,
+        environment: env,
+    })
+}
+
+impl Cloud {
+    pub fn credentials(&self) -> fabrik::credentials::Credentials<'_> {
+        fabrik::credentials::Credentials {
+            store: &self.store,
+            secrets: &self.secrets,
+            environment: self.environment,
+            endpoints: &self.endpoints,
+            overrides: &self.overrides,
+            timeout: timing().call_timeout,
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! The agency's tokens as the settings screen and `fabrik secrets` see them: whether each is
+//! saved, whether it was verified and for which account, or what is wrong. The token itself
+//! only ever goes in (save) — nothing here returns it.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::providers::verify::{verify, Expectations, Verification, VerifyState};
+use crate::providers::Endpoints;
+use crate::secrets::{Provider, Secret, SecretKey, SecretStore};
+use crate::store::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialState {
+    /// "Saknas"
+    Missing,
+    /// "Sparad": saved, not (yet) verified.
+    Saved,
+    /// "Verifierad"
+    Verified,
+    /// Saved, and the last check found a problem (the message says which).
+    Problem,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CredentialStatus {
+    pub provider: Provider,
+    pub state: CredentialState,
+    /// The token comes from an environment variable (headless use), not the keyring.
+    pub from_env: bool,
+    pub verification: Option<Verification>,
+}
+
+pub struct Credentials<'a> {
+    pub store: &'a Store,
+    pub secrets: &'a SecretStore,
+    pub environment: &'a str,
+    pub endpoints: &'a Endpoints,
+    /// Settings that take precedence (the sandbox's world).
+    pub overrides: &'a [(&'static str, String)],
+    pub timeout: Duration,
+}
+
+impl Credentials<'_> {
+    fn cache_key(&self, p: Provider) -> String {
+        format!("credentials.{}.{}", self.environment, p.as_str())
+    }
+
+    fn setting(&self, key: &str) -> Option<String> {
+        self.overrides
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+            .or_else(|| self.store.get_setting(key).ok().flatten())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn token(&self, p: Provider) -> Result<(Option<Secret>, bool)> {
+        if let Some(v) = std::env::var(p.token_env()).ok().filter(|v| !v.is_empty()) {
+            return Ok((Some(Secret::new(v)), true));
+        }
+        Ok((self.secrets.get(&SecretKey::Token(p))?, false))
+    }
+
+    pub fn status(&self, p: Provider) -> Result<CredentialStatus> {
+        let (token, from_env) = self.token(p)?;
+        let verification: Option<Verification> = self
+            .store
+            .get_setting(&self.cache_key(p))?
+            .and_then(|j| serde_json::from_str(&j).ok());
+        let state = match (&token, &verification) {
+            (None, _) => CredentialState::Missing,
+            (Some(_), None) => CredentialState::Saved,
+            (Some(_), Some(v)) if v.state == VerifyState::Verified => CredentialState::Verified,
+            (Some(_), Some(_)) => CredentialState::Problem,
+        };
+        Ok(CredentialStatus {
+            provider: p,
+            state,
+            from_env,
+            verification: token.and(verification),
+        })
+    }
+
+    pub fn all(&self) -> Result<Vec<CredentialStatus>> {
+        Provider::ALL.into_iter().map(|p| self.status(p)).collect()
+    }
+
+    /// Saves a token to the keyring. Whitespace around it (a paste) is removed; a token with
+    /// whitespace inside, or an empty one, is refused before anything is written.
+    pub fn save(&self, p: Provider, token: &str) -> Result<CredentialStatus> {
+        let token = token.trim();
+        if token.is_empty() {
+            return Err(Error::InvalidToken("Token är tom".into()));
+        }
+        if token.chars().any(char::is_whitespace) || token.len() > 4096 {
+            return Err(Error::InvalidToken(
+                "Token innehåller mellanslag eller radbrytningar; klistra in den igen".into(),
+            ));
+        }
+        self.secrets
+            .set(&SecretKey::Token(p), &Secret::new(token))?;
+        self.store.remove_setting(&self.cache_key(p))?;
+        self.status(p)
+    }
+
+    pub fn delete(&self, p: Provider) -> Result<CredentialStatus> {
+        self.secrets.delete(&SecretKey::Token(p))?;
+        self.store.remove_setting(&self.cache_key(p))?;
+        self.status(p)
+    }
+
+    /// Verifies the saved token with read-only calls and remembers the answer (which holds
+    /// account names and a message, never the token).
+    pub async fn test(&self, p: Provider) -> Result<CredentialStatus> {
+        let (token, _) = self.token(p)?;
+        let Some(token) = token else {
+            return self.status(p);
+        };
+        let template = self.setting("github.template");
+        let org = self.setting("supabase.organization");
+        let team = self.setting("vercel.team_id");
+        let expect = Expectations {
+            template: template.as_deref(),
+            supabase_org: org.as_deref(),
+            vercel_team_id: team.as_deref(),
+            strict_format: self.environment == "production",
+        };
+        let v = verify(p, &token, self.endpoints, &expect, self.timeout).await;
+        let json = serde_json::to_string(&v).map_err(|e| Error::DatabaseOpen(e.to_string()))?;
+        self.store.set_setting(&self.cache_key(p), &json)?;
+        self.status(p)
+    }
+
+    /// Which providers a run still lacks a token for (the "Provisionera" gate).
+    pub fn missing_for_run(&self) -> Result<Vec<Provider>> {
+        Ok(self
+            .all()?
+            .into_iter()
+            .filter(|s| s.state == CredentialState::Missing)
+            .map(|s| s.provider)
+            .collect())
+    }
+}

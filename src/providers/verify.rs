@@ -1,0 +1,311 @@
+//! "Testa anslutning": checks a token against its provider with read-only calls and says, in
+//! Swedish, whether it works, for which account, or exactly what is wrong.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::error::{ErrorKind, ProviderError};
+use super::Endpoints;
+use crate::secrets::{Provider, Secret};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum VerifyState {
+    Verified,
+    /// The provider refused the token (401/403).
+    Rejected,
+    /// The token works but lacks a permission a run needs.
+    MissingScope,
+    /// The token works but does not see the configured organization or team.
+    WrongAccount,
+    /// The provider could not be reached, or answered with an error.
+    Unreachable,
+    /// Something the check needs (a URL, an organization) is not set.
+    NotConfigured,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Verification {
+    pub provider: Provider,
+    pub state: VerifyState,
+    /// Who the token belongs to (GitHub login, Supabase organizations, Vercel user).
+    pub account: Option<String>,
+    pub message: String,
+    /// Works, but with a caveat (e.g. no `delete_repo`: rollback cannot delete repositories).
+    pub warnings: Vec<String>,
+}
+
+/// What the checks compare against (from the settings).
+pub struct Expectations<'a> {
+    pub template: Option<&'a str>,
+    pub supabase_org: Option<&'a str>,
+    pub vercel_team_id: Option<&'a str>,
+    /// Production checks the format of Resend keys (`re_…`); the sandbox's are its own.
+    pub strict_format: bool,
+}
+
+fn result(
+    provider: Provider,
+    state: VerifyState,
+    account: Option<String>,
+    message: impl Into<String>,
+) -> Verification {
+    Verification {
+        provider,
+        state,
+        account,
+        message: message.into(),
+        warnings: Vec::new(),
+    }
+}
+
+fn from_error(provider: Provider, e: &ProviderError) -> Verification {
+    match e.kind {
+        ErrorKind::Unauthorized => result(
+            provider,
+            VerifyState::Rejected,
+            None,
+            format!("Token avvisades ({})", e.status.unwrap_or(401)),
+        ),
+        ErrorKind::Forbidden if e.code.as_deref() == Some("invalid_token") => result(
+            provider,
+            VerifyState::Rejected,
+            None,
+            format!("Token avvisades ({})", e.status.unwrap_or(403)),
+        ),
+        ErrorKind::Forbidden => result(
+            provider,
+            VerifyState::Rejected,
+            None,
+            format!("Token saknar åtkomst ({})", e.status.unwrap_or(403)),
+        ),
+        _ => result(
+            provider,
+            VerifyState::Unreachable,
+            None,
+            format!("Kunde inte kontrollera: {}", e.message),
+        ),
+    }
+}
+
+pub async fn verify(
+    provider: Provider,
+    token: &Secret,
+    endpoints: &Endpoints,
+    expect: &Expectations<'_>,
+    timeout: std::time::Duration,
+) -> Verification {
+    match provider {
+        Provider::Github => github(token, endpoints, expect, timeout).await,
+        Provider::Supabase => supabase(token, endpoints, expect, timeout).await,
+        Provider::Vercel => vercel(token, endpoints, expect, timeout).await,
+        Provider::N8n => n8n(token, endpoints, timeout).await,
+        Provider::Resend => resend(token, expect),
+    }
+}
+
+async fn github(
+    token: &Secret,
+    e: &Endpoints,
+    expect: &Expectations<'_>,
+    timeout: std::time::Duration,
+) -> Verification {
+    let p = Provider::Github;
+    let gh = match super::github::Github::new(&e.github_api, token, timeout) {
+        Ok(g) => g,
+        Err(err) => return result(p, VerifyState::NotConfigured, None, err.message),
+    };
+    let user = match gh.user().await {
+        Ok(u) => u,
+        Err(err) => return from_error(p, &err),
+    };
+    let account = Some(user.login.clone());
+    match &user.scopes {
+        Some(scopes) => {
+            if !scopes.iter().any(|s| s == "repo") {
+                return result(
+                    p,
+                    VerifyState::MissingScope,
+                    account,
+                    "Token saknar behörigheten repo",
+                );
+            }
+            let mut v = result(
+                p,
+                VerifyState::Verified,
+                account,
+                format!("Verifierad som {}", user.login),
+            );
+            if !scopes.iter().any(|s| s == "delete_repo") {
+                v.warnings.push("Token saknar behörigheten delete_repo: en återställning kan inte ta bort repon".into());
+            }
+            v
+        }
+        // Fine-grained tokens have no scopes to list; what matters is the template.
+        None => match expect.template.and_then(|t| t.split_once('/')) {
+            Some((owner, repo)) => match gh.repo(owner, repo).await {
+                Ok(Some(_)) => {
+                    let mut v = result(
+                        p,
+                        VerifyState::Verified,
+                        account,
+                        format!(
+                            "Verifierad som {}; åtkomst till mallrepot {owner}/{repo}",
+                            user.login
+                        ),
+                    );
+                    v.warnings.push("Finkorniga token kan inte lista sina behörigheter; kontrollera att den får skapa och ta bort repon".into());
+                    v
+                }
+                Ok(None) => result(
+                    p,
+                    VerifyState::MissingScope,
+                    account,
+                    format!("Token saknar åtkomst till mallrepot {owner}/{repo}"),
+                ),
+                Err(err) => from_error(p, &err),
+            },
+            None => result(
+                p,
+                VerifyState::NotConfigured,
+                account,
+                "Ställ in mallrepot (github.template) för att kunna kontrollera en finkornig token",
+            ),
+        },
+    }
+}
+
+async fn supabase(
+    token: &Secret,
+    e: &Endpoints,
+    expect: &Expectations<'_>,
+    timeout: std::time::Duration,
+) -> Verification {
+    let p = Provider::Supabase;
+    let sb = super::supabase::Supabase::new(
+        &e.supabase_api,
+        &e.supabase_project_url,
+        token.clone(),
+        timeout,
+    );
+    let orgs = match sb.list_organizations().await {
+        Ok(o) => o,
+        Err(err) => return from_error(p, &err),
+    };
+    let names: Vec<String> = orgs.iter().map(|o| o.slug.clone()).collect();
+    let account = Some(names.join(", "));
+    match expect.supabase_org {
+        Some(org) if !names.iter().any(|n| n == org) => result(
+            p,
+            VerifyState::WrongAccount,
+            account,
+            format!(
+                "Organisationen {org} syns inte för token (den ser: {})",
+                if names.is_empty() {
+                    "inga".into()
+                } else {
+                    names.join(", ")
+                }
+            ),
+        ),
+        Some(org) => result(
+            p,
+            VerifyState::Verified,
+            account,
+            format!("Verifierad; ser organisationen {org}"),
+        ),
+        None => result(
+            p,
+            VerifyState::Verified,
+            account,
+            format!("Verifierad; ser {}", names.join(", ")),
+        ),
+    }
+}
+
+async fn vercel(
+    token: &Secret,
+    e: &Endpoints,
+    expect: &Expectations<'_>,
+    timeout: std::time::Duration,
+) -> Verification {
+    let p = Provider::Vercel;
+    let vc = super::vercel::Vercel::new(&e.vercel_api, token.clone(), None, timeout);
+    let user = match vc.user().await {
+        Ok(u) => u,
+        Err(err) => return from_error(p, &err),
+    };
+    let account = Some(user.username.clone());
+    if let Some(team) = expect.vercel_team_id {
+        match vc.teams().await {
+            Ok(teams) if teams.iter().any(|t| t.id == team) => {}
+            Ok(teams) => {
+                let seen: Vec<String> = teams.iter().map(|t| t.slug.clone()).collect();
+                return result(
+                    p,
+                    VerifyState::WrongAccount,
+                    account,
+                    format!(
+                        "Teamet {team} syns inte för token (den ser: {})",
+                        if seen.is_empty() {
+                            "inga".into()
+                        } else {
+                            seen.join(", ")
+                        }
+                    ),
+                );
+            }
+            Err(err) => return from_error(p, &err),
+        }
+    }
+    result(
+        p,
+        VerifyState::Verified,
+        account,
+        format!("Verifierad som {}", user.username),
+    )
+}
+
+async fn n8n(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> Verification {
+    let p = Provider::N8n;
+    if e.n8n_api.is_empty() {
+        return result(
+            p,
+            VerifyState::NotConfigured,
+            None,
+            "Ställ in n8n-instansens adress (n8n.api_url)",
+        );
+    }
+    match super::n8n::N8n::new(&e.n8n_api, token.clone(), timeout)
+        .list(1)
+        .await
+    {
+        Ok(_) => result(
+            p,
+            VerifyState::Verified,
+            Some(e.n8n_api.clone()),
+            format!("Verifierad mot {}", e.n8n_api),
+        ),
+        Err(err) => from_error(p, &err),
+    }
+}
+
+fn resend(token: &Secret, expect: &Expectations<'_>) -> Verification {
+    let p = Provider::Resend;
+    // Resend has no read-only endpoint for a sending key; the format is what can be checked
+    // without sending (a test email is a separate, explicit action).
+    if expect.strict_format && !token.expose().starts_with("re_") {
+        return result(
+            p,
+            VerifyState::Rejected,
+            None,
+            "Ser inte ut som en API-nyckel från Resend (de börjar med re_)",
+        );
+    }
+    result(
+        p,
+        VerifyState::Verified,
+        None,
+        "Formatet stämmer; skicka ett testmejl för att prova nyckeln",
+    )
+}

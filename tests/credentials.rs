@@ -1,0 +1,244 @@
+//! Tokens: saved in the real keyring, verified against fabrik-sim (valid, rejected, missing
+//! scope, wrong organization or team, each with its own message), deleted; through the core
+//! and through the CLI, with a sentinel token that must not appear anywhere afterwards.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use assert_cmd::cargo::cargo_bin;
+use common::*;
+use fabrik::credentials::{CredentialState, Credentials};
+use fabrik::providers::verify::VerifyState;
+use fabrik::secrets::Provider;
+use fabrik::store::Store;
+use fabrik_sim::{SimConfig, SimHandle};
+
+const NO_REPO_SCOPE: &str = "SENTINEL-token-without-repo-scope";
+
+async fn sim_with_scopes() -> SimHandle {
+    let mut config = SimConfig::default();
+    config.tokens = fabrik_sim::Tokens::single(TOKEN);
+    config.tokens.add_all(NO_REPO_SCOPE);
+    config.github_scopes =
+        HashMap::from([(NO_REPO_SCOPE.to_string(), vec!["read:user".to_string()])]);
+    fabrik_sim::start(config).await.unwrap()
+}
+
+fn creds<'a>(
+    store: &'a Store,
+    secrets: &'a fabrik::secrets::SecretStore,
+    endpoints: &'a fabrik::providers::Endpoints,
+) -> Credentials<'a> {
+    Credentials {
+        store,
+        secrets,
+        environment: "sandbox",
+        endpoints,
+        overrides: &[],
+        timeout: Duration::from_secs(5),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_verification_outcome_has_its_own_message() {
+    let Some(secrets) = keyring("verify") else {
+        return;
+    };
+    fabrik::providers::install_crypto_provider();
+    let sim = sim_with_scopes().await;
+    let store = Store::open_in_memory().unwrap();
+    for (k, v) in settings_for(&sim) {
+        store.set_setting(k, &v).unwrap();
+    }
+    let endpoints = endpoints(&sim);
+    let c = creds(&store, &secrets, &endpoints);
+
+    // Missing, then saved, then verified with the account it belongs to.
+    for p in Provider::ALL {
+        assert_eq!(c.status(p).unwrap().state, CredentialState::Missing);
+        assert_eq!(
+            c.save(p, &format!("  {TOKEN}\n")).unwrap().state,
+            CredentialState::Saved,
+            "{p}: surrounding whitespace is trimmed"
+        );
+        let s = c.test(p).await.unwrap();
+        assert_eq!(
+            s.state,
+            CredentialState::Verified,
+            "{p}: {:?}",
+            s.verification
+        );
+    }
+    let gh = c.status(Provider::Github).unwrap().verification.unwrap();
+    assert_eq!(gh.account.as_deref(), Some("fabrik-agent"));
+    assert!(c
+        .status(Provider::Supabase)
+        .unwrap()
+        .verification
+        .unwrap()
+        .message
+        .contains("fabrik-sandbox"));
+
+    let message = |s: fabrik::credentials::CredentialStatus| {
+        let v = s.verification.unwrap();
+        (v.state, v.message)
+    };
+    // Rejected: a token the provider does not know.
+    c.save(Provider::Vercel, "SENTINEL-unknown-token").unwrap();
+    assert_eq!(
+        message(c.test(Provider::Vercel).await.unwrap()),
+        (VerifyState::Rejected, "Token avvisades (403)".to_string())
+    );
+    c.save(Provider::Github, "SENTINEL-unknown-token").unwrap();
+    assert_eq!(
+        message(c.test(Provider::Github).await.unwrap()),
+        (VerifyState::Rejected, "Token avvisades (401)".to_string())
+    );
+    // Missing scope.
+    c.save(Provider::Github, NO_REPO_SCOPE).unwrap();
+    let s = c.test(Provider::Github).await.unwrap();
+    assert_eq!(s.state, CredentialState::Problem);
+    assert_eq!(
+        message(s),
+        (
+            VerifyState::MissingScope,
+            "Token saknar behörigheten repo".to_string()
+        )
+    );
+    // Wrong organization and wrong team.
+    c.save(Provider::Supabase, TOKEN).unwrap();
+    store
+        .set_setting("supabase.organization", "en-annan-byra")
+        .unwrap();
+    let (state, msg) = message(c.test(Provider::Supabase).await.unwrap());
+    assert_eq!(state, VerifyState::WrongAccount);
+    assert!(
+        msg.contains("en-annan-byra") && msg.contains("fabrik-sandbox"),
+        "{msg}"
+    );
+    c.save(Provider::Vercel, TOKEN).unwrap();
+    store
+        .set_setting("vercel.team_id", "team_finnsinte000000000000000")
+        .unwrap();
+    let (state, msg) = message(c.test(Provider::Vercel).await.unwrap());
+    assert_eq!(state, VerifyState::WrongAccount);
+    assert!(msg.contains("team_finnsinte"), "{msg}");
+    // Bad input changes nothing.
+    assert_eq!(
+        c.save(Provider::N8n, "two words").unwrap_err().code(),
+        "invalid_token"
+    );
+    assert_eq!(
+        c.save(Provider::N8n, "   ").unwrap_err().code(),
+        "invalid_token"
+    );
+    assert_eq!(
+        c.status(Provider::N8n).unwrap().state,
+        CredentialState::Verified
+    );
+
+    for p in Provider::ALL {
+        assert_eq!(c.delete(p).unwrap().state, CredentialState::Missing);
+    }
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_sets_tests_and_removes_without_leaking() {
+    let Some(secrets) = keyring("cli-creds") else {
+        return;
+    };
+    let sim = sim_with_scopes().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fabrik.sqlite3");
+    {
+        let store = Store::open(&db).unwrap();
+        for (k, v) in settings_for(&sim) {
+            store.set_setting(k, &v).unwrap();
+        }
+    }
+    let fabrik = |args: &[&str], stdin: Option<&str>| {
+        let mut c = Command::new(cargo_bin("fabrik"));
+        c.args(args)
+            .env("FABRIK_DB", &db)
+            .env("FABRIK_GITHUB_API_URL", sim.github_api_url())
+            .env("FABRIK_SUPABASE_API_URL", sim.supabase_api_url())
+            .env_remove("FABRIK_GITHUB_TOKEN")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        if let Some(text) = stdin {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let mut all = String::new();
+    let (ok, out) = fabrik(&["secrets", "set", "github"], Some(&format!("{TOKEN}\n")));
+    assert!(ok, "{out}");
+    assert!(out.contains("Sparad"), "{out}");
+    all += &out;
+    let (ok, out) = fabrik(&["secrets", "status"], None);
+    assert!(
+        ok && out.contains("GitHub") && out.contains("Sparad") && out.contains("Saknas"),
+        "{out}"
+    );
+    all += &out;
+    let (ok, out) = fabrik(&["secrets", "test", "github"], None);
+    assert!(ok && out.contains("Verifierad som fabrik-agent"), "{out}");
+    all += &out;
+    // A token without `repo`: the test fails with the exact reason.
+    let (_, out) = fabrik(&["secrets", "set", "github"], Some(NO_REPO_SCOPE));
+    all += &out;
+    let (ok, out) = fabrik(&["secrets", "test", "github"], None);
+    assert!(
+        !ok && out.contains("Token saknar behörigheten repo"),
+        "{out}"
+    );
+    all += &out;
+    let (ok, out) = fabrik(&["secrets", "rm", "github"], None);
+    assert!(ok && out.contains("Saknas"), "{out}");
+    all += &out;
+    // Never from the command line: there is no argument to take a token.
+    let (ok, _) = fabrik(&["secrets", "set", "github", TOKEN], None);
+    assert!(!ok);
+    assert!(secrets
+        .get(&fabrik::secrets::SecretKey::Token(Provider::Github))
+        .unwrap()
+        .is_none());
+
+    for sentinel in [TOKEN, NO_REPO_SCOPE] {
+        assert!(!all.contains(sentinel), "the token was printed");
+        for entry in std::fs::read_dir(dir.path())
+            .unwrap()
+            .chain(std::fs::read_dir(dir.path().join("logs")).unwrap())
+        {
+            let p = entry.unwrap().path();
+            if p.is_file() {
+                let bytes = std::fs::read(&p).unwrap();
+                assert!(
+                    !bytes
+                        .windows(sentinel.len())
+                        .any(|w| w == sentinel.as_bytes()),
+                    "{sentinel} in {}",
+                    p.display()
+                );
+            }
+        }
+    }
+    sim.shutdown().await;
+}
