@@ -20,11 +20,13 @@ use fabrik_sim::{SimConfig, SimHandle};
 const NO_REPO_SCOPE: &str = "SENTINEL-token-without-repo-scope";
 
 async fn sim_with_scopes() -> SimHandle {
-    let mut config = SimConfig::default();
-    config.tokens = fabrik_sim::Tokens::single(TOKEN);
-    config.tokens.add_all(NO_REPO_SCOPE);
-    config.github_scopes =
-        HashMap::from([(NO_REPO_SCOPE.to_string(), vec!["read:user".to_string()])]);
+    let mut tokens = fabrik_sim::Tokens::single(TOKEN);
+    tokens.add_all(NO_REPO_SCOPE);
+    let config = SimConfig {
+        tokens,
+        github_scopes: HashMap::from([(NO_REPO_SCOPE.to_string(), vec!["read:user".to_string()])]),
+        ..SimConfig::default()
+    };
     fabrik_sim::start(config).await.unwrap()
 }
 
