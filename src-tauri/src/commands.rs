@@ -3,10 +3,13 @@
 
 use std::sync::Arc;
 
+use fabrik::api::cloud::{CloudApi, Environment, SettingEntry};
 use fabrik::api::{Api, AppInfo, DraftCheck, Language, Preferences};
+use fabrik::credentials::CredentialStatus;
 use fabrik::customer::{
     Customer, CustomerDraft, CustomerPatch, CustomerQuery, CustomerRow, ModuleManifest,
 };
+use fabrik::secrets::Provider;
 use fabrik::ApiError;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -120,6 +123,71 @@ pub async fn open_external(app: AppHandle, url: String) -> Res<()> {
         })
 }
 
+async fn with_cloud<T: Send + 'static>(
+    shell: &Shell,
+    f: impl FnOnce(&CloudApi) -> Res<T> + Send + 'static,
+) -> Res<T> {
+    let cloud: Arc<CloudApi> = shell.cloud.clone()?;
+    // Keyring calls can take seconds (bounded by the keyring timeout): never on the UI thread.
+    tauri::async_runtime::spawn_blocking(move || f(&cloud))
+        .await
+        .unwrap_or_else(|e| {
+            Err(ApiError {
+                code: "internal".into(),
+                message: format!("Internt fel: {e}"),
+                fields: vec![],
+            })
+        })
+}
+
+#[tauri::command]
+pub async fn environment(shell: State<'_, Shell>) -> Res<Environment> {
+    Ok(shell.cloud.clone()?.environment)
+}
+
+#[tauri::command]
+pub async fn credentials_status(shell: State<'_, Shell>) -> Res<Vec<CredentialStatus>> {
+    with_cloud(&shell, |c| c.credentials_status()).await
+}
+
+/// The token comes in and never goes back out: the answer is its status only.
+#[tauri::command]
+pub async fn save_credential(
+    shell: State<'_, Shell>,
+    provider: Provider,
+    token: String,
+) -> Res<CredentialStatus> {
+    with_cloud(&shell, move |c| c.save_credential(provider, token)).await
+}
+
+#[tauri::command]
+pub async fn test_credential(shell: State<'_, Shell>, provider: Provider) -> Res<CredentialStatus> {
+    let cloud = shell.cloud.clone()?;
+    cloud.test_credential(provider).await
+}
+
+#[tauri::command]
+pub async fn delete_credential(
+    shell: State<'_, Shell>,
+    provider: Provider,
+) -> Res<CredentialStatus> {
+    with_cloud(&shell, move |c| c.delete_credential(provider)).await
+}
+
+#[tauri::command]
+pub async fn list_settings(shell: State<'_, Shell>) -> Res<Vec<SettingEntry>> {
+    with_cloud(&shell, |c| c.list_settings()).await
+}
+
+#[tauri::command]
+pub async fn set_setting(
+    shell: State<'_, Shell>,
+    key: String,
+    value: String,
+) -> Res<Vec<SettingEntry>> {
+    with_cloud(&shell, move |c| c.set_setting(key, value)).await
+}
+
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         app_info,
@@ -136,5 +204,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         get_preferences,
         set_language,
         open_external,
+        environment,
+        credentials_status,
+        save_credential,
+        test_credential,
+        delete_credential,
+        list_settings,
+        set_setting,
     ]
 }

@@ -5,6 +5,7 @@ mod commands;
 
 use std::sync::Arc;
 
+use fabrik::api::cloud::CloudApi;
 use fabrik::api::Api;
 use tauri::Manager;
 
@@ -12,6 +13,7 @@ use tauri::Manager;
 /// window can explain a broken or too-new database instead of failing to start).
 pub struct Shell {
     api: Result<Arc<Api>, fabrik::ApiError>,
+    cloud: Result<Arc<CloudApi>, fabrik::ApiError>,
 }
 
 pub fn run() {
@@ -22,6 +24,19 @@ pub fn run() {
         e.to_api()
     });
     tracing::info!(path = %db.display(), "register");
+    // The sandbox's simulator (or the production endpoints) before the window opens: a few ms.
+    let cloud = match &api {
+        Ok(api) => tauri::async_runtime::block_on(CloudApi::open(
+            api.shared_store(),
+            &fabrik::paths::data_dir(),
+        ))
+        .map(Arc::new)
+        .map_err(|e| {
+            tracing::error!(code = e.code(), "could not open the cloud environment: {e}");
+            e.to_api()
+        }),
+        Err(e) => Err(e.clone()),
+    };
 
     let result = tauri::Builder::default()
         // First: a second launch hands over to the running app and focuses its window.
@@ -34,7 +49,7 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
-        .manage(Shell { api })
+        .manage(Shell { api, cloud })
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -4,12 +4,16 @@
 
 use ts_rs::{Config, TS};
 
+use super::cloud::{Environment, SettingEntry};
 use super::{AppInfo, DraftCheck, Language, Preferences};
+use crate::credentials::{CredentialState, CredentialStatus};
 use crate::customer::{
     Customer, CustomerDraft, CustomerPatch, CustomerQuery, CustomerRow, FieldError, Instance,
     InstanceLinks, Module, ModuleInfo, ModuleManifest, Plan, SortKey, Status,
 };
 use crate::error::ApiError;
+use crate::providers::verify::{Verification, VerifyState};
+use crate::secrets::Provider;
 
 /// Declares the command table once: name, arguments (as the webview passes them) and result.
 macro_rules! commands {
@@ -49,6 +53,13 @@ commands! {
     get_preferences() -> Preferences;
     set_language(language: Language) -> Preferences;
     open_external(url: String) -> ();
+    environment() -> Environment;
+    credentials_status() -> Vec<CredentialStatus>;
+    save_credential(provider: Provider, token: String) -> CredentialStatus;
+    test_credential(provider: Provider) -> CredentialStatus;
+    delete_credential(provider: Provider) -> CredentialStatus;
+    list_settings() -> Vec<SettingEntry>;
+    set_setting(key: String, value: String) -> Vec<SettingEntry>;
 }
 
 macro_rules! decls {
@@ -61,6 +72,7 @@ pub fn typescript() -> String {
         ApiError, FieldError, AppInfo, DraftCheck, Language, Preferences,
         Plan, Module, Status, SortKey, Instance, InstanceLinks, Customer, CustomerRow,
         CustomerDraft, CustomerPatch, CustomerQuery, ModuleInfo, ModuleManifest,
+        Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

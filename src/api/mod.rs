@@ -3,6 +3,7 @@
 //! implementation (the pattern Yaak and GitButler follow).
 
 pub mod bindings;
+pub mod cloud;
 
 use std::path::Path;
 
@@ -50,20 +51,24 @@ pub struct DraftCheck {
 pub type ApiResult<T> = std::result::Result<T, ApiError>;
 
 pub struct Api {
-    store: Store,
+    store: std::sync::Arc<Store>,
     manifest: ModuleManifest,
 }
 
 impl Api {
     pub fn new(store: Store) -> Api {
         Api {
-            store,
+            store: std::sync::Arc::new(store),
             manifest: ModuleManifest::bundled(),
         }
     }
 
     pub fn open(path: &Path) -> Result<Api> {
         Ok(Api::new(Store::open(path)?))
+    }
+
+    pub fn shared_store(&self) -> std::sync::Arc<Store> {
+        self.store.clone()
     }
 
     pub fn store(&self) -> &Store {

@@ -74,6 +74,40 @@ export type ModuleInfo = { key: Module, name: { [key in string]: string }, descr
 
 export type ModuleManifest = { version: number, modules: Array<ModuleInfo>, plans: { [key in Plan]?: Array<Module> }, };
 
+export type Environment = "sandbox" | "production";
+
+export type Provider = "github" | "supabase" | "vercel" | "n8n" | "resend";
+
+export type VerifyState = "verified" | "rejected" | "missing_scope" | "wrong_account" | "unreachable" | "not_configured";
+
+export type Verification = { provider: Provider, state: VerifyState, 
+/**
+ * Who the token belongs to (GitHub login, Supabase organizations, Vercel user).
+ */
+account: string | null, message: string, 
+/**
+ * Works, but with a caveat (e.g. no `delete_repo`: rollback cannot delete repositories).
+ */
+warnings: Array<string>, };
+
+export type CredentialState = "missing" | "saved" | "verified" | "problem";
+
+export type CredentialStatus = { provider: Provider, state: CredentialState, 
+/**
+ * The token comes from an environment variable (headless use), not the keyring.
+ */
+from_env: boolean, verification: Verification | null, };
+
+export type SettingEntry = { key: string, value: string, 
+/**
+ * What it is for, in Swedish.
+ */
+help: string, 
+/**
+ * Set by the sandbox's simulated world (shown, not editable there).
+ */
+fixed_by_sandbox: boolean, };
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   list_customers: { args: { query: CustomerQuery }; result: Array<CustomerRow> };
@@ -89,4 +123,11 @@ export type Commands = {
   get_preferences: { args: {  }; result: Preferences };
   set_language: { args: { language: Language }; result: Preferences };
   open_external: { args: { url: string }; result: null };
+  environment: { args: {  }; result: Environment };
+  credentials_status: { args: {  }; result: Array<CredentialStatus> };
+  save_credential: { args: { provider: Provider; token: string }; result: CredentialStatus };
+  test_credential: { args: { provider: Provider }; result: CredentialStatus };
+  delete_credential: { args: { provider: Provider }; result: CredentialStatus };
+  list_settings: { args: {  }; result: Array<SettingEntry> };
+  set_setting: { args: { key: string; value: string }; result: Array<SettingEntry> };
 };

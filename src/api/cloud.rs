@@ -1,0 +1,171 @@
+//! The commands that reach the clouds: the agency's tokens (set, test, delete, status — never
+//! read back) and the non-secret settings. One environment at a time: the sandbox (an
+//! in-process fabrik-sim) or production (the real APIs).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::ApiResult;
+use crate::credentials::{CredentialStatus, Credentials};
+use crate::error::Error;
+use crate::providers::Endpoints;
+use crate::provision::settings::{check_setting, SETTING_KEYS};
+use crate::sandbox::Sandbox;
+use crate::secrets::{Provider, SecretStore};
+use crate::store::Store;
+
+pub const ENVIRONMENT_SETTING: &str = "app.environment";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Environment {
+    Sandbox,
+    Production,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Sandbox => crate::sandbox::ENVIRONMENT,
+            Environment::Production => "production",
+        }
+    }
+
+    /// The stored choice; a fresh install starts in the sandbox.
+    pub fn stored(store: &Store) -> Environment {
+        match store
+            .get_setting(ENVIRONMENT_SETTING)
+            .ok()
+            .flatten()
+            .as_deref()
+        {
+            Some("production") => Environment::Production,
+            _ => Environment::Sandbox,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SettingEntry {
+    pub key: String,
+    pub value: String,
+    /// What it is for, in Swedish.
+    pub help: String,
+    /// Set by the sandbox's simulated world (shown, not editable there).
+    pub fixed_by_sandbox: bool,
+}
+
+pub struct CloudApi {
+    store: Arc<Store>,
+    pub environment: Environment,
+    pub secrets: SecretStore,
+    pub endpoints: Endpoints,
+    pub overrides: Vec<(&'static str, String)>,
+    pub sandbox: Option<Sandbox>,
+    pub timeout: Duration,
+}
+
+impl CloudApi {
+    /// Opens the environment the user chose; the sandbox starts its simulator here.
+    pub async fn open(store: Arc<Store>, data_dir: &Path) -> crate::Result<CloudApi> {
+        crate::providers::install_crypto_provider();
+        let environment = Environment::stored(&store);
+        let secrets = SecretStore::new(environment.as_str());
+        let (endpoints, overrides, sandbox) = match environment {
+            Environment::Sandbox => {
+                // A missing keyring must not keep the sandbox from starting; tokens are optional there.
+                let sb = Sandbox::start(data_dir, Some(&secrets)).await?;
+                (sb.endpoints(), sb.settings(), Some(sb))
+            }
+            Environment::Production => (
+                Endpoints::resolve(|k| store.get_setting(k).ok().flatten()),
+                Vec::new(),
+                None,
+            ),
+        };
+        Ok(CloudApi {
+            store,
+            environment,
+            secrets,
+            endpoints,
+            overrides,
+            sandbox,
+            timeout: crate::providers::http::CALL_TIMEOUT,
+        })
+    }
+
+    fn credentials(&self) -> Credentials<'_> {
+        Credentials {
+            store: &self.store,
+            secrets: &self.secrets,
+            environment: self.environment.as_str(),
+            endpoints: &self.endpoints,
+            overrides: &self.overrides,
+            timeout: self.timeout,
+        }
+    }
+
+    pub fn credentials_status(&self) -> ApiResult<Vec<CredentialStatus>> {
+        Ok(self.credentials().all()?)
+    }
+
+    pub fn save_credential(
+        &self,
+        provider: Provider,
+        token: String,
+    ) -> ApiResult<CredentialStatus> {
+        Ok(self.credentials().save(provider, &token)?)
+    }
+
+    pub async fn test_credential(&self, provider: Provider) -> ApiResult<CredentialStatus> {
+        Ok(self.credentials().test(provider).await?)
+    }
+
+    pub fn delete_credential(&self, provider: Provider) -> ApiResult<CredentialStatus> {
+        Ok(self.credentials().delete(provider)?)
+    }
+
+    pub fn list_settings(&self) -> ApiResult<Vec<SettingEntry>> {
+        let stored = self.store.list_settings()?;
+        Ok(SETTING_KEYS
+            .iter()
+            .map(|(key, help)| {
+                let fixed = self
+                    .overrides
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| v.clone());
+                SettingEntry {
+                    key: key.to_string(),
+                    value: fixed
+                        .clone()
+                        .or_else(|| stored.get(*key).cloned())
+                        .unwrap_or_default(),
+                    help: help.to_string(),
+                    fixed_by_sandbox: fixed.is_some(),
+                }
+            })
+            .collect())
+    }
+
+    pub fn set_setting(&self, key: String, value: String) -> ApiResult<Vec<SettingEntry>> {
+        if !SETTING_KEYS.iter().any(|(k, _)| *k == key) {
+            return Err(Error::InvalidSetting {
+                key,
+                reason: "okänd inställning".into(),
+            }
+            .into());
+        }
+        check_setting(&key, &value)?;
+        if value.trim().is_empty() {
+            self.store.remove_setting(&key)?;
+        } else {
+            self.store.set_setting(&key, value.trim())?;
+        }
+        self.list_settings()
+    }
+}
