@@ -27,8 +27,9 @@ async fn create(c: &reqwest::Client, base: &str, name: &str) -> Value {
 #[tokio::test]
 async fn project_lifecycle_keys_and_delete() {
     let timings = Timings {
-        supabase_startup: Duration::from_millis(600),
-        supabase_api_keys_flaky: Duration::from_millis(300),
+        // Wide windows so a loaded machine still lands each check inside its phase.
+        supabase_startup: Duration::from_millis(2400),
+        supabase_api_keys_flaky: Duration::from_millis(1500),
         ..Timings::instant()
     };
     let sim = sim_with(SimConfig {
@@ -84,7 +85,7 @@ async fn project_lifecycle_keys_and_delete() {
         (s, v),
         (400, json!({"message": "Project not ready for deletion."}))
     );
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
     let (_, _, v) = json_of(
         c.get(format!("{base}/v1/projects/{r}"))
             .bearer_auth(TOKEN)
@@ -97,7 +98,7 @@ async fn project_lifecycle_keys_and_delete() {
     assert_response(Spec::Supabase, "GET", "/v1/projects/{ref}", 200, &v);
 
     // Up, then keys after the flaky window.
-    tokio::time::sleep(Duration::from_millis(450)).await;
+    tokio::time::sleep(Duration::from_millis(1600)).await;
     let (_, _, v) = json_of(
         c.get(format!("{base}/v1/projects/{r}"))
             .bearer_auth(TOKEN)
@@ -116,7 +117,7 @@ async fn project_lifecycle_keys_and_delete() {
     )
     .await;
     assert_eq!(s, 400, "keys are still flaky right after ACTIVE_HEALTHY");
-    tokio::time::sleep(Duration::from_millis(350)).await;
+    tokio::time::sleep(Duration::from_millis(1600)).await;
     let (s, _, keys) = json_of(
         c.get(format!("{base}/v1/projects/{r}/api-keys"))
             .bearer_auth(TOKEN)

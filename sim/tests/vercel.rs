@@ -23,7 +23,8 @@ async fn generate_repo(c: &reqwest::Client, gh: &str, name: &str) {
 async fn project_env_deployment_flow() {
     let timings = Timings {
         vercel_queue: Duration::from_millis(200),
-        vercel_build: Duration::from_millis(300),
+        // Long enough that a loaded machine still observes BUILDING between QUEUED and READY.
+        vercel_build: Duration::from_millis(2000),
         ..Timings::instant()
     };
     let sim = sim_with(SimConfig {
@@ -220,8 +221,15 @@ async fn project_env_deployment_flow() {
         let url = format!("{v}/v13/deployments/{id}?teamId={team}");
         async move { json_of(c.get(url).bearer_auth(TOKEN).send().await.unwrap()).await }
     };
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let (_, _, d) = get(did.clone()).await;
+    // Poll (as a client would) rather than sleep a fixed time: timing on a shared machine varies.
+    let mut d = get(did.clone()).await.2;
+    for _ in 0..100 {
+        if d["readyState"] != "QUEUED" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        d = get(did.clone()).await.2;
+    }
     assert_eq!(d["readyState"], "BUILDING");
     assert_response_variant(
         Spec::Vercel,
@@ -231,8 +239,14 @@ async fn project_env_deployment_flow() {
         0,
         &d,
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let (_, _, d) = get(did.clone()).await;
+    let mut d = get(did.clone()).await.2;
+    for _ in 0..200 {
+        if d["readyState"] != "BUILDING" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        d = get(did.clone()).await.2;
+    }
     assert_eq!(d["readyState"], "READY");
     assert_response_variant(
         Spec::Vercel,
