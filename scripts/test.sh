@@ -47,4 +47,4 @@ say "Building the app"
 tauri build --debug --no-bundle
 
 say "End-to-end tests (the real window under Xvfb)"
-FABRIK_APP="$ROOT/target/debug/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/e2e/
+FABRIK_APP="${CARGO_TARGET_DIR:-$ROOT/target}/debug/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/e2e/

@@ -1,9 +1,12 @@
 // End-to-end: the real Fabrik window (release UI bundled into a debug build) under Xvfb,
 // driven through tauri-driver and WebKitWebDriver. Add a customer through the form, see it in
-// the list, set its production URL, restart the app and see it persisted.
+// the list, set its production URL, restart the app and see it persisted. Save a token in
+// Inställningar, restart, verify it against the sandbox's simulator, and find the token nowhere
+// on disk or in the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -72,4 +75,107 @@ test('add a customer, set its production URL, restart, still there', async () =>
   } finally {
     await s.close();
   }
+});
+
+/** Every regular file under `dir` (none when it does not exist). */
+function filesUnder(dir) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) out.push(...filesUnder(p));
+    else if (st.isFile()) out.push(p);
+  }
+  return out;
+}
+
+/** How often `needle` occurs in the file's bytes (binary-safe: SQLite pages, WAL frames). */
+function occurrences(file, needle) {
+  const bytes = readFileSync(file);
+  const pattern = Buffer.from(needle, 'utf8');
+  let n = 0;
+  for (let i = bytes.indexOf(pattern); i >= 0; i = bytes.indexOf(pattern, i + 1)) n++;
+  return n;
+}
+
+/** Where the token could be seen in the page: markup, input values, storage, title. */
+async function pageOccurrences(s, needle) {
+  return s.exec(
+    `const n = arguments[0];
+     const count = (t) => String(t).split(n).length - 1;
+     const store = (st) => { let a = ''; for (let i = 0; i < st.length; i++) a += st.key(i) + '=' + st.getItem(st.key(i)) + '\\n'; return a; };
+     const values = Array.from(document.querySelectorAll('input, textarea, select')).map((e) => e.value).join('\\n');
+     return count(document.documentElement.outerHTML) + count(values) + count(document.title) + count(store(localStorage)) + count(store(sessionStorage));`,
+    [needle],
+  );
+}
+
+const stateOf = (s, provider) => s.text(`credential-state-${provider}`).then((t) => t.trim());
+
+/** Waits for the provider's chip to read `label`; an inline error (a keyring problem) fails at once. */
+async function waitChip(s, provider, label, what) {
+  let error = null;
+  await s.until(async () => {
+    const errs = await s.findAll(`[data-testid="credential-error-${provider}"]`);
+    if (errs.length) {
+      error = await s.cmd('GET', `/element/${errs[0]}/text`);
+      return true;
+    }
+    return (await stateOf(s, provider)) === label;
+  }, what);
+  assert.equal(error, null, `${what}: ${error}`);
+}
+
+test('save a token in Inställningar, restart, verify it; the token is nowhere afterwards', async () => {
+  const SENTINEL = 'SENTINEL-e2e-github-token-7c1f';
+  const dataDir = join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'se.fabrik.desktop');
+
+  let s = await Session.start(driver.url, app);
+  try {
+    // The sandbox says so on every screen.
+    await s.byTestId('sandbox-banner');
+    await s.click('nav-settings');
+    await s.byTestId('credential-github');
+    await s.byTestId('sandbox-banner');
+    await s.type('credential-input-github', SENTINEL);
+    await s.click('credential-save-github');
+    await waitChip(s, 'github', 'Sparad', 'GitHub token saved');
+    const value = await s.exec(`return document.querySelector('[data-testid="credential-input-github"]').value`);
+    assert.equal(value, '', 'the input is cleared after saving');
+    assert.equal(await pageOccurrences(s, SENTINEL), 0, 'the token is not in the page after saving');
+  } finally {
+    await s.close();
+  }
+
+  // The sandbox's simulator learns the keyring's tokens when it starts: restart the app.
+  s = await Session.start(driver.url, app);
+  try {
+    await s.click('nav-settings');
+    await waitChip(s, 'github', 'Sparad', 'GitHub token still saved after restart');
+    await s.click('credential-test-github');
+    const state = await s.until(async () => {
+      const t = await stateOf(s, 'github');
+      return t === 'Verifierad' || t === 'Problem' ? t : null;
+    }, 'the connection test', 30_000);
+    const message = await s.text('credential-message-github');
+    assert.equal(state, 'Verifierad', `the simulator accepts the saved token: ${message}`);
+    assert.match(message, /Verifierad som fabrik-agent/);
+    // Let the spinner and the save toast go before the picture.
+    await s.until(async () => (await s.findAll('[data-testid="credential-spinner-github"]')).length === 0, 'spinner gone');
+    mkdirSync(shots, { recursive: true });
+    writeFileSync(join(shots, 'settings.png'), await s.screenshot());
+    assert.equal(await pageOccurrences(s, SENTINEL), 0, 'the token is not in the page');
+  } finally {
+    await s.close();
+  }
+
+  // Nothing on disk holds the token: the register (with its WAL), the logs, the app-data folder.
+  const dbFiles = [db, `${db}-wal`, `${db}-shm`].filter(existsSync);
+  assert.ok(dbFiles.includes(db), `the register exists at ${db}`);
+  const logs = filesUnder(join(dataDir, 'logs'));
+  assert.ok(logs.length > 0, `the app wrote logs under ${join(dataDir, 'logs')}`);
+  const files = [...new Set([...dbFiles, ...filesUnder(dirname(db)), ...logs, ...filesUnder(dataDir)])];
+  const found = files.map((f) => [f, occurrences(f, SENTINEL)]).filter(([, n]) => n > 0);
+  assert.deepEqual(found, [], 'the token occurs in no file');
 });

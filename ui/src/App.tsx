@@ -1,18 +1,20 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { call } from './api';
-import type { Language, ModuleManifest, SortKey, Status } from './bindings';
+import type { Environment, Language, ModuleManifest, SortKey, Status } from './bindings';
 import { I18nContext, LANGUAGES, makeI18n, translate, useI18n } from './i18n';
 import { ToastProvider, useToast } from './toast';
 import { CustomerList } from './views/CustomerList';
 import { CustomerForm } from './views/CustomerForm';
 import { CustomerPage } from './views/CustomerPage';
+import { Settings } from './views/Settings';
 
 /** Simple state-based navigation; each view is one value of this type. */
 export type View =
   | { kind: 'customers' }
   | { kind: 'new-customer' }
   | { kind: 'customer'; slug: string }
-  | { kind: 'edit-customer'; slug: string };
+  | { kind: 'edit-customer'; slug: string }
+  | { kind: 'settings' };
 
 /** The register's search, filter and order survive a visit to a customer. */
 export interface ListState {
@@ -66,7 +68,16 @@ function Shell() {
   const [view, setView] = useState<View>({ kind: 'customers' });
   const [list, setList] = useState<ListState>({ search: '', status: '', sort: 'name_asc' });
   const [manifest, setManifest] = useState<ModuleManifest | null>(null);
+  const [environment, setEnvironment] = useState<Environment | null>(null);
   const { err } = useI18n();
+
+  useEffect(() => {
+    call('environment', {})
+      .then(setEnvironment)
+      .catch(() => {
+        /* No cloud environment (e.g. the register could not open): no banner; the views explain. */
+      });
+  }, []);
 
   useEffect(() => {
     call('module_manifest', {})
@@ -75,13 +86,12 @@ function Shell() {
     // The manifest is loaded once per window.
   }, []);
 
-  const section = view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
+  const section = view.kind === 'settings' ? 'settings' : view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
 
   return (
     <div className="app">
-      {/* Top banner slot: the "Sandlåda" environment banner goes here. */}
-      <div className="banner-slot" />
-      <Header current={section} onNavigate={(v) => setView(v)} />
+      <div className="banner-slot">{environment === 'sandbox' && <SandboxBanner />}</div>
+      <Header current={section} environment={environment} onNavigate={(v) => setView(v)} />
       <main className="main" id="main">
         {view.kind === 'customers' && (
           <CustomerList state={list} onStateChange={setList} onOpen={(slug) => setView({ kind: 'customer', slug })} onAdd={() => setView({ kind: 'new-customer' })} />
@@ -102,6 +112,7 @@ function Shell() {
             onSaved={(c) => setView({ kind: 'customer', slug: c.slug })}
           />
         )}
+        {view.kind === 'settings' && <Settings environment={environment} />}
         {view.kind === 'customer' && (
           <CustomerPage
             slug={view.slug}
@@ -116,7 +127,18 @@ function Shell() {
   );
 }
 
-function Header({ current, onNavigate }: { current: string; onNavigate: (v: View) => void }) {
+/** Unmistakable on every screen: nothing done in the sandbox touches a real account. */
+function SandboxBanner() {
+  const { t } = useI18n();
+  return (
+    <div className="sandbox-banner" role="note" data-testid="sandbox-banner">
+      <span className="sandbox-banner-mark" aria-hidden="true" />
+      {t('env.sandboxBanner')}
+    </div>
+  );
+}
+
+function Header({ current, environment, onNavigate }: { current: string; environment: Environment | null; onNavigate: (v: View) => void }) {
   const { t, lang, setLanguage } = useI18n();
   return (
     <header className="header">
@@ -136,9 +158,23 @@ function Header({ current, onNavigate }: { current: string; onNavigate: (v: View
         >
           {t('nav.customers')}
         </button>
-        {/* Later sections: Aktivitet, Inställningar. */}
+        <button
+          type="button"
+          className={`nav-item${current === 'settings' ? ' is-current' : ''}`}
+          aria-current={current === 'settings' ? 'page' : undefined}
+          data-testid="nav-settings"
+          onClick={() => onNavigate({ kind: 'settings' })}
+        >
+          {t('nav.settings')}
+        </button>
+        {/* Later section: Aktivitet. */}
       </nav>
       <div className="header-end">
+        {environment === 'production' && (
+          <span className="env-tag" data-testid="environment-tag">
+            {t('env.production')}
+          </span>
+        )}
         <label className="lang-switch">
           <span className="visually-hidden">{t('lang.label')}</span>
           <select data-testid="language-switch" value={lang} onChange={(e) => setLanguage(e.target.value as Language)}>

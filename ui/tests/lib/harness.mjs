@@ -109,15 +109,20 @@ const backendSource = readFileSync(new URL('./mock-backend.js', import.meta.url)
 
 /**
  * Opens the app in a fresh browser context with the fake backend.
- * config: { examples?: boolean, customers?: CustomerDraft[], bulk?: number, language?: 'sv'|'en', latency?: number }
+ * config: { examples?: boolean, customers?: CustomerDraft[], bulk?: number, language?: 'sv'|'en', latency?: number,
+ *   environment?: 'sandbox'|'production', settings?: Record<string,string>, fromEnv?: Provider[],
+ *   keyring?: keyring error code, tokens?: { rejected?, forbidden?, missingScope?, noDeleteRepo?, unreachable? },
+ *   testLatency?: number }
  */
 export async function openApp(browser, url, config = {}, { viewport = { width: 1280, height: 800 } } = {}) {
   const context = await browser.newContext({ viewport, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
   const page = await context.newPage();
   page.setDefaultTimeout(5000);
   const problems = [];
+  const consoleMessages = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
+    consoleMessages.push(`${m.type()}: ${m.text()}`);
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
   await page.addInitScript({
@@ -125,7 +130,7 @@ export async function openApp(browser, url, config = {}, { viewport = { width: 1
   });
   await page.goto(url);
   await page.locator('.header').waitFor();
-  return { page, context, problems, close: () => context.close() };
+  return { page, context, problems, consoleMessages, close: () => context.close() };
 }
 
 /** Every IPC call the page made so far: [{cmd, args, ok, result?, error?}]. */
