@@ -42,6 +42,8 @@ pub enum Error {
     Provider(String),
     #[error("{0}")]
     InvalidToken(String),
+    #[error("Provisionera går inte ännu: {0}")]
+    NotReady(String),
     #[error("Körningen {0} finns inte")]
     RunNotFound(i64),
     #[error("Ogiltig inställning {key}: {reason}")]
@@ -71,6 +73,7 @@ impl Error {
             Error::DatabaseOpen(_) => "database_open",
             Error::Database(_) => "database",
             Error::RunNotFound(_) => "run_not_found",
+            Error::NotReady(_) => "not_ready",
             Error::InvalidToken(_) => "invalid_token",
             Error::RunNotActive(_) => "run_not_active",
             Error::RunEnded(_) => "run_not_succeeded",

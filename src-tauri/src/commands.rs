@@ -4,13 +4,18 @@
 use std::sync::Arc;
 
 use fabrik::api::cloud::{CloudApi, Environment, SettingEntry};
+use fabrik::api::runs::{Readiness, RunDetail, RunHost, RunsApi};
 use fabrik::api::{Api, AppInfo, DraftCheck, Language, Preferences};
 use fabrik::credentials::CredentialStatus;
 use fabrik::customer::{
     Customer, CustomerDraft, CustomerPatch, CustomerQuery, CustomerRow, ModuleManifest,
 };
+use fabrik::provision::plan::ProvisionPlan;
+use fabrik::provision::{RunEvent, StartOutcome};
 use fabrik::secrets::Provider;
+use fabrik::store::runs::RunRow;
 use fabrik::ApiError;
+use tauri::Emitter;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 
@@ -188,6 +193,104 @@ pub async fn set_setting(
     with_cloud(&shell, move |c| c.set_setting(key, value)).await
 }
 
+/// Forwards engine events to the window and ends of runs to the OS notification centre.
+struct WindowHost(AppHandle);
+
+impl RunHost for WindowHost {
+    fn emit(&self, event: &RunEvent) {
+        let _ = self.0.emit("run-event", event);
+    }
+
+    fn notify(&self, title: &str, body: &str) {
+        use tauri_plugin_notification::NotificationExt;
+        let _ = self
+            .0
+            .notification()
+            .builder()
+            .title(title)
+            .body(body)
+            .show();
+    }
+}
+
+fn host(app: &AppHandle) -> Arc<dyn RunHost> {
+    Arc::new(WindowHost(app.clone()))
+}
+
+fn runs(shell: &Shell) -> Res<Arc<RunsApi>> {
+    shell.runs.clone()
+}
+
+#[tauri::command]
+pub async fn readiness(shell: State<'_, Shell>) -> Res<Readiness> {
+    let r = runs(&shell)?;
+    tauri::async_runtime::spawn_blocking(move || r.readiness())
+        .await
+        .unwrap_or_else(|e| Err(internal(e)))
+}
+
+#[tauri::command]
+pub async fn plan_provision(shell: State<'_, Shell>, slug: String) -> Res<ProvisionPlan> {
+    runs(&shell)?.plan(slug).await
+}
+
+#[tauri::command]
+pub async fn start_provision(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    slug: String,
+) -> Res<StartOutcome> {
+    runs(&shell)?.start(slug, host(&app))
+}
+
+#[tauri::command]
+pub async fn cancel_run(shell: State<'_, Shell>, run: i64, rollback: bool) -> Res<bool> {
+    runs(&shell)?.cancel(run, rollback)
+}
+
+#[tauri::command]
+pub async fn resume_run(app: AppHandle, shell: State<'_, Shell>, run: i64) -> Res<()> {
+    runs(&shell)?.resume(run, host(&app))
+}
+
+#[tauri::command]
+pub async fn rollback_run(app: AppHandle, shell: State<'_, Shell>, run: i64) -> Res<()> {
+    runs(&shell)?.rollback(run, host(&app))
+}
+
+#[tauri::command]
+pub async fn teardown_customer(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    slug: String,
+    confirmation: String,
+) -> Res<()> {
+    runs(&shell)?.teardown(slug, confirmation, host(&app))
+}
+
+#[tauri::command]
+pub async fn list_runs(shell: State<'_, Shell>, slug: Option<String>) -> Res<Vec<RunRow>> {
+    runs(&shell)?.list_runs(slug)
+}
+
+#[tauri::command]
+pub async fn run_detail(shell: State<'_, Shell>, run: i64) -> Res<RunDetail> {
+    runs(&shell)?.run_detail(run)
+}
+
+#[tauri::command]
+pub async fn interrupted_runs(shell: State<'_, Shell>) -> Res<Vec<RunRow>> {
+    runs(&shell)?.interrupted_runs()
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError {
+        code: "internal".into(),
+        message: format!("Internt fel: {e}"),
+        fields: vec![],
+    }
+}
+
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         app_info,
@@ -211,5 +314,15 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         delete_credential,
         list_settings,
         set_setting,
+        readiness,
+        plan_provision,
+        start_provision,
+        cancel_run,
+        resume_run,
+        rollback_run,
+        teardown_customer,
+        list_runs,
+        run_detail,
+        interrupted_runs,
     ]
 }

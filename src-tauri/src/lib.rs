@@ -6,6 +6,7 @@ mod commands;
 use std::sync::Arc;
 
 use fabrik::api::cloud::CloudApi;
+use fabrik::api::runs::RunsApi;
 use fabrik::api::Api;
 use tauri::Manager;
 
@@ -14,6 +15,7 @@ use tauri::Manager;
 pub struct Shell {
     api: Result<Arc<Api>, fabrik::ApiError>,
     cloud: Result<Arc<CloudApi>, fabrik::ApiError>,
+    runs: Result<Arc<RunsApi>, fabrik::ApiError>,
 }
 
 pub fn run() {
@@ -37,6 +39,10 @@ pub fn run() {
         }),
         Err(e) => Err(e.clone()),
     };
+    let runs = match (&api, &cloud) {
+        (Ok(api), Ok(cloud)) => Ok(RunsApi::new(api.shared_store(), cloud.clone())),
+        (Err(e), _) | (_, Err(e)) => Err(e.clone()),
+    };
 
     let result = tauri::Builder::default()
         // First: a second launch hands over to the running app and focuses its window.
@@ -49,7 +55,8 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
-        .manage(Shell { api, cloud })
+        .plugin(tauri_plugin_notification::init())
+        .manage(Shell { api, cloud, runs })
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -5,6 +5,7 @@
 use ts_rs::{Config, TS};
 
 use super::cloud::{Environment, SettingEntry};
+use super::runs::{Readiness, RunDetail};
 use super::{AppInfo, DraftCheck, Language, Preferences};
 use crate::credentials::{CredentialState, CredentialStatus};
 use crate::customer::{
@@ -13,7 +14,10 @@ use crate::customer::{
 };
 use crate::error::ApiError;
 use crate::providers::verify::{Verification, VerifyState};
+use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
+use crate::provision::{RunEvent, RunState, StartOutcome, StepKey, StepOutcome};
 use crate::secrets::Provider;
+use crate::store::runs::{LogLine, RunRow, StepRow};
 
 /// Declares the command table once: name, arguments (as the webview passes them) and result.
 macro_rules! commands {
@@ -60,6 +64,16 @@ commands! {
     delete_credential(provider: Provider) -> CredentialStatus;
     list_settings() -> Vec<SettingEntry>;
     set_setting(key: String, value: String) -> Vec<SettingEntry>;
+    readiness() -> Readiness;
+    plan_provision(slug: String) -> ProvisionPlan;
+    start_provision(slug: String) -> StartOutcome;
+    cancel_run(run: i64, rollback: bool) -> bool;
+    resume_run(run: i64) -> ();
+    rollback_run(run: i64) -> ();
+    teardown_customer(slug: String, confirmation: String) -> ();
+    list_runs(slug: Option<String>) -> Vec<RunRow>;
+    run_detail(run: i64) -> RunDetail;
+    interrupted_runs() -> Vec<RunRow>;
 }
 
 macro_rules! decls {
@@ -73,6 +87,7 @@ pub fn typescript() -> String {
         Plan, Module, Status, SortKey, Instance, InstanceLinks, Customer, CustomerRow,
         CustomerDraft, CustomerPatch, CustomerQuery, ModuleInfo, ModuleManifest,
         Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,
+        Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, StartOutcome, StepKey, StepOutcome, RunState, RunEvent,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

@@ -4,6 +4,7 @@
 
 pub mod bindings;
 pub mod cloud;
+pub mod runs;
 
 use std::path::Path;
 

@@ -17,7 +17,7 @@ pub use actions::{strong_password, workflow_name};
 pub use clients::{Clients, Tokens};
 pub use engine::{Engine, FailurePolicy, StartOutcome, HEARTBEAT, STALE_AFTER};
 pub use events::{EventSink, RunEvent, StepOutcome};
-pub use plan::{Plan, PlanAction, PlanItem};
+pub use plan::{PlanAction, PlanItem, ProvisionPlan};
 pub use policy::{PollPolicy, RetryPolicy, Timing};
 pub use settings::ProvisionSettings;
 pub use step::StepKey;

@@ -30,7 +30,7 @@ pub struct PlanItem {
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
-pub struct Plan {
+pub struct ProvisionPlan {
     pub slug: String,
     pub items: Vec<PlanItem>,
     /// False when any step would be refused.
@@ -50,7 +50,7 @@ pub async fn plan(
     settings: &ProvisionSettings,
     clients: &Clients,
     store: &Store,
-) -> Result<Plan, ProviderError> {
+) -> Result<ProvisionPlan, ProviderError> {
     use PlanAction::*;
     let slug = &customer.slug;
     let mut items = Vec::new();
@@ -217,7 +217,7 @@ pub async fn plan(
         "Sparar instansens uppgifter på kunden",
     ));
     let feasible = !items.iter().any(|i| i.action == Refuse);
-    Ok(Plan {
+    Ok(ProvisionPlan {
         slug: slug.clone(),
         items,
         feasible,

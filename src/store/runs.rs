@@ -311,11 +311,24 @@ impl Store {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {RUN_COLUMNS} FROM runs r JOIN customers c ON c.id = r.customer_id
-             WHERE r.state IN ('running', 'cancelling', 'rolling_back') AND (r.heartbeat_at IS NULL OR r.heartbeat_at < ?1)
-             ORDER BY r.id"
+             WHERE r.state IN ('running', 'cancelling', 'rolling_back') ORDER BY r.id"
         ))?;
-        let rows = stmt.query_map([stale_before], run_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = stmt
+            .query_map([], run_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        // Interrupted: its owner stopped sending heartbeats, or (on Linux) is known to be gone.
+        let me = i64::from(std::process::id());
+        Ok(rows
+            .into_iter()
+            .filter(|r| {
+                r.owner_pid != Some(me)
+                    && (r
+                        .heartbeat_at
+                        .as_deref()
+                        .is_none_or(|h| h < stale_before.as_str())
+                        || r.owner_pid.is_some_and(|p| !process_alive(p)))
+            })
+            .collect())
     }
 
     pub fn step_update(&self, run_id: i64, key: &str, update: StepUpdate<'_>) -> Result<()> {

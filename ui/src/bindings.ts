@@ -108,6 +108,64 @@ help: string,
  */
 fixed_by_sandbox: boolean, };
 
+export type Readiness = { ready: boolean, 
+/**
+ * Providers whose token is missing (production only; the sandbox has its own).
+ */
+missing: Array<Provider>, 
+/**
+ * Settings that must be set first, or a keyring problem, in Swedish.
+ */
+reason: string | null, };
+
+export type RunDetail = { run: RunRow, steps: Array<StepRow>, log: Array<LogLine>, };
+
+export type RunRow = { id: number, customer_id: number, slug: string, customer_name: string, kind: string, state: string, environment: string, error: string | null, failed_step: string | null, started_at: string, finished_at: string | null, owner_pid: number | null, heartbeat_at: string | null, };
+
+export type StepRow = { key: string, state: string, attempts: number, intent: string | null, external_id: string | null, created: boolean, output: unknown, error: string | null, waiting_for: string | null, started_at: string | null, finished_at: string | null, seq: number | null, };
+
+export type LogLine = { id: number, step: string | null, at: string, level: string, message: string, attempt: number | null, duration_ms: number | null, request_id: string | null, };
+
+export type ProvisionPlan = { slug: string, items: Array<PlanItem>, 
+/**
+ * False when any step would be refused.
+ */
+feasible: boolean, };
+
+export type PlanAction = "create" | "adopt" | "refuse" | "run" | "skip";
+
+export type PlanItem = { step: StepKey, action: PlanAction, 
+/**
+ * In Swedish: the resource name and what will happen to it.
+ */
+detail: string, };
+
+export type StartOutcome = { run_id: number, 
+/**
+ * The customer already had an active run; this is that run.
+ */
+already_running: boolean, };
+
+export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize";
+
+export type StepOutcome = "created" | "adopted" | "done" | "skipped";
+
+export type RunState = "succeeded" | "failed" | "cancelled" | "rolled_back" | "rollback_failed";
+
+export type RunEvent = { "type": "run_started", run_id: number, slug: string, resumed: boolean, } | { "type": "step_started", run_id: number, step: StepKey, attempt: number, } | { "type": "step_waiting", run_id: number, step: StepKey, 
+/**
+ * What it waits for, in Swedish.
+ */
+waiting_for: string, 
+/**
+ * The provider's own state word, e.g. `COMING_UP` or `BUILDING`.
+ */
+detail: string | null, elapsed_ms: number, } | { "type": "step_retrying", run_id: number, step: StepKey, attempt: number, delay_ms: number, reason: string, } | { "type": "step_done", run_id: number, step: StepKey, outcome: StepOutcome, external_id: string | null, duration_ms: number, } | { "type": "step_failed", run_id: number, step: StepKey, code: string, message: string, } | { "type": "compensation_started", run_id: number, step: StepKey, external_id: string, } | { "type": "compensation_done", run_id: number, step: StepKey, } | { "type": "compensation_failed", run_id: number, step: StepKey, message: string, 
+/**
+ * How to remove what is left by hand.
+ */
+manual: string, } | { "type": "run_finished", run_id: number, state: RunState, error: string | null, };
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   list_customers: { args: { query: CustomerQuery }; result: Array<CustomerRow> };
@@ -130,4 +188,14 @@ export type Commands = {
   delete_credential: { args: { provider: Provider }; result: CredentialStatus };
   list_settings: { args: {  }; result: Array<SettingEntry> };
   set_setting: { args: { key: string; value: string }; result: Array<SettingEntry> };
+  readiness: { args: {  }; result: Readiness };
+  plan_provision: { args: { slug: string }; result: ProvisionPlan };
+  start_provision: { args: { slug: string }; result: StartOutcome };
+  cancel_run: { args: { run: number; rollback: boolean }; result: boolean };
+  resume_run: { args: { run: number }; result: null };
+  rollback_run: { args: { run: number }; result: null };
+  teardown_customer: { args: { slug: string; confirmation: string }; result: null };
+  list_runs: { args: { slug: string | null }; result: Array<RunRow> };
+  run_detail: { args: { run: number }; result: RunDetail };
+  interrupted_runs: { args: {  }; result: Array<RunRow> };
 };

@@ -521,7 +521,7 @@ fn confirm(question: &str) -> bool {
     )
 }
 
-fn print_plan(p: &fabrik::provision::Plan) {
+fn print_plan(p: &fabrik::provision::ProvisionPlan) {
     use fabrik::provision::PlanAction::*;
     println!("Plan för {}:", p.slug);
     for i in &p.items {

@@ -1,0 +1,280 @@
+//! The provisioning commands of the window: plan, start (in the background, with events),
+//! cancel, retry, resume, roll back, tear down; the run history; and the readiness gate for
+//! "Provisionera". Tauri-free: the shell supplies a `RunHost` that forwards events.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+use super::cloud::{CloudApi, Environment};
+use super::ApiResult;
+use crate::credentials::CredentialState;
+use crate::error::Error;
+use crate::provision::{
+    plan::ProvisionPlan, Clients, Engine, EventSink, FailurePolicy, ProvisionSettings, RunEvent,
+    StartOutcome, Timing, Tokens,
+};
+use crate::secrets::Provider;
+use crate::store::runs::{LogLine, RunRow, StepRow};
+use crate::store::Store;
+
+/// Where run events go (the window) and how the user is told a run ended.
+pub trait RunHost: Send + Sync + 'static {
+    fn emit(&self, event: &RunEvent);
+    fn notify(&self, title: &str, body: &str);
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RunDetail {
+    pub run: RunRow,
+    pub steps: Vec<StepRow>,
+    pub log: Vec<LogLine>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Readiness {
+    pub ready: bool,
+    /// Providers whose token is missing (production only; the sandbox has its own).
+    pub missing: Vec<Provider>,
+    /// Settings that must be set first, or a keyring problem, in Swedish.
+    pub reason: Option<String>,
+}
+
+pub struct RunsApi {
+    store: Arc<Store>,
+    cloud: Arc<CloudApi>,
+    /// Runs this process drives, so "Avbryt" reaches them at once (other processes see the
+    /// database flag within a heartbeat).
+    active: Mutex<HashMap<i64, CancellationToken>>,
+}
+
+struct HostSink(Arc<dyn RunHost>);
+
+impl EventSink for HostSink {
+    fn emit(&self, event: &RunEvent) {
+        self.0.emit(event);
+    }
+}
+
+impl RunsApi {
+    pub fn new(store: Arc<Store>, cloud: Arc<CloudApi>) -> Arc<RunsApi> {
+        Arc::new(RunsApi {
+            store,
+            cloud,
+            active: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn engine(&self) -> crate::Result<Engine> {
+        let c = &self.cloud;
+        let tokens = match (&c.sandbox, c.environment) {
+            (Some(sb), Environment::Sandbox) => sb.tokens(Some(&c.secrets)),
+            _ => Tokens::resolve(&c.secrets)?,
+        };
+        let settings = ProvisionSettings::load_with(&self.store, &c.overrides)?;
+        let timing = Timing::default();
+        let clients = Clients::new(
+            &c.endpoints,
+            &tokens,
+            settings.vercel_team_id.clone(),
+            timing.call_timeout,
+        )?;
+        Ok(Engine {
+            store: self.store.clone(),
+            clients: Arc::new(clients),
+            settings: Arc::new(settings),
+            secrets: c.secrets.clone(),
+            timing,
+            environment: c.environment.as_str().to_string(),
+            // The window lets the user choose: "Försök igen" or "Återställ".
+            on_failure: FailurePolicy::Pause,
+        })
+    }
+
+    /// Whether "Provisionera" may be pressed, and if not, why.
+    pub fn readiness(&self) -> ApiResult<Readiness> {
+        let missing = if self.cloud.environment == Environment::Sandbox {
+            Vec::new()
+        } else {
+            match self.cloud.credentials_status() {
+                Ok(all) => all
+                    .into_iter()
+                    .filter(|s| s.state == CredentialState::Missing)
+                    .map(|s| s.provider)
+                    .collect(),
+                Err(e) => {
+                    return Ok(Readiness {
+                        ready: false,
+                        missing: Vec::new(),
+                        reason: Some(e.message),
+                    })
+                }
+            }
+        };
+        let reason = match ProvisionSettings::load_with(&self.store, &self.cloud.overrides) {
+            Err(e) => Some(e.to_string()),
+            Ok(_) if !missing.is_empty() => {
+                let names: Vec<&str> = missing.iter().map(|p| p.display_name()).collect();
+                Some(format!("Token saknas för {}", names.join(", ")))
+            }
+            Ok(_) => None,
+        };
+        Ok(Readiness {
+            ready: reason.is_none(),
+            missing,
+            reason,
+        })
+    }
+
+    pub async fn plan(&self, slug: String) -> ApiResult<ProvisionPlan> {
+        let engine = self.engine()?;
+        let customer = self.store.get_customer(&slug)?;
+        crate::provision::plan::plan(&customer, &engine.settings, &engine.clients, &self.store)
+            .await
+            .map_err(|e| Error::Provider(e.to_string()).into())
+    }
+
+    fn spawn<F>(self: &Arc<Self>, run_id: i64, host: Arc<dyn RunHost>, slug: String, work: F)
+    where
+        F: FnOnce(
+                Engine,
+                Arc<dyn EventSink>,
+                CancellationToken,
+            ) -> std::pin::Pin<
+                Box<
+                    dyn std::future::Future<Output = crate::Result<crate::provision::RunState>>
+                        + Send,
+                >,
+            > + Send
+            + 'static,
+    {
+        let cancel = CancellationToken::new();
+        self.active
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(run_id, cancel.clone());
+        let this = self.clone();
+        tokio::spawn(async move {
+            let sink: Arc<dyn EventSink> = Arc::new(HostSink(host.clone()));
+            let outcome = match this.engine() {
+                Ok(engine) => work(engine, sink, cancel).await,
+                Err(e) => Err(e),
+            };
+            this.active
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&run_id);
+            match outcome {
+                Ok(crate::provision::RunState::Succeeded) => {
+                    host.notify("Provisionering klar", &format!("{slug} är i drift"))
+                }
+                Ok(state) => host.notify(
+                    "Provisioneringen stannade",
+                    &format!("{slug}: {}", state.as_str()),
+                ),
+                Err(e) => {
+                    tracing::error!(run = run_id, "run could not be driven: {e}");
+                    host.emit(&RunEvent::RunFinished {
+                        run_id,
+                        state: crate::provision::RunState::Failed,
+                        error: Some(e.to_string()),
+                    });
+                }
+            }
+        });
+    }
+
+    /// Starts (or shows) the customer's run; returns at once, progress comes as events.
+    pub fn start(
+        self: &Arc<Self>,
+        slug: String,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<StartOutcome> {
+        let readiness = self.readiness()?;
+        if let Some(reason) = readiness.reason {
+            return Err(Error::NotReady(reason).into());
+        }
+        let engine = self.engine()?;
+        let outcome = engine.start(&slug)?;
+        if !outcome.already_running {
+            let run_id = outcome.run_id;
+            self.spawn(run_id, host, slug, move |engine, sink, cancel| {
+                Box::pin(async move { engine.drive(run_id, sink, cancel, false).await })
+            });
+        }
+        Ok(outcome)
+    }
+
+    pub fn cancel(&self, run_id: i64, rollback: bool) -> ApiResult<bool> {
+        let asked = self.store.set_cancel_action(run_id, rollback)?;
+        if let Some(token) = self
+            .active
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&run_id)
+        {
+            token.cancel();
+        }
+        Ok(asked)
+    }
+
+    /// "Försök igen" and the resume banner: continue a failed, cancelled or interrupted run.
+    pub fn resume(self: &Arc<Self>, run_id: i64, host: Arc<dyn RunHost>) -> ApiResult<()> {
+        let run = self.store.get_run(run_id)?;
+        self.spawn(run_id, host, run.slug, move |engine, sink, cancel| {
+            Box::pin(async move { engine.resume(run_id, sink, cancel).await })
+        });
+        Ok(())
+    }
+
+    /// "Återställ": remove what the run created.
+    pub fn rollback(self: &Arc<Self>, run_id: i64, host: Arc<dyn RunHost>) -> ApiResult<()> {
+        let run = self.store.get_run(run_id)?;
+        self.spawn(run_id, host, run.slug, move |engine, sink, _| {
+            Box::pin(async move { engine.rollback(run_id, sink).await })
+        });
+        Ok(())
+    }
+
+    /// "Avveckla": only when the typed confirmation is the customer's slug.
+    pub fn teardown(
+        self: &Arc<Self>,
+        slug: String,
+        confirmation: String,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<()> {
+        if confirmation.trim() != slug {
+            return Err(Error::NotConfirmed.into());
+        }
+        self.store.get_customer(&slug)?;
+        let s = slug.clone();
+        self.spawn(-1, host, slug, move |engine, sink, _| {
+            Box::pin(async move { engine.teardown(&s, sink).await })
+        });
+        Ok(())
+    }
+
+    pub fn list_runs(&self, slug: Option<String>) -> ApiResult<Vec<RunRow>> {
+        let id = match slug {
+            Some(s) => Some(self.store.get_customer(&s)?.id),
+            None => None,
+        };
+        Ok(self.store.list_runs(id, 500)?)
+    }
+
+    pub fn run_detail(&self, run_id: i64) -> ApiResult<RunDetail> {
+        Ok(RunDetail {
+            run: self.store.get_run(run_id)?,
+            steps: self.store.run_steps(run_id)?,
+            log: self.store.run_log(run_id, 0)?,
+        })
+    }
+
+    /// Runs left active by a process that is gone (quit, crash): the resume banner.
+    pub fn interrupted_runs(&self) -> ApiResult<Vec<RunRow>> {
+        Ok(self.store.interrupted_runs(crate::provision::STALE_AFTER)?)
+    }
+}

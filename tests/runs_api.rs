@@ -1,0 +1,139 @@
+//! The window's provisioning commands (Tauri-free): in the sandbox a customer is provisioned
+//! from "Provisionera" with events forwarded to the host, shown in the history, and torn
+//! down only after its slug is typed.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use fabrik::api::cloud::CloudApi;
+use fabrik::api::runs::{RunHost, RunsApi};
+use fabrik::api::Api;
+use fabrik::provision::{RunEvent, RunState};
+
+#[derive(Default)]
+struct Host {
+    events: Mutex<Vec<RunEvent>>,
+    notices: Mutex<Vec<String>>,
+}
+
+impl RunHost for Host {
+    fn emit(&self, event: &RunEvent) {
+        self.events.lock().unwrap().push(event.clone());
+    }
+    fn notify(&self, title: &str, body: &str) {
+        self.notices
+            .lock()
+            .unwrap()
+            .push(format!("{title}: {body}"));
+    }
+}
+
+impl Host {
+    async fn finished(&self, run_id: i64) -> RunState {
+        for _ in 0..1200 {
+            if let Some(state) = self.events.lock().unwrap().iter().find_map(|e| match e {
+                RunEvent::RunFinished {
+                    run_id: id, state, ..
+                } if *id == run_id || run_id < 0 => Some(*state),
+                _ => None,
+            }) {
+                return state;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("run {run_id} did not finish");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provision_from_the_window_in_the_sandbox() {
+    if common::keyring("runs-api").is_none() {
+        return;
+    }
+    // Only this test binary sets it: the sandbox's clock, fast.
+    std::env::set_var("FABRIK_SANDBOX_TIME_SCALE", "0.01");
+    let dir = tempfile::tempdir().unwrap();
+    let api = Api::open(&dir.path().join("fabrik.sqlite3")).unwrap();
+    let slug = common::customer(api.store(), "Fönster Kund AB");
+    let cloud = Arc::new(
+        CloudApi::open(api.shared_store(), dir.path())
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        cloud.environment,
+        fabrik::api::cloud::Environment::Sandbox,
+        "a fresh install starts in the sandbox"
+    );
+    let runs = RunsApi::new(api.shared_store(), cloud.clone());
+    assert!(
+        runs.readiness().unwrap().ready,
+        "the sandbox needs no tokens"
+    );
+
+    let plan = runs.plan(slug.clone()).await.unwrap();
+    assert!(plan.feasible && plan.items.len() == 12);
+
+    let host = Arc::new(Host::default());
+    let first = runs.start(slug.clone(), host.clone()).unwrap();
+    let second = runs.start(slug.clone(), host.clone()).unwrap();
+    assert_eq!(first.run_id, second.run_id, "pressing twice starts one run");
+    assert!(second.already_running);
+    assert_eq!(host.finished(first.run_id).await, RunState::Succeeded);
+    assert!(host
+        .notices
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|n| n.starts_with("Provisionering klar")));
+    let steps_done = host
+        .events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| matches!(e, RunEvent::StepDone { .. }))
+        .count();
+    assert_eq!(steps_done, 12);
+
+    let c = api.get_customer(slug.clone()).unwrap();
+    assert_eq!(c.status, fabrik::customer::Status::Active);
+    assert!(
+        c.links.production.is_some()
+            && c.links.github.is_some()
+            && c.links.supabase.is_some()
+            && c.links.vercel.is_some()
+    );
+    let history = runs.list_runs(Some(slug.clone())).unwrap();
+    assert_eq!(history.len(), 1);
+    let detail = runs.run_detail(first.run_id).unwrap();
+    assert!(detail.steps.iter().all(|s| s.state == "succeeded"));
+    assert!(!detail.log.is_empty());
+
+    // "Avveckla" needs the slug typed exactly.
+    assert_eq!(
+        runs.teardown(slug.clone(), "fel".into(), host.clone())
+            .unwrap_err()
+            .code,
+        "not_confirmed"
+    );
+    let teardown_host = Arc::new(Host::default());
+    runs.teardown(slug.clone(), slug.clone(), teardown_host.clone())
+        .unwrap();
+    assert_eq!(teardown_host.finished(-1).await, RunState::Succeeded);
+    let inv: serde_json::Value = reqwest::get(format!(
+        "{}/__sim/inventory",
+        cloud.sandbox.as_ref().unwrap().base_url()
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(inv["total_created_resources"], 0);
+    assert_eq!(
+        api.get_customer(slug).unwrap().status,
+        fabrik::customer::Status::Inactive
+    );
+}
