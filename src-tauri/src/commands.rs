@@ -221,6 +221,19 @@ fn runs(shell: &Shell) -> Res<Arc<RunsApi>> {
     shell.runs.clone()
 }
 
+/// Sandlåda ⇄ Produktion: stored, then the app restarts into it (runs in progress stop at a
+/// safe point and can be resumed from the banner when switching back).
+#[tauri::command]
+pub async fn set_environment(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    environment: Environment,
+) -> Res<()> {
+    let api = shell.api.clone()?;
+    environment.store_choice(api.store())?;
+    app.restart();
+}
+
 #[tauri::command]
 pub async fn readiness(shell: State<'_, Shell>) -> Res<Readiness> {
     let r = runs(&shell)?;
@@ -314,6 +327,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         delete_credential,
         list_settings,
         set_setting,
+        set_environment,
         readiness,
         plan_provision,
         start_provision,

@@ -64,6 +64,7 @@ commands! {
     delete_credential(provider: Provider) -> CredentialStatus;
     list_settings() -> Vec<SettingEntry>;
     set_setting(key: String, value: String) -> Vec<SettingEntry>;
+    set_environment(environment: Environment) -> ();
     readiness() -> Readiness;
     plan_provision(slug: String) -> ProvisionPlan;
     start_provision(slug: String) -> StartOutcome;

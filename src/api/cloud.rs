@@ -20,7 +20,7 @@ use crate::store::Store;
 
 pub const ENVIRONMENT_SETTING: &str = "app.environment";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Environment {
     Sandbox,
@@ -33,6 +33,11 @@ impl Environment {
             Environment::Sandbox => crate::sandbox::ENVIRONMENT,
             Environment::Production => "production",
         }
+    }
+
+    /// Remembers the choice; it takes effect when the app starts again (the shell restarts it).
+    pub fn store_choice(self, store: &Store) -> crate::Result<()> {
+        store.set_setting(ENVIRONMENT_SETTING, self.as_str())
     }
 
     /// The stored choice; a fresh install starts in the sandbox.

@@ -188,6 +188,7 @@ export type Commands = {
   delete_credential: { args: { provider: Provider }; result: CredentialStatus };
   list_settings: { args: {  }; result: Array<SettingEntry> };
   set_setting: { args: { key: string; value: string }; result: Array<SettingEntry> };
+  set_environment: { args: { environment: Environment }; result: null };
   readiness: { args: {  }; result: Readiness };
   plan_provision: { args: { slug: string }; result: ProvisionPlan };
   start_provision: { args: { slug: string }; result: StartOutcome };
