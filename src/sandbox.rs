@@ -30,6 +30,13 @@ impl Sandbox {
             profile: Profile::Realistic,
             ..SimConfig::default()
         };
+        // Tests pin the port to reach the simulator's /__sim API (faults, inventory).
+        if let Some(port) = std::env::var("FABRIK_SANDBOX_PORT")
+            .ok()
+            .and_then(|p| p.parse::<u16>().ok())
+        {
+            config.listen = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        }
         config.time_scale = std::env::var("FABRIK_SANDBOX_TIME_SCALE")
             .ok()
             .and_then(|v| v.parse().ok())
@@ -48,6 +55,11 @@ impl Sandbox {
             .await
             .map_err(|e| Error::Sandbox(e.to_string()))?;
         Ok(Sandbox { sim, token })
+    }
+
+    /// Accepts a token the user just saved, without a restart.
+    pub fn accept(&self, token: &Secret) {
+        self.sim.add_token(token.expose());
     }
 
     pub fn base_url(&self) -> &str {

@@ -12,6 +12,9 @@ use fabrik::api::runs::{RunHost, RunsApi};
 use fabrik::api::Api;
 use fabrik::provision::{RunEvent, RunState};
 
+/// Both tests use the real sandbox keyring namespace; they must not overlap.
+static SANDBOX: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[derive(Default)]
 struct Host {
     events: Mutex<Vec<RunEvent>>,
@@ -49,6 +52,7 @@ impl Host {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn provision_from_the_window_in_the_sandbox() {
+    let _one_at_a_time = SANDBOX.lock().await;
     if common::keyring("runs-api").is_none() {
         return;
     }
@@ -136,4 +140,29 @@ async fn provision_from_the_window_in_the_sandbox() {
         api.get_customer(slug).unwrap().status,
         fabrik::customer::Status::Inactive
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_saved_in_the_sandbox_works_at_once() {
+    let _one_at_a_time = SANDBOX.lock().await;
+    let Some(_) = common::keyring("sandbox-token") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let api = Api::open(&dir.path().join("fabrik.sqlite3")).unwrap();
+    let cloud = CloudApi::open(api.shared_store(), dir.path())
+        .await
+        .unwrap();
+    let provider = fabrik::secrets::Provider::Github;
+    cloud
+        .save_credential(provider, "SENTINEL-saved-while-running-42".into())
+        .unwrap();
+    let status = cloud.test_credential(provider).await.unwrap();
+    assert_eq!(
+        status.state,
+        fabrik::credentials::CredentialState::Verified,
+        "{:?}",
+        status.verification
+    );
+    cloud.delete_credential(provider).unwrap();
 }

@@ -58,6 +58,16 @@ pub struct SimHandle {
 }
 
 impl SimHandle {
+    /// Accepts `token` for every provider from now on (the desktop sandbox calls this when the
+    /// user saves a token, so it works without a restart).
+    pub fn add_token(&self, token: &str) {
+        self.state
+            .tokens
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .add_all(token);
+    }
+
     /// `http://127.0.0.1:PORT` (no trailing slash).
     pub fn base_url(&self) -> &str {
         &self.base_url

@@ -12,6 +12,9 @@ use crate::world::World;
 
 pub struct AppState {
     pub cfg: SimConfig,
+    /// Accepted tokens: the configured ones plus any added while running (the desktop
+    /// sandbox adds a token the moment the user saves it).
+    pub tokens: std::sync::RwLock<crate::config::Tokens>,
     pub timings: Timings,
     pub base_url: String,
     pub pg: Option<PgBackend>,
@@ -27,8 +30,15 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl AppState {
+    /// Whether `token` is accepted by the provider whose list `which` picks.
+    pub fn accepts(&self, which: fn(&crate::config::Tokens) -> &Vec<String>, token: &str) -> bool {
+        let tokens = self.tokens.read().unwrap_or_else(|p| p.into_inner());
+        which(&tokens).iter().any(|t| t == token)
+    }
+
     pub fn new(cfg: SimConfig, world: World, pg: Option<PgBackend>, base_url: String) -> Self {
         AppState {
+            tokens: std::sync::RwLock::new(cfg.tokens.clone()),
             timings: cfg.effective_timings(),
             cfg,
             base_url,

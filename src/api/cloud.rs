@@ -123,7 +123,11 @@ impl CloudApi {
         provider: Provider,
         token: String,
     ) -> ApiResult<CredentialStatus> {
-        Ok(self.credentials().save(provider, &token)?)
+        let status = self.credentials().save(provider, &token)?;
+        if let Some(sb) = &self.sandbox {
+            sb.accept(&crate::secrets::Secret::new(token.trim()));
+        }
+        Ok(status)
     }
 
     pub async fn test_credential(&self, provider: Provider) -> ApiResult<CredentialStatus> {

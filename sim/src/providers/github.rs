@@ -47,7 +47,7 @@ struct Token(String);
 
 /// Token check and the primary (per hour) limit, with `x-ratelimit-*` on every answer.
 async fn auth_and_limit(State(st): St, mut req: Request, next: Next) -> Response {
-    let Some(token) = bearer(req.headers()).filter(|t| st.cfg.tokens.github.contains(t)) else {
+    let Some(token) = bearer(req.headers()).filter(|t| st.accepts(|t| &t.github, t)) else {
         return errors::github(401, "Bad credentials", GITHUB_DOCS);
     };
     let now = now_ms();

@@ -37,7 +37,7 @@ async fn auth(State(st): St, req: Request, next: Next) -> Response {
         .headers()
         .get("x-n8n-api-key")
         .and_then(|v| v.to_str().ok());
-    if !key.is_some_and(|k| st.cfg.tokens.n8n.iter().any(|t| t == k)) {
+    if !key.is_some_and(|k| st.accepts(|t| &t.n8n, k)) {
         return errors::n8n(401, "unauthorized");
     }
     next.run(req).await

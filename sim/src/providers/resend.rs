@@ -34,7 +34,7 @@ async fn auth_and_limit(State(st): St, req: Request, next: Next) -> Response {
                 "Missing API key in the authorization header. Include the following header 'Authorization: Bearer YOUR_API_KEY' in the request.",
             )
         }
-        Some(t) if !st.cfg.tokens.resend.contains(&t) => return errors::resend(403, "invalid_api_key", "API key is invalid"),
+        Some(t) if !st.accepts(|x| &x.resend, &t) => return errors::resend(403, "invalid_api_key", "API key is invalid"),
         Some(t) => t,
     };
     let now = now_ms();

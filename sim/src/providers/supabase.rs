@@ -44,7 +44,7 @@ async fn auth_and_limit(State(st): St, req: Request, next: Next) -> Response {
     let token = bearer(req.headers());
     if !token
         .as_ref()
-        .is_some_and(|t| st.cfg.tokens.supabase.contains(t))
+        .is_some_and(|t| st.accepts(|x| &x.supabase, t))
     {
         return errors::supabase(401, "Unauthorized");
     }

@@ -45,7 +45,7 @@ async fn auth_and_limit(State(st): St, req: Request, next: Next) -> Response {
                 json!({"error": {"code": "forbidden", "message": "Not authorized", "missingToken": true}}),
             )
         }
-        Some(t) if !st.cfg.tokens.vercel.contains(&t) => {
+        Some(t) if !st.accepts(|x| &x.vercel, &t) => {
             return json_response(
                 403,
                 json!({"error": {"code": "forbidden", "message": "Not authorized", "invalidToken": true}}),
