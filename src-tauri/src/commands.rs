@@ -132,7 +132,7 @@ async fn with_cloud<T: Send + 'static>(
     shell: &Shell,
     f: impl FnOnce(&CloudApi) -> Res<T> + Send + 'static,
 ) -> Res<T> {
-    let cloud: Arc<CloudApi> = shell.cloud.clone()?;
+    let (cloud, _) = shell.cloud().await?;
     // Keyring calls can take seconds (bounded by the keyring timeout): never on the UI thread.
     tauri::async_runtime::spawn_blocking(move || f(&cloud))
         .await
@@ -147,7 +147,7 @@ async fn with_cloud<T: Send + 'static>(
 
 #[tauri::command]
 pub async fn environment(shell: State<'_, Shell>) -> Res<Environment> {
-    Ok(shell.cloud.clone()?.environment)
+    Ok(shell.cloud().await?.0.environment)
 }
 
 #[tauri::command]
@@ -167,7 +167,7 @@ pub async fn save_credential(
 
 #[tauri::command]
 pub async fn test_credential(shell: State<'_, Shell>, provider: Provider) -> Res<CredentialStatus> {
-    let cloud = shell.cloud.clone()?;
+    let (cloud, _) = shell.cloud().await?;
     cloud.test_credential(provider).await
 }
 
@@ -217,8 +217,8 @@ fn host(app: &AppHandle) -> Arc<dyn RunHost> {
     Arc::new(WindowHost(app.clone()))
 }
 
-fn runs(shell: &Shell) -> Res<Arc<RunsApi>> {
-    shell.runs.clone()
+async fn runs(shell: &Shell) -> Res<Arc<RunsApi>> {
+    Ok(shell.cloud().await?.1)
 }
 
 /// Sandlåda ⇄ Produktion: stored, then the app restarts into it (runs in progress stop at a
@@ -236,7 +236,7 @@ pub async fn set_environment(
 
 #[tauri::command]
 pub async fn readiness(shell: State<'_, Shell>) -> Res<Readiness> {
-    let r = runs(&shell)?;
+    let r = runs(&shell).await?;
     tauri::async_runtime::spawn_blocking(move || r.readiness())
         .await
         .unwrap_or_else(|e| Err(internal(e)))
@@ -244,7 +244,7 @@ pub async fn readiness(shell: State<'_, Shell>) -> Res<Readiness> {
 
 #[tauri::command]
 pub async fn plan_provision(shell: State<'_, Shell>, slug: String) -> Res<ProvisionPlan> {
-    runs(&shell)?.plan(slug).await
+    runs(&shell).await?.plan(slug).await
 }
 
 #[tauri::command]
@@ -253,22 +253,22 @@ pub async fn start_provision(
     shell: State<'_, Shell>,
     slug: String,
 ) -> Res<StartOutcome> {
-    runs(&shell)?.start(slug, host(&app))
+    runs(&shell).await?.start(slug, host(&app))
 }
 
 #[tauri::command]
 pub async fn cancel_run(shell: State<'_, Shell>, run: i64, rollback: bool) -> Res<bool> {
-    runs(&shell)?.cancel(run, rollback)
+    runs(&shell).await?.cancel(run, rollback)
 }
 
 #[tauri::command]
 pub async fn resume_run(app: AppHandle, shell: State<'_, Shell>, run: i64) -> Res<()> {
-    runs(&shell)?.resume(run, host(&app))
+    runs(&shell).await?.resume(run, host(&app))
 }
 
 #[tauri::command]
 pub async fn rollback_run(app: AppHandle, shell: State<'_, Shell>, run: i64) -> Res<()> {
-    runs(&shell)?.rollback(run, host(&app))
+    runs(&shell).await?.rollback(run, host(&app))
 }
 
 #[tauri::command]
@@ -278,22 +278,22 @@ pub async fn teardown_customer(
     slug: String,
     confirmation: String,
 ) -> Res<()> {
-    runs(&shell)?.teardown(slug, confirmation, host(&app))
+    runs(&shell).await?.teardown(slug, confirmation, host(&app))
 }
 
 #[tauri::command]
 pub async fn list_runs(shell: State<'_, Shell>, slug: Option<String>) -> Res<Vec<RunRow>> {
-    runs(&shell)?.list_runs(slug)
+    runs(&shell).await?.list_runs(slug)
 }
 
 #[tauri::command]
 pub async fn run_detail(shell: State<'_, Shell>, run: i64) -> Res<RunDetail> {
-    runs(&shell)?.run_detail(run)
+    runs(&shell).await?.run_detail(run)
 }
 
 #[tauri::command]
 pub async fn interrupted_runs(shell: State<'_, Shell>) -> Res<Vec<RunRow>> {
-    runs(&shell)?.interrupted_runs()
+    runs(&shell).await?.interrupted_runs()
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {

@@ -9,13 +9,41 @@ use fabrik::api::cloud::CloudApi;
 use fabrik::api::runs::RunsApi;
 use fabrik::api::Api;
 use tauri::Manager;
+use tokio::sync::OnceCell;
 
 /// The shared core, or the reason it could not be opened (shown by every command, so the
 /// window can explain a broken or too-new database instead of failing to start).
+/// The environment's APIs once up, or why they could not start.
+type Clouds = Result<(Arc<CloudApi>, Arc<RunsApi>), fabrik::ApiError>;
+
 pub struct Shell {
     api: Result<Arc<Api>, fabrik::ApiError>,
-    cloud: Result<Arc<CloudApi>, fabrik::ApiError>,
-    runs: Result<Arc<RunsApi>, fabrik::ApiError>,
+    /// The clouds (the sandbox's simulator, keyring tokens) come up in the background, so the
+    /// window paints the register at once; commands that need them wait here.
+    cloud: Arc<OnceCell<Clouds>>,
+}
+
+impl Shell {
+    async fn cloud(&self) -> Clouds {
+        let api = self.api.clone()?;
+        self.cloud
+            .get_or_init(|| async move {
+                let cloud = CloudApi::open(api.shared_store(), &fabrik::paths::data_dir())
+                    .await
+                    .map(Arc::new)
+                    .map_err(|e| {
+                        tracing::error!(
+                            code = e.code(),
+                            "could not open the cloud environment: {e}"
+                        );
+                        e.to_api()
+                    })?;
+                let runs = RunsApi::new(api.shared_store(), cloud.clone());
+                Ok((cloud, runs))
+            })
+            .await
+            .clone()
+    }
 }
 
 pub fn run() {
@@ -26,22 +54,9 @@ pub fn run() {
         e.to_api()
     });
     tracing::info!(path = %db.display(), "register");
-    // The sandbox's simulator (or the production endpoints) before the window opens: a few ms.
-    let cloud = match &api {
-        Ok(api) => tauri::async_runtime::block_on(CloudApi::open(
-            api.shared_store(),
-            &fabrik::paths::data_dir(),
-        ))
-        .map(Arc::new)
-        .map_err(|e| {
-            tracing::error!(code = e.code(), "could not open the cloud environment: {e}");
-            e.to_api()
-        }),
-        Err(e) => Err(e.clone()),
-    };
-    let runs = match (&api, &cloud) {
-        (Ok(api), Ok(cloud)) => Ok(RunsApi::new(api.shared_store(), cloud.clone())),
-        (Err(e), _) | (_, Err(e)) => Err(e.clone()),
+    let shell = Shell {
+        api,
+        cloud: Arc::new(OnceCell::new()),
     };
 
     let result = tauri::Builder::default()
@@ -56,7 +71,15 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
-        .manage(Shell { api, cloud, runs })
+        .setup(|app| {
+            // Start the clouds while the window loads.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let _ = handle.state::<Shell>().cloud().await;
+            });
+            Ok(())
+        })
+        .manage(shell)
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -64,8 +64,24 @@ pub struct Deployment {
 /// One environment variable to upsert; sensitive values are never readable back.
 pub struct EnvVar {
     pub key: String,
-    pub value: Secret,
+    pub value: EnvValue,
     pub sensitive: bool,
+}
+
+/// A variable's value: the keys are secrets; the URL, slug and modules are not, and must not be
+/// registered with the redactor (it would scrub the customer's slug from every log line).
+pub enum EnvValue {
+    Plain(String),
+    Secret(Secret),
+}
+
+impl EnvValue {
+    fn expose(&self) -> &str {
+        match self {
+            EnvValue::Plain(s) => s,
+            EnvValue::Secret(s) => s.expose(),
+        }
+    }
 }
 
 pub struct Vercel {

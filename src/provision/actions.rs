@@ -11,7 +11,7 @@ use super::schema;
 use super::step::StepKey;
 use crate::customer::CustomerPatch;
 use crate::providers::resend::Email;
-use crate::providers::vercel::EnvVar;
+use crate::providers::vercel::{EnvValue, EnvVar};
 use crate::providers::ErrorKind;
 use crate::secrets::{CustomerSecret, Secret, SecretKey};
 
@@ -359,27 +359,27 @@ async fn vercel_env(ctx: &RunCtx) -> Result<Done, StepError> {
     let vars = vec![
         EnvVar {
             key: names.supabase_url.clone(),
-            value: Secret::new(ctx.clients.supabase.project_url(&project_ref)),
+            value: EnvValue::Plain(ctx.clients.supabase.project_url(&project_ref)),
             sensitive: false,
         },
         EnvVar {
             key: names.anon_key.clone(),
-            value: keys.anon.clone(),
+            value: EnvValue::Secret(keys.anon.clone()),
             sensitive: false,
         },
         EnvVar {
             key: names.service_role_key.clone(),
-            value: keys.service_role.clone(),
+            value: EnvValue::Secret(keys.service_role.clone()),
             sensitive: true,
         },
         EnvVar {
             key: names.slug.clone(),
-            value: Secret::new(ctx.customer.slug.clone()),
+            value: EnvValue::Plain(ctx.customer.slug.clone()),
             sensitive: false,
         },
         EnvVar {
             key: names.modules.clone(),
-            value: Secret::new(modules.join(",")),
+            value: EnvValue::Plain(modules.join(",")),
             sensitive: false,
         },
     ];

@@ -156,6 +156,10 @@ export class Session {
       }
       await sleep(100);
     }
+    if (process.env.FABRIK_E2E_DEBUG) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync('/tmp/e2e-timeout.png', await this.screenshot().catch(() => Buffer.alloc(0)));
+    }
     throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
   }
 

@@ -2,7 +2,9 @@
 // driven through tauri-driver and WebKitWebDriver. Add a customer through the form, see it in
 // the list, set its production URL, restart the app and see it persisted. Save a token in
 // Inställningar, restart, verify it against the sandbox's simulator, and find the token nowhere
-// on disk or in the page.
+// on disk or in the page. Provision a customer in the sandbox (its simulator runs in-process,
+// sped up by FABRIK_SANDBOX_TIME_SCALE), watch the timeline to the end, inject a fault through the
+// simulator's /__sim API (its port pinned by FABRIK_SANDBOX_PORT), retry, then tear it down.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { homedir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import { startDriver, Session } from './webdriver.mjs';
+import { startDriver, Session, freePort } from './webdriver.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik-app');
@@ -19,10 +21,14 @@ const db = join(work, `e2e-${process.pid}`, 'fabrik.sqlite3');
 const shots = process.env.FABRIK_SCREENSHOTS ?? join(root, 'docs');
 
 let driver;
+// The sandbox's simulator: its port is pinned so the test can reach /__sim (faults, inventory).
+let simPort;
+const sim = () => `http://127.0.0.1:${simPort}`;
 before(async () => {
   assert.ok(existsSync(app), `build the app first (${app})`);
   mkdirSync(dirname(db), { recursive: true });
-  driver = await startDriver({ FABRIK_DB: db });
+  simPort = await freePort();
+  driver = await startDriver({ FABRIK_DB: db, FABRIK_SANDBOX_TIME_SCALE: '0.01', FABRIK_SANDBOX_PORT: String(simPort) });
 });
 after(() => driver?.stop());
 
@@ -178,4 +184,129 @@ test('save a token in Inställningar, restart, verify it; the token is nowhere a
   const files = [...new Set([...dbFiles, ...filesUnder(dirname(db)), ...logs, ...filesUnder(dataDir)])];
   const found = files.map((f) => [f, occurrences(f, SENTINEL)]).filter(([, n]) => n > 0);
   assert.deepEqual(found, [], 'the token occurs in no file');
+});
+
+const STEPS = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize'];
+
+/** Every step row's data-state, by key (only rows in the DOM). */
+async function stepStates(s) {
+  return s.exec(
+    `const out = {};
+     document.querySelectorAll('[data-testid="timeline"] li[data-testid^="step-"]').forEach((e) => { out[e.dataset.testid.slice(5)] = e.dataset.state; });
+     return out;`,
+  );
+}
+
+const runState = (s) => s.exec(`const e = document.querySelector('[data-testid="run-state"]'); return e ? e.dataset.state : null;`);
+
+async function simJson(method, path, body) {
+  const r = await fetch(`${sim()}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!r.ok) assert.fail(`${method} ${path}: ${r.status} ${await r.text().catch(() => '')}`);
+  return r.json();
+}
+
+test('provision a customer in the sandbox: plan, live timeline, quick links; a fault, Försök igen; Avveckla', async () => {
+  const s = await Session.start(driver.url, app);
+  try {
+    await s.byTestId('sandbox-banner');
+    // The simulator answers on the pinned port.
+    await simJson('GET', '/__sim/status');
+
+    await s.click('nav-customers');
+    await s.click('add-customer');
+    await s.type('field-name', 'Ekens Trädgård AB');
+    await s.type('field-admin_email', 'info@ekenstradgard.se');
+    await s.click('save-customer');
+    await s.until(async () => (await s.text('customer-title')).includes('Ekens'), 'customer page');
+
+    // Provisionera → the plan → Starta.
+    await s.until(async () => (await s.exec(`return !document.querySelector('[data-testid="provision-button"]').disabled`)), 'provision button enabled (readiness)', 20_000);
+    await s.click('provision-button');
+    await s.byTestId('plan-dialog');
+    await s.byTestId('plan-item-supabase.project');
+    const plan = await s.text('plan-dialog');
+    assert.match(plan, /Skapa Supabase-projekt/);
+    await s.click('plan-start');
+    await s.byTestId('timeline');
+    await s.byTestId('active-runs-indicator');
+
+    // While steps run: the picture of a run in progress.
+    await s.until(async () => Object.values(await stepStates(s)).some((st) => ['running', 'waiting', 'retrying'].includes(st)), 'a step running', 30_000);
+    mkdirSync(shots, { recursive: true });
+    writeFileSync(join(shots, 'run-in-progress.png'), await s.screenshot());
+
+    // Every step succeeds; the run says so; the customer page shows the quick links.
+    await s.until(async () => {
+      const states = await stepStates(s);
+      const failed = Object.entries(states).find(([, st]) => st === 'failed');
+      if (failed) throw new Error(`step ${failed[0]} failed: ${await s.text('run-error').catch(() => '?')}`);
+      return STEPS.every((k) => states[k] === 'succeeded');
+    }, 'every step succeeded', 60_000);
+    await s.until(async () => (await runState(s)) === 'succeeded', 'run succeeded', 30_000);
+    await s.byTestId('link-production');
+    await s.byTestId('link-github');
+    assert.match(await s.text('instance-production_url'), /^https:\/\//);
+    await s.until(async () => (await s.findAll('[data-testid="active-runs-indicator"]')).length === 0, 'no active runs');
+    writeFileSync(join(shots, 'run-finished.png'), await s.screenshot());
+    await s.byTestId('history-list');
+
+    // The activity view lists the run.
+    await s.click('nav-activity');
+    await s.byTestId('activity-list');
+    writeFileSync(join(shots, 'activity.png'), await s.screenshot());
+    // textContent: WebDriver's visible-text call leaves out ellipsis-truncated cells.
+    assert.match(await s.exec(`return document.querySelector('[data-testid="activity-list"]').textContent`), /Ekens Trädgård AB/);
+  } finally {
+    await s.close();
+  }
+
+  // A fault injected into the simulator: the Vercel project cannot be created (a permanent 400,
+  // once; POST /v11/projects in src/providers/vercel.rs). The run stops as failed with its resources; "Försök igen" continues and finishes.
+  const s2 = await Session.start(driver.url, app);
+  try {
+    await s2.click('add-customer');
+    await s2.type('field-name', 'Fel & Rätt AB');
+    await s2.type('field-admin_email', 'info@felochratt.se');
+    await s2.click('save-customer');
+    await s2.until(async () => (await s2.text('customer-title')).includes('Fel'), 'customer page');
+    await simJson('POST', '/__sim/faults', { method: 'POST', path: '/vercel/v11/projects', status: 400, times: 1 });
+    await s2.until(async () => (await s2.exec(`return !document.querySelector('[data-testid="provision-button"]').disabled`)), 'provision button enabled', 20_000);
+    await s2.click('provision-button');
+    // Starta is enabled once the plan (read-only calls) has loaded.
+    await s2.byTestId('plan-item-vercel.project');
+    await s2.click('plan-start');
+    await s2.until(async () => (await runState(s2)) === 'failed', 'run failed on the injected fault', 60_000);
+    assert.equal((await stepStates(s2))['vercel.project'], 'failed');
+    const reason = await s2.text('run-error');
+    assert.match(reason, /Skapa Vercel-projekt/);
+    await s2.byTestId('rollback-run');
+    await s2.byTestId('show-log');
+    writeFileSync(join(shots, 'run-failed.png'), await s2.screenshot());
+    await s2.click('retry-run');
+    await s2.until(async () => (await runState(s2)) === 'succeeded', 'retried run succeeded', 60_000);
+    await s2.byTestId('link-production');
+
+    // "Avveckla" both customers, each after typing its slug; afterwards the simulator holds nothing
+    // any run created.
+    for (const slug of ['fel-ratt-ab', 'ekens-tradgard-ab']) {
+      await s2.click('nav-customers');
+      const row = await s2.find(`[data-testid="customer-row"][data-slug="${slug}"]`);
+      await s2.cmd('POST', `/element/${row}/click`, {});
+      await s2.click('teardown-button');
+      await s2.byTestId('teardown-dialog');
+      assert.equal(await s2.exec(`return document.querySelector('[data-testid="teardown-confirm"]').disabled`), true, 'confirm needs the slug');
+      await s2.type('teardown-input', slug);
+      await s2.click('teardown-confirm');
+      await s2.until(async () => (await s2.findAll('[data-testid="provision-button"]')).length === 1, `${slug} torn down`, 120_000);
+    }
+    const inv = await simJson('GET', '/__sim/inventory');
+    assert.equal(inv.total_created_resources, 0, JSON.stringify(inv).slice(0, 2000));
+  } finally {
+    await s2.close();
+  }
 });

@@ -7,6 +7,8 @@ import { CustomerList } from './views/CustomerList';
 import { CustomerForm } from './views/CustomerForm';
 import { CustomerPage } from './views/CustomerPage';
 import { Settings } from './views/Settings';
+import { RunsProvider } from './runs';
+import { Activity, ActiveRunsIndicator, PlanDialog, ResumeBanner } from './views/Runs';
 
 /** Simple state-based navigation; each view is one value of this type. */
 export type View =
@@ -14,7 +16,8 @@ export type View =
   | { kind: 'new-customer' }
   | { kind: 'customer'; slug: string }
   | { kind: 'edit-customer'; slug: string }
-  | { kind: 'settings' };
+  | { kind: 'settings' }
+  | { kind: 'activity' };
 
 /** The register's search, filter and order survive a visit to a customer. */
 export interface ListState {
@@ -58,7 +61,15 @@ export function App() {
 
   return (
     <I18nContext.Provider value={i18n}>
-      <ToastProvider>{ready ? <Shell /> : <div className="app-loading" aria-busy="true" />}</ToastProvider>
+      <ToastProvider>
+        {ready ? (
+          <RunsProvider renderPlan={(p, close, start) => <PlanDialog slugs={p.slugs} names={p.names} onCancel={close} onStart={start} />}>
+            <Shell />
+          </RunsProvider>
+        ) : (
+          <div className="app-loading" aria-busy="true" />
+        )}
+      </ToastProvider>
     </I18nContext.Provider>
   );
 }
@@ -86,13 +97,15 @@ function Shell() {
     // The manifest is loaded once per window.
   }, []);
 
-  const section = view.kind === 'settings' ? 'settings' : view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
+  const section = view.kind === 'settings' ? 'settings' : view.kind === 'activity' ? 'activity' : view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
 
   return (
     <div className="app">
       <div className="banner-slot">{environment === 'sandbox' && <SandboxBanner />}</div>
       <Header current={section} environment={environment} onNavigate={(v) => setView(v)} />
+      <ResumeBanner />
       <main className="main" id="main">
+        {view.kind === 'activity' && <Activity onOpenCustomer={(slug) => setView({ kind: 'customer', slug })} />}
         {view.kind === 'customers' && (
           <CustomerList state={list} onStateChange={setList} onOpen={(slug) => setView({ kind: 'customer', slug })} onAdd={() => setView({ kind: 'new-customer' })} />
         )}
@@ -167,9 +180,18 @@ function Header({ current, environment, onNavigate }: { current: string; environ
         >
           {t('nav.settings')}
         </button>
-        {/* Later section: Aktivitet. */}
+        <button
+          type="button"
+          className={`nav-item${current === 'activity' ? ' is-current' : ''}`}
+          aria-current={current === 'activity' ? 'page' : undefined}
+          data-testid="nav-activity"
+          onClick={() => onNavigate({ kind: 'activity' })}
+        >
+          {t('nav.activity')}
+        </button>
       </nav>
       <div className="header-end">
+        <ActiveRunsIndicator onOpen={() => onNavigate({ kind: 'activity' })} />
         {environment === 'production' && (
           <span className="env-tag" data-testid="environment-tag">
             {t('env.production')}

@@ -6,6 +6,8 @@ import { countText, formatDate, SORT_KEYS, STATUSES, useI18n } from '../i18n';
 import { useToast } from '../toast';
 import type { ListState } from '../App';
 import { ExampleTag, StatusBadge, useDebounced } from './common';
+import { useRuns } from '../runs';
+import { ProvisionButton, RowProgress } from './Runs';
 
 const ROW_HEIGHT = 60;
 
@@ -27,6 +29,9 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
   const search = useDebounced(state.search.trim(), 150);
   const filtered = search !== '' || state.status !== '';
   const requestId = useRef(0);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { provision, finished, refreshReadiness, readiness } = useRuns();
+  const finishedTotal = Object.values(finished).reduce((a, b) => a + b, 0);
 
   const load = useCallback(async () => {
     const id = ++requestId.current;
@@ -46,7 +51,25 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
 
   useEffect(() => {
     void load();
-  }, [load]);
+  }, [load, finishedTotal]);
+  useEffect(() => {
+    refreshReadiness();
+  }, [refreshReadiness]);
+
+  function toggle(slug: string, on: boolean) {
+    setSelected((cur) => {
+      const next = new Set(cur);
+      if (on) next.add(slug);
+      else next.delete(slug);
+      return next;
+    });
+  }
+  const selectable = (rows ?? []).filter((r) => !r.production_url);
+  const chosen = selectable.filter((r) => selected.has(r.slug));
+  function provisionSelected() {
+    provision(chosen.map((r) => ({ slug: r.slug, name: r.name })));
+    setSelected(new Set());
+  }
 
   async function loadExamples() {
     setBusy(true);
@@ -148,6 +171,16 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
             ))}
           </select>
         </label>
+        <button
+          type="button"
+          className="btn"
+          data-testid="provision-selected"
+          disabled={chosen.length === 0 || !readiness?.ready}
+          title={readiness && !readiness.ready ? readiness.reason ?? undefined : undefined}
+          onClick={provisionSelected}
+        >
+          {t('list.provisionSelected', { n: chosen.length })}
+        </button>
       </div>
 
       {loadError && (
@@ -184,6 +217,8 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
           <VirtualRows
             rows={rows}
             onOpen={onOpen}
+            selected={selected}
+            onToggle={toggle}
             noMatch={
               <div className="no-match">
                 <p>{t('list.noMatch')}</p>
@@ -199,7 +234,19 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
   );
 }
 
-function VirtualRows({ rows, onOpen, noMatch }: { rows: CustomerRow[]; onOpen: (slug: string) => void; noMatch: React.ReactNode }) {
+function VirtualRows({
+  rows,
+  onOpen,
+  noMatch,
+  selected,
+  onToggle,
+}: {
+  rows: CustomerRow[];
+  onOpen: (slug: string) => void;
+  noMatch: React.ReactNode;
+  selected: Set<string>;
+  onToggle: (slug: string, on: boolean) => void;
+}) {
   const { t, lang } = useI18n();
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -247,11 +294,13 @@ function VirtualRows({ rows, onOpen, noMatch }: { rows: CustomerRow[]; onOpen: (
   return (
     <div className="table">
       <div className="table-head" aria-hidden="true">
+        <span />
         <span>{t('list.col.customer')}</span>
         <span>{t('list.col.email')}</span>
         <span>{t('list.col.plan')}</span>
         <span>{t('list.col.status')}</span>
         <span className="col-date">{t('list.col.created')}</span>
+        <span>{t('list.col.provision')}</span>
       </div>
       <div className="table-scroll" ref={scrollRef} data-testid="customer-list" role="list" aria-label={t('list.title')}>
         {rows.length === 0 ? (
@@ -274,6 +323,18 @@ function VirtualRows({ rows, onOpen, noMatch }: { rows: CustomerRow[]; onOpen: (
                   onClick={() => onOpen(r.slug)}
                   onKeyDown={(e) => onKeyDown(e, item.index, r.slug)}
                 >
+                  <span className="cell cell-select" onClick={(e) => e.stopPropagation()}>
+                    {!r.production_url && (
+                      <input
+                        type="checkbox"
+                        data-testid={`select-${r.slug}`}
+                        aria-label={t('list.select', { name: r.name })}
+                        checked={selected.has(r.slug)}
+                        onChange={(e) => onToggle(r.slug, e.target.checked)}
+                        onKeyDown={(e) => e.stopPropagation()}
+                      />
+                    )}
+                  </span>
                   <span className="cell cell-name">
                     <span className="row-name">
                       <span className="truncate">{r.name}</span>
@@ -289,6 +350,10 @@ function VirtualRows({ rows, onOpen, noMatch }: { rows: CustomerRow[]; onOpen: (
                     <StatusBadge status={r.status} />
                   </span>
                   <span className="cell col-date muted tabular">{formatDate(lang, r.created_at)}</span>
+                  <span className="cell cell-provision">
+                    <RowProgress slug={r.slug} />
+                    {!r.production_url && <ProvisionButton slug={r.slug} name={r.name} testId={`provision-row-${r.slug}`} small />}
+                  </span>
                 </div>
               );
             })}

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
-import type { Customer, CustomerPatch, FieldError, Instance, InstanceLinks, ModuleManifest } from '../bindings';
+import type { Customer, CustomerPatch, FieldError, Instance, InstanceLinks, ModuleManifest, RunRow } from '../bindings';
+import { isActive, useRuns } from '../runs';
+import { ProvisionButton, RunHistory, RunPanel } from './Runs';
 import { formatDateTime, useI18n, type TextKey } from '../i18n';
 import { useToast } from '../toast';
 import { Dialog, ExampleTag, StatusBadge } from './common';
@@ -43,6 +45,40 @@ export function CustomerPage({ slug, manifest, onBack, onEdit, onDeleted }: Prop
   }, [slug]);
 
   useEffect(load, [load]);
+
+  // Runs: the customer's history, the run shown, and a reload of the customer when one ends.
+  const runsCtx = useRuns();
+  const [history, setHistory] = useState<RunRow[]>([]);
+  const [selectedRun, setSelectedRun] = useState<number | null>(null);
+  const [tearingDown, setTearingDown] = useState(false);
+  const finishedCount = runsCtx.finished[slug] ?? 0;
+  const latestId = runsCtx.latest[slug];
+  const { trackRows, track, refreshReadiness } = runsCtx;
+  useEffect(() => {
+    refreshReadiness();
+  }, [refreshReadiness]);
+  useEffect(() => {
+    let live = true;
+    call('list_runs', { slug })
+      .then((rows) => {
+        if (!live) return;
+        setHistory(rows);
+        trackRows(rows);
+        if (rows[0]) void track(rows[0].id);
+      })
+      .catch(() => {
+        /* History is secondary; the page still works. */
+      });
+    return () => {
+      live = false;
+    };
+  }, [slug, finishedCount, latestId, trackRows, track]);
+  useEffect(() => {
+    if (finishedCount > 0) load();
+  }, [finishedCount, load]);
+  const shownRun = selectedRun ?? latestId ?? history[0]?.id ?? null;
+  const latestRun = latestId !== undefined ? runsCtx.runs[latestId] : undefined;
+  const runActive = !!latestRun && isActive(latestRun.run.state);
 
   async function remove() {
     if (!customer) return;
@@ -105,6 +141,12 @@ export function CustomerPage({ slug, manifest, onBack, onEdit, onDeleted }: Prop
           </div>
         </div>
         <div className="actions">
+          {!hasInstance(c) && <ProvisionButton slug={c.slug} name={c.name} testId="provision-button" showReason />}
+          {hasInstance(c) && !runActive && (
+            <button type="button" className="btn btn-danger-outline" data-testid="teardown-button" onClick={() => setTearingDown(true)}>
+              {t('teardown.button')}
+            </button>
+          )}
           <button type="button" className="btn" data-testid="edit-customer" onClick={onEdit}>
             {t('customer.edit')}
           </button>
@@ -155,6 +197,16 @@ export function CustomerPage({ slug, manifest, onBack, onEdit, onDeleted }: Prop
 
         <InstanceCard customer={c} onSaved={setCustomer} onOpen={open} />
       </div>
+
+      {shownRun !== null && (
+        <div className="card run-card">
+          <h2 className="card-title">{t('run.title')}</h2>
+          <RunPanel key={shownRun} runId={shownRun} />
+        </div>
+      )}
+      <RunHistory rows={history} selected={shownRun} onSelect={setSelectedRun} />
+
+      {tearingDown && <TeardownDialog customer={c} onClose={() => setTearingDown(false)} onStarted={() => setSelectedRun(null)} />}
 
       {confirming && (
         <Dialog
@@ -313,6 +365,68 @@ function InstanceCard({ customer, onSaved, onOpen }: { customer: Customer; onSav
         </>
       )}
     </div>
+  );
+}
+
+function hasInstance(c: Customer): boolean {
+  return INSTANCE_FIELDS.some((f) => c.instance[f]);
+}
+
+/** "Avveckla": only after typing the customer's slug. */
+function TeardownDialog({ customer, onClose, onStarted }: { customer: Customer; onClose: () => void; onStarted: () => void }) {
+  const { t, err } = useI18n();
+  const toast = useToast();
+  const { teardown } = useRuns();
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const ok = text.trim() === customer.slug;
+  async function confirm() {
+    setBusy(true);
+    try {
+      await teardown(customer.slug, text.trim());
+      onStarted();
+      onClose();
+    } catch (e) {
+      toast('error', err(e as ApiError));
+      setBusy(false);
+    }
+  }
+  return (
+    <Dialog
+      title={t('teardown.title', { name: customer.name })}
+      labelledBy="teardown-title"
+      testId="teardown-dialog"
+      onCancel={onClose}
+      actions={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            {t('form.cancel')}
+          </button>
+          <button type="button" className="btn btn-danger" data-testid="teardown-confirm" disabled={!ok || busy} onClick={confirm}>
+            {t('teardown.confirm')}
+          </button>
+        </>
+      }
+    >
+      <p>{t('teardown.body', { slug: customer.slug })}</p>
+      <label className="label" htmlFor="teardown-input">
+        {t('teardown.label')}
+      </label>
+      <input
+        id="teardown-input"
+        className="input mono"
+        data-testid="teardown-input"
+        data-autofocus
+        value={text}
+        autoComplete="off"
+        spellCheck={false}
+        placeholder={customer.slug}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && ok) void confirm();
+        }}
+      />
+    </Dialog>
   );
 }
 

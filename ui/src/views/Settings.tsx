@@ -49,8 +49,75 @@ export function Settings({ environment }: { environment: Environment | null }) {
           {t('settings.title')}
         </h1>
       </div>
+      <EnvironmentSwitch environment={environment} />
       <Credentials environment={environment} />
       <SettingsForm />
+    </section>
+  );
+}
+
+/** Sandlåda ⇄ Produktion, after a confirmation: the app restarts into the other environment. */
+function EnvironmentSwitch({ environment }: { environment: Environment | null }) {
+  const { t, err } = useI18n();
+  const toast = useToast();
+  const [asking, setAsking] = useState<Environment | null>(null);
+  const [busy, setBusy] = useState(false);
+  const label = (e: Environment) => (e === 'sandbox' ? t('env.sandbox') : t('env.production'));
+  async function confirm() {
+    if (!asking) return;
+    setBusy(true);
+    try {
+      await call('set_environment', { environment: asking });
+      // The app restarts; nothing more to do here.
+    } catch (e) {
+      toast('error', err(e as ApiError));
+      setBusy(false);
+      setAsking(null);
+    }
+  }
+  return (
+    <section className="card settings-card" aria-labelledby="env-title" data-testid="environment">
+      <h2 id="env-title" className="card-title">
+        {t('env.title')}
+      </h2>
+      <p className="muted section-intro">{t('env.intro')}</p>
+      <label className="field-inline">
+        <span className="toolbar-label">{t('env.label')}</span>
+        <select
+          className="select"
+          data-testid="environment-switch"
+          value={environment ?? ''}
+          disabled={environment === null}
+          onChange={(e) => {
+            const next = e.target.value as Environment;
+            if (next !== environment) setAsking(next);
+          }}
+        >
+          {environment === null && <option value="" />}
+          <option value="sandbox">{t('env.sandbox')}</option>
+          <option value="production">{t('env.production')}</option>
+        </select>
+      </label>
+      {asking && (
+        <Dialog
+          title={t('env.switchTitle', { env: label(asking) })}
+          labelledBy="env-switch-title"
+          testId="environment-dialog"
+          onCancel={() => setAsking(null)}
+          actions={
+            <>
+              <button type="button" className="btn" data-autofocus onClick={() => setAsking(null)}>
+                {t('form.cancel')}
+              </button>
+              <button type="button" className="btn btn-primary" data-testid="environment-confirm" disabled={busy} onClick={confirm}>
+                {t('env.switchConfirm')}
+              </button>
+            </>
+          }
+        >
+          <p>{t('env.switchBody')}</p>
+        </Dialog>
+      )}
     </section>
   );
 }

@@ -34,7 +34,9 @@ export function Dialog({
   actions,
   onCancel,
   labelledBy,
+  testId,
 }: {
+  testId?: string;
   title: string;
   children: ReactNode;
   actions: ReactNode;
@@ -42,6 +44,8 @@ export function Dialog({
   labelledBy: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  // The second click of a double click that opened the dialog must not close it again.
+  const openedAt = useRef(Date.now());
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     const first = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>('button');
@@ -71,8 +75,8 @@ export function Dialog({
   }
 
   return (
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby={labelledBy} ref={ref} onKeyDown={onKeyDown}>
+    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && Date.now() - openedAt.current > 500 && onCancel()}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby={labelledBy} data-testid={testId} ref={ref} onKeyDown={onKeyDown}>
         <h2 id={labelledBy} className="dialog-title">
           {title}
         </h2>

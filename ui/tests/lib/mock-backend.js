@@ -532,6 +532,275 @@
   const nocase = (s) => s.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
   const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
+  // ---------- runs (mirrors src/api/runs.rs and the ledger effects of src/provision/engine.rs) ----------
+  // The engine is replaced by a player of RECORDED event streams (tests/fixtures/*.json, passed as
+  // CONFIG.scenario): each event is applied to the fake ledger first, then emitted as `run-event`,
+  // so run_detail/list_runs always agree with what the window was told.
+  const SCENARIO = CONFIG.scenario || {};
+  const EVENT_DELAY = CONFIG.eventDelay ?? 40;
+  const STEP_KEYS = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize'];
+  const RESOURCE_KEYS = ['supabase.project', 'github.repo', 'vercel.project', 'n8n.workflow'];
+  const STEP_LABEL = {
+    'supabase.project': 'Skapa Supabase-projekt',
+    'supabase.ready': 'Vänta på att projektet startar',
+    'supabase.keys': 'Hämta API-nycklar',
+    'supabase.schema': 'Lägg in databasschema',
+    'supabase.admin_user': 'Skapa första administratör',
+    'github.repo': 'Skapa GitHub-repo från mallen',
+    'vercel.project': 'Skapa Vercel-projekt',
+    'vercel.env': 'Sätt miljövariabler',
+    'vercel.deploy': 'Driftsätt till produktion',
+    'n8n.workflow': 'Skapa n8n-flöde',
+    'email.welcome': 'Skicka välkomstmejl',
+    finalize: 'Spara instansens uppgifter',
+  };
+  const ACTIVE = ['running', 'cancelling', 'rolling_back'];
+  const R = { runs: [], steps: {}, log: {}, nextRun: 1, nextLog: 1, seq: 0, players: {} };
+  window.__mockRuns = R;
+  const iso = () => new Date().toISOString();
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+  function newRun(c, kind, keys) {
+    const id = R.nextRun++;
+    const run = { id, customer_id: c.id, slug: c.slug, customer_name: c.name, kind, state: 'running', environment: ENVIRONMENT, error: null, failed_step: null, started_at: iso(), finished_at: null, owner_pid: 4242, heartbeat_at: iso() };
+    R.runs.push(run);
+    R.steps[id] = keys.map((key) => ({ key, state: 'pending', attempts: 0, intent: null, external_id: null, created: false, output: null, error: null, waiting_for: null, started_at: null, finished_at: null, seq: null }));
+    R.log[id] = [];
+    return run;
+  }
+  const runById = (id) => R.runs.find((r) => r.id === id);
+  const stepOf = (id, key) => {
+    let s = R.steps[id].find((x) => x.key === key);
+    if (!s) {
+      s = { key, state: 'pending', attempts: 0, intent: null, external_id: null, created: false, output: null, error: null, waiting_for: null, started_at: null, finished_at: null, seq: null };
+      R.steps[id].push(s);
+    }
+    return s;
+  };
+  function log(id, step, level, message, attempt = null, duration = null) {
+    R.log[id].push({ id: R.nextLog++, step, at: iso(), level, message, attempt, duration_ms: duration, request_id: step ? `req_${R.nextLog}` : null });
+  }
+  function setCustomer(slug, patch) {
+    const c = byslug(slug);
+    if (!c) return;
+    Object.assign(c, patch, { updated_at: now(), version: c.version + 1 });
+    save();
+  }
+  function ref20(slug) {
+    const letters = slug.replace(/[^a-z]/g, '') + 'abcdefghijklmnopqrst';
+    return letters.slice(0, 20);
+  }
+
+  /** The ledger effects of one event, as the engine writes them before it emits the event. */
+  function applyToLedger(e) {
+    const run = runById(e.run_id);
+    if (!run) return;
+    const id = run.id;
+    const s = e.step ? stepOf(id, e.step) : null;
+    // Steps still running when a run stops were stopped at a safe point: pending again.
+    if (e.type === 'run_finished' && e.state !== 'succeeded')
+      for (const x of R.steps[id]) if (['running', 'waiting', 'retrying'].includes(x.state)) Object.assign(x, { state: 'pending', waiting_for: null });
+    switch (e.type) {
+      case 'run_started':
+        run.state = 'running';
+        run.finished_at = null;
+        run.error = null;
+        if (run.kind === 'provision') setCustomer(run.slug, { status: 'provisioning' });
+        log(id, null, 'info', e.resumed ? 'Körningen återupptas' : 'Körningen startar');
+        break;
+      case 'step_started':
+        Object.assign(s, { state: 'running', attempts: e.attempt, error: null, waiting_for: null, started_at: s.started_at ?? iso(), finished_at: null });
+        break;
+      case 'step_waiting':
+        Object.assign(s, { state: 'waiting', waiting_for: e.detail ? `${e.waiting_for} (${e.detail})` : e.waiting_for });
+        log(id, e.step, 'info', e.detail ? `${e.waiting_for} (${e.detail})` : e.waiting_for);
+        break;
+      case 'step_retrying':
+        Object.assign(s, { state: 'retrying', error: e.reason });
+        log(id, e.step, 'warn', `Försök ${e.attempt} misslyckades: ${e.reason}; nytt försök om ${e.delay_ms} ms`, e.attempt, 120);
+        break;
+      case 'step_done': {
+        R.seq += 1;
+        Object.assign(s, { state: 'succeeded', error: null, waiting_for: null, finished_at: iso() });
+        if (e.external_id) Object.assign(s, { external_id: e.external_id, created: e.outcome === 'created' && RESOURCE_KEYS.includes(e.step), seq: R.seq });
+        const word = { created: 'skapad', adopted: 'fanns redan, övertagen', done: 'klar', skipped: 'hoppades över' }[e.outcome];
+        log(id, e.step, 'info', `${STEP_LABEL[e.step]}: ${word}${e.external_id ? ` (${e.external_id})` : ''}`, s.attempts, e.duration_ms);
+        break;
+      }
+      case 'step_failed':
+        Object.assign(s, { state: 'failed', error: e.message, waiting_for: null, finished_at: iso() });
+        run.error = e.message;
+        run.failed_step = e.step;
+        log(id, e.step, 'error', e.message, s.attempts, 80);
+        break;
+      case 'compensation_started':
+        run.state = 'rolling_back';
+        s.state = 'compensating';
+        log(id, e.step, 'info', `Tar bort ${e.external_id}`);
+        break;
+      case 'compensation_done':
+        s.state = 'compensated';
+        log(id, e.step, 'info', `${STEP_LABEL[e.step]}: borttagen`);
+        break;
+      case 'compensation_failed':
+        Object.assign(s, { state: 'compensation_failed', error: e.message });
+        log(id, e.step, 'error', `${e.message}; ${e.manual}`);
+        break;
+      case 'run_finished':
+        run.state = e.state;
+        run.finished_at = iso();
+        if (e.error) run.error = e.error;
+        else if (e.state !== 'failed') run.error = e.state === 'cancelled' ? 'Avbruten; kan återupptas' : null;
+        if (e.state === 'succeeded' && run.kind === 'provision') {
+          log(id, null, 'info', 'Körningen är klar');
+          setCustomer(run.slug, {
+            status: 'active',
+            instance: {
+              production_url: `https://${run.slug}.vercel.app`,
+              github_repo_url: `https://github.com/fabrik-kunder/${run.slug}`,
+              supabase_project_ref: ref20(run.slug),
+              vercel_project_id: `prj_${run.slug.replace(/-/g, '')}`,
+              n8n_workflow_id: `wf${run.id}`,
+            },
+          });
+        } else if (e.state === 'succeeded' && run.kind === 'teardown') {
+          setCustomer(run.slug, { status: 'inactive', instance: emptyInstance() });
+        } else if (e.state === 'failed' || e.state === 'rollback_failed') setCustomer(run.slug, { status: 'failed' });
+        else setCustomer(run.slug, { status: 'pending' });
+        break;
+    }
+  }
+
+  function emitEvent(payload) {
+    return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event: 'run-event', payload });
+  }
+
+  /** Plays a recorded stream for a run (its run_id rewritten); a newer stream for the run stops it. */
+  async function play(runId, events) {
+    const token = {};
+    R.players[runId] = token;
+    for (const raw of events || []) {
+      // `pause_ms` entries are the recorded gaps between events, not events.
+      if (raw.pause_ms != null) {
+        await sleep(raw.pause_ms);
+        continue;
+      }
+      await sleep(EVENT_DELAY);
+      if (R.players[runId] !== token) return;
+      const e = { ...raw, run_id: runId };
+      applyToLedger(e);
+      window.__mockEmitted.push(e);
+      await emitEvent(e);
+    }
+  }
+  window.__mockEmitted = [];
+
+  function defaultPlan(slug) {
+    const items = STEP_KEYS.map((step) => {
+      if (step === 'supabase.project') return { step, action: 'create', detail: `Supabase-projektet fabrik-${slug} skapas` };
+      if (step === 'github.repo') return { step, action: 'create', detail: `Repot fabrik-kunder/${slug} skapas från mallen` };
+      if (step === 'vercel.project') return { step, action: 'create', detail: `Vercel-projektet ${slug} skapas` };
+      if (step === 'n8n.workflow') return { step, action: 'create', detail: `Flödet ${slug} – välkomstflöde skapas` };
+      return { step, action: 'run', detail: STEP_LABEL[step] };
+    });
+    return { slug, items, feasible: true };
+  }
+
+  // A run left running by a process that is gone (the resume banner).
+  if (SCENARIO.interrupted && state.customers[0]) {
+    const c = byslug(SCENARIO.interruptedSlug) || state.customers[0];
+    const run = newRun(c, 'provision', STEP_KEYS);
+    for (const raw of SCENARIO.interrupted.filter((x) => x.type)) applyToLedger({ ...raw, run_id: run.id });
+    run.owner_pid = 999999;
+    run.heartbeat_at = new Date(Date.now() - 10 * 60_000).toISOString();
+    run.interrupted = true;
+  }
+
+  const runCommands = {
+    readiness: () =>
+      CONFIG.notReady ? { ready: false, missing: ['github'], reason: CONFIG.notReady } : { ready: true, missing: [], reason: null },
+    plan_provision: ({ slug }) => {
+      if (!byslug(slug)) throw notFound(slug);
+      return SCENARIO.plan ? { ...SCENARIO.plan, slug } : defaultPlan(slug);
+    },
+    start_provision: ({ slug }) => {
+      const c = byslug(slug);
+      if (!c) throw notFound(slug);
+      if (CONFIG.notReady) throw apiError('not_ready', CONFIG.notReady);
+      const open = R.runs.filter((r) => r.customer_id === c.id).sort((a, b) => b.id - a.id)[0];
+      if (open && ACTIVE.includes(open.state)) return { run_id: open.id, already_running: true };
+      const run = newRun(c, 'provision', STEP_KEYS);
+      void play(run.id, SCENARIO.start);
+      return { run_id: run.id, already_running: false };
+    },
+    cancel_run: ({ run: id, rollback }) => {
+      const run = runById(id);
+      if (!run) throw apiError('run_not_found', `Körning ${id} finns inte`);
+      if (!['running', 'cancelling'].includes(run.state)) return false;
+      run.state = 'cancelling';
+      void play(id, rollback ? SCENARIO.cancel_rollback : SCENARIO.cancel_keep);
+      return true;
+    },
+    resume_run: ({ run: id }) => {
+      const run = runById(id);
+      if (!run) throw apiError('run_not_found', `Körning ${id} finns inte`);
+      run.interrupted = false;
+      run.owner_pid = 4242;
+      // Unfinished steps start over (reset_unfinished_steps).
+      for (const s of R.steps[id]) if (!['succeeded', 'compensated'].includes(s.state)) Object.assign(s, { state: 'pending', waiting_for: null });
+      run.state = 'running';
+      void play(id, SCENARIO.resume);
+      return null;
+    },
+    rollback_run: ({ run: id }) => {
+      const run = runById(id);
+      if (!run) throw apiError('run_not_found', `Körning ${id} finns inte`);
+      run.state = 'rolling_back';
+      void play(id, SCENARIO.rollback);
+      return null;
+    },
+    teardown_customer: ({ slug, confirmation }) => {
+      if (String(confirmation ?? '').trim() !== slug) throw apiError('not_confirmed', 'Skriv kundens adressnamn för att bekräfta');
+      const c = byslug(slug);
+      if (!c) throw notFound(slug);
+      const run = newRun(c, 'teardown', RESOURCE_KEYS);
+      const ids = { 'supabase.project': c.instance.supabase_project_ref, 'github.repo': c.instance.github_repo_url, 'vercel.project': c.instance.vercel_project_id, 'n8n.workflow': c.instance.n8n_workflow_id };
+      const events = [{ type: 'run_started', run_id: run.id, slug, resumed: false }];
+      for (const key of ['n8n.workflow', 'vercel.project', 'github.repo', 'supabase.project']) {
+        if (!ids[key]) continue;
+        events.push({ type: 'compensation_started', run_id: run.id, step: key, external_id: ids[key] });
+        events.push({ type: 'compensation_done', run_id: run.id, step: key });
+      }
+      events.push({ type: 'run_finished', run_id: run.id, state: 'succeeded', error: null });
+      void play(run.id, events);
+      return null;
+    },
+    list_runs: ({ slug }) => {
+      let list = R.runs;
+      if (slug != null) {
+        const c = byslug(slug);
+        if (!c) throw notFound(slug);
+        list = list.filter((r) => r.customer_id === c.id);
+      }
+      return list
+        .slice()
+        .sort((a, b) => b.id - a.id)
+        .map(({ interrupted, ...r }) => ({ ...r }));
+    },
+    run_detail: ({ run: id }) => {
+      const run = runById(id);
+      if (!run) throw apiError('run_not_found', `Körning ${id} finns inte`);
+      const { interrupted, ...row } = run;
+      return JSON.parse(JSON.stringify({ run: row, steps: R.steps[id], log: R.log[id] }));
+    },
+    interrupted_runs: () => R.runs.filter((r) => r.interrupted && ACTIVE.includes(r.state)).map(({ interrupted, ...r }) => ({ ...r })),
+    set_environment: ({ environment }) => {
+      if (environment !== 'sandbox' && environment !== 'production') throw apiError('invalid_args', `unknown variant ${environment}`);
+      window.__mockEnvironmentChosen = environment;
+      return null;
+    },
+  };
+
   // ---------- commands ----------
   const commands = {
     app_info: () => ({ version: '0.1.0-mock', database_path: '/tmp/fabrik-mock.sqlite', schema_version: 1, customer_count: state.customers.length }),
@@ -676,6 +945,8 @@
     },
   };
 
+  Object.assign(commands, runCommands);
+
   const calls = [];
   window.__mockCalls = calls;
   window.__mockState = () => JSON.parse(JSON.stringify(state.customers.length > 2000 ? { ...state, customers: state.customers.length } : state));
@@ -708,5 +979,5 @@
       entry.error = e;
       throw e;
     }
-  });
+  }, { shouldMockEvents: true });
 })();
