@@ -1,6 +1,7 @@
 // A minimal W3C WebDriver client over fetch, enough to drive the Fabrik window through
 // tauri-driver (which proxies to WebKitWebDriver). No npm dependencies.
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -59,12 +60,24 @@ async function wd(base, method, path, body) {
   return json.value;
 }
 
+function appRunning(binary) {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0')[0] === binary) return true;
+    } catch {}
+  }
+  return false;
+}
+
 export class Session {
   static async start(driverUrl, application) {
     const value = await wd(driverUrl, 'POST', '/session', {
       capabilities: { alwaysMatch: { 'tauri:options': { application } } },
     });
-    return new Session(driverUrl, value.sessionId);
+    const session = new Session(driverUrl, value.sessionId);
+    session.application = application;
+    return session;
   }
 
   constructor(driverUrl, id) {
@@ -170,7 +183,13 @@ export class Session {
     return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
   }
 
+  /** Ends the session and waits until the app has exited: a new launch while the old one is
+   * still shutting down would be handed to it by the single-instance plugin and never open. */
   async close() {
     await wd(this.base, 'DELETE', '', undefined).catch(() => {});
+    const deadline = Date.now() + 15_000;
+    while (this.application && appRunning(this.application) && Date.now() < deadline) {
+      await sleep(100);
+    }
   }
 }

@@ -133,9 +133,39 @@ async function waitChip(s, provider, label, what) {
   assert.equal(error, null, `${what}: ${error}`);
 }
 
+const SENTINEL = 'SENTINEL-e2e-github-token-7c1f';
+const dataDir = join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'se.fabrik.desktop');
+
+/** Records every IPC answer the page receives (Tauri's IPC travels over fetch to the ipc:
+ * protocol; its internals object is frozen), to search them for secrets afterwards. */
+async function recordIpc(s) {
+  await s.exec(`
+    if (!window.__ipcAnswers) {
+      window.__ipcAnswers = [];
+      const realFetch = window.fetch.bind(window);
+      window.fetch = async (input, init) => {
+        const r = await realFetch(input, init);
+        const url = typeof input === 'string' ? input : input.url;
+        if (url.startsWith('ipc:') || url.startsWith('http://ipc.localhost')) {
+          r.clone().text().then((t) => window.__ipcAnswers.push(t)).catch(() => {});
+        }
+        return r;
+      };
+    }
+    return true;`);
+}
+
+const ipcAnswers = (s) => s.exec('return window.__ipcAnswers ?? []');
+
+/** The sentinel in no file of the register, the logs or the app-data folder. */
+function assertNowhereOnDisk(what) {
+  const dbFiles = [db, `${db}-wal`, `${db}-shm`].filter(existsSync);
+  const files = [...new Set([...dbFiles, ...filesUnder(dirname(db)), ...filesUnder(dataDir)])];
+  const found = files.map((f) => [f, occurrences(f, SENTINEL)]).filter(([, n]) => n > 0);
+  assert.deepEqual(found, [], `the token occurs in no file ${what}`);
+}
+
 test('save a token in Inställningar, restart, verify it; the token is nowhere afterwards', async () => {
-  const SENTINEL = 'SENTINEL-e2e-github-token-7c1f';
-  const dataDir = join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'se.fabrik.desktop');
 
   let s = await Session.start(driver.url, app);
   try {
@@ -212,7 +242,9 @@ async function simJson(method, path, body) {
 
 test('provision a customer in the sandbox: plan, live timeline, quick links; a fault, Försök igen; Avveckla', async () => {
   const s = await Session.start(driver.url, app);
+  const answers = [];
   try {
+    await recordIpc(s);
     await s.byTestId('sandbox-banner');
     // The simulator answers on the pinned port.
     await simJson('GET', '/__sim/status');
@@ -254,6 +286,7 @@ test('provision a customer in the sandbox: plan, live timeline, quick links; a f
     await s.until(async () => (await s.findAll('[data-testid="active-runs-indicator"]')).length === 0, 'no active runs');
     writeFileSync(join(shots, 'run-finished.png'), await s.screenshot());
     await s.byTestId('history-list');
+    answers.push(...(await ipcAnswers(s)));
 
     // The activity view lists the run.
     await s.click('nav-activity');
@@ -269,6 +302,7 @@ test('provision a customer in the sandbox: plan, live timeline, quick links; a f
   // once; POST /v11/projects in src/providers/vercel.rs). The run stops as failed with its resources; "Försök igen" continues and finishes.
   const s2 = await Session.start(driver.url, app);
   try {
+    await recordIpc(s2);
     await s2.click('add-customer');
     await s2.type('field-name', 'Fel & Rätt AB');
     await s2.type('field-admin_email', 'info@felochratt.se');
@@ -306,7 +340,14 @@ test('provision a customer in the sandbox: plan, live timeline, quick links; a f
     }
     const inv = await simJson('GET', '/__sim/inventory');
     assert.equal(inv.total_created_resources, 0, JSON.stringify(inv).slice(0, 2000));
+    answers.push(...(await ipcAnswers(s2)));
   } finally {
     await s2.close();
   }
+  // The GitHub token the previous test typed into the window stays in the sandbox keyring, and the
+  // sandbox prefers a saved token over its own: every GitHub call of these runs carried it.
+  // Afterwards it is in no IPC answer and nowhere on disk.
+  assert.ok(answers.length > 20, `IPC answers were recorded (${answers.length})`);
+  assert.equal(answers.filter((a) => a.includes(SENTINEL)).length, 0, 'the token is in no IPC answer');
+  assertNowhereOnDisk('after runs that used it');
 });
