@@ -136,6 +136,61 @@ impl Credentials<'_> {
         self.status(p)
     }
 
+    /// "Skicka testmejl": one email from the configured sender to itself, with the saved Resend
+    /// key; the verification is remembered like any other.
+    pub async fn send_test_email(&self) -> Result<CredentialStatus> {
+        let p = Provider::Resend;
+        let (Some(token), _) = self.token(p)? else {
+            return self.status(p);
+        };
+        let Some(address) = self.setting("email.sender_address") else {
+            return Err(Error::InvalidSetting {
+                key: "email.sender_address".into(),
+                reason: "ange avsändaradressen först".into(),
+            });
+        };
+        let name = self
+            .setting("email.sender_name")
+            .unwrap_or_else(|| "Fabrik".into());
+        let from = format!("{name} <{address}>");
+        let resend =
+            crate::providers::resend::Resend::new(&self.endpoints.resend_api, token, self.timeout);
+        let mail = crate::providers::resend::Email {
+            from: &from,
+            to: &address,
+            subject: "Testmejl från Fabrik",
+            html: "<p>Det här är ett testmejl från Fabrik. Nyckeln till Resend fungerar.</p>",
+            text: "Det här är ett testmejl från Fabrik. Nyckeln till Resend fungerar.",
+        };
+        let key = format!("fabrik-test-{}", chrono::Utc::now().timestamp_millis());
+        let v = match resend.send(&mail, &key).await {
+            Ok(id) => Verification {
+                provider: p,
+                state: VerifyState::Verified,
+                account: Some(address.clone()),
+                message: format!("Testmejlet skickades till {address} (id {id})"),
+                warnings: Vec::new(),
+            },
+            Err(e) => {
+                let state = match e.kind {
+                    crate::providers::ErrorKind::Unauthorized
+                    | crate::providers::ErrorKind::Forbidden => VerifyState::Rejected,
+                    _ => VerifyState::Unreachable,
+                };
+                Verification {
+                    provider: p,
+                    state,
+                    account: None,
+                    message: format!("Testmejlet kunde inte skickas: {}", e.message),
+                    warnings: Vec::new(),
+                }
+            }
+        };
+        let json = serde_json::to_string(&v).map_err(|e| Error::DatabaseOpen(e.to_string()))?;
+        self.store.set_setting(&self.cache_key(p), &json)?;
+        self.status(p)
+    }
+
     /// Which providers a run still lacks a token for (the "Provisionera" gate).
     pub fn missing_for_run(&self) -> Result<Vec<Provider>> {
         Ok(self

@@ -244,3 +244,39 @@ async fn the_cli_sets_tests_and_removes_without_leaking() {
     }
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_test_email_goes_to_the_sender_address() {
+    let Some(secrets) = keyring("test-email") else {
+        return;
+    };
+    fabrik::providers::install_crypto_provider();
+    let sim = sim_with_scopes().await;
+    let store = Store::open_in_memory().unwrap();
+    for (k, v) in settings_for(&sim) {
+        store.set_setting(k, &v).unwrap();
+    }
+    let endpoints = endpoints(&sim);
+    let c = creds(&store, &secrets, &endpoints);
+    c.save(Provider::Resend, TOKEN).unwrap();
+    let s = c.send_test_email().await.unwrap();
+    assert_eq!(s.state, CredentialState::Verified, "{:?}", s.verification);
+    let inv = inventory(&sim).await;
+    let mail = &inv["resend"]["emails"][0];
+    let sender = format!("valkommen@{}", sim.seed().resend_domain);
+    assert_eq!(mail["to"], serde_json::json!([sender.clone()]));
+    assert!(mail["subject"].as_str().unwrap().contains("Testmejl"));
+    // A sender outside the verified domain is refused by Resend, and said so.
+    store
+        .set_setting("email.sender_address", "info@inte-verifierad.example")
+        .unwrap();
+    let s = c.send_test_email().await.unwrap();
+    assert_eq!(s.state, CredentialState::Problem);
+    assert!(s
+        .verification
+        .unwrap()
+        .message
+        .starts_with("Testmejlet kunde inte skickas"));
+    c.delete(Provider::Resend).unwrap();
+    sim.shutdown().await;
+}

@@ -172,6 +172,12 @@ pub async fn test_credential(shell: State<'_, Shell>, provider: Provider) -> Res
 }
 
 #[tauri::command]
+pub async fn send_test_email(shell: State<'_, Shell>) -> Res<CredentialStatus> {
+    let (cloud, _) = shell.cloud().await?;
+    cloud.send_test_email().await
+}
+
+#[tauri::command]
 pub async fn delete_credential(
     shell: State<'_, Shell>,
     provider: Provider,
@@ -325,6 +331,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         save_credential,
         test_credential,
         delete_credential,
+        send_test_email,
         list_settings,
         set_setting,
         set_environment,

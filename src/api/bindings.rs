@@ -62,6 +62,7 @@ commands! {
     save_credential(provider: Provider, token: String) -> CredentialStatus;
     test_credential(provider: Provider) -> CredentialStatus;
     delete_credential(provider: Provider) -> CredentialStatus;
+    send_test_email() -> CredentialStatus;
     list_settings() -> Vec<SettingEntry>;
     set_setting(key: String, value: String) -> Vec<SettingEntry>;
     set_environment(environment: Environment) -> ();

@@ -134,6 +134,10 @@ impl CloudApi {
         Ok(self.credentials().test(provider).await?)
     }
 
+    pub async fn send_test_email(&self) -> ApiResult<CredentialStatus> {
+        Ok(self.credentials().send_test_email().await?)
+    }
+
     pub fn delete_credential(&self, provider: Provider) -> ApiResult<CredentialStatus> {
         Ok(self.credentials().delete(provider)?)
     }

@@ -186,6 +186,7 @@ export type Commands = {
   save_credential: { args: { provider: Provider; token: string }; result: CredentialStatus };
   test_credential: { args: { provider: Provider }; result: CredentialStatus };
   delete_credential: { args: { provider: Provider }; result: CredentialStatus };
+  send_test_email: { args: {  }; result: CredentialStatus };
   list_settings: { args: {  }; result: Array<SettingEntry> };
   set_setting: { args: { key: string; value: string }; result: Array<SettingEntry> };
   set_environment: { args: { environment: Environment }; result: null };

@@ -136,6 +136,15 @@ describe('credentials', () => {
     await page.keyboard.press('Enter');
     await waitState(page, 'vercel', 'saved', 'Sparad');
     assert.equal(await tid(page, 'credential-input-vercel').inputValue(), '');
+
+    // Resend: a test email on request, to the sender address.
+    assert.equal(await tid(page, 'credential-test-email').isDisabled(), true, 'no key, no test email');
+    await saveToken(page, 'resend', 're_key_1');
+    await waitState(page, 'resend', 'saved', 'Sparad');
+    await tid(page, 'credential-test-email').click();
+    await waitState(page, 'resend', 'verified', 'Verifierad');
+    assert.match(await tid(page, 'credential-message-resend').innerText(), /Testmejlet skickades till/);
+    assert.equal((await ipcCalls(page, 'send_test_email')).length, 1);
     assertClean();
   });
 

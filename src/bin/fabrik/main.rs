@@ -88,6 +88,9 @@ enum SecretsCmd {
         provider: Option<fabrik::secrets::Provider>,
         #[arg(long)]
         json: bool,
+        /// Resend: also send a test email to the sender address.
+        #[arg(long)]
+        send_email: bool,
     },
     /// Delete a token from the keyring.
     Rm { provider: fabrik::secrets::Provider },
@@ -417,13 +420,22 @@ async fn secrets(db: &Path, sandbox: bool, cmd: SecretsCmd) -> Result<(), ApiErr
             print_credential(&creds.save(provider, &token)?);
             Ok(())
         }
-        SecretsCmd::Test { provider, json } => {
+        SecretsCmd::Test {
+            provider,
+            json,
+            send_email,
+        } => {
             let providers = provider
                 .map(|p| vec![p])
                 .unwrap_or_else(|| fabrik::secrets::Provider::ALL.to_vec());
             let mut out = Vec::new();
             for p in providers {
-                out.push(creds.test(p).await?);
+                let resend = p == fabrik::secrets::Provider::Resend;
+                out.push(if send_email && resend {
+                    creds.send_test_email().await?
+                } else {
+                    creds.test(p).await?
+                });
             }
             if json {
                 print_json(&out);

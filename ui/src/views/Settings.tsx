@@ -182,7 +182,7 @@ function CredentialRow({ status, onChange }: { status: CredentialStatus; onChang
   // The token lives only in the DOM input until it is sent; React keeps just "something typed".
   const input = useRef<HTMLInputElement>(null);
   const [filled, setFilled] = useState(false);
-  const [busy, setBusy] = useState<'' | 'save' | 'test' | 'delete'>('');
+  const [busy, setBusy] = useState<'' | 'save' | 'test' | 'email' | 'delete'>('');
   const [error, setError] = useState<ApiError | null>(null);
   const [confirming, setConfirming] = useState(false);
 
@@ -210,12 +210,12 @@ function CredentialRow({ status, onChange }: { status: CredentialStatus; onChang
     }
   }
 
-  async function test() {
+  async function test(sendEmail = false) {
     if (busy) return;
-    setBusy('test');
+    setBusy(sendEmail ? 'email' : 'test');
     setError(null);
     try {
-      onChange(await call('test_credential', { provider: p }));
+      onChange(await (sendEmail ? call('send_test_email', {}) : call('test_credential', { provider: p })));
     } catch (ex) {
       setError(ex as ApiError);
     } finally {
@@ -303,7 +303,7 @@ function CredentialRow({ status, onChange }: { status: CredentialStatus; onChang
             data-testid={`credential-test-${p}`}
             disabled={missing || busy !== ''}
             aria-busy={busy === 'test' ? true : undefined}
-            onClick={test}
+            onClick={() => test()}
           >
             <span className={busy === 'test' ? 'is-hidden' : undefined}>{t('cred.test')}</span>
             {busy === 'test' && (
@@ -313,6 +313,18 @@ function CredentialRow({ status, onChange }: { status: CredentialStatus; onChang
               </>
             )}
           </button>
+          {p === 'resend' && (
+            <button
+              type="button"
+              className="btn btn-small"
+              data-testid="credential-test-email"
+              disabled={missing || busy !== ''}
+              aria-busy={busy === 'email' ? true : undefined}
+              onClick={() => test(true)}
+            >
+              {busy === 'email' ? t('cred.sendingEmail') : t('cred.sendEmail')}
+            </button>
+          )}
           <button
             type="button"
             className="btn btn-small btn-danger-outline"

@@ -916,6 +916,15 @@
       state.credCache[provider] = verify(provider, token);
       return credStatus(provider);
     },
+    send_test_email: async () => {
+      const { token } = tokenOf('resend');
+      if (!token) return credStatus('resend');
+      await new Promise((r) => setTimeout(r, CONFIG.testLatency ?? 150));
+      const to = state.settings['email.sender_address'] ?? 'valkommen@sandbox.fabrik.test';
+      state.sentTestEmails = (state.sentTestEmails ?? 0) + 1;
+      state.credCache.resend = { provider: 'resend', state: 'verified', account: to, message: `Testmejlet skickades till ${to} (id mock-${state.sentTestEmails})`, warnings: [] };
+      return credStatus('resend');
+    },
     delete_credential: ({ provider }) => {
       checkProvider(provider);
       keyring();
