@@ -21,6 +21,8 @@ chmod 711 "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 export XDG_DATA_HOME="$WORK/xdg/data" XDG_CONFIG_HOME="$WORK/xdg/config" XDG_CACHE_HOME="$WORK/xdg/cache"
 export XDG_RUNTIME_DIR="$WORK/xdg/runtime" NO_AT_BRIDGE=1 FABRIK_TEST_WORK="$WORK"
+# Screenshots of the window tests; FABRIK_SCREENSHOTS=docs refreshes the README's pictures.
+export FABRIK_SCREENSHOTS="${FABRIK_SCREENSHOTS:-$WORK/screenshots}"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 unset FABRIK_DB

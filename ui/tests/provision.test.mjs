@@ -94,6 +94,23 @@ const stepBoxes = (page) =>
   });
 
 describe('provisioning', () => {
+  test('a stream recorded from the real engine (CLI --json) replays to a finished run', async (t) => {
+    const { page, assertClean } = await open(t, { scenario: fixture('recorded-success'), eventDelay: 5 });
+    await openCustomer(page);
+    await tid(page, 'provision-button').click();
+    await tid(page, 'plan-dialog').waitFor();
+    await tid(page, 'plan-start').click();
+    await tid(page, 'timeline').waitFor();
+    await waitState(page, 'run-state', 'succeeded');
+    const states = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="timeline"] [data-testid^="step-"][data-state]')].map((e) => [e.dataset.testid, e.dataset.state]),
+    );
+    const steps = states.filter(([id]) => /^step-[a-z0-9]+\.[a-z_]+$|^step-finalize$/.test(id));
+    assert.equal(steps.length, 12, JSON.stringify(states));
+    assert.ok(steps.every(([, st]) => st === 'succeeded'), JSON.stringify(steps));
+    assertClean();
+  });
+
   test('success: plan dialog, live timeline with waiting text, no layout jumps, one run on double clicks, toast and quick links', async (t) => {
     const { page, assertClean } = await open(t, { scenario: fixture('success') });
     await openCustomer(page);
