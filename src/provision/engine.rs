@@ -558,7 +558,9 @@ impl Engine {
                 Value::Null,
             ),
         ];
-        for (i, (key, id, out)) in targets.iter().enumerate() {
+        // Recorded in provisioning order, so compensation (newest first) removes the workflow,
+        // the Vercel project, the repo, then the Supabase project.
+        for (key, id, out) in &targets {
             match id {
                 Some(id) => self.store.step_update(
                     run_id,
@@ -574,8 +576,6 @@ impl Engine {
                         .step_update(run_id, key.as_str(), StepUpdate::State("skipped"))?
                 }
             }
-            // Reverse of provisioning order: workflow, Vercel, repo, project.
-            let _ = i;
         }
         let ctx = self.context(run_id, sink.clone(), CancellationToken::new())?;
         let left = self.compensate_all(&ctx, true).await?;
