@@ -4,13 +4,13 @@
 
 use std::time::Duration;
 
-use http::{Response, StatusCode};
+use http::Response;
 use octocrab::Octocrab;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::error::{ErrorKind, ProviderError};
-use super::http::{retry_after, CONNECT_TIMEOUT};
+use super::http::CONNECT_TIMEOUT;
 use crate::secrets::{redact, Provider, Secret};
 
 const P: Provider = Provider::Github;
@@ -126,57 +126,7 @@ impl Github {
             resp.headers().iter().map(|(k, v)| (k.clone(), v.clone())),
         );
         let body = self.octo.body_to_string(resp).await.unwrap_or_default();
-        let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
-        let mut message = v["message"]
-            .as_str()
-            .unwrap_or_else(|| status.canonical_reason().unwrap_or("fel"))
-            .to_string();
-        if let Some(detail) = v["errors"]
-            .as_array()
-            .and_then(|e| e.first())
-            .and_then(|e| e["message"].as_str())
-        {
-            if !message.contains(detail) {
-                message = format!("{message}: {detail}");
-            }
-        }
-        let exhausted = headers
-            .get("x-ratelimit-remaining")
-            .is_some_and(|r| r == "0");
-        let kind = match status {
-            StatusCode::TOO_MANY_REQUESTS => ErrorKind::RateLimited,
-            StatusCode::FORBIDDEN if exhausted || message.contains("rate limit") => {
-                ErrorKind::RateLimited
-            }
-            StatusCode::UNAUTHORIZED => ErrorKind::Unauthorized,
-            StatusCode::FORBIDDEN => ErrorKind::Forbidden,
-            StatusCode::NOT_FOUND => ErrorKind::NotFound,
-            StatusCode::CONFLICT => ErrorKind::Conflict,
-            // "Could not clone: Name already exists on this account".
-            StatusCode::UNPROCESSABLE_ENTITY if message.contains("already exists") => {
-                ErrorKind::Conflict
-            }
-            s if s.is_server_error() || s == StatusCode::REQUEST_TIMEOUT => ErrorKind::Transient,
-            _ => ErrorKind::Invalid,
-        };
-        let mut retry = retry_after(P, &headers);
-        // A secondary limit without any header: wait at least a minute (GitHub's guidance).
-        if kind == ErrorKind::RateLimited && retry.is_none() {
-            retry = Some(Duration::from_secs(60));
-        }
-        ProviderError {
-            provider: P,
-            kind,
-            status: Some(status.as_u16()),
-            code: None,
-            message: redact(&message),
-            retry_after: retry,
-            timed_out: false,
-            request_id: headers
-                .get("x-github-request-id")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string),
-        }
+        super::http::classify(P, status, &headers, &body)
     }
 
     async fn json<T: serde::de::DeserializeOwned>(

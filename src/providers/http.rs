@@ -159,12 +159,24 @@ pub async fn from_response(provider: Provider, resp: Response) -> ProviderError 
     let status = resp.status();
     let headers = resp.headers().clone();
     let body = resp.text().await.unwrap_or_default();
-    let (code, message) = parse_body(provider, &body);
-    let retry = retry_after(provider, &headers);
+    classify(provider, status, &headers, &body)
+}
+
+/// The one mapping of a provider's error answer to a `ProviderError` (the reqwest clients and
+/// the octocrab-based GitHub client both come here).
+pub fn classify(
+    provider: Provider,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &str,
+) -> ProviderError {
+    let (code, message) = parse_body(provider, body);
+    let mut retry = retry_after(provider, headers);
+    let github = provider == Provider::Github;
     let rate_limited = status == StatusCode::TOO_MANY_REQUESTS
-        || (provider == Provider::Github
+        || (github
             && status == StatusCode::FORBIDDEN
-            && (header(&headers, "x-ratelimit-remaining") == Some("0")
+            && (header(headers, "x-ratelimit-remaining") == Some("0")
                 || message.as_deref().is_some_and(|m| m.contains("rate limit"))));
     let kind = match status.as_u16() {
         _ if rate_limited => ErrorKind::RateLimited,
@@ -172,9 +184,21 @@ pub async fn from_response(provider: Provider, resp: Response) -> ProviderError 
         403 => ErrorKind::Forbidden,
         404 => ErrorKind::NotFound,
         409 => ErrorKind::Conflict,
+        // GitHub: "Could not clone: Name already exists on this account".
+        422 if github
+            && message
+                .as_deref()
+                .is_some_and(|m| m.contains("already exists")) =>
+        {
+            ErrorKind::Conflict
+        }
         408 | 500..=599 => ErrorKind::Transient,
         _ => ErrorKind::Invalid,
     };
+    // A GitHub secondary limit without any header: wait at least a minute (GitHub's guidance).
+    if github && kind == ErrorKind::RateLimited && retry.is_none() {
+        retry = Some(std::time::Duration::from_secs(60));
+    }
     let message = message.unwrap_or_else(|| status.canonical_reason().unwrap_or("fel").to_string());
     ProviderError {
         provider,
@@ -183,7 +207,109 @@ pub async fn from_response(provider: Provider, resp: Response) -> ProviderError 
         code,
         message: redact(&message),
         retry_after: retry,
-        request_id: request_id(&headers),
+        request_id: request_id(headers),
         timed_out: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn github_limits_conflicts_and_plain_refusals() {
+        let limited = classify(
+            Provider::Github,
+            StatusCode::FORBIDDEN,
+            &headers(&[("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "0")]),
+            r#"{"message":"API rate limit exceeded"}"#,
+        );
+        assert_eq!(limited.kind, ErrorKind::RateLimited);
+        let secondary = classify(
+            Provider::Github,
+            StatusCode::FORBIDDEN,
+            &HeaderMap::new(),
+            r#"{"message":"You have exceeded a secondary rate limit"}"#,
+        );
+        assert_eq!(
+            (secondary.kind, secondary.retry_after),
+            (
+                ErrorKind::RateLimited,
+                Some(std::time::Duration::from_secs(60))
+            )
+        );
+        let forbidden = classify(
+            Provider::Github,
+            StatusCode::FORBIDDEN,
+            &HeaderMap::new(),
+            r#"{"message":"Must have admin rights"}"#,
+        );
+        assert_eq!(forbidden.kind, ErrorKind::Forbidden);
+        let taken = classify(
+            Provider::Github,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &HeaderMap::new(),
+            r#"{"message":"Could not clone: Name already exists on this account"}"#,
+        );
+        assert_eq!(taken.kind, ErrorKind::Conflict);
+    }
+
+    #[test]
+    fn reset_units_and_codes_per_provider() {
+        let sb = classify(
+            Provider::Supabase,
+            StatusCode::TOO_MANY_REQUESTS,
+            &headers(&[("x-ratelimit-reset", "17")]),
+            r#"{"message":"Too many requests"}"#,
+        );
+        assert_eq!(sb.retry_after, Some(std::time::Duration::from_secs(17)));
+        let rs = classify(
+            Provider::Resend,
+            StatusCode::TOO_MANY_REQUESTS,
+            &headers(&[("retry-after", "1")]),
+            r#"{"name":"rate_limit_exceeded","message":"slow down"}"#,
+        );
+        assert_eq!(
+            (rs.retry_after, rs.code.as_deref()),
+            (
+                Some(std::time::Duration::from_secs(1)),
+                Some("rate_limit_exceeded")
+            )
+        );
+        let vc = classify(
+            Provider::Vercel,
+            StatusCode::FORBIDDEN,
+            &HeaderMap::new(),
+            r#"{"error":{"code":"forbidden","message":"Not authorized","invalidToken":true}}"#,
+        );
+        assert_eq!(
+            (vc.kind, vc.code.as_deref()),
+            (ErrorKind::Forbidden, Some("invalid_token"))
+        );
+        let auth = classify(
+            Provider::Supabase,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &HeaderMap::new(),
+            r#"{"code":422,"error_code":"email_exists","msg":"A user with this email address has already been registered"}"#,
+        );
+        assert_eq!(auth.code.as_deref(), Some("email_exists"));
+        assert_eq!(
+            classify(
+                Provider::N8n,
+                StatusCode::BAD_GATEWAY,
+                &HeaderMap::new(),
+                ""
+            )
+            .kind,
+            ErrorKind::Transient
+        );
     }
 }
