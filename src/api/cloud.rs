@@ -14,6 +14,7 @@ use crate::credentials::{CredentialStatus, Credentials};
 use crate::error::Error;
 use crate::providers::Endpoints;
 use crate::provision::settings::{check_setting, SETTING_KEYS};
+use crate::provision::{Clients, Engine, FailurePolicy, ProvisionSettings, Timing, Tokens};
 use crate::sandbox::Sandbox;
 use crate::secrets::{Provider, SecretStore};
 use crate::store::Store;
@@ -77,8 +78,17 @@ pub struct CloudApi {
 impl CloudApi {
     /// Opens the environment the user chose; the sandbox starts its simulator here.
     pub async fn open(store: Arc<Store>, data_dir: &Path) -> crate::Result<CloudApi> {
-        crate::providers::install_crypto_provider();
         let environment = Environment::stored(&store);
+        Self::open_in(store, environment, data_dir).await
+    }
+
+    /// Opens a given environment (the CLI's `--sandbox` flag) rather than the stored choice.
+    pub async fn open_in(
+        store: Arc<Store>,
+        environment: Environment,
+        data_dir: &Path,
+    ) -> crate::Result<CloudApi> {
+        crate::providers::install_crypto_provider();
         let secrets = SecretStore::new(environment.as_str());
         let (endpoints, overrides, sandbox) = match environment {
             Environment::Sandbox => {
@@ -103,7 +113,33 @@ impl CloudApi {
         })
     }
 
-    fn credentials(&self) -> Credentials<'_> {
+    /// The one place an engine is assembled: this environment's endpoints and tokens (the
+    /// sandbox's own unless one is saved; production's from the environment or the keyring),
+    /// the settings with the sandbox's fixed world on top, and the clients.
+    pub fn engine(&self, timing: Timing, on_failure: FailurePolicy) -> crate::Result<Engine> {
+        let tokens = match (&self.sandbox, self.environment) {
+            (Some(sb), Environment::Sandbox) => sb.tokens(Some(&self.secrets)),
+            _ => Tokens::resolve(&self.secrets)?,
+        };
+        let settings = ProvisionSettings::load_with(&self.store, &self.overrides)?;
+        let clients = Clients::new(
+            &self.endpoints,
+            &tokens,
+            settings.vercel_team_id.clone(),
+            timing.call_timeout,
+        )?;
+        Ok(Engine {
+            store: self.store.clone(),
+            clients: Arc::new(clients),
+            settings: Arc::new(settings),
+            secrets: self.secrets.clone(),
+            timing,
+            environment: self.environment.as_str().to_string(),
+            on_failure,
+        })
+    }
+
+    pub fn credentials(&self) -> Credentials<'_> {
         Credentials {
             store: &self.store,
             secrets: &self.secrets,

@@ -14,8 +14,8 @@ use super::ApiResult;
 use crate::credentials::CredentialState;
 use crate::error::Error;
 use crate::provision::{
-    plan::ProvisionPlan, Clients, Engine, EventSink, FailurePolicy, ProvisionSettings, RunEvent,
-    StartOutcome, Timing, Tokens,
+    plan::ProvisionPlan, Engine, EventSink, FailurePolicy, ProvisionSettings, RunEvent,
+    StartOutcome, Timing,
 };
 use crate::secrets::Provider;
 use crate::store::runs::{LogLine, RunRow, StepRow};
@@ -69,29 +69,8 @@ impl RunsApi {
     }
 
     fn engine(&self) -> crate::Result<Engine> {
-        let c = &self.cloud;
-        let tokens = match (&c.sandbox, c.environment) {
-            (Some(sb), Environment::Sandbox) => sb.tokens(Some(&c.secrets)),
-            _ => Tokens::resolve(&c.secrets)?,
-        };
-        let settings = ProvisionSettings::load_with(&self.store, &c.overrides)?;
-        let timing = Timing::default();
-        let clients = Clients::new(
-            &c.endpoints,
-            &tokens,
-            settings.vercel_team_id.clone(),
-            timing.call_timeout,
-        )?;
-        Ok(Engine {
-            store: self.store.clone(),
-            clients: Arc::new(clients),
-            settings: Arc::new(settings),
-            secrets: c.secrets.clone(),
-            timing,
-            environment: c.environment.as_str().to_string(),
-            // The window lets the user choose: "Försök igen" or "Återställ".
-            on_failure: FailurePolicy::Pause,
-        })
+        // The window lets the user choose after a failure: "Försök igen" or "Återställ".
+        self.cloud.engine(Timing::default(), FailurePolicy::Pause)
     }
 
     /// Whether "Provisionera" may be pressed, and if not, why.

@@ -296,8 +296,8 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
     } else {
         fabrik::provision::FailurePolicy::Rollback
     };
-    let env = runtime::build(db, sandbox, policy).await?;
-    let engine = &env.engine;
+    let cloud = runtime::open(db, sandbox).await?;
+    let engine = &cloud.engine(runtime::timing(), policy)?;
     let cancel = tokio_util::sync::CancellationToken::new();
     {
         // Ctrl-C stops at the next safe point and leaves the run resumable.
@@ -396,14 +396,14 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
         }
         _ => Ok(()),
     };
-    if let Some(sb) = env.sandbox {
+    if let Some(sb) = cloud.sandbox {
         sb.shutdown().await;
     }
     result
 }
 
 async fn secrets(db: &Path, sandbox: bool, cmd: SecretsCmd) -> Result<(), ApiError> {
-    let cloud = runtime::cloud(db, sandbox).await?;
+    let cloud = runtime::open(db, sandbox).await?;
     let creds = cloud.credentials();
     let result = match cmd {
         SecretsCmd::Status { json } => {

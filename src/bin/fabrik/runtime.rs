@@ -1,29 +1,15 @@
-//! Builds the engine for a command: production (real APIs, keyring tokens or FABRIK_* env) or
-//! the sandbox (an in-process fabrik-sim). No rules here, only wiring.
+//! The CLI's own wiring: which environment its flag names, where its files live, and the
+//! FABRIK_FAST_POLL knob. Everything else (endpoints, tokens, settings, the engine) is the
+//! core's `CloudApi`, the same as the window's.
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use fabrik::providers::Endpoints;
-use fabrik::provision::{Clients, Engine, FailurePolicy, ProvisionSettings, Timing, Tokens};
-use fabrik::sandbox::Sandbox;
-use fabrik::secrets::SecretStore;
+use fabrik::api::cloud::{CloudApi, Environment};
+use fabrik::provision::Timing;
 use fabrik::store::Store;
-use fabrik::{ApiError, Error};
-
-pub struct Env {
-    pub engine: Engine,
-    pub sandbox: Option<Sandbox>,
-}
-
-pub fn environment(sandbox: bool) -> &'static str {
-    if sandbox {
-        fabrik::sandbox::ENVIRONMENT
-    } else {
-        "production"
-    }
-}
+use fabrik::ApiError;
 
 /// `FABRIK_FAST_POLL=1` polls and retries quickly (tests and demos against the simulator).
 pub fn timing() -> Timing {
@@ -39,96 +25,20 @@ pub fn timing() -> Timing {
     t
 }
 
-pub async fn build(db: &Path, sandbox: bool, on_failure: FailurePolicy) -> Result<Env, ApiError> {
-    fabrik::providers::install_crypto_provider();
+/// Opens the environment `--sandbox` names. The sandbox keeps its world beside the register,
+/// so a test's temporary register gets a world of its own.
+pub async fn open(db: &Path, sandbox: bool) -> Result<CloudApi, ApiError> {
     let store = Arc::new(Store::open(db)?);
-    let env = environment(sandbox);
-    let secrets = SecretStore::new(env);
-    let timing = timing();
-    let (endpoints, tokens, overrides, sim) = if sandbox {
-        let dir = db
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let sim = Sandbox::start(dir, Some(&secrets)).await?;
-        let tokens = sim.tokens(Some(&secrets));
-        (sim.endpoints(), tokens, sim.settings(), Some(sim))
+    let environment = if sandbox {
+        Environment::Sandbox
     } else {
-        let endpoints = Endpoints::resolve(|k| store.get_setting(k).ok().flatten());
-        let tokens = Tokens::resolve(&secrets).map_err(Error::from)?;
-        (endpoints, tokens, Vec::new(), None)
+        Environment::Production
     };
-    let settings = ProvisionSettings::load_with(&store, &overrides)?;
-    let clients = Clients::new(
-        &endpoints,
-        &tokens,
-        settings.vercel_team_id.clone(),
-        timing.call_timeout,
-    )?;
-    let engine = Engine {
-        store,
-        clients: Arc::new(clients),
-        settings: Arc::new(settings),
-        secrets,
-        timing,
-        environment: env.to_string(),
-        on_failure,
-    };
-    Ok(Env {
-        engine,
-        sandbox: sim,
-    })
-}
-
-/// What the credential commands need: the register, the keyring of this environment, where
-/// the providers are, and (in the sandbox) the running simulator.
-pub struct Cloud {
-    pub store: Store,
-    pub secrets: SecretStore,
-    pub endpoints: Endpoints,
-    pub overrides: Vec<(&'static str, String)>,
-    pub sandbox: Option<Sandbox>,
-    pub environment: &'static str,
-}
-
-pub async fn cloud(db: &Path, sandbox: bool) -> Result<Cloud, ApiError> {
-    fabrik::providers::install_crypto_provider();
-    let store = Store::open(db)?;
-    let env = environment(sandbox);
-    let secrets = SecretStore::new(env);
-    let (endpoints, overrides, sim) = if sandbox {
-        let dir = db
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let sim = Sandbox::start(dir, Some(&secrets)).await?;
-        (sim.endpoints(), sim.settings(), Some(sim))
-    } else {
-        (
-            Endpoints::resolve(|k| store.get_setting(k).ok().flatten()),
-            Vec::new(),
-            None,
-        )
-    };
-    Ok(Cloud {
-        store,
-        secrets,
-        endpoints,
-        overrides,
-        sandbox: sim,
-        environment: env,
-    })
-}
-
-impl Cloud {
-    pub fn credentials(&self) -> fabrik::credentials::Credentials<'_> {
-        fabrik::credentials::Credentials {
-            store: &self.store,
-            secrets: &self.secrets,
-            environment: self.environment,
-            endpoints: &self.endpoints,
-            overrides: &self.overrides,
-            timeout: timing().call_timeout,
-        }
-    }
+    let dir = db
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut cloud = CloudApi::open_in(store, environment, dir).await?;
+    cloud.timeout = timing().call_timeout;
+    Ok(cloud)
 }
