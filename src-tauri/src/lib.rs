@@ -2,6 +2,7 @@
 //! decides anything; every rule lives in the `fabrik` crate.
 
 mod commands;
+mod window_state;
 
 use std::sync::Arc;
 
@@ -71,6 +72,7 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        .on_window_event(window_state::on_window_event)
         .setup(|app| {
             // Start the clouds while the window loads.
             let handle = app.handle().clone();

@@ -60,6 +60,11 @@ test('add a customer, set its production URL, restart, still there', async () =>
     assert.ok(row);
     mkdirSync(shots, { recursive: true });
     writeFileSync(join(shots, 'e2e-list.png'), await s.screenshot());
+    // The user resizes the window (through X, as a window manager would; WebDriver's own
+    // resize does not reach the toplevel window); the next start opens it at that size.
+    execFileSync('xdotool', ['search', '--sync', '--name', '^Fabrik$', 'windowsize', '%@', '1100', '720']);
+    await s.until(async () => (await s.cmd('GET', '/window/rect')).width === 1100, 'the window resized');
+    await new Promise((r) => setTimeout(r, 1000)); // the app saves once the window is still
   } finally {
     await s.close();
   }
@@ -74,6 +79,8 @@ test('add a customer, set its production URL, restart, still there', async () =>
   // A fresh start of the app shows the persisted customer and its URL.
   s = await Session.start(driver.url, app);
   try {
+    const rect = await s.cmd('GET', '/window/rect');
+    assert.deepEqual([rect.width, rect.height], [1100, 720], 'the window size was remembered');
     const row = await s.find('[data-testid="customer-row"][data-slug="asas-bageri-cafe-ab"]');
     await s.cmd('POST', `/element/${row}/click`, {});
     await s.until(async () => (await s.text('instance-production_url')).includes('https://asa.example.se'), 'persisted URL after restart');
