@@ -166,3 +166,53 @@ async fn a_token_saved_in_the_sandbox_works_at_once() {
     );
     cloud.delete_credential(provider).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn production_refuses_to_provision_until_tokens_and_settings_are_there() {
+    let _one_at_a_time = SANDBOX.lock().await;
+    let Some(_) = common::keyring("readiness") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let api = Api::open(&dir.path().join("fabrik.sqlite3")).unwrap();
+    let slug = common::customer(api.store(), "Produktion Kund AB");
+    let cloud = Arc::new(
+        CloudApi::open_in(
+            api.shared_store(),
+            fabrik::api::cloud::Environment::Production,
+            dir.path(),
+        )
+        .await
+        .unwrap(),
+    );
+    let runs = RunsApi::new(api.shared_store(), cloud.clone());
+    let r = runs.readiness().unwrap();
+    assert!(!r.ready);
+    assert!(
+        r.reason.unwrap().contains("github.template"),
+        "the missing settings are named first"
+    );
+    for (k, v) in [
+        ("github.template", "byran/mall"),
+        ("github.owner", "byran"),
+        ("supabase.organization", "byran"),
+        ("email.sender_address", "hej@byran.se"),
+    ] {
+        api.store().set_setting(k, v).unwrap();
+    }
+    let r = runs.readiness().unwrap();
+    assert!(!r.ready);
+    assert_eq!(
+        r.missing.len(),
+        5,
+        "no token is saved in this keyring namespace: {:?}",
+        r.missing
+    );
+    assert!(r.reason.unwrap().starts_with("Token saknas för GitHub"));
+    let err = runs.start(slug, Arc::new(Host::default())).unwrap_err();
+    assert_eq!(err.code, "not_ready");
+    assert!(
+        api.store().list_runs(None, 10).unwrap().is_empty(),
+        "nothing was started"
+    );
+}

@@ -259,7 +259,11 @@ pub async fn start_provision(
     shell: State<'_, Shell>,
     slug: String,
 ) -> Res<StartOutcome> {
-    runs(&shell).await?.start(slug, host(&app))
+    // Readiness reads the keyring (bounded, but seconds when it is locked): the blocking pool.
+    let (r, h) = (runs(&shell).await?, host(&app));
+    tauri::async_runtime::spawn_blocking(move || r.start(slug, h))
+        .await
+        .unwrap_or_else(|e| Err(internal(e)))
 }
 
 #[tauri::command]
