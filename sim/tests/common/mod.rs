@@ -1,5 +1,6 @@
 //! Shared test helpers: starting a simulator, an HTTP client, and validation of bodies against the
-//! official OpenAPI descriptions in ../shared/contracts (via a small OpenAPI → JSON Schema adapter).
+//! official OpenAPI descriptions in the repository's contracts/ folder (via a small OpenAPI → JSON
+//! Schema adapter).
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -46,10 +47,7 @@ pub enum Spec {
 }
 
 fn contracts() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/contracts"
-    ))
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../contracts"))
 }
 
 pub fn load(spec: Spec) -> Value {
