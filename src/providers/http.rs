@@ -93,7 +93,8 @@ fn now_epoch() -> u64 {
 }
 
 /// The wait the provider asked for. Units differ: Supabase and Resend send seconds remaining,
-/// GitHub and Vercel an epoch timestamp (contracts README §8).
+/// GitHub and Vercel an epoch timestamp (contracts/README.md, section "8. Cross-provider notes
+/// for the simulator").
 pub fn retry_after(provider: Provider, h: &HeaderMap) -> Option<Duration> {
     if let Some(s) = header(h, "retry-after").and_then(|v| v.trim().parse::<u64>().ok()) {
         return Some(Duration::from_secs(s));

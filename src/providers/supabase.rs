@@ -1,5 +1,6 @@
 //! Supabase Management API (spec: supabase/management-api-v1-subset.openapi.json) and one
-//! project's Auth admin API (contract: supabase/auth admin.go, see contracts README §2).
+//! project's Auth admin API (contract: supabase/auth admin.go, see contracts/README.md, section
+//! "2. Supabase Auth admin").
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
