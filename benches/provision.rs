@@ -68,15 +68,15 @@ fn engine(sim: &SimHandle, store: Arc<Store>, sequential: bool) -> Engine {
         timing.call_timeout,
     )
     .unwrap();
-    Engine {
+    Engine::new(
         store,
-        clients: Arc::new(clients),
-        settings: Arc::new(settings),
-        secrets: SecretStore::new(&format!("bench-{}", std::process::id())),
-        timing,
-        environment: "bench".into(),
-        on_failure: FailurePolicy::Rollback,
-    }
+        clients,
+        settings,
+        SecretStore::new(&format!("bench-{}", std::process::id())),
+        fabrik::environment::Environment::Sandbox,
+    )
+    .with_timing(timing)
+    .with_failure_policy(FailurePolicy::Rollback)
 }
 
 fn add(store: &Store, name: &str) -> String {

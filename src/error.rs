@@ -50,6 +50,8 @@ pub enum Error {
     InvalidSetting { key: String, reason: String },
     #[error("Bara https-länkar kan öppnas: {0}")]
     UnsafeLink(String),
+    #[error("Länken kunde inte öppnas: {0}")]
+    OpenFailed(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -85,6 +87,7 @@ impl Error {
             Error::Secret(e) => e.code(),
             Error::InvalidSetting { .. } => "invalid_setting",
             Error::UnsafeLink(_) => "unsafe_link",
+            Error::OpenFailed(_) => "open_failed",
             Error::Io(_) => "io",
         }
     }

@@ -2,8 +2,10 @@
 //! the CLI (src/bin/fabrik.rs) and the tests all stand on this crate.
 
 pub mod api;
+pub mod blocking;
 pub mod credentials;
 pub mod customer;
+pub mod environment;
 pub mod error;
 pub mod logging;
 pub mod paths;
@@ -12,5 +14,6 @@ pub mod provision;
 pub mod sandbox;
 pub mod secrets;
 pub mod store;
+pub mod vocabulary;
 
 pub use error::{ApiError, Error, Result};

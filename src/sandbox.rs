@@ -11,7 +11,6 @@ use crate::providers::Endpoints;
 use crate::provision::Tokens;
 use crate::secrets::{Provider, Secret, SecretKey, SecretStore};
 
-pub const ENVIRONMENT: &str = "sandbox";
 pub const WORLD_FILE: &str = "sandbox-world.json";
 /// How much faster than the real services the sandbox runs (Supabase start-up ~90 s real);
 /// `FABRIK_SANDBOX_TIME_SCALE` overrides it.

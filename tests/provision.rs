@@ -64,7 +64,7 @@ async fn happy_path_creates_one_of_each_and_a_rerun_creates_nothing() {
     // The schema really ran on PostgreSQL: 21 tables, every one with RLS on.
     let project_ref = project["ref"].as_str().unwrap();
     let rows = engine
-        .clients
+        .clients()
         .supabase
         .run_query(project_ref, "select count(*)::int as n, bool_and(rowsecurity) as all_rls from pg_tables where schemaname = 'public'")
         .await
@@ -344,7 +344,7 @@ async fn permanent_failures_roll_back_to_nothing() {
         assert_eq!(state, RunState::RolledBack, "{name}: {}", events.json());
         assert_eq!(left, 0, "{name}: nothing may be left");
         let run_row = store.get_run(run.run_id).unwrap();
-        assert_eq!(run_row.state, "rolled_back");
+        assert_eq!(run_row.state, RunState::RolledBack);
         assert!(events
             .all()
             .iter()

@@ -112,7 +112,10 @@ async fn provision_from_the_window_in_the_sandbox() {
     let history = runs.list_runs(Some(slug.clone())).unwrap();
     assert_eq!(history.len(), 1);
     let detail = runs.run_detail(first.run_id).unwrap();
-    assert!(detail.steps.iter().all(|s| s.state == "succeeded"));
+    assert!(detail
+        .steps
+        .iter()
+        .all(|s| s.state == fabrik::provision::StepState::Succeeded));
     assert!(!detail.log.is_empty());
 
     // "Avveckla" needs the slug typed exactly.

@@ -1,64 +1,52 @@
-//! The Tauri shell: window, plugins and one thin command per core API method. Nothing here
-//! decides anything; every rule lives in the `fabrik` crate.
+//! The Tauri shell: window, plugins, and the commands generated from the core's table. Nothing
+//! here decides anything; every rule lives in the `fabrik` crate (docs/ARCHITECTURE.md).
 
 mod commands;
 mod window_state;
 
 use std::sync::Arc;
 
-use fabrik::api::cloud::CloudApi;
-use fabrik::api::runs::RunsApi;
-use fabrik::api::Api;
-use tauri::Manager;
-use tokio::sync::OnceCell;
+use fabrik::api::app::{Fabrik, Host};
+use fabrik::api::runs::RunHost;
+use fabrik::provision::RunEvent;
+use tauri::{AppHandle, Emitter, Manager};
+use tauri_plugin_opener::OpenerExt;
 
-/// The shared core, or the reason it could not be opened (shown by every command, so the
-/// window can explain a broken or too-new database instead of failing to start).
-/// The environment's APIs once up, or why they could not start.
-type Clouds = Result<(Arc<CloudApi>, Arc<RunsApi>), fabrik::ApiError>;
+/// What the window does for the core: events to the webview, OS notifications, links, restart.
+struct WindowHost(AppHandle);
 
-pub struct Shell {
-    api: Result<Arc<Api>, fabrik::ApiError>,
-    /// The clouds (the sandbox's simulator, keyring tokens) come up in the background, so the
-    /// window paints the register at once; commands that need them wait here.
-    cloud: Arc<OnceCell<Clouds>>,
+impl RunHost for WindowHost {
+    fn emit(&self, event: &RunEvent) {
+        let _ = self.0.emit("run-event", event);
+    }
+
+    fn notify(&self, title: &str, body: &str) {
+        use tauri_plugin_notification::NotificationExt;
+        let _ = self
+            .0
+            .notification()
+            .builder()
+            .title(title)
+            .body(body)
+            .show();
+    }
 }
 
-impl Shell {
-    async fn cloud(&self) -> Clouds {
-        let api = self.api.clone()?;
-        self.cloud
-            .get_or_init(|| async move {
-                let cloud = CloudApi::open(api.shared_store(), &fabrik::paths::data_dir())
-                    .await
-                    .map(Arc::new)
-                    .map_err(|e| {
-                        tracing::error!(
-                            code = e.code(),
-                            "could not open the cloud environment: {e}"
-                        );
-                        e.to_api()
-                    })?;
-                let runs = RunsApi::new(api.shared_store(), cloud.clone());
-                Ok((cloud, runs))
-            })
-            .await
-            .clone()
+impl Host for WindowHost {
+    fn open_url(&self, url: &str) -> Result<(), String> {
+        self.0
+            .opener()
+            .open_url(url, None::<&str>)
+            .map_err(|e| e.to_string())
+    }
+
+    fn restart(&self) {
+        self.0.restart();
     }
 }
 
 pub fn run() {
     let _log_guard = fabrik::logging::init(&fabrik::paths::data_dir().join("logs"), true);
-    let db = fabrik::paths::default_db_path();
-    let api = Api::open(&db).map(Arc::new).map_err(|e| {
-        tracing::error!(code = e.code(), "could not open the register: {e}");
-        e.to_api()
-    });
-    tracing::info!(path = %db.display(), "register");
-    let shell = Shell {
-        api,
-        cloud: Arc::new(OnceCell::new()),
-    };
 
     let result = tauri::Builder::default()
         // First: a second launch hands over to the running app and focuses its window.
@@ -74,14 +62,15 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .on_window_event(window_state::on_window_event)
         .setup(|app| {
+            let db = fabrik::paths::default_db_path();
+            tracing::info!(path = %db.display(), "register");
+            let host = Arc::new(WindowHost(app.handle().clone()));
+            let fabrik = Arc::new(Fabrik::open(&db, &fabrik::paths::data_dir(), host));
+            app.manage(fabrik.clone());
             // Start the clouds while the window loads.
-            let handle = app.handle().clone();
-            tauri::async_runtime::spawn(async move {
-                let _ = handle.state::<Shell>().cloud().await;
-            });
+            tauri::async_runtime::spawn(async move { fabrik.warm_up().await });
             Ok(())
         })
-        .manage(shell)
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!());
     if let Err(e) = result {

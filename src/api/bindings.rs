@@ -15,16 +15,15 @@ use crate::customer::{
 use crate::error::ApiError;
 use crate::providers::verify::{Verification, VerifyState};
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
-use crate::provision::{RunEvent, RunState, StartOutcome, StepKey, StepOutcome};
+use crate::provision::{
+    LogLevel, RunEvent, RunKind, RunState, StartOutcome, StepKey, StepOutcome, StepState,
+};
 use crate::secrets::Provider;
 use crate::store::runs::{LogLine, RunRow, StepRow};
 
-/// Declares the command table once: name, arguments (as the webview passes them) and result.
-macro_rules! commands {
-    ($( $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty ;)*) => {
-        /// The IPC commands the shell must register, in declaration order.
-        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
-
+/// The TypeScript `Commands` type, from the one command table (`super::commands`).
+macro_rules! command_table {
+    ($( $kind:ident $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty ;)*) => {
         fn command_table(cfg: &Config) -> String {
             let mut out = String::from("export type Commands = {\n");
             $(
@@ -42,41 +41,7 @@ macro_rules! commands {
     };
 }
 
-commands! {
-    app_info() -> AppInfo;
-    list_customers(query: CustomerQuery) -> Vec<CustomerRow>;
-    get_customer(slug: String) -> Customer;
-    create_customer(draft: CustomerDraft) -> Customer;
-    update_customer(slug: String, patch: CustomerPatch) -> Customer;
-    delete_customer(slug: String) -> ();
-    check_draft(draft: CustomerDraft) -> DraftCheck;
-    check_patch(slug: String, patch: CustomerPatch) -> DraftCheck;
-    load_examples() -> u32;
-    remove_examples() -> u32;
-    module_manifest() -> ModuleManifest;
-    get_preferences() -> Preferences;
-    set_language(language: Language) -> Preferences;
-    open_external(url: String) -> ();
-    environment() -> Environment;
-    credentials_status() -> Vec<CredentialStatus>;
-    save_credential(provider: Provider, token: String) -> CredentialStatus;
-    test_credential(provider: Provider) -> CredentialStatus;
-    delete_credential(provider: Provider) -> CredentialStatus;
-    send_test_email() -> CredentialStatus;
-    list_settings() -> Vec<SettingEntry>;
-    set_setting(key: String, value: String) -> Vec<SettingEntry>;
-    set_environment(environment: Environment) -> ();
-    readiness() -> Readiness;
-    plan_provision(slug: String) -> ProvisionPlan;
-    start_provision(slug: String) -> StartOutcome;
-    cancel_run(run: i64, rollback: bool) -> bool;
-    resume_run(run: i64) -> ();
-    rollback_run(run: i64) -> ();
-    teardown_customer(slug: String, confirmation: String) -> ();
-    list_runs(slug: Option<String>) -> Vec<RunRow>;
-    run_detail(run: i64) -> RunDetail;
-    interrupted_runs() -> Vec<RunRow>;
-}
+crate::with_commands!(command_table);
 
 macro_rules! decls {
     ($cfg:expr; $($t:ty),* $(,)?) => { vec![$(format!("export {}", <$t as TS>::decl($cfg))),*] };
@@ -89,7 +54,7 @@ pub fn typescript() -> String {
         Plan, Module, Status, SortKey, Instance, InstanceLinks, Customer, CustomerRow,
         CustomerDraft, CustomerPatch, CustomerQuery, ModuleInfo, ModuleManifest,
         Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,
-        Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, StartOutcome, StepKey, StepOutcome, RunState, RunEvent,
+        Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, StartOutcome, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

@@ -19,41 +19,7 @@ use crate::sandbox::Sandbox;
 use crate::secrets::{Provider, SecretStore};
 use crate::store::Store;
 
-pub const ENVIRONMENT_SETTING: &str = "app.environment";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Environment {
-    Sandbox,
-    Production,
-}
-
-impl Environment {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Environment::Sandbox => crate::sandbox::ENVIRONMENT,
-            Environment::Production => "production",
-        }
-    }
-
-    /// Remembers the choice; it takes effect when the app starts again (the shell restarts it).
-    pub fn store_choice(self, store: &Store) -> crate::Result<()> {
-        store.set_setting(ENVIRONMENT_SETTING, self.as_str())
-    }
-
-    /// The stored choice; a fresh install starts in the sandbox.
-    pub fn stored(store: &Store) -> Environment {
-        match store
-            .get_setting(ENVIRONMENT_SETTING)
-            .ok()
-            .flatten()
-            .as_deref()
-        {
-            Some("production") => Environment::Production,
-            _ => Environment::Sandbox,
-        }
-    }
-}
+pub use crate::environment::{Environment, ENVIRONMENT_SETTING};
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct SettingEntry {
@@ -128,15 +94,19 @@ impl CloudApi {
             settings.vercel_team_id.clone(),
             timing.call_timeout,
         )?;
-        Ok(Engine {
-            store: self.store.clone(),
-            clients: Arc::new(clients),
-            settings: Arc::new(settings),
-            secrets: self.secrets.clone(),
-            timing,
-            environment: self.environment.as_str().to_string(),
-            on_failure,
-        })
+        Ok(Engine::new(
+            self.store.clone(),
+            clients,
+            settings,
+            self.secrets.clone(),
+            self.environment,
+        )
+        .with_timing(timing)
+        .with_failure_policy(on_failure))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     pub fn credentials(&self) -> Credentials<'_> {

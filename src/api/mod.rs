@@ -2,8 +2,10 @@
 //! shell maps commands onto these one-to-one, so the window, the CLI and the tests share one
 //! implementation (the pattern Yaak and GitButler follow).
 
+pub mod app;
 pub mod bindings;
 pub mod cloud;
+pub mod commands;
 pub mod runs;
 
 use std::path::Path;

@@ -14,7 +14,7 @@ use super::ApiResult;
 use crate::credentials::CredentialState;
 use crate::error::Error;
 use crate::provision::{
-    plan::ProvisionPlan, Engine, EventSink, FailurePolicy, ProvisionSettings, RunEvent,
+    plan::ProvisionPlan, Engine, EventSink, FailurePolicy, ProvisionSettings, RunEvent, RunState,
     StartOutcome, Timing,
 };
 use crate::secrets::Provider;
@@ -109,26 +109,15 @@ impl RunsApi {
     }
 
     pub async fn plan(&self, slug: String) -> ApiResult<ProvisionPlan> {
-        let engine = self.engine()?;
-        let customer = self.store.get_customer(&slug)?;
-        crate::provision::plan::plan(&customer, &engine.settings, &engine.clients, &self.store)
-            .await
-            .map_err(|e| Error::Provider(e.to_string()).into())
+        Ok(self.engine()?.plan(&slug).await?)
     }
 
-    fn spawn<F>(self: &Arc<Self>, run_id: i64, host: Arc<dyn RunHost>, slug: String, work: F)
+    /// Drives `work` in the background with this environment's engine; "Avbryt" reaches it
+    /// through the token registered here. The run already exists, so it has a real id.
+    fn spawn<F, Fut>(self: &Arc<Self>, run_id: i64, host: Arc<dyn RunHost>, slug: String, work: F)
     where
-        F: FnOnce(
-                Engine,
-                Arc<dyn EventSink>,
-                CancellationToken,
-            ) -> std::pin::Pin<
-                Box<
-                    dyn std::future::Future<Output = crate::Result<crate::provision::RunState>>
-                        + Send,
-                >,
-            > + Send
-            + 'static,
+        F: FnOnce(Engine, Arc<dyn EventSink>, CancellationToken) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = crate::Result<RunState>> + Send + 'static,
     {
         let cancel = CancellationToken::new();
         self.active
@@ -147,18 +136,15 @@ impl RunsApi {
                 .unwrap_or_else(|p| p.into_inner())
                 .remove(&run_id);
             match outcome {
-                Ok(crate::provision::RunState::Succeeded) => {
+                Ok(RunState::Succeeded) => {
                     host.notify("Provisionering klar", &format!("{slug} är i drift"))
                 }
-                Ok(state) => host.notify(
-                    "Provisioneringen stannade",
-                    &format!("{slug}: {}", state.as_str()),
-                ),
+                Ok(state) => host.notify("Provisioneringen stannade", &format!("{slug}: {state}")),
                 Err(e) => {
                     tracing::error!(run = run_id, "run could not be driven: {e}");
                     host.emit(&RunEvent::RunFinished {
                         run_id,
-                        state: crate::provision::RunState::Failed,
+                        state: RunState::Failed,
                         error: Some(e.to_string()),
                     });
                 }
@@ -180,8 +166,8 @@ impl RunsApi {
         let outcome = engine.start(&slug)?;
         if !outcome.already_running {
             let run_id = outcome.run_id;
-            self.spawn(run_id, host, slug, move |engine, sink, cancel| {
-                Box::pin(async move { engine.drive(run_id, sink, cancel, false).await })
+            self.spawn(run_id, host, slug, move |engine, sink, cancel| async move {
+                engine.drive(run_id, sink, cancel, false).await
             });
         }
         Ok(outcome)
@@ -203,37 +189,40 @@ impl RunsApi {
     /// "Försök igen" and the resume banner: continue a failed, cancelled or interrupted run.
     pub fn resume(self: &Arc<Self>, run_id: i64, host: Arc<dyn RunHost>) -> ApiResult<()> {
         let run = self.store.get_run(run_id)?;
-        self.spawn(run_id, host, run.slug, move |engine, sink, cancel| {
-            Box::pin(async move { engine.resume(run_id, sink, cancel).await })
-        });
+        self.spawn(
+            run_id,
+            host,
+            run.slug,
+            move |engine, sink, cancel| async move { engine.resume(run_id, sink, cancel).await },
+        );
         Ok(())
     }
 
     /// "Återställ": remove what the run created.
     pub fn rollback(self: &Arc<Self>, run_id: i64, host: Arc<dyn RunHost>) -> ApiResult<()> {
         let run = self.store.get_run(run_id)?;
-        self.spawn(run_id, host, run.slug, move |engine, sink, _| {
-            Box::pin(async move { engine.rollback(run_id, sink).await })
+        self.spawn(run_id, host, run.slug, move |engine, sink, _| async move {
+            engine.rollback(run_id, sink).await
         });
         Ok(())
     }
 
-    /// "Avveckla": only when the typed confirmation is the customer's slug.
+    /// "Avveckla": only when the typed confirmation is the customer's slug. The teardown run
+    /// is recorded before this returns, so the window knows its id from the start.
     pub fn teardown(
         self: &Arc<Self>,
         slug: String,
         confirmation: String,
         host: Arc<dyn RunHost>,
-    ) -> ApiResult<()> {
+    ) -> ApiResult<i64> {
         if confirmation.trim() != slug {
             return Err(Error::NotConfirmed.into());
         }
-        self.store.get_customer(&slug)?;
-        let s = slug.clone();
-        self.spawn(-1, host, slug, move |engine, sink, _| {
-            Box::pin(async move { engine.teardown(&s, sink).await })
+        let run_id = self.engine()?.begin_teardown(&slug)?;
+        self.spawn(run_id, host, slug, move |engine, sink, _| async move {
+            engine.drive_teardown(run_id, sink).await
         });
-        Ok(())
+        Ok(run_id)
     }
 
     pub fn list_runs(&self, slug: Option<String>) -> ApiResult<Vec<RunRow>> {

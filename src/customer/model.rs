@@ -4,46 +4,19 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+use crate::vocabulary::vocabulary;
 
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
-                match s { $($text => Ok($name::$variant),)+ _ => Err(s.to_string()) }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-string_enum!(
+vocabulary!(
     /// The agency's price plans; each implies a default set of modules (the module manifest).
-    Plan { Starter => "starter", Professional => "professional", Enterprise => "enterprise" }
+    pub enum Plan { Starter => "starter", Professional => "professional", Enterprise => "enterprise" }
 );
-string_enum!(
+vocabulary!(
     /// Product modules a customer's instance enables.
-    Module { Crm => "crm", Email => "email", Social => "social", Content => "content", Accommodation => "accommodation" }
+    pub enum Module { Crm => "crm", Email => "email", Social => "social", Content => "content", Accommodation => "accommodation" }
 );
-string_enum!(
+vocabulary!(
     /// Where the customer stands in its life cycle.
-    Status { Pending => "pending", Provisioning => "provisioning", Active => "active", Failed => "failed", Inactive => "inactive" }
+    pub enum Status { Pending => "pending", Provisioning => "provisioning", Active => "active", Failed => "failed", Inactive => "inactive" }
 );
 
 /// What Fabrik knows of the customer's SaaS instance ("SaaS-instans").

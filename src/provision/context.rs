@@ -14,6 +14,7 @@ use super::clients::Clients;
 use super::events::{EventSink, RunEvent};
 use super::policy::Timing;
 use super::settings::ProvisionSettings;
+use super::state::LogLevel;
 use super::step::StepKey;
 use crate::customer::Customer;
 use crate::providers::supabase::ApiKeys;
@@ -107,17 +108,26 @@ impl RunCtx {
         self.events.emit(&e);
     }
 
-    pub fn log(&self, step: StepKey, level: &str, message: &str) {
-        tracing::info!(run = self.run_id, customer = %self.customer.slug, step = step.as_str(), level, "{message}");
-        let _ = self.store.log(
-            self.run_id,
-            Some(step.as_str()),
-            level,
-            message,
-            None,
-            None,
-            None,
-        );
+    /// Ledger work for a step, on the blocking pool. A ledger that cannot be written fails the
+    /// step: carrying on would create resources the ledger does not know of.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, StepError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> crate::Result<T> + Send + 'static,
+    {
+        let store = self.store.clone();
+        crate::blocking::run(move || f(&store))
+            .await
+            .map_err(|e| StepError::permanent("ledger_write_failed", e.to_string()))
+    }
+
+    pub async fn log(&self, step: StepKey, level: LogLevel, message: &str) {
+        tracing::info!(run = self.run_id, customer = %self.customer.slug, step = step.as_str(), level = level.as_str(), "{message}");
+        let (run_id, message) = (self.run_id, message.to_string());
+        // A lost log line is not worth failing a step over; the tracing line above remains.
+        let _ = self
+            .db(move |s| s.log(run_id, Some(step), level, &message, None, None, None))
+            .await;
     }
 
     pub fn output(&self, key: StepKey) -> Value {
@@ -141,39 +151,52 @@ impl RunCtx {
             })
     }
 
-    /// Records the name of what this step is about to create, before the call that creates it.
-    pub fn record_intent(&self, step: StepKey, name: &str) {
-        let _ = self
-            .store
-            .step_update(self.run_id, step.as_str(), StepUpdate::Intent(name));
+    /// Records the name of what this step is about to create, before the call that creates it;
+    /// if that cannot be written, the step fails without calling.
+    pub async fn record_intent(&self, step: StepKey, name: &str) -> Result<(), StepError> {
+        let (run_id, name) = (self.run_id, name.to_string());
+        self.db(move |s| s.step_update(run_id, step, StepUpdate::Intent(&name)))
+            .await
     }
 
     /// Whether this run recorded the intent to create this step's resource: if so, a resource
     /// found by name now is one this run created (before a crash or a lost answer).
-    pub fn intended_by_this_run(&self, step: StepKey) -> bool {
-        self.store
-            .run_steps(self.run_id)
-            .ok()
-            .and_then(|s| s.into_iter().find(|r| r.key == step.as_str()))
-            .is_some_and(|r| r.intent.is_some())
+    pub async fn intended_by_this_run(&self, step: StepKey) -> Result<bool, StepError> {
+        let run_id = self.run_id;
+        let steps = self.db(move |s| s.run_steps(run_id)).await?;
+        Ok(steps
+            .into_iter()
+            .find(|r| r.key == step)
+            .is_some_and(|r| r.intent.is_some()))
     }
 
     /// Records the external id as soon as it is known, so a crash right after leaves it in the
     /// ledger for resume and rollback.
-    pub fn record_resource(&self, step: StepKey, external_id: &str, created: bool, output: &Value) {
-        let _ = self.store.step_update(
-            self.run_id,
-            step.as_str(),
-            StepUpdate::Resource {
-                external_id,
-                created,
-                output: Some(output),
-            },
-        );
+    pub async fn record_resource(
+        &self,
+        step: StepKey,
+        external_id: &str,
+        created: bool,
+        output: &Value,
+    ) -> Result<(), StepError> {
+        let (run_id, id, out) = (self.run_id, external_id.to_string(), output.clone());
+        self.db(move |s| {
+            s.step_update(
+                run_id,
+                step,
+                StepUpdate::Resource {
+                    external_id: &id,
+                    created,
+                    output: Some(&out),
+                },
+            )
+        })
+        .await?;
         self.outputs
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(step, output.clone());
+        Ok(())
     }
 
     /// Sleeps unless cancelled first.
@@ -212,12 +235,11 @@ impl RunCtx {
                             Some(d) => format!("{what} ({d})"),
                             None => what.to_string(),
                         };
-                        let _ = self.store.step_update(
-                            self.run_id,
-                            step.as_str(),
-                            StepUpdate::Waiting(&text),
-                        );
-                        self.log(step, "info", &text);
+                        let (run_id, waiting) = (self.run_id, text.clone());
+                        let _ = self
+                            .db(move |s| s.step_update(run_id, step, StepUpdate::Waiting(&waiting)))
+                            .await;
+                        self.log(step, LogLevel::Info, &text).await;
                         last_detail = detail.clone();
                     }
                     self.emit(RunEvent::StepWaiting {
@@ -229,7 +251,8 @@ impl RunCtx {
                     });
                 }
                 Err(StepError::Provider(e)) if e.is_retryable() => {
-                    self.log(step, "warn", &format!("{what}: {e}; försöker igen"));
+                    self.log(step, LogLevel::Warn, &format!("{what}: {e}; försöker igen"))
+                        .await;
                     if let Some(wait) = e.retry_after {
                         delay = delay.max(wait);
                     }

@@ -12,18 +12,20 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use super::actions;
 use super::clients::Clients;
 use super::context::{Done, RunCtx, StepError};
-use super::events::{EventSink, RunEvent};
-use super::policy::Timing;
+use super::events::{EventSink, RunEvent, StepOutcome};
+use super::plan::ProvisionPlan;
+use super::policy::{RetryPolicy, Timing};
 use super::settings::ProvisionSettings;
+use super::state::{LogLevel, RunKind, RunState, StepState};
 use super::step::StepKey;
-use super::RunState;
+use super::steps;
 use crate::customer::{CustomerPatch, Status};
+use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::secrets::SecretStore;
-use crate::store::runs::{NewRun, StepUpdate};
+use crate::store::runs::{NewRun, StepRow, StepUpdate};
 use crate::store::Store;
 
 /// How often a driving process says it is alive, and when silence means it is gone.
@@ -47,14 +49,16 @@ pub struct StartOutcome {
     pub already_running: bool,
 }
 
+/// Drives runs: one engine per environment, built by `CloudApi::engine` (or a test). Its parts
+/// are private; front ends use its methods.
 pub struct Engine {
-    pub store: Arc<Store>,
-    pub clients: Arc<Clients>,
-    pub settings: Arc<ProvisionSettings>,
-    pub secrets: SecretStore,
-    pub timing: Timing,
-    pub environment: String,
-    pub on_failure: FailurePolicy,
+    store: Arc<Store>,
+    clients: Arc<Clients>,
+    settings: Arc<ProvisionSettings>,
+    secrets: SecretStore,
+    timing: Timing,
+    environment: Environment,
+    on_failure: FailurePolicy,
 }
 
 fn now_ms(started: Instant) -> u64 {
@@ -62,8 +66,67 @@ fn now_ms(started: Instant) -> u64 {
 }
 
 impl Engine {
+    /// An engine with the default timing that rolls back on a permanent failure.
+    pub fn new(
+        store: Arc<Store>,
+        clients: Clients,
+        settings: ProvisionSettings,
+        secrets: SecretStore,
+        environment: Environment,
+    ) -> Engine {
+        Engine {
+            store,
+            clients: Arc::new(clients),
+            settings: Arc::new(settings),
+            secrets,
+            timing: Timing::default(),
+            environment,
+            on_failure: FailurePolicy::Rollback,
+        }
+    }
+
+    pub fn with_timing(mut self, timing: Timing) -> Engine {
+        self.timing = timing;
+        self
+    }
+
+    pub fn with_failure_policy(mut self, on_failure: FailurePolicy) -> Engine {
+        self.on_failure = on_failure;
+        self
+    }
+
+    pub fn environment(&self) -> Environment {
+        self.environment
+    }
+
+    /// The provider clients this engine calls (read-only checks, e.g. a test's own query).
+    pub fn clients(&self) -> &Clients {
+        &self.clients
+    }
+
+    /// Ledger work on the blocking pool (SQLite never runs on an async worker).
+    async fn db<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> Result<T> + Send + 'static,
+    {
+        let store = self.store.clone();
+        crate::blocking::run(move || f(&store)).await
+    }
+
+    /// The dry run for a customer: what a run would create, adopt or refuse (read-only calls).
+    pub async fn plan(&self, slug: &str) -> Result<ProvisionPlan> {
+        let slug = slug.to_string();
+        let customer = self.db(move |s| s.get_customer(&slug)).await?;
+        let store = self.store.clone();
+        super::plan::plan(&customer, &self.settings, &self.clients, &store)
+            .await
+            .map_err(|e| Error::Provider(e.to_string()))
+    }
+
     /// Starts a provisioning run for the customer, or returns the one already active. A
     /// failed or cancelled run that was not rolled back is continued rather than doubled.
+    /// Blocking (SQLite): call it from the blocking pool or a plain thread.
     pub fn start(&self, slug: &str) -> Result<StartOutcome> {
         let customer = self.store.get_customer(slug)?;
         if let Some(r) = self
@@ -72,8 +135,8 @@ impl Engine {
             .into_iter()
             .next()
         {
-            if r.kind == "provision" && matches!(r.state.as_str(), "failed" | "cancelled") {
-                if self.store.claim_run(r.id, "running", STALE_AFTER)? {
+            if r.kind == RunKind::Provision && r.state.is_resumable() {
+                if self.store.claim_run(r.id, RunState::Running, STALE_AFTER)? {
                     self.store.reset_unfinished_steps(r.id, true)?;
                     return Ok(StartOutcome {
                         run_id: r.id,
@@ -86,11 +149,12 @@ impl Engine {
                 });
             }
         }
-        let keys: Vec<&str> = StepKey::ALL.iter().map(|k| k.as_str()).collect();
-        match self
-            .store
-            .create_run(customer.id, "provision", &self.environment, &keys)?
-        {
+        match self.store.create_run(
+            customer.id,
+            RunKind::Provision,
+            self.environment,
+            StepKey::ALL,
+        )? {
             NewRun::Created(id) => Ok(StartOutcome {
                 run_id: id,
                 already_running: false,
@@ -109,40 +173,48 @@ impl Engine {
         sink: Arc<dyn EventSink>,
         cancel: CancellationToken,
     ) -> Result<RunState> {
-        let run = self.store.get_run(run_id)?;
-        if run.state == "rolling_back" {
-            if !self.store.claim_run(run_id, "rolling_back", STALE_AFTER)? {
-                return Err(Error::RunBusy(run_id));
-            }
-            return self.rollback_claimed(run_id, sink).await;
-        }
-        if !self.store.claim_run(run_id, "running", STALE_AFTER)? {
+        let run = self.db(move |s| s.get_run(run_id)).await?;
+        let target = if run.state == RunState::RollingBack {
+            RunState::RollingBack
+        } else {
+            RunState::Running
+        };
+        if !self
+            .db(move |s| s.claim_run(run_id, target, STALE_AFTER))
+            .await?
+        {
             return Err(Error::RunBusy(run_id));
         }
-        self.store.reset_unfinished_steps(run_id, true)?;
+        if target == RunState::RollingBack {
+            return self.rollback_claimed(run_id, sink).await;
+        }
+        self.db(move |s| s.reset_unfinished_steps(run_id, true))
+            .await?;
         self.drive(run_id, sink, cancel, true).await
     }
 
     /// Asks a run to stop at its next safe point (from any process); `rollback` chooses what
-    /// follows.
+    /// follows. Blocking (SQLite).
     pub fn cancel(&self, run_id: i64, rollback: bool) -> Result<bool> {
         self.store.set_cancel_action(run_id, rollback)
     }
 
-    fn context(
+    async fn context(
         &self,
         run_id: i64,
         sink: Arc<dyn EventSink>,
         cancel: CancellationToken,
     ) -> Result<Arc<RunCtx>> {
-        let run = self.store.get_run(run_id)?;
-        let customer = self.store.get_customer(&run.slug)?;
-        let mut outputs = HashMap::new();
-        for s in self.store.run_steps(run_id)? {
-            if let (Some(k), Some(o)) = (StepKey::parse(&s.key), s.output) {
-                outputs.insert(k, o);
-            }
-        }
+        let (customer, steps) = self
+            .db(move |s| {
+                let run = s.get_run(run_id)?;
+                Ok((s.get_customer(&run.slug)?, s.run_steps(run_id)?))
+            })
+            .await?;
+        let outputs = steps
+            .into_iter()
+            .filter_map(|s| s.output.map(|o| (s.key, o)))
+            .collect();
         Ok(Arc::new(RunCtx {
             run_id,
             customer,
@@ -158,6 +230,18 @@ impl Engine {
         }))
     }
 
+    async fn log(
+        &self,
+        run_id: i64,
+        step: Option<StepKey>,
+        level: LogLevel,
+        message: &str,
+    ) -> Result<()> {
+        let message = message.to_string();
+        self.db(move |s| s.log(run_id, step, level, &message, None, None, None))
+            .await
+    }
+
     /// Drives a claimed run until every step succeeded, one failed for good, or it was cancelled.
     pub async fn drive(
         &self,
@@ -167,41 +251,27 @@ impl Engine {
         resumed: bool,
     ) -> Result<RunState> {
         let stop = cancel.child_token();
-        let ctx = self.context(run_id, sink.clone(), stop.clone())?;
+        let ctx = self.context(run_id, sink.clone(), stop.clone()).await?;
         tracing::info!(run = run_id, customer = %ctx.customer.slug, resumed, "run started");
-        let _ = self.store.update_customer(
-            &ctx.customer.slug,
-            CustomerPatch {
-                status: Some(Status::Provisioning),
-                ..Default::default()
-            },
-            &self.settings.manifest,
-        );
+        self.mark_customer(&ctx, Status::Provisioning).await;
         sink.emit(&RunEvent::RunStarted {
             run_id,
             slug: ctx.customer.slug.clone(),
             resumed,
         });
-        self.store.log(
-            run_id,
-            None,
-            "info",
-            if resumed {
-                "Körningen återupptas"
-            } else {
-                "Körningen startar"
-            },
-            None,
-            None,
-            None,
-        )?;
+        let opening = if resumed {
+            "Körningen återupptas"
+        } else {
+            "Körningen startar"
+        };
+        self.log(run_id, None, LogLevel::Info, opening).await?;
 
         let watcher = self.watch(run_id, stop.clone());
-        let mut states: HashMap<StepKey, String> = self
-            .store
-            .run_steps(run_id)?
+        let mut states: HashMap<StepKey, StepState> = self
+            .db(move |s| s.run_steps(run_id))
+            .await?
             .into_iter()
-            .filter_map(|s| StepKey::parse(&s.key).map(|k| (k, s.state)))
+            .map(|s| (s.key, s.state))
             .collect();
         let mut running: JoinSet<(StepKey, std::result::Result<Done, StepError>)> = JoinSet::new();
         let mut spawned: HashSet<StepKey> = HashSet::new();
@@ -209,16 +279,17 @@ impl Engine {
 
         loop {
             if failure.is_none() && !stop.is_cancelled() {
-                for key in StepKey::ALL {
+                for &def in &steps::STEPS {
                     if self.timing.sequential && !spawned.is_empty() {
                         break;
                     }
-                    let ready = states.get(&key).is_some_and(|s| s == "pending")
+                    let key = def.key;
+                    let ready = states.get(&key) == Some(&StepState::Pending)
                         && !spawned.contains(&key)
-                        && key
-                            .needs()
+                        && def
+                            .needs
                             .iter()
-                            .all(|d| states.get(d).is_some_and(|s| s == "succeeded"));
+                            .all(|d| states.get(d) == Some(&StepState::Succeeded));
                     if ready {
                         spawned.insert(key);
                         let ctx = ctx.clone();
@@ -240,16 +311,18 @@ impl Engine {
             spawned.remove(&key);
             match result {
                 Ok(_) => {
-                    states.insert(key, "succeeded".into());
+                    states.insert(key, StepState::Succeeded);
                 }
                 Err(StepError::Cancelled) => {
                     // Stopped at a safe point; it starts over (idempotently) on resume.
-                    self.store
-                        .step_update(run_id, key.as_str(), StepUpdate::State("pending"))?;
-                    states.insert(key, "pending".into());
+                    self.db(move |s| {
+                        s.step_update(run_id, key, StepUpdate::State(StepState::Pending))
+                    })
+                    .await?;
+                    states.insert(key, StepState::Pending);
                 }
                 Err(e) => {
-                    states.insert(key, "failed".into());
+                    states.insert(key, StepState::Failed);
                     if failure.is_none() {
                         failure = Some((key, e));
                         // A permanent failure stops new steps; running ones stop at a safe point.
@@ -261,12 +334,13 @@ impl Engine {
         watcher.abort();
         tracing::info!(run = run_id, customer = %ctx.customer.slug, "steps stopped");
 
-        let cancel_rollback = self.store.cancel_requested(run_id)?;
+        let cancel_rollback = self.db(move |s| s.cancel_requested(run_id)).await?;
         let state = if let Some((key, err)) = failure {
             let message = err.message();
-            self.store
-                .set_run_state(run_id, "failed", Some(&message), Some(key.as_str()))?;
-            self.mark_customer(&ctx, Status::Failed);
+            let m = message.clone();
+            self.db(move |s| s.set_run_state(run_id, RunState::Failed, Some(&m), Some(key)))
+                .await?;
+            self.mark_customer(&ctx, Status::Failed).await;
             if self.on_failure == FailurePolicy::Rollback {
                 self.rollback_claimed(run_id, sink.clone()).await?
             } else {
@@ -277,10 +351,11 @@ impl Engine {
                 });
                 RunState::Failed
             }
-        } else if states.values().all(|s| s == "succeeded") {
-            self.store.set_run_state(run_id, "succeeded", None, None)?;
-            self.store
-                .log(run_id, None, "info", "Körningen är klar", None, None, None)?;
+        } else if states.values().all(|s| *s == StepState::Succeeded) {
+            self.db(move |s| s.set_run_state(run_id, RunState::Succeeded, None, None))
+                .await?;
+            self.log(run_id, None, LogLevel::Info, "Körningen är klar")
+                .await?;
             sink.emit(&RunEvent::RunFinished {
                 run_id,
                 state: RunState::Succeeded,
@@ -288,18 +363,21 @@ impl Engine {
             });
             RunState::Succeeded
         } else if cancel_rollback == Some(true) {
-            self.store
-                .set_run_state(run_id, "cancelled", Some("Avbruten"), None)?;
+            self.db(move |s| s.set_run_state(run_id, RunState::Cancelled, Some("Avbruten"), None))
+                .await?;
             self.rollback_claimed(run_id, sink.clone()).await?
         } else {
             // Cancelled (by the user, or the process is shutting down): resumable.
-            self.store.set_run_state(
-                run_id,
-                "cancelled",
-                Some("Avbruten; kan återupptas"),
-                None,
-            )?;
-            self.mark_customer(&ctx, Status::Pending);
+            self.db(move |s| {
+                s.set_run_state(
+                    run_id,
+                    RunState::Cancelled,
+                    Some("Avbruten; kan återupptas"),
+                    None,
+                )
+            })
+            .await?;
+            self.mark_customer(&ctx, Status::Pending).await;
             sink.emit(&RunEvent::RunFinished {
                 run_id,
                 state: RunState::Cancelled,
@@ -310,36 +388,56 @@ impl Engine {
         Ok(state)
     }
 
-    fn mark_customer(&self, ctx: &RunCtx, status: Status) {
-        let _ = self.store.update_customer(
+    async fn mark_customer(&self, ctx: &RunCtx, status: Status) {
+        self.patch_customer(
             &ctx.customer.slug,
             CustomerPatch {
                 status: Some(status),
                 ..Default::default()
             },
-            &self.settings.manifest,
-        );
+        )
+        .await;
+    }
+
+    async fn patch_customer(&self, slug: &str, patch: CustomerPatch) {
+        let (slug, manifest) = (slug.to_string(), self.settings.manifest.clone());
+        if let Err(e) = self
+            .db(move |s| s.update_customer(&slug, patch, &manifest))
+            .await
+        {
+            tracing::warn!("the customer's status could not be updated: {e}");
+        }
     }
 
     /// Heartbeats, and turns a cancel asked for in the database (by any process) into the
     /// in-process cancellation signal.
     fn watch(&self, run_id: i64, stop: CancellationToken) -> tokio::task::JoinHandle<()> {
         let store = self.store.clone();
-        let every = HEARTBEAT.min(self.timing.poll.cap);
+        let every = HEARTBEAT
+            .min(self.timing.poll.cap)
+            .min(Duration::from_millis(500));
         tokio::spawn(async move {
             loop {
-                let _ = store.heartbeat(run_id);
-                if let Ok(Some(_)) = store.cancel_requested(run_id) {
+                let store = store.clone();
+                let asked = crate::blocking::run(move || {
+                    let _ = store.heartbeat(run_id);
+                    store.cancel_requested(run_id)
+                })
+                .await;
+                if let Ok(Some(_)) = asked {
                     stop.cancel();
                 }
-                tokio::time::sleep(every.min(Duration::from_millis(500))).await;
+                tokio::time::sleep(every).await;
             }
         })
     }
 
     /// Rolls back a failed or cancelled run (public entry: claims it first).
     pub async fn rollback(&self, run_id: i64, sink: Arc<dyn EventSink>) -> Result<RunState> {
-        if !self.store.claim_run(run_id, "rolling_back", STALE_AFTER)? {
+        if !self
+            .db(move |s| s.claim_run(run_id, RunState::RollingBack, STALE_AFTER))
+            .await?
+        {
             return Err(Error::RunBusy(run_id));
         }
         self.rollback_claimed(run_id, sink).await
@@ -347,35 +445,36 @@ impl Engine {
 
     /// Compensates, newest first, everything this run created.
     async fn rollback_claimed(&self, run_id: i64, sink: Arc<dyn EventSink>) -> Result<RunState> {
-        self.store
-            .set_run_state(run_id, "rolling_back", None, None)?;
-        let ctx = self.context(run_id, sink.clone(), CancellationToken::new())?;
+        self.db(move |s| s.set_run_state(run_id, RunState::RollingBack, None, None))
+            .await?;
+        let ctx = self
+            .context(run_id, sink.clone(), CancellationToken::new())
+            .await?;
         let watcher = self.watch(run_id, CancellationToken::new());
-        let left = self.compensate_all(&ctx, false).await?;
+        let left = self.compensate_all(&ctx, false).await;
         watcher.abort();
+        let left = left?;
         let state = if left.is_empty() {
-            self.store
-                .set_run_state(run_id, "rolled_back", None, None)?;
+            self.db(move |s| s.set_run_state(run_id, RunState::RolledBack, None, None))
+                .await?;
             // Nothing of the instance exists any more.
-            let _ = self.store.update_customer(
-                &ctx.customer.slug,
-                CustomerPatch {
-                    status: Some(Status::Pending),
-                    ..Default::default()
-                },
-                &self.settings.manifest,
-            );
+            self.mark_customer(&ctx, Status::Pending).await;
             RunState::RolledBack
         } else {
             let msg = format!("Kvar att ta bort för hand: {}", left.join(" "));
-            self.store
-                .set_run_state(run_id, "rollback_failed", Some(&msg), None)?;
-            self.mark_customer(&ctx, Status::Failed);
+            self.db(move |s| s.set_run_state(run_id, RunState::RollbackFailed, Some(&msg), None))
+                .await?;
+            self.mark_customer(&ctx, Status::Failed).await;
             RunState::RollbackFailed
         };
-        let error = (state == RunState::RollbackFailed)
-            .then(|| self.store.get_run(run_id).ok().and_then(|r| r.error))
-            .flatten();
+        let error = if state == RunState::RollbackFailed {
+            self.db(move |s| s.get_run(run_id))
+                .await
+                .ok()
+                .and_then(|r| r.error)
+        } else {
+            None
+        };
         sink.emit(&RunEvent::RunFinished {
             run_id,
             state,
@@ -387,118 +486,37 @@ impl Engine {
     /// Runs the compensations in reverse order of creation; returns what could not be removed,
     /// as instructions. With `everything`, adopted resources are removed too (teardown).
     async fn compensate_all(&self, ctx: &RunCtx, everything: bool) -> Result<Vec<String>> {
-        let mut steps = self.store.run_steps(ctx.run_id)?;
-        steps.sort_by_key(|s| std::cmp::Reverse(s.seq.unwrap_or(0)));
+        let run_id = ctx.run_id;
+        let mut rows = self.db(move |s| s.run_steps(run_id)).await?;
+        rows.sort_by_key(|s| std::cmp::Reverse(s.seq.unwrap_or(0)));
         let mut left = Vec::new();
-        for s in steps {
-            let Some(key) = StepKey::parse(&s.key) else {
+        for row in rows {
+            let Some(undo) = row.key.def().undo.as_ref() else {
                 continue;
             };
-            if !matches!(
-                key,
-                StepKey::SupabaseProject
-                    | StepKey::GithubRepo
-                    | StepKey::VercelProject
-                    | StepKey::N8nWorkflow
-            ) {
+            if row.state == StepState::Compensated {
                 continue;
             }
-            if s.state == "compensated" {
-                continue;
-            }
-            let output = s.output.clone().unwrap_or(Value::Null);
             // The id, or — when a crash came between the create and recording its answer — the
             // resource found by the name this run recorded as its intent.
-            let target = match (&s.external_id, &s.intent) {
-                (Some(id), _) if s.created || everything => Some((id.clone(), output)),
-                (None, Some(intent)) => match actions::find_by_intent(ctx, key, intent).await {
+            let target = match (&row.external_id, &row.intent) {
+                (Some(id), _) if row.created || everything => {
+                    Some((id.clone(), row.output.clone().unwrap_or(Value::Null)))
+                }
+                (None, Some(intent)) => match (undo.find)(ctx, intent).await {
                     Ok(found) => found,
                     Err(e) => {
-                        left.push(format!("{key}: {}", e.message()));
+                        left.push(format!("{}: {}", row.key, e.message()));
                         continue;
                     }
                 },
                 _ => None,
             };
-            let Some((external_id, output)) = target else {
-                continue;
-            };
-            ctx.emit(RunEvent::CompensationStarted {
-                run_id: ctx.run_id,
-                step: key,
-                external_id: external_id.clone(),
-            });
-            self.store
-                .step_update(ctx.run_id, key.as_str(), StepUpdate::State("compensating"))?;
-            let started = Instant::now();
-            let mut attempt = 1;
-            let result = loop {
-                match actions::compensate(ctx, key, &external_id, &output).await {
-                    Ok(()) => break Ok(()),
-                    Err(StepError::Provider(e)) => match self.timing.retry.delay(attempt, &e) {
-                        Some(d) => {
-                            ctx.log(
-                                key,
-                                "warn",
-                                &format!(
-                                    "Borttagningen misslyckades ({e}); försöker igen om {} ms",
-                                    d.as_millis()
-                                ),
-                            );
-                            tokio::time::sleep(d).await;
-                            attempt += 1;
-                        }
-                        None => break Err(StepError::Provider(e)),
-                    },
-                    Err(e) => break Err(e),
-                }
-            };
-            match result {
-                Ok(()) => {
-                    self.store.step_update(
-                        ctx.run_id,
-                        key.as_str(),
-                        StepUpdate::State("compensated"),
-                    )?;
-                    self.store.log(
-                        ctx.run_id,
-                        Some(key.as_str()),
-                        "info",
-                        &format!("Tog bort {external_id}"),
-                        Some(attempt),
-                        Some(now_ms(started)),
-                        None,
-                    )?;
-                    ctx.emit(RunEvent::CompensationDone {
-                        run_id: ctx.run_id,
-                        step: key,
-                    });
-                }
-                Err(e) => {
-                    let manual = actions::manual_removal(key, &external_id);
-                    self.store.step_update(
-                        ctx.run_id,
-                        key.as_str(),
-                        StepUpdate::State("compensation_failed"),
-                    )?;
-                    self.store.log(
-                        ctx.run_id,
-                        Some(key.as_str()),
-                        "error",
-                        &format!(
-                            "Kunde inte ta bort {external_id}: {}. {manual}",
-                            e.message()
-                        ),
-                        Some(attempt),
-                        None,
-                        None,
-                    )?;
-                    ctx.emit(RunEvent::CompensationFailed {
-                        run_id: ctx.run_id,
-                        step: key,
-                        message: e.message(),
-                        manual: manual.clone(),
-                    });
+            if let Some((external_id, output)) = target {
+                if let Some(manual) = self
+                    .compensate_one(ctx, &row, undo, &external_id, &output)
+                    .await?
+                {
                     left.push(manual);
                 }
             }
@@ -506,81 +524,119 @@ impl Engine {
         Ok(left)
     }
 
-    /// Deletes everything a provisioned customer owns ("Avveckla"), reusing the compensations,
-    /// then clears its instance and marks it inactive.
-    pub async fn teardown(&self, slug: &str, sink: Arc<dyn EventSink>) -> Result<RunState> {
-        let customer = self.store.get_customer(slug)?;
-        let keys = [
-            StepKey::SupabaseProject,
-            StepKey::GithubRepo,
-            StepKey::VercelProject,
-            StepKey::N8nWorkflow,
-        ];
-        let names: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
-        let run_id =
-            match self
-                .store
-                .create_run(customer.id, "teardown", &self.environment, &names)?
-            {
-                NewRun::Created(id) => id,
-                NewRun::AlreadyActive(id) => return Err(Error::RunBusy(id)),
-            };
-        sink.emit(&RunEvent::RunStarted {
+    /// Deletes one resource under the retry policy; `Some(instructions)` when it could not.
+    async fn compensate_one(
+        &self,
+        ctx: &RunCtx,
+        row: &StepRow,
+        undo: &steps::Undo,
+        external_id: &str,
+        output: &Value,
+    ) -> Result<Option<String>> {
+        let (run_id, key) = (ctx.run_id, row.key);
+        ctx.emit(RunEvent::CompensationStarted {
             run_id,
-            slug: slug.to_string(),
-            resumed: false,
+            step: key,
+            external_id: external_id.to_string(),
         });
-        // What the customer owns: its recorded instance, completed by the ledger of its runs.
-        let repo = self
-            .store
-            .last_step_output(customer.id, StepKey::GithubRepo.as_str())?;
-        let targets: Vec<(StepKey, Option<String>, Value)> = vec![
-            (
-                StepKey::SupabaseProject,
-                customer.instance.supabase_project_ref.clone(),
-                Value::Null,
-            ),
-            (
-                StepKey::GithubRepo,
-                repo.as_ref()
-                    .and_then(|r| r["full_name"].as_str().map(str::to_string))
-                    .or_else(|| repo_from_url(customer.instance.github_repo_url.as_deref())),
-                repo.unwrap_or(Value::Null),
-            ),
-            (
-                StepKey::VercelProject,
-                customer.instance.vercel_project_id.clone(),
-                Value::Null,
-            ),
-            (
-                StepKey::N8nWorkflow,
-                customer.instance.n8n_workflow_id.clone(),
-                Value::Null,
-            ),
-        ];
-        // Recorded in provisioning order, so compensation (newest first) removes the workflow,
-        // the Vercel project, the repo, then the Supabase project.
-        for (key, id, out) in &targets {
-            match id {
-                Some(id) => self.store.step_update(
+        self.db(move |s| s.step_update(run_id, key, StepUpdate::State(StepState::Compensating)))
+            .await?;
+        let started = Instant::now();
+        let mut attempt = 1;
+        let result = loop {
+            match (undo.delete)(ctx, external_id, output).await {
+                Ok(()) => break Ok(()),
+                Err(StepError::Provider(e)) => match self.timing.retry.delay(attempt, &e) {
+                    Some(d) => {
+                        let text = format!(
+                            "Borttagningen misslyckades ({e}); försöker igen om {} ms",
+                            d.as_millis()
+                        );
+                        ctx.log(key, LogLevel::Warn, &text).await;
+                        tokio::time::sleep(d).await;
+                        attempt += 1;
+                    }
+                    None => break Err(StepError::Provider(e)),
+                },
+                Err(e) => break Err(e),
+            }
+        };
+        let took = now_ms(started);
+        match result {
+            Ok(()) => {
+                let text = format!("Tog bort {external_id}");
+                self.db(move |s| {
+                    s.step_update(run_id, key, StepUpdate::State(StepState::Compensated))?;
+                    s.log(
+                        run_id,
+                        Some(key),
+                        LogLevel::Info,
+                        &text,
+                        Some(attempt),
+                        Some(took),
+                        None,
+                    )
+                })
+                .await?;
+                ctx.emit(RunEvent::CompensationDone { run_id, step: key });
+                Ok(None)
+            }
+            Err(e) => {
+                let manual = (undo.manual)(external_id);
+                let text = format!(
+                    "Kunde inte ta bort {external_id}: {}. {manual}",
+                    e.message()
+                );
+                self.db(move |s| {
+                    s.step_update(
+                        run_id,
+                        key,
+                        StepUpdate::State(StepState::CompensationFailed),
+                    )?;
+                    s.log(
+                        run_id,
+                        Some(key),
+                        LogLevel::Error,
+                        &text,
+                        Some(attempt),
+                        None,
+                        None,
+                    )
+                })
+                .await?;
+                ctx.emit(RunEvent::CompensationFailed {
                     run_id,
-                    key.as_str(),
-                    StepUpdate::Resource {
-                        external_id: id,
-                        created: true,
-                        output: Some(out),
-                    },
-                )?,
-                None => {
-                    self.store
-                        .step_update(run_id, key.as_str(), StepUpdate::State("skipped"))?
-                }
+                    step: key,
+                    message: e.message(),
+                    manual: manual.clone(),
+                });
+                Ok(Some(manual))
             }
         }
-        let ctx = self.context(run_id, sink.clone(), CancellationToken::new())?;
+    }
+
+    /// Records a teardown ("Avveckla") of everything a provisioned customer owns and returns
+    /// its run id at once; `drive_teardown` then does the deleting. Blocking (SQLite).
+    pub fn begin_teardown(&self, slug: &str) -> Result<i64> {
+        record_teardown(&self.store, self.environment, slug)
+    }
+
+    /// Deletes what a teardown run recorded, then clears the customer's instance and marks it
+    /// inactive.
+    pub async fn drive_teardown(&self, run_id: i64, sink: Arc<dyn EventSink>) -> Result<RunState> {
+        let ctx = self
+            .context(run_id, sink.clone(), CancellationToken::new())
+            .await?;
+        let slug = ctx.customer.slug.clone();
+        sink.emit(&RunEvent::RunStarted {
+            run_id,
+            slug: slug.clone(),
+            resumed: false,
+        });
         let left = self.compensate_all(&ctx, true).await?;
         let state = if left.is_empty() {
-            self.store.set_run_state(run_id, "succeeded", None, None)?;
+            self.db(move |s| s.set_run_state(run_id, RunState::Succeeded, None, None))
+                .await?;
             let clear = CustomerPatch {
                 status: Some(Status::Inactive),
                 production_url: Some(String::new()),
@@ -590,26 +646,17 @@ impl Engine {
                 n8n_workflow_id: Some(String::new()),
                 ..Default::default()
             };
-            self.store
-                .update_customer(slug, clear, &self.settings.manifest)?;
-            for which in [
-                crate::secrets::CustomerSecret::DatabasePassword,
-                crate::secrets::CustomerSecret::ServiceRoleKey,
-                crate::secrets::CustomerSecret::AdminPassword,
-            ] {
-                let _ = self.secrets.delete(&crate::secrets::SecretKey::Customer {
-                    slug: slug.into(),
-                    which,
-                });
-            }
+            let manifest = self.settings.manifest.clone();
+            let s2 = slug.clone();
+            self.db(move |s| s.update_customer(&s2, clear, &manifest))
+                .await?;
+            let secrets = self.secrets.clone();
+            crate::blocking::run(move || secrets.forget_customer(&slug)).await;
             RunState::Succeeded
         } else {
-            self.store.set_run_state(
-                run_id,
-                "rollback_failed",
-                Some(&format!("Kvar att ta bort för hand: {}", left.join(" "))),
-                None,
-            )?;
+            let msg = format!("Kvar att ta bort för hand: {}", left.join(" "));
+            self.db(move |s| s.set_run_state(run_id, RunState::RollbackFailed, Some(&msg), None))
+                .await?;
             RunState::RollbackFailed
         };
         sink.emit(&RunEvent::RunFinished {
@@ -619,6 +666,54 @@ impl Engine {
         });
         Ok(state)
     }
+
+    /// "Avveckla" in one call (the CLI): records the teardown and drives it.
+    pub async fn teardown(&self, slug: &str, sink: Arc<dyn EventSink>) -> Result<RunState> {
+        let (slug, environment) = (slug.to_string(), self.environment);
+        let run_id = self
+            .db(move |s| record_teardown(s, environment, &slug))
+            .await?;
+        self.drive_teardown(run_id, sink).await
+    }
+}
+
+/// Records a teardown run of everything a provisioned customer owns; returns its id.
+fn record_teardown(store: &Store, environment: Environment, slug: &str) -> Result<i64> {
+    let customer = store.get_customer(slug)?;
+    let keys: Vec<StepKey> = steps::undoable().map(|d| d.key).collect();
+    let run_id = match store.create_run(customer.id, RunKind::Teardown, environment, &keys)? {
+        NewRun::Created(id) => id,
+        NewRun::AlreadyActive(id) => return Err(Error::RunBusy(id)),
+    };
+    // What the customer owns: its recorded instance, completed by the ledger of its runs.
+    let repo = store.last_step_output(customer.id, StepKey::GithubRepo)?;
+    let instance = &customer.instance;
+    // Recorded in provisioning order (the order of `undoable`), so compensation (newest
+    // first) removes the workflow, the Vercel project, the repo, then the Supabase project.
+    for key in keys {
+        let (id, out) = match key {
+            StepKey::SupabaseProject => (instance.supabase_project_ref.clone(), Value::Null),
+            StepKey::GithubRepo => (
+                repo.as_ref()
+                    .and_then(|r| r["full_name"].as_str().map(str::to_string))
+                    .or_else(|| repo_from_url(instance.github_repo_url.as_deref())),
+                repo.clone().unwrap_or(Value::Null),
+            ),
+            StepKey::VercelProject => (instance.vercel_project_id.clone(), Value::Null),
+            StepKey::N8nWorkflow => (instance.n8n_workflow_id.clone(), Value::Null),
+            _ => (None, Value::Null),
+        };
+        let update = match &id {
+            Some(id) => StepUpdate::Resource {
+                external_id: id,
+                created: true,
+                output: Some(&out),
+            },
+            None => StepUpdate::State(StepState::Skipped),
+        };
+        store.step_update(run_id, key, update)?;
+    }
+    Ok(run_id)
 }
 
 fn repo_from_url(url: Option<&str>) -> Option<String> {
@@ -631,81 +726,31 @@ fn repo_from_url(url: Option<&str>) -> Option<String> {
 async fn run_step(
     ctx: &RunCtx,
     key: StepKey,
-    retry: &super::policy::RetryPolicy,
+    retry: &RetryPolicy,
 ) -> std::result::Result<Done, StepError> {
+    let def = key.def();
+    let run_id = ctx.run_id;
     let started = Instant::now();
     let mut attempt: u32 = 1;
     loop {
         if ctx.cancel.is_cancelled() {
             return Err(StepError::Cancelled);
         }
-        let _ = ctx
-            .store
-            .step_update(ctx.run_id, key.as_str(), StepUpdate::Started { attempt });
+        ctx.db(move |s| s.step_update(run_id, key, StepUpdate::Started { attempt }))
+            .await?;
         ctx.emit(RunEvent::StepStarted {
-            run_id: ctx.run_id,
+            run_id,
             step: key,
             attempt,
         });
         let attempt_started = Instant::now();
-        let result = actions::run(ctx, key).await;
+        let result = (def.run)(ctx).await;
         let took = now_ms(attempt_started);
         match result {
             Ok(done) => {
-                if let Some(id) = &done.external_id {
-                    // Steps that create record their resource themselves; this keeps outputs of
-                    // the others (and is harmless for those).
-                    let created = matches!(done.outcome, super::events::StepOutcome::Created);
-                    let keep = ctx
-                        .store
-                        .run_steps(ctx.run_id)
-                        .ok()
-                        .and_then(|s| s.into_iter().find(|r| r.key == key.as_str()))
-                        .is_some_and(|r| r.external_id.is_some());
-                    if !keep {
-                        let _ = ctx.store.step_update(
-                            ctx.run_id,
-                            key.as_str(),
-                            StepUpdate::Resource {
-                                external_id: id,
-                                created: created && is_compensable(key),
-                                output: Some(&done.output),
-                            },
-                        );
-                    }
-                }
-                ctx.outputs
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .entry(key)
-                    .or_insert_with(|| done.output.clone());
-                let _ = ctx
-                    .store
-                    .step_update(ctx.run_id, key.as_str(), StepUpdate::Succeeded);
-                let word = match done.outcome {
-                    super::events::StepOutcome::Created => "skapad",
-                    super::events::StepOutcome::Adopted => "fanns redan, övertagen",
-                    super::events::StepOutcome::Done => "klar",
-                    super::events::StepOutcome::Skipped => "hoppades över",
-                };
-                let _ = ctx.store.log(
-                    ctx.run_id,
-                    Some(key.as_str()),
-                    "info",
-                    &format!(
-                        "{}: {word}{}",
-                        key.label(),
-                        done.external_id
-                            .as_ref()
-                            .map(|i| format!(" ({i})"))
-                            .unwrap_or_default()
-                    ),
-                    Some(attempt),
-                    Some(took),
-                    None,
-                );
+                record_done(ctx, key, &done, attempt, took).await?;
                 ctx.emit(RunEvent::StepDone {
-                    run_id: ctx.run_id,
+                    run_id,
                     step: key,
                     outcome: done.outcome,
                     external_id: done.external_id.clone(),
@@ -716,86 +761,137 @@ async fn run_step(
             Err(StepError::Cancelled) => return Err(StepError::Cancelled),
             Err(StepError::Provider(e)) => {
                 let rid = e.request_id.clone();
-                match retry.delay(attempt, &e) {
-                    Some(delay) => {
-                        let reason = e.to_string();
-                        let _ = ctx.store.step_update(
-                            ctx.run_id,
-                            key.as_str(),
-                            StepUpdate::Retrying(&reason),
-                        );
-                        let _ = ctx.store.log(
-                            ctx.run_id,
-                            Some(key.as_str()),
-                            "warn",
-                            &format!(
-                                "Försök {attempt} misslyckades: {reason}; nytt försök om {} ms",
-                                delay.as_millis()
-                            ),
-                            Some(attempt),
-                            Some(took),
-                            rid.as_deref(),
-                        );
-                        ctx.emit(RunEvent::StepRetrying {
-                            run_id: ctx.run_id,
-                            step: key,
-                            attempt,
-                            delay_ms: delay.as_millis() as u64,
-                            reason,
-                        });
-                        ctx.sleep(delay).await?;
-                        attempt += 1;
-                    }
-                    None => {
-                        return Err(fail(
-                            ctx,
-                            key,
-                            StepError::Provider(e),
-                            attempt,
-                            took,
-                            rid.as_deref(),
-                        ))
-                    }
-                }
+                let Some(delay) = retry.delay(attempt, &e) else {
+                    return Err(fail(ctx, key, StepError::Provider(e), attempt, took, rid).await);
+                };
+                let reason = e.to_string();
+                let text = format!(
+                    "Försök {attempt} misslyckades: {reason}; nytt försök om {} ms",
+                    delay.as_millis()
+                );
+                let r = reason.clone();
+                ctx.db(move |s| {
+                    s.step_update(run_id, key, StepUpdate::Retrying(&r))?;
+                    s.log(
+                        run_id,
+                        Some(key),
+                        LogLevel::Warn,
+                        &text,
+                        Some(attempt),
+                        Some(took),
+                        rid.as_deref(),
+                    )
+                })
+                .await?;
+                ctx.emit(RunEvent::StepRetrying {
+                    run_id,
+                    step: key,
+                    attempt,
+                    delay_ms: delay.as_millis() as u64,
+                    reason,
+                });
+                ctx.sleep(delay).await?;
+                attempt += 1;
             }
-            Err(e) => return Err(fail(ctx, key, e, attempt, took, None)),
+            Err(e) => return Err(fail(ctx, key, e, attempt, took, None).await),
         }
     }
 }
 
-fn is_compensable(key: StepKey) -> bool {
-    matches!(
-        key,
-        StepKey::SupabaseProject
-            | StepKey::GithubRepo
-            | StepKey::VercelProject
-            | StepKey::N8nWorkflow
-    )
+/// Records a finished step: its resource (unless the step recorded it itself), its output for
+/// later steps, its state and a log line.
+async fn record_done(
+    ctx: &RunCtx,
+    key: StepKey,
+    done: &Done,
+    attempt: u32,
+    took: u64,
+) -> std::result::Result<(), StepError> {
+    let run_id = ctx.run_id;
+    // Steps that create record their resource themselves; this keeps outputs of the others.
+    let created = done.outcome == StepOutcome::Created && key.def().undo.is_some();
+    let word = match done.outcome {
+        StepOutcome::Created => "skapad",
+        StepOutcome::Adopted => "fanns redan, övertagen",
+        StepOutcome::Done => "klar",
+        StepOutcome::Skipped => "hoppades över",
+    };
+    let text = format!(
+        "{}: {word}{}",
+        key.label(),
+        done.external_id
+            .as_ref()
+            .map(|i| format!(" ({i})"))
+            .unwrap_or_default()
+    );
+    let (id, output) = (done.external_id.clone(), done.output.clone());
+    ctx.db(move |s| {
+        if let Some(id) = &id {
+            let recorded = s
+                .run_steps(run_id)?
+                .into_iter()
+                .any(|r| r.key == key && r.external_id.is_some());
+            if !recorded {
+                s.step_update(
+                    run_id,
+                    key,
+                    StepUpdate::Resource {
+                        external_id: id,
+                        created,
+                        output: Some(&output),
+                    },
+                )?;
+            }
+        }
+        s.step_update(run_id, key, StepUpdate::Succeeded)?;
+        s.log(
+            run_id,
+            Some(key),
+            LogLevel::Info,
+            &text,
+            Some(attempt),
+            Some(took),
+            None,
+        )
+    })
+    .await?;
+    ctx.outputs
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .entry(key)
+        .or_insert_with(|| done.output.clone());
+    Ok(())
 }
 
-fn fail(
+async fn fail(
     ctx: &RunCtx,
     key: StepKey,
     e: StepError,
     attempt: u32,
     took: u64,
-    request_id: Option<&str>,
+    request_id: Option<String>,
 ) -> StepError {
-    let message = e.message();
-    let _ = ctx
-        .store
-        .step_update(ctx.run_id, key.as_str(), StepUpdate::Failed(&message));
-    let _ = ctx.store.log(
-        ctx.run_id,
-        Some(key.as_str()),
-        "error",
-        &message,
-        Some(attempt),
-        Some(took),
-        request_id,
-    );
+    let (run_id, message) = (ctx.run_id, e.message());
+    let m = message.clone();
+    let written = ctx
+        .db(move |s| {
+            s.step_update(run_id, key, StepUpdate::Failed(&m))?;
+            s.log(
+                run_id,
+                Some(key),
+                LogLevel::Error,
+                &m,
+                Some(attempt),
+                Some(took),
+                request_id.as_deref(),
+            )
+        })
+        .await;
+    if let Err(w) = written {
+        tracing::error!(run = run_id, step = %key, "the failure could not be recorded: {}", w.message());
+    }
     ctx.emit(RunEvent::StepFailed {
-        run_id: ctx.run_id,
+        run_id,
         step: key,
         code: e.code(),
         message,

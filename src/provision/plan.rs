@@ -196,7 +196,7 @@ pub async fn plan(
         ),
     });
     let sent = store
-        .step_done_before(customer.id, StepKey::EmailWelcome.as_str(), -1)
+        .step_done_before(customer.id, StepKey::EmailWelcome, 0)
         .unwrap_or(false);
     items.push(if sent {
         item(

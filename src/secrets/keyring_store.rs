@@ -20,6 +20,23 @@ pub enum CustomerSecret {
     ServiceRoleKey,
 }
 
+impl CustomerSecret {
+    /// Every secret Fabrik keeps per customer: teardown and rollback forget exactly these.
+    pub const ALL: [CustomerSecret; 3] = [
+        CustomerSecret::DatabasePassword,
+        CustomerSecret::AdminPassword,
+        CustomerSecret::ServiceRoleKey,
+    ];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            CustomerSecret::DatabasePassword => "database_password",
+            CustomerSecret::AdminPassword => "admin_password",
+            CustomerSecret::ServiceRoleKey => "service_role_key",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretKey {
     Token(Provider),
@@ -31,12 +48,7 @@ impl SecretKey {
         match self {
             SecretKey::Token(p) => format!("token:{}", p.as_str()),
             SecretKey::Customer { slug, which } => {
-                let w = match which {
-                    CustomerSecret::DatabasePassword => "database_password",
-                    CustomerSecret::AdminPassword => "admin_password",
-                    CustomerSecret::ServiceRoleKey => "service_role_key",
-                };
-                format!("customer:{slug}:{w}")
+                format!("customer:{slug}:{}", which.as_str())
             }
         }
     }
@@ -155,6 +167,16 @@ impl SecretStore {
             Ok(()) => Ok(true),
             Err(keyring::Error::NoEntry) => Ok(false),
             Err(e) => Err(classify(e)),
+        }
+    }
+
+    /// Forgets every secret kept for a customer (after teardown or a full rollback).
+    pub fn forget_customer(&self, slug: &str) {
+        for which in CustomerSecret::ALL {
+            let _ = self.delete(&SecretKey::Customer {
+                slug: slug.to_string(),
+                which,
+            });
         }
     }
 

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 const STEPS: &[&str] = &[
     include_str!("migrations/001_customers.sql"),
     include_str!("migrations/002_runs.sql"),
+    include_str!("migrations/003_vocabulary.sql"),
 ];
 
 /// The schema version this build writes.
@@ -34,4 +35,149 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     migrations.to_latest(conn).map_err(|e| {
         Error::DatabaseOpen(format!("{}: migreringen misslyckades: {e}", path.display()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::{params, Connection};
+
+    use super::*;
+    use crate::environment::Environment;
+    use crate::provision::{LogLevel, RunKind, RunState, StepKey, StepState};
+    use crate::store::Store;
+
+    /// A register as version 2 of Fabrik left it: one customer with a failed run.
+    fn version_2_register(path: &Path) {
+        let conn = Connection::open(path).unwrap();
+        conn.execute_batch(STEPS[0]).unwrap();
+        conn.execute_batch(STEPS[1]).unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute_batch(
+            "INSERT INTO customers (id, slug, name, admin_email, plan, status, search_text, created_at, updated_at)
+               VALUES (1, 'kund-ab', 'Kund AB', 'a@kund.se', 'starter', 'failed', 'kund ab', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00');
+             INSERT INTO runs (id, customer_id, kind, state, environment, error, failed_step, started_at, finished_at)
+               VALUES (7, 1, 'provision', 'failed', 'sandbox', 'Vercel svarade 400', 'vercel.env', '2026-01-01T00:00:00+00:00', '2026-01-01T00:01:00+00:00');
+             INSERT INTO run_steps (run_id, key, state, attempts, external_id, created, output, seq)
+               VALUES (7, 'supabase.project', 'succeeded', 1, 'abcdefghijklmnopqrst', 1, '{\"ref\":\"abcdefghijklmnopqrst\"}', 1),
+                      (7, 'vercel.env', 'failed', 2, NULL, 0, NULL, NULL),
+                      (7, 'finalize', 'pending', 0, NULL, 0, NULL, NULL);
+             INSERT INTO run_log (run_id, step, at, level, message) VALUES
+                      (7, NULL, '2026-01-01T00:00:00+00:00', 'info', 'Körningen startar'),
+                      (7, 'vercel.env', '2026-01-01T00:01:00+00:00', 'error', 'Vercel svarade 400');",
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_version_2_register_upgrades_in_place_with_its_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fabrik.sqlite3");
+        version_2_register(&path);
+
+        let store = Store::open(&path).unwrap();
+        let run = store.get_run(7).unwrap();
+        assert_eq!(run.kind, RunKind::Provision);
+        assert_eq!(run.state, RunState::Failed);
+        assert_eq!(run.environment, Environment::Sandbox);
+        assert_eq!(run.failed_step, Some(StepKey::VercelEnv));
+        let steps = store.run_steps(7).unwrap();
+        assert_eq!(steps.len(), 3);
+        assert_eq!(steps[0].key, StepKey::SupabaseProject);
+        assert_eq!(
+            steps[0].external_id.as_deref(),
+            Some("abcdefghijklmnopqrst")
+        );
+        assert_eq!(steps[1].state, StepState::Failed);
+        let log = store.run_log(7, 0).unwrap();
+        assert_eq!(log.len(), 2);
+        assert_eq!(log[1].level, LogLevel::Error);
+        // The one-active-run rule survived the rebuild.
+        store
+            .claim_run(7, RunState::Running, std::time::Duration::from_secs(10))
+            .unwrap();
+        let conn = store.conn();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let second = conn.execute(
+            "INSERT INTO runs (customer_id, kind, state, environment, started_at) VALUES (1, 'provision', 'running', 'sandbox', 'x')",
+            [],
+        );
+        assert!(second.is_err(), "a second active run is refused");
+        let fk: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(fk, 0);
+    }
+
+    /// Each enumerated column accepts exactly its vocabulary: every member, and nothing else.
+    #[test]
+    fn check_constraints_hold_exactly_the_vocabularies() {
+        let store = Store::open_in_memory().unwrap();
+        let conn = store.conn();
+        conn.execute_batch(
+            "INSERT INTO customers (id, slug, name, admin_email, plan, status, search_text, created_at, updated_at)
+               VALUES (1, 'kund-ab', 'Kund AB', 'a@kund.se', 'starter', 'pending', 'kund ab', 'x', 'x');",
+        )
+        .unwrap();
+        let run = |kind: &str, state: &str, env: &str, failed: Option<&str>| {
+            conn.execute(
+                "INSERT INTO runs (customer_id, kind, state, environment, failed_step, started_at) VALUES (1, ?1, ?2, ?3, ?4, 'x')",
+                params![kind, state, env, failed],
+            )
+        };
+        for k in RunKind::ALL {
+            assert!(run(k.as_str(), "succeeded", "sandbox", None).is_ok(), "{k}");
+        }
+        for s in RunState::ALL.iter().filter(|s| !s.is_active()) {
+            assert!(run("provision", s.as_str(), "sandbox", None).is_ok(), "{s}");
+        }
+        for e in Environment::ALL {
+            assert!(run("provision", "failed", e.as_str(), None).is_ok(), "{e}");
+        }
+        for k in StepKey::ALL {
+            assert!(
+                run("provision", "failed", "sandbox", Some(k.as_str())).is_ok(),
+                "{k}"
+            );
+        }
+        assert!(run("deploy", "failed", "sandbox", None).is_err());
+        assert!(run("provision", "paused", "sandbox", None).is_err());
+        assert!(run("provision", "failed", "test", None).is_err());
+        assert!(run("provision", "failed", "sandbox", Some("vercel.domain")).is_err());
+        // Each active state, one at a time (one active run per customer).
+        for s in RunState::ACTIVE {
+            assert!(run("provision", s.as_str(), "sandbox", None).is_ok(), "{s}");
+            conn.execute("DELETE FROM runs WHERE state = ?1", [s.as_str()])
+                .unwrap();
+        }
+        let step = |key: &str, state: &str| {
+            conn.execute(
+                "INSERT OR REPLACE INTO run_steps (run_id, key, state) VALUES ((SELECT max(id) FROM runs), ?1, ?2)",
+                params![key, state],
+            )
+        };
+        for k in StepKey::ALL {
+            for s in StepState::ALL {
+                assert!(step(k.as_str(), s.as_str()).is_ok(), "{k} {s}");
+            }
+        }
+        assert!(step("supabase.project", "done").is_err());
+        assert!(step("supabase.db", "pending").is_err());
+        let log = |step: Option<&str>, level: &str| {
+            conn.execute(
+                "INSERT INTO run_log (run_id, step, at, level, message) VALUES ((SELECT max(id) FROM runs), ?1, 'x', ?2, 'm')",
+                params![step, level],
+            )
+        };
+        for l in LogLevel::ALL {
+            assert!(log(None, l.as_str()).is_ok(), "{l}");
+        }
+        assert!(log(Some("finalize"), "info").is_ok());
+        assert!(log(None, "debug").is_err());
+        assert!(log(Some("nope"), "info").is_err());
+    }
 }

@@ -5,7 +5,10 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{now, Store};
+use crate::environment::Environment;
 use crate::error::{Error, Result};
+use crate::provision::{LogLevel, RunKind, RunState, StepKey, StepState};
+use crate::vocabulary::sql_list;
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RunRow {
@@ -15,11 +18,11 @@ pub struct RunRow {
     pub customer_id: i64,
     pub slug: String,
     pub customer_name: String,
-    pub kind: String,
-    pub state: String,
-    pub environment: String,
+    pub kind: RunKind,
+    pub state: RunState,
+    pub environment: Environment,
     pub error: Option<String>,
-    pub failed_step: Option<String>,
+    pub failed_step: Option<StepKey>,
     pub started_at: String,
     pub finished_at: Option<String>,
     #[ts(type = "number | null")]
@@ -29,8 +32,8 @@ pub struct RunRow {
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct StepRow {
-    pub key: String,
-    pub state: String,
+    pub key: StepKey,
+    pub state: StepState,
     pub attempts: u32,
     pub intent: Option<String>,
     pub external_id: Option<String>,
@@ -49,9 +52,9 @@ pub struct StepRow {
 pub struct LogLine {
     #[ts(type = "number")]
     pub id: i64,
-    pub step: Option<String>,
+    pub step: Option<StepKey>,
     pub at: String,
-    pub level: String,
+    pub level: LogLevel,
     pub message: String,
     pub attempt: Option<u32>,
     #[ts(type = "number | null")]
@@ -116,24 +119,27 @@ pub enum NewRun {
     AlreadyActive(i64),
 }
 
-pub const ACTIVE_STATES: [&str; 3] = ["running", "cancelling", "rolling_back"];
+/// `('running', 'cancelling', 'rolling_back')`, for SQL that looks for a driven run.
+fn active_list() -> String {
+    sql_list(RunState::ACTIVE.map(RunState::as_str))
+}
 
 impl Store {
     /// Creates a run with its steps in `pending`, unless the customer has an active one.
     pub fn create_run(
         &self,
         customer_id: i64,
-        kind: &str,
-        environment: &str,
-        steps: &[&str],
+        kind: RunKind,
+        environment: Environment,
+        steps: &[StepKey],
     ) -> Result<NewRun> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let ts = now().to_rfc3339();
         let inserted = tx.execute(
             "INSERT INTO runs (customer_id, kind, state, environment, started_at, owner_pid, heartbeat_at)
-             VALUES (?1, ?2, 'running', ?3, ?4, ?5, ?4)",
-            params![customer_id, kind, environment, ts, std::process::id()],
+             VALUES (?1, ?2, ?6, ?3, ?4, ?5, ?4)",
+            params![customer_id, kind, environment, ts, std::process::id(), RunState::Running],
         );
         match inserted {
             Ok(_) => {}
@@ -141,7 +147,10 @@ impl Store {
                 if f.code == rusqlite::ErrorCode::ConstraintViolation =>
             {
                 let id: i64 = tx.query_row(
-                    "SELECT id FROM runs WHERE customer_id = ?1 AND state IN ('running', 'cancelling', 'rolling_back')",
+                    &format!(
+                        "SELECT id FROM runs WHERE customer_id = ?1 AND state IN {}",
+                        active_list()
+                    ),
                     [customer_id],
                     |r| r.get(0),
                 )?;
@@ -152,8 +161,8 @@ impl Store {
         let id = tx.last_insert_rowid();
         for s in steps {
             tx.execute(
-                "INSERT INTO run_steps (run_id, key, state) VALUES (?1, ?2, 'pending')",
-                params![id, s],
+                "INSERT INTO run_steps (run_id, key, state) VALUES (?1, ?2, ?3)",
+                params![id, s, StepState::Pending],
             )?;
         }
         tx.commit()?;
@@ -214,8 +223,8 @@ impl Store {
     pub fn log(
         &self,
         run_id: i64,
-        step: Option<&str>,
-        level: &str,
+        step: Option<StepKey>,
+        level: LogLevel,
         message: &str,
         attempt: Option<u32>,
         duration_ms: Option<u64>,
@@ -233,11 +242,11 @@ impl Store {
     pub fn set_run_state(
         &self,
         run_id: i64,
-        state: &str,
+        state: RunState,
         error: Option<&str>,
-        failed_step: Option<&str>,
+        failed_step: Option<StepKey>,
     ) -> Result<()> {
-        let finished = (!ACTIVE_STATES.contains(&state)).then(|| now().to_rfc3339());
+        let finished = (!state.is_active()).then(|| now().to_rfc3339());
         let error = error.map(crate::secrets::redact);
         self.conn().execute(
             "UPDATE runs SET state = ?2, error = ?3, failed_step = ?4, finished_at = ?5 WHERE id = ?1",
@@ -251,14 +260,14 @@ impl Store {
     pub fn claim_run(
         &self,
         run_id: i64,
-        state: &str,
+        state: RunState,
         stale_after: std::time::Duration,
     ) -> Result<bool> {
         let stale_before =
             (now() - chrono::Duration::from_std(stale_after).unwrap_or_default()).to_rfc3339();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let current: Option<(String, Option<String>, Option<i64>, i64)> = tx
+        let current: Option<(RunState, Option<String>, Option<i64>, i64)> = tx
             .query_row(
                 "SELECT state, heartbeat_at, owner_pid, customer_id FROM runs WHERE id = ?1",
                 [run_id],
@@ -268,7 +277,7 @@ impl Store {
         let Some((cur, heartbeat, owner, customer_id)) = current else {
             return Err(Error::RunNotFound(run_id));
         };
-        let active = ACTIVE_STATES.contains(&cur.as_str());
+        let active = cur.is_active();
         let ours = owner == Some(i64::from(std::process::id()));
         let stale = heartbeat.is_none_or(|h| h < stale_before)
             || owner.is_some_and(|pid| !process_alive(pid));
@@ -279,7 +288,10 @@ impl Store {
             // Becoming active again must respect one active run per customer.
             let other: Option<i64> = tx
                 .query_row(
-                    "SELECT id FROM runs WHERE customer_id = ?1 AND id != ?2 AND state IN ('running', 'cancelling', 'rolling_back')",
+                    &format!(
+                        "SELECT id FROM runs WHERE customer_id = ?1 AND id != ?2 AND state IN {}",
+                        active_list()
+                    ),
                     params![customer_id, run_id],
                     |r| r.get(0),
                 )
@@ -311,7 +323,8 @@ impl Store {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {RUN_COLUMNS} FROM runs r JOIN customers c ON c.id = r.customer_id
-             WHERE r.state IN ('running', 'cancelling', 'rolling_back') ORDER BY r.id"
+             WHERE r.state IN {} ORDER BY r.id",
+            active_list()
         ))?;
         let rows = stmt
             .query_map([], run_row)?
@@ -331,25 +344,25 @@ impl Store {
             .collect())
     }
 
-    pub fn step_update(&self, run_id: i64, key: &str, update: StepUpdate<'_>) -> Result<()> {
+    pub fn step_update(&self, run_id: i64, key: StepKey, update: StepUpdate<'_>) -> Result<()> {
         let conn = self.conn();
         let ts = now().to_rfc3339();
         match update {
             StepUpdate::Started { attempt } => conn.execute(
-                "UPDATE run_steps SET state = 'running', attempts = ?3, error = NULL, waiting_for = NULL,
+                "UPDATE run_steps SET state = ?5, attempts = ?3, error = NULL, waiting_for = NULL,
                     started_at = COALESCE(started_at, ?4), finished_at = NULL WHERE run_id = ?1 AND key = ?2",
-                params![run_id, key, attempt, ts],
+                params![run_id, key, attempt, ts, StepState::Running],
             )?,
             StepUpdate::Intent(name) => {
                 conn.execute("UPDATE run_steps SET intent = ?3 WHERE run_id = ?1 AND key = ?2", params![run_id, key, name])?
             }
             StepUpdate::Waiting(what) => conn.execute(
-                "UPDATE run_steps SET state = 'waiting', waiting_for = ?3 WHERE run_id = ?1 AND key = ?2",
-                params![run_id, key, what],
+                "UPDATE run_steps SET state = ?4, waiting_for = ?3 WHERE run_id = ?1 AND key = ?2",
+                params![run_id, key, what, StepState::Waiting],
             )?,
             StepUpdate::Retrying(reason) => conn.execute(
-                "UPDATE run_steps SET state = 'retrying', error = ?3 WHERE run_id = ?1 AND key = ?2",
-                params![run_id, key, crate::secrets::redact(reason)],
+                "UPDATE run_steps SET state = ?4, error = ?3 WHERE run_id = ?1 AND key = ?2",
+                params![run_id, key, crate::secrets::redact(reason), StepState::Retrying],
             )?,
             StepUpdate::Resource { external_id, created, output } => conn.execute(
                 "UPDATE run_steps SET external_id = ?3, created = ?4, output = ?5,
@@ -358,12 +371,12 @@ impl Store {
                 params![run_id, key, external_id, created, output.map(|o| o.to_string())],
             )?,
             StepUpdate::Succeeded => conn.execute(
-                "UPDATE run_steps SET state = 'succeeded', waiting_for = NULL, error = NULL, finished_at = ?3 WHERE run_id = ?1 AND key = ?2",
-                params![run_id, key, ts],
+                "UPDATE run_steps SET state = ?4, waiting_for = NULL, error = NULL, finished_at = ?3 WHERE run_id = ?1 AND key = ?2",
+                params![run_id, key, ts, StepState::Succeeded],
             )?,
             StepUpdate::Failed(error) => conn.execute(
-                "UPDATE run_steps SET state = 'failed', waiting_for = NULL, error = ?3, finished_at = ?4 WHERE run_id = ?1 AND key = ?2",
-                params![run_id, key, crate::secrets::redact(error), ts],
+                "UPDATE run_steps SET state = ?5, waiting_for = NULL, error = ?3, finished_at = ?4 WHERE run_id = ?1 AND key = ?2",
+                params![run_id, key, crate::secrets::redact(error), ts, StepState::Failed],
             )?,
             StepUpdate::State(state) => {
                 conn.execute("UPDATE run_steps SET state = ?3, waiting_for = NULL WHERE run_id = ?1 AND key = ?2", params![run_id, key, state])?
@@ -374,12 +387,24 @@ impl Store {
 
     /// Whether any earlier run of this customer already completed `key` (e.g. the welcome
     /// email, which must go out once per customer, not once per run).
-    pub fn step_done_before(&self, customer_id: i64, key: &str, except_run: i64) -> Result<bool> {
+    pub fn step_done_before(
+        &self,
+        customer_id: i64,
+        key: StepKey,
+        except_run: i64,
+    ) -> Result<bool> {
         Ok(self.conn().query_row(
             "SELECT EXISTS (SELECT 1 FROM run_steps s JOIN runs r ON r.id = s.run_id
-             WHERE r.customer_id = ?1 AND s.key = ?2 AND s.state = 'succeeded' AND r.id != ?3 AND r.kind = 'provision'
-               AND r.state NOT IN ('rolled_back'))",
-            params![customer_id, key, except_run],
+             WHERE r.customer_id = ?1 AND s.key = ?2 AND s.state = ?4 AND r.id != ?3 AND r.kind = ?5
+               AND r.state != ?6)",
+            params![
+                customer_id,
+                key,
+                except_run,
+                StepState::Succeeded,
+                RunKind::Provision,
+                RunState::RolledBack
+            ],
             |r| r.get(0),
         )?)
     }
@@ -391,15 +416,15 @@ impl Store {
     pub fn last_step_output(
         &self,
         customer_id: i64,
-        key: &str,
+        key: StepKey,
     ) -> Result<Option<serde_json::Value>> {
         let out: Option<String> = self
             .conn()
             .query_row(
                 "SELECT s.output FROM run_steps s JOIN runs r ON r.id = s.run_id
-                 WHERE r.customer_id = ?1 AND s.key = ?2 AND s.state = 'succeeded' AND r.state NOT IN ('rolled_back')
+                 WHERE r.customer_id = ?1 AND s.key = ?2 AND s.state = ?3 AND r.state != ?4
                  ORDER BY r.id DESC LIMIT 1",
-                params![customer_id, key],
+                params![customer_id, key, StepState::Succeeded, RunState::RolledBack],
                 |r| r.get(0),
             )
             .optional()?
@@ -410,8 +435,8 @@ impl Store {
     /// The choice made with a cancel: roll back, or keep the run resumable.
     pub fn set_cancel_action(&self, run_id: i64, rollback: bool) -> Result<bool> {
         let n = self.conn().execute(
-            "UPDATE runs SET state = 'cancelling', cancel_rollback = ?2 WHERE id = ?1 AND state IN ('running', 'cancelling')",
-            params![run_id, rollback],
+            "UPDATE runs SET state = ?3, cancel_rollback = ?2 WHERE id = ?1 AND state IN (?4, ?3)",
+            params![run_id, rollback, RunState::Cancelling, RunState::Running],
         )?;
         Ok(n > 0)
     }
@@ -423,22 +448,22 @@ impl Store {
             .query_row(
                 "SELECT state, cancel_rollback FROM runs WHERE id = ?1",
                 [run_id],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<bool>>(1)?)),
+                |r| Ok((r.get::<_, RunState>(0)?, r.get::<_, Option<bool>>(1)?)),
             )
             .optional()?
-            .and_then(|(state, rb)| (state == "cancelling").then_some(rb.unwrap_or(false))))
+            .and_then(|(state, rb)| (state == RunState::Cancelling).then_some(rb.unwrap_or(false))))
     }
 
     /// Puts unfinished steps back to `pending` (resume) and failed ones too (retry).
     pub fn reset_unfinished_steps(&self, run_id: i64, include_failed: bool) -> Result<()> {
-        let states = if include_failed {
-            "('running', 'waiting', 'retrying', 'failed')"
-        } else {
-            "('running', 'waiting', 'retrying')"
-        };
+        let mut states = StepState::UNFINISHED.to_vec();
+        if include_failed {
+            states.push(StepState::Failed);
+        }
+        let states = sql_list(states.into_iter().map(StepState::as_str));
         self.conn().execute(
-            &format!("UPDATE run_steps SET state = 'pending', waiting_for = NULL WHERE run_id = ?1 AND state IN {states}"),
-            [run_id],
+            &format!("UPDATE run_steps SET state = ?2, waiting_for = NULL WHERE run_id = ?1 AND state IN {states}"),
+            params![run_id, StepState::Pending],
         )?;
         Ok(())
     }
@@ -458,5 +483,5 @@ pub enum StepUpdate<'a> {
     },
     Succeeded,
     Failed(&'a str),
-    State(&'a str),
+    State(StepState),
 }

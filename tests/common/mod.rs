@@ -118,15 +118,15 @@ pub fn engine(
         timing.call_timeout,
     )
     .unwrap();
-    Engine {
+    Engine::new(
         store,
-        clients: Arc::new(clients),
-        settings: Arc::new(settings),
+        clients,
+        settings,
         secrets,
-        timing,
-        environment: "test".into(),
-        on_failure,
-    }
+        fabrik::environment::Environment::Sandbox,
+    )
+    .with_timing(timing)
+    .with_failure_policy(on_failure)
 }
 
 pub fn customer(store: &Store, name: &str) -> String {

@@ -120,11 +120,11 @@ reason: string | null, };
 
 export type RunDetail = { run: RunRow, steps: Array<StepRow>, log: Array<LogLine>, };
 
-export type RunRow = { id: number, customer_id: number, slug: string, customer_name: string, kind: string, state: string, environment: string, error: string | null, failed_step: string | null, started_at: string, finished_at: string | null, owner_pid: number | null, heartbeat_at: string | null, };
+export type RunRow = { id: number, customer_id: number, slug: string, customer_name: string, kind: RunKind, state: RunState, environment: Environment, error: string | null, failed_step: StepKey | null, started_at: string, finished_at: string | null, owner_pid: number | null, heartbeat_at: string | null, };
 
-export type StepRow = { key: string, state: string, attempts: number, intent: string | null, external_id: string | null, created: boolean, output: unknown, error: string | null, waiting_for: string | null, started_at: string | null, finished_at: string | null, seq: number | null, };
+export type StepRow = { key: StepKey, state: StepState, attempts: number, intent: string | null, external_id: string | null, created: boolean, output: unknown, error: string | null, waiting_for: string | null, started_at: string | null, finished_at: string | null, seq: number | null, };
 
-export type LogLine = { id: number, step: string | null, at: string, level: string, message: string, attempt: number | null, duration_ms: number | null, request_id: string | null, };
+export type LogLine = { id: number, step: StepKey | null, at: string, level: LogLevel, message: string, attempt: number | null, duration_ms: number | null, request_id: string | null, };
 
 export type ProvisionPlan = { slug: string, items: Array<PlanItem>, 
 /**
@@ -150,7 +150,13 @@ export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | 
 
 export type StepOutcome = "created" | "adopted" | "done" | "skipped";
 
-export type RunState = "succeeded" | "failed" | "cancelled" | "rolled_back" | "rollback_failed";
+export type RunKind = "provision" | "teardown";
+
+export type RunState = "running" | "cancelling" | "rolling_back" | "succeeded" | "failed" | "cancelled" | "rolled_back" | "rollback_failed";
+
+export type StepState = "pending" | "running" | "waiting" | "retrying" | "succeeded" | "failed" | "skipped" | "compensating" | "compensated" | "compensation_failed";
+
+export type LogLevel = "info" | "warn" | "error";
 
 export type RunEvent = { "type": "run_started", run_id: number, slug: string, resumed: boolean, } | { "type": "step_started", run_id: number, step: StepKey, attempt: number, } | { "type": "step_waiting", run_id: number, step: StepKey, 
 /**

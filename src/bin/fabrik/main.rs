@@ -317,16 +317,8 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
             json,
             ..
         } => {
-            let customer = engine.store.get_customer(&slug)?;
             if plan || !yes {
-                let p = fabrik::provision::plan::plan(
-                    &customer,
-                    &engine.settings,
-                    &engine.clients,
-                    &engine.store,
-                )
-                .await
-                .map_err(|e| fabrik::Error::Provider(e.to_string()))?;
+                let p = engine.plan(&slug).await?;
                 if json {
                     print_json(&p);
                 } else {
@@ -375,7 +367,7 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
             )
         }
         Command::Teardown { slug, yes, json } => {
-            engine.store.get_customer(&slug)?;
+            cloud.store().get_customer(&slug)?;
             if !yes {
                 eprint!("Allt som {slug} äger tas bort för gott. Skriv kundens adressnamn för att bekräfta: ");
                 let mut typed = String::new();
@@ -640,7 +632,7 @@ fn run_show(api: &Api, id: i64, json: bool) -> Result<(), ApiError> {
     }
     println!("Logg:");
     for l in log {
-        let step = l.step.as_deref().unwrap_or("");
+        let step = l.step.map(|s| s.as_str()).unwrap_or("");
         let rid = l
             .request_id
             .as_deref()

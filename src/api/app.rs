@@ -1,0 +1,280 @@
+//! `Fabrik`: the one implementation of the command table (`commands.rs`) behind the window.
+//! The register opens at once; the clouds (the sandbox's simulator, keyring tokens) come up in
+//! the background so the window paints the register first, and commands that need them wait.
+//! What only a window can do (events, notifications, opening a link, restarting) goes through
+//! the `Host` the shell supplies.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tokio::sync::OnceCell;
+
+use super::cloud::{CloudApi, SettingEntry};
+use super::commands::Commands;
+use super::runs::{Readiness, RunDetail, RunHost, RunsApi};
+use super::{Api, ApiResult, AppInfo, DraftCheck, Language, Preferences};
+use crate::credentials::CredentialStatus;
+use crate::customer::{
+    Customer, CustomerDraft, CustomerPatch, CustomerQuery, CustomerRow, ModuleManifest,
+};
+use crate::environment::Environment;
+use crate::error::ApiError;
+use crate::provision::{ProvisionPlan, StartOutcome};
+use crate::secrets::Provider;
+use crate::store::runs::RunRow;
+
+/// What the window does for the core.
+pub trait Host: RunHost {
+    /// Opens an `https:` link (already checked) in the system browser.
+    fn open_url(&self, url: &str) -> Result<(), String>;
+    /// Starts the app again (after the environment changed).
+    fn restart(&self);
+}
+
+type Clouds = Result<(Arc<CloudApi>, Arc<RunsApi>), ApiError>;
+
+pub struct Fabrik {
+    /// The register, or why it could not be opened (shown by every command, so the window can
+    /// explain a broken or too-new database instead of failing to start).
+    api: Result<Arc<Api>, ApiError>,
+    clouds: OnceCell<Clouds>,
+    data_dir: PathBuf,
+    host: Arc<dyn Host>,
+}
+
+impl Fabrik {
+    pub fn open(db: &Path, data_dir: &Path, host: Arc<dyn Host>) -> Fabrik {
+        let api = Api::open(db).map(Arc::new).map_err(|e| {
+            tracing::error!(code = %e.code(), "could not open the register: {e}");
+            e.to_api()
+        });
+        Fabrik {
+            api,
+            clouds: OnceCell::new(),
+            data_dir: data_dir.to_path_buf(),
+            host,
+        }
+    }
+
+    fn api(&self) -> ApiResult<&Api> {
+        self.api.as_deref().map_err(Clone::clone)
+    }
+
+    /// The environment's APIs, started on first use (or by `warm_up`).
+    async fn clouds(&self) -> Clouds {
+        let api = self.api.clone()?;
+        let data_dir = self.data_dir.clone();
+        self.clouds
+            .get_or_init(|| async move {
+                let cloud = CloudApi::open(api.shared_store(), &data_dir)
+                    .await
+                    .map(Arc::new)
+                    .map_err(|e| {
+                        tracing::error!(code = %e.code(), "could not open the cloud environment: {e}");
+                        e.to_api()
+                    })?;
+                let runs = RunsApi::new(api.shared_store(), cloud.clone());
+                Ok((cloud, runs))
+            })
+            .await
+            .clone()
+    }
+
+    /// Starts the clouds now, while the window loads.
+    pub async fn warm_up(&self) {
+        let _ = self.clouds().await;
+    }
+
+    async fn cloud(&self) -> ApiResult<Arc<CloudApi>> {
+        Ok(self.clouds().await?.0)
+    }
+
+    async fn runs(&self) -> ApiResult<Arc<RunsApi>> {
+        Ok(self.clouds().await?.1)
+    }
+
+    fn run_host(&self) -> Arc<dyn RunHost> {
+        Arc::new(HostRef(self.host.clone()))
+    }
+}
+
+/// A `Host` seen as the `RunHost` the runs API takes.
+struct HostRef(Arc<dyn Host>);
+
+impl RunHost for HostRef {
+    fn emit(&self, event: &crate::provision::RunEvent) {
+        self.0.emit(event)
+    }
+    fn notify(&self, title: &str, body: &str) {
+        self.0.notify(title, body)
+    }
+}
+
+/// Runs keyring or SQLite work of a cloud command on the blocking pool.
+async fn blocking<T, C>(
+    target: Arc<C>,
+    f: impl FnOnce(&Arc<C>) -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T>
+where
+    T: Send + 'static,
+    C: Send + Sync + 'static,
+{
+    crate::blocking::run(move || f(&target)).await
+}
+
+impl Commands for Fabrik {
+    fn app_info(&self) -> ApiResult<AppInfo> {
+        self.api()?.app_info()
+    }
+
+    fn list_customers(&self, query: CustomerQuery) -> ApiResult<Vec<CustomerRow>> {
+        self.api()?.list_customers(query)
+    }
+
+    fn get_customer(&self, slug: String) -> ApiResult<Customer> {
+        self.api()?.get_customer(slug)
+    }
+
+    fn create_customer(&self, draft: CustomerDraft) -> ApiResult<Customer> {
+        self.api()?.create_customer(draft)
+    }
+
+    fn update_customer(&self, slug: String, patch: CustomerPatch) -> ApiResult<Customer> {
+        self.api()?.update_customer(slug, patch)
+    }
+
+    fn delete_customer(&self, slug: String) -> ApiResult<()> {
+        self.api()?.delete_customer(slug)
+    }
+
+    fn check_draft(&self, draft: CustomerDraft) -> ApiResult<DraftCheck> {
+        self.api()?.check_draft(draft)
+    }
+
+    fn check_patch(&self, slug: String, patch: CustomerPatch) -> ApiResult<DraftCheck> {
+        self.api()?.check_patch(slug, patch)
+    }
+
+    fn load_examples(&self) -> ApiResult<u32> {
+        self.api()?.load_examples()
+    }
+
+    fn remove_examples(&self) -> ApiResult<u32> {
+        self.api()?.remove_examples()
+    }
+
+    fn module_manifest(&self) -> ApiResult<ModuleManifest> {
+        self.api()?.module_manifest()
+    }
+
+    fn get_preferences(&self) -> ApiResult<Preferences> {
+        self.api()?.get_preferences()
+    }
+
+    fn set_language(&self, language: Language) -> ApiResult<Preferences> {
+        self.api()?.set_language(language)
+    }
+
+    fn open_external(&self, url: String) -> ApiResult<()> {
+        let url = super::checked_external_link(&url)?;
+        self.host
+            .open_url(&url)
+            .map_err(|e| crate::Error::OpenFailed(e).to_api())
+    }
+
+    /// Sandlåda ⇄ Produktion: stored, then the app restarts into it; a run in progress is
+    /// left to go stale and is offered in the resume banner when its environment is back.
+    fn set_environment(&self, environment: Environment) -> ApiResult<()> {
+        environment.store_choice(self.api()?.store())?;
+        self.host.restart();
+        Ok(())
+    }
+
+    async fn environment(&self) -> ApiResult<Environment> {
+        Ok(self.cloud().await?.environment)
+    }
+
+    async fn credentials_status(&self) -> ApiResult<Vec<CredentialStatus>> {
+        blocking(self.cloud().await?, |c| c.credentials_status()).await
+    }
+
+    /// The token comes in and never goes back out: the answer is its status only.
+    async fn save_credential(
+        &self,
+        provider: Provider,
+        token: String,
+    ) -> ApiResult<CredentialStatus> {
+        blocking(self.cloud().await?, move |c| {
+            c.save_credential(provider, token)
+        })
+        .await
+    }
+
+    async fn test_credential(&self, provider: Provider) -> ApiResult<CredentialStatus> {
+        self.cloud().await?.test_credential(provider).await
+    }
+
+    async fn delete_credential(&self, provider: Provider) -> ApiResult<CredentialStatus> {
+        blocking(self.cloud().await?, move |c| c.delete_credential(provider)).await
+    }
+
+    async fn send_test_email(&self) -> ApiResult<CredentialStatus> {
+        self.cloud().await?.send_test_email().await
+    }
+
+    async fn list_settings(&self) -> ApiResult<Vec<SettingEntry>> {
+        blocking(self.cloud().await?, |c| c.list_settings()).await
+    }
+
+    async fn set_setting(&self, key: String, value: String) -> ApiResult<Vec<SettingEntry>> {
+        blocking(self.cloud().await?, move |c| c.set_setting(key, value)).await
+    }
+
+    async fn readiness(&self) -> ApiResult<Readiness> {
+        blocking(self.runs().await?, |r| r.readiness()).await
+    }
+
+    async fn plan_provision(&self, slug: String) -> ApiResult<ProvisionPlan> {
+        self.runs().await?.plan(slug).await
+    }
+
+    async fn start_provision(&self, slug: String) -> ApiResult<StartOutcome> {
+        // Readiness reads the keyring (bounded, but seconds when it is locked).
+        let host = self.run_host();
+        blocking(self.runs().await?, move |r| r.start(slug, host)).await
+    }
+
+    async fn cancel_run(&self, run: i64, rollback: bool) -> ApiResult<bool> {
+        blocking(self.runs().await?, move |r| r.cancel(run, rollback)).await
+    }
+
+    async fn resume_run(&self, run: i64) -> ApiResult<()> {
+        let host = self.run_host();
+        blocking(self.runs().await?, move |r| r.resume(run, host)).await
+    }
+
+    async fn rollback_run(&self, run: i64) -> ApiResult<()> {
+        let host = self.run_host();
+        blocking(self.runs().await?, move |r| r.rollback(run, host)).await
+    }
+
+    async fn teardown_customer(&self, slug: String, confirmation: String) -> ApiResult<i64> {
+        let host = self.run_host();
+        blocking(self.runs().await?, move |r| {
+            r.teardown(slug, confirmation, host)
+        })
+        .await
+    }
+
+    async fn list_runs(&self, slug: Option<String>) -> ApiResult<Vec<RunRow>> {
+        blocking(self.runs().await?, move |r| r.list_runs(slug)).await
+    }
+
+    async fn run_detail(&self, run: i64) -> ApiResult<RunDetail> {
+        blocking(self.runs().await?, move |r| r.run_detail(run)).await
+    }
+
+    async fn interrupted_runs(&self) -> ApiResult<Vec<RunRow>> {
+        blocking(self.runs().await?, |r| r.interrupted_runs()).await
+    }
+}

@@ -1,0 +1,82 @@
+//! The IPC surface, declared once. Each line of `with_commands!` is one command the window may
+//! call: how it runs, its name, its arguments as the webview passes them, and its result.
+//!
+//! - `blocking`: SQLite or the keyring only; the shell runs it on the blocking pool.
+//! - `async`: waits for the network (or for the clouds to come up); it does its own blocking
+//!   parts on the blocking pool (`crate::blocking`).
+//!
+//! From this table come the `Commands` trait below (so the core fails to compile until every
+//! command is implemented), the TypeScript `Commands` type in `ui/src/bindings.ts` (so the UI
+//! cannot call what does not exist, nor with the wrong arguments), and in the Tauri shell both
+//! the `#[tauri::command]` wrappers and the handler list (so no command can be left out of
+//! either). See docs/ARCHITECTURE.md, "One source of truth".
+
+/// Calls `$callback! { … }` with the command table.
+#[macro_export]
+macro_rules! with_commands {
+    ($callback:path) => {
+        $callback! {
+            blocking app_info() -> $crate::api::AppInfo;
+            blocking list_customers(query: $crate::customer::CustomerQuery) -> Vec<$crate::customer::CustomerRow>;
+            blocking get_customer(slug: String) -> $crate::customer::Customer;
+            blocking create_customer(draft: $crate::customer::CustomerDraft) -> $crate::customer::Customer;
+            blocking update_customer(slug: String, patch: $crate::customer::CustomerPatch) -> $crate::customer::Customer;
+            blocking delete_customer(slug: String) -> ();
+            blocking check_draft(draft: $crate::customer::CustomerDraft) -> $crate::api::DraftCheck;
+            blocking check_patch(slug: String, patch: $crate::customer::CustomerPatch) -> $crate::api::DraftCheck;
+            blocking load_examples() -> u32;
+            blocking remove_examples() -> u32;
+            blocking module_manifest() -> $crate::customer::ModuleManifest;
+            blocking get_preferences() -> $crate::api::Preferences;
+            blocking set_language(language: $crate::api::Language) -> $crate::api::Preferences;
+            blocking open_external(url: String) -> ();
+            blocking set_environment(environment: $crate::environment::Environment) -> ();
+            async environment() -> $crate::environment::Environment;
+            async credentials_status() -> Vec<$crate::credentials::CredentialStatus>;
+            async save_credential(provider: $crate::secrets::Provider, token: String) -> $crate::credentials::CredentialStatus;
+            async test_credential(provider: $crate::secrets::Provider) -> $crate::credentials::CredentialStatus;
+            async delete_credential(provider: $crate::secrets::Provider) -> $crate::credentials::CredentialStatus;
+            async send_test_email() -> $crate::credentials::CredentialStatus;
+            async list_settings() -> Vec<$crate::api::cloud::SettingEntry>;
+            async set_setting(key: String, value: String) -> Vec<$crate::api::cloud::SettingEntry>;
+            async readiness() -> $crate::api::runs::Readiness;
+            async plan_provision(slug: String) -> $crate::provision::ProvisionPlan;
+            async start_provision(slug: String) -> $crate::provision::StartOutcome;
+            async cancel_run(run: i64, rollback: bool) -> bool;
+            async resume_run(run: i64) -> ();
+            async rollback_run(run: i64) -> ();
+            async teardown_customer(slug: String, confirmation: String) -> i64;
+            async list_runs(slug: Option<String>) -> Vec<$crate::store::runs::RunRow>;
+            async run_detail(run: i64) -> $crate::api::runs::RunDetail;
+            async interrupted_runs() -> Vec<$crate::store::runs::RunRow>;
+        }
+    };
+}
+
+/// Declares `Commands`: one method per line of the table.
+macro_rules! commands_trait {
+    ($( $kind:ident $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty ;)*) => {
+        /// Everything the window can ask of the core; implemented once, by `app::Fabrik`.
+        pub trait Commands: Send + Sync + 'static {
+            $( commands_trait!(@method $kind $name ($($arg: $ty),*) -> $ret); )*
+        }
+    };
+    (@method blocking $name:ident ($($arg:ident : $ty:ty),*) -> $ret:ty) => {
+        fn $name(&self, $($arg: $ty),*) -> $crate::api::ApiResult<$ret>;
+    };
+    (@method async $name:ident ($($arg:ident : $ty:ty),*) -> $ret:ty) => {
+        fn $name(&self, $($arg: $ty),*)
+            -> impl std::future::Future<Output = $crate::api::ApiResult<$ret>> + Send;
+    };
+}
+
+with_commands!(commands_trait);
+
+/// The command names, in declaration order (what the shell registers).
+macro_rules! command_names {
+    ($( $kind:ident $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty ;)*) => {
+        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+with_commands!(command_names);

@@ -1,0 +1,77 @@
+//! The ledger's vocabularies: what kind of run, where a run stands, where a step stands, how
+//! loud a log line is. Stored as their text (with `CHECK` constraints in the migrations), sent to
+//! the window as TypeScript unions, and matched exhaustively on both sides.
+
+use crate::vocabulary::vocabulary;
+
+vocabulary!(
+    /// What a run does.
+    pub enum RunKind {
+        Provision => "provision",
+        Teardown => "teardown",
+    }
+);
+
+vocabulary!(
+    /// Where a run stands. The first three are active: a driver holds the run.
+    pub enum RunState {
+        Running => "running",
+        Cancelling => "cancelling",
+        RollingBack => "rolling_back",
+        Succeeded => "succeeded",
+        Failed => "failed",
+        Cancelled => "cancelled",
+        RolledBack => "rolled_back",
+        RollbackFailed => "rollback_failed",
+    }
+);
+
+impl RunState {
+    /// States in which a driver holds the run (at most one such run per customer).
+    pub const ACTIVE: [RunState; 3] = [
+        RunState::Running,
+        RunState::Cancelling,
+        RunState::RollingBack,
+    ];
+
+    pub fn is_active(self) -> bool {
+        Self::ACTIVE.contains(&self)
+    }
+
+    /// A stopped run that "Försök igen" may continue (it was not rolled back).
+    pub fn is_resumable(self) -> bool {
+        matches!(self, RunState::Failed | RunState::Cancelled)
+    }
+}
+
+vocabulary!(
+    /// Where one step of a run stands.
+    pub enum StepState {
+        Pending => "pending",
+        Running => "running",
+        /// Polling something outside (a project coming up, a build).
+        Waiting => "waiting",
+        Retrying => "retrying",
+        Succeeded => "succeeded",
+        Failed => "failed",
+        Skipped => "skipped",
+        Compensating => "compensating",
+        Compensated => "compensated",
+        CompensationFailed => "compensation_failed",
+    }
+);
+
+impl StepState {
+    /// States a resumed run puts back to `pending`: the step had not finished.
+    pub const UNFINISHED: [StepState; 3] =
+        [StepState::Running, StepState::Waiting, StepState::Retrying];
+}
+
+vocabulary!(
+    /// How much a log line matters.
+    pub enum LogLevel {
+        Info => "info",
+        Warn => "warn",
+        Error => "error",
+    }
+);

@@ -1,0 +1,89 @@
+//! Handing the instance over: the welcome email, and the customer's record in the register.
+
+use serde_json::json;
+
+use super::{customer_secret, done, StepDef};
+use crate::customer::{CustomerPatch, Status};
+use crate::providers::resend::Email;
+use crate::provision::context::{Done, RunCtx, StepError};
+use crate::provision::events::StepOutcome;
+use crate::provision::step::StepKey;
+use crate::secrets::{CustomerSecret, Provider};
+
+pub static WELCOME: StepDef = StepDef {
+    key: StepKey::EmailWelcome,
+    label: "Skicka välkomstmejl",
+    needs: &[StepKey::SupabaseAdminUser, StepKey::VercelDeploy],
+    provider: Some(Provider::Resend),
+    run: |ctx| Box::pin(welcome(ctx)),
+    undo: None,
+};
+
+pub static FINALIZE: StepDef = StepDef {
+    key: StepKey::Finalize,
+    label: "Spara instansens uppgifter",
+    needs: &[StepKey::EmailWelcome, StepKey::N8nWorkflow],
+    provider: None,
+    run: |ctx| Box::pin(finalize(ctx)),
+    undo: None,
+};
+
+async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
+    // One welcome per customer, not per run: a later run of the same customer sends nothing.
+    let (customer_id, run_id) = (ctx.customer.id, ctx.run_id);
+    let sent_before = ctx
+        .db(move |s| s.step_done_before(customer_id, StepKey::EmailWelcome, run_id))
+        .await
+        .unwrap_or(false);
+    if sent_before {
+        return done(
+            StepOutcome::Skipped,
+            None,
+            json!({ "skipped": "redan skickat" }),
+        );
+    }
+    let url = ctx.output_str(StepKey::VercelDeploy, "url")?;
+    let (secrets, key) = (
+        ctx.secrets.clone(),
+        customer_secret(ctx, CustomerSecret::AdminPassword),
+    );
+    let password = crate::blocking::run(move || secrets.get(&key)).await?;
+    let mail = crate::provision::email::welcome(
+        &ctx.customer.name,
+        &url,
+        &ctx.customer.admin_email,
+        password.as_ref().map(|p| p.expose()),
+    );
+    let email = Email {
+        from: &ctx.settings.sender,
+        to: &ctx.customer.admin_email,
+        subject: &mail.subject,
+        html: &mail.html,
+        text: &mail.text,
+    };
+    // The same key on a resumed run makes Resend answer with the first send instead of sending again.
+    let key = format!("fabrik-welcome-{}-{}", ctx.customer.id, ctx.run_id);
+    let id = ctx.clients.resend.send(&email, &key).await?;
+    done(
+        StepOutcome::Done,
+        Some(id.clone()),
+        json!({ "email_id": id }),
+    )
+}
+
+async fn finalize(ctx: &RunCtx) -> Result<Done, StepError> {
+    let text = |step: StepKey, field: &str| ctx.output(step)[field].as_str().map(str::to_string);
+    let patch = CustomerPatch {
+        production_url: text(StepKey::VercelDeploy, "url"),
+        github_repo_url: text(StepKey::GithubRepo, "html_url"),
+        supabase_project_ref: text(StepKey::SupabaseProject, "ref"),
+        vercel_project_id: text(StepKey::VercelProject, "id"),
+        n8n_workflow_id: text(StepKey::N8nWorkflow, "id"),
+        status: Some(Status::Active),
+        ..Default::default()
+    };
+    let (slug, manifest) = (ctx.customer.slug.clone(), ctx.settings.manifest.clone());
+    ctx.db(move |s| s.update_customer(&slug, patch, &manifest))
+        .await?;
+    done(StepOutcome::Done, None, json!({}))
+}

@@ -1,0 +1,108 @@
+//! The customer's private repository, generated from the agency's template.
+
+use serde_json::{json, Value};
+
+use super::{created_or_adopted, done, gone, StepDef, Undo};
+use crate::provision::context::{Done, Poll, RunCtx, StepError};
+use crate::provision::step::StepKey;
+use crate::secrets::Provider;
+
+pub static REPO: StepDef = StepDef {
+    key: StepKey::GithubRepo,
+    label: "Skapa GitHub-repo från mallen",
+    needs: &[],
+    provider: Some(Provider::Github),
+    run: |ctx| Box::pin(repo(ctx)),
+    undo: Some(Undo {
+        find: |ctx, intent| Box::pin(find_repo(ctx, intent)),
+        delete: |ctx, id, output| Box::pin(delete_repo(ctx, id, output)),
+        manual: |id| {
+            format!("Ta bort repot {id} under Settings → Danger Zone på GitHub (https://github.com/{id}/settings).")
+        },
+    }),
+};
+
+async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
+    let s = &ctx.settings;
+    let (owner, name) = (s.repo_owner.clone(), ctx.customer.slug.clone());
+    let template = format!("{}/{}", s.template_owner, s.template_repo);
+    let (r, created) = match ctx.clients.github.repo(&owner, &name).await? {
+        Some(r) => {
+            let from_template = r
+                .template_repository
+                .as_ref()
+                .is_some_and(|t| t.full_name.eq_ignore_ascii_case(&template));
+            if !from_template {
+                return Err(StepError::permanent(
+                    "repo_name_taken",
+                    format!("Repot {owner}/{name} finns redan men skapades inte från mallen {template}. Ta bort eller byt namn på det, eller ge kunden ett annat adressnamn."),
+                ));
+            }
+            let created = ctx.intended_by_this_run(StepKey::GithubRepo).await?;
+            (r, created)
+        }
+        None => {
+            ctx.record_intent(StepKey::GithubRepo, &format!("{owner}/{name}"))
+                .await?;
+            let desc = format!("SaaS-instans för {}", ctx.customer.name);
+            (
+                ctx.clients
+                    .github
+                    .generate(&s.template_owner, &s.template_repo, &owner, &name, &desc)
+                    .await?,
+                true,
+            )
+        }
+    };
+    let out = json!({
+        "full_name": r.full_name, "html_url": r.html_url, "owner": r.owner.login, "name": r.name,
+        "default_branch": r.default_branch.clone().unwrap_or_else(|| "main".into()),
+    });
+    ctx.record_resource(StepKey::GithubRepo, &r.full_name, created, &out)
+        .await?;
+    // The template's files are copied after the call returns; Vercel cannot deploy an empty repo.
+    ctx.wait_until(
+        StepKey::GithubRepo,
+        "Väntar på att mallens filer kopieras till repot",
+        ctx.timing.repo_contents,
+        || async {
+            Ok(
+                if ctx
+                    .clients
+                    .github
+                    .has_commits(&r.owner.login, &r.name)
+                    .await?
+                {
+                    Poll::Ready(())
+                } else {
+                    Poll::Pending(Some("tomt".into()))
+                },
+            )
+        },
+    )
+    .await?;
+    done(created_or_adopted(created), Some(r.full_name.clone()), out)
+}
+
+async fn find_repo(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Value)>, StepError> {
+    let Some((o, n)) = intent.split_once('/') else {
+        return Ok(None);
+    };
+    Ok(ctx
+        .clients
+        .github
+        .repo(o, n)
+        .await?
+        .map(|r| (r.full_name, json!({ "owner": o, "name": n }))))
+}
+
+async fn delete_repo(ctx: &RunCtx, full_name: &str, output: &Value) -> Result<(), StepError> {
+    let (owner, name) = match (output["owner"].as_str(), output["name"].as_str()) {
+        (Some(o), Some(n)) => (o.to_string(), n.to_string()),
+        _ => full_name
+            .split_once('/')
+            .map(|(o, n)| (o.to_string(), n.to_string()))
+            .unwrap_or_default(),
+    };
+    gone(ctx.clients.github.delete(&owner, &name).await)
+}

@@ -1,0 +1,183 @@
+//! What each step is, in one place: its label, what it needs first, which provider it calls,
+//! its forward action, and — for steps that create something deletable — how to find what a
+//! crashed run made, how to delete it, and what to tell the user when that fails. The engine
+//! reads only this table; there is no other list of steps, undoable steps or compensations.
+//!
+//! Every forward action derives a deterministic name from the customer, looks the resource up,
+//! and adopts it or creates it; the intent goes to the ledger before the create call, the
+//! external id right after.
+
+mod delivery;
+mod github;
+mod n8n;
+mod supabase;
+mod vercel;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use rand::distr::{Alphanumeric, SampleString};
+use serde_json::Value;
+
+use super::context::{Done, RunCtx, StepError};
+use super::events::StepOutcome;
+use super::step::StepKey;
+use crate::secrets::{CustomerSecret, Provider, Secret, SecretKey};
+
+pub use n8n::workflow_name;
+
+pub type StepFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StepError>> + Send + 'a>>;
+
+/// A resource found again: its external id and the output its delete needs.
+pub type Found = Option<(String, Value)>;
+/// Looks a resource up by the name recorded as intent.
+pub type FindFn = for<'a> fn(&'a RunCtx, &'a str) -> StepFuture<'a, Found>;
+/// Deletes a resource by its external id and recorded output.
+pub type DeleteFn = for<'a> fn(&'a RunCtx, &'a str, &'a Value) -> StepFuture<'a, ()>;
+
+/// One step of a provisioning run.
+pub struct StepDef {
+    pub key: StepKey,
+    /// Swedish label for the CLI and the ledger (the window has its own per language).
+    pub label: &'static str,
+    /// What must have succeeded before this step may start: the DAG.
+    pub needs: &'static [StepKey],
+    pub provider: Option<Provider>,
+    pub run: for<'a> fn(&'a RunCtx) -> StepFuture<'a, Done>,
+    /// `Some` for steps that create a resource Fabrik may delete again.
+    pub undo: Option<Undo>,
+}
+
+/// How a created resource is found again, deleted, and explained when it cannot be.
+pub struct Undo {
+    /// The resource by the name recorded as intent, when a crash came between the create call
+    /// and recording its answer: its id and the output the delete needs.
+    pub find: FindFn,
+    /// Deletes it; `NotFound` counts as done.
+    pub delete: DeleteFn,
+    /// What to do by hand, in Swedish, naming the resource.
+    pub manual: fn(&str) -> String,
+}
+
+/// Every step, each listed after the steps it needs (a topological order of the DAG).
+pub static STEPS: [&StepDef; 12] = [
+    &supabase::PROJECT,
+    &supabase::READY,
+    &supabase::KEYS,
+    &supabase::SCHEMA,
+    &supabase::ADMIN_USER,
+    &github::REPO,
+    &vercel::PROJECT,
+    &vercel::ENV,
+    &vercel::DEPLOY,
+    &n8n::WORKFLOW,
+    &delivery::WELCOME,
+    &delivery::FINALIZE,
+];
+
+pub fn def(key: StepKey) -> &'static StepDef {
+    STEPS
+        .iter()
+        .find(|d| d.key == key)
+        .expect("every step key has a row in STEPS (checked by a test)")
+}
+
+/// The steps whose resources can be deleted, in provisioning order (teardown's targets).
+pub fn undoable() -> impl Iterator<Item = &'static StepDef> {
+    STEPS.iter().copied().filter(|d| d.undo.is_some())
+}
+
+/// A strong password from the OS CSPRNG (rand's default generator is seeded from it).
+pub fn strong_password() -> Secret {
+    let mut rng = rand::rng();
+    // 32 alphanumerics ≈ 190 bits; a fixed suffix satisfies policies that demand a symbol.
+    Secret::new(format!("{}-Fk9", Alphanumeric.sample_string(&mut rng, 32)))
+}
+
+fn done(
+    outcome: StepOutcome,
+    external_id: Option<String>,
+    output: Value,
+) -> Result<Done, StepError> {
+    Ok(Done {
+        outcome,
+        external_id,
+        output,
+    })
+}
+
+fn created_or_adopted(created: bool) -> StepOutcome {
+    if created {
+        StepOutcome::Created
+    } else {
+        StepOutcome::Adopted
+    }
+}
+
+fn customer_secret(ctx: &RunCtx, which: CustomerSecret) -> SecretKey {
+    SecretKey::Customer {
+        slug: ctx.customer.slug.clone(),
+        which,
+    }
+}
+
+/// Reads a per-customer secret, or creates and stores one before it is used anywhere, so a
+/// crash after the provider call can never lose it.
+async fn kept_secret(ctx: &RunCtx, which: CustomerSecret) -> Result<Secret, StepError> {
+    let key = customer_secret(ctx, which);
+    let secrets = ctx.secrets.clone();
+    crate::blocking::run(move || {
+        if let Some(s) = secrets.get(&key)? {
+            return Ok(s);
+        }
+        let s = strong_password();
+        secrets.set(&key, &s)?;
+        Ok(s)
+    })
+    .await
+}
+
+/// `NotFound` on a delete means it is already gone.
+fn gone(r: Result<(), crate::providers::ProviderError>) -> Result<(), StepError> {
+    match r {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind == crate::providers::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(StepError::from(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_has_every_step_once_in_dag_order() {
+        assert_eq!(STEPS.len(), StepKey::ALL.len());
+        for (i, d) in STEPS.iter().enumerate() {
+            assert_eq!(d.key, StepKey::ALL[i], "STEPS follows StepKey's order");
+            for dep in d.needs {
+                let j = STEPS.iter().position(|x| x.key == *dep).unwrap();
+                assert!(j < i, "{} needs {dep}, listed later", d.key);
+            }
+            assert!(!d.label.is_empty());
+        }
+    }
+
+    #[test]
+    fn undoable_steps_say_what_to_do_by_hand() {
+        let keys: Vec<StepKey> = undoable().map(|d| d.key).collect();
+        assert_eq!(
+            keys,
+            [
+                StepKey::SupabaseProject,
+                StepKey::GithubRepo,
+                StepKey::VercelProject,
+                StepKey::N8nWorkflow
+            ]
+        );
+        for d in undoable() {
+            let text = (d.undo.as_ref().unwrap().manual)("ID-123");
+            assert!(text.contains("ID-123"), "{}: {text}", d.key);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! The customer's n8n workflow, created from the agency's template and activated.
+
+use serde_json::{json, Value};
+
+use super::{created_or_adopted, done, gone, StepDef, Undo};
+use crate::provision::context::{Done, RunCtx, StepError};
+use crate::provision::step::StepKey;
+use crate::secrets::Provider;
+
+pub fn workflow_name(slug: &str) -> String {
+    format!("fabrik-{slug}")
+}
+
+pub static WORKFLOW: StepDef = StepDef {
+    key: StepKey::N8nWorkflow,
+    label: "Skapa n8n-flöde",
+    needs: &[],
+    provider: Some(Provider::N8n),
+    run: |ctx| Box::pin(workflow(ctx)),
+    undo: Some(Undo {
+        find: |ctx, intent| Box::pin(find_workflow(ctx, intent)),
+        delete: |ctx, id, _| Box::pin(delete_workflow(ctx, id)),
+        manual: |id| format!("Ta bort n8n-flödet {id} i n8n (Workflows → ⋯ → Delete)."),
+    }),
+};
+
+async fn workflow(ctx: &RunCtx) -> Result<Done, StepError> {
+    let name = workflow_name(&ctx.customer.slug);
+    let found = ctx.clients.n8n.find_by_name(&name).await?;
+    let recorded = ctx.output(StepKey::N8nWorkflow)["id"]
+        .as_str()
+        .map(str::to_string);
+    let (wf, created) = match found
+        .iter()
+        .find(|w| Some(&w.id) == recorded.as_ref())
+        .or(found.first())
+    {
+        Some(w) => (
+            w.clone(),
+            ctx.intended_by_this_run(StepKey::N8nWorkflow).await?,
+        ),
+        None => {
+            ctx.record_intent(StepKey::N8nWorkflow, &name).await?;
+            (
+                ctx.clients
+                    .n8n
+                    .create(&name, &ctx.settings.workflow_template)
+                    .await?,
+                true,
+            )
+        }
+    };
+    let out = json!({ "id": wf.id, "name": wf.name });
+    ctx.record_resource(StepKey::N8nWorkflow, &wf.id, created, &out)
+        .await?;
+    if !wf.active {
+        ctx.clients.n8n.activate(&wf.id).await?;
+    }
+    done(created_or_adopted(created), Some(wf.id), out)
+}
+
+async fn find_workflow(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Value)>, StepError> {
+    Ok(ctx
+        .clients
+        .n8n
+        .find_by_name(intent)
+        .await?
+        .into_iter()
+        .next()
+        .map(|w| (w.id, json!({}))))
+}
+
+async fn delete_workflow(ctx: &RunCtx, id: &str) -> Result<(), StepError> {
+    gone(ctx.clients.n8n.delete(id).await)
+}

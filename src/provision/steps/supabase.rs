@@ -1,0 +1,273 @@
+//! The customer's Supabase project: created, waited for, its keys, its schema, its first admin.
+
+use serde_json::{json, Value};
+
+use super::{created_or_adopted, customer_secret, done, kept_secret, StepDef, Undo};
+use crate::providers::ErrorKind;
+use crate::provision::context::{Done, Poll, RunCtx, StepError};
+use crate::provision::events::StepOutcome;
+use crate::provision::schema;
+use crate::provision::state::LogLevel;
+use crate::provision::step::StepKey;
+use crate::secrets::{CustomerSecret, Provider};
+
+const SUPABASE: Option<Provider> = Some(Provider::Supabase);
+
+/// Statuses of a project that is gone or going: never adopted.
+fn is_going(status: &str) -> bool {
+    matches!(status, "REMOVED" | "GOING_DOWN")
+}
+
+pub static PROJECT: StepDef = StepDef {
+    key: StepKey::SupabaseProject,
+    label: "Skapa Supabase-projekt",
+    needs: &[],
+    provider: SUPABASE,
+    run: |ctx| Box::pin(project(ctx)),
+    undo: Some(Undo {
+        find: |ctx, intent| Box::pin(find_project(ctx, intent)),
+        delete: |ctx, id, _| Box::pin(delete_project(ctx, id)),
+        manual: |id| {
+            format!("Ta bort Supabase-projektet {id} under Project Settings → General i Supabase (https://supabase.com/dashboard/project/{id}/settings/general).")
+        },
+    }),
+};
+
+pub static READY: StepDef = StepDef {
+    key: StepKey::SupabaseReady,
+    label: "Vänta på att projektet startar",
+    needs: &[StepKey::SupabaseProject],
+    provider: SUPABASE,
+    run: |ctx| Box::pin(ready(ctx)),
+    undo: None,
+};
+
+pub static KEYS: StepDef = StepDef {
+    key: StepKey::SupabaseKeys,
+    label: "Hämta API-nycklar",
+    needs: &[StepKey::SupabaseReady],
+    provider: SUPABASE,
+    run: |ctx| Box::pin(keys(ctx)),
+    undo: None,
+};
+
+pub static SCHEMA: StepDef = StepDef {
+    key: StepKey::SupabaseSchema,
+    label: "Lägg in databasschema",
+    needs: &[StepKey::SupabaseReady],
+    provider: SUPABASE,
+    run: |ctx| Box::pin(apply_schema(ctx)),
+    undo: None,
+};
+
+pub static ADMIN_USER: StepDef = StepDef {
+    key: StepKey::SupabaseAdminUser,
+    label: "Skapa första administratör",
+    needs: &[StepKey::SupabaseKeys],
+    provider: SUPABASE,
+    run: |ctx| Box::pin(admin_user(ctx)),
+    undo: None,
+};
+
+async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
+    let s = &ctx.settings;
+    let name = ctx.customer.slug.clone();
+    let found = ctx
+        .clients
+        .supabase
+        .find_projects(&s.supabase_org, &name)
+        .await?;
+    let recorded = ctx.output(StepKey::SupabaseProject)["ref"]
+        .as_str()
+        .map(str::to_string);
+    // Prefer the project this run already recorded; never pick a deleted one.
+    let existing = found
+        .iter()
+        .filter(|p| !is_going(&p.status))
+        .find(|p| Some(&p.project_ref) == recorded.as_ref())
+        .or_else(|| found.iter().find(|p| !is_going(&p.status)));
+    if let Some(p) = existing {
+        let created = ctx.intended_by_this_run(StepKey::SupabaseProject).await?;
+        let out = json!({ "ref": p.project_ref, "name": p.name });
+        ctx.record_resource(StepKey::SupabaseProject, &p.project_ref, created, &out)
+            .await?;
+        return done(
+            created_or_adopted(created),
+            Some(p.project_ref.clone()),
+            out,
+        );
+    }
+    let password = kept_secret(ctx, CustomerSecret::DatabasePassword).await?;
+    ctx.record_intent(StepKey::SupabaseProject, &name).await?;
+    let p = ctx
+        .clients
+        .supabase
+        .create_project(&s.supabase_org, &name, &s.supabase_region, &password)
+        .await?;
+    let out = json!({ "ref": p.project_ref, "name": p.name });
+    ctx.record_resource(StepKey::SupabaseProject, &p.project_ref, true, &out)
+        .await?;
+    done(StepOutcome::Created, Some(p.project_ref), out)
+}
+
+async fn find_project(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Value)>, StepError> {
+    Ok(ctx
+        .clients
+        .supabase
+        .find_projects(&ctx.settings.supabase_org, intent)
+        .await?
+        .into_iter()
+        .next()
+        .map(|p| (p.project_ref.clone(), json!({ "ref": p.project_ref }))))
+}
+
+async fn delete_project(ctx: &RunCtx, project_ref: &str) -> Result<(), StepError> {
+    // A project that is still coming up refuses deletion (400 "not ready"); wait it out.
+    ctx.wait_until(
+        StepKey::SupabaseProject,
+        "Väntar på att Supabase-projektet kan tas bort",
+        ctx.timing.supabase_ready,
+        || async {
+            match ctx.clients.supabase.delete_project(project_ref).await {
+                Ok(()) => Ok(Poll::Ready(())),
+                Err(e) if e.kind == ErrorKind::NotFound => Ok(Poll::Ready(())),
+                Err(e)
+                    if e.kind == ErrorKind::Invalid
+                        && e.message.to_lowercase().contains("not ready") =>
+                {
+                    Ok(Poll::Pending(Some("inte redo".into())))
+                }
+                Err(e) => Err(e.into()),
+            }
+        },
+    )
+    .await?;
+    // The project's passwords and keys are worthless now.
+    let (secrets, slug) = (ctx.secrets.clone(), ctx.customer.slug.clone());
+    crate::blocking::run(move || secrets.forget_customer(&slug)).await;
+    Ok(())
+}
+
+async fn ready(ctx: &RunCtx) -> Result<Done, StepError> {
+    let project_ref = ctx.output_str(StepKey::SupabaseProject, "ref")?;
+    let status = ctx
+        .wait_until(
+            StepKey::SupabaseReady,
+            "Väntar på att Supabase-projektet startar",
+            ctx.timing.supabase_ready,
+            || async {
+                let p = ctx.clients.supabase.get_project(&project_ref).await?;
+                match p.status.as_str() {
+                    "ACTIVE_HEALTHY" => Ok(Poll::Ready(p.status)),
+                    "INIT_FAILED" | "REMOVED" | "RESTORE_FAILED" => Err(StepError::permanent(
+                        "supabase_init_failed",
+                        format!(
+                            "Supabase-projektet {project_ref} kunde inte starta ({})",
+                            p.status
+                        ),
+                    )),
+                    other => Ok(Poll::Pending(Some(other.to_string()))),
+                }
+            },
+        )
+        .await?;
+    done(StepOutcome::Done, None, json!({ "status": status }))
+}
+
+async fn keys(ctx: &RunCtx) -> Result<Done, StepError> {
+    // The keys endpoint answers 4xx for a while after ACTIVE_HEALTHY; that is part of waiting.
+    let keys = ctx
+        .wait_until(
+            StepKey::SupabaseKeys,
+            "Väntar på projektets API-nycklar",
+            ctx.timing.supabase_ready,
+            || async {
+                match ctx.api_keys().await {
+                    Ok(k) => Ok(Poll::Ready(k)),
+                    Err(StepError::Provider(e))
+                        if matches!(
+                            e.kind,
+                            ErrorKind::Invalid
+                                | ErrorKind::NotFound
+                                | ErrorKind::Transient
+                                | ErrorKind::Conflict
+                        ) =>
+                    {
+                        Ok(Poll::Pending(e.status.map(|s| format!("HTTP {s}"))))
+                    }
+                    Err(e) => Err(e),
+                }
+            },
+        )
+        .await?;
+    let (secrets, key) = (
+        ctx.secrets.clone(),
+        customer_secret(ctx, CustomerSecret::ServiceRoleKey),
+    );
+    let service_role = keys.service_role.clone();
+    crate::blocking::run(move || secrets.set(&key, &service_role)).await?;
+    done(StepOutcome::Done, None, json!({}))
+}
+
+async fn apply_schema(ctx: &RunCtx) -> Result<Done, StepError> {
+    let project_ref = ctx.output_str(StepKey::SupabaseProject, "ref")?;
+    // The template is idempotent, so a resumed run may apply it again.
+    ctx.clients
+        .supabase
+        .run_query(&project_ref, &ctx.settings.schema_sql)
+        .await?;
+    let rows = ctx
+        .clients
+        .supabase
+        .run_query(&project_ref, schema::VERIFY_SQL)
+        .await?;
+    match schema::verify(&rows, &ctx.settings.expected_tables) {
+        Ok(n) => {
+            ctx.log(
+                StepKey::SupabaseSchema,
+                LogLevel::Info,
+                &format!("{n} tabeller finns, alla med radnivåsäkerhet"),
+            )
+            .await;
+            done(StepOutcome::Done, None, json!({ "tables": n }))
+        }
+        Err(problem) => Err(StepError::permanent(
+            "schema_mismatch",
+            format!("Databasschemat stämmer inte: {problem}"),
+        )),
+    }
+}
+
+async fn admin_user(ctx: &RunCtx) -> Result<Done, StepError> {
+    let project_ref = ctx.output_str(StepKey::SupabaseProject, "ref")?;
+    let keys = ctx.api_keys().await?;
+    let email = &ctx.customer.admin_email;
+    if let Some(u) = ctx
+        .clients
+        .supabase
+        .find_user(&project_ref, &keys, email)
+        .await?
+    {
+        return done(
+            StepOutcome::Adopted,
+            Some(u.id.clone()),
+            json!({ "user_id": u.id }),
+        );
+    }
+    let password = kept_secret(ctx, CustomerSecret::AdminPassword).await?;
+    match ctx
+        .clients
+        .supabase
+        .create_user(&project_ref, &keys, email, &password)
+        .await
+    {
+        Ok(u) => done(
+            StepOutcome::Created,
+            Some(u.id.clone()),
+            json!({ "user_id": u.id }),
+        ),
+        // email_exists: the user is there (created by a lost earlier answer); adopt it.
+        Err(e) if e.kind == ErrorKind::Conflict => done(StepOutcome::Adopted, None, json!({})),
+        Err(e) => Err(e.into()),
+    }
+}

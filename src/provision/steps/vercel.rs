@@ -1,0 +1,225 @@
+//! The customer's Vercel project: linked to its repository, given its env vars, deployed.
+
+use serde_json::{json, Value};
+
+use super::{created_or_adopted, done, gone, StepDef, Undo};
+use crate::providers::vercel::{EnvValue, EnvVar};
+use crate::providers::ErrorKind;
+use crate::provision::context::{Done, Poll, RunCtx, StepError};
+use crate::provision::events::StepOutcome;
+use crate::provision::step::StepKey;
+use crate::secrets::Provider;
+
+const VERCEL: Option<Provider> = Some(Provider::Vercel);
+
+pub static PROJECT: StepDef = StepDef {
+    key: StepKey::VercelProject,
+    label: "Skapa Vercel-projekt",
+    needs: &[StepKey::GithubRepo],
+    provider: VERCEL,
+    run: |ctx| Box::pin(project(ctx)),
+    undo: Some(Undo {
+        find: |ctx, intent| Box::pin(find_project(ctx, intent)),
+        delete: |ctx, id, _| Box::pin(delete_project(ctx, id)),
+        manual: |id| format!("Ta bort Vercel-projektet {id} under Settings → Advanced i Vercel."),
+    }),
+};
+
+pub static ENV: StepDef = StepDef {
+    key: StepKey::VercelEnv,
+    label: "Sätt miljövariabler",
+    needs: &[StepKey::VercelProject, StepKey::SupabaseKeys],
+    provider: VERCEL,
+    run: |ctx| Box::pin(env(ctx)),
+    undo: None,
+};
+
+pub static DEPLOY: StepDef = StepDef {
+    key: StepKey::VercelDeploy,
+    label: "Driftsätt till produktion",
+    needs: &[StepKey::VercelEnv, StepKey::SupabaseSchema],
+    provider: VERCEL,
+    run: |ctx| Box::pin(deploy(ctx)),
+    undo: None,
+};
+
+async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
+    let name = ctx.customer.slug.clone();
+    let repo = ctx.output_str(StepKey::GithubRepo, "full_name")?;
+    let (p, created) = match ctx.clients.vercel.project(&name).await? {
+        Some(p) => {
+            let linked = p.link.as_ref().and_then(|l| match (&l.org, &l.repo) {
+                (Some(o), Some(r)) if !r.contains('/') => Some(format!("{o}/{r}")),
+                (_, Some(r)) => Some(r.clone()),
+                _ => None,
+            });
+            if linked
+                .as_ref()
+                .is_some_and(|l| !l.eq_ignore_ascii_case(&repo))
+            {
+                return Err(StepError::permanent(
+                    "vercel_name_taken",
+                    format!("Vercel-projektet {name} finns redan och är kopplat till ett annat repo ({}).", linked.unwrap_or_default()),
+                ));
+            }
+            let created = ctx.intended_by_this_run(StepKey::VercelProject).await?;
+            (p, created)
+        }
+        None => {
+            ctx.record_intent(StepKey::VercelProject, &name).await?;
+            (
+                ctx.clients
+                    .vercel
+                    .create_project(&name, &repo, &ctx.settings.vercel_framework)
+                    .await?,
+                true,
+            )
+        }
+    };
+    let out = json!({ "id": p.id, "name": p.name });
+    ctx.record_resource(StepKey::VercelProject, &p.id, created, &out)
+        .await?;
+    done(created_or_adopted(created), Some(p.id), out)
+}
+
+async fn find_project(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Value)>, StepError> {
+    Ok(ctx
+        .clients
+        .vercel
+        .project(intent)
+        .await?
+        .map(|p| (p.id, json!({}))))
+}
+
+async fn delete_project(ctx: &RunCtx, id: &str) -> Result<(), StepError> {
+    gone(ctx.clients.vercel.delete_project(id).await)
+}
+
+async fn env(ctx: &RunCtx) -> Result<Done, StepError> {
+    let project_id = ctx.output_str(StepKey::VercelProject, "id")?;
+    let project_ref = ctx.output_str(StepKey::SupabaseProject, "ref")?;
+    let keys = ctx.api_keys().await?;
+    let names = &ctx.settings.env;
+    let modules: Vec<&str> = ctx.customer.modules.iter().map(|m| m.as_str()).collect();
+    let plain = |key: &String, value: String| EnvVar {
+        key: key.clone(),
+        value: EnvValue::Plain(value),
+        sensitive: false,
+    };
+    let vars = vec![
+        plain(
+            &names.supabase_url,
+            ctx.clients.supabase.project_url(&project_ref),
+        ),
+        EnvVar {
+            key: names.anon_key.clone(),
+            value: EnvValue::Secret(keys.anon.clone()),
+            sensitive: false,
+        },
+        EnvVar {
+            key: names.service_role_key.clone(),
+            value: EnvValue::Secret(keys.service_role.clone()),
+            sensitive: true,
+        },
+        plain(&names.slug, ctx.customer.slug.clone()),
+        plain(&names.modules, modules.join(",")),
+    ];
+    let n = ctx.clients.vercel.upsert_env(&project_id, &vars).await?;
+    done(StepOutcome::Done, None, json!({ "variables": n }))
+}
+
+async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
+    let project = ctx.output_str(StepKey::VercelProject, "name")?;
+    let repo = Repo {
+        owner: ctx.output_str(StepKey::GithubRepo, "owner")?,
+        name: ctx.output_str(StepKey::GithubRepo, "name")?,
+        branch: ctx.output_str(StepKey::GithubRepo, "default_branch")?,
+    };
+    // Resume: follow the deployment this run already started; a new run adopts the earlier
+    // run's deployment when it is still READY.
+    let mut earlier = ctx.output(StepKey::VercelDeploy)["id"]
+        .as_str()
+        .map(str::to_string);
+    if earlier.is_none() {
+        let customer_id = ctx.customer.id;
+        earlier = ctx
+            .db(move |s| s.last_step_output(customer_id, StepKey::VercelDeploy))
+            .await
+            .ok()
+            .flatten()
+            .and_then(|v| v["id"].as_str().map(str::to_string));
+    }
+    let mut adopted = false;
+    let id = match earlier {
+        Some(id) => match ctx.clients.vercel.deployment(&id).await {
+            Ok(d) if !matches!(d.ready_state.as_str(), "ERROR" | "CANCELED") => {
+                adopted = d.ready_state == "READY";
+                d.id
+            }
+            Ok(_) => start_deployment(ctx, &project, &repo).await?,
+            Err(e) if e.kind == ErrorKind::NotFound => {
+                start_deployment(ctx, &project, &repo).await?
+            }
+            Err(e) => return Err(e.into()),
+        },
+        None => start_deployment(ctx, &project, &repo).await?,
+    };
+    let d = ctx
+        .wait_until(
+            StepKey::VercelDeploy,
+            "Väntar på att Vercel bygger och driftsätter",
+            ctx.timing.deployment,
+            || async {
+                let d = ctx.clients.vercel.deployment(&id).await?;
+                match d.ready_state.as_str() {
+                    "READY" => Ok(Poll::Ready(d)),
+                    "ERROR" | "CANCELED" => Err(StepError::permanent(
+                        "deployment_failed",
+                        format!(
+                            "Driftsättningen {} misslyckades ({}): {}",
+                            d.id,
+                            d.ready_state,
+                            d.error_message.clone().unwrap_or_default()
+                        ),
+                    )),
+                    other => Ok(Poll::Pending(Some(other.to_string()))),
+                }
+            },
+        )
+        .await?;
+    let url = d.url.as_deref().map(|u| {
+        if u.starts_with("https://") {
+            u.to_string()
+        } else {
+            format!("https://{u}")
+        }
+    });
+    let out = json!({ "id": d.id, "url": url });
+    ctx.record_resource(StepKey::VercelDeploy, &d.id, false, &out)
+        .await?;
+    let outcome = if adopted {
+        StepOutcome::Adopted
+    } else {
+        StepOutcome::Created
+    };
+    done(outcome, Some(d.id), out)
+}
+
+struct Repo {
+    owner: String,
+    name: String,
+    branch: String,
+}
+
+async fn start_deployment(ctx: &RunCtx, project: &str, repo: &Repo) -> Result<String, StepError> {
+    ctx.record_intent(StepKey::VercelDeploy, project).await?;
+    let d = ctx
+        .clients
+        .vercel
+        .create_deployment(project, &repo.owner, &repo.name, &repo.branch)
+        .await?;
+    // Deleted with the project, so never compensated on its own (created = false).
+    ctx.record_resource(StepKey::VercelDeploy, &d.id, false, &json!({ "id": d.id }))
+        .await?;
+    Ok(d.id)
+}
