@@ -1,101 +1,120 @@
-//! The core's error type: a stable machine-readable code plus a human message (Swedish, the
-//! product's first language). Front ends branch on the code, never on the text.
+//! The core's error type: a stable code (`messages::ErrorCode`) with its parameters, and the
+//! text rendered from the message catalog — Swedish here (the CLI, the logs), the user's
+//! language in the window. Front ends branch on the code, never on the text.
 
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::customer::FieldError;
+use crate::messages::{ErrorCode, Params};
+use crate::params;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum Error {
-    #[error("{}", summarize(.0))]
     Validation(Vec<FieldError>),
-    #[error("Kunden '{0}' finns inte")]
     CustomerNotFound(String),
-    #[error("Kunden har ändrats av någon annan sedan du öppnade den; ladda om och försök igen")]
     StaleVersion,
-    #[error("Databasen {path} skrevs av en nyare version av Fabrik (schemaversion {found}, den här versionen känner till {known}); uppdatera Fabrik i stället för att öppna den")]
     DatabaseTooNew {
         path: String,
         found: i64,
         known: i64,
     },
-    #[error("Databasen kunde inte öppnas: {0}")]
     DatabaseOpen(String),
-    #[error("Databasfel: {0}")]
-    Database(#[from] rusqlite::Error),
-    #[error("Token saknas för {0}; spara dem under Inställningar → Inloggningsuppgifter")]
+    Database(rusqlite::Error),
+    /// Provider names, comma-separated.
     MissingTokens(String),
-    #[error("{0}")]
-    Secret(#[from] crate::secrets::SecretError),
-    #[error("Körningen {0} drivs redan av ett annat fönster eller en annan process")]
+    Secret(crate::secrets::SecretError),
     RunBusy(i64),
-    #[error("Sandlådan kunde inte starta: {0}")]
     Sandbox(String),
-    #[error("Körningen {0} är inte aktiv")]
     RunNotActive(i64),
-    #[error("Körningen slutade som {0}")]
-    RunEnded(String),
-    #[error("Inte bekräftat; inget gjordes")]
+    RunEnded(crate::provision::RunState),
     NotConfirmed,
-    #[error("{0}")]
     Provider(String),
-    #[error("{0}")]
     InvalidToken(String),
-    #[error("Provisionera går inte ännu: {0}")]
     NotReady(String),
-    #[error("Körningen {0} finns inte")]
     RunNotFound(i64),
-    #[error("Ogiltig inställning {key}: {reason}")]
-    InvalidSetting { key: String, reason: String },
-    #[error("Bara https-länkar kan öppnas: {0}")]
+    InvalidSetting {
+        key: String,
+        reason: String,
+    },
     UnsafeLink(String),
-    #[error("Länken kunde inte öppnas: {0}")]
     OpenFailed(String),
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
-}
-
-fn summarize(errors: &[FieldError]) -> String {
-    errors
-        .iter()
-        .map(|e| format!("{}: {}", e.field, e.message))
-        .collect::<Vec<_>>()
-        .join("; ")
+    Io(std::io::Error),
+    Internal(String),
 }
 
 impl Error {
     /// The stable code the UI and scripts branch on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Validation(_) => "validation",
-            Error::CustomerNotFound(_) => "customer_not_found",
-            Error::StaleVersion => "stale_version",
-            Error::DatabaseTooNew { .. } => "database_too_new",
-            Error::DatabaseOpen(_) => "database_open",
-            Error::Database(_) => "database",
-            Error::RunNotFound(_) => "run_not_found",
-            Error::NotReady(_) => "not_ready",
-            Error::InvalidToken(_) => "invalid_token",
-            Error::RunNotActive(_) => "run_not_active",
-            Error::RunEnded(_) => "run_not_succeeded",
-            Error::NotConfirmed => "not_confirmed",
-            Error::Provider(_) => "provider_error",
-            Error::Sandbox(_) => "sandbox_failed",
-            Error::RunBusy(_) => "run_busy",
-            Error::MissingTokens(_) => "missing_tokens",
+            Error::Validation(_) => ErrorCode::Validation,
+            Error::CustomerNotFound(_) => ErrorCode::CustomerNotFound,
+            Error::StaleVersion => ErrorCode::StaleVersion,
+            Error::DatabaseTooNew { .. } => ErrorCode::DatabaseTooNew,
+            Error::DatabaseOpen(_) => ErrorCode::DatabaseOpen,
+            Error::Database(_) => ErrorCode::Database,
+            Error::RunNotFound(_) => ErrorCode::RunNotFound,
+            Error::NotReady(_) => ErrorCode::NotReady,
+            Error::InvalidToken(_) => ErrorCode::InvalidToken,
+            Error::RunNotActive(_) => ErrorCode::RunNotActive,
+            Error::RunEnded(_) => ErrorCode::RunNotSucceeded,
+            Error::NotConfirmed => ErrorCode::NotConfirmed,
+            Error::Provider(_) => ErrorCode::ProviderError,
+            Error::Sandbox(_) => ErrorCode::SandboxFailed,
+            Error::RunBusy(_) => ErrorCode::RunBusy,
+            Error::MissingTokens(_) => ErrorCode::MissingTokens,
             Error::Secret(e) => e.code(),
-            Error::InvalidSetting { .. } => "invalid_setting",
-            Error::UnsafeLink(_) => "unsafe_link",
-            Error::OpenFailed(_) => "open_failed",
-            Error::Io(_) => "io",
+            Error::InvalidSetting { .. } => ErrorCode::InvalidSetting,
+            Error::UnsafeLink(_) => ErrorCode::UnsafeLink,
+            Error::OpenFailed(_) => ErrorCode::OpenFailed,
+            Error::Io(_) => ErrorCode::Io,
+            Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The values the code's template refers to.
+    pub fn params(&self) -> Params {
+        match self {
+            Error::Validation(fields) => {
+                let join = |text: &dyn Fn(&FieldError) -> String| {
+                    fields
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, text(e)))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                };
+                params! { "problems" => join(&|e| e.message.clone()), "problems_en" => join(&|e| e.en()) }
+            }
+            Error::CustomerNotFound(slug) => params! { "slug" => slug },
+            Error::DatabaseTooNew { path, found, known } => {
+                params! { "path" => path, "found" => found, "known" => known }
+            }
+            Error::Database(e) => params! { "detail" => e },
+            Error::Io(e) => params! { "detail" => e },
+            Error::DatabaseOpen(d)
+            | Error::Sandbox(d)
+            | Error::Provider(d)
+            | Error::InvalidToken(d)
+            | Error::OpenFailed(d)
+            | Error::Internal(d) => params! { "detail" => d },
+            Error::MissingTokens(p) => params! { "providers" => p },
+            Error::Secret(e) => e.params(),
+            Error::RunBusy(id) | Error::RunNotActive(id) | Error::RunNotFound(id) => {
+                params! { "run" => id }
+            }
+            Error::RunEnded(state) => params! { "state" => state },
+            Error::NotReady(reason) => params! { "reason" => reason },
+            Error::InvalidSetting { key, reason } => params! { "key" => key, "reason" => reason },
+            Error::UnsafeLink(url) => params! { "url" => url },
+            Error::StaleVersion | Error::NotConfirmed => Params::new(),
         }
     }
 
     pub fn to_api(&self) -> ApiError {
         ApiError {
-            code: self.code().to_string(),
+            code: self.code(),
             message: self.to_string(),
+            params: self.params(),
             fields: match self {
                 Error::Validation(f) => f.clone(),
                 _ => Vec::new(),
@@ -104,13 +123,56 @@ impl Error {
     }
 }
 
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.code().sv(&self.params()))
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Database(e) => Some(e),
+            Error::Secret(e) => Some(e),
+            Error::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Database(e)
+    }
+}
+
+impl From<crate::secrets::SecretError> for Error {
+    fn from(e: crate::secrets::SecretError) -> Self {
+        Error::Secret(e)
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(e)
+    }
+}
+
 /// What crosses the IPC boundary when a command fails.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ApiError {
-    pub code: String,
+    pub code: ErrorCode,
+    /// In Swedish; the window renders the user's language from `code` and `params`.
     pub message: String,
+    pub params: Params,
     /// Per-field problems for `validation`; empty otherwise.
     pub fields: Vec<FieldError>,
+}
+
+impl ApiError {
+    pub fn internal(detail: impl std::fmt::Display) -> ApiError {
+        Error::Internal(detail.to_string()).to_api()
+    }
 }
 
 impl From<Error> for ApiError {

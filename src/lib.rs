@@ -8,6 +8,7 @@ pub mod customer;
 pub mod environment;
 pub mod error;
 pub mod logging;
+pub mod messages;
 pub mod paths;
 pub mod providers;
 pub mod provision;

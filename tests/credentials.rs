@@ -131,11 +131,14 @@ async fn each_verification_outcome_has_its_own_message() {
     assert!(msg.contains("team_finnsinte"), "{msg}");
     // Bad input changes nothing.
     assert_eq!(
-        c.save(Provider::N8n, "two words").unwrap_err().code(),
+        c.save(Provider::N8n, "two words")
+            .unwrap_err()
+            .code()
+            .as_str(),
         "invalid_token"
     );
     assert_eq!(
-        c.save(Provider::N8n, "   ").unwrap_err().code(),
+        c.save(Provider::N8n, "   ").unwrap_err().code().as_str(),
         "invalid_token"
     );
     assert_eq!(

@@ -122,7 +122,8 @@ async fn provision_from_the_window_in_the_sandbox() {
     assert_eq!(
         runs.teardown(slug.clone(), "fel".into(), host.clone())
             .unwrap_err()
-            .code,
+            .code
+            .as_str(),
         "not_confirmed"
     );
     let teardown_host = Arc::new(Host::default());
@@ -213,7 +214,7 @@ async fn production_refuses_to_provision_until_tokens_and_settings_are_there() {
     );
     assert!(r.reason.unwrap().starts_with("Token saknas för GitHub"));
     let err = runs.start(slug, Arc::new(Host::default())).unwrap_err();
-    assert_eq!(err.code, "not_ready");
+    assert_eq!(err.code.as_str(), "not_ready");
     assert!(
         api.store().list_runs(None, 10).unwrap().is_empty(),
         "nothing was started"

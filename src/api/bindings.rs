@@ -13,6 +13,7 @@ use crate::customer::{
     InstanceLinks, Module, ModuleInfo, ModuleManifest, Plan, SortKey, Status,
 };
 use crate::error::ApiError;
+use crate::messages::ErrorCode;
 use crate::providers::verify::{Verification, VerifyState};
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
 use crate::provision::{
@@ -50,7 +51,7 @@ macro_rules! decls {
 pub fn typescript() -> String {
     let cfg = Config::new().with_large_int("number");
     let decls: Vec<String> = decls!(&cfg;
-        ApiError, FieldError, AppInfo, DraftCheck, Language, Preferences,
+        ErrorCode, ApiError, FieldError, AppInfo, DraftCheck, Language, Preferences,
         Plan, Module, Status, SortKey, Instance, InstanceLinks, Customer, CustomerRow,
         CustomerDraft, CustomerPatch, CustomerQuery, ModuleInfo, ModuleManifest,
         Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,
@@ -64,6 +65,8 @@ pub fn typescript() -> String {
         out.push_str("\n\n");
     }
     out.push_str(&command_table(&cfg));
+    out.push('\n');
+    out.push_str(&crate::messages::typescript_catalog());
     out
 }
 

@@ -127,7 +127,7 @@ impl Api {
             Ok(f) => {
                 let mut errors = Vec::new();
                 if self.slug_in_use(&f.slug, None)? {
-                    errors.push(taken(&f.slug));
+                    errors.push(FieldError::slug_taken(&f.slug));
                 }
                 Ok(DraftCheck {
                     slug: Some(f.slug),
@@ -148,7 +148,7 @@ impl Api {
             Ok(f) => {
                 let mut errors = Vec::new();
                 if self.slug_in_use(&f.slug, Some(current.id))? {
-                    errors.push(taken(&f.slug));
+                    errors.push(FieldError::slug_taken(&f.slug));
                 }
                 Ok(DraftCheck {
                     slug: Some(f.slug),
@@ -195,14 +195,6 @@ impl Api {
         self.store.set_setting(LANGUAGE_SETTING, code)?;
         self.get_preferences()
     }
-}
-
-fn taken(slug: &str) -> FieldError {
-    FieldError::new(
-        "slug",
-        "slug_taken",
-        format!("Adressnamnet {slug} används redan av en annan kund"),
-    )
 }
 
 /// The only links the app opens in the system browser: absolute `https:` URLs.

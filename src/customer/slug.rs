@@ -3,6 +3,9 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::validate::FieldError;
+use crate::messages::{ErrorCode, Params};
+
 pub const SLUG_MIN: usize = 3;
 pub const SLUG_MAX: usize = 40;
 
@@ -36,35 +39,51 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "system",
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, TS)]
+/// The first rule a slug breaks. Its text comes from the message catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SlugError {
-    #[error("Adressnamnet måste vara minst {SLUG_MIN} tecken")]
     TooShort,
-    #[error("Adressnamnet får vara högst {SLUG_MAX} tecken")]
     TooLong,
-    #[error("Adressnamnet får bara innehålla a–z, 0–9 och bindestreck")]
     InvalidCharacter,
-    #[error("Adressnamnet får inte börja eller sluta med bindestreck")]
     EdgeHyphen,
-    #[error("Adressnamnet får inte innehålla två bindestreck i rad")]
     DoubleHyphen,
-    #[error("Adressnamnet är reserverat")]
     Reserved,
 }
 
 impl SlugError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            SlugError::TooShort => "slug_too_short",
-            SlugError::TooLong => "slug_too_long",
-            SlugError::InvalidCharacter => "slug_invalid_character",
-            SlugError::EdgeHyphen => "slug_edge_hyphen",
-            SlugError::DoubleHyphen => "slug_double_hyphen",
-            SlugError::Reserved => "slug_reserved",
+            SlugError::TooShort => ErrorCode::SlugTooShort,
+            SlugError::TooLong => ErrorCode::SlugTooLong,
+            SlugError::InvalidCharacter => ErrorCode::SlugInvalidCharacter,
+            SlugError::EdgeHyphen => ErrorCode::SlugEdgeHyphen,
+            SlugError::DoubleHyphen => ErrorCode::SlugDoubleHyphen,
+            SlugError::Reserved => ErrorCode::SlugReserved,
         }
     }
+
+    pub fn params(&self) -> Params {
+        match self {
+            SlugError::TooShort => crate::params! { "min" => SLUG_MIN },
+            SlugError::TooLong => crate::params! { "max" => SLUG_MAX },
+            _ => Params::new(),
+        }
+    }
+
+    /// This rule as a problem of the `slug` field.
+    pub fn field_error(&self) -> FieldError {
+        FieldError::new("slug", self.code(), self.params())
+    }
 }
+
+impl std::fmt::Display for SlugError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.code().sv(&self.params()))
+    }
+}
+
+impl std::error::Error for SlugError {}
 
 /// Checks a slug against every rule; the first broken rule wins.
 pub fn validate_slug(slug: &str) -> Result<(), SlugError> {

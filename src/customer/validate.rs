@@ -7,28 +7,70 @@ use ts_rs::TS;
 use super::manifest::ModuleManifest;
 use super::model::{Customer, CustomerDraft, CustomerPatch, Instance, Module, Plan, Status};
 use super::slug::{derive_slug, validate_slug};
+use crate::messages::{ErrorCode, Params};
 
-/// One problem with one field; `code` is stable, `message` is Swedish.
+/// One problem with one field: a stable code with its parameters (e.g. the limit broken), and
+/// the Swedish text rendered from them (the window renders its own language from the same).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct FieldError {
     pub field: String,
-    pub code: String,
+    /// The rule broken.
+    pub code: ErrorCode,
+    /// The template of its text: the code's own, or a more specific one for the same rule
+    /// (an address without @ breaks `email_invalid` and says so).
+    pub text: ErrorCode,
     pub message: String,
+    pub params: Params,
 }
 
 impl FieldError {
-    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
+    pub fn new(field: &str, code: ErrorCode, params: Params) -> Self {
+        Self::worded(field, code, code, params)
+    }
+
+    pub fn worded(field: &str, code: ErrorCode, text: ErrorCode, params: Params) -> Self {
         FieldError {
             field: field.into(),
-            code: code.into(),
-            message: message.into(),
+            code,
+            text,
+            message: text.sv(&params),
+            params,
         }
+    }
+
+    pub fn plain(field: &str, code: ErrorCode) -> Self {
+        Self::new(field, code, Params::new())
+    }
+
+    /// Another customer already has this slug (the one uniqueness rule: form check and store).
+    pub fn slug_taken(slug: &str) -> Self {
+        Self::new(
+            "slug",
+            ErrorCode::SlugTaken,
+            crate::params! { "slug" => slug },
+        )
+    }
+
+    /// The English text.
+    pub fn en(&self) -> String {
+        self.text.en(&self.params)
     }
 }
 
-const NAME_MAX: usize = 200;
-const NOTES_MAX: usize = 10_000;
-const EMAIL_MAX: usize = 254;
+/// The parameters of a field's label, in Swedish and English.
+fn label(sv: &str, en: &str) -> Params {
+    crate::params! { "label" => sv, "label_en" => en }
+}
+
+fn label_max(sv: &str, en: &str, max: usize) -> Params {
+    let mut p = label(sv, en);
+    p.insert("max".into(), max.to_string());
+    p
+}
+
+pub const NAME_MAX: usize = 200;
+pub const NOTES_MAX: usize = 10_000;
+pub const EMAIL_MAX: usize = 254;
 
 /// A customer's fields after validation and normalisation, ready to be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,15 +87,24 @@ pub struct ValidFields {
 }
 
 pub fn validate_email(email: &str) -> Result<(), FieldError> {
-    let bad = |code: &str, msg: &str| Err(FieldError::new("admin_email", code, msg));
+    const FIELD: &str = "admin_email";
     if email.is_empty() {
-        return bad("required", "E-postadress måste anges");
+        return Err(FieldError::new(
+            FIELD,
+            ErrorCode::Required,
+            label("E-postadress", "The email address"),
+        ));
     }
     if email.len() > EMAIL_MAX {
-        return bad("email_too_long", "E-postadressen är för lång");
+        return Err(FieldError::plain(FIELD, ErrorCode::EmailTooLong));
     }
     let Some((local, domain)) = email.rsplit_once('@') else {
-        return bad("email_invalid", "E-postadressen saknar @");
+        return Err(FieldError::worded(
+            FIELD,
+            ErrorCode::EmailInvalid,
+            ErrorCode::EmailNoAt,
+            Params::new(),
+        ));
     };
     let domain_ok = domain.contains('.')
         && !domain.starts_with('.')
@@ -65,10 +116,7 @@ pub fn validate_email(email: &str) -> Result<(), FieldError> {
                 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         });
     if local.is_empty() || !domain_ok || !email_address::EmailAddress::is_valid(email) {
-        return bad(
-            "email_invalid",
-            "Ogiltig e-postadress (till exempel anna@foretag.se)",
-        );
+        return Err(FieldError::plain(FIELD, ErrorCode::EmailInvalid));
     }
     Ok(())
 }
@@ -76,12 +124,8 @@ pub fn validate_email(email: &str) -> Result<(), FieldError> {
 pub fn validate_https_url(field: &str, value: &str) -> Result<(), FieldError> {
     match url::Url::parse(value) {
         Ok(u) if u.scheme() == "https" && u.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
-        Ok(_) => Err(FieldError::new(
-            field,
-            "url_not_https",
-            "Adressen måste börja med https://",
-        )),
-        Err(_) => Err(FieldError::new(field, "url_invalid", "Ogiltig webbadress")),
+        Ok(_) => Err(FieldError::plain(field, ErrorCode::UrlNotHttps)),
+        Err(_) => Err(FieldError::plain(field, ErrorCode::UrlInvalid)),
     }
 }
 
@@ -98,10 +142,9 @@ fn check_instance(instance: &Instance, errors: &mut Vec<FieldError>) {
     }
     if let Some(r) = &instance.supabase_project_ref {
         if r.len() != 20 || !r.chars().all(|c| c.is_ascii_lowercase()) {
-            errors.push(FieldError::new(
+            errors.push(FieldError::plain(
                 "supabase_project_ref",
-                "supabase_ref_invalid",
-                "Supabase-projektets ref är 20 små bokstäver a–z",
+                ErrorCode::SupabaseRefInvalid,
             ));
         }
     }
@@ -110,10 +153,9 @@ fn check_instance(instance: &Instance, errors: &mut Vec<FieldError>) {
             !rest.is_empty() && rest.len() <= 64 && rest.chars().all(|c| c.is_ascii_alphanumeric())
         });
         if !ok {
-            errors.push(FieldError::new(
+            errors.push(FieldError::plain(
                 "vercel_project_id",
-                "vercel_id_invalid",
-                "Vercel-projektets id börjar med prj_ följt av bokstäver och siffror",
+                ErrorCode::VercelIdInvalid,
             ));
         }
     }
@@ -122,10 +164,9 @@ fn check_instance(instance: &Instance, errors: &mut Vec<FieldError>) {
             || id.len() > 64
             || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         {
-            errors.push(FieldError::new(
+            errors.push(FieldError::plain(
                 "n8n_workflow_id",
-                "n8n_id_invalid",
-                "n8n-flödets id får bara innehålla bokstäver, siffror och bindestreck",
+                ErrorCode::N8nIdInvalid,
             ));
         }
     }
@@ -138,12 +179,16 @@ fn optional_text(v: Option<String>) -> Option<String> {
 
 fn check_common(f: &ValidFields, errors: &mut Vec<FieldError>) {
     if f.name.is_empty() {
-        errors.push(FieldError::new("name", "required", "Namn måste anges"));
+        errors.push(FieldError::new(
+            "name",
+            ErrorCode::Required,
+            label("Namn", "The name"),
+        ));
     } else if f.name.chars().count() > NAME_MAX {
         errors.push(FieldError::new(
             "name",
-            "too_long",
-            format!("Namnet får vara högst {NAME_MAX} tecken"),
+            ErrorCode::TooLong,
+            label_max("Namnet", "The name", NAME_MAX),
         ));
     }
     if let Err(e) = validate_email(&f.admin_email) {
@@ -155,30 +200,35 @@ fn check_common(f: &ValidFields, errors: &mut Vec<FieldError>) {
     {
         errors.push(FieldError::new(
             "contact_name",
-            "too_long",
-            format!("Kontaktnamnet får vara högst {NAME_MAX} tecken"),
+            ErrorCode::TooLong,
+            label_max("Kontaktnamnet", "The contact name", NAME_MAX),
         ));
     }
     if f.notes.chars().count() > NOTES_MAX {
         errors.push(FieldError::new(
             "notes",
-            "too_long",
-            format!("Anteckningarna får vara högst {NOTES_MAX} tecken"),
+            ErrorCode::TooLong,
+            label_max("Anteckningarna", "The notes", NOTES_MAX),
         ));
     }
     check_instance(&f.instance, errors);
 }
 
 fn slug_error(field_value_given: bool, e: super::slug::SlugError) -> FieldError {
-    let message = if field_value_given {
-        e.to_string()
-    } else {
-        format!(
-            "Kunde inte skapa ett adressnamn av namnet ({}); skriv ett själv",
-            e.to_string().to_lowercase()
-        )
-    };
-    FieldError::new("slug", e.code(), message)
+    let rule = e.field_error();
+    if field_value_given {
+        return rule;
+    }
+    // A name that yields no valid slug: say why, and that one can be typed instead.
+    FieldError::worded(
+        "slug",
+        rule.code,
+        ErrorCode::SlugNotDerivable,
+        crate::params! {
+            "reason" => rule.message.to_lowercase(),
+            "reason_en" => rule.en().to_lowercase(),
+        },
+    )
 }
 
 /// Validates and normalises a new customer; every problem is reported at once.
@@ -247,11 +297,7 @@ pub fn validate_patch(
                 || !matches!(current.status, Status::Pending | Status::Failed)
             {
                 // Every cloud resource is named after the slug; renaming would orphan them.
-                errors.push(FieldError::new(
-                    "slug",
-                    "slug_locked",
-                    "Adressnamnet kan inte ändras när kunden har en instans",
-                ));
+                errors.push(FieldError::plain("slug", ErrorCode::SlugLocked));
             }
             s
         }
@@ -309,7 +355,7 @@ mod tests {
         r.err()
             .unwrap_or_default()
             .into_iter()
-            .map(|e| (e.field, e.code))
+            .map(|e| (e.field, e.code.as_str().to_string()))
             .collect()
     }
 
@@ -392,19 +438,22 @@ mod tests {
         assert_eq!(
             validate_https_url("production_url", "http://kund.se")
                 .unwrap_err()
-                .code,
+                .code
+                .as_str(),
             "url_not_https"
         );
         assert_eq!(
             validate_https_url("production_url", "javascript:alert(1)")
                 .unwrap_err()
-                .code,
+                .code
+                .as_str(),
             "url_not_https"
         );
         assert_eq!(
             validate_https_url("production_url", "kund.se")
                 .unwrap_err()
-                .code,
+                .code
+                .as_str(),
             "url_invalid"
         );
     }

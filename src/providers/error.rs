@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::messages::{ErrorCode, Params};
 use crate::secrets::Provider;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -57,15 +58,27 @@ impl ProviderError {
     }
 
     /// The stable code front ends branch on.
-    pub fn code_str(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self.kind {
-            ErrorKind::Unauthorized => "provider_unauthorized",
-            ErrorKind::Forbidden => "provider_forbidden",
-            ErrorKind::NotFound => "provider_not_found",
-            ErrorKind::Conflict => "provider_conflict",
-            ErrorKind::RateLimited => "provider_rate_limited",
-            ErrorKind::Transient => "provider_unavailable",
-            ErrorKind::Invalid => "provider_rejected",
+            ErrorKind::Unauthorized => ErrorCode::ProviderUnauthorized,
+            ErrorKind::Forbidden => ErrorCode::ProviderForbidden,
+            ErrorKind::NotFound => ErrorCode::ProviderNotFound,
+            ErrorKind::Conflict => ErrorCode::ProviderConflict,
+            ErrorKind::RateLimited => ErrorCode::ProviderRateLimited,
+            ErrorKind::Transient => ErrorCode::ProviderUnavailable,
+            ErrorKind::Invalid => ErrorCode::ProviderRejected,
+        }
+    }
+
+    /// The provider and what it said (its own words, with the HTTP status).
+    pub fn params(&self) -> Params {
+        let status = self
+            .status
+            .map(|s| format!("HTTP {s}: "))
+            .unwrap_or_default();
+        crate::params! {
+            "provider" => self.provider.display_name(),
+            "detail" => format!("{status}{}", self.message),
         }
     }
 }

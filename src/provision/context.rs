@@ -17,6 +17,8 @@ use super::settings::ProvisionSettings;
 use super::state::LogLevel;
 use super::step::StepKey;
 use crate::customer::Customer;
+use crate::messages::{ErrorCode, Params};
+use crate::params;
 use crate::providers::supabase::ApiKeys;
 use crate::providers::ProviderError;
 use crate::secrets::{SecretError, SecretStore};
@@ -29,37 +31,43 @@ pub enum StepError {
     Provider(ProviderError),
     /// Retrying cannot help: a conflict, a failed start, a schema mismatch, a timeout ceiling.
     Permanent {
-        code: &'static str,
-        message: String,
+        code: ErrorCode,
+        params: Params,
     },
     Keyring(SecretError),
     Cancelled,
 }
 
 impl StepError {
-    pub fn permanent(code: &'static str, message: impl Into<String>) -> StepError {
-        StepError::Permanent {
-            code,
-            message: crate::secrets::redact(&message.into()),
-        }
+    pub fn permanent(code: ErrorCode, params: Params) -> StepError {
+        let params = params
+            .into_iter()
+            .map(|(k, v)| (k, crate::secrets::redact(&v)))
+            .collect();
+        StepError::Permanent { code, params }
     }
 
-    pub fn code(&self) -> String {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            StepError::Provider(e) => e.code_str().into(),
-            StepError::Permanent { code, .. } => (*code).into(),
-            StepError::Keyring(e) => e.code().into(),
-            StepError::Cancelled => "cancelled".into(),
+            StepError::Provider(e) => e.code(),
+            StepError::Permanent { code, .. } => *code,
+            StepError::Keyring(e) => e.code(),
+            StepError::Cancelled => ErrorCode::Cancelled,
         }
     }
 
+    pub fn params(&self) -> Params {
+        match self {
+            StepError::Provider(e) => e.params(),
+            StepError::Permanent { params, .. } => params.clone(),
+            StepError::Keyring(e) => e.params(),
+            StepError::Cancelled => Params::new(),
+        }
+    }
+
+    /// In Swedish, for the ledger and the CLI.
     pub fn message(&self) -> String {
-        match self {
-            StepError::Provider(e) => e.to_string(),
-            StepError::Permanent { message, .. } => message.clone(),
-            StepError::Keyring(e) => e.to_string(),
-            StepError::Cancelled => "Avbruten".into(),
-        }
+        self.code().sv(&self.params())
     }
 }
 
@@ -116,9 +124,9 @@ impl RunCtx {
         F: FnOnce(&Store) -> crate::Result<T> + Send + 'static,
     {
         let store = self.store.clone();
-        crate::blocking::run(move || f(&store))
-            .await
-            .map_err(|e| StepError::permanent("ledger_write_failed", e.to_string()))
+        crate::blocking::run(move || f(&store)).await.map_err(|e| {
+            StepError::permanent(ErrorCode::LedgerWriteFailed, params! { "detail" => e })
+        })
     }
 
     pub async fn log(&self, step: StepKey, level: LogLevel, message: &str) {
@@ -145,8 +153,8 @@ impl RunCtx {
             .map(str::to_string)
             .ok_or_else(|| {
                 StepError::permanent(
-                    "ledger_incomplete",
-                    format!("{key} saknar {field} i körningens liggare"),
+                    ErrorCode::LedgerIncomplete,
+                    params! { "step" => key, "field" => field },
                 )
             })
     }
@@ -261,8 +269,8 @@ impl RunCtx {
             }
             if started.elapsed() >= ceiling {
                 return Err(StepError::permanent(
-                    "wait_timeout",
-                    format!("{what}: gav upp efter {} s", ceiling.as_secs_f64().round()),
+                    ErrorCode::WaitTimeout,
+                    params! { "what" => what, "seconds" => ceiling.as_secs_f64().round() },
                 ));
             }
             self.sleep(

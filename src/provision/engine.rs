@@ -895,6 +895,7 @@ async fn fail(
         step: key,
         code: e.code(),
         message,
+        params: e.params(),
     });
     e
 }

@@ -5,6 +5,7 @@ use ts_rs::TS;
 
 use super::step::StepKey;
 use super::RunState;
+use crate::messages::{ErrorCode, Params};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -64,8 +65,11 @@ pub enum RunEvent {
         #[ts(type = "number")]
         run_id: i64,
         step: StepKey,
-        code: String,
+        code: ErrorCode,
+        /// In Swedish; the window renders its language from `code` and `params`.
         message: String,
+        #[serde(default)]
+        params: Params,
     },
     CompensationStarted {
         #[ts(type = "number")]

@@ -9,6 +9,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::{Provider, Secret};
+use crate::messages::{ErrorCode, Params};
 
 pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -54,31 +55,44 @@ impl SecretKey {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why the keyring could not be used; the text comes from the message catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretError {
-    #[error("Nyckelringen kan inte nås: ingen D-Bus-session körs. Starta Fabrik från en skrivbordssession (eller i en terminal med `dbus-run-session`).")]
     NoSessionBus,
-    #[error("Ingen nyckelringstjänst (Secret Service) körs. Installera och starta gnome-keyring (eller KeePassXC med Secret Service påslaget) och försök igen.")]
     NoSecretService,
-    #[error("Nyckelringen är låst. Lås upp den (till exempel genom att logga ut och in igen) och försök igen.")]
     Locked,
-    #[error("Nyckelringen svarade inte inom {0} sekunder, troligen för att den väntar på att låsas upp. Lås upp nyckelringen och försök igen.")]
+    /// Seconds waited.
     Timeout(u64),
-    #[error("Nyckelringen gav ett fel: {0}")]
     Backend(String),
 }
 
 impl SecretError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            SecretError::NoSessionBus => "keyring_no_session_bus",
-            SecretError::NoSecretService => "keyring_no_secret_service",
-            SecretError::Locked => "keyring_locked",
-            SecretError::Timeout(_) => "keyring_timeout",
-            SecretError::Backend(_) => "keyring_error",
+            SecretError::NoSessionBus => ErrorCode::KeyringNoSessionBus,
+            SecretError::NoSecretService => ErrorCode::KeyringNoSecretService,
+            SecretError::Locked => ErrorCode::KeyringLocked,
+            SecretError::Timeout(_) => ErrorCode::KeyringTimeout,
+            SecretError::Backend(_) => ErrorCode::KeyringError,
+        }
+    }
+
+    pub fn params(&self) -> Params {
+        match self {
+            SecretError::Timeout(s) => crate::params! { "seconds" => s },
+            SecretError::Backend(d) => crate::params! { "detail" => d },
+            _ => Params::new(),
         }
     }
 }
+
+impl std::fmt::Display for SecretError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.code().sv(&self.params()))
+    }
+}
+
+impl std::error::Error for SecretError {}
 
 fn classify(e: keyring::Error) -> SecretError {
     match e {

@@ -66,11 +66,7 @@ fn search_text(f: &ValidFields) -> String {
 }
 
 fn slug_taken(slug: &str) -> Error {
-    Error::Validation(vec![FieldError::new(
-        "slug",
-        "slug_taken",
-        format!("Adressnamnet {slug} används redan av en annan kund"),
-    )])
+    Error::Validation(vec![FieldError::slug_taken(slug)])
 }
 
 fn map_unique(e: rusqlite::Error, slug: &str) -> Error {

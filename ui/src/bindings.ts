@@ -1,12 +1,27 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ApiError = { code: string, message: string, 
+export type ErrorCode = "validation" | "customer_not_found" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "run_busy" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "repo_name_taken" | "vercel_name_taken" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
+
+export type ApiError = { code: ErrorCode, 
+/**
+ * In Swedish; the window renders the user's language from `code` and `params`.
+ */
+message: string, params: { [key in string]: string }, 
 /**
  * Per-field problems for `validation`; empty otherwise.
  */
 fields: Array<FieldError>, };
 
-export type FieldError = { field: string, code: string, message: string, };
+export type FieldError = { field: string, 
+/**
+ * The rule broken.
+ */
+code: ErrorCode, 
+/**
+ * The template of its text: the code's own, or a more specific one for the same rule
+ * (an address without @ breaks `email_invalid` and says so).
+ */
+text: ErrorCode, message: string, params: { [key in string]: string }, };
 
 export type AppInfo = { version: string, database_path: string, schema_version: number, customer_count: number, };
 
@@ -166,7 +181,11 @@ waiting_for: string,
 /**
  * The provider's own state word, e.g. `COMING_UP` or `BUILDING`.
  */
-detail: string | null, elapsed_ms: number, } | { "type": "step_retrying", run_id: number, step: StepKey, attempt: number, delay_ms: number, reason: string, } | { "type": "step_done", run_id: number, step: StepKey, outcome: StepOutcome, external_id: string | null, duration_ms: number, } | { "type": "step_failed", run_id: number, step: StepKey, code: string, message: string, } | { "type": "compensation_started", run_id: number, step: StepKey, external_id: string, } | { "type": "compensation_done", run_id: number, step: StepKey, } | { "type": "compensation_failed", run_id: number, step: StepKey, message: string, 
+detail: string | null, elapsed_ms: number, } | { "type": "step_retrying", run_id: number, step: StepKey, attempt: number, delay_ms: number, reason: string, } | { "type": "step_done", run_id: number, step: StepKey, outcome: StepOutcome, external_id: string | null, duration_ms: number, } | { "type": "step_failed", run_id: number, step: StepKey, code: ErrorCode, 
+/**
+ * In Swedish; the window renders its language from `code` and `params`.
+ */
+message: string, params: { [key in string]: string }, } | { "type": "compensation_started", run_id: number, step: StepKey, external_id: string, } | { "type": "compensation_done", run_id: number, step: StepKey, } | { "type": "compensation_failed", run_id: number, step: StepKey, message: string, 
 /**
  * How to remove what is left by hand.
  */
@@ -187,6 +206,7 @@ export type Commands = {
   get_preferences: { args: {  }; result: Preferences };
   set_language: { args: { language: Language }; result: Preferences };
   open_external: { args: { url: string }; result: null };
+  set_environment: { args: { environment: Environment }; result: null };
   environment: { args: {  }; result: Environment };
   credentials_status: { args: {  }; result: Array<CredentialStatus> };
   save_credential: { args: { provider: Provider; token: string }; result: CredentialStatus };
@@ -195,15 +215,78 @@ export type Commands = {
   send_test_email: { args: {  }; result: CredentialStatus };
   list_settings: { args: {  }; result: Array<SettingEntry> };
   set_setting: { args: { key: string; value: string }; result: Array<SettingEntry> };
-  set_environment: { args: { environment: Environment }; result: null };
   readiness: { args: {  }; result: Readiness };
   plan_provision: { args: { slug: string }; result: ProvisionPlan };
   start_provision: { args: { slug: string }; result: StartOutcome };
   cancel_run: { args: { run: number; rollback: boolean }; result: boolean };
   resume_run: { args: { run: number }; result: null };
   rollback_run: { args: { run: number }; result: null };
-  teardown_customer: { args: { slug: string; confirmation: string }; result: null };
+  teardown_customer: { args: { slug: string; confirmation: string }; result: number };
   list_runs: { args: { slug: string | null }; result: Array<RunRow> };
   run_detail: { args: { run: number }; result: RunDetail };
   interrupted_runs: { args: {  }; result: Array<RunRow> };
+};
+
+export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
+  validation: { sv: "{problems}", en: "{problems_en}" },
+  customer_not_found: { sv: "Kunden '{slug}' finns inte", en: "The customer '{slug}' does not exist" },
+  stale_version: { sv: "Kunden har ändrats av någon annan sedan du öppnade den; ladda om och försök igen", en: "Someone else changed this customer since you opened it; reload and try again" },
+  database_too_new: { sv: "Databasen {path} skrevs av en nyare version av Fabrik (schemaversion {found}, den här versionen känner till {known}); uppdatera Fabrik i stället för att öppna den", en: "The database {path} was written by a newer Fabrik (schema version {found}; this version knows {known}); update Fabrik instead of opening it" },
+  database_open: { sv: "Databasen kunde inte öppnas: {detail}", en: "The database could not be opened: {detail}" },
+  database: { sv: "Databasfel: {detail}", en: "Database error: {detail}" },
+  missing_tokens: { sv: "Token saknas för {providers}; spara dem under Inställningar → Inloggningsuppgifter", en: "Tokens are missing for {providers}; save them under Settings → Credentials" },
+  run_busy: { sv: "Körningen {run} drivs redan av ett annat fönster eller en annan process", en: "Run {run} is already being driven by another window or process" },
+  sandbox_failed: { sv: "Sandlådan kunde inte starta: {detail}", en: "The sandbox could not start: {detail}" },
+  run_not_active: { sv: "Körningen {run} är inte aktiv", en: "Run {run} is not active" },
+  run_not_succeeded: { sv: "Körningen slutade som {state}", en: "The run ended as {state}" },
+  not_confirmed: { sv: "Inte bekräftat; inget gjordes", en: "Not confirmed; nothing was done" },
+  provider_error: { sv: "{detail}", en: "A cloud service answered with an error: {detail}" },
+  invalid_token: { sv: "{detail}", en: "The token is not valid: {detail}" },
+  not_ready: { sv: "Provisionera går inte ännu: {reason}", en: "Provisioning is not possible yet: {reason}" },
+  run_not_found: { sv: "Körningen {run} finns inte", en: "Run {run} does not exist" },
+  invalid_setting: { sv: "Ogiltig inställning {key}: {reason}", en: "Invalid setting {key}: {reason}" },
+  unsafe_link: { sv: "Bara https-länkar kan öppnas: {url}", en: "Only https links can be opened: {url}" },
+  open_failed: { sv: "Länken kunde inte öppnas: {detail}", en: "The link could not be opened: {detail}" },
+  io: { sv: "{detail}", en: "A file operation failed: {detail}" },
+  internal: { sv: "Internt fel: {detail}", en: "Internal error: {detail}" },
+  keyring_no_session_bus: { sv: "Nyckelringen kan inte nås: ingen D-Bus-session körs. Starta Fabrik från en skrivbordssession (eller i en terminal med `dbus-run-session`).", en: "The keyring cannot be reached: no D-Bus session is running. Start Fabrik from a desktop session (or in a terminal with `dbus-run-session`)." },
+  keyring_no_secret_service: { sv: "Ingen nyckelringstjänst (Secret Service) körs. Installera och starta gnome-keyring (eller KeePassXC med Secret Service påslaget) och försök igen.", en: "No keyring service (Secret Service) is running. Install and start gnome-keyring (or KeePassXC with Secret Service enabled) and try again." },
+  keyring_locked: { sv: "Nyckelringen är låst. Lås upp den (till exempel genom att logga ut och in igen) och försök igen.", en: "The keyring is locked. Unlock it (for example by logging out and in again) and try again." },
+  keyring_timeout: { sv: "Nyckelringen svarade inte inom {seconds} sekunder, troligen för att den väntar på att låsas upp. Lås upp nyckelringen och försök igen.", en: "The keyring did not answer within {seconds} seconds, probably because it is waiting to be unlocked. Unlock the keyring and try again." },
+  keyring_error: { sv: "Nyckelringen gav ett fel: {detail}", en: "The keyring reported an error: {detail}" },
+  provider_unauthorized: { sv: "{provider} avvisade token ({detail})", en: "{provider} rejected the token ({detail})" },
+  provider_forbidden: { sv: "{provider} nekade åtkomst ({detail})", en: "{provider} denied access ({detail})" },
+  provider_not_found: { sv: "{provider} hittade inte resursen ({detail})", en: "{provider} did not find the resource ({detail})" },
+  provider_conflict: { sv: "{provider} rapporterade en konflikt ({detail})", en: "{provider} reported a conflict ({detail})" },
+  provider_rate_limited: { sv: "{provider} begränsar anropen just nu ({detail})", en: "{provider} is limiting requests right now ({detail})" },
+  provider_unavailable: { sv: "{provider} svarar inte som det ska just nu ({detail})", en: "{provider} is not answering properly right now ({detail})" },
+  provider_rejected: { sv: "{provider} avvisade anropet ({detail})", en: "{provider} rejected the request ({detail})" },
+  repo_name_taken: { sv: "Repot {repo} finns redan men skapades inte från mallen {template}. Ta bort eller byt namn på det, eller ge kunden ett annat adressnamn.", en: "The repository {repo} already exists but was not made from the template {template}. Delete or rename it, or give the customer another address name." },
+  vercel_name_taken: { sv: "Vercel-projektet {name} finns redan och är kopplat till ett annat repo ({repo}).", en: "The Vercel project {name} already exists and is linked to another repository ({repo})." },
+  schema_mismatch: { sv: "Databasschemat stämmer inte: {problem}", en: "The database schema does not match: {problem}" },
+  supabase_init_failed: { sv: "Supabase-projektet {project} kunde inte starta ({status})", en: "The Supabase project {project} could not start ({status})" },
+  deployment_failed: { sv: "Driftsättningen {deployment} misslyckades ({state}): {detail}", en: "The deployment {deployment} failed ({state}): {detail}" },
+  wait_timeout: { sv: "{what}: gav upp efter {seconds} s", en: "Gave up waiting after {seconds} s ({what})" },
+  ledger_incomplete: { sv: "{step} saknar {field} i körningens liggare", en: "{step} has no {field} in the run's ledger" },
+  ledger_write_failed: { sv: "Körningens liggare kunde inte skrivas: {detail}", en: "The run's ledger could not be written: {detail}" },
+  cancelled: { sv: "Avbruten", en: "Cancelled" },
+  required: { sv: "{label} måste anges", en: "{label_en} is required" },
+  too_long: { sv: "{label} får vara högst {max} tecken", en: "{label_en} may be at most {max} characters" },
+  email_too_long: { sv: "E-postadressen är för lång", en: "The email address is too long" },
+  email_invalid: { sv: "Ogiltig e-postadress (till exempel anna@foretag.se)", en: "Invalid email address (for example anna@company.com)" },
+  email_no_at: { sv: "E-postadressen saknar @", en: "The email address has no @" },
+  url_not_https: { sv: "Adressen måste börja med https://", en: "The address must start with https://" },
+  url_invalid: { sv: "Ogiltig webbadress", en: "Invalid web address" },
+  supabase_ref_invalid: { sv: "Supabase-projektets ref är 20 små bokstäver a–z", en: "A Supabase project ref is 20 lower-case letters a–z" },
+  vercel_id_invalid: { sv: "Vercel-projektets id börjar med prj_ följt av bokstäver och siffror", en: "A Vercel project id starts with prj_ followed by letters and digits" },
+  n8n_id_invalid: { sv: "n8n-flödets id får bara innehålla bokstäver, siffror och bindestreck", en: "An n8n workflow id may contain only letters, digits and hyphens" },
+  slug_too_short: { sv: "Adressnamnet måste vara minst {min} tecken", en: "The address name must be at least {min} characters" },
+  slug_too_long: { sv: "Adressnamnet får vara högst {max} tecken", en: "The address name may be at most {max} characters" },
+  slug_invalid_character: { sv: "Adressnamnet får bara innehålla a–z, 0–9 och bindestreck", en: "The address name may contain only a–z, 0–9 and hyphens" },
+  slug_edge_hyphen: { sv: "Adressnamnet får inte börja eller sluta med bindestreck", en: "The address name may not start or end with a hyphen" },
+  slug_double_hyphen: { sv: "Adressnamnet får inte innehålla två bindestreck i rad", en: "The address name may not contain two hyphens in a row" },
+  slug_reserved: { sv: "Adressnamnet är reserverat", en: "The address name is reserved" },
+  slug_not_derivable: { sv: "Kunde inte skapa ett adressnamn av namnet ({reason}); skriv ett själv", en: "Could not make an address name from the name ({reason_en}); type one yourself" },
+  slug_taken: { sv: "Adressnamnet {slug} används redan av en annan kund", en: "The address name {slug} is already used by another customer" },
+  slug_locked: { sv: "Adressnamnet kan inte ändras när kunden har en instans", en: "The address name cannot change while the customer has an instance" },
 };

@@ -506,7 +506,7 @@ fn print_credential(s: &fabrik::credentials::CredentialStatus) {
 fn finished(state: fabrik::provision::RunState) -> Result<(), ApiError> {
     match state {
         fabrik::provision::RunState::Succeeded => Ok(()),
-        other => Err(fabrik::Error::RunEnded(other.as_str().to_string()).into()),
+        other => Err(fabrik::Error::RunEnded(other).into()),
     }
 }
 

@@ -3,6 +3,8 @@
 use serde_json::{json, Value};
 
 use super::{created_or_adopted, done, gone, StepDef, Undo};
+use crate::messages::ErrorCode;
+use crate::params;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::step::StepKey;
 use crate::secrets::Provider;
@@ -34,8 +36,8 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
                 .is_some_and(|t| t.full_name.eq_ignore_ascii_case(&template));
             if !from_template {
                 return Err(StepError::permanent(
-                    "repo_name_taken",
-                    format!("Repot {owner}/{name} finns redan men skapades inte från mallen {template}. Ta bort eller byt namn på det, eller ge kunden ett annat adressnamn."),
+                    ErrorCode::RepoNameTaken,
+                    params! { "repo" => format!("{owner}/{name}"), "template" => template },
                 ));
             }
             let created = ctx.intended_by_this_run(StepKey::GithubRepo).await?;

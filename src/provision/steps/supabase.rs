@@ -3,6 +3,8 @@
 use serde_json::{json, Value};
 
 use super::{created_or_adopted, customer_secret, done, kept_secret, StepDef, Undo};
+use crate::messages::ErrorCode;
+use crate::params;
 use crate::providers::ErrorKind;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::events::StepOutcome;
@@ -160,11 +162,8 @@ async fn ready(ctx: &RunCtx) -> Result<Done, StepError> {
                 match p.status.as_str() {
                     "ACTIVE_HEALTHY" => Ok(Poll::Ready(p.status)),
                     "INIT_FAILED" | "REMOVED" | "RESTORE_FAILED" => Err(StepError::permanent(
-                        "supabase_init_failed",
-                        format!(
-                            "Supabase-projektet {project_ref} kunde inte starta ({})",
-                            p.status
-                        ),
+                        ErrorCode::SupabaseInitFailed,
+                        params! { "project" => project_ref, "status" => p.status },
                     )),
                     other => Ok(Poll::Pending(Some(other.to_string()))),
                 }
@@ -232,8 +231,8 @@ async fn apply_schema(ctx: &RunCtx) -> Result<Done, StepError> {
             done(StepOutcome::Done, None, json!({ "tables": n }))
         }
         Err(problem) => Err(StepError::permanent(
-            "schema_mismatch",
-            format!("Databasschemat stämmer inte: {problem}"),
+            ErrorCode::SchemaMismatch,
+            params! { "problem" => problem },
         )),
     }
 }

@@ -3,6 +3,8 @@
 use serde_json::{json, Value};
 
 use super::{created_or_adopted, done, gone, StepDef, Undo};
+use crate::messages::ErrorCode;
+use crate::params;
 use crate::providers::vercel::{EnvValue, EnvVar};
 use crate::providers::ErrorKind;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
@@ -58,8 +60,8 @@ async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
                 .is_some_and(|l| !l.eq_ignore_ascii_case(&repo))
             {
                 return Err(StepError::permanent(
-                    "vercel_name_taken",
-                    format!("Vercel-projektet {name} finns redan och är kopplat till ett annat repo ({}).", linked.unwrap_or_default()),
+                    ErrorCode::VercelNameTaken,
+                    params! { "name" => name, "repo" => linked.unwrap_or_default() },
                 ));
             }
             let created = ctx.intended_by_this_run(StepKey::VercelProject).await?;
@@ -174,13 +176,12 @@ async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
                 match d.ready_state.as_str() {
                     "READY" => Ok(Poll::Ready(d)),
                     "ERROR" | "CANCELED" => Err(StepError::permanent(
-                        "deployment_failed",
-                        format!(
-                            "Driftsättningen {} misslyckades ({}): {}",
-                            d.id,
-                            d.ready_state,
-                            d.error_message.clone().unwrap_or_default()
-                        ),
+                        ErrorCode::DeploymentFailed,
+                        params! {
+                            "deployment" => d.id,
+                            "state" => d.ready_state,
+                            "detail" => d.error_message.clone().unwrap_or_default(),
+                        },
                     )),
                     other => Ok(Poll::Pending(Some(other.to_string()))),
                 }

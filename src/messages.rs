@@ -1,0 +1,359 @@
+//! Every code the core can report, and what it says in Swedish and in English. A message is a
+//! code plus named parameters; the text is rendered from the template of the reader's language
+//! (the CLI and logs: Swedish; the window: the user's choice, with the same templates exported
+//! to `ui/src/bindings.ts`). Front ends branch on the code, never on the text.
+
+use std::collections::BTreeMap;
+
+use crate::vocabulary::vocabulary;
+
+/// Named values a message's template refers to as `{name}`.
+pub type Params = BTreeMap<String, String>;
+
+/// Builds `Params` from `name => value` pairs.
+#[macro_export]
+macro_rules! params {
+    ($($k:literal => $v:expr),* $(,)?) => {{
+        #[allow(unused_mut)]
+        let mut p = $crate::messages::Params::new();
+        $( p.insert($k.to_string(), $v.to_string()); )*
+        p
+    }};
+}
+
+vocabulary!(
+    /// The stable codes of every error and field problem.
+    pub enum ErrorCode {
+        // The register and the app.
+        Validation => "validation",
+        CustomerNotFound => "customer_not_found",
+        StaleVersion => "stale_version",
+        DatabaseTooNew => "database_too_new",
+        DatabaseOpen => "database_open",
+        Database => "database",
+        MissingTokens => "missing_tokens",
+        RunBusy => "run_busy",
+        SandboxFailed => "sandbox_failed",
+        RunNotActive => "run_not_active",
+        RunNotSucceeded => "run_not_succeeded",
+        NotConfirmed => "not_confirmed",
+        ProviderError => "provider_error",
+        InvalidToken => "invalid_token",
+        NotReady => "not_ready",
+        RunNotFound => "run_not_found",
+        InvalidSetting => "invalid_setting",
+        UnsafeLink => "unsafe_link",
+        OpenFailed => "open_failed",
+        Io => "io",
+        Internal => "internal",
+        // The OS keyring.
+        KeyringNoSessionBus => "keyring_no_session_bus",
+        KeyringNoSecretService => "keyring_no_secret_service",
+        KeyringLocked => "keyring_locked",
+        KeyringTimeout => "keyring_timeout",
+        KeyringError => "keyring_error",
+        // A provider's answer, by kind.
+        ProviderUnauthorized => "provider_unauthorized",
+        ProviderForbidden => "provider_forbidden",
+        ProviderNotFound => "provider_not_found",
+        ProviderConflict => "provider_conflict",
+        ProviderRateLimited => "provider_rate_limited",
+        ProviderUnavailable => "provider_unavailable",
+        ProviderRejected => "provider_rejected",
+        // A step that cannot succeed by retrying.
+        RepoNameTaken => "repo_name_taken",
+        VercelNameTaken => "vercel_name_taken",
+        SchemaMismatch => "schema_mismatch",
+        SupabaseInitFailed => "supabase_init_failed",
+        DeploymentFailed => "deployment_failed",
+        WaitTimeout => "wait_timeout",
+        LedgerIncomplete => "ledger_incomplete",
+        LedgerWriteFailed => "ledger_write_failed",
+        Cancelled => "cancelled",
+        // One field of a customer.
+        Required => "required",
+        TooLong => "too_long",
+        EmailTooLong => "email_too_long",
+        EmailInvalid => "email_invalid",
+        EmailNoAt => "email_no_at",
+        UrlNotHttps => "url_not_https",
+        UrlInvalid => "url_invalid",
+        SupabaseRefInvalid => "supabase_ref_invalid",
+        VercelIdInvalid => "vercel_id_invalid",
+        N8nIdInvalid => "n8n_id_invalid",
+        SlugTooShort => "slug_too_short",
+        SlugTooLong => "slug_too_long",
+        SlugInvalidCharacter => "slug_invalid_character",
+        SlugEdgeHyphen => "slug_edge_hyphen",
+        SlugDoubleHyphen => "slug_double_hyphen",
+        SlugReserved => "slug_reserved",
+        SlugNotDerivable => "slug_not_derivable",
+        SlugTaken => "slug_taken",
+        SlugLocked => "slug_locked",
+    }
+);
+
+/// A message's text in each language, with `{name}` where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Template {
+    pub sv: &'static str,
+    pub en: &'static str,
+}
+
+const fn t(sv: &'static str, en: &'static str) -> Template {
+    Template { sv, en }
+}
+
+impl ErrorCode {
+    /// The texts. An exhaustive match: a new code does not compile without both languages.
+    pub const fn template(self) -> Template {
+        use ErrorCode::*;
+        match self {
+            Validation => t("{problems}", "{problems_en}"),
+            CustomerNotFound => t("Kunden '{slug}' finns inte", "The customer '{slug}' does not exist"),
+            StaleVersion => t(
+                "Kunden har ändrats av någon annan sedan du öppnade den; ladda om och försök igen",
+                "Someone else changed this customer since you opened it; reload and try again",
+            ),
+            DatabaseTooNew => t(
+                "Databasen {path} skrevs av en nyare version av Fabrik (schemaversion {found}, den här versionen känner till {known}); uppdatera Fabrik i stället för att öppna den",
+                "The database {path} was written by a newer Fabrik (schema version {found}; this version knows {known}); update Fabrik instead of opening it",
+            ),
+            DatabaseOpen => t("Databasen kunde inte öppnas: {detail}", "The database could not be opened: {detail}"),
+            Database => t("Databasfel: {detail}", "Database error: {detail}"),
+            MissingTokens => t(
+                "Token saknas för {providers}; spara dem under Inställningar → Inloggningsuppgifter",
+                "Tokens are missing for {providers}; save them under Settings → Credentials",
+            ),
+            RunBusy => t(
+                "Körningen {run} drivs redan av ett annat fönster eller en annan process",
+                "Run {run} is already being driven by another window or process",
+            ),
+            SandboxFailed => t("Sandlådan kunde inte starta: {detail}", "The sandbox could not start: {detail}"),
+            RunNotActive => t("Körningen {run} är inte aktiv", "Run {run} is not active"),
+            RunNotSucceeded => t("Körningen slutade som {state}", "The run ended as {state}"),
+            NotConfirmed => t("Inte bekräftat; inget gjordes", "Not confirmed; nothing was done"),
+            ProviderError => t("{detail}", "A cloud service answered with an error: {detail}"),
+            InvalidToken => t("{detail}", "The token is not valid: {detail}"),
+            NotReady => t("Provisionera går inte ännu: {reason}", "Provisioning is not possible yet: {reason}"),
+            RunNotFound => t("Körningen {run} finns inte", "Run {run} does not exist"),
+            InvalidSetting => t("Ogiltig inställning {key}: {reason}", "Invalid setting {key}: {reason}"),
+            UnsafeLink => t("Bara https-länkar kan öppnas: {url}", "Only https links can be opened: {url}"),
+            OpenFailed => t("Länken kunde inte öppnas: {detail}", "The link could not be opened: {detail}"),
+            Io => t("{detail}", "A file operation failed: {detail}"),
+            Internal => t("Internt fel: {detail}", "Internal error: {detail}"),
+            KeyringNoSessionBus => t(
+                "Nyckelringen kan inte nås: ingen D-Bus-session körs. Starta Fabrik från en skrivbordssession (eller i en terminal med `dbus-run-session`).",
+                "The keyring cannot be reached: no D-Bus session is running. Start Fabrik from a desktop session (or in a terminal with `dbus-run-session`).",
+            ),
+            KeyringNoSecretService => t(
+                "Ingen nyckelringstjänst (Secret Service) körs. Installera och starta gnome-keyring (eller KeePassXC med Secret Service påslaget) och försök igen.",
+                "No keyring service (Secret Service) is running. Install and start gnome-keyring (or KeePassXC with Secret Service enabled) and try again.",
+            ),
+            KeyringLocked => t(
+                "Nyckelringen är låst. Lås upp den (till exempel genom att logga ut och in igen) och försök igen.",
+                "The keyring is locked. Unlock it (for example by logging out and in again) and try again.",
+            ),
+            KeyringTimeout => t(
+                "Nyckelringen svarade inte inom {seconds} sekunder, troligen för att den väntar på att låsas upp. Lås upp nyckelringen och försök igen.",
+                "The keyring did not answer within {seconds} seconds, probably because it is waiting to be unlocked. Unlock the keyring and try again.",
+            ),
+            KeyringError => t("Nyckelringen gav ett fel: {detail}", "The keyring reported an error: {detail}"),
+            ProviderUnauthorized => t(
+                "{provider} avvisade token ({detail})",
+                "{provider} rejected the token ({detail})",
+            ),
+            ProviderForbidden => t(
+                "{provider} nekade åtkomst ({detail})",
+                "{provider} denied access ({detail})",
+            ),
+            ProviderNotFound => t("{provider} hittade inte resursen ({detail})", "{provider} did not find the resource ({detail})"),
+            ProviderConflict => t("{provider} rapporterade en konflikt ({detail})", "{provider} reported a conflict ({detail})"),
+            ProviderRateLimited => t(
+                "{provider} begränsar anropen just nu ({detail})",
+                "{provider} is limiting requests right now ({detail})",
+            ),
+            ProviderUnavailable => t(
+                "{provider} svarar inte som det ska just nu ({detail})",
+                "{provider} is not answering properly right now ({detail})",
+            ),
+            ProviderRejected => t("{provider} avvisade anropet ({detail})", "{provider} rejected the request ({detail})"),
+            RepoNameTaken => t(
+                "Repot {repo} finns redan men skapades inte från mallen {template}. Ta bort eller byt namn på det, eller ge kunden ett annat adressnamn.",
+                "The repository {repo} already exists but was not made from the template {template}. Delete or rename it, or give the customer another address name.",
+            ),
+            VercelNameTaken => t(
+                "Vercel-projektet {name} finns redan och är kopplat till ett annat repo ({repo}).",
+                "The Vercel project {name} already exists and is linked to another repository ({repo}).",
+            ),
+            SchemaMismatch => t("Databasschemat stämmer inte: {problem}", "The database schema does not match: {problem}"),
+            SupabaseInitFailed => t(
+                "Supabase-projektet {project} kunde inte starta ({status})",
+                "The Supabase project {project} could not start ({status})",
+            ),
+            DeploymentFailed => t(
+                "Driftsättningen {deployment} misslyckades ({state}): {detail}",
+                "The deployment {deployment} failed ({state}): {detail}",
+            ),
+            WaitTimeout => t("{what}: gav upp efter {seconds} s", "Gave up waiting after {seconds} s ({what})"),
+            LedgerIncomplete => t(
+                "{step} saknar {field} i körningens liggare",
+                "{step} has no {field} in the run's ledger",
+            ),
+            LedgerWriteFailed => t(
+                "Körningens liggare kunde inte skrivas: {detail}",
+                "The run's ledger could not be written: {detail}",
+            ),
+            Cancelled => t("Avbruten", "Cancelled"),
+            Required => t("{label} måste anges", "{label_en} is required"),
+            TooLong => t("{label} får vara högst {max} tecken", "{label_en} may be at most {max} characters"),
+            EmailTooLong => t("E-postadressen är för lång", "The email address is too long"),
+            EmailInvalid => t(
+                "Ogiltig e-postadress (till exempel anna@foretag.se)",
+                "Invalid email address (for example anna@company.com)",
+            ),
+            EmailNoAt => t("E-postadressen saknar @", "The email address has no @"),
+            UrlNotHttps => t("Adressen måste börja med https://", "The address must start with https://"),
+            UrlInvalid => t("Ogiltig webbadress", "Invalid web address"),
+            SupabaseRefInvalid => t(
+                "Supabase-projektets ref är 20 små bokstäver a–z",
+                "A Supabase project ref is 20 lower-case letters a–z",
+            ),
+            VercelIdInvalid => t(
+                "Vercel-projektets id börjar med prj_ följt av bokstäver och siffror",
+                "A Vercel project id starts with prj_ followed by letters and digits",
+            ),
+            N8nIdInvalid => t(
+                "n8n-flödets id får bara innehålla bokstäver, siffror och bindestreck",
+                "An n8n workflow id may contain only letters, digits and hyphens",
+            ),
+            SlugTooShort => t("Adressnamnet måste vara minst {min} tecken", "The address name must be at least {min} characters"),
+            SlugTooLong => t("Adressnamnet får vara högst {max} tecken", "The address name may be at most {max} characters"),
+            SlugInvalidCharacter => t(
+                "Adressnamnet får bara innehålla a–z, 0–9 och bindestreck",
+                "The address name may contain only a–z, 0–9 and hyphens",
+            ),
+            SlugEdgeHyphen => t(
+                "Adressnamnet får inte börja eller sluta med bindestreck",
+                "The address name may not start or end with a hyphen",
+            ),
+            SlugDoubleHyphen => t(
+                "Adressnamnet får inte innehålla två bindestreck i rad",
+                "The address name may not contain two hyphens in a row",
+            ),
+            SlugReserved => t("Adressnamnet är reserverat", "The address name is reserved"),
+            SlugNotDerivable => t(
+                "Kunde inte skapa ett adressnamn av namnet ({reason}); skriv ett själv",
+                "Could not make an address name from the name ({reason_en}); type one yourself",
+            ),
+            SlugTaken => t(
+                "Adressnamnet {slug} används redan av en annan kund",
+                "The address name {slug} is already used by another customer",
+            ),
+            SlugLocked => t(
+                "Adressnamnet kan inte ändras när kunden har en instans",
+                "The address name cannot change while the customer has an instance",
+            ),
+        }
+    }
+
+    pub fn sv(self, params: &Params) -> String {
+        render(self.template().sv, params)
+    }
+
+    pub fn en(self, params: &Params) -> String {
+        render(self.template().en, params)
+    }
+}
+
+/// Fills `{name}` placeholders; an unknown name is left as it is (visible, never a panic).
+pub fn render(template: &str, params: &Params) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if params.contains_key(&after[..close]) => {
+                out.push_str(&params[&after[..close]]);
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The placeholder names of a template.
+pub fn placeholders(template: &str) -> std::collections::BTreeSet<&str> {
+    template
+        .split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
+/// `ERROR_TEXT` for `ui/src/bindings.ts`: the templates, so the window renders a code in the
+/// user's language from the same text the core uses.
+pub fn typescript_catalog() -> String {
+    let mut out = String::from(
+        "export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {\n",
+    );
+    for code in ErrorCode::ALL {
+        let t = code.template();
+        out.push_str(&format!(
+            "  {}: {{ sv: {}, en: {} }},\n",
+            code.as_str(),
+            serde_json::to_string(t.sv).expect("a string serialises"),
+            serde_json::to_string(t.en).expect("a string serialises"),
+        ));
+    }
+    out.push_str("};\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code has both languages, with the same parameters (an English template may use
+    /// an `_en` variant of a parameter whose value is itself language-bound), and the English
+    /// text has no Swedish letters.
+    #[test]
+    fn every_code_has_swedish_and_english_with_the_same_parameters() {
+        for code in ErrorCode::ALL {
+            let t = code.template();
+            assert!(!t.sv.trim().is_empty(), "{code}: no Swedish text");
+            assert!(!t.en.trim().is_empty(), "{code}: no English text");
+            let sv: Vec<&str> = placeholders(t.sv).into_iter().collect();
+            let en: Vec<String> = placeholders(t.en)
+                .into_iter()
+                .map(|p| p.trim_end_matches("_en").to_string())
+                .collect();
+            assert_eq!(sv, en, "{code}: the languages take different parameters");
+            assert!(
+                !t.en.chars().any(|c| "åäöÅÄÖ".contains(c)),
+                "{code}: Swedish letters in the English text: {}",
+                t.en
+            );
+            let only_a_parameter = t.sv.starts_with('{') && t.sv.ends_with('}');
+            if !only_a_parameter {
+                assert_ne!(t.sv, t.en, "{code}: not translated");
+            }
+        }
+    }
+
+    #[test]
+    fn rendering_fills_known_parameters_and_leaves_the_rest() {
+        let p = params! { "max" => 40 };
+        assert_eq!(
+            ErrorCode::SlugTooLong.en(&p),
+            "The address name may be at most 40 characters"
+        );
+        assert_eq!(render("{a} {max} {", &p), "{a} 40 {");
+    }
+}
