@@ -41,6 +41,7 @@ enum Command {
     Customers(CustomersCmd),
     /// Provision a customer's instance (a run with live progress).
     Provision {
+        /// The customer's slug (its address name).
         slug: String,
         /// Only show what would be created, adopted or refused (read-only calls).
         #[arg(long)]
@@ -60,9 +61,12 @@ enum Command {
     Runs(RunsCmd),
     /// Delete everything a customer's instance owns (asks for the slug to confirm).
     Teardown {
+        /// The customer's slug (its address name).
         slug: String,
+        /// Do not ask for the slug to confirm.
         #[arg(long)]
         yes: bool,
+        /// One JSON event per line.
         #[arg(long)]
         json: bool,
     },
@@ -78,14 +82,20 @@ enum Command {
 enum SecretsCmd {
     /// Saved, verified or missing, per provider.
     Status {
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
     /// Save a token: typed at a hidden prompt, or read from standard input.
-    Set { provider: fabrik::secrets::Provider },
+    Set {
+        /// github, supabase, vercel, n8n or resend.
+        provider: fabrik::secrets::Provider,
+    },
     /// Verify saved tokens against the providers (read-only calls).
     Test {
+        /// One provider (github, supabase, vercel, n8n, resend); all when left out.
         provider: Option<fabrik::secrets::Provider>,
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
         /// Resend: also send a test email to the sender address.
@@ -93,38 +103,52 @@ enum SecretsCmd {
         send_email: bool,
     },
     /// Delete a token from the keyring.
-    Rm { provider: fabrik::secrets::Provider },
+    Rm {
+        /// github, supabase, vercel, n8n or resend.
+        provider: fabrik::secrets::Provider,
+    },
 }
 
 #[derive(Subcommand)]
 enum RunsCmd {
+    /// Runs, newest first.
     List {
+        /// Only this customer's runs (its slug).
         #[arg(long)]
         customer: Option<String>,
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
     /// The run with its steps and per-step log.
     Show {
+        /// The run's number (see `fabrik runs list`).
         id: i64,
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Continue an interrupted, failed or cancelled run from where it stopped.
     Resume {
+        /// The run's number (see `fabrik runs list`).
         id: i64,
+        /// One JSON event per line.
         #[arg(long)]
         json: bool,
     },
     /// Stop a run at its next safe point; --rollback then removes what it created.
     Cancel {
+        /// The run's number (see `fabrik runs list`).
         id: i64,
+        /// Remove what the run created once it has stopped.
         #[arg(long)]
         rollback: bool,
     },
     /// Remove what a failed or cancelled run created.
     Rollback {
+        /// The run's number (see `fabrik runs list`).
         id: i64,
+        /// One JSON event per line.
         #[arg(long)]
         json: bool,
     },
@@ -132,53 +156,83 @@ enum RunsCmd {
 
 #[derive(Subcommand)]
 enum SettingsCmd {
+    /// Every setting with its value and what it is for.
     List,
-    Get { key: String },
-    Set { key: String, value: String },
-    Unset { key: String },
+    /// One setting's value.
+    Get {
+        /// The setting's key (see `fabrik settings list`).
+        key: String,
+    },
+    /// Change a setting (checked before it is saved).
+    Set {
+        /// The setting's key (see `fabrik settings list`).
+        key: String,
+        /// The new value.
+        value: String,
+    },
+    /// Remove a setting (back to its default).
+    Unset {
+        /// The setting's key (see `fabrik settings list`).
+        key: String,
+    },
 }
 
 #[derive(Subcommand)]
 enum CustomersCmd {
     /// List customers.
     List {
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
         /// Search name, slug or email.
         #[arg(long)]
         search: Option<String>,
+        /// Only customers with this status (pending, provisioning, active, failed, inactive).
         #[arg(long)]
         status: Option<Status>,
+        /// The order of the list.
         #[arg(long, value_enum, default_value = "name")]
         sort: SortArg,
     },
     /// Add a customer.
     Add {
+        /// The customer's name, e.g. "Åsa's Bageri & Café AB".
         #[arg(long)]
         name: String,
+        /// The first admin's email address.
         #[arg(long)]
         email: String,
+        /// The address name; derived from the name when left out.
         #[arg(long)]
         slug: Option<String>,
+        /// starter (default), professional or enterprise.
         #[arg(long)]
         plan: Option<Plan>,
+        /// The contact person's name.
         #[arg(long)]
         contact: Option<String>,
+        /// Print the new customer as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Show one customer.
     Show {
+        /// The customer's slug (its address name).
         slug: String,
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Change a customer; an empty value clears an optional field.
     Edit(EditArgs),
     /// Delete a customer.
-    Rm { slug: String },
+    Rm {
+        /// The customer's slug (its address name).
+        slug: String,
+    },
     /// Add the example customers, or remove them with --remove.
     Examples {
+        /// Remove the example customers instead of adding them.
         #[arg(long)]
         remove: bool,
     },
@@ -186,40 +240,58 @@ enum CustomersCmd {
 
 #[derive(Args)]
 struct EditArgs {
+    /// The customer's slug (its address name).
     slug: String,
+    /// A new name.
     #[arg(long)]
     name: Option<String>,
+    /// A new admin email address.
     #[arg(long)]
     email: Option<String>,
+    /// A new address name (refused while the customer has an instance).
     #[arg(long = "new-slug")]
     new_slug: Option<String>,
+    /// A new contact person ("" clears it).
     #[arg(long)]
     contact: Option<String>,
+    /// starter, professional or enterprise.
     #[arg(long)]
     plan: Option<Plan>,
+    /// pending, provisioning, active, failed or inactive.
     #[arg(long)]
     status: Option<Status>,
+    /// Free-text notes ("" clears them).
     #[arg(long)]
     notes: Option<String>,
+    /// The instance's production URL (https://).
     #[arg(long)]
     production_url: Option<String>,
+    /// The instance's GitHub repository URL (https://).
     #[arg(long)]
     github_repo_url: Option<String>,
+    /// The instance's Supabase project ref (20 letters a–z).
     #[arg(long)]
     supabase_project_ref: Option<String>,
+    /// The instance's Vercel project id (prj_…).
     #[arg(long)]
     vercel_project_id: Option<String>,
+    /// The instance's n8n workflow id.
     #[arg(long)]
     n8n_workflow_id: Option<String>,
+    /// Print the changed customer as JSON.
     #[arg(long)]
     json: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum SortArg {
+    /// By name, A to Ö.
     Name,
+    /// By name, Ö to A.
     NameDesc,
+    /// Newest first.
     Newest,
+    /// Oldest first.
     Oldest,
 }
 
@@ -798,5 +870,36 @@ fn print_customer(c: &Customer) {
     );
     if !c.notes.is_empty() {
         println!("  Anteckningar:      {}", c.notes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every command, argument and flag says what it is for in `--help`.
+    #[test]
+    fn every_command_argument_and_flag_has_a_help_line() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            let path = format!("{path} {}", cmd.get_name());
+            if cmd.get_about().is_none() && path.trim() != "fabrik" {
+                missing.push(format!("{path}: no about"));
+            }
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} <{id}>"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &path, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&super::Cli::command(), "", &mut missing);
+        assert!(missing.is_empty(), "without help: {missing:#?}");
     }
 }
