@@ -1,30 +1,15 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { call } from './api';
-import type { Environment, Language, ModuleManifest, SortKey, Status } from './bindings';
+import type { Environment, Language, ModuleManifest } from './bindings';
 import { I18nContext, LANGUAGES, makeI18n, translate, useI18n } from './i18n';
-import { ToastProvider, useToast } from './toast';
+import { ToastProvider, useToast } from './state/toast';
 import { CustomerList } from './views/CustomerList';
 import { CustomerForm } from './views/CustomerForm';
 import { CustomerPage } from './views/CustomerPage';
 import { Settings } from './views/Settings';
-import { RunsProvider } from './runs';
+import { RunsProvider } from './state/runs';
+import type { ListState, View } from './state/navigation';
 import { Activity, ActiveRunsIndicator, PlanDialog, ResumeBanner } from './views/Runs';
-
-/** Simple state-based navigation; each view is one value of this type. */
-export type View =
-  | { kind: 'customers' }
-  | { kind: 'new-customer' }
-  | { kind: 'customer'; slug: string }
-  | { kind: 'edit-customer'; slug: string }
-  | { kind: 'settings' }
-  | { kind: 'activity' };
-
-/** The register's search, filter and order survive a visit to a customer. */
-export interface ListState {
-  search: string;
-  status: Status | '';
-  sort: SortKey;
-}
 
 export function App() {
   const [lang, setLang] = useState<Language>('sv');

@@ -3,9 +3,9 @@
 // runs (so two buttons, or a double click, cannot start two). No provisioning logic lives here.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { listen } from '@tauri-apps/api/event';
-import { call, type ApiError } from './api';
-import type { LogLine, Readiness, RunDetail, RunEvent, RunRow, StepKey, StepOutcome, StepRow } from './bindings';
-import { useI18n, type TextKey } from './i18n';
+import { call, type ApiError } from '../api';
+import type { Environment, LogLine, Readiness, RunDetail, RunEvent, RunRow, StepKey, StepOutcome, StepRow } from '../bindings';
+import { useI18n, type TextKey } from '../i18n';
 import { useToast } from './toast';
 
 /** What the stored rows do not carry but the events do (what a step waits for, with detail). */
@@ -64,7 +64,7 @@ export function formatElapsed(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
-function setStep(v: RunView, key: string, patch: Partial<StepRow>, live?: Partial<StepLive> | null): RunView {
+function setStep(v: RunView, key: StepKey, patch: Partial<StepRow>, live?: Partial<StepLive> | null): RunView {
   let found = false;
   const steps = v.steps.map((s) => {
     if (s.key !== key) return s;
@@ -303,7 +303,8 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
               customer_name: e.type === 'run_started' ? e.slug : '',
               kind: 'provision',
               state: 'running',
-              environment: '',
+              // Not known until run_detail answers (the events do not carry it); nothing shows it before.
+              environment: '' as Environment,
               error: null,
               failed_step: null,
               started_at: new Date().toISOString(),

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
-import { useI18n } from './i18n';
+import { useI18n } from '../i18n';
 
 export type ToastKind = 'success' | 'error';
 interface Toast {

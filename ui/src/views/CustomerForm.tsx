@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { call, type ApiError } from '../api';
 import type { Customer, CustomerDraft, CustomerPatch, FieldError, Module, ModuleManifest, Plan, Status } from '../bindings';
 import { PLANS, STATUSES, useI18n } from '../i18n';
-import { useToast } from '../toast';
+import { useToast } from '../state/toast';
 
 type Mode = { kind: 'new' } | { kind: 'edit'; slug: string };
 

@@ -3,10 +3,10 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { call, type ApiError } from '../api';
 import type { CustomerRow, SortKey, Status } from '../bindings';
 import { countText, formatDate, SORT_KEYS, STATUSES, useI18n } from '../i18n';
-import { useToast } from '../toast';
-import type { ListState } from '../App';
+import { useToast } from '../state/toast';
+import type { ListState } from '../state/navigation';
 import { ExampleTag, StatusBadge, useDebounced } from './common';
-import { useRuns } from '../runs';
+import { useRuns } from '../state/runs';
 import { ProvisionButton, RowProgress } from './Runs';
 
 const ROW_HEIGHT = 60;

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
 import type { Customer, CustomerPatch, FieldError, Instance, InstanceLinks, ModuleManifest, RunRow } from '../bindings';
-import { isActive, useRuns } from '../runs';
+import { isActive, useRuns } from '../state/runs';
 import { ProvisionButton, RunHistory, RunPanel } from './Runs';
 import { formatDateTime, useI18n, type TextKey } from '../i18n';
-import { useToast } from '../toast';
+import { useToast } from '../state/toast';
 import { Dialog, ExampleTag, StatusBadge } from './common';
 import { FieldMessage } from './CustomerForm';
 

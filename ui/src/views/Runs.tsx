@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
 import type { LogLine, PlanItem, ProvisionPlan, RunRow, StepRow } from '../bindings';
 import { formatDateTime, useI18n, type TextKey } from '../i18n';
-import { formatElapsed, GROUPS, groupOf, isActive, stepLabel, STEP_ORDER, useRuns, type RunView, type StepLive } from '../runs';
+import { formatElapsed, GROUPS, groupOf, isActive, stepLabel, STEP_ORDER, useRuns, type RunView, type StepLive } from '../state/runs';
 import { Dialog } from './common';
 
 /** A clock that ticks once a second while `on`. */

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, type ApiError } from '../api';
 import type { CredentialStatus, Environment, Provider, SettingEntry } from '../bindings';
 import { useI18n, type TextKey } from '../i18n';
-import { useToast } from '../toast';
+import { useToast } from '../state/toast';
 import { Dialog } from './common';
 
 /** The providers in the order the agency sets them up (as `Provider::ALL`). */

@@ -1,0 +1,19 @@
+// Navigation state shared by the shell (App.tsx) and the views: which view is open, and the
+// register's search, filter and order. Types only, so views never import the shell.
+import type { SortKey, Status } from '../bindings';
+
+/** Simple state-based navigation; each view is one value of this type. */
+export type View =
+  | { kind: 'customers' }
+  | { kind: 'new-customer' }
+  | { kind: 'customer'; slug: string }
+  | { kind: 'edit-customer'; slug: string }
+  | { kind: 'settings' }
+  | { kind: 'activity' };
+
+/** The register's search, filter and order survive a visit to a customer. */
+export interface ListState {
+  search: string;
+  status: Status | '';
+  sort: SortKey;
+}
