@@ -1,6 +1,8 @@
 // A small, faithful in-memory fake of the Rust command surface (src/api/mod.rs), installed in the
 // page through `mockIPC` before the app loads. Classic script: it runs as an init script, with
-// `window.__TAURI_MOCKS__` (mockIPC, mockWindows) and `window.__FABRIK_MOCK_CONFIG__` set before it.
+// `window.__TAURI_MOCKS__` (mockIPC, mockWindows), `window.__FABRIK_MOCK_CONFIG__`, the core's rules
+// `window.__FABRIK_CORE_RULES__` (tests/fixtures/core-rules.json) and their interpreter
+// `window.__fabrikMockRules` (mock-rules.js) set before it.
 // State lives in sessionStorage so a reload keeps it (preferences always, customers when small).
 (function () {
   'use strict';
@@ -9,199 +11,21 @@
   const LATENCY = CONFIG.latency ?? 3;
   const BASE_TIME = Date.parse('2025-01-06T09:00:00Z');
 
-  const MANIFEST = {
-    version: 1,
-    modules: [
-      { key: 'crm', name: { sv: 'CRM', en: 'CRM' }, description: { sv: 'Kontakter, företag, affärer och aktiviteter', en: 'Contacts, companies, deals and activities' } },
-      { key: 'email', name: { sv: 'E-post', en: 'Email' }, description: { sv: 'Kampanjer, mallar och utskicksflöden', en: 'Campaigns, templates and sequences' } },
-      { key: 'social', name: { sv: 'Sociala medier', en: 'Social media' }, description: { sv: 'Planerade inlägg och konton', en: 'Scheduled posts and accounts' } },
-      { key: 'content', name: { sv: 'Innehåll', en: 'Content' }, description: { sv: 'Innehållskö och mallar', en: 'Content queue and templates' } },
-      { key: 'accommodation', name: { sv: 'Boende', en: 'Accommodation' }, description: { sv: 'Bokningar och rum för boendeverksamhet', en: 'Bookings and rooms for accommodation businesses' } },
-    ],
-    plans: {
-      starter: ['crm'],
-      professional: ['crm', 'email', 'content'],
-      enterprise: ['crm', 'email', 'social', 'content', 'accommodation'],
-    },
-  };
-  const PLANS = ['starter', 'professional', 'enterprise'];
-  const STATUSES = ['pending', 'provisioning', 'active', 'failed', 'inactive'];
-  const MODULE_KEYS = MANIFEST.modules.map((m) => m.key);
-  const RESERVED = ['www', 'api', 'admin', 'app', 'apps', 'auth', 'login', 'mail', 'smtp', 'ftp', 'cdn', 'static', 'assets', 'dashboard', 'status', 'support', 'help', 'docs', 'blog', 'dev', 'staging', 'test', 'demo', 'fabrik', 'root', 'system'];
+  // The customer rules (manifest, plans, statuses, slugs, field checks, messages) are the core's:
+  // mock-rules.js interprets ui/tests/fixtures/core-rules.json, which the harness injects first.
+  const {
+    MANIFEST,
+    PLANS,
+    STATUSES,
+    deriveSlug,
+    validateEmail,
+    validateDraft,
+    validatePatch,
+    checkDraft,
+    takenField,
+    emptyInstance,
+  } = window.__fabrikMockRules(window.__FABRIK_CORE_RULES__);
 
-  // ---------- rules (mirrors src/customer/slug.rs and validate.rs) ----------
-  const SLUG_MSG = {
-    slug_too_short: 'Adressnamnet måste vara minst 3 tecken',
-    slug_too_long: 'Adressnamnet får vara högst 40 tecken',
-    slug_invalid_character: 'Adressnamnet får bara innehålla a–z, 0–9 och bindestreck',
-    slug_edge_hyphen: 'Adressnamnet får inte börja eller sluta med bindestreck',
-    slug_double_hyphen: 'Adressnamnet får inte innehålla två bindestreck i rad',
-    slug_reserved: 'Adressnamnet är reserverat',
-  };
-  function validateSlug(s) {
-    if (/[^a-z0-9-]/.test(s)) return 'slug_invalid_character';
-    if (s.length < 3) return 'slug_too_short';
-    if (s.length > 40) return 'slug_too_long';
-    if (s.startsWith('-') || s.endsWith('-')) return 'slug_edge_hyphen';
-    if (s.includes('--')) return 'slug_double_hyphen';
-    if (RESERVED.includes(s)) return 'slug_reserved';
-    return null;
-  }
-  const APOSTROPHES = /['’‘`´ʼ]/;
-  const SPECIAL = { ß: 'ss', æ: 'ae', Æ: 'AE', ø: 'o', Ø: 'O', œ: 'oe', Œ: 'OE', đ: 'd', Đ: 'D', ł: 'l', Ł: 'L', þ: 'th', ð: 'd' };
-  function deriveSlug(name) {
-    let out = '';
-    let pending = false;
-    for (const ch of name) {
-      if (APOSTROPHES.test(ch)) continue;
-      const folded = SPECIAL[ch] ?? ch.normalize('NFKD').replace(/\p{M}/gu, '');
-      for (const c0 of folded) {
-        const c = c0.toLowerCase();
-        if (/^[a-z0-9]$/.test(c)) {
-          if (pending && out) out += '-';
-          pending = false;
-          out += c;
-        } else if (!APOSTROPHES.test(c)) pending = true;
-      }
-    }
-    if (out.length > 40) {
-      out = out.slice(0, 40);
-      const cut = out.lastIndexOf('-');
-      if (cut >= 3) out = out.slice(0, cut);
-      out = out.replace(/-+$/, '');
-    }
-    const code = validateSlug(out);
-    return code ? { error: code } : { slug: out };
-  }
-  function fe(field, code, message) {
-    return { field, code, message };
-  }
-  function slugError(given, code) {
-    const m = SLUG_MSG[code];
-    return fe('slug', code, given ? m : `Kunde inte skapa ett adressnamn av namnet (${m.toLowerCase()}); skriv ett själv`);
-  }
-  function validateEmail(email) {
-    const bad = (code, msg) => fe('admin_email', code, msg);
-    if (email === '') return bad('required', 'E-postadress måste anges');
-    if (new TextEncoder().encode(email).length > 254) return bad('email_too_long', 'E-postadressen är för lång');
-    const at = email.lastIndexOf('@');
-    if (at < 0) return bad('email_invalid', 'E-postadressen saknar @');
-    const local = email.slice(0, at);
-    const domain = email.slice(at + 1);
-    const domainOk =
-      domain.includes('.') &&
-      !domain.startsWith('.') &&
-      !domain.endsWith('.') &&
-      domain.split('.').every((l) => l && !l.startsWith('-') && !l.endsWith('-') && /^[A-Za-z0-9-]+$/.test(l));
-    const localOk = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+$/.test(local) && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..');
-    if (!local || !domainOk || !localOk) return bad('email_invalid', 'Ogiltig e-postadress (till exempel anna@foretag.se)');
-    return null;
-  }
-  function validateHttpsUrl(field, value) {
-    let u;
-    try {
-      u = new URL(value);
-    } catch {
-      return fe(field, 'url_invalid', 'Ogiltig webbadress');
-    }
-    if (u.protocol === 'https:' && u.hostname) return null;
-    return fe(field, 'url_not_https', 'Adressen måste börja med https://');
-  }
-  function checkInstance(inst, errors) {
-    for (const f of ['production_url', 'github_repo_url']) {
-      if (inst[f] != null) {
-        const e = validateHttpsUrl(f, inst[f]);
-        if (e) errors.push(e);
-      }
-    }
-    const r = inst.supabase_project_ref;
-    if (r != null && !/^[a-z]{20}$/.test(r)) errors.push(fe('supabase_project_ref', 'supabase_ref_invalid', 'Supabase-projektets ref är 20 små bokstäver a–z'));
-    const v = inst.vercel_project_id;
-    if (v != null && !/^prj_[A-Za-z0-9]{1,64}$/.test(v)) errors.push(fe('vercel_project_id', 'vercel_id_invalid', 'Vercel-projektets id börjar med prj_ följt av bokstäver och siffror'));
-    const n = inst.n8n_workflow_id;
-    if (n != null && !/^[A-Za-z0-9-]{1,64}$/.test(n)) errors.push(fe('n8n_workflow_id', 'n8n_id_invalid', 'n8n-flödets id får bara innehålla bokstäver, siffror och bindestreck'));
-  }
-  const optText = (v) => {
-    if (v == null) return null;
-    const s = String(v).trim();
-    return s === '' ? null : s;
-  };
-  const len = (s) => [...s].length;
-  function checkCommon(f, errors) {
-    if (f.name === '') errors.push(fe('name', 'required', 'Namn måste anges'));
-    else if (len(f.name) > 200) errors.push(fe('name', 'too_long', 'Namnet får vara högst 200 tecken'));
-    const e = validateEmail(f.admin_email);
-    if (e) errors.push(e);
-    if (f.contact_name && len(f.contact_name) > 200) errors.push(fe('contact_name', 'too_long', 'Kontaktnamnet får vara högst 200 tecken'));
-    if (len(f.notes) > 10000) errors.push(fe('notes', 'too_long', 'Anteckningarna får vara högst 10000 tecken'));
-    checkInstance(f.instance, errors);
-  }
-  function normalizeModules(mods) {
-    return [...new Set(mods)].filter((m) => MODULE_KEYS.includes(m)).sort((a, b) => MODULE_KEYS.indexOf(a) - MODULE_KEYS.indexOf(b));
-  }
-  const emptyInstance = () => ({ production_url: null, github_repo_url: null, supabase_project_ref: null, vercel_project_id: null, n8n_workflow_id: null });
-  function validateDraft(d) {
-    const errors = [];
-    const name = String(d.name ?? '').trim();
-    const given = optText(d.slug);
-    let slug = '';
-    if (given != null) {
-      const code = validateSlug(given);
-      if (code) errors.push(slugError(true, code));
-      else slug = given;
-    } else if (name !== '') {
-      const r = deriveSlug(name);
-      if (r.error) errors.push(slugError(false, r.error));
-      else slug = r.slug;
-    }
-    const plan = d.plan ?? 'starter';
-    const f = {
-      name,
-      slug,
-      admin_email: String(d.admin_email ?? '').trim(),
-      contact_name: optText(d.contact_name),
-      plan,
-      modules: normalizeModules(d.modules ?? MANIFEST.plans[plan]),
-      status: d.status ?? 'pending',
-      notes: String(d.notes ?? '').trim(),
-      instance: emptyInstance(),
-    };
-    checkCommon(f, errors);
-    return errors.length ? { errors } : { fields: f };
-  }
-  function instanceIsEmpty(i) {
-    return Object.values(i).every((v) => v == null);
-  }
-  function validatePatch(cur, p) {
-    const errors = [];
-    const keepOr = (nv, old) => (nv === undefined ? old : optText(nv));
-    const instance = {};
-    for (const k of Object.keys(cur.instance)) instance[k] = keepOr(p[k], cur.instance[k]);
-    let slug = cur.slug;
-    if (p.slug !== undefined && p.slug.trim() !== cur.slug) {
-      const s = p.slug.trim();
-      const code = validateSlug(s);
-      if (code) errors.push(slugError(true, code));
-      else if (!instanceIsEmpty(cur.instance) || !['pending', 'failed'].includes(cur.status))
-        errors.push(fe('slug', 'slug_locked', 'Adressnamnet kan inte ändras när kunden har en instans'));
-      slug = s;
-    }
-    const plan = p.plan ?? cur.plan;
-    const modules = p.modules !== undefined ? p.modules : p.plan !== undefined && p.plan !== cur.plan ? MANIFEST.plans[p.plan] : cur.modules;
-    const f = {
-      name: p.name !== undefined ? p.name.trim() : cur.name,
-      slug,
-      admin_email: p.admin_email !== undefined ? p.admin_email.trim() : cur.admin_email,
-      contact_name: keepOr(p.contact_name, cur.contact_name),
-      plan,
-      modules: normalizeModules(modules),
-      status: p.status ?? cur.status,
-      notes: p.notes !== undefined ? p.notes.trim() : cur.notes,
-      instance,
-    };
-    checkCommon(f, errors);
-    return errors.length ? { errors } : { fields: f };
-  }
   function links(inst, slug) {
     const https = (v) => (v && v.startsWith('https://') ? v : null);
     return {
@@ -218,7 +42,6 @@
   }
   const validation = (fields) => apiError('validation', fields.map((e) => `${e.field}: ${e.message}`).join('; '), fields);
   const notFound = (slug) => apiError('customer_not_found', `Kunden '${slug}' finns inte`);
-  const takenField = (slug) => fe('slug', 'slug_taken', `Adressnamnet ${slug} används redan av en annan kund`);
 
   // ---------- cloud: environment, credentials, settings (mirrors src/api/cloud.rs,
   // src/credentials.rs, src/providers/verify.rs, src/provision/settings.rs) ----------
@@ -499,9 +322,9 @@
           slug,
           admin_email: `admin${num}@kund${num}.se`,
           contact_name: null,
-          plan: PLANS[i % 3],
-          modules: MANIFEST.plans[PLANS[i % 3]],
-          status: STATUSES[i % 5],
+          plan: PLANS[i % PLANS.length],
+          modules: MANIFEST.plans[PLANS[i % PLANS.length]],
+          status: STATUSES[i % STATUSES.length],
           notes: '',
           instance: emptyInstance(),
         },
@@ -863,16 +686,7 @@
       state.customers.splice(i, 1);
       return null;
     },
-    check_draft: ({ draft }) => {
-      const r = validateDraft(draft);
-      if (r.errors) {
-        // As the core: the slug preview shows whenever the name or slug allows one.
-        const given = (draft.slug ?? '').trim();
-        const preview = given ? (validateSlug(given) ? null : given) : deriveSlug((draft.name ?? '').trim()).slug ?? null;
-        return { slug: preview, errors: r.errors };
-      }
-      return { slug: r.fields.slug, errors: byslug(r.fields.slug) ? [takenField(r.fields.slug)] : [] };
-    },
+    check_draft: ({ draft }) => checkDraft(draft, (slug) => !!byslug(slug)),
     check_patch: ({ slug, patch }) => {
       const cur = byslug(slug);
       if (!cur) throw notFound(slug);

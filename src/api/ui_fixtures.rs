@@ -1,0 +1,861 @@
+//! Generates `ui/tests/fixtures/core-rules.json`: the customer rules as the core applies them, for
+//! the UI tests' fake backend (ui/tests/lib/mock-rules.js). The fake reads its manifest, reserved
+//! slugs, limits, messages and slug folding from the file, and `ui/tests/rules.test.mjs` holds it
+//! to every sample answer recorded here, so it cannot drift from the core. `cargo test` fails
+//! when the committed file is stale; `UPDATE_UI_FIXTURES=1 cargo test -p fabrik --lib
+//! ui_fixtures` rewrites it.
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+
+    use serde::Serialize;
+    use serde_json::Value;
+
+    use crate::api::{Api, DraftCheck};
+    use crate::customer::validate::{ValidFields, EMAIL_MAX, NAME_MAX, NOTES_MAX};
+    use crate::customer::{
+        derive_slug, validate_draft, validate_email, validate_https_url, validate_patch,
+        validate_slug, Customer, CustomerDraft, CustomerPatch, FieldError, Instance, InstanceLinks,
+        Module, ModuleManifest, Plan, SlugError, Status, RESERVED_SLUGS, SLUG_MAX, SLUG_MIN,
+    };
+    use crate::store::Store;
+
+    const PATH: &str = "ui/tests/fixtures/core-rules.json";
+
+    #[derive(Serialize)]
+    struct CoreRules {
+        about: &'static str,
+        limits: Limits,
+        reserved_slugs: &'static [&'static str],
+        plans: &'static [Plan],
+        statuses: &'static [Status],
+        modules: &'static [Module],
+        manifest: ModuleManifest,
+        /// Keyed `field.code` (a few with a suffix where one code has two messages); `{reason}`
+        /// and `{slug}` mark the parts filled in.
+        messages: BTreeMap<String, String>,
+        /// What each character contributes to a derived slug: letters and digits as they are
+        /// kept, `-` for a separator, nothing for a character that is dropped.
+        slug_fold: BTreeMap<String, String>,
+        samples: Samples,
+    }
+
+    #[derive(Serialize)]
+    struct Limits {
+        slug_min: usize,
+        slug_max: usize,
+        name_max: usize,
+        notes_max: usize,
+        email_max: usize,
+        /// The longest local part (before the `@`) and domain label `validate_email` accepts.
+        email_local_max: usize,
+        email_label_max: usize,
+    }
+
+    #[derive(Serialize)]
+    struct Samples {
+        derive_slug: Vec<DeriveSample>,
+        validate_slug: Vec<SlugSample>,
+        /// `check` is `check_draft`'s answer while `taken_slugs` are in use.
+        taken_slugs: Vec<String>,
+        validate_draft: Vec<DraftSample>,
+        validate_patch: Vec<PatchSample>,
+    }
+
+    #[derive(Serialize)]
+    struct DeriveSample {
+        name: String,
+        slug: Option<String>,
+        error: Option<&'static str>,
+    }
+
+    #[derive(Serialize)]
+    struct SlugSample {
+        slug: String,
+        error: Option<&'static str>,
+    }
+
+    #[derive(Serialize)]
+    struct DraftSample {
+        draft: BTreeMap<String, Value>,
+        expect: Outcome,
+        check: DraftCheck,
+    }
+
+    #[derive(Serialize)]
+    struct PatchSample {
+        current: Current,
+        patch: BTreeMap<String, Value>,
+        expect: Outcome,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Outcome {
+        Fields(Fields),
+        Errors(Vec<FieldError>),
+    }
+
+    /// `ValidFields` as JSON.
+    #[derive(Serialize)]
+    struct Fields {
+        name: String,
+        slug: String,
+        admin_email: String,
+        contact_name: Option<String>,
+        plan: Plan,
+        modules: Vec<Module>,
+        status: Status,
+        notes: String,
+        instance: Instance,
+    }
+
+    /// The stored customer a patch applies to: the fields validation reads.
+    #[derive(Serialize)]
+    struct Current {
+        slug: String,
+        name: String,
+        admin_email: String,
+        contact_name: Option<String>,
+        plan: Plan,
+        modules: Vec<Module>,
+        status: Status,
+        notes: String,
+        instance: Instance,
+    }
+
+    fn outcome(r: Result<ValidFields, Vec<FieldError>>) -> Outcome {
+        match r {
+            Ok(f) => Outcome::Fields(Fields {
+                name: f.name,
+                slug: f.slug,
+                admin_email: f.admin_email,
+                contact_name: f.contact_name,
+                plan: f.plan,
+                modules: f.modules,
+                status: f.status,
+                notes: f.notes,
+                instance: f.instance,
+            }),
+            Err(e) => Outcome::Errors(e),
+        }
+    }
+
+    /// A draft or patch as the window would send it: the fields that are set, in key order.
+    fn set_fields<T: Serialize>(v: &T) -> BTreeMap<String, Value> {
+        match serde_json::to_value(v).expect("serialise") {
+            Value::Object(m) => m.into_iter().filter(|(_, v)| !v.is_null()).collect(),
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    const SLUG_ERRORS: [SlugError; 6] = [
+        SlugError::TooShort,
+        SlugError::TooLong,
+        SlugError::InvalidCharacter,
+        SlugError::EdgeHyphen,
+        SlugError::DoubleHyphen,
+        SlugError::Reserved,
+    ];
+
+    /// Fails to compile when a rule is added, so `SLUG_ERRORS` (and the file) learn it.
+    #[allow(dead_code)]
+    fn every_slug_error_is_listed(e: SlugError) {
+        match e {
+            SlugError::TooShort
+            | SlugError::TooLong
+            | SlugError::InvalidCharacter
+            | SlugError::EdgeHyphen
+            | SlugError::DoubleHyphen
+            | SlugError::Reserved => {}
+        }
+    }
+
+    fn names() -> Vec<String> {
+        let mut v: Vec<String> = [
+            "Åsa's Bageri & Café AB",
+            "A\u{30a}sa's Bageri & Cafe\u{301} AB",
+            "Örebro Ölhall",
+            "  Crème -- Brûlée!! ",
+            "Müller & Søn GmbH",
+            "Straße 42",
+            "Ärlig Åkeri i Väst",
+            "Fjällstugan Boende",
+            "Göteborgs Cykelverkstad",
+            "Café Öresund",
+            "Skärgårdens Kajak & Äventyr",
+            "Hälsohuset i Lund",
+            "Ängelholms El & VVS",
+            "Ångström Laboratorier",
+            "Smörgås-Bolaget",
+            "Nyköpings Städ (Syd)",
+            "Bröderna Ek HB",
+            "O'Brien's Pub",
+            "O’Brien’s Pub",
+            "L‘Atelier",
+            "`Backtick` Konsult",
+            "Rock´n´Roll Bar",
+            "Dʼor Bageri",
+            "Zoë's Yoga",
+            "Ægir Bryggeri",
+            "Blåbær Ærø",
+            "Søren Kierkegaard ApS",
+            "Øresund Øl",
+            "Großmann & Weiß",
+            "Œuvre Design",
+            "Łódź Pierogi",
+            "Đakovo Vin",
+            "Þórsmörk Tours",
+            "Æ",
+            "ß",
+            "Ørn",
+            "Señor Taco",
+            "Mañana Mañana",
+            "Ça Va Bistro",
+            "Naïve Nørd",
+            "Ünal Kebab",
+            "Résumé Café",
+            "Ølstue №1",
+            "Företag™",
+            "€uro Bygg",
+            "©opy Shop",
+            "Bageri 🍰 Söder",
+            "Привет Мир",
+            "東京 Sushi",
+            "Tab\tSeparated",
+            "Nbsp\u{a0}Space",
+            "123",
+            "42",
+            "2024 Konsult AB",
+            "7-Eleven",
+            "3M Svenska",
+            "100% Ekologiskt",
+            "50/50 Bygg",
+            "Hälsa 24/7",
+            "www",
+            "API",
+            "App",
+            "Test",
+            "Demo AB",
+            "fabrik",
+            "Fabrik AB",
+            "Admin",
+            "AB",
+            "!!!",
+            "",
+            "   ",
+            "a--b--c",
+            "-abc-",
+            "...punkter...",
+            "E&K",
+            "A/S Nordlys",
+            "a b c d",
+            "Stora Kopparbergs Bergslags Aktiebolag Med Dotterbolag i Falun",
+            "Ett Mycket Långt Företagsnamn Som Inte Får Plats I Ett Adressnamn AB",
+            "Abc Defghijklmnopqrstuvwxyzabcdefghijklmnopqrstuv",
+            "Ab Cdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuv",
+            "Abcdefghijklmnopqrstuvwxyzabcdefghijklm Nopq",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        v.push("Å".repeat(40));
+        v.push("a".repeat(41));
+        v.push("x".repeat(250));
+        v
+    }
+
+    fn slugs() -> Vec<String> {
+        let mut v: Vec<String> = [
+            "ok-slug-1",
+            "asas-bageri-cafe-ab",
+            "abc",
+            "ab",
+            "a",
+            "",
+            "-abc",
+            "abc-",
+            "-",
+            "---",
+            "ab--c",
+            "a-b",
+            "1-2",
+            "123",
+            "12",
+            "Abc",
+            "ABC",
+            "åsa",
+            "über",
+            "a_b",
+            "a b",
+            " abc",
+            "abc\n",
+            "kund.se",
+            "kund/ab",
+            "ß-abc",
+            "www",
+            "api",
+            "admin",
+            "apps",
+            "auth",
+            "system",
+            "fabrik",
+            "fabrik-ab",
+            "admin-panel",
+            "test-1",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        v.push("a".repeat(40));
+        v.push("a".repeat(41));
+        v.push(format!("{}-", "a".repeat(39)));
+        v.push("1234567890".repeat(4));
+        v.push("Å".repeat(2));
+        v
+    }
+
+    fn draft(name: &str, email: &str) -> CustomerDraft {
+        CustomerDraft {
+            name: name.into(),
+            admin_email: email.into(),
+            ..Default::default()
+        }
+    }
+
+    fn drafts() -> Vec<CustomerDraft> {
+        let ok = "anna@foretag.se";
+        let with = |name: &str, f: &dyn Fn(&mut CustomerDraft)| {
+            let mut d = draft(name, ok);
+            f(&mut d);
+            d
+        };
+        let mut v = vec![
+            draft("  Åsa's Bageri & Café AB ", "asa@bageri.se"),
+            draft("", "nope"),
+            draft("", ""),
+            draft("   ", ok),
+            with("Kund", &|d| d.slug = Some("api".into())),
+            with("Kund AB", &|d| d.slug = Some("kund--ab".into())),
+            with("Kund AB", &|d| d.slug = Some("Kund".into())),
+            with("Kund AB", &|d| d.slug = Some("  egen-adress ".into())),
+            with("Kund AB", &|d| d.slug = Some("   ".into())),
+            with("", &|d| d.slug = Some("x".into())),
+            draft("AB", ok),
+            draft("Admin", ok),
+            draft("!!!", ok),
+            draft("Upptagen AB", ok),
+            with("Annan AB", &|d| d.slug = Some("upptagen-ab".into())),
+            draft(&"N".repeat(200), ok),
+            draft(&"N".repeat(201), ok),
+            with("Kontakt AB", &|d| d.contact_name = Some("K".repeat(201))),
+            with("Kontakt AB", &|d| {
+                d.contact_name = Some("  Per Ek  ".into())
+            }),
+            with("Kontakt AB", &|d| d.contact_name = Some("   ".into())),
+            with("Noter AB", &|d| d.notes = Some("n".repeat(10_000))),
+            with("Noter AB", &|d| d.notes = Some("n".repeat(10_001))),
+            with("Noter AB", &|d| d.notes = Some("  En rad.\n".into())),
+            with("Stor Kund AB", &|d| d.plan = Some(Plan::Enterprise)),
+            with("Mellan Kund AB", &|d| d.plan = Some(Plan::Professional)),
+            with("Mellan Kund AB", &|d| {
+                d.plan = Some(Plan::Professional);
+                d.modules = Some(vec![Module::Social, Module::Crm, Module::Crm]);
+            }),
+            with("Utan Moduler AB", &|d| d.modules = Some(vec![])),
+            with("Aktiv Kund AB", &|d| d.status = Some(Status::Active)),
+            with("Allt AB", &|d| {
+                d.slug = Some("allt".into());
+                d.contact_name = Some("Eva".into());
+                d.plan = Some(Plan::Starter);
+                d.modules = Some(vec![Module::Accommodation, Module::Email]);
+                d.status = Some(Status::Inactive);
+                d.notes = Some("Ring först".into());
+            }),
+        ];
+        for email in [
+            "",
+            "anna",
+            "anna@",
+            "@foretag.se",
+            "anna@foretag",
+            "anna@.se",
+            "anna@foretag.se.",
+            "anna@-x.se",
+            "anna@x-.se",
+            "anna@sub_domain.se",
+            "a b@c.se",
+            "anna..b@x.se",
+            ".anna@x.se",
+            "anna.@x.se",
+            "\"anna\"@x.se",
+            "åsa@bageri.se",
+            "anna@bageri.åland",
+            "anna@xn--bcher-kva.se",
+            "first.last+tag@sub.example.com",
+            "x@a.io",
+            "a@b@c.se",
+            "  anna@foretag.se  ",
+            "o'brien@pub.ie",
+        ] {
+            v.push(draft("E-post AB", email));
+        }
+        // 254 bytes, every part at its longest; then one byte more.
+        let (local, label) = ("a".repeat(64), "b".repeat(63));
+        v.push(draft(
+            "E-post AB",
+            &format!("{local}@{label}.{label}.{}.se", "c".repeat(58)),
+        ));
+        v.push(draft(
+            "E-post AB",
+            &format!("{local}@{label}.{label}.{}.se", "c".repeat(59)),
+        ));
+        v.push(draft("E-post AB", &format!("anna@{}.se", "b".repeat(64))));
+        v.push(draft(
+            "E-post AB",
+            &format!("{}@foretag.se", "a".repeat(64)),
+        ));
+        v.push(draft(
+            "E-post AB",
+            &format!("{}@foretag.se", "a".repeat(65)),
+        ));
+        v
+    }
+
+    fn customer(slug: &str, status: Status, instance: Instance) -> Customer {
+        let at = chrono::DateTime::from_timestamp(0, 0).expect("epoch");
+        Customer {
+            id: 1,
+            slug: slug.into(),
+            name: "Kund AB".into(),
+            admin_email: "kund@kund.se".into(),
+            contact_name: Some("Per Ek".into()),
+            plan: Plan::Starter,
+            modules: vec![Module::Crm],
+            status,
+            notes: "Anteckning".into(),
+            is_example: false,
+            instance,
+            links: InstanceLinks::default(),
+            created_at: at,
+            updated_at: at,
+            version: 1,
+        }
+    }
+
+    fn live_instance() -> Instance {
+        Instance {
+            production_url: Some("https://kund-ab.vercel.app".into()),
+            github_repo_url: Some("https://github.com/byran/kund-ab".into()),
+            supabase_project_ref: Some("abcdefghijklmnopqrst".into()),
+            vercel_project_id: Some("prj_kundab".into()),
+            n8n_workflow_id: Some("wf-1".into()),
+        }
+    }
+
+    fn patches() -> Vec<(Customer, CustomerPatch)> {
+        let pending = || customer("kund-ab", Status::Pending, Instance::default());
+        let failed = || customer("kund-ab", Status::Failed, Instance::default());
+        let active_empty = || customer("kund-ab", Status::Active, Instance::default());
+        let live = || customer("kund-ab", Status::Active, live_instance());
+        let failed_live = || customer("kund-ab", Status::Failed, live_instance());
+        let p = |f: &dyn Fn(&mut CustomerPatch)| {
+            let mut p = CustomerPatch::default();
+            f(&mut p);
+            p
+        };
+        let mut v = vec![
+            (pending(), p(&|_| {})),
+            (pending(), p(&|p| p.slug = Some("ny-kund".into()))),
+            (pending(), p(&|p| p.slug = Some("  ny-kund ".into()))),
+            (pending(), p(&|p| p.slug = Some("Ny Kund".into()))),
+            (pending(), p(&|p| p.slug = Some("www".into()))),
+            (failed(), p(&|p| p.slug = Some("ny-kund".into()))),
+            (active_empty(), p(&|p| p.slug = Some("ny-kund".into()))),
+            (live(), p(&|p| p.slug = Some("ny-kund".into()))),
+            (live(), p(&|p| p.slug = Some("kund-ab".into()))),
+            (failed_live(), p(&|p| p.slug = Some("ny-kund".into()))),
+            (live(), p(&|p| p.slug = Some("-x".into()))),
+            (pending(), p(&|p| p.plan = Some(Plan::Enterprise))),
+            (pending(), p(&|p| p.plan = Some(Plan::Starter))),
+            (
+                pending(),
+                p(&|p| {
+                    p.plan = Some(Plan::Professional);
+                    p.modules = Some(vec![Module::Email, Module::Crm]);
+                }),
+            ),
+            (
+                pending(),
+                p(&|p| p.modules = Some(vec![Module::Content, Module::Crm])),
+            ),
+            (pending(), p(&|p| p.name = Some("  Nytt Namn  ".into()))),
+            (pending(), p(&|p| p.name = Some("".into()))),
+            (pending(), p(&|p| p.admin_email = Some("fel".into()))),
+            (pending(), p(&|p| p.contact_name = Some("".into()))),
+            (pending(), p(&|p| p.notes = Some("  ".into()))),
+            (pending(), p(&|p| p.status = Some(Status::Inactive))),
+            (live(), p(&|p| p.production_url = Some("".into()))),
+            (live(), p(&|p| p.n8n_workflow_id = Some("   ".into()))),
+        ];
+        for url in [
+            "https://kund.se",
+            "https://kund.se/väg?x=1",
+            "http://kund.se",
+            "kund.se",
+            "https://",
+            "javascript:alert(1)",
+            "ftp://kund.se",
+            "https:kund.se",
+        ] {
+            v.push((pending(), p(&|p| p.production_url = Some(url.into()))));
+            v.push((pending(), p(&|p| p.github_repo_url = Some(url.into()))));
+        }
+        for r in [
+            "abcdefghijklmnopqrst",
+            "abcdefghijklmnopqrs",
+            "abcdefghijklmnopqrstu",
+            "ABCDEFGHIJKLMNOPQRST",
+            "abcdefghijklmnopqrs1",
+        ] {
+            v.push((pending(), p(&|p| p.supabase_project_ref = Some(r.into()))));
+        }
+        let long = "a".repeat(64);
+        let too_long = "a".repeat(65);
+        for id in [
+            "prj_abc123".to_string(),
+            "prj_".into(),
+            "abc".into(),
+            "prj_abc-123".into(),
+            "PRJ_abc".into(),
+            format!("prj_{long}"),
+            format!("prj_{too_long}"),
+        ] {
+            v.push((pending(), p(&|p| p.vercel_project_id = Some(id.clone()))));
+        }
+        for id in [
+            "wf-1".to_string(),
+            "Wf2abc".into(),
+            "wf 1".into(),
+            "wf_1".into(),
+            long.clone(),
+            too_long.clone(),
+        ] {
+            v.push((pending(), p(&|p| p.n8n_workflow_id = Some(id.clone()))));
+        }
+        v.push((
+            live(),
+            p(&|p| {
+                p.name = Some("".into());
+                p.slug = Some("Ny".into());
+                p.admin_email = Some("".into());
+                p.supabase_project_ref = Some("x".into());
+                p.vercel_project_id = Some("x".into());
+                p.n8n_workflow_id = Some("x y".into());
+                p.production_url = Some("http://x.se".into());
+            }),
+        ));
+        v
+    }
+
+    /// The largest n for which `validate_email` accepts `address(n)` (and refuses n + 1).
+    fn longest_accepted(address: impl Fn(usize) -> String) -> usize {
+        let n = (1..=EMAIL_MAX)
+            .take_while(|&n| validate_email(&address(n)).is_ok())
+            .last()
+            .expect("a one-character part is accepted");
+        assert!(validate_email(&address(n + 1)).is_err());
+        n
+    }
+
+    fn errors_of(r: Result<ValidFields, Vec<FieldError>>) -> Vec<FieldError> {
+        r.err().expect("the probe is refused")
+    }
+
+    /// Finds the one error with `field` and `code` and records its message under `key`.
+    fn probe(
+        messages: &mut BTreeMap<String, String>,
+        key: &str,
+        errors: Vec<FieldError>,
+        field: &str,
+        code: &str,
+    ) {
+        let e = errors
+            .into_iter()
+            .find(|e| e.field == field && e.code.as_str() == code)
+            .unwrap_or_else(|| panic!("no {field}.{code} for {key}"));
+        messages.insert(key.to_string(), e.message);
+    }
+
+    fn messages(api: &Api, taken: &str) -> BTreeMap<String, String> {
+        let m = ModuleManifest::bundled();
+        let mut out = BTreeMap::new();
+        for e in SLUG_ERRORS {
+            out.insert(format!("slug.{}", e.code()), e.to_string());
+        }
+        // A slug that could not be derived from the name.
+        let e = errors_of(validate_draft(draft("AB", "a@b.se"), &m)).remove(0);
+        assert_eq!(e.code, SlugError::TooShort.code());
+        let reason = SlugError::TooShort.to_string().to_lowercase();
+        assert!(e.message.contains(&reason), "{}", e.message);
+        out.insert(
+            "slug.derived".into(),
+            e.message.replace(&reason, "{reason}"),
+        );
+        // A slug another customer has.
+        let check = api.check_draft(draft("Annan AB", "a@b.se")).expect("check");
+        assert!(check.errors.is_empty(), "{:?}", check.errors);
+        let mut d = draft("Annan AB", "a@b.se");
+        d.slug = Some(taken.into());
+        let check = api.check_draft(d).expect("check");
+        let e = check
+            .errors
+            .into_iter()
+            .find(|e| e.code.as_str() == "slug_taken")
+            .expect("slug_taken");
+        assert!(e.message.contains(taken), "{}", e.message);
+        out.insert("slug.slug_taken".into(), e.message.replace(taken, "{slug}"));
+
+        let d = |name: &str, f: &dyn Fn(&mut CustomerDraft)| {
+            let mut d = draft(name, "a@b.se");
+            f(&mut d);
+            errors_of(validate_draft(d, &m))
+        };
+        probe(
+            &mut out,
+            "name.required",
+            d("", &|_| {}),
+            "name",
+            "required",
+        );
+        probe(
+            &mut out,
+            "name.too_long",
+            d(&"n".repeat(NAME_MAX + 1), &|_| {}),
+            "name",
+            "too_long",
+        );
+        let long = "k".repeat(NAME_MAX + 1);
+        probe(
+            &mut out,
+            "contact_name.too_long",
+            d("Kund", &|d| d.contact_name = Some(long.clone())),
+            "contact_name",
+            "too_long",
+        );
+        let notes = "n".repeat(NOTES_MAX + 1);
+        probe(
+            &mut out,
+            "notes.too_long",
+            d("Kund", &|d| d.notes = Some(notes.clone())),
+            "notes",
+            "too_long",
+        );
+
+        let email = |v: &str| vec![validate_email(v).expect_err("refused")];
+        probe(
+            &mut out,
+            "admin_email.required",
+            email(""),
+            "admin_email",
+            "required",
+        );
+        probe(
+            &mut out,
+            "admin_email.email_too_long",
+            email(&"a".repeat(EMAIL_MAX + 1)),
+            "admin_email",
+            "email_too_long",
+        );
+        probe(
+            &mut out,
+            "admin_email.email_invalid.no_at",
+            email("anna"),
+            "admin_email",
+            "email_invalid",
+        );
+        probe(
+            &mut out,
+            "admin_email.email_invalid",
+            email("anna@"),
+            "admin_email",
+            "email_invalid",
+        );
+
+        let url = |v: &str| vec![validate_https_url("url", v).expect_err("refused")];
+        probe(
+            &mut out,
+            "url.url_invalid",
+            url("kund"),
+            "url",
+            "url_invalid",
+        );
+        probe(
+            &mut out,
+            "url.url_not_https",
+            url("http://kund.se"),
+            "url",
+            "url_not_https",
+        );
+
+        let live = customer("kund-ab", Status::Active, live_instance());
+        let patch = CustomerPatch {
+            slug: Some("ny-kund".into()),
+            supabase_project_ref: Some("x".into()),
+            vercel_project_id: Some("x".into()),
+            n8n_workflow_id: Some("x y".into()),
+            ..Default::default()
+        };
+        let errors = errors_of(validate_patch(&live, patch, &m));
+        for (field, code) in [
+            ("slug", "slug_locked"),
+            ("supabase_project_ref", "supabase_ref_invalid"),
+            ("vercel_project_id", "vercel_id_invalid"),
+            ("n8n_workflow_id", "n8n_id_invalid"),
+        ] {
+            probe(
+                &mut out,
+                &format!("{field}.{code}"),
+                errors.clone(),
+                field,
+                code,
+            );
+        }
+        out
+    }
+
+    /// Every character's part in a derived slug, read off `derive_slug` itself: what it makes of
+    /// the character between two fixed words.
+    fn slug_fold(extra: impl Iterator<Item = char>) -> BTreeMap<String, String> {
+        let ranges = [
+            0x20..=0x7e,     // ASCII
+            0xa0..=0x24f,    // Latin-1 Supplement, Latin Extended-A and -B
+            0x300..=0x36f,   // Combining Diacritical Marks (names typed in NFD)
+            0x370..=0x4ff,   // Greek, Cyrillic
+            0x1e00..=0x1eff, // Latin Extended Additional
+            0x2000..=0x206f, // General Punctuation (typographic apostrophes, dashes, spaces)
+            0x20a0..=0x20cf, // Currency Symbols
+            0x2100..=0x214f, // Letterlike Symbols
+        ];
+        let mut out = BTreeMap::new();
+        for c in ranges
+            .into_iter()
+            .flatten()
+            .filter_map(char::from_u32)
+            .chain(extra)
+        {
+            let part = |before: &str, after: &str| {
+                derive_slug(&format!("{before}{c}{after}"))
+                    .ok()
+                    .and_then(|s| Some(s.strip_prefix(before)?.strip_suffix(after)?.to_string()))
+            };
+            match (part("aa", "zz"), part("bbb", "yyy")) {
+                (Some(a), Some(b)) if a == b => {
+                    out.insert(c.to_string(), a);
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn rules() -> CoreRules {
+        let manifest = ModuleManifest::bundled();
+        let taken = "upptagen-ab";
+        let api = Api::new(Store::open_in_memory().expect("store"));
+        let created = api
+            .create_customer(draft("Upptagen AB", "a@upptagen.se"))
+            .expect("create");
+        assert_eq!(created.slug, taken);
+
+        let names = names();
+        let derive = names
+            .iter()
+            .map(|n| {
+                let r = derive_slug(n);
+                DeriveSample {
+                    name: n.clone(),
+                    error: r.as_ref().err().map(|e| e.code().as_str()),
+                    slug: r.ok(),
+                }
+            })
+            .collect();
+        let validate = slugs()
+            .into_iter()
+            .map(|s| SlugSample {
+                error: validate_slug(&s).err().map(|e| e.code().as_str()),
+                slug: s,
+            })
+            .collect();
+        let drafts = drafts()
+            .into_iter()
+            .map(|d| DraftSample {
+                draft: set_fields(&d),
+                check: api.check_draft(d.clone()).expect("check_draft"),
+                expect: outcome(validate_draft(d, &manifest)),
+            })
+            .collect();
+        let patches = patches()
+            .into_iter()
+            .map(|(c, p)| PatchSample {
+                patch: set_fields(&p),
+                expect: outcome(validate_patch(&c, p, &manifest)),
+                current: Current {
+                    slug: c.slug,
+                    name: c.name,
+                    admin_email: c.admin_email,
+                    contact_name: c.contact_name,
+                    plan: c.plan,
+                    modules: c.modules,
+                    status: c.status,
+                    notes: c.notes,
+                    instance: c.instance,
+                },
+            })
+            .collect();
+
+        CoreRules {
+            about: "Generated from the core by `UPDATE_UI_FIXTURES=1 cargo test -p fabrik --lib ui_fixtures` (src/api/ui_fixtures.rs). Do not edit.",
+            limits: Limits {
+                slug_min: SLUG_MIN,
+                slug_max: SLUG_MAX,
+                name_max: NAME_MAX,
+                notes_max: NOTES_MAX,
+                email_max: EMAIL_MAX,
+                email_local_max: longest_accepted(|n| format!("{}@foretag.se", "a".repeat(n))),
+                email_label_max: longest_accepted(|n| format!("anna@{}.se", "b".repeat(n))),
+            },
+            reserved_slugs: RESERVED_SLUGS,
+            plans: Plan::ALL,
+            statuses: Status::ALL,
+            modules: Module::ALL,
+            messages: messages(&api, taken),
+            slug_fold: slug_fold(names.iter().flat_map(|n| n.chars())),
+            manifest,
+            samples: Samples {
+                derive_slug: derive,
+                validate_slug: validate,
+                taken_slugs: vec![taken.to_string()],
+                validate_draft: drafts,
+                validate_patch: patches,
+            },
+        }
+    }
+
+    #[test]
+    fn ui_fixtures_are_current() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(PATH);
+        let fresh = serde_json::to_string_pretty(&rules()).expect("serialise") + "\n";
+        if std::env::var_os("UPDATE_UI_FIXTURES").is_some() {
+            std::fs::write(&path, &fresh).expect("write ui fixtures");
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "{PATH} is stale: run `UPDATE_UI_FIXTURES=1 cargo test -p fabrik --lib ui_fixtures` and commit it"
+        );
+    }
+}
