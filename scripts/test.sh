@@ -32,12 +32,13 @@ in_session() {
   dbus-run-session -- bash -c 'echo -n fabrik-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "$@"' _ "$@"
 }
 
-say "Formatting and lints"
-cargo fmt --all --check
-cargo clippy --all-targets --quiet -- -D warnings
-
 say "Building the UI"
 npm --prefix ui run --silent build
+
+# Every package, the Tauri shell included (it embeds ui/dist, hence after the UI build).
+say "Formatting and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 say "Rust tests (core, CLI, simulator)"
 FABRIK_TEST_KEYRING=1 in_session cargo test --quiet

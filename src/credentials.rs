@@ -114,34 +114,51 @@ impl Credentials<'_> {
         self.status(p)
     }
 
-    /// Verifies the saved token with read-only calls and remembers the answer (which holds
-    /// account names and a message, never the token).
-    pub async fn test(&self, p: Provider) -> Result<CredentialStatus> {
+    /// What verifying a token needs from the keyring and the settings (blocking), so the
+    /// network part can run without them; `None` when no token is saved.
+    pub fn prepare_test(&self, p: Provider) -> Result<Option<PreparedTest>> {
         let (token, _) = self.token(p)?;
-        let Some(token) = token else {
-            return self.status(p);
-        };
-        let template = self.setting("github.template");
-        let org = self.setting("supabase.organization");
-        let team = self.setting("vercel.team_id");
-        let expect = Expectations {
-            template: template.as_deref(),
-            supabase_org: org.as_deref(),
-            vercel_team_id: team.as_deref(),
+        Ok(token.map(|token| PreparedTest {
+            provider: p,
+            token,
+            template: self.setting("github.template"),
+            supabase_org: self.setting("supabase.organization"),
+            vercel_team_id: self.setting("vercel.team_id"),
             strict_format: self.environment == "production",
-        };
-        let v = verify(p, &token, self.endpoints, &expect, self.timeout).await;
-        let json = serde_json::to_string(&v).map_err(|e| Error::DatabaseOpen(e.to_string()))?;
-        self.store.set_setting(&self.cache_key(p), &json)?;
-        self.status(p)
+            endpoints: self.endpoints.clone(),
+            timeout: self.timeout,
+        }))
+    }
+
+    /// Remembers a verification's answer (account names and a message, never the token).
+    pub fn record(&self, v: &Verification) -> Result<CredentialStatus> {
+        let json = serde_json::to_string(v).map_err(|e| Error::Internal(e.to_string()))?;
+        self.store.set_setting(&self.cache_key(v.provider), &json)?;
+        self.status(v.provider)
+    }
+
+    /// Verifies the saved token with read-only calls and remembers the answer. (The window
+    /// runs the same three parts with the blocking ones off the async workers.)
+    pub async fn test(&self, p: Provider) -> Result<CredentialStatus> {
+        match self.prepare_test(p)? {
+            Some(prepared) => self.record(&prepared.verify().await),
+            None => self.status(p),
+        }
     }
 
     /// "Skicka testmejl": one email from the configured sender to itself, with the saved Resend
     /// key; the verification is remembered like any other.
     pub async fn send_test_email(&self) -> Result<CredentialStatus> {
-        let p = Provider::Resend;
-        let (Some(token), _) = self.token(p)? else {
-            return self.status(p);
+        match self.prepare_test_email()? {
+            Some(prepared) => self.record(&prepared.send().await),
+            None => self.status(Provider::Resend),
+        }
+    }
+
+    /// The keyring and settings part of a test email; `None` without a saved Resend key.
+    pub fn prepare_test_email(&self) -> Result<Option<PreparedEmail>> {
+        let (Some(token), _) = self.token(Provider::Resend)? else {
+            return Ok(None);
         };
         let Some(address) = self.setting("email.sender_address") else {
             return Err(Error::InvalidSetting {
@@ -152,9 +169,72 @@ impl Credentials<'_> {
         let name = self
             .setting("email.sender_name")
             .unwrap_or_else(|| "Fabrik".into());
-        let from = format!("{name} <{address}>");
+        Ok(Some(PreparedEmail {
+            token,
+            from: format!("{name} <{address}>"),
+            address,
+            resend_api: self.endpoints.resend_api.clone(),
+            timeout: self.timeout,
+        }))
+    }
+
+    /// Which providers a run still lacks a token for (the "Provisionera" gate).
+    pub fn missing_for_run(&self) -> Result<Vec<Provider>> {
+        Ok(self
+            .all()?
+            .into_iter()
+            .filter(|s| s.state == CredentialState::Missing)
+            .map(|s| s.provider)
+            .collect())
+    }
+}
+
+/// A token check ready to go out: owned, so it can leave the thread that read the keyring.
+pub struct PreparedTest {
+    provider: Provider,
+    token: Secret,
+    template: Option<String>,
+    supabase_org: Option<String>,
+    vercel_team_id: Option<String>,
+    strict_format: bool,
+    endpoints: Endpoints,
+    timeout: Duration,
+}
+
+impl PreparedTest {
+    pub async fn verify(&self) -> Verification {
+        let expect = Expectations {
+            template: self.template.as_deref(),
+            supabase_org: self.supabase_org.as_deref(),
+            vercel_team_id: self.vercel_team_id.as_deref(),
+            strict_format: self.strict_format,
+        };
+        verify(
+            self.provider,
+            &self.token,
+            &self.endpoints,
+            &expect,
+            self.timeout,
+        )
+        .await
+    }
+}
+
+/// A test email ready to go out, owned (see `PreparedTest`).
+pub struct PreparedEmail {
+    token: Secret,
+    from: String,
+    address: String,
+    resend_api: String,
+    timeout: Duration,
+}
+
+impl PreparedEmail {
+    pub async fn send(self) -> Verification {
+        let p = Provider::Resend;
+        let (from, address) = (self.from, self.address);
         let resend =
-            crate::providers::resend::Resend::new(&self.endpoints.resend_api, token, self.timeout);
+            crate::providers::resend::Resend::new(&self.resend_api, self.token, self.timeout);
         let mail = crate::providers::resend::Email {
             from: &from,
             to: &address,
@@ -163,7 +243,7 @@ impl Credentials<'_> {
             text: "Det här är ett testmejl från Fabrik. Nyckeln till Resend fungerar.",
         };
         let key = format!("fabrik-test-{}", chrono::Utc::now().timestamp_millis());
-        let v = match resend.send(&mail, &key).await {
+        match resend.send(&mail, &key).await {
             Ok(id) => Verification {
                 provider: p,
                 state: VerifyState::Verified,
@@ -185,19 +265,6 @@ impl Credentials<'_> {
                     warnings: Vec::new(),
                 }
             }
-        };
-        let json = serde_json::to_string(&v).map_err(|e| Error::DatabaseOpen(e.to_string()))?;
-        self.store.set_setting(&self.cache_key(p), &json)?;
-        self.status(p)
-    }
-
-    /// Which providers a run still lacks a token for (the "Provisionera" gate).
-    pub fn missing_for_run(&self) -> Result<Vec<Provider>> {
-        Ok(self
-            .all()?
-            .into_iter()
-            .filter(|s| s.state == CredentialState::Missing)
-            .map(|s| s.provider)
-            .collect())
+        }
     }
 }

@@ -154,9 +154,11 @@ async fn a_token_saved_in_the_sandbox_works_at_once() {
     };
     let dir = tempfile::tempdir().unwrap();
     let api = Api::open(&dir.path().join("fabrik.sqlite3")).unwrap();
-    let cloud = CloudApi::open(api.shared_store(), dir.path())
-        .await
-        .unwrap();
+    let cloud = Arc::new(
+        CloudApi::open(api.shared_store(), dir.path())
+            .await
+            .unwrap(),
+    );
     let provider = fabrik::secrets::Provider::Github;
     cloud
         .save_credential(provider, "SENTINEL-saved-while-running-42".into())

@@ -136,12 +136,38 @@ impl CloudApi {
         Ok(status)
     }
 
-    pub async fn test_credential(&self, provider: Provider) -> ApiResult<CredentialStatus> {
-        Ok(self.credentials().test(provider).await?)
+    /// Reads the token (keyring) and records the answer (SQLite) on the blocking pool; only
+    /// the provider calls run on the async workers.
+    pub async fn test_credential(
+        self: &Arc<Self>,
+        provider: Provider,
+    ) -> ApiResult<CredentialStatus> {
+        let me = self.clone();
+        let prepared =
+            crate::blocking::run(move || me.credentials().prepare_test(provider)).await?;
+        let me = self.clone();
+        match prepared {
+            Some(p) => {
+                let v = p.verify().await;
+                Ok(crate::blocking::run(move || me.credentials().record(&v)).await?)
+            }
+            None => Ok(crate::blocking::run(move || me.credentials().status(provider)).await?),
+        }
     }
 
-    pub async fn send_test_email(&self) -> ApiResult<CredentialStatus> {
-        Ok(self.credentials().send_test_email().await?)
+    pub async fn send_test_email(self: &Arc<Self>) -> ApiResult<CredentialStatus> {
+        let me = self.clone();
+        let prepared = crate::blocking::run(move || me.credentials().prepare_test_email()).await?;
+        let me = self.clone();
+        match prepared {
+            Some(p) => {
+                let v = p.send().await;
+                Ok(crate::blocking::run(move || me.credentials().record(&v)).await?)
+            }
+            None => {
+                Ok(crate::blocking::run(move || me.credentials().status(Provider::Resend)).await?)
+            }
+        }
     }
 
     pub fn delete_credential(&self, provider: Provider) -> ApiResult<CredentialStatus> {
