@@ -20,6 +20,7 @@ mod tests {
         validate_slug, Customer, CustomerDraft, CustomerPatch, FieldError, Instance, InstanceLinks,
         Module, ModuleManifest, Plan, SlugError, Status, RESERVED_SLUGS, SLUG_MAX, SLUG_MIN,
     };
+    use crate::messages::{ErrorCode, Params};
     use crate::store::Store;
 
     const PATH: &str = "ui/tests/fixtures/core-rules.json";
@@ -33,9 +34,11 @@ mod tests {
         statuses: &'static [Status],
         modules: &'static [Module],
         manifest: ModuleManifest,
-        /// Keyed `field.code` (a few with a suffix where one code has two messages); `{reason}`
-        /// and `{slug}` mark the parts filled in.
-        messages: BTreeMap<String, String>,
+        /// Every code's Swedish and English templates (`messages::ErrorCode::template`).
+        catalog: BTreeMap<ErrorCode, Template>,
+        /// Each field problem's rule, text and parameters, keyed `field.text` (`url.…` for
+        /// every URL field).
+        field_errors: BTreeMap<String, Shape>,
         /// What each character contributes to a derived slug: letters and digits as they are
         /// kept, `-` for a separator, nothing for a character that is dropped.
         slug_fold: BTreeMap<String, String>,
@@ -68,13 +71,13 @@ mod tests {
     struct DeriveSample {
         name: String,
         slug: Option<String>,
-        error: Option<&'static str>,
+        error: Option<ErrorCode>,
     }
 
     #[derive(Serialize)]
     struct SlugSample {
         slug: String,
-        error: Option<&'static str>,
+        error: Option<ErrorCode>,
     }
 
     #[derive(Serialize)]
@@ -94,7 +97,7 @@ mod tests {
     #[derive(Serialize)]
     #[serde(rename_all = "snake_case")]
     enum Outcome {
-        Fields(Fields),
+        Fields(Box<Fields>),
         Errors(Vec<FieldError>),
     }
 
@@ -128,7 +131,7 @@ mod tests {
 
     fn outcome(r: Result<ValidFields, Vec<FieldError>>) -> Outcome {
         match r {
-            Ok(f) => Outcome::Fields(Fields {
+            Ok(f) => Outcome::Fields(Box::new(Fields {
                 name: f.name,
                 slug: f.slug,
                 admin_email: f.admin_email,
@@ -138,7 +141,7 @@ mod tests {
                 status: f.status,
                 notes: f.notes,
                 instance: f.instance,
-            }),
+            })),
             Err(e) => Outcome::Errors(e),
         }
     }
@@ -571,134 +574,130 @@ mod tests {
     }
 
     fn errors_of(r: Result<ValidFields, Vec<FieldError>>) -> Vec<FieldError> {
-        r.err().expect("the probe is refused")
+        r.expect_err("the probe is refused")
     }
 
-    /// Finds the one error with `field` and `code` and records its message under `key`.
+    /// A field problem as the fake builds it: which rule (`code`), which text (`text`) and the
+    /// parameters the core gives it; the message is rendered from `catalog[text]`.
+    #[derive(Serialize)]
+    struct Shape {
+        code: ErrorCode,
+        text: ErrorCode,
+        params: Params,
+    }
+
+    fn shape(e: FieldError) -> Shape {
+        Shape {
+            code: e.code,
+            text: e.text,
+            params: e.params,
+        }
+    }
+
+    /// Every code's templates, as the core renders them.
+    fn catalog() -> BTreeMap<ErrorCode, Template> {
+        ErrorCode::ALL
+            .iter()
+            .map(|&c| {
+                let t = c.template();
+                (c, Template { sv: t.sv, en: t.en })
+            })
+            .collect()
+    }
+
+    #[derive(Serialize)]
+    struct Template {
+        sv: &'static str,
+        en: &'static str,
+    }
+
+    /// Finds the one error with `field` and `text` and records it as `field.text`.
     fn probe(
-        messages: &mut BTreeMap<String, String>,
-        key: &str,
+        out: &mut BTreeMap<String, Shape>,
         errors: Vec<FieldError>,
         field: &str,
-        code: &str,
+        text: ErrorCode,
     ) {
         let e = errors
             .into_iter()
-            .find(|e| e.field == field && e.code.as_str() == code)
-            .unwrap_or_else(|| panic!("no {field}.{code} for {key}"));
-        messages.insert(key.to_string(), e.message);
+            .find(|e| e.field == field && e.text == text)
+            .unwrap_or_else(|| panic!("no {field} error worded {text}"));
+        assert_eq!(
+            e.message,
+            text.sv(&e.params),
+            "{field}.{text}: the message is its template"
+        );
+        out.insert(format!("{field}.{text}"), shape(e));
     }
 
-    fn messages(api: &Api, taken: &str) -> BTreeMap<String, String> {
+    /// The shape of every field problem, read off the validators' answers to inputs that break
+    /// each rule once.
+    fn field_errors(api: &Api, taken: &str) -> BTreeMap<String, Shape> {
+        use ErrorCode as C;
         let m = ModuleManifest::bundled();
         let mut out = BTreeMap::new();
         for e in SLUG_ERRORS {
-            out.insert(format!("slug.{}", e.code()), e.to_string());
+            probe(&mut out, vec![e.field_error()], "slug", e.code());
         }
-        // A slug that could not be derived from the name.
-        let e = errors_of(validate_draft(draft("AB", "a@b.se"), &m)).remove(0);
-        assert_eq!(e.code, SlugError::TooShort.code());
-        let reason = SlugError::TooShort.to_string().to_lowercase();
-        assert!(e.message.contains(&reason), "{}", e.message);
-        out.insert(
-            "slug.derived".into(),
-            e.message.replace(&reason, "{reason}"),
+        // A name that gives no slug (the parameters say which rule; the fake fills them in).
+        probe(
+            &mut out,
+            errors_of(validate_draft(draft("AB", "a@b.se"), &m)),
+            "slug",
+            C::SlugNotDerivable,
         );
-        // A slug another customer has.
-        let check = api.check_draft(draft("Annan AB", "a@b.se")).expect("check");
-        assert!(check.errors.is_empty(), "{:?}", check.errors);
+        // A slug another customer has (the fake fills in the slug).
         let mut d = draft("Annan AB", "a@b.se");
         d.slug = Some(taken.into());
-        let check = api.check_draft(d).expect("check");
-        let e = check
-            .errors
-            .into_iter()
-            .find(|e| e.code.as_str() == "slug_taken")
-            .expect("slug_taken");
-        assert!(e.message.contains(taken), "{}", e.message);
-        out.insert("slug.slug_taken".into(), e.message.replace(taken, "{slug}"));
+        probe(
+            &mut out,
+            api.check_draft(d).expect("check").errors,
+            "slug",
+            C::SlugTaken,
+        );
 
         let d = |name: &str, f: &dyn Fn(&mut CustomerDraft)| {
             let mut d = draft(name, "a@b.se");
             f(&mut d);
             errors_of(validate_draft(d, &m))
         };
+        probe(&mut out, d("", &|_| {}), "name", C::Required);
         probe(
             &mut out,
-            "name.required",
-            d("", &|_| {}),
-            "name",
-            "required",
-        );
-        probe(
-            &mut out,
-            "name.too_long",
             d(&"n".repeat(NAME_MAX + 1), &|_| {}),
             "name",
-            "too_long",
+            C::TooLong,
         );
         let long = "k".repeat(NAME_MAX + 1);
         probe(
             &mut out,
-            "contact_name.too_long",
             d("Kund", &|d| d.contact_name = Some(long.clone())),
             "contact_name",
-            "too_long",
+            C::TooLong,
         );
         let notes = "n".repeat(NOTES_MAX + 1);
         probe(
             &mut out,
-            "notes.too_long",
             d("Kund", &|d| d.notes = Some(notes.clone())),
             "notes",
-            "too_long",
+            C::TooLong,
         );
 
         let email = |v: &str| vec![validate_email(v).expect_err("refused")];
+        probe(&mut out, email(""), "admin_email", C::Required);
         probe(
             &mut out,
-            "admin_email.required",
-            email(""),
-            "admin_email",
-            "required",
-        );
-        probe(
-            &mut out,
-            "admin_email.email_too_long",
             email(&"a".repeat(EMAIL_MAX + 1)),
             "admin_email",
-            "email_too_long",
+            C::EmailTooLong,
         );
-        probe(
-            &mut out,
-            "admin_email.email_invalid.no_at",
-            email("anna"),
-            "admin_email",
-            "email_invalid",
-        );
-        probe(
-            &mut out,
-            "admin_email.email_invalid",
-            email("anna@"),
-            "admin_email",
-            "email_invalid",
-        );
+        probe(&mut out, email("anna"), "admin_email", C::EmailNoAt);
+        probe(&mut out, email("anna@"), "admin_email", C::EmailInvalid);
 
+        // The URL rules are the same for every URL field.
         let url = |v: &str| vec![validate_https_url("url", v).expect_err("refused")];
-        probe(
-            &mut out,
-            "url.url_invalid",
-            url("kund"),
-            "url",
-            "url_invalid",
-        );
-        probe(
-            &mut out,
-            "url.url_not_https",
-            url("http://kund.se"),
-            "url",
-            "url_not_https",
-        );
+        probe(&mut out, url("kund"), "url", C::UrlInvalid);
+        probe(&mut out, url("http://kund.se"), "url", C::UrlNotHttps);
 
         let live = customer("kund-ab", Status::Active, live_instance());
         let patch = CustomerPatch {
@@ -709,19 +708,13 @@ mod tests {
             ..Default::default()
         };
         let errors = errors_of(validate_patch(&live, patch, &m));
-        for (field, code) in [
-            ("slug", "slug_locked"),
-            ("supabase_project_ref", "supabase_ref_invalid"),
-            ("vercel_project_id", "vercel_id_invalid"),
-            ("n8n_workflow_id", "n8n_id_invalid"),
+        for (field, text) in [
+            ("slug", C::SlugLocked),
+            ("supabase_project_ref", C::SupabaseRefInvalid),
+            ("vercel_project_id", C::VercelIdInvalid),
+            ("n8n_workflow_id", C::N8nIdInvalid),
         ] {
-            probe(
-                &mut out,
-                &format!("{field}.{code}"),
-                errors.clone(),
-                field,
-                code,
-            );
+            probe(&mut out, errors.clone(), field, text);
         }
         out
     }
@@ -777,7 +770,7 @@ mod tests {
                 let r = derive_slug(n);
                 DeriveSample {
                     name: n.clone(),
-                    error: r.as_ref().err().map(|e| e.code().as_str()),
+                    error: r.as_ref().err().map(|e| e.code()),
                     slug: r.ok(),
                 }
             })
@@ -785,7 +778,7 @@ mod tests {
         let validate = slugs()
             .into_iter()
             .map(|s| SlugSample {
-                error: validate_slug(&s).err().map(|e| e.code().as_str()),
+                error: validate_slug(&s).err().map(|e| e.code()),
                 slug: s,
             })
             .collect();
@@ -831,7 +824,8 @@ mod tests {
             plans: Plan::ALL,
             statuses: Status::ALL,
             modules: Module::ALL,
-            messages: messages(&api, taken),
+            catalog: catalog(),
+            field_errors: field_errors(&api, taken),
             slug_fold: slug_fold(names.iter().flat_map(|n| n.chars())),
             manifest,
             samples: Samples {

@@ -1,7 +1,7 @@
 // The fake backend's customer rules are the core's: every sample answer the Rust core recorded
 // in fixtures/core-rules.json (src/api/ui_fixtures.rs) must come out of mock-rules.js exactly —
-// derived slugs, slug checks, drafts, patches and check_draft — and the fake must hold no copy of
-// the data that file carries. The first tests run the interpreter in node; the last one asks the
+// derived slugs, slug checks, drafts, patches and check_draft, every field problem with its code,
+// text, parameters and message — and the fake must hold no copy of the data that file carries. The first tests run the interpreter in node; the last one asks the
 // fake through the page's IPC, as the app does.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -119,9 +119,12 @@ describe('the fake backend applies the core rules', () => {
   test('the fake keeps no copy of the core data', () => {
     const source = readFileSync(RULES_FILE, 'utf8') + readFileSync(BACKEND_FILE, 'utf8');
     const copies = [];
-    for (const [key, message] of Object.entries(core.messages)) {
-      // The fixed part of each message (templates cut at their placeholders).
-      for (const part of message.split(/\{[a-z]+\}/)) if (part.trim().length > 12 && source.includes(part)) copies.push(`${key}: ${part}`);
+    // The texts of the field problems (templates cut at their placeholders) and their parameters.
+    for (const [key, shape] of Object.entries(core.field_errors)) {
+      for (const template of Object.values(core.catalog[shape.text])) {
+        for (const part of template.split(/\{[a-z_]+\}/)) if (part.trim().length > 12 && source.includes(part)) copies.push(`${key}: ${part}`);
+      }
+      for (const value of Object.values(shape.params)) if (value.length > 8 && source.includes(`'${value}'`)) copies.push(`${key}: '${value}'`);
     }
     for (const m of core.manifest.modules) {
       for (const text of [...Object.values(m.name), ...Object.values(m.description)]) if (text.length > 8 && source.includes(text)) copies.push(`module ${m.key}: ${text}`);

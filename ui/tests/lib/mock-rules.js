@@ -1,9 +1,10 @@
 // The customer rules of the fake backend, as a thin interpreter of the core's own rules:
 // ui/tests/fixtures/core-rules.json, generated from the Rust core by src/api/ui_fixtures.rs
 // (`UPDATE_UI_FIXTURES=1 cargo test -p fabrik --lib ui_fixtures`). The manifest, plans,
-// statuses, reserved slugs, limits, messages and how each character folds into a slug all come
-// from that file; only the order of the checks lives here, and tests/rules.test.mjs holds this
-// file to every sample answer the core recorded there, so the fake cannot drift from the core.
+// statuses, reserved slugs, limits, the message templates, each field problem's parameters and
+// how each character folds into a slug all come from that file; only the order of the checks
+// lives here, and tests/rules.test.mjs holds this file to every sample answer the core recorded
+// there, so the fake cannot drift from the core.
 //
 // Classic script (no imports): the harness injects it into the page before mock-backend.js, and
 // rules.test.mjs runs it in node. It defines `globalThis.__fabrikMockRules(coreRules)`.
@@ -16,15 +17,22 @@
     const RESERVED = core.reserved_slugs;
     const MANIFEST = core.manifest;
     const FOLD = core.slug_fold;
+    const CATALOG = core.catalog;
     const MODULE_KEYS = MANIFEST.modules.map((m) => m.key);
 
-    function msg(key) {
-      const m = core.messages[key];
-      if (m == null) throw new Error(`core-rules.json has no message ${key}`);
-      return m;
+    /** Fills `{name}` placeholders (messages::render): unknown names stay as they are. */
+    function render(template, params) {
+      return template.replace(/\{([^{}]*)\}/g, (whole, name) => (Object.hasOwn(params, name) ? params[name] : whole));
     }
-    function fe(field, code, message = msg(`${field}.${code}`)) {
-      return { field, code, message };
+    /**
+     * The core's FieldError for `key` (`field.text` in core-rules.json) on `field`, with the
+     * parameters the core gives it and `params` on top; `code` overrides the rule broken.
+     */
+    function fe(key, { field = key.slice(0, key.indexOf('.')), code, params } = {}) {
+      const shape = core.field_errors[key];
+      if (!shape) throw new Error(`core-rules.json has no field problem ${key}`);
+      const p = { ...shape.params, ...params };
+      return { field, code: code ?? shape.code, text: shape.text, message: render(CATALOG[shape.text].sv, p), params: p };
     }
 
     // ---------- slugs (src/customer/slug.rs) ----------
@@ -71,10 +79,14 @@
       return code ? { error: code } : { slug: out };
     }
     function slugError(given, code) {
-      const m = msg(`slug.${code}`);
-      return fe('slug', code, given ? m : msg('slug.derived').replace('{reason}', m.toLowerCase()));
+      const rule = fe(`slug.${code}`);
+      if (given) return rule;
+      // A name that yields no valid slug: the rule broken, worded as "could not make one".
+      const reason = rule.message.toLowerCase();
+      const reasonEn = render(CATALOG[rule.text].en, rule.params).toLowerCase();
+      return fe('slug.slug_not_derivable', { code: rule.code, params: { reason, reason_en: reasonEn } });
     }
-    const takenField = (slug) => fe('slug', 'slug_taken', msg('slug.slug_taken').replace('{slug}', slug));
+    const takenField = (slug) => fe('slug.slug_taken', { params: { slug } });
 
     // ---------- fields (src/customer/validate.rs) ----------
     const bytes = (s) => new TextEncoder().encode(s).length;
@@ -93,11 +105,11 @@
       return true;
     }
     function validateEmail(email) {
-      const bad = (code, key = `admin_email.${code}`) => fe('admin_email', code, msg(key));
+      const bad = (text) => fe(`admin_email.${text}`);
       if (email === '') return bad('required');
       if (bytes(email) > LIMITS.email_max) return bad('email_too_long');
       const at = email.lastIndexOf('@');
-      if (at < 0) return bad('email_invalid', 'admin_email.email_invalid.no_at');
+      if (at < 0) return bad('email_no_at');
       const local = email.slice(0, at);
       const domain = email.slice(at + 1);
       const domainOk =
@@ -118,10 +130,10 @@
       try {
         u = new URL(value);
       } catch {
-        return fe(field, 'url_invalid', msg('url.url_invalid'));
+        return fe('url.url_invalid', { field });
       }
       if (u.protocol === 'https:' && u.hostname) return null;
-      return fe(field, 'url_not_https', msg('url.url_not_https'));
+      return fe('url.url_not_https', { field });
     }
     function checkInstance(inst, errors) {
       for (const f of ['production_url', 'github_repo_url']) {
@@ -131,11 +143,11 @@
         }
       }
       const r = inst.supabase_project_ref;
-      if (r != null && !/^[a-z]{20}$/.test(r)) errors.push(fe('supabase_project_ref', 'supabase_ref_invalid'));
+      if (r != null && !/^[a-z]{20}$/.test(r)) errors.push(fe('supabase_project_ref.supabase_ref_invalid'));
       const v = inst.vercel_project_id;
-      if (v != null && !/^prj_[A-Za-z0-9]{1,64}$/.test(v)) errors.push(fe('vercel_project_id', 'vercel_id_invalid'));
+      if (v != null && !/^prj_[A-Za-z0-9]{1,64}$/.test(v)) errors.push(fe('vercel_project_id.vercel_id_invalid'));
       const n = inst.n8n_workflow_id;
-      if (n != null && !/^[A-Za-z0-9-]{1,64}$/.test(n)) errors.push(fe('n8n_workflow_id', 'n8n_id_invalid'));
+      if (n != null && !/^[A-Za-z0-9-]{1,64}$/.test(n)) errors.push(fe('n8n_workflow_id.n8n_id_invalid'));
     }
     /** Trims a free-text field; absent (null or undefined) and blank are both null. */
     const optText = (v) => {
@@ -144,12 +156,12 @@
       return s === '' ? null : s;
     };
     function checkCommon(f, errors) {
-      if (f.name === '') errors.push(fe('name', 'required'));
-      else if (len(f.name) > LIMITS.name_max) errors.push(fe('name', 'too_long'));
+      if (f.name === '') errors.push(fe('name.required'));
+      else if (len(f.name) > LIMITS.name_max) errors.push(fe('name.too_long'));
       const e = validateEmail(f.admin_email);
       if (e) errors.push(e);
-      if (f.contact_name && len(f.contact_name) > LIMITS.name_max) errors.push(fe('contact_name', 'too_long'));
-      if (len(f.notes) > LIMITS.notes_max) errors.push(fe('notes', 'too_long'));
+      if (f.contact_name && len(f.contact_name) > LIMITS.name_max) errors.push(fe('contact_name.too_long'));
+      if (len(f.notes) > LIMITS.notes_max) errors.push(fe('notes.too_long'));
       checkInstance(f.instance, errors);
     }
     function normalizeModules(mods) {
@@ -200,7 +212,7 @@
         const code = validateSlug(s);
         if (code) errors.push(slugError(true, code));
         // Every cloud resource is named after the slug; renaming would orphan them.
-        else if (!instanceIsEmpty(cur.instance) || !['pending', 'failed'].includes(cur.status)) errors.push(fe('slug', 'slug_locked'));
+        else if (!instanceIsEmpty(cur.instance) || !['pending', 'failed'].includes(cur.status)) errors.push(fe('slug.slug_locked'));
         slug = s;
       }
       const plan = p.plan ?? cur.plan;
@@ -235,7 +247,7 @@
       PLANS: core.plans,
       STATUSES: core.statuses,
       MODULE_KEYS,
-      fe,
+      render,
       validateSlug,
       deriveSlug,
       validateEmail,
