@@ -48,6 +48,37 @@ macro_rules! decls {
     ($cfg:expr; $($t:ty),* $(,)?) => { vec![$(format!("export {}", <$t as TS>::decl($cfg))),*] };
 }
 
+/// `export const NAME: readonly Type[] = [...]`, in the Rust order.
+fn members<T: std::fmt::Display>(name: &str, ty: &str, all: &[T]) -> String {
+    let items: Vec<String> = all.iter().map(|m| format!("'{m}'")).collect();
+    format!(
+        "export const {name}: readonly {ty}[] = [{}];\n",
+        items.join(", ")
+    )
+}
+
+/// Every vocabulary's members, so the UI keeps no copy of a list the core owns.
+fn vocabularies() -> String {
+    [
+        members("RUN_KINDS", "RunKind", RunKind::ALL),
+        members("RUN_STATES", "RunState", RunState::ALL),
+        members("ACTIVE_RUN_STATES", "RunState", &RunState::ACTIVE),
+        members("STEP_KEYS", "StepKey", StepKey::ALL),
+        members("STEP_STATES", "StepState", StepState::ALL),
+        members(
+            "UNFINISHED_STEP_STATES",
+            "StepState",
+            &StepState::UNFINISHED,
+        ),
+        members("LOG_LEVELS", "LogLevel", LogLevel::ALL),
+        members("PLANS", "Plan", Plan::ALL),
+        members("MODULES", "Module", Module::ALL),
+        members("STATUSES", "Status", Status::ALL),
+        members("ENVIRONMENTS", "Environment", Environment::ALL),
+    ]
+    .concat()
+}
+
 pub fn typescript() -> String {
     let cfg = Config::new().with_large_int("number");
     let decls: Vec<String> = decls!(&cfg;
@@ -65,6 +96,8 @@ pub fn typescript() -> String {
         out.push_str("\n\n");
     }
     out.push_str(&command_table(&cfg));
+    out.push('\n');
+    out.push_str(&vocabularies());
     out.push('\n');
     out.push_str(&crate::messages::typescript_catalog());
     out

@@ -227,6 +227,18 @@ export type Commands = {
   interrupted_runs: { args: {  }; result: Array<RunRow> };
 };
 
+export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown'];
+export const RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back', 'succeeded', 'failed', 'cancelled', 'rolled_back', 'rollback_failed'];
+export const ACTIVE_RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back'];
+export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize'];
+export const STEP_STATES: readonly StepState[] = ['pending', 'running', 'waiting', 'retrying', 'succeeded', 'failed', 'skipped', 'compensating', 'compensated', 'compensation_failed'];
+export const UNFINISHED_STEP_STATES: readonly StepState[] = ['running', 'waiting', 'retrying'];
+export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
+export const PLANS: readonly Plan[] = ['starter', 'professional', 'enterprise'];
+export const MODULES: readonly Module[] = ['crm', 'email', 'social', 'content', 'accommodation'];
+export const STATUSES: readonly Status[] = ['pending', 'provisioning', 'active', 'failed', 'inactive'];
+export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'production'];
+
 export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   validation: { sv: "{problems}", en: "{problems_en}" },
   customer_not_found: { sv: "Kunden '{slug}' finns inte", en: "The customer '{slug}' does not exist" },

@@ -1,6 +1,7 @@
 // Every text the UI shows, Swedish first, English second. Components never hold literal text.
 import { createContext, useContext } from 'react';
-import type { ApiError, FieldError, Language, Plan, SortKey, Status } from './bindings';
+import { ERROR_TEXT, PLANS as CORE_PLANS, STATUSES as CORE_STATUSES } from './bindings';
+import type { ErrorCode, Language, Plan, RunKind, RunState, SortKey, Status, StepKey, StepState } from './bindings';
 
 const sv = {
   'app.name': 'Fabrik',
@@ -168,39 +169,7 @@ const sv = {
   'dialog.close': 'Stäng',
   'toast.close': 'Stäng meddelandet',
 
-  'err.required': 'Fältet måste fyllas i',
-  'err.name.required': 'Namn måste anges',
-  'err.admin_email.required': 'E-postadress måste anges',
-  'err.too_long': 'Texten är för lång',
-  'err.email_invalid': 'Ogiltig e-postadress (till exempel anna@foretag.se)',
-  'err.email_too_long': 'E-postadressen är för lång',
-  'err.url_not_https': 'Adressen måste börja med https://',
-  'err.url_invalid': 'Ogiltig webbadress',
-  'err.slug_too_short': 'Adressnamnet måste vara minst 3 tecken',
-  'err.slug_too_long': 'Adressnamnet får vara högst 40 tecken',
-  'err.slug_invalid_character': 'Adressnamnet får bara innehålla a–z, 0–9 och bindestreck',
-  'err.slug_edge_hyphen': 'Adressnamnet får inte börja eller sluta med bindestreck',
-  'err.slug_double_hyphen': 'Adressnamnet får inte innehålla två bindestreck i rad',
-  'err.slug_reserved': 'Adressnamnet är reserverat',
-  'err.slug_taken': 'Adressnamnet används redan av en annan kund',
-  'err.slug_locked': 'Adressnamnet kan inte ändras när kunden har en instans',
-  'err.supabase_ref_invalid': 'Supabase-projektets ref är 20 små bokstäver a–z',
-  'err.vercel_id_invalid': 'Vercel-projektets id börjar med prj_ följt av bokstäver och siffror',
   'err.n8n_id_invalid': 'n8n-flödets id får bara innehålla bokstäver, siffror och bindestreck',
-  'err.validation': 'Några uppgifter behöver rättas.',
-  'err.customer_not_found': 'Kunden finns inte längre.',
-  'err.stale_version': 'Kunden har ändrats av någon annan sedan du öppnade den; ladda om och försök igen.',
-  'err.database_too_new': 'Databasen skrevs av en nyare version av Fabrik; uppdatera Fabrik.',
-  'err.database_open': 'Databasen kunde inte öppnas.',
-  'err.database': 'Ett databasfel inträffade.',
-  'err.unsafe_link': 'Bara https-länkar kan öppnas.',
-  'err.io': 'Ett fel uppstod vid läsning eller skrivning av en fil.',
-  'err.invalid_token': 'Token är ogiltig; klistra in den igen',
-  'err.keyring_no_session_bus': 'Nyckelringen kan inte nås: ingen D-Bus-session körs. Starta Fabrik från en skrivbordssession.',
-  'err.keyring_no_secret_service': 'Ingen nyckelringstjänst (Secret Service) körs. Installera och starta gnome-keyring och försök igen.',
-  'err.keyring_locked': 'Nyckelringen är låst. Lås upp den och försök igen.',
-  'err.keyring_timeout': 'Nyckelringen svarade inte i tid, troligen för att den väntar på att låsas upp. Lås upp nyckelringen och försök igen.',
-  'err.sandbox_failed': 'Sandlådan kunde inte starta.',
   'err.unknown': 'Något gick fel.',
   'nav.activity': 'Aktivitet',
   'step.supabase.project': 'Skapa Supabase-projekt',
@@ -316,14 +285,6 @@ const sv = {
   'env.switchTitle': 'Byta till {env}?',
   'env.switchBody': 'Fabrik startar om. Körningar som pågår stannar vid en säker punkt och kan återupptas när du byter tillbaka.',
   'env.switchConfirm': 'Byt och starta om',
-  'err.not_ready': 'Fabrik är inte redo att provisionera.',
-  'err.run_busy': 'Körningen pågår redan.',
-  'err.run_not_found': 'Körningen finns inte.',
-  'err.run_not_active': 'Körningen är inte aktiv.',
-  'err.run_not_succeeded': 'Körningen är redan avslutad.',
-  'err.not_confirmed': 'Skriv kundens adressnamn exakt för att bekräfta.',
-  'err.provider_error': 'Leverantören svarade med ett fel.',
-  'err.missing_tokens': 'Token saknas.',
 };
 
 export type TextKey = keyof typeof sv;
@@ -494,39 +455,7 @@ const en: Record<TextKey, string> = {
   'dialog.close': 'Close',
   'toast.close': 'Dismiss message',
 
-  'err.required': 'This field is required',
-  'err.name.required': 'Name is required',
-  'err.admin_email.required': 'Email address is required',
-  'err.too_long': 'The text is too long',
-  'err.email_invalid': 'Invalid email address (for example anna@company.com)',
-  'err.email_too_long': 'The email address is too long',
-  'err.url_not_https': 'The address must start with https://',
-  'err.url_invalid': 'Invalid web address',
-  'err.slug_too_short': 'The address name must be at least 3 characters',
-  'err.slug_too_long': 'The address name may be at most 40 characters',
-  'err.slug_invalid_character': 'The address name may only contain a–z, 0–9 and hyphens',
-  'err.slug_edge_hyphen': 'The address name may not start or end with a hyphen',
-  'err.slug_double_hyphen': 'The address name may not contain two hyphens in a row',
-  'err.slug_reserved': 'The address name is reserved',
-  'err.slug_taken': 'The address name is already used by another customer',
-  'err.slug_locked': 'The address name cannot change once the customer has an instance',
-  'err.supabase_ref_invalid': "A Supabase project ref is 20 lowercase letters a–z",
-  'err.vercel_id_invalid': 'A Vercel project id starts with prj_ followed by letters and digits',
   'err.n8n_id_invalid': 'An n8n workflow id may only contain letters, digits and hyphens',
-  'err.validation': 'Some details need correcting.',
-  'err.customer_not_found': 'The customer no longer exists.',
-  'err.stale_version': 'Someone else changed the customer since you opened it; reload and try again.',
-  'err.database_too_new': 'The database was written by a newer version of Fabrik; update Fabrik.',
-  'err.database_open': 'The database could not be opened.',
-  'err.database': 'A database error occurred.',
-  'err.unsafe_link': 'Only https links can be opened.',
-  'err.io': 'A file could not be read or written.',
-  'err.invalid_token': 'The token is not valid; paste it again',
-  'err.keyring_no_session_bus': 'The keyring cannot be reached: no D-Bus session is running. Start Fabrik from a desktop session (or in a terminal with `dbus-run-session`).',
-  'err.keyring_no_secret_service': 'No keyring service (Secret Service) is running. Install and start gnome-keyring (or KeePassXC with Secret Service enabled) and try again.',
-  'err.keyring_locked': 'The keyring is locked. Unlock it (for example by logging out and in again) and try again.',
-  'err.keyring_timeout': 'The keyring did not answer in time, probably because it is waiting to be unlocked. Unlock the keyring and try again.',
-  'err.sandbox_failed': 'The sandbox could not start.',
   'err.unknown': 'Something went wrong.',
   'nav.activity': 'Activity',
   'step.supabase.project': 'Create Supabase project',
@@ -642,50 +571,23 @@ const en: Record<TextKey, string> = {
   'env.switchTitle': 'Switch to {env}?',
   'env.switchBody': 'Fabrik restarts. Runs in progress stop at a safe point and can be resumed when you switch back.',
   'env.switchConfirm': 'Switch and restart',
-  'err.not_ready': 'Fabrik is not ready to provision.',
-  'err.run_busy': 'The run is already in progress.',
-  'err.run_not_found': 'The run does not exist.',
-  'err.run_not_active': 'The run is not active.',
-  'err.run_not_succeeded': 'The run has already ended.',
-  'err.not_confirmed': 'Type the customer’s slug exactly to confirm.',
-  'err.provider_error': 'The provider answered with an error.',
-  'err.missing_tokens': 'A token is missing.',
 };
 
 const TEXTS: Record<Language, Record<TextKey, string>> = { sv, en };
 
 export const LANGUAGES: Language[] = ['sv', 'en'];
-export const STATUSES: Status[] = ['pending', 'provisioning', 'active', 'failed', 'inactive'];
-export const PLANS: Plan[] = ['starter', 'professional', 'enterprise'];
+export const STATUSES: readonly Status[] = CORE_STATUSES;
+export const PLANS: readonly Plan[] = CORE_PLANS;
 export const SORT_KEYS: SortKey[] = ['name_asc', 'name_desc', 'created_desc', 'created_asc'];
 
-/**
- * Codes whose Swedish server message carries a parameter (a slug, a limit, a path), so in
- * Swedish the server's own text says more than a fixed translation.
- */
-const SERVER_TEXT_IN_SWEDISH = new Set([
-  'slug_taken',
-  'too_long',
-  'customer_not_found',
-  'database_too_new',
-  'database_open',
-  'database',
-  'unsafe_link',
-  'io',
-  // Two different reasons (empty, whitespace inside).
-  'invalid_token',
-  // The keyring's messages name the cause and the fix; shown in full.
-  'keyring_no_session_bus',
-  'keyring_no_secret_service',
-  'keyring_locked',
-  'keyring_timeout',
-  'sandbox_failed',
-  // Name the missing token or setting, the run, the provider's reason.
-  'not_ready',
-  'run_busy',
-  'provider_error',
-  'missing_tokens',
-]);
+// The text key of each vocabulary member. `t()` takes only keys that exist in both languages,
+// so a member the core adds without a text here is a type error, not a raw key on screen.
+export const runStateKey = (s: RunState) => `runState.${s}` as const;
+export const stepStateKey = (s: StepState) => `stepState.${s}` as const;
+export const runKindKey = (k: RunKind) => `runKind.${k}` as const;
+export const stepKey = (k: StepKey) => `step.${k}` as const;
+export const statusKey = (s: Status) => `status.${s}` as const;
+export const planKey = (p: Plan) => `plan.${p}` as const;
 
 export type Params = Record<string, string | number>;
 
@@ -697,22 +599,31 @@ export function translate(lang: Language, key: TextKey, params?: Params): string
   return text;
 }
 
-function hasKey(k: string): k is TextKey {
-  return Object.prototype.hasOwnProperty.call(sv, k);
+/** Anything the core reports with a code: an `ApiError`, a `FieldError`, a failed step. */
+export interface Coded {
+  code: ErrorCode;
+  message: string;
+  params?: Record<string, string>;
+  /** A field problem's more specific template (e.g. `email_no_at` for `email_invalid`). */
+  text?: ErrorCode;
 }
 
-/** The text for an error code, or for one field's error: branches on the code, never the text. */
-export function errorText(lang: Language, err: Pick<ApiError, 'code' | 'message'> | FieldError): string {
-  const code = err.code;
-  const field = 'field' in err ? err.field : undefined;
-  if (lang === 'sv' && SERVER_TEXT_IN_SWEDISH.has(code) && err.message) return err.message;
-  if (field && hasKey(`err.${field}.${code}`)) return translate(lang, `err.${field}.${code}` as TextKey);
-  if (hasKey(`err.${code}`)) {
-    // A slug the app derived from the name explains itself better in the server's words.
-    if (lang === 'sv' && field === 'slug' && err.message.startsWith('Kunde inte')) return err.message;
-    return translate(lang, `err.${code}` as TextKey);
-  }
-  return err.message || translate(lang, 'err.unknown');
+/**
+ * The text of a core error in the user's language, from the core's own catalog (`ERROR_TEXT`)
+ * and the parameters it sent, so both languages say the same thing. Branches on the code,
+ * never on the text; the core's Swedish message is only a fallback when parameters are missing.
+ */
+export function errorText(lang: Language, err: Coded): string {
+  const template = ERROR_TEXT[err.text ?? err.code]?.[lang];
+  if (!template) return lang === 'sv' && err.message ? err.message : translate(lang, 'err.unknown');
+  const params = err.params ?? {};
+  let missing = false;
+  const text = template.replace(/\{([a-z_]+)\}/g, (_whole, name: string) => {
+    if (name in params) return params[name];
+    missing = true;
+    return '…';
+  });
+  return missing && lang === 'sv' && err.message ? err.message : text;
 }
 
 /** Plural-aware count text: "1 kund", "10 000 kunder". */
@@ -752,7 +663,7 @@ export function formatDateTime(lang: Language, iso: string): string {
 export interface I18n {
   lang: Language;
   t: (key: TextKey, params?: Params) => string;
-  err: (e: Pick<ApiError, 'code' | 'message'> | FieldError) => string;
+  err: (e: Coded) => string;
   setLanguage: (lang: Language) => void;
 }
 

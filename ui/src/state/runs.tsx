@@ -4,8 +4,9 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { listen } from '@tauri-apps/api/event';
 import { call, type ApiError } from '../api';
-import type { Environment, LogLine, Readiness, RunDetail, RunEvent, RunRow, StepKey, StepOutcome, StepRow } from '../bindings';
-import { useI18n, type TextKey } from '../i18n';
+import { ACTIVE_RUN_STATES, STEP_KEYS, UNFINISHED_STEP_STATES } from '../bindings';
+import type { Environment, LogLine, Readiness, RunDetail, RunEvent, RunRow, RunState, StepKey, StepOutcome, StepRow } from '../bindings';
+import { runStateKey, stepKey, useI18n, type TextKey } from '../i18n';
 import { useToast } from './toast';
 
 /** What the stored rows do not carry but the events do (what a step waits for, with detail). */
@@ -26,23 +27,11 @@ export interface RunView {
   events: RunEvent[];
 }
 
-export const ACTIVE_STATES = ['running', 'cancelling', 'rolling_back'];
-export const isActive = (state: string) => ACTIVE_STATES.includes(state);
+/** A driver holds the run (the core's list). */
+export const isActive = (state: RunState) => ACTIVE_RUN_STATES.includes(state);
 
-export const STEP_ORDER: StepKey[] = [
-  'supabase.project',
-  'supabase.ready',
-  'supabase.keys',
-  'supabase.schema',
-  'supabase.admin_user',
-  'github.repo',
-  'vercel.project',
-  'vercel.env',
-  'vercel.deploy',
-  'n8n.workflow',
-  'email.welcome',
-  'finalize',
-];
+/** The steps in the core's order (each after the steps it needs). */
+export const STEP_ORDER: readonly StepKey[] = STEP_KEYS;
 
 export type Group = 'supabase' | 'github' | 'vercel' | 'n8n' | 'email' | 'finalize';
 export const GROUPS: Group[] = ['supabase', 'github', 'vercel', 'n8n', 'email', 'finalize'];
@@ -51,8 +40,8 @@ export const groupOf = (key: string): Group => {
   return (GROUPS as string[]).includes(g) ? (g as Group) : 'finalize';
 };
 
-export function stepLabel(t: (k: TextKey) => string, key: string): string {
-  return (STEP_ORDER as string[]).includes(key) ? t(`step.${key}` as TextKey) : key;
+export function stepLabel(t: (k: TextKey) => string, key: StepKey): string {
+  return t(stepKey(key));
 }
 
 /** "0:42", "12:05", "1:02:03". */
@@ -129,7 +118,7 @@ export function applyEvent(v: RunView, e: RunEvent): RunView {
     case 'run_finished': {
       // Steps still running were stopped at a safe point (pending again in the ledger).
       if (e.state !== 'succeeded')
-        v = { ...v, steps: v.steps.map((s) => (['running', 'waiting', 'retrying'].includes(s.state) ? { ...s, state: 'pending', waiting_for: null } : s)) };
+        v = { ...v, steps: v.steps.map((s) => (UNFINISHED_STEP_STATES.includes(s.state) ? { ...s, state: 'pending', waiting_for: null } : s)) };
       return { ...v, run: { ...v.run, state: e.state, error: e.error ?? (e.state === 'failed' ? v.run.error : null), finished_at: now } };
     }
   }
@@ -319,7 +308,7 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
           };
           return { ...cur, [e.run_id]: { ...applyEvent(placeholder, e), events: [e] } };
         });
-        if (e.run_id >= 0) void track(e.run_id);
+        void track(e.run_id);
       } else {
         setRuns((cur) => {
           const v = cur[e.run_id];
@@ -336,11 +325,11 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
         if (slug) setFinished((f) => ({ ...f, [slug]: (f[slug] ?? 0) + 1 }));
         if (v?.run.kind === 'teardown' && e.state === 'succeeded') show('success', tr('run.teardownDone', { name }));
         else if (e.state === 'succeeded') show('success', tr('run.done', { name }));
-        else if (e.state === 'rolled_back') show('success', tr('run.stopped', { name, state: tr('runState.rolled_back') }));
-        else if (e.run_id < 0 || !v) show('error', e.error ?? tr('err.unknown'));
-        else show('error', tr('run.stopped', { name, state: tr(`runState.${e.state}` as TextKey) }));
+        else if (e.state === 'rolled_back') show('success', tr('run.stopped', { name, state: tr(runStateKey('rolled_back')) }));
+        else if (!v) show('error', e.error ?? tr('err.unknown'));
+        else show('error', tr('run.stopped', { name, state: tr(runStateKey(e.state)) }));
         // The final detail (log lines, the outcome of the last step).
-        if (e.run_id >= 0) void track(e.run_id);
+        void track(e.run_id);
       }
     })
       .then((fn) => {
@@ -428,7 +417,9 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
         setRuns((cur) => (cur[run] && isActive(cur[run].run.state) ? { ...cur, [run]: { ...cur[run], run: { ...cur[run].run, state: 'cancelling' } } } : cur));
       }, run),
     teardown: async (slug, confirmation) => {
-      await call('teardown_customer', { slug, confirmation });
+      // The run exists before the call returns: follow it by its id from the first event on.
+      const run = await call('teardown_customer', { slug, confirmation });
+      void track(run);
     },
   };
 

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
 import type { LogLine, PlanItem, ProvisionPlan, RunRow, StepRow } from '../bindings';
-import { formatDateTime, useI18n, type TextKey } from '../i18n';
+import { formatDateTime, runKindKey, runStateKey, stepStateKey, useI18n } from '../i18n';
 import { formatElapsed, GROUPS, groupOf, isActive, stepLabel, STEP_ORDER, useRuns, type RunView, type StepLive } from '../state/runs';
 import { Dialog } from './common';
 
@@ -119,7 +119,7 @@ export function PlanDialog({ slugs, names, onCancel, onStart }: { slugs: string[
               <ul className="plan-list">
                 {plan.items.map((it: PlanItem) => (
                   <li key={it.step} className={`plan-item plan-${it.action}`} data-testid={`plan-item-${it.step}`} data-action={it.action}>
-                    <span className={`plan-action plan-action-${it.action}`}>{t(`plan.action.${it.action}` as TextKey)}</span>
+                    <span className={`plan-action plan-action-${it.action}`}>{t(`plan.action.${it.action}` as const)}</span>
                     <span className="plan-text">
                       <span className="plan-step">{stepLabel(t, it.step)}</span>
                       <span className="plan-detail muted">{it.detail}</span>
@@ -197,7 +197,7 @@ function StepLine({ run, step, now }: { run: RunView; step: StepRow; now: number
   } else if (step.state === 'succeeded') {
     sub = (
       <>
-        {live?.outcome ? t(`run.outcome.${live.outcome}` as TextKey) : t('run.outcome.done')}
+        {live?.outcome ? t(`run.outcome.${live.outcome}` as const) : t('run.outcome.done')}
         {step.external_id ? <span className="mono"> · {step.external_id}</span> : null}
       </>
     );
@@ -214,7 +214,7 @@ function StepLine({ run, step, now }: { run: RunView; step: StepRow; now: number
           </span>
         </span>
         <span className={`step-state step-state-${step.state}`} data-testid={`step-state-${key}`}>
-          {t(`stepState.${step.state}` as TextKey)}
+          {t(stepStateKey(step.state))}
         </span>
         <span className="step-attempts tabular muted" data-testid={`step-attempts-${key}`} data-attempts={step.attempts}>
           {step.attempts > 0 ? t('run.attempts', { n: step.attempts }) : '\u00a0'}
@@ -301,10 +301,10 @@ export function RunPanel({ runId }: { runId: number }) {
       <div className="run-head">
         <span className={`run-state run-state-${state}`} data-testid="run-state" data-state={state}>
           {active && <span className="run-spinner" aria-hidden="true" />}
-          {t(`runState.${state}` as TextKey)}
+          {t(runStateKey(state))}
         </span>
         <span className="muted run-meta">
-          {t(`runKind.${v.run.kind}` as TextKey)} · #{runId}
+          {t(runKindKey(v.run.kind))} · #{runId}
         </span>
         <span className="run-actions">
           {active && provision && state === 'running' && (
@@ -338,7 +338,7 @@ export function RunPanel({ runId }: { runId: number }) {
           if (inGroup.length === 0) return null;
           return (
             <li key={g} className="timeline-group" data-testid={`group-${g}`}>
-              <h3 className="timeline-group-title">{t(`group.${g}` as TextKey)}</h3>
+              <h3 className="timeline-group-title">{t(`group.${g}` as const)}</h3>
               <ol className="steps">
                 {inGroup.map((s) => (
                   <StepLine key={s.key} run={v} step={s} now={now} />
@@ -458,8 +458,8 @@ function RunListItem({ r, onOpen, testId }: { r: RunRow; onOpen: () => void; tes
     <li className="run-item" data-testid={testId} data-run={r.id} data-state={state}>
       <button type="button" className="run-item-button" onClick={onOpen}>
         <span className="run-item-name truncate">{r.customer_name || r.slug}</span>
-        <span className="muted">{t(`runKind.${r.kind}` as TextKey)}</span>
-        <span className={`run-state run-state-${state}`}>{t(`runState.${state}` as TextKey)}</span>
+        <span className="muted">{t(runKindKey(r.kind))}</span>
+        <span className={`run-state run-state-${state}`}>{t(runStateKey(state))}</span>
         <span className="muted tabular">{formatDateTime(lang, r.started_at)}</span>
       </button>
     </li>
@@ -535,7 +535,7 @@ export function RowProgress({ slug }: { slug: string }) {
   const done = v.steps.filter((s) => s.state === 'succeeded').length;
   const pct = Math.round((done / total) * 100);
   return (
-    <span className="row-progress" data-testid={`row-progress-${slug}`} data-state={v.run.state} title={t(`runState.${v.run.state}` as TextKey)}>
+    <span className="row-progress" data-testid={`row-progress-${slug}`} data-state={v.run.state} title={t(runStateKey(v.run.state))}>
       <span className={`row-progress-bar run-state-${v.run.state}`} role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-label={t('run.title')}>
         <span style={{ width: `${pct}%` }} />
       </span>

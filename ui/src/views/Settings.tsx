@@ -248,7 +248,7 @@ function CredentialRow({ status, onChange }: { status: CredentialStatus; onChang
           <h3 className="cred-name">{name}</h3>
           <span className={`badge cred-${status.state}`} data-testid={`credential-state-${p}`}>
             <span className="badge-dot" aria-hidden="true" />
-            {t(`cred.state.${status.state}` as TextKey)}
+            {t(`cred.state.${status.state}` as const)}
           </span>
         </div>
         <div className="cred-message" data-testid={`credential-message-${p}`}>
