@@ -5,6 +5,9 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
 use crate::vocabulary::vocabulary;
 
 /// Named values a message's template refers to as `{name}`.
@@ -92,6 +95,49 @@ vocabulary!(
         SlugLocked => "slug_locked",
     }
 );
+
+/// A sentence the core says to a person, in both languages: what a run logs, waits for or
+/// failed with. The ledger keeps both; the CLI prints `sv`, the window the user's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Text {
+    pub sv: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(sv: impl Into<String>, en: impl Into<String>) -> Text {
+        Text {
+            sv: sv.into(),
+            en: en.into(),
+        }
+    }
+
+    /// A code's text with its parameters, in both languages.
+    pub fn of(code: ErrorCode, params: &Params) -> Text {
+        Text::new(code.sv(params), code.en(params))
+    }
+
+    /// Both languages with secrets scrubbed (before anything is stored).
+    pub fn redacted(&self) -> Text {
+        Text::new(
+            crate::secrets::redact(&self.sv),
+            crate::secrets::redact(&self.en),
+        )
+    }
+
+    /// Joins texts with a separator, language by language.
+    pub fn join(texts: &[Text], sep: &str) -> Text {
+        let sv: Vec<&str> = texts.iter().map(|t| t.sv.as_str()).collect();
+        let en: Vec<&str> = texts.iter().map(|t| t.en.as_str()).collect();
+        Text::new(sv.join(sep), en.join(sep))
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.sv)
+    }
+}
 
 /// A message's text in each language, with `{name}` where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,7 +241,7 @@ impl ErrorCode {
                 "Driftsättningen {deployment} misslyckades ({state}): {detail}",
                 "The deployment {deployment} failed ({state}): {detail}",
             ),
-            WaitTimeout => t("{what}: gav upp efter {seconds} s", "Gave up waiting after {seconds} s ({what})"),
+            WaitTimeout => t("{what}: gav upp efter {seconds} s", "Gave up waiting after {seconds} s ({what_en})"),
             LedgerIncomplete => t(
                 "{step} saknar {field} i körningens liggare",
                 "{step} has no {field} in the run's ledger",

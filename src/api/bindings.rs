@@ -13,7 +13,7 @@ use crate::customer::{
     InstanceLinks, Module, ModuleInfo, ModuleManifest, Plan, SortKey, Status,
 };
 use crate::error::ApiError;
-use crate::messages::ErrorCode;
+use crate::messages::{ErrorCode, Text};
 use crate::providers::verify::{Verification, VerifyState};
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
 use crate::provision::{
@@ -57,6 +57,21 @@ fn members<T: std::fmt::Display>(name: &str, ty: &str, all: &[T]) -> String {
     )
 }
 
+/// Each step's label in both languages, from the step table.
+fn step_labels() -> String {
+    let mut out = String::from("export const STEP_LABEL: Record<StepKey, Text> = {\n");
+    for k in StepKey::ALL {
+        let t = k.label_text();
+        out.push_str(&format!(
+            "  '{k}': {{ sv: {}, en: {} }},\n",
+            serde_json::to_string(&t.sv).expect("a string serialises"),
+            serde_json::to_string(&t.en).expect("a string serialises"),
+        ));
+    }
+    out.push_str("};\n");
+    out
+}
+
 /// Every vocabulary's members, so the UI keeps no copy of a list the core owns.
 fn vocabularies() -> String {
     [
@@ -82,7 +97,7 @@ fn vocabularies() -> String {
 pub fn typescript() -> String {
     let cfg = Config::new().with_large_int("number");
     let decls: Vec<String> = decls!(&cfg;
-        ErrorCode, ApiError, FieldError, AppInfo, DraftCheck, Language, Preferences,
+        ErrorCode, Text, ApiError, FieldError, AppInfo, DraftCheck, Language, Preferences,
         Plan, Module, Status, SortKey, Instance, InstanceLinks, Customer, CustomerRow,
         CustomerDraft, CustomerPatch, CustomerQuery, ModuleInfo, ModuleManifest,
         Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,
@@ -98,6 +113,8 @@ pub fn typescript() -> String {
     out.push_str(&command_table(&cfg));
     out.push('\n');
     out.push_str(&vocabularies());
+    out.push('\n');
+    out.push_str(&step_labels());
     out.push('\n');
     out.push_str(&crate::messages::typescript_catalog());
     out

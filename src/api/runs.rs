@@ -145,7 +145,7 @@ impl RunsApi {
                     host.emit(&RunEvent::RunFinished {
                         run_id,
                         state: RunState::Failed,
-                        error: Some(e.to_string()),
+                        error: Some(crate::messages::Text::of(e.code(), &e.params())),
                     });
                 }
             }

@@ -17,7 +17,7 @@ use super::settings::ProvisionSettings;
 use super::state::LogLevel;
 use super::step::StepKey;
 use crate::customer::Customer;
-use crate::messages::{ErrorCode, Params};
+use crate::messages::{ErrorCode, Params, Text};
 use crate::params;
 use crate::providers::supabase::ApiKeys;
 use crate::providers::ProviderError;
@@ -65,9 +65,14 @@ impl StepError {
         }
     }
 
-    /// In Swedish, for the ledger and the CLI.
+    /// In Swedish, for the CLI.
     pub fn message(&self) -> String {
         self.code().sv(&self.params())
+    }
+
+    /// In both languages, for the ledger and the window.
+    pub fn text(&self) -> Text {
+        Text::of(self.code(), &self.params())
     }
 }
 
@@ -129,9 +134,9 @@ impl RunCtx {
         })
     }
 
-    pub async fn log(&self, step: StepKey, level: LogLevel, message: &str) {
+    pub async fn log(&self, step: StepKey, level: LogLevel, message: &Text) {
         tracing::info!(run = self.run_id, customer = %self.customer.slug, step = step.as_str(), level = level.as_str(), "{message}");
-        let (run_id, message) = (self.run_id, message.to_string());
+        let (run_id, message) = (self.run_id, message.clone());
         // A lost log line is not worth failing a step over; the tracing line above remains.
         let _ = self
             .db(move |s| s.log(run_id, Some(step), level, &message, None, None, None))
@@ -220,7 +225,7 @@ impl RunCtx {
     pub async fn wait_until<T, F, Fut>(
         &self,
         step: StepKey,
-        what: &str,
+        what: Text,
         ceiling: Duration,
         mut check: F,
     ) -> Result<T, StepError>
@@ -240,8 +245,11 @@ impl RunCtx {
                 Ok(Poll::Pending(detail)) => {
                     if detail != last_detail {
                         let text = match &detail {
-                            Some(d) => format!("{what} ({d})"),
-                            None => what.to_string(),
+                            Some(d) => Text::new(
+                                format!("{} ({d})", what.sv),
+                                format!("{} ({d})", what.en),
+                            ),
+                            None => what.clone(),
                         };
                         let (run_id, waiting) = (self.run_id, text.clone());
                         let _ = self
@@ -253,14 +261,17 @@ impl RunCtx {
                     self.emit(RunEvent::StepWaiting {
                         run_id: self.run_id,
                         step,
-                        waiting_for: what.to_string(),
+                        waiting_for: what.clone(),
                         detail,
                         elapsed_ms: started.elapsed().as_millis() as u64,
                     });
                 }
                 Err(StepError::Provider(e)) if e.is_retryable() => {
-                    self.log(step, LogLevel::Warn, &format!("{what}: {e}; försöker igen"))
-                        .await;
+                    let text = Text::new(
+                        format!("{}: {e}; försöker igen", what.sv),
+                        format!("{}: {e}; trying again", what.en),
+                    );
+                    self.log(step, LogLevel::Warn, &text).await;
                     if let Some(wait) = e.retry_after {
                         delay = delay.max(wait);
                     }
@@ -270,7 +281,11 @@ impl RunCtx {
             if started.elapsed() >= ceiling {
                 return Err(StepError::permanent(
                     ErrorCode::WaitTimeout,
-                    params! { "what" => what, "seconds" => ceiling.as_secs_f64().round() },
+                    params! {
+                        "what" => what.sv,
+                        "what_en" => what.en,
+                        "seconds" => ceiling.as_secs_f64().round(),
+                    },
                 ));
             }
             self.sleep(

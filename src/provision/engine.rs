@@ -24,6 +24,7 @@ use super::steps;
 use crate::customer::{CustomerPatch, Status};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
+use crate::messages::Text;
 use crate::secrets::SecretStore;
 use crate::store::runs::{NewRun, StepRow, StepUpdate};
 use crate::store::Store;
@@ -235,9 +236,8 @@ impl Engine {
         run_id: i64,
         step: Option<StepKey>,
         level: LogLevel,
-        message: &str,
+        message: Text,
     ) -> Result<()> {
-        let message = message.to_string();
         self.db(move |s| s.log(run_id, step, level, &message, None, None, None))
             .await
     }
@@ -260,9 +260,9 @@ impl Engine {
             resumed,
         });
         let opening = if resumed {
-            "Körningen återupptas"
+            Text::new("Körningen återupptas", "The run resumes")
         } else {
-            "Körningen startar"
+            Text::new("Körningen startar", "The run starts")
         };
         self.log(run_id, None, LogLevel::Info, opening).await?;
 
@@ -336,7 +336,7 @@ impl Engine {
 
         let cancel_rollback = self.db(move |s| s.cancel_requested(run_id)).await?;
         let state = if let Some((key, err)) = failure {
-            let message = err.message();
+            let message = err.text();
             let m = message.clone();
             self.db(move |s| s.set_run_state(run_id, RunState::Failed, Some(&m), Some(key)))
                 .await?;
@@ -354,8 +354,13 @@ impl Engine {
         } else if states.values().all(|s| *s == StepState::Succeeded) {
             self.db(move |s| s.set_run_state(run_id, RunState::Succeeded, None, None))
                 .await?;
-            self.log(run_id, None, LogLevel::Info, "Körningen är klar")
-                .await?;
+            self.log(
+                run_id,
+                None,
+                LogLevel::Info,
+                Text::new("Körningen är klar", "The run is done"),
+            )
+            .await?;
             sink.emit(&RunEvent::RunFinished {
                 run_id,
                 state: RunState::Succeeded,
@@ -363,7 +368,8 @@ impl Engine {
             });
             RunState::Succeeded
         } else if cancel_rollback == Some(true) {
-            self.db(move |s| s.set_run_state(run_id, RunState::Cancelled, Some("Avbruten"), None))
+            let text = StepError::Cancelled.text();
+            self.db(move |s| s.set_run_state(run_id, RunState::Cancelled, Some(&text), None))
                 .await?;
             self.rollback_claimed(run_id, sink.clone()).await?
         } else {
@@ -372,7 +378,10 @@ impl Engine {
                 s.set_run_state(
                     run_id,
                     RunState::Cancelled,
-                    Some("Avbruten; kan återupptas"),
+                    Some(&Text::new(
+                        "Avbruten; kan återupptas",
+                        "Cancelled; can be resumed",
+                    )),
                     None,
                 )
             })
@@ -461,7 +470,7 @@ impl Engine {
             self.mark_customer(&ctx, Status::Pending).await;
             RunState::RolledBack
         } else {
-            let msg = format!("Kvar att ta bort för hand: {}", left.join(" "));
+            let msg = left_by_hand(&left);
             self.db(move |s| s.set_run_state(run_id, RunState::RollbackFailed, Some(&msg), None))
                 .await?;
             self.mark_customer(&ctx, Status::Failed).await;
@@ -485,7 +494,7 @@ impl Engine {
 
     /// Runs the compensations in reverse order of creation; returns what could not be removed,
     /// as instructions. With `everything`, adopted resources are removed too (teardown).
-    async fn compensate_all(&self, ctx: &RunCtx, everything: bool) -> Result<Vec<String>> {
+    async fn compensate_all(&self, ctx: &RunCtx, everything: bool) -> Result<Vec<Text>> {
         let run_id = ctx.run_id;
         let mut rows = self.db(move |s| s.run_steps(run_id)).await?;
         rows.sort_by_key(|s| std::cmp::Reverse(s.seq.unwrap_or(0)));
@@ -506,7 +515,11 @@ impl Engine {
                 (None, Some(intent)) => match (undo.find)(ctx, intent).await {
                     Ok(found) => found,
                     Err(e) => {
-                        left.push(format!("{}: {}", row.key, e.message()));
+                        let why = e.text();
+                        left.push(Text::new(
+                            format!("{}: {}", row.key, why.sv),
+                            format!("{}: {}", row.key, why.en),
+                        ));
                         continue;
                     }
                 },
@@ -532,7 +545,7 @@ impl Engine {
         undo: &steps::Undo,
         external_id: &str,
         output: &Value,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<Text>> {
         let (run_id, key) = (ctx.run_id, row.key);
         ctx.emit(RunEvent::CompensationStarted {
             run_id,
@@ -548,9 +561,10 @@ impl Engine {
                 Ok(()) => break Ok(()),
                 Err(StepError::Provider(e)) => match self.timing.retry.delay(attempt, &e) {
                     Some(d) => {
-                        let text = format!(
-                            "Borttagningen misslyckades ({e}); försöker igen om {} ms",
-                            d.as_millis()
+                        let ms = d.as_millis();
+                        let text = Text::new(
+                            format!("Borttagningen misslyckades ({e}); försöker igen om {ms} ms"),
+                            format!("The deletion failed ({e}); trying again in {ms} ms"),
                         );
                         ctx.log(key, LogLevel::Warn, &text).await;
                         tokio::time::sleep(d).await;
@@ -564,7 +578,10 @@ impl Engine {
         let took = now_ms(started);
         match result {
             Ok(()) => {
-                let text = format!("Tog bort {external_id}");
+                let text = Text::new(
+                    format!("Tog bort {external_id}"),
+                    format!("Deleted {external_id}"),
+                );
                 self.db(move |s| {
                     s.step_update(run_id, key, StepUpdate::State(StepState::Compensated))?;
                     s.log(
@@ -583,9 +600,13 @@ impl Engine {
             }
             Err(e) => {
                 let manual = (undo.manual)(external_id);
-                let text = format!(
-                    "Kunde inte ta bort {external_id}: {}. {manual}",
-                    e.message()
+                let why = e.text();
+                let text = Text::new(
+                    format!(
+                        "Kunde inte ta bort {external_id}: {}. {}",
+                        why.sv, manual.sv
+                    ),
+                    format!("Could not delete {external_id}: {}. {}", why.en, manual.en),
                 );
                 self.db(move |s| {
                     s.step_update(
@@ -607,7 +628,7 @@ impl Engine {
                 ctx.emit(RunEvent::CompensationFailed {
                     run_id,
                     step: key,
-                    message: e.message(),
+                    message: e.text(),
                     manual: manual.clone(),
                 });
                 Ok(Some(manual))
@@ -654,7 +675,7 @@ impl Engine {
             crate::blocking::run(move || secrets.forget_customer(&slug)).await;
             RunState::Succeeded
         } else {
-            let msg = format!("Kvar att ta bort för hand: {}", left.join(" "));
+            let msg = left_by_hand(&left);
             self.db(move |s| s.set_run_state(run_id, RunState::RollbackFailed, Some(&msg), None))
                 .await?;
             RunState::RollbackFailed
@@ -716,6 +737,15 @@ fn record_teardown(store: &Store, environment: Environment, slug: &str) -> Resul
     Ok(run_id)
 }
 
+/// "Kvar att ta bort för hand: …": what a rollback or teardown could not delete.
+fn left_by_hand(left: &[Text]) -> Text {
+    let list = Text::join(left, " ");
+    Text::new(
+        format!("Kvar att ta bort för hand: {}", list.sv),
+        format!("Left to delete by hand: {}", list.en),
+    )
+}
+
 fn repo_from_url(url: Option<&str>) -> Option<String> {
     let u = url::Url::parse(url?).ok()?;
     let mut parts = u.path_segments()?;
@@ -764,10 +794,17 @@ async fn run_step(
                 let Some(delay) = retry.delay(attempt, &e) else {
                     return Err(fail(ctx, key, StepError::Provider(e), attempt, took, rid).await);
                 };
-                let reason = e.to_string();
-                let text = format!(
-                    "Försök {attempt} misslyckades: {reason}; nytt försök om {} ms",
-                    delay.as_millis()
+                let reason = StepError::Provider(e).text();
+                let ms = delay.as_millis();
+                let text = Text::new(
+                    format!(
+                        "Försök {attempt} misslyckades: {}; nytt försök om {ms} ms",
+                        reason.sv
+                    ),
+                    format!(
+                        "Attempt {attempt} failed: {}; trying again in {ms} ms",
+                        reason.en
+                    ),
                 );
                 let r = reason.clone();
                 ctx.db(move |s| {
@@ -810,19 +847,21 @@ async fn record_done(
     let run_id = ctx.run_id;
     // Steps that create record their resource themselves; this keeps outputs of the others.
     let created = done.outcome == StepOutcome::Created && key.def().undo.is_some();
-    let word = match done.outcome {
-        StepOutcome::Created => "skapad",
-        StepOutcome::Adopted => "fanns redan, övertagen",
-        StepOutcome::Done => "klar",
-        StepOutcome::Skipped => "hoppades över",
+    let (sv, en) = match done.outcome {
+        StepOutcome::Created => ("skapad", "created"),
+        StepOutcome::Adopted => ("fanns redan, övertagen", "already existed, adopted"),
+        StepOutcome::Done => ("klar", "done"),
+        StepOutcome::Skipped => ("hoppades över", "skipped"),
     };
-    let text = format!(
-        "{}: {word}{}",
-        key.label(),
-        done.external_id
-            .as_ref()
-            .map(|i| format!(" ({i})"))
-            .unwrap_or_default()
+    let id = done
+        .external_id
+        .as_ref()
+        .map(|i| format!(" ({i})"))
+        .unwrap_or_default();
+    let label = key.label_text();
+    let text = Text::new(
+        format!("{}: {sv}{id}", label.sv),
+        format!("{}: {en}{id}", label.en),
     );
     let (id, output) = (done.external_id.clone(), done.output.clone());
     ctx.db(move |s| {
@@ -871,7 +910,7 @@ async fn fail(
     took: u64,
     request_id: Option<String>,
 ) -> StepError {
-    let (run_id, message) = (ctx.run_id, e.message());
+    let (run_id, message) = (ctx.run_id, e.text());
     let m = message.clone();
     let written = ctx
         .db(move |s| {
@@ -894,7 +933,7 @@ async fn fail(
         run_id,
         step: key,
         code: e.code(),
-        message,
+        message: message.sv,
         params: e.params(),
     });
     e

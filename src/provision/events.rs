@@ -5,7 +5,7 @@ use ts_rs::TS;
 
 use super::step::StepKey;
 use super::RunState;
-use crate::messages::{ErrorCode, Params};
+use crate::messages::{ErrorCode, Params, Text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -36,8 +36,8 @@ pub enum RunEvent {
         #[ts(type = "number")]
         run_id: i64,
         step: StepKey,
-        /// What it waits for, in Swedish.
-        waiting_for: String,
+        /// What it waits for.
+        waiting_for: Text,
         /// The provider's own state word, e.g. `COMING_UP` or `BUILDING`.
         detail: Option<String>,
         #[ts(type = "number")]
@@ -50,7 +50,7 @@ pub enum RunEvent {
         attempt: u32,
         #[ts(type = "number")]
         delay_ms: u64,
-        reason: String,
+        reason: Text,
     },
     StepDone {
         #[ts(type = "number")]
@@ -86,15 +86,15 @@ pub enum RunEvent {
         #[ts(type = "number")]
         run_id: i64,
         step: StepKey,
-        message: String,
+        message: Text,
         /// How to remove what is left by hand.
-        manual: String,
+        manual: Text,
     },
     RunFinished {
         #[ts(type = "number")]
         run_id: i64,
         state: RunState,
-        error: Option<String>,
+        error: Option<Text>,
     },
 }
 

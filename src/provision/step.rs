@@ -37,9 +37,13 @@ impl StepKey {
         self.def().provider
     }
 
-    /// Swedish label for the CLI (the UI has its own table per language).
+    /// What the step does, in Swedish (the CLI) and in both languages.
     pub fn label(self) -> &'static str {
         self.def().label
+    }
+
+    pub fn label_text(self) -> crate::messages::Text {
+        crate::messages::Text::new(self.def().label, self.def().label_en)
     }
 }
 

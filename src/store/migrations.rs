@@ -11,6 +11,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/001_customers.sql"),
     include_str!("migrations/002_runs.sql"),
     include_str!("migrations/003_vocabulary.sql"),
+    include_str!("migrations/004_english.sql"),
 ];
 
 /// The schema version this build writes.

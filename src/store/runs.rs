@@ -7,6 +7,7 @@ use ts_rs::TS;
 use super::{now, Store};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
+use crate::messages::Text;
 use crate::provision::{LogLevel, RunKind, RunState, StepKey, StepState};
 use crate::vocabulary::sql_list;
 
@@ -21,7 +22,7 @@ pub struct RunRow {
     pub kind: RunKind,
     pub state: RunState,
     pub environment: Environment,
-    pub error: Option<String>,
+    pub error: Option<Text>,
     pub failed_step: Option<StepKey>,
     pub started_at: String,
     pub finished_at: Option<String>,
@@ -40,8 +41,8 @@ pub struct StepRow {
     pub created: bool,
     #[ts(type = "unknown")]
     pub output: Option<serde_json::Value>,
-    pub error: Option<String>,
-    pub waiting_for: Option<String>,
+    pub error: Option<Text>,
+    pub waiting_for: Option<Text>,
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
     #[ts(type = "number | null")]
@@ -55,7 +56,7 @@ pub struct LogLine {
     pub step: Option<StepKey>,
     pub at: String,
     pub level: LogLevel,
-    pub message: String,
+    pub message: Text,
     pub attempt: Option<u32>,
     #[ts(type = "number | null")]
     pub duration_ms: Option<i64>,
@@ -64,7 +65,15 @@ pub struct LogLine {
 
 const RUN_COLUMNS: &str =
     "r.id, r.customer_id, c.slug, c.name, r.kind, r.state, r.environment, r.error, r.failed_step,
-    r.started_at, r.finished_at, r.owner_pid, r.heartbeat_at";
+    r.started_at, r.finished_at, r.owner_pid, r.heartbeat_at, r.error_en";
+
+/// A text stored as its Swedish column and its English one (older rows: Swedish only).
+fn text(sv: Option<String>, en: Option<String>) -> Option<Text> {
+    sv.map(|sv| {
+        let en = en.unwrap_or_else(|| sv.clone());
+        Text { sv, en }
+    })
+}
 
 fn run_row(r: &Row) -> rusqlite::Result<RunRow> {
     Ok(RunRow {
@@ -75,7 +84,7 @@ fn run_row(r: &Row) -> rusqlite::Result<RunRow> {
         kind: r.get(4)?,
         state: r.get(5)?,
         environment: r.get(6)?,
-        error: r.get(7)?,
+        error: text(r.get(7)?, r.get(13)?),
         failed_step: r.get(8)?,
         started_at: r.get(9)?,
         finished_at: r.get(10)?,
@@ -93,9 +102,9 @@ fn step_row(r: &Row) -> rusqlite::Result<StepRow> {
         intent: r.get(3)?,
         external_id: r.get(4)?,
         created: r.get(5)?,
-        error: r.get(6)?,
+        error: text(r.get(6)?, r.get(12)?),
         output: output.and_then(|o| serde_json::from_str(&o).ok()),
-        waiting_for: r.get(8)?,
+        waiting_for: text(r.get(8)?, r.get(13)?),
         started_at: r.get(9)?,
         finished_at: r.get(10)?,
         seq: r.get(11)?,
@@ -190,7 +199,8 @@ impl Store {
     pub fn run_steps(&self, run_id: i64) -> Result<Vec<StepRow>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT key, state, attempts, intent, external_id, created, error, output, waiting_for, started_at, finished_at, seq
+            "SELECT key, state, attempts, intent, external_id, created, error, output, waiting_for, started_at, finished_at, seq,
+                    error_en, waiting_for_en
              FROM run_steps WHERE run_id = ?1 ORDER BY rowid",
         )?;
         let rows = stmt.query_map([run_id], step_row)?;
@@ -200,7 +210,7 @@ impl Store {
     pub fn run_log(&self, run_id: i64, after_id: i64) -> Result<Vec<LogLine>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT id, step, at, level, message, attempt, duration_ms, request_id FROM run_log
+            "SELECT id, step, at, level, message, attempt, duration_ms, request_id, message_en FROM run_log
              WHERE run_id = ?1 AND id > ?2 ORDER BY id",
         )?;
         let rows = stmt.query_map(params![run_id, after_id], |r| {
@@ -209,7 +219,7 @@ impl Store {
                 step: r.get(1)?,
                 at: r.get(2)?,
                 level: r.get(3)?,
-                message: r.get(4)?,
+                message: text(Some(r.get(4)?), r.get(8)?).unwrap_or_else(|| Text::new("", "")),
                 attempt: r.get(5)?,
                 duration_ms: r.get(6)?,
                 request_id: r.get(7)?,
@@ -225,16 +235,16 @@ impl Store {
         run_id: i64,
         step: Option<StepKey>,
         level: LogLevel,
-        message: &str,
+        message: &Text,
         attempt: Option<u32>,
         duration_ms: Option<u64>,
         request_id: Option<&str>,
     ) -> Result<()> {
         // The ledger is a log that a user reads: scrub secrets here too, not only in tracing.
-        let message = crate::secrets::redact(message);
+        let message = message.redacted();
         self.conn().execute(
-            "INSERT INTO run_log (run_id, step, at, level, message, attempt, duration_ms, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![run_id, step, now().to_rfc3339(), level, message, attempt, duration_ms.map(|d| d as i64), request_id],
+            "INSERT INTO run_log (run_id, step, at, level, message, attempt, duration_ms, request_id, message_en) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![run_id, step, now().to_rfc3339(), level, message.sv, attempt, duration_ms.map(|d| d as i64), request_id, message.en],
         )?;
         Ok(())
     }
@@ -243,14 +253,15 @@ impl Store {
         &self,
         run_id: i64,
         state: RunState,
-        error: Option<&str>,
+        error: Option<&Text>,
         failed_step: Option<StepKey>,
     ) -> Result<()> {
         let finished = (!state.is_active()).then(|| now().to_rfc3339());
-        let error = error.map(crate::secrets::redact);
+        let error = error.map(Text::redacted);
+        let (sv, en) = (error.as_ref().map(|e| &e.sv), error.as_ref().map(|e| &e.en));
         self.conn().execute(
-            "UPDATE runs SET state = ?2, error = ?3, failed_step = ?4, finished_at = ?5 WHERE id = ?1",
-            params![run_id, state, error, failed_step, finished],
+            "UPDATE runs SET state = ?2, error = ?3, failed_step = ?4, finished_at = ?5, error_en = ?6 WHERE id = ?1",
+            params![run_id, state, sv, failed_step, finished, en],
         )?;
         Ok(())
     }
@@ -349,7 +360,7 @@ impl Store {
         let ts = now().to_rfc3339();
         match update {
             StepUpdate::Started { attempt } => conn.execute(
-                "UPDATE run_steps SET state = ?5, attempts = ?3, error = NULL, waiting_for = NULL,
+                "UPDATE run_steps SET state = ?5, attempts = ?3, error = NULL, waiting_for = NULL, error_en = NULL, waiting_for_en = NULL,
                     started_at = COALESCE(started_at, ?4), finished_at = NULL WHERE run_id = ?1 AND key = ?2",
                 params![run_id, key, attempt, ts, StepState::Running],
             )?,
@@ -357,12 +368,12 @@ impl Store {
                 conn.execute("UPDATE run_steps SET intent = ?3 WHERE run_id = ?1 AND key = ?2", params![run_id, key, name])?
             }
             StepUpdate::Waiting(what) => conn.execute(
-                "UPDATE run_steps SET state = ?4, waiting_for = ?3 WHERE run_id = ?1 AND key = ?2",
-                params![run_id, key, what, StepState::Waiting],
+                "UPDATE run_steps SET state = ?4, waiting_for = ?3, waiting_for_en = ?5 WHERE run_id = ?1 AND key = ?2",
+                params![run_id, key, what.sv, StepState::Waiting, what.en],
             )?,
             StepUpdate::Retrying(reason) => conn.execute(
-                "UPDATE run_steps SET state = ?4, error = ?3 WHERE run_id = ?1 AND key = ?2",
-                params![run_id, key, crate::secrets::redact(reason), StepState::Retrying],
+                "UPDATE run_steps SET state = ?4, error = ?3, error_en = ?5 WHERE run_id = ?1 AND key = ?2",
+                params![run_id, key, crate::secrets::redact(&reason.sv), StepState::Retrying, crate::secrets::redact(&reason.en)],
             )?,
             StepUpdate::Resource { external_id, created, output } => conn.execute(
                 "UPDATE run_steps SET external_id = ?3, created = ?4, output = ?5,
@@ -371,15 +382,15 @@ impl Store {
                 params![run_id, key, external_id, created, output.map(|o| o.to_string())],
             )?,
             StepUpdate::Succeeded => conn.execute(
-                "UPDATE run_steps SET state = ?4, waiting_for = NULL, error = NULL, finished_at = ?3 WHERE run_id = ?1 AND key = ?2",
+                "UPDATE run_steps SET state = ?4, waiting_for = NULL, error = NULL, waiting_for_en = NULL, error_en = NULL, finished_at = ?3 WHERE run_id = ?1 AND key = ?2",
                 params![run_id, key, ts, StepState::Succeeded],
             )?,
             StepUpdate::Failed(error) => conn.execute(
-                "UPDATE run_steps SET state = ?5, waiting_for = NULL, error = ?3, finished_at = ?4 WHERE run_id = ?1 AND key = ?2",
-                params![run_id, key, crate::secrets::redact(error), ts, StepState::Failed],
+                "UPDATE run_steps SET state = ?5, waiting_for = NULL, waiting_for_en = NULL, error = ?3, error_en = ?6, finished_at = ?4 WHERE run_id = ?1 AND key = ?2",
+                params![run_id, key, crate::secrets::redact(&error.sv), ts, StepState::Failed, crate::secrets::redact(&error.en)],
             )?,
             StepUpdate::State(state) => {
-                conn.execute("UPDATE run_steps SET state = ?3, waiting_for = NULL WHERE run_id = ?1 AND key = ?2", params![run_id, key, state])?
+                conn.execute("UPDATE run_steps SET state = ?3, waiting_for = NULL, waiting_for_en = NULL WHERE run_id = ?1 AND key = ?2", params![run_id, key, state])?
             }
         };
         Ok(())
@@ -462,7 +473,7 @@ impl Store {
         }
         let states = sql_list(states.into_iter().map(StepState::as_str));
         self.conn().execute(
-            &format!("UPDATE run_steps SET state = ?2, waiting_for = NULL WHERE run_id = ?1 AND state IN {states}"),
+            &format!("UPDATE run_steps SET state = ?2, waiting_for = NULL, waiting_for_en = NULL WHERE run_id = ?1 AND state IN {states}"),
             params![run_id, StepState::Pending],
         )?;
         Ok(())
@@ -474,14 +485,14 @@ pub enum StepUpdate<'a> {
         attempt: u32,
     },
     Intent(&'a str),
-    Waiting(&'a str),
-    Retrying(&'a str),
+    Waiting(&'a Text),
+    Retrying(&'a Text),
     Resource {
         external_id: &'a str,
         created: bool,
         output: Option<&'a serde_json::Value>,
     },
     Succeeded,
-    Failed(&'a str),
+    Failed(&'a Text),
     State(StepState),
 }

@@ -2,6 +2,8 @@
 
 export type ErrorCode = "validation" | "customer_not_found" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "run_busy" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "repo_name_taken" | "vercel_name_taken" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
 
+export type Text = { sv: string, en: string, };
+
 export type ApiError = { code: ErrorCode, 
 /**
  * In Swedish; the window renders the user's language from `code` and `params`.
@@ -135,11 +137,11 @@ reason: string | null, };
 
 export type RunDetail = { run: RunRow, steps: Array<StepRow>, log: Array<LogLine>, };
 
-export type RunRow = { id: number, customer_id: number, slug: string, customer_name: string, kind: RunKind, state: RunState, environment: Environment, error: string | null, failed_step: StepKey | null, started_at: string, finished_at: string | null, owner_pid: number | null, heartbeat_at: string | null, };
+export type RunRow = { id: number, customer_id: number, slug: string, customer_name: string, kind: RunKind, state: RunState, environment: Environment, error: Text | null, failed_step: StepKey | null, started_at: string, finished_at: string | null, owner_pid: number | null, heartbeat_at: string | null, };
 
-export type StepRow = { key: StepKey, state: StepState, attempts: number, intent: string | null, external_id: string | null, created: boolean, output: unknown, error: string | null, waiting_for: string | null, started_at: string | null, finished_at: string | null, seq: number | null, };
+export type StepRow = { key: StepKey, state: StepState, attempts: number, intent: string | null, external_id: string | null, created: boolean, output: unknown, error: Text | null, waiting_for: Text | null, started_at: string | null, finished_at: string | null, seq: number | null, };
 
-export type LogLine = { id: number, step: StepKey | null, at: string, level: LogLevel, message: string, attempt: number | null, duration_ms: number | null, request_id: string | null, };
+export type LogLine = { id: number, step: StepKey | null, at: string, level: LogLevel, message: Text, attempt: number | null, duration_ms: number | null, request_id: string | null, };
 
 export type ProvisionPlan = { slug: string, items: Array<PlanItem>, 
 /**
@@ -175,21 +177,21 @@ export type LogLevel = "info" | "warn" | "error";
 
 export type RunEvent = { "type": "run_started", run_id: number, slug: string, resumed: boolean, } | { "type": "step_started", run_id: number, step: StepKey, attempt: number, } | { "type": "step_waiting", run_id: number, step: StepKey, 
 /**
- * What it waits for, in Swedish.
+ * What it waits for.
  */
-waiting_for: string, 
+waiting_for: Text, 
 /**
  * The provider's own state word, e.g. `COMING_UP` or `BUILDING`.
  */
-detail: string | null, elapsed_ms: number, } | { "type": "step_retrying", run_id: number, step: StepKey, attempt: number, delay_ms: number, reason: string, } | { "type": "step_done", run_id: number, step: StepKey, outcome: StepOutcome, external_id: string | null, duration_ms: number, } | { "type": "step_failed", run_id: number, step: StepKey, code: ErrorCode, 
+detail: string | null, elapsed_ms: number, } | { "type": "step_retrying", run_id: number, step: StepKey, attempt: number, delay_ms: number, reason: Text, } | { "type": "step_done", run_id: number, step: StepKey, outcome: StepOutcome, external_id: string | null, duration_ms: number, } | { "type": "step_failed", run_id: number, step: StepKey, code: ErrorCode, 
 /**
  * In Swedish; the window renders its language from `code` and `params`.
  */
-message: string, params: { [key in string]: string }, } | { "type": "compensation_started", run_id: number, step: StepKey, external_id: string, } | { "type": "compensation_done", run_id: number, step: StepKey, } | { "type": "compensation_failed", run_id: number, step: StepKey, message: string, 
+message: string, params: { [key in string]: string }, } | { "type": "compensation_started", run_id: number, step: StepKey, external_id: string, } | { "type": "compensation_done", run_id: number, step: StepKey, } | { "type": "compensation_failed", run_id: number, step: StepKey, message: Text, 
 /**
  * How to remove what is left by hand.
  */
-manual: string, } | { "type": "run_finished", run_id: number, state: RunState, error: string | null, };
+manual: Text, } | { "type": "run_finished", run_id: number, state: RunState, error: Text | null, };
 
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
@@ -239,6 +241,21 @@ export const MODULES: readonly Module[] = ['crm', 'email', 'social', 'content', 
 export const STATUSES: readonly Status[] = ['pending', 'provisioning', 'active', 'failed', 'inactive'];
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'production'];
 
+export const STEP_LABEL: Record<StepKey, Text> = {
+  'supabase.project': { sv: "Skapa Supabase-projekt", en: "Create Supabase project" },
+  'supabase.ready': { sv: "Vänta på att projektet startar", en: "Wait for the project to start" },
+  'supabase.keys': { sv: "Hämta API-nycklar", en: "Fetch API keys" },
+  'supabase.schema': { sv: "Lägg in databasschema", en: "Apply database schema" },
+  'supabase.admin_user': { sv: "Skapa första administratör", en: "Create first administrator" },
+  'github.repo': { sv: "Skapa GitHub-repo från mallen", en: "Create GitHub repo from template" },
+  'vercel.project': { sv: "Skapa Vercel-projekt", en: "Create Vercel project" },
+  'vercel.env': { sv: "Sätt miljövariabler", en: "Set environment variables" },
+  'vercel.deploy': { sv: "Driftsätt till produktion", en: "Deploy to production" },
+  'n8n.workflow': { sv: "Skapa n8n-flöde", en: "Create n8n workflow" },
+  'email.welcome': { sv: "Skicka välkomstmejl", en: "Send welcome email" },
+  'finalize': { sv: "Spara instansens uppgifter", en: "Save the instance details" },
+};
+
 export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   validation: { sv: "{problems}", en: "{problems_en}" },
   customer_not_found: { sv: "Kunden '{slug}' finns inte", en: "The customer '{slug}' does not exist" },
@@ -278,7 +295,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   schema_mismatch: { sv: "Databasschemat stämmer inte: {problem}", en: "The database schema does not match: {problem}" },
   supabase_init_failed: { sv: "Supabase-projektet {project} kunde inte starta ({status})", en: "The Supabase project {project} could not start ({status})" },
   deployment_failed: { sv: "Driftsättningen {deployment} misslyckades ({state}): {detail}", en: "The deployment {deployment} failed ({state}): {detail}" },
-  wait_timeout: { sv: "{what}: gav upp efter {seconds} s", en: "Gave up waiting after {seconds} s ({what})" },
+  wait_timeout: { sv: "{what}: gav upp efter {seconds} s", en: "Gave up waiting after {seconds} s ({what_en})" },
   ledger_incomplete: { sv: "{step} saknar {field} i körningens liggare", en: "{step} has no {field} in the run's ledger" },
   ledger_write_failed: { sv: "Körningens liggare kunde inte skrivas: {detail}", en: "The run's ledger could not be written: {detail}" },
   cancelled: { sv: "Avbruten", en: "Cancelled" },

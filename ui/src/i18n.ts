@@ -1,7 +1,7 @@
 // Every text the UI shows, Swedish first, English second. Components never hold literal text.
 import { createContext, useContext } from 'react';
 import { ERROR_TEXT, PLANS as CORE_PLANS, STATUSES as CORE_STATUSES } from './bindings';
-import type { ErrorCode, Language, Plan, RunKind, RunState, SortKey, Status, StepKey, StepState } from './bindings';
+import type { ErrorCode, Language, Plan, RunKind, RunState, SortKey, Status, StepKey, StepState, Text } from './bindings';
 
 const sv = {
   'app.name': 'Fabrik',
@@ -664,6 +664,8 @@ export interface I18n {
   lang: Language;
   t: (key: TextKey, params?: Params) => string;
   err: (e: Coded) => string;
+  /** A sentence the core sent in both languages. */
+  tx: (text: Text) => string;
   setLanguage: (lang: Language) => void;
 }
 
@@ -672,6 +674,7 @@ export function makeI18n(lang: Language, setLanguage: (lang: Language) => void):
     lang,
     t: (key, params) => translate(lang, key, params),
     err: (e) => errorText(lang, e),
+    tx: (text) => text[lang],
     setLanguage,
   };
 }

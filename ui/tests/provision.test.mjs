@@ -355,6 +355,14 @@ describe('provisioning', () => {
     assert.equal(await tid(page, 'rollback-run').innerText(), 'Roll back');
     assert.equal(await tid(page, 'show-log').innerText(), 'Show log');
     assert.equal(await tid(page, 'step-state-vercel.project').innerText(), 'Failed');
+    // What the core says comes in English too: the failure from its code, the ledger's lines
+    // from their English text (the detail in brackets is the provider's own words).
+    assert.match(await tid(page, 'run-error').innerText(), /Create Vercel project.*Vercel reported a conflict \(/);
+    await tid(page, 'show-log').click();
+    const log = await tid(page, 'run-log').innerText();
+    assert.match(log, /The run starts/);
+    assert.match(log, /Waiting for the Supabase project to start \(COMING_UP\)/);
+    assert.doesNotMatch(log, /Körningen|Väntar på|Försök \d/);
     assertClean();
   });
 });

@@ -154,8 +154,8 @@ impl Printer {
                 error,
             } => {
                 let err = error
-                    .as_deref()
-                    .map(|e| format!(": {e}"))
+                    .as_ref()
+                    .map(|e| format!(": {}", e.sv))
                     .unwrap_or_default();
                 self.line("■", &format!("Körning {run_id}: {}{err}", state.as_str()))
             }

@@ -13,6 +13,7 @@ use crate::secrets::{CustomerSecret, Provider};
 pub static WELCOME: StepDef = StepDef {
     key: StepKey::EmailWelcome,
     label: "Skicka välkomstmejl",
+    label_en: "Send welcome email",
     needs: &[StepKey::SupabaseAdminUser, StepKey::VercelDeploy],
     provider: Some(Provider::Resend),
     run: |ctx| Box::pin(welcome(ctx)),
@@ -22,6 +23,7 @@ pub static WELCOME: StepDef = StepDef {
 pub static FINALIZE: StepDef = StepDef {
     key: StepKey::Finalize,
     label: "Spara instansens uppgifter",
+    label_en: "Save the instance details",
     needs: &[StepKey::EmailWelcome, StepKey::N8nWorkflow],
     provider: None,
     run: |ctx| Box::pin(finalize(ctx)),

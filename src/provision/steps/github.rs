@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::{created_or_adopted, done, gone, StepDef, Undo};
-use crate::messages::ErrorCode;
+use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::step::StepKey;
@@ -12,6 +12,7 @@ use crate::secrets::Provider;
 pub static REPO: StepDef = StepDef {
     key: StepKey::GithubRepo,
     label: "Skapa GitHub-repo från mallen",
+    label_en: "Create GitHub repo from template",
     needs: &[],
     provider: Some(Provider::Github),
     run: |ctx| Box::pin(repo(ctx)),
@@ -19,7 +20,10 @@ pub static REPO: StepDef = StepDef {
         find: |ctx, intent| Box::pin(find_repo(ctx, intent)),
         delete: |ctx, id, output| Box::pin(delete_repo(ctx, id, output)),
         manual: |id| {
-            format!("Ta bort repot {id} under Settings → Danger Zone på GitHub (https://github.com/{id}/settings).")
+            Text::new(
+                format!("Ta bort repot {id} under Settings → Danger Zone på GitHub (https://github.com/{id}/settings)."),
+                format!("Delete the repository {id} under Settings → Danger Zone on GitHub (https://github.com/{id}/settings)."),
+            )
         },
     }),
 };
@@ -65,7 +69,10 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
     // The template's files are copied after the call returns; Vercel cannot deploy an empty repo.
     ctx.wait_until(
         StepKey::GithubRepo,
-        "Väntar på att mallens filer kopieras till repot",
+        Text::new(
+            "Väntar på att mallens filer kopieras till repot",
+            "Waiting for the template's files to be copied to the repository",
+        ),
         ctx.timing.repo_contents,
         || async {
             Ok(

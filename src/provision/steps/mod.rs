@@ -22,6 +22,7 @@ use serde_json::Value;
 use super::context::{Done, RunCtx, StepError};
 use super::events::StepOutcome;
 use super::step::StepKey;
+use crate::messages::Text;
 use crate::secrets::{CustomerSecret, Provider, Secret, SecretKey};
 
 pub use n8n::workflow_name;
@@ -38,8 +39,9 @@ pub type DeleteFn = for<'a> fn(&'a RunCtx, &'a str, &'a Value) -> StepFuture<'a,
 /// One step of a provisioning run.
 pub struct StepDef {
     pub key: StepKey,
-    /// Swedish label for the CLI and the ledger (the window has its own per language).
+    /// What the step does, for the CLI and the ledger (`label`) and the English window.
     pub label: &'static str,
+    pub label_en: &'static str,
     /// What must have succeeded before this step may start: the DAG.
     pub needs: &'static [StepKey],
     pub provider: Option<Provider>,
@@ -55,8 +57,8 @@ pub struct Undo {
     pub find: FindFn,
     /// Deletes it; `NotFound` counts as done.
     pub delete: DeleteFn,
-    /// What to do by hand, in Swedish, naming the resource.
-    pub manual: fn(&str) -> String,
+    /// What to do by hand, naming the resource.
+    pub manual: fn(&str) -> Text,
 }
 
 /// Every step, each listed after the steps it needs (a topological order of the DAG).
@@ -159,7 +161,7 @@ mod tests {
                 let j = STEPS.iter().position(|x| x.key == *dep).unwrap();
                 assert!(j < i, "{} needs {dep}, listed later", d.key);
             }
-            assert!(!d.label.is_empty());
+            assert!(!d.label.is_empty() && !d.label_en.is_empty());
         }
     }
 
@@ -177,7 +179,11 @@ mod tests {
         );
         for d in undoable() {
             let text = (d.undo.as_ref().unwrap().manual)("ID-123");
-            assert!(text.contains("ID-123"), "{}: {text}", d.key);
+            assert!(
+                text.sv.contains("ID-123") && text.en.contains("ID-123"),
+                "{}: {text}",
+                d.key
+            );
         }
     }
 }

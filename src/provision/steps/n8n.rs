@@ -3,6 +3,7 @@
 use serde_json::{json, Value};
 
 use super::{created_or_adopted, done, gone, StepDef, Undo};
+use crate::messages::Text;
 use crate::provision::context::{Done, RunCtx, StepError};
 use crate::provision::step::StepKey;
 use crate::secrets::Provider;
@@ -14,13 +15,19 @@ pub fn workflow_name(slug: &str) -> String {
 pub static WORKFLOW: StepDef = StepDef {
     key: StepKey::N8nWorkflow,
     label: "Skapa n8n-flöde",
+    label_en: "Create n8n workflow",
     needs: &[],
     provider: Some(Provider::N8n),
     run: |ctx| Box::pin(workflow(ctx)),
     undo: Some(Undo {
         find: |ctx, intent| Box::pin(find_workflow(ctx, intent)),
         delete: |ctx, id, _| Box::pin(delete_workflow(ctx, id)),
-        manual: |id| format!("Ta bort n8n-flödet {id} i n8n (Workflows → ⋯ → Delete)."),
+        manual: |id| {
+            Text::new(
+                format!("Ta bort n8n-flödet {id} i n8n (Workflows → ⋯ → Delete)."),
+                format!("Delete the n8n workflow {id} in n8n (Workflows → ⋯ → Delete)."),
+            )
+        },
     }),
 };
 

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::{created_or_adopted, customer_secret, done, kept_secret, StepDef, Undo};
-use crate::messages::ErrorCode;
+use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::providers::ErrorKind;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
@@ -23,6 +23,7 @@ fn is_going(status: &str) -> bool {
 pub static PROJECT: StepDef = StepDef {
     key: StepKey::SupabaseProject,
     label: "Skapa Supabase-projekt",
+    label_en: "Create Supabase project",
     needs: &[],
     provider: SUPABASE,
     run: |ctx| Box::pin(project(ctx)),
@@ -30,7 +31,10 @@ pub static PROJECT: StepDef = StepDef {
         find: |ctx, intent| Box::pin(find_project(ctx, intent)),
         delete: |ctx, id, _| Box::pin(delete_project(ctx, id)),
         manual: |id| {
-            format!("Ta bort Supabase-projektet {id} under Project Settings → General i Supabase (https://supabase.com/dashboard/project/{id}/settings/general).")
+            Text::new(
+                format!("Ta bort Supabase-projektet {id} under Project Settings → General i Supabase (https://supabase.com/dashboard/project/{id}/settings/general)."),
+                format!("Delete the Supabase project {id} under Project Settings → General in Supabase (https://supabase.com/dashboard/project/{id}/settings/general)."),
+            )
         },
     }),
 };
@@ -38,6 +42,7 @@ pub static PROJECT: StepDef = StepDef {
 pub static READY: StepDef = StepDef {
     key: StepKey::SupabaseReady,
     label: "Vänta på att projektet startar",
+    label_en: "Wait for the project to start",
     needs: &[StepKey::SupabaseProject],
     provider: SUPABASE,
     run: |ctx| Box::pin(ready(ctx)),
@@ -47,6 +52,7 @@ pub static READY: StepDef = StepDef {
 pub static KEYS: StepDef = StepDef {
     key: StepKey::SupabaseKeys,
     label: "Hämta API-nycklar",
+    label_en: "Fetch API keys",
     needs: &[StepKey::SupabaseReady],
     provider: SUPABASE,
     run: |ctx| Box::pin(keys(ctx)),
@@ -56,6 +62,7 @@ pub static KEYS: StepDef = StepDef {
 pub static SCHEMA: StepDef = StepDef {
     key: StepKey::SupabaseSchema,
     label: "Lägg in databasschema",
+    label_en: "Apply database schema",
     needs: &[StepKey::SupabaseReady],
     provider: SUPABASE,
     run: |ctx| Box::pin(apply_schema(ctx)),
@@ -65,6 +72,7 @@ pub static SCHEMA: StepDef = StepDef {
 pub static ADMIN_USER: StepDef = StepDef {
     key: StepKey::SupabaseAdminUser,
     label: "Skapa första administratör",
+    label_en: "Create first administrator",
     needs: &[StepKey::SupabaseKeys],
     provider: SUPABASE,
     run: |ctx| Box::pin(admin_user(ctx)),
@@ -127,7 +135,10 @@ async fn delete_project(ctx: &RunCtx, project_ref: &str) -> Result<(), StepError
     // A project that is still coming up refuses deletion (400 "not ready"); wait it out.
     ctx.wait_until(
         StepKey::SupabaseProject,
-        "Väntar på att Supabase-projektet kan tas bort",
+        Text::new(
+            "Väntar på att Supabase-projektet kan tas bort",
+            "Waiting until the Supabase project can be deleted",
+        ),
         ctx.timing.supabase_ready,
         || async {
             match ctx.clients.supabase.delete_project(project_ref).await {
@@ -155,7 +166,10 @@ async fn ready(ctx: &RunCtx) -> Result<Done, StepError> {
     let status = ctx
         .wait_until(
             StepKey::SupabaseReady,
-            "Väntar på att Supabase-projektet startar",
+            Text::new(
+                "Väntar på att Supabase-projektet startar",
+                "Waiting for the Supabase project to start",
+            ),
             ctx.timing.supabase_ready,
             || async {
                 let p = ctx.clients.supabase.get_project(&project_ref).await?;
@@ -178,7 +192,10 @@ async fn keys(ctx: &RunCtx) -> Result<Done, StepError> {
     let keys = ctx
         .wait_until(
             StepKey::SupabaseKeys,
-            "Väntar på projektets API-nycklar",
+            Text::new(
+                "Väntar på projektets API-nycklar",
+                "Waiting for the project's API keys",
+            ),
             ctx.timing.supabase_ready,
             || async {
                 match ctx.api_keys().await {
@@ -225,7 +242,10 @@ async fn apply_schema(ctx: &RunCtx) -> Result<Done, StepError> {
             ctx.log(
                 StepKey::SupabaseSchema,
                 LogLevel::Info,
-                &format!("{n} tabeller finns, alla med radnivåsäkerhet"),
+                &Text::new(
+                    format!("{n} tabeller finns, alla med radnivåsäkerhet"),
+                    format!("{n} tables exist, all with row-level security"),
+                ),
             )
             .await;
             done(StepOutcome::Done, None, json!({ "tables": n }))

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::{created_or_adopted, done, gone, StepDef, Undo};
-use crate::messages::ErrorCode;
+use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::providers::vercel::{EnvValue, EnvVar};
 use crate::providers::ErrorKind;
@@ -17,19 +17,26 @@ const VERCEL: Option<Provider> = Some(Provider::Vercel);
 pub static PROJECT: StepDef = StepDef {
     key: StepKey::VercelProject,
     label: "Skapa Vercel-projekt",
+    label_en: "Create Vercel project",
     needs: &[StepKey::GithubRepo],
     provider: VERCEL,
     run: |ctx| Box::pin(project(ctx)),
     undo: Some(Undo {
         find: |ctx, intent| Box::pin(find_project(ctx, intent)),
         delete: |ctx, id, _| Box::pin(delete_project(ctx, id)),
-        manual: |id| format!("Ta bort Vercel-projektet {id} under Settings → Advanced i Vercel."),
+        manual: |id| {
+            Text::new(
+                format!("Ta bort Vercel-projektet {id} under Settings → Advanced i Vercel."),
+                format!("Delete the Vercel project {id} under Settings → Advanced in Vercel."),
+            )
+        },
     }),
 };
 
 pub static ENV: StepDef = StepDef {
     key: StepKey::VercelEnv,
     label: "Sätt miljövariabler",
+    label_en: "Set environment variables",
     needs: &[StepKey::VercelProject, StepKey::SupabaseKeys],
     provider: VERCEL,
     run: |ctx| Box::pin(env(ctx)),
@@ -39,6 +46,7 @@ pub static ENV: StepDef = StepDef {
 pub static DEPLOY: StepDef = StepDef {
     key: StepKey::VercelDeploy,
     label: "Driftsätt till produktion",
+    label_en: "Deploy to production",
     needs: &[StepKey::VercelEnv, StepKey::SupabaseSchema],
     provider: VERCEL,
     run: |ctx| Box::pin(deploy(ctx)),
@@ -169,7 +177,10 @@ async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
     let d = ctx
         .wait_until(
             StepKey::VercelDeploy,
-            "Väntar på att Vercel bygger och driftsätter",
+            Text::new(
+                "Väntar på att Vercel bygger och driftsätter",
+                "Waiting for Vercel to build and deploy",
+            ),
             ctx.timing.deployment,
             || async {
                 let d = ctx.clients.vercel.deployment(&id).await?;

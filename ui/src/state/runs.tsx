@@ -5,18 +5,25 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { listen } from '@tauri-apps/api/event';
 import { call, type ApiError } from '../api';
 import { ACTIVE_RUN_STATES, STEP_KEYS, UNFINISHED_STEP_STATES } from '../bindings';
-import type { Environment, LogLine, Readiness, RunDetail, RunEvent, RunRow, RunState, StepKey, StepOutcome, StepRow } from '../bindings';
-import { runStateKey, stepKey, useI18n, type TextKey } from '../i18n';
+import type { Environment, LogLine, Readiness, RunDetail, RunEvent, RunRow, RunState, StepKey, StepOutcome, StepRow, Text } from '../bindings';
+import { errorText, runStateKey, stepKey, useI18n, type TextKey } from '../i18n';
 import { useToast } from './toast';
 
 /** What the stored rows do not carry but the events do (what a step waits for, with detail). */
 export interface StepLive {
-  waiting?: { what: string; detail: string | null; elapsed_ms: number };
-  retry?: { attempt: number; delay_ms: number; reason: string };
+  waiting?: { what: Text; detail: string | null; elapsed_ms: number };
+  retry?: { attempt: number; delay_ms: number; reason: Text };
   outcome?: StepOutcome;
   duration_ms?: number;
-  manual?: string;
+  manual?: Text;
 }
+
+/** A failed step's reason in both languages, from its code (the event carries the Swedish). */
+const failureText = (e: Extract<RunEvent, { type: 'step_failed' }>): Text => ({ sv: e.message, en: errorText('en', e) });
+
+/** `what (detail)` in both languages. */
+const withDetail = (what: Text, detail: string | null): Text =>
+  detail ? { sv: `${what.sv} (${detail})`, en: `${what.en} (${detail})` } : what;
 
 export interface RunView {
   run: RunRow;
@@ -93,7 +100,7 @@ export function applyEvent(v: RunView, e: RunEvent): RunView {
       return setStep(
         v,
         e.step,
-        { state: 'waiting', waiting_for: e.detail ? `${e.waiting_for} (${e.detail})` : e.waiting_for },
+        { state: 'waiting', waiting_for: withDetail(e.waiting_for, e.detail) },
         { waiting: { what: e.waiting_for, detail: e.detail, elapsed_ms: e.elapsed_ms } },
       );
     case 'step_retrying':
@@ -106,8 +113,9 @@ export function applyEvent(v: RunView, e: RunEvent): RunView {
         { outcome: e.outcome, duration_ms: e.duration_ms, waiting: undefined, retry: undefined },
       );
     case 'step_failed': {
-      const next = setStep(v, e.step, { state: 'failed', error: e.message, waiting_for: null, finished_at: now }, { waiting: undefined, retry: undefined });
-      return { ...next, run: { ...next.run, failed_step: e.step, error: e.message } };
+      const error = failureText(e);
+      const next = setStep(v, e.step, { state: 'failed', error, waiting_for: null, finished_at: now }, { waiting: undefined, retry: undefined });
+      return { ...next, run: { ...next.run, failed_step: e.step, error } };
     }
     case 'compensation_started':
       return { ...setStep(v, e.step, { state: 'compensating' }), run: { ...v.run, state: 'rolling_back' } };
@@ -164,7 +172,7 @@ export function useRuns(): RunsContextValue {
 }
 
 export function RunsProvider({ children, renderPlan }: { children: ReactNode; renderPlan: (p: Planning, close: () => void, start: () => void) => ReactNode }) {
-  const { t, err } = useI18n();
+  const { t, err, tx } = useI18n();
   const toast = useToast();
   const [runs, setRuns] = useState<Record<number, RunView>>({});
   const runsRef = useRef(runs);
@@ -180,8 +188,8 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
   const trackRef = useRef<(runId: number) => Promise<RunView | null>>(() => Promise.resolve(null));
   /** Events received per run, counted synchronously (the state catches up a render later). */
   const counts = useRef<Record<number, number>>({});
-  const tRef = useRef({ t, err, toast });
-  tRef.current = { t, err, toast };
+  const tRef = useRef({ t, err, tx, toast });
+  tRef.current = { t, err, tx, toast };
 
   const setPendingSlugs = useCallback((slugs: string[], on: boolean) => {
     const next = { ...pendingRef.current };
@@ -326,7 +334,7 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
         if (v?.run.kind === 'teardown' && e.state === 'succeeded') show('success', tr('run.teardownDone', { name }));
         else if (e.state === 'succeeded') show('success', tr('run.done', { name }));
         else if (e.state === 'rolled_back') show('success', tr('run.stopped', { name, state: tr(runStateKey('rolled_back')) }));
-        else if (!v) show('error', e.error ?? tr('err.unknown'));
+        else if (!v) show('error', e.error ? tRef.current.tx(e.error) : tr('err.unknown'));
         else show('error', tr('run.stopped', { name, state: tr(runStateKey(e.state)) }));
         // The final detail (log lines, the outcome of the last step).
         void track(e.run_id);

@@ -165,7 +165,7 @@ function stepElapsed(s: StepRow, live: StepLive | undefined, now: number): numbe
 }
 
 function StepLine({ run, step, now }: { run: RunView; step: StepRow; now: number }) {
-  const { t } = useI18n();
+  const { t, tx } = useI18n();
   const [open, setOpen] = useState(false);
   const live = run.live[step.key];
   const key = step.key;
@@ -176,24 +176,24 @@ function StepLine({ run, step, now }: { run: RunView; step: StepRow; now: number
   if (step.state === 'waiting') {
     const text = live?.waiting
       ? live.waiting.detail
-        ? t('run.waiting', { what: live.waiting.what, detail: live.waiting.detail, elapsed: formatElapsed(live.waiting.elapsed_ms) })
-        : t('run.waitingNoDetail', { what: live.waiting.what, elapsed: formatElapsed(live.waiting.elapsed_ms) })
-      : step.waiting_for ?? '';
+        ? t('run.waiting', { what: tx(live.waiting.what), detail: live.waiting.detail, elapsed: formatElapsed(live.waiting.elapsed_ms) })
+        : t('run.waitingNoDetail', { what: tx(live.waiting.what), elapsed: formatElapsed(live.waiting.elapsed_ms) })
+      : step.waiting_for ? tx(step.waiting_for) : '';
     sub = (
       <span className="step-waiting" data-testid={`step-waiting-${key}`}>
         {text}
       </span>
     );
   } else if (step.state === 'retrying' && live?.retry) {
-    sub = t('run.retrying', { delay: formatElapsed(live.retry.delay_ms + 999), reason: live.retry.reason });
+    sub = t('run.retrying', { delay: formatElapsed(live.retry.delay_ms + 999), reason: tx(live.retry.reason) });
   } else if (step.state === 'compensation_failed' && live?.manual) {
     sub = (
       <span className="step-error">
-        {step.error} — {t('run.manual', { manual: live.manual })}
+        {step.error ? tx(step.error) : ''} — {t('run.manual', { manual: tx(live.manual) })}
       </span>
     );
   } else if (step.error && ['failed', 'compensation_failed', 'retrying'].includes(step.state)) {
-    sub = <span className="step-error">{step.error}</span>;
+    sub = <span className="step-error">{tx(step.error)}</span>;
   } else if (step.state === 'succeeded') {
     sub = (
       <>
@@ -244,7 +244,7 @@ function StepLine({ run, step, now }: { run: RunView; step: StepRow; now: number
 }
 
 function LogLines({ lines }: { lines: LogLine[] }) {
-  const { t } = useI18n();
+  const { t, tx } = useI18n();
   if (lines.length === 0) return <p className="muted">{t('run.noLog')}</p>;
   return (
     <ol className="log-lines">
@@ -252,7 +252,7 @@ function LogLines({ lines }: { lines: LogLine[] }) {
         <li key={l.id} className={`log-line log-${l.level}`}>
           <span className="log-at tabular">{l.at.slice(11, 19)}</span>
           <span className="log-msg">
-            {l.message}
+            {tx(l.message)}
             {l.request_id ? <span className="muted mono"> [{l.request_id}]</span> : null}
           </span>
         </li>
@@ -263,7 +263,7 @@ function LogLines({ lines }: { lines: LogLine[] }) {
 
 /** The timeline of one run, grouped by provider, with the run's state and the user's choices. */
 export function RunPanel({ runId }: { runId: number }) {
-  const { t } = useI18n();
+  const { t, tx } = useI18n();
   const { runs, resume, rollback, cancel, track } = useRuns();
   const v = runs[runId];
   const [showLog, setShowLog] = useState(false);
@@ -329,7 +329,7 @@ export function RunPanel({ runId }: { runId: number }) {
       </div>
       {(state === 'failed' || state === 'rollback_failed') && v.run.error && (
         <div className="run-error" role="alert" data-testid="run-error">
-          {state === 'failed' && failedStep ? t('run.failedAt', { step: stepLabel(t, failedStep), message: v.run.error }) : v.run.error}
+          {state === 'failed' && failedStep ? t('run.failedAt', { step: stepLabel(t, failedStep), message: tx(v.run.error) }) : tx(v.run.error)}
         </div>
       )}
       <ol className="timeline" data-testid="timeline" aria-label={t('run.title')}>

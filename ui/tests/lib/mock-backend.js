@@ -17,6 +17,7 @@
     MANIFEST,
     PLANS,
     STATUSES,
+    coded,
     deriveSlug,
     validateEmail,
     validateDraft,
@@ -400,8 +401,11 @@
     }
     return s;
   };
+  /** A sentence in both languages, as the core stores and sends them (`Text`). */
+  const T = (sv, en = sv) => (typeof sv === 'object' && sv !== null ? sv : { sv, en });
+  const withDetail = (what, detail) => (detail ? T(`${what.sv} (${detail})`, `${what.en} (${detail})`) : what);
   function log(id, step, level, message, attempt = null, duration = null) {
-    R.log[id].push({ id: R.nextLog++, step, at: iso(), level, message, attempt, duration_ms: duration, request_id: step ? `req_${R.nextLog}` : null });
+    R.log[id].push({ id: R.nextLog++, step, at: iso(), level, message: T(message), attempt, duration_ms: duration, request_id: step ? `req_${R.nextLog}` : null });
   }
   function setCustomer(slug, patch) {
     const c = byslug(slug);
@@ -429,18 +433,18 @@
         run.finished_at = null;
         run.error = null;
         if (run.kind === 'provision') setCustomer(run.slug, { status: 'provisioning' });
-        log(id, null, 'info', e.resumed ? 'Körningen återupptas' : 'Körningen startar');
+        log(id, null, 'info', e.resumed ? T('Körningen återupptas', 'The run resumes') : T('Körningen startar', 'The run starts'));
         break;
       case 'step_started':
         Object.assign(s, { state: 'running', attempts: e.attempt, error: null, waiting_for: null, started_at: s.started_at ?? iso(), finished_at: null });
         break;
       case 'step_waiting':
-        Object.assign(s, { state: 'waiting', waiting_for: e.detail ? `${e.waiting_for} (${e.detail})` : e.waiting_for });
-        log(id, e.step, 'info', e.detail ? `${e.waiting_for} (${e.detail})` : e.waiting_for);
+        Object.assign(s, { state: 'waiting', waiting_for: withDetail(T(e.waiting_for), e.detail) });
+        log(id, e.step, 'info', withDetail(T(e.waiting_for), e.detail));
         break;
       case 'step_retrying':
-        Object.assign(s, { state: 'retrying', error: e.reason });
-        log(id, e.step, 'warn', `Försök ${e.attempt} misslyckades: ${e.reason}; nytt försök om ${e.delay_ms} ms`, e.attempt, 120);
+        Object.assign(s, { state: 'retrying', error: T(e.reason) });
+        log(id, e.step, 'warn', T(`Försök ${e.attempt} misslyckades: ${T(e.reason).sv}; nytt försök om ${e.delay_ms} ms`, `Attempt ${e.attempt} failed: ${T(e.reason).en}; trying again in ${e.delay_ms} ms`), e.attempt, 120);
         break;
       case 'step_done': {
         R.seq += 1;
@@ -451,10 +455,10 @@
         break;
       }
       case 'step_failed':
-        Object.assign(s, { state: 'failed', error: e.message, waiting_for: null, finished_at: iso() });
-        run.error = e.message;
+        Object.assign(s, { state: 'failed', error: coded(e.code, e.params, e.message), waiting_for: null, finished_at: iso() });
+        run.error = coded(e.code, e.params, e.message);
         run.failed_step = e.step;
-        log(id, e.step, 'error', e.message, s.attempts, 80);
+        log(id, e.step, 'error', coded(e.code, e.params, e.message), s.attempts, 80);
         break;
       case 'compensation_started':
         run.state = 'rolling_back';
@@ -466,14 +470,15 @@
         log(id, e.step, 'info', `${STEP_LABEL[e.step]}: borttagen`);
         break;
       case 'compensation_failed':
-        Object.assign(s, { state: 'compensation_failed', error: e.message });
-        log(id, e.step, 'error', `${e.message}; ${e.manual}`);
+        Object.assign(s, { state: 'compensation_failed', error: T(e.message) });
+        log(id, e.step, 'error', T(`${T(e.message).sv}; ${T(e.manual).sv}`, `${T(e.message).en}; ${T(e.manual).en}`));
         break;
       case 'run_finished':
         run.state = e.state;
         run.finished_at = iso();
-        if (e.error) run.error = e.error;
-        else if (e.state !== 'failed') run.error = e.state === 'cancelled' ? 'Avbruten; kan återupptas' : null;
+        // A failed run's error is its failed step's (already recorded, in both languages).
+        if (e.error && !(e.state === 'failed' && run.error)) run.error = T(e.error);
+        else if (e.state !== 'failed') run.error = e.state === 'cancelled' ? T('Avbruten; kan återupptas', 'Cancelled; can be resumed') : null;
         if (e.state === 'succeeded' && run.kind === 'provision') {
           log(id, null, 'info', 'Körningen är klar');
           setCustomer(run.slug, {

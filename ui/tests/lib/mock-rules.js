@@ -248,6 +248,8 @@
       STATUSES: core.statuses,
       MODULE_KEYS,
       render,
+      /** A coded failure's text in both languages, as the core stores it (`Text::of`). */
+      coded: (code, params, sv) => ({ sv: sv ?? render(CATALOG[code].sv, params ?? {}), en: render(CATALOG[code].en, params ?? {}) }),
       validateSlug,
       deriveSlug,
       validateEmail,
