@@ -2,6 +2,7 @@
 //! saved, whether it was verified and for which account, or what is wrong. The token itself
 //! only ever goes in (save) — nothing here returns it.
 
+use crate::messages::Text;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -95,12 +96,16 @@ impl Credentials<'_> {
     pub fn save(&self, p: Provider, token: &str) -> Result<CredentialStatus> {
         let token = token.trim();
         if token.is_empty() {
-            return Err(Error::InvalidToken("Token är tom".into()));
+            return Err(Error::InvalidToken(Text::new(
+                "Token är tom",
+                "The token is empty",
+            )));
         }
         if token.chars().any(char::is_whitespace) || token.len() > 4096 {
-            return Err(Error::InvalidToken(
-                "Token innehåller mellanslag eller radbrytningar; klistra in den igen".into(),
-            ));
+            return Err(Error::InvalidToken(Text::new(
+                "Token innehåller mellanslag eller radbrytningar; klistra in den igen",
+                "The token contains spaces or line breaks; paste it again",
+            )));
         }
         self.secrets
             .set(&SecretKey::Token(p), &Secret::new(token))?;
@@ -161,10 +166,11 @@ impl Credentials<'_> {
             return Ok(None);
         };
         let Some(address) = self.setting("email.sender_address") else {
-            return Err(Error::InvalidSetting {
-                key: "email.sender_address".into(),
-                reason: "ange avsändaradressen först".into(),
-            });
+            return Err(crate::provision::settings::invalid(
+                "email.sender_address",
+                "ange avsändaradressen först",
+                "set the sender address first",
+            ));
         };
         let name = self
             .setting("email.sender_name")
@@ -248,7 +254,10 @@ impl PreparedEmail {
                 provider: p,
                 state: VerifyState::Verified,
                 account: Some(address.clone()),
-                message: format!("Testmejlet skickades till {address} (id {id})"),
+                message: Text::new(
+                    format!("Testmejlet skickades till {address} (id {id})"),
+                    format!("The test email was sent to {address} (id {id})"),
+                ),
                 warnings: Vec::new(),
             },
             Err(e) => {
@@ -261,7 +270,10 @@ impl PreparedEmail {
                     provider: p,
                     state,
                     account: None,
-                    message: format!("Testmejlet kunde inte skickas: {}", e.message),
+                    message: Text::new(
+                        format!("Testmejlet kunde inte skickas: {}", e.message),
+                        format!("The test email could not be sent: {}", e.message),
+                    ),
                     warnings: Vec::new(),
                 }
             }

@@ -30,12 +30,12 @@ pub enum Error {
     RunEnded(crate::provision::RunState),
     NotConfirmed,
     Provider(String),
-    InvalidToken(String),
-    NotReady(String),
+    InvalidToken(crate::messages::Text),
+    NotReady(crate::messages::Text),
     RunNotFound(i64),
     InvalidSetting {
         key: String,
-        reason: String,
+        reason: crate::messages::Text,
     },
     UnsafeLink(String),
     OpenFailed(String),
@@ -94,7 +94,6 @@ impl Error {
             Error::DatabaseOpen(d)
             | Error::Sandbox(d)
             | Error::Provider(d)
-            | Error::InvalidToken(d)
             | Error::OpenFailed(d)
             | Error::Internal(d) => params! { "detail" => d },
             Error::MissingTokens(p) => params! { "providers" => p },
@@ -103,8 +102,11 @@ impl Error {
                 params! { "run" => id }
             }
             Error::RunEnded(state) => params! { "state" => state },
-            Error::NotReady(reason) => params! { "reason" => reason },
-            Error::InvalidSetting { key, reason } => params! { "key" => key, "reason" => reason },
+            Error::InvalidToken(d) => params! { "detail" => d.sv, "detail_en" => d.en },
+            Error::NotReady(reason) => params! { "reason" => reason.sv, "reason_en" => reason.en },
+            Error::InvalidSetting { key, reason } => {
+                params! { "key" => key, "reason" => reason.sv, "reason_en" => reason.en }
+            }
             Error::UnsafeLink(url) => params! { "url" => url },
             Error::StaleVersion | Error::NotConfirmed => Params::new(),
         }

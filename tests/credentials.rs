@@ -83,11 +83,12 @@ async fn each_verification_outcome_has_its_own_message() {
         .verification
         .unwrap()
         .message
+        .sv
         .contains("fabrik-sandbox"));
 
     let message = |s: fabrik::credentials::CredentialStatus| {
         let v = s.verification.unwrap();
-        (v.state, v.message)
+        (v.state, v.message.sv)
     };
     // Rejected: a token the provider does not know.
     c.save(Provider::Vercel, "SENTINEL-unknown-token").unwrap();
@@ -279,6 +280,7 @@ async fn a_test_email_goes_to_the_sender_address() {
         .verification
         .unwrap()
         .message
+        .sv
         .starts_with("Testmejlet kunde inte skickas"));
     c.delete(Provider::Resend).unwrap();
     sim.shutdown().await;

@@ -195,7 +195,7 @@ async fn production_refuses_to_provision_until_tokens_and_settings_are_there() {
     let r = runs.readiness().unwrap();
     assert!(!r.ready);
     assert!(
-        r.reason.unwrap().contains("github.template"),
+        r.reason.unwrap().sv.contains("github.template"),
         "the missing settings are named first"
     );
     for (k, v) in [
@@ -214,7 +214,7 @@ async fn production_refuses_to_provision_until_tokens_and_settings_are_there() {
         "no token is saved in this keyring namespace: {:?}",
         r.missing
     );
-    assert!(r.reason.unwrap().starts_with("Token saknas för GitHub"));
+    assert!(r.reason.unwrap().sv.starts_with("Token saknas för GitHub"));
     let err = runs.start(slug, Arc::new(Host::default())).unwrap_err();
     assert_eq!(err.code.as_str(), "not_ready");
     assert!(

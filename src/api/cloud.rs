@@ -11,9 +11,9 @@ use ts_rs::TS;
 
 use super::ApiResult;
 use crate::credentials::{CredentialStatus, Credentials};
-use crate::error::Error;
+use crate::messages::Text;
 use crate::providers::Endpoints;
-use crate::provision::settings::{check_setting, SETTING_KEYS};
+use crate::provision::settings::{check_setting, invalid, SETTING_KEYS};
 use crate::provision::{Clients, Engine, FailurePolicy, ProvisionSettings, Timing, Tokens};
 use crate::sandbox::Sandbox;
 use crate::secrets::{Provider, SecretStore};
@@ -25,8 +25,8 @@ pub use crate::environment::{Environment, ENVIRONMENT_SETTING};
 pub struct SettingEntry {
     pub key: String,
     pub value: String,
-    /// What it is for, in Swedish.
-    pub help: String,
+    /// What it is for.
+    pub help: Text,
     /// Set by the sandbox's simulated world (shown, not editable there).
     pub fixed_by_sandbox: bool,
 }
@@ -178,7 +178,7 @@ impl CloudApi {
         let stored = self.store.list_settings()?;
         Ok(SETTING_KEYS
             .iter()
-            .map(|(key, help)| {
+            .map(|(key, help, help_en)| {
                 let fixed = self
                     .overrides
                     .iter()
@@ -190,7 +190,7 @@ impl CloudApi {
                         .clone()
                         .or_else(|| stored.get(*key).cloned())
                         .unwrap_or_default(),
-                    help: help.to_string(),
+                    help: Text::new(*help, *help_en),
                     fixed_by_sandbox: fixed.is_some(),
                 }
             })
@@ -198,12 +198,8 @@ impl CloudApi {
     }
 
     pub fn set_setting(&self, key: String, value: String) -> ApiResult<Vec<SettingEntry>> {
-        if !SETTING_KEYS.iter().any(|(k, _)| *k == key) {
-            return Err(Error::InvalidSetting {
-                key,
-                reason: "okänd inställning".into(),
-            }
-            .into());
+        if !SETTING_KEYS.iter().any(|(k, _, _)| *k == key) {
+            return Err(invalid(&key, "okänd inställning", "unknown setting").into());
         }
         check_setting(&key, &value)?;
         if value.trim().is_empty() {

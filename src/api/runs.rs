@@ -13,6 +13,7 @@ use super::cloud::{CloudApi, Environment};
 use super::ApiResult;
 use crate::credentials::CredentialState;
 use crate::error::Error;
+use crate::messages::Text;
 use crate::provision::{
     plan::ProvisionPlan, Engine, EventSink, FailurePolicy, ProvisionSettings, RunEvent, RunState,
     StartOutcome, Timing,
@@ -39,8 +40,8 @@ pub struct Readiness {
     pub ready: bool,
     /// Providers whose token is missing (production only; the sandbox has its own).
     pub missing: Vec<Provider>,
-    /// Settings that must be set first, or a keyring problem, in Swedish.
-    pub reason: Option<String>,
+    /// Settings that must be set first, or a keyring problem.
+    pub reason: Option<Text>,
 }
 
 pub struct RunsApi {
@@ -88,16 +89,20 @@ impl RunsApi {
                     return Ok(Readiness {
                         ready: false,
                         missing: Vec::new(),
-                        reason: Some(e.message),
+                        reason: Some(Text::of(e.code, &e.params)),
                     })
                 }
             }
         };
         let reason = match ProvisionSettings::load_with(&self.store, &self.cloud.overrides) {
-            Err(e) => Some(e.to_string()),
+            Err(e) => Some(Text::of(e.code(), &e.params())),
             Ok(_) if !missing.is_empty() => {
                 let names: Vec<&str> = missing.iter().map(|p| p.display_name()).collect();
-                Some(format!("Token saknas för {}", names.join(", ")))
+                let names = names.join(", ");
+                Some(Text::new(
+                    format!("Token saknas för {names}"),
+                    format!("Tokens are missing for {names}"),
+                ))
             }
             Ok(_) => None,
         };

@@ -102,7 +102,7 @@ impl Github {
         // octocrab bounds each read; this bounds the whole exchange.
         match tokio::time::timeout(self.timeout + Duration::from_secs(1), fut).await {
             Err(_) => {
-                let mut err = ProviderError::new(P, ErrorKind::Transient, "svarade inte i tid");
+                let mut err = ProviderError::new(P, ErrorKind::Transient, "did not answer in time");
                 err.timed_out = true;
                 Err(err)
             }
@@ -110,7 +110,7 @@ impl Github {
                 let mut err = ProviderError::new(
                     P,
                     ErrorKind::Transient,
-                    format!("kunde inte nås ({})", redact(&e.to_string())),
+                    format!("could not be reached ({})", redact(&e.to_string())),
                 );
                 err.timed_out = caused_by_timeout(&e);
                 Err(err)
@@ -138,8 +138,9 @@ impl Github {
             .body_to_string(resp)
             .await
             .map_err(|e| ProviderError::new(P, ErrorKind::Transient, e.to_string()))?;
-        serde_json::from_str(&body)
-            .map_err(|e| ProviderError::new(P, ErrorKind::Invalid, format!("oväntat svar: {e}")))
+        serde_json::from_str(&body).map_err(|e| {
+            ProviderError::new(P, ErrorKind::Invalid, format!("unexpected answer: {e}"))
+        })
     }
 
     pub async fn user(&self) -> Result<User, ProviderError> {

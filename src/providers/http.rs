@@ -42,8 +42,11 @@ pub async fn json<T: DeserializeOwned>(
     let rid = request_id(resp.headers());
     let bytes = resp.bytes().await.map_err(|e| transport(provider, &e))?;
     serde_json::from_slice(&bytes).map_err(|e| {
-        let mut err =
-            ProviderError::new(provider, ErrorKind::Invalid, format!("oväntat svar: {e}"));
+        let mut err = ProviderError::new(
+            provider,
+            ErrorKind::Invalid,
+            format!("unexpected answer: {e}"),
+        );
         err.status = Some(status);
         err.request_id = rid;
         err
@@ -52,11 +55,11 @@ pub async fn json<T: DeserializeOwned>(
 
 fn transport(provider: Provider, e: &reqwest::Error) -> ProviderError {
     let what = if e.is_timeout() {
-        "svarade inte i tid"
+        "did not answer in time"
     } else if e.is_connect() {
-        "kunde inte nås"
+        "could not be reached"
     } else {
-        "anslutningen bröts"
+        "the connection broke"
     };
     // reqwest's text names the URL, never a header, so no token can be in it; redact anyway.
     let mut err = ProviderError::new(

@@ -52,7 +52,7 @@ impl N8n {
             return Err(ProviderError::new(
                 P,
                 ErrorKind::Invalid,
-                "ingen n8n-adress är inställd",
+                "no n8n address is set (n8n.api_url)",
             ));
         }
         Ok(self

@@ -171,7 +171,7 @@ impl Supabase {
             _ => Err(ProviderError::new(
                 P,
                 ErrorKind::Transient,
-                "projektets API-nycklar finns inte ännu",
+                "the project's API keys do not exist yet",
             )),
         }
     }

@@ -204,14 +204,17 @@ impl Vercel {
                         .as_str()
                         .or_else(|| f["key"].as_str())
                         .unwrap_or("?");
-                    let msg = f["error"]["message"].as_str().unwrap_or("okänt fel");
+                    let msg = f["error"]["message"].as_str().unwrap_or("unknown error");
                     format!("{key}: {msg}")
                 })
                 .collect();
             let mut e = ProviderError::new(
                 P,
                 ErrorKind::Invalid,
-                format!("miljövariabler kunde inte sparas ({})", what.join("; ")),
+                format!(
+                    "environment variables could not be saved ({})",
+                    what.join("; ")
+                ),
             );
             e.status = Some(201);
             e.code = Some("env_partial_failure".into());

@@ -1,6 +1,7 @@
 //! "Testa anslutning": checks a token against its provider with read-only calls and says, in
 //! Swedish, whether it works, for which account, or exactly what is wrong.
 
+use crate::messages::Text;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -30,9 +31,9 @@ pub struct Verification {
     pub state: VerifyState,
     /// Who the token belongs to (GitHub login, Supabase organizations, Vercel user).
     pub account: Option<String>,
-    pub message: String,
+    pub message: Text,
     /// Works, but with a caveat (e.g. no `delete_repo`: rollback cannot delete repositories).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Text>,
 }
 
 /// What the checks compare against (from the settings).
@@ -44,17 +45,21 @@ pub struct Expectations<'a> {
     pub strict_format: bool,
 }
 
+fn tx(sv: impl Into<String>, en: impl Into<String>) -> Text {
+    Text::new(sv, en)
+}
+
 fn result(
     provider: Provider,
     state: VerifyState,
     account: Option<String>,
-    message: impl Into<String>,
+    message: Text,
 ) -> Verification {
     Verification {
         provider,
         state,
         account,
-        message: message.into(),
+        message,
         warnings: Vec::new(),
     }
 }
@@ -65,25 +70,37 @@ fn from_error(provider: Provider, e: &ProviderError) -> Verification {
             provider,
             VerifyState::Rejected,
             None,
-            format!("Token avvisades ({})", e.status.unwrap_or(401)),
+            tx(
+                format!("Token avvisades ({})", e.status.unwrap_or(401)),
+                format!("The token was rejected ({})", e.status.unwrap_or(401)),
+            ),
         ),
         ErrorKind::Forbidden if e.code.as_deref() == Some("invalid_token") => result(
             provider,
             VerifyState::Rejected,
             None,
-            format!("Token avvisades ({})", e.status.unwrap_or(403)),
+            tx(
+                format!("Token avvisades ({})", e.status.unwrap_or(403)),
+                format!("The token was rejected ({})", e.status.unwrap_or(403)),
+            ),
         ),
         ErrorKind::Forbidden => result(
             provider,
             VerifyState::Rejected,
             None,
-            format!("Token saknar åtkomst ({})", e.status.unwrap_or(403)),
+            tx(
+                format!("Token saknar åtkomst ({})", e.status.unwrap_or(403)),
+                format!("The token has no access ({})", e.status.unwrap_or(403)),
+            ),
         ),
         _ => result(
             provider,
             VerifyState::Unreachable,
             None,
-            format!("Kunde inte kontrollera: {}", e.message),
+            tx(
+                format!("Kunde inte kontrollera: {}", e.message),
+                format!("Could not check: {}", e.message),
+            ),
         ),
     }
 }
@@ -113,7 +130,14 @@ async fn github(
     let p = Provider::Github;
     let gh = match super::github::Github::new(&e.github_api, token, timeout) {
         Ok(g) => g,
-        Err(err) => return result(p, VerifyState::NotConfigured, None, err.message),
+        Err(err) => {
+            return result(
+                p,
+                VerifyState::NotConfigured,
+                None,
+                tx(err.message.clone(), err.message),
+            )
+        }
     };
     let user = match gh.user().await {
         Ok(u) => u,
@@ -127,17 +151,17 @@ async fn github(
                     p,
                     VerifyState::MissingScope,
                     account,
-                    "Token saknar behörigheten repo",
+                    tx("Token saknar behörigheten repo", "The token lacks the repo scope"),
                 );
             }
             let mut v = result(
                 p,
                 VerifyState::Verified,
                 account,
-                format!("Verifierad som {}", user.login),
+                tx(format!("Verifierad som {}", user.login), format!("Verified as {}", user.login)),
             );
             if !scopes.iter().any(|s| s == "delete_repo") {
-                v.warnings.push("Token saknar behörigheten delete_repo: en återställning kan inte ta bort repon".into());
+                v.warnings.push(tx("Token saknar behörigheten delete_repo: en återställning kan inte ta bort repon", "The token lacks the delete_repo scope: a rollback cannot delete repositories"));
             }
             v
         }
@@ -149,19 +173,19 @@ async fn github(
                         p,
                         VerifyState::Verified,
                         account,
-                        format!(
-                            "Verifierad som {}; åtkomst till mallrepot {owner}/{repo}",
-                            user.login
+                        tx(
+                            format!("Verifierad som {}; åtkomst till mallrepot {owner}/{repo}", user.login),
+                            format!("Verified as {}; access to the template repository {owner}/{repo}", user.login),
                         ),
                     );
-                    v.warnings.push("Finkorniga token kan inte lista sina behörigheter; kontrollera att den får skapa och ta bort repon".into());
+                    v.warnings.push(tx("Finkorniga token kan inte lista sina behörigheter; kontrollera att den får skapa och ta bort repon", "A fine-grained token cannot list its permissions; check that it may create and delete repositories"));
                     v
                 }
                 Ok(None) => result(
                     p,
                     VerifyState::MissingScope,
                     account,
-                    format!("Token saknar åtkomst till mallrepot {owner}/{repo}"),
+                    tx(format!("Token saknar åtkomst till mallrepot {owner}/{repo}"), format!("The token has no access to the template repository {owner}/{repo}")),
                 ),
                 Err(err) => from_error(p, &err),
             },
@@ -169,7 +193,7 @@ async fn github(
                 p,
                 VerifyState::NotConfigured,
                 account,
-                "Ställ in mallrepot (github.template) för att kunna kontrollera en finkornig token",
+                tx("Ställ in mallrepot (github.template) för att kunna kontrollera en finkornig token", "Set the template repository (github.template) to check a fine-grained token"),
             ),
         },
     }
@@ -195,30 +219,38 @@ async fn supabase(
     let names: Vec<String> = orgs.iter().map(|o| o.slug.clone()).collect();
     let account = Some(names.join(", "));
     match expect.supabase_org {
-        Some(org) if !names.iter().any(|n| n == org) => result(
-            p,
-            VerifyState::WrongAccount,
-            account,
-            format!(
-                "Organisationen {org} syns inte för token (den ser: {})",
-                if names.is_empty() {
-                    "inga".into()
-                } else {
-                    names.join(", ")
-                }
-            ),
-        ),
+        Some(org) if !names.iter().any(|n| n == org) => {
+            result(p, VerifyState::WrongAccount, account, {
+                let seen = names.join(", ");
+                tx(
+                    format!(
+                        "Organisationen {org} syns inte för token (den ser: {})",
+                        if seen.is_empty() { "inga" } else { &seen }
+                    ),
+                    format!(
+                        "The organization {org} is not visible to the token (it sees: {})",
+                        if seen.is_empty() { "none" } else { &seen }
+                    ),
+                )
+            })
+        }
         Some(org) => result(
             p,
             VerifyState::Verified,
             account,
-            format!("Verifierad; ser organisationen {org}"),
+            tx(
+                format!("Verifierad; ser organisationen {org}"),
+                format!("Verified; sees the organization {org}"),
+            ),
         ),
         None => result(
             p,
             VerifyState::Verified,
             account,
-            format!("Verifierad; ser {}", names.join(", ")),
+            tx(
+                format!("Verifierad; ser {}", names.join(", ")),
+                format!("Verified; sees {}", names.join(", ")),
+            ),
         ),
     }
 }
@@ -241,19 +273,19 @@ async fn vercel(
             Ok(teams) if teams.iter().any(|t| t.id == team) => {}
             Ok(teams) => {
                 let seen: Vec<String> = teams.iter().map(|t| t.slug.clone()).collect();
-                return result(
-                    p,
-                    VerifyState::WrongAccount,
-                    account,
-                    format!(
-                        "Teamet {team} syns inte för token (den ser: {})",
-                        if seen.is_empty() {
-                            "inga".into()
-                        } else {
-                            seen.join(", ")
-                        }
-                    ),
-                );
+                return result(p, VerifyState::WrongAccount, account, {
+                    let seen = seen.join(", ");
+                    tx(
+                        format!(
+                            "Teamet {team} syns inte för token (den ser: {})",
+                            if seen.is_empty() { "inga" } else { &seen }
+                        ),
+                        format!(
+                            "The team {team} is not visible to the token (it sees: {})",
+                            if seen.is_empty() { "none" } else { &seen }
+                        ),
+                    )
+                });
             }
             Err(err) => return from_error(p, &err),
         }
@@ -262,7 +294,10 @@ async fn vercel(
         p,
         VerifyState::Verified,
         account,
-        format!("Verifierad som {}", user.username),
+        tx(
+            format!("Verifierad som {}", user.username),
+            format!("Verified as {}", user.username),
+        ),
     )
 }
 
@@ -273,7 +308,10 @@ async fn n8n(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> Ver
             p,
             VerifyState::NotConfigured,
             None,
-            "Ställ in n8n-instansens adress (n8n.api_url)",
+            tx(
+                "Ställ in n8n-instansens adress (n8n.api_url)",
+                "Set the n8n instance's address (n8n.api_url)",
+            ),
         );
     }
     match super::n8n::N8n::new(&e.n8n_api, token.clone(), timeout)
@@ -284,7 +322,10 @@ async fn n8n(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> Ver
             p,
             VerifyState::Verified,
             Some(e.n8n_api.clone()),
-            format!("Verifierad mot {}", e.n8n_api),
+            tx(
+                format!("Verifierad mot {}", e.n8n_api),
+                format!("Verified against {}", e.n8n_api),
+            ),
         ),
         Err(err) => from_error(p, &err),
     }
@@ -299,13 +340,19 @@ fn resend(token: &Secret, expect: &Expectations<'_>) -> Verification {
             p,
             VerifyState::Rejected,
             None,
-            "Ser inte ut som en API-nyckel från Resend (de börjar med re_)",
+            tx(
+                "Ser inte ut som en API-nyckel från Resend (de börjar med re_)",
+                "Does not look like a Resend API key (they start with re_)",
+            ),
         );
     }
     result(
         p,
         VerifyState::Verified,
         None,
-        "Formatet stämmer; skicka ett testmejl för att prova nyckeln",
+        tx(
+            "Formatet stämmer; skicka ett testmejl för att prova nyckeln",
+            "The format is right; send a test email to try the key",
+        ),
     )
 }

@@ -106,9 +106,12 @@ impl Clients {
                 timeout,
             ),
             github: Github::new(&endpoints.github_api, &t(Provider::Github), timeout).map_err(
-                |e| Error::InvalidSetting {
-                    key: "github.api_url".into(),
-                    reason: e.message,
+                |e| {
+                    crate::provision::settings::invalid(
+                        "github.api_url",
+                        e.message.clone(),
+                        e.message,
+                    )
                 },
             )?,
             vercel: Vercel::new(

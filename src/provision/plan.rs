@@ -8,6 +8,7 @@ use super::clients::Clients;
 use super::settings::ProvisionSettings;
 use super::step::StepKey;
 use crate::customer::Customer;
+use crate::messages::Text;
 use crate::providers::ProviderError;
 use crate::store::Store;
 
@@ -25,8 +26,8 @@ pub enum PlanAction {
 pub struct PlanItem {
     pub step: StepKey,
     pub action: PlanAction,
-    /// In Swedish: the resource name and what will happen to it.
-    pub detail: String,
+    /// The resource's name and what will happen to it.
+    pub detail: Text,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -37,11 +38,16 @@ pub struct ProvisionPlan {
     pub feasible: bool,
 }
 
-fn item(step: StepKey, action: PlanAction, detail: impl Into<String>) -> PlanItem {
+fn item(
+    step: StepKey,
+    action: PlanAction,
+    sv: impl Into<String>,
+    en: impl Into<String>,
+) -> PlanItem {
     PlanItem {
         step,
         action,
-        detail: detail.into(),
+        detail: Text::new(sv, en),
     }
 }
 
@@ -70,41 +76,46 @@ pub async fn plan(
                 "Supabase-projektet {slug} finns redan ({}, {}) och tas över",
                 p.project_ref, p.status
             ),
-        ),
-        None => item(
-            StepKey::SupabaseProject,
-            Create,
             format!(
-                "Skapar Supabase-projektet {slug} i organisationen {} ({})",
-                settings.supabase_org, settings.supabase_region
+                "The Supabase project {slug} already exists ({}, {}) and is adopted",
+                p.project_ref, p.status
             ),
         ),
+        None => {
+            let (org, region) = (&settings.supabase_org, &settings.supabase_region);
+            item(
+                StepKey::SupabaseProject,
+                Create,
+                format!("Skapar Supabase-projektet {slug} i organisationen {org} ({region})"),
+                format!("Creates the Supabase project {slug} in the organization {org} ({region})"),
+            )
+        }
     });
     items.push(item(
         StepKey::SupabaseReady,
         Run,
         "Väntar tills projektet är ACTIVE_HEALTHY",
+        "Waits until the project is ACTIVE_HEALTHY",
     ));
     items.push(item(
         StepKey::SupabaseKeys,
         Run,
         "Hämtar anon- och service role-nycklar (sparas i nyckelringen)",
+        "Fetches the anon and service role keys (kept in the keyring)",
     ));
+    let tables = settings.expected_tables.len();
     items.push(item(
         StepKey::SupabaseSchema,
         Run,
-        format!(
-            "Lägger in schemat ({} tabeller, radnivåsäkerhet på alla)",
-            settings.expected_tables.len()
-        ),
+        format!("Lägger in schemat ({tables} tabeller, radnivåsäkerhet på alla)"),
+        format!("Applies the schema ({tables} tables, row-level security on all)"),
     ));
+    let admin = &customer.admin_email;
     items.push(item(
         StepKey::SupabaseAdminUser,
         Run,
-        format!(
-            "Skapar administratören {} (eller tar över en befintlig)",
-            customer.admin_email
-        ),
+        format!("Skapar administratören {admin} (eller tar över en befintlig)"),
+        format!("Creates the administrator {admin} (or adopts an existing one)"),
     ));
 
     let template = clients
@@ -120,11 +131,13 @@ pub async fn plan(
             StepKey::GithubRepo,
             Refuse,
             format!("Mallrepot {template_name} finns inte eller syns inte för token"),
+            format!("The template repository {template_name} does not exist or is not visible to the token"),
         ),
         (Some(t), _) if !t.is_template => item(
             StepKey::GithubRepo,
             Refuse,
             format!("{template_name} är inte markerat som mallrepo (is_template)"),
+            format!("{template_name} is not marked as a template repository (is_template)"),
         ),
         (_, Some(r))
             if r.template_repository
@@ -135,6 +148,7 @@ pub async fn plan(
                 StepKey::GithubRepo,
                 Adopt,
                 format!("Repot {} finns redan från mallen och tas över", r.full_name),
+                format!("The repository {} already exists from the template and is adopted", r.full_name),
             )
         }
         (_, Some(r)) => item(
@@ -144,15 +158,20 @@ pub async fn plan(
                 "Repot {} finns redan men skapades inte från mallen {template_name}",
                 r.full_name
             ),
-        ),
-        (_, None) => item(
-            StepKey::GithubRepo,
-            Create,
             format!(
-                "Skapar det privata repot {}/{slug} från mallen {template_name}",
-                settings.repo_owner
+                "The repository {} already exists but was not made from the template {template_name}",
+                r.full_name
             ),
         ),
+        (_, None) => {
+            let owner = &settings.repo_owner;
+            item(
+                StepKey::GithubRepo,
+                Create,
+                format!("Skapar det privata repot {owner}/{slug} från mallen {template_name}"),
+                format!("Creates the private repository {owner}/{slug} from the template {template_name}"),
+            )
+        }
     };
     items.push(repo_item);
 
@@ -164,22 +183,29 @@ pub async fn plan(
                 "Vercel-projektet {} finns redan ({}) och tas över",
                 p.name, p.id
             ),
+            format!(
+                "The Vercel project {} already exists ({}) and is adopted",
+                p.name, p.id
+            ),
         ),
         None => item(
             StepKey::VercelProject,
             Create,
             format!("Skapar Vercel-projektet {slug} kopplat till repot"),
+            format!("Creates the Vercel project {slug} linked to the repository"),
         ),
     });
     items.push(item(
         StepKey::VercelEnv,
         Run,
         "Sätter miljövariabler (Supabase-URL, nycklar, adressnamn, moduler)",
+        "Sets environment variables (Supabase URL, keys, address name, modules)",
     ));
     items.push(item(
         StepKey::VercelDeploy,
         Run,
         "Driftsätter till produktion och väntar på READY",
+        "Deploys to production and waits for READY",
     ));
 
     let wf = super::workflow_name(slug);
@@ -188,11 +214,16 @@ pub async fn plan(
             StepKey::N8nWorkflow,
             Adopt,
             format!("n8n-flödet {wf} finns redan ({}) och tas över", w.id),
+            format!(
+                "The n8n workflow {wf} already exists ({}) and is adopted",
+                w.id
+            ),
         ),
         None => item(
             StepKey::N8nWorkflow,
             Create,
             format!("Skapar och aktiverar n8n-flödet {wf}"),
+            format!("Creates and activates the n8n workflow {wf}"),
         ),
     });
     let sent = store
@@ -203,18 +234,21 @@ pub async fn plan(
             StepKey::EmailWelcome,
             Skip,
             "Välkomstmejlet är redan skickat",
+            "The welcome email has already been sent",
         )
     } else {
         item(
             StepKey::EmailWelcome,
             Run,
-            format!("Skickar välkomstmejlet till {}", customer.admin_email),
+            format!("Skickar välkomstmejlet till {admin}"),
+            format!("Sends the welcome email to {admin}"),
         )
     });
     items.push(item(
         StepKey::Finalize,
         Run,
         "Sparar instansens uppgifter på kunden",
+        "Saves the instance's details on the customer",
     ));
     let feasible = !items.iter().any(|i| i.action == Refuse);
     Ok(ProvisionPlan {

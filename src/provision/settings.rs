@@ -7,75 +7,129 @@ use ts_rs::TS;
 
 use crate::customer::ModuleManifest;
 use crate::error::{Error, Result};
+use crate::messages::Text;
 use crate::store::Store;
 
 pub const BUNDLED_SCHEMA: &str = include_str!("../../schema/template.sql");
 pub const BUNDLED_WORKFLOW: &str = include_str!("../../assets/n8n-workflow.json");
 
 /// Every settings key the user can set, with its meaning (for `fabrik settings list` and the UI).
-pub const SETTING_KEYS: &[(&str, &str)] = &[
-    ("github.template", "Mallrepo på GitHub, ägare/namn"),
+pub const SETTING_KEYS: &[(&str, &str, &str)] = &[
+    (
+        "github.template",
+        "Mallrepo på GitHub, ägare/namn",
+        "Template repository on GitHub, owner/name",
+    ),
     (
         "github.owner",
         "Användare eller organisation som nya repon hamnar hos",
+        "User or organization that new repositories go to",
     ),
-    ("supabase.organization", "Supabase-organisationens slug"),
-    ("supabase.region", "Supabase-region, t.ex. eu-north-1"),
+    (
+        "supabase.organization",
+        "Supabase-organisationens slug",
+        "The Supabase organization's slug",
+    ),
+    (
+        "supabase.region",
+        "Supabase-region, t.ex. eu-north-1",
+        "Supabase region, e.g. eu-north-1",
+    ),
     (
         "vercel.team_id",
         "Vercel-teamets id (team_…); tomt = personligt konto",
+        "The Vercel team's id (team_…); empty = personal account",
     ),
-    ("vercel.team_slug", "Vercel-teamets slug, för länkar"),
-    ("vercel.framework", "Ramverk för Vercel-projektet"),
-    ("email.sender_name", "Avsändarnamn för välkomstmejlet"),
+    (
+        "vercel.team_slug",
+        "Vercel-teamets slug, för länkar",
+        "The Vercel team's slug, for links",
+    ),
+    (
+        "vercel.framework",
+        "Ramverk för Vercel-projektet",
+        "Framework of the Vercel project",
+    ),
+    (
+        "email.sender_name",
+        "Avsändarnamn för välkomstmejlet",
+        "Sender name of the welcome email",
+    ),
     (
         "email.sender_address",
         "Avsändaradress (på en verifierad domän hos Resend)",
+        "Sender address (on a domain verified at Resend)",
     ),
     (
         "schema.template_path",
         "Egen SQL-mall för kundens databas (tomt = den inbyggda)",
+        "Own SQL template for the customer's database (empty = the bundled one)",
     ),
     (
         "n8n.workflow_template_path",
         "Eget n8n-flöde som JSON (tomt = det inbyggda)",
+        "Own n8n workflow as JSON (empty = the bundled one)",
     ),
     (
         "modules.manifest_path",
         "Eget modulmanifest som JSON (tomt = det inbyggda)",
+        "Own module manifest as JSON (empty = the bundled one)",
     ),
     (
         "env.supabase_url",
         "Namnet på miljövariabeln för Supabase-URL:en",
+        "Name of the environment variable for the Supabase URL",
     ),
     (
         "env.supabase_anon_key",
         "Namnet på miljövariabeln för anon-nyckeln",
+        "Name of the environment variable for the anon key",
     ),
     (
         "env.supabase_service_role_key",
         "Namnet på miljövariabeln för service role-nyckeln",
+        "Name of the environment variable for the service role key",
     ),
     (
         "env.customer_slug",
         "Namnet på miljövariabeln för kundens adressnamn",
+        "Name of the environment variable for the customer's address name",
     ),
     (
         "env.modules",
         "Namnet på miljövariabeln för kundens moduler",
+        "Name of the environment variable for the customer's modules",
     ),
-    ("supabase.api_url", "Supabase Management API (avancerat)"),
+    (
+        "supabase.api_url",
+        "Supabase Management API (avancerat)",
+        "Supabase Management API (advanced)",
+    ),
     (
         "supabase.project_url_template",
         "Adress till ett projekts API, med {ref} (avancerat)",
+        "Address of a project's API, with {ref} (advanced)",
     ),
-    ("github.api_url", "GitHub API (avancerat)"),
-    ("vercel.api_url", "Vercel API (avancerat)"),
+    (
+        "github.api_url",
+        "GitHub API (avancerat)",
+        "GitHub API (advanced)",
+    ),
+    (
+        "vercel.api_url",
+        "Vercel API (avancerat)",
+        "Vercel API (advanced)",
+    ),
     (
         "n8n.api_url",
         "n8n-instansens API, t.ex. https://n8n.byran.se/api/v1",
+        "The n8n instance's API, e.g. https://n8n.agency.com/api/v1",
     ),
-    ("resend.api_url", "Resend API (avancerat)"),
+    (
+        "resend.api_url",
+        "Resend API (avancerat)",
+        "Resend API (advanced)",
+    ),
 ];
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -105,10 +159,21 @@ pub struct ProvisionSettings {
 }
 
 fn read_file(key: &str, path: &str) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::InvalidSetting {
-        key: key.into(),
-        reason: format!("filen {path} kan inte läsas: {e}"),
+    std::fs::read_to_string(path).map_err(|e| {
+        invalid(
+            key,
+            format!("filen {path} kan inte läsas: {e}"),
+            format!("the file {path} cannot be read: {e}"),
+        )
     })
+}
+
+/// A setting that is missing or wrong, and why, in both languages.
+pub fn invalid(key: &str, sv: impl Into<String>, en: impl Into<String>) -> Error {
+    Error::InvalidSetting {
+        key: key.into(),
+        reason: Text::new(sv, en),
+    }
 }
 
 impl ProvisionSettings {
@@ -140,24 +205,29 @@ impl ProvisionSettings {
         let supabase_org = need("supabase.organization");
         let sender_address = need("email.sender_address");
         if !missing.is_empty() {
-            return Err(Error::InvalidSetting {
-                key: missing.join(", "),
-                reason: "måste anges innan en kund kan provisioneras".into(),
-            });
+            return Err(invalid(
+                &missing.join(", "),
+                "måste anges innan en kund kan provisioneras",
+                "must be set before a customer can be provisioned",
+            ));
         }
         let (template_owner, template_repo) = template
             .split_once('/')
             .map(|(o, r)| (o.to_string(), r.to_string()))
             .filter(|(o, r)| !o.is_empty() && !r.is_empty())
-            .ok_or_else(|| Error::InvalidSetting {
-                key: "github.template".into(),
-                reason: "skriv som ägare/repo".into(),
+            .ok_or_else(|| {
+                invalid(
+                    "github.template",
+                    "skriv som ägare/repo",
+                    "write it as owner/repo",
+                )
             })?;
         if crate::customer::validate_email(&sender_address).is_err() {
-            return Err(Error::InvalidSetting {
-                key: "email.sender_address".into(),
-                reason: "ogiltig e-postadress".into(),
-            });
+            return Err(invalid(
+                "email.sender_address",
+                "ogiltig e-postadress",
+                "not a valid email address",
+            ));
         }
         let schema_sql = match get("schema.template_path") {
             Some(p) => read_file("schema.template_path", &p)?,
@@ -165,25 +235,31 @@ impl ProvisionSettings {
         };
         let expected_tables = super::schema::declared_tables(&schema_sql);
         if expected_tables.is_empty() {
-            return Err(Error::InvalidSetting {
-                key: "schema.template_path".into(),
-                reason: "mallen skapar inga tabeller".into(),
-            });
+            return Err(invalid(
+                "schema.template_path",
+                "mallen skapar inga tabeller",
+                "the template creates no tables",
+            ));
         }
         let workflow_text = match get("n8n.workflow_template_path") {
             Some(p) => read_file("n8n.workflow_template_path", &p)?,
             None => BUNDLED_WORKFLOW.to_string(),
         };
-        let workflow_template: Value =
-            serde_json::from_str(&workflow_text).map_err(|e| Error::InvalidSetting {
-                key: "n8n.workflow_template_path".into(),
-                reason: format!("ogiltig JSON: {e}"),
-            })?;
+        let workflow_template: Value = serde_json::from_str(&workflow_text).map_err(|e| {
+            invalid(
+                "n8n.workflow_template_path",
+                format!("ogiltig JSON: {e}"),
+                format!("not valid JSON: {e}"),
+            )
+        })?;
         let manifest = match get("modules.manifest_path") {
             Some(p) => ModuleManifest::parse(&read_file("modules.manifest_path", &p)?).map_err(
-                |reason| Error::InvalidSetting {
-                    key: "modules.manifest_path".into(),
-                    reason,
+                |reason| {
+                    invalid(
+                        "modules.manifest_path",
+                        reason,
+                        "not a valid module manifest",
+                    )
                 },
             )?,
             None => ModuleManifest::bundled(),
@@ -217,22 +293,17 @@ impl ProvisionSettings {
 /// Checks one value before it is stored (`fabrik settings set`, the settings screen).
 pub fn check_setting(key: &str, value: &str) -> Result<()> {
     let value = value.trim();
-    let bad = |reason: &str| {
-        Err(Error::InvalidSetting {
-            key: key.into(),
-            reason: reason.into(),
-        })
-    };
+    let bad = |sv: &str, en: &str| Err(invalid(key, sv, en));
     match key {
         "github.template"
             if !value
                 .split_once('/')
                 .is_some_and(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/')) =>
         {
-            bad("skriv som ägare/repo")
+            bad("skriv som ägare/repo", "write it as owner/repo")
         }
         "email.sender_address" if crate::customer::validate_email(value).is_err() => {
-            bad("ogiltig e-postadress")
+            bad("ogiltig e-postadress", "not a valid email address")
         }
         k if k.ends_with("api_url")
             && !value.is_empty()
@@ -240,12 +311,15 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
                 .map(|u| u.scheme() != "https" && u.scheme() != "http")
                 .unwrap_or(true) =>
         {
-            bad("måste vara en http(s)-adress")
+            bad("måste vara en http(s)-adress", "must be an http(s) address")
         }
-        "supabase.project_url_template" if !value.contains("{ref}") => bad("måste innehålla {ref}"),
-        "vercel.team_id" if !value.is_empty() && !value.starts_with("team_") => {
-            bad("ett team-id börjar med team_")
+        "supabase.project_url_template" if !value.contains("{ref}") => {
+            bad("måste innehålla {ref}", "must contain {ref}")
         }
+        "vercel.team_id" if !value.is_empty() && !value.starts_with("team_") => bad(
+            "ett team-id börjar med team_",
+            "a team id starts with team_",
+        ),
         _ => Ok(()),
     }
 }

@@ -101,11 +101,11 @@ export type Verification = { provider: Provider, state: VerifyState,
 /**
  * Who the token belongs to (GitHub login, Supabase organizations, Vercel user).
  */
-account: string | null, message: string, 
+account: string | null, message: Text, 
 /**
  * Works, but with a caveat (e.g. no `delete_repo`: rollback cannot delete repositories).
  */
-warnings: Array<string>, };
+warnings: Array<Text>, };
 
 export type CredentialState = "missing" | "saved" | "verified" | "problem";
 
@@ -117,9 +117,9 @@ from_env: boolean, verification: Verification | null, };
 
 export type SettingEntry = { key: string, value: string, 
 /**
- * What it is for, in Swedish.
+ * What it is for.
  */
-help: string, 
+help: Text, 
 /**
  * Set by the sandbox's simulated world (shown, not editable there).
  */
@@ -131,9 +131,9 @@ export type Readiness = { ready: boolean,
  */
 missing: Array<Provider>, 
 /**
- * Settings that must be set first, or a keyring problem, in Swedish.
+ * Settings that must be set first, or a keyring problem.
  */
-reason: string | null, };
+reason: Text | null, };
 
 export type RunDetail = { run: RunRow, steps: Array<StepRow>, log: Array<LogLine>, };
 
@@ -153,9 +153,9 @@ export type PlanAction = "create" | "adopt" | "refuse" | "run" | "skip";
 
 export type PlanItem = { step: StepKey, action: PlanAction, 
 /**
- * In Swedish: the resource name and what will happen to it.
+ * The resource's name and what will happen to it.
  */
-detail: string, };
+detail: Text, };
 
 export type StartOutcome = { run_id: number, 
 /**
@@ -270,10 +270,10 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   run_not_succeeded: { sv: "Körningen slutade som {state}", en: "The run ended as {state}" },
   not_confirmed: { sv: "Inte bekräftat; inget gjordes", en: "Not confirmed; nothing was done" },
   provider_error: { sv: "{detail}", en: "A cloud service answered with an error: {detail}" },
-  invalid_token: { sv: "{detail}", en: "The token is not valid: {detail}" },
-  not_ready: { sv: "Provisionera går inte ännu: {reason}", en: "Provisioning is not possible yet: {reason}" },
+  invalid_token: { sv: "{detail}", en: "{detail_en}" },
+  not_ready: { sv: "Provisionera går inte ännu: {reason}", en: "Provisioning is not possible yet: {reason_en}" },
   run_not_found: { sv: "Körningen {run} finns inte", en: "Run {run} does not exist" },
-  invalid_setting: { sv: "Ogiltig inställning {key}: {reason}", en: "Invalid setting {key}: {reason}" },
+  invalid_setting: { sv: "Ogiltig inställning {key}: {reason}", en: "Invalid setting {key}: {reason_en}" },
   unsafe_link: { sv: "Bara https-länkar kan öppnas: {url}", en: "Only https links can be opened: {url}" },
   open_failed: { sv: "Länken kunde inte öppnas: {detail}", en: "The link could not be opened: {detail}" },
   io: { sv: "{detail}", en: "A file operation failed: {detail}" },

@@ -1,7 +1,7 @@
 // Every text the UI shows, Swedish first, English second. Components never hold literal text.
 import { createContext, useContext } from 'react';
 import { ERROR_TEXT, PLANS as CORE_PLANS, STATUSES as CORE_STATUSES } from './bindings';
-import type { ErrorCode, Language, Plan, RunKind, RunState, SortKey, Status, StepKey, StepState, Text } from './bindings';
+import type { ErrorCode, Language, Plan, RunKind, RunState, SortKey, Status, StepState, Text } from './bindings';
 
 const sv = {
   'app.name': 'Fabrik',
@@ -172,18 +172,6 @@ const sv = {
   'err.n8n_id_invalid': 'n8n-flödets id får bara innehålla bokstäver, siffror och bindestreck',
   'err.unknown': 'Något gick fel.',
   'nav.activity': 'Aktivitet',
-  'step.supabase.project': 'Skapa Supabase-projekt',
-  'step.supabase.ready': 'Vänta på att projektet startar',
-  'step.supabase.keys': 'Hämta API-nycklar',
-  'step.supabase.schema': 'Lägg in databasschema',
-  'step.supabase.admin_user': 'Skapa första administratör',
-  'step.github.repo': 'Skapa GitHub-repo från mallen',
-  'step.vercel.project': 'Skapa Vercel-projekt',
-  'step.vercel.env': 'Sätt miljövariabler',
-  'step.vercel.deploy': 'Driftsätt till produktion',
-  'step.n8n.workflow': 'Skapa n8n-flöde',
-  'step.email.welcome': 'Skicka välkomstmejl',
-  'step.finalize': 'Spara instansens uppgifter',
   'group.supabase': 'Supabase',
   'group.github': 'GitHub',
   'group.vercel': 'Vercel',
@@ -458,18 +446,6 @@ const en: Record<TextKey, string> = {
   'err.n8n_id_invalid': 'An n8n workflow id may only contain letters, digits and hyphens',
   'err.unknown': 'Something went wrong.',
   'nav.activity': 'Activity',
-  'step.supabase.project': 'Create Supabase project',
-  'step.supabase.ready': 'Wait for the project to start',
-  'step.supabase.keys': 'Fetch API keys',
-  'step.supabase.schema': 'Apply database schema',
-  'step.supabase.admin_user': 'Create first administrator',
-  'step.github.repo': 'Create GitHub repo from template',
-  'step.vercel.project': 'Create Vercel project',
-  'step.vercel.env': 'Set environment variables',
-  'step.vercel.deploy': 'Deploy to production',
-  'step.n8n.workflow': 'Create n8n workflow',
-  'step.email.welcome': 'Send welcome email',
-  'step.finalize': 'Save the instance details',
   'group.supabase': 'Supabase',
   'group.github': 'GitHub',
   'group.vercel': 'Vercel',
@@ -585,7 +561,6 @@ export const SORT_KEYS: SortKey[] = ['name_asc', 'name_desc', 'created_desc', 'c
 export const runStateKey = (s: RunState) => `runState.${s}` as const;
 export const stepStateKey = (s: StepState) => `stepState.${s}` as const;
 export const runKindKey = (k: RunKind) => `runKind.${k}` as const;
-export const stepKey = (k: StepKey) => `step.${k}` as const;
 export const statusKey = (s: Status) => `status.${s}` as const;
 export const planKey = (p: Plan) => `plan.${p}` as const;
 

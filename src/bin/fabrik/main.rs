@@ -510,10 +510,11 @@ async fn secrets(db: &Path, sandbox: bool, cmd: SecretsCmd) -> Result<(), ApiErr
                 .iter()
                 .any(|s| s.state == fabrik::credentials::CredentialState::Problem);
             if bad {
-                Err(
-                    fabrik::Error::InvalidToken("minst en token fungerar inte (se ovan)".into())
-                        .into(),
-                )
+                Err(fabrik::Error::InvalidToken(fabrik::messages::Text::new(
+                    "minst en token fungerar inte (se ovan)",
+                    "at least one token does not work (see above)",
+                ))
+                .into())
             } else {
                 Ok(())
             }
@@ -556,7 +557,7 @@ fn print_credential(s: &fabrik::credentials::CredentialStatus) {
     let detail = s
         .verification
         .as_ref()
-        .map(|v| v.message.clone())
+        .map(|v| v.message.sv.clone())
         .unwrap_or_default();
     let env = if s.from_env {
         " (från miljövariabel)"
@@ -620,19 +621,20 @@ fn settings(api: &Api, cmd: SettingsCmd) -> Result<(), ApiError> {
     let known = |k: &str| {
         SETTING_KEYS
             .iter()
-            .any(|(key, _)| *key == k)
+            .any(|(key, _, _)| *key == k)
             .then_some(())
             .ok_or_else(|| {
-                ApiError::from(fabrik::Error::InvalidSetting {
-                    key: k.into(),
-                    reason: "okänd inställning (se `fabrik settings list`)".into(),
-                })
+                ApiError::from(fabrik::provision::settings::invalid(
+                    k,
+                    "okänd inställning (se `fabrik settings list`)",
+                    "unknown setting (see `fabrik settings list`)",
+                ))
             })
     };
     match cmd {
         SettingsCmd::List => {
             let stored = api.store().list_settings()?;
-            for (key, help) in SETTING_KEYS {
+            for (key, help, _) in SETTING_KEYS {
                 let v = stored.get(*key).map(String::as_str).unwrap_or("–");
                 println!("{key:<32} {v:<40} {help}");
             }

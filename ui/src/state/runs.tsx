@@ -4,9 +4,9 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { listen } from '@tauri-apps/api/event';
 import { call, type ApiError } from '../api';
-import { ACTIVE_RUN_STATES, STEP_KEYS, UNFINISHED_STEP_STATES } from '../bindings';
+import { ACTIVE_RUN_STATES, STEP_KEYS, STEP_LABEL, UNFINISHED_STEP_STATES } from '../bindings';
 import type { Environment, LogLine, Readiness, RunDetail, RunEvent, RunRow, RunState, StepKey, StepOutcome, StepRow, Text } from '../bindings';
-import { errorText, runStateKey, stepKey, useI18n, type TextKey } from '../i18n';
+import { errorText, runStateKey, useI18n } from '../i18n';
 import { useToast } from './toast';
 
 /** What the stored rows do not carry but the events do (what a step waits for, with detail). */
@@ -47,8 +47,9 @@ export const groupOf = (key: string): Group => {
   return (GROUPS as string[]).includes(g) ? (g as Group) : 'finalize';
 };
 
-export function stepLabel(t: (k: TextKey) => string, key: StepKey): string {
-  return t(stepKey(key));
+/** A step's label from the core's step table, in the user's language. */
+export function stepLabel(tx: (text: Text) => string, key: StepKey): string {
+  return tx(STEP_LABEL[key]);
 }
 
 /** "0:42", "12:05", "1:02:03". */
@@ -265,7 +266,7 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
   const refreshReadiness = useCallback(() => {
     call('readiness', {})
       .then(setReadiness)
-      .catch((e: ApiError) => setReadiness({ ready: false, missing: [], reason: tRef.current.err(e) }));
+      .catch((e: ApiError) => setReadiness({ ready: false, missing: [], reason: { sv: errorText('sv', e), en: errorText('en', e) } }));
   }, []);
 
   // Runs the window did not start (another window, the CLI, a restart) are known from the list.

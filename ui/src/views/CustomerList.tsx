@@ -19,7 +19,7 @@ interface Props {
 }
 
 export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
-  const { t, err, lang } = useI18n();
+  const { t, err, tx, lang } = useI18n();
   const toast = useToast();
   const [rows, setRows] = useState<CustomerRow[] | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
@@ -176,7 +176,7 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
           className="btn"
           data-testid="provision-selected"
           disabled={chosen.length === 0 || !readiness?.ready}
-          title={readiness && !readiness.ready ? readiness.reason ?? undefined : undefined}
+          title={readiness && !readiness.ready && readiness.reason ? tx(readiness.reason) : undefined}
           onClick={provisionSelected}
         >
           {t('list.provisionSelected', { n: chosen.length })}

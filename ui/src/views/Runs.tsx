@@ -20,13 +20,13 @@ export function useNow(on: boolean): number {
 
 /** "Provisionera": disabled with the reason while not ready, spinning while its run is active. */
 export function ProvisionButton({ slug, name, testId, small, showReason }: { slug: string; name: string; testId: string; small?: boolean; showReason?: boolean }) {
-  const { t } = useI18n();
+  const { t, tx } = useI18n();
   const { readiness, pending, runs, latest, provision } = useRuns();
   const run = latest[slug] !== undefined ? runs[latest[slug]] : undefined;
   const active = !!run && isActive(run.run.state);
   const busy = !!pending[slug] || active;
   const notReady = readiness !== null && !readiness.ready;
-  const reason = notReady ? t('run.notReady', { reason: readiness?.reason ?? '' }) : undefined;
+  const reason = notReady ? t('run.notReady', { reason: readiness?.reason ? tx(readiness.reason) : '' }) : undefined;
   return (
     <span className="provision-wrap">
       <button
@@ -59,7 +59,7 @@ export function ProvisionButton({ slug, name, testId, small, showReason }: { slu
 
 /** Before the first step: what will be created or adopted, with "Starta" and "Avbryt". */
 export function PlanDialog({ slugs, names, onCancel, onStart }: { slugs: string[]; names: Record<string, string>; onCancel: () => void; onStart: () => void }) {
-  const { t, err } = useI18n();
+  const { t, err, tx } = useI18n();
   const single = slugs.length === 1 ? slugs[0] : null;
   const [plan, setPlan] = useState<ProvisionPlan | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -121,8 +121,8 @@ export function PlanDialog({ slugs, names, onCancel, onStart }: { slugs: string[
                   <li key={it.step} className={`plan-item plan-${it.action}`} data-testid={`plan-item-${it.step}`} data-action={it.action}>
                     <span className={`plan-action plan-action-${it.action}`}>{t(`plan.action.${it.action}` as const)}</span>
                     <span className="plan-text">
-                      <span className="plan-step">{stepLabel(t, it.step)}</span>
-                      <span className="plan-detail muted">{it.detail}</span>
+                      <span className="plan-step">{stepLabel(tx, it.step)}</span>
+                      <span className="plan-detail muted">{tx(it.detail)}</span>
                     </span>
                   </li>
                 ))}
@@ -208,7 +208,7 @@ function StepLine({ run, step, now }: { run: RunView; step: StepRow; now: number
       <div className="step-row">
         <span className={`step-icon step-icon-${step.state}`} aria-hidden="true" />
         <span className="step-main">
-          <span className="step-label truncate">{stepLabel(t, key)}</span>
+          <span className="step-label truncate">{stepLabel(tx, key)}</span>
           <span className="step-sub truncate muted" title={typeof sub === 'string' ? undefined : undefined}>
             {sub}
           </span>
@@ -228,7 +228,7 @@ function StepLine({ run, step, now }: { run: RunView; step: StepRow; now: number
           data-testid={`step-log-toggle-${key}`}
           aria-expanded={open}
           aria-controls={`step-log-${run.run.id}-${key}`}
-          aria-label={t('run.stepLog', { step: stepLabel(t, key) })}
+          aria-label={t('run.stepLog', { step: stepLabel(tx, key) })}
           onClick={() => setOpen((o) => !o)}
         >
           <span aria-hidden="true">{open ? '▾' : '▸'}</span>
@@ -329,7 +329,7 @@ export function RunPanel({ runId }: { runId: number }) {
       </div>
       {(state === 'failed' || state === 'rollback_failed') && v.run.error && (
         <div className="run-error" role="alert" data-testid="run-error">
-          {state === 'failed' && failedStep ? t('run.failedAt', { step: stepLabel(t, failedStep), message: tx(v.run.error) }) : tx(v.run.error)}
+          {state === 'failed' && failedStep ? t('run.failedAt', { step: stepLabel(tx, failedStep), message: tx(v.run.error) }) : tx(v.run.error)}
         </div>
       )}
       <ol className="timeline" data-testid="timeline" aria-label={t('run.title')}>

@@ -175,7 +175,7 @@ function Credentials({ environment }: { environment: Environment | null }) {
 }
 
 function CredentialRow({ status, onChange }: { status: CredentialStatus; onChange: (s: CredentialStatus) => void }) {
-  const { t, err } = useI18n();
+  const { t, err, tx } = useI18n();
   const toast = useToast();
   const p = status.provider;
   const name = PROVIDER_NAMES[p];
@@ -256,12 +256,12 @@ function CredentialRow({ status, onChange }: { status: CredentialStatus; onChang
             <p className="muted">{t('cred.noneSaved')}</p>
           ) : v ? (
             <>
-              <p>{v.message}</p>
+              <p>{tx(v.message)}</p>
               {v.account && <p className="muted">{t('cred.account', { account: v.account })}</p>}
               {v.warnings.map((w) => (
-                <p key={w} className="cred-warning">
+                <p key={w.sv} className="cred-warning">
                   <span aria-hidden="true">⚠ </span>
-                  {w}
+                  {tx(w)}
                 </p>
               ))}
             </>
@@ -372,7 +372,7 @@ function CredentialRow({ status, onChange }: { status: CredentialStatus; onChang
 // Non-secret settings
 
 function SettingsForm() {
-  const { t, err } = useI18n();
+  const { t, err, tx } = useI18n();
   const toast = useToast();
   const [entries, setEntries] = useState<SettingEntry[] | null>(null);
   const [values, setValues] = useState<Record<string, string>>({});
@@ -465,7 +465,7 @@ function SettingsForm() {
             </p>
           ) : (
             <p className="hint">
-              {x.help}
+              {tx(x.help)}
               {x.fixed_by_sandbox && (
                 <span className="fixed-note" data-testid={`setting-fixed-${x.key}`}>
                   {' · '}

@@ -142,7 +142,7 @@
     return { provider: p, state: st, from_env: fromEnv, verification: token ? v : null };
   }
   function verification(p, stateName, account, message, warnings = []) {
-    return { provider: p, state: stateName, account, message, warnings };
+    return { provider: p, state: stateName, account, message: T(message), warnings: warnings.map((w) => T(w)) };
   }
   function verify(p, t) {
     if (t.verdict === 'rejected') return verification(p, 'rejected', null, 'Token avvisades (401)');
@@ -211,7 +211,7 @@
   function listSettings() {
     return SETTING_KEYS.map(([key, help]) => {
       const fixed = key in OVERRIDES;
-      return { key, value: fixed ? OVERRIDES[key] : state.settings[key] ?? '', help, fixed_by_sandbox: fixed };
+      return { key, value: fixed ? OVERRIDES[key] : state.settings[key] ?? '', help: T(help), fixed_by_sandbox: fixed };
     });
   }
 
@@ -402,7 +402,9 @@
     return s;
   };
   /** A sentence in both languages, as the core stores and sends them (`Text`). */
-  const T = (sv, en = sv) => (typeof sv === 'object' && sv !== null ? sv : { sv, en });
+  function T(sv, en = sv) {
+    return typeof sv === 'object' && sv !== null ? sv : { sv, en };
+  }
   const withDetail = (what, detail) => (detail ? T(`${what.sv} (${detail})`, `${what.en} (${detail})`) : what);
   function log(id, step, level, message, attempt = null, duration = null) {
     R.log[id].push({ id: R.nextLog++, step, at: iso(), level, message: T(message), attempt, duration_ms: duration, request_id: step ? `req_${R.nextLog}` : null });
@@ -525,11 +527,11 @@
 
   function defaultPlan(slug) {
     const items = STEP_KEYS.map((step) => {
-      if (step === 'supabase.project') return { step, action: 'create', detail: `Supabase-projektet fabrik-${slug} skapas` };
-      if (step === 'github.repo') return { step, action: 'create', detail: `Repot fabrik-kunder/${slug} skapas från mallen` };
-      if (step === 'vercel.project') return { step, action: 'create', detail: `Vercel-projektet ${slug} skapas` };
-      if (step === 'n8n.workflow') return { step, action: 'create', detail: `Flödet ${slug} – välkomstflöde skapas` };
-      return { step, action: 'run', detail: STEP_LABEL[step] };
+      if (step === 'supabase.project') return { step, action: 'create', detail: T(`Supabase-projektet fabrik-${slug} skapas`) };
+      if (step === 'github.repo') return { step, action: 'create', detail: T(`Repot fabrik-kunder/${slug} skapas från mallen`) };
+      if (step === 'vercel.project') return { step, action: 'create', detail: T(`Vercel-projektet ${slug} skapas`) };
+      if (step === 'n8n.workflow') return { step, action: 'create', detail: T(`Flödet ${slug} – välkomstflöde skapas`) };
+      return { step, action: 'run', detail: T(STEP_LABEL[step]) };
     });
     return { slug, items, feasible: true };
   }
@@ -546,7 +548,7 @@
 
   const runCommands = {
     readiness: () =>
-      CONFIG.notReady ? { ready: false, missing: ['github'], reason: CONFIG.notReady } : { ready: true, missing: [], reason: null },
+      CONFIG.notReady ? { ready: false, missing: ['github'], reason: T(CONFIG.notReady) } : { ready: true, missing: [], reason: null },
     plan_provision: ({ slug }) => {
       if (!byslug(slug)) throw notFound(slug);
       return SCENARIO.plan ? { ...SCENARIO.plan, slug } : defaultPlan(slug);
@@ -741,7 +743,7 @@
       await new Promise((r) => setTimeout(r, CONFIG.testLatency ?? 150));
       const to = state.settings['email.sender_address'] ?? 'valkommen@sandbox.fabrik.test';
       state.sentTestEmails = (state.sentTestEmails ?? 0) + 1;
-      state.credCache.resend = { provider: 'resend', state: 'verified', account: to, message: `Testmejlet skickades till ${to} (id mock-${state.sentTestEmails})`, warnings: [] };
+      state.credCache.resend = { provider: 'resend', state: 'verified', account: to, message: T(`Testmejlet skickades till ${to} (id mock-${state.sentTestEmails})`), warnings: [] };
       return credStatus('resend');
     },
     delete_credential: ({ provider }) => {
