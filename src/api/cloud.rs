@@ -83,6 +83,7 @@ impl CloudApi {
     /// sandbox's own unless one is saved; production's from the environment or the keyring),
     /// the settings with the sandbox's fixed world on top, and the clients.
     pub fn engine(&self, timing: Timing, on_failure: FailurePolicy) -> crate::Result<Engine> {
+        self.check_endpoints()?;
         let tokens = match (&self.sandbox, self.environment) {
             (Some(sb), Environment::Sandbox) => sb.tokens(Some(&self.secrets)),
             _ => Tokens::resolve(&self.secrets)?,
@@ -103,6 +104,14 @@ impl CloudApi {
         )
         .with_timing(timing)
         .with_failure_policy(on_failure))
+    }
+
+    /// Production talks to the real clouds only over https (see `Endpoints::check_production`).
+    pub fn check_endpoints(&self) -> crate::Result<()> {
+        match self.environment {
+            Environment::Production => self.endpoints.check_production(),
+            Environment::Sandbox => Ok(()),
+        }
     }
 
     pub fn store(&self) -> &Store {
@@ -142,6 +151,7 @@ impl CloudApi {
         self: &Arc<Self>,
         provider: Provider,
     ) -> ApiResult<CredentialStatus> {
+        self.check_endpoints()?;
         let me = self.clone();
         let prepared =
             crate::blocking::run(move || me.credentials().prepare_test(provider)).await?;
@@ -156,6 +166,7 @@ impl CloudApi {
     }
 
     pub async fn send_test_email(self: &Arc<Self>) -> ApiResult<CredentialStatus> {
+        self.check_endpoints()?;
         let me = self.clone();
         let prepared = crate::blocking::run(move || me.credentials().prepare_test_email()).await?;
         let me = self.clone();

@@ -94,7 +94,11 @@ impl RunsApi {
                 }
             }
         };
-        let reason = match ProvisionSettings::load_with(&self.store, &self.cloud.overrides) {
+        let settings = self
+            .cloud
+            .check_endpoints()
+            .and_then(|_| ProvisionSettings::load_with(&self.store, &self.cloud.overrides));
+        let reason = match settings {
             Err(e) => Some(Text::of(e.code(), &e.params())),
             Ok(_) if !missing.is_empty() => {
                 let names: Vec<&str> = missing.iter().map(|p| p.display_name()).collect();

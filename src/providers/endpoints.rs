@@ -70,7 +70,83 @@ impl Endpoints {
         e
     }
 
+    /// In production every endpoint is `https://`; plain `http://` only to this machine (a
+    /// local simulator or proxy). A token must never cross a network in clear text.
+    pub fn check_production(&self) -> crate::Result<()> {
+        for (key, _) in ENDPOINT_KEYS {
+            let mut e = self.clone();
+            let Some(url) = e.slot(key).map(|v| v.replace("{ref}", "ref")) else {
+                continue;
+            };
+            if url.is_empty() || secure_or_local(&url) {
+                continue;
+            }
+            return Err(crate::provision::settings::invalid(
+                key,
+                format!("{url} måste börja med https:// (http:// bara till den här datorn)"),
+                format!("{url} must start with https:// (http:// only to this computer)"),
+            ));
+        }
+        Ok(())
+    }
+
     pub fn project_url(&self, project_ref: &str) -> String {
         self.supabase_project_url.replace("{ref}", project_ref)
+    }
+}
+
+/// `https://…`, or `http://` to a loopback address.
+pub fn secure_or_local(url: &str) -> bool {
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
+    };
+    match (u.scheme(), u.host()) {
+        ("https", Some(_)) => true,
+        ("http", Some(url::Host::Domain(d))) => d.eq_ignore_ascii_case("localhost"),
+        ("http", Some(url::Host::Ipv4(ip))) => ip.is_loopback(),
+        ("http", Some(url::Host::Ipv6(ip))) => ip.is_loopback(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_endpoints_are_https_or_this_machine() {
+        assert!(Endpoints::default().check_production().is_ok());
+        for ok in [
+            "https://api.github.com",
+            "http://127.0.0.1:8080/github",
+            "http://localhost:9",
+            "http://[::1]:80",
+        ] {
+            assert!(secure_or_local(ok), "{ok}");
+        }
+        for bad in [
+            "http://api.vercel.com",
+            "http://10.0.0.5",
+            "ftp://x",
+            "javascript:alert(1)",
+            "api.github.com",
+        ] {
+            assert!(!secure_or_local(bad), "{bad}");
+        }
+        let e = Endpoints {
+            vercel_api: "http://vercel.example.com".into(),
+            ..Endpoints::default()
+        };
+        let err = e.check_production().unwrap_err();
+        assert_eq!(err.code().as_str(), "invalid_setting");
+        assert!(err.to_string().contains("vercel.api_url"), "{err}");
+        let e = Endpoints {
+            supabase_project_url: "http://{ref}.supabase.co".into(),
+            ..Endpoints::default()
+        };
+        assert!(
+            e.check_production().is_err(),
+            "the project URL template too"
+        );
     }
 }

@@ -14,6 +14,9 @@ use crate::secrets::{redact, Provider};
 /// Per-call ceiling; long waits (a project coming up) are polling loops of short calls.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest wait a provider may ask for that is taken as such; beyond it the number is
+/// nonsense or hostile, and the retry policy reports it rather than waiting.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
 
 pub fn client(timeout: Duration) -> reqwest::Client {
     reqwest::Client::builder()
@@ -99,8 +102,21 @@ fn now_epoch() -> u64 {
 /// GitHub and Vercel an epoch timestamp (contracts/README.md, section "8. Cross-provider notes
 /// for the simulator").
 pub fn retry_after(provider: Provider, h: &HeaderMap) -> Option<Duration> {
-    if let Some(s) = header(h, "retry-after").and_then(|v| v.trim().parse::<u64>().ok()) {
-        return Some(Duration::from_secs(s));
+    asked_wait(provider, h).map(|d| d.min(MAX_RETRY_AFTER))
+}
+
+fn asked_wait(provider: Provider, h: &HeaderMap) -> Option<Duration> {
+    if let Some(v) = header(h, "retry-after").map(str::trim) {
+        // RFC 9110: delay-seconds or an HTTP-date.
+        if let Ok(s) = v.parse::<u64>() {
+            return Some(Duration::from_secs(s));
+        }
+        if let Ok(at) = chrono::DateTime::parse_from_rfc2822(v) {
+            let secs = at
+                .timestamp()
+                .saturating_sub(chrono::Utc::now().timestamp());
+            return Some(Duration::from_secs(secs.max(0) as u64));
+        }
     }
     let reset = |name: &str| header(h, name).and_then(|v| v.trim().parse::<u64>().ok());
     match provider {
@@ -226,6 +242,34 @@ mod tests {
             h.insert(*k, v.parse().unwrap());
         }
         h
+    }
+
+    /// A provider's wait is data, not an instruction to obey blindly: a huge value is clamped
+    /// (the retry policy then reports it instead of sitting through it), and an HTTP date works.
+    #[test]
+    fn retry_after_is_clamped_and_reads_http_dates() {
+        let huge = headers(&[("retry-after", "18446744073709551615")]);
+        assert_eq!(retry_after(Provider::Vercel, &huge), Some(MAX_RETRY_AFTER));
+        let far_reset = headers(&[("x-ratelimit-reset", "18446744073709551615")]);
+        assert_eq!(
+            retry_after(Provider::Supabase, &far_reset),
+            Some(MAX_RETRY_AFTER)
+        );
+        let in_90s = (chrono::Utc::now() + chrono::Duration::seconds(90))
+            .format("%a, %d %b %Y %H:%M:%S GMT")
+            .to_string();
+        let dated = headers(&[("retry-after", &in_90s)]);
+        let wait = retry_after(Provider::Github, &dated).unwrap();
+        assert!(
+            wait > Duration::from_secs(80) && wait <= Duration::from_secs(90),
+            "{wait:?}"
+        );
+        let past = headers(&[("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT")]);
+        assert_eq!(retry_after(Provider::Github, &past), Some(Duration::ZERO));
+        assert_eq!(
+            retry_after(Provider::Github, &headers(&[("retry-after", "soon")])),
+            None
+        );
     }
 
     #[test]

@@ -85,7 +85,10 @@ impl Default for PollPolicy {
 
 impl PollPolicy {
     pub fn next(&self, current: Duration) -> Duration {
-        current.mul_f64(self.factor).min(self.cap)
+        // Checked: a provider-supplied wait can be arbitrarily large, and an overflow would panic.
+        Duration::try_from_secs_f64(current.as_secs_f64() * self.factor)
+            .unwrap_or(self.cap)
+            .min(self.cap)
     }
 }
 
@@ -168,6 +171,18 @@ mod tests {
         );
         assert!(p.delay(1, &err(ErrorKind::Invalid, None)).is_none());
         assert!(p.delay(1, &err(ErrorKind::Unauthorized, None)).is_none());
+    }
+
+    /// A provider's enormous wait (already clamped, or not) never overflows the policy.
+    #[test]
+    fn huge_waits_never_overflow() {
+        let p = PollPolicy::default();
+        assert_eq!(p.next(Duration::MAX), p.cap);
+        assert_eq!(p.next(Duration::from_secs(u64::MAX / 2)), p.cap);
+        let r = RetryPolicy::default();
+        let mut e = err(ErrorKind::RateLimited, None);
+        e.retry_after = Some(Duration::MAX);
+        assert_eq!(r.delay(1, &e), None, "reported, not waited");
     }
 
     #[test]

@@ -266,6 +266,10 @@ impl ProvisionSettings {
         };
         let sender_name = get("email.sender_name").unwrap_or_else(|| "Fabrik".into());
         let or = |k: &str, d: &str| get(k).unwrap_or_else(|| d.to_string());
+        // Stored values are checked again: they may predate a rule.
+        for (key, default) in ENV_DEFAULTS {
+            check_env_name(key, &or(key, default))?;
+        }
         Ok(ProvisionSettings {
             template_owner,
             template_repo,
@@ -280,14 +284,64 @@ impl ProvisionSettings {
             workflow_template,
             manifest,
             env: EnvNames {
-                supabase_url: or("env.supabase_url", "NEXT_PUBLIC_SUPABASE_URL"),
-                anon_key: or("env.supabase_anon_key", "NEXT_PUBLIC_SUPABASE_ANON_KEY"),
-                service_role_key: or("env.supabase_service_role_key", "SUPABASE_SERVICE_ROLE_KEY"),
-                slug: or("env.customer_slug", "FABRIK_CUSTOMER_SLUG"),
-                modules: or("env.modules", "FABRIK_MODULES"),
+                supabase_url: or(ENV_DEFAULTS[0].0, ENV_DEFAULTS[0].1),
+                anon_key: or(ENV_DEFAULTS[1].0, ENV_DEFAULTS[1].1),
+                service_role_key: or(ENV_DEFAULTS[2].0, ENV_DEFAULTS[2].1),
+                slug: or(ENV_DEFAULTS[3].0, ENV_DEFAULTS[3].1),
+                modules: or(ENV_DEFAULTS[4].0, ENV_DEFAULTS[4].1),
             },
         })
     }
+}
+
+/// The env-name settings and their defaults (the names the customer's app reads).
+const ENV_DEFAULTS: [(&str, &str); 5] = [
+    ("env.supabase_url", "NEXT_PUBLIC_SUPABASE_URL"),
+    ("env.supabase_anon_key", "NEXT_PUBLIC_SUPABASE_ANON_KEY"),
+    ("env.supabase_service_role_key", "SUPABASE_SERVICE_ROLE_KEY"),
+    ("env.customer_slug", "FABRIK_CUSTOMER_SLUG"),
+    ("env.modules", "FABRIK_MODULES"),
+];
+
+/// Prefixes that frameworks inline into the code they send to every visitor's browser.
+pub const PUBLIC_PREFIXES: &[&str] = &[
+    "NEXT_PUBLIC_",
+    "VITE_",
+    "PUBLIC_",
+    "NUXT_PUBLIC_",
+    "REACT_APP_",
+    "GATSBY_",
+    "EXPO_PUBLIC_",
+];
+
+/// The env settings whose variable holds a secret: never a public name.
+const SECRET_ENV_KEYS: &[&str] = &["env.supabase_service_role_key"];
+
+/// An environment variable's name (`[A-Za-z_][A-Za-z0-9_]*`), and never a public one for a
+/// secret: a service role key named `NEXT_PUBLIC_…` would be shipped to every browser.
+fn check_env_name(key: &str, name: &str) -> Result<()> {
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name.len() <= 256;
+    if !valid {
+        return Err(invalid(
+            key,
+            "ett variabelnamn består av A–Z, 0–9 och _ och börjar inte med en siffra",
+            "a variable name is A–Z, 0–9 and _ and does not start with a digit",
+        ));
+    }
+    let upper = name.to_ascii_uppercase();
+    if SECRET_ENV_KEYS.contains(&key) && PUBLIC_PREFIXES.iter().any(|p| upper.starts_with(p)) {
+        return Err(invalid(
+            key,
+            format!("{name} är publik (skickas till besökarnas webbläsare); en hemlig nyckel får inte ha det namnet"),
+            format!("{name} is public (sent to visitors' browsers); a secret key must not have that name"),
+        ));
+    }
+    Ok(())
 }
 
 /// Checks one value before it is stored (`fabrik settings set`, the settings screen).
@@ -305,14 +359,16 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
         "email.sender_address" if crate::customer::validate_email(value).is_err() => {
             bad("ogiltig e-postadress", "not a valid email address")
         }
-        k if k.ends_with("api_url")
+        k if (k.ends_with("api_url") || k == "supabase.project_url_template")
             && !value.is_empty()
-            && url::Url::parse(value)
-                .map(|u| u.scheme() != "https" && u.scheme() != "http")
-                .unwrap_or(true) =>
+            && !crate::providers::endpoints::secure_or_local(&value.replace("{ref}", "ref")) =>
         {
-            bad("måste vara en http(s)-adress", "must be an http(s) address")
+            bad(
+                "måste börja med https:// (http:// bara till den här datorn)",
+                "must start with https:// (http:// only to this computer)",
+            )
         }
+        k if k.starts_with("env.") => check_env_name(k, value),
         "supabase.project_url_template" if !value.contains("{ref}") => {
             bad("måste innehålla {ref}", "must contain {ref}")
         }
@@ -321,5 +377,65 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
             "a team id starts with team_",
         ),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_never_gets_a_public_variable_name() {
+        for name in [
+            "NEXT_PUBLIC_SERVICE_ROLE",
+            "VITE_KEY",
+            "public_key",
+            "REACT_APP_X",
+        ] {
+            let err = check_setting("env.supabase_service_role_key", name).unwrap_err();
+            assert_eq!(err.code().as_str(), "invalid_setting", "{name}");
+        }
+        assert!(
+            check_setting("env.supabase_service_role_key", "SUPABASE_SERVICE_ROLE_KEY").is_ok()
+        );
+        // Public values may have public names.
+        assert!(check_setting("env.supabase_anon_key", "NEXT_PUBLIC_SUPABASE_ANON_KEY").is_ok());
+        for bad in ["1ABC", "MY-VAR", "MY VAR", "ÅÄÖ", ""] {
+            assert!(check_setting("env.modules", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_stored_public_name_for_the_secret_is_refused_when_a_run_loads_its_settings() {
+        let store = Store::open_in_memory().unwrap();
+        for (k, v) in [
+            ("github.template", "byran/mall"),
+            ("github.owner", "byran"),
+            ("supabase.organization", "byran"),
+            ("email.sender_address", "hej@byran.se"),
+        ] {
+            store.set_setting(k, v).unwrap();
+        }
+        assert!(ProvisionSettings::load(&store).is_ok());
+        // Written past check_setting (an older Fabrik, or by hand).
+        store
+            .set_setting(
+                "env.supabase_service_role_key",
+                "NEXT_PUBLIC_SERVICE_ROLE_KEY",
+            )
+            .unwrap();
+        let err = ProvisionSettings::load(&store).err().unwrap();
+        assert!(
+            err.to_string().contains("env.supabase_service_role_key"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn api_urls_are_https_or_this_machine() {
+        assert!(check_setting("vercel.api_url", "http://api.vercel.example").is_err());
+        assert!(check_setting("vercel.api_url", "http://127.0.0.1:4010/vercel").is_ok());
+        assert!(check_setting("vercel.api_url", "https://api.vercel.com").is_ok());
+        assert!(check_setting("supabase.project_url_template", "http://{ref}.example.co").is_err());
     }
 }
