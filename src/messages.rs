@@ -63,6 +63,7 @@ vocabulary!(
         ProviderRateLimited => "provider_rate_limited",
         ProviderUnavailable => "provider_unavailable",
         ProviderRejected => "provider_rejected",
+        ProviderMoved => "provider_moved",
         // A step that cannot succeed by retrying.
         RepoNameTaken => "repo_name_taken",
         VercelNameTaken => "vercel_name_taken",
@@ -224,6 +225,10 @@ impl ErrorCode {
                 "{provider} is not answering properly right now ({detail})",
             ),
             ProviderRejected => t("{provider} avvisade anropet ({detail})", "{provider} rejected the request ({detail})"),
+            ProviderMoved => t(
+                "{provider}: resursen har flyttats eller bytt namn och ändras inte här ({detail})",
+                "{provider}: the resource has moved or been renamed and is not changed here ({detail})",
+            ),
             RepoNameTaken => t(
                 "Repot {repo} finns redan men skapades inte från mallen {template}. Ta bort eller byt namn på det, eller ge kunden ett annat adressnamn.",
                 "The repository {repo} already exists but was not made from the template {template}. Delete or rename it, or give the customer another address name.",

@@ -165,6 +165,62 @@ async fn teardown_removes_everything() {
     sim.shutdown().await;
 }
 
+/// Someone renames the customer's repository after provisioning. GitHub then redirects the
+/// old name; a teardown must not follow that redirect into the renamed repository.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn teardown_never_follows_a_renamed_repository() {
+    let Some(secrets) = keyring("renamed") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let store = store();
+    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
+    let slug = customer(&store, "Flyttat Repo AB");
+    let run = engine.start(&slug).unwrap();
+    let state = engine
+        .drive(
+            run.run_id,
+            Events::default().sink(),
+            CancellationToken::new(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Succeeded);
+    let owner = sim.seed().github_org.clone();
+    let renamed = reqwest::Client::new()
+        .post(format!("{}/__sim/github/rename", sim.base_url()))
+        .json(&json!({ "owner": owner, "from": slug, "to": "agency-own-site" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(renamed.status().is_success());
+
+    let events = Events::default();
+    let state = engine.teardown(&slug, events.sink()).await.unwrap();
+    assert_eq!(state, RunState::RollbackFailed, "{}", events.json());
+    let inv = inventory(&sim).await;
+    let repos: Vec<&str> = inv["github"]["repos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["full_name"].as_str())
+        .collect();
+    assert!(
+        repos.contains(&format!("{owner}/agency-own-site").as_str()),
+        "the renamed repository is untouched: {repos:?}"
+    );
+    assert_eq!(counts(&inv)["projects"], 0, "the rest was torn down");
+    assert!(
+        events
+            .json()
+            .contains("was renamed or moved after Fabrik created it"),
+        "{}",
+        events.json()
+    );
+    sim.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_concurrent_starts_make_one_run() {
     let Some(secrets) = keyring("concurrent") else {

@@ -28,6 +28,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/faults/{id}", delete(remove_fault))
         .route("/reset", post(reset))
         .route("/status", get(status))
+        .route("/github/rename", post(rename_repo))
 }
 
 fn sql_mode(st: &AppState) -> &'static str {
@@ -157,6 +158,30 @@ async fn remove_fault(State(st): St, Path(id): Path<String>) -> Response {
         json_response(200, json!({"removed": id}))
     } else {
         json_response(404, json!({"error": "no such fault"}))
+    }
+}
+
+/// Someone renames a repository (as in GitHub's settings): its old name then redirects.
+/// Body: `{"owner": "...", "from": "...", "to": "..."}`.
+async fn rename_repo(State(st): St, body: Bytes) -> Response {
+    let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let (Some(owner), Some(from), Some(to)) =
+        (v["owner"].as_str(), v["from"].as_str(), v["to"].as_str())
+    else {
+        return json_response(400, json!({"error": "owner, from and to are required"}));
+    };
+    let renamed = st.mutate(|w| {
+        let repo =
+            w.github.repos.iter_mut().find(|r| {
+                r.owner.eq_ignore_ascii_case(owner) && r.name.eq_ignore_ascii_case(from)
+            })?;
+        repo.previous_names.push(repo.name.clone());
+        repo.name = to.to_string();
+        Some(repo.full_name())
+    });
+    match renamed {
+        Some(full_name) => json_response(200, json!({ "full_name": full_name })),
+        None => json_response(404, json!({"error": "no such repository"})),
     }
 }
 

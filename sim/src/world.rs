@@ -230,6 +230,9 @@ pub struct Repo {
     pub default_branch: String,
     pub head_sha: String,
     pub seeded: bool,
+    /// Names it had before a rename: GitHub redirects them (301 on reads, 307 on writes).
+    #[serde(default)]
+    pub previous_names: Vec<String>,
 }
 
 impl Repo {
@@ -421,6 +424,7 @@ impl World {
             default_branch: "main".into(),
             head_sha: ids.hex(40),
             seeded: true,
+            previous_names: Vec::new(),
         };
         World {
             instance: instance_tag(),

@@ -343,3 +343,74 @@ async fn bad_token_scopes_and_rate_limits() {
     assert_eq!(r.headers()["x-ratelimit-remaining"], "0");
     sim.shutdown().await;
 }
+
+/// A renamed repository: its old name answers 301 to reads and 307 to writes, pointing at
+/// `/repositories/{id}`, as GitHub does; nothing is changed by a request to the old name.
+#[tokio::test]
+async fn a_renamed_repository_redirects_its_old_name() {
+    let sim = sim().await;
+    let gh = sim.github_api_url();
+    let c = client();
+    let body = json!({"name": "old-name", "owner": "fabrik-agency", "private": true});
+    let (s, _, created) = json_of(
+        c.post(format!("{gh}/repos/fabrik-agency/saas-template/generate"))
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let r = c
+        .post(format!("{}/__sim/github/rename", sim.base_url()))
+        .json(&json!({"owner": "fabrik-agency", "from": "old-name", "to": "new-name"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let (s, h, moved) = json_of(
+        no_redirects
+            .get(format!("{gh}/repos/fabrik-agency/old-name"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 301);
+    assert_response(Spec::Github, "GET", "/repos/{owner}/{repo}", 301, &moved);
+    let location = h["location"].to_str().unwrap().to_string();
+    assert!(
+        location.ends_with(&format!("/repositories/{}", created["id"])),
+        "{location}"
+    );
+
+    let (s, _, moved) = json_of(
+        no_redirects
+            .delete(format!("{gh}/repos/fabrik-agency/old-name"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 307);
+    assert_response(Spec::Github, "DELETE", "/repos/{owner}/{repo}", 307, &moved);
+    let (s, _, repo) = json_of(
+        c.get(format!("{gh}/repos/fabrik-agency/new-name"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "still there under its new name");
+    assert_eq!(repo["full_name"], "fabrik-agency/new-name");
+    sim.shutdown().await;
+}

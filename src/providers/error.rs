@@ -21,6 +21,9 @@ pub enum ErrorKind {
     Transient,
     /// The request itself is wrong (4xx other than the above): retrying cannot help.
     Invalid,
+    /// 3xx: the resource lives elsewhere now (a renamed repository). Never followed: a write
+    /// must reach exactly the resource it names, and a read by name means "not here".
+    Moved,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -67,6 +70,7 @@ impl ProviderError {
             ErrorKind::RateLimited => ErrorCode::ProviderRateLimited,
             ErrorKind::Transient => ErrorCode::ProviderUnavailable,
             ErrorKind::Invalid => ErrorCode::ProviderRejected,
+            ErrorKind::Moved => ErrorCode::ProviderMoved,
         }
     }
 

@@ -168,8 +168,15 @@ impl Github {
             .call(self.octo._get(format!("/repos/{owner}/{name}")))
             .await
         {
-            Ok(r) => self.json(r).await.map(Some),
-            Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+            Ok(r) => {
+                let repo: Repo = self.json(r).await?;
+                // Only the repository by exactly this name: never one a redirect or a proxy
+                // answered with instead (a renamed repository is someone else's business now).
+                let asked = format!("{owner}/{name}");
+                Ok(repo.full_name.eq_ignore_ascii_case(&asked).then_some(repo))
+            }
+            // Renamed away: nothing is called this any more.
+            Err(e) if matches!(e.kind, ErrorKind::NotFound | ErrorKind::Moved) => Ok(None),
             Err(e) => Err(e),
         }
     }

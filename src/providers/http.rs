@@ -18,13 +18,16 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// nonsense or hostile, and the retry policy reports it rather than waiting.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
 
+/// The one HTTP client of the non-GitHub providers. Redirects are never followed: a write must
+/// reach exactly the resource it names (a 3xx is reported as `ErrorKind::Moved`).
 pub fn client(timeout: Duration) -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(CONNECT_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("fabrik/", env!("CARGO_PKG_VERSION")))
         .build()
-        .unwrap_or_else(|_| reqwest::Client::new())
+        .expect("a client with a timeout and no redirects can always be built")
 }
 
 /// Sends a request and turns every failure into a `ProviderError`.
@@ -213,6 +216,7 @@ pub fn classify(
             ErrorKind::Conflict
         }
         408 | 500..=599 => ErrorKind::Transient,
+        300..=399 => ErrorKind::Moved,
         _ => ErrorKind::Invalid,
     };
     // A GitHub secondary limit without any header: wait at least a minute (GitHub's guidance).

@@ -599,7 +599,15 @@ impl Engine {
                 Ok(None)
             }
             Err(e) => {
-                let manual = (undo.manual)(external_id);
+                let manual = if e.code() == crate::messages::ErrorCode::ProviderMoved {
+                    // Renamed or moved by someone: no longer what the ledger names. Left alone.
+                    Text::new(
+                        format!("{external_id} har bytt namn eller flyttats sedan Fabrik skapade det och lämnas orört; ta bort det för hand bara om det fortfarande är kundens."),
+                        format!("{external_id} was renamed or moved after Fabrik created it and is left alone; delete it by hand only if it is still the customer's."),
+                    )
+                } else {
+                    (undo.manual)(external_id)
+                };
                 let why = e.text();
                 let text = Text::new(
                     format!(

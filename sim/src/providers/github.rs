@@ -28,6 +28,10 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/user/repos", get(list_repos))
         .route("/rate_limit", get(rate_limit))
         .route("/repos/{owner}/{repo}", get(get_repo).delete(delete_repo))
+        .route(
+            "/repositories/{id}",
+            get(get_repo_by_id).delete(delete_repo_by_id),
+        )
         .route("/repos/{owner}/{repo}/generate", post(generate))
         .route("/repos/{owner}/{repo}/commits", get(commits))
         .route("/repos/{owner}/{repo}/branches/{branch}", get(branch))
@@ -313,8 +317,66 @@ async fn rate_limit(State(st): St, headers: HeaderMap) -> Response {
 async fn get_repo(State(st): St, Path((owner, name)): Path<(String, String)>) -> Response {
     match find(&st, &owner, &name) {
         Some(r) => json_response(200, repo_json(&st, &r, now_ms(), true)),
+        None => match renamed(&st, &owner, &name) {
+            Some(r) => moved(&st, &r, 301),
+            None => repo_not_found("repos/repos#get-a-repository"),
+        },
+    }
+}
+
+/// Where GitHub's redirects for renamed repositories point.
+async fn get_repo_by_id(State(st): St, Path(id): Path<u64>) -> Response {
+    match st.read(|w| w.github.repos.iter().find(|r| r.id == id).cloned()) {
+        Some(r) => json_response(200, repo_json(&st, &r, now_ms(), true)),
         None => repo_not_found("repos/repos#get-a-repository"),
     }
+}
+
+async fn delete_repo_by_id(
+    State(st): St,
+    axum::Extension(Token(token)): axum::Extension<Token>,
+    Path(id): Path<u64>,
+) -> Response {
+    let Some(r) = st.read(|w| w.github.repos.iter().find(|r| r.id == id).cloned()) else {
+        return repo_not_found("repos/repos#delete-a-repository");
+    };
+    if !has_scope(&st, &token, "delete_repo") {
+        return errors::github(
+            403,
+            "Must have admin rights to Repository.",
+            &doc("repos/repos#delete-a-repository"),
+        );
+    }
+    st.mutate(|w| w.github.repos.retain(|x| x.id != r.id));
+    axum::http::StatusCode::NO_CONTENT.into_response()
+}
+
+/// A repository that was called `owner/name` before a rename.
+fn renamed(st: &AppState, owner: &str, name: &str) -> Option<Repo> {
+    st.read(|w| {
+        w.github
+            .repos
+            .iter()
+            .find(|r| {
+                r.owner.eq_ignore_ascii_case(owner)
+                    && r.previous_names
+                        .iter()
+                        .any(|p| p.eq_ignore_ascii_case(name))
+            })
+            .cloned()
+    })
+}
+
+/// GitHub's answer for an old name: 301 on reads, 307 on writes, to `/repositories/{id}`.
+fn moved(st: &AppState, r: &Repo, status: u16) -> Response {
+    let url = format!("{}/repositories/{}", api(st), r.id);
+    let message = if status == 301 {
+        "Moved Permanently"
+    } else {
+        "Temporary Redirect"
+    };
+    let body = json!({ "message": message, "url": url, "documentation_url": GITHUB_DOCS });
+    with_header(json_response(status, body), "location", url)
 }
 
 async fn delete_repo(
@@ -323,7 +385,10 @@ async fn delete_repo(
     Path((owner, name)): Path<(String, String)>,
 ) -> Response {
     let Some(r) = find(&st, &owner, &name) else {
-        return repo_not_found("repos/repos#delete-a-repository");
+        return match renamed(&st, &owner, &name) {
+            Some(r) => moved(&st, &r, 307),
+            None => repo_not_found("repos/repos#delete-a-repository"),
+        };
     };
     if !has_scope(&st, &token, "delete_repo") {
         let resp = errors::github(
@@ -448,6 +513,7 @@ async fn generate(
             default_branch: template.default_branch.clone(),
             head_sha: w.ids.hex(40),
             seeded: false,
+            previous_names: Vec::new(),
         };
         w.github.repos.push(repo.clone());
         repo
