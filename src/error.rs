@@ -39,6 +39,11 @@ pub enum Error {
     },
     UnsafeLink(String),
     OpenFailed(String),
+    /// A ledger write found no row to change (the run or step is not there).
+    LedgerRowMissing {
+        run: i64,
+        step: Option<crate::provision::StepKey>,
+    },
     Io(std::io::Error),
     Internal(String),
 }
@@ -67,6 +72,7 @@ impl Error {
             Error::InvalidSetting { .. } => ErrorCode::InvalidSetting,
             Error::UnsafeLink(_) => ErrorCode::UnsafeLink,
             Error::OpenFailed(_) => ErrorCode::OpenFailed,
+            Error::LedgerRowMissing { .. } => ErrorCode::LedgerRowMissing,
             Error::Io(_) => ErrorCode::Io,
             Error::Internal(_) => ErrorCode::Internal,
         }
@@ -108,6 +114,10 @@ impl Error {
                 params! { "key" => key, "reason" => reason.sv, "reason_en" => reason.en }
             }
             Error::UnsafeLink(url) => params! { "url" => url },
+            Error::LedgerRowMissing { run, step } => params! {
+                "run" => run,
+                "step" => step.map(|s| s.as_str()).unwrap_or("–"),
+            },
             Error::StaleVersion | Error::NotConfirmed => Params::new(),
         }
     }

@@ -73,6 +73,7 @@ vocabulary!(
         WaitTimeout => "wait_timeout",
         LedgerIncomplete => "ledger_incomplete",
         LedgerWriteFailed => "ledger_write_failed",
+        LedgerRowMissing => "ledger_row_missing",
         Cancelled => "cancelled",
         // One field of a customer.
         Required => "required",
@@ -254,6 +255,10 @@ impl ErrorCode {
             LedgerWriteFailed => t(
                 "Körningens liggare kunde inte skrivas: {detail}",
                 "The run's ledger could not be written: {detail}",
+            ),
+            LedgerRowMissing => t(
+                "Liggaren har ingen rad för körning {run}, steg {step}; inget skrevs",
+                "The ledger has no row for run {run}, step {step}; nothing was written",
             ),
             Cancelled => t("Avbruten", "Cancelled"),
             Required => t("{label} måste anges", "{label_en} is required"),

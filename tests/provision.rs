@@ -221,6 +221,56 @@ async fn teardown_never_follows_a_renamed_repository() {
     sim.shutdown().await;
 }
 
+/// The driver of a run was killed (kill -9, power loss): its run still says "running". Once its
+/// heartbeat has lapsed, "Provisionera" (`Engine::start`) continues that run instead of
+/// refusing it as already active.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_whose_driver_died_is_continued_by_the_next_start() {
+    let Some(secrets) = keyring("driver-died") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fabrik.sqlite3");
+    let store = Arc::new(Store::open(&path).unwrap());
+    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
+    let slug = customer(&store, "Strömavbrott AB");
+    let first = engine.start(&slug).unwrap();
+    // What a killed driver leaves behind: "running", an old heartbeat, a process that is gone.
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let dead_pid = gone.id();
+    gone.wait().unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE runs SET owner_pid = ?1, heartbeat_at = '2020-01-01T00:00:00+00:00' WHERE id = ?2",
+            rusqlite::params![dead_pid, first.run_id],
+        )
+        .unwrap();
+
+    let again = engine.start(&slug).unwrap();
+    assert_eq!(again.run_id, first.run_id, "the same run, not a second one");
+    assert!(!again.already_running, "taken over, not refused");
+    let state = engine
+        .drive(
+            again.run_id,
+            Events::default().sink(),
+            CancellationToken::new(),
+            true,
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Succeeded);
+    assert_eq!(
+        counts(&inventory(&sim).await),
+        json!({"projects": 1, "repos": 1, "vercel_projects": 1, "workflows": 1, "emails": 1})
+    );
+    // A live driver keeps its run: a start now (the run is finished) makes no takeover.
+    assert_eq!(store.list_runs(None, 10).unwrap().len(), 1);
+    cleanup(&engine, &slug).await;
+    sim.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_concurrent_starts_make_one_run() {
     let Some(secrets) = keyring("concurrent") else {

@@ -351,3 +351,55 @@ fn the_slug_is_locked_once_an_instance_exists() {
         .unwrap_err();
     assert_eq!(err.to_api().fields[0].code.as_str(), "slug_locked");
 }
+
+/// The ledger is what rollback and resume trust: a write that finds no row to change is an
+/// error, never a silent success.
+#[test]
+fn a_ledger_write_that_changes_no_row_is_an_error() {
+    use fabrik::environment::Environment;
+    use fabrik::provision::{RunKind, RunState, StepKey, StepState};
+    use fabrik::store::runs::{NewRun, StepUpdate};
+
+    let store = Store::open_in_memory().unwrap();
+    let c = store
+        .create_customer(
+            draft("Liggare AB", "a@liggare.se"),
+            &ModuleManifest::bundled(),
+        )
+        .unwrap();
+    // A teardown run has rows only for the steps it deletes.
+    let NewRun::Created(run) = store
+        .create_run(
+            c.id,
+            RunKind::Teardown,
+            Environment::Sandbox,
+            &[StepKey::GithubRepo],
+        )
+        .unwrap()
+    else {
+        panic!("a new run");
+    };
+    store
+        .step_update(
+            run,
+            StepKey::GithubRepo,
+            StepUpdate::State(StepState::Skipped),
+        )
+        .unwrap();
+    let missing_step = store.step_update(
+        run,
+        StepKey::Finalize,
+        StepUpdate::State(StepState::Succeeded),
+    );
+    assert_eq!(
+        missing_step.unwrap_err().code().as_str(),
+        "ledger_row_missing"
+    );
+    let missing_run = store.set_run_state(run + 1000, RunState::Succeeded, None, None);
+    assert_eq!(
+        missing_run.unwrap_err().code().as_str(),
+        "ledger_row_missing"
+    );
+    assert!(store.heartbeat(run + 1000).is_err());
+    assert!(store.heartbeat(run).is_ok());
+}

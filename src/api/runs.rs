@@ -151,6 +151,16 @@ impl RunsApi {
                 Ok(state) => host.notify("Provisioneringen stannade", &format!("{slug}: {state}")),
                 Err(e) => {
                     tracing::error!(run = run_id, "run could not be driven: {e}");
+                    // The engine writes a final state on its own errors; this covers an engine
+                    // that could not even be built (e.g. the keyring locked in between).
+                    let (store, text) = (this.store.clone(), Text::of(e.code(), &e.params()));
+                    let _ = crate::blocking::run(move || {
+                        if store.get_run(run_id)?.state.is_active() {
+                            store.set_run_state(run_id, RunState::Failed, Some(&text), None)?;
+                        }
+                        Ok::<_, Error>(())
+                    })
+                    .await;
                     host.emit(&RunEvent::RunFinished {
                         run_id,
                         state: RunState::Failed,

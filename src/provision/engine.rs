@@ -136,6 +136,18 @@ impl Engine {
             .into_iter()
             .next()
         {
+            // A run whose driver died (kill -9, power loss) is continued once its heartbeat
+            // has lapsed, instead of being refused as "already active" for ever.
+            if r.kind == RunKind::Provision
+                && r.state.is_active()
+                && self.store.claim_stale(r.id, STALE_AFTER)?
+            {
+                self.store.reset_unfinished_steps(r.id, false)?;
+                return Ok(StartOutcome {
+                    run_id: r.id,
+                    already_running: false,
+                });
+            }
             if r.kind == RunKind::Provision && r.state.is_resumable() {
                 if self.store.claim_run(r.id, RunState::Running, STALE_AFTER)? {
                     self.store.reset_unfinished_steps(r.id, true)?;
@@ -243,7 +255,42 @@ impl Engine {
     }
 
     /// Drives a claimed run until every step succeeded, one failed for good, or it was cancelled.
+    /// Every way out writes a final state: if driving itself fails (the ledger cannot be
+    /// written, the customer is gone), the run is marked failed rather than left "running".
     pub async fn drive(
+        &self,
+        run_id: i64,
+        sink: Arc<dyn EventSink>,
+        cancel: CancellationToken,
+        resumed: bool,
+    ) -> Result<RunState> {
+        let result = self.drive_claimed(run_id, sink, cancel, resumed).await;
+        if let Err(e) = &result {
+            self.stop_after_error(run_id, RunState::Failed, e).await;
+        }
+        result
+    }
+
+    /// Best effort, after an error: the run is no longer driven, so it must not look driven.
+    async fn stop_after_error(&self, run_id: i64, state: RunState, e: &Error) {
+        let text = Text::of(e.code(), &e.params());
+        let written = self
+            .db(move |s| {
+                if s.get_run(run_id)?.state.is_active() {
+                    s.set_run_state(run_id, state, Some(&text), None)?;
+                }
+                Ok(())
+            })
+            .await;
+        if let Err(w) = written {
+            tracing::error!(
+                run = run_id,
+                "the run's final state could not be written: {w}"
+            );
+        }
+    }
+
+    async fn drive_claimed(
         &self,
         run_id: i64,
         sink: Arc<dyn EventSink>,
@@ -331,7 +378,7 @@ impl Engine {
                 }
             }
         }
-        watcher.abort();
+        drop(watcher);
         tracing::info!(run = run_id, customer = %ctx.customer.slug, "steps stopped");
 
         let cancel_rollback = self.db(move |s| s.cancel_requested(run_id)).await?;
@@ -419,13 +466,14 @@ impl Engine {
     }
 
     /// Heartbeats, and turns a cancel asked for in the database (by any process) into the
-    /// in-process cancellation signal.
-    fn watch(&self, run_id: i64, stop: CancellationToken) -> tokio::task::JoinHandle<()> {
+    /// in-process cancellation signal. Stops when the returned guard is dropped, on every way
+    /// out of the caller, `?` included.
+    fn watch(&self, run_id: i64, stop: CancellationToken) -> Heartbeat {
         let store = self.store.clone();
         let every = HEARTBEAT
             .min(self.timing.poll.cap)
             .min(Duration::from_millis(500));
-        tokio::spawn(async move {
+        Heartbeat(tokio::spawn(async move {
             loop {
                 let store = store.clone();
                 let asked = crate::blocking::run(move || {
@@ -438,7 +486,7 @@ impl Engine {
                 }
                 tokio::time::sleep(every).await;
             }
-        })
+        }))
     }
 
     /// Rolls back a failed or cancelled run (public entry: claims it first).
@@ -452,8 +500,18 @@ impl Engine {
         self.rollback_claimed(run_id, sink).await
     }
 
-    /// Compensates, newest first, everything this run created.
+    /// Compensates, newest first, everything this run created; a rollback that cannot go on
+    /// ends as `rollback_failed`, never left "rolling back".
     async fn rollback_claimed(&self, run_id: i64, sink: Arc<dyn EventSink>) -> Result<RunState> {
+        let result = self.rollback_inner(run_id, sink).await;
+        if let Err(e) = &result {
+            self.stop_after_error(run_id, RunState::RollbackFailed, e)
+                .await;
+        }
+        result
+    }
+
+    async fn rollback_inner(&self, run_id: i64, sink: Arc<dyn EventSink>) -> Result<RunState> {
         self.db(move |s| s.set_run_state(run_id, RunState::RollingBack, None, None))
             .await?;
         let ctx = self
@@ -461,7 +519,7 @@ impl Engine {
             .await?;
         let watcher = self.watch(run_id, CancellationToken::new());
         let left = self.compensate_all(&ctx, false).await;
-        watcher.abort();
+        drop(watcher);
         let left = left?;
         let state = if left.is_empty() {
             self.db(move |s| s.set_run_state(run_id, RunState::RolledBack, None, None))
@@ -651,8 +709,17 @@ impl Engine {
     }
 
     /// Deletes what a teardown run recorded, then clears the customer's instance and marks it
-    /// inactive.
+    /// inactive. A teardown that cannot go on ends as `rollback_failed`.
     pub async fn drive_teardown(&self, run_id: i64, sink: Arc<dyn EventSink>) -> Result<RunState> {
+        let result = self.teardown_claimed(run_id, sink).await;
+        if let Err(e) = &result {
+            self.stop_after_error(run_id, RunState::RollbackFailed, e)
+                .await;
+        }
+        result
+    }
+
+    async fn teardown_claimed(&self, run_id: i64, sink: Arc<dyn EventSink>) -> Result<RunState> {
         let ctx = self
             .context(run_id, sink.clone(), CancellationToken::new())
             .await?;
@@ -752,6 +819,15 @@ fn left_by_hand(left: &[Text]) -> Text {
         format!("Kvar att ta bort för hand: {}", list.sv),
         format!("Left to delete by hand: {}", list.en),
     )
+}
+
+/// A run's heartbeat task; dropping the guard stops it.
+struct Heartbeat(tokio::task::JoinHandle<()>);
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 fn repo_from_url(url: Option<&str>) -> Option<String> {

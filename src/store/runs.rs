@@ -121,6 +121,16 @@ fn process_alive(pid: i64) -> bool {
     }
 }
 
+/// A ledger write that changed no row (or several) wrote nothing it meant to: an error, never
+/// a silent success — the ledger is what rollback and resume trust.
+fn exactly_one(changed: usize, run: i64, step: Option<StepKey>) -> Result<()> {
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(Error::LedgerRowMissing { run, step })
+    }
+}
+
 /// The outcome of asking for a new run.
 pub enum NewRun {
     Created(i64),
@@ -259,11 +269,11 @@ impl Store {
         let finished = (!state.is_active()).then(|| now().to_rfc3339());
         let error = error.map(Text::redacted);
         let (sv, en) = (error.as_ref().map(|e| &e.sv), error.as_ref().map(|e| &e.en));
-        self.conn().execute(
+        let changed = self.conn().execute(
             "UPDATE runs SET state = ?2, error = ?3, failed_step = ?4, finished_at = ?5, error_en = ?6 WHERE id = ?1",
             params![run_id, state, sv, failed_step, finished, en],
         )?;
-        Ok(())
+        exactly_one(changed, run_id, None)
     }
 
     /// Takes over a run for this process (resume): only when it is not active elsewhere, i.e.
@@ -319,12 +329,44 @@ impl Store {
         Ok(true)
     }
 
+    /// Takes over an active run whose driver is gone (killed, power lost): its heartbeat is
+    /// older than `stale_after`, or (on Linux) its process no longer exists. A live driver —
+    /// in this process too — keeps its run. Only `running`/`cancelling` runs; a run that was
+    /// rolling back is continued by an explicit resume.
+    pub fn claim_stale(&self, run_id: i64, stale_after: std::time::Duration) -> Result<bool> {
+        let stale_before =
+            (now() - chrono::Duration::from_std(stale_after).unwrap_or_default()).to_rfc3339();
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: Option<(RunState, Option<String>, Option<i64>)> = tx
+            .query_row(
+                "SELECT state, heartbeat_at, owner_pid FROM runs WHERE id = ?1",
+                [run_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((state, heartbeat, owner)) = current else {
+            return Err(Error::RunNotFound(run_id));
+        };
+        let stale = heartbeat.is_none_or(|h| h < stale_before)
+            || owner.is_some_and(|pid| !process_alive(pid));
+        if !matches!(state, RunState::Running | RunState::Cancelling) || !stale {
+            return Ok(false);
+        }
+        tx.execute(
+            "UPDATE runs SET state = ?2, owner_pid = ?3, heartbeat_at = ?4, cancel_rollback = NULL WHERE id = ?1",
+            params![run_id, RunState::Running, std::process::id(), now().to_rfc3339()],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
     pub fn heartbeat(&self, run_id: i64) -> Result<()> {
-        self.conn().execute(
+        let changed = self.conn().execute(
             "UPDATE runs SET heartbeat_at = ?2 WHERE id = ?1",
             params![run_id, now().to_rfc3339()],
         )?;
-        Ok(())
+        exactly_one(changed, run_id, None)
     }
 
     /// Runs that were active when their process stopped: heartbeats older than `stale_after`.
@@ -358,7 +400,7 @@ impl Store {
     pub fn step_update(&self, run_id: i64, key: StepKey, update: StepUpdate<'_>) -> Result<()> {
         let conn = self.conn();
         let ts = now().to_rfc3339();
-        match update {
+        let changed = match update {
             StepUpdate::Started { attempt } => conn.execute(
                 "UPDATE run_steps SET state = ?5, attempts = ?3, error = NULL, waiting_for = NULL, error_en = NULL, waiting_for_en = NULL,
                     started_at = COALESCE(started_at, ?4), finished_at = NULL WHERE run_id = ?1 AND key = ?2",
@@ -393,7 +435,7 @@ impl Store {
                 conn.execute("UPDATE run_steps SET state = ?3, waiting_for = NULL, waiting_for_en = NULL WHERE run_id = ?1 AND key = ?2", params![run_id, key, state])?
             }
         };
-        Ok(())
+        exactly_one(changed, run_id, Some(key))
     }
 
     /// Whether any earlier run of this customer already completed `key` (e.g. the welcome
