@@ -13,6 +13,10 @@ use crate::params;
 pub enum Error {
     Validation(Vec<FieldError>),
     CustomerNotFound(String),
+    /// A run drives the customer right now.
+    CustomerBusy(String),
+    /// Something Fabrik made for the customer may still exist.
+    CustomerHasInstance(String),
     StaleVersion,
     DatabaseTooNew {
         path: String,
@@ -54,6 +58,8 @@ impl Error {
         match self {
             Error::Validation(_) => ErrorCode::Validation,
             Error::CustomerNotFound(_) => ErrorCode::CustomerNotFound,
+            Error::CustomerBusy(_) => ErrorCode::CustomerBusy,
+            Error::CustomerHasInstance(_) => ErrorCode::CustomerHasInstance,
             Error::StaleVersion => ErrorCode::StaleVersion,
             Error::DatabaseTooNew { .. } => ErrorCode::DatabaseTooNew,
             Error::DatabaseOpen(_) => ErrorCode::DatabaseOpen,
@@ -91,7 +97,9 @@ impl Error {
                 };
                 params! { "problems" => join(&|e| e.message.clone()), "problems_en" => join(&|e| e.en()) }
             }
-            Error::CustomerNotFound(slug) => params! { "slug" => slug },
+            Error::CustomerNotFound(slug)
+            | Error::CustomerBusy(slug)
+            | Error::CustomerHasInstance(slug) => params! { "slug" => slug },
             Error::DatabaseTooNew { path, found, known } => {
                 params! { "path" => path, "found" => found, "known" => known }
             }

@@ -30,6 +30,8 @@ vocabulary!(
         // The register and the app.
         Validation => "validation",
         CustomerNotFound => "customer_not_found",
+        CustomerBusy => "customer_busy",
+        CustomerHasInstance => "customer_has_instance",
         StaleVersion => "stale_version",
         DatabaseTooNew => "database_too_new",
         DatabaseOpen => "database_open",
@@ -159,6 +161,14 @@ impl ErrorCode {
         match self {
             Validation => t("{problems}", "{problems_en}"),
             CustomerNotFound => t("Kunden '{slug}' finns inte", "The customer '{slug}' does not exist"),
+            CustomerBusy => t(
+                "Kunden {slug} har en körning som pågår; vänta tills den är klar eller avbryt den först",
+                "The customer {slug} has a run in progress; wait for it to finish or cancel it first",
+            ),
+            CustomerHasInstance => t(
+                "Kunden {slug} har en instans (eller delar av en) som Fabrik skapat; avveckla den först med Avveckla, sedan kan kunden tas bort",
+                "The customer {slug} has an instance (or parts of one) that Fabrik created; tear it down first with Tear down, then the customer can be deleted",
+            ),
             StaleVersion => t(
                 "Kunden har ändrats av någon annan sedan du öppnade den; ladda om och försök igen",
                 "Someone else changed this customer since you opened it; reload and try again",

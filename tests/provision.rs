@@ -271,6 +271,63 @@ async fn a_run_whose_driver_died_is_continued_by_the_next_start() {
     sim.shutdown().await;
 }
 
+/// A customer whose instance exists cannot be deleted (that would orphan the instance and free
+/// its slug for a new customer to adopt); after "Avveckla" it is archived with its runs kept,
+/// and its slug stays taken.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_with_history_is_archived_not_deleted() {
+    let Some(secrets) = keyring("history") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let store = store();
+    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
+    let slug = customer(&store, "Historik AB");
+    let run = engine.start(&slug).unwrap();
+    let state = engine
+        .drive(
+            run.run_id,
+            Events::default().sink(),
+            CancellationToken::new(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Succeeded);
+
+    let refused = store.delete_customer(&slug).unwrap_err();
+    assert_eq!(refused.code().as_str(), "customer_has_instance");
+    assert!(refused.to_string().contains("Avveckla"), "{refused}");
+    assert!(store.get_customer(&slug).is_ok(), "nothing was deleted");
+
+    assert_eq!(
+        engine
+            .teardown(&slug, Events::default().sink())
+            .await
+            .unwrap(),
+        RunState::Succeeded
+    );
+    store.delete_customer(&slug).unwrap();
+    // Archived: out of the register's list, its ledger kept, its slug still taken.
+    let listed = store.list_customers(&Default::default()).unwrap();
+    assert!(listed.iter().all(|c| c.slug != slug));
+    let c = store.get_customer(&slug).unwrap();
+    assert_eq!(store.list_runs(Some(c.id), 10).unwrap().len(), 2);
+    let again = store.create_customer(
+        fabrik::customer::CustomerDraft {
+            name: "Historik AB".into(),
+            admin_email: "ny@historik.se".into(),
+            ..Default::default()
+        },
+        &fabrik::customer::ModuleManifest::bundled(),
+    );
+    assert_eq!(
+        again.unwrap_err().to_api().fields[0].code.as_str(),
+        "slug_taken"
+    );
+    sim.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_concurrent_starts_make_one_run() {
     let Some(secrets) = keyring("concurrent") else {

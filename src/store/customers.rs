@@ -9,6 +9,7 @@ use crate::customer::{
     CustomerQuery, CustomerRow, FieldError, Instance, InstanceLinks, ModuleManifest, SortKey,
 };
 use crate::error::{Error, Result};
+use crate::provision::{RunKind, RunState, StepState};
 
 /// The setting that names the Vercel scope for dashboard links.
 pub const VERCEL_SCOPE_SETTING: &str = "vercel.team_slug";
@@ -141,7 +142,8 @@ impl Store {
         let sql = format!(
             "SELECT id, slug, name, admin_email, plan, status, is_example, production_url, created_at
              FROM customers
-             WHERE (?1 IS NULL OR search_text LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR status = ?2)
+             WHERE archived_at IS NULL
+               AND (?1 IS NULL OR search_text LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR status = ?2)
              ORDER BY {order}"
         );
         let conn = self.conn();
@@ -163,9 +165,11 @@ impl Store {
     }
 
     pub fn count_customers(&self) -> Result<i64> {
-        Ok(self
-            .conn()
-            .query_row("SELECT COUNT(*) FROM customers", [], |r| r.get(0))?)
+        Ok(self.conn().query_row(
+            "SELECT COUNT(*) FROM customers WHERE archived_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     pub fn get_customer(&self, slug: &str) -> Result<Customer> {
@@ -228,13 +232,41 @@ impl Store {
         Ok(updated)
     }
 
+    /// Removes a customer from the register. Refused while a run drives it or anything Fabrik
+    /// made for it may still exist ("Avveckla" first). A customer with runs is archived rather
+    /// than deleted: its ledger is kept and its slug stays taken.
     pub fn delete_customer(&self, slug: &str) -> Result<()> {
-        let n = self
-            .conn()
-            .execute("DELETE FROM customers WHERE slug = ?1", [slug])?;
-        if n == 0 {
-            return Err(Error::CustomerNotFound(slug.to_string()));
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let customer = load(&tx, slug)?.ok_or_else(|| Error::CustomerNotFound(slug.to_string()))?;
+        let active: bool = tx.query_row(
+            &format!(
+                "SELECT EXISTS (SELECT 1 FROM runs WHERE customer_id = ?1 AND state IN {})",
+                crate::vocabulary::sql_list(RunState::ACTIVE.map(RunState::as_str))
+            ),
+            [customer.id],
+            |r| r.get(0),
+        )?;
+        if active {
+            return Err(Error::CustomerBusy(slug.to_string()));
         }
+        if !customer.instance.is_empty() || may_have_resources(&tx, customer.id)? {
+            return Err(Error::CustomerHasInstance(slug.to_string()));
+        }
+        let has_runs: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM runs WHERE customer_id = ?1)",
+            [customer.id],
+            |r| r.get(0),
+        )?;
+        if has_runs {
+            tx.execute(
+                "UPDATE customers SET archived_at = ?2, version = version + 1 WHERE id = ?1",
+                rusqlite::params![customer.id, now().to_rfc3339()],
+            )?;
+        } else {
+            tx.execute("DELETE FROM customers WHERE id = ?1", [customer.id])?;
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -279,4 +311,27 @@ impl Store {
         tx.commit()?;
         Ok(n)
     }
+}
+
+/// Whether the ledger says something Fabrik created (or was about to create) for this customer
+/// may still exist: a created or intended resource that was not compensated, in a run that was
+/// not rolled back and not followed by a successful teardown.
+fn may_have_resources(tx: &rusqlite::Connection, customer_id: i64) -> Result<bool> {
+    Ok(tx.query_row(
+        "SELECT EXISTS (
+            SELECT 1 FROM run_steps s JOIN runs r ON r.id = s.run_id
+            WHERE r.customer_id = ?1
+              AND (s.created = 1 OR (s.intent IS NOT NULL AND s.external_id IS NULL))
+              AND s.state != ?2 AND r.state != ?3
+              AND NOT EXISTS (SELECT 1 FROM runs t WHERE t.customer_id = r.customer_id
+                              AND t.kind = ?4 AND t.state = ?5 AND t.id > r.id))",
+        rusqlite::params![
+            customer_id,
+            StepState::Compensated,
+            RunState::RolledBack,
+            RunKind::Teardown,
+            RunState::Succeeded
+        ],
+        |r| r.get(0),
+    )?)
 }

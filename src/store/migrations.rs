@@ -12,6 +12,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/002_runs.sql"),
     include_str!("migrations/003_vocabulary.sql"),
     include_str!("migrations/004_english.sql"),
+    include_str!("migrations/005_archive.sql"),
 ];
 
 /// The schema version this build writes.
