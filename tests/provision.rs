@@ -328,6 +328,67 @@ async fn a_customer_with_history_is_archived_not_deleted() {
     sim.shutdown().await;
 }
 
+/// Sandbox and production share no run, no ledger lookup and no "email already sent": a
+/// production "Provisionera" after a sandbox run starts its own run and sends its own welcome.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_and_production_never_share_a_run() {
+    use fabrik::environment::Environment;
+    let Some(secrets) = keyring("environments") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let store = store();
+    let sandbox = engine(&sim, store.clone(), secrets.clone(), FailurePolicy::Pause);
+    let slug = customer(&store, "Två Miljöer AB");
+    // A sandbox run that stopped half-way (paused after a permanent failure).
+    fault(
+        &sim,
+        json!({"method": "POST", "path": "/vercel/v11/projects", "status": 400, "times": 1}),
+    )
+    .await;
+    let first = sandbox.start(&slug).unwrap();
+    let state = sandbox
+        .drive(
+            first.run_id,
+            Events::default().sink(),
+            CancellationToken::new(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Failed);
+    clear_faults(&sim).await;
+
+    let production = engine_in(
+        &sim,
+        store.clone(),
+        secrets,
+        FailurePolicy::Rollback,
+        Environment::Production,
+    );
+    let second = production.start(&slug).unwrap();
+    assert_ne!(second.run_id, first.run_id, "a fresh production run");
+    assert_eq!(
+        store.get_run(second.run_id).unwrap().environment,
+        Environment::Production
+    );
+    let state = production
+        .drive(
+            second.run_id,
+            Events::default().sink(),
+            CancellationToken::new(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Succeeded);
+    // The sandbox run is untouched and still resumable in the sandbox.
+    assert_eq!(store.get_run(first.run_id).unwrap().state, RunState::Failed);
+    let inv = inventory(&sim).await;
+    assert_eq!(counts(&inv)["emails"], 1, "production sent its own welcome");
+    sim.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_concurrent_starts_make_one_run() {
     let Some(secrets) = keyring("concurrent") else {

@@ -262,6 +262,8 @@ impl RunsApi {
 
     /// Runs left active by a process that is gone (quit, crash): the resume banner.
     pub fn interrupted_runs(&self) -> ApiResult<Vec<RunRow>> {
-        Ok(self.store.interrupted_runs(crate::provision::STALE_AFTER)?)
+        Ok(self
+            .store
+            .interrupted_runs(crate::provision::STALE_AFTER, self.cloud.environment)?)
     }
 }

@@ -17,6 +17,7 @@ use super::settings::ProvisionSettings;
 use super::state::LogLevel;
 use super::step::StepKey;
 use crate::customer::Customer;
+use crate::environment::Environment;
 use crate::messages::{ErrorCode, Params, Text};
 use crate::params;
 use crate::providers::supabase::ApiKeys;
@@ -113,6 +114,8 @@ pub struct RunCtx {
     pub events: Arc<dyn EventSink>,
     pub cancel: CancellationToken,
     pub outputs: Mutex<HashMap<StepKey, Value>>,
+    /// Sandbox or production: every ledger lookup stays within it.
+    pub environment: Environment,
     pub keys: OnceCell<Arc<ApiKeys>>,
 }
 

@@ -120,9 +120,15 @@ impl Engine {
         let slug = slug.to_string();
         let customer = self.db(move |s| s.get_customer(&slug)).await?;
         let store = self.store.clone();
-        super::plan::plan(&customer, &self.settings, &self.clients, &store)
-            .await
-            .map_err(|e| Error::Provider(e.to_string()))
+        super::plan::plan(
+            &customer,
+            &self.settings,
+            &self.clients,
+            &store,
+            self.environment,
+        )
+        .await
+        .map_err(|e| Error::Provider(e.to_string()))
     }
 
     /// Starts a provisioning run for the customer, or returns the one already active. A
@@ -130,12 +136,7 @@ impl Engine {
     /// Blocking (SQLite): call it from the blocking pool or a plain thread.
     pub fn start(&self, slug: &str) -> Result<StartOutcome> {
         let customer = self.store.get_customer(slug)?;
-        if let Some(r) = self
-            .store
-            .list_runs(Some(customer.id), 1)?
-            .into_iter()
-            .next()
-        {
+        if let Some(r) = self.store.latest_run(customer.id, self.environment)? {
             // A run whose driver died (kill -9, power loss) is continued once its heartbeat
             // has lapsed, instead of being refused as "already active" for ever.
             if r.kind == RunKind::Provision
@@ -239,6 +240,7 @@ impl Engine {
             events: sink,
             cancel,
             outputs: Mutex::new(outputs),
+            environment: self.environment,
             keys: Default::default(),
         }))
     }
@@ -782,7 +784,7 @@ fn record_teardown(store: &Store, environment: Environment, slug: &str) -> Resul
         NewRun::AlreadyActive(id) => return Err(Error::RunBusy(id)),
     };
     // What the customer owns: its recorded instance, completed by the ledger of its runs.
-    let repo = store.last_step_output(customer.id, StepKey::GithubRepo)?;
+    let repo = store.last_step_output(customer.id, StepKey::GithubRepo, environment)?;
     let instance = &customer.instance;
     // Recorded in provisioning order (the order of `undoable`), so compensation (newest
     // first) removes the workflow, the Vercel project, the repo, then the Supabase project.

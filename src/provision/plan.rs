@@ -8,6 +8,7 @@ use super::clients::Clients;
 use super::settings::ProvisionSettings;
 use super::step::StepKey;
 use crate::customer::Customer;
+use crate::environment::Environment;
 use crate::messages::Text;
 use crate::providers::ProviderError;
 use crate::store::Store;
@@ -56,6 +57,7 @@ pub async fn plan(
     settings: &ProvisionSettings,
     clients: &Clients,
     store: &Store,
+    environment: Environment,
 ) -> Result<ProvisionPlan, ProviderError> {
     use PlanAction::*;
     let slug = &customer.slug;
@@ -227,7 +229,7 @@ pub async fn plan(
         ),
     });
     let sent = store
-        .step_done_before(customer.id, StepKey::EmailWelcome, 0)
+        .step_done_before(customer.id, StepKey::EmailWelcome, 0, environment)
         .unwrap_or(false);
     items.push(if sent {
         item(

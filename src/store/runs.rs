@@ -206,6 +206,21 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The customer's newest run in one environment (sandbox and production never share one).
+    pub fn latest_run(&self, customer_id: i64, environment: Environment) -> Result<Option<RunRow>> {
+        let conn = self.conn();
+        Ok(conn
+            .query_row(
+                &format!(
+                    "SELECT {RUN_COLUMNS} FROM runs r JOIN customers c ON c.id = r.customer_id
+                     WHERE r.customer_id = ?1 AND r.environment = ?2 ORDER BY r.id DESC LIMIT 1"
+                ),
+                params![customer_id, environment],
+                run_row,
+            )
+            .optional()?)
+    }
+
     pub fn run_steps(&self, run_id: i64) -> Result<Vec<StepRow>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
@@ -370,17 +385,21 @@ impl Store {
     }
 
     /// Runs that were active when their process stopped: heartbeats older than `stale_after`.
-    pub fn interrupted_runs(&self, stale_after: std::time::Duration) -> Result<Vec<RunRow>> {
+    pub fn interrupted_runs(
+        &self,
+        stale_after: std::time::Duration,
+        environment: Environment,
+    ) -> Result<Vec<RunRow>> {
         let stale_before =
             (now() - chrono::Duration::from_std(stale_after).unwrap_or_default()).to_rfc3339();
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {RUN_COLUMNS} FROM runs r JOIN customers c ON c.id = r.customer_id
-             WHERE r.state IN {} ORDER BY r.id",
+             WHERE r.state IN {} AND r.environment = ?1 ORDER BY r.id",
             active_list()
         ))?;
         let rows = stmt
-            .query_map([], run_row)?
+            .query_map([environment], run_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         // Interrupted: its owner stopped sending heartbeats, or (on Linux) is known to be gone.
         let me = i64::from(std::process::id());
@@ -445,18 +464,20 @@ impl Store {
         customer_id: i64,
         key: StepKey,
         except_run: i64,
+        environment: Environment,
     ) -> Result<bool> {
         Ok(self.conn().query_row(
             "SELECT EXISTS (SELECT 1 FROM run_steps s JOIN runs r ON r.id = s.run_id
              WHERE r.customer_id = ?1 AND s.key = ?2 AND s.state = ?4 AND r.id != ?3 AND r.kind = ?5
-               AND r.state != ?6)",
+               AND r.state != ?6 AND r.environment = ?7)",
             params![
                 customer_id,
                 key,
                 except_run,
                 StepState::Succeeded,
                 RunKind::Provision,
-                RunState::RolledBack
+                RunState::RolledBack,
+                environment
             ],
             |r| r.get(0),
         )?)
@@ -470,14 +491,22 @@ impl Store {
         &self,
         customer_id: i64,
         key: StepKey,
+        environment: Environment,
     ) -> Result<Option<serde_json::Value>> {
         let out: Option<String> = self
             .conn()
             .query_row(
                 "SELECT s.output FROM run_steps s JOIN runs r ON r.id = s.run_id
                  WHERE r.customer_id = ?1 AND s.key = ?2 AND s.state = ?3 AND r.state != ?4
+                   AND r.environment = ?5
                  ORDER BY r.id DESC LIMIT 1",
-                params![customer_id, key, StepState::Succeeded, RunState::RolledBack],
+                params![
+                    customer_id,
+                    key,
+                    StepState::Succeeded,
+                    RunState::RolledBack,
+                    environment
+                ],
                 |r| r.get(0),
             )
             .optional()?

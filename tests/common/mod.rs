@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use fabrik::customer::{CustomerDraft, ModuleManifest, Plan};
+use fabrik::environment::Environment;
 use fabrik::providers::Endpoints;
 use fabrik::provision::{
     Clients, Engine, FailurePolicy, ProvisionSettings, RunEvent, Timing, Tokens,
@@ -104,6 +105,18 @@ pub fn engine(
     secrets: SecretStore,
     on_failure: FailurePolicy,
 ) -> Engine {
+    engine_in(sim, store, secrets, on_failure, Environment::Sandbox)
+}
+
+/// An engine of one environment (both point at the simulator here; only the ledger differs).
+#[allow(dead_code)] // not every test binary crosses environments
+pub fn engine_in(
+    sim: &SimHandle,
+    store: Arc<Store>,
+    secrets: SecretStore,
+    on_failure: FailurePolicy,
+    environment: Environment,
+) -> Engine {
     fabrik::providers::install_crypto_provider();
     for (k, v) in settings_for(sim) {
         store.set_setting(k, &v).unwrap();
@@ -118,15 +131,9 @@ pub fn engine(
         timing.call_timeout,
     )
     .unwrap();
-    Engine::new(
-        store,
-        clients,
-        settings,
-        secrets,
-        fabrik::environment::Environment::Sandbox,
-    )
-    .with_timing(timing)
-    .with_failure_policy(on_failure)
+    Engine::new(store, clients, settings, secrets, environment)
+        .with_timing(timing)
+        .with_failure_policy(on_failure)
 }
 
 pub fn customer(store: &Store, name: &str) -> String {

@@ -32,9 +32,9 @@ pub static FINALIZE: StepDef = StepDef {
 
 async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
     // One welcome per customer, not per run: a later run of the same customer sends nothing.
-    let (customer_id, run_id) = (ctx.customer.id, ctx.run_id);
+    let (customer_id, run_id, env) = (ctx.customer.id, ctx.run_id, ctx.environment);
     let sent_before = ctx
-        .db(move |s| s.step_done_before(customer_id, StepKey::EmailWelcome, run_id))
+        .db(move |s| s.step_done_before(customer_id, StepKey::EmailWelcome, run_id, env))
         .await
         .unwrap_or(false);
     if sent_before {

@@ -151,9 +151,9 @@ async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
         .as_str()
         .map(str::to_string);
     if earlier.is_none() {
-        let customer_id = ctx.customer.id;
+        let (customer_id, env) = (ctx.customer.id, ctx.environment);
         earlier = ctx
-            .db(move |s| s.last_step_output(customer_id, StepKey::VercelDeploy))
+            .db(move |s| s.last_step_output(customer_id, StepKey::VercelDeploy, env))
             .await
             .ok()
             .flatten()
