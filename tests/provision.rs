@@ -389,6 +389,58 @@ async fn sandbox_and_production_never_share_a_run() {
     sim.shutdown().await;
 }
 
+/// "Försök igen" clicked twice (or "Återställ" during a retry) in one process: exactly one
+/// driver takes the run; the other is refused and creates nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_resumes_of_one_run_give_one_driver() {
+    let Some(secrets) = keyring("one-driver") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let store = store();
+    let engine = Arc::new(engine(&sim, store.clone(), secrets, FailurePolicy::Pause));
+    let slug = customer(&store, "En Förare AB");
+    fault(
+        &sim,
+        json!({"method": "POST", "path": "/vercel/v11/projects", "status": 400, "times": 1}),
+    )
+    .await;
+    let run = engine.start(&slug).unwrap();
+    let state = engine
+        .drive(
+            run.run_id,
+            Events::default().sink(),
+            CancellationToken::new(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Failed);
+    clear_faults(&sim).await;
+
+    let (a, b) = (engine.clone(), engine.clone());
+    let (ea, eb) = (Events::default(), Events::default());
+    let (ra, rb) = tokio::join!(
+        a.resume(run.run_id, ea.sink(), CancellationToken::new()),
+        b.resume(run.run_id, eb.sink(), CancellationToken::new()),
+    );
+    let outcomes = [ra, rb];
+    let driven = outcomes.iter().filter(|r| r.is_ok()).count();
+    let refused: Vec<_> = outcomes
+        .iter()
+        .filter_map(|r| r.as_ref().err())
+        .map(|e| e.code().as_str())
+        .collect();
+    assert_eq!(driven, 1, "exactly one driver");
+    assert_eq!(refused, ["run_busy"]);
+    assert_eq!(
+        counts(&inventory(&sim).await),
+        json!({"projects": 1, "repos": 1, "vercel_projects": 1, "workflows": 1, "emails": 1})
+    );
+    cleanup(&engine, &slug).await;
+    sim.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_concurrent_starts_make_one_run() {
     let Some(secrets) = keyring("concurrent") else {

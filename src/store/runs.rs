@@ -291,8 +291,10 @@ impl Store {
         exactly_one(changed, run_id, None)
     }
 
-    /// Takes over a run for this process (resume): only when it is not active elsewhere, i.e.
-    /// it is paused (failed, cancelled) or its owner stopped sending heartbeats.
+    /// Takes over a run to drive it (resume, retry, roll back): only when no driver holds it,
+    /// i.e. it is paused (failed, cancelled) or its driver stopped sending heartbeats. A live
+    /// driver in this same process holds it too: a second "Försök igen" click, or "Återställ"
+    /// during a retry, is refused rather than becoming a second driver of the same run.
     pub fn claim_run(
         &self,
         run_id: i64,
@@ -314,10 +316,9 @@ impl Store {
             return Err(Error::RunNotFound(run_id));
         };
         let active = cur.is_active();
-        let ours = owner == Some(i64::from(std::process::id()));
         let stale = heartbeat.is_none_or(|h| h < stale_before)
             || owner.is_some_and(|pid| !process_alive(pid));
-        if active && !ours && !stale {
+        if active && !stale {
             return Ok(false);
         }
         if !active {
