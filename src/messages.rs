@@ -68,6 +68,7 @@ vocabulary!(
         ProviderMoved => "provider_moved",
         // A step that cannot succeed by retrying.
         RepoNameTaken => "repo_name_taken",
+        ResourceNotOurs => "resource_not_ours",
         VercelNameTaken => "vercel_name_taken",
         SchemaMismatch => "schema_mismatch",
         SupabaseInitFailed => "supabase_init_failed",
@@ -243,6 +244,10 @@ impl ErrorCode {
             RepoNameTaken => t(
                 "Repot {repo} finns redan men skapades inte från mallen {template}. Ta bort eller byt namn på det, eller ge kunden ett annat adressnamn.",
                 "The repository {repo} already exists but was not made from the template {template}. Delete or rename it, or give the customer another address name.",
+            ),
+            ResourceNotOurs => t(
+                "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så det varken tas över, ändras eller tas bort. Byt namn på eller ta bort det, eller ge kunden ett annat adressnamn.",
+                "{resource_en} {name} already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so it is not adopted, changed or deleted. Rename or delete it, or give the customer another address name.",
             ),
             VercelNameTaken => t(
                 "Vercel-projektet {name} finns redan och är kopplat till ett annat repo ({repo}).",

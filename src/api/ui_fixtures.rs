@@ -445,6 +445,7 @@ mod tests {
             created_at: at,
             updated_at: at,
             version: 1,
+            uid: "00000000-0000-4000-8000-000000000000".into(),
         }
     }
 

@@ -66,6 +66,9 @@ pub struct Customer {
     /// Bumped on every write; an edit made against an older version is refused.
     #[ts(type = "number")]
     pub version: i64,
+    /// Immutable from creation (UUID v4): the ownership marker on everything Fabrik creates
+    /// for this customer.
+    pub uid: String,
 }
 
 /// One line of the register: what the list shows, kept small for 10,000 rows.

@@ -27,6 +27,9 @@ pub struct TemplateRef {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Repo {
+    /// Where Fabrik writes its ownership marker (see provision::ownership).
+    #[serde(default)]
+    pub description: Option<String>,
     pub id: u64,
     pub name: String,
     pub full_name: String,

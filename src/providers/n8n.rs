@@ -30,6 +30,8 @@ pub struct Workflow {
     pub name: String,
     #[serde(default)]
     pub active: bool,
+    #[serde(default)]
+    pub nodes: Vec<Value>,
 }
 
 pub struct N8n {
@@ -100,9 +102,21 @@ impl N8n {
     }
 
     /// Creates a workflow from a template, named `name`, with read-only fields removed.
-    pub async fn create(&self, name: &str, template: &Value) -> Result<Workflow, ProviderError> {
+    /// Creates a workflow from the template, with `extra_node` (the ownership marker) added.
+    pub async fn create(
+        &self,
+        name: &str,
+        template: &Value,
+        extra_node: Value,
+    ) -> Result<Workflow, ProviderError> {
         let mut body = template.clone();
         if let Some(obj) = body.as_object_mut() {
+            match obj.get_mut("nodes").and_then(Value::as_array_mut) {
+                Some(nodes) => nodes.push(extra_node),
+                None => {
+                    obj.insert("nodes".into(), Value::Array(vec![extra_node]));
+                }
+            }
             for k in READ_ONLY {
                 obj.remove(k);
             }

@@ -46,6 +46,28 @@ pub struct Project {
     pub name: String,
     #[serde(default)]
     pub link: Option<ProjectLink>,
+    /// The project's variables as the project read answers them (plain values readable).
+    #[serde(default)]
+    pub env: Vec<ProjectEnv>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ProjectEnv {
+    pub key: String,
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+}
+
+impl Project {
+    /// A plain variable's value (the ownership marker is one).
+    pub fn plain_env(&self, key: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .find(|e| e.key == key && e.kind.as_deref() == Some("plain"))
+            .and_then(|e| e.value.as_deref())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -166,8 +188,13 @@ impl Vercel {
         name: &str,
         repo_full_name: &str,
         framework: &str,
+        marker_env: &Value,
     ) -> Result<Project, ProviderError> {
-        let body = json!({ "name": name, "framework": framework, "gitRepository": { "type": "github", "repo": repo_full_name } });
+        let body = json!({
+            "name": name, "framework": framework,
+            "gitRepository": { "type": "github", "repo": repo_full_name },
+            "environmentVariables": [marker_env],
+        });
         let r = http::send(P, self.req(Method::POST, "/v11/projects").json(&body)).await?;
         http::json(P, r).await
     }

@@ -637,6 +637,35 @@ impl Engine {
         };
         let took = now_ms(started);
         match result {
+            // Not Fabrik's (no marker for this customer): left exactly as it is, and said so.
+            Err(e) if e.code() == crate::messages::ErrorCode::ResourceNotOurs => {
+                let why = e.text();
+                let text = Text::new(
+                    format!(
+                        "{external_id} lämnas kvar (inte skapad av Fabrik): {}",
+                        why.sv
+                    ),
+                    format!(
+                        "{external_id} is left alone (not created by Fabrik): {}",
+                        why.en
+                    ),
+                );
+                self.db(move |s| {
+                    s.step_update(run_id, key, StepUpdate::State(StepState::Skipped))?;
+                    s.log(
+                        run_id,
+                        Some(key),
+                        LogLevel::Warn,
+                        &text,
+                        Some(attempt),
+                        None,
+                        None,
+                    )
+                })
+                .await?;
+                ctx.emit(RunEvent::CompensationDone { run_id, step: key });
+                Ok(None)
+            }
             Ok(()) => {
                 let text = Text::new(
                     format!("Tog bort {external_id}"),

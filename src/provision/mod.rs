@@ -6,6 +6,7 @@ mod context;
 pub mod email;
 pub mod engine;
 pub mod events;
+pub mod ownership;
 pub mod plan;
 pub mod policy;
 pub mod schema;

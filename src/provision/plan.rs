@@ -65,7 +65,10 @@ pub async fn plan(
 
     let projects = clients
         .supabase
-        .find_projects(&settings.supabase_org, slug)
+        .find_projects(
+            &settings.supabase_org,
+            &super::ownership::supabase_project_name(slug, &customer.uid),
+        )
         .await?;
     let project = projects
         .iter()

@@ -17,7 +17,7 @@ pub const VERCEL_SCOPE_SETTING: &str = "vercel.team_slug";
 const CUSTOMER_COLUMNS: &str =
     "id, slug, name, admin_email, contact_name, plan, modules, status, notes, is_example,
      production_url, github_repo_url, supabase_project_ref, vercel_project_id, n8n_workflow_id,
-     created_at, updated_at, version";
+     created_at, updated_at, version, uid";
 
 fn parse_enum<T: std::str::FromStr>(row: &Row, idx: usize) -> rusqlite::Result<T> {
     let text: String = row.get(idx)?;
@@ -59,6 +59,7 @@ fn customer_from_row(row: &Row, vercel_scope: Option<&str>) -> rusqlite::Result<
         created_at: row.get(15)?,
         updated_at: row.get(16)?,
         version: row.get(17)?,
+        uid: row.get(18)?,
     })
 }
 
@@ -105,12 +106,13 @@ fn insert(tx: &Transaction, f: &ValidFields, is_example: bool) -> Result<()> {
     tx.execute(
         "INSERT INTO customers (slug, name, admin_email, contact_name, plan, modules, status, notes, is_example,
             production_url, github_repo_url, supabase_project_ref, vercel_project_id, n8n_workflow_id,
-            search_text, created_at, updated_at, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, 1)",
+            search_text, created_at, updated_at, version, uid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, 1, ?17)",
         params![
             f.slug, f.name, f.admin_email, f.contact_name, f.plan.as_str(), modules, f.status.as_str(), f.notes,
             is_example, f.instance.production_url, f.instance.github_repo_url, f.instance.supabase_project_ref,
             f.instance.vercel_project_id, f.instance.n8n_workflow_id, search_text(f), ts,
+            uuid::Uuid::new_v4().to_string(),
         ],
     )
     .map_err(|e| map_unique(e, &f.slug))?;

@@ -13,6 +13,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/003_vocabulary.sql"),
     include_str!("migrations/004_english.sql"),
     include_str!("migrations/005_archive.sql"),
+    include_str!("migrations/006_customer_uid.sql"),
 ];
 
 /// The schema version this build writes.

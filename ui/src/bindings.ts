@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "run_busy" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "repo_name_taken" | "vercel_name_taken" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "run_busy" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "repo_name_taken" | "resource_not_ours" | "vercel_name_taken" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
 
 export type Text = { sv: string, en: string, };
 
@@ -53,7 +53,12 @@ is_example: boolean, instance: Instance, links: InstanceLinks, created_at: strin
 /**
  * Bumped on every write; an edit made against an older version is refused.
  */
-version: number, };
+version: number, 
+/**
+ * Immutable from creation (UUID v4): the ownership marker on everything Fabrik creates
+ * for this customer.
+ */
+uid: string, };
 
 export type CustomerRow = { id: number, slug: string, name: string, admin_email: string, plan: Plan, status: Status, is_example: boolean, production_url: string | null, created_at: string, };
 
@@ -294,6 +299,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   provider_rejected: { sv: "{provider} avvisade anropet ({detail})", en: "{provider} rejected the request ({detail})" },
   provider_moved: { sv: "{provider}: resursen har flyttats eller bytt namn och ändras inte här ({detail})", en: "{provider}: the resource has moved or been renamed and is not changed here ({detail})" },
   repo_name_taken: { sv: "Repot {repo} finns redan men skapades inte från mallen {template}. Ta bort eller byt namn på det, eller ge kunden ett annat adressnamn.", en: "The repository {repo} already exists but was not made from the template {template}. Delete or rename it, or give the customer another address name." },
+  resource_not_ours: { sv: "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så det varken tas över, ändras eller tas bort. Byt namn på eller ta bort det, eller ge kunden ett annat adressnamn.", en: "{resource_en} {name} already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so it is not adopted, changed or deleted. Rename or delete it, or give the customer another address name." },
   vercel_name_taken: { sv: "Vercel-projektet {name} finns redan och är kopplat till ett annat repo ({repo}).", en: "The Vercel project {name} already exists and is linked to another repository ({repo})." },
   schema_mismatch: { sv: "Databasschemat stämmer inte: {problem}", en: "The database schema does not match: {problem}" },
   supabase_init_failed: { sv: "Supabase-projektet {project} kunde inte starta ({status})", en: "The Supabase project {project} could not start ({status})" },

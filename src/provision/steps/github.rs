@@ -6,6 +6,7 @@ use super::{created_or_adopted, done, gone, StepDef, Undo};
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
+use crate::provision::ownership;
 use crate::provision::step::StepKey;
 use crate::secrets::Provider;
 
@@ -32,7 +33,15 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
     let s = &ctx.settings;
     let (owner, name) = (s.repo_owner.clone(), ctx.customer.slug.clone());
     let template = format!("{}/{}", s.template_owner, s.template_repo);
+    let uid = ctx.customer.uid.clone();
     let (r, created) = match ctx.clients.github.repo(&owner, &name).await? {
+        Some(r) if !ownership::carries(r.description.as_deref(), &uid) => {
+            return Err(ownership::not_ours(
+                "GitHub-repot",
+                "The GitHub repository",
+                &format!("{owner}/{name}"),
+            ));
+        }
         Some(r) => {
             let from_template = r
                 .template_repository
@@ -50,7 +59,7 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
         None => {
             ctx.record_intent(StepKey::GithubRepo, &format!("{owner}/{name}"))
                 .await?;
-            let desc = format!("SaaS-instans för {}", ctx.customer.name);
+            let desc = ownership::github_description(&ctx.customer.name, &uid);
             (
                 ctx.clients
                     .github
@@ -97,11 +106,13 @@ async fn find_repo(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Value)>
     let Some((o, n)) = intent.split_once('/') else {
         return Ok(None);
     };
+    let uid = ctx.customer.uid.as_str();
     Ok(ctx
         .clients
         .github
         .repo(o, n)
         .await?
+        .filter(|r| ownership::carries(r.description.as_deref(), uid))
         .map(|r| (r.full_name, json!({ "owner": o, "name": n }))))
 }
 
@@ -113,5 +124,19 @@ async fn delete_repo(ctx: &RunCtx, full_name: &str, output: &Value) -> Result<()
             .map(|(o, n)| (o.to_string(), n.to_string()))
             .unwrap_or_default(),
     };
-    gone(ctx.clients.github.delete(&owner, &name).await)
+    // Re-read right before deleting: only a repository carrying this customer's marker.
+    match ctx.clients.github.repo(&owner, &name).await? {
+        None => {
+            // Gone, or renamed away (a redirect is never followed): the DELETE says which.
+            gone(ctx.clients.github.delete(&owner, &name).await)
+        }
+        Some(r) if ownership::carries(r.description.as_deref(), &ctx.customer.uid) => {
+            gone(ctx.clients.github.delete(&owner, &name).await)
+        }
+        Some(r) => Err(ownership::not_ours(
+            "GitHub-repot",
+            "The GitHub repository",
+            &r.full_name,
+        )),
+    }
 }

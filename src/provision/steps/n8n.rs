@@ -4,7 +4,9 @@ use serde_json::{json, Value};
 
 use super::{created_or_adopted, done, gone, StepDef, Undo};
 use crate::messages::Text;
+use crate::providers::n8n::Workflow;
 use crate::provision::context::{Done, RunCtx, StepError};
+use crate::provision::ownership;
 use crate::provision::step::StepKey;
 use crate::secrets::Provider;
 
@@ -37,13 +39,22 @@ async fn workflow(ctx: &RunCtx) -> Result<Done, StepError> {
     let recorded = ctx.output(StepKey::N8nWorkflow)["id"]
         .as_str()
         .map(str::to_string);
-    let (wf, created) = match found
+    let uid = &ctx.customer.uid;
+    // Only a workflow carrying this customer's marker is ours; any other by this name is refused.
+    let ours: Vec<&Workflow> = found
+        .iter()
+        .filter(|w| ownership::n8n_carries(&w.nodes, uid))
+        .collect();
+    if ours.is_empty() && !found.is_empty() {
+        return Err(ownership::not_ours("n8n-flödet", "The n8n workflow", &name));
+    }
+    let (wf, created) = match ours
         .iter()
         .find(|w| Some(&w.id) == recorded.as_ref())
-        .or(found.first())
+        .or(ours.first())
     {
         Some(w) => (
-            w.clone(),
+            (*w).clone(),
             ctx.intended_by_this_run(StepKey::N8nWorkflow).await?,
         ),
         None => {
@@ -51,7 +62,11 @@ async fn workflow(ctx: &RunCtx) -> Result<Done, StepError> {
             (
                 ctx.clients
                     .n8n
-                    .create(&name, &ctx.settings.workflow_template)
+                    .create(
+                        &name,
+                        &ctx.settings.workflow_template,
+                        ownership::n8n_node(uid),
+                    )
                     .await?,
                 true,
             )
@@ -67,16 +82,28 @@ async fn workflow(ctx: &RunCtx) -> Result<Done, StepError> {
 }
 
 async fn find_workflow(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Value)>, StepError> {
+    let uid = ctx.customer.uid.clone();
     Ok(ctx
         .clients
         .n8n
         .find_by_name(intent)
         .await?
         .into_iter()
-        .next()
+        .find(|w| ownership::n8n_carries(&w.nodes, &uid))
         .map(|w| (w.id, json!({}))))
 }
 
+/// Re-reads the workflow right before deleting it: only one carrying this customer's marker.
 async fn delete_workflow(ctx: &RunCtx, id: &str) -> Result<(), StepError> {
-    gone(ctx.clients.n8n.delete(id).await)
+    match ctx.clients.n8n.get(id).await? {
+        None => Ok(()),
+        Some(w) if ownership::n8n_carries(&w.nodes, &ctx.customer.uid) => {
+            gone(ctx.clients.n8n.delete(id).await)
+        }
+        Some(w) => Err(ownership::not_ours(
+            "n8n-flödet",
+            "The n8n workflow",
+            &w.name,
+        )),
+    }
 }

@@ -8,6 +8,7 @@ use crate::params;
 use crate::providers::ErrorKind;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::events::StepOutcome;
+use crate::provision::ownership;
 use crate::provision::schema;
 use crate::provision::state::LogLevel;
 use crate::provision::step::StepKey;
@@ -81,7 +82,8 @@ pub static ADMIN_USER: StepDef = StepDef {
 
 async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
     let s = &ctx.settings;
-    let name = ctx.customer.slug.clone();
+    // The name carries the customer's id: the only marker a Supabase project can hold.
+    let name = ownership::supabase_project_name(&ctx.customer.slug, &ctx.customer.uid);
     let found = ctx
         .clients
         .supabase
@@ -132,6 +134,21 @@ async fn find_project(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Valu
 }
 
 async fn delete_project(ctx: &RunCtx, project_ref: &str) -> Result<(), StepError> {
+    // Re-read right before deleting: only a project named with this customer's id.
+    match ctx.clients.supabase.get_project(project_ref).await {
+        Ok(p)
+            if p.name
+                == ownership::supabase_project_name(&ctx.customer.slug, &ctx.customer.uid) => {}
+        Ok(p) => {
+            return Err(ownership::not_ours(
+                "Supabase-projektet",
+                "The Supabase project",
+                &format!("{} ({project_ref})", p.name),
+            ))
+        }
+        Err(e) if e.kind == ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e.into()),
+    }
     // A project that is still coming up refuses deletion (400 "not ready"); wait it out.
     ctx.wait_until(
         StepKey::SupabaseProject,

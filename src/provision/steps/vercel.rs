@@ -9,6 +9,7 @@ use crate::providers::vercel::{EnvValue, EnvVar};
 use crate::providers::ErrorKind;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::events::StepOutcome;
+use crate::provision::ownership;
 use crate::provision::step::StepKey;
 use crate::secrets::Provider;
 
@@ -56,7 +57,15 @@ pub static DEPLOY: StepDef = StepDef {
 async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
     let name = ctx.customer.slug.clone();
     let repo = ctx.output_str(StepKey::GithubRepo, "full_name")?;
+    let uid = ctx.customer.uid.clone();
     let (p, created) = match ctx.clients.vercel.project(&name).await? {
+        Some(p) if p.plain_env(ownership::VERCEL_ENV_KEY) != Some(uid.as_str()) => {
+            return Err(ownership::not_ours(
+                "Vercel-projektet",
+                "The Vercel project",
+                &name,
+            ));
+        }
         Some(p) => {
             let linked = p.link.as_ref().and_then(|l| match (&l.org, &l.repo) {
                 (Some(o), Some(r)) if !r.contains('/') => Some(format!("{o}/{r}")),
@@ -80,7 +89,12 @@ async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
             (
                 ctx.clients
                     .vercel
-                    .create_project(&name, &repo, &ctx.settings.vercel_framework)
+                    .create_project(
+                        &name,
+                        &repo,
+                        &ctx.settings.vercel_framework,
+                        &ownership::vercel_env(&uid),
+                    )
                     .await?,
                 true,
             )
@@ -93,16 +107,29 @@ async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
 }
 
 async fn find_project(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Value)>, StepError> {
+    let uid = ctx.customer.uid.as_str();
     Ok(ctx
         .clients
         .vercel
         .project(intent)
         .await?
+        .filter(|p| p.plain_env(ownership::VERCEL_ENV_KEY) == Some(uid))
         .map(|p| (p.id, json!({}))))
 }
 
+/// Re-reads the project right before deleting it: only one carrying this customer's marker.
 async fn delete_project(ctx: &RunCtx, id: &str) -> Result<(), StepError> {
-    gone(ctx.clients.vercel.delete_project(id).await)
+    match ctx.clients.vercel.project(id).await? {
+        None => Ok(()),
+        Some(p) if p.plain_env(ownership::VERCEL_ENV_KEY) == Some(ctx.customer.uid.as_str()) => {
+            gone(ctx.clients.vercel.delete_project(id).await)
+        }
+        Some(p) => Err(ownership::not_ours(
+            "Vercel-projektet",
+            "The Vercel project",
+            &p.name,
+        )),
+    }
 }
 
 async fn env(ctx: &RunCtx) -> Result<Done, StepError> {
