@@ -130,11 +130,22 @@ impl Text {
         )
     }
 
+    /// This text inside a sentence, language by language.
+    pub fn within(&self, sv: impl FnOnce(&str) -> String, en: impl FnOnce(&str) -> String) -> Text {
+        Text::new(sv(&self.sv), en(&self.en))
+    }
+
     /// Joins texts with a separator, language by language.
     pub fn join(texts: &[Text], sep: &str) -> Text {
         let sv: Vec<&str> = texts.iter().map(|t| t.sv.as_str()).collect();
         let en: Vec<&str> = texts.iter().map(|t| t.en.as_str()).collect();
         Text::new(sv.join(sep), en.join(sep))
+    }
+}
+
+impl From<(&str, &str)> for Text {
+    fn from((sv, en): (&str, &str)) -> Text {
+        Text::new(sv, en)
     }
 }
 

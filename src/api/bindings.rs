@@ -124,18 +124,27 @@ pub fn typescript() -> String {
 mod tests {
     use std::path::PathBuf;
 
-    #[test]
-    fn bindings_are_current() {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ui/src/bindings.ts");
-        let fresh = super::typescript();
-        if std::env::var_os("UPDATE_BINDINGS").is_some() {
-            std::fs::write(&path, &fresh).expect("write bindings");
+    /// A file generated from the Rust code is committed: the test fails when it is stale, and
+    /// rewrites it when `update_var` is set.
+    fn assert_current(relative: &str, fresh: &str, update_var: &str) {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative);
+        if std::env::var_os(update_var).is_some() {
+            std::fs::write(&path, fresh).expect("write the generated file");
             return;
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             committed == fresh,
-            "ui/src/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p fabrik bindings` and commit it"
+            "{relative} is stale: run `{update_var}=1 cargo test -p fabrik --lib` and commit it"
+        );
+    }
+
+    #[test]
+    fn bindings_are_current() {
+        assert_current(
+            "ui/src/bindings.ts",
+            &super::typescript(),
+            "UPDATE_BINDINGS",
         );
     }
 }

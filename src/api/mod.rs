@@ -7,7 +7,6 @@ pub mod bindings;
 pub mod cloud;
 pub mod commands;
 pub mod runs;
-mod ui_fixtures;
 
 use std::path::Path;
 

@@ -266,9 +266,20 @@ impl Engine {
         cancel: CancellationToken,
         resumed: bool,
     ) -> Result<RunState> {
-        let result = self.drive_claimed(run_id, sink, cancel, resumed).await;
+        let work = self.drive_claimed((run_id, resumed), sink, cancel);
+        self.finishing(run_id, RunState::Failed, work).await
+    }
+
+    /// Awaits a driver's work; if it fails, the run gets `on_error` as its final state.
+    async fn finishing(
+        &self,
+        run_id: i64,
+        on_error: RunState,
+        work: impl std::future::Future<Output = Result<RunState>>,
+    ) -> Result<RunState> {
+        let result = work.await;
         if let Err(e) = &result {
-            self.stop_after_error(run_id, RunState::Failed, e).await;
+            self.stop_after_error(run_id, on_error, e).await;
         }
         result
     }
@@ -294,10 +305,9 @@ impl Engine {
 
     async fn drive_claimed(
         &self,
-        run_id: i64,
+        (run_id, resumed): (i64, bool),
         sink: Arc<dyn EventSink>,
         cancel: CancellationToken,
-        resumed: bool,
     ) -> Result<RunState> {
         let stop = cancel.child_token();
         let ctx = self.context(run_id, sink.clone(), stop.clone()).await?;
@@ -505,12 +515,8 @@ impl Engine {
     /// Compensates, newest first, everything this run created; a rollback that cannot go on
     /// ends as `rollback_failed`, never left "rolling back".
     async fn rollback_claimed(&self, run_id: i64, sink: Arc<dyn EventSink>) -> Result<RunState> {
-        let result = self.rollback_inner(run_id, sink).await;
-        if let Err(e) = &result {
-            self.stop_after_error(run_id, RunState::RollbackFailed, e)
-                .await;
-        }
-        result
+        let work = self.rollback_inner(run_id, sink);
+        self.finishing(run_id, RunState::RollbackFailed, work).await
     }
 
     async fn rollback_inner(&self, run_id: i64, sink: Arc<dyn EventSink>) -> Result<RunState> {
@@ -639,30 +645,12 @@ impl Engine {
         match result {
             // Not Fabrik's (no marker for this customer): left exactly as it is, and said so.
             Err(e) if e.code() == crate::messages::ErrorCode::ResourceNotOurs => {
-                let why = e.text();
-                let text = Text::new(
-                    format!(
-                        "{external_id} lämnas kvar (inte skapad av Fabrik): {}",
-                        why.sv
-                    ),
-                    format!(
-                        "{external_id} is left alone (not created by Fabrik): {}",
-                        why.en
-                    ),
+                let text = e.text().within(
+                    |w| format!("{external_id} lämnas kvar (inte skapad av Fabrik): {w}"),
+                    |w| format!("{external_id} is left alone (not created by Fabrik): {w}"),
                 );
-                self.db(move |s| {
-                    s.step_update(run_id, key, StepUpdate::State(StepState::Skipped))?;
-                    s.log(
-                        run_id,
-                        Some(key),
-                        LogLevel::Warn,
-                        &text,
-                        Some(attempt),
-                        None,
-                        None,
-                    )
-                })
-                .await?;
+                let entry = (StepState::Skipped, LogLevel::Warn, text, None);
+                self.settle(run_id, key, attempt, entry).await?;
                 ctx.emit(RunEvent::CompensationDone { run_id, step: key });
                 Ok(None)
             }
@@ -671,19 +659,8 @@ impl Engine {
                     format!("Tog bort {external_id}"),
                     format!("Deleted {external_id}"),
                 );
-                self.db(move |s| {
-                    s.step_update(run_id, key, StepUpdate::State(StepState::Compensated))?;
-                    s.log(
-                        run_id,
-                        Some(key),
-                        LogLevel::Info,
-                        &text,
-                        Some(attempt),
-                        Some(took),
-                        None,
-                    )
-                })
-                .await?;
+                let entry = (StepState::Compensated, LogLevel::Info, text, Some(took));
+                self.settle(run_id, key, attempt, entry).await?;
                 ctx.emit(RunEvent::CompensationDone { run_id, step: key });
                 Ok(None)
             }
@@ -705,32 +682,32 @@ impl Engine {
                     ),
                     format!("Could not delete {external_id}: {}. {}", why.en, manual.en),
                 );
-                self.db(move |s| {
-                    s.step_update(
-                        run_id,
-                        key,
-                        StepUpdate::State(StepState::CompensationFailed),
-                    )?;
-                    s.log(
-                        run_id,
-                        Some(key),
-                        LogLevel::Error,
-                        &text,
-                        Some(attempt),
-                        None,
-                        None,
-                    )
-                })
-                .await?;
+                let entry = (StepState::CompensationFailed, LogLevel::Error, text, None);
+                self.settle(run_id, key, attempt, entry).await?;
                 ctx.emit(RunEvent::CompensationFailed {
                     run_id,
                     step: key,
-                    message: e.text(),
+                    message: why,
                     manual: manual.clone(),
                 });
                 Ok(Some(manual))
             }
         }
+    }
+
+    /// A compensation's end in the ledger: the step's state and the line that says why.
+    async fn settle(
+        &self,
+        run_id: i64,
+        key: StepKey,
+        attempt: u32,
+        (state, level, text, took): (StepState, LogLevel, Text, Option<u64>),
+    ) -> Result<()> {
+        self.db(move |s| {
+            s.step_update(run_id, key, StepUpdate::State(state))?;
+            s.log(run_id, Some(key), level, &text, Some(attempt), took, None)
+        })
+        .await
     }
 
     /// Records a teardown ("Avveckla") of everything a provisioned customer owns and returns
@@ -742,12 +719,8 @@ impl Engine {
     /// Deletes what a teardown run recorded, then clears the customer's instance and marks it
     /// inactive. A teardown that cannot go on ends as `rollback_failed`.
     pub async fn drive_teardown(&self, run_id: i64, sink: Arc<dyn EventSink>) -> Result<RunState> {
-        let result = self.teardown_claimed(run_id, sink).await;
-        if let Err(e) = &result {
-            self.stop_after_error(run_id, RunState::RollbackFailed, e)
-                .await;
-        }
-        result
+        let work = self.teardown_claimed(run_id, sink);
+        self.finishing(run_id, RunState::RollbackFailed, work).await
     }
 
     async fn teardown_claimed(&self, run_id: i64, sink: Arc<dyn EventSink>) -> Result<RunState> {
@@ -911,15 +884,9 @@ async fn run_step(
                 };
                 let reason = StepError::Provider(e).text();
                 let ms = delay.as_millis();
-                let text = Text::new(
-                    format!(
-                        "Försök {attempt} misslyckades: {}; nytt försök om {ms} ms",
-                        reason.sv
-                    ),
-                    format!(
-                        "Attempt {attempt} failed: {}; trying again in {ms} ms",
-                        reason.en
-                    ),
+                let text = reason.within(
+                    |r| format!("Försök {attempt} misslyckades: {r}; nytt försök om {ms} ms"),
+                    |r| format!("Attempt {attempt} failed: {r}; trying again in {ms} ms"),
                 );
                 let r = reason.clone();
                 ctx.db(move |s| {

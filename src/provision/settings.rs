@@ -168,6 +168,26 @@ fn read_file(key: &str, path: &str) -> Result<String> {
     })
 }
 
+const BAD_SENDER: (&str, &str, &str) = (
+    "email.sender_address",
+    "ogiltig e-postadress",
+    "not a valid email address",
+);
+const NO_TABLES: (&str, &str, &str) = (
+    "schema.template_path",
+    "mallen skapar inga tabeller",
+    "the template creates no tables",
+);
+
+/// `Ok` when `holds`, otherwise the setting `key` is invalid for the reason given (sv, en).
+fn ensure(holds: bool, (key, sv, en): (&str, &str, &str)) -> Result<()> {
+    if holds {
+        Ok(())
+    } else {
+        Err(invalid(key, sv, en))
+    }
+}
+
 /// A setting that is missing or wrong, and why, in both languages.
 pub fn invalid(key: &str, sv: impl Into<String>, en: impl Into<String>) -> Error {
     Error::InvalidSetting {
@@ -222,25 +242,16 @@ impl ProvisionSettings {
                     "write it as owner/repo",
                 )
             })?;
-        if crate::customer::validate_email(&sender_address).is_err() {
-            return Err(invalid(
-                "email.sender_address",
-                "ogiltig e-postadress",
-                "not a valid email address",
-            ));
-        }
+        ensure(
+            crate::customer::validate_email(&sender_address).is_ok(),
+            BAD_SENDER,
+        )?;
         let schema_sql = match get("schema.template_path") {
             Some(p) => read_file("schema.template_path", &p)?,
             None => BUNDLED_SCHEMA.to_string(),
         };
         let expected_tables = super::schema::declared_tables(&schema_sql);
-        if expected_tables.is_empty() {
-            return Err(invalid(
-                "schema.template_path",
-                "mallen skapar inga tabeller",
-                "the template creates no tables",
-            ));
-        }
+        ensure(!expected_tables.is_empty(), NO_TABLES)?;
         let workflow_text = match get("n8n.workflow_template_path") {
             Some(p) => read_file("n8n.workflow_template_path", &p)?,
             None => BUNDLED_WORKFLOW.to_string(),

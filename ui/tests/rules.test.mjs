@@ -1,5 +1,5 @@
 // The fake backend's customer rules are the core's: every sample answer the Rust core recorded
-// in fixtures/core-rules.json (src/api/ui_fixtures.rs) must come out of mock-rules.js exactly —
+// in fixtures/core-rules.json (tests/ui_fixtures.rs) must come out of mock-rules.js exactly —
 // derived slugs, slug checks, drafts, patches and check_draft, every field problem with its code,
 // text, parameters and message — and the fake must hold no copy of the data that file carries. The first tests run the interpreter in node; the last one asks the
 // fake through the page's IPC, as the app does.

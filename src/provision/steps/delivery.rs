@@ -10,25 +10,9 @@ use crate::provision::events::StepOutcome;
 use crate::provision::step::StepKey;
 use crate::secrets::{CustomerSecret, Provider};
 
-pub static WELCOME: StepDef = StepDef {
-    key: StepKey::EmailWelcome,
-    label: "Skicka välkomstmejl",
-    label_en: "Send welcome email",
-    needs: &[StepKey::SupabaseAdminUser, StepKey::VercelDeploy],
-    provider: Some(Provider::Resend),
-    run: |ctx| Box::pin(welcome(ctx)),
-    undo: None,
-};
+step!(WELCOME: EmailWelcome, "Skicka välkomstmejl", "Send welcome email", needs [SupabaseAdminUser, VercelDeploy], Some(Provider::Resend), welcome);
 
-pub static FINALIZE: StepDef = StepDef {
-    key: StepKey::Finalize,
-    label: "Spara instansens uppgifter",
-    label_en: "Save the instance details",
-    needs: &[StepKey::EmailWelcome, StepKey::N8nWorkflow],
-    provider: None,
-    run: |ctx| Box::pin(finalize(ctx)),
-    undo: None,
-};
+step!(FINALIZE: Finalize, "Spara instansens uppgifter", "Save the instance details", needs [EmailWelcome, N8nWorkflow], None, finalize);
 
 async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
     // One welcome per customer, not per run: a later run of the same customer sends nothing.

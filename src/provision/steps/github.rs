@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{created_or_adopted, done, gone, StepDef, Undo};
+use super::{created_or_adopted, done, gone, StepDef};
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
@@ -10,24 +10,16 @@ use crate::provision::ownership;
 use crate::provision::step::StepKey;
 use crate::secrets::Provider;
 
-pub static REPO: StepDef = StepDef {
-    key: StepKey::GithubRepo,
-    label: "Skapa GitHub-repo från mallen",
-    label_en: "Create GitHub repo from template",
-    needs: &[],
-    provider: Some(Provider::Github),
-    run: |ctx| Box::pin(repo(ctx)),
-    undo: Some(Undo {
-        find: |ctx, intent| Box::pin(find_repo(ctx, intent)),
-        delete: |ctx, id, output| Box::pin(delete_repo(ctx, id, output)),
-        manual: |id| {
-            Text::new(
-                format!("Ta bort repot {id} under Settings → Danger Zone på GitHub (https://github.com/{id}/settings)."),
-                format!("Delete the repository {id} under Settings → Danger Zone on GitHub (https://github.com/{id}/settings)."),
-            )
-        },
-    }),
-};
+/// What a step waits for, as the window shows it.
+const WAIT_TEMPLATE_COPY: (&str, &str) = (
+    "Väntar på att mallens filer kopieras till repot",
+    "Waiting for the template's files to be copied to the repository",
+);
+
+step!(REPO: GithubRepo, "Skapa GitHub-repo från mallen", "Create GitHub repo from template", needs [], Some(Provider::Github), repo;
+    undo find_repo, delete_repo,
+    by hand "Ta bort repot {id} under Settings → Danger Zone på GitHub (https://github.com/{id}/settings).",
+    "Delete the repository {id} under Settings → Danger Zone on GitHub (https://github.com/{id}/settings).");
 
 async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
     let s = &ctx.settings;
@@ -78,10 +70,7 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
     // The template's files are copied after the call returns; Vercel cannot deploy an empty repo.
     ctx.wait_until(
         StepKey::GithubRepo,
-        Text::new(
-            "Väntar på att mallens filer kopieras till repot",
-            "Waiting for the template's files to be copied to the repository",
-        ),
+        WAIT_TEMPLATE_COPY.into(),
         ctx.timing.repo_contents,
         || async {
             Ok(

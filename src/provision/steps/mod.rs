@@ -7,6 +7,23 @@
 //! and adopts it or creates it; the intent goes to the ledger before the create call, the
 //! external id right after.
 
+/// Declares one step in a line: `step!(NAME: Key, "sv", "en", needs [Key, …], provider, run_fn);`
+/// (undoable steps chain `.undoable(find, delete, manual)` through `step!(… ; undo …)`).
+macro_rules! step {
+    ($name:ident: $key:ident, $sv:literal, $en:literal, needs [$($need:ident),*], $provider:expr, $run:ident) => {
+        pub static $name: StepDef = StepDef::new(StepKey::$key, ($sv, $en), &[$(StepKey::$need),*], $provider, |ctx| Box::pin($run(ctx)));
+    };
+    ($name:ident: $key:ident, $sv:literal, $en:literal, needs [$($need:ident),*], $provider:expr, $run:ident;
+     undo $find:ident, $delete:ident, by hand $hsv:literal, $hen:literal) => {
+        pub static $name: StepDef = StepDef::new(StepKey::$key, ($sv, $en), &[$(StepKey::$need),*], $provider, |ctx| Box::pin($run(ctx)))
+            .undoable(
+                |ctx, intent| Box::pin($find(ctx, intent)),
+                |ctx, id, out| Box::pin($delete(ctx, id, out)),
+                |id| Text::new(format!($hsv, id = id), format!($hen, id = id)),
+            );
+    };
+}
+
 mod delivery;
 mod github;
 mod n8n;
@@ -45,9 +62,47 @@ pub struct StepDef {
     /// What must have succeeded before this step may start: the DAG.
     pub needs: &'static [StepKey],
     pub provider: Option<Provider>,
-    pub run: for<'a> fn(&'a RunCtx) -> StepFuture<'a, Done>,
+    pub run: RunFn,
     /// `Some` for steps that create a resource Fabrik may delete again.
     pub undo: Option<Undo>,
+}
+
+pub type RunFn = for<'a> fn(&'a RunCtx) -> StepFuture<'a, Done>;
+
+impl StepDef {
+    /// A step: its key, its label in Swedish and English, what it needs, whom it calls, what
+    /// it does. `undoable` adds how to find, delete and explain what it creates.
+    pub const fn new(
+        key: StepKey,
+        (label, label_en): (&'static str, &'static str),
+        needs: &'static [StepKey],
+        provider: Option<Provider>,
+        run: RunFn,
+    ) -> StepDef {
+        StepDef {
+            key,
+            label,
+            label_en,
+            needs,
+            provider,
+            run,
+            undo: None,
+        }
+    }
+
+    pub const fn undoable(
+        mut self,
+        find: FindFn,
+        delete: DeleteFn,
+        manual: fn(&str) -> Text,
+    ) -> StepDef {
+        self.undo = Some(Undo {
+            find,
+            delete,
+            manual,
+        });
+        self
+    }
 }
 
 /// How a created resource is found again, deleted, and explained when it cannot be.

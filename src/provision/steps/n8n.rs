@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{created_or_adopted, done, gone, StepDef, Undo};
+use super::{created_or_adopted, done, gone, StepDef};
 use crate::messages::Text;
 use crate::providers::n8n::Workflow;
 use crate::provision::context::{Done, RunCtx, StepError};
@@ -14,24 +14,10 @@ pub fn workflow_name(slug: &str) -> String {
     format!("fabrik-{slug}")
 }
 
-pub static WORKFLOW: StepDef = StepDef {
-    key: StepKey::N8nWorkflow,
-    label: "Skapa n8n-flöde",
-    label_en: "Create n8n workflow",
-    needs: &[],
-    provider: Some(Provider::N8n),
-    run: |ctx| Box::pin(workflow(ctx)),
-    undo: Some(Undo {
-        find: |ctx, intent| Box::pin(find_workflow(ctx, intent)),
-        delete: |ctx, id, _| Box::pin(delete_workflow(ctx, id)),
-        manual: |id| {
-            Text::new(
-                format!("Ta bort n8n-flödet {id} i n8n (Workflows → ⋯ → Delete)."),
-                format!("Delete the n8n workflow {id} in n8n (Workflows → ⋯ → Delete)."),
-            )
-        },
-    }),
-};
+step!(WORKFLOW: N8nWorkflow, "Skapa n8n-flöde", "Create n8n workflow", needs [], Some(Provider::N8n), workflow;
+    undo find_workflow, delete_workflow,
+    by hand "Ta bort n8n-flödet {id} i n8n (Workflows → ⋯ → Delete).",
+    "Delete the n8n workflow {id} in n8n (Workflows → ⋯ → Delete).");
 
 async fn workflow(ctx: &RunCtx) -> Result<Done, StepError> {
     let name = workflow_name(&ctx.customer.slug);
@@ -94,7 +80,7 @@ async fn find_workflow(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Val
 }
 
 /// Re-reads the workflow right before deleting it: only one carrying this customer's marker.
-async fn delete_workflow(ctx: &RunCtx, id: &str) -> Result<(), StepError> {
+async fn delete_workflow(ctx: &RunCtx, id: &str, _: &Value) -> Result<(), StepError> {
     match ctx.clients.n8n.get(id).await? {
         None => Ok(()),
         Some(w) if ownership::n8n_carries(&w.nodes, &ctx.customer.uid) => {

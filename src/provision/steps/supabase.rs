@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{created_or_adopted, customer_secret, done, kept_secret, StepDef, Undo};
+use super::{created_or_adopted, customer_secret, done, kept_secret, StepDef};
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::providers::ErrorKind;
@@ -21,64 +21,34 @@ fn is_going(status: &str) -> bool {
     matches!(status, "REMOVED" | "GOING_DOWN")
 }
 
-pub static PROJECT: StepDef = StepDef {
-    key: StepKey::SupabaseProject,
-    label: "Skapa Supabase-projekt",
-    label_en: "Create Supabase project",
-    needs: &[],
-    provider: SUPABASE,
-    run: |ctx| Box::pin(project(ctx)),
-    undo: Some(Undo {
-        find: |ctx, intent| Box::pin(find_project(ctx, intent)),
-        delete: |ctx, id, _| Box::pin(delete_project(ctx, id)),
-        manual: |id| {
-            Text::new(
-                format!("Ta bort Supabase-projektet {id} under Project Settings → General i Supabase (https://supabase.com/dashboard/project/{id}/settings/general)."),
-                format!("Delete the Supabase project {id} under Project Settings → General in Supabase (https://supabase.com/dashboard/project/{id}/settings/general)."),
-            )
-        },
-    }),
-};
+/// What a step waits for, as the window shows it.
+const WAIT_DELETABLE: (&str, &str) = (
+    "Väntar på att Supabase-projektet kan tas bort",
+    "Waiting until the Supabase project can be deleted",
+);
+/// What a step waits for, as the window shows it.
+const WAIT_PROJECT_START: (&str, &str) = (
+    "Väntar på att Supabase-projektet startar",
+    "Waiting for the Supabase project to start",
+);
+/// What a step waits for, as the window shows it.
+const WAIT_API_KEYS: (&str, &str) = (
+    "Väntar på projektets API-nycklar",
+    "Waiting for the project's API keys",
+);
 
-pub static READY: StepDef = StepDef {
-    key: StepKey::SupabaseReady,
-    label: "Vänta på att projektet startar",
-    label_en: "Wait for the project to start",
-    needs: &[StepKey::SupabaseProject],
-    provider: SUPABASE,
-    run: |ctx| Box::pin(ready(ctx)),
-    undo: None,
-};
+step!(PROJECT: SupabaseProject, "Skapa Supabase-projekt", "Create Supabase project", needs [], SUPABASE, project;
+    undo find_project, delete_project,
+    by hand "Ta bort Supabase-projektet {id} under Project Settings → General i Supabase (https://supabase.com/dashboard/project/{id}/settings/general).",
+    "Delete the Supabase project {id} under Project Settings → General in Supabase (https://supabase.com/dashboard/project/{id}/settings/general).");
 
-pub static KEYS: StepDef = StepDef {
-    key: StepKey::SupabaseKeys,
-    label: "Hämta API-nycklar",
-    label_en: "Fetch API keys",
-    needs: &[StepKey::SupabaseReady],
-    provider: SUPABASE,
-    run: |ctx| Box::pin(keys(ctx)),
-    undo: None,
-};
+step!(READY: SupabaseReady, "Vänta på att projektet startar", "Wait for the project to start", needs [SupabaseProject], SUPABASE, ready);
 
-pub static SCHEMA: StepDef = StepDef {
-    key: StepKey::SupabaseSchema,
-    label: "Lägg in databasschema",
-    label_en: "Apply database schema",
-    needs: &[StepKey::SupabaseReady],
-    provider: SUPABASE,
-    run: |ctx| Box::pin(apply_schema(ctx)),
-    undo: None,
-};
+step!(KEYS: SupabaseKeys, "Hämta API-nycklar", "Fetch API keys", needs [SupabaseReady], SUPABASE, keys);
 
-pub static ADMIN_USER: StepDef = StepDef {
-    key: StepKey::SupabaseAdminUser,
-    label: "Skapa första administratör",
-    label_en: "Create first administrator",
-    needs: &[StepKey::SupabaseKeys],
-    provider: SUPABASE,
-    run: |ctx| Box::pin(admin_user(ctx)),
-    undo: None,
-};
+step!(SCHEMA: SupabaseSchema, "Lägg in databasschema", "Apply database schema", needs [SupabaseReady], SUPABASE, apply_schema);
+
+step!(ADMIN_USER: SupabaseAdminUser, "Skapa första administratör", "Create first administrator", needs [SupabaseKeys], SUPABASE, admin_user);
 
 async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
     let s = &ctx.settings;
@@ -133,7 +103,7 @@ async fn find_project(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Valu
         .map(|p| (p.project_ref.clone(), json!({ "ref": p.project_ref }))))
 }
 
-async fn delete_project(ctx: &RunCtx, project_ref: &str) -> Result<(), StepError> {
+async fn delete_project(ctx: &RunCtx, project_ref: &str, _: &Value) -> Result<(), StepError> {
     // Re-read right before deleting: only a project named with this customer's id.
     match ctx.clients.supabase.get_project(project_ref).await {
         Ok(p)
@@ -152,10 +122,7 @@ async fn delete_project(ctx: &RunCtx, project_ref: &str) -> Result<(), StepError
     // A project that is still coming up refuses deletion (400 "not ready"); wait it out.
     ctx.wait_until(
         StepKey::SupabaseProject,
-        Text::new(
-            "Väntar på att Supabase-projektet kan tas bort",
-            "Waiting until the Supabase project can be deleted",
-        ),
+        WAIT_DELETABLE.into(),
         ctx.timing.supabase_ready,
         || async {
             match ctx.clients.supabase.delete_project(project_ref).await {
@@ -183,10 +150,7 @@ async fn ready(ctx: &RunCtx) -> Result<Done, StepError> {
     let status = ctx
         .wait_until(
             StepKey::SupabaseReady,
-            Text::new(
-                "Väntar på att Supabase-projektet startar",
-                "Waiting for the Supabase project to start",
-            ),
+            WAIT_PROJECT_START.into(),
             ctx.timing.supabase_ready,
             || async {
                 let p = ctx.clients.supabase.get_project(&project_ref).await?;
@@ -209,10 +173,7 @@ async fn keys(ctx: &RunCtx) -> Result<Done, StepError> {
     let keys = ctx
         .wait_until(
             StepKey::SupabaseKeys,
-            Text::new(
-                "Väntar på projektets API-nycklar",
-                "Waiting for the project's API keys",
-            ),
+            WAIT_API_KEYS.into(),
             ctx.timing.supabase_ready,
             || async {
                 match ctx.api_keys().await {

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{created_or_adopted, done, gone, StepDef, Undo};
+use super::{created_or_adopted, done, gone, StepDef};
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::providers::vercel::{EnvValue, EnvVar};
@@ -15,44 +15,20 @@ use crate::secrets::Provider;
 
 const VERCEL: Option<Provider> = Some(Provider::Vercel);
 
-pub static PROJECT: StepDef = StepDef {
-    key: StepKey::VercelProject,
-    label: "Skapa Vercel-projekt",
-    label_en: "Create Vercel project",
-    needs: &[StepKey::GithubRepo],
-    provider: VERCEL,
-    run: |ctx| Box::pin(project(ctx)),
-    undo: Some(Undo {
-        find: |ctx, intent| Box::pin(find_project(ctx, intent)),
-        delete: |ctx, id, _| Box::pin(delete_project(ctx, id)),
-        manual: |id| {
-            Text::new(
-                format!("Ta bort Vercel-projektet {id} under Settings → Advanced i Vercel."),
-                format!("Delete the Vercel project {id} under Settings → Advanced in Vercel."),
-            )
-        },
-    }),
-};
+/// What a step waits for, as the window shows it.
+const WAIT_DEPLOYMENT: (&str, &str) = (
+    "Väntar på att Vercel bygger och driftsätter",
+    "Waiting for Vercel to build and deploy",
+);
 
-pub static ENV: StepDef = StepDef {
-    key: StepKey::VercelEnv,
-    label: "Sätt miljövariabler",
-    label_en: "Set environment variables",
-    needs: &[StepKey::VercelProject, StepKey::SupabaseKeys],
-    provider: VERCEL,
-    run: |ctx| Box::pin(env(ctx)),
-    undo: None,
-};
+step!(PROJECT: VercelProject, "Skapa Vercel-projekt", "Create Vercel project", needs [GithubRepo], VERCEL, project;
+    undo find_project, delete_project,
+    by hand "Ta bort Vercel-projektet {id} under Settings → Advanced i Vercel.",
+    "Delete the Vercel project {id} under Settings → Advanced in Vercel.");
 
-pub static DEPLOY: StepDef = StepDef {
-    key: StepKey::VercelDeploy,
-    label: "Driftsätt till produktion",
-    label_en: "Deploy to production",
-    needs: &[StepKey::VercelEnv, StepKey::SupabaseSchema],
-    provider: VERCEL,
-    run: |ctx| Box::pin(deploy(ctx)),
-    undo: None,
-};
+step!(ENV: VercelEnv, "Sätt miljövariabler", "Set environment variables", needs [VercelProject, SupabaseKeys], VERCEL, env);
+
+step!(DEPLOY: VercelDeploy, "Driftsätt till produktion", "Deploy to production", needs [VercelEnv, SupabaseSchema], VERCEL, deploy);
 
 async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
     let name = ctx.customer.slug.clone();
@@ -118,7 +94,7 @@ async fn find_project(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Valu
 }
 
 /// Re-reads the project right before deleting it: only one carrying this customer's marker.
-async fn delete_project(ctx: &RunCtx, id: &str) -> Result<(), StepError> {
+async fn delete_project(ctx: &RunCtx, id: &str, _: &Value) -> Result<(), StepError> {
     match ctx.clients.vercel.project(id).await? {
         None => Ok(()),
         Some(p) if p.plain_env(ownership::VERCEL_ENV_KEY) == Some(ctx.customer.uid.as_str()) => {
@@ -204,10 +180,7 @@ async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
     let d = ctx
         .wait_until(
             StepKey::VercelDeploy,
-            Text::new(
-                "Väntar på att Vercel bygger och driftsätter",
-                "Waiting for Vercel to build and deploy",
-            ),
+            WAIT_DEPLOYMENT.into(),
             ctx.timing.deployment,
             || async {
                 let d = ctx.clients.vercel.deployment(&id).await?;

@@ -2,26 +2,24 @@
 //! the UI tests' fake backend (ui/tests/lib/mock-rules.js). The fake reads its manifest, reserved
 //! slugs, limits, messages and slug folding from the file, and `ui/tests/rules.test.mjs` holds it
 //! to every sample answer recorded here, so it cannot drift from the core. `cargo test` fails
-//! when the committed file is stale; `UPDATE_UI_FIXTURES=1 cargo test -p fabrik --lib
-//! ui_fixtures` rewrites it.
+//! when the committed file is stale; `UPDATE_UI_FIXTURES=1 cargo test -p fabrik --test
+//! ui_fixtures` rewrites it. It uses only the core's public API, as the UI does.
 
-#[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
-    use std::path::PathBuf;
 
     use serde::Serialize;
     use serde_json::Value;
 
-    use crate::api::{Api, DraftCheck};
-    use crate::customer::validate::{ValidFields, EMAIL_MAX, NAME_MAX, NOTES_MAX};
-    use crate::customer::{
+    use fabrik::api::{Api, DraftCheck};
+    use fabrik::customer::{
         derive_slug, validate_draft, validate_email, validate_https_url, validate_patch,
         validate_slug, Customer, CustomerDraft, CustomerPatch, FieldError, Instance, InstanceLinks,
-        Module, ModuleManifest, Plan, SlugError, Status, RESERVED_SLUGS, SLUG_MAX, SLUG_MIN,
+        Module, ModuleManifest, Plan, SlugError, Status, ValidFields, EMAIL_MAX, NAME_MAX,
+        NOTES_MAX, RESERVED_SLUGS, SLUG_MAX, SLUG_MIN,
     };
-    use crate::messages::{ErrorCode, Params};
-    use crate::store::Store;
+    use fabrik::messages::{ErrorCode, Params};
+    use fabrik::store::Store;
 
     const PATH: &str = "ui/tests/fixtures/core-rules.json";
 
@@ -662,38 +660,33 @@ mod tests {
             f(&mut d);
             errors_of(validate_draft(d, &m))
         };
-        probe(&mut out, d("", &|_| {}), "name", C::Required);
-        probe(
-            &mut out,
-            d(&"n".repeat(NAME_MAX + 1), &|_| {}),
-            "name",
-            C::TooLong,
-        );
-        let long = "k".repeat(NAME_MAX + 1);
-        probe(
-            &mut out,
-            d("Kund", &|d| d.contact_name = Some(long.clone())),
-            "contact_name",
-            C::TooLong,
-        );
-        let notes = "n".repeat(NOTES_MAX + 1);
-        probe(
-            &mut out,
-            d("Kund", &|d| d.notes = Some(notes.clone())),
-            "notes",
-            C::TooLong,
-        );
-
+        let (long, notes) = ("k".repeat(NAME_MAX + 1), "n".repeat(NOTES_MAX + 1));
         let email = |v: &str| vec![validate_email(v).expect_err("refused")];
-        probe(&mut out, email(""), "admin_email", C::Required);
-        probe(
-            &mut out,
-            email(&"a".repeat(EMAIL_MAX + 1)),
-            "admin_email",
-            C::EmailTooLong,
-        );
-        probe(&mut out, email("anna"), "admin_email", C::EmailNoAt);
-        probe(&mut out, email("anna@"), "admin_email", C::EmailInvalid);
+        let probes = [
+            (d("", &|_| {}), "name", C::Required),
+            (d(&"n".repeat(NAME_MAX + 1), &|_| {}), "name", C::TooLong),
+            (
+                d("Kund", &|d| d.contact_name = Some(long.clone())),
+                "contact_name",
+                C::TooLong,
+            ),
+            (
+                d("Kund", &|d| d.notes = Some(notes.clone())),
+                "notes",
+                C::TooLong,
+            ),
+            (email(""), "admin_email", C::Required),
+            (
+                email(&"a".repeat(EMAIL_MAX + 1)),
+                "admin_email",
+                C::EmailTooLong,
+            ),
+            (email("anna"), "admin_email", C::EmailNoAt),
+            (email("anna@"), "admin_email", C::EmailInvalid),
+        ];
+        for (errors, field, code) in probes {
+            probe(&mut out, errors, field, code);
+        }
 
         // The URL rules are the same for every URL field.
         let url = |v: &str| vec![validate_https_url("url", v).expect_err("refused")];
@@ -811,7 +804,7 @@ mod tests {
             .collect();
 
         CoreRules {
-            about: "Generated from the core by `UPDATE_UI_FIXTURES=1 cargo test -p fabrik --lib ui_fixtures` (src/api/ui_fixtures.rs). Do not edit.",
+            about: "Generated from the core by `UPDATE_UI_FIXTURES=1 cargo test -p fabrik --test ui_fixtures` (tests/ui_fixtures.rs). Do not edit.",
             limits: Limits {
                 slug_min: SLUG_MIN,
                 slug_max: SLUG_MAX,
@@ -841,16 +834,12 @@ mod tests {
 
     #[test]
     fn ui_fixtures_are_current() {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(PATH);
         let fresh = serde_json::to_string_pretty(&rules()).expect("serialise") + "\n";
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(PATH);
         if std::env::var_os("UPDATE_UI_FIXTURES").is_some() {
-            std::fs::write(&path, &fresh).expect("write ui fixtures");
-            return;
+            std::fs::write(&path, &fresh).expect("write the fixture");
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == fresh,
-            "{PATH} is stale: run `UPDATE_UI_FIXTURES=1 cargo test -p fabrik --lib ui_fixtures` and commit it"
-        );
+        assert!(committed == fresh, "{PATH} is stale: run `UPDATE_UI_FIXTURES=1 cargo test -p fabrik --test ui_fixtures` and commit it");
     }
 }
