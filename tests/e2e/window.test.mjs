@@ -64,7 +64,17 @@ test('add a customer, set its production URL, restart, still there', async () =>
     // resize does not reach the toplevel window); the next start opens it at that size.
     execFileSync('xdotool', ['search', '--sync', '--name', '^Fabrik$', 'windowsize', '%@', '1100', '720']);
     await s.until(async () => (await s.cmd('GET', '/window/rect')).width === 1100, 'the window resized');
-    await new Promise((r) => setTimeout(r, 1000)); // the app saves once the window is still
+    // The app saves once the window is still: wait for the saved size itself (bounded), not
+    // for a fixed time, which a loaded machine can outlast.
+    const stateFile = join(
+      process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'),
+      'se.fabrik.desktop',
+      '.window-state.json',
+    );
+    await s.until(async () => {
+      if (!existsSync(stateFile)) return false;
+      return /"width":\s*1100\b/.test(readFileSync(stateFile, 'utf8'));
+    }, 'the window size was saved', 20000);
   } finally {
     await s.close();
   }
