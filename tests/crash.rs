@@ -175,11 +175,12 @@ async fn killed_at_every_boundary_and_mid_wait_then_resumed_no_duplicates_no_lea
     );
 
     // No secret anywhere: the token, the database password, the admin's one-time password.
+    let uid = Store::open(&db).unwrap().get_customer(&slug).unwrap().uid;
     let keyring = SecretStore::new("production");
     let secret = |which| {
         keyring
             .get(&SecretKey::Customer {
-                slug: slug.clone(),
+                customer: uid.clone(),
                 which,
             })
             .unwrap()
@@ -233,7 +234,7 @@ async fn killed_at_every_boundary_and_mid_wait_then_resumed_no_duplicates_no_lea
         CustomerSecret::ServiceRoleKey,
     ] {
         let _ = keyring.delete(&SecretKey::Customer {
-            slug: slug.clone(),
+            customer: uid.clone(),
             which,
         });
     }

@@ -57,11 +57,11 @@ fn environments_do_not_see_each_other() {
 fn customer_secrets_are_kept_per_customer() {
     let Some(s) = store("customers") else { return };
     let a = SecretKey::Customer {
-        slug: "kund-a".into(),
+        customer: "kund-a".into(),
         which: CustomerSecret::DatabasePassword,
     };
     let b = SecretKey::Customer {
-        slug: "kund-b".into(),
+        customer: "kund-b".into(),
         which: CustomerSecret::DatabasePassword,
     };
     s.set(&a, &Secret::new("SENTINEL-db-password-a")).unwrap();
@@ -153,4 +153,33 @@ fn a_bus_without_secret_service_gives_one_clear_error() {
         "the message names the fix: {out}"
     );
     assert!(took < Duration::from_secs(15), "answered in {took:?}");
+}
+
+/// A customer's secrets live under its immutable id. One an older Fabrik kept under the slug
+/// is moved to the id when read, so the slug (which another customer may get one day) no
+/// longer opens it; forgetting a customer removes both.
+#[test]
+fn customer_secrets_move_from_the_slug_to_the_customers_id() {
+    let Some(s) = store("customer-id") else {
+        return;
+    };
+    let (uid, slug) = ("6f1d2c9a-0000-4000-8000-00000000000a", "gammal-kund");
+    let under = |customer: &str| SecretKey::Customer {
+        customer: customer.into(),
+        which: CustomerSecret::AdminPassword,
+    };
+    s.set(&under(slug), &Secret::new("SENTINEL-legacy-admin-password"))
+        .unwrap();
+    let read = s
+        .get_customer(uid, slug, CustomerSecret::AdminPassword)
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.expose(), "SENTINEL-legacy-admin-password");
+    assert!(
+        s.get(&under(slug)).unwrap().is_none(),
+        "no longer under the slug"
+    );
+    assert!(s.get(&under(uid)).unwrap().is_some(), "now under the id");
+    s.forget_customer(uid, slug);
+    assert!(s.get(&under(uid)).unwrap().is_none());
 }

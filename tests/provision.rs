@@ -51,7 +51,7 @@ async fn happy_path_creates_one_of_each_and_a_rerun_creates_nothing() {
     assert!(mail["subject"].as_str().unwrap().contains("Välkommen"));
     let password = secrets
         .get(&fabrik::secrets::SecretKey::Customer {
-            slug: slug.clone(),
+            customer: store.get_customer(&slug).unwrap().uid,
             which: fabrik::secrets::CustomerSecret::AdminPassword,
         })
         .unwrap()

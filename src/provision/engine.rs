@@ -750,8 +750,8 @@ impl Engine {
             let s2 = slug.clone();
             self.db(move |s| s.update_customer(&s2, clear, &manifest))
                 .await?;
-            let secrets = self.secrets.clone();
-            crate::blocking::run(move || secrets.forget_customer(&slug)).await;
+            let (secrets, uid) = (self.secrets.clone(), ctx.customer.uid.clone());
+            crate::blocking::run(move || secrets.forget_customer(&uid, &slug)).await;
             RunState::Succeeded
         } else {
             let msg = left_by_hand(&left);

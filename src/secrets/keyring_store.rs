@@ -41,15 +41,20 @@ impl CustomerSecret {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretKey {
     Token(Provider),
-    Customer { slug: String, which: CustomerSecret },
+    /// `customer` is the customer's immutable id (uid); entries written before customers had
+    /// one are under its slug, and are moved to the uid when next read.
+    Customer {
+        customer: String,
+        which: CustomerSecret,
+    },
 }
 
 impl SecretKey {
     fn account(&self) -> String {
         match self {
             SecretKey::Token(p) => format!("token:{}", p.as_str()),
-            SecretKey::Customer { slug, which } => {
-                format!("customer:{slug}:{}", which.as_str())
+            SecretKey::Customer { customer, which } => {
+                format!("customer:{customer}:{}", which.as_str())
             }
         }
     }
@@ -184,13 +189,39 @@ impl SecretStore {
         }
     }
 
-    /// Forgets every secret kept for a customer (after teardown or a full rollback).
-    pub fn forget_customer(&self, slug: &str) {
+    /// A customer's secret, under its uid; one stored under its slug by an older Fabrik is
+    /// moved to the uid on the way (a slug can later belong to someone else).
+    pub fn get_customer(
+        &self,
+        uid: &str,
+        slug: &str,
+        which: CustomerSecret,
+    ) -> Result<Option<Secret>, SecretError> {
+        let key = |customer: &str| SecretKey::Customer {
+            customer: customer.to_string(),
+            which,
+        };
+        if let Some(s) = self.get(&key(uid))? {
+            return Ok(Some(s));
+        }
+        let Some(legacy) = self.get(&key(slug))? else {
+            return Ok(None);
+        };
+        self.set(&key(uid), &legacy)?;
+        let _ = self.delete(&key(slug));
+        Ok(Some(legacy))
+    }
+
+    /// Forgets every secret kept for a customer (after teardown or a full rollback), under
+    /// its uid and any left under its slug.
+    pub fn forget_customer(&self, uid: &str, slug: &str) {
         for which in CustomerSecret::ALL {
-            let _ = self.delete(&SecretKey::Customer {
-                slug: slug.to_string(),
-                which,
-            });
+            for customer in [uid, slug] {
+                let _ = self.delete(&SecretKey::Customer {
+                    customer: customer.to_string(),
+                    which,
+                });
+            }
         }
     }
 

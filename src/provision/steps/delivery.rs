@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{customer_secret, done, StepDef};
+use super::{done, read_secret, StepDef};
 use crate::customer::{CustomerPatch, Status};
 use crate::providers::resend::Email;
 use crate::provision::context::{Done, RunCtx, StepError};
@@ -29,11 +29,7 @@ async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
         );
     }
     let url = ctx.output_str(StepKey::VercelDeploy, "url")?;
-    let (secrets, key) = (
-        ctx.secrets.clone(),
-        customer_secret(ctx, CustomerSecret::AdminPassword),
-    );
-    let password = crate::blocking::run(move || secrets.get(&key)).await?;
+    let password = read_secret(ctx, CustomerSecret::AdminPassword).await?;
     let mail = crate::provision::email::welcome(
         &ctx.customer.name,
         &url,

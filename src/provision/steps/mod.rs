@@ -171,22 +171,33 @@ fn created_or_adopted(created: bool) -> StepOutcome {
     }
 }
 
+/// A per-customer secret's keyring key: under the customer's immutable id, never its slug.
 fn customer_secret(ctx: &RunCtx, which: CustomerSecret) -> SecretKey {
     SecretKey::Customer {
-        slug: ctx.customer.slug.clone(),
+        customer: ctx.customer.uid.clone(),
         which,
     }
+}
+
+/// Reads a per-customer secret (moving one an older Fabrik kept under the slug).
+async fn read_secret(ctx: &RunCtx, which: CustomerSecret) -> Result<Option<Secret>, StepError> {
+    let (secrets, uid, slug) = (
+        ctx.secrets.clone(),
+        ctx.customer.uid.clone(),
+        ctx.customer.slug.clone(),
+    );
+    Ok(crate::blocking::run(move || secrets.get_customer(&uid, &slug, which)).await?)
 }
 
 /// Reads a per-customer secret, or creates and stores one before it is used anywhere, so a
 /// crash after the provider call can never lose it.
 async fn kept_secret(ctx: &RunCtx, which: CustomerSecret) -> Result<Secret, StepError> {
+    if let Some(s) = read_secret(ctx, which).await? {
+        return Ok(s);
+    }
     let key = customer_secret(ctx, which);
     let secrets = ctx.secrets.clone();
     crate::blocking::run(move || {
-        if let Some(s) = secrets.get(&key)? {
-            return Ok(s);
-        }
         let s = strong_password();
         secrets.set(&key, &s)?;
         Ok(s)

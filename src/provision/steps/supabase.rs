@@ -140,8 +140,12 @@ async fn delete_project(ctx: &RunCtx, project_ref: &str, _: &Value) -> Result<()
     )
     .await?;
     // The project's passwords and keys are worthless now.
-    let (secrets, slug) = (ctx.secrets.clone(), ctx.customer.slug.clone());
-    crate::blocking::run(move || secrets.forget_customer(&slug)).await;
+    let (secrets, uid, slug) = (
+        ctx.secrets.clone(),
+        ctx.customer.uid.clone(),
+        ctx.customer.slug.clone(),
+    );
+    crate::blocking::run(move || secrets.forget_customer(&uid, &slug)).await;
     Ok(())
 }
 
