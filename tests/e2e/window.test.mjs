@@ -102,11 +102,18 @@ test('add a customer, set its production URL, restart, still there', async () =>
 
 /** Every regular file under `dir` (none when it does not exist). */
 function filesUnder(dir) {
-  if (!existsSync(dir)) return [];
+  let names;
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    if (e.code === 'ENOENT') return []; // absent, or removed by the webview meanwhile
+    throw e;
+  }
   const out = [];
-  for (const name of readdirSync(dir)) {
+  for (const name of names) {
     const p = join(dir, name);
-    const st = statSync(p);
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) continue;
     if (st.isDirectory()) out.push(...filesUnder(p));
     else if (st.isFile()) out.push(p);
   }
@@ -115,7 +122,15 @@ function filesUnder(dir) {
 
 /** How often `needle` occurs in the file's bytes (binary-safe: SQLite pages, WAL frames). */
 function occurrences(file, needle) {
-  const bytes = readFileSync(file);
+  let bytes;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    // The running webview removes files of its own (storage, caches) while we look: a file
+    // that is gone holds nothing.
+    if (e.code === 'ENOENT') return 0;
+    throw e;
+  }
   const pattern = Buffer.from(needle, 'utf8');
   let n = 0;
   for (let i = bytes.indexOf(pattern); i >= 0; i = bytes.indexOf(pattern, i + 1)) n++;
