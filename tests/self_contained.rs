@@ -104,7 +104,7 @@ fn text_of(path: &str) -> Option<String> {
 }
 
 /// Whether the character before a match lets it start a path: an absolute path starts a word,
-/// so `example.com/work/x` or `docs/work/x` do not count.
+/// so the same letters inside a URL path or a relative folder do not count.
 fn starts_path(line: &str, at: usize) -> bool {
     match line[..at].chars().next_back() {
         None => true,
@@ -149,7 +149,7 @@ fn line_problems(path: &str, line: &str) -> Vec<String> {
             .next()
             .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
         {
-            continue; // `../shared_types` and the like: another name
+            continue; // a sibling whose name merely begins with the same letters: another name
         }
         let mut start = at;
         while line[..start].ends_with("../") {
@@ -345,7 +345,7 @@ fn the_rules_catch_what_they_should_and_nothing_else() {
     }
     let fine = [
         "writeFileSync(`/tmp/e2e-fail.png`)".to_string(),
-        "https://example.com/work/items and docs/work/notes".to_string(),
+        format!("https://example.com/{w}/items and docs/{w}/notes", w = "work"),
         format!("a generic example: {}user/projects", HOME_ROOTS[0]),
         format!("import x from '{UP_SHARED}_types'"),
         "the shared `Pagination` schema".to_string(),

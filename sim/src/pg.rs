@@ -3,7 +3,10 @@
 //! [`TestCluster::start`] uses `FABRIK_TEST_DATABASE_URL` when it is set (a superuser URL of a
 //! server you manage; nothing is started or stopped), otherwise it runs Debian's `initdb` and
 //! `pg_ctl` (`/usr/lib/postgresql/<newest>/bin`) on a fresh temporary directory and a free port,
-//! and stops the server and deletes the directory on drop. Each call makes its own cluster, so
+//! and stops the server and deletes the directory on drop. A detached watcher does the same as
+//! soon as the test process is gone, however it ended (a panic with `abort`, a kill, a cluster
+//! held in a `static` that is never dropped): no server outlives its test run. Each call makes
+//! its own cluster, so
 //! several test binaries can run at once; inside one binary, [`TestCluster::shared`] hands out
 //! one cluster to all tests alive at the same time. Simulators name project databases with a
 //! per-instance tag, so many simulators can share one server safely.
@@ -145,6 +148,7 @@ impl TestCluster {
             );
             match res {
                 Ok(()) => {
+                    watch_owner(&bin, &data, dir.path(), as_postgres)?;
                     return Ok(TestCluster {
                         url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
                         owned: Some(Owned {
@@ -153,7 +157,7 @@ impl TestCluster {
                             as_postgres,
                             _dir: dir,
                         }),
-                    })
+                    });
                 }
                 // Most likely the port was taken between probing and binding: try another.
                 Err(e) => last_err = Some(e),
@@ -189,6 +193,36 @@ impl Drop for TestCluster {
                 .output();
         }
     }
+}
+
+/// Starts a watcher in its own session (so a kill of the test's process group spares it) that
+/// waits for this process to end, then stops the server and removes its directory.
+fn watch_owner(bin: &Path, data: &Path, dir: &Path, as_postgres: bool) -> Result<(), ClusterError> {
+    let pg_ctl = bin.join("pg_ctl");
+    let stop = if as_postgres {
+        "runuser -u postgres -- \"$1\" -D \"$2\" -m immediate -w stop"
+    } else {
+        "\"$1\" -D \"$2\" -m immediate -w stop"
+    };
+    let script = format!(
+        "while kill -0 \"$0\" 2>/dev/null; do sleep 0.5; done; \
+         if [ -d \"$2\" ]; then {stop} >/dev/null 2>&1; fi; rm -rf \"$3\""
+    );
+    Command::new("setsid")
+        .args(["sh", "-c", &script])
+        .arg(std::process::id().to_string())
+        .arg(pg_ctl)
+        .arg(data)
+        .arg(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| ClusterError::Command {
+            step: "watcher".into(),
+            message: e.to_string(),
+        })?;
+    Ok(())
 }
 
 fn run(step: &str, cmd: &mut Command) -> Result<(), ClusterError> {
