@@ -176,16 +176,7 @@ async fn teardown_never_follows_a_renamed_repository() {
     let store = store();
     let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
     let slug = customer(&store, "Flyttat Repo AB");
-    let run = engine.start(&slug).unwrap();
-    let state = engine
-        .drive(
-            run.run_id,
-            Events::default().sink(),
-            CancellationToken::new(),
-            false,
-        )
-        .await
-        .unwrap();
+    let (_, state) = provision(&engine, &slug).await;
     assert_eq!(state, RunState::Succeeded);
     let owner = sim.seed().github_org.clone();
     let renamed = reqwest::Client::new()
@@ -283,16 +274,7 @@ async fn a_customer_with_history_is_archived_not_deleted() {
     let store = store();
     let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
     let slug = customer(&store, "Historik AB");
-    let run = engine.start(&slug).unwrap();
-    let state = engine
-        .drive(
-            run.run_id,
-            Events::default().sink(),
-            CancellationToken::new(),
-            false,
-        )
-        .await
-        .unwrap();
+    let (_, state) = provision(&engine, &slug).await;
     assert_eq!(state, RunState::Succeeded);
 
     let refused = store.delete_customer(&slug).unwrap_err();
@@ -346,16 +328,7 @@ async fn sandbox_and_production_never_share_a_run() {
         json!({"method": "POST", "path": "/vercel/v11/projects", "status": 400, "times": 1}),
     )
     .await;
-    let first = sandbox.start(&slug).unwrap();
-    let state = sandbox
-        .drive(
-            first.run_id,
-            Events::default().sink(),
-            CancellationToken::new(),
-            false,
-        )
-        .await
-        .unwrap();
+    let (first, state) = provision(&sandbox, &slug).await;
     assert_eq!(state, RunState::Failed);
     clear_faults(&sim).await;
 
@@ -405,16 +378,7 @@ async fn two_resumes_of_one_run_give_one_driver() {
         json!({"method": "POST", "path": "/vercel/v11/projects", "status": 400, "times": 1}),
     )
     .await;
-    let run = engine.start(&slug).unwrap();
-    let state = engine
-        .drive(
-            run.run_id,
-            Events::default().sink(),
-            CancellationToken::new(),
-            false,
-        )
-        .await
-        .unwrap();
+    let (run, state) = provision(&engine, &slug).await;
     assert_eq!(state, RunState::Failed);
     clear_faults(&sim).await;
 

@@ -345,7 +345,10 @@ fn the_rules_catch_what_they_should_and_nothing_else() {
     }
     let fine = [
         "writeFileSync(`/tmp/e2e-fail.png`)".to_string(),
-        format!("https://example.com/{w}/items and docs/{w}/notes", w = "work"),
+        format!(
+            "https://example.com/{w}/items and docs/{w}/notes",
+            w = "work"
+        ),
         format!("a generic example: {}user/projects", HOME_ROOTS[0]),
         format!("import x from '{UP_SHARED}_types'"),
         "the shared `Pagination` schema".to_string(),

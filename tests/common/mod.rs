@@ -220,3 +220,22 @@ pub fn counts(inv: &Value) -> Value {
         "emails": n(&inv["resend"]["emails"]),
     })
 }
+
+/// Starts the customer's run and drives it to its end with a fresh event sink.
+#[allow(dead_code)] // not every test binary drives runs this way
+pub async fn provision(
+    engine: &Engine,
+    slug: &str,
+) -> (fabrik::provision::StartOutcome, fabrik::provision::RunState) {
+    let run = engine.start(slug).unwrap();
+    let state = engine
+        .drive(
+            run.run_id,
+            Events::default().sink(),
+            tokio_util::sync::CancellationToken::new(),
+            false,
+        )
+        .await
+        .unwrap();
+    (run, state)
+}
