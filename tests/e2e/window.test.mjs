@@ -33,6 +33,11 @@ before(async () => {
 after(() => driver?.stop());
 
 test('add a customer, set its production URL, restart, still there', async () => {
+  const stateFile = join(
+    process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'),
+    'se.fabrik.desktop',
+    '.window-state.json',
+  );
   let s = await Session.start(driver.url, app);
   try {
     // Empty register: the empty state offers both ways in.
@@ -66,11 +71,6 @@ test('add a customer, set its production URL, restart, still there', async () =>
     await s.until(async () => (await s.cmd('GET', '/window/rect')).width === 1100, 'the window resized');
     // The app saves once the window is still: wait for the saved size itself (bounded), not
     // for a fixed time, which a loaded machine can outlast.
-    const stateFile = join(
-      process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'),
-      'se.fabrik.desktop',
-      '.window-state.json',
-    );
     await s.until(async () => {
       if (!existsSync(stateFile)) return false;
       return /"width":\s*1100\b/.test(readFileSync(stateFile, 'utf8'));
@@ -89,8 +89,21 @@ test('add a customer, set its production URL, restart, still there', async () =>
   // A fresh start of the app shows the persisted customer and its URL.
   s = await Session.start(driver.url, app);
   try {
-    const rect = await s.cmd('GET', '/window/rect');
-    assert.deepEqual([rect.width, rect.height], [1100, 720], 'the window size was remembered');
+    // The restored size reaches the X server asynchronously after the window maps (GTK
+    // configures it, Xvfb answers later on a loaded machine): wait for it, bounded.
+    let rect;
+    const restored = await s
+      .until(async () => {
+        rect = await s.cmd('GET', '/window/rect');
+        return rect.width === 1100 && rect.height === 720;
+      }, 'the restored window size', 10000)
+      .catch(() => false);
+    assert.ok(
+      restored,
+      `the window size was remembered: got ${rect?.width}x${rect?.height}, saved state ${
+        existsSync(stateFile) ? readFileSync(stateFile, 'utf8') : '(none)'
+      }`,
+    );
     const row = await s.find('[data-testid="customer-row"][data-slug="asas-bageri-cafe-ab"]');
     await s.cmd('POST', `/element/${row}/click`, {});
     await s.until(async () => (await s.text('instance-production_url')).includes('https://asa.example.se'), 'persisted URL after restart');
