@@ -29,6 +29,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/reset", post(reset))
         .route("/status", get(status))
         .route("/github/rename", post(rename_repo))
+        .route("/foreign", post(crate::foreign::seed))
 }
 
 fn sql_mode(st: &AppState) -> &'static str {
@@ -51,7 +52,9 @@ pub fn inventory_json(w: &World, sql_mode: &str, now: i64) -> Value {
                 "name": p.name,
                 "organization_slug": p.org_slug,
                 "status": p.status(now),
+                "region": p.region,
                 "created_at": iso(p.created_ms),
+                "foreign": w.is_foreign("supabase", &p.r#ref),
                 "sql": sql_mode,
                 "tables": p.tables.iter().map(|t| json!({"schema": t.schema, "name": t.name, "rls": t.rls, "columns": t.columns, "policies": t.policies})).collect::<Vec<_>>(),
                 "auth_users": p.auth_users.iter().map(|u| json!({"id": u.id, "email": u.email, "phone": u.phone, "email_confirmed": u.email_confirmed_ms.is_some(), "user_metadata": u.user_metadata, "app_metadata": u.app_metadata})).collect::<Vec<_>>(),
@@ -63,7 +66,13 @@ pub fn inventory_json(w: &World, sql_mode: &str, now: i64) -> Value {
         .repos
         .iter()
         .map(|r| {
-            json!({"full_name": r.full_name(), "id": r.id, "private": r.private, "is_template": r.is_template, "template": r.template, "empty": r.is_empty_at(now), "seeded": r.seeded})
+            json!({
+                "full_name": r.full_name(), "id": r.id, "private": r.private, "description": r.description,
+                "is_template": r.is_template, "template": r.template, "default_branch": r.default_branch,
+                "previous_names": r.previous_names, "empty": r.is_empty_at(now), "seeded": r.seeded,
+                "foreign": w.is_foreign("github", &r.id.to_string()),
+                "files": r.files.iter().map(|(path, content)| json!({"path": path, "content": content})).collect::<Vec<_>>(),
+            })
         })
         .collect();
     let vprojects: Vec<Value> = w
@@ -73,7 +82,9 @@ pub fn inventory_json(w: &World, sql_mode: &str, now: i64) -> Value {
         .map(|p| {
             json!({
                 "id": p.id, "name": p.name, "account_id": p.account_id, "framework": p.framework,
-                "link": p.link.as_ref().map(|l| json!({"type": l.kind, "repo": format!("{}/{}", l.org, l.repo)})),
+                "link": p.link.as_ref().map(|l| json!({"type": l.kind, "repo": format!("{}/{}", l.org, l.repo), "repo_id": l.repo_id, "production_branch": l.production_branch})),
+                "created_at": iso(p.created_ms), "updated_at": iso(p.updated_ms),
+                "foreign": w.is_foreign("vercel", &p.id),
                 "env": p.env.iter().map(|e| json!({
                     "id": e.id, "key": e.key, "type": e.kind, "target": e.target,
                     "value": if matches!(e.kind.as_str(), "sensitive" | "secret") { json!("***") } else { json!(e.value) },
@@ -85,13 +96,18 @@ pub fn inventory_json(w: &World, sql_mode: &str, now: i64) -> Value {
         .vercel
         .deployments
         .iter()
-        .map(|d| json!({"id": d.id, "project_id": d.project_id, "url": d.url, "ready_state": d.ready_state(now), "target": d.target}))
+        .map(|d| json!({"id": d.id, "project_id": d.project_id, "url": d.url, "ready_state": d.ready_state(now), "target": d.target, "created_at": iso(d.created_ms)}))
         .collect();
     let workflows: Vec<Value> = w
         .n8n
         .workflows
         .iter()
-        .map(|f| json!({"id": f.id, "name": f.name, "active": f.active}))
+        .map(|f| {
+            json!({
+                "id": f.id, "name": f.name, "active": f.active, "nodes": f.nodes, "connections": f.connections,
+                "settings": f.settings, "updated_at": iso(f.updated_ms), "foreign": w.is_foreign("n8n", &f.id),
+            })
+        })
         .collect();
     let emails: Vec<Value> = w
         .resend

@@ -16,6 +16,7 @@ pub mod world;
 mod admin;
 mod errors;
 mod faults;
+mod foreign;
 mod persist;
 mod providers;
 mod ratelimit;

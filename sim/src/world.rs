@@ -63,6 +63,19 @@ pub struct World {
     pub vercel: VercelState,
     pub n8n: N8nState,
     pub resend: ResendState,
+    /// Resources seeded through `POST /__sim/foreign` ("made by someone else"), as
+    /// `<provider>:<id>` (`supabase:<ref>`, `github:<id>`, `vercel:<prj_id>`, `n8n:<id>`).
+    #[serde(default)]
+    pub foreign: Vec<String>,
+}
+
+impl World {
+    /// Whether `<provider>:<id>` was seeded as someone else's resource.
+    pub fn is_foreign(&self, provider: &str, id: &str) -> bool {
+        self.foreign
+            .iter()
+            .any(|f| f.strip_prefix(provider).and_then(|r| r.strip_prefix(':')) == Some(id))
+    }
 }
 
 // ---------------------------------------------------------------- Supabase
@@ -448,6 +461,7 @@ impl World {
                 emails: vec![],
                 idempotency: vec![],
             },
+            foreign: vec![],
             seed: seed_world,
             ids,
         }

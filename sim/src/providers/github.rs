@@ -27,10 +27,15 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/user", get(get_user))
         .route("/user/repos", get(list_repos))
         .route("/rate_limit", get(rate_limit))
-        .route("/repos/{owner}/{repo}", get(get_repo).delete(delete_repo))
+        .route(
+            "/repos/{owner}/{repo}",
+            get(get_repo).patch(update_repo).delete(delete_repo),
+        )
         .route(
             "/repositories/{id}",
-            get(get_repo_by_id).delete(delete_repo_by_id),
+            get(get_repo_by_id)
+                .patch(update_repo_by_id)
+                .delete(delete_repo_by_id),
         )
         .route("/repos/{owner}/{repo}/generate", post(generate))
         .route("/repos/{owner}/{repo}/commits", get(commits))
@@ -402,7 +407,193 @@ async fn delete_repo(
     axum::http::StatusCode::NO_CONTENT.into_response()
 }
 
-fn valid_repo_name(n: &str) -> bool {
+const UPDATE_DOC: &str = "repos/repos#update-a-repository";
+
+/// `PATCH /repos/{owner}/{repo}` ("Update a repository"); an old name answers 307.
+async fn update_repo(
+    State(st): St,
+    axum::Extension(Token(token)): axum::Extension<Token>,
+    Path((owner, name)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    match find(&st, &owner, &name) {
+        Some(r) => update(&st, &token, r, &body),
+        None => match renamed(&st, &owner, &name) {
+            Some(r) => moved(&st, &r, 307),
+            None => repo_not_found(UPDATE_DOC),
+        },
+    }
+}
+
+/// `PATCH /repositories/{id}`: where the 307 for an old name points.
+async fn update_repo_by_id(
+    State(st): St,
+    axum::Extension(Token(token)): axum::Extension<Token>,
+    Path(id): Path<u64>,
+    body: Bytes,
+) -> Response {
+    match st.read(|w| w.github.repos.iter().find(|r| r.id == id).cloned()) {
+        Some(r) => update(&st, &token, r, &body),
+        None => repo_not_found(UPDATE_DOC),
+    }
+}
+
+/// GitHub's 422 for a body property of the wrong type (its JSON-schema check).
+fn wrong_type(field: &str, value: &Value, expected: &str) -> Response {
+    json_response(
+        422,
+        json!({"message": format!("Invalid request.\n\nFor 'properties/{field}', {value} is not {expected}."), "documentation_url": doc(UPDATE_DOC), "status": "422"}),
+    )
+}
+
+/// GitHub's "Validation Failed" answer with one error item.
+fn validation_failed(error: Value) -> Response {
+    json_response(
+        422,
+        json!({"message": "Validation Failed", "errors": [error], "documentation_url": doc(UPDATE_DOC), "status": "422"}),
+    )
+}
+
+/// The changes of an update body, type-checked. Other documented properties are accepted and ignored.
+#[derive(Default)]
+struct RepoChanges {
+    name: Option<String>,
+    description: Option<Option<String>>,
+    private: Option<bool>,
+    is_template: Option<bool>,
+    default_branch: Option<String>,
+}
+
+fn parse_changes(b: &serde_json::Map<String, Value>) -> Result<RepoChanges, Response> {
+    let mut c = RepoChanges::default();
+    let string = |k: &str| -> Result<Option<String>, Response> {
+        match b.get(k) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(v) => Err(wrong_type(k, v, "a string")),
+        }
+    };
+    let boolean = |k: &str| -> Result<Option<bool>, Response> {
+        match b.get(k) {
+            None => Ok(None),
+            Some(Value::Bool(x)) => Ok(Some(*x)),
+            Some(v) => Err(wrong_type(k, v, "a boolean")),
+        }
+    };
+    c.name = string("name")?;
+    c.description = match b.get("description") {
+        None => None,
+        // GitHub clears the description on null or "".
+        Some(Value::Null) => Some(None),
+        Some(Value::String(s)) => Some((!s.is_empty()).then(|| s.clone())),
+        Some(v) => return Err(wrong_type("description", v, "a string")),
+    };
+    c.private = boolean("private")?;
+    match string("visibility")?.as_deref() {
+        None => {}
+        Some("public") => c.private = Some(false),
+        Some("private") => c.private = Some(true),
+        Some(v) => {
+            return Err(json_response(
+                422,
+                json!({"message": format!("Invalid request.\n\nFor 'properties/visibility', \"{v}\" is not a member of enum."), "documentation_url": doc(UPDATE_DOC), "status": "422"}),
+            ))
+        }
+    }
+    c.is_template = boolean("is_template")?;
+    c.default_branch = string("default_branch")?;
+    Ok(c)
+}
+
+/// Applies an update to `r` (found by name or id): scopes, body, validation, then the change.
+fn update(st: &AppState, token: &str, r: Repo, body: &[u8]) -> Response {
+    let may_admin =
+        has_scope(st, token, "repo") || (!r.private && has_scope(st, token, "public_repo"));
+    if !may_admin {
+        // Without `repo` a classic token cannot see private repositories at all.
+        let resp = if r.private {
+            repo_not_found(UPDATE_DOC)
+        } else {
+            errors::github(
+                403,
+                "Must have admin rights to Repository.",
+                &doc(UPDATE_DOC),
+            )
+        };
+        return with_header(resp, "x-accepted-oauth-scopes", "public_repo, repo");
+    }
+    let b = match json_body(body) {
+        Some(Value::Object(b)) => b,
+        // The body is optional: none means no change.
+        Some(Value::Null) => serde_json::Map::new(),
+        _ => return errors::github(400, "Problems parsing JSON", &doc(UPDATE_DOC)),
+    };
+    let c = match parse_changes(&b) {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    if let Some(n) = &c.name {
+        if !valid_repo_name(n) {
+            return validation_failed(
+                json!({"resource": "Repository", "code": "custom", "field": "name", "message": "name is invalid"}),
+            );
+        }
+    }
+    if let Some(b) = &c.default_branch {
+        // The simulated repository has one branch, its default (none while the copy runs).
+        if *b != r.default_branch {
+            return validation_failed(
+                json!({"resource": "Repository", "code": "invalid", "field": "default_branch"}),
+            );
+        }
+    }
+    let updated = st.mutate(|w| {
+        if let Some(n) = &c.name {
+            let taken = w.github.repos.iter().any(|x| {
+                x.id != r.id
+                    && x.owner.eq_ignore_ascii_case(&r.owner)
+                    && x.name.eq_ignore_ascii_case(n)
+            });
+            if taken {
+                return Err(true);
+            }
+            // The new name takes over a redirect another repository's old name held.
+            for x in w.github.repos.iter_mut() {
+                if x.owner.eq_ignore_ascii_case(&r.owner) {
+                    x.previous_names.retain(|p| !p.eq_ignore_ascii_case(n));
+                }
+            }
+        }
+        let Some(repo) = w.github.repos.iter_mut().find(|x| x.id == r.id) else {
+            return Err(false);
+        };
+        if let Some(n) = &c.name {
+            if !repo.name.eq_ignore_ascii_case(n) {
+                repo.previous_names.push(repo.name.clone());
+            }
+            repo.name = n.clone();
+        }
+        if let Some(d) = c.description.clone() {
+            repo.description = d;
+        }
+        if let Some(p) = c.private {
+            repo.private = p;
+        }
+        if let Some(t) = c.is_template {
+            repo.is_template = t;
+        }
+        Ok(repo.clone())
+    });
+    match updated {
+        Ok(repo) => json_response(200, repo_json(st, &repo, now_ms(), true)),
+        Err(false) => repo_not_found(UPDATE_DOC),
+        Err(true) => validation_failed(
+            json!({"resource": "Repository", "code": "custom", "field": "name", "message": "name already exists on this account"}),
+        ),
+    }
+}
+
+pub(crate) fn valid_repo_name(n: &str) -> bool {
     !n.is_empty()
         && n.len() <= 100
         && n != "."

@@ -356,7 +356,7 @@ fn jwt(ids: &mut IdGen, project_ref: &str, role: &str, now: i64) -> String {
     )
 }
 
-fn make_keys(ids: &mut IdGen, r: &str, now: i64) -> ProjectKeys {
+pub(crate) fn make_keys(ids: &mut IdGen, r: &str, now: i64) -> ProjectKeys {
     ProjectKeys {
         anon: jwt(ids, r, "anon", now),
         service_role: jwt(ids, r, "service_role", now),

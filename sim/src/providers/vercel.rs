@@ -176,7 +176,7 @@ fn project_json(st: &AppState, p: &VProject, now: i64) -> Value {
             .filter(|d| d.project_id == p.id)
             .rev()
             .take(1)
-            .map(|d| deployment_json(w, d, now))
+            .map(|d| latest_deployment_json(w, d, now))
             .collect()
     });
     let mut v = json!({
@@ -242,7 +242,7 @@ fn bad(msg: &str) -> Response {
 
 const INSTALL_GITHUB: &str = "To link a GitHub repository, you need to install the GitHub integration first. Make sure there aren't any typos and that you have access to the repository if it's private.";
 
-fn valid_project_name(n: &str) -> bool {
+pub(crate) fn valid_project_name(n: &str) -> bool {
     !n.is_empty()
         && n.len() <= 100
         && n.chars()
@@ -431,7 +431,7 @@ const TARGETS: &[&str] = &["production", "preview", "development"];
 /// Vercel's limit on one variable's value (64 KB).
 const MAX_VALUE: usize = 65_536;
 
-struct NewEnv {
+pub(crate) struct NewEnv {
     key: String,
     value: String,
     kind: String,
@@ -441,7 +441,10 @@ struct NewEnv {
 }
 
 /// Checks one env item; `Err((key, code, message))`.
-fn validate_env(item: &Value, _upsert: bool) -> Result<NewEnv, (String, &'static str, String)> {
+pub(crate) fn validate_env(
+    item: &Value,
+    _upsert: bool,
+) -> Result<NewEnv, (String, &'static str, String)> {
     let key = item
         .get("key")
         .and_then(Value::as_str)
@@ -521,7 +524,7 @@ fn validate_env(item: &Value, _upsert: bool) -> Result<NewEnv, (String, &'static
     })
 }
 
-fn new_env(w: &mut World, e: NewEnv, now: i64) -> EnvVar {
+pub(crate) fn new_env(w: &mut World, e: NewEnv, now: i64) -> EnvVar {
     EnvVar {
         id: w.ids.alnum(16),
         key: e.key,
@@ -666,6 +669,36 @@ fn deployment_json(w: &World, d: &Deployment, now: i64) -> Value {
     v
 }
 
+/// A deployment's generated URL: `<project>-<9 chars>-<team slug>.vercel.app`.
+pub(crate) fn deployment_url(w: &mut World, project_name: &str) -> String {
+    format!(
+        "{project_name}-{}-{}.vercel.app",
+        w.ids.lower_alnum(9),
+        w.seed.vercel_team_slug
+    )
+}
+
+/// A deployment as a project's `latestDeployments` item (a shape of its own, not getDeployment's).
+fn latest_deployment_json(w: &World, d: &Deployment, now: i64) -> Value {
+    let state = d.ready_state(now);
+    let ready = state == "READY";
+    let mut v = json!({
+        "id": d.id, "name": d.name, "url": d.url, "createdAt": d.created_ms, "createdIn": "sfo1",
+        "buildingAt": d.created_ms + d.queue_ms, "readyState": state, "type": "LAMBDAS", "target": d.target,
+        "creator": {"uid": w.seed.vercel_user_id, "username": w.seed.vercel_user, "email": w.seed.vercel_user_email},
+        "deploymentHostname": d.url.trim_end_matches(".vercel.app"), "plan": "hobby",
+        "private": d.owner_id.starts_with("team_"), "userId": w.seed.vercel_user_id,
+        "teamId": if d.owner_id.starts_with("team_") { json!(d.owner_id) } else { Value::Null },
+        "meta": {}, "aliasError": null, "aliasAssigned": ready,
+        "alias": if ready { json!([format!("{}.vercel.app", d.name)]) } else { json!([]) },
+    });
+    if ready {
+        v["readyAt"] = json!(d.created_ms + d.queue_ms + d.build_ms);
+        v["readySubstate"] = json!("PROMOTED");
+    }
+    v
+}
+
 const DEPLOY_FIELDS: &[&str] = &[
     "name",
     "project",
@@ -781,12 +814,7 @@ async fn create_deployment(
     );
     let json = st.mutate(|w| {
         let id = w.ids.prefixed("dpl_");
-        let url = format!(
-            "{}-{}-{}.vercel.app",
-            project.name,
-            w.ids.lower_alnum(9),
-            w.seed.vercel_team_slug
-        );
+        let url = deployment_url(w, &project.name);
         let d = Deployment {
             id,
             name: project.name.clone(),
