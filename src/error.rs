@@ -33,6 +33,15 @@ pub enum Error {
     RunNotActive(i64),
     RunEnded(crate::provision::RunState),
     NotConfirmed,
+    /// Nothing by this name was refused for the customer: there is nothing to adopt.
+    AdoptionNotFound {
+        slug: String,
+        name: String,
+    },
+    /// The typed confirmation is not the resource's name.
+    AdoptionMismatch {
+        name: String,
+    },
     Provider(String),
     InvalidToken(crate::messages::Text),
     NotReady(crate::messages::Text),
@@ -70,6 +79,8 @@ impl Error {
             Error::RunNotActive(_) => ErrorCode::RunNotActive,
             Error::RunEnded(_) => ErrorCode::RunNotSucceeded,
             Error::NotConfirmed => ErrorCode::NotConfirmed,
+            Error::AdoptionNotFound { .. } => ErrorCode::AdoptionNotFound,
+            Error::AdoptionMismatch { .. } => ErrorCode::AdoptionMismatch,
             Error::Provider(_) => ErrorCode::ProviderError,
             Error::Sandbox(_) => ErrorCode::SandboxFailed,
             Error::RunBusy(_) => ErrorCode::RunBusy,
@@ -122,6 +133,8 @@ impl Error {
                 params! { "key" => key, "reason" => reason.sv, "reason_en" => reason.en }
             }
             Error::UnsafeLink(url) => params! { "url" => url },
+            Error::AdoptionNotFound { slug, name } => params! { "slug" => slug, "name" => name },
+            Error::AdoptionMismatch { name } => params! { "name" => name },
             Error::LedgerRowMissing { run, step } => params! {
                 "run" => run,
                 "step" => step.map(|s| s.as_str()).unwrap_or("–"),

@@ -42,6 +42,8 @@ vocabulary!(
         RunNotActive => "run_not_active",
         RunNotSucceeded => "run_not_succeeded",
         NotConfirmed => "not_confirmed",
+        AdoptionNotFound => "adoption_not_found",
+        AdoptionMismatch => "adoption_mismatch",
         ProviderError => "provider_error",
         InvalidToken => "invalid_token",
         NotReady => "not_ready",
@@ -69,6 +71,7 @@ vocabulary!(
         // A step that cannot succeed by retrying.
         RepoNameTaken => "repo_name_taken",
         ResourceNotOurs => "resource_not_ours",
+        ResourceForeign => "resource_foreign",
         VercelNameTaken => "vercel_name_taken",
         SchemaMismatch => "schema_mismatch",
         SupabaseInitFailed => "supabase_init_failed",
@@ -259,6 +262,18 @@ impl ErrorCode {
             ResourceNotOurs => t(
                 "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så det varken tas över, ändras eller tas bort. Byt namn på eller ta bort det, eller ge kunden ett annat adressnamn.",
                 "{resource_en} {name} already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so it is not adopted, changed or deleted. Rename or delete it, or give the customer another address name.",
+            ),
+            ResourceForeign => t(
+                "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så Fabrik varken tar över, ändrar eller tar bort det. Byt namn på eller ta bort det, ge kunden ett annat adressnamn, eller ta över det med avsikt: \"Ta över…\" i fönstret eller `fabrik provision {slug} --adopt {name}`.",
+                "{resource_en} {name} already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so Fabrik does not adopt, change or delete it. Rename or delete it, give the customer another address name, or adopt it on purpose: \"Adopt…\" in the window or `fabrik provision {slug} --adopt {name}`.",
+            ),
+            AdoptionNotFound => t(
+                "Fabrik har inte vägrat röra någon resurs som heter {name} för kunden {slug}; det finns inget att ta över.",
+                "Fabrik has not refused any resource named {name} for the customer {slug}; there is nothing to adopt.",
+            ),
+            AdoptionMismatch => t(
+                "Skriv resursens namn exakt ({name}) för att ta över den; inget gjordes.",
+                "Type the resource's name exactly ({name}) to adopt it; nothing was done.",
             ),
             VercelNameTaken => t(
                 "Vercel-projektet {name} finns redan och är kopplat till ett annat repo ({repo}).",

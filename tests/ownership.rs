@@ -1,6 +1,9 @@
-//! Fabrik never changes or deletes what it did not create. The agency's own resources, made by
-//! hand with the names Fabrik would use for a customer, are refused, never adopted, and found
-//! unchanged after a provisioning run, its rollback and a teardown.
+//! Fabrik never changes or deletes what it did not create. Resources "made by someone else"
+//! are seeded through the simulator's `/__sim/foreign` with the names Fabrik would use for a
+//! customer; for each kind a run provisions, rolls back and tears down, and the foreign
+//! resource is found unchanged (env vars, deployments, activation, contents). Adopting on
+//! purpose writes the marker, is recorded in the ledger, and from then on the resource is the
+//! customer's.
 
 mod common;
 
@@ -8,167 +11,437 @@ use std::sync::Arc;
 
 use common::*;
 use fabrik::customer::CustomerPatch;
-use fabrik::provision::{FailurePolicy, RunState};
+use fabrik::provision::{AdoptionState, AllowedBy, Engine, FailurePolicy, RunState, TargetVerdict};
 use fabrik::store::Store;
 use fabrik_sim::{Profile, SimHandle};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
-/// What someone at the agency made by hand, through the providers' own APIs.
-struct Foreign {
-    repo: String,
-    vercel_id: String,
-    workflow_id: String,
-    project_ref: String,
-}
-
-async fn post(url: String, body: Value, n8n: bool) -> Value {
-    let c = reqwest::Client::new().post(url).json(&body);
-    let c = if n8n {
-        c.header("X-N8N-API-KEY", TOKEN)
-    } else {
-        c.bearer_auth(TOKEN)
-    };
-    let r = c.send().await.unwrap();
-    assert!(r.status().is_success(), "{}", r.status());
+/// Someone at the agency makes a resource by hand (the simulator's admin API).
+async fn seed(sim: &SimHandle, body: Value) -> Value {
+    let r = reqwest::Client::new()
+        .post(format!("{}/__sim/foreign", sim.base_url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{body}: {}", r.status());
     r.json().await.unwrap()
 }
 
-async fn made_by_hand(sim: &SimHandle, slug: &str) -> Foreign {
-    let s = sim.seed();
-    let repo = post(
-        format!("{}/repos/{}/generate", sim.github_api_url(), s.github_template),
-        json!({"owner": s.github_org, "name": slug, "private": true, "description": "Byråns egen sajt"}),
-        false,
-    )
-    .await;
-    let vercel = post(
-        format!(
-            "{}/v11/projects?teamId={}",
-            sim.vercel_api_url(),
-            s.vercel_team_id
-        ),
-        json!({"name": slug, "environmentVariables": [
-            {"key": "SITE_MODE", "value": "agency", "type": "plain", "target": ["production"]}
-        ]}),
-        false,
-    )
-    .await;
-    let workflow = post(
-        format!("{}/workflows", sim.n8n_api_url()),
-        json!({"name": format!("fabrik-{slug}"), "nodes": [], "connections": {}, "settings": {}}),
-        true,
-    )
-    .await;
-    let project = post(
-        format!("{}/v1/projects", sim.supabase_api_url()),
-        json!({"name": slug, "organization_slug": s.supabase_org_slug, "region": "eu-north-1",
-               "db_pass": "Byrans-egen-1234-losenord"}),
-        false,
-    )
-    .await;
-    Foreign {
-        repo: repo["full_name"].as_str().unwrap().to_string(),
-        vercel_id: vercel["id"].as_str().unwrap().to_string(),
-        workflow_id: workflow["id"].as_str().unwrap().to_string(),
-        project_ref: project["id"]
-            .as_str()
-            .or(project["ref"].as_str())
-            .unwrap()
-            .to_string(),
+/// Where a kind of resource sits in the inventory, and the key that identifies it.
+fn list_of(kind: &str) -> (&'static str, &'static str, &'static str) {
+    match kind {
+        "supabase_project" => ("supabase", "projects", "ref"),
+        "github_repo" => ("github", "repos", "full_name"),
+        "vercel_project" => ("vercel", "projects", "id"),
+        "n8n_workflow" => ("n8n", "workflows", "id"),
+        other => panic!("unknown kind {other}"),
     }
 }
 
-/// The foreign resources as the simulator holds them (what must not change).
-fn snapshot(inv: &Value, f: &Foreign) -> Value {
-    let find = |list: &Value, key: &str, id: &str| {
-        list.as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x[key] == id)
-            .cloned()
-            .unwrap_or(Value::Null)
-    };
-    let mut project = find(&inv["supabase"]["projects"], "ref", &f.project_ref);
-    // The status advances on its own (COMING_UP → ACTIVE_HEALTHY); that is not Fabrik.
-    project["status"] = Value::Null;
-    json!({
-        "repo": find(&inv["github"]["repos"], "full_name", &f.repo),
-        "vercel": find(&inv["vercel"]["projects"], "id", &f.vercel_id),
-        "workflow": find(&inv["n8n"]["workflows"], "id", &f.workflow_id),
-        "project": project,
-    })
+/// The foreign resource as the simulator holds it: everything that must not change. A Vercel
+/// project comes with its deployments; a Supabase project's status advances on its own.
+fn snapshot(inv: &Value, kind: &str, id: &str) -> Value {
+    let (provider, list, key) = list_of(kind);
+    let mut found = inv[provider][list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x[key] == id)
+        .cloned()
+        .unwrap_or(Value::Null);
+    if kind == "supabase_project" && found.is_object() {
+        found["status"] = Value::Null;
+    }
+    let deployments: Vec<Value> = inv["vercel"]["deployments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["project_id"] == id)
+        .cloned()
+        .collect();
+    json!({ "resource": found, "deployments": deployments })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_agencys_own_resources_are_refused_and_left_unchanged() {
-    let Some(secrets) = keyring("ownership") else {
-        return;
-    };
-    let sim = sim(Profile::Instant).await;
-    let store = Arc::new(Store::open_in_memory().unwrap());
-    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
-    let slug = customer(&store, "Byrån Själv AB");
-    let foreign = made_by_hand(&sim, &slug).await;
-    let before = snapshot(&inventory(&sim).await, &foreign);
-    assert!(before["repo"].is_object() && before["vercel"].is_object());
-    assert!(before["workflow"].is_object() && before["project"].is_object());
+/// What Fabrik itself made and still exists (not seeded, not foreign).
+fn fabriks_own(inv: &Value) -> usize {
+    [
+        ("supabase", "projects"),
+        ("github", "repos"),
+        ("vercel", "projects"),
+        ("n8n", "workflows"),
+    ]
+    .iter()
+    .map(|(p, l)| {
+        inv[p][l]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["foreign"] != true && x["seeded"] != true)
+            .count()
+    })
+    .sum()
+}
 
-    // Provisioning: refused at the first foreign resource, then rolled back.
+/// Starts and drives the customer's run; its end state and every event as JSON text.
+async fn run(engine: &Engine, slug: &str) -> (i64, RunState, String) {
     let events = Events::default();
-    let run = engine.start(&slug).unwrap();
+    let run = engine.start(slug).unwrap();
     let state = engine
         .drive(run.run_id, events.sink(), CancellationToken::new(), false)
         .await
         .unwrap();
-    assert_eq!(state, RunState::RolledBack, "{}", events.json());
-    let text = events.json();
-    assert!(text.contains("resource_not_ours"), "{text}");
-    assert!(
-        text.contains("skapades inte av Fabrik för den här kunden"),
-        "the refusal names the resource and the way out: {text}"
-    );
+    (run.run_id, state, events.json())
+}
+
+/// Seeds one foreign resource; its kind and the id the inventory and the ledger know it by.
+async fn seeded(w: &World, body: Value) -> (String, String) {
+    let kind = body["kind"].as_str().unwrap().to_string();
+    let made = seed(&w.sim, body).await;
+    let id = made["ref"]
+        .as_str()
+        .or(made["full_name"].as_str())
+        .or(made["id"].as_str())
+        .unwrap()
+        .to_string();
+    (kind, id)
+}
+
+struct World {
+    sim: SimHandle,
+    store: Arc<Store>,
+    engine: Engine,
+    slug: String,
+}
+
+async fn world(tag: &str, name: &str) -> Option<World> {
+    let secrets = keyring(tag)?;
+    let sim = sim(Profile::Instant).await;
+    let store = Arc::new(Store::open_in_memory().unwrap());
+    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
+    let slug = customer(&store, name);
+    Some(World {
+        sim,
+        store,
+        engine,
+        slug,
+    })
+}
+
+/// Provision, roll back (on a refusal) and tear down with a foreign resource in the way;
+/// the foreign resource is unchanged afterwards and nothing of Fabrik's is left.
+/// `refusal`: the code the run fails with, or `None` when it succeeds beside the foreign one.
+async fn left_alone(tag: &str, name: &str, body: impl Fn(&str) -> Value, refusal: Option<&str>) {
+    let Some(w) = world(tag, name).await else {
+        return;
+    };
+    let (kind, id) = seeded(&w, body(&w.slug)).await;
+    let before = snapshot(&inventory(&w.sim).await, &kind, &id);
+    assert!(before["resource"].is_object(), "{kind} seeded as {id}");
+
+    let (_, state, events) = run(&w.engine, &w.slug).await;
+    if let Some(code) = refusal {
+        assert_eq!(state, RunState::RolledBack, "{kind}: {events}");
+        assert!(events.contains(code), "{kind}: {events}");
+        if code == "resource_foreign" {
+            assert!(
+                events.contains("skapades inte av Fabrik för den här kunden")
+                    && events.contains("--adopt"),
+                "the refusal names the resource and the ways out: {events}"
+            );
+            let c = w.store.get_customer(&w.slug).unwrap();
+            let refusals = w.store.adoptions(c.id).unwrap();
+            assert_eq!(refusals.len(), 1, "{refusals:?}");
+            assert_eq!(refusals[0].state, AdoptionState::Refused);
+        }
+    } else {
+        // Nothing by the customer's marked name: Fabrik makes its own beside it.
+        assert_eq!(state, RunState::Succeeded, "{kind}: {events}");
+    }
     assert_eq!(
-        snapshot(&inventory(&sim).await, &foreign),
+        snapshot(&inventory(&w.sim).await, &kind, &id),
         before,
-        "nothing of theirs changed"
+        "{kind}: nothing of theirs changed by the run or its rollback"
     );
 
-    // A teardown of the same ids typed by hand on the instance card deletes none of them.
+    let preview = w.engine.teardown_preview(&w.slug).await.unwrap();
+    assert!(
+        preview.iter().all(|t| t.id != id),
+        "the foreign {kind} is no teardown target: {preview:?}"
+    );
+    let state = w
+        .engine
+        .teardown(&w.slug, Events::default().sink())
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Succeeded);
+    let inv = inventory(&w.sim).await;
+    assert_eq!(
+        snapshot(&inv, &kind, &id),
+        before,
+        "{kind}: nothing of theirs changed by the teardown"
+    );
+    assert_eq!(
+        fabriks_own(&inv),
+        0,
+        "everything Fabrik made is gone: {inv}"
+    );
+    w.sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_same_named_supabase_project_is_left_alone() {
+    left_alone(
+        "foreign-supabase",
+        "Egen Databas AB",
+        |slug| json!({"kind": "supabase_project", "name": slug}),
+        None,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_same_named_github_repository_is_refused_and_left_alone() {
+    left_alone(
+        "foreign-repo",
+        "Eget Repo AB",
+        |slug| json!({"kind": "github_repo", "name": slug, "description": "Byråns egen sajt"}),
+        // Not from the template: not adoptable either.
+        Some("repo_name_taken"),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_same_named_repository_from_the_template_is_refused_and_left_alone() {
+    left_alone(
+        "foreign-template-repo",
+        "Mallrepo AB",
+        |slug| json!({"kind": "github_repo", "name": slug, "from_template": true, "description": "Byråns demo"}),
+        Some("resource_foreign"),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unlinked_vercel_project_is_refused_and_left_alone() {
+    left_alone(
+        "foreign-vercel",
+        "Egen Sajt AB",
+        |slug| {
+            json!({"kind": "vercel_project", "name": slug, "env": {"SITE_MODE": "agency"}, "deployments": 2})
+        },
+        Some("resource_foreign"),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vercel_project_linked_to_the_same_repo_is_refused_and_left_alone() {
+    left_alone(
+        "foreign-vercel-linked",
+        "Länkad Sajt AB",
+        |slug| {
+            json!({"kind": "vercel_project", "name": slug, "env": {"SITE_MODE": "agency"},
+                   "linked_repo": format!("fabrik-agency/{slug}"), "deployments": 1})
+        },
+        Some("resource_foreign"),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_same_named_n8n_workflow_is_refused_and_left_alone() {
+    left_alone(
+        "foreign-n8n",
+        "Eget Flöde AB",
+        |slug| json!({"kind": "n8n_workflow", "name": format!("fabrik-{slug}"), "active": false}),
+        Some("resource_foreign"),
+    )
+    .await;
+}
+
+/// Adopting on purpose: refused first; a wrong typed name changes nothing; the right one lets
+/// the next run write the marker (recorded with the run and the id), after which the resource
+/// is the customer's: a teardown lists it as "tas bort" and deletes it.
+async fn adopted_on_purpose(tag: &str, name: &str, body: impl Fn(&str) -> Value) {
+    let Some(w) = world(tag, name).await else {
+        return;
+    };
+    let (kind, id) = seeded(&w, body(&w.slug)).await;
+    let (_, state, events) = run(&w.engine, &w.slug).await;
+    assert_eq!(state, RunState::RolledBack, "{events}");
+    let c = w.store.get_customer(&w.slug).unwrap();
+    let refused = w.store.adoptions(c.id).unwrap().remove(0);
+    let resource = refused.resource.clone();
+
+    let wrong = w
+        .engine
+        .allow_adoption(&w.slug, &resource, "fel namn", AllowedBy::Window)
+        .unwrap_err();
+    assert_eq!(wrong.code().as_str(), "adoption_mismatch");
+    let nothing = w
+        .engine
+        .allow_adoption(&w.slug, "finns-inte", "finns-inte", AllowedBy::Window)
+        .unwrap_err();
+    assert_eq!(nothing.code().as_str(), "adoption_not_found");
+    let allowed = w
+        .engine
+        .allow_adoption(&w.slug, &resource, &resource, AllowedBy::Window)
+        .unwrap();
+    assert_eq!(allowed.state, AdoptionState::Allowed);
+
+    let (run_id, state, events) = run(&w.engine, &w.slug).await;
+    assert_eq!(state, RunState::Succeeded, "{events}");
+    let adopted = w.store.adoptions(c.id).unwrap().remove(0);
+    assert_eq!(adopted.state, AdoptionState::Adopted);
+    assert_eq!(adopted.adopted_run, Some(run_id));
+    assert_eq!(adopted.external_id.as_deref(), Some(id.as_str()));
+    let log = w.store.run_log(run_id, 0).unwrap();
+    assert!(
+        log.iter()
+            .any(|l| l.message.sv.contains("togs över med avsikt")),
+        "the adoption is in the run's log"
+    );
+    let inv = inventory(&w.sim).await;
+    let marker = format!("fabrik:{}", c.uid);
+    let now = snapshot(&inv, &kind, &id)["resource"].clone();
+    assert!(
+        now.to_string().contains(&marker) || now.to_string().contains(&c.uid),
+        "the marker was written on it: {now}"
+    );
+
+    let preview = w.engine.teardown_preview(&w.slug).await.unwrap();
+    let target = preview.iter().find(|t| t.id == id).expect("a target");
+    assert_eq!(target.verdict, TargetVerdict::Delete, "{preview:?}");
+    let state = w
+        .engine
+        .teardown(&w.slug, Events::default().sink())
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Succeeded);
+    let inv = inventory(&w.sim).await;
+    assert!(
+        snapshot(&inv, &kind, &id)["resource"].is_null(),
+        "adopted, so deleted by the teardown"
+    );
+    assert_eq!(fabriks_own(&inv), 0);
+    w.sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repository_from_the_template_can_be_adopted_on_purpose() {
+    adopted_on_purpose("adopt-repo", "Ta Över Repo AB", |slug| {
+        json!({"kind": "github_repo", "name": slug, "from_template": true, "description": "Byråns demo"})
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vercel_project_can_be_adopted_on_purpose() {
+    adopted_on_purpose(
+        "adopt-vercel",
+        "Ta Över Sajt AB",
+        |slug| json!({"kind": "vercel_project", "name": slug, "env": {"SITE_MODE": "agency"}}),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_n8n_workflow_can_be_adopted_on_purpose() {
+    adopted_on_purpose(
+        "adopt-n8n",
+        "Ta Över Flöde AB",
+        |slug| json!({"kind": "n8n_workflow", "name": format!("fabrik-{slug}"), "active": false}),
+    )
+    .await;
+}
+
+/// A teardown of ids typed by hand on the instance card, naming the agency's own resources,
+/// lists each as "lämnas kvar" and deletes none of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_teardown_of_hand_typed_foreign_ids_deletes_nothing() {
+    let Some(w) = world("foreign-typed", "Byrån Själv AB").await else {
+        return;
+    };
+    let slug = w.slug.clone();
+    let other = format!("{slug}-sajt");
+    let project = seed(
+        &w.sim,
+        json!({"kind": "supabase_project", "name": "byrans-egen"}),
+    )
+    .await;
+    let repo = seed(
+        &w.sim,
+        json!({"kind": "github_repo", "name": other, "from_template": true}),
+    )
+    .await;
+    let vercel = seed(
+        &w.sim,
+        json!({"kind": "vercel_project", "name": other, "deployments": 1}),
+    )
+    .await;
+    let workflow = seed(
+        &w.sim,
+        json!({"kind": "n8n_workflow", "name": "byrans-flode"}),
+    )
+    .await;
+    let ids = [
+        (
+            "supabase_project",
+            project["ref"].as_str().unwrap().to_string(),
+        ),
+        (
+            "github_repo",
+            repo["full_name"].as_str().unwrap().to_string(),
+        ),
+        ("vercel_project", vercel["id"].as_str().unwrap().to_string()),
+        ("n8n_workflow", workflow["id"].as_str().unwrap().to_string()),
+    ];
+    let inv = inventory(&w.sim).await;
+    let before: Vec<Value> = ids.iter().map(|(k, id)| snapshot(&inv, k, id)).collect();
+
     let manifest = fabrik::customer::ModuleManifest::bundled();
-    store
+    w.store
         .update_customer(
             &slug,
             CustomerPatch {
-                github_repo_url: Some(format!("https://github.com/{}", foreign.repo)),
-                vercel_project_id: Some(foreign.vercel_id.clone()),
-                n8n_workflow_id: Some(foreign.workflow_id.clone()),
-                supabase_project_ref: Some(foreign.project_ref.clone()),
+                supabase_project_ref: Some(ids[0].1.clone()),
+                github_repo_url: Some(format!("https://github.com/{}", ids[1].1)),
+                vercel_project_id: Some(ids[2].1.clone()),
+                n8n_workflow_id: Some(ids[3].1.clone()),
                 ..Default::default()
             },
             &manifest,
         )
         .unwrap();
-    let events = Events::default();
-    let state = engine.teardown(&slug, events.sink()).await.unwrap();
-    assert_eq!(state, RunState::Succeeded, "{}", events.json());
-    let teardown = store.list_runs(None, 1).unwrap()[0].id;
-    let left: Vec<String> = store
+    let preview = w.engine.teardown_preview(&slug).await.unwrap();
+    assert_eq!(preview.len(), 4, "{preview:?}");
+    assert!(
+        preview.iter().all(|t| t.verdict == TargetVerdict::Keep),
+        "every hand-typed target is listed as left alone: {preview:?}"
+    );
+    let state = w
+        .engine
+        .teardown(&slug, Events::default().sink())
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Succeeded);
+    let teardown = w.store.list_runs(None, 1).unwrap()[0].id;
+    let left = w
+        .store
         .run_log(teardown, 0)
         .unwrap()
         .into_iter()
         .filter(|l| l.message.sv.contains("lämnas kvar (inte skapad av Fabrik)"))
-        .map(|l| l.message.sv)
-        .collect();
+        .count();
+    assert_eq!(left, 4, "every target is said to be left alone");
+    let inv = inventory(&w.sim).await;
+    let after: Vec<Value> = ids.iter().map(|(k, id)| snapshot(&inv, k, id)).collect();
     assert_eq!(
-        left.len(),
-        4,
-        "every target is said to be left alone: {left:#?}"
-    );
-    assert_eq!(
-        snapshot(&inventory(&sim).await, &foreign),
-        before,
+        after, before,
         "a teardown of hand-typed foreign ids deleted nothing"
     );
-    sim.shutdown().await;
+    w.sim.shutdown().await;
 }

@@ -222,3 +222,65 @@ async fn production_refuses_to_provision_until_tokens_and_settings_are_there() {
         "nothing was started"
     );
 }
+
+/// "Försök igen" clicked twice in the window: the second click is refused at once with
+/// `run_busy`, and the run the first click drives ends as it should. (Before, the second
+/// click was accepted, its driver was refused in the background, and that refusal marked the
+/// first driver's run "failed" while it was still running.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_retry_click_is_refused_and_the_first_driver_finishes() {
+    let _one_at_a_time = SANDBOX.lock().await;
+    if common::keyring("runs-api-retry").is_none() {
+        return;
+    }
+    std::env::set_var("FABRIK_SANDBOX_TIME_SCALE", "0.01");
+    let dir = tempfile::tempdir().unwrap();
+    let api = Api::open(&dir.path().join("fabrik.sqlite3")).unwrap();
+    let slug = common::customer(api.store(), "Två Klick AB");
+    let cloud = Arc::new(
+        CloudApi::open(api.shared_store(), dir.path())
+            .await
+            .unwrap(),
+    );
+    let sim = cloud.sandbox.as_ref().unwrap().base_url();
+    let http = reqwest::Client::new();
+    let fault = serde_json::json!({"method": "POST", "path": "/vercel/v11/projects", "status": 400, "times": 1});
+    assert!(http
+        .post(format!("{sim}/__sim/faults"))
+        .json(&fault)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .is_success());
+    let runs = RunsApi::new(api.shared_store(), cloud.clone());
+    let host = Arc::new(Host::default());
+    let run = runs.start(slug.clone(), host.clone()).unwrap().run_id;
+    assert_eq!(host.finished(run).await, RunState::Failed);
+
+    let retry = Arc::new(Host::default());
+    runs.resume(run, retry.clone()).unwrap();
+    let second = runs.resume(run, retry.clone());
+    assert_eq!(
+        second.map(|_| ()).unwrap_err().code.as_str(),
+        "run_busy",
+        "the second click is refused, not a second driver"
+    );
+    assert_eq!(retry.finished(run).await, RunState::Succeeded);
+    let finished: Vec<RunState> = retry
+        .events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            RunEvent::RunFinished { state, .. } => Some(*state),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(finished, [RunState::Succeeded], "one driver, one ending");
+    assert_eq!(runs.run_detail(run).unwrap().run.state, RunState::Succeeded);
+    // Leave nothing in the shared sandbox keyring namespace.
+    let teardown = Arc::new(Host::default());
+    runs.teardown(slug.clone(), slug, teardown.clone()).unwrap();
+    assert_eq!(teardown.finished(-1).await, RunState::Succeeded);
+}

@@ -19,8 +19,9 @@ use crate::customer::{
 };
 use crate::environment::Environment;
 use crate::error::ApiError;
-use crate::provision::{ProvisionPlan, StartOutcome};
+use crate::provision::{ProvisionPlan, StartOutcome, TeardownTarget};
 use crate::secrets::Provider;
+use crate::store::adoptions::Adoption;
 use crate::store::runs::RunRow;
 
 /// What the window does for the core.
@@ -262,6 +263,26 @@ impl Commands for Fabrik {
         let host = self.run_host();
         blocking(self.runs().await?, move |r| {
             r.teardown(slug, confirmation, host)
+        })
+        .await
+    }
+
+    async fn teardown_preview(&self, slug: String) -> ApiResult<Vec<TeardownTarget>> {
+        self.runs().await?.teardown_preview(slug).await
+    }
+
+    async fn adoptions(&self, slug: String) -> ApiResult<Vec<Adoption>> {
+        blocking(self.runs().await?, move |r| r.adoptions(slug)).await
+    }
+
+    async fn adopt_resource(
+        &self,
+        slug: String,
+        name: String,
+        confirmation: String,
+    ) -> ApiResult<Adoption> {
+        blocking(self.runs().await?, move |r| {
+            r.adopt(slug, name, confirmation)
         })
         .await
     }

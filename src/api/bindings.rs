@@ -17,9 +17,11 @@ use crate::messages::{ErrorCode, Text};
 use crate::providers::verify::{Verification, VerifyState};
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
 use crate::provision::{
-    LogLevel, RunEvent, RunKind, RunState, StartOutcome, StepKey, StepOutcome, StepState,
+    AdoptionState, AllowedBy, LogLevel, RunEvent, RunKind, RunState, StartOutcome, StepKey,
+    StepOutcome, StepState, TargetVerdict, TeardownTarget,
 };
 use crate::secrets::Provider;
+use crate::store::adoptions::Adoption;
 use crate::store::runs::{LogLine, RunRow, StepRow};
 
 /// The TypeScript `Commands` type, from the one command table (`super::commands`).
@@ -90,6 +92,8 @@ fn vocabularies() -> String {
         members("MODULES", "Module", Module::ALL),
         members("STATUSES", "Status", Status::ALL),
         members("ENVIRONMENTS", "Environment", Environment::ALL),
+        members("TARGET_VERDICTS", "TargetVerdict", TargetVerdict::ALL),
+        members("ADOPTION_STATES", "AdoptionState", AdoptionState::ALL),
     ]
     .concat()
 }
@@ -102,6 +106,7 @@ pub fn typescript() -> String {
         CustomerDraft, CustomerPatch, CustomerQuery, ModuleInfo, ModuleManifest,
         Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,
         Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, StartOutcome, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
+        TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

@@ -45,7 +45,10 @@ macro_rules! with_commands {
             async cancel_run(run: i64, rollback: bool) -> bool;
             async resume_run(run: i64) -> ();
             async rollback_run(run: i64) -> ();
+            async teardown_preview(slug: String) -> Vec<$crate::provision::TeardownTarget>;
             async teardown_customer(slug: String, confirmation: String) -> i64;
+            async adoptions(slug: String) -> Vec<$crate::store::adoptions::Adoption>;
+            async adopt_resource(slug: String, name: String, confirmation: String) -> $crate::store::adoptions::Adoption;
             async list_runs(slug: Option<String>) -> Vec<$crate::store::runs::RunRow>;
             async run_detail(run: i64) -> $crate::api::runs::RunDetail;
             async interrupted_runs() -> Vec<$crate::store::runs::RunRow>;

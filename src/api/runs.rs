@@ -15,10 +15,11 @@ use crate::credentials::CredentialState;
 use crate::error::Error;
 use crate::messages::Text;
 use crate::provision::{
-    plan::ProvisionPlan, Engine, EventSink, FailurePolicy, ProvisionSettings, RunEvent, RunState,
-    StartOutcome, Timing,
+    plan::ProvisionPlan, AllowedBy, Engine, EventSink, FailurePolicy, ProvisionSettings, RunEvent,
+    RunState, StartOutcome, TeardownTarget, Timing,
 };
 use crate::secrets::Provider;
+use crate::store::adoptions::Adoption;
 use crate::store::runs::{LogLine, RunRow, StepRow};
 use crate::store::Store;
 
@@ -206,22 +207,28 @@ impl RunsApi {
     }
 
     /// "Försök igen" and the resume banner: continue a failed, cancelled or interrupted run.
+    /// The run is claimed here, before the task starts: a second click (or the CLI on the
+    /// same run) is refused with `run_busy` at once and never becomes a second driver.
     pub fn resume(self: &Arc<Self>, run_id: i64, host: Arc<dyn RunHost>) -> ApiResult<()> {
         let run = self.store.get_run(run_id)?;
+        let claimed = self.engine()?.claim_resume(run_id)?;
         self.spawn(
             run_id,
             host,
             run.slug,
-            move |engine, sink, cancel| async move { engine.resume(run_id, sink, cancel).await },
+            move |engine, sink, cancel| async move {
+                engine.resume_claimed(claimed, sink, cancel).await
+            },
         );
         Ok(())
     }
 
-    /// "Återställ": remove what the run created.
+    /// "Återställ": remove what the run created. Claimed before the task starts, as `resume`.
     pub fn rollback(self: &Arc<Self>, run_id: i64, host: Arc<dyn RunHost>) -> ApiResult<()> {
         let run = self.store.get_run(run_id)?;
+        self.engine()?.claim_rollback(run_id)?;
         self.spawn(run_id, host, run.slug, move |engine, sink, _| async move {
-            engine.rollback(run_id, sink).await
+            engine.rollback_claimed(run_id, sink).await
         });
         Ok(())
     }
@@ -242,6 +249,23 @@ impl RunsApi {
             engine.drive_teardown(run_id, sink).await
         });
         Ok(run_id)
+    }
+
+    /// What "Avveckla" would delete and what it leaves alone, read back now.
+    pub async fn teardown_preview(&self, slug: String) -> ApiResult<Vec<TeardownTarget>> {
+        Ok(self.engine()?.teardown_preview(&slug).await?)
+    }
+
+    /// Resources Fabrik refused to touch for the customer, and the ones adopted on purpose.
+    pub fn adoptions(&self, slug: String) -> ApiResult<Vec<Adoption>> {
+        Ok(self.engine()?.adoptions(&slug)?)
+    }
+
+    /// "Ta över…": the owner typed the resource's name to adopt it; the next run marks it.
+    pub fn adopt(&self, slug: String, name: String, confirmation: String) -> ApiResult<Adoption> {
+        Ok(self
+            .engine()?
+            .allow_adoption(&slug, &name, &confirmation, AllowedBy::Window)?)
     }
 
     pub fn list_runs(&self, slug: Option<String>) -> ApiResult<Vec<RunRow>> {

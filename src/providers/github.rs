@@ -165,8 +165,18 @@ impl Github {
         })
     }
 
-    /// `None` when the repository does not exist (or is not visible to the token).
+    /// `None` when no repository has this name (or the token cannot see it).
     pub async fn repo(&self, owner: &str, name: &str) -> Result<Option<Repo>, ProviderError> {
+        match self.lookup(owner, name).await {
+            // Renamed away: nothing is called this any more.
+            Err(e) if e.kind == ErrorKind::Moved => Ok(None),
+            other => other,
+        }
+    }
+
+    /// Like `repo`, but a renamed repository's old name fails with `Moved` (the redirect is
+    /// never followed): before a delete, "renamed" must not read as "gone".
+    pub async fn lookup(&self, owner: &str, name: &str) -> Result<Option<Repo>, ProviderError> {
         match self
             .call(self.octo._get(format!("/repos/{owner}/{name}")))
             .await
@@ -176,10 +186,17 @@ impl Github {
                 // Only the repository by exactly this name: never one a redirect or a proxy
                 // answered with instead (a renamed repository is someone else's business now).
                 let asked = format!("{owner}/{name}");
-                Ok(repo.full_name.eq_ignore_ascii_case(&asked).then_some(repo))
+                if repo.full_name.eq_ignore_ascii_case(&asked) {
+                    Ok(Some(repo))
+                } else {
+                    Err(ProviderError::new(
+                        P,
+                        ErrorKind::Moved,
+                        format!("{asked} answered as {}", repo.full_name),
+                    ))
+                }
             }
-            // Renamed away: nothing is called this any more.
-            Err(e) if matches!(e.kind, ErrorKind::NotFound | ErrorKind::Moved) => Ok(None),
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -218,6 +235,25 @@ impl Github {
             Err(e) if e.kind == ErrorKind::Conflict => Ok(false),
             Err(e) => Err(e),
         }
+    }
+
+    /// Sets a repository's description (PATCH /repos/{owner}/{repo}, `repos/update`): how a
+    /// repository adopted on purpose gets Fabrik's marker. A renamed repository answers 307,
+    /// which is never followed.
+    pub async fn set_description(
+        &self,
+        owner: &str,
+        name: &str,
+        description: &str,
+    ) -> Result<Repo, ProviderError> {
+        let body = json!({ "description": description });
+        let resp = self
+            .call(
+                self.octo
+                    ._patch(format!("/repos/{owner}/{name}"), Some(&body)),
+            )
+            .await?;
+        self.json(resp).await
     }
 
     pub async fn delete(&self, owner: &str, name: &str) -> Result<(), ProviderError> {

@@ -24,6 +24,9 @@ const READ_ONLY: [&str; 9] = [
     "isArchived",
 ];
 
+/// What the update endpoint accepts (the `workflow` schema has `additionalProperties: false`).
+const WRITABLE: [&str; 5] = ["name", "nodes", "connections", "settings", "staticData"];
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Workflow {
     pub id: String,
@@ -101,7 +104,6 @@ impl N8n {
         Ok(found)
     }
 
-    /// Creates a workflow from a template, named `name`, with read-only fields removed.
     /// Creates a workflow from the template, with `extra_node` (the ownership marker) added.
     pub async fn create(
         &self,
@@ -129,6 +131,38 @@ impl N8n {
         http::json(
             P,
             http::send(P, self.req(Method::POST, "/workflows")?.json(&body)).await?,
+        )
+        .await
+    }
+
+    /// Adds `extra_node` (the ownership marker) to an existing workflow: GET, then PUT the
+    /// same workflow back with the node added and the read-only fields removed (the update
+    /// endpoint refuses them, as create does).
+    pub async fn add_node(&self, id: &str, extra_node: Value) -> Result<Workflow, ProviderError> {
+        let path = format!("/workflows/{id}");
+        let mut body: Value =
+            http::json(P, http::send(P, self.req(Method::GET, &path)?).await?).await?;
+        let Some(obj) = body.as_object_mut() else {
+            return Err(ProviderError::new(
+                P,
+                ErrorKind::Invalid,
+                "unexpected answer: the workflow is not an object",
+            ));
+        };
+        match obj.get_mut("nodes").and_then(Value::as_array_mut) {
+            Some(nodes) => nodes.push(extra_node),
+            None => {
+                obj.insert("nodes".into(), Value::Array(vec![extra_node]));
+            }
+        }
+        obj.retain(|k, _| WRITABLE.contains(&k.as_str()));
+        obj.entry("settings")
+            .or_insert_with(|| serde_json::json!({}));
+        obj.entry("connections")
+            .or_insert_with(|| serde_json::json!({}));
+        http::json(
+            P,
+            http::send(P, self.req(Method::PUT, &path)?.json(&body)).await?,
         )
         .await
     }

@@ -254,6 +254,16 @@ impl Vercel {
         })
     }
 
+    /// Writes one variable exactly as given (the ownership marker, a `plain` variable; see
+    /// `provision::ownership::vercel_env`), replacing one by the same key and target.
+    pub async fn put_env(&self, project_id: &str, var: &Value) -> Result<(), ProviderError> {
+        let req = self
+            .req(Method::POST, &format!("/v10/projects/{project_id}/env"))
+            .query(&[("upsert", "true")])
+            .json(var);
+        http::send(P, req).await.map(|_| ())
+    }
+
     /// The newest production deployment of the project, if any.
     pub async fn latest_production_deployment(
         &self,

@@ -18,16 +18,18 @@ use super::events::{EventSink, RunEvent, StepOutcome};
 use super::plan::ProvisionPlan;
 use super::policy::{RetryPolicy, Timing};
 use super::settings::ProvisionSettings;
-use super::state::{LogLevel, RunKind, RunState, StepState};
+use super::state::{AllowedBy, LogLevel, RunKind, RunState, StepState};
 use super::step::StepKey;
-use super::steps;
+use super::steps::{self, Owned};
 use crate::customer::{CustomerPatch, Status};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::messages::Text;
 use crate::secrets::SecretStore;
+use crate::store::adoptions::Adoption;
 use crate::store::runs::{NewRun, StepRow, StepUpdate};
 use crate::store::Store;
+use crate::vocabulary::vocabulary;
 
 /// How often a driving process says it is alive, and when silence means it is gone.
 pub const HEARTBEAT: Duration = Duration::from_secs(2);
@@ -48,6 +50,28 @@ pub struct StartOutcome {
     pub run_id: i64,
     /// The customer already had an active run; this is that run.
     pub already_running: bool,
+}
+
+vocabulary!(
+    /// What "Avveckla" does with one target: deletes it (it carries the customer's marker),
+    /// leaves it alone (not created by Fabrik), finds it gone, or cannot tell (not readable).
+    pub enum TargetVerdict {
+        Delete => "delete",
+        Keep => "keep",
+        Gone => "gone",
+        Unknown => "unknown",
+    }
+);
+
+/// One target of a teardown as read back now.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TeardownTarget {
+    pub step: StepKey,
+    /// The ref, `owner/repo` or id the ledger or the instance card names.
+    pub id: String,
+    pub verdict: TargetVerdict,
+    /// Why it is kept, or why it could not be read.
+    pub reason: Option<Text>,
 }
 
 /// Drives runs: one engine per environment, built by `CloudApi::engine` (or a test). Its parts
@@ -187,19 +211,26 @@ impl Engine {
         sink: Arc<dyn EventSink>,
         cancel: CancellationToken,
     ) -> Result<RunState> {
-        let run = self.db(move |s| s.get_run(run_id)).await?;
-        let target = if run.state == RunState::RollingBack {
-            RunState::RollingBack
-        } else {
-            RunState::Running
-        };
-        if !self
-            .db(move |s| s.claim_run(run_id, target, STALE_AFTER))
-            .await?
-        {
-            return Err(Error::RunBusy(run_id));
-        }
-        if target == RunState::RollingBack {
+        let claimed = self.db(move |s| claim_resume(s, run_id)).await?;
+        self.resume_claimed(claimed, sink, cancel).await
+    }
+
+    /// Claims a stopped or interrupted run for one driver: a compare-and-set in SQLite, so of
+    /// two callers (two clicks, the CLI and the window) exactly one gets it and the other
+    /// `RunBusy` at once, before any task starts. Blocking (SQLite).
+    pub fn claim_resume(&self, run_id: i64) -> Result<Claimed> {
+        claim_resume(&self.store, run_id)
+    }
+
+    /// Drives a run this caller claimed with `claim_resume`.
+    pub async fn resume_claimed(
+        &self,
+        claimed: Claimed,
+        sink: Arc<dyn EventSink>,
+        cancel: CancellationToken,
+    ) -> Result<RunState> {
+        let run_id = claimed.run_id;
+        if claimed.rolling_back {
             return self.rollback_claimed(run_id, sink).await;
         }
         self.db(move |s| s.reset_unfinished_steps(run_id, true))
@@ -503,18 +534,22 @@ impl Engine {
 
     /// Rolls back a failed or cancelled run (public entry: claims it first).
     pub async fn rollback(&self, run_id: i64, sink: Arc<dyn EventSink>) -> Result<RunState> {
-        if !self
-            .db(move |s| s.claim_run(run_id, RunState::RollingBack, STALE_AFTER))
-            .await?
-        {
-            return Err(Error::RunBusy(run_id));
-        }
+        self.db(move |s| claim_rollback(s, run_id)).await?;
         self.rollback_claimed(run_id, sink).await
     }
 
+    /// Claims a run for "Återställ" (see `claim_resume`). Blocking (SQLite).
+    pub fn claim_rollback(&self, run_id: i64) -> Result<()> {
+        claim_rollback(&self.store, run_id)
+    }
+
     /// Compensates, newest first, everything this run created; a rollback that cannot go on
-    /// ends as `rollback_failed`, never left "rolling back".
-    async fn rollback_claimed(&self, run_id: i64, sink: Arc<dyn EventSink>) -> Result<RunState> {
+    /// ends as `rollback_failed`, never left "rolling back". The caller has claimed the run.
+    pub async fn rollback_claimed(
+        &self,
+        run_id: i64,
+        sink: Arc<dyn EventSink>,
+    ) -> Result<RunState> {
         let work = self.rollback_inner(run_id, sink);
         self.finishing(run_id, RunState::RollbackFailed, work).await
     }
@@ -623,8 +658,17 @@ impl Engine {
         let started = Instant::now();
         let mut attempt = 1;
         let result = loop {
-            match (undo.delete)(ctx, external_id, output).await {
-                Ok(()) => break Ok(()),
+            // Read back right before deleting: only what carries the customer's marker goes.
+            let attempt_result = match (undo.owns)(ctx, external_id, output).await {
+                Ok(Owned::Ours) => (undo.delete)(ctx, external_id, output)
+                    .await
+                    .map(|()| false),
+                Ok(Owned::Gone) => Ok(true),
+                Ok(Owned::NotOurs(refusal)) => Err(refusal),
+                Err(e) => Err(e),
+            };
+            match attempt_result {
+                Ok(was_gone) => break Ok(was_gone),
                 Err(StepError::Provider(e)) => match self.timing.retry.delay(attempt, &e) {
                     Some(d) => {
                         let ms = d.as_millis();
@@ -654,11 +698,18 @@ impl Engine {
                 ctx.emit(RunEvent::CompensationDone { run_id, step: key });
                 Ok(None)
             }
-            Ok(()) => {
-                let text = Text::new(
-                    format!("Tog bort {external_id}"),
-                    format!("Deleted {external_id}"),
-                );
+            Ok(was_gone) => {
+                let text = if was_gone {
+                    Text::new(
+                        format!("{external_id} fanns inte längre"),
+                        format!("{external_id} no longer existed"),
+                    )
+                } else {
+                    Text::new(
+                        format!("Tog bort {external_id}"),
+                        format!("Deleted {external_id}"),
+                    )
+                };
                 let entry = (StepState::Compensated, LogLevel::Info, text, Some(took));
                 self.settle(run_id, key, attempt, entry).await?;
                 ctx.emit(RunEvent::CompensationDone { run_id, step: key });
@@ -767,6 +818,90 @@ impl Engine {
         Ok(state)
     }
 
+    /// What "Avveckla" would do, target by target, read back from the providers now: "tas
+    /// bort" only for what carries the customer's marker. Read-only; the window and the CLI
+    /// show it before asking for the typed confirmation.
+    pub async fn teardown_preview(&self, slug: &str) -> Result<Vec<TeardownTarget>> {
+        let (slug, environment) = (slug.to_string(), self.environment);
+        let (customer, targets) = self
+            .db(move |s| {
+                let customer = s.get_customer(&slug)?;
+                let targets = teardown_targets(s, environment, &customer)?;
+                Ok((customer, targets))
+            })
+            .await?;
+        let ctx = self.read_only_context(customer);
+        let mut out = Vec::new();
+        for (key, id, output) in targets {
+            let (Some(id), Some(undo)) = (id, key.def().undo.as_ref()) else {
+                continue;
+            };
+            let (verdict, reason) = match (undo.owns)(&ctx, &id, &output).await {
+                Ok(Owned::Ours) => (TargetVerdict::Delete, None),
+                Ok(Owned::Gone) => (TargetVerdict::Gone, None),
+                Ok(Owned::NotOurs(refusal)) => (TargetVerdict::Keep, Some(refusal.text())),
+                Err(e) => (TargetVerdict::Unknown, Some(e.text())),
+            };
+            out.push(TeardownTarget {
+                step: key,
+                id,
+                verdict,
+                reason,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The owner adopts on purpose a resource a run refused (or, from the CLI, one it will
+    /// meet): `typed` must be its name exactly. The next run writes the marker on it and
+    /// records the adoption. Blocking (SQLite).
+    pub fn allow_adoption(
+        &self,
+        slug: &str,
+        name: &str,
+        typed: &str,
+        by: AllowedBy,
+    ) -> Result<Adoption> {
+        let name = name.trim();
+        if name.is_empty() || typed.trim() != name {
+            return Err(Error::AdoptionMismatch {
+                name: name.to_string(),
+            });
+        }
+        let customer = self.store.get_customer(slug)?;
+        self.store
+            .allow_adoption(customer.id, slug, self.environment, name, by)
+    }
+
+    /// The customer's refused and adopted resources in this environment.
+    pub fn adoptions(&self, slug: &str) -> Result<Vec<Adoption>> {
+        let customer = self.store.get_customer(slug)?;
+        Ok(self
+            .store
+            .adoptions(customer.id)?
+            .into_iter()
+            .filter(|a| a.environment == self.environment)
+            .collect())
+    }
+
+    /// A context for reading only (the teardown's list): no run, no events, never written.
+    fn read_only_context(&self, customer: crate::customer::Customer) -> RunCtx {
+        RunCtx {
+            run_id: 0,
+            customer,
+            store: self.store.clone(),
+            clients: self.clients.clone(),
+            settings: self.settings.clone(),
+            secrets: self.secrets.clone(),
+            timing: self.timing.clone(),
+            events: Arc::new(|_: &RunEvent| {}),
+            cancel: CancellationToken::new(),
+            outputs: Mutex::new(HashMap::new()),
+            environment: self.environment,
+            keys: Default::default(),
+        }
+    }
+
     /// "Avveckla" in one call (the CLI): records the teardown and drives it.
     pub async fn teardown(&self, slug: &str, sink: Arc<dyn EventSink>) -> Result<RunState> {
         let (slug, environment) = (slug.to_string(), self.environment);
@@ -777,32 +912,80 @@ impl Engine {
     }
 }
 
+/// A run one caller holds: it alone may drive it.
+#[derive(Debug, Clone, Copy)]
+pub struct Claimed {
+    run_id: i64,
+    /// An interrupted rollback is continued as a rollback.
+    rolling_back: bool,
+}
+
+fn claim_resume(store: &Store, run_id: i64) -> Result<Claimed> {
+    let rolling_back = store.get_run(run_id)?.state == RunState::RollingBack;
+    let target = if rolling_back {
+        RunState::RollingBack
+    } else {
+        RunState::Running
+    };
+    if !store.claim_run(run_id, target, STALE_AFTER)? {
+        return Err(Error::RunBusy(run_id));
+    }
+    Ok(Claimed {
+        run_id,
+        rolling_back,
+    })
+}
+
+fn claim_rollback(store: &Store, run_id: i64) -> Result<()> {
+    if !store.claim_run(run_id, RunState::RollingBack, STALE_AFTER)? {
+        return Err(Error::RunBusy(run_id));
+    }
+    Ok(())
+}
+
+/// What a customer owns in one environment, per undoable step in provisioning order: the
+/// resource the ledger recorded, else the id on the instance card (typed by hand, perhaps).
+/// Nothing here is deleted unless it carries the customer's marker when read back.
+fn teardown_targets(
+    store: &Store,
+    environment: Environment,
+    customer: &crate::customer::Customer,
+) -> Result<Vec<(StepKey, Option<String>, Value)>> {
+    let instance = &customer.instance;
+    let mut targets = Vec::new();
+    for key in steps::undoable().map(|d| d.key) {
+        let recorded = store.last_step_output(customer.id, key, environment)?;
+        let field = |f: &str| {
+            recorded
+                .as_ref()
+                .and_then(|o| o[f].as_str().map(str::to_string))
+        };
+        let id = match key {
+            StepKey::SupabaseProject => field("ref").or(instance.supabase_project_ref.clone()),
+            StepKey::GithubRepo => {
+                field("full_name").or_else(|| repo_from_url(instance.github_repo_url.as_deref()))
+            }
+            StepKey::VercelProject => field("id").or(instance.vercel_project_id.clone()),
+            StepKey::N8nWorkflow => field("id").or(instance.n8n_workflow_id.clone()),
+            _ => None,
+        };
+        targets.push((key, id, recorded.unwrap_or(Value::Null)));
+    }
+    Ok(targets)
+}
+
 /// Records a teardown run of everything a provisioned customer owns; returns its id.
 fn record_teardown(store: &Store, environment: Environment, slug: &str) -> Result<i64> {
     let customer = store.get_customer(slug)?;
-    let keys: Vec<StepKey> = steps::undoable().map(|d| d.key).collect();
+    let targets = teardown_targets(store, environment, &customer)?;
+    let keys: Vec<StepKey> = targets.iter().map(|t| t.0).collect();
     let run_id = match store.create_run(customer.id, RunKind::Teardown, environment, &keys)? {
         NewRun::Created(id) => id,
         NewRun::AlreadyActive(id) => return Err(Error::RunBusy(id)),
     };
-    // What the customer owns: its recorded instance, completed by the ledger of its runs.
-    let repo = store.last_step_output(customer.id, StepKey::GithubRepo, environment)?;
-    let instance = &customer.instance;
     // Recorded in provisioning order (the order of `undoable`), so compensation (newest
     // first) removes the workflow, the Vercel project, the repo, then the Supabase project.
-    for key in keys {
-        let (id, out) = match key {
-            StepKey::SupabaseProject => (instance.supabase_project_ref.clone(), Value::Null),
-            StepKey::GithubRepo => (
-                repo.as_ref()
-                    .and_then(|r| r["full_name"].as_str().map(str::to_string))
-                    .or_else(|| repo_from_url(instance.github_repo_url.as_deref())),
-                repo.clone().unwrap_or(Value::Null),
-            ),
-            StepKey::VercelProject => (instance.vercel_project_id.clone(), Value::Null),
-            StepKey::N8nWorkflow => (instance.n8n_workflow_id.clone(), Value::Null),
-            _ => (None, Value::Null),
-        };
+    for (key, id, out) in targets {
         let update = match &id {
             Some(id) => StepUpdate::Resource {
                 external_id: id,

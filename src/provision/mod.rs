@@ -16,11 +16,14 @@ pub mod step;
 pub mod steps;
 
 pub use clients::{Clients, Tokens};
-pub use engine::{Engine, FailurePolicy, StartOutcome, HEARTBEAT, STALE_AFTER};
+pub use engine::{
+    Claimed, Engine, FailurePolicy, StartOutcome, TargetVerdict, TeardownTarget, HEARTBEAT,
+    STALE_AFTER,
+};
 pub use events::{EventSink, RunEvent, StepOutcome};
 pub use plan::{PlanAction, PlanItem, ProvisionPlan};
 pub use policy::{PollPolicy, RetryPolicy, Timing};
 pub use settings::ProvisionSettings;
-pub use state::{LogLevel, RunKind, RunState, StepState};
+pub use state::{AdoptionState, AllowedBy, LogLevel, RunKind, RunState, StepState};
 pub use step::StepKey;
 pub use steps::{strong_password, workflow_name};

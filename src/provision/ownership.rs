@@ -8,12 +8,19 @@
 //! | GitHub | the repository description, `… [fabrik:<uid>]` (given to "generate from template") |
 //! | Vercel | a plain env var `FABRIK_CUSTOMER_ID=<uid>` in the create body |
 //! | n8n | a sticky-note node `Fabrik` whose content is `fabrik:<uid>` |
+//!
+//! A resource adopted on purpose gets the same marker, written by Fabrik when the owner has
+//! confirmed it (see `adopt_or_refuse`), and from then on is the customer's like any other.
+
+use std::future::Future;
 
 use serde_json::{json, Value};
 
-use crate::messages::ErrorCode;
+use crate::messages::{ErrorCode, Text};
 use crate::params;
-use crate::provision::context::StepError;
+use crate::provision::context::{RunCtx, StepError};
+use crate::provision::state::{AdoptionState, LogLevel};
+use crate::provision::step::StepKey;
 
 /// The text every marker contains.
 pub fn marker(uid: &str) -> String {
@@ -31,6 +38,14 @@ pub fn supabase_project_name(slug: &str, uid: &str) -> String {
 
 pub fn github_description(customer_name: &str, uid: &str) -> String {
     format!("SaaS-instans för {customer_name} [{}]", marker(uid))
+}
+
+/// A description that keeps what the owner wrote and adds the marker (adoption on purpose).
+pub fn github_description_marked(existing: Option<&str>, customer_name: &str, uid: &str) -> String {
+    match existing.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => format!("{d} [{}]", marker(uid)),
+        None => github_description(customer_name, uid),
+    }
 }
 
 pub const VERCEL_ENV_KEY: &str = "FABRIK_CUSTOMER_ID";
@@ -63,6 +78,52 @@ pub fn n8n_carries(nodes: &[Value], uid: &str) -> bool {
     nodes
         .iter()
         .any(|n| n["name"] == N8N_NODE_NAME && carries(n["parameters"]["content"].as_str(), uid))
+}
+
+/// A resource found by the customer's name without the customer's marker, met on the way
+/// forward. Left alone and recorded as refused, unless the owner allowed adopting it (typed
+/// confirmation in the window, `--adopt NAME` in the CLI): then `mark` writes the marker on it
+/// and the adoption is recorded with this run and the resource's id. `Ok` means adopted.
+pub async fn adopt_or_refuse<F, Fut>(
+    ctx: &RunCtx,
+    step: StepKey,
+    (resource_sv, resource_en): (&str, &str),
+    name: &str,
+    external_id: &str,
+    mark: F,
+) -> Result<(), StepError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<(), StepError>>,
+{
+    let (customer, env, run_id) = (ctx.customer.id, ctx.environment, ctx.run_id);
+    let resource = name.to_string();
+    let allowed = ctx
+        .db(move |s| s.adoption(customer, env, &resource))
+        .await?
+        .is_some_and(|a| a.state == AdoptionState::Allowed);
+    if !allowed {
+        let resource = name.to_string();
+        ctx.db(move |s| s.record_refusal(customer, env, step, &resource, run_id))
+            .await?;
+        return Err(StepError::permanent(
+            ErrorCode::ResourceForeign,
+            params! {
+                "resource" => resource_sv, "resource_en" => resource_en,
+                "name" => name, "slug" => ctx.customer.slug,
+            },
+        ));
+    }
+    mark().await?;
+    let (resource, id) = (name.to_string(), external_id.to_string());
+    ctx.db(move |s| s.record_adopted(customer, env, &resource, run_id, &id))
+        .await?;
+    let text = Text::new(
+        format!("{resource_sv} {name} togs över med avsikt: Fabriks märkning skrevs på det"),
+        format!("{resource_en} {name} was adopted on purpose: Fabrik's marker was written on it"),
+    );
+    ctx.log(step, LogLevel::Info, &text).await;
+    Ok(())
 }
 
 /// The refusal for a resource by our name that is not ours, with the ways out.

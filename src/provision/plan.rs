@@ -5,7 +5,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::clients::Clients;
+use super::ownership;
 use super::settings::ProvisionSettings;
+use super::state::AdoptionState;
 use super::step::StepKey;
 use crate::customer::Customer;
 use crate::environment::Environment;
@@ -62,6 +64,30 @@ pub async fn plan(
     use PlanAction::*;
     let slug = &customer.slug;
     let mut items = Vec::new();
+    // A same-named resource without the customer's marker: refused, unless the owner allowed
+    // adopting it on purpose (then the run marks it).
+    let foreign = |step: StepKey, (what_sv, what_en): (&str, &str), name: &str| {
+        let allowed = store
+            .adoption(customer.id, environment, name)
+            .ok()
+            .flatten()
+            .is_some_and(|a| a.state == AdoptionState::Allowed);
+        if allowed {
+            item(
+                step,
+                Adopt,
+                format!("{what_sv} {name} skapades inte av Fabrik men tas över med avsikt: Fabriks märkning skrivs på det"),
+                format!("{what_en} {name} was not created by Fabrik but is adopted on purpose: Fabrik's marker is written on it"),
+            )
+        } else {
+            item(
+                step,
+                Refuse,
+                format!("{what_sv} {name} finns redan men skapades inte av Fabrik; det lämnas orört (ta över med --adopt {name})"),
+                format!("{what_en} {name} already exists but was not created by Fabrik; it is left alone (adopt it with --adopt {name})"),
+            )
+        }
+    };
 
     let projects = clients
         .supabase
@@ -78,11 +104,11 @@ pub async fn plan(
             StepKey::SupabaseProject,
             Adopt,
             format!(
-                "Supabase-projektet {slug} finns redan ({}, {}) och tas över",
+                "Supabase-projektet {slug} ({}, {}) är redan kundens och används igen",
                 p.project_ref, p.status
             ),
             format!(
-                "The Supabase project {slug} already exists ({}, {}) and is adopted",
+                "The Supabase project {slug} ({}, {}) is already the customer's and is used again",
                 p.project_ref, p.status
             ),
         ),
@@ -149,12 +175,16 @@ pub async fn plan(
                 .as_ref()
                 .is_some_and(|t| t.full_name.eq_ignore_ascii_case(&template_name)) =>
         {
-            item(
-                StepKey::GithubRepo,
-                Adopt,
-                format!("Repot {} finns redan från mallen och tas över", r.full_name),
-                format!("The repository {} already exists from the template and is adopted", r.full_name),
-            )
+            if ownership::carries(r.description.as_deref(), &customer.uid) {
+                item(
+                    StepKey::GithubRepo,
+                    Adopt,
+                    format!("Repot {} är redan kundens och används igen", r.full_name),
+                    format!("The repository {} is already the customer's and is used again", r.full_name),
+                )
+            } else {
+                foreign(StepKey::GithubRepo, ("Repot", "The repository"), &r.full_name)
+            }
         }
         (_, Some(r)) => item(
             StepKey::GithubRepo,
@@ -181,17 +211,22 @@ pub async fn plan(
     items.push(repo_item);
 
     items.push(match clients.vercel.project(slug).await? {
-        Some(p) => item(
+        Some(p) if p.plain_env(ownership::VERCEL_ENV_KEY) == Some(customer.uid.as_str()) => item(
             StepKey::VercelProject,
             Adopt,
             format!(
-                "Vercel-projektet {} finns redan ({}) och tas över",
+                "Vercel-projektet {} ({}) är redan kundens och används igen",
                 p.name, p.id
             ),
             format!(
-                "The Vercel project {} already exists ({}) and is adopted",
+                "The Vercel project {} ({}) is already the customer's and is used again",
                 p.name, p.id
             ),
+        ),
+        Some(p) => foreign(
+            StepKey::VercelProject,
+            ("Vercel-projektet", "The Vercel project"),
+            &p.name,
         ),
         None => item(
             StepKey::VercelProject,
@@ -214,17 +249,29 @@ pub async fn plan(
     ));
 
     let wf = super::workflow_name(slug);
-    items.push(match clients.n8n.find_by_name(&wf).await?.first() {
-        Some(w) => item(
+    let found = clients.n8n.find_by_name(&wf).await?;
+    let ours = found
+        .iter()
+        .find(|w| ownership::n8n_carries(&w.nodes, &customer.uid));
+    items.push(match (ours, found.first()) {
+        (Some(w), _) => item(
             StepKey::N8nWorkflow,
             Adopt,
-            format!("n8n-flödet {wf} finns redan ({}) och tas över", w.id),
             format!(
-                "The n8n workflow {wf} already exists ({}) and is adopted",
+                "n8n-flödet {wf} ({}) är redan kundens och används igen",
+                w.id
+            ),
+            format!(
+                "The n8n workflow {wf} ({}) is already the customer's and is used again",
                 w.id
             ),
         ),
-        None => item(
+        (None, Some(_)) => foreign(
+            StepKey::N8nWorkflow,
+            ("n8n-flödet", "The n8n workflow"),
+            &wf,
+        ),
+        (None, None) => item(
             StepKey::N8nWorkflow,
             Create,
             format!("Skapar och aktiverar n8n-flödet {wf}"),

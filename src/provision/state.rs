@@ -75,3 +75,21 @@ vocabulary!(
         Error => "error",
     }
 );
+
+vocabulary!(
+    /// Where a resource Fabrik found by its name, without its marker, stands: refused (left
+    /// alone), allowed (the owner confirmed adopting it) or adopted (marked and recorded).
+    pub enum AdoptionState {
+        Refused => "refused",
+        Allowed => "allowed",
+        Adopted => "adopted",
+    }
+);
+
+vocabulary!(
+    /// Where the owner confirmed an adoption.
+    pub enum AllowedBy {
+        Window => "window",
+        Cli => "cli",
+    }
+);

@@ -267,6 +267,11 @@ impl Store {
                 rusqlite::params![customer.id, now().to_rfc3339()],
             )?;
         } else {
+            // Adoptions allowed ahead of any run (`--adopt`) go with it: nothing was taken.
+            tx.execute(
+                "DELETE FROM adoptions WHERE customer_id = ?1",
+                [customer.id],
+            )?;
             tx.execute("DELETE FROM customers WHERE id = ?1", [customer.id])?;
         }
         tx.commit()?;

@@ -14,6 +14,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/004_english.sql"),
     include_str!("migrations/005_archive.sql"),
     include_str!("migrations/006_customer_uid.sql"),
+    include_str!("migrations/007_adoptions.sql"),
 ];
 
 /// The schema version this build writes.
@@ -46,7 +47,9 @@ mod tests {
 
     use super::*;
     use crate::environment::Environment;
-    use crate::provision::{LogLevel, RunKind, RunState, StepKey, StepState};
+    use crate::provision::{
+        AdoptionState, AllowedBy, LogLevel, RunKind, RunState, StepKey, StepState,
+    };
     use crate::store::Store;
 
     /// A register as version 2 of Fabrik left it: one customer with a failed run.
@@ -182,5 +185,22 @@ mod tests {
         assert!(log(Some("finalize"), "info").is_ok());
         assert!(log(None, "debug").is_err());
         assert!(log(Some("nope"), "info").is_err());
+        let adoption = |resource: &str, state: &str, by: Option<&str>| {
+            conn.execute(
+                "INSERT INTO adoptions (customer_id, environment, resource, state, allowed_by) VALUES (1, 'sandbox', ?1, ?2, ?3)",
+                params![resource, state, by],
+            )
+        };
+        for (i, s) in AdoptionState::ALL.iter().enumerate() {
+            assert!(adoption(&format!("r{i}"), s.as_str(), None).is_ok(), "{s}");
+        }
+        for (i, b) in AllowedBy::ALL.iter().enumerate() {
+            assert!(
+                adoption(&format!("b{i}"), "allowed", Some(b.as_str())).is_ok(),
+                "{b}"
+            );
+        }
+        assert!(adoption("x", "taken", None).is_err());
+        assert!(adoption("y", "allowed", Some("api")).is_err());
     }
 }

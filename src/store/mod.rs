@@ -2,6 +2,7 @@
 //! Fabrik processes (the window and the CLI) may use the same file at once: every write is an
 //! IMMEDIATE transaction, and readers wait on a busy timeout rather than fail.
 
+pub mod adoptions;
 mod customers;
 mod migrations;
 pub mod runs;

@@ -123,7 +123,7 @@ fn process_alive(pid: i64) -> bool {
 
 /// A ledger write that changed no row (or several) wrote nothing it meant to: an error, never
 /// a silent success — the ledger is what rollback and resume trust.
-fn exactly_one(changed: usize, run: i64, step: Option<StepKey>) -> Result<()> {
+pub(super) fn exactly_one(changed: usize, run: i64, step: Option<StepKey>) -> Result<()> {
     if changed == 1 {
         Ok(())
     } else {

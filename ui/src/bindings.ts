@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "run_busy" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "repo_name_taken" | "resource_not_ours" | "vercel_name_taken" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "run_busy" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "repo_name_taken" | "resource_not_ours" | "resource_foreign" | "vercel_name_taken" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
 
 export type Text = { sv: string, en: string, };
 
@@ -198,6 +198,28 @@ message: string, params: { [key in string]: string }, } | { "type": "compensatio
  */
 manual: Text, } | { "type": "run_finished", run_id: number, state: RunState, error: Text | null, };
 
+export type TeardownTarget = { step: StepKey, 
+/**
+ * The ref, `owner/repo` or id the ledger or the instance card names.
+ */
+id: string, verdict: TargetVerdict, 
+/**
+ * Why it is kept, or why it could not be read.
+ */
+reason: Text | null, };
+
+export type TargetVerdict = "delete" | "keep" | "gone" | "unknown";
+
+export type Adoption = { id: number, environment: Environment, 
+/**
+ * The name Fabrik looked it up by (`owner/repo`, a project or workflow name).
+ */
+resource: string, step: StepKey | null, state: AdoptionState, refused_at: string | null, allowed_at: string | null, allowed_by: AllowedBy | null, adopted_at: string | null, adopted_run: number | null, external_id: string | null, };
+
+export type AdoptionState = "refused" | "allowed" | "adopted";
+
+export type AllowedBy = "window" | "cli";
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   list_customers: { args: { query: CustomerQuery }; result: Array<CustomerRow> };
@@ -228,7 +250,10 @@ export type Commands = {
   cancel_run: { args: { run: number; rollback: boolean }; result: boolean };
   resume_run: { args: { run: number }; result: null };
   rollback_run: { args: { run: number }; result: null };
+  teardown_preview: { args: { slug: string }; result: Array<TeardownTarget> };
   teardown_customer: { args: { slug: string; confirmation: string }; result: number };
+  adoptions: { args: { slug: string }; result: Array<Adoption> };
+  adopt_resource: { args: { slug: string; name: string; confirmation: string }; result: Adoption };
   list_runs: { args: { slug: string | null }; result: Array<RunRow> };
   run_detail: { args: { run: number }; result: RunDetail };
   interrupted_runs: { args: {  }; result: Array<RunRow> };
@@ -245,6 +270,8 @@ export const PLANS: readonly Plan[] = ['starter', 'professional', 'enterprise'];
 export const MODULES: readonly Module[] = ['crm', 'email', 'social', 'content', 'accommodation'];
 export const STATUSES: readonly Status[] = ['pending', 'provisioning', 'active', 'failed', 'inactive'];
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'production'];
+export const TARGET_VERDICTS: readonly TargetVerdict[] = ['delete', 'keep', 'gone', 'unknown'];
+export const ADOPTION_STATES: readonly AdoptionState[] = ['refused', 'allowed', 'adopted'];
 
 export const STEP_LABEL: Record<StepKey, Text> = {
   'supabase.project': { sv: "Skapa Supabase-projekt", en: "Create Supabase project" },
@@ -276,6 +303,8 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   run_not_active: { sv: "Körningen {run} är inte aktiv", en: "Run {run} is not active" },
   run_not_succeeded: { sv: "Körningen slutade som {state}", en: "The run ended as {state}" },
   not_confirmed: { sv: "Inte bekräftat; inget gjordes", en: "Not confirmed; nothing was done" },
+  adoption_not_found: { sv: "Fabrik har inte vägrat röra någon resurs som heter {name} för kunden {slug}; det finns inget att ta över.", en: "Fabrik has not refused any resource named {name} for the customer {slug}; there is nothing to adopt." },
+  adoption_mismatch: { sv: "Skriv resursens namn exakt ({name}) för att ta över den; inget gjordes.", en: "Type the resource's name exactly ({name}) to adopt it; nothing was done." },
   provider_error: { sv: "{detail}", en: "A cloud service answered with an error: {detail}" },
   invalid_token: { sv: "{detail}", en: "{detail_en}" },
   not_ready: { sv: "Provisionera går inte ännu: {reason}", en: "Provisioning is not possible yet: {reason_en}" },
@@ -300,6 +329,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   provider_moved: { sv: "{provider}: resursen har flyttats eller bytt namn och ändras inte här ({detail})", en: "{provider}: the resource has moved or been renamed and is not changed here ({detail})" },
   repo_name_taken: { sv: "Repot {repo} finns redan men skapades inte från mallen {template}. Ta bort eller byt namn på det, eller ge kunden ett annat adressnamn.", en: "The repository {repo} already exists but was not made from the template {template}. Delete or rename it, or give the customer another address name." },
   resource_not_ours: { sv: "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så det varken tas över, ändras eller tas bort. Byt namn på eller ta bort det, eller ge kunden ett annat adressnamn.", en: "{resource_en} {name} already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so it is not adopted, changed or deleted. Rename or delete it, or give the customer another address name." },
+  resource_foreign: { sv: "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så Fabrik varken tar över, ändrar eller tar bort det. Byt namn på eller ta bort det, ge kunden ett annat adressnamn, eller ta över det med avsikt: \"Ta över…\" i fönstret eller `fabrik provision {slug} --adopt {name}`.", en: "{resource_en} {name} already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so Fabrik does not adopt, change or delete it. Rename or delete it, give the customer another address name, or adopt it on purpose: \"Adopt…\" in the window or `fabrik provision {slug} --adopt {name}`." },
   vercel_name_taken: { sv: "Vercel-projektet {name} finns redan och är kopplat till ett annat repo ({repo}).", en: "The Vercel project {name} already exists and is linked to another repository ({repo})." },
   schema_mismatch: { sv: "Databasschemat stämmer inte: {problem}", en: "The database schema does not match: {problem}" },
   supabase_init_failed: { sv: "Supabase-projektet {project} kunde inte starta ({status})", en: "The Supabase project {project} could not start ({status})" },

@@ -55,6 +55,11 @@ enum Command {
         /// On a permanent failure keep what was created (retry later) instead of rolling back.
         #[arg(long)]
         keep_on_failure: bool,
+        /// Adopt on purpose a resource by this name that Fabrik did not create (`owner/repo`,
+        /// a Vercel project or an n8n workflow): the run writes Fabrik's marker on it, and
+        /// from then on it is the customer's (changed by runs, deleted by teardown).
+        #[arg(long, value_name = "NAME")]
+        adopt: Vec<String>,
     },
     /// Provisioning runs: list, show, resume, cancel, roll back.
     #[command(subcommand)]
@@ -387,8 +392,18 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
             plan,
             yes,
             json,
+            adopt,
             ..
         } => {
+            // Typing the name on the command line is the confirmation.
+            for name in &adopt {
+                let a =
+                    engine.allow_adoption(&slug, name, name, fabrik::provision::AllowedBy::Cli)?;
+                eprintln!(
+                    "{} tas över med avsikt i {}: Fabriks märkning skrivs på det vid körningen.",
+                    a.resource, a.environment
+                );
+            }
             if plan || !yes {
                 let p = engine.plan(&slug).await?;
                 if json {
@@ -440,6 +455,12 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
         }
         Command::Teardown { slug, yes, json } => {
             cloud.store().get_customer(&slug)?;
+            let targets = engine.teardown_preview(&slug).await?;
+            if json {
+                print_json(&targets);
+            } else {
+                print_teardown(&slug, &targets);
+            }
             if !yes {
                 eprint!("Allt som {slug} äger tas bort för gott. Skriv kundens adressnamn för att bekräfta: ");
                 let mut typed = String::new();
@@ -596,6 +617,30 @@ fn confirm(question: &str) -> bool {
         answer.trim().to_lowercase().as_str(),
         "j" | "ja" | "y" | "yes"
     )
+}
+
+/// Every target of a teardown: "tas bort" only for what carries the customer's marker.
+fn print_teardown(slug: &str, targets: &[fabrik::provision::TeardownTarget]) {
+    use fabrik::provision::TargetVerdict::*;
+    println!("Avveckling av {slug}:");
+    if targets.is_empty() {
+        println!("  (inget registrerat att ta bort)");
+    }
+    for t in targets {
+        let what = match t.verdict {
+            Delete => "tas bort".to_string(),
+            Keep => "lämnas kvar (inte skapad av Fabrik)".to_string(),
+            Gone => "finns inte längre".to_string(),
+            Unknown => format!(
+                "kunde inte läsas ({}); tas bort bara om den bär Fabriks märkning",
+                t.reason
+                    .as_ref()
+                    .map(|r| r.sv.as_str())
+                    .unwrap_or("okänt fel")
+            ),
+        };
+        println!("  {:<18} {:<40} {what}", t.step.as_str(), t.id);
+    }
 }
 
 fn print_plan(p: &fabrik::provision::ProvisionPlan) {

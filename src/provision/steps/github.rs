@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{created_or_adopted, done, gone, StepDef};
+use super::{created_or_adopted, done, gone, Owned, StepDef};
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
@@ -17,7 +17,7 @@ const WAIT_TEMPLATE_COPY: (&str, &str) = (
 );
 
 step!(REPO: GithubRepo, "Skapa GitHub-repo från mallen", "Create GitHub repo from template", needs [], Some(Provider::Github), repo;
-    undo find_repo, delete_repo,
+    undo find_repo, owns_repo, delete_repo,
     by hand "Ta bort repot {id} under Settings → Danger Zone på GitHub (https://github.com/{id}/settings).",
     "Delete the repository {id} under Settings → Danger Zone on GitHub (https://github.com/{id}/settings).");
 
@@ -27,13 +27,6 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
     let template = format!("{}/{}", s.template_owner, s.template_repo);
     let uid = ctx.customer.uid.clone();
     let (r, created) = match ctx.clients.github.repo(&owner, &name).await? {
-        Some(r) if !ownership::carries(r.description.as_deref(), &uid) => {
-            return Err(ownership::not_ours(
-                "GitHub-repot",
-                "The GitHub repository",
-                &format!("{owner}/{name}"),
-            ));
-        }
         Some(r) => {
             let from_template = r
                 .template_repository
@@ -45,8 +38,31 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
                     params! { "repo" => format!("{owner}/{name}"), "template" => template },
                 ));
             }
-            let created = ctx.intended_by_this_run(StepKey::GithubRepo).await?;
-            (r, created)
+            if ownership::carries(r.description.as_deref(), &uid) {
+                let created = ctx.intended_by_this_run(StepKey::GithubRepo).await?;
+                (r, created)
+            } else {
+                let full_name = format!("{owner}/{name}");
+                let desc = ownership::github_description_marked(
+                    r.description.as_deref(),
+                    &ctx.customer.name,
+                    &uid,
+                );
+                let github = &ctx.clients.github;
+                ownership::adopt_or_refuse(
+                    ctx,
+                    StepKey::GithubRepo,
+                    ("GitHub-repot", "The GitHub repository"),
+                    &full_name,
+                    &r.full_name,
+                    || async {
+                        github.set_description(&owner, &name, &desc).await?;
+                        Ok(())
+                    },
+                )
+                .await?;
+                (r, false)
+            }
         }
         None => {
             ctx.record_intent(StepKey::GithubRepo, &format!("{owner}/{name}"))
@@ -105,27 +121,32 @@ async fn find_repo(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Value)>
         .map(|r| (r.full_name, json!({ "owner": o, "name": n }))))
 }
 
-async fn delete_repo(ctx: &RunCtx, full_name: &str, output: &Value) -> Result<(), StepError> {
-    let (owner, name) = match (output["owner"].as_str(), output["name"].as_str()) {
+fn owner_and_name(full_name: &str, output: &Value) -> (String, String) {
+    match (output["owner"].as_str(), output["name"].as_str()) {
         (Some(o), Some(n)) => (o.to_string(), n.to_string()),
         _ => full_name
             .split_once('/')
             .map(|(o, n)| (o.to_string(), n.to_string()))
             .unwrap_or_default(),
-    };
-    // Re-read right before deleting: only a repository carrying this customer's marker.
-    match ctx.clients.github.repo(&owner, &name).await? {
-        None => {
-            // Gone, or renamed away (a redirect is never followed): the DELETE says which.
-            gone(ctx.clients.github.delete(&owner, &name).await)
-        }
-        Some(r) if ownership::carries(r.description.as_deref(), &ctx.customer.uid) => {
-            gone(ctx.clients.github.delete(&owner, &name).await)
-        }
-        Some(r) => Err(ownership::not_ours(
+    }
+}
+
+/// Re-reads the repository by exactly this name: a renamed one answers with a redirect, never
+/// followed, and fails the read (`provider_moved`): it is no longer what the ledger names.
+async fn owns_repo(ctx: &RunCtx, full_name: &str, output: &Value) -> Result<Owned, StepError> {
+    let (owner, name) = owner_and_name(full_name, output);
+    Ok(match ctx.clients.github.lookup(&owner, &name).await? {
+        None => Owned::Gone,
+        Some(r) if ownership::carries(r.description.as_deref(), &ctx.customer.uid) => Owned::Ours,
+        Some(r) => Owned::NotOurs(ownership::not_ours(
             "GitHub-repot",
             "The GitHub repository",
             &r.full_name,
         )),
-    }
+    })
+}
+
+async fn delete_repo(ctx: &RunCtx, full_name: &str, output: &Value) -> Result<(), StepError> {
+    let (owner, name) = owner_and_name(full_name, output);
+    gone(ctx.clients.github.delete(&owner, &name).await)
 }

@@ -8,16 +8,17 @@
 //! external id right after.
 
 /// Declares one step in a line: `step!(NAME: Key, "sv", "en", needs [Key, …], provider, run_fn);`
-/// (undoable steps chain `.undoable(find, delete, manual)` through `step!(… ; undo …)`).
+/// (undoable steps chain `.undoable(find, owns, delete, manual)` through `step!(… ; undo …)`).
 macro_rules! step {
     ($name:ident: $key:ident, $sv:literal, $en:literal, needs [$($need:ident),*], $provider:expr, $run:ident) => {
         pub static $name: StepDef = StepDef::new(StepKey::$key, ($sv, $en), &[$(StepKey::$need),*], $provider, |ctx| Box::pin($run(ctx)));
     };
     ($name:ident: $key:ident, $sv:literal, $en:literal, needs [$($need:ident),*], $provider:expr, $run:ident;
-     undo $find:ident, $delete:ident, by hand $hsv:literal, $hen:literal) => {
+     undo $find:ident, $owns:ident, $delete:ident, by hand $hsv:literal, $hen:literal) => {
         pub static $name: StepDef = StepDef::new(StepKey::$key, ($sv, $en), &[$(StepKey::$need),*], $provider, |ctx| Box::pin($run(ctx)))
             .undoable(
                 |ctx, intent| Box::pin($find(ctx, intent)),
+                |ctx, id, out| Box::pin($owns(ctx, id, out)),
                 |ctx, id, out| Box::pin($delete(ctx, id, out)),
                 |id| Text::new(format!($hsv, id = id), format!($hen, id = id)),
             );
@@ -50,6 +51,8 @@ pub type StepFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StepError>> +
 pub type Found = Option<(String, Value)>;
 /// Looks a resource up by the name recorded as intent.
 pub type FindFn = for<'a> fn(&'a RunCtx, &'a str) -> StepFuture<'a, Found>;
+/// Re-reads a resource by its external id and recorded output: is it this customer's?
+pub type OwnsFn = for<'a> fn(&'a RunCtx, &'a str, &'a Value) -> StepFuture<'a, Owned>;
 /// Deletes a resource by its external id and recorded output.
 pub type DeleteFn = for<'a> fn(&'a RunCtx, &'a str, &'a Value) -> StepFuture<'a, ()>;
 
@@ -93,11 +96,13 @@ impl StepDef {
     pub const fn undoable(
         mut self,
         find: FindFn,
+        owns: OwnsFn,
         delete: DeleteFn,
         manual: fn(&str) -> Text,
     ) -> StepDef {
         self.undo = Some(Undo {
             find,
+            owns,
             delete,
             manual,
         });
@@ -110,10 +115,24 @@ pub struct Undo {
     /// The resource by the name recorded as intent, when a crash came between the create call
     /// and recording its answer: its id and the output the delete needs.
     pub find: FindFn,
-    /// Deletes it; `NotFound` counts as done.
+    /// Reads it back right before it is deleted (and for the teardown's list): only what
+    /// carries the customer's marker is ever deleted.
+    pub owns: OwnsFn,
+    /// Deletes it, once `owns` said it is ours; `NotFound` counts as done.
     pub delete: DeleteFn,
     /// What to do by hand, naming the resource.
     pub manual: fn(&str) -> Text,
+}
+
+/// What a re-read found where the ledger or the instance card points.
+#[derive(Debug)]
+pub enum Owned {
+    /// It carries this customer's marker: Fabrik may delete it.
+    Ours,
+    /// Nothing is there any more.
+    Gone,
+    /// Someone else's: the refusal that names it (`ownership::not_ours`).
+    NotOurs(StepError),
 }
 
 /// Every step, each listed after the steps it needs (a topological order of the DAG).

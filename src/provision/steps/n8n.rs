@@ -2,10 +2,11 @@
 
 use serde_json::{json, Value};
 
-use super::{created_or_adopted, done, gone, StepDef};
+use super::{created_or_adopted, done, gone, Owned, StepDef};
 use crate::messages::Text;
 use crate::providers::n8n::Workflow;
 use crate::provision::context::{Done, RunCtx, StepError};
+use crate::provision::events::StepOutcome;
 use crate::provision::ownership;
 use crate::provision::step::StepKey;
 use crate::secrets::Provider;
@@ -15,7 +16,7 @@ pub fn workflow_name(slug: &str) -> String {
 }
 
 step!(WORKFLOW: N8nWorkflow, "Skapa n8n-flöde", "Create n8n workflow", needs [], Some(Provider::N8n), workflow;
-    undo find_workflow, delete_workflow,
+    undo find_workflow, owns_workflow, delete_workflow,
     by hand "Ta bort n8n-flödet {id} i n8n (Workflows → ⋯ → Delete).",
     "Delete the n8n workflow {id} in n8n (Workflows → ⋯ → Delete).");
 
@@ -31,8 +32,30 @@ async fn workflow(ctx: &RunCtx) -> Result<Done, StepError> {
         .iter()
         .filter(|w| ownership::n8n_carries(&w.nodes, uid))
         .collect();
-    if ours.is_empty() && !found.is_empty() {
-        return Err(ownership::not_ours("n8n-flödet", "The n8n workflow", &name));
+    if ours.is_empty() {
+        if let Some(theirs) = found.first() {
+            let n8n = &ctx.clients.n8n;
+            ownership::adopt_or_refuse(
+                ctx,
+                StepKey::N8nWorkflow,
+                ("n8n-flödet", "The n8n workflow"),
+                &name,
+                &theirs.id,
+                || async {
+                    n8n.add_node(&theirs.id, ownership::n8n_node(uid)).await?;
+                    Ok(())
+                },
+            )
+            .await?;
+            let wf = theirs.clone();
+            let out = json!({ "id": wf.id, "name": wf.name });
+            ctx.record_resource(StepKey::N8nWorkflow, &wf.id, false, &out)
+                .await?;
+            if !wf.active {
+                ctx.clients.n8n.activate(&wf.id).await?;
+            }
+            return done(StepOutcome::Adopted, Some(wf.id), out);
+        }
     }
     let (wf, created) = match ours
         .iter()
@@ -79,17 +102,19 @@ async fn find_workflow(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Val
         .map(|w| (w.id, json!({}))))
 }
 
-/// Re-reads the workflow right before deleting it: only one carrying this customer's marker.
-async fn delete_workflow(ctx: &RunCtx, id: &str, _: &Value) -> Result<(), StepError> {
-    match ctx.clients.n8n.get(id).await? {
-        None => Ok(()),
-        Some(w) if ownership::n8n_carries(&w.nodes, &ctx.customer.uid) => {
-            gone(ctx.clients.n8n.delete(id).await)
-        }
-        Some(w) => Err(ownership::not_ours(
+/// Re-reads the workflow: only one carrying this customer's marker is ours.
+async fn owns_workflow(ctx: &RunCtx, id: &str, _: &Value) -> Result<Owned, StepError> {
+    Ok(match ctx.clients.n8n.get(id).await? {
+        None => Owned::Gone,
+        Some(w) if ownership::n8n_carries(&w.nodes, &ctx.customer.uid) => Owned::Ours,
+        Some(w) => Owned::NotOurs(ownership::not_ours(
             "n8n-flödet",
             "The n8n workflow",
             &w.name,
         )),
-    }
+    })
+}
+
+async fn delete_workflow(ctx: &RunCtx, id: &str, _: &Value) -> Result<(), StepError> {
+    gone(ctx.clients.n8n.delete(id).await)
 }

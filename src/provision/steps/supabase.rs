@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{created_or_adopted, customer_secret, done, kept_secret, StepDef};
+use super::{created_or_adopted, customer_secret, done, kept_secret, Owned, StepDef};
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::providers::ErrorKind;
@@ -38,7 +38,7 @@ const WAIT_API_KEYS: (&str, &str) = (
 );
 
 step!(PROJECT: SupabaseProject, "Skapa Supabase-projekt", "Create Supabase project", needs [], SUPABASE, project;
-    undo find_project, delete_project,
+    undo find_project, owns_project, delete_project,
     by hand "Ta bort Supabase-projektet {id} under Project Settings → General i Supabase (https://supabase.com/dashboard/project/{id}/settings/general).",
     "Delete the Supabase project {id} under Project Settings → General in Supabase (https://supabase.com/dashboard/project/{id}/settings/general).");
 
@@ -103,22 +103,27 @@ async fn find_project(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Valu
         .map(|p| (p.project_ref.clone(), json!({ "ref": p.project_ref }))))
 }
 
-async fn delete_project(ctx: &RunCtx, project_ref: &str, _: &Value) -> Result<(), StepError> {
-    // Re-read right before deleting: only a project named with this customer's id.
+/// Re-reads the project: only one named with this customer's id is ours.
+async fn owns_project(ctx: &RunCtx, project_ref: &str, _: &Value) -> Result<Owned, StepError> {
     match ctx.clients.supabase.get_project(project_ref).await {
+        Ok(p) if is_going(&p.status) => Ok(Owned::Gone),
         Ok(p)
             if p.name
-                == ownership::supabase_project_name(&ctx.customer.slug, &ctx.customer.uid) => {}
-        Ok(p) => {
-            return Err(ownership::not_ours(
-                "Supabase-projektet",
-                "The Supabase project",
-                &format!("{} ({project_ref})", p.name),
-            ))
+                == ownership::supabase_project_name(&ctx.customer.slug, &ctx.customer.uid) =>
+        {
+            Ok(Owned::Ours)
         }
-        Err(e) if e.kind == ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e.into()),
+        Ok(p) => Ok(Owned::NotOurs(ownership::not_ours(
+            "Supabase-projektet",
+            "The Supabase project",
+            &format!("{} ({project_ref})", p.name),
+        ))),
+        Err(e) if e.kind == ErrorKind::NotFound => Ok(Owned::Gone),
+        Err(e) => Err(e.into()),
     }
+}
+
+async fn delete_project(ctx: &RunCtx, project_ref: &str, _: &Value) -> Result<(), StepError> {
     // A project that is still coming up refuses deletion (400 "not ready"); wait it out.
     ctx.wait_until(
         StepKey::SupabaseProject,

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{created_or_adopted, done, gone, StepDef};
+use super::{created_or_adopted, done, gone, Owned, StepDef};
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::providers::vercel::{EnvValue, EnvVar};
@@ -22,7 +22,7 @@ const WAIT_DEPLOYMENT: (&str, &str) = (
 );
 
 step!(PROJECT: VercelProject, "Skapa Vercel-projekt", "Create Vercel project", needs [GithubRepo], VERCEL, project;
-    undo find_project, delete_project,
+    undo find_project, owns_project, delete_project,
     by hand "Ta bort Vercel-projektet {id} under Settings → Advanced i Vercel.",
     "Delete the Vercel project {id} under Settings → Advanced in Vercel.");
 
@@ -35,13 +35,6 @@ async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
     let repo = ctx.output_str(StepKey::GithubRepo, "full_name")?;
     let uid = ctx.customer.uid.clone();
     let (p, created) = match ctx.clients.vercel.project(&name).await? {
-        Some(p) if p.plain_env(ownership::VERCEL_ENV_KEY) != Some(uid.as_str()) => {
-            return Err(ownership::not_ours(
-                "Vercel-projektet",
-                "The Vercel project",
-                &name,
-            ));
-        }
         Some(p) => {
             let linked = p.link.as_ref().and_then(|l| match (&l.org, &l.repo) {
                 (Some(o), Some(r)) if !r.contains('/') => Some(format!("{o}/{r}")),
@@ -57,8 +50,26 @@ async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
                     params! { "name" => name, "repo" => linked.unwrap_or_default() },
                 ));
             }
-            let created = ctx.intended_by_this_run(StepKey::VercelProject).await?;
-            (p, created)
+            if p.plain_env(ownership::VERCEL_ENV_KEY) == Some(uid.as_str()) {
+                let created = ctx.intended_by_this_run(StepKey::VercelProject).await?;
+                (p, created)
+            } else {
+                let vercel = &ctx.clients.vercel;
+                let id = p.id.clone();
+                ownership::adopt_or_refuse(
+                    ctx,
+                    StepKey::VercelProject,
+                    ("Vercel-projektet", "The Vercel project"),
+                    &name,
+                    &p.id,
+                    || async {
+                        vercel.put_env(&id, &ownership::vercel_env(&uid)).await?;
+                        Ok(())
+                    },
+                )
+                .await?;
+                (p, false)
+            }
         }
         None => {
             ctx.record_intent(StepKey::VercelProject, &name).await?;
@@ -93,19 +104,23 @@ async fn find_project(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Valu
         .map(|p| (p.id, json!({}))))
 }
 
-/// Re-reads the project right before deleting it: only one carrying this customer's marker.
-async fn delete_project(ctx: &RunCtx, id: &str, _: &Value) -> Result<(), StepError> {
-    match ctx.clients.vercel.project(id).await? {
-        None => Ok(()),
+/// Re-reads the project: only one carrying this customer's marker is ours.
+async fn owns_project(ctx: &RunCtx, id: &str, _: &Value) -> Result<Owned, StepError> {
+    Ok(match ctx.clients.vercel.project(id).await? {
+        None => Owned::Gone,
         Some(p) if p.plain_env(ownership::VERCEL_ENV_KEY) == Some(ctx.customer.uid.as_str()) => {
-            gone(ctx.clients.vercel.delete_project(id).await)
+            Owned::Ours
         }
-        Some(p) => Err(ownership::not_ours(
+        Some(p) => Owned::NotOurs(ownership::not_ours(
             "Vercel-projektet",
             "The Vercel project",
             &p.name,
         )),
-    }
+    })
+}
+
+async fn delete_project(ctx: &RunCtx, id: &str, _: &Value) -> Result<(), StepError> {
+    gone(ctx.clients.vercel.delete_project(id).await)
 }
 
 async fn env(ctx: &RunCtx) -> Result<Done, StepError> {

@@ -1,0 +1,206 @@
+//! The adoption ledger: resources Fabrik found by a customer's name without the customer's
+//! marker (refused), the ones the owner then confirmed taking over (allowed) and the ones a run
+//! marked and took (adopted). One row per customer, environment and resource name.
+
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{now, Store};
+use crate::environment::Environment;
+use crate::error::{Error, Result};
+use crate::provision::{AdoptionState, AllowedBy, StepKey};
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Adoption {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub environment: Environment,
+    /// The name Fabrik looked it up by (`owner/repo`, a project or workflow name).
+    pub resource: String,
+    pub step: Option<StepKey>,
+    pub state: AdoptionState,
+    pub refused_at: Option<String>,
+    pub allowed_at: Option<String>,
+    pub allowed_by: Option<AllowedBy>,
+    pub adopted_at: Option<String>,
+    #[ts(type = "number | null")]
+    pub adopted_run: Option<i64>,
+    pub external_id: Option<String>,
+}
+
+const COLUMNS: &str = "id, environment, resource, step, state, refused_at, allowed_at, allowed_by, adopted_at, adopted_run, external_id";
+
+fn row(r: &rusqlite::Row) -> rusqlite::Result<Adoption> {
+    Ok(Adoption {
+        id: r.get(0)?,
+        environment: r.get(1)?,
+        resource: r.get(2)?,
+        step: r.get(3)?,
+        state: r.get(4)?,
+        refused_at: r.get(5)?,
+        allowed_at: r.get(6)?,
+        allowed_by: r.get(7)?,
+        adopted_at: r.get(8)?,
+        adopted_run: r.get(9)?,
+        external_id: r.get(10)?,
+    })
+}
+
+impl Store {
+    /// Every adoption row of a customer, newest first.
+    pub fn adoptions(&self, customer_id: i64) -> Result<Vec<Adoption>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM adoptions WHERE customer_id = ?1 ORDER BY id DESC"
+        ))?;
+        let rows = stmt
+            .query_map([customer_id], row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The row for one resource name in one environment, if Fabrik met it.
+    pub fn adoption(
+        &self,
+        customer_id: i64,
+        environment: Environment,
+        resource: &str,
+    ) -> Result<Option<Adoption>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {COLUMNS} FROM adoptions WHERE customer_id = ?1 AND environment = ?2 AND resource = ?3"
+                ),
+                params![customer_id, environment, resource],
+                row,
+            )
+            .optional()?)
+    }
+
+    /// A run met `resource` without the customer's marker and left it alone. An earlier
+    /// permission is kept (a refusal never withdraws what the owner allowed).
+    pub fn record_refusal(
+        &self,
+        customer_id: i64,
+        environment: Environment,
+        step: StepKey,
+        resource: &str,
+        run_id: i64,
+    ) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO adoptions (customer_id, environment, resource, step, state, refused_at, refused_run)
+               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (customer_id, environment, resource) DO UPDATE
+               SET step = excluded.step, refused_at = excluded.refused_at, refused_run = excluded.refused_run,
+                   state = CASE WHEN state = ?8 THEN ?5 ELSE state END",
+            params![
+                customer_id,
+                environment,
+                resource,
+                step,
+                AdoptionState::Refused,
+                now().to_rfc3339(),
+                run_id,
+                AdoptionState::Adopted,
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The owner confirmed taking `resource` over. From the window only what a run refused
+    /// can be allowed; the CLI's `--adopt NAME` may allow it before the run meets it.
+    pub fn allow_adoption(
+        &self,
+        customer_id: i64,
+        slug: &str,
+        environment: Environment,
+        resource: &str,
+        by: AllowedBy,
+    ) -> Result<Adoption> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let known: Option<AdoptionState> = tx
+            .query_row(
+                "SELECT state FROM adoptions WHERE customer_id = ?1 AND environment = ?2 AND resource = ?3",
+                params![customer_id, environment, resource],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let ts = now().to_rfc3339();
+        match (known, by) {
+            (Some(AdoptionState::Adopted), _) => {}
+            (Some(_), _) => {
+                tx.execute(
+                    "UPDATE adoptions SET state = ?4, allowed_at = ?5, allowed_by = ?6
+                      WHERE customer_id = ?1 AND environment = ?2 AND resource = ?3",
+                    params![
+                        customer_id,
+                        environment,
+                        resource,
+                        AdoptionState::Allowed,
+                        ts,
+                        by
+                    ],
+                )?;
+            }
+            (None, AllowedBy::Cli) => {
+                tx.execute(
+                    "INSERT INTO adoptions (customer_id, environment, resource, state, allowed_at, allowed_by)
+                       VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        customer_id,
+                        environment,
+                        resource,
+                        AdoptionState::Allowed,
+                        ts,
+                        by
+                    ],
+                )?;
+            }
+            (None, AllowedBy::Window) => {
+                return Err(Error::AdoptionNotFound {
+                    slug: slug.to_string(),
+                    name: resource.to_string(),
+                })
+            }
+        }
+        let adoption = tx.query_row(
+            &format!(
+                "SELECT {COLUMNS} FROM adoptions WHERE customer_id = ?1 AND environment = ?2 AND resource = ?3"
+            ),
+            params![customer_id, environment, resource],
+            row,
+        )?;
+        tx.commit()?;
+        Ok(adoption)
+    }
+
+    /// A run wrote the customer's marker on an allowed resource: recorded with the run and
+    /// the resource's id. Changes exactly the allowed row, or fails.
+    pub fn record_adopted(
+        &self,
+        customer_id: i64,
+        environment: Environment,
+        resource: &str,
+        run_id: i64,
+        external_id: &str,
+    ) -> Result<()> {
+        let changed = self.conn().execute(
+            "UPDATE adoptions SET state = ?4, adopted_at = ?5, adopted_run = ?6, external_id = ?7
+              WHERE customer_id = ?1 AND environment = ?2 AND resource = ?3 AND state = ?8",
+            params![
+                customer_id,
+                environment,
+                resource,
+                AdoptionState::Adopted,
+                now().to_rfc3339(),
+                run_id,
+                external_id,
+                AdoptionState::Allowed
+            ],
+        )?;
+        super::runs::exactly_one(changed, run_id, None)
+    }
+}
