@@ -104,7 +104,7 @@ where
         .is_some_and(|a| a.state == AdoptionState::Allowed);
     if !allowed {
         let resource = name.to_string();
-        ctx.db(move |s| s.record_refusal(customer, env, step, &resource, run_id))
+        ctx.db(move |s| s.record_refusal(customer, env, step, &resource, Some(run_id)))
             .await?;
         return Err(StepError::permanent(
             ErrorCode::ResourceForeign,

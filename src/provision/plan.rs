@@ -31,6 +31,9 @@ pub struct PlanItem {
     pub action: PlanAction,
     /// The resource's name and what will happen to it.
     pub detail: Text,
+    /// For a refused resource that was not created by Fabrik: its name, which the owner may
+    /// type to adopt it on purpose.
+    pub adoptable: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -51,6 +54,7 @@ fn item(
         step,
         action,
         detail: Text::new(sv, en),
+        adoptable: None,
     }
 }
 
@@ -80,12 +84,20 @@ pub async fn plan(
                 format!("{what_en} {name} was not created by Fabrik but is adopted on purpose: Fabrik's marker is written on it"),
             )
         } else {
-            item(
-                step,
-                Refuse,
-                format!("{what_sv} {name} finns redan men skapades inte av Fabrik; det lämnas orört (ta över med --adopt {name})"),
-                format!("{what_en} {name} already exists but was not created by Fabrik; it is left alone (adopt it with --adopt {name})"),
-            )
+            // Recorded, so the owner can adopt it from the window; nothing is written at the
+            // provider.
+            if let Err(e) = store.record_refusal(customer.id, environment, step, name, None) {
+                tracing::warn!("could not record the refusal of {name}: {e}");
+            }
+            PlanItem {
+                adoptable: Some(name.to_string()),
+                ..item(
+                    step,
+                    Refuse,
+                    format!("{what_sv} {name} finns redan men skapades inte av Fabrik; det lämnas orört (ta över med --adopt {name})"),
+                    format!("{what_en} {name} already exists but was not created by Fabrik; it is left alone (adopt it with --adopt {name})"),
+                )
+            }
         }
     };
 

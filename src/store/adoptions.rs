@@ -79,15 +79,16 @@ impl Store {
             .optional()?)
     }
 
-    /// A run met `resource` without the customer's marker and left it alone. An earlier
-    /// permission is kept (a refusal never withdraws what the owner allowed).
+    /// A run (or a plan, `run_id` None) met `resource` without the customer's marker and left
+    /// it alone. An earlier permission is kept (a refusal never withdraws what the owner
+    /// allowed).
     pub fn record_refusal(
         &self,
         customer_id: i64,
         environment: Environment,
         step: StepKey,
         resource: &str,
-        run_id: i64,
+        run_id: Option<i64>,
     ) -> Result<()> {
         self.conn().execute(
             "INSERT INTO adoptions (customer_id, environment, resource, step, state, refused_at, refused_run)

@@ -378,6 +378,9 @@ test('provision a customer in the sandbox: plan, live timeline, quick links; a f
       await s2.cmd('POST', `/element/${row}/click`, {});
       await s2.click('teardown-button');
       await s2.byTestId('teardown-dialog');
+      // Every target is read back first and listed; all of these are Fabrik's.
+      await s2.byTestId('teardown-targets');
+      assert.equal(await s2.exec(`return document.querySelectorAll('[data-testid="teardown-target"]:not([data-verdict="delete"])').length`), 0);
       assert.equal(await s2.exec(`return document.querySelector('[data-testid="teardown-confirm"]').disabled`), true, 'confirm needs the slug');
       await s2.type('teardown-input', slug);
       await s2.click('teardown-confirm');
@@ -395,4 +398,56 @@ test('provision a customer in the sandbox: plan, live timeline, quick links; a f
   assert.ok(answers.length > 20, `IPC answers were recorded (${answers.length})`);
   assert.equal(answers.filter((a) => a.includes(SENTINEL)).length, 0, 'the token is in no IPC answer');
   assertNowhereOnDisk('after runs that used it');
+});
+
+test('a repository made by someone else: refused with the ways out, adopted on purpose, then the customer\'s', async () => {
+  const s = await Session.start(driver.url, app);
+  try {
+    await s.click('nav-customers');
+    await s.click('add-customer');
+    await s.type('field-name', 'Egen Mall AB');
+    await s.type('field-admin_email', 'info@egenmall.se');
+    await s.click('save-customer');
+    await s.until(async () => (await s.text('customer-title')).includes('Egen Mall'), 'customer page');
+    // Someone at the agency made a repository from the template with the customer's name.
+    const seeded = await simJson('POST', '/__sim/foreign', { kind: 'github_repo', name: 'egen-mall-ab', from_template: true, description: 'Byråns demo' });
+    const fullName = seeded.full_name;
+
+    await s.until(async () => (await s.exec(`return !document.querySelector('[data-testid="provision-button"]').disabled`)), 'provision button enabled', 20_000);
+    await s.click('provision-button');
+    await s.byTestId('plan-item-github.repo');
+    const item = () => s.exec(`return document.querySelector('[data-testid="plan-item-github.repo"]').dataset.action`);
+    assert.equal(await item(), 'refuse');
+    assert.match(await s.text('plan-item-github.repo'), /skapades inte av Fabrik; det lämnas orört/);
+    assert.equal(await s.exec(`return document.querySelector('[data-testid="plan-start"]').disabled`), true, 'nothing starts while it is refused');
+    writeFileSync(join(shots, 'plan-refused.png'), await s.screenshot());
+
+    // Adopt on purpose: the name typed exactly.
+    await s.click('plan-adopt-github.repo');
+    await s.byTestId('adopt-dialog');
+    assert.match(await s.text('adopt-dialog'), /tas bort vid Avveckla/);
+    await s.type('adopt-input', 'egen-mall-ab');
+    assert.equal(await s.exec(`return document.querySelector('[data-testid="adopt-confirm"]').disabled`), true, 'a near miss does not adopt');
+    await s.type('adopt-input', fullName);
+    await s.click('adopt-confirm');
+    await s.until(async () => (await item()) === 'adopt', 'the plan says it is adopted on purpose', 20_000);
+    assert.equal((await simJson('GET', '/__sim/inventory')).github.repos.find((r) => r.full_name === fullName).description, 'Byråns demo', 'nothing is written before the run');
+    await s.click('plan-start');
+    await s.until(async () => (await runState(s)) === 'succeeded', 'the run with the adopted repository succeeded', 90_000);
+    await s.until(async () => (await s.exec(`return document.querySelector('[data-testid="foreign-row"]')?.dataset.state`)) === 'adopted', 'recorded as adopted');
+    const repo = (await simJson('GET', '/__sim/inventory')).github.repos.find((r) => r.full_name === fullName);
+    assert.match(repo.description, /^Byråns demo \[fabrik:[0-9a-f-]{36}\]$/, 'the marker was written, the owner\'s text kept');
+
+    // From now on it is the customer's: the teardown lists it as deleted, and deletes it.
+    await s.click('teardown-button');
+    await s.byTestId('teardown-targets');
+    assert.equal(await s.exec(`return document.querySelector('[data-testid="teardown-target"][data-id="${fullName}"]')?.dataset.verdict`), 'delete');
+    await s.type('teardown-input', 'egen-mall-ab');
+    await s.click('teardown-confirm');
+    await s.until(async () => (await s.findAll('[data-testid="provision-button"]')).length === 1, 'torn down', 120_000);
+    const inv = await simJson('GET', '/__sim/inventory');
+    assert.equal(inv.total_created_resources, 0, JSON.stringify(inv).slice(0, 2000));
+  } finally {
+    await s.close();
+  }
 });

@@ -160,7 +160,12 @@ export type PlanItem = { step: StepKey, action: PlanAction,
 /**
  * The resource's name and what will happen to it.
  */
-detail: Text, };
+detail: Text, 
+/**
+ * For a refused resource that was not created by Fabrik: its name, which the owner may
+ * type to adopt it on purpose.
+ */
+adoptable: string | null, };
 
 export type StartOutcome = { run_id: number, 
 /**

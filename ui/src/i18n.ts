@@ -1,7 +1,7 @@
 // Every text the UI shows, Swedish first, English second. Components never hold literal text.
 import { createContext, useContext } from 'react';
 import { ERROR_TEXT, PLANS as CORE_PLANS, STATUSES as CORE_STATUSES } from './bindings';
-import type { ErrorCode, Language, Plan, RunKind, RunState, SortKey, Status, StepState, Text } from './bindings';
+import type { AdoptionState, ErrorCode, Language, Plan, RunKind, RunState, SortKey, Status, StepState, TargetVerdict, Text } from './bindings';
 
 const sv = {
   'app.name': 'Fabrik',
@@ -263,7 +263,24 @@ const sv = {
   'resume.dismiss': 'Inte nu',
   'teardown.button': 'Avveckla',
   'teardown.title': 'Avveckla {name}?',
-  'teardown.body': 'Supabase-projektet, GitHub-repot, Vercel-projektet och n8n-flödet tas bort för gott. Skriv kundens adressnamn {slug} för att bekräfta.',
+  'teardown.body': 'Det som bär Fabriks märkning för kunden tas bort för gott; allt annat lämnas orört. Skriv kundens adressnamn {slug} för att bekräfta.',
+  'teardown.reading': 'Läser av vad som finns hos molntjänsterna…',
+  'teardown.nothing': 'Inget registrerat att ta bort.',
+  'teardownVerdict.delete': 'tas bort',
+  'teardownVerdict.keep': 'lämnas kvar (inte skapad av Fabrik)',
+  'teardownVerdict.gone': 'finns inte längre',
+  'teardownVerdict.unknown': 'kunde inte läsas; tas bort bara om den bär Fabriks märkning',
+  'foreign.title': 'Inte skapat av Fabrik',
+  'adoptionState.refused': 'finns redan men skapades inte av Fabrik; lämnas orört.',
+  'adoptionState.allowed': 'tas över med avsikt vid nästa körning.',
+  'adoptionState.adopted': 'togs över med avsikt och är nu kundens.',
+  'foreign.adopt': 'Ta över…',
+  'foreign.help': 'Byt namn på eller ta bort resursen hos molntjänsten, ge kunden ett annat adressnamn, eller ta över den med avsikt.',
+  'foreign.adoptTitle': 'Ta över {name}?',
+  'foreign.adoptBody': '{name} skapades inte av Fabrik. Tar du över den skriver Fabrik sin märkning på den vid nästa körning; sedan ändras den av körningar och tas bort vid Avveckla, som om Fabrik hade skapat den. Skriv namnet {name} för att bekräfta.',
+  'foreign.adoptLabel': 'Resursens namn',
+  'foreign.adoptConfirm': 'Ta över',
+  'foreign.adopted': '{name} tas över vid nästa körning. Tryck Försök igen eller Provisionera.',
   'teardown.label': 'Adressnamn',
   'teardown.confirm': 'Avveckla för gott',
   'env.title': 'Miljö',
@@ -537,7 +554,24 @@ const en: Record<TextKey, string> = {
   'resume.dismiss': 'Not now',
   'teardown.button': 'Tear down',
   'teardown.title': 'Tear down {name}?',
-  'teardown.body': 'The Supabase project, the GitHub repo, the Vercel project and the n8n workflow are deleted for good. Type the customer’s slug {slug} to confirm.',
+  'teardown.body': 'What carries Fabrik’s marker for this customer is deleted for good; everything else is left alone. Type the customer’s slug {slug} to confirm.',
+  'teardown.reading': 'Reading what exists at the cloud services…',
+  'teardown.nothing': 'Nothing recorded to delete.',
+  'teardownVerdict.delete': 'is deleted',
+  'teardownVerdict.keep': 'is left alone (not created by Fabrik)',
+  'teardownVerdict.gone': 'no longer exists',
+  'teardownVerdict.unknown': 'could not be read; deleted only if it carries Fabrik’s marker',
+  'foreign.title': 'Not created by Fabrik',
+  'adoptionState.refused': 'already exists but was not created by Fabrik; left alone.',
+  'adoptionState.allowed': 'is adopted on purpose at the next run.',
+  'adoptionState.adopted': 'was adopted on purpose and is now the customer’s.',
+  'foreign.adopt': 'Adopt…',
+  'foreign.help': 'Rename or delete the resource at the cloud service, give the customer another slug, or adopt it on purpose.',
+  'foreign.adoptTitle': 'Adopt {name}?',
+  'foreign.adoptBody': '{name} was not created by Fabrik. If you adopt it, Fabrik writes its marker on it at the next run; from then on runs change it and a teardown deletes it, as if Fabrik had created it. Type the name {name} to confirm.',
+  'foreign.adoptLabel': 'Resource name',
+  'foreign.adoptConfirm': 'Adopt',
+  'foreign.adopted': '{name} is adopted at the next run. Press Retry or Provision.',
   'teardown.label': 'Slug',
   'teardown.confirm': 'Tear down for good',
   'env.title': 'Environment',
@@ -559,6 +593,8 @@ export const SORT_KEYS: SortKey[] = ['name_asc', 'name_desc', 'created_desc', 'c
 // The text key of each vocabulary member. `t()` takes only keys that exist in both languages,
 // so a member the core adds without a text here is a type error, not a raw key on screen.
 export const runStateKey = (s: RunState) => `runState.${s}` as const;
+export const targetVerdictKey = (v: TargetVerdict) => `teardownVerdict.${v}` as const;
+export const adoptionStateKey = (s: AdoptionState) => `adoptionState.${s}` as const;
 export const stepStateKey = (s: StepState) => `stepState.${s}` as const;
 export const runKindKey = (k: RunKind) => `runKind.${k}` as const;
 export const statusKey = (s: Status) => `status.${s}` as const;

@@ -334,6 +334,45 @@ describe('provisioning', () => {
     assertClean();
   });
 
+  test('Avveckla lists every target: what carries the marker goes, a foreign id is left alone', async (t) => {
+    const { page, assertClean } = await open(t, { scenario: fixture('success'), eventDelay: 10, foreignIds: ['https://github.com/fabrik-kunder/asa-bageri'] });
+    await openCustomer(page);
+    await startFromPage(page);
+    await waitState(page, 'run-state', 'succeeded', 15000);
+    await tid(page, 'teardown-button').click();
+    await tid(page, 'teardown-targets').waitFor();
+    const targets = await page.$$eval('[data-testid="teardown-target"]', (els) => els.map((e) => [e.dataset.verdict, e.textContent]));
+    assert.ok(targets.length >= 2, JSON.stringify(targets));
+    const kept = targets.filter(([v]) => v === 'keep');
+    assert.equal(kept.length, 1, JSON.stringify(targets));
+    assert.match(kept[0][1], /lämnas kvar \(inte skapad av Fabrik\)/);
+    assert.ok(targets.filter(([v]) => v === 'delete').every(([, text]) => text.includes('tas bort')));
+    assertClean();
+  });
+
+  test('a refused resource: Ta över… needs its name typed, then it is adopted at the next run', async (t) => {
+    const { page, assertClean } = await open(t, { refused: { 'asa-bageri': [['fabrik-agency/asa-bageri', 'github.repo']] } });
+    await openCustomer(page);
+    const row = page.locator('[data-testid="foreign-row"][data-resource="fabrik-agency/asa-bageri"]');
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-state'), 'refused');
+    assert.match(await row.textContent(), /skapades inte av Fabrik/);
+    await tid(page, 'adopt-button').click();
+    await tid(page, 'adopt-dialog').waitFor();
+    assert.match(await tid(page, 'adopt-dialog').textContent(), /tas bort vid Avveckla/);
+    await tid(page, 'adopt-input').fill('asa-bageri');
+    assert.equal(await tid(page, 'adopt-confirm').isDisabled(), true, 'a near miss does not adopt');
+    await tid(page, 'adopt-input').fill('fabrik-agency/asa-bageri');
+    await tid(page, 'adopt-confirm').click();
+    await page.getByTestId('toast').filter({ hasText: 'tas över vid nästa körning' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="foreign-row"]')?.dataset.state === 'allowed');
+    assert.deepEqual((await ipcCalls(page, 'adopt_resource')).map((c) => c.args), [
+      { slug: 'asa-bageri', name: 'fabrik-agency/asa-bageri', confirmation: 'fabrik-agency/asa-bageri' },
+    ]);
+    assert.equal(await tid(page, 'adopt-button').count(), 0);
+    assertClean();
+  });
+
   test('environment: switching to Produktion asks first, then calls set_environment', async (t) => {
     const { page, assertClean } = await open(t, {});
     await tid(page, 'nav-settings').click();

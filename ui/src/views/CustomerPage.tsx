@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
-import type { Customer, CustomerPatch, FieldError, Instance, InstanceLinks, ModuleManifest, RunRow } from '../bindings';
+import type { Adoption, Customer, CustomerPatch, FieldError, Instance, InstanceLinks, ModuleManifest, RunRow, TeardownTarget } from '../bindings';
+import { STEP_LABEL } from '../bindings';
 import { isActive, useRuns } from '../state/runs';
 import { ProvisionButton, RunHistory, RunPanel } from './Runs';
-import { formatDateTime, useI18n, type TextKey } from '../i18n';
+import { adoptionStateKey, formatDateTime, targetVerdictKey, useI18n, type TextKey } from '../i18n';
 import { useToast } from '../state/toast';
-import { Dialog, ExampleTag, StatusBadge } from './common';
+import { Dialog, ExampleTag, StatusBadge, TypedConfirmDialog } from './common';
 import { FieldMessage } from './CustomerForm';
+import { AdoptDialog } from './Adopt';
 
 type InstanceField = keyof Instance;
 const INSTANCE_FIELDS: InstanceField[] = ['production_url', 'github_repo_url', 'supabase_project_ref', 'vercel_project_id', 'n8n_workflow_id'];
@@ -198,6 +200,8 @@ export function CustomerPage({ slug, manifest, onBack, onEdit, onDeleted }: Prop
         <InstanceCard customer={c} onSaved={setCustomer} onOpen={open} />
       </div>
 
+      <ForeignPanel slug={c.slug} reload={finishedCount} />
+
       {shownRun !== null && (
         <div className="card run-card">
           <h2 className="card-title">{t('run.title')}</h2>
@@ -372,61 +376,127 @@ function hasInstance(c: Customer): boolean {
   return INSTANCE_FIELDS.some((f) => c.instance[f]);
 }
 
-/** "Avveckla": only after typing the customer's slug. */
+/**
+ * Resources Fabrik met by the customer's names but did not create: left alone, with the way to
+ * adopt one on purpose (typed confirmation; the next run writes Fabrik's marker on it).
+ */
+function ForeignPanel({ slug, reload }: { slug: string; reload: number }) {
+  const { t, lang } = useI18n();
+  const [rows, setRows] = useState<Adoption[]>([]);
+  const [adopting, setAdopting] = useState<Adoption | null>(null);
+  const [bump, setBump] = useState(0);
+  useEffect(() => {
+    let live = true;
+    call('adoptions', { slug })
+      .then((r) => {
+        if (live) setRows(r);
+      })
+      .catch(() => {
+        /* Secondary to the page; the run's own error still says what was refused. */
+      });
+    return () => {
+      live = false;
+    };
+  }, [slug, reload, bump]);
+  if (rows.length === 0) return null;
+  return (
+    <div className="card" data-testid="foreign-panel">
+      <h2 className="card-title">{t('foreign.title')}</h2>
+      <ul className="foreign-list">
+        {rows.map((a) => (
+          <li key={a.id} data-testid="foreign-row" data-resource={a.resource} data-state={a.state}>
+            <span className="mono">{a.resource}</span> {a.step && <span className="muted">({STEP_LABEL[a.step][lang]})</span>}{' '}
+            <span>{t(adoptionStateKey(a.state))}</span>
+            {a.state === 'adopted' && a.adopted_at && <span className="muted tabular"> {formatDateTime(lang, a.adopted_at)}</span>}
+            {a.state === 'refused' && (
+              <button type="button" className="btn btn-small" data-testid="adopt-button" onClick={() => setAdopting(a)}>
+                {t('foreign.adopt')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <p className="muted">{t('foreign.help')}</p>
+      {adopting && (
+        <AdoptDialog
+          slug={slug}
+          name={adopting.resource}
+          onClose={() => setAdopting(null)}
+          onDone={() => {
+            setAdopting(null);
+            setBump((b) => b + 1);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+/** "Avveckla": every target as it reads now (deleted only if it carries Fabrik's marker), then the slug typed. */
 function TeardownDialog({ customer, onClose, onStarted }: { customer: Customer; onClose: () => void; onStarted: () => void }) {
-  const { t, err } = useI18n();
+  const { t, err, lang } = useI18n();
   const toast = useToast();
   const { teardown } = useRuns();
-  const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const ok = text.trim() === customer.slug;
-  async function confirm() {
-    setBusy(true);
-    try {
-      await teardown(customer.slug, text.trim());
-      onStarted();
-      onClose();
-    } catch (e) {
-      toast('error', err(e as ApiError));
-      setBusy(false);
-    }
-  }
+  const [targets, setTargets] = useState<TeardownTarget[] | null>(null);
+  const [previewError, setPreviewError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    let live = true;
+    call('teardown_preview', { slug: customer.slug })
+      .then((list) => {
+        if (live) setTargets(list);
+      })
+      .catch((e) => {
+        if (live) setPreviewError(e as ApiError);
+      });
+    return () => {
+      live = false;
+    };
+  }, [customer.slug]);
   return (
-    <Dialog
+    <TypedConfirmDialog
+      id="teardown"
       title={t('teardown.title', { name: customer.name })}
-      labelledBy="teardown-title"
-      testId="teardown-dialog"
+      label={t('teardown.label')}
+      expected={customer.slug}
+      confirmLabel={t('teardown.confirm')}
+      cancelLabel={t('form.cancel')}
+      ready={targets !== null}
       onCancel={onClose}
-      actions={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            {t('form.cancel')}
-          </button>
-          <button type="button" className="btn btn-danger" data-testid="teardown-confirm" disabled={!ok || busy} onClick={confirm}>
-            {t('teardown.confirm')}
-          </button>
-        </>
-      }
+      onConfirm={async (typed) => {
+        try {
+          await teardown(customer.slug, typed);
+        } catch (e) {
+          toast('error', err(e as ApiError));
+          throw e;
+        }
+        onStarted();
+        onClose();
+      }}
     >
       <p>{t('teardown.body', { slug: customer.slug })}</p>
-      <label className="label" htmlFor="teardown-input">
-        {t('teardown.label')}
-      </label>
-      <input
-        id="teardown-input"
-        className="input mono"
-        data-testid="teardown-input"
-        data-autofocus
-        value={text}
-        autoComplete="off"
-        spellCheck={false}
-        placeholder={customer.slug}
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && ok) void confirm();
-        }}
-      />
-    </Dialog>
+      {previewError && (
+        <p className="field-error" role="alert">
+          {err(previewError)}
+        </p>
+      )}
+      {!targets && !previewError && (
+        <p className="muted" aria-busy="true">
+          {t('teardown.reading')}
+        </p>
+      )}
+      {targets && (
+        <ul className="teardown-targets" data-testid="teardown-targets">
+          {targets.length === 0 && <li className="muted">{t('teardown.nothing')}</li>}
+          {targets.map((x) => (
+            <li key={x.step} data-testid="teardown-target" data-verdict={x.verdict} data-id={x.id}>
+              <span>{STEP_LABEL[x.step][lang]}</span> <span className="mono">{x.id}</span>{' '}
+              <strong className={x.verdict === 'delete' ? 'danger' : undefined}>{t(targetVerdictKey(x.verdict))}</strong>
+              {x.reason && <div className="muted small">{x.reason[lang]}</div>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </TypedConfirmDialog>
   );
 }
 

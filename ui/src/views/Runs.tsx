@@ -5,6 +5,7 @@ import { call, type ApiError } from '../api';
 import type { LogLine, PlanItem, ProvisionPlan, RunRow, StepRow } from '../bindings';
 import { formatDateTime, runKindKey, runStateKey, stepStateKey, useI18n } from '../i18n';
 import { formatElapsed, GROUPS, groupOf, isActive, stepLabel, STEP_ORDER, useRuns, type RunView, type StepLive } from '../state/runs';
+import { AdoptDialog } from './Adopt';
 import { Dialog } from './common';
 
 /** A clock that ticks once a second while `on`. */
@@ -64,6 +65,9 @@ export function PlanDialog({ slugs, names, onCancel, onStart }: { slugs: string[
   const [plan, setPlan] = useState<ProvisionPlan | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
+  // A refused resource being adopted from the plan, and a counter that plans again after.
+  const [adopting, setAdopting] = useState<string | null>(null);
+  const [replan, setReplan] = useState(0);
 
   useEffect(() => {
     if (!single) return;
@@ -74,8 +78,12 @@ export function PlanDialog({ slugs, names, onCancel, onStart }: { slugs: string[
     return () => {
       live = false;
     };
-    // Planned once per dialog.
-  }, [single]);
+    // Planned once per dialog, and again after an adoption.
+  }, [single, replan]);
+  // What stops the plan is what the owner must see first, even below the fold.
+  useEffect(() => {
+    if (plan && !plan.feasible) document.querySelector('.plan-item.plan-refuse')?.scrollIntoView({ block: 'nearest' });
+  }, [plan]);
 
   const canStart = !starting && (single ? !!plan && plan.feasible : slugs.length > 0);
   return (
@@ -124,6 +132,11 @@ export function PlanDialog({ slugs, names, onCancel, onStart }: { slugs: string[
                       <span className="plan-step">{stepLabel(tx, it.step)}</span>
                       <span className="plan-detail muted">{tx(it.detail)}</span>
                     </span>
+                    {it.adoptable && (
+                      <button type="button" className="btn btn-small" data-testid={`plan-adopt-${it.step}`} onClick={() => setAdopting(it.adoptable)}>
+                        {t('foreign.adopt')}
+                      </button>
+                    )}
                   </li>
                 ))}
               </ul>
@@ -131,6 +144,17 @@ export function PlanDialog({ slugs, names, onCancel, onStart }: { slugs: string[
                 <p className="field-error" role="alert">
                   {t('plan.infeasible')}
                 </p>
+              )}
+              {adopting && single && (
+                <AdoptDialog
+                  slug={single}
+                  name={adopting}
+                  onClose={() => setAdopting(null)}
+                  onDone={() => {
+                    setAdopting(null);
+                    setReplan((n) => n + 1);
+                  }}
+                />
               )}
             </>
           )}

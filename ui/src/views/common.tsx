@@ -86,3 +86,83 @@ export function Dialog({
     </div>
   );
 }
+
+/**
+ * A dialog that acts only after a name is typed exactly (the slug for "Avveckla", the
+ * resource's name for "Ta över…"): one place for how destructive or ownership-changing
+ * confirmations work. `ready` may hold the button back (e.g. while a list still loads);
+ * `onConfirm` rejects to keep the dialog open.
+ */
+export function TypedConfirmDialog({
+  id,
+  title,
+  children,
+  label,
+  expected,
+  confirmLabel,
+  cancelLabel,
+  ready = true,
+  onCancel,
+  onConfirm,
+}: {
+  /** Test ids and element ids derive from it: `${id}-dialog`, `${id}-input`, `${id}-confirm`. */
+  id: string;
+  title: string;
+  children: ReactNode;
+  label: string;
+  expected: string;
+  confirmLabel: string;
+  cancelLabel: string;
+  ready?: boolean;
+  onCancel: () => void;
+  onConfirm: (typed: string) => Promise<void>;
+}) {
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const ok = ready && text.trim() === expected;
+  async function confirm() {
+    setBusy(true);
+    try {
+      await onConfirm(text.trim());
+    } catch {
+      setBusy(false);
+    }
+  }
+  return (
+    <Dialog
+      title={title}
+      labelledBy={`${id}-title`}
+      testId={`${id}-dialog`}
+      onCancel={onCancel}
+      actions={
+        <>
+          <button type="button" className="btn" onClick={onCancel}>
+            {cancelLabel}
+          </button>
+          <button type="button" className="btn btn-danger" data-testid={`${id}-confirm`} disabled={!ok || busy} onClick={confirm}>
+            {confirmLabel}
+          </button>
+        </>
+      }
+    >
+      {children}
+      <label className="label" htmlFor={`${id}-input`}>
+        {label}
+      </label>
+      <input
+        id={`${id}-input`}
+        className="input mono"
+        data-testid={`${id}-input`}
+        data-autofocus
+        value={text}
+        autoComplete="off"
+        spellCheck={false}
+        placeholder={expected}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && ok) void confirm();
+        }}
+      />
+    </Dialog>
+  );
+}

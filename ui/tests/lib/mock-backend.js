@@ -379,7 +379,13 @@
     finalize: 'Spara instansens uppgifter',
   };
   const ACTIVE = ['running', 'cancelling', 'rolling_back'];
-  const R = { runs: [], steps: {}, log: {}, nextRun: 1, nextLog: 1, seq: 0, players: {} };
+  const R = { runs: [], steps: {}, log: {}, nextRun: 1, nextLog: 1, seq: 0, players: {}, adoptions: {} };
+  for (const [slug, names] of Object.entries(CONFIG.refused || {})) {
+    R.adoptions[slug] = names.map(([resource, step], i) => ({
+      id: i + 1, environment: 'sandbox', resource, step, state: 'refused', refused_at: new Date().toISOString(),
+      allowed_at: null, allowed_by: null, adopted_at: null, adopted_run: null, external_id: null,
+    }));
+  }
   window.__mockRuns = R;
   const iso = () => new Date().toISOString();
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -604,6 +610,35 @@
       events.push({ type: 'run_finished', run_id: run.id, state: 'succeeded', error: null });
       void play(run.id, events);
       return null;
+    },
+    // What "Avveckla" would do with each target (src/provision/engine.rs teardown_preview):
+    // ids listed in CONFIG.foreignIds read back without Fabrik's marker and are kept.
+    teardown_preview: ({ slug }) => {
+      const c = byslug(slug);
+      if (!c) throw notFound(slug);
+      const ids = { 'supabase.project': c.instance.supabase_project_ref, 'github.repo': c.instance.github_repo_url, 'vercel.project': c.instance.vercel_project_id, 'n8n.workflow': c.instance.n8n_workflow_id };
+      return RESOURCE_KEYS.filter((k) => ids[k]).map((k) => {
+        const foreign = (CONFIG.foreignIds || []).includes(ids[k]);
+        return {
+          step: k,
+          id: ids[k],
+          verdict: foreign ? 'keep' : 'delete',
+          reason: foreign ? T(`${ids[k]} finns redan men skapades inte av Fabrik för den här kunden`, `${ids[k]} already exists but was not created by Fabrik for this customer`) : null,
+        };
+      });
+    },
+    // The adoption ledger (src/store/adoptions.rs): CONFIG.refused seeds refusals per slug.
+    adoptions: ({ slug }) => {
+      if (!byslug(slug)) throw notFound(slug);
+      return (R.adoptions[slug] || []).map((a) => ({ ...a }));
+    },
+    adopt_resource: ({ slug, name, confirmation }) => {
+      if (!byslug(slug)) throw notFound(slug);
+      if (String(confirmation ?? '').trim() !== name) throw apiError('adoption_mismatch', `Skriv resursens namn exakt (${name}) för att ta över den; inget gjordes.`);
+      const row = (R.adoptions[slug] || []).find((a) => a.resource === name);
+      if (!row) throw apiError('adoption_not_found', `Fabrik har inte vägrat röra någon resurs som heter ${name} för kunden ${slug}; det finns inget att ta över.`);
+      Object.assign(row, { state: 'allowed', allowed_at: iso(), allowed_by: 'window' });
+      return { ...row };
     },
     list_runs: ({ slug }) => {
       let list = R.runs;
