@@ -403,3 +403,70 @@ fn a_ledger_write_that_changes_no_row_is_an_error() {
     assert!(store.heartbeat(run + 1000).is_err());
     assert!(store.heartbeat(run).is_ok());
 }
+
+/// The slug names every resource and every lookup: while the ledger says something Fabrik made
+/// for the customer may exist, it cannot change, even when the run failed and the instance card
+/// is still empty (before, a failed customer could be renamed and its resources orphaned).
+#[test]
+fn the_slug_is_locked_while_resources_may_exist() {
+    use fabrik::environment::Environment;
+    use fabrik::provision::{RunKind, RunState, StepKey};
+    use fabrik::store::runs::{NewRun, StepUpdate};
+
+    let store = Store::open_in_memory().unwrap();
+    let manifest = ModuleManifest::bundled();
+    let c = store
+        .create_customer(draft("Låst Namn AB", "a@lastnamn.se"), &manifest)
+        .unwrap();
+    let NewRun::Created(run) = store
+        .create_run(
+            c.id,
+            RunKind::Provision,
+            Environment::Sandbox,
+            &[StepKey::GithubRepo],
+        )
+        .unwrap()
+    else {
+        panic!("a new run");
+    };
+    store
+        .step_update(
+            run,
+            StepKey::GithubRepo,
+            StepUpdate::Resource {
+                external_id: "fabrik-agency/last-namn-ab",
+                created: true,
+                output: None,
+            },
+        )
+        .unwrap();
+    store
+        .set_run_state(run, RunState::Failed, None, None)
+        .unwrap();
+    store
+        .update_customer(
+            &c.slug,
+            CustomerPatch {
+                status: Some(Status::Failed),
+                ..Default::default()
+            },
+            &manifest,
+        )
+        .unwrap();
+    let renamed = store.update_customer(
+        &c.slug,
+        CustomerPatch {
+            slug: Some("nytt-namn".into()),
+            ..Default::default()
+        },
+        &manifest,
+    );
+    match renamed {
+        Err(Error::Validation(fields)) => {
+            assert_eq!(fields[0].field, "slug");
+            assert_eq!(fields[0].code.as_str(), "slug_locked");
+        }
+        other => panic!("the slug changed while a repository may exist: {other:?}"),
+    }
+    assert!(store.get_customer(&c.slug).is_ok(), "nothing was written");
+}

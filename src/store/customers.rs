@@ -211,6 +211,14 @@ impl Store {
             return Err(Error::StaleVersion);
         }
         let f = validate_patch(&current, patch, manifest).map_err(Error::Validation)?;
+        // The ledger, not only the instance card: a failed run may have left resources named
+        // after the slug before anything reached the card.
+        if f.slug != current.slug && may_have_resources(&tx, current.id)? {
+            return Err(Error::Validation(vec![FieldError::plain(
+                "slug",
+                crate::messages::ErrorCode::SlugLocked,
+            )]));
+        }
         if f.slug != current.slug && load(&tx, &f.slug)?.is_some() {
             return Err(slug_taken(&f.slug));
         }
