@@ -445,3 +445,32 @@ async fn a_teardown_of_hand_typed_foreign_ids_deletes_nothing() {
     );
     w.sim.shutdown().await;
 }
+
+/// `fabrik provision SLUG --adopt NAME` may name the resource before any run met it: the
+/// typed name on the command line is the confirmation, and the first run adopts it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_may_allow_an_adoption_before_the_first_run() {
+    let Some(w) = world("adopt-cli", "Terminal Först AB").await else {
+        return;
+    };
+    let name = format!("fabrik-{}", w.slug);
+    let (_, id) = seeded(
+        &w,
+        json!({"kind": "n8n_workflow", "name": name, "active": false}),
+    )
+    .await;
+    let allowed = w
+        .engine
+        .allow_adoption(&w.slug, &name, &name, AllowedBy::Cli)
+        .unwrap();
+    assert_eq!(allowed.state, AdoptionState::Allowed);
+    assert_eq!(allowed.allowed_by, Some(AllowedBy::Cli));
+    let (run_id, state, events) = run(&w.engine, &w.slug).await;
+    assert_eq!(state, RunState::Succeeded, "{events}");
+    let c = w.store.get_customer(&w.slug).unwrap();
+    let adopted = w.store.adoptions(c.id).unwrap().remove(0);
+    assert_eq!(adopted.state, AdoptionState::Adopted);
+    assert_eq!(adopted.adopted_run, Some(run_id));
+    assert_eq!(adopted.external_id.as_deref(), Some(id.as_str()));
+    w.sim.shutdown().await;
+}

@@ -15,7 +15,7 @@ use ts_rs::TS;
 use super::clients::Clients;
 use super::context::{Done, RunCtx, StepError};
 use super::events::{EventSink, RunEvent, StepOutcome};
-use super::plan::ProvisionPlan;
+use super::plan::{PlanLedger, ProvisionPlan};
 use super::policy::{RetryPolicy, Timing};
 use super::settings::ProvisionSettings;
 use super::state::{AllowedBy, LogLevel, RunKind, RunState, StepState};
@@ -141,18 +141,27 @@ impl Engine {
 
     /// The dry run for a customer: what a run would create, adopt or refuse (read-only calls).
     pub async fn plan(&self, slug: &str) -> Result<ProvisionPlan> {
-        let slug = slug.to_string();
-        let customer = self.db(move |s| s.get_customer(&slug)).await?;
-        let store = self.store.clone();
-        super::plan::plan(
-            &customer,
-            &self.settings,
-            &self.clients,
-            &store,
-            self.environment,
-        )
-        .await
-        .map_err(|e| Error::Provider(e.to_string()))
+        let (slug, environment) = (slug.to_string(), self.environment);
+        let (customer, ledger) = self
+            .db(move |s| {
+                let customer = s.get_customer(&slug)?;
+                let ledger = PlanLedger::read(s, &customer, environment)?;
+                Ok((customer, ledger))
+            })
+            .await?;
+        let plan = super::plan::plan(&customer, &self.settings, &self.clients, &ledger)
+            .await
+            .map_err(|e| Error::Provider(e.to_string()))?;
+        // Every refusal is recorded, so the owner can adopt it from the window.
+        let (customer_id, refused) = (customer.id, super::plan::refusals(&plan));
+        self.db(move |s| {
+            for (step, name) in &refused {
+                s.record_refusal(customer_id, environment, *step, name, None)?;
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(plan)
     }
 
     /// Starts a provisioning run for the customer, or returns the one already active. A
@@ -260,7 +269,21 @@ impl Engine {
             .into_iter()
             .filter_map(|s| s.output.map(|o| (s.key, o)))
             .collect();
-        Ok(Arc::new(RunCtx {
+        Ok(Arc::new(
+            self.run_ctx(run_id, customer, sink, cancel, outputs),
+        ))
+    }
+
+    /// What a step (or an `owns` read-back) can reach, for one run of one customer.
+    fn run_ctx(
+        &self,
+        run_id: i64,
+        customer: crate::customer::Customer,
+        events: Arc<dyn EventSink>,
+        cancel: CancellationToken,
+        outputs: HashMap<StepKey, Value>,
+    ) -> RunCtx {
+        RunCtx {
             run_id,
             customer,
             store: self.store.clone(),
@@ -268,12 +291,12 @@ impl Engine {
             settings: self.settings.clone(),
             secrets: self.secrets.clone(),
             timing: self.timing.clone(),
-            events: sink,
+            events,
             cancel,
             outputs: Mutex::new(outputs),
             environment: self.environment,
             keys: Default::default(),
-        }))
+        }
     }
 
     async fn log(
@@ -886,20 +909,14 @@ impl Engine {
 
     /// A context for reading only (the teardown's list): no run, no events, never written.
     fn read_only_context(&self, customer: crate::customer::Customer) -> RunCtx {
-        RunCtx {
-            run_id: 0,
+        let events: Arc<dyn EventSink> = Arc::new(|_: &RunEvent| {});
+        self.run_ctx(
+            0,
             customer,
-            store: self.store.clone(),
-            clients: self.clients.clone(),
-            settings: self.settings.clone(),
-            secrets: self.secrets.clone(),
-            timing: self.timing.clone(),
-            events: Arc::new(|_: &RunEvent| {}),
-            cancel: CancellationToken::new(),
-            outputs: Mutex::new(HashMap::new()),
-            environment: self.environment,
-            keys: Default::default(),
-        }
+            events,
+            CancellationToken::new(),
+            HashMap::new(),
+        )
     }
 
     /// "Avveckla" in one call (the CLI): records the teardown and drives it.

@@ -58,12 +58,53 @@ fn item(
     }
 }
 
+/// What the plan needs from the ledger, read before it (on the blocking pool) so planning itself
+/// only makes read-only provider calls.
+#[derive(Debug, Default)]
+pub struct PlanLedger {
+    /// Resource names the owner allowed adopting on purpose, in this environment.
+    pub allowed: Vec<String>,
+    /// Whether this environment already sent the customer's welcome email.
+    pub welcome_sent: bool,
+}
+
+impl PlanLedger {
+    pub fn read(
+        store: &Store,
+        customer: &Customer,
+        environment: Environment,
+    ) -> crate::Result<Self> {
+        Ok(PlanLedger {
+            allowed: store
+                .adoptions(customer.id)?
+                .into_iter()
+                .filter(|a| a.environment == environment && a.state == AdoptionState::Allowed)
+                .map(|a| a.resource)
+                .collect(),
+            welcome_sent: store.step_done_before(
+                customer.id,
+                StepKey::EmailWelcome,
+                0,
+                environment,
+            )?,
+        })
+    }
+}
+
+/// The refusals a plan met, for the ledger (so the owner can adopt them from the window).
+pub fn refusals(plan: &ProvisionPlan) -> Vec<(StepKey, String)> {
+    plan.items
+        .iter()
+        .filter(|i| i.action == PlanAction::Refuse)
+        .filter_map(|i| i.adoptable.clone().map(|name| (i.step, name)))
+        .collect()
+}
+
 pub async fn plan(
     customer: &Customer,
     settings: &ProvisionSettings,
     clients: &Clients,
-    store: &Store,
-    environment: Environment,
+    ledger: &PlanLedger,
 ) -> Result<ProvisionPlan, ProviderError> {
     use PlanAction::*;
     let slug = &customer.slug;
@@ -71,12 +112,7 @@ pub async fn plan(
     // A same-named resource without the customer's marker: refused, unless the owner allowed
     // adopting it on purpose (then the run marks it).
     let foreign = |step: StepKey, (what_sv, what_en): (&str, &str), name: &str| {
-        let allowed = store
-            .adoption(customer.id, environment, name)
-            .ok()
-            .flatten()
-            .is_some_and(|a| a.state == AdoptionState::Allowed);
-        if allowed {
+        if ledger.allowed.iter().any(|a| a == name) {
             item(
                 step,
                 Adopt,
@@ -84,11 +120,7 @@ pub async fn plan(
                 format!("{what_en} {name} was not created by Fabrik but is adopted on purpose: Fabrik's marker is written on it"),
             )
         } else {
-            // Recorded, so the owner can adopt it from the window; nothing is written at the
-            // provider.
-            if let Err(e) = store.record_refusal(customer.id, environment, step, name, None) {
-                tracing::warn!("could not record the refusal of {name}: {e}");
-            }
+            // `adoptable`: the engine records the refusal, so the owner can adopt it.
             PlanItem {
                 adoptable: Some(name.to_string()),
                 ..item(
@@ -290,9 +322,7 @@ pub async fn plan(
             format!("Creates and activates the n8n workflow {wf}"),
         ),
     });
-    let sent = store
-        .step_done_before(customer.id, StepKey::EmailWelcome, 0, environment)
-        .unwrap_or(false);
+    let sent = ledger.welcome_sent;
     items.push(if sent {
         item(
             StepKey::EmailWelcome,

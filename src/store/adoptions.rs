@@ -47,6 +47,24 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Adoption> {
     })
 }
 
+/// The row for one resource name of one customer in one environment.
+fn one(
+    conn: &rusqlite::Connection,
+    customer_id: i64,
+    environment: Environment,
+    resource: &str,
+) -> Result<Option<Adoption>> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT {COLUMNS} FROM adoptions WHERE customer_id = ?1 AND environment = ?2 AND resource = ?3"
+            ),
+            params![customer_id, environment, resource],
+            row,
+        )
+        .optional()?)
+}
+
 impl Store {
     /// Every adoption row of a customer, newest first.
     pub fn adoptions(&self, customer_id: i64) -> Result<Vec<Adoption>> {
@@ -67,16 +85,7 @@ impl Store {
         environment: Environment,
         resource: &str,
     ) -> Result<Option<Adoption>> {
-        Ok(self
-            .conn()
-            .query_row(
-                &format!(
-                    "SELECT {COLUMNS} FROM adoptions WHERE customer_id = ?1 AND environment = ?2 AND resource = ?3"
-                ),
-                params![customer_id, environment, resource],
-                row,
-            )
-            .optional()?)
+        one(&self.conn(), customer_id, environment, resource)
     }
 
     /// A run (or a plan, `run_id` None) met `resource` without the customer's marker and left
@@ -122,13 +131,7 @@ impl Store {
     ) -> Result<Adoption> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let known: Option<AdoptionState> = tx
-            .query_row(
-                "SELECT state FROM adoptions WHERE customer_id = ?1 AND environment = ?2 AND resource = ?3",
-                params![customer_id, environment, resource],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let known = one(&tx, customer_id, environment, resource)?.map(|a| a.state);
         let ts = now().to_rfc3339();
         match (known, by) {
             (Some(AdoptionState::Adopted), _) => {}
@@ -167,15 +170,10 @@ impl Store {
                 })
             }
         }
-        let adoption = tx.query_row(
-            &format!(
-                "SELECT {COLUMNS} FROM adoptions WHERE customer_id = ?1 AND environment = ?2 AND resource = ?3"
-            ),
-            params![customer_id, environment, resource],
-            row,
-        )?;
+        let adoption = one(&tx, customer_id, environment, resource)?;
         tx.commit()?;
-        Ok(adoption)
+        adoption
+            .ok_or_else(|| Error::Internal(format!("the adoption of {resource} was not written")))
     }
 
     /// A run wrote the customer's marker on an allowed resource: recorded with the run and

@@ -6,7 +6,6 @@ use super::{created_or_adopted, done, gone, Owned, StepDef};
 use crate::messages::Text;
 use crate::providers::n8n::Workflow;
 use crate::provision::context::{Done, RunCtx, StepError};
-use crate::provision::events::StepOutcome;
 use crate::provision::ownership;
 use crate::provision::step::StepKey;
 use crate::secrets::Provider;
@@ -32,8 +31,19 @@ async fn workflow(ctx: &RunCtx) -> Result<Done, StepError> {
         .iter()
         .filter(|w| ownership::n8n_carries(&w.nodes, uid))
         .collect();
-    if ours.is_empty() {
-        if let Some(theirs) = found.first() {
+    let theirs = found.first().filter(|_| ours.is_empty());
+    let (wf, created) = match (
+        ours.iter()
+            .find(|w| Some(&w.id) == recorded.as_ref())
+            .or(ours.first()),
+        theirs,
+    ) {
+        (Some(w), _) => (
+            (*w).clone(),
+            ctx.intended_by_this_run(StepKey::N8nWorkflow).await?,
+        ),
+        // Someone else's by this name: adopted only when the owner allowed it.
+        (None, Some(theirs)) => {
             let n8n = &ctx.clients.n8n;
             ownership::adopt_or_refuse(
                 ctx,
@@ -47,26 +57,9 @@ async fn workflow(ctx: &RunCtx) -> Result<Done, StepError> {
                 },
             )
             .await?;
-            let wf = theirs.clone();
-            let out = json!({ "id": wf.id, "name": wf.name });
-            ctx.record_resource(StepKey::N8nWorkflow, &wf.id, false, &out)
-                .await?;
-            if !wf.active {
-                ctx.clients.n8n.activate(&wf.id).await?;
-            }
-            return done(StepOutcome::Adopted, Some(wf.id), out);
+            (theirs.clone(), false)
         }
-    }
-    let (wf, created) = match ours
-        .iter()
-        .find(|w| Some(&w.id) == recorded.as_ref())
-        .or(ours.first())
-    {
-        Some(w) => (
-            (*w).clone(),
-            ctx.intended_by_this_run(StepKey::N8nWorkflow).await?,
-        ),
-        None => {
+        (None, None) => {
             ctx.record_intent(StepKey::N8nWorkflow, &name).await?;
             (
                 ctx.clients
