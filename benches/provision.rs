@@ -116,7 +116,7 @@ async fn one_run(sequential: bool) -> (Duration, Duration, usize) {
     let run = engine.start(&slug).unwrap();
     let state = engine
         .drive(
-            run.run_id,
+            run.driver.clone().expect("this caller drives the run"),
             Arc::new(|_: &fabrik::provision::RunEvent| {}),
             CancellationToken::new(),
             false,
@@ -151,7 +151,7 @@ async fn fifty_at_once() {
             let run = engine.start(&slug).unwrap();
             engine
                 .drive(
-                    run.run_id,
+                    run.driver.clone().expect("this caller drives the run"),
                     Arc::new(|_: &fabrik::provision::RunEvent| {}),
                     CancellationToken::new(),
                     false,

@@ -29,6 +29,9 @@ pub enum Error {
     MissingTokens(String),
     Secret(crate::secrets::SecretError),
     RunBusy(i64),
+    /// Another driver claimed this run (this one was frozen past its heartbeat): it stops and
+    /// writes nothing more.
+    DriverLost(i64),
     Sandbox(String),
     RunNotActive(i64),
     RunEnded(crate::provision::RunState),
@@ -84,6 +87,7 @@ impl Error {
             Error::Provider(_) => ErrorCode::ProviderError,
             Error::Sandbox(_) => ErrorCode::SandboxFailed,
             Error::RunBusy(_) => ErrorCode::RunBusy,
+            Error::DriverLost(_) => ErrorCode::RunTakenOver,
             Error::MissingTokens(_) => ErrorCode::MissingTokens,
             Error::Secret(e) => e.code(),
             Error::InvalidSetting { .. } => ErrorCode::InvalidSetting,
@@ -123,7 +127,10 @@ impl Error {
             | Error::Internal(d) => params! { "detail" => d },
             Error::MissingTokens(p) => params! { "providers" => p },
             Error::Secret(e) => e.params(),
-            Error::RunBusy(id) | Error::RunNotActive(id) | Error::RunNotFound(id) => {
+            Error::RunBusy(id)
+            | Error::DriverLost(id)
+            | Error::RunNotActive(id)
+            | Error::RunNotFound(id) => {
                 params! { "run" => id }
             }
             Error::RunEnded(state) => params! { "state" => state },

@@ -38,6 +38,7 @@ vocabulary!(
         Database => "database",
         MissingTokens => "missing_tokens",
         RunBusy => "run_busy",
+        RunTakenOver => "run_taken_over",
         SandboxFailed => "sandbox_failed",
         RunNotActive => "run_not_active",
         RunNotSucceeded => "run_not_succeeded",
@@ -73,6 +74,8 @@ vocabulary!(
         ResourceNotOurs => "resource_not_ours",
         ResourceForeign => "resource_foreign",
         VercelNameTaken => "vercel_name_taken",
+        VercelEnvRejected => "vercel_env_rejected",
+        VercelEnvNotSaved => "vercel_env_not_saved",
         SchemaMismatch => "schema_mismatch",
         SupabaseInitFailed => "supabase_init_failed",
         DeploymentFailed => "deployment_failed",
@@ -202,6 +205,10 @@ impl ErrorCode {
                 "Körningen {run} drivs redan av ett annat fönster eller en annan process",
                 "Run {run} is already being driven by another window or process",
             ),
+            RunTakenOver => t(
+                "Körningen {run} togs över av en annan process medan den här stod still; den här slutade utan att skriva mer",
+                "Run {run} was taken over by another process while this one stood still; this one stopped without writing more",
+            ),
             SandboxFailed => t("Sandlådan kunde inte starta: {detail}", "The sandbox could not start: {detail}"),
             RunNotActive => t("Körningen {run} är inte aktiv", "Run {run} is not active"),
             RunNotSucceeded => t("Körningen slutade som {state}", "The run ended as {state}"),
@@ -274,6 +281,14 @@ impl ErrorCode {
             AdoptionMismatch => t(
                 "Skriv resursens namn exakt ({name}) för att ta över den; inget gjordes.",
                 "Type the resource's name exactly ({name}) to adopt it; nothing was done.",
+            ),
+            VercelEnvRejected => t(
+                "Vercel sparade inte miljövariabeln {key}: {message}",
+                "Vercel did not save the environment variable {key}: {message}",
+            ),
+            VercelEnvNotSaved => t(
+                "Vercel sparade inte {keys} efter {attempts} försök: {message}",
+                "Vercel did not save {keys} after {attempts} attempts: {message}",
             ),
             VercelNameTaken => t(
                 "Vercel-projektet {name} finns redan och är kopplat till ett annat repo ({repo}).",

@@ -5,44 +5,16 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Command, Stdio};
 
-use assert_cmd::cargo::cargo_bin;
 use common::*;
-use fabrik::customer::ModuleManifest;
 use fabrik::secrets::{CustomerSecret, SecretKey, SecretStore};
 use fabrik::store::Store;
-use fabrik_sim::{Profile, SimHandle};
+use fabrik_sim::Profile;
 use serde_json::{json, Value};
 
 /// When to kill the process, given each event it prints.
 type KillAt = Box<dyn Fn(&Value) -> bool>;
-
-fn cli(sim: &SimHandle, db: &Path) -> Command {
-    let mut c = Command::new(cargo_bin("fabrik"));
-    c.env("FABRIK_DB", db)
-        .env("FABRIK_FAST_POLL", "1")
-        .env("FABRIK_SUPABASE_API_URL", sim.supabase_api_url())
-        .env(
-            "FABRIK_SUPABASE_PROJECT_URL_TEMPLATE",
-            sim.supabase_project_url_template(),
-        )
-        .env("FABRIK_GITHUB_API_URL", sim.github_api_url())
-        .env("FABRIK_VERCEL_API_URL", sim.vercel_api_url())
-        .env("FABRIK_N8N_API_URL", sim.n8n_api_url())
-        .env("FABRIK_RESEND_API_URL", sim.resend_api_url());
-    for var in [
-        "FABRIK_GITHUB_TOKEN",
-        "FABRIK_SUPABASE_TOKEN",
-        "FABRIK_VERCEL_TOKEN",
-        "FABRIK_N8N_API_KEY",
-        "FABRIK_RESEND_API_KEY",
-    ] {
-        c.env(var, TOKEN);
-    }
-    c
-}
 
 /// Runs a CLI command with `--json`, killing it (SIGKILL) when `kill_at` matches an event.
 /// Returns the events it printed, its whole output, and whether it was killed.
@@ -87,25 +59,7 @@ fn count_occurrences(haystack: &[u8], needle: &str) -> usize {
 async fn killed_at_every_boundary_and_mid_wait_then_resumed_no_duplicates_no_leaks() {
     let Some(_) = keyring("crash") else { return };
     let sim = sim_scaled(Profile::Realistic, 0.03).await;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("fabrik.sqlite3");
-    let slug = {
-        let store = Store::open(&db).unwrap();
-        for (k, v) in settings_for(&sim) {
-            store.set_setting(k, &v).unwrap();
-        }
-        let c = store
-            .create_customer(
-                fabrik::customer::CustomerDraft {
-                    name: "Krasch Och Återstart AB".into(),
-                    admin_email: "admin@krasch.example.se".into(),
-                    ..Default::default()
-                },
-                &ModuleManifest::bundled(),
-            )
-            .unwrap();
-        c.slug
-    };
+    let (dir, db, slug) = register_file(&sim, "Krasch Och Återstart AB");
 
     // Kill points, in order: mid-wait on Supabase, then each step boundary, then mid-build.
     let targets: Vec<KillAt> = {

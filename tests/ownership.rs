@@ -15,7 +15,6 @@ use fabrik::provision::{AdoptionState, AllowedBy, Engine, FailurePolicy, RunStat
 use fabrik::store::Store;
 use fabrik_sim::{Profile, SimHandle};
 use serde_json::{json, Value};
-use tokio_util::sync::CancellationToken;
 
 /// Someone at the agency makes a resource by hand (the simulator's admin API).
 async fn seed(sim: &SimHandle, body: Value) -> Value {
@@ -86,12 +85,7 @@ fn fabriks_own(inv: &Value) -> usize {
 
 /// Starts and drives the customer's run; its end state and every event as JSON text.
 async fn run(engine: &Engine, slug: &str) -> (i64, RunState, String) {
-    let events = Events::default();
-    let run = engine.start(slug).unwrap();
-    let state = engine
-        .drive(run.run_id, events.sink(), CancellationToken::new(), false)
-        .await
-        .unwrap();
+    let (run, state, events) = provision_logged(engine, slug).await;
     (run.run_id, state, events.json())
 }
 
@@ -473,4 +467,65 @@ async fn the_cli_may_allow_an_adoption_before_the_first_run() {
     assert_eq!(adopted.adopted_run, Some(run_id));
     assert_eq!(adopted.external_id.as_deref(), Some(id.as_str()));
     w.sim.shutdown().await;
+}
+
+/// The CLI as an owner uses it: `fabrik provision SLUG --yes` is refused at a same-named
+/// workflow someone made by hand, the message names it and `--adopt`; the same command with
+/// `--adopt NAME` takes it over, writes the marker and records the adoption.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_refuses_a_foreign_workflow_and_adopts_it_with_adopt() {
+    let Some(_) = keyring("adopt-process") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let (_dir, db, slug) = register_file(&sim, "Kommandorad AB");
+    let name = format!("fabrik-{slug}");
+    let seeded = seed(
+        &sim,
+        json!({"kind": "n8n_workflow", "name": name, "active": false}),
+    )
+    .await;
+    let id = seeded["id"].as_str().unwrap().to_string();
+    let before = snapshot(&inventory(&sim).await, "n8n_workflow", &id);
+
+    let refused = cli(&sim, &db)
+        .args(["provision", &slug, "--yes"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr).to_string();
+    let stdout = String::from_utf8_lossy(&refused.stdout).to_string();
+    assert!(!refused.status.success(), "{stdout}\n{stderr}");
+    let said = format!("{stdout}\n{stderr}");
+    assert!(
+        said.contains(&name),
+        "the message names the workflow: {said}"
+    );
+    assert!(said.contains("--adopt"), "and the way out: {said}");
+    assert_eq!(
+        snapshot(&inventory(&sim).await, "n8n_workflow", &id),
+        before,
+        "refused: left exactly as it was"
+    );
+
+    let adopted = cli(&sim, &db)
+        .args(["provision", &slug, "--yes", "--adopt", &name])
+        .output()
+        .unwrap();
+    assert!(
+        adopted.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&adopted.stdout),
+        String::from_utf8_lossy(&adopted.stderr)
+    );
+    let store = Store::open(&db).unwrap();
+    let c = store
+        .get_customer_in(&slug, fabrik::environment::Environment::Production)
+        .unwrap();
+    let rows = store.adoptions(c.id).unwrap();
+    let row = rows.iter().find(|a| a.resource == name).expect("recorded");
+    assert_eq!(row.state, AdoptionState::Adopted);
+    assert_eq!(row.allowed_by, Some(AllowedBy::Cli));
+    assert_eq!(row.external_id.as_deref(), Some(id.as_str()));
+    assert_eq!(c.instance.n8n_workflow_id.as_deref(), Some(id.as_str()));
+    sim.shutdown().await;
 }

@@ -5,6 +5,7 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
+use fabrik::environment::Environment;
 use fabrik::provision::{FailurePolicy, RunState};
 use fabrik::store::Store;
 use fabrik_sim::Profile;
@@ -29,12 +30,7 @@ async fn happy_path_creates_one_of_each_and_a_rerun_creates_nothing() {
         FailurePolicy::Rollback,
     );
     let slug = customer(&store, "Åsa's Bageri & Café AB");
-    let events = Events::default();
-    let run = engine.start(&slug).unwrap();
-    let state = engine
-        .drive(run.run_id, events.sink(), CancellationToken::new(), false)
-        .await
-        .unwrap();
+    let (run, state, events) = provision_logged(&engine, &slug).await;
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
 
     let inv = inventory(&sim).await;
@@ -107,7 +103,7 @@ async fn happy_path_creates_one_of_each_and_a_rerun_creates_nothing() {
     assert_ne!(again.run_id, run.run_id);
     let state = engine
         .drive(
-            again.run_id,
+            again.driver.clone().expect("this caller drives the run"),
             Events::default().sink(),
             CancellationToken::new(),
             false,
@@ -142,7 +138,7 @@ async fn teardown_removes_everything() {
     assert_eq!(
         engine
             .drive(
-                run.run_id,
+                run.driver.clone().expect("this caller drives the run"),
                 Events::default().sink(),
                 CancellationToken::new(),
                 false
@@ -244,7 +240,7 @@ async fn a_run_whose_driver_died_is_continued_by_the_next_start() {
     assert!(!again.already_running, "taken over, not refused");
     let state = engine
         .drive(
-            again.run_id,
+            again.driver.clone().expect("this caller drives the run"),
             Events::default().sink(),
             CancellationToken::new(),
             true,
@@ -347,7 +343,7 @@ async fn sandbox_and_production_never_share_a_run() {
     );
     let state = production
         .drive(
-            second.run_id,
+            second.driver.clone().expect("this caller drives the run"),
             Events::default().sink(),
             CancellationToken::new(),
             false,
@@ -421,7 +417,7 @@ async fn two_concurrent_starts_make_one_run() {
     assert_eq!(store.list_runs(None, 10).unwrap().len(), 1);
     engine
         .drive(
-            a.run_id,
+            a.driver.clone().expect("this caller drives the run"),
             Events::default().sink(),
             CancellationToken::new(),
             false,
@@ -499,12 +495,7 @@ async fn transient_faults_on_every_step_end_in_success_without_duplicates() {
             spec["method"] = json!(method);
             spec["path"] = json!(path);
             fault(&sim, spec).await;
-            let events = Events::default();
-            let run = engine.start(&slug).unwrap();
-            let state = engine
-                .drive(run.run_id, events.sink(), CancellationToken::new(), false)
-                .await
-                .unwrap();
+            let (_, state, events) = provision_logged(&engine, &slug).await;
             let retries = events
                 .all()
                 .iter()
@@ -573,12 +564,7 @@ async fn permanent_failures_roll_back_to_nothing() {
         clear_faults(&sim).await;
         fault(&sim, spec.clone()).await;
         let slug = customer(&store, &format!("Permanent {i} AB"));
-        let events = Events::default();
-        let run = engine.start(&slug).unwrap();
-        let state = engine
-            .drive(run.run_id, events.sink(), CancellationToken::new(), false)
-            .await
-            .unwrap();
+        let (run, state, events) = provision_logged(&engine, &slug).await;
         let left = inventory(&sim).await["total_created_resources"].clone();
         table.push(format!("{name:<18} {} left={left}", state.as_str()));
         assert_eq!(state, RunState::RolledBack, "{name}: {}", events.json());
@@ -624,7 +610,12 @@ async fn cancel_mid_run_then_rollback_leaves_nothing_and_resume_finishes() {
             let (engine, sink) = (engine.clone(), events.sink());
             tokio::spawn(async move {
                 engine
-                    .drive(run.run_id, sink, CancellationToken::new(), false)
+                    .drive(
+                        run.driver.clone().expect("this caller drives the run"),
+                        sink,
+                        CancellationToken::new(),
+                        false,
+                    )
                     .await
             })
         };
@@ -666,5 +657,545 @@ async fn cancel_mid_run_then_rollback_leaves_nothing_and_resume_finishes() {
             cleanup(&engine, &slug).await;
         }
     }
+    sim.shutdown().await;
+}
+
+/// A driver whose run is taken over while it is busy (its process was frozen past the
+/// heartbeat, and another process claimed the run) stops at the next heartbeat and writes no
+/// end state over the new driver's run. Before, it ran on and marked the run succeeded or
+/// failed under the new driver.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_driver_whose_run_was_taken_over_stops_without_writing() {
+    let Some(secrets) = keyring("taken-over") else {
+        return;
+    };
+    let sim = sim_scaled(Profile::Realistic, 0.03).await;
+    let store = store();
+    let engine = Arc::new(engine(
+        &sim,
+        store.clone(),
+        secrets,
+        FailurePolicy::Rollback,
+    ));
+    let slug = customer(&store, "Tagen Over AB");
+    let run = engine.start(&slug).unwrap();
+    let events = Events::default();
+    let driving = {
+        let (engine, sink) = (engine.clone(), events.sink());
+        let driver = run.driver.clone().expect("this caller drives the run");
+        tokio::spawn(async move {
+            engine
+                .drive(driver, sink, CancellationToken::new(), false)
+                .await
+        })
+    };
+    for _ in 0..200 {
+        if events.json().contains("step_waiting") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    // "Another process" takes the run over, as after a lapsed heartbeat (a beat written in
+    // the same instant as the claim's clock reading keeps it; the next try gets it).
+    let mut other = None;
+    for _ in 0..50 {
+        other = store
+            .claim_stale(run.run_id, std::time::Duration::ZERO)
+            .unwrap();
+        if other.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let other = other.unwrap_or_else(|| {
+        panic!(
+            "not taken over: {:?}\n{}",
+            store.get_run(run.run_id).unwrap().state,
+            events.json()
+        )
+    });
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(20), driving)
+        .await
+        .expect("the old driver stops")
+        .unwrap();
+    assert_eq!(
+        outcome.unwrap_err().code().as_str(),
+        "run_taken_over",
+        "{}",
+        events.json()
+    );
+    let row = store.get_run(run.run_id).unwrap();
+    assert_eq!(row.state, RunState::Running, "left to the new driver");
+    assert!(row.finished_at.is_none());
+    // The new driver finishes the run (as `start` does after a takeover).
+    store.reset_unfinished_steps(run.run_id, false).unwrap();
+    let state = engine
+        .drive(
+            other,
+            Events::default().sink(),
+            CancellationToken::new(),
+            true,
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Succeeded);
+    cleanup(&engine, &slug).await;
+    sim.shutdown().await;
+}
+
+/// The instance card and the status are the environment's own: a sandbox run fills the
+/// sandbox card, a production run the production card, and a production teardown clears
+/// production's only. Before, both environments wrote one card on the customer, so a
+/// production window showed (and "Avveckla" targeted) what a sandbox run had made.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_environment_has_its_own_instance_card() {
+    let (Some(sandbox_keys), Some(production_keys)) =
+        (keyring("card-sandbox"), keyring("card-production"))
+    else {
+        return;
+    };
+    // Two clouds, as in real life: the sandbox's simulator and "production".
+    let (sandbox_cloud, production_cloud) =
+        (sim(Profile::Instant).await, sim(Profile::Instant).await);
+    let store = store();
+    let sandbox = engine(
+        &sandbox_cloud,
+        store.clone(),
+        sandbox_keys,
+        FailurePolicy::Rollback,
+    );
+    let slug = customer(&store, "Två Kort AB");
+    let (_, state) = provision(&sandbox, &slug).await;
+    assert_eq!(state, RunState::Succeeded);
+    let card = |env| store.get_customer_in(&slug, env).unwrap();
+    let sandbox_card = card(Environment::Sandbox);
+    assert_eq!(sandbox_card.status, fabrik::customer::Status::Active);
+    assert!(sandbox_card.instance.supabase_project_ref.is_some());
+    let untouched = card(Environment::Production);
+    assert_eq!(untouched.status, fabrik::customer::Status::Pending);
+    assert!(untouched.instance.is_empty(), "{:?}", untouched.instance);
+    assert_eq!(untouched.environment, Environment::Production);
+
+    let production = engine_in(
+        &production_cloud,
+        store.clone(),
+        production_keys,
+        FailurePolicy::Rollback,
+        Environment::Production,
+    );
+    let (_, state) = provision(&production, &slug).await;
+    assert_eq!(state, RunState::Succeeded);
+    let production_card = card(Environment::Production);
+    assert_eq!(production_card.status, fabrik::customer::Status::Active);
+    assert!(production_card.instance.supabase_project_ref.is_some());
+    // (Both simulators start from one seed, so the ids may coincide; the clouds do not.)
+    assert_eq!(counts(&inventory(&production_cloud).await)["projects"], 1);
+    assert_eq!(card(Environment::Sandbox).instance, sandbox_card.instance);
+
+    // The register lists each environment's status.
+    store.set_environment(Environment::Production);
+    let query = fabrik::customer::CustomerQuery::default();
+    assert_eq!(
+        store.list_customers(&query).unwrap()[0].production_url,
+        production_card.instance.production_url
+    );
+
+    // A production teardown clears production's card and leaves the sandbox's as it was.
+    let state = production
+        .teardown(&slug, Events::default().sink())
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Succeeded);
+    assert!(card(Environment::Production).instance.is_empty());
+    assert_eq!(
+        card(Environment::Production).status,
+        fabrik::customer::Status::Inactive
+    );
+    let after = card(Environment::Sandbox);
+    assert_eq!(after.instance, sandbox_card.instance);
+    assert_eq!(after.status, fabrik::customer::Status::Active);
+    assert_eq!(
+        counts(&inventory(&sandbox_cloud).await),
+        json!({"projects": 1, "repos": 1, "vercel_projects": 1, "workflows": 1, "emails": 1}),
+        "the sandbox's instance is still there"
+    );
+    cleanup(&sandbox, &slug).await;
+    sandbox_cloud.shutdown().await;
+    production_cloud.shutdown().await;
+}
+
+/// Day one, as the customer's first admin lives it: they sign in with the e-mailed password
+/// (the simulator's Auth issues the token), and with that token's claims applied the way the
+/// Supabase Data API applies them (role `authenticated`, `request.jwt.claims`) they see their
+/// organization and their own profile, add a contact and read it back — and another
+/// organization's rows in the same database stay invisible. Before, the run wrote no
+/// organization and no profile, and the template's RLS showed the admin 0 rows everywhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_admin_signs_in_and_sees_only_their_organization() {
+    use base64::Engine as _;
+    use fabrik::secrets::{CustomerSecret, SecretKey};
+
+    let Some(secrets) = keyring("first-login") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let store = store();
+    let engine = engine(
+        &sim,
+        store.clone(),
+        secrets.clone(),
+        FailurePolicy::Rollback,
+    );
+    let slug = customer(&store, "Första Inloggning AB");
+    let (_, state, events) = provision_logged(&engine, &slug).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    let c = store.get_customer(&slug).unwrap();
+    let project_ref = c.instance.supabase_project_ref.clone().unwrap();
+
+    // The e-mailed one-time password, and the project's public (anon) key.
+    let password = secrets
+        .get(&SecretKey::Customer {
+            customer: c.uid.clone(),
+            which: CustomerSecret::AdminPassword,
+        })
+        .unwrap()
+        .expect("the admin's password is kept");
+    let http = reqwest::Client::new();
+    let keys: serde_json::Value = http
+        .get(format!(
+            "{}/v1/projects/{project_ref}/api-keys?reveal=true",
+            sim.supabase_api_url()
+        ))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let anon = keys
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "anon")
+        .unwrap()["api_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sign_in = |pw: String| {
+        http.post(format!(
+            "{}/auth/v1/token?grant_type=password",
+            sim.supabase_project_url(&project_ref)
+        ))
+        .header("apikey", &anon)
+        .json(&json!({ "email": c.admin_email, "password": pw }))
+        .send()
+    };
+    let wrong = sign_in("fel-lösenord".into()).await.unwrap();
+    assert_eq!(wrong.status(), 400);
+    let session: serde_json::Value = sign_in(password.expose().to_string())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = session["access_token"].as_str().expect("signed in");
+    assert_eq!(
+        session["user"]["user_metadata"]["must_change_password"], true,
+        "the one-time password must be changed at first login"
+    );
+    let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token.split('.').nth(1).unwrap())
+        .unwrap();
+    let claims: serde_json::Value = serde_json::from_slice(&claims).unwrap();
+    assert_eq!(claims["role"], "authenticated");
+
+    // The customer's database on the real PostgreSQL behind the simulator.
+    let (admin, conn) = tokio_postgres::connect(cluster().url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let db: String = admin
+        .query_one(
+            "select datname from pg_database where datname like $1",
+            &[&format!("%{project_ref}")],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let mut config: tokio_postgres::Config = cluster().url().parse().unwrap();
+    config.dbname(&db);
+    let (mut pg, conn) = config.connect(tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    // Another tenant in the same database, written past RLS (as the agency's service would).
+    pg.batch_execute(
+        "insert into public.organizations (id, name, slug) values
+           ('00000000-0000-4000-8000-0000000000aa', 'Annan Organisation', 'annan');
+         insert into public.contacts (organization_id, first_name) values
+           ('00000000-0000-4000-8000-0000000000aa', 'Hemlig');",
+    )
+    .await
+    .unwrap();
+
+    // As the signed-in admin, the way PostgREST runs a request.
+    let tx = pg.transaction().await.unwrap();
+    tx.batch_execute("set local role authenticated")
+        .await
+        .unwrap();
+    tx.execute(
+        "select set_config('request.jwt.claims', $1, true)",
+        &[&claims.to_string()],
+    )
+    .await
+    .unwrap();
+    let orgs = tx
+        .query("select id::text, name, plan from public.organizations", &[])
+        .await
+        .unwrap();
+    let orgs: Vec<(String, String, String)> = orgs
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    assert_eq!(
+        orgs,
+        [(c.uid.clone(), c.name.clone(), "pro".to_string())],
+        "exactly their own organization"
+    );
+    let role: String = tx
+        .query_one("select role from public.users where id = auth.uid()", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(role, "owner");
+    let hidden = tx
+        .query("select first_name from public.contacts", &[])
+        .await
+        .unwrap();
+    assert!(
+        hidden.is_empty(),
+        "another organization's contact is invisible"
+    );
+    tx.execute(
+        "insert into public.contacts (organization_id, first_name, email) values ($1::text::uuid, 'Karin', 'karin@kund.se')",
+        &[&c.uid],
+    )
+    .await
+    .unwrap();
+    let mine: Vec<String> = tx
+        .query("select first_name from public.contacts", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(mine, ["Karin"]);
+    let into_other = tx
+        .execute(
+            "insert into public.contacts (organization_id, first_name) values ('00000000-0000-4000-8000-0000000000aa', 'Inkräktare')",
+            &[],
+        )
+        .await;
+    assert!(
+        into_other.is_err(),
+        "writing into another organization is refused"
+    );
+    drop(tx);
+    cleanup(&engine, &slug).await;
+    sim.shutdown().await;
+}
+
+/// n8n serves one active webhook per method and path. Each customer's workflow listens on its
+/// own path, derived from the customer's id, so two customers' workflows are both active.
+/// Before, every workflow used the template's `fabrik-events` and the second activation was
+/// refused (409, as n8n does).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_customers_workflows_are_both_active_on_their_own_paths() {
+    let Some(secrets) = keyring("webhooks") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let store = store();
+    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
+    let mut paths = Vec::new();
+    let mut slugs = Vec::new();
+    for name in ["Första Flödet AB", "Andra Flödet AB"] {
+        let slug = customer(&store, name);
+        let (_, state) = provision(&engine, &slug).await;
+        assert_eq!(state, RunState::Succeeded, "{name}");
+        let c = store.get_customer(&slug).unwrap();
+        let wf = engine
+            .clients()
+            .n8n
+            .get(c.instance.n8n_workflow_id.as_deref().unwrap())
+            .await
+            .unwrap()
+            .expect("the workflow exists");
+        assert!(wf.active, "{name}'s workflow is active");
+        let hook = wf
+            .nodes
+            .iter()
+            .find(|n| n["type"] == "n8n-nodes-base.webhook")
+            .unwrap();
+        let path = hook["parameters"]["path"].as_str().unwrap().to_string();
+        assert_eq!(path, format!("fabrik-events-{}", c.uid));
+        paths.push(path);
+        slugs.push(slug);
+    }
+    assert_ne!(paths[0], paths[1]);
+    for slug in &slugs {
+        cleanup(&engine, slug).await;
+    }
+    sim.shutdown().await;
+}
+
+/// Vercel answers an env batch with 201 and reports failures per item. A transient item
+/// failure (an update already going on) is sent again, that item only, and the run goes on;
+/// a definitive one (an invalid value) fails the step naming the variable. Before, any item
+/// failure ended the whole run and rolled it back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vercel_env_items_are_retried_or_reported_one_by_one() {
+    let Some(secrets) = keyring("env-items") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let store = store();
+    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
+    let env_batch = |outcome: &str| json!({"method": "POST", "path": "/vercel/v10/projects/*/env", "outcome": outcome, "times": 1});
+
+    let slug = customer(&store, "Upptagen Miljö AB");
+    fault(&sim, env_batch("ENV_ITEM_BUSY")).await;
+    let (run, state) = provision(&engine, &slug).await;
+    assert_eq!(state, RunState::Succeeded);
+    let retried: Vec<String> = store
+        .run_log(run.run_id, 0)
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.step == Some(fabrik::provision::StepKey::VercelEnv))
+        .map(|l| l.message.sv)
+        .filter(|m| m.starts_with("Vercel sparade inte"))
+        .collect();
+    assert_eq!(retried.len(), 1, "{retried:?}");
+    assert!(retried[0].contains("SUPABASE_URL"), "{retried:?}");
+    let c = store.get_customer(&slug).unwrap();
+    let inv = inventory(&sim).await;
+    let project = inv["vercel"]["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == json!(c.instance.vercel_project_id))
+        .unwrap()
+        .clone();
+    let keys: Vec<&str> = project["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["key"].as_str())
+        .collect();
+    assert!(
+        keys.iter().any(|k| k.ends_with("SUPABASE_URL")),
+        "the retried item was saved: {keys:?}"
+    );
+    cleanup(&engine, &slug).await;
+    clear_faults(&sim).await;
+
+    let slug = customer(&store, "Avvisad Miljö AB");
+    fault(&sim, env_batch("ENV_ITEM_REJECTED")).await;
+    let (_, state, events) = provision_logged(&engine, &slug).await;
+    assert_eq!(state, RunState::RolledBack);
+    let failed: Vec<_> = events
+        .all()
+        .into_iter()
+        .filter_map(|e| match e {
+            fabrik::provision::RunEvent::StepFailed { code, message, .. } => Some((code, message)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed.len(), 1, "{}", events.json());
+    assert_eq!(failed[0].0.as_str(), "vercel_env_rejected");
+    assert!(failed[0].1.contains("SUPABASE_URL"), "{:?}", failed[0]);
+    sim.shutdown().await;
+}
+
+/// Without a reachable keyring nothing is created: the run fails before its first call, with
+/// the keyring's own message, and can be tried again once the keyring answers. Before, the
+/// GitHub repository and the Vercel project were created, then the Supabase step failed at
+/// the keyring and everything was rolled back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_keyring_stops_the_run_before_anything_is_created() {
+    let Some(secrets) = keyring("preflight") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let store = store();
+    // A keyring that never answers in time (as a locked or hung Secret Service does).
+    let hung = secrets.clone().with_timeout(std::time::Duration::ZERO);
+    let engine_without = engine(&sim, store.clone(), hung, FailurePolicy::Rollback);
+    let slug = customer(&store, "Låst Nyckelring AB");
+    let (run, outcome, events) = start_and_drive(&engine_without, &slug).await;
+    assert_eq!(
+        outcome.unwrap_err().code().as_str(),
+        "keyring_timeout",
+        "{}",
+        events.json()
+    );
+    assert!(
+        !events.json().contains("step_started"),
+        "no step started: {}",
+        events.json()
+    );
+    let inv = inventory(&sim).await;
+    assert_eq!(inv["total_created_resources"], 0);
+    let row = store.get_run(run.run_id).unwrap();
+    assert_eq!(row.state, RunState::Failed);
+    assert!(row.error.is_some(), "the run says why");
+
+    // Once the keyring answers, the same run is tried again and finishes.
+    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
+    let state = engine
+        .resume(
+            run.run_id,
+            Events::default().sink(),
+            CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Succeeded);
+    cleanup(&engine, &slug).await;
+    sim.shutdown().await;
+}
+
+/// An item that keeps failing transiently is sent again only up to the retry policy's bound;
+/// then the step fails naming it (`vercel_env_not_saved`), and the run is rolled back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vercel_env_item_that_keeps_failing_stops_at_the_bound() {
+    let Some(secrets) = keyring("env-bound") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let store = store();
+    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
+    let slug = customer(&store, "Alltid Upptagen AB");
+    fault(
+        &sim,
+        json!({"method": "POST", "path": "/vercel/v10/projects/*/env", "outcome": "ENV_ITEM_BUSY"}),
+    )
+    .await;
+    let (run, state, events) = provision_logged(&engine, &slug).await;
+    assert_eq!(state, RunState::RolledBack, "{}", events.json());
+    assert!(
+        events.json().contains("\"code\":\"vercel_env_not_saved\""),
+        "{}",
+        events.json()
+    );
+    let retries = store
+        .run_log(run.run_id, 0)
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.level == fabrik::provision::LogLevel::Warn)
+        .filter(|l| l.message.sv.starts_with("Vercel sparade inte"))
+        .count();
+    // The engine's policy: `max_attempts` sends in all, so one retry line fewer.
+    let bound = fast_timing().retry.max_attempts as usize;
+    assert_eq!(retries, bound - 1, "{retries} retries for {bound} attempts");
     sim.shutdown().await;
 }

@@ -358,7 +358,7 @@ fn the_slug_is_locked_once_an_instance_exists() {
 fn a_ledger_write_that_changes_no_row_is_an_error() {
     use fabrik::environment::Environment;
     use fabrik::provision::{RunKind, RunState, StepKey, StepState};
-    use fabrik::store::runs::{NewRun, StepUpdate};
+    use fabrik::store::runs::{Driver, NewRun, StepUpdate};
 
     let store = Store::open_in_memory().unwrap();
     let c = store
@@ -381,13 +381,13 @@ fn a_ledger_write_that_changes_no_row_is_an_error() {
     };
     store
         .step_update(
-            run,
+            &run,
             StepKey::GithubRepo,
             StepUpdate::State(StepState::Skipped),
         )
         .unwrap();
     let missing_step = store.step_update(
-        run,
+        &run,
         StepKey::Finalize,
         StepUpdate::State(StepState::Succeeded),
     );
@@ -395,13 +395,70 @@ fn a_ledger_write_that_changes_no_row_is_an_error() {
         missing_step.unwrap_err().code().as_str(),
         "ledger_row_missing"
     );
-    let missing_run = store.set_run_state(run + 1000, RunState::Succeeded, None, None);
+    let missing_run = store.set_run_state(&Driver::none(), RunState::Succeeded, None, None);
     assert_eq!(
         missing_run.unwrap_err().code().as_str(),
         "ledger_row_missing"
     );
-    assert!(store.heartbeat(run + 1000).is_err());
-    assert!(store.heartbeat(run).is_ok());
+    assert!(store.heartbeat(&Driver::none()).is_err());
+    assert!(store.heartbeat(&run).is_ok());
+}
+
+/// A driver frozen past its heartbeat (SIGSTOP, a laptop lid) while another process took the
+/// run over must not write when it thaws: every write is fenced by the token of its claim.
+/// Before, the thawed driver's heartbeat, step writes and final state all landed on top of
+/// the new driver's.
+#[test]
+fn a_driver_that_lost_its_run_writes_nothing() {
+    use fabrik::environment::Environment;
+    use fabrik::provision::{RunKind, RunState, StepKey, StepState};
+    use fabrik::store::runs::{NewRun, StepUpdate};
+
+    let store = Store::open_in_memory().unwrap();
+    let c = store
+        .create_customer(draft("Fryst AB", "a@fryst.se"), &ModuleManifest::bundled())
+        .unwrap();
+    let NewRun::Created(frozen) = store
+        .create_run(c.id, RunKind::Provision, Environment::Sandbox, StepKey::ALL)
+        .unwrap()
+    else {
+        panic!("a new run");
+    };
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    // Another process finds the heartbeat lapsed and takes the run over.
+    let thawed_too_late = store
+        .claim_stale(frozen.run_id, std::time::Duration::ZERO)
+        .unwrap()
+        .expect("a stale run is taken over");
+    assert_ne!(thawed_too_late, frozen);
+
+    let code = |r: fabrik::Result<()>| r.unwrap_err().code().as_str();
+    assert_eq!(code(store.heartbeat(&frozen)), "run_taken_over");
+    assert_eq!(
+        code(store.step_update(
+            &frozen,
+            StepKey::GithubRepo,
+            StepUpdate::State(StepState::Succeeded)
+        )),
+        "run_taken_over"
+    );
+    assert_eq!(
+        code(store.set_run_state(&frozen, RunState::Succeeded, None, None)),
+        "run_taken_over"
+    );
+    let run = store.get_run(frozen.run_id).unwrap();
+    assert_eq!(
+        run.state,
+        RunState::Running,
+        "the new driver's run is untouched"
+    );
+    let steps = store.run_steps(frozen.run_id).unwrap();
+    assert!(steps.iter().all(|s| s.state == StepState::Pending));
+    // The driver that holds it now writes as before.
+    store.heartbeat(&thawed_too_late).unwrap();
+    store
+        .set_run_state(&thawed_too_late, RunState::Succeeded, None, None)
+        .unwrap();
 }
 
 /// The slug names every resource and every lookup: while the ledger says something Fabrik made
@@ -431,7 +488,7 @@ fn the_slug_is_locked_while_resources_may_exist() {
     };
     store
         .step_update(
-            run,
+            &run,
             StepKey::GithubRepo,
             StepUpdate::Resource {
                 external_id: "fabrik-agency/last-namn-ab",
@@ -441,7 +498,7 @@ fn the_slug_is_locked_while_resources_may_exist() {
         )
         .unwrap();
     store
-        .set_run_state(run, RunState::Failed, None, None)
+        .set_run_state(&run, RunState::Failed, None, None)
         .unwrap();
     store
         .update_customer(

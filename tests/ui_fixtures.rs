@@ -444,6 +444,7 @@ mod tests {
             updated_at: at,
             version: 1,
             uid: "00000000-0000-4000-8000-000000000000".into(),
+            environment: fabrik::environment::Environment::Sandbox,
         }
     }
 

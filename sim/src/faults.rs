@@ -17,7 +17,9 @@ pub struct FaultSpec {
     pub delay_ms: Option<u64>,
     #[serde(default)]
     pub drop: Option<bool>,
-    /// `INIT_FAILED` (Supabase project creation) or `ERROR` (Vercel deployment).
+    /// `INIT_FAILED` (Supabase project creation), `ERROR` (Vercel deployment),
+    /// `ENV_ITEM_BUSY` / `ENV_ITEM_REJECTED` (the first item of a Vercel env batch fails inside
+    /// the 201: transiently, or for good).
     #[serde(default)]
     pub outcome: Option<String>,
     /// Apply to the next N matching calls only.
@@ -41,6 +43,9 @@ pub struct Fault {
     /// Times the fault was applied.
     pub applied: u64,
 }
+
+/// The outcomes a handler knows how to produce.
+pub const OUTCOMES: [&str; 4] = ["INIT_FAILED", "ERROR", "ENV_ITEM_BUSY", "ENV_ITEM_REJECTED"];
 
 /// What the middleware does with a request.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,8 +87,8 @@ impl FaultSpec {
             }
         }
         if let Some(o) = &self.outcome {
-            if o != "INIT_FAILED" && o != "ERROR" {
-                return Err("outcome must be INIT_FAILED or ERROR".into());
+            if !OUTCOMES.contains(&o.as_str()) {
+                return Err(format!("outcome must be one of {}", OUTCOMES.join(", ")));
             }
         }
         if self.one_in == Some(0) {

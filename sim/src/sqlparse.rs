@@ -64,7 +64,12 @@ fn split_name(name: &ObjectName) -> (String, String) {
 }
 
 /// Parses and "runs" a script against the recorded tables.
-pub fn run(tables: &mut Vec<TableInfo>, sql: &str, read_only: bool) -> Result<Value, String> {
+pub fn run(
+    tables: &mut Vec<TableInfo>,
+    sql: &str,
+    params: &[Value],
+    read_only: bool,
+) -> Result<Value, String> {
     let stmts =
         Parser::parse_sql(&PostgreSqlDialect {}, sql).map_err(|e| format!("ERROR: 42601: {e}"))?;
     let mut last = Value::Array(vec![]);
@@ -159,10 +164,122 @@ pub fn run(tables: &mut Vec<TableInfo>, sql: &str, read_only: bool) -> Result<Va
                 }
             }
             Statement::Query(q) => last = answer_query(tables, q, sql),
+            Statement::Insert(i) => last = answer_insert(tables, i, params)?,
             _ => {}
         }
     }
     Ok(last)
+}
+
+/// An INSERT … RETURNING answers the row it would write, as a database would: each returned
+/// column (or cast of one) from the inserted values, with `$n` taken from `params`. Nothing is
+/// stored; without a database there are no rows to conflict with.
+fn answer_insert(
+    tables: &[TableInfo],
+    insert: &sqlparser::ast::Insert,
+    params: &[Value],
+) -> Result<Value, String> {
+    let (schema, table) = match &insert.table {
+        sqlparser::ast::TableObject::TableName(n) => split_name(n),
+        _ => return Ok(json!([])),
+    };
+    if schema == "public" && !tables.iter().any(|t| t.schema == schema && t.name == table) {
+        return Err(format!(
+            "ERROR: 42P01: relation \"{schema}.{table}\" does not exist"
+        ));
+    }
+    let Some(returning) = &insert.returning else {
+        return Ok(json!([]));
+    };
+    let rows = match insert.source.as_deref().map(|q| q.body.as_ref()) {
+        Some(SetExpr::Values(v)) => v.rows.clone(),
+        _ => return Ok(json!([])),
+    };
+    let columns: Vec<String> = insert
+        .columns
+        .iter()
+        .map(|c| c.value.to_lowercase())
+        .collect();
+    let out = rows
+        .iter()
+        .map(|row| {
+            let value_of = |col: &str| {
+                columns
+                    .iter()
+                    .position(|c| c == col)
+                    .and_then(|i| row.get(i))
+                    .map(|e| inserted_value(e, params))
+                    .unwrap_or(Value::Null)
+            };
+            let mut m = Map::new();
+            for item in returning {
+                let (expr, alias) = match item {
+                    SelectItem::UnnamedExpr(e) => (e, None),
+                    SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias.value.clone())),
+                    _ => continue,
+                };
+                let col = column_of(expr);
+                let name = alias
+                    .or_else(|| col.clone())
+                    .unwrap_or_else(|| "?column?".into());
+                let value = match col {
+                    Some(c) => value_of(&c),
+                    None => inserted_value(expr, params),
+                };
+                m.insert(name, value);
+            }
+            Value::Object(m)
+        })
+        .collect();
+    Ok(Value::Array(out))
+}
+
+/// The column an expression reads (`x`, `x::text`, `(x)`), if it is one.
+fn column_of(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Identifier(id) => Some(id.value.to_lowercase()),
+        Expr::Cast { expr, .. } | Expr::Nested(expr) => column_of(expr),
+        _ => None,
+    }
+}
+
+/// A value being inserted: a `$n` parameter, a literal, a cast of either, `nullif(a, b)`.
+/// Anything else: null.
+fn inserted_value(e: &Expr, params: &[Value]) -> Value {
+    match e {
+        Expr::Value(v) => match &v.value {
+            SqlValue::Placeholder(p) => p
+                .trim_start_matches('$')
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| params.get(n.wrapping_sub(1)))
+                .cloned()
+                .unwrap_or(Value::Null),
+            _ => literal(e).unwrap_or(Value::Null),
+        },
+        Expr::Cast { expr, .. } | Expr::Nested(expr) => inserted_value(expr, params),
+        Expr::Function(f) if f.name.to_string().eq_ignore_ascii_case("nullif") => {
+            let args: Vec<Value> = match &f.args {
+                sqlparser::ast::FunctionArguments::List(l) => l
+                    .args
+                    .iter()
+                    .filter_map(|a| match a {
+                        sqlparser::ast::FunctionArg::Unnamed(
+                            sqlparser::ast::FunctionArgExpr::Expr(e),
+                        ) => Some(inserted_value(e, params)),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => vec![],
+            };
+            match args.as_slice() {
+                [a, b] if a == b => Value::Null,
+                [a, _] => a.clone(),
+                _ => Value::Null,
+            }
+        }
+        _ => Value::Null,
+    }
 }
 
 /// Answers catalogue queries from the recorded tables, constant SELECTs from their literals, and
@@ -281,21 +398,43 @@ mod tests {
             &mut t,
             "create table public.notes (id uuid primary key, body text); alter table notes enable row level security; \
              create policy \"own\" on notes for select using (auth.uid() = id);",
+            &[],
             false,
         )
         .unwrap();
         let rows = run(
             &mut t,
             "select tablename, rowsecurity from pg_tables where schemaname = 'public'",
+            &[],
             false,
         )
         .unwrap();
         assert_eq!(rows, json!([{"tablename": "notes", "rowsecurity": true}]));
+        // An INSERT … RETURNING answers the row it would write, parameters filled in.
+        let rows = run(
+            &mut t,
+            "insert into public.notes (id, body) values ($1::uuid, nullif($2, '')) \
+             on conflict (id) do update set body = excluded.body returning id::text as note, body",
+            &[json!("00000000-0000-4000-8000-000000000001"), json!("hej")],
+            false,
+        )
+        .unwrap();
         assert_eq!(
-            run(&mut t, "select 1", false).unwrap(),
+            rows,
+            json!([{"note": "00000000-0000-4000-8000-000000000001", "body": "hej"}])
+        );
+        assert!(run(
+            &mut t,
+            "insert into public.nope (x) values (1) returning x",
+            &[],
+            false
+        )
+        .is_err());
+        assert_eq!(
+            run(&mut t, "select 1", &[], false).unwrap(),
             json!([{"?column?": 1}])
         );
-        assert!(run(&mut t, "selec 1", false)
+        assert!(run(&mut t, "selec 1", &[], false)
             .unwrap_err()
             .starts_with("ERROR: 42601"));
         assert_eq!(classify("select * from x;"), Kind::SingleSelect);

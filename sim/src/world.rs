@@ -204,6 +204,9 @@ pub struct AuthUser {
     pub aud: String,
     pub created_ms: i64,
     pub banned_until_ms: Option<i64>,
+    /// SHA-256 of the user's id and password, for `grant_type=password` (never the password).
+    #[serde(default)]
+    pub password_digest: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

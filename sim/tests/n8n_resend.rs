@@ -294,3 +294,60 @@ async fn resend_send_idempotency_domain_and_rate_limit() {
     );
     sim.shutdown().await;
 }
+
+/// As n8n: one active webhook per method and path across all workflows. A second workflow
+/// on a path and method an active one uses is refused (409, the node named); a different
+/// path, a different method, or the first one deactivated, and it activates.
+#[tokio::test]
+async fn n8n_refuses_to_activate_a_webhook_path_already_in_use() {
+    let sim = sim().await;
+    let n = sim.n8n_api_url();
+    let c = client();
+    let key = |r: reqwest::RequestBuilder| r.header("X-N8N-API-KEY", TOKEN);
+    let make = |name: &str, method: &str, path: &str| json!({"name": name, "nodes": [{"id": "1", "name": "Inkommande", "type": "n8n-nodes-base.webhook", "typeVersion": 2, "position": [0, 0], "parameters": {"httpMethod": method, "path": path}}], "connections": {}, "settings": {}});
+    let mut ids = Vec::new();
+    for (name, method, path) in [
+        ("a", "POST", "events"),
+        ("b", "POST", "/events"),
+        ("c", "GET", "events"),
+        ("d", "POST", "events-2"),
+    ] {
+        let (s, _, v) = json_of(
+            key(c.post(format!("{n}/workflows")))
+                .json(&make(name, method, path))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 200, "{v}");
+        ids.push(v["id"].as_str().unwrap().to_string());
+    }
+    let activate = |id: &str| key(c.post(format!("{n}/workflows/{id}/activate"))).send();
+    let (s, _, _) = json_of(activate(&ids[0]).await.unwrap()).await;
+    assert_eq!(s, 200);
+    let (s, _, v) = json_of(activate(&ids[1]).await.unwrap()).await;
+    assert_eq!(s, 409, "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("\"Inkommande\" node uses is already taken"),
+        "{v}"
+    );
+    for other in [&ids[2], &ids[3]] {
+        let (s, _, v) = json_of(activate(other).await.unwrap()).await;
+        assert_eq!(s, 200, "another method or path: {v}");
+    }
+    let (s, _, _) = json_of(
+        key(c.post(format!("{n}/workflows/{}/deactivate", ids[0])))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (s, _, _) = json_of(activate(&ids[1]).await.unwrap()).await;
+    assert_eq!(s, 200, "free once the first is deactivated");
+    sim.shutdown().await;
+}

@@ -20,7 +20,7 @@ use crate::provision::{
 };
 use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
-use crate::store::runs::{LogLine, RunRow, StepRow};
+use crate::store::runs::{Driver, LogLine, RunRow, StepRow};
 use crate::store::Store;
 
 /// Where run events go (the window) and how the user is told a run ended.
@@ -124,12 +124,17 @@ impl RunsApi {
 
     /// Drives `work` in the background with this environment's engine; "Avbryt" reaches it
     /// through the token registered here. The run already exists, so it has a real id.
-    fn spawn<F, Fut>(self: &Arc<Self>, run_id: i64, host: Arc<dyn RunHost>, slug: String, work: F)
-    where
+    fn spawn<F, Fut>(
+        self: &Arc<Self>,
+        driver: Driver,
+        host: Arc<dyn RunHost>,
+        slug: String,
+        work: F,
+    ) where
         F: FnOnce(Engine, Arc<dyn EventSink>, CancellationToken) -> Fut + Send + 'static,
         Fut: std::future::Future<Output = crate::Result<RunState>> + Send + 'static,
     {
-        let cancel = CancellationToken::new();
+        let (cancel, run_id) = (CancellationToken::new(), driver.run_id);
         self.active
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -157,7 +162,7 @@ impl RunsApi {
                     let (store, text) = (this.store.clone(), Text::of(e.code(), &e.params()));
                     let _ = crate::blocking::run(move || {
                         if store.get_run(run_id)?.state.is_active() {
-                            store.set_run_state(run_id, RunState::Failed, Some(&text), None)?;
+                            store.set_run_state(&driver, RunState::Failed, Some(&text), None)?;
                         }
                         Ok::<_, Error>(())
                     })
@@ -184,11 +189,15 @@ impl RunsApi {
         }
         let engine = self.engine()?;
         let outcome = engine.start(&slug)?;
-        if !outcome.already_running {
-            let run_id = outcome.run_id;
-            self.spawn(run_id, host, slug, move |engine, sink, cancel| async move {
-                engine.drive(run_id, sink, cancel, false).await
-            });
+        if let Some(driver) = outcome.driver.clone() {
+            self.spawn(
+                driver.clone(),
+                host,
+                slug,
+                move |engine, sink, cancel| async move {
+                    engine.drive(driver, sink, cancel, false).await
+                },
+            );
         }
         Ok(outcome)
     }
@@ -213,7 +222,7 @@ impl RunsApi {
         let run = self.store.get_run(run_id)?;
         let claimed = self.engine()?.claim_resume(run_id)?;
         self.spawn(
-            run_id,
+            claimed.driver().clone(),
             host,
             run.slug,
             move |engine, sink, cancel| async move {
@@ -226,10 +235,13 @@ impl RunsApi {
     /// "Återställ": remove what the run created. Claimed before the task starts, as `resume`.
     pub fn rollback(self: &Arc<Self>, run_id: i64, host: Arc<dyn RunHost>) -> ApiResult<()> {
         let run = self.store.get_run(run_id)?;
-        self.engine()?.claim_rollback(run_id)?;
-        self.spawn(run_id, host, run.slug, move |engine, sink, _| async move {
-            engine.rollback_claimed(run_id, sink).await
-        });
+        let driver = self.engine()?.claim_rollback(run_id)?;
+        self.spawn(
+            driver.clone(),
+            host,
+            run.slug,
+            move |engine, sink, _| async move { engine.rollback_claimed(driver, sink).await },
+        );
         Ok(())
     }
 
@@ -244,10 +256,14 @@ impl RunsApi {
         if confirmation.trim() != slug {
             return Err(Error::NotConfirmed.into());
         }
-        let run_id = self.engine()?.begin_teardown(&slug)?;
-        self.spawn(run_id, host, slug, move |engine, sink, _| async move {
-            engine.drive_teardown(run_id, sink).await
-        });
+        let driver = self.engine()?.begin_teardown(&slug)?;
+        let run_id = driver.run_id;
+        self.spawn(
+            driver.clone(),
+            host,
+            slug,
+            move |engine, sink, _| async move { engine.drive_teardown(driver, sink).await },
+        );
         Ok(run_id)
     }
 

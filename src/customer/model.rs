@@ -69,6 +69,8 @@ pub struct Customer {
     /// Immutable from creation (UUID v4): the ownership marker on everything Fabrik creates
     /// for this customer.
     pub uid: String,
+    /// The environment whose instance card and status these are (sandbox or production).
+    pub environment: crate::environment::Environment,
 }
 
 /// One line of the register: what the list shows, kept small for 10,000 rows.

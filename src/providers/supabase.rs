@@ -182,12 +182,27 @@ impl Supabase {
         project_ref: &str,
         sql: &str,
     ) -> Result<Vec<Value>, ProviderError> {
+        self.run_query_with(project_ref, sql, &[]).await
+    }
+
+    /// One statement with `$1…` parameters (`V1RunQueryBody.parameters`): values from the
+    /// register (names, e-mail addresses) never become SQL text.
+    pub async fn run_query_with(
+        &self,
+        project_ref: &str,
+        sql: &str,
+        parameters: &[Value],
+    ) -> Result<Vec<Value>, ProviderError> {
+        let mut body = json!({ "query": sql });
+        if !parameters.is_empty() {
+            body["parameters"] = Value::Array(parameters.to_vec());
+        }
         let req = self
             .req(
                 Method::POST,
                 &format!("/v1/projects/{project_ref}/database/query"),
             )
-            .json(&json!({ "query": sql }));
+            .json(&body);
         let v: Value = http::json(P, http::send(P, req).await?).await?;
         Ok(match v {
             Value::Array(rows) => rows,
@@ -225,7 +240,15 @@ impl Supabase {
             .header("apikey", keys.service_role.expose())
             .bearer_auth(keys.service_role.expose())
             .header("X-Supabase-Api-Version", "2024-01-01")
-            .json(&json!({ "email": email, "password": password.expose(), "email_confirm": true, "app_metadata": { "role": "admin" } }));
+            // The password is a one-time one (it goes out by e-mail): the app asks for a new one
+            // at first login, which it reads from the user's metadata.
+            .json(&json!({
+                "email": email,
+                "password": password.expose(),
+                "email_confirm": true,
+                "app_metadata": { "role": "admin" },
+                "user_metadata": { "must_change_password": true },
+            }));
         match http::send(P, req).await {
             Ok(r) => http::json(P, r).await,
             Err(mut e) if e.status == Some(422) && e.code.as_deref() == Some("email_exists") => {

@@ -83,6 +83,56 @@ pub struct Deployment {
     pub target: Option<String>,
 }
 
+/// What an env upsert saved, and the items Vercel reported as failed inside its 201.
+#[derive(Debug)]
+pub struct EnvSaved {
+    pub saved: usize,
+    pub failed: Vec<EnvItemFailure>,
+}
+
+/// One item Vercel could not save, as its `failed[].error` says.
+#[derive(Debug, Clone)]
+pub struct EnvItemFailure {
+    pub key: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl EnvItemFailure {
+    fn read(error: &Value) -> EnvItemFailure {
+        let text = |k: &str| error[k].as_str().unwrap_or("").to_string();
+        let key = error["key"]
+            .as_str()
+            .or(error["envVarKey"].as_str())
+            .unwrap_or("?");
+        EnvItemFailure {
+            key: key.to_string(),
+            code: text("code"),
+            message: text("message"),
+        }
+    }
+
+    /// Definitive when it says the item itself is wrong (an invalid key or value, a target or
+    /// type that is not allowed, too large); anything else (an update already going on, a
+    /// hiccup) is tried again. Vercel does not document its item codes; the words decide.
+    pub fn is_definitive(&self) -> bool {
+        let said = format!("{} {}", self.code, self.message).to_ascii_lowercase();
+        [
+            "invalid",
+            "forbidden",
+            "not allowed",
+            "not_allowed",
+            "too large",
+            "too_long",
+            "exceeds",
+            "reserved",
+            "already exists",
+        ]
+        .iter()
+        .any(|w| said.contains(w))
+    }
+}
+
 /// One environment variable to upsert; sensitive values are never readable back.
 pub struct EnvVar {
     pub key: String,
@@ -199,13 +249,13 @@ impl Vercel {
         http::json(P, r).await
     }
 
-    /// Upserts every variable for all targets. A 201 can still carry failures in `failed`; any
-    /// failure fails the call, naming the keys.
+    /// Upserts every variable for all targets. A 201 can still carry failures in `failed`,
+    /// per item: they come back for the caller to retry (transient) or report (definitive).
     pub async fn upsert_env(
         &self,
         project_id: &str,
         vars: &[EnvVar],
-    ) -> Result<usize, ProviderError> {
+    ) -> Result<EnvSaved, ProviderError> {
         let body: Vec<Value> = vars
             .iter()
             .map(|v| {
@@ -222,35 +272,19 @@ impl Vercel {
             .query(&[("upsert", "true")])
             .json(&body);
         let v: Value = http::json(P, http::send(P, req).await?).await?;
-        let failed = v["failed"].as_array().cloned().unwrap_or_default();
-        if !failed.is_empty() {
-            let what: Vec<String> = failed
-                .iter()
-                .map(|f| {
-                    let key = f["error"]["key"]
-                        .as_str()
-                        .or_else(|| f["key"].as_str())
-                        .unwrap_or("?");
-                    let msg = f["error"]["message"].as_str().unwrap_or("unknown error");
-                    format!("{key}: {msg}")
-                })
-                .collect();
-            let mut e = ProviderError::new(
-                P,
-                ErrorKind::Invalid,
-                format!(
-                    "environment variables could not be saved ({})",
-                    what.join("; ")
-                ),
-            );
-            e.status = Some(201);
-            e.code = Some("env_partial_failure".into());
-            return Err(e);
-        }
-        Ok(match &v["created"] {
-            Value::Array(a) => a.len(),
-            Value::Null => 0,
-            _ => 1,
+        let failed = v["failed"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| EnvItemFailure::read(&f["error"]))
+            .collect();
+        Ok(EnvSaved {
+            saved: match &v["created"] {
+                Value::Array(a) => a.len(),
+                Value::Null => 0,
+                _ => 1,
+            },
+            failed,
         })
     }
 

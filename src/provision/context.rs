@@ -23,7 +23,7 @@ use crate::params;
 use crate::providers::supabase::ApiKeys;
 use crate::providers::ProviderError;
 use crate::secrets::{SecretError, SecretStore};
-use crate::store::runs::StepUpdate;
+use crate::store::runs::{Driver, StepUpdate};
 use crate::store::Store;
 
 /// Why a step did not finish.
@@ -105,6 +105,8 @@ pub enum Poll<T> {
 
 pub struct RunCtx {
     pub run_id: i64,
+    /// This driver's hold on the run: every ledger write of a step goes through it.
+    pub driver: Driver,
     pub customer: Customer,
     pub store: Arc<Store>,
     pub clients: Arc<Clients>,
@@ -170,8 +172,8 @@ impl RunCtx {
     /// Records the name of what this step is about to create, before the call that creates it;
     /// if that cannot be written, the step fails without calling.
     pub async fn record_intent(&self, step: StepKey, name: &str) -> Result<(), StepError> {
-        let (run_id, name) = (self.run_id, name.to_string());
-        self.db(move |s| s.step_update(run_id, step, StepUpdate::Intent(&name)))
+        let (driver, name) = (self.driver.clone(), name.to_string());
+        self.db(move |s| s.step_update(&driver, step, StepUpdate::Intent(&name)))
             .await
     }
 
@@ -195,10 +197,10 @@ impl RunCtx {
         created: bool,
         output: &Value,
     ) -> Result<(), StepError> {
-        let (run_id, id, out) = (self.run_id, external_id.to_string(), output.clone());
+        let (driver, id, out) = (self.driver.clone(), external_id.to_string(), output.clone());
         self.db(move |s| {
             s.step_update(
-                run_id,
+                &driver,
                 step,
                 StepUpdate::Resource {
                     external_id: &id,
@@ -254,9 +256,11 @@ impl RunCtx {
                             ),
                             None => what.clone(),
                         };
-                        let (run_id, waiting) = (self.run_id, text.clone());
+                        let (driver, waiting) = (self.driver.clone(), text.clone());
                         let _ = self
-                            .db(move |s| s.step_update(run_id, step, StepUpdate::Waiting(&waiting)))
+                            .db(move |s| {
+                                s.step_update(&driver, step, StepUpdate::Waiting(&waiting))
+                            })
                             .await;
                         self.log(step, LogLevel::Info, &text).await;
                         last_detail = detail.clone();

@@ -21,13 +21,13 @@ use super::settings::ProvisionSettings;
 use super::state::{AllowedBy, LogLevel, RunKind, RunState, StepState};
 use super::step::StepKey;
 use super::steps::{self, Owned};
-use crate::customer::{CustomerPatch, Status};
+use crate::customer::{Instance, Status};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::messages::Text;
 use crate::secrets::SecretStore;
 use crate::store::adoptions::Adoption;
-use crate::store::runs::{NewRun, StepRow, StepUpdate};
+use crate::store::runs::{Driver, NewRun, StepRow, StepUpdate};
 use crate::store::Store;
 use crate::vocabulary::vocabulary;
 
@@ -50,6 +50,28 @@ pub struct StartOutcome {
     pub run_id: i64,
     /// The customer already had an active run; this is that run.
     pub already_running: bool,
+    /// This caller's hold on the run, when it got one (never leaves the process).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub driver: Option<Driver>,
+}
+
+impl StartOutcome {
+    fn driven(driver: Driver) -> StartOutcome {
+        StartOutcome {
+            run_id: driver.run_id,
+            already_running: false,
+            driver: Some(driver),
+        }
+    }
+
+    fn busy(run_id: i64) -> StartOutcome {
+        StartOutcome {
+            run_id,
+            already_running: true,
+            driver: None,
+        }
+    }
 }
 
 vocabulary!(
@@ -144,7 +166,7 @@ impl Engine {
         let (slug, environment) = (slug.to_string(), self.environment);
         let (customer, ledger) = self
             .db(move |s| {
-                let customer = s.get_customer(&slug)?;
+                let customer = s.get_customer_in(&slug, environment)?;
                 let ledger = PlanLedger::read(s, &customer, environment)?;
                 Ok((customer, ledger))
             })
@@ -172,28 +194,22 @@ impl Engine {
         if let Some(r) = self.store.latest_run(customer.id, self.environment)? {
             // A run whose driver died (kill -9, power loss) is continued once its heartbeat
             // has lapsed, instead of being refused as "already active" for ever.
-            if r.kind == RunKind::Provision
-                && r.state.is_active()
-                && self.store.claim_stale(r.id, STALE_AFTER)?
-            {
-                self.store.reset_unfinished_steps(r.id, false)?;
-                return Ok(StartOutcome {
-                    run_id: r.id,
-                    already_running: false,
-                });
+            if r.kind == RunKind::Provision && r.state.is_active() {
+                if let Some(driver) = self.store.claim_stale(r.id, STALE_AFTER)? {
+                    self.store.reset_unfinished_steps(r.id, false)?;
+                    return Ok(StartOutcome::driven(driver));
+                }
             }
             if r.kind == RunKind::Provision && r.state.is_resumable() {
-                if self.store.claim_run(r.id, RunState::Running, STALE_AFTER)? {
-                    self.store.reset_unfinished_steps(r.id, true)?;
-                    return Ok(StartOutcome {
-                        run_id: r.id,
-                        already_running: false,
-                    });
-                }
-                return Ok(StartOutcome {
-                    run_id: r.id,
-                    already_running: true,
-                });
+                return Ok(
+                    match self.store.claim_run(r.id, RunState::Running, STALE_AFTER)? {
+                        Some(driver) => {
+                            self.store.reset_unfinished_steps(r.id, true)?;
+                            StartOutcome::driven(driver)
+                        }
+                        None => StartOutcome::busy(r.id),
+                    },
+                );
             }
         }
         match self.store.create_run(
@@ -202,14 +218,8 @@ impl Engine {
             self.environment,
             StepKey::ALL,
         )? {
-            NewRun::Created(id) => Ok(StartOutcome {
-                run_id: id,
-                already_running: false,
-            }),
-            NewRun::AlreadyActive(id) => Ok(StartOutcome {
-                run_id: id,
-                already_running: true,
-            }),
+            NewRun::Created(driver) => Ok(StartOutcome::driven(driver)),
+            NewRun::AlreadyActive(id) => Ok(StartOutcome::busy(id)),
         }
     }
 
@@ -238,13 +248,17 @@ impl Engine {
         sink: Arc<dyn EventSink>,
         cancel: CancellationToken,
     ) -> Result<RunState> {
-        let run_id = claimed.run_id;
-        if claimed.rolling_back {
-            return self.rollback_claimed(run_id, sink).await;
+        let Claimed {
+            driver,
+            rolling_back,
+        } = claimed;
+        if rolling_back {
+            return self.rollback_claimed(driver, sink).await;
         }
+        let run_id = driver.run_id;
         self.db(move |s| s.reset_unfinished_steps(run_id, true))
             .await?;
-        self.drive(run_id, sink, cancel, true).await
+        self.drive(driver, sink, cancel, true).await
     }
 
     /// Asks a run to stop at its next safe point (from any process); `rollback` chooses what
@@ -255,36 +269,45 @@ impl Engine {
 
     async fn context(
         &self,
-        run_id: i64,
+        driver: &Driver,
         sink: Arc<dyn EventSink>,
         cancel: CancellationToken,
     ) -> Result<Arc<RunCtx>> {
+        let run_id = driver.run_id;
         let (customer, steps) = self
             .db(move |s| {
                 let run = s.get_run(run_id)?;
-                Ok((s.get_customer(&run.slug)?, s.run_steps(run_id)?))
+                Ok((
+                    s.get_customer_in(&run.slug, run.environment)?,
+                    s.run_steps(run_id)?,
+                ))
             })
             .await?;
         let outputs = steps
             .into_iter()
             .filter_map(|s| s.output.map(|o| (s.key, o)))
             .collect();
-        Ok(Arc::new(
-            self.run_ctx(run_id, customer, sink, cancel, outputs),
-        ))
+        Ok(Arc::new(self.run_ctx(
+            driver.clone(),
+            customer,
+            sink,
+            cancel,
+            outputs,
+        )))
     }
 
     /// What a step (or an `owns` read-back) can reach, for one run of one customer.
     fn run_ctx(
         &self,
-        run_id: i64,
+        driver: Driver,
         customer: crate::customer::Customer,
         events: Arc<dyn EventSink>,
         cancel: CancellationToken,
         outputs: HashMap<StepKey, Value>,
     ) -> RunCtx {
         RunCtx {
-            run_id,
+            run_id: driver.run_id,
+            driver,
             customer,
             store: self.store.clone(),
             clients: self.clients.clone(),
@@ -315,36 +338,45 @@ impl Engine {
     /// written, the customer is gone), the run is marked failed rather than left "running".
     pub async fn drive(
         &self,
-        run_id: i64,
+        driver: Driver,
         sink: Arc<dyn EventSink>,
         cancel: CancellationToken,
         resumed: bool,
     ) -> Result<RunState> {
-        let work = self.drive_claimed((run_id, resumed), sink, cancel);
-        self.finishing(run_id, RunState::Failed, work).await
+        let work = self.drive_claimed((driver.clone(), resumed), sink, cancel);
+        self.finishing(&driver, RunState::Failed, work).await
     }
 
     /// Awaits a driver's work; if it fails, the run gets `on_error` as its final state.
     async fn finishing(
         &self,
-        run_id: i64,
+        driver: &Driver,
         on_error: RunState,
         work: impl std::future::Future<Output = Result<RunState>>,
     ) -> Result<RunState> {
         let result = work.await;
-        if let Err(e) = &result {
-            self.stop_after_error(run_id, on_error, e).await;
+        match &result {
+            // The run is another driver's now: this one leaves its state to that one.
+            Err(Error::DriverLost(run)) => {
+                tracing::warn!(
+                    run,
+                    "the run was taken over by another driver; this one stops"
+                );
+            }
+            Err(e) => self.stop_after_error(driver, on_error, e).await,
+            Ok(_) => {}
         }
         result
     }
 
     /// Best effort, after an error: the run is no longer driven, so it must not look driven.
-    async fn stop_after_error(&self, run_id: i64, state: RunState, e: &Error) {
+    async fn stop_after_error(&self, driver: &Driver, state: RunState, e: &Error) {
         let text = Text::of(e.code(), &e.params());
+        let (run_id, driver) = (driver.run_id, driver.clone());
         let written = self
             .db(move |s| {
                 if s.get_run(run_id)?.state.is_active() {
-                    s.set_run_state(run_id, state, Some(&text), None)?;
+                    s.set_run_state(&driver, state, Some(&text), None)?;
                 }
                 Ok(())
             })
@@ -359,12 +391,14 @@ impl Engine {
 
     async fn drive_claimed(
         &self,
-        (run_id, resumed): (i64, bool),
+        (driver, resumed): (Driver, bool),
         sink: Arc<dyn EventSink>,
         cancel: CancellationToken,
     ) -> Result<RunState> {
+        let run_id = driver.run_id;
         let stop = cancel.child_token();
-        let ctx = self.context(run_id, sink.clone(), stop.clone()).await?;
+        let ctx = self.context(&driver, sink.clone(), stop.clone()).await?;
+        self.preflight(&ctx).await?;
         tracing::info!(run = run_id, customer = %ctx.customer.slug, resumed, "run started");
         self.mark_customer(&ctx, Status::Provisioning).await;
         sink.emit(&RunEvent::RunStarted {
@@ -379,7 +413,7 @@ impl Engine {
         };
         self.log(run_id, None, LogLevel::Info, opening).await?;
 
-        let watcher = self.watch(run_id, stop.clone());
+        let watcher = self.watch(&driver, stop.clone());
         let mut states: HashMap<StepKey, StepState> = self
             .db(move |s| s.run_steps(run_id))
             .await?
@@ -428,10 +462,9 @@ impl Engine {
                 }
                 Err(StepError::Cancelled) => {
                     // Stopped at a safe point; it starts over (idempotently) on resume.
-                    self.db(move |s| {
-                        s.step_update(run_id, key, StepUpdate::State(StepState::Pending))
-                    })
-                    .await?;
+                    let d = driver.clone();
+                    self.db(move |s| s.step_update(&d, key, StepUpdate::State(StepState::Pending)))
+                        .await?;
                     states.insert(key, StepState::Pending);
                 }
                 Err(e) => {
@@ -444,18 +477,21 @@ impl Engine {
                 }
             }
         }
-        drop(watcher);
+        let lost = watcher.stop();
         tracing::info!(run = run_id, customer = %ctx.customer.slug, "steps stopped");
+        if lost {
+            return Err(Error::DriverLost(run_id));
+        }
 
         let cancel_rollback = self.db(move |s| s.cancel_requested(run_id)).await?;
         let state = if let Some((key, err)) = failure {
             let message = err.text();
-            let m = message.clone();
-            self.db(move |s| s.set_run_state(run_id, RunState::Failed, Some(&m), Some(key)))
+            let (m, d) = (message.clone(), driver.clone());
+            self.db(move |s| s.set_run_state(&d, RunState::Failed, Some(&m), Some(key)))
                 .await?;
             self.mark_customer(&ctx, Status::Failed).await;
             if self.on_failure == FailurePolicy::Rollback {
-                self.rollback_claimed(run_id, sink.clone()).await?
+                self.rollback_claimed(driver, sink.clone()).await?
             } else {
                 sink.emit(&RunEvent::RunFinished {
                     run_id,
@@ -465,7 +501,8 @@ impl Engine {
                 RunState::Failed
             }
         } else if states.values().all(|s| *s == StepState::Succeeded) {
-            self.db(move |s| s.set_run_state(run_id, RunState::Succeeded, None, None))
+            let d = driver.clone();
+            self.db(move |s| s.set_run_state(&d, RunState::Succeeded, None, None))
                 .await?;
             self.log(
                 run_id,
@@ -481,15 +518,15 @@ impl Engine {
             });
             RunState::Succeeded
         } else if cancel_rollback == Some(true) {
-            let text = StepError::Cancelled.text();
-            self.db(move |s| s.set_run_state(run_id, RunState::Cancelled, Some(&text), None))
+            let (text, d) = (StepError::Cancelled.text(), driver.clone());
+            self.db(move |s| s.set_run_state(&d, RunState::Cancelled, Some(&text), None))
                 .await?;
-            self.rollback_claimed(run_id, sink.clone()).await?
+            self.rollback_claimed(driver, sink.clone()).await?
         } else {
             // Cancelled (by the user, or the process is shutting down): resumable.
             self.db(move |s| {
                 s.set_run_state(
-                    run_id,
+                    &driver,
                     RunState::Cancelled,
                     Some(&Text::new(
                         "Avbruten; kan återupptas",
@@ -510,21 +547,26 @@ impl Engine {
         Ok(state)
     }
 
-    async fn mark_customer(&self, ctx: &RunCtx, status: Status) {
-        self.patch_customer(
-            &ctx.customer.slug,
-            CustomerPatch {
-                status: Some(status),
-                ..Default::default()
-            },
-        )
-        .await;
+    /// The customer's status in this run's environment (the other environment's card stays).
+    /// What can be known before the first call, checked before it: the keyring, which keeps
+    /// the customer's passwords and keys. A run that cannot reach it would create resources
+    /// and then fail at the first secret; now it fails before anything exists (and can be
+    /// tried again once the keyring is unlocked).
+    async fn preflight(&self, ctx: &RunCtx) -> Result<()> {
+        let (secrets, key) = (
+            self.secrets.clone(),
+            steps::customer_secret(ctx, crate::secrets::CustomerSecret::AdminPassword),
+        );
+        // Only whether the keyring answers matters here, not what it holds.
+        crate::blocking::run(move || secrets.exists(&key).map(|_| ()))
+            .await
+            .map_err(Error::Secret)
     }
 
-    async fn patch_customer(&self, slug: &str, patch: CustomerPatch) {
-        let (slug, manifest) = (slug.to_string(), self.settings.manifest.clone());
+    async fn mark_customer(&self, ctx: &RunCtx, status: Status) {
+        let (id, env) = (ctx.customer.id, self.environment);
         if let Err(e) = self
-            .db(move |s| s.update_customer(&slug, patch, &manifest))
+            .db(move |s| s.set_instance(id, env, status, None))
             .await
         {
             tracing::warn!("the customer's status could not be updated: {e}");
@@ -534,35 +576,46 @@ impl Engine {
     /// Heartbeats, and turns a cancel asked for in the database (by any process) into the
     /// in-process cancellation signal. Stops when the returned guard is dropped, on every way
     /// out of the caller, `?` included.
-    fn watch(&self, run_id: i64, stop: CancellationToken) -> Heartbeat {
-        let store = self.store.clone();
+    /// If another driver claims the run meanwhile, it stops the steps and says so (`stop()`).
+    fn watch(&self, driver: &Driver, stop: CancellationToken) -> Heartbeat {
+        let (store, driver) = (self.store.clone(), driver.clone());
+        let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let every = HEARTBEAT
             .min(self.timing.poll.cap)
             .min(Duration::from_millis(500));
-        Heartbeat(tokio::spawn(async move {
+        let flag = lost.clone();
+        let task = tokio::spawn(async move {
             loop {
-                let store = store.clone();
-                let asked = crate::blocking::run(move || {
-                    let _ = store.heartbeat(run_id);
-                    store.cancel_requested(run_id)
+                let (store, driver) = (store.clone(), driver.clone());
+                let beat = crate::blocking::run(move || {
+                    store.heartbeat(&driver)?;
+                    store.cancel_requested(driver.run_id)
                 })
                 .await;
-                if let Ok(Some(_)) = asked {
-                    stop.cancel();
+                match beat {
+                    Ok(Some(_)) => stop.cancel(),
+                    Err(Error::DriverLost(_)) => {
+                        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                        stop.cancel();
+                        return;
+                    }
+                    // A busy database now and then is not a lost run; the next beat retries.
+                    Ok(None) | Err(_) => {}
                 }
                 tokio::time::sleep(every).await;
             }
-        }))
+        });
+        Heartbeat { task, lost }
     }
 
     /// Rolls back a failed or cancelled run (public entry: claims it first).
     pub async fn rollback(&self, run_id: i64, sink: Arc<dyn EventSink>) -> Result<RunState> {
-        self.db(move |s| claim_rollback(s, run_id)).await?;
-        self.rollback_claimed(run_id, sink).await
+        let driver = self.db(move |s| claim_rollback(s, run_id)).await?;
+        self.rollback_claimed(driver, sink).await
     }
 
     /// Claims a run for "Återställ" (see `claim_resume`). Blocking (SQLite).
-    pub fn claim_rollback(&self, run_id: i64) -> Result<()> {
+    pub fn claim_rollback(&self, run_id: i64) -> Result<Driver> {
         claim_rollback(&self.store, run_id)
     }
 
@@ -570,32 +623,33 @@ impl Engine {
     /// ends as `rollback_failed`, never left "rolling back". The caller has claimed the run.
     pub async fn rollback_claimed(
         &self,
-        run_id: i64,
+        driver: Driver,
         sink: Arc<dyn EventSink>,
     ) -> Result<RunState> {
-        let work = self.rollback_inner(run_id, sink);
-        self.finishing(run_id, RunState::RollbackFailed, work).await
+        let work = self.rollback_inner(driver.clone(), sink);
+        self.finishing(&driver, RunState::RollbackFailed, work)
+            .await
     }
 
-    async fn rollback_inner(&self, run_id: i64, sink: Arc<dyn EventSink>) -> Result<RunState> {
-        self.db(move |s| s.set_run_state(run_id, RunState::RollingBack, None, None))
+    async fn rollback_inner(&self, driver: Driver, sink: Arc<dyn EventSink>) -> Result<RunState> {
+        let run_id = driver.run_id;
+        let d = driver.clone();
+        self.db(move |s| s.set_run_state(&d, RunState::RollingBack, None, None))
             .await?;
         let ctx = self
-            .context(run_id, sink.clone(), CancellationToken::new())
+            .context(&driver, sink.clone(), CancellationToken::new())
             .await?;
-        let watcher = self.watch(run_id, CancellationToken::new());
-        let left = self.compensate_all(&ctx, false).await;
-        drop(watcher);
-        let left = left?;
+        let left = self.compensate_watched(&ctx, false).await?;
         let state = if left.is_empty() {
-            self.db(move |s| s.set_run_state(run_id, RunState::RolledBack, None, None))
+            let d = driver.clone();
+            self.db(move |s| s.set_run_state(&d, RunState::RolledBack, None, None))
                 .await?;
             // Nothing of the instance exists any more.
             self.mark_customer(&ctx, Status::Pending).await;
             RunState::RolledBack
         } else {
             let msg = left_by_hand(&left);
-            self.db(move |s| s.set_run_state(run_id, RunState::RollbackFailed, Some(&msg), None))
+            self.db(move |s| s.set_run_state(&driver, RunState::RollbackFailed, Some(&msg), None))
                 .await?;
             self.mark_customer(&ctx, Status::Failed).await;
             RunState::RollbackFailed
@@ -618,6 +672,17 @@ impl Engine {
 
     /// Runs the compensations in reverse order of creation; returns what could not be removed,
     /// as instructions. With `everything`, adopted resources are removed too (teardown).
+    /// `compensate_all` under the driver's heartbeat: a driver that lost the run meanwhile
+    /// says so (`DriverLost`) instead of reporting what it left.
+    async fn compensate_watched(&self, ctx: &RunCtx, everything: bool) -> Result<Vec<Text>> {
+        let watcher = self.watch(&ctx.driver, CancellationToken::new());
+        let left = self.compensate_all(ctx, everything).await;
+        if watcher.stop() {
+            return Err(Error::DriverLost(ctx.run_id));
+        }
+        left
+    }
+
     async fn compensate_all(&self, ctx: &RunCtx, everything: bool) -> Result<Vec<Text>> {
         let run_id = ctx.run_id;
         let mut rows = self.db(move |s| s.run_steps(run_id)).await?;
@@ -676,7 +741,8 @@ impl Engine {
             step: key,
             external_id: external_id.to_string(),
         });
-        self.db(move |s| s.step_update(run_id, key, StepUpdate::State(StepState::Compensating)))
+        let d = ctx.driver.clone();
+        self.db(move |s| s.step_update(&d, key, StepUpdate::State(StepState::Compensating)))
             .await?;
         let started = Instant::now();
         let mut attempt = 1;
@@ -717,7 +783,7 @@ impl Engine {
                     |w| format!("{external_id} is left alone (not created by Fabrik): {w}"),
                 );
                 let entry = (StepState::Skipped, LogLevel::Warn, text, None);
-                self.settle(run_id, key, attempt, entry).await?;
+                self.settle(&ctx.driver, key, attempt, entry).await?;
                 ctx.emit(RunEvent::CompensationDone { run_id, step: key });
                 Ok(None)
             }
@@ -734,7 +800,7 @@ impl Engine {
                     )
                 };
                 let entry = (StepState::Compensated, LogLevel::Info, text, Some(took));
-                self.settle(run_id, key, attempt, entry).await?;
+                self.settle(&ctx.driver, key, attempt, entry).await?;
                 ctx.emit(RunEvent::CompensationDone { run_id, step: key });
                 Ok(None)
             }
@@ -757,7 +823,7 @@ impl Engine {
                     format!("Could not delete {external_id}: {}. {}", why.en, manual.en),
                 );
                 let entry = (StepState::CompensationFailed, LogLevel::Error, text, None);
-                self.settle(run_id, key, attempt, entry).await?;
+                self.settle(&ctx.driver, key, attempt, entry).await?;
                 ctx.emit(RunEvent::CompensationFailed {
                     run_id,
                     step: key,
@@ -772,34 +838,49 @@ impl Engine {
     /// A compensation's end in the ledger: the step's state and the line that says why.
     async fn settle(
         &self,
-        run_id: i64,
+        driver: &Driver,
         key: StepKey,
         attempt: u32,
         (state, level, text, took): (StepState, LogLevel, Text, Option<u64>),
     ) -> Result<()> {
+        let driver = driver.clone();
         self.db(move |s| {
-            s.step_update(run_id, key, StepUpdate::State(state))?;
-            s.log(run_id, Some(key), level, &text, Some(attempt), took, None)
+            s.step_update(&driver, key, StepUpdate::State(state))?;
+            s.log(
+                driver.run_id,
+                Some(key),
+                level,
+                &text,
+                Some(attempt),
+                took,
+                None,
+            )
         })
         .await
     }
 
     /// Records a teardown ("Avveckla") of everything a provisioned customer owns and returns
     /// its run id at once; `drive_teardown` then does the deleting. Blocking (SQLite).
-    pub fn begin_teardown(&self, slug: &str) -> Result<i64> {
+    pub fn begin_teardown(&self, slug: &str) -> Result<Driver> {
         record_teardown(&self.store, self.environment, slug)
     }
 
     /// Deletes what a teardown run recorded, then clears the customer's instance and marks it
     /// inactive. A teardown that cannot go on ends as `rollback_failed`.
-    pub async fn drive_teardown(&self, run_id: i64, sink: Arc<dyn EventSink>) -> Result<RunState> {
-        let work = self.teardown_claimed(run_id, sink);
-        self.finishing(run_id, RunState::RollbackFailed, work).await
+    pub async fn drive_teardown(
+        &self,
+        driver: Driver,
+        sink: Arc<dyn EventSink>,
+    ) -> Result<RunState> {
+        let work = self.teardown_claimed(driver.clone(), sink);
+        self.finishing(&driver, RunState::RollbackFailed, work)
+            .await
     }
 
-    async fn teardown_claimed(&self, run_id: i64, sink: Arc<dyn EventSink>) -> Result<RunState> {
+    async fn teardown_claimed(&self, driver: Driver, sink: Arc<dyn EventSink>) -> Result<RunState> {
+        let run_id = driver.run_id;
         let ctx = self
-            .context(run_id, sink.clone(), CancellationToken::new())
+            .context(&driver, sink.clone(), CancellationToken::new())
             .await?;
         let slug = ctx.customer.slug.clone();
         sink.emit(&RunEvent::RunStarted {
@@ -807,29 +888,21 @@ impl Engine {
             slug: slug.clone(),
             resumed: false,
         });
-        let left = self.compensate_all(&ctx, true).await?;
+        let left = self.compensate_watched(&ctx, true).await?;
         let state = if left.is_empty() {
-            self.db(move |s| s.set_run_state(run_id, RunState::Succeeded, None, None))
+            let d = driver.clone();
+            self.db(move |s| s.set_run_state(&d, RunState::Succeeded, None, None))
                 .await?;
-            let clear = CustomerPatch {
-                status: Some(Status::Inactive),
-                production_url: Some(String::new()),
-                github_repo_url: Some(String::new()),
-                supabase_project_ref: Some(String::new()),
-                vercel_project_id: Some(String::new()),
-                n8n_workflow_id: Some(String::new()),
-                ..Default::default()
-            };
-            let manifest = self.settings.manifest.clone();
-            let s2 = slug.clone();
-            self.db(move |s| s.update_customer(&s2, clear, &manifest))
+            // This environment's card is cleared; the other environment's is not touched.
+            let (id, env) = (ctx.customer.id, self.environment);
+            self.db(move |s| s.set_instance(id, env, Status::Inactive, Some(&Instance::default())))
                 .await?;
             let (secrets, uid) = (self.secrets.clone(), ctx.customer.uid.clone());
             crate::blocking::run(move || secrets.forget_customer(&uid, &slug)).await;
             RunState::Succeeded
         } else {
             let msg = left_by_hand(&left);
-            self.db(move |s| s.set_run_state(run_id, RunState::RollbackFailed, Some(&msg), None))
+            self.db(move |s| s.set_run_state(&driver, RunState::RollbackFailed, Some(&msg), None))
                 .await?;
             RunState::RollbackFailed
         };
@@ -848,7 +921,7 @@ impl Engine {
         let (slug, environment) = (slug.to_string(), self.environment);
         let (customer, targets) = self
             .db(move |s| {
-                let customer = s.get_customer(&slug)?;
+                let customer = s.get_customer_in(&slug, environment)?;
                 let targets = teardown_targets(s, environment, &customer)?;
                 Ok((customer, targets))
             })
@@ -911,7 +984,7 @@ impl Engine {
     fn read_only_context(&self, customer: crate::customer::Customer) -> RunCtx {
         let events: Arc<dyn EventSink> = Arc::new(|_: &RunEvent| {});
         self.run_ctx(
-            0,
+            Driver::none(),
             customer,
             events,
             CancellationToken::new(),
@@ -922,19 +995,25 @@ impl Engine {
     /// "Avveckla" in one call (the CLI): records the teardown and drives it.
     pub async fn teardown(&self, slug: &str, sink: Arc<dyn EventSink>) -> Result<RunState> {
         let (slug, environment) = (slug.to_string(), self.environment);
-        let run_id = self
+        let driver = self
             .db(move |s| record_teardown(s, environment, &slug))
             .await?;
-        self.drive_teardown(run_id, sink).await
+        self.drive_teardown(driver, sink).await
     }
 }
 
 /// A run one caller holds: it alone may drive it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Claimed {
-    run_id: i64,
+    driver: Driver,
     /// An interrupted rollback is continued as a rollback.
     rolling_back: bool,
+}
+
+impl Claimed {
+    pub fn driver(&self) -> &Driver {
+        &self.driver
+    }
 }
 
 fn claim_resume(store: &Store, run_id: i64) -> Result<Claimed> {
@@ -944,20 +1023,19 @@ fn claim_resume(store: &Store, run_id: i64) -> Result<Claimed> {
     } else {
         RunState::Running
     };
-    if !store.claim_run(run_id, target, STALE_AFTER)? {
-        return Err(Error::RunBusy(run_id));
-    }
+    let driver = store
+        .claim_run(run_id, target, STALE_AFTER)?
+        .ok_or(Error::RunBusy(run_id))?;
     Ok(Claimed {
-        run_id,
+        driver,
         rolling_back,
     })
 }
 
-fn claim_rollback(store: &Store, run_id: i64) -> Result<()> {
-    if !store.claim_run(run_id, RunState::RollingBack, STALE_AFTER)? {
-        return Err(Error::RunBusy(run_id));
-    }
-    Ok(())
+fn claim_rollback(store: &Store, run_id: i64) -> Result<Driver> {
+    store
+        .claim_run(run_id, RunState::RollingBack, STALE_AFTER)?
+        .ok_or(Error::RunBusy(run_id))
 }
 
 /// What a customer owns in one environment, per undoable step in provisioning order: the
@@ -968,7 +1046,7 @@ fn teardown_targets(
     environment: Environment,
     customer: &crate::customer::Customer,
 ) -> Result<Vec<(StepKey, Option<String>, Value)>> {
-    let instance = &customer.instance;
+    let instance = &store.instance(customer.id, environment)?;
     let mut targets = Vec::new();
     for key in steps::undoable().map(|d| d.key) {
         let recorded = store.last_step_output(customer.id, key, environment)?;
@@ -992,12 +1070,12 @@ fn teardown_targets(
 }
 
 /// Records a teardown run of everything a provisioned customer owns; returns its id.
-fn record_teardown(store: &Store, environment: Environment, slug: &str) -> Result<i64> {
+fn record_teardown(store: &Store, environment: Environment, slug: &str) -> Result<Driver> {
     let customer = store.get_customer(slug)?;
     let targets = teardown_targets(store, environment, &customer)?;
     let keys: Vec<StepKey> = targets.iter().map(|t| t.0).collect();
-    let run_id = match store.create_run(customer.id, RunKind::Teardown, environment, &keys)? {
-        NewRun::Created(id) => id,
+    let driver = match store.create_run(customer.id, RunKind::Teardown, environment, &keys)? {
+        NewRun::Created(driver) => driver,
         NewRun::AlreadyActive(id) => return Err(Error::RunBusy(id)),
     };
     // Recorded in provisioning order (the order of `undoable`), so compensation (newest
@@ -1011,9 +1089,9 @@ fn record_teardown(store: &Store, environment: Environment, slug: &str) -> Resul
             },
             None => StepUpdate::State(StepState::Skipped),
         };
-        store.step_update(run_id, key, update)?;
+        store.step_update(&driver, key, update)?;
     }
-    Ok(run_id)
+    Ok(driver)
 }
 
 /// "Kvar att ta bort för hand: …": what a rollback or teardown could not delete.
@@ -1026,11 +1104,21 @@ fn left_by_hand(left: &[Text]) -> Text {
 }
 
 /// A run's heartbeat task; dropping the guard stops it.
-struct Heartbeat(tokio::task::JoinHandle<()>);
+struct Heartbeat {
+    task: tokio::task::JoinHandle<()>,
+    lost: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Heartbeat {
+    /// Stops the heartbeat; whether another driver took the run meanwhile.
+    fn stop(self) -> bool {
+        self.lost.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
 
 impl Drop for Heartbeat {
     fn drop(&mut self) {
-        self.0.abort();
+        self.task.abort();
     }
 }
 
@@ -1054,7 +1142,8 @@ async fn run_step(
         if ctx.cancel.is_cancelled() {
             return Err(StepError::Cancelled);
         }
-        ctx.db(move |s| s.step_update(run_id, key, StepUpdate::Started { attempt }))
+        let d = ctx.driver.clone();
+        ctx.db(move |s| s.step_update(&d, key, StepUpdate::Started { attempt }))
             .await?;
         ctx.emit(RunEvent::StepStarted {
             run_id,
@@ -1088,9 +1177,9 @@ async fn run_step(
                     |r| format!("Försök {attempt} misslyckades: {r}; nytt försök om {ms} ms"),
                     |r| format!("Attempt {attempt} failed: {r}; trying again in {ms} ms"),
                 );
-                let r = reason.clone();
+                let (r, d) = (reason.clone(), ctx.driver.clone());
                 ctx.db(move |s| {
-                    s.step_update(run_id, key, StepUpdate::Retrying(&r))?;
+                    s.step_update(&d, key, StepUpdate::Retrying(&r))?;
                     s.log(
                         run_id,
                         Some(key),
@@ -1145,7 +1234,11 @@ async fn record_done(
         format!("{}: {sv}{id}", label.sv),
         format!("{}: {en}{id}", label.en),
     );
-    let (id, output) = (done.external_id.clone(), done.output.clone());
+    let (id, output, d) = (
+        done.external_id.clone(),
+        done.output.clone(),
+        ctx.driver.clone(),
+    );
     ctx.db(move |s| {
         if let Some(id) = &id {
             let recorded = s
@@ -1154,7 +1247,7 @@ async fn record_done(
                 .any(|r| r.key == key && r.external_id.is_some());
             if !recorded {
                 s.step_update(
-                    run_id,
+                    &d,
                     key,
                     StepUpdate::Resource {
                         external_id: id,
@@ -1164,7 +1257,7 @@ async fn record_done(
                 )?;
             }
         }
-        s.step_update(run_id, key, StepUpdate::Succeeded)?;
+        s.step_update(&d, key, StepUpdate::Succeeded)?;
         s.log(
             run_id,
             Some(key),
@@ -1192,11 +1285,11 @@ async fn fail(
     took: u64,
     request_id: Option<String>,
 ) -> StepError {
-    let (run_id, message) = (ctx.run_id, e.text());
+    let (run_id, message, d) = (ctx.run_id, e.text(), ctx.driver.clone());
     let m = message.clone();
     let written = ctx
         .db(move |s| {
-            s.step_update(run_id, key, StepUpdate::Failed(&m))?;
+            s.step_update(&d, key, StepUpdate::Failed(&m))?;
             s.log(
                 run_id,
                 Some(key),

@@ -31,6 +31,37 @@ pub fn declared_tables(sql: &str) -> Vec<String> {
     tables
 }
 
+/// The customer's organization: `$1` its id (the customer's uid), `$2` name, `$3` slug, `$4`
+/// plan (the template's vocabulary). Idempotent, so a resumed run writes it again harmlessly.
+/// Without it and `ADMIN_PROFILE_SQL` the template's RLS shows the admin nothing at all
+/// (`private.user_organization_ids()` reads `public.users`). Plain single statements: every
+/// implementation of the query endpoint answers their `RETURNING` rows.
+pub const ORGANIZATION_SQL: &str = "
+insert into public.organizations (id, name, slug, plan)
+values ($1::uuid, $2, $3, $4)
+on conflict (id) do update set name = excluded.name, plan = excluded.plan
+returning id::text as organization_id";
+
+/// The first admin's profile as the organization's owner: `$1` the Auth user's id, `$2` the
+/// organization's id, `$3` e-mail, `$4` name (may be empty).
+pub const ADMIN_PROFILE_SQL: &str = "
+insert into public.users (id, organization_id, email, full_name, role, status)
+values ($1::uuid, $2::uuid, $3, nullif($4, ''), 'owner', 'active')
+on conflict (id) do update
+    set organization_id = excluded.organization_id, email = excluded.email,
+        role = 'owner', status = 'active'
+returning organization_id::text as organization_id, role";
+
+/// The template's name for a Fabrik plan (`organizations.plan` is checked against its own list).
+pub fn organization_plan(plan: crate::customer::Plan) -> &'static str {
+    use crate::customer::Plan;
+    match plan {
+        Plan::Starter => "starter",
+        Plan::Professional => "pro",
+        Plan::Enterprise => "enterprise",
+    }
+}
+
 /// The query whose rows `verify` reads.
 pub const VERIFY_SQL: &str =
     "select tablename, rowsecurity from pg_tables where schemaname = 'public' order by tablename";

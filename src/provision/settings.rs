@@ -61,6 +61,11 @@ pub const SETTING_KEYS: &[(&str, &str, &str)] = &[
         "Sender address (on a domain verified at Resend)",
     ),
     (
+        "email.support_address",
+        "Supportadress som välkomstmejlet hänvisar till (tomt = avsändaradressen)",
+        "Support address the welcome email refers to (empty = the sender address)",
+    ),
+    (
         "schema.template_path",
         "Egen SQL-mall för kundens databas (tomt = den inbyggda)",
         "Own SQL template for the customer's database (empty = the bundled one)",
@@ -151,6 +156,10 @@ pub struct ProvisionSettings {
     pub vercel_team_id: Option<String>,
     pub vercel_framework: String,
     pub sender: String,
+    /// The agency's name as the welcome email signs it (the sender name).
+    pub agency: String,
+    /// Where the customer's admin writes with questions.
+    pub support_address: String,
     pub schema_sql: String,
     pub expected_tables: Vec<String>,
     pub workflow_template: Value,
@@ -170,6 +179,11 @@ fn read_file(key: &str, path: &str) -> Result<String> {
 
 const BAD_SENDER: (&str, &str, &str) = (
     "email.sender_address",
+    "ogiltig e-postadress",
+    "not a valid email address",
+);
+const BAD_SUPPORT: (&str, &str, &str) = (
+    "email.support_address",
     "ogiltig e-postadress",
     "not a valid email address",
 );
@@ -246,6 +260,12 @@ impl ProvisionSettings {
             crate::customer::validate_email(&sender_address).is_ok(),
             BAD_SENDER,
         )?;
+        let support_address =
+            get("email.support_address").unwrap_or_else(|| sender_address.clone());
+        ensure(
+            crate::customer::validate_email(&support_address).is_ok(),
+            BAD_SUPPORT,
+        )?;
         let schema_sql = match get("schema.template_path") {
             Some(p) => read_file("schema.template_path", &p)?,
             None => BUNDLED_SCHEMA.to_string(),
@@ -290,6 +310,8 @@ impl ProvisionSettings {
             vercel_team_id: get("vercel.team_id"),
             vercel_framework: or("vercel.framework", "nextjs"),
             sender: format!("{sender_name} <{sender_address}>"),
+            agency: sender_name,
+            support_address,
             schema_sql,
             expected_tables,
             workflow_template,
@@ -367,7 +389,9 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
         {
             bad("skriv som ägare/repo", "write it as owner/repo")
         }
-        "email.sender_address" if crate::customer::validate_email(value).is_err() => {
+        "email.sender_address" | "email.support_address"
+            if crate::customer::validate_email(value).is_err() =>
+        {
             bad("ogiltig e-postadress", "not a valid email address")
         }
         k if (k.ends_with("api_url") || k == "supabase.project_url_template")
@@ -416,8 +440,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_stored_public_name_for_the_secret_is_refused_when_a_run_loads_its_settings() {
+    /// A register with every setting a run needs.
+    fn ready_store() -> Store {
         let store = Store::open_in_memory().unwrap();
         for (k, v) in [
             ("github.template", "byran/mall"),
@@ -427,6 +451,12 @@ mod tests {
         ] {
             store.set_setting(k, v).unwrap();
         }
+        store
+    }
+
+    #[test]
+    fn a_stored_public_name_for_the_secret_is_refused_when_a_run_loads_its_settings() {
+        let store = ready_store();
         assert!(ProvisionSettings::load(&store).is_ok());
         // Written past check_setting (an older Fabrik, or by hand).
         store
@@ -440,6 +470,30 @@ mod tests {
             err.to_string().contains("env.supabase_service_role_key"),
             "{err}"
         );
+    }
+
+    /// The welcome email's support contact: the sender address unless one is set; a bad one is
+    /// refused when saved and when a run loads it.
+    #[test]
+    fn the_support_address_defaults_to_the_sender_and_is_checked() {
+        let store = ready_store();
+        store.set_setting("email.sender_name", "Byrån").unwrap();
+        let s = ProvisionSettings::load(&store).unwrap();
+        assert_eq!(
+            (s.agency.as_str(), s.support_address.as_str()),
+            ("Byrån", "hej@byran.se")
+        );
+        assert!(check_setting("email.support_address", "inte-en-adress").is_err());
+        store
+            .set_setting("email.support_address", "support@byran.se")
+            .unwrap();
+        let s = ProvisionSettings::load(&store).unwrap();
+        assert_eq!(s.support_address, "support@byran.se");
+        store
+            .set_setting("email.support_address", "inte-en-adress")
+            .unwrap();
+        let err = ProvisionSettings::load(&store).err().unwrap();
+        assert!(err.to_string().contains("email.support_address"), "{err}");
     }
 
     #[test]

@@ -7,17 +7,23 @@ use crate::customer::validate::ValidFields;
 use crate::customer::{
     example_customers, validate_draft, validate_patch, Customer, CustomerDraft, CustomerPatch,
     CustomerQuery, CustomerRow, FieldError, Instance, InstanceLinks, ModuleManifest, SortKey,
+    Status,
 };
+use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::provision::{RunKind, RunState, StepState};
 
 /// The setting that names the Vercel scope for dashboard links.
 pub const VERCEL_SCOPE_SETTING: &str = "vercel.team_slug";
 
-const CUSTOMER_COLUMNS: &str =
-    "id, slug, name, admin_email, contact_name, plan, modules, status, notes, is_example,
-     production_url, github_repo_url, supabase_project_ref, vercel_project_id, n8n_workflow_id,
-     created_at, updated_at, version, uid";
+/// A customer with its instance in one environment (`?2`); no instance row reads as pending
+/// with an empty card.
+const CUSTOMER_SELECT: &str =
+    "SELECT c.id, c.slug, c.name, c.admin_email, c.contact_name, c.plan, c.modules,
+            COALESCE(i.status, 'pending'), c.notes, c.is_example,
+            i.production_url, i.github_repo_url, i.supabase_project_ref, i.vercel_project_id,
+            i.n8n_workflow_id, c.created_at, c.updated_at, c.version, c.uid, ?2
+     FROM customers c LEFT JOIN instances i ON i.customer_id = c.id AND i.environment = ?2";
 
 fn parse_enum<T: std::str::FromStr>(row: &Row, idx: usize) -> rusqlite::Result<T> {
     let text: String = row.get(idx)?;
@@ -60,6 +66,7 @@ fn customer_from_row(row: &Row, vercel_scope: Option<&str>) -> rusqlite::Result<
         updated_at: row.get(16)?,
         version: row.get(17)?,
         uid: row.get(18)?,
+        environment: row.get(19)?,
     })
 }
 
@@ -82,7 +89,7 @@ fn map_unique(e: rusqlite::Error, slug: &str) -> Error {
     }
 }
 
-fn load(tx: &rusqlite::Connection, slug: &str) -> Result<Option<Customer>> {
+fn load(tx: &rusqlite::Connection, slug: &str, env: Environment) -> Result<Option<Customer>> {
     let scope: Option<String> = tx
         .query_row(
             "SELECT value FROM settings WHERE key = ?1",
@@ -92,40 +99,67 @@ fn load(tx: &rusqlite::Connection, slug: &str) -> Result<Option<Customer>> {
         .optional()?;
     Ok(tx
         .query_row(
-            &format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE slug = ?1"),
-            [slug],
+            &format!("{CUSTOMER_SELECT} WHERE c.slug = ?1"),
+            params![slug, env],
             |r| customer_from_row(r, scope.as_deref()),
         )
         .optional()?)
 }
 
-fn insert(tx: &Transaction, f: &ValidFields, is_example: bool) -> Result<()> {
+fn insert(tx: &Transaction, f: &ValidFields, is_example: bool, env: Environment) -> Result<()> {
     let ts = now();
     let modules =
         serde_json::to_string(&f.modules).map_err(|e| Error::DatabaseOpen(e.to_string()))?;
     tx.execute(
-        "INSERT INTO customers (slug, name, admin_email, contact_name, plan, modules, status, notes, is_example,
-            production_url, github_repo_url, supabase_project_ref, vercel_project_id, n8n_workflow_id,
+        "INSERT INTO customers (slug, name, admin_email, contact_name, plan, modules, notes, is_example,
             search_text, created_at, updated_at, version, uid)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, 1, ?17)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11)",
         params![
-            f.slug, f.name, f.admin_email, f.contact_name, f.plan.as_str(), modules, f.status.as_str(), f.notes,
-            is_example, f.instance.production_url, f.instance.github_repo_url, f.instance.supabase_project_ref,
-            f.instance.vercel_project_id, f.instance.n8n_workflow_id, search_text(f), ts,
-            uuid::Uuid::new_v4().to_string(),
+            f.slug, f.name, f.admin_email, f.contact_name, f.plan.as_str(), modules, f.notes,
+            is_example, search_text(f), ts, uuid::Uuid::new_v4().to_string(),
         ],
     )
     .map_err(|e| map_unique(e, &f.slug))?;
+    write_instance(tx, tx.last_insert_rowid(), env, f.status, &f.instance)
+}
+
+/// The customer's card and status in one environment (the row is made on first write).
+fn write_instance(
+    tx: &rusqlite::Connection,
+    customer_id: i64,
+    env: Environment,
+    status: Status,
+    i: &Instance,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO instances (customer_id, environment, status, production_url, github_repo_url,
+            supabase_project_ref, vercel_project_id, n8n_workflow_id, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (customer_id, environment) DO UPDATE SET status = ?3, production_url = ?4,
+            github_repo_url = ?5, supabase_project_ref = ?6, vercel_project_id = ?7,
+            n8n_workflow_id = ?8, updated_at = ?9",
+        params![
+            customer_id,
+            env,
+            status.as_str(),
+            i.production_url,
+            i.github_repo_url,
+            i.supabase_project_ref,
+            i.vercel_project_id,
+            i.n8n_workflow_id,
+            now(),
+        ],
+    )?;
     Ok(())
 }
 
 impl Store {
     pub fn list_customers(&self, query: &CustomerQuery) -> Result<Vec<CustomerRow>> {
         let order = match query.sort.unwrap_or_default() {
-            SortKey::NameAsc => "name COLLATE NOCASE ASC, id ASC",
-            SortKey::NameDesc => "name COLLATE NOCASE DESC, id DESC",
-            SortKey::CreatedDesc => "created_at DESC, id DESC",
-            SortKey::CreatedAsc => "created_at ASC, id ASC",
+            SortKey::NameAsc => "c.name COLLATE NOCASE ASC, c.id ASC",
+            SortKey::NameDesc => "c.name COLLATE NOCASE DESC, c.id DESC",
+            SortKey::CreatedDesc => "c.created_at DESC, c.id DESC",
+            SortKey::CreatedAsc => "c.created_at ASC, c.id ASC",
         };
         let needle = query
             .search
@@ -142,15 +176,18 @@ impl Store {
                 format!("%{escaped}%")
             });
         let sql = format!(
-            "SELECT id, slug, name, admin_email, plan, status, is_example, production_url, created_at
-             FROM customers
-             WHERE archived_at IS NULL
-               AND (?1 IS NULL OR search_text LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR status = ?2)
+            "SELECT c.id, c.slug, c.name, c.admin_email, c.plan, COALESCE(i.status, 'pending'),
+                    c.is_example, i.production_url, c.created_at
+             FROM customers c LEFT JOIN instances i ON i.customer_id = c.id AND i.environment = ?3
+             WHERE c.archived_at IS NULL
+               AND (?1 IS NULL OR c.search_text LIKE ?1 ESCAPE '\\')
+               AND (?2 IS NULL OR COALESCE(i.status, 'pending') = ?2)
              ORDER BY {order}"
         );
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![needle, query.status.map(|s| s.as_str())], |r| {
+        let status = query.status.map(|s| s.as_str());
+        let rows = stmt.query_map(params![needle, status, self.environment()], |r| {
             Ok(CustomerRow {
                 id: r.get(0)?,
                 slug: r.get(1)?,
@@ -174,8 +211,43 @@ impl Store {
         )?)
     }
 
+    /// The customer with its instance in this process's environment.
     pub fn get_customer(&self, slug: &str) -> Result<Customer> {
-        load(&self.conn(), slug)?.ok_or_else(|| Error::CustomerNotFound(slug.to_string()))
+        self.get_customer_in(slug, self.environment())
+    }
+
+    /// The customer with its instance in `env` (the engine reads its own environment).
+    pub fn get_customer_in(&self, slug: &str, env: Environment) -> Result<Customer> {
+        load(&self.conn(), slug, env)?.ok_or_else(|| Error::CustomerNotFound(slug.to_string()))
+    }
+
+    /// What a run writes on the customer's card in its own environment: the status, and the
+    /// instance when one is given (`finalize`, or empty after a teardown).
+    pub fn set_instance(
+        &self,
+        customer_id: i64,
+        env: Environment,
+        status: Status,
+        instance: Option<&Instance>,
+    ) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = match instance {
+            Some(i) => i.clone(),
+            None => instance_in(&tx, customer_id, env)?,
+        };
+        write_instance(&tx, customer_id, env, status, &current)?;
+        tx.execute(
+            "UPDATE customers SET updated_at = ?2, version = version + 1 WHERE id = ?1",
+            params![customer_id, now()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The customer's instance card in `env` (empty when nothing was written there).
+    pub fn instance(&self, customer_id: i64, env: Environment) -> Result<Instance> {
+        instance_in(&self.conn(), customer_id, env)
     }
 
     pub fn create_customer(
@@ -184,14 +256,15 @@ impl Store {
         manifest: &ModuleManifest,
     ) -> Result<Customer> {
         let fields = validate_draft(draft, manifest).map_err(Error::Validation)?;
+        let env = self.environment();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if load(&tx, &fields.slug)?.is_some() {
+        if load(&tx, &fields.slug, env)?.is_some() {
             return Err(slug_taken(&fields.slug));
         }
-        insert(&tx, &fields, false)?;
-        let created =
-            load(&tx, &fields.slug)?.ok_or_else(|| Error::CustomerNotFound(fields.slug.clone()))?;
+        insert(&tx, &fields, false, env)?;
+        let created = load(&tx, &fields.slug, env)?
+            .ok_or_else(|| Error::CustomerNotFound(fields.slug.clone()))?;
         tx.commit()?;
         Ok(created)
     }
@@ -204,9 +277,11 @@ impl Store {
         patch: CustomerPatch,
         manifest: &ModuleManifest,
     ) -> Result<Customer> {
+        let env = self.environment();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let current = load(&tx, slug)?.ok_or_else(|| Error::CustomerNotFound(slug.to_string()))?;
+        let current =
+            load(&tx, slug, env)?.ok_or_else(|| Error::CustomerNotFound(slug.to_string()))?;
         if patch.expected_version.is_some_and(|v| v != current.version) {
             return Err(Error::StaleVersion);
         }
@@ -219,25 +294,27 @@ impl Store {
                 crate::messages::ErrorCode::SlugLocked,
             )]));
         }
-        if f.slug != current.slug && load(&tx, &f.slug)?.is_some() {
+        if f.slug != current.slug && load(&tx, &f.slug, env)?.is_some() {
             return Err(slug_taken(&f.slug));
         }
         let modules =
             serde_json::to_string(&f.modules).map_err(|e| Error::DatabaseOpen(e.to_string()))?;
         tx.execute(
             "UPDATE customers SET slug = ?2, name = ?3, admin_email = ?4, contact_name = ?5, plan = ?6, modules = ?7,
-                status = ?8, notes = ?9, production_url = ?10, github_repo_url = ?11, supabase_project_ref = ?12,
-                vercel_project_id = ?13, n8n_workflow_id = ?14, search_text = ?15, updated_at = ?16,
-                version = version + 1
+                notes = ?8, search_text = ?9, updated_at = ?10, version = version + 1
              WHERE id = ?1",
             params![
-                current.id, f.slug, f.name, f.admin_email, f.contact_name, f.plan.as_str(), modules, f.status.as_str(),
-                f.notes, f.instance.production_url, f.instance.github_repo_url, f.instance.supabase_project_ref,
-                f.instance.vercel_project_id, f.instance.n8n_workflow_id, search_text(&f), now(),
+                current.id, f.slug, f.name, f.admin_email, f.contact_name, f.plan.as_str(), modules,
+                f.notes, search_text(&f), now(),
             ],
         )
         .map_err(|e| map_unique(e, &f.slug))?;
-        let updated = load(&tx, &f.slug)?.ok_or_else(|| Error::CustomerNotFound(f.slug.clone()))?;
+        // The card and the status belong to this environment only.
+        if f.status != current.status || f.instance != current.instance {
+            write_instance(&tx, current.id, env, f.status, &f.instance)?;
+        }
+        let updated =
+            load(&tx, &f.slug, env)?.ok_or_else(|| Error::CustomerNotFound(f.slug.clone()))?;
         tx.commit()?;
         Ok(updated)
     }
@@ -248,7 +325,8 @@ impl Store {
     pub fn delete_customer(&self, slug: &str) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let customer = load(&tx, slug)?.ok_or_else(|| Error::CustomerNotFound(slug.to_string()))?;
+        let customer = load(&tx, slug, self.environment())?
+            .ok_or_else(|| Error::CustomerNotFound(slug.to_string()))?;
         let active: bool = tx.query_row(
             &format!(
                 "SELECT EXISTS (SELECT 1 FROM runs WHERE customer_id = ?1 AND state IN {})",
@@ -288,6 +366,7 @@ impl Store {
 
     /// Adds the example customers whose slugs are free; returns how many were added.
     pub fn insert_examples(&self, manifest: &ModuleManifest) -> Result<usize> {
+        let env = self.environment();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut added = 0;
@@ -295,8 +374,8 @@ impl Store {
             let mut f = validate_draft(ex.draft, manifest).map_err(Error::Validation)?;
             f.status = ex.status;
             f.instance = ex.instance;
-            if load(&tx, &f.slug)?.is_none() {
-                insert(&tx, &f, true)?;
+            if load(&tx, &f.slug, env)?.is_none() {
+                insert(&tx, &f, true, env)?;
                 added += 1;
             }
         }
@@ -316,17 +395,38 @@ impl Store {
         drafts: Vec<CustomerDraft>,
         manifest: &ModuleManifest,
     ) -> Result<usize> {
+        let env = self.environment();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut n = 0;
         for d in drafts {
             let f = validate_draft(d, manifest).map_err(Error::Validation)?;
-            insert(&tx, &f, false)?;
+            insert(&tx, &f, false, env)?;
             n += 1;
         }
         tx.commit()?;
         Ok(n)
     }
+}
+
+fn instance_in(tx: &rusqlite::Connection, customer_id: i64, env: Environment) -> Result<Instance> {
+    Ok(tx
+        .query_row(
+            "SELECT production_url, github_repo_url, supabase_project_ref, vercel_project_id, n8n_workflow_id
+             FROM instances WHERE customer_id = ?1 AND environment = ?2",
+            params![customer_id, env],
+            |r| {
+                Ok(Instance {
+                    production_url: r.get(0)?,
+                    github_repo_url: r.get(1)?,
+                    supabase_project_ref: r.get(2)?,
+                    vercel_project_id: r.get(3)?,
+                    n8n_workflow_id: r.get(4)?,
+                })
+            },
+        )
+        .optional()?
+        .unwrap_or_default())
 }
 
 /// Whether the ledger says something Fabrik created (or was about to create) for this customer

@@ -15,6 +15,8 @@ const STEPS: &[&str] = &[
     include_str!("migrations/005_archive.sql"),
     include_str!("migrations/006_customer_uid.sql"),
     include_str!("migrations/007_adoptions.sql"),
+    include_str!("migrations/008_driver.sql"),
+    include_str!("migrations/009_instances.sql"),
 ];
 
 /// The schema version this build writes.
@@ -97,6 +99,15 @@ mod tests {
         let log = store.run_log(7, 0).unwrap();
         assert_eq!(log.len(), 2);
         assert_eq!(log[1].level, LogLevel::Error);
+        // The card and the status moved to the environment the customer's runs were in.
+        let customer = store
+            .get_customer_in("kund-ab", Environment::Sandbox)
+            .unwrap();
+        assert_eq!(customer.status, crate::customer::Status::Failed);
+        let elsewhere = store
+            .get_customer_in("kund-ab", Environment::Production)
+            .unwrap();
+        assert_eq!(elsewhere.status, crate::customer::Status::Pending);
         // The one-active-run rule survived the rebuild.
         store
             .claim_run(7, RunState::Running, std::time::Duration::from_secs(10))
@@ -125,10 +136,23 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let conn = store.conn();
         conn.execute_batch(
-            "INSERT INTO customers (id, slug, name, admin_email, plan, status, search_text, created_at, updated_at)
-               VALUES (1, 'kund-ab', 'Kund AB', 'a@kund.se', 'starter', 'pending', 'kund ab', 'x', 'x');",
+            "INSERT INTO customers (id, slug, name, admin_email, plan, search_text, created_at, updated_at)
+               VALUES (1, 'kund-ab', 'Kund AB', 'a@kund.se', 'starter', 'kund ab', 'x', 'x');",
         )
         .unwrap();
+        let instance = |env: &str, status: &str| {
+            conn.execute(
+                "INSERT OR REPLACE INTO instances (customer_id, environment, status, updated_at) VALUES (1, ?1, ?2, 'x')",
+                params![env, status],
+            )
+        };
+        for e in Environment::ALL {
+            for s in crate::customer::Status::ALL {
+                assert!(instance(e.as_str(), s.as_str()).is_ok(), "{e} {s}");
+            }
+        }
+        assert!(instance("test", "active").is_err());
+        assert!(instance("sandbox", "paused").is_err());
         let run = |kind: &str, state: &str, env: &str, failed: Option<&str>| {
             conn.execute(
                 "INSERT INTO runs (customer_id, kind, state, environment, failed_step, started_at) VALUES (1, ?1, ?2, ?3, ?4, 'x')",

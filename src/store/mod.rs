@@ -9,11 +9,12 @@ pub mod runs;
 mod settings;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
 use rusqlite::Connection;
 
+use crate::environment::Environment;
 use crate::error::{Error, Result};
 
 pub use migrations::SCHEMA_VERSION;
@@ -24,6 +25,10 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Store {
     conn: Mutex<Connection>,
     path: PathBuf,
+    /// The environment whose instance card and status a customer is read and written with.
+    /// One per process (the window's choice, or the CLI's `--sandbox`); the engine names its
+    /// own environment explicitly.
+    view: RwLock<Environment>,
 }
 
 impl Store {
@@ -41,20 +46,34 @@ impl Store {
         migrations::refuse_newer(&conn, path)?;
         configure(&conn)?;
         migrations::migrate(&mut conn, path)?;
-        Ok(Store {
-            conn: Mutex::new(conn),
-            path: path.to_path_buf(),
-        })
+        Ok(Store::new(conn, path.to_path_buf()))
     }
 
     pub fn open_in_memory() -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
         configure(&conn)?;
         migrations::migrate(&mut conn, Path::new(":memory:"))?;
-        Ok(Store {
+        Ok(Store::new(conn, PathBuf::from(":memory:")))
+    }
+
+    fn new(conn: Connection, path: PathBuf) -> Store {
+        let store = Store {
             conn: Mutex::new(conn),
-            path: PathBuf::from(":memory:"),
-        })
+            path,
+            view: RwLock::new(Environment::Sandbox),
+        };
+        store.set_environment(Environment::stored(&store));
+        store
+    }
+
+    /// The environment customers are read in (their instance card and status).
+    pub fn environment(&self) -> Environment {
+        *self.view.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Reads and writes customers in `environment` from now on (the process's environment).
+    pub fn set_environment(&self, environment: Environment) {
+        *self.view.write().unwrap_or_else(|p| p.into_inner()) = environment;
     }
 
     pub fn path(&self) -> &Path {

@@ -121,6 +121,16 @@ fn process_alive(pid: i64) -> bool {
     }
 }
 
+/// The newest heartbeat that counts as lapsed. Heartbeats are stored to the second, so a beat
+/// as old as this bound has lapsed too (with no grace, any beat has: a test's takeover).
+fn stale_before(stale_after: std::time::Duration) -> String {
+    (now() - chrono::Duration::from_std(stale_after).unwrap_or_default()).to_rfc3339()
+}
+
+fn lapsed(heartbeat: Option<&str>, stale_before: &str) -> bool {
+    heartbeat.is_none_or(|h| h <= stale_before)
+}
+
 /// A ledger write that changed no row (or several) wrote nothing it meant to: an error, never
 /// a silent success — the ledger is what rollback and resume trust.
 pub(super) fn exactly_one(changed: usize, run: i64, step: Option<StepKey>) -> Result<()> {
@@ -131,9 +141,58 @@ pub(super) fn exactly_one(changed: usize, run: i64, step: Option<StepKey>) -> Re
     }
 }
 
+/// One driver's hold on a run: the token its claim wrote into the run's row. Every write the
+/// driver makes is fenced by it, so a driver that lost the run (frozen past its heartbeat while
+/// another process took over) writes nothing more — the ledger has one author at a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Driver {
+    pub run_id: i64,
+    token: std::sync::Arc<str>,
+}
+
+impl Driver {
+    fn new(run_id: i64) -> Driver {
+        Driver {
+            run_id,
+            token: uuid::Uuid::new_v4().to_string().into(),
+        }
+    }
+
+    /// A driver that holds no run (a read-only context): every fenced write it tries fails.
+    pub fn none() -> Driver {
+        Driver {
+            run_id: 0,
+            token: "".into(),
+        }
+    }
+}
+
+/// A fenced write that changed nothing: the run is another driver's now (`DriverLost`), or
+/// the row is not there at all.
+fn fenced(
+    conn: &rusqlite::Connection,
+    changed: usize,
+    driver: &Driver,
+    step: Option<StepKey>,
+) -> Result<()> {
+    if changed == 1 {
+        return Ok(());
+    }
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?1)",
+        [driver.run_id],
+        |r| r.get(0),
+    )?;
+    if exists && changed == 0 {
+        Err(Error::DriverLost(driver.run_id))
+    } else {
+        exactly_one(changed, driver.run_id, step)
+    }
+}
+
 /// The outcome of asking for a new run.
 pub enum NewRun {
-    Created(i64),
+    Created(Driver),
     /// The customer already has an active run (the database refused a second one).
     AlreadyActive(i64),
 }
@@ -155,10 +214,11 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let ts = now().to_rfc3339();
+        let token = Driver::new(0).token;
         let inserted = tx.execute(
-            "INSERT INTO runs (customer_id, kind, state, environment, started_at, owner_pid, heartbeat_at)
-             VALUES (?1, ?2, ?6, ?3, ?4, ?5, ?4)",
-            params![customer_id, kind, environment, ts, std::process::id(), RunState::Running],
+            "INSERT INTO runs (customer_id, kind, state, environment, started_at, owner_pid, heartbeat_at, driver)
+             VALUES (?1, ?2, ?6, ?3, ?4, ?5, ?4, ?7)",
+            params![customer_id, kind, environment, ts, std::process::id(), RunState::Running, &*token],
         );
         match inserted {
             Ok(_) => {}
@@ -185,7 +245,7 @@ impl Store {
             )?;
         }
         tx.commit()?;
-        Ok(NewRun::Created(id))
+        Ok(NewRun::Created(Driver { run_id: id, token }))
     }
 
     pub fn get_run(&self, id: i64) -> Result<RunRow> {
@@ -274,9 +334,10 @@ impl Store {
         Ok(())
     }
 
+    /// The driver's own run state. A driver that lost the run writes nothing (`DriverLost`).
     pub fn set_run_state(
         &self,
-        run_id: i64,
+        driver: &Driver,
         state: RunState,
         error: Option<&Text>,
         failed_step: Option<StepKey>,
@@ -284,11 +345,13 @@ impl Store {
         let finished = (!state.is_active()).then(|| now().to_rfc3339());
         let error = error.map(Text::redacted);
         let (sv, en) = (error.as_ref().map(|e| &e.sv), error.as_ref().map(|e| &e.en));
-        let changed = self.conn().execute(
-            "UPDATE runs SET state = ?2, error = ?3, failed_step = ?4, finished_at = ?5, error_en = ?6 WHERE id = ?1",
-            params![run_id, state, sv, failed_step, finished, en],
+        let conn = self.conn();
+        let changed = conn.execute(
+            "UPDATE runs SET state = ?2, error = ?3, failed_step = ?4, finished_at = ?5, error_en = ?6
+             WHERE id = ?1 AND driver = ?7",
+            params![driver.run_id, state, sv, failed_step, finished, en, &*driver.token],
         )?;
-        exactly_one(changed, run_id, None)
+        fenced(&conn, changed, driver, None)
     }
 
     /// Takes over a run to drive it (resume, retry, roll back): only when no driver holds it,
@@ -300,9 +363,8 @@ impl Store {
         run_id: i64,
         state: RunState,
         stale_after: std::time::Duration,
-    ) -> Result<bool> {
-        let stale_before =
-            (now() - chrono::Duration::from_std(stale_after).unwrap_or_default()).to_rfc3339();
+    ) -> Result<Option<Driver>> {
+        let stale_before = stale_before(stale_after);
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current: Option<(RunState, Option<String>, Option<i64>, i64)> = tx
@@ -316,10 +378,10 @@ impl Store {
             return Err(Error::RunNotFound(run_id));
         };
         let active = cur.is_active();
-        let stale = heartbeat.is_none_or(|h| h < stale_before)
+        let stale = lapsed(heartbeat.as_deref(), &stale_before)
             || owner.is_some_and(|pid| !process_alive(pid));
         if active && !stale {
-            return Ok(false);
+            return Ok(None);
         }
         if !active {
             // Becoming active again must respect one active run per customer.
@@ -334,24 +396,28 @@ impl Store {
                 )
                 .optional()?;
             if other.is_some() {
-                return Ok(false);
+                return Ok(None);
             }
         }
+        let driver = Driver::new(run_id);
         tx.execute(
-            "UPDATE runs SET state = ?2, owner_pid = ?3, heartbeat_at = ?4, finished_at = NULL WHERE id = ?1",
-            params![run_id, state, std::process::id(), now().to_rfc3339()],
+            "UPDATE runs SET state = ?2, owner_pid = ?3, heartbeat_at = ?4, finished_at = NULL, driver = ?5 WHERE id = ?1",
+            params![run_id, state, std::process::id(), now().to_rfc3339(), &*driver.token],
         )?;
         tx.commit()?;
-        Ok(true)
+        Ok(Some(driver))
     }
 
     /// Takes over an active run whose driver is gone (killed, power lost): its heartbeat is
     /// older than `stale_after`, or (on Linux) its process no longer exists. A live driver —
     /// in this process too — keeps its run. Only `running`/`cancelling` runs; a run that was
     /// rolling back is continued by an explicit resume.
-    pub fn claim_stale(&self, run_id: i64, stale_after: std::time::Duration) -> Result<bool> {
-        let stale_before =
-            (now() - chrono::Duration::from_std(stale_after).unwrap_or_default()).to_rfc3339();
+    pub fn claim_stale(
+        &self,
+        run_id: i64,
+        stale_after: std::time::Duration,
+    ) -> Result<Option<Driver>> {
+        let stale_before = stale_before(stale_after);
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current: Option<(RunState, Option<String>, Option<i64>)> = tx
@@ -364,25 +430,28 @@ impl Store {
         let Some((state, heartbeat, owner)) = current else {
             return Err(Error::RunNotFound(run_id));
         };
-        let stale = heartbeat.is_none_or(|h| h < stale_before)
+        let stale = lapsed(heartbeat.as_deref(), &stale_before)
             || owner.is_some_and(|pid| !process_alive(pid));
         if !matches!(state, RunState::Running | RunState::Cancelling) || !stale {
-            return Ok(false);
+            return Ok(None);
         }
+        let driver = Driver::new(run_id);
         tx.execute(
-            "UPDATE runs SET state = ?2, owner_pid = ?3, heartbeat_at = ?4, cancel_rollback = NULL WHERE id = ?1",
-            params![run_id, RunState::Running, std::process::id(), now().to_rfc3339()],
+            "UPDATE runs SET state = ?2, owner_pid = ?3, heartbeat_at = ?4, cancel_rollback = NULL, driver = ?5 WHERE id = ?1",
+            params![run_id, RunState::Running, std::process::id(), now().to_rfc3339(), &*driver.token],
         )?;
         tx.commit()?;
-        Ok(true)
+        Ok(Some(driver))
     }
 
-    pub fn heartbeat(&self, run_id: i64) -> Result<()> {
-        let changed = self.conn().execute(
-            "UPDATE runs SET heartbeat_at = ?2 WHERE id = ?1",
-            params![run_id, now().to_rfc3339()],
+    /// The driver's sign of life; `DriverLost` once another driver has claimed the run.
+    pub fn heartbeat(&self, driver: &Driver) -> Result<()> {
+        let conn = self.conn();
+        let changed = conn.execute(
+            "UPDATE runs SET heartbeat_at = ?2 WHERE id = ?1 AND driver = ?3",
+            params![driver.run_id, now().to_rfc3339(), &*driver.token],
         )?;
-        exactly_one(changed, run_id, None)
+        fenced(&conn, changed, driver, None)
     }
 
     /// Runs that were active when their process stopped: heartbeats older than `stale_after`.
@@ -391,8 +460,7 @@ impl Store {
         stale_after: std::time::Duration,
         environment: Environment,
     ) -> Result<Vec<RunRow>> {
-        let stale_before =
-            (now() - chrono::Duration::from_std(stale_after).unwrap_or_default()).to_rfc3339();
+        let stale_before = stale_before(stale_after);
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {RUN_COLUMNS} FROM runs r JOIN customers c ON c.id = r.customer_id
@@ -408,17 +476,26 @@ impl Store {
             .into_iter()
             .filter(|r| {
                 r.owner_pid != Some(me)
-                    && (r
-                        .heartbeat_at
-                        .as_deref()
-                        .is_none_or(|h| h < stale_before.as_str())
+                    && (lapsed(r.heartbeat_at.as_deref(), &stale_before)
                         || r.owner_pid.is_some_and(|p| !process_alive(p)))
             })
             .collect())
     }
 
-    pub fn step_update(&self, run_id: i64, key: StepKey, update: StepUpdate<'_>) -> Result<()> {
-        let conn = self.conn();
+    /// A step's ledger row, written by the run's driver only: in one transaction with the check
+    /// that the run is still this driver's.
+    pub fn step_update(&self, driver: &Driver, key: StepKey, update: StepUpdate<'_>) -> Result<()> {
+        let mut conn = self.conn();
+        let conn = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let holds: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?1 AND driver = ?2)",
+            params![driver.run_id, &*driver.token],
+            |r| r.get(0),
+        )?;
+        if !holds {
+            return fenced(&conn, 0, driver, Some(key));
+        }
+        let run_id = driver.run_id;
         let ts = now().to_rfc3339();
         let changed = match update {
             StepUpdate::Started { attempt } => conn.execute(
@@ -455,7 +532,9 @@ impl Store {
                 conn.execute("UPDATE run_steps SET state = ?3, waiting_for = NULL, waiting_for_en = NULL WHERE run_id = ?1 AND key = ?2", params![run_id, key, state])?
             }
         };
-        exactly_one(changed, run_id, Some(key))
+        exactly_one(changed, run_id, Some(key))?;
+        conn.commit()?;
+        Ok(())
     }
 
     /// Whether any earlier run of this customer already completed `key` (e.g. the welcome

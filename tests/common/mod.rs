@@ -221,21 +221,95 @@ pub fn counts(inv: &Value) -> Value {
     })
 }
 
-/// Starts the customer's run and drives it to its end with a fresh event sink.
+/// Starts the customer's run and drives it to its end, recording its events: the run, how
+/// driving ended, and the events.
+#[allow(dead_code)] // not every test binary drives runs this way
+pub async fn start_and_drive(
+    engine: &Engine,
+    slug: &str,
+) -> (
+    fabrik::provision::StartOutcome,
+    fabrik::Result<fabrik::provision::RunState>,
+    Events,
+) {
+    let events = Events::default();
+    let run = engine.start(slug).unwrap();
+    let outcome = engine
+        .drive(
+            run.driver.clone().expect("this caller drives the run"),
+            events.sink(),
+            tokio_util::sync::CancellationToken::new(),
+            false,
+        )
+        .await;
+    (run, outcome, events)
+}
+
+/// `start_and_drive` for a run that must end without an error: its end state and events.
+#[allow(dead_code)] // not every test binary drives runs this way
+pub async fn provision_logged(
+    engine: &Engine,
+    slug: &str,
+) -> (
+    fabrik::provision::StartOutcome,
+    fabrik::provision::RunState,
+    Events,
+) {
+    let (run, outcome, events) = start_and_drive(engine, slug).await;
+    let state = outcome.unwrap_or_else(|e| panic!("{e}\n{}", events.json()));
+    (run, state, events)
+}
+
+/// Starts the customer's run and drives it to its end.
 #[allow(dead_code)] // not every test binary drives runs this way
 pub async fn provision(
     engine: &Engine,
     slug: &str,
 ) -> (fabrik::provision::StartOutcome, fabrik::provision::RunState) {
-    let run = engine.start(slug).unwrap();
-    let state = engine
-        .drive(
-            run.run_id,
-            Events::default().sink(),
-            tokio_util::sync::CancellationToken::new(),
-            false,
-        )
-        .await
-        .unwrap();
+    let (run, state, _) = provision_logged(engine, slug).await;
     (run, state)
+}
+
+/// The `fabrik` CLI in production mode, pointed at a test's simulator with tokens from the
+/// environment (FABRIK_*), on the register `db`.
+#[allow(dead_code)] // only the binaries that run the CLI use it
+pub fn cli(sim: &SimHandle, db: &std::path::Path) -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("fabrik"));
+    c.env("FABRIK_DB", db)
+        .env("FABRIK_FAST_POLL", "1")
+        .env("FABRIK_SUPABASE_API_URL", sim.supabase_api_url())
+        .env(
+            "FABRIK_SUPABASE_PROJECT_URL_TEMPLATE",
+            sim.supabase_project_url_template(),
+        )
+        .env("FABRIK_GITHUB_API_URL", sim.github_api_url())
+        .env("FABRIK_VERCEL_API_URL", sim.vercel_api_url())
+        .env("FABRIK_N8N_API_URL", sim.n8n_api_url())
+        .env("FABRIK_RESEND_API_URL", sim.resend_api_url());
+    for var in [
+        "FABRIK_GITHUB_TOKEN",
+        "FABRIK_SUPABASE_TOKEN",
+        "FABRIK_VERCEL_TOKEN",
+        "FABRIK_N8N_API_KEY",
+        "FABRIK_RESEND_API_KEY",
+    ] {
+        c.env(var, TOKEN);
+    }
+    c
+}
+
+/// A register file, as the CLI opens it, with the simulator's settings and one customer.
+#[allow(dead_code)] // only the binaries that run the CLI use it
+pub fn register_file(
+    sim: &SimHandle,
+    name: &str,
+) -> (tempfile::TempDir, std::path::PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fabrik.sqlite3");
+    let store = Store::open(&db).unwrap();
+    for (k, v) in settings_for(sim) {
+        store.set_setting(k, &v).unwrap();
+    }
+    let slug = customer(&store, name);
+    (dir, db, slug)
 }

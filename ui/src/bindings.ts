@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "run_busy" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "repo_name_taken" | "resource_not_ours" | "resource_foreign" | "vercel_name_taken" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "run_busy" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "repo_name_taken" | "resource_not_ours" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
 
 export type Text = { sv: string, en: string, };
 
@@ -58,7 +58,11 @@ version: number,
  * Immutable from creation (UUID v4): the ownership marker on everything Fabrik creates
  * for this customer.
  */
-uid: string, };
+uid: string, 
+/**
+ * The environment whose instance card and status these are (sandbox or production).
+ */
+environment: Environment, };
 
 export type CustomerRow = { id: number, slug: string, name: string, admin_email: string, plan: Plan, status: Status, is_example: boolean, production_url: string | null, created_at: string, };
 
@@ -304,6 +308,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   database: { sv: "Databasfel: {detail}", en: "Database error: {detail}" },
   missing_tokens: { sv: "Token saknas för {providers}; spara dem under Inställningar → Inloggningsuppgifter", en: "Tokens are missing for {providers}; save them under Settings → Credentials" },
   run_busy: { sv: "Körningen {run} drivs redan av ett annat fönster eller en annan process", en: "Run {run} is already being driven by another window or process" },
+  run_taken_over: { sv: "Körningen {run} togs över av en annan process medan den här stod still; den här slutade utan att skriva mer", en: "Run {run} was taken over by another process while this one stood still; this one stopped without writing more" },
   sandbox_failed: { sv: "Sandlådan kunde inte starta: {detail}", en: "The sandbox could not start: {detail}" },
   run_not_active: { sv: "Körningen {run} är inte aktiv", en: "Run {run} is not active" },
   run_not_succeeded: { sv: "Körningen slutade som {state}", en: "The run ended as {state}" },
@@ -336,6 +341,8 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   resource_not_ours: { sv: "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så det varken tas över, ändras eller tas bort. Byt namn på eller ta bort det, eller ge kunden ett annat adressnamn.", en: "{resource_en} {name} already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so it is not adopted, changed or deleted. Rename or delete it, or give the customer another address name." },
   resource_foreign: { sv: "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så Fabrik varken tar över, ändrar eller tar bort det. Byt namn på eller ta bort det, ge kunden ett annat adressnamn, eller ta över det med avsikt: \"Ta över…\" i fönstret eller `fabrik provision {slug} --adopt {name}`.", en: "{resource_en} {name} already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so Fabrik does not adopt, change or delete it. Rename or delete it, give the customer another address name, or adopt it on purpose: \"Adopt…\" in the window or `fabrik provision {slug} --adopt {name}`." },
   vercel_name_taken: { sv: "Vercel-projektet {name} finns redan och är kopplat till ett annat repo ({repo}).", en: "The Vercel project {name} already exists and is linked to another repository ({repo})." },
+  vercel_env_rejected: { sv: "Vercel sparade inte miljövariabeln {key}: {message}", en: "Vercel did not save the environment variable {key}: {message}" },
+  vercel_env_not_saved: { sv: "Vercel sparade inte {keys} efter {attempts} försök: {message}", en: "Vercel did not save {keys} after {attempts} attempts: {message}" },
   schema_mismatch: { sv: "Databasschemat stämmer inte: {problem}", en: "The database schema does not match: {problem}" },
   supabase_init_failed: { sv: "Supabase-projektet {project} kunde inte starta ({status})", en: "The Supabase project {project} could not start ({status})" },
   deployment_failed: { sv: "Driftsättningen {deployment} misslyckades ({state}): {detail}", en: "The deployment {deployment} failed ({state}): {detail}" },

@@ -130,6 +130,10 @@ describe('provisioning', () => {
     assert.equal(await stateOf(page, 'step-email.welcome'), 'pending');
     assert.equal(await tid(page, 'step-state-email.welcome').innerText(), 'Väntar');
     assert.equal(await stateOf(page, 'run-state'), 'running');
+    // The customer's status is live: "Provisioneras" while the run drives it, not what the
+    // register said when the page was loaded.
+    assert.equal(await page.locator('.title-meta [data-status]').getAttribute('data-status'), 'provisioning');
+    assert.equal(await page.locator('.title-meta [data-status]').innerText(), 'Provisioneras');
     await tid(page, 'active-runs-indicator').waitFor();
     assert.match(await tid(page, 'active-runs-indicator').innerText(), /1 pågår/);
     assert.equal(await tid(page, 'step-supabase.project').getAttribute('data-state'), 'succeeded');

@@ -286,6 +286,8 @@ describe('customer page', () => {
     const { page, assertClean } = await open(t, { examples: true });
     await page.locator('[data-slug="goteborgs-cykelverkstad"]').click();
     await tid(page, 'edit-instance').waitFor();
+    // The card says whose it is: each environment has its own.
+    await expectText(tid(page, 'instance-environment'), 'Sandlåda');
     for (const l of ['production', 'github', 'supabase', 'vercel']) {
       assert.equal(await tid(page, `link-${l}`).count(), 0, `no ${l} link without a value`);
     }

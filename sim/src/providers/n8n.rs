@@ -251,24 +251,88 @@ fn is_trigger(node: &Value) -> bool {
         || t.ends_with(".webhook")
 }
 
+/// The webhooks a workflow listens on: (HTTP method, path, node name) of each webhook node.
+fn webhooks(nodes: &Value) -> Vec<(String, String, String)> {
+    nodes
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|n| {
+            n.get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.to_ascii_lowercase().ends_with(".webhook"))
+        })
+        .map(|n| {
+            let p = &n["parameters"];
+            (
+                p["httpMethod"]
+                    .as_str()
+                    .unwrap_or("GET")
+                    .to_ascii_uppercase(),
+                p["path"]
+                    .as_str()
+                    .unwrap_or("")
+                    .trim_matches('/')
+                    .to_string(),
+                n["name"].as_str().unwrap_or("Webhook").to_string(),
+            )
+        })
+        .collect()
+}
+
+enum Activation {
+    Missing,
+    NoTrigger,
+    /// Another active workflow already listens on this node's path and method.
+    PathTaken(String),
+    Done(Box<crate::world::Workflow>),
+}
+
 async fn activate(State(st): St, Path(id): Path<String>) -> Response {
     let now = now_ms();
     let res = st.mutate(|w| {
-        let f = w.n8n.workflows.iter_mut().find(|f| f.id == id)?;
-        let ok = f.nodes.as_array().is_some_and(|n| n.iter().any(is_trigger));
-        if ok {
-            f.active = true;
-            f.updated_ms = now;
+        let Some(f) = w.n8n.workflows.iter().find(|f| f.id == id) else {
+            return Activation::Missing;
+        };
+        if !f.nodes.as_array().is_some_and(|n| n.iter().any(is_trigger)) {
+            return Activation::NoTrigger;
         }
-        Some((ok, f.clone()))
+        // As n8n: one active webhook per method and path, across all workflows.
+        let taken: Vec<(String, String)> = w
+            .n8n
+            .workflows
+            .iter()
+            .filter(|o| o.active && o.id != id)
+            .flat_map(|o| webhooks(&o.nodes))
+            .map(|(m, p, _)| (m, p))
+            .collect();
+        if let Some((_, _, node)) = webhooks(&f.nodes)
+            .into_iter()
+            .find(|(m, p, _)| taken.contains(&(m.clone(), p.clone())))
+        {
+            return Activation::PathTaken(node);
+        }
+        let f = w
+            .n8n
+            .workflows
+            .iter_mut()
+            .find(|f| f.id == id)
+            .expect("found above");
+        f.active = true;
+        f.updated_ms = now;
+        Activation::Done(Box::new(f.clone()))
     });
     match res {
-        None => not_found(),
-        Some((false, _)) => errors::n8n(
+        Activation::Missing => not_found(),
+        Activation::NoTrigger => errors::n8n(
             400,
             "Workflow has no node to start the workflow - at least one trigger, poller or webhook node is required",
         ),
-        Some((true, f)) => json_response(200, workflow_json(&f)),
+        Activation::PathTaken(node) => errors::n8n(
+            409,
+            &format!("The URL path that the \"{node}\" node uses is already taken. Please change it to something else."),
+        ),
+        Activation::Done(f) => json_response(200, workflow_json(&f)),
     }
 }
 

@@ -346,12 +346,19 @@ fn b64(v: &Value) -> String {
 /// An HS256-shaped JWT carrying `role` and `ref` (the signature is random: nothing verifies it).
 fn jwt(ids: &mut IdGen, project_ref: &str, role: &str, now: i64) -> String {
     let iat = now / 1000;
+    unsigned_jwt(
+        ids,
+        &json!({"iss": "supabase", "ref": project_ref, "role": role, "iat": iat, "exp": iat + 10 * 365 * 24 * 3600}),
+    )
+}
+
+/// An HS256-shaped JWT with these claims and a random signature (nothing here verifies one;
+/// the claims are what a test applies as the Data API would).
+pub(crate) fn unsigned_jwt(ids: &mut IdGen, claims: &Value) -> String {
     format!(
         "{}.{}.{}",
         b64(&json!({"alg": "HS256", "typ": "JWT"})),
-        b64(
-            &json!({"iss": "supabase", "ref": project_ref, "role": role, "iat": iat, "exp": iat + 10 * 365 * 24 * 3600})
-        ),
+        b64(claims),
         ids.b64url(43)
     )
 }
@@ -587,7 +594,7 @@ async fn run_query(State(st): St, Path(r): Path<String>, body: Bytes) -> Respons
             let Some(p) = w.supabase.projects.iter_mut().find(|p| p.r#ref == r) else {
                 return Err("ERROR: 3D000: project database does not exist".to_string());
             };
-            crate::sqlparse::run(&mut p.tables, &query, read_only)
+            crate::sqlparse::run(&mut p.tables, &query, &params, read_only)
         }),
     };
     match result {

@@ -24,9 +24,121 @@ use crate::world::{iso, now_ms, AuthUser, Project};
 type St = State<Arc<AppState>>;
 
 pub fn router(_st: Arc<AppState>) -> Router<Arc<AppState>> {
-    Router::new().route(
-        "/supabase-project/{ref}/auth/v1/admin/users",
-        get(list_users).post(create_user),
+    Router::new()
+        .route(
+            "/supabase-project/{ref}/auth/v1/admin/users",
+            get(list_users).post(create_user),
+        )
+        .route(
+            "/supabase-project/{ref}/auth/v1/token",
+            axum::routing::post(token),
+        )
+}
+
+/// What the user's password is checked against: a digest bound to the user's id.
+fn password_digest(user_id: &str, password: &str) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(format!("{user_id}:{password}").as_bytes());
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `POST /token?grant_type=password` (GoTrue `/token`): signs a user in with e-mail and
+/// password and answers the session; the access token carries the claims PostgREST applies
+/// (`sub`, `role: authenticated`, `email`, …).
+async fn token(
+    State(st): St,
+    Path(r): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    h: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let api24 = v2024(&h);
+    let p = match gateway(&st, &r, &h) {
+        Ok(p) => p,
+        Err(resp) => return resp,
+    };
+    if q.get("grant_type").map(String::as_str) != Some("password") {
+        return errors::gotrue(400, "validation_failed", "unsupported_grant_type", api24);
+    }
+    let b: serde_json::Map<String, Value> = match serde_json::from_slice(&body) {
+        Ok(Value::Object(m)) => m,
+        _ => {
+            return errors::gotrue(
+                400,
+                "bad_json",
+                "Could not parse request body as JSON",
+                api24,
+            )
+        }
+    };
+    let email = b
+        .get("email")
+        .and_then(Value::as_str)
+        .map(str::to_lowercase);
+    let password = b.get("password").and_then(Value::as_str).unwrap_or("");
+    let invalid = || {
+        errors::gotrue(
+            400,
+            "invalid_credentials",
+            "Invalid login credentials",
+            api24,
+        )
+    };
+    let Some(email) = email else { return invalid() };
+    let Some(user) = p
+        .auth_users
+        .iter()
+        .find(|u| u.email.as_deref().map(str::to_lowercase).as_deref() == Some(email.as_str()))
+        .cloned()
+    else {
+        return invalid();
+    };
+    if user.password_digest.as_deref() != Some(password_digest(&user.id, password).as_str()) {
+        return invalid();
+    }
+    let now = now_ms();
+    if user.email_confirmed_ms.is_none() {
+        return errors::gotrue(400, "email_not_confirmed", "Email not confirmed", api24);
+    }
+    if user.banned_until_ms.is_some_and(|t| t > now) {
+        return errors::gotrue(400, "user_banned", "User is banned", api24);
+    }
+    let iat = now / 1000;
+    let (access, refresh, session) = st.mutate(|w| {
+        let session = w.ids.uuid_v4();
+        let claims = json!({
+            "aud": user.aud,
+            "exp": iat + 3600,
+            "iat": iat,
+            "iss": format!("https://{r}.supabase.co/auth/v1"),
+            "sub": user.id,
+            "email": user.email,
+            "phone": user.phone.clone().unwrap_or_default(),
+            "app_metadata": user.app_metadata,
+            "user_metadata": user.user_metadata,
+            "role": user.role,
+            "aal": "aal1",
+            "amr": [{"method": "password", "timestamp": iat}],
+            "session_id": session,
+            "is_anonymous": false,
+        });
+        (
+            super::supabase::unsigned_jwt(&mut w.ids, &claims),
+            w.ids.b64url(12),
+            session,
+        )
+    });
+    tracing::debug!(project = %r, session = %session, "fabrik-sim: signed in");
+    json_response(
+        200,
+        json!({
+            "access_token": access,
+            "token_type": "bearer",
+            "expires_in": 3600,
+            "expires_at": iat + 3600,
+            "refresh_token": refresh,
+            "user": user_json(&user),
+        }),
     )
 }
 
@@ -36,9 +148,8 @@ fn v2024(h: &HeaderMap) -> bool {
         .is_some_and(|v| v == "2024-01-01")
 }
 
-/// Gateway + admin checks; returns the project when the request may proceed.
-fn authorize(st: &AppState, r: &str, h: &HeaderMap) -> Result<Project, Response> {
-    let api24 = v2024(h);
+/// The API gateway's checks (the project is up, the `apikey` is one of its keys).
+fn gateway(st: &AppState, r: &str, h: &HeaderMap) -> Result<Project, Response> {
     let Some(p) = st.read(|w| w.supabase.projects.iter().find(|p| p.r#ref == r).cloned()) else {
         return Err(errors::json_response(
             404,
@@ -67,6 +178,13 @@ fn authorize(st: &AppState, r: &str, h: &HeaderMap) -> Result<Project, Response>
         }
         Some(_) => {}
     }
+    Ok(p)
+}
+
+/// Gateway + admin checks; returns the project when the request may proceed.
+fn authorize(st: &AppState, r: &str, h: &HeaderMap) -> Result<Project, Response> {
+    let api24 = v2024(h);
+    let p = gateway(st, r, h)?;
     let Some(token) = bearer(h) else {
         return Err(errors::gotrue(
             401,
@@ -265,8 +383,10 @@ async fn create_user(
     let confirm = |k: &str| b.get(k).and_then(Value::as_bool).unwrap_or(false);
     let requested_id = b.get("id").and_then(Value::as_str).map(str::to_string);
     let user = st.mutate(|w| {
+        let id = requested_id.unwrap_or_else(|| w.ids.uuid_v4());
         let user = AuthUser {
-            id: requested_id.unwrap_or_else(|| w.ids.uuid_v4()),
+            password_digest: password.map(|pw| password_digest(&id, pw)),
+            id,
             email: email.clone(),
             phone: phone.clone(),
             has_password: password.is_some() || b.contains_key("password_hash"),

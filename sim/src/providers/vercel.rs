@@ -542,7 +542,26 @@ const ENV_EXISTS: &str = "The environment variable cannot be created because it 
 
 /// Body: one object or an array. Single object: any failure is the answer's status. Array:
 /// failures go to `failed` inside a 201 (Vercel's partial-success behaviour).
-async fn create_env(State(st): St, Path(id): Path<String>, Query(q): Q, body: Bytes) -> Response {
+/// An `ENV_ITEM_*` fault: the first item of the batch fails inside the 201, as Vercel reports
+/// per item. Busy is the 400 "ongoing update" condition (try again); rejected is for good.
+fn injected_item_failure(outcome: Option<&str>, item: &Value) -> Option<Value> {
+    let key = item.get("key").and_then(Value::as_str).unwrap_or("");
+    let (code, message) = match outcome? {
+        "ENV_ITEM_BUSY" => ("env_update_in_progress", "The environment variable coudn't be created because an ongoing update env update is already happening"),
+        "ENV_ITEM_REJECTED" => ("invalid_value", "The value of the Environment Variable is invalid for the target production."),
+        _ => return None,
+    };
+    Some(json!({"error": {"code": code, "message": message, "key": key, "envVarKey": key}}))
+}
+
+async fn create_env(
+    State(st): St,
+    Path(id): Path<String>,
+    Query(q): Q,
+    outcome: Option<Extension<FaultOutcome>>,
+    body: Bytes,
+) -> Response {
+    let outcome = outcome.map(|Extension(FaultOutcome(o))| o);
     let owner = match scope(&st, &q) {
         Ok(o) => o,
         Err(r) => return r,
@@ -559,7 +578,14 @@ async fn create_env(State(st): St, Path(id): Path<String>, Query(q): Q, body: By
         let pidx = w.vercel.projects.iter().position(|p| p.account_id == owner && (p.id == id || p.name == id))?;
         let mut created = vec![];
         let mut failed: Vec<(u16, Value)> = vec![];
-        for item in &items {
+        for (i, item) in items.iter().enumerate() {
+            if let Some(f) = (i == 0)
+                .then(|| injected_item_failure(outcome.as_deref(), item))
+                .flatten()
+            {
+                failed.push((400, f));
+                continue;
+            }
             let e = match validate_env(item, upsert) {
                 Ok(e) => e,
                 Err((key, code, msg)) => {

@@ -318,6 +318,17 @@ fn main() -> ExitCode {
     }
 }
 
+/// The register, read in the environment the window is set to (what it shows), or in the
+/// sandbox with `--sandbox`: a customer's instance card and status are per environment.
+fn register(path: &Path, sandbox: bool) -> Result<Api, ApiError> {
+    let api = Api::open(path)?;
+    if sandbox {
+        api.store()
+            .set_environment(fabrik::environment::Environment::Sandbox);
+    }
+    Ok(api)
+}
+
 fn run(cli: Cli) -> Result<(), ApiError> {
     let path = cli.db.unwrap_or_else(fabrik::paths::default_db_path);
     // The log lives beside the register, so a test's temporary register gets its own log.
@@ -328,14 +339,16 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         .join("logs");
     let _log = fabrik::logging::init(&log_dir, false);
     match cli.command {
-        Command::Customers(cmd) => customers(&Api::open(&path)?, cmd),
-        Command::Settings(cmd) => settings(&Api::open(&path)?, cmd),
+        Command::Customers(cmd) => customers(&register(&path, cli.sandbox)?, cmd),
+        Command::Settings(cmd) => settings(&register(&path, cli.sandbox)?, cmd),
         Command::Runs(RunsCmd::List { customer, json }) => {
-            runs_list(&Api::open(&path)?, customer, json)
+            runs_list(&register(&path, cli.sandbox)?, customer, json)
         }
-        Command::Runs(RunsCmd::Show { id, json }) => run_show(&Api::open(&path)?, id, json),
+        Command::Runs(RunsCmd::Show { id, json }) => {
+            run_show(&register(&path, cli.sandbox)?, id, json)
+        }
         Command::Runs(RunsCmd::Cancel { id, rollback }) => {
-            let api = Api::open(&path)?;
+            let api = register(&path, cli.sandbox)?;
             if !api.store().set_cancel_action(id, rollback)? {
                 return Err(fabrik::Error::RunNotActive(id).into());
             }
@@ -419,16 +432,16 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
                 }
             }
             let start = engine.start(&slug)?;
-            if start.already_running {
+            let Some(driver) = start.driver else {
                 println!(
                     "{slug} har redan en aktiv körning: {} (visa den med `fabrik runs show {}`)",
                     start.run_id, start.run_id
                 );
                 return Ok(());
-            }
+            };
             let printer = Arc::new(progress::Printer::new(json));
             let sink = Arc::new(move |e: &fabrik::provision::RunEvent| printer.print(e));
-            finished(engine.drive(start.run_id, sink, cancel, false).await?)
+            finished(engine.drive(driver, sink, cancel, false).await?)
         }
         Command::Runs(RunsCmd::Resume { id, json }) => {
             let printer = Arc::new(progress::Printer::new(json));

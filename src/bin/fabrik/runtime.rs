@@ -25,15 +25,21 @@ pub fn timing() -> Timing {
     t
 }
 
+/// The environment `--sandbox` names: the CLI works in production without it.
+pub fn environment(sandbox: bool) -> Environment {
+    if sandbox {
+        Environment::Sandbox
+    } else {
+        Environment::Production
+    }
+}
+
 /// Opens the environment `--sandbox` names. The sandbox keeps its world beside the register,
 /// so a test's temporary register gets a world of its own.
 pub async fn open(db: &Path, sandbox: bool) -> Result<CloudApi, ApiError> {
     let store = Arc::new(Store::open(db)?);
-    let environment = if sandbox {
-        Environment::Sandbox
-    } else {
-        Environment::Production
-    };
+    let environment = environment(sandbox);
+    store.set_environment(environment);
     let dir = db
         .parent()
         .filter(|d| !d.as_os_str().is_empty())

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{done, read_secret, StepDef};
-use crate::customer::{CustomerPatch, Status};
+use crate::customer::{Instance, Status};
 use crate::providers::resend::Email;
 use crate::provision::context::{Done, RunCtx, StepError};
 use crate::provision::events::StepOutcome;
@@ -30,12 +30,14 @@ async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
     }
     let url = ctx.output_str(StepKey::VercelDeploy, "url")?;
     let password = read_secret(ctx, CustomerSecret::AdminPassword).await?;
-    let mail = crate::provision::email::welcome(
-        &ctx.customer.name,
-        &url,
-        &ctx.customer.admin_email,
-        password.as_ref().map(|p| p.expose()),
-    );
+    let mail = crate::provision::email::welcome(&crate::provision::email::WelcomeFacts {
+        customer_name: &ctx.customer.name,
+        agency: &ctx.settings.agency,
+        login_url: &url,
+        email: &ctx.customer.admin_email,
+        password: password.as_ref().map(|p| p.expose()),
+        support_address: &ctx.settings.support_address,
+    });
     let email = Email {
         from: &ctx.settings.sender,
         to: &ctx.customer.admin_email,
@@ -44,7 +46,7 @@ async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
         text: &mail.text,
     };
     // The same key on a resumed run makes Resend answer with the first send instead of sending again.
-    let key = format!("fabrik-welcome-{}-{}", ctx.customer.id, ctx.run_id);
+    let key = format!("fabrik-welcome-{}-{}", ctx.customer.uid, ctx.run_id);
     let id = ctx.clients.resend.send(&email, &key).await?;
     done(
         StepOutcome::Done,
@@ -55,17 +57,16 @@ async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
 
 async fn finalize(ctx: &RunCtx) -> Result<Done, StepError> {
     let text = |step: StepKey, field: &str| ctx.output(step)[field].as_str().map(str::to_string);
-    let patch = CustomerPatch {
+    let instance = Instance {
         production_url: text(StepKey::VercelDeploy, "url"),
         github_repo_url: text(StepKey::GithubRepo, "html_url"),
         supabase_project_ref: text(StepKey::SupabaseProject, "ref"),
         vercel_project_id: text(StepKey::VercelProject, "id"),
         n8n_workflow_id: text(StepKey::N8nWorkflow, "id"),
-        status: Some(Status::Active),
-        ..Default::default()
     };
-    let (slug, manifest) = (ctx.customer.slug.clone(), ctx.settings.manifest.clone());
-    ctx.db(move |s| s.update_customer(&slug, patch, &manifest))
+    // The card of this run's environment only: a sandbox run never fills production's.
+    let (id, env) = (ctx.customer.id, ctx.environment);
+    ctx.db(move |s| s.set_instance(id, env, Status::Active, Some(&instance)))
         .await?;
     done(StepOutcome::Done, None, json!({}))
 }

@@ -191,7 +191,7 @@ fn created_or_adopted(created: bool) -> StepOutcome {
 }
 
 /// A per-customer secret's keyring key: under the customer's immutable id, never its slug.
-fn customer_secret(ctx: &RunCtx, which: CustomerSecret) -> SecretKey {
+pub(super) fn customer_secret(ctx: &RunCtx, which: CustomerSecret) -> SecretKey {
     SecretKey::Customer {
         customer: ctx.customer.uid.clone(),
         which,

@@ -48,7 +48,8 @@ step!(KEYS: SupabaseKeys, "Hämta API-nycklar", "Fetch API keys", needs [Supabas
 
 step!(SCHEMA: SupabaseSchema, "Lägg in databasschema", "Apply database schema", needs [SupabaseReady], SUPABASE, apply_schema);
 
-step!(ADMIN_USER: SupabaseAdminUser, "Skapa första administratör", "Create first administrator", needs [SupabaseKeys], SUPABASE, admin_user);
+// The admin's profile lives in the template's tables: it needs the schema as well as the keys.
+step!(ADMIN_USER: SupabaseAdminUser, "Skapa första administratör", "Create first administrator", needs [SupabaseKeys, SupabaseSchema], SUPABASE, admin_user);
 
 async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
     let s = &ctx.settings;
@@ -248,32 +249,82 @@ async fn admin_user(ctx: &RunCtx) -> Result<Done, StepError> {
     let project_ref = ctx.output_str(StepKey::SupabaseProject, "ref")?;
     let keys = ctx.api_keys().await?;
     let email = &ctx.customer.admin_email;
-    if let Some(u) = ctx
+    let (user_id, outcome) = match ctx
         .clients
         .supabase
         .find_user(&project_ref, &keys, email)
         .await?
     {
-        return done(
-            StepOutcome::Adopted,
-            Some(u.id.clone()),
-            json!({ "user_id": u.id }),
-        );
+        Some(u) => (u.id, StepOutcome::Adopted),
+        None => {
+            let password = kept_secret(ctx, CustomerSecret::AdminPassword).await?;
+            match ctx
+                .clients
+                .supabase
+                .create_user(&project_ref, &keys, email, &password)
+                .await
+            {
+                Ok(u) => (u.id, StepOutcome::Created),
+                // email_exists: made by a lost earlier answer; find it again to get its id.
+                Err(e) if e.kind == ErrorKind::Conflict => {
+                    let found = ctx
+                        .clients
+                        .supabase
+                        .find_user(&project_ref, &keys, email)
+                        .await?;
+                    let u = found.ok_or(StepError::Provider(e))?;
+                    (u.id, StepOutcome::Adopted)
+                }
+                Err(e) => Err(e)?,
+            }
+        }
+    };
+    let org = first_login(ctx, &project_ref, &user_id).await?;
+    done(
+        outcome,
+        Some(user_id.clone()),
+        json!({ "user_id": user_id, "organization_id": org }),
+    )
+}
+
+/// Writes the customer's organization and the admin's owner profile, so the admin sees their
+/// organization at first login; returns the organization's id.
+async fn first_login(ctx: &RunCtx, project_ref: &str, user_id: &str) -> Result<String, StepError> {
+    let c = &ctx.customer;
+    let supabase = &ctx.clients.supabase;
+    let org = [
+        json!(c.uid),
+        json!(c.name),
+        json!(c.slug),
+        json!(schema::organization_plan(c.plan)),
+    ];
+    let rows = supabase
+        .run_query_with(project_ref, schema::ORGANIZATION_SQL, &org)
+        .await?;
+    check_written(&rows, |r| r["organization_id"] == json!(c.uid))?;
+    let profile = [
+        json!(user_id),
+        json!(c.uid),
+        json!(c.admin_email),
+        json!(c.contact_name.clone().unwrap_or_default()),
+    ];
+    let rows = supabase
+        .run_query_with(project_ref, schema::ADMIN_PROFILE_SQL, &profile)
+        .await?;
+    check_written(&rows, |r| {
+        r["role"] == "owner" && r["organization_id"] == json!(c.uid)
+    })?;
+    Ok(c.uid.clone())
+}
+
+/// The row a write returned says what was meant; anything else is a schema that differs.
+fn check_written(rows: &[Value], meant: impl Fn(&Value) -> bool) -> Result<(), StepError> {
+    if rows.first().is_some_and(meant) {
+        return Ok(());
     }
-    let password = kept_secret(ctx, CustomerSecret::AdminPassword).await?;
-    match ctx
-        .clients
-        .supabase
-        .create_user(&project_ref, &keys, email, &password)
-        .await
-    {
-        Ok(u) => done(
-            StepOutcome::Created,
-            Some(u.id.clone()),
-            json!({ "user_id": u.id }),
-        ),
-        // email_exists: the user is there (created by a lost earlier answer); adopt it.
-        Err(e) if e.kind == ErrorKind::Conflict => done(StepOutcome::Adopted, None, json!({})),
-        Err(e) => Err(e.into()),
-    }
+    let answered = Value::Array(rows.to_vec());
+    Err(StepError::permanent(
+        ErrorCode::SchemaMismatch,
+        params! { "problem" => format!("the organization or the admin's profile was not written (the database answered {answered})") },
+    ))
 }

@@ -6,10 +6,11 @@ use super::{created_or_adopted, done, gone, Owned, StepDef};
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::providers::vercel::{EnvValue, EnvVar};
-use crate::providers::ErrorKind;
+use crate::providers::{ErrorKind, ProviderError};
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::events::StepOutcome;
 use crate::provision::ownership;
+use crate::provision::state::LogLevel;
 use crate::provision::step::StepKey;
 use crate::secrets::Provider;
 
@@ -124,7 +125,6 @@ async fn delete_project(ctx: &RunCtx, id: &str, _: &Value) -> Result<(), StepErr
 }
 
 async fn env(ctx: &RunCtx) -> Result<Done, StepError> {
-    let project_id = ctx.output_str(StepKey::VercelProject, "id")?;
     let project_ref = ctx.output_str(StepKey::SupabaseProject, "ref")?;
     let keys = ctx.api_keys().await?;
     let names = &ctx.settings.env;
@@ -152,8 +152,61 @@ async fn env(ctx: &RunCtx) -> Result<Done, StepError> {
         plain(&names.slug, ctx.customer.slug.clone()),
         plain(&names.modules, modules.join(",")),
     ];
-    let n = ctx.clients.vercel.upsert_env(&project_id, &vars).await?;
+    let n = save_env(ctx, vars).await?;
     done(StepOutcome::Done, None, json!({ "variables": n }))
+}
+
+/// Saves the variables; items Vercel reports as failed inside its 201 are sent again, those
+/// only, under the retry policy's bounds. A definitive item failure fails the step naming the
+/// key; so does one that is still failing when the bound is reached.
+async fn save_env(ctx: &RunCtx, mut pending: Vec<EnvVar>) -> Result<usize, StepError> {
+    let project_id = ctx.output_str(StepKey::VercelProject, "id")?;
+    let mut saved = 0;
+    let mut attempt = 1;
+    loop {
+        let outcome = ctx.clients.vercel.upsert_env(&project_id, &pending).await?;
+        saved += outcome.saved;
+        let Some(first) = outcome.failed.first() else {
+            return Ok(saved);
+        };
+        if let Some(bad) = outcome.failed.iter().find(|f| f.is_definitive()) {
+            return Err(StepError::permanent(
+                ErrorCode::VercelEnvRejected,
+                params! { "key" => bad.key, "message" => bad.message },
+            ));
+        }
+        let keys: Vec<&str> = outcome.failed.iter().map(|f| f.key.as_str()).collect();
+        let busy = ProviderError::new(
+            Provider::Vercel,
+            ErrorKind::Transient,
+            format!("{}: {}", keys.join(", "), first.message),
+        );
+        let Some(delay) = ctx.timing.retry.delay(attempt, &busy) else {
+            return Err(StepError::permanent(
+                ErrorCode::VercelEnvNotSaved,
+                params! { "keys" => keys.join(", "), "attempts" => attempt, "message" => first.message },
+            ));
+        };
+        let (list, ms) = (keys.join(", "), delay.as_millis());
+        ctx.log(
+            StepKey::VercelEnv,
+            LogLevel::Warn,
+            &Text::new(
+                format!(
+                    "Vercel sparade inte {list} ({}); försöker igen om {ms} ms",
+                    first.message
+                ),
+                format!(
+                    "Vercel did not save {list} ({}); trying again in {ms} ms",
+                    first.message
+                ),
+            ),
+        )
+        .await;
+        pending.retain(|v| keys.contains(&v.key.as_str()));
+        ctx.sleep(delay).await?;
+        attempt += 1;
+    }
 }
 
 async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {

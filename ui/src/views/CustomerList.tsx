@@ -5,7 +5,7 @@ import type { CustomerRow, SortKey, Status } from '../bindings';
 import { countText, formatDate, SORT_KEYS, STATUSES, useI18n } from '../i18n';
 import { useToast } from '../state/toast';
 import type { ListState } from '../state/navigation';
-import { ExampleTag, StatusBadge, useDebounced } from './common';
+import { ExampleTag, LiveStatusBadge, useDebounced } from './common';
 import { useRuns } from '../state/runs';
 import { ProvisionButton, RowProgress } from './Runs';
 
@@ -347,7 +347,7 @@ function VirtualRows({
                     <span className={`plan plan-${r.plan}`}>{t(`plan.${r.plan}`)}</span>
                   </span>
                   <span className="cell">
-                    <StatusBadge status={r.status} />
+                    <LiveStatusBadge slug={r.slug} status={r.status} />
                   </span>
                   <span className="cell col-date muted tabular">{formatDate(lang, r.created_at)}</span>
                   <span className="cell cell-provision">

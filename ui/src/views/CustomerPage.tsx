@@ -6,7 +6,7 @@ import { isActive, useRuns } from '../state/runs';
 import { ProvisionButton, RunHistory, RunPanel } from './Runs';
 import { adoptionStateKey, formatDateTime, targetVerdictKey, useI18n, type TextKey } from '../i18n';
 import { useToast } from '../state/toast';
-import { Dialog, ExampleTag, StatusBadge, TypedConfirmDialog } from './common';
+import { Dialog, ExampleTag, LiveStatusBadge, TypedConfirmDialog } from './common';
 import { FieldMessage } from './CustomerForm';
 import { AdoptDialog } from './Adopt';
 
@@ -138,7 +138,7 @@ export function CustomerPage({ slug, manifest, onBack, onEdit, onDeleted }: Prop
           </h1>
           <div className="title-meta">
             <span className="mono">{c.slug}</span>
-            <StatusBadge status={c.status} />
+            <LiveStatusBadge slug={c.slug} status={c.status} />
             {c.is_example && <ExampleTag />}
           </div>
         </div>
@@ -184,7 +184,7 @@ export function CustomerPage({ slug, manifest, onBack, onEdit, onDeleted }: Prop
             </dd>
             <dt>{t('customer.status')}</dt>
             <dd>
-              <StatusBadge status={c.status} />
+              <LiveStatusBadge slug={c.slug} status={c.status} />
             </dd>
             <dt>{t('customer.created')}</dt>
             <dd className="tabular">{formatDateTime(lang, c.created_at)}</dd>
@@ -279,7 +279,13 @@ function InstanceCard({ customer, onSaved, onOpen }: { customer: Customer; onSav
   return (
     <div className="card instance-card">
       <div className="card-head">
-        <h2 className="card-title">{t('instance.title')}</h2>
+        <h2 className="card-title">
+          {t('instance.title')}
+          {/* The card is this environment's: a sandbox run never fills production's. */}
+          <span className={`badge env-badge env-${customer.environment}`} data-testid="instance-environment">
+            {customer.environment === 'production' ? t('env.production') : t('env.sandbox')}
+          </span>
+        </h2>
         {!editing && (
           <button type="button" className="btn btn-small" data-testid="edit-instance" onClick={startEdit}>
             {t('instance.edit')}

@@ -28,6 +28,7 @@ const GROUP_OF: Record<string, Group> = {
   'n8n.api_url': 'n8n',
   'email.sender_name': 'email',
   'email.sender_address': 'email',
+  'email.support_address': 'email',
   'schema.template_path': 'templates',
   'n8n.workflow_template_path': 'templates',
   'modules.manifest_path': 'templates',

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Status } from '../bindings';
 import { useI18n } from '../i18n';
+import { isActive, useRuns } from '../state/runs';
 
 export function StatusBadge({ status }: { status: Status }) {
   const { t } = useI18n();
@@ -10,6 +11,19 @@ export function StatusBadge({ status }: { status: Status }) {
       {t(`status.${status}`)}
     </span>
   );
+}
+
+/**
+ * A customer's status as it is now: "Provisioneras" while one of its provisioning runs is being
+ * driven, whatever the register said when the page or the list was loaded (it catches up when
+ * the run writes its end).
+ */
+export function LiveStatusBadge({ slug, status }: { slug: string; status: Status }) {
+  const { runs, latest } = useRuns();
+  const id = latest[slug];
+  const v = id === undefined ? undefined : runs[id];
+  const live = v && v.run.kind === 'provision' && isActive(v.run.state) ? 'provisioning' : status;
+  return <StatusBadge status={live} />;
 }
 
 export function ExampleTag() {

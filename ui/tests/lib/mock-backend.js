@@ -283,6 +283,8 @@
       created_at: ts,
       updated_at: ts,
       version: 1,
+      // The card and status are this environment's (src/store/customers.rs).
+      environment: ENVIRONMENT,
     };
     state.customers.push(c);
     return c;
