@@ -529,3 +529,86 @@ async fn the_cli_refuses_a_foreign_workflow_and_adopts_it_with_adopt() {
     assert_eq!(c.instance.n8n_workflow_id.as_deref(), Some(id.as_str()));
     sim.shutdown().await;
 }
+
+/// `fabrik teardown` as an owner runs it, on a customer whose instance card names the
+/// agency's own project and workflow (typed by hand): it lists each target as "lämnas kvar
+/// (inte skapad av Fabrik)" before asking, then, confirmed with the slug, deletes nothing of
+/// them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_teardown_lists_hand_typed_foreign_ids_as_left_alone() {
+    use std::io::Write;
+    let Some(_) = keyring("teardown-process") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let (_dir, db, slug) = register_file(&sim, "Handskrivet AB");
+    let project = seed(
+        &sim,
+        json!({"kind": "supabase_project", "name": "byrans-egen-databas"}),
+    )
+    .await;
+    let workflow = seed(
+        &sim,
+        json!({"kind": "n8n_workflow", "name": "byrans-eget-flode"}),
+    )
+    .await;
+    let (project, workflow) = (
+        project["ref"].as_str().unwrap().to_string(),
+        workflow["id"].as_str().unwrap().to_string(),
+    );
+    {
+        // The CLI tears down in production: the card is production's.
+        let store = Store::open(&db).unwrap();
+        store.set_environment(fabrik::environment::Environment::Production);
+        store
+            .update_customer(
+                &slug,
+                CustomerPatch {
+                    supabase_project_ref: Some(project.clone()),
+                    n8n_workflow_id: Some(workflow.clone()),
+                    ..Default::default()
+                },
+                &fabrik::customer::ModuleManifest::bundled(),
+            )
+            .unwrap();
+    }
+    let inv = inventory(&sim).await;
+    let before = (
+        snapshot(&inv, "supabase_project", &project),
+        snapshot(&inv, "n8n_workflow", &workflow),
+    );
+
+    let mut child = cli(&sim, &db)
+        .args(["teardown", &slug])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{slug}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    for id in [&project, &workflow] {
+        let line = stdout
+            .lines()
+            .find(|l| l.contains(id.as_str()))
+            .unwrap_or_else(|| panic!("{id} is listed: {stdout}"));
+        assert!(
+            line.contains("lämnas kvar (inte skapad av Fabrik)"),
+            "{id} is said to be left alone: {line}"
+        );
+    }
+    assert!(!stdout.contains("tas bort\n"), "nothing is to go: {stdout}");
+    let inv = inventory(&sim).await;
+    assert_eq!(
+        (
+            snapshot(&inv, "supabase_project", &project),
+            snapshot(&inv, "n8n_workflow", &workflow),
+        ),
+        before,
+        "the agency's own project and workflow are exactly as they were"
+    );
+    sim.shutdown().await;
+}
