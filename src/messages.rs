@@ -79,6 +79,7 @@ vocabulary!(
         SchemaMismatch => "schema_mismatch",
         SupabaseInitFailed => "supabase_init_failed",
         DeploymentFailed => "deployment_failed",
+        SiteNotPublic => "site_not_public",
         WaitTimeout => "wait_timeout",
         LedgerIncomplete => "ledger_incomplete",
         LedgerWriteFailed => "ledger_write_failed",
@@ -281,6 +282,10 @@ impl ErrorCode {
             AdoptionMismatch => t(
                 "Skriv resursens namn exakt ({name}) för att ta över den; inget gjordes.",
                 "Type the resource's name exactly ({name}) to adopt it; nothing was done.",
+            ),
+            SiteNotPublic => t(
+                "Produktionsadressen {url} svarar {status} för en besökare utan inloggning: Vercels Deployment Protection skyddar den. Stäng av skyddet för produktionsdomäner (projektet i Vercel → Settings → Deployment Protection) och försök igen.",
+                "The production address {url} answers {status} to a visitor who is not logged in: Vercel's Deployment Protection covers it. Turn the protection off for production domains (the project in Vercel → Settings → Deployment Protection) and try again.",
             ),
             VercelEnvRejected => t(
                 "Vercel sparade inte miljövariabeln {key}: {message}",

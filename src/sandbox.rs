@@ -73,6 +73,7 @@ impl Sandbox {
             vercel_api: self.sim.vercel_api_url(),
             n8n_api: self.sim.n8n_api_url(),
             resend_api: self.sim.resend_api_url(),
+            site_url: self.sim.vercel_site_url_template(),
         }
     }
 

@@ -97,6 +97,11 @@ impl SimHandle {
     pub fn vercel_api_url(&self) -> String {
         format!("{}/vercel", self.base_url)
     }
+    /// Where a site Vercel serves is visited anonymously: `{host}` is the site's host name
+    /// (the simulated `https://{host}`).
+    pub fn vercel_site_url_template(&self) -> String {
+        format!("{}/vercel-site/{{host}}", self.base_url)
+    }
     /// Base of the n8n public API (`{base}/n8n/api/v1`).
     pub fn n8n_api_url(&self) -> String {
         format!("{}/n8n/api/v1", self.base_url)
@@ -112,6 +117,12 @@ impl SimHandle {
     /// Whether SQL runs on PostgreSQL (true) or is only parsed (false).
     pub fn executes_sql(&self) -> bool {
         self.state.pg.is_some()
+    }
+    /// The name of a project's database on the PostgreSQL server (`None` when SQL is parsed
+    /// only). Unique per simulator: simulators sharing a server may hand out the same refs.
+    pub fn project_database(&self, project_ref: &str) -> Option<String> {
+        let pg = self.state.pg.as_ref()?;
+        Some(pg.db_name(&self.state.read(|w| w.instance.clone()), project_ref))
     }
     /// The configuration in effect.
     pub fn config(&self) -> &SimConfig {

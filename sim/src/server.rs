@@ -28,6 +28,15 @@ pub fn router(st: Arc<AppState>) -> Router {
         .merge(providers::supabase_auth::router(st.clone()))
         .nest("/github", providers::github::router(st.clone()))
         .nest("/vercel", providers::vercel::router(st.clone()))
+        // The sites Vercel serves, as an anonymous visitor sees them (no token).
+        .route(
+            "/vercel-site/{host}",
+            axum::routing::get(providers::vercel::site),
+        )
+        .route(
+            "/vercel-site/{host}/{*rest}",
+            axum::routing::get(providers::vercel::site),
+        )
         .nest("/n8n/api/v1", providers::n8n::router(st.clone()))
         .nest("/resend", providers::resend::router(st.clone()))
         .nest("/__sim", crate::admin::router())

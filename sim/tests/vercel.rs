@@ -262,6 +262,35 @@ async fn project_env_deployment_flow() {
         (404, Some("The deployment was not found"))
     );
 
+    // Deployment Protection, as a visitor meets it: the production domain (the deployment's
+    // `alias`) is public, the per-deployment URL asks for a Vercel login, others are unknown.
+    assert_eq!(d["alias"], json!(["acme-app.vercel.app"]));
+    let site = sim.vercel_site_url_template();
+    let visit = |host: String| {
+        let (c, url) = (c.clone(), site.replace("{host}", &host));
+        async move {
+            let r = c.get(url).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (s, page) = visit("acme-app.vercel.app".into()).await;
+    assert_eq!((s, page.contains("acme-app")), (200, true), "{page}");
+    let deployment_host = d["url"].as_str().unwrap().to_string();
+    assert_eq!(visit(deployment_host.clone()).await.0, 401);
+    assert_eq!(visit("someone-else.vercel.app".into()).await.0, 404);
+    let (_, _, project) = json_of(
+        c.get(format!("{v}/v9/projects/{pid}?teamId={team}"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        project["ssoProtection"]["deploymentType"],
+        "prod_deployment_urls_and_all_previews"
+    );
+
     // Delete: 204, deployments and env gone with it.
     let r = c
         .delete(format!("{v}/v9/projects/{pid}?teamId={team}"))
@@ -272,6 +301,11 @@ async fn project_env_deployment_flow() {
     assert_eq!(r.status(), 204);
     let (s, _, _) = get(did).await;
     assert_eq!(s, 404);
+    assert_eq!(
+        visit("acme-app.vercel.app".into()).await.0,
+        404,
+        "the site goes with its project"
+    );
     sim.shutdown().await;
 }
 

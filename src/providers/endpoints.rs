@@ -14,6 +14,9 @@ pub struct Endpoints {
     /// The n8n instance's public API root, e.g. `https://n8n.example.se/api/v1`.
     pub n8n_api: String,
     pub resend_api: String,
+    /// Where a customer's site is fetched from, as a visitor would; `{host}` is its domain.
+    /// The sandbox points it at the simulator.
+    pub site_url: String,
 }
 
 impl Default for Endpoints {
@@ -25,12 +28,13 @@ impl Default for Endpoints {
             vercel_api: "https://api.vercel.com".into(),
             n8n_api: String::new(),
             resend_api: "https://api.resend.com".into(),
+            site_url: "https://{host}".into(),
         }
     }
 }
 
 /// (setting key, environment variable) for each endpoint.
-pub const ENDPOINT_KEYS: [(&str, &str); 6] = [
+pub const ENDPOINT_KEYS: [(&str, &str); 7] = [
     ("supabase.api_url", "FABRIK_SUPABASE_API_URL"),
     (
         "supabase.project_url_template",
@@ -40,6 +44,7 @@ pub const ENDPOINT_KEYS: [(&str, &str); 6] = [
     ("vercel.api_url", "FABRIK_VERCEL_API_URL"),
     ("n8n.api_url", "FABRIK_N8N_API_URL"),
     ("resend.api_url", "FABRIK_RESEND_API_URL"),
+    ("site.url_template", "FABRIK_SITE_URL_TEMPLATE"),
 ];
 
 impl Endpoints {
@@ -51,6 +56,7 @@ impl Endpoints {
             "vercel.api_url" => &mut self.vercel_api,
             "n8n.api_url" => &mut self.n8n_api,
             "resend.api_url" => &mut self.resend_api,
+            "site.url_template" => &mut self.site_url,
             _ => return None,
         })
     }
@@ -75,7 +81,7 @@ impl Endpoints {
     pub fn check_production(&self) -> crate::Result<()> {
         for (key, _) in ENDPOINT_KEYS {
             let mut e = self.clone();
-            let Some(url) = e.slot(key).map(|v| v.replace("{ref}", "ref")) else {
+            let Some(url) = e.slot(key).map(|v| filled(v)) else {
                 continue;
             };
             if url.is_empty() || secure_or_local(&url) {
@@ -93,6 +99,13 @@ impl Endpoints {
     pub fn project_url(&self, project_ref: &str) -> String {
         self.supabase_project_url.replace("{ref}", project_ref)
     }
+}
+
+/// A URL template with example values in its placeholders, to check it as a URL.
+pub fn filled(template: &str) -> String {
+    template
+        .replace("{ref}", "ref")
+        .replace("{host}", "example.vercel.app")
 }
 
 /// `https://…`, or `http://` to a loopback address.

@@ -59,7 +59,7 @@ pub async fn json<T: DeserializeOwned>(
     })
 }
 
-fn transport(provider: Provider, e: &reqwest::Error) -> ProviderError {
+pub(super) fn transport(provider: Provider, e: &reqwest::Error) -> ProviderError {
     let what = if e.is_timeout() {
         "did not answer in time"
     } else if e.is_connect() {

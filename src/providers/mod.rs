@@ -7,6 +7,7 @@ pub mod github;
 pub mod http;
 pub mod n8n;
 pub mod resend;
+pub mod site;
 pub mod supabase;
 pub mod vercel;
 pub mod verify;

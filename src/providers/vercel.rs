@@ -81,6 +81,41 @@ pub struct Deployment {
     pub error_message: Option<String>,
     #[serde(default)]
     pub target: Option<String>,
+    /// The domains assigned to the deployment: for a production one, the project's production
+    /// domains (custom ones and `<name>.vercel.app`), once `aliasAssigned`.
+    #[serde(default)]
+    pub alias: Vec<String>,
+    /// Branch and deployment aliases Vercel adds by itself (never the production domain).
+    #[serde(rename = "automaticAliases", default)]
+    pub automatic_aliases: Vec<String>,
+}
+
+impl Deployment {
+    /// The domain a visitor reaches the production site on: a custom domain when one is
+    /// assigned, else the shortest `*.vercel.app` alias (`<name>.vercel.app`, or the suffixed
+    /// name Vercel picked when that was taken). Never the per-deployment URL or a branch
+    /// alias: those sit behind Deployment Protection.
+    pub fn production_domain(&self) -> Option<String> {
+        let own = self.url.as_deref().map(host_of);
+        let candidates: Vec<String> = self
+            .alias
+            .iter()
+            .map(|a| host_of(a).to_ascii_lowercase())
+            .filter(|a| !a.is_empty() && Some(a.as_str()) != own.as_deref())
+            .filter(|a| !self.automatic_aliases.iter().any(|x| host_of(x) == *a))
+            .filter(|a| !a.contains("-git-"))
+            .collect();
+        let custom = candidates.iter().find(|a| !a.ends_with(".vercel.app"));
+        custom
+            .or_else(|| candidates.iter().min_by_key(|a| a.len()))
+            .cloned()
+    }
+}
+
+/// `example.se` from `https://example.se/` or `example.se`.
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split(['/', '?', '#']).next().unwrap_or("").to_string()
 }
 
 /// What an env upsert saved, and the items Vercel reported as failed inside its 201.
@@ -351,5 +386,50 @@ impl Vercel {
         )
         .await
         .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod production_domain_tests {
+    use super::Deployment;
+
+    fn deployment(url: &str, alias: &[&str], automatic: &[&str]) -> Deployment {
+        Deployment {
+            id: "dpl_1".into(),
+            url: Some(url.into()),
+            ready_state: "READY".into(),
+            error_message: None,
+            target: Some("production".into()),
+            alias: alias.iter().map(|a| a.to_string()).collect(),
+            automatic_aliases: automatic.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
+    /// The public address: a custom domain first, else the project's own `*.vercel.app` name;
+    /// never the per-deployment URL or a branch alias (both behind Deployment Protection).
+    #[test]
+    fn the_production_domain_is_never_a_protected_url() {
+        let url = "kund-ab-x1y2z3-byran.vercel.app";
+        let branch = "kund-ab-git-main-byran.vercel.app";
+        let d = deployment(
+            url,
+            &[
+                url,
+                branch,
+                "kund-ab-byran.vercel.app",
+                "kund-ab.vercel.app",
+            ],
+            &[],
+        );
+        assert_eq!(d.production_domain().as_deref(), Some("kund-ab.vercel.app"));
+        let d = deployment(url, &["kund-ab.vercel.app", "https://app.kund.se/"], &[]);
+        assert_eq!(d.production_domain().as_deref(), Some("app.kund.se"));
+        let d = deployment(
+            url,
+            &["kund-ab-byran.vercel.app"],
+            &["kund-ab-byran.vercel.app"],
+        );
+        assert_eq!(d.production_domain(), None, "only automatic aliases");
+        assert_eq!(deployment(url, &[url], &[]).production_domain(), None);
     }
 }

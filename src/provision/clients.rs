@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::providers::github::Github;
 use crate::providers::n8n::N8n;
 use crate::providers::resend::Resend;
+use crate::providers::site::Site;
 use crate::providers::supabase::Supabase;
 use crate::providers::vercel::Vercel;
 use crate::providers::Endpoints;
@@ -83,6 +84,8 @@ pub struct Clients {
     pub vercel: Vercel,
     pub n8n: N8n,
     pub resend: Resend,
+    /// The customer's site, fetched as a visitor (no token).
+    pub site: Site,
 }
 
 impl Clients {
@@ -122,6 +125,7 @@ impl Clients {
             ),
             n8n: N8n::new(&endpoints.n8n_api, t(Provider::N8n), timeout),
             resend: Resend::new(&endpoints.resend_api, t(Provider::Resend), timeout),
+            site: Site::new(&endpoints.site_url, timeout),
         })
     }
 }

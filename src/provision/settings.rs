@@ -116,6 +116,11 @@ pub const SETTING_KEYS: &[(&str, &str, &str)] = &[
         "Address of a project's API, with {ref} (advanced)",
     ),
     (
+        "site.url_template",
+        "Var en kunds webbplats hämtas som en besökare, med {host} (avancerat; tomt = https://{host})",
+        "Where a customer's site is fetched as a visitor, with {host} (advanced; empty = https://{host})",
+    ),
+    (
         "github.api_url",
         "GitHub API (avancerat)",
         "GitHub API (advanced)",
@@ -394,9 +399,11 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
         {
             bad("ogiltig e-postadress", "not a valid email address")
         }
-        k if (k.ends_with("api_url") || k == "supabase.project_url_template")
+        k if (k.ends_with("api_url") || k.ends_with("url_template"))
             && !value.is_empty()
-            && !crate::providers::endpoints::secure_or_local(&value.replace("{ref}", "ref")) =>
+            && !crate::providers::endpoints::secure_or_local(
+                &crate::providers::endpoints::filled(value),
+            ) =>
         {
             bad(
                 "måste börja med https:// (http:// bara till den här datorn)",
@@ -406,6 +413,9 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
         k if k.starts_with("env.") => check_env_name(k, value),
         "supabase.project_url_template" if !value.contains("{ref}") => {
             bad("måste innehålla {ref}", "must contain {ref}")
+        }
+        "site.url_template" if !value.is_empty() && !value.contains("{host}") => {
+            bad("måste innehålla {host}", "must contain {host}")
         }
         "vercel.team_id" if !value.is_empty() && !value.starts_with("team_") => bad(
             "ett team-id börjar med team_",

@@ -197,6 +197,13 @@ fn project_json(st: &AppState, p: &VProject, now: i64) -> Value {
         });
     }
     if let Value::Object(m) = &mut v {
+        m.insert(
+            "ssoProtection".into(),
+            match sso_protection(p) {
+                Some(t) => json!({ "deploymentType": t }),
+                None => Value::Null,
+            },
+        );
         for (k, val) in &p.settings {
             m.insert(k.clone(), val.clone());
         }
@@ -670,7 +677,7 @@ fn deployment_json(w: &World, d: &Deployment, now: i64) -> Value {
         "readyState": state, "status": state, "type": "LAMBDAS", "version": 2, "target": d.target,
         "inspectorUrl": format!("https://vercel.com/{}/{}/{}", w.seed.vercel_team_slug, d.name, &d.id[4..]),
         "isInConcurrentBuildsQueue": false, "isInSystemBuildsQueue": false, "projectSettings": {},
-        "aliasAssigned": state == "READY", "aliasError": null, "alias": if state == "READY" { json!([format!("{}.vercel.app", d.name)]) } else { json!([]) },
+        "aliasAssigned": state == "READY", "aliasError": null, "alias": production_aliases(d, state),
         "buildSkipped": false, "creator": {"uid": w.seed.vercel_user_id, "username": w.seed.vercel_user},
         "public": false, "meta": {}, "regions": ["iad1"], "plan": "hobby", "createdIn": "sfo1", "routes": null,
         "build": {"env": []}, "env": [], "readySubstate": if state == "READY" { json!("PROMOTED") } else { Value::Null },
@@ -695,6 +702,108 @@ fn deployment_json(w: &World, d: &Deployment, now: i64) -> Value {
     v
 }
 
+/// The production domain a READY production deployment is served on, `<project>.vercel.app`.
+/// A preview gets none; Fabrik reads whatever `alias` says rather than guessing the name
+/// (Vercel adds a suffix when the name is taken elsewhere).
+fn production_aliases(d: &Deployment, state: &str) -> Vec<String> {
+    if state == "READY" && d.target.as_deref() == Some("production") {
+        vec![format!("{}.vercel.app", d.name)]
+    } else {
+        vec![]
+    }
+}
+
+/// Vercel Authentication ("Standard Protection", the default for new projects): every
+/// per-deployment URL asks for a Vercel login; production domains stay public. `null` turns it
+/// off, `all` protects the production domains too.
+const DEFAULT_SSO: &str = "prod_deployment_urls_and_all_previews";
+
+fn sso_protection(p: &VProject) -> Option<String> {
+    match p.settings.get("ssoProtection") {
+        None => Some(DEFAULT_SSO.to_string()),
+        Some(Value::Null) => None,
+        Some(v) => Some(
+            v["deploymentType"]
+                .as_str()
+                .unwrap_or(DEFAULT_SSO)
+                .to_string(),
+        ),
+    }
+}
+
+/// What a visitor's browser gets at `https://{host}/…` (the sandbox's stand-in for the public
+/// internet, `/vercel-site/{host}`): a production domain serves the project's newest READY
+/// production deployment to anyone; a per-deployment URL answers 401 (Vercel's login page)
+/// while the project's Deployment Protection is on; anything else is Vercel's 404.
+pub async fn site(State(st): St, Path(params): Path<HashMap<String, String>>) -> Response {
+    let host = params
+        .get("host")
+        .cloned()
+        .unwrap_or_default()
+        .to_lowercase();
+    let now = now_ms();
+    enum Visit {
+        Page(String),
+        Login,
+        Missing,
+    }
+    let visit = st.read(|w| {
+        let project = |id: &str| w.vercel.projects.iter().find(|p| p.id == id);
+        if let Some(d) = w.vercel.deployments.iter().find(|d| d.url == host) {
+            let Some(p) = project(&d.project_id) else {
+                return Visit::Missing;
+            };
+            return match (sso_protection(p), d.ready_state(now)) {
+                (Some(_), _) => Visit::Login,
+                (None, "READY") => Visit::Page(p.name.clone()),
+                _ => Visit::Missing,
+            };
+        }
+        let serving = w
+            .vercel
+            .deployments
+            .iter()
+            .rev()
+            .find(|d| production_aliases(d, d.ready_state(now)).contains(&host));
+        match serving.and_then(|d| project(&d.project_id)) {
+            Some(p) if sso_protection(p).as_deref() == Some("all") => Visit::Login,
+            Some(p) => Visit::Page(p.name.clone()),
+            None => Visit::Missing,
+        }
+    });
+    let html = |status: u16, body: String| {
+        let mut r = (
+            axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::OK),
+            body,
+        )
+            .into_response();
+        r.headers_mut().insert(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        r
+    };
+    match visit {
+        Visit::Page(name) => html(
+            200,
+            format!("<!doctype html><html><head><title>{name}</title></head><body><div id=\"__next\">{name}</div></body></html>"),
+        ),
+        Visit::Login => with_header(
+            html(
+                401,
+                "<!doctype html><html><head><title>Authentication Required</title></head><body>Vercel Authentication</body></html>".into(),
+            ),
+            "x-vercel-protection",
+            "sso",
+        ),
+        Visit::Missing => with_header(
+            html(404, "The deployment could not be found on Vercel.\n\nDEPLOYMENT_NOT_FOUND".into()),
+            "x-vercel-error",
+            "DEPLOYMENT_NOT_FOUND",
+        ),
+    }
+}
+
 /// A deployment's generated URL: `<project>-<9 chars>-<team slug>.vercel.app`.
 pub(crate) fn deployment_url(w: &mut World, project_name: &str) -> String {
     format!(
@@ -716,7 +825,7 @@ fn latest_deployment_json(w: &World, d: &Deployment, now: i64) -> Value {
         "private": d.owner_id.starts_with("team_"), "userId": w.seed.vercel_user_id,
         "teamId": if d.owner_id.starts_with("team_") { json!(d.owner_id) } else { Value::Null },
         "meta": {}, "aliasError": null, "aliasAssigned": ready,
-        "alias": if ready { json!([format!("{}.vercel.app", d.name)]) } else { json!([]) },
+        "alias": production_aliases(d, state),
     });
     if ready {
         v["readyAt"] = json!(d.created_ms + d.queue_ms + d.build_ms);

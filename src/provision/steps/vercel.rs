@@ -22,6 +22,11 @@ const WAIT_DEPLOYMENT: (&str, &str) = (
     "Waiting for Vercel to build and deploy",
 );
 
+const WAIT_SITE: (&str, &str) = (
+    "Väntar på att produktionsadressen svarar en besökare",
+    "Waiting for the production address to answer a visitor",
+);
+
 step!(PROJECT: VercelProject, "Skapa Vercel-projekt", "Create Vercel project", needs [GithubRepo], VERCEL, project;
     undo find_project, owns_project, delete_project,
     by hand "Ta bort Vercel-projektet {id} under Settings → Advanced i Vercel.",
@@ -253,7 +258,11 @@ async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
             || async {
                 let d = ctx.clients.vercel.deployment(&id).await?;
                 match d.ready_state.as_str() {
-                    "READY" => Ok(Poll::Ready(d)),
+                    // Ready for a visitor once Vercel has assigned the production domain.
+                    "READY" => Ok(match d.production_domain() {
+                        Some(domain) => Poll::Ready((d, domain)),
+                        None => Poll::Pending(Some("READY, alias".into())),
+                    }),
                     "ERROR" | "CANCELED" => Err(StepError::permanent(
                         ErrorCode::DeploymentFailed,
                         params! {
@@ -267,14 +276,15 @@ async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
             },
         )
         .await?;
-    let url = d.url.as_deref().map(|u| {
-        if u.starts_with("https://") {
-            u.to_string()
-        } else {
-            format!("https://{u}")
-        }
+    let (d, domain) = d;
+    public_site(ctx, &domain).await?;
+    // The instance's address is its production domain; the per-deployment URL is kept for
+    // reference only (it sits behind Deployment Protection).
+    let out = json!({
+        "id": d.id,
+        "url": format!("https://{domain}"),
+        "deployment_url": d.url.as_deref().map(|u| format!("https://{}", u.trim_start_matches("https://"))),
     });
-    let out = json!({ "id": d.id, "url": url });
     ctx.record_resource(StepKey::VercelDeploy, &d.id, false, &out)
         .await?;
     let outcome = if adopted {
@@ -283,6 +293,30 @@ async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
         StepOutcome::Created
     };
     done(outcome, Some(d.id), out)
+}
+
+/// The production domain answers an anonymous visitor with success, or the step fails: a
+/// 401/403 is Deployment Protection (for good, with the way out); anything else (the domain
+/// not served yet, a 5xx, no connection) is waited out within the deployment's ceiling.
+async fn public_site(ctx: &RunCtx, domain: &str) -> Result<(), StepError> {
+    let site = &ctx.clients.site;
+    ctx.wait_until(
+        StepKey::VercelDeploy,
+        WAIT_SITE.into(),
+        ctx.timing.deployment,
+        || async {
+            match site.visit(domain).await {
+                Ok(s) if (200..300).contains(&s) => Ok(Poll::Ready(())),
+                Ok(s @ (401 | 403)) => Err(StepError::permanent(
+                    ErrorCode::SiteNotPublic,
+                    params! { "url" => format!("https://{domain}"), "status" => s },
+                )),
+                Ok(s) => Ok(Poll::Pending(Some(format!("HTTP {s}")))),
+                Err(e) => Ok(Poll::Pending(Some(e.message))),
+            }
+        },
+    )
+    .await
 }
 
 struct Repo {
