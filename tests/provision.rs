@@ -910,19 +910,11 @@ async fn the_first_admin_signs_in_and_sees_only_their_organization() {
     let claims: serde_json::Value = serde_json::from_slice(&claims).unwrap();
     assert_eq!(claims["role"], "authenticated");
 
-    // The customer's database on the real PostgreSQL behind the simulator.
-    let (admin, conn) = tokio_postgres::connect(cluster().url(), tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
-    let db: String = admin
-        .query_one(
-            "select datname from pg_database where datname like $1",
-            &[&format!("%{project_ref}")],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    // The customer's database on the real PostgreSQL behind the simulator (by its exact name:
+    // simulators of tests running side by side hand out the same refs).
+    let db = sim
+        .project_database(&project_ref)
+        .expect("SQL runs on PostgreSQL");
     let mut config: tokio_postgres::Config = cluster().url().parse().unwrap();
     config.dbname(&db);
     let (mut pg, conn) = config.connect(tokio_postgres::NoTls).await.unwrap();
@@ -1197,5 +1189,181 @@ async fn a_vercel_env_item_that_keeps_failing_stops_at_the_bound() {
     // The engine's policy: `max_attempts` sends in all, so one retry line fewer.
     let bound = fast_timing().retry.max_attempts as usize;
     assert_eq!(retries, bound - 1, "{retries} retries for {bound} attempts");
+    sim.shutdown().await;
+}
+
+/// The instance's address is its production domain, public to anyone: the run reads it from
+/// the deployment's aliases, visits it anonymously, and the card, the register and the welcome
+/// email carry it — never the per-deployment URL, which Deployment Protection keeps behind a
+/// Vercel login (before, that URL was what the customer got, and it answered 401). A
+/// production domain that answers 401 too fails the step with the way out, and rolls back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_instance_address_is_the_public_production_domain() {
+    let Some(secrets) = keyring("production-domain") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let store = store();
+    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
+    let slug = customer(&store, "Publik Adress AB");
+    let (run, state, events) = provision_logged(&engine, &slug).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+
+    let expected = format!("https://{slug}.vercel.app");
+    let c = store.get_customer(&slug).unwrap();
+    assert_eq!(
+        c.instance.production_url.as_deref(),
+        Some(expected.as_str())
+    );
+    let row = store
+        .list_customers(&Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.slug == slug)
+        .unwrap();
+    assert_eq!(row.production_url.as_deref(), Some(expected.as_str()));
+    let inv = inventory(&sim).await;
+    let mail = &inv["resend"]["emails"][0];
+    for body in ["text", "html"] {
+        assert!(
+            mail[body].as_str().unwrap().contains(&expected),
+            "the email's {body} links the production domain: {mail}"
+        );
+    }
+    let deployment_url = store
+        .run_steps(run.run_id)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.key == fabrik::provision::StepKey::VercelDeploy)
+        .and_then(|s| s.output)
+        .unwrap()["deployment_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        !mail["text"].as_str().unwrap().contains(&deployment_url),
+        "never the per-deployment URL"
+    );
+    // As a visitor: the production domain answers, the per-deployment URL asks for a login.
+    let visit = |host: &str| {
+        let url = sim.vercel_site_url_template().replace("{host}", host);
+        async move { reqwest::get(url).await.unwrap().status().as_u16() }
+    };
+    assert_eq!(visit(&format!("{slug}.vercel.app")).await, 200);
+    assert_eq!(
+        visit(deployment_url.trim_start_matches("https://")).await,
+        401
+    );
+
+    // A team whose protection covers production domains too: the step says so and rolls back.
+    fault(
+        &sim,
+        json!({"method": "GET", "path": "/vercel-site/*", "status": 401}),
+    )
+    .await;
+    let other = customer(&store, "Skyddad Adress AB");
+    let (_, state, events) = provision_logged(&engine, &other).await;
+    assert_eq!(state, RunState::RolledBack, "{}", events.json());
+    let failed = events
+        .all()
+        .into_iter()
+        .map(|e| serde_json::to_value(e).unwrap())
+        .find(|e| e["type"] == "step_failed")
+        .unwrap();
+    assert_eq!(failed["step"], "vercel.deploy");
+    assert_eq!(failed["code"], "site_not_public", "{failed}");
+    assert!(
+        failed["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("https://{other}.vercel.app")),
+        "{failed}"
+    );
+    clear_faults(&sim).await;
+    cleanup(&engine, &slug).await;
+    sim.shutdown().await;
+}
+
+/// `client-config.json` (the build spec's module manifest) is committed to the customer's
+/// repository before the first deployment is asked for, lists the customer's modules as
+/// enabled and the others as not, and a second run commits nothing again. Before, modules
+/// reached the deployment only as one env var.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_config_is_committed_before_the_first_deployment() {
+    use base64::Engine as _;
+    let Some(secrets) = keyring("client-config") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let store = store();
+    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
+    let c = store
+        .create_customer(
+            fabrik::customer::CustomerDraft {
+                name: "Moduler Och Mer AB".into(),
+                admin_email: "admin@moduler.example.se".into(),
+                plan: Some(fabrik::customer::Plan::Enterprise),
+                ..Default::default()
+            },
+            &fabrik::customer::ModuleManifest::bundled(),
+        )
+        .unwrap();
+    let slug = c.slug.clone();
+    let (_, state, events) = provision_logged(&engine, &slug).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+
+    let log = get(&sim, "/__sim/requests").await["requests"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let at = |method: &str, path: &str| {
+        log.iter()
+            .position(|r| r["method"] == method && r["path"].as_str().unwrap().ends_with(path))
+    };
+    let put = at("PUT", "/contents/client-config.json").expect("the config was committed");
+    let deploy = at("POST", "/vercel/v13/deployments").expect("a deployment was made");
+    assert!(put < deploy, "committed before the first deployment");
+
+    let owner = &sim.seed().github_org;
+    let file: serde_json::Value = reqwest::Client::new()
+        .get(format!(
+            "{}/repos/{owner}/{slug}/contents/client-config.json",
+            sim.github_api_url()
+        ))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let packed: String = file["content"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let config: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::STANDARD
+            .decode(packed)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(config["plan"], "enterprise");
+    assert_eq!(config["customer"]["id"], c.uid.as_str());
+    for m in ["crm", "email", "social", "content", "accommodation"] {
+        assert_eq!(config["modules"][m]["enabled"], true, "{m}: {config}");
+    }
+
+    // A second run finds the file as it should be and commits nothing.
+    let (_, state, _) = provision_logged(&engine, &slug).await;
+    assert_eq!(state, RunState::Succeeded);
+    let puts = get(&sim, "/__sim/requests").await["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["method"] == "PUT")
+        .count();
+    assert_eq!(puts, 1, "one commit in all");
+    cleanup(&engine, &slug).await;
     sim.shutdown().await;
 }

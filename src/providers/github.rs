@@ -25,6 +25,13 @@ pub struct TemplateRef {
     pub full_name: String,
 }
 
+/// A file in a repository, as the contents API gives it.
+#[derive(Debug, Clone)]
+pub struct RepoFile {
+    pub sha: String,
+    pub text: String,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Repo {
     /// Where Fabrik writes its ownership marker (see provision::ownership).
@@ -254,6 +261,73 @@ impl Github {
             )
             .await?;
         self.json(resp).await
+    }
+
+    /// One file on the default branch (GET contents, `repos/get-content`): its blob sha and
+    /// text; `None` when there is no such file.
+    pub async fn file(
+        &self,
+        owner: &str,
+        name: &str,
+        path: &str,
+    ) -> Result<Option<RepoFile>, ProviderError> {
+        use base64::Engine as _;
+        let resp = match self
+            .call(
+                self.octo
+                    ._get(format!("/repos/{owner}/{name}/contents/{path}")),
+            )
+            .await
+        {
+            Ok(r) => r,
+            Err(e) if e.kind == ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let item: serde_json::Value = self.json(resp).await?;
+        let (Some(sha), Some(content)) = (item["sha"].as_str(), item["content"].as_str()) else {
+            return Err(ProviderError::new(
+                P,
+                ErrorKind::Invalid,
+                format!("{path} is not a file"),
+            ));
+        };
+        // GitHub wraps the base64 at 60 columns.
+        let packed: String = content.split_whitespace().collect();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(packed)
+            .map_err(|e| ProviderError::new(P, ErrorKind::Invalid, format!("{path}: {e}")))?;
+        Ok(Some(RepoFile {
+            sha: sha.to_string(),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }))
+    }
+
+    /// Creates or replaces one file in one commit on the default branch (PUT contents,
+    /// `repos/create-or-update-file-contents`); `replacing` is the blob sha of the file being
+    /// replaced (GitHub refuses an update without it, and a stale one with 409).
+    pub async fn put_file(
+        &self,
+        owner: &str,
+        name: &str,
+        path: &str,
+        text: &str,
+        message: &str,
+        replacing: Option<&str>,
+    ) -> Result<(), ProviderError> {
+        use base64::Engine as _;
+        let mut body = json!({
+            "message": message,
+            "content": base64::engine::general_purpose::STANDARD.encode(text),
+        });
+        if let Some(sha) = replacing {
+            body["sha"] = json!(sha);
+        }
+        self.call(self.octo._put(
+            format!("/repos/{owner}/{name}/contents/{path}"),
+            Some(&body),
+        ))
+        .await
+        .map(|_| ())
     }
 
     pub async fn delete(&self, owner: &str, name: &str) -> Result<(), ProviderError> {

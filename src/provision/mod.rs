@@ -1,6 +1,7 @@
 //! Provisioning: the plan (a DAG of steps), the engine (run, retry, resume, cancel, rollback),
 //! the steps, and progress events. See docs/ARCHITECTURE.md, "The provisioning run".
 
+pub mod client_config;
 pub mod clients;
 mod context;
 pub mod email;

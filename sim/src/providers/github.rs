@@ -42,7 +42,10 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/repos/{owner}/{repo}/branches/{branch}", get(branch))
         .route("/repos/{owner}/{repo}/contents/", get(contents_root))
         .route("/repos/{owner}/{repo}/contents", get(contents_root))
-        .route("/repos/{owner}/{repo}/contents/{*path}", get(contents))
+        .route(
+            "/repos/{owner}/{repo}/contents/{*path}",
+            get(contents).put(put_contents),
+        )
         .route_layer(middleware::from_fn_with_state(st, auth_and_limit))
 }
 
@@ -771,7 +774,7 @@ fn content_item(st: &AppState, r: &Repo, path: &str, content: Option<&str>, is_d
     let name = path.rsplit('/').next().unwrap_or(path);
     let mut v = json!({
         "type": if is_dir { "dir" } else { "file" }, "name": name, "path": path,
-        "sha": format!("{:040x}", path.len() as u64 * 7919 + r.id), "size": content.map(str::len).unwrap_or(0),
+        "sha": match content { Some(c) => blob_sha(c), None => format!("{:040x}", path.len() as u64 * 7919 + r.id) }, "size": content.map(str::len).unwrap_or(0),
         "url": u, "html_url": format!("https://github.com/{}/blob/{}/{path}", r.full_name(), r.default_branch),
         "git_url": null, "download_url": null, "_links": {"self": u}
     });
@@ -780,6 +783,91 @@ fn content_item(st: &AppState, r: &Repo, path: &str, content: Option<&str>, is_d
         v["content"] = json!(base64::engine::general_purpose::STANDARD.encode(c));
     }
     v
+}
+
+/// A blob's sha, from its content (as git's is), so a stale one is told from the current one.
+fn blob_sha(content: &str) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(format!("blob {}\0{content}", content.len()).as_bytes());
+    d.iter().take(20).map(|b| format!("{b:02x}")).collect()
+}
+
+const PUT_CONTENTS_DOC: &str = "repos/contents#create-or-update-file-contents";
+
+/// `PUT /repos/{owner}/{repo}/contents/{path}` (`repos/create-or-update-file-contents`): one file
+/// in one commit on the default branch. 201 when created, 200 when replaced; replacing without
+/// `sha` is a 422, with a stale `sha` a 409; `message` and `content` (base64) are required.
+async fn put_contents(
+    State(st): St,
+    Path((owner, name, path)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Response {
+    let path = path.trim_matches('/').to_string();
+    let invalid = |what: &str| {
+        json_response(
+            422,
+            json!({"message": format!("Invalid request.\n\n{what}"), "documentation_url": doc(PUT_CONTENTS_DOC), "status": "422"}),
+        )
+    };
+    let Ok(Value::Object(b)) = serde_json::from_slice::<Value>(&body) else {
+        return errors::github(400, "Problems parsing JSON", &doc(PUT_CONTENTS_DOC));
+    };
+    let (Some(message), Some(content)) = (
+        b.get("message").and_then(Value::as_str),
+        b.get("content").and_then(Value::as_str),
+    ) else {
+        return invalid("\"message\" and \"content\" weren't supplied.");
+    };
+    let packed: String = content.split_whitespace().collect();
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(packed) else {
+        return invalid("content is not valid Base64");
+    };
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let sha = b.get("sha").and_then(Value::as_str).map(str::to_string);
+    let Some(repo) = find(&st, &owner, &name) else {
+        return repo_not_found(PUT_CONTENTS_DOC);
+    };
+    if repo.is_empty_at(now_ms()) {
+        return errors::github(409, "Git Repository is empty.", &doc(PUT_CONTENTS_DOC));
+    }
+    let existing = repo
+        .files
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, c)| blob_sha(c));
+    match (&existing, &sha) {
+        (Some(_), None) => return invalid("\"sha\" wasn't supplied."),
+        (Some(current), Some(given)) if current != given => {
+            return errors::github(
+                409,
+                &format!("{path} does not match {given}"),
+                &doc(PUT_CONTENTS_DOC),
+            )
+        }
+        _ => {}
+    }
+    let (updated, commit) = st
+        .mutate(|w| {
+            let commit = w.ids.hex(40);
+            let r = w.github.repos.iter_mut().find(|r| r.id == repo.id)?;
+            match r.files.iter_mut().find(|(p, _)| *p == path) {
+                Some((_, c)) => *c = text.clone(),
+                None => r.files.push((path.clone(), text.clone())),
+            }
+            r.head_sha = commit.clone();
+            Some((r.clone(), commit))
+        })
+        .map_or((None, String::new()), |(r, c)| (Some(r), c));
+    let Some(r) = updated else {
+        return repo_not_found(PUT_CONTENTS_DOC);
+    };
+    json_response(
+        if existing.is_some() { 200 } else { 201 },
+        json!({
+            "content": content_item(&st, &r, &path, Some(&text), false),
+            "commit": {"sha": commit, "message": message, "tree": {"sha": blob_sha(&commit)}, "parents": []},
+        }),
+    )
 }
 
 async fn contents_root(State(st): St, Path((owner, name)): Path<(String, String)>) -> Response {

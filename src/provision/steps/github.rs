@@ -104,7 +104,48 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
         },
     )
     .await?;
+    write_client_config(ctx, &r.owner.login, &r.name).await?;
     done(created_or_adopted(created), Some(r.full_name.clone()), out)
+}
+
+/// Commits `client-config.json` (the customer's modules) before anything deploys, so the first
+/// build reads it; only when it differs, so a resumed or repeated run commits nothing twice.
+async fn write_client_config(ctx: &RunCtx, owner: &str, name: &str) -> Result<(), StepError> {
+    use crate::provision::client_config;
+    let text = client_config::render(&ctx.customer, &ctx.settings.manifest);
+    let github = &ctx.clients.github;
+    let current = github.file(owner, name, client_config::PATH).await?;
+    if current.as_ref().is_some_and(|f| f.text == text) {
+        return Ok(());
+    }
+    github
+        .put_file(
+            owner,
+            name,
+            client_config::PATH,
+            &text,
+            "Fabrik: kundens moduler (client-config.json)",
+            current.as_ref().map(|f| f.sha.as_str()),
+        )
+        .await?;
+    let modules: Vec<&str> = ctx.customer.modules.iter().map(|m| m.as_str()).collect();
+    let list = modules.join(", ");
+    ctx.log(
+        StepKey::GithubRepo,
+        crate::provision::state::LogLevel::Info,
+        &crate::messages::Text::new(
+            format!(
+                "{} skrevs i {owner}/{name} (moduler: {list})",
+                client_config::PATH
+            ),
+            format!(
+                "{} was written to {owner}/{name} (modules: {list})",
+                client_config::PATH
+            ),
+        ),
+    )
+    .await;
+    Ok(())
 }
 
 async fn find_repo(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Value)>, StepError> {

@@ -1,0 +1,86 @@
+//! `client-config.json`: the customer's modules as the template's app reads them at build time
+//! (the build spec's "module manifest"). Fabrik commits it to the customer's repository before
+//! the first deployment, so the first build already has it.
+
+use serde_json::{json, Map, Value};
+
+use crate::customer::{Customer, ModuleManifest};
+
+/// Where the file lives in the customer's repository.
+pub const PATH: &str = "client-config.json";
+
+/// The file's text: every module the manifest knows, enabled or not for this customer, with
+/// its names and what it covers; stable (sorted keys, a final newline) so an unchanged
+/// customer gives the same bytes and a resumed run commits nothing.
+pub fn render(customer: &Customer, manifest: &ModuleManifest) -> String {
+    let mut modules = Map::new();
+    for m in &manifest.modules {
+        modules.insert(
+            m.key.as_str().to_string(),
+            json!({
+                "enabled": customer.modules.contains(&m.key),
+                "name": m.name,
+                "features": m.description,
+            }),
+        );
+    }
+    let config = json!({
+        "version": manifest.version,
+        "customer": { "id": customer.uid, "slug": customer.slug, "name": customer.name },
+        "plan": customer.plan.as_str(),
+        "modules": Value::Object(modules),
+    });
+    let mut text = serde_json::to_string_pretty(&config).expect("a JSON value always serializes");
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::customer::{CustomerDraft, Module, Plan};
+    use crate::store::Store;
+
+    /// The plan's modules are on, the others off, each with its names and features.
+    #[test]
+    fn the_config_lists_every_module_and_enables_the_customers() {
+        let store = Store::open_in_memory().unwrap();
+        let manifest = ModuleManifest::bundled();
+        let c = store
+            .create_customer(
+                CustomerDraft {
+                    name: "Modul AB".into(),
+                    admin_email: "a@modul.se".into(),
+                    plan: Some(Plan::Professional),
+                    ..Default::default()
+                },
+                &manifest,
+            )
+            .unwrap();
+        let text = render(&c, &manifest);
+        assert!(text.ends_with('\n'));
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["plan"], "professional");
+        assert_eq!(v["customer"]["slug"], "modul-ab");
+        assert_eq!(v["customer"]["id"], c.uid.as_str());
+        let enabled: Vec<&str> = v["modules"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, m)| m["enabled"] == true)
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(enabled, ["content", "crm", "email"]);
+        assert_eq!(v["modules"]["social"]["enabled"], false);
+        assert_eq!(
+            v["modules"]["crm"]["features"]["sv"],
+            "Kontakter, företag, affärer och aktiviteter"
+        );
+        assert_eq!(
+            render(&c, &manifest),
+            text,
+            "the same customer, the same bytes"
+        );
+        assert!(c.modules.contains(&Module::Crm));
+    }
+}
