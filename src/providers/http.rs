@@ -21,13 +21,19 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
 /// The one HTTP client of the non-GitHub providers. Redirects are never followed: a write must
 /// reach exactly the resource it names (a 3xx is reported as `ErrorKind::Moved`).
 pub fn client(timeout: Duration) -> reqwest::Client {
+    with_redirects(timeout, reqwest::redirect::Policy::none())
+}
+
+/// A client with the shared timeouts and user agent and its own redirect policy: only a
+/// reader that never writes (a site visited as a visitor) may follow redirects.
+pub fn with_redirects(timeout: Duration, redirects: reqwest::redirect::Policy) -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(CONNECT_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
+        .redirect(redirects)
         .user_agent(concat!("fabrik/", env!("CARGO_PKG_VERSION")))
         .build()
-        .expect("a client with a timeout and no redirects can always be built")
+        .expect("a client with a timeout can always be built")
 }
 
 /// Sends a request and turns every failure into a `ProviderError`.

@@ -18,15 +18,8 @@ pub struct Site {
 
 impl Site {
     pub fn new(url_template: &str, timeout: Duration) -> Site {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(http::CONNECT_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
-            .user_agent(concat!("fabrik/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .expect("a client with a timeout can always be built");
         Site {
-            http,
+            http: http::with_redirects(timeout, reqwest::redirect::Policy::limited(MAX_REDIRECTS)),
             url_template: url_template.to_string(),
         }
     }

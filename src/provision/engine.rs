@@ -547,7 +547,6 @@ impl Engine {
         Ok(state)
     }
 
-    /// The customer's status in this run's environment (the other environment's card stays).
     /// What can be known before the first call, checked before it: the keyring, which keeps
     /// the customer's passwords and keys. A run that cannot reach it would create resources
     /// and then fail at the first secret; now it fails before anything exists (and can be
@@ -563,6 +562,7 @@ impl Engine {
             .map_err(Error::Secret)
     }
 
+    /// The customer's status in this run's environment (the other environment's card stays).
     async fn mark_customer(&self, ctx: &RunCtx, status: Status) {
         let (id, env) = (ctx.customer.id, self.environment);
         if let Err(e) = self

@@ -513,4 +513,19 @@ mod tests {
         assert!(check_setting("vercel.api_url", "https://api.vercel.com").is_ok());
         assert!(check_setting("supabase.project_url_template", "http://{ref}.example.co").is_err());
     }
+
+    /// Where a site is visited: a template with `{host}`, https (or this machine); empty means
+    /// the default.
+    #[test]
+    fn the_site_url_template_names_the_host_and_is_https() {
+        assert!(check_setting("site.url_template", "https://{host}").is_ok());
+        assert!(check_setting(
+            "site.url_template",
+            "http://127.0.0.1:4010/vercel-site/{host}"
+        )
+        .is_ok());
+        assert!(check_setting("site.url_template", "").is_ok());
+        assert!(check_setting("site.url_template", "https://example.se").is_err());
+        assert!(check_setting("site.url_template", "http://{host}").is_err());
+    }
 }
