@@ -28,6 +28,8 @@ pub enum Error {
     /// Provider names, comma-separated.
     MissingTokens(String),
     Secret(crate::secrets::SecretError),
+    /// The preflight's blocking findings (never empty): nothing was created.
+    Preflight(Vec<crate::provision::preflight::Finding>),
     RunBusy(i64),
     /// Another driver claimed this run (this one was frozen past its heartbeat): it stops and
     /// writes nothing more.
@@ -89,6 +91,7 @@ impl Error {
             Error::RunBusy(_) => ErrorCode::RunBusy,
             Error::DriverLost(_) => ErrorCode::RunTakenOver,
             Error::MissingTokens(_) => ErrorCode::MissingTokens,
+            Error::Preflight(_) => ErrorCode::PreflightFailed,
             Error::Secret(e) => e.code(),
             Error::InvalidSetting { .. } => ErrorCode::InvalidSetting,
             Error::UnsafeLink(_) => ErrorCode::UnsafeLink,
@@ -126,6 +129,16 @@ impl Error {
             | Error::OpenFailed(d)
             | Error::Internal(d) => params! { "detail" => d },
             Error::MissingTokens(p) => params! { "providers" => p },
+            Error::Preflight(found) => {
+                let join = |text: &dyn Fn(&crate::messages::Text) -> String| {
+                    found
+                        .iter()
+                        .map(|f| text(&f.message))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                };
+                params! { "problems" => join(&|t| t.sv.clone()), "problems_en" => join(&|t| t.en.clone()) }
+            }
             Error::Secret(e) => e.params(),
             Error::RunBusy(id)
             | Error::DriverLost(id)

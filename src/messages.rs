@@ -37,6 +37,7 @@ vocabulary!(
         DatabaseOpen => "database_open",
         Database => "database",
         MissingTokens => "missing_tokens",
+        PreflightFailed => "preflight_failed",
         RunBusy => "run_busy",
         RunTakenOver => "run_taken_over",
         SandboxFailed => "sandbox_failed",
@@ -201,6 +202,10 @@ impl ErrorCode {
             MissingTokens => t(
                 "Token saknas för {providers}; spara dem under Inställningar → Inloggningsuppgifter",
                 "Tokens are missing for {providers}; save them under Settings → Credentials",
+            ),
+            PreflightFailed => t(
+                "Förkontrollen stoppade körningen innan något skapades: {problems}",
+                "The preflight stopped the run before anything was created: {problems_en}",
             ),
             RunBusy => t(
                 "Körningen {run} drivs redan av ett annat fönster eller en annan process",

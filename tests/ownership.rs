@@ -16,18 +16,6 @@ use fabrik::store::Store;
 use fabrik_sim::{Profile, SimHandle};
 use serde_json::{json, Value};
 
-/// Someone at the agency makes a resource by hand (the simulator's admin API).
-async fn seed(sim: &SimHandle, body: Value) -> Value {
-    let r = reqwest::Client::new()
-        .post(format!("{}/__sim/foreign", sim.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "{body}: {}", r.status());
-    r.json().await.unwrap()
-}
-
 /// Where a kind of resource sits in the inventory, and the key that identifies it.
 fn list_of(kind: &str) -> (&'static str, &'static str, &'static str) {
     match kind {

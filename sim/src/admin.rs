@@ -126,7 +126,7 @@ pub fn inventory_json(w: &World, sql_mode: &str, now: i64) -> Value {
         "github": {"repos": repos},
         "vercel": {"projects": vprojects, "deployments": deployments},
         "n8n": {"workflows": workflows},
-        "resend": {"domains": [w.seed.resend_domain.clone()], "emails": emails},
+        "resend": {"domains": w.resend_domains().iter().map(|d| json!({"name": d.name, "status": d.status})).collect::<Vec<_>>(), "emails": emails},
     })
 }
 

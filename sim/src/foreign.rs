@@ -7,6 +7,8 @@
 //! - `{"kind": "github_repo", "name", "description"?, "from_template"?}` → `{"id", "full_name"}`
 //! - `{"kind": "vercel_project", "name", "env"?, "linked_repo"?, "deployments"?}` → `{"id", "name"}`
 //! - `{"kind": "n8n_workflow", "name", "active"?}` → `{"id", "name"}`
+//! - `{"kind": "resend_domain", "name", "status"?}` → `{"id", "name"}`: a sending domain added
+//!   to the account by hand, `pending` (not yet verified) unless `status` says otherwise
 
 use std::sync::Arc;
 
@@ -20,7 +22,7 @@ use crate::providers::{github, supabase, vercel};
 use crate::state::AppState;
 use crate::world::{now_ms, Deployment, GitLink, Phase, Project, Repo, VProject, Workflow};
 
-const KINDS: &str = "supabase_project, github_repo, vercel_project, n8n_workflow";
+const KINDS: &str = "supabase_project, github_repo, vercel_project, n8n_workflow, resend_domain";
 /// Most deployments one call may seed.
 const MAX_DEPLOYMENTS: u64 = 50;
 
@@ -60,7 +62,7 @@ pub async fn seed(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
     };
     if !matches!(
         kind,
-        "supabase_project" | "github_repo" | "vercel_project" | "n8n_workflow"
+        "supabase_project" | "github_repo" | "vercel_project" | "n8n_workflow" | "resend_domain"
     ) {
         return bad(format!("unknown kind `{kind}` (one of {KINDS})"));
     }
@@ -73,6 +75,7 @@ pub async fn seed(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
         "supabase_project" => supabase_project(&st, &b, name),
         "github_repo" => github_repo(&st, &b, name),
         "vercel_project" => vercel_project(&st, &b, name),
+        "resend_domain" => resend_domain(&st, &b, name),
         _ => n8n_workflow(&st, &b, name),
     };
     match result {
@@ -348,4 +351,42 @@ fn n8n_workflow(st: &AppState, b: &Map<String, Value>, name: String) -> Result<V
         wf
     });
     Ok(json!({"id": wf.id, "name": wf.name}))
+}
+
+/// A sending domain in the Resend account, in `status` (default `pending`: added, DNS records
+/// not yet confirmed). Replaces the seeded domain's entry when it has the same name.
+fn resend_domain(st: &AppState, b: &Map<String, Value>, name: String) -> Result<Value, Response> {
+    const STATUSES: [&str; 6] = [
+        "pending",
+        "verified",
+        "failed",
+        "not_started",
+        "partially_verified",
+        "partially_failed",
+    ];
+    let status = opt_str(b, "status")?.unwrap_or("pending");
+    if !STATUSES.contains(&status) {
+        return Err(bad(format!(
+            "unsupported status `{status}` (one of {})",
+            STATUSES.join(", ")
+        )));
+    }
+    let name = name.trim().to_ascii_lowercase();
+    st.mutate(|w| {
+        if w.resend.domains.iter().any(|d| d.name == name) {
+            return Err(conflict(format!(
+                "the domain {name} is already in the account"
+            )));
+        }
+        let d = crate::world::ResendDomain {
+            id: w.ids.uuid_v4(),
+            name,
+            status: status.to_string(),
+            created_ms: now_ms(),
+        };
+        w.foreign.push(format!("resend:{}", d.id));
+        let v = json!({"id": d.id, "name": d.name});
+        w.resend.domains.push(d);
+        Ok(v)
+    })
 }

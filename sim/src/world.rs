@@ -374,6 +374,40 @@ pub struct Workflow {
 pub struct ResendState {
     pub emails: Vec<Email>,
     pub idempotency: Vec<IdempotencyEntry>,
+    /// Domains added to the account besides the seeded, verified one (a world saved before
+    /// they existed has none).
+    #[serde(default)]
+    pub domains: Vec<ResendDomain>,
+}
+
+/// A sending domain of the Resend account (`GET /domains`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResendDomain {
+    pub id: String,
+    pub name: String,
+    /// One of the spec's statuses: `pending`, `verified`, `failed`, `not_started`,
+    /// `partially_verified`, `partially_failed`.
+    pub status: String,
+    pub created_ms: i64,
+}
+
+impl World {
+    /// Every domain of the Resend account: the seeded one (verified) unless one of the same
+    /// name was added, then the added ones.
+    pub fn resend_domains(&self) -> Vec<ResendDomain> {
+        let seeded = &self.seed.resend_domain;
+        let mut all = Vec::new();
+        if !self.resend.domains.iter().any(|d| &d.name == seeded) {
+            all.push(ResendDomain {
+                id: format!("seeded-{seeded}"),
+                name: seeded.clone(),
+                status: "verified".into(),
+                created_ms: 0,
+            });
+        }
+        all.extend(self.resend.domains.iter().cloned());
+        all
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -463,6 +497,7 @@ impl World {
             resend: ResendState {
                 emails: vec![],
                 idempotency: vec![],
+                domains: vec![],
             },
             foreign: vec![],
             seed: seed_world,

@@ -19,6 +19,7 @@ use crate::customer::{
 };
 use crate::environment::Environment;
 use crate::error::ApiError;
+use crate::provision::preflight::Finding;
 use crate::provision::{ProvisionPlan, StartOutcome, TeardownTarget};
 use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
@@ -239,10 +240,13 @@ impl Commands for Fabrik {
         self.runs().await?.plan(slug).await
     }
 
+    async fn preflight(&self) -> ApiResult<Vec<Finding>> {
+        self.runs().await?.preflight().await
+    }
+
     async fn start_provision(&self, slug: String) -> ApiResult<StartOutcome> {
-        // Readiness reads the keyring (bounded, but seconds when it is locked).
         let host = self.run_host();
-        blocking(self.runs().await?, move |r| r.start(slug, host)).await
+        self.runs().await?.start_checked(slug, host).await
     }
 
     async fn cancel_run(&self, run: i64, rollback: bool) -> ApiResult<bool> {
@@ -251,7 +255,7 @@ impl Commands for Fabrik {
 
     async fn resume_run(&self, run: i64) -> ApiResult<()> {
         let host = self.run_host();
-        blocking(self.runs().await?, move |r| r.resume(run, host)).await
+        self.runs().await?.resume_checked(run, host).await
     }
 
     async fn rollback_run(&self, run: i64) -> ApiResult<()> {

@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use crate::messages::{ErrorCode, Text};
 use crate::providers::verify::{Verification, VerifyState};
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
+use crate::provision::preflight::Finding;
 use crate::provision::{
     AdoptionState, AllowedBy, LogLevel, RunEvent, RunKind, RunState, StartOutcome, StepKey,
     StepOutcome, StepState, TargetVerdict, TeardownTarget,
@@ -105,7 +106,7 @@ pub fn typescript() -> String {
         Plan, Module, Status, SortKey, Instance, InstanceLinks, Customer, CustomerRow,
         CustomerDraft, CustomerPatch, CustomerQuery, ModuleInfo, ModuleManifest,
         Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,
-        Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, StartOutcome, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
+        Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, Finding, StartOutcome, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
         TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,
     );
     let mut out = String::from(

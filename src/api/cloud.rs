@@ -13,10 +13,13 @@ use super::ApiResult;
 use crate::credentials::{CredentialStatus, Credentials};
 use crate::messages::Text;
 use crate::providers::Endpoints;
+use crate::provision::preflight::{self, Finding, Inputs};
 use crate::provision::settings::{check_setting, invalid, SETTING_KEYS};
-use crate::provision::{Clients, Engine, FailurePolicy, ProvisionSettings, Timing, Tokens};
+use crate::provision::{
+    Clients, Engine, FailurePolicy, ProvisionPlan, ProvisionSettings, Timing, Tokens,
+};
 use crate::sandbox::Sandbox;
-use crate::secrets::{Provider, SecretStore};
+use crate::secrets::{Provider, SecretKey, SecretStore};
 use crate::store::Store;
 
 pub use crate::environment::{Environment, ENVIRONMENT_SETTING};
@@ -104,6 +107,78 @@ impl CloudApi {
         )
         .with_timing(timing)
         .with_failure_policy(on_failure))
+    }
+
+    /// Everything the preflight looks at, read here (keyring, SQLite: call it on the blocking
+    /// pool) so the checks only wait for the network.
+    fn preflight_inputs(&self) -> Inputs {
+        let keyring = self
+            .secrets
+            .exists(&SecretKey::Token(Provider::Github))
+            .map(|_| ());
+        let tokens = match (&self.sandbox, self.environment, &keyring) {
+            (Some(sb), Environment::Sandbox, _) => Ok(sb.tokens(Some(&self.secrets))),
+            // An unreachable keyring is said once, by its own finding.
+            (_, _, Err(e)) => Err(e.clone()),
+            _ => Tokens::resolve(&self.secrets),
+        };
+        Inputs {
+            endpoints: self.check_endpoints().map(|_| self.endpoints.clone()),
+            settings: ProvisionSettings::check_with(&self.store, &self.overrides),
+            tokens,
+            keyring,
+            strict_format: self.environment == Environment::Production,
+            timeout: self.timeout,
+            // A provider asking for a long wait is a problem to report before a run, not to sit out.
+            retry: crate::provision::RetryPolicy {
+                max_honoured_wait: Duration::from_secs(30),
+                ..Timing::default().retry
+            },
+        }
+    }
+
+    /// Every problem that would stop a run, found before its first call (see `preflight`).
+    pub async fn preflight(self: &Arc<Self>) -> crate::Result<Vec<Finding>> {
+        let me = self.clone();
+        let inputs =
+            crate::blocking::run(move || Ok::<_, crate::Error>(me.preflight_inputs())).await?;
+        Ok(preflight::check(inputs).await)
+    }
+
+    /// The preflight as a gate: `Err` with every blocking finding, or its caveats.
+    pub async fn require_preflight(self: &Arc<Self>) -> crate::Result<Vec<Finding>> {
+        let found = self.preflight().await?;
+        if found.iter().any(|f| f.blocking) {
+            return Err(crate::Error::Preflight(
+                found.into_iter().filter(|f| f.blocking).collect(),
+            ));
+        }
+        Ok(found)
+    }
+
+    /// The plan for one customer, after the preflight: with a blocking finding the plan lists
+    /// the findings alone (its provider calls could not be trusted), otherwise the steps and
+    /// any caveats.
+    pub async fn plan(
+        self: &Arc<Self>,
+        engine: impl FnOnce() -> crate::Result<Engine>,
+        slug: &str,
+    ) -> crate::Result<ProvisionPlan> {
+        let found = self.preflight().await?;
+        if found.iter().any(|f| f.blocking) {
+            let (me, s) = (self.clone(), slug.to_string());
+            let customer =
+                crate::blocking::run(move || me.store.get_customer_in(&s, me.environment)).await?;
+            return Ok(ProvisionPlan {
+                slug: customer.slug,
+                items: Vec::new(),
+                preflight: found,
+                feasible: false,
+            });
+        }
+        let mut plan = engine()?.plan(slug).await?;
+        plan.preflight = found;
+        Ok(plan)
     }
 
     /// Production talks to the real clouds only over https (see `Endpoints::check_production`).

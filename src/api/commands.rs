@@ -40,6 +40,7 @@ macro_rules! with_commands {
             async list_settings() -> Vec<$crate::api::cloud::SettingEntry>;
             async set_setting(key: String, value: String) -> Vec<$crate::api::cloud::SettingEntry>;
             async readiness() -> $crate::api::runs::Readiness;
+            async preflight() -> Vec<$crate::provision::preflight::Finding>;
             async plan_provision(slug: String) -> $crate::provision::ProvisionPlan;
             async start_provision(slug: String) -> $crate::provision::StartOutcome;
             async cancel_run(run: i64, rollback: bool) -> bool;

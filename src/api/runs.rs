@@ -14,6 +14,7 @@ use super::ApiResult;
 use crate::credentials::CredentialState;
 use crate::error::Error;
 use crate::messages::Text;
+use crate::provision::preflight::Finding;
 use crate::provision::{
     plan::ProvisionPlan, AllowedBy, Engine, EventSink, FailurePolicy, ProvisionSettings, RunEvent,
     RunState, StartOutcome, TeardownTarget, Timing,
@@ -119,7 +120,34 @@ impl RunsApi {
     }
 
     pub async fn plan(&self, slug: String) -> ApiResult<ProvisionPlan> {
-        Ok(self.engine()?.plan(&slug).await?)
+        Ok(self.cloud.plan(|| self.engine(), &slug).await?)
+    }
+
+    /// The preflight alone (the bulk dialog: one check for every customer it starts).
+    pub async fn preflight(&self) -> ApiResult<Vec<Finding>> {
+        Ok(self.cloud.preflight().await?)
+    }
+
+    /// `start` behind the preflight: a blocking finding refuses before anything is created.
+    pub async fn start_checked(
+        self: &Arc<Self>,
+        slug: String,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<StartOutcome> {
+        self.cloud.require_preflight().await?;
+        let me = self.clone();
+        crate::blocking::run(move || me.start(slug, host)).await
+    }
+
+    /// `resume` behind the preflight (a token fixed since the failure passes now).
+    pub async fn resume_checked(
+        self: &Arc<Self>,
+        run_id: i64,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<()> {
+        self.cloud.require_preflight().await?;
+        let me = self.clone();
+        crate::blocking::run(move || me.resume(run_id, host)).await
     }
 
     /// Drives `work` in the background with this environment's engine; "Avbryt" reaches it

@@ -66,3 +66,45 @@ impl Resend {
         Ok(http::json::<Sent>(P, http::send(P, req).await?).await?.id)
     }
 }
+
+/// A sending domain of the account (`domains/list`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Domain {
+    pub id: String,
+    pub name: String,
+    /// `verified` is the only status Resend sends from.
+    pub status: String,
+}
+
+/// At most this many pages of 100 domains are read (an account with more is not one agency's).
+const MAX_DOMAIN_PAGES: usize = 10;
+
+impl Resend {
+    /// Every domain of the account. A sending-only key gets 401 `restricted_api_key` here.
+    pub async fn domains(&self) -> Result<Vec<Domain>, ProviderError> {
+        #[derive(Deserialize)]
+        struct Page {
+            #[serde(default)]
+            has_more: bool,
+            data: Vec<Domain>,
+        }
+        let mut all: Vec<Domain> = Vec::new();
+        for _ in 0..MAX_DOMAIN_PAGES {
+            let mut req = self
+                .http
+                .get(format!("{}/domains", self.api))
+                .bearer_auth(self.key.expose())
+                .query(&[("limit", "100")]);
+            if let Some(last) = all.last() {
+                req = req.query(&[("after", last.id.as_str())]);
+            }
+            let page: Page = http::json(P, http::send(P, req).await?).await?;
+            let more = page.has_more && !page.data.is_empty();
+            all.extend(page.data);
+            if !more {
+                break;
+            }
+        }
+        Ok(all)
+    }
+}

@@ -10,6 +10,7 @@ pub mod events;
 pub mod ownership;
 pub mod plan;
 pub mod policy;
+pub mod preflight;
 pub mod schema;
 pub mod settings;
 pub mod state;

@@ -40,7 +40,9 @@ pub struct PlanItem {
 pub struct ProvisionPlan {
     pub slug: String,
     pub items: Vec<PlanItem>,
-    /// False when any step would be refused.
+    /// What the preflight found: blocking problems (then there are no items) or caveats.
+    pub preflight: Vec<super::preflight::Finding>,
+    /// False when any step would be refused, or the preflight found a blocking problem.
     pub feasible: bool,
 }
 
@@ -348,6 +350,7 @@ pub async fn plan(
     Ok(ProvisionPlan {
         slug: slug.clone(),
         items,
+        preflight: Vec::new(),
         feasible,
     })
 }

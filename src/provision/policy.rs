@@ -66,6 +66,28 @@ impl RetryPolicy {
     }
 }
 
+impl RetryPolicy {
+    /// `op` until it succeeds, fails for good, or the attempts are used up, waiting as
+    /// `delay` says in between (for calls outside a step, which has its own loop).
+    pub async fn retry<T, F, Fut>(&self, mut op: F) -> Result<T, ProviderError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ProviderError>>,
+    {
+        let mut attempt = 1;
+        loop {
+            match op().await {
+                Ok(v) => return Ok(v),
+                Err(e) => match self.delay(attempt, &e) {
+                    Some(wait) => tokio::time::sleep(wait).await,
+                    None => return Err(e),
+                },
+            }
+            attempt += 1;
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct PollPolicy {
     pub first: Duration,

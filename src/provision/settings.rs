@@ -223,6 +223,15 @@ impl ProvisionSettings {
 
     /// As `load`, with `overrides` taking precedence (the sandbox's fixed world).
     pub fn load_with(store: &Store, overrides: &[(&str, String)]) -> Result<ProvisionSettings> {
+        Self::check_with(store, overrides).map_err(|mut all| all.remove(0))
+    }
+
+    /// Reads and checks every setting, and on failure names every missing or invalid one
+    /// (never empty), so the preflight can list them all at once.
+    pub fn check_with(
+        store: &Store,
+        overrides: &[(&str, String)],
+    ) -> std::result::Result<ProvisionSettings, Vec<Error>> {
         let get = |k: &str| {
             overrides
                 .iter()
@@ -232,6 +241,7 @@ impl ProvisionSettings {
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
+        let mut problems: Vec<Error> = Vec::new();
         let mut missing = Vec::new();
         let mut need = |k: &str| {
             get(k).unwrap_or_else(|| {
@@ -244,67 +254,97 @@ impl ProvisionSettings {
         let supabase_org = need("supabase.organization");
         let sender_address = need("email.sender_address");
         if !missing.is_empty() {
-            return Err(invalid(
+            problems.push(invalid(
                 &missing.join(", "),
                 "måste anges innan en kund kan provisioneras",
                 "must be set before a customer can be provisioned",
             ));
         }
-        let (template_owner, template_repo) = template
-            .split_once('/')
-            .map(|(o, r)| (o.to_string(), r.to_string()))
-            .filter(|(o, r)| !o.is_empty() && !r.is_empty())
-            .ok_or_else(|| {
-                invalid(
-                    "github.template",
-                    "skriv som ägare/repo",
-                    "write it as owner/repo",
-                )
-            })?;
-        ensure(
-            crate::customer::validate_email(&sender_address).is_ok(),
-            BAD_SENDER,
-        )?;
+        let mut check = |r: Result<()>| {
+            if let Err(e) = r {
+                problems.push(e);
+            }
+        };
+        let (template_owner, template_repo) = match template.split_once('/') {
+            Some((o, r)) if !o.is_empty() && !r.is_empty() => (o.to_string(), r.to_string()),
+            _ => {
+                if !template.is_empty() {
+                    check(Err(invalid(
+                        "github.template",
+                        "skriv som ägare/repo",
+                        "write it as owner/repo",
+                    )));
+                }
+                (String::new(), String::new())
+            }
+        };
+        if !sender_address.is_empty() {
+            check(ensure(
+                crate::customer::validate_email(&sender_address).is_ok(),
+                BAD_SENDER,
+            ));
+        }
         let support_address =
             get("email.support_address").unwrap_or_else(|| sender_address.clone());
-        ensure(
-            crate::customer::validate_email(&support_address).is_ok(),
-            BAD_SUPPORT,
-        )?;
+        if !support_address.is_empty() {
+            check(ensure(
+                crate::customer::validate_email(&support_address).is_ok(),
+                BAD_SUPPORT,
+            ));
+        }
         let schema_sql = match get("schema.template_path") {
-            Some(p) => read_file("schema.template_path", &p)?,
+            Some(p) => read_file("schema.template_path", &p).unwrap_or_else(|e| {
+                check(Err(e));
+                String::new()
+            }),
             None => BUNDLED_SCHEMA.to_string(),
         };
         let expected_tables = super::schema::declared_tables(&schema_sql);
-        ensure(!expected_tables.is_empty(), NO_TABLES)?;
-        let workflow_text = match get("n8n.workflow_template_path") {
-            Some(p) => read_file("n8n.workflow_template_path", &p)?,
-            None => BUNDLED_WORKFLOW.to_string(),
+        if !schema_sql.is_empty() {
+            check(ensure(!expected_tables.is_empty(), NO_TABLES));
+        }
+        let workflow_template: Value = match get("n8n.workflow_template_path") {
+            Some(p) => read_file("n8n.workflow_template_path", &p)
+                .and_then(|text| {
+                    serde_json::from_str(&text).map_err(|e| {
+                        invalid(
+                            "n8n.workflow_template_path",
+                            format!("ogiltig JSON: {e}"),
+                            format!("not valid JSON: {e}"),
+                        )
+                    })
+                })
+                .unwrap_or_else(|e| {
+                    check(Err(e));
+                    Value::Null
+                }),
+            None => serde_json::from_str(BUNDLED_WORKFLOW).unwrap_or(Value::Null),
         };
-        let workflow_template: Value = serde_json::from_str(&workflow_text).map_err(|e| {
-            invalid(
-                "n8n.workflow_template_path",
-                format!("ogiltig JSON: {e}"),
-                format!("not valid JSON: {e}"),
-            )
-        })?;
         let manifest = match get("modules.manifest_path") {
-            Some(p) => ModuleManifest::parse(&read_file("modules.manifest_path", &p)?).map_err(
-                |reason| {
-                    invalid(
-                        "modules.manifest_path",
-                        reason,
-                        "not a valid module manifest",
-                    )
-                },
-            )?,
+            Some(p) => read_file("modules.manifest_path", &p)
+                .and_then(|text| {
+                    ModuleManifest::parse(&text).map_err(|reason| {
+                        invalid(
+                            "modules.manifest_path",
+                            reason,
+                            "not a valid module manifest",
+                        )
+                    })
+                })
+                .unwrap_or_else(|e| {
+                    check(Err(e));
+                    ModuleManifest::bundled()
+                }),
             None => ModuleManifest::bundled(),
         };
         let sender_name = get("email.sender_name").unwrap_or_else(|| "Fabrik".into());
         let or = |k: &str, d: &str| get(k).unwrap_or_else(|| d.to_string());
         // Stored values are checked again: they may predate a rule.
         for (key, default) in ENV_DEFAULTS {
-            check_env_name(key, &or(key, default))?;
+            check(check_env_name(key, &or(key, default)));
+        }
+        if !problems.is_empty() {
+            return Err(problems);
         }
         Ok(ProvisionSettings {
             template_owner,
@@ -329,6 +369,16 @@ impl ProvisionSettings {
                 modules: or(ENV_DEFAULTS[4].0, ENV_DEFAULTS[4].1),
             },
         })
+    }
+
+    /// The sending domain of the sender address (`valkommen@agency.se` → `agency.se`).
+    pub fn sender_domain(&self) -> &str {
+        let addr = self
+            .sender
+            .rsplit_once('<')
+            .map(|(_, a)| a.trim_end_matches('>'))
+            .unwrap_or(&self.sender);
+        addr.rsplit_once('@').map(|(_, d)| d).unwrap_or("")
     }
 }
 

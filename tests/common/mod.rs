@@ -18,6 +18,9 @@ use fabrik_sim::{Profile, SimConfig, SimHandle};
 use serde_json::{json, Value};
 
 pub const TOKEN: &str = "SENTINEL-agency-token-6f1d2c9a";
+/// The Resend key as production expects it (`re_…`); it holds the sentinel, so a leak of it
+/// is found by the same search.
+pub const RESEND_KEY: &str = "re_SENTINEL-agency-token-6f1d2c9a";
 
 /// One PostgreSQL cluster for the whole test binary.
 pub fn cluster() -> Arc<TestCluster> {
@@ -55,6 +58,7 @@ pub async fn sim_scaled(profile: Profile, scale: f64) -> SimHandle {
         ..SimConfig::default()
     };
     config.tokens = fabrik_sim::Tokens::single(TOKEN);
+    config.tokens.resend.push(RESEND_KEY.into());
     fabrik_sim::start(config).await.expect("simulator")
 }
 
@@ -184,6 +188,18 @@ pub async fn get(sim: &SimHandle, path: &str) -> Value {
         .unwrap()
 }
 
+/// Someone at the agency makes a resource by hand (the simulator's `/__sim/foreign`).
+pub async fn seed(sim: &SimHandle, body: Value) -> Value {
+    let r = reqwest::Client::new()
+        .post(format!("{}/__sim/foreign", sim.base_url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{body}: {}", r.status());
+    r.json().await.unwrap()
+}
+
 pub async fn inventory(sim: &SimHandle) -> Value {
     get(sim, "/__sim/inventory").await
 }
@@ -293,10 +309,10 @@ pub fn cli(sim: &SimHandle, db: &std::path::Path) -> std::process::Command {
         "FABRIK_SUPABASE_TOKEN",
         "FABRIK_VERCEL_TOKEN",
         "FABRIK_N8N_API_KEY",
-        "FABRIK_RESEND_API_KEY",
     ] {
         c.env(var, TOKEN);
     }
+    c.env("FABRIK_RESEND_API_KEY", RESEND_KEY);
     c
 }
 

@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "run_busy" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "repo_name_taken" | "resource_not_ours" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "preflight_failed" | "run_busy" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "repo_name_taken" | "resource_not_ours" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
 
 export type Text = { sv: string, en: string, };
 
@@ -154,7 +154,11 @@ export type LogLine = { id: number, step: StepKey | null, at: string, level: Log
 
 export type ProvisionPlan = { slug: string, items: Array<PlanItem>, 
 /**
- * False when any step would be refused.
+ * What the preflight found: blocking problems (then there are no items) or caveats.
+ */
+preflight: Array<Finding>, 
+/**
+ * False when any step would be refused, or the preflight found a blocking problem.
  */
 feasible: boolean, };
 
@@ -170,6 +174,16 @@ detail: Text,
  * type to adopt it on purpose.
  */
 adoptable: string | null, };
+
+export type Finding = { 
+/**
+ * What it is about: a setting's key, a provider's name, or `keyring`.
+ */
+subject: string, message: Text, 
+/**
+ * A blocking finding stops the run before anything is created; the others are caveats.
+ */
+blocking: boolean, };
 
 export type StartOutcome = { run_id: number, 
 /**
@@ -254,6 +268,7 @@ export type Commands = {
   list_settings: { args: {  }; result: Array<SettingEntry> };
   set_setting: { args: { key: string; value: string }; result: Array<SettingEntry> };
   readiness: { args: {  }; result: Readiness };
+  preflight: { args: {  }; result: Array<Finding> };
   plan_provision: { args: { slug: string }; result: ProvisionPlan };
   start_provision: { args: { slug: string }; result: StartOutcome };
   cancel_run: { args: { run: number; rollback: boolean }; result: boolean };
@@ -307,6 +322,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   database_open: { sv: "Databasen kunde inte öppnas: {detail}", en: "The database could not be opened: {detail}" },
   database: { sv: "Databasfel: {detail}", en: "Database error: {detail}" },
   missing_tokens: { sv: "Token saknas för {providers}; spara dem under Inställningar → Inloggningsuppgifter", en: "Tokens are missing for {providers}; save them under Settings → Credentials" },
+  preflight_failed: { sv: "Förkontrollen stoppade körningen innan något skapades: {problems}", en: "The preflight stopped the run before anything was created: {problems_en}" },
   run_busy: { sv: "Körningen {run} drivs redan av ett annat fönster eller en annan process", en: "Run {run} is already being driven by another window or process" },
   run_taken_over: { sv: "Körningen {run} togs över av en annan process medan den här stod still; den här slutade utan att skriva mer", en: "Run {run} was taken over by another process while this one stood still; this one stopped without writing more" },
   sandbox_failed: { sv: "Sandlådan kunde inte starta: {detail}", en: "The sandbox could not start: {detail}" },

@@ -295,6 +295,41 @@ describe('provisioning', () => {
     assertClean();
   });
 
+  test('preflight: every problem is listed at once in the plan dialog, and Starta stays disabled', async (t) => {
+    const finding = (subject, sv, blocking = true) => ({ subject, message: { sv, en: sv }, blocking });
+    const preflight = [
+      finding('supabase.organization', 'Ogiltig inställning supabase.organization: måste anges innan en kund kan provisioneras'),
+      finding('Vercel', 'Vercel: Token avvisades (403)'),
+      finding('email.sender_address', 'Avsändardomänen byra.se är inte verifierad i Resend (status pending)'),
+      finding('GitHub', 'Token saknar behörigheten delete_repo', false),
+    ];
+    const customers = [ASA, { name: 'Björk Bygg', admin_email: 'info@bjorkbygg.se' }];
+    const { page, assertClean } = await open(t, { preflight, customers });
+    await openCustomer(page);
+    await tid(page, 'provision-button').click();
+    await tid(page, 'plan-dialog').waitFor();
+    await tid(page, 'preflight').waitFor();
+    const rows = page.getByTestId('preflight-finding');
+    assert.equal(await rows.count(), 4);
+    assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => e.dataset.blocking)), ['true', 'true', 'true', 'false']);
+    assert.match(await tid(page, 'preflight').innerText(), /hittade 3 problem[\s\S]*supabase\.organization[\s\S]*Vercel: Token avvisades[\s\S]*inte verifierad i Resend/);
+    assert.equal(await tid(page, 'plan-start').isDisabled(), true);
+    assert.equal(await page.getByTestId('plan-item-supabase.project').count(), 0, 'no steps are planned past a blocking finding');
+    await tid(page, 'plan-cancel').click();
+
+    // Several customers: one preflight for all, the same list, and no start.
+    await tid(page, 'nav-customers').click();
+    await tid(page, 'select-asa-bageri').check();
+    await tid(page, 'select-bjork-bygg').check();
+    await tid(page, 'provision-selected').click();
+    await tid(page, 'preflight').waitFor();
+    assert.equal(await page.getByTestId('preflight-finding').count(), 4);
+    assert.equal(await tid(page, 'plan-start').isDisabled(), true);
+    assert.equal((await ipcCalls(page, 'preflight')).length, 1);
+    assert.equal((await ipcCalls(page, 'start_provision')).length, 0);
+    assertClean();
+  });
+
   test('several customers: select, provision together, a progress indicator per row; Aktivitet lists the runs', async (t) => {
     const customers = [ASA, { name: 'Björk Bygg', admin_email: 'info@bjorkbygg.se' }, { name: 'Ceder Café', admin_email: 'hej@cedercafe.se' }];
     const { page, assertClean } = await open(t, { scenario: fixture('success'), customers, eventDelay: 40 });

@@ -22,6 +22,7 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
         .route("/emails", post(send))
         .route("/emails/{id}", get(get_email))
+        .route("/domains", get(list_domains))
         .route_layer(middleware::from_fn_with_state(st, auth_and_limit))
 }
 
@@ -153,9 +154,13 @@ async fn send(State(st): St, headers: HeaderMap, body: Bytes) -> Response {
             "The `subject` field must be a string.",
         );
     };
-    let domain = st.read(|w| w.seed.resend_domain.clone());
     let from_domain = from_addr.rsplit('@').next().unwrap_or("").to_string();
-    if from_domain != domain {
+    let verified = st.read(|w| {
+        w.resend_domains()
+            .iter()
+            .any(|d| d.name == from_domain && d.status == "verified")
+    });
+    if !verified {
         return errors::resend(
             403,
             "validation_error",
@@ -220,4 +225,46 @@ async fn get_email(State(st): St, Path(id): Path<String>) -> Response {
         ),
         None => errors::resend(404, "not_found", "Email not found"),
     }
+}
+
+/// `GET /domains` (`domains/list`): every domain with its status, newest first, one page
+/// (`limit` 1–100, default 20; `has_more` says when more follow).
+async fn list_domains(
+    State(st): St,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let limit = match q.get("limit").map(|l| l.parse::<usize>()) {
+        None => 20,
+        Some(Ok(n)) if (1..=100).contains(&n) => n,
+        Some(_) => {
+            return errors::resend(
+                422,
+                "validation_error",
+                "The `limit` parameter must be an integer between 1 and 100.",
+            )
+        }
+    };
+    let mut all = st.read(|w| w.resend_domains());
+    all.reverse();
+    let start = match q.get("after") {
+        Some(after) => match all.iter().position(|d| &d.id == after) {
+            Some(i) => i + 1,
+            None => return errors::resend(404, "not_found", "Domain not found"),
+        },
+        None => 0,
+    };
+    let page: Vec<Value> = all
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|d| {
+            json!({"id": d.id, "name": d.name, "status": d.status, "created_at": iso(d.created_ms),
+                   "region": "eu-west-1", "capabilities": {"sending": "enabled", "receiving": "disabled"}})
+        })
+        .collect();
+    let has_more = start + page.len() < all.len();
+    json_response(
+        200,
+        json!({"object": "list", "has_more": has_more, "data": page}),
+    )
 }

@@ -386,7 +386,39 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
     } else {
         fabrik::provision::FailurePolicy::Rollback
     };
-    let cloud = runtime::open(db, sandbox).await?;
+    let cloud = Arc::new(runtime::open(db, sandbox).await?);
+    // The preflight comes before the engine: with a setting missing no engine can be built,
+    // and the owner should hear every problem at once, not the first.
+    let found = match &cmd {
+        Command::Provision { .. } | Command::Runs(RunsCmd::Resume { .. }) => {
+            cloud.preflight().await?
+        }
+        _ => Vec::new(),
+    };
+    if found.iter().any(|f| f.blocking) {
+        if let Command::Provision {
+            slug,
+            plan: true,
+            json,
+            ..
+        } = &cmd
+        {
+            let p = cloud
+                .plan(|| cloud.engine(runtime::timing(), policy), slug)
+                .await?;
+            if *json {
+                print_json(&p);
+            } else {
+                print_plan(&p);
+            }
+            close(cloud).await;
+            return Ok(());
+        }
+        close(cloud).await;
+        return Err(
+            fabrik::Error::Preflight(found.into_iter().filter(|f| f.blocking).collect()).into(),
+        );
+    }
     let engine = &cloud.engine(runtime::timing(), policy)?;
     let cancel = tokio_util::sync::CancellationToken::new();
     {
@@ -418,7 +450,8 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
                 );
             }
             if plan || !yes {
-                let p = engine.plan(&slug).await?;
+                let mut p = engine.plan(&slug).await?;
+                p.preflight = found;
                 if json {
                     print_json(&p);
                 } else {
@@ -494,10 +527,15 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
         }
         _ => Ok(()),
     };
-    if let Some(sb) = cloud.sandbox {
+    close(cloud).await;
+    result
+}
+
+/// Stops the sandbox's simulator (it saves its world) once nothing else holds the clouds.
+async fn close(cloud: Arc<fabrik::api::cloud::CloudApi>) {
+    if let Some(sb) = Arc::into_inner(cloud).and_then(|c| c.sandbox) {
         sb.shutdown().await;
     }
-    result
 }
 
 async fn secrets(db: &Path, sandbox: bool, cmd: SecretsCmd) -> Result<(), ApiError> {
@@ -659,6 +697,14 @@ fn print_teardown(slug: &str, targets: &[fabrik::provision::TeardownTarget]) {
 fn print_plan(p: &fabrik::provision::ProvisionPlan) {
     use fabrik::provision::PlanAction::*;
     println!("Plan för {}:", p.slug);
+    let blocking = p.preflight.iter().filter(|f| f.blocking).count();
+    if blocking > 0 {
+        println!("Förkontrollen hittade {blocking} problem som måste lösas först:");
+    }
+    for f in &p.preflight {
+        let mark = if f.blocking { "✗" } else { "!" };
+        println!("  {mark} {:<28} {}", f.subject, f.message.sv);
+    }
     for i in &p.items {
         let mark = match i.action {
             Create => "+ skapa ",

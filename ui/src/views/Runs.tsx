@@ -2,7 +2,7 @@
 // header indicator, the resume banner, the run history and the activity list.
 import { useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
-import type { LogLine, PlanItem, ProvisionPlan, RunRow, StepRow } from '../bindings';
+import type { Finding, LogLine, PlanItem, ProvisionPlan, RunRow, StepRow } from '../bindings';
 import { formatDateTime, runKindKey, runStateKey, stepStateKey, useI18n } from '../i18n';
 import { formatElapsed, GROUPS, groupOf, isActive, stepLabel, STEP_ORDER, useRuns, type RunView, type StepLive } from '../state/runs';
 import { AdoptDialog } from './Adopt';
@@ -58,7 +58,35 @@ export function ProvisionButton({ slug, name, testId, small, showReason }: { slu
   );
 }
 
-/** Before the first step: what will be created or adopted, with "Starta" and "Avbryt". */
+/** What the preflight found: the problems to fix before a run (all at once), then caveats. */
+function PreflightFindings({ found }: { found: Finding[] }) {
+  const { t, tx } = useI18n();
+  if (found.length === 0) return null;
+  const blocking = found.filter((f) => f.blocking).length;
+  return (
+    <div className="preflight" data-testid="preflight">
+      {blocking > 0 && (
+        <p className="field-error" role="alert">
+          {t('preflight.blocking', { n: blocking })}
+        </p>
+      )}
+      <ul className="plan-list">
+        {found.map((f, i) => (
+          <li key={i} className={`plan-item ${f.blocking ? 'plan-refuse' : 'plan-caveat'}`} data-testid="preflight-finding" data-blocking={f.blocking}>
+            <span className={`plan-action ${f.blocking ? 'plan-action-refuse' : 'plan-action-caveat'}`}>{t(f.blocking ? 'preflight.problem' : 'preflight.caveat')}</span>
+            <span className="plan-text">
+              <span className="plan-step mono">{f.subject}</span>
+              <span className="plan-detail muted">{tx(f.message)}</span>
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Before the first step: the preflight's findings, then what will be created or adopted,
+ * with "Starta" and "Avbryt". */
 export function PlanDialog({ slugs, names, onCancel, onStart }: { slugs: string[]; names: Record<string, string>; onCancel: () => void; onStart: () => void }) {
   const { t, err, tx } = useI18n();
   const single = slugs.length === 1 ? slugs[0] : null;
@@ -68,10 +96,19 @@ export function PlanDialog({ slugs, names, onCancel, onStart }: { slugs: string[
   // A refused resource being adopted from the plan, and a counter that plans again after.
   const [adopting, setAdopting] = useState<string | null>(null);
   const [replan, setReplan] = useState(0);
+  // Several customers: one preflight for all of them (the plan is per customer).
+  const [found, setFound] = useState<Finding[] | null>(null);
 
   useEffect(() => {
-    if (!single) return;
     let live = true;
+    if (!single) {
+      call('preflight', {})
+        .then((f) => live && setFound(f))
+        .catch((e: ApiError) => live && setError(t('plan.failed', { message: err(e) })));
+      return () => {
+        live = false;
+      };
+    }
     call('plan_provision', { slug: single })
       .then((p) => live && setPlan(p))
       .catch((e: ApiError) => live && setError(t('plan.failed', { message: err(e) })));
@@ -85,7 +122,8 @@ export function PlanDialog({ slugs, names, onCancel, onStart }: { slugs: string[
     if (plan && !plan.feasible) document.querySelector('.plan-item.plan-refuse')?.scrollIntoView({ block: 'nearest' });
   }, [plan]);
 
-  const canStart = !starting && (single ? !!plan && plan.feasible : slugs.length > 0);
+  const bulkReady = !!found && !found.some((f) => f.blocking);
+  const canStart = !starting && (single ? !!plan && plan.feasible : slugs.length > 0 && bulkReady);
   return (
     <Dialog
       title={single ? t('plan.title', { name: names[single] ?? single }) : t('plan.bulkTitle', { n: slugs.length })}
@@ -123,7 +161,8 @@ export function PlanDialog({ slugs, names, onCancel, onStart }: { slugs: string[
           {!plan && !error && <p className="muted" aria-busy="true">{t('plan.loading')}</p>}
           {plan && (
             <>
-              <p>{t('plan.intro')}</p>
+              <PreflightFindings found={plan.preflight} />
+              {plan.items.length > 0 && <p>{t('plan.intro')}</p>}
               <ul className="plan-list">
                 {plan.items.map((it: PlanItem) => (
                   <li key={it.step} className={`plan-item plan-${it.action}`} data-testid={`plan-item-${it.step}`} data-action={it.action}>
@@ -161,6 +200,13 @@ export function PlanDialog({ slugs, names, onCancel, onStart }: { slugs: string[
         </>
       ) : (
         <>
+          {error && (
+            <p className="field-error" role="alert" data-testid="plan-error">
+              {error}
+            </p>
+          )}
+          {!found && !error && <p className="muted" aria-busy="true">{t('plan.loading')}</p>}
+          {found && <PreflightFindings found={found} />}
           <p>{t('plan.bulkIntro')}</p>
           <ul className="plan-list">
             {slugs.map((s) => (

@@ -541,7 +541,10 @@
       if (step === 'n8n.workflow') return { step, action: 'create', detail: T(`Flödet ${slug} – välkomstflöde skapas`) };
       return { step, action: 'run', detail: T(STEP_LABEL[step]) };
     });
-    return { slug, items, feasible: true };
+    const preflight = CONFIG.preflight || [];
+    // With a blocking finding the core plans nothing else (its provider calls are not trusted).
+    if (preflight.some((f) => f.blocking)) return { slug, items: [], preflight, feasible: false };
+    return { slug, items, preflight, feasible: true };
   }
 
   // A run left running by a process that is gone (the resume banner).
@@ -557,6 +560,7 @@
   const runCommands = {
     readiness: () =>
       CONFIG.notReady ? { ready: false, missing: ['github'], reason: T(CONFIG.notReady) } : { ready: true, missing: [], reason: null },
+    preflight: () => CONFIG.preflight || [],
     plan_provision: ({ slug }) => {
       if (!byslug(slug)) throw notFound(slug);
       return SCENARIO.plan ? { ...SCENARIO.plan, slug } : defaultPlan(slug);
@@ -565,6 +569,8 @@
       const c = byslug(slug);
       if (!c) throw notFound(slug);
       if (CONFIG.notReady) throw apiError('not_ready', CONFIG.notReady);
+      const blocking = (CONFIG.preflight || []).filter((f) => f.blocking);
+      if (blocking.length) throw apiError('preflight_failed', `Förkontrollen stoppade körningen innan något skapades: ${blocking.map((f) => f.message.sv).join('; ')}`);
       const open = R.runs.filter((r) => r.customer_id === c.id).sort((a, b) => b.id - a.id)[0];
       if (open && ACTIVE.includes(open.state)) return { run_id: open.id, already_running: true };
       const run = newRun(c, 'provision', STEP_KEYS);

@@ -1,0 +1,243 @@
+//! The preflight: everything that can be known before a run's first call, checked before it,
+//! and every problem named at once. A run that fails here has created nothing.
+//!
+//! What is checked: the keyring answers (it will hold the customer's secrets); the settings are
+//! complete and valid; every token is present and accepted by its provider, for the configured
+//! account; the sender's domain is verified in Resend (Resend refuses to send from any other).
+
+use std::time::Duration;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::clients::Tokens;
+use super::policy::RetryPolicy;
+use super::settings::ProvisionSettings;
+use crate::error::Error;
+use crate::messages::Text;
+use crate::providers::error::{ErrorKind, ProviderError};
+use crate::providers::resend::Resend;
+use crate::providers::verify::{verify, Expectations, VerifyState};
+use crate::providers::Endpoints;
+use crate::secrets::{Provider, SecretError};
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Finding {
+    /// What it is about: a setting's key, a provider's name, or `keyring`.
+    pub subject: String,
+    pub message: Text,
+    /// A blocking finding stops the run before anything is created; the others are caveats.
+    pub blocking: bool,
+}
+
+impl Finding {
+    fn blocking(subject: impl Into<String>, message: Text) -> Finding {
+        Finding {
+            subject: subject.into(),
+            message,
+            blocking: true,
+        }
+    }
+
+    fn caveat(subject: impl Into<String>, message: Text) -> Finding {
+        Finding {
+            blocking: false,
+            ..Finding::blocking(subject, message)
+        }
+    }
+}
+
+/// What the preflight looks at, gathered on the blocking pool (keyring, SQLite) so the checks
+/// themselves only wait for the network.
+pub struct Inputs {
+    /// Production endpoints must be https; the sandbox's are the simulator.
+    pub endpoints: Result<Endpoints, Error>,
+    pub settings: Result<ProvisionSettings, Vec<Error>>,
+    pub tokens: Result<Tokens, SecretError>,
+    /// Whether the keyring answered a read (`Err` says how it did not).
+    pub keyring: Result<(), SecretError>,
+    /// Production checks the format of Resend keys; the sandbox's are its own.
+    pub strict_format: bool,
+    pub timeout: Duration,
+    /// For the calls of its own (Resend allows 2 requests a second: runs started one after
+    /// another meet 429s that waiting cures).
+    pub retry: RetryPolicy,
+}
+
+fn error_finding(e: &Error) -> Finding {
+    let subject = match e {
+        Error::InvalidSetting { key, .. } => key.clone(),
+        Error::Secret(_) => "keyring".into(),
+        _ => e.code().as_str().into(),
+    };
+    Finding::blocking(subject, Text::of(e.code(), &e.params()))
+}
+
+/// Every problem found, blocking ones first; empty when a run may start.
+pub async fn check(inputs: Inputs) -> Vec<Finding> {
+    let mut found = Vec::new();
+    if let Err(e) = &inputs.keyring {
+        found.push(error_finding(&Error::Secret(e.clone())));
+    }
+    if let Err(all) = &inputs.settings {
+        found.extend(all.iter().map(error_finding));
+    }
+    let endpoints = match &inputs.endpoints {
+        Ok(e) => Some(e),
+        Err(e) => {
+            found.push(error_finding(e));
+            None
+        }
+    };
+    let tokens = match &inputs.tokens {
+        Ok(t) => Some(t),
+        Err(e) => {
+            // The keyring's own finding already says it; a second one would repeat it.
+            if inputs.keyring.is_ok() {
+                found.push(error_finding(&Error::Secret(e.clone())));
+            }
+            None
+        }
+    };
+    if let Some(tokens) = tokens {
+        let missing = tokens.missing();
+        if !missing.is_empty() {
+            let names: Vec<&str> = missing.iter().map(|p| p.display_name()).collect();
+            found.push(error_finding(&Error::MissingTokens(names.join(", "))));
+        }
+    }
+    if let (Some(endpoints), Some(tokens)) = (endpoints, tokens) {
+        let settings = inputs.settings.as_ref().ok();
+        found.extend(check_tokens(endpoints, tokens, settings, &inputs).await);
+    }
+    found.sort_by_key(|f| !f.blocking);
+    found
+}
+
+/// Each present token against its provider, side by side; then the sender's domain.
+async fn check_tokens(
+    endpoints: &Endpoints,
+    tokens: &Tokens,
+    settings: Option<&ProvisionSettings>,
+    inputs: &Inputs,
+) -> Vec<Finding> {
+    let template = settings.map(|s| format!("{}/{}", s.template_owner, s.template_repo));
+    let expect = Expectations {
+        template: template.as_deref(),
+        supabase_org: settings.map(|s| s.supabase_org.as_str()),
+        vercel_team_id: settings.and_then(|s| s.vercel_team_id.as_deref()),
+        strict_format: inputs.strict_format,
+    };
+    let checks = Provider::ALL.into_iter().filter_map(|p| {
+        let token = tokens.get(p)?.clone();
+        let expect = &expect;
+        Some(async move { verify(p, &token, endpoints, expect, inputs.timeout).await })
+    });
+    let mut found = Vec::new();
+    let mut resend_ok = false;
+    for v in futures_util::future::join_all(checks).await {
+        let subject = v.provider.display_name();
+        if v.state == VerifyState::Verified {
+            resend_ok |= v.provider == Provider::Resend;
+            found.extend(v.warnings.into_iter().map(|w| Finding::caveat(subject, w)));
+        } else {
+            found.push(Finding::blocking(
+                subject,
+                Text::new(
+                    format!("{subject}: {}", v.message.sv),
+                    format!("{subject}: {}", v.message.en),
+                ),
+            ));
+        }
+    }
+    if let (true, Some(settings), Some(key)) = (resend_ok, settings, tokens.get(Provider::Resend)) {
+        let resend = Resend::new(&endpoints.resend_api, key.clone(), inputs.timeout);
+        let listed = inputs.retry.retry(|| resend.domains()).await;
+        found.extend(sender_domain(settings.sender_domain(), listed));
+    }
+    found
+}
+
+/// The sender's domain among the account's: present and `verified`, or a finding that says
+/// what to do. A sending-only key may not list domains; that is a caveat, not a stop.
+fn sender_domain(
+    domain: &str,
+    listed: Result<Vec<crate::providers::resend::Domain>, ProviderError>,
+) -> Option<Finding> {
+    const S: &str = "email.sender_address";
+    match listed {
+        Ok(all) => match all.iter().find(|d| d.name.eq_ignore_ascii_case(domain)) {
+            Some(d) if d.status == "verified" => None,
+            Some(d) => Some(Finding::blocking(
+                S,
+                Text::new(
+                    format!("Avsändardomänen {domain} är inte verifierad i Resend (status {}); verifiera den på resend.com/domains", d.status),
+                    format!("The sender domain {domain} is not verified in Resend (status {}); verify it at resend.com/domains", d.status),
+                ),
+            )),
+            None => Some(Finding::blocking(
+                S,
+                Text::new(
+                    format!("Avsändardomänen {domain} finns inte i Resend-kontot; lägg till och verifiera den på resend.com/domains, eller byt avsändaradress"),
+                    format!("The sender domain {domain} is not in the Resend account; add and verify it at resend.com/domains, or change the sender address"),
+                ),
+            )),
+        },
+        Err(e) if e.code.as_deref() == Some("restricted_api_key") => Some(Finding::caveat(
+            S,
+            Text::new(
+                format!("Resend-nyckeln får bara skicka, så avsändardomänen {domain} kan inte kontrolleras i förväg"),
+                format!("The Resend key may only send, so the sender domain {domain} cannot be checked beforehand"),
+            ),
+        )),
+        Err(e) if matches!(e.kind, ErrorKind::Unauthorized | ErrorKind::Forbidden) => {
+            Some(Finding::blocking(
+                "Resend",
+                Text::new(
+                    format!("Resend avvisade nyckeln ({})", e.message),
+                    format!("Resend rejected the key ({})", e.message),
+                ),
+            ))
+        }
+        Err(e) => Some(Finding::blocking(
+            S,
+            Text::new(
+                format!("Avsändardomänen {domain} kunde inte kontrolleras: {e}"),
+                format!("The sender domain {domain} could not be checked: {e}"),
+            ),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::resend::Domain;
+
+    fn domain(name: &str, status: &str) -> Domain {
+        Domain {
+            id: name.into(),
+            name: name.into(),
+            status: status.into(),
+        }
+    }
+
+    #[test]
+    fn only_a_verified_sender_domain_passes() {
+        assert!(sender_domain("byra.se", Ok(vec![domain("Byra.se", "verified")])).is_none());
+        let pending = sender_domain("byra.se", Ok(vec![domain("byra.se", "pending")])).unwrap();
+        assert!(pending.blocking && pending.message.sv.contains("status pending"));
+        let absent = sender_domain("byra.se", Ok(vec![domain("annan.se", "verified")])).unwrap();
+        assert!(absent.blocking && absent.message.en.contains("not in the Resend account"));
+    }
+
+    #[test]
+    fn a_sending_only_key_is_a_caveat_not_a_stop() {
+        let mut e = ProviderError::new(Provider::Resend, ErrorKind::Unauthorized, "restricted");
+        e.code = Some("restricted_api_key".into());
+        let f = sender_domain("byra.se", Err(e)).unwrap();
+        assert!(!f.blocking);
+        let rejected = ProviderError::new(Provider::Resend, ErrorKind::Forbidden, "invalid");
+        assert!(sender_domain("byra.se", Err(rejected)).unwrap().blocking);
+    }
+}
