@@ -19,7 +19,15 @@ pub const DEFAULT_TIME_SCALE: f64 = 0.15;
 pub struct Sandbox {
     sim: SimHandle,
     token: Secret,
+    /// The local PostgreSQL the projects' SQL runs on (`FABRIK_SANDBOX_POSTGRES=1`); stopped
+    /// when the sandbox is dropped.
+    _postgres: Option<fabrik_sim::pg::TestCluster>,
 }
+
+/// `FABRIK_SANDBOX_POSTGRES=1`: the sandbox's Supabase projects run their SQL (schema, RLS,
+/// the Data API) on a real local PostgreSQL, started for this process, instead of the
+/// simulator's SQL emulation. The window tests use it to sign in as a customer's admin.
+pub const POSTGRES_ENV: &str = "FABRIK_SANDBOX_POSTGRES";
 
 impl Sandbox {
     /// Starts the simulator on a free loopback port. It accepts the built-in sandbox token and
@@ -49,11 +57,23 @@ impl Sandbox {
                 }
             }
         }
+        let postgres = match std::env::var(POSTGRES_ENV).as_deref() {
+            Ok("1") => Some(
+                fabrik_sim::pg::TestCluster::start()
+                    .map_err(|e| Error::Sandbox(format!("PostgreSQL: {e}")))?,
+            ),
+            _ => None,
+        };
+        config.database_url = postgres.as_ref().map(|c| c.url().to_string());
         let token = Secret::new(fabrik_sim::DEFAULT_TOKEN);
         let sim = fabrik_sim::start(config)
             .await
             .map_err(|e| Error::Sandbox(e.to_string()))?;
-        Ok(Sandbox { sim, token })
+        Ok(Sandbox {
+            sim,
+            token,
+            _postgres: postgres,
+        })
     }
 
     /// Accepts a token the user just saved, without a restart.

@@ -910,6 +910,27 @@ async fn the_first_admin_signs_in_and_sees_only_their_organization() {
     let claims: serde_json::Value = serde_json::from_slice(&claims).unwrap();
     assert_eq!(claims["role"], "authenticated");
 
+    // Their first screen, through the simulator's Data API (PostgREST: the token's role and
+    // claims, then RLS): exactly their organization; with the bare anon key, nothing.
+    let read = |bearer: String| {
+        http.get(format!(
+            "{}/rest/v1/organizations",
+            sim.supabase_project_url(&project_ref)
+        ))
+        .header("apikey", &anon)
+        .bearer_auth(bearer)
+        .send()
+    };
+    let seen: serde_json::Value = read(token.to_string()).await.unwrap().json().await.unwrap();
+    assert_eq!(seen.as_array().map(Vec::len), Some(1), "{seen}");
+    assert_eq!(seen[0]["name"], c.name.as_str());
+    let as_anon = read(anon.clone()).await.unwrap();
+    assert_eq!(
+        as_anon.status(),
+        401,
+        "a visitor without a session may not read organizations (the template grants anon nothing)"
+    );
+
     // The customer's database on the real PostgreSQL behind the simulator (by its exact name:
     // simulators of tests running side by side hand out the same refs).
     let db = sim

@@ -26,6 +26,7 @@ pub fn router(st: Arc<AppState>) -> Router {
     Router::new()
         .nest("/supabase", providers::supabase::router(st.clone()))
         .merge(providers::supabase_auth::router(st.clone()))
+        .merge(providers::supabase_data::router(st.clone()))
         .nest("/github", providers::github::router(st.clone()))
         .nest("/vercel", providers::vercel::router(st.clone()))
         // The sites Vercel serves, as an anonymous visitor sees them (no token).

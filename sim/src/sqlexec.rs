@@ -298,6 +298,47 @@ impl PgBackend {
         Ok(Value::Array(last))
     }
 
+    /// Reads `public.<table>` as PostgREST runs a request: in a transaction, as `role`, with the
+    /// JWT's claims in `request.jwt.claims` (so `auth.uid()` and row-level security apply).
+    /// `table` must be a plain identifier (the caller checks). `Err` is (SQLSTATE, message).
+    pub async fn select_as(
+        &self,
+        db: &str,
+        role: &str,
+        claims: &Value,
+        table: &str,
+    ) -> Result<Value, (String, String)> {
+        let fail = |e: tokio_postgres::Error| {
+            let code = e.code().map(|c| c.code().to_string()).unwrap_or_default();
+            (code, format_pg_error(&e))
+        };
+        let mut client = self
+            .client(db)
+            .await
+            .map_err(|e| ("08000".to_string(), e.0))?;
+        let tx = client.transaction().await.map_err(fail)?;
+        tx.batch_execute(&format!("SET LOCAL ROLE \"{role}\""))
+            .await
+            .map_err(fail)?;
+        let claims = claims.to_string();
+        tx.execute(
+            "SELECT set_config('request.jwt.claims', $1, true)",
+            &[&claims],
+        )
+        .await
+        .map_err(fail)?;
+        let row = tx
+            .query_one(
+                &format!("SELECT coalesce(json_agg(t), '[]'::json) FROM public.\"{table}\" t"),
+                &[],
+            )
+            .await
+            .map_err(fail)?;
+        let rows: Value = row.try_get(0).map_err(fail)?;
+        tx.commit().await.map_err(fail)?;
+        Ok(rows)
+    }
+
     /// Mirrors a user created through the Auth admin API into `auth.users`.
     pub async fn insert_auth_user(
         &self,

@@ -149,7 +149,7 @@ fn v2024(h: &HeaderMap) -> bool {
 }
 
 /// The API gateway's checks (the project is up, the `apikey` is one of its keys).
-fn gateway(st: &AppState, r: &str, h: &HeaderMap) -> Result<Project, Response> {
+pub(crate) fn gateway(st: &AppState, r: &str, h: &HeaderMap) -> Result<Project, Response> {
     let Some(p) = st.read(|w| w.supabase.projects.iter().find(|p| p.r#ref == r).cloned()) else {
         return Err(errors::json_response(
             404,

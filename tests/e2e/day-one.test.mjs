@@ -1,0 +1,140 @@
+// End-to-end, day one as the customers live it: two customers provisioned together from the real
+// window in the sandbox, whose Supabase projects run their SQL on a real local PostgreSQL
+// (FABRIK_SANDBOX_POSTGRES=1). Then, through the simulator as the outside world: each welcome
+// email's link answers an anonymous visitor with 200 (its per-deployment URL sits behind
+// Deployment Protection, 401); each first admin signs in with the e-mailed one-time password
+// and, through the Data API with row-level security, sees exactly their own organization; both
+// n8n workflows are active, on different webhook paths.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDriver, Session, freePort } from './webdriver.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik-app');
+const work = process.env.FABRIK_TEST_WORK ?? '/tmp';
+const db = join(work, `e2e-day-one-${process.pid}`, 'fabrik.sqlite3');
+// The sandbox's built-in token (fabrik_sim::DEFAULT_TOKEN): what the agency's side would hold.
+const SIM_TOKEN = 'fabrik-sim-token';
+
+let driver;
+let simPort;
+const sim = () => `http://127.0.0.1:${simPort}`;
+before(async () => {
+  assert.ok(existsSync(app), `build the app first (${app})`);
+  mkdirSync(dirname(db), { recursive: true });
+  simPort = await freePort();
+  driver = await startDriver({
+    FABRIK_DB: db,
+    FABRIK_SANDBOX_TIME_SCALE: '0.01',
+    FABRIK_SANDBOX_PORT: String(simPort),
+    FABRIK_SANDBOX_POSTGRES: '1',
+  });
+});
+after(() => driver?.stop());
+
+async function http(method, url, { headers = {}, body } = {}) {
+  const r = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+    redirect: 'manual',
+  });
+  const text = await r.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // Not JSON (a site's page): the status is what matters.
+  }
+  return { status: r.status, json, text };
+}
+
+const CUSTOMERS = [
+  { name: 'Första Dagen AB', email: 'anna@forstadagen.se', slug: 'forsta-dagen-ab' },
+  { name: 'Andra Dagen AB', email: 'bo@andradagen.se', slug: 'andra-dagen-ab' },
+];
+
+test('two customers on day one: provisioned together; each link public, each admin sees their organization, both workflows live', async () => {
+  const s = await Session.start(driver.url, app);
+  try {
+    await s.byTestId('sandbox-banner');
+    for (const c of CUSTOMERS) {
+      await s.click('nav-customers');
+      await s.click('add-customer');
+      await s.type('field-name', c.name);
+      await s.type('field-admin_email', c.email);
+      await s.click('save-customer');
+      await s.until(async () => (await s.text('customer-title')).includes(c.name), `${c.name}: customer page`);
+    }
+
+    // Both selected in the list, "Provisionera valda (2)": the preflight finds nothing to stop it.
+    await s.click('nav-customers');
+    for (const c of CUSTOMERS) {
+      await s.until(async () => (await s.findAll(`[data-testid="select-${c.slug}"]`)).length === 1, `${c.slug} listed`);
+      await s.click(`select-${c.slug}`);
+    }
+    await s.until(async () => (await s.exec(`return !document.querySelector('[data-testid="provision-selected"]').disabled`)), 'provision-selected enabled', 20_000);
+    await s.click('provision-selected');
+    await s.byTestId('plan-dialog');
+    await s.until(async () => (await s.exec(`return !document.querySelector('[data-testid="plan-start"]').disabled`)), 'the preflight passed', 30_000);
+    assert.equal(await s.exec(`return document.querySelectorAll('[data-testid="preflight-finding"][data-blocking="true"]').length`), 0);
+    await s.click('plan-start');
+    // Both runs finish: the rows lose their Provisionera button (they have an instance now).
+    for (const c of CUSTOMERS) {
+      await s.until(async () => (await s.findAll(`[data-testid="provision-row-${c.slug}"]`)).length === 0, `${c.slug} provisioned`, 120_000);
+    }
+    // The list says so in its status column.
+    const statuses = await s.exec(
+      `return [...document.querySelectorAll('[data-testid="customer-row"]')].map((r) => [r.dataset.slug, r.querySelector('[data-status]')?.dataset.status ?? null]);`,
+    );
+    for (const c of CUSTOMERS) assert.deepEqual(statuses.find(([slug]) => slug === c.slug), [c.slug, 'active'], JSON.stringify(statuses));
+
+    // The outside world, through the simulator (it lives in the app's process: checked while the window is open).
+    await dayOneChecks();
+  } finally {
+    await s.close();
+  }
+});
+
+async function dayOneChecks() {
+  const inv = (await http('GET', `${sim()}/__sim/inventory`)).json;
+  const paths = [];
+  for (const c of CUSTOMERS) {
+    // The welcome email: its link and the one-time password.
+    const mail = inv.resend.emails.find((e) => e.to.includes(c.email));
+    assert.ok(mail, `${c.email} got a welcome email`);
+    const url = mail.text.match(/Adress: (https:\/\/\S+)/)?.[1];
+    const password = mail.text.match(/Engångslösenord: (\S+)/)?.[1];
+    assert.ok(url && password, mail.text);
+    const host = new URL(url).host;
+    assert.doesNotMatch(host, /-[a-z0-9]{9}-/, 'the link is the production domain, not a per-deployment URL');
+    const site = await http('GET', `${sim()}/vercel-site/${host}`);
+    assert.equal(site.status, 200, `${url} answers a visitor`);
+    const project = inv.vercel.projects.find((p) => p.name === c.slug);
+    const deployment = inv.vercel.deployments.find((d) => d.project_id === project.id && d.ready_state === 'READY');
+    assert.equal((await http('GET', `${sim()}/vercel-site/${deployment.url}`)).status, 401, 'the per-deployment URL is behind Deployment Protection');
+
+    // The first admin signs in, then reads organizations as themself (PostgREST + RLS).
+    const ref = inv.supabase.projects.find((p) => p.auth_users.some((u) => u.email === c.email)).ref;
+    const keys = await http('GET', `${sim()}/supabase/v1/projects/${ref}/api-keys?reveal=true`, { headers: { authorization: `Bearer ${SIM_TOKEN}` } });
+    const anon = keys.json.find((k) => k.name === 'anon').api_key;
+    const projectUrl = `${sim()}/supabase-project/${ref}`;
+    const session = await http('POST', `${projectUrl}/auth/v1/token?grant_type=password`, { headers: { apikey: anon }, body: { email: c.email, password } });
+    assert.equal(session.status, 200, session.text);
+    assert.equal(session.json.user.user_metadata.must_change_password, true);
+    const orgs = await http('GET', `${projectUrl}/rest/v1/organizations`, { headers: { apikey: anon, authorization: `Bearer ${session.json.access_token}` } });
+    assert.equal(orgs.status, 200, orgs.text);
+    assert.deepEqual(orgs.json.map((o) => o.name), [c.name], 'exactly their own organization');
+
+    // The customer's n8n workflow is active; its webhook path is its own.
+    const wf = inv.n8n.workflows.find((w) => w.name === `fabrik-${c.slug}`);
+    assert.ok(wf?.active, `fabrik-${c.slug} is active`);
+    paths.push(...wf.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook').map((n) => `${n.parameters.httpMethod ?? 'GET'} ${n.parameters.path}`));
+  }
+  assert.ok(paths.length >= 2, JSON.stringify(paths));
+  assert.equal(new Set(paths).size, paths.length, `every webhook path is its own: ${paths.join(', ')}`);
+}
