@@ -50,28 +50,60 @@ impl Host {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn provision_from_the_window_in_the_sandbox() {
-    let _one_at_a_time = SANDBOX.lock().await;
-    if common::keyring("runs-api").is_none() {
-        return;
-    }
+/// The window's APIs over a fresh register in the sandbox (fast clock); `None` without a
+/// keyring. Hold `SANDBOX` first: the sandbox keyring namespace is shared.
+struct Sandboxed {
+    _dir: tempfile::TempDir,
+    api: Api,
+    cloud: Arc<CloudApi>,
+    runs: Arc<RunsApi>,
+}
+
+async fn sandboxed(customers: &[&str]) -> Option<(Sandboxed, Vec<String>)> {
+    common::keyring("runs-api")?;
     // Only this test binary sets it: the sandbox's clock, fast.
     std::env::set_var("FABRIK_SANDBOX_TIME_SCALE", "0.01");
     let dir = tempfile::tempdir().unwrap();
     let api = Api::open(&dir.path().join("fabrik.sqlite3")).unwrap();
-    let slug = common::customer(api.store(), "Fönster Kund AB");
+    let slugs = customers
+        .iter()
+        .map(|n| common::customer(api.store(), n))
+        .collect();
     let cloud = Arc::new(
         CloudApi::open(api.shared_store(), dir.path())
             .await
             .unwrap(),
     );
+    let runs = RunsApi::new(api.shared_store(), cloud.clone());
+    Some((
+        Sandboxed {
+            _dir: dir,
+            api,
+            cloud,
+            runs,
+        },
+        slugs,
+    ))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provision_from_the_window_in_the_sandbox() {
+    let _one_at_a_time = SANDBOX.lock().await;
+    let Some((
+        Sandboxed {
+            api, cloud, runs, ..
+        },
+        slugs,
+    )) = sandboxed(&["Fönster Kund AB"]).await
+    else {
+        return;
+    };
+    let slug = slugs[0].clone();
     assert_eq!(
         cloud.environment,
         fabrik::api::cloud::Environment::Sandbox,
         "a fresh install starts in the sandbox"
     );
-    let runs = RunsApi::new(api.shared_store(), cloud.clone());
     assert!(
         runs.readiness().unwrap().ready,
         "the sandbox needs no tokens"
@@ -283,4 +315,65 @@ async fn a_second_retry_click_is_refused_and_the_first_driver_finishes() {
     let teardown = Arc::new(Host::default());
     runs.teardown(slug.clone(), slug, teardown.clone()).unwrap();
     assert_eq!(teardown.finished(-1).await, RunState::Succeeded);
+}
+
+/// Several customers started from one dialog are checked once: the dialog's preflight stands
+/// for the starts that follow it (before, each start repeated the token checks and Resend's
+/// domain list, against its 2 requests a second). A changed setting forgets it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_preflight_serves_the_starts_of_one_dialog() {
+    let _one_at_a_time = SANDBOX.lock().await;
+    let Some((Sandboxed { cloud, runs, .. }, slugs)) =
+        sandboxed(&["Först I Kön AB", "Sist I Kön AB"]).await
+    else {
+        return;
+    };
+    let base = cloud.sandbox.as_ref().unwrap().base_url().to_string();
+    let domain_lists = || async {
+        let log: serde_json::Value = reqwest::get(format!("{base}/__sim/requests"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        log["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["method"] == "GET" && r["path"] == "/resend/domains")
+            .count()
+    };
+
+    let found = runs.preflight().await.unwrap();
+    assert!(found.iter().all(|f| !f.blocking), "{found:?}");
+    let host = Arc::new(Host::default());
+    let mut ids = Vec::new();
+    for slug in &slugs {
+        ids.push(
+            runs.start_checked(slug.clone(), host.clone())
+                .await
+                .unwrap()
+                .run_id,
+        );
+    }
+    assert_eq!(
+        domain_lists().await,
+        1,
+        "one check for the dialog and both starts"
+    );
+
+    cloud
+        .set_setting("email.support_address".into(), "hjalp@byran.se".into())
+        .unwrap();
+    runs.start_checked(slugs[0].clone(), host.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        domain_lists().await,
+        2,
+        "a changed setting is checked again"
+    );
+    for id in ids {
+        assert_eq!(host.finished(id).await, RunState::Succeeded);
+    }
 }

@@ -42,7 +42,14 @@ pub struct CloudApi {
     pub overrides: Vec<(&'static str, String)>,
     pub sandbox: Option<Sandbox>,
     pub timeout: Duration,
+    /// When the preflight last passed. Several customers started together are checked once
+    /// (a bulk start would otherwise repeat the same ~6 calls per customer, against Resend's
+    /// 2 requests a second); any change to a token or a setting forgets it.
+    passed: std::sync::Mutex<Option<std::time::Instant>>,
 }
+
+/// How long a passing preflight stands for the starts that follow it.
+const PREFLIGHT_FRESH: Duration = Duration::from_secs(60);
 
 impl CloudApi {
     /// Opens the environment the user chose; the sandbox starts its simulator here.
@@ -79,6 +86,7 @@ impl CloudApi {
             overrides,
             sandbox,
             timeout: crate::providers::http::CALL_TIMEOUT,
+            passed: std::sync::Mutex::new(None),
         })
     }
 
@@ -142,11 +150,29 @@ impl CloudApi {
         let me = self.clone();
         let inputs =
             crate::blocking::run(move || Ok::<_, crate::Error>(me.preflight_inputs())).await?;
-        Ok(preflight::check(inputs).await)
+        let found = preflight::check(inputs).await;
+        let passed = !found.iter().any(|f| f.blocking);
+        *self.passed.lock().unwrap_or_else(|p| p.into_inner()) =
+            passed.then(std::time::Instant::now);
+        Ok(found)
     }
 
-    /// The preflight as a gate: `Err` with every blocking finding, or its caveats.
+    /// Forgets a passing preflight (a token or a setting changed).
+    fn forget_preflight(&self) {
+        *self.passed.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// The preflight as a gate: `Err` with every blocking finding, or its caveats. A pass
+    /// younger than `PREFLIGHT_FRESH` stands (the starts of one bulk dialog).
     pub async fn require_preflight(self: &Arc<Self>) -> crate::Result<Vec<Finding>> {
+        let fresh = self
+            .passed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some_and(|t| t.elapsed() < PREFLIGHT_FRESH);
+        if fresh {
+            return Ok(Vec::new());
+        }
         let found = self.preflight().await?;
         if found.iter().any(|f| f.blocking) {
             return Err(crate::Error::Preflight(
@@ -213,6 +239,7 @@ impl CloudApi {
         provider: Provider,
         token: String,
     ) -> ApiResult<CredentialStatus> {
+        self.forget_preflight();
         let status = self.credentials().save(provider, &token)?;
         if let Some(sb) = &self.sandbox {
             sb.accept(&crate::secrets::Secret::new(token.trim()));
@@ -257,6 +284,7 @@ impl CloudApi {
     }
 
     pub fn delete_credential(&self, provider: Provider) -> ApiResult<CredentialStatus> {
+        self.forget_preflight();
         Ok(self.credentials().delete(provider)?)
     }
 
@@ -288,6 +316,7 @@ impl CloudApi {
             return Err(invalid(&key, "okänd inställning", "unknown setting").into());
         }
         check_setting(&key, &value)?;
+        self.forget_preflight();
         if value.trim().is_empty() {
             self.store.remove_setting(&key)?;
         } else {
