@@ -17,8 +17,8 @@ fn said(out: &std::process::Output) -> String {
     )
 }
 
-/// Three problems of three kinds (a setting missing, a setting invalid, a token the provider
-/// rejects) are all named by one `--plan`, and `--yes` is refused with all three before any
+/// Four problems of three kinds (two settings missing, a setting invalid, a token the provider
+/// rejects) are all named by one `--plan`, and `--yes` is refused with all four before any
 /// resource exists.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_problem_is_listed_at_once_and_nothing_is_created() {
@@ -29,6 +29,7 @@ async fn every_problem_is_listed_at_once_and_nothing_is_created() {
     let (_dir, db, slug) = register_file(&sim, "Förkontroll AB");
     let store = Store::open(&db).unwrap();
     store.remove_setting("supabase.organization").unwrap();
+    store.remove_setting("n8n.api_url").unwrap();
     store
         .set_setting("email.support_address", "inte-en-adress")
         .unwrap();
@@ -36,24 +37,36 @@ async fn every_problem_is_listed_at_once_and_nothing_is_created() {
 
     let plan = cli(&sim, &db)
         .env("FABRIK_VERCEL_TOKEN", "SENTINEL-wrong-vercel-token")
+        .env_remove("FABRIK_N8N_API_URL")
         .args(["provision", &slug, "--plan"])
         .output()
         .unwrap();
     let text = said(&plan);
-    for expected in ["supabase.organization", "email.support_address", "Vercel"] {
+    for expected in [
+        "supabase.organization",
+        "n8n.api_url",
+        "email.support_address",
+        "Vercel",
+    ] {
         assert!(text.contains(expected), "{expected} is named: {text}");
     }
-    assert!(text.contains("3 problem"), "{text}");
+    assert!(text.contains("4 problem"), "{text}");
 
     let run = cli(&sim, &db)
         .env("FABRIK_VERCEL_TOKEN", "SENTINEL-wrong-vercel-token")
+        .env_remove("FABRIK_N8N_API_URL")
         .args(["provision", &slug, "--yes"])
         .output()
         .unwrap();
     let text = said(&run);
     assert!(!run.status.success(), "{text}");
     assert!(text.contains("preflight_failed"), "{text}");
-    for expected in ["supabase.organization", "email.support_address", "Vercel"] {
+    for expected in [
+        "supabase.organization",
+        "n8n.api_url",
+        "email.support_address",
+        "Vercel",
+    ] {
         assert!(text.contains(expected), "{expected} is named: {text}");
     }
     assert!(

@@ -89,6 +89,14 @@ pub async fn check(inputs: Inputs) -> Vec<Finding> {
             None
         }
     };
+    // The agency's own n8n has no default address; known before any token is tried.
+    if endpoints.is_some_and(|e| e.n8n_api.trim().is_empty()) {
+        found.push(error_finding(&super::settings::invalid(
+            "n8n.api_url",
+            "måste anges innan en kund kan provisioneras (n8n-instansens adress)",
+            "must be set before a customer can be provisioned (the n8n instance's address)",
+        )));
+    }
     let tokens = match &inputs.tokens {
         Ok(t) => Some(t),
         Err(e) => {
@@ -129,6 +137,10 @@ async fn check_tokens(
         strict_format: inputs.strict_format,
     };
     let checks = Provider::ALL.into_iter().filter_map(|p| {
+        // Without an address n8n cannot be asked; `check` already said so.
+        if p == Provider::N8n && endpoints.n8n_api.trim().is_empty() {
+            return None;
+        }
         let token = tokens.get(p)?.clone();
         let expect = &expect;
         Some(async move { verify(p, &token, endpoints, expect, inputs.timeout).await })
