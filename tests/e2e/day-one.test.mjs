@@ -28,6 +28,9 @@ before(async () => {
   simPort = await freePort();
   driver = await startDriver({
     FABRIK_DB: db,
+    // An app-data folder of its own: the sandbox keeps its world there, and the other window
+    // tests count on a world with nothing of these two customers in it.
+    XDG_DATA_HOME: join(dirname(db), 'xdg-data'),
     FABRIK_SANDBOX_TIME_SCALE: '0.01',
     FABRIK_SANDBOX_PORT: String(simPort),
     FABRIK_SANDBOX_POSTGRES: '1',
