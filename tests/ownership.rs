@@ -7,13 +7,11 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::*;
 use fabrik::customer::CustomerPatch;
-use fabrik::provision::{AdoptionState, AllowedBy, Engine, FailurePolicy, RunState, TargetVerdict};
+use fabrik::provision::{AdoptionState, AllowedBy, Engine, RunState, TargetVerdict};
 use fabrik::store::Store;
-use fabrik_sim::{Profile, SimHandle};
+use fabrik_sim::Profile;
 use serde_json::{json, Value};
 
 /// Where a kind of resource sits in the inventory, and the key that identifies it.
@@ -88,27 +86,6 @@ async fn seeded(w: &World, body: Value) -> (String, String) {
         .unwrap()
         .to_string();
     (kind, id)
-}
-
-struct World {
-    sim: SimHandle,
-    store: Arc<Store>,
-    engine: Engine,
-    slug: String,
-}
-
-async fn world(tag: &str, name: &str) -> Option<World> {
-    let secrets = keyring(tag)?;
-    let sim = sim(Profile::Instant).await;
-    let store = Arc::new(Store::open_in_memory().unwrap());
-    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
-    let slug = customer(&store, name);
-    Some(World {
-        sim,
-        store,
-        engine,
-        slug,
-    })
 }
 
 /// Provision, roll back (on a refusal) and tear down with a foreign resource in the way;

@@ -18,18 +18,16 @@ fn store() -> Arc<Store> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn happy_path_creates_one_of_each_and_a_rerun_creates_nothing() {
-    let Some(secrets) = keyring("happy") else {
+    let Some(World {
+        sim,
+        store,
+        engine,
+        slug,
+        secrets,
+    }) = world("happy", "Åsa's Bageri & Café AB").await
+    else {
         return;
     };
-    let sim = sim(Profile::Instant).await;
-    let store = store();
-    let engine = engine(
-        &sim,
-        store.clone(),
-        secrets.clone(),
-        FailurePolicy::Rollback,
-    );
-    let slug = customer(&store, "Åsa's Bageri & Café AB");
     let (run, state, events) = provision_logged(&engine, &slug).await;
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
 
@@ -127,13 +125,16 @@ async fn cleanup(engine: &fabrik::provision::Engine, slug: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn teardown_removes_everything() {
-    let Some(secrets) = keyring("teardown") else {
+    let Some(World {
+        sim,
+        store,
+        engine,
+        slug,
+        ..
+    }) = world("teardown", "Avvecklas AB").await
+    else {
         return;
     };
-    let sim = sim(Profile::Instant).await;
-    let store = store();
-    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
-    let slug = customer(&store, "Avvecklas AB");
     let run = engine.start(&slug).unwrap();
     assert_eq!(
         engine
@@ -165,13 +166,12 @@ async fn teardown_removes_everything() {
 /// old name; a teardown must not follow that redirect into the renamed repository.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn teardown_never_follows_a_renamed_repository() {
-    let Some(secrets) = keyring("renamed") else {
+    let Some(World {
+        sim, engine, slug, ..
+    }) = world("renamed", "Flyttat Repo AB").await
+    else {
         return;
     };
-    let sim = sim(Profile::Instant).await;
-    let store = store();
-    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
-    let slug = customer(&store, "Flyttat Repo AB");
     let (_, state) = provision(&engine, &slug).await;
     assert_eq!(state, RunState::Succeeded);
     let owner = sim.seed().github_org.clone();
@@ -263,13 +263,16 @@ async fn a_run_whose_driver_died_is_continued_by_the_next_start() {
 /// and its slug stays taken.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_with_history_is_archived_not_deleted() {
-    let Some(secrets) = keyring("history") else {
+    let Some(World {
+        sim,
+        store,
+        engine,
+        slug,
+        ..
+    }) = world("history", "Historik AB").await
+    else {
         return;
     };
-    let sim = sim(Profile::Instant).await;
-    let store = store();
-    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
-    let slug = customer(&store, "Historik AB");
     let (_, state) = provision(&engine, &slug).await;
     assert_eq!(state, RunState::Succeeded);
 
@@ -403,13 +406,16 @@ async fn two_resumes_of_one_run_give_one_driver() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_concurrent_starts_make_one_run() {
-    let Some(secrets) = keyring("concurrent") else {
+    let Some(World {
+        sim,
+        store,
+        engine,
+        slug,
+        ..
+    }) = world("concurrent", "Dubbelklick AB").await
+    else {
         return;
     };
-    let sim = sim(Profile::Instant).await;
-    let store = store();
-    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
-    let slug = customer(&store, "Dubbelklick AB");
     let a = engine.start(&slug).unwrap();
     let b = engine.start(&slug).unwrap();
     assert_eq!(a.run_id, b.run_id);
@@ -835,18 +841,16 @@ async fn the_first_admin_signs_in_and_sees_only_their_organization() {
     use base64::Engine as _;
     use fabrik::secrets::{CustomerSecret, SecretKey};
 
-    let Some(secrets) = keyring("first-login") else {
+    let Some(World {
+        sim,
+        store,
+        engine,
+        slug,
+        secrets,
+    }) = world("first-login", "Första Inloggning AB").await
+    else {
         return;
     };
-    let sim = sim(Profile::Instant).await;
-    let store = store();
-    let engine = engine(
-        &sim,
-        store.clone(),
-        secrets.clone(),
-        FailurePolicy::Rollback,
-    );
-    let slug = customer(&store, "Första Inloggning AB");
     let (_, state, events) = provision_logged(&engine, &slug).await;
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
     let c = store.get_customer(&slug).unwrap();
@@ -1181,13 +1185,16 @@ async fn an_unreachable_keyring_stops_the_run_before_anything_is_created() {
 /// then the step fails naming it (`vercel_env_not_saved`), and the run is rolled back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_vercel_env_item_that_keeps_failing_stops_at_the_bound() {
-    let Some(secrets) = keyring("env-bound") else {
+    let Some(World {
+        sim,
+        store,
+        engine,
+        slug,
+        ..
+    }) = world("env-bound", "Alltid Upptagen AB").await
+    else {
         return;
     };
-    let sim = sim(Profile::Instant).await;
-    let store = store();
-    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
-    let slug = customer(&store, "Alltid Upptagen AB");
     fault(
         &sim,
         json!({"method": "POST", "path": "/vercel/v10/projects/*/env", "outcome": "ENV_ITEM_BUSY"}),
@@ -1220,13 +1227,16 @@ async fn a_vercel_env_item_that_keeps_failing_stops_at_the_bound() {
 /// production domain that answers 401 too fails the step with the way out, and rolls back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_instance_address_is_the_public_production_domain() {
-    let Some(secrets) = keyring("production-domain") else {
+    let Some(World {
+        sim,
+        store,
+        engine,
+        slug,
+        ..
+    }) = world("production-domain", "Publik Adress AB").await
+    else {
         return;
     };
-    let sim = sim(Profile::Instant).await;
-    let store = store();
-    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
-    let slug = customer(&store, "Publik Adress AB");
     let (run, state, events) = provision_logged(&engine, &slug).await;
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
 

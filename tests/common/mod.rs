@@ -188,6 +188,37 @@ pub async fn get(sim: &SimHandle, path: &str) -> Value {
         .unwrap()
 }
 
+/// One customer in a register of its own, an engine (rolling back on failure) on a simulator
+/// with instant timings, and the test's keyring.
+pub struct World {
+    pub sim: SimHandle,
+    pub store: Arc<Store>,
+    pub engine: Engine,
+    pub slug: String,
+    pub secrets: SecretStore,
+}
+
+/// The usual start of an engine test; `None` without a keyring (the test then does nothing).
+pub async fn world(tag: &str, name: &str) -> Option<World> {
+    let secrets = keyring(tag)?;
+    let sim = sim(Profile::Instant).await;
+    let store = Arc::new(Store::open_in_memory().unwrap());
+    let engine = engine(
+        &sim,
+        store.clone(),
+        secrets.clone(),
+        FailurePolicy::Rollback,
+    );
+    let slug = customer(&store, name);
+    Some(World {
+        sim,
+        store,
+        engine,
+        slug,
+        secrets,
+    })
+}
+
 /// Someone at the agency makes a resource by hand (the simulator's `/__sim/foreign`).
 pub async fn seed(sim: &SimHandle, body: Value) -> Value {
     let r = reqwest::Client::new()
