@@ -151,7 +151,7 @@ impl CloudApi {
         let inputs =
             crate::blocking::run(move || Ok::<_, crate::Error>(me.preflight_inputs())).await?;
         let found = preflight::check(inputs).await;
-        let passed = !found.iter().any(|f| f.blocking);
+        let passed = !preflight::blocks(&found);
         *self.passed.lock().unwrap_or_else(|p| p.into_inner()) =
             passed.then(std::time::Instant::now);
         Ok(found)
@@ -173,13 +173,7 @@ impl CloudApi {
         if fresh {
             return Ok(Vec::new());
         }
-        let found = self.preflight().await?;
-        if found.iter().any(|f| f.blocking) {
-            return Err(crate::Error::Preflight(
-                found.into_iter().filter(|f| f.blocking).collect(),
-            ));
-        }
-        Ok(found)
+        preflight::gate(self.preflight().await?)
     }
 
     /// The plan for one customer, after the preflight: with a blocking finding the plan lists
@@ -191,7 +185,18 @@ impl CloudApi {
         slug: &str,
     ) -> crate::Result<ProvisionPlan> {
         let found = self.preflight().await?;
-        if found.iter().any(|f| f.blocking) {
+        self.plan_with(engine, slug, found).await
+    }
+
+    /// `plan` with the preflight's findings already in hand (the CLI checks before it builds
+    /// an engine); `engine` is only called when nothing blocks.
+    pub async fn plan_with(
+        self: &Arc<Self>,
+        engine: impl FnOnce() -> crate::Result<Engine>,
+        slug: &str,
+        found: Vec<Finding>,
+    ) -> crate::Result<ProvisionPlan> {
+        if preflight::blocks(&found) {
             let (me, s) = (self.clone(), slug.to_string());
             let customer =
                 crate::blocking::run(move || me.store.get_customer_in(&s, me.environment)).await?;

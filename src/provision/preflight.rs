@@ -47,6 +47,21 @@ impl Finding {
     }
 }
 
+/// Whether any finding stops a run.
+pub fn blocks(found: &[Finding]) -> bool {
+    found.iter().any(|f| f.blocking)
+}
+
+/// The findings as a gate: `Err(Preflight)` with every blocking one, or the caveats.
+pub fn gate(found: Vec<Finding>) -> Result<Vec<Finding>, Error> {
+    if blocks(&found) {
+        return Err(Error::Preflight(
+            found.into_iter().filter(|f| f.blocking).collect(),
+        ));
+    }
+    Ok(found)
+}
+
 /// What the preflight looks at, gathered on the blocking pool (keyring, SQLite) so the checks
 /// themselves only wait for the network.
 pub struct Inputs {

@@ -395,30 +395,34 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
         }
         _ => Vec::new(),
     };
-    if found.iter().any(|f| f.blocking) {
-        if let Command::Provision {
+    if let (
+        true,
+        Command::Provision {
             slug,
             plan: true,
             json,
             ..
-        } = &cmd
-        {
-            let p = cloud
-                .plan(|| cloud.engine(runtime::timing(), policy), slug)
-                .await?;
-            if *json {
-                print_json(&p);
-            } else {
-                print_plan(&p);
-            }
-            close(cloud).await;
-            return Ok(());
+        },
+    ) = (fabrik::provision::preflight::blocks(&found), &cmd)
+    {
+        let p = cloud
+            .plan_with(|| cloud.engine(runtime::timing(), policy), slug, found)
+            .await?;
+        if *json {
+            print_json(&p);
+        } else {
+            print_plan(&p);
         }
         close(cloud).await;
-        return Err(
-            fabrik::Error::Preflight(found.into_iter().filter(|f| f.blocking).collect()).into(),
-        );
+        return Ok(());
     }
+    let found = match fabrik::provision::preflight::gate(found) {
+        Ok(caveats) => caveats,
+        Err(e) => {
+            close(cloud).await;
+            return Err(e.into());
+        }
+    };
     let engine = &cloud.engine(runtime::timing(), policy)?;
     let cancel = tokio_util::sync::CancellationToken::new();
     {
