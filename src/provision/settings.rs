@@ -303,23 +303,24 @@ impl ProvisionSettings {
         if !schema_sql.is_empty() {
             check(ensure(!expected_tables.is_empty(), NO_TABLES));
         }
-        let workflow_template: Value = match get("n8n.workflow_template_path") {
-            Some(p) => read_file("n8n.workflow_template_path", &p)
-                .and_then(|text| {
-                    serde_json::from_str(&text).map_err(|e| {
-                        invalid(
-                            "n8n.workflow_template_path",
-                            format!("ogiltig JSON: {e}"),
-                            format!("not valid JSON: {e}"),
-                        )
-                    })
-                })
-                .unwrap_or_else(|e| {
-                    check(Err(e));
-                    Value::Null
-                }),
-            None => serde_json::from_str(BUNDLED_WORKFLOW).unwrap_or(Value::Null),
+        let workflow_text = match get("n8n.workflow_template_path") {
+            Some(p) => read_file("n8n.workflow_template_path", &p),
+            None => Ok(BUNDLED_WORKFLOW.to_string()),
         };
+        let workflow_template: Value = workflow_text
+            .and_then(|text| {
+                serde_json::from_str(&text).map_err(|e| {
+                    invalid(
+                        "n8n.workflow_template_path",
+                        format!("ogiltig JSON: {e}"),
+                        format!("not valid JSON: {e}"),
+                    )
+                })
+            })
+            .unwrap_or_else(|e| {
+                check(Err(e));
+                Value::Null
+            });
         let manifest = match get("modules.manifest_path") {
             Some(p) => read_file("modules.manifest_path", &p)
                 .and_then(|text| {
