@@ -15,7 +15,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES=(
   build-essential pkg-config file curl
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
-  xvfb xauth x11-utils xdotool imagemagick webkit2gtk-driver dbus-daemon gnome-keyring
+  xvfb xauth x11-utils xdotool imagemagick webkit2gtk-driver dbus-daemon dbus-bin gnome-keyring
   chromium postgresql
 )
 

@@ -1,6 +1,6 @@
 // A minimal W3C WebDriver client over fetch, enough to drive the Fabrik window through
 // tauri-driver (which proxies to WebKitWebDriver). No npm dependencies.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -58,6 +58,24 @@ async function wd(base, method, path, body) {
   const json = await r.json().catch(() => ({}));
   if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json.value ?? json)}`);
   return json.value;
+}
+
+/** The tauri-plugin-single-instance bus name of the app (its identifier + `.SingleInstance`). */
+const SINGLE_INSTANCE_NAME = 'se.fabrik.desktop.SingleInstance';
+
+/** Whether the session bus still lists an owner of the app's single-instance name; false when
+ * it cannot be asked (no dbus-send): then there is nothing to wait for. */
+function singleInstanceNameTaken() {
+  try {
+    const out = execFileSync(
+      'dbus-send',
+      ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', `string:${SINGLE_INSTANCE_NAME}`],
+      { encoding: 'utf8', timeout: 2000 },
+    );
+    return /boolean true/.test(out);
+  } catch {
+    return false;
+  }
 }
 
 function appRunning(binary) {
@@ -190,6 +208,12 @@ export class Session {
     const deadline = Date.now() + 15_000;
     while (this.application && appRunning(this.application) && Date.now() < deadline) {
       await sleep(100);
+    }
+    // The bus drops the exited app's single-instance name a moment after the process is gone;
+    // a launch inside that moment forwards to a peer that is no longer there and fails
+    // ("Message recipient disconnected"). Wait until the name is free.
+    while (singleInstanceNameTaken() && Date.now() < deadline) {
+      await sleep(50);
     }
   }
 }
