@@ -293,6 +293,7 @@ fn vercel_project(st: &AppState, b: &Map<String, Value>, name: String) -> Result
             created_ms: now,
             updated_ms: now,
             settings: Map::new(),
+            promoted: None,
         };
         let git_source = p.link.as_ref().map(|l| {
             json!({"type": "github", "org": l.org, "repo": l.repo, "repoId": l.repo_id, "ref": l.production_branch})

@@ -281,6 +281,11 @@ pub struct VProject {
     pub updated_ms: i64,
     /// Optional settings from the create body (buildCommand, rootDirectory, ...), echoed back.
     pub settings: serde_json::Map<String, Value>,
+    /// The deployment a promote (an Instant Rollback, or promoting an older one) pinned
+    /// production to. While set, Vercel stops moving the production domains to new
+    /// production deployments by itself, until one is promoted on purpose.
+    #[serde(default)]
+    pub promoted: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -32,6 +32,10 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/v10/projects", post(create_project).get(list_projects))
         .route("/v9/projects/{id}", get(get_project).delete(delete_project))
         .route("/v10/projects/{id}/env", post(create_env).get(list_env))
+        .route(
+            "/v10/projects/{project}/promote/{deployment}",
+            post(promote),
+        )
         .route("/v13/deployments", post(create_deployment))
         .route("/v13/deployments/{id}", get(get_deployment))
         .route_layer(middleware::from_fn_with_state(st, auth_and_limit))
@@ -186,7 +190,7 @@ fn project_json(st: &AppState, p: &VProject, now: i64) -> Value {
         "defaultResourceConfig": {"functionDefaultRegions": ["iad1"], "fluid": true},
         "createdAt": p.created_ms, "updatedAt": p.updated_ms, "live": false, "latestDeployments": deployments,
         "env": p.env.iter().map(|e| env_json(e, &user_id, false)).collect::<Vec<_>>(),
-        "targets": {}, "autoExposeSystemEnvs": true, "publicSource": null, "serverlessFunctionRegion": "iad1",
+        "targets": targets_json(st, p, now), "autoExposeSystemEnvs": true, "publicSource": null, "serverlessFunctionRegion": "iad1",
         "gitForkProtection": true,
     });
     if let Some(l) = &p.link {
@@ -209,6 +213,101 @@ fn project_json(st: &AppState, p: &VProject, now: i64) -> Value {
         }
     }
     v
+}
+
+/// `targets.production`: the deployment the production domains serve, as getProject answers
+/// it (a `latestDeployments`-shaped item); `{}` before the first production deployment.
+fn targets_json(st: &AppState, p: &VProject, now: i64) -> Value {
+    st.read(|w| match production_of(w, p, now) {
+        Some(d) => json!({ "production": latest_deployment_json(w, d, now) }),
+        None => json!({}),
+    })
+}
+
+/// What the project's production domains serve: the promoted deployment while production is
+/// pinned to one, else the newest READY production deployment (Vercel moves the domains to
+/// each new production deployment once it is ready).
+pub(crate) fn production_of<'a>(w: &'a World, p: &VProject, now: i64) -> Option<&'a Deployment> {
+    let ours = |d: &&Deployment| d.project_id == p.id;
+    match &p.promoted {
+        Some(id) => w
+            .vercel
+            .deployments
+            .iter()
+            .filter(ours)
+            .find(|d| d.id == *id),
+        None => {
+            w.vercel.deployments.iter().filter(ours).rev().find(|d| {
+                d.target.as_deref() == Some("production") && d.ready_state(now) == "READY"
+            })
+        }
+    }
+}
+
+/// `requestPromote`: points the production domains at an existing READY deployment of the
+/// project without building it again. Promoting anything but the newest production
+/// deployment pins production there (new deployments then wait to be promoted); promoting
+/// the newest lifts the pin. 201; 404 for an unknown project or deployment, 400 for one that
+/// is not READY.
+async fn promote(
+    State(st): St,
+    Path((project, deployment)): Path<(String, String)>,
+    Query(q): Q,
+) -> Response {
+    let owner = match scope(&st, &q) {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let now = now_ms();
+    let done = st.mutate(|w| {
+        let Some(pi) = w
+            .vercel
+            .projects
+            .iter()
+            .position(|p| p.account_id == owner && (p.id == project || p.name == project))
+        else {
+            return Err(errors::vercel(404, "not_found", "Project not found"));
+        };
+        let pid = w.vercel.projects[pi].id.clone();
+        let Some(d) = w
+            .vercel
+            .deployments
+            .iter()
+            .find(|d| d.id == deployment && d.project_id == pid)
+        else {
+            return Err(errors::vercel(
+                404,
+                "not_found",
+                "The deployment was not found",
+            ));
+        };
+        if d.ready_state(now) != "READY" {
+            return Err(errors::vercel(
+                400,
+                "bad_request",
+                "Only a deployment in the READY state can be promoted.",
+            ));
+        }
+        let newest = w
+            .vercel
+            .deployments
+            .iter()
+            .rev()
+            .find(|x| x.project_id == pid && x.target.as_deref() == Some("production"))
+            .map(|x| x.id.clone());
+        let id = d.id.clone();
+        w.vercel.projects[pi].promoted = if newest.as_deref() == Some(id.as_str()) {
+            None
+        } else {
+            Some(id)
+        };
+        w.vercel.projects[pi].updated_ms = now;
+        Ok(())
+    });
+    match done {
+        Ok(()) => (axum::http::StatusCode::CREATED, "").into_response(),
+        Err(r) => r,
+    }
 }
 
 const PROJECT_FIELDS: &[&str] = &[
@@ -360,6 +459,7 @@ async fn create_project(State(st): St, Query(q): Q, body: Bytes) -> Response {
             created_ms: now,
             updated_ms: now,
             settings,
+            promoted: None,
         };
         w.vercel.projects.push(p.clone());
         Some(p)
@@ -732,8 +832,9 @@ fn sso_protection(p: &VProject) -> Option<String> {
 }
 
 /// What a visitor's browser gets at `https://{host}/…` (the sandbox's stand-in for the public
-/// internet, `/vercel-site/{host}`): a production domain serves the project's newest READY
-/// production deployment to anyone; a per-deployment URL answers 401 (Vercel's login page)
+/// internet, `/vercel-site/{host}`): a production domain serves the project's production
+/// deployment (`production_of`) to anyone, and names it in `x-fabrik-sim-deployment` (the
+/// simulator's own header, so a test can tell which build answers); a per-deployment URL answers 401 (Vercel's login page)
 /// while the project's Deployment Protection is on; anything else is Vercel's 404.
 pub async fn site(State(st): St, Path(params): Path<HashMap<String, String>>) -> Response {
     let host = params
@@ -743,7 +844,8 @@ pub async fn site(State(st): St, Path(params): Path<HashMap<String, String>>) ->
         .to_lowercase();
     let now = now_ms();
     enum Visit {
-        Page(String),
+        /// The project's name and the deployment that answers.
+        Page(String, String),
         Login,
         Missing,
     }
@@ -755,19 +857,23 @@ pub async fn site(State(st): St, Path(params): Path<HashMap<String, String>>) ->
             };
             return match (sso_protection(p), d.ready_state(now)) {
                 (Some(_), _) => Visit::Login,
-                (None, "READY") => Visit::Page(p.name.clone()),
+                (None, "READY") => Visit::Page(p.name.clone(), d.id.clone()),
                 _ => Visit::Missing,
             };
         }
-        let serving = w
+        let named = w
             .vercel
             .deployments
             .iter()
             .rev()
-            .find(|d| production_aliases(d, d.ready_state(now)).contains(&host));
-        match serving.and_then(|d| project(&d.project_id)) {
-            Some(p) if sso_protection(p).as_deref() == Some("all") => Visit::Login,
-            Some(p) => Visit::Page(p.name.clone()),
+            .find(|d| production_aliases(d, d.ready_state(now)).contains(&host))
+            .and_then(|d| project(&d.project_id));
+        let Some(p) = named else {
+            return Visit::Missing;
+        };
+        match production_of(w, p, now) {
+            _ if sso_protection(p).as_deref() == Some("all") => Visit::Login,
+            Some(d) => Visit::Page(p.name.clone(), d.id.clone()),
             None => Visit::Missing,
         }
     });
@@ -784,9 +890,13 @@ pub async fn site(State(st): St, Path(params): Path<HashMap<String, String>>) ->
         r
     };
     match visit {
-        Visit::Page(name) => html(
-            200,
-            format!("<!doctype html><html><head><title>{name}</title></head><body><div id=\"__next\">{name}</div></body></html>"),
+        Visit::Page(name, deployment) => with_header(
+            html(
+                200,
+                format!("<!doctype html><html><head><title>{name}</title></head><body><div id=\"__next\">{name}</div></body></html>"),
+            ),
+            "x-fabrik-sim-deployment",
+            &deployment,
         ),
         Visit::Login => with_header(
             html(
