@@ -31,6 +31,8 @@ pub enum Error {
     /// The preflight's blocking findings (never empty): nothing was created.
     Preflight(Vec<crate::provision::preflight::Finding>),
     RunBusy(i64),
+    /// "Uppdatera moduler" for a customer with no delivered instance in this environment.
+    NotProvisioned(String),
     /// Another driver claimed this run (this one was frozen past its heartbeat): it stops and
     /// writes nothing more.
     DriverLost(i64),
@@ -89,6 +91,7 @@ impl Error {
             Error::Provider(_) => ErrorCode::ProviderError,
             Error::Sandbox(_) => ErrorCode::SandboxFailed,
             Error::RunBusy(_) => ErrorCode::RunBusy,
+            Error::NotProvisioned(_) => ErrorCode::NotProvisioned,
             Error::DriverLost(_) => ErrorCode::RunTakenOver,
             Error::MissingTokens(_) => ErrorCode::MissingTokens,
             Error::Preflight(_) => ErrorCode::PreflightFailed,
@@ -117,7 +120,8 @@ impl Error {
             }
             Error::CustomerNotFound(slug)
             | Error::CustomerBusy(slug)
-            | Error::CustomerHasInstance(slug) => params! { "slug" => slug },
+            | Error::CustomerHasInstance(slug)
+            | Error::NotProvisioned(slug) => params! { "slug" => slug },
             Error::DatabaseTooNew { path, found, known } => {
                 params! { "path" => path, "found" => found, "known" => known }
             }

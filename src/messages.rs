@@ -39,6 +39,7 @@ vocabulary!(
         MissingTokens => "missing_tokens",
         PreflightFailed => "preflight_failed",
         RunBusy => "run_busy",
+        NotProvisioned => "not_provisioned",
         RunTakenOver => "run_taken_over",
         SandboxFailed => "sandbox_failed",
         RunNotActive => "run_not_active",
@@ -73,6 +74,8 @@ vocabulary!(
         // A step that cannot succeed by retrying.
         RepoNameTaken => "repo_name_taken",
         ResourceNotOurs => "resource_not_ours",
+        ChangedElsewhere => "changed_elsewhere",
+        NotRestorable => "not_restorable",
         ResourceForeign => "resource_foreign",
         VercelNameTaken => "vercel_name_taken",
         VercelEnvRejected => "vercel_env_rejected",
@@ -211,6 +214,10 @@ impl ErrorCode {
                 "Körningen {run} drivs redan av ett annat fönster eller en annan process",
                 "Run {run} is already being driven by another window or process",
             ),
+            NotProvisioned => t(
+                "{slug} har ingen levererad instans i den här miljön att uppdatera; provisionera kunden först.",
+                "{slug} has no delivered instance in this environment to update; provision the customer first.",
+            ),
             RunTakenOver => t(
                 "Körningen {run} togs över av en annan process medan den här stod still; den här slutade utan att skriva mer",
                 "Run {run} was taken over by another process while this one stood still; this one stopped without writing more",
@@ -275,6 +282,14 @@ impl ErrorCode {
             ResourceNotOurs => t(
                 "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så det varken tas över, ändras eller tas bort. Byt namn på eller ta bort det, eller ge kunden ett annat adressnamn.",
                 "{resource_en} {name} already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so it is not adopted, changed or deleted. Rename or delete it, or give the customer another address name.",
+            ),
+            ChangedElsewhere => t(
+                "{resource} {name} har ändrats av någon annan sedan Fabrik skrev det, så Fabrik återställer det inte och lämnar det som det är. Återställ det för hand om ändringen inte ska vara kvar.",
+                "{resource_en} {name} was changed by someone else after Fabrik wrote it, so Fabrik does not restore it and leaves it as it is. Restore it by hand if the change should not stay.",
+            ),
+            NotRestorable => t(
+                "{resource} {name} fanns inte före uppdateringen, så det finns inget tidigare innehåll att återställa.",
+                "{resource_en} {name} did not exist before the update, so there is no earlier content to restore.",
             ),
             ResourceForeign => t(
                 "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så Fabrik varken tar över, ändrar eller tar bort det. Byt namn på eller ta bort det, ge kunden ett annat adressnamn, eller ta över det med avsikt: \"Ta över…\" i fönstret eller `fabrik provision {slug} --adopt {name}`.",

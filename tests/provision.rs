@@ -1295,12 +1295,7 @@ async fn the_instance_address_is_the_public_production_domain() {
     let other = customer(&store, "Skyddad Adress AB");
     let (_, state, events) = provision_logged(&engine, &other).await;
     assert_eq!(state, RunState::RolledBack, "{}", events.json());
-    let failed = events
-        .all()
-        .into_iter()
-        .map(|e| serde_json::to_value(e).unwrap())
-        .find(|e| e["type"] == "step_failed")
-        .unwrap();
+    let failed = events.first_failure();
     assert_eq!(failed["step"], "vercel.deploy");
     assert_eq!(failed["code"], "site_not_public", "{failed}");
     assert!(

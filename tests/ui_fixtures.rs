@@ -427,7 +427,19 @@ mod tests {
 
     fn customer(slug: &str, status: Status, instance: Instance) -> Customer {
         let at = chrono::DateTime::from_timestamp(0, 0).expect("epoch");
+        // An active instance was built with what the customer says.
+        let applied = (status == Status::Active).then(|| fabrik::customer::Applied {
+            plan: Plan::Starter,
+            modules: vec![Module::Crm],
+        });
         Customer {
+            modules_outdated: Customer::outdated(
+                status,
+                Plan::Starter,
+                &[Module::Crm],
+                applied.as_ref(),
+            ),
+            applied,
             id: 1,
             slug: slug.into(),
             name: "Kund AB".into(),

@@ -249,6 +249,11 @@ impl Commands for Fabrik {
         self.runs().await?.start_checked(slug, host).await
     }
 
+    async fn update_modules(&self, slug: String) -> ApiResult<StartOutcome> {
+        let host = self.run_host();
+        self.runs().await?.update_modules_checked(slug, host).await
+    }
+
     async fn cancel_run(&self, run: i64, rollback: bool) -> ApiResult<bool> {
         blocking(self.runs().await?, move |r| r.cancel(run, rollback)).await
     }

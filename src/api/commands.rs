@@ -43,6 +43,7 @@ macro_rules! with_commands {
             async preflight() -> Vec<$crate::provision::preflight::Finding>;
             async plan_provision(slug: String) -> $crate::provision::ProvisionPlan;
             async start_provision(slug: String) -> $crate::provision::StartOutcome;
+            async update_modules(slug: String) -> $crate::provision::StartOutcome;
             async cancel_run(run: i64, rollback: bool) -> bool;
             async resume_run(run: i64) -> ();
             async rollback_run(run: i64) -> ();

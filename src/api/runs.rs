@@ -134,9 +134,30 @@ impl RunsApi {
         slug: String,
         host: Arc<dyn RunHost>,
     ) -> ApiResult<StartOutcome> {
+        self.checked(slug, host, |e, slug| e.start(slug)).await
+    }
+
+    /// "Uppdatera moduler" behind the same preflight: the customer's saved plan and modules
+    /// into its repository and Vercel, then a new deployment; returns at once, like `start`.
+    pub async fn update_modules_checked(
+        self: &Arc<Self>,
+        slug: String,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<StartOutcome> {
+        self.checked(slug, host, |e, slug| e.start_update_modules(slug))
+            .await
+    }
+
+    /// `begin` after the preflight passed.
+    async fn checked(
+        self: &Arc<Self>,
+        slug: String,
+        host: Arc<dyn RunHost>,
+        record: fn(&Engine, &str) -> crate::Result<StartOutcome>,
+    ) -> ApiResult<StartOutcome> {
         self.cloud.require_preflight().await?;
         let me = self.clone();
-        crate::blocking::run(move || me.start(slug, host)).await
+        crate::blocking::run(move || me.begin(slug, host, record)).await
     }
 
     /// `resume` behind the preflight (a token fixed since the failure passes now).
@@ -211,12 +232,22 @@ impl RunsApi {
         slug: String,
         host: Arc<dyn RunHost>,
     ) -> ApiResult<StartOutcome> {
+        self.begin(slug, host, |e, slug| e.start(slug))
+    }
+
+    /// Records a run with `record` (or finds the active one) and drives what it claimed.
+    fn begin(
+        self: &Arc<Self>,
+        slug: String,
+        host: Arc<dyn RunHost>,
+        record: impl FnOnce(&Engine, &str) -> crate::Result<StartOutcome>,
+    ) -> ApiResult<StartOutcome> {
         let readiness = self.readiness()?;
         if let Some(reason) = readiness.reason {
             return Err(Error::NotReady(reason).into());
         }
         let engine = self.engine()?;
-        let outcome = engine.start(&slug)?;
+        let outcome = record(&engine, &slug)?;
         if let Some(driver) = outcome.driver.clone() {
             self.spawn(
                 driver.clone(),

@@ -71,6 +71,40 @@ pub struct Customer {
     pub uid: String,
     /// The environment whose instance card and status these are (sandbox or production).
     pub environment: crate::environment::Environment,
+    /// What the instance in this environment was last built with (`client-config.json` and
+    /// the modules variable); `None` when unknown (never built, or built before Fabrik kept it).
+    pub applied: Option<Applied>,
+    /// The saved plan or modules differ from what the instance runs: "Uppdatera moduler" has
+    /// something to do. Only for an active instance.
+    pub modules_outdated: bool,
+}
+
+/// A plan and its modules as an instance was built with them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Applied {
+    pub plan: Plan,
+    pub modules: Vec<Module>,
+}
+
+impl Customer {
+    /// Whether "Uppdatera moduler" would change the active instance: the saved plan or modules
+    /// are not what it was built with (or that is not known).
+    pub fn outdated(
+        status: Status,
+        plan: Plan,
+        modules: &[Module],
+        applied: Option<&Applied>,
+    ) -> bool {
+        status == Status::Active
+            && applied.is_none_or(|a| a.plan != plan || sorted(&a.modules) != sorted(modules))
+    }
+}
+
+fn sorted(modules: &[Module]) -> Vec<Module> {
+    let mut m = modules.to_vec();
+    m.sort();
+    m.dedup();
+    m
 }
 
 /// One line of the register: what the list shows, kept small for 10,000 rows.

@@ -304,7 +304,8 @@ impl Github {
 
     /// Creates or replaces one file in one commit on the default branch (PUT contents,
     /// `repos/create-or-update-file-contents`); `replacing` is the blob sha of the file being
-    /// replaced (GitHub refuses an update without it, and a stale one with 409).
+    /// replaced (GitHub refuses an update without it, and a stale one with 409). Returns the
+    /// new blob sha.
     pub async fn put_file(
         &self,
         owner: &str,
@@ -313,7 +314,7 @@ impl Github {
         text: &str,
         message: &str,
         replacing: Option<&str>,
-    ) -> Result<(), ProviderError> {
+    ) -> Result<String, ProviderError> {
         use base64::Engine as _;
         let mut body = json!({
             "message": message,
@@ -322,12 +323,20 @@ impl Github {
         if let Some(sha) = replacing {
             body["sha"] = json!(sha);
         }
-        self.call(self.octo._put(
-            format!("/repos/{owner}/{name}/contents/{path}"),
-            Some(&body),
-        ))
-        .await
-        .map(|_| ())
+        let resp = self
+            .call(self.octo._put(
+                format!("/repos/{owner}/{name}/contents/{path}"),
+                Some(&body),
+            ))
+            .await?;
+        // The new blob's sha: what a later read compares against to see whether it changed.
+        let written: serde_json::Value = self.json(resp).await?;
+        written["content"]["sha"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| {
+                ProviderError::new(P, ErrorKind::Invalid, format!("{path}: no content.sha"))
+            })
     }
 
     pub async fn delete(&self, owner: &str, name: &str) -> Result<(), ProviderError> {

@@ -49,6 +49,10 @@ pub struct Project {
     /// The project's variables as the project read answers them (plain values readable).
     #[serde(default)]
     pub env: Vec<ProjectEnv>,
+    /// Per target, the deployment it serves (`targets.production.id` is what the production
+    /// domains point at); values may be `null`.
+    #[serde(default)]
+    pub targets: Option<Value>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -61,6 +65,11 @@ pub struct ProjectEnv {
 }
 
 impl Project {
+    /// The deployment the production domains serve now, if any.
+    pub fn production_deployment(&self) -> Option<&str> {
+        self.targets.as_ref()?["production"]["id"].as_str()
+    }
+
     /// A plain variable's value (the ownership marker is one).
     pub fn plain_env(&self, key: &str) -> Option<&str> {
         self.env
@@ -377,6 +386,20 @@ impl Vercel {
             http::send(P, self.req(Method::GET, &format!("/v13/deployments/{id}"))).await?,
         )
         .await
+    }
+
+    /// Points the project's production domains at an existing deployment without building it
+    /// again (`requestPromote`, 201 or 202): how "Uppdatera moduler" gives production back to
+    /// the deployment it replaced.
+    pub async fn promote(
+        &self,
+        project_id: &str,
+        deployment_id: &str,
+    ) -> Result<(), ProviderError> {
+        let path = format!("/v10/projects/{project_id}/promote/{deployment_id}");
+        http::send(P, self.req(Method::POST, &path))
+            .await
+            .map(|_| ())
     }
 
     pub async fn delete_project(&self, id_or_name: &str) -> Result<(), ProviderError> {

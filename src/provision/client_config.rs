@@ -35,6 +35,20 @@ pub fn render(customer: &Customer, manifest: &ModuleManifest) -> String {
     text
 }
 
+/// The modules a `client-config.json` enables, in the manifest's order of keys; `None` when
+/// the text is not such a file.
+pub fn enabled_modules(text: &str) -> Option<Vec<crate::customer::Module>> {
+    let v: Value = serde_json::from_str(text).ok()?;
+    Some(
+        v["modules"]
+            .as_object()?
+            .iter()
+            .filter(|(_, m)| m["enabled"] == true)
+            .filter_map(|(k, _)| crate::customer::Module::parse(k))
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +85,11 @@ mod tests {
             .map(|(k, _)| k.as_str())
             .collect();
         assert_eq!(enabled, ["content", "crm", "email"]);
+        assert_eq!(
+            enabled_modules(&text),
+            Some(vec![Module::Content, Module::Crm, Module::Email])
+        );
+        assert_eq!(enabled_modules("{}"), None);
         assert_eq!(v["modules"]["social"]["enabled"], false);
         assert_eq!(
             v["modules"]["crm"]["features"]["sv"],

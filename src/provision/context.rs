@@ -105,6 +105,8 @@ pub enum Poll<T> {
 
 pub struct RunCtx {
     pub run_id: i64,
+    /// What the run does: only a provisioning run moves the customer's status.
+    pub kind: super::state::RunKind,
     /// This driver's hold on the run: every ledger write of a step goes through it.
     pub driver: Driver,
     pub customer: Customer,

@@ -191,16 +191,22 @@ impl Engine {
     /// Blocking (SQLite): call it from the blocking pool or a plain thread.
     pub fn start(&self, slug: &str) -> Result<StartOutcome> {
         let customer = self.store.get_customer(slug)?;
-        if let Some(r) = self.store.latest_run(customer.id, self.environment)? {
+        self.continue_or_create(customer.id, RunKind::Provision)
+    }
+
+    /// The customer's last run of `kind`, continued when it stopped without being rolled
+    /// back (or its driver died: its heartbeat lapsed), else a new one.
+    fn continue_or_create(&self, customer_id: i64, kind: RunKind) -> Result<StartOutcome> {
+        if let Some(r) = self.store.latest_run(customer_id, self.environment)? {
             // A run whose driver died (kill -9, power loss) is continued once its heartbeat
             // has lapsed, instead of being refused as "already active" for ever.
-            if r.kind == RunKind::Provision && r.state.is_active() {
+            if r.kind == kind && r.state.is_active() {
                 if let Some(driver) = self.store.claim_stale(r.id, STALE_AFTER)? {
                     self.store.reset_unfinished_steps(r.id, false)?;
                     return Ok(StartOutcome::driven(driver));
                 }
             }
-            if r.kind == RunKind::Provision && r.state.is_resumable() {
+            if r.kind == kind && r.state.is_resumable() {
                 return Ok(
                     match self.store.claim_run(r.id, RunState::Running, STALE_AFTER)? {
                         Some(driver) => {
@@ -212,15 +218,34 @@ impl Engine {
                 );
             }
         }
-        match self.store.create_run(
-            customer.id,
-            RunKind::Provision,
-            self.environment,
-            StepKey::ALL,
-        )? {
+        self.create(customer_id, kind)
+    }
+
+    /// A new run of `kind` with its steps pending, or the customer's active run.
+    fn create(&self, customer_id: i64, kind: RunKind) -> Result<StartOutcome> {
+        let keys: Vec<StepKey> = steps::for_kind(kind).iter().map(|d| d.key).collect();
+        match self
+            .store
+            .create_run(customer_id, kind, self.environment, &keys)?
+        {
             NewRun::Created(driver) => Ok(StartOutcome::driven(driver)),
             NewRun::AlreadyActive(id) => Ok(StartOutcome::busy(id)),
         }
+    }
+
+    /// Starts "Uppdatera moduler" for a delivered customer: the saved plan and modules into
+    /// `client-config.json` and the modules variable, then a new production deployment. An
+    /// update that stopped without being rolled back is continued (it finishes what it
+    /// recorded; a later change is a later update). Blocking (SQLite).
+    pub fn start_update_modules(&self, slug: &str) -> Result<StartOutcome> {
+        let customer = self.store.get_customer_in(slug, self.environment)?;
+        let built =
+            self.store
+                .last_step_output(customer.id, StepKey::VercelProject, self.environment)?;
+        if customer.status != Status::Active || built.is_none() {
+            return Err(Error::NotProvisioned(slug.to_string()));
+        }
+        self.continue_or_create(customer.id, RunKind::UpdateModules)
     }
 
     /// Takes over an interrupted, failed or cancelled run and drives it to its end.
@@ -274,26 +299,29 @@ impl Engine {
         cancel: CancellationToken,
     ) -> Result<Arc<RunCtx>> {
         let run_id = driver.run_id;
-        let (customer, steps) = self
+        let (kind, customer, outputs) = self
             .db(move |s| {
                 let run = s.get_run(run_id)?;
-                Ok((
-                    s.get_customer_in(&run.slug, run.environment)?,
-                    s.run_steps(run_id)?,
-                ))
+                let customer = s.get_customer_in(&run.slug, run.environment)?;
+                let mut outputs: HashMap<StepKey, Value> = s
+                    .run_steps(run_id)?
+                    .into_iter()
+                    .filter_map(|s| s.output.map(|o| (s.key, o)))
+                    .collect();
+                // A later run works on what provisioning made: the repository, the project.
+                if run.kind == RunKind::UpdateModules {
+                    for key in [StepKey::GithubRepo, StepKey::VercelProject] {
+                        if let Some(o) = s.last_step_output(customer.id, key, run.environment)? {
+                            outputs.entry(key).or_insert(o);
+                        }
+                    }
+                }
+                Ok((run.kind, customer, outputs))
             })
             .await?;
-        let outputs = steps
-            .into_iter()
-            .filter_map(|s| s.output.map(|o| (s.key, o)))
-            .collect();
-        Ok(Arc::new(self.run_ctx(
-            driver.clone(),
-            customer,
-            sink,
-            cancel,
-            outputs,
-        )))
+        let mut ctx = self.run_ctx(driver.clone(), customer, sink, cancel, outputs);
+        ctx.kind = kind;
+        Ok(Arc::new(ctx))
     }
 
     /// What a step (or an `owns` read-back) can reach, for one run of one customer.
@@ -307,6 +335,7 @@ impl Engine {
     ) -> RunCtx {
         RunCtx {
             run_id: driver.run_id,
+            kind: RunKind::Provision,
             driver,
             customer,
             store: self.store.clone(),
@@ -426,7 +455,7 @@ impl Engine {
 
         loop {
             if failure.is_none() && !stop.is_cancelled() {
-                for &def in &steps::STEPS {
+                for &def in steps::for_kind(ctx.kind) {
                     if self.timing.sequential && !spawned.is_empty() {
                         break;
                     }
@@ -563,7 +592,12 @@ impl Engine {
     }
 
     /// The customer's status in this run's environment (the other environment's card stays).
+    /// Only provisioning moves it: an update of a delivered instance leaves it active, since
+    /// the instance keeps serving (and a rollback gives it back as it was).
     async fn mark_customer(&self, ctx: &RunCtx, status: Status) {
+        if ctx.kind != RunKind::Provision {
+            return;
+        }
         let (id, env) = (ctx.customer.id, self.environment);
         if let Err(e) = self
             .db(move |s| s.set_instance(id, env, status, None))
@@ -787,11 +821,29 @@ impl Engine {
                 ctx.emit(RunEvent::CompensationDone { run_id, step: key });
                 Ok(None)
             }
+            // Changed by someone after this run wrote it: theirs now, left as it is.
+            Err(e) if e.code() == crate::messages::ErrorCode::ChangedElsewhere => {
+                let text = e.text();
+                let entry = (StepState::Skipped, LogLevel::Warn, text, None);
+                self.settle(&ctx.driver, key, attempt, entry).await?;
+                ctx.emit(RunEvent::CompensationDone { run_id, step: key });
+                Ok(None)
+            }
             Ok(was_gone) => {
-                let text = if was_gone {
+                let text = if was_gone && undo.restores {
+                    Text::new(
+                        format!("{external_id} var redan som före körningen"),
+                        format!("{external_id} was already as before the run"),
+                    )
+                } else if was_gone {
                     Text::new(
                         format!("{external_id} fanns inte längre"),
                         format!("{external_id} no longer existed"),
+                    )
+                } else if undo.restores {
+                    Text::new(
+                        format!("Återställde {external_id}"),
+                        format!("Restored {external_id}"),
                     )
                 } else {
                     Text::new(
@@ -815,12 +867,20 @@ impl Engine {
                     (undo.manual)(external_id)
                 };
                 let why = e.text();
+                let (verb_sv, verb_en) = if undo.restores {
+                    ("återställa", "restore")
+                } else {
+                    ("ta bort", "delete")
+                };
                 let text = Text::new(
                     format!(
-                        "Kunde inte ta bort {external_id}: {}. {}",
+                        "Kunde inte {verb_sv} {external_id}: {}. {}",
                         why.sv, manual.sv
                     ),
-                    format!("Could not delete {external_id}: {}. {}", why.en, manual.en),
+                    format!(
+                        "Could not {verb_en} {external_id}: {}. {}",
+                        why.en, manual.en
+                    ),
                 );
                 let entry = (StepState::CompensationFailed, LogLevel::Error, text, None);
                 self.settle(&ctx.driver, key, attempt, entry).await?;

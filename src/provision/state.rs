@@ -9,6 +9,8 @@ vocabulary!(
     pub enum RunKind {
         Provision => "provision",
         Teardown => "teardown",
+        /// "Uppdatera moduler": the plan's modules into the repository, the env, a new deployment.
+        UpdateModules => "update_modules",
     }
 );
 

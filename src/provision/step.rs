@@ -1,5 +1,5 @@
 //! The names of the steps of a run. What each step does, needs and undoes is declared in
-//! `steps::STEPS`; these methods read it.
+//! `steps::PROVISION` and `steps::UPDATE_MODULES`; these methods read them.
 
 use crate::secrets::Provider;
 use crate::vocabulary::vocabulary;
@@ -19,6 +19,9 @@ vocabulary!(
         N8nWorkflow => "n8n.workflow",
         EmailWelcome => "email.welcome",
         Finalize => "finalize",
+        ModulesConfig => "modules.config",
+        ModulesEnv => "modules.env",
+        ModulesDeploy => "modules.deploy",
     }
 );
 

@@ -5,9 +5,9 @@ use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior}
 use super::{now, Store};
 use crate::customer::validate::ValidFields;
 use crate::customer::{
-    example_customers, validate_draft, validate_patch, Customer, CustomerDraft, CustomerPatch,
-    CustomerQuery, CustomerRow, FieldError, Instance, InstanceLinks, ModuleManifest, SortKey,
-    Status,
+    example_customers, validate_draft, validate_patch, Applied, Customer, CustomerDraft,
+    CustomerPatch, CustomerQuery, CustomerRow, FieldError, Instance, InstanceLinks, Module,
+    ModuleManifest, Plan, SortKey, Status,
 };
 use crate::environment::Environment;
 use crate::error::{Error, Result};
@@ -22,7 +22,8 @@ const CUSTOMER_SELECT: &str =
     "SELECT c.id, c.slug, c.name, c.admin_email, c.contact_name, c.plan, c.modules,
             COALESCE(i.status, 'pending'), c.notes, c.is_example,
             i.production_url, i.github_repo_url, i.supabase_project_ref, i.vercel_project_id,
-            i.n8n_workflow_id, c.created_at, c.updated_at, c.version, c.uid, ?2
+            i.n8n_workflow_id, c.created_at, c.updated_at, c.version, c.uid, ?2,
+            i.applied_plan, i.applied_modules
      FROM customers c LEFT JOIN instances i ON i.customer_id = c.id AND i.environment = ?2";
 
 fn parse_enum<T: std::str::FromStr>(row: &Row, idx: usize) -> rusqlite::Result<T> {
@@ -38,9 +39,10 @@ fn parse_enum<T: std::str::FromStr>(row: &Row, idx: usize) -> rusqlite::Result<T
 
 fn customer_from_row(row: &Row, vercel_scope: Option<&str>) -> rusqlite::Result<Customer> {
     let modules_json: String = row.get(6)?;
-    let modules = serde_json::from_str(&modules_json).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
-    })?;
+    let modules: Vec<crate::customer::Module> =
+        serde_json::from_str(&modules_json).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
+        })?;
     let instance = Instance {
         production_url: row.get(10)?,
         github_repo_url: row.get(11)?,
@@ -49,6 +51,8 @@ fn customer_from_row(row: &Row, vercel_scope: Option<&str>) -> rusqlite::Result<
         n8n_workflow_id: row.get(14)?,
     };
     let slug: String = row.get(1)?;
+    let applied = applied_from(row.get(20)?, row.get(21)?);
+    let (plan, status): (Plan, Status) = (parse_enum(row, 5)?, parse_enum(row, 7)?);
     Ok(Customer {
         id: row.get(0)?,
         links: InstanceLinks::derive(&instance, &slug, vercel_scope),
@@ -56,9 +60,11 @@ fn customer_from_row(row: &Row, vercel_scope: Option<&str>) -> rusqlite::Result<
         name: row.get(2)?,
         admin_email: row.get(3)?,
         contact_name: row.get(4)?,
-        plan: parse_enum(row, 5)?,
+        modules_outdated: Customer::outdated(status, plan, &modules, applied.as_ref()),
+        applied,
+        plan,
         modules,
-        status: parse_enum(row, 7)?,
+        status,
         notes: row.get(8)?,
         is_example: row.get(9)?,
         instance,
@@ -67,6 +73,14 @@ fn customer_from_row(row: &Row, vercel_scope: Option<&str>) -> rusqlite::Result<
         version: row.get(17)?,
         uid: row.get(18)?,
         environment: row.get(19)?,
+    })
+}
+
+/// The applied plan and modules as stored; anything unreadable counts as unknown.
+fn applied_from(plan: Option<String>, modules: Option<String>) -> Option<Applied> {
+    Some(Applied {
+        plan: Plan::parse(&plan?)?,
+        modules: serde_json::from_str(&modules?).ok()?,
     })
 }
 
@@ -243,6 +257,47 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Records what the instance in `env` now runs (a provisioning run's last step, or a
+    /// finished "Uppdatera moduler").
+    pub fn set_applied(
+        &self,
+        customer_id: i64,
+        env: Environment,
+        plan: Plan,
+        modules: &[Module],
+    ) -> Result<()> {
+        let modules = serde_json::to_string(modules).map_err(|e| Error::Internal(e.to_string()))?;
+        let changed = self.conn().execute(
+            "UPDATE instances SET applied_plan = ?3, applied_modules = ?4, updated_at = ?5
+             WHERE customer_id = ?1 AND environment = ?2",
+            params![customer_id, env, plan.as_str(), modules, now()],
+        )?;
+        if changed == 0 {
+            return Err(Error::CustomerNotFound(customer_id.to_string()));
+        }
+        Ok(())
+    }
+
+    /// What the instance in `env` was last built with, when known.
+    pub fn applied(
+        &self,
+        customer_id: i64,
+        env: Environment,
+    ) -> Result<Option<(Plan, Vec<Module>)>> {
+        let row: Option<(Option<String>, Option<String>)> = self
+            .conn()
+            .query_row(
+                "SELECT applied_plan, applied_modules FROM instances
+                 WHERE customer_id = ?1 AND environment = ?2",
+                params![customer_id, env],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row
+            .and_then(|(p, m)| applied_from(p, m))
+            .map(|a| (a.plan, a.modules)))
     }
 
     /// The customer's instance card in `env` (empty when nothing was written there).

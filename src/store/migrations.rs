@@ -17,6 +17,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/007_adoptions.sql"),
     include_str!("migrations/008_driver.sql"),
     include_str!("migrations/009_instances.sql"),
+    include_str!("migrations/010_update_modules.sql"),
 ];
 
 /// The schema version this build writes.
@@ -128,6 +129,55 @@ mod tests {
             })
             .unwrap();
         assert_eq!(fk, 0);
+    }
+
+    /// Version 10 rebuilds the ledger for "Uppdatera moduler"; an adoption that points at a run
+    /// comes through with its run (adoptions are rebuilt first, so no DROP meets a reference).
+    #[test]
+    fn a_version_9_register_keeps_its_adoptions_and_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fabrik.sqlite3");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            let tx = conn.transaction().unwrap();
+            for sql in &STEPS[..9] {
+                tx.execute_batch(sql).unwrap();
+            }
+            tx.commit().unwrap();
+            conn.pragma_update(None, "user_version", 9).unwrap();
+            conn.execute_batch(
+                "PRAGMA foreign_keys = ON;
+                 INSERT INTO customers (id, slug, name, admin_email, plan, search_text, created_at, updated_at, uid)
+                   VALUES (1, 'kund-ab', 'Kund AB', 'a@kund.se', 'starter', 'kund ab', 'x', 'x', 'u-1');
+                 INSERT INTO instances (customer_id, environment, status, updated_at) VALUES (1, 'sandbox', 'active', 'x');
+                 INSERT INTO runs (id, customer_id, kind, state, environment, started_at, driver)
+                   VALUES (5, 1, 'provision', 'succeeded', 'sandbox', 'x', 'tok');
+                 INSERT INTO run_steps (run_id, key, state, error_en) VALUES (5, 'github.repo', 'succeeded', 'e');
+                 INSERT INTO adoptions (customer_id, environment, resource, step, state, refused_run)
+                   VALUES (1, 'sandbox', 'kund-ab', 'github.repo', 'refused', 5);",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.adoptions(1).unwrap().len(), 1);
+        assert_eq!(store.run_steps(5).unwrap().len(), 1);
+        // Before any update the applied modules are unknown.
+        assert_eq!(store.applied(1, Environment::Sandbox).unwrap(), None);
+        let conn = store.conn();
+        let fk: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(fk, 0);
+        let refs: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'adoptions'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(!refs.contains("_v10"), "{refs}");
     }
 
     /// Each enumerated column accepts exactly its vocabulary: every member, and nothing else.

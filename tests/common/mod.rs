@@ -170,6 +170,15 @@ impl Events {
         self.0.lock().unwrap().clone()
     }
 
+    /// The first `step_failed` event, as JSON.
+    pub fn first_failure(&self) -> Value {
+        self.all()
+            .into_iter()
+            .map(|e| serde_json::to_value(e).unwrap())
+            .find(|e| e["type"] == "step_failed")
+            .unwrap_or_else(|| panic!("no step failed:\n{}", self.json()))
+    }
+
     pub fn json(&self) -> String {
         self.all()
             .iter()

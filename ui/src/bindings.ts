@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "preflight_failed" | "run_busy" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "repo_name_taken" | "resource_not_ours" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "preflight_failed" | "run_busy" | "not_provisioned" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "repo_name_taken" | "resource_not_ours" | "changed_elsewhere" | "not_restorable" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
 
 export type Text = { sv: string, en: string, };
 
@@ -45,6 +45,8 @@ export type Instance = { production_url: string | null, github_repo_url: string 
 
 export type InstanceLinks = { production: string | null, github: string | null, supabase: string | null, vercel: string | null, };
 
+export type Applied = { plan: Plan, modules: Array<Module>, };
+
 export type Customer = { id: number, slug: string, name: string, admin_email: string, contact_name: string | null, plan: Plan, modules: Array<Module>, status: Status, notes: string, 
 /**
  * Example data ("exempeldata"), removable in one click.
@@ -62,7 +64,17 @@ uid: string,
 /**
  * The environment whose instance card and status these are (sandbox or production).
  */
-environment: Environment, };
+environment: Environment, 
+/**
+ * What the instance in this environment was last built with (`client-config.json` and
+ * the modules variable); `None` when unknown (never built, or built before Fabrik kept it).
+ */
+applied: Applied | null, 
+/**
+ * The saved plan or modules differ from what the instance runs: "Uppdatera moduler" has
+ * something to do. Only for an active instance.
+ */
+modules_outdated: boolean, };
 
 export type CustomerRow = { id: number, slug: string, name: string, admin_email: string, plan: Plan, status: Status, is_example: boolean, production_url: string | null, created_at: string, };
 
@@ -191,11 +203,11 @@ export type StartOutcome = { run_id: number,
  */
 already_running: boolean, };
 
-export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize";
+export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy";
 
 export type StepOutcome = "created" | "adopted" | "done" | "skipped";
 
-export type RunKind = "provision" | "teardown";
+export type RunKind = "provision" | "teardown" | "update_modules";
 
 export type RunState = "running" | "cancelling" | "rolling_back" | "succeeded" | "failed" | "cancelled" | "rolled_back" | "rollback_failed";
 
@@ -271,6 +283,7 @@ export type Commands = {
   preflight: { args: {  }; result: Array<Finding> };
   plan_provision: { args: { slug: string }; result: ProvisionPlan };
   start_provision: { args: { slug: string }; result: StartOutcome };
+  update_modules: { args: { slug: string }; result: StartOutcome };
   cancel_run: { args: { run: number; rollback: boolean }; result: boolean };
   resume_run: { args: { run: number }; result: null };
   rollback_run: { args: { run: number }; result: null };
@@ -283,10 +296,10 @@ export type Commands = {
   interrupted_runs: { args: {  }; result: Array<RunRow> };
 };
 
-export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown'];
+export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules'];
 export const RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back', 'succeeded', 'failed', 'cancelled', 'rolled_back', 'rollback_failed'];
 export const ACTIVE_RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back'];
-export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize'];
+export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy'];
 export const STEP_STATES: readonly StepState[] = ['pending', 'running', 'waiting', 'retrying', 'succeeded', 'failed', 'skipped', 'compensating', 'compensated', 'compensation_failed'];
 export const UNFINISHED_STEP_STATES: readonly StepState[] = ['running', 'waiting', 'retrying'];
 export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
@@ -310,6 +323,9 @@ export const STEP_LABEL: Record<StepKey, Text> = {
   'n8n.workflow': { sv: "Skapa n8n-flöde", en: "Create n8n workflow" },
   'email.welcome': { sv: "Skicka välkomstmejl", en: "Send welcome email" },
   'finalize': { sv: "Spara instansens uppgifter", en: "Save the instance details" },
+  'modules.config': { sv: "Skriv client-config.json med kundens moduler", en: "Write client-config.json with the customer's modules" },
+  'modules.env': { sv: "Uppdatera modulvariabeln i Vercel", en: "Update the modules variable in Vercel" },
+  'modules.deploy': { sv: "Driftsätt med de nya modulerna", en: "Deploy with the new modules" },
 };
 
 export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
@@ -324,6 +340,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   missing_tokens: { sv: "Token saknas för {providers}; spara dem under Inställningar → Inloggningsuppgifter", en: "Tokens are missing for {providers}; save them under Settings → Credentials" },
   preflight_failed: { sv: "Förkontrollen stoppade körningen innan något skapades: {problems}", en: "The preflight stopped the run before anything was created: {problems_en}" },
   run_busy: { sv: "Körningen {run} drivs redan av ett annat fönster eller en annan process", en: "Run {run} is already being driven by another window or process" },
+  not_provisioned: { sv: "{slug} har ingen levererad instans i den här miljön att uppdatera; provisionera kunden först.", en: "{slug} has no delivered instance in this environment to update; provision the customer first." },
   run_taken_over: { sv: "Körningen {run} togs över av en annan process medan den här stod still; den här slutade utan att skriva mer", en: "Run {run} was taken over by another process while this one stood still; this one stopped without writing more" },
   sandbox_failed: { sv: "Sandlådan kunde inte starta: {detail}", en: "The sandbox could not start: {detail}" },
   run_not_active: { sv: "Körningen {run} är inte aktiv", en: "Run {run} is not active" },
@@ -355,6 +372,8 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   provider_moved: { sv: "{provider}: resursen har flyttats eller bytt namn och ändras inte här ({detail})", en: "{provider}: the resource has moved or been renamed and is not changed here ({detail})" },
   repo_name_taken: { sv: "Repot {repo} finns redan men skapades inte från mallen {template}. Ta bort eller byt namn på det, eller ge kunden ett annat adressnamn.", en: "The repository {repo} already exists but was not made from the template {template}. Delete or rename it, or give the customer another address name." },
   resource_not_ours: { sv: "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så det varken tas över, ändras eller tas bort. Byt namn på eller ta bort det, eller ge kunden ett annat adressnamn.", en: "{resource_en} {name} already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so it is not adopted, changed or deleted. Rename or delete it, or give the customer another address name." },
+  changed_elsewhere: { sv: "{resource} {name} har ändrats av någon annan sedan Fabrik skrev det, så Fabrik återställer det inte och lämnar det som det är. Återställ det för hand om ändringen inte ska vara kvar.", en: "{resource_en} {name} was changed by someone else after Fabrik wrote it, so Fabrik does not restore it and leaves it as it is. Restore it by hand if the change should not stay." },
+  not_restorable: { sv: "{resource} {name} fanns inte före uppdateringen, så det finns inget tidigare innehåll att återställa.", en: "{resource_en} {name} did not exist before the update, so there is no earlier content to restore." },
   resource_foreign: { sv: "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så Fabrik varken tar över, ändrar eller tar bort det. Byt namn på eller ta bort det, ge kunden ett annat adressnamn, eller ta över det med avsikt: \"Ta över…\" i fönstret eller `fabrik provision {slug} --adopt {name}`.", en: "{resource_en} {name} already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so Fabrik does not adopt, change or delete it. Rename or delete it, give the customer another address name, or adopt it on purpose: \"Adopt…\" in the window or `fabrik provision {slug} --adopt {name}`." },
   vercel_name_taken: { sv: "Vercel-projektet {name} finns redan och är kopplat till ett annat repo ({repo}).", en: "The Vercel project {name} already exists and is linked to another repository ({repo})." },
   vercel_env_rejected: { sv: "Vercel sparade inte miljövariabeln {key}: {message}", en: "Vercel did not save the environment variable {key}: {message}" },

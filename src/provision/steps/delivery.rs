@@ -66,7 +66,12 @@ async fn finalize(ctx: &RunCtx) -> Result<Done, StepError> {
     };
     // The card of this run's environment only: a sandbox run never fills production's.
     let (id, env) = (ctx.customer.id, ctx.environment);
-    ctx.db(move |s| s.set_instance(id, env, Status::Active, Some(&instance)))
-        .await?;
+    let (plan, modules) = (ctx.customer.plan, ctx.customer.modules.clone());
+    ctx.db(move |s| {
+        s.set_instance(id, env, Status::Active, Some(&instance))?;
+        // What `client-config.json` and the modules variable were written with.
+        s.set_applied(id, env, plan, &modules)
+    })
+    .await?;
     done(StepOutcome::Done, None, json!({}))
 }

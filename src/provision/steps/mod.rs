@@ -23,10 +23,23 @@ macro_rules! step {
                 |id| Text::new(format!($hsv, id = id), format!($hen, id = id)),
             );
     };
+    // A step that changes something that was there before: its compensation puts back what
+    // the step recorded, instead of deleting.
+    ($name:ident: $key:ident, $sv:literal, $en:literal, needs [$($need:ident),*], $provider:expr, $run:ident;
+     restore $find:ident, $owns:ident, $restore:ident, by hand $hsv:literal, $hen:literal) => {
+        pub static $name: StepDef = StepDef::new(StepKey::$key, ($sv, $en), &[$(StepKey::$need),*], $provider, |ctx| Box::pin($run(ctx)))
+            .restoring(
+                |ctx, intent| Box::pin($find(ctx, intent)),
+                |ctx, id, out| Box::pin($owns(ctx, id, out)),
+                |ctx, id, out| Box::pin($restore(ctx, id, out)),
+                |id| Text::new(format!($hsv, id = id), format!($hen, id = id)),
+            );
+    };
 }
 
 mod delivery;
 mod github;
+mod modules;
 mod n8n;
 mod supabase;
 mod vercel;
@@ -39,6 +52,7 @@ use serde_json::Value;
 
 use super::context::{Done, RunCtx, StepError};
 use super::events::StepOutcome;
+use super::state::RunKind;
 use super::step::StepKey;
 use crate::messages::Text;
 use crate::secrets::{CustomerSecret, Provider, Secret, SecretKey};
@@ -105,6 +119,25 @@ impl StepDef {
             owns,
             delete,
             manual,
+            restores: false,
+        });
+        self
+    }
+
+    /// `undoable` for a step whose compensation restores what it changed (`delete` restores).
+    pub const fn restoring(
+        mut self,
+        find: FindFn,
+        owns: OwnsFn,
+        restore: DeleteFn,
+        manual: fn(&str) -> Text,
+    ) -> StepDef {
+        self.undo = Some(Undo {
+            find,
+            owns,
+            delete: restore,
+            manual,
+            restores: true,
         });
         self
     }
@@ -122,6 +155,8 @@ pub struct Undo {
     pub delete: DeleteFn,
     /// What to do by hand, naming the resource.
     pub manual: fn(&str) -> Text,
+    /// `delete` puts back what the step replaced rather than removing what it made.
+    pub restores: bool,
 }
 
 /// What a re-read found where the ledger or the instance card points.
@@ -135,8 +170,8 @@ pub enum Owned {
     NotOurs(StepError),
 }
 
-/// Every step, each listed after the steps it needs (a topological order of the DAG).
-pub static STEPS: [&StepDef; 12] = [
+/// A provisioning run's steps, each listed after the steps it needs (a topological order).
+pub static PROVISION: [&StepDef; 12] = [
     &supabase::PROJECT,
     &supabase::READY,
     &supabase::KEYS,
@@ -151,16 +186,37 @@ pub static STEPS: [&StepDef; 12] = [
     &delivery::FINALIZE,
 ];
 
-pub fn def(key: StepKey) -> &'static StepDef {
-    STEPS
-        .iter()
-        .find(|d| d.key == key)
-        .expect("every step key has a row in STEPS (checked by a test)")
+/// "Uppdatera moduler": the file, the variable, a deployment that reads both.
+pub static UPDATE_MODULES: [&StepDef; 3] = [&modules::CONFIG, &modules::ENV, &modules::DEPLOY];
+
+/// The steps a run of this kind records (a teardown records the undoable provisioning steps
+/// it finds, see `undoable`).
+pub fn for_kind(kind: RunKind) -> &'static [&'static StepDef] {
+    match kind {
+        RunKind::Provision => &PROVISION,
+        RunKind::UpdateModules => &UPDATE_MODULES,
+        RunKind::Teardown => &[],
+    }
 }
 
-/// The steps whose resources can be deleted, in provisioning order (teardown's targets).
+/// Every step of every kind.
+pub fn all() -> impl Iterator<Item = &'static StepDef> {
+    PROVISION.iter().chain(UPDATE_MODULES.iter()).copied()
+}
+
+pub fn def(key: StepKey) -> &'static StepDef {
+    all()
+        .find(|d| d.key == key)
+        .expect("every step key has a row in a step table (checked by a test)")
+}
+
+/// The provisioning steps whose resources can be deleted, in provisioning order (teardown's
+/// targets).
 pub fn undoable() -> impl Iterator<Item = &'static StepDef> {
-    STEPS.iter().copied().filter(|d| d.undo.is_some())
+    PROVISION
+        .iter()
+        .copied()
+        .filter(|d| d.undo.as_ref().is_some_and(|u| !u.restores))
 }
 
 /// A strong password from the OS CSPRNG (rand's default generator is seeded from it).
@@ -238,15 +294,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_table_has_every_step_once_in_dag_order() {
-        assert_eq!(STEPS.len(), StepKey::ALL.len());
-        for (i, d) in STEPS.iter().enumerate() {
-            assert_eq!(d.key, StepKey::ALL[i], "STEPS follows StepKey's order");
-            for dep in d.needs {
-                let j = STEPS.iter().position(|x| x.key == *dep).unwrap();
-                assert!(j < i, "{} needs {dep}, listed later", d.key);
+    fn the_tables_have_every_step_once_in_dag_order() {
+        let every: Vec<StepKey> = all().map(|d| d.key).collect();
+        assert_eq!(every, StepKey::ALL, "the tables follow StepKey's order");
+        for kind in RunKind::ALL {
+            let table = for_kind(*kind);
+            for (i, d) in table.iter().enumerate() {
+                for dep in d.needs {
+                    let j = table.iter().position(|x| x.key == *dep);
+                    assert!(
+                        j.is_some_and(|j| j < i),
+                        "{} needs {dep}, not listed before it in {kind}",
+                        d.key
+                    );
+                }
+                assert!(!d.label.is_empty() && !d.label_en.is_empty());
             }
-            assert!(!d.label.is_empty() && !d.label_en.is_empty());
+        }
+    }
+
+    #[test]
+    fn update_steps_restore_and_say_what_to_do_by_hand() {
+        for d in UPDATE_MODULES {
+            let undo = d.undo.as_ref().expect("every update step can be put back");
+            assert!(undo.restores, "{}", d.key);
+            let text = (undo.manual)("ID-9");
+            assert!(text.sv.contains("ID-9") && text.en.contains("ID-9"));
         }
     }
 

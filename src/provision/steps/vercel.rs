@@ -111,7 +111,7 @@ async fn find_project(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Valu
 }
 
 /// Re-reads the project: only one carrying this customer's marker is ours.
-async fn owns_project(ctx: &RunCtx, id: &str, _: &Value) -> Result<Owned, StepError> {
+pub(super) async fn owns_project(ctx: &RunCtx, id: &str, _: &Value) -> Result<Owned, StepError> {
     Ok(match ctx.clients.vercel.project(id).await? {
         None => Owned::Gone,
         Some(p) if p.plain_env(ownership::VERCEL_ENV_KEY) == Some(ctx.customer.uid.as_str()) => {
@@ -157,14 +157,18 @@ async fn env(ctx: &RunCtx) -> Result<Done, StepError> {
         plain(&names.slug, ctx.customer.slug.clone()),
         plain(&names.modules, modules.join(",")),
     ];
-    let n = save_env(ctx, vars).await?;
+    let n = save_env(ctx, StepKey::VercelEnv, vars).await?;
     done(StepOutcome::Done, None, json!({ "variables": n }))
 }
 
 /// Saves the variables; items Vercel reports as failed inside its 201 are sent again, those
 /// only, under the retry policy's bounds. A definitive item failure fails the step naming the
 /// key; so does one that is still failing when the bound is reached.
-async fn save_env(ctx: &RunCtx, mut pending: Vec<EnvVar>) -> Result<usize, StepError> {
+pub(super) async fn save_env(
+    ctx: &RunCtx,
+    step: StepKey,
+    mut pending: Vec<EnvVar>,
+) -> Result<usize, StepError> {
     let project_id = ctx.output_str(StepKey::VercelProject, "id")?;
     let mut saved = 0;
     let mut attempt = 1;
@@ -194,7 +198,7 @@ async fn save_env(ctx: &RunCtx, mut pending: Vec<EnvVar>) -> Result<usize, StepE
         };
         let (list, ms) = (keys.join(", "), delay.as_millis());
         ctx.log(
-            StepKey::VercelEnv,
+            step,
             LogLevel::Warn,
             &Text::new(
                 format!(
@@ -242,42 +246,16 @@ async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
                 adopted = d.ready_state == "READY";
                 d.id
             }
-            Ok(_) => start_deployment(ctx, &project, &repo).await?,
+            Ok(_) => start_deployment(ctx, StepKey::VercelDeploy, &project, &repo).await?,
             Err(e) if e.kind == ErrorKind::NotFound => {
-                start_deployment(ctx, &project, &repo).await?
+                start_deployment(ctx, StepKey::VercelDeploy, &project, &repo).await?
             }
             Err(e) => return Err(e.into()),
         },
-        None => start_deployment(ctx, &project, &repo).await?,
+        None => start_deployment(ctx, StepKey::VercelDeploy, &project, &repo).await?,
     };
-    let d = ctx
-        .wait_until(
-            StepKey::VercelDeploy,
-            WAIT_DEPLOYMENT.into(),
-            ctx.timing.deployment,
-            || async {
-                let d = ctx.clients.vercel.deployment(&id).await?;
-                match d.ready_state.as_str() {
-                    // Ready for a visitor once Vercel has assigned the production domain.
-                    "READY" => Ok(match d.production_domain() {
-                        Some(domain) => Poll::Ready((d, domain)),
-                        None => Poll::Pending(Some("READY, alias".into())),
-                    }),
-                    "ERROR" | "CANCELED" => Err(StepError::permanent(
-                        ErrorCode::DeploymentFailed,
-                        params! {
-                            "deployment" => d.id,
-                            "state" => d.ready_state,
-                            "detail" => d.error_message.clone().unwrap_or_default(),
-                        },
-                    )),
-                    other => Ok(Poll::Pending(Some(other.to_string()))),
-                }
-            },
-        )
-        .await?;
-    let (d, domain) = d;
-    public_site(ctx, &domain).await?;
+    let (d, domain) = ready_deployment(ctx, StepKey::VercelDeploy, &id).await?;
+    public_site(ctx, StepKey::VercelDeploy, &domain).await?;
     // The instance's address is its production domain; the per-deployment URL is kept for
     // reference only (it sits behind Deployment Protection).
     let out = json!({
@@ -295,45 +273,96 @@ async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
     done(outcome, Some(d.id), out)
 }
 
-/// The production domain answers an anonymous visitor with success, or the step fails: a
-/// 401/403 is Deployment Protection (for good, with the way out); anything else (the domain
-/// not served yet, a 5xx, no connection) is waited out within the deployment's ceiling.
-async fn public_site(ctx: &RunCtx, domain: &str) -> Result<(), StepError> {
-    let site = &ctx.clients.site;
+/// Waits until the deployment is READY with its production domain assigned; a failed or
+/// cancelled build fails the step, naming the deployment and Vercel's reason.
+pub(super) async fn ready_deployment(
+    ctx: &RunCtx,
+    step: StepKey,
+    id: &str,
+) -> Result<(crate::providers::vercel::Deployment, String), StepError> {
     ctx.wait_until(
-        StepKey::VercelDeploy,
-        WAIT_SITE.into(),
+        step,
+        WAIT_DEPLOYMENT.into(),
         ctx.timing.deployment,
         || async {
-            match site.visit(domain).await {
-                Ok(s) if (200..300).contains(&s) => Ok(Poll::Ready(())),
-                Ok(s @ (401 | 403)) => Err(StepError::permanent(
-                    ErrorCode::SiteNotPublic,
-                    params! { "url" => format!("https://{domain}"), "status" => s },
+            let d = ctx.clients.vercel.deployment(id).await?;
+            match d.ready_state.as_str() {
+                // Ready for a visitor once Vercel has assigned the production domain.
+                "READY" => Ok(match d.production_domain() {
+                    Some(domain) => Poll::Ready((d, domain)),
+                    None => Poll::Pending(Some("READY, alias".into())),
+                }),
+                "ERROR" | "CANCELED" => Err(StepError::permanent(
+                    ErrorCode::DeploymentFailed,
+                    params! {
+                        "deployment" => d.id,
+                        "state" => d.ready_state,
+                        "detail" => d.error_message.clone().unwrap_or_default(),
+                    },
                 )),
-                Ok(s) => Ok(Poll::Pending(Some(format!("HTTP {s}")))),
-                Err(e) => Ok(Poll::Pending(Some(e.message))),
+                other => Ok(Poll::Pending(Some(other.to_string()))),
             }
         },
     )
     .await
 }
 
-struct Repo {
-    owner: String,
-    name: String,
-    branch: String,
+/// The deployment the project's production domains serve now.
+pub(super) async fn production_deployment(
+    ctx: &RunCtx,
+    project_id: &str,
+) -> Result<Option<String>, StepError> {
+    Ok(ctx
+        .clients
+        .vercel
+        .project(project_id)
+        .await?
+        .and_then(|p| p.production_deployment().map(str::to_string)))
 }
 
-async fn start_deployment(ctx: &RunCtx, project: &str, repo: &Repo) -> Result<String, StepError> {
-    ctx.record_intent(StepKey::VercelDeploy, project).await?;
+/// The production domain answers an anonymous visitor with success, or the step fails: a
+/// 401/403 is Deployment Protection (for good, with the way out); anything else (the domain
+/// not served yet, a 5xx, no connection) is waited out within the deployment's ceiling.
+pub(super) async fn public_site(
+    ctx: &RunCtx,
+    step: StepKey,
+    domain: &str,
+) -> Result<(), StepError> {
+    let site = &ctx.clients.site;
+    ctx.wait_until(step, WAIT_SITE.into(), ctx.timing.deployment, || async {
+        match site.visit(domain).await {
+            Ok(s) if (200..300).contains(&s) => Ok(Poll::Ready(())),
+            Ok(s @ (401 | 403)) => Err(StepError::permanent(
+                ErrorCode::SiteNotPublic,
+                params! { "url" => format!("https://{domain}"), "status" => s },
+            )),
+            Ok(s) => Ok(Poll::Pending(Some(format!("HTTP {s}")))),
+            Err(e) => Ok(Poll::Pending(Some(e.message))),
+        }
+    })
+    .await
+}
+
+pub(super) struct Repo {
+    pub owner: String,
+    pub name: String,
+    pub branch: String,
+}
+
+pub(super) async fn start_deployment(
+    ctx: &RunCtx,
+    step: StepKey,
+    project: &str,
+    repo: &Repo,
+) -> Result<String, StepError> {
+    ctx.record_intent(step, project).await?;
     let d = ctx
         .clients
         .vercel
         .create_deployment(project, &repo.owner, &repo.name, &repo.branch)
         .await?;
     // Deleted with the project, so never compensated on its own (created = false).
-    ctx.record_resource(StepKey::VercelDeploy, &d.id, false, &json!({ "id": d.id }))
+    ctx.record_resource(step, &d.id, false, &json!({ "id": d.id }))
         .await?;
     Ok(d.id)
 }

@@ -1,0 +1,356 @@
+//! "Uppdatera moduler": after day one, a changed plan or module list reaches the instance as
+//! a run of its own: `client-config.json` in the customer's repository, the modules variable in
+//! Vercel, and a new production deployment that reads both. Each step records what was there
+//! before it changed anything, so a rollback puts exactly that back; and it restores only what
+//! is still as this run left it (someone's later edit is left alone and named).
+
+use serde_json::{json, Value};
+
+use super::vercel::{
+    owns_project, production_deployment, public_site, ready_deployment, save_env, start_deployment,
+    Repo,
+};
+use super::{done, Owned, StepDef};
+use crate::customer::Module;
+use crate::messages::{ErrorCode, Text};
+use crate::params;
+use crate::providers::vercel::{EnvValue, EnvVar};
+use crate::providers::ErrorKind;
+use crate::provision::client_config::{self, PATH};
+use crate::provision::context::{Done, Poll, RunCtx, StepError};
+use crate::provision::events::StepOutcome;
+use crate::provision::state::LogLevel;
+use crate::provision::step::StepKey;
+use crate::secrets::Provider;
+
+const WAIT_PROMOTION: (&str, &str) = (
+    "Väntar på att produktionsdomänerna pekar på den nya driftsättningen",
+    "Waiting for the production domains to point at the new deployment",
+);
+
+step!(CONFIG: ModulesConfig, "Skriv client-config.json med kundens moduler", "Write client-config.json with the customer's modules", needs [], Some(Provider::Github), config;
+    restore nothing_to_find, owns_config, restore_config,
+    by hand "Återställ client-config.json i {id} för hand: repots historik på GitHub har versionen från före uppdateringen.",
+    "Restore client-config.json in {id} by hand: the repository's history on GitHub has the version from before the update.");
+
+step!(ENV: ModulesEnv, "Uppdatera modulvariabeln i Vercel", "Update the modules variable in Vercel", needs [ModulesConfig], Some(Provider::Vercel), env;
+    restore nothing_to_find, owns_env, restore_env,
+    by hand "Sätt tillbaka modulvariabeln {id} i Vercel (projektet → Settings → Environment Variables) till värdet från före uppdateringen.",
+    "Set the modules variable {id} in Vercel (the project → Settings → Environment Variables) back to its value from before the update.");
+
+step!(DEPLOY: ModulesDeploy, "Driftsätt med de nya modulerna", "Deploy with the new modules", needs [ModulesEnv], Some(Provider::Vercel), deploy;
+    restore nothing_to_find, owns_deploy, restore_deploy,
+    by hand "Gör den tidigare driftsättningen till produktion igen i Vercel (projektet → Deployments → … → Promote to Production); den nya är {id}.",
+    "Make the earlier deployment production again in Vercel (the project → Deployments → … → Promote to Production); the new one is {id}.");
+
+/// Every write here records its target before it calls, so there is never an intent without
+/// an id to look for.
+async fn nothing_to_find(_: &RunCtx, _: &str) -> Result<Option<(String, Value)>, StepError> {
+    Ok(None)
+}
+
+fn repo_of(ctx: &RunCtx) -> Result<(String, String), StepError> {
+    Ok((
+        ctx.output_str(StepKey::GithubRepo, "owner")?,
+        ctx.output_str(StepKey::GithubRepo, "name")?,
+    ))
+}
+
+/// The modules variable's value: the enabled modules, comma-separated, as the provisioning run
+/// writes it.
+fn modules_value(modules: &[Module]) -> String {
+    modules
+        .iter()
+        .map(|m| m.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+async fn config(ctx: &RunCtx) -> Result<Done, StepError> {
+    let (owner, name) = repo_of(ctx)?;
+    let id = format!("{owner}/{name}");
+    let text = client_config::render(&ctx.customer, &ctx.settings.manifest);
+    let github = &ctx.clients.github;
+    let current = github.file(&owner, &name, PATH).await?;
+    // What was there before this run: recorded once, before the write, so a resumed run (or
+    // its rollback) knows the original even after this run changed the file.
+    let mut out = ctx.output(StepKey::ModulesConfig);
+    if out.is_null() {
+        out = json!({
+            "owner": owner, "name": name, "path": PATH,
+            "previous_text": current.as_ref().map(|f| f.text.clone()),
+            "previous_sha": current.as_ref().map(|f| f.sha.clone()),
+            "text": text, "sha": Value::Null,
+        });
+        ctx.record_resource(StepKey::ModulesConfig, &id, true, &out)
+            .await?;
+    }
+    match &current {
+        Some(f) if f.text == text => {
+            out["sha"] = json!(f.sha);
+        }
+        _ => {
+            let sha = github
+                .put_file(
+                    &owner,
+                    &name,
+                    PATH,
+                    &text,
+                    "Fabrik: kundens moduler uppdaterade (client-config.json)",
+                    current.as_ref().map(|f| f.sha.as_str()),
+                )
+                .await?;
+            out["sha"] = json!(sha);
+            let list = modules_value(&ctx.customer.modules);
+            ctx.log(
+                StepKey::ModulesConfig,
+                LogLevel::Info,
+                &Text::new(
+                    format!(
+                        "{PATH} skrevs i {id} (plan {}, moduler: {list})",
+                        ctx.customer.plan
+                    ),
+                    format!(
+                        "{PATH} was written to {id} (plan {}, modules: {list})",
+                        ctx.customer.plan
+                    ),
+                ),
+            )
+            .await;
+        }
+    }
+    out["text"] = json!(text);
+    ctx.record_resource(StepKey::ModulesConfig, &id, true, &out)
+        .await?;
+    done(StepOutcome::Done, Some(id), out)
+}
+
+/// The file is this run's to restore while it still holds exactly what this run wrote.
+async fn owns_config(ctx: &RunCtx, id: &str, out: &Value) -> Result<Owned, StepError> {
+    let (owner, name) = owner_name(id, out);
+    let (text, previous) = (out["text"].as_str(), out["previous_text"].as_str());
+    if text.is_some() && text == previous {
+        return Ok(Owned::Gone);
+    }
+    let current = ctx.clients.github.file(&owner, &name, PATH).await?;
+    Ok(match current {
+        Some(f) if Some(f.text.as_str()) == text => Owned::Ours,
+        // Never written, or already put back.
+        Some(f) if Some(f.text.as_str()) == previous => Owned::Gone,
+        None if previous.is_none() => Owned::Gone,
+        _ => Owned::NotOurs(changed_elsewhere(
+            ("Filen", "The file"),
+            &format!("{PATH} i {id}"),
+        )),
+    })
+}
+
+async fn restore_config(ctx: &RunCtx, id: &str, out: &Value) -> Result<(), StepError> {
+    let (owner, name) = owner_name(id, out);
+    let Some(previous) = out["previous_text"].as_str() else {
+        return Err(not_restorable(
+            ("Filen", "The file"),
+            &format!("{PATH} i {id}"),
+        ));
+    };
+    let current = ctx.clients.github.file(&owner, &name, PATH).await?;
+    ctx.clients
+        .github
+        .put_file(
+            &owner,
+            &name,
+            PATH,
+            previous,
+            "Fabrik: client-config.json återställd (Uppdatera moduler rullades tillbaka)",
+            current.as_ref().map(|f| f.sha.as_str()),
+        )
+        .await?;
+    Ok(())
+}
+
+fn owner_name(id: &str, out: &Value) -> (String, String) {
+    match (out["owner"].as_str(), out["name"].as_str()) {
+        (Some(o), Some(n)) => (o.to_string(), n.to_string()),
+        _ => id
+            .split_once('/')
+            .map(|(o, n)| (o.to_string(), n.to_string()))
+            .unwrap_or_default(),
+    }
+}
+
+async fn env(ctx: &RunCtx) -> Result<Done, StepError> {
+    let project_id = ctx.output_str(StepKey::VercelProject, "id")?;
+    let key = ctx.settings.env.modules.clone();
+    let id = format!("{project_id}/{key}");
+    let value = modules_value(&ctx.customer.modules);
+    let mut out = ctx.output(StepKey::ModulesEnv);
+    if out.is_null() {
+        out = json!({
+            "project_id": project_id, "key": key,
+            "previous": previous_modules(ctx).await?, "value": value,
+        });
+        ctx.record_resource(StepKey::ModulesEnv, &id, true, &out)
+            .await?;
+    }
+    let var = EnvVar {
+        key,
+        value: EnvValue::Plain(value.clone()),
+        sensitive: false,
+    };
+    save_env(ctx, StepKey::ModulesEnv, vec![var]).await?;
+    out["value"] = json!(value);
+    ctx.record_resource(StepKey::ModulesEnv, &id, true, &out)
+        .await?;
+    done(StepOutcome::Done, Some(id), out)
+}
+
+/// The variable's value before this run. Vercel does not give an encrypted value back, so it
+/// comes from what Fabrik recorded: the modules the instance was last built with, else the
+/// modules enabled in the `client-config.json` this run replaced.
+async fn previous_modules(ctx: &RunCtx) -> Result<Option<String>, StepError> {
+    let (customer_id, env) = (ctx.customer.id, ctx.environment);
+    let applied = ctx.db(move |s| s.applied(customer_id, env)).await?;
+    if let Some((_, modules)) = applied {
+        return Ok(Some(modules_value(&modules)));
+    }
+    let config = ctx.output(StepKey::ModulesConfig);
+    Ok(config["previous_text"]
+        .as_str()
+        .and_then(client_config::enabled_modules)
+        .map(|m| modules_value(&m)))
+}
+
+/// The variable is the customer's while its project is (it carries the customer's marker).
+async fn owns_env(ctx: &RunCtx, id: &str, out: &Value) -> Result<Owned, StepError> {
+    let project_id = out["project_id"].as_str().unwrap_or(id);
+    owns_project(ctx, project_id, &Value::Null).await
+}
+
+async fn restore_env(ctx: &RunCtx, id: &str, out: &Value) -> Result<(), StepError> {
+    let (Some(key), Some(previous)) = (out["key"].as_str(), out["previous"].as_str()) else {
+        return Err(not_restorable(("Variabeln", "The variable"), id));
+    };
+    let var = EnvVar {
+        key: key.to_string(),
+        value: EnvValue::Plain(previous.to_string()),
+        sensitive: false,
+    };
+    save_env(ctx, StepKey::ModulesEnv, vec![var])
+        .await
+        .map(|_| ())
+}
+
+async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
+    let project_id = ctx.output_str(StepKey::VercelProject, "id")?;
+    let project = ctx.output_str(StepKey::VercelProject, "name")?;
+    let repo = Repo {
+        owner: ctx.output_str(StepKey::GithubRepo, "owner")?,
+        name: ctx.output_str(StepKey::GithubRepo, "name")?,
+        branch: ctx.output_str(StepKey::GithubRepo, "default_branch")?,
+    };
+    let mut out = ctx.output(StepKey::ModulesDeploy);
+    // Resume follows the deployment this run started; never an earlier run's, which was
+    // built before the change.
+    let followed = match out["id"].as_str() {
+        Some(id) => match ctx.clients.vercel.deployment(id).await {
+            Ok(d) if !matches!(d.ready_state.as_str(), "ERROR" | "CANCELED") => Some(d.id),
+            Ok(_) => None,
+            Err(e) if e.kind == ErrorKind::NotFound => None,
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    let id = match followed {
+        Some(id) => id,
+        None => {
+            // What production served before this run: what a rollback gives production back.
+            let previous = match out["previous"].as_str() {
+                Some(p) => Some(p.to_string()),
+                None => production_deployment(ctx, &project_id).await?,
+            };
+            let id = start_deployment(ctx, StepKey::ModulesDeploy, &project, &repo).await?;
+            out = json!({ "id": id, "project_id": project_id, "previous": previous });
+            ctx.record_resource(StepKey::ModulesDeploy, &id, true, &out)
+                .await?;
+            id
+        }
+    };
+    let (_, domain) = ready_deployment(ctx, StepKey::ModulesDeploy, &id).await?;
+    // A project whose production was rolled back does not move its domains to a new
+    // deployment by itself: this run asks for it, and waits until they point here.
+    if production_deployment(ctx, &project_id).await?.as_deref() != Some(id.as_str()) {
+        ctx.clients.vercel.promote(&project_id, &id).await?;
+        ctx.wait_until(
+            StepKey::ModulesDeploy,
+            WAIT_PROMOTION.into(),
+            ctx.timing.deployment,
+            || async {
+                Ok(
+                    match production_deployment(ctx, &project_id).await?.as_deref() {
+                        Some(p) if p == id => Poll::Ready(()),
+                        other => Poll::Pending(other.map(str::to_string)),
+                    },
+                )
+            },
+        )
+        .await?;
+    }
+    public_site(ctx, StepKey::ModulesDeploy, &domain).await?;
+    out["url"] = json!(format!("https://{domain}"));
+    ctx.record_resource(StepKey::ModulesDeploy, &id, true, &out)
+        .await?;
+    // The instance now runs what the customer's record says.
+    let (customer_id, env) = (ctx.customer.id, ctx.environment);
+    let (plan, modules) = (ctx.customer.plan, ctx.customer.modules.clone());
+    ctx.db(move |s| s.set_applied(customer_id, env, plan, &modules))
+        .await?;
+    done(StepOutcome::Created, Some(id), out)
+}
+
+/// Production is this run's to give back while it still serves this run's deployment.
+async fn owns_deploy(ctx: &RunCtx, id: &str, out: &Value) -> Result<Owned, StepError> {
+    let Some(project_id) = out["project_id"].as_str() else {
+        return Ok(Owned::Gone);
+    };
+    match owns_project(ctx, project_id, &Value::Null).await? {
+        Owned::Ours => {}
+        other => return Ok(other),
+    }
+    let Some(project) = ctx.clients.vercel.project(project_id).await? else {
+        return Ok(Owned::Gone);
+    };
+    Ok(match project.production_deployment() {
+        Some(p) if p == id => Owned::Ours,
+        // The new deployment never became production (a failed build): nothing to give back.
+        p if p == out["previous"].as_str() => Owned::Gone,
+        _ => Owned::NotOurs(changed_elsewhere(
+            (
+                "Produktionen i Vercel-projektet",
+                "Production in the Vercel project",
+            ),
+            &project.name,
+        )),
+    })
+}
+
+async fn restore_deploy(ctx: &RunCtx, id: &str, out: &Value) -> Result<(), StepError> {
+    let (Some(project_id), Some(previous)) = (out["project_id"].as_str(), out["previous"].as_str())
+    else {
+        return Err(not_restorable(("Produktionen för", "Production for"), id));
+    };
+    Ok(ctx.clients.vercel.promote(project_id, previous).await?)
+}
+
+fn changed_elsewhere((sv, en): (&str, &str), name: &str) -> StepError {
+    StepError::permanent(
+        ErrorCode::ChangedElsewhere,
+        params! { "resource" => sv, "resource_en" => en, "name" => name },
+    )
+}
+
+fn not_restorable((sv, en): (&str, &str), name: &str) -> StepError {
+    StepError::permanent(
+        ErrorCode::NotRestorable,
+        params! { "resource" => sv, "resource_en" => en, "name" => name },
+    )
+}
