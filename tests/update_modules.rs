@@ -328,3 +328,58 @@ async fn a_rollback_leaves_a_file_someone_changed_since() {
     cleanup(&w.engine, &w.slug).await;
     w.sim.shutdown().await;
 }
+
+fn said(out: &std::process::Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// From the command line: a customer not yet delivered is refused with the way out; after
+/// provisioning and a plan change, `fabrik update-modules` brings the instance to the plan's
+/// modules and the customer no longer reads as outdated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn update_modules_from_the_command_line() {
+    let Some(_) = keyring("update-cli") else {
+        return;
+    };
+    let sim = sim(fabrik_sim::Profile::Instant).await;
+    let (_dir, db, slug) = register_file(&sim, "Moduler Kommandorad AB");
+    let run = |args: &[&str]| cli(&sim, &db).args(args).output().unwrap();
+
+    let early = run(&["update-modules", &slug]);
+    let text = said(&early);
+    assert!(!early.status.success(), "{text}");
+    assert!(
+        text.contains("har ingen levererad instans") && text.contains("provisionera kunden först"),
+        "{text}"
+    );
+
+    let provisioned = run(&["provision", &slug, "--yes"]);
+    assert!(provisioned.status.success(), "{}", said(&provisioned));
+    let edited = run(&["customers", "edit", &slug, "--plan", "enterprise"]);
+    assert!(edited.status.success(), "{}", said(&edited));
+    // The CLI works in production without --sandbox; the card read is production's.
+    let show = |slug: &str| -> Value {
+        let store = fabrik::store::Store::open(&db).unwrap();
+        let c = store
+            .get_customer_in(slug, fabrik::environment::Environment::Production)
+            .unwrap();
+        serde_json::to_value(c).unwrap()
+    };
+    let before = show(&slug);
+    assert_eq!(before["modules_outdated"], true, "{before}");
+
+    let updated = run(&["update-modules", &slug]);
+    let text = said(&updated);
+    assert!(updated.status.success(), "{text}");
+    assert!(text.contains("client-config.json"), "{text}");
+    let c = show(&slug);
+    assert_eq!(c["modules_outdated"], false, "{c}");
+    assert_eq!(c["applied"]["plan"], "enterprise", "{c}");
+    assert_eq!(c["status"], "active");
+    assert!(!text.contains(TOKEN), "no token in the output");
+    sim.shutdown().await;
+}

@@ -61,6 +61,19 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         adopt: Vec<String>,
     },
+    /// "Uppdatera moduler": bring a delivered instance to the customer's saved plan and
+    /// modules (client-config.json, the modules variable, a new production deployment).
+    UpdateModules {
+        /// The customer's slug (its address name).
+        slug: String,
+        /// One JSON event per line.
+        #[arg(long)]
+        json: bool,
+        /// On a permanent failure keep what was changed (retry later) instead of putting the
+        /// instance back as it was.
+        #[arg(long)]
+        keep_on_failure: bool,
+    },
     /// Provisioning runs: list, show, resume, cancel, roll back.
     #[command(subcommand)]
     Runs(RunsCmd),
@@ -379,6 +392,9 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
         Command::Provision {
             keep_on_failure: true,
             ..
+        } | Command::UpdateModules {
+            keep_on_failure: true,
+            ..
         }
     );
     let policy = if keep {
@@ -390,9 +406,9 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
     // The preflight comes before the engine: with a setting missing no engine can be built,
     // and the owner should hear every problem at once, not the first.
     let found = match &cmd {
-        Command::Provision { .. } | Command::Runs(RunsCmd::Resume { .. }) => {
-            cloud.preflight().await?
-        }
+        Command::Provision { .. }
+        | Command::UpdateModules { .. }
+        | Command::Runs(RunsCmd::Resume { .. }) => cloud.preflight().await?,
         _ => Vec::new(),
     };
     if let (
@@ -469,6 +485,19 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
                 }
             }
             let start = engine.start(&slug)?;
+            let Some(driver) = start.driver else {
+                println!(
+                    "{slug} har redan en aktiv körning: {} (visa den med `fabrik runs show {}`)",
+                    start.run_id, start.run_id
+                );
+                return Ok(());
+            };
+            let printer = Arc::new(progress::Printer::new(json));
+            let sink = Arc::new(move |e: &fabrik::provision::RunEvent| printer.print(e));
+            finished(engine.drive(driver, sink, cancel, false).await?)
+        }
+        Command::UpdateModules { slug, json, .. } => {
+            let start = engine.start_update_modules(&slug)?;
             let Some(driver) = start.driver else {
                 println!(
                     "{slug} har redan en aktiv körning: {} (visa den med `fabrik runs show {}`)",
