@@ -373,6 +373,36 @@ describe('provisioning', () => {
     assertClean();
   });
 
+  test('Uppdatera moduler: offered once the saved modules differ, then runs as its own run', async (t) => {
+    const { page, assertClean } = await open(t, { scenario: fixture('success'), eventDelay: 10 });
+    await openCustomer(page);
+    await startFromPage(page);
+    await waitState(page, 'run-state', 'succeeded', 15000);
+    // Just built: the button is there but not urged, and no difference is reported.
+    await tid(page, 'update-modules-button').waitFor();
+    assert.equal(await tid(page, 'update-modules-button').getAttribute('data-outdated'), 'false');
+    assert.equal(await tid(page, 'modules-outdated').count(), 0);
+
+    await tid(page, 'edit-customer').click();
+    await tid(page, 'module-social').check();
+    await tid(page, 'save-customer').click();
+    await tid(page, 'modules-outdated').waitFor();
+    assert.equal(await tid(page, 'update-modules-button').getAttribute('data-outdated'), 'true');
+
+    await tid(page, 'update-modules-button').click();
+    assert.doesNotMatch(await tid(page, 'modules-from').innerText(), /Social/);
+    assert.match(await tid(page, 'modules-to').innerText(), /Social/);
+    await tid(page, 'confirm-update-modules').click();
+    await page.getByTestId('toast').filter({ hasText: 'Modulerna för Åsa Bageri är uppdaterade' }).waitFor();
+    assert.deepEqual((await ipcCalls(page, 'update_modules')).map((c) => c.args), [{ slug: 'asa-bageri' }]);
+    await tid(page, 'group-modules').waitFor();
+    await tid(page, 'modules-outdated').waitFor({ state: 'detached' });
+    assert.equal(await tid(page, 'update-modules-button').getAttribute('data-outdated'), 'false');
+    assert.match(await tid(page, 'detail-applied').innerText(), /Social/);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="history-item"]').length === 2);
+    assertClean();
+  });
+
   test('Avveckla lists every target: what carries the marker goes, a foreign id is left alone', async (t) => {
     const { page, assertClean } = await open(t, { scenario: fixture('success'), eventDelay: 10, foreignIds: ['https://github.com/fabrik-kunder/asa-bageri'] });
     await openCustomer(page);

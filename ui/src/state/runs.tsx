@@ -40,8 +40,8 @@ export const isActive = (state: RunState) => ACTIVE_RUN_STATES.includes(state);
 /** The steps in the core's order (each after the steps it needs). */
 export const STEP_ORDER: readonly StepKey[] = STEP_KEYS;
 
-export type Group = 'supabase' | 'github' | 'vercel' | 'n8n' | 'email' | 'finalize';
-export const GROUPS: Group[] = ['supabase', 'github', 'vercel', 'n8n', 'email', 'finalize'];
+export type Group = 'supabase' | 'github' | 'vercel' | 'n8n' | 'email' | 'modules' | 'finalize';
+export const GROUPS: Group[] = ['supabase', 'github', 'vercel', 'n8n', 'email', 'modules', 'finalize'];
 export const groupOf = (key: string): Group => {
   const g = key.split('.')[0];
   return (GROUPS as string[]).includes(g) ? (g as Group) : 'finalize';
@@ -162,6 +162,8 @@ interface RunsContextValue {
   rollback: (runId: number) => Promise<void>;
   cancel: (runId: number, rollback: boolean) => Promise<void>;
   teardown: (slug: string, confirmation: string) => Promise<void>;
+  /** "Uppdatera moduler": the saved plan and modules into the delivered instance. */
+  updateModules: (slug: string) => Promise<void>;
 }
 
 const RunsContext = createContext<RunsContextValue | null>(null);
@@ -333,6 +335,7 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
         const name = v?.run.customer_name || slug;
         if (slug) setFinished((f) => ({ ...f, [slug]: (f[slug] ?? 0) + 1 }));
         if (v?.run.kind === 'teardown' && e.state === 'succeeded') show('success', tr('run.teardownDone', { name }));
+        else if (v?.run.kind === 'update_modules' && e.state === 'succeeded') show('success', tr('modules.done', { name }));
         else if (e.state === 'succeeded') show('success', tr('run.done', { name }));
         else if (e.state === 'rolled_back') show('success', tr('run.stopped', { name, state: tr(runStateKey('rolled_back')) }));
         else if (!v) show('error', e.error ? tRef.current.tx(e.error) : tr('err.unknown'));
@@ -429,6 +432,14 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
       // The run exists before the call returns: follow it by its id from the first event on.
       const run = await call('teardown_customer', { slug, confirmation });
       void track(run);
+    },
+    updateModules: async (slug) => {
+      try {
+        const o = await call('update_modules', { slug });
+        await track(o.run_id);
+      } catch (e) {
+        tRef.current.toast('error', tRef.current.t('modules.startFailed', { message: tRef.current.err(e as ApiError) }));
+      }
     },
   };
 

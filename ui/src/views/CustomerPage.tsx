@@ -53,6 +53,7 @@ export function CustomerPage({ slug, manifest, onBack, onEdit, onDeleted }: Prop
   const [history, setHistory] = useState<RunRow[]>([]);
   const [selectedRun, setSelectedRun] = useState<number | null>(null);
   const [tearingDown, setTearingDown] = useState(false);
+  const [updating, setUpdating] = useState(false);
   const finishedCount = runsCtx.finished[slug] ?? 0;
   const latestId = runsCtx.latest[slug];
   const { trackRows, track, refreshReadiness } = runsCtx;
@@ -144,6 +145,17 @@ export function CustomerPage({ slug, manifest, onBack, onEdit, onDeleted }: Prop
         </div>
         <div className="actions">
           {!hasInstance(c) && <ProvisionButton slug={c.slug} name={c.name} testId="provision-button" showReason />}
+          {c.status === 'active' && hasInstance(c) && !runActive && (
+            <button
+              type="button"
+              className={c.modules_outdated ? 'btn btn-primary' : 'btn'}
+              data-testid="update-modules-button"
+              data-outdated={c.modules_outdated}
+              onClick={() => setUpdating(true)}
+            >
+              {t('modules.button')}
+            </button>
+          )}
           {hasInstance(c) && !runActive && (
             <button type="button" className="btn btn-danger-outline" data-testid="teardown-button" onClick={() => setTearingDown(true)}>
               {t('teardown.button')}
@@ -182,6 +194,19 @@ export function CustomerPage({ slug, manifest, onBack, onEdit, onDeleted }: Prop
                 </span>
               )}
             </dd>
+            {c.status === 'active' && (
+              <>
+                <dt>{t('modules.applied')}</dt>
+                <dd data-testid="detail-applied">
+                  {c.applied ? <ModuleChips modules={c.applied.modules} name={moduleName} /> : <span className="muted">{t('modules.unknown')}</span>}
+                  {c.modules_outdated && (
+                    <p className="field-hint warn" data-testid="modules-outdated">
+                      {t('modules.outdated')}
+                    </p>
+                  )}
+                </dd>
+              </>
+            )}
             <dt>{t('customer.status')}</dt>
             <dd>
               <LiveStatusBadge slug={c.slug} status={c.status} />
@@ -210,6 +235,47 @@ export function CustomerPage({ slug, manifest, onBack, onEdit, onDeleted }: Prop
       )}
       <RunHistory rows={history} selected={shownRun} onSelect={setSelectedRun} />
 
+      {updating && (
+        <Dialog
+          title={t('modules.title', { name: c.name })}
+          labelledBy="update-modules-title"
+          onCancel={() => setUpdating(false)}
+          actions={
+            <>
+              <button type="button" className="btn" data-autofocus onClick={() => setUpdating(false)}>
+                {t('form.cancel')}
+              </button>
+              <button
+                type="button"
+                className="btn btn-primary"
+                data-testid="confirm-update-modules"
+                onClick={() => {
+                  setUpdating(false);
+                  setSelectedRun(null);
+                  void runsCtx.updateModules(c.slug);
+                }}
+              >
+                {t('modules.confirm')}
+              </button>
+            </>
+          }
+        >
+          <p>{t('modules.body')}</p>
+          <dl className="details">
+            <dt>{t('modules.from')}</dt>
+            <dd data-testid="modules-from">
+              {c.applied ? `${t(`plan.${c.applied.plan}`)} · ` : ''}
+              {c.applied ? <ModuleChips modules={c.applied.modules} name={moduleName} /> : <span className="muted">{t('modules.unknown')}</span>}
+            </dd>
+            <dt>{t('modules.to')}</dt>
+            <dd data-testid="modules-to">
+              {`${t(`plan.${c.plan}`)} · `}
+              <ModuleChips modules={c.modules} name={moduleName} />
+            </dd>
+          </dl>
+        </Dialog>
+      )}
+
       {tearingDown && <TeardownDialog customer={c} onClose={() => setTearingDown(false)} onStarted={() => setSelectedRun(null)} />}
 
       {confirming && (
@@ -232,6 +298,20 @@ export function CustomerPage({ slug, manifest, onBack, onEdit, onDeleted }: Prop
         </Dialog>
       )}
     </section>
+  );
+}
+
+function ModuleChips({ modules, name }: { modules: readonly string[]; name: (key: string) => string }) {
+  const { t } = useI18n();
+  if (modules.length === 0) return <span className="muted">{t('customer.none')}</span>;
+  return (
+    <span className="chips">
+      {modules.map((m) => (
+        <span key={m} className="chip">
+          {name(m)}
+        </span>
+      ))}
+    </span>
   );
 }
 

@@ -338,8 +338,14 @@
   function byslug(slug) {
     return state.customers.find((c) => c.slug === slug) || null;
   }
+  // What the instance runs against what is saved (Customer::outdated in src/customer/model.rs).
+  function outdated(c) {
+    const applied = c.applied ?? null;
+    const same = (a, b) => [...new Set(a)].sort().join() === [...new Set(b)].sort().join();
+    return c.status === 'active' && (!applied || applied.plan !== c.plan || !same(applied.modules, c.modules));
+  }
   function full(c) {
-    return JSON.parse(JSON.stringify({ ...c, links: links(c.instance, c.slug) }));
+    return JSON.parse(JSON.stringify({ ...c, applied: c.applied ?? null, modules_outdated: outdated(c), links: links(c.instance, c.slug) }));
   }
   function row(c) {
     return {
@@ -379,7 +385,11 @@
     'n8n.workflow': 'Skapa n8n-flöde',
     'email.welcome': 'Skicka välkomstmejl',
     finalize: 'Spara instansens uppgifter',
+    'modules.config': 'Skriv client-config.json med kundens moduler',
+    'modules.env': 'Uppdatera modulvariabeln i Vercel',
+    'modules.deploy': 'Driftsätt med de nya modulerna',
   };
+  const MODULE_KEYS = ['modules.config', 'modules.env', 'modules.deploy'];
   const ACTIVE = ['running', 'cancelling', 'rolling_back'];
   const R = { runs: [], steps: {}, log: {}, nextRun: 1, nextLog: 1, seq: 0, players: {}, adoptions: {} };
   for (const [slug, names] of Object.entries(CONFIG.refused || {})) {
@@ -491,8 +501,10 @@
         else if (e.state !== 'failed') run.error = e.state === 'cancelled' ? T('Avbruten; kan återupptas', 'Cancelled; can be resumed') : null;
         if (e.state === 'succeeded' && run.kind === 'provision') {
           log(id, null, 'info', 'Körningen är klar');
+          const built = byslug(run.slug);
           setCustomer(run.slug, {
             status: 'active',
+            applied: built ? { plan: built.plan, modules: [...built.modules] } : null,
             instance: {
               production_url: `https://${run.slug}.vercel.app`,
               github_repo_url: `https://github.com/fabrik-kunder/${run.slug}`,
@@ -501,6 +513,10 @@
               n8n_workflow_id: `wf${run.id}`,
             },
           });
+        } else if (run.kind === 'update_modules') {
+          // The instance keeps serving whatever happens; only a success changes what it runs.
+          const c = byslug(run.slug);
+          if (e.state === 'succeeded' && c) setCustomer(run.slug, { applied: { plan: c.plan, modules: [...c.modules] } });
         } else if (e.state === 'succeeded' && run.kind === 'teardown') {
           setCustomer(run.slug, { status: 'inactive', instance: emptyInstance() });
         } else if (e.state === 'failed' || e.state === 'rollback_failed') setCustomer(run.slug, { status: 'failed' });
@@ -602,6 +618,23 @@
       run.state = 'rolling_back';
       void play(id, SCENARIO.rollback);
       return null;
+    },
+    // "Uppdatera moduler" (src/provision/engine.rs start_update_modules): three steps, played.
+    update_modules: ({ slug }) => {
+      const c = byslug(slug);
+      if (!c) throw notFound(slug);
+      if (c.status !== 'active') throw apiError('not_provisioned', `${slug} har ingen levererad instans i den här miljön att uppdatera; provisionera kunden först.`);
+      const open = R.runs.filter((r) => r.customer_id === c.id).sort((a, b) => b.id - a.id)[0];
+      if (open && ACTIVE.includes(open.state)) return { run_id: open.id, already_running: true };
+      const run = newRun(c, 'update_modules', MODULE_KEYS);
+      const events = [{ type: 'run_started', run_id: run.id, slug, resumed: false }];
+      for (const step of MODULE_KEYS) {
+        events.push({ type: 'step_started', run_id: run.id, step, attempt: 1 });
+        events.push({ type: 'step_done', run_id: run.id, step, outcome: step === 'modules.deploy' ? 'created' : 'done', external_id: null, duration_ms: 30 });
+      }
+      events.push({ type: 'run_finished', run_id: run.id, state: 'succeeded', error: null });
+      void play(run.id, events);
+      return { run_id: run.id, already_running: false };
     },
     teardown_customer: ({ slug, confirmation }) => {
       if (String(confirmation ?? '').trim() !== slug) throw apiError('not_confirmed', 'Skriv kundens adressnamn för att bekräfta');
