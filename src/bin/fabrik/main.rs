@@ -805,12 +805,12 @@ fn runs_list(api: &Api, customer: Option<String>, json: bool) -> Result<(), ApiE
         return Ok(());
     }
     println!(
-        "{:>5}  {:<28} {:<10} {:<16} STARTAD",
+        "{:>5}  {:<28} {:<14} {:<16} STARTAD",
         "ID", "KUND", "TYP", "STATUS"
     );
     for r in runs {
         println!(
-            "{:>5}  {:<28} {:<10} {:<16} {}",
+            "{:>5}  {:<28} {:<14} {:<16} {}",
             r.id, r.slug, r.kind, r.state, r.started_at
         );
     }
@@ -992,6 +992,19 @@ fn print_customer(c: &Customer) {
             .join(", ")
     );
     println!("  Status:            {}", c.status);
+    if c.status == fabrik::customer::Status::Active {
+        let applied = c.applied.as_ref().map_or("okänt".to_string(), |a| {
+            let list: Vec<&str> = a.modules.iter().map(|m| m.as_str()).collect();
+            format!("{} ({})", a.plan, list.join(", "))
+        });
+        println!("  I drift:           {applied}");
+        if c.modules_outdated {
+            println!(
+                "                     skiljer sig från det sparade: `fabrik update-modules {}`",
+                c.slug
+            );
+        }
+    }
     println!("  Produktions-URL:   {}", dash(&c.instance.production_url));
     println!("  GitHub-repo:       {}", dash(&c.instance.github_repo_url));
     println!(
