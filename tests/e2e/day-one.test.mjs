@@ -4,7 +4,8 @@
 // email's link answers an anonymous visitor with 200 (its per-deployment URL sits behind
 // Deployment Protection, 401); each first admin signs in with the e-mailed one-time password
 // and, through the Data API with row-level security, sees exactly their own organization; both
-// n8n workflows are active, on different webhook paths.
+// n8n workflows are active, on different webhook paths. Then day two for one of them: a module
+// added in the window reaches the delivered instance through "Uppdatera moduler".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, existsSync } from 'node:fs';
@@ -98,10 +99,56 @@ test('two customers on day one: provisioned together; each link public, each adm
 
     // The outside world, through the simulator (it lives in the app's process: checked while the window is open).
     await dayOneChecks();
+
+    // Day two: the first customer gains the social module; "Uppdatera moduler" brings it to the
+    // delivered instance: the repository's client-config.json, and a new production deployment.
+    await updateModules(s, CUSTOMERS[0]);
   } finally {
     await s.close();
   }
 });
+
+async function updateModules(s, c) {
+  const before = await production(c.slug);
+  const row = await s.find(`[data-testid="customer-row"][data-slug="${c.slug}"] .row-name`);
+  await s.cmd('POST', `/element/${row}/click`, {});
+  await s.until(async () => (await s.text('customer-title')).includes(c.name), `${c.name}: customer page`);
+  await s.byTestId('update-modules-button');
+  assert.equal(await s.exec(`return document.querySelector('[data-testid="update-modules-button"]').dataset.outdated`), 'false', 'just built');
+  await s.click('edit-customer');
+  await s.click('module-social');
+  await s.click('save-customer');
+  await s.byTestId('modules-outdated');
+  await s.click('update-modules-button');
+  await s.click('confirm-update-modules');
+  await s.until(
+    async () => (await s.exec(`return document.querySelector('[data-testid="run-state"]')?.dataset.state ?? null`)) === 'succeeded' &&
+      (await s.findAll('[data-testid="group-modules"]')).length === 1,
+    'the update run succeeded',
+    60_000,
+  );
+  await s.until(async () => (await s.findAll('[data-testid="modules-outdated"]')).length === 0, 'no longer outdated', 10_000);
+
+  const inv = (await http('GET', `${sim()}/__sim/inventory`)).json;
+  const repo = inv.github.repos.find((r) => r.full_name.endsWith(`/${c.slug}`));
+  const config = JSON.parse(repo.files.find((f) => f.path === 'client-config.json').content);
+  assert.equal(config.modules.social.enabled, true, JSON.stringify(config.modules));
+  const after = await production(c.slug);
+  assert.notEqual(after, before, 'a new deployment is production');
+  const site = await fetch(`${sim()}/vercel-site/${c.slug}.vercel.app`, { signal: AbortSignal.timeout(10_000) });
+  assert.equal(site.status, 200);
+  assert.equal(site.headers.get('x-fabrik-sim-deployment'), after, 'the visitor gets the new build');
+}
+
+/** The deployment the project's production domains serve (getProject's targets.production). */
+async function production(slug) {
+  const inv = (await http('GET', `${sim()}/__sim/inventory`)).json;
+  const project = inv.vercel.projects.find((p) => p.name === slug);
+  const team = project.account_id.startsWith('team_') ? `?teamId=${project.account_id}` : '';
+  const p = await http('GET', `${sim()}/vercel/v9/projects/${project.id}${team}`, { headers: { authorization: `Bearer ${SIM_TOKEN}` } });
+  assert.equal(p.status, 200, p.text);
+  return p.json.targets?.production?.id ?? null;
+}
 
 async function dayOneChecks() {
   const inv = (await http('GET', `${sim()}/__sim/inventory`)).json;
