@@ -268,10 +268,19 @@ async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
                 Some(p) => Some(p.to_string()),
                 None => production_deployment(ctx, &project_id).await?,
             };
-            let id = start_deployment(ctx, StepKey::ModulesDeploy, &project, &repo).await?;
-            out = json!({ "id": id, "project_id": project_id, "previous": previous });
-            ctx.record_resource(StepKey::ModulesDeploy, &id, true, &out)
-                .await?;
+            // Recorded with the id in one write: a crash right after still lets a rollback
+            // give production back.
+            let restore = json!({ "project_id": project_id, "previous": previous });
+            let id = start_deployment(
+                ctx,
+                StepKey::ModulesDeploy,
+                &project,
+                &repo,
+                (true, restore.clone()),
+            )
+            .await?;
+            out = restore;
+            out["id"] = json!(id);
             id
         }
     };

@@ -246,13 +246,15 @@ async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
                 adopted = d.ready_state == "READY";
                 d.id
             }
-            Ok(_) => start_deployment(ctx, StepKey::VercelDeploy, &project, &repo).await?,
+            Ok(_) => {
+                start_deployment(ctx, StepKey::VercelDeploy, &project, &repo, PROVISIONED).await?
+            }
             Err(e) if e.kind == ErrorKind::NotFound => {
-                start_deployment(ctx, StepKey::VercelDeploy, &project, &repo).await?
+                start_deployment(ctx, StepKey::VercelDeploy, &project, &repo, PROVISIONED).await?
             }
             Err(e) => return Err(e.into()),
         },
-        None => start_deployment(ctx, StepKey::VercelDeploy, &project, &repo).await?,
+        None => start_deployment(ctx, StepKey::VercelDeploy, &project, &repo, PROVISIONED).await?,
     };
     let (d, domain) = ready_deployment(ctx, StepKey::VercelDeploy, &id).await?;
     public_site(ctx, StepKey::VercelDeploy, &domain).await?;
@@ -343,17 +345,23 @@ pub(super) async fn public_site(
     .await
 }
 
+/// A provisioning deployment is deleted with its project, so never compensated on its own.
+const PROVISIONED: (bool, Value) = (false, Value::Null);
+
 pub(super) struct Repo {
     pub owner: String,
     pub name: String,
     pub branch: String,
 }
 
+/// Asks for a production deployment and records its id with `extra` in the same write as
+/// soon as Vercel answers, so a crash right after leaves everything a rollback needs.
 pub(super) async fn start_deployment(
     ctx: &RunCtx,
     step: StepKey,
     project: &str,
     repo: &Repo,
+    (created, extra): (bool, Value),
 ) -> Result<String, StepError> {
     ctx.record_intent(step, project).await?;
     let d = ctx
@@ -361,8 +369,10 @@ pub(super) async fn start_deployment(
         .vercel
         .create_deployment(project, &repo.owner, &repo.name, &repo.branch)
         .await?;
-    // Deleted with the project, so never compensated on its own (created = false).
-    ctx.record_resource(step, &d.id, false, &json!({ "id": d.id }))
-        .await?;
+    let mut out = json!({ "id": d.id });
+    if let (Value::Object(o), Value::Object(more)) = (&mut out, extra) {
+        o.extend(more);
+    }
+    ctx.record_resource(step, &d.id, created, &out).await?;
     Ok(d.id)
 }
