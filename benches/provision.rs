@@ -134,7 +134,16 @@ async fn one_run(sequential: bool) -> (Duration, Duration, usize) {
     (wall, critical, calls)
 }
 
-async fn fifty_at_once() {
+/// What the 50-customer run gives the summary line.
+struct Bulk {
+    wall: Duration,
+    bound: Duration,
+    failures: usize,
+    absorbed: usize,
+    calls: usize,
+}
+
+async fn fifty_at_once() -> Bulk {
     let n = 50;
     let sim = sim().await;
     let t = sim.config().effective_timings();
@@ -195,6 +204,13 @@ async fn fifty_at_once() {
             .await;
     }
     sim.shutdown().await;
+    Bulk {
+        wall,
+        bound,
+        failures,
+        absorbed,
+        calls: reqs.len(),
+    }
 }
 
 fn main() {
@@ -213,6 +229,18 @@ fn main() {
             "same run, steps forced sequential: wall {:.2} s, ratio {:.3}, API calls {calls_seq}",
             wall_seq.as_secs_f64(), wall_seq.as_secs_f64() / critical.as_secs_f64()
         );
-        fifty_at_once().await;
+        let bulk = fifty_at_once().await;
+        // One line to compare across runs and sessions (issue #12).
+        println!(
+            "bench: single_ratio={:.3} calls_per_run={calls} sequential_ratio={:.3} bulk50_ratio={:.2} bulk50_wall_s={:.1} bulk50_bound_s={:.1} bulk50_failures={} bulk50_429s={} bulk50_calls={}",
+            wall.as_secs_f64() / critical.as_secs_f64(),
+            wall_seq.as_secs_f64() / critical.as_secs_f64(),
+            bulk.wall.as_secs_f64() / bulk.bound.as_secs_f64(),
+            bulk.wall.as_secs_f64(),
+            bulk.bound.as_secs_f64(),
+            bulk.failures,
+            bulk.absorbed,
+            bulk.calls,
+        );
     });
 }

@@ -72,11 +72,19 @@ async function measure(binary, label) {
   }
   starts.sort((a, b) => a - b);
   const median = starts[Math.floor(starts.length / 2)];
+  const result = { median, pss: mem?.pss ?? null };
   console.log(
     `${label.padEnd(14)} start to painted list: median ${median.toFixed(0)} ms (min ${starts[0].toFixed(0)}, max ${starts.at(-1).toFixed(0)}, n=${runs}); idle RSS ${mem?.rss.toFixed(0)} MiB, PSS ${mem?.pss.toFixed(0)} MiB (app + WebKit processes)`,
   );
+  return result;
 }
 
-await measure(fabrik, 'Fabrik');
-await measure(empty, 'empty Tauri');
+const app = await measure(fabrik, 'Fabrik');
+const bare = await measure(empty, 'empty Tauri');
 console.log('Times include the WebDriver session start, equal for both windows.');
+// One line to compare across runs and sessions (issue #12): key=value, ratios over the empty window.
+const ratio = (a, b) => (a != null && b ? (a / b).toFixed(2) : 'na');
+const whole = (x) => (x == null ? 'na' : x.toFixed(0));
+console.log(
+  `bench: start_ratio=${ratio(app.median, bare.median)} pss_ratio=${ratio(app.pss, bare.pss)} start_ms=${whole(app.median)} empty_ms=${whole(bare.median)} pss_mib=${whole(app.pss)} empty_pss_mib=${whole(bare.pss)}`,
+);
