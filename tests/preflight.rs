@@ -9,14 +9,6 @@ use fabrik::store::Store;
 use fabrik_sim::Profile;
 use serde_json::json;
 
-fn said(out: &std::process::Output) -> String {
-    format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
 /// Four problems of three kinds (two settings missing, a setting invalid, a token the provider
 /// rejects) are all named by one `--plan`, and `--yes` is refused with all four before any
 /// resource exists.

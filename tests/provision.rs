@@ -118,11 +118,6 @@ async fn happy_path_creates_one_of_each_and_a_rerun_creates_nothing() {
     sim.shutdown().await;
 }
 
-/// Tears the customer down so the keyring entries go too.
-async fn cleanup(engine: &fabrik::provision::Engine, slug: &str) {
-    let _ = engine.teardown(slug, Events::default().sink()).await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn teardown_removes_everything() {
     let Some(World {

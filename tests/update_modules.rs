@@ -8,15 +8,10 @@ mod common;
 use common::*;
 use fabrik::customer::{CustomerPatch, Module, ModuleManifest, Status};
 use fabrik::provision::{FailurePolicy, RunState, StepKey, StepState};
-use fabrik_sim::SimHandle;
 use serde_json::{json, Value};
 
-async fn cleanup(engine: &fabrik::provision::Engine, slug: &str) {
-    let _ = engine.teardown(slug, Events::default().sink()).await;
-}
-
 /// An authenticated call to the simulator's API (as the agency's token).
-async fn api(sim: &SimHandle, method: reqwest::Method, url: String, body: Option<Value>) -> Value {
+async fn api(method: reqwest::Method, url: String, body: Option<Value>) -> Value {
     let mut req = reqwest::Client::new()
         .request(method, url)
         .bearer_auth(TOKEN)
@@ -26,7 +21,6 @@ async fn api(sim: &SimHandle, method: reqwest::Method, url: String, body: Option
     }
     let r = req.send().await.unwrap();
     assert!(r.status().is_success(), "{}", r.status());
-    let _ = sim;
     r.json().await.unwrap_or(Value::Null)
 }
 
@@ -39,7 +33,7 @@ async fn config_file(w: &World) -> (String, String) {
         w.sim.github_api_url(),
         w.slug
     );
-    let v = api(&w.sim, reqwest::Method::GET, url, None).await;
+    let v = api(reqwest::Method::GET, url, None).await;
     let packed: String = v["content"].as_str().unwrap().split_whitespace().collect();
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(packed)
@@ -72,14 +66,12 @@ async fn vercel(w: &World) -> (Option<String>, String) {
     let team = w.sim.seed().vercel_team_id.clone();
     let base = w.sim.vercel_api_url();
     let p = api(
-        &w.sim,
         reqwest::Method::GET,
         format!("{base}/v9/projects/{}?teamId={team}", w.slug),
         None,
     )
     .await;
     let env = api(
-        &w.sim,
         reqwest::Method::GET,
         format!(
             "{base}/v10/projects/{}/env?teamId={team}&decrypt=true",
@@ -290,7 +282,6 @@ async fn a_rollback_leaves_a_file_someone_changed_since() {
     let theirs = written.replace("\"version\"", "\"edited_by\": \"dev\",\n  \"version\"");
     let owner = w.sim.seed().github_org.clone();
     api(
-        &w.sim,
         reqwest::Method::PUT,
         format!(
             "{}/repos/{owner}/{}/contents/client-config.json",
@@ -327,14 +318,6 @@ async fn a_rollback_leaves_a_file_someone_changed_since() {
     );
     cleanup(&w.engine, &w.slug).await;
     w.sim.shutdown().await;
-}
-
-fn said(out: &std::process::Output) -> String {
-    format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 /// From the command line: a customer not yet delivered is refused with the way out; after
@@ -383,3 +366,4 @@ async fn update_modules_from_the_command_line() {
     assert!(!text.contains(TOKEN), "no token in the output");
     sim.shutdown().await;
 }
+

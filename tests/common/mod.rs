@@ -228,6 +228,20 @@ pub async fn world(tag: &str, name: &str) -> Option<World> {
     })
 }
 
+/// Tears the customer down so the keyring entries go too.
+pub async fn cleanup(engine: &Engine, slug: &str) {
+    let _ = engine.teardown(slug, Events::default().sink()).await;
+}
+
+/// What a CLI process printed, stdout then stderr.
+pub fn said(out: &std::process::Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
 /// Someone at the agency makes a resource by hand (the simulator's `/__sim/foreign`).
 pub async fn seed(sim: &SimHandle, body: Value) -> Value {
     let r = reqwest::Client::new()

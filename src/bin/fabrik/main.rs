@@ -484,30 +484,11 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
                     return Err(fabrik::Error::NotConfirmed.into());
                 }
             }
-            let start = engine.start(&slug)?;
-            let Some(driver) = start.driver else {
-                println!(
-                    "{slug} har redan en aktiv körning: {} (visa den med `fabrik runs show {}`)",
-                    start.run_id, start.run_id
-                );
-                return Ok(());
-            };
-            let printer = Arc::new(progress::Printer::new(json));
-            let sink = Arc::new(move |e: &fabrik::provision::RunEvent| printer.print(e));
-            finished(engine.drive(driver, sink, cancel, false).await?)
+            drive_started(engine, &slug, engine.start(&slug)?, json, cancel).await
         }
         Command::UpdateModules { slug, json, .. } => {
             let start = engine.start_update_modules(&slug)?;
-            let Some(driver) = start.driver else {
-                println!(
-                    "{slug} har redan en aktiv körning: {} (visa den med `fabrik runs show {}`)",
-                    start.run_id, start.run_id
-                );
-                return Ok(());
-            };
-            let printer = Arc::new(progress::Printer::new(json));
-            let sink = Arc::new(move |e: &fabrik::provision::RunEvent| printer.print(e));
-            finished(engine.drive(driver, sink, cancel, false).await?)
+            drive_started(engine, &slug, start, json, cancel).await
         }
         Command::Runs(RunsCmd::Resume { id, json }) => {
             let printer = Arc::new(progress::Printer::new(json));
@@ -679,6 +660,27 @@ fn print_credential(s: &fabrik::credentials::CredentialStatus) {
             println!("{:<10} {:<11} obs: {w}", "", "");
         }
     }
+}
+
+/// Drives a run this process just started, with live progress; a run already active
+/// elsewhere is only named.
+async fn drive_started(
+    engine: &fabrik::provision::Engine,
+    slug: &str,
+    start: fabrik::provision::StartOutcome,
+    json: bool,
+    cancel: tokio_util::sync::CancellationToken,
+) -> Result<(), ApiError> {
+    let Some(driver) = start.driver else {
+        println!(
+            "{slug} har redan en aktiv körning: {} (visa den med `fabrik runs show {}`)",
+            start.run_id, start.run_id
+        );
+        return Ok(());
+    };
+    let printer = Arc::new(progress::Printer::new(json));
+    let sink = Arc::new(move |e: &fabrik::provision::RunEvent| printer.print(e));
+    finished(engine.drive(driver, sink, cancel, false).await?)
 }
 
 fn finished(state: fabrik::provision::RunState) -> Result<(), ApiError> {

@@ -182,17 +182,7 @@ export function CustomerPage({ slug, manifest, onBack, onEdit, onDeleted }: Prop
             <dd data-testid="detail-plan">{t(`plan.${c.plan}`)}</dd>
             <dt>{t('customer.modules')}</dt>
             <dd data-testid="detail-modules">
-              {c.modules.length === 0 ? (
-                none
-              ) : (
-                <span className="chips">
-                  {c.modules.map((m) => (
-                    <span key={m} className="chip">
-                      {moduleName(m)}
-                    </span>
-                  ))}
-                </span>
-              )}
+              <ModuleChips modules={c.modules} name={moduleName} />
             </dd>
             {c.status === 'active' && (
               <>
