@@ -367,3 +367,32 @@ async fn update_modules_from_the_command_line() {
     sim.shutdown().await;
 }
 
+/// After a rollback pinned production to the earlier deployment, Vercel no longer moves the
+/// domains to new deployments by itself: the next update promotes its own, and the visitor gets it.
+#[tokio::test]
+async fn the_update_after_a_rollback_promotes_its_deployment() {
+    let Some(w) = world("update-promote", "Moduler Befordras AB").await else {
+        return;
+    };
+    let (_, state) = provision(&w.engine, &w.slug).await;
+    assert_eq!(state, RunState::Succeeded);
+    let (pinned, _) = vercel(&w).await;
+    add_social(&w);
+    fault(
+        &w.sim,
+        json!({"method": "GET", "path": "/vercel-site/*", "status": 401, "times": 1}),
+    )
+    .await;
+    let (_, state, events) = update(&w, &w.engine).await;
+    clear_faults(&w.sim).await;
+    assert_eq!(state, RunState::RolledBack, "{}", events.json());
+    assert_eq!(vercel(&w).await.0, pinned, "production pinned back");
+
+    let (_, state, events) = update(&w, &w.engine).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    let (production, _) = vercel(&w).await;
+    assert_ne!(production, pinned, "the new deployment is production");
+    assert_eq!(serving(&w).await, (200, production));
+    cleanup(&w.engine, &w.slug).await;
+    w.sim.shutdown().await;
+}
