@@ -312,6 +312,16 @@ async fn bad_token_scopes_and_rate_limits() {
         .unwrap()
         .starts_with("You have exceeded a secondary rate limit"));
     assert!(h["retry-after"].to_str().unwrap().parse::<u64>().unwrap() <= 60);
+    // A commit is content too: the spent minute refuses it as well.
+    let r = c
+        .put(format!("{gh}/repos/fabrik-agency/r0/contents/a.txt"))
+        .bearer_auth(TOKEN)
+        .json(&json!({"message": "m", "content": "YQ=="}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "PUT contents counts as content creation");
+    assert!(r.headers().contains_key("retry-after"));
 
     let r = c
         .delete(format!("{gh}/repos/fabrik-agent/r0"))

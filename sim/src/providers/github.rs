@@ -605,15 +605,10 @@ pub(crate) fn valid_repo_name(n: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-async fn generate(
-    State(st): St,
-    axum::Extension(Token(token)): axum::Extension<Token>,
-    Path((towner, tname)): Path<(String, String)>,
-    body: Bytes,
-) -> Response {
-    let gen_doc = doc("repos/repos#create-a-repository-using-a-template");
+/// The secondary limit on content-generating requests (a repository, a commit), per token:
+/// `Some` is the refusal once the minute's budget is spent.
+fn content_limit(st: &AppState, token: &str) -> Option<Response> {
     let now = now_ms();
-    // Secondary limit on content-creating requests.
     let sec = lock(&st.limiter).hit(
         &format!("github|content|{token}"),
         st.cfg.rate_limits.github_content_per_minute,
@@ -621,14 +616,32 @@ async fn generate(
         now,
         true,
     );
-    if !sec.allowed {
-        let resp = errors::github(
-            403,
-            SECONDARY_MESSAGE,
-            &doc("overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"),
-        );
-        return with_header(resp, "retry-after", sec.reset_in_secs(now).to_string());
+    if sec.allowed {
+        return None;
     }
+    let resp = errors::github(
+        403,
+        SECONDARY_MESSAGE,
+        &doc("overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"),
+    );
+    Some(with_header(
+        resp,
+        "retry-after",
+        sec.reset_in_secs(now).to_string(),
+    ))
+}
+
+async fn generate(
+    State(st): St,
+    axum::Extension(Token(token)): axum::Extension<Token>,
+    Path((towner, tname)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let gen_doc = doc("repos/repos#create-a-repository-using-a-template");
+    if let Some(refused) = content_limit(&st, &token) {
+        return refused;
+    }
+    let now = now_ms();
     let Some(template) = find(&st, &towner, &tname) else {
         return repo_not_found("repos/repos#create-a-repository-using-a-template");
     };
@@ -799,9 +812,14 @@ const PUT_CONTENTS_DOC: &str = "repos/contents#create-or-update-file-contents";
 /// `sha` is a 422, with a stale `sha` a 409; `message` and `content` (base64) are required.
 async fn put_contents(
     State(st): St,
+    axum::Extension(Token(token)): axum::Extension<Token>,
     Path((owner, name, path)): Path<(String, String, String)>,
     body: Bytes,
 ) -> Response {
+    // A commit is content: it counts against the same minute as a new repository.
+    if let Some(refused) = content_limit(&st, &token) {
+        return refused;
+    }
     let path = path.trim_matches('/').to_string();
     let invalid = |what: &str| {
         json_response(
