@@ -11,7 +11,9 @@ use serde_json::json;
 
 use super::error::{ErrorKind, ProviderError};
 use super::http::CONNECT_TIMEOUT;
+use super::pacer;
 use crate::secrets::{redact, Provider, Secret};
+use reqwest::Method;
 
 const P: Provider = Provider::Github;
 
@@ -79,6 +81,8 @@ fn caused_by_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
 pub struct Github {
     octo: Octocrab,
     timeout: Duration,
+    /// Which budget of the shared pacer this token spends.
+    account: u64,
 }
 
 type Body = http_body_util::combinators::BoxBody<bytes::Bytes, octocrab::Error>;
@@ -102,15 +106,26 @@ impl Github {
             .map_err(|e| {
                 ProviderError::new(P, ErrorKind::Invalid, format!("ogiltig GitHub-adress: {e}"))
             })?;
-        Ok(Github { octo, timeout })
+        let account = pacer::account(api, token.expose().as_bytes());
+        Ok(Github {
+            octo,
+            timeout,
+            account,
+        })
     }
 
+    /// One exchange, sent when the token's budgets allow (the shared pacer). `fut` is
+    /// octocrab's lazy request: nothing leaves before it is awaited.
     async fn call(
         &self,
+        method: Method,
         fut: impl std::future::Future<Output = octocrab::Result<Response<Body>>>,
     ) -> Result<Response<Body>, ProviderError> {
+        // Buckets are per token (hourly) and, for writes, per token (content creation).
+        let buckets = pacer::buckets(P, self.account, &method, "");
+        pacer::shared().acquire(&buckets).await?;
         // octocrab bounds each read; this bounds the whole exchange.
-        match tokio::time::timeout(self.timeout + Duration::from_secs(1), fut).await {
+        let answer = match tokio::time::timeout(self.timeout + Duration::from_secs(1), fut).await {
             Err(_) => {
                 let mut err = ProviderError::new(P, ErrorKind::Transient, "did not answer in time");
                 err.timed_out = true;
@@ -125,8 +140,17 @@ impl Github {
                 err.timed_out = caused_by_timeout(&e);
                 Err(err)
             }
-            Ok(Ok(resp)) if resp.status().is_success() => Ok(resp),
-            Ok(Ok(resp)) => Err(self.error(resp).await),
+            Ok(Ok(resp)) => Ok(resp),
+        }?;
+        let status = answer.status().as_u16();
+        if answer.status().is_success() {
+            pacer::shared().observe(&buckets, status, answer.headers(), None);
+            Ok(answer)
+        } else {
+            let headers = answer.headers().clone();
+            let err = self.error(answer).await;
+            pacer::shared().observe(&buckets, status, &headers, Some(&err));
+            Err(err)
         }
     }
 
@@ -154,7 +178,7 @@ impl Github {
     }
 
     pub async fn user(&self) -> Result<User, ProviderError> {
-        let resp = self.call(self.octo._get("/user")).await?;
+        let resp = self.call(Method::GET, self.octo._get("/user")).await?;
         let scopes = resp
             .headers()
             .get("x-oauth-scopes")
@@ -185,7 +209,10 @@ impl Github {
     /// never followed): before a delete, "renamed" must not read as "gone".
     pub async fn lookup(&self, owner: &str, name: &str) -> Result<Option<Repo>, ProviderError> {
         match self
-            .call(self.octo._get(format!("/repos/{owner}/{name}")))
+            .call(
+                Method::GET,
+                self.octo._get(format!("/repos/{owner}/{name}")),
+            )
             .await
         {
             Ok(r) => {
@@ -218,10 +245,13 @@ impl Github {
     ) -> Result<Repo, ProviderError> {
         let body = json!({ "owner": owner, "name": name, "description": description, "private": true, "include_all_branches": false });
         let resp = self
-            .call(self.octo._post(
-                format!("/repos/{template_owner}/{template}/generate"),
-                Some(&body),
-            ))
+            .call(
+                Method::POST,
+                self.octo._post(
+                    format!("/repos/{template_owner}/{template}/generate"),
+                    Some(&body),
+                ),
+            )
             .await?;
         self.json(resp).await
     }
@@ -230,6 +260,7 @@ impl Github {
     pub async fn has_commits(&self, owner: &str, name: &str) -> Result<bool, ProviderError> {
         match self
             .call(
+                Method::GET,
                 self.octo
                     ._get(format!("/repos/{owner}/{name}/commits?per_page=1")),
             )
@@ -256,6 +287,7 @@ impl Github {
         let body = json!({ "description": description });
         let resp = self
             .call(
+                Method::PATCH,
                 self.octo
                     ._patch(format!("/repos/{owner}/{name}"), Some(&body)),
             )
@@ -274,6 +306,7 @@ impl Github {
         use base64::Engine as _;
         let resp = match self
             .call(
+                Method::GET,
                 self.octo
                     ._get(format!("/repos/{owner}/{name}/contents/{path}")),
             )
@@ -324,10 +357,13 @@ impl Github {
             body["sha"] = json!(sha);
         }
         let resp = self
-            .call(self.octo._put(
-                format!("/repos/{owner}/{name}/contents/{path}"),
-                Some(&body),
-            ))
+            .call(
+                Method::PUT,
+                self.octo._put(
+                    format!("/repos/{owner}/{name}/contents/{path}"),
+                    Some(&body),
+                ),
+            )
             .await?;
         // The new blob's sha: what a later read compares against to see whether it changed.
         let written: serde_json::Value = self.json(resp).await?;
@@ -341,6 +377,7 @@ impl Github {
 
     pub async fn delete(&self, owner: &str, name: &str) -> Result<(), ProviderError> {
         self.call(
+            Method::DELETE,
             self.octo
                 ._delete(format!("/repos/{owner}/{name}"), None::<&()>),
         )

@@ -2,13 +2,14 @@
 //! error body and rate-limit headers read into a `ProviderError`. Retrying is not done here;
 //! it is the engine's single retry policy (provision/retry.rs) that decides.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::error::{ErrorKind, ProviderError};
+use super::pacer;
 use crate::secrets::{redact, Provider};
 
 /// Per-call ceiling; long waits (a project coming up) are polling loops of short calls.
@@ -36,13 +37,42 @@ pub fn with_redirects(timeout: Duration, redirects: reqwest::redirect::Policy) -
         .expect("a client with a timeout can always be built")
 }
 
-/// Sends a request and turns every failure into a `ProviderError`.
+/// Sends a request when the provider's budget allows (the shared pacer) and turns every
+/// failure into a `ProviderError`.
 pub async fn send(provider: Provider, req: RequestBuilder) -> Result<Response, ProviderError> {
-    let resp = req.send().await.map_err(|e| transport(provider, &e))?;
-    if resp.status().is_success() {
+    let (client, built) = req.build_split();
+    let request = built.map_err(|e| transport(provider, &e))?;
+    let url = request.url();
+    let host = format!(
+        "{}:{:?}",
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default()
+    );
+    let credential = request
+        .headers()
+        .get(reqwest::header::AUTHORIZATION)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    let buckets = pacer::buckets(
+        provider,
+        pacer::account(&host, credential),
+        request.method(),
+        url.path(),
+    );
+    pacer::shared().acquire(&buckets).await?;
+    let resp = client
+        .execute(request)
+        .await
+        .map_err(|e| transport(provider, &e))?;
+    let status = resp.status();
+    if status.is_success() {
+        pacer::shared().observe(&buckets, status.as_u16(), resp.headers(), None);
         Ok(resp)
     } else {
-        Err(from_response(provider, resp).await)
+        let headers = resp.headers().clone();
+        let err = from_response(provider, resp).await;
+        pacer::shared().observe(&buckets, status.as_u16(), &headers, Some(&err));
+        Err(err)
     }
 }
 
@@ -100,13 +130,6 @@ fn request_id(h: &HeaderMap) -> Option<String> {
     .map(str::to_string)
 }
 
-fn now_epoch() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
 /// The wait the provider asked for. Units differ: Supabase and Resend send seconds remaining,
 /// GitHub and Vercel an epoch timestamp (contracts/README.md, section "8. Cross-provider notes
 /// for the simulator").
@@ -127,16 +150,11 @@ fn asked_wait(provider: Provider, h: &HeaderMap) -> Option<Duration> {
             return Some(Duration::from_secs(secs.max(0) as u64));
         }
     }
-    let reset = |name: &str| header(h, name).and_then(|v| v.trim().parse::<u64>().ok());
+    let seen = pacer::rate_headers(provider, h);
     match provider {
-        Provider::Supabase => reset("x-ratelimit-reset").map(Duration::from_secs),
-        Provider::Resend => reset("ratelimit-reset").map(Duration::from_secs),
-        Provider::Github | Provider::Vercel => {
-            let exhausted = header(h, "x-ratelimit-remaining").is_some_and(|r| r.trim() == "0");
-            reset("x-ratelimit-reset")
-                .filter(|_| exhausted)
-                .map(|at| Duration::from_secs(at.saturating_sub(now_epoch())))
-        }
+        Provider::Supabase | Provider::Resend => seen.reset_in,
+        // Their reset is sent on every answer; it is a wait only once the budget is spent.
+        Provider::Github | Provider::Vercel => seen.reset_in.filter(|_| seen.remaining == Some(0)),
         Provider::N8n => None,
     }
 }
@@ -243,10 +261,11 @@ pub fn classify(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+    /// A header map from pairs (the pacer's tests use it too).
+    pub(crate) fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
         for (k, v) in pairs {
             h.insert(*k, v.parse().unwrap());

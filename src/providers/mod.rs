@@ -6,6 +6,7 @@ pub mod error;
 pub mod github;
 pub mod http;
 pub mod n8n;
+pub mod pacer;
 pub mod resend;
 pub mod site;
 pub mod supabase;

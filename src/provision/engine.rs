@@ -1211,7 +1211,10 @@ async fn run_step(
             attempt,
         });
         let attempt_started = Instant::now();
-        let result = (def.run)(ctx).await;
+        // A call waiting for its turn at the provider's rate limit stops when the run is cancelled.
+        let result = crate::providers::pacer::CANCEL
+            .scope(ctx.cancel.clone(), (def.run)(ctx))
+            .await;
         let took = now_ms(attempt_started);
         match result {
             Ok(done) => {
