@@ -227,7 +227,8 @@ impl RunCtx {
         }
     }
 
-    /// Polls `check` with the polling policy until it is ready, failing after `ceiling`.
+    /// Polls `check` with the polling policy until it is ready, failing after `ceiling`: the
+    /// first check when waits like this one have taken so long before (`policy::Observed`).
     /// Transient errors while polling are part of waiting (bounded by the same ceiling).
     pub async fn wait_until<T, F, Fut>(
         &self,
@@ -241,15 +242,25 @@ impl RunCtx {
         Fut: Future<Output = Result<Poll<T>, StepError>>,
     {
         let started = Instant::now();
-        let mut delay = self.timing.poll.first;
+        let observed = super::policy::observed();
+        let (first, mut delay) = self.timing.poll.schedule(observed.expected(&what.en));
+        if !first.is_zero() {
+            self.sleep(first.min(ceiling)).await?;
+        }
         let mut last_detail: Option<String> = None;
+        let mut last_pending: Option<Duration> = None;
         loop {
             if self.cancel.is_cancelled() {
                 return Err(StepError::Cancelled);
             }
+            let asked = started.elapsed();
             match check().await {
-                Ok(Poll::Ready(v)) => return Ok(v),
+                Ok(Poll::Ready(v)) => {
+                    observed.record(&what.en, last_pending, asked);
+                    return Ok(v);
+                }
                 Ok(Poll::Pending(detail)) => {
+                    last_pending = Some(asked);
                     if detail != last_detail {
                         let text = match &detail {
                             Some(d) => Text::new(

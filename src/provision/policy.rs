@@ -114,6 +114,60 @@ impl PollPolicy {
     }
 }
 
+/// How long each kind of wait has taken in this process, so that polling waits about as long
+/// as the provider's state takes to change instead of asking at a fixed pace: a run needs
+/// fewer calls, and in a bulk run the polls leave the budget to the creates.
+#[derive(Debug, Default)]
+pub struct Observed {
+    estimates: std::sync::Mutex<std::collections::HashMap<String, Duration>>,
+}
+
+/// The record every run of this process learns from and adds to.
+pub fn observed() -> &'static Observed {
+    static SHARED: std::sync::LazyLock<Observed> = std::sync::LazyLock::new(Observed::default);
+    &SHARED
+}
+
+impl Observed {
+    /// How long a wait of this kind is expected to take, once one has been seen.
+    pub fn expected(&self, what: &str) -> Option<Duration> {
+        self.lock().get(what).copied()
+    }
+
+    /// One finished wait: the state changed after `pending` (the last check that said "not
+    /// yet", if any) and by `ready`. With no "not yet" the change happened at some point
+    /// before `ready`: a little less is recorded, so the estimate keeps probing downwards
+    /// instead of creeping up on its own overshoot.
+    pub fn record(&self, what: &str, pending: Option<Duration>, ready: Duration) {
+        let seen = match pending {
+            Some(lo) => (lo + ready) / 2,
+            None => ready.mul_f64(0.95),
+        };
+        let mut all = self.lock();
+        let estimate = match all.get(what) {
+            Some(old) => (*old + seen) / 2,
+            None => seen,
+        };
+        all.insert(what.to_string(), estimate);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Duration>> {
+        self.estimates.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl PollPolicy {
+    /// The pause before the first check and the pause after the first "not yet". Without an
+    /// estimate: check at once, then from `first`. With one: check when the change is due,
+    /// then in small steps (a twentieth of it), which grow as `next` says if it is late.
+    pub fn schedule(&self, expected: Option<Duration>) -> (Duration, Duration) {
+        match expected {
+            None => (Duration::ZERO, self.first),
+            Some(e) => (e, (e / 20).clamp(Duration::from_millis(50), self.cap)),
+        }
+    }
+}
+
 /// Everything about timing a run, in one place so tests can shrink it.
 #[derive(Debug, Clone)]
 pub struct Timing {
@@ -205,6 +259,27 @@ mod tests {
         let mut e = err(ErrorKind::RateLimited, None);
         e.retry_after = Some(Duration::MAX);
         assert_eq!(r.delay(1, &e), None, "reported, not waited");
+    }
+
+    /// The estimate follows what waits take, from above and from below, and shapes the
+    /// schedule: the first check when the change is due, then a twentieth of it.
+    #[test]
+    fn polling_waits_about_as_long_as_the_state_takes() {
+        let o = Observed::default();
+        let p = PollPolicy::default();
+        assert_eq!(p.schedule(o.expected("x")), (Duration::ZERO, p.first));
+        o.record("x", Some(Duration::from_secs(8)), Duration::from_secs(10));
+        assert_eq!(o.expected("x"), Some(Duration::from_secs(9)));
+        let (first, then) = p.schedule(o.expected("x"));
+        assert_eq!(first, Duration::from_secs(9));
+        assert_eq!(then, Duration::from_millis(450));
+        // Ready at the first check: the next estimate is lower, so it keeps probing.
+        o.record("x", None, Duration::from_secs(9));
+        assert!(o.expected("x").unwrap() < Duration::from_secs(9));
+        // A slower day pulls it up.
+        o.record("x", Some(Duration::from_secs(20)), Duration::from_secs(22));
+        assert!(o.expected("x").unwrap() > Duration::from_secs(14));
+        assert_eq!(o.expected("other"), None, "kinds are kept apart");
     }
 
     #[test]
