@@ -1388,3 +1388,51 @@ async fn client_config_is_committed_before_the_first_deployment() {
     cleanup(&engine, &slug).await;
     sim.shutdown().await;
 }
+
+/// Eight customers at once on Resend's 2 requests a second: the shared pacer sends the welcome
+/// emails in turn, so the provider never has to refuse one, and every run ends as it would
+/// alone. Before, they collided and were retried after 429s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_at_once_share_the_rate_limits_without_refusals() {
+    let Some(secrets) = keyring("pacer") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let store = store();
+    let engine = Arc::new(engine(
+        &sim,
+        store.clone(),
+        secrets,
+        FailurePolicy::Rollback,
+    ));
+    let slugs: Vec<String> = (0..8)
+        .map(|i| customer(&store, &format!("Samtidig Kund {i}")))
+        .collect();
+    let mut runs = tokio::task::JoinSet::new();
+    for slug in slugs.clone() {
+        let engine = engine.clone();
+        runs.spawn(async move { provision(&engine, &slug).await.1 });
+    }
+    while let Some(state) = runs.join_next().await {
+        assert_eq!(state.unwrap(), RunState::Succeeded);
+    }
+    let log = get(&sim, "/__sim/requests").await["requests"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let refused: Vec<String> = log
+        .iter()
+        .filter(|r| r["status"] == 429)
+        .map(|r| format!("{} {}", r["method"], r["path"]))
+        .collect();
+    assert!(refused.is_empty(), "refused: {refused:?}");
+    let emails = log
+        .iter()
+        .filter(|r| r["path"] == "/resend/emails" && r["method"] == "POST")
+        .count();
+    assert_eq!(emails, 8, "one email each, none sent twice");
+    for slug in &slugs {
+        cleanup(&engine, slug).await;
+    }
+    sim.shutdown().await;
+}

@@ -18,15 +18,10 @@ pub struct Email<'a> {
     pub text: &'a str,
 }
 
-/// Resend allows 2 requests per second per team; sends are spaced to stay within it, so many
-/// runs at once queue instead of tripping 429s.
-const MIN_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
-
 pub struct Resend {
     http: reqwest::Client,
     api: String,
     key: Secret,
-    next_slot: tokio::sync::Mutex<tokio::time::Instant>,
 }
 
 impl Resend {
@@ -35,7 +30,6 @@ impl Resend {
             http: http::client(timeout),
             api: api.trim_end_matches('/').into(),
             key,
-            next_slot: tokio::sync::Mutex::new(tokio::time::Instant::now()),
         }
     }
 
@@ -49,14 +43,7 @@ impl Resend {
         struct Sent {
             id: String,
         }
-        {
-            let mut slot = self.next_slot.lock().await;
-            let now = tokio::time::Instant::now();
-            if *slot > now {
-                tokio::time::sleep_until(*slot).await;
-            }
-            *slot = (*slot).max(now) + MIN_INTERVAL;
-        }
+        // Resend's 2 requests a second per team are kept by the shared pacer (http::send).
         let req = self
             .http
             .post(format!("{}/emails", self.api))
