@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use http::Response;
 use octocrab::Octocrab;
+use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -13,7 +14,6 @@ use super::error::{ErrorKind, ProviderError};
 use super::http::CONNECT_TIMEOUT;
 use super::pacer;
 use crate::secrets::{redact, Provider, Secret};
-use reqwest::Method;
 
 const P: Provider = Provider::Github;
 

@@ -112,6 +112,16 @@ impl PollPolicy {
             .unwrap_or(self.cap)
             .min(self.cap)
     }
+
+    /// The pause before the first check and the pause after the first "not yet". Without an
+    /// estimate: check at once, then from `first`. With one: check when the change is due,
+    /// then in small steps (a twentieth of it), which grow as `next` says if it is late.
+    pub fn schedule(&self, expected: Option<Duration>) -> (Duration, Duration) {
+        match expected {
+            None => (Duration::ZERO, self.first),
+            Some(e) => (e, (e / 20).clamp(Duration::from_millis(50), self.cap)),
+        }
+    }
 }
 
 /// How long each kind of wait has taken in this process, so that polling waits about as long
@@ -153,18 +163,6 @@ impl Observed {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Duration>> {
         self.estimates.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-impl PollPolicy {
-    /// The pause before the first check and the pause after the first "not yet". Without an
-    /// estimate: check at once, then from `first`. With one: check when the change is due,
-    /// then in small steps (a twentieth of it), which grow as `next` says if it is late.
-    pub fn schedule(&self, expected: Option<Duration>) -> (Duration, Duration) {
-        match expected {
-            None => (Duration::ZERO, self.first),
-            Some(e) => (e, (e / 20).clamp(Duration::from_millis(50), self.cap)),
-        }
     }
 }
 
