@@ -502,6 +502,28 @@ mod tests {
         assert!(b.take(t0).is_some());
     }
 
+    /// A call waiting for its turn stops as soon as its run is cancelled, and a turn
+    /// further away than `MAX_WAIT` is not waited for at all.
+    #[tokio::test(start_paused = true)]
+    async fn a_turn_is_not_waited_when_cancelled_or_too_far() {
+        let pacer = Pacer::default();
+        let bucket = buckets(Provider::Resend, 2, &Method::POST, "/emails");
+        let started = Instant::now();
+        lock(&pacer.entry(&bucket[0]).budget).exhaust(Duration::from_secs(30), started);
+        let cancel = CancellationToken::new();
+        cancel.cancel();
+        let waited = CANCEL.scope(cancel, pacer.acquire(&bucket)).await;
+        assert!(waited.is_err(), "a cancelled run does not wait its turn");
+        assert!(started.elapsed() < Duration::from_secs(1));
+
+        lock(&pacer.entry(&bucket[0]).budget).exhaust(MAX_WAIT * 2, started);
+        pacer.acquire(&bucket).await.unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "the provider's answer decides instead"
+        );
+    }
+
     /// Fifty callers on a 2-a-second budget go two per window, in turn, and none is refused.
     #[tokio::test(start_paused = true)]
     async fn many_callers_share_one_budget_in_turn() {
