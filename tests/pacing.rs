@@ -54,3 +54,48 @@ async fn calls_from_many_clients_take_turns_within_the_limit() {
     assert!(started.elapsed() >= std::time::Duration::from_secs(2));
     sim.shutdown().await;
 }
+
+/// A wait checks when the change is due once one like it has been seen: the second run asks
+/// for its project's state a few times, where the first asked every 100 ms while it started.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_next_run_polls_when_the_state_is_due() {
+    let Some(secrets) = keyring("polling") else {
+        return;
+    };
+    // Supabase up in ~2.7 s, a build ~1.4 s.
+    let sim = sim_scaled(Profile::Realistic, 0.03).await;
+    let store = std::sync::Arc::new(fabrik::store::Store::open_in_memory().unwrap());
+    let engine = engine(
+        &sim,
+        store.clone(),
+        secrets,
+        fabrik::provision::FailurePolicy::Rollback,
+    );
+    let mut polls = Vec::new();
+    for name in ["Första Väntan AB", "Andra Väntan AB"] {
+        let slug = customer(&store, name);
+        let (_, state) = provision(&engine, &slug).await;
+        assert_eq!(state, fabrik::provision::RunState::Succeeded, "{name}");
+        let project = store
+            .get_customer(&slug)
+            .unwrap()
+            .instance
+            .supabase_project_ref;
+        let path = format!("/supabase/v1/projects/{}", project.unwrap());
+        let log = get(&sim, "/__sim/requests").await["requests"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        polls.push(
+            log.iter()
+                .filter(|r| r["method"] == "GET" && r["path"] == path.as_str())
+                .count(),
+        );
+        cleanup(&engine, &slug).await;
+    }
+    assert!(
+        polls[1] <= 3 && polls[1] < polls[0],
+        "project polls, first run then second: {polls:?}"
+    );
+    sim.shutdown().await;
+}
