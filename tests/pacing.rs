@@ -99,3 +99,55 @@ async fn the_next_run_polls_when_the_state_is_due() {
     );
     sim.shutdown().await;
 }
+
+/// What a wait took in production does not hold back the sandbox's first check: the two
+/// environments' services take very different times. A slow production run first, then a
+/// fast sandbox run in the same process; the sandbox's Supabase start is checked when it is
+/// up, not when production's was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_environment_does_not_hold_back_the_other() {
+    let Some(secrets) = keyring("environments") else {
+        return;
+    };
+    use fabrik::environment::Environment;
+    use fabrik::provision::{FailurePolicy, RunState};
+    // Supabase up in ~9 s in "production", ~0.9 s in the sandbox.
+    let (slow, fast) = (
+        sim_scaled(Profile::Realistic, 0.1).await,
+        sim_scaled(Profile::Realistic, 0.01).await,
+    );
+    let store = std::sync::Arc::new(fabrik::store::Store::open_in_memory().unwrap());
+    let production = engine_in(
+        &slow,
+        store.clone(),
+        secrets.clone(),
+        FailurePolicy::Rollback,
+        Environment::Production,
+    );
+    let slug = customer(&store, "Långsam Miljö AB");
+    let started = std::time::Instant::now();
+    let (_, state) = provision(&production, &slug).await;
+    assert_eq!(state, RunState::Succeeded);
+    let production_took = started.elapsed();
+    cleanup(&production, &slug).await;
+
+    let sandbox = engine_in(
+        &fast,
+        store.clone(),
+        secrets,
+        FailurePolicy::Rollback,
+        Environment::Sandbox,
+    );
+    let slug = customer(&store, "Snabb Miljö AB");
+    let started = std::time::Instant::now();
+    let (_, state) = provision(&sandbox, &slug).await;
+    assert_eq!(state, RunState::Succeeded);
+    let sandbox_took = started.elapsed();
+    cleanup(&sandbox, &slug).await;
+    assert!(
+        sandbox_took < production_took / 2,
+        "sandbox run {sandbox_took:?} after a production run of {production_took:?}"
+    );
+    slow.shutdown().await;
+    fast.shutdown().await;
+}

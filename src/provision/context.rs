@@ -243,7 +243,10 @@ impl RunCtx {
     {
         let started = Instant::now();
         let observed = super::policy::observed();
-        let (first, mut delay) = self.timing.poll.schedule(observed.expected(&what.en));
+        let (first, mut delay) = self
+            .timing
+            .poll
+            .schedule(observed.expected(self.environment, &what.en));
         if !first.is_zero() {
             self.sleep(first.min(ceiling)).await?;
         }
@@ -256,7 +259,7 @@ impl RunCtx {
             let asked = started.elapsed();
             match check().await {
                 Ok(Poll::Ready(v)) => {
-                    observed.record(&what.en, last_pending, asked);
+                    observed.record(self.environment, &what.en, last_pending, asked);
                     return Ok(v);
                 }
                 Ok(Poll::Pending(detail)) => {

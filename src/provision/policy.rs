@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use rand::Rng;
 
+use crate::environment::Environment;
 use crate::providers::ProviderError;
 
 #[derive(Debug, Clone)]
@@ -126,10 +127,11 @@ impl PollPolicy {
 
 /// How long each kind of wait has taken in this process, so that polling waits about as long
 /// as the provider's state takes to change instead of asking at a fixed pace: a run needs
-/// fewer calls, and in a bulk run the polls leave the budget to the creates.
+/// fewer calls, and in a bulk run the polls leave the budget to the creates. Kept per
+/// environment: production's accounts and the sandbox's simulator take very different times.
 #[derive(Debug, Default)]
 pub struct Observed {
-    estimates: std::sync::Mutex<std::collections::HashMap<String, Duration>>,
+    estimates: std::sync::Mutex<std::collections::HashMap<(Environment, String), Duration>>,
 }
 
 /// The record every run of this process learns from and adds to.
@@ -140,28 +142,32 @@ pub fn observed() -> &'static Observed {
 
 impl Observed {
     /// How long a wait of this kind is expected to take, once one has been seen.
-    pub fn expected(&self, what: &str) -> Option<Duration> {
-        self.lock().get(what).copied()
+    pub fn expected(&self, env: Environment, what: &str) -> Option<Duration> {
+        self.lock().get(&(env, what.to_string())).copied()
     }
 
     /// One finished wait: the state changed after `pending` (the last check that said "not
     /// yet", if any) and by `ready`. With no "not yet" the change happened at some point
     /// before `ready`: a little less is recorded, so the estimate keeps probing downwards
     /// instead of creeping up on its own overshoot.
-    pub fn record(&self, what: &str, pending: Option<Duration>, ready: Duration) {
+    pub fn record(&self, env: Environment, what: &str, pending: Option<Duration>, ready: Duration) {
         let seen = match pending {
             Some(lo) => (lo + ready) / 2,
             None => ready.mul_f64(0.95),
         };
         let mut all = self.lock();
-        let estimate = match all.get(what) {
+        let key = (env, what.to_string());
+        let estimate = match all.get(&key) {
             Some(old) => (*old + seen) / 2,
             None => seen,
         };
-        all.insert(what.to_string(), estimate);
+        all.insert(key, estimate);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Duration>> {
+    #[allow(clippy::type_complexity)]
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<(Environment, String), Duration>> {
         self.estimates.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
@@ -263,21 +269,37 @@ mod tests {
     /// schedule: the first check when the change is due, then a twentieth of it.
     #[test]
     fn polling_waits_about_as_long_as_the_state_takes() {
+        use Environment::Sandbox as S;
         let o = Observed::default();
         let p = PollPolicy::default();
-        assert_eq!(p.schedule(o.expected("x")), (Duration::ZERO, p.first));
-        o.record("x", Some(Duration::from_secs(8)), Duration::from_secs(10));
-        assert_eq!(o.expected("x"), Some(Duration::from_secs(9)));
-        let (first, then) = p.schedule(o.expected("x"));
+        assert_eq!(p.schedule(o.expected(S, "x")), (Duration::ZERO, p.first));
+        o.record(
+            S,
+            "x",
+            Some(Duration::from_secs(8)),
+            Duration::from_secs(10),
+        );
+        assert_eq!(o.expected(S, "x"), Some(Duration::from_secs(9)));
+        let (first, then) = p.schedule(o.expected(S, "x"));
         assert_eq!(first, Duration::from_secs(9));
         assert_eq!(then, Duration::from_millis(450));
         // Ready at the first check: the next estimate is lower, so it keeps probing.
-        o.record("x", None, Duration::from_secs(9));
-        assert!(o.expected("x").unwrap() < Duration::from_secs(9));
+        o.record(S, "x", None, Duration::from_secs(9));
+        assert!(o.expected(S, "x").unwrap() < Duration::from_secs(9));
         // A slower day pulls it up.
-        o.record("x", Some(Duration::from_secs(20)), Duration::from_secs(22));
-        assert!(o.expected("x").unwrap() > Duration::from_secs(14));
-        assert_eq!(o.expected("other"), None, "kinds are kept apart");
+        o.record(
+            S,
+            "x",
+            Some(Duration::from_secs(20)),
+            Duration::from_secs(22),
+        );
+        assert!(o.expected(S, "x").unwrap() > Duration::from_secs(14));
+        assert_eq!(o.expected(S, "other"), None, "kinds are kept apart");
+        assert_eq!(
+            o.expected(Environment::Production, "x"),
+            None,
+            "environments are kept apart"
+        );
     }
 
     #[test]
