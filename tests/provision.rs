@@ -286,7 +286,7 @@ async fn a_customer_with_history_is_archived_not_deleted() {
     store.delete_customer(&slug).unwrap();
     // Archived: out of the register's list, its ledger kept, its slug still taken.
     let listed = store.list_customers(&Default::default()).unwrap();
-    assert!(listed.iter().all(|c| c.slug != slug));
+    assert!(listed.rows.iter().all(|c| c.slug != slug));
     let c = store.get_customer(&slug).unwrap();
     assert_eq!(store.list_runs(Some(c.id), 10).unwrap().len(), 2);
     let again = store.create_customer(
@@ -797,7 +797,7 @@ async fn each_environment_has_its_own_instance_card() {
     store.set_environment(Environment::Production);
     let query = fabrik::customer::CustomerQuery::default();
     assert_eq!(
-        store.list_customers(&query).unwrap()[0].production_url,
+        store.list_customers(&query).unwrap().rows[0].production_url,
         production_card.instance.production_url
     );
 
@@ -1244,6 +1244,7 @@ async fn the_instance_address_is_the_public_production_domain() {
     let row = store
         .list_customers(&Default::default())
         .unwrap()
+        .rows
         .into_iter()
         .find(|r| r.slug == slug)
         .unwrap();

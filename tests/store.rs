@@ -279,8 +279,10 @@ fn search_filter_and_sort() {
                 search: search.map(Into::into),
                 status,
                 sort: Some(sort),
+                ..Default::default()
             })
             .unwrap()
+            .rows
     };
     // Unicode case folding: "ÅSA" finds "Åsa's Bageri".
     let found = q(Some("ÅSA"), None, SortKey::NameAsc);
@@ -526,4 +528,193 @@ fn the_slug_is_locked_while_resources_may_exist() {
         other => panic!("the slug changed while a repository may exist: {other:?}"),
     }
     assert!(store.get_customer(&c.slug).is_ok(), "nothing was written");
+}
+
+/// The register read a page at a time agrees, page by page, with the whole register sorted
+/// and filtered the plain way, in both environments, after renames, status changes and a
+/// deletion (the index tables follow every write through their triggers).
+#[test]
+fn every_page_agrees_with_the_whole_register() {
+    use fabrik::environment::Environment;
+    let store = Store::open_in_memory().unwrap();
+    let m = ModuleManifest::bundled();
+    let towns = ["Malmö", "Åre", "umeå", "Göteborg", "Örebro", "kiruna"];
+    let drafts = (0..240)
+        .map(|i| {
+            draft(
+                &format!("{} Kund {i}", towns[i % towns.len()]),
+                &format!("kund{i}@exempel.se"),
+            )
+        })
+        .collect();
+    store.insert_many(drafts, &m).unwrap();
+    let all = |store: &Store| {
+        let mut rows = Vec::new();
+        loop {
+            let page = store
+                .list_customers(&CustomerQuery {
+                    offset: Some(rows.len() as u32),
+                    limit: Some(CustomerQuery::MAX_PAGE),
+                    ..Default::default()
+                })
+                .unwrap();
+            if page.rows.is_empty() {
+                break rows;
+            }
+            rows.extend(page.rows);
+        }
+    };
+    let ids: Vec<(i64, String)> = all(&store).into_iter().map(|r| (r.id, r.slug)).collect();
+    assert_eq!(ids.len(), 240);
+    let statuses = [
+        Status::Active,
+        Status::Failed,
+        Status::Provisioning,
+        Status::Inactive,
+    ];
+    for (n, (id, _)) in ids.iter().enumerate() {
+        if n % 3 == 0 {
+            store
+                .set_instance(*id, Environment::Sandbox, statuses[n % 4], None)
+                .unwrap();
+        }
+        if n % 5 == 0 {
+            store
+                .set_instance(*id, Environment::Production, statuses[(n / 5) % 4], None)
+                .unwrap();
+        }
+    }
+    // A rename moves a customer in the order and in search; a deletion takes it out.
+    store
+        .update_customer(
+            &ids[7].1,
+            CustomerPatch {
+                name: Some("Aaa Omdöpt".into()),
+                ..Default::default()
+            },
+            &m,
+        )
+        .unwrap();
+    store.delete_customer(&ids[8].1).unwrap();
+    // Back to pending in the sandbox.
+    store
+        .set_instance(ids[9].0, Environment::Sandbox, Status::Pending, None)
+        .unwrap();
+
+    for env in [Environment::Sandbox, Environment::Production] {
+        store.set_environment(env);
+        // The plain way: every customer read one by one, then sorted and filtered here.
+        let everyone: Vec<_> = ids
+            .iter()
+            .filter_map(|(_, slug)| store.get_customer(slug).ok())
+            .collect();
+        assert_eq!(everyone.len(), 239);
+        for sort in [
+            SortKey::NameAsc,
+            SortKey::NameDesc,
+            SortKey::CreatedAsc,
+            SortKey::CreatedDesc,
+        ] {
+            for status in [
+                None,
+                Some(Status::Pending),
+                Some(Status::Active),
+                Some(Status::Failed),
+            ] {
+                for search in [
+                    None,
+                    Some("MALMÖ"),
+                    Some("ö"),
+                    Some("kund1"),
+                    Some("@exempel"),
+                    Some("ingen"),
+                ] {
+                    let mut expected: Vec<_> = everyone
+                        .iter()
+                        .filter(|c| status.is_none_or(|s| c.status == s))
+                        .filter(|c| {
+                            search.is_none_or(|s| {
+                                let s = s.to_lowercase();
+                                c.name.to_lowercase().contains(&s)
+                                    || c.slug.contains(&s)
+                                    || c.admin_email.to_lowercase().contains(&s)
+                            })
+                        })
+                        .collect();
+                    // SQLite's NOCASE folds ASCII only; ties go by id.
+                    let key = |c: &&fabrik::customer::Customer| (c.name.to_ascii_lowercase(), c.id);
+                    let created = |c: &&fabrik::customer::Customer| (c.created_at, c.id);
+                    match sort {
+                        SortKey::NameAsc => expected.sort_by_key(key),
+                        SortKey::NameDesc => {
+                            expected.sort_by_key(key);
+                            expected.reverse()
+                        }
+                        SortKey::CreatedAsc => expected.sort_by_key(created),
+                        SortKey::CreatedDesc => {
+                            expected.sort_by_key(created);
+                            expected.reverse()
+                        }
+                    }
+                    let expected: Vec<&str> = expected.iter().map(|c| c.slug.as_str()).collect();
+                    let mut got = Vec::new();
+                    loop {
+                        let page = store
+                            .list_customers(&CustomerQuery {
+                                search: search.map(Into::into),
+                                status,
+                                sort: Some(sort),
+                                offset: Some(got.len() as u32),
+                                limit: Some(37),
+                            })
+                            .unwrap();
+                        let case = format!("{env} {sort:?} {status:?} {search:?} at {}", got.len());
+                        assert_eq!(page.total as usize, expected.len(), "{case}");
+                        assert_eq!(page.offset as usize, got.len(), "{case}");
+                        assert!(page.rows.len() <= 37, "{case}");
+                        if page.rows.is_empty() {
+                            break;
+                        }
+                        assert!(
+                            page.rows
+                                .iter()
+                                .all(|r| status.is_none_or(|s| r.status == s)),
+                            "{case}"
+                        );
+                        got.extend(page.rows.into_iter().map(|r| r.slug));
+                    }
+                    assert_eq!(got, expected, "{env} {sort:?} {status:?} {search:?}");
+                }
+            }
+        }
+    }
+}
+
+/// No query, however large its page, reads more than the most one answer carries.
+#[test]
+fn a_page_is_never_larger_than_the_most_one_answer_carries() {
+    let store = Store::open_in_memory().unwrap();
+    let m = ModuleManifest::bundled();
+    let drafts = (0..CustomerQuery::MAX_PAGE + 20)
+        .map(|i| draft(&format!("Kund {i}"), &format!("k{i}@exempel.se")))
+        .collect();
+    store.insert_many(drafts, &m).unwrap();
+    let page = store
+        .list_customers(&CustomerQuery {
+            limit: Some(u32::MAX),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(page.rows.len() as u32, CustomerQuery::MAX_PAGE);
+    assert_eq!(page.total, CustomerQuery::MAX_PAGE + 20);
+    let first = store.list_customers(&CustomerQuery::default()).unwrap();
+    assert_eq!(first.rows.len() as u32, CustomerQuery::PAGE);
+    assert!(!first.has_examples);
+    store.insert_examples(&m).unwrap();
+    assert!(
+        store
+            .list_customers(&CustomerQuery::default())
+            .unwrap()
+            .has_examples
+    );
 }

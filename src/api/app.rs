@@ -15,7 +15,7 @@ use super::runs::{Readiness, RunDetail, RunHost, RunsApi};
 use super::{Api, ApiResult, AppInfo, DraftCheck, Language, Preferences};
 use crate::credentials::CredentialStatus;
 use crate::customer::{
-    Customer, CustomerDraft, CustomerPatch, CustomerQuery, CustomerRow, ModuleManifest,
+    Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery, ModuleManifest,
 };
 use crate::environment::Environment;
 use crate::error::ApiError;
@@ -129,7 +129,7 @@ impl Commands for Fabrik {
         self.api()?.app_info()
     }
 
-    fn list_customers(&self, query: CustomerQuery) -> ApiResult<Vec<CustomerRow>> {
+    fn list_customers(&self, query: CustomerQuery) -> ApiResult<CustomerListing> {
         self.api()?.list_customers(query)
     }
 

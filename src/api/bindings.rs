@@ -9,8 +9,8 @@ use super::runs::{Readiness, RunDetail};
 use super::{AppInfo, DraftCheck, Language, Preferences};
 use crate::credentials::{CredentialState, CredentialStatus};
 use crate::customer::{
-    Applied, Customer, CustomerDraft, CustomerPatch, CustomerQuery, CustomerRow, FieldError,
-    Instance, InstanceLinks, Module, ModuleInfo, ModuleManifest, Plan, SortKey, Status,
+    Applied, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery, CustomerRow,
+    FieldError, Instance, InstanceLinks, Module, ModuleInfo, ModuleManifest, Plan, SortKey, Status,
 };
 use crate::error::ApiError;
 use crate::messages::{ErrorCode, Text};
@@ -103,7 +103,7 @@ pub fn typescript() -> String {
     let cfg = Config::new().with_large_int("number");
     let decls: Vec<String> = decls!(&cfg;
         ErrorCode, Text, ApiError, FieldError, AppInfo, DraftCheck, Language, Preferences,
-        Plan, Module, Status, SortKey, Instance, InstanceLinks, Applied, Customer, CustomerRow,
+        Plan, Module, Status, SortKey, Instance, InstanceLinks, Applied, Customer, CustomerRow, CustomerListing,
         CustomerDraft, CustomerPatch, CustomerQuery, ModuleInfo, ModuleManifest,
         Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,
         Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, Finding, StartOutcome, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,

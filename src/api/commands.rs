@@ -17,7 +17,7 @@ macro_rules! with_commands {
     ($callback:path) => {
         $callback! {
             blocking app_info() -> $crate::api::AppInfo;
-            blocking list_customers(query: $crate::customer::CustomerQuery) -> Vec<$crate::customer::CustomerRow>;
+            blocking list_customers(query: $crate::customer::CustomerQuery) -> $crate::customer::CustomerListing;
             blocking get_customer(slug: String) -> $crate::customer::Customer;
             blocking create_customer(draft: $crate::customer::CustomerDraft) -> $crate::customer::Customer;
             blocking update_customer(slug: String, patch: $crate::customer::CustomerPatch) -> $crate::customer::Customer;

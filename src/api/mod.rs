@@ -15,7 +15,7 @@ use ts_rs::TS;
 
 use crate::customer::{
     derive_slug, validate_draft, validate_patch, validate_slug, Customer, CustomerDraft,
-    CustomerPatch, CustomerQuery, CustomerRow, FieldError, ModuleManifest,
+    CustomerListing, CustomerPatch, CustomerQuery, FieldError, ModuleManifest,
 };
 use crate::error::{ApiError, Error, Result};
 use crate::store::{Store, SCHEMA_VERSION};
@@ -91,7 +91,7 @@ impl Api {
         })
     }
 
-    pub fn list_customers(&self, query: CustomerQuery) -> ApiResult<Vec<CustomerRow>> {
+    pub fn list_customers(&self, query: CustomerQuery) -> ApiResult<CustomerListing> {
         Ok(self.store.list_customers(&query)?)
     }
 

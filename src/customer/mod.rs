@@ -9,8 +9,8 @@ pub(crate) mod validate;
 pub use examples::example_customers;
 pub use manifest::{ModuleInfo, ModuleManifest};
 pub use model::{
-    Applied, Customer, CustomerDraft, CustomerPatch, CustomerQuery, CustomerRow, Instance,
-    InstanceLinks, Module, Plan, SortKey, Status,
+    Applied, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery, CustomerRow,
+    Instance, InstanceLinks, Module, Plan, SortKey, Status,
 };
 pub use slug::{derive_slug, validate_slug, SlugError, RESERVED_SLUGS, SLUG_MAX, SLUG_MIN};
 pub use validate::{

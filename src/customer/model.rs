@@ -192,7 +192,7 @@ pub enum SortKey {
     CreatedAsc,
 }
 
-/// Search, filter and order for the register.
+/// Search, filter, order and the page of the register to read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct CustomerQuery {
@@ -203,6 +203,33 @@ pub struct CustomerQuery {
     pub status: Option<Status>,
     #[ts(optional)]
     pub sort: Option<SortKey>,
+    /// The first row of the page, counted in the filtered and sorted list; 0 when absent.
+    #[ts(optional)]
+    pub offset: Option<u32>,
+    /// Rows in the page: [`CustomerQuery::PAGE`] when absent, at most [`CustomerQuery::MAX_PAGE`].
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+impl CustomerQuery {
+    /// A page: a few screens of rows, so the list scrolls without asking at every step.
+    pub const PAGE: u32 = 100;
+    /// The most rows one answer carries, whatever is asked: the register's size never
+    /// decides how much one call moves or holds.
+    pub const MAX_PAGE: u32 = 500;
+}
+
+/// One page of the register and where it sits in the whole filtered list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct CustomerListing {
+    /// Customers that match the search and filter, across all pages.
+    pub total: u32,
+    /// The list position of `rows[0]`.
+    pub offset: u32,
+    pub rows: Vec<CustomerRow>,
+    /// Whether the register holds example customers (whatever the filter), for the notice
+    /// that offers to remove them.
+    pub has_examples: bool,
 }
 
 impl InstanceLinks {

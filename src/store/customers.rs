@@ -6,8 +6,8 @@ use super::{now, Store};
 use crate::customer::validate::ValidFields;
 use crate::customer::{
     example_customers, validate_draft, validate_patch, Applied, Customer, CustomerDraft,
-    CustomerPatch, CustomerQuery, CustomerRow, FieldError, Instance, InstanceLinks, Module,
-    ModuleManifest, Plan, SortKey, Status,
+    CustomerListing, CustomerPatch, CustomerQuery, CustomerRow, FieldError, Instance,
+    InstanceLinks, Module, ModuleManifest, Plan, SortKey, Status,
 };
 use crate::environment::Environment;
 use crate::error::{Error, Result};
@@ -103,6 +103,42 @@ fn map_unique(e: rusqlite::Error, slug: &str) -> Error {
     }
 }
 
+/// What the search box asks for, in the form the register can answer from an index.
+enum Search {
+    All,
+    /// Three characters or more: a phrase of trigrams in `customers_search`.
+    Trigram(String),
+    /// One or two characters have no trigram: LIKE over the live customers.
+    Like(String),
+}
+
+impl Search {
+    fn parse(text: Option<&str>) -> Search {
+        let Some(text) = text.map(str::trim).filter(|s| !s.is_empty()) else {
+            return Search::All;
+        };
+        let lower = text.to_lowercase();
+        if lower.chars().count() >= 3 {
+            // One FTS5 string: the user's quotes are doubled, so nothing they type is syntax.
+            Search::Trigram(format!("\"{}\"", lower.replace('"', "\"\"")))
+        } else {
+            // LIKE wildcards in the user's text are literal characters.
+            let escaped = lower
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            Search::Like(format!("%{escaped}%"))
+        }
+    }
+
+    fn needle(&self) -> Option<&str> {
+        match self {
+            Search::All => None,
+            Search::Trigram(s) | Search::Like(s) => Some(s),
+        }
+    }
+}
+
 fn load(tx: &rusqlite::Connection, slug: &str, env: Environment) -> Result<Option<Customer>> {
     let scope: Option<String> = tx
         .query_row(
@@ -168,40 +204,96 @@ fn write_instance(
 }
 
 impl Store {
-    pub fn list_customers(&self, query: &CustomerQuery) -> Result<Vec<CustomerRow>> {
-        let order = match query.sort.unwrap_or_default() {
-            SortKey::NameAsc => "c.name COLLATE NOCASE ASC, c.id ASC",
-            SortKey::NameDesc => "c.name COLLATE NOCASE DESC, c.id DESC",
-            SortKey::CreatedDesc => "c.created_at DESC, c.id DESC",
-            SortKey::CreatedAsc => "c.created_at ASC, c.id ASC",
+    /// One page of the register, filtered and sorted, with the size of the whole filtered
+    /// list. Each part is a range of an index (`listing`, `customers_search`; migration 011),
+    /// so the time does not grow with the register: only the page's rows are read.
+    pub fn list_customers(&self, query: &CustomerQuery) -> Result<CustomerListing> {
+        let env = self.environment();
+        let descending = matches!(
+            query.sort.unwrap_or_default(),
+            SortKey::NameDesc | SortKey::CreatedDesc
+        );
+        let by_name = matches!(
+            query.sort.unwrap_or_default(),
+            SortKey::NameAsc | SortKey::NameDesc
+        );
+        let dir = if descending { "DESC" } else { "ASC" };
+        let offset = query.offset.unwrap_or(0);
+        let limit = query
+            .limit
+            .unwrap_or(CustomerQuery::PAGE)
+            .min(CustomerQuery::MAX_PAGE);
+        let search = Search::parse(query.search.as_deref());
+        let status = query.status.map(|s| s.as_str());
+
+        // Which customers, in list order: ids only, so a deep page skips index entries, not rows.
+        let matches = match &search {
+            Search::All => " AND ?3 IS NULL",
+            Search::Trigram(_) => {
+                " AND l.customer_id IN (SELECT rowid FROM customers_search WHERE customers_search MATCH ?3)"
+            }
+            Search::Like(_) => {
+                " AND l.customer_id IN (SELECT id FROM customers WHERE archived_at IS NULL AND search_text LIKE ?3 ESCAPE '\\')"
+            }
         };
-        let needle = query
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                // LIKE wildcards in the user's text are literal characters.
-                let escaped = s
-                    .to_lowercase()
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_");
-                format!("%{escaped}%")
-            });
+        let sort_col = if by_name { "l.name" } else { "l.created_at" };
+        let (filter, index) = match status {
+            Some(_) => (
+                "l.status = ?2",
+                if by_name {
+                    ""
+                } else {
+                    " INDEXED BY listing_created"
+                },
+            ),
+            None => ("?2 IS NULL", ""),
+        };
+        let conn = self.conn();
+        let needle = search.needle();
+        let whole = status.is_none() && matches!(search, Search::All);
+        let total: u32 = if whole {
+            conn.prepare_cached(
+                "SELECT COUNT(*) FROM customers INDEXED BY customers_live_name WHERE archived_at IS NULL",
+            )?
+            .query_row([], |r| r.get(0))?
+        } else {
+            conn.prepare_cached(&format!(
+                "SELECT COUNT(*) FROM listing l{index} WHERE l.environment = ?1 AND {filter}{matches}"
+            ))?
+            .query_row(params![env, status, needle], |r| r.get(0))?
+        };
+        let ids = if whole {
+            let (col, index) = if by_name {
+                ("c.name COLLATE NOCASE", "customers_live_name")
+            } else {
+                ("c.created_at", "customers_live_created")
+            };
+            format!(
+                "SELECT c.id AS id FROM customers c INDEXED BY {index} WHERE c.archived_at IS NULL
+                 ORDER BY {col} {dir}, c.id {dir} LIMIT ?4 OFFSET ?5"
+            )
+        } else {
+            format!(
+                "SELECT l.customer_id AS id FROM listing l{index}
+                 WHERE l.environment = ?1 AND {filter}{matches}
+                 ORDER BY {sort_col} {dir}, l.customer_id {dir} LIMIT ?4 OFFSET ?5"
+            )
+        };
+        let order = if by_name {
+            format!("c.name COLLATE NOCASE {dir}, c.id {dir}")
+        } else {
+            format!("c.created_at {dir}, c.id {dir}")
+        };
         let sql = format!(
-            "SELECT c.id, c.slug, c.name, c.admin_email, c.plan, COALESCE(i.status, 'pending'),
+            "WITH page AS MATERIALIZED ({ids})
+             SELECT c.id, c.slug, c.name, c.admin_email, c.plan, COALESCE(i.status, 'pending'),
                     c.is_example, i.production_url, c.created_at
-             FROM customers c LEFT JOIN instances i ON i.customer_id = c.id AND i.environment = ?3
-             WHERE c.archived_at IS NULL
-               AND (?1 IS NULL OR c.search_text LIKE ?1 ESCAPE '\\')
-               AND (?2 IS NULL OR COALESCE(i.status, 'pending') = ?2)
+             FROM page JOIN customers c ON c.id = page.id
+             LEFT JOIN instances i ON i.customer_id = c.id AND i.environment = ?1
              ORDER BY {order}"
         );
-        let conn = self.conn();
         let mut stmt = conn.prepare_cached(&sql)?;
-        let status = query.status.map(|s| s.as_str());
-        let rows = stmt.query_map(params![needle, status, self.environment()], |r| {
+        let rows = stmt.query_map(params![env, status, needle, limit, offset], |r| {
             Ok(CustomerRow {
                 id: r.get(0)?,
                 slug: r.get(1)?,
@@ -214,7 +306,19 @@ impl Store {
                 created_at: r.get(8)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = rows.collect::<rusqlite::Result<_>>()?;
+        let has_examples = conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM customers INDEXED BY customers_examples
+                                WHERE is_example AND archived_at IS NULL)",
+            )?
+            .query_row([], |r| r.get(0))?;
+        Ok(CustomerListing {
+            total,
+            offset,
+            rows,
+            has_examples,
+        })
     }
 
     pub fn count_customers(&self) -> Result<i64> {

@@ -78,6 +78,21 @@ modules_outdated: boolean, };
 
 export type CustomerRow = { id: number, slug: string, name: string, admin_email: string, plan: Plan, status: Status, is_example: boolean, production_url: string | null, created_at: string, };
 
+export type CustomerListing = { 
+/**
+ * Customers that match the search and filter, across all pages.
+ */
+total: number, 
+/**
+ * The list position of `rows[0]`.
+ */
+offset: number, rows: Array<CustomerRow>, 
+/**
+ * Whether the register holds example customers (whatever the filter), for the notice
+ * that offers to remove them.
+ */
+has_examples: boolean, };
+
 export type CustomerDraft = { name: string, 
 /**
  * Derived from the name when empty.
@@ -106,7 +121,15 @@ export type CustomerQuery = {
 /**
  * Matches name, slug or admin email, case-insensitively.
  */
-search?: string, status?: Status, sort?: SortKey, };
+search?: string, status?: Status, sort?: SortKey, 
+/**
+ * The first row of the page, counted in the filtered and sorted list; 0 when absent.
+ */
+offset?: number, 
+/**
+ * Rows in the page: [`CustomerQuery::PAGE`] when absent, at most [`CustomerQuery::MAX_PAGE`].
+ */
+limit?: number, };
 
 export type ModuleInfo = { key: Module, name: { [key in string]: string }, description: { [key in string]: string }, };
 
@@ -257,7 +280,7 @@ export type AllowedBy = "window" | "cli";
 
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
-  list_customers: { args: { query: CustomerQuery }; result: Array<CustomerRow> };
+  list_customers: { args: { query: CustomerQuery }; result: CustomerListing };
   get_customer: { args: { slug: string }; result: Customer };
   create_customer: { args: { draft: CustomerDraft }; result: Customer };
   update_customer: { args: { slug: string; patch: CustomerPatch }; result: Customer };

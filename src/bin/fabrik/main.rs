@@ -870,11 +870,23 @@ fn customers(api: &Api, cmd: CustomersCmd) -> Result<(), ApiError> {
                 SortArg::Newest => SortKey::CreatedDesc,
                 SortArg::Oldest => SortKey::CreatedAsc,
             };
-            let rows = api.list_customers(CustomerQuery {
-                search,
-                status,
-                sort: Some(sort),
-            })?;
+            // The whole list, a page at a time (the register answers in bounded pages).
+            let mut rows = Vec::new();
+            loop {
+                let page = api.list_customers(CustomerQuery {
+                    search: search.clone(),
+                    status,
+                    sort: Some(sort),
+                    offset: Some(rows.len() as u32),
+                    limit: Some(CustomerQuery::MAX_PAGE),
+                })?;
+                let done =
+                    page.rows.is_empty() || rows.len() + page.rows.len() >= page.total as usize;
+                rows.extend(page.rows);
+                if done {
+                    break;
+                }
+            }
             if json {
                 print_json(&rows);
             } else {

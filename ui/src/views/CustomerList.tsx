@@ -7,6 +7,7 @@ import { useToast } from '../state/toast';
 import type { ListState } from '../state/navigation';
 import { ExampleTag, LiveStatusBadge, useDebounced } from './common';
 import { useRuns } from '../state/runs';
+import { markListPainted } from '../state/startup';
 import { ProvisionButton, RowProgress } from './Runs';
 
 const ROW_HEIGHT = 60;
@@ -18,57 +19,102 @@ interface Props {
   onAdd: () => void;
 }
 
+/** Rows per request: the register answers in pages (CustomerQuery::PAGE in the core). */
+const PAGE = 100;
+/** Pages kept in memory: the window holds a few screens of rows, whatever the register's size. */
+const KEPT_PAGES = 12;
+
+/** The register as the list knows it: the whole filtered size and the pages read so far. */
+interface Listing {
+  key: string;
+  total: number;
+  pages: Map<number, CustomerRow[]>;
+}
+
 export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
   const { t, err, tx, lang } = useI18n();
   const toast = useToast();
-  const [rows, setRows] = useState<CustomerRow[] | null>(null);
+  const [listing, setListing] = useState<Listing | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  // Whether example customers exist: known from the last unfiltered listing.
+  // Whether example customers exist, whatever the filter (the register says with each page).
   const [hasExamples, setHasExamples] = useState(false);
   const search = useDebounced(state.search.trim(), 150);
   const filtered = search !== '' || state.status !== '';
-  const requestId = useRef(0);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [reloads, setReloads] = useState(0);
+  // Selected customers by slug, with their names for the plan: kept across pages.
+  const [selected, setSelected] = useState<Map<string, string>>(new Map());
   const { provision, finished, refreshReadiness, readiness } = useRuns();
   const finishedTotal = Object.values(finished).reduce((a, b) => a + b, 0);
+  const key = JSON.stringify([search, state.status, state.sort, finishedTotal, reloads]);
+  const keyRef = useRef(key);
+  keyRef.current = key;
+  const inflight = useRef(new Set<string>());
 
-  const load = useCallback(async () => {
-    const id = ++requestId.current;
-    try {
-      const result = await call('list_customers', {
-        query: { search: search || undefined, status: state.status || undefined, sort: state.sort },
-      });
-      if (id !== requestId.current) return; // a newer query answered or will answer
-      setRows(result);
-      setLoadError(null);
-      if (!search && !state.status) setHasExamples(result.some((r) => r.is_example));
-    } catch (e) {
-      if (id !== requestId.current) return;
-      setLoadError(e as ApiError);
-    }
-  }, [search, state.status, state.sort]);
+  const fetchPage = useCallback(
+    async (index: number) => {
+      const k = keyRef.current;
+      const tag = `${k}#${index}`;
+      if (inflight.current.has(tag)) return;
+      inflight.current.add(tag);
+      if (!performance.getEntriesByName('fabrik:list-asked').length) performance.mark('fabrik:list-asked');
+      try {
+        const result = await call('list_customers', {
+          query: { search: search || undefined, status: state.status || undefined, sort: state.sort, offset: index * PAGE, limit: PAGE },
+        });
+        if (k !== keyRef.current) return; // a newer query answered or will answer
+        if (!performance.getEntriesByName('fabrik:list-answered').length) performance.mark('fabrik:list-answered');
+        setListing((cur) => {
+          const pages = new Map(cur?.key === k ? cur.pages : []);
+          pages.set(index, result.rows);
+          // Forget the pages furthest from this one: memory stays a few screens.
+          while (pages.size > KEPT_PAGES) {
+            const far = [...pages.keys()].reduce((a, b) => (Math.abs(b - index) > Math.abs(a - index) ? b : a));
+            pages.delete(far);
+          }
+          return { key: k, total: result.total, pages };
+        });
+        setLoadError(null);
+        setHasExamples(result.has_examples);
+      } catch (e) {
+        if (k !== keyRef.current) return;
+        setLoadError(e as ApiError);
+      } finally {
+        inflight.current.delete(tag);
+      }
+    },
+    [search, state.status, state.sort],
+  );
+
+  const load = useCallback(() => setReloads((n) => n + 1), []);
 
   useEffect(() => {
-    void load();
-  }, [load, finishedTotal]);
+    void fetchPage(0);
+  }, [fetchPage, key]);
   useEffect(() => {
     refreshReadiness();
   }, [refreshReadiness]);
 
-  function toggle(slug: string, on: boolean) {
+  useEffect(() => {
+    if (listing || loadError) markListPainted();
+  }, [listing, loadError]);
+
+  // What the list shows until the new query's first page answers: the last one's rows.
+  const rows = listing;
+  const total = rows?.total ?? null;
+
+  function toggle(r: CustomerRow, on: boolean) {
     setSelected((cur) => {
-      const next = new Set(cur);
-      if (on) next.add(slug);
-      else next.delete(slug);
+      const next = new Map(cur);
+      if (on) next.set(r.slug, r.name);
+      else next.delete(r.slug);
       return next;
     });
   }
-  const selectable = (rows ?? []).filter((r) => !r.production_url);
-  const chosen = selectable.filter((r) => selected.has(r.slug));
+  const chosen = [...selected.entries()].map(([slug, name]) => ({ slug, name }));
   function provisionSelected() {
-    provision(chosen.map((r) => ({ slug: r.slug, name: r.name })));
-    setSelected(new Set());
+    provision(chosen);
+    setSelected(new Map());
   }
 
   async function loadExamples() {
@@ -76,7 +122,7 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
     try {
       const n = await call('load_examples', {});
       toast('success', countText(lang, 'list.examplesLoaded', n));
-      await load();
+      load();
     } catch (e) {
       toast('error', err(e as ApiError));
     } finally {
@@ -90,7 +136,7 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
       const n = await call('remove_examples', {});
       toast('success', countText(lang, 'list.examplesRemoved', n));
       setHasExamples(false);
-      await load();
+      load();
     } catch (e) {
       toast('error', err(e as ApiError));
     } finally {
@@ -98,7 +144,7 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
     }
   }
 
-  const empty = rows !== null && rows.length === 0 && !filtered && state.search.trim() === '';
+  const empty = total === 0 && !filtered && state.search.trim() === '';
 
   return (
     <section className="page page-list" aria-labelledby="list-title">
@@ -108,7 +154,7 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
             {t('list.title')}
           </h1>
           <span className="count" data-testid="customer-count" aria-live="polite">
-            {rows ? countText(lang, 'list.count', rows.length) : '\u00a0'}
+            {total !== null ? countText(lang, 'list.count', total) : '\u00a0'}
           </span>
         </div>
         {/* In the empty state its own button is the one way to add a customer. */}
@@ -188,7 +234,7 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
           <p>
             {t('list.loadFailed')} {err(loadError)}
           </p>
-          <button type="button" className="btn" onClick={() => void load()}>
+          <button type="button" className="btn" onClick={load}>
             {t('list.retry')}
           </button>
         </div>
@@ -215,7 +261,8 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
       ) : (
         rows && (
           <VirtualRows
-            rows={rows}
+            listing={rows}
+            onNeed={(index) => void fetchPage(index)}
             onOpen={onOpen}
             selected={selected}
             onToggle={toggle}
@@ -235,30 +282,43 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
 }
 
 function VirtualRows({
-  rows,
+  listing,
+  onNeed,
   onOpen,
   noMatch,
   selected,
   onToggle,
 }: {
-  rows: CustomerRow[];
+  listing: Listing;
+  onNeed: (page: number) => void;
   onOpen: (slug: string) => void;
   noMatch: React.ReactNode;
-  selected: Set<string>;
-  onToggle: (slug: string, on: boolean) => void;
+  selected: Map<string, string>;
+  onToggle: (row: CustomerRow, on: boolean) => void;
 }) {
   const { t, lang } = useI18n();
   const scrollRef = useRef<HTMLDivElement>(null);
+  const count = listing.total;
+  const rowAt = (i: number) => listing.pages.get(Math.floor(i / PAGE))?.[i % PAGE];
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
-    getItemKey: (i) => rows[i].id,
+    getItemKey: (i) => rowAt(i)?.id ?? `pending-${i}`,
   });
+  const visible = virtualizer.getVirtualItems();
+  const first = visible[0]?.index ?? 0;
+  const last = visible.at(-1)?.index ?? 0;
+  // Ask for the pages the visible rows are on, once each (the list dedupes requests).
+  useEffect(() => {
+    for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) {
+      if (!listing.pages.has(p)) onNeed(p);
+    }
+  }, [first, last, listing, onNeed]);
 
   function focusRow(index: number) {
-    const i = Math.max(0, Math.min(rows.length - 1, index));
+    const i = Math.max(0, Math.min(count - 1, index));
     virtualizer.scrollToIndex(i, { align: 'auto' });
     requestAnimationFrame(() => {
       scrollRef.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus();
@@ -286,7 +346,7 @@ function VirtualRows({
         break;
       case 'End':
         e.preventDefault();
-        focusRow(rows.length - 1);
+        focusRow(count - 1);
         break;
     }
   }
@@ -303,12 +363,26 @@ function VirtualRows({
         <span>{t('list.col.provision')}</span>
       </div>
       <div className="table-scroll" ref={scrollRef} data-testid="customer-list" role="list" aria-label={t('list.title')}>
-        {rows.length === 0 ? (
+        {count === 0 ? (
           noMatch
         ) : (
           <div className="table-canvas" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const r = rows[item.index];
+            {visible.map((item) => {
+              const r = rowAt(item.index);
+              if (!r) {
+                // Its page is on the way: a row of the same height, so the scroll does not jump.
+                return (
+                  <div
+                    key={item.key}
+                    role="listitem"
+                    aria-busy="true"
+                    className="row row-loading"
+                    data-testid="customer-row-loading"
+                    data-index={item.index}
+                    style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                  />
+                );
+              }
               return (
                 <div
                   key={item.key}
@@ -330,7 +404,7 @@ function VirtualRows({
                         data-testid={`select-${r.slug}`}
                         aria-label={t('list.select', { name: r.name })}
                         checked={selected.has(r.slug)}
-                        onChange={(e) => onToggle(r.slug, e.target.checked)}
+                        onChange={(e) => onToggle(r, e.target.checked)}
                         onKeyDown={(e) => e.stopPropagation()}
                       />
                     )}

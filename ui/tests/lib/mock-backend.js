@@ -726,7 +726,15 @@
       }[sort];
       if (!by) throw apiError('invalid_args', `unknown sort ${sort}`);
       list = list.slice().sort(by);
-      return list.map(row);
+      // A page, as the core answers (CustomerQuery::PAGE, at most MAX_PAGE).
+      const offset = q.offset ?? 0;
+      const limit = Math.min(q.limit ?? 100, 500);
+      return {
+        total: list.length,
+        offset,
+        rows: list.slice(offset, offset + limit).map(row),
+        has_examples: state.customers.some((c) => c.is_example),
+      };
     },
     get_customer: ({ slug }) => {
       const c = byslug(slug);
