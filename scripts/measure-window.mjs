@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDriver, Session } from '../tests/e2e/webdriver.mjs';
 
-const [fabrik, empty] = process.argv.slice(2);
+const [fabrik, empty, large] = process.argv.slice(2);
 const runs = Number(process.env.RUNS ?? 5);
 
 function children(pid) {
@@ -25,14 +25,19 @@ function children(pid) {
 function memory(pids) {
   let rss = 0;
   let pss = 0;
+  const parts = {};
   for (const p of pids) {
     try {
       const s = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
-      rss += Number(/^Rss:\s+(\d+)/m.exec(s)[1]);
-      pss += Number(/^Pss:\s+(\d+)/m.exec(s)[1]);
+      const r = Number(/^Rss:\s+(\d+)/m.exec(s)[1]);
+      const q = Number(/^Pss:\s+(\d+)/m.exec(s)[1]);
+      rss += r;
+      pss += q;
+      const name = readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+      parts[name] = (parts[name] ?? 0) + q / 1024;
     } catch {}
   }
-  return { rss: rss / 1024, pss: pss / 1024 };
+  return { rss: rss / 1024, pss: pss / 1024, parts };
 }
 
 function appPid(binary) {
@@ -45,12 +50,13 @@ function appPid(binary) {
   return null;
 }
 
-async function measure(binary, label) {
+async function measure(binary, label, db) {
   const starts = [];
+  const traces = [];
   let mem = null;
   const work = join(process.env.FABRIK_TEST_WORK ?? '/tmp', `measure-${label}`);
   mkdirSync(work, { recursive: true });
-  const driver = await startDriver({ FABRIK_DB: join(work, 'fabrik.sqlite3') });
+  const driver = await startDriver({ FABRIK_DB: db ?? join(work, 'fabrik.sqlite3') });
   try {
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
@@ -59,6 +65,24 @@ async function measure(binary, label) {
       // Painted: two animation frames after the list is in the DOM.
       await s.exec('return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))');
       starts.push(performance.now() - t0);
+      if (label.startsWith('Fabrik')) {
+        // Where the time went: the webview's own clock (epoch-based) against the launch.
+        const marks = await s.exec(
+          `const m = (n) => performance.getEntriesByName(n)[0]?.startTime ?? null;
+           const nav = performance.getEntriesByType('navigation')[0];
+           return { origin: performance.timeOrigin, dom: nav ? nav.domContentLoadedEventEnd : null,
+             script: m('fabrik:script'), asked: m('fabrik:list-asked'), answered: m('fabrik:list-answered'), painted: m('fabrik:list-painted') };`,
+        );
+        const launch = performance.timeOrigin + t0;
+        traces.push({
+          'launch → webview document': marks.origin - launch,
+          'document → app script runs': marks.script,
+          'script → list asked': marks.asked - marks.script,
+          'list asked → answered (IPC + SQLite)': marks.answered - marks.asked,
+          'answered → painted': marks.painted - marks.answered,
+          'painted → seen by WebDriver': performance.now() - t0 - (marks.origin - launch) - marks.painted,
+        });
+      }
       if (i === runs - 1) {
         await sleep(5000); // idle
         const pid = appPid(binary);
@@ -70,9 +94,17 @@ async function measure(binary, label) {
   } finally {
     driver.stop();
   }
+  if (traces.length) {
+    console.log(`${label}: start-up trace, median of ${traces.length} (ms)`);
+    for (const phase of Object.keys(traces[0])) {
+      const v = traces.map((t) => t[phase]).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+      console.log(`  ${phase.padEnd(40)} ${v.length ? v[Math.floor(v.length / 2)].toFixed(0) : 'na'}`);
+    }
+  }
   starts.sort((a, b) => a - b);
   const median = starts[Math.floor(starts.length / 2)];
   const result = { median, pss: mem?.pss ?? null };
+  if (mem) console.log(`${label}: idle PSS by process (MiB): ${Object.entries(mem.parts).map(([n, v]) => `${n} ${v.toFixed(0)}`).join(', ')}`);
   console.log(
     `${label.padEnd(14)} start to painted list: median ${median.toFixed(0)} ms (min ${starts[0].toFixed(0)}, max ${starts.at(-1).toFixed(0)}, n=${runs}); idle RSS ${mem?.rss.toFixed(0)} MiB, PSS ${mem?.pss.toFixed(0)} MiB (app + WebKit processes)`,
   );
@@ -80,11 +112,13 @@ async function measure(binary, label) {
 }
 
 const app = await measure(fabrik, 'Fabrik');
+// The same window on a register of 100,000 customers: paging keeps start and memory flat.
+const big = large ? await measure(fabrik, 'Fabrik 100k', large) : null;
 const bare = await measure(empty, 'empty Tauri');
 console.log('Times include the WebDriver session start, equal for both windows.');
 // One line to compare across runs and sessions (issue #12): key=value, ratios over the empty window.
 const ratio = (a, b) => (a != null && b ? (a / b).toFixed(2) : 'na');
 const whole = (x) => (x == null ? 'na' : x.toFixed(0));
 console.log(
-  `bench: start_ratio=${ratio(app.median, bare.median)} pss_ratio=${ratio(app.pss, bare.pss)} start_ms=${whole(app.median)} empty_ms=${whole(bare.median)} pss_mib=${whole(app.pss)} empty_pss_mib=${whole(bare.pss)}`,
+  `bench: start_ratio=${ratio(app.median, bare.median)} pss_ratio=${ratio(app.pss, bare.pss)} start_ms=${whole(app.median)} empty_ms=${whole(bare.median)} pss_mib=${whole(app.pss)} empty_pss_mib=${whole(bare.pss)} start_100k_ms=${whole(big?.median)} pss_100k_mib=${whole(big?.pss)}`,
 );

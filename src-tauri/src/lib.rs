@@ -65,10 +65,13 @@ pub fn run() {
             let db = fabrik::paths::default_db_path();
             tracing::info!(path = %db.display(), "register");
             let host = Arc::new(WindowHost(app.handle().clone()));
-            let fabrik = Arc::new(Fabrik::open(&db, &fabrik::paths::data_dir(), host));
-            app.manage(fabrik.clone());
-            // Start the clouds while the window loads.
-            tauri::async_runtime::spawn(async move { fabrik.warm_up().await });
+            // The register only: the clouds (simulator, keyring, network) start on the first
+            // command that needs them, which the window sends after painting its list.
+            app.manage(Arc::new(Fabrik::open(
+                &db,
+                &fabrik::paths::data_dir(),
+                host,
+            )));
             Ok(())
         })
         .invoke_handler(commands::handler())

@@ -62,7 +62,8 @@ impl Fabrik {
         self.api.as_deref().map_err(Clone::clone)
     }
 
-    /// The environment's APIs, started on first use (or by `warm_up`).
+    /// The environment's APIs, started on first use: the window asks for them once its list
+    /// is painted (ui/src/state/startup.ts), so start-up reads the register only.
     async fn clouds(&self) -> Clouds {
         let api = self.api.clone()?;
         let data_dir = self.data_dir.clone();
@@ -80,11 +81,6 @@ impl Fabrik {
             })
             .await
             .clone()
-    }
-
-    /// Starts the clouds now, while the window loads.
-    pub async fn warm_up(&self) {
-        let _ = self.clouds().await;
     }
 
     async fn cloud(&self) -> ApiResult<Arc<CloudApi>> {

@@ -1,15 +1,25 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { call } from './api';
 import type { Environment, Language, ModuleManifest } from './bindings';
 import { I18nContext, LANGUAGES, makeI18n, translate, useI18n } from './i18n';
 import { ToastProvider, useToast } from './state/toast';
 import { CustomerList } from './views/CustomerList';
-import { CustomerForm } from './views/CustomerForm';
-import { CustomerPage } from './views/CustomerPage';
-import { Settings } from './views/Settings';
 import { RunsProvider } from './state/runs';
 import type { ListState, View } from './state/navigation';
 import { Activity, ActiveRunsIndicator, PlanDialog, ResumeBanner } from './views/Runs';
+import { afterListPainted } from './state/startup';
+
+// Views other than the list are separate scripts: none is read before the list paints. Each is
+// fetched once the list is on screen, so the first click on it does not wait for its script.
+const views = {
+  form: () => import('./views/CustomerForm'),
+  page: () => import('./views/CustomerPage'),
+  settings: () => import('./views/Settings'),
+};
+const CustomerForm = lazy(() => views.form().then((m) => ({ default: m.CustomerForm })));
+const CustomerPage = lazy(() => views.page().then((m) => ({ default: m.CustomerPage })));
+const Settings = lazy(() => views.settings().then((m) => ({ default: m.Settings })));
+void afterListPainted.then(() => Promise.all(Object.values(views).map((load) => load())).catch(() => {}));
 
 export function App() {
   const [lang, setLang] = useState<Language>('sv');
@@ -68,7 +78,8 @@ function Shell() {
   const { err } = useI18n();
 
   useEffect(() => {
-    call('environment', {})
+    afterListPainted
+      .then(() => call('environment', {}))
       .then(setEnvironment)
       .catch(() => {
         /* No cloud environment (e.g. the register could not open): no banner; the views explain. */
@@ -90,6 +101,7 @@ function Shell() {
       <Header current={section} environment={environment} onNavigate={(v) => setView(v)} />
       <ResumeBanner />
       <main className="main" id="main">
+        <Suspense fallback={<div className="page" aria-busy="true" />}>
         {view.kind === 'activity' && <Activity onOpenCustomer={(slug) => setView({ kind: 'customer', slug })} />}
         {view.kind === 'customers' && (
           <CustomerList state={list} onStateChange={setList} onOpen={(slug) => setView({ kind: 'customer', slug })} onAdd={() => setView({ kind: 'new-customer' })} />
@@ -120,6 +132,7 @@ function Shell() {
             onDeleted={() => setView({ kind: 'customers' })}
           />
         )}
+        </Suspense>
       </main>
     </div>
   );

@@ -268,7 +268,9 @@ describe('provisioning', () => {
   });
 
   test('resume banner: an interrupted run is offered on start and continues', async (t) => {
-    const { page, assertClean } = await open(t, { scenario: fixture('resume') });
+    // Events 250 ms apart: the test reads a passing state (the Supabase wait), which at the
+    // default 40 ms was sometimes over before the customer page was open.
+    const { page, assertClean } = await open(t, { scenario: fixture('resume'), eventDelay: 250 });
     await tid(page, 'resume-banner').waitFor();
     assert.match(await tid(page, 'resume-banner').innerText(), /Provisioneringen av Åsa Bageri avbröts när Fabrik stängdes/);
     await tid(page, 'resume-run').click();

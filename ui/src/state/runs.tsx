@@ -8,6 +8,7 @@ import { ACTIVE_RUN_STATES, STEP_KEYS, STEP_LABEL, UNFINISHED_STEP_STATES } from
 import type { Environment, LogLine, Readiness, RunDetail, RunEvent, RunRow, RunState, StepKey, StepOutcome, StepRow, Text } from '../bindings';
 import { errorText, runStateKey, useI18n } from '../i18n';
 import { useToast } from './toast';
+import { afterListPainted } from './startup';
 
 /** What the stored rows do not carry but the events do (what a step waits for, with detail). */
 export interface StepLive {
@@ -266,7 +267,8 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
   }, []);
 
   const refreshReadiness = useCallback(() => {
-    call('readiness', {})
+    afterListPainted
+      .then(() => call('readiness', {}))
       .then(setReadiness)
       .catch((e: ApiError) => setReadiness({ ready: false, missing: [], reason: { sv: errorText('sv', e), en: errorText('en', e) } }));
   }, []);
@@ -274,7 +276,8 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
   // Runs the window did not start (another window, the CLI, a restart) are known from the list.
   useEffect(() => {
     refreshReadiness();
-    call('list_runs', { slug: null })
+    afterListPainted
+      .then(() => call('list_runs', { slug: null }))
       .then((rows) => {
         trackRows(rows);
         for (const r of rows) if (isActive(r.state)) void track(r.id);

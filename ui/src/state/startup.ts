@@ -2,6 +2,9 @@
 // that needs the clouds (the simulator, the keyring, the network) is asked for afterwards, so
 // it neither delays the first paint nor competes with it for the CPU.
 
+import { call } from '../api';
+import type { CustomerListing, CustomerQuery } from '../bindings';
+
 let painted: () => void = () => {};
 const listPainted = new Promise<void>((resolve) => {
   painted = resolve;
@@ -18,4 +21,19 @@ export function markListPainted() {
       painted();
     }),
   );
+}
+
+/** The list's first request, as the window opens: sent at once, beside the preferences. */
+const FIRST_QUERY: CustomerQuery = { sort: 'name_asc', offset: 0, limit: 100 };
+let firstPage: Promise<CustomerListing> | null = call('list_customers', { query: FIRST_QUERY });
+firstPage.catch(() => {
+  /* Whoever takes it sees the error. */
+});
+
+/** The page already asked for, if `query` is the opening one and nobody has taken it yet. */
+export function takeFirstPage(query: CustomerQuery): Promise<CustomerListing> | null {
+  const same = query.search === undefined && query.status === undefined && query.sort === FIRST_QUERY.sort && query.offset === 0 && query.limit === FIRST_QUERY.limit;
+  const page = same ? firstPage : null;
+  firstPage = null;
+  return page;
 }

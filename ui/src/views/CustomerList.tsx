@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { call, type ApiError } from '../api';
 import type { CustomerRow, SortKey, Status } from '../bindings';
 import { countText, formatDate, SORT_KEYS, STATUSES, useI18n } from '../i18n';
 import { useToast } from '../state/toast';
 import type { ListState } from '../state/navigation';
 import { ExampleTag, LiveStatusBadge, useDebounced } from './common';
+import { useFixedRows } from './fixedRows';
 import { useRuns } from '../state/runs';
-import { markListPainted } from '../state/startup';
+import { markListPainted, takeFirstPage } from '../state/startup';
 import { ProvisionButton, RowProgress } from './Runs';
 
 const ROW_HEIGHT = 60;
@@ -59,9 +59,8 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
       inflight.current.add(tag);
       if (!performance.getEntriesByName('fabrik:list-asked').length) performance.mark('fabrik:list-asked');
       try {
-        const result = await call('list_customers', {
-          query: { search: search || undefined, status: state.status || undefined, sort: state.sort, offset: index * PAGE, limit: PAGE },
-        });
+        const query = { search: search || undefined, status: state.status || undefined, sort: state.sort, offset: index * PAGE, limit: PAGE };
+        const result = await (takeFirstPage(query) ?? call('list_customers', { query }));
         if (k !== keyRef.current) return; // a newer query answered or will answer
         if (!performance.getEntriesByName('fabrik:list-answered').length) performance.mark('fabrik:list-answered');
         setListing((cur) => {
@@ -300,14 +299,8 @@ function VirtualRows({
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = listing.total;
   const rowAt = (i: number) => listing.pages.get(Math.floor(i / PAGE))?.[i % PAGE];
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-    getItemKey: (i) => rowAt(i)?.id ?? `pending-${i}`,
-  });
-  const visible = virtualizer.getVirtualItems();
+  const virtualizer = useFixedRows(count, ROW_HEIGHT, scrollRef);
+  const visible = virtualizer.items;
   const first = visible[0]?.index ?? 0;
   const last = visible.at(-1)?.index ?? 0;
   // Ask for the pages the visible rows are on, once each (the list dedupes requests).
@@ -319,7 +312,7 @@ function VirtualRows({
 
   function focusRow(index: number) {
     const i = Math.max(0, Math.min(count - 1, index));
-    virtualizer.scrollToIndex(i, { align: 'auto' });
+    virtualizer.scrollToIndex(i);
     requestAnimationFrame(() => {
       scrollRef.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus();
     });
@@ -366,26 +359,26 @@ function VirtualRows({
         {count === 0 ? (
           noMatch
         ) : (
-          <div className="table-canvas" style={{ height: virtualizer.getTotalSize() }}>
+          <div className="table-canvas" style={{ height: virtualizer.totalSize }}>
             {visible.map((item) => {
               const r = rowAt(item.index);
               if (!r) {
                 // Its page is on the way: a row of the same height, so the scroll does not jump.
                 return (
                   <div
-                    key={item.key}
+                    key={`loading-${item.index}`}
                     role="listitem"
                     aria-busy="true"
                     className="row row-loading"
                     data-testid="customer-row-loading"
                     data-index={item.index}
-                    style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                    style={{ height: ROW_HEIGHT, top: item.start }}
                   />
                 );
               }
               return (
                 <div
-                  key={item.key}
+                  key={r.id}
                   role="listitem"
                   tabIndex={0}
                   className="row"
@@ -393,7 +386,7 @@ function VirtualRows({
                   data-slug={r.slug}
                   data-index={item.index}
                   aria-label={r.name}
-                  style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                  style={{ height: ROW_HEIGHT, top: item.start }}
                   onClick={() => onOpen(r.slug)}
                   onKeyDown={(e) => onKeyDown(e, item.index, r.slug)}
                 >

@@ -5,6 +5,7 @@ import { call, type ApiError } from '../api';
 import type { Finding, LogLine, PlanItem, ProvisionPlan, RunRow, StepRow } from '../bindings';
 import { formatDateTime, runKindKey, runStateKey, stepStateKey, useI18n } from '../i18n';
 import { formatElapsed, GROUPS, groupOf, isActive, stepLabel, STEP_ORDER, useRuns, type RunView, type StepLive } from '../state/runs';
+import { afterListPainted } from '../state/startup';
 import { AdoptDialog } from './Adopt';
 import { Dialog } from './common';
 
@@ -485,7 +486,8 @@ export function ResumeBanner() {
   const { resume, trackRows } = useRuns();
   const [rows, setRows] = useState<RunRow[]>([]);
   useEffect(() => {
-    call('interrupted_runs', {})
+    afterListPainted
+      .then(() => call('interrupted_runs', {}))
       .then((r) => {
         setRows(r);
         trackRows(r);
