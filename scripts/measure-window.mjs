@@ -71,15 +71,15 @@ async function measure(binary, label, db) {
           `const m = (n) => performance.getEntriesByName(n)[0]?.startTime ?? null;
            const nav = performance.getEntriesByType('navigation')[0];
            return { origin: performance.timeOrigin, dom: nav ? nav.domContentLoadedEventEnd : null,
-             script: m('fabrik:script'), asked: m('fabrik:list-asked'), answered: m('fabrik:list-answered'), painted: m('fabrik:list-painted') };`,
+             script: m('fabrik:script'), prefs: m('fabrik:preferences'), answered: m('fabrik:list-answered'), painted: m('fabrik:list-painted') };`,
         );
         const launch = performance.timeOrigin + t0;
         traces.push({
           'launch → webview document': marks.origin - launch,
-          'document → app script runs': marks.script,
-          'script → list asked': marks.asked - marks.script,
-          'list asked → answered (IPC + SQLite)': marks.answered - marks.asked,
-          'answered → painted': marks.painted - marks.answered,
+          'document → app script runs (list asked)': marks.script,
+          'script → list answered (IPC + SQLite)': marks.answered - marks.script,
+          'script → preferences answered (IPC)': marks.prefs - marks.script,
+          'preferences answered → list painted (shell frame, list frame)': marks.painted - marks.prefs,
           'painted → seen by WebDriver': performance.now() - t0 - (marks.origin - launch) - marks.painted,
         });
       }

@@ -32,7 +32,10 @@ export function App() {
       .catch(() => {
         /* Swedish is the default when the preference cannot be read. */
       })
-      .finally(() => live && setReady(true));
+      .finally(() => {
+        performance.mark('fabrik:preferences'); // start-up trace (scripts/measure-window.mjs)
+        if (live) setReady(true);
+      });
     return () => {
       live = false;
     };

@@ -57,12 +57,10 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
       const tag = `${k}#${index}`;
       if (inflight.current.has(tag)) return;
       inflight.current.add(tag);
-      if (!performance.getEntriesByName('fabrik:list-asked').length) performance.mark('fabrik:list-asked');
       try {
         const query = { search: search || undefined, status: state.status || undefined, sort: state.sort, offset: index * PAGE, limit: PAGE };
         const result = await (takeFirstPage(query) ?? call('list_customers', { query }));
         if (k !== keyRef.current) return; // a newer query answered or will answer
-        if (!performance.getEntriesByName('fabrik:list-answered').length) performance.mark('fabrik:list-answered');
         setListing((cur) => {
           const pages = new Map(cur?.key === k ? cur.pages : []);
           pages.set(index, result.rows);
