@@ -366,6 +366,24 @@ describe('language', () => {
   });
 });
 
+describe('start-up', () => {
+  test('nothing that needs the clouds is asked for before the list is painted', async (t) => {
+    const { page, assertClean } = await open(t, { examples: true });
+    await waitRows(page, 12);
+    const cloud = ['environment', 'readiness', 'list_runs', 'interrupted_runs'];
+    await page.waitForFunction((c) => c.every((cmd) => window.__mockCalls.some((x) => x.cmd === cmd)), cloud);
+    const painted = await page.evaluate(() => performance.getEntriesByName('fabrik:list-painted')[0]?.startTime);
+    assert.ok(painted !== undefined, 'the list marks its first paint');
+    const calls = await ipcCalls(page);
+    const first = calls.find((c) => c.cmd === 'list_customers');
+    assert.ok(first.at < painted);
+    for (const c of calls.filter((x) => cloud.includes(x.cmd))) {
+      assert.ok(c.at >= painted, `${c.cmd} asked at ${c.at.toFixed(0)} ms, the list painted at ${painted.toFixed(0)} ms`);
+    }
+    assertClean();
+  });
+});
+
 describe('scale', () => {
   test('100,000 customers: the list reads the pages it shows, with few DOM rows, and scrolls to the last one', async (t) => {
     const { page, assertClean } = await open(t, { bulk: 100000, latency: 0 });

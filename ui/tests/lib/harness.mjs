@@ -138,7 +138,7 @@ export async function openApp(browser, url, config = {}, { viewport = { width: 1
   return { page, context, problems, consoleMessages, close: () => context.close() };
 }
 
-/** Every IPC call the page made so far: [{cmd, args, ok, result?, error?}]. */
+/** Every IPC call the page made so far: [{cmd, args, ok, at (page clock, ms), result?, error?}]. */
 export function ipcCalls(page, cmd) {
   return page.evaluate((c) => window.__mockCalls.filter((x) => !c || x.cmd === c), cmd ?? null);
 }

@@ -869,7 +869,7 @@
   const { mockIPC, mockWindows } = window.__TAURI_MOCKS__;
   mockWindows('main');
   mockIPC(async (cmd, args) => {
-    const entry = { cmd, args: JSON.parse(JSON.stringify(args ?? {})), ok: true };
+    const entry = { cmd, args: JSON.parse(JSON.stringify(args ?? {})), ok: true, at: performance.now() };
     calls.push(entry);
     if (LATENCY) await new Promise((r) => setTimeout(r, LATENCY));
     const forced = window.__mockFail[cmd];
