@@ -96,9 +96,8 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
     if (listing || loadError) markListPainted();
   }, [listing, loadError]);
 
-  // What the list shows until the new query's first page answers: the last one's rows.
-  const rows = listing;
-  const total = rows?.total ?? null;
+  // Until a new query's first page answers, the list shows the last query's rows.
+  const total = listing?.total ?? null;
 
   function toggle(r: CustomerRow, on: boolean) {
     setSelected((cur) => {
@@ -256,9 +255,9 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
           </div>
         </div>
       ) : (
-        rows && (
+        listing && (
           <VirtualRows
-            listing={rows}
+            listing={listing}
             onNeed={(index) => void fetchPage(index)}
             onOpen={onOpen}
             selected={selected}
