@@ -7,7 +7,7 @@ import { CustomerList } from './views/CustomerList';
 import { RunsProvider } from './state/runs';
 import type { ListState, View } from './state/navigation';
 import { Activity, ActiveRunsIndicator, PlanDialog, ResumeBanner } from './views/Runs';
-import { afterListPainted } from './state/startup';
+import { afterListPainted, opening } from './state/startup';
 
 // Views other than the list are separate scripts: none is read before the list paints. Each is
 // fetched once the list is on screen, so the first click on it does not wait for its script.
@@ -27,15 +27,13 @@ export function App() {
 
   useEffect(() => {
     let live = true;
-    call('get_preferences', {})
-      .then((p) => live && setLang(p.language))
-      .catch(() => {
-        /* Swedish is the default when the preference cannot be read. */
-      })
-      .finally(() => {
-        performance.mark('fabrik:preferences'); // start-up trace (scripts/measure-window.mjs)
-        if (live) setReady(true);
-      });
+    // Asked as the script starts (state/startup.ts), beside the list's first page.
+    void opening.then((p) => {
+      if (!live) return;
+      // Swedish is the default when the preference cannot be read.
+      if (p) setLang(p.language);
+      setReady(true);
+    });
     return () => {
       live = false;
     };

@@ -18,8 +18,8 @@ after(async () => {
 });
 
 /** Opens the app; the test fails on any page error or console error (CSP violations included). */
-async function open(t, config) {
-  const app = await openApp(browser, server.url, config);
+async function open(t, config, options) {
+  const app = await openApp(browser, server.url, config, options);
   t.after(async () => {
     await app.close();
   });
@@ -380,6 +380,20 @@ describe('start-up', () => {
     for (const c of calls.filter((x) => cloud.includes(x.cmd))) {
       assert.ok(c.at >= painted, `${c.cmd} asked at ${c.at.toFixed(0)} ms, the list painted at ${painted.toFixed(0)} ms`);
     }
+    assertClean();
+  });
+
+  test('the first frame that has the header has the rows too', async (t) => {
+    // Records what the DOM holds when the header first appears: mutation callbacks run before
+    // the page can paint, so this is what the first frame with the shell would show.
+    const init = `new MutationObserver((_, seen) => {
+      if (!document.querySelector('.header')) return;
+      window.__atFirstHeader = document.querySelectorAll('[data-testid="customer-row"]').length;
+      seen.disconnect();
+    }).observe(document, { childList: true, subtree: true });`;
+    const { page, assertClean } = await open(t, { examples: true }, { init });
+    await waitRows(page, 12);
+    assert.ok((await page.evaluate(() => window.__atFirstHeader)) >= 12, 'the header was shown before its rows');
     assertClean();
   });
 });

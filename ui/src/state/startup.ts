@@ -3,7 +3,7 @@
 // it neither delays the first paint nor competes with it for the CPU.
 
 import { call } from '../api';
-import type { CustomerListing, CustomerQuery } from '../bindings';
+import type { CustomerListing, CustomerQuery, Preferences } from '../bindings';
 
 let painted: () => void = () => {};
 const listPainted = new Promise<void>((resolve) => {
@@ -23,21 +23,52 @@ export function markListPainted() {
   );
 }
 
-/** The list's first request, as the window opens: sent at once, beside the preferences. */
+/** The list's first request and the preferences, as the window opens: both sent at once. */
 const FIRST_QUERY: CustomerQuery = { sort: 'name_asc', offset: 0, limit: 100 };
 performance.mark('fabrik:list-asked'); // start-up trace (scripts/measure-window.mjs)
 let firstPage: Promise<CustomerListing> | null = call('list_customers', { query: FIRST_QUERY });
-firstPage.then(
-  () => performance.mark('fabrik:list-answered'),
+/** The first page once it has answered: the shell's first frame shows it, not a frame later. */
+let firstPageNow: CustomerListing | null = null;
+const firstPageSettled = firstPage.then(
+  (page) => {
+    performance.mark('fabrik:list-answered');
+    firstPageNow = page;
+  },
   () => {
     /* Whoever takes it sees the error. */
   },
 );
 
+/** The saved preferences, asked beside the first page; `null` when they cannot be read. */
+const preferences: Promise<Preferences | null> = call('get_preferences', {}).catch(() => null);
+
+/**
+ * What the shell waits for before its first render: the preferences (the language every word
+ * is in) and the first page's answer, whichever comes last, so the first frame has the list.
+ */
+export const opening: Promise<Preferences | null> = Promise.all([preferences, firstPageSettled]).then(([p]) => {
+  performance.mark('fabrik:preferences'); // start-up trace (scripts/measure-window.mjs)
+  return p;
+});
+
+function isFirst(query: CustomerQuery) {
+  return query.search === undefined && query.status === undefined && query.sort === FIRST_QUERY.sort && query.offset === 0 && query.limit === FIRST_QUERY.limit;
+}
+
+/** The first page, if it has answered, `query` is the opening one, and nobody has taken it. */
+export function takeFirstPageNow(query: CustomerQuery): CustomerListing | null {
+  const page = isFirst(query) ? firstPageNow : null;
+  if (page) {
+    firstPage = null;
+    firstPageNow = null;
+  }
+  return page;
+}
+
 /** The page already asked for, if `query` is the opening one and nobody has taken it yet. */
 export function takeFirstPage(query: CustomerQuery): Promise<CustomerListing> | null {
-  const same = query.search === undefined && query.status === undefined && query.sort === FIRST_QUERY.sort && query.offset === 0 && query.limit === FIRST_QUERY.limit;
-  const page = same ? firstPage : null;
+  const page = isFirst(query) ? firstPage : null;
   firstPage = null;
+  firstPageNow = null;
   return page;
 }

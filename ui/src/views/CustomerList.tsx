@@ -7,7 +7,7 @@ import type { ListState } from '../state/navigation';
 import { ExampleTag, LiveStatusBadge, useDebounced } from './common';
 import { useFixedRows } from './fixedRows';
 import { useRuns } from '../state/runs';
-import { markListPainted, takeFirstPage } from '../state/startup';
+import { markListPainted, takeFirstPage, takeFirstPageNow } from '../state/startup';
 import { ProvisionButton, RowProgress } from './Runs';
 
 const ROW_HEIGHT = 60;
@@ -34,11 +34,6 @@ interface Listing {
 export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
   const { t, err, tx, lang } = useI18n();
   const toast = useToast();
-  const [listing, setListing] = useState<Listing | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  // Whether example customers exist, whatever the filter (the register says with each page).
-  const [hasExamples, setHasExamples] = useState(false);
   const search = useDebounced(state.search.trim(), 150);
   const filtered = search !== '' || state.status !== '';
   const [reloads, setReloads] = useState(0);
@@ -47,6 +42,14 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
   const { provision, finished, refreshReadiness, readiness } = useRuns();
   const finishedTotal = Object.values(finished).reduce((a, b) => a + b, 0);
   const key = JSON.stringify([search, state.status, state.sort, finishedTotal, reloads]);
+  const pageQuery = (index: number) => ({ search: search || undefined, status: state.status || undefined, sort: state.sort, offset: index * PAGE, limit: PAGE });
+  // As the window opens, the first page has usually answered already: the first frame shows it.
+  const [opened] = useState(() => takeFirstPageNow(pageQuery(0)));
+  const [listing, setListing] = useState<Listing | null>(() => (opened ? { key, total: opened.total, pages: new Map([[0, opened.rows]]) } : null));
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  // Whether example customers exist, whatever the filter (the register says with each page).
+  const [hasExamples, setHasExamples] = useState(opened?.has_examples ?? false);
   const keyRef = useRef(key);
   keyRef.current = key;
   const inflight = useRef(new Set<string>());
@@ -58,7 +61,7 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
       if (inflight.current.has(tag)) return;
       inflight.current.add(tag);
       try {
-        const query = { search: search || undefined, status: state.status || undefined, sort: state.sort, offset: index * PAGE, limit: PAGE };
+        const query = pageQuery(index);
         const result = await (takeFirstPage(query) ?? call('list_customers', { query }));
         if (k !== keyRef.current) return; // a newer query answered or will answer
         setListing((cur) => {
@@ -85,7 +88,11 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
 
   const load = useCallback(() => setReloads((n) => n + 1), []);
 
+  const openedKey = useRef(opened ? key : null);
   useEffect(() => {
+    // The opening page is already shown; any later query asks for its own.
+    if (openedKey.current === key) return;
+    openedKey.current = null;
     void fetchPage(0);
   }, [fetchPage, key]);
   useEffect(() => {

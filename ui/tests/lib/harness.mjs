@@ -119,7 +119,7 @@ const rulesSource = readFileSync(new URL('./mock-rules.js', import.meta.url), 'u
  *   keyring?: keyring error code, tokens?: { rejected?, forbidden?, missingScope?, noDeleteRepo?, unreachable? },
  *   testLatency?: number }
  */
-export async function openApp(browser, url, config = {}, { viewport = { width: 1280, height: 800 } } = {}) {
+export async function openApp(browser, url, config = {}, { viewport = { width: 1280, height: 800 }, init = '' } = {}) {
   const context = await browser.newContext({ viewport, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
   const page = await context.newPage();
   page.setDefaultTimeout(5000);
@@ -131,7 +131,7 @@ export async function openApp(browser, url, config = {}, { viewport = { width: 1
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
   await page.addInitScript({
-    content: `${tauriMocksSource()}\nwindow.__FABRIK_MOCK_CONFIG__ = ${JSON.stringify(config)};\nwindow.__FABRIK_CORE_RULES__ = ${coreRulesJson};\n${rulesSource}\n${backendSource}`,
+    content: `${tauriMocksSource()}\nwindow.__FABRIK_MOCK_CONFIG__ = ${JSON.stringify(config)};\nwindow.__FABRIK_CORE_RULES__ = ${coreRulesJson};\n${rulesSource}\n${backendSource}\n${init}`,
   });
   await page.goto(url);
   await page.locator('.header').waitFor();
