@@ -120,5 +120,5 @@ console.log('Times include the WebDriver session start, equal for both windows.'
 const ratio = (a, b) => (a != null && b ? (a / b).toFixed(2) : 'na');
 const whole = (x) => (x == null ? 'na' : x.toFixed(0));
 console.log(
-  `bench: start_ratio=${ratio(app.median, bare.median)} pss_ratio=${ratio(app.pss, bare.pss)} start_ms=${whole(app.median)} empty_ms=${whole(bare.median)} pss_mib=${whole(app.pss)} empty_pss_mib=${whole(bare.pss)} start_100k_ms=${whole(big?.median)} pss_100k_mib=${whole(big?.pss)}`,
+  `bench: profile=${process.env.PROFILE ?? 'debug'} start_ratio=${ratio(app.median, bare.median)} pss_ratio=${ratio(app.pss, bare.pss)} start_ms=${whole(app.median)} empty_ms=${whole(bare.median)} pss_mib=${whole(app.pss)} empty_pss_mib=${whole(bare.pss)} start_100k_ms=${whole(big?.median)} pss_100k_mib=${whole(big?.pss)}`,
 );
