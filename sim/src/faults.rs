@@ -19,7 +19,8 @@ pub struct FaultSpec {
     pub drop: Option<bool>,
     /// `INIT_FAILED` (Supabase project creation), `ERROR` (Vercel deployment),
     /// `ENV_ITEM_BUSY` / `ENV_ITEM_REJECTED` (the first item of a Vercel env batch fails inside
-    /// the 201: transiently, or for good).
+    /// the 201: transiently, or for good), `UNHEALTHY` (Supabase service health: the first
+    /// service asked for reports `UNHEALTHY`).
     #[serde(default)]
     pub outcome: Option<String>,
     /// Apply to the next N matching calls only.
@@ -45,7 +46,13 @@ pub struct Fault {
 }
 
 /// The outcomes a handler knows how to produce.
-pub const OUTCOMES: [&str; 4] = ["INIT_FAILED", "ERROR", "ENV_ITEM_BUSY", "ENV_ITEM_REJECTED"];
+pub const OUTCOMES: [&str; 5] = [
+    "INIT_FAILED",
+    "ERROR",
+    "ENV_ITEM_BUSY",
+    "ENV_ITEM_REJECTED",
+    "UNHEALTHY",
+];
 
 /// What the middleware does with a request.
 #[derive(Debug, Clone, PartialEq)]

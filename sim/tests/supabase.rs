@@ -335,6 +335,52 @@ async fn auth_errors_unknown_org_and_pause_restore() {
     .await;
     assert_eq!(s, 200);
     assert_response(Spec::Supabase, "GET", "/v1/projects/{ref}/health", 200, &h);
+    // The spec's form of the array parameter (one pair per service), a service made sick on
+    // demand (the first one asked for), and a name outside the spec's enum.
+    let added = c
+        .post(format!("{}/__sim/faults", sim.base_url()))
+        .json(
+            &json!({"path": "/supabase/v1/projects/*/health", "outcome": "UNHEALTHY", "times": 1}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(added.status().is_success());
+    let (s, _, h) = json_of(
+        c.get(format!(
+            "{base}/v1/projects/{r}/health?services=auth&services=db&services=rest"
+        ))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_response(Spec::Supabase, "GET", "/v1/projects/{ref}/health", 200, &h);
+    let states: Vec<(&str, &str)> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["name"].as_str().unwrap(), x["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("auth", "UNHEALTHY"),
+            ("db", "ACTIVE_HEALTHY"),
+            ("rest", "ACTIVE_HEALTHY")
+        ]
+    );
+    let (s, _, _) = json_of(
+        c.get(format!("{base}/v1/projects/{r}/health?services=mail"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400);
     sim.shutdown().await;
 }
 

@@ -465,3 +465,135 @@ async fn bad_token_and_rate_limit() {
     assert_eq!(h["x-ratelimit-remaining"], "0");
     sim.shutdown().await;
 }
+
+/// One variable edited (its targets) and removed, as the agency might by hand: the project's
+/// listing shows each change, and a variable that is gone is a 404.
+#[tokio::test]
+async fn one_variable_is_edited_and_removed() {
+    let sim = sim_with(SimConfig::default()).await;
+    let v = sim.vercel_api_url();
+    let team = sim.seed().vercel_team_id.clone();
+    let c = client();
+    generate_repo(&c, &sim.github_api_url(), "env-app").await;
+    let body = json!({"name": "env-app", "framework": "nextjs", "gitRepository": {"type": "github", "repo": "fabrik-agency/env-app"}});
+    let (s, _, p) = json_of(
+        c.post(format!("{v}/v11/projects?teamId={team}"))
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{p}");
+    let pid = p["id"].as_str().unwrap().to_string();
+    let vars = json!([
+        {"key": "A", "value": "1", "type": "encrypted", "target": ["production", "preview"]},
+        {"key": "B", "value": "2", "type": "encrypted", "target": ["production"]}
+    ]);
+    let (s, _, _) = json_of(
+        c.post(format!("{v}/v10/projects/{pid}/env?teamId={team}"))
+            .bearer_auth(TOKEN)
+            .json(&vars)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let list = |c: reqwest::Client| {
+        let url = format!("{v}/v10/projects/{pid}/env?teamId={team}");
+        async move {
+            let (s, _, l) = json_of(c.get(url).bearer_auth(TOKEN).send().await.unwrap()).await;
+            assert_eq!(s, 200);
+            l
+        }
+    };
+    let l = list(c.clone()).await;
+    let id = |l: &Value, key: &str| {
+        l["envs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["key"] == key)
+            .map(|e| e["id"].as_str().unwrap().to_string())
+    };
+    let (a, b) = (id(&l, "A").unwrap(), id(&l, "B").unwrap());
+
+    let edit = json!({"target": ["preview"]});
+    assert_request(
+        Spec::Vercel,
+        "PATCH",
+        "/v9/projects/{idOrName}/env/{id}",
+        &edit,
+    );
+    let (s, _, e) = json_of(
+        c.patch(format!("{v}/v9/projects/{pid}/env/{a}?teamId={team}"))
+            .bearer_auth(TOKEN)
+            .json(&edit)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{e}");
+    assert_response_variant(
+        Spec::Vercel,
+        "PATCH",
+        "/v9/projects/{idOrName}/env/{id}",
+        200,
+        0,
+        &e,
+    );
+    assert_eq!(e["target"], json!(["preview"]));
+    let (s, _, _) = json_of(
+        c.patch(format!("{v}/v9/projects/{pid}/env/{a}?teamId={team}"))
+            .bearer_auth(TOKEN)
+            .json(&json!({"colour": "red"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400, "a property the spec does not have");
+
+    let (s, _, gone) = json_of(
+        c.delete(format!("{v}/v9/projects/{pid}/env/{b}?teamId={team}"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{gone}");
+    assert_response_variant(
+        Spec::Vercel,
+        "DELETE",
+        "/v9/projects/{idOrName}/env/{id}",
+        200,
+        2,
+        &gone,
+    );
+    assert_eq!(gone["key"], "B");
+    let l = list(c.clone()).await;
+    assert_eq!(id(&l, "B"), None);
+    assert_eq!(
+        l["envs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["key"] == "A")
+            .unwrap()["target"],
+        json!(["preview"])
+    );
+    let (s, _, _) = json_of(
+        c.delete(format!("{v}/v9/projects/{pid}/env/{b}?teamId={team}"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 404);
+    sim.shutdown().await;
+}

@@ -512,10 +512,23 @@ async fn restore(State(st): St, Path(r): Path<String>) -> Response {
     }
 }
 
+/// The services `GET …/health` knows (spec: v1-get-services-health, `services` enum).
+const SERVICES: [&str; 8] = [
+    "auth",
+    "db",
+    "db_postgres_user",
+    "pooler",
+    "realtime",
+    "rest",
+    "storage",
+    "pg_bouncer",
+];
+
 async fn health(
     State(st): St,
     Path(r): Path<String>,
     Query(q): Query<Vec<(String, String)>>,
+    outcome: Option<Extension<FaultOutcome>>,
 ) -> Response {
     let now = now_ms();
     let Some(p) = st.read(|w| find(w, &r)) else {
@@ -529,10 +542,23 @@ async fn health(
     if services.is_empty() {
         return errors::supabase(400, "services should not be empty");
     }
+    // The spec's enum: an unknown name is a 400, as the real API validates it.
+    if let Some(bad) = services.iter().find(|s| !SERVICES.contains(&s.as_str())) {
+        return errors::supabase(
+            400,
+            &format!("services must be one of {}: {bad}", SERVICES.join(", ")),
+        );
+    }
     let up = p.status(now) == "ACTIVE_HEALTHY";
+    let sick = outcome.is_some_and(|Extension(FaultOutcome(o))| o == "UNHEALTHY");
     let list: Vec<Value> = services
         .iter()
-        .map(|s| json!({"name": s, "healthy": up, "status": if up { "ACTIVE_HEALTHY" } else { "COMING_UP" }}))
+        .enumerate()
+        .map(|(i, s)| match (up, sick && i == 0) {
+            (true, true) => json!({"name": s, "healthy": false, "status": "UNHEALTHY", "error": "connection refused"}),
+            (true, false) => json!({"name": s, "healthy": true, "status": "ACTIVE_HEALTHY"}),
+            (false, _) => json!({"name": s, "healthy": false, "status": "COMING_UP"}),
+        })
         .collect();
     json_response(200, Value::Array(list))
 }

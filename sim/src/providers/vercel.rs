@@ -33,6 +33,10 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/v9/projects/{id}", get(get_project).delete(delete_project))
         .route("/v10/projects/{id}/env", post(create_env).get(list_env))
         .route(
+            "/v9/projects/{id}/env/{env}",
+            axum::routing::patch(edit_env).delete(remove_env),
+        )
+        .route(
             "/v10/projects/{project}/promote/{deployment}",
             post(promote),
         )
@@ -750,6 +754,107 @@ async fn create_env(
         .collect();
     let f: Vec<Value> = failed.into_iter().map(|(_, e)| e).collect();
     json_response(201, json!({"created": c, "failed": f}))
+}
+
+/// `DELETE /v9/projects/{idOrName}/env/{id}` (spec: removeProjectEnv): 200 with the removed
+/// variable; 404 when the project or the variable is not there.
+async fn remove_env(
+    State(st): St,
+    Path((id, env)): Path<(String, String)>,
+    Query(q): Q,
+) -> Response {
+    let owner = match scope(&st, &q) {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let user_id = st.read(|w| w.seed.vercel_user_id.clone());
+    let removed = st.mutate(|w| {
+        let p = w
+            .vercel
+            .projects
+            .iter_mut()
+            .find(|p| p.account_id == owner && (p.id == id || p.name == id))?;
+        let i = p.env.iter().position(|e| e.id == env)?;
+        Some(p.env.remove(i))
+    });
+    match removed {
+        Some(e) => json_response(200, env_json(&e, &user_id, false)),
+        None => not_found(),
+    }
+}
+
+/// `PATCH /v9/projects/{idOrName}/env/{id}` (spec: editProjectEnv): changes a variable's
+/// targets, value, type or comment; the body takes no other field.
+async fn edit_env(
+    State(st): St,
+    Path((id, env)): Path<(String, String)>,
+    Query(q): Q,
+    body: Bytes,
+) -> Response {
+    let owner = match scope(&st, &q) {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let Some(Value::Object(b)) = json_body(&body) else {
+        return bad("Invalid request: body should be an object.");
+    };
+    const FIELDS: [&str; 7] = [
+        "key",
+        "target",
+        "gitBranch",
+        "type",
+        "value",
+        "customEnvironmentIds",
+        "comment",
+    ];
+    if let Some(k) = b.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        return bad(&format!(
+            "Invalid request: should NOT have additional property `{k}`."
+        ));
+    }
+    let target = match b.get("target") {
+        None => None,
+        Some(Value::Array(a))
+            if a.iter()
+                .all(|t| matches!(t.as_str(), Some("production" | "preview" | "development"))) =>
+        {
+            Some(
+                a.iter()
+                    .filter_map(|t| t.as_str().map(String::from))
+                    .collect::<Vec<_>>(),
+            )
+        }
+        Some(_) => {
+            return bad(
+                "Invalid request: `target` should be an array of production, preview, development.",
+            )
+        }
+    };
+    let user_id = st.read(|w| w.seed.vercel_user_id.clone());
+    let now = now_ms();
+    let edited = st.mutate(|w| {
+        let p = w
+            .vercel
+            .projects
+            .iter_mut()
+            .find(|p| p.account_id == owner && (p.id == id || p.name == id))?;
+        let e = p.env.iter_mut().find(|e| e.id == env)?;
+        if let Some(t) = target {
+            e.target = t;
+        }
+        if let Some(v) = b.get("value").and_then(Value::as_str) {
+            e.value = v.to_string();
+        }
+        if let Some(c) = b.get("comment").and_then(Value::as_str) {
+            e.comment = Some(c.to_string());
+        }
+        e.updated_ms = now;
+        Some(e.clone())
+    });
+    match edited {
+        Some(e) => json_response(200, env_json(&e, &user_id, false)),
+        None => not_found(),
+    }
 }
 
 async fn list_env(State(st): St, Path(id): Path<String>, Query(q): Q) -> Response {
