@@ -10,20 +10,6 @@ use fabrik::customer::{CustomerPatch, Module, ModuleManifest, Status};
 use fabrik::provision::{FailurePolicy, RunState, StepKey, StepState};
 use serde_json::{json, Value};
 
-/// An authenticated call to the simulator's API (as the agency's token).
-async fn api(method: reqwest::Method, url: String, body: Option<Value>) -> Value {
-    let mut req = reqwest::Client::new()
-        .request(method, url)
-        .bearer_auth(TOKEN)
-        .header("User-Agent", "fabrik-tests");
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
-    assert!(r.status().is_success(), "{}", r.status());
-    r.json().await.unwrap_or(Value::Null)
-}
-
 /// The customer's `client-config.json` as it is in the repository now: its text and sha.
 async fn config_file(w: &World) -> (String, String) {
     use base64::Engine as _;

@@ -46,6 +46,9 @@ pub struct Repo {
     pub html_url: String,
     #[serde(default)]
     pub private: bool,
+    /// Archived: read-only for everyone until someone unarchives it.
+    #[serde(default)]
+    pub archived: bool,
     #[serde(default)]
     pub is_template: bool,
     #[serde(default)]

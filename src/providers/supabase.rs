@@ -31,6 +31,16 @@ pub struct Project {
     pub status: String,
 }
 
+/// One service's health as the project reports it: `COMING_UP`, `ACTIVE_HEALTHY` or
+/// `UNHEALTHY` (the deprecated `healthy` flag is not read).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServiceHealth {
+    pub name: String,
+    pub status: String,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
 #[derive(Deserialize)]
 struct ProjectPage {
     projects: Vec<Project>,
@@ -149,6 +159,20 @@ impl Supabase {
         )
         .await?;
         http::json(P, r).await
+    }
+
+    /// The health of some of the project's services (spec: v1-get-services-health). The
+    /// services go as one `services=` pair each, the form the spec's array parameter takes.
+    pub async fn services_health(
+        &self,
+        project_ref: &str,
+        services: &[&str],
+    ) -> Result<Vec<ServiceHealth>, ProviderError> {
+        let query: Vec<(&str, &str)> = services.iter().map(|s| ("services", *s)).collect();
+        let req = self
+            .req(Method::GET, &format!("/v1/projects/{project_ref}/health"))
+            .query(&query);
+        http::json(P, http::send(P, req).await?).await
     }
 
     pub async fn api_keys(&self, project_ref: &str) -> Result<ApiKeys, ProviderError> {

@@ -79,6 +79,32 @@ impl Project {
     }
 }
 
+/// A variable as the env listing describes it, without its value.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EnvEntry {
+    pub key: String,
+    /// One target or several (`production`, `preview`, `development`).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub target: Vec<String>,
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+}
+
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+        Nothing(()),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+        OneOrMany::Nothing(()) => Vec::new(),
+    })
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Deployment {
     pub id: String,
@@ -340,6 +366,22 @@ impl Vercel {
             .query(&[("upsert", "true")])
             .json(var);
         http::send(P, req).await.map(|_| ())
+    }
+
+    /// The project's variables: keys, targets and types, never their values (not decrypted).
+    /// The spec allows three answers: one variable, `{envs}`, or `{envs, pagination}`.
+    pub async fn env_list(&self, project_id: &str) -> Result<Vec<EnvEntry>, ProviderError> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Answer {
+            Many { envs: Vec<EnvEntry> },
+            One(EnvEntry),
+        }
+        let req = self.req(Method::GET, &format!("/v10/projects/{project_id}/env"));
+        Ok(match http::json(P, http::send(P, req).await?).await? {
+            Answer::Many { envs } => envs,
+            Answer::One(e) => vec![e],
+        })
     }
 
     /// The newest production deployment of the project, if any.

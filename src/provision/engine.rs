@@ -233,6 +233,23 @@ impl Engine {
         }
     }
 
+    /// Day two: reads every part of the customer's instance in this environment, compares it
+    /// with what was delivered, and keeps the result as the instance's last check. Only reads.
+    pub async fn check_health(&self, slug: &str) -> Result<crate::health::Health> {
+        let slug = slug.to_string();
+        let env = self.environment;
+        let customer = self.db(move |s| s.get_customer_in(&slug, env)).await?;
+        if customer.instance.is_empty() {
+            return Err(Error::NotProvisioned(customer.slug));
+        }
+        let (site, findings) =
+            crate::health::check(&self.clients, &self.settings.env, &customer.instance).await;
+        let health = crate::health::Health::new(&customer.slug, env, site, findings);
+        let saved = health.clone();
+        self.db(move |s| s.save_health(customer.id, &saved)).await?;
+        Ok(health)
+    }
+
     /// Starts "Uppdatera moduler" for a delivered customer: the saved plan and modules into
     /// `client-config.json` and the modules variable, then a new production deployment. An
     /// update that stopped without being rolled back is continued (it finishes what it

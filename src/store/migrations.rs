@@ -19,6 +19,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/009_instances.sql"),
     include_str!("migrations/010_update_modules.sql"),
     include_str!("migrations/011_listing.sql"),
+    include_str!("migrations/012_health.sql"),
 ];
 
 /// The schema version this build writes.

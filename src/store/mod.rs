@@ -4,6 +4,7 @@
 
 pub mod adoptions;
 mod customers;
+mod health;
 mod migrations;
 pub mod runs;
 mod settings;

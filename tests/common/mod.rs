@@ -254,6 +254,20 @@ pub async fn seed(sim: &SimHandle, body: Value) -> Value {
     r.json().await.unwrap()
 }
 
+/// An authenticated call to the simulator's API (as the agency's token).
+pub async fn api(method: reqwest::Method, url: String, body: Option<Value>) -> Value {
+    let mut req = reqwest::Client::new()
+        .request(method, url)
+        .bearer_auth(TOKEN)
+        .header("User-Agent", "fabrik-tests");
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let r = req.send().await.unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    r.json().await.unwrap_or(Value::Null)
+}
+
 pub async fn inventory(sim: &SimHandle) -> Value {
     get(sim, "/__sim/inventory").await
 }

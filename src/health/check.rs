@@ -1,0 +1,548 @@
+//! The reads of one health check, one provider each, side by side. A provider that cannot be
+//! read is a finding (`Unreachable`), never an error of the check: the other parts still count.
+
+use std::time::Instant;
+
+use super::{FindingKind, HealthFinding, HealthPart, SiteProbe};
+use crate::customer::Instance;
+use crate::messages::Text;
+use crate::providers::error::{ErrorKind, ProviderError};
+use crate::provision::settings::EnvNames;
+use crate::provision::{Clients, StepKey};
+
+/// The services a delivered instance uses: sign-in, the database, the REST API.
+const SERVICES: [&str; 3] = ["auth", "db", "rest"];
+
+fn finding(
+    part: HealthPart,
+    kind: FindingKind,
+    subject: &str,
+    message: Text,
+    action: Text,
+    repair: Option<StepKey>,
+) -> HealthFinding {
+    HealthFinding {
+        part,
+        kind,
+        subject: subject.to_string(),
+        message,
+        action,
+        repair,
+    }
+}
+
+fn unreachable(part: HealthPart, subject: &str, e: &ProviderError) -> HealthFinding {
+    let action = match e.kind {
+        ErrorKind::Unauthorized | ErrorKind::Forbidden => Text::new(
+            format!(
+                "Kontrollera {}-token under Inställningar och kontrollera igen.",
+                e.provider.display_name()
+            ),
+            format!(
+                "Check the {} token in Settings and check again.",
+                e.provider.display_name()
+            ),
+        ),
+        _ => Text::new("Kontrollera igen om en stund.", "Check again in a while."),
+    };
+    finding(
+        part,
+        FindingKind::Unreachable,
+        subject,
+        Text::new(
+            format!("Kunde inte läsas: {e}"),
+            format!("Could not be read: {e}"),
+        ),
+        action,
+        None,
+    )
+}
+
+/// Reads every part the instance card names and returns what differs, and the site's answer.
+/// A part the card does not name (an instance built before Fabrik kept it) is not checked.
+pub async fn check(
+    clients: &Clients,
+    env: &EnvNames,
+    instance: &Instance,
+) -> (Option<SiteProbe>, Vec<HealthFinding>) {
+    let supabase = async {
+        match &instance.supabase_project_ref {
+            Some(r) => supabase(clients, r).await,
+            None => Vec::new(),
+        }
+    };
+    let vercel = async {
+        match &instance.vercel_project_id {
+            Some(id) => vercel(clients, env, id).await,
+            None => Vec::new(),
+        }
+    };
+    let site = async {
+        match &instance.production_url {
+            Some(url) => site(clients, url).await,
+            None => (None, Vec::new()),
+        }
+    };
+    let repo = async {
+        match &instance.github_repo_url {
+            Some(url) => repository(clients, url).await,
+            None => Vec::new(),
+        }
+    };
+    let workflow = async {
+        match &instance.n8n_workflow_id {
+            Some(id) => workflow(clients, id).await,
+            None => Vec::new(),
+        }
+    };
+    let (a, b, (probe, c), d, e) = tokio::join!(supabase, vercel, site, repo, workflow);
+    (probe, [a, b, c, d, e].concat())
+}
+
+async fn supabase(clients: &Clients, project_ref: &str) -> Vec<HealthFinding> {
+    use FindingKind::*;
+    let part = HealthPart::SupabaseProject;
+    let project = match clients.supabase.get_project(project_ref).await {
+        Ok(p) => p,
+        Err(e) if e.kind == ErrorKind::NotFound => {
+            return vec![finding(
+                part,
+                Missing,
+                project_ref,
+                Text::new(
+                    format!("Supabase-projektet {project_ref} finns inte längre."),
+                    format!("The Supabase project {project_ref} no longer exists."),
+                ),
+                Text::new(
+                    "Instansen behöver byggas på nytt: riv den och provisionera igen.",
+                    "The instance must be built again: tear it down and provision again.",
+                ),
+                None,
+            )]
+        }
+        Err(e) => return vec![unreachable(part, project_ref, &e)],
+    };
+    let status = project.status.as_str();
+    match status {
+        "ACTIVE_HEALTHY" => {}
+        "INACTIVE" | "PAUSING" => {
+            return vec![finding(
+                part,
+                Paused,
+                project_ref,
+                Text::new(
+                    format!("Supabase-projektet är pausat ({status}): kunden kan inte logga in."),
+                    format!(
+                        "The Supabase project is paused ({status}): the customer cannot sign in."
+                    ),
+                ),
+                Text::new(
+                    "Återuppta projektet om kunden ska vara aktiv.",
+                    "Resume the project if the customer should be active.",
+                ),
+                None,
+            )]
+        }
+        "REMOVED" | "GOING_DOWN" => {
+            return vec![finding(
+                part,
+                Missing,
+                project_ref,
+                Text::new(
+                    format!("Supabase-projektet tas bort ({status})."),
+                    format!("The Supabase project is being removed ({status})."),
+                ),
+                Text::new(
+                    "Instansen behöver byggas på nytt: riv den och provisionera igen.",
+                    "The instance must be built again: tear it down and provision again.",
+                ),
+                None,
+            )]
+        }
+        _ => {
+            return vec![finding(
+                part,
+                Unhealthy,
+                project_ref,
+                Text::new(
+                    format!("Supabase-projektet är inte friskt ({status})."),
+                    format!("The Supabase project is not healthy ({status})."),
+                ),
+                Text::new(
+                    "Kontrollera igen om några minuter; består det, se projektet i Supabase.",
+                    "Check again in a few minutes; if it stays, look at the project in Supabase.",
+                ),
+                None,
+            )]
+        }
+    }
+    match clients
+        .supabase
+        .services_health(project_ref, &SERVICES)
+        .await
+    {
+        Err(e) => vec![unreachable(HealthPart::SupabaseService, project_ref, &e)],
+        Ok(services) => services
+            .iter()
+            .filter(|s| s.status != "ACTIVE_HEALTHY")
+            .map(|s| {
+                let why = s.error.as_deref().map(|e| format!(": {e}")).unwrap_or_default();
+                finding(
+                    HealthPart::SupabaseService,
+                    Unhealthy,
+                    &s.name,
+                    Text::new(
+                        format!("Tjänsten {} svarar {}{why}.", s.name, s.status),
+                        format!("The {} service reports {}{why}.", s.name, s.status),
+                    ),
+                    Text::new(
+                        "Kontrollera igen om några minuter; består det, se projektet i Supabase.",
+                        "Check again in a few minutes; if it stays, look at the project in Supabase.",
+                    ),
+                    None,
+                )
+            })
+            .collect(),
+    }
+}
+
+async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<HealthFinding> {
+    use FindingKind::*;
+    let project = match clients.vercel.project(project_id).await {
+        Ok(Some(p)) => p,
+        Ok(None) => {
+            return vec![finding(
+                HealthPart::VercelProject,
+                Missing,
+                project_id,
+                Text::new(
+                    format!("Vercel-projektet {project_id} finns inte längre."),
+                    format!("The Vercel project {project_id} no longer exists."),
+                ),
+                Text::new(
+                    "Instansen behöver byggas på nytt: riv den och provisionera igen.",
+                    "The instance must be built again: tear it down and provision again.",
+                ),
+                None,
+            )]
+        }
+        Err(e) => return vec![unreachable(HealthPart::VercelProject, project_id, &e)],
+    };
+    let mut out = Vec::new();
+    // The variables Fabrik set: each present, and for production at least. Values are never
+    // asked for (the listing is not decrypted).
+    match clients.vercel.env_list(&project.id).await {
+        Err(e) => out.push(unreachable(HealthPart::VercelEnv, &project.id, &e)),
+        Ok(vars) => {
+            for key in [
+                &env.supabase_url,
+                &env.anon_key,
+                &env.service_role_key,
+                &env.slug,
+                &env.modules,
+            ] {
+                let found: Vec<_> = vars.iter().filter(|v| &v.key == key).collect();
+                let repair = Some(StepKey::VercelEnv);
+                if found.is_empty() {
+                    out.push(finding(
+                        HealthPart::VercelEnv,
+                        Missing,
+                        key,
+                        Text::new(
+                            format!("Miljövariabeln {key} saknas i Vercel."),
+                            format!("The environment variable {key} is missing in Vercel."),
+                        ),
+                        Text::new(
+                            "Reparera: Fabrik sätter variabeln igen och gör en ny produktionsdeploy.",
+                            "Repair: Fabrik sets the variable again and makes a new production deployment.",
+                        ),
+                        repair,
+                    ));
+                } else if !found
+                    .iter()
+                    .any(|v| v.target.iter().any(|t| t == "production"))
+                {
+                    out.push(finding(
+                        HealthPart::VercelEnv,
+                        Changed,
+                        key,
+                        Text::new(
+                            format!("Miljövariabeln {key} gäller inte längre produktion."),
+                            format!(
+                                "The environment variable {key} no longer applies to production."
+                            ),
+                        ),
+                        Text::new(
+                            "Reparera: Fabrik sätter variabeln för produktion igen.",
+                            "Repair: Fabrik sets the variable for production again.",
+                        ),
+                        repair,
+                    ));
+                }
+            }
+        }
+    }
+    let redeploy = Some(StepKey::VercelDeploy);
+    match project.production_deployment() {
+        None => out.push(finding(
+            HealthPart::Deployment,
+            Missing,
+            &project.name,
+            Text::new(
+                "Projektet har ingen produktionsdeploy.",
+                "The project has no production deployment.",
+            ),
+            Text::new(
+                "Reparera: Fabrik gör en ny produktionsdeploy.",
+                "Repair: Fabrik makes a new production deployment.",
+            ),
+            redeploy,
+        )),
+        Some(id) => match clients.vercel.deployment(id).await {
+            Ok(d) if d.ready_state == "READY" => {}
+            Ok(d) => {
+                let why = d
+                    .error_message
+                    .as_deref()
+                    .map(|e| format!(": {e}"))
+                    .unwrap_or_default();
+                let state = &d.ready_state;
+                out.push(finding(
+                    HealthPart::Deployment,
+                    Unhealthy,
+                    id,
+                    Text::new(
+                        format!("Produktionsdeployen är {state}{why}."),
+                        format!("The production deployment is {state}{why}."),
+                    ),
+                    Text::new(
+                        "Reparera: Fabrik gör en ny produktionsdeploy.",
+                        "Repair: Fabrik makes a new production deployment.",
+                    ),
+                    redeploy,
+                ))
+            }
+            Err(e) if e.kind == ErrorKind::NotFound => out.push(finding(
+                HealthPart::Deployment,
+                Missing,
+                id,
+                Text::new(
+                    format!("Produktionsdeployen {id} finns inte längre."),
+                    format!("The production deployment {id} no longer exists."),
+                ),
+                Text::new(
+                    "Reparera: Fabrik gör en ny produktionsdeploy.",
+                    "Repair: Fabrik makes a new production deployment.",
+                ),
+                redeploy,
+            )),
+            Err(e) => out.push(unreachable(HealthPart::Deployment, id, &e)),
+        },
+    }
+    out
+}
+
+/// `example.se` from `https://example.se/`.
+fn host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split(['/', '?', '#']).next().unwrap_or("")
+}
+
+async fn site(clients: &Clients, url: &str) -> (Option<SiteProbe>, Vec<HealthFinding>) {
+    use FindingKind::*;
+    let started = Instant::now();
+    let answer = clients.site.visit(host(url)).await;
+    let ms = started.elapsed().as_millis() as u64;
+    let probe = Some(SiteProbe {
+        url: url.to_string(),
+        status: answer.as_ref().ok().copied(),
+        ms,
+    });
+    let (kind, message, action) = match answer {
+        Ok(s) if (200..300).contains(&s) => return (probe, Vec::new()),
+        Err(e) => (
+            Unreachable,
+            Text::new(
+                format!("Webbplatsen svarade inte ({ms} ms): {}", e.message),
+                format!("The site did not answer ({ms} ms): {}", e.message),
+            ),
+            Text::new(
+                "Kontrollera igen om en stund; består det, se deployen i Vercel.",
+                "Check again in a while; if it stays, look at the deployment in Vercel.",
+            ),
+        ),
+        Ok(s @ (401 | 403)) => (
+            Changed,
+            Text::new(
+                format!(
+                    "Webbplatsen kräver inloggning (HTTP {s}): Deployment Protection är påslaget."
+                ),
+                format!("The site asks for a login (HTTP {s}): Deployment Protection is on."),
+            ),
+            Text::new(
+                "Stäng av Deployment Protection för produktion i Vercel-projektets inställningar.",
+                "Turn Deployment Protection off for production in the Vercel project's settings.",
+            ),
+        ),
+        Ok(404) => (
+            Missing,
+            Text::new(
+                "Webbplatsen svarar 404: domänen pekar inte på någon deploy.",
+                "The site answers 404: the domain points at no deployment.",
+            ),
+            Text::new(
+                "Reparera: Fabrik gör en ny produktionsdeploy.",
+                "Repair: Fabrik makes a new production deployment.",
+            ),
+        ),
+        Ok(s) => (
+            Unhealthy,
+            Text::new(
+                format!("Webbplatsen svarar HTTP {s}."),
+                format!("The site answers HTTP {s}."),
+            ),
+            Text::new(
+                "Se deployens loggar i Vercel; en ny produktionsdeploy kan hjälpa.",
+                "Look at the deployment's logs in Vercel; a new production deployment may help.",
+            ),
+        ),
+    };
+    let repair = (kind == Missing).then_some(StepKey::VercelDeploy);
+    (
+        probe,
+        vec![finding(
+            HealthPart::Site,
+            kind,
+            url,
+            message,
+            action,
+            repair,
+        )],
+    )
+}
+
+/// `owner/name` from the repository's address (`https://github.com/owner/name`).
+fn repo_name(url: &str) -> Option<(&str, &str)> {
+    let mut parts = url.trim_end_matches('/').rsplit('/');
+    let name = parts.next().filter(|s| !s.is_empty())?;
+    let owner = parts.next().filter(|s| !s.is_empty() && !s.contains(':'))?;
+    Some((owner, name.trim_end_matches(".git")))
+}
+
+async fn repository(clients: &Clients, url: &str) -> Vec<HealthFinding> {
+    use FindingKind::*;
+    let part = HealthPart::Repository;
+    let Some((owner, name)) = repo_name(url) else {
+        return Vec::new();
+    };
+    let full = format!("{owner}/{name}");
+    let changed = |sv: String, en: String, action: Text| {
+        vec![finding(
+            part,
+            Changed,
+            &full,
+            Text::new(sv, en),
+            action,
+            None,
+        )]
+    };
+    match clients.github.lookup(owner, name).await {
+        Ok(Some(r)) if r.archived => changed(
+            format!("Repot {full} är arkiverat: ingen kan skriva till det."),
+            format!("The repository {full} is archived: nobody can write to it."),
+            Text::new(
+                "Avarkivera repot på GitHub.",
+                "Unarchive the repository on GitHub.",
+            ),
+        ),
+        Ok(Some(r)) if !r.private => changed(
+            format!("Repot {full} är publikt; Fabrik skapade det privat."),
+            format!("The repository {full} is public; Fabrik created it private."),
+            Text::new(
+                "Gör repot privat igen på GitHub, om ingen valt att visa det.",
+                "Make the repository private again on GitHub, unless someone chose to show it.",
+            ),
+        ),
+        Ok(Some(_)) => Vec::new(),
+        Ok(None) => vec![finding(
+            part,
+            Missing,
+            &full,
+            Text::new(
+                format!("Repot {full} finns inte längre."),
+                format!("The repository {full} no longer exists."),
+            ),
+            Text::new(
+                "Instansen behöver byggas på nytt: riv den och provisionera igen.",
+                "The instance must be built again: tear it down and provision again.",
+            ),
+            None,
+        )],
+        Err(e) if e.kind == ErrorKind::Moved => changed(
+            format!("Repot {full} har bytt namn eller ägare."),
+            format!("The repository {full} was renamed or moved."),
+            Text::new(
+                "Byt tillbaka namnet på GitHub; Fabrik följer inte ett namnbyte.",
+                "Rename it back on GitHub; Fabrik does not follow a rename.",
+            ),
+        ),
+        Err(e) => vec![unreachable(part, &full, &e)],
+    }
+}
+
+async fn workflow(clients: &Clients, id: &str) -> Vec<HealthFinding> {
+    use FindingKind::*;
+    let part = HealthPart::Workflow;
+    let repair = Some(StepKey::N8nWorkflow);
+    match clients.n8n.get(id).await {
+        Ok(Some(w)) if w.active => Vec::new(),
+        Ok(Some(w)) => vec![finding(
+            part,
+            Changed,
+            id,
+            Text::new(
+                format!("n8n-flödet {} är inte aktivt.", w.name),
+                format!("The n8n workflow {} is not active.", w.name),
+            ),
+            Text::new(
+                "Reparera: Fabrik aktiverar flödet igen.",
+                "Repair: Fabrik activates the workflow again.",
+            ),
+            repair,
+        )],
+        Ok(None) => vec![finding(
+            part,
+            Missing,
+            id,
+            Text::new(
+                format!("n8n-flödet {id} finns inte längre."),
+                format!("The n8n workflow {id} no longer exists."),
+            ),
+            Text::new(
+                "Reparera: Fabrik skapar flödet igen.",
+                "Repair: Fabrik creates the workflow again.",
+            ),
+            repair,
+        )],
+        Err(e) => vec![unreachable(part, id, &e)],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_repository_address_names_its_owner_and_name() {
+        assert_eq!(
+            repo_name("https://github.com/byran/kund-ab"),
+            Some(("byran", "kund-ab"))
+        );
+        assert_eq!(
+            repo_name("https://github.com/byran/kund-ab.git/"),
+            Some(("byran", "kund-ab"))
+        );
+        assert_eq!(repo_name("https://github.com"), None);
+        assert_eq!(host("https://kund.vercel.app/"), "kund.vercel.app");
+    }
+}

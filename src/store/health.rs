@@ -1,0 +1,45 @@
+//! The last health check of each instance (`health::Health`), per environment.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::Store;
+use crate::environment::Environment;
+use crate::error::Result;
+use crate::health::Health;
+
+impl Store {
+    /// Keeps `health` as the instance's last check, replacing the one before.
+    pub fn save_health(&self, customer_id: i64, health: &Health) -> Result<()> {
+        let report = serde_json::to_string(health).expect("a health report serializes");
+        self.conn().execute(
+            "INSERT INTO health_checks (customer_id, environment, checked_at, healthy, findings_n, report)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (customer_id, environment) DO UPDATE SET
+               checked_at = excluded.checked_at, healthy = excluded.healthy,
+               findings_n = excluded.findings_n, report = excluded.report",
+            params![
+                customer_id,
+                health.environment,
+                health.checked_at.to_rfc3339(),
+                health.healthy,
+                health.findings.len() as i64,
+                report
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The instance's last check in `env`, if it was ever checked. A report this build cannot
+    /// read (written by a newer one) counts as never checked.
+    pub fn health(&self, customer_id: i64, env: Environment) -> Result<Option<Health>> {
+        let report: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT report FROM health_checks WHERE customer_id = ?1 AND environment = ?2",
+                params![customer_id, env],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(report.and_then(|r| serde_json::from_str(&r).ok()))
+    }
+}

@@ -1,0 +1,322 @@
+//! Day two (issue #13): a delivered instance checked against what Fabrik delivered. Each kind
+//! of finding (missing, changed, unhealthy, paused, unreachable) made real in the simulator
+//! the way it happens at a provider, and the check's result kept in the register.
+
+mod common;
+
+use common::*;
+use fabrik::health::{FindingKind, Health, HealthPart};
+use fabrik::provision::{RunState, StepKey};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+/// A provisioned customer, checked once (healthy) before the test changes anything.
+async fn delivered(tag: &str, name: &str) -> Option<World> {
+    let w = world(tag, name).await?;
+    let (_, state) = provision(&w.engine, &w.slug).await;
+    assert_eq!(state, RunState::Succeeded);
+    let h = w.engine.check_health(&w.slug).await.unwrap();
+    assert!(h.healthy, "just delivered: {:#?}", h.findings);
+    Some(w)
+}
+
+async fn done(w: World) {
+    clear_faults(&w.sim).await;
+    cleanup(&w.engine, &w.slug).await;
+    w.sim.shutdown().await;
+}
+
+/// The findings as (part, kind, subject, repair), for comparing.
+fn seen(h: &Health) -> Vec<(HealthPart, FindingKind, String, Option<StepKey>)> {
+    h.findings
+        .iter()
+        .map(|f| (f.part, f.kind, f.subject.clone(), f.repair))
+        .collect()
+}
+
+fn vercel_url(w: &World, path: &str) -> String {
+    let team = w.sim.seed().vercel_team_id.clone();
+    format!("{}{path}?teamId={team}", w.sim.vercel_api_url())
+}
+
+/// The id of one of the project's variables, by key.
+async fn env_id(w: &World, key: &str) -> String {
+    let env = api(
+        Method::GET,
+        vercel_url(w, &format!("/v10/projects/{}/env", w.slug)),
+        None,
+    )
+    .await;
+    env["envs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["key"] == key)
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .unwrap_or_else(|| panic!("no {key} in {env}"))
+}
+
+#[tokio::test]
+async fn a_delivered_instance_is_healthy_and_its_check_is_kept() {
+    let Some(w) = world("health-ok", "Frisk Instans AB").await else {
+        return;
+    };
+    // Nothing delivered yet: nothing to check.
+    let refused = w.engine.check_health(&w.slug).await.unwrap_err();
+    assert_eq!(refused.code().as_str(), "not_provisioned");
+
+    provision(&w.engine, &w.slug).await;
+    let h = w.engine.check_health(&w.slug).await.unwrap();
+    assert!(h.healthy, "{:#?}", h.findings);
+    assert!(h.findings.is_empty());
+    let site = h.site.clone().expect("the site was visited");
+    assert_eq!(site.status, Some(200));
+    assert_eq!(site.url, format!("https://{}.vercel.app", w.slug));
+
+    let c = w.store.get_customer(&w.slug).unwrap();
+    let kept = w.store.health(c.id, c.environment).unwrap().expect("kept");
+    assert_eq!(kept, h);
+    done(w).await;
+}
+
+#[tokio::test]
+async fn a_deleted_variable_is_missing_and_a_narrowed_one_changed() {
+    let Some(w) = delivered("health-env", "Variabler Borta AB").await else {
+        return;
+    };
+    let gone = env_id(&w, "FABRIK_CUSTOMER_SLUG").await;
+    let narrowed = env_id(&w, "FABRIK_MODULES").await;
+    api(
+        Method::DELETE,
+        vercel_url(&w, &format!("/v9/projects/{}/env/{gone}", w.slug)),
+        None,
+    )
+    .await;
+    api(
+        Method::PATCH,
+        vercel_url(&w, &format!("/v9/projects/{}/env/{narrowed}", w.slug)),
+        Some(json!({"target": ["preview"]})),
+    )
+    .await;
+
+    let h = w.engine.check_health(&w.slug).await.unwrap();
+    assert!(!h.healthy);
+    assert_eq!(
+        seen(&h),
+        [
+            (
+                HealthPart::VercelEnv,
+                FindingKind::Missing,
+                "FABRIK_CUSTOMER_SLUG".into(),
+                Some(StepKey::VercelEnv)
+            ),
+            (
+                HealthPart::VercelEnv,
+                FindingKind::Changed,
+                "FABRIK_MODULES".into(),
+                Some(StepKey::VercelEnv)
+            ),
+        ]
+    );
+    // Each says what to do, in both languages.
+    for f in &h.findings {
+        assert!(!f.action.sv.is_empty() && !f.action.en.is_empty());
+        assert!(f.message.sv.contains(&f.subject), "{}", f.message.sv);
+    }
+    done(w).await;
+}
+
+#[tokio::test]
+async fn a_deactivated_workflow_and_a_public_repository_are_changes() {
+    let Some(w) = delivered("health-changed", "Ändrad Instans AB").await else {
+        return;
+    };
+    let c = w.store.get_customer(&w.slug).unwrap();
+    let workflow = c.instance.n8n_workflow_id.clone().unwrap();
+    let r = reqwest::Client::new()
+        .post(format!(
+            "{}/workflows/{workflow}/deactivate",
+            w.sim.n8n_api_url()
+        ))
+        .header("X-N8N-API-KEY", TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let owner = w.sim.seed().github_org.clone();
+    api(
+        Method::PATCH,
+        format!("{}/repos/{owner}/{}", w.sim.github_api_url(), w.slug),
+        Some(json!({"private": false})),
+    )
+    .await;
+
+    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let mut found = seen(&h);
+    found.sort_by_key(|f| f.0 as u8);
+    assert_eq!(
+        found,
+        [
+            (
+                HealthPart::Repository,
+                FindingKind::Changed,
+                format!("{owner}/{}", w.slug),
+                None
+            ),
+            (
+                HealthPart::Workflow,
+                FindingKind::Changed,
+                workflow,
+                Some(StepKey::N8nWorkflow)
+            ),
+        ]
+    );
+    done(w).await;
+}
+
+#[tokio::test]
+async fn a_failing_service_and_a_site_answering_5xx_are_unhealthy() {
+    let Some(w) = delivered("health-sick", "Sjuk Instans AB").await else {
+        return;
+    };
+    fault(
+        &w.sim,
+        json!({"path": "/supabase/v1/projects/*/health", "outcome": "UNHEALTHY"}),
+    )
+    .await;
+    fault(
+        &w.sim,
+        json!({"path": format!("/vercel-site/{}.vercel.app", w.slug), "status": 503}),
+    )
+    .await;
+
+    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let mut found = seen(&h);
+    found.sort_by_key(|f| f.0 as u8);
+    let url = format!("https://{}.vercel.app", w.slug);
+    assert_eq!(
+        found,
+        [
+            (
+                HealthPart::SupabaseService,
+                FindingKind::Unhealthy,
+                "auth".into(),
+                None
+            ),
+            (HealthPart::Site, FindingKind::Unhealthy, url, None),
+        ]
+    );
+    assert_eq!(h.site.as_ref().unwrap().status, Some(503));
+    done(w).await;
+}
+
+#[tokio::test]
+async fn a_paused_project_is_paused() {
+    let Some(w) = delivered("health-paused", "Pausad Instans AB").await else {
+        return;
+    };
+    let project = w
+        .store
+        .get_customer(&w.slug)
+        .unwrap()
+        .instance
+        .supabase_project_ref
+        .unwrap();
+    api(
+        Method::POST,
+        format!("{}/v1/projects/{project}/pause", w.sim.supabase_api_url()),
+        None,
+    )
+    .await;
+
+    let h = w.engine.check_health(&w.slug).await.unwrap();
+    assert_eq!(
+        seen(&h),
+        [(
+            HealthPart::SupabaseProject,
+            FindingKind::Paused,
+            project,
+            None
+        )]
+    );
+    done(w).await;
+}
+
+#[tokio::test]
+async fn a_part_that_does_not_answer_is_unreachable_and_the_rest_is_still_checked() {
+    let Some(w) = delivered("health-unreachable", "Tyst Instans AB").await else {
+        return;
+    };
+    // The site hangs past the call timeout (1 s here); n8n answers 500 every time.
+    fault(
+        &w.sim,
+        json!({"path": format!("/vercel-site/{}.vercel.app", w.slug), "delay_ms": 1500}),
+    )
+    .await;
+    fault(
+        &w.sim,
+        json!({"path": "/n8n/api/v1/workflows/*", "method": "GET", "status": 500}),
+    )
+    .await;
+    // And something that does answer is wrong: it is found all the same.
+    let gone = env_id(&w, "FABRIK_CUSTOMER_SLUG").await;
+    api(
+        Method::DELETE,
+        vercel_url(&w, &format!("/v9/projects/{}/env/{gone}", w.slug)),
+        None,
+    )
+    .await;
+
+    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let mut found: Vec<_> = seen(&h).into_iter().map(|f| (f.0, f.1)).collect();
+    found.sort_by_key(|f| f.0 as u8);
+    assert_eq!(
+        found,
+        [
+            (HealthPart::VercelEnv, FindingKind::Missing),
+            (HealthPart::Site, FindingKind::Unreachable),
+            (HealthPart::Workflow, FindingKind::Unreachable),
+        ]
+    );
+    assert_eq!(h.site.as_ref().unwrap().status, None, "no answer came");
+    done(w).await;
+}
+
+#[tokio::test]
+async fn a_deleted_repository_is_missing() {
+    let Some(w) = delivered("health-missing", "Borttagen Instans AB").await else {
+        return;
+    };
+    let owner = w.sim.seed().github_org.clone();
+    let r = reqwest::Client::new()
+        .delete(format!(
+            "{}/repos/{owner}/{}",
+            w.sim.github_api_url(),
+            w.slug
+        ))
+        .bearer_auth(TOKEN)
+        .header("User-Agent", "fabrik-tests")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+
+    let h = w.engine.check_health(&w.slug).await.unwrap();
+    assert_eq!(
+        seen(&h),
+        [(
+            HealthPart::Repository,
+            FindingKind::Missing,
+            format!("{owner}/{}", w.slug),
+            None
+        )]
+    );
+    let kept: Value = serde_json::to_value(
+        w.store
+            .health(w.store.get_customer(&w.slug).unwrap().id, h.environment)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(kept["healthy"], false);
+    done(w).await;
+}
