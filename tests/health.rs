@@ -320,3 +320,64 @@ async fn a_deleted_repository_is_missing() {
     assert_eq!(kept["healthy"], false);
     done(w).await;
 }
+
+/// `fabrik status`: exit 0 while every delivered instance is healthy, 3 once one is not; the
+/// JSON says `healthy` and, per customer, its `findings`; the table says what to do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_from_the_command_line() {
+    let Some(_) = keyring("health-cli") else {
+        return;
+    };
+    let sim = sim(fabrik_sim::Profile::Instant).await;
+    let (_dir, db, slug) = register_file(&sim, "Status Kommandorad AB");
+    let run = |args: &[&str]| cli(&sim, &db).args(args).output().unwrap();
+
+    let early = run(&["status", &slug]);
+    assert_eq!(early.status.code(), Some(1), "{}", said(&early));
+    assert!(
+        said(&early).contains("provisionera kunden först"),
+        "{}",
+        said(&early)
+    );
+    let none = run(&["status"]);
+    assert_eq!(none.status.code(), Some(0), "{}", said(&none));
+    assert!(
+        said(&none).contains("Inga levererade instanser"),
+        "{}",
+        said(&none)
+    );
+
+    let provisioned = run(&["provision", &slug, "--yes"]);
+    assert!(provisioned.status.success(), "{}", said(&provisioned));
+    let fine = run(&["status", "--json"]);
+    assert_eq!(fine.status.code(), Some(0), "{}", said(&fine));
+    let v: Value = serde_json::from_slice(&fine.stdout).unwrap();
+    assert_eq!(v["healthy"], true, "{v}");
+    assert_eq!(v["customers"][0]["slug"], slug.as_str());
+    assert_eq!(v["customers"][0]["findings"], json!([]));
+
+    fault(
+        &sim,
+        json!({"path": format!("/vercel-site/{slug}.vercel.app"), "status": 502}),
+    )
+    .await;
+    let sick = run(&["status", "--json"]);
+    assert_eq!(sick.status.code(), Some(3), "{}", said(&sick));
+    let v: Value = serde_json::from_slice(&sick.stdout).unwrap();
+    assert_eq!(v["healthy"], false, "{v}");
+    assert_eq!(v["customers"][0]["findings"][0]["kind"], "unhealthy", "{v}");
+    assert_eq!(v["customers"][0]["findings"][0]["part"], "site", "{v}");
+    let table = run(&["status", &slug]);
+    assert_eq!(table.status.code(), Some(3));
+    let text = said(&table);
+    assert!(
+        text.contains("ej frisk")
+            && text.contains("Webbplatsen svarar HTTP 502")
+            && text.contains("→"),
+        "{text}"
+    );
+    assert!(!text.contains(TOKEN), "no token in the output");
+    clear_faults(&sim).await;
+    let _ = run(&["teardown", &slug, "--yes"]);
+    sim.shutdown().await;
+}

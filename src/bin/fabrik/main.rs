@@ -88,6 +88,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check delivered instances against what Fabrik delivered (only reads). Exit 0 when
+    /// every checked instance is healthy, 3 when any is not.
+    Status {
+        /// One customer's slug; every active or paused instance when left out.
+        slug: Option<String>,
+        /// Print JSON: `healthy`, and per customer its `findings`.
+        #[arg(long)]
+        json: bool,
+    },
     /// Non-secret settings (template repo, organization, region, base URLs, …).
     #[command(subcommand)]
     Settings(SettingsCmd),
@@ -313,9 +322,13 @@ enum SortArg {
     Oldest,
 }
 
+/// `fabrik status` found an instance that is not healthy: the process exits 3.
+static UNHEALTHY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
+        Ok(()) if UNHEALTHY.load(std::sync::atomic::Ordering::Relaxed) => ExitCode::from(3),
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if e.fields.is_empty() {
@@ -539,10 +552,86 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
                     .await?,
             )
         }
+        Command::Status { slug, json } => status(engine, cloud.store(), slug, json).await,
         _ => Ok(()),
     };
     close(cloud).await;
     result
+}
+
+/// Checks one instance, or every active and paused one (a few at a time; the shared pacer
+/// keeps them within the providers' limits), and prints what differs.
+async fn status(
+    engine: &fabrik::provision::Engine,
+    store: &fabrik::store::Store,
+    slug: Option<String>,
+    json: bool,
+) -> Result<(), ApiError> {
+    use futures_util::StreamExt;
+    let slugs = match slug {
+        Some(s) => vec![s],
+        None => {
+            let mut all = Vec::new();
+            for status in [Status::Active, Status::Inactive] {
+                let mut read = 0;
+                loop {
+                    let page = store.list_customers(&CustomerQuery {
+                        status: Some(status),
+                        offset: Some(read),
+                        limit: Some(CustomerQuery::MAX_PAGE),
+                        ..CustomerQuery::default()
+                    })?;
+                    let n = page.rows.len();
+                    read += n as u32;
+                    all.extend(page.rows.into_iter().map(|r| r.slug));
+                    if n == 0 || n < CustomerQuery::MAX_PAGE as usize {
+                        break;
+                    }
+                }
+            }
+            all
+        }
+    };
+    let checks: Vec<_> = futures_util::stream::iter(slugs)
+        .map(|s| async move { engine.check_health(&s).await })
+        .buffered(8)
+        .collect()
+        .await;
+    let checks = checks.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let healthy = checks.iter().all(|h| h.healthy);
+    if json {
+        print_json(&serde_json::json!({ "healthy": healthy, "customers": checks }));
+    } else if checks.is_empty() {
+        println!("Inga levererade instanser att kontrollera.");
+    } else {
+        checks.iter().for_each(print_health);
+    }
+    UNHEALTHY.store(!healthy, std::sync::atomic::Ordering::Relaxed);
+    Ok(())
+}
+
+fn print_health(h: &fabrik::health::Health) {
+    let site = h
+        .site
+        .as_ref()
+        .map(|s| match s.status {
+            Some(code) => format!("webbplatsen {code} på {} ms", s.ms),
+            None => format!("webbplatsen svarade inte ({} ms)", s.ms),
+        })
+        .unwrap_or_default();
+    let state = if h.healthy { "frisk" } else { "ej frisk" };
+    println!("{:<32} {:<9} {site}", h.slug, state);
+    for f in &h.findings {
+        let kind = match f.kind {
+            fabrik::health::FindingKind::Missing => "saknas",
+            fabrik::health::FindingKind::Changed => "ändrad",
+            fabrik::health::FindingKind::Unhealthy => "ej frisk",
+            fabrik::health::FindingKind::Paused => "pausad",
+            fabrik::health::FindingKind::Unreachable => "nås inte",
+        };
+        println!("  {kind:<9} {}", f.message.sv);
+        println!("            → {}", f.action.sv);
+    }
 }
 
 /// Stops the sandbox's simulator (it saves its world) once nothing else holds the clouds.
