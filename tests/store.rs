@@ -718,3 +718,103 @@ fn a_page_is_never_larger_than_the_most_one_answer_carries() {
             .has_examples
     );
 }
+
+/// The register's list carries each instance's last health check, per environment: the window's
+/// "Instans" column reads it without a call per row; a newer check replaces the older one.
+#[test]
+fn the_list_shows_the_last_health_check_of_this_environment() {
+    use fabrik::environment::Environment;
+    use fabrik::health::{FindingKind, Health, HealthFinding, HealthPart};
+    let (_dir, path) = tmp_db();
+    let store = Store::open(&path).unwrap();
+    let manifest = fabrik::customer::ModuleManifest::bundled();
+    let a = store
+        .create_customer(draft("Frisk AB", "a@frisk.se"), &manifest)
+        .unwrap();
+    let b = store
+        .create_customer(draft("Sjuk AB", "b@sjuk.se"), &manifest)
+        .unwrap();
+    let card = fabrik::customer::Instance {
+        production_url: Some("https://x.vercel.app".into()),
+        ..Default::default()
+    };
+    for c in [&a, &b] {
+        store
+            .set_instance(c.id, Environment::Sandbox, Status::Active, Some(&card))
+            .unwrap();
+    }
+    let finding = HealthFinding {
+        part: HealthPart::Site,
+        kind: FindingKind::Unhealthy,
+        subject: "https://x.vercel.app".into(),
+        message: fabrik::messages::Text::new(
+            "Webbplatsen svarar HTTP 502.",
+            "The site answers HTTP 502.",
+        ),
+        action: fabrik::messages::Text::new("Se loggarna.", "See the logs."),
+        repair: None,
+    };
+    store
+        .save_health(
+            a.id,
+            &Health::new(&a.slug, Environment::Sandbox, None, vec![finding.clone()]),
+        )
+        .unwrap();
+    store
+        .save_health(
+            a.id,
+            &Health::new(&a.slug, Environment::Sandbox, None, vec![]),
+        )
+        .unwrap();
+    store
+        .save_health(
+            b.id,
+            &Health::new(
+                &b.slug,
+                Environment::Sandbox,
+                None,
+                vec![finding.clone(), finding],
+            ),
+        )
+        .unwrap();
+    // A production check does not show while the sandbox is chosen.
+    store
+        .save_health(
+            a.id,
+            &Health::new(&a.slug, Environment::Production, None, vec![]),
+        )
+        .unwrap();
+
+    store.set_environment(Environment::Sandbox);
+    let rows = store
+        .list_customers(&CustomerQuery::default())
+        .unwrap()
+        .rows;
+    let dots: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.slug.as_str(),
+                r.health.as_ref().map(|h| (h.healthy, h.findings)),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dots,
+        [("frisk-ab", Some((true, 0))), ("sjuk-ab", Some((false, 2)))]
+    );
+    let kept = store.health(b.id, Environment::Sandbox).unwrap().unwrap();
+    assert_eq!(kept.findings.len(), 2);
+    assert_eq!(kept.findings[0].kind, FindingKind::Unhealthy);
+
+    store.set_environment(Environment::Production);
+    let rows = store
+        .list_customers(&CustomerQuery::default())
+        .unwrap()
+        .rows;
+    let dots: Vec<_> = rows
+        .iter()
+        .map(|r| r.health.as_ref().map(|h| h.healthy))
+        .collect();
+    assert_eq!(dots, [Some(true), None]);
+}

@@ -133,6 +133,10 @@ impl Commands for Fabrik {
         self.api()?.get_customer(slug)
     }
 
+    fn instance_health(&self, slug: String) -> ApiResult<Option<crate::health::Health>> {
+        self.api()?.instance_health(slug)
+    }
+
     fn create_customer(&self, draft: CustomerDraft) -> ApiResult<Customer> {
         self.api()?.create_customer(draft)
     }
@@ -274,6 +278,10 @@ impl Commands for Fabrik {
 
     async fn teardown_preview(&self, slug: String) -> ApiResult<Vec<TeardownTarget>> {
         self.runs().await?.teardown_preview(slug).await
+    }
+
+    async fn check_health(&self, slug: String) -> ApiResult<crate::health::Health> {
+        self.runs().await?.check_health(slug).await
     }
 
     async fn adoptions(&self, slug: String) -> ApiResult<Vec<Adoption>> {

@@ -13,6 +13,7 @@ use crate::customer::{
     FieldError, Instance, InstanceLinks, Module, ModuleInfo, ModuleManifest, Plan, SortKey, Status,
 };
 use crate::error::ApiError;
+use crate::health::{FindingKind, Health, HealthFinding, HealthPart, HealthSummary, SiteProbe};
 use crate::messages::{ErrorCode, Text};
 use crate::providers::verify::{Verification, VerifyState};
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
@@ -108,6 +109,7 @@ pub fn typescript() -> String {
         Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,
         Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, Finding, StartOutcome, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
         TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,
+        Health, HealthFinding, HealthPart, FindingKind, HealthSummary, SiteProbe,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

@@ -48,6 +48,8 @@ macro_rules! with_commands {
             async resume_run(run: i64) -> ();
             async rollback_run(run: i64) -> ();
             async teardown_preview(slug: String) -> Vec<$crate::provision::TeardownTarget>;
+            async check_health(slug: String) -> $crate::health::Health;
+            blocking instance_health(slug: String) -> Option<$crate::health::Health>;
             async teardown_customer(slug: String, confirmation: String) -> i64;
             async adoptions(slug: String) -> Vec<$crate::store::adoptions::Adoption>;
             async adopt_resource(slug: String, name: String, confirmation: String) -> $crate::store::adoptions::Adoption;

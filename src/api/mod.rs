@@ -99,6 +99,12 @@ impl Api {
         Ok(self.store.get_customer(&slug)?)
     }
 
+    /// The instance's last health check in the chosen environment, if it was ever checked.
+    pub fn instance_health(&self, slug: String) -> ApiResult<Option<crate::health::Health>> {
+        let c = self.store.get_customer(&slug)?;
+        Ok(self.store.health(c.id, c.environment)?)
+    }
+
     pub fn create_customer(&self, draft: CustomerDraft) -> ApiResult<Customer> {
         Ok(self.store.create_customer(draft, &self.manifest)?)
     }

@@ -331,6 +331,11 @@ impl RunsApi {
         Ok(self.engine()?.teardown_preview(&slug).await?)
     }
 
+    /// "Kontrollera": reads the instance at every provider and keeps the result.
+    pub async fn check_health(&self, slug: String) -> ApiResult<crate::health::Health> {
+        Ok(self.engine()?.check_health(&slug).await?)
+    }
+
     /// Resources Fabrik refused to touch for the customer, and the ones adopted on purpose.
     pub fn adoptions(&self, slug: String) -> ApiResult<Vec<Adoption>> {
         Ok(self.engine()?.adoptions(&slug)?)

@@ -120,6 +120,8 @@ pub struct CustomerRow {
     pub is_example: bool,
     pub production_url: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// The instance's last health check in this environment; `None` when never checked.
+    pub health: Option<crate::health::HealthSummary>,
 }
 
 /// A new customer as typed in the form or on the command line.

@@ -70,6 +70,14 @@ pub struct SiteProbe {
     pub ms: u64,
 }
 
+/// The last check as the register's list shows it: a dot, and how many findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HealthSummary {
+    pub healthy: bool,
+    pub findings: u32,
+    pub checked_at: DateTime<Utc>,
+}
+
 /// One check of one instance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Health {

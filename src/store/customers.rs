@@ -287,9 +287,11 @@ impl Store {
         let sql = format!(
             "WITH page AS MATERIALIZED ({ids})
              SELECT c.id, c.slug, c.name, c.admin_email, c.plan, COALESCE(i.status, 'pending'),
-                    c.is_example, i.production_url, c.created_at
+                    c.is_example, i.production_url, c.created_at,
+                    h.healthy, h.findings_n, h.checked_at
              FROM page JOIN customers c ON c.id = page.id
              LEFT JOIN instances i ON i.customer_id = c.id AND i.environment = ?1
+             LEFT JOIN health_checks h ON h.customer_id = c.id AND h.environment = ?1
              ORDER BY {order}"
         );
         let mut stmt = conn.prepare_cached(&sql)?;
@@ -304,6 +306,16 @@ impl Store {
                 is_example: r.get(6)?,
                 production_url: r.get(7)?,
                 created_at: r.get(8)?,
+                health: match (r.get(9)?, r.get(10)?, r.get(11)?) {
+                    (Some(healthy), Some(findings), Some(checked_at)) => {
+                        Some(crate::health::HealthSummary {
+                            healthy,
+                            findings,
+                            checked_at,
+                        })
+                    }
+                    _ => None,
+                },
             })
         })?;
         let rows = rows.collect::<rusqlite::Result<_>>()?;

@@ -20,7 +20,7 @@ impl Store {
             params![
                 customer_id,
                 health.environment,
-                health.checked_at.to_rfc3339(),
+                health.checked_at,
                 health.healthy,
                 health.findings.len() as i64,
                 report

@@ -76,7 +76,11 @@ applied: Applied | null,
  */
 modules_outdated: boolean, };
 
-export type CustomerRow = { id: number, slug: string, name: string, admin_email: string, plan: Plan, status: Status, is_example: boolean, production_url: string | null, created_at: string, };
+export type CustomerRow = { id: number, slug: string, name: string, admin_email: string, plan: Plan, status: Status, is_example: boolean, production_url: string | null, created_at: string, 
+/**
+ * The instance's last health check in this environment; `None` when never checked.
+ */
+health: HealthSummary | null, };
 
 export type CustomerListing = { 
 /**
@@ -278,6 +282,42 @@ export type AdoptionState = "refused" | "allowed" | "adopted";
 
 export type AllowedBy = "window" | "cli";
 
+export type Health = { slug: string, environment: Environment, checked_at: string, 
+/**
+ * No findings.
+ */
+healthy: boolean, site: SiteProbe | null, findings: Array<HealthFinding>, };
+
+export type HealthFinding = { part: HealthPart, kind: FindingKind, 
+/**
+ * Exactly what: a variable's key, a service's name, a URL, a project's ref.
+ */
+subject: string, 
+/**
+ * What is wrong.
+ */
+message: Text, 
+/**
+ * What to do about it.
+ */
+action: Text, 
+/**
+ * The provisioning step that can mend it ("Reparera"), when one can.
+ */
+repair: StepKey | null, };
+
+export type HealthPart = "supabase_project" | "supabase_service" | "vercel_project" | "vercel_env" | "deployment" | "site" | "repository" | "workflow";
+
+export type FindingKind = "missing" | "changed" | "unhealthy" | "paused" | "unreachable";
+
+export type HealthSummary = { healthy: boolean, findings: number, checked_at: string, };
+
+export type SiteProbe = { url: string, 
+/**
+ * The HTTP status, or `None` when no answer came (timeout, no connection).
+ */
+status: number | null, ms: number, };
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   list_customers: { args: { query: CustomerQuery }; result: CustomerListing };
@@ -311,6 +351,8 @@ export type Commands = {
   resume_run: { args: { run: number }; result: null };
   rollback_run: { args: { run: number }; result: null };
   teardown_preview: { args: { slug: string }; result: Array<TeardownTarget> };
+  check_health: { args: { slug: string }; result: Health };
+  instance_health: { args: { slug: string }; result: Health | null };
   teardown_customer: { args: { slug: string; confirmation: string }; result: number };
   adoptions: { args: { slug: string }; result: Array<Adoption> };
   adopt_resource: { args: { slug: string; name: string; confirmation: string }; result: Adoption };

@@ -398,6 +398,64 @@ describe('start-up', () => {
   });
 });
 
+describe('health', () => {
+  test('a healthy, an unhealthy and an unchecked instance side by side in the register', async (t) => {
+    const at = '2026-11-23T07:30:00Z';
+    const health = {
+      'asas-bageri-cafe-ab': { healthy: true, findings: 0, checked_at: at },
+      'cafe-oresund': { healthy: false, findings: 2, checked_at: at },
+    };
+    const { page, assertClean } = await open(t, { examples: true, health });
+    await waitRows(page, 12);
+    const live = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid^="health-"]')].map((e) => [e.dataset.testid.slice(7), e.dataset.health, e.textContent.trim()]),
+    );
+    const bySlug = Object.fromEntries(live.map(([slug, state, text]) => [slug, [state, text]]));
+    assert.deepEqual(bySlug['asas-bageri-cafe-ab'], ['healthy', 'Frisk']);
+    assert.deepEqual(bySlug['cafe-oresund'], ['unhealthy', 'Avvikelser: 2']);
+    const unchecked = live.filter(([, state]) => state === 'unchecked');
+    assert.ok(unchecked.length >= 1, JSON.stringify(live));
+    for (const [, , text] of unchecked) assert.equal(text, 'Ej kontrollerad');
+    // A delivered instance has no "Provisionera" button in its row.
+    assert.equal(await page.locator('[data-testid="provision-row-asas-bageri-cafe-ab"]').count(), 0);
+    assertClean();
+  });
+
+  test('the customer page shows each finding and what to do; "Kontrollera nu" checks again', async (t) => {
+    const at = '2026-11-23T07:30:00Z';
+    const T = (sv, en) => ({ sv, en });
+    const finding = {
+      part: 'vercel_env',
+      kind: 'missing',
+      subject: 'FABRIK_MODULES',
+      message: T('Miljövariabeln FABRIK_MODULES saknas i Vercel.', 'The environment variable FABRIK_MODULES is missing in Vercel.'),
+      action: T('Reparera: Fabrik sätter variabeln igen och gör en ny produktionsdeploy.', 'Repair: Fabrik sets the variable again and makes a new production deployment.'),
+      repair: 'vercel.env',
+    };
+    const report = { slug: 'cafe-oresund', environment: 'sandbox', checked_at: at, healthy: false, site: { url: 'https://cafe-oresund.exempel-fabrik.se', status: 200, ms: 120 }, findings: [finding] };
+    const config = {
+      examples: true,
+      health: { 'cafe-oresund': { healthy: false, findings: 1, checked_at: at } },
+      healthReports: { 'cafe-oresund': report },
+    };
+    const { page, assertClean } = await open(t, config);
+    await tid(page, 'health-cafe-oresund').click();
+    await tid(page, 'health-panel').waitFor();
+    assert.equal(await tid(page, 'health-panel').getAttribute('data-health'), 'unhealthy');
+    const text = await tid(page, 'health-findings').innerText();
+    assert.match(text, /SAKNAS/i);
+    assert.match(text, /FABRIK_MODULES saknas i Vercel/);
+    assert.match(text, /Reparera: Fabrik sätter variabeln igen/);
+    assert.match(await tid(page, 'health-summary').innerText(), /Webbplatsen svarade 200 på 120 ms/);
+
+    await tid(page, 'check-health').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="health-panel"]')?.dataset.health === 'healthy');
+    assert.equal(await tid(page, 'health-findings').count(), 0);
+    assert.deepEqual(await ipcCalls(page, 'check_health').then((c) => c.map((x) => x.args.slug)), ['cafe-oresund']);
+    assertClean();
+  });
+});
+
 describe('scale', () => {
   test('100,000 customers: the list reads the pages it shows, with few DOM rows, and scrolls to the last one', async (t) => {
     const { page, assertClean } = await open(t, { bulk: 100000, latency: 0 });

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, type ApiError } from '../api';
 import type { CustomerRow, SortKey, Status } from '../bindings';
-import { countText, formatDate, SORT_KEYS, STATUSES, useI18n } from '../i18n';
+import { countText, formatDate, formatDateTime, SORT_KEYS, STATUSES, useI18n } from '../i18n';
 import { useToast } from '../state/toast';
 import type { ListState } from '../state/navigation';
 import { ExampleTag, LiveStatusBadge, useDebounced } from './common';
@@ -423,7 +423,7 @@ function VirtualRows({
                   <span className="cell col-date muted tabular">{formatDate(lang, r.created_at)}</span>
                   <span className="cell cell-provision">
                     <RowProgress slug={r.slug} />
-                    {!r.production_url && <ProvisionButton slug={r.slug} name={r.name} testId={`provision-row-${r.slug}`} small />}
+                    {r.production_url ? <HealthDot row={r} /> : <ProvisionButton slug={r.slug} name={r.name} testId={`provision-row-${r.slug}`} small />}
                   </span>
                 </div>
               );
@@ -432,5 +432,24 @@ function VirtualRows({
         )}
       </div>
     </div>
+  );
+}
+
+/** A delivered instance's last health check (`fabrik status`, "Kontrollera"): a dot and a word. */
+function HealthDot({ row }: { row: CustomerRow }) {
+  const { t, lang } = useI18n();
+  const h = row.health;
+  const state = !h ? 'unchecked' : h.healthy ? 'healthy' : 'unhealthy';
+  const label = !h ? t('health.unchecked') : h.healthy ? t('health.healthy') : t('health.unhealthy', { n: h.findings });
+  return (
+    <span
+      className={`health health-${state}`}
+      data-testid={`health-${row.slug}`}
+      data-health={state}
+      title={h ? t('health.checkedAt', { at: formatDateTime(lang, h.checked_at) }) : undefined}
+    >
+      <span className="health-dot" aria-hidden="true" />
+      {label}
+    </span>
   );
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
-import type { Adoption, Customer, CustomerPatch, FieldError, Instance, InstanceLinks, ModuleManifest, RunRow, TeardownTarget } from '../bindings';
+import type { Adoption, Customer, CustomerPatch, FieldError, Health, Instance, InstanceLinks, ModuleManifest, RunRow, TeardownTarget } from '../bindings';
 import { STEP_LABEL } from '../bindings';
 import { isActive, useRuns } from '../state/runs';
 import { ProvisionButton, RunHistory, RunPanel } from './Runs';
@@ -214,6 +214,8 @@ export function CustomerPage({ slug, manifest, onBack, onEdit, onDeleted }: Prop
 
         <InstanceCard customer={c} onSaved={setCustomer} onOpen={open} />
       </div>
+
+      {hasInstance(c) && <HealthPanel slug={c.slug} reload={finishedCount} />}
 
       <ForeignPanel slug={c.slug} reload={finishedCount} />
 
@@ -584,4 +586,75 @@ function fromInstance(i: Instance): Record<InstanceField, string> {
     vercel_project_id: i.vercel_project_id ?? '',
     n8n_workflow_id: i.n8n_workflow_id ?? '',
   };
+}
+
+/** The instance's last health check, its findings and what to do about each; "Kontrollera nu". */
+function HealthPanel({ slug, reload }: { slug: string; reload: number }) {
+  const { t, err, lang } = useI18n();
+  const toast = useToast();
+  const [health, setHealth] = useState<Health | null>(null);
+  const [checking, setChecking] = useState(false);
+  useEffect(() => {
+    let live = true;
+    call('instance_health', { slug })
+      .then((h) => live && setHealth(h))
+      .catch(() => {
+        /* Nothing kept to show: the panel offers a check. */
+      });
+    return () => {
+      live = false;
+    };
+  }, [slug, reload]);
+
+  async function check() {
+    setChecking(true);
+    try {
+      setHealth(await call('check_health', { slug }));
+    } catch (e) {
+      toast('error', err(e as ApiError));
+    } finally {
+      setChecking(false);
+    }
+  }
+
+  const state = !health ? 'unchecked' : health.healthy ? 'healthy' : 'unhealthy';
+  return (
+    <div className="card" data-testid="health-panel" data-health={state}>
+      <div className="card-head">
+        <h2 className="card-title">{t('health.title')}</h2>
+        <button type="button" className="btn btn-small" data-testid="check-health" disabled={checking} onClick={check}>
+          {checking ? t('health.checking') : t('health.check')}
+        </button>
+      </div>
+      {!health ? (
+        <p className="muted">{t('health.never')}</p>
+      ) : (
+        <>
+          <p className={`health health-${state}`} data-testid="health-summary">
+            <span className="health-dot" aria-hidden="true" />
+            {health.healthy ? t('health.healthy') : t('health.unhealthy', { n: health.findings.length })}
+            <span className="muted">
+              {' · '}
+              {t('health.checkedAt', { at: formatDateTime(lang, health.checked_at) })}
+              {health.site &&
+                ` · ${health.site.status !== null ? t('health.site', { status: health.site.status, ms: health.site.ms }) : t('health.siteDown', { ms: health.site.ms })}`}
+            </span>
+          </p>
+          {health.findings.length > 0 && (
+            <ul className="findings" data-testid="health-findings">
+              {health.findings.map((f, i) => (
+                <li key={i} className={`finding finding-${f.kind}`} data-kind={f.kind} data-part={f.part}>
+                  <span className="finding-kind">{t(`health.kind.${f.kind}`)}</span>
+                  <span className="finding-text">
+                    <span>{f.message[lang]}</span>
+                    <span className="muted">{f.action[lang]}</span>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </div>
+  );
 }

@@ -358,6 +358,8 @@
       is_example: c.is_example,
       production_url: c.instance.production_url,
       created_at: c.created_at,
+      // The last health check (src/store/health.rs): from the test's config, by slug.
+      health: (CONFIG.health || {})[c.slug] ?? null,
     };
   }
   // SQLite's NOCASE folds ASCII only; everything else compares by code point.
@@ -667,6 +669,29 @@
           reason: foreign ? T(`${ids[k]} finns redan men skapades inte av Fabrik för den här kunden`, `${ids[k]} already exists but was not created by Fabrik for this customer`) : null,
         };
       });
+    },
+    // Health (src/health): CONFIG.healthReports[slug] is the kept check; "Kontrollera nu"
+    // answers CONFIG.nextHealth[slug] (or a healthy check) and keeps it, list dot included.
+    instance_health: ({ slug }) => {
+      if (!byslug(slug)) throw notFound(slug);
+      return (CONFIG.healthReports || {})[slug] ?? null;
+    },
+    check_health: ({ slug }) => {
+      const c = byslug(slug);
+      if (!c) throw notFound(slug);
+      if (!c.instance.production_url) throw apiError('not_provisioned', `${slug} har ingen levererad instans; provisionera kunden först.`);
+      const found = (CONFIG.nextHealth || {})[slug] ?? [];
+      const h = {
+        slug,
+        environment: ENVIRONMENT,
+        checked_at: new Date().toISOString(),
+        healthy: found.length === 0,
+        site: { url: c.instance.production_url, status: 200, ms: 84 },
+        findings: found,
+      };
+      (CONFIG.healthReports ||= {})[slug] = h;
+      (CONFIG.health ||= {})[slug] = { healthy: h.healthy, findings: found.length, checked_at: h.checked_at };
+      return h;
     },
     // The adoption ledger (src/store/adoptions.rs): CONFIG.refused seeds refusals per slug.
     adoptions: ({ slug }) => {
