@@ -8,6 +8,9 @@
 //! 2. 50 customers provisioned at once under the simulator's rate limits: wall time against the
 //!    bound computed from those limits (target ≤ 1.15), failures (target 0), and 429s (target 0:
 //!    the shared pacer keeps every run within the limits).
+//! 3. `FABRIK_BENCH_HEALTH=1`: 200 delivered instances checked at once (issue #13): wall time
+//!    against the bound the per-endpoint limits allow, calls, failures and 429s (target 0 each).
+//!    Provisioning the 200 first takes several minutes (the simulator's GitHub content limit).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -182,17 +185,18 @@ struct Bulk {
 /// The time the simulator's limits force on `n` customers at once, beyond one run's critical
 /// path: the longest any one limit needs to let every run's requests through. Each entry is
 /// (what, requests in all, limit per window, window).
+/// How long `requests` take under a fixed-window limit of `limit` per `window`: the last
+/// request goes in window ceil(N / L), which opens (that many minus one) windows after the first.
+fn per_window(requests: usize, limit: u32, window: Duration) -> Duration {
+    let windows = requests.div_ceil(limit.max(1) as usize).saturating_sub(1);
+    window * windows as u32
+}
+
 fn limits_bound(
     n: usize,
     github_content: usize,
     limits: &fabrik_sim::RateLimits,
 ) -> Vec<(&'static str, Duration)> {
-    let per_window = |requests: usize, limit: u32, window: Duration| {
-        // Fixed windows: the last request goes in window ceil(N / L), which opens (that many
-        // minus one) windows after the first.
-        let windows = requests.div_ceil(limit.max(1) as usize).saturating_sub(1);
-        window * windows as u32
-    };
     let minute = Duration::from_secs(60);
     vec![
         // One welcome email each, 2 a second per team.
@@ -295,12 +299,114 @@ async fn fifty_at_once(github_content: usize) -> Bulk {
     }
 }
 
+/// 200 instances provisioned (instant timings, the usual limits), then all checked at once.
+async fn two_hundred_checked() {
+    let n = 200;
+    let sim = fabrik_sim::start(SimConfig {
+        profile: Profile::Instant,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let store = Arc::new(Store::open_in_memory().unwrap());
+    let engine = Arc::new(engine(&sim, store.clone(), false));
+    let slugs: Vec<String> = (0..n)
+        .map(|i| add(&store, &format!("Hälsokoll Kund {i}")))
+        .collect();
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for slug in slugs.clone() {
+        let engine = engine.clone();
+        tasks.spawn(async move {
+            let run = engine.start(&slug).unwrap();
+            let driver = run.driver.clone().expect("this caller drives the run");
+            let sink = Arc::new(|_: &fabrik::provision::RunEvent| {});
+            engine
+                .drive(driver, sink, CancellationToken::new(), false)
+                .await
+        });
+    }
+    let mut built = 0;
+    while let Some(r) = tasks.join_next().await {
+        built += usize::from(matches!(r, Ok(Ok(RunState::Succeeded))));
+    }
+    println!(
+        "200 instances provisioned for the check: {built} in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    reqwest::Client::new()
+        .delete(format!("{}/__sim/requests", sim.base_url()))
+        .send()
+        .await
+        .unwrap();
+
+    let started = Instant::now();
+    let mut checks = tokio::task::JoinSet::new();
+    for slug in slugs {
+        let engine = engine.clone();
+        checks.spawn(async move { engine.check_health(&slug).await });
+    }
+    let (mut healthy, mut failures) = (0, 0);
+    while let Some(r) = checks.join_next().await {
+        match r {
+            Ok(Ok(h)) if h.healthy => healthy += 1,
+            Ok(Ok(h)) => {
+                failures += 1;
+                eprintln!(
+                    "{}: {:?}",
+                    h.slug,
+                    h.findings.iter().map(|f| &f.message.en).collect::<Vec<_>>()
+                );
+            }
+            _ => failures += 1,
+        }
+    }
+    let wall = started.elapsed();
+    let reqs = requests(&sim).await;
+    let limited = reqs.iter().filter(|r| r["status"] == 429).count();
+    // Each check reads each of these endpoints once per instance: the busiest bounds the time.
+    let limits = sim.config().rate_limits;
+    let minute = Duration::from_secs(60);
+    let bound = [
+        (
+            "supabase_endpoint",
+            per_window(built, limits.supabase_per_minute, minute),
+        ),
+        (
+            "vercel_endpoint",
+            per_window(built, limits.vercel_per_minute, minute),
+        ),
+    ]
+    .into_iter()
+    .max_by_key(|(_, d)| *d)
+    .unwrap();
+    println!(
+        "{built} instances checked at once: wall {:.1} s; bound {:.1} s ({}); healthy {healthy}; failures {failures}; 429s {limited}; API calls {}",
+        wall.as_secs_f64(),
+        bound.1.as_secs_f64(),
+        bound.0,
+        reqs.len()
+    );
+    println!("  calls by endpoint: {:?}", by_endpoint(&reqs, |_| true));
+    println!(
+        "bench: health200_wall_s={:.1} health200_bound_s={:.1} health200_ratio={:.2} health200_failures={failures} health200_429s={limited} health200_calls={}",
+        wall.as_secs_f64(),
+        bound.1.as_secs_f64(),
+        wall.as_secs_f64() / bound.1.as_secs_f64(),
+        reqs.len()
+    );
+    sim.shutdown().await;
+}
+
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
     rt.block_on(async {
+        if std::env::var_os("FABRIK_BENCH_HEALTH").is_some() {
+            return two_hundred_checked().await;
+        }
         // The first run of a process has seen no waits yet and polls at the policy's pace; the
         // next ones wait about as long as each state took (provision::policy::Observed).
         let (wall_cold, critical, calls_cold, _) = one_run(false).await;
