@@ -19,6 +19,7 @@ static SANDBOX: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 struct Host {
     events: Mutex<Vec<RunEvent>>,
     notices: Mutex<Vec<String>>,
+    sweeps: Mutex<Vec<fabrik::api::health::Sweep>>,
 }
 
 impl RunHost for Host {
@@ -30,6 +31,9 @@ impl RunHost for Host {
             .lock()
             .unwrap()
             .push(format!("{title}: {body}"));
+    }
+    fn sweep(&self, status: &fabrik::api::health::Sweep) {
+        self.sweeps.lock().unwrap().push(status.clone());
     }
 }
 
@@ -376,4 +380,135 @@ async fn one_preflight_serves_the_starts_of_one_dialog() {
     for id in ids {
         assert_eq!(host.finished(id).await, RunState::Succeeded);
     }
+}
+
+/// "Kontrollera alla" from the window: every delivered instance checked in the background with
+/// progress, pressed twice it starts one sweep; an instance that turns unhealthy raises an OS
+/// notification and, once the agency set its address, an email through Resend.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_all_reports_progress_and_alerts_when_an_instance_turns_unhealthy() {
+    let _one_at_a_time = SANDBOX.lock().await;
+    let Some((
+        Sandboxed {
+            api, cloud, runs, ..
+        },
+        slugs,
+    )) = sandboxed(&["Larm Ett AB", "Larm Två AB", "Ej Levererad AB"]).await
+    else {
+        return;
+    };
+    let host = Arc::new(Host::default());
+    for slug in &slugs[..2] {
+        let run = runs.start(slug.clone(), host.clone()).unwrap();
+        assert_eq!(host.finished(run.run_id).await, RunState::Succeeded);
+        host.events.lock().unwrap().clear();
+    }
+    let health = fabrik::api::health::HealthApi::new(api.shared_store(), cloud.clone());
+    let sim = cloud.sandbox.as_ref().unwrap().base_url().to_string();
+
+    // The sites answer slowly this once, so the sweep is still running at the second press.
+    let slow = reqwest::Client::new()
+        .post(format!("{sim}/__sim/faults"))
+        .json(&serde_json::json!({"path": "/vercel-site/*", "delay_ms": 400, "times": 2}))
+        .send()
+        .await
+        .unwrap();
+    assert!(slow.status().is_success());
+    let first = health.check_all(host.clone()).unwrap();
+    assert!(
+        first.running && first.total == 2,
+        "the delivered two only: {first:?}"
+    );
+    let again = health.check_all(host.clone()).unwrap();
+    assert!(again.running, "a second press shows the running sweep");
+    let done = wait_sweep(&health).await;
+    assert_eq!(
+        (done.total, done.done, done.unhealthy, done.failed),
+        (2, 2, 0, 0)
+    );
+    let seen: Vec<u32> = host.sweeps.lock().unwrap().iter().map(|s| s.done).collect();
+    assert_eq!(
+        seen,
+        [0, 1, 2, 2],
+        "the start, each check, the end (the second press adds none)"
+    );
+    let rows = api.list_customers(Default::default()).unwrap().rows;
+    assert!(
+        rows.iter()
+            .filter(|r| r.health.as_ref().is_some_and(|h| h.healthy))
+            .count()
+            == 2
+    );
+
+    // The second instance's site starts failing; the agency wants an email.
+    cloud
+        .set_setting("alerts.email".into(), "larm@byran.example.se".into())
+        .unwrap();
+    let broken = &slugs[1];
+    let r = reqwest::Client::new()
+        .post(format!("{sim}/__sim/faults"))
+        .json(&serde_json::json!({"path": format!("/vercel-site/{broken}.vercel.app"), "status": 503}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    health.check_all(host.clone()).unwrap();
+    let done = wait_sweep(&health).await;
+    assert_eq!((done.done, done.unhealthy), (2, 1));
+    let notices = host.notices.lock().unwrap().clone();
+    let alerts: Vec<&String> = notices
+        .iter()
+        .filter(|n| n.contains("är inte frisk"))
+        .collect();
+    assert_eq!(alerts.len(), 1, "{notices:?}");
+    assert!(
+        alerts[0].starts_with(&format!("{broken} är inte frisk")) && alerts[0].contains("HTTP 503"),
+        "{alerts:?}"
+    );
+    let inv: serde_json::Value = reqwest::get(format!("{sim}/__sim/inventory"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let to_agency: Vec<&serde_json::Value> = inv["resend"]["emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["to"].to_string().contains("larm@byran.example.se"))
+        .collect();
+    assert_eq!(to_agency.len(), 1, "{}", inv["resend"]["emails"]);
+    assert!(to_agency[0]["subject"]
+        .as_str()
+        .unwrap()
+        .contains(broken.as_str()));
+
+    // Still unhealthy at the next check: no second alert.
+    health.check(broken.clone(), host.as_ref()).await.unwrap();
+    let again = host
+        .notices
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|n| n.contains("är inte frisk"))
+        .count();
+    assert_eq!(again, 1);
+
+    for slug in &slugs[..2] {
+        runs.teardown(slug.clone(), slug.clone(), host.clone())
+            .unwrap();
+        host.finished(-1).await;
+        host.events.lock().unwrap().clear();
+    }
+}
+
+async fn wait_sweep(health: &fabrik::api::health::HealthApi) -> fabrik::api::health::Sweep {
+    for _ in 0..600 {
+        let s = health.sweep();
+        if !s.running {
+            return s;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the sweep did not end");
 }

@@ -20,6 +20,10 @@ impl RunHost for WindowHost {
         let _ = self.0.emit("run-event", event);
     }
 
+    fn sweep(&self, status: &fabrik::api::health::Sweep) {
+        let _ = self.0.emit("health-sweep", status);
+    }
+
     fn notify(&self, title: &str, body: &str) {
         use tauri_plugin_notification::NotificationExt;
         let _ = self

@@ -11,6 +11,7 @@ use tokio::sync::OnceCell;
 
 use super::cloud::{CloudApi, SettingEntry};
 use super::commands::Commands;
+use super::health::{HealthApi, Sweep};
 use super::runs::{Readiness, RunDetail, RunHost, RunsApi};
 use super::{Api, ApiResult, AppInfo, DraftCheck, Language, Preferences};
 use crate::credentials::CredentialStatus;
@@ -33,7 +34,7 @@ pub trait Host: RunHost {
     fn restart(&self);
 }
 
-type Clouds = Result<(Arc<CloudApi>, Arc<RunsApi>), ApiError>;
+type Clouds = Result<(Arc<CloudApi>, Arc<RunsApi>, Arc<HealthApi>), ApiError>;
 
 pub struct Fabrik {
     /// The register, or why it could not be opened (shown by every command, so the window can
@@ -67,6 +68,7 @@ impl Fabrik {
     async fn clouds(&self) -> Clouds {
         let api = self.api.clone()?;
         let data_dir = self.data_dir.clone();
+        let host = self.run_host();
         self.clouds
             .get_or_init(|| async move {
                 let cloud = CloudApi::open(api.shared_store(), &data_dir)
@@ -77,7 +79,9 @@ impl Fabrik {
                         e.to_api()
                     })?;
                 let runs = RunsApi::new(api.shared_store(), cloud.clone());
-                Ok((cloud, runs))
+                let health = HealthApi::new(api.shared_store(), cloud.clone());
+                health.schedule(host);
+                Ok((cloud, runs, health))
             })
             .await
             .clone()
@@ -89,6 +93,10 @@ impl Fabrik {
 
     async fn runs(&self) -> ApiResult<Arc<RunsApi>> {
         Ok(self.clouds().await?.1)
+    }
+
+    async fn health(&self) -> ApiResult<Arc<HealthApi>> {
+        Ok(self.clouds().await?.2)
     }
 
     fn run_host(&self) -> Arc<dyn RunHost> {
@@ -105,6 +113,9 @@ impl RunHost for HostRef {
     }
     fn notify(&self, title: &str, body: &str) {
         self.0.notify(title, body)
+    }
+    fn sweep(&self, status: &Sweep) {
+        self.0.sweep(status)
     }
 }
 
@@ -281,7 +292,17 @@ impl Commands for Fabrik {
     }
 
     async fn check_health(&self, slug: String) -> ApiResult<crate::health::Health> {
-        self.runs().await?.check_health(slug).await
+        let host = self.run_host();
+        self.health().await?.check(slug, host.as_ref()).await
+    }
+
+    async fn check_all_health(&self) -> ApiResult<Sweep> {
+        let host = self.run_host();
+        self.health().await?.check_all(host)
+    }
+
+    async fn health_sweep(&self) -> ApiResult<Sweep> {
+        Ok(self.health().await?.sweep())
     }
 
     async fn adoptions(&self, slug: String) -> ApiResult<Vec<Adoption>> {

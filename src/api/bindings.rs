@@ -5,6 +5,7 @@
 use ts_rs::{Config, TS};
 
 use super::cloud::{Environment, SettingEntry};
+use super::health::Sweep;
 use super::runs::{Readiness, RunDetail};
 use super::{AppInfo, DraftCheck, Language, Preferences};
 use crate::credentials::{CredentialState, CredentialStatus};
@@ -109,7 +110,7 @@ pub fn typescript() -> String {
         Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,
         Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, Finding, StartOutcome, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
         TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,
-        Health, HealthFinding, HealthPart, FindingKind, HealthSummary, SiteProbe,
+        Health, HealthFinding, HealthPart, FindingKind, HealthSummary, SiteProbe, Sweep,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

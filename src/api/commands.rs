@@ -49,6 +49,8 @@ macro_rules! with_commands {
             async rollback_run(run: i64) -> ();
             async teardown_preview(slug: String) -> Vec<$crate::provision::TeardownTarget>;
             async check_health(slug: String) -> $crate::health::Health;
+            async check_all_health() -> $crate::api::health::Sweep;
+            async health_sweep() -> $crate::api::health::Sweep;
             blocking instance_health(slug: String) -> Option<$crate::health::Health>;
             async teardown_customer(slug: String, confirmation: String) -> i64;
             async adoptions(slug: String) -> Vec<$crate::store::adoptions::Adoption>;

@@ -6,6 +6,7 @@ pub mod app;
 pub mod bindings;
 pub mod cloud;
 pub mod commands;
+pub mod health;
 pub mod runs;
 
 use std::path::Path;

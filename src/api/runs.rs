@@ -28,6 +28,8 @@ use crate::store::Store;
 pub trait RunHost: Send + Sync + 'static {
     fn emit(&self, event: &RunEvent);
     fn notify(&self, title: &str, body: &str);
+    /// "Kontrollera alla" moved on (the window shows its progress).
+    fn sweep(&self, _status: &super::health::Sweep) {}
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -203,7 +205,18 @@ impl RunsApi {
                 Ok(RunState::Succeeded) => {
                     host.notify("Provisionering klar", &format!("{slug} är i drift"))
                 }
-                Ok(state) => host.notify("Provisioneringen stannade", &format!("{slug}: {state}")),
+                Ok(state) => {
+                    let body = format!("{slug}: {state}");
+                    host.notify("Provisioneringen stannade", &body);
+                    // The agency hears of a failed run by email too, when it asked to.
+                    if let Ok(engine) = this.engine() {
+                        let text = format!("Körning {run_id} för {slug} slutade som {state}.");
+                        if let Err(e) = engine.send_alert("Provisioneringen stannade", &text).await
+                        {
+                            tracing::warn!(run = run_id, "the alert email could not be sent: {e}");
+                        }
+                    }
+                }
                 Err(e) => {
                     tracing::error!(run = run_id, "run could not be driven: {e}");
                     // The engine writes a final state on its own errors; this covers an engine
@@ -329,11 +342,6 @@ impl RunsApi {
     /// What "Avveckla" would delete and what it leaves alone, read back now.
     pub async fn teardown_preview(&self, slug: String) -> ApiResult<Vec<TeardownTarget>> {
         Ok(self.engine()?.teardown_preview(&slug).await?)
-    }
-
-    /// "Kontrollera": reads the instance at every provider and keeps the result.
-    pub async fn check_health(&self, slug: String) -> ApiResult<crate::health::Health> {
-        Ok(self.engine()?.check_health(&slug).await?)
     }
 
     /// Resources Fabrik refused to touch for the customer, and the ones adopted on purpose.

@@ -1,4 +1,4 @@
-//! The Swedish welcome email to the customer's admin.
+//! The Swedish welcome email to the customer's admin, and the agency's alert emails.
 
 /// Escapes text for HTML.
 fn esc(s: &str) -> String {
@@ -6,6 +6,13 @@ fn esc(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// An alert to the agency (an instance turned unhealthy, a run failed): plain text, and the
+/// same text as HTML, escaped (names and provider messages are not markup).
+pub fn alert_html(text: &str) -> String {
+    let lines: Vec<String> = text.lines().map(esc).collect();
+    format!("<p>{}</p>", lines.join("<br>"))
 }
 
 pub struct Welcome {

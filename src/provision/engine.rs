@@ -34,6 +34,8 @@ use crate::vocabulary::vocabulary;
 /// How often a driving process says it is alive, and when silence means it is gone.
 pub const HEARTBEAT: Duration = Duration::from_secs(2);
 pub const STALE_AFTER: Duration = Duration::from_secs(10);
+/// The setting that holds the agency's address for alerts (empty: OS notifications only).
+pub const ALERT_ADDRESS: &str = "alerts.email";
 
 /// What happens when a step fails for good.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,6 +233,33 @@ impl Engine {
             NewRun::Created(driver) => Ok(StartOutcome::driven(driver)),
             NewRun::AlreadyActive(id) => Ok(StartOutcome::busy(id)),
         }
+    }
+
+    /// Emails the agency's alert address (setting `alerts.email`) through Resend, from the
+    /// welcome email's sender. Nothing is sent when the address is not set.
+    pub async fn send_alert(&self, subject: &str, text: &str) -> Result<bool> {
+        let to = self
+            .db(|s| s.get_setting(ALERT_ADDRESS))
+            .await?
+            .filter(|a| !a.trim().is_empty());
+        let Some(to) = to else {
+            return Ok(false);
+        };
+        let html = crate::provision::email::alert_html(text);
+        let email = crate::providers::resend::Email {
+            from: &self.settings.sender,
+            to: to.trim(),
+            subject,
+            html: &html,
+            text,
+        };
+        let key = format!("fabrik-alert-{}", uuid::Uuid::new_v4());
+        self.clients
+            .resend
+            .send(&email, &key)
+            .await
+            .map_err(|e| Error::Provider(e.to_string()))?;
+        Ok(true)
     }
 
     /// Day two: reads every part of the customer's instance in this environment, compares it

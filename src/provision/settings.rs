@@ -66,6 +66,16 @@ pub const SETTING_KEYS: &[(&str, &str, &str)] = &[
         "Support address the welcome email refers to (empty = the sender address)",
     ),
     (
+        "alerts.email",
+        "Byråns adress för larm: en instans som blir ej frisk, en körning som misslyckas (tomt = bara aviseringar på datorn)",
+        "The agency's address for alerts: an instance turning unhealthy, a run failing (empty = desktop notifications only)",
+    ),
+    (
+        "health.check_minutes",
+        "Kontrollera alla instanser var N:e minut medan Fabrik är öppet (tomt = av)",
+        "Check every instance every N minutes while Fabrik is open (empty = off)",
+    ),
+    (
         "schema.template_path",
         "Egen SQL-mall för kundens databas (tomt = den inbyggda)",
         "Own SQL template for the customer's database (empty = the bundled one)",
@@ -450,6 +460,9 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
         {
             bad("ogiltig e-postadress", "not a valid email address")
         }
+        "alerts.email" if !value.is_empty() && crate::customer::validate_email(value).is_err() => {
+            bad("ogiltig e-postadress", "not a valid email address")
+        }
         k if (k.ends_with("api_url") || k.ends_with("url_template"))
             && !value.is_empty()
             && !crate::providers::endpoints::secure_or_local(
@@ -462,6 +475,15 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
             )
         }
         k if k.starts_with("env.") => check_env_name(k, value),
+        "health.check_minutes"
+            if !value.is_empty()
+                && !value.parse::<u32>().is_ok_and(|m| (5..=1440).contains(&m)) =>
+        {
+            bad(
+                "ange minuter, 5 till 1440 (tomt = av)",
+                "give minutes, 5 to 1440 (empty = off)",
+            )
+        }
         "supabase.project_url_template" if !value.contains("{ref}") => {
             bad("måste innehålla {ref}", "must contain {ref}")
         }

@@ -29,6 +29,20 @@ impl Store {
         Ok(())
     }
 
+    /// The slugs of every customer whose instance in `env` is delivered (active or paused),
+    /// by name: what "Kontrollera alla" and `fabrik status` check.
+    pub fn delivered_slugs(&self, env: Environment) -> Result<Vec<String>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT c.slug FROM customers c
+             JOIN instances i ON i.customer_id = c.id AND i.environment = ?1
+             WHERE c.archived_at IS NULL AND i.status IN ('active', 'inactive')
+             ORDER BY c.name COLLATE NOCASE, c.id",
+        )?;
+        let slugs = stmt.query_map(params![env], |r| r.get(0))?;
+        Ok(slugs.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The instance's last check in `env`, if it was ever checked. A report this build cannot
     /// read (written by a newer one) counts as never checked.
     pub fn health(&self, customer_id: i64, env: Environment) -> Result<Option<Health>> {

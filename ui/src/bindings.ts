@@ -318,6 +318,16 @@ export type SiteProbe = { url: string,
  */
 status: number | null, ms: number, };
 
+export type Sweep = { running: boolean, total: number, done: number, 
+/**
+ * Checked so far and not healthy.
+ */
+unhealthy: number, 
+/**
+ * Could not be checked (e.g. the customer was deleted meanwhile).
+ */
+failed: number, finished_at: string | null, };
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   list_customers: { args: { query: CustomerQuery }; result: CustomerListing };
@@ -352,6 +362,8 @@ export type Commands = {
   rollback_run: { args: { run: number }; result: null };
   teardown_preview: { args: { slug: string }; result: Array<TeardownTarget> };
   check_health: { args: { slug: string }; result: Health };
+  check_all_health: { args: {  }; result: Sweep };
+  health_sweep: { args: {  }; result: Sweep };
   instance_health: { args: { slug: string }; result: Health | null };
   teardown_customer: { args: { slug: string; confirmation: string }; result: number };
   adoptions: { args: { slug: string }; result: Array<Adoption> };

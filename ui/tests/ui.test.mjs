@@ -456,6 +456,26 @@ describe('health', () => {
   });
 });
 
+describe('check all', () => {
+  test('"Kontrollera alla" checks every delivered instance with progress, then the dots show the result', async (t) => {
+    const T = (sv, en) => ({ sv, en });
+    const finding = { part: 'site', kind: 'unhealthy', subject: 'https://cafe-oresund.exempel-fabrik.se', message: T('Webbplatsen svarar HTTP 503.', 'The site answers HTTP 503.'), action: T('Se loggarna.', 'See the logs.'), repair: null };
+    const { page, assertClean } = await open(t, { examples: true, eventDelay: 150, nextHealth: { 'cafe-oresund': [finding] } });
+    await waitRows(page, 12);
+    const delivered = await page.locator('[data-health="unchecked"]').count();
+    assert.ok(delivered >= 2, `delivered instances on screen: ${delivered}`);
+    await tid(page, 'check-all').click();
+    await page.waitForFunction(() => /Kontrollerar \d+\/\d+/.test(document.querySelector('[data-testid="check-all"]')?.textContent ?? ''));
+    assert.ok(await tid(page, 'check-all').isDisabled(), 'one sweep at a time');
+    await expectText(page.locator('.toast'), `${delivered} kontrollerade, 1 ej friska`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-health="unchecked"]').length === 0);
+    assert.equal(await tid(page, 'health-cafe-oresund').getAttribute('data-health'), 'unhealthy');
+    assert.equal(await page.locator('[data-health="healthy"]').count(), delivered - 1);
+    assert.equal(await tid(page, 'check-all').innerText(), 'Kontrollera alla');
+    assertClean();
+  });
+});
+
 describe('scale', () => {
   test('100,000 customers: the list reads the pages it shows, with few DOM rows, and scrolls to the last one', async (t) => {
     const { page, assertClean } = await open(t, { bulk: 100000, latency: 0 });

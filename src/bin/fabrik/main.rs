@@ -570,27 +570,7 @@ async fn status(
     use futures_util::StreamExt;
     let slugs = match slug {
         Some(s) => vec![s],
-        None => {
-            let mut all = Vec::new();
-            for status in [Status::Active, Status::Inactive] {
-                let mut read = 0;
-                loop {
-                    let page = store.list_customers(&CustomerQuery {
-                        status: Some(status),
-                        offset: Some(read),
-                        limit: Some(CustomerQuery::MAX_PAGE),
-                        ..CustomerQuery::default()
-                    })?;
-                    let n = page.rows.len();
-                    read += n as u32;
-                    all.extend(page.rows.into_iter().map(|r| r.slug));
-                    if n == 0 || n < CustomerQuery::MAX_PAGE as usize {
-                        break;
-                    }
-                }
-            }
-            all
-        }
+        None => store.delivered_slugs(store.environment())?,
     };
     let checks: Vec<_> = futures_util::stream::iter(slugs)
         .map(|s| async move { engine.check_health(&s).await })

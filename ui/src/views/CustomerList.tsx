@@ -8,6 +8,7 @@ import { ExampleTag, LiveStatusBadge, useDebounced } from './common';
 import { useFixedRows } from './fixedRows';
 import { useRuns } from '../state/runs';
 import { markListPainted, takeFirstPage, takeFirstPageNow } from '../state/startup';
+import { useSweep } from '../state/sweep';
 import { ProvisionButton, RowProgress } from './Runs';
 
 const ROW_HEIGHT = 60;
@@ -87,6 +88,11 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
   );
 
   const load = useCallback(() => setReloads((n) => n + 1), []);
+  const sweepFailed = useCallback((e: ApiError) => toast('error', err(e)), [toast, err]);
+  const { sweep, start: startSweep } = useSweep((s) => {
+    toast(s.unhealthy > 0 ? 'error' : 'success', t('health.sweepDone', { total: s.done, unhealthy: s.unhealthy }));
+    load();
+  }, sweepFailed);
 
   const openedKey = useRef(opened ? key : null);
   useEffect(() => {
@@ -220,6 +226,16 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
             ))}
           </select>
         </label>
+        <button
+          type="button"
+          className="btn"
+          data-testid="check-all"
+          disabled={sweep?.running ?? false}
+          aria-live="polite"
+          onClick={startSweep}
+        >
+          {sweep?.running ? t('health.sweeping', { done: sweep.done, total: sweep.total }) : t('health.checkAll')}
+        </button>
         <button
           type="button"
           className="btn"

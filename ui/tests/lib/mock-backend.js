@@ -693,6 +693,29 @@
       (CONFIG.health ||= {})[slug] = { healthy: h.healthy, findings: found.length, checked_at: h.checked_at };
       return h;
     },
+    // "Kontrollera alla" (src/api/health.rs): every delivered instance, one `health-sweep`
+    // event per check; a second press while it runs starts nothing.
+    check_all_health: () => {
+      if (R.sweep?.running) return { ...R.sweep };
+      const slugs = state.customers.filter((c) => ['active', 'inactive'].includes(c.status) && c.instance.production_url).map((c) => c.slug);
+      R.sweep = { running: true, total: slugs.length, done: 0, unhealthy: 0, failed: 0, finished_at: null };
+      const emitSweep = () => window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event: 'health-sweep', payload: { ...R.sweep } });
+      void (async () => {
+        await emitSweep();
+        for (const slug of slugs) {
+          await sleep(EVENT_DELAY);
+          const h = runCommands.check_health({ slug });
+          R.sweep.done += 1;
+          if (!h.healthy) R.sweep.unhealthy += 1;
+          await emitSweep();
+        }
+        R.sweep.running = false;
+        R.sweep.finished_at = new Date().toISOString();
+        await emitSweep();
+      })();
+      return { ...R.sweep };
+    },
+    health_sweep: () => ({ ...(R.sweep || { running: false, total: 0, done: 0, unhealthy: 0, failed: 0, finished_at: null }) }),
     // The adoption ledger (src/store/adoptions.rs): CONFIG.refused seeds refusals per slug.
     adoptions: ({ slug }) => {
       if (!byslug(slug)) throw notFound(slug);

@@ -1,0 +1,207 @@
+//! Day two from the window (issue #13): one instance checked ("Kontrollera nu"), every
+//! delivered instance checked in the background ("Kontrollera alla", or on the schedule set in
+//! `health.check_minutes`), and the alert when a check finds an instance turned unhealthy.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::cloud::CloudApi;
+use super::runs::RunHost;
+use super::ApiResult;
+use crate::health::Health;
+use crate::provision::{Engine, FailurePolicy, Timing};
+use crate::store::Store;
+
+/// Instances checked at once by "Kontrollera alla": the shared pacer keeps the calls within
+/// each provider's limits whatever this is; it bounds how many wait at a time.
+const AT_ONCE: usize = 8;
+/// How often the schedule looks at its setting (a changed interval takes effect within this).
+const SCHEDULE_TICK: Duration = Duration::from_secs(60);
+/// The setting that turns the schedule on (minutes; empty = off).
+pub const SCHEDULE_SETTING: &str = "health.check_minutes";
+
+/// Where "Kontrollera alla" stands (sent to the window as it goes).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+pub struct Sweep {
+    pub running: bool,
+    pub total: u32,
+    pub done: u32,
+    /// Checked so far and not healthy.
+    pub unhealthy: u32,
+    /// Could not be checked (e.g. the customer was deleted meanwhile).
+    pub failed: u32,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+pub struct HealthApi {
+    store: Arc<Store>,
+    cloud: Arc<CloudApi>,
+    sweep: Mutex<Sweep>,
+    last_sweep: Mutex<Option<Instant>>,
+}
+
+/// An instance that was healthy (or never checked) and is not any more: worth an alert.
+pub fn turned_unhealthy(before: Option<&Health>, after: &Health) -> bool {
+    !after.healthy && before.is_none_or(|b| b.healthy)
+}
+
+impl HealthApi {
+    pub fn new(store: Arc<Store>, cloud: Arc<CloudApi>) -> Arc<HealthApi> {
+        Arc::new(HealthApi {
+            store,
+            cloud,
+            sweep: Mutex::new(Sweep::default()),
+            last_sweep: Mutex::new(None),
+        })
+    }
+
+    fn engine(&self) -> crate::Result<Engine> {
+        self.cloud.engine(Timing::default(), FailurePolicy::Pause)
+    }
+
+    /// "Kontrollera nu": reads the instance at every provider, keeps the result, and alerts
+    /// when the instance turned unhealthy.
+    pub async fn check(&self, slug: String, host: &dyn RunHost) -> ApiResult<Health> {
+        Ok(check_one(&self.engine()?, &self.store, &slug, host).await?)
+    }
+
+    /// Where "Kontrollera alla" stands.
+    pub fn sweep(&self) -> Sweep {
+        self.sweep.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// "Kontrollera alla": starts checking every delivered instance in the background, a few
+    /// at a time, and returns at once; progress comes to `host` as it goes. Pressed again while
+    /// a check runs, it starts nothing and says where that one stands.
+    pub fn check_all(self: &Arc<Self>, host: Arc<dyn RunHost>) -> ApiResult<Sweep> {
+        let engine = self.engine()?;
+        let slugs = self.store.delivered_slugs(self.store.environment())?;
+        {
+            let mut s = self.sweep.lock().unwrap_or_else(|p| p.into_inner());
+            if s.running {
+                return Ok(s.clone());
+            }
+            *s = Sweep {
+                running: true,
+                total: slugs.len() as u32,
+                ..Sweep::default()
+            };
+        }
+        *self.last_sweep.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
+        let started = self.sweep();
+        host.sweep(&started);
+        let me = self.clone();
+        tokio::spawn(async move { me.run_sweep(engine, slugs, host).await });
+        Ok(started)
+    }
+
+    async fn run_sweep(
+        self: Arc<Self>,
+        engine: Engine,
+        slugs: Vec<String>,
+        host: Arc<dyn RunHost>,
+    ) {
+        use futures_util::StreamExt;
+        let (engine, store) = (&engine, &self.store);
+        let mut checks = futures_util::stream::iter(slugs)
+            .map(|slug| {
+                let host = host.clone();
+                async move { check_one(engine, store, &slug, host.as_ref()).await }
+            })
+            .buffer_unordered(AT_ONCE);
+        while let Some(result) = checks.next().await {
+            let now = {
+                let mut s = self.sweep.lock().unwrap_or_else(|p| p.into_inner());
+                s.done += 1;
+                match &result {
+                    Ok(h) if !h.healthy => s.unhealthy += 1,
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!("an instance could not be checked: {e}");
+                        s.failed += 1;
+                    }
+                }
+                s.clone()
+            };
+            host.sweep(&now);
+        }
+        let end = {
+            let mut s = self.sweep.lock().unwrap_or_else(|p| p.into_inner());
+            s.running = false;
+            s.finished_at = Some(Utc::now());
+            s.clone()
+        };
+        host.sweep(&end);
+    }
+
+    /// While the app is open: every `health.check_minutes` minutes (when set), "Kontrollera
+    /// alla". Looks at the setting once a minute, so a change takes effect without a restart.
+    pub fn schedule(self: &Arc<Self>, host: Arc<dyn RunHost>) {
+        let me = Arc::downgrade(self);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(SCHEDULE_TICK).await;
+                // The window closed (the APIs dropped): the schedule ends with it.
+                let Some(me) = me.upgrade() else { return };
+                let minutes = me
+                    .store
+                    .get_setting(SCHEDULE_SETTING)
+                    .ok()
+                    .flatten()
+                    .and_then(|m| m.parse::<u64>().ok())
+                    .filter(|m| *m > 0);
+                let Some(minutes) = minutes else { continue };
+                let last = *me.last_sweep.lock().unwrap_or_else(|p| p.into_inner());
+                let due = last.is_none_or(|t| t.elapsed() >= Duration::from_secs(minutes * 60));
+                if due {
+                    if let Err(e) = me.check_all(host.clone()) {
+                        tracing::warn!(code = %e.code, "the scheduled check could not start");
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// One check, kept, with its alert: an OS notification and, when `alerts.email` is set, an
+/// email to the agency.
+async fn check_one(
+    engine: &Engine,
+    store: &Arc<Store>,
+    slug: &str,
+    host: &dyn RunHost,
+) -> crate::Result<Health> {
+    let before = {
+        let (store, slug) = (store.clone(), slug.to_string());
+        crate::blocking::run(move || {
+            let c = store.get_customer(&slug)?;
+            store.health(c.id, c.environment)
+        })
+        .await?
+    };
+    let after = engine.check_health(slug).await?;
+    if turned_unhealthy(before.as_ref(), &after) {
+        alert_unhealthy(engine, host, &after).await;
+    }
+    Ok(after)
+}
+
+async fn alert_unhealthy(engine: &Engine, host: &dyn RunHost, h: &Health) {
+    let title = format!("{} är inte frisk", h.slug);
+    let mut lines: Vec<String> = h
+        .findings
+        .iter()
+        .map(|f| format!("{} {}", f.message.sv, f.action.sv))
+        .collect();
+    let body = lines.first().cloned().unwrap_or_default();
+    host.notify(&title, &body);
+    lines.insert(0, format!("Fabrik kontrollerade {} och fann:", h.slug));
+    match engine.send_alert(&title, &lines.join("\n")).await {
+        Ok(_) => {}
+        Err(e) => tracing::warn!(slug = %h.slug, "the alert email could not be sent: {e}"),
+    }
+}
