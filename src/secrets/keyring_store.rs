@@ -5,8 +5,8 @@
 //! Every call runs on its own thread with a timeout: a locked keyring can open an unlock prompt
 //! and block forever, and the app must never hang on it.
 
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::{mpsc, Mutex};
+use std::time::{Duration, Instant};
 
 use super::{Provider, Secret};
 use crate::messages::{ErrorCode, Params};
@@ -146,11 +146,23 @@ impl SecretStore {
     }
 
     /// Runs one keyring operation on its own thread; the outer error is the timeout.
+    ///
+    /// Operations go one at a time, and the timeout counts from a call's own turn: the Secret
+    /// Service answers one request after another, so fifty runs writing at once would
+    /// otherwise wait behind each other and time out as if the keyring were locked. Once a call
+    /// has timed out, the keyring counts as stuck for as long again, and the calls waiting for
+    /// their turn fail at once instead of each waiting the whole timeout.
     fn call<T: Send + 'static>(
         &self,
         key: &SecretKey,
         op: impl FnOnce(keyring::Entry) -> keyring::Result<T> + Send + 'static,
     ) -> Result<keyring::Result<T>, SecretError> {
+        static TURN: Mutex<Option<Instant>> = Mutex::new(None);
+        let mut stuck_until = TURN.lock().unwrap_or_else(|p| p.into_inner());
+        let timed_out = SecretError::Timeout(self.timeout.as_secs().max(1));
+        if stuck_until.is_some_and(|t| Instant::now() < t) {
+            return Err(timed_out);
+        }
         let (service, account) = (self.service.clone(), key.account());
         let (tx, rx) = mpsc::channel();
         // A blocked keyring call cannot be cancelled; the thread is left to finish or die with
@@ -162,8 +174,9 @@ impl SecretStore {
                 let _ = tx.send(r);
             })
             .map_err(|e| SecretError::Backend(e.to_string()))?;
-        rx.recv_timeout(self.timeout)
-            .map_err(|_| SecretError::Timeout(self.timeout.as_secs().max(1)))
+        let answer = rx.recv_timeout(self.timeout);
+        *stuck_until = answer.is_err().then(|| Instant::now() + self.timeout);
+        answer.map_err(|_| timed_out)
     }
 
     pub fn get(&self, key: &SecretKey) -> Result<Option<Secret>, SecretError> {
@@ -234,10 +247,33 @@ impl SecretStore {
 mod tests {
     use super::*;
 
+    /// One test, as the keyring's turn is one per process. The Secret Service answers one
+    /// request after another: 12 callers at once, each request taking 150 ms, all succeed
+    /// within a 1 s timeout, because each timeout counts from the caller's own turn (before,
+    /// the last ones waited 1.8 s behind the others and timed out). A call that hangs times
+    /// out with a clear error, and the calls right after it fail at once rather than wait.
     #[test]
-    fn a_call_that_hangs_times_out_with_a_clear_error() {
-        let store = SecretStore::new("unit").with_timeout(Duration::from_millis(200));
-        let started = std::time::Instant::now();
+    fn calls_take_turns_and_a_hung_one_times_out_with_a_clear_error() {
+        static SERVICE: Mutex<()> = Mutex::new(());
+        let store = SecretStore::new("unit-turns").with_timeout(Duration::from_secs(1));
+        let callers: Vec<_> = (0..12)
+            .map(|_| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    store.call(&SecretKey::Token(Provider::Github), |_| {
+                        let _one_at_a_time = SERVICE.lock().unwrap();
+                        std::thread::sleep(Duration::from_millis(150));
+                        Ok(())
+                    })
+                })
+            })
+            .collect();
+        for c in callers {
+            assert!(matches!(c.join().unwrap(), Ok(Ok(()))));
+        }
+
+        let store = store.with_timeout(Duration::from_millis(200));
+        let started = Instant::now();
         let r = store.call(&SecretKey::Token(Provider::Github), |_| {
             std::thread::sleep(Duration::from_secs(30));
             Ok(())
@@ -245,5 +281,18 @@ mod tests {
         assert!(matches!(r, Err(SecretError::Timeout(_))), "{r:?}");
         assert!(started.elapsed() < Duration::from_secs(2));
         assert!(SecretError::Timeout(5).to_string().contains("låsas upp"));
+        let next = Instant::now();
+        let r = store.call(&SecretKey::Token(Provider::Github), |_| Ok(()));
+        assert!(
+            matches!(r, Err(SecretError::Timeout(_))),
+            "still stuck: {r:?}"
+        );
+        assert!(
+            next.elapsed() < Duration::from_millis(100),
+            "failed at once"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+        let r = store.call(&SecretKey::Token(Provider::Github), |_| Ok(()));
+        assert!(matches!(r, Ok(Ok(()))), "answers again: {r:?}");
     }
 }
