@@ -103,7 +103,7 @@ function Shell() {
       <ResumeBanner />
       <main className="main" id="main">
         <Suspense fallback={<div className="page" aria-busy="true" />}>
-        {view.kind === 'activity' && <Activity onOpenCustomer={(slug) => setView({ kind: 'customer', slug })} />}
+        {view.kind === 'activity' && <Activity onOpenRun={(slug, run) => setView({ kind: 'customer', slug, run })} />}
         {view.kind === 'customers' && (
           <CustomerList state={list} onStateChange={setList} onOpen={(slug) => setView({ kind: 'customer', slug })} onAdd={() => setView({ kind: 'new-customer' })} />
         )}
@@ -126,7 +126,9 @@ function Shell() {
         {view.kind === 'settings' && <Settings environment={environment} />}
         {view.kind === 'customer' && (
           <CustomerPage
+            key={`${view.slug}#${view.run ?? ''}`}
             slug={view.slug}
+            run={view.run}
             manifest={manifest}
             onBack={() => setView({ kind: 'customers' })}
             onEdit={() => setView({ kind: 'edit-customer', slug: view.slug })}

@@ -354,6 +354,21 @@ describe('provisioning', () => {
     await tid(page, 'provision-row-ceder-cafe').waitFor();
     await tid(page, 'nav-activity').click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="activity-list"] [data-testid="activity-item"][data-state="succeeded"]').length === 2);
+    // Filtered by customer, by kind and by state; each item opens its own run.
+    const items = () => page.locator('[data-testid="activity-item"]');
+    await tid(page, 'activity-search').fill('björk');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="activity-item"]').length === 1);
+    const run = await items().first().getAttribute('data-run');
+    await tid(page, 'activity-state').selectOption('failed');
+    await tid(page, 'activity-no-match').waitFor();
+    await tid(page, 'activity-state').selectOption('succeeded');
+    await tid(page, 'activity-kind').selectOption('teardown');
+    await tid(page, 'activity-no-match').waitFor();
+    await tid(page, 'activity-kind').selectOption('provision');
+    assert.equal(await items().count(), 1);
+    await items().first().locator('button').click();
+    await tid(page, 'customer-title').filter({ hasText: 'Björk Bygg' }).waitFor();
+    await page.waitForFunction((id) => document.querySelector('.is-selected [data-testid="history-item"]')?.dataset.run === id, run);
     assertClean();
   });
 

@@ -6,7 +6,8 @@ import type { SortKey, Status } from '../bindings';
 export type View =
   | { kind: 'customers' }
   | { kind: 'new-customer' }
-  | { kind: 'customer'; slug: string }
+  /** `run`: the run to show first (a link from Aktivitet); else the newest. */
+  | { kind: 'customer'; slug: string; run?: number }
   | { kind: 'edit-customer'; slug: string }
   | { kind: 'settings' }
   | { kind: 'activity' };

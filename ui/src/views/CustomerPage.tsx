@@ -23,13 +23,15 @@ const LINKS: { key: keyof InstanceLinks; label: TextKey }[] = [
 
 interface Props {
   slug: string;
+  /** The run to show first (a link from Aktivitet); the newest when absent. */
+  run?: number;
   manifest: ModuleManifest | null;
   onBack: () => void;
   onEdit: () => void;
   onDeleted: () => void;
 }
 
-export function CustomerPage({ slug, manifest, onBack, onEdit, onDeleted }: Props) {
+export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted }: Props) {
   const { t, err, lang } = useI18n();
   const toast = useToast();
   const [customer, setCustomer] = useState<Customer | null>(null);
@@ -51,7 +53,7 @@ export function CustomerPage({ slug, manifest, onBack, onEdit, onDeleted }: Prop
   // Runs: the customer's history, the run shown, and a reload of the customer when one ends.
   const runsCtx = useRuns();
   const [history, setHistory] = useState<RunRow[]>([]);
-  const [selectedRun, setSelectedRun] = useState<number | null>(null);
+  const [selectedRun, setSelectedRun] = useState<number | null>(run ?? null);
   const [tearingDown, setTearingDown] = useState(false);
   const [updating, setUpdating] = useState(false);
   const finishedCount = runsCtx.finished[slug] ?? 0;

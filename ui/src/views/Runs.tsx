@@ -2,7 +2,8 @@
 // header indicator, the resume banner, the run history and the activity list.
 import { useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
-import type { Finding, LogLine, PlanItem, ProvisionPlan, RunRow, StepRow } from '../bindings';
+import type { Finding, LogLine, PlanItem, ProvisionPlan, RunKind, RunRow, RunState, StepRow } from '../bindings';
+import { RUN_KINDS, RUN_STATES } from '../bindings';
 import { formatDateTime, runKindKey, runStateKey, stepStateKey, useI18n } from '../i18n';
 import { formatElapsed, GROUPS, groupOf, isActive, stepLabel, STEP_ORDER, useRuns, type RunView, type StepLive } from '../state/runs';
 import { afterListPainted } from '../state/startup';
@@ -562,10 +563,14 @@ export function RunHistory({ rows, selected, onSelect }: { rows: RunRow[]; selec
 }
 
 /** "Aktivitet": every run, newest first. */
-export function Activity({ onOpenCustomer }: { onOpenCustomer: (slug: string) => void }) {
+export function Activity({ onOpenRun }: { onOpenRun: (slug: string, run: number) => void }) {
   const { t } = useI18n();
   const { trackRows, finished, latest } = useRuns();
   const [rows, setRows] = useState<RunRow[] | null>(null);
+  // Filters: a customer (name or slug), a kind, a state; all in the window, over the newest 500.
+  const [who, setWho] = useState('');
+  const [kind, setKind] = useState<RunKind | ''>('');
+  const [state, setState] = useState<RunState | ''>('');
   const known = Object.keys(latest).length;
   const done = Object.values(finished).reduce((a, b) => a + b, 0);
   useEffect(() => {
@@ -576,6 +581,12 @@ export function Activity({ onOpenCustomer }: { onOpenCustomer: (slug: string) =>
       })
       .catch(() => setRows([]));
   }, [trackRows, known, done]);
+  const needle = who.trim().toLowerCase();
+  const shown = (rows ?? []).filter(
+    (r) =>
+      (!needle || r.slug.includes(needle) || r.customer_name.toLowerCase().includes(needle)) && (!kind || r.kind === kind) && (!state || r.state === state),
+  );
+  const filtered = needle !== '' || kind !== '' || state !== '';
   return (
     <section className="page page-activity" aria-labelledby="activity-title">
       <div className="page-head">
@@ -584,11 +595,66 @@ export function Activity({ onOpenCustomer }: { onOpenCustomer: (slug: string) =>
         </h1>
       </div>
       <p className="muted">{t('activity.intro')}</p>
+      {rows && rows.length > 0 && (
+        <div className="toolbar" role="search">
+          <label className="field-inline grow">
+            <span className="visually-hidden">{t('activity.customer')}</span>
+            <input
+              type="search"
+              className="input"
+              data-testid="activity-search"
+              placeholder={t('activity.customer')}
+              value={who}
+              onChange={(e) => setWho(e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+            />
+          </label>
+          <label className="field-inline">
+            <span className="toolbar-label">{t('activity.kind')}</span>
+            <select className="select" data-testid="activity-kind" value={kind} onChange={(e) => setKind(e.target.value as RunKind | '')}>
+              <option value="">{t('activity.all')}</option>
+              {RUN_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {t(runKindKey(k))}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field-inline">
+            <span className="toolbar-label">{t('activity.state')}</span>
+            <select className="select" data-testid="activity-state" value={state} onChange={(e) => setState(e.target.value as RunState | '')}>
+              <option value="">{t('activity.all')}</option>
+              {RUN_STATES.map((s) => (
+                <option key={s} value={s}>
+                  {t(runStateKey(s))}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
       {rows && rows.length === 0 && <p className="muted">{t('activity.empty')}</p>}
-      {rows && (
+      {rows && rows.length > 0 && shown.length === 0 && filtered && (
+        <div className="no-match" data-testid="activity-no-match">
+          <p>{t('activity.noMatch')}</p>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => {
+              setWho('');
+              setKind('');
+              setState('');
+            }}
+          >
+            {t('list.clearFilters')}
+          </button>
+        </div>
+      )}
+      {rows && shown.length > 0 && (
         <ol className="run-items card" data-testid="activity-list">
-          {rows.map((r) => (
-            <RunListItem key={r.id} r={r} testId="activity-item" onOpen={() => onOpenCustomer(r.slug)} />
+          {shown.map((r) => (
+            <RunListItem key={r.id} r={r} testId="activity-item" onOpen={() => onOpenRun(r.slug, r.id)} />
           ))}
         </ol>
       )}
