@@ -122,6 +122,8 @@ pub struct CustomerRow {
     pub created_at: DateTime<Utc>,
     /// The instance's last health check in this environment; `None` when never checked.
     pub health: Option<crate::health::HealthSummary>,
+    /// The instance's site, repository, Supabase and Vercel, for the register's column.
+    pub links: InstanceLinks,
 }
 
 /// A new customer as typed in the form or on the command line.

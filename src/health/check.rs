@@ -253,8 +253,8 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                             format!("The environment variable {key} is missing in Vercel."),
                         ),
                         Text::new(
-                            "Reparera: Fabrik sätter variabeln igen och gör en ny produktionsdeploy.",
-                            "Repair: Fabrik sets the variable again and makes a new production deployment.",
+                            "Sätt variabeln igen i Vercel-projektet, för produktion, och gör en ny produktionsdeploy (modulvariabeln sätter Uppdatera moduler).",
+                            "Set the variable again in the Vercel project, for production, and make a new production deployment (Update modules sets the modules variable).",
                         ),
                         repair,
                     ));
@@ -273,8 +273,8 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                             ),
                         ),
                         Text::new(
-                            "Reparera: Fabrik sätter variabeln för produktion igen.",
-                            "Repair: Fabrik sets the variable for production again.",
+                            "Lägg till produktion bland variabelns miljöer i Vercel och gör en ny produktionsdeploy.",
+                            "Add production to the variable's environments in Vercel and make a new production deployment.",
                         ),
                         repair,
                     ));
@@ -293,8 +293,8 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                 "The project has no production deployment.",
             ),
             Text::new(
-                "Reparera: Fabrik gör en ny produktionsdeploy.",
-                "Repair: Fabrik makes a new production deployment.",
+                "Gör en ny produktionsdeploy (Uppdatera moduler gör en).",
+                "Make a new production deployment (Update modules makes one).",
             ),
             redeploy,
         )),
@@ -316,8 +316,8 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                         format!("The production deployment is {state}{why}."),
                     ),
                     Text::new(
-                        "Reparera: Fabrik gör en ny produktionsdeploy.",
-                        "Repair: Fabrik makes a new production deployment.",
+                        "Gör en ny produktionsdeploy (Uppdatera moduler gör en).",
+                        "Make a new production deployment (Update modules makes one).",
                     ),
                     redeploy,
                 ))
@@ -331,8 +331,8 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                     format!("The production deployment {id} no longer exists."),
                 ),
                 Text::new(
-                    "Reparera: Fabrik gör en ny produktionsdeploy.",
-                    "Repair: Fabrik makes a new production deployment.",
+                    "Gör en ny produktionsdeploy (Uppdatera moduler gör en).",
+                    "Make a new production deployment (Update modules makes one).",
                 ),
                 redeploy,
             )),
@@ -391,8 +391,8 @@ async fn site(clients: &Clients, url: &str) -> (Option<SiteProbe>, Vec<HealthFin
                 "The site answers 404: the domain points at no deployment.",
             ),
             Text::new(
-                "Reparera: Fabrik gör en ny produktionsdeploy.",
-                "Repair: Fabrik makes a new production deployment.",
+                "Gör en ny produktionsdeploy (Uppdatera moduler gör en).",
+                "Make a new production deployment (Update modules makes one).",
             ),
         ),
         Ok(s) => (
@@ -505,8 +505,8 @@ async fn workflow(clients: &Clients, id: &str) -> Vec<HealthFinding> {
                 format!("The n8n workflow {} is not active.", w.name),
             ),
             Text::new(
-                "Reparera: Fabrik aktiverar flödet igen.",
-                "Repair: Fabrik activates the workflow again.",
+                "Aktivera flödet igen i n8n.",
+                "Activate the workflow again in n8n.",
             ),
             repair,
         )],
@@ -519,8 +519,8 @@ async fn workflow(clients: &Clients, id: &str) -> Vec<HealthFinding> {
                 format!("The n8n workflow {id} no longer exists."),
             ),
             Text::new(
-                "Reparera: Fabrik skapar flödet igen.",
-                "Repair: Fabrik creates the workflow again.",
+                "Importera kundens flöde i n8n igen och aktivera det.",
+                "Import the customer's workflow into n8n again and activate it.",
             ),
             repair,
         )],

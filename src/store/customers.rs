@@ -288,17 +288,31 @@ impl Store {
             "WITH page AS MATERIALIZED ({ids})
              SELECT c.id, c.slug, c.name, c.admin_email, c.plan, COALESCE(i.status, 'pending'),
                     c.is_example, i.production_url, c.created_at,
-                    h.healthy, h.findings_n, h.checked_at
+                    h.healthy, h.findings_n, h.checked_at,
+                    i.github_repo_url, i.supabase_project_ref, i.vercel_project_id
              FROM page JOIN customers c ON c.id = page.id
              LEFT JOIN instances i ON i.customer_id = c.id AND i.environment = ?1
              LEFT JOIN health_checks h ON h.customer_id = c.id AND h.environment = ?1
              ORDER BY {order}"
         );
+        let scope: Option<String> = conn
+            .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+            .query_row([VERCEL_SCOPE_SETTING], |r| r.get(0))
+            .optional()?;
         let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![env, status, needle, limit, offset], |r| {
+            let slug: String = r.get(1)?;
+            let instance = Instance {
+                production_url: r.get(7)?,
+                github_repo_url: r.get(12)?,
+                supabase_project_ref: r.get(13)?,
+                vercel_project_id: r.get(14)?,
+                n8n_workflow_id: None,
+            };
             Ok(CustomerRow {
+                links: InstanceLinks::derive(&instance, &slug, scope.as_deref()),
                 id: r.get(0)?,
-                slug: r.get(1)?,
+                slug,
                 name: r.get(2)?,
                 admin_email: r.get(3)?,
                 plan: parse_enum(r, 4)?,

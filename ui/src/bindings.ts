@@ -80,7 +80,11 @@ export type CustomerRow = { id: number, slug: string, name: string, admin_email:
 /**
  * The instance's last health check in this environment; `None` when never checked.
  */
-health: HealthSummary | null, };
+health: HealthSummary | null, 
+/**
+ * The instance's site, repository, Supabase and Vercel, for the register's column.
+ */
+links: InstanceLinks, };
 
 export type CustomerListing = { 
 /**

@@ -416,8 +416,16 @@ describe('health', () => {
     const unchecked = live.filter(([, state]) => state === 'unchecked');
     assert.ok(unchecked.length >= 1, JSON.stringify(live));
     for (const [, , text] of unchecked) assert.equal(text, 'Ej kontrollerad');
-    // A delivered instance has no "Provisionera" button in its row.
+    // A delivered instance has no "Provisionera" button in its row, but its links; a link
+    // opens in the system browser and leaves the register open.
     assert.equal(await page.locator('[data-testid="provision-row-asas-bageri-cafe-ab"]').count(), 0);
+    for (const key of ['production', 'github', 'supabase', 'vercel']) {
+      await tid(page, `row-link-${key}-asas-bageri-cafe-ab`).waitFor();
+    }
+    await tid(page, 'row-link-production-asas-bageri-cafe-ab').click();
+    const opened = await ipcCalls(page, 'open_external');
+    assert.deepEqual(opened.map((c) => c.args.url), ['https://asas-bageri-cafe-ab.exempel-fabrik.se']);
+    assert.equal(await tid(page, 'customer-list').count(), 1, 'still on the register');
     assertClean();
   });
 
@@ -429,7 +437,7 @@ describe('health', () => {
       kind: 'missing',
       subject: 'FABRIK_MODULES',
       message: T('Miljövariabeln FABRIK_MODULES saknas i Vercel.', 'The environment variable FABRIK_MODULES is missing in Vercel.'),
-      action: T('Reparera: Fabrik sätter variabeln igen och gör en ny produktionsdeploy.', 'Repair: Fabrik sets the variable again and makes a new production deployment.'),
+      action: T('Sätt variabeln igen i Vercel-projektet, för produktion, och gör en ny produktionsdeploy.', 'Set the variable again in the Vercel project, for production, and make a new production deployment.'),
       repair: 'vercel.env',
     };
     const report = { slug: 'cafe-oresund', environment: 'sandbox', checked_at: at, healthy: false, site: { url: 'https://cafe-oresund.exempel-fabrik.se', status: 200, ms: 120 }, findings: [finding] };
@@ -445,7 +453,7 @@ describe('health', () => {
     const text = await tid(page, 'health-findings').innerText();
     assert.match(text, /SAKNAS/i);
     assert.match(text, /FABRIK_MODULES saknas i Vercel/);
-    assert.match(text, /Reparera: Fabrik sätter variabeln igen/);
+    assert.match(text, /Sätt variabeln igen i Vercel-projektet/);
     assert.match(await tid(page, 'health-summary').innerText(), /Webbplatsen svarade 200 på 120 ms/);
 
     await tid(page, 'check-health').click();

@@ -439,7 +439,14 @@ function VirtualRows({
                   <span className="cell col-date muted tabular">{formatDate(lang, r.created_at)}</span>
                   <span className="cell cell-provision">
                     <RowProgress slug={r.slug} />
-                    {r.production_url ? <HealthDot row={r} /> : <ProvisionButton slug={r.slug} name={r.name} testId={`provision-row-${r.slug}`} small />}
+                    {r.production_url ? (
+                      <span className="instance-cell">
+                        <HealthDot row={r} />
+                        <RowLinks row={r} />
+                      </span>
+                    ) : (
+                      <ProvisionButton slug={r.slug} name={r.name} testId={`provision-row-${r.slug}`} small />
+                    )}
                   </span>
                 </div>
               );
@@ -466,6 +473,45 @@ function HealthDot({ row }: { row: CustomerRow }) {
     >
       <span className="health-dot" aria-hidden="true" />
       {label}
+    </span>
+  );
+}
+
+/** Short links to the instance's site, repository, Supabase and Vercel (the system browser). */
+const ROW_LINKS = [
+  ['production', 'Webb', 'link.production'],
+  ['github', 'Git', 'link.github'],
+  ['supabase', 'DB', 'link.supabase'],
+  ['vercel', 'Vercel', 'link.vercel'],
+] as const;
+
+function RowLinks({ row }: { row: CustomerRow }) {
+  const { t, err } = useI18n();
+  const toast = useToast();
+  return (
+    <span className="row-links">
+      {ROW_LINKS.map(([key, short, label]) => {
+        const url = row.links[key];
+        if (!url) return null;
+        return (
+          <button
+            key={key}
+            type="button"
+            className="row-link"
+            data-testid={`row-link-${key}-${row.slug}`}
+            title={`${t(label)}: ${url}`}
+            aria-label={t(label)}
+            onClick={(e) => {
+              // The link, not the row: the customer page stays closed.
+              e.stopPropagation();
+              call('open_external', { url }).catch((x) => toast('error', err(x as ApiError)));
+            }}
+            onKeyDown={(e) => e.stopPropagation()}
+          >
+            {short}
+          </button>
+        );
+      })}
     </span>
   );
 }

@@ -360,6 +360,7 @@
       created_at: c.created_at,
       // The last health check (src/store/health.rs): from the test's config, by slug.
       health: (CONFIG.health || {})[c.slug] ?? null,
+      links: links(c.instance, c.slug),
     };
   }
   // SQLite's NOCASE folds ASCII only; everything else compares by code point.
