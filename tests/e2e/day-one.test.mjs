@@ -103,6 +103,10 @@ test('two customers on day one: provisioned together; each link public, each adm
     // Day two: the first customer gains the social module; "Uppdatera moduler" brings it to the
     // delivered instance: the repository's client-config.json, and a new production deployment.
     await updateModules(s, CUSTOMERS[0]);
+
+    // Day two, health: "Kontrollera alla" finds both healthy; then the second site answers
+    // 503, and the next sweep puts a healthy and an unhealthy instance side by side.
+    await dayTwoHealth(s);
   } finally {
     await s.close();
   }
@@ -138,6 +142,32 @@ async function updateModules(s, c) {
   const site = await fetch(`${sim()}/vercel-site/${c.slug}.vercel.app`, { signal: AbortSignal.timeout(10_000) });
   assert.equal(site.status, 200);
   assert.equal(site.headers.get('x-fabrik-sim-deployment'), after, 'the visitor gets the new build');
+}
+
+async function dayTwoHealth(s) {
+  const dot = (slug) => s.exec(`return document.querySelector('[data-testid="health-${slug}"]')?.dataset.health ?? null`);
+  const sweep = async (what) => {
+    await s.until(async () => (await s.exec(`return !document.querySelector('[data-testid="check-all"]').disabled`)), 'check-all enabled', 20_000);
+    await s.click('check-all');
+    await s.until(async () => (await s.text('check-all')) === 'Kontrollera alla' && (await s.findAll('.toast')).length > 0, what, 60_000);
+  };
+  await s.click('nav-customers');
+  for (const c of CUSTOMERS) await s.until(async () => (await dot(c.slug)) === 'unchecked', `${c.slug} not checked yet`, 10_000);
+  await sweep('the first sweep ended');
+  for (const c of CUSTOMERS) await s.until(async () => (await dot(c.slug)) === 'healthy', `${c.slug} healthy`, 10_000);
+
+  const [fine, broken] = CUSTOMERS;
+  const fault = await http('POST', `${sim()}/__sim/faults`, { body: { path: `/vercel-site/${broken.slug}.vercel.app`, status: 503 } });
+  assert.equal(fault.status, 201, fault.text);
+  await sweep('the second sweep ended');
+  await s.until(async () => (await dot(broken.slug)) === 'unhealthy', `${broken.slug} unhealthy`, 10_000);
+  assert.equal(await dot(fine.slug), 'healthy');
+  const row = await s.find(`[data-testid="customer-row"][data-slug="${broken.slug}"] .row-name`);
+  await s.cmd('POST', `/element/${row}/click`, {});
+  await s.until(async () => (await s.text('health-findings')).includes('HTTP 503'), 'the finding on the customer page', 10_000);
+  await http('DELETE', `${sim()}/__sim/faults`);
+  await s.click('check-health');
+  await s.until(async () => (await s.exec(`return document.querySelector('[data-testid="health-panel"]').dataset.health`)) === 'healthy', 'healthy again', 30_000);
 }
 
 /** The deployment the project's production domains serve (getProject's targets.production). */
