@@ -290,9 +290,41 @@ async fn a_second_retry_click_is_refused_and_the_first_driver_finishes() {
         .status()
         .is_success());
     let runs = RunsApi::new(api.shared_store(), cloud.clone());
+    // The agency asked to hear of failed runs by email.
+    cloud
+        .set_setting("alerts.email".into(), "larm@byran.example.se".into())
+        .unwrap();
     let host = Arc::new(Host::default());
     let run = runs.start(slug.clone(), host.clone()).unwrap().run_id;
     assert_eq!(host.finished(run).await, RunState::Failed);
+    let alerts = || async {
+        let inv: serde_json::Value = reqwest::get(format!("{sim}/__sim/inventory"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        inv["resend"]["emails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["to"].to_string().contains("larm@byran.example.se"))
+            .map(|e| e["text"].as_str().unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    let mut sent = alerts().await;
+    for _ in 0..100 {
+        if !sent.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        sent = alerts().await;
+    }
+    assert_eq!(sent.len(), 1, "one alert for the failed run");
+    assert!(
+        sent[0].contains(&slug) && sent[0].contains(&format!("Körning {run}")),
+        "{sent:?}"
+    );
 
     let retry = Arc::new(Host::default());
     runs.resume(run, retry.clone()).unwrap();
@@ -315,6 +347,7 @@ async fn a_second_retry_click_is_refused_and_the_first_driver_finishes() {
         .collect();
     assert_eq!(finished, [RunState::Succeeded], "one driver, one ending");
     assert_eq!(runs.run_detail(run).unwrap().run.state, RunState::Succeeded);
+    assert_eq!(alerts().await.len(), 1, "no alert for a run that succeeded");
     // Leave nothing in the shared sandbox keyring namespace.
     let teardown = Arc::new(Host::default());
     runs.teardown(slug.clone(), slug, teardown.clone()).unwrap();

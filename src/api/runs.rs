@@ -208,8 +208,13 @@ impl RunsApi {
                 Ok(state) => {
                     let body = format!("{slug}: {state}");
                     host.notify("Provisioneringen stannade", &body);
-                    // The agency hears of a failed run by email too, when it asked to.
-                    if let Ok(engine) = this.engine() {
+                    // The agency hears of a failed run by email too, when it asked to (not of
+                    // one the owner cancelled).
+                    let failed = matches!(
+                        state,
+                        RunState::Failed | RunState::RolledBack | RunState::RollbackFailed
+                    );
+                    if let (true, Ok(engine)) = (failed, this.engine()) {
                         let text = format!("Körning {run_id} för {slug} slutade som {state}.");
                         if let Err(e) = engine.send_alert("Provisioneringen stannade", &text).await
                         {
