@@ -78,8 +78,8 @@ impl HealthApi {
     /// at a time, and returns at once; progress comes to `host` as it goes. Pressed again while
     /// a check runs, it starts nothing and says where that one stands.
     pub fn check_all(self: &Arc<Self>, host: Arc<dyn RunHost>) -> ApiResult<Sweep> {
-        let engine = self.engine()?;
-        let slugs = self.store.delivered_slugs(self.store.environment())?;
+        // Claimed first, so a second press neither starts a second sweep nor touches the
+        // keyring while the first one is being set up.
         {
             let mut s = self.sweep.lock().unwrap_or_else(|p| p.into_inner());
             if s.running {
@@ -87,10 +87,21 @@ impl HealthApi {
             }
             *s = Sweep {
                 running: true,
-                total: slugs.len() as u32,
                 ..Sweep::default()
             };
         }
+        let prepared = self.engine().and_then(|engine| {
+            let slugs = self.store.delivered_slugs(self.store.environment())?;
+            Ok((engine, slugs))
+        });
+        let (engine, slugs) = match prepared {
+            Ok(p) => p,
+            Err(e) => {
+                self.sweep.lock().unwrap_or_else(|p| p.into_inner()).running = false;
+                return Err(e.into());
+            }
+        };
+        self.sweep.lock().unwrap_or_else(|p| p.into_inner()).total = slugs.len() as u32;
         *self.last_sweep.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
         let started = self.sweep();
         host.sweep(&started);
