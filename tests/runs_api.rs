@@ -538,3 +538,70 @@ async fn agency_emails(sim: &str) -> Vec<serde_json::Value> {
         .cloned()
         .collect()
 }
+
+/// `health.check_minutes` runs "Kontrollera alla" on its own while the app is open, and stops
+/// once the setting is cleared (the schedule's clock is shortened here: a "minute" is 20 ms).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_schedule_checks_every_instance_while_set() {
+    let _one_at_a_time = SANDBOX.lock().await;
+    let Some((
+        Sandboxed {
+            api, cloud, runs, ..
+        },
+        slugs,
+    )) = sandboxed(&["Schemalagd AB"]).await
+    else {
+        return;
+    };
+    let host = Arc::new(Host::default());
+    let run = runs.start(slugs[0].clone(), host.clone()).unwrap();
+    assert_eq!(host.finished(run.run_id).await, RunState::Succeeded);
+    let health = fabrik::api::health::HealthApi::new(api.shared_store(), cloud.clone());
+    let tick = Duration::from_millis(50);
+    health.schedule_every(host.clone(), tick, Duration::from_millis(20));
+
+    // Off by default: nothing runs.
+    tokio::time::sleep(tick * 6).await;
+    assert!(host.sweeps.lock().unwrap().is_empty());
+    cloud
+        .set_setting("health.check_minutes".into(), "5".into())
+        .unwrap();
+    let mut ended = 0;
+    for _ in 0..200 {
+        ended = host
+            .sweeps
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|s| !s.running)
+            .count();
+        if ended >= 2 {
+            break;
+        }
+        tokio::time::sleep(tick).await;
+    }
+    assert!(ended >= 2, "the schedule ran the sweep again and again");
+    let row = api
+        .list_customers(Default::default())
+        .unwrap()
+        .rows
+        .remove(0);
+    assert!(row.health.is_some_and(|h| h.healthy));
+
+    cloud
+        .set_setting("health.check_minutes".into(), String::new())
+        .unwrap();
+    wait_sweep(&health).await;
+    let stopped = host.sweeps.lock().unwrap().len();
+    tokio::time::sleep(tick * 6).await;
+    assert_eq!(
+        host.sweeps.lock().unwrap().len(),
+        stopped,
+        "cleared: no more sweeps"
+    );
+
+    host.events.lock().unwrap().clear();
+    runs.teardown(slugs[0].clone(), slugs[0].clone(), host.clone())
+        .unwrap();
+    host.finished(-1).await;
+}

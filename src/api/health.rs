@@ -152,10 +152,21 @@ impl HealthApi {
     /// While the app is open: every `health.check_minutes` minutes (when set), "Kontrollera
     /// alla". Looks at the setting once a minute, so a change takes effect without a restart.
     pub fn schedule(self: &Arc<Self>, host: Arc<dyn RunHost>) {
+        self.schedule_every(host, SCHEDULE_TICK, Duration::from_secs(60));
+    }
+
+    /// `schedule` with its clock given: it looks every `tick`, and the setting counts in
+    /// `unit`s (a minute in the app; shorter in tests).
+    pub fn schedule_every(
+        self: &Arc<Self>,
+        host: Arc<dyn RunHost>,
+        tick: Duration,
+        unit: Duration,
+    ) {
         let me = Arc::downgrade(self);
         tokio::spawn(async move {
             loop {
-                tokio::time::sleep(SCHEDULE_TICK).await;
+                tokio::time::sleep(tick).await;
                 // The window closed (the APIs dropped): the schedule ends with it.
                 let Some(me) = me.upgrade() else { return };
                 let minutes = me
@@ -163,11 +174,11 @@ impl HealthApi {
                     .get_setting(SCHEDULE_SETTING)
                     .ok()
                     .flatten()
-                    .and_then(|m| m.parse::<u64>().ok())
+                    .and_then(|m| m.parse::<u32>().ok())
                     .filter(|m| *m > 0);
                 let Some(minutes) = minutes else { continue };
                 let last = *me.last_sweep.lock().unwrap_or_else(|p| p.into_inner());
-                let due = last.is_none_or(|t| t.elapsed() >= Duration::from_secs(minutes * 60));
+                let due = last.is_none_or(|t| t.elapsed() >= unit * minutes);
                 if due {
                     if let Err(e) = me.check_all(host.clone()) {
                         tracing::warn!(code = %e.code, "the scheduled check could not start");
