@@ -298,7 +298,7 @@ impl Commands for Fabrik {
 
     async fn check_all_health(&self) -> ApiResult<Sweep> {
         let host = self.run_host();
-        self.health().await?.check_all(host)
+        self.health().await?.start_all(host).await
     }
 
     async fn health_sweep(&self) -> ApiResult<Sweep> {

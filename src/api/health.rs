@@ -16,9 +16,6 @@ use crate::health::Health;
 use crate::provision::{Engine, FailurePolicy, Timing};
 use crate::store::Store;
 
-/// Instances checked at once by "Kontrollera alla": the shared pacer keeps the calls within
-/// each provider's limits whatever this is; it bounds how many wait at a time.
-const AT_ONCE: usize = 8;
 /// How often the schedule looks at its setting (a changed interval takes effect within this).
 const SCHEDULE_TICK: Duration = Duration::from_secs(60);
 /// The setting that turns the schedule on (minutes; empty = off).
@@ -66,7 +63,12 @@ impl HealthApi {
     /// "Kontrollera nu": reads the instance at every provider, keeps the result, and alerts
     /// when the instance turned unhealthy.
     pub async fn check(&self, slug: String, host: &dyn RunHost) -> ApiResult<Health> {
-        Ok(check_one(&self.engine()?, &self.store, &slug, host).await?)
+        // The engine reads the tokens from the keyring: on the blocking pool.
+        let cloud = self.cloud.clone();
+        let engine =
+            crate::blocking::run(move || cloud.engine(Timing::default(), FailurePolicy::Pause))
+                .await?;
+        Ok(check_one(&engine, &self.store, &slug, host).await?)
     }
 
     /// Where "Kontrollera alla" stands.
@@ -76,7 +78,8 @@ impl HealthApi {
 
     /// "Kontrollera alla": starts checking every delivered instance in the background, a few
     /// at a time, and returns at once; progress comes to `host` as it goes. Pressed again while
-    /// a check runs, it starts nothing and says where that one stands.
+    /// a check runs, it starts nothing and says where that one stands. Blocking (the keyring
+    /// and SQLite): callers on the runtime use `start_all`.
     pub fn check_all(self: &Arc<Self>, host: Arc<dyn RunHost>) -> ApiResult<Sweep> {
         // Claimed first, so a second press neither starts a second sweep nor touches the
         // keyring while the first one is being set up.
@@ -110,6 +113,12 @@ impl HealthApi {
         Ok(started)
     }
 
+    /// `check_all` from async code, on the blocking pool.
+    pub async fn start_all(self: &Arc<Self>, host: Arc<dyn RunHost>) -> ApiResult<Sweep> {
+        let me = self.clone();
+        crate::blocking::run(move || me.check_all(host)).await
+    }
+
     async fn run_sweep(
         self: Arc<Self>,
         engine: Engine,
@@ -123,7 +132,7 @@ impl HealthApi {
                 let host = host.clone();
                 async move { check_one(engine, store, &slug, host.as_ref()).await }
             })
-            .buffer_unordered(AT_ONCE);
+            .buffer_unordered(crate::health::AT_ONCE);
         while let Some(result) = checks.next().await {
             let now = {
                 let mut s = self.sweep.lock().unwrap_or_else(|p| p.into_inner());
@@ -180,7 +189,7 @@ impl HealthApi {
                 let last = *me.last_sweep.lock().unwrap_or_else(|p| p.into_inner());
                 let due = last.is_none_or(|t| t.elapsed() >= unit * minutes);
                 if due {
-                    if let Err(e) = me.check_all(host.clone()) {
+                    if let Err(e) = me.start_all(host.clone()).await {
                         tracing::warn!(code = %e.code, "the scheduled check could not start");
                     }
                 }

@@ -13,7 +13,7 @@ use crate::environment::Environment;
 use crate::messages::Text;
 use crate::provision::StepKey;
 
-pub use check::check;
+pub use check::{check, AT_ONCE};
 
 /// What kind of difference a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]

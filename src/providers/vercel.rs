@@ -148,7 +148,7 @@ impl Deployment {
 }
 
 /// `example.se` from `https://example.se/` or `example.se`.
-fn host_of(url: &str) -> String {
+pub(crate) fn host_of(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     rest.split(['/', '?', '#']).next().unwrap_or("").to_string()
 }

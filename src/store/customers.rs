@@ -139,14 +139,16 @@ impl Search {
     }
 }
 
+/// The Vercel team (or account) slug the dashboard links need, when it is set.
+fn vercel_scope(conn: &rusqlite::Connection) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([VERCEL_SCOPE_SETTING], |r| r.get(0))
+        .optional()?)
+}
+
 fn load(tx: &rusqlite::Connection, slug: &str, env: Environment) -> Result<Option<Customer>> {
-    let scope: Option<String> = tx
-        .query_row(
-            "SELECT value FROM settings WHERE key = ?1",
-            [VERCEL_SCOPE_SETTING],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let scope = vercel_scope(tx)?;
     Ok(tx
         .query_row(
             &format!("{CUSTOMER_SELECT} WHERE c.slug = ?1"),
@@ -295,10 +297,7 @@ impl Store {
              LEFT JOIN health_checks h ON h.customer_id = c.id AND h.environment = ?1
              ORDER BY {order}"
         );
-        let scope: Option<String> = conn
-            .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
-            .query_row([VERCEL_SCOPE_SETTING], |r| r.get(0))
-            .optional()?;
+        let scope = vercel_scope(&conn)?;
         let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![env, status, needle, limit, offset], |r| {
             let slug: String = r.get(1)?;

@@ -574,7 +574,7 @@ async fn status(
     };
     let checks: Vec<_> = futures_util::stream::iter(slugs)
         .map(|s| async move { engine.check_health(&s).await })
-        .buffered(8)
+        .buffered(fabrik::health::AT_ONCE)
         .collect()
         .await;
     let checks = checks.into_iter().collect::<Result<Vec<_>, _>>()?;
