@@ -90,6 +90,23 @@ pub struct EnvEntry {
     pub kind: Option<String>,
 }
 
+/// The env listing's answer: `{envs}` or `{envs, pagination}`, or one variable on its own.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum EnvListing {
+    Many { envs: Vec<EnvEntry> },
+    One(EnvEntry),
+}
+
+impl EnvListing {
+    fn entries(self) -> Vec<EnvEntry> {
+        match self {
+            EnvListing::Many { envs } => envs,
+            EnvListing::One(e) => vec![e],
+        }
+    }
+}
+
 fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -371,17 +388,9 @@ impl Vercel {
     /// The project's variables: keys, targets and types, never their values (not decrypted).
     /// The spec allows three answers: one variable, `{envs}`, or `{envs, pagination}`.
     pub async fn env_list(&self, project_id: &str) -> Result<Vec<EnvEntry>, ProviderError> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Answer {
-            Many { envs: Vec<EnvEntry> },
-            One(EnvEntry),
-        }
         let req = self.req(Method::GET, &format!("/v10/projects/{project_id}/env"));
-        Ok(match http::json(P, http::send(P, req).await?).await? {
-            Answer::Many { envs } => envs,
-            Answer::One(e) => vec![e],
-        })
+        let answer: EnvListing = http::json(P, http::send(P, req).await?).await?;
+        Ok(answer.entries())
     }
 
     /// The newest production deployment of the project, if any.
@@ -496,5 +505,38 @@ mod production_domain_tests {
         );
         assert_eq!(d.production_domain(), None, "only automatic aliases");
         assert_eq!(deployment(url, &[url], &[]).production_domain(), None);
+    }
+}
+
+#[cfg(test)]
+mod env_listing_tests {
+    use super::EnvListing;
+    use serde_json::json;
+
+    /// The three answers the spec allows for the env listing, and a target given as one
+    /// string, as a list, or as null.
+    #[test]
+    fn the_env_listing_reads_every_shape_the_spec_allows() {
+        let read = |v: serde_json::Value| -> Vec<(String, Vec<String>)> {
+            serde_json::from_value::<EnvListing>(v)
+                .unwrap()
+                .entries()
+                .into_iter()
+                .map(|e| (e.key, e.target))
+                .collect()
+        };
+        let a = json!({"key": "A", "value": "x", "type": "encrypted", "target": ["production", "preview"]});
+        let b = json!({"key": "B", "value": "y", "type": "plain", "target": "production"});
+        let c = json!({"key": "C", "value": "z", "type": "sensitive", "target": null});
+        let prod = || "production".to_string();
+        let both = vec![
+            ("A".to_string(), vec![prod(), "preview".to_string()]),
+            ("B".to_string(), vec![prod()]),
+        ];
+        assert_eq!(read(json!({ "envs": [a, b] })), both);
+        let paged = json!({"envs": [a, b], "pagination": {"count": 2, "next": null, "prev": null}});
+        assert_eq!(read(paged), both);
+        assert_eq!(read(b), vec![("B".to_string(), vec![prod()])]);
+        assert_eq!(read(c), vec![("C".to_string(), Vec::<String>::new())]);
     }
 }
