@@ -29,6 +29,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/reset", post(reset))
         .route("/status", get(status))
         .route("/github/rename", post(rename_repo))
+        .route(
+            "/vercel/domains/{domain}/verifiable",
+            post(crate::providers::vercel::domains::admin_verifiable),
+        )
         .route("/foreign", post(crate::foreign::seed))
 }
 
@@ -85,6 +89,10 @@ pub fn inventory_json(w: &World, sql_mode: &str, now: i64) -> Value {
                 "link": p.link.as_ref().map(|l| json!({"type": l.kind, "repo": format!("{}/{}", l.org, l.repo), "repo_id": l.repo_id, "production_branch": l.production_branch})),
                 "created_at": iso(p.created_ms), "updated_at": iso(p.updated_ms),
                 "foreign": w.is_foreign("vercel", &p.id),
+                "domains": w.vercel.domains.iter().filter(|d| d.project_id == p.id).map(|d| json!({
+                    "name": d.name, "verified": d.verified, "dns_configured": d.dns_configured,
+                    "redirect": d.redirect, "git_branch": d.git_branch,
+                })).collect::<Vec<_>>(),
                 "env": p.env.iter().map(|e| json!({
                     "id": e.id, "key": e.key, "type": e.kind, "target": e.target,
                     "value": if matches!(e.kind.as_str(), "sensitive" | "secret") { json!("***") } else { json!(e.value) },

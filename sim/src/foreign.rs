@@ -5,7 +5,8 @@
 //! Body by `kind` (answer `201`; `400 {"error"}` for a bad body, `409 {"error"}` for a taken name):
 //! - `{"kind": "supabase_project", "name", "status"?}` → `{"id", "ref", "name"}`
 //! - `{"kind": "github_repo", "name", "description"?, "from_template"?}` → `{"id", "full_name"}`
-//! - `{"kind": "vercel_project", "name", "env"?, "linked_repo"?, "deployments"?}` → `{"id", "name"}`
+//! - `{"kind": "vercel_project", "name", "env"?, "linked_repo"?, "deployments"?, "domains"?}` →
+//!   `{"id", "name"}`; `domains` are custom domains already verified and configured on it
 //! - `{"kind": "n8n_workflow", "name", "active"?}` → `{"id", "name"}`
 //! - `{"kind": "resend_domain", "name", "status"?}` → `{"id", "name"}`: a sending domain added
 //!   to the account by hand, `pending` (not yet verified) unless `status` says otherwise
@@ -20,7 +21,9 @@ use serde_json::{json, Map, Value};
 use crate::errors::json_response;
 use crate::providers::{github, supabase, vercel};
 use crate::state::AppState;
-use crate::world::{now_ms, Deployment, GitLink, Phase, Project, Repo, VProject, Workflow};
+use crate::world::{
+    now_ms, Deployment, GitLink, Phase, Project, ProjectDomain, Repo, VProject, Workflow,
+};
 
 const KINDS: &str = "supabase_project, github_repo, vercel_project, n8n_workflow, resend_domain";
 /// Most deployments one call may seed.
@@ -203,7 +206,8 @@ fn github_repo(st: &AppState, b: &Map<String, Value>, name: String) -> Result<Va
 }
 
 /// A project of the seeded team with `plain` variables for all three targets, optionally linked
-/// to a GitHub repository (which need not exist yet) and with READY production deployments.
+/// to a GitHub repository (which need not exist yet), with READY production deployments and
+/// with custom domains (verified, DNS configured).
 fn vercel_project(st: &AppState, b: &Map<String, Value>, name: String) -> Result<Value, Response> {
     if !vercel::valid_project_name(&name) {
         return Err(bad(format!(
@@ -246,8 +250,38 @@ fn vercel_project(st: &AppState, b: &Map<String, Value>, name: String) -> Result
             }
         },
     };
+    let domains: Vec<String> = match b.get("domains") {
+        None | Some(Value::Null) => vec![],
+        Some(Value::Array(a)) => {
+            let mut names = vec![];
+            for d in a {
+                match d.as_str() {
+                    Some(n) if vercel::domains::valid_domain(n) => {
+                        if !names.iter().any(|x| x == n) {
+                            names.push(n.to_string());
+                        }
+                    }
+                    _ => {
+                        return Err(bad(format!(
+                            "`domains` must be lower-case domain names; `{d}` is not one"
+                        )))
+                    }
+                }
+            }
+            names
+        }
+        Some(_) => return Err(bad("`domains` must be an array of domain names")),
+    };
     let now = now_ms();
     st.mutate(|w| {
+        if let Some(taken) = domains
+            .iter()
+            .find(|n| w.vercel.domains.iter().any(|d| d.name == **n))
+        {
+            return Err(conflict(format!(
+                "the domain {taken} is already on a project"
+            )));
+        }
         let team = w.seed.vercel_team_id.clone();
         if w
             .vercel
@@ -315,6 +349,25 @@ fn vercel_project(st: &AppState, b: &Map<String, Value>, name: String) -> Result
                 git_source: git_source.clone(),
             };
             w.vercel.deployments.push(d);
+        }
+        for (i, name) in domains.iter().enumerate() {
+            // Distinct creation times, as the domain listing pages by them.
+            let created = now + i as i64;
+            let d = ProjectDomain {
+                challenge: format!("vc-domain-verify={name},{}", w.ids.hex(20)),
+                name: name.clone(),
+                apex_name: vercel::domains::apex_of(name).unwrap_or_else(|| name.clone()),
+                project_id: p.id.clone(),
+                redirect: None,
+                redirect_status_code: None,
+                git_branch: None,
+                custom_environment_id: None,
+                created_ms: created,
+                updated_ms: created,
+                verified: true,
+                dns_configured: true,
+            };
+            w.vercel.domains.push(d);
         }
         w.foreign.push(format!("vercel:{}", p.id));
         let v = json!({"id": p.id, "name": p.name});

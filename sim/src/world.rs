@@ -266,6 +266,47 @@ impl Repo {
 pub struct VercelState {
     pub projects: Vec<VProject>,
     pub deployments: Vec<Deployment>,
+    /// Custom domains added to projects (a world saved before they existed has none). A name
+    /// is on at most one project in the whole world.
+    #[serde(default)]
+    pub domains: Vec<ProjectDomain>,
+}
+
+/// A custom domain of a project (addProjectDomain).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProjectDomain {
+    /// Lower-case host name, e.g. `www.kund.se`.
+    pub name: String,
+    /// The registrable domain it belongs to, e.g. `kund.se`.
+    pub apex_name: String,
+    pub project_id: String,
+    pub redirect: Option<String>,
+    pub redirect_status_code: Option<u16>,
+    pub git_branch: Option<String>,
+    pub custom_environment_id: Option<String>,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    /// Verified for use on the project (the TXT challenge was met).
+    pub verified: bool,
+    /// The TXT value the challenge asks for at `_vercel.<apex>`
+    /// (`vc-domain-verify=<name>,<hex>`); new on every add.
+    pub challenge: String,
+    /// The customer's DNS carries the challenge and points the name at Vercel. Only a test
+    /// sets it (`POST /__sim/vercel/domains/{domain}/verifiable`): the simulator has no DNS.
+    #[serde(default)]
+    pub dns_configured: bool,
+}
+
+impl ProjectDomain {
+    /// The project's production site answers on it: no branch, no custom environment.
+    pub fn is_production(&self) -> bool {
+        self.git_branch.is_none() && self.custom_environment_id.is_none()
+    }
+
+    /// What getDomainConfig calls configured: verified, and the DNS points at Vercel.
+    pub fn configured(&self) -> bool {
+        self.verified && self.dns_configured
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -497,6 +538,7 @@ impl World {
             vercel: VercelState {
                 projects: vec![],
                 deployments: vec![],
+                domains: vec![],
             },
             n8n: N8nState { workflows: vec![] },
             resend: ResendState {

@@ -818,5 +818,63 @@ async fn auth_admin_create_duplicate_validation_and_list() {
     for u in page["users"].as_array().unwrap() {
         assert_component(Spec::Auth, "UserSchema", u);
     }
+
+    // `PUT /admin/users/{id}` (a new password; metadata merged), and `GET` of one user.
+    let one = format!("{url}/{}", user["id"].as_str().unwrap());
+    let put = |b: Value, at: String| {
+        c.put(at)
+            .header("apikey", &anon)
+            .bearer_auth(&service)
+            .json(&b)
+            .send()
+    };
+    let (s, _, v) = json_of(put(json!({"pasword": "x"}), one.clone()).await.unwrap()).await;
+    assert_eq!((s, v["error_code"].as_str()), (400, Some("bad_json")));
+    let (s, _, v) = json_of(put(json!({"password": "kort"}), one.clone()).await.unwrap()).await;
+    assert_eq!((s, v["error_code"].as_str()), (422, Some("weak_password")));
+    let nobody = format!("{url}/00000000-0000-4000-8000-000000000000");
+    let (s, _, v) = json_of(
+        put(json!({"password": "ett-nytt-lösen"}), nobody)
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, v["error_code"].as_str()), (404, Some("user_not_found")));
+    let (s, _, v) = json_of(
+        put(
+            json!({"password": "ett-nytt-lösen", "user_metadata": {"must_change_password": true}}),
+            one.clone(),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_component(Spec::Auth, "UserSchema", &v);
+    assert_eq!(
+        v["user_metadata"],
+        json!({"name": "Ada", "must_change_password": true})
+    );
+    let sign_in = |pw: &str| {
+        c.post(format!(
+            "{}/auth/v1/token?grant_type=password",
+            sim.supabase_project_url(&r)
+        ))
+        .header("apikey", &anon)
+        .json(&json!({"email": "admin@acme.test", "password": pw}))
+        .send()
+    };
+    assert_eq!(sign_in("correct-horse").await.unwrap().status(), 400);
+    assert_eq!(sign_in("ett-nytt-lösen").await.unwrap().status(), 200);
+    let (s, _, v) = json_of(
+        c.get(&one)
+            .header("apikey", &anon)
+            .bearer_auth(&service)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, &v["id"]), (200, &user["id"]));
     sim.shutdown().await;
 }

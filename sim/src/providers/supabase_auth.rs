@@ -30,6 +30,10 @@ pub fn router(_st: Arc<AppState>) -> Router<Arc<AppState>> {
             get(list_users).post(create_user),
         )
         .route(
+            "/supabase-project/{ref}/auth/v1/admin/users/{id}",
+            get(get_user).put(update_user),
+        )
+        .route(
             "/supabase-project/{ref}/auth/v1/token",
             axum::routing::post(token),
         )
@@ -274,6 +278,19 @@ const USER_FIELDS: &[&str] = &[
     "nonce",
 ];
 
+/// GoTrue decodes a user body strictly: a field it does not know is a 400.
+fn known_fields(b: &serde_json::Map<String, Value>, api24: bool) -> Result<(), Response> {
+    match b.keys().find(|k| !USER_FIELDS.contains(&k.as_str())) {
+        Some(extra) => Err(errors::gotrue(
+            400,
+            "bad_json",
+            &format!("Could not parse request body as JSON: json: unknown field \"{extra}\""),
+            api24,
+        )),
+        None => Ok(()),
+    }
+}
+
 async fn create_user(
     State(st): St,
     Path(r): Path<String>,
@@ -294,13 +311,8 @@ async fn create_user(
             api24,
         );
     };
-    if let Some(extra) = b.keys().find(|k| !USER_FIELDS.contains(&k.as_str())) {
-        return errors::gotrue(
-            400,
-            "bad_json",
-            &format!("Could not parse request body as JSON: json: unknown field \"{extra}\""),
-            api24,
-        );
+    if let Err(refused) = known_fields(&b, api24) {
+        return refused;
     }
     let email = b
         .get("email")
@@ -428,6 +440,89 @@ async fn create_user(
         }
     }
     json_response(200, v)
+}
+
+fn user_not_found(api24: bool) -> Response {
+    errors::gotrue(404, "user_not_found", "User not found", api24)
+}
+
+/// `GET /admin/users/{userId}` (auth-gotrue.openapi.yaml).
+async fn get_user(
+    State(st): St,
+    Path((r, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let api24 = v2024(&headers);
+    let p = match authorize(&st, &r, &headers) {
+        Ok(p) => p,
+        Err(resp) => return resp,
+    };
+    match p.auth_users.iter().find(|u| u.id == id) {
+        Some(u) => json_response(200, user_json(u)),
+        None => user_not_found(api24),
+    }
+}
+
+/// `PUT /admin/users/{userId}`: the fields given change (a password is checked like at
+/// creation; `user_metadata` is merged into what the user has, as GoTrue does).
+async fn update_user(
+    State(st): St,
+    Path((r, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let api24 = v2024(&headers);
+    if let Err(resp) = authorize(&st, &r, &headers) {
+        return resp;
+    }
+    let Some(Value::Object(b)) = json_body(&body) else {
+        return errors::gotrue(
+            400,
+            "bad_json",
+            "Could not parse request body as JSON",
+            api24,
+        );
+    };
+    if let Err(refused) = known_fields(&b, api24) {
+        return refused;
+    }
+    let password = b.get("password").and_then(Value::as_str);
+    if password.is_some_and(|pw| pw.chars().count() < 6) {
+        return errors::gotrue(
+            422,
+            "weak_password",
+            "Password should be at least 6 characters.",
+            api24,
+        );
+    }
+    let meta = b.get("user_metadata").cloned();
+    if meta
+        .as_ref()
+        .is_some_and(|v| !v.is_object() && !v.is_null())
+    {
+        return errors::gotrue(
+            400,
+            "bad_json",
+            "Could not parse request body as JSON: user_metadata must be an object",
+            api24,
+        );
+    }
+    let updated = st.mutate(|w| {
+        let proj = w.supabase.projects.iter_mut().find(|x| x.r#ref == r)?;
+        let u = proj.auth_users.iter_mut().find(|u| u.id == id)?;
+        if let Some(pw) = password {
+            u.password_digest = Some(password_digest(&u.id, pw));
+            u.has_password = true;
+        }
+        if let (Some(Value::Object(m)), Value::Object(have)) = (&meta, &mut u.user_metadata) {
+            have.extend(m.clone());
+        }
+        Some(u.clone())
+    });
+    match updated {
+        Some(u) => json_response(200, user_json(&u)),
+        None => user_not_found(api24),
+    }
 }
 
 async fn list_users(

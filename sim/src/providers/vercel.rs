@@ -1,4 +1,5 @@
-//! Vercel REST (`/vercel/...`): user/teams, projects, environment variables, deployments.
+//! Vercel REST (`/vercel/...`): user/teams, projects, environment variables, deployments,
+//! project domains (`domains`).
 //!
 //! Scope: `?teamId=` (or `?slug=`) acts on the team; without it, on the personal account. A
 //! resource of one scope is invisible (404) from the other.
@@ -21,6 +22,8 @@ use crate::faults::FaultOutcome;
 use crate::state::{lock, AppState};
 use crate::world::{now_ms, Deployment, EnvVar, GitLink, VProject, World};
 
+pub(crate) mod domains;
+
 type St = State<Arc<AppState>>;
 type Q = Query<HashMap<String, String>>;
 
@@ -42,6 +45,17 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         )
         .route("/v13/deployments", post(create_deployment))
         .route("/v13/deployments/{id}", get(get_deployment))
+        .route("/v10/projects/{id}/domains", post(domains::add))
+        .route("/v9/projects/{id}/domains", get(domains::list))
+        .route(
+            "/v9/projects/{id}/domains/{domain}",
+            get(domains::get_one).delete(domains::remove),
+        )
+        .route(
+            "/v9/projects/{id}/domains/{domain}/verify",
+            post(domains::verify),
+        )
+        .route("/v6/domains/{domain}/config", get(domains::config))
         .route_layer(middleware::from_fn_with_state(st, auth_and_limit))
 }
 
@@ -529,6 +543,7 @@ async fn delete_project(State(st): St, Path(id): Path<String>, Query(q): Q) -> R
         let pid = find_project(w, &owner, &id)?.id.clone();
         w.vercel.projects.retain(|p| p.id != pid);
         w.vercel.deployments.retain(|d| d.project_id != pid);
+        w.vercel.domains.retain(|d| d.project_id != pid);
         Some(())
     });
     match removed {
@@ -882,7 +897,7 @@ fn deployment_json(w: &World, d: &Deployment, now: i64) -> Value {
         "readyState": state, "status": state, "type": "LAMBDAS", "version": 2, "target": d.target,
         "inspectorUrl": format!("https://vercel.com/{}/{}/{}", w.seed.vercel_team_slug, d.name, &d.id[4..]),
         "isInConcurrentBuildsQueue": false, "isInSystemBuildsQueue": false, "projectSettings": {},
-        "aliasAssigned": state == "READY", "aliasError": null, "alias": production_aliases(d, state),
+        "aliasAssigned": state == "READY", "aliasError": null, "alias": aliases(w, d, now),
         "buildSkipped": false, "creator": {"uid": w.seed.vercel_user_id, "username": w.seed.vercel_user},
         "public": false, "meta": {}, "regions": ["iad1"], "plan": "hobby", "createdIn": "sfo1", "routes": null,
         "build": {"env": []}, "env": [], "readySubstate": if state == "READY" { json!("PROMOTED") } else { Value::Null },
@@ -918,6 +933,26 @@ fn production_aliases(d: &Deployment, state: &str) -> Vec<String> {
     }
 }
 
+/// Every domain a deployment is served on: `production_aliases`, and while production serves
+/// it, the project's verified custom domains (Vercel moves them with production).
+fn aliases(w: &World, d: &Deployment, now: i64) -> Vec<String> {
+    let mut all = production_aliases(d, d.ready_state(now));
+    if all.is_empty() {
+        return all;
+    }
+    let serving = w
+        .vercel
+        .projects
+        .iter()
+        .find(|p| p.id == d.project_id)
+        .and_then(|p| production_of(w, p, now))
+        .is_some_and(|x| x.id == d.id);
+    if serving {
+        all.extend(domains::custom_aliases(w, &d.project_id));
+    }
+    all
+}
+
 /// Vercel Authentication ("Standard Protection", the default for new projects): every
 /// per-deployment URL asks for a Vercel login; production domains stay public. `null` turns it
 /// off, `all` protects the production domains too.
@@ -940,7 +975,9 @@ fn sso_protection(p: &VProject) -> Option<String> {
 /// internet, `/vercel-site/{host}`): a production domain serves the project's production
 /// deployment (`production_of`) to anyone, and names it in `x-fabrik-sim-deployment` (the
 /// simulator's own header, so a test can tell which build answers); a per-deployment URL answers 401 (Vercel's login page)
-/// while the project's Deployment Protection is on; anything else is Vercel's 404.
+/// while the project's Deployment Protection is on; anything else is Vercel's 404. A custom
+/// domain answers like the production domain once it is configured (verified, DNS at
+/// Vercel); a redirect domain sends the visitor on to its target.
 pub async fn site(State(st): St, Path(params): Path<HashMap<String, String>>) -> Response {
     let host = params
         .get("host")
@@ -953,6 +990,8 @@ pub async fn site(State(st): St, Path(params): Path<HashMap<String, String>>) ->
         Page(String, String),
         Login,
         Missing,
+        /// A redirect domain's status and target.
+        Redirect(u16, String),
     }
     let visit = st.read(|w| {
         let project = |id: &str| w.vercel.projects.iter().find(|p| p.id == id);
@@ -966,13 +1005,19 @@ pub async fn site(State(st): St, Path(params): Path<HashMap<String, String>>) ->
                 _ => Visit::Missing,
             };
         }
-        let named = w
-            .vercel
-            .deployments
-            .iter()
-            .rev()
-            .find(|d| production_aliases(d, d.ready_state(now)).contains(&host))
-            .and_then(|d| project(&d.project_id));
+        let named = match domains::served(w, &host) {
+            Some(domains::Served::Redirect(status, target)) => {
+                return Visit::Redirect(status, target)
+            }
+            Some(domains::Served::Project(id)) => project(&id),
+            None => w
+                .vercel
+                .deployments
+                .iter()
+                .rev()
+                .find(|d| production_aliases(d, d.ready_state(now)).contains(&host))
+                .and_then(|d| project(&d.project_id)),
+        };
         let Some(p) = named else {
             return Visit::Missing;
         };
@@ -1016,6 +1061,15 @@ pub async fn site(State(st): St, Path(params): Path<HashMap<String, String>>) ->
             "x-vercel-error",
             "DEPLOYMENT_NOT_FOUND",
         ),
+        // To the target as the sandbox visits it (`https://{target}/…` on the internet).
+        Visit::Redirect(status, target) => {
+            let rest = params.get("rest").map(|r| format!("/{r}")).unwrap_or_default();
+            with_header(
+                html(status, String::new()),
+                "location",
+                format!("{}/vercel-site/{target}{rest}", st.base_url),
+            )
+        }
     }
 }
 
@@ -1040,7 +1094,7 @@ fn latest_deployment_json(w: &World, d: &Deployment, now: i64) -> Value {
         "private": d.owner_id.starts_with("team_"), "userId": w.seed.vercel_user_id,
         "teamId": if d.owner_id.starts_with("team_") { json!(d.owner_id) } else { Value::Null },
         "meta": {}, "aliasError": null, "aliasAssigned": ready,
-        "alias": production_aliases(d, state),
+        "alias": aliases(w, d, now),
     });
     if ready {
         v["readyAt"] = json!(d.created_ms + d.queue_ms + d.build_ms);
