@@ -33,6 +33,11 @@ pub enum Error {
     RunBusy(i64),
     /// "Uppdatera moduler" for a customer with no delivered instance in this environment.
     NotProvisioned(String),
+    /// A day-two action the customer's instance cannot take now, and why (in both languages).
+    NotNow {
+        slug: String,
+        reason: crate::messages::Text,
+    },
     /// Another driver claimed this run (this one was frozen past its heartbeat): it stops and
     /// writes nothing more.
     DriverLost(i64),
@@ -92,6 +97,7 @@ impl Error {
             Error::Sandbox(_) => ErrorCode::SandboxFailed,
             Error::RunBusy(_) => ErrorCode::RunBusy,
             Error::NotProvisioned(_) => ErrorCode::NotProvisioned,
+            Error::NotNow { .. } => ErrorCode::NotNow,
             Error::DriverLost(_) => ErrorCode::RunTakenOver,
             Error::MissingTokens(_) => ErrorCode::MissingTokens,
             Error::Preflight(_) => ErrorCode::PreflightFailed,
@@ -153,6 +159,9 @@ impl Error {
             Error::RunEnded(state) => params! { "state" => state },
             Error::InvalidToken(d) => params! { "detail" => d.sv, "detail_en" => d.en },
             Error::NotReady(reason) => params! { "reason" => reason.sv, "reason_en" => reason.en },
+            Error::NotNow { slug, reason } => {
+                params! { "slug" => slug, "reason" => reason.sv, "reason_en" => reason.en }
+            }
             Error::InvalidSetting { key, reason } => {
                 params! { "key" => key, "reason" => reason.sv, "reason_en" => reason.en }
             }

@@ -40,6 +40,7 @@ vocabulary!(
         PreflightFailed => "preflight_failed",
         RunBusy => "run_busy",
         NotProvisioned => "not_provisioned",
+        NotNow => "not_now",
         RunTakenOver => "run_taken_over",
         SandboxFailed => "sandbox_failed",
         RunNotActive => "run_not_active",
@@ -76,6 +77,9 @@ vocabulary!(
         ResourceNotOurs => "resource_not_ours",
         ChangedElsewhere => "changed_elsewhere",
         NotRestorable => "not_restorable",
+        ResourceGone => "resource_gone",
+        DomainNotAdded => "domain_not_added",
+        DomainTaken => "domain_taken",
         ResourceForeign => "resource_foreign",
         VercelNameTaken => "vercel_name_taken",
         VercelEnvRejected => "vercel_env_rejected",
@@ -96,6 +100,7 @@ vocabulary!(
         EmailInvalid => "email_invalid",
         EmailNoAt => "email_no_at",
         UrlNotHttps => "url_not_https",
+        DomainInvalid => "domain_invalid",
         UrlInvalid => "url_invalid",
         SupabaseRefInvalid => "supabase_ref_invalid",
         VercelIdInvalid => "vercel_id_invalid",
@@ -218,6 +223,7 @@ impl ErrorCode {
                 "{slug} har ingen levererad instans i den här miljön att uppdatera; provisionera kunden först.",
                 "{slug} has no delivered instance in this environment to update; provision the customer first.",
             ),
+            NotNow => t("{slug}: {reason}", "{slug}: {reason_en}"),
             RunTakenOver => t(
                 "Körningen {run} togs över av en annan process medan den här stod still; den här slutade utan att skriva mer",
                 "Run {run} was taken over by another process while this one stood still; this one stopped without writing more",
@@ -291,6 +297,18 @@ impl ErrorCode {
                 "{resource} {name} fanns inte före uppdateringen, så det finns inget tidigare innehåll att återställa.",
                 "{resource_en} {name} did not exist before the update, so there is no earlier content to restore.",
             ),
+            ResourceGone => t(
+                "{resource} {name} finns inte längre, så det finns inget att ändra. Kör en hälsokontroll för att se vad som saknas.",
+                "{resource_en} {name} no longer exists, so there is nothing to change. Run a health check to see what is missing.",
+            ),
+            DomainNotAdded => t(
+                "Domänen {domain} på Vercel-projektet {project} lades inte till av Fabrik för den här kunden, så Fabrik tar inte bort den. Ta bort den i Vercel (projektet → Settings → Domains) om den ska bort.",
+                "The domain {domain} on the Vercel project {project} was not added by Fabrik for this customer, so Fabrik does not remove it. Remove it in Vercel (the project → Settings → Domains) if it should go.",
+            ),
+            DomainTaken => t(
+                "Domänen {domain} används redan av ett annat Vercel-projekt ({detail}). Ta bort den där först, eller välj en annan domän.",
+                "The domain {domain} is already used by another Vercel project ({detail}). Remove it there first, or choose another domain.",
+            ),
             ResourceForeign => t(
                 "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så Fabrik varken tar över, ändrar eller tar bort det. Byt namn på eller ta bort det, ge kunden ett annat adressnamn, eller ta över det med avsikt: \"Ta över…\" i fönstret eller `fabrik provision {slug} --adopt {name}`.",
                 "{resource_en} {name} already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so Fabrik does not adopt, change or delete it. Rename or delete it, give the customer another address name, or adopt it on purpose: \"Adopt…\" in the window or `fabrik provision {slug} --adopt {name}`.",
@@ -352,6 +370,10 @@ impl ErrorCode {
             EmailNoAt => t("E-postadressen saknar @", "The email address has no @"),
             UrlNotHttps => t("Adressen måste börja med https://", "The address must start with https://"),
             UrlInvalid => t("Ogiltig webbadress", "Invalid web address"),
+            DomainInvalid => t(
+                "«{domain}» är inte ett domännamn som kan läggas till; skriv bara namnet, till exempel kund.byran.se",
+                "“{domain}” is not a domain name that can be added; write just the name, for example customer.agency.com",
+            ),
             SupabaseRefInvalid => t(
                 "Supabase-projektets ref är 20 små bokstäver a–z",
                 "A Supabase project ref is 20 lower-case letters a–z",

@@ -14,6 +14,6 @@ pub use model::{
 };
 pub use slug::{derive_slug, validate_slug, SlugError, RESERVED_SLUGS, SLUG_MAX, SLUG_MIN};
 pub use validate::{
-    validate_draft, validate_email, validate_https_url, validate_patch, FieldError, ValidFields,
-    EMAIL_MAX, NAME_MAX, NOTES_MAX,
+    host_name, validate_domain, validate_draft, validate_email, validate_https_url, validate_patch,
+    FieldError, ValidFields, EMAIL_MAX, NAME_MAX, NOTES_MAX,
 };

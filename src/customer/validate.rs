@@ -129,6 +129,44 @@ pub fn validate_https_url(field: &str, value: &str) -> Result<(), FieldError> {
     }
 }
 
+/// A host name: trimmed, lower-cased, without a trailing dot; two labels or more, each of
+/// letters, digits and inner hyphens. `None` for anything else (it may become part of a URL
+/// path, where a `..` or a `/` must never get).
+pub fn host_name(value: &str) -> Option<String> {
+    let d = value.trim().trim_end_matches('.').to_ascii_lowercase();
+    let ok = d.len() <= 253
+        && d.contains('.')
+        && d.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        });
+    ok.then_some(d)
+}
+
+/// A custom domain for an instance: a host name (`host_name`) whose last label is not a
+/// number, and not a `*.vercel.app` name (Vercel's own, never the customer's).
+pub fn validate_domain(value: &str) -> Result<String, FieldError> {
+    match host_name(value) {
+        Some(d)
+            if !d.ends_with(".vercel.app")
+                && d.rsplit('.')
+                    .next()
+                    .is_some_and(|tld| tld.bytes().any(|b| b.is_ascii_alphabetic())) =>
+        {
+            Ok(d)
+        }
+        _ => Err(FieldError::new(
+            "domain",
+            ErrorCode::DomainInvalid,
+            crate::params! { "domain" => value.trim() },
+        )),
+    }
+}
+
 fn check_instance(instance: &Instance, errors: &mut Vec<FieldError>) {
     for (field, value) in [
         ("production_url", &instance.production_url),
@@ -340,6 +378,38 @@ pub fn validate_patch(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn domains_are_host_names_of_the_customer() {
+        use super::validate_domain;
+        assert_eq!(
+            validate_domain(" Kund.Byran.SE. ").unwrap(),
+            "kund.byran.se"
+        );
+        assert_eq!(
+            validate_domain("xn--bjrn-ira.se").unwrap(),
+            "xn--bjrn-ira.se"
+        );
+        for bad in [
+            "",
+            "se",
+            "kund",
+            "-kund.se",
+            "kund-.se",
+            "ku nd.se",
+            "kund..se",
+            "https://kund.se",
+            "kund.se/x",
+            "1.2.3.4",
+            "kund.vercel.app",
+            "kund_1.se",
+            "björn.se",
+        ] {
+            let e = validate_domain(bad).expect_err(bad);
+            assert_eq!(e.code, crate::messages::ErrorCode::DomainInvalid, "{bad}");
+        }
+        assert!(validate_domain(&format!("{}.se", "a".repeat(64))).is_err());
+    }
+
     use super::*;
     use proptest::prelude::*;
 

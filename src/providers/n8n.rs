@@ -179,6 +179,11 @@ impl N8n {
         .await
     }
 
+    pub async fn deactivate(&self, id: &str) -> Result<Workflow, ProviderError> {
+        let path = format!("/workflows/{id}/deactivate");
+        http::json(P, http::send(P, self.req(Method::POST, &path)?).await?).await
+    }
+
     pub async fn get(&self, id: &str) -> Result<Option<Workflow>, ProviderError> {
         match http::send(P, self.req(Method::GET, &format!("/workflows/{id}"))?).await {
             Ok(r) => http::json(P, r).await.map(Some),

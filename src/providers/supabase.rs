@@ -244,6 +244,22 @@ impl Supabase {
         .map(|_| ())
     }
 
+    /// Pauses the project (spec: v1-pause-a-project): `PAUSING`, then `INACTIVE`.
+    pub async fn pause_project(&self, project_ref: &str) -> Result<(), ProviderError> {
+        let path = format!("/v1/projects/{project_ref}/pause");
+        http::send(P, self.req(Method::POST, &path))
+            .await
+            .map(|_| ())
+    }
+
+    /// Restores a paused project (spec: v1-restore-a-project): `RESTORING`, then `ACTIVE_HEALTHY`.
+    pub async fn restore_project(&self, project_ref: &str) -> Result<(), ProviderError> {
+        let path = format!("/v1/projects/{project_ref}/restore");
+        http::send(P, self.req(Method::POST, &path))
+            .await
+            .map(|_| ())
+    }
+
     pub fn project_url(&self, project_ref: &str) -> String {
         self.project_url.replace("{ref}", project_ref)
     }
@@ -281,6 +297,31 @@ impl Supabase {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Gives a user a new password through the Auth admin API (`PUT /admin/users/{id}`), and
+    /// asks the app to have it changed at the next login, as at first delivery.
+    pub async fn set_user_password(
+        &self,
+        project_ref: &str,
+        keys: &ApiKeys,
+        user_id: &str,
+        password: &Secret,
+    ) -> Result<AuthUser, ProviderError> {
+        let url = format!(
+            "{}/auth/v1/admin/users/{user_id}",
+            self.project_url(project_ref)
+        );
+        let req = self
+            .http
+            .put(url)
+            .header("apikey", keys.service_role.expose())
+            .bearer_auth(keys.service_role.expose())
+            .json(&json!({
+                "password": password.expose(),
+                "user_metadata": { "must_change_password": true },
+            }));
+        http::json(P, http::send(P, req).await?).await
     }
 
     /// Finds a user by email, paging through the admin list (bounded).
