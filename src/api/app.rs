@@ -21,7 +21,7 @@ use crate::customer::{
 use crate::environment::Environment;
 use crate::error::ApiError;
 use crate::provision::preflight::Finding;
-use crate::provision::{ProvisionPlan, StartOutcome, TeardownTarget};
+use crate::provision::{DomainStatus, ProvisionPlan, RunKind, StartOutcome, TeardownTarget};
 use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
 use crate::store::runs::RunRow;
@@ -263,6 +263,29 @@ impl Commands for Fabrik {
     async fn update_modules(&self, slug: String) -> ApiResult<StartOutcome> {
         let host = self.run_host();
         self.runs().await?.update_modules_checked(slug, host).await
+    }
+
+    async fn start_day_two(&self, slug: String, kind: RunKind) -> ApiResult<StartOutcome> {
+        let host = self.run_host();
+        self.runs().await?.day_two_checked(slug, kind, host).await
+    }
+
+    async fn add_domain(&self, slug: String, domain: String) -> ApiResult<StartOutcome> {
+        let host = self.run_host();
+        let runs = self.runs().await?;
+        runs.domain_checked(slug, RunKind::DomainAdd, domain, host)
+            .await
+    }
+
+    async fn remove_domain(&self, slug: String, domain: String) -> ApiResult<StartOutcome> {
+        let host = self.run_host();
+        let runs = self.runs().await?;
+        runs.domain_checked(slug, RunKind::DomainRemove, domain, host)
+            .await
+    }
+
+    async fn domains(&self, slug: String) -> ApiResult<Vec<DomainStatus>> {
+        self.runs().await?.domains(slug).await
     }
 
     async fn cancel_run(&self, run: i64, rollback: bool) -> ApiResult<bool> {

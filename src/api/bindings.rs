@@ -20,8 +20,8 @@ use crate::providers::verify::{Verification, VerifyState};
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
 use crate::provision::preflight::Finding;
 use crate::provision::{
-    AdoptionState, AllowedBy, LogLevel, RunEvent, RunKind, RunState, StartOutcome, StepKey,
-    StepOutcome, StepState, TargetVerdict, TeardownTarget,
+    AdoptionState, AllowedBy, DnsRecord, DomainStatus, LogLevel, RunEvent, RunKind, RunState,
+    StartOutcome, StepKey, StepOutcome, StepState, TargetVerdict, TeardownTarget,
 };
 use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
@@ -111,6 +111,7 @@ pub fn typescript() -> String {
         Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, Finding, StartOutcome, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
         TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,
         Health, HealthFinding, HealthPart, FindingKind, HealthSummary, SiteProbe, Sweep,
+        DomainStatus, DnsRecord,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

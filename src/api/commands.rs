@@ -44,6 +44,10 @@ macro_rules! with_commands {
             async plan_provision(slug: String) -> $crate::provision::ProvisionPlan;
             async start_provision(slug: String) -> $crate::provision::StartOutcome;
             async update_modules(slug: String) -> $crate::provision::StartOutcome;
+            async start_day_two(slug: String, kind: $crate::provision::RunKind) -> $crate::provision::StartOutcome;
+            async add_domain(slug: String, domain: String) -> $crate::provision::StartOutcome;
+            async remove_domain(slug: String, domain: String) -> $crate::provision::StartOutcome;
+            async domains(slug: String) -> Vec<$crate::provision::DomainStatus>;
             async cancel_run(run: i64, rollback: bool) -> bool;
             async resume_run(run: i64) -> ();
             async rollback_run(run: i64) -> ();

@@ -16,8 +16,8 @@ use crate::error::Error;
 use crate::messages::Text;
 use crate::provision::preflight::Finding;
 use crate::provision::{
-    plan::ProvisionPlan, AllowedBy, Engine, EventSink, FailurePolicy, ProvisionSettings, RunEvent,
-    RunState, StartOutcome, TeardownTarget, Timing,
+    plan::ProvisionPlan, AllowedBy, DomainStatus, Engine, EventSink, FailurePolicy,
+    ProvisionSettings, RunEvent, RunKind, RunState, StartOutcome, TeardownTarget, Timing,
 };
 use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
@@ -121,6 +121,13 @@ impl RunsApi {
         })
     }
 
+    /// The customer's custom domains, read from Vercel, with the DNS records still to set.
+    pub async fn domains(self: &Arc<Self>, slug: String) -> ApiResult<Vec<DomainStatus>> {
+        let me = self.clone();
+        let engine = crate::blocking::run(move || me.engine()).await?;
+        Ok(engine.domains(&slug).await?)
+    }
+
     pub async fn plan(&self, slug: String) -> ApiResult<ProvisionPlan> {
         Ok(self.cloud.plan(|| self.engine(), &slug).await?)
     }
@@ -150,12 +157,44 @@ impl RunsApi {
             .await
     }
 
+    /// A day-two run (repair, pause, resume, redeploy, a new admin password) behind the same
+    /// preflight; returns at once, like `start`.
+    pub async fn day_two_checked(
+        self: &Arc<Self>,
+        slug: String,
+        kind: RunKind,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<StartOutcome> {
+        self.checked(slug, host, move |e, slug| match kind {
+            RunKind::Repair => e.start_repair(slug),
+            RunKind::Pause | RunKind::Resume | RunKind::Redeploy | RunKind::ResetPassword => {
+                e.start_day_two(slug, kind, None)
+            }
+            other => Err(Error::Internal(format!("{other} is not started this way"))),
+        })
+        .await
+    }
+
+    /// Adds or removes a custom domain as a run (`RunKind::DomainAdd`/`DomainRemove`).
+    pub async fn domain_checked(
+        self: &Arc<Self>,
+        slug: String,
+        kind: RunKind,
+        domain: String,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<StartOutcome> {
+        self.checked(slug, host, move |e, slug| {
+            e.start_domain(slug, kind, &domain)
+        })
+        .await
+    }
+
     /// `begin` after the preflight passed.
     async fn checked(
         self: &Arc<Self>,
         slug: String,
         host: Arc<dyn RunHost>,
-        record: fn(&Engine, &str) -> crate::Result<StartOutcome>,
+        record: impl FnOnce(&Engine, &str) -> crate::Result<StartOutcome> + Send + 'static,
     ) -> ApiResult<StartOutcome> {
         self.cloud.require_preflight().await?;
         let me = self.clone();

@@ -259,8 +259,8 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                             format!("The environment variable {key} is missing in Vercel."),
                         ),
                         Text::new(
-                            "Sätt variabeln igen i Vercel-projektet, för produktion, och gör en ny produktionsdeploy (modulvariabeln sätter Uppdatera moduler).",
-                            "Set the variable again in the Vercel project, for production, and make a new production deployment (Update modules sets the modules variable).",
+                            "Reparera sätter variabeln igen, för produktion, och gör en ny produktionsdeploy.",
+                            "Repair sets the variable again, for production, and makes a new production deployment.",
                         ),
                         repair,
                     ));
@@ -279,8 +279,8 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                             ),
                         ),
                         Text::new(
-                            "Lägg till produktion bland variabelns miljöer i Vercel och gör en ny produktionsdeploy.",
-                            "Add production to the variable's environments in Vercel and make a new production deployment.",
+                            "Reparera sätter variabeln för produktion igen och gör en ny produktionsdeploy.",
+                            "Repair sets the variable for production again and makes a new production deployment.",
                         ),
                         repair,
                     ));
@@ -288,7 +288,7 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
             }
         }
     }
-    let redeploy = Some(StepKey::VercelDeploy);
+    let redeploy = Some(StepKey::VercelRedeploy);
     match project.production_deployment() {
         None => out.push(finding(
             HealthPart::Deployment,
@@ -299,8 +299,8 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                 "The project has no production deployment.",
             ),
             Text::new(
-                "Gör en ny produktionsdeploy (Uppdatera moduler gör en).",
-                "Make a new production deployment (Update modules makes one).",
+                "Reparera gör en ny produktionsdeploy.",
+                "Repair makes a new production deployment.",
             ),
             redeploy,
         )),
@@ -322,8 +322,8 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                         format!("The production deployment is {state}{why}."),
                     ),
                     Text::new(
-                        "Gör en ny produktionsdeploy (Uppdatera moduler gör en).",
-                        "Make a new production deployment (Update modules makes one).",
+                        "Reparera gör en ny produktionsdeploy.",
+                        "Repair makes a new production deployment.",
                     ),
                     redeploy,
                 ))
@@ -337,8 +337,8 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                     format!("The production deployment {id} no longer exists."),
                 ),
                 Text::new(
-                    "Gör en ny produktionsdeploy (Uppdatera moduler gör en).",
-                    "Make a new production deployment (Update modules makes one).",
+                    "Reparera gör en ny produktionsdeploy.",
+                    "Repair makes a new production deployment.",
                 ),
                 redeploy,
             )),
@@ -391,8 +391,8 @@ async fn site(clients: &Clients, url: &str) -> (Option<SiteProbe>, Vec<HealthFin
                 "The site answers 404: the domain points at no deployment.",
             ),
             Text::new(
-                "Gör en ny produktionsdeploy (Uppdatera moduler gör en).",
-                "Make a new production deployment (Update modules makes one).",
+                "Reparera gör en ny produktionsdeploy.",
+                "Repair makes a new production deployment.",
             ),
         ),
         Ok(s) => (
@@ -407,7 +407,7 @@ async fn site(clients: &Clients, url: &str) -> (Option<SiteProbe>, Vec<HealthFin
             ),
         ),
     };
-    let repair = (kind == Missing).then_some(StepKey::VercelDeploy);
+    let repair = (kind == Missing).then_some(StepKey::VercelRedeploy);
     (
         probe,
         vec![finding(
@@ -505,8 +505,8 @@ async fn workflow(clients: &Clients, id: &str) -> Vec<HealthFinding> {
                 format!("The n8n workflow {} is not active.", w.name),
             ),
             Text::new(
-                "Aktivera flödet igen i n8n.",
-                "Activate the workflow again in n8n.",
+                "Reparera slår på flödet igen.",
+                "Repair turns the workflow on again.",
             ),
             repair,
         )],
@@ -519,8 +519,8 @@ async fn workflow(clients: &Clients, id: &str) -> Vec<HealthFinding> {
                 format!("The n8n workflow {id} no longer exists."),
             ),
             Text::new(
-                "Importera kundens flöde i n8n igen och aktivera det.",
-                "Import the customer's workflow into n8n again and activate it.",
+                "Reparera skapar kundens flöde igen och slår på det.",
+                "Repair creates the customer's workflow again and turns it on.",
             ),
             repair,
         )],

@@ -121,6 +121,8 @@ pub struct RunCtx {
     /// Sandbox or production: every ledger lookup stays within it.
     pub environment: Environment,
     pub keys: OnceCell<Arc<ApiKeys>>,
+    /// What the run was asked to do beyond its kind (`RunRow::input`), or null.
+    pub input: Value,
 }
 
 impl RunCtx {

@@ -199,6 +199,19 @@ impl Engine {
     /// The customer's last run of `kind`, continued when it stopped without being rolled
     /// back (or its driver died: its heartbeat lapsed), else a new one.
     fn continue_or_create(&self, customer_id: i64, kind: RunKind) -> Result<StartOutcome> {
+        let keys: Vec<StepKey> = steps::for_kind(kind).iter().map(|d| d.key).collect();
+        self.continue_or_create_with(customer_id, kind, &keys, None)
+    }
+
+    /// `continue_or_create` for a run with its own steps and input. A stopped run is continued
+    /// only when it was asked the same (a domain run for another domain starts anew).
+    fn continue_or_create_with(
+        &self,
+        customer_id: i64,
+        kind: RunKind,
+        keys: &[StepKey],
+        input: Option<Value>,
+    ) -> Result<StartOutcome> {
         if let Some(r) = self.store.latest_run(customer_id, self.environment)? {
             // A run whose driver died (kill -9, power loss) is continued once its heartbeat
             // has lapsed, instead of being refused as "already active" for ever.
@@ -208,7 +221,7 @@ impl Engine {
                     return Ok(StartOutcome::driven(driver));
                 }
             }
-            if r.kind == kind && r.state.is_resumable() {
+            if r.kind == kind && r.state.is_resumable() && r.input == input {
                 return Ok(
                     match self.store.claim_run(r.id, RunState::Running, STALE_AFTER)? {
                         Some(driver) => {
@@ -220,16 +233,13 @@ impl Engine {
                 );
             }
         }
-        self.create(customer_id, kind)
-    }
-
-    /// A new run of `kind` with its steps pending, or the customer's active run.
-    fn create(&self, customer_id: i64, kind: RunKind) -> Result<StartOutcome> {
-        let keys: Vec<StepKey> = steps::for_kind(kind).iter().map(|d| d.key).collect();
-        match self
-            .store
-            .create_run(customer_id, kind, self.environment, &keys)?
-        {
+        match self.store.create_run_with(
+            customer_id,
+            kind,
+            self.environment,
+            keys,
+            input.as_ref(),
+        )? {
             NewRun::Created(driver) => Ok(StartOutcome::driven(driver)),
             NewRun::AlreadyActive(id) => Ok(StartOutcome::busy(id)),
         }
@@ -271,8 +281,15 @@ impl Engine {
         if customer.instance.is_empty() {
             return Err(Error::NotProvisioned(customer.slug));
         }
-        let (site, findings) =
+        let (site, mut findings) =
             crate::health::check(&self.clients, &self.settings.env, &customer.instance).await;
+        // A paused instance's workflow is off on purpose (the pause turned it off).
+        if customer.status == Status::Inactive {
+            findings.retain(|f| {
+                !(f.part == crate::health::HealthPart::Workflow
+                    && f.kind == crate::health::FindingKind::Changed)
+            });
+        }
         let health = crate::health::Health::new(&customer.slug, env, site, findings);
         let saved = health.clone();
         self.db(move |s| s.save_health(customer.id, &saved)).await?;
@@ -292,6 +309,175 @@ impl Engine {
             return Err(Error::NotProvisioned(slug.to_string()));
         }
         self.continue_or_create(customer.id, RunKind::UpdateModules)
+    }
+
+    /// Starts a day-two run for a delivered customer (`RunKind::Repair` goes through
+    /// `start_repair`, which works out its steps). The instance must be in the state the
+    /// action needs: pause an active one, resume an inactive one, anything else on an active
+    /// one. A run of the same kind that stopped without being rolled back is continued.
+    /// Blocking (SQLite).
+    pub fn start_day_two(
+        &self,
+        slug: &str,
+        kind: RunKind,
+        input: Option<Value>,
+    ) -> Result<StartOutcome> {
+        let customer = self.store.get_customer_in(slug, self.environment)?;
+        let built =
+            self.store
+                .last_step_output(customer.id, StepKey::VercelProject, self.environment)?;
+        if built.is_none() || customer.instance.is_empty() {
+            return Err(Error::NotProvisioned(slug.to_string()));
+        }
+        let needs = if kind == RunKind::Resume {
+            Status::Inactive
+        } else {
+            Status::Active
+        };
+        if customer.status != needs {
+            return Err(Error::NotNow {
+                slug: slug.to_string(),
+                reason: day_two_refusal(kind, customer.status),
+            });
+        }
+        let keys: Vec<StepKey> = steps::for_kind(kind).iter().map(|d| d.key).collect();
+        self.continue_or_create_with(customer.id, kind, &keys, input)
+    }
+
+    /// Adds (`DomainAdd`) or removes (`DomainRemove`) a custom domain: the name is checked
+    /// first, so a bad one never becomes a run. Blocking (SQLite).
+    pub fn start_domain(&self, slug: &str, kind: RunKind, domain: &str) -> Result<StartOutcome> {
+        let domain =
+            crate::customer::validate_domain(domain).map_err(|e| Error::Validation(vec![e]))?;
+        if !matches!(kind, RunKind::DomainAdd | RunKind::DomainRemove) {
+            return Err(Error::Internal(format!("{kind} is not a domain run")));
+        }
+        self.start_day_two(slug, kind, Some(serde_json::json!({ "domain": domain })))
+    }
+
+    /// The custom domains on the customer's Vercel project (not its own `*.vercel.app`), each
+    /// with what the customer still has to set in DNS. Only reads.
+    pub async fn domains(&self, slug: &str) -> Result<Vec<steps::DomainStatus>> {
+        let (slug, env) = (slug.to_string(), self.environment);
+        let (customer, project) = self
+            .db(move |s| {
+                let c = s.get_customer_in(&slug, env)?;
+                let p = s.last_step_output(c.id, StepKey::VercelProject, env)?;
+                Ok((c, p))
+            })
+            .await?;
+        let Some(project) = project.and_then(|p| p["id"].as_str().map(str::to_string)) else {
+            return Err(Error::NotProvisioned(customer.slug));
+        };
+        let provider = |e: crate::providers::ProviderError| Error::Provider(e.to_string());
+        let listed = self
+            .clients
+            .vercel
+            .project_domains(&project)
+            .await
+            .map_err(provider)?;
+        let mut out = Vec::new();
+        for d in listed
+            .into_iter()
+            .filter(|d| !d.name.ends_with(".vercel.app"))
+        {
+            let config = self
+                .clients
+                .vercel
+                .domain_config(&d.name)
+                .await
+                .map_err(provider)?;
+            let (id, name) = (customer.id, d.name.clone());
+            let added = self.db(move |s| s.domain_added(id, env, &name)).await?;
+            out.push(steps::DomainStatus {
+                records: steps::domain_records(&d, &config),
+                production: customer.instance.production_url.as_deref()
+                    == Some(format!("https://{}", d.name).as_str()),
+                configured: !config.misconfigured,
+                verified: d.verified,
+                added_by_fabrik: added,
+                domain: d.name,
+            });
+        }
+        Ok(out)
+    }
+
+    /// "Reparera": a run of the steps the last health check said can mend what it found (a
+    /// new deployment follows mended variables, which only a new deployment reads).
+    /// Blocking (SQLite).
+    pub fn start_repair(&self, slug: &str) -> Result<StartOutcome> {
+        let customer = self.store.get_customer_in(slug, self.environment)?;
+        let health = self.store.health(customer.id, self.environment)?;
+        let mut wanted: Vec<StepKey> = health
+            .iter()
+            .flat_map(|h| h.findings.iter().filter_map(|f| f.repair))
+            .collect();
+        if wanted.contains(&StepKey::VercelEnv) {
+            wanted.push(StepKey::VercelRedeploy);
+        }
+        let keys: Vec<StepKey> = steps::REPAIR
+            .iter()
+            .map(|d| d.key)
+            .filter(|k| wanted.contains(k))
+            .collect();
+        if keys.is_empty() {
+            return Err(Error::NotNow {
+                slug: slug.to_string(),
+                reason: Text::new(
+                    "den senaste hälsokontrollen fann inget som en reparation kan laga; kontrollera igen först",
+                    "the last health check found nothing a repair can mend; check again first",
+                ),
+            });
+        }
+        if customer.status != Status::Active {
+            return Err(Error::NotNow {
+                slug: slug.to_string(),
+                reason: day_two_refusal(RunKind::Repair, customer.status),
+            });
+        }
+        let input = serde_json::json!({ "steps": keys });
+        // A repair is always for the findings of now, never an older repair's.
+        match self.store.create_run_with(
+            customer.id,
+            RunKind::Repair,
+            self.environment,
+            &keys,
+            Some(&input),
+        )? {
+            NewRun::Created(driver) => Ok(StartOutcome::driven(driver)),
+            NewRun::AlreadyActive(id) => Ok(StartOutcome::busy(id)),
+        }
+    }
+
+    /// What a finished day-two run leaves on the instance card: the status a pause or resume
+    /// means, the workflow a repair made anew.
+    async fn settle_instance(&self, ctx: &RunCtx) -> Result<()> {
+        let (id, env) = (ctx.customer.id, self.environment);
+        let status = match ctx.kind {
+            RunKind::Pause => Some(Status::Inactive),
+            RunKind::Resume => Some(Status::Active),
+            _ => None,
+        };
+        let workflow = (ctx.kind == RunKind::Repair)
+            .then(|| {
+                ctx.output(StepKey::N8nWorkflow)["id"]
+                    .as_str()
+                    .map(str::to_string)
+            })
+            .flatten();
+        if status.is_none() && workflow.is_none() {
+            return Ok(());
+        }
+        let slug = ctx.customer.slug.clone();
+        self.db(move |s| {
+            let now = s.get_customer_in(&slug, env)?;
+            let mut instance = now.instance;
+            if let Some(w) = workflow {
+                instance.n8n_workflow_id = Some(w);
+            }
+            s.set_instance(id, env, status.unwrap_or(now.status), Some(&instance))
+        })
+        .await
     }
 
     /// Takes over an interrupted, failed or cancelled run and drives it to its end.
@@ -345,7 +531,7 @@ impl Engine {
         cancel: CancellationToken,
     ) -> Result<Arc<RunCtx>> {
         let run_id = driver.run_id;
-        let (kind, customer, outputs) = self
+        let (run, customer, outputs) = self
             .db(move |s| {
                 let run = s.get_run(run_id)?;
                 let customer = s.get_customer_in(&run.slug, run.environment)?;
@@ -354,19 +540,26 @@ impl Engine {
                     .into_iter()
                     .filter_map(|s| s.output.map(|o| (s.key, o)))
                     .collect();
-                // A later run works on what provisioning made: the repository, the project.
-                if run.kind == RunKind::UpdateModules {
-                    for key in [StepKey::GithubRepo, StepKey::VercelProject] {
-                        if let Some(o) = s.last_step_output(customer.id, key, run.environment)? {
-                            outputs.entry(key).or_insert(o);
+                // A later run works on what provisioning made: the repository, the projects,
+                // the admin (its own steps' outputs come first).
+                if !matches!(run.kind, RunKind::Provision | RunKind::Teardown) {
+                    for def in steps::PROVISION {
+                        if outputs.contains_key(&def.key) {
+                            continue;
+                        }
+                        if let Some(o) =
+                            s.last_step_output(customer.id, def.key, run.environment)?
+                        {
+                            outputs.insert(def.key, o);
                         }
                     }
                 }
-                Ok((run.kind, customer, outputs))
+                Ok((run, customer, outputs))
             })
             .await?;
         let mut ctx = self.run_ctx(driver.clone(), customer, sink, cancel, outputs);
-        ctx.kind = kind;
+        ctx.kind = run.kind;
+        ctx.input = run.input.unwrap_or(Value::Null);
         Ok(Arc::new(ctx))
     }
 
@@ -394,6 +587,7 @@ impl Engine {
             outputs: Mutex::new(outputs),
             environment: self.environment,
             keys: Default::default(),
+            input: Value::Null,
         }
     }
 
@@ -506,12 +700,13 @@ impl Engine {
                         break;
                     }
                     let key = def.key;
+                    // A need this run does not record was met by the run that provisioned.
                     let ready = states.get(&key) == Some(&StepState::Pending)
                         && !spawned.contains(&key)
                         && def
                             .needs
                             .iter()
-                            .all(|d| states.get(d) == Some(&StepState::Succeeded));
+                            .all(|d| states.get(d).is_none_or(|s| *s == StepState::Succeeded));
                     if ready {
                         spawned.insert(key);
                         let ctx = ctx.clone();
@@ -576,6 +771,7 @@ impl Engine {
                 RunState::Failed
             }
         } else if states.values().all(|s| *s == StepState::Succeeded) {
+            self.settle_instance(&ctx).await?;
             let d = driver.clone();
             self.db(move |s| s.set_run_state(&d, RunState::Succeeded, None, None))
                 .await?;
@@ -1119,6 +1315,34 @@ pub struct Claimed {
 impl Claimed {
     pub fn driver(&self) -> &Driver {
         &self.driver
+    }
+}
+
+/// Why a day-two action waits for another instance status, and what to do instead.
+fn day_two_refusal(kind: RunKind, status: Status) -> Text {
+    match (kind, status) {
+        (RunKind::Pause, Status::Inactive) => Text::new(
+            "instansen är redan pausad",
+            "the instance is already paused",
+        ),
+        (RunKind::Resume, Status::Active) => Text::new(
+            "instansen är redan igång",
+            "the instance is already running",
+        ),
+        (_, Status::Inactive) => Text::new(
+            "instansen är pausad; återuppta den först",
+            "the instance is paused; resume it first",
+        ),
+        (_, other) => Text::new(
+            format!(
+                "instansen är {} och inte levererad; provisionera den färdigt först",
+                other.as_str()
+            ),
+            format!(
+                "the instance is {} and not delivered; finish provisioning it first",
+                other.as_str()
+            ),
+        ),
     }
 }
 

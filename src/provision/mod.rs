@@ -28,4 +28,4 @@ pub use policy::{PollPolicy, RetryPolicy, Timing};
 pub use settings::ProvisionSettings;
 pub use state::{AdoptionState, AllowedBy, LogLevel, RunKind, RunState, StepState};
 pub use step::StepKey;
-pub use steps::{strong_password, workflow_name};
+pub use steps::{strong_password, workflow_name, DnsRecord, DomainStatus};

@@ -183,6 +183,9 @@ pub struct Timing {
     pub repo_contents: Duration,
     /// Ceiling for a deployment to finish (Vercel caps builds at 45 minutes).
     pub deployment: Duration,
+    /// Ceiling for a custom domain's DNS to be set and verified: the customer sets it by
+    /// hand, often days later (the user can stop waiting sooner; the run resumes).
+    pub domain_verification: Duration,
     /// Per-request timeout of every provider call.
     pub call_timeout: Duration,
     /// Run one step at a time (benchmarks compare it with the concurrent DAG).
@@ -197,6 +200,7 @@ impl Default for Timing {
             supabase_ready: Duration::from_secs(15 * 60),
             repo_contents: Duration::from_secs(120),
             deployment: Duration::from_secs(45 * 60),
+            domain_verification: Duration::from_secs(72 * 3600),
             call_timeout: crate::providers::http::CALL_TIMEOUT,
             sequential: false,
         }

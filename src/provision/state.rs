@@ -11,6 +11,18 @@ vocabulary!(
         Teardown => "teardown",
         /// "Uppdatera moduler": the plan's modules into the repository, the env, a new deployment.
         UpdateModules => "update_modules",
+        /// "Reparera": the provisioning steps a health check said can mend what drifted.
+        Repair => "repair",
+        /// The Supabase project paused (and the workflow off): the customer becomes inactive.
+        Pause => "pause",
+        Resume => "resume",
+        /// A new production deployment of the repository as it is.
+        Redeploy => "redeploy",
+        /// A new one-time password for the first administrator, and a new welcome email.
+        ResetPassword => "reset_password",
+        /// A custom domain onto the Vercel project, verified, made the production URL.
+        DomainAdd => "domain_add",
+        DomainRemove => "domain_remove",
     }
 );
 

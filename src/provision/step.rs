@@ -1,5 +1,5 @@
 //! The names of the steps of a run. What each step does, needs and undoes is declared in
-//! `steps::PROVISION` and `steps::UPDATE_MODULES`; these methods read them.
+//! the tables in `steps`; these methods read them.
 
 use crate::secrets::Provider;
 use crate::vocabulary::vocabulary;
@@ -22,6 +22,17 @@ vocabulary!(
         ModulesConfig => "modules.config",
         ModulesEnv => "modules.env",
         ModulesDeploy => "modules.deploy",
+        SupabasePause => "supabase.pause",
+        SupabaseRestore => "supabase.restore",
+        SupabaseAdminPassword => "supabase.admin_password",
+        N8nDeactivate => "n8n.deactivate",
+        N8nActivate => "n8n.activate",
+        VercelRedeploy => "vercel.redeploy",
+        EmailNewPassword => "email.new_password",
+        VercelDomainAdd => "vercel.domain_add",
+        VercelDomainVerify => "vercel.domain_verify",
+        VercelDomainProduction => "vercel.domain_production",
+        VercelDomainRemove => "vercel.domain_remove",
     }
 );
 

@@ -19,14 +19,17 @@ pub enum CustomerSecret {
     DatabasePassword,
     AdminPassword,
     ServiceRoleKey,
+    /// A reset's new admin password, until its email has gone out (then it is the admin's).
+    NewAdminPassword,
 }
 
 impl CustomerSecret {
     /// Every secret Fabrik keeps per customer: teardown and rollback forget exactly these.
-    pub const ALL: [CustomerSecret; 3] = [
+    pub const ALL: [CustomerSecret; 4] = [
         CustomerSecret::DatabasePassword,
         CustomerSecret::AdminPassword,
         CustomerSecret::ServiceRoleKey,
+        CustomerSecret::NewAdminPassword,
     ];
 
     fn as_str(self) -> &'static str {
@@ -34,6 +37,7 @@ impl CustomerSecret {
             CustomerSecret::DatabasePassword => "database_password",
             CustomerSecret::AdminPassword => "admin_password",
             CustomerSecret::ServiceRoleKey => "service_role_key",
+            CustomerSecret::NewAdminPassword => "new_admin_password",
         }
     }
 }

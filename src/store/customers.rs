@@ -388,6 +388,31 @@ impl Store {
         Ok(())
     }
 
+    /// The instance's production URL in `env` (a custom domain made production, or taken off).
+    pub fn set_production_url(
+        &self,
+        customer_id: i64,
+        env: Environment,
+        url: Option<&str>,
+    ) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let changed = tx.execute(
+            "UPDATE instances SET production_url = ?3, updated_at = ?4
+             WHERE customer_id = ?1 AND environment = ?2",
+            params![customer_id, env, url, now()],
+        )?;
+        if changed == 0 {
+            return Err(Error::CustomerNotFound(customer_id.to_string()));
+        }
+        tx.execute(
+            "UPDATE customers SET updated_at = ?2, version = version + 1 WHERE id = ?1",
+            params![customer_id, now()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Records what the instance in `env` now runs (a provisioning run's last step, or a
     /// finished "Uppdatera moduler").
     pub fn set_applied(

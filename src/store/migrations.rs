@@ -20,6 +20,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/010_update_modules.sql"),
     include_str!("migrations/011_listing.sql"),
     include_str!("migrations/012_health.sql"),
+    include_str!("migrations/013_day_two.sql"),
 ];
 
 /// The schema version this build writes.
@@ -229,7 +230,7 @@ mod tests {
         assert!(run("deploy", "failed", "sandbox", None).is_err());
         assert!(run("provision", "paused", "sandbox", None).is_err());
         assert!(run("provision", "failed", "test", None).is_err());
-        assert!(run("provision", "failed", "sandbox", Some("vercel.domain")).is_err());
+        assert!(run("provision", "failed", "sandbox", Some("vercel.dns")).is_err());
         // Each active state, one at a time (one active run per customer).
         for s in RunState::ACTIVE {
             assert!(run("provision", s.as_str(), "sandbox", None).is_ok(), "{s}");

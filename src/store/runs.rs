@@ -29,6 +29,9 @@ pub struct RunRow {
     #[ts(type = "number | null")]
     pub owner_pid: Option<i64>,
     pub heartbeat_at: Option<String>,
+    /// What the run was asked to do beyond its kind (the steps to repair, the domain).
+    #[ts(type = "unknown")]
+    pub input: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -65,7 +68,7 @@ pub struct LogLine {
 
 const RUN_COLUMNS: &str =
     "r.id, r.customer_id, c.slug, c.name, r.kind, r.state, r.environment, r.error, r.failed_step,
-    r.started_at, r.finished_at, r.owner_pid, r.heartbeat_at, r.error_en";
+    r.started_at, r.finished_at, r.owner_pid, r.heartbeat_at, r.error_en, r.input";
 
 /// A text stored as its Swedish column and its English one (older rows: Swedish only).
 fn text(sv: Option<String>, en: Option<String>) -> Option<Text> {
@@ -90,6 +93,9 @@ fn run_row(r: &Row) -> rusqlite::Result<RunRow> {
         finished_at: r.get(10)?,
         owner_pid: r.get(11)?,
         heartbeat_at: r.get(12)?,
+        input: r
+            .get::<_, Option<String>>(14)?
+            .and_then(|i| serde_json::from_str(&i).ok()),
     })
 }
 
@@ -211,14 +217,27 @@ impl Store {
         environment: Environment,
         steps: &[StepKey],
     ) -> Result<NewRun> {
+        self.create_run_with(customer_id, kind, environment, steps, None)
+    }
+
+    /// `create_run` for a run that carries what it was asked to do (`RunRow::input`).
+    pub fn create_run_with(
+        &self,
+        customer_id: i64,
+        kind: RunKind,
+        environment: Environment,
+        steps: &[StepKey],
+        input: Option<&serde_json::Value>,
+    ) -> Result<NewRun> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let ts = now().to_rfc3339();
         let token = Driver::new(0).token;
         let inserted = tx.execute(
-            "INSERT INTO runs (customer_id, kind, state, environment, started_at, owner_pid, heartbeat_at, driver)
-             VALUES (?1, ?2, ?6, ?3, ?4, ?5, ?4, ?7)",
-            params![customer_id, kind, environment, ts, std::process::id(), RunState::Running, &*token],
+            "INSERT INTO runs (customer_id, kind, state, environment, started_at, owner_pid, heartbeat_at, driver, input)
+             VALUES (?1, ?2, ?6, ?3, ?4, ?5, ?4, ?7, ?8)",
+            params![customer_id, kind, environment, ts, std::process::id(), RunState::Running, &*token,
+                    input.map(|i| i.to_string())],
         );
         match inserted {
             Ok(_) => {}
@@ -592,6 +611,27 @@ impl Store {
             .optional()?
             .flatten();
         Ok(out.and_then(|o| serde_json::from_str(&o).ok()))
+    }
+
+    /// Whether a run of Fabrik's added `domain` to the customer's project in `environment`
+    /// (and no later run removed it): the proof that lets Fabrik remove it.
+    pub fn domain_added(
+        &self,
+        customer_id: i64,
+        environment: Environment,
+        domain: &str,
+    ) -> Result<bool> {
+        let last = |key: StepKey| -> Result<i64> {
+            Ok(self.conn().query_row(
+                "SELECT COALESCE(MAX(r.id), 0) FROM runs r JOIN run_steps s ON s.run_id = r.id
+                 WHERE r.customer_id = ?1 AND r.environment = ?2 AND s.key = ?3 AND s.state = ?4
+                   AND s.external_id = ?5",
+                params![customer_id, environment, key, StepState::Succeeded, domain],
+                |r| r.get(0),
+            )?)
+        };
+        let added = last(StepKey::VercelDomainAdd)?;
+        Ok(added > 0 && added > last(StepKey::VercelDomainRemove)?)
     }
 
     /// The choice made with a cancel: roll back, or keep the run resumable.

@@ -101,6 +101,7 @@ pub fn fast_timing() -> Timing {
     t.supabase_ready = Duration::from_secs(60);
     t.repo_contents = Duration::from_secs(30);
     t.deployment = Duration::from_secs(60);
+    t.domain_verification = Duration::from_secs(30);
     t
 }
 

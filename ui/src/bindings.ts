@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "preflight_failed" | "run_busy" | "not_provisioned" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "repo_name_taken" | "resource_not_ours" | "changed_elsewhere" | "not_restorable" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "preflight_failed" | "run_busy" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "repo_name_taken" | "resource_not_ours" | "changed_elsewhere" | "not_restorable" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
 
 export type Text = { sv: string, en: string, };
 
@@ -189,7 +189,11 @@ reason: Text | null, };
 
 export type RunDetail = { run: RunRow, steps: Array<StepRow>, log: Array<LogLine>, };
 
-export type RunRow = { id: number, customer_id: number, slug: string, customer_name: string, kind: RunKind, state: RunState, environment: Environment, error: Text | null, failed_step: StepKey | null, started_at: string, finished_at: string | null, owner_pid: number | null, heartbeat_at: string | null, };
+export type RunRow = { id: number, customer_id: number, slug: string, customer_name: string, kind: RunKind, state: RunState, environment: Environment, error: Text | null, failed_step: StepKey | null, started_at: string, finished_at: string | null, owner_pid: number | null, heartbeat_at: string | null, 
+/**
+ * What the run was asked to do beyond its kind (the steps to repair, the domain).
+ */
+input: unknown, };
 
 export type StepRow = { key: StepKey, state: StepState, attempts: number, intent: string | null, external_id: string | null, created: boolean, output: unknown, error: Text | null, waiting_for: Text | null, started_at: string | null, finished_at: string | null, seq: number | null, };
 
@@ -234,11 +238,11 @@ export type StartOutcome = { run_id: number,
  */
 already_running: boolean, };
 
-export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy";
+export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove";
 
 export type StepOutcome = "created" | "adopted" | "done" | "skipped";
 
-export type RunKind = "provision" | "teardown" | "update_modules";
+export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove";
 
 export type RunState = "running" | "cancelling" | "rolling_back" | "succeeded" | "failed" | "cancelled" | "rolled_back" | "rollback_failed";
 
@@ -332,6 +336,34 @@ unhealthy: number,
  */
 failed: number, finished_at: string | null, };
 
+export type DomainStatus = { domain: string, 
+/**
+ * Vercel verified that the domain is the agency's to use.
+ */
+verified: boolean, 
+/**
+ * The DNS points at Vercel (visitors reach the site).
+ */
+configured: boolean, 
+/**
+ * What is left for the customer to set (empty once verified and configured).
+ */
+records: Array<DnsRecord>, 
+/**
+ * The instance's production URL is this domain.
+ */
+production: boolean, 
+/**
+ * A Fabrik run added it for this customer: Fabrik may remove it.
+ */
+added_by_fabrik: boolean, };
+
+export type DnsRecord = { 
+/**
+ * `A`, `CNAME` or `TXT`.
+ */
+kind: string, name: string, value: string, };
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   list_customers: { args: { query: CustomerQuery }; result: CustomerListing };
@@ -361,6 +393,10 @@ export type Commands = {
   plan_provision: { args: { slug: string }; result: ProvisionPlan };
   start_provision: { args: { slug: string }; result: StartOutcome };
   update_modules: { args: { slug: string }; result: StartOutcome };
+  start_day_two: { args: { slug: string; kind: RunKind }; result: StartOutcome };
+  add_domain: { args: { slug: string; domain: string }; result: StartOutcome };
+  remove_domain: { args: { slug: string; domain: string }; result: StartOutcome };
+  domains: { args: { slug: string }; result: Array<DomainStatus> };
   cancel_run: { args: { run: number; rollback: boolean }; result: boolean };
   resume_run: { args: { run: number }; result: null };
   rollback_run: { args: { run: number }; result: null };
@@ -377,10 +413,10 @@ export type Commands = {
   interrupted_runs: { args: {  }; result: Array<RunRow> };
 };
 
-export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules'];
+export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove'];
 export const RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back', 'succeeded', 'failed', 'cancelled', 'rolled_back', 'rollback_failed'];
 export const ACTIVE_RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back'];
-export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy'];
+export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove'];
 export const STEP_STATES: readonly StepState[] = ['pending', 'running', 'waiting', 'retrying', 'succeeded', 'failed', 'skipped', 'compensating', 'compensated', 'compensation_failed'];
 export const UNFINISHED_STEP_STATES: readonly StepState[] = ['running', 'waiting', 'retrying'];
 export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
@@ -407,6 +443,17 @@ export const STEP_LABEL: Record<StepKey, Text> = {
   'modules.config': { sv: "Skriv client-config.json med kundens moduler", en: "Write client-config.json with the customer's modules" },
   'modules.env': { sv: "Uppdatera modulvariabeln i Vercel", en: "Update the modules variable in Vercel" },
   'modules.deploy': { sv: "Driftsätt med de nya modulerna", en: "Deploy with the new modules" },
+  'supabase.pause': { sv: "Pausa Supabase-projektet", en: "Pause the Supabase project" },
+  'supabase.restore': { sv: "Starta Supabase-projektet igen", en: "Start the Supabase project again" },
+  'supabase.admin_password': { sv: "Ge administratören ett nytt engångslösenord", en: "Give the administrator a new one-time password" },
+  'n8n.deactivate': { sv: "Stäng av n8n-flödet", en: "Turn off the n8n workflow" },
+  'n8n.activate': { sv: "Slå på n8n-flödet", en: "Turn on the n8n workflow" },
+  'vercel.redeploy': { sv: "Driftsätt produktion på nytt", en: "Deploy production again" },
+  'email.new_password': { sv: "Skicka nytt välkomstmejl", en: "Send a new welcome email" },
+  'vercel.domain_add': { sv: "Lägg till domänen i Vercel-projektet", en: "Add the domain to the Vercel project" },
+  'vercel.domain_verify': { sv: "Vänta på DNS och verifiering", en: "Wait for DNS and verification" },
+  'vercel.domain_production': { sv: "Gör domänen till produktionsadress", en: "Make the domain the production URL" },
+  'vercel.domain_remove': { sv: "Ta bort domänen från Vercel-projektet", en: "Remove the domain from the Vercel project" },
 };
 
 export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
@@ -422,6 +469,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   preflight_failed: { sv: "Förkontrollen stoppade körningen innan något skapades: {problems}", en: "The preflight stopped the run before anything was created: {problems_en}" },
   run_busy: { sv: "Körningen {run} drivs redan av ett annat fönster eller en annan process", en: "Run {run} is already being driven by another window or process" },
   not_provisioned: { sv: "{slug} har ingen levererad instans i den här miljön att uppdatera; provisionera kunden först.", en: "{slug} has no delivered instance in this environment to update; provision the customer first." },
+  not_now: { sv: "{slug}: {reason}", en: "{slug}: {reason_en}" },
   run_taken_over: { sv: "Körningen {run} togs över av en annan process medan den här stod still; den här slutade utan att skriva mer", en: "Run {run} was taken over by another process while this one stood still; this one stopped without writing more" },
   sandbox_failed: { sv: "Sandlådan kunde inte starta: {detail}", en: "The sandbox could not start: {detail}" },
   run_not_active: { sv: "Körningen {run} är inte aktiv", en: "Run {run} is not active" },
@@ -455,6 +503,9 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   resource_not_ours: { sv: "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så det varken tas över, ändras eller tas bort. Byt namn på eller ta bort det, eller ge kunden ett annat adressnamn.", en: "{resource_en} {name} already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so it is not adopted, changed or deleted. Rename or delete it, or give the customer another address name." },
   changed_elsewhere: { sv: "{resource} {name} har ändrats av någon annan sedan Fabrik skrev det, så Fabrik återställer det inte och lämnar det som det är. Återställ det för hand om ändringen inte ska vara kvar.", en: "{resource_en} {name} was changed by someone else after Fabrik wrote it, so Fabrik does not restore it and leaves it as it is. Restore it by hand if the change should not stay." },
   not_restorable: { sv: "{resource} {name} fanns inte före uppdateringen, så det finns inget tidigare innehåll att återställa.", en: "{resource_en} {name} did not exist before the update, so there is no earlier content to restore." },
+  resource_gone: { sv: "{resource} {name} finns inte längre, så det finns inget att ändra. Kör en hälsokontroll för att se vad som saknas.", en: "{resource_en} {name} no longer exists, so there is nothing to change. Run a health check to see what is missing." },
+  domain_not_added: { sv: "Domänen {domain} på Vercel-projektet {project} lades inte till av Fabrik för den här kunden, så Fabrik tar inte bort den. Ta bort den i Vercel (projektet → Settings → Domains) om den ska bort.", en: "The domain {domain} on the Vercel project {project} was not added by Fabrik for this customer, so Fabrik does not remove it. Remove it in Vercel (the project → Settings → Domains) if it should go." },
+  domain_taken: { sv: "Domänen {domain} används redan av ett annat Vercel-projekt ({detail}). Ta bort den där först, eller välj en annan domän.", en: "The domain {domain} is already used by another Vercel project ({detail}). Remove it there first, or choose another domain." },
   resource_foreign: { sv: "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så Fabrik varken tar över, ändrar eller tar bort det. Byt namn på eller ta bort det, ge kunden ett annat adressnamn, eller ta över det med avsikt: \"Ta över…\" i fönstret eller `fabrik provision {slug} --adopt {name}`.", en: "{resource_en} {name} already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so Fabrik does not adopt, change or delete it. Rename or delete it, give the customer another address name, or adopt it on purpose: \"Adopt…\" in the window or `fabrik provision {slug} --adopt {name}`." },
   vercel_name_taken: { sv: "Vercel-projektet {name} finns redan och är kopplat till ett annat repo ({repo}).", en: "The Vercel project {name} already exists and is linked to another repository ({repo})." },
   vercel_env_rejected: { sv: "Vercel sparade inte miljövariabeln {key}: {message}", en: "Vercel did not save the environment variable {key}: {message}" },
@@ -474,6 +525,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   email_invalid: { sv: "Ogiltig e-postadress (till exempel anna@foretag.se)", en: "Invalid email address (for example anna@company.com)" },
   email_no_at: { sv: "E-postadressen saknar @", en: "The email address has no @" },
   url_not_https: { sv: "Adressen måste börja med https://", en: "The address must start with https://" },
+  domain_invalid: { sv: "«{domain}» är inte ett domännamn som kan läggas till; skriv bara namnet, till exempel kund.byran.se", en: "“{domain}” is not a domain name that can be added; write just the name, for example customer.agency.com" },
   url_invalid: { sv: "Ogiltig webbadress", en: "Invalid web address" },
   supabase_ref_invalid: { sv: "Supabase-projektets ref är 20 små bokstäver a–z", en: "A Supabase project ref is 20 lower-case letters a–z" },
   vercel_id_invalid: { sv: "Vercel-projektets id börjar med prj_ följt av bokstäver och siffror", en: "A Vercel project id starts with prj_ followed by letters and digits" },

@@ -30,12 +30,29 @@ async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
     }
     let url = ctx.output_str(StepKey::VercelDeploy, "url")?;
     let password = read_secret(ctx, CustomerSecret::AdminPassword).await?;
+    // The same key on a resumed run makes Resend answer with the first send instead of sending again.
+    let key = format!("fabrik-welcome-{}-{}", ctx.customer.uid, ctx.run_id);
+    let id = send_welcome(ctx, &url, password.as_ref().map(|p| p.expose()), &key).await?;
+    done(
+        StepOutcome::Done,
+        Some(id.clone()),
+        json!({ "email_id": id }),
+    )
+}
+
+/// The welcome email to the customer's admin, sent under the idempotency `key`: its id.
+pub(super) async fn send_welcome(
+    ctx: &RunCtx,
+    login_url: &str,
+    password: Option<&str>,
+    key: &str,
+) -> Result<String, StepError> {
     let mail = crate::provision::email::welcome(&crate::provision::email::WelcomeFacts {
         customer_name: &ctx.customer.name,
         agency: &ctx.settings.agency,
-        login_url: &url,
+        login_url,
         email: &ctx.customer.admin_email,
-        password: password.as_ref().map(|p| p.expose()),
+        password,
         support_address: &ctx.settings.support_address,
     });
     let email = Email {
@@ -45,14 +62,7 @@ async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
         html: &mail.html,
         text: &mail.text,
     };
-    // The same key on a resumed run makes Resend answer with the first send instead of sending again.
-    let key = format!("fabrik-welcome-{}-{}", ctx.customer.uid, ctx.run_id);
-    let id = ctx.clients.resend.send(&email, &key).await?;
-    done(
-        StepOutcome::Done,
-        Some(id.clone()),
-        json!({ "email_id": id }),
-    )
+    Ok(ctx.clients.resend.send(&email, key).await?)
 }
 
 async fn finalize(ctx: &RunCtx) -> Result<Done, StepError> {

@@ -38,7 +38,9 @@ macro_rules! step {
 }
 
 mod delivery;
+mod domains;
 mod github;
+mod lifecycle;
 mod modules;
 mod n8n;
 mod supabase;
@@ -57,6 +59,7 @@ use super::step::StepKey;
 use crate::messages::Text;
 use crate::secrets::{CustomerSecret, Provider, Secret, SecretKey};
 
+pub use domains::{records as domain_records, records_line, DnsRecord, DomainStatus};
 pub use n8n::workflow_name;
 
 pub type StepFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StepError>> + Send + 'a>>;
@@ -189,19 +192,60 @@ pub static PROVISION: [&StepDef; 12] = [
 /// "Uppdatera moduler": the file, the variable, a deployment that reads both.
 pub static UPDATE_MODULES: [&StepDef; 3] = [&modules::CONFIG, &modules::ENV, &modules::DEPLOY];
 
-/// The steps a run of this kind records (a teardown records the undoable provisioning steps
-/// it finds, see `undoable`).
+/// Day two's own steps, in `StepKey` order; the runs below take theirs from here.
+static DAY_TWO: [&StepDef; 11] = [
+    &lifecycle::SUPABASE_PAUSE,
+    &lifecycle::SUPABASE_RESTORE,
+    &lifecycle::ADMIN_PASSWORD,
+    &lifecycle::N8N_DEACTIVATE,
+    &lifecycle::N8N_ACTIVATE,
+    &lifecycle::REDEPLOY,
+    &lifecycle::NEW_PASSWORD_EMAIL,
+    &domains::ADD,
+    &domains::VERIFY,
+    &domains::PRODUCTION,
+    &domains::REMOVE,
+];
+
+/// "Reparera": the provisioning steps that mend drift, and a new deployment that reads what
+/// they mended. A repair run records only the ones its findings named (`RunRow::input`).
+pub static REPAIR: [&StepDef; 3] = [&vercel::ENV, &n8n::WORKFLOW, &lifecycle::REDEPLOY];
+
+/// The workflow off first, so nothing runs against a database on its way down.
+pub static PAUSE: [&StepDef; 2] = [&lifecycle::N8N_DEACTIVATE, &lifecycle::SUPABASE_PAUSE];
+/// The database up first, then the workflow that uses it.
+pub static RESUME: [&StepDef; 2] = [&lifecycle::SUPABASE_RESTORE, &lifecycle::N8N_ACTIVATE];
+pub static REDEPLOY: [&StepDef; 1] = [&lifecycle::REDEPLOY];
+pub static RESET_PASSWORD: [&StepDef; 2] =
+    [&lifecycle::ADMIN_PASSWORD, &lifecycle::NEW_PASSWORD_EMAIL];
+pub static DOMAIN_ADD: [&StepDef; 3] = [&domains::ADD, &domains::VERIFY, &domains::PRODUCTION];
+pub static DOMAIN_REMOVE: [&StepDef; 1] = [&domains::REMOVE];
+
+/// The steps a run of this kind may record (a teardown records the undoable provisioning
+/// steps it finds, see `undoable`; a repair the ones its findings named). A step's need
+/// outside its run's table was met by the provisioning run before it.
 pub fn for_kind(kind: RunKind) -> &'static [&'static StepDef] {
     match kind {
         RunKind::Provision => &PROVISION,
         RunKind::UpdateModules => &UPDATE_MODULES,
         RunKind::Teardown => &[],
+        RunKind::Repair => &REPAIR,
+        RunKind::Pause => &PAUSE,
+        RunKind::Resume => &RESUME,
+        RunKind::Redeploy => &REDEPLOY,
+        RunKind::ResetPassword => &RESET_PASSWORD,
+        RunKind::DomainAdd => &DOMAIN_ADD,
+        RunKind::DomainRemove => &DOMAIN_REMOVE,
     }
 }
 
-/// Every step of every kind.
+/// Every step of every kind, each once.
 pub fn all() -> impl Iterator<Item = &'static StepDef> {
-    PROVISION.iter().chain(UPDATE_MODULES.iter()).copied()
+    PROVISION
+        .iter()
+        .chain(UPDATE_MODULES.iter())
+        .chain(DAY_TWO.iter())
+        .copied()
 }
 
 pub fn def(key: StepKey) -> &'static StepDef {
@@ -301,9 +345,12 @@ mod tests {
             let table = for_kind(*kind);
             for (i, d) in table.iter().enumerate() {
                 for dep in d.needs {
+                    // A need outside the table is one provisioning met before this run.
                     let j = table.iter().position(|x| x.key == *dep);
+                    let earlier =
+                        *kind != RunKind::Provision && PROVISION.iter().any(|p| p.key == *dep);
                     assert!(
-                        j.is_some_and(|j| j < i),
+                        j.is_some_and(|j| j < i) || (j.is_none() && earlier),
                         "{} needs {dep}, not listed before it in {kind}",
                         d.key
                     );

@@ -45,7 +45,10 @@ step!(DEPLOY: ModulesDeploy, "Driftsätt med de nya modulerna", "Deploy with the
 
 /// Every write here records its target before it calls, so there is never an intent without
 /// an id to look for.
-async fn nothing_to_find(_: &RunCtx, _: &str) -> Result<Option<(String, Value)>, StepError> {
+pub(super) async fn nothing_to_find(
+    _: &RunCtx,
+    _: &str,
+) -> Result<Option<(String, Value)>, StepError> {
     Ok(None)
 }
 
@@ -241,6 +244,22 @@ async fn restore_env(ctx: &RunCtx, id: &str, out: &Value) -> Result<(), StepErro
 }
 
 async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
+    let (id, out) = new_production(ctx, StepKey::ModulesDeploy).await?;
+    // The instance now runs what the customer's record says.
+    let (customer_id, env) = (ctx.customer.id, ctx.environment);
+    let (plan, modules) = (ctx.customer.plan, ctx.customer.modules.clone());
+    ctx.db(move |s| s.set_applied(customer_id, env, plan, &modules))
+        .await?;
+    done(StepOutcome::Created, Some(id), out)
+}
+
+/// A new production deployment of the repository's default branch, promoted and answering
+/// visitors, for `step`; what production served before is recorded first, for the rollback.
+/// Returns the deployment's id and the step's output.
+pub(super) async fn new_production(
+    ctx: &RunCtx,
+    step: StepKey,
+) -> Result<(String, Value), StepError> {
     let project_id = ctx.output_str(StepKey::VercelProject, "id")?;
     let project = ctx.output_str(StepKey::VercelProject, "name")?;
     let repo = Repo {
@@ -248,7 +267,7 @@ async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
         name: ctx.output_str(StepKey::GithubRepo, "name")?,
         branch: ctx.output_str(StepKey::GithubRepo, "default_branch")?,
     };
-    let mut out = ctx.output(StepKey::ModulesDeploy);
+    let mut out = ctx.output(step);
     // Resume follows the deployment this run started; never an earlier run's, which was
     // built before the change.
     let followed = match out["id"].as_str() {
@@ -271,26 +290,19 @@ async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
             // Recorded with the id in one write: a crash right after still lets a rollback
             // give production back.
             let restore = json!({ "project_id": project_id, "previous": previous });
-            let id = start_deployment(
-                ctx,
-                StepKey::ModulesDeploy,
-                &project,
-                &repo,
-                (true, restore.clone()),
-            )
-            .await?;
+            let id = start_deployment(ctx, step, &project, &repo, (true, restore.clone())).await?;
             out = restore;
             out["id"] = json!(id);
             id
         }
     };
-    let (_, domain) = ready_deployment(ctx, StepKey::ModulesDeploy, &id).await?;
+    let (_, domain) = ready_deployment(ctx, step, &id).await?;
     // A project whose production was rolled back does not move its domains to a new
     // deployment by itself: this run asks for it, and waits until they point here.
     if production_deployment(ctx, &project_id).await?.as_deref() != Some(id.as_str()) {
         ctx.clients.vercel.promote(&project_id, &id).await?;
         ctx.wait_until(
-            StepKey::ModulesDeploy,
+            step,
             WAIT_PROMOTION.into(),
             ctx.timing.deployment,
             || async {
@@ -304,20 +316,14 @@ async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
         )
         .await?;
     }
-    public_site(ctx, StepKey::ModulesDeploy, &domain).await?;
+    public_site(ctx, step, &domain).await?;
     out["url"] = json!(format!("https://{domain}"));
-    ctx.record_resource(StepKey::ModulesDeploy, &id, true, &out)
-        .await?;
-    // The instance now runs what the customer's record says.
-    let (customer_id, env) = (ctx.customer.id, ctx.environment);
-    let (plan, modules) = (ctx.customer.plan, ctx.customer.modules.clone());
-    ctx.db(move |s| s.set_applied(customer_id, env, plan, &modules))
-        .await?;
-    done(StepOutcome::Created, Some(id), out)
+    ctx.record_resource(step, &id, true, &out).await?;
+    Ok((id, out))
 }
 
 /// Production is this run's to give back while it still serves this run's deployment.
-async fn owns_deploy(ctx: &RunCtx, id: &str, out: &Value) -> Result<Owned, StepError> {
+pub(super) async fn owns_deploy(ctx: &RunCtx, id: &str, out: &Value) -> Result<Owned, StepError> {
     let Some(project_id) = out["project_id"].as_str() else {
         return Ok(Owned::Gone);
     };
@@ -342,7 +348,7 @@ async fn owns_deploy(ctx: &RunCtx, id: &str, out: &Value) -> Result<Owned, StepE
     })
 }
 
-async fn restore_deploy(ctx: &RunCtx, id: &str, out: &Value) -> Result<(), StepError> {
+pub(super) async fn restore_deploy(ctx: &RunCtx, id: &str, out: &Value) -> Result<(), StepError> {
     let (Some(project_id), Some(previous)) = (out["project_id"].as_str(), out["previous"].as_str())
     else {
         return Err(not_restorable(("Produktionen för", "Production for"), id));

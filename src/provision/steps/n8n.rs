@@ -131,7 +131,7 @@ async fn find_workflow(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Val
 }
 
 /// Re-reads the workflow: only one carrying this customer's marker is ours.
-async fn owns_workflow(ctx: &RunCtx, id: &str, _: &Value) -> Result<Owned, StepError> {
+pub(super) async fn owns_workflow(ctx: &RunCtx, id: &str, _: &Value) -> Result<Owned, StepError> {
     Ok(match ctx.clients.n8n.get(id).await? {
         None => Owned::Gone,
         Some(w) if ownership::n8n_carries(&w.nodes, &ctx.customer.uid) => Owned::Ours,

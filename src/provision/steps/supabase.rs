@@ -105,7 +105,11 @@ async fn find_project(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Valu
 }
 
 /// Re-reads the project: only one named with this customer's id is ours.
-async fn owns_project(ctx: &RunCtx, project_ref: &str, _: &Value) -> Result<Owned, StepError> {
+pub(super) async fn owns_project(
+    ctx: &RunCtx,
+    project_ref: &str,
+    _: &Value,
+) -> Result<Owned, StepError> {
     match ctx.clients.supabase.get_project(project_ref).await {
         Ok(p) if is_going(&p.status) => Ok(Owned::Gone),
         Ok(p)

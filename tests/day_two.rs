@@ -1,0 +1,558 @@
+//! Day two's runs (issue #13) on a delivered instance in the simulator: "Reparera", pause and
+//! resume, a new production deployment, a new admin password, and a custom domain from added
+//! to verified to removed. Each lifecycle run also fails in the middle once and is rolled back.
+
+mod common;
+
+use common::*;
+use fabrik::customer::Status;
+use fabrik::provision::{RunKind, RunState, StartOutcome, StepKey};
+use fabrik::secrets::{CustomerSecret, SecretKey};
+use reqwest::Method;
+use serde_json::{json, Value};
+use tokio_util::sync::CancellationToken;
+
+/// A provisioned customer whose check is healthy.
+async fn delivered(tag: &str, name: &str) -> Option<World> {
+    let w = world(tag, name).await?;
+    let (_, state) = provision(&w.engine, &w.slug).await;
+    assert_eq!(state, RunState::Succeeded);
+    assert!(w.engine.check_health(&w.slug).await.unwrap().healthy);
+    Some(w)
+}
+
+async fn done(w: World) {
+    clear_faults(&w.sim).await;
+    cleanup(&w.engine, &w.slug).await;
+    w.sim.shutdown().await;
+}
+
+async fn drive(w: &World, start: StartOutcome) -> (RunState, Events) {
+    let events = Events::default();
+    let state = w
+        .engine
+        .drive(
+            start.driver.expect("this caller drives the run"),
+            events.sink(),
+            CancellationToken::new(),
+            false,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", events.json()));
+    (state, events)
+}
+
+async fn day_two(w: &World, kind: RunKind) -> (RunState, Events) {
+    let start = w.engine.start_day_two(&w.slug, kind, None).unwrap();
+    drive(w, start).await
+}
+
+fn customer(w: &World) -> fabrik::customer::Customer {
+    w.store.get_customer(&w.slug).unwrap()
+}
+
+async fn supabase_status(w: &World) -> String {
+    let r = customer(w).instance.supabase_project_ref.unwrap();
+    let p = api(
+        Method::GET,
+        format!("{}/v1/projects/{r}", w.sim.supabase_api_url()),
+        None,
+    )
+    .await;
+    p["status"].as_str().unwrap().to_string()
+}
+
+async fn workflow_active(w: &World) -> bool {
+    let id = customer(w).instance.n8n_workflow_id.unwrap();
+    let r = reqwest::Client::new()
+        .get(format!("{}/workflows/{id}", w.sim.n8n_api_url()))
+        .header("X-N8N-API-KEY", TOKEN)
+        .send()
+        .await
+        .unwrap();
+    r.json::<Value>().await.unwrap()["active"] == true
+}
+
+fn vercel_url(w: &World, path: &str) -> String {
+    let team = w.sim.seed().vercel_team_id.clone();
+    format!("{}{path}?teamId={team}", w.sim.vercel_api_url())
+}
+
+async fn production_deployment(w: &World) -> String {
+    let p = api(
+        Method::GET,
+        vercel_url(w, &format!("/v9/projects/{}", w.slug)),
+        None,
+    )
+    .await;
+    p["targets"]["production"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no production in {p}"))
+        .to_string()
+}
+
+#[tokio::test]
+async fn pause_and_resume_move_the_instance_and_its_parts_together() {
+    let Some(w) = delivered("d2-pause", "Paus Och Start AB").await else {
+        return;
+    };
+    // Resume is for a paused instance only.
+    let refused = w
+        .engine
+        .start_day_two(&w.slug, RunKind::Resume, None)
+        .unwrap_err();
+    assert_eq!(refused.code().as_str(), "not_now");
+
+    let (state, events) = day_two(&w, RunKind::Pause).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    assert_eq!(customer(&w).status, Status::Inactive);
+    assert_eq!(supabase_status(&w).await, "INACTIVE");
+    assert!(!workflow_active(&w).await);
+    // The check says paused, and not that the workflow drifted (the pause turned it off).
+    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let kinds: Vec<_> = h.findings.iter().map(|f| (f.part, f.kind)).collect();
+    assert!(
+        kinds.contains(&(
+            fabrik::health::HealthPart::SupabaseProject,
+            fabrik::health::FindingKind::Paused
+        )),
+        "{kinds:?}"
+    );
+    assert!(
+        !kinds
+            .iter()
+            .any(|(p, _)| *p == fabrik::health::HealthPart::Workflow),
+        "{kinds:?}"
+    );
+    let again = w
+        .engine
+        .start_day_two(&w.slug, RunKind::Pause, None)
+        .unwrap_err();
+    assert_eq!(again.code().as_str(), "not_now");
+
+    let (state, events) = day_two(&w, RunKind::Resume).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    assert_eq!(customer(&w).status, Status::Active);
+    assert_eq!(supabase_status(&w).await, "ACTIVE_HEALTHY");
+    assert!(workflow_active(&w).await);
+    assert!(w.engine.check_health(&w.slug).await.unwrap().healthy);
+    done(w).await;
+}
+
+#[tokio::test]
+async fn a_pause_refused_by_supabase_turns_the_workflow_back_on() {
+    let Some(w) = delivered("d2-pause-fail", "Paus Nekad AB").await else {
+        return;
+    };
+    fault(
+        &w.sim,
+        json!({"method": "POST", "path": "/supabase/v1/projects/*/pause", "status": 400}),
+    )
+    .await;
+    let (state, events) = day_two(&w, RunKind::Pause).await;
+    clear_faults(&w.sim).await;
+    assert_eq!(state, RunState::RolledBack, "{}", events.json());
+    assert_eq!(events.first_failure()["step"], "supabase.pause");
+    // The workflow the run turned off is on again; the instance stays active and serving.
+    assert!(workflow_active(&w).await);
+    assert_eq!(supabase_status(&w).await, "ACTIVE_HEALTHY");
+    assert_eq!(customer(&w).status, Status::Active);
+    assert!(w.engine.check_health(&w.slug).await.unwrap().healthy);
+    done(w).await;
+}
+
+#[tokio::test]
+async fn a_resume_whose_workflow_fails_pauses_the_database_again() {
+    let Some(w) = delivered("d2-resume-fail", "Start Nekad AB").await else {
+        return;
+    };
+    assert_eq!(day_two(&w, RunKind::Pause).await.0, RunState::Succeeded);
+    fault(
+        &w.sim,
+        json!({"method": "POST", "path": "/n8n/api/v1/workflows/*/activate", "status": 400}),
+    )
+    .await;
+    let (state, events) = day_two(&w, RunKind::Resume).await;
+    clear_faults(&w.sim).await;
+    assert_eq!(state, RunState::RolledBack, "{}", events.json());
+    assert_eq!(events.first_failure()["step"], "n8n.activate");
+    // All or nothing: the project the run restored is paused again, and the customer stays
+    // inactive, so "Återuppta" can be tried again.
+    assert_eq!(supabase_status(&w).await, "INACTIVE");
+    assert_eq!(customer(&w).status, Status::Inactive);
+    assert_eq!(day_two(&w, RunKind::Resume).await.0, RunState::Succeeded);
+    done(w).await;
+}
+
+#[tokio::test]
+async fn a_redeploy_makes_a_new_production_and_a_broken_one_is_given_back() {
+    let Some(w) = delivered("d2-redeploy", "Ny Driftsättning AB").await else {
+        return;
+    };
+    let first = production_deployment(&w).await;
+    let (state, events) = day_two(&w, RunKind::Redeploy).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    let second = production_deployment(&w).await;
+    assert_ne!(second, first, "a new deployment serves production");
+
+    // The next one's site asks for a login: production goes back to the one before.
+    fault(
+        &w.sim,
+        json!({"method": "GET", "path": format!("/vercel-site/{}.vercel.app", w.slug), "status": 401}),
+    )
+    .await;
+    let (state, events) = day_two(&w, RunKind::Redeploy).await;
+    clear_faults(&w.sim).await;
+    assert_eq!(state, RunState::RolledBack, "{}", events.json());
+    assert_eq!(events.first_failure()["step"], "vercel.redeploy");
+    assert_eq!(production_deployment(&w).await, second);
+    done(w).await;
+}
+
+/// The password in the newest email to the admin (the one-time line of the welcome text).
+async fn mailed_password(w: &World, to: &str) -> (usize, String) {
+    let inv = inventory(&w.sim).await;
+    let mails: Vec<&Value> = inv["resend"]["emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["to"].to_string().contains(to))
+        .collect();
+    let text = mails.last().unwrap()["text"].as_str().unwrap().to_string();
+    let pw = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Engångslösenord: "))
+        .unwrap_or_else(|| panic!("no password in {text}"))
+        .to_string();
+    (mails.len(), pw)
+}
+
+/// Signs in as the admin: the HTTP status.
+async fn sign_in(w: &World, password: &str) -> u16 {
+    let c = customer(w);
+    let r = c.instance.supabase_project_ref.unwrap();
+    let keys = api(
+        Method::GET,
+        format!(
+            "{}/v1/projects/{r}/api-keys?reveal=true",
+            w.sim.supabase_api_url()
+        ),
+        None,
+    )
+    .await;
+    let anon = keys
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "anon")
+        .unwrap()["api_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    reqwest::Client::new()
+        .post(format!(
+            "{}/auth/v1/token?grant_type=password",
+            w.sim.supabase_project_url(&r)
+        ))
+        .header("apikey", anon)
+        .json(&json!({ "email": c.admin_email, "password": password }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn a_new_admin_password_is_mailed_signs_in_and_is_never_written_down() {
+    let Some(w) = delivered("d2-password", "Nytt Lösenord AB").await else {
+        return;
+    };
+    let admin = customer(&w).admin_email;
+    let (sent, old) = mailed_password(&w, &admin).await;
+    assert_eq!(sign_in(&w, &old).await, 200);
+
+    let (state, events) = day_two(&w, RunKind::ResetPassword).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    let (now_sent, new) = mailed_password(&w, &admin).await;
+    assert_eq!(now_sent, sent + 1, "one new welcome email");
+    assert_ne!(new, old);
+    assert_eq!(sign_in(&w, &new).await, 200);
+    assert_eq!(sign_in(&w, &old).await, 400);
+    // The keyring holds the admin's password now; the pending one is gone.
+    let key = |which| SecretKey::Customer {
+        customer: customer(&w).uid,
+        which,
+    };
+    assert_eq!(
+        w.secrets
+            .get(&key(CustomerSecret::AdminPassword))
+            .unwrap()
+            .unwrap()
+            .expose(),
+        new
+    );
+    assert!(w
+        .secrets
+        .get(&key(CustomerSecret::NewAdminPassword))
+        .unwrap()
+        .is_none());
+    // Never in the ledger or the events.
+    let runs = w.store.list_runs(None, 50).unwrap();
+    let ledger = serde_json::to_string(
+        &runs
+            .iter()
+            .map(|r| {
+                (
+                    w.store.run_steps(r.id).unwrap(),
+                    w.store.run_log(r.id, 0).unwrap(),
+                )
+            })
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    assert!(!ledger.contains(&new) && !events.json().contains(&new));
+
+    // The next email is refused for good: the password the last email carried is put back.
+    fault(
+        &w.sim,
+        json!({"method": "POST", "path": "/resend/emails", "status": 422}),
+    )
+    .await;
+    let (state, events) = day_two(&w, RunKind::ResetPassword).await;
+    clear_faults(&w.sim).await;
+    assert_eq!(state, RunState::RolledBack, "{}", events.json());
+    assert_eq!(events.first_failure()["step"], "email.new_password");
+    assert_eq!(
+        sign_in(&w, &new).await,
+        200,
+        "the mailed password still works"
+    );
+    done(w).await;
+}
+
+#[tokio::test]
+async fn repair_mends_a_missing_variable_and_an_inactive_workflow() {
+    let Some(w) = delivered("d2-repair", "Reparera Mig AB").await else {
+        return;
+    };
+    // Nothing found, nothing to repair.
+    let refused = w.engine.start_repair(&w.slug).unwrap_err();
+    assert_eq!(refused.code().as_str(), "not_now");
+
+    let env = api(
+        Method::GET,
+        vercel_url(&w, &format!("/v10/projects/{}/env", w.slug)),
+        None,
+    )
+    .await;
+    let gone = env["envs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["key"] == "FABRIK_CUSTOMER_SLUG")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    api(
+        Method::DELETE,
+        vercel_url(&w, &format!("/v9/projects/{}/env/{gone}", w.slug)),
+        None,
+    )
+    .await;
+    let id = customer(&w).instance.n8n_workflow_id.unwrap();
+    reqwest::Client::new()
+        .post(format!("{}/workflows/{id}/deactivate", w.sim.n8n_api_url()))
+        .header("X-N8N-API-KEY", TOKEN)
+        .send()
+        .await
+        .unwrap();
+    let before = production_deployment(&w).await;
+    let h = w.engine.check_health(&w.slug).await.unwrap();
+    assert!(!h.healthy);
+
+    let start = w.engine.start_repair(&w.slug).unwrap();
+    let run = w.store.get_run(start.run_id).unwrap();
+    assert_eq!(run.kind, RunKind::Repair);
+    let keys: Vec<StepKey> = w
+        .store
+        .run_steps(start.run_id)
+        .unwrap()
+        .iter()
+        .map(|s| s.key)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            StepKey::VercelEnv,
+            StepKey::N8nWorkflow,
+            StepKey::VercelRedeploy
+        ],
+        "the steps the findings named, and a deployment that reads the variable"
+    );
+    let (state, events) = drive(&w, start).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    let h = w.engine.check_health(&w.slug).await.unwrap();
+    assert!(h.healthy, "{:#?}", h.findings);
+    assert!(workflow_active(&w).await);
+    assert_eq!(
+        customer(&w).instance.n8n_workflow_id.unwrap(),
+        id,
+        "the same workflow"
+    );
+    assert_ne!(production_deployment(&w).await, before);
+    done(w).await;
+}
+
+async fn step_state(w: &World, run: i64, key: StepKey) -> fabrik::provision::StepState {
+    w.store
+        .run_steps(run)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.key == key)
+        .unwrap()
+        .state
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_domain_goes_from_added_to_verified_to_production_and_off_again() {
+    let Some(w) = delivered("d2-domain", "Egen Domän AB").await else {
+        return;
+    };
+    // A bad name never becomes a run.
+    let bad = w
+        .engine
+        .start_domain(&w.slug, RunKind::DomainAdd, "https://kund.byran.se/")
+        .unwrap_err();
+    assert_eq!(bad.code().as_str(), "validation");
+    assert!(w
+        .store
+        .list_runs(None, 10)
+        .unwrap()
+        .iter()
+        .all(|r| r.kind == RunKind::Provision));
+
+    let domain = "egen.byran.example.se";
+    let start = w
+        .engine
+        .start_domain(&w.slug, RunKind::DomainAdd, "Egen.Byran.Example.SE")
+        .unwrap();
+    let run = start.run_id;
+    let events = Events::default();
+    let driving = w.engine.drive(
+        start.driver.unwrap(),
+        events.sink(),
+        CancellationToken::new(),
+        false,
+    );
+    let customer_side = async {
+        // It waits for DNS, saying which record to set.
+        let mut waited = 0;
+        while step_state(&w, run, StepKey::VercelDomainVerify).await
+            != fabrik::provision::StepState::Waiting
+        {
+            waited += 1;
+            assert!(waited < 200, "{}", events.json());
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        let listed = w.engine.domains(&w.slug).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        let d = &listed[0];
+        assert_eq!(d.domain, domain);
+        assert!(!d.verified && !d.production && d.added_by_fabrik);
+        let kinds: Vec<&str> = d.records.iter().map(|r| r.kind.as_str()).collect();
+        assert_eq!(kinds, ["TXT", "CNAME"], "{:?}", d.records);
+        let waiting = w
+            .store
+            .run_steps(run)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.key == StepKey::VercelDomainVerify)
+            .unwrap()
+            .waiting_for
+            .unwrap();
+        assert!(waiting.sv.contains("TXT _vercel."), "{}", waiting.sv);
+        // The customer sets the records; Vercel verifies; production moves to the domain.
+        let r = reqwest::Client::new()
+            .post(format!(
+                "{}/__sim/vercel/domains/{domain}/verifiable",
+                w.sim.base_url()
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+    };
+    let (state, ()) = tokio::join!(driving, customer_side);
+    let state = state.unwrap();
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    assert_eq!(
+        customer(&w).instance.production_url.as_deref(),
+        Some(format!("https://{domain}").as_str())
+    );
+    let d = &w.engine.domains(&w.slug).await.unwrap()[0];
+    assert!(d.verified && d.configured && d.production && d.records.is_empty());
+    let h = w.engine.check_health(&w.slug).await.unwrap();
+    assert!(h.healthy, "{:#?}", h.findings);
+    assert_eq!(h.site.unwrap().url, format!("https://{domain}"));
+
+    // Off again: production goes back to the project's own address first.
+    let start = w
+        .engine
+        .start_domain(&w.slug, RunKind::DomainRemove, domain)
+        .unwrap();
+    let (state, events) = drive(&w, start).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    assert_eq!(
+        customer(&w).instance.production_url.as_deref(),
+        Some(format!("https://{}.vercel.app", w.slug).as_str())
+    );
+    assert!(w.engine.domains(&w.slug).await.unwrap().is_empty());
+    done(w).await;
+}
+
+#[tokio::test]
+async fn a_domain_added_by_hand_is_never_removed() {
+    let Some(w) = delivered("d2-domain-hand", "Handlagd Domän AB").await else {
+        return;
+    };
+    let domain = "handlagd.example.se";
+    let project = customer(&w).instance.vercel_project_id.unwrap();
+    api(
+        Method::POST,
+        vercel_url(&w, &format!("/v10/projects/{project}/domains")),
+        Some(json!({ "name": domain })),
+    )
+    .await;
+    let listed = w.engine.domains(&w.slug).await.unwrap();
+    assert!(!listed[0].added_by_fabrik);
+
+    let start = w
+        .engine
+        .start_domain(&w.slug, RunKind::DomainRemove, domain)
+        .unwrap();
+    let (state, events) = drive(&w, start).await;
+    assert_eq!(state, RunState::RolledBack, "{}", events.json());
+    let failure = events.first_failure();
+    assert_eq!(failure["step"], "vercel.domain_remove");
+    assert_eq!(failure["code"], "domain_not_added");
+    let message = failure["message"].as_str().unwrap_or_default().to_string();
+    assert!(
+        message.contains(domain) && message.contains("Settings → Domains"),
+        "names the domain and the way out: {failure}"
+    );
+    // Nor adopted by an add: the same refusal.
+    let start = w
+        .engine
+        .start_domain(&w.slug, RunKind::DomainAdd, domain)
+        .unwrap();
+    let (state, _) = drive(&w, start).await;
+    assert_eq!(state, RunState::RolledBack);
+    assert_eq!(
+        w.engine.domains(&w.slug).await.unwrap().len(),
+        1,
+        "still there"
+    );
+    done(w).await;
+}
