@@ -556,3 +556,60 @@ async fn a_domain_added_by_hand_is_never_removed() {
     );
     done(w).await;
 }
+
+/// The CLI's day two: `pause`, `resume`, `redeploy`, `admin reset-password`, `domain …`, each a
+/// run with the same exit codes as `provision`; a bad domain is refused in Swedish.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn day_two_from_the_command_line() {
+    let Some(_) = keyring("d2-cli") else {
+        return;
+    };
+    let sim = sim(fabrik_sim::Profile::Instant).await;
+    let (_dir, db, slug) = register_file(&sim, "Kommandorad Dag Två AB");
+    let run = |args: &[&str]| cli(&sim, &db).args(args).output().unwrap();
+    let ok = |args: &[&str]| {
+        let out = run(args);
+        assert!(out.status.success(), "{args:?}: {}", said(&out));
+        said(&out)
+    };
+
+    let early = run(&["pause", &slug]);
+    assert_eq!(early.status.code(), Some(1), "{}", said(&early));
+    assert!(
+        said(&early).contains("provisionera kunden först"),
+        "{}",
+        said(&early)
+    );
+    ok(&["provision", &slug, "--yes"]);
+    ok(&["pause", &slug]);
+    let paused = run(&["status", &slug, "--json"]);
+    assert_eq!(paused.status.code(), Some(3), "paused is not healthy");
+    let again = run(&["pause", &slug]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(said(&again).contains("redan pausad"), "{}", said(&again));
+    ok(&["resume", &slug]);
+    ok(&["redeploy", &slug]);
+    let reset = ok(&["admin", "reset-password", &slug]);
+    let inv = inventory(&sim).await;
+    let text = inv["resend"]["emails"].as_array().unwrap().last().unwrap()["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let password = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Engångslösenord: "))
+        .unwrap();
+    assert!(
+        !reset.contains(password),
+        "the new password is never printed"
+    );
+
+    let bad = run(&["domain", "add", &slug, "https://kund.se/"]);
+    assert_eq!(bad.status.code(), Some(1), "{}", said(&bad));
+    assert!(said(&bad).contains("inte ett domännamn"), "{}", said(&bad));
+    assert!(ok(&["domain", "status", &slug]).contains("inga egna domäner"));
+    let status = run(&["status", &slug]);
+    assert_eq!(status.status.code(), Some(0), "{}", said(&status));
+    let _ = run(&["teardown", &slug, "--yes"]);
+    sim.shutdown().await;
+}

@@ -13,6 +13,7 @@ use fabrik::api::Api;
 use fabrik::customer::{
     Customer, CustomerDraft, CustomerPatch, CustomerQuery, CustomerRow, Plan, SortKey, Status,
 };
+use fabrik::provision::RunKind;
 use fabrik::ApiError;
 
 #[derive(Parser)]
@@ -74,6 +75,22 @@ enum Command {
         #[arg(long)]
         keep_on_failure: bool,
     },
+    /// "Reparera": check the instance, then run the steps that mend what the check found
+    /// (a missing env var, an inactive workflow, a failed production deployment).
+    Repair(DayTwo),
+    /// Pause the instance: the n8n workflow off, the Supabase project paused; the customer
+    /// becomes inactive.
+    Pause(DayTwo),
+    /// Resume a paused instance: the Supabase project restored, the workflow on again.
+    Resume(DayTwo),
+    /// A new production deployment of the customer's repository as it is.
+    Redeploy(DayTwo),
+    /// Custom domains: add one (and wait for its DNS), show what to set, remove one.
+    #[command(subcommand)]
+    Domain(DomainCmd),
+    /// The customer's first administrator.
+    #[command(subcommand)]
+    Admin(AdminCmd),
     /// Provisioning runs: list, show, resume, cancel, roll back.
     #[command(subcommand)]
     Runs(RunsCmd),
@@ -103,6 +120,58 @@ enum Command {
     /// The agency's tokens in the OS keyring (never shown, never on the command line).
     #[command(subcommand)]
     Secrets(SecretsCmd),
+}
+
+/// What every day-two run takes.
+#[derive(Args)]
+struct DayTwo {
+    /// The customer's slug (its address name).
+    slug: String,
+    /// One JSON event per line.
+    #[arg(long)]
+    json: bool,
+    /// On a permanent failure keep what was changed (retry later) instead of putting the
+    /// instance back as it was.
+    #[arg(long)]
+    keep_on_failure: bool,
+}
+
+#[derive(Subcommand)]
+enum DomainCmd {
+    /// Add DOMAIN to the customer's Vercel project, print the DNS records to set, wait until
+    /// Vercel has verified it (Ctrl-C stops waiting; `fabrik runs resume` goes on), then make
+    /// it the production URL.
+    Add {
+        slug: String,
+        domain: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        keep_on_failure: bool,
+    },
+    /// The customer's custom domains: verified, pointed at Vercel, the records still to set.
+    Status {
+        slug: String,
+        /// Only this domain.
+        domain: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove DOMAIN from the project (only one a Fabrik run added); production goes back to
+    /// the project's own address first if it was this domain.
+    Rm {
+        slug: String,
+        domain: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCmd {
+    /// A new one-time password for the first administrator, sent in a new welcome email (it
+    /// is never printed).
+    ResetPassword(DayTwo),
 }
 
 #[derive(Subcommand)]
@@ -408,7 +477,25 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
         } | Command::UpdateModules {
             keep_on_failure: true,
             ..
-        }
+        } | Command::Repair(DayTwo {
+            keep_on_failure: true,
+            ..
+        }) | Command::Pause(DayTwo {
+            keep_on_failure: true,
+            ..
+        }) | Command::Resume(DayTwo {
+            keep_on_failure: true,
+            ..
+        }) | Command::Redeploy(DayTwo {
+            keep_on_failure: true,
+            ..
+        }) | Command::Admin(AdminCmd::ResetPassword(DayTwo {
+            keep_on_failure: true,
+            ..
+        })) | Command::Domain(DomainCmd::Add {
+            keep_on_failure: true,
+            ..
+        })
     );
     let policy = if keep {
         fabrik::provision::FailurePolicy::Pause
@@ -421,6 +508,12 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
     let found = match &cmd {
         Command::Provision { .. }
         | Command::UpdateModules { .. }
+        | Command::Repair(_)
+        | Command::Pause(_)
+        | Command::Resume(_)
+        | Command::Redeploy(_)
+        | Command::Admin(_)
+        | Command::Domain(DomainCmd::Add { .. } | DomainCmd::Rm { .. })
         | Command::Runs(RunsCmd::Resume { .. }) => cloud.preflight().await?,
         _ => Vec::new(),
     };
@@ -553,6 +646,56 @@ async fn async_command(db: &Path, sandbox: bool, cmd: Command) -> Result<(), Api
             )
         }
         Command::Status { slug, json } => status(engine, cloud.store(), slug, json).await,
+        Command::Repair(DayTwo { slug, json, .. }) => {
+            // Repairs what is wrong now, not what an older check saw.
+            let health = engine.check_health(&slug).await?;
+            if health.healthy {
+                println!("{slug} är frisk; inget att reparera");
+                return Ok(());
+            }
+            let start = engine.start_repair(&slug)?;
+            drive_started(engine, &slug, start, json, cancel).await
+        }
+        Command::Pause(DayTwo { slug, json, .. }) => {
+            let start = engine.start_day_two(&slug, RunKind::Pause, None)?;
+            drive_started(engine, &slug, start, json, cancel).await
+        }
+        Command::Resume(DayTwo { slug, json, .. }) => {
+            let start = engine.start_day_two(&slug, RunKind::Resume, None)?;
+            drive_started(engine, &slug, start, json, cancel).await
+        }
+        Command::Redeploy(DayTwo { slug, json, .. }) => {
+            let start = engine.start_day_two(&slug, RunKind::Redeploy, None)?;
+            drive_started(engine, &slug, start, json, cancel).await
+        }
+        Command::Admin(AdminCmd::ResetPassword(DayTwo { slug, json, .. })) => {
+            let start = engine.start_day_two(&slug, RunKind::ResetPassword, None)?;
+            drive_started(engine, &slug, start, json, cancel).await
+        }
+        Command::Domain(DomainCmd::Add {
+            slug, domain, json, ..
+        }) => {
+            let start = engine.start_domain(&slug, RunKind::DomainAdd, &domain)?;
+            drive_started(engine, &slug, start, json, cancel).await
+        }
+        Command::Domain(DomainCmd::Rm { slug, domain, json }) => {
+            let start = engine.start_domain(&slug, RunKind::DomainRemove, &domain)?;
+            drive_started(engine, &slug, start, json, cancel).await
+        }
+        Command::Domain(DomainCmd::Status { slug, domain, json }) => {
+            let mut found = engine.domains(&slug).await?;
+            if let Some(d) = &domain {
+                let d = fabrik::customer::validate_domain(d)
+                    .map_err(|e| fabrik::Error::Validation(vec![e]))?;
+                found.retain(|s| s.domain == d);
+            }
+            if json {
+                print_json(&found);
+            } else {
+                print_domains(&slug, &found);
+            }
+            Ok(())
+        }
         _ => Ok(()),
     };
     close(cloud).await;
@@ -750,6 +893,35 @@ async fn drive_started(
     let printer = Arc::new(progress::Printer::new(json));
     let sink = Arc::new(move |e: &fabrik::provision::RunEvent| printer.print(e));
     finished(engine.drive(driver, sink, cancel, false).await?)
+}
+
+fn print_domains(slug: &str, found: &[fabrik::provision::DomainStatus]) {
+    if found.is_empty() {
+        println!("{slug} har inga egna domäner");
+    }
+    for d in found {
+        let state = match (d.verified, d.configured) {
+            (true, true) => "verifierad, pekar på Vercel",
+            (true, false) => "verifierad, DNS pekar inte på Vercel än",
+            (false, _) => "inte verifierad än",
+        };
+        let mut notes = Vec::new();
+        if d.production {
+            notes.push("produktionsadress");
+        }
+        if !d.added_by_fabrik {
+            notes.push("inte tillagd av Fabrik");
+        }
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join(", "))
+        };
+        println!("{}: {state}{notes}", d.domain);
+        for r in &d.records {
+            println!("  {:<6} {}  →  {}", r.kind, r.name, r.value);
+        }
+    }
 }
 
 fn finished(state: fabrik::provision::RunState) -> Result<(), ApiError> {
