@@ -782,6 +782,13 @@ impl Engine {
                 Text::new("Körningen är klar", "The run is done"),
             )
             .await?;
+            // A day-two run changed the instance: its kept check says how it is now (before
+            // the window hears the run ended and reads it).
+            if !matches!(ctx.kind, RunKind::Provision | RunKind::Teardown) {
+                if let Err(e) = self.check_health(&ctx.customer.slug).await {
+                    tracing::warn!(run = run_id, "the check after the run failed: {e}");
+                }
+            }
             sink.emit(&RunEvent::RunFinished {
                 run_id,
                 state: RunState::Succeeded,
