@@ -76,6 +76,11 @@ pub const SETTING_KEYS: &[(&str, &str, &str)] = &[
         "Check every instance every N minutes while Fabrik is open (empty = off)",
     ),
     (
+        "domains.agency",
+        "Byråns domän för kundernas underdomäner, t.ex. byran.se: \"Lägg till\" ger kund.byran.se med ett klick (tomt = av)",
+        "The agency's domain for customers' subdomains, e.g. agency.com: \"Add\" gives customer.agency.com in one click (empty = off)",
+    ),
+    (
         "schema.template_path",
         "Egen SQL-mall för kundens databas (tomt = den inbyggda)",
         "Own SQL template for the customer's database (empty = the bundled one)",
@@ -459,6 +464,14 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
             if crate::customer::validate_email(value).is_err() =>
         {
             bad("ogiltig e-postadress", "not a valid email address")
+        }
+        "domains.agency"
+            if !value.is_empty() && crate::customer::validate_domain(value).is_err() =>
+        {
+            bad(
+                "skriv bara domännamnet, t.ex. byran.se",
+                "write just the domain name, e.g. agency.com",
+            )
         }
         "alerts.email" if !value.is_empty() && crate::customer::validate_email(value).is_err() => {
             bad("ogiltig e-postadress", "not a valid email address")

@@ -156,18 +156,30 @@ async function dayTwoHealth(s) {
   await sweep('the first sweep ended');
   for (const c of CUSTOMERS) await s.until(async () => (await dot(c.slug)) === 'healthy', `${c.slug} healthy`, 10_000);
 
+  // Someone turns the second customer's workflow off in n8n: the sweep shows it unhealthy next
+  // to the healthy one, and "Reparera" on its page makes it healthy again.
   const [fine, broken] = CUSTOMERS;
-  const fault = await http('POST', `${sim()}/__sim/faults`, { body: { path: `/vercel-site/${broken.slug}.vercel.app`, status: 503 } });
-  assert.equal(fault.status, 201, fault.text);
+  const inv = (await http('GET', `${sim()}/__sim/inventory`)).json;
+  const wf = inv.n8n.workflows.find((w) => w.name === `fabrik-${broken.slug}`);
+  const off = await http('POST', `${sim()}/n8n/api/v1/workflows/${wf.id}/deactivate`, { headers: { 'x-n8n-api-key': SIM_TOKEN } });
+  assert.equal(off.status, 200, off.text);
   await sweep('the second sweep ended');
   await s.until(async () => (await dot(broken.slug)) === 'unhealthy', `${broken.slug} unhealthy`, 10_000);
   assert.equal(await dot(fine.slug), 'healthy');
   const row = await s.find(`[data-testid="customer-row"][data-slug="${broken.slug}"] .row-name`);
   await s.cmd('POST', `/element/${row}/click`, {});
-  await s.until(async () => (await s.text('health-findings')).includes('HTTP 503'), 'the finding on the customer page', 10_000);
-  await http('DELETE', `${sim()}/__sim/faults`);
-  await s.click('check-health');
-  await s.until(async () => (await s.exec(`return document.querySelector('[data-testid="health-panel"]').dataset.health`)) === 'healthy', 'healthy again', 30_000);
+  await s.until(async () => (await s.text('health-findings')).includes('inte aktivt'), 'the finding on the customer page', 10_000);
+  await s.click('repair-button');
+  await s.until(
+    async () => (await s.exec(`return document.querySelector('[data-testid="run-state"]')?.dataset.state ?? null`)) === 'succeeded',
+    'the repair run succeeded',
+    60_000,
+  );
+  await s.until(async () => (await s.exec(`return document.querySelector('[data-testid="health-panel"]').dataset.health`)) === 'healthy', 'healthy after Reparera', 30_000);
+  const after = (await http('GET', `${sim()}/__sim/inventory`)).json;
+  assert.ok(after.n8n.workflows.find((w) => w.id === wf.id)?.active, 'the same workflow is on again');
+  await s.click('nav-customers');
+  await s.until(async () => (await dot(broken.slug)) === 'healthy', `${broken.slug} healthy in the register`, 10_000);
 }
 
 /** The deployment the project's production domains serve (getProject's targets.production). */

@@ -464,6 +464,88 @@ describe('health', () => {
   });
 });
 
+describe('day two', () => {
+  const at = '2026-11-23T07:30:00Z';
+  const T = (sv, en) => ({ sv, en });
+  const inactive = {
+    part: 'workflow',
+    kind: 'changed',
+    subject: 'wf1',
+    message: T('n8n-flödet fabrik-cafe-oresund är inte aktivt.', 'The n8n workflow fabrik-cafe-oresund is not active.'),
+    action: T('Reparera slår på flödet igen.', 'Repair turns the workflow on again.'),
+    repair: 'n8n.workflow',
+  };
+  const sick = {
+    examples: true,
+    health: { 'cafe-oresund': { healthy: false, findings: 1, checked_at: at }, 'asas-bageri-cafe-ab': { healthy: true, findings: 0, checked_at: at } },
+    healthReports: {
+      'cafe-oresund': { slug: 'cafe-oresund', environment: 'sandbox', checked_at: at, healthy: false, site: null, findings: [inactive] },
+    },
+  };
+
+  test('a healthy and an unhealthy customer side by side; "Reparera" runs the step that mends it and both are healthy', async (t) => {
+    const { page, assertClean } = await open(t, sick);
+    assert.equal(await tid(page, 'health-asas-bageri-cafe-ab').getAttribute('data-health'), 'healthy');
+    assert.equal(await tid(page, 'health-cafe-oresund').getAttribute('data-health'), 'unhealthy');
+    await tid(page, 'health-cafe-oresund').click();
+    await tid(page, 'repair-button').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="run-state"]')?.dataset.state === 'succeeded');
+    await page.waitForFunction(() => document.querySelector('[data-testid="health-panel"]')?.dataset.health === 'healthy');
+    assert.deepEqual((await ipcCalls(page, 'start_day_two')).map((c) => c.args), [{ slug: 'cafe-oresund', kind: 'repair' }]);
+    assert.match(await page.locator('.run-card').innerText(), /Skapa n8n-flöde/);
+    await tid(page, 'back-to-list').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="health-cafe-oresund"]')?.dataset.health === 'healthy');
+    assertClean();
+  });
+
+  test('pause asks first, makes the customer inactive, and offers resume; a new admin password says where it goes', async (t) => {
+    const { page, assertClean } = await open(t, { examples: true });
+    await page.locator('[data-slug="cafe-oresund"] .row-name').click();
+    await tid(page, 'operations-panel').waitFor();
+    assert.equal(await tid(page, 'resume-button').count(), 0);
+    await tid(page, 'pause-button').click();
+    assert.match(await tid(page, 'operations-dialog').innerText(), /kan inte logga in förrän instansen återupptas/);
+    await tid(page, 'confirm-operation').click();
+    await tid(page, 'resume-button').waitFor();
+    assert.match(await page.locator('.title-meta').innerText(), /Inaktiv/);
+    assert.equal(await tid(page, 'pause-button').count(), 0, 'a paused instance is resumed, not paused again');
+    await tid(page, 'resume-button').click();
+    await tid(page, 'pause-button').waitFor();
+
+    await tid(page, 'reset-password-button').click();
+    const dialog = await tid(page, 'operations-dialog').innerText();
+    assert.match(dialog, /kontakt@cafeoresund\.se/);
+    assert.match(dialog, /visas aldrig/);
+    await tid(page, 'confirm-operation').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="run-state"]')?.dataset.state === 'succeeded');
+    const kinds = (await ipcCalls(page, 'start_day_two')).map((c) => c.args.kind);
+    assert.deepEqual(kinds, ['pause', 'resume', 'reset_password']);
+    assertClean();
+  });
+
+  test("a custom domain: one click for the agency's subdomain, then listed as production; a bad name is refused", async (t) => {
+    const { page, assertClean } = await open(t, { examples: true, settings: { 'domains.agency': 'byran.se' } });
+    await page.locator('[data-slug="cafe-oresund"] .row-name').click();
+    await tid(page, 'domains-panel').waitFor();
+    assert.match(await tid(page, 'domains-panel').innerText(), /Inga egna domäner/);
+    await tid(page, 'domain-input').fill('https://kund.se/');
+    await tid(page, 'add-domain').click();
+    await expectText(page.locator('.toast'), 'inte ett domännamn');
+    assert.match(await tid(page, 'add-agency-domain').innerText(), /cafe-oresund\.byran\.se/);
+    await tid(page, 'add-agency-domain').click();
+    await page.locator('[data-domain="cafe-oresund.byran.se"]').waitFor();
+    assert.match(await tid(page, 'domain-list').innerText(), /Produktionsadress/);
+    assert.equal(await tid(page, 'add-agency-domain').count(), 0, 'added once');
+    await tid(page, 'remove-domain').click();
+    await page.waitForFunction(() => !document.querySelector('[data-domain]'));
+    assert.deepEqual(
+      [...(await ipcCalls(page, 'add_domain')), ...(await ipcCalls(page, 'remove_domain'))].map((c) => c.args.domain),
+      ['https://kund.se/', 'cafe-oresund.byran.se', 'cafe-oresund.byran.se'],
+    );
+    assertClean();
+  });
+});
+
 describe('check all', () => {
   test('"Kontrollera alla" checks every delivered instance with progress, then the dots show the result', async (t) => {
     const T = (sv, en) => ({ sv, en });

@@ -5,7 +5,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { listen } from '@tauri-apps/api/event';
 import { call, type ApiError } from '../api';
 import { ACTIVE_RUN_STATES, STEP_KEYS, STEP_LABEL, UNFINISHED_STEP_STATES } from '../bindings';
-import type { Environment, LogLine, Readiness, RunDetail, RunEvent, RunRow, RunState, StepKey, StepOutcome, StepRow, Text } from '../bindings';
+import type { Environment, LogLine, Readiness, RunDetail, RunEvent, RunKind, RunRow, RunState, StartOutcome, StepKey, StepOutcome, StepRow, Text } from '../bindings';
 import { errorText, runStateKey, useI18n } from '../i18n';
 import { useToast } from './toast';
 import { afterListPainted } from './startup';
@@ -165,6 +165,10 @@ interface RunsContextValue {
   teardown: (slug: string, confirmation: string) => Promise<void>;
   /** "Uppdatera moduler": the saved plan and modules into the delivered instance. */
   updateModules: (slug: string) => Promise<void>;
+  /** Starts a day-two run (repair, pause, resume, redeploy, a new admin password) and follows it. */
+  dayTwo: (slug: string, kind: RunKind) => Promise<boolean>;
+  /** Adds or removes a custom domain (a run) and follows it. */
+  domain: (slug: string, domain: string, remove: boolean) => Promise<boolean>;
 }
 
 const RunsContext = createContext<RunsContextValue | null>(null);
@@ -314,6 +318,7 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
               finished_at: null,
               owner_pid: null,
               heartbeat_at: null,
+              input: null,
             },
             steps: [],
             log: [],
@@ -412,6 +417,18 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
     refresh(runId);
   }, [refresh]);
 
+  /** Starts a run through `start` and follows it; a refusal (an instance in the wrong state, a bad domain) is a toast. */
+  const follow = useCallback(async (start: () => Promise<StartOutcome>) => {
+    try {
+      const o = await start();
+      await track(o.run_id);
+      return true;
+    } catch (e) {
+      tRef.current.toast('error', tRef.current.t('ops.startFailed', { message: tRef.current.err(e as ApiError) }));
+      return false;
+    }
+  }, [track]);
+
   const value: RunsContextValue = {
     runs,
     latest,
@@ -436,6 +453,8 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
       const run = await call('teardown_customer', { slug, confirmation });
       void track(run);
     },
+    dayTwo: (slug, kind) => follow(() => call('start_day_two', { slug, kind })),
+    domain: (slug, domain, remove) => follow(() => call(remove ? 'remove_domain' : 'add_domain', { slug, domain })),
     updateModules: async (slug) => {
       try {
         const o = await call('update_modules', { slug });

@@ -9,6 +9,7 @@ import { useToast } from '../state/toast';
 import { Dialog, ExampleTag, LiveStatusBadge, TypedConfirmDialog } from './common';
 import { FieldMessage } from './CustomerForm';
 import { AdoptDialog } from './Adopt';
+import { DomainsPanel, OperationsPanel } from './DayTwo';
 
 type InstanceField = keyof Instance;
 const INSTANCE_FIELDS: InstanceField[] = ['production_url', 'github_repo_url', 'supabase_project_ref', 'vercel_project_id', 'n8n_workflow_id'];
@@ -217,7 +218,15 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted }:
         <InstanceCard customer={c} onSaved={setCustomer} onOpen={open} />
       </div>
 
-      {hasInstance(c) && <HealthPanel slug={c.slug} reload={finishedCount} />}
+      {hasInstance(c) && (
+        <HealthPanel slug={c.slug} reload={finishedCount} canRepair={c.status === 'active' && !runActive} onStarted={() => setSelectedRun(null)} />
+      )}
+      {delivered(c) && (
+        <div className="columns">
+          <OperationsPanel customer={c} busy={runActive} onStarted={() => setSelectedRun(null)} />
+          <DomainsPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} />
+        </div>
+      )}
 
       <ForeignPanel slug={c.slug} reload={finishedCount} />
 
@@ -590,10 +599,17 @@ function fromInstance(i: Instance): Record<InstanceField, string> {
   };
 }
 
-/** The instance's last health check, its findings and what to do about each; "Kontrollera nu". */
-function HealthPanel({ slug, reload }: { slug: string; reload: number }) {
+/** A customer whose instance Fabrik delivered (active) or paused: day two's panels apply. */
+function delivered(c: Customer): boolean {
+  return hasInstance(c) && (c.status === 'active' || c.status === 'inactive');
+}
+
+/** The instance's last health check, its findings and what to do about each; "Kontrollera nu",
+ * and "Reparera" when a finding is one a provisioning step mends. */
+function HealthPanel({ slug, reload, canRepair, onStarted }: { slug: string; reload: number; canRepair: boolean; onStarted: () => void }) {
   const { t, err, lang } = useI18n();
   const toast = useToast();
+  const runs = useRuns();
   const [health, setHealth] = useState<Health | null>(null);
   const [checking, setChecking] = useState(false);
   useEffect(() => {
@@ -619,14 +635,26 @@ function HealthPanel({ slug, reload }: { slug: string; reload: number }) {
     }
   }
 
+  async function repair() {
+    if (await runs.dayTwo(slug, 'repair')) onStarted();
+  }
+
   const state = !health ? 'unchecked' : health.healthy ? 'healthy' : 'unhealthy';
+  const repairable = !!health && health.findings.some((f) => f.repair !== null);
   return (
     <div className="card" data-testid="health-panel" data-health={state}>
       <div className="card-head">
         <h2 className="card-title">{t('health.title')}</h2>
-        <button type="button" className="btn btn-small" data-testid="check-health" disabled={checking} onClick={check}>
-          {checking ? t('health.checking') : t('health.check')}
-        </button>
+        <div className="actions">
+          {repairable && (
+            <button type="button" className="btn btn-small btn-primary" data-testid="repair-button" disabled={!canRepair} title={t('health.repairHint')} onClick={() => void repair()}>
+              {t('health.repair')}
+            </button>
+          )}
+          <button type="button" className="btn btn-small" data-testid="check-health" disabled={checking} onClick={check}>
+            {checking ? t('health.checking') : t('health.check')}
+          </button>
+        </div>
       </div>
       {!health ? (
         <p className="muted">{t('health.never')}</p>
@@ -651,6 +679,11 @@ function HealthPanel({ slug, reload }: { slug: string; reload: number }) {
                     <span>{f.message[lang]}</span>
                     <span className="muted">{f.action[lang]}</span>
                   </span>
+                  {f.repair && (
+                    <span className="finding-repair" title={t('health.repairable')} aria-label={t('health.repairable')}>
+                      ⟲
+                    </span>
+                  )}
                 </li>
               ))}
             </ul>

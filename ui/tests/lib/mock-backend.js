@@ -58,6 +58,7 @@
     ['vercel.framework', 'Ramverk för Vercel-projektet'],
     ['email.sender_name', 'Avsändarnamn för välkomstmejlet'],
     ['email.sender_address', 'Avsändaradress (på en verifierad domän hos Resend)'],
+    ['domains.agency', 'Byråns domän för kundernas underdomäner, t.ex. byran.se'],
     ['schema.template_path', 'Egen SQL-mall för kundens databas (tomt = den inbyggda)'],
     ['n8n.workflow_template_path', 'Eget n8n-flöde som JSON (tomt = det inbyggda)'],
     ['modules.manifest_path', 'Eget modulmanifest som JSON (tomt = det inbyggda)'],
@@ -405,9 +406,26 @@
   const iso = () => new Date().toISOString();
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+  /** A day-two run of `keys`, played to success; `after` applies what it changed before it ends. */
+  function playDayTwo(c, kind, keys, after) {
+    const open = R.runs.filter((r) => r.customer_id === c.id).sort((a, b) => b.id - a.id)[0];
+    if (open && ACTIVE.includes(open.state)) return { run_id: open.id, already_running: true };
+    const run = newRun(c, kind, keys);
+    const events = [{ type: 'run_started', run_id: run.id, slug: c.slug, resumed: false }];
+    for (const step of keys) {
+      events.push({ type: 'step_started', run_id: run.id, step, attempt: 1 });
+      events.push({ type: 'step_done', run_id: run.id, step, outcome: 'done', external_id: null, duration_ms: 30 });
+    }
+    void (async () => {
+      await play(run.id, events);
+      after();
+      await play(run.id, [{ type: 'run_finished', run_id: run.id, state: 'succeeded', error: null }]);
+    })();
+    return { run_id: run.id, already_running: false };
+  }
   function newRun(c, kind, keys) {
     const id = R.nextRun++;
-    const run = { id, customer_id: c.id, slug: c.slug, customer_name: c.name, kind, state: 'running', environment: ENVIRONMENT, error: null, failed_step: null, started_at: iso(), finished_at: null, owner_pid: 4242, heartbeat_at: iso() };
+    const run = { id, customer_id: c.id, slug: c.slug, customer_name: c.name, kind, state: 'running', environment: ENVIRONMENT, error: null, failed_step: null, started_at: iso(), finished_at: null, owner_pid: 4242, heartbeat_at: iso(), input: null };
     R.runs.push(run);
     R.steps[id] = keys.map((key) => ({ key, state: 'pending', attempts: 0, intent: null, external_id: null, created: false, output: null, error: null, waiting_for: null, started_at: null, finished_at: null, seq: null }));
     R.log[id] = [];
@@ -520,6 +538,8 @@
           // The instance keeps serving whatever happens; only a success changes what it runs.
           const c = byslug(run.slug);
           if (e.state === 'succeeded' && c) setCustomer(run.slug, { applied: { plan: c.plan, modules: [...c.modules] } });
+        } else if (!['provision', 'teardown'].includes(run.kind)) {
+          // Day two: the instance keeps its status unless the run said otherwise (playDayTwo).
         } else if (e.state === 'succeeded' && run.kind === 'teardown') {
           setCustomer(run.slug, { status: 'inactive', instance: emptyInstance() });
         } else if (e.state === 'failed' || e.state === 'rollback_failed') setCustomer(run.slug, { status: 'failed' });
@@ -638,6 +658,56 @@
       events.push({ type: 'run_finished', run_id: run.id, state: 'succeeded', error: null });
       void play(run.id, events);
       return { run_id: run.id, already_running: false };
+    },
+    // Day two (src/provision/engine.rs start_day_two / start_repair / start_domain): the
+    // kind's steps, played to success; repair then keeps a healthy check, pause/resume move the
+    // status, a domain run adds or removes CONFIG.domains[slug] entries.
+    start_day_two: ({ slug, kind }) => {
+      const c = byslug(slug);
+      if (!c) throw notFound(slug);
+      if (!c.instance.production_url) throw apiError('not_provisioned', `${slug} har ingen levererad instans i den här miljön att uppdatera; provisionera kunden först.`);
+      const wants = kind === 'resume' ? 'inactive' : 'active';
+      if (c.status !== wants) throw apiError('not_now', `${slug}: instansen är ${c.status}`);
+      const report = (CONFIG.healthReports || {})[slug];
+      const keys = {
+        repair: [...new Set((report?.findings || []).map((f) => f.repair).filter(Boolean))],
+        pause: ['n8n.deactivate', 'supabase.pause'],
+        resume: ['supabase.restore', 'n8n.activate'],
+        redeploy: ['vercel.redeploy'],
+        reset_password: ['supabase.admin_password', 'email.new_password'],
+      }[kind];
+      if (!keys) throw apiError('internal', `${kind} is not started this way`);
+      if (keys.length === 0) throw apiError('not_now', `${slug}: den senaste hälsokontrollen fann inget som en reparation kan laga`);
+      return playDayTwo(c, kind, keys, () => {
+        if (kind === 'pause') setCustomer(slug, { status: 'inactive' });
+        if (kind === 'resume') setCustomer(slug, { status: 'active' });
+        CONFIG.nextHealth = { ...(CONFIG.nextHealth || {}), [slug]: [] };
+        runCommands.check_health({ slug });
+      });
+    },
+    add_domain: ({ slug, domain }) => {
+      const c = byslug(slug);
+      if (!c) throw notFound(slug);
+      const d = String(domain).trim().toLowerCase();
+      if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d)) throw apiError('validation', `«${domain}» är inte ett domännamn som kan läggas till`);
+      return playDayTwo(c, 'domain_add', ['vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production'], () => {
+        const list = ((CONFIG.domains ||= {})[slug] ||= []);
+        for (const x of list) x.production = false;
+        list.push({ domain: d, verified: true, configured: true, records: [], production: true, added_by_fabrik: true });
+        setCustomer(slug, { instance: { ...c.instance, production_url: `https://${d}` } });
+      });
+    },
+    remove_domain: ({ slug, domain }) => {
+      const c = byslug(slug);
+      if (!c) throw notFound(slug);
+      return playDayTwo(c, 'domain_remove', ['vercel.domain_remove'], () => {
+        (CONFIG.domains ||= {})[slug] = (CONFIG.domains[slug] || []).filter((x) => x.domain !== domain);
+        setCustomer(slug, { instance: { ...c.instance, production_url: `https://${slug}.vercel.app` } });
+      });
+    },
+    domains: ({ slug }) => {
+      if (!byslug(slug)) throw notFound(slug);
+      return (CONFIG.domains || {})[slug] || [];
     },
     teardown_customer: ({ slug, confirmation }) => {
       if (String(confirmation ?? '').trim() !== slug) throw apiError('not_confirmed', 'Skriv kundens adressnamn för att bekräfta');
