@@ -142,26 +142,36 @@ enum DomainCmd {
     /// Vercel has verified it (Ctrl-C stops waiting; `fabrik runs resume` goes on), then make
     /// it the production URL.
     Add {
+        /// The customer's slug (its address name).
         slug: String,
+        /// The domain, e.g. kund.byran.se (just the name, no https://).
         domain: String,
+        /// One JSON event per line.
         #[arg(long)]
         json: bool,
+        /// On a permanent failure keep what was done (retry later) instead of taking the
+        /// domain off again.
         #[arg(long)]
         keep_on_failure: bool,
     },
     /// The customer's custom domains: verified, pointed at Vercel, the records still to set.
     Status {
+        /// The customer's slug (its address name).
         slug: String,
         /// Only this domain.
         domain: Option<String>,
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Remove DOMAIN from the project (only one a Fabrik run added); production goes back to
     /// the project's own address first if it was this domain.
     Rm {
+        /// The customer's slug (its address name).
         slug: String,
+        /// The domain to remove.
         domain: String,
+        /// One JSON event per line.
         #[arg(long)]
         json: bool,
     },
