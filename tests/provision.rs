@@ -472,57 +472,72 @@ fn owned_by(inv: &serde_json::Value, slug: &str) -> serde_json::Value {
     })
 }
 
+// The transient fault matrix, one kind of fault per test so that the four (mostly waiting
+// out retries and timeouts) run side by side; each has a simulator of its own, since a fault
+// applies to whichever request matches first.
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn transient_faults_on_every_step_end_in_success_without_duplicates() {
-    let Some(secrets) = keyring("faults") else {
+async fn a_429_on_every_step_ends_in_success_without_duplicates() {
+    transient_on_every_step("429", json!({"status": 429, "retry_after": 1, "times": 1})).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_500_on_every_step_ends_in_success_without_duplicates() {
+    transient_on_every_step("500", json!({"status": 500, "times": 1})).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_connection_on_every_step_ends_in_success_without_duplicates() {
+    transient_on_every_step("drop", json!({"drop": true, "times": 1})).await;
+}
+
+/// Past the 1 s call timeout; the request still executes afterwards, as it may for real.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_past_its_timeout_on_every_step_ends_in_success_without_duplicates() {
+    transient_on_every_step("delay", json!({"delay_ms": 1500, "times": 1})).await;
+}
+
+async fn transient_on_every_step(kind: &str, effect: serde_json::Value) {
+    let Some(secrets) = keyring(&format!("faults-{kind}")) else {
         return;
     };
     let sim = sim(Profile::Instant).await;
     let store = store();
     let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
-    let kinds = [
-        ("429", json!({"status": 429, "retry_after": 1, "times": 1})),
-        ("500", json!({"status": 500, "times": 1})),
-        ("drop", json!({"drop": true, "times": 1})),
-        // Past the 1 s call timeout; the request still executes afterwards, as it may for real.
-        ("delay", json!({"delay_ms": 1500, "times": 1})),
-    ];
     let mut table = Vec::new();
     for (step, method, path) in OPERATIONS {
-        for (kind, effect) in &kinds {
-            let slug = customer(&store, &format!("Fel {kind} {}", step.replace('.', " ")));
-            clear_faults(&sim).await;
-            let mut spec = effect.clone();
-            spec["method"] = json!(method);
-            spec["path"] = json!(path);
-            fault(&sim, spec).await;
-            let (_, state, events) = provision_logged(&engine, &slug).await;
-            let retries = events
-                .all()
-                .iter()
-                .filter(|e| matches!(e, fabrik::provision::RunEvent::StepRetrying { .. }))
-                .count();
-            table.push(format!(
-                "{step:<20} {kind:<5} {} retries={retries}",
-                state.as_str()
-            ));
-            assert_eq!(
-                state,
-                RunState::Succeeded,
-                "{step} {kind}: {}",
-                events.json()
-            );
-            // A late create after a timeout is adopted by the retry, never doubled.
-            tokio::time::sleep(std::time::Duration::from_millis(600)).await;
-            let mine = owned_by(&inventory(&sim).await, &slug);
-            assert_eq!(
-                mine,
-                json!({"projects": 1, "repos": 1, "vercel_projects": 1, "workflows": 1, "emails": 1}),
-                "{step} {kind}"
-            );
-        }
+        let slug = customer(&store, &format!("Fel {kind} {}", step.replace('.', " ")));
+        clear_faults(&sim).await;
+        let mut spec = effect.clone();
+        spec["method"] = json!(method);
+        spec["path"] = json!(path);
+        fault(&sim, spec).await;
+        let (_, state, events) = provision_logged(&engine, &slug).await;
+        let retries = events
+            .all()
+            .iter()
+            .filter(|e| matches!(e, fabrik::provision::RunEvent::StepRetrying { .. }))
+            .count();
+        table.push(format!(
+            "{step:<20} {kind:<5} {} retries={retries}",
+            state.as_str()
+        ));
+        assert_eq!(
+            state,
+            RunState::Succeeded,
+            "{step} {kind}: {}",
+            events.json()
+        );
+        // A late create after a timeout is adopted by the retry, never doubled.
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        let mine = owned_by(&inventory(&sim).await, &slug);
+        assert_eq!(
+            mine,
+            json!({"projects": 1, "repos": 1, "vercel_projects": 1, "workflows": 1, "emails": 1}),
+            "{step} {kind}"
+        );
     }
-    println!("fault matrix (transient):\n{}", table.join("\n"));
+    println!("fault matrix (transient, {kind}):\n{}", table.join("\n"));
     sim.shutdown().await;
 }
 
