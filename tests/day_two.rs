@@ -613,3 +613,97 @@ async fn day_two_from_the_command_line() {
     let _ = run(&["teardown", &slug, "--yes"]);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn repair_makes_a_deleted_workflow_again_and_the_card_follows() {
+    let Some(w) = delivered("d2-repair-gone", "Flöde Borta AB").await else {
+        return;
+    };
+    let old = customer(&w).instance.n8n_workflow_id.unwrap();
+    let r = reqwest::Client::new()
+        .delete(format!("{}/workflows/{old}", w.sim.n8n_api_url()))
+        .header("X-N8N-API-KEY", TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let h = w.engine.check_health(&w.slug).await.unwrap();
+    assert_eq!(
+        h.findings
+            .iter()
+            .map(|f| (f.kind, f.repair))
+            .collect::<Vec<_>>(),
+        [(
+            fabrik::health::FindingKind::Missing,
+            Some(StepKey::N8nWorkflow)
+        )]
+    );
+    let start = w.engine.start_repair(&w.slug).unwrap();
+    let (state, events) = drive(&w, start).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    let new = customer(&w).instance.n8n_workflow_id.unwrap();
+    assert_ne!(new, old, "a new workflow, and the instance card names it");
+    assert!(workflow_active(&w).await);
+    assert!(w.engine.check_health(&w.slug).await.unwrap().healthy);
+    done(w).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_domain_whose_site_fails_is_taken_off_again() {
+    let Some(w) = delivered("d2-domain-fail", "Domän Faller AB").await else {
+        return;
+    };
+    let domain = "faller.byran.example.se";
+    let before = customer(&w).instance.production_url;
+    // The DNS is set before the run asks, so it verifies at once; the site on it then asks
+    // for a login (Deployment Protection), which a run cannot wait out.
+    let project = customer(&w).instance.vercel_project_id.unwrap();
+    let start = w
+        .engine
+        .start_domain(&w.slug, RunKind::DomainAdd, domain)
+        .unwrap();
+    fault(
+        &w.sim,
+        json!({"method": "GET", "path": format!("/vercel-site/{domain}"), "status": 401}),
+    )
+    .await;
+    let events = Events::default();
+    let driving = w.engine.drive(
+        start.driver.unwrap(),
+        events.sink(),
+        CancellationToken::new(),
+        false,
+    );
+    let dns = async {
+        loop {
+            let listed = api(
+                Method::GET,
+                vercel_url(&w, &format!("/v9/projects/{project}/domains")),
+                None,
+            )
+            .await;
+            if listed["domains"].as_array().is_some_and(|d| !d.is_empty()) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        reqwest::Client::new()
+            .post(format!(
+                "{}/__sim/vercel/domains/{domain}/verifiable",
+                w.sim.base_url()
+            ))
+            .send()
+            .await
+            .unwrap();
+    };
+    let (state, ()) = tokio::join!(driving, dns);
+    clear_faults(&w.sim).await;
+    assert_eq!(state.unwrap(), RunState::RolledBack, "{}", events.json());
+    assert_eq!(events.first_failure()["step"], "vercel.domain_production");
+    assert_eq!(customer(&w).instance.production_url, before);
+    assert!(
+        w.engine.domains(&w.slug).await.unwrap().is_empty(),
+        "taken off the project"
+    );
+    done(w).await;
+}
