@@ -2,6 +2,7 @@
 //! here decides anything; every rule lives in the `fabrik` crate (docs/ARCHITECTURE.md).
 
 mod commands;
+mod webview;
 mod window_state;
 
 use std::sync::Arc;
@@ -68,6 +69,9 @@ pub fn run() {
         .setup(|app| {
             let db = fabrik::paths::default_db_path();
             tracing::info!(path = %db.display(), "register");
+            if let Some(window) = app.get_webview_window("main") {
+                webview::tune(&window);
+            }
             let host = Arc::new(WindowHost(app.handle().clone()));
             // The register only: the clouds (simulator, keyring, network) start on the first
             // command that needs them, which the window sends after painting its list.
