@@ -3,8 +3,8 @@
 //! With accelerated compositing WebKit keeps a GL context and tiled layer textures for the
 //! scrolling list; at idle that cost the web process 205 MiB PSS against 121 MiB without it
 //! (release builds, `scripts/measure-window.sh`), while an empty Tauri window's takes 150 MiB.
-//! A page of text and tables paints fine on the CPU. `FABRIK_GPU_COMPOSITING=1` keeps WebKit's
-//! default, for a machine where that draws better.
+//! A page of text and tables paints fine on the CPU. `FABRIK_GPU_COMPOSITING` set to any value
+//! (even `0`) keeps WebKit's default, for a machine where that draws better.
 
 /// Applies the settings to the window's webview (Linux: WebKitGTK; elsewhere nothing to do).
 pub fn tune(window: &tauri::WebviewWindow) {
