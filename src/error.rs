@@ -64,6 +64,8 @@ pub enum Error {
     },
     UnsafeLink(String),
     OpenFailed(String),
+    /// A file to import that cannot be read as a whole (not a row of it: those are skipped).
+    ImportFile(crate::messages::Text),
     /// A ledger write found no row to change (the run or step is not there).
     LedgerRowMissing {
         run: i64,
@@ -104,6 +106,7 @@ impl Error {
             Error::Secret(e) => e.code(),
             Error::InvalidSetting { .. } => ErrorCode::InvalidSetting,
             Error::UnsafeLink(_) => ErrorCode::UnsafeLink,
+            Error::ImportFile(_) => ErrorCode::ImportFileInvalid,
             Error::OpenFailed(_) => ErrorCode::OpenFailed,
             Error::LedgerRowMissing { .. } => ErrorCode::LedgerRowMissing,
             Error::Io(_) => ErrorCode::Io,
@@ -158,7 +161,9 @@ impl Error {
             }
             Error::RunEnded(state) => params! { "state" => state },
             Error::InvalidToken(d) => params! { "detail" => d.sv, "detail_en" => d.en },
-            Error::NotReady(reason) => params! { "reason" => reason.sv, "reason_en" => reason.en },
+            Error::NotReady(reason) | Error::ImportFile(reason) => {
+                params! { "reason" => reason.sv, "reason_en" => reason.en }
+            }
             Error::NotNow { slug, reason } => {
                 params! { "slug" => slug, "reason" => reason.sv, "reason_en" => reason.en }
             }

@@ -13,6 +13,7 @@ pub mod messages;
 pub mod paths;
 pub mod providers;
 pub mod provision;
+pub mod register;
 pub mod sandbox;
 pub mod secrets;
 pub mod store;

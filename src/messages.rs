@@ -57,6 +57,12 @@ vocabulary!(
         OpenFailed => "open_failed",
         Io => "io",
         Internal => "internal",
+        // Importing customers from a file.
+        ImportFileInvalid => "import_file_invalid",
+        ImportValueUnknown => "import_value_unknown",
+        ImportStatus => "import_status",
+        ImportExists => "import_exists",
+        ImportDuplicate => "import_duplicate",
         // The OS keyring.
         KeyringNoSessionBus => "keyring_no_session_bus",
         KeyringNoSecretService => "keyring_no_secret_service",
@@ -238,6 +244,26 @@ impl ErrorCode {
             RunNotFound => t("Körningen {run} finns inte", "Run {run} does not exist"),
             InvalidSetting => t("Ogiltig inställning {key}: {reason}", "Invalid setting {key}: {reason_en}"),
             UnsafeLink => t("Bara https-länkar kan öppnas: {url}", "Only https links can be opened: {url}"),
+            ImportFileInvalid => t(
+                "Filen kan inte importeras: {reason}; ingenting lades till",
+                "The file cannot be imported: {reason_en}; nothing was added",
+            ),
+            ImportValueUnknown => t(
+                "{label} \"{value}\" finns inte (giltiga: {valid})",
+                "{label_en} \"{value}\" does not exist (valid: {valid})",
+            ),
+            ImportStatus => t(
+                "Statusen \"{value}\" kan inte importeras: en pågående körning följer inte med en fil; ange pending, active, inactive eller failed",
+                "The status \"{value}\" cannot be imported: a run in progress does not come with a file; use pending, active, inactive or failed",
+            ),
+            ImportExists => t(
+                "Adressen {slug} finns redan i registret; en import lägger bara till nya kunder och ändrar aldrig en befintlig",
+                "The address {slug} is already in the register; an import only adds new customers and never changes an existing one",
+            ),
+            ImportDuplicate => t(
+                "Adressen {slug} används redan av rad {line} i filen",
+                "The address {slug} is already used by line {line} of the file",
+            ),
             OpenFailed => t("Länken kunde inte öppnas: {detail}", "The link could not be opened: {detail}"),
             Io => t("{detail}", "A file operation failed: {detail}"),
             Internal => t("Internt fel: {detail}", "Internal error: {detail}"),

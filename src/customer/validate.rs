@@ -274,6 +274,16 @@ pub fn validate_draft(
     draft: CustomerDraft,
     manifest: &ModuleManifest,
 ) -> Result<ValidFields, Vec<FieldError>> {
+    validate_new(draft, Instance::default(), manifest)
+}
+
+/// A new customer that arrives with its instance card filled in (an import from the portal or
+/// an exported register): the card is checked by the same rules as an edit of it.
+pub fn validate_new(
+    draft: CustomerDraft,
+    instance: Instance,
+    manifest: &ModuleManifest,
+) -> Result<ValidFields, Vec<FieldError>> {
     let mut errors = Vec::new();
     let name = draft.name.trim().to_string();
     let given_slug = optional_text(draft.slug);
@@ -298,7 +308,7 @@ pub fn validate_draft(
         modules: manifest.normalize(draft.modules.unwrap_or_else(|| manifest.defaults_for(plan))),
         status: draft.status.unwrap_or(Status::Pending),
         notes: draft.notes.unwrap_or_default().trim().to_string(),
-        instance: Instance::default(),
+        instance,
     };
     check_common(&fields, &mut errors);
     if errors.is_empty() {

@@ -598,6 +598,76 @@ impl Store {
             .execute("DELETE FROM customers WHERE is_example = 1", [])?)
     }
 
+    /// Every live customer that is not an example, by name, with its card in `env`: what an
+    /// export writes. Read in one transaction on a connection of its own, so the export is one
+    /// consistent picture and the window's own queries do not wait behind it.
+    pub fn each_customer(
+        &self,
+        env: Environment,
+        mut each: impl FnMut(Customer) -> Result<()>,
+    ) -> Result<usize> {
+        let (mut own, mut shared) = (None, None);
+        let conn: &mut rusqlite::Connection = if self.path.as_os_str() == ":memory:" {
+            &mut *shared.insert(self.conn())
+        } else {
+            let c = rusqlite::Connection::open_with_flags(
+                &self.path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            c.busy_timeout(super::BUSY_TIMEOUT)?;
+            own.insert(c)
+        };
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let scope = vercel_scope(&tx)?;
+        let mut stmt = tx.prepare(&format!(
+            "{CUSTOMER_SELECT} WHERE c.archived_at IS NULL AND NOT c.is_example
+             ORDER BY c.name COLLATE NOCASE, c.id"
+        ))?;
+        // `?1` is the slug in the other uses of the select; unused here.
+        let mut rows = stmt.query(params![Option::<String>::None, env])?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            each(customer_from_row(row, scope.as_deref())?)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Every slug the register holds, archived customers' too (their slugs stay taken).
+    pub fn taken_slugs(&self) -> Result<std::collections::HashSet<String>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT slug FROM customers")?;
+        let slugs = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(slugs)
+    }
+
+    /// Adds imported customers, each with its status and card in this process's environment,
+    /// in one transaction: all of them or none. A slug taken since the preview was made is
+    /// left out and returned, not overwritten.
+    pub fn import_customers(&self, customers: &[ValidFields]) -> Result<Vec<String>> {
+        let env = self.environment();
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut taken = Vec::new();
+        for f in customers {
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM customers WHERE slug = ?1)",
+                [&f.slug],
+                |r| r.get(0),
+            )?;
+            if exists {
+                taken.push(f.slug.clone());
+            } else {
+                insert(&tx, f, false, env)?;
+            }
+        }
+        tx.commit()?;
+        Ok(taken)
+    }
+
     /// Bulk insert for benchmarks and load tests: one transaction, no per-row lookups.
     pub fn insert_many(
         &self,
