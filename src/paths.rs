@@ -23,3 +23,14 @@ pub fn default_db_path() -> PathBuf {
         _ => data_dir().join(DB_FILE),
     }
 }
+
+pub const EXPORT_DIR_ENV: &str = "FABRIK_EXPORT_DIR";
+
+/// Where the window saves an export of the register: `FABRIK_EXPORT_DIR` when set (tests), else
+/// the user's Downloads folder (where a browser would put it), else the app-data folder.
+pub fn export_dir() -> PathBuf {
+    match std::env::var_os(EXPORT_DIR_ENV) {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => dirs::download_dir().unwrap_or_else(data_dir),
+    }
+}

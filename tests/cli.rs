@@ -246,3 +246,73 @@ fn examples_are_added_and_removed() {
         .success();
     assert!(list_json(&db).is_empty());
 }
+
+#[test]
+fn register_export_and_import_round_trip_with_a_preview_and_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (from, to) = (dir.path().join("a.sqlite3"), dir.path().join("b.sqlite3"));
+    for (name, email) in [
+        ("Åkeri Nord", "ola@akeri.se"),
+        ("=Formel AB", "x@formel.se"),
+    ] {
+        fabrik(&from)
+            .args(["customers", "add", "--name", name, "--email", email])
+            .assert()
+            .success();
+    }
+    let csv = dir.path().join("reg.csv");
+    fabrik(&from)
+        .args(["register", "export", "--out"])
+        .arg(&csv)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("2 kunder"));
+    // An export never writes over a file.
+    fabrik(&from)
+        .args(["register", "export", "--format", "json", "--out"])
+        .arg(&csv)
+        .assert()
+        .failure();
+
+    // A row that breaks a rule is named with its line; the preview adds nothing.
+    let mut file = std::fs::read_to_string(&csv).unwrap();
+    file.push_str("utan-epost,Utan E-post,,,starter,,pending,,,,,,,,,\n");
+    std::fs::write(&csv, &file).unwrap();
+    fabrik(&to)
+        .args(["register", "import", "--preview"])
+        .arg(&csv)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Läggs till (sandbox): 2"))
+        .stdout(predicate::str::contains("rad 4"));
+    assert!(list_json(&to).is_empty());
+    // Without a terminal and without --yes nothing is imported.
+    fabrik(&to)
+        .args(["register", "import"])
+        .arg(&csv)
+        .assert()
+        .success();
+    assert!(list_json(&to).is_empty());
+
+    let out = fabrik(&to)
+        .args(["register", "import", "--yes", "--json"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["added"], 2);
+    assert_eq!(report["skipped"][0]["line"], 4);
+    let names: Vec<_> = list_json(&to).iter().map(|r| r["name"].clone()).collect();
+    assert_eq!(names, ["=Formel AB", "Åkeri Nord"]);
+
+    // Not UTF-8: refused as a whole, by code.
+    let latin1 = dir.path().join("latin1.csv");
+    std::fs::write(&latin1, b"name,email\nK\xe4nd,a@b.se\n").unwrap();
+    fabrik(&to)
+        .args(["register", "import", "--yes"])
+        .arg(&latin1)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("import_file_invalid"));
+}

@@ -176,6 +176,21 @@ impl Commands for Fabrik {
         self.api()?.remove_examples()
     }
 
+    fn preview_import(&self, contents: String) -> ApiResult<crate::register::ImportPreview> {
+        self.api()?.preview_import(contents)
+    }
+
+    fn import_customers(&self, contents: String) -> ApiResult<crate::register::ImportReport> {
+        self.api()?.import_customers(contents)
+    }
+
+    fn export_register(
+        &self,
+        format: crate::register::ExportFormat,
+    ) -> ApiResult<super::ExportedFile> {
+        self.api()?.export_register(format)
+    }
+
     fn module_manifest(&self) -> ApiResult<ModuleManifest> {
         self.api()?.module_manifest()
     }

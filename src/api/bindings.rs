@@ -7,7 +7,7 @@ use ts_rs::{Config, TS};
 use super::cloud::{Environment, SettingEntry};
 use super::health::Sweep;
 use super::runs::{Readiness, RunDetail};
-use super::{AppInfo, DraftCheck, Language, Preferences};
+use super::{AppInfo, DraftCheck, ExportedFile, Language, Preferences};
 use crate::credentials::{CredentialState, CredentialStatus};
 use crate::customer::{
     Applied, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery, CustomerRow,
@@ -23,6 +23,7 @@ use crate::provision::{
     AdoptionState, AllowedBy, DnsRecord, DomainStatus, LogLevel, RunEvent, RunKind, RunState,
     StartOutcome, StepKey, StepOutcome, StepState, TargetVerdict, TeardownTarget,
 };
+use crate::register::{ExportFormat, ImportPreview, ImportReport, ImportRow};
 use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
 use crate::store::runs::{LogLine, RunRow, StepRow};
@@ -112,6 +113,7 @@ pub fn typescript() -> String {
         TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,
         Health, HealthFinding, HealthPart, FindingKind, HealthSummary, SiteProbe, Sweep,
         DomainStatus, DnsRecord,
+        ImportPreview, ImportReport, ImportRow, ExportFormat, ExportedFile,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",
@@ -123,6 +125,10 @@ pub fn typescript() -> String {
     out.push_str(&command_table(&cfg));
     out.push('\n');
     out.push_str(&vocabularies());
+    out.push_str(&format!(
+        "export const MAX_IMPORT_BYTES = {};\n",
+        crate::register::MAX_IMPORT_BYTES
+    ));
     out.push('\n');
     out.push_str(&step_labels());
     out.push('\n');

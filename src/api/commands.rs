@@ -26,6 +26,9 @@ macro_rules! with_commands {
             blocking check_patch(slug: String, patch: $crate::customer::CustomerPatch) -> $crate::api::DraftCheck;
             blocking load_examples() -> u32;
             blocking remove_examples() -> u32;
+            blocking preview_import(contents: String) -> $crate::register::ImportPreview;
+            blocking import_customers(contents: String) -> $crate::register::ImportReport;
+            blocking export_register(format: $crate::register::ExportFormat) -> $crate::api::ExportedFile;
             blocking module_manifest() -> $crate::customer::ModuleManifest;
             blocking get_preferences() -> $crate::api::Preferences;
             blocking set_language(language: $crate::api::Language) -> $crate::api::Preferences;

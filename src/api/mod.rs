@@ -19,6 +19,7 @@ use crate::customer::{
     CustomerListing, CustomerPatch, CustomerQuery, FieldError, ModuleManifest,
 };
 use crate::error::{ApiError, Error, Result};
+use crate::register::{self, ExportFormat, ImportPreview, ImportReport};
 use crate::store::{Store, SCHEMA_VERSION};
 
 pub const LANGUAGE_SETTING: &str = "ui.language";
@@ -42,6 +43,13 @@ pub struct AppInfo {
     pub database_path: String,
     pub schema_version: u32,
     pub customer_count: u32,
+}
+
+/// Where an export was written, and how many customers it holds.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExportedFile {
+    pub path: String,
+    pub count: u32,
 }
 
 /// The outcome of checking a form before it is saved: the slug that would be used and every
@@ -186,6 +194,63 @@ impl Api {
         Ok(self.manifest.clone())
     }
 
+    /// What importing the file the user picked would add and skip; nothing is written.
+    pub fn preview_import(&self, contents: String) -> ApiResult<ImportPreview> {
+        Ok(register::preview_import(
+            &self.store,
+            contents.as_bytes(),
+            &self.manifest,
+        )?)
+    }
+
+    /// Adds the rows of the file the preview called good, in one transaction.
+    pub fn import_customers(&self, contents: String) -> ApiResult<ImportReport> {
+        Ok(register::apply_import(
+            &self.store,
+            contents.as_bytes(),
+            &self.manifest,
+        )?)
+    }
+
+    /// Writes the register in the chosen environment to a new file in the export folder
+    /// (never over an existing file) and says where.
+    pub fn export_register(&self, format: ExportFormat) -> ApiResult<ExportedFile> {
+        self.export_into(&crate::paths::export_dir(), format)
+    }
+
+    fn export_into(&self, dir: &Path, format: ExportFormat) -> ApiResult<ExportedFile> {
+        std::fs::create_dir_all(dir).map_err(Error::Io)?;
+        let stamp = crate::store::now().format("%Y-%m-%d-%H%M%S");
+        let env = self.store.environment();
+        for n in 0..100 {
+            let suffix = if n == 0 {
+                String::new()
+            } else {
+                format!("-{n}")
+            };
+            let name = format!(
+                "fabrik-register-{env}-{stamp}{suffix}.{}",
+                format.extension()
+            );
+            let path = dir.join(name);
+            match register::export_file(&self.store, env, format, &path) {
+                Ok(count) => {
+                    return Ok(ExportedFile {
+                        path: path.display().to_string(),
+                        count: count.try_into().unwrap_or(u32::MAX),
+                    })
+                }
+                Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(Error::Io(std::io::Error::other(format!(
+            "kan inte skapa en ny fil i {}",
+            dir.display()
+        )))
+        .into())
+    }
+
     pub fn get_preferences(&self) -> ApiResult<Preferences> {
         let language = match self.store.get_setting(LANGUAGE_SETTING)?.as_deref() {
             Some("en") => Language::En,
@@ -228,5 +293,30 @@ mod tests {
             .unwrap();
         assert_eq!(check.slug.as_deref(), Some("asas-bageri-cafe-ab"));
         assert_eq!(check.errors[0].field, "admin_email");
+    }
+
+    #[test]
+    fn an_export_from_the_window_never_writes_over_an_earlier_one() {
+        let api = Api::new(Store::open_in_memory().unwrap());
+        api.create_customer(CustomerDraft {
+            name: "Åkeri Nord".into(),
+            admin_email: "ola@akeri.se".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("Hämtningar");
+        let paths: Vec<String> = (0..3)
+            .map(|_| api.export_into(&out, ExportFormat::Csv).unwrap())
+            .inspect(|f| assert_eq!(f.count, 1))
+            .map(|f| f.path)
+            .collect();
+        let distinct: std::collections::HashSet<_> = paths.iter().collect();
+        assert_eq!(distinct.len(), 3, "{paths:?}");
+        for p in &paths {
+            let text = std::fs::read_to_string(p).unwrap();
+            assert!(text.starts_with("slug,name,"), "{text}");
+            assert!(text.contains("akeri-nord"));
+        }
     }
 }

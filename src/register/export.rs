@@ -140,6 +140,26 @@ pub fn export(
     Ok(n)
 }
 
+/// Writes the export to a new file at `path` (an existing file is never written over: the
+/// error is `AlreadyExists`); a failed export leaves no half-written file behind to be
+/// mistaken for a whole one.
+pub fn export_file(
+    store: &Store,
+    env: Environment,
+    format: ExportFormat,
+    path: &std::path::Path,
+) -> Result<usize> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    let written = export(store, env, format, file);
+    if written.is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+    written
+}
+
 fn csv_error(e: csv::Error) -> Error {
     match e.into_kind() {
         csv::ErrorKind::Io(io) => Error::Io(io),

@@ -91,18 +91,18 @@ fn text_of(bytes: &[u8]) -> Result<&str> {
             ),
         ));
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    let not_utf8 = |at: usize| {
         file_error(
-            format!(
-                "filen är inte UTF-8 (byte {}); spara den som \"CSV UTF-8\" och försök igen",
-                e.valid_up_to()
-            ),
-            format!(
-                "the file is not UTF-8 (byte {}); save it as \"CSV UTF-8\" and try again",
-                e.valid_up_to()
-            ),
+            format!("filen är inte UTF-8 (byte {at}); spara den som \"CSV UTF-8\" och försök igen"),
+            format!("the file is not UTF-8 (byte {at}); save it as \"CSV UTF-8\" and try again"),
         )
-    })?;
+    };
+    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(e.valid_up_to()))?;
+    // The window reads a file as text, and a browser puts U+FFFD where a byte was not UTF-8:
+    // a name with "\u{FFFD}" in it is a spreadsheet saved in another encoding, not a name.
+    if let Some(at) = text.find('\u{FFFD}') {
+        return Err(not_utf8(at));
+    }
     let text = text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return Err(file_error("filen är tom", "the file is empty"));

@@ -6,7 +6,7 @@
 mod export;
 mod import;
 
-pub use export::{export, ExportFormat};
+pub use export::{export, export_file, ExportFormat};
 pub use import::{
     apply_import, preview_import, ImportPreview, ImportReport, ImportRow, MAX_IMPORT_BYTES,
 };

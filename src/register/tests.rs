@@ -240,10 +240,12 @@ fn a_swedish_spreadsheet_and_the_portals_organizations_are_read() {
 #[test]
 fn a_file_that_cannot_be_read_as_a_whole_is_refused_and_nothing_is_added() {
     let store = Store::open_in_memory().unwrap();
-    let cases: [(&[u8], &str); 6] = [
+    let cases: [(&[u8], &str); 7] = [
         (b"name,plan\nKund,starter\n", "admin_email"),
         (b"", "tom"),
         (b"name,email\nK\xe4nd,a@b.se\n", "UTF-8"),
+        // The same file as the window reads it (Latin-1 byte replaced by the browser).
+        ("name,email\nK\u{FFFD}nd,a@b.se\n".as_bytes(), "UTF-8"),
         (b"{\"kunder\": []}", "customers"),
         (b"[{\"name\": \"A\", \"email\": \"a@b.se\"", "JSON"),
         (b"name,email,Name\nA,a@b.se,B\n", "två gånger"),

@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "preflight_failed" | "run_busy" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "repo_name_taken" | "resource_not_ours" | "changed_elsewhere" | "not_restorable" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "preflight_failed" | "run_busy" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "repo_name_taken" | "resource_not_ours" | "changed_elsewhere" | "not_restorable" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
 
 export type Text = { sv: string, en: string, };
 
@@ -364,6 +364,40 @@ export type DnsRecord = {
  */
 kind: string, name: string, value: string, };
 
+export type ImportPreview = { 
+/**
+ * Where the rows' status and instance card are written.
+ */
+environment: Environment, to_add: number, 
+/**
+ * The first rows to add, in file order.
+ */
+sample: Array<ImportRow>, 
+/**
+ * Every row that is skipped, with its reasons.
+ */
+skipped: Array<ImportRow>, 
+/**
+ * Columns of the file that no field is read from.
+ */
+ignored_columns: Array<string>, };
+
+export type ImportReport = { environment: Environment, added: number, skipped: Array<ImportRow>, };
+
+export type ImportRow = { 
+/**
+ * The row's line in the file (the header is line 1), or its place in a JSON list.
+ */
+line: number, name: string, slug: string, admin_email: string, 
+/**
+ * Empty: the row is added. Otherwise why it is skipped, field by field.
+ */
+problems: Array<FieldError>, };
+
+export type ExportFormat = "csv" | "json";
+
+export type ExportedFile = { path: string, count: number, };
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   list_customers: { args: { query: CustomerQuery }; result: CustomerListing };
@@ -375,6 +409,9 @@ export type Commands = {
   check_patch: { args: { slug: string; patch: CustomerPatch }; result: DraftCheck };
   load_examples: { args: {  }; result: number };
   remove_examples: { args: {  }; result: number };
+  preview_import: { args: { contents: string }; result: ImportPreview };
+  import_customers: { args: { contents: string }; result: ImportReport };
+  export_register: { args: { format: ExportFormat }; result: ExportedFile };
   module_manifest: { args: {  }; result: ModuleManifest };
   get_preferences: { args: {  }; result: Preferences };
   set_language: { args: { language: Language }; result: Preferences };
@@ -426,6 +463,7 @@ export const STATUSES: readonly Status[] = ['pending', 'provisioning', 'active',
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'production'];
 export const TARGET_VERDICTS: readonly TargetVerdict[] = ['delete', 'keep', 'gone', 'unknown'];
 export const ADOPTION_STATES: readonly AdoptionState[] = ['refused', 'allowed', 'adopted'];
+export const MAX_IMPORT_BYTES = 33554432;
 
 export const STEP_LABEL: Record<StepKey, Text> = {
   'supabase.project': { sv: "Skapa Supabase-projekt", en: "Create Supabase project" },
@@ -486,6 +524,11 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   open_failed: { sv: "Länken kunde inte öppnas: {detail}", en: "The link could not be opened: {detail}" },
   io: { sv: "{detail}", en: "A file operation failed: {detail}" },
   internal: { sv: "Internt fel: {detail}", en: "Internal error: {detail}" },
+  import_file_invalid: { sv: "Filen kan inte importeras: {reason}; ingenting lades till", en: "The file cannot be imported: {reason_en}; nothing was added" },
+  import_value_unknown: { sv: "{label} \"{value}\" finns inte (giltiga: {valid})", en: "{label_en} \"{value}\" does not exist (valid: {valid})" },
+  import_status: { sv: "Statusen \"{value}\" kan inte importeras: en pågående körning följer inte med en fil; ange pending, active, inactive eller failed", en: "The status \"{value}\" cannot be imported: a run in progress does not come with a file; use pending, active, inactive or failed" },
+  import_exists: { sv: "Adressen {slug} finns redan i registret; en import lägger bara till nya kunder och ändrar aldrig en befintlig", en: "The address {slug} is already in the register; an import only adds new customers and never changes an existing one" },
+  import_duplicate: { sv: "Adressen {slug} används redan av rad {line} i filen", en: "The address {slug} is already used by line {line} of the file" },
   keyring_no_session_bus: { sv: "Nyckelringen kan inte nås: ingen D-Bus-session körs. Starta Fabrik från en skrivbordssession (eller i en terminal med `dbus-run-session`).", en: "The keyring cannot be reached: no D-Bus session is running. Start Fabrik from a desktop session (or in a terminal with `dbus-run-session`)." },
   keyring_no_secret_service: { sv: "Ingen nyckelringstjänst (Secret Service) körs. Installera och starta gnome-keyring (eller KeePassXC med Secret Service påslaget) och försök igen.", en: "No keyring service (Secret Service) is running. Install and start gnome-keyring (or KeePassXC with Secret Service enabled) and try again." },
   keyring_locked: { sv: "Nyckelringen är låst. Lås upp den (till exempel genom att logga ut och in igen) och försök igen.", en: "The keyring is locked. Unlock it (for example by logging out and in again) and try again." },

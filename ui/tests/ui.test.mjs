@@ -82,6 +82,43 @@ describe('customer register', () => {
     assertClean();
   });
 
+  test('import from a file: the preview says what is added and why rows are skipped; export names its file', async (t) => {
+    const { page, assertClean } = await open(t, {});
+    await tid(page, 'empty-state').waitFor();
+    const csv = ['namn,e-post,plan,färg', 'Åkeri Nord,ola@akeri.se,starter,blå', 'Utan E-post,,starter,röd', 'Åkeri Nord,igen@akeri.se,,grön', 'Bageriet,hej@bageriet.se,,gul'].join('\n');
+    await tid(page, 'import-input').setInputFiles({ name: 'kunder.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const dialog = tid(page, 'import-dialog');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /Importera kunder\.csv/);
+    assert.equal((await tid(page, 'import-summary').innerText()).trim(), '2 kunder läggs till i Sandlåda; 2 rader hoppas över.');
+    assert.match(await tid(page, 'import-add').innerText(), /Rad 2 Åkeri Nord akeri-nord[\s\S]*Rad 5 Bageriet bageriet/);
+    assert.match(await tid(page, 'import-skipped-3').innerText(), /Rad 3[\s\S]*E-post/);
+    assert.match(await tid(page, 'import-skipped-4').innerText(), /akeri-nord används redan av rad 2 i filen/);
+    assert.match(await tid(page, 'import-ignored').innerText(), /färg/);
+    assert.equal((await mockState(page)).customers.length, 0, 'the preview writes nothing');
+
+    await tid(page, 'import-confirm').click();
+    await waitRows(page, 2);
+    await expectText(page.getByRole('status'), '2 kunder lades till; 2 rader hoppades över');
+    assert.deepEqual((await mockState(page)).customers.map((c) => c.slug).sort(), ['akeri-nord', 'bageriet']);
+    assert.equal((await ipcCalls(page, 'import_customers')).length, 1);
+
+    // The same file again adds nothing: the button to import is off, every row is named.
+    await tid(page, 'nav-settings').click();
+    await tid(page, 'register-file').waitFor();
+    await tid(page, 'import-input').setInputFiles({ name: 'kunder.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await dialog.waitFor();
+    assert.ok(await tid(page, 'import-confirm').isDisabled());
+    assert.match(await tid(page, 'import-skipped-2').innerText(), /finns redan i registret/);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
+    await tid(page, 'export-csv').click();
+    await expectText(page.getByRole('status'), '2 kunder exporterades till /home/byran/Hämtningar/fabrik-register-sandbox-1.csv');
+    assert.deepEqual((await ipcCalls(page, 'export_register')).map((c) => c.args), [{ format: 'csv' }]);
+    assertClean();
+  });
+
   test('search by name, slug and email; status filter; sort order', async (t) => {
     const { page, assertClean } = await open(t, { examples: true });
     await waitRows(page, 12);

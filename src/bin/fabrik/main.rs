@@ -114,6 +114,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The register as a file: export it, or import customers from a file.
+    #[command(subcommand)]
+    Register(RegisterCmd),
     /// Non-secret settings (template repo, organization, region, base URLs, …).
     #[command(subcommand)]
     Settings(SettingsCmd),
@@ -255,6 +258,34 @@ enum RunsCmd {
         /// The run's number (see `fabrik runs list`).
         id: i64,
         /// One JSON event per line.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum RegisterCmd {
+    /// Write every customer (examples left out) with status and instance card, as CSV or JSON.
+    Export {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: fabrik::register::ExportFormat,
+        /// The file to write (it must not exist); standard output when left out.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+    /// Add customers from a CSV file (an export, the portal's `organizations` table saved as
+    /// CSV, a spreadsheet) or a JSON export. Shows what would be added and skipped and asks;
+    /// a slug already in the register is skipped, never overwritten.
+    Import {
+        /// The file to read.
+        file: PathBuf,
+        /// Only show what would be added and skipped.
+        #[arg(long)]
+        preview: bool,
+        /// Import without asking.
+        #[arg(long)]
+        yes: bool,
+        /// Print the preview or the report as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -446,6 +477,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
     match cli.command {
         Command::Customers(cmd) => customers(&register(&path, cli.sandbox)?, cmd),
         Command::Settings(cmd) => settings(&register(&path, cli.sandbox)?, cmd),
+        Command::Register(cmd) => register_file(&register(&path, cli.sandbox)?, cmd),
         Command::Runs(RunsCmd::List { customer, json }) => {
             runs_list(&register(&path, cli.sandbox)?, customer, json)
         }
@@ -1211,6 +1243,108 @@ fn customers(api: &Api, cmd: CustomersCmd) -> Result<(), ApiError> {
         }
     }
     Ok(())
+}
+
+fn register_file(api: &Api, cmd: RegisterCmd) -> Result<(), ApiError> {
+    use fabrik::register::{apply_import, export, export_file, preview_import, MAX_IMPORT_BYTES};
+    match cmd {
+        RegisterCmd::Export { format, out } => {
+            let env = api.store().environment();
+            let n = match &out {
+                Some(path) => export_file(api.store(), env, format, path)?,
+                None => export(api.store(), env, format, std::io::stdout().lock())?,
+            };
+            if let Some(path) = out {
+                eprintln!("{n} kunder ({env}) skrivna till {}", path.display());
+            }
+            Ok(())
+        }
+        RegisterCmd::Import {
+            file,
+            preview,
+            yes,
+            json,
+        } => {
+            let bytes = read_limited(&file, MAX_IMPORT_BYTES)?;
+            let plan = preview_import(api.store(), &bytes, api.manifest())?;
+            if preview || !yes {
+                if json {
+                    print_json(&plan);
+                } else {
+                    print_import_preview(&plan);
+                }
+            }
+            if preview || plan.to_add == 0 {
+                return Ok(());
+            }
+            if !yes
+                && !confirm(&format!(
+                    "Lägga till {} kunder ({})? [j/N] ",
+                    plan.to_add, plan.environment
+                ))
+            {
+                println!("Inget importerades.");
+                return Ok(());
+            }
+            let report = apply_import(api.store(), &bytes, api.manifest())?;
+            if json {
+                print_json(&report);
+            } else {
+                println!(
+                    "{} kunder tillagda ({}), {} rader hoppades över.",
+                    report.added,
+                    report.environment,
+                    report.skipped.len()
+                );
+                print_skipped(&report.skipped);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The file's bytes, refused before reading when it is larger than an import takes.
+fn read_limited(path: &Path, max: usize) -> Result<Vec<u8>, ApiError> {
+    let size = std::fs::metadata(path).map_err(fabrik::Error::Io)?.len();
+    if size > max as u64 {
+        return Err(fabrik::Error::ImportFile(fabrik::messages::Text::new(
+            format!(
+                "{} är {size} byte; en import läser högst {max}",
+                path.display()
+            ),
+            format!(
+                "{} is {size} bytes; an import reads at most {max}",
+                path.display()
+            ),
+        ))
+        .into());
+    }
+    Ok(std::fs::read(path).map_err(fabrik::Error::Io)?)
+}
+
+fn print_import_preview(p: &fabrik::register::ImportPreview) {
+    println!("Läggs till ({}): {}", p.environment, p.to_add);
+    for r in &p.sample {
+        println!("  rad {:<5} {:<32} {}", r.line, r.slug, r.name);
+    }
+    if (p.sample.len() as u32) < p.to_add {
+        println!("  … och {} till", p.to_add - p.sample.len() as u32);
+    }
+    if !p.ignored_columns.is_empty() {
+        println!("Kolumner som inte läses: {}", p.ignored_columns.join(", "));
+    }
+    println!("Hoppas över: {}", p.skipped.len());
+    print_skipped(&p.skipped);
+}
+
+fn print_skipped(rows: &[fabrik::register::ImportRow]) {
+    for r in rows {
+        let who = if r.slug.is_empty() { &r.name } else { &r.slug };
+        println!("  rad {:<5} {who}", r.line);
+        for f in &r.problems {
+            println!("            {}: {} [{}]", f.field, f.message, f.code);
+        }
+    }
 }
 
 fn print_json<T: serde::Serialize>(v: &T) {

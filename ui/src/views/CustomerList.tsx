@@ -10,6 +10,7 @@ import { useRuns } from '../state/runs';
 import { markListPainted, takeFirstPage, takeFirstPageNow } from '../state/startup';
 import { useSweep } from '../state/sweep';
 import { ProvisionButton, RowProgress } from './Runs';
+import { ImportButton } from './RegisterFile';
 
 const ROW_HEIGHT = 60;
 
@@ -272,6 +273,7 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
             <button type="button" className="btn btn-primary" data-testid="add-customer" onClick={onAdd}>
               {t('list.add')}
             </button>
+            <ImportButton onImported={load} />
             <button type="button" className="btn" data-testid="load-examples" disabled={busy} onClick={loadExamples}>
               {t('empty.loadExamples')}
             </button>

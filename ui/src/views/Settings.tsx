@@ -4,6 +4,7 @@ import type { CredentialStatus, Environment, Provider, SettingEntry } from '../b
 import { useI18n, type TextKey } from '../i18n';
 import { useToast } from '../state/toast';
 import { Dialog } from './common';
+import { ExportButtons, ImportButton } from './RegisterFile';
 
 /** The providers in the order the agency sets them up (as `Provider::ALL`). */
 export const PROVIDERS: Provider[] = ['github', 'supabase', 'vercel', 'n8n', 'resend'];
@@ -53,6 +54,24 @@ export function Settings({ environment }: { environment: Environment | null }) {
       <EnvironmentSwitch environment={environment} />
       <Credentials environment={environment} />
       <SettingsForm />
+      <RegisterCard />
+    </section>
+  );
+}
+
+/** Export and import of the register (src/register in the core). */
+function RegisterCard() {
+  const { t } = useI18n();
+  return (
+    <section className="card settings-card" aria-labelledby="register-title" data-testid="register-file">
+      <h2 id="register-title" className="card-title">
+        {t('register.title')}
+      </h2>
+      <p className="muted section-intro">{t('register.intro')}</p>
+      <div className="card-actions">
+        <ExportButtons />
+        <ImportButton onImported={() => {}} />
+      </div>
     </section>
   );
 }

@@ -44,6 +44,40 @@
   const validation = (fields) => apiError('validation', fields.map((e) => `${e.field}: ${e.message}`).join('; '), fields);
   const notFound = (slug) => apiError('customer_not_found', `Kunden '${slug}' finns inte`);
 
+  // ---------- import (mirrors src/register/import.rs for the cases the UI tests use) ----------
+  const problem = (field, code, params) => ({ field, code, text: code, message: coded(code, params).sv, params });
+  function importPlan(contents) {
+    const fileError = (sv, en) => ({ ...apiError('import_file_invalid', `Filen kan inte importeras: ${sv}; ingenting lades till`), params: { reason: sv, reason_en: en } });
+    const text = String(contents ?? '').replace(/^\ufeff/, '');
+    if (text.includes('\ufffd')) throw fileError('filen är inte UTF-8 (byte 0); spara den som "CSV UTF-8" och försök igen', 'the file is not UTF-8');
+    const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+    if (lines.length === 0) throw fileError('filen är tom', 'the file is empty');
+    const ALIASES = { name: ['name', 'namn'], admin_email: ['admin_email', 'email', 'e-post'], slug: ['slug', 'adress'], plan: ['plan'] };
+    const header = lines[0].split(',').map((h) => h.trim().toLowerCase());
+    const col = (k) => header.findIndex((h) => ALIASES[k].includes(h));
+    if (col('admin_email') < 0) throw fileError('kolumnen admin_email saknas', 'the column admin_email is missing');
+    const ignored = header.filter((h) => !Object.values(ALIASES).some((a) => a.includes(h)));
+    const add = [];
+    const sample = [];
+    const skipped = [];
+    const seen = new Map();
+    lines.slice(1).forEach((line, i) => {
+      const cells = line.split(',').map((c) => c.trim());
+      const get = (k) => (col(k) >= 0 ? cells[col(k)] ?? '' : '');
+      const draft = { name: get('name'), admin_email: get('admin_email'), slug: get('slug') || null, plan: get('plan') || null };
+      const r = validateDraft(draft);
+      const row = { line: i + 2, name: draft.name, slug: r.fields?.slug ?? draft.slug ?? '', admin_email: draft.admin_email, problems: [] };
+      if (r.errors) row.problems = r.errors;
+      else if (byslug(r.fields.slug)) row.problems = [problem('slug', 'import_exists', { slug: r.fields.slug })];
+      else if (seen.has(r.fields.slug)) row.problems = [problem('slug', 'import_duplicate', { slug: r.fields.slug, line: String(seen.get(r.fields.slug)) })];
+      if (row.problems.length) return skipped.push(row);
+      seen.set(r.fields.slug, row.line);
+      add.push(r.fields);
+      if (sample.length < 100) sample.push(row);
+    });
+    return { add, preview: { environment: ENVIRONMENT, to_add: add.length, sample, skipped, ignored_columns: ignored } };
+  }
+
   // ---------- cloud: environment, credentials, settings (mirrors src/api/cloud.rs,
   // src/credentials.rs, src/providers/verify.rs, src/provision/settings.rs) ----------
   const ENVIRONMENT = CONFIG.environment === 'production' ? 'production' : 'sandbox';
@@ -910,6 +944,20 @@
       const before = state.customers.length;
       state.customers = state.customers.filter((c) => !c.is_example);
       return before - state.customers.length;
+    },
+    // The register as a file (src/register): a small CSV reader (comma, a header naming
+    // name and admin_email/email, optional slug and plan) with the core's row rules.
+    preview_import: ({ contents }) => importPlan(contents).preview,
+    import_customers: ({ contents }) => {
+      const plan = importPlan(contents);
+      for (const f of plan.add) insertFields(f, false);
+      return { environment: ENVIRONMENT, added: plan.add.length, skipped: plan.preview.skipped };
+    },
+    export_register: ({ format }) => {
+      if (format !== 'csv' && format !== 'json') throw apiError('invalid_args', `unknown variant ${format}`);
+      state.exports = (state.exports ?? 0) + 1;
+      const count = state.customers.filter((c) => !c.is_example).length;
+      return { path: `/home/byran/Hämtningar/fabrik-register-${ENVIRONMENT}-${state.exports}.${format}`, count };
     },
     module_manifest: () => JSON.parse(JSON.stringify(MANIFEST)),
     get_preferences: () => ({ ...state.prefs }),
