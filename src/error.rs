@@ -24,7 +24,7 @@ pub enum Error {
         known: i64,
     },
     DatabaseOpen(String),
-    Database(rusqlite::Error),
+    Database(crate::store::db::DbError),
     /// Provider names, comma-separated.
     MissingTokens(String),
     Secret(crate::secrets::SecretError),
@@ -213,6 +213,12 @@ impl std::error::Error for Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
+        Error::Database(e.into())
+    }
+}
+
+impl From<crate::store::db::DbError> for Error {
+    fn from(e: crate::store::db::DbError) -> Self {
         Error::Database(e)
     }
 }

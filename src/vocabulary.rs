@@ -49,6 +49,22 @@ macro_rules! vocabulary {
             }
         }
 
+        impl $crate::store::db::ToValue for $name {
+            fn to_value(&self) -> $crate::store::db::Value {
+                $crate::store::db::Value::Text(self.as_str().to_string())
+            }
+        }
+
+        impl $crate::store::db::FromValue for $name {
+            fn from_value(v: &$crate::store::db::Value) -> Result<Self, String> {
+                match v {
+                    $crate::store::db::Value::Text(t) => $name::parse(t)
+                        .ok_or_else(|| format!("unknown {} {t:?}", stringify!($name))),
+                    other => Err(format!("expected {} text, found {other:?}", stringify!($name))),
+                }
+            }
+        }
+
         impl rusqlite::types::ToSql for $name {
             fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
                 Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))

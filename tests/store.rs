@@ -10,6 +10,8 @@ use fabrik::customer::{
 use fabrik::store::{Store, SCHEMA_VERSION};
 use fabrik::Error;
 
+mod common;
+
 fn draft(name: &str, email: &str) -> CustomerDraft {
     CustomerDraft {
         name: name.into(),
@@ -62,9 +64,7 @@ fn reopening_keeps_the_data_and_timestamps_are_utc() {
     );
 }
 
-#[test]
-fn a_taken_slug_is_a_typed_error_and_nothing_is_written() {
-    let store = Store::open_in_memory().unwrap();
+fn a_taken_slug_is_a_typed_error_and_nothing_is_written(store: Store) {
     let m = ModuleManifest::bundled();
     store
         .create_customer(draft("Kund Ett", "a@kund.se"), &m)
@@ -98,9 +98,7 @@ fn a_taken_slug_is_a_typed_error_and_nothing_is_written() {
     assert!(store.get_customer("kund-tva").is_ok());
 }
 
-#[test]
-fn invalid_edits_change_nothing() {
-    let store = Store::open_in_memory().unwrap();
+fn invalid_edits_change_nothing(store: Store) {
     let m = ModuleManifest::bundled();
     let before = store
         .create_customer(draft("Kund Ett", "a@kund.se"), &m)
@@ -230,9 +228,7 @@ fn concurrent_edits_of_different_fields_both_land() {
     assert_eq!(c.version, 1 + 2 * rounds as i64, "every write was counted");
 }
 
-#[test]
-fn an_edit_from_a_stale_version_is_refused() {
-    let store = Store::open_in_memory().unwrap();
+fn an_edit_from_a_stale_version_is_refused(store: Store) {
     let m = ModuleManifest::bundled();
     let c = store
         .create_customer(draft("Kund Ett", "a@kund.se"), &m)
@@ -263,9 +259,7 @@ fn an_edit_from_a_stale_version_is_refused() {
     assert_eq!(store.get_customer("kund-ett").unwrap().notes, "först");
 }
 
-#[test]
-fn search_filter_and_sort() {
-    let store = Store::open_in_memory().unwrap();
+fn search_filter_and_sort(store: Store) {
     let m = ModuleManifest::bundled();
     assert_eq!(store.insert_examples(&m).unwrap(), 12);
     assert_eq!(
@@ -324,9 +318,7 @@ fn search_filter_and_sort() {
     assert_eq!(store.count_customers().unwrap(), 0);
 }
 
-#[test]
-fn the_slug_is_locked_once_an_instance_exists() {
-    let store = Store::open_in_memory().unwrap();
+fn the_slug_is_locked_once_an_instance_exists(store: Store) {
     let m = ModuleManifest::bundled();
     store
         .create_customer(draft("Kund Ett", "a@kund.se"), &m)
@@ -356,13 +348,11 @@ fn the_slug_is_locked_once_an_instance_exists() {
 
 /// The ledger is what rollback and resume trust: a write that finds no row to change is an
 /// error, never a silent success.
-#[test]
-fn a_ledger_write_that_changes_no_row_is_an_error() {
+fn a_ledger_write_that_changes_no_row_is_an_error(store: Store) {
     use fabrik::environment::Environment;
     use fabrik::provision::{RunKind, RunState, StepKey, StepState};
     use fabrik::store::runs::{Driver, NewRun, StepUpdate};
 
-    let store = Store::open_in_memory().unwrap();
     let c = store
         .create_customer(
             draft("Liggare AB", "a@liggare.se"),
@@ -410,13 +400,11 @@ fn a_ledger_write_that_changes_no_row_is_an_error() {
 /// run over must not write when it thaws: every write is fenced by the token of its claim.
 /// Before, the thawed driver's heartbeat, step writes and final state all landed on top of
 /// the new driver's.
-#[test]
-fn a_driver_that_lost_its_run_writes_nothing() {
+fn a_driver_that_lost_its_run_writes_nothing(store: Store) {
     use fabrik::environment::Environment;
     use fabrik::provision::{RunKind, RunState, StepKey, StepState};
     use fabrik::store::runs::{NewRun, StepUpdate};
 
-    let store = Store::open_in_memory().unwrap();
     let c = store
         .create_customer(draft("Fryst AB", "a@fryst.se"), &ModuleManifest::bundled())
         .unwrap();
@@ -466,13 +454,11 @@ fn a_driver_that_lost_its_run_writes_nothing() {
 /// The slug names every resource and every lookup: while the ledger says something Fabrik made
 /// for the customer may exist, it cannot change, even when the run failed and the instance card
 /// is still empty (before, a failed customer could be renamed and its resources orphaned).
-#[test]
-fn the_slug_is_locked_while_resources_may_exist() {
+fn the_slug_is_locked_while_resources_may_exist(store: Store) {
     use fabrik::environment::Environment;
     use fabrik::provision::{RunKind, RunState, StepKey};
     use fabrik::store::runs::{NewRun, StepUpdate};
 
-    let store = Store::open_in_memory().unwrap();
     let manifest = ModuleManifest::bundled();
     let c = store
         .create_customer(draft("Låst Namn AB", "a@lastnamn.se"), &manifest)
@@ -533,10 +519,8 @@ fn the_slug_is_locked_while_resources_may_exist() {
 /// The register read a page at a time agrees, page by page, with the whole register sorted
 /// and filtered the plain way, in both environments, after renames, status changes and a
 /// deletion (the index tables follow every write through their triggers).
-#[test]
-fn every_page_agrees_with_the_whole_register() {
+fn every_page_agrees_with_the_whole_register(store: Store) {
     use fabrik::environment::Environment;
-    let store = Store::open_in_memory().unwrap();
     let m = ModuleManifest::bundled();
     let towns = ["Malmö", "Åre", "umeå", "Göteborg", "Örebro", "kiruna"];
     let drafts = (0..240)
@@ -691,9 +675,7 @@ fn every_page_agrees_with_the_whole_register() {
 }
 
 /// No query, however large its page, reads more than the most one answer carries.
-#[test]
-fn a_page_is_never_larger_than_the_most_one_answer_carries() {
-    let store = Store::open_in_memory().unwrap();
+fn a_page_is_never_larger_than_the_most_one_answer_carries(store: Store) {
     let m = ModuleManifest::bundled();
     let drafts = (0..CustomerQuery::MAX_PAGE + 20)
         .map(|i| draft(&format!("Kund {i}"), &format!("k{i}@exempel.se")))
@@ -721,12 +703,9 @@ fn a_page_is_never_larger_than_the_most_one_answer_carries() {
 
 /// The register's list carries each instance's last health check, per environment: the window's
 /// "Instans" column reads it without a call per row; a newer check replaces the older one.
-#[test]
-fn the_list_shows_the_last_health_check_of_this_environment() {
+fn the_list_shows_the_last_health_check_of_this_environment(store: Store) {
     use fabrik::environment::Environment;
     use fabrik::health::{FindingKind, Health, HealthFinding, HealthPart};
-    let (_dir, path) = tmp_db();
-    let store = Store::open(&path).unwrap();
     let manifest = fabrik::customer::ModuleManifest::bundled();
     let a = store
         .create_customer(draft("Frisk AB", "a@frisk.se"), &manifest)
@@ -818,3 +797,30 @@ fn the_list_shows_the_last_health_check_of_this_environment() {
         .collect();
     assert_eq!(dots, [Some(true), None]);
 }
+
+/// Each test above that takes a `Store` runs on both backends (issue #14): the embedded SQLite
+/// register and a shared PostgreSQL one (a fresh database on the tests' own cluster).
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { super::$name(fabrik::store::Store::open_in_memory().unwrap()) } )*
+        }
+        mod postgres {
+            $( #[test] fn $name() { super::$name(super::common::pg_store()) } )*
+        }
+    };
+}
+
+on_both!(
+    a_taken_slug_is_a_typed_error_and_nothing_is_written,
+    invalid_edits_change_nothing,
+    an_edit_from_a_stale_version_is_refused,
+    search_filter_and_sort,
+    the_slug_is_locked_once_an_instance_exists,
+    a_ledger_write_that_changes_no_row_is_an_error,
+    a_driver_that_lost_its_run_writes_nothing,
+    the_slug_is_locked_while_resources_may_exist,
+    every_page_agrees_with_the_whole_register,
+    a_page_is_never_larger_than_the_most_one_answer_carries,
+    the_list_shows_the_last_health_check_of_this_environment,
+);

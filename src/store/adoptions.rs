@@ -2,7 +2,7 @@
 //! marker (refused), the ones the owner then confirmed taking over (allowed) and the ones a run
 //! marked and took (adopted). One row per customer, environment and resource name.
 
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use super::db::{params, Conn, Optional, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -31,7 +31,7 @@ pub struct Adoption {
 
 const COLUMNS: &str = "id, environment, resource, step, state, refused_at, allowed_at, allowed_by, adopted_at, adopted_run, external_id";
 
-fn row(r: &rusqlite::Row) -> rusqlite::Result<Adoption> {
+fn row(r: &Row) -> super::db::Result<Adoption> {
     Ok(Adoption {
         id: r.get(0)?,
         environment: r.get(1)?,
@@ -49,7 +49,7 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Adoption> {
 
 /// The row for one resource name of one customer in one environment.
 fn one(
-    conn: &rusqlite::Connection,
+    conn: &Conn,
     customer_id: i64,
     environment: Environment,
     resource: &str,
@@ -69,12 +69,10 @@ impl Store {
     /// Every adoption row of a customer, newest first.
     pub fn adoptions(&self, customer_id: i64) -> Result<Vec<Adoption>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM adoptions WHERE customer_id = ?1 ORDER BY id DESC"
-        ))?;
-        let rows = stmt
-            .query_map([customer_id], row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let sql: String =
+            (&format!("SELECT {COLUMNS} FROM adoptions WHERE customer_id = ?1 ORDER BY id DESC"))
+                .to_string();
+        let rows = conn.query_map(&sql, [customer_id], row)?;
         Ok(rows)
     }
 
@@ -130,7 +128,7 @@ impl Store {
         by: AllowedBy,
     ) -> Result<Adoption> {
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction()?;
         let known = one(&tx, customer_id, environment, resource)?.map(|a| a.state);
         let ts = now().to_rfc3339();
         match (known, by) {

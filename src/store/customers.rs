@@ -1,6 +1,6 @@
 //! The customer register's queries.
 
-use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
+use super::db::{params, Conn, DbError, Dialect, Optional, Row};
 
 use super::{now, Store};
 use crate::customer::validate::ValidFields;
@@ -26,23 +26,16 @@ const CUSTOMER_SELECT: &str =
             i.applied_plan, i.applied_modules
      FROM customers c LEFT JOIN instances i ON i.customer_id = c.id AND i.environment = ?2";
 
-fn parse_enum<T: std::str::FromStr>(row: &Row, idx: usize) -> rusqlite::Result<T> {
+fn parse_enum<T: std::str::FromStr>(row: &Row, idx: usize) -> super::db::Result<T> {
     let text: String = row.get(idx)?;
-    text.parse().map_err(|_| {
-        rusqlite::Error::FromSqlConversionFailure(
-            idx,
-            rusqlite::types::Type::Text,
-            format!("unknown value {text}").into(),
-        )
-    })
+    text.parse()
+        .map_err(|_| DbError::conversion(idx, format!("unknown value {text}")))
 }
 
-fn customer_from_row(row: &Row, vercel_scope: Option<&str>) -> rusqlite::Result<Customer> {
+fn customer_from_row(row: &Row, vercel_scope: Option<&str>) -> super::db::Result<Customer> {
     let modules_json: String = row.get(6)?;
     let modules: Vec<crate::customer::Module> =
-        serde_json::from_str(&modules_json).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
-        })?;
+        serde_json::from_str(&modules_json).map_err(|e| DbError::conversion(6, e.to_string()))?;
     let instance = Instance {
         production_url: row.get(10)?,
         github_repo_url: row.get(11)?,
@@ -92,14 +85,24 @@ fn slug_taken(slug: &str) -> Error {
     Error::Validation(vec![FieldError::slug_taken(slug)])
 }
 
-fn map_unique(e: rusqlite::Error, slug: &str) -> Error {
-    match &e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            slug_taken(slug)
-        }
-        _ => Error::Database(e),
+fn map_unique(e: DbError, slug: &str) -> Error {
+    if e.is_constraint() {
+        slug_taken(slug)
+    } else {
+        Error::Database(e)
+    }
+}
+
+/// `INDEXED BY index` on SQLite, whose planner needs the hint for these pages; PostgreSQL
+/// picks its own.
+fn indexed_by(dialect: Dialect, index: &str) -> &'static str {
+    match (dialect, index) {
+        (Dialect::Postgres, _) => "",
+        (Dialect::Sqlite, "listing_created") => " INDEXED BY listing_created",
+        (Dialect::Sqlite, "customers_live_name") => " INDEXED BY customers_live_name",
+        (Dialect::Sqlite, "customers_live_created") => " INDEXED BY customers_live_created",
+        (Dialect::Sqlite, "customers_examples") => " INDEXED BY customers_examples",
+        (Dialect::Sqlite, _) => "",
     }
 }
 
@@ -113,12 +116,13 @@ enum Search {
 }
 
 impl Search {
-    fn parse(text: Option<&str>) -> Search {
+    fn parse(text: Option<&str>, dialect: Dialect) -> Search {
         let Some(text) = text.map(str::trim).filter(|s| !s.is_empty()) else {
             return Search::All;
         };
         let lower = text.to_lowercase();
-        if lower.chars().count() >= 3 {
+        // PostgreSQL has no FTS5 table: LIKE over the lower-cased text, whatever the length.
+        if lower.chars().count() >= 3 && dialect == Dialect::Sqlite {
             // One FTS5 string: the user's quotes are doubled, so nothing they type is syntax.
             Search::Trigram(format!("\"{}\"", lower.replace('"', "\"\"")))
         } else {
@@ -140,14 +144,17 @@ impl Search {
 }
 
 /// The Vercel team (or account) slug the dashboard links need, when it is set.
-fn vercel_scope(conn: &rusqlite::Connection) -> Result<Option<String>> {
+fn vercel_scope(conn: &Conn) -> Result<Option<String>> {
     Ok(conn
-        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
-        .query_row([VERCEL_SCOPE_SETTING], |r| r.get(0))
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [VERCEL_SCOPE_SETTING],
+            |r| r.get(0),
+        )
         .optional()?)
 }
 
-fn load(tx: &rusqlite::Connection, slug: &str, env: Environment) -> Result<Option<Customer>> {
+fn load(tx: &Conn, slug: &str, env: Environment) -> Result<Option<Customer>> {
     let scope = vercel_scope(tx)?;
     Ok(tx
         .query_row(
@@ -158,26 +165,28 @@ fn load(tx: &rusqlite::Connection, slug: &str, env: Environment) -> Result<Optio
         .optional()?)
 }
 
-fn insert(tx: &Transaction, f: &ValidFields, is_example: bool, env: Environment) -> Result<()> {
+fn insert(tx: &Conn, f: &ValidFields, is_example: bool, env: Environment) -> Result<()> {
     let ts = now();
     let modules =
         serde_json::to_string(&f.modules).map_err(|e| Error::DatabaseOpen(e.to_string()))?;
-    tx.execute(
-        "INSERT INTO customers (slug, name, admin_email, contact_name, plan, modules, notes, is_example,
-            search_text, created_at, updated_at, version, uid)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11)",
-        params![
-            f.slug, f.name, f.admin_email, f.contact_name, f.plan.as_str(), modules, f.notes,
-            is_example, search_text(f), ts, uuid::Uuid::new_v4().to_string(),
-        ],
-    )
-    .map_err(|e| map_unique(e, &f.slug))?;
-    write_instance(tx, tx.last_insert_rowid(), env, f.status, &f.instance)
+    let id: i64 = tx
+        .query_row(
+            "INSERT INTO customers (slug, name, admin_email, contact_name, plan, modules, notes, is_example,
+                search_text, created_at, updated_at, version, uid)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11) RETURNING id",
+            params![
+                f.slug, f.name, f.admin_email, f.contact_name, f.plan.as_str(), modules, f.notes,
+                is_example, search_text(f), ts, uuid::Uuid::new_v4().to_string(),
+            ],
+            |r| r.get(0),
+        )
+        .map_err(|e| map_unique(e, &f.slug))?;
+    write_instance(tx, id, env, f.status, &f.instance)
 }
 
 /// The customer's card and status in one environment (the row is made on first write).
 fn write_instance(
-    tx: &rusqlite::Connection,
+    tx: &Conn,
     customer_id: i64,
     env: Environment,
     status: Status,
@@ -225,12 +234,14 @@ impl Store {
             .limit
             .unwrap_or(CustomerQuery::PAGE)
             .min(CustomerQuery::MAX_PAGE);
-        let search = Search::parse(query.search.as_deref());
+        let conn = self.conn();
+        let dialect = conn.dialect();
+        let search = Search::parse(query.search.as_deref(), dialect);
         let status = query.status.map(|s| s.as_str());
 
         // Which customers, in list order: ids only, so a deep page skips index entries, not rows.
         let matches = match &search {
-            Search::All => " AND ?3 IS NULL",
+            Search::All => " AND CAST(?3 AS TEXT) IS NULL",
             Search::Trigram(_) => {
                 " AND l.customer_id IN (SELECT rowid FROM customers_search WHERE customers_search MATCH ?3)"
             }
@@ -238,41 +249,55 @@ impl Store {
                 " AND l.customer_id IN (SELECT id FROM customers WHERE archived_at IS NULL AND search_text LIKE ?3 ESCAPE '\\')"
             }
         };
-        let sort_col = if by_name { "l.name" } else { "l.created_at" };
+        // `listing.name` is NOCASE on SQLite; PostgreSQL folds case in the expression.
+        let sort_col = if by_name {
+            dialect.nocase("l.name")
+        } else {
+            "l.created_at".to_string()
+        };
         let (filter, index) = match status {
             Some(_) => (
                 "l.status = ?2",
                 if by_name {
                     ""
                 } else {
-                    " INDEXED BY listing_created"
+                    indexed_by(dialect, "listing_created")
                 },
             ),
-            None => ("?2 IS NULL", ""),
+            None => ("CAST(?2 AS TEXT) IS NULL", ""),
         };
-        let conn = self.conn();
         let needle = search.needle();
         let whole = status.is_none() && matches!(search, Search::All);
         let total: u32 = if whole {
-            conn.prepare_cached(
-                "SELECT COUNT(*) FROM customers INDEXED BY customers_live_name WHERE archived_at IS NULL",
+            conn.query_row(
+                &format!(
+                    "SELECT COUNT(*) FROM customers{} WHERE archived_at IS NULL",
+                    indexed_by(dialect, "customers_live_name")
+                ),
+                (),
+                |r| r.get(0),
             )?
-            .query_row([], |r| r.get(0))?
         } else {
-            conn.prepare_cached(&format!(
-                "SELECT COUNT(*) FROM listing l{index} WHERE l.environment = ?1 AND {filter}{matches}"
-            ))?
-            .query_row(params![env, status, needle], |r| r.get(0))?
+            conn.query_row(
+                &format!(
+                    "SELECT COUNT(*) FROM listing l{index} WHERE l.environment = ?1 AND {filter}{matches}"
+                ),
+                params![env, status, needle],
+                |r| r.get(0),
+            )?
         };
         let ids = if whole {
             let (col, index) = if by_name {
-                ("c.name COLLATE NOCASE", "customers_live_name")
+                (dialect.nocase("c.name"), "customers_live_name")
             } else {
-                ("c.created_at", "customers_live_created")
+                ("c.created_at".to_string(), "customers_live_created")
             };
             format!(
-                "SELECT c.id AS id FROM customers c INDEXED BY {index} WHERE c.archived_at IS NULL
-                 ORDER BY {col} {dir}, c.id {dir} LIMIT ?4 OFFSET ?5"
+                // No filter: `?2` and `?3` are NULL, and only typed (PostgreSQL must know them).
+                "SELECT c.id AS id FROM customers c{} WHERE c.archived_at IS NULL
+                   AND CAST(?2 AS TEXT) IS NULL AND CAST(?3 AS TEXT) IS NULL
+                 ORDER BY {col} {dir}, c.id {dir} LIMIT ?4 OFFSET ?5",
+                indexed_by(dialect, index)
             )
         } else {
             format!(
@@ -282,7 +307,7 @@ impl Store {
             )
         };
         let order = if by_name {
-            format!("c.name COLLATE NOCASE {dir}, c.id {dir}")
+            format!("{} {dir}, c.id {dir}", dialect.nocase("c.name"))
         } else {
             format!("c.created_at {dir}, c.id {dir}")
         };
@@ -298,8 +323,7 @@ impl Store {
              ORDER BY {order}"
         );
         let scope = vercel_scope(&conn)?;
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![env, status, needle, limit, offset], |r| {
+        let rows = conn.query_map(&sql, params![env, status, needle, limit, offset], |r| {
             let slug: String = r.get(1)?;
             let instance = Instance {
                 production_url: r.get(7)?,
@@ -331,13 +355,15 @@ impl Store {
                 },
             })
         })?;
-        let rows = rows.collect::<rusqlite::Result<_>>()?;
-        let has_examples = conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM customers INDEXED BY customers_examples
+        let has_examples = conn.query_row(
+            &format!(
+                "SELECT EXISTS (SELECT 1 FROM customers{}
                                 WHERE is_example AND archived_at IS NULL)",
-            )?
-            .query_row([], |r| r.get(0))?;
+                indexed_by(dialect, "customers_examples")
+            ),
+            (),
+            |r| r.get(0),
+        )?;
         Ok(CustomerListing {
             total,
             offset,
@@ -349,7 +375,7 @@ impl Store {
     pub fn count_customers(&self) -> Result<i64> {
         Ok(self.conn().query_row(
             "SELECT COUNT(*) FROM customers WHERE archived_at IS NULL",
-            [],
+            (),
             |r| r.get(0),
         )?)
     }
@@ -374,7 +400,7 @@ impl Store {
         instance: Option<&Instance>,
     ) -> Result<()> {
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction()?;
         let current = match instance {
             Some(i) => i.clone(),
             None => instance_in(&tx, customer_id, env)?,
@@ -396,7 +422,7 @@ impl Store {
         url: Option<&str>,
     ) -> Result<()> {
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction()?;
         let changed = tx.execute(
             "UPDATE instances SET production_url = ?3, updated_at = ?4
              WHERE customer_id = ?1 AND environment = ?2",
@@ -467,7 +493,7 @@ impl Store {
         let fields = validate_draft(draft, manifest).map_err(Error::Validation)?;
         let env = self.environment();
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction()?;
         if load(&tx, &fields.slug, env)?.is_some() {
             return Err(slug_taken(&fields.slug));
         }
@@ -488,7 +514,7 @@ impl Store {
     ) -> Result<Customer> {
         let env = self.environment();
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction()?;
         let current =
             load(&tx, slug, env)?.ok_or_else(|| Error::CustomerNotFound(slug.to_string()))?;
         if patch.expected_version.is_some_and(|v| v != current.version) {
@@ -533,7 +559,7 @@ impl Store {
     /// than deleted: its ledger is kept and its slug stays taken.
     pub fn delete_customer(&self, slug: &str) -> Result<()> {
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction()?;
         let customer = load(&tx, slug, self.environment())?
             .ok_or_else(|| Error::CustomerNotFound(slug.to_string()))?;
         let active: bool = tx.query_row(
@@ -559,7 +585,7 @@ impl Store {
         if has_runs {
             tx.execute(
                 "UPDATE customers SET archived_at = ?2, version = version + 1 WHERE id = ?1",
-                rusqlite::params![customer.id, now().to_rfc3339()],
+                params![customer.id, now().to_rfc3339()],
             )?;
         } else {
             // Adoptions allowed ahead of any run (`--adopt`) go with it: nothing was taken.
@@ -577,7 +603,7 @@ impl Store {
     pub fn insert_examples(&self, manifest: &ModuleManifest) -> Result<usize> {
         let env = self.environment();
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction()?;
         let mut added = 0;
         for ex in example_customers() {
             let mut f = validate_draft(ex.draft, manifest).map_err(Error::Validation)?;
@@ -595,7 +621,7 @@ impl Store {
     pub fn delete_examples(&self) -> Result<usize> {
         Ok(self
             .conn()
-            .execute("DELETE FROM customers WHERE is_example = 1", [])?)
+            .execute("DELETE FROM customers WHERE is_example", ())?)
     }
 
     /// Every live customer that is not an example, by name, with its card in `env`: what an
@@ -606,42 +632,47 @@ impl Store {
         env: Environment,
         mut each: impl FnMut(Customer) -> Result<()>,
     ) -> Result<usize> {
+        // A file gets a read-only connection of its own; an in-memory register or a shared
+        // PostgreSQL one is read on the store's connection (PostgreSQL serves many at once).
         let (mut own, mut shared) = (None, None);
-        let conn: &mut rusqlite::Connection = if self.path.as_os_str() == ":memory:" {
-            &mut *shared.insert(self.conn())
-        } else {
-            let c = rusqlite::Connection::open_with_flags(
-                &self.path,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            c.busy_timeout(super::BUSY_TIMEOUT)?;
-            own.insert(c)
+        let conn: &mut Conn = match self.own_reader()? {
+            Some(c) => own.insert(c),
+            None => &mut *shared.insert(self.conn()),
         };
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let scope = vercel_scope(&tx)?;
-        let mut stmt = tx.prepare(&format!(
-            "{CUSTOMER_SELECT} WHERE c.archived_at IS NULL AND NOT c.is_example
-             ORDER BY c.name COLLATE NOCASE, c.id"
-        ))?;
-        // `?1` is the slug in the other uses of the select; unused here.
-        let mut rows = stmt.query(params![Option::<String>::None, env])?;
-        let mut n = 0;
-        while let Some(row) = rows.next()? {
-            each(customer_from_row(row, scope.as_deref())?)?;
-            n += 1;
+        let snapshot = conn.dialect() == super::db::Dialect::Sqlite;
+        if snapshot {
+            conn.execute_batch("BEGIN DEFERRED")?;
         }
+        let scope = vercel_scope(conn)?;
+        let mut n = 0;
+        // `?1` is the slug in the other uses of the select; here it is only typed (PostgreSQL
+        // must know every parameter's type).
+        let walked = conn.for_each(
+            &format!(
+                "{CUSTOMER_SELECT} WHERE c.archived_at IS NULL AND NOT c.is_example
+                   AND CAST(?1 AS TEXT) IS NULL
+                 ORDER BY {}, c.id",
+                conn.dialect().nocase("c.name")
+            ),
+            params![Option::<String>::None, env],
+            |row| {
+                n += 1;
+                each(customer_from_row(row, scope.as_deref())?)
+            },
+        );
+        if snapshot {
+            conn.execute_batch("COMMIT")?;
+        }
+        walked?;
         Ok(n)
     }
 
     /// Every slug the register holds, archived customers' too (their slugs stay taken).
     pub fn taken_slugs(&self) -> Result<std::collections::HashSet<String>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT slug FROM customers")?;
-        let slugs = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(slugs)
+        let slugs: Vec<String> = self
+            .conn()
+            .query_map("SELECT slug FROM customers", (), |r| r.get(0))?;
+        Ok(slugs.into_iter().collect())
     }
 
     /// Adds imported customers, each with its status and card in this process's environment,
@@ -650,7 +681,7 @@ impl Store {
     pub fn import_customers(&self, customers: &[ValidFields]) -> Result<Vec<String>> {
         let env = self.environment();
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction()?;
         let mut taken = Vec::new();
         for f in customers {
             let exists: bool = tx.query_row(
@@ -676,7 +707,7 @@ impl Store {
     ) -> Result<usize> {
         let env = self.environment();
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction()?;
         let mut n = 0;
         for d in drafts {
             let f = validate_draft(d, manifest).map_err(Error::Validation)?;
@@ -688,7 +719,7 @@ impl Store {
     }
 }
 
-fn instance_in(tx: &rusqlite::Connection, customer_id: i64, env: Environment) -> Result<Instance> {
+fn instance_in(tx: &Conn, customer_id: i64, env: Environment) -> Result<Instance> {
     Ok(tx
         .query_row(
             "SELECT production_url, github_repo_url, supabase_project_ref, vercel_project_id, n8n_workflow_id
@@ -711,16 +742,16 @@ fn instance_in(tx: &rusqlite::Connection, customer_id: i64, env: Environment) ->
 /// Whether the ledger says something Fabrik created (or was about to create) for this customer
 /// may still exist: a created or intended resource that was not compensated, in a run that was
 /// not rolled back and not followed by a successful teardown.
-fn may_have_resources(tx: &rusqlite::Connection, customer_id: i64) -> Result<bool> {
+fn may_have_resources(tx: &Conn, customer_id: i64) -> Result<bool> {
     Ok(tx.query_row(
         "SELECT EXISTS (
             SELECT 1 FROM run_steps s JOIN runs r ON r.id = s.run_id
             WHERE r.customer_id = ?1
-              AND (s.created = 1 OR (s.intent IS NOT NULL AND s.external_id IS NULL))
+              AND (s.created OR (s.intent IS NOT NULL AND s.external_id IS NULL))
               AND s.state != ?2 AND r.state != ?3
               AND NOT EXISTS (SELECT 1 FROM runs t WHERE t.customer_id = r.customer_id
                               AND t.kind = ?4 AND t.state = ?5 AND t.id > r.id))",
-        rusqlite::params![
+        params![
             customer_id,
             StepState::Compensated,
             RunState::RolledBack,

@@ -1,6 +1,6 @@
 //! The last health check of each instance (`health::Health`), per environment.
 
-use rusqlite::{params, OptionalExtension};
+use super::db::{params, Optional};
 
 use super::Store;
 use crate::environment::Environment;
@@ -33,14 +33,15 @@ impl Store {
     /// by name: what "Kontrollera alla" and `fabrik status` check.
     pub fn delivered_slugs(&self, env: Environment) -> Result<Vec<String>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
+        let sql = format!(
             "SELECT c.slug FROM customers c
              JOIN instances i ON i.customer_id = c.id AND i.environment = ?1
              WHERE c.archived_at IS NULL AND i.status IN ('active', 'inactive')
-             ORDER BY c.name COLLATE NOCASE, c.id",
-        )?;
-        let slugs = stmt.query_map(params![env], |r| r.get(0))?;
-        Ok(slugs.collect::<rusqlite::Result<_>>()?)
+             ORDER BY {}, c.id",
+            conn.dialect().nocase("c.name")
+        );
+        let slugs = conn.query_map(&sql, params![env], |r| r.get(0))?;
+        Ok(slugs)
     }
 
     /// The instance's last check in `env`, if it was ever checked. A report this build cannot

@@ -5,6 +5,7 @@ use std::path::Path;
 use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
+use super::db::Conn;
 use crate::error::{Error, Result};
 
 const STEPS: &[&str] = &[
@@ -45,6 +46,68 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     migrations.to_latest(conn).map_err(|e| {
         Error::DatabaseOpen(format!("{}: migreringen misslyckades: {e}", path.display()))
     })
+}
+
+/// PostgreSQL: no register there predates version 13, so one baseline brings an empty schema
+/// to it; each later version is one file per backend, with the same number.
+const PG_BASELINE: (i64, &str) = (13, include_str!("migrations/postgres/013_baseline.sql"));
+const PG_STEPS: &[(i64, &str)] = &[];
+
+/// Brings the shared register's schema up to date. Several seats may start at once: the first
+/// takes the migration lock and the others wait, then find nothing left to do.
+pub(super) fn migrate_postgres(conn: &mut Conn, describe: &str) -> Result<()> {
+    let pg = conn
+        .as_postgres()
+        .ok_or_else(|| Error::Internal("not a PostgreSQL connection".into()))?;
+    let schema = super::db::PG_SCHEMA;
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?1)",
+        [schema],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        // With the least-privilege role the schema is made by scripts/postgres/fabrik-role.sql;
+        // an owner of the database may let Fabrik make it.
+        pg.batch(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+            .map_err(|e| {
+                Error::DatabaseOpen(format!("{describe}: kan inte skapa schemat {schema}: {e}"))
+            })?;
+    }
+    let tx = conn.transaction()?;
+    tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL);")?;
+    let found: Option<i64> =
+        tx.query_row("SELECT max(version) FROM schema_version", (), |r| r.get(0))?;
+    let found = found.unwrap_or(0);
+    if found > SCHEMA_VERSION {
+        return Err(Error::DatabaseTooNew {
+            path: describe.to_string(),
+            found,
+            known: SCHEMA_VERSION,
+        });
+    }
+    let fail = |e: super::db::DbError| {
+        Error::DatabaseOpen(format!("{describe}: migreringen misslyckades: {e}"))
+    };
+    let mut version = found;
+    if version < PG_BASELINE.0 {
+        tx.execute_batch(PG_BASELINE.1).map_err(fail)?;
+        version = PG_BASELINE.0;
+    }
+    for (v, sql) in PG_STEPS {
+        if *v > version {
+            tx.execute_batch(sql).map_err(fail)?;
+            version = *v;
+        }
+    }
+    if version != found {
+        tx.execute("DELETE FROM schema_version", ())?;
+        tx.execute(
+            "INSERT INTO schema_version (version) VALUES (?1)",
+            [version],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -116,7 +179,8 @@ mod tests {
         store
             .claim_run(7, RunState::Running, std::time::Duration::from_secs(10))
             .unwrap();
-        let conn = store.conn();
+        let guard = store.conn();
+        let conn = guard.as_sqlite().unwrap();
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
@@ -166,7 +230,8 @@ mod tests {
         assert_eq!(store.run_steps(5).unwrap().len(), 1);
         // Before any update the applied modules are unknown.
         assert_eq!(store.applied(1, Environment::Sandbox).unwrap(), None);
-        let conn = store.conn();
+        let guard = store.conn();
+        let conn = guard.as_sqlite().unwrap();
         let fk: i64 = conn
             .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
                 r.get(0)
@@ -187,7 +252,8 @@ mod tests {
     #[test]
     fn check_constraints_hold_exactly_the_vocabularies() {
         let store = Store::open_in_memory().unwrap();
-        let conn = store.conn();
+        let guard = store.conn();
+        let conn = guard.as_sqlite().unwrap();
         conn.execute_batch(
             "INSERT INTO customers (id, slug, name, admin_email, plan, search_text, created_at, updated_at)
                VALUES (1, 'kund-ab', 'Kund AB', 'a@kund.se', 'starter', 'kund ab', 'x', 'x');",

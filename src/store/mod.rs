@@ -4,6 +4,7 @@
 
 pub mod adoptions;
 mod customers;
+pub mod db;
 mod health;
 mod migrations;
 pub mod runs;
@@ -15,6 +16,8 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+use db::Conn;
+
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 
@@ -24,7 +27,7 @@ pub use migrations::SCHEMA_VERSION;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct Store {
-    conn: Mutex<Connection>,
+    conn: Mutex<Conn>,
     path: PathBuf,
     /// The environment whose instance card and status a customer is read and written with.
     /// One per process (the window's choice, or the CLI's `--sandbox`); the engine names its
@@ -47,17 +50,30 @@ impl Store {
         migrations::refuse_newer(&conn, path)?;
         configure(&conn)?;
         migrations::migrate(&mut conn, path)?;
-        Ok(Store::new(conn, path.to_path_buf()))
+        Ok(Store::new(Conn::sqlite(conn), path.to_path_buf()))
+    }
+
+    /// Connects to a shared register on PostgreSQL and brings its schema up to date.
+    pub fn connect(config: &db::PgConfig) -> Result<Store> {
+        let describe = config.describe();
+        let pg = db::PgConn::connect(config)
+            .map_err(|e| Error::DatabaseOpen(format!("{describe}: {e}")))?;
+        let mut conn = Conn::postgres(pg);
+        migrations::migrate_postgres(&mut conn, &describe)?;
+        Ok(Store::new(
+            conn,
+            PathBuf::from(format!("postgres://{describe}")),
+        ))
     }
 
     pub fn open_in_memory() -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
         configure(&conn)?;
         migrations::migrate(&mut conn, Path::new(":memory:"))?;
-        Ok(Store::new(conn, PathBuf::from(":memory:")))
+        Ok(Store::new(Conn::sqlite(conn), PathBuf::from(":memory:")))
     }
 
-    fn new(conn: Connection, path: PathBuf) -> Store {
+    fn new(conn: Conn, path: PathBuf) -> Store {
         let store = Store {
             conn: Mutex::new(conn),
             path,
@@ -81,7 +97,21 @@ impl Store {
         &self.path
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    /// A connection of its own for a long read (an export) of a register file, so the
+    /// window's queries do not wait behind it; `None` when the store's own is to be used.
+    fn own_reader(&self) -> Result<Option<Conn>> {
+        if self.conn().dialect() != db::Dialect::Sqlite || self.path.as_os_str() == ":memory:" {
+            return Ok(None);
+        }
+        let c = Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        c.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(Some(Conn::sqlite(c)))
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Conn> {
         // A panic while holding the lock leaves the connection usable: SQLite rolls back the
         // open transaction when the Transaction guard drops.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())

@@ -1,6 +1,6 @@
 //! The run ledger: runs, their steps (intent before the call, external id after), and the log.
 
-use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use super::db::{params, Conn, Optional, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -78,7 +78,7 @@ fn text(sv: Option<String>, en: Option<String>) -> Option<Text> {
     })
 }
 
-fn run_row(r: &Row) -> rusqlite::Result<RunRow> {
+fn run_row(r: &Row) -> super::db::Result<RunRow> {
     Ok(RunRow {
         id: r.get(0)?,
         customer_id: r.get(1)?,
@@ -94,12 +94,12 @@ fn run_row(r: &Row) -> rusqlite::Result<RunRow> {
         owner_pid: r.get(11)?,
         heartbeat_at: r.get(12)?,
         input: r
-            .get::<_, Option<String>>(14)?
+            .get::<Option<String>>(14)?
             .and_then(|i| serde_json::from_str(&i).ok()),
     })
 }
 
-fn step_row(r: &Row) -> rusqlite::Result<StepRow> {
+fn step_row(r: &Row) -> super::db::Result<StepRow> {
     let output: Option<String> = r.get(7)?;
     Ok(StepRow {
         key: r.get(0)?,
@@ -175,12 +175,7 @@ impl Driver {
 
 /// A fenced write that changed nothing: the run is another driver's now (`DriverLost`), or
 /// the row is not there at all.
-fn fenced(
-    conn: &rusqlite::Connection,
-    changed: usize,
-    driver: &Driver,
-    step: Option<StepKey>,
-) -> Result<()> {
+fn fenced(conn: &Conn, changed: usize, driver: &Driver, step: Option<StepKey>) -> Result<()> {
     if changed == 1 {
         return Ok(());
     }
@@ -230,20 +225,19 @@ impl Store {
         input: Option<&serde_json::Value>,
     ) -> Result<NewRun> {
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction()?;
         let ts = now().to_rfc3339();
         let token = Driver::new(0).token;
-        let inserted = tx.execute(
+        let inserted: super::db::Result<i64> = tx.query_row(
             "INSERT INTO runs (customer_id, kind, state, environment, started_at, owner_pid, heartbeat_at, driver, input)
-             VALUES (?1, ?2, ?6, ?3, ?4, ?5, ?4, ?7, ?8)",
+             VALUES (?1, ?2, ?6, ?3, ?4, ?5, ?4, ?7, ?8) RETURNING id",
             params![customer_id, kind, environment, ts, std::process::id(), RunState::Running, &*token,
                     input.map(|i| i.to_string())],
+            |r| r.get(0),
         );
-        match inserted {
-            Ok(_) => {}
-            Err(rusqlite::Error::SqliteFailure(f, _))
-                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
+        let id = match inserted {
+            Ok(id) => id,
+            Err(e) if e.is_constraint() => {
                 let id: i64 = tx.query_row(
                     &format!(
                         "SELECT id FROM runs WHERE customer_id = ?1 AND state IN {}",
@@ -255,8 +249,7 @@ impl Store {
                 return Ok(NewRun::AlreadyActive(id));
             }
             Err(e) => return Err(e.into()),
-        }
-        let id = tx.last_insert_rowid();
+        };
         for s in steps {
             tx.execute(
                 "INSERT INTO run_steps (run_id, key, state) VALUES (?1, ?2, ?3)",
@@ -277,12 +270,13 @@ impl Store {
     /// Newest first; `customer_id` narrows to one customer.
     pub fn list_runs(&self, customer_id: Option<i64>, limit: u32) -> Result<Vec<RunRow>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(&format!(
+        let sql: String = (&format!(
             "SELECT {RUN_COLUMNS} FROM runs r JOIN customers c ON c.id = r.customer_id
              WHERE (?1 IS NULL OR r.customer_id = ?1) ORDER BY r.id DESC LIMIT ?2"
-        ))?;
-        let rows = stmt.query_map(params![customer_id, limit], run_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        ))
+            .to_string();
+        let rows = conn.query_map(&sql, params![customer_id, limit], run_row)?;
+        Ok(rows)
     }
 
     /// The customer's newest run in one environment (sandbox and production never share one).
@@ -302,22 +296,18 @@ impl Store {
 
     pub fn run_steps(&self, run_id: i64) -> Result<Vec<StepRow>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT key, state, attempts, intent, external_id, created, error, output, waiting_for, started_at, finished_at, seq,
+        let sql: String = ("SELECT key, state, attempts, intent, external_id, created, error, output, waiting_for, started_at, finished_at, seq,
                     error_en, waiting_for_en
-             FROM run_steps WHERE run_id = ?1 ORDER BY rowid",
-        )?;
-        let rows = stmt.query_map([run_id], step_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+             FROM run_steps WHERE run_id = ?1 ORDER BY rowid").to_string();
+        let rows = conn.query_map(&sql, [run_id], step_row)?;
+        Ok(rows)
     }
 
     pub fn run_log(&self, run_id: i64, after_id: i64) -> Result<Vec<LogLine>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, step, at, level, message, attempt, duration_ms, request_id, message_en FROM run_log
-             WHERE run_id = ?1 AND id > ?2 ORDER BY id",
-        )?;
-        let rows = stmt.query_map(params![run_id, after_id], |r| {
+        let sql: String = ("SELECT id, step, at, level, message, attempt, duration_ms, request_id, message_en FROM run_log
+             WHERE run_id = ?1 AND id > ?2 ORDER BY id").to_string();
+        let rows = conn.query_map(&sql, params![run_id, after_id], |r| {
             Ok(LogLine {
                 id: r.get(0)?,
                 step: r.get(1)?,
@@ -329,7 +319,7 @@ impl Store {
                 request_id: r.get(7)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows)
     }
 
     // One argument per column of a log row.
@@ -385,7 +375,7 @@ impl Store {
     ) -> Result<Option<Driver>> {
         let stale_before = stale_before(stale_after);
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction()?;
         let current: Option<(RunState, Option<String>, Option<i64>, i64)> = tx
             .query_row(
                 "SELECT state, heartbeat_at, owner_pid, customer_id FROM runs WHERE id = ?1",
@@ -438,7 +428,7 @@ impl Store {
     ) -> Result<Option<Driver>> {
         let stale_before = stale_before(stale_after);
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction()?;
         let current: Option<(RunState, Option<String>, Option<i64>)> = tx
             .query_row(
                 "SELECT state, heartbeat_at, owner_pid FROM runs WHERE id = ?1",
@@ -481,14 +471,13 @@ impl Store {
     ) -> Result<Vec<RunRow>> {
         let stale_before = stale_before(stale_after);
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(&format!(
+        let sql: String = (&format!(
             "SELECT {RUN_COLUMNS} FROM runs r JOIN customers c ON c.id = r.customer_id
              WHERE r.state IN {} AND r.environment = ?1 ORDER BY r.id",
             active_list()
-        ))?;
-        let rows = stmt
-            .query_map([environment], run_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        ))
+            .to_string();
+        let rows = conn.query_map(&sql, [environment], run_row)?;
         // Interrupted: its owner stopped sending heartbeats, or (on Linux) is known to be gone.
         let me = i64::from(std::process::id());
         Ok(rows
@@ -505,7 +494,7 @@ impl Store {
     /// that the run is still this driver's.
     pub fn step_update(&self, driver: &Driver, key: StepKey, update: StepUpdate<'_>) -> Result<()> {
         let mut conn = self.conn();
-        let conn = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let conn = conn.transaction()?;
         let holds: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?1 AND driver = ?2)",
             params![driver.run_id, &*driver.token],
@@ -650,7 +639,7 @@ impl Store {
             .query_row(
                 "SELECT state, cancel_rollback FROM runs WHERE id = ?1",
                 [run_id],
-                |r| Ok((r.get::<_, RunState>(0)?, r.get::<_, Option<bool>>(1)?)),
+                |r| Ok((r.get::<RunState>(0)?, r.get::<Option<bool>>(1)?)),
             )
             .optional()?
             .and_then(|(state, rb)| (state == RunState::Cancelling).then_some(rb.unwrap_or(false))))

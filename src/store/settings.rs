@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{params, OptionalExtension};
+use super::db::{params, Optional};
 
 use super::{now, Store};
 use crate::error::Result;
@@ -36,8 +36,10 @@ impl Store {
 
     pub fn list_settings(&self) -> Result<BTreeMap<String, String>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT key, value FROM settings ORDER BY key")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows: Vec<(String, String)> =
+            conn.query_map("SELECT key, value FROM settings ORDER BY key", (), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        Ok(rows.into_iter().collect())
     }
 }

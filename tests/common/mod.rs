@@ -400,3 +400,24 @@ pub fn register_file(
     let slug = customer(&store, name);
     (dir, db, slug)
 }
+
+/// A register of its own on the tests' PostgreSQL: a fresh database, migrated by `Store::connect`.
+pub fn pg_store() -> Store {
+    Store::connect(&pg_database()).expect("a register on PostgreSQL")
+}
+
+/// A fresh, empty database on the tests' cluster.
+pub fn pg_database() -> fabrik::store::db::PgConfig {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let name = format!(
+        "fabrik_register_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let admin = fabrik::store::db::PgConfig::parse(cluster().url()).unwrap();
+    let conn = fabrik::store::db::PgConn::connect(&admin).expect("the tests' PostgreSQL");
+    conn.batch(&format!("CREATE DATABASE {name}")).unwrap();
+    let mut url = url::Url::parse(cluster().url()).unwrap();
+    url.set_path(&name);
+    fabrik::store::db::PgConfig::parse(url.as_str()).unwrap()
+}

@@ -1,0 +1,329 @@
+//! One way for the store to speak SQL, whichever database answers: the embedded SQLite file or a
+//! shared PostgreSQL. Queries are written once, with `?1`-style placeholders; values cross as
+//! [`Value`] and rows come back as [`Row`]s of them, so the store's code, and therefore its
+//! behaviour, is the same on both. Where the dialects truly differ (search, case-folded order)
+//! the store asks [`Conn::dialect`].
+//!
+//! Writes run in [`Tx`]: on SQLite an IMMEDIATE transaction (one writer at a time per file), on
+//! PostgreSQL a transaction that first takes one advisory lock, so writers queue the same way
+//! and every read-then-write the store does sees what it is about to change.
+
+mod postgres;
+mod sqlite;
+mod value;
+
+use std::time::Duration;
+
+pub use postgres::{PgConfig, PgConn, SCHEMA as PG_SCHEMA};
+pub use value::{FromValue, ToValue, Value};
+
+/// Which database answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// A column in case-blind order: SQLite's NOCASE collation (what its indexes are built
+    /// with), PostgreSQL's `lower()` (what its index is built on).
+    pub fn nocase(self, column: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("{column} COLLATE NOCASE"),
+            // "C": byte order after folding, as NOCASE; and what the baseline's indexes use.
+            Dialect::Postgres => format!("lower({column}) COLLATE \"C\""),
+        }
+    }
+}
+
+/// A database error, from either backend, or a value that did not fit the Rust type read.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("{0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Postgres(String, Option<String>),
+    #[error("no row")]
+    NoRows,
+    #[error("column {column}: {detail}")]
+    Conversion { column: usize, detail: String },
+    #[error("the database did not answer within {0:?}")]
+    Timeout(Duration),
+    #[error("the connection to the database is closed")]
+    Closed,
+}
+
+impl DbError {
+    /// A row broke a constraint (unique, check, foreign key): the caller's request, not a fault.
+    pub fn is_constraint(&self) -> bool {
+        match self {
+            DbError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+                f.code == rusqlite::ErrorCode::ConstraintViolation
+            }
+            // SQLSTATE class 23: integrity constraint violation.
+            DbError::Postgres(_, Some(state)) => state.starts_with("23"),
+            _ => false,
+        }
+    }
+
+    pub(crate) fn conversion(column: usize, detail: impl Into<String>) -> DbError {
+        DbError::Conversion {
+            column,
+            detail: detail.into(),
+        }
+    }
+}
+
+pub type Result<T, E = DbError> = std::result::Result<T, E>;
+
+/// `query_row(...).optional()`: no row is `None`, not an error.
+pub trait Optional<T> {
+    fn optional(self) -> Result<Option<T>>;
+}
+
+impl<T> Optional<T> for Result<T> {
+    fn optional(self) -> Result<Option<T>> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(DbError::NoRows) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A row of a result, its values in the order of the select list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row(Vec<Value>);
+
+impl Row {
+    pub fn get<T: FromValue>(&self, idx: usize) -> Result<T> {
+        let v = self.0.get(idx).unwrap_or(&Value::Null);
+        T::from_value(v).map_err(|detail| DbError::conversion(idx, detail))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn values(&self) -> &[Value] {
+        &self.0
+    }
+}
+
+/// The parameters of one statement: `params![a, b]`, `[id]`, `()`.
+pub trait Params {
+    fn values(self) -> Vec<Value>;
+}
+
+impl Params for () {
+    fn values(self) -> Vec<Value> {
+        Vec::new()
+    }
+}
+
+impl<T: ToValue, const N: usize> Params for [T; N] {
+    fn values(self) -> Vec<Value> {
+        self.iter().map(ToValue::to_value).collect()
+    }
+}
+
+impl Params for &[&dyn ToValue] {
+    fn values(self) -> Vec<Value> {
+        self.iter().map(|v| v.to_value()).collect()
+    }
+}
+
+impl Params for Vec<Value> {
+    fn values(self) -> Vec<Value> {
+        self
+    }
+}
+
+/// `params![a, b, c]`: values of different types for one statement.
+macro_rules! params {
+    () => { &[] as &[&dyn $crate::store::db::ToValue] };
+    ($($v:expr),+ $(,)?) => { &[$(&$v as &dyn $crate::store::db::ToValue),+] as &[&dyn $crate::store::db::ToValue] };
+}
+pub(crate) use params;
+
+enum Backend {
+    Sqlite(rusqlite::Connection),
+    Postgres(PgConn),
+}
+
+/// One connection to the register's database.
+pub struct Conn {
+    backend: Backend,
+}
+
+impl Conn {
+    pub fn sqlite(conn: rusqlite::Connection) -> Conn {
+        Conn {
+            backend: Backend::Sqlite(conn),
+        }
+    }
+
+    pub fn postgres(conn: PgConn) -> Conn {
+        Conn {
+            backend: Backend::Postgres(conn),
+        }
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self.backend {
+            Backend::Sqlite(_) => Dialect::Sqlite,
+            Backend::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// The SQLite connection, for what only SQLite has (pragmas, its migrations).
+    pub fn as_sqlite(&self) -> Option<&rusqlite::Connection> {
+        match &self.backend {
+            Backend::Sqlite(c) => Some(c),
+            Backend::Postgres(_) => None,
+        }
+    }
+
+    pub fn as_sqlite_mut(&mut self) -> Option<&mut rusqlite::Connection> {
+        match &mut self.backend {
+            Backend::Sqlite(c) => Some(c),
+            Backend::Postgres(_) => None,
+        }
+    }
+
+    pub fn as_postgres(&self) -> Option<&PgConn> {
+        match &self.backend {
+            Backend::Sqlite(_) => None,
+            Backend::Postgres(c) => Some(c),
+        }
+    }
+
+    /// Runs one statement; returns how many rows it changed.
+    pub fn execute(&self, sql: &str, params: impl Params) -> Result<usize> {
+        match &self.backend {
+            Backend::Sqlite(c) => sqlite::execute(c, sql, &params.values()),
+            Backend::Postgres(c) => c.execute(sql, params.values()),
+        }
+    }
+
+    /// Runs statements with no parameters, separated by `;`.
+    pub fn execute_batch(&self, sql: &str) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Backend::Postgres(c) => c.batch(sql),
+        }
+    }
+
+    /// Every row of a query.
+    pub fn rows(&self, sql: &str, params: impl Params) -> Result<Vec<Row>> {
+        match &self.backend {
+            Backend::Sqlite(c) => sqlite::query(c, sql, &params.values()),
+            Backend::Postgres(c) => c.query(sql, params.values()),
+        }
+    }
+
+    /// The first row, read by `f`; no row is `DbError::NoRows` (see [`Optional`]).
+    pub fn query_row<T>(
+        &self,
+        sql: &str,
+        params: impl Params,
+        f: impl FnOnce(&Row) -> Result<T>,
+    ) -> Result<T> {
+        let rows = self.rows(sql, params)?;
+        f(rows.first().ok_or(DbError::NoRows)?)
+    }
+
+    /// Every row, each read by `f`.
+    pub fn query_map<T>(
+        &self,
+        sql: &str,
+        params: impl Params,
+        f: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        self.rows(sql, params)?.iter().map(f).collect()
+    }
+
+    /// Every row handed to `f` one at a time, without holding the whole result (an export of a
+    /// large register). `f`'s own error ends the walk and is returned.
+    pub fn for_each<E: From<DbError>>(
+        &self,
+        sql: &str,
+        params: impl Params,
+        f: impl FnMut(&Row) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match &self.backend {
+            Backend::Sqlite(c) => sqlite::for_each(c, sql, &params.values(), f),
+            Backend::Postgres(c) => c.for_each(sql, params.values(), f),
+        }
+    }
+
+    /// A write transaction: writers take turns (see the module's comment). Dropped without
+    /// `commit`, it rolls back.
+    pub fn transaction(&mut self) -> Result<Tx<'_>> {
+        match &self.backend {
+            Backend::Sqlite(c) => c.execute_batch("BEGIN IMMEDIATE")?,
+            Backend::Postgres(c) => c.begin_write()?,
+        }
+        Ok(Tx {
+            conn: self,
+            open: true,
+        })
+    }
+}
+
+/// A write transaction over a [`Conn`]; reads and writes go through it as through the
+/// connection.
+pub struct Tx<'a> {
+    conn: &'a mut Conn,
+    open: bool,
+}
+
+impl Tx<'_> {
+    pub fn commit(mut self) -> Result<()> {
+        self.open = false;
+        self.conn.execute_batch("COMMIT")
+    }
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        self.conn
+    }
+}
+
+impl Drop for Tx<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            // Nothing of a failed write may stay: a rollback that itself fails leaves the
+            // transaction to the server, which ends it with the connection.
+            if let Err(e) = self.conn.execute_batch("ROLLBACK") {
+                tracing::warn!("rollback failed: {e}");
+            }
+        }
+    }
+}
+
+/// `?1`, `?2` … as PostgreSQL's `$1`, `$2` …, outside quoted text.
+pub(crate) fn numbered_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quoted = false;
+    for ch in sql.chars() {
+        match ch {
+            '\'' => {
+                quoted = !quoted;
+                out.push(ch);
+            }
+            '?' if !quoted => out.push('$'),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,79 @@
+//! [`Value`]s to and from SQLite, through rusqlite's cached statements.
+
+use rusqlite::types::{ToSqlOutput, ValueRef};
+
+use super::{DbError, Result, Row, Value};
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Value::Null => ToSqlOutput::Owned(rusqlite::types::Value::Null),
+            Value::Int(i) => ToSqlOutput::from(*i),
+            Value::Real(r) => ToSqlOutput::from(*r),
+            Value::Text(s) => ToSqlOutput::from(s.as_str()),
+            // SQLite has no booleans: a flag is 0 or 1, as it always was in the register.
+            Value::Bool(b) => ToSqlOutput::from(i64::from(*b)),
+        })
+    }
+}
+
+fn value(v: ValueRef<'_>, column: usize) -> Result<Value> {
+    Ok(match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Int(i),
+        ValueRef::Real(r) => Value::Real(r),
+        ValueRef::Text(t) => Value::Text(
+            std::str::from_utf8(t)
+                .map_err(|e| DbError::conversion(column, e.to_string()))?
+                .to_string(),
+        ),
+        ValueRef::Blob(_) => return Err(DbError::conversion(column, "a blob is not read")),
+    })
+}
+
+fn row(r: &rusqlite::Row<'_>, width: usize) -> Result<Row> {
+    (0..width)
+        .map(|i| value(r.get_ref(i)?, i))
+        .collect::<Result<Vec<_>>>()
+        .map(Row)
+}
+
+pub(super) fn execute(c: &rusqlite::Connection, sql: &str, params: &[Value]) -> Result<usize> {
+    let mut stmt = c.prepare_cached(sql)?;
+    Ok(stmt.execute(rusqlite::params_from_iter(params))?)
+}
+
+pub(super) fn query(c: &rusqlite::Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+    let mut out = Vec::new();
+    walk(c, sql, params, |r| {
+        out.push(r);
+        Ok::<_, DbError>(())
+    })?;
+    Ok(out)
+}
+
+pub(super) fn for_each<E: From<DbError>>(
+    c: &rusqlite::Connection,
+    sql: &str,
+    params: &[Value],
+    mut f: impl FnMut(&Row) -> Result<(), E>,
+) -> Result<(), E> {
+    walk(c, sql, params, |r| f(&r))
+}
+
+fn walk<E: From<DbError>>(
+    c: &rusqlite::Connection,
+    sql: &str,
+    params: &[Value],
+    mut f: impl FnMut(Row) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut stmt = c.prepare_cached(sql).map_err(DbError::from)?;
+    let width = stmt.column_count();
+    let mut rows = stmt
+        .query(rusqlite::params_from_iter(params))
+        .map_err(DbError::from)?;
+    while let Some(r) = rows.next().map_err(DbError::from)? {
+        f(row(r, width)?)?;
+    }
+    Ok(())
+}

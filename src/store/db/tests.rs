@@ -1,0 +1,35 @@
+use super::*;
+
+#[test]
+fn placeholders_are_renumbered_outside_quoted_text_only() {
+    assert_eq!(
+        numbered_placeholders("SELECT '?1', x FROM t WHERE a = ?1 AND b LIKE ?2 ESCAPE '\\'"),
+        "SELECT '?1', x FROM t WHERE a = $1 AND b LIKE $2 ESCAPE '\\'"
+    );
+}
+
+#[test]
+fn a_flag_and_an_integer_read_as_each_other_and_times_keep_their_stored_form() {
+    let row = Row(vec![
+        Value::Int(1),
+        Value::Bool(false),
+        Value::Text("2026-11-23 17:00:00+00:00".into()),
+        Value::Text("2026-11-23T17:00:00+00:00".into()),
+        Value::Null,
+    ]);
+    assert!(row.get::<bool>(0).unwrap());
+    assert_eq!(row.get::<i64>(1).unwrap(), 0);
+    let a: chrono::DateTime<chrono::Utc> = row.get(2).unwrap();
+    let b: chrono::DateTime<chrono::Utc> = row.get(3).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(
+        a.to_value(),
+        Value::Text("2026-11-23 17:00:00+00:00".into())
+    );
+    assert_eq!(row.get::<Option<String>>(4).unwrap(), None);
+    assert!(matches!(
+        row.get::<String>(0),
+        Err(DbError::Conversion { column: 0, .. })
+    ));
+    assert!(matches!(row.get::<u32>(9), Err(DbError::Conversion { .. })));
+}
