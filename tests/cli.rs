@@ -8,9 +8,14 @@ use assert_cmd::cargo::cargo_bin;
 use assert_cmd::prelude::*;
 use predicates::prelude::*;
 
+mod common;
+
 fn fabrik(db: &Path) -> Command {
     let mut c = Command::new(cargo_bin("fabrik"));
-    c.arg("--db").arg(db).env_remove("FABRIK_DB");
+    c.arg("--db")
+        .arg(db)
+        .env_remove("FABRIK_DB")
+        .env_remove("FABRIK_DATABASE_URL");
     c
 }
 
@@ -315,4 +320,66 @@ fn register_export_and_import_round_trip_with_a_preview_and_a_report() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("import_file_invalid"));
+}
+
+/// Two seats (two processes, each with its own local folder) on one shared register: what one
+/// adds the other lists, and a slug one seat took is refused to the other by code.
+#[test]
+fn two_seats_on_one_postgresql_register_see_each_other() {
+    let url = common::pg_database_url();
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let seat = |dir: &tempfile::TempDir| {
+        let mut c = fabrik(&dir.path().join("local.sqlite3"));
+        c.env("FABRIK_DATABASE_URL", &url);
+        c
+    };
+    seat(&a)
+        .args([
+            "customers",
+            "add",
+            "--name",
+            "Delad Kund AB",
+            "--email",
+            "a@delad.se",
+        ])
+        .assert()
+        .success();
+    let out = seat(&b)
+        .args(["customers", "list", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["slug"], "delad-kund-ab");
+    seat(&b)
+        .args([
+            "customers",
+            "add",
+            "--name",
+            "Delad Kund AB",
+            "--email",
+            "b@delad.se",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("slug_taken"));
+    // Neither seat's own file holds the customer: the register is the shared one.
+    assert!(list_json(&a.path().join("local.sqlite3")).is_empty());
+
+    // A URL that cannot be used is named, not a panic; the password never appears.
+    fabrik(&a.path().join("local.sqlite3"))
+        .env(
+            "FABRIK_DATABASE_URL",
+            "postgres://fabrik:SENTINEL-pw@db.example.invalid:5432/x?sslmode=disable",
+        )
+        .args(["customers", "list"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("database_open"))
+        .stderr(predicate::str::contains("SENTINEL").not());
 }

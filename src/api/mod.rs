@@ -75,8 +75,9 @@ impl Api {
         }
     }
 
+    /// The register this seat uses (`FABRIK_DATABASE_URL`, else the file at `path`).
     pub fn open(path: &Path) -> Result<Api> {
-        Ok(Api::new(Store::open(path)?))
+        Ok(Api::new(Store::open_register(path)?))
     }
 
     pub fn shared_store(&self) -> std::sync::Arc<Store> {

@@ -51,6 +51,8 @@ pub enum SecretKey {
         customer: String,
         which: CustomerSecret,
     },
+    /// The password of the shared register on PostgreSQL, per `user@host:port/db`.
+    Database(String),
 }
 
 impl SecretKey {
@@ -60,6 +62,7 @@ impl SecretKey {
             SecretKey::Customer { customer, which } => {
                 format!("customer:{customer}:{}", which.as_str())
             }
+            SecretKey::Database(describe) => format!("database:{describe}"),
         }
     }
 }

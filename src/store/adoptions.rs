@@ -69,9 +69,8 @@ impl Store {
     /// Every adoption row of a customer, newest first.
     pub fn adoptions(&self, customer_id: i64) -> Result<Vec<Adoption>> {
         let conn = self.conn();
-        let sql: String =
-            (&format!("SELECT {COLUMNS} FROM adoptions WHERE customer_id = ?1 ORDER BY id DESC"))
-                .to_string();
+        let sql =
+            format!("SELECT {COLUMNS} FROM adoptions WHERE customer_id = ?1 ORDER BY id DESC");
         let rows = conn.query_map(&sql, [customer_id], row)?;
         Ok(rows)
     }

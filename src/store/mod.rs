@@ -6,6 +6,7 @@ pub mod adoptions;
 mod customers;
 pub mod db;
 mod health;
+pub mod location;
 mod migrations;
 pub mod runs;
 mod settings;
@@ -51,6 +52,11 @@ impl Store {
         configure(&conn)?;
         migrations::migrate(&mut conn, path)?;
         Ok(Store::new(Conn::sqlite(conn), path.to_path_buf()))
+    }
+
+    /// The register this seat uses: the shared one `FABRIK_DATABASE_URL` names, else the file.
+    pub fn open_register(file: &Path) -> Result<Store> {
+        location::Location::from_env(file)?.open()
     }
 
     /// Connects to a shared register on PostgreSQL and brings its schema up to date.

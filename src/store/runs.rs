@@ -270,11 +270,10 @@ impl Store {
     /// Newest first; `customer_id` narrows to one customer.
     pub fn list_runs(&self, customer_id: Option<i64>, limit: u32) -> Result<Vec<RunRow>> {
         let conn = self.conn();
-        let sql: String = (&format!(
+        let sql = format!(
             "SELECT {RUN_COLUMNS} FROM runs r JOIN customers c ON c.id = r.customer_id
              WHERE (?1 IS NULL OR r.customer_id = ?1) ORDER BY r.id DESC LIMIT ?2"
-        ))
-            .to_string();
+        );
         let rows = conn.query_map(&sql, params![customer_id, limit], run_row)?;
         Ok(rows)
     }
@@ -296,18 +295,18 @@ impl Store {
 
     pub fn run_steps(&self, run_id: i64) -> Result<Vec<StepRow>> {
         let conn = self.conn();
-        let sql: String = ("SELECT key, state, attempts, intent, external_id, created, error, output, waiting_for, started_at, finished_at, seq,
+        let sql = "SELECT key, state, attempts, intent, external_id, created, error, output, waiting_for, started_at, finished_at, seq,
                     error_en, waiting_for_en
-             FROM run_steps WHERE run_id = ?1 ORDER BY rowid").to_string();
-        let rows = conn.query_map(&sql, [run_id], step_row)?;
+             FROM run_steps WHERE run_id = ?1 ORDER BY rowid";
+        let rows = conn.query_map(sql, [run_id], step_row)?;
         Ok(rows)
     }
 
     pub fn run_log(&self, run_id: i64, after_id: i64) -> Result<Vec<LogLine>> {
         let conn = self.conn();
-        let sql: String = ("SELECT id, step, at, level, message, attempt, duration_ms, request_id, message_en FROM run_log
-             WHERE run_id = ?1 AND id > ?2 ORDER BY id").to_string();
-        let rows = conn.query_map(&sql, params![run_id, after_id], |r| {
+        let sql = "SELECT id, step, at, level, message, attempt, duration_ms, request_id, message_en FROM run_log
+             WHERE run_id = ?1 AND id > ?2 ORDER BY id";
+        let rows = conn.query_map(sql, params![run_id, after_id], |r| {
             Ok(LogLine {
                 id: r.get(0)?,
                 step: r.get(1)?,
@@ -471,12 +470,11 @@ impl Store {
     ) -> Result<Vec<RunRow>> {
         let stale_before = stale_before(stale_after);
         let conn = self.conn();
-        let sql: String = (&format!(
+        let sql = format!(
             "SELECT {RUN_COLUMNS} FROM runs r JOIN customers c ON c.id = r.customer_id
              WHERE r.state IN {} AND r.environment = ?1 ORDER BY r.id",
             active_list()
-        ))
-            .to_string();
+        );
         let rows = conn.query_map(&sql, [environment], run_row)?;
         // Interrupted: its owner stopped sending heartbeats, or (on Linux) is known to be gone.
         let me = i64::from(std::process::id());

@@ -408,6 +408,11 @@ pub fn pg_store() -> Store {
 
 /// A fresh, empty database on the tests' cluster.
 pub fn pg_database() -> fabrik::store::db::PgConfig {
+    fabrik::store::db::PgConfig::parse(&pg_database_url()).unwrap()
+}
+
+/// The URL of a fresh, empty database on the tests' cluster.
+pub fn pg_database_url() -> String {
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let name = format!(
         "fabrik_register_{}_{}",
@@ -419,5 +424,5 @@ pub fn pg_database() -> fabrik::store::db::PgConfig {
     conn.batch(&format!("CREATE DATABASE {name}")).unwrap();
     let mut url = url::Url::parse(cluster().url()).unwrap();
     url.set_path(&name);
-    fabrik::store::db::PgConfig::parse(url.as_str()).unwrap()
+    url.to_string()
 }

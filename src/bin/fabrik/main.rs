@@ -265,6 +265,9 @@ enum RunsCmd {
 
 #[derive(Subcommand)]
 enum RegisterCmd {
+    /// Keep the password of the shared register (FABRIK_DATABASE_URL) in this seat's keyring,
+    /// read without echo (or as one line from a pipe).
+    Password,
     /// Write every customer (examples left out) with status and instance card, as CSV or JSON.
     Export {
         #[arg(long, value_enum, default_value = "csv")]
@@ -477,6 +480,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
     match cli.command {
         Command::Customers(cmd) => customers(&register(&path, cli.sandbox)?, cmd),
         Command::Settings(cmd) => settings(&register(&path, cli.sandbox)?, cmd),
+        Command::Register(RegisterCmd::Password) => register_password(),
         Command::Register(cmd) => register_file(&register(&path, cli.sandbox)?, cmd),
         Command::Runs(RunsCmd::List { customer, json }) => {
             runs_list(&register(&path, cli.sandbox)?, customer, json)
@@ -872,10 +876,13 @@ async fn secrets(db: &Path, sandbox: bool, cmd: SecretsCmd) -> Result<(), ApiErr
 
 /// Reads a token without echo at a terminal, or as one line from a pipe.
 fn read_token(p: fabrik::secrets::Provider) -> Result<String, ApiError> {
+    read_secret_line(&format!("Token för {} (visas inte): ", p.display_name()))
+}
+
+fn read_secret_line(prompt: &str) -> Result<String, ApiError> {
     use std::io::IsTerminal;
     let token = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(format!("Token för {} (visas inte): ", p.display_name()))
-            .map_err(fabrik::Error::Io)?
+        rpassword::prompt_password(prompt).map_err(fabrik::Error::Io)?
     } else {
         let mut line = String::new();
         std::io::stdin()
@@ -1245,6 +1252,26 @@ fn customers(api: &Api, cmd: CustomersCmd) -> Result<(), ApiError> {
     Ok(())
 }
 
+fn register_password() -> Result<(), ApiError> {
+    use fabrik::store::location::{save_password, Location, DATABASE_URL_ENV};
+    let Location::Postgres(config) = Location::from_env(Path::new(""))? else {
+        return Err(fabrik::Error::DatabaseOpen(format!(
+            "{DATABASE_URL_ENV} är inte satt: ange den delade databasens adress (postgres://…) först"
+        ))
+        .into());
+    };
+    let password = read_secret_line(&format!(
+        "Lösenord för {} (visas inte): ",
+        config.describe()
+    ))?;
+    save_password(&config, &password)?;
+    println!(
+        "Lösenordet för {} är sparat i nyckelringen",
+        config.describe()
+    );
+    Ok(())
+}
+
 fn register_file(api: &Api, cmd: RegisterCmd) -> Result<(), ApiError> {
     use fabrik::register::{apply_import, export, export_file, preview_import, MAX_IMPORT_BYTES};
     match cmd {
@@ -1259,6 +1286,7 @@ fn register_file(api: &Api, cmd: RegisterCmd) -> Result<(), ApiError> {
             }
             Ok(())
         }
+        RegisterCmd::Password => register_password(),
         RegisterCmd::Import {
             file,
             preview,

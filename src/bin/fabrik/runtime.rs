@@ -37,7 +37,7 @@ pub fn environment(sandbox: bool) -> Environment {
 /// Opens the environment `--sandbox` names. The sandbox keeps its world beside the register,
 /// so a test's temporary register gets a world of its own.
 pub async fn open(db: &Path, sandbox: bool) -> Result<CloudApi, ApiError> {
-    let store = Arc::new(Store::open(db)?);
+    let store = Arc::new(Store::open_register(db)?);
     let environment = environment(sandbox);
     store.set_environment(environment);
     let dir = db
