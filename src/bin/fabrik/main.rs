@@ -270,6 +270,7 @@ enum RegisterCmd {
     Password,
     /// Write every customer (examples left out) with status and instance card, as CSV or JSON.
     Export {
+        /// csv (one row per customer, opens in a spreadsheet) or json.
         #[arg(long, value_enum, default_value = "csv")]
         format: fabrik::register::ExportFormat,
         /// The file to write (it must not exist); standard output when left out.
