@@ -13,7 +13,7 @@ use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 fn store() -> Arc<Store> {
-    Arc::new(Store::open_in_memory().unwrap())
+    Arc::new(test_store())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -101,7 +101,7 @@ impl Store {
                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (customer_id, environment, resource) DO UPDATE
                SET step = excluded.step, refused_at = excluded.refused_at, refused_run = excluded.refused_run,
-                   state = CASE WHEN state = ?8 THEN ?5 ELSE state END",
+                   state = CASE WHEN adoptions.state = ?8 THEN ?5 ELSE adoptions.state END",
             params![
                 customer_id,
                 environment,

@@ -228,28 +228,29 @@ impl Store {
         let tx = conn.transaction()?;
         let ts = now().to_rfc3339();
         let token = Driver::new(0).token;
-        let inserted: super::db::Result<i64> = tx.query_row(
+        // Writers take turns (the transaction's lock), so a look first is enough: on
+        // PostgreSQL a refused INSERT would end the whole transaction. The unique index stays
+        // the backstop for a register written by something else.
+        let active: Option<i64> = tx
+            .query_row(
+                &format!(
+                    "SELECT id FROM runs WHERE customer_id = ?1 AND state IN {}",
+                    active_list()
+                ),
+                [customer_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = active {
+            return Ok(NewRun::AlreadyActive(id));
+        }
+        let id: i64 = tx.query_row(
             "INSERT INTO runs (customer_id, kind, state, environment, started_at, owner_pid, heartbeat_at, driver, input)
              VALUES (?1, ?2, ?6, ?3, ?4, ?5, ?4, ?7, ?8) RETURNING id",
             params![customer_id, kind, environment, ts, std::process::id(), RunState::Running, &*token,
                     input.map(|i| i.to_string())],
             |r| r.get(0),
-        );
-        let id = match inserted {
-            Ok(id) => id,
-            Err(e) if e.is_constraint() => {
-                let id: i64 = tx.query_row(
-                    &format!(
-                        "SELECT id FROM runs WHERE customer_id = ?1 AND state IN {}",
-                        active_list()
-                    ),
-                    [customer_id],
-                    |r| r.get(0),
-                )?;
-                return Ok(NewRun::AlreadyActive(id));
-            }
-            Err(e) => return Err(e.into()),
-        };
+        )?;
         for s in steps {
             tx.execute(
                 "INSERT INTO run_steps (run_id, key, state) VALUES (?1, ?2, ?3)",
@@ -272,7 +273,8 @@ impl Store {
         let conn = self.conn();
         let sql = format!(
             "SELECT {RUN_COLUMNS} FROM runs r JOIN customers c ON c.id = r.customer_id
-             WHERE (?1 IS NULL OR r.customer_id = ?1) ORDER BY r.id DESC LIMIT ?2"
+             WHERE (CAST(?1 AS BIGINT) IS NULL OR r.customer_id = CAST(?1 AS BIGINT))
+             ORDER BY r.id DESC LIMIT ?2"
         );
         let rows = conn.query_map(&sql, params![customer_id, limit], run_row)?;
         Ok(rows)

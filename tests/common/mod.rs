@@ -212,7 +212,7 @@ pub struct World {
 pub async fn world(tag: &str, name: &str) -> Option<World> {
     let secrets = keyring(tag)?;
     let sim = sim(Profile::Instant).await;
-    let store = Arc::new(Store::open_in_memory().unwrap());
+    let store = Arc::new(test_store());
     let engine = engine(
         &sim,
         store.clone(),
@@ -399,6 +399,15 @@ pub fn register_file(
     }
     let slug = customer(&store, name);
     (dir, db, slug)
+}
+
+/// A register of its own for an engine test: in memory, or on the tests' PostgreSQL when
+/// `FABRIK_TEST_REGISTER=postgres` (the test command runs the engine suite that way too).
+pub fn test_store() -> Store {
+    match std::env::var("FABRIK_TEST_REGISTER").as_deref() {
+        Ok("postgres") => pg_store(),
+        _ => Store::open_in_memory().unwrap(),
+    }
 }
 
 /// A register of its own on the tests' PostgreSQL: a fresh database, migrated by `Store::connect`.

@@ -223,7 +223,11 @@ CREATE TABLE listing (
 -- ORDER BY lower(name) COLLATE "C", customer_id.
 CREATE UNIQUE INDEX listing_key ON listing (environment, status, (lower(name) COLLATE "C"), customer_id);
 CREATE INDEX listing_created ON listing (environment, status, created_at, customer_id);
-CREATE INDEX listing_customer ON listing (customer_id);
+-- SQLite's listing_customer is (customer_id) followed, in a WITHOUT ROWID table, by the key
+-- (environment, status, name). Here it carries `environment` explicitly: the triggers look rows up
+-- by customer and environment, and with only (customer_id) the planner may prefer listing_created
+-- (environment first) and walk a whole environment for each row it updates.
+CREATE INDEX listing_customer ON listing (customer_id, environment);
 
 CREATE VIEW listing_environments (environment) AS VALUES ('sandbox'::text), ('production'::text);
 
