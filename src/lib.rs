@@ -15,6 +15,7 @@ pub mod providers;
 pub mod provision;
 pub mod register;
 pub mod sandbox;
+pub mod seat;
 pub mod secrets;
 pub mod store;
 pub mod vocabulary;

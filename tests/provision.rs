@@ -1452,3 +1452,112 @@ async fn runs_at_once_share_the_rate_limits_without_refusals() {
     }
     sim.shutdown().await;
 }
+
+/// Two seats on one shared register (PostgreSQL), one simulator: both press "Provisionera" at
+/// once and exactly one run drives, the other seat told whose it is; the driving seat dies
+/// mid-run, the other takes the run over once the lease (heartbeat) has lapsed, and the run ends
+/// with one of each resource.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_seats_one_driver_and_a_takeover_after_the_lease() {
+    let Some(secrets) = keyring("two-seats") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let db = pg_database();
+    let seat = |name: &str| Arc::new(Store::connect(&db).unwrap().with_seat(name));
+    let (store_a, store_b) = (seat("anna@dator-a"), seat("bo@dator-b"));
+    let engine_a = engine(
+        &sim,
+        store_a.clone(),
+        secrets.clone(),
+        FailurePolicy::Rollback,
+    );
+    let engine_b = engine(
+        &sim,
+        store_b.clone(),
+        secrets.clone(),
+        FailurePolicy::Rollback,
+    );
+    let slug = customer(&store_a, "Två Platser AB");
+
+    // Both at once: one run, one driver; the other seat learns whose run it is.
+    let barrier = Arc::new(std::sync::Barrier::new(2));
+    let (a, b) = std::thread::scope(|s| {
+        let start = |e: &'static str| {
+            let (barrier, slug) = (barrier.clone(), slug.clone());
+            let engine = if e == "a" { &engine_a } else { &engine_b };
+            s.spawn(move || {
+                barrier.wait();
+                engine.start(&slug).unwrap()
+            })
+        };
+        let (a, b) = (start("a"), start("b"));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    assert_eq!(a.run_id, b.run_id, "one run");
+    let (winner, loser, winner_seat, loser_engine) = match (&a.driver, &b.driver) {
+        (Some(_), None) => (a.clone(), b.clone(), "anna@dator-a", &engine_b),
+        (None, Some(_)) => (b.clone(), a.clone(), "bo@dator-b", &engine_a),
+        other => panic!("exactly one driver, got {other:?}"),
+    };
+    assert!(loser.already_running);
+    assert_eq!(loser.driven_by.as_deref(), Some(winner_seat));
+    let row = store_a.get_run(winner.run_id).unwrap();
+    assert_eq!(row.started_by.as_deref(), Some(winner_seat));
+
+    // The winner drives until its first resource exists, then its seat dies (the task is
+    // dropped mid-step: no more heartbeats, nothing written after).
+    let winner_engine = if winner_seat == "anna@dator-a" {
+        &engine_a
+    } else {
+        &engine_b
+    };
+    let events = Events::default();
+    let drive = winner_engine.drive(
+        winner.driver.clone().unwrap(),
+        events.sink(),
+        CancellationToken::new(),
+        false,
+    );
+    tokio::select! {
+        _ = drive => panic!("the run ended before the seat died"),
+        _ = async {
+            while !events.all().iter().any(|e| matches!(e, fabrik::provision::RunEvent::StepDone { .. })) {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+        } => {}
+    }
+
+    // The lease still holds: the other seat is refused, with the dead seat's name.
+    let early = loser_engine.start(&slug).unwrap();
+    assert!(early.driver.is_none() && early.already_running);
+    assert_eq!(early.driven_by.as_deref(), Some(winner_seat));
+
+    // Past the lease the other seat takes the run over and finishes it.
+    tokio::time::sleep(fabrik::provision::STALE_AFTER + std::time::Duration::from_secs(1)).await;
+    let taken = loser_engine.start(&slug).unwrap();
+    assert_eq!(taken.run_id, winner.run_id, "the same run, taken over");
+    let state = loser_engine
+        .drive(
+            taken.driver.clone().expect("the other seat drives now"),
+            Events::default().sink(),
+            CancellationToken::new(),
+            true,
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Succeeded);
+    let row = store_b.get_run(winner.run_id).unwrap();
+    assert_ne!(
+        row.seat.as_deref(),
+        Some(winner_seat),
+        "driven by the other seat now"
+    );
+    assert_eq!(row.started_by.as_deref(), Some(winner_seat));
+    assert_eq!(
+        counts(&inventory(&sim).await),
+        json!({"projects": 1, "repos": 1, "vercel_projects": 1, "workflows": 1, "emails": 1})
+    );
+    cleanup(loser_engine, &slug).await;
+    sim.shutdown().await;
+}

@@ -52,6 +52,9 @@ pub struct StartOutcome {
     pub run_id: i64,
     /// The customer already had an active run; this is that run.
     pub already_running: bool,
+    /// The seat (user@host) driving the run that was already active, when known: a second
+    /// seat's "Provisionera" names who is at it.
+    pub driven_by: Option<String>,
     /// This caller's hold on the run, when it got one (never leaves the process).
     #[serde(skip)]
     #[ts(skip)]
@@ -63,16 +66,18 @@ impl StartOutcome {
         StartOutcome {
             run_id: driver.run_id,
             already_running: false,
+            driven_by: None,
             driver: Some(driver),
         }
     }
 
-    fn busy(run_id: i64) -> StartOutcome {
-        StartOutcome {
+    fn busy(store: &Store, run_id: i64) -> Result<StartOutcome> {
+        Ok(StartOutcome {
             run_id,
             already_running: true,
+            driven_by: store.get_run(run_id)?.seat,
             driver: None,
-        }
+        })
     }
 }
 
@@ -228,7 +233,7 @@ impl Engine {
                             self.store.reset_unfinished_steps(r.id, true)?;
                             StartOutcome::driven(driver)
                         }
-                        None => StartOutcome::busy(r.id),
+                        None => StartOutcome::busy(&self.store, r.id)?,
                     },
                 );
             }
@@ -241,7 +246,7 @@ impl Engine {
             input.as_ref(),
         )? {
             NewRun::Created(driver) => Ok(StartOutcome::driven(driver)),
-            NewRun::AlreadyActive(id) => Ok(StartOutcome::busy(id)),
+            NewRun::AlreadyActive(id) => StartOutcome::busy(&self.store, id),
         }
     }
 
@@ -445,7 +450,7 @@ impl Engine {
             Some(&input),
         )? {
             NewRun::Created(driver) => Ok(StartOutcome::driven(driver)),
-            NewRun::AlreadyActive(id) => Ok(StartOutcome::busy(id)),
+            NewRun::AlreadyActive(id) => StartOutcome::busy(&self.store, id),
         }
     }
 

@@ -22,6 +22,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/011_listing.sql"),
     include_str!("migrations/012_health.sql"),
     include_str!("migrations/013_day_two.sql"),
+    include_str!("migrations/014_seats.sql"),
 ];
 
 /// The schema version this build writes.
@@ -51,7 +52,7 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
 /// PostgreSQL: no register there predates version 13, so one baseline brings an empty schema
 /// to it; each later version is one file per backend, with the same number.
 const PG_BASELINE: (i64, &str) = (13, include_str!("migrations/postgres/013_baseline.sql"));
-const PG_STEPS: &[(i64, &str)] = &[];
+const PG_STEPS: &[(i64, &str)] = &[(14, include_str!("migrations/postgres/014_seats.sql"))];
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first
 /// takes the migration lock and the others wait, then find nothing left to do.

@@ -34,6 +34,8 @@ pub struct Store {
     /// One per process (the window's choice, or the CLI's `--sandbox`); the engine names its
     /// own environment explicitly.
     view: RwLock<Environment>,
+    /// Who writes through this store (`user@host`, see `crate::seat`): runs record it.
+    seat: String,
 }
 
 impl Store {
@@ -84,6 +86,7 @@ impl Store {
             conn: Mutex::new(conn),
             path,
             view: RwLock::new(Environment::Sandbox),
+            seat: crate::seat::this().to_string(),
         };
         store.set_environment(Environment::stored(&store));
         store
@@ -97,6 +100,17 @@ impl Store {
     /// Reads and writes customers in `environment` from now on (the process's environment).
     pub fn set_environment(&self, environment: Environment) {
         *self.view.write().unwrap_or_else(|p| p.into_inner()) = environment;
+    }
+
+    /// The seat this store's runs are started and driven by.
+    pub fn seat(&self) -> &str {
+        &self.seat
+    }
+
+    /// Another seat's name (tests that play two seats in one process).
+    pub fn with_seat(mut self, seat: &str) -> Store {
+        self.seat = seat.to_string();
+        self
     }
 
     pub fn path(&self) -> &Path {

@@ -29,6 +29,9 @@ pub struct RunRow {
     #[ts(type = "number | null")]
     pub owner_pid: Option<i64>,
     pub heartbeat_at: Option<String>,
+    /// The seat (user@host) that started the run, and the one that drives it now.
+    pub started_by: Option<String>,
+    pub seat: Option<String>,
     /// What the run was asked to do beyond its kind (the steps to repair, the domain).
     #[ts(type = "unknown")]
     pub input: Option<serde_json::Value>,
@@ -68,7 +71,7 @@ pub struct LogLine {
 
 const RUN_COLUMNS: &str =
     "r.id, r.customer_id, c.slug, c.name, r.kind, r.state, r.environment, r.error, r.failed_step,
-    r.started_at, r.finished_at, r.owner_pid, r.heartbeat_at, r.error_en, r.input";
+    r.started_at, r.finished_at, r.owner_pid, r.heartbeat_at, r.error_en, r.input, r.started_by, r.seat";
 
 /// A text stored as its Swedish column and its English one (older rows: Swedish only).
 fn text(sv: Option<String>, en: Option<String>) -> Option<Text> {
@@ -96,6 +99,8 @@ fn run_row(r: &Row) -> super::db::Result<RunRow> {
         input: r
             .get::<Option<String>>(14)?
             .and_then(|i| serde_json::from_str(&i).ok()),
+        started_by: r.get(15)?,
+        seat: r.get(16)?,
     })
 }
 
@@ -135,6 +140,19 @@ fn stale_before(stale_after: std::time::Duration) -> String {
 
 fn lapsed(heartbeat: Option<&str>, stale_before: &str) -> bool {
     heartbeat.is_none_or(|h| h <= stale_before)
+}
+
+/// Whether a run's driver is gone: its heartbeat lapsed, or it drove from this computer and its
+/// process no longer exists. Another seat's process id says nothing here: only its lease does.
+fn driver_gone(
+    heartbeat: Option<&str>,
+    seat: Option<&str>,
+    pid: Option<i64>,
+    stale_before: &str,
+    this_seat: &str,
+) -> bool {
+    let here = seat.is_none_or(|s| crate::seat::host(s) == crate::seat::host(this_seat));
+    lapsed(heartbeat, stale_before) || (here && pid.is_some_and(|p| !process_alive(p)))
 }
 
 /// A ledger write that changed no row (or several) wrote nothing it meant to: an error, never
@@ -245,10 +263,11 @@ impl Store {
             return Ok(NewRun::AlreadyActive(id));
         }
         let id: i64 = tx.query_row(
-            "INSERT INTO runs (customer_id, kind, state, environment, started_at, owner_pid, heartbeat_at, driver, input)
-             VALUES (?1, ?2, ?6, ?3, ?4, ?5, ?4, ?7, ?8) RETURNING id",
+            "INSERT INTO runs (customer_id, kind, state, environment, started_at, owner_pid, heartbeat_at, driver, input,
+                               started_by, seat)
+             VALUES (?1, ?2, ?6, ?3, ?4, ?5, ?4, ?7, ?8, ?9, ?9) RETURNING id",
             params![customer_id, kind, environment, ts, std::process::id(), RunState::Running, &*token,
-                    input.map(|i| i.to_string())],
+                    input.map(|i| i.to_string()), self.seat()],
             |r| r.get(0),
         )?;
         for s in steps {
@@ -377,19 +396,24 @@ impl Store {
         let stale_before = stale_before(stale_after);
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let current: Option<(RunState, Option<String>, Option<i64>, i64)> = tx
+        let current: Option<(RunState, Option<String>, Option<i64>, i64, Option<String>)> = tx
             .query_row(
-                "SELECT state, heartbeat_at, owner_pid, customer_id FROM runs WHERE id = ?1",
+                "SELECT state, heartbeat_at, owner_pid, customer_id, seat FROM runs WHERE id = ?1",
                 [run_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?;
-        let Some((cur, heartbeat, owner, customer_id)) = current else {
+        let Some((cur, heartbeat, owner, customer_id, seat)) = current else {
             return Err(Error::RunNotFound(run_id));
         };
         let active = cur.is_active();
-        let stale = lapsed(heartbeat.as_deref(), &stale_before)
-            || owner.is_some_and(|pid| !process_alive(pid));
+        let stale = driver_gone(
+            heartbeat.as_deref(),
+            seat.as_deref(),
+            owner,
+            &stale_before,
+            self.seat(),
+        );
         if active && !stale {
             return Ok(None);
         }
@@ -411,8 +435,9 @@ impl Store {
         }
         let driver = Driver::new(run_id);
         tx.execute(
-            "UPDATE runs SET state = ?2, owner_pid = ?3, heartbeat_at = ?4, finished_at = NULL, driver = ?5 WHERE id = ?1",
-            params![run_id, state, std::process::id(), now().to_rfc3339(), &*driver.token],
+            "UPDATE runs SET state = ?2, owner_pid = ?3, heartbeat_at = ?4, finished_at = NULL, driver = ?5, seat = ?6
+             WHERE id = ?1",
+            params![run_id, state, std::process::id(), now().to_rfc3339(), &*driver.token, self.seat()],
         )?;
         tx.commit()?;
         Ok(Some(driver))
@@ -430,25 +455,32 @@ impl Store {
         let stale_before = stale_before(stale_after);
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let current: Option<(RunState, Option<String>, Option<i64>)> = tx
+        let current: Option<(RunState, Option<String>, Option<i64>, Option<String>)> = tx
             .query_row(
-                "SELECT state, heartbeat_at, owner_pid FROM runs WHERE id = ?1",
+                "SELECT state, heartbeat_at, owner_pid, seat FROM runs WHERE id = ?1",
                 [run_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        let Some((state, heartbeat, owner)) = current else {
+        let Some((state, heartbeat, owner, seat)) = current else {
             return Err(Error::RunNotFound(run_id));
         };
-        let stale = lapsed(heartbeat.as_deref(), &stale_before)
-            || owner.is_some_and(|pid| !process_alive(pid));
+        let stale = driver_gone(
+            heartbeat.as_deref(),
+            seat.as_deref(),
+            owner,
+            &stale_before,
+            self.seat(),
+        );
         if !matches!(state, RunState::Running | RunState::Cancelling) || !stale {
             return Ok(None);
         }
         let driver = Driver::new(run_id);
         tx.execute(
-            "UPDATE runs SET state = ?2, owner_pid = ?3, heartbeat_at = ?4, cancel_rollback = NULL, driver = ?5 WHERE id = ?1",
-            params![run_id, RunState::Running, std::process::id(), now().to_rfc3339(), &*driver.token],
+            "UPDATE runs SET state = ?2, owner_pid = ?3, heartbeat_at = ?4, cancel_rollback = NULL, driver = ?5, seat = ?6
+             WHERE id = ?1",
+            params![run_id, RunState::Running, std::process::id(), now().to_rfc3339(), &*driver.token,
+                    self.seat()],
         )?;
         tx.commit()?;
         Ok(Some(driver))
@@ -480,12 +512,20 @@ impl Store {
         let rows = conn.query_map(&sql, [environment], run_row)?;
         // Interrupted: its owner stopped sending heartbeats, or (on Linux) is known to be gone.
         let me = i64::from(std::process::id());
+        let this_seat = self.seat();
         Ok(rows
             .into_iter()
             .filter(|r| {
-                r.owner_pid != Some(me)
-                    && (lapsed(r.heartbeat_at.as_deref(), &stale_before)
-                        || r.owner_pid.is_some_and(|p| !process_alive(p)))
+                let mine =
+                    r.owner_pid == Some(me) && r.seat.as_deref().is_none_or(|s| s == this_seat);
+                !mine
+                    && driver_gone(
+                        r.heartbeat_at.as_deref(),
+                        r.seat.as_deref(),
+                        r.owner_pid,
+                        &stale_before,
+                        this_seat,
+                    )
             })
             .collect())
     }

@@ -191,6 +191,10 @@ export type RunDetail = { run: RunRow, steps: Array<StepRow>, log: Array<LogLine
 
 export type RunRow = { id: number, customer_id: number, slug: string, customer_name: string, kind: RunKind, state: RunState, environment: Environment, error: Text | null, failed_step: StepKey | null, started_at: string, finished_at: string | null, owner_pid: number | null, heartbeat_at: string | null, 
 /**
+ * The seat (user@host) that started the run, and the one that drives it now.
+ */
+started_by: string | null, seat: string | null, 
+/**
  * What the run was asked to do beyond its kind (the steps to repair, the domain).
  */
 input: unknown, };
@@ -236,7 +240,12 @@ export type StartOutcome = { run_id: number,
 /**
  * The customer already had an active run; this is that run.
  */
-already_running: boolean, };
+already_running: boolean, 
+/**
+ * The seat (user@host) driving the run that was already active, when known: a second
+ * seat's "Provisionera" names who is at it.
+ */
+driven_by: string | null, };
 
 export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove";
 

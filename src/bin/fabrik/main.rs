@@ -934,8 +934,13 @@ async fn drive_started(
     cancel: tokio_util::sync::CancellationToken,
 ) -> Result<(), ApiError> {
     let Some(driver) = start.driver else {
+        let by = start
+            .driven_by
+            .as_deref()
+            .map(|seat| format!(", som drivs av {seat}"))
+            .unwrap_or_default();
         println!(
-            "{slug} har redan en aktiv körning: {} (visa den med `fabrik runs show {}`)",
+            "{slug} har redan en aktiv körning: {}{by} (visa den med `fabrik runs show {}`)",
             start.run_id, start.run_id
         );
         return Ok(());

@@ -319,6 +319,8 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
               owner_pid: null,
               heartbeat_at: null,
               input: null,
+              started_by: null,
+              seat: null,
             },
             steps: [],
             log: [],
@@ -401,6 +403,8 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
     for (const slug of p.slugs) {
       call('start_provision', { slug })
         .then(async (o) => {
+          // Another seat (or this one) already drives the customer's run: say whose, then follow it.
+          if (o.already_running && o.driven_by) tRef.current.toast('error', tRef.current.t('run.drivenBy', { seat: o.driven_by }));
           await track(o.run_id);
         })
         .catch((e: ApiError) => tRef.current.toast('error', tRef.current.t('run.startFailed', { message: tRef.current.err(e) })))

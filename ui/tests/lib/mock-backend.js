@@ -443,7 +443,7 @@
   /** A day-two run of `keys`, played to success; `after` applies what it changed before it ends. */
   function playDayTwo(c, kind, keys, after) {
     const open = R.runs.filter((r) => r.customer_id === c.id).sort((a, b) => b.id - a.id)[0];
-    if (open && ACTIVE.includes(open.state)) return { run_id: open.id, already_running: true };
+    if (open && ACTIVE.includes(open.state)) return { run_id: open.id, already_running: true, driven_by: open.seat ?? null };
     const run = newRun(c, kind, keys);
     const events = [{ type: 'run_started', run_id: run.id, slug: c.slug, resumed: false }];
     for (const step of keys) {
@@ -455,11 +455,11 @@
       after();
       await play(run.id, [{ type: 'run_finished', run_id: run.id, state: 'succeeded', error: null }]);
     })();
-    return { run_id: run.id, already_running: false };
+    return { run_id: run.id, already_running: false, driven_by: null };
   }
   function newRun(c, kind, keys) {
     const id = R.nextRun++;
-    const run = { id, customer_id: c.id, slug: c.slug, customer_name: c.name, kind, state: 'running', environment: ENVIRONMENT, error: null, failed_step: null, started_at: iso(), finished_at: null, owner_pid: 4242, heartbeat_at: iso(), input: null };
+    const run = { id, customer_id: c.id, slug: c.slug, customer_name: c.name, kind, state: 'running', environment: ENVIRONMENT, error: null, failed_step: null, started_at: iso(), finished_at: null, owner_pid: 4242, heartbeat_at: iso(), input: null, started_by: 'agency@mock', seat: 'agency@mock' };
     R.runs.push(run);
     R.steps[id] = keys.map((key) => ({ key, state: 'pending', attempts: 0, intent: null, external_id: null, created: false, output: null, error: null, waiting_for: null, started_at: null, finished_at: null, seq: null }));
     R.log[id] = [];
@@ -645,10 +645,10 @@
       const blocking = (CONFIG.preflight || []).filter((f) => f.blocking);
       if (blocking.length) throw apiError('preflight_failed', `Förkontrollen stoppade körningen innan något skapades: ${blocking.map((f) => f.message.sv).join('; ')}`);
       const open = R.runs.filter((r) => r.customer_id === c.id).sort((a, b) => b.id - a.id)[0];
-      if (open && ACTIVE.includes(open.state)) return { run_id: open.id, already_running: true };
+      if (open && ACTIVE.includes(open.state)) return { run_id: open.id, already_running: true, driven_by: open.seat ?? null };
       const run = newRun(c, 'provision', STEP_KEYS);
       void play(run.id, SCENARIO.start);
-      return { run_id: run.id, already_running: false };
+      return { run_id: run.id, already_running: false, driven_by: null };
     },
     cancel_run: ({ run: id, rollback }) => {
       const run = runById(id);
@@ -682,7 +682,7 @@
       if (!c) throw notFound(slug);
       if (c.status !== 'active') throw apiError('not_provisioned', `${slug} har ingen levererad instans i den här miljön att uppdatera; provisionera kunden först.`);
       const open = R.runs.filter((r) => r.customer_id === c.id).sort((a, b) => b.id - a.id)[0];
-      if (open && ACTIVE.includes(open.state)) return { run_id: open.id, already_running: true };
+      if (open && ACTIVE.includes(open.state)) return { run_id: open.id, already_running: true, driven_by: open.seat ?? null };
       const run = newRun(c, 'update_modules', MODULE_KEYS);
       const events = [{ type: 'run_started', run_id: run.id, slug, resumed: false }];
       for (const step of MODULE_KEYS) {
@@ -691,7 +691,7 @@
       }
       events.push({ type: 'run_finished', run_id: run.id, state: 'succeeded', error: null });
       void play(run.id, events);
-      return { run_id: run.id, already_running: false };
+      return { run_id: run.id, already_running: false, driven_by: null };
     },
     // Day two (src/provision/engine.rs start_day_two / start_repair / start_domain): the
     // kind's steps, played to success; repair then keeps a healthy check, pause/resume move the
