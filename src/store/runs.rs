@@ -155,6 +155,45 @@ fn driver_gone(
     lapsed(heartbeat, stale_before) || (here && pid.is_some_and(|p| !process_alive(p)))
 }
 
+/// Who holds a run, as its row says.
+struct Lease {
+    state: RunState,
+    heartbeat: Option<String>,
+    pid: Option<i64>,
+    seat: Option<String>,
+    customer_id: i64,
+}
+
+impl Lease {
+    fn read(conn: &Conn, run_id: i64) -> Result<Lease> {
+        conn.query_row(
+            "SELECT state, heartbeat_at, owner_pid, seat, customer_id FROM runs WHERE id = ?1",
+            [run_id],
+            |r| {
+                Ok(Lease {
+                    state: r.get(0)?,
+                    heartbeat: r.get(1)?,
+                    pid: r.get(2)?,
+                    seat: r.get(3)?,
+                    customer_id: r.get(4)?,
+                })
+            },
+        )
+        .optional()?
+        .ok_or(Error::RunNotFound(run_id))
+    }
+
+    fn gone(&self, stale_before: &str, this_seat: &str) -> bool {
+        driver_gone(
+            self.heartbeat.as_deref(),
+            self.seat.as_deref(),
+            self.pid,
+            stale_before,
+            this_seat,
+        )
+    }
+}
+
 /// A ledger write that changed no row (or several) wrote nothing it meant to: an error, never
 /// a silent success — the ledger is what rollback and resume trust.
 pub(super) fn exactly_one(changed: usize, run: i64, step: Option<StepKey>) -> Result<()> {
@@ -396,24 +435,9 @@ impl Store {
         let stale_before = stale_before(stale_after);
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let current: Option<(RunState, Option<String>, Option<i64>, i64, Option<String>)> = tx
-            .query_row(
-                "SELECT state, heartbeat_at, owner_pid, customer_id, seat FROM runs WHERE id = ?1",
-                [run_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()?;
-        let Some((cur, heartbeat, owner, customer_id, seat)) = current else {
-            return Err(Error::RunNotFound(run_id));
-        };
-        let active = cur.is_active();
-        let stale = driver_gone(
-            heartbeat.as_deref(),
-            seat.as_deref(),
-            owner,
-            &stale_before,
-            self.seat(),
-        );
+        let lease = Lease::read(&tx, run_id)?;
+        let (active, customer_id) = (lease.state.is_active(), lease.customer_id);
+        let stale = lease.gone(&stale_before, self.seat());
         if active && !stale {
             return Ok(None);
         }
@@ -455,23 +479,8 @@ impl Store {
         let stale_before = stale_before(stale_after);
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let current: Option<(RunState, Option<String>, Option<i64>, Option<String>)> = tx
-            .query_row(
-                "SELECT state, heartbeat_at, owner_pid, seat FROM runs WHERE id = ?1",
-                [run_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?;
-        let Some((state, heartbeat, owner, seat)) = current else {
-            return Err(Error::RunNotFound(run_id));
-        };
-        let stale = driver_gone(
-            heartbeat.as_deref(),
-            seat.as_deref(),
-            owner,
-            &stale_before,
-            self.seat(),
-        );
+        let lease = Lease::read(&tx, run_id)?;
+        let (state, stale) = (lease.state, lease.gone(&stale_before, self.seat()));
         if !matches!(state, RunState::Running | RunState::Cancelling) || !stale {
             return Ok(None);
         }
