@@ -824,3 +824,105 @@ on_both!(
     a_page_is_never_larger_than_the_most_one_answer_carries,
     the_list_shows_the_last_health_check_of_this_environment,
 );
+
+/// The same schema on both backends: every table and column SQLite has after its migrations,
+/// PostgreSQL has after its own, at the same version (FTS5's tables excepted: PostgreSQL
+/// searches with LIKE; `run_steps.rowid` is SQLite's implicit insertion order made explicit).
+#[test]
+fn postgresql_holds_the_same_tables_and_columns_at_the_same_version() {
+    let (_dir, path) = tmp_db();
+    drop(Store::open(&path).unwrap());
+    let lite = rusqlite::Connection::open(&path).unwrap();
+    let mut sqlite: Vec<(String, String)> = lite
+        .prepare(
+            "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
+             WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'customers_search%'",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    sqlite.sort();
+
+    let db = common::pg_database();
+    drop(Store::connect(&db).unwrap());
+    let pg = fabrik::store::db::Conn::postgres(fabrik::store::db::PgConn::connect(&db).unwrap());
+    let mut postgres: Vec<(String, String)> = pg
+        .query_map(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns
+             WHERE table_schema = 'fabrik' AND table_name <> 'schema_version'
+               AND NOT (table_name = 'run_steps' AND column_name = 'rowid')",
+            (),
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    postgres.sort();
+    assert_eq!(postgres, sqlite);
+    let version: i64 = pg
+        .query_row("SELECT max(version) FROM schema_version", (), |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+}
+
+/// scripts/postgres/fabrik-role.sql makes a role that is no superuser and can create nothing
+/// outside its schema, and Fabrik's migrations and writes work as that role.
+#[test]
+fn the_least_privilege_role_runs_the_register() {
+    let Some(psql) = std::fs::read_dir("/usr/lib/postgresql").ok().and_then(|d| {
+        d.flatten()
+            .map(|e| e.path().join("bin/psql"))
+            .find(|p| p.exists())
+    }) else {
+        panic!("psql is installed with PostgreSQL (scripts/setup.sh)");
+    };
+    let admin_url = common::pg_database_url();
+    let role = format!("fabrik_app_{}", std::process::id());
+    let out = std::process::Command::new(psql)
+        .arg(&admin_url)
+        .args(["-q", "-v", "ON_ERROR_STOP=1", "-v"])
+        .arg(format!("role={role}"))
+        .args(["-v", "password=ett-lösen'ord", "-f"])
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scripts/postgres/fabrik-role.sql"
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut url = url::Url::parse(&admin_url).unwrap();
+    url.set_username(&role).unwrap();
+    url.set_password(Some("ett-lösen'ord")).unwrap();
+    let config = fabrik::store::db::PgConfig::parse(url.as_str()).unwrap();
+    let store = Store::connect(&config).unwrap();
+    store
+        .create_customer(
+            draft("Minsta Rätt AB", "a@minsta.se"),
+            &ModuleManifest::bundled(),
+        )
+        .unwrap();
+    assert_eq!(store.count_customers().unwrap(), 1);
+
+    let pg =
+        fabrik::store::db::Conn::postgres(fabrik::store::db::PgConn::connect(&config).unwrap());
+    let (sup, db, roles): (bool, bool, bool) = pg
+        .query_row(
+            "SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = current_user",
+            (),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert!(!sup && !db && !roles);
+    let refused = pg
+        .execute_batch("CREATE TABLE public.fabrik_was_here (id BIGINT)")
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("permission denied"),
+        "{refused}"
+    );
+}
