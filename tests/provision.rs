@@ -1456,10 +1456,12 @@ async fn runs_at_once_share_the_rate_limits_without_refusals() {
 /// Two seats on one shared register (PostgreSQL), one simulator: both press "Provisionera" at
 /// once and exactly one run drives, the other seat told whose it is; the driving seat dies
 /// mid-run, the other takes the run over once the lease (heartbeat) has lapsed, and the run ends
-/// with one of each resource.
+/// with one of each resource. Each seat has its own keyring: the admin the dead seat made gets a
+/// new password from the seat that finishes, and that is the one the welcome email carries.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_seats_one_driver_and_a_takeover_after_the_lease() {
-    let Some(secrets) = keyring("two-seats") else {
+    let (Some(keyring_a), Some(keyring_b)) = (keyring("two-seats-a"), keyring("two-seats-b"))
+    else {
         return;
     };
     let sim = sim(Profile::Instant).await;
@@ -1469,13 +1471,13 @@ async fn two_seats_one_driver_and_a_takeover_after_the_lease() {
     let engine_a = engine(
         &sim,
         store_a.clone(),
-        secrets.clone(),
+        keyring_a.clone(),
         FailurePolicy::Rollback,
     );
     let engine_b = engine(
         &sim,
         store_b.clone(),
-        secrets.clone(),
+        keyring_b.clone(),
         FailurePolicy::Rollback,
     );
     let slug = customer(&store_a, "Två Platser AB");
@@ -1495,17 +1497,32 @@ async fn two_seats_one_driver_and_a_takeover_after_the_lease() {
         (a.join().unwrap(), b.join().unwrap())
     });
     assert_eq!(a.run_id, b.run_id, "one run");
-    let (winner, loser, winner_seat, loser_engine) = match (&a.driver, &b.driver) {
-        (Some(_), None) => (a.clone(), b.clone(), "anna@dator-a", &engine_b),
-        (None, Some(_)) => (b.clone(), a.clone(), "bo@dator-b", &engine_a),
-        other => panic!("exactly one driver, got {other:?}"),
-    };
+    let (winner, loser, winner_seat, loser_engine, winner_keys, loser_keys) =
+        match (&a.driver, &b.driver) {
+            (Some(_), None) => (
+                a.clone(),
+                b.clone(),
+                "anna@dator-a",
+                &engine_b,
+                &keyring_a,
+                &keyring_b,
+            ),
+            (None, Some(_)) => (
+                b.clone(),
+                a.clone(),
+                "bo@dator-b",
+                &engine_a,
+                &keyring_b,
+                &keyring_a,
+            ),
+            other => panic!("exactly one driver, got {other:?}"),
+        };
     assert!(loser.already_running);
     assert_eq!(loser.driven_by.as_deref(), Some(winner_seat));
     let row = store_a.get_run(winner.run_id).unwrap();
     assert_eq!(row.started_by.as_deref(), Some(winner_seat));
 
-    // The winner drives until its first resource exists, then its seat dies (the task is
+    // The winner drives until the customer's admin exists, then its seat dies (the task is
     // dropped mid-step: no more heartbeats, nothing written after).
     let winner_engine = if winner_seat == "anna@dator-a" {
         &engine_a
@@ -1522,7 +1539,8 @@ async fn two_seats_one_driver_and_a_takeover_after_the_lease() {
     tokio::select! {
         _ = drive => panic!("the run ended before the seat died"),
         _ = async {
-            while !events.all().iter().any(|e| matches!(e, fabrik::provision::RunEvent::StepDone { .. })) {
+            while !events.all().iter().any(|e| matches!(e, fabrik::provision::RunEvent::StepDone {
+                step: fabrik::provision::StepKey::SupabaseAdminUser, .. })) {
                 tokio::time::sleep(std::time::Duration::from_millis(5)).await;
             }
         } => {}
@@ -1554,10 +1572,35 @@ async fn two_seats_one_driver_and_a_takeover_after_the_lease() {
         "driven by the other seat now"
     );
     assert_eq!(row.started_by.as_deref(), Some(winner_seat));
+    let inv = inventory(&sim).await;
     assert_eq!(
-        counts(&inventory(&sim).await),
+        counts(&inv),
         json!({"projects": 1, "repos": 1, "vercel_projects": 1, "workflows": 1, "emails": 1})
     );
+    // The email carries the password the finishing seat set, not the dead seat's.
+    let uid = store_a.get_customer(&slug).unwrap().uid;
+    let admin = |k: &fabrik::secrets::SecretStore| {
+        k.get(&fabrik::secrets::SecretKey::Customer {
+            customer: uid.clone(),
+            which: fabrik::secrets::CustomerSecret::AdminPassword,
+        })
+        .unwrap()
+        .expect("a password in this seat's keyring")
+    };
+    let (dead, finisher) = (admin(winner_keys), admin(loser_keys));
+    assert_ne!(dead.expose(), finisher.expose());
+    let text = inv["resend"]["emails"][0]["text"].as_str().unwrap();
+    assert!(
+        text.contains(finisher.expose()),
+        "the working password is in the mail"
+    );
+    assert!(!text.contains(dead.expose()));
     cleanup(loser_engine, &slug).await;
+    let winner_engine = if winner_seat == "anna@dator-a" {
+        &engine_a
+    } else {
+        &engine_b
+    };
+    cleanup(winner_engine, &slug).await;
     sim.shutdown().await;
 }

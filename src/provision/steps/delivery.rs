@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{done, read_secret, StepDef};
+use super::{done, kept_secret, read_secret, StepDef};
 use crate::customer::{Instance, Status};
 use crate::providers::resend::Email;
 use crate::provision::context::{Done, RunCtx, StepError};
@@ -29,15 +29,52 @@ async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
         );
     }
     let url = ctx.output_str(StepKey::VercelDeploy, "url")?;
-    let password = read_secret(ctx, CustomerSecret::AdminPassword).await?;
-    // The same key on a resumed run makes Resend answer with the first send instead of sending again.
-    let key = format!("fabrik-welcome-{}-{}", ctx.customer.uid, ctx.run_id);
+    let password = match read_secret(ctx, CustomerSecret::AdminPassword).await? {
+        Some(p) => Some(p),
+        // Fabrik made the admin, on a seat whose keyring this one cannot read (it died and this
+        // seat took the run over): a new password is set through Supabase's API and kept here,
+        // so the email carries one that works and no seat needs another's keyring.
+        None if ctx.output(StepKey::SupabaseAdminUser)["created"] == json!(true) => {
+            Some(replace_admin_password(ctx).await?)
+        }
+        None => None,
+    };
+    // The same key on a resumed run makes Resend answer with the first send instead of sending
+    // again; per seat, because another seat's send carried a password this one replaced.
+    let key = format!(
+        "fabrik-welcome-{}-{}-{}",
+        ctx.customer.uid,
+        ctx.run_id,
+        seat_tag(ctx.store.seat())
+    );
     let id = send_welcome(ctx, &url, password.as_ref().map(|p| p.expose()), &key).await?;
     done(
         StepOutcome::Done,
         Some(id.clone()),
         json!({ "email_id": id }),
     )
+}
+
+/// A new password for the admin Fabrik made, kept in this seat's keyring before it is set.
+async fn replace_admin_password(ctx: &RunCtx) -> Result<crate::secrets::Secret, StepError> {
+    let project_ref = ctx.output_str(StepKey::SupabaseProject, "ref")?;
+    let user = ctx.output_str(StepKey::SupabaseAdminUser, "user_id")?;
+    let keys = ctx.api_keys().await?;
+    let password = kept_secret(ctx, CustomerSecret::AdminPassword).await?;
+    ctx.clients
+        .supabase
+        .set_user_password(&project_ref, &keys, &user, &password)
+        .await?;
+    Ok(password)
+}
+
+/// A short tag for a seat's name, the same in every build (FNV-1a): an idempotency key takes
+/// no spaces or `@`.
+fn seat_tag(seat: &str) -> String {
+    let h = seat.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{h:016x}")
 }
 
 /// The welcome email to the customer's admin, sent under the idempotency `key`: its id.

@@ -259,8 +259,13 @@ async fn admin_user(ctx: &RunCtx) -> Result<Done, StepError> {
         .find_user(&project_ref, &keys, email)
         .await?
     {
+        // This run made it (before a crash, a lost answer, or on a seat that then died).
+        Some(u) if ctx.intended_by_this_run(StepKey::SupabaseAdminUser).await? => {
+            (u.id, StepOutcome::Created)
+        }
         Some(u) => (u.id, StepOutcome::Adopted),
         None => {
+            ctx.record_intent(StepKey::SupabaseAdminUser, email).await?;
             let password = kept_secret(ctx, CustomerSecret::AdminPassword).await?;
             match ctx
                 .clients
@@ -284,10 +289,12 @@ async fn admin_user(ctx: &RunCtx) -> Result<Done, StepError> {
         }
     };
     let org = first_login(ctx, &project_ref, &user_id).await?;
+    // `created`: Fabrik chose this user's password, so Fabrik may choose it again (see
+    // delivery::welcome); an adopted user's password is never touched.
     done(
         outcome,
         Some(user_id.clone()),
-        json!({ "user_id": user_id, "organization_id": org }),
+        json!({ "user_id": user_id, "organization_id": org, "created": outcome == StepOutcome::Created }),
     )
 }
 
