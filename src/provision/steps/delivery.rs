@@ -70,7 +70,7 @@ async fn replace_admin_password(ctx: &RunCtx) -> Result<crate::secrets::Secret, 
 
 /// A short tag for a seat's name, the same in every build (FNV-1a): an idempotency key takes
 /// no spaces or `@`.
-fn seat_tag(seat: &str) -> String {
+pub(super) fn seat_tag(seat: &str) -> String {
     let h = seat.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     });

@@ -252,7 +252,10 @@ fn admin_id(ctx: &RunCtx) -> Result<String, StepError> {
     ctx.output_str(StepKey::SupabaseAdminUser, "user_id")
 }
 
-async fn new_password(ctx: &RunCtx) -> Result<Done, StepError> {
+/// Sets a new password for the admin provisioning made, kept in this seat's keyring as
+/// `new_admin_password` before the call (a crash after it cannot lose the password that was
+/// set); returns the project and the user.
+async fn set_new_password(ctx: &RunCtx) -> Result<(String, String), StepError> {
     let r = project_ref(ctx).await?;
     let user = admin_id(ctx)?;
     let keys = ctx.api_keys().await?;
@@ -274,6 +277,11 @@ async fn new_password(ctx: &RunCtx) -> Result<Done, StepError> {
         }
         Err(e) => return Err(e.into()),
     }
+    Ok((r, user))
+}
+
+async fn new_password(ctx: &RunCtx) -> Result<Done, StepError> {
+    let (r, user) = set_new_password(ctx).await?;
     let out = json!({ "user_id": user, "ref": r });
     ctx.record_resource(StepKey::SupabaseAdminPassword, &user, true, &out)
         .await?;
@@ -315,16 +323,23 @@ async fn forget(ctx: &RunCtx, which: CustomerSecret) -> Result<(), StepError> {
 async fn new_password_email(ctx: &RunCtx) -> Result<Done, StepError> {
     // Until the email has gone out the new password waits under its own name; after, it is
     // the admin's (a resume after that point finds it there).
-    let password = match read_secret(ctx, CustomerSecret::NewAdminPassword).await? {
-        Some(p) => p,
-        None => read_secret(ctx, CustomerSecret::AdminPassword)
-            .await?
-            .ok_or_else(|| {
-                StepError::permanent(
-                    ErrorCode::NotRestorable,
-                    params! { "resource" => "Det nya lösenordet", "resource_en" => "The new password", "name" => ctx.customer.admin_email },
-                )
-            })?,
+    let (password, replaced) = match read_secret(ctx, CustomerSecret::NewAdminPassword).await? {
+        Some(p) => (p, false),
+        // The password step ran on another seat, whose keyring this one cannot read (it died
+        // and this seat took the run over); an older password in this seat's keyring would be
+        // a wrong one. A new password is set through the API (kept first) and sent instead.
+        None => {
+            set_new_password(ctx).await?;
+            let p = read_secret(ctx, CustomerSecret::NewAdminPassword)
+                .await?
+                .ok_or_else(|| {
+                    StepError::permanent(
+                        ErrorCode::NotRestorable,
+                        params! { "resource" => "Det nya lösenordet", "resource_en" => "The new password", "name" => ctx.customer.admin_email },
+                    )
+                })?;
+            (p, true)
+        }
     };
     let url = ctx
         .customer
@@ -332,7 +347,15 @@ async fn new_password_email(ctx: &RunCtx) -> Result<Done, StepError> {
         .production_url
         .clone()
         .unwrap_or_default();
-    let key = format!("fabrik-new-password-{}-{}", ctx.customer.uid, ctx.run_id);
+    // Per seat, and apart for a replaced password: Resend must not answer with an earlier send
+    // that carried a password set since.
+    let key = format!(
+        "fabrik-new-password-{}-{}-{}{}",
+        ctx.customer.uid,
+        ctx.run_id,
+        super::delivery::seat_tag(ctx.store.seat()),
+        if replaced { "-r" } else { "" }
+    );
     let id = super::delivery::send_welcome(ctx, &url, Some(password.expose()), &key).await?;
     let (secrets, admin) = (
         ctx.secrets.clone(),
