@@ -114,7 +114,7 @@ describe('customer register', () => {
     await dialog.waitFor({ state: 'detached' });
 
     await tid(page, 'export-csv').click();
-    await expectText(page.getByRole('status'), '2 kunder exporterades till /home/byran/Hämtningar/fabrik-register-sandbox-1.csv');
+    await expectText(page.getByRole('status'), '2 kunder exporterades till /home/user/Hämtningar/fabrik-register-sandbox-1.csv');
     assert.deepEqual((await ipcCalls(page, 'export_register')).map((c) => c.args), [{ format: 'csv' }]);
     assertClean();
   });

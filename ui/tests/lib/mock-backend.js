@@ -957,7 +957,7 @@
       if (format !== 'csv' && format !== 'json') throw apiError('invalid_args', `unknown variant ${format}`);
       state.exports = (state.exports ?? 0) + 1;
       const count = state.customers.filter((c) => !c.is_example).length;
-      return { path: `/home/byran/Hämtningar/fabrik-register-${ENVIRONMENT}-${state.exports}.${format}`, count };
+      return { path: `/home/user/Hämtningar/fabrik-register-${ENVIRONMENT}-${state.exports}.${format}`, count };
     },
     module_manifest: () => JSON.parse(JSON.stringify(MANIFEST)),
     get_preferences: () => ({ ...state.prefs }),
