@@ -926,3 +926,39 @@ fn the_least_privilege_role_runs_the_register() {
         "{refused}"
     );
 }
+
+/// A change on one seat reaches another seat's listener (PostgreSQL LISTEN/NOTIFY), naming what
+/// changed, well within the second the window has; a register file has nothing to listen to.
+#[test]
+fn another_seats_change_arrives_within_a_second() {
+    assert!(Store::open_in_memory().unwrap().watch(|_| {}).is_none());
+    let db = common::pg_database();
+    let (here, there) = (Store::connect(&db).unwrap(), Store::connect(&db).unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let _listener = here.watch(move |c| {
+        let _ = tx.send((c, std::time::Instant::now()));
+    });
+    // The listener connects on its own thread; a change made before it listens is not seen.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let sent = std::time::Instant::now();
+    let c = there
+        .create_customer(
+            draft("Annan Plats AB", "a@annan.se"),
+            &ModuleManifest::bundled(),
+        )
+        .unwrap();
+    let mut seen = Vec::new();
+    while let Ok((change, at)) = rx.recv_timeout(std::time::Duration::from_secs(1)) {
+        seen.push((change.table.clone(), change.id, at.duration_since(sent)));
+        if change.table == "customers" {
+            break;
+        }
+    }
+    let customers = seen.iter().find(|(t, _, _)| t == "customers");
+    let Some((_, id, after)) = customers else {
+        panic!("no change to customers arrived within a second: {seen:?}");
+    };
+    assert_eq!(*id, c.id);
+    assert!(*after < std::time::Duration::from_secs(1), "{after:?}");
+    eprintln!("a customer added on one seat reached the other in {after:?}");
+}

@@ -48,6 +48,10 @@ impl Host for WindowHost {
     fn restart(&self) {
         self.0.restart();
     }
+
+    fn register_changed(&self, change: &fabrik::store::db::RegisterChange) {
+        let _ = self.0.emit("register-changed", change);
+    }
 }
 
 pub fn run() {

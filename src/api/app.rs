@@ -32,6 +32,8 @@ pub trait Host: RunHost {
     fn open_url(&self, url: &str) -> Result<(), String>;
     /// Starts the app again (after the environment changed).
     fn restart(&self);
+    /// Another seat changed the shared register (a customer, a run): the window reads it again.
+    fn register_changed(&self, _change: &crate::store::db::RegisterChange) {}
 }
 
 type Clouds = Result<(Arc<CloudApi>, Arc<RunsApi>, Arc<HealthApi>), ApiError>;
@@ -43,6 +45,8 @@ pub struct Fabrik {
     clouds: OnceCell<Clouds>,
     data_dir: PathBuf,
     host: Arc<dyn Host>,
+    /// Live changes from other seats, while the register is a shared one.
+    _listener: Option<crate::store::db::Listener>,
 }
 
 impl Fabrik {
@@ -51,11 +55,17 @@ impl Fabrik {
             tracing::error!(code = %e.code(), "could not open the register: {e}");
             e.to_api()
         });
+        let listener = api.as_ref().ok().and_then(|api| {
+            let host = host.clone();
+            api.store()
+                .watch(move |change| host.register_changed(&change))
+        });
         Fabrik {
             api,
             clouds: OnceCell::new(),
             data_dir: data_dir.to_path_buf(),
             host,
+            _listener: listener,
         }
     }
 

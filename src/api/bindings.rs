@@ -26,6 +26,7 @@ use crate::provision::{
 use crate::register::{ExportFormat, ImportPreview, ImportReport, ImportRow};
 use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
+use crate::store::db::RegisterChange;
 use crate::store::runs::{LogLine, RunRow, StepRow};
 
 /// The TypeScript `Commands` type, from the one command table (`super::commands`).
@@ -114,6 +115,7 @@ pub fn typescript() -> String {
         Health, HealthFinding, HealthPart, FindingKind, HealthSummary, SiteProbe, Sweep,
         DomainStatus, DnsRecord,
         ImportPreview, ImportReport, ImportRow, ExportFormat, ExportedFile,
+        RegisterChange,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

@@ -36,6 +36,8 @@ pub struct Store {
     view: RwLock<Environment>,
     /// Who writes through this store (`user@host`, see `crate::seat`): runs record it.
     seat: String,
+    /// The shared register's address (with its password), for the live-update listener.
+    shared: Option<db::PgConfig>,
 }
 
 impl Store {
@@ -68,10 +70,9 @@ impl Store {
             .map_err(|e| Error::DatabaseOpen(format!("{describe}: {e}")))?;
         let mut conn = Conn::postgres(pg);
         migrations::migrate_postgres(&mut conn, &describe)?;
-        Ok(Store::new(
-            conn,
-            PathBuf::from(format!("postgres://{describe}")),
-        ))
+        let mut store = Store::new(conn, PathBuf::from(format!("postgres://{describe}")));
+        store.shared = Some(config.clone());
+        Ok(store)
     }
 
     pub fn open_in_memory() -> Result<Store> {
@@ -87,6 +88,7 @@ impl Store {
             path,
             view: RwLock::new(Environment::Sandbox),
             seat: crate::seat::this().to_string(),
+            shared: None,
         };
         store.set_environment(Environment::stored(&store));
         store
@@ -100,6 +102,19 @@ impl Store {
     /// Reads and writes customers in `environment` from now on (the process's environment).
     pub fn set_environment(&self, environment: Environment) {
         *self.view.write().unwrap_or_else(|p| p.into_inner()) = environment;
+    }
+
+    /// Calls `on_change` for every change any seat makes to a shared register (PostgreSQL
+    /// `LISTEN`), until the returned listener is dropped; `None` for a register file, which only
+    /// this computer writes.
+    pub fn watch(
+        &self,
+        on_change: impl Fn(db::RegisterChange) + Send + Sync + 'static,
+    ) -> Option<db::Listener> {
+        let config = self.shared.clone()?;
+        db::Listener::start(config, on_change)
+            .map_err(|e| tracing::warn!("live updates are off: {e}"))
+            .ok()
     }
 
     /// The seat this store's runs are started and driven by.

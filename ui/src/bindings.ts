@@ -407,6 +407,8 @@ export type ExportFormat = "csv" | "json";
 
 export type ExportedFile = { path: string, count: number, };
 
+export type RegisterChange = { table: string, id: number, };
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   list_customers: { args: { query: CustomerQuery }; result: CustomerListing };

@@ -119,6 +119,25 @@ describe('customer register', () => {
     assertClean();
   });
 
+  test('another seat adds a customer to the shared register: the list shows it without a reload', async (t) => {
+    const { page, assertClean } = await open(t, {});
+    await tid(page, 'load-examples').click();
+    await waitRows(page, 12);
+    // The other seat's write (here through the fake backend), then the database's notification.
+    await page.evaluate(async () => {
+      const c = await window.__TAURI_INTERNALS__.invoke('create_customer', { draft: { name: 'Annan Plats AB', admin_email: 'a@annan.se' } });
+      await window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event: 'register-changed', payload: { table: 'customers', id: c.id } });
+    });
+    await waitRows(page, 13);
+    await page.locator('[data-testid="customer-row"][data-slug="annan-plats-ab"]').waitFor();
+    // A change to a run is not a reason to read the list again.
+    const before = (await ipcCalls(page, 'list_customers')).length;
+    await page.evaluate(() => window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event: 'register-changed', payload: { table: 'run_log', id: 1 } }));
+    await page.waitForTimeout(300);
+    assert.equal((await ipcCalls(page, 'list_customers')).length, before);
+    assertClean();
+  });
+
   test('search by name, slug and email; status filter; sort order', async (t) => {
     const { page, assertClean } = await open(t, { examples: true });
     await waitRows(page, 12);

@@ -8,12 +8,14 @@
 //! PostgreSQL a transaction that first takes one advisory lock, so writers queue the same way
 //! and every read-then-write the store does sees what it is about to change.
 
+mod listen;
 mod postgres;
 mod sqlite;
 mod value;
 
 use std::time::Duration;
 
+pub use listen::{Listener, RegisterChange, CHANNEL};
 pub use postgres::{PgConfig, PgConn, SCHEMA as PG_SCHEMA};
 pub use value::{FromValue, ToValue, Value};
 

@@ -193,6 +193,51 @@ impl PgConfig {
     }
 }
 
+/// The messages of a connection (notifications, notices), handed over by the task that drives
+/// the connection.
+pub(crate) type Messages = tokio::sync::mpsc::UnboundedReceiver<
+    Result<tokio_postgres::AsyncMessage, tokio_postgres::Error>,
+>;
+
+impl PgConfig {
+    /// A connection whose notifications the caller reads (`LISTEN`), on the current runtime.
+    pub(crate) async fn connect_listening(&self) -> Result<(tokio_postgres::Client, Messages)> {
+        if self.tls {
+            let tls = self
+                .tls_connector()
+                .map_err(|e| DbError::Postgres(format!("TLS: {e}"), None))?;
+            let (client, connection) = self.config.connect(tls).await.map_err(pg_error)?;
+            Ok((client, forward(connection)))
+        } else {
+            let (client, connection) = self
+                .config
+                .connect(tokio_postgres::NoTls)
+                .await
+                .map_err(pg_error)?;
+            Ok((client, forward(connection)))
+        }
+    }
+}
+
+/// Drives `connection` on a task of its own and passes its messages on.
+fn forward<S, T>(mut connection: tokio_postgres::Connection<S, T>) -> Messages
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+        while let Some(m) = futures_util::StreamExt::next(&mut messages).await {
+            let failed = m.is_err();
+            if tx.send(m).is_err() || failed {
+                break;
+            }
+        }
+    });
+    rx
+}
+
 pub(crate) fn pg_error(e: tokio_postgres::Error) -> DbError {
     match e.as_db_error() {
         Some(db) => DbError::Postgres(

@@ -5,7 +5,10 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { listen } from '@tauri-apps/api/event';
 import { call, type ApiError } from '../api';
 import { ACTIVE_RUN_STATES, STEP_KEYS, STEP_LABEL, UNFINISHED_STEP_STATES } from '../bindings';
-import type { Environment, LogLine, Readiness, RunDetail, RunEvent, RunKind, RunRow, RunState, StartOutcome, StepKey, StepOutcome, StepRow, Text } from '../bindings';
+import type { Environment, LogLine, Readiness, RegisterChange, RunDetail, RunEvent, RunKind, RunRow, RunState, StartOutcome, StepKey, StepOutcome, StepRow, Text } from '../bindings';
+
+/** The shared register's tables whose change names a run (`RegisterChange.id` is the run's). */
+const RUN_TABLES = ['runs', 'run_steps', 'run_log'];
 import { errorText, runStateKey, useI18n } from '../i18n';
 import { useToast } from './toast';
 import { afterListPainted } from './startup';
@@ -290,6 +293,23 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
         /* The views show their own errors. */
       });
   }, [refreshReadiness, trackRows, track]);
+
+  // Another seat moved a run on the shared register: the run this window shows is read again.
+  useEffect(() => {
+    let unlisten: (() => void) | null = null;
+    let gone = false;
+    listen<RegisterChange>('register-changed', ({ payload: c }) => {
+      if (RUN_TABLES.includes(c.table) && runsRef.current[c.id]) refresh(c.id);
+    })
+      .then((u) => (gone ? u() : (unlisten = u)))
+      .catch(() => {
+        /* Outside Tauri (a plain browser) there is no event stream. */
+      });
+    return () => {
+      gone = true;
+      unlisten?.();
+    };
+  }, [refresh]);
 
   // The event stream: applied at once, then the run's detail (with its log) is refreshed.
   useEffect(() => {

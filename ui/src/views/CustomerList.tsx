@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, type ApiError } from '../api';
-import type { CustomerRow, SortKey, Status } from '../bindings';
+import { listen } from '@tauri-apps/api/event';
+import type { CustomerRow, RegisterChange, SortKey, Status } from '../bindings';
 import { countText, formatDate, formatDateTime, SORT_KEYS, STATUSES, useI18n } from '../i18n';
 import { useToast } from '../state/toast';
 import type { ListState } from '../state/navigation';
@@ -13,6 +14,8 @@ import { ProvisionButton, RowProgress } from './Runs';
 import { ImportButton } from './RegisterFile';
 
 const ROW_HEIGHT = 60;
+/** The shared register's tables whose change names a customer (`RegisterChange.id`). */
+const CUSTOMER_TABLES = ['customers', 'instances', 'health_checks'];
 
 interface Props {
   state: ListState;
@@ -94,6 +97,29 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
     toast(s.unhealthy > 0 ? 'error' : 'success', t('health.sweepDone', { total: s.done, unhealthy: s.unhealthy }));
     load();
   }, sweepFailed);
+
+  // Another seat changed a customer on the shared register: the pages shown are read again.
+  useEffect(() => {
+    let unlisten: (() => void) | null = null;
+    let gone = false;
+    let timer = 0;
+    listen<RegisterChange>('register-changed', ({ payload: c }) => {
+      if (!CUSTOMER_TABLES.includes(c.table) || timer) return;
+      timer = window.setTimeout(() => {
+        timer = 0;
+        load();
+      }, 100);
+    })
+      .then((u) => (gone ? u() : (unlisten = u)))
+      .catch(() => {
+        /* Outside Tauri (a plain browser) there is no event stream. */
+      });
+    return () => {
+      gone = true;
+      window.clearTimeout(timer);
+      unlisten?.();
+    };
+  }, [load]);
 
   const openedKey = useRef(opened ? key : null);
   useEffect(() => {
