@@ -1,5 +1,7 @@
 //! The register at 10,000 and 100,000 customers: how long one page of the list takes, sorted,
-//! filtered by status, searched and deep in the list, on a freshly opened SQLite file.
+//! filtered by status, searched and deep in the list, on a freshly opened SQLite file; and the
+//! same figures at 10,000 on a shared register (PostgreSQL on this machine: a throw-away cluster,
+//! or FABRIK_TEST_DATABASE_URL).
 //! Prints numbers and one `bench:` summary line; no assertions. `cargo bench --bench register`.
 
 use std::time::{Duration, Instant};
@@ -34,6 +36,17 @@ const TRADES: [&str; 8] = [
 fn populated(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
     let path = dir.join(format!("register-{n}.sqlite3"));
     let store = Store::open(&path).unwrap();
+    let started = Instant::now();
+    populate(&store, n);
+    println!(
+        "register {n}: written in {:.1} s, file {:.1} MiB",
+        started.elapsed().as_secs_f64(),
+        std::fs::metadata(&path).unwrap().len() as f64 / 1048576.0
+    );
+    path
+}
+
+fn populate(store: &Store, n: usize) {
     let drafts = (0..n)
         .map(|i| CustomerDraft {
             name: format!(
@@ -45,7 +58,6 @@ fn populated(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
             ..Default::default()
         })
         .collect();
-    let started = Instant::now();
     store
         .insert_many(drafts, &ModuleManifest::bundled())
         .unwrap();
@@ -78,12 +90,6 @@ fn populated(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
             .set_instance(*id, Environment::Sandbox, status, None)
             .unwrap();
     }
-    println!(
-        "register {n}: written in {:.1} s, file {:.1} MiB",
-        started.elapsed().as_secs_f64(),
-        std::fs::metadata(&path).unwrap().len() as f64 / 1048576.0
-    );
-    path
 }
 
 /// The median of 25 runs after 3 unmeasured ones, in milliseconds.
@@ -109,6 +115,33 @@ fn main() {
     for (n, tag) in [(10_000, "register10k"), (100_000, "register100k")] {
         let path = populated(dir.path(), n);
         let store = Store::open(&path).unwrap();
+        figures(&store, n, tag, &mut summary);
+    }
+    // The shared register: a fresh database on a local PostgreSQL.
+    let cluster = fabrik_sim::pg::TestCluster::start().expect("PostgreSQL for the bench");
+    let admin = fabrik::store::db::PgConfig::parse(cluster.url()).unwrap();
+    fabrik::store::db::PgConn::connect(&admin)
+        .unwrap()
+        .batch("CREATE DATABASE fabrik_bench")
+        .unwrap();
+    let mut url = url::Url::parse(cluster.url()).unwrap();
+    url.set_path("fabrik_bench");
+    let config = fabrik::store::db::PgConfig::parse(url.as_str()).unwrap();
+    let n = 10_000;
+    let started = Instant::now();
+    populate(&Store::connect(&config).unwrap(), n);
+    println!(
+        "postgres register {n}: written in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let store = Store::connect(&config).unwrap();
+    figures(&store, n, "postgres10k", &mut summary);
+    println!("bench: {}", summary.join(" "));
+}
+
+/// One page of the list, every way the window asks for one, on `store` of `n` customers.
+fn figures(store: &Store, n: usize, tag: &str, summary: &mut Vec<String>) {
+    {
         let by = |sort| CustomerQuery {
             sort: Some(sort),
             ..Default::default()
@@ -189,5 +222,4 @@ fn main() {
         println!("{tag} one page as JSON: {bytes} bytes");
         summary.push(format!("{tag}_page_bytes={bytes}"));
     }
-    println!("bench: {}", summary.join(" "));
 }
