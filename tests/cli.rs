@@ -383,3 +383,147 @@ fn two_seats_on_one_postgresql_register_see_each_other() {
         .stderr(predicate::str::contains("database_open"))
         .stderr(predicate::str::contains("SENTINEL").not());
 }
+
+/// `fabrik register migrate --to URL` on a register of 10,000 customers with runs and their
+/// ledger: killed (SIGKILL) in the middle, the shared register holds nothing of it; started
+/// again, every table has the same rows and checksum on both sides.
+#[test]
+fn a_move_of_ten_thousand_customers_killed_halfway_and_started_again_is_whole() {
+    use fabrik::customer::{CustomerDraft, ModuleManifest};
+    use fabrik::environment::Environment;
+    use fabrik::provision::{LogLevel, RunKind, RunState, StepKey};
+    use fabrik::store::runs::NewRun;
+    use fabrik::store::Store;
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("reg.sqlite3");
+    let store = Store::open(&file).unwrap();
+    let drafts = (0..10_000)
+        .map(|i| CustomerDraft {
+            name: format!("Flytt Kund {i}"),
+            admin_email: format!("kund{i}@flytt.se"),
+            ..Default::default()
+        })
+        .collect();
+    store
+        .insert_many(drafts, &ModuleManifest::bundled())
+        .unwrap();
+    let ids: Vec<i64> = store
+        .list_customers(&fabrik::customer::CustomerQuery {
+            limit: Some(200),
+            ..Default::default()
+        })
+        .unwrap()
+        .rows
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    for id in ids {
+        let steps = [StepKey::SupabaseProject, StepKey::GithubRepo];
+        let NewRun::Created(driver) = store
+            .create_run(id, RunKind::Provision, Environment::Sandbox, &steps)
+            .unwrap()
+        else {
+            panic!("a new run");
+        };
+        store
+            .log(
+                driver.run_id,
+                None,
+                LogLevel::Info,
+                &fabrik::messages::Text::new("start", "start"),
+                None,
+                None,
+                None,
+            )
+            .unwrap();
+        store
+            .set_run_state(&driver, RunState::Failed, None, None)
+            .unwrap();
+    }
+    store.set_setting("github.owner", "byran").unwrap();
+    drop(store);
+
+    let url = common::pg_database_url();
+    let admin = fabrik::store::db::PgConfig::parse(&url).unwrap();
+    let watcher =
+        fabrik::store::db::Conn::postgres(fabrik::store::db::PgConn::connect(&admin).unwrap());
+    let migrate = |json: bool| {
+        let mut c = fabrik(&file);
+        c.args(["register", "migrate", "--to", &url]);
+        if json {
+            c.arg("--json");
+        }
+        c
+    };
+    // Killed once it is writing inside its transaction.
+    let mut child = migrate(false)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let writing = std::time::Instant::now();
+    loop {
+        let busy: i64 = watcher
+            .query_row(
+                "SELECT COUNT(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL",
+                (),
+                |r| r.get(0),
+            )
+            .unwrap();
+        if busy > 0 || writing.elapsed() > std::time::Duration::from_secs(30) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap(); // SIGKILL
+    assert!(
+        !child.wait().unwrap().success(),
+        "killed before it finished"
+    );
+    let target = Store::connect(&admin).unwrap();
+    assert_eq!(target.count_customers().unwrap(), 0, "nothing half-moved");
+    drop(target);
+
+    let started = std::time::Instant::now();
+    let out = migrate(true).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tables = report["tables"].as_array().unwrap();
+    for t in tables {
+        assert_eq!(t["rows"], t["target_rows"], "{t}");
+        assert_eq!(t["checksum"], t["target_checksum"], "{t}");
+    }
+    let rows = |name: &str| tables.iter().find(|t| t["table"] == name).unwrap()["rows"].clone();
+    assert_eq!(rows("customers"), 10_000);
+    assert_eq!(rows("runs"), 200);
+    assert_eq!(rows("run_steps"), 400);
+    eprintln!(
+        "moved 10,000 customers and 200 runs in {} ms (the command: {} ms)",
+        report["millis"],
+        started.elapsed().as_millis()
+    );
+    // The shared register is usable as it is: the list and a new customer.
+    let target = Store::connect(&admin).unwrap();
+    assert_eq!(target.count_customers().unwrap(), 10_000);
+    target
+        .create_customer(
+            CustomerDraft {
+                name: "Efter Flytten AB".into(),
+                admin_email: "a@efter.se".into(),
+                ..Default::default()
+            },
+            &ModuleManifest::bundled(),
+        )
+        .unwrap();
+    // A second move into a register that is no longer empty is refused.
+    migrate(false)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("redan"));
+}

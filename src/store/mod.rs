@@ -10,6 +10,7 @@ pub mod location;
 mod migrations;
 pub mod runs;
 mod settings;
+pub mod transfer;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, RwLock};
