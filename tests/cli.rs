@@ -476,7 +476,7 @@ fn a_move_of_ten_thousand_customers_killed_halfway_and_started_again_is_whole() 
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::thread::sleep(std::time::Duration::from_millis(100));
     child.kill().unwrap(); // SIGKILL
     assert!(
         !child.wait().unwrap().success(),

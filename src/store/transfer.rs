@@ -23,6 +23,10 @@ const TABLES: &[(&str, &str)] = &[
     ("adoptions", "id"),
 ];
 
+/// PostgreSQL takes at most 65,535 parameters in one statement; a batch stays well below.
+const MAX_PARAMS: usize = 30_000;
+const MAX_BATCH: usize = 1_000;
+
 /// The tables whose `id` is an identity column on PostgreSQL, moved past the copied ids.
 const IDENTITIES: &[(&str, &str)] = &[
     ("customers", "id"),
@@ -87,19 +91,42 @@ impl Store {
         for (table, key) in TABLES {
             let columns = source_columns(&source, table)?;
             let list = columns.join(", ");
-            let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-            let insert = format!(
-                "INSERT INTO {table} ({list}) OVERRIDING SYSTEM VALUE VALUES ({})",
-                marks.join(", ")
-            );
+            // Many rows per statement: one round trip per batch, not per row.
+            let per_batch = (MAX_PARAMS / columns.len()).clamp(1, MAX_BATCH);
+            let insert = |values: Vec<Value>| -> Result<()> {
+                let rows = values.len() / columns.len();
+                let tuples: Vec<String> = (0..rows)
+                    .map(|r| {
+                        let marks: Vec<String> = (1..=columns.len())
+                            .map(|c| format!("?{}", r * columns.len() + c))
+                            .collect();
+                        format!("({})", marks.join(", "))
+                    })
+                    .collect();
+                tx.execute(
+                    &format!(
+                        "INSERT INTO {table} ({list}) OVERRIDING SYSTEM VALUE VALUES {}",
+                        tuples.join(", ")
+                    ),
+                    values,
+                )?;
+                Ok(())
+            };
+            let mut batch: Vec<Value> = Vec::with_capacity(per_batch * columns.len());
             source.for_each(
                 &format!("SELECT {list} FROM {table} ORDER BY {key}"),
                 (),
                 |row| {
-                    tx.execute(&insert, row.values().to_vec())?;
+                    batch.extend_from_slice(row.values());
+                    if batch.len() >= per_batch * columns.len() {
+                        insert(std::mem::take(&mut batch))?;
+                    }
                     Ok::<_, Error>(())
                 },
             )?;
+            if !batch.is_empty() {
+                insert(batch)?;
+            }
         }
         for (table, column) in IDENTITIES {
             tx.execute_batch(&format!(
