@@ -527,3 +527,51 @@ fn a_move_of_ten_thousand_customers_killed_halfway_and_started_again_is_whole() 
         .failure()
         .stderr(predicate::str::contains("redan"));
 }
+
+/// Inställningar's "Delat register": the choice is kept beside the register file without its
+/// password, the next start opens the shared register (with this computer's customers moved into
+/// it), and going back opens the file again, as it was.
+#[test]
+fn choosing_a_shared_register_moves_the_file_and_keeps_no_password_on_disk() {
+    use fabrik::store::location::{chosen, stop_sharing, use_shared};
+    use fabrik::store::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("reg.sqlite3");
+    fabrik(&file)
+        .args([
+            "customers",
+            "add",
+            "--name",
+            "Lokal Kund AB",
+            "--email",
+            "a@lokal.se",
+        ])
+        .assert()
+        .success();
+    let mut url = url::Url::parse(&common::pg_database_url()).unwrap();
+    url.set_password(Some("SENTINEL-pw")).unwrap();
+    let report = use_shared(&file, url.as_str(), None, true)
+        .unwrap()
+        .expect("a move");
+    assert!(report.tables.iter().all(|t| t.rows == t.target_rows));
+    let kept = chosen(&file).unwrap();
+    assert!(!kept.contains("SENTINEL"), "{kept}");
+    // The CLI (and the window) open the shared register from now on: a trust-auth test server
+    // needs no password, so the kept URL works as it is.
+    let rows = list_json(&file);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["slug"], "lokal-kund-ab");
+    let shared = Store::open_register(&file).unwrap();
+    assert!(shared
+        .path()
+        .display()
+        .to_string()
+        .starts_with("postgres://"));
+    stop_sharing(&file).unwrap();
+    assert!(chosen(&file).is_none());
+    assert!(Store::open_register(&file)
+        .unwrap()
+        .path()
+        .ends_with("reg.sqlite3"));
+    assert_eq!(list_json(&file).len(), 1, "the file is as it was");
+}

@@ -44,6 +44,8 @@ pub struct Fabrik {
     api: Result<Arc<Api>, ApiError>,
     clouds: OnceCell<Clouds>,
     data_dir: PathBuf,
+    /// The register file (used, or moved from, when no shared register is).
+    db: PathBuf,
     host: Arc<dyn Host>,
     /// Live changes from other seats, while the register is a shared one.
     _listener: Option<crate::store::db::Listener>,
@@ -64,6 +66,7 @@ impl Fabrik {
             api,
             clouds: OnceCell::new(),
             data_dir: data_dir.to_path_buf(),
+            db: db.to_path_buf(),
             host,
             _listener: listener,
         }
@@ -199,6 +202,34 @@ impl Commands for Fabrik {
         format: crate::register::ExportFormat,
     ) -> ApiResult<super::ExportedFile> {
         self.api()?.export_register(format)
+    }
+
+    fn shared_register(&self) -> ApiResult<crate::store::location::SharedRegister> {
+        Ok(crate::store::location::describe(&self.db))
+    }
+
+    /// Moves (optionally) this computer's register into the shared one and uses it from the
+    /// next start; the app restarts into it.
+    fn use_shared_register(
+        &self,
+        url: String,
+        password: String,
+        move_file: bool,
+    ) -> ApiResult<Option<crate::store::transfer::MoveReport>> {
+        let report = crate::store::location::use_shared(
+            &self.db,
+            url.trim(),
+            Some(password.as_str()),
+            move_file,
+        )?;
+        self.host.restart();
+        Ok(report)
+    }
+
+    fn stop_shared_register(&self) -> ApiResult<()> {
+        crate::store::location::stop_sharing(&self.db)?;
+        self.host.restart();
+        Ok(())
     }
 
     fn module_manifest(&self) -> ApiResult<ModuleManifest> {

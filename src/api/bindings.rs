@@ -27,7 +27,9 @@ use crate::register::{ExportFormat, ImportPreview, ImportReport, ImportRow};
 use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
 use crate::store::db::RegisterChange;
+use crate::store::location::SharedRegister;
 use crate::store::runs::{LogLine, RunRow, StepRow};
+use crate::store::transfer::{MoveReport, TableCheck};
 
 /// The TypeScript `Commands` type, from the one command table (`super::commands`).
 macro_rules! command_table {
@@ -115,7 +117,7 @@ pub fn typescript() -> String {
         Health, HealthFinding, HealthPart, FindingKind, HealthSummary, SiteProbe, Sweep,
         DomainStatus, DnsRecord,
         ImportPreview, ImportReport, ImportRow, ExportFormat, ExportedFile,
-        RegisterChange,
+        RegisterChange, SharedRegister, MoveReport, TableCheck,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

@@ -29,6 +29,9 @@ macro_rules! with_commands {
             blocking preview_import(contents: String) -> $crate::register::ImportPreview;
             blocking import_customers(contents: String) -> $crate::register::ImportReport;
             blocking export_register(format: $crate::register::ExportFormat) -> $crate::api::ExportedFile;
+            blocking shared_register() -> $crate::store::location::SharedRegister;
+            blocking use_shared_register(url: String, password: String, move_file: bool) -> Option<$crate::store::transfer::MoveReport>;
+            blocking stop_shared_register() -> ();
             blocking module_manifest() -> $crate::customer::ModuleManifest;
             blocking get_preferences() -> $crate::api::Preferences;
             blocking set_language(language: $crate::api::Language) -> $crate::api::Preferences;

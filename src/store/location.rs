@@ -23,11 +23,15 @@ pub enum Location {
 }
 
 impl Location {
-    /// `FABRIK_DATABASE_URL` when it is set, else the register file at `file`.
+    /// `FABRIK_DATABASE_URL` when it is set, else the shared register chosen in Inställningar
+    /// (kept beside the file), else the register file at `file`.
     pub fn from_env(file: &Path) -> Result<Location> {
         match std::env::var(DATABASE_URL_ENV) {
             Ok(url) if !url.trim().is_empty() => Location::postgres(url.trim()),
-            _ => Ok(Location::File(file.to_path_buf())),
+            _ => match chosen(file) {
+                Some(url) => Location::postgres(&url),
+                None => Ok(Location::File(file.to_path_buf())),
+            },
         }
     }
 
@@ -79,4 +83,107 @@ pub fn save_password(config: &PgConfig, password: &str) -> Result<()> {
         return Err(Error::DatabaseOpen("lösenordet är tomt".into()));
     }
     Ok(keyring().set(&password_key(config), &Secret::new(password.to_string()))?)
+}
+
+/// The file, beside the register file, that names the shared register this seat uses when
+/// `FABRIK_DATABASE_URL` is not set (the choice made in Inställningar). It holds the URL without
+/// its password.
+const CHOICE_FILE: &str = "shared-register.url";
+
+fn choice_path(file: &Path) -> PathBuf {
+    file.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join(CHOICE_FILE)
+}
+
+/// The shared register chosen in Inställningar, if any.
+pub fn chosen(file: &Path) -> Option<String> {
+    std::fs::read_to_string(choice_path(file))
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// What this seat's register is, for Inställningar.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct SharedRegister {
+    /// `user@host:port/db` of the shared register in use; none: this computer's file.
+    pub shared: Option<String>,
+    /// The URL comes from `FABRIK_DATABASE_URL` (the screen cannot change it).
+    pub from_env: bool,
+    /// The file used when no shared register is.
+    pub file: String,
+}
+
+pub fn describe(file: &Path) -> SharedRegister {
+    let from_env = std::env::var(DATABASE_URL_ENV).is_ok_and(|u| !u.trim().is_empty());
+    let shared = match Location::from_env(file) {
+        Ok(Location::Postgres(c)) => Some(c.describe()),
+        _ => None,
+    };
+    SharedRegister {
+        shared,
+        from_env,
+        file: file.display().to_string(),
+    }
+}
+
+/// Uses the shared register at `url` from now on (after a restart): checks that it opens (and
+/// brings its schema up to date), keeps `password` in the keyring, and, when `move_file`, first
+/// moves this computer's register into it. Returns the move's report, if one was made.
+pub fn use_shared(
+    file: &Path,
+    url: &str,
+    password: Option<&str>,
+    move_file: bool,
+) -> Result<Option<super::transfer::MoveReport>> {
+    let Location::Postgres(config) = Location::postgres(url)? else {
+        return Err(Error::DatabaseOpen(
+            "ange en adress som börjar med postgres://".into(),
+        ));
+    };
+    let password = password.filter(|p| !p.is_empty());
+    let target = match password {
+        // Tried as typed; kept in the keyring only once it works.
+        Some(p) => {
+            let mut typed = (*config).clone();
+            typed.set_password(p);
+            Store::connect(&typed)?
+        }
+        None => Location::Postgres(config.clone()).open()?,
+    };
+    let report = if move_file && file.exists() {
+        Some(Store::open(file)?.move_into(&target)?)
+    } else {
+        None
+    };
+    // Written last, and without the password: a failed check or move changes nothing.
+    let mut kept = url::Url::parse(url).map_err(|e| Error::DatabaseOpen(e.to_string()))?;
+    let _ = kept.set_password(None);
+    if let Some(p) = password {
+        save_password(&config, p)?;
+    }
+    write_choice(file, kept.as_str())?;
+    Ok(report)
+}
+
+/// Back to this computer's register file (after a restart); the shared register is untouched.
+pub fn stop_sharing(file: &Path) -> Result<()> {
+    match std::fs::remove_file(choice_path(file)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::Io(e)),
+        _ => Ok(()),
+    }
+}
+
+fn write_choice(file: &Path, url: &str) -> Result<()> {
+    let path = choice_path(file);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    // Whole or not at all: a half-written choice must not point the next start somewhere odd.
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, url)?;
+    std::fs::rename(&tmp, &path)?;
+    Ok(())
 }

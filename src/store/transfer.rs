@@ -37,12 +37,14 @@ const IDENTITIES: &[(&str, &str)] = &[
 ];
 
 /// One table on both sides after a move.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct TableCheck {
     pub table: String,
+    #[ts(type = "number")]
     pub rows: u64,
     /// The sum of every row's FNV-1a over its values, the same on both backends.
     pub checksum: String,
+    #[ts(type = "number")]
     pub target_rows: u64,
     pub target_checksum: String,
 }
@@ -53,10 +55,11 @@ impl TableCheck {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct MoveReport {
     pub target: String,
     pub tables: Vec<TableCheck>,
+    #[ts(type = "number")]
     pub millis: u64,
 }
 

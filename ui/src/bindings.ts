@@ -409,6 +409,28 @@ export type ExportedFile = { path: string, count: number, };
 
 export type RegisterChange = { table: string, id: number, };
 
+export type SharedRegister = { 
+/**
+ * `user@host:port/db` of the shared register in use; none: this computer's file.
+ */
+shared: string | null, 
+/**
+ * The URL comes from `FABRIK_DATABASE_URL` (the screen cannot change it).
+ */
+from_env: boolean, 
+/**
+ * The file used when no shared register is.
+ */
+file: string, };
+
+export type MoveReport = { target: string, tables: Array<TableCheck>, millis: number, };
+
+export type TableCheck = { table: string, rows: number, 
+/**
+ * The sum of every row's FNV-1a over its values, the same on both backends.
+ */
+checksum: string, target_rows: number, target_checksum: string, };
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   list_customers: { args: { query: CustomerQuery }; result: CustomerListing };
@@ -423,6 +445,9 @@ export type Commands = {
   preview_import: { args: { contents: string }; result: ImportPreview };
   import_customers: { args: { contents: string }; result: ImportReport };
   export_register: { args: { format: ExportFormat }; result: ExportedFile };
+  shared_register: { args: {  }; result: SharedRegister };
+  use_shared_register: { args: { url: string; password: string; move_file: boolean }; result: MoveReport | null };
+  stop_shared_register: { args: {  }; result: null };
   module_manifest: { args: {  }; result: ModuleManifest };
   get_preferences: { args: {  }; result: Preferences };
   set_language: { args: { language: Language }; result: Preferences };

@@ -378,3 +378,24 @@ describe('settings', () => {
     assertClean();
   });
 });
+
+describe('shared register', () => {
+  test('move this register into a shared PostgreSQL one: the address and password go to the core, the password is not shown', async (t) => {
+    const { page, assertClean } = await open(t, {});
+    await openSettings(page);
+    const card = tid(page, 'shared-register');
+    await expectText(tid(page, 'shared-status'), 'den här datorns fil');
+    await tid(page, 'shared-move').click();
+    await page.getByText('Ange databasens adress (postgres://…)').waitFor();
+    assert.equal((await ipcCalls(page, 'use_shared_register')).length, 0, 'nothing asked without an address');
+    await tid(page, 'shared-url').fill('postgres://fabrik_app@db.example.se:5432/postgres');
+    await tid(page, 'shared-password').fill('SENTINEL-db-password');
+    await tid(page, 'shared-move').click();
+    await expectText(page.getByRole('status'), 'kunder flyttades på 412 ms; appen startar om');
+    const calls = await ipcCalls(page, 'use_shared_register');
+    assert.deepEqual(calls.map((c) => ({ url: c.args.url, move_file: c.args.move_file })), [{ url: 'postgres://fabrik_app@db.example.se:5432/postgres', move_file: true }]);
+    assert.equal(calls[0].args.password, 'SENTINEL-db-password', 'the password goes to the core, once');
+    assert.ok(!(await card.innerText()).includes('SENTINEL'), 'the password is in no text of the card');
+    assertClean();
+  });
+});

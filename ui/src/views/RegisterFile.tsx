@@ -1,9 +1,9 @@
 // The register as a file: export it as CSV or JSON, import customers from a file with a
 // preview of what is added and what is skipped and why. The rules are the core's
 // (src/register); this view only picks the file and shows the answers.
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { call, type ApiError } from '../api';
-import { MAX_IMPORT_BYTES, type ExportFormat, type ImportPreview, type ImportRow } from '../bindings';
+import { MAX_IMPORT_BYTES, type ExportFormat, type ImportPreview, type ImportRow, type SharedRegister } from '../bindings';
 import { formatNumber, useI18n } from '../i18n';
 import { useToast } from '../state/toast';
 import { Dialog } from './common';
@@ -162,5 +162,94 @@ function SkippedRow({ row }: { row: ImportRow }) {
         ))}
       </ul>
     </li>
+  );
+}
+
+/**
+ * "Delat register": this seat's register is its own file or the agency's shared PostgreSQL one.
+ * Using one (optionally moving this computer's register into it first) or going back restarts
+ * the app. The password is kept in the keyring by the core and never shown again.
+ */
+export function SharedRegisterCard() {
+  const { t, err } = useI18n();
+  const toast = useToast();
+  const [info, setInfo] = useState<SharedRegister | null>(null);
+  const [busy, setBusy] = useState(false);
+  const url = useRef<HTMLInputElement>(null);
+  const password = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    call('shared_register', {})
+      .then(setInfo)
+      .catch((e: ApiError) => toast('error', err(e)));
+  }, [toast, err]);
+
+  async function use(moveFile: boolean) {
+    const u = url.current?.value.trim() ?? '';
+    if (!u) {
+      toast('error', t('shared.urlMissing'));
+      return;
+    }
+    setBusy(true);
+    try {
+      const report = await call('use_shared_register', { url: u, password: password.current?.value ?? '', move_file: moveFile });
+      const customers = report?.tables.find((x) => x.table === 'customers')?.rows ?? 0;
+      toast('success', report ? t('shared.moved', { n: String(customers), ms: String(report.millis) }) : t('shared.using'));
+      // The app restarts into the shared register.
+    } catch (e) {
+      toast('error', err(e as ApiError));
+      setBusy(false);
+    }
+  }
+
+  async function stop() {
+    setBusy(true);
+    try {
+      await call('stop_shared_register', {});
+    } catch (e) {
+      toast('error', err(e as ApiError));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card settings-card" aria-labelledby="shared-title" data-testid="shared-register">
+      <h2 id="shared-title" className="card-title">
+        {t('shared.title')}
+      </h2>
+      <p className="muted section-intro">{t('shared.intro')}</p>
+      {info && (
+        <p data-testid="shared-status">{info.shared ? t('shared.now', { where: info.shared }) : t('shared.file', { file: info.file })}</p>
+      )}
+      {info?.from_env ? (
+        <p className="hint">{t('shared.fromEnv')}</p>
+      ) : info?.shared ? (
+        <div className="card-actions">
+          <button type="button" className="btn" data-testid="shared-stop" disabled={busy} onClick={() => void stop()}>
+            {t('shared.stop')}
+          </button>
+        </div>
+      ) : (
+        info && (
+          <form className="shared-form" onSubmit={(e) => e.preventDefault()} noValidate>
+            <label className="field">
+              <span className="label">{t('shared.url')}</span>
+              <input ref={url} className="input mono" data-testid="shared-url" placeholder="postgres://fabrik_app@db.example.supabase.co:5432/postgres" autoComplete="off" spellCheck={false} />
+            </label>
+            <label className="field">
+              <span className="label">{t('shared.password')}</span>
+              <input ref={password} className="input mono" type="password" data-testid="shared-password" autoComplete="off" spellCheck={false} />
+            </label>
+            <div className="card-actions">
+              <button type="button" className="btn btn-primary" data-testid="shared-move" disabled={busy} onClick={() => void use(true)}>
+                {busy ? t('shared.working') : t('shared.move')}
+              </button>
+              <button type="button" className="btn" data-testid="shared-use" disabled={busy} onClick={() => void use(false)}>
+                {t('shared.use')}
+              </button>
+            </div>
+          </form>
+        )
+      )}
+    </section>
   );
 }

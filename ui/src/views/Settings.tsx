@@ -4,7 +4,7 @@ import type { CredentialStatus, Environment, Provider, SettingEntry } from '../b
 import { useI18n, type TextKey } from '../i18n';
 import { useToast } from '../state/toast';
 import { Dialog } from './common';
-import { ExportButtons, ImportButton } from './RegisterFile';
+import { ExportButtons, ImportButton, SharedRegisterCard } from './RegisterFile';
 
 /** The providers in the order the agency sets them up (as `Provider::ALL`). */
 export const PROVIDERS: Provider[] = ['github', 'supabase', 'vercel', 'n8n', 'resend'];
@@ -55,6 +55,7 @@ export function Settings({ environment }: { environment: Environment | null }) {
       <Credentials environment={environment} />
       <SettingsForm />
       <RegisterCard />
+      <SharedRegisterCard />
     </section>
   );
 }

@@ -959,6 +959,18 @@
       const count = state.customers.filter((c) => !c.is_example).length;
       return { path: `/home/user/Hämtningar/fabrik-register-${ENVIRONMENT}-${state.exports}.${format}`, count };
     },
+    // The shared register (src/store/location.rs): the choice only; the mock never restarts.
+    shared_register: () => ({ shared: state.shared ?? null, from_env: false, file: '/home/user/.local/share/se.fabrik.desktop/fabrik.sqlite3' }),
+    use_shared_register: ({ url, move_file }) => {
+      if (!String(url).startsWith('postgres://')) throw apiError('database_open', 'Databasen kunde inte öppnas: ange en adress som börjar med postgres://');
+      state.shared = String(url).replace(/^postgres:\/\/([^:@]+)(:[^@]*)?@([^/]+)\/?(.*)$/, '$1@$3/$4');
+      const n = state.customers.filter((c) => !c.is_example).length;
+      return move_file ? { target: `postgres://${state.shared}`, millis: 412, tables: [{ table: 'customers', rows: n, checksum: '00', target_rows: n, target_checksum: '00' }] } : null;
+    },
+    stop_shared_register: () => {
+      state.shared = null;
+      return null;
+    },
     module_manifest: () => JSON.parse(JSON.stringify(MANIFEST)),
     get_preferences: () => ({ ...state.prefs }),
     set_language: ({ language }) => {
