@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod customer;
 pub mod environment;
 pub mod error;
+pub mod fnv;
 pub mod health;
 pub mod logging;
 pub mod messages;

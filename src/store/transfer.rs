@@ -189,12 +189,8 @@ fn checksum(conn: &Conn, table: &str, columns: &[String]) -> Result<(u64, String
         (),
         |row| {
             rows += 1;
-            let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-            let mut feed = |bytes: &[u8]| {
-                for b in bytes {
-                    hash = (hash ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
-                }
-            };
+            let mut hash = crate::fnv::Fnv1a::new();
+            let mut feed = |bytes: &[u8]| hash.write(bytes);
             for v in row.values() {
                 match v {
                     Value::Null => feed(b"\x00null"),
@@ -208,7 +204,7 @@ fn checksum(conn: &Conn, table: &str, columns: &[String]) -> Result<(u64, String
                 }
                 feed(b"\x1f");
             }
-            sum = sum.wrapping_add(hash);
+            sum = sum.wrapping_add(hash.finish());
             Ok::<_, Error>(())
         },
     )?;

@@ -71,10 +71,9 @@ async fn replace_admin_password(ctx: &RunCtx) -> Result<crate::secrets::Secret, 
 /// A short tag for a seat's name, the same in every build (FNV-1a): an idempotency key takes
 /// no spaces or `@`.
 pub(super) fn seat_tag(seat: &str) -> String {
-    let h = seat.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
-    format!("{h:016x}")
+    let mut h = crate::fnv::Fnv1a::new();
+    h.write(seat.as_bytes());
+    format!("{:016x}", h.finish())
 }
 
 /// The welcome email to the customer's admin, sent under the idempotency `key`: its id.

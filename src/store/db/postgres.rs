@@ -158,30 +158,15 @@ impl PgConfig {
 
     /// Opens a connection on the current Tokio runtime; the connection's task is spawned there.
     pub(crate) async fn connect_async(&self) -> Result<tokio_postgres::Client> {
-        let client = if self.tls {
-            let tls = self
-                .tls_connector()
-                .map_err(|e| DbError::Postgres(format!("TLS: {e}"), None))?;
-            let (client, connection) = self.config.connect(tls).await.map_err(pg_error)?;
-            tokio::spawn(async move {
-                if let Err(e) = connection.await {
+        let (client, mut messages) = self.connect_listening().await?;
+        // Nobody listens on this connection: its messages are only read so it keeps running.
+        tokio::spawn(async move {
+            while let Some(m) = messages.recv().await {
+                if let Err(e) = m {
                     tracing::warn!("PostgreSQL connection ended: {e}");
                 }
-            });
-            client
-        } else {
-            let (client, connection) = self
-                .config
-                .connect(tokio_postgres::NoTls)
-                .await
-                .map_err(pg_error)?;
-            tokio::spawn(async move {
-                if let Err(e) = connection.await {
-                    tracing::warn!("PostgreSQL connection ended: {e}");
-                }
-            });
-            client
-        };
+            }
+        });
         client
             .batch_execute(&format!(
                 "SET statement_timeout = {}; SET search_path TO {SCHEMA}",

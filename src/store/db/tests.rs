@@ -33,3 +33,23 @@ fn a_flag_and_an_integer_read_as_each_other_and_times_keep_their_stored_form() {
     ));
     assert!(matches!(row.get::<u32>(9), Err(DbError::Conversion { .. })));
 }
+
+/// TLS is on for every host but this machine, `sslmode=disable` is honoured only here, and the
+/// password never shows in what a person (or a log) sees of the address.
+#[test]
+fn a_remote_register_is_reached_over_tls_and_its_password_never_shows() {
+    let local = PgConfig::parse("postgres://fabrik@127.0.0.1:5432/db").unwrap();
+    assert!(!local.tls());
+    let remote =
+        PgConfig::parse("postgres://fabrik:SENTINEL-pw@db.example.se:5432/postgres").unwrap();
+    assert!(remote.tls());
+    assert!(PgConfig::parse("postgres://fabrik@db.example.se/x?sslmode=disable").is_err());
+    assert!(
+        PgConfig::parse("postgres://fabrik@localhost/x?sslmode=require")
+            .unwrap()
+            .tls()
+    );
+    assert_eq!(remote.describe(), "fabrik@db.example.se:5432/postgres");
+    assert!(!format!("{remote:?}").contains("SENTINEL"));
+    assert!(PgConfig::parse("mysql://x@y/z").is_err());
+}
