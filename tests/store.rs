@@ -962,3 +962,207 @@ fn another_seats_change_arrives_within_a_second() {
     assert!(*after < std::time::Duration::from_secs(1), "{after:?}");
     eprintln!("a customer added on one seat reached the other in {after:?}");
 }
+
+/// The shared register over TLS, as it is reached anywhere but this machine: the test's server
+/// gets a certificate for `localhost` from a CA of the test's own (openssl), and the register
+/// is used through it with `sslrootcert`. The server's certificate is verified: without the CA
+/// it is refused, and a name the certificate does not carry is refused too.
+#[test]
+fn the_shared_register_over_tls_verifies_the_server() {
+    let cluster = common::cluster();
+    if !cluster.is_owned() {
+        eprintln!("skipping: the tests' PostgreSQL is not ours to reconfigure");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let openssl = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(d)
+            .output()
+            .expect("openssl (scripts/setup.sh installs it)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    openssl(
+        &[
+            &["req", "-x509"][..],
+            &ec,
+            &[
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=Fabrik test CA",
+            ],
+        ]
+        .concat(),
+    );
+    openssl(
+        &[
+            &["req"][..],
+            &ec,
+            &[
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=localhost",
+            ],
+        ]
+        .concat(),
+    );
+    std::fs::write(
+        d.join("server.ext"),
+        "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ]);
+    // The server (user postgres when the tests run as root) reads its key, which must be its own.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(d.join("server.key"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    if nix_is_root() {
+        let ok = std::process::Command::new("chown")
+            .args(["postgres:postgres"])
+            .arg(d.join("server.key"))
+            .arg(d.join("server.pem"))
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+    let admin = fabrik::store::db::Conn::postgres(
+        fabrik::store::db::PgConn::connect(
+            &fabrik::store::db::PgConfig::parse(cluster.url()).unwrap(),
+        )
+        .unwrap(),
+    );
+    let set = |on: bool| {
+        let sql = if on {
+            format!(
+                "ALTER SYSTEM SET ssl_cert_file = '{}'; ALTER SYSTEM SET ssl_key_file = '{}'; ALTER SYSTEM SET ssl = on; SELECT pg_reload_conf();",
+                d.join("server.pem").display(),
+                d.join("server.key").display()
+            )
+        } else {
+            "ALTER SYSTEM RESET ssl; ALTER SYSTEM RESET ssl_cert_file; ALTER SYSTEM RESET ssl_key_file; SELECT pg_reload_conf();".into()
+        };
+        // One at a time: several statements in one message are one transaction, and ALTER
+        // SYSTEM may not run in one.
+        for statement in sql.split("; ") {
+            admin.execute_batch(statement).unwrap();
+        }
+    };
+    set(true);
+    // Put TLS back off whatever happens below: other tests share this server.
+    struct Off<F: Fn(bool)>(F);
+    impl<F: Fn(bool)> Drop for Off<F> {
+        fn drop(&mut self) {
+            (self.0)(false)
+        }
+    }
+    let _off = Off(set);
+
+    let db_url = url::Url::parse(&common::pg_database_url()).unwrap();
+    let (port, db) = (
+        db_url.port().unwrap(),
+        db_url.path().trim_start_matches('/').to_string(),
+    );
+    let ca = d.join("ca.pem");
+    let url = |host: &str, extra: &str| {
+        format!("postgres://postgres@{host}:{port}/{db}?sslmode=verify-full{extra}")
+    };
+    // The reload is a signal: the server takes the new settings a moment later.
+    let with_ca = fabrik::store::db::PgConfig::parse(&url(
+        "localhost",
+        &format!("&sslrootcert={}", ca.display()),
+    ))
+    .unwrap();
+    assert!(with_ca.tls());
+    let mut connected = None;
+    for _ in 0..50 {
+        match fabrik::store::db::PgConn::connect(&with_ca) {
+            Ok(c) => {
+                connected = Some(c);
+                break;
+            }
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(100)),
+        }
+    }
+    let conn = fabrik::store::db::Conn::postgres(connected.expect("a TLS connection with the CA"));
+    let (ssl, version): (bool, String) = conn
+        .query_row(
+            "SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            (),
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(ssl, "the connection is encrypted");
+    assert!(version.starts_with("TLSv1."), "{version}");
+    // The register itself, over TLS.
+    let store = Store::connect(&with_ca).unwrap();
+    store
+        .create_customer(
+            draft("Krypterad AB", "a@krypterad.se"),
+            &ModuleManifest::bundled(),
+        )
+        .unwrap();
+    assert_eq!(store.count_customers().unwrap(), 1);
+
+    // Not signed by anything this machine trusts: refused, and said so.
+    let unknown = fabrik::store::db::PgConfig::parse(&url("localhost", "")).unwrap();
+    let e = fabrik::store::db::PgConn::connect(&unknown)
+        .err()
+        .expect("refused");
+    assert!(e.to_string().to_lowercase().contains("certificate"), "{e}");
+    eprintln!("without the CA: {e}");
+    // Signed, but for another name (the certificate names localhost, not 127.0.0.1): refused.
+    let other_name = fabrik::store::db::PgConfig::parse(&url(
+        "127.0.0.1",
+        &format!("&sslrootcert={}", ca.display()),
+    ))
+    .unwrap();
+    let e = fabrik::store::db::PgConn::connect(&other_name)
+        .err()
+        .expect("refused");
+    assert!(e.to_string().to_lowercase().contains("certificate"), "{e}");
+    eprintln!("under another name: {e}");
+}
+
+fn nix_is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}

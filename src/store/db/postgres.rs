@@ -229,7 +229,17 @@ pub(crate) fn pg_error(e: tokio_postgres::Error) -> DbError {
             format!("{}: {}", db.severity(), db.message()),
             Some(db.code().code().to_string()),
         ),
-        None => DbError::Postgres(e.to_string(), None),
+        // The driver's own text is short ("error performing TLS handshake"); the reason
+        // ("invalid peer certificate: UnknownIssuer") is in its sources.
+        None => {
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                text.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            DbError::Postgres(text, None)
+        }
     }
 }
 
