@@ -505,6 +505,8 @@ describe('health', () => {
     const { page, assertClean } = await open(t, config);
     await tid(page, 'health-cafe-oresund').click();
     await tid(page, 'health-panel').waitFor();
+    // The last check is read after the panel shows: until then it claims nothing, not "never checked".
+    await page.waitForFunction(() => document.querySelector('[data-testid="health-panel"]')?.dataset.health !== 'loading');
     assert.equal(await tid(page, 'health-panel').getAttribute('data-health'), 'unhealthy');
     const text = await tid(page, 'health-findings').innerText();
     assert.match(text, /SAKNAS/i);

@@ -610,7 +610,8 @@ function HealthPanel({ slug, reload, canRepair, onStarted }: { slug: string; rel
   const { t, err, lang } = useI18n();
   const toast = useToast();
   const runs = useRuns();
-  const [health, setHealth] = useState<Health | null>(null);
+  // undefined while the last check is read, so "never checked" is not flashed before it arrives.
+  const [health, setHealth] = useState<Health | null | undefined>(undefined);
   const [checking, setChecking] = useState(false);
   useEffect(() => {
     let live = true;
@@ -618,6 +619,7 @@ function HealthPanel({ slug, reload, canRepair, onStarted }: { slug: string; rel
       .then((h) => live && setHealth(h))
       .catch(() => {
         /* Nothing kept to show: the panel offers a check. */
+        if (live) setHealth(null);
       });
     return () => {
       live = false;
@@ -639,7 +641,7 @@ function HealthPanel({ slug, reload, canRepair, onStarted }: { slug: string; rel
     if (await runs.dayTwo(slug, 'repair')) onStarted();
   }
 
-  const state = !health ? 'unchecked' : health.healthy ? 'healthy' : 'unhealthy';
+  const state = health === undefined ? 'loading' : !health ? 'unchecked' : health.healthy ? 'healthy' : 'unhealthy';
   const repairable = !!health && health.findings.some((f) => f.repair !== null);
   return (
     <div className="card" data-testid="health-panel" data-health={state}>
@@ -656,7 +658,7 @@ function HealthPanel({ slug, reload, canRepair, onStarted }: { slug: string; rel
           </button>
         </div>
       </div>
-      {!health ? (
+      {health === undefined ? null : !health ? (
         <p className="muted">{t('health.never')}</p>
       ) : (
         <>
