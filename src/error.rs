@@ -30,7 +30,11 @@ pub enum Error {
     Secret(crate::secrets::SecretError),
     /// The preflight's blocking findings (never empty): nothing was created.
     Preflight(Vec<crate::provision::preflight::Finding>),
-    RunBusy(i64),
+    /// The run is driven elsewhere; by that seat (`user@host`) when the register knows it.
+    RunBusy {
+        run: i64,
+        seat: Option<String>,
+    },
     /// "Uppdatera moduler" for a customer with no delivered instance in this environment.
     NotProvisioned(String),
     /// A day-two action the customer's instance cannot take now, and why (in both languages).
@@ -66,6 +70,8 @@ pub enum Error {
     OpenFailed(String),
     /// A file to import that cannot be read as a whole (not a row of it: those are skipped).
     ImportFile(crate::messages::Text),
+    /// The portal's table could not be read (unreachable, refused, not there).
+    ImportPortal(crate::messages::Text),
     /// A ledger write found no row to change (the run or step is not there).
     LedgerRowMissing {
         run: i64,
@@ -97,7 +103,7 @@ impl Error {
             Error::AdoptionMismatch { .. } => ErrorCode::AdoptionMismatch,
             Error::Provider(_) => ErrorCode::ProviderError,
             Error::Sandbox(_) => ErrorCode::SandboxFailed,
-            Error::RunBusy(_) => ErrorCode::RunBusy,
+            Error::RunBusy { .. } => ErrorCode::RunBusy,
             Error::NotProvisioned(_) => ErrorCode::NotProvisioned,
             Error::NotNow { .. } => ErrorCode::NotNow,
             Error::DriverLost(_) => ErrorCode::RunTakenOver,
@@ -107,6 +113,7 @@ impl Error {
             Error::InvalidSetting { .. } => ErrorCode::InvalidSetting,
             Error::UnsafeLink(_) => ErrorCode::UnsafeLink,
             Error::ImportFile(_) => ErrorCode::ImportFileInvalid,
+            Error::ImportPortal(_) => ErrorCode::ImportPortal,
             Error::OpenFailed(_) => ErrorCode::OpenFailed,
             Error::LedgerRowMissing { .. } => ErrorCode::LedgerRowMissing,
             Error::Io(_) => ErrorCode::Io,
@@ -153,15 +160,20 @@ impl Error {
                 params! { "problems" => join(&|t| t.sv.clone()), "problems_en" => join(&|t| t.en.clone()) }
             }
             Error::Secret(e) => e.params(),
-            Error::RunBusy(id)
-            | Error::DriverLost(id)
-            | Error::RunNotActive(id)
-            | Error::RunNotFound(id) => {
+            Error::RunBusy { run, seat } => match seat {
+                Some(seat) => params! { "run" => run, "by" => seat, "by_en" => seat },
+                None => params! {
+                    "run" => run,
+                    "by" => "ett annat fönster eller en annan process",
+                    "by_en" => "another window or process",
+                },
+            },
+            Error::DriverLost(id) | Error::RunNotActive(id) | Error::RunNotFound(id) => {
                 params! { "run" => id }
             }
             Error::RunEnded(state) => params! { "state" => state },
             Error::InvalidToken(d) => params! { "detail" => d.sv, "detail_en" => d.en },
-            Error::NotReady(reason) | Error::ImportFile(reason) => {
+            Error::NotReady(reason) | Error::ImportFile(reason) | Error::ImportPortal(reason) => {
                 params! { "reason" => reason.sv, "reason_en" => reason.en }
             }
             Error::NotNow { slug, reason } => {

@@ -59,6 +59,7 @@ vocabulary!(
         Internal => "internal",
         // Importing customers from a file.
         ImportFileInvalid => "import_file_invalid",
+        ImportPortal => "import_portal",
         ImportValueUnknown => "import_value_unknown",
         ImportStatus => "import_status",
         ImportExists => "import_exists",
@@ -222,8 +223,8 @@ impl ErrorCode {
                 "The preflight stopped the run before anything was created: {problems_en}",
             ),
             RunBusy => t(
-                "Körningen {run} drivs redan av ett annat fönster eller en annan process",
-                "Run {run} is already being driven by another window or process",
+                "Körningen {run} drivs redan av {by}",
+                "Run {run} is already being driven by {by_en}",
             ),
             NotProvisioned => t(
                 "{slug} har ingen levererad instans i den här miljön att uppdatera; provisionera kunden först.",
@@ -247,6 +248,10 @@ impl ErrorCode {
             ImportFileInvalid => t(
                 "Filen kan inte importeras: {reason}; ingenting lades till",
                 "The file cannot be imported: {reason_en}; nothing was added",
+            ),
+            ImportPortal => t(
+                "Portalens tabell kan inte importeras: {reason}; ingenting lades till",
+                "The portal's table cannot be imported: {reason_en}; nothing was added",
             ),
             ImportValueUnknown => t(
                 "{label} \"{value}\" finns inte (giltiga: {valid})",

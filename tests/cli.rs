@@ -575,3 +575,181 @@ fn choosing_a_shared_register_moves_the_file_and_keeps_no_password_on_disk() {
         .ends_with("reg.sqlite3"));
     assert_eq!(list_json(&file).len(), 1, "the file is as it was");
 }
+
+/// `fabrik register import --from-portal URL`: the portal's `organizations` table (the sprint
+/// document's columns) read straight from its database. The preview validates every row and
+/// says why one is skipped; the import adds the good rows with their instance card; a column
+/// the import does not read (a key) is named, its value never fetched; the portal is unchanged.
+#[test]
+fn customers_are_imported_straight_from_the_portals_organizations_table() {
+    use fabrik::store::db::{Conn, PgConfig, PgConn};
+    let url = common::pg_database_url();
+    let portal = Conn::postgres(PgConn::connect(&PgConfig::parse(&url).unwrap()).unwrap());
+    portal
+        .execute_batch(
+            "CREATE TABLE public.organizations (
+                id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+                name text NOT NULL,
+                email text,
+                production_url text,
+                github_repo_url text,
+                supabase_project_ref text,
+                stripe_secret_key text,
+                credits integer NOT NULL DEFAULT 0,
+                created_at timestamptz NOT NULL DEFAULT now()
+             );
+             INSERT INTO public.organizations
+                (name, email, production_url, github_repo_url, supabase_project_ref, stripe_secret_key, created_at)
+             VALUES
+                ('Hotell Fjäll', 'bokning@fjall.se', 'https://fjall.example.se', 'https://github.com/byran/hotell-fjall', 'qwertyuiopasdfghjklz', 'SENTINEL-portal-key', '2025-12-24T10:00:00Z'),
+                ('Utan E-post', NULL, NULL, NULL, NULL, 'SENTINEL-portal-key', '2025-12-25T10:00:00Z'),
+                ('Fel Adress', 'a@feladress.se', 'ftp://feladress.se', NULL, NULL, NULL, '2025-12-26T10:00:00Z'),
+                ('Hotell Fjäll', 'igen@fjall.se', NULL, NULL, NULL, NULL, '2025-12-27T10:00:00Z');",
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("reg.sqlite3");
+    let import = |extra: &[&str]| {
+        let mut c = fabrik(&db);
+        c.args(["register", "import", "--from-portal", &url])
+            .args(extra);
+        c.output().unwrap()
+    };
+
+    let out = import(&["--preview", "--json"]);
+    let said = common::said(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("4 rader lästa från postgres@127.0.0.1"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("SENTINEL"),
+        "a column the import does not read: {said}"
+    );
+    let preview: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(preview["to_add"], 1, "{preview}");
+    let skipped: Vec<(i64, Vec<String>)> = preview["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let codes = r["problems"].as_array().unwrap();
+            (
+                r["line"].as_i64().unwrap(),
+                codes
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{}:{}",
+                            p["field"].as_str().unwrap(),
+                            p["code"].as_str().unwrap()
+                        )
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(skipped.len(), 3, "{preview}");
+    assert_eq!(skipped[0].0, 2);
+    assert!(
+        skipped[0].1.iter().any(|p| p.starts_with("admin_email:")),
+        "{skipped:?}"
+    );
+    assert_eq!(skipped[1].0, 3);
+    assert!(
+        skipped[1]
+            .1
+            .iter()
+            .any(|p| p.starts_with("production_url:")),
+        "{skipped:?}"
+    );
+    assert_eq!(
+        skipped[2].1,
+        vec!["slug:import_duplicate".to_string()],
+        "{skipped:?}"
+    );
+    let ignored: Vec<&str> = preview["ignored_columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(ignored, ["credits", "id", "stripe_secret_key"]);
+    assert!(list_json(&db).is_empty(), "the preview writes nothing");
+
+    let out = import(&["--yes"]);
+    assert!(out.status.success(), "{}", common::said(&out));
+    let rows = list_json(&db);
+    assert_eq!(rows.len(), 1);
+    let shown = fabrik(&db)
+        .args(["customers", "show", "hotell-fjall", "--json"])
+        .output()
+        .unwrap();
+    let c: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(c["admin_email"], "bokning@fjall.se");
+    assert_eq!(
+        c["instance"]["supabase_project_ref"],
+        "qwertyuiopasdfghjklz"
+    );
+    assert_eq!(
+        c["instance"]["github_repo_url"],
+        "https://github.com/byran/hotell-fjall"
+    );
+
+    // The portal is as it was: its rows, and nothing of Fabrik's in its database.
+    let n: i64 = portal
+        .query_row("SELECT count(*) FROM public.organizations", (), |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(n, 4);
+    let schemas: i64 = portal
+        .query_row(
+            "SELECT count(*) FROM pg_namespace WHERE nspname = 'fabrik'",
+            (),
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(schemas, 0, "reading the portal created nothing there");
+
+    // A table that is not there, or lacks an email column, is named; nothing is added.
+    for (table, says) in [
+        ("public.kunder", "public.kunder finns inte"),
+        ("public.organizations; drop", "inget tabellnamn"),
+    ] {
+        let out = import(&["--table", table, "--yes"]);
+        assert!(!out.status.success());
+        let said = common::said(&out);
+        assert!(
+            said.contains("import_portal") && said.contains(says),
+            "{said}"
+        );
+    }
+    portal
+        .execute_batch("CREATE TABLE public.orgs_utan_epost (name text)")
+        .unwrap();
+    let out = import(&["--table", "orgs_utan_epost", "--yes"]);
+    assert!(
+        common::said(&out).contains("har ingen kolumn för admin_email"),
+        "{}",
+        common::said(&out)
+    );
+    // An unreachable portal is named without its password.
+    let out = fabrik(&db)
+        .args([
+            "register",
+            "import",
+            "--from-portal",
+            "postgres://postgres:SENTINEL-pw@127.0.0.1:9/postgres?sslmode=disable",
+        ])
+        .output()
+        .unwrap();
+    let said = common::said(&out);
+    assert!(
+        !out.status.success() && said.contains("import_portal"),
+        "{said}"
+    );
+    assert!(!said.contains("SENTINEL"), "{said}");
+    assert_eq!(list_json(&db).len(), 1);
+}

@@ -194,3 +194,327 @@ async fn killed_at_every_boundary_and_mid_wait_then_resumed_no_duplicates_no_lea
     }
     sim.shutdown().await;
 }
+
+/// One seat of the agency as its own process tree: `fabrik` in a D-Bus session of its own with
+/// its own unlocked keyring (gnome-keyring, its own data folder), a name of its own
+/// (`FABRIK_SEAT`), on the shared register. It leads a process group, so "the seat dies" is
+/// one SIGKILL to the group: fabrik, its D-Bus daemon and its keyring at once.
+struct SeatProcess {
+    name: &'static str,
+    dir: tempfile::TempDir,
+}
+
+impl SeatProcess {
+    fn new(name: &'static str) -> SeatProcess {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["data", "config", "cache", "run"] {
+            std::fs::create_dir(dir.path().join(sub)).unwrap();
+        }
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            dir.path().join("run"),
+            std::fs::Permissions::from_mode(0o700),
+        )
+        .unwrap();
+        SeatProcess { name, dir }
+    }
+
+    /// `fabrik args…` as this seat, in production against `sim`, on the register at `url`.
+    fn command(&self, sim: &fabrik_sim::SimHandle, url: &str, args: &[&str]) -> Command {
+        use std::os::unix::process::CommandExt;
+        let inner = cli(sim, &self.dir.path().join("local.sqlite3"));
+        let mut c = Command::new("dbus-run-session");
+        c.args([
+            "--",
+            "bash",
+            "-c",
+            "echo -n seat | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec \"$@\"",
+            "_",
+        ])
+        .arg(inner.get_program())
+        .args(args);
+        for (k, v) in inner.get_envs() {
+            if let Some(v) = v {
+                c.env(k, v);
+            }
+        }
+        let d = self.dir.path();
+        c.env("FABRIK_DATABASE_URL", url)
+            .env("FABRIK_SEAT", self.name)
+            .env("XDG_DATA_HOME", d.join("data"))
+            .env("XDG_CONFIG_HOME", d.join("config"))
+            .env("XDG_CACHE_HOME", d.join("cache"))
+            .env("XDG_RUNTIME_DIR", d.join("run"))
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0);
+        c
+    }
+
+    /// Everything this seat left on its own disk (its log files, its local folder).
+    fn files(&self) -> Vec<(String, Vec<u8>)> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = entry.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.is_file() {
+                    out.push((
+                        p.display().to_string(),
+                        std::fs::read(&p).unwrap_or_default(),
+                    ));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.dir.path(), &mut out);
+        out
+    }
+}
+
+/// A line a seat's process printed, or `None` when its output ended.
+type SeatLine = (usize, Option<String>);
+
+/// Starts `cmd`, sending each line of its stdout and stderr to `tx` tagged with `seat`.
+fn spawn_seat(
+    mut cmd: Command,
+    seat: usize,
+    tx: std::sync::mpsc::Sender<SeatLine>,
+) -> std::process::Child {
+    let mut child = cmd.spawn().expect("dbus-run-session and fabrik");
+    let pipes: [Box<dyn std::io::Read + Send>; 2] = [
+        Box::new(child.stdout.take().unwrap()),
+        Box::new(child.stderr.take().unwrap()),
+    ];
+    for pipe in pipes {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                let _ = tx.send((seat, Some(line)));
+            }
+            let _ = tx.send((seat, None));
+        });
+    }
+    child
+}
+
+/// The seat's whole process group dies at once, as a laptop whose power is cut.
+fn kill_seat(child: &mut std::process::Child) {
+    let status = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let _ = child.wait();
+}
+
+/// Runs a seat's command to its end: its exit status and everything it printed.
+fn seat_output(mut cmd: Command) -> (std::process::ExitStatus, String) {
+    let out = cmd.output().unwrap();
+    (out.status, said(&out))
+}
+
+/// #14, as the agency lives it: two `fabrik` processes (two seats, two keyrings) on one
+/// PostgreSQL register and one cloud. What one adds the other lists; both start provisioning
+/// the same customer at once and exactly one drives; that seat is killed (SIGKILL to its whole
+/// process tree) once the customer's admin user exists; the other is refused with the dead
+/// seat's name while the lease holds, takes the run over after it lapses, and finishes with
+/// one of each resource. No token reaches the shared register, an output or a seat's disk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_seat_processes_one_driver_killed_and_the_other_takes_over() {
+    if keyring("seat-processes").is_none() {
+        return;
+    }
+    let sim = sim_scaled(Profile::Realistic, 0.03).await;
+    let url = pg_database_url();
+    {
+        let store = Store::connect(&fabrik::store::db::PgConfig::parse(&url).unwrap()).unwrap();
+        for (k, v) in settings_for(&sim) {
+            store.set_setting(k, &v).unwrap();
+        }
+    }
+    let seats = [
+        SeatProcess::new("anna@dator-a"),
+        SeatProcess::new("bo@dator-b"),
+    ];
+    let mut all_output = String::new();
+
+    // Anna adds the customer; Bo's list has it.
+    let (ok, out) = seat_output(seats[0].command(
+        &sim,
+        &url,
+        &[
+            "customers",
+            "add",
+            "--name",
+            "Två Processer AB",
+            "--email",
+            "ekonomi@tvaprocesser.se",
+        ],
+    ));
+    all_output.push_str(&out);
+    assert!(ok.success(), "{out}");
+    let out = seats[1]
+        .command(&sim, &url, &["customers", "list", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", said(&out));
+    let listed: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed.len(), 1, "{}", said(&out));
+    let slug = listed[0]["slug"].as_str().unwrap().to_string();
+    all_output.push_str(&said(&out));
+
+    // Both click Provisionera at once.
+    let (tx, rx) = std::sync::mpsc::channel::<SeatLine>();
+    let args = ["provision", slug.as_str(), "--yes", "--json"];
+    let mut children: Vec<_> = seats
+        .iter()
+        .enumerate()
+        .map(|(i, s)| spawn_seat(s.command(&sim, &url, &args), i, tx.clone()))
+        .collect();
+    drop(tx);
+    let mut lines: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+    let mut driver: Option<usize> = None;
+    let mut killed = false;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while let Ok((seat, line)) =
+        rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+    {
+        let Some(line) = line else { continue };
+        let ev: Value = serde_json::from_str(&line).unwrap_or(Value::Null);
+        if ev["type"] == "run_started" {
+            assert_eq!(driver.replace(seat), None, "a second driver: {lines:?}");
+        }
+        lines[seat].push(line);
+        if ev["type"] == "step_done" && ev["step"] == "supabase.admin_user" {
+            kill_seat(&mut children[seat]);
+            killed = true;
+            break;
+        }
+    }
+    let driver = driver.unwrap_or_else(|| panic!("nobody drove: {lines:?}"));
+    assert!(killed, "the driving seat was killed mid-run: {lines:?}");
+    let other = 1 - driver;
+    let status = children[other].wait().unwrap();
+    // Whatever is still in the pipes (a daemon of the dead seat may hold one open: stop at quiet).
+    while let Ok((seat, line)) = rx.recv_timeout(std::time::Duration::from_secs(2)) {
+        lines[seat].extend(line);
+    }
+    let (dead, alive) = (seats[driver].name, seats[other].name);
+    let refused = lines[other].join("\n");
+    assert!(status.success(), "{refused}");
+    assert!(
+        refused.contains(&format!("som drivs av {dead}")),
+        "the other seat is told whose run it is: {refused}"
+    );
+    all_output.push_str(&lines.concat().join("\n"));
+
+    // While the dead seat's lease holds, the other is still refused with its name.
+    let (ok, out) = seat_output(seats[other].command(&sim, &url, &args));
+    all_output.push_str(&out);
+    assert!(
+        ok.success() && out.contains(&format!("som drivs av {dead}")),
+        "{out}"
+    );
+
+    let run_id = lines[driver]
+        .iter()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|e| e["type"] == "run_started")
+        .and_then(|e| e["run_id"].as_i64())
+        .unwrap();
+    let (ok, out) =
+        seat_output(seats[other].command(&sim, &url, &["runs", "resume", &run_id.to_string()]));
+    all_output.push_str(&out);
+    assert!(
+        !ok.success() && out.contains(&format!("Körningen {run_id} drivs redan av {dead}")),
+        "{out}"
+    );
+
+    // Past the lease it takes the run over and finishes it.
+    let killed_at = std::time::Instant::now();
+    tokio::time::sleep(fabrik::provision::STALE_AFTER + std::time::Duration::from_secs(1)).await;
+    let (ok, out) = seat_output(seats[other].command(&sim, &url, &args));
+    all_output.push_str(&out);
+    assert!(ok.success(), "{out}");
+    let finished = out
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|e| e["type"] == "run_finished");
+    assert_eq!(
+        finished.map(|e| e["state"].clone()),
+        Some(json!("succeeded")),
+        "{out}"
+    );
+    eprintln!(
+        "{dead} drove run {run_id} and was killed after the admin user; {alive} was refused twice \
+         with its name, then took over and finished {:.1?} later",
+        killed_at.elapsed()
+    );
+
+    let inv = inventory(&sim).await;
+    assert_eq!(
+        counts(&inv),
+        json!({"projects": 1, "repos": 1, "vercel_projects": 1, "workflows": 1, "emails": 1}),
+        "one of each resource"
+    );
+    let store = Store::connect(&fabrik::store::db::PgConfig::parse(&url).unwrap()).unwrap();
+    let c = store.get_customer(&slug).unwrap();
+    let run = store
+        .latest_run(c.id, fabrik::environment::Environment::Production)
+        .unwrap()
+        .unwrap();
+    assert_eq!(run.started_by.as_deref(), Some(dead));
+    assert_eq!(
+        run.seat.as_deref(),
+        Some(alive),
+        "the run records who finished it"
+    );
+
+    // The token is nowhere: not in any table of the shared register, not in anything printed,
+    // not on either seat's disk.
+    let conn = fabrik::store::db::Conn::postgres(
+        fabrik::store::db::PgConn::connect(&fabrik::store::db::PgConfig::parse(&url).unwrap())
+            .unwrap(),
+    );
+    let tables: Vec<String> = conn
+        .query_map(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'fabrik'",
+            (),
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(tables.len() > 5, "{tables:?}");
+    for t in &tables {
+        let hits: i64 = conn
+            .query_row(
+                &format!("SELECT count(*) FROM fabrik.{t} AS x WHERE x::text LIKE '%{TOKEN}%'"),
+                (),
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(hits, 0, "the token is in the shared register's {t}");
+    }
+    assert_eq!(
+        count_occurrences(all_output.as_bytes(), TOKEN),
+        0,
+        "{all_output}"
+    );
+    for seat in &seats {
+        let files = seat.files();
+        assert!(
+            files.iter().any(|(p, _)| p.contains("logs/fabrik")),
+            "{files:?}"
+        );
+        for (place, bytes) in files {
+            assert_eq!(
+                count_occurrences(&bytes, TOKEN),
+                0,
+                "the token leaked into {place}"
+            );
+        }
+    }
+    sim.shutdown().await;
+}

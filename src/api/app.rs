@@ -197,6 +197,13 @@ impl Commands for Fabrik {
         self.api()?.import_customers(contents)
     }
 
+    fn read_portal(
+        &self,
+        source: crate::register::PortalSource,
+    ) -> ApiResult<crate::register::PortalRows> {
+        self.api()?.read_portal(source)
+    }
+
     fn export_register(
         &self,
         format: crate::register::ExportFormat,

@@ -23,7 +23,9 @@ use crate::provision::{
     AdoptionState, AllowedBy, DnsRecord, DomainStatus, LogLevel, RunEvent, RunKind, RunState,
     StartOutcome, StepKey, StepOutcome, StepState, TargetVerdict, TeardownTarget,
 };
-use crate::register::{ExportFormat, ImportPreview, ImportReport, ImportRow};
+use crate::register::{
+    ExportFormat, ImportPreview, ImportReport, ImportRow, PortalRows, PortalSource,
+};
 use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
 use crate::store::db::RegisterChange;
@@ -116,7 +118,7 @@ pub fn typescript() -> String {
         TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,
         Health, HealthFinding, HealthPart, FindingKind, HealthSummary, SiteProbe, Sweep,
         DomainStatus, DnsRecord,
-        ImportPreview, ImportReport, ImportRow, ExportFormat, ExportedFile,
+        ImportPreview, ImportReport, ImportRow, ExportFormat, ExportedFile, PortalSource, PortalRows,
         RegisterChange, SharedRegister, MoveReport, TableCheck,
     );
     let mut out = String::from(
@@ -132,6 +134,10 @@ pub fn typescript() -> String {
     out.push_str(&format!(
         "export const MAX_IMPORT_BYTES = {};\n",
         crate::register::MAX_IMPORT_BYTES
+    ));
+    out.push_str(&format!(
+        "export const PORTAL_TABLE = '{}';\n",
+        crate::register::PORTAL_TABLE
     ));
     out.push('\n');
     out.push_str(&step_labels());

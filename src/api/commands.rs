@@ -28,6 +28,7 @@ macro_rules! with_commands {
             blocking remove_examples() -> u32;
             blocking preview_import(contents: String) -> $crate::register::ImportPreview;
             blocking import_customers(contents: String) -> $crate::register::ImportReport;
+            blocking read_portal(source: $crate::register::PortalSource) -> $crate::register::PortalRows;
             blocking export_register(format: $crate::register::ExportFormat) -> $crate::api::ExportedFile;
             blocking shared_register() -> $crate::store::location::SharedRegister;
             blocking use_shared_register(url: String, password: String, move_file: bool) -> Option<$crate::store::transfer::MoveReport>;

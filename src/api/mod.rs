@@ -213,6 +213,12 @@ impl Api {
         )?)
     }
 
+    /// The portal's `organizations` table, read-only, as rows the preview and the import take
+    /// like a file's.
+    pub fn read_portal(&self, source: register::PortalSource) -> ApiResult<register::PortalRows> {
+        Ok(register::read_portal(&source)?)
+    }
+
     /// Writes the register in the chosen environment to a new file in the export folder
     /// (never over an existing file) and says where.
     pub fn export_register(&self, format: ExportFormat) -> ApiResult<ExportedFile> {

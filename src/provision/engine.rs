@@ -1367,7 +1367,7 @@ fn claim_resume(store: &Store, run_id: i64) -> Result<Claimed> {
     };
     let driver = store
         .claim_run(run_id, target, STALE_AFTER)?
-        .ok_or(Error::RunBusy(run_id))?;
+        .ok_or_else(|| run_busy(store, run_id))?;
     Ok(Claimed {
         driver,
         rolling_back,
@@ -1377,7 +1377,15 @@ fn claim_resume(store: &Store, run_id: i64) -> Result<Claimed> {
 fn claim_rollback(store: &Store, run_id: i64) -> Result<Driver> {
     store
         .claim_run(run_id, RunState::RollingBack, STALE_AFTER)?
-        .ok_or(Error::RunBusy(run_id))
+        .ok_or_else(|| run_busy(store, run_id))
+}
+
+/// "Run N is driven by anna@laptop": whose run is in the way, when the register knows.
+fn run_busy(store: &Store, run: i64) -> Error {
+    Error::RunBusy {
+        run,
+        seat: store.get_run(run).ok().and_then(|r| r.seat),
+    }
 }
 
 /// What a customer owns in one environment, per undoable step in provisioning order: the
@@ -1418,7 +1426,7 @@ fn record_teardown(store: &Store, environment: Environment, slug: &str) -> Resul
     let keys: Vec<StepKey> = targets.iter().map(|t| t.0).collect();
     let driver = match store.create_run(customer.id, RunKind::Teardown, environment, &keys)? {
         NewRun::Created(driver) => driver,
-        NewRun::AlreadyActive(id) => return Err(Error::RunBusy(id)),
+        NewRun::AlreadyActive(id) => return Err(run_busy(store, id)),
     };
     // Recorded in provisioning order (the order of `undoable`), so compensation (newest
     // first) removes the workflow, the Vercel project, the repo, then the Supabase project.

@@ -75,20 +75,24 @@ fn file_error(sv: impl Into<String>, en: impl Into<String>) -> Error {
     Error::ImportFile(Text::new(sv, en))
 }
 
+/// "är 40 MB; högst 32 MB kan importeras åt gången" when `len` bytes are more than an import
+/// reads (a file, or the rows read from the portal).
+pub(super) fn too_large(len: usize) -> Option<Text> {
+    (len > MAX_IMPORT_BYTES).then(|| {
+        let (mb, max) = (len / 1_048_576, MAX_IMPORT_BYTES / 1_048_576);
+        Text::new(
+            format!("är {mb} MB; högst {max} MB kan importeras åt gången"),
+            format!("is {mb} MB; at most {max} MB can be imported at a time"),
+        )
+    })
+}
+
 /// The file's text; a spreadsheet's "CSV" in another encoding is named as such.
 fn text_of(bytes: &[u8]) -> Result<&str> {
-    if bytes.len() > MAX_IMPORT_BYTES {
+    if let Some(size) = too_large(bytes.len()) {
         return Err(file_error(
-            format!(
-                "filen är {} MB; högst {} MB kan importeras åt gången",
-                bytes.len() / 1_048_576,
-                MAX_IMPORT_BYTES / 1_048_576
-            ),
-            format!(
-                "the file is {} MB; at most {} MB can be imported at a time",
-                bytes.len() / 1_048_576,
-                MAX_IMPORT_BYTES / 1_048_576
-            ),
+            format!("filen {}", size.sv),
+            format!("the file {}", size.en),
         ));
     }
     let not_utf8 = |at: usize| {

@@ -5,11 +5,13 @@
 
 mod export;
 mod import;
+mod portal;
 
 pub use export::{export, export_file, ExportFormat};
 pub use import::{
     apply_import, preview_import, ImportPreview, ImportReport, ImportRow, MAX_IMPORT_BYTES,
 };
+pub use portal::{read_portal, PortalRows, PortalSource, PORTAL_TABLE};
 
 use crate::vocabulary::vocabulary;
 
@@ -78,6 +80,11 @@ impl Column {
     fn kept_by_register(self) -> bool {
         matches!(self, Column::Uid | Column::CreatedAt | Column::UpdatedAt)
     }
+}
+
+/// Whether an import reads a column by this header (the portal reader fetches no other).
+fn column_read_by_import(header: &str) -> bool {
+    Column::from_header(header).is_some_and(|c| !c.kept_by_register())
 }
 
 /// Modules in one cell: `crm;email` (commas and spaces are read too).

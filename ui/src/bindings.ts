@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "preflight_failed" | "run_busy" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "repo_name_taken" | "resource_not_ours" | "changed_elsewhere" | "not_restorable" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "missing_tokens" | "preflight_failed" | "run_busy" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "repo_name_taken" | "resource_not_ours" | "changed_elsewhere" | "not_restorable" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
 
 export type Text = { sv: string, en: string, };
 
@@ -407,6 +407,26 @@ export type ExportFormat = "csv" | "json";
 
 export type ExportedFile = { path: string, count: number, };
 
+export type PortalSource = { 
+/**
+ * `postgres://user@host:5432/postgres` (the Supabase project's connection string).
+ */
+url: string, password?: string, 
+/**
+ * `schema.table`; `public.organizations` when empty.
+ */
+table?: string, };
+
+export type PortalRows = { 
+/**
+ * `user@host:port/db public.organizations`.
+ */
+source: string, rows: number, 
+/**
+ * The rows as JSON (`[{"name": …}, …]`): what the import then reads like a file.
+ */
+contents: string, };
+
 export type RegisterChange = { table: string, id: number, };
 
 export type SharedRegister = { 
@@ -444,6 +464,7 @@ export type Commands = {
   remove_examples: { args: {  }; result: number };
   preview_import: { args: { contents: string }; result: ImportPreview };
   import_customers: { args: { contents: string }; result: ImportReport };
+  read_portal: { args: { source: PortalSource }; result: PortalRows };
   export_register: { args: { format: ExportFormat }; result: ExportedFile };
   shared_register: { args: {  }; result: SharedRegister };
   use_shared_register: { args: { url: string; password: string; move_file: boolean }; result: MoveReport | null };
@@ -500,6 +521,7 @@ export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'production'];
 export const TARGET_VERDICTS: readonly TargetVerdict[] = ['delete', 'keep', 'gone', 'unknown'];
 export const ADOPTION_STATES: readonly AdoptionState[] = ['refused', 'allowed', 'adopted'];
 export const MAX_IMPORT_BYTES = 33554432;
+export const PORTAL_TABLE = 'public.organizations';
 
 export const STEP_LABEL: Record<StepKey, Text> = {
   'supabase.project': { sv: "Skapa Supabase-projekt", en: "Create Supabase project" },
@@ -541,7 +563,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   database: { sv: "Databasfel: {detail}", en: "Database error: {detail}" },
   missing_tokens: { sv: "Token saknas för {providers}; spara dem under Inställningar → Inloggningsuppgifter", en: "Tokens are missing for {providers}; save them under Settings → Credentials" },
   preflight_failed: { sv: "Förkontrollen stoppade körningen innan något skapades: {problems}", en: "The preflight stopped the run before anything was created: {problems_en}" },
-  run_busy: { sv: "Körningen {run} drivs redan av ett annat fönster eller en annan process", en: "Run {run} is already being driven by another window or process" },
+  run_busy: { sv: "Körningen {run} drivs redan av {by}", en: "Run {run} is already being driven by {by_en}" },
   not_provisioned: { sv: "{slug} har ingen levererad instans i den här miljön att uppdatera; provisionera kunden först.", en: "{slug} has no delivered instance in this environment to update; provision the customer first." },
   not_now: { sv: "{slug}: {reason}", en: "{slug}: {reason_en}" },
   run_taken_over: { sv: "Körningen {run} togs över av en annan process medan den här stod still; den här slutade utan att skriva mer", en: "Run {run} was taken over by another process while this one stood still; this one stopped without writing more" },
@@ -561,6 +583,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   io: { sv: "{detail}", en: "A file operation failed: {detail}" },
   internal: { sv: "Internt fel: {detail}", en: "Internal error: {detail}" },
   import_file_invalid: { sv: "Filen kan inte importeras: {reason}; ingenting lades till", en: "The file cannot be imported: {reason_en}; nothing was added" },
+  import_portal: { sv: "Portalens tabell kan inte importeras: {reason}; ingenting lades till", en: "The portal's table cannot be imported: {reason_en}; nothing was added" },
   import_value_unknown: { sv: "{label} \"{value}\" finns inte (giltiga: {valid})", en: "{label_en} \"{value}\" does not exist (valid: {valid})" },
   import_status: { sv: "Statusen \"{value}\" kan inte importeras: en pågående körning följer inte med en fil; ange pending, active, inactive eller failed", en: "The status \"{value}\" cannot be imported: a run in progress does not come with a file; use pending, active, inactive or failed" },
   import_exists: { sv: "Adressen {slug} finns redan i registret; en import lägger bara till nya kunder och ändrar aldrig en befintlig", en: "The address {slug} is already in the register; an import only adds new customers and never changes an existing one" },

@@ -119,6 +119,38 @@ describe('customer register', () => {
     assertClean();
   });
 
+  test("import from the portal's database: its rows are previewed like a file's, its other columns never read", async (t) => {
+    const portal = [
+      { id: '7f0c', name: 'Hotell Fjäll', email: 'bokning@fjall.se', service_role_key: 'SENTINEL-portal-key' },
+      { id: '8a1d', name: 'Utan Adress', email: '', service_role_key: 'SENTINEL-portal-key' },
+    ];
+    const { page, assertClean } = await open(t, { portal });
+    await tid(page, 'empty-state').waitFor();
+    await tid(page, 'import-portal').click();
+    const form = tid(page, 'portal-dialog');
+    await form.waitFor();
+    assert.equal(await tid(page, 'portal-table').inputValue(), 'public.organizations');
+    await tid(page, 'portal-url').fill('postgres://postgres@db.portal.example.se:5432/postgres');
+    await tid(page, 'portal-password').fill('SENTINEL-portal-pw');
+    await tid(page, 'portal-read').click();
+    const dialog = tid(page, 'import-dialog');
+    await dialog.waitFor();
+    await form.waitFor({ state: 'detached' });
+    assert.match(await dialog.innerText(), /Importera postgres@db\.portal\.example\.se:5432\/postgres public\.organizations/);
+    assert.equal((await tid(page, 'import-summary').innerText()).trim(), '1 kunder läggs till i Sandlåda; 1 rader hoppas över.');
+    assert.match(await tid(page, 'import-skipped-2').innerText(), /Rad 2[\s\S]*E-post/);
+    assert.match(await tid(page, 'import-ignored').innerText(), /service_role_key/);
+    const [read] = await ipcCalls(page, 'read_portal');
+    assert.deepEqual(read.args, { source: { url: 'postgres://postgres@db.portal.example.se:5432/postgres', password: 'SENTINEL-portal-pw', table: 'public.organizations' } });
+    assert.ok(!read.result.contents.includes('SENTINEL'), 'a column the import does not read is not fetched');
+    await tid(page, 'import-confirm').click();
+    await waitRows(page, 1);
+    assert.deepEqual((await mockState(page)).customers.map((c) => c.slug), ['hotell-fjall']);
+    // The password was for that one read: the page holds it nowhere now.
+    assert.ok(!(await page.content()).includes('SENTINEL-portal-pw'));
+    assertClean();
+  });
+
   test('another seat adds a customer to the shared register: the list shows it without a reload', async (t) => {
     const { page, assertClean } = await open(t, {});
     await tid(page, 'load-examples').click();

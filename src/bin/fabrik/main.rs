@@ -290,11 +290,23 @@ enum RegisterCmd {
         out: Option<PathBuf>,
     },
     /// Add customers from a CSV file (an export, the portal's `organizations` table saved as
-    /// CSV, a spreadsheet) or a JSON export. Shows what would be added and skipped and asks;
-    /// a slug already in the register is skipped, never overwritten.
+    /// CSV, a spreadsheet), a JSON export, or straight from the portal's database. Shows what
+    /// would be added and skipped and asks; a slug already in the register is skipped, never
+    /// overwritten.
     Import {
         /// The file to read.
-        file: PathBuf,
+        #[arg(
+            required_unless_present = "from_portal",
+            conflicts_with = "from_portal"
+        )]
+        file: Option<PathBuf>,
+        /// Read the portal's table instead, read-only (postgres://user@host/db; the password
+        /// from PGPASSWORD or asked for).
+        #[arg(long, value_name = "URL")]
+        from_portal: Option<String>,
+        /// The portal's table.
+        #[arg(long, value_name = "SCHEMA.TABLE", default_value = fabrik::register::PORTAL_TABLE, requires = "from_portal")]
+        table: String,
         /// Only show what would be added and skipped.
         #[arg(long)]
         preview: bool,
@@ -1319,6 +1331,25 @@ fn register_password() -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The portal's database: its password from PGPASSWORD (as psql reads it), the URL, or asked
+/// for at a terminal; none (a server that trusts this machine) otherwise.
+fn portal_source(url: String, table: String) -> Result<fabrik::register::PortalSource, ApiError> {
+    use std::io::IsTerminal;
+    let in_url = url::Url::parse(&url).is_ok_and(|u| u.password().is_some());
+    let password = match std::env::var("PGPASSWORD") {
+        Ok(p) if !p.is_empty() => Some(p),
+        _ if in_url || !std::io::stdin().is_terminal() => None,
+        _ => Some(read_secret_line(
+            "Lösenord för portalens databas (visas inte): ",
+        )?),
+    };
+    Ok(fabrik::register::PortalSource {
+        url,
+        password,
+        table: Some(table),
+    })
+}
+
 fn register_file(api: &Api, cmd: RegisterCmd) -> Result<(), ApiError> {
     use fabrik::register::{apply_import, export, export_file, preview_import, MAX_IMPORT_BYTES};
     match cmd {
@@ -1340,11 +1371,21 @@ fn register_file(api: &Api, cmd: RegisterCmd) -> Result<(), ApiError> {
         }
         RegisterCmd::Import {
             file,
+            from_portal,
+            table,
             preview,
             yes,
             json,
         } => {
-            let bytes = read_limited(&file, MAX_IMPORT_BYTES)?;
+            let bytes = match (file, from_portal) {
+                (Some(file), _) => read_limited(&file, MAX_IMPORT_BYTES)?,
+                (None, Some(url)) => {
+                    let rows = fabrik::register::read_portal(&portal_source(url, table)?)?;
+                    eprintln!("{} rader lästa från {}", rows.rows, rows.source);
+                    rows.contents.into_bytes()
+                }
+                (None, None) => unreachable!("clap requires a file or --from-portal"),
+            };
             let plan = preview_import(api.store(), &bytes, api.manifest())?;
             if preview || !yes {
                 if json {

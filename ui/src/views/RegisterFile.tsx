@@ -1,9 +1,9 @@
 // The register as a file: export it as CSV or JSON, import customers from a file with a
 // preview of what is added and what is skipped and why. The rules are the core's
 // (src/register); this view only picks the file and shows the answers.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { call, type ApiError } from '../api';
-import { MAX_IMPORT_BYTES, type ExportFormat, type ImportPreview, type ImportRow, type SharedRegister } from '../bindings';
+import { MAX_IMPORT_BYTES, PORTAL_TABLE, type ExportFormat, type ImportPreview, type ImportRow, type PortalSource, type SharedRegister } from '../bindings';
 import { formatNumber, useI18n } from '../i18n';
 import { useToast } from '../state/toast';
 import { Dialog } from './common';
@@ -42,6 +42,7 @@ export function ImportButton({ onImported, primary }: { onImported: () => void; 
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<{ name: string; contents: string; preview: ImportPreview } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [portal, setPortal] = useState(false);
 
   async function picked(f: File | undefined) {
     if (input.current) input.current.value = '';
@@ -55,6 +56,20 @@ export function ImportButton({ onImported, primary }: { onImported: () => void; 
       const contents = await f.text();
       const preview = await call('preview_import', { contents });
       setFile({ name: f.name, contents, preview });
+    } catch (e) {
+      toast('error', err(e as ApiError));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function portalRead(source: PortalSource) {
+    setBusy(true);
+    try {
+      const rows = await call('read_portal', { source });
+      const preview = await call('preview_import', { contents: rows.contents });
+      setPortal(false);
+      setFile({ name: rows.source, contents: rows.contents, preview });
     } catch (e) {
       toast('error', err(e as ApiError));
     } finally {
@@ -90,7 +105,75 @@ export function ImportButton({ onImported, primary }: { onImported: () => void; 
         data-testid="import-input"
         onChange={(e) => void picked(e.target.files?.[0])}
       />
+      <button type="button" className="btn" data-testid="import-portal" disabled={busy} onClick={() => setPortal(true)}>
+        {t('portal.open')}
+      </button>
+      {portal && <PortalDialog busy={busy} onCancel={() => setPortal(false)} onRead={(source) => void portalRead(source)} />}
       {file && <ImportDialog name={file.name} preview={file.preview} busy={busy} onCancel={() => setFile(null)} onImport={() => void apply()} />}
+    </>
+  );
+}
+
+/**
+ * "Från portalen …": the portal's organizations table read straight from its database,
+ * read-only. The password is used for this one read and kept nowhere.
+ */
+function PortalDialog({ busy, onCancel, onRead }: { busy: boolean; onCancel: () => void; onRead: (source: PortalSource) => void }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const url = useRef<HTMLInputElement>(null);
+  const password = useRef<HTMLInputElement>(null);
+  const table = useRef<HTMLInputElement>(null);
+  function read() {
+    const u = url.current?.value.trim() ?? '';
+    if (!u) {
+      toast('error', t('shared.urlMissing'));
+      return;
+    }
+    onRead({ url: u, password: password.current?.value || undefined, table: table.current?.value.trim() || undefined });
+  }
+  return (
+    <Dialog
+      title={t('portal.title')}
+      labelledBy="portal-title"
+      testId="portal-dialog"
+      onCancel={onCancel}
+      actions={
+        <>
+          <button type="button" className="btn" onClick={onCancel} disabled={busy}>
+            {t('form.cancel')}
+          </button>
+          <button type="button" className="btn btn-primary" data-testid="portal-read" disabled={busy} onClick={read}>
+            {busy ? t('portal.reading') : t('portal.read')}
+          </button>
+        </>
+      }
+    >
+      <p className="muted">{t('portal.intro')}</p>
+      <form className="shared-form" onSubmit={(e) => { e.preventDefault(); read(); }} noValidate>
+        <DatabaseFields url={url} password={password} testId="portal" placeholder="postgres://postgres@db.portal.supabase.co:5432/postgres" />
+        <label className="field">
+          <span className="label">{t('portal.table')}</span>
+          <input ref={table} className="input mono" data-testid="portal-table" defaultValue={PORTAL_TABLE} autoComplete="off" spellCheck={false} />
+        </label>
+      </form>
+    </Dialog>
+  );
+}
+
+/** A PostgreSQL database's address and password (never shown again, never kept by the page). */
+function DatabaseFields({ url, password, testId, placeholder }: { url: RefObject<HTMLInputElement | null>; password: RefObject<HTMLInputElement | null>; testId: string; placeholder: string }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <label className="field">
+        <span className="label">{t('shared.url')}</span>
+        <input ref={url} className="input mono" data-testid={`${testId}-url`} placeholder={placeholder} autoComplete="off" spellCheck={false} />
+      </label>
+      <label className="field">
+        <span className="label">{t('shared.password')}</span>
+        <input ref={password} className="input mono" type="password" data-testid={`${testId}-password`} autoComplete="off" spellCheck={false} />
+      </label>
     </>
   );
 }
@@ -231,14 +314,7 @@ export function SharedRegisterCard() {
       ) : (
         info && (
           <form className="shared-form" onSubmit={(e) => e.preventDefault()} noValidate>
-            <label className="field">
-              <span className="label">{t('shared.url')}</span>
-              <input ref={url} className="input mono" data-testid="shared-url" placeholder="postgres://fabrik_app@db.example.supabase.co:5432/postgres" autoComplete="off" spellCheck={false} />
-            </label>
-            <label className="field">
-              <span className="label">{t('shared.password')}</span>
-              <input ref={password} className="input mono" type="password" data-testid="shared-password" autoComplete="off" spellCheck={false} />
-            </label>
+            <DatabaseFields url={url} password={password} testId="shared" placeholder="postgres://fabrik_app@db.example.supabase.co:5432/postgres" />
             <div className="card-actions">
               <button type="button" className="btn btn-primary" data-testid="shared-move" disabled={busy} onClick={() => void use(true)}>
                 {busy ? t('shared.working') : t('shared.move')}

@@ -48,7 +48,16 @@
   const problem = (field, code, params) => ({ field, code, text: code, message: coded(code, params).sv, params });
   function importPlan(contents) {
     const fileError = (sv, en) => ({ ...apiError('import_file_invalid', `Filen kan inte importeras: ${sv}; ingenting lades till`), params: { reason: sv, reason_en: en } });
-    const text = String(contents ?? '').replace(/^\ufeff/, '');
+    let text = String(contents ?? '').replace(/^\ufeff/, '');
+    // A JSON list (what read_portal hands over) is read as the CSV it would be; its rows are
+    // numbered by their place in the list, as the core does.
+    let firstLine = 2;
+    if (/^\s*\[/.test(text)) {
+      const list = JSON.parse(text);
+      const keys = [...new Set(list.flatMap((o) => Object.keys(o)))];
+      text = [keys.join(','), ...list.map((o) => keys.map((k) => o[k] ?? '').join(','))].join('\n');
+      firstLine = 1;
+    }
     if (text.includes('\ufffd')) throw fileError('filen är inte UTF-8 (byte 0); spara den som "CSV UTF-8" och försök igen', 'the file is not UTF-8');
     const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
     if (lines.length === 0) throw fileError('filen är tom', 'the file is empty');
@@ -66,7 +75,7 @@
       const get = (k) => (col(k) >= 0 ? cells[col(k)] ?? '' : '');
       const draft = { name: get('name'), admin_email: get('admin_email'), slug: get('slug') || null, plan: get('plan') || null };
       const r = validateDraft(draft);
-      const row = { line: i + 2, name: draft.name, slug: r.fields?.slug ?? draft.slug ?? '', admin_email: draft.admin_email, problems: [] };
+      const row = { line: i + firstLine, name: draft.name, slug: r.fields?.slug ?? draft.slug ?? '', admin_email: draft.admin_email, problems: [] };
       if (r.errors) row.problems = r.errors;
       else if (byslug(r.fields.slug)) row.problems = [problem('slug', 'import_exists', { slug: r.fields.slug })];
       else if (seen.has(r.fields.slug)) row.problems = [problem('slug', 'import_duplicate', { slug: r.fields.slug, line: String(seen.get(r.fields.slug)) })];
@@ -952,6 +961,17 @@
       const plan = importPlan(contents);
       for (const f of plan.add) insertFields(f, false);
       return { environment: ENVIRONMENT, added: plan.add.length, skipped: plan.preview.skipped };
+    },
+    // The portal's organizations (CONFIG.portal: its rows), only the columns an import reads.
+    read_portal: ({ source }) => {
+      const url = String(source?.url ?? '');
+      const m = url.match(/^postgres:\/\/([^:@]+)(:[^@]*)?@([^/]+)\/?(.*)$/);
+      const place = m ? `${m[1]}@${m[3]}/${m[4] || 'postgres'} ${source.table || 'public.organizations'}` : url;
+      const fail = (sv, en) => ({ ...apiError('import_portal', `Portalens tabell kan inte importeras: ${sv}; ingenting lades till`), params: { reason: sv, reason_en: en } });
+      if (!m) throw fail('adressen kan inte läsas: ange en adress som börjar med postgres://', 'the address cannot be read');
+      if (!CONFIG.portal) throw fail(`${place} kan inte läsas: connection refused`, `${place} cannot be read: connection refused`);
+      const rows = CONFIG.portal.map((o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, ['name', 'email', 'slug', 'plan'].includes(k) ? v : null])));
+      return { source: place, rows: rows.length, contents: JSON.stringify(rows) };
     },
     export_register: ({ format }) => {
       if (format !== 'csv' && format !== 'json') throw apiError('invalid_args', `unknown variant ${format}`);
