@@ -753,3 +753,35 @@ fn customers_are_imported_straight_from_the_portals_organizations_table() {
     assert!(!said.contains("SENTINEL"), "{said}");
     assert_eq!(list_json(&db).len(), 1);
 }
+
+/// A shared register chosen with the password in its URL (and the password field left empty):
+/// the kept URL has no password, so the password must go to the keyring, or the next start
+/// could not log in.
+#[test]
+fn a_password_typed_in_the_url_is_kept_in_the_keyring_not_on_disk() {
+    use fabrik::secrets::{SecretKey, SecretStore};
+    use fabrik::store::location::{chosen, use_shared};
+    if common::keyring("shared-url-password").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("reg.sqlite3");
+    let mut url = url::Url::parse(&common::pg_database_url()).unwrap();
+    url.set_password(Some("SENTINEL-url-pw")).unwrap();
+    use_shared(&file, url.as_str(), None, false).unwrap();
+    let kept_url = chosen(&file).unwrap();
+    assert!(!kept_url.contains("SENTINEL"), "{kept_url}");
+    let key = SecretKey::Database(
+        fabrik::store::db::PgConfig::parse(&kept_url)
+            .unwrap()
+            .describe(),
+    );
+    let keyring = SecretStore::new("register");
+    let kept = keyring.get(&key).unwrap();
+    assert_eq!(
+        kept.as_ref().map(|s| s.expose()),
+        Some("SENTINEL-url-pw"),
+        "the URL's password is in the keyring"
+    );
+    let _ = keyring.delete(&key);
+}

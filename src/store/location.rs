@@ -143,8 +143,13 @@ pub fn use_shared(
             "ange en adress som börjar med postgres://".into(),
         ));
     };
-    let password = password.filter(|p| !p.is_empty());
-    let target = match password {
+    // Typed in the field, else the one in the URL: the URL is kept without it, so either
+    // way the keyring must hold it for the next start.
+    let password = password
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .or_else(|| config.password());
+    let target = match &password {
         // Tried as typed; kept in the keyring only once it works.
         Some(p) => {
             let mut typed = (*config).clone();
@@ -161,7 +166,7 @@ pub fn use_shared(
     // Written last, and without the password: a failed check or move changes nothing.
     let mut kept = url::Url::parse(url).map_err(|e| Error::DatabaseOpen(e.to_string()))?;
     let _ = kept.set_password(None);
-    if let Some(p) = password {
+    if let Some(p) = &password {
         save_password(&config, p)?;
     }
     write_choice(file, kept.as_str())?;

@@ -105,6 +105,14 @@ impl PgConfig {
         self.config.get_password().is_some()
     }
 
+    /// The password the URL carried (decoded), to be moved to the keyring.
+    pub(crate) fn password(&self) -> Option<String> {
+        self.config
+            .get_password()
+            .and_then(|p| std::str::from_utf8(p).ok())
+            .map(str::to_string)
+    }
+
     /// `user@host:port/db` — what a person recognises; never the password.
     pub fn describe(&self) -> String {
         let host = self
