@@ -785,3 +785,47 @@ fn a_password_typed_in_the_url_is_kept_in_the_keyring_not_on_disk() {
     );
     let _ = keyring.delete(&key);
 }
+
+/// The portal is not Fabrik's: its session is read-only, and only the columns an import reads
+/// are fetched. A view whose `name` writes when it is read is refused and writes nothing; a
+/// key column's value is not in the rows handed to the import.
+#[test]
+fn the_portal_is_read_in_a_read_only_session_and_only_the_columns_an_import_reads() {
+    use fabrik::register::{read_portal, PortalSource};
+    use fabrik::store::db::{Conn, PgConfig, PgConn};
+    let url = common::pg_database_url();
+    let portal = Conn::postgres(PgConn::connect(&PgConfig::parse(&url).unwrap()).unwrap());
+    portal
+        .execute_batch(
+            "CREATE TABLE public.reads (at timestamptz);
+             CREATE FUNCTION public.noisy_name() RETURNS text LANGUAGE sql AS
+                 'INSERT INTO public.reads VALUES (now()); SELECT ''Bullrig AB''::text';
+             CREATE VIEW public.noisy_orgs AS
+                 SELECT public.noisy_name() AS name, 'a@bullrig.se'::text AS email;
+             CREATE TABLE public.organizations (name text, email text, service_role_key text);
+             INSERT INTO public.organizations VALUES ('Nyckel AB', 'a@nyckel.se', 'SENTINEL-portal-key');",
+        )
+        .unwrap();
+    let source = |table: &str| PortalSource {
+        url: url.clone(),
+        password: None,
+        table: Some(table.into()),
+    };
+    let e = read_portal(&source("public.noisy_orgs")).unwrap_err();
+    assert!(e.to_string().contains("read-only"), "{e}");
+    let writes: i64 = portal
+        .query_row("SELECT count(*) FROM public.reads", (), |r| r.get(0))
+        .unwrap();
+    assert_eq!(writes, 0, "reading the portal wrote to it");
+
+    let rows = read_portal(&source("public.organizations")).unwrap();
+    assert_eq!(rows.rows, 1);
+    assert!(rows.contents.contains("Nyckel AB"), "{}", rows.contents);
+    assert!(!rows.contents.contains("SENTINEL"), "{}", rows.contents);
+    // The sprint document's portal lists organizations through a view too.
+    portal
+        .execute_batch("CREATE VIEW public.organizations_with_credits AS SELECT name, email, 40 AS credits FROM public.organizations")
+        .unwrap();
+    let rows = read_portal(&source("public.organizations_with_credits")).unwrap();
+    assert_eq!(rows.rows, 1, "{}", rows.contents);
+}

@@ -155,10 +155,12 @@ pub fn read_portal(source: &PortalSource) -> Result<PortalRows> {
         keys.join(", "),
         values.join(", ")
     );
+    // Oldest first when the table says when a row came; a view (the portal's
+    // organizations_with_credits) has no ctid to fall back on, so otherwise as stored.
     let order = if columns.iter().any(|c| c == "created_at") {
-        "ORDER BY t.created_at, t.ctid"
+        "ORDER BY t.created_at"
     } else {
-        "ORDER BY t.ctid"
+        ""
     };
     let (rows, contents): (i64, String) = conn
         .query_row(
