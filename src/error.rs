@@ -24,12 +24,12 @@ pub enum Error {
         known: i64,
     },
     DatabaseOpen(String),
-    Database(crate::store::db::DbError),
+    Database(crate::sql::DbError),
     /// Provider names, comma-separated.
     MissingTokens(String),
     Secret(crate::secrets::SecretError),
     /// The preflight's blocking findings (never empty): nothing was created.
-    Preflight(Vec<crate::provision::preflight::Finding>),
+    Preflight(Vec<Finding>),
     /// The run is driven elsewhere; by that seat (`user@host`) when the register knows it.
     RunBusy {
         run: i64,
@@ -47,7 +47,7 @@ pub enum Error {
     DriverLost(i64),
     Sandbox(String),
     RunNotActive(i64),
-    RunEnded(crate::provision::RunState),
+    RunEnded(crate::ledger::RunState),
     NotConfirmed,
     /// Nothing by this name was refused for the customer: there is nothing to adopt.
     AdoptionNotFound {
@@ -75,7 +75,7 @@ pub enum Error {
     /// A ledger write found no row to change (the run or step is not there).
     LedgerRowMissing {
         run: i64,
-        step: Option<crate::provision::StepKey>,
+        step: Option<crate::ledger::StepKey>,
     },
     Io(std::io::Error),
     Internal(String),
@@ -229,8 +229,8 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
-impl From<crate::store::db::DbError> for Error {
-    fn from(e: crate::store::db::DbError) -> Self {
+impl From<crate::sql::DbError> for Error {
+    fn from(e: crate::sql::DbError) -> Self {
         Error::Database(e)
     }
 }
@@ -271,3 +271,22 @@ impl From<Error> for ApiError {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One problem the preflight found before a run's first call (`provision::preflight`), kept
+/// here because the error that refuses a run carries every one of them.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Finding {
+    /// What it is about: a setting's key, a provider's name, or `keyring`.
+    pub subject: String,
+    pub message: crate::messages::Text,
+    /// A blocking finding stops the run before anything is created; the others are caveats.
+    pub blocking: bool,
+}
+
+/// A setting that is missing or invalid, named with the reason (settings, endpoints).
+pub fn invalid_setting(key: &str, sv: impl Into<String>, en: impl Into<String>) -> Error {
+    Error::InvalidSetting {
+        key: key.into(),
+        reason: crate::messages::Text::new(sv, en),
+    }
+}

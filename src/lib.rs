@@ -9,6 +9,7 @@ pub mod environment;
 pub mod error;
 pub mod fnv;
 pub mod health;
+pub mod ledger;
 pub mod logging;
 pub mod messages;
 pub mod paths;
@@ -18,6 +19,7 @@ pub mod register;
 pub mod sandbox;
 pub mod seat;
 pub mod secrets;
+pub mod sql;
 pub mod store;
 pub mod vocabulary;
 

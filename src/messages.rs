@@ -145,14 +145,6 @@ impl Text {
         Text::new(code.sv(params), code.en(params))
     }
 
-    /// Both languages with secrets scrubbed (before anything is stored).
-    pub fn redacted(&self) -> Text {
-        Text::new(
-            crate::secrets::redact(&self.sv),
-            crate::secrets::redact(&self.en),
-        )
-    }
-
     /// This text inside a sentence, language by language.
     pub fn within(&self, sv: impl FnOnce(&str) -> String, en: impl FnOnce(&str) -> String) -> Text {
         Text::new(sv(&self.sv), en(&self.en))

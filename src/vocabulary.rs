@@ -49,16 +49,16 @@ macro_rules! vocabulary {
             }
         }
 
-        impl $crate::store::db::ToValue for $name {
-            fn to_value(&self) -> $crate::store::db::Value {
-                $crate::store::db::Value::Text(self.as_str().to_string())
+        impl $crate::sql::ToValue for $name {
+            fn to_value(&self) -> $crate::sql::Value {
+                $crate::sql::Value::Text(self.as_str().to_string())
             }
         }
 
-        impl $crate::store::db::FromValue for $name {
-            fn from_value(v: &$crate::store::db::Value) -> Result<Self, String> {
+        impl $crate::sql::FromValue for $name {
+            fn from_value(v: &$crate::sql::Value) -> Result<Self, String> {
                 match v {
-                    $crate::store::db::Value::Text(t) => $name::parse(t)
+                    $crate::sql::Value::Text(t) => $name::parse(t)
                         .ok_or_else(|| format!("unknown {} {t:?}", stringify!($name))),
                     other => Err(format!("expected {} text, found {other:?}", stringify!($name))),
                 }

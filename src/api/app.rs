@@ -261,7 +261,7 @@ impl Commands for Fabrik {
     /// Sandlåda ⇄ Produktion: stored, then the app restarts into it; a run in progress is
     /// left to go stale and is offered in the resume banner when its environment is back.
     fn set_environment(&self, environment: Environment) -> ApiResult<()> {
-        environment.store_choice(self.api()?.store())?;
+        self.api()?.store().store_environment_choice(environment)?;
         self.host.restart();
         Ok(())
     }

@@ -54,7 +54,7 @@ const PREFLIGHT_FRESH: Duration = Duration::from_secs(60);
 impl CloudApi {
     /// Opens the environment the user chose; the sandbox starts its simulator here.
     pub async fn open(store: Arc<Store>, data_dir: &Path) -> crate::Result<CloudApi> {
-        let environment = Environment::stored(&store);
+        let environment = store.stored_environment();
         Self::open_in(store, environment, data_dir).await
     }
 

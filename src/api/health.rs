@@ -5,12 +5,11 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
-use serde::Serialize;
-use ts_rs::TS;
+use chrono::Utc;
 
 use super::cloud::CloudApi;
-use super::runs::RunHost;
+use super::host::RunHost;
+pub use super::host::Sweep;
 use super::ApiResult;
 use crate::health::Health;
 use crate::provision::{Engine, FailurePolicy, Timing};
@@ -20,19 +19,6 @@ use crate::store::Store;
 const SCHEDULE_TICK: Duration = Duration::from_secs(60);
 /// The setting that turns the schedule on (minutes; empty = off).
 pub const SCHEDULE_SETTING: &str = "health.check_minutes";
-
-/// Where "Kontrollera alla" stands (sent to the window as it goes).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
-pub struct Sweep {
-    pub running: bool,
-    pub total: u32,
-    pub done: u32,
-    /// Checked so far and not healthy.
-    pub unhealthy: u32,
-    /// Could not be checked (e.g. the customer was deleted meanwhile).
-    pub failed: u32,
-    pub finished_at: Option<DateTime<Utc>>,
-}
 
 pub struct HealthApi {
     store: Arc<Store>,

@@ -7,6 +7,7 @@ pub mod bindings;
 pub mod cloud;
 pub mod commands;
 pub mod health;
+pub mod host;
 pub mod runs;
 
 use std::path::Path;

@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 use super::cloud::{CloudApi, Environment};
+pub use super::host::RunHost;
 use super::ApiResult;
 use crate::credentials::CredentialState;
 use crate::error::Error;
@@ -23,14 +24,6 @@ use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
 use crate::store::runs::{Driver, LogLine, RunRow, StepRow};
 use crate::store::Store;
-
-/// Where run events go (the window) and how the user is told a run ended.
-pub trait RunHost: Send + Sync + 'static {
-    fn emit(&self, event: &RunEvent);
-    fn notify(&self, title: &str, body: &str);
-    /// "Kontrollera alla" moved on (the window shows its progress).
-    fn sweep(&self, _status: &super::health::Sweep) {}
-}
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RunDetail {

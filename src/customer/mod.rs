@@ -1,19 +1,22 @@
 //! The customer register: the model, the rules a customer must satisfy, and example data.
 
 mod examples;
+mod field_error;
+pub mod health;
 mod manifest;
 mod model;
 mod slug;
 pub(crate) mod validate;
 
 pub use examples::example_customers;
+pub use field_error::FieldError;
 pub use manifest::{ModuleInfo, ModuleManifest};
 pub use model::{
     Applied, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery, CustomerRow,
-    Instance, InstanceLinks, Module, Plan, SortKey, Status,
+    EnvNames, Instance, InstanceLinks, Module, Plan, SortKey, Status,
 };
 pub use slug::{derive_slug, validate_slug, SlugError, RESERVED_SLUGS, SLUG_MAX, SLUG_MIN};
 pub use validate::{
     host_name, validate_domain, validate_draft, validate_email, validate_https_url, validate_patch,
-    FieldError, ValidFields, EMAIL_MAX, NAME_MAX, NOTES_MAX,
+    ValidFields, EMAIL_MAX, NAME_MAX, NOTES_MAX,
 };

@@ -121,7 +121,7 @@ pub struct CustomerRow {
     pub production_url: Option<String>,
     pub created_at: DateTime<Utc>,
     /// The instance's last health check in this environment; `None` when never checked.
-    pub health: Option<crate::health::HealthSummary>,
+    pub health: Option<super::health::HealthSummary>,
     /// The instance's site, repository, Supabase and Vercel, for the register's column.
     pub links: InstanceLinks,
 }
@@ -259,4 +259,14 @@ impl InstanceLinks {
                 }),
         }
     }
+}
+
+/// The names of the variables an instance's Vercel project carries (settings `env.*`).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct EnvNames {
+    pub supabase_url: String,
+    pub anon_key: String,
+    pub service_role_key: String,
+    pub slug: String,
+    pub modules: String,
 }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::validate::FieldError;
+use super::field_error::FieldError;
 use crate::messages::{ErrorCode, Params};
 
 pub const SLUG_MIN: usize = 3;

@@ -4,12 +4,13 @@
 use std::time::Instant;
 
 use super::{FindingKind, HealthFinding, HealthPart, SiteProbe};
+use crate::customer::EnvNames;
 use crate::customer::Instance;
+use crate::ledger::StepKey;
 use crate::messages::Text;
 use crate::providers::error::{ErrorKind, ProviderError};
 use crate::providers::vercel::host_of;
-use crate::provision::settings::EnvNames;
-use crate::provision::{Clients, StepKey};
+use crate::providers::Clients;
 
 /// Instances checked at once by a bulk check ("Kontrollera alla", `fabrik status`): the shared
 /// pacer keeps the calls within each provider's limits whatever this is; it bounds how many

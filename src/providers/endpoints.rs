@@ -87,7 +87,7 @@ impl Endpoints {
             if url.is_empty() || secure_or_local(&url) {
                 continue;
             }
-            return Err(crate::provision::settings::invalid(
+            return Err(crate::error::invalid_setting(
                 key,
                 format!("{url} måste börja med https:// (http:// bara till den här datorn)"),
                 format!("{url} must start with https:// (http:// only to this computer)"),

@@ -1,6 +1,7 @@
 //! One client per cloud. Every base URL comes from configuration (`Endpoints`), so the same code
 //! talks to the real hosts or to fabrik-sim. rustls only; a timeout on every call.
 
+pub mod clients;
 pub mod endpoints;
 pub mod error;
 pub mod github;
@@ -13,6 +14,7 @@ pub mod supabase;
 pub mod vercel;
 pub mod verify;
 
+pub use clients::{Clients, Tokens};
 pub use endpoints::Endpoints;
 pub use error::{ErrorKind, ProviderError};
 

@@ -10,17 +10,17 @@ use serde_json::Value;
 use tokio::sync::OnceCell;
 use tokio_util::sync::CancellationToken;
 
-use super::clients::Clients;
 use super::events::{EventSink, RunEvent};
 use super::policy::Timing;
 use super::settings::ProvisionSettings;
-use super::state::LogLevel;
-use super::step::StepKey;
 use crate::customer::Customer;
 use crate::environment::Environment;
+use crate::ledger::LogLevel;
+use crate::ledger::StepKey;
 use crate::messages::{ErrorCode, Params, Text};
 use crate::params;
 use crate::providers::supabase::ApiKeys;
+use crate::providers::Clients;
 use crate::providers::ProviderError;
 use crate::secrets::{SecretError, SecretStore};
 use crate::store::runs::{Driver, StepUpdate};
@@ -106,7 +106,7 @@ pub enum Poll<T> {
 pub struct RunCtx {
     pub run_id: i64,
     /// What the run does: only a provisioning run moves the customer's status.
-    pub kind: super::state::RunKind,
+    pub kind: crate::ledger::RunKind,
     /// This driver's hold on the run: every ledger write of a step goes through it.
     pub driver: Driver,
     pub customer: Customer,

@@ -3,8 +3,8 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::step::StepKey;
 use super::RunState;
+use crate::ledger::StepKey;
 use crate::messages::{ErrorCode, Params, Text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]

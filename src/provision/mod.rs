@@ -2,7 +2,6 @@
 //! the steps, and progress events. See docs/ARCHITECTURE.md, "The provisioning run".
 
 pub mod client_config;
-pub mod clients;
 mod context;
 pub mod email;
 pub mod engine;
@@ -13,11 +12,12 @@ pub mod policy;
 pub mod preflight;
 pub mod schema;
 pub mod settings;
-pub mod state;
-pub mod step;
 pub mod steps;
 
-pub use clients::{Clients, Tokens};
+pub use crate::ledger::{
+    AdoptionState, AllowedBy, LogLevel, RunKind, RunState, StepKey, StepState,
+};
+pub use crate::providers::clients::{Clients, Tokens};
 pub use engine::{
     Claimed, Engine, FailurePolicy, StartOutcome, TargetVerdict, TeardownTarget, HEARTBEAT,
     STALE_AFTER,
@@ -26,6 +26,4 @@ pub use events::{EventSink, RunEvent, StepOutcome};
 pub use plan::{PlanAction, PlanItem, ProvisionPlan};
 pub use policy::{PollPolicy, RetryPolicy, Timing};
 pub use settings::ProvisionSettings;
-pub use state::{AdoptionState, AllowedBy, LogLevel, RunKind, RunState, StepState};
-pub use step::StepKey;
 pub use steps::{strong_password, workflow_name, DnsRecord, DomainStatus};

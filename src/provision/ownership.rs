@@ -16,11 +16,11 @@ use std::future::Future;
 
 use serde_json::{json, Value};
 
+use crate::ledger::StepKey;
+use crate::ledger::{AdoptionState, LogLevel};
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::provision::context::{RunCtx, StepError};
-use crate::provision::state::{AdoptionState, LogLevel};
-use crate::provision::step::StepKey;
 
 /// The text every marker contains.
 pub fn marker(uid: &str) -> String {

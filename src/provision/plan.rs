@@ -4,14 +4,14 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::clients::Clients;
 use super::ownership;
 use super::settings::ProvisionSettings;
-use super::state::AdoptionState;
-use super::step::StepKey;
 use crate::customer::Customer;
 use crate::environment::Environment;
+use crate::ledger::AdoptionState;
+use crate::ledger::StepKey;
 use crate::messages::Text;
+use crate::providers::Clients;
 use crate::providers::ProviderError;
 use crate::store::Store;
 

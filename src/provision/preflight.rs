@@ -7,10 +7,6 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
-use ts_rs::TS;
-
-use super::clients::Tokens;
 use super::policy::RetryPolicy;
 use super::settings::ProvisionSettings;
 use crate::error::Error;
@@ -19,16 +15,10 @@ use crate::providers::error::{ErrorKind, ProviderError};
 use crate::providers::resend::Resend;
 use crate::providers::verify::{verify, Expectations, VerifyState};
 use crate::providers::Endpoints;
+use crate::providers::Tokens;
 use crate::secrets::{Provider, SecretError};
 
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct Finding {
-    /// What it is about: a setting's key, a provider's name, or `keyring`.
-    pub subject: String,
-    pub message: Text,
-    /// A blocking finding stops the run before anything is created; the others are caveats.
-    pub blocking: bool,
-}
+pub use crate::error::Finding;
 
 impl Finding {
     fn blocking(subject: impl Into<String>, message: Text) -> Finding {

@@ -1,13 +1,10 @@
 //! The non-secret settings a run needs (SQLite `settings` table), with their defaults and the
 //! one check that tells the user what is missing before anything is created.
 
-use serde::Serialize;
 use serde_json::Value;
-use ts_rs::TS;
 
 use crate::customer::ModuleManifest;
 use crate::error::{Error, Result};
-use crate::messages::Text;
 use crate::store::Store;
 
 pub const BUNDLED_SCHEMA: &str = include_str!("../../schema/template.sql");
@@ -157,14 +154,7 @@ pub const SETTING_KEYS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct EnvNames {
-    pub supabase_url: String,
-    pub anon_key: String,
-    pub service_role_key: String,
-    pub slug: String,
-    pub modules: String,
-}
+pub use crate::customer::EnvNames;
 
 #[derive(Debug, Clone)]
 pub struct ProvisionSettings {
@@ -223,12 +213,7 @@ fn ensure(holds: bool, (key, sv, en): (&str, &str, &str)) -> Result<()> {
 }
 
 /// A setting that is missing or wrong, and why, in both languages.
-pub fn invalid(key: &str, sv: impl Into<String>, en: impl Into<String>) -> Error {
-    Error::InvalidSetting {
-        key: key.into(),
-        reason: Text::new(sv, en),
-    }
-}
+pub use crate::error::invalid_setting as invalid;
 
 impl ProvisionSettings {
     /// Reads and checks the settings; every missing or invalid one is named at once.

@@ -79,6 +79,13 @@ impl<W: Write> Drop for RedactingWriter<W> {
     }
 }
 
+impl crate::messages::Text {
+    /// Both languages with secrets scrubbed (before anything is stored).
+    pub fn redacted(&self) -> crate::messages::Text {
+        crate::messages::Text::new(redact(&self.sv), redact(&self.en))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ use ts_rs::TS;
 use super::{now, Store};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
-use crate::provision::{AdoptionState, AllowedBy, StepKey};
+use crate::ledger::{AdoptionState, AllowedBy, StepKey};
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Adoption {

@@ -11,7 +11,7 @@ use crate::customer::{
 };
 use crate::environment::Environment;
 use crate::error::{Error, Result};
-use crate::provision::{RunKind, RunState, StepState};
+use crate::ledger::{RunKind, RunState, StepState};
 
 /// The setting that names the Vercel scope for dashboard links.
 pub const VERCEL_SCOPE_SETTING: &str = "vercel.team_slug";
@@ -345,7 +345,7 @@ impl Store {
                 created_at: r.get(8)?,
                 health: match (r.get(9)?, r.get(10)?, r.get(11)?) {
                     (Some(healthy), Some(findings), Some(checked_at)) => {
-                        Some(crate::health::HealthSummary {
+                        Some(crate::customer::health::HealthSummary {
                             healthy,
                             findings,
                             checked_at,

@@ -3,9 +3,9 @@
 use super::db::{params, Optional};
 
 use super::Store;
+use crate::customer::health::Health;
 use crate::environment::Environment;
 use crate::error::Result;
-use crate::health::Health;
 
 impl Store {
     /// Keeps `health` as the instance's last check, replacing the one before.

@@ -91,7 +91,7 @@ impl Store {
             seat: crate::seat::this().to_string(),
             shared: None,
         };
-        store.set_environment(Environment::stored(&store));
+        store.set_environment(store.stored_environment());
         store
     }
 

@@ -7,8 +7,8 @@ use ts_rs::TS;
 use super::{now, Store};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
+use crate::ledger::{LogLevel, RunKind, RunState, StepKey, StepState};
 use crate::messages::Text;
-use crate::provision::{LogLevel, RunKind, RunState, StepKey, StepState};
 use crate::vocabulary::sql_list;
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use super::db::{params, Optional};
 
 use super::{now, Store};
+use crate::environment::{Environment, ENVIRONMENT_SETTING};
 use crate::error::Result;
 
 impl Store {
@@ -41,5 +42,24 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?))
             })?;
         Ok(rows.into_iter().collect())
+    }
+
+    /// Remembers the window's environment; it takes effect when the app starts again (the
+    /// shell restarts it).
+    pub fn store_environment_choice(&self, environment: Environment) -> Result<()> {
+        self.set_setting(ENVIRONMENT_SETTING, environment.as_str())
+    }
+
+    /// The stored choice; a fresh install starts in the sandbox.
+    pub fn stored_environment(&self) -> Environment {
+        match self
+            .get_setting(ENVIRONMENT_SETTING)
+            .ok()
+            .flatten()
+            .as_deref()
+        {
+            Some("production") => Environment::Production,
+            _ => Environment::Sandbox,
+        }
     }
 }

@@ -8,13 +8,13 @@ use serde_json::{json, Value};
 use super::modules::nothing_to_find;
 use super::vercel::{owns_project, public_site};
 use super::{done, gone, Owned, StepDef};
+use crate::ledger::StepKey;
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::providers::vercel::{DomainConfig, ProjectDomain};
 use crate::providers::ErrorKind;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::events::StepOutcome;
-use crate::provision::step::StepKey;
 use crate::secrets::Provider;
 
 const VERCEL: Option<Provider> = Some(Provider::Vercel);
@@ -224,7 +224,7 @@ async fn remove_domain(ctx: &RunCtx, domain: &str, out: &Value) -> Result<(), St
 
 /// The domain's state on the project now, and what is left to set.
 pub(crate) async fn status_of(
-    clients: &crate::provision::clients::Clients,
+    clients: &crate::providers::Clients,
     project: &str,
     domain: &str,
 ) -> Result<Option<(ProjectDomain, DomainConfig)>, crate::providers::ProviderError> {

@@ -3,11 +3,11 @@
 use serde_json::{json, Value};
 
 use super::{created_or_adopted, done, gone, Owned, StepDef};
+use crate::ledger::StepKey;
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::ownership;
-use crate::provision::step::StepKey;
 use crate::secrets::Provider;
 
 /// What a step waits for, as the window shows it.
@@ -132,7 +132,7 @@ async fn write_client_config(ctx: &RunCtx, owner: &str, name: &str) -> Result<()
     let list = modules.join(", ");
     ctx.log(
         StepKey::GithubRepo,
-        crate::provision::state::LogLevel::Info,
+        crate::ledger::LogLevel::Info,
         &crate::messages::Text::new(
             format!(
                 "{} skrevs i {owner}/{name} (moduler: {list})",

@@ -54,8 +54,8 @@ use serde_json::Value;
 
 use super::context::{Done, RunCtx, StepError};
 use super::events::StepOutcome;
-use super::state::RunKind;
-use super::step::StepKey;
+use crate::ledger::RunKind;
+use crate::ledger::StepKey;
 use crate::messages::Text;
 use crate::secrets::{CustomerSecret, Provider, Secret, SecretKey};
 
@@ -261,6 +261,31 @@ pub fn undoable() -> impl Iterator<Item = &'static StepDef> {
         .iter()
         .copied()
         .filter(|d| d.undo.as_ref().is_some_and(|u| !u.restores))
+}
+
+impl StepKey {
+    pub fn def(self) -> &'static StepDef {
+        def(self)
+    }
+
+    /// What must have succeeded before this step may start. Independent chains (Supabase,
+    /// GitHub → Vercel, n8n) run side by side.
+    pub fn needs(self) -> &'static [StepKey] {
+        self.def().needs
+    }
+
+    pub fn provider(self) -> Option<Provider> {
+        self.def().provider
+    }
+
+    /// What the step does, in Swedish (the CLI) and in both languages.
+    pub fn label(self) -> &'static str {
+        self.def().label
+    }
+
+    pub fn label_text(self) -> crate::messages::Text {
+        Text::new(self.def().label, self.def().label_en)
+    }
 }
 
 /// A strong password from the OS CSPRNG (rand's default generator is seeded from it).

@@ -12,6 +12,8 @@ use super::vercel::{
 };
 use super::{done, Owned, StepDef};
 use crate::customer::Module;
+use crate::ledger::LogLevel;
+use crate::ledger::StepKey;
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::providers::vercel::{EnvValue, EnvVar};
@@ -19,8 +21,6 @@ use crate::providers::ErrorKind;
 use crate::provision::client_config::{self, PATH};
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::events::StepOutcome;
-use crate::provision::state::LogLevel;
-use crate::provision::step::StepKey;
 use crate::secrets::Provider;
 
 const WAIT_PROMOTION: (&str, &str) = (

@@ -3,11 +3,11 @@
 use serde_json::{json, Value};
 
 use super::{created_or_adopted, done, gone, Owned, StepDef};
+use crate::ledger::StepKey;
 use crate::messages::Text;
 use crate::providers::n8n::Workflow;
 use crate::provision::context::{Done, RunCtx, StepError};
 use crate::provision::ownership;
-use crate::provision::step::StepKey;
 use crate::secrets::Provider;
 
 pub fn workflow_name(slug: &str) -> String {

@@ -3,6 +3,8 @@
 use serde_json::{json, Value};
 
 use super::{created_or_adopted, customer_secret, done, kept_secret, Owned, StepDef};
+use crate::ledger::LogLevel;
+use crate::ledger::StepKey;
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::providers::ErrorKind;
@@ -10,8 +12,6 @@ use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::events::StepOutcome;
 use crate::provision::ownership;
 use crate::provision::schema;
-use crate::provision::state::LogLevel;
-use crate::provision::step::StepKey;
 use crate::secrets::{CustomerSecret, Provider};
 
 const SUPABASE: Option<Provider> = Some(Provider::Supabase);

@@ -3,6 +3,8 @@
 use serde_json::{json, Value};
 
 use super::{created_or_adopted, done, gone, Owned, StepDef};
+use crate::ledger::LogLevel;
+use crate::ledger::StepKey;
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::providers::vercel::{EnvValue, EnvVar};
@@ -10,8 +12,6 @@ use crate::providers::{ErrorKind, ProviderError};
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::events::StepOutcome;
 use crate::provision::ownership;
-use crate::provision::state::LogLevel;
-use crate::provision::step::StepKey;
 use crate::secrets::Provider;
 
 const VERCEL: Option<Provider> = Some(Provider::Vercel);

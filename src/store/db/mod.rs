@@ -11,13 +11,10 @@
 mod listen;
 mod postgres;
 mod sqlite;
-mod value;
 
-use std::time::Duration;
-
+pub use crate::sql::{DbError, FromValue, ToValue, Value};
 pub use listen::{Listener, RegisterChange, CHANNEL};
 pub use postgres::{PgConfig, PgConn, SCHEMA as PG_SCHEMA};
-pub use value::{FromValue, ToValue, Value};
 
 /// Which database answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,44 +31,6 @@ impl Dialect {
             Dialect::Sqlite => format!("{column} COLLATE NOCASE"),
             // "C": byte order after folding, as NOCASE; and what the baseline's indexes use.
             Dialect::Postgres => format!("lower({column}) COLLATE \"C\""),
-        }
-    }
-}
-
-/// A database error, from either backend, or a value that did not fit the Rust type read.
-#[derive(Debug, thiserror::Error)]
-pub enum DbError {
-    #[error("{0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("{0}")]
-    Postgres(String, Option<String>),
-    #[error("no row")]
-    NoRows,
-    #[error("column {column}: {detail}")]
-    Conversion { column: usize, detail: String },
-    #[error("the database did not answer within {0:?}")]
-    Timeout(Duration),
-    #[error("the connection to the database is closed")]
-    Closed,
-}
-
-impl DbError {
-    /// A row broke a constraint (unique, check, foreign key): the caller's request, not a fault.
-    pub fn is_constraint(&self) -> bool {
-        match self {
-            DbError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
-                f.code == rusqlite::ErrorCode::ConstraintViolation
-            }
-            // SQLSTATE class 23: integrity constraint violation.
-            DbError::Postgres(_, Some(state)) => state.starts_with("23"),
-            _ => false,
-        }
-    }
-
-    pub(crate) fn conversion(column: usize, detail: impl Into<String>) -> DbError {
-        DbError::Conversion {
-            column,
-            detail: detail.into(),
         }
     }
 }

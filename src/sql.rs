@@ -1,4 +1,5 @@
-//! The values that cross between the store and either database. SQLite keeps few types
+//! What crosses between the store and either database: values, and the errors either backend
+//! gives (below the error type, which carries them). The values: SQLite keeps few types
 //! (integer, real, text); PostgreSQL many and strict ones. Both meet here: a Rust value becomes
 //! a [`Value`], which each backend writes as the column's type asks, and a column read comes
 //! back as a [`Value`] the Rust type is taken from, so `1` read from an `INTEGER` flag and
@@ -151,5 +152,43 @@ impl FromValue for DateTime<Utc> {
 impl ToValue for serde_json::Value {
     fn to_value(&self) -> Value {
         Value::Text(self.to_string())
+    }
+}
+
+/// A database error, from either backend, or a value that did not fit the Rust type read.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("{0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Postgres(String, Option<String>),
+    #[error("no row")]
+    NoRows,
+    #[error("column {column}: {detail}")]
+    Conversion { column: usize, detail: String },
+    #[error("the database did not answer within {0:?}")]
+    Timeout(std::time::Duration),
+    #[error("the connection to the database is closed")]
+    Closed,
+}
+
+impl DbError {
+    /// A row broke a constraint (unique, check, foreign key): the caller's request, not a fault.
+    pub fn is_constraint(&self) -> bool {
+        match self {
+            DbError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+                f.code == rusqlite::ErrorCode::ConstraintViolation
+            }
+            // SQLSTATE class 23: integrity constraint violation.
+            DbError::Postgres(_, Some(state)) => state.starts_with("23"),
+            _ => false,
+        }
+    }
+
+    pub(crate) fn conversion(column: usize, detail: impl Into<String>) -> DbError {
+        DbError::Conversion {
+            column,
+            detail: detail.into(),
+        }
     }
 }

@@ -1,7 +1,6 @@
-//! The names of the steps of a run. What each step does, needs and undoes is declared in
-//! the tables in `steps`; these methods read them.
+//! The names of the steps of a run. What each step does, needs and undoes is declared in the
+//! step table (`provision::steps`), which also gives `StepKey` its `def()`, `needs()`, `label()`.
 
-use crate::secrets::Provider;
 use crate::vocabulary::vocabulary;
 
 vocabulary!(
@@ -35,31 +34,6 @@ vocabulary!(
         VercelDomainRemove => "vercel.domain_remove",
     }
 );
-
-impl StepKey {
-    pub fn def(self) -> &'static super::steps::StepDef {
-        super::steps::def(self)
-    }
-
-    /// What must have succeeded before this step may start. Independent chains (Supabase,
-    /// GitHub → Vercel, n8n) run side by side.
-    pub fn needs(self) -> &'static [StepKey] {
-        self.def().needs
-    }
-
-    pub fn provider(self) -> Option<Provider> {
-        self.def().provider
-    }
-
-    /// What the step does, in Swedish (the CLI) and in both languages.
-    pub fn label(self) -> &'static str {
-        self.def().label
-    }
-
-    pub fn label_text(self) -> crate::messages::Text {
-        crate::messages::Text::new(self.def().label, self.def().label_en)
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -2,14 +2,14 @@
 
 use std::time::Duration;
 
+use super::github::Github;
+use super::n8n::N8n;
+use super::resend::Resend;
+use super::site::Site;
+use super::supabase::Supabase;
+use super::vercel::Vercel;
+use super::Endpoints;
 use crate::error::{Error, Result};
-use crate::providers::github::Github;
-use crate::providers::n8n::N8n;
-use crate::providers::resend::Resend;
-use crate::providers::site::Site;
-use crate::providers::supabase::Supabase;
-use crate::providers::vercel::Vercel;
-use crate::providers::Endpoints;
 use crate::secrets::{Provider, Secret, SecretError, SecretKey, SecretStore};
 
 /// The agency's tokens, one per provider.
@@ -109,13 +109,7 @@ impl Clients {
                 timeout,
             ),
             github: Github::new(&endpoints.github_api, &t(Provider::Github), timeout).map_err(
-                |e| {
-                    crate::provision::settings::invalid(
-                        "github.api_url",
-                        e.message.clone(),
-                        e.message,
-                    )
-                },
+                |e| crate::error::invalid_setting("github.api_url", e.message.clone(), e.message),
             )?,
             vercel: Vercel::new(
                 &endpoints.vercel_api,

@@ -1,0 +1,288 @@
+//! Layers only point down (issue #27). Reads every source file of the core (not the CLI, which
+//! stands on top of it), finds the modules each one names (`crate::a::b`, `super::c`, and
+//! `use crate::a::{b, c::d}` groups), and holds the result to two rules:
+//! - no cycle between files;
+//! - no top-level module names one above it in `LAYERS`.
+//!
+//! Tests inside a file (`#[cfg(test)] mod tests`) are left out: they may reach anywhere.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The core's top-level modules, lowest first. A module may use the ones before it.
+const LAYERS: &[&str] = &[
+    "fnv",
+    "blocking",
+    "paths",
+    "seat",
+    "sql",
+    "vocabulary",
+    "messages",
+    "secrets",
+    "logging",
+    "ledger",
+    "environment",
+    "customer",
+    "error",
+    "store",
+    "providers",
+    "health",
+    "provision",
+    "credentials",
+    "register",
+    "sandbox",
+    "api",
+];
+
+type Module = Vec<String>;
+
+fn source_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            if path.file_name().unwrap() != "bin" {
+                source_files(&path, out);
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// `src/a/b.rs` → `[a, b]`; `src/a/mod.rs` → `[a]`; `src/lib.rs` → `[]`.
+fn module_of(src: &Path, file: &Path) -> Module {
+    let rel = file.strip_prefix(src).unwrap().with_extension("");
+    let mut parts: Module = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if matches!(parts.last().map(String::as_str), Some("mod" | "lib")) {
+        parts.pop();
+    }
+    parts
+}
+
+/// The code a file runs in the app: comments and its test module left out.
+fn code(text: &str) -> String {
+    let text = match text.find("#[cfg(test)]\nmod tests") {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    text.lines()
+        .map(|l| match l.find("//") {
+            Some(i) => &l[..i],
+            None => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn is_ident_start(c: char) -> bool {
+    c.is_ascii_lowercase() || c == '_'
+}
+
+/// The lowercase path segments following `at` (`::a::b::C` gives `[a, b]`; a type ends it).
+fn segments(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(after) = rest.strip_prefix("::") {
+        let seg: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if seg.is_empty() || !seg.starts_with(is_ident_start) {
+            break;
+        }
+        rest = &after[seg.len()..];
+        out.push(seg);
+    }
+    out
+}
+
+/// Every module path a file names, made absolute (`super` resolved against the file).
+fn named_paths(module: &Module, code: &str) -> Vec<Module> {
+    let mut out = Vec::new();
+    // The module `super` means: the parent of this module (for `a/b.rs` and `a/b/mod.rs` alike).
+    let parent = |n: usize| -> Module { module[..module.len().saturating_sub(n)].to_vec() };
+    let bytes = code.as_bytes();
+    let mut i = 0;
+    while i < code.len() {
+        let rest = &code[i..];
+        let boundary = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        let (base, after) = if boundary && rest.starts_with("crate::") && !code[..i].ends_with('$')
+        {
+            (Some(Vec::new()), &rest["crate".len()..])
+        } else if boundary && rest.starts_with("super::") {
+            // `super::super::x`: one level up per `super`.
+            let mut n = 0;
+            let mut r = rest;
+            while let Some(x) = r.strip_prefix("super::") {
+                n += 1;
+                r = x;
+            }
+            (Some(parent(n)), &rest[rest.len() - r.len() - 2..])
+        } else {
+            (None, rest)
+        };
+        let Some(base) = base else {
+            i += rest.chars().next().unwrap().len_utf8();
+            continue;
+        };
+        let segs = segments(after);
+        let mut path = base.clone();
+        path.extend(segs.iter().cloned());
+        out.push(path.clone());
+        // `use crate::a::{b, c::d}`: each member of the group, under `a`.
+        let consumed: usize = segs.iter().map(|s| s.len() + 2).sum();
+        let tail = &after[consumed..];
+        if let Some(group) = tail.strip_prefix("::{") {
+            let end = group.find('}').unwrap_or(group.len());
+            for member in group[..end].split(',') {
+                let member = member.trim().split(" as ").next().unwrap_or("").trim();
+                let mut p = path.clone();
+                for seg in member.split("::") {
+                    let seg = seg.trim();
+                    if seg.starts_with(is_ident_start) && seg != "self" {
+                        p.push(seg.to_string());
+                    } else {
+                        break;
+                    }
+                }
+                out.push(p);
+            }
+        }
+        i += after.as_ptr() as usize - rest.as_ptr() as usize + consumed.max(1);
+    }
+    out
+}
+
+/// The file module a path lands in: its longest prefix that is a file.
+fn resolve(files: &BTreeSet<Module>, path: &Module) -> Option<Module> {
+    (1..=path.len())
+        .rev()
+        .map(|n| path[..n].to_vec())
+        .find(|p| files.contains(p))
+}
+
+fn graph() -> BTreeMap<Module, BTreeSet<Module>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut paths = Vec::new();
+    source_files(&src, &mut paths);
+    let files: BTreeMap<Module, PathBuf> = paths
+        .into_iter()
+        .map(|p| (module_of(&src, &p), p))
+        .collect();
+    let known: BTreeSet<Module> = files.keys().cloned().collect();
+    let mut edges = BTreeMap::new();
+    for (module, path) in &files {
+        let text = code(&std::fs::read_to_string(path).unwrap());
+        let targets: BTreeSet<Module> = named_paths(module, &text)
+            .iter()
+            .filter_map(|p| resolve(&known, p))
+            .filter(|t| t != module && !t.is_empty())
+            .collect();
+        edges.insert(module.clone(), targets);
+    }
+    edges
+}
+
+fn name(m: &Module) -> String {
+    m.join("/")
+}
+
+#[test]
+fn no_module_of_the_core_uses_one_above_it() {
+    let rank = |m: &Module| LAYERS.iter().position(|l| m.first().is_some_and(|f| f == l));
+    let mut upward = Vec::new();
+    for (from, targets) in graph() {
+        let Some(r) = rank(&from) else {
+            assert!(from.is_empty(), "{} is not in LAYERS", name(&from));
+            continue;
+        };
+        for to in targets {
+            match rank(&to) {
+                Some(t) if t > r => upward.push(format!("{} -> {}", name(&from), name(&to))),
+                None => panic!("{} is not in LAYERS", name(&to)),
+                _ => {}
+            }
+        }
+    }
+    assert!(upward.is_empty(), "imports that point up: {upward:#?}");
+}
+
+#[test]
+fn no_two_files_of_the_core_use_each_other() {
+    let edges = graph();
+    // Tarjan's strongly connected components: any with two or more files is a cycle.
+    struct State<'a> {
+        edges: &'a BTreeMap<Module, BTreeSet<Module>>,
+        index: BTreeMap<Module, usize>,
+        low: BTreeMap<Module, usize>,
+        stack: Vec<Module>,
+        on: BTreeSet<Module>,
+        cycles: Vec<Vec<String>>,
+    }
+    fn visit(s: &mut State, v: &Module) {
+        let n = s.index.len();
+        s.index.insert(v.clone(), n);
+        s.low.insert(v.clone(), n);
+        s.stack.push(v.clone());
+        s.on.insert(v.clone());
+        for w in s.edges.get(v).cloned().unwrap_or_default() {
+            if !s.index.contains_key(&w) {
+                visit(s, &w);
+                let lw = s.low[&w];
+                let lv = s.low.get_mut(v).unwrap();
+                *lv = (*lv).min(lw);
+            } else if s.on.contains(&w) {
+                let iw = s.index[&w];
+                let lv = s.low.get_mut(v).unwrap();
+                *lv = (*lv).min(iw);
+            }
+        }
+        if s.low[v] == s.index[v] {
+            let mut comp = Vec::new();
+            loop {
+                let w = s.stack.pop().unwrap();
+                s.on.remove(&w);
+                comp.push(name(&w));
+                if &w == v {
+                    break;
+                }
+            }
+            if comp.len() > 1 {
+                comp.sort();
+                s.cycles.push(comp);
+            }
+        }
+    }
+    let mut s = State {
+        edges: &edges,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: Vec::new(),
+        on: BTreeSet::new(),
+        cycles: Vec::new(),
+    };
+    for v in edges.keys() {
+        if !s.index.contains_key(v) {
+            visit(&mut s, v);
+        }
+    }
+    assert!(s.cycles.is_empty(), "files that use each other: {:#?}", s.cycles);
+}
+
+/// The reader itself: a known upward import and a known cycle are found.
+#[test]
+fn the_reader_sees_imports_groups_and_super() {
+    let m: Module = vec!["store".into(), "runs".into()];
+    let found = named_paths(
+        &m,
+        "use super::{now, Store};\nuse crate::provision::{RunKind, engine::Engine};\nfn f() { crate::health::check(); super::super::x::y(); }",
+    );
+    let has = |p: &[&str]| found.iter().any(|f| f == p);
+    assert!(has(&["store", "now"]), "{found:?}");
+    assert!(has(&["provision", "engine"]), "{found:?}");
+    assert!(has(&["health", "check"]), "{found:?}");
+    assert!(has(&["x", "y"]), "{found:?}");
+}
