@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use fabrik::customer::{CustomerDraft, ModuleManifest};
 use fabrik::providers::Endpoints;
+use fabrik::provision::RunRequest;
 use fabrik::provision::{
     Clients, Engine, FailurePolicy, ProvisionSettings, RunState, Timing, Tokens,
 };
@@ -138,7 +139,7 @@ async fn one_run(sequential: bool) -> (Duration, Duration, usize, usize) {
     let engine = engine(&sim, store.clone(), sequential);
     let slug = add(&store, "Bänk Kund AB");
     let started = Instant::now();
-    let run = engine.start(&slug).unwrap();
+    let run = engine.record(&slug, &RunRequest::Provision).unwrap();
     let state = engine
         .drive(
             run.driver.clone().expect("this caller drives the run"),
@@ -167,7 +168,13 @@ async fn one_run(sequential: bool) -> (Duration, Duration, usize, usize) {
         })
         .count();
     let _ = engine
-        .teardown(&slug, Arc::new(|_: &fabrik::provision::RunEvent| {}))
+        .run(
+            &slug,
+            &RunRequest::Teardown {
+                confirmation: slug.to_string(),
+            },
+            Arc::new(|_: &fabrik::provision::RunEvent| {}),
+        )
         .await;
     sim.shutdown().await;
     (wall, critical, calls, github_content)
@@ -237,7 +244,7 @@ async fn fifty_at_once(github_content: usize) -> Bulk {
     for slug in slugs.clone() {
         let engine = engine.clone();
         tasks.spawn(async move {
-            let run = engine.start(&slug).unwrap();
+            let run = engine.record(&slug, &RunRequest::Provision).unwrap();
             engine
                 .drive(
                     run.driver.clone().expect("this caller drives the run"),
@@ -286,7 +293,13 @@ async fn fifty_at_once(github_content: usize) -> Bulk {
     println!("  429s by endpoint: {limited:?}");
     for slug in slugs {
         let _ = engine
-            .teardown(&slug, Arc::new(|_: &fabrik::provision::RunEvent| {}))
+            .run(
+                &slug,
+                &RunRequest::Teardown {
+                    confirmation: slug.to_string(),
+                },
+                Arc::new(|_: &fabrik::provision::RunEvent| {}),
+            )
             .await;
     }
     sim.shutdown().await;
@@ -321,7 +334,7 @@ async fn two_hundred_checked() {
         for slug in batch.iter().cloned() {
             let (engine, store) = (engine.clone(), store.clone());
             tasks.spawn(async move {
-                let run = engine.start(&slug).unwrap();
+                let run = engine.record(&slug, &RunRequest::Provision).unwrap();
                 let driver = run.driver.clone().expect("this caller drives the run");
                 let sink = Arc::new(|_: &fabrik::provision::RunEvent| {});
                 let state = engine

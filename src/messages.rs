@@ -10,6 +10,9 @@ use ts_rs::TS;
 
 use crate::vocabulary::vocabulary;
 
+mod say;
+pub use say::{param_text, Say};
+
 /// Named values a message's template refers to as `{name}`.
 pub type Params = BTreeMap<String, String>;
 

@@ -171,6 +171,7 @@ async fn the_cli_sets_tests_and_removes_without_leaking() {
         let mut c = Command::new(cargo_bin("fabrik"));
         c.args(args)
             .env("FABRIK_DB", &db)
+            .env("FABRIK_ENVIRONMENT", "production")
             .env("FABRIK_GITHUB_API_URL", sim.github_api_url())
             .env("FABRIK_SUPABASE_API_URL", sim.supabase_api_url())
             .env_remove("FABRIK_GITHUB_TOKEN")

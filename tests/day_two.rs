@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use fabrik::customer::Status;
+use fabrik::provision::RunRequest;
 use fabrik::provision::{RunKind, RunState, StartOutcome, StepKey};
 use fabrik::secrets::{CustomerSecret, SecretKey};
 use reqwest::Method;
@@ -43,7 +44,10 @@ async fn drive(w: &World, start: StartOutcome) -> (RunState, Events) {
 }
 
 async fn day_two(w: &World, kind: RunKind) -> (RunState, Events) {
-    let start = w.engine.start_day_two(&w.slug, kind, None).unwrap();
+    let start = w
+        .engine
+        .record(&w.slug, &RunRequest::without_input(kind).unwrap())
+        .unwrap();
     drive(w, start).await
 }
 
@@ -99,7 +103,10 @@ async fn pause_and_resume_move_the_instance_and_its_parts_together() {
     // Resume is for a paused instance only.
     let refused = w
         .engine
-        .start_day_two(&w.slug, RunKind::Resume, None)
+        .record(
+            &w.slug,
+            &RunRequest::without_input(RunKind::Resume).unwrap(),
+        )
         .unwrap_err();
     assert_eq!(refused.code().as_str(), "not_now");
 
@@ -126,7 +133,7 @@ async fn pause_and_resume_move_the_instance_and_its_parts_together() {
     );
     let again = w
         .engine
-        .start_day_two(&w.slug, RunKind::Pause, None)
+        .record(&w.slug, &RunRequest::without_input(RunKind::Pause).unwrap())
         .unwrap_err();
     assert_eq!(again.code().as_str(), "not_now");
 
@@ -337,7 +344,7 @@ async fn repair_mends_a_missing_variable_and_an_inactive_workflow() {
         return;
     };
     // Nothing found, nothing to repair.
-    let refused = w.engine.start_repair(&w.slug).unwrap_err();
+    let refused = w.engine.record(&w.slug, &RunRequest::Repair).unwrap_err();
     assert_eq!(refused.code().as_str(), "not_now");
 
     let env = api(
@@ -372,7 +379,7 @@ async fn repair_mends_a_missing_variable_and_an_inactive_workflow() {
     let h = w.engine.check_health(&w.slug).await.unwrap();
     assert!(!h.healthy);
 
-    let start = w.engine.start_repair(&w.slug).unwrap();
+    let start = w.engine.record(&w.slug, &RunRequest::Repair).unwrap();
     let run = w.store.get_run(start.run_id).unwrap();
     assert_eq!(run.kind, RunKind::Repair);
     let keys: Vec<StepKey> = w
@@ -423,7 +430,12 @@ async fn a_domain_goes_from_added_to_verified_to_production_and_off_again() {
     // A bad name never becomes a run.
     let bad = w
         .engine
-        .start_domain(&w.slug, RunKind::DomainAdd, "https://kund.byran.se/")
+        .record(
+            &w.slug,
+            &RunRequest::DomainAdd {
+                domain: "https://kund.byran.se/".into(),
+            },
+        )
         .unwrap_err();
     assert_eq!(bad.code().as_str(), "validation");
     assert!(w
@@ -436,7 +448,12 @@ async fn a_domain_goes_from_added_to_verified_to_production_and_off_again() {
     let domain = "egen.byran.example.se";
     let start = w
         .engine
-        .start_domain(&w.slug, RunKind::DomainAdd, "Egen.Byran.Example.SE")
+        .record(
+            &w.slug,
+            &RunRequest::DomainAdd {
+                domain: "Egen.Byran.Example.SE".into(),
+            },
+        )
         .unwrap();
     let run = start.run_id;
     let events = Events::default();
@@ -500,7 +517,12 @@ async fn a_domain_goes_from_added_to_verified_to_production_and_off_again() {
     // Off again: production goes back to the project's own address first.
     let start = w
         .engine
-        .start_domain(&w.slug, RunKind::DomainRemove, domain)
+        .record(
+            &w.slug,
+            &RunRequest::DomainRemove {
+                domain: domain.into(),
+            },
+        )
         .unwrap();
     let (state, events) = drive(&w, start).await;
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
@@ -530,7 +552,12 @@ async fn a_domain_added_by_hand_is_never_removed() {
 
     let start = w
         .engine
-        .start_domain(&w.slug, RunKind::DomainRemove, domain)
+        .record(
+            &w.slug,
+            &RunRequest::DomainRemove {
+                domain: domain.into(),
+            },
+        )
         .unwrap();
     let (state, events) = drive(&w, start).await;
     assert_eq!(state, RunState::RolledBack, "{}", events.json());
@@ -545,7 +572,12 @@ async fn a_domain_added_by_hand_is_never_removed() {
     // Nor adopted by an add: the same refusal.
     let start = w
         .engine
-        .start_domain(&w.slug, RunKind::DomainAdd, domain)
+        .record(
+            &w.slug,
+            &RunRequest::DomainAdd {
+                domain: domain.into(),
+            },
+        )
         .unwrap();
     let (state, _) = drive(&w, start).await;
     assert_eq!(state, RunState::RolledBack);
@@ -638,7 +670,7 @@ async fn repair_makes_a_deleted_workflow_again_and_the_card_follows() {
             Some(StepKey::N8nWorkflow)
         )]
     );
-    let start = w.engine.start_repair(&w.slug).unwrap();
+    let start = w.engine.record(&w.slug, &RunRequest::Repair).unwrap();
     let (state, events) = drive(&w, start).await;
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
     let new = customer(&w).instance.n8n_workflow_id.unwrap();
@@ -660,7 +692,12 @@ async fn a_domain_whose_site_fails_is_taken_off_again() {
     let project = customer(&w).instance.vercel_project_id.unwrap();
     let start = w
         .engine
-        .start_domain(&w.slug, RunKind::DomainAdd, domain)
+        .record(
+            &w.slug,
+            &RunRequest::DomainAdd {
+                domain: domain.into(),
+            },
+        )
         .unwrap();
     fault(
         &w.sim,
@@ -706,4 +743,91 @@ async fn a_domain_whose_site_fails_is_taken_off_again() {
         "taken off the project"
     );
     done(w).await;
+}
+
+/// One way in for the CLI too (issue #27): a run started from the command line goes through the
+/// core's supervisor, so a failed one emails the agency when `alerts.email` is set, as one
+/// started in the window does; and every command, reads and runs alike, acts on one
+/// environment (the flag, `FABRIK_ENVIRONMENT`, else the window's choice) and says which.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_alerts_on_failure_and_reads_the_environment_it_provisioned() {
+    let Some(_) = keyring("d2-cli-env") else {
+        return;
+    };
+    let sim = sim(fabrik_sim::Profile::Instant).await;
+    let (_dir, db, slug) = register_file(&sim, "Kommandorad Larm AB");
+    let alerts = "larm@byran.example.se";
+    fabrik::store::Store::open(&db)
+        .unwrap()
+        .set_setting("alerts.email", alerts)
+        .unwrap();
+    let run = |args: &[&str]| cli(&sim, &db).args(args).output().unwrap();
+    let agency_mail = |inv: &Value| -> Vec<Value> {
+        inv["resend"]["emails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["to"].to_string().contains(alerts))
+            .cloned()
+            .collect()
+    };
+
+    // The workflow cannot be made: the run fails for good and is rolled back (the CLI's way).
+    fault(
+        &sim,
+        json!({"method": "POST", "path": "/n8n/api/v1/workflows", "status": 400}),
+    )
+    .await;
+    let failed = run(&["provision", &slug, "--yes"]);
+    clear_faults(&sim).await;
+    assert_eq!(failed.status.code(), Some(1), "{}", said(&failed));
+    let mail = agency_mail(&inventory(&sim).await);
+    assert_eq!(mail.len(), 1, "one alert for the failed run: {mail:?}");
+    let text = mail[0]["text"].as_str().unwrap_or_default();
+    assert!(
+        text.contains(&slug) && text.contains("slutade som rolled_back"),
+        "{text}"
+    );
+
+    let done = run(&["provision", &slug, "--yes"]);
+    assert!(done.status.success(), "{}", said(&done));
+    assert!(
+        String::from_utf8_lossy(&done.stderr).contains("Miljö: produktion"),
+        "the command says where it acts: {}",
+        said(&done)
+    );
+    assert_eq!(
+        agency_mail(&inventory(&sim).await).len(),
+        1,
+        "no alert for a success"
+    );
+    // Read back where it was provisioned: the delivered instance, not another environment's card.
+    let show = run(&["customers", "show", &slug, "--json"]);
+    assert!(show.status.success(), "{}", said(&show));
+    let c: Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert_eq!(c["environment"], "production", "{c}");
+    assert_eq!(c["status"], "active", "{c}");
+    assert!(c["instance"]["production_url"].is_string(), "{c}");
+    // Without a flag or FABRIK_ENVIRONMENT: the window's choice (a fresh install: the
+    // sandbox), said as such; an explicit --production reads production again.
+    let window = cli(&sim, &db)
+        .env_remove("FABRIK_ENVIRONMENT")
+        .args(["customers", "show", &slug, "--json"])
+        .output()
+        .unwrap();
+    let w: Value = serde_json::from_slice(&window.stdout).unwrap();
+    assert_eq!(w["environment"], "sandbox", "{w}");
+    assert!(
+        String::from_utf8_lossy(&window.stderr).contains("Miljö: sandlådan (fönstrets val"),
+        "{}",
+        said(&window)
+    );
+    let flagged = cli(&sim, &db)
+        .env_remove("FABRIK_ENVIRONMENT")
+        .args(["--production", "customers", "show", &slug, "--json"])
+        .output()
+        .unwrap();
+    let f: Value = serde_json::from_slice(&flagged.stdout).unwrap();
+    assert_eq!(f["status"], "active", "{f}");
+    let _ = run(&["teardown", &slug, "--yes"]);
 }

@@ -192,7 +192,11 @@ fn name(m: &Module) -> String {
 
 #[test]
 fn no_module_of_the_core_uses_one_above_it() {
-    let rank = |m: &Module| LAYERS.iter().position(|l| m.first().is_some_and(|f| f == l));
+    let rank = |m: &Module| {
+        LAYERS
+            .iter()
+            .position(|l| m.first().is_some_and(|f| f == l))
+    };
     let mut upward = Vec::new();
     for (from, targets) in graph() {
         let Some(r) = rank(&from) else {
@@ -269,7 +273,11 @@ fn no_two_files_of_the_core_use_each_other() {
             visit(&mut s, v);
         }
     }
-    assert!(s.cycles.is_empty(), "files that use each other: {:#?}", s.cycles);
+    assert!(
+        s.cycles.is_empty(),
+        "files that use each other: {:#?}",
+        s.cycles
+    );
 }
 
 /// The reader itself: a known upward import and a known cycle are found.

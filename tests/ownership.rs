@@ -9,6 +9,7 @@ mod common;
 
 use common::*;
 use fabrik::customer::CustomerPatch;
+use fabrik::provision::RunRequest;
 use fabrik::provision::{AdoptionState, AllowedBy, Engine, RunState, TargetVerdict};
 use fabrik::store::Store;
 use fabrik_sim::Profile;
@@ -131,7 +132,13 @@ async fn left_alone(tag: &str, name: &str, body: impl Fn(&str) -> Value, refusal
     );
     let state = w
         .engine
-        .teardown(&w.slug, Events::default().sink())
+        .run(
+            &w.slug,
+            &RunRequest::Teardown {
+                confirmation: w.slug.to_string(),
+            },
+            Events::default().sink(),
+        )
         .await
         .unwrap();
     assert_eq!(state, RunState::Succeeded);
@@ -276,7 +283,13 @@ async fn adopted_on_purpose(tag: &str, name: &str, body: impl Fn(&str) -> Value)
     assert_eq!(target.verdict, TargetVerdict::Delete, "{preview:?}");
     let state = w
         .engine
-        .teardown(&w.slug, Events::default().sink())
+        .run(
+            &w.slug,
+            &RunRequest::Teardown {
+                confirmation: w.slug.to_string(),
+            },
+            Events::default().sink(),
+        )
         .await
         .unwrap();
     assert_eq!(state, RunState::Succeeded);
@@ -383,7 +396,13 @@ async fn a_teardown_of_hand_typed_foreign_ids_deletes_nothing() {
     );
     let state = w
         .engine
-        .teardown(&slug, Events::default().sink())
+        .run(
+            &slug,
+            &RunRequest::Teardown {
+                confirmation: slug.to_string(),
+            },
+            Events::default().sink(),
+        )
         .await
         .unwrap();
     assert_eq!(state, RunState::Succeeded);

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use common::*;
 use fabrik::environment::Environment;
+use fabrik::provision::RunRequest;
 use fabrik::provision::{FailurePolicy, RunState};
 use fabrik::store::Store;
 use fabrik_sim::Profile;
@@ -97,7 +98,7 @@ async fn happy_path_creates_one_of_each_and_a_rerun_creates_nothing() {
     );
 
     // Provisioning the same customer again adopts everything and sends no second email.
-    let again = engine.start(&slug).unwrap();
+    let again = engine.record(&slug, &RunRequest::Provision).unwrap();
     assert_ne!(again.run_id, run.run_id);
     let state = engine
         .drive(
@@ -130,7 +131,7 @@ async fn teardown_removes_everything() {
     else {
         return;
     };
-    let run = engine.start(&slug).unwrap();
+    let run = engine.record(&slug, &RunRequest::Provision).unwrap();
     assert_eq!(
         engine
             .drive(
@@ -145,7 +146,16 @@ async fn teardown_removes_everything() {
     );
     let events = Events::default();
     assert_eq!(
-        engine.teardown(&slug, events.sink()).await.unwrap(),
+        engine
+            .run(
+                &slug,
+                &RunRequest::Teardown {
+                    confirmation: slug.to_string()
+                },
+                events.sink()
+            )
+            .await
+            .unwrap(),
         RunState::Succeeded,
         "{}",
         events.json()
@@ -179,7 +189,16 @@ async fn teardown_never_follows_a_renamed_repository() {
     assert!(renamed.status().is_success());
 
     let events = Events::default();
-    let state = engine.teardown(&slug, events.sink()).await.unwrap();
+    let state = engine
+        .run(
+            &slug,
+            &RunRequest::Teardown {
+                confirmation: slug.to_string(),
+            },
+            events.sink(),
+        )
+        .await
+        .unwrap();
     assert_eq!(state, RunState::RollbackFailed, "{}", events.json());
     let inv = inventory(&sim).await;
     let repos: Vec<&str> = inv["github"]["repos"]
@@ -217,7 +236,7 @@ async fn a_run_whose_driver_died_is_continued_by_the_next_start() {
     let store = Arc::new(Store::open(&path).unwrap());
     let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
     let slug = customer(&store, "Strömavbrott AB");
-    let first = engine.start(&slug).unwrap();
+    let first = engine.record(&slug, &RunRequest::Provision).unwrap();
     // What a killed driver leaves behind: "running", an old heartbeat, a process that is gone.
     let mut gone = std::process::Command::new("true").spawn().unwrap();
     let dead_pid = gone.id();
@@ -230,7 +249,7 @@ async fn a_run_whose_driver_died_is_continued_by_the_next_start() {
         )
         .unwrap();
 
-    let again = engine.start(&slug).unwrap();
+    let again = engine.record(&slug, &RunRequest::Provision).unwrap();
     assert_eq!(again.run_id, first.run_id, "the same run, not a second one");
     assert!(!again.already_running, "taken over, not refused");
     let state = engine
@@ -278,7 +297,13 @@ async fn a_customer_with_history_is_archived_not_deleted() {
 
     assert_eq!(
         engine
-            .teardown(&slug, Events::default().sink())
+            .run(
+                &slug,
+                &RunRequest::Teardown {
+                    confirmation: slug.to_string()
+                },
+                Events::default().sink()
+            )
             .await
             .unwrap(),
         RunState::Succeeded
@@ -333,7 +358,7 @@ async fn sandbox_and_production_never_share_a_run() {
         FailurePolicy::Rollback,
         Environment::Production,
     );
-    let second = production.start(&slug).unwrap();
+    let second = production.record(&slug, &RunRequest::Provision).unwrap();
     assert_ne!(second.run_id, first.run_id, "a fresh production run");
     assert_eq!(
         store.get_run(second.run_id).unwrap().environment,
@@ -411,8 +436,8 @@ async fn two_concurrent_starts_make_one_run() {
     else {
         return;
     };
-    let a = engine.start(&slug).unwrap();
-    let b = engine.start(&slug).unwrap();
+    let a = engine.record(&slug, &RunRequest::Provision).unwrap();
+    let b = engine.record(&slug, &RunRequest::Provision).unwrap();
     assert_eq!(a.run_id, b.run_id);
     assert!(!a.already_running && b.already_running);
     assert_eq!(store.list_runs(None, 10).unwrap().len(), 1);
@@ -620,7 +645,7 @@ async fn cancel_mid_run_then_rollback_leaves_nothing_and_resume_finishes() {
                 "Avbryt Och Fortsatt AB"
             },
         );
-        let run = engine.start(&slug).unwrap();
+        let run = engine.record(&slug, &RunRequest::Provision).unwrap();
         let events = Events::default();
         let driving = {
             let (engine, sink) = (engine.clone(), events.sink());
@@ -694,7 +719,7 @@ async fn a_driver_whose_run_was_taken_over_stops_without_writing() {
         FailurePolicy::Rollback,
     ));
     let slug = customer(&store, "Tagen Over AB");
-    let run = engine.start(&slug).unwrap();
+    let run = engine.record(&slug, &RunRequest::Provision).unwrap();
     let events = Events::default();
     let driving = {
         let (engine, sink) = (engine.clone(), events.sink());
@@ -818,7 +843,13 @@ async fn each_environment_has_its_own_instance_card() {
 
     // A production teardown clears production's card and leaves the sandbox's as it was.
     let state = production
-        .teardown(&slug, Events::default().sink())
+        .run(
+            &slug,
+            &RunRequest::Teardown {
+                confirmation: slug.to_string(),
+            },
+            Events::default().sink(),
+        )
         .await
         .unwrap();
     assert_eq!(state, RunState::Succeeded);
@@ -1490,7 +1521,7 @@ async fn two_seats_one_driver_and_a_takeover_after_the_lease() {
             let engine = if e == "a" { &engine_a } else { &engine_b };
             s.spawn(move || {
                 barrier.wait();
-                engine.start(&slug).unwrap()
+                engine.record(&slug, &RunRequest::Provision).unwrap()
             })
         };
         let (a, b) = (start("a"), start("b"));
@@ -1547,13 +1578,13 @@ async fn two_seats_one_driver_and_a_takeover_after_the_lease() {
     }
 
     // The lease still holds: the other seat is refused, with the dead seat's name.
-    let early = loser_engine.start(&slug).unwrap();
+    let early = loser_engine.record(&slug, &RunRequest::Provision).unwrap();
     assert!(early.driver.is_none() && early.already_running);
     assert_eq!(early.driven_by.as_deref(), Some(winner_seat));
 
     // Past the lease the other seat takes the run over and finishes it.
     tokio::time::sleep(fabrik::provision::STALE_AFTER + std::time::Duration::from_secs(1)).await;
-    let taken = loser_engine.start(&slug).unwrap();
+    let taken = loser_engine.record(&slug, &RunRequest::Provision).unwrap();
     assert_eq!(taken.run_id, winner.run_id, "the same run, taken over");
     let state = loser_engine
         .drive(

@@ -10,6 +10,7 @@ use std::time::Duration;
 use fabrik::api::cloud::CloudApi;
 use fabrik::api::runs::{RunHost, RunsApi};
 use fabrik::api::Api;
+use fabrik::provision::RunRequest;
 use fabrik::provision::{RunEvent, RunState};
 
 /// Both tests use the real sandbox keyring namespace; they must not overlap.
@@ -78,7 +79,7 @@ async fn sandboxed(customers: &[&str]) -> Option<(Sandboxed, Vec<String>)> {
             .await
             .unwrap(),
     );
-    let runs = RunsApi::new(api.shared_store(), cloud.clone());
+    let runs = RunsApi::window(api.shared_store(), cloud.clone());
     Some((
         Sandboxed {
             _dir: dir,
@@ -109,7 +110,7 @@ async fn provision_from_the_window_in_the_sandbox() {
         "a fresh install starts in the sandbox"
     );
     assert!(
-        runs.readiness().unwrap().ready,
+        runs.supervisor().readiness().unwrap().ready,
         "the sandbox needs no tokens"
     );
 
@@ -117,8 +118,18 @@ async fn provision_from_the_window_in_the_sandbox() {
     assert!(plan.feasible && plan.items.len() == 12);
 
     let host = Arc::new(Host::default());
-    let first = runs.start(slug.clone(), host.clone()).unwrap();
-    let second = runs.start(slug.clone(), host.clone()).unwrap();
+    let first = runs
+        .supervisor()
+        .start_run(slug.clone(), RunRequest::Provision, host.clone())
+        .await
+        .unwrap()
+        .outcome;
+    let second = runs
+        .supervisor()
+        .start_run(slug.clone(), RunRequest::Provision, host.clone())
+        .await
+        .unwrap()
+        .outcome;
     assert_eq!(first.run_id, second.run_id, "pressing twice starts one run");
     assert!(second.already_running);
     assert_eq!(host.finished(first.run_id).await, RunState::Succeeded);
@@ -156,14 +167,31 @@ async fn provision_from_the_window_in_the_sandbox() {
 
     // "Avveckla" needs the slug typed exactly.
     assert_eq!(
-        runs.teardown(slug.clone(), "fel".into(), host.clone())
+        runs.supervisor()
+            .start_run(
+                slug.clone(),
+                RunRequest::Teardown {
+                    confirmation: "fel".into()
+                },
+                host.clone()
+            )
+            .await
+            .map(|_| ())
             .unwrap_err()
             .code
             .as_str(),
         "not_confirmed"
     );
     let teardown_host = Arc::new(Host::default());
-    runs.teardown(slug.clone(), slug.clone(), teardown_host.clone())
+    runs.supervisor()
+        .start_run(
+            slug.clone(),
+            RunRequest::Teardown {
+                confirmation: slug.clone(),
+            },
+            teardown_host.clone(),
+        )
+        .await
         .unwrap();
     assert_eq!(teardown_host.finished(-1).await, RunState::Succeeded);
     let inv: serde_json::Value = reqwest::get(format!(
@@ -227,8 +255,8 @@ async fn production_refuses_to_provision_until_tokens_and_settings_are_there() {
         .await
         .unwrap(),
     );
-    let runs = RunsApi::new(api.shared_store(), cloud.clone());
-    let r = runs.readiness().unwrap();
+    let runs = RunsApi::window(api.shared_store(), cloud.clone());
+    let r = runs.supervisor().readiness().unwrap();
     assert!(!r.ready);
     assert!(
         r.reason.unwrap().sv.contains("github.template"),
@@ -242,7 +270,7 @@ async fn production_refuses_to_provision_until_tokens_and_settings_are_there() {
     ] {
         api.store().set_setting(k, v).unwrap();
     }
-    let r = runs.readiness().unwrap();
+    let r = runs.supervisor().readiness().unwrap();
     assert!(!r.ready);
     assert_eq!(
         r.missing.len(),
@@ -251,7 +279,12 @@ async fn production_refuses_to_provision_until_tokens_and_settings_are_there() {
         r.missing
     );
     assert!(r.reason.unwrap().sv.starts_with("Token saknas för GitHub"));
-    let err = runs.start(slug, Arc::new(Host::default())).unwrap_err();
+    let err = runs
+        .supervisor()
+        .start_run(slug, RunRequest::Provision, Arc::new(Host::default()))
+        .await
+        .map(|_| ())
+        .unwrap_err();
     assert_eq!(err.code.as_str(), "not_ready");
     assert!(
         api.store().list_runs(None, 10).unwrap().is_empty(),
@@ -289,13 +322,19 @@ async fn a_second_retry_click_is_refused_and_the_first_driver_finishes() {
         .unwrap()
         .status()
         .is_success());
-    let runs = RunsApi::new(api.shared_store(), cloud.clone());
+    let runs = RunsApi::window(api.shared_store(), cloud.clone());
     // The agency asked to hear of failed runs by email.
     cloud
         .set_setting("alerts.email".into(), "larm@byran.example.se".into())
         .unwrap();
     let host = Arc::new(Host::default());
-    let run = runs.start(slug.clone(), host.clone()).unwrap().run_id;
+    let run = runs
+        .supervisor()
+        .start_run(slug.clone(), RunRequest::Provision, host.clone())
+        .await
+        .unwrap()
+        .outcome
+        .run_id;
     assert_eq!(host.finished(run).await, RunState::Failed);
     let alerts = || agency_emails(sim);
     let mut sent = alerts().await;
@@ -314,8 +353,8 @@ async fn a_second_retry_click_is_refused_and_the_first_driver_finishes() {
     );
 
     let retry = Arc::new(Host::default());
-    runs.resume(run, retry.clone()).unwrap();
-    let second = runs.resume(run, retry.clone());
+    runs.supervisor().resume(run, retry.clone()).await.unwrap();
+    let second = runs.supervisor().resume(run, retry.clone()).await;
     assert_eq!(
         second.map(|_| ()).unwrap_err().code.as_str(),
         "run_busy",
@@ -337,7 +376,14 @@ async fn a_second_retry_click_is_refused_and_the_first_driver_finishes() {
     assert_eq!(alerts().await.len(), 1, "no alert for a run that succeeded");
     // Leave nothing in the shared sandbox keyring namespace.
     let teardown = Arc::new(Host::default());
-    runs.teardown(slug.clone(), slug, teardown.clone()).unwrap();
+    runs.supervisor()
+        .start_run(
+            slug.clone(),
+            RunRequest::Teardown { confirmation: slug },
+            teardown.clone(),
+        )
+        .await
+        .unwrap();
     assert_eq!(teardown.finished(-1).await, RunState::Succeeded);
 }
 
@@ -374,9 +420,11 @@ async fn one_preflight_serves_the_starts_of_one_dialog() {
     let mut ids = Vec::new();
     for slug in &slugs {
         ids.push(
-            runs.start_checked(slug.clone(), host.clone())
+            runs.supervisor()
+                .start_run(slug.clone(), RunRequest::Provision, host.clone())
                 .await
                 .unwrap()
+                .outcome
                 .run_id,
         );
     }
@@ -389,7 +437,8 @@ async fn one_preflight_serves_the_starts_of_one_dialog() {
     cloud
         .set_setting("email.support_address".into(), "hjalp@byran.se".into())
         .unwrap();
-    runs.start_checked(slugs[0].clone(), host.clone())
+    runs.supervisor()
+        .start_run(slugs[0].clone(), RunRequest::Provision, host.clone())
         .await
         .unwrap();
     assert_eq!(
@@ -419,7 +468,12 @@ async fn check_all_reports_progress_and_alerts_when_an_instance_turns_unhealthy(
     };
     let host = Arc::new(Host::default());
     for slug in &slugs[..2] {
-        let run = runs.start(slug.clone(), host.clone()).unwrap();
+        let run = runs
+            .supervisor()
+            .start_run(slug.clone(), RunRequest::Provision, host.clone())
+            .await
+            .unwrap()
+            .outcome;
         assert_eq!(host.finished(run.run_id).await, RunState::Succeeded);
         host.events.lock().unwrap().clear();
     }
@@ -504,7 +558,15 @@ async fn check_all_reports_progress_and_alerts_when_an_instance_turns_unhealthy(
     assert_eq!(again, 1);
 
     for slug in &slugs[..2] {
-        runs.teardown(slug.clone(), slug.clone(), host.clone())
+        runs.supervisor()
+            .start_run(
+                slug.clone(),
+                RunRequest::Teardown {
+                    confirmation: slug.clone(),
+                },
+                host.clone(),
+            )
+            .await
             .unwrap();
         host.finished(-1).await;
         host.events.lock().unwrap().clear();
@@ -554,7 +616,12 @@ async fn the_schedule_checks_every_instance_while_set() {
         return;
     };
     let host = Arc::new(Host::default());
-    let run = runs.start(slugs[0].clone(), host.clone()).unwrap();
+    let run = runs
+        .supervisor()
+        .start_run(slugs[0].clone(), RunRequest::Provision, host.clone())
+        .await
+        .unwrap()
+        .outcome;
     assert_eq!(host.finished(run.run_id).await, RunState::Succeeded);
     let health = fabrik::api::health::HealthApi::new(api.shared_store(), cloud.clone());
     let tick = Duration::from_millis(50);
@@ -601,7 +668,15 @@ async fn the_schedule_checks_every_instance_while_set() {
     );
 
     host.events.lock().unwrap().clear();
-    runs.teardown(slugs[0].clone(), slugs[0].clone(), host.clone())
+    runs.supervisor()
+        .start_run(
+            slugs[0].clone(),
+            RunRequest::Teardown {
+                confirmation: slugs[0].clone(),
+            },
+            host.clone(),
+        )
+        .await
         .unwrap();
     host.finished(-1).await;
 }

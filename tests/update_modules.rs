@@ -7,6 +7,7 @@ mod common;
 
 use common::*;
 use fabrik::customer::{CustomerPatch, Module, ModuleManifest, Status};
+use fabrik::provision::RunRequest;
 use fabrik::provision::{FailurePolicy, RunState, StepKey, StepState};
 use serde_json::{json, Value};
 
@@ -115,7 +116,7 @@ fn add_social(w: &World) {
 
 async fn update(w: &World, engine: &fabrik::provision::Engine) -> (i64, RunState, Events) {
     let events = Events::default();
-    let run = engine.start_update_modules(&w.slug).unwrap();
+    let run = engine.record(&w.slug, &RunRequest::UpdateModules).unwrap();
     let state = engine
         .drive(
             run.driver.clone().expect("this caller drives the update"),
@@ -134,7 +135,10 @@ async fn an_update_writes_the_modules_and_serves_a_new_deployment() {
         return;
     };
     // Before provisioning there is nothing to update.
-    let refused = w.engine.start_update_modules(&w.slug).unwrap_err();
+    let refused = w
+        .engine
+        .record(&w.slug, &RunRequest::UpdateModules)
+        .unwrap_err();
     assert_eq!(refused.code().as_str(), "not_provisioned");
 
     let (_, state) = provision(&w.engine, &w.slug).await;

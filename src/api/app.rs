@@ -13,6 +13,7 @@ use super::cloud::{CloudApi, SettingEntry};
 use super::commands::Commands;
 use super::health::{HealthApi, Sweep};
 use super::runs::{Readiness, RunDetail, RunHost, RunsApi};
+use super::supervisor::Supervisor;
 use super::{Api, ApiResult, AppInfo, DraftCheck, Language, Preferences};
 use crate::credentials::CredentialStatus;
 use crate::customer::{
@@ -21,7 +22,7 @@ use crate::customer::{
 use crate::environment::Environment;
 use crate::error::ApiError;
 use crate::provision::preflight::Finding;
-use crate::provision::{DomainStatus, ProvisionPlan, RunKind, StartOutcome, TeardownTarget};
+use crate::provision::{DomainStatus, ProvisionPlan, RunRequest, StartOutcome, TeardownTarget};
 use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
 use crate::store::runs::RunRow;
@@ -91,7 +92,7 @@ impl Fabrik {
                         tracing::error!(code = %e.code(), "could not open the cloud environment: {e}");
                         e.to_api()
                     })?;
-                let runs = RunsApi::new(api.shared_store(), cloud.clone());
+                let runs = RunsApi::window(api.shared_store(), cloud.clone());
                 let health = HealthApi::new(api.shared_store(), cloud.clone());
                 health.schedule(host);
                 Ok((cloud, runs, health))
@@ -106,6 +107,10 @@ impl Fabrik {
 
     async fn runs(&self) -> ApiResult<Arc<RunsApi>> {
         Ok(self.clouds().await?.1)
+    }
+
+    async fn supervisor(&self) -> ApiResult<Arc<Supervisor>> {
+        Ok(self.clouds().await?.1.supervisor().clone())
     }
 
     async fn health(&self) -> ApiResult<Arc<HealthApi>> {
@@ -307,7 +312,8 @@ impl Commands for Fabrik {
     }
 
     async fn readiness(&self) -> ApiResult<Readiness> {
-        blocking(self.runs().await?, |r| r.readiness()).await
+        let supervisor = self.supervisor().await?;
+        blocking(supervisor, |s| s.readiness()).await
     }
 
     async fn plan_provision(&self, slug: String) -> ApiResult<ProvisionPlan> {
@@ -318,33 +324,10 @@ impl Commands for Fabrik {
         self.runs().await?.preflight().await
     }
 
-    async fn start_provision(&self, slug: String) -> ApiResult<StartOutcome> {
+    async fn start_run(&self, slug: String, request: RunRequest) -> ApiResult<StartOutcome> {
         let host = self.run_host();
-        self.runs().await?.start_checked(slug, host).await
-    }
-
-    async fn update_modules(&self, slug: String) -> ApiResult<StartOutcome> {
-        let host = self.run_host();
-        self.runs().await?.update_modules_checked(slug, host).await
-    }
-
-    async fn start_day_two(&self, slug: String, kind: RunKind) -> ApiResult<StartOutcome> {
-        let host = self.run_host();
-        self.runs().await?.day_two_checked(slug, kind, host).await
-    }
-
-    async fn add_domain(&self, slug: String, domain: String) -> ApiResult<StartOutcome> {
-        let host = self.run_host();
-        let runs = self.runs().await?;
-        runs.domain_checked(slug, RunKind::DomainAdd, domain, host)
-            .await
-    }
-
-    async fn remove_domain(&self, slug: String, domain: String) -> ApiResult<StartOutcome> {
-        let host = self.run_host();
-        let runs = self.runs().await?;
-        runs.domain_checked(slug, RunKind::DomainRemove, domain, host)
-            .await
+        let supervisor = self.supervisor().await?;
+        Ok(supervisor.start_run(slug, request, host).await?.outcome)
     }
 
     async fn domains(&self, slug: String) -> ApiResult<Vec<DomainStatus>> {
@@ -352,25 +335,21 @@ impl Commands for Fabrik {
     }
 
     async fn cancel_run(&self, run: i64, rollback: bool) -> ApiResult<bool> {
-        blocking(self.runs().await?, move |r| r.cancel(run, rollback)).await
+        blocking(self.supervisor().await?, move |s| s.cancel(run, rollback)).await
     }
 
     async fn resume_run(&self, run: i64) -> ApiResult<()> {
         let host = self.run_host();
-        self.runs().await?.resume_checked(run, host).await
+        self.supervisor().await?.resume(run, host).await.map(|_| ())
     }
 
     async fn rollback_run(&self, run: i64) -> ApiResult<()> {
         let host = self.run_host();
-        blocking(self.runs().await?, move |r| r.rollback(run, host)).await
-    }
-
-    async fn teardown_customer(&self, slug: String, confirmation: String) -> ApiResult<i64> {
-        let host = self.run_host();
-        blocking(self.runs().await?, move |r| {
-            r.teardown(slug, confirmation, host)
-        })
-        .await
+        self.supervisor()
+            .await?
+            .rollback(run, host)
+            .await
+            .map(|_| ())
     }
 
     async fn teardown_preview(&self, slug: String) -> ApiResult<Vec<TeardownTarget>> {

@@ -20,8 +20,8 @@ use crate::providers::verify::{Verification, VerifyState};
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
 use crate::provision::preflight::Finding;
 use crate::provision::{
-    AdoptionState, AllowedBy, DnsRecord, DomainStatus, LogLevel, RunEvent, RunKind, RunState,
-    StartOutcome, StepKey, StepOutcome, StepState, TargetVerdict, TeardownTarget,
+    AdoptionState, AllowedBy, DnsRecord, DomainStatus, LogLevel, RunEvent, RunKind, RunRequest,
+    RunState, StartOutcome, StepKey, StepOutcome, StepState, TargetVerdict, TeardownTarget,
 };
 use crate::register::{
     ExportFormat, ImportPreview, ImportReport, ImportRow, PortalRows, PortalSource,
@@ -114,7 +114,7 @@ pub fn typescript() -> String {
         Plan, Module, Status, SortKey, Instance, InstanceLinks, Applied, Customer, CustomerRow, CustomerListing,
         CustomerDraft, CustomerPatch, CustomerQuery, ModuleInfo, ModuleManifest,
         Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,
-        Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, Finding, StartOutcome, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
+        Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, Finding, StartOutcome, RunRequest, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
         TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,
         Health, HealthFinding, HealthPart, FindingKind, HealthSummary, SiteProbe, Sweep,
         DomainStatus, DnsRecord,

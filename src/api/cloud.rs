@@ -220,6 +220,10 @@ impl CloudApi {
         }
     }
 
+    pub fn shared_store(&self) -> Arc<Store> {
+        self.store.clone()
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

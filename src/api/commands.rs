@@ -49,11 +49,7 @@ macro_rules! with_commands {
             async readiness() -> $crate::api::runs::Readiness;
             async preflight() -> Vec<$crate::provision::preflight::Finding>;
             async plan_provision(slug: String) -> $crate::provision::ProvisionPlan;
-            async start_provision(slug: String) -> $crate::provision::StartOutcome;
-            async update_modules(slug: String) -> $crate::provision::StartOutcome;
-            async start_day_two(slug: String, kind: $crate::provision::RunKind) -> $crate::provision::StartOutcome;
-            async add_domain(slug: String, domain: String) -> $crate::provision::StartOutcome;
-            async remove_domain(slug: String, domain: String) -> $crate::provision::StartOutcome;
+            async start_run(slug: String, request: $crate::provision::RunRequest) -> $crate::provision::StartOutcome;
             async domains(slug: String) -> Vec<$crate::provision::DomainStatus>;
             async cancel_run(run: i64, rollback: bool) -> bool;
             async resume_run(run: i64) -> ();
@@ -63,7 +59,6 @@ macro_rules! with_commands {
             async check_all_health() -> $crate::api::health::Sweep;
             async health_sweep() -> $crate::api::health::Sweep;
             blocking instance_health(slug: String) -> Option<$crate::health::Health>;
-            async teardown_customer(slug: String, confirmation: String) -> i64;
             async adoptions(slug: String) -> Vec<$crate::store::adoptions::Adoption>;
             async adopt_resource(slug: String, name: String, confirmation: String) -> $crate::store::adoptions::Adoption;
             async list_runs(slug: Option<String>) -> Vec<$crate::store::runs::RunRow>;

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod health;
 pub mod host;
 pub mod runs;
+pub mod supervisor;
 
 use std::path::Path;
 

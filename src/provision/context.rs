@@ -121,8 +121,8 @@ pub struct RunCtx {
     /// Sandbox or production: every ledger lookup stays within it.
     pub environment: Environment,
     pub keys: OnceCell<Arc<ApiKeys>>,
-    /// What the run was asked to do beyond its kind (`RunRow::input`), or null.
-    pub input: Value,
+    /// What the run was asked to do beyond its kind (`RunRow::input`), typed.
+    pub input: Option<super::kinds::RunInput>,
 }
 
 impl RunCtx {
@@ -161,16 +161,20 @@ impl RunCtx {
             .unwrap_or(Value::Null)
     }
 
-    pub fn output_str(&self, key: StepKey, field: &str) -> Result<String, StepError> {
-        self.output(key)[field]
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| {
-                StepError::permanent(
-                    ErrorCode::LedgerIncomplete,
-                    params! { "step" => key, "field" => field },
-                )
-            })
+    /// A step's output, typed (`outputs`); `ledger_incomplete` naming the step when the
+    /// ledger does not hold it.
+    pub fn out<T: super::outputs::StepOutput>(&self) -> Result<T, StepError> {
+        serde_json::from_value(self.output(T::STEP)).map_err(|e| {
+            StepError::permanent(
+                ErrorCode::LedgerIncomplete,
+                params! { "step" => T::STEP, "field" => e },
+            )
+        })
+    }
+
+    /// The workflow `n8n.workflow` recorded, if it ran.
+    pub fn workflow_id(&self) -> Option<String> {
+        self.out::<super::outputs::Workflow>().ok().map(|w| w.id)
     }
 
     /// Records the name of what this step is about to create, before the call that creates it;
@@ -328,7 +332,7 @@ impl RunCtx {
     /// The project's API keys, fetched once per process (they are secrets: never stored in
     /// the ledger; the service-role key is kept in the keyring by the keys step).
     pub async fn api_keys(&self) -> Result<Arc<ApiKeys>, StepError> {
-        let project_ref = self.output_str(StepKey::SupabaseProject, "ref")?;
+        let project_ref = self.out::<super::outputs::SupabaseProject>()?.project_ref;
         self.keys
             .get_or_try_init(|| async {
                 self.clients

@@ -6,6 +6,8 @@ mod context;
 pub mod email;
 pub mod engine;
 pub mod events;
+pub mod kinds;
+pub mod outputs;
 pub mod ownership;
 pub mod plan;
 pub mod policy;
@@ -19,10 +21,11 @@ pub use crate::ledger::{
 };
 pub use crate::providers::clients::{Clients, Tokens};
 pub use engine::{
-    Claimed, Engine, FailurePolicy, StartOutcome, TargetVerdict, TeardownTarget, HEARTBEAT,
-    STALE_AFTER,
+    Claimed, Engine, FailurePolicy, StartOutcome, TargetVerdict, TeardownTarget, ALERT_ADDRESS,
+    HEARTBEAT, STALE_AFTER,
 };
 pub use events::{EventSink, RunEvent, StepOutcome};
+pub use kinds::{RunInput, RunRequest};
 pub use plan::{PlanAction, PlanItem, ProvisionPlan};
 pub use policy::{PollPolicy, RetryPolicy, Timing};
 pub use settings::ProvisionSettings;

@@ -8,6 +8,7 @@ use std::time::Duration;
 use fabrik::customer::{CustomerDraft, ModuleManifest, Plan};
 use fabrik::environment::Environment;
 use fabrik::providers::Endpoints;
+use fabrik::provision::RunRequest;
 use fabrik::provision::{
     Clients, Engine, FailurePolicy, ProvisionSettings, RunEvent, Timing, Tokens,
 };
@@ -231,7 +232,15 @@ pub async fn world(tag: &str, name: &str) -> Option<World> {
 
 /// Tears the customer down so the keyring entries go too.
 pub async fn cleanup(engine: &Engine, slug: &str) {
-    let _ = engine.teardown(slug, Events::default().sink()).await;
+    let _ = engine
+        .run(
+            slug,
+            &RunRequest::Teardown {
+                confirmation: slug.to_string(),
+            },
+            Events::default().sink(),
+        )
+        .await;
 }
 
 /// What a CLI process printed, stdout then stderr.
@@ -319,7 +328,7 @@ pub async fn start_and_drive(
     Events,
 ) {
     let events = Events::default();
-    let run = engine.start(slug).unwrap();
+    let run = engine.record(slug, &RunRequest::Provision).unwrap();
     let outcome = engine
         .drive(
             run.driver.clone().expect("this caller drives the run"),
@@ -362,6 +371,7 @@ pub async fn provision(
 pub fn cli(sim: &SimHandle, db: &std::path::Path) -> std::process::Command {
     let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("fabrik"));
     c.env("FABRIK_DB", db)
+        .env("FABRIK_ENVIRONMENT", "production")
         .env("FABRIK_FAST_POLL", "1")
         .env("FABRIK_SUPABASE_API_URL", sim.supabase_api_url())
         .env(

@@ -247,6 +247,8 @@ already_running: boolean,
  */
 driven_by: string | null, };
 
+export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, };
+
 export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove";
 
 export type StepOutcome = "created" | "adopted" | "done" | "skipped";
@@ -485,11 +487,7 @@ export type Commands = {
   readiness: { args: {  }; result: Readiness };
   preflight: { args: {  }; result: Array<Finding> };
   plan_provision: { args: { slug: string }; result: ProvisionPlan };
-  start_provision: { args: { slug: string }; result: StartOutcome };
-  update_modules: { args: { slug: string }; result: StartOutcome };
-  start_day_two: { args: { slug: string; kind: RunKind }; result: StartOutcome };
-  add_domain: { args: { slug: string; domain: string }; result: StartOutcome };
-  remove_domain: { args: { slug: string; domain: string }; result: StartOutcome };
+  start_run: { args: { slug: string; request: RunRequest }; result: StartOutcome };
   domains: { args: { slug: string }; result: Array<DomainStatus> };
   cancel_run: { args: { run: number; rollback: boolean }; result: boolean };
   resume_run: { args: { run: number }; result: null };
@@ -499,7 +497,6 @@ export type Commands = {
   check_all_health: { args: {  }; result: Sweep };
   health_sweep: { args: {  }; result: Sweep };
   instance_health: { args: { slug: string }; result: Health | null };
-  teardown_customer: { args: { slug: string; confirmation: string }; result: number };
   adoptions: { args: { slug: string }; result: Array<Adoption> };
   adopt_resource: { args: { slug: string; name: string; confirmation: string }; result: Adoption };
   list_runs: { args: { slug: string | null }; result: Array<RunRow> };

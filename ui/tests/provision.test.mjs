@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ipcCalls, launchBrowser, openApp, requireDist, startPreview } from './lib/harness.mjs';
+import { ipcCalls, launchBrowser, openApp, requireDist, runStarts, startPreview } from './lib/harness.mjs';
 
 requireDist();
 
@@ -168,7 +168,7 @@ describe('provisioning', () => {
     assert.match(await tid(page, 'step-log-supabase.project').innerText(), /Skapa Supabase-projekt: skapad \(asabagerixxabcdefghi\)/);
 
     // One run, however often the buttons were pressed.
-    assert.equal((await ipcCalls(page, 'start_provision')).length, 1);
+    assert.equal((await runStarts(page, 'provision')).length, 1);
     assert.equal((await ipcCalls(page, 'plan_provision')).length, 1);
     assert.equal(await page.locator('[data-testid="history-list"] [data-testid="history-item"]').count(), 1);
     assertClean();
@@ -328,7 +328,7 @@ describe('provisioning', () => {
     assert.equal(await page.getByTestId('preflight-finding').count(), 4);
     assert.equal(await tid(page, 'plan-start').isDisabled(), true);
     assert.equal((await ipcCalls(page, 'preflight')).length, 1);
-    assert.equal((await ipcCalls(page, 'start_provision')).length, 0);
+    assert.equal((await runStarts(page, 'provision')).length, 0);
     assertClean();
   });
 
@@ -347,7 +347,7 @@ describe('provisioning', () => {
     assert.equal(await tid(page, 'row-progress-ceder-cafe').count(), 0);
     assert.equal(await tid(page, 'provision-row-asa-bageri').isDisabled(), true, 'the row button spins while its run is active');
     await page.waitForFunction(() => document.querySelector('[data-testid="active-runs-indicator"]')?.dataset.count === '2');
-    assert.deepEqual((await ipcCalls(page, 'start_provision')).map((c) => c.args.slug).sort(), ['asa-bageri', 'bjork-bygg']);
+    assert.deepEqual((await runStarts(page, 'provision')).map((c) => c.args.slug).sort(), ['asa-bageri', 'bjork-bygg']);
     // Both finish: the rows lose their progress and their Provisionera button (they have an instance now).
     await tid(page, 'provision-row-asa-bageri').waitFor({ state: 'detached', timeout: 15000 });
     await tid(page, 'provision-row-bjork-bygg').waitFor({ state: 'detached', timeout: 15000 });
@@ -384,7 +384,7 @@ describe('provisioning', () => {
     await tid(page, 'teardown-confirm').click();
     await page.getByTestId('toast').filter({ hasText: 'Åsa Bageri har avvecklats' }).waitFor();
     await tid(page, 'provision-button').waitFor();
-    assert.deepEqual((await ipcCalls(page, 'teardown_customer')).map((c) => c.args), [{ slug: 'asa-bageri', confirmation: 'asa-bageri' }]);
+    assert.deepEqual((await runStarts(page, 'teardown')).map((c) => c.args), [{ slug: 'asa-bageri', kind: 'teardown', confirmation: 'asa-bageri' }]);
     assert.equal(await tid(page, 'link-production').count(), 0);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="history-item"]').length === 2);
     assertClean();
@@ -411,7 +411,7 @@ describe('provisioning', () => {
     assert.match(await tid(page, 'modules-to').innerText(), /Social/);
     await tid(page, 'confirm-update-modules').click();
     await page.getByTestId('toast').filter({ hasText: 'Modulerna för Åsa Bageri är uppdaterade' }).waitFor();
-    assert.deepEqual((await ipcCalls(page, 'update_modules')).map((c) => c.args), [{ slug: 'asa-bageri' }]);
+    assert.deepEqual((await runStarts(page, 'update_modules')).map((c) => c.args), [{ slug: 'asa-bageri', kind: 'update_modules' }]);
     await tid(page, 'group-modules').waitFor();
     await tid(page, 'modules-outdated').waitFor({ state: 'detached' });
     assert.equal(await tid(page, 'update-modules-button').getAttribute('data-outdated'), 'false');

@@ -2,7 +2,7 @@
 // of the Rust command surface (lib/mock-backend.js). Run `npm run build` first, then `npm test`.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ipcCalls, launchBrowser, mockState, openApp, requireDist, startPreview, visibleSlugs } from './lib/harness.mjs';
+import { ipcCalls, launchBrowser, mockState, openApp, requireDist, runStarts, startPreview, visibleSlugs } from './lib/harness.mjs';
 
 requireDist();
 
@@ -581,7 +581,7 @@ describe('day two', () => {
     await tid(page, 'repair-button').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="run-state"]')?.dataset.state === 'succeeded');
     await page.waitForFunction(() => document.querySelector('[data-testid="health-panel"]')?.dataset.health === 'healthy');
-    assert.deepEqual((await ipcCalls(page, 'start_day_two')).map((c) => c.args), [{ slug: 'cafe-oresund', kind: 'repair' }]);
+    assert.deepEqual((await runStarts(page, 'repair', 'pause', 'resume', 'redeploy', 'reset_password')).map((c) => c.args), [{ slug: 'cafe-oresund', kind: 'repair' }]);
     assert.match(await page.locator('.run-card').innerText(), /Skapa n8n-flöde/);
     await tid(page, 'back-to-list').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="health-cafe-oresund"]')?.dataset.health === 'healthy');
@@ -608,7 +608,7 @@ describe('day two', () => {
     assert.match(dialog, /visas aldrig/);
     await tid(page, 'confirm-operation').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="run-state"]')?.dataset.state === 'succeeded');
-    const kinds = (await ipcCalls(page, 'start_day_two')).map((c) => c.args.kind);
+    const kinds = (await runStarts(page, 'repair', 'pause', 'resume', 'redeploy', 'reset_password')).map((c) => c.args.kind);
     assert.deepEqual(kinds, ['pause', 'resume', 'reset_password']);
     assertClean();
   });
@@ -629,7 +629,7 @@ describe('day two', () => {
     await tid(page, 'remove-domain').click();
     await page.waitForFunction(() => !document.querySelector('[data-domain]'));
     assert.deepEqual(
-      [...(await ipcCalls(page, 'add_domain')), ...(await ipcCalls(page, 'remove_domain'))].map((c) => c.args.domain),
+      (await runStarts(page, 'domain_add', 'domain_remove')).map((c) => c.args.domain),
       ['https://kund.se/', 'cafe-oresund.byran.se', 'cafe-oresund.byran.se'],
     );
     assertClean();

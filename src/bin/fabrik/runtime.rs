@@ -1,15 +1,68 @@
-//! The CLI's own wiring: which environment its flag names, where its files live, and the
-//! FABRIK_FAST_POLL knob. Everything else (endpoints, tokens, settings, the engine) is the
-//! core's `CloudApi`, the same as the window's.
+//! The CLI's own wiring: which environment a command acts in, where its files live, and the
+//! FABRIK_FAST_POLL knob. Everything else (endpoints, tokens, settings, the engine, the
+//! supervisor) is the core's, the same as the window's.
+//!
+//! One environment rule for every command, reads and runs alike: `--sandbox` or `--production`
+//! when given, else `FABRIK_ENVIRONMENT`, else the environment the window is set to (stored in
+//! the register; a fresh install starts in the sandbox). Each command says which on stderr.
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use fabrik::api::cloud::{CloudApi, Environment};
-use fabrik::provision::Timing;
+use fabrik::api::supervisor::Supervisor;
+use fabrik::api::Api;
+use fabrik::provision::{FailurePolicy, Timing};
 use fabrik::store::Store;
 use fabrik::ApiError;
+
+/// The environment variable that names the environment when no flag does.
+const ENVIRONMENT_ENV: &str = "FABRIK_ENVIRONMENT";
+
+/// What the command line asked for; `None`: what the window is set to.
+#[derive(Debug, Clone, Copy)]
+pub struct Chosen(Option<Environment>);
+
+impl Chosen {
+    pub fn from_flags(sandbox: bool, production: bool) -> Result<Chosen, ApiError> {
+        if sandbox {
+            return Ok(Chosen(Some(Environment::Sandbox)));
+        }
+        if production {
+            return Ok(Chosen(Some(Environment::Production)));
+        }
+        match std::env::var(ENVIRONMENT_ENV) {
+            Ok(v) if !v.trim().is_empty() => Environment::parse(v.trim())
+                .map(|e| Chosen(Some(e)))
+                .ok_or_else(|| {
+                    fabrik::error::invalid_setting(
+                        ENVIRONMENT_ENV,
+                        format!("«{v}» är ingen miljö; ange sandbox eller production"),
+                        format!("“{v}” is not an environment; use sandbox or production"),
+                    )
+                    .into()
+                }),
+            _ => Ok(Chosen(None)),
+        }
+    }
+
+    /// The environment for this register, said on stderr (stdout stays the command's answer).
+    fn resolve(self, store: &Store) -> Environment {
+        let env = self.0.unwrap_or_else(|| store.stored_environment());
+        let (name, other) = match env {
+            Environment::Sandbox => ("sandlådan", "--production"),
+            Environment::Production => ("produktion", "--sandbox"),
+        };
+        let how = if self.0.is_some() {
+            "vald"
+        } else {
+            "fönstrets val"
+        };
+        eprintln!("Miljö: {name} ({how}; {other} byter)");
+        env
+    }
+}
 
 /// `FABRIK_FAST_POLL=1` polls and retries quickly (tests and demos against the simulator).
 pub fn timing() -> Timing {
@@ -25,20 +78,20 @@ pub fn timing() -> Timing {
     t
 }
 
-/// The environment `--sandbox` names: the CLI works in production without it.
-pub fn environment(sandbox: bool) -> Environment {
-    if sandbox {
-        Environment::Sandbox
-    } else {
-        Environment::Production
-    }
+/// The register in the chosen environment: a customer's instance card and status are per
+/// environment.
+pub fn register(path: &Path, chosen: Chosen) -> Result<Api, ApiError> {
+    let api = Api::open(path)?;
+    let env = chosen.resolve(api.store());
+    api.store().set_environment(env);
+    Ok(api)
 }
 
-/// Opens the environment `--sandbox` names. The sandbox keeps its world beside the register,
-/// so a test's temporary register gets a world of its own.
-pub async fn open(db: &Path, sandbox: bool) -> Result<CloudApi, ApiError> {
+/// Opens the chosen environment's clouds. The sandbox keeps its world beside the register, so
+/// a test's temporary register gets a world of its own.
+pub async fn open(db: &Path, chosen: Chosen) -> Result<Arc<CloudApi>, ApiError> {
     let store = Arc::new(Store::open_register(db)?);
-    let environment = environment(sandbox);
+    let environment = chosen.resolve(&store);
     store.set_environment(environment);
     let dir = db
         .parent()
@@ -46,5 +99,23 @@ pub async fn open(db: &Path, sandbox: bool) -> Result<CloudApi, ApiError> {
         .unwrap_or(Path::new("."));
     let mut cloud = CloudApi::open_in(store, environment, dir).await?;
     cloud.timeout = timing().call_timeout;
-    Ok(cloud)
+    Ok(Arc::new(cloud))
+}
+
+/// The core's supervisor over these clouds: the CLI rolls a failed run back unless asked to
+/// keep what it made.
+pub fn supervisor(cloud: &Arc<CloudApi>, keep_on_failure: bool) -> Arc<Supervisor> {
+    let policy = if keep_on_failure {
+        FailurePolicy::Pause
+    } else {
+        FailurePolicy::Rollback
+    };
+    Supervisor::new(cloud.shared_store(), cloud.clone(), timing(), policy)
+}
+
+/// Stops the sandbox's simulator (it saves its world) once nothing else holds the clouds.
+pub async fn close(cloud: Arc<CloudApi>) {
+    if let Some(sb) = Arc::into_inner(cloud).and_then(|c| c.sandbox) {
+        sb.shutdown().await;
+    }
 }

@@ -1,5 +1,6 @@
 //! Handing the instance over: the welcome email, and the customer's record in the register.
 
+use crate::provision::outputs;
 use serde_json::json;
 
 use super::{done, kept_secret, read_secret, StepDef};
@@ -28,7 +29,7 @@ async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
             json!({ "skipped": "redan skickat" }),
         );
     }
-    let url = ctx.output_str(StepKey::VercelDeploy, "url")?;
+    let url = ctx.out::<outputs::Deployment>()?.url;
     let password = match read_secret(ctx, CustomerSecret::AdminPassword).await? {
         Some(p) => Some(p),
         // Fabrik made the admin, on a seat whose keyring this one cannot read (it died and this
@@ -57,8 +58,8 @@ async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
 
 /// A new password for the admin Fabrik made, kept in this seat's keyring before it is set.
 async fn replace_admin_password(ctx: &RunCtx) -> Result<crate::secrets::Secret, StepError> {
-    let project_ref = ctx.output_str(StepKey::SupabaseProject, "ref")?;
-    let user = ctx.output_str(StepKey::SupabaseAdminUser, "user_id")?;
+    let project_ref = ctx.out::<outputs::SupabaseProject>()?.project_ref;
+    let user = ctx.out::<outputs::AdminUser>()?.user_id;
     let keys = ctx.api_keys().await?;
     let password = kept_secret(ctx, CustomerSecret::AdminPassword).await?;
     ctx.clients

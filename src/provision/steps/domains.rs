@@ -3,6 +3,7 @@
 //! is the run's input. Fabrik removes only a domain its own run added for this customer (the
 //! ledger is the proof); one someone added by hand is refused, named, with the way out.
 
+use crate::provision::outputs;
 use serde_json::{json, Value};
 
 use super::modules::nothing_to_find;
@@ -113,8 +114,9 @@ pub fn records_line(records: &[DnsRecord]) -> String {
 
 /// The run's domain (validated before the run was created).
 fn domain(ctx: &RunCtx) -> Result<String, StepError> {
-    ctx.input["domain"]
-        .as_str()
+    ctx.input
+        .as_ref()
+        .and_then(|i| i.domain())
         .map(str::to_string)
         .ok_or_else(|| {
             StepError::permanent(
@@ -126,7 +128,7 @@ fn domain(ctx: &RunCtx) -> Result<String, StepError> {
 
 /// The customer's Vercel project, proven theirs before anything on it changes.
 async fn project(ctx: &RunCtx) -> Result<String, StepError> {
-    let id = ctx.output_str(StepKey::VercelProject, "id")?;
+    let id = ctx.out::<outputs::VercelProject>()?.id;
     match owns_project(ctx, &id, &Value::Null).await? {
         Owned::Ours => Ok(id),
         Owned::NotOurs(refusal) => Err(refusal),
@@ -190,7 +192,7 @@ async fn add(ctx: &RunCtx) -> Result<Done, StepError> {
 }
 
 async fn find_domain(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Value)>, StepError> {
-    let project = ctx.output_str(StepKey::VercelProject, "id")?;
+    let project = ctx.out::<outputs::VercelProject>()?.id;
     Ok(ctx
         .clients
         .vercel

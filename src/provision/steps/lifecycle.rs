@@ -249,7 +249,7 @@ async fn redeploy(ctx: &RunCtx) -> Result<Done, StepError> {
 
 /// The first administrator provisioning created (or adopted).
 fn admin_id(ctx: &RunCtx) -> Result<String, StepError> {
-    ctx.output_str(StepKey::SupabaseAdminUser, "user_id")
+    Ok(ctx.out::<crate::provision::outputs::AdminUser>()?.user_id)
 }
 
 /// Sets a new password for the admin provisioning made, kept in this seat's keyring as

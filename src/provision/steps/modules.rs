@@ -4,6 +4,7 @@
 //! before it changed anything, so a rollback puts exactly that back; and it restores only what
 //! is still as this run left it (someone's later edit is left alone and named).
 
+use crate::provision::outputs;
 use serde_json::{json, Value};
 
 use super::vercel::{
@@ -54,8 +55,8 @@ pub(super) async fn nothing_to_find(
 
 fn repo_of(ctx: &RunCtx) -> Result<(String, String), StepError> {
     Ok((
-        ctx.output_str(StepKey::GithubRepo, "owner")?,
-        ctx.output_str(StepKey::GithubRepo, "name")?,
+        ctx.out::<outputs::GithubRepo>()?.owner,
+        ctx.out::<outputs::GithubRepo>()?.name,
     ))
 }
 
@@ -182,7 +183,7 @@ fn owner_name(id: &str, out: &Value) -> (String, String) {
 }
 
 async fn env(ctx: &RunCtx) -> Result<Done, StepError> {
-    let project_id = ctx.output_str(StepKey::VercelProject, "id")?;
+    let project_id = ctx.out::<outputs::VercelProject>()?.id;
     let key = ctx.settings.env.modules.clone();
     let id = format!("{project_id}/{key}");
     let value = modules_value(&ctx.customer.modules);
@@ -260,12 +261,15 @@ pub(super) async fn new_production(
     ctx: &RunCtx,
     step: StepKey,
 ) -> Result<(String, Value), StepError> {
-    let project_id = ctx.output_str(StepKey::VercelProject, "id")?;
-    let project = ctx.output_str(StepKey::VercelProject, "name")?;
+    let project_id = ctx.out::<outputs::VercelProject>()?.id;
+    let project = ctx.out::<outputs::VercelProject>()?.name;
     let repo = Repo {
-        owner: ctx.output_str(StepKey::GithubRepo, "owner")?,
-        name: ctx.output_str(StepKey::GithubRepo, "name")?,
-        branch: ctx.output_str(StepKey::GithubRepo, "default_branch")?,
+        owner: ctx.out::<outputs::GithubRepo>()?.owner,
+        name: ctx.out::<outputs::GithubRepo>()?.name,
+        branch: ctx
+            .out::<outputs::GithubRepo>()?
+            .default_branch
+            .unwrap_or_else(|| "main".into()),
     };
     let mut out = ctx.output(step);
     // Resume follows the deployment this run started; never an earlier run's, which was

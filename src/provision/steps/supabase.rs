@@ -1,5 +1,6 @@
 //! The customer's Supabase project: created, waited for, its keys, its schema, its first admin.
 
+use crate::provision::outputs;
 use serde_json::{json, Value};
 
 use super::{created_or_adopted, customer_secret, done, kept_secret, Owned, StepDef};
@@ -160,7 +161,7 @@ async fn delete_project(ctx: &RunCtx, project_ref: &str, _: &Value) -> Result<()
 }
 
 async fn ready(ctx: &RunCtx) -> Result<Done, StepError> {
-    let project_ref = ctx.output_str(StepKey::SupabaseProject, "ref")?;
+    let project_ref = ctx.out::<outputs::SupabaseProject>()?.project_ref;
     let status = ctx
         .wait_until(
             StepKey::SupabaseReady,
@@ -218,7 +219,7 @@ async fn keys(ctx: &RunCtx) -> Result<Done, StepError> {
 }
 
 async fn apply_schema(ctx: &RunCtx) -> Result<Done, StepError> {
-    let project_ref = ctx.output_str(StepKey::SupabaseProject, "ref")?;
+    let project_ref = ctx.out::<outputs::SupabaseProject>()?.project_ref;
     // The template is idempotent, so a resumed run may apply it again.
     ctx.clients
         .supabase
@@ -250,7 +251,7 @@ async fn apply_schema(ctx: &RunCtx) -> Result<Done, StepError> {
 }
 
 async fn admin_user(ctx: &RunCtx) -> Result<Done, StepError> {
-    let project_ref = ctx.output_str(StepKey::SupabaseProject, "ref")?;
+    let project_ref = ctx.out::<outputs::SupabaseProject>()?.project_ref;
     let keys = ctx.api_keys().await?;
     let email = &ctx.customer.admin_email;
     let (user_id, outcome) = match ctx

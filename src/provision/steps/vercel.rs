@@ -1,5 +1,6 @@
 //! The customer's Vercel project: linked to its repository, given its env vars, deployed.
 
+use crate::provision::outputs;
 use serde_json::{json, Value};
 
 use super::{created_or_adopted, done, gone, Owned, StepDef};
@@ -38,7 +39,7 @@ step!(DEPLOY: VercelDeploy, "Driftsätt till produktion", "Deploy to production"
 
 async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
     let name = ctx.customer.slug.clone();
-    let repo = ctx.output_str(StepKey::GithubRepo, "full_name")?;
+    let repo = ctx.out::<outputs::GithubRepo>()?.full_name();
     let uid = ctx.customer.uid.clone();
     let (p, created) = match ctx.clients.vercel.project(&name).await? {
         Some(p) => {
@@ -130,7 +131,7 @@ async fn delete_project(ctx: &RunCtx, id: &str, _: &Value) -> Result<(), StepErr
 }
 
 async fn env(ctx: &RunCtx) -> Result<Done, StepError> {
-    let project_ref = ctx.output_str(StepKey::SupabaseProject, "ref")?;
+    let project_ref = ctx.out::<outputs::SupabaseProject>()?.project_ref;
     let keys = ctx.api_keys().await?;
     let names = &ctx.settings.env;
     let modules: Vec<&str> = ctx.customer.modules.iter().map(|m| m.as_str()).collect();
@@ -169,7 +170,7 @@ pub(super) async fn save_env(
     step: StepKey,
     mut pending: Vec<EnvVar>,
 ) -> Result<usize, StepError> {
-    let project_id = ctx.output_str(StepKey::VercelProject, "id")?;
+    let project_id = ctx.out::<outputs::VercelProject>()?.id;
     let mut saved = 0;
     let mut attempt = 1;
     loop {
@@ -219,11 +220,14 @@ pub(super) async fn save_env(
 }
 
 async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
-    let project = ctx.output_str(StepKey::VercelProject, "name")?;
+    let project = ctx.out::<outputs::VercelProject>()?.name;
     let repo = Repo {
-        owner: ctx.output_str(StepKey::GithubRepo, "owner")?,
-        name: ctx.output_str(StepKey::GithubRepo, "name")?,
-        branch: ctx.output_str(StepKey::GithubRepo, "default_branch")?,
+        owner: ctx.out::<outputs::GithubRepo>()?.owner,
+        name: ctx.out::<outputs::GithubRepo>()?.name,
+        branch: ctx
+            .out::<outputs::GithubRepo>()?
+            .default_branch
+            .unwrap_or_else(|| "main".into()),
     };
     // Resume: follow the deployment this run already started; a new run adopts the earlier
     // run's deployment when it is still READY.

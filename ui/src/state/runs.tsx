@@ -5,13 +5,19 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { listen } from '@tauri-apps/api/event';
 import { call, type ApiError } from '../api';
 import { ACTIVE_RUN_STATES, STEP_KEYS, STEP_LABEL, UNFINISHED_STEP_STATES } from '../bindings';
-import type { Environment, LogLine, Readiness, RegisterChange, RunDetail, RunEvent, RunKind, RunRow, RunState, StartOutcome, StepKey, StepOutcome, StepRow, Text } from '../bindings';
+import type { Environment, LogLine, Readiness, RegisterChange, RunDetail, RunEvent, RunRequest, RunRow, RunState, StartOutcome, StepKey, StepOutcome, StepRow, Text } from '../bindings';
 
 /** The shared register's tables whose change names a run (`RegisterChange.id` is the run's). */
 const RUN_TABLES = ['runs', 'run_steps', 'run_log'];
 import { errorText, runStateKey, useI18n } from '../i18n';
 import { useToast } from './toast';
 import { afterListPainted } from './startup';
+
+/** Every run starts through the core's one command, `start_run`, with a typed request. */
+const startRun = (slug: string, request: RunRequest) => call('start_run', { slug, request });
+
+/** The day-two kinds that need nothing but the customer. */
+export type InputlessDayTwo = Extract<RunRequest, { kind: 'repair' | 'pause' | 'resume' | 'redeploy' | 'reset_password' }>['kind'];
 
 /** What the stored rows do not carry but the events do (what a step waits for, with detail). */
 export interface StepLive {
@@ -169,7 +175,7 @@ interface RunsContextValue {
   /** "Uppdatera moduler": the saved plan and modules into the delivered instance. */
   updateModules: (slug: string) => Promise<void>;
   /** Starts a day-two run (repair, pause, resume, redeploy, a new admin password) and follows it. */
-  dayTwo: (slug: string, kind: RunKind) => Promise<boolean>;
+  dayTwo: (slug: string, kind: InputlessDayTwo) => Promise<boolean>;
   /** Adds or removes a custom domain (a run) and follows it. */
   domain: (slug: string, domain: string, remove: boolean) => Promise<boolean>;
 }
@@ -421,7 +427,7 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
     if (!p) return;
     setPlanning(null);
     for (const slug of p.slugs) {
-      call('start_provision', { slug })
+      startRun(slug, { kind: 'provision' })
         .then(async (o) => {
           // Another seat (or this one) already drives the customer's run: say whose, then follow it.
           if (o.already_running && o.driven_by) tRef.current.toast('error', tRef.current.t('run.drivenBy', { seat: o.driven_by }));
@@ -474,14 +480,14 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
       }, run),
     teardown: async (slug, confirmation) => {
       // The run exists before the call returns: follow it by its id from the first event on.
-      const run = await call('teardown_customer', { slug, confirmation });
-      void track(run);
+      const o = await startRun(slug, { kind: 'teardown', confirmation });
+      void track(o.run_id);
     },
-    dayTwo: (slug, kind) => follow(() => call('start_day_two', { slug, kind })),
-    domain: (slug, domain, remove) => follow(() => call(remove ? 'remove_domain' : 'add_domain', { slug, domain })),
+    dayTwo: (slug, kind) => follow(() => startRun(slug, { kind })),
+    domain: (slug, domain, remove) => follow(() => startRun(slug, remove ? { kind: 'domain_remove', domain } : { kind: 'domain_add', domain })),
     updateModules: async (slug) => {
       try {
-        const o = await call('update_modules', { slug });
+        const o = await startRun(slug, { kind: 'update_modules' });
         await track(o.run_id);
       } catch (e) {
         tRef.current.toast('error', tRef.current.t('modules.startFailed', { message: tRef.current.err(e as ApiError) }));

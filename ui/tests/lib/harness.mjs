@@ -143,6 +143,14 @@ export function ipcCalls(page, cmd) {
   return page.evaluate((c) => window.__mockCalls.filter((x) => !c || x.cmd === c), cmd ?? null);
 }
 
+/** The runs the page started (`start_run`) of these kinds, each as `{ args: { slug, ...request } }`. */
+export async function runStarts(page, ...kinds) {
+  const calls = await ipcCalls(page, 'start_run');
+  return calls
+    .filter((c) => kinds.includes(c.args.request.kind))
+    .map((c) => ({ ...c, args: { slug: c.args.slug, ...c.args.request } }));
+}
+
 export function mockState(page) {
   return page.evaluate(() => window.__mockState());
 }

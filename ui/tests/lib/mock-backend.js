@@ -639,14 +639,8 @@
     run.interrupted = true;
   }
 
-  const runCommands = {
-    readiness: () =>
-      CONFIG.notReady ? { ready: false, missing: ['github'], reason: T(CONFIG.notReady) } : { ready: true, missing: [], reason: null },
-    preflight: () => CONFIG.preflight || [],
-    plan_provision: ({ slug }) => {
-      if (!byslug(slug)) throw notFound(slug);
-      return SCENARIO.plan ? { ...SCENARIO.plan, slug } : defaultPlan(slug);
-    },
+  // How each kind of run starts, behind `start_run` (the core's one way in).
+  const starts = {
     start_provision: ({ slug }) => {
       const c = byslug(slug);
       if (!c) throw notFound(slug);
@@ -658,32 +652,6 @@
       const run = newRun(c, 'provision', STEP_KEYS);
       void play(run.id, SCENARIO.start);
       return { run_id: run.id, already_running: false, driven_by: null };
-    },
-    cancel_run: ({ run: id, rollback }) => {
-      const run = runById(id);
-      if (!run) throw apiError('run_not_found', `Körning ${id} finns inte`);
-      if (!['running', 'cancelling'].includes(run.state)) return false;
-      run.state = 'cancelling';
-      void play(id, rollback ? SCENARIO.cancel_rollback : SCENARIO.cancel_keep);
-      return true;
-    },
-    resume_run: ({ run: id }) => {
-      const run = runById(id);
-      if (!run) throw apiError('run_not_found', `Körning ${id} finns inte`);
-      run.interrupted = false;
-      run.owner_pid = 4242;
-      // Unfinished steps start over (reset_unfinished_steps).
-      for (const s of R.steps[id]) if (!['succeeded', 'compensated'].includes(s.state)) Object.assign(s, { state: 'pending', waiting_for: null });
-      run.state = 'running';
-      void play(id, SCENARIO.resume);
-      return null;
-    },
-    rollback_run: ({ run: id }) => {
-      const run = runById(id);
-      if (!run) throw apiError('run_not_found', `Körning ${id} finns inte`);
-      run.state = 'rolling_back';
-      void play(id, SCENARIO.rollback);
-      return null;
     },
     // "Uppdatera moduler" (src/provision/engine.rs start_update_modules): three steps, played.
     update_modules: ({ slug }) => {
@@ -748,10 +716,6 @@
         setCustomer(slug, { instance: { ...c.instance, production_url: `https://${slug}.vercel.app` } });
       });
     },
-    domains: ({ slug }) => {
-      if (!byslug(slug)) throw notFound(slug);
-      return (CONFIG.domains || {})[slug] || [];
-    },
     teardown_customer: ({ slug, confirmation }) => {
       if (String(confirmation ?? '').trim() !== slug) throw apiError('not_confirmed', 'Skriv kundens adressnamn för att bekräfta');
       const c = byslug(slug);
@@ -766,7 +730,65 @@
       }
       events.push({ type: 'run_finished', run_id: run.id, state: 'succeeded', error: null });
       void play(run.id, events);
+      return { run_id: run.id, already_running: false, driven_by: null };
+    },
+  };
+
+  const runCommands = {
+    readiness: () =>
+      CONFIG.notReady ? { ready: false, missing: ['github'], reason: T(CONFIG.notReady) } : { ready: true, missing: [], reason: null },
+    preflight: () => CONFIG.preflight || [],
+    plan_provision: ({ slug }) => {
+      if (!byslug(slug)) throw notFound(slug);
+      return SCENARIO.plan ? { ...SCENARIO.plan, slug } : defaultPlan(slug);
+    },
+    cancel_run: ({ run: id, rollback }) => {
+      const run = runById(id);
+      if (!run) throw apiError('run_not_found', `Körning ${id} finns inte`);
+      if (!['running', 'cancelling'].includes(run.state)) return false;
+      run.state = 'cancelling';
+      void play(id, rollback ? SCENARIO.cancel_rollback : SCENARIO.cancel_keep);
+      return true;
+    },
+    resume_run: ({ run: id }) => {
+      const run = runById(id);
+      if (!run) throw apiError('run_not_found', `Körning ${id} finns inte`);
+      run.interrupted = false;
+      run.owner_pid = 4242;
+      // Unfinished steps start over (reset_unfinished_steps).
+      for (const s of R.steps[id]) if (!['succeeded', 'compensated'].includes(s.state)) Object.assign(s, { state: 'pending', waiting_for: null });
+      run.state = 'running';
+      void play(id, SCENARIO.resume);
       return null;
+    },
+    rollback_run: ({ run: id }) => {
+      const run = runById(id);
+      if (!run) throw apiError('run_not_found', `Körning ${id} finns inte`);
+      run.state = 'rolling_back';
+      void play(id, SCENARIO.rollback);
+      return null;
+    },
+    // The core's one way in (src/api/supervisor.rs start_run): the request's kind picks the run.
+    start_run: ({ slug, request }) => {
+      const kind = request?.kind;
+      const start = {
+        provision: starts.start_provision,
+        update_modules: starts.update_modules,
+        repair: starts.start_day_two,
+        pause: starts.start_day_two,
+        resume: starts.start_day_two,
+        redeploy: starts.start_day_two,
+        reset_password: starts.start_day_two,
+        domain_add: starts.add_domain,
+        domain_remove: starts.remove_domain,
+        teardown: starts.teardown_customer,
+      }[kind];
+      if (!start) throw apiError('internal', `unknown run kind ${kind}`);
+      return start({ slug, ...request });
+    },
+    domains: ({ slug }) => {
+      if (!byslug(slug)) throw notFound(slug);
+      return (CONFIG.domains || {})[slug] || [];
     },
     // What "Avveckla" would do with each target (src/provision/engine.rs teardown_preview):
     // ids listed in CONFIG.foreignIds read back without Fabrik's marker and are kept.

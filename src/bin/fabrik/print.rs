@@ -1,0 +1,37 @@
+//! What every command group prints with: JSON, a question at the terminal, a hidden line.
+
+use fabrik::ApiError;
+
+pub fn print_json<T: serde::Serialize>(v: &T) {
+    // Serialising our own plain data types cannot fail.
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}
+
+pub fn confirm(question: &str) -> bool {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        eprintln!("Ingen terminal att fråga i; använd --yes för att starta.");
+        return false;
+    }
+    eprint!("{question}");
+    let mut answer = String::new();
+    let _ = std::io::stdin().read_line(&mut answer);
+    matches!(
+        answer.trim().to_lowercase().as_str(),
+        "j" | "ja" | "y" | "yes"
+    )
+}
+
+pub fn read_secret_line(prompt: &str) -> Result<String, ApiError> {
+    use std::io::IsTerminal;
+    let token = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(prompt).map_err(fabrik::Error::Io)?
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(fabrik::Error::Io)?;
+        line
+    };
+    Ok(token)
+}

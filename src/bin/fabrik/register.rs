@@ -1,0 +1,250 @@
+//! `fabrik register …`: the register as a file (export, import, the portal's table), the
+//! shared register's password, and moving a register file into a shared one.
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use fabrik::api::Api;
+use fabrik::ApiError;
+
+use crate::print::{confirm, print_json, read_secret_line};
+
+#[derive(Subcommand)]
+pub enum RegisterCmd {
+    /// Move this seat's register file (customers, runs and ledger) into an empty shared register
+    /// on PostgreSQL, in one transaction, then compare counts and checksums of every table. The
+    /// file is only read; an interrupted move leaves the target as it was and can be run again.
+    Migrate {
+        /// The shared register, `postgres://user@host:5432/db` (its password from the keyring
+        /// when the URL has none).
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Keep the password of the shared register (FABRIK_DATABASE_URL) in this seat's keyring,
+    /// read without echo (or as one line from a pipe).
+    Password,
+    /// Write every customer (examples left out) with status and instance card, as CSV or JSON.
+    Export {
+        /// csv (one row per customer, opens in a spreadsheet) or json.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: fabrik::register::ExportFormat,
+        /// The file to write (it must not exist); standard output when left out.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+    /// Add customers from a CSV file (an export, the portal's `organizations` table saved as
+    /// CSV, a spreadsheet), a JSON export, or straight from the portal's database. Shows what
+    /// would be added and skipped and asks; a slug already in the register is skipped, never
+    /// overwritten.
+    Import {
+        /// The file to read.
+        #[arg(
+            required_unless_present = "from_portal",
+            conflicts_with = "from_portal"
+        )]
+        file: Option<PathBuf>,
+        /// Read the portal's table instead, read-only (postgres://user@host/db; the password
+        /// from PGPASSWORD or asked for).
+        #[arg(long, value_name = "URL")]
+        from_portal: Option<String>,
+        /// The portal's table.
+        #[arg(long, value_name = "SCHEMA.TABLE", default_value = fabrik::register::PORTAL_TABLE, requires = "from_portal")]
+        table: String,
+        /// Only show what would be added and skipped.
+        #[arg(long)]
+        preview: bool,
+        /// Import without asking.
+        #[arg(long)]
+        yes: bool,
+        /// Print the preview or the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn migrate(file: &Path, to: &str, json: bool) -> Result<(), ApiError> {
+    use fabrik::store::location::Location;
+    if !file.exists() {
+        return Err(fabrik::Error::DatabaseOpen(format!("{} finns inte", file.display())).into());
+    }
+    let source = fabrik::store::Store::open(file)?;
+    let target = Location::postgres(to)?.open()?;
+    let report = source.move_into(&target)?;
+    if json {
+        print_json(&report);
+    } else {
+        println!(
+            "Registret {} flyttat till {} på {} ms",
+            file.display(),
+            report.target,
+            report.millis
+        );
+        for t in &report.tables {
+            println!(
+                "  {:<14} {:>8} rader  kontrollsumma {}  (målet: {} rader, {})",
+                t.table, t.rows, t.checksum, t.target_rows, t.target_checksum
+            );
+        }
+        println!("Peka nu varje plats på det delade registret: FABRIK_DATABASE_URL={to}");
+    }
+    Ok(())
+}
+
+pub fn password() -> Result<(), ApiError> {
+    use fabrik::store::location::{save_password, Location, DATABASE_URL_ENV};
+    let Location::Postgres(config) = Location::from_env(Path::new(""))? else {
+        return Err(fabrik::Error::DatabaseOpen(format!(
+            "{DATABASE_URL_ENV} är inte satt: ange den delade databasens adress (postgres://…) först"
+        ))
+        .into());
+    };
+    let password = read_secret_line(&format!(
+        "Lösenord för {} (visas inte): ",
+        config.describe()
+    ))?;
+    save_password(&config, &password)?;
+    println!(
+        "Lösenordet för {} är sparat i nyckelringen",
+        config.describe()
+    );
+    Ok(())
+}
+
+/// The portal's database: its password from PGPASSWORD (as psql reads it), the URL, or asked
+/// for at a terminal; none (a server that trusts this machine) otherwise.
+fn portal_source(url: String, table: String) -> Result<fabrik::register::PortalSource, ApiError> {
+    use std::io::IsTerminal;
+    let in_url = url::Url::parse(&url).is_ok_and(|u| u.password().is_some());
+    let password = match std::env::var("PGPASSWORD") {
+        Ok(p) if !p.is_empty() => Some(p),
+        _ if in_url || !std::io::stdin().is_terminal() => None,
+        _ => Some(read_secret_line(
+            "Lösenord för portalens databas (visas inte): ",
+        )?),
+    };
+    Ok(fabrik::register::PortalSource {
+        url,
+        password,
+        table: Some(table),
+    })
+}
+
+pub fn run(api: &Api, cmd: RegisterCmd) -> Result<(), ApiError> {
+    use fabrik::register::{apply_import, export, export_file, preview_import, MAX_IMPORT_BYTES};
+    match cmd {
+        RegisterCmd::Export { format, out } => {
+            let env = api.store().environment();
+            let n = match &out {
+                Some(path) => export_file(api.store(), env, format, path)?,
+                None => export(api.store(), env, format, std::io::stdout().lock())?,
+            };
+            if let Some(path) = out {
+                eprintln!("{n} kunder ({env}) skrivna till {}", path.display());
+            }
+            Ok(())
+        }
+        RegisterCmd::Password => password(),
+        // Opens its own two registers (see `run`); never reached through here.
+        RegisterCmd::Migrate { .. } => {
+            Err(fabrik::Error::Internal("register migrate opens its own registers".into()).into())
+        }
+        RegisterCmd::Import {
+            file,
+            from_portal,
+            table,
+            preview,
+            yes,
+            json,
+        } => {
+            let bytes = match (file, from_portal) {
+                (Some(file), _) => read_limited(&file, MAX_IMPORT_BYTES)?,
+                (None, Some(url)) => {
+                    let rows = fabrik::register::read_portal(&portal_source(url, table)?)?;
+                    eprintln!("{} rader lästa från {}", rows.rows, rows.source);
+                    rows.contents.into_bytes()
+                }
+                (None, None) => unreachable!("clap requires a file or --from-portal"),
+            };
+            let plan = preview_import(api.store(), &bytes, api.manifest())?;
+            if preview || !yes {
+                if json {
+                    print_json(&plan);
+                } else {
+                    print_import_preview(&plan);
+                }
+            }
+            if preview || plan.to_add == 0 {
+                return Ok(());
+            }
+            if !yes
+                && !confirm(&format!(
+                    "Lägga till {} kunder ({})? [j/N] ",
+                    plan.to_add, plan.environment
+                ))
+            {
+                println!("Inget importerades.");
+                return Ok(());
+            }
+            let report = apply_import(api.store(), &bytes, api.manifest())?;
+            if json {
+                print_json(&report);
+            } else {
+                println!(
+                    "{} kunder tillagda ({}), {} rader hoppades över.",
+                    report.added,
+                    report.environment,
+                    report.skipped.len()
+                );
+                print_skipped(&report.skipped);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The file's bytes, refused before reading when it is larger than an import takes.
+fn read_limited(path: &Path, max: usize) -> Result<Vec<u8>, ApiError> {
+    let size = std::fs::metadata(path).map_err(fabrik::Error::Io)?.len();
+    if size > max as u64 {
+        return Err(fabrik::Error::ImportFile(fabrik::messages::Text::new(
+            format!(
+                "{} är {size} byte; en import läser högst {max}",
+                path.display()
+            ),
+            format!(
+                "{} is {size} bytes; an import reads at most {max}",
+                path.display()
+            ),
+        ))
+        .into());
+    }
+    Ok(std::fs::read(path).map_err(fabrik::Error::Io)?)
+}
+
+fn print_import_preview(p: &fabrik::register::ImportPreview) {
+    println!("Läggs till ({}): {}", p.environment, p.to_add);
+    for r in &p.sample {
+        println!("  rad {:<5} {:<32} {}", r.line, r.slug, r.name);
+    }
+    if (p.sample.len() as u32) < p.to_add {
+        println!("  … och {} till", p.to_add - p.sample.len() as u32);
+    }
+    if !p.ignored_columns.is_empty() {
+        println!("Kolumner som inte läses: {}", p.ignored_columns.join(", "));
+    }
+    println!("Hoppas över: {}", p.skipped.len());
+    print_skipped(&p.skipped);
+}
+
+fn print_skipped(rows: &[fabrik::register::ImportRow]) {
+    for r in rows {
+        let who = if r.slug.is_empty() { &r.name } else { &r.slug };
+        println!("  rad {:<5} {who}", r.line);
+        for f in &r.problems {
+            println!("            {}: {} [{}]", f.field, f.message, f.code);
+        }
+    }
+}

@@ -1,0 +1,538 @@
+//! The commands that start, continue and show runs: provisioning, day two, domains, teardown,
+//! and `runs …`. Every run starts through the core's supervisor (`fabrik::api::supervisor`),
+//! the same way in as the window's: the readiness gate and the preflight, the driver, the check
+//! after a day-two run, the alert email when a run fails. This file only prints.
+
+use std::sync::Arc;
+
+use clap::{Args, Subcommand};
+use fabrik::api::cloud::CloudApi;
+use fabrik::api::runs::RunHost;
+use fabrik::api::supervisor::{Launched, Supervisor};
+use fabrik::api::Api;
+use fabrik::provision::{RunEvent, RunRequest, RunState};
+use fabrik::ApiError;
+
+use crate::print::{confirm, print_json};
+use crate::progress::Printer;
+use crate::runtime;
+
+#[derive(Args)]
+pub struct ProvisionArgs {
+    /// The customer's slug (its address name).
+    slug: String,
+    /// Only show what would be created, adopted or refused (read-only calls).
+    #[arg(long)]
+    plan: bool,
+    /// Start without asking.
+    #[arg(long)]
+    yes: bool,
+    /// One JSON event per line.
+    #[arg(long)]
+    json: bool,
+    /// On a permanent failure keep what was created (retry later) instead of rolling back.
+    #[arg(long)]
+    keep_on_failure: bool,
+    /// Adopt on purpose a resource by this name that Fabrik did not create (`owner/repo`,
+    /// a Vercel project or an n8n workflow): the run writes Fabrik's marker on it, and
+    /// from then on it is the customer's (changed by runs, deleted by teardown).
+    #[arg(long, value_name = "NAME")]
+    adopt: Vec<String>,
+}
+
+/// What every day-two run takes.
+#[derive(Args)]
+pub struct DayTwo {
+    /// The customer's slug (its address name).
+    pub slug: String,
+    /// One JSON event per line.
+    #[arg(long)]
+    json: bool,
+    /// On a permanent failure keep what was changed (retry later) instead of putting the
+    /// instance back as it was.
+    #[arg(long)]
+    keep_on_failure: bool,
+}
+
+#[derive(Subcommand)]
+pub enum DomainCmd {
+    /// Add DOMAIN to the customer's Vercel project, print the DNS records to set, wait until
+    /// Vercel has verified it (Ctrl-C stops waiting; `fabrik runs resume` goes on), then make
+    /// it the production URL.
+    Add {
+        /// The customer's slug (its address name).
+        slug: String,
+        /// The domain, e.g. kund.byran.se (just the name, no https://).
+        domain: String,
+        /// One JSON event per line.
+        #[arg(long)]
+        json: bool,
+        /// On a permanent failure keep what was done (retry later) instead of taking the
+        /// domain off again.
+        #[arg(long)]
+        keep_on_failure: bool,
+    },
+    /// The customer's custom domains: verified, pointed at Vercel, the records still to set.
+    Status {
+        /// The customer's slug (its address name).
+        slug: String,
+        /// Only this domain.
+        domain: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove DOMAIN from the project (only one a Fabrik run added); production goes back to
+    /// the project's own address first if it was this domain.
+    Rm {
+        /// The customer's slug (its address name).
+        slug: String,
+        /// The domain to remove.
+        domain: String,
+        /// One JSON event per line.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AdminCmd {
+    /// A new one-time password for the first administrator, sent in a new welcome email (it
+    /// is never printed).
+    ResetPassword(DayTwo),
+}
+
+#[derive(Subcommand)]
+pub enum RunsCmd {
+    /// Runs, newest first.
+    List {
+        /// Only this customer's runs (its slug).
+        #[arg(long)]
+        customer: Option<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The run with its steps and per-step log.
+    Show {
+        /// The run's number (see `fabrik runs list`).
+        id: i64,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Continue an interrupted, failed or cancelled run from where it stopped.
+    Resume {
+        /// The run's number (see `fabrik runs list`).
+        id: i64,
+        /// One JSON event per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop a run at its next safe point; --rollback then removes what it created.
+    Cancel {
+        /// The run's number (see `fabrik runs list`).
+        id: i64,
+        /// Remove what the run created once it has stopped.
+        #[arg(long)]
+        rollback: bool,
+    },
+    /// Remove what a failed or cancelled run created.
+    Rollback {
+        /// The run's number (see `fabrik runs list`).
+        id: i64,
+        /// One JSON event per line.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct TeardownArgs {
+    /// The customer's slug (its address name).
+    slug: String,
+    /// Do not ask for the slug to confirm.
+    #[arg(long)]
+    yes: bool,
+    /// One JSON event per line.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The terminal as the supervisor's host: events printed as they come; the end is printed by
+/// the command itself (its exit status says it too).
+struct Terminal(Printer);
+
+impl RunHost for Terminal {
+    fn emit(&self, event: &RunEvent) {
+        self.0.print(event);
+    }
+    fn notify(&self, _title: &str, _body: &str) {}
+}
+
+fn terminal(json: bool) -> Arc<dyn RunHost> {
+    Arc::new(Terminal(Printer::new(json)))
+}
+
+/// Ctrl-C stops this process's runs at their next safe point and leaves them resumable.
+fn stop_on_ctrl_c(supervisor: &Arc<Supervisor>) {
+    let supervisor = supervisor.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("Avbryter vid nästa säkra punkt…");
+            supervisor.cancel_all_here();
+        }
+    });
+}
+
+/// Starts a run through the supervisor and follows it to its end with live progress; a run
+/// already driven elsewhere is only named.
+async fn start(
+    supervisor: &Arc<Supervisor>,
+    slug: &str,
+    request: RunRequest,
+    json: bool,
+) -> Result<(), ApiError> {
+    stop_on_ctrl_c(supervisor);
+    let launched = supervisor
+        .start_run(slug.to_string(), request, terminal(json))
+        .await?;
+    follow(slug, launched).await
+}
+
+async fn follow(slug: &str, launched: Launched) -> Result<(), ApiError> {
+    let (run_id, by) = (launched.outcome.run_id, launched.outcome.driven_by.clone());
+    match launched.wait().await {
+        Some(state) => finished(state?),
+        None => {
+            let by = by
+                .as_deref()
+                .map(|seat| format!(", som drivs av {seat}"))
+                .unwrap_or_default();
+            println!(
+                "{slug} har redan en aktiv körning: {run_id}{by} (visa den med `fabrik runs show {run_id}`)"
+            );
+            Ok(())
+        }
+    }
+}
+
+fn finished(state: RunState) -> Result<(), ApiError> {
+    match state {
+        RunState::Succeeded => Ok(()),
+        other => Err(fabrik::Error::RunEnded(other).into()),
+    }
+}
+
+pub async fn provision(cloud: &Arc<CloudApi>, a: ProvisionArgs) -> Result<(), ApiError> {
+    let supervisor = runtime::supervisor(cloud, a.keep_on_failure);
+    // Typing the name on the command line is the confirmation.
+    for name in &a.adopt {
+        let adopted = supervisor.engine()?.allow_adoption(
+            &a.slug,
+            name,
+            name,
+            fabrik::provision::AllowedBy::Cli,
+        )?;
+        eprintln!(
+            "{} tas över med avsikt i {}: Fabriks märkning skrivs på det vid körningen.",
+            adopted.resource, adopted.environment
+        );
+    }
+    if a.plan || !a.yes {
+        // The preflight's findings come with the plan, so the owner hears every problem at
+        // once; with a setting missing no engine can be built for the plan itself.
+        let found = cloud.preflight().await?;
+        if a.plan && fabrik::provision::preflight::blocks(&found) {
+            let p = cloud
+                .plan_with(|| supervisor.engine(), &a.slug, found)
+                .await?;
+            print_plan_as(&p, a.json);
+            return Ok(());
+        }
+        fabrik::provision::preflight::gate(found.clone())?;
+        let mut p = supervisor.engine()?.plan(&a.slug).await?;
+        p.preflight = found;
+        print_plan_as(&p, a.json);
+        if a.plan {
+            return Ok(());
+        }
+        if !confirm("Starta provisioneringen? [j/N] ") {
+            return Err(fabrik::Error::NotConfirmed.into());
+        }
+    }
+    start(&supervisor, &a.slug, RunRequest::Provision, a.json).await
+}
+
+fn print_plan_as(p: &fabrik::provision::ProvisionPlan, json: bool) {
+    if json {
+        print_json(p);
+    } else {
+        print_plan(p);
+    }
+}
+
+/// A day-two run that needs nothing but the customer.
+pub async fn day_two(
+    cloud: &Arc<CloudApi>,
+    a: DayTwo,
+    request: RunRequest,
+) -> Result<(), ApiError> {
+    let supervisor = runtime::supervisor(cloud, a.keep_on_failure);
+    start(&supervisor, &a.slug, request, a.json).await
+}
+
+/// "Reparera": repairs what is wrong now, not what an older check saw.
+pub async fn repair(cloud: &Arc<CloudApi>, a: DayTwo) -> Result<(), ApiError> {
+    let supervisor = runtime::supervisor(cloud, a.keep_on_failure);
+    let health = supervisor.engine()?.check_health(&a.slug).await?;
+    if health.healthy {
+        println!("{} är frisk; inget att reparera", a.slug);
+        return Ok(());
+    }
+    start(&supervisor, &a.slug, RunRequest::Repair, a.json).await
+}
+
+pub async fn domain(cloud: &Arc<CloudApi>, cmd: DomainCmd) -> Result<(), ApiError> {
+    match cmd {
+        DomainCmd::Add {
+            slug,
+            domain,
+            json,
+            keep_on_failure,
+        } => {
+            let supervisor = runtime::supervisor(cloud, keep_on_failure);
+            start(&supervisor, &slug, RunRequest::DomainAdd { domain }, json).await
+        }
+        DomainCmd::Rm { slug, domain, json } => {
+            let supervisor = runtime::supervisor(cloud, false);
+            start(
+                &supervisor,
+                &slug,
+                RunRequest::DomainRemove { domain },
+                json,
+            )
+            .await
+        }
+        DomainCmd::Status { slug, domain, json } => {
+            let mut found = runtime::supervisor(cloud, false)
+                .engine()?
+                .domains(&slug)
+                .await?;
+            if let Some(d) = &domain {
+                let d = fabrik::customer::validate_domain(d)
+                    .map_err(|e| fabrik::Error::Validation(vec![e]))?;
+                found.retain(|s| s.domain == d);
+            }
+            if json {
+                print_json(&found);
+            } else {
+                print_domains(&slug, &found);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// "Avveckla": every target read back first, then the slug typed to confirm.
+pub async fn teardown(cloud: &Arc<CloudApi>, a: TeardownArgs) -> Result<(), ApiError> {
+    let supervisor = runtime::supervisor(cloud, false);
+    cloud.store().get_customer(&a.slug)?;
+    let targets = supervisor.engine()?.teardown_preview(&a.slug).await?;
+    if a.json {
+        print_json(&targets);
+    } else {
+        print_teardown(&a.slug, &targets);
+    }
+    let confirmation = if a.yes {
+        a.slug.clone()
+    } else {
+        eprint!(
+            "Allt som {} äger tas bort för gott. Skriv kundens adressnamn för att bekräfta: ",
+            a.slug
+        );
+        let mut typed = String::new();
+        let _ = std::io::stdin().read_line(&mut typed);
+        typed.trim().to_string()
+    };
+    start(
+        &supervisor,
+        &a.slug,
+        RunRequest::Teardown { confirmation },
+        a.json,
+    )
+    .await
+}
+
+/// `runs resume` and `runs rollback`: claimed here, driven by the supervisor.
+pub async fn continue_run(cloud: &Arc<CloudApi>, cmd: RunsCmd) -> Result<(), ApiError> {
+    let supervisor = runtime::supervisor(cloud, false);
+    stop_on_ctrl_c(&supervisor);
+    let handle = match cmd {
+        RunsCmd::Resume { id, json } => supervisor.resume(id, terminal(json)).await?,
+        RunsCmd::Rollback { id, json } => supervisor.rollback(id, terminal(json)).await?,
+        // Read from the register alone (see `main::run`).
+        RunsCmd::List { .. } | RunsCmd::Show { .. } | RunsCmd::Cancel { .. } => return Ok(()),
+    };
+    let state = handle.await.unwrap_or_else(|e| {
+        Err(fabrik::Error::Internal(format!(
+            "the run's task ended abnormally: {e}"
+        )))
+    });
+    finished(state?)
+}
+
+/// `runs cancel`: the flag in the register; the driving process stops within a heartbeat.
+pub fn cancel(api: &Api, id: i64, rollback: bool) -> Result<(), ApiError> {
+    if !api.store().set_cancel_action(id, rollback)? {
+        return Err(fabrik::Error::RunNotActive(id).into());
+    }
+    println!(
+        "Körning {id} stoppas vid nästa säkra punkt{}",
+        if rollback {
+            " och återställs"
+        } else {
+            "; den kan återupptas"
+        }
+    );
+    Ok(())
+}
+
+pub fn list(api: &Api, customer: Option<String>, json: bool) -> Result<(), ApiError> {
+    let id = match customer {
+        Some(slug) => Some(api.store().get_customer(&slug)?.id),
+        None => None,
+    };
+    let runs = api.store().list_runs(id, 200)?;
+    if json {
+        print_json(&runs);
+        return Ok(());
+    }
+    println!(
+        "{:>5}  {:<28} {:<14} {:<16} STARTAD",
+        "ID", "KUND", "TYP", "STATUS"
+    );
+    for r in runs {
+        println!(
+            "{:>5}  {:<28} {:<14} {:<16} {}",
+            r.id, r.slug, r.kind, r.state, r.started_at
+        );
+    }
+    Ok(())
+}
+
+pub fn show(api: &Api, id: i64, json: bool) -> Result<(), ApiError> {
+    let run = api.store().get_run(id)?;
+    let steps = api.store().run_steps(id)?;
+    let log = api.store().run_log(id, 0)?;
+    if json {
+        print_json(&serde_json::json!({ "run": run, "steps": steps, "log": log }));
+        return Ok(());
+    }
+    println!(
+        "Körning {} ({}) för {}: {}",
+        run.id, run.kind, run.slug, run.state
+    );
+    if let Some(e) = &run.error {
+        println!("  Fel: {e}");
+    }
+    for s in &steps {
+        println!(
+            "  {:<20} {:<20} försök {:<2} {}",
+            s.key,
+            s.state,
+            s.attempts,
+            s.external_id.as_deref().unwrap_or("")
+        );
+    }
+    println!("Logg:");
+    for l in log {
+        let step = l.step.map(|s| s.as_str()).unwrap_or("");
+        let rid = l
+            .request_id
+            .as_deref()
+            .map(|r| format!(" [{r}]"))
+            .unwrap_or_default();
+        println!("  {} {:<5} {:<20} {}{rid}", l.at, l.level, step, l.message);
+    }
+    Ok(())
+}
+
+fn print_domains(slug: &str, found: &[fabrik::provision::DomainStatus]) {
+    if found.is_empty() {
+        println!("{slug} har inga egna domäner");
+    }
+    for d in found {
+        let state = match (d.verified, d.configured) {
+            (true, true) => "verifierad, pekar på Vercel",
+            (true, false) => "verifierad, DNS pekar inte på Vercel än",
+            (false, _) => "inte verifierad än",
+        };
+        let mut notes = Vec::new();
+        if d.production {
+            notes.push("produktionsadress");
+        }
+        if !d.added_by_fabrik {
+            notes.push("inte tillagd av Fabrik");
+        }
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join(", "))
+        };
+        println!("{}: {state}{notes}", d.domain);
+        for r in &d.records {
+            println!("  {:<6} {}  →  {}", r.kind, r.name, r.value);
+        }
+    }
+}
+
+/// Every target of a teardown: "tas bort" only for what carries the customer's marker.
+fn print_teardown(slug: &str, targets: &[fabrik::provision::TeardownTarget]) {
+    use fabrik::provision::TargetVerdict::*;
+    println!("Avveckling av {slug}:");
+    if targets.is_empty() {
+        println!("  (inget registrerat att ta bort)");
+    }
+    for t in targets {
+        let what = match t.verdict {
+            Delete => "tas bort".to_string(),
+            Keep => "lämnas kvar (inte skapad av Fabrik)".to_string(),
+            Gone => "finns inte längre".to_string(),
+            Unknown => format!(
+                "kunde inte läsas ({}); tas bort bara om den bär Fabriks märkning",
+                t.reason
+                    .as_ref()
+                    .map(|r| r.sv.as_str())
+                    .unwrap_or("okänt fel")
+            ),
+        };
+        println!("  {:<18} {:<40} {what}", t.step.as_str(), t.id);
+    }
+}
+
+fn print_plan(p: &fabrik::provision::ProvisionPlan) {
+    use fabrik::provision::PlanAction::*;
+    println!("Plan för {}:", p.slug);
+    let blocking = p.preflight.iter().filter(|f| f.blocking).count();
+    if blocking > 0 {
+        println!("Förkontrollen hittade {blocking} problem som måste lösas först:");
+    }
+    for f in &p.preflight {
+        let mark = if f.blocking { "✗" } else { "!" };
+        println!("  {mark} {:<28} {}", f.subject, f.message.sv);
+    }
+    for i in &p.items {
+        let mark = match i.action {
+            Create => "+ skapa ",
+            Adopt => "= ta över",
+            Refuse => "✗ vägrar",
+            Run => "• kör   ",
+            Skip => "- hoppar",
+        };
+        println!("  {mark}  {:<20} {}", i.step.as_str(), i.detail);
+    }
+    if !p.feasible {
+        println!("Planen kan inte genomföras som den är (se ✗ ovan).");
+    }
+}

@@ -1,0 +1,264 @@
+//! Starting a run and holding it: a request becomes a recorded run (or continues the one that
+//! stopped, or names the one already active), a claim makes this caller its one driver, and the
+//! heartbeat keeps the claim (the lease) while the driver works.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+use super::{Claimed, Engine, StartOutcome, HEARTBEAT, STALE_AFTER};
+use crate::customer::Customer;
+use crate::environment::Environment;
+use crate::error::{Error, Result};
+use crate::ledger::{RunKind, RunState, StepKey, StepState};
+use crate::messages::Say;
+use crate::provision::kinds::RunInput;
+use crate::provision::steps;
+use crate::store::runs::{Driver, NewRun, StepUpdate};
+use crate::store::Store;
+
+impl Engine {
+    /// The customer's last run of `kind` in this environment, continued when it stopped
+    /// without being rolled back and was asked the same (a domain run for another domain starts
+    /// anew), or when its driver died (its heartbeat lapsed); else a new run.
+    pub(super) fn continue_or_create_with(
+        &self,
+        customer: &Customer,
+        kind: RunKind,
+        keys: &[StepKey],
+        input: Option<RunInput>,
+    ) -> Result<StartOutcome> {
+        let stored = input.as_ref().map(RunInput::to_stored);
+        if let Some(r) = self.store.latest_run(customer.id, self.environment)? {
+            // A run whose driver died (kill -9, power loss) is continued once its heartbeat
+            // has lapsed, instead of being refused as "already active" for ever.
+            if r.kind == kind && r.state.is_active() {
+                if let Some(driver) = self.store.claim_stale(r.id, STALE_AFTER)? {
+                    self.store.reset_unfinished_steps(r.id, false)?;
+                    return Ok(StartOutcome::driven(driver));
+                }
+            }
+            if r.kind == kind && r.state.is_resumable() && r.input == stored {
+                return Ok(
+                    match self.store.claim_run(r.id, RunState::Running, STALE_AFTER)? {
+                        Some(driver) => {
+                            self.store.reset_unfinished_steps(r.id, true)?;
+                            StartOutcome::driven(driver)
+                        }
+                        None => StartOutcome::busy(&self.store, r.id)?,
+                    },
+                );
+            }
+        }
+        self.create(customer, kind, keys, stored.as_ref())
+    }
+
+    /// A new run, or the customer's active one.
+    fn create(
+        &self,
+        customer: &Customer,
+        kind: RunKind,
+        keys: &[StepKey],
+        input: Option<&Value>,
+    ) -> Result<StartOutcome> {
+        match self
+            .store
+            .create_run_with(customer.id, kind, self.environment, keys, input)?
+        {
+            NewRun::Created(driver) => Ok(StartOutcome::driven(driver)),
+            NewRun::AlreadyActive(id) => StartOutcome::busy(&self.store, id),
+        }
+    }
+
+    /// "Reparera": a run of the steps the last health check said can mend what it found (a
+    /// new deployment follows mended variables, which only a new deployment reads). Always a
+    /// new run: a repair is for the findings of now, never an older repair's.
+    pub(super) fn start_repair(&self, customer: &Customer) -> Result<StartOutcome> {
+        let health = self.store.health(customer.id, self.environment)?;
+        let mut wanted: Vec<StepKey> = health
+            .iter()
+            .flat_map(|h| h.findings.iter().filter_map(|f| f.repair))
+            .collect();
+        if wanted.contains(&StepKey::VercelEnv) {
+            wanted.push(StepKey::VercelRedeploy);
+        }
+        let keys: Vec<StepKey> = steps::REPAIR
+            .iter()
+            .map(|d| d.key)
+            .filter(|k| wanted.contains(k))
+            .collect();
+        if keys.is_empty() {
+            return Err(Error::NotNow {
+                slug: customer.slug.clone(),
+                reason: Say::NothingToRepair.text(),
+            });
+        }
+        let input = RunInput::Steps {
+            steps: keys.clone(),
+        }
+        .to_stored();
+        self.create(customer, RunKind::Repair, &keys, Some(&input))
+    }
+
+    /// Claims a stopped or interrupted run for one driver: a compare-and-set in the register,
+    /// so of two callers (two clicks, the CLI and the window) exactly one gets it and the other
+    /// `RunBusy` at once, before any task starts. Blocking (SQLite).
+    pub fn claim_resume(&self, run_id: i64) -> Result<Claimed> {
+        let rolling_back = self.store.get_run(run_id)?.state == RunState::RollingBack;
+        let target = if rolling_back {
+            RunState::RollingBack
+        } else {
+            RunState::Running
+        };
+        let driver = self
+            .store
+            .claim_run(run_id, target, STALE_AFTER)?
+            .ok_or_else(|| run_busy(&self.store, run_id))?;
+        Ok(Claimed {
+            driver,
+            rolling_back,
+        })
+    }
+
+    /// Claims a run for "Återställ" (see `claim_resume`). Blocking (SQLite).
+    pub fn claim_rollback(&self, run_id: i64) -> Result<Driver> {
+        self.store
+            .claim_run(run_id, RunState::RollingBack, STALE_AFTER)?
+            .ok_or_else(|| run_busy(&self.store, run_id))
+    }
+
+    /// Asks a run to stop at its next safe point (from any process); `rollback` chooses what
+    /// follows. Blocking (SQLite).
+    pub fn cancel(&self, run_id: i64, rollback: bool) -> Result<bool> {
+        self.store.set_cancel_action(run_id, rollback)
+    }
+
+    /// Heartbeats, and turns a cancel asked for in the database (by any process) into the
+    /// in-process cancellation signal. Stops when the returned guard is dropped, on every way
+    /// out of the caller, `?` included.
+    /// If another driver claims the run meanwhile, it stops the steps and says so (`stop()`).
+    pub(super) fn watch(&self, driver: &Driver, stop: CancellationToken) -> Heartbeat {
+        let (store, driver) = (self.store.clone(), driver.clone());
+        let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let every = HEARTBEAT
+            .min(self.timing.poll.cap)
+            .min(Duration::from_millis(500));
+        let flag = lost.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let (store, driver) = (store.clone(), driver.clone());
+                let beat = crate::blocking::run(move || {
+                    store.heartbeat(&driver)?;
+                    store.cancel_requested(driver.run_id)
+                })
+                .await;
+                match beat {
+                    Ok(Some(_)) => stop.cancel(),
+                    Err(Error::DriverLost(_)) => {
+                        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                        stop.cancel();
+                        return;
+                    }
+                    // A busy database now and then is not a lost run; the next beat retries.
+                    Ok(None) | Err(_) => {}
+                }
+                tokio::time::sleep(every).await;
+            }
+        });
+        Heartbeat { task, lost }
+    }
+}
+
+/// A run's heartbeat task; dropping the guard stops it.
+pub(super) struct Heartbeat {
+    task: tokio::task::JoinHandle<()>,
+    lost: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Heartbeat {
+    /// Stops the heartbeat; whether another driver took the run meanwhile.
+    pub(super) fn stop(self) -> bool {
+        self.lost.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// "Run N is driven by anna@laptop": whose run is in the way, when the register knows.
+fn run_busy(store: &Store, run: i64) -> Error {
+    Error::RunBusy {
+        run,
+        seat: store.get_run(run).ok().and_then(|r| r.seat),
+    }
+}
+
+/// What a customer owns in one environment, per undoable step in provisioning order: the
+/// resource the ledger recorded, else the id on the instance card (typed by hand, perhaps).
+/// Nothing here is deleted unless it carries the customer's marker when read back.
+pub(super) fn teardown_targets(
+    store: &Store,
+    environment: Environment,
+    customer: &crate::customer::Customer,
+) -> Result<Vec<(StepKey, Option<String>, Value)>> {
+    let instance = &store.instance(customer.id, environment)?;
+    let mut targets = Vec::new();
+    for key in steps::undoable().map(|d| d.key) {
+        let recorded = store.last_step_output(customer.id, key, environment)?;
+        let field = |f: &str| {
+            recorded
+                .as_ref()
+                .and_then(|o| o[f].as_str().map(str::to_string))
+        };
+        let id = match key {
+            StepKey::SupabaseProject => field("ref").or(instance.supabase_project_ref.clone()),
+            StepKey::GithubRepo => {
+                field("full_name").or_else(|| repo_from_url(instance.github_repo_url.as_deref()))
+            }
+            StepKey::VercelProject => field("id").or(instance.vercel_project_id.clone()),
+            StepKey::N8nWorkflow => field("id").or(instance.n8n_workflow_id.clone()),
+            _ => None,
+        };
+        targets.push((key, id, recorded.unwrap_or(Value::Null)));
+    }
+    Ok(targets)
+}
+
+/// Records a teardown run of everything a provisioned customer owns. Recorded in
+/// provisioning order (the order of `undoable`), so compensation (newest first) removes the
+/// workflow, the Vercel project, the repo, then the Supabase project.
+pub(super) fn record_teardown(
+    store: &Store,
+    environment: Environment,
+    customer: &Customer,
+) -> Result<StartOutcome> {
+    let targets = teardown_targets(store, environment, customer)?;
+    let keys: Vec<StepKey> = targets.iter().map(|t| t.0).collect();
+    let driver = match store.create_run(customer.id, RunKind::Teardown, environment, &keys)? {
+        NewRun::Created(driver) => driver,
+        NewRun::AlreadyActive(id) => return StartOutcome::busy(store, id),
+    };
+    for (key, id, out) in targets {
+        let update = match &id {
+            Some(id) => StepUpdate::Resource {
+                external_id: id,
+                created: true,
+                output: Some(&out),
+            },
+            None => StepUpdate::State(StepState::Skipped),
+        };
+        store.step_update(&driver, key, update)?;
+    }
+    Ok(StartOutcome::driven(driver))
+}
+
+fn repo_from_url(url: Option<&str>) -> Option<String> {
+    let u = url::Url::parse(url?).ok()?;
+    let mut parts = u.path_segments()?;
+    Some(format!("{}/{}", parts.next()?, parts.next()?))
+}

@@ -1,0 +1,334 @@
+//! What each kind of run is, in one place beside the step table (`steps`): what a person asks
+//! for (`RunRequest`, its typed input), the steps, the state the customer's instance must be
+//! in, how a stopped run is continued, how the engine drives it, how the finished run settles
+//! the instance card, and what follows it. The engine, the supervisor, the window and the CLI
+//! read only this table; adding a kind is a row here and its step functions.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::steps::{self, StepDef};
+use crate::customer::Status;
+use crate::ledger::{RunKind, StepKey};
+use crate::messages::{Say, Text};
+
+/// What a caller asks for: one variant per kind of run, with what that kind needs to know.
+/// The window sends it as `{ "kind": "domain_add", "domain": "…" }`; the CLI builds it from its
+/// arguments. Both go through `Supervisor::start_run`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RunRequest {
+    Provision,
+    /// "Avveckla": `confirmation` must be the customer's slug, typed.
+    Teardown {
+        confirmation: String,
+    },
+    UpdateModules,
+    Repair,
+    Pause,
+    Resume,
+    Redeploy,
+    ResetPassword,
+    DomainAdd {
+        domain: String,
+    },
+    DomainRemove {
+        domain: String,
+    },
+}
+
+impl RunRequest {
+    pub fn kind(&self) -> RunKind {
+        match self {
+            RunRequest::Provision => RunKind::Provision,
+            RunRequest::Teardown { .. } => RunKind::Teardown,
+            RunRequest::UpdateModules => RunKind::UpdateModules,
+            RunRequest::Repair => RunKind::Repair,
+            RunRequest::Pause => RunKind::Pause,
+            RunRequest::Resume => RunKind::Resume,
+            RunRequest::Redeploy => RunKind::Redeploy,
+            RunRequest::ResetPassword => RunKind::ResetPassword,
+            RunRequest::DomainAdd { .. } => RunKind::DomainAdd,
+            RunRequest::DomainRemove { .. } => RunKind::DomainRemove,
+        }
+    }
+
+    /// The request for a kind that needs nothing more than the customer; `None` for one that
+    /// needs input (a domain, a typed confirmation).
+    pub fn without_input(kind: RunKind) -> Option<RunRequest> {
+        Some(match kind {
+            RunKind::Provision => RunRequest::Provision,
+            RunKind::UpdateModules => RunRequest::UpdateModules,
+            RunKind::Repair => RunRequest::Repair,
+            RunKind::Pause => RunRequest::Pause,
+            RunKind::Resume => RunRequest::Resume,
+            RunKind::Redeploy => RunRequest::Redeploy,
+            RunKind::ResetPassword => RunRequest::ResetPassword,
+            RunKind::Teardown | RunKind::DomainAdd | RunKind::DomainRemove => return None,
+        })
+    }
+}
+
+/// What a run was asked beyond its kind, as the ledger keeps it (`runs.input`, JSON). The same
+/// JSON as before it was typed, so a run recorded by an older Fabrik resumes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum RunInput {
+    /// The custom domain a domain run adds or removes (validated before the run exists).
+    Domain { domain: String },
+    /// The steps a repair runs: those its health check said can mend what it found.
+    Steps { steps: Vec<StepKey> },
+}
+
+impl RunInput {
+    /// The input as stored; `None` for none, and for JSON this Fabrik does not know (the run's
+    /// steps then fail on what they miss, with `ledger_incomplete`, rather than guess).
+    pub fn from_stored(v: Option<&serde_json::Value>) -> Option<RunInput> {
+        v.and_then(|v| serde_json::from_value(v.clone()).ok())
+    }
+
+    pub fn to_stored(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+
+    pub fn domain(&self) -> Option<&str> {
+        match self {
+            RunInput::Domain { domain } => Some(domain),
+            RunInput::Steps { .. } => None,
+        }
+    }
+}
+
+/// The state the customer's instance must be in for a run of this kind to start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requires {
+    /// Any customer in the register (provisioning, teardown).
+    Customer,
+    /// A delivered instance in this environment, with this status.
+    Delivered(Status),
+}
+
+/// Whether a stopped run of this kind is continued rather than started anew.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Continues {
+    /// A failed or cancelled run that was not rolled back, asked the same, is continued.
+    WhenAskedTheSame,
+    /// Always a new run (a repair is for the findings of now; a teardown reads targets anew).
+    Never,
+}
+
+/// How the engine drives a run of this kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drive {
+    /// The steps forward, in DAG order; on failure, the kind's failure policy.
+    Forward,
+    /// The compensations of what the run recorded, every one (teardown).
+    Compensate,
+}
+
+/// What a finished run leaves on the instance card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settles {
+    Nothing,
+    /// The customer's status becomes this one.
+    Status(Status),
+    /// A workflow the run made anew becomes the card's workflow.
+    Workflow,
+    /// The card is cleared and the customer inactive (teardown).
+    Clears,
+}
+
+/// One kind of run.
+pub struct KindDef {
+    pub kind: RunKind,
+    /// The steps a run of this kind may record, in DAG order (a repair records the ones its
+    /// findings named; a teardown the undoable provisioning steps it finds).
+    pub steps: &'static [&'static StepDef],
+    pub requires: Requires,
+    pub continues: Continues,
+    pub drive: Drive,
+    /// Whether the run moves the customer's status while it runs (provisioning only: a
+    /// delivered instance keeps serving while a day-two run works on it).
+    pub marks_customer: bool,
+    /// Whether its steps read what provisioning recorded (the repository, the projects).
+    pub reads_delivery: bool,
+    pub settles: Settles,
+    /// Whether the instance is checked when the run succeeded, before the window hears so.
+    pub checks_after: bool,
+    /// What it is called, in Swedish and English (notifications, the alert email).
+    pub label: (&'static str, &'static str),
+    /// The notification's title when it succeeds; a run that stops says so in one sentence.
+    pub done: Say,
+}
+
+const DAY_TWO: KindDef = KindDef {
+    kind: RunKind::Redeploy,
+    steps: &steps::REDEPLOY,
+    requires: Requires::Delivered(Status::Active),
+    continues: Continues::WhenAskedTheSame,
+    drive: Drive::Forward,
+    marks_customer: false,
+    reads_delivery: true,
+    settles: Settles::Nothing,
+    checks_after: true,
+    label: ("Ny driftsättning", "Redeploy"),
+    done: Say::DoneDayTwo,
+};
+
+/// Every kind, in `RunKind` order (a test holds the two together).
+pub static KINDS: [KindDef; 10] = [
+    KindDef {
+        kind: RunKind::Provision,
+        label: ("Provisionering", "Provisioning"),
+        steps: &steps::PROVISION,
+        requires: Requires::Customer,
+        continues: Continues::WhenAskedTheSame,
+        drive: Drive::Forward,
+        marks_customer: true,
+        reads_delivery: false,
+        settles: Settles::Nothing,
+        checks_after: false,
+        done: Say::DoneProvision,
+    },
+    KindDef {
+        kind: RunKind::Teardown,
+        label: ("Avveckling", "Teardown"),
+        steps: &[],
+        requires: Requires::Customer,
+        continues: Continues::Never,
+        drive: Drive::Compensate,
+        marks_customer: false,
+        reads_delivery: false,
+        settles: Settles::Clears,
+        checks_after: false,
+        done: Say::DoneTeardown,
+    },
+    KindDef {
+        kind: RunKind::UpdateModules,
+        label: ("Uppdatera moduler", "Update modules"),
+        steps: &steps::UPDATE_MODULES,
+        ..DAY_TWO
+    },
+    KindDef {
+        kind: RunKind::Repair,
+        label: ("Reparation", "Repair"),
+        steps: &steps::REPAIR,
+        continues: Continues::Never,
+        settles: Settles::Workflow,
+        ..DAY_TWO
+    },
+    KindDef {
+        kind: RunKind::Pause,
+        label: ("Paus", "Pause"),
+        steps: &steps::PAUSE,
+        settles: Settles::Status(Status::Inactive),
+        ..DAY_TWO
+    },
+    KindDef {
+        kind: RunKind::Resume,
+        label: ("Återstart", "Resume"),
+        steps: &steps::RESUME,
+        requires: Requires::Delivered(Status::Inactive),
+        settles: Settles::Status(Status::Active),
+        ..DAY_TWO
+    },
+    DAY_TWO,
+    KindDef {
+        kind: RunKind::ResetPassword,
+        label: ("Nytt adminlösenord", "New admin password"),
+        steps: &steps::RESET_PASSWORD,
+        ..DAY_TWO
+    },
+    KindDef {
+        kind: RunKind::DomainAdd,
+        label: ("Lägg till domän", "Add domain"),
+        steps: &steps::DOMAIN_ADD,
+        ..DAY_TWO
+    },
+    KindDef {
+        kind: RunKind::DomainRemove,
+        label: ("Ta bort domän", "Remove domain"),
+        steps: &steps::DOMAIN_REMOVE,
+        ..DAY_TWO
+    },
+];
+
+/// The declaration of a kind.
+pub fn def(kind: RunKind) -> &'static KindDef {
+    KINDS
+        .iter()
+        .find(|k| k.kind == kind)
+        .expect("every run kind has a row in KINDS (checked by a test)")
+}
+
+impl KindDef {
+    pub fn label_text(&self) -> Text {
+        Text::new(self.label.0, self.label.1)
+    }
+
+    /// Why a run of this kind waits for another instance status, and what to do instead.
+    pub fn refusal(&self, status: Status) -> Text {
+        match (self.kind, status) {
+            (RunKind::Pause, Status::Inactive) => Say::AlreadyPaused.text(),
+            (RunKind::Resume, Status::Active) => Say::AlreadyRunning.text(),
+            (_, Status::Inactive) => Say::PausedResumeFirst.text(),
+            (_, other) => Say::NotDelivered.with(crate::params! { "status" => other.as_str() }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_declared_once_in_run_kind_order() {
+        let kinds: Vec<RunKind> = KINDS.iter().map(|k| k.kind).collect();
+        assert_eq!(kinds, RunKind::ALL);
+    }
+
+    #[test]
+    fn a_request_names_its_kind_as_the_ledger_does() {
+        for kind in RunKind::ALL {
+            let request = RunRequest::without_input(*kind).unwrap_or(match kind {
+                RunKind::Teardown => RunRequest::Teardown {
+                    confirmation: "x".into(),
+                },
+                RunKind::DomainAdd => RunRequest::DomainAdd {
+                    domain: "a.se".into(),
+                },
+                _ => RunRequest::DomainRemove {
+                    domain: "a.se".into(),
+                },
+            });
+            assert_eq!(request.kind(), *kind);
+            let json = serde_json::to_value(&request).unwrap();
+            assert_eq!(json["kind"], kind.as_str(), "{json}");
+        }
+    }
+
+    #[test]
+    fn stored_input_reads_as_it_was_written_before_it_was_typed() {
+        let domain = serde_json::json!({ "domain": "kund.se" });
+        assert_eq!(
+            RunInput::from_stored(Some(&domain)),
+            Some(RunInput::Domain {
+                domain: "kund.se".into()
+            })
+        );
+        let steps = serde_json::json!({ "steps": ["vercel.env", "vercel.redeploy"] });
+        let typed = RunInput::from_stored(Some(&steps)).unwrap();
+        assert_eq!(typed.to_stored(), steps);
+        assert_eq!(RunInput::from_stored(None), None);
+    }
+
+    #[test]
+    fn every_refusal_says_something_in_both_languages() {
+        for k in &KINDS {
+            for s in Status::ALL {
+                let t = k.refusal(*s);
+                assert!(!t.sv.is_empty() && !t.en.is_empty());
+            }
+        }
+    }
+}
