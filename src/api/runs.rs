@@ -10,30 +10,20 @@ use ts_rs::TS;
 use super::cloud::CloudApi;
 use super::supervisor::Supervisor;
 use super::ApiResult;
-use crate::messages::Text;
 use crate::provision::preflight::Finding;
 use crate::provision::{plan::ProvisionPlan, AllowedBy, DomainStatus, TeardownTarget};
-use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
 use crate::store::runs::{LogLine, RunRow, StepRow};
 use crate::store::Store;
 
 pub use super::host::RunHost;
+pub use super::supervisor::Readiness;
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RunDetail {
     pub run: RunRow,
     pub steps: Vec<StepRow>,
     pub log: Vec<LogLine>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct Readiness {
-    pub ready: bool,
-    /// Providers whose token is missing (production only; the sandbox has its own).
-    pub missing: Vec<Provider>,
-    /// Settings that must be set first, or a keyring problem.
-    pub reason: Option<Text>,
 }
 
 pub struct RunsApi {

@@ -21,10 +21,9 @@ use crate::provision::kinds::{self, RunRequest};
 use crate::provision::{
     Engine, EventSink, FailurePolicy, ProvisionSettings, RunEvent, StartOutcome, Timing,
 };
+use crate::secrets::Provider;
 use crate::store::runs::Driver;
 use crate::store::Store;
-
-pub use super::runs::Readiness;
 
 /// A run the supervisor drives, and its end (awaited by the CLI; the window hears events).
 pub struct Launched {
@@ -43,6 +42,16 @@ impl Launched {
             )))
         }))
     }
+}
+
+/// Whether a run may start now, and if not, why.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct Readiness {
+    pub ready: bool,
+    /// Providers whose token is missing (production only; the sandbox has its own).
+    pub missing: Vec<Provider>,
+    /// Settings that must be set first, or a keyring problem.
+    pub reason: Option<Text>,
 }
 
 pub struct Supervisor {

@@ -122,7 +122,7 @@ pub struct RunCtx {
     pub environment: Environment,
     pub keys: OnceCell<Arc<ApiKeys>>,
     /// What the run was asked to do beyond its kind (`RunRow::input`), typed.
-    pub input: Option<super::kinds::RunInput>,
+    pub input: Option<crate::ledger::RunInput>,
 }
 
 impl RunCtx {
