@@ -285,7 +285,9 @@ async fn production_refuses_to_provision_until_tokens_and_settings_are_there() {
         .await
         .map(|_| ())
         .unwrap_err();
-    assert_eq!(err.code.as_str(), "not_ready");
+    // The one way in runs the preflight before the gate (issue #27): it names every missing
+    // token at once, where the gate (`not_ready`) named the first problem.
+    assert_eq!(err.code.as_str(), "preflight_failed", "{}", err.message);
     assert!(
         api.store().list_runs(None, 10).unwrap().is_empty(),
         "nothing was started"

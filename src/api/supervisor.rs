@@ -173,8 +173,8 @@ impl Supervisor {
         }
     }
 
-    /// Starts any run: the readiness gate, the preflight (a blocking finding refuses before
-    /// anything is created), then the run recorded (or continued, or the active one named) and
+    /// Starts any run: the preflight (a blocking finding refuses before anything is created),
+    /// the readiness gate, then the run recorded (or continued, or the active one named) and
     /// driven in the background. Returns at once; progress comes as events.
     pub async fn start_run(
         self: &Arc<Self>,
@@ -182,12 +182,13 @@ impl Supervisor {
         request: RunRequest,
         host: Arc<dyn RunHost>,
     ) -> ApiResult<Launched> {
-        // A teardown only deletes: what the gate and the preflight check (tokens that create,
-        // the sender's domain) must not stand between the owner and removing an instance.
+        // A teardown only deletes: what the preflight and the gate check (tokens that create,
+        // the sender's domain) must not stand between the owner and removing an instance. The
+        // preflight comes first: it names every problem at once, the gate only the first.
         if request.kind() != RunKind::Teardown {
+            self.cloud.require_preflight().await?;
             let me = self.clone();
             crate::blocking::run(move || me.gate()).await?;
-            self.cloud.require_preflight().await?;
         }
         let me = self.clone();
         crate::blocking::run(move || me.begin(slug, request, host)).await
