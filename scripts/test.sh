@@ -18,7 +18,18 @@ fi
 # so the developer's own Fabrik data and keyring are never touched.
 WORK="$(mktemp -d -t fabrik-test.XXXXXX)"
 chmod 711 "$WORK"
-trap 'rm -rf "$WORK"' EXIT
+# On every way out, pass or fail: whatever a test started and left behind (a window, a driver,
+# a database server, a simulator) is stopped, so nothing keeps the runner waiting. Each of them
+# carries FABRIK_TEST_WORK=$WORK in its environment, which is how they are found.
+stop_leftovers() {
+  local pids
+  pids="$(grep -lzx "FABRIK_TEST_WORK=$WORK" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 || true)"
+  for pid in $pids; do
+    [ "$pid" = "$$" ] || kill -KILL "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap stop_leftovers EXIT
 export XDG_DATA_HOME="$WORK/xdg/data" XDG_CONFIG_HOME="$WORK/xdg/config" XDG_CACHE_HOME="$WORK/xdg/cache"
 export XDG_RUNTIME_DIR="$WORK/xdg/runtime" NO_AT_BRIDGE=1 FABRIK_TEST_WORK="$WORK"
 # Screenshots of the window tests; FABRIK_SCREENSHOTS=docs refreshes the README's pictures.
@@ -59,4 +70,4 @@ say "Building the app"
 tauri build --debug --no-bundle
 
 say "End-to-end tests (the real window under Xvfb)"
-FABRIK_APP="${CARGO_TARGET_DIR:-$ROOT/target}/debug/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/e2e/
+FABRIK_APP="${CARGO_TARGET_DIR:-$ROOT/target}/debug/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/

@@ -37,7 +37,7 @@ before(async () => {
     FABRIK_SANDBOX_POSTGRES: '1',
   });
 });
-after(() => driver?.stop());
+after(async () => driver?.stop());
 
 async function http(method, url, { headers = {}, body } = {}) {
   const r = await fetch(url, {

@@ -47,8 +47,8 @@ before(async () => {
   mkdirSync(seat, { recursive: true });
   driver = await startDriver({ FABRIK_DB: join(seat, 'window.sqlite3'), FABRIK_DATABASE_URL: url, FABRIK_SEAT: 'fonstret@plats-a' });
 });
-after(() => {
-  driver?.stop();
+after(async () => {
+  await driver?.stop();
   if (cluster) {
     try {
       cluster.run('pg_ctl', ['-D', join(cluster.dir, 'data'), '-m', 'immediate', 'stop']);

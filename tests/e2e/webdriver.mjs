@@ -27,33 +27,105 @@ export async function freePort() {
   });
 }
 
-/** Starts tauri-driver on free ports; resolves when it answers /status. */
-export async function startDriver(env) {
+/** The process groups this file started (tauri-driver, and under it WebKitWebDriver and the
+ * app): killed whole on every way out, so no window or driver outlives its test file and keeps
+ * the test runner waiting on an inherited pipe. */
+const groups = new Set();
+
+function killGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch {}
+}
+
+/** Every process still running this binary (the app, whoever started it). */
+function pidsOf(binary) {
+  const found = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0')[0] === binary) found.push(Number(d));
+    } catch {}
+  }
+  return found;
+}
+
+/** Kills what this file started, at once (for `exit` and signals, where nothing can wait). */
+export function killEverything(app) {
+  for (const pid of groups) killGroup(pid, 'SIGKILL');
+  groups.clear();
+  if (app) for (const pid of pidsOf(app)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
+}
+
+let exitHooked = false;
+function hookExit(app) {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on('exit', () => killEverything(app));
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => {
+      killEverything(app);
+      process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
+    });
+  }
+}
+
+/** Starts tauri-driver on free ports, in a process group of its own (WebKitWebDriver and the
+ * app it launches join it); resolves when it answers /status. `stop()` ends the whole group and
+ * any copy of `app` still running, waiting at most a few seconds. */
+export async function startDriver(env, app = process.env.FABRIK_APP) {
+  hookExit(app);
   const port = await freePort();
   const nativePort = await freePort();
   const proc = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // Its output comes through pipes this process reads, never the runner's own stdio, which a
+    // grandchild left behind would hold open.
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  proc.stdout.on('data', (d) => process.stdout.write(d));
+  proc.stderr.on('data', (d) => process.stderr.write(d));
+  groups.add(proc.pid);
+  const stop = async () => {
+    killGroup(proc.pid, 'SIGTERM');
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline && (isAlive(proc.pid) || (app && pidsOf(app).length))) await sleep(100);
+    killEverything(app);
+    groups.delete(proc.pid);
+  };
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     try {
       const r = await fetch(`${url}/status`, { signal: AbortSignal.timeout(1000) });
-      if (r.ok) return { url, stop: () => proc.kill('SIGTERM') };
+      if (r.ok) return { url, stop };
     } catch {}
     await sleep(100);
   }
-  proc.kill('SIGKILL');
+  await stop();
   throw new Error('tauri-driver did not start within 20 s');
 }
 
-async function wd(base, method, path, body) {
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function wd(base, method, path, body, timeoutMs = 60_000) {
   const r = await fetch(base + path, {
     method,
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(60_000),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   const json = await r.json().catch(() => ({}));
   if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json.value ?? json)}`);
@@ -79,13 +151,7 @@ function singleInstanceNameTaken() {
 }
 
 function appRunning(binary) {
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0')[0] === binary) return true;
-    } catch {}
-  }
-  return false;
+  return pidsOf(binary).length > 0;
 }
 
 export class Session {
@@ -204,10 +270,18 @@ export class Session {
   /** Ends the session and waits until the app has exited: a new launch while the old one is
    * still shutting down would be handed to it by the single-instance plugin and never open. */
   async close() {
-    await wd(this.base, 'DELETE', '', undefined).catch(() => {});
+    // A driver that hangs must not hang the test: the session's end is bounded too.
+    await wd(this.base, 'DELETE', '', undefined, 15_000).catch(() => {});
     const deadline = Date.now() + 15_000;
     while (this.application && appRunning(this.application) && Date.now() < deadline) {
       await sleep(100);
+    }
+    // Still there (a test that failed mid-way, a window that would not close): ended by force,
+    // so the next launch is a new app and nothing outlives the test.
+    if (this.application) for (const pid of pidsOf(this.application)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
     }
     // The bus drops the exited app's single-instance name a moment after the process is gone;
     // a launch inside that moment forwards to a peer that is no longer there and fails

@@ -30,7 +30,7 @@ before(async () => {
   simPort = await freePort();
   driver = await startDriver({ FABRIK_DB: db, FABRIK_SANDBOX_TIME_SCALE: '0.01', FABRIK_SANDBOX_PORT: String(simPort) });
 });
-after(() => driver?.stop());
+after(async () => driver?.stop());
 
 test('add a customer, set its production URL, restart, still there', async () => {
   const stateFile = join(
