@@ -2,7 +2,6 @@
 //! saved, whether it was verified and for which account, or what is wrong. The token itself
 //! only ever goes in (save) — nothing here returns it.
 
-use crate::messages::Text;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -96,16 +95,12 @@ impl Credentials<'_> {
     pub fn save(&self, p: Provider, token: &str) -> Result<CredentialStatus> {
         let token = token.trim();
         if token.is_empty() {
-            return Err(Error::InvalidToken(Text::new(
-                "Token är tom",
-                "The token is empty",
-            )));
+            return Err(Error::InvalidToken(crate::messages::Say::TokenEmpty.text()));
         }
         if token.chars().any(char::is_whitespace) || token.len() > 4096 {
-            return Err(Error::InvalidToken(Text::new(
-                "Token innehåller mellanslag eller radbrytningar; klistra in den igen",
-                "The token contains spaces or line breaks; paste it again",
-            )));
+            return Err(Error::InvalidToken(
+                crate::messages::Say::TokenHasSpaces.text(),
+            ));
         }
         self.secrets
             .set(&SecretKey::Token(p), &Secret::new(token))?;
@@ -254,10 +249,8 @@ impl PreparedEmail {
                 provider: p,
                 state: VerifyState::Verified,
                 account: Some(address.clone()),
-                message: Text::new(
-                    format!("Testmejlet skickades till {address} (id {id})"),
-                    format!("The test email was sent to {address} (id {id})"),
-                ),
+                message: crate::messages::Say::TokenTestEmailWasSentId
+                    .with(crate::params! { "address" => address, "id" => id }),
                 warnings: Vec::new(),
             },
             Err(e) => {
@@ -270,10 +263,8 @@ impl PreparedEmail {
                     provider: p,
                     state,
                     account: None,
-                    message: Text::new(
-                        format!("Testmejlet kunde inte skickas: {}", e.message),
-                        format!("The test email could not be sent: {}", e.message),
-                    ),
+                    message: crate::messages::Say::TokenTestEmailCouldNotSent
+                        .with(crate::params! { "message" => e.message }),
                     warnings: Vec::new(),
                 }
             }

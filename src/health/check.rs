@@ -40,26 +40,17 @@ fn finding(
 
 fn unreachable(part: HealthPart, subject: &str, e: &ProviderError) -> HealthFinding {
     let action = match e.kind {
-        ErrorKind::Unauthorized | ErrorKind::Forbidden => Text::new(
-            format!(
-                "Kontrollera {}-token under Inställningar och kontrollera igen.",
-                e.provider.display_name()
-            ),
-            format!(
-                "Check the {} token in Settings and check again.",
-                e.provider.display_name()
-            ),
-        ),
-        _ => Text::new("Kontrollera igen om en stund.", "Check again in a while."),
+        ErrorKind::Unauthorized | ErrorKind::Forbidden => {
+            crate::messages::Say::HealthCheckTokenSettingsCheckAgain
+                .with(crate::params! { "provider" => e.provider.display_name() })
+        }
+        _ => crate::messages::Say::HealthCheckAgainLater.text(),
     };
     finding(
         part,
         FindingKind::Unreachable,
         subject,
-        Text::new(
-            format!("Kunde inte läsas: {e}"),
-            format!("Could not be read: {e}"),
-        ),
+        crate::messages::Say::HealthCouldNotRead.with(crate::params! { "e" => e }),
         action,
         None,
     )
@@ -116,14 +107,9 @@ async fn supabase(clients: &Clients, project_ref: &str) -> Vec<HealthFinding> {
                 part,
                 Missing,
                 project_ref,
-                Text::new(
-                    format!("Supabase-projektet {project_ref} finns inte längre."),
-                    format!("The Supabase project {project_ref} no longer exists."),
-                ),
-                Text::new(
-                    "Instansen behöver byggas på nytt: riv den och provisionera igen.",
-                    "The instance must be built again: tear it down and provision again.",
-                ),
+                crate::messages::Say::HealthSupabaseProjectNoLongerExists
+                    .with(crate::params! { "project_ref" => project_ref }),
+                crate::messages::Say::HealthInstanceMustBuiltAgainTear.text(),
                 None,
             )]
         }
@@ -137,16 +123,9 @@ async fn supabase(clients: &Clients, project_ref: &str) -> Vec<HealthFinding> {
                 part,
                 Paused,
                 project_ref,
-                Text::new(
-                    format!("Supabase-projektet är pausat ({status}): kunden kan inte logga in."),
-                    format!(
-                        "The Supabase project is paused ({status}): the customer cannot sign in."
-                    ),
-                ),
-                Text::new(
-                    "Återuppta projektet om kunden ska vara aktiv.",
-                    "Resume the project if the customer should be active.",
-                ),
+                crate::messages::Say::HealthSupabaseProjectPausedCustomerCannot
+                    .with(crate::params! { "status" => status }),
+                crate::messages::Say::HealthResumeProjectCustomerShouldActive.text(),
                 None,
             )]
         }
@@ -155,14 +134,9 @@ async fn supabase(clients: &Clients, project_ref: &str) -> Vec<HealthFinding> {
                 part,
                 Missing,
                 project_ref,
-                Text::new(
-                    format!("Supabase-projektet tas bort ({status})."),
-                    format!("The Supabase project is being removed ({status})."),
-                ),
-                Text::new(
-                    "Instansen behöver byggas på nytt: riv den och provisionera igen.",
-                    "The instance must be built again: tear it down and provision again.",
-                ),
+                crate::messages::Say::HealthSupabaseProjectBeingRemoved
+                    .with(crate::params! { "status" => status }),
+                crate::messages::Say::HealthInstanceMustBuiltAgainTear.text(),
                 None,
             )]
         }
@@ -171,14 +145,9 @@ async fn supabase(clients: &Clients, project_ref: &str) -> Vec<HealthFinding> {
                 part,
                 Unhealthy,
                 project_ref,
-                Text::new(
-                    format!("Supabase-projektet är inte friskt ({status})."),
-                    format!("The Supabase project is not healthy ({status})."),
-                ),
-                Text::new(
-                    "Kontrollera igen om några minuter; består det, se projektet i Supabase.",
-                    "Check again in a few minutes; if it stays, look at the project in Supabase.",
-                ),
+                crate::messages::Say::HealthSupabaseProjectNotHealthy
+                    .with(crate::params! { "status" => status }),
+                crate::messages::Say::HealthCheckAgainFewMinutesStays.text(),
                 None,
             )]
         }
@@ -193,19 +162,19 @@ async fn supabase(clients: &Clients, project_ref: &str) -> Vec<HealthFinding> {
             .iter()
             .filter(|s| s.status != "ACTIVE_HEALTHY")
             .map(|s| {
-                let why = s.error.as_deref().map(|e| format!(": {e}")).unwrap_or_default();
+                let why = s
+                    .error
+                    .as_deref()
+                    .map(|e| format!(": {e}"))
+                    .unwrap_or_default();
                 finding(
                     HealthPart::SupabaseService,
                     Unhealthy,
                     &s.name,
-                    Text::new(
-                        format!("Tjänsten {} svarar {}{why}.", s.name, s.status),
-                        format!("The {} service reports {}{why}.", s.name, s.status),
+                    crate::messages::Say::HealthServiceReports.with(
+                        crate::params! { "name" => s.name, "status" => s.status, "why" => why },
                     ),
-                    Text::new(
-                        "Kontrollera igen om några minuter; består det, se projektet i Supabase.",
-                        "Check again in a few minutes; if it stays, look at the project in Supabase.",
-                    ),
+                    crate::messages::Say::HealthCheckAgainFewMinutesStays.text(),
                     None,
                 )
             })
@@ -222,14 +191,9 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                 HealthPart::VercelProject,
                 Missing,
                 project_id,
-                Text::new(
-                    format!("Vercel-projektet {project_id} finns inte längre."),
-                    format!("The Vercel project {project_id} no longer exists."),
-                ),
-                Text::new(
-                    "Instansen behöver byggas på nytt: riv den och provisionera igen.",
-                    "The instance must be built again: tear it down and provision again.",
-                ),
+                crate::messages::Say::HealthVercelProjectNoLongerExists
+                    .with(crate::params! { "project_id" => project_id }),
+                crate::messages::Say::HealthInstanceMustBuiltAgainTear.text(),
                 None,
             )]
         }
@@ -255,14 +219,9 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                         HealthPart::VercelEnv,
                         Missing,
                         key,
-                        Text::new(
-                            format!("Miljövariabeln {key} saknas i Vercel."),
-                            format!("The environment variable {key} is missing in Vercel."),
-                        ),
-                        Text::new(
-                            "Reparera sätter variabeln igen, för produktion, och gör en ny produktionsdeploy.",
-                            "Repair sets the variable again, for production, and makes a new production deployment.",
-                        ),
+                        crate::messages::Say::HealthEnvironmentVariableMissingVercel
+                            .with(crate::params! { "key" => key }),
+                        crate::messages::Say::HealthRepairSetsMissingVariable.text(),
                         repair,
                     ));
                 } else if !found
@@ -273,16 +232,9 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                         HealthPart::VercelEnv,
                         Changed,
                         key,
-                        Text::new(
-                            format!("Miljövariabeln {key} gäller inte längre produktion."),
-                            format!(
-                                "The environment variable {key} no longer applies to production."
-                            ),
-                        ),
-                        Text::new(
-                            "Reparera sätter variabeln för produktion igen och gör en ny produktionsdeploy.",
-                            "Repair sets the variable for production again and makes a new production deployment.",
-                        ),
+                        crate::messages::Say::HealthEnvironmentVariableNoLongerApplies
+                            .with(crate::params! { "key" => key }),
+                        crate::messages::Say::HealthRepairSetsVariableTarget.text(),
                         repair,
                     ));
                 }
@@ -295,14 +247,8 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
             HealthPart::Deployment,
             Missing,
             &project.name,
-            Text::new(
-                "Projektet har ingen produktionsdeploy.",
-                "The project has no production deployment.",
-            ),
-            Text::new(
-                "Reparera gör en ny produktionsdeploy.",
-                "Repair makes a new production deployment.",
-            ),
+            crate::messages::Say::HealthProjectHasNoProductionDeployment.text(),
+            crate::messages::Say::HealthRepairMakesNewProductionDeployment.text(),
             redeploy,
         )),
         Some(id) => match clients.vercel.deployment(id).await {
@@ -318,14 +264,9 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                     HealthPart::Deployment,
                     Unhealthy,
                     id,
-                    Text::new(
-                        format!("Produktionsdeployen är {state}{why}."),
-                        format!("The production deployment is {state}{why}."),
-                    ),
-                    Text::new(
-                        "Reparera gör en ny produktionsdeploy.",
-                        "Repair makes a new production deployment.",
-                    ),
+                    crate::messages::Say::HealthProductionDeploymentState
+                        .with(crate::params! { "state" => state, "why" => why }),
+                    crate::messages::Say::HealthRepairMakesNewProductionDeployment.text(),
                     redeploy,
                 ))
             }
@@ -333,14 +274,9 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                 HealthPart::Deployment,
                 Missing,
                 id,
-                Text::new(
-                    format!("Produktionsdeployen {id} finns inte längre."),
-                    format!("The production deployment {id} no longer exists."),
-                ),
-                Text::new(
-                    "Reparera gör en ny produktionsdeploy.",
-                    "Repair makes a new production deployment.",
-                ),
+                crate::messages::Say::HealthProductionDeploymentNoLongerExists
+                    .with(crate::params! { "id" => id }),
+                crate::messages::Say::HealthRepairMakesNewProductionDeployment.text(),
                 redeploy,
             )),
             Err(e) => out.push(unreachable(HealthPart::Deployment, id, &e)),
@@ -363,49 +299,25 @@ async fn site(clients: &Clients, url: &str) -> (Option<SiteProbe>, Vec<HealthFin
         Ok(s) if (200..300).contains(&s) => return (probe, Vec::new()),
         Err(e) => (
             Unreachable,
-            Text::new(
-                format!("Webbplatsen svarade inte ({ms} ms): {}", e.message),
-                format!("The site did not answer ({ms} ms): {}", e.message),
-            ),
-            Text::new(
-                "Kontrollera igen om en stund; består det, se deployen i Vercel.",
-                "Check again in a while; if it stays, look at the deployment in Vercel.",
-            ),
+            crate::messages::Say::HealthSiteDidNotAnswerMs
+                .with(crate::params! { "ms" => ms, "message" => e.message }),
+            crate::messages::Say::HealthCheckAgainSeeDeployment.text(),
         ),
         Ok(s @ (401 | 403)) => (
             Changed,
-            Text::new(
-                format!(
-                    "Webbplatsen kräver inloggning (HTTP {s}): Deployment Protection är påslaget."
-                ),
-                format!("The site asks for a login (HTTP {s}): Deployment Protection is on."),
-            ),
-            Text::new(
-                "Stäng av Deployment Protection för produktion i Vercel-projektets inställningar.",
-                "Turn Deployment Protection off for production in the Vercel project's settings.",
-            ),
+            crate::messages::Say::HealthSiteAsksLoginHTTPDeployment
+                .with(crate::params! { "s" => s }),
+            crate::messages::Say::HealthTurnDeploymentProtectionOffProduction.text(),
         ),
         Ok(404) => (
             Missing,
-            Text::new(
-                "Webbplatsen svarar 404: domänen pekar inte på någon deploy.",
-                "The site answers 404: the domain points at no deployment.",
-            ),
-            Text::new(
-                "Reparera gör en ny produktionsdeploy.",
-                "Repair makes a new production deployment.",
-            ),
+            crate::messages::Say::HealthSiteAnswers404DomainPoints.text(),
+            crate::messages::Say::HealthRepairMakesNewProductionDeployment.text(),
         ),
         Ok(s) => (
             Unhealthy,
-            Text::new(
-                format!("Webbplatsen svarar HTTP {s}."),
-                format!("The site answers HTTP {s}."),
-            ),
-            Text::new(
-                "Se deployens loggar i Vercel; en ny produktionsdeploy kan hjälpa.",
-                "Look at the deployment's logs in Vercel; a new production deployment may help.",
-            ),
+            crate::messages::Say::HealthSiteAnswersHTTP.with(crate::params! { "s" => s }),
+            crate::messages::Say::HealthLookDeploymentSLogsVercel.text(),
         ),
     };
     let repair = (kind == Missing).then_some(StepKey::VercelRedeploy);
@@ -451,41 +363,27 @@ async fn repository(clients: &Clients, url: &str) -> Vec<HealthFinding> {
         Ok(Some(r)) if r.archived => changed(
             format!("Repot {full} är arkiverat: ingen kan skriva till det."),
             format!("The repository {full} is archived: nobody can write to it."),
-            Text::new(
-                "Avarkivera repot på GitHub.",
-                "Unarchive the repository on GitHub.",
-            ),
+            crate::messages::Say::HealthUnarchiveRepositoryGitHub.text(),
         ),
         Ok(Some(r)) if !r.private => changed(
             format!("Repot {full} är publikt; Fabrik skapade det privat."),
             format!("The repository {full} is public; Fabrik created it private."),
-            Text::new(
-                "Gör repot privat igen på GitHub, om ingen valt att visa det.",
-                "Make the repository private again on GitHub, unless someone chose to show it.",
-            ),
+            crate::messages::Say::HealthMakeRepositoryPrivateAgainGitHub.text(),
         ),
         Ok(Some(_)) => Vec::new(),
         Ok(None) => vec![finding(
             part,
             Missing,
             &full,
-            Text::new(
-                format!("Repot {full} finns inte längre."),
-                format!("The repository {full} no longer exists."),
-            ),
-            Text::new(
-                "Instansen behöver byggas på nytt: riv den och provisionera igen.",
-                "The instance must be built again: tear it down and provision again.",
-            ),
+            crate::messages::Say::HealthRepositoryNoLongerExists
+                .with(crate::params! { "full" => full }),
+            crate::messages::Say::HealthInstanceMustBuiltAgainTear.text(),
             None,
         )],
         Err(e) if e.kind == ErrorKind::Moved => changed(
             format!("Repot {full} har bytt namn eller ägare."),
             format!("The repository {full} was renamed or moved."),
-            Text::new(
-                "Byt tillbaka namnet på GitHub; Fabrik följer inte ett namnbyte.",
-                "Rename it back on GitHub; Fabrik does not follow a rename.",
-            ),
+            crate::messages::Say::HealthRenameBackGitHubFabrikDoes.text(),
         ),
         Err(e) => vec![unreachable(part, &full, &e)],
     }
@@ -501,28 +399,18 @@ async fn workflow(clients: &Clients, id: &str) -> Vec<HealthFinding> {
             part,
             Changed,
             id,
-            Text::new(
-                format!("n8n-flödet {} är inte aktivt.", w.name),
-                format!("The n8n workflow {} is not active.", w.name),
-            ),
-            Text::new(
-                "Reparera slår på flödet igen.",
-                "Repair turns the workflow on again.",
-            ),
+            crate::messages::Say::HealthN8nWorkflowNotActive
+                .with(crate::params! { "name" => w.name }),
+            crate::messages::Say::HealthRepairTurnsWorkflowAgain.text(),
             repair,
         )],
         Ok(None) => vec![finding(
             part,
             Missing,
             id,
-            Text::new(
-                format!("n8n-flödet {id} finns inte längre."),
-                format!("The n8n workflow {id} no longer exists."),
-            ),
-            Text::new(
-                "Reparera skapar kundens flöde igen och slår på det.",
-                "Repair creates the customer's workflow again and turns it on.",
-            ),
+            crate::messages::Say::HealthN8nWorkflowNoLongerExists
+                .with(crate::params! { "id" => id }),
+            crate::messages::Say::HealthRepairCreatesCustomerSWorkflow.text(),
             repair,
         )],
         Err(e) => vec![unreachable(part, id, &e)],

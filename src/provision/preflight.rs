@@ -187,41 +187,31 @@ fn sender_domain(
             Some(d) if d.status == "verified" => None,
             Some(d) => Some(Finding::blocking(
                 S,
-                Text::new(
-                    format!("Avsändardomänen {domain} är inte verifierad i Resend (status {}); verifiera den på resend.com/domains", d.status),
-                    format!("The sender domain {domain} is not verified in Resend (status {}); verify it at resend.com/domains", d.status),
-                ),
+                crate::messages::Say::PreflightSenderDomainNotVerifiedResend
+                    .with(crate::params! { "domain" => domain, "status" => d.status }),
             )),
             None => Some(Finding::blocking(
                 S,
-                Text::new(
-                    format!("Avsändardomänen {domain} finns inte i Resend-kontot; lägg till och verifiera den på resend.com/domains, eller byt avsändaradress"),
-                    format!("The sender domain {domain} is not in the Resend account; add and verify it at resend.com/domains, or change the sender address"),
-                ),
+                crate::messages::Say::PreflightSenderDomainNotResendAccount
+                    .with(crate::params! { "domain" => domain }),
             )),
         },
         Err(e) if e.code.as_deref() == Some("restricted_api_key") => Some(Finding::caveat(
             S,
-            Text::new(
-                format!("Resend-nyckeln får bara skicka, så avsändardomänen {domain} kan inte kontrolleras i förväg"),
-                format!("The Resend key may only send, so the sender domain {domain} cannot be checked beforehand"),
-            ),
+            crate::messages::Say::PreflightResendKeyMayOnlySend
+                .with(crate::params! { "domain" => domain }),
         )),
         Err(e) if matches!(e.kind, ErrorKind::Unauthorized | ErrorKind::Forbidden) => {
             Some(Finding::blocking(
                 "Resend",
-                Text::new(
-                    format!("Resend avvisade nyckeln ({})", e.message),
-                    format!("Resend rejected the key ({})", e.message),
-                ),
+                crate::messages::Say::PreflightResendRejectedKey
+                    .with(crate::params! { "message" => e.message }),
             ))
         }
         Err(e) => Some(Finding::blocking(
             S,
-            Text::new(
-                format!("Avsändardomänen {domain} kunde inte kontrolleras: {e}"),
-                format!("The sender domain {domain} could not be checked: {e}"),
-            ),
+            crate::messages::Say::PreflightSenderDomainCouldNotChecked
+                .with(crate::params! { "domain" => domain, "e" => e }),
         )),
     }
 }

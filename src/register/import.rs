@@ -80,10 +80,8 @@ fn file_error(sv: impl Into<String>, en: impl Into<String>) -> Error {
 pub(super) fn too_large(len: usize) -> Option<Text> {
     (len > MAX_IMPORT_BYTES).then(|| {
         let (mb, max) = (len / 1_048_576, MAX_IMPORT_BYTES / 1_048_576);
-        Text::new(
-            format!("är {mb} MB; högst {max} MB kan importeras åt gången"),
-            format!("is {mb} MB; at most {max} MB can be imported at a time"),
-        )
+        crate::messages::Say::ImportMBMostMBCanImported
+            .with(crate::params! { "mb" => mb, "max" => max })
     })
 }
 

@@ -285,10 +285,7 @@ async fn production(ctx: &RunCtx) -> Result<Done, StepError> {
     ctx.log(
         StepKey::VercelDomainProduction,
         crate::provision::LogLevel::Info,
-        &Text::new(
-            format!("Produktionsadressen är nu {url}"),
-            format!("The production URL is now {url}"),
-        ),
+        &crate::messages::Say::StepProductionURLNow.with(crate::params! { "url" => url }),
     )
     .await;
     done(StepOutcome::Done, Some(url), out)

@@ -366,13 +366,8 @@ async fn new_password_email(ctx: &RunCtx) -> Result<Done, StepError> {
     ctx.log(
         StepKey::EmailNewPassword,
         crate::provision::LogLevel::Info,
-        &Text::new(
-            format!(
-                "Ett nytt välkomstmejl gick till {}",
-                ctx.customer.admin_email
-            ),
-            format!("A new welcome email went to {}", ctx.customer.admin_email),
-        ),
+        &crate::messages::Say::StepNewWelcomeEmailWent
+            .with(crate::params! { "admin_email" => ctx.customer.admin_email }),
     )
     .await;
     done(

@@ -235,10 +235,7 @@ async fn apply_schema(ctx: &RunCtx) -> Result<Done, StepError> {
             ctx.log(
                 StepKey::SupabaseSchema,
                 LogLevel::Info,
-                &Text::new(
-                    format!("{n} tabeller finns, alla med radnivåsäkerhet"),
-                    format!("{n} tables exist, all with row-level security"),
-                ),
+                &crate::messages::Say::StepTablesExistAllRowLevel.with(crate::params! { "n" => n }),
             )
             .await;
             done(StepOutcome::Done, None, json!({ "tables": n }))

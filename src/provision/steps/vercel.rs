@@ -201,16 +201,8 @@ pub(super) async fn save_env(
         ctx.log(
             step,
             LogLevel::Warn,
-            &Text::new(
-                format!(
-                    "Vercel sparade inte {list} ({}); försöker igen om {ms} ms",
-                    first.message
-                ),
-                format!(
-                    "Vercel did not save {list} ({}); trying again in {ms} ms",
-                    first.message
-                ),
-            ),
+            &crate::messages::Say::StepVercelDidNotSaveTrying
+                .with(crate::params! { "list" => list, "message" => first.message, "ms" => ms }),
         )
         .await;
         pending.retain(|v| keys.contains(&v.key.as_str()));
