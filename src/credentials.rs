@@ -163,8 +163,7 @@ impl Credentials<'_> {
         let Some(address) = self.setting("email.sender_address") else {
             return Err(crate::provision::settings::invalid(
                 "email.sender_address",
-                "ange avsändaradressen först",
-                "set the sender address first",
+                crate::messages::Say::SettingSetSenderAddressFirst.text(),
             ));
         };
         let name = self

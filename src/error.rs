@@ -284,9 +284,9 @@ pub struct Finding {
 }
 
 /// A setting that is missing or invalid, named with the reason (settings, endpoints).
-pub fn invalid_setting(key: &str, sv: impl Into<String>, en: impl Into<String>) -> Error {
+pub fn invalid_setting(key: &str, reason: crate::messages::Text) -> Error {
     Error::InvalidSetting {
         key: key.into(),
-        reason: crate::messages::Text::new(sv, en),
+        reason,
     }
 }

@@ -322,7 +322,7 @@ impl CloudApi {
 
     pub fn set_setting(&self, key: String, value: String) -> ApiResult<Vec<SettingEntry>> {
         if !SETTING_KEYS.iter().any(|(k, _, _)| *k == key) {
-            return Err(invalid(&key, "okänd inställning", "unknown setting").into());
+            return Err(invalid(&key, crate::messages::Say::SettingUnknownSetting.text()).into());
         }
         check_setting(&key, &value)?;
         self.forget_preflight();

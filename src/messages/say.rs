@@ -95,6 +95,86 @@ vocabulary!(
         StepTablesExistAllRowLevel => "step_tables_exist_all_row_level",
         StepVercelDidNotSaveTrying => "step_vercel_did_not_save_trying",
         ImportMBMostMBCanImported => "import_m_b_most_m_b_can_imported",
+        // Settings, token checks, the plan, files to import.
+        VerifyOrganizationNotVisible => "verify_organization_not_visible",
+        SettingTemplateCreatesNoTables => "setting_template_creates_no_tables",
+        SettingNotValidModuleManifest => "setting_not_valid_module_manifest",
+        ImportHeaderRowMissing => "import_header_row_missing",
+        WaitRetrying => "wait_retrying",
+        AdoptedOnPurpose => "adopted_on_purpose",
+        ConfigWritten => "config_written",
+        ConfigWrittenWithPlan => "config_written_with_plan",
+        NothingSeen => "nothing_seen",
+        PlanAdoptedOnPurpose => "plan_adopted_on_purpose",
+        PlanRefusedNotOurs => "plan_refused_not_ours",
+        VerifyTeamNotVisible => "verify_team_not_visible",
+        SettingTeamIdStartsTeam => "setting_team_id_starts_team",
+        SettingMustContain => "setting_must_contain",
+        SettingMustContain2 => "setting_must_contain2",
+        SettingGiveMinutes51440Empty => "setting_give_minutes51440_empty",
+        SettingMustStartHttpsHttpOnly => "setting_must_start_https_http_only",
+        SettingNotValidEmailAddress => "setting_not_valid_email_address",
+        SettingWriteJustDomainNameE => "setting_write_just_domain_name_e",
+        SettingWriteOwnerRepo => "setting_write_owner_repo",
+        SettingPublicSentVisitorsBrowsersSecret => "setting_public_sent_visitors_browsers_secret",
+        SettingVariableNameZ09 => "setting_variable_name_z09",
+        SettingNotValidJSON => "setting_not_valid_j_s_o_n",
+        SettingMustSetBeforeCustomerCan => "setting_must_set_before_customer_can",
+        SettingFileCannotRead => "setting_file_cannot_read",
+        SettingUnknownSetting => "setting_unknown_setting",
+        SettingSetSenderAddressFirst => "setting_set_sender_address_first",
+        SettingMustSetBeforeCustomerCan2 => "setting_must_set_before_customer_can2",
+        SettingMustStartHttpsHttpOnly2 => "setting_must_start_https_http_only2",
+        VerifyFormatRightSendTestEmail => "verify_format_right_send_test_email",
+        VerifyDoesNotLookLikeResend => "verify_does_not_look_like_resend",
+        VerifyVerifiedAgainst => "verify_verified_against",
+        VerifySetN8nInstanceSAddress => "verify_set_n8n_instance_s_address",
+        VerifyVerified => "verify_verified",
+        VerifyVerifiedSees => "verify_verified_sees",
+        VerifyVerifiedSeesOrganization => "verify_verified_sees_organization",
+        VerifySetTemplateRepositoryGithubTemplate => "verify_set_template_repository_github_template",
+        VerifyTokenHasNoAccessTemplate => "verify_token_has_no_access_template",
+        VerifyFineGrainedTokenCannotList => "verify_fine_grained_token_cannot_list",
+        VerifyVerifiedAccessTemplateRepository => "verify_verified_access_template_repository",
+        VerifyTokenLacksDeleteRepoScope => "verify_token_lacks_delete_repo_scope",
+        VerifyVerified2 => "verify_verified2",
+        VerifyTokenLacksRepoScope => "verify_token_lacks_repo_scope",
+        VerifyCouldNotCheck => "verify_could_not_check",
+        VerifyTokenHasNoAccess => "verify_token_has_no_access",
+        VerifyTokenWasRejected => "verify_token_was_rejected",
+        VerifyTokenWasRejected2 => "verify_token_was_rejected2",
+        ImportJSONFileNeitherListNor => "import_j_s_o_n_file_neither_list_nor",
+        ImportJSONFileHasNoCustomers => "import_j_s_o_n_file_has_no_customers",
+        ImportJSONFileCannotReadLine => "import_j_s_o_n_file_cannot_read_line",
+        ImportCSVFileCannotReadLine => "import_c_s_v_file_cannot_read_line",
+        ImportColumnAppearsTwiceHeaderRow => "import_column_appears_twice_header_row",
+        ImportFileEmpty => "import_file_empty",
+        ImportFileNotUTF8Byte => "import_file_not_u_t_f8_byte",
+        PortalHasNoColumnColumnsAre => "portal_has_no_column_columns_are",
+        PortalDoesNotExistRoleMay => "portal_does_not_exist_role_may",
+        PortalCannotRead => "portal_cannot_read",
+        PortalAddressCannotRead => "portal_address_cannot_read",
+        PortalNotTableNameWriteExample => "portal_not_table_name_write_example",
+        PlanSavesInstanceSDetailsCustomer => "plan_saves_instance_s_details_customer",
+        PlanSendsWelcomeEmail => "plan_sends_welcome_email",
+        PlanWelcomeEmailHasAlreadyBeen => "plan_welcome_email_has_already_been",
+        PlanCreatesActivatesN8nWorkflow => "plan_creates_activates_n8n_workflow",
+        PlanN8nWorkflowAlreadyCustomerS => "plan_n8n_workflow_already_customer_s",
+        PlanDeploysProductionWaitsREADY => "plan_deploys_production_waits_r_e_a_d_y",
+        PlanSetsEnvironmentVariablesSupabaseURL => "plan_sets_environment_variables_supabase_u_r_l",
+        PlanCreatesVercelProjectLinkedRepository => "plan_creates_vercel_project_linked_repository",
+        PlanVercelProjectAlreadyCustomerS => "plan_vercel_project_already_customer_s",
+        PlanCreatesPrivateRepositoryFromTemplate => "plan_creates_private_repository_from_template",
+        PlanRepositoryAlreadyExistsButWas => "plan_repository_already_exists_but_was",
+        PlanRepositoryAlreadyCustomerSUsed => "plan_repository_already_customer_s_used",
+        PlanNotMarkedTemplateRepositoryTemplate => "plan_not_marked_template_repository_template",
+        PlanTemplateRepositoryDoesNotExist => "plan_template_repository_does_not_exist",
+        PlanCreatesAdministratorAdoptsExistingOne => "plan_creates_administrator_adopts_existing_one",
+        PlanAppliesSchemaTablesRowLevel => "plan_applies_schema_tables_row_level",
+        PlanFetchesAnonServiceRoleKeys => "plan_fetches_anon_service_role_keys",
+        PlanWaitsUntilProjectACTIVEHEALTHY => "plan_waits_until_project_a_c_t_i_v_e_h_e_a_l_t_h_y",
+        PlanCreatesSupabaseProjectOrganization => "plan_creates_supabase_project_organization",
+        PlanSupabaseProjectAlreadyCustomerS => "plan_supabase_project_already_customer_s",
     }
 );
 
@@ -368,6 +448,310 @@ impl Say {
                 "är {mb} MB; högst {max} MB kan importeras åt gången",
                 "is {mb} MB; at most {max} MB can be imported at a time",
             ),
+            SettingTeamIdStartsTeam => t(
+                "ett team-id börjar med team_",
+                "a team id starts with team_",
+            ),
+            SettingMustContain => t(
+                "måste innehålla {host}",
+                "must contain {host}",
+            ),
+            SettingMustContain2 => t(
+                "måste innehålla {ref}",
+                "must contain {ref}",
+            ),
+            SettingGiveMinutes51440Empty => t(
+                "ange minuter, 5 till 1440 (tomt = av)",
+                "give minutes, 5 to 1440 (empty = off)",
+            ),
+            SettingMustStartHttpsHttpOnly => t(
+                "måste börja med https:// (http:// bara till den här datorn)",
+                "must start with https:// (http:// only to this computer)",
+            ),
+            SettingNotValidEmailAddress => t(
+                "ogiltig e-postadress",
+                "not a valid email address",
+            ),
+            SettingWriteJustDomainNameE => t(
+                "skriv bara domännamnet, t.ex. byran.se",
+                "write just the domain name, e.g. agency.com",
+            ),
+            SettingWriteOwnerRepo => t(
+                "skriv som ägare/repo",
+                "write it as owner/repo",
+            ),
+            SettingPublicSentVisitorsBrowsersSecret => t(
+                "{name} är publik (skickas till besökarnas webbläsare); en hemlig nyckel får inte ha det namnet",
+                "{name} is public (sent to visitors' browsers); a secret key must not have that name",
+            ),
+            SettingVariableNameZ09 => t(
+                "ett variabelnamn består av A–Z, 0–9 och _ och börjar inte med en siffra",
+                "a variable name is A–Z, 0–9 and _ and does not start with a digit",
+            ),
+            SettingNotValidJSON => t(
+                "ogiltig JSON: {e}",
+                "not valid JSON: {e}",
+            ),
+            SettingMustSetBeforeCustomerCan => t(
+                "måste anges innan en kund kan provisioneras",
+                "must be set before a customer can be provisioned",
+            ),
+            SettingFileCannotRead => t(
+                "filen {path} kan inte läsas: {e}",
+                "the file {path} cannot be read: {e}",
+            ),
+            SettingUnknownSetting => t(
+                "okänd inställning",
+                "unknown setting",
+            ),
+            SettingSetSenderAddressFirst => t(
+                "ange avsändaradressen först",
+                "set the sender address first",
+            ),
+            SettingMustSetBeforeCustomerCan2 => t(
+                "måste anges innan en kund kan provisioneras (n8n-instansens adress)",
+                "must be set before a customer can be provisioned (the n8n instance's address)",
+            ),
+            SettingMustStartHttpsHttpOnly2 => t(
+                "{url} måste börja med https:// (http:// bara till den här datorn)",
+                "{url} must start with https:// (http:// only to this computer)",
+            ),
+            VerifyFormatRightSendTestEmail => t(
+                "Formatet stämmer; skicka ett testmejl för att prova nyckeln",
+                "The format is right; send a test email to try the key",
+            ),
+            VerifyDoesNotLookLikeResend => t(
+                "Ser inte ut som en API-nyckel från Resend (de börjar med re_)",
+                "Does not look like a Resend API key (they start with re_)",
+            ),
+            VerifyVerifiedAgainst => t(
+                "Verifierad mot {n8n_api}",
+                "Verified against {n8n_api}",
+            ),
+            VerifySetN8nInstanceSAddress => t(
+                "Ställ in n8n-instansens adress (n8n.api_url)",
+                "Set the n8n instance's address (n8n.api_url)",
+            ),
+            VerifyVerified => t(
+                "Verifierad som {username}",
+                "Verified as {username}",
+            ),
+            VerifyVerifiedSees => t(
+                "Verifierad; ser {list}",
+                "Verified; sees {list}",
+            ),
+            VerifyVerifiedSeesOrganization => t(
+                "Verifierad; ser organisationen {org}",
+                "Verified; sees the organization {org}",
+            ),
+            VerifySetTemplateRepositoryGithubTemplate => t(
+                "Ställ in mallrepot (github.template) för att kunna kontrollera en finkornig token",
+                "Set the template repository (github.template) to check a fine-grained token",
+            ),
+            VerifyTokenHasNoAccessTemplate => t(
+                "Token saknar åtkomst till mallrepot {owner}/{repo}",
+                "The token has no access to the template repository {owner}/{repo}",
+            ),
+            VerifyFineGrainedTokenCannotList => t(
+                "Finkorniga token kan inte lista sina behörigheter; kontrollera att den får skapa och ta bort repon",
+                "A fine-grained token cannot list its permissions; check that it may create and delete repositories",
+            ),
+            VerifyVerifiedAccessTemplateRepository => t(
+                "Verifierad som {login}; åtkomst till mallrepot {owner}/{repo}",
+                "Verified as {login}; access to the template repository {owner}/{repo}",
+            ),
+            VerifyTokenLacksDeleteRepoScope => t(
+                "Token saknar behörigheten delete_repo: en återställning kan inte ta bort repon",
+                "The token lacks the delete_repo scope: a rollback cannot delete repositories",
+            ),
+            VerifyVerified2 => t(
+                "Verifierad som {login}",
+                "Verified as {login}",
+            ),
+            VerifyTokenLacksRepoScope => t(
+                "Token saknar behörigheten repo",
+                "The token lacks the repo scope",
+            ),
+            VerifyCouldNotCheck => t(
+                "Kunde inte kontrollera: {message}",
+                "Could not check: {message}",
+            ),
+            VerifyTokenHasNoAccess => t(
+                "Token saknar åtkomst ({status})",
+                "The token has no access ({status})",
+            ),
+            VerifyTokenWasRejected => t(
+                "Token avvisades ({status})",
+                "The token was rejected ({status})",
+            ),
+            VerifyTokenWasRejected2 => t(
+                "Token avvisades ({status})",
+                "The token was rejected ({status})",
+            ),
+            ImportJSONFileNeitherListNor => t(
+                "JSON-filen är varken en lista eller en export från Fabrik",
+                "the JSON file is neither a list nor an export from Fabrik",
+            ),
+            ImportJSONFileHasNoCustomers => t(
+                "JSON-filen har ingen lista \"customers\"",
+                "the JSON file has no \"customers\" list",
+            ),
+            ImportJSONFileCannotReadLine => t(
+                "JSON-filen kan inte läsas på rad {line}: {e}",
+                "the JSON file cannot be read at line {line}: {e}",
+            ),
+            ImportCSVFileCannotReadLine => t(
+                "CSV-filen kan inte läsas på rad {line}: {e}",
+                "the CSV file cannot be read at line {line}: {e}",
+            ),
+            ImportColumnAppearsTwiceHeaderRow => t(
+                "kolumnen {column} finns två gånger i rubrikraden",
+                "the column {column} appears twice in the header row",
+            ),
+            ImportFileEmpty => t(
+                "filen är tom",
+                "the file is empty",
+            ),
+            ImportFileNotUTF8Byte => t(
+                "filen är inte UTF-8 (byte {at}); spara den som \"CSV UTF-8\" och försök igen",
+                "the file is not UTF-8 (byte {at}); save it as \"CSV UTF-8\" and try again",
+            ),
+            PortalHasNoColumnColumnsAre => t(
+                "{place} har ingen kolumn för {column} (kolumnerna är: {list})",
+                "{place} has no column for {column} (its columns are: {list})",
+            ),
+            PortalDoesNotExistRoleMay => t(
+                "{place} finns inte, eller så får rollen inte läsa den",
+                "{place} does not exist, or the role may not read it",
+            ),
+            PortalCannotRead => t(
+                "{place} kan inte läsas: {e}",
+                "{place} cannot be read: {e}",
+            ),
+            PortalAddressCannotRead => t(
+                "adressen kan inte läsas: {e}",
+                "the address cannot be read: {e}",
+            ),
+            PortalNotTableNameWriteExample => t(
+                "{table} är inget tabellnamn; skriv till exempel public.organizations",
+                "{table} is not a table name; write for example public.organizations",
+            ),
+            PlanSavesInstanceSDetailsCustomer => t(
+                "Sparar instansens uppgifter på kunden",
+                "Saves the instance's details on the customer",
+            ),
+            PlanSendsWelcomeEmail => t(
+                "Skickar välkomstmejlet till {admin}",
+                "Sends the welcome email to {admin}",
+            ),
+            PlanWelcomeEmailHasAlreadyBeen => t(
+                "Välkomstmejlet är redan skickat",
+                "The welcome email has already been sent",
+            ),
+            PlanCreatesActivatesN8nWorkflow => t(
+                "Skapar och aktiverar n8n-flödet {wf}",
+                "Creates and activates the n8n workflow {wf}",
+            ),
+            PlanN8nWorkflowAlreadyCustomerS => t(
+                "n8n-flödet {wf} ({id}) är redan kundens och används igen",
+                "The n8n workflow {wf} ({id}) is already the customer's and is used again",
+            ),
+            PlanDeploysProductionWaitsREADY => t(
+                "Driftsätter till produktion och väntar på READY",
+                "Deploys to production and waits for READY",
+            ),
+            PlanSetsEnvironmentVariablesSupabaseURL => t(
+                "Sätter miljövariabler (Supabase-URL, nycklar, adressnamn, moduler)",
+                "Sets environment variables (Supabase URL, keys, address name, modules)",
+            ),
+            PlanCreatesVercelProjectLinkedRepository => t(
+                "Skapar Vercel-projektet {slug} kopplat till repot",
+                "Creates the Vercel project {slug} linked to the repository",
+            ),
+            PlanVercelProjectAlreadyCustomerS => t(
+                "Vercel-projektet {name} ({id}) är redan kundens och används igen",
+                "The Vercel project {name} ({id}) is already the customer's and is used again",
+            ),
+            PlanCreatesPrivateRepositoryFromTemplate => t(
+                "Skapar det privata repot {owner}/{slug} från mallen {template_name}",
+                "Creates the private repository {owner}/{slug} from the template {template_name}",
+            ),
+            PlanRepositoryAlreadyExistsButWas => t(
+                "Repot {full_name} finns redan men skapades inte från mallen {template_name}",
+                "The repository {full_name} already exists but was not made from the template {template_name}",
+            ),
+            PlanRepositoryAlreadyCustomerSUsed => t(
+                "Repot {full_name} är redan kundens och används igen",
+                "The repository {full_name} is already the customer's and is used again",
+            ),
+            PlanNotMarkedTemplateRepositoryTemplate => t(
+                "{template_name} är inte markerat som mallrepo (is_template)",
+                "{template_name} is not marked as a template repository (is_template)",
+            ),
+            PlanTemplateRepositoryDoesNotExist => t(
+                "Mallrepot {template_name} finns inte eller syns inte för token",
+                "The template repository {template_name} does not exist or is not visible to the token",
+            ),
+            PlanCreatesAdministratorAdoptsExistingOne => t(
+                "Skapar administratören {admin} (eller tar över en befintlig)",
+                "Creates the administrator {admin} (or adopts an existing one)",
+            ),
+            PlanAppliesSchemaTablesRowLevel => t(
+                "Lägger in schemat ({tables} tabeller, radnivåsäkerhet på alla)",
+                "Applies the schema ({tables} tables, row-level security on all)",
+            ),
+            PlanFetchesAnonServiceRoleKeys => t(
+                "Hämtar anon- och service role-nycklar (sparas i nyckelringen)",
+                "Fetches the anon and service role keys (kept in the keyring)",
+            ),
+            PlanWaitsUntilProjectACTIVEHEALTHY => t(
+                "Väntar tills projektet är ACTIVE_HEALTHY",
+                "Waits until the project is ACTIVE_HEALTHY",
+            ),
+            PlanCreatesSupabaseProjectOrganization => t(
+                "Skapar Supabase-projektet {slug} i organisationen {org} ({region})",
+                "Creates the Supabase project {slug} in the organization {org} ({region})",
+            ),
+            PlanSupabaseProjectAlreadyCustomerS => t(
+                "Supabase-projektet {slug} ({project_ref}, {status}) är redan kundens och används igen",
+                "The Supabase project {slug} ({project_ref}, {status}) is already the customer's and is used again",
+            ),
+            SettingTemplateCreatesNoTables => t("mallen skapar inga tabeller", "the template creates no tables"),
+            SettingNotValidModuleManifest => t("{reason}", "not a valid module manifest: {reason}"),
+            ImportHeaderRowMissing => t(
+                "rubrikraden saknar {missing} (varje kund behöver namn och admin-e-post; rubrikerna var: {headers})",
+                "the header row has no {missing_en} (every customer needs a name and an admin email; the headers were: {headers})",
+            ),
+            WaitRetrying => t("{what}: {e}; försöker igen", "{what_en}: {e}; trying again"),
+            AdoptedOnPurpose => t(
+                "{what} {name} togs över med avsikt: Fabriks märkning skrevs på det",
+                "{what_en} {name} was adopted on purpose: Fabrik's marker was written on it",
+            ),
+            ConfigWritten => t(
+                "{path} skrevs i {repo} (moduler: {list})",
+                "{path} was written to {repo} (modules: {list})",
+            ),
+            ConfigWrittenWithPlan => t(
+                "{path} skrevs i {repo} (plan {plan}, moduler: {list})",
+                "{path} was written to {repo} (plan {plan}, modules: {list})",
+            ),
+            NothingSeen => t("inga", "none"),
+            PlanAdoptedOnPurpose => t(
+                "{what} {name} skapades inte av Fabrik men tas över med avsikt: Fabriks märkning skrivs på det",
+                "{what_en} {name} was not created by Fabrik but is adopted on purpose: Fabrik's marker is written on it",
+            ),
+            PlanRefusedNotOurs => t(
+                "{what} {name} finns redan men skapades inte av Fabrik; det lämnas orört (ta över med --adopt {name})",
+                "{what_en} {name} already exists but was not created by Fabrik; it is left alone (adopt it with --adopt {name})",
+            ),
+            VerifyOrganizationNotVisible => t(
+                "Organisationen {org} syns inte för token (den ser: {seen})",
+                "The organization {org} is not visible to the token (it sees: {seen_en})",
+            ),
+            VerifyTeamNotVisible => t(
+                "Teamet {team} syns inte för token (den ser: {seen})",
+                "The team {team} is not visible to the token (it sees: {seen_en})",
+            ),
         }
     }
 
@@ -410,5 +794,51 @@ mod tests {
                 "{s}: Swedish letters in the English text"
             );
         }
+    }
+
+    /// Every sentence is in the catalogue: no `Text::new("…", …)` or `Text::new(format!(…), …)`
+    /// in the core's code (tests, the catalogue itself and the Swedish-only CLI aside). A pair
+    /// of values that are not sentences (a provider's own message) passes variables, not text.
+    #[test]
+    fn no_sentence_is_written_inline() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        walk(&src, &mut files);
+        let mut inline = Vec::new();
+        for f in files {
+            let rel = f
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if rel == "messages.rs" || rel.starts_with("messages/") || rel.starts_with("bin/") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&f).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            for (i, _) in code.match_indices("Text::new(") {
+                let args = code[i + "Text::new(".len()..].trim_start();
+                // `format!($sv, …)`: the step table's declaration (`step!`), by its macro.
+                let declared = args.starts_with("format!($");
+                if (args.starts_with('"') || args.starts_with("format!")) && !declared {
+                    let line = code[..i].lines().count();
+                    inline.push(format!("src/{rel}:{line}"));
+                }
+            }
+        }
+        assert!(
+            inline.is_empty(),
+            "sentences outside the catalogue: {inline:#?}"
+        );
     }
 }

@@ -109,7 +109,12 @@ impl Clients {
                 timeout,
             ),
             github: Github::new(&endpoints.github_api, &t(Provider::Github), timeout).map_err(
-                |e| crate::error::invalid_setting("github.api_url", e.message.clone(), e.message),
+                |e| {
+                    crate::error::invalid_setting(
+                        "github.api_url",
+                        crate::messages::Text::new(e.message.clone(), e.message),
+                    )
+                },
             )?,
             vercel: Vercel::new(
                 &endpoints.vercel_api,

@@ -89,8 +89,8 @@ impl Endpoints {
             }
             return Err(crate::error::invalid_setting(
                 key,
-                format!("{url} måste börja med https:// (http:// bara till den här datorn)"),
-                format!("{url} must start with https:// (http:// only to this computer)"),
+                crate::messages::Say::SettingMustStartHttpsHttpOnly2
+                    .with(crate::params! { "url" => url }),
             ));
         }
         Ok(())

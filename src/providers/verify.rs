@@ -1,7 +1,7 @@
 //! "Testa anslutning": checks a token against its provider with read-only calls and says, in
 //! Swedish, whether it works, for which account, or exactly what is wrong.
 
-use crate::messages::Text;
+use crate::messages::{Say, Text};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -45,8 +45,18 @@ pub struct Expectations<'a> {
     pub strict_format: bool,
 }
 
-fn tx(sv: impl Into<String>, en: impl Into<String>) -> Text {
-    Text::new(sv, en)
+/// "… syns inte för token (den ser: a, b)": what the token sees instead of what it should.
+fn seen(say: Say, name: &str, value: &str, seen: &[String]) -> Text {
+    let list = seen.join(", ");
+    let mut p = crate::messages::Params::new();
+    p.insert(name.to_string(), value.to_string());
+    let listed = if list.is_empty() {
+        Say::NothingSeen.text()
+    } else {
+        Text::new(list.clone(), list)
+    };
+    crate::messages::param_text(&mut p, "seen", &listed);
+    say.with(p)
 }
 
 fn result(
@@ -70,37 +80,29 @@ fn from_error(provider: Provider, e: &ProviderError) -> Verification {
             provider,
             VerifyState::Rejected,
             None,
-            tx(
-                format!("Token avvisades ({})", e.status.unwrap_or(401)),
-                format!("The token was rejected ({})", e.status.unwrap_or(401)),
-            ),
+            crate::messages::Say::VerifyTokenWasRejected2
+                .with(crate::params! { "status" => e.status.unwrap_or(401) }),
         ),
         ErrorKind::Forbidden if e.code.as_deref() == Some("invalid_token") => result(
             provider,
             VerifyState::Rejected,
             None,
-            tx(
-                format!("Token avvisades ({})", e.status.unwrap_or(403)),
-                format!("The token was rejected ({})", e.status.unwrap_or(403)),
-            ),
+            crate::messages::Say::VerifyTokenWasRejected
+                .with(crate::params! { "status" => e.status.unwrap_or(403) }),
         ),
         ErrorKind::Forbidden => result(
             provider,
             VerifyState::Rejected,
             None,
-            tx(
-                format!("Token saknar åtkomst ({})", e.status.unwrap_or(403)),
-                format!("The token has no access ({})", e.status.unwrap_or(403)),
-            ),
+            crate::messages::Say::VerifyTokenHasNoAccess
+                .with(crate::params! { "status" => e.status.unwrap_or(403) }),
         ),
         _ => result(
             provider,
             VerifyState::Unreachable,
             None,
-            tx(
-                format!("Kunde inte kontrollera: {}", e.message),
-                format!("Could not check: {}", e.message),
-            ),
+            crate::messages::Say::VerifyCouldNotCheck
+                .with(crate::params! { "message" => e.message }),
         ),
     }
 }
@@ -135,7 +137,7 @@ async fn github(
                 p,
                 VerifyState::NotConfigured,
                 None,
-                tx(err.message.clone(), err.message),
+                Text::new(err.message.clone(), err.message),
             )
         }
     };
@@ -151,17 +153,19 @@ async fn github(
                     p,
                     VerifyState::MissingScope,
                     account,
-                    tx("Token saknar behörigheten repo", "The token lacks the repo scope"),
+                    crate::messages::Say::VerifyTokenLacksRepoScope.text(),
                 );
             }
             let mut v = result(
                 p,
                 VerifyState::Verified,
                 account,
-                tx(format!("Verifierad som {}", user.login), format!("Verified as {}", user.login)),
+                crate::messages::Say::VerifyVerified2
+                    .with(crate::params! { "login" => user.login }),
             );
             if !scopes.iter().any(|s| s == "delete_repo") {
-                v.warnings.push(tx("Token saknar behörigheten delete_repo: en återställning kan inte ta bort repon", "The token lacks the delete_repo scope: a rollback cannot delete repositories"));
+                v.warnings
+                    .push(crate::messages::Say::VerifyTokenLacksDeleteRepoScope.text());
             }
             v
         }
@@ -173,19 +177,18 @@ async fn github(
                         p,
                         VerifyState::Verified,
                         account,
-                        tx(
-                            format!("Verifierad som {}; åtkomst till mallrepot {owner}/{repo}", user.login),
-                            format!("Verified as {}; access to the template repository {owner}/{repo}", user.login),
-                        ),
+                        crate::messages::Say::VerifyVerifiedAccessTemplateRepository.with(crate::params! { "login" => user.login, "owner" => owner, "repo" => repo }),
                     );
-                    v.warnings.push(tx("Finkorniga token kan inte lista sina behörigheter; kontrollera att den får skapa och ta bort repon", "A fine-grained token cannot list its permissions; check that it may create and delete repositories"));
+                    v.warnings
+                        .push(crate::messages::Say::VerifyFineGrainedTokenCannotList.text());
                     v
                 }
                 Ok(None) => result(
                     p,
                     VerifyState::MissingScope,
                     account,
-                    tx(format!("Token saknar åtkomst till mallrepot {owner}/{repo}"), format!("The token has no access to the template repository {owner}/{repo}")),
+                    crate::messages::Say::VerifyTokenHasNoAccessTemplate
+                        .with(crate::params! { "owner" => owner, "repo" => repo }),
                 ),
                 Err(err) => from_error(p, &err),
             },
@@ -193,7 +196,7 @@ async fn github(
                 p,
                 VerifyState::NotConfigured,
                 account,
-                tx("Ställ in mallrepot (github.template) för att kunna kontrollera en finkornig token", "Set the template repository (github.template) to check a fine-grained token"),
+                crate::messages::Say::VerifySetTemplateRepositoryGithubTemplate.text(),
             ),
         },
     }
@@ -221,36 +224,22 @@ async fn supabase(
     match expect.supabase_org {
         Some(org) if !names.iter().any(|n| n == org) => {
             result(p, VerifyState::WrongAccount, account, {
-                let seen = names.join(", ");
-                tx(
-                    format!(
-                        "Organisationen {org} syns inte för token (den ser: {})",
-                        if seen.is_empty() { "inga" } else { &seen }
-                    ),
-                    format!(
-                        "The organization {org} is not visible to the token (it sees: {})",
-                        if seen.is_empty() { "none" } else { &seen }
-                    ),
-                )
+                seen(Say::VerifyOrganizationNotVisible, "org", org, &names)
             })
         }
         Some(org) => result(
             p,
             VerifyState::Verified,
             account,
-            tx(
-                format!("Verifierad; ser organisationen {org}"),
-                format!("Verified; sees the organization {org}"),
-            ),
+            crate::messages::Say::VerifyVerifiedSeesOrganization
+                .with(crate::params! { "org" => org }),
         ),
         None => result(
             p,
             VerifyState::Verified,
             account,
-            tx(
-                format!("Verifierad; ser {}", names.join(", ")),
-                format!("Verified; sees {}", names.join(", ")),
-            ),
+            crate::messages::Say::VerifyVerifiedSees
+                .with(crate::params! { "list" => names.join(", ") }),
         ),
     }
 }
@@ -272,20 +261,9 @@ async fn vercel(
         match vc.teams().await {
             Ok(teams) if teams.iter().any(|t| t.id == team) => {}
             Ok(teams) => {
-                let seen: Vec<String> = teams.iter().map(|t| t.slug.clone()).collect();
-                return result(p, VerifyState::WrongAccount, account, {
-                    let seen = seen.join(", ");
-                    tx(
-                        format!(
-                            "Teamet {team} syns inte för token (den ser: {})",
-                            if seen.is_empty() { "inga" } else { &seen }
-                        ),
-                        format!(
-                            "The team {team} is not visible to the token (it sees: {})",
-                            if seen.is_empty() { "none" } else { &seen }
-                        ),
-                    )
-                });
+                let slugs: Vec<String> = teams.iter().map(|t| t.slug.clone()).collect();
+                let why = seen(Say::VerifyTeamNotVisible, "team", team, &slugs);
+                return result(p, VerifyState::WrongAccount, account, why);
             }
             Err(err) => return from_error(p, &err),
         }
@@ -294,10 +272,7 @@ async fn vercel(
         p,
         VerifyState::Verified,
         account,
-        tx(
-            format!("Verifierad som {}", user.username),
-            format!("Verified as {}", user.username),
-        ),
+        crate::messages::Say::VerifyVerified.with(crate::params! { "username" => user.username }),
     )
 }
 
@@ -308,10 +283,7 @@ async fn n8n(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> Ver
             p,
             VerifyState::NotConfigured,
             None,
-            tx(
-                "Ställ in n8n-instansens adress (n8n.api_url)",
-                "Set the n8n instance's address (n8n.api_url)",
-            ),
+            crate::messages::Say::VerifySetN8nInstanceSAddress.text(),
         );
     }
     match super::n8n::N8n::new(&e.n8n_api, token.clone(), timeout)
@@ -322,10 +294,8 @@ async fn n8n(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> Ver
             p,
             VerifyState::Verified,
             Some(e.n8n_api.clone()),
-            tx(
-                format!("Verifierad mot {}", e.n8n_api),
-                format!("Verified against {}", e.n8n_api),
-            ),
+            crate::messages::Say::VerifyVerifiedAgainst
+                .with(crate::params! { "n8n_api" => e.n8n_api }),
         ),
         Err(err) => from_error(p, &err),
     }
@@ -340,19 +310,13 @@ fn resend(token: &Secret, expect: &Expectations<'_>) -> Verification {
             p,
             VerifyState::Rejected,
             None,
-            tx(
-                "Ser inte ut som en API-nyckel från Resend (de börjar med re_)",
-                "Does not look like a Resend API key (they start with re_)",
-            ),
+            crate::messages::Say::VerifyDoesNotLookLikeResend.text(),
         );
     }
     result(
         p,
         VerifyState::Verified,
         None,
-        tx(
-            "Formatet stämmer; skicka ett testmejl för att prova nyckeln",
-            "The format is right; send a test email to try the key",
-        ),
+        crate::messages::Say::VerifyFormatRightSendTestEmail.text(),
     )
 }

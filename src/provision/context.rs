@@ -272,10 +272,9 @@ impl RunCtx {
                     last_pending = Some(asked);
                     if detail != last_detail {
                         let text = match &detail {
-                            Some(d) => Text::new(
-                                format!("{} ({d})", what.sv),
-                                format!("{} ({d})", what.en),
-                            ),
+                            Some(d) => {
+                                what.within(|w| format!("{w} ({d})"), |w| format!("{w} ({d})"))
+                            }
                             None => what.clone(),
                         };
                         let (driver, waiting) = (self.driver.clone(), text.clone());
@@ -296,10 +295,9 @@ impl RunCtx {
                     });
                 }
                 Err(StepError::Provider(e)) if e.is_retryable() => {
-                    let text = Text::new(
-                        format!("{}: {e}; försöker igen", what.sv),
-                        format!("{}: {e}; trying again", what.en),
-                    );
+                    let mut p = params! { "e" => e };
+                    crate::messages::param_text(&mut p, "what", &what);
+                    let text = crate::messages::Say::WaitRetrying.with(p);
                     self.log(step, LogLevel::Warn, &text).await;
                     if let Some(wait) = e.retry_after {
                         delay = delay.max(wait);

@@ -118,10 +118,9 @@ where
     let (resource, id) = (name.to_string(), external_id.to_string());
     ctx.db(move |s| s.record_adopted(customer, env, &resource, run_id, &id))
         .await?;
-    let text = Text::new(
-        format!("{resource_sv} {name} togs över med avsikt: Fabriks märkning skrevs på det"),
-        format!("{resource_en} {name} was adopted on purpose: Fabrik's marker was written on it"),
-    );
+    let mut p = crate::params! { "name" => name };
+    crate::messages::param_text(&mut p, "what", &Text::new(resource_sv, resource_en));
+    let text = crate::messages::Say::AdoptedOnPurpose.with(p);
     ctx.log(step, LogLevel::Info, &text).await;
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::customer::Customer;
 use crate::environment::Environment;
 use crate::ledger::AdoptionState;
 use crate::ledger::StepKey;
-use crate::messages::Text;
+use crate::messages::{Say, Text};
 use crate::providers::Clients;
 use crate::providers::ProviderError;
 use crate::store::Store;
@@ -46,16 +46,11 @@ pub struct ProvisionPlan {
     pub feasible: bool,
 }
 
-fn item(
-    step: StepKey,
-    action: PlanAction,
-    sv: impl Into<String>,
-    en: impl Into<String>,
-) -> PlanItem {
+fn item(step: StepKey, action: PlanAction, detail: Text) -> PlanItem {
     PlanItem {
         step,
         action,
-        detail: Text::new(sv, en),
+        detail,
         adoptable: None,
     }
 }
@@ -114,23 +109,15 @@ pub async fn plan(
     // A same-named resource without the customer's marker: refused, unless the owner allowed
     // adopting it on purpose (then the run marks it).
     let foreign = |step: StepKey, (what_sv, what_en): (&str, &str), name: &str| {
+        let mut p = crate::params! { "name" => name };
+        crate::messages::param_text(&mut p, "what", &Text::new(what_sv, what_en));
         if ledger.allowed.iter().any(|a| a == name) {
-            item(
-                step,
-                Adopt,
-                format!("{what_sv} {name} skapades inte av Fabrik men tas över med avsikt: Fabriks märkning skrivs på det"),
-                format!("{what_en} {name} was not created by Fabrik but is adopted on purpose: Fabrik's marker is written on it"),
-            )
+            item(step, Adopt, Say::PlanAdoptedOnPurpose.with(p))
         } else {
             // `adoptable`: the engine records the refusal, so the owner can adopt it.
             PlanItem {
                 adoptable: Some(name.to_string()),
-                ..item(
-                    step,
-                    Refuse,
-                    format!("{what_sv} {name} finns redan men skapades inte av Fabrik; det lämnas orört (ta över med --adopt {name})"),
-                    format!("{what_en} {name} already exists but was not created by Fabrik; it is left alone (adopt it with --adopt {name})"),
-                )
+                ..item(step, Refuse, Say::PlanRefusedNotOurs.with(p))
             }
         }
     };
@@ -146,53 +133,35 @@ pub async fn plan(
         .iter()
         .find(|p| !matches!(p.status.as_str(), "REMOVED" | "GOING_DOWN"));
     items.push(match project {
-        Some(p) => item(
-            StepKey::SupabaseProject,
-            Adopt,
-            format!(
-                "Supabase-projektet {slug} ({}, {}) är redan kundens och används igen",
-                p.project_ref, p.status
-            ),
-            format!(
-                "The Supabase project {slug} ({}, {}) is already the customer's and is used again",
-                p.project_ref, p.status
-            ),
-        ),
+        Some(p) => item(StepKey::SupabaseProject, Adopt, crate::messages::Say::PlanSupabaseProjectAlreadyCustomerS.with(crate::params! { "slug" => slug, "project_ref" => p.project_ref, "status" => p.status })),
         None => {
             let (org, region) = (&settings.supabase_org, &settings.supabase_region);
-            item(
-                StepKey::SupabaseProject,
-                Create,
-                format!("Skapar Supabase-projektet {slug} i organisationen {org} ({region})"),
-                format!("Creates the Supabase project {slug} in the organization {org} ({region})"),
-            )
+            item(StepKey::SupabaseProject, Create, crate::messages::Say::PlanCreatesSupabaseProjectOrganization.with(crate::params! { "slug" => slug, "org" => org, "region" => region }))
         }
     });
     items.push(item(
         StepKey::SupabaseReady,
         Run,
-        "Väntar tills projektet är ACTIVE_HEALTHY",
-        "Waits until the project is ACTIVE_HEALTHY",
+        crate::messages::Say::PlanWaitsUntilProjectACTIVEHEALTHY.text(),
     ));
     items.push(item(
         StepKey::SupabaseKeys,
         Run,
-        "Hämtar anon- och service role-nycklar (sparas i nyckelringen)",
-        "Fetches the anon and service role keys (kept in the keyring)",
+        crate::messages::Say::PlanFetchesAnonServiceRoleKeys.text(),
     ));
     let tables = settings.expected_tables.len();
     items.push(item(
         StepKey::SupabaseSchema,
         Run,
-        format!("Lägger in schemat ({tables} tabeller, radnivåsäkerhet på alla)"),
-        format!("Applies the schema ({tables} tables, row-level security on all)"),
+        crate::messages::Say::PlanAppliesSchemaTablesRowLevel
+            .with(crate::params! { "tables" => tables }),
     ));
     let admin = &customer.admin_email;
     items.push(item(
         StepKey::SupabaseAdminUser,
         Run,
-        format!("Skapar administratören {admin} (eller tar över en befintlig)"),
-        format!("Creates the administrator {admin} (or adopts an existing one)"),
+        crate::messages::Say::PlanCreatesAdministratorAdoptsExistingOne
+            .with(crate::params! { "admin" => admin }),
     ));
 
     let template = clients
@@ -207,14 +176,14 @@ pub async fn plan(
         (None, _) => item(
             StepKey::GithubRepo,
             Refuse,
-            format!("Mallrepot {template_name} finns inte eller syns inte för token"),
-            format!("The template repository {template_name} does not exist or is not visible to the token"),
+            crate::messages::Say::PlanTemplateRepositoryDoesNotExist
+                .with(crate::params! { "template_name" => template_name }),
         ),
         (Some(t), _) if !t.is_template => item(
             StepKey::GithubRepo,
             Refuse,
-            format!("{template_name} är inte markerat som mallrepo (is_template)"),
-            format!("{template_name} is not marked as a template repository (is_template)"),
+            crate::messages::Say::PlanNotMarkedTemplateRepositoryTemplate
+                .with(crate::params! { "template_name" => template_name }),
         ),
         (_, Some(r))
             if r.template_repository
@@ -225,33 +194,27 @@ pub async fn plan(
                 item(
                     StepKey::GithubRepo,
                     Adopt,
-                    format!("Repot {} är redan kundens och används igen", r.full_name),
-                    format!("The repository {} is already the customer's and is used again", r.full_name),
+                    crate::messages::Say::PlanRepositoryAlreadyCustomerSUsed
+                        .with(crate::params! { "full_name" => r.full_name }),
                 )
             } else {
-                foreign(StepKey::GithubRepo, ("Repot", "The repository"), &r.full_name)
+                foreign(
+                    StepKey::GithubRepo,
+                    ("Repot", "The repository"),
+                    &r.full_name,
+                )
             }
         }
         (_, Some(r)) => item(
             StepKey::GithubRepo,
             Refuse,
-            format!(
-                "Repot {} finns redan men skapades inte från mallen {template_name}",
-                r.full_name
-            ),
-            format!(
-                "The repository {} already exists but was not made from the template {template_name}",
-                r.full_name
+            crate::messages::Say::PlanRepositoryAlreadyExistsButWas.with(
+                crate::params! { "full_name" => r.full_name, "template_name" => template_name },
             ),
         ),
         (_, None) => {
             let owner = &settings.repo_owner;
-            item(
-                StepKey::GithubRepo,
-                Create,
-                format!("Skapar det privata repot {owner}/{slug} från mallen {template_name}"),
-                format!("Creates the private repository {owner}/{slug} from the template {template_name}"),
-            )
+            item(StepKey::GithubRepo, Create, crate::messages::Say::PlanCreatesPrivateRepositoryFromTemplate.with(crate::params! { "owner" => owner, "slug" => slug, "template_name" => template_name }))
         }
     };
     items.push(repo_item);
@@ -260,14 +223,8 @@ pub async fn plan(
         Some(p) if p.plain_env(ownership::VERCEL_ENV_KEY) == Some(customer.uid.as_str()) => item(
             StepKey::VercelProject,
             Adopt,
-            format!(
-                "Vercel-projektet {} ({}) är redan kundens och används igen",
-                p.name, p.id
-            ),
-            format!(
-                "The Vercel project {} ({}) is already the customer's and is used again",
-                p.name, p.id
-            ),
+            crate::messages::Say::PlanVercelProjectAlreadyCustomerS
+                .with(crate::params! { "name" => p.name, "id" => p.id }),
         ),
         Some(p) => foreign(
             StepKey::VercelProject,
@@ -277,21 +234,19 @@ pub async fn plan(
         None => item(
             StepKey::VercelProject,
             Create,
-            format!("Skapar Vercel-projektet {slug} kopplat till repot"),
-            format!("Creates the Vercel project {slug} linked to the repository"),
+            crate::messages::Say::PlanCreatesVercelProjectLinkedRepository
+                .with(crate::params! { "slug" => slug }),
         ),
     });
     items.push(item(
         StepKey::VercelEnv,
         Run,
-        "Sätter miljövariabler (Supabase-URL, nycklar, adressnamn, moduler)",
-        "Sets environment variables (Supabase URL, keys, address name, modules)",
+        crate::messages::Say::PlanSetsEnvironmentVariablesSupabaseURL.text(),
     ));
     items.push(item(
         StepKey::VercelDeploy,
         Run,
-        "Driftsätter till produktion och väntar på READY",
-        "Deploys to production and waits for READY",
+        crate::messages::Say::PlanDeploysProductionWaitsREADY.text(),
     ));
 
     let wf = super::workflow_name(slug);
@@ -303,14 +258,8 @@ pub async fn plan(
         (Some(w), _) => item(
             StepKey::N8nWorkflow,
             Adopt,
-            format!(
-                "n8n-flödet {wf} ({}) är redan kundens och används igen",
-                w.id
-            ),
-            format!(
-                "The n8n workflow {wf} ({}) is already the customer's and is used again",
-                w.id
-            ),
+            crate::messages::Say::PlanN8nWorkflowAlreadyCustomerS
+                .with(crate::params! { "wf" => wf, "id" => w.id }),
         ),
         (None, Some(_)) => foreign(
             StepKey::N8nWorkflow,
@@ -320,8 +269,8 @@ pub async fn plan(
         (None, None) => item(
             StepKey::N8nWorkflow,
             Create,
-            format!("Skapar och aktiverar n8n-flödet {wf}"),
-            format!("Creates and activates the n8n workflow {wf}"),
+            crate::messages::Say::PlanCreatesActivatesN8nWorkflow
+                .with(crate::params! { "wf" => wf }),
         ),
     });
     let sent = ledger.welcome_sent;
@@ -329,22 +278,19 @@ pub async fn plan(
         item(
             StepKey::EmailWelcome,
             Skip,
-            "Välkomstmejlet är redan skickat",
-            "The welcome email has already been sent",
+            crate::messages::Say::PlanWelcomeEmailHasAlreadyBeen.text(),
         )
     } else {
         item(
             StepKey::EmailWelcome,
             Run,
-            format!("Skickar välkomstmejlet till {admin}"),
-            format!("Sends the welcome email to {admin}"),
+            crate::messages::Say::PlanSendsWelcomeEmail.with(crate::params! { "admin" => admin }),
         )
     });
     items.push(item(
         StepKey::Finalize,
         Run,
-        "Sparar instansens uppgifter på kunden",
-        "Saves the instance's details on the customer",
+        crate::messages::Say::PlanSavesInstanceSDetailsCustomer.text(),
     ));
     let feasible = !items.iter().any(|i| i.action == Refuse);
     Ok(ProvisionPlan {

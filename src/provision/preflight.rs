@@ -98,8 +98,7 @@ pub async fn check(inputs: Inputs) -> Vec<Finding> {
     if endpoints.is_some_and(|e| e.n8n_api.trim().is_empty()) {
         found.push(error_finding(&super::settings::invalid(
             "n8n.api_url",
-            "måste anges innan en kund kan provisioneras (n8n-instansens adress)",
-            "must be set before a customer can be provisioned (the n8n instance's address)",
+            crate::messages::Say::SettingMustSetBeforeCustomerCan2.text(),
         )));
     }
     let tokens = match &inputs.tokens {
@@ -160,10 +159,8 @@ async fn check_tokens(
         } else {
             found.push(Finding::blocking(
                 subject,
-                Text::new(
-                    format!("{subject}: {}", v.message.sv),
-                    format!("{subject}: {}", v.message.en),
-                ),
+                v.message
+                    .within(|m| format!("{subject}: {m}"), |m| format!("{subject}: {m}")),
             ));
         }
     }

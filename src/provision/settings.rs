@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::customer::ModuleManifest;
 use crate::error::{Error, Result};
+use crate::messages::{Say, Text};
 use crate::store::Store;
 
 pub const BUNDLED_SCHEMA: &str = include_str!("../../schema/template.sql");
@@ -181,34 +182,22 @@ fn read_file(key: &str, path: &str) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| {
         invalid(
             key,
-            format!("filen {path} kan inte läsas: {e}"),
-            format!("the file {path} cannot be read: {e}"),
+            crate::messages::Say::SettingFileCannotRead
+                .with(crate::params! { "path" => path, "e" => e }),
         )
     })
 }
 
-const BAD_SENDER: (&str, &str, &str) = (
-    "email.sender_address",
-    "ogiltig e-postadress",
-    "not a valid email address",
-);
-const BAD_SUPPORT: (&str, &str, &str) = (
-    "email.support_address",
-    "ogiltig e-postadress",
-    "not a valid email address",
-);
-const NO_TABLES: (&str, &str, &str) = (
-    "schema.template_path",
-    "mallen skapar inga tabeller",
-    "the template creates no tables",
-);
+const BAD_SENDER: (&str, Say) = ("email.sender_address", Say::SettingNotValidEmailAddress);
+const BAD_SUPPORT: (&str, Say) = ("email.support_address", Say::SettingNotValidEmailAddress);
+const NO_TABLES: (&str, Say) = ("schema.template_path", Say::SettingTemplateCreatesNoTables);
 
 /// `Ok` when `holds`, otherwise the setting `key` is invalid for the reason given (sv, en).
-fn ensure(holds: bool, (key, sv, en): (&str, &str, &str)) -> Result<()> {
+fn ensure(holds: bool, (key, why): (&str, Say)) -> Result<()> {
     if holds {
         Ok(())
     } else {
-        Err(invalid(key, sv, en))
+        Err(invalid(key, why.text()))
     }
 }
 
@@ -256,8 +245,7 @@ impl ProvisionSettings {
         if !missing.is_empty() {
             problems.push(invalid(
                 &missing.join(", "),
-                "måste anges innan en kund kan provisioneras",
-                "must be set before a customer can be provisioned",
+                crate::messages::Say::SettingMustSetBeforeCustomerCan.text(),
             ));
         }
         let mut check = |r: Result<()>| {
@@ -271,8 +259,7 @@ impl ProvisionSettings {
                 if !template.is_empty() {
                     check(Err(invalid(
                         "github.template",
-                        "skriv som ägare/repo",
-                        "write it as owner/repo",
+                        crate::messages::Say::SettingWriteOwnerRepo.text(),
                     )));
                 }
                 (String::new(), String::new())
@@ -312,8 +299,7 @@ impl ProvisionSettings {
                 serde_json::from_str(&text).map_err(|e| {
                     invalid(
                         "n8n.workflow_template_path",
-                        format!("ogiltig JSON: {e}"),
-                        format!("not valid JSON: {e}"),
+                        crate::messages::Say::SettingNotValidJSON.with(crate::params! { "e" => e }),
                     )
                 })
             })
@@ -327,8 +313,8 @@ impl ProvisionSettings {
                     ModuleManifest::parse(&text).map_err(|reason| {
                         invalid(
                             "modules.manifest_path",
-                            reason,
-                            "not a valid module manifest",
+                            Say::SettingNotValidModuleManifest
+                                .with(crate::params! { "reason" => reason }),
                         )
                     })
                 })
@@ -418,16 +404,15 @@ fn check_env_name(key: &str, name: &str) -> Result<()> {
     if !valid {
         return Err(invalid(
             key,
-            "ett variabelnamn består av A–Z, 0–9 och _ och börjar inte med en siffra",
-            "a variable name is A–Z, 0–9 and _ and does not start with a digit",
+            crate::messages::Say::SettingVariableNameZ09.text(),
         ));
     }
     let upper = name.to_ascii_uppercase();
     if SECRET_ENV_KEYS.contains(&key) && PUBLIC_PREFIXES.iter().any(|p| upper.starts_with(p)) {
         return Err(invalid(
             key,
-            format!("{name} är publik (skickas till besökarnas webbläsare); en hemlig nyckel får inte ha det namnet"),
-            format!("{name} is public (sent to visitors' browsers); a secret key must not have that name"),
+            crate::messages::Say::SettingPublicSentVisitorsBrowsersSecret
+                .with(crate::params! { "name" => name }),
         ));
     }
     Ok(())
@@ -436,30 +421,27 @@ fn check_env_name(key: &str, name: &str) -> Result<()> {
 /// Checks one value before it is stored (`fabrik settings set`, the settings screen).
 pub fn check_setting(key: &str, value: &str) -> Result<()> {
     let value = value.trim();
-    let bad = |sv: &str, en: &str| Err(invalid(key, sv, en));
+    let bad = |why: Text| Err(invalid(key, why));
     match key {
         "github.template"
             if !value
                 .split_once('/')
                 .is_some_and(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/')) =>
         {
-            bad("skriv som ägare/repo", "write it as owner/repo")
+            bad(crate::messages::Say::SettingWriteOwnerRepo.text())
         }
         "email.sender_address" | "email.support_address"
             if crate::customer::validate_email(value).is_err() =>
         {
-            bad("ogiltig e-postadress", "not a valid email address")
+            bad(crate::messages::Say::SettingNotValidEmailAddress.text())
         }
         "domains.agency"
             if !value.is_empty() && crate::customer::validate_domain(value).is_err() =>
         {
-            bad(
-                "skriv bara domännamnet, t.ex. byran.se",
-                "write just the domain name, e.g. agency.com",
-            )
+            bad(crate::messages::Say::SettingWriteJustDomainNameE.text())
         }
         "alerts.email" if !value.is_empty() && crate::customer::validate_email(value).is_err() => {
-            bad("ogiltig e-postadress", "not a valid email address")
+            bad(crate::messages::Say::SettingNotValidEmailAddress.text())
         }
         k if (k.ends_with("api_url") || k.ends_with("url_template"))
             && !value.is_empty()
@@ -467,31 +449,24 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
                 &crate::providers::endpoints::filled(value),
             ) =>
         {
-            bad(
-                "måste börja med https:// (http:// bara till den här datorn)",
-                "must start with https:// (http:// only to this computer)",
-            )
+            bad(crate::messages::Say::SettingMustStartHttpsHttpOnly.text())
         }
         k if k.starts_with("env.") => check_env_name(k, value),
         "health.check_minutes"
             if !value.is_empty()
                 && !value.parse::<u32>().is_ok_and(|m| (5..=1440).contains(&m)) =>
         {
-            bad(
-                "ange minuter, 5 till 1440 (tomt = av)",
-                "give minutes, 5 to 1440 (empty = off)",
-            )
+            bad(crate::messages::Say::SettingGiveMinutes51440Empty.text())
         }
         "supabase.project_url_template" if !value.contains("{ref}") => {
-            bad("måste innehålla {ref}", "must contain {ref}")
+            bad(crate::messages::Say::SettingMustContain2.text())
         }
         "site.url_template" if !value.is_empty() && !value.contains("{host}") => {
-            bad("måste innehålla {host}", "must contain {host}")
+            bad(crate::messages::Say::SettingMustContain.text())
         }
-        "vercel.team_id" if !value.is_empty() && !value.starts_with("team_") => bad(
-            "ett team-id börjar med team_",
-            "a team id starts with team_",
-        ),
+        "vercel.team_id" if !value.is_empty() && !value.starts_with("team_") => {
+            bad(crate::messages::Say::SettingTeamIdStartsTeam.text())
+        }
         _ => Ok(()),
     }
 }

@@ -71,8 +71,8 @@ struct Parsed {
     ignored_columns: Vec<String>,
 }
 
-fn file_error(sv: impl Into<String>, en: impl Into<String>) -> Error {
-    Error::ImportFile(Text::new(sv, en))
+fn file_error(reason: Text) -> Error {
+    Error::ImportFile(reason)
 }
 
 /// "är 40 MB; högst 32 MB kan importeras åt gången" when `len` bytes are more than an import
@@ -89,15 +89,11 @@ pub(super) fn too_large(len: usize) -> Option<Text> {
 fn text_of(bytes: &[u8]) -> Result<&str> {
     if let Some(size) = too_large(bytes.len()) {
         return Err(file_error(
-            format!("filen {}", size.sv),
-            format!("the file {}", size.en),
+            size.within(|s| format!("filen {s}"), |s| format!("the file {s}")),
         ));
     }
     let not_utf8 = |at: usize| {
-        file_error(
-            format!("filen är inte UTF-8 (byte {at}); spara den som \"CSV UTF-8\" och försök igen"),
-            format!("the file is not UTF-8 (byte {at}); save it as \"CSV UTF-8\" and try again"),
-        )
+        file_error(crate::messages::Say::ImportFileNotUTF8Byte.with(crate::params! { "at" => at }))
     };
     let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(e.valid_up_to()))?;
     // The window reads a file as text, and a browser puts U+FFFD where a byte was not UTF-8:
@@ -107,7 +103,7 @@ fn text_of(bytes: &[u8]) -> Result<&str> {
     }
     let text = text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
-        return Err(file_error("filen är tom", "the file is empty"));
+        return Err(file_error(crate::messages::Say::ImportFileEmpty.text()));
     }
     Ok(text)
 }
@@ -147,8 +143,8 @@ fn columns(headers: &[String]) -> Result<(Vec<Option<Column>>, Vec<String>)> {
         if let Some(c) = column {
             if !seen.insert(c) {
                 return Err(file_error(
-                    format!("kolumnen {} finns två gånger i rubrikraden", c.as_str()),
-                    format!("the column {} appears twice in the header row", c.as_str()),
+                    crate::messages::Say::ImportColumnAppearsTwiceHeaderRow
+                        .with(crate::params! { "as_str" => c.as_str() }),
                 ));
             }
         } else if !h.trim().is_empty() && Column::from_header(h).is_none() {
@@ -162,17 +158,14 @@ fn columns(headers: &[String]) -> Result<(Vec<Option<Column>>, Vec<String>)> {
         .map(|c| c.as_str())
         .collect();
     if !missing.is_empty() {
+        let mut p = crate::params! { "headers" => headers.join(", ") };
+        crate::messages::param_text(
+            &mut p,
+            "missing",
+            &Text::new(missing.join(" och "), missing.join(" or ")),
+        );
         return Err(file_error(
-            format!(
-                "rubrikraden saknar {} (varje kund behöver namn och admin-e-post; rubrikerna var: {})",
-                missing.join(" och "),
-                headers.join(", ")
-            ),
-            format!(
-                "the header row has no {} (every customer needs a name and an admin email; the headers were: {})",
-                missing.join(" or "),
-                headers.join(", ")
-            ),
+            crate::messages::Say::ImportHeaderRowMissing.with(p),
         ));
     }
     Ok((map, ignored))
@@ -213,8 +206,8 @@ fn parse_csv(text: &str) -> Result<Parsed> {
 fn csv_file_error(e: &csv::Error) -> Error {
     let line = e.position().map_or(0, |p| p.line());
     file_error(
-        format!("CSV-filen kan inte läsas på rad {line}: {e}"),
-        format!("the CSV file cannot be read at line {line}: {e}"),
+        crate::messages::Say::ImportCSVFileCannotReadLine
+            .with(crate::params! { "line" => line, "e" => e }),
     )
 }
 
@@ -222,8 +215,8 @@ fn csv_file_error(e: &csv::Error) -> Error {
 fn parse_json(text: &str) -> Result<Parsed> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         file_error(
-            format!("JSON-filen kan inte läsas på rad {}: {e}", e.line()),
-            format!("the JSON file cannot be read at line {}: {e}", e.line()),
+            crate::messages::Say::ImportJSONFileCannotReadLine
+                .with(crate::params! { "line" => e.line(), "e" => e }),
         )
     })?;
     let list = match &value {
@@ -232,15 +225,13 @@ fn parse_json(text: &str) -> Result<Parsed> {
             Some(serde_json::Value::Array(list)) => list,
             _ => {
                 return Err(file_error(
-                    "JSON-filen har ingen lista \"customers\"",
-                    "the JSON file has no \"customers\" list",
+                    crate::messages::Say::ImportJSONFileHasNoCustomers.text(),
                 ))
             }
         },
         _ => {
             return Err(file_error(
-                "JSON-filen är varken en lista eller en export från Fabrik",
-                "the JSON file is neither a list nor an export from Fabrik",
+                crate::messages::Say::ImportJSONFileNeitherListNor.text(),
             ))
         }
     };

@@ -43,8 +43,8 @@ pub struct PortalRows {
     pub contents: String,
 }
 
-fn portal_error(sv: impl Into<String>, en: impl Into<String>) -> Error {
-    Error::ImportPortal(Text::new(sv, en))
+fn portal_error(reason: Text) -> Error {
+    Error::ImportPortal(reason)
 }
 
 /// `schema.table` (or `table`, in `public`), each part a plain SQL identifier.
@@ -60,8 +60,8 @@ fn table_name(table: &str) -> Result<(String, String)> {
     };
     if !plain(schema) || !plain(name) {
         return Err(portal_error(
-            format!("{table} är inget tabellnamn; skriv till exempel public.organizations"),
-            format!("{table} is not a table name; write for example public.organizations"),
+            crate::messages::Say::PortalNotTableNameWriteExample
+                .with(crate::params! { "table" => table }),
         ));
     }
     Ok((schema.to_string(), name.to_string()))
@@ -76,8 +76,7 @@ fn quoted(identifier: &str) -> String {
 pub fn read_portal(source: &PortalSource) -> Result<PortalRows> {
     let mut config = PgConfig::parse(source.url.trim()).map_err(|e| {
         portal_error(
-            format!("adressen kan inte läsas: {e}"),
-            format!("the address cannot be read: {e}"),
+            crate::messages::Say::PortalAddressCannotRead.with(crate::params! { "e" => e }),
         )
     })?;
     if let Some(p) = source.password.as_deref().filter(|p| !p.is_empty()) {
@@ -93,8 +92,8 @@ pub fn read_portal(source: &PortalSource) -> Result<PortalRows> {
     let place = format!("{} {schema}.{name}", config.describe());
     let unreachable = |e: crate::store::db::DbError| {
         portal_error(
-            format!("{place} kan inte läsas: {e}"),
-            format!("{place} cannot be read: {e}"),
+            crate::messages::Say::PortalCannotRead
+                .with(crate::params! { "place" => place, "e" => e }),
         )
     };
     let conn = Conn::postgres(PgConn::connect(&config).map_err(unreachable)?);
@@ -110,8 +109,8 @@ pub fn read_portal(source: &PortalSource) -> Result<PortalRows> {
         .map_err(unreachable)?;
     if columns.is_empty() {
         return Err(portal_error(
-            format!("{place} finns inte, eller så får rollen inte läsa den"),
-            format!("{place} does not exist, or the role may not read it"),
+            crate::messages::Say::PortalDoesNotExistRoleMay
+                .with(crate::params! { "place" => place }),
         ));
     }
     for needed in [Column::Name, Column::AdminEmail] {
@@ -119,18 +118,7 @@ pub fn read_portal(source: &PortalSource) -> Result<PortalRows> {
             .iter()
             .any(|c| Column::from_header(c) == Some(needed))
         {
-            return Err(portal_error(
-                format!(
-                    "{place} har ingen kolumn för {} (kolumnerna är: {})",
-                    needed.as_str(),
-                    columns.join(", ")
-                ),
-                format!(
-                    "{place} has no column for {} (its columns are: {})",
-                    needed.as_str(),
-                    columns.join(", ")
-                ),
-            ));
+            return Err(portal_error(crate::messages::Say::PortalHasNoColumnColumnsAre.with(crate::params! { "place" => place, "column" => needed.as_str(), "list" => columns.join(", ") })));
         }
     }
     // A column an import reads is fetched (as text, as a file's cell would be); any other is
@@ -176,8 +164,7 @@ pub fn read_portal(source: &PortalSource) -> Result<PortalRows> {
         .map_err(unreachable)?;
     if let Some(size) = super::import::too_large(contents.len()) {
         return Err(portal_error(
-            format!("{place} {}", size.sv),
-            format!("{place} {}", size.en),
+            size.within(|s| format!("{place} {s}"), |s| format!("{place} {s}")),
         ));
     }
     tracing::info!(source = %place, rows, "read the portal's organizations");

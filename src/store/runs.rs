@@ -372,7 +372,8 @@ impl Store {
                 step: r.get(1)?,
                 at: r.get(2)?,
                 level: r.get(3)?,
-                message: text(Some(r.get(4)?), r.get(8)?).unwrap_or_else(|| Text::new("", "")),
+                message: text(Some(r.get(4)?), r.get(8)?)
+                    .unwrap_or_else(|| Text::new(String::new(), String::new())),
                 attempt: r.get(5)?,
                 duration_ms: r.get(6)?,
                 request_id: r.get(7)?,

@@ -38,8 +38,10 @@ impl Chosen {
                 .ok_or_else(|| {
                     fabrik::error::invalid_setting(
                         ENVIRONMENT_ENV,
-                        format!("«{v}» är ingen miljö; ange sandbox eller production"),
-                        format!("“{v}” is not an environment; use sandbox or production"),
+                        fabrik::messages::Text::new(
+                            format!("«{v}» är ingen miljö; ange sandbox eller production"),
+                            format!("“{v}” is not an environment; use sandbox or production"),
+                        ),
                     )
                     .into()
                 }),

@@ -37,8 +37,10 @@ pub fn run(api: &Api, cmd: SettingsCmd) -> Result<(), ApiError> {
             .ok_or_else(|| {
                 ApiError::from(fabrik::provision::settings::invalid(
                     k,
-                    "okänd inställning (se `fabrik settings list`)",
-                    "unknown setting (see `fabrik settings list`)",
+                    fabrik::messages::Text::new(
+                        "okänd inställning (se `fabrik settings list`)",
+                        "unknown setting (see `fabrik settings list`)",
+                    ),
                 ))
             })
     };

@@ -154,10 +154,8 @@ impl Engine {
                     Ok(found) => found,
                     Err(e) => {
                         let why = e.text();
-                        left.push(Text::new(
-                            format!("{}: {}", row.key, why.sv),
-                            format!("{}: {}", row.key, why.en),
-                        ));
+                        let key = row.key;
+                        left.push(why.within(|w| format!("{key}: {w}"), |w| format!("{key}: {w}")));
                         continue;
                     }
                 },

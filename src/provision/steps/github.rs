@@ -133,16 +133,11 @@ async fn write_client_config(ctx: &RunCtx, owner: &str, name: &str) -> Result<()
     ctx.log(
         StepKey::GithubRepo,
         crate::ledger::LogLevel::Info,
-        &crate::messages::Text::new(
-            format!(
-                "{} skrevs i {owner}/{name} (moduler: {list})",
-                client_config::PATH
-            ),
-            format!(
-                "{} was written to {owner}/{name} (modules: {list})",
-                client_config::PATH
-            ),
-        ),
+        &crate::messages::Say::ConfigWritten.with(crate::params! {
+            "path" => client_config::PATH,
+            "repo" => format!("{owner}/{name}"),
+            "list" => list,
+        }),
     )
     .await;
     Ok(())

@@ -15,7 +15,7 @@ use super::{done, Owned, StepDef};
 use crate::customer::Module;
 use crate::ledger::LogLevel;
 use crate::ledger::StepKey;
-use crate::messages::{ErrorCode, Text};
+use crate::messages::{ErrorCode, Say, Text};
 use crate::params;
 use crate::providers::vercel::{EnvValue, EnvVar};
 use crate::providers::ErrorKind;
@@ -109,16 +109,12 @@ async fn config(ctx: &RunCtx) -> Result<Done, StepError> {
             ctx.log(
                 StepKey::ModulesConfig,
                 LogLevel::Info,
-                &Text::new(
-                    format!(
-                        "{PATH} skrevs i {id} (plan {}, moduler: {list})",
-                        ctx.customer.plan
-                    ),
-                    format!(
-                        "{PATH} was written to {id} (plan {}, modules: {list})",
-                        ctx.customer.plan
-                    ),
-                ),
+                &Say::ConfigWrittenWithPlan.with(crate::params! {
+                    "path" => PATH,
+                    "repo" => id,
+                    "plan" => ctx.customer.plan,
+                    "list" => list,
+                }),
             )
             .await;
         }
