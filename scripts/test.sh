@@ -7,6 +7,10 @@
 # Nothing here reaches the internet once the packages are installed.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+# Each phase says when it starts, in minutes and seconds since the command began.
+say() { printf '\033[1m==> [%d:%02d] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
+# A fresh clone (CI) builds everything once: incremental compilation would only add work.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$PATH"
 if ! command -v tauri-driver >/dev/null; then
@@ -71,3 +75,4 @@ tauri build --debug --no-bundle
 
 say "End-to-end tests (the real window under Xvfb)"
 FABRIK_APP="${CARGO_TARGET_DIR:-$ROOT/target}/debug/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/
+say "Every test passed"
