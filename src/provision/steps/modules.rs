@@ -259,14 +259,7 @@ pub(super) async fn new_production(
 ) -> Result<(String, Value), StepError> {
     let project_id = ctx.out::<outputs::VercelProject>()?.id;
     let project = ctx.out::<outputs::VercelProject>()?.name;
-    let repo = Repo {
-        owner: ctx.out::<outputs::GithubRepo>()?.owner,
-        name: ctx.out::<outputs::GithubRepo>()?.name,
-        branch: ctx
-            .out::<outputs::GithubRepo>()?
-            .default_branch
-            .unwrap_or_else(|| "main".into()),
-    };
+    let repo = Repo::delivered(ctx)?;
     let mut out = ctx.output(step);
     // Resume follows the deployment this run started; never an earlier run's, which was
     // built before the change.

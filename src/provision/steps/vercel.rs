@@ -213,14 +213,7 @@ pub(super) async fn save_env(
 
 async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
     let project = ctx.out::<outputs::VercelProject>()?.name;
-    let repo = Repo {
-        owner: ctx.out::<outputs::GithubRepo>()?.owner,
-        name: ctx.out::<outputs::GithubRepo>()?.name,
-        branch: ctx
-            .out::<outputs::GithubRepo>()?
-            .default_branch
-            .unwrap_or_else(|| "main".into()),
-    };
+    let repo = Repo::delivered(ctx)?;
     // Resume: follow the deployment this run already started; a new run adopts the earlier
     // run's deployment when it is still READY.
     let mut earlier = ctx.output(StepKey::VercelDeploy)["id"]
@@ -348,6 +341,18 @@ pub(super) struct Repo {
     pub owner: String,
     pub name: String,
     pub branch: String,
+}
+
+impl Repo {
+    /// The repository provisioning delivered, and the branch a production deployment builds.
+    pub(super) fn delivered(ctx: &RunCtx) -> Result<Repo, StepError> {
+        let r = ctx.out::<outputs::GithubRepo>()?;
+        Ok(Repo {
+            branch: r.default_branch.unwrap_or_else(|| "main".into()),
+            owner: r.owner,
+            name: r.name,
+        })
+    }
 }
 
 /// Asks for a production deployment and records its id with `extra` in the same write as
