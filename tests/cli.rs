@@ -426,17 +426,9 @@ fn a_move_of_ten_thousand_customers_killed_halfway_and_started_again_is_whole() 
         else {
             panic!("a new run");
         };
-        store
-            .log(
-                driver.run_id,
-                None,
-                LogLevel::Info,
-                &fabrik::messages::Text::new("start", "start"),
-                None,
-                None,
-                None,
-            )
-            .unwrap();
+        let start = fabrik::messages::Text::new("start", "start");
+        let line = fabrik::ledger::Entry::note().line(None, LogLevel::Info, start);
+        fabrik::ledger::Ledger::write(&store, &driver, &line).unwrap();
         store
             .set_run_state(&driver, RunState::Failed, None, None)
             .unwrap();

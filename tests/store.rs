@@ -451,6 +451,90 @@ fn a_driver_that_lost_its_run_writes_nothing(store: Store) {
         .unwrap();
 }
 
+/// The journal writes a transition, its log line and its event in one call: all of it or none.
+/// A change that fails (a step the run does not have) leaves no line and sends no event; a
+/// driver that lost its run writes no line and sends no event either.
+fn the_journal_writes_a_transition_its_line_and_its_event_together(store: Store) {
+    use fabrik::environment::Environment;
+    use fabrik::ledger::{Entry, Journal, LogLevel, RunEvent, StepUpdate};
+    use fabrik::messages::Text;
+    use fabrik::provision::{RunKind, StepKey, StepState};
+    use fabrik::store::runs::NewRun;
+    use std::sync::{Arc, Mutex};
+
+    let c = store
+        .create_customer(
+            draft("Journal AB", "a@journal.se"),
+            &ModuleManifest::bundled(),
+        )
+        .unwrap();
+    let NewRun::Created(driver) = store
+        .create_run(
+            c.id,
+            RunKind::Provision,
+            Environment::Sandbox,
+            &[StepKey::GithubRepo],
+        )
+        .unwrap()
+    else {
+        panic!("a new run");
+    };
+    let run_id = driver.run_id;
+    let store = Arc::new(store);
+    let seen: Arc<Mutex<Vec<RunEvent>>> = Arc::default();
+    let sink = {
+        let seen = seen.clone();
+        Arc::new(move |e: &RunEvent| seen.lock().unwrap().push(e.clone()))
+    };
+    let journal = Journal::new(store.clone(), sink, driver.clone());
+    let started = |step| RunEvent::StepStarted {
+        run_id,
+        step,
+        attempt: 1,
+    };
+    let entry = |step: StepKey, text: &str| {
+        Entry::step(step, StepUpdate::Started { attempt: 1 })
+            .line(Some(step), LogLevel::Info, Text::new(text, text))
+            .event(started(step))
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+
+    rt.block_on(journal.record(entry(StepKey::GithubRepo, "börjar")))
+        .unwrap();
+    let steps = store.run_steps(run_id).unwrap();
+    assert_eq!(steps[0].state, StepState::Running);
+    let lines = |s: &Store| s.run_log(run_id, 0).unwrap().len();
+    assert_eq!(lines(&store), 1);
+    assert_eq!(seen.lock().unwrap().len(), 1);
+
+    // The run has no such step: the change fails, and its line and event go nowhere.
+    let failed = rt.block_on(journal.record(entry(StepKey::VercelProject, "ingen sådan")));
+    assert_eq!(failed.unwrap_err().code().as_str(), "ledger_row_missing");
+    assert_eq!(lines(&store), 1, "no line without its transition");
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        1,
+        "no event without its transition"
+    );
+
+    // Another driver takes the run over: the old one's journal writes and shows nothing.
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    store
+        .claim_stale(run_id, std::time::Duration::ZERO)
+        .unwrap()
+        .expect("a stale run is taken over");
+    let note = Entry::note()
+        .line(None, LogLevel::Info, Text::new("för sent", "too late"))
+        .event(started(StepKey::GithubRepo));
+    let lost = rt.block_on(journal.record(note));
+    assert_eq!(lost.unwrap_err().code().as_str(), "run_taken_over");
+    assert_eq!(lines(&store), 1);
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
 /// The slug names every resource and every lookup: while the ledger says something Fabrik made
 /// for the customer may exist, it cannot change, even when the run failed and the instance card
 /// is still empty (before, a failed customer could be renamed and its resources orphaned).
@@ -479,7 +563,7 @@ fn the_slug_is_locked_while_resources_may_exist(store: Store) {
             &run,
             StepKey::GithubRepo,
             StepUpdate::Resource {
-                external_id: "fabrik-agency/last-namn-ab",
+                external_id: "fabrik-agency/last-namn-ab".to_string(),
                 created: true,
                 output: None,
             },
@@ -819,6 +903,7 @@ on_both!(
     the_slug_is_locked_once_an_instance_exists,
     a_ledger_write_that_changes_no_row_is_an_error,
     a_driver_that_lost_its_run_writes_nothing,
+    the_journal_writes_a_transition_its_line_and_its_event_together,
     the_slug_is_locked_while_resources_may_exist,
     every_page_agrees_with_the_whole_register,
     a_page_is_never_larger_than_the_most_one_answer_carries,

@@ -10,21 +10,28 @@ use serde_json::Value;
 use tokio::sync::OnceCell;
 use tokio_util::sync::CancellationToken;
 
-use super::events::{EventSink, RunEvent};
 use super::policy::Timing;
 use super::settings::ProvisionSettings;
 use crate::customer::Customer;
 use crate::environment::Environment;
+use crate::ledger::events::RunEvent;
+use crate::ledger::journal::{Entry, Journal};
 use crate::ledger::LogLevel;
 use crate::ledger::StepKey;
+use crate::ledger::{Driver, StepUpdate};
 use crate::messages::{ErrorCode, Params, Text};
 use crate::params;
 use crate::providers::supabase::ApiKeys;
 use crate::providers::Clients;
 use crate::providers::ProviderError;
 use crate::secrets::{SecretError, SecretStore};
-use crate::store::runs::{Driver, StepUpdate};
 use crate::store::Store;
+
+/// A ledger that could not be written (or a run this driver no longer holds), as a step's
+/// failure.
+fn ledger_failed(e: crate::Error) -> StepError {
+    StepError::permanent(ErrorCode::LedgerWriteFailed, params! { "detail" => e })
+}
 
 /// Why a step did not finish.
 #[derive(Debug, Clone)]
@@ -91,7 +98,7 @@ impl From<SecretError> for StepError {
 
 /// What a step reports when it finishes.
 pub struct Done {
-    pub outcome: super::events::StepOutcome,
+    pub outcome: crate::ledger::events::StepOutcome,
     pub external_id: Option<String>,
     pub output: Value,
 }
@@ -115,7 +122,8 @@ pub struct RunCtx {
     pub settings: Arc<ProvisionSettings>,
     pub secrets: SecretStore,
     pub timing: Timing,
-    pub events: Arc<dyn EventSink>,
+    /// Where this run's transitions, log lines and events are written, in one call each.
+    pub journal: Journal<Store>,
     pub cancel: CancellationToken,
     pub outputs: Mutex<HashMap<StepKey, Value>>,
     /// Sandbox or production: every ledger lookup stays within it.
@@ -126,30 +134,41 @@ pub struct RunCtx {
 }
 
 impl RunCtx {
+    /// Progress that changes nothing in the ledger (a step still waiting).
     pub fn emit(&self, e: RunEvent) {
-        self.events.emit(&e);
+        self.journal.show(e);
     }
 
-    /// Ledger work for a step, on the blocking pool. A ledger that cannot be written fails the
-    /// step: carrying on would create resources the ledger does not know of.
+    /// Writes a transition with its log line and event (`ledger::journal`). A ledger that
+    /// cannot be written fails the step: carrying on would create resources it does not know of.
+    pub async fn record(&self, entry: Entry) -> Result<(), StepError> {
+        self.journal.record(entry).await.map_err(ledger_failed)
+    }
+
+    /// Ledger reads for a step, on the blocking pool.
     pub async fn db<T, F>(&self, f: F) -> Result<T, StepError>
     where
         T: Send + 'static,
         F: FnOnce(&Store) -> crate::Result<T> + Send + 'static,
     {
         let store = self.store.clone();
-        crate::blocking::run(move || f(&store)).await.map_err(|e| {
-            StepError::permanent(ErrorCode::LedgerWriteFailed, params! { "detail" => e })
-        })
+        crate::blocking::run(move || f(&store))
+            .await
+            .map_err(ledger_failed)
     }
 
+    /// A line of the run's log about `step`.
     pub async fn log(&self, step: StepKey, level: LogLevel, message: &Text) {
-        tracing::info!(run = self.run_id, customer = %self.customer.slug, step = step.as_str(), level = level.as_str(), "{message}");
-        let (run_id, message) = (self.run_id, message.clone());
-        // A lost log line is not worth failing a step over; the tracing line above remains.
-        let _ = self
-            .db(move |s| s.log(run_id, Some(step), level, &message, None, None, None))
-            .await;
+        let entry = Entry::note().line(Some(step), level, message.clone());
+        // A lost log line is not worth failing a step over; the journal traced it if written.
+        if let Err(e) = self.record(entry).await {
+            tracing::warn!(
+                run = self.run_id,
+                step = step.as_str(),
+                "log line not written: {}",
+                e.message()
+            );
+        }
     }
 
     pub fn output(&self, key: StepKey) -> Value {
@@ -180,8 +199,7 @@ impl RunCtx {
     /// Records the name of what this step is about to create, before the call that creates it;
     /// if that cannot be written, the step fails without calling.
     pub async fn record_intent(&self, step: StepKey, name: &str) -> Result<(), StepError> {
-        let (driver, name) = (self.driver.clone(), name.to_string());
-        self.db(move |s| s.step_update(&driver, step, StepUpdate::Intent(&name)))
+        self.record(Entry::step(step, StepUpdate::Intent(name.to_string())))
             .await
     }
 
@@ -205,19 +223,12 @@ impl RunCtx {
         created: bool,
         output: &Value,
     ) -> Result<(), StepError> {
-        let (driver, id, out) = (self.driver.clone(), external_id.to_string(), output.clone());
-        self.db(move |s| {
-            s.step_update(
-                &driver,
-                step,
-                StepUpdate::Resource {
-                    external_id: &id,
-                    created,
-                    output: Some(&out),
-                },
-            )
-        })
-        .await?;
+        let update = StepUpdate::Resource {
+            external_id: external_id.to_string(),
+            created,
+            output: Some(output.clone()),
+        };
+        self.record(Entry::step(step, update)).await?;
         self.outputs
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -277,13 +288,13 @@ impl RunCtx {
                             }
                             None => what.clone(),
                         };
-                        let (driver, waiting) = (self.driver.clone(), text.clone());
-                        let _ = self
-                            .db(move |s| {
-                                s.step_update(&driver, step, StepUpdate::Waiting(&waiting))
-                            })
-                            .await;
-                        self.log(step, LogLevel::Info, &text).await;
+                        let entry = Entry::step(step, StepUpdate::Waiting(text.clone())).line(
+                            Some(step),
+                            LogLevel::Info,
+                            text,
+                        );
+                        // Best effort: the wait goes on whether or not its line was written.
+                        let _ = self.record(entry).await;
                         last_detail = detail.clone();
                     }
                     self.emit(RunEvent::StepWaiting {

@@ -1,11 +1,10 @@
 //! Provisioning: the plan (a DAG of steps), the engine (run, retry, resume, cancel, rollback),
-//! the steps, and progress events. See docs/ARCHITECTURE.md, "The provisioning run".
+//! and the steps. Progress events are the ledger's (`ledger::events`). See docs/ARCHITECTURE.md, "The provisioning run".
 
 pub mod client_config;
 mod context;
 pub mod email;
 pub mod engine;
-pub mod events;
 pub mod kinds;
 pub mod outputs;
 pub mod ownership;
@@ -19,12 +18,12 @@ pub mod steps;
 pub use crate::ledger::{
     AdoptionState, AllowedBy, LogLevel, RunKind, RunState, StepKey, StepState,
 };
+pub use crate::ledger::{EventSink, RunEvent, StepOutcome};
 pub use crate::providers::clients::{Clients, Tokens};
 pub use engine::{
     Claimed, Engine, FailurePolicy, StartOutcome, TargetVerdict, TeardownTarget, ALERT_ADDRESS,
     HEARTBEAT, STALE_AFTER,
 };
-pub use events::{EventSink, RunEvent, StepOutcome};
 pub use kinds::{RunInput, RunRequest};
 pub use plan::{PlanAction, PlanItem, ProvisionPlan};
 pub use policy::{PollPolicy, RetryPolicy, Timing};

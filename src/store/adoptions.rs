@@ -197,6 +197,6 @@ impl Store {
                 AdoptionState::Allowed
             ],
         )?;
-        super::runs::exactly_one(changed, run_id, None)
+        super::journal::exactly_one(changed, run_id, None)
     }
 }

@@ -6,6 +6,7 @@ pub mod adoptions;
 mod customers;
 pub mod db;
 mod health;
+mod journal;
 mod listing;
 pub mod location;
 mod migrations;

@@ -7,6 +7,7 @@ use ts_rs::TS;
 use super::{now, Store};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
+pub use crate::ledger::{Driver, StepUpdate};
 use crate::ledger::{LogLevel, RunKind, RunState, StepKey, StepState};
 use crate::messages::Text;
 use crate::vocabulary::sql_list;
@@ -194,60 +195,6 @@ impl Lease {
     }
 }
 
-/// A ledger write that changed no row (or several) wrote nothing it meant to: an error, never
-/// a silent success — the ledger is what rollback and resume trust.
-pub(super) fn exactly_one(changed: usize, run: i64, step: Option<StepKey>) -> Result<()> {
-    if changed == 1 {
-        Ok(())
-    } else {
-        Err(Error::LedgerRowMissing { run, step })
-    }
-}
-
-/// One driver's hold on a run: the token its claim wrote into the run's row. Every write the
-/// driver makes is fenced by it, so a driver that lost the run (frozen past its heartbeat while
-/// another process took over) writes nothing more — the ledger has one author at a time.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Driver {
-    pub run_id: i64,
-    token: std::sync::Arc<str>,
-}
-
-impl Driver {
-    fn new(run_id: i64) -> Driver {
-        Driver {
-            run_id,
-            token: uuid::Uuid::new_v4().to_string().into(),
-        }
-    }
-
-    /// A driver that holds no run (a read-only context): every fenced write it tries fails.
-    pub fn none() -> Driver {
-        Driver {
-            run_id: 0,
-            token: "".into(),
-        }
-    }
-}
-
-/// A fenced write that changed nothing: the run is another driver's now (`DriverLost`), or
-/// the row is not there at all.
-fn fenced(conn: &Conn, changed: usize, driver: &Driver, step: Option<StepKey>) -> Result<()> {
-    if changed == 1 {
-        return Ok(());
-    }
-    let exists: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?1)",
-        [driver.run_id],
-        |r| r.get(0),
-    )?;
-    if exists && changed == 0 {
-        Err(Error::DriverLost(driver.run_id))
-    } else {
-        exactly_one(changed, driver.run_id, step)
-    }
-}
-
 /// The outcome of asking for a new run.
 pub enum NewRun {
     Created(Driver),
@@ -284,7 +231,7 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let ts = now().to_rfc3339();
-        let token = Driver::new(0).token;
+        let driver = Driver::new(0);
         // Writers take turns (the transaction's lock), so a look first is enough: on
         // PostgreSQL a refused INSERT would end the whole transaction. The unique index stays
         // the backstop for a register written by something else.
@@ -305,7 +252,7 @@ impl Store {
             "INSERT INTO runs (customer_id, kind, state, environment, started_at, owner_pid, heartbeat_at, driver, input,
                                started_by, seat)
              VALUES (?1, ?2, ?6, ?3, ?4, ?5, ?4, ?7, ?8, ?9, ?9) RETURNING id",
-            params![customer_id, kind, environment, ts, std::process::id(), RunState::Running, &*token,
+            params![customer_id, kind, environment, ts, std::process::id(), RunState::Running, driver.token(),
                     input.map(|i| i.to_string()), self.seat()],
             |r| r.get(0),
         )?;
@@ -316,7 +263,7 @@ impl Store {
             )?;
         }
         tx.commit()?;
-        Ok(NewRun::Created(Driver { run_id: id, token }))
+        Ok(NewRun::Created(driver.numbered(id)))
     }
 
     pub fn get_run(&self, id: i64) -> Result<RunRow> {
@@ -382,47 +329,6 @@ impl Store {
         Ok(rows)
     }
 
-    // One argument per column of a log row.
-    #[allow(clippy::too_many_arguments)]
-    pub fn log(
-        &self,
-        run_id: i64,
-        step: Option<StepKey>,
-        level: LogLevel,
-        message: &Text,
-        attempt: Option<u32>,
-        duration_ms: Option<u64>,
-        request_id: Option<&str>,
-    ) -> Result<()> {
-        // The ledger is a log that a user reads: scrub secrets here too, not only in tracing.
-        let message = message.redacted();
-        self.conn().execute(
-            "INSERT INTO run_log (run_id, step, at, level, message, attempt, duration_ms, request_id, message_en) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![run_id, step, now().to_rfc3339(), level, message.sv, attempt, duration_ms.map(|d| d as i64), request_id, message.en],
-        )?;
-        Ok(())
-    }
-
-    /// The driver's own run state. A driver that lost the run writes nothing (`DriverLost`).
-    pub fn set_run_state(
-        &self,
-        driver: &Driver,
-        state: RunState,
-        error: Option<&Text>,
-        failed_step: Option<StepKey>,
-    ) -> Result<()> {
-        let finished = (!state.is_active()).then(|| now().to_rfc3339());
-        let error = error.map(Text::redacted);
-        let (sv, en) = (error.as_ref().map(|e| &e.sv), error.as_ref().map(|e| &e.en));
-        let conn = self.conn();
-        let changed = conn.execute(
-            "UPDATE runs SET state = ?2, error = ?3, failed_step = ?4, finished_at = ?5, error_en = ?6
-             WHERE id = ?1 AND driver = ?7",
-            params![driver.run_id, state, sv, failed_step, finished, en, &*driver.token],
-        )?;
-        fenced(&conn, changed, driver, None)
-    }
-
     /// Takes over a run to drive it (resume, retry, roll back): only when no driver holds it,
     /// i.e. it is paused (failed, cancelled) or its driver stopped sending heartbeats. A live
     /// driver in this same process holds it too: a second "Försök igen" click, or "Återställ"
@@ -462,7 +368,7 @@ impl Store {
         tx.execute(
             "UPDATE runs SET state = ?2, owner_pid = ?3, heartbeat_at = ?4, finished_at = NULL, driver = ?5, seat = ?6
              WHERE id = ?1",
-            params![run_id, state, std::process::id(), now().to_rfc3339(), &*driver.token, self.seat()],
+            params![run_id, state, std::process::id(), now().to_rfc3339(), driver.token(), self.seat()],
         )?;
         tx.commit()?;
         Ok(Some(driver))
@@ -489,7 +395,7 @@ impl Store {
         tx.execute(
             "UPDATE runs SET state = ?2, owner_pid = ?3, heartbeat_at = ?4, cancel_rollback = NULL, driver = ?5, seat = ?6
              WHERE id = ?1",
-            params![run_id, RunState::Running, std::process::id(), now().to_rfc3339(), &*driver.token,
+            params![run_id, RunState::Running, std::process::id(), now().to_rfc3339(), driver.token(),
                     self.seat()],
         )?;
         tx.commit()?;
@@ -501,9 +407,9 @@ impl Store {
         let conn = self.conn();
         let changed = conn.execute(
             "UPDATE runs SET heartbeat_at = ?2 WHERE id = ?1 AND driver = ?3",
-            params![driver.run_id, now().to_rfc3339(), &*driver.token],
+            params![driver.run_id, now().to_rfc3339(), driver.token()],
         )?;
-        fenced(&conn, changed, driver, None)
+        super::journal::fenced(&conn, changed, driver, None)
     }
 
     /// Runs that were active when their process stopped: heartbeats older than `stale_after`.
@@ -538,61 +444,6 @@ impl Store {
                     )
             })
             .collect())
-    }
-
-    /// A step's ledger row, written by the run's driver only: in one transaction with the check
-    /// that the run is still this driver's.
-    pub fn step_update(&self, driver: &Driver, key: StepKey, update: StepUpdate<'_>) -> Result<()> {
-        let mut conn = self.conn();
-        let conn = conn.transaction()?;
-        let holds: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?1 AND driver = ?2)",
-            params![driver.run_id, &*driver.token],
-            |r| r.get(0),
-        )?;
-        if !holds {
-            return fenced(&conn, 0, driver, Some(key));
-        }
-        let run_id = driver.run_id;
-        let ts = now().to_rfc3339();
-        let changed = match update {
-            StepUpdate::Started { attempt } => conn.execute(
-                "UPDATE run_steps SET state = ?5, attempts = ?3, error = NULL, waiting_for = NULL, error_en = NULL, waiting_for_en = NULL,
-                    started_at = COALESCE(started_at, ?4), finished_at = NULL WHERE run_id = ?1 AND key = ?2",
-                params![run_id, key, attempt, ts, StepState::Running],
-            )?,
-            StepUpdate::Intent(name) => {
-                conn.execute("UPDATE run_steps SET intent = ?3 WHERE run_id = ?1 AND key = ?2", params![run_id, key, name])?
-            }
-            StepUpdate::Waiting(what) => conn.execute(
-                "UPDATE run_steps SET state = ?4, waiting_for = ?3, waiting_for_en = ?5 WHERE run_id = ?1 AND key = ?2",
-                params![run_id, key, what.sv, StepState::Waiting, what.en],
-            )?,
-            StepUpdate::Retrying(reason) => conn.execute(
-                "UPDATE run_steps SET state = ?4, error = ?3, error_en = ?5 WHERE run_id = ?1 AND key = ?2",
-                params![run_id, key, crate::secrets::redact(&reason.sv), StepState::Retrying, crate::secrets::redact(&reason.en)],
-            )?,
-            StepUpdate::Resource { external_id, created, output } => conn.execute(
-                "UPDATE run_steps SET external_id = ?3, created = ?4, output = ?5,
-                    seq = COALESCE(seq, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_steps WHERE run_id = ?1))
-                 WHERE run_id = ?1 AND key = ?2",
-                params![run_id, key, external_id, created, output.map(|o| o.to_string())],
-            )?,
-            StepUpdate::Succeeded => conn.execute(
-                "UPDATE run_steps SET state = ?4, waiting_for = NULL, error = NULL, waiting_for_en = NULL, error_en = NULL, finished_at = ?3 WHERE run_id = ?1 AND key = ?2",
-                params![run_id, key, ts, StepState::Succeeded],
-            )?,
-            StepUpdate::Failed(error) => conn.execute(
-                "UPDATE run_steps SET state = ?5, waiting_for = NULL, waiting_for_en = NULL, error = ?3, error_en = ?6, finished_at = ?4 WHERE run_id = ?1 AND key = ?2",
-                params![run_id, key, crate::secrets::redact(&error.sv), ts, StepState::Failed, crate::secrets::redact(&error.en)],
-            )?,
-            StepUpdate::State(state) => {
-                conn.execute("UPDATE run_steps SET state = ?3, waiting_for = NULL, waiting_for_en = NULL WHERE run_id = ?1 AND key = ?2", params![run_id, key, state])?
-            }
-        };
-        exactly_one(changed, run_id, Some(key))?;
-        conn.commit()?;
-        Ok(())
     }
 
     /// Whether any earlier run of this customer already completed `key` (e.g. the welcome
@@ -708,21 +559,4 @@ impl Store {
         )?;
         Ok(())
     }
-}
-
-pub enum StepUpdate<'a> {
-    Started {
-        attempt: u32,
-    },
-    Intent(&'a str),
-    Waiting(&'a Text),
-    Retrying(&'a Text),
-    Resource {
-        external_id: &'a str,
-        created: bool,
-        output: Option<&'a serde_json::Value>,
-    },
-    Succeeded,
-    Failed(&'a Text),
-    State(StepState),
 }

@@ -13,10 +13,11 @@ use crate::customer::Customer;
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::ledger::RunInput;
+use crate::ledger::{Driver, StepUpdate};
 use crate::ledger::{RunKind, RunState, StepKey, StepState};
 use crate::messages::Say;
 use crate::provision::steps;
-use crate::store::runs::{Driver, NewRun, StepUpdate};
+use crate::store::runs::NewRun;
 use crate::store::Store;
 
 impl Engine {
@@ -244,11 +245,11 @@ pub(super) fn record_teardown(
         NewRun::AlreadyActive(id) => return StartOutcome::busy(store, id),
     };
     for (key, id, out) in targets {
-        let update = match &id {
-            Some(id) => StepUpdate::Resource {
-                external_id: id,
+        let update = match id {
+            Some(external_id) => StepUpdate::Resource {
+                external_id,
                 created: true,
-                output: Some(&out),
+                output: Some(out),
             },
             None => StepUpdate::State(StepState::Skipped),
         };

@@ -11,13 +11,15 @@ use tokio_util::sync::CancellationToken;
 use super::{now_ms, retry, Engine};
 use crate::customer::{Instance, Status};
 use crate::error::{Error, Result};
+use crate::ledger::events::{EventSink, RunEvent};
+use crate::ledger::journal::Entry;
+use crate::ledger::{Driver, StepUpdate};
 use crate::ledger::{LogLevel, RunState, StepKey, StepState};
 use crate::messages::{param_text, ErrorCode, Say, Text};
 use crate::params;
 use crate::provision::context::{RunCtx, StepError};
-use crate::provision::events::{EventSink, RunEvent};
 use crate::provision::steps::{self, Owned};
-use crate::store::runs::{Driver, StepRow, StepUpdate};
+use crate::store::runs::StepRow;
 
 impl Engine {
     /// Rolls back a failed or cancelled run (public entry: claims it first).
@@ -41,40 +43,32 @@ impl Engine {
 
     async fn rollback_inner(&self, driver: Driver, sink: Arc<dyn EventSink>) -> Result<RunState> {
         let run_id = driver.run_id;
-        let d = driver.clone();
-        self.db(move |s| s.set_run_state(&d, RunState::RollingBack, None, None))
-            .await?;
         let ctx = self
             .context(&driver, sink.clone(), CancellationToken::new())
             .await?;
+        ctx.journal
+            .record(Entry::run(RunState::RollingBack))
+            .await?;
         let left = self.compensate_watched(&ctx, false).await?;
-        let state = if left.is_empty() {
-            let d = driver.clone();
-            self.db(move |s| s.set_run_state(&d, RunState::RolledBack, None, None))
-                .await?;
-            // Nothing of the instance exists any more.
-            self.mark_customer(&ctx, Status::Pending).await;
-            RunState::RolledBack
-        } else {
-            let msg = left_by_hand(&left);
-            self.db(move |s| s.set_run_state(&driver, RunState::RollbackFailed, Some(&msg), None))
-                .await?;
-            self.mark_customer(&ctx, Status::Failed).await;
-            RunState::RollbackFailed
-        };
-        let error = if state == RunState::RollbackFailed {
-            self.db(move |s| s.get_run(run_id))
-                .await
-                .ok()
-                .and_then(|r| r.error)
-        } else {
-            None
-        };
-        sink.emit(&RunEvent::RunFinished {
+        let finished = |state, error| RunEvent::RunFinished {
             run_id,
             state,
             error,
-        });
+        };
+        let state = if left.is_empty() {
+            // Nothing of the instance exists any more.
+            self.mark_customer(&ctx, Status::Pending).await;
+            let done = Entry::run(RunState::RolledBack).event(finished(RunState::RolledBack, None));
+            ctx.journal.record(done).await?;
+            RunState::RolledBack
+        } else {
+            let msg = left_by_hand(&left);
+            self.mark_customer(&ctx, Status::Failed).await;
+            let event = finished(RunState::RollbackFailed, Some(msg.redacted()));
+            let stopped = Entry::run_stopped(RunState::RollbackFailed, msg, None).event(event);
+            ctx.journal.record(stopped).await?;
+            RunState::RollbackFailed
+        };
         Ok(state)
     }
 
@@ -88,34 +82,37 @@ impl Engine {
             .context(&driver, sink.clone(), CancellationToken::new())
             .await?;
         let slug = ctx.customer.slug.clone();
-        sink.emit(&RunEvent::RunStarted {
+        // The run was recorded running when it was asked for: this only shows it started.
+        ctx.journal.show(RunEvent::RunStarted {
             run_id,
             slug: slug.clone(),
             resumed: false,
         });
         let left = self.compensate_watched(&ctx, true).await?;
+        let finished = |state| RunEvent::RunFinished {
+            run_id,
+            state,
+            error: None,
+        };
         let state = if left.is_empty() {
-            let d = driver.clone();
-            self.db(move |s| s.set_run_state(&d, RunState::Succeeded, None, None))
-                .await?;
-            // This environment's card is cleared; the other environment's is not touched.
+            // This environment's card is cleared; the other environment's is not touched. Done
+            // before the run is marked done: a teardown resumed after a crash in between finds
+            // nothing left to delete and clears the card again.
             let (id, env) = (ctx.customer.id, self.environment);
             self.db(move |s| s.set_instance(id, env, Status::Inactive, Some(&Instance::default())))
                 .await?;
             let (secrets, uid) = (self.secrets.clone(), ctx.customer.uid.clone());
             crate::blocking::run(move || secrets.forget_customer(&uid, &slug)).await;
+            let done = Entry::run(RunState::Succeeded).event(finished(RunState::Succeeded));
+            ctx.journal.record(done).await?;
             RunState::Succeeded
         } else {
             let msg = left_by_hand(&left);
-            self.db(move |s| s.set_run_state(&driver, RunState::RollbackFailed, Some(&msg), None))
-                .await?;
+            let stopped = Entry::run_stopped(RunState::RollbackFailed, msg, None)
+                .event(finished(RunState::RollbackFailed));
+            ctx.journal.record(stopped).await?;
             RunState::RollbackFailed
         };
-        sink.emit(&RunEvent::RunFinished {
-            run_id,
-            state,
-            error: None,
-        });
         Ok(state)
     }
 
@@ -183,14 +180,13 @@ impl Engine {
         output: &Value,
     ) -> Result<Option<Text>> {
         let (run_id, key) = (ctx.run_id, row.key);
-        ctx.emit(RunEvent::CompensationStarted {
+        let started = RunEvent::CompensationStarted {
             run_id,
             step: key,
             external_id: external_id.to_string(),
-        });
-        let d = ctx.driver.clone();
-        self.db(move |s| s.step_update(&d, key, StepUpdate::State(StepState::Compensating)))
-            .await?;
+        };
+        let compensating = Entry::step(key, StepUpdate::State(StepState::Compensating));
+        ctx.journal.record(compensating.event(started)).await?;
         let started = Instant::now();
         let (result, attempt) = retry::retrying(
             &self.timing.retry,
@@ -223,16 +219,16 @@ impl Engine {
                 param_text(&mut p, "reason", &e.text());
                 let text = Say::LeftAloneNotOurs.with(p);
                 let entry = (StepState::Skipped, LogLevel::Warn, text, None);
-                self.settle(&ctx.driver, key, attempt, entry).await?;
-                ctx.emit(RunEvent::CompensationDone { run_id, step: key });
+                let done = RunEvent::CompensationDone { run_id, step: key };
+                settle(ctx, key, attempt, entry, done).await?;
                 Ok(None)
             }
             // Changed by someone after this run wrote it: theirs now, left as it is.
             Err(e) if e.code() == ErrorCode::ChangedElsewhere => {
                 let text = e.text();
                 let entry = (StepState::Skipped, LogLevel::Warn, text, None);
-                self.settle(&ctx.driver, key, attempt, entry).await?;
-                ctx.emit(RunEvent::CompensationDone { run_id, step: key });
+                let done = RunEvent::CompensationDone { run_id, step: key };
+                settle(ctx, key, attempt, entry, done).await?;
                 Ok(None)
             }
             Ok(was_gone) => {
@@ -244,8 +240,8 @@ impl Engine {
                 };
                 let text = say.with(params! { "id" => external_id });
                 let entry = (StepState::Compensated, LogLevel::Info, text, Some(took));
-                self.settle(&ctx.driver, key, attempt, entry).await?;
-                ctx.emit(RunEvent::CompensationDone { run_id, step: key });
+                let done = RunEvent::CompensationDone { run_id, step: key };
+                settle(ctx, key, attempt, entry, done).await?;
                 Ok(None)
             }
             Err(e) => {
@@ -265,41 +261,32 @@ impl Engine {
                     Say::CouldNotDelete.with(p)
                 };
                 let entry = (StepState::CompensationFailed, LogLevel::Error, text, None);
-                self.settle(&ctx.driver, key, attempt, entry).await?;
-                ctx.emit(RunEvent::CompensationFailed {
+                let failed = RunEvent::CompensationFailed {
                     run_id,
                     step: key,
                     message: why,
                     manual: manual.clone(),
-                });
+                };
+                settle(ctx, key, attempt, entry, failed).await?;
                 Ok(Some(manual))
             }
         }
     }
+}
 
-    /// A compensation's end in the ledger: the step's state and the line that says why.
-    async fn settle(
-        &self,
-        driver: &Driver,
-        key: StepKey,
-        attempt: u32,
-        (state, level, text, took): (StepState, LogLevel, Text, Option<u64>),
-    ) -> Result<()> {
-        let driver = driver.clone();
-        self.db(move |s| {
-            s.step_update(&driver, key, StepUpdate::State(state))?;
-            s.log(
-                driver.run_id,
-                Some(key),
-                level,
-                &text,
-                Some(attempt),
-                took,
-                None,
-            )
-        })
-        .await
-    }
+/// A compensation's end in the ledger: the step's state, the line that says why, the event.
+async fn settle(
+    ctx: &RunCtx,
+    key: StepKey,
+    attempt: u32,
+    (state, level, text, took): (StepState, LogLevel, Text, Option<u64>),
+    event: RunEvent,
+) -> Result<()> {
+    let entry = Entry::step(key, StepUpdate::State(state))
+        .line(Some(key), level, text)
+        .measured(attempt, took, None)
+        .event(event);
+    ctx.journal.record(entry).await
 }
 
 /// "Kvar att ta bort för hand: …": what a rollback or teardown could not delete.

@@ -12,15 +12,16 @@ use tokio_util::sync::CancellationToken;
 use super::{now_ms, retry, Claimed, Engine, FailurePolicy};
 use crate::customer::Status;
 use crate::error::{Error, Result};
+use crate::ledger::events::{EventSink, RunEvent, StepOutcome};
+use crate::ledger::journal::Entry;
+use crate::ledger::{Driver, StepUpdate};
 use crate::ledger::{LogLevel, RunState, StepKey, StepState};
 use crate::messages::{param_text, Say, Text};
 use crate::params;
 use crate::provision::context::{Done, RunCtx, StepError};
-use crate::provision::events::{EventSink, RunEvent, StepOutcome};
 use crate::provision::kinds::{self, Drive, Settles};
 use crate::provision::policy::RetryPolicy;
 use crate::provision::steps;
-use crate::store::runs::{Driver, StepUpdate};
 
 impl Engine {
     /// Takes over an interrupted, failed or cancelled run and drives it to its end.
@@ -135,17 +136,23 @@ impl Engine {
         self.preflight(&ctx).await?;
         tracing::info!(run = run_id, customer = %ctx.customer.slug, resumed, "run started");
         self.mark_customer(&ctx, Status::Provisioning).await;
-        sink.emit(&RunEvent::RunStarted {
-            run_id,
-            slug: ctx.customer.slug.clone(),
-            resumed,
-        });
         let opening = if resumed {
             Say::RunResumes.text()
         } else {
             Say::RunStarts.text()
         };
-        self.log(run_id, None, LogLevel::Info, opening).await?;
+        let started = RunEvent::RunStarted {
+            run_id,
+            slug: ctx.customer.slug.clone(),
+            resumed,
+        };
+        ctx.journal
+            .record(
+                Entry::note()
+                    .line(None, LogLevel::Info, opening)
+                    .event(started),
+            )
+            .await?;
 
         let watcher = self.watch(&driver, stop.clone());
         let mut states: HashMap<StepKey, StepState> = self
@@ -197,9 +204,8 @@ impl Engine {
                 }
                 Err(StepError::Cancelled) => {
                     // Stopped at a safe point; it starts over (idempotently) on resume.
-                    let d = driver.clone();
-                    self.db(move |s| s.step_update(&d, key, StepUpdate::State(StepState::Pending)))
-                        .await?;
+                    let pending = StepUpdate::State(StepState::Pending);
+                    ctx.journal.record(Entry::step(key, pending)).await?;
                     states.insert(key, StepState::Pending);
                 }
                 Err(e) => {
@@ -219,57 +225,43 @@ impl Engine {
         }
 
         let cancel_rollback = self.db(move |s| s.cancel_requested(run_id)).await?;
+        let finished = |state, error| RunEvent::RunFinished {
+            run_id,
+            state,
+            error,
+        };
         let state = if let Some((key, err)) = failure {
             let message = err.text();
-            let (m, d) = (message.clone(), driver.clone());
-            self.db(move |s| s.set_run_state(&d, RunState::Failed, Some(&m), Some(key)))
-                .await?;
             self.mark_customer(&ctx, Status::Failed).await;
+            let stopped = Entry::run_stopped(RunState::Failed, message.clone(), Some(key));
             if self.on_failure == FailurePolicy::Rollback {
+                ctx.journal.record(stopped).await?;
                 self.rollback_claimed(driver, sink.clone()).await?
             } else {
-                sink.emit(&RunEvent::RunFinished {
-                    run_id,
-                    state: RunState::Failed,
-                    error: Some(message),
-                });
+                let event = finished(RunState::Failed, Some(message));
+                ctx.journal.record(stopped.event(event)).await?;
                 RunState::Failed
             }
         } else if states.values().all(|s| *s == StepState::Succeeded) {
             self.settle_instance(&ctx).await?;
-            let d = driver.clone();
-            self.db(move |s| s.set_run_state(&d, RunState::Succeeded, None, None))
-                .await?;
-            self.log(run_id, None, LogLevel::Info, Say::RunDone.text())
-                .await?;
-            sink.emit(&RunEvent::RunFinished {
-                run_id,
-                state: RunState::Succeeded,
-                error: None,
-            });
+            let done = Entry::run(RunState::Succeeded)
+                .line(None, LogLevel::Info, Say::RunDone.text())
+                .event(finished(RunState::Succeeded, None));
+            ctx.journal.record(done).await?;
             RunState::Succeeded
         } else if cancel_rollback == Some(true) {
-            let (text, d) = (StepError::Cancelled.text(), driver.clone());
-            self.db(move |s| s.set_run_state(&d, RunState::Cancelled, Some(&text), None))
+            let text = StepError::Cancelled.text();
+            ctx.journal
+                .record(Entry::run_stopped(RunState::Cancelled, text, None))
                 .await?;
             self.rollback_claimed(driver, sink.clone()).await?
         } else {
             // Cancelled (by the user, or the process is shutting down): resumable.
-            self.db(move |s| {
-                s.set_run_state(
-                    &driver,
-                    RunState::Cancelled,
-                    Some(&Say::CancelledResumable.text()),
-                    None,
-                )
-            })
-            .await?;
             self.mark_customer(&ctx, Status::Pending).await;
-            sink.emit(&RunEvent::RunFinished {
-                run_id,
-                state: RunState::Cancelled,
-                error: None,
-            });
+            let text = Say::CancelledResumable.text();
+            let stopped = Entry::run_stopped(RunState::Cancelled, text, None)
+                .event(finished(RunState::Cancelled, None));
+            ctx.journal.record(stopped).await?;
             RunState::Cancelled
         };
         Ok(state)
@@ -349,14 +341,13 @@ async fn run_step(
             if ctx.cancel.is_cancelled() {
                 return Err(StepError::Cancelled);
             }
-            let d = ctx.driver.clone();
-            ctx.db(move |s| s.step_update(&d, key, StepUpdate::Started { attempt }))
-                .await?;
-            ctx.emit(RunEvent::StepStarted {
+            let started = RunEvent::StepStarted {
                 run_id,
                 step: key,
                 attempt,
-            });
+            };
+            ctx.record(Entry::step(key, StepUpdate::Started { attempt }).event(started))
+                .await?;
             let attempt_started = Instant::now();
             // A call waiting for its turn at the provider's rate limit stops when the run is
             // cancelled.
@@ -373,31 +364,18 @@ async fn run_step(
             let mut p = params! { "attempt" => attempt, "ms" => ms };
             param_text(&mut p, "reason", &reason);
             let text = Say::AttemptFailed.with(p);
-            let (r, d, took) = (
-                reason.clone(),
-                ctx.driver.clone(),
-                took.load(Ordering::Relaxed),
-            );
-            ctx.db(move |s| {
-                s.step_update(&d, key, StepUpdate::Retrying(&r))?;
-                s.log(
-                    run_id,
-                    Some(key),
-                    LogLevel::Warn,
-                    &text,
-                    Some(attempt),
-                    Some(took),
-                    rid.as_deref(),
-                )
-            })
-            .await?;
-            ctx.emit(RunEvent::StepRetrying {
+            let retrying = RunEvent::StepRetrying {
                 run_id,
                 step: key,
                 attempt,
                 delay_ms: delay.as_millis() as u64,
-                reason,
-            });
+                reason: reason.clone(),
+            };
+            let entry = Entry::step(key, StepUpdate::Retrying(reason))
+                .line(Some(key), LogLevel::Warn, text)
+                .measured(attempt, Some(took.load(Ordering::Relaxed)), rid)
+                .event(retrying);
+            ctx.record(entry).await?;
             ctx.sleep(delay).await
         },
     )
@@ -405,14 +383,14 @@ async fn run_step(
     let took = took.load(Ordering::Relaxed);
     match result {
         Ok(done) => {
-            record_done(ctx, key, &done, attempt, took).await?;
-            ctx.emit(RunEvent::StepDone {
+            let event = RunEvent::StepDone {
                 run_id,
                 step: key,
                 outcome: done.outcome,
                 external_id: done.external_id.clone(),
                 duration_ms: now_ms(started),
-            });
+            };
+            record_done(ctx, key, &done, (attempt, took), event).await?;
             Ok(done)
         }
         Err(StepError::Cancelled) => Err(StepError::Cancelled),
@@ -427,13 +405,13 @@ async fn run_step(
 }
 
 /// Records a finished step: its resource (unless the step recorded it itself), its output for
-/// later steps, its state and a log line.
+/// later steps, then its state with a log line and the event.
 async fn record_done(
     ctx: &RunCtx,
     key: StepKey,
     done: &Done,
-    attempt: u32,
-    took: u64,
+    (attempt, took): (u32, u64),
+    event: RunEvent,
 ) -> std::result::Result<(), StepError> {
     let run_id = ctx.run_id;
     // Steps that create record their resource themselves; this keeps outputs of the others.
@@ -452,41 +430,26 @@ async fn record_done(
     let mut p = params! { "id" => id };
     param_text(&mut p, "label", &key.label_text());
     let text = say.with(p);
-    let (id, output, d) = (
-        done.external_id.clone(),
-        done.output.clone(),
-        ctx.driver.clone(),
-    );
-    ctx.db(move |s| {
-        if let Some(id) = &id {
-            let recorded = s
-                .run_steps(run_id)?
-                .into_iter()
-                .any(|r| r.key == key && r.external_id.is_some());
-            if !recorded {
-                s.step_update(
-                    &d,
-                    key,
-                    StepUpdate::Resource {
-                        external_id: id,
-                        created,
-                        output: Some(&output),
-                    },
-                )?;
-            }
+    if let Some(id) = &done.external_id {
+        let recorded = ctx
+            .db(move |s| s.run_steps(run_id))
+            .await?
+            .into_iter()
+            .any(|r| r.key == key && r.external_id.is_some());
+        if !recorded {
+            let resource = StepUpdate::Resource {
+                external_id: id.clone(),
+                created,
+                output: Some(done.output.clone()),
+            };
+            ctx.record(Entry::step(key, resource)).await?;
         }
-        s.step_update(&d, key, StepUpdate::Succeeded)?;
-        s.log(
-            run_id,
-            Some(key),
-            LogLevel::Info,
-            &text,
-            Some(attempt),
-            Some(took),
-            None,
-        )
-    })
-    .await?;
+    }
+    let entry = Entry::step(key, StepUpdate::Succeeded)
+        .line(Some(key), LogLevel::Info, text)
+        .measured(attempt, Some(took), None)
+        .event(event);
+    ctx.record(entry).await?;
     ctx.outputs
         .lock()
         .unwrap_or_else(|p| p.into_inner())
@@ -503,31 +466,20 @@ async fn fail(
     took: u64,
     request_id: Option<String>,
 ) -> StepError {
-    let (run_id, message, d) = (ctx.run_id, e.text(), ctx.driver.clone());
-    let m = message.clone();
-    let written = ctx
-        .db(move |s| {
-            s.step_update(&d, key, StepUpdate::Failed(&m))?;
-            s.log(
-                run_id,
-                Some(key),
-                LogLevel::Error,
-                &m,
-                Some(attempt),
-                Some(took),
-                request_id.as_deref(),
-            )
-        })
-        .await;
-    if let Err(w) = written {
-        tracing::error!(run = run_id, step = %key, "the failure could not be recorded: {}", w.message());
-    }
-    ctx.emit(RunEvent::StepFailed {
-        run_id,
+    let message = e.text();
+    let failed = RunEvent::StepFailed {
+        run_id: ctx.run_id,
         step: key,
         code: e.code(),
-        message: message.sv,
+        message: message.sv.clone(),
         params: e.params(),
-    });
+    };
+    let entry = Entry::step(key, StepUpdate::Failed(message.clone()))
+        .line(Some(key), LogLevel::Error, message)
+        .measured(attempt, Some(took), request_id)
+        .event(failed);
+    if let Err(w) = ctx.record(entry).await {
+        tracing::error!(run = ctx.run_id, step = %key, "the failure could not be recorded: {}", w.message());
+    }
     e
 }

@@ -21,18 +21,18 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 use super::context::RunCtx;
-use super::events::EventSink;
 use super::kinds::{self, RunInput, RunRequest};
 use super::policy::Timing;
 use super::settings::ProvisionSettings;
 use super::steps;
 use crate::environment::Environment;
 use crate::error::{Error, Result};
-use crate::ledger::{LogLevel, RunState, StepKey};
-use crate::messages::Text;
+use crate::ledger::events::EventSink;
+use crate::ledger::journal::Journal;
+use crate::ledger::Driver;
+use crate::ledger::{RunState, StepKey};
 use crate::providers::Clients;
 use crate::secrets::SecretStore;
-use crate::store::runs::Driver;
 use crate::store::Store;
 
 pub use queries::{TargetVerdict, TeardownTarget, ALERT_ADDRESS};
@@ -297,6 +297,7 @@ impl Engine {
         RunCtx {
             run_id: driver.run_id,
             kind: crate::ledger::RunKind::Provision,
+            journal: Journal::new(self.store.clone(), events, driver.clone()),
             driver,
             customer,
             store: self.store.clone(),
@@ -304,23 +305,11 @@ impl Engine {
             settings: self.settings.clone(),
             secrets: self.secrets.clone(),
             timing: self.timing.clone(),
-            events,
             cancel,
             outputs: Mutex::new(outputs),
             environment: self.environment,
             keys: Default::default(),
             input: None,
         }
-    }
-
-    async fn log(
-        &self,
-        run_id: i64,
-        step: Option<StepKey>,
-        level: LogLevel,
-        message: Text,
-    ) -> Result<()> {
-        self.db(move |s| s.log(run_id, step, level, &message, None, None, None))
-            .await
     }
 }

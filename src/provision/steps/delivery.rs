@@ -5,10 +5,10 @@ use serde_json::json;
 
 use super::{done, kept_secret, read_secret, StepDef};
 use crate::customer::{Instance, Status};
+use crate::ledger::events::StepOutcome;
 use crate::ledger::StepKey;
 use crate::providers::resend::Email;
 use crate::provision::context::{Done, RunCtx, StepError};
-use crate::provision::events::StepOutcome;
 use crate::secrets::{CustomerSecret, Provider};
 
 step!(WELCOME: EmailWelcome, "Skicka välkomstmejl", "Send welcome email", needs [SupabaseAdminUser, VercelDeploy], Some(Provider::Resend), welcome);

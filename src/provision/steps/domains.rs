@@ -9,13 +9,13 @@ use serde_json::{json, Value};
 use super::modules::nothing_to_find;
 use super::vercel::{owns_project, public_site};
 use super::{done, gone, Owned, StepDef};
+use crate::ledger::events::StepOutcome;
 use crate::ledger::StepKey;
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::providers::vercel::{DomainConfig, ProjectDomain};
 use crate::providers::ErrorKind;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
-use crate::provision::events::StepOutcome;
 use crate::secrets::Provider;
 
 const VERCEL: Option<Provider> = Some(Provider::Vercel);

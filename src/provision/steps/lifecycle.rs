@@ -9,12 +9,12 @@ use serde_json::{json, Value};
 
 use super::modules::{new_production, nothing_to_find, owns_deploy, restore_deploy};
 use super::{customer_secret, done, kept_secret, read_secret, Owned, StepDef};
+use crate::ledger::events::StepOutcome;
 use crate::ledger::StepKey;
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::providers::ErrorKind;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
-use crate::provision::events::StepOutcome;
 use crate::secrets::{CustomerSecret, Provider};
 
 const SUPABASE: Option<Provider> = Some(Provider::Supabase);

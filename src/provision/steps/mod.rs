@@ -53,7 +53,7 @@ use rand::distr::{Alphanumeric, SampleString};
 use serde_json::Value;
 
 use super::context::{Done, RunCtx, StepError};
-use super::events::StepOutcome;
+use crate::ledger::events::StepOutcome;
 use crate::ledger::RunKind;
 use crate::ledger::StepKey;
 use crate::messages::Text;

@@ -13,6 +13,7 @@ use super::vercel::{
 };
 use super::{done, Owned, StepDef};
 use crate::customer::Module;
+use crate::ledger::events::StepOutcome;
 use crate::ledger::LogLevel;
 use crate::ledger::StepKey;
 use crate::messages::{ErrorCode, Say, Text};
@@ -21,7 +22,6 @@ use crate::providers::vercel::{EnvValue, EnvVar};
 use crate::providers::ErrorKind;
 use crate::provision::client_config::{self, PATH};
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
-use crate::provision::events::StepOutcome;
 use crate::secrets::Provider;
 
 const WAIT_PROMOTION: (&str, &str) = (

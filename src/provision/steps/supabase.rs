@@ -4,13 +4,13 @@ use crate::provision::outputs;
 use serde_json::{json, Value};
 
 use super::{created_or_adopted, customer_secret, done, kept_secret, Owned, StepDef};
+use crate::ledger::events::StepOutcome;
 use crate::ledger::LogLevel;
 use crate::ledger::StepKey;
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::providers::ErrorKind;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
-use crate::provision::events::StepOutcome;
 use crate::provision::ownership;
 use crate::provision::schema;
 use crate::secrets::{CustomerSecret, Provider};

@@ -4,6 +4,7 @@ use crate::provision::outputs;
 use serde_json::{json, Value};
 
 use super::{created_or_adopted, done, gone, Owned, StepDef};
+use crate::ledger::events::StepOutcome;
 use crate::ledger::LogLevel;
 use crate::ledger::StepKey;
 use crate::messages::{ErrorCode, Text};
@@ -11,7 +12,6 @@ use crate::params;
 use crate::providers::vercel::{EnvValue, EnvVar};
 use crate::providers::{ErrorKind, ProviderError};
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
-use crate::provision::events::StepOutcome;
 use crate::provision::ownership;
 use crate::secrets::Provider;
 
