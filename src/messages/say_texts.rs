@@ -1,0 +1,583 @@
+//! The texts of the core's sentences (`Say`), in Swedish and English: the catalogue's table,
+//! kept apart from the names so each file reads as one thing.
+
+use super::Say;
+use crate::messages::Template;
+
+const fn t(sv: &'static str, en: &'static str) -> Template {
+    Template { sv, en }
+}
+
+impl Say {
+    /// The texts. An exhaustive match: a new sentence does not compile without both languages.
+    pub const fn template(self) -> Template {
+        use Say::*;
+        match self {
+            RunStarts => t("Körningen startar", "The run starts"),
+            RunResumes => t("Körningen återupptas", "The run resumes"),
+            RunDone => t("Körningen är klar", "The run is done"),
+            CancelledResumable => t("Avbruten; kan återupptas", "Cancelled; can be resumed"),
+            AttemptFailed => t(
+                "Försök {attempt} misslyckades: {reason}; nytt försök om {ms} ms",
+                "Attempt {attempt} failed: {reason_en}; trying again in {ms} ms",
+            ),
+            StepCreated => t("{label}: skapad{id}", "{label_en}: created{id}"),
+            StepAdopted => t(
+                "{label}: fanns redan, övertagen{id}",
+                "{label_en}: already existed, adopted{id}",
+            ),
+            StepDone => t("{label}: klar{id}", "{label_en}: done{id}"),
+            StepSkipped => t("{label}: hoppades över{id}", "{label_en}: skipped{id}"),
+            DeleteRetrying => t(
+                "Borttagningen misslyckades ({reason}); försöker igen om {ms} ms",
+                "The deletion failed ({reason_en}); trying again in {ms} ms",
+            ),
+            LeftAloneNotOurs => t(
+                "{id} lämnas kvar (inte skapad av Fabrik): {reason}",
+                "{id} is left alone (not created by Fabrik): {reason_en}",
+            ),
+            AlreadyAsBefore => t("{id} var redan som före körningen", "{id} was already as before the run"),
+            NoLongerExisted => t("{id} fanns inte längre", "{id} no longer existed"),
+            Restored => t("Återställde {id}", "Restored {id}"),
+            Deleted => t("Tog bort {id}", "Deleted {id}"),
+            MovedLeftAlone => t(
+                "{id} har bytt namn eller flyttats sedan Fabrik skapade det och lämnas orört; ta bort det för hand bara om det fortfarande är kundens.",
+                "{id} was renamed or moved after Fabrik created it and is left alone; delete it by hand only if it is still the customer's.",
+            ),
+            CouldNotDelete => t(
+                "Kunde inte ta bort {id}: {reason}. {manual}",
+                "Could not delete {id}: {reason_en}. {manual_en}",
+            ),
+            CouldNotRestore => t(
+                "Kunde inte återställa {id}: {reason}. {manual}",
+                "Could not restore {id}: {reason_en}. {manual_en}",
+            ),
+            LeftByHand => t("Kvar att ta bort för hand: {list}", "Left to delete by hand: {list_en}"),
+            AlreadyPaused => t("instansen är redan pausad", "the instance is already paused"),
+            AlreadyRunning => t("instansen är redan igång", "the instance is already running"),
+            PausedResumeFirst => t(
+                "instansen är pausad; återuppta den först",
+                "the instance is paused; resume it first",
+            ),
+            NotDelivered => t(
+                "instansen är {status} och inte levererad; provisionera den färdigt först",
+                "the instance is {status} and not delivered; finish provisioning it first",
+            ),
+            NothingToRepair => t(
+                "den senaste hälsokontrollen fann inget som en reparation kan laga; kontrollera igen först",
+                "the last health check found nothing a repair can mend; check again first",
+            ),
+            TokensMissing => t("Token saknas för {names}", "Tokens are missing for {names}"),
+            DoneProvision => t("Provisionering klar", "Provisioning done"),
+            DoneTeardown => t("Avveckling klar", "Teardown done"),
+            DoneDayTwo => t("Klart: {what}", "Done: {what_en}"),
+            DoneBody => t("{slug}: {what} är klar", "{slug}: {what_en} is done"),
+            RunStopped => t("Körningen stannade", "The run stopped"),
+            RunStoppedBody => t("{slug}: {what} slutade som {state}", "{slug}: {what_en} ended as {state}"),
+            RunStoppedAlert => t(
+                "Körning {run} ({what}) för {slug} slutade som {state}.",
+                "Run {run} ({what_en}) for {slug} ended as {state}.",
+            ),
+            TokenTestEmailCouldNotSent => t(
+                "Testmejlet kunde inte skickas: {message}",
+                "The test email could not be sent: {message}",
+            ),
+            TokenTestEmailWasSentId => t(
+                "Testmejlet skickades till {address} (id {id})",
+                "The test email was sent to {address} (id {id})",
+            ),
+            TokenHasSpaces => t(
+                "Token innehåller mellanslag eller radbrytningar; klistra in den igen",
+                "The token contains spaces or line breaks; paste it again",
+            ),
+            TokenEmpty => t(
+                "Token är tom",
+                "The token is empty",
+            ),
+            HealthRepairCreatesCustomerSWorkflow => t(
+                "Reparera skapar kundens flöde igen och slår på det.",
+                "Repair creates the customer's workflow again and turns it on.",
+            ),
+            HealthN8nWorkflowNoLongerExists => t(
+                "n8n-flödet {id} finns inte längre.",
+                "The n8n workflow {id} no longer exists.",
+            ),
+            HealthRepairTurnsWorkflowAgain => t(
+                "Reparera slår på flödet igen.",
+                "Repair turns the workflow on again.",
+            ),
+            HealthN8nWorkflowNotActive => t(
+                "n8n-flödet {name} är inte aktivt.",
+                "The n8n workflow {name} is not active.",
+            ),
+            HealthRenameBackGitHubFabrikDoes => t(
+                "Byt tillbaka namnet på GitHub; Fabrik följer inte ett namnbyte.",
+                "Rename it back on GitHub; Fabrik does not follow a rename.",
+            ),
+            HealthInstanceMustBuiltAgainTear => t(
+                "Instansen behöver byggas på nytt: riv den och provisionera igen.",
+                "The instance must be built again: tear it down and provision again.",
+            ),
+            HealthRepositoryNoLongerExists => t(
+                "Repot {full} finns inte längre.",
+                "The repository {full} no longer exists.",
+            ),
+            HealthMakeRepositoryPrivateAgainGitHub => t(
+                "Gör repot privat igen på GitHub, om ingen valt att visa det.",
+                "Make the repository private again on GitHub, unless someone chose to show it.",
+            ),
+            HealthUnarchiveRepositoryGitHub => t(
+                "Avarkivera repot på GitHub.",
+                "Unarchive the repository on GitHub.",
+            ),
+            HealthLookDeploymentSLogsVercel => t(
+                "Se deployens loggar i Vercel; en ny produktionsdeploy kan hjälpa.",
+                "Look at the deployment's logs in Vercel; a new production deployment may help.",
+            ),
+            HealthSiteAnswersHTTP => t(
+                "Webbplatsen svarar HTTP {s}.",
+                "The site answers HTTP {s}.",
+            ),
+            HealthRepairMakesNewProductionDeployment => t(
+                "Reparera gör en ny produktionsdeploy.",
+                "Repair makes a new production deployment.",
+            ),
+            HealthSiteAnswers404DomainPoints => t(
+                "Webbplatsen svarar 404: domänen pekar inte på någon deploy.",
+                "The site answers 404: the domain points at no deployment.",
+            ),
+            HealthTurnDeploymentProtectionOffProduction => t(
+                "Stäng av Deployment Protection för produktion i Vercel-projektets inställningar.",
+                "Turn Deployment Protection off for production in the Vercel project's settings.",
+            ),
+            HealthSiteAsksLoginHTTPDeployment => t(
+                "Webbplatsen kräver inloggning (HTTP {s}): Deployment Protection är påslaget.",
+                "The site asks for a login (HTTP {s}): Deployment Protection is on.",
+            ),
+            HealthCheckAgainSeeDeployment => t(
+                "Kontrollera igen om en stund; består det, se deployen i Vercel.",
+                "Check again in a while; if it stays, look at the deployment in Vercel.",
+            ),
+            HealthSiteDidNotAnswerMs => t(
+                "Webbplatsen svarade inte ({ms} ms): {message}",
+                "The site did not answer ({ms} ms): {message}",
+            ),
+            HealthProductionDeploymentNoLongerExists => t(
+                "Produktionsdeployen {id} finns inte längre.",
+                "The production deployment {id} no longer exists.",
+            ),
+            HealthProductionDeploymentState => t(
+                "Produktionsdeployen är {state}{why}.",
+                "The production deployment is {state}{why}.",
+            ),
+            HealthProjectHasNoProductionDeployment => t(
+                "Projektet har ingen produktionsdeploy.",
+                "The project has no production deployment.",
+            ),
+            HealthRepairSetsVariableTarget => t(
+                "Reparera sätter variabeln för produktion igen och gör en ny produktionsdeploy.",
+                "Repair sets the variable for production again and makes a new production deployment.",
+            ),
+            HealthEnvironmentVariableNoLongerApplies => t(
+                "Miljövariabeln {key} gäller inte längre produktion.",
+                "The environment variable {key} no longer applies to production.",
+            ),
+            HealthRepairSetsMissingVariable => t(
+                "Reparera sätter variabeln igen, för produktion, och gör en ny produktionsdeploy.",
+                "Repair sets the variable again, for production, and makes a new production deployment.",
+            ),
+            HealthEnvironmentVariableMissingVercel => t(
+                "Miljövariabeln {key} saknas i Vercel.",
+                "The environment variable {key} is missing in Vercel.",
+            ),
+            HealthVercelProjectNoLongerExists => t(
+                "Vercel-projektet {project_id} finns inte längre.",
+                "The Vercel project {project_id} no longer exists.",
+            ),
+            HealthCheckAgainFewMinutesStays => t(
+                "Kontrollera igen om några minuter; består det, se projektet i Supabase.",
+                "Check again in a few minutes; if it stays, look at the project in Supabase.",
+            ),
+            HealthServiceReports => t(
+                "Tjänsten {name} svarar {status}{why}.",
+                "The {name} service reports {status}{why}.",
+            ),
+            HealthSupabaseProjectNotHealthy => t(
+                "Supabase-projektet är inte friskt ({status}).",
+                "The Supabase project is not healthy ({status}).",
+            ),
+            HealthSupabaseProjectBeingRemoved => t(
+                "Supabase-projektet tas bort ({status}).",
+                "The Supabase project is being removed ({status}).",
+            ),
+            HealthResumeProjectCustomerShouldActive => t(
+                "Återuppta projektet om kunden ska vara aktiv.",
+                "Resume the project if the customer should be active.",
+            ),
+            HealthSupabaseProjectPausedCustomerCannot => t(
+                "Supabase-projektet är pausat ({status}): kunden kan inte logga in.",
+                "The Supabase project is paused ({status}): the customer cannot sign in.",
+            ),
+            HealthSupabaseProjectNoLongerExists => t(
+                "Supabase-projektet {project_ref} finns inte längre.",
+                "The Supabase project {project_ref} no longer exists.",
+            ),
+            HealthCouldNotRead => t(
+                "Kunde inte läsas: {e}",
+                "Could not be read: {e}",
+            ),
+            HealthCheckAgainLater => t(
+                "Kontrollera igen om en stund.",
+                "Check again in a while.",
+            ),
+            HealthCheckTokenSettingsCheckAgain => t(
+                "Kontrollera {provider}-token under Inställningar och kontrollera igen.",
+                "Check the {provider} token in Settings and check again.",
+            ),
+            PreflightSenderDomainCouldNotChecked => t(
+                "Avsändardomänen {domain} kunde inte kontrolleras: {e}",
+                "The sender domain {domain} could not be checked: {e}",
+            ),
+            PreflightResendRejectedKey => t(
+                "Resend avvisade nyckeln ({message})",
+                "Resend rejected the key ({message})",
+            ),
+            PreflightResendKeyMayOnlySend => t(
+                "Resend-nyckeln får bara skicka, så avsändardomänen {domain} kan inte kontrolleras i förväg",
+                "The Resend key may only send, so the sender domain {domain} cannot be checked beforehand",
+            ),
+            PreflightSenderDomainNotResendAccount => t(
+                "Avsändardomänen {domain} finns inte i Resend-kontot; lägg till och verifiera den på resend.com/domains, eller byt avsändaradress",
+                "The sender domain {domain} is not in the Resend account; add and verify it at resend.com/domains, or change the sender address",
+            ),
+            PreflightSenderDomainNotVerifiedResend => t(
+                "Avsändardomänen {domain} är inte verifierad i Resend (status {status}); verifiera den på resend.com/domains",
+                "The sender domain {domain} is not verified in Resend (status {status}); verify it at resend.com/domains",
+            ),
+            StepProductionURLNow => t(
+                "Produktionsadressen är nu {url}",
+                "The production URL is now {url}",
+            ),
+            StepNewWelcomeEmailWent => t(
+                "Ett nytt välkomstmejl gick till {admin_email}",
+                "A new welcome email went to {admin_email}",
+            ),
+            StepTablesExistAllRowLevel => t(
+                "{n} tabeller finns, alla med radnivåsäkerhet",
+                "{n} tables exist, all with row-level security",
+            ),
+            StepVercelDidNotSaveTrying => t(
+                "Vercel sparade inte {list} ({message}); försöker igen om {ms} ms",
+                "Vercel did not save {list} ({message}); trying again in {ms} ms",
+            ),
+            ImportMBMostMBCanImported => t(
+                "är {mb} MB; högst {max} MB kan importeras åt gången",
+                "is {mb} MB; at most {max} MB can be imported at a time",
+            ),
+            SettingTeamIdStartsTeam => t(
+                "ett team-id börjar med team_",
+                "a team id starts with team_",
+            ),
+            SettingMustContain => t(
+                "måste innehålla {host}",
+                "must contain {host}",
+            ),
+            SettingMustContain2 => t(
+                "måste innehålla {ref}",
+                "must contain {ref}",
+            ),
+            SettingGiveMinutes51440Empty => t(
+                "ange minuter, 5 till 1440 (tomt = av)",
+                "give minutes, 5 to 1440 (empty = off)",
+            ),
+            SettingMustStartHttpsHttpOnly => t(
+                "måste börja med https:// (http:// bara till den här datorn)",
+                "must start with https:// (http:// only to this computer)",
+            ),
+            SettingNotValidEmailAddress => t(
+                "ogiltig e-postadress",
+                "not a valid email address",
+            ),
+            SettingWriteJustDomainNameE => t(
+                "skriv bara domännamnet, t.ex. byran.se",
+                "write just the domain name, e.g. agency.com",
+            ),
+            SettingWriteOwnerRepo => t(
+                "skriv som ägare/repo",
+                "write it as owner/repo",
+            ),
+            SettingPublicSentVisitorsBrowsersSecret => t(
+                "{name} är publik (skickas till besökarnas webbläsare); en hemlig nyckel får inte ha det namnet",
+                "{name} is public (sent to visitors' browsers); a secret key must not have that name",
+            ),
+            SettingVariableNameZ09 => t(
+                "ett variabelnamn består av A–Z, 0–9 och _ och börjar inte med en siffra",
+                "a variable name is A–Z, 0–9 and _ and does not start with a digit",
+            ),
+            SettingNotValidJSON => t(
+                "ogiltig JSON: {e}",
+                "not valid JSON: {e}",
+            ),
+            SettingMustSetBeforeCustomerCan => t(
+                "måste anges innan en kund kan provisioneras",
+                "must be set before a customer can be provisioned",
+            ),
+            SettingFileCannotRead => t(
+                "filen {path} kan inte läsas: {e}",
+                "the file {path} cannot be read: {e}",
+            ),
+            SettingUnknownSetting => t(
+                "okänd inställning",
+                "unknown setting",
+            ),
+            SettingSetSenderAddressFirst => t(
+                "ange avsändaradressen först",
+                "set the sender address first",
+            ),
+            SettingMustSetBeforeCustomerCan2 => t(
+                "måste anges innan en kund kan provisioneras (n8n-instansens adress)",
+                "must be set before a customer can be provisioned (the n8n instance's address)",
+            ),
+            SettingMustStartHttpsHttpOnly2 => t(
+                "{url} måste börja med https:// (http:// bara till den här datorn)",
+                "{url} must start with https:// (http:// only to this computer)",
+            ),
+            VerifyFormatRightSendTestEmail => t(
+                "Formatet stämmer; skicka ett testmejl för att prova nyckeln",
+                "The format is right; send a test email to try the key",
+            ),
+            VerifyDoesNotLookLikeResend => t(
+                "Ser inte ut som en API-nyckel från Resend (de börjar med re_)",
+                "Does not look like a Resend API key (they start with re_)",
+            ),
+            VerifyVerifiedAgainst => t(
+                "Verifierad mot {n8n_api}",
+                "Verified against {n8n_api}",
+            ),
+            VerifySetN8nInstanceSAddress => t(
+                "Ställ in n8n-instansens adress (n8n.api_url)",
+                "Set the n8n instance's address (n8n.api_url)",
+            ),
+            VerifyVerified => t(
+                "Verifierad som {username}",
+                "Verified as {username}",
+            ),
+            VerifyVerifiedSees => t(
+                "Verifierad; ser {list}",
+                "Verified; sees {list}",
+            ),
+            VerifyVerifiedSeesOrganization => t(
+                "Verifierad; ser organisationen {org}",
+                "Verified; sees the organization {org}",
+            ),
+            VerifySetTemplateRepositoryGithubTemplate => t(
+                "Ställ in mallrepot (github.template) för att kunna kontrollera en finkornig token",
+                "Set the template repository (github.template) to check a fine-grained token",
+            ),
+            VerifyTokenHasNoAccessTemplate => t(
+                "Token saknar åtkomst till mallrepot {owner}/{repo}",
+                "The token has no access to the template repository {owner}/{repo}",
+            ),
+            VerifyFineGrainedTokenCannotList => t(
+                "Finkorniga token kan inte lista sina behörigheter; kontrollera att den får skapa och ta bort repon",
+                "A fine-grained token cannot list its permissions; check that it may create and delete repositories",
+            ),
+            VerifyVerifiedAccessTemplateRepository => t(
+                "Verifierad som {login}; åtkomst till mallrepot {owner}/{repo}",
+                "Verified as {login}; access to the template repository {owner}/{repo}",
+            ),
+            VerifyTokenLacksDeleteRepoScope => t(
+                "Token saknar behörigheten delete_repo: en återställning kan inte ta bort repon",
+                "The token lacks the delete_repo scope: a rollback cannot delete repositories",
+            ),
+            VerifyVerified2 => t(
+                "Verifierad som {login}",
+                "Verified as {login}",
+            ),
+            VerifyTokenLacksRepoScope => t(
+                "Token saknar behörigheten repo",
+                "The token lacks the repo scope",
+            ),
+            VerifyCouldNotCheck => t(
+                "Kunde inte kontrollera: {message}",
+                "Could not check: {message}",
+            ),
+            VerifyTokenHasNoAccess => t(
+                "Token saknar åtkomst ({status})",
+                "The token has no access ({status})",
+            ),
+            VerifyTokenWasRejected => t(
+                "Token avvisades ({status})",
+                "The token was rejected ({status})",
+            ),
+            VerifyTokenWasRejected2 => t(
+                "Token avvisades ({status})",
+                "The token was rejected ({status})",
+            ),
+            ImportJSONFileNeitherListNor => t(
+                "JSON-filen är varken en lista eller en export från Fabrik",
+                "the JSON file is neither a list nor an export from Fabrik",
+            ),
+            ImportJSONFileHasNoCustomers => t(
+                "JSON-filen har ingen lista \"customers\"",
+                "the JSON file has no \"customers\" list",
+            ),
+            ImportJSONFileCannotReadLine => t(
+                "JSON-filen kan inte läsas på rad {line}: {e}",
+                "the JSON file cannot be read at line {line}: {e}",
+            ),
+            ImportCSVFileCannotReadLine => t(
+                "CSV-filen kan inte läsas på rad {line}: {e}",
+                "the CSV file cannot be read at line {line}: {e}",
+            ),
+            ImportColumnAppearsTwiceHeaderRow => t(
+                "kolumnen {column} finns två gånger i rubrikraden",
+                "the column {column} appears twice in the header row",
+            ),
+            ImportFileEmpty => t(
+                "filen är tom",
+                "the file is empty",
+            ),
+            ImportFileNotUTF8Byte => t(
+                "filen är inte UTF-8 (byte {at}); spara den som \"CSV UTF-8\" och försök igen",
+                "the file is not UTF-8 (byte {at}); save it as \"CSV UTF-8\" and try again",
+            ),
+            PortalHasNoColumnColumnsAre => t(
+                "{place} har ingen kolumn för {column} (kolumnerna är: {list})",
+                "{place} has no column for {column} (its columns are: {list})",
+            ),
+            PortalDoesNotExistRoleMay => t(
+                "{place} finns inte, eller så får rollen inte läsa den",
+                "{place} does not exist, or the role may not read it",
+            ),
+            PortalCannotRead => t(
+                "{place} kan inte läsas: {e}",
+                "{place} cannot be read: {e}",
+            ),
+            PortalAddressCannotRead => t(
+                "adressen kan inte läsas: {e}",
+                "the address cannot be read: {e}",
+            ),
+            PortalNotTableNameWriteExample => t(
+                "{table} är inget tabellnamn; skriv till exempel public.organizations",
+                "{table} is not a table name; write for example public.organizations",
+            ),
+            PlanSavesInstanceSDetailsCustomer => t(
+                "Sparar instansens uppgifter på kunden",
+                "Saves the instance's details on the customer",
+            ),
+            PlanSendsWelcomeEmail => t(
+                "Skickar välkomstmejlet till {admin}",
+                "Sends the welcome email to {admin}",
+            ),
+            PlanWelcomeEmailHasAlreadyBeen => t(
+                "Välkomstmejlet är redan skickat",
+                "The welcome email has already been sent",
+            ),
+            PlanCreatesActivatesN8nWorkflow => t(
+                "Skapar och aktiverar n8n-flödet {wf}",
+                "Creates and activates the n8n workflow {wf}",
+            ),
+            PlanN8nWorkflowAlreadyCustomerS => t(
+                "n8n-flödet {wf} ({id}) är redan kundens och används igen",
+                "The n8n workflow {wf} ({id}) is already the customer's and is used again",
+            ),
+            PlanDeploysProductionWaitsREADY => t(
+                "Driftsätter till produktion och väntar på READY",
+                "Deploys to production and waits for READY",
+            ),
+            PlanSetsEnvironmentVariablesSupabaseURL => t(
+                "Sätter miljövariabler (Supabase-URL, nycklar, adressnamn, moduler)",
+                "Sets environment variables (Supabase URL, keys, address name, modules)",
+            ),
+            PlanCreatesVercelProjectLinkedRepository => t(
+                "Skapar Vercel-projektet {slug} kopplat till repot",
+                "Creates the Vercel project {slug} linked to the repository",
+            ),
+            PlanVercelProjectAlreadyCustomerS => t(
+                "Vercel-projektet {name} ({id}) är redan kundens och används igen",
+                "The Vercel project {name} ({id}) is already the customer's and is used again",
+            ),
+            PlanCreatesPrivateRepositoryFromTemplate => t(
+                "Skapar det privata repot {owner}/{slug} från mallen {template_name}",
+                "Creates the private repository {owner}/{slug} from the template {template_name}",
+            ),
+            PlanRepositoryAlreadyExistsButWas => t(
+                "Repot {full_name} finns redan men skapades inte från mallen {template_name}",
+                "The repository {full_name} already exists but was not made from the template {template_name}",
+            ),
+            PlanRepositoryAlreadyCustomerSUsed => t(
+                "Repot {full_name} är redan kundens och används igen",
+                "The repository {full_name} is already the customer's and is used again",
+            ),
+            PlanNotMarkedTemplateRepositoryTemplate => t(
+                "{template_name} är inte markerat som mallrepo (is_template)",
+                "{template_name} is not marked as a template repository (is_template)",
+            ),
+            PlanTemplateRepositoryDoesNotExist => t(
+                "Mallrepot {template_name} finns inte eller syns inte för token",
+                "The template repository {template_name} does not exist or is not visible to the token",
+            ),
+            PlanCreatesAdministratorAdoptsExistingOne => t(
+                "Skapar administratören {admin} (eller tar över en befintlig)",
+                "Creates the administrator {admin} (or adopts an existing one)",
+            ),
+            PlanAppliesSchemaTablesRowLevel => t(
+                "Lägger in schemat ({tables} tabeller, radnivåsäkerhet på alla)",
+                "Applies the schema ({tables} tables, row-level security on all)",
+            ),
+            PlanFetchesAnonServiceRoleKeys => t(
+                "Hämtar anon- och service role-nycklar (sparas i nyckelringen)",
+                "Fetches the anon and service role keys (kept in the keyring)",
+            ),
+            PlanWaitsUntilProjectACTIVEHEALTHY => t(
+                "Väntar tills projektet är ACTIVE_HEALTHY",
+                "Waits until the project is ACTIVE_HEALTHY",
+            ),
+            PlanCreatesSupabaseProjectOrganization => t(
+                "Skapar Supabase-projektet {slug} i organisationen {org} ({region})",
+                "Creates the Supabase project {slug} in the organization {org} ({region})",
+            ),
+            PlanSupabaseProjectAlreadyCustomerS => t(
+                "Supabase-projektet {slug} ({project_ref}, {status}) är redan kundens och används igen",
+                "The Supabase project {slug} ({project_ref}, {status}) is already the customer's and is used again",
+            ),
+            SettingTemplateCreatesNoTables => t("mallen skapar inga tabeller", "the template creates no tables"),
+            SettingNotValidModuleManifest => t("{reason}", "not a valid module manifest: {reason}"),
+            ImportHeaderRowMissing => t(
+                "rubrikraden saknar {missing} (varje kund behöver namn och admin-e-post; rubrikerna var: {headers})",
+                "the header row has no {missing_en} (every customer needs a name and an admin email; the headers were: {headers})",
+            ),
+            WaitRetrying => t("{what}: {e}; försöker igen", "{what_en}: {e}; trying again"),
+            AdoptedOnPurpose => t(
+                "{what} {name} togs över med avsikt: Fabriks märkning skrevs på det",
+                "{what_en} {name} was adopted on purpose: Fabrik's marker was written on it",
+            ),
+            ConfigWritten => t(
+                "{path} skrevs i {repo} (moduler: {list})",
+                "{path} was written to {repo} (modules: {list})",
+            ),
+            ConfigWrittenWithPlan => t(
+                "{path} skrevs i {repo} (plan {plan}, moduler: {list})",
+                "{path} was written to {repo} (plan {plan}, modules: {list})",
+            ),
+            NothingSeen => t("inga", "none"),
+            PlanAdoptedOnPurpose => t(
+                "{what} {name} skapades inte av Fabrik men tas över med avsikt: Fabriks märkning skrivs på det",
+                "{what_en} {name} was not created by Fabrik but is adopted on purpose: Fabrik's marker is written on it",
+            ),
+            PlanRefusedNotOurs => t(
+                "{what} {name} finns redan men skapades inte av Fabrik; det lämnas orört (ta över med --adopt {name})",
+                "{what_en} {name} already exists but was not created by Fabrik; it is left alone (adopt it with --adopt {name})",
+            ),
+            VerifyOrganizationNotVisible => t(
+                "Organisationen {org} syns inte för token (den ser: {seen})",
+                "The organization {org} is not visible to the token (it sees: {seen_en})",
+            ),
+            VerifyTeamNotVisible => t(
+                "Teamet {team} syns inte för token (den ser: {seen})",
+                "The team {team} is not visible to the token (it sees: {seen_en})",
+            ),
+        }
+    }
+}
