@@ -29,6 +29,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/reset", post(reset))
         .route("/status", get(status))
         .route("/github/rename", post(rename_repo))
+        .route("/vercel/rename", post(rename_project))
         .route(
             "/vercel/domains/{domain}/verifiable",
             post(crate::providers::vercel::domains::admin_verifiable),
@@ -206,6 +207,34 @@ async fn rename_repo(State(st): St, body: Bytes) -> Response {
     match renamed {
         Some(full_name) => json_response(200, json!({ "full_name": full_name })),
         None => json_response(404, json!({"error": "no such repository"})),
+    }
+}
+
+/// Someone renames a Vercel project (Settings → General → Project Name). Unlike GitHub,
+/// Vercel keeps nothing of the old name: it answers 404, and anyone may take it.
+/// Body: `{"from": "...", "to": "..."}`.
+async fn rename_project(State(st): St, body: Bytes) -> Response {
+    let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let (Some(from), Some(to)) = (v["from"].as_str(), v["to"].as_str()) else {
+        return json_response(400, json!({"error": "from and to are required"}));
+    };
+    let renamed = st.mutate(|w| {
+        if w.vercel.projects.iter().any(|p| p.name == to) {
+            return Err(409);
+        }
+        let project = w
+            .vercel
+            .projects
+            .iter_mut()
+            .find(|p| p.name == from)
+            .ok_or(404)?;
+        project.name = to.to_string();
+        Ok(project.id.clone())
+    });
+    match renamed {
+        Ok(id) => json_response(200, json!({ "id": id, "name": to })),
+        Err(409) => json_response(409, json!({"error": "a project by that name exists"})),
+        Err(_) => json_response(404, json!({"error": "no such project"})),
     }
 }
 

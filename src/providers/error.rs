@@ -24,6 +24,9 @@ pub enum ErrorKind {
     /// 3xx: the resource lives elsewhere now (a renamed repository). Never followed: a write
     /// must reach exactly the resource it names, and a read by name means "not here".
     Moved,
+    /// Not sent: the run it was for is another driver's now (`pacer::fenced`). The message is
+    /// the run's id.
+    Fenced,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -71,11 +74,15 @@ impl ProviderError {
             ErrorKind::Transient => ErrorCode::ProviderUnavailable,
             ErrorKind::Invalid => ErrorCode::ProviderRejected,
             ErrorKind::Moved => ErrorCode::ProviderMoved,
+            ErrorKind::Fenced => ErrorCode::RunTakenOver,
         }
     }
 
     /// The provider and what it said (its own words, with the HTTP status).
     pub fn params(&self) -> Params {
+        if self.kind == ErrorKind::Fenced {
+            return crate::params! { "run" => self.message };
+        }
         let status = self
             .status
             .map(|s| format!("HTTP {s}: "))

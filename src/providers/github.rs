@@ -17,6 +17,9 @@ use crate::secrets::{redact, Provider, Secret};
 
 const P: Provider = Provider::Github;
 
+/// How many pages of 100 repositories `by_id` reads at most (10,000 repositories).
+const MAX_LIST_PAGES: u32 = 100;
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Owner {
     pub login: String,
@@ -127,6 +130,7 @@ impl Github {
         // Buckets are per token (hourly) and, for writes, per token (content creation).
         let buckets = pacer::buckets(P, self.account, &method, "");
         pacer::shared().acquire(&buckets).await?;
+        pacer::fenced(P, &method).await?;
         // octocrab bounds each read; this bounds the whole exchange.
         let answer = match tokio::time::timeout(self.timeout + Duration::from_secs(1), fut).await {
             Err(_) => {
@@ -376,6 +380,39 @@ impl Github {
             .ok_or_else(|| {
                 ProviderError::new(P, ErrorKind::Invalid, format!("{path}: no content.sha"))
             })
+    }
+
+    /// The repository with this immutable id, wherever it is now: first by the name it had
+    /// (`known`), and only if that name answers with another repository, a redirect or nothing,
+    /// among the repositories the token can see (`repos/list-for-authenticated-user`, bounded
+    /// to `MAX_LIST_PAGES` pages). GitHub's documented API has no read by id, and its redirect
+    /// for an old name points at an undocumented one; the list is documented and carries ids.
+    /// `None`: no repository with this id is visible (deleted, or moved out of reach).
+    pub async fn by_id(&self, id: u64, known: (&str, &str)) -> Result<Option<Repo>, ProviderError> {
+        match self.lookup(known.0, known.1).await {
+            Ok(Some(r)) if r.id == id => return Ok(Some(r)),
+            Ok(_) => {}
+            Err(e) if e.kind == ErrorKind::Moved => {}
+            Err(e) => return Err(e),
+        }
+        for page in 1..=MAX_LIST_PAGES {
+            let resp = self
+                .call(
+                    Method::GET,
+                    self.octo._get(format!(
+                        "/user/repos?per_page=100&page={page}&sort=full_name"
+                    )),
+                )
+                .await?;
+            let repos: Vec<Repo> = self.json(resp).await?;
+            if let Some(r) = repos.iter().find(|r| r.id == id) {
+                return Ok(Some(r.clone()));
+            }
+            if repos.len() < 100 {
+                break;
+            }
+        }
+        Ok(None)
     }
 
     pub async fn delete(&self, owner: &str, name: &str) -> Result<(), ProviderError> {

@@ -60,6 +60,7 @@ pub async fn send(provider: Provider, req: RequestBuilder) -> Result<Response, P
         url.path(),
     );
     pacer::shared().acquire(&buckets).await?;
+    pacer::fenced(provider, request.method()).await?;
     let resp = client
         .execute(request)
         .await

@@ -36,6 +36,34 @@ tokio::task_local! {
     /// The cancellation of the run a call belongs to, so that a call waiting for its turn
     /// stops when the run is cancelled (set by the engine around each step).
     pub static CANCEL: CancellationToken;
+    /// The run's fence (set by the engine around each step and each compensation): checked
+    /// right before every call that changes something.
+    pub static FENCE: std::sync::Arc<dyn Fence>;
+}
+
+/// Whether the driver a call is made for still holds its run. Checked after the call's turn
+/// came and right before it is sent, the latest moment there is: a driver frozen after its
+/// ownership read and thawed after another took the run over makes no change.
+pub trait Fence: Send + Sync {
+    /// `Err(run id)` once the run is another driver's.
+    fn check(
+        &self,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), i64>> + Send + '_>>;
+}
+
+/// The fence, for a call that changes something (any method but GET and HEAD) made inside a
+/// run; reads and calls outside a run pass.
+pub async fn fenced(provider: Provider, method: &Method) -> Result<(), ProviderError> {
+    if matches!(*method, Method::GET | Method::HEAD) {
+        return Ok(());
+    }
+    let Ok(fence) = FENCE.try_with(std::sync::Arc::clone) else {
+        return Ok(());
+    };
+    fence
+        .check()
+        .await
+        .map_err(|run| ProviderError::new(provider, ErrorKind::Fenced, run.to_string()))
 }
 
 /// A budget the provider counts separately.

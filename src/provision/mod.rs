@@ -11,6 +11,7 @@ pub mod ownership;
 pub mod plan;
 pub mod policy;
 pub mod preflight;
+pub mod proof;
 pub mod schema;
 pub mod settings;
 pub mod steps;

@@ -28,9 +28,12 @@ pub struct AdminUser {
     pub created: bool,
 }
 
-/// `github.repo`: the repository (found again after a crash: owner and name only).
+/// `github.repo`: the repository: its immutable id (absent in runs recorded before ids were,
+/// and after a crash that left only the intent), and the owner and name it had then.
 #[derive(Debug, Clone, Deserialize)]
 pub struct GithubRepo {
+    #[serde(default)]
+    pub id: Option<u64>,
     pub owner: String,
     pub name: String,
     pub default_branch: Option<String>,

@@ -68,6 +68,14 @@ impl Ledger for Store {
 }
 
 impl Store {
+    /// The fence, on its own: `Ok` while this driver still holds the run, `DriverLost` once
+    /// another has taken it over. Checked right before every call that changes something
+    /// outside (`provision::proof`), so a driver frozen after its ownership read and thawed
+    /// after a takeover makes no call.
+    pub fn hold(&self, driver: &Driver) -> Result<()> {
+        hold(&self.conn(), driver, None)
+    }
+
     /// The driver's own run state. A driver that lost the run writes nothing (`DriverLost`).
     pub fn set_run_state(
         &self,

@@ -448,7 +448,11 @@ mod domain_tests {
             .create_project("kund-ab", "fabrik-agency/saas-template", "nextjs", &marker)
             .await
             .unwrap();
-        v.create_deployment("kund-ab", "fabrik-agency", "saas-template", "main")
+        let repo_id = p.link.as_ref().and_then(|l| l.repo_id.as_ref());
+        let repo_id = repo_id
+            .and_then(|v| v.as_u64())
+            .expect("a linked repository");
+        v.create_deployment((&p.id, &p.name), repo_id, "main")
             .await
             .unwrap();
 

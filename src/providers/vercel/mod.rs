@@ -436,18 +436,20 @@ impl Vercel {
         Ok(w.deployments.into_iter().next())
     }
 
+    /// A production deployment of `git_ref` of the repository with id `repo_id`, into the
+    /// project with id `project_id`: both by their immutable ids (`project` overrides `name`,
+    /// and `gitSource.repoId` names no repository by a name someone else could take).
     pub async fn create_deployment(
         &self,
-        project_name: &str,
-        org: &str,
-        repo: &str,
+        (project_id, project_name): (&str, &str),
+        repo_id: u64,
         git_ref: &str,
     ) -> Result<Deployment, ProviderError> {
         let body = json!({
             "name": project_name,
-            "project": project_name,
+            "project": project_id,
             "target": "production",
-            "gitSource": { "type": "github", "org": org, "repo": repo, "ref": git_ref },
+            "gitSource": { "type": "github", "repoId": repo_id, "ref": git_ref },
         });
         let req = self
             .req(Method::POST, "/v13/deployments")

@@ -18,6 +18,7 @@ use crate::ledger::{LogLevel, RunState, StepKey, StepState};
 use crate::messages::{param_text, ErrorCode, Say, Text};
 use crate::params;
 use crate::provision::context::{RunCtx, StepError};
+use crate::provision::proof;
 use crate::provision::steps::{self, Owned};
 use crate::store::runs::StepRow;
 
@@ -191,15 +192,21 @@ impl Engine {
         let (result, attempt) = retry::retrying(
             &self.timing.retry,
             // Read back right before deleting: only what carries the customer's marker goes.
-            |_| async move {
-                match (undo.owns)(ctx, external_id, output).await {
-                    Ok(Owned::Ours) => (undo.delete)(ctx, external_id, output)
-                        .await
-                        .map(|()| false),
-                    Ok(Owned::Gone) => Ok(true),
-                    Ok(Owned::NotOurs(refusal)) => Err(refusal),
-                    Err(e) => Err(e),
-                }
+            |_| {
+                proof::fenced(ctx, async move {
+                    match (undo.owns)(ctx, external_id, output).await {
+                        // The fence right after the read; the pacer checks it again at the call.
+                        Ok(Owned::Ours) => match proof::fence(ctx).await {
+                            Ok(()) => (undo.delete)(ctx, external_id, output)
+                                .await
+                                .map(|()| false),
+                            Err(e) => Err(e),
+                        },
+                        Ok(Owned::Gone) => Ok(true),
+                        Ok(Owned::NotOurs(refusal)) => Err(refusal),
+                        Err(e) => Err(e),
+                    }
+                })
             },
             |_, e, delay| async move {
                 let mut p = params! { "ms" => delay.as_millis() };

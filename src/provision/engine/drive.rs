@@ -21,6 +21,7 @@ use crate::params;
 use crate::provision::context::{Done, RunCtx, StepError};
 use crate::provision::kinds::{self, Drive, Settles};
 use crate::provision::policy::RetryPolicy;
+use crate::provision::proof;
 use crate::provision::steps;
 
 impl Engine {
@@ -352,7 +353,7 @@ async fn run_step(
             // A call waiting for its turn at the provider's rate limit stops when the run is
             // cancelled.
             let result = crate::providers::pacer::CANCEL
-                .scope(ctx.cancel.clone(), (def.run)(ctx))
+                .scope(ctx.cancel.clone(), proof::fenced(ctx, (def.run)(ctx)))
                 .await;
             took.store(now_ms(attempt_started), Ordering::Relaxed);
             result

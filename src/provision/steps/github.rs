@@ -8,6 +8,7 @@ use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::ownership;
+use crate::provision::{outputs, proof};
 use crate::secrets::Provider;
 
 /// What a step waits for, as the window shows it.
@@ -78,7 +79,7 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
         }
     };
     let out = json!({
-        "full_name": r.full_name, "html_url": r.html_url, "owner": r.owner.login, "name": r.name,
+        "id": r.id, "full_name": r.full_name, "html_url": r.html_url, "owner": r.owner.login, "name": r.name,
         "default_branch": r.default_branch.clone().unwrap_or_else(|| "main".into()),
     });
     ctx.record_resource(StepKey::GithubRepo, &r.full_name, created, &out)
@@ -157,21 +158,30 @@ async fn find_repo(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Value)>
         .map(|r| (r.full_name, json!({ "owner": o, "name": n }))))
 }
 
-fn owner_and_name(full_name: &str, output: &Value) -> (String, String) {
-    match (output["owner"].as_str(), output["name"].as_str()) {
+/// What the ledger recorded of the repository: its id (runs recorded before ids were have
+/// none) and the owner and name it had.
+fn recorded(full_name: &str, output: &Value) -> outputs::GithubRepo {
+    let (owner, name) = match (output["owner"].as_str(), output["name"].as_str()) {
         (Some(o), Some(n)) => (o.to_string(), n.to_string()),
         _ => full_name
             .split_once('/')
             .map(|(o, n)| (o.to_string(), n.to_string()))
             .unwrap_or_default(),
+    };
+    outputs::GithubRepo {
+        id: output["id"].as_u64(),
+        owner,
+        name,
+        default_branch: None,
     }
 }
 
-/// Re-reads the repository by exactly this name: a renamed one answers with a redirect, never
-/// followed, and fails the read (`provider_moved`): it is no longer what the ledger names.
+/// Re-reads the repository by the id the ledger recorded (a rename is followed; a stranger
+/// that took the old name is not it). Without a recorded id only exactly the recorded name
+/// counts: a renamed one fails the read (`provider_moved`) and is left alone.
 async fn owns_repo(ctx: &RunCtx, full_name: &str, output: &Value) -> Result<Owned, StepError> {
-    let (owner, name) = owner_and_name(full_name, output);
-    Ok(match ctx.clients.github.lookup(&owner, &name).await? {
+    let recorded = recorded(full_name, output);
+    Ok(match proof::repo_by_record(ctx, &recorded).await? {
         None => Owned::Gone,
         Some(r) if ownership::carries(r.description.as_deref(), &ctx.customer.uid) => Owned::Ours,
         Some(r) => Owned::NotOurs(ownership::not_ours(
@@ -182,7 +192,11 @@ async fn owns_repo(ctx: &RunCtx, full_name: &str, output: &Value) -> Result<Owne
     })
 }
 
+/// Deletes the repository where it is now, found again by its id right before the call.
 async fn delete_repo(ctx: &RunCtx, full_name: &str, output: &Value) -> Result<(), StepError> {
-    let (owner, name) = owner_and_name(full_name, output);
-    gone(ctx.clients.github.delete(&owner, &name).await)
+    let recorded = recorded(full_name, output);
+    match proof::repo_by_record(ctx, &recorded).await? {
+        Some(r) => gone(ctx.clients.github.delete(&r.owner.login, &r.name).await),
+        None => Ok(()),
+    }
 }

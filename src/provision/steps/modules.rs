@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 
 use super::vercel::{
     owns_project, production_deployment, public_site, ready_deployment, save_env, start_deployment,
-    Repo,
 };
 use super::{done, Owned, StepDef};
 use crate::customer::Module;
@@ -22,6 +21,7 @@ use crate::providers::vercel::{EnvValue, EnvVar};
 use crate::providers::ErrorKind;
 use crate::provision::client_config::{self, PATH};
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
+use crate::provision::proof;
 use crate::secrets::Provider;
 
 const WAIT_PROMOTION: (&str, &str) = (
@@ -53,11 +53,14 @@ pub(super) async fn nothing_to_find(
     Ok(None)
 }
 
-fn repo_of(ctx: &RunCtx) -> Result<(String, String), StepError> {
-    Ok((
-        ctx.out::<outputs::GithubRepo>()?.owner,
-        ctx.out::<outputs::GithubRepo>()?.name,
-    ))
+/// The customer's repository, proven (by id, marker and fence) right before it is written;
+/// `None` when it no longer exists.
+async fn proven_repo(ctx: &RunCtx) -> Result<Option<(String, String)>, StepError> {
+    match proof::repo(ctx).await {
+        Ok(r) => Ok(Some((r.owner.login, r.name))),
+        Err(e) if e.code() == ErrorCode::ResourceGone => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The modules variable's value: the enabled modules, comma-separated, as the provisioning run
@@ -71,7 +74,8 @@ fn modules_value(modules: &[Module]) -> String {
 }
 
 async fn config(ctx: &RunCtx) -> Result<Done, StepError> {
-    let (owner, name) = repo_of(ctx)?;
+    let r = proof::repo(ctx).await?;
+    let (owner, name) = (r.owner.login, r.name);
     let id = format!("{owner}/{name}");
     let text = client_config::render(&ctx.customer, &ctx.settings.manifest);
     let github = &ctx.clients.github;
@@ -81,7 +85,7 @@ async fn config(ctx: &RunCtx) -> Result<Done, StepError> {
     let mut out = ctx.output(StepKey::ModulesConfig);
     if out.is_null() {
         out = json!({
-            "owner": owner, "name": name, "path": PATH,
+            "repo_id": r.id, "owner": owner, "name": name, "path": PATH,
             "previous_text": current.as_ref().map(|f| f.text.clone()),
             "previous_sha": current.as_ref().map(|f| f.sha.clone()),
             "text": text, "sha": Value::Null,
@@ -127,11 +131,14 @@ async fn config(ctx: &RunCtx) -> Result<Done, StepError> {
 
 /// The file is this run's to restore while it still holds exactly what this run wrote.
 async fn owns_config(ctx: &RunCtx, id: &str, out: &Value) -> Result<Owned, StepError> {
-    let (owner, name) = owner_name(id, out);
     let (text, previous) = (out["text"].as_str(), out["previous_text"].as_str());
     if text.is_some() && text == previous {
         return Ok(Owned::Gone);
     }
+    // Where the repository is now, by its id: never a stranger under the name it had.
+    let Some((owner, name)) = proven_repo(ctx).await? else {
+        return Ok(Owned::Gone);
+    };
     let current = ctx.clients.github.file(&owner, &name, PATH).await?;
     Ok(match current {
         Some(f) if Some(f.text.as_str()) == text => Owned::Ours,
@@ -146,7 +153,9 @@ async fn owns_config(ctx: &RunCtx, id: &str, out: &Value) -> Result<Owned, StepE
 }
 
 async fn restore_config(ctx: &RunCtx, id: &str, out: &Value) -> Result<(), StepError> {
-    let (owner, name) = owner_name(id, out);
+    let Some((owner, name)) = proven_repo(ctx).await? else {
+        return Ok(());
+    };
     let Some(previous) = out["previous_text"].as_str() else {
         return Err(not_restorable(
             ("Filen", "The file"),
@@ -166,16 +175,6 @@ async fn restore_config(ctx: &RunCtx, id: &str, out: &Value) -> Result<(), StepE
         )
         .await?;
     Ok(())
-}
-
-fn owner_name(id: &str, out: &Value) -> (String, String) {
-    match (out["owner"].as_str(), out["name"].as_str()) {
-        (Some(o), Some(n)) => (o.to_string(), n.to_string()),
-        _ => id
-            .split_once('/')
-            .map(|(o, n)| (o.to_string(), n.to_string()))
-            .unwrap_or_default(),
-    }
 }
 
 async fn env(ctx: &RunCtx) -> Result<Done, StepError> {
@@ -257,9 +256,7 @@ pub(super) async fn new_production(
     ctx: &RunCtx,
     step: StepKey,
 ) -> Result<(String, Value), StepError> {
-    let project_id = ctx.out::<outputs::VercelProject>()?.id;
-    let project = ctx.out::<outputs::VercelProject>()?.name;
-    let repo = Repo::delivered(ctx)?;
+    let project_id = proof::project(ctx).await?.id;
     let mut out = ctx.output(step);
     // Resume follows the deployment this run started; never an earlier run's, which was
     // built before the change.
@@ -283,7 +280,7 @@ pub(super) async fn new_production(
             // Recorded with the id in one write: a crash right after still lets a rollback
             // give production back.
             let restore = json!({ "project_id": project_id, "previous": previous });
-            let id = start_deployment(ctx, step, &project, &repo, (true, restore.clone())).await?;
+            let id = start_deployment(ctx, step, (true, restore.clone())).await?;
             out = restore;
             out["id"] = json!(id);
             id
@@ -293,6 +290,7 @@ pub(super) async fn new_production(
     // A project whose production was rolled back does not move its domains to a new
     // deployment by itself: this run asks for it, and waits until they point here.
     if production_deployment(ctx, &project_id).await?.as_deref() != Some(id.as_str()) {
+        proof::project(ctx).await?;
         ctx.clients.vercel.promote(&project_id, &id).await?;
         ctx.wait_until(
             step,

@@ -13,6 +13,7 @@ use crate::providers::vercel::{EnvValue, EnvVar};
 use crate::providers::{ErrorKind, ProviderError};
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::ownership;
+use crate::provision::proof;
 use crate::secrets::Provider;
 
 const VERCEL: Option<Provider> = Some(Provider::Vercel);
@@ -170,7 +171,9 @@ pub(super) async fn save_env(
     step: StepKey,
     mut pending: Vec<EnvVar>,
 ) -> Result<usize, StepError> {
-    let project_id = ctx.out::<outputs::VercelProject>()?.id;
+    // The project by its id and marker: a key (the service-role key among them) is never
+    // written into a project that is not the customer's.
+    let project_id = proof::project(ctx).await?.id;
     let mut saved = 0;
     let mut attempt = 1;
     loop {
@@ -212,8 +215,6 @@ pub(super) async fn save_env(
 }
 
 async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
-    let project = ctx.out::<outputs::VercelProject>()?.name;
-    let repo = Repo::delivered(ctx)?;
     // Resume: follow the deployment this run already started; a new run adopts the earlier
     // run's deployment when it is still READY.
     let mut earlier = ctx.output(StepKey::VercelDeploy)["id"]
@@ -235,15 +236,13 @@ async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
                 adopted = d.ready_state == "READY";
                 d.id
             }
-            Ok(_) => {
-                start_deployment(ctx, StepKey::VercelDeploy, &project, &repo, PROVISIONED).await?
-            }
+            Ok(_) => start_deployment(ctx, StepKey::VercelDeploy, PROVISIONED).await?,
             Err(e) if e.kind == ErrorKind::NotFound => {
-                start_deployment(ctx, StepKey::VercelDeploy, &project, &repo, PROVISIONED).await?
+                start_deployment(ctx, StepKey::VercelDeploy, PROVISIONED).await?
             }
             Err(e) => return Err(e.into()),
         },
-        None => start_deployment(ctx, StepKey::VercelDeploy, &project, &repo, PROVISIONED).await?,
+        None => start_deployment(ctx, StepKey::VercelDeploy, PROVISIONED).await?,
     };
     let (d, domain) = ready_deployment(ctx, StepKey::VercelDeploy, &id).await?;
     public_site(ctx, StepKey::VercelDeploy, &domain).await?;
@@ -337,38 +336,23 @@ pub(super) async fn public_site(
 /// A provisioning deployment is deleted with its project, so never compensated on its own.
 const PROVISIONED: (bool, Value) = (false, Value::Null);
 
-pub(super) struct Repo {
-    pub owner: String,
-    pub name: String,
-    pub branch: String,
-}
-
-impl Repo {
-    /// The repository provisioning delivered, and the branch a production deployment builds.
-    pub(super) fn delivered(ctx: &RunCtx) -> Result<Repo, StepError> {
-        let r = ctx.out::<outputs::GithubRepo>()?;
-        Ok(Repo {
-            branch: r.default_branch.unwrap_or_else(|| "main".into()),
-            owner: r.owner,
-            name: r.name,
-        })
-    }
-}
-
 /// Asks for a production deployment and records its id with `extra` in the same write as
 /// soon as Vercel answers, so a crash right after leaves everything a rollback needs.
 pub(super) async fn start_deployment(
     ctx: &RunCtx,
     step: StepKey,
-    project: &str,
-    repo: &Repo,
     (created, extra): (bool, Value),
 ) -> Result<String, StepError> {
-    ctx.record_intent(step, project).await?;
+    // Both by id, both proven ours right before the call: a renamed project or repository is
+    // followed, and a stranger that took an old name is never deployed into or built from.
+    let project = proof::project(ctx).await?;
+    let repo = proof::repo(ctx).await?;
+    let branch = repo.default_branch.as_deref().unwrap_or("main");
+    ctx.record_intent(step, &project.id).await?;
     let d = ctx
         .clients
         .vercel
-        .create_deployment(project, &repo.owner, &repo.name, &repo.branch)
+        .create_deployment((&project.id, &project.name), repo.id, branch)
         .await?;
     let mut out = json!({ "id": d.id });
     if let (Value::Object(o), Value::Object(more)) = (&mut out, extra) {

@@ -1,0 +1,130 @@
+//! Proof right before a change. Every call that changes a customer's repository or Vercel
+//! project goes through here first: the resource is read by the immutable id the ledger
+//! recorded (a rename is followed, a stranger under the old name is never read as ours), it
+//! must carry the customer's marker (an id alone is not enough: the resource may have been
+//! handed to someone), and last, this driver must still hold the run. What fails the proof is
+//! left alone with a message naming it and the way out. Names only ever come from the read
+//! that just proved the id.
+//!
+//! The fence is checked twice: here, after the read, and again by the pacer right before each
+//! call that changes something (`RunFence`, set around every step and compensation), so a
+//! driver frozen anywhere between its read and its call makes no change after a takeover.
+
+use crate::error::Error;
+use crate::messages::ErrorCode;
+use crate::params;
+use crate::providers::github::Repo;
+use crate::providers::vercel::Project;
+use crate::provision::context::{RunCtx, StepError};
+use crate::provision::{outputs, ownership};
+
+/// The run's fence as the providers see it (`pacer::FENCE`).
+pub struct RunFence {
+    pub store: std::sync::Arc<crate::store::Store>,
+    pub driver: crate::ledger::Driver,
+}
+
+impl crate::providers::pacer::Fence for RunFence {
+    fn check(
+        &self,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), i64>> + Send + '_>> {
+        let (store, driver) = (self.store.clone(), self.driver.clone());
+        Box::pin(async move {
+            let run = driver.run_id;
+            match crate::blocking::run(move || store.hold(&driver)).await {
+                Ok(()) => Ok(()),
+                Err(e) => {
+                    tracing::warn!(run, "a change was not sent: {e}");
+                    Err(run)
+                }
+            }
+        })
+    }
+}
+
+/// Runs `work` (a step, a compensation) with the run's fence on every changing call.
+pub async fn fenced<T>(ctx: &RunCtx, work: impl std::future::Future<Output = T>) -> T {
+    let fence: std::sync::Arc<dyn crate::providers::pacer::Fence> = std::sync::Arc::new(RunFence {
+        store: ctx.store.clone(),
+        driver: ctx.driver.clone(),
+    });
+    crate::providers::pacer::FENCE.scope(fence, work).await
+}
+
+/// The fence: this driver still holds the run. A driver frozen after its ownership read and
+/// thawed after another took the run over stops here, before its call.
+pub async fn fence(ctx: &RunCtx) -> Result<(), StepError> {
+    let driver = ctx.driver.clone();
+    let store = ctx.store.clone();
+    crate::blocking::run(move || store.hold(&driver))
+        .await
+        .map_err(|e: Error| StepError::permanent(e.code(), e.params()))
+}
+
+/// The customer's repository, proven: found by the id provisioning recorded (by its name and
+/// marker for a run recorded before ids were), carrying the marker, with the fence held.
+pub async fn repo(ctx: &RunCtx) -> Result<Repo, StepError> {
+    let recorded = ctx.out::<outputs::GithubRepo>()?;
+    let r = repo_by_record(ctx, &recorded).await?;
+    let Some(r) = r else {
+        return Err(gone(
+            ("GitHub-repot", "The GitHub repository"),
+            &recorded.full_name(),
+        ));
+    };
+    if !ownership::carries(r.description.as_deref(), &ctx.customer.uid) {
+        return Err(ownership::not_ours(
+            "GitHub-repot",
+            "The GitHub repository",
+            &r.full_name,
+        ));
+    }
+    fence(ctx).await?;
+    Ok(r)
+}
+
+/// The repository a ledger record names, wherever it is now; `None` when it no longer exists.
+pub async fn repo_by_record(
+    ctx: &RunCtx,
+    recorded: &outputs::GithubRepo,
+) -> Result<Option<Repo>, StepError> {
+    let github = &ctx.clients.github;
+    let known = (recorded.owner.as_str(), recorded.name.as_str());
+    Ok(match recorded.id {
+        Some(id) => github.by_id(id, known).await?,
+        // No id recorded: only exactly this name counts (a renamed one fails as moved).
+        None => github.lookup(known.0, known.1).await?,
+    })
+}
+
+/// The customer's Vercel project, proven: read by its id, carrying the marker, fence held.
+pub async fn project(ctx: &RunCtx) -> Result<Project, StepError> {
+    let recorded = ctx.out::<outputs::VercelProject>()?;
+    let Some(p) = ctx.clients.vercel.project(&recorded.id).await? else {
+        return Err(gone(
+            ("Vercel-projektet", "The Vercel project"),
+            &recorded.name,
+        ));
+    };
+    // Vercel reads a path segment as an id or a name: only the project with this id counts.
+    if p.id != recorded.id || !project_carries(&p, &ctx.customer.uid) {
+        return Err(ownership::not_ours(
+            "Vercel-projektet",
+            "The Vercel project",
+            &p.name,
+        ));
+    }
+    fence(ctx).await?;
+    Ok(p)
+}
+
+pub fn project_carries(p: &Project, uid: &str) -> bool {
+    p.plain_env(ownership::VERCEL_ENV_KEY) == Some(uid)
+}
+
+fn gone((sv, en): (&str, &str), name: &str) -> StepError {
+    StepError::permanent(
+        ErrorCode::ResourceGone,
+        params! { "resource" => sv, "resource_en" => en, "name" => name },
+    )
+}
