@@ -9,7 +9,7 @@ mod common;
 
 use common::*;
 use fabrik::customer::{CustomerPatch, Module, ModuleManifest};
-use fabrik::provision::{RunKind, RunRequest, RunState};
+use fabrik::provision::{RunRequest, RunState};
 use reqwest::Method;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
