@@ -24,6 +24,9 @@ pub enum ErrorKind {
     /// 3xx: the resource lives elsewhere now (a renamed repository). Never followed: a write
     /// must reach exactly the resource it names, and a read by name means "not here".
     Moved,
+    /// The answer was larger than Fabrik reads (`http::MAX_RESPONSE_BYTES`): reading stopped
+    /// there. Asking again would get the same answer, so it is not retried.
+    TooLarge,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -42,6 +45,20 @@ pub struct ProviderError {
     pub timed_out: bool,
 }
 
+/// The most of a provider's own words an error keeps: a message quoting a whole answer (a
+/// parse error names the value it choked on) would otherwise carry it into logs and the window.
+const MAX_MESSAGE_CHARS: usize = 500;
+
+/// A provider's words as an error keeps them: redacted and bounded.
+pub(crate) fn shown(message: &str) -> String {
+    let mut text = crate::secrets::redact(message);
+    if let Some((cut, _)) = text.char_indices().nth(MAX_MESSAGE_CHARS) {
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}
+
 impl ProviderError {
     pub fn new(provider: Provider, kind: ErrorKind, message: impl Into<String>) -> Self {
         ProviderError {
@@ -49,7 +66,7 @@ impl ProviderError {
             kind,
             status: None,
             code: None,
-            message: crate::secrets::redact(&message.into()),
+            message: shown(&message.into()),
             retry_after: None,
             request_id: None,
             timed_out: false,
@@ -71,6 +88,7 @@ impl ProviderError {
             ErrorKind::Transient => ErrorCode::ProviderUnavailable,
             ErrorKind::Invalid => ErrorCode::ProviderRejected,
             ErrorKind::Moved => ErrorCode::ProviderMoved,
+            ErrorKind::TooLarge => ErrorCode::ProviderTooLarge,
         }
     }
 
@@ -83,6 +101,7 @@ impl ProviderError {
         crate::params! {
             "provider" => self.provider.display_name(),
             "detail" => format!("{status}{}", self.message),
+            "max_mb" => super::http::MAX_RESPONSE_BYTES / 1_048_576,
         }
     }
 }
