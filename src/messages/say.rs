@@ -95,6 +95,7 @@ vocabulary!(
         StepTablesExistAllRowLevel => "step_tables_exist_all_row_level",
         StepVercelDidNotSaveTrying => "step_vercel_did_not_save_trying",
         ImportMBMostMBCanImported => "import_m_b_most_m_b_can_imported",
+        ImportLargerThanCanImported => "import_larger_than_can_imported",
         // Settings, token checks, the plan, files to import.
         VerifyOrganizationNotVisible => "verify_organization_not_visible",
         SettingTemplateCreatesNoTables => "setting_template_creates_no_tables",
@@ -447,6 +448,10 @@ impl Say {
             ImportMBMostMBCanImported => t(
                 "är {mb} MB; högst {max} MB kan importeras åt gången",
                 "is {mb} MB; at most {max} MB can be imported at a time",
+            ),
+            ImportLargerThanCanImported => t(
+                "är större än de {max} MB som kan importeras åt gången",
+                "is larger than the {max} MB that can be imported at a time",
             ),
             SettingTeamIdStartsTeam => t(
                 "ett team-id börjar med team_",
