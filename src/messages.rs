@@ -309,8 +309,8 @@ impl ErrorCode {
                 "{provider}: the resource has moved or been renamed and is not changed here ({detail})",
             ),
             ProviderTooLarge => t(
-                "{provider} skickade ett svar större än {max_mb} MB; Fabrik slutade läsa där ({detail})",
-                "{provider} sent an answer larger than {max_mb} MB; Fabrik stopped reading there ({detail})",
+                "{provider} skickade ett större svar än Fabrik läser ({detail}); läsningen slutade där",
+                "{provider} sent a larger answer than Fabrik reads ({detail}); reading stopped there",
             ),
             RepoNameTaken => t(
                 "Repot {repo} finns redan men skapades inte från mallen {template}. Ta bort eller byt namn på det, eller ge kunden ett annat adressnamn.",

@@ -101,7 +101,6 @@ impl ProviderError {
         crate::params! {
             "provider" => self.provider.display_name(),
             "detail" => format!("{status}{}", self.message),
-            "max_mb" => super::http::MAX_RESPONSE_BYTES / 1_048_576,
         }
     }
 }

@@ -131,7 +131,8 @@ pub(crate) fn too_large(provider: Provider) -> ProviderError {
     ProviderError::new(
         provider,
         ErrorKind::TooLarge,
-        format!("more than {MAX_RESPONSE_BYTES} bytes"),
+        // The limit, in words both languages read alike.
+        format!("> {} MB", MAX_RESPONSE_BYTES / 1_048_576),
     )
 }
 
