@@ -431,6 +431,8 @@ contents: string, };
 
 export type RegisterChange = { table: string, id: number, };
 
+export type LiveStatus = { "state": "live", resumed: boolean, } | { "state": "stopped", since: string, };
+
 export type SharedRegister = { 
 /**
  * `user@host:port/db` of the shared register in use; none: this computer's file.

@@ -13,7 +13,7 @@ mod postgres;
 mod sqlite;
 
 pub use crate::sql::{DbError, FromValue, ToValue, Value};
-pub use listen::{Listener, RegisterChange, CHANNEL};
+pub use listen::{Listener, Live, LiveStatus, RegisterChange, CHANNEL};
 pub use postgres::{PgConfig, PgConn, SCHEMA as PG_SCHEMA};
 
 /// Which database answers.
