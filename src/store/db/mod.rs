@@ -199,9 +199,9 @@ impl Conn {
     }
 
     /// Every row of a query whose values take at most `max_bytes` in all; `None` as soon as
-    /// they would pass it. Rows are read one at a time and the rest is never asked for, so a
-    /// table of any size holds no more than `max_bytes` here (a source that is not ours: the
-    /// portal).
+    /// they would pass it. Rows are read one at a time and reading stops there, so a table of
+    /// any size holds no more than `max_bytes` here, and the one row that passed it (a source
+    /// that is not ours: the portal).
     pub fn rows_within(
         &self,
         sql: &str,
