@@ -82,6 +82,7 @@ vocabulary!(
         ProviderUnavailable => "provider_unavailable",
         ProviderRejected => "provider_rejected",
         ProviderMoved => "provider_moved",
+        ProviderTooLarge => "provider_too_large",
         // A step that cannot succeed by retrying.
         RepoNameTaken => "repo_name_taken",
         ResourceNotOurs => "resource_not_ours",
@@ -306,6 +307,10 @@ impl ErrorCode {
             ProviderMoved => t(
                 "{provider}: resursen har flyttats eller bytt namn och ändras inte här ({detail})",
                 "{provider}: the resource has moved or been renamed and is not changed here ({detail})",
+            ),
+            ProviderTooLarge => t(
+                "{provider} skickade ett större svar än Fabrik läser ({detail}); läsningen slutade där",
+                "{provider} sent a larger answer than Fabrik reads ({detail}); reading stopped there",
             ),
             RepoNameTaken => t(
                 "Repot {repo} finns redan men skapades inte från mallen {template}. Ta bort eller byt namn på det, eller ge kunden ett annat adressnamn.",

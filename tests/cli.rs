@@ -568,6 +568,40 @@ fn choosing_a_shared_register_moves_the_file_and_keeps_no_password_on_disk() {
     assert_eq!(list_json(&file).len(), 1, "the file is as it was");
 }
 
+/// A portal larger than an import takes is refused as soon as what was read passes the limit,
+/// never fetched whole first: past 80 MB this portal's rows cannot even be computed (a division
+/// by zero), so a reader that asks for all of them fails with that instead of the limit.
+#[test]
+fn a_portal_over_the_limit_is_refused_before_it_is_read_whole() {
+    use fabrik::store::db::{Conn, PgConfig, PgConn};
+    let url = common::pg_database_url();
+    let portal = Conn::postgres(PgConn::connect(&PgConfig::parse(&url).unwrap()).unwrap());
+    portal
+        .execute_batch(
+            "CREATE VIEW public.organizations AS
+               SELECT 'Kund ' || i AS name, 'k' || i || '@kund.se' AS email,
+                      CASE WHEN i <= 80 THEN repeat('x', 1048576) ELSE (1 / (i - i))::text END
+                        AS production_url
+               FROM generate_series(1, 200) AS i",
+        )
+        .unwrap();
+    let source = fabrik::register::PortalSource {
+        url,
+        password: None,
+        table: None,
+    };
+    let started = std::time::Instant::now();
+    let err = fabrik::register::read_portal(&source).unwrap_err();
+    let said = err.to_string();
+    assert_eq!(
+        err.code(),
+        fabrik::messages::ErrorCode::ImportPortal,
+        "{said}"
+    );
+    assert!(said.contains("större än de 32 MB"), "{said}");
+    eprintln!("refused in {:?}: {said}", started.elapsed());
+}
+
 /// `fabrik register import --from-portal URL`: the portal's `organizations` table (the sprint
 /// document's columns) read straight from its database. The preview validates every row and
 /// says why one is skipped; the import adds the good rows with their instance card; a column

@@ -1020,8 +1020,10 @@ fn another_seats_change_arrives_within_a_second() {
     let db = common::pg_database();
     let (here, there) = (Store::connect(&db).unwrap(), Store::connect(&db).unwrap());
     let (tx, rx) = std::sync::mpsc::channel();
-    let _listener = here.watch(move |c| {
-        let _ = tx.send((c, std::time::Instant::now()));
+    let _listener = here.watch(move |e| {
+        if let fabrik::store::db::Live::Change(c) = e {
+            let _ = tx.send((c, std::time::Instant::now()));
+        }
     });
     // The listener connects on its own thread; a change made before it listens is not seen.
     std::thread::sleep(std::time::Duration::from_millis(500));
@@ -1046,6 +1048,77 @@ fn another_seats_change_arrives_within_a_second() {
     assert_eq!(*id, c.id);
     assert!(*after < std::time::Duration::from_secs(1), "{after:?}");
     eprintln!("a customer added on one seat reached the other in {after:?}");
+}
+
+/// A lost live connection is said at once, with when it was lost; once it is back the window
+/// is told to read again, since what changed meanwhile was announced to no one.
+#[test]
+fn a_lost_live_connection_is_said_and_what_it_missed_is_read_again() {
+    use fabrik::store::db::{Live, LiveStatus, PgConn};
+    use std::time::{Duration, Instant};
+    let db = common::pg_database();
+    let here = Store::connect(&db).unwrap();
+    let admin = PgConn::connect(&db).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let _listener = here.watch(move |e| {
+        if let Live::Status(s) = e {
+            let _ = tx.send(s);
+        }
+    });
+    let listening = |admin: &PgConn| {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            let n = admin
+                .batch(
+                    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_stat_activity
+                       WHERE datname = current_database() AND query LIKE 'LISTEN%')
+                     THEN RAISE EXCEPTION 'not yet'; END IF; END $$",
+                )
+                .is_ok();
+            if n {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the listener never listened");
+    };
+    listening(&admin);
+    // The server ends the listener's connection, as a restart or a network drop would.
+    let cut = chrono::Utc::now();
+    admin
+        .batch(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+        )
+        .unwrap();
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while let Ok(s) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        seen.push(s.clone());
+        if s == (LiveStatus::Live { resumed: true }) {
+            break;
+        }
+    }
+    let stopped = seen.iter().find_map(|s| match s {
+        LiveStatus::Stopped { since } => Some(*since),
+        _ => None,
+    });
+    let Some(since) = stopped else {
+        panic!("the lost connection was not reported: {seen:?}");
+    };
+    assert!(
+        since >= cut - chrono::Duration::seconds(1) && since <= chrono::Utc::now(),
+        "{since} vs {cut}"
+    );
+    assert_eq!(
+        seen.last(),
+        Some(&LiveStatus::Live { resumed: true }),
+        "after the connection came back the window was not told to read again: {seen:?}"
+    );
+    eprintln!(
+        "a cut live connection was said and back {:?} after the cut",
+        (chrono::Utc::now() - cut).to_std().unwrap_or_default()
+    );
 }
 
 /// The shared register over TLS, as it is reached anywhere but this machine: the test's server

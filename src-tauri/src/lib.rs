@@ -52,6 +52,10 @@ impl Host for WindowHost {
     fn register_changed(&self, change: &fabrik::store::db::RegisterChange) {
         let _ = self.0.emit("register-changed", change);
     }
+
+    fn live_updates(&self, status: &fabrik::store::db::LiveStatus) {
+        let _ = self.0.emit("live-updates", status);
+    }
 }
 
 pub fn run() {

@@ -35,6 +35,9 @@ pub trait Host: RunHost {
     fn restart(&self);
     /// Another seat changed the shared register (a customer, a run): the window reads it again.
     fn register_changed(&self, _change: &crate::store::db::RegisterChange) {}
+    /// Live changes stopped (since when) or resumed (the window reads everything it shows
+    /// again: what changed meanwhile was never announced).
+    fn live_updates(&self, _status: &crate::store::db::LiveStatus) {}
 }
 
 type Clouds = Result<(Arc<CloudApi>, Arc<RunsApi>, Arc<HealthApi>), ApiError>;
@@ -60,8 +63,10 @@ impl Fabrik {
         });
         let listener = api.as_ref().ok().and_then(|api| {
             let host = host.clone();
-            api.store()
-                .watch(move |change| host.register_changed(&change))
+            api.store().watch(move |event| match event {
+                crate::store::db::Live::Change(change) => host.register_changed(&change),
+                crate::store::db::Live::Status(status) => host.live_updates(&status),
+            })
         });
         Fabrik {
             api,

@@ -28,7 +28,7 @@ use crate::register::{
 };
 use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
-use crate::store::db::RegisterChange;
+use crate::store::db::{LiveStatus, RegisterChange};
 use crate::store::location::SharedRegister;
 use crate::store::runs::{LogLine, RunRow, StepRow};
 use crate::store::transfer::{MoveReport, TableCheck};
@@ -119,7 +119,7 @@ pub fn typescript() -> String {
         Health, HealthFinding, HealthPart, FindingKind, HealthSummary, SiteProbe, Sweep,
         DomainStatus, DnsRecord,
         ImportPreview, ImportReport, ImportRow, ExportFormat, ExportedFile, PortalSource, PortalRows,
-        RegisterChange, SharedRegister, MoveReport, TableCheck,
+        RegisterChange, LiveStatus, SharedRegister, MoveReport, TableCheck,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

@@ -95,6 +95,7 @@ vocabulary!(
         StepTablesExistAllRowLevel => "step_tables_exist_all_row_level",
         StepVercelDidNotSaveTrying => "step_vercel_did_not_save_trying",
         ImportMBMostMBCanImported => "import_m_b_most_m_b_can_imported",
+        ImportLargerThanCanImported => "import_larger_than_can_imported",
         // Settings, token checks, the plan, files to import.
         VerifyOrganizationNotVisible => "verify_organization_not_visible",
         SettingTemplateCreatesNoTables => "setting_template_creates_no_tables",

@@ -274,6 +274,10 @@ impl Say {
                 "är {mb} MB; högst {max} MB kan importeras åt gången",
                 "is {mb} MB; at most {max} MB can be imported at a time",
             ),
+            ImportLargerThanCanImported => t(
+                "är större än de {max} MB som kan importeras åt gången",
+                "is larger than the {max} MB that can be imported at a time",
+            ),
             SettingTeamIdStartsTeam => t(
                 "ett team-id börjar med team_",
                 "a team id starts with team_",

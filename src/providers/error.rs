@@ -27,6 +27,9 @@ pub enum ErrorKind {
     /// Not sent: the run it was for is another driver's now (`pacer::fenced`). The message is
     /// the run's id.
     Fenced,
+    /// The answer was larger than Fabrik reads (`http::MAX_RESPONSE_BYTES`): reading stopped
+    /// there. Asking again would get the same answer, so it is not retried.
+    TooLarge,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -45,6 +48,20 @@ pub struct ProviderError {
     pub timed_out: bool,
 }
 
+/// The most of a provider's own words an error keeps: a message quoting a whole answer (a
+/// parse error names the value it choked on) would otherwise carry it into logs and the window.
+const MAX_MESSAGE_CHARS: usize = 500;
+
+/// A provider's words as an error keeps them: redacted and bounded.
+pub(crate) fn shown(message: &str) -> String {
+    let mut text = crate::secrets::redact(message);
+    if let Some((cut, _)) = text.char_indices().nth(MAX_MESSAGE_CHARS) {
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}
+
 impl ProviderError {
     pub fn new(provider: Provider, kind: ErrorKind, message: impl Into<String>) -> Self {
         ProviderError {
@@ -52,7 +69,7 @@ impl ProviderError {
             kind,
             status: None,
             code: None,
-            message: crate::secrets::redact(&message.into()),
+            message: shown(&message.into()),
             retry_after: None,
             request_id: None,
             timed_out: false,
@@ -75,6 +92,7 @@ impl ProviderError {
             ErrorKind::Invalid => ErrorCode::ProviderRejected,
             ErrorKind::Moved => ErrorCode::ProviderMoved,
             ErrorKind::Fenced => ErrorCode::RunTakenOver,
+            ErrorKind::TooLarge => ErrorCode::ProviderTooLarge,
         }
     }
 

@@ -93,6 +93,42 @@ pub struct Github {
 
 type Body = http_body_util::combinators::BoxBody<bytes::Bytes, octocrab::Error>;
 
+/// octocrab's answer, read by the providers' one bounded reader (`http::read_limited`).
+struct Octo(Response<Body>);
+
+impl super::http::Chunks for Octo {
+    fn announced(&self) -> Option<u64> {
+        self.0
+            .headers()
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse().ok())
+    }
+
+    async fn next_chunk(&mut self) -> Result<Option<bytes::Bytes>, ProviderError> {
+        use http_body_util::BodyExt as _;
+        loop {
+            match self.0.body_mut().frame().await {
+                None => return Ok(None),
+                Some(Err(e)) => {
+                    let mut err = ProviderError::new(
+                        P,
+                        ErrorKind::Transient,
+                        format!("the connection broke ({})", redact(&e.to_string())),
+                    );
+                    err.timed_out = caused_by_timeout(&e);
+                    return Err(err);
+                }
+                // Trailers carry nothing read here.
+                Some(Ok(frame)) => {
+                    if let Ok(data) = frame.into_data() {
+                        return Ok(Some(data));
+                    }
+                }
+            }
+        }
+    }
+}
+
 impl Github {
     pub fn new(api: &str, token: &Secret, timeout: Duration) -> Result<Github, ProviderError> {
         let octo = Octocrab::builder()
@@ -166,7 +202,10 @@ impl Github {
         let headers = reqwest::header::HeaderMap::from_iter(
             resp.headers().iter().map(|(k, v)| (k.clone(), v.clone())),
         );
-        let body = self.octo.body_to_string(resp).await.unwrap_or_default();
+        let body = super::http::read_limited(Octo(resp), super::http::MAX_ERROR_BODY_BYTES)
+            .await
+            .map(|b| b.text())
+            .unwrap_or_default();
         super::http::classify(P, status, &headers, &body)
     }
 
@@ -174,12 +213,10 @@ impl Github {
         &self,
         resp: Response<Body>,
     ) -> Result<T, ProviderError> {
-        let body = self
-            .octo
-            .body_to_string(resp)
-            .await
-            .map_err(|e| ProviderError::new(P, ErrorKind::Transient, e.to_string()))?;
-        serde_json::from_str(&body).map_err(|e| {
+        let body = super::http::read_limited(Octo(resp), super::http::MAX_RESPONSE_BYTES)
+            .await?
+            .complete(P)?;
+        serde_json::from_slice(&body).map_err(|e| {
             ProviderError::new(P, ErrorKind::Invalid, format!("unexpected answer: {e}"))
         })
     }
@@ -423,5 +460,30 @@ impl Github {
         )
         .await
         .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::http::tests::{flood, FLOOD};
+
+    /// GitHub's answers (read through octocrab, not reqwest) have the same bound: a success
+    /// over the limit is refused, an error body is read only as far as the message needs.
+    #[tokio::test]
+    async fn a_github_answer_over_the_limit_is_refused_without_reading_it_all() {
+        crate::providers::install_crypto_provider();
+        for (status, kind) in [(200, ErrorKind::TooLarge), (502, ErrorKind::Transient)] {
+            let (url, server) = flood(status, false).await;
+            let github = Github::new(&url, &Secret::new("t"), Duration::from_secs(30)).unwrap();
+            let err = github.user().await.unwrap_err();
+            let sent = server.await.unwrap();
+            assert_eq!(err.kind, kind, "{err}");
+            assert!(
+                sent < FLOOD / 2,
+                "HTTP {status}: the client took {sent} bytes"
+            );
+            eprintln!("{FLOOD} bytes sent to a bounded reader: it took {sent}");
+        }
     }
 }

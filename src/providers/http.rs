@@ -18,6 +18,13 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest wait a provider may ask for that is taken as such; beyond it the number is
 /// nonsense or hostile, and the retry policy reports it rather than waiting.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
+/// The most of one answer Fabrik reads, from any provider. The largest real answers are a few
+/// MB (an n8n workflow with pinned data, a GitHub file as base64); beyond this the answer is
+/// broken or hostile, and reading on would only fill memory.
+pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+/// Of an error answer only the code and message are used (300 characters are shown); what
+/// lies beyond this is not read.
+pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
 /// The one HTTP client of the non-GitHub providers. Redirects are never followed: a write must
 /// reach exactly the resource it names (a 3xx is reported as `ErrorKind::Moved`).
@@ -83,7 +90,9 @@ pub async fn json<T: DeserializeOwned>(
 ) -> Result<T, ProviderError> {
     let status = resp.status().as_u16();
     let rid = request_id(resp.headers());
-    let bytes = resp.bytes().await.map_err(|e| transport(provider, &e))?;
+    let bytes = read_body(provider, resp, MAX_RESPONSE_BYTES)
+        .await?
+        .complete(provider)?;
     serde_json::from_slice(&bytes).map_err(|e| {
         let mut err = ProviderError::new(
             provider,
@@ -94,6 +103,85 @@ pub async fn json<T: DeserializeOwned>(
         err.request_id = rid;
         err
     })
+}
+
+/// A body as far as it was read: all of it, or the first `limit` bytes.
+pub(crate) struct Body {
+    pub bytes: Vec<u8>,
+    /// More followed (or was announced) than the limit allowed.
+    pub cut: bool,
+}
+
+impl Body {
+    /// The whole body, or `TooLarge`: an answer cut short must not be taken as the answer.
+    pub(crate) fn complete(self, provider: Provider) -> Result<Vec<u8>, ProviderError> {
+        if self.cut {
+            Err(too_large(provider))
+        } else {
+            Ok(self.bytes)
+        }
+    }
+
+    /// What was read, as text, for an error's message.
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+}
+
+pub(crate) fn too_large(provider: Provider) -> ProviderError {
+    ProviderError::new(
+        provider,
+        ErrorKind::TooLarge,
+        // The limit, in words both languages read alike.
+        format!("> {} MB", MAX_RESPONSE_BYTES / 1_048_576),
+    )
+}
+
+/// Where a body's pieces come from: reqwest's answer or octocrab's (GitHub).
+pub(crate) trait Chunks {
+    /// The length the answer announced (`Content-Length`), if it did.
+    fn announced(&self) -> Option<u64>;
+    async fn next_chunk(&mut self) -> Result<Option<bytes::Bytes>, ProviderError>;
+}
+
+impl Chunks for (Provider, Response) {
+    fn announced(&self) -> Option<u64> {
+        self.1.content_length()
+    }
+
+    async fn next_chunk(&mut self) -> Result<Option<bytes::Bytes>, ProviderError> {
+        self.1.chunk().await.map_err(|e| transport(self.0, &e))
+    }
+}
+
+/// The one reader of every provider's answer: piece by piece, stopping as soon as `limit`
+/// would be passed (or at once when the announced length passes it), so no answer ever holds
+/// more than `limit` bytes in memory. The rest is never read; dropping the answer closes it.
+pub(crate) async fn read_limited(
+    mut body: impl Chunks,
+    limit: usize,
+) -> Result<Body, ProviderError> {
+    let mut bytes = Vec::new();
+    if body.announced().is_some_and(|n| n > limit as u64) {
+        return Ok(Body { bytes, cut: true });
+    }
+    while let Some(chunk) = body.next_chunk().await? {
+        let room = limit - bytes.len();
+        if chunk.len() > room {
+            bytes.extend_from_slice(&chunk[..room]);
+            return Ok(Body { bytes, cut: true });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Body { bytes, cut: false })
+}
+
+async fn read_body(
+    provider: Provider,
+    resp: Response,
+    limit: usize,
+) -> Result<Body, ProviderError> {
+    read_limited((provider, resp), limit).await
 }
 
 pub(super) fn transport(provider: Provider, e: &reqwest::Error) -> ProviderError {
@@ -206,7 +294,11 @@ fn parse_body(provider: Provider, body: &str) -> (Option<String>, Option<String>
 pub async fn from_response(provider: Provider, resp: Response) -> ProviderError {
     let status = resp.status();
     let headers = resp.headers().clone();
-    let body = resp.text().await.unwrap_or_default();
+    // An error answer that breaks off is still an error: what arrived is the message.
+    let body = read_body(provider, resp, MAX_ERROR_BODY_BYTES)
+        .await
+        .map(|b| b.text())
+        .unwrap_or_default();
     classify(provider, status, &headers, &body)
 }
 
@@ -254,7 +346,7 @@ pub fn classify(
         kind,
         status: Some(status.as_u16()),
         code,
-        message: redact(&message),
+        message: super::error::shown(&message),
         retry_after: retry,
         request_id: request_id(headers),
         timed_out: false,
@@ -264,6 +356,96 @@ pub fn classify(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// What `flood` sends: far more than the limit plus every buffer the kernel may keep
+    /// between the two ends (loopback receive buffers grow to 32 MB).
+    pub(crate) const FLOOD: usize = 16 * MAX_RESPONSE_BYTES;
+
+    /// A server for one request that answers `status` with a JSON string of `FLOOD` bytes, in
+    /// 64 KiB pieces, with or without announcing its length. The task's result is how much the
+    /// client took before it hung up: all of it when the client reads without a bound.
+    pub(crate) async fn flood(
+        status: u16,
+        announce: bool,
+    ) -> (String, tokio::task::JoinHandle<usize>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let sent = Arc::new(AtomicUsize::new(0));
+        let task = tokio::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match sock.read(&mut buf).await {
+                    Ok(0) | Err(_) => return 0,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let length = if announce {
+                format!("content-length: {FLOOD}\r\n")
+            } else {
+                String::new()
+            };
+            let head = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n{length}connection: close\r\n\r\n\""
+            );
+            if sock.write_all(head.as_bytes()).await.is_err() {
+                return 0;
+            }
+            let piece = vec![b'x'; 64 * 1024];
+            let mut n = 1;
+            while n < FLOOD - 1 {
+                let take = piece.len().min(FLOOD - 1 - n);
+                if sock.write_all(&piece[..take]).await.is_err() {
+                    return sent.load(Ordering::SeqCst);
+                }
+                n += take;
+                sent.store(n, Ordering::SeqCst);
+            }
+            let _ = sock.write_all(b"\"").await;
+            let _ = sock.shutdown().await;
+            FLOOD
+        });
+        (url, task)
+    }
+
+    /// An answer larger than the limit is a typed error, read no further than the limit (plus
+    /// what the kernel buffers): announced or not, and as an error body too, where what was
+    /// read is enough for the message.
+    #[tokio::test]
+    async fn an_answer_over_the_limit_is_refused_without_reading_it_all() {
+        for announce in [false, true] {
+            let (url, server) = flood(200, announce).await;
+            let resp = send(Provider::N8n, client(CALL_TIMEOUT).get(&url))
+                .await
+                .unwrap();
+            let read = json::<serde_json::Value>(Provider::N8n, resp).await;
+            let sent = server.await.unwrap();
+            let err = read.map(|_| "a value").unwrap_err();
+            assert_eq!(err.kind, ErrorKind::TooLarge, "{err}");
+            assert_eq!(err.code(), crate::messages::ErrorCode::ProviderTooLarge);
+            assert!(!err.is_retryable());
+            assert!(
+                sent < FLOOD / 2,
+                "announced {announce}: the client took {sent} bytes"
+            );
+            eprintln!("{FLOOD} bytes sent to a bounded reader: it took {sent}");
+        }
+        let (url, server) = flood(502, false).await;
+        let err = send(Provider::N8n, client(CALL_TIMEOUT).get(&url))
+            .await
+            .unwrap_err();
+        let sent = server.await.unwrap();
+        assert_eq!(err.kind, ErrorKind::Transient, "{err}");
+        assert!(
+            sent < FLOOD / 2,
+            "an error body: the client took {sent} bytes"
+        );
+        eprintln!("{FLOOD} bytes sent to a bounded reader: it took {sent}");
+    }
 
     /// A header map from pairs (the pacer's tests use it too).
     pub(crate) fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {

@@ -31,6 +31,7 @@ impl Site {
 
     /// The HTTP status a visitor gets on the site's front page. A connection that fails or
     /// times out is an error (transient: the domain may not be served yet).
+    /// The body is never read, so no size bound applies: dropping the answer closes it.
     pub async fn visit(&self, host: &str) -> Result<u16, ProviderError> {
         let resp = self
             .http

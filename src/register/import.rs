@@ -85,6 +85,13 @@ pub(super) fn too_large(len: usize) -> Option<Text> {
     })
 }
 
+/// "är större än de 32 MB som kan importeras åt gången": a source read only up to the limit,
+/// whose whole size is therefore not known (the portal).
+pub(super) fn larger_than_limit() -> Text {
+    crate::messages::Say::ImportLargerThanCanImported
+        .with(crate::params! { "max" => MAX_IMPORT_BYTES / 1_048_576 })
+}
+
 /// The file's text; a spreadsheet's "CSV" in another encoding is named as such.
 fn text_of(bytes: &[u8]) -> Result<&str> {
     if let Some(size) = too_large(bytes.len()) {

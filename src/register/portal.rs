@@ -139,7 +139,7 @@ pub fn read_portal(source: &PortalSource) -> Result<PortalRows> {
         })
         .collect();
     let object = format!(
-        "json_object(ARRAY[{}]::text[], ARRAY[{}]::text[])",
+        "json_object(ARRAY[{}]::text[], ARRAY[{}]::text[])::text",
         keys.join(", "),
         values.join(", ")
     );
@@ -150,23 +150,42 @@ pub fn read_portal(source: &PortalSource) -> Result<PortalRows> {
     } else {
         ""
     };
-    let (rows, contents): (i64, String) = conn
-        .query_row(
+    // Row by row, stopping at the import's limit: the portal is not ours and may be of any
+    // size. A row over the limit on its own is sent as its length only.
+    let max = super::import::MAX_IMPORT_BYTES;
+    let read = conn
+        .rows_within(
             &format!(
-                "SELECT count(*), coalesce(json_agg({object} {order}), '[]'::json)::text
-                 FROM {}.{} AS t",
+                "SELECT octet_length(r.o), CASE WHEN octet_length(r.o) <= ?1 THEN r.o END
+                 FROM {}.{} AS t CROSS JOIN LATERAL (SELECT {object} AS o) AS r {order}",
                 quoted(&schema),
                 quoted(&name)
             ),
-            (),
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            [max as i64],
+            max,
         )
         .map_err(unreachable)?;
-    if let Some(size) = super::import::too_large(contents.len()) {
+    // No text: that row alone was over the limit.
+    let objects: Option<Vec<String>> = match read {
+        None => None,
+        Some(rows) => rows
+            .iter()
+            .map(|r| r.get::<Option<String>>(1))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(unreachable)?
+            .into_iter()
+            .collect(),
+    };
+    // `[` + objects + commas + `]`: the size the limit is about is the size of what is imported.
+    let Some(objects) = objects.filter(|o| o.iter().map(|s| s.len() + 1).sum::<usize>() < max)
+    else {
+        let size = super::import::larger_than_limit();
         return Err(portal_error(
             size.within(|s| format!("{place} {s}"), |s| format!("{place} {s}")),
         ));
-    }
+    };
+    let rows = objects.len();
+    let contents = format!("[{}]", objects.join(","));
     tracing::info!(source = %place, rows, "read the portal's organizations");
     Ok(PortalRows {
         source: place,

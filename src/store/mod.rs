@@ -107,15 +107,15 @@ impl Store {
         *self.view.write().unwrap_or_else(|p| p.into_inner()) = environment;
     }
 
-    /// Calls `on_change` for every change any seat makes to a shared register (PostgreSQL
-    /// `LISTEN`), until the returned listener is dropped; `None` for a register file, which only
-    /// this computer writes.
+    /// Calls `on_event` for every change any seat makes to a shared register (PostgreSQL
+    /// `LISTEN`) and whenever listening stops or resumes, until the returned listener is
+    /// dropped; `None` for a register file, which only this computer writes.
     pub fn watch(
         &self,
-        on_change: impl Fn(db::RegisterChange) + Send + Sync + 'static,
+        on_event: impl Fn(db::Live) + Send + Sync + 'static,
     ) -> Option<db::Listener> {
         let config = self.shared.clone()?;
-        db::Listener::start(config, on_change)
+        db::Listener::start(config, on_event)
             .map_err(|e| tracing::warn!("live updates are off: {e}"))
             .ok()
     }

@@ -1,7 +1,8 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { call } from './api';
-import type { Environment, Language, ModuleManifest } from './bindings';
-import { I18nContext, LANGUAGES, makeI18n, translate, useI18n } from './i18n';
+import { listen } from '@tauri-apps/api/event';
+import type { Environment, Language, LiveStatus, ModuleManifest } from './bindings';
+import { formatDateTime, I18nContext, LANGUAGES, makeI18n, translate, useI18n } from './i18n';
 import { ToastProvider, useToast } from './state/toast';
 import { CustomerList } from './views/CustomerList';
 import { RunsProvider } from './state/runs';
@@ -101,6 +102,7 @@ function Shell() {
       <div className="banner-slot">{environment === 'sandbox' && <SandboxBanner />}</div>
       <Header current={section} environment={environment} onNavigate={(v) => setView(v)} />
       <ResumeBanner />
+      <LiveBanner />
       <main className="main" id="main">
         <Suspense fallback={<div className="page" aria-busy="true" />}>
         {view.kind === 'activity' && <Activity onOpenRun={(slug, run) => setView({ kind: 'customer', slug, run })} />}
@@ -137,6 +139,31 @@ function Shell() {
         )}
         </Suspense>
       </main>
+    </div>
+  );
+}
+
+/** While the shared register's live updates are cut: since when, so nobody trusts a stale list. */
+function LiveBanner() {
+  const { t, lang } = useI18n();
+  const [since, setSince] = useState<string | null>(null);
+  useEffect(() => {
+    let unlisten: (() => void) | null = null;
+    let gone = false;
+    listen<LiveStatus>('live-updates', ({ payload: s }) => setSince(s.state === 'stopped' ? s.since : null))
+      .then((u) => (gone ? u() : (unlisten = u)))
+      .catch(() => {
+        /* Outside Tauri (a plain browser) there is no event stream. */
+      });
+    return () => {
+      gone = true;
+      unlisten?.();
+    };
+  }, []);
+  if (!since) return null;
+  return (
+    <div className="live-banner" role="status" data-testid="live-banner">
+      {t('live.stopped', { time: formatDateTime(lang, since) })}
     </div>
   );
 }

@@ -14,9 +14,8 @@ use super::postgres::PgConfig;
 
 /// The channel the triggers notify on.
 pub const CHANNEL: &str = "fabrik_changes";
-/// Reconnects in a row before the listener gives up (and says so in the log); a working
-/// connection resets the count.
-const MAX_RECONNECTS: u32 = 20;
+/// Reconnects never stop; the wait between tries grows to this. A computer that slept over
+/// night must come back live by itself, and meanwhile the window says since when it is not.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// What changed: a customer (`customers`, `instances`, `health_checks`: `id` is the customer's)
@@ -26,6 +25,28 @@ pub struct RegisterChange {
     pub table: String,
     #[ts(type = "number")]
     pub id: i64,
+}
+
+/// Whether changes arrive live, as the window shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum LiveStatus {
+    /// Listening: every change is announced as it is made. `resumed` after a lost
+    /// connection: what changed meanwhile was announced to no one, so whatever is shown must
+    /// be read again.
+    Live { resumed: bool },
+    /// Not listening since `since` (the connection was lost, or could not be made); trying
+    /// again. Other seats' changes are not shown until it is back.
+    Stopped {
+        since: chrono::DateTime<chrono::Utc>,
+    },
+}
+
+/// What the listener reports: a change, or whether it is listening.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Live {
+    Change(RegisterChange),
+    Status(LiveStatus),
 }
 
 /// Listens until dropped.
@@ -40,10 +61,11 @@ impl Drop for Listener {
 }
 
 impl Listener {
-    /// Starts listening on a thread of its own; `on_change` is called for every notification.
+    /// Starts listening on a thread of its own; `on_event` is called for every notification
+    /// and every change of status.
     pub fn start(
         config: PgConfig,
-        on_change: impl Fn(RegisterChange) + Send + Sync + 'static,
+        on_event: impl Fn(Live) + Send + Sync + 'static,
     ) -> std::io::Result<Listener> {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
@@ -57,7 +79,7 @@ impl Listener {
                     Ok(rt) => rt,
                     Err(e) => return tracing::warn!("live updates are off: {e}"),
                 };
-                rt.block_on(listen(config, flag, on_change));
+                rt.block_on(listen(config, flag, on_event));
             })?;
         Ok(Listener { stop })
     }
@@ -66,8 +88,11 @@ impl Listener {
 async fn listen(
     config: PgConfig,
     stop: Arc<AtomicBool>,
-    on_change: impl Fn(RegisterChange) + Send + Sync + 'static,
+    on_event: impl Fn(Live) + Send + Sync + 'static,
 ) {
+    // When listening stopped, while it is stopped: a lost connection and one that could not
+    // be made at all are the same to the window.
+    let mut stopped: Option<chrono::DateTime<chrono::Utc>> = None;
     let mut failures = 0;
     while !stop.load(Ordering::SeqCst) {
         match config.connect_listening().await {
@@ -76,6 +101,12 @@ async fn listen(
                     tracing::warn!("LISTEN failed: {e}");
                 } else {
                     failures = 0;
+                    // Listening again after a gap: nothing announces what changed in it.
+                    let resumed = stopped.take().is_some();
+                    if resumed {
+                        tracing::info!("live updates resumed");
+                    }
+                    on_event(Live::Status(LiveStatus::Live { resumed }));
                     // Wakes now and then to see whether the listener was dropped.
                     loop {
                         if stop.load(Ordering::SeqCst) {
@@ -87,7 +118,7 @@ async fn listen(
                             Err(_) => continue,
                             Ok(Some(Ok(tokio_postgres::AsyncMessage::Notification(n)))) => {
                                 match serde_json::from_str::<RegisterChange>(n.payload()) {
-                                    Ok(change) => on_change(change),
+                                    Ok(change) => on_event(Live::Change(change)),
                                     Err(e) => tracing::warn!("an unreadable notification: {e}"),
                                 }
                             }
@@ -103,12 +134,45 @@ async fn listen(
             }
             Err(e) => tracing::warn!("live updates cannot connect: {e}"),
         }
-        failures += 1;
-        if failures > MAX_RECONNECTS {
-            tracing::error!("live updates stopped after {MAX_RECONNECTS} failed connections");
+        if stop.load(Ordering::SeqCst) {
             return;
         }
+        if stopped.is_none() {
+            let since = chrono::Utc::now();
+            stopped = Some(since);
+            tracing::warn!("live updates stopped; reconnecting");
+            on_event(Live::Status(LiveStatus::Stopped { since }));
+        }
+        failures += 1;
         let backoff = Duration::from_millis(250 * 2u64.saturating_pow(failures.min(10)));
         tokio::time::sleep(backoff.min(MAX_BACKOFF)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A register that cannot be reached is said at once, not after twenty silent tries.
+    #[test]
+    fn a_listener_that_cannot_connect_says_so_at_once() {
+        let port = {
+            let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            free.local_addr().unwrap().port()
+        };
+        let config = PgConfig::parse(&format!(
+            "postgres://fabrik@127.0.0.1:{port}/x?sslmode=disable"
+        ))
+        .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let _listener = Listener::start(config, move |e| {
+            let _ = tx.send(e);
+        })
+        .unwrap();
+        let first = rx.recv_timeout(Duration::from_secs(5));
+        assert!(
+            matches!(first, Ok(Live::Status(LiveStatus::Stopped { .. }))),
+            "{first:?}"
+        );
     }
 }

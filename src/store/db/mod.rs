@@ -13,7 +13,7 @@ mod postgres;
 mod sqlite;
 
 pub use crate::sql::{DbError, FromValue, ToValue, Value};
-pub use listen::{Listener, RegisterChange, CHANNEL};
+pub use listen::{Listener, Live, LiveStatus, RegisterChange, CHANNEL};
 pub use postgres::{PgConfig, PgConn, SCHEMA as PG_SCHEMA};
 
 /// Which database answers.
@@ -72,6 +72,17 @@ impl Row {
 
     pub fn values(&self) -> &[Value] {
         &self.0
+    }
+
+    /// The bytes its values take as read: the text, or a number's 8.
+    pub fn size(&self) -> usize {
+        self.0
+            .iter()
+            .map(|v| match v {
+                Value::Text(t) => t.len(),
+                _ => 8,
+            })
+            .sum()
     }
 }
 
@@ -184,6 +195,22 @@ impl Conn {
         match &self.backend {
             Backend::Sqlite(c) => sqlite::query(c, sql, &params.values()),
             Backend::Postgres(c) => c.query(sql, params.values()),
+        }
+    }
+
+    /// Every row of a query whose values take at most `max_bytes` in all; `None` as soon as
+    /// they would pass it. Rows are read one at a time and reading stops there, so a table of
+    /// any size holds no more than `max_bytes` here, and the one row that passed it (a source
+    /// that is not ours: the portal).
+    pub fn rows_within(
+        &self,
+        sql: &str,
+        params: impl Params,
+        max_bytes: usize,
+    ) -> Result<Option<Vec<Row>>> {
+        match &self.backend {
+            Backend::Sqlite(c) => sqlite::query_within(c, sql, &params.values(), max_bytes),
+            Backend::Postgres(c) => c.query_within(sql, params.values(), max_bytes),
         }
     }
 

@@ -254,12 +254,16 @@ pub(crate) fn pg_error(e: tokio_postgres::Error) -> DbError {
 enum Op {
     Execute(String, Vec<Value>),
     Query(String, Vec<Value>),
+    /// A query read row by row until its values pass the bound.
+    Within(String, Vec<Value>, usize),
     Batch(String),
 }
 
 enum Reply {
     Count(u64),
     Rows(Vec<Row>),
+    /// The bound was passed: no rows.
+    Over,
     Done,
 }
 
@@ -354,6 +358,18 @@ impl PgConn {
         }
     }
 
+    pub(super) fn query_within(
+        &self,
+        sql: &str,
+        params: Vec<Value>,
+        max_bytes: usize,
+    ) -> Result<Option<Vec<Row>>> {
+        match self.ask(Op::Within(sql.to_string(), params, max_bytes))? {
+            Reply::Rows(rows) => Ok(Some(rows)),
+            _ => Ok(None),
+        }
+    }
+
     pub fn batch(&self, sql: &str) -> Result<()> {
         self.ask(Op::Batch(sql.to_string())).map(|_| ())
     }
@@ -403,6 +419,25 @@ async fn serve(
                 .map(read_row)
                 .collect::<Result<Vec<_>>>()
                 .map(Reply::Rows)
+        }
+        Op::Within(sql, params, max_bytes) => {
+            use futures_util::StreamExt as _;
+            let stmt = prepared(client, statements, &sql).await?;
+            let refs = params.iter().map(|p| p as &(dyn ToSql + Sync));
+            // Row by row as the server sends them (the driver reads ahead only what its buffer
+            // holds); at the bound the stream is dropped, and what follows is discarded unkept.
+            let stream = client.query_raw(&stmt, refs).await.map_err(pg_error)?;
+            let mut stream = std::pin::pin!(stream);
+            let (mut rows, mut size) = (Vec::new(), 0);
+            while let Some(row) = stream.next().await {
+                let row = read_row(&row.map_err(pg_error)?)?;
+                size += row.size();
+                if size > max_bytes {
+                    return Ok(Reply::Over);
+                }
+                rows.push(row);
+            }
+            Ok(Reply::Rows(rows))
         }
     }
 }

@@ -52,6 +52,29 @@ pub(super) fn query(c: &rusqlite::Connection, sql: &str, params: &[Value]) -> Re
     Ok(out)
 }
 
+pub(super) fn query_within(
+    c: &rusqlite::Connection,
+    sql: &str,
+    params: &[Value],
+    max_bytes: usize,
+) -> Result<Option<Vec<Row>>> {
+    let (mut out, mut size) = (Vec::new(), 0);
+    // `Err(None)` ends the walk at the limit; `Err(Some(e))` is the database's error.
+    let walked = walk(c, sql, params, |r| {
+        size += r.size();
+        if size > max_bytes {
+            return Err(None);
+        }
+        out.push(r);
+        Ok(())
+    });
+    match walked {
+        Ok(()) => Ok(Some(out)),
+        Err(None) => Ok(None),
+        Err(Some(e)) => Err(e),
+    }
+}
+
 pub(super) fn for_each<E: From<DbError>>(
     c: &rusqlite::Connection,
     sql: &str,

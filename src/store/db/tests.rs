@@ -53,3 +53,16 @@ fn a_remote_register_is_reached_over_tls_and_its_password_never_shows() {
     assert!(!format!("{remote:?}").contains("SENTINEL"));
     assert!(PgConfig::parse("mysql://x@y/z").is_err());
 }
+
+/// A bounded read gives every row while they fit and nothing once they pass the bound.
+#[test]
+fn rows_within_stop_at_the_bound() {
+    let conn = Conn::sqlite(rusqlite::Connection::open_in_memory().unwrap());
+    let sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10)
+               SELECT 'abcd' FROM n";
+    assert_eq!(
+        conn.rows_within(sql, (), 40).unwrap().map(|r| r.len()),
+        Some(10)
+    );
+    assert_eq!(conn.rows_within(sql, (), 39).unwrap(), None);
+}

@@ -5,7 +5,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { listen } from '@tauri-apps/api/event';
 import { call, type ApiError } from '../api';
 import { ACTIVE_RUN_STATES, STEP_KEYS, STEP_LABEL, UNFINISHED_STEP_STATES } from '../bindings';
-import type { Environment, LogLine, Readiness, RegisterChange, RunDetail, RunEvent, RunRequest, RunRow, RunState, StartOutcome, StepKey, StepOutcome, StepRow, Text } from '../bindings';
+import type { Environment, LiveStatus, LogLine, Readiness, RegisterChange, RunDetail, RunEvent, RunRequest, RunRow, RunState, StartOutcome, StepKey, StepOutcome, StepRow, Text } from '../bindings';
 
 /** The shared register's tables whose change names a run (`RegisterChange.id` is the run's). */
 const RUN_TABLES = ['runs', 'run_steps', 'run_log'];
@@ -306,6 +306,23 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
     let gone = false;
     listen<RegisterChange>('register-changed', ({ payload: c }) => {
       if (RUN_TABLES.includes(c.table) && runsRef.current[c.id]) refresh(c.id);
+    })
+      .then((u) => (gone ? u() : (unlisten = u)))
+      .catch(() => {
+        /* Outside Tauri (a plain browser) there is no event stream. */
+      });
+    return () => {
+      gone = true;
+      unlisten?.();
+    };
+  }, [refresh]);
+
+  // Live updates are back after a gap that announced nothing: every run shown is read again.
+  useEffect(() => {
+    let unlisten: (() => void) | null = null;
+    let gone = false;
+    listen<LiveStatus>('live-updates', ({ payload: s }) => {
+      if (s.state === 'live' && s.resumed) for (const id of Object.keys(runsRef.current)) refresh(Number(id));
     })
       .then((u) => (gone ? u() : (unlisten = u)))
       .catch(() => {

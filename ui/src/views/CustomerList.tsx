@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, type ApiError } from '../api';
 import { listen } from '@tauri-apps/api/event';
-import type { CustomerRow, RegisterChange, SortKey, Status } from '../bindings';
+import type { CustomerRow, LiveStatus, RegisterChange, SortKey, Status } from '../bindings';
 import { countText, formatDate, formatDateTime, SORT_KEYS, STATUSES, useI18n } from '../i18n';
 import { useToast } from '../state/toast';
 import type { ListState } from '../state/navigation';
@@ -117,6 +117,23 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
     return () => {
       gone = true;
       window.clearTimeout(timer);
+      unlisten?.();
+    };
+  }, [load]);
+
+  // Live updates are back after a gap: what changed in it was never announced, so all is read.
+  useEffect(() => {
+    let unlisten: (() => void) | null = null;
+    let gone = false;
+    listen<LiveStatus>('live-updates', ({ payload: s }) => {
+      if (s.state === 'live' && s.resumed) load();
+    })
+      .then((u) => (gone ? u() : (unlisten = u)))
+      .catch(() => {
+        /* Outside Tauri (a plain browser) there is no event stream. */
+      });
+    return () => {
+      gone = true;
       unlisten?.();
     };
   }, [load]);
