@@ -518,3 +518,130 @@ async fn two_seat_processes_one_driver_killed_and_the_other_takes_over() {
     }
     sim.shutdown().await;
 }
+
+/// Issue #28: a driver frozen (SIGSTOP) between its ownership read and its delete, and thawed
+/// after another driver took the run over, makes no provider call. The teardown's read of the
+/// workflow is held for a while by the simulator; the `fabrik` process is stopped during it,
+/// another driver claims the run, the answer arrives while it is still stopped, and it is
+/// thawed: it must not delete the workflow (nor change anything else).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_driver_frozen_between_its_read_and_its_delete_makes_no_call_after_a_takeover() {
+    use fabrik::provision::{RunKind, StepKey, StepState};
+    if keyring("frozen-driver").is_none() {
+        return;
+    }
+    let sim = sim(Profile::Instant).await;
+    let (_dir, db, slug) = register_file(&sim, "Fryst Förare AB");
+    let provisioned = cli(&sim, &db)
+        .args(["provision", &slug, "--yes", "--json"])
+        .output()
+        .unwrap();
+    assert!(provisioned.status.success(), "{}", said(&provisioned));
+    let store = Store::open(&db).unwrap();
+    // The CLI provisioned production (FABRIK_ENVIRONMENT): read that card.
+    let production = fabrik::environment::Environment::Production;
+    let workflow = store
+        .get_customer_in(&slug, production)
+        .unwrap()
+        .instance
+        .n8n_workflow_id
+        .unwrap();
+    let path = format!("/n8n/api/v1/workflows/{workflow}");
+    fault(
+        &sim,
+        // Shorter than the CLI's call timeout under FABRIK_FAST_POLL (3 s), stop included.
+        json!({"method": "GET", "path": path, "delay_ms": 1500}),
+    )
+    .await;
+
+    let mut child = cli(&sim, &db)
+        .args(["teardown", &slug, "--yes", "--json"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The teardown records `compensating` right before its read of the workflow.
+    let c = store.get_customer(&slug).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let run_id = loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the teardown never read the workflow"
+        );
+        let teardown = store
+            .list_runs(Some(c.id), 5)
+            .unwrap()
+            .into_iter()
+            .find(|r| r.kind == RunKind::Teardown);
+        if let Some(run) = teardown {
+            let reading = store
+                .run_steps(run.id)
+                .unwrap()
+                .iter()
+                .any(|s| s.key == StepKey::N8nWorkflow && s.state == StepState::Compensating);
+            if reading {
+                break run.id;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let signal = |sig: &str| {
+        let ok = Command::new("kill")
+            .args([sig, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    };
+    signal("-STOP");
+    // Another driver takes the run over while this one stands still.
+    let other = store
+        .claim_stale(run_id, std::time::Duration::ZERO)
+        .unwrap()
+        .expect("the frozen driver's run can be taken over");
+    // The held answer arrives while the process is still stopped.
+    std::thread::sleep(std::time::Duration::from_millis(1700));
+    api(
+        reqwest::Method::DELETE,
+        format!("{}/__sim/requests", sim.base_url()),
+        None,
+    )
+    .await;
+    signal("-CONT");
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+
+    let log = api(
+        reqwest::Method::GET,
+        format!("{}/__sim/requests", sim.base_url()),
+        None,
+    )
+    .await;
+    let changes: Vec<&Value> = log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !matches!(r["method"].as_str(), Some("GET" | "HEAD")))
+        .collect();
+    assert!(
+        changes.is_empty(),
+        "the thawed driver changed something: {changes:?}\n{stderr}"
+    );
+    let inv = inventory(&sim).await;
+    let workflows: Vec<&str> = inv["n8n"]["workflows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["id"].as_str())
+        .collect();
+    assert!(workflows.contains(&workflow.as_str()), "{workflows:?}");
+    assert!(
+        !status.success(),
+        "the thawed driver says it lost the run: {stderr}"
+    );
+    // The run is the other driver's: it can finish it.
+    store.heartbeat(&other).unwrap();
+    clear_faults(&sim).await;
+    sim.shutdown().await;
+}
