@@ -222,8 +222,8 @@ impl ErrorCode {
                 "Run {run} is already being driven by {by_en}",
             ),
             NotProvisioned => t(
-                "{slug} har ingen levererad instans i den här miljön att uppdatera; provisionera kunden först.",
-                "{slug} has no delivered instance in this environment to update; provision the customer first.",
+                "{slug} har ingen levererad instans i den här miljön: ingen provisionering av Fabrik har lyckats sedan den senaste avvecklingen (ett importerat eller inskrivet instanskort räknas inte); provisionera kunden först.",
+                "{slug} has no delivered instance in this environment: no provisioning by Fabrik has succeeded since the last teardown (an imported or typed-in instance card does not count); provision the customer first.",
             ),
             NotNow => t("{slug}: {reason}", "{slug}: {reason_en}"),
             RunTakenOver => t(

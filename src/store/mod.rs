@@ -5,6 +5,7 @@
 pub mod adoptions;
 mod customers;
 pub mod db;
+mod delivery;
 mod health;
 mod listing;
 pub mod location;

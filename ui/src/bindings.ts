@@ -561,7 +561,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   missing_tokens: { sv: "Token saknas för {providers}; spara dem under Inställningar → Inloggningsuppgifter", en: "Tokens are missing for {providers}; save them under Settings → Credentials" },
   preflight_failed: { sv: "Förkontrollen stoppade körningen innan något skapades: {problems}", en: "The preflight stopped the run before anything was created: {problems_en}" },
   run_busy: { sv: "Körningen {run} drivs redan av {by}", en: "Run {run} is already being driven by {by_en}" },
-  not_provisioned: { sv: "{slug} har ingen levererad instans i den här miljön att uppdatera; provisionera kunden först.", en: "{slug} has no delivered instance in this environment to update; provision the customer first." },
+  not_provisioned: { sv: "{slug} har ingen levererad instans i den här miljön: ingen provisionering av Fabrik har lyckats sedan den senaste avvecklingen (ett importerat eller inskrivet instanskort räknas inte); provisionera kunden först.", en: "{slug} has no delivered instance in this environment: no provisioning by Fabrik has succeeded since the last teardown (an imported or typed-in instance card does not count); provision the customer first." },
   not_now: { sv: "{slug}: {reason}", en: "{slug}: {reason_en}" },
   run_taken_over: { sv: "Körningen {run} togs över av en annan process medan den här stod still; den här slutade utan att skriva mer", en: "Run {run} was taken over by another process while this one stood still; this one stopped without writing more" },
   sandbox_failed: { sv: "Sandlådan kunde inte starta: {detail}", en: "The sandbox could not start: {detail}" },
