@@ -36,6 +36,12 @@ vocabulary!(
         NotDelivered => "not_delivered",
         NothingToRepair => "nothing_to_repair",
         TokensMissing => "tokens_missing",
+        // "Ta bort exempel": what was removed, what was kept and why.
+        ExamplesRemoved => "examples_removed",
+        ExampleKeptBusy => "example_kept_busy",
+        ExampleKeptResources => "example_kept_resources",
+        ExampleKeptItem => "example_kept_item",
+        ExamplesKeptTeardownFirst => "examples_kept_teardown_first",
         // What the agency is told when a run ends (notification title, body; alert email).
         DoneProvision => "done_provision",
         DoneTeardown => "done_teardown",
@@ -242,6 +248,20 @@ impl Say {
                 "the last health check found nothing a repair can mend; check again first",
             ),
             TokensMissing => t("Token saknas för {names}", "Tokens are missing for {names}"),
+            ExamplesRemoved => t(
+                "Exempelkunder borttagna: {removed}.",
+                "Example customers removed: {removed}.",
+            ),
+            ExampleKeptBusy => t("en körning pågår", "a run is going on"),
+            ExampleKeptResources => t(
+                "Fabrik kan ha skapat resurser i molnet för den",
+                "Fabrik may have created cloud resources for it",
+            ),
+            ExampleKeptItem => t("{name} ({slug}): {reason}", "{name} ({slug}): {reason_en}"),
+            ExamplesKeptTeardownFirst => t(
+                "Behölls: {list}. Avveckla dem först (Avveckla på kundsidan, eller fabrik teardown), och ta sedan bort exemplen igen.",
+                "Kept: {list_en}. Tear them down first (Avveckla on the customer page, or fabrik teardown), then remove the examples again.",
+            ),
             DoneProvision => t("Provisionering klar", "Provisioning done"),
             DoneTeardown => t("Avveckling klar", "Teardown done"),
             DoneDayTwo => t("Klart: {what}", "Done: {what_en}"),

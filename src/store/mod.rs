@@ -25,6 +25,7 @@ use db::Conn;
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 
+pub use customers::{ExamplesRemoved, KeptExample};
 pub use migrations::SCHEMA_VERSION;
 
 /// How long a statement waits for another process's write lock before giving up.

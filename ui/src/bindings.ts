@@ -429,6 +429,14 @@ source: string, rows: number,
  */
 contents: string, };
 
+export type ExamplesRemoved = { removed: number, kept: Array<KeptExample>, 
+/**
+ * All of it in a sentence or two, in both languages (the CLI prints `sv`).
+ */
+message: Text, };
+
+export type KeptExample = { slug: string, name: string, reason: Text, };
+
 export type RegisterChange = { table: string, id: number, };
 
 export type SharedRegister = { 
@@ -463,7 +471,7 @@ export type Commands = {
   check_draft: { args: { draft: CustomerDraft }; result: DraftCheck };
   check_patch: { args: { slug: string; patch: CustomerPatch }; result: DraftCheck };
   load_examples: { args: {  }; result: number };
-  remove_examples: { args: {  }; result: number };
+  remove_examples: { args: {  }; result: ExamplesRemoved };
   preview_import: { args: { contents: string }; result: ImportPreview };
   import_customers: { args: { contents: string }; result: ImportReport };
   read_portal: { args: { source: PortalSource }; result: PortalRows };
