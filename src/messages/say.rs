@@ -757,12 +757,12 @@ impl Say {
             ),
             NothingSeen => t("inga", "none"),
             PlanAdoptedOnPurpose => t(
-                "{what} {name} skapades inte av Fabrik men tas över med avsikt: Fabriks märkning skrivs på det",
-                "{what_en} {name} was not created by Fabrik but is adopted on purpose: Fabrik's marker is written on it",
+                "{what} {name} (id {id}) skapades inte av Fabrik men tas över med avsikt: Fabriks märkning skrivs på det",
+                "{what_en} {name} (id {id}) was not created by Fabrik but is adopted on purpose: Fabrik's marker is written on it",
             ),
             PlanRefusedNotOurs => t(
-                "{what} {name} finns redan men skapades inte av Fabrik; det lämnas orört (ta över med --adopt {name})",
-                "{what_en} {name} already exists but was not created by Fabrik; it is left alone (adopt it with --adopt {name})",
+                "{what} {name} (id {id}) finns redan men skapades inte av Fabrik; det lämnas orört (ta över just det med --adopt {name})",
+                "{what_en} {name} (id {id}) already exists but was not created by Fabrik; it is left alone (adopt this one with --adopt {name})",
             ),
             VerifyOrganizationNotVisible => t(
                 "Organisationen {org} syns inte för token (den ser: {seen})",
