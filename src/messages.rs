@@ -223,8 +223,8 @@ impl ErrorCode {
                 "Run {run} is already being driven by {by_en}",
             ),
             NotProvisioned => t(
-                "{slug} har ingen levererad instans i den här miljön att uppdatera; provisionera kunden först.",
-                "{slug} has no delivered instance in this environment to update; provision the customer first.",
+                "{slug} har ingen levererad instans i den här miljön: ingen provisionering av Fabrik har lyckats sedan den senaste avvecklingen (ett importerat eller inskrivet instanskort räknas inte); provisionera kunden först.",
+                "{slug} has no delivered instance in this environment: no provisioning by Fabrik has succeeded since the last teardown (an imported or typed-in instance card does not count); provision the customer first.",
             ),
             NotNow => t("{slug}: {reason}", "{slug}: {reason_en}"),
             RunTakenOver => t(
@@ -341,12 +341,12 @@ impl ErrorCode {
                 "The domain {domain} is already used by another Vercel project ({detail}). Remove it there first, or choose another domain.",
             ),
             ResourceForeign => t(
-                "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så Fabrik varken tar över, ändrar eller tar bort det. Byt namn på eller ta bort det, ge kunden ett annat adressnamn, eller ta över det med avsikt: \"Ta över…\" i fönstret eller `fabrik provision {slug} --adopt {name}`.",
-                "{resource_en} {name} already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so Fabrik does not adopt, change or delete it. Rename or delete it, give the customer another address name, or adopt it on purpose: \"Adopt…\" in the window or `fabrik provision {slug} --adopt {name}`.",
+                "{resource} {name} (id {id}) finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så Fabrik varken tar över, ändrar eller tar bort det. Byt namn på eller ta bort det, ge kunden ett annat adressnamn, eller ta över just det med avsikt: \"Ta över…\" i fönstret eller `fabrik provision {slug} --adopt {name}`.",
+                "{resource_en} {name} (id {id}) already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so Fabrik does not adopt, change or delete it. Rename or delete it, give the customer another address name, or adopt this one on purpose: \"Adopt…\" in the window or `fabrik provision {slug} --adopt {name}`.",
             ),
             AdoptionNotFound => t(
-                "Fabrik har inte vägrat röra någon resurs som heter {name} för kunden {slug}; det finns inget att ta över.",
-                "Fabrik has not refused any resource named {name} for the customer {slug}; there is nothing to adopt.",
+                "Fabrik har inte visat någon resurs som heter {name} för kunden {slug}, så det finns inget att ta över; visa planen först (`fabrik provision {slug} --plan` eller Provisionera i fönstret), som visar resursens id.",
+                "Fabrik has not shown any resource named {name} for the customer {slug}, so there is nothing to adopt; show the plan first (`fabrik provision {slug} --plan` or Provision in the window), which shows the resource's id.",
             ),
             AdoptionMismatch => t(
                 "Skriv resursens namn exakt ({name}) för att ta över den; inget gjordes.",

@@ -855,3 +855,70 @@ fn the_portal_is_read_in_a_read_only_session_and_only_the_columns_an_import_read
     let rows = read_portal(&source("public.organizations_with_credits")).unwrap();
     assert_eq!(rows.rows, 1, "{}", rows.contents);
 }
+
+/// #28: "Ta bort exempel" removes the examples Fabrik never worked on and keeps one it
+/// provisioned, with its ledger and its resources in the cloud, saying which and why (tear it
+/// down first). After the teardown the next removal takes it too; its ledger stays archived.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provisioned_example_is_kept_until_it_is_torn_down() {
+    let Some(_) = common::keyring("examples-kept") else {
+        return;
+    };
+    let sim = common::sim(fabrik_sim::Profile::Instant).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fabrik.sqlite3");
+    {
+        let store = fabrik::store::Store::open(&db).unwrap();
+        for (k, v) in common::settings_for(&sim) {
+            store.set_setting(k, &v).unwrap();
+        }
+    }
+    let run = |args: &[&str]| common::cli(&sim, &db).args(args).output().unwrap();
+    let ok = |args: &[&str]| {
+        let out = run(args);
+        assert!(out.status.success(), "{args:?}: {}", common::said(&out));
+        common::said(&out)
+    };
+    let listed = || -> Vec<String> {
+        let out = run(&["customers", "list", "--json"]);
+        let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        rows.iter()
+            .map(|r| r["slug"].as_str().unwrap().to_string())
+            .collect()
+    };
+    ok(&["customers", "examples"]);
+    assert_eq!(listed().len(), 12);
+    let slug = "goteborgs-cykelverkstad";
+    ok(&["provision", slug, "--yes"]);
+
+    let said = ok(&["customers", "examples", "--remove"]);
+    assert!(
+        said.contains("Exempelkunder borttagna: 11.")
+            && said.contains(
+                "Göteborgs Cykelverkstad (goteborgs-cykelverkstad): Fabrik kan ha skapat resurser"
+            )
+            && said.contains("Avveckla dem först"),
+        "{said}"
+    );
+    assert_eq!(listed(), [slug], "the provisioned example is kept");
+    let inv = common::inventory(&sim).await;
+    assert_eq!(
+        common::counts(&inv)["projects"],
+        1,
+        "its instance is there: {inv}"
+    );
+
+    ok(&["teardown", slug, "--yes"]);
+    let said = ok(&["customers", "examples", "--remove"]);
+    assert!(
+        said.contains("Exempelkunder borttagna: 1.") && !said.contains("Behölls"),
+        "{said}"
+    );
+    assert!(listed().is_empty());
+    let store = fabrik::store::Store::open(&db).unwrap();
+    assert!(
+        store.list_runs(None, 10).unwrap().len() >= 2,
+        "its runs are kept in the archive"
+    );
+    sim.shutdown().await;
+}

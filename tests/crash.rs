@@ -645,3 +645,122 @@ async fn a_driver_frozen_between_its_read_and_its_delete_makes_no_call_after_a_t
     clear_faults(&sim).await;
     sim.shutdown().await;
 }
+
+/// A provisioned customer whose teardown (`fabrik teardown --yes`) is killed with SIGKILL once
+/// its first resource is gone, while the next delete is still on its way (held up by the
+/// simulator). Returns the simulator, the register, the customer and the teardown's run.
+async fn teardown_killed_midway(
+    name: &str,
+) -> (
+    fabrik_sim::SimHandle,
+    tempfile::TempDir,
+    std::path::PathBuf,
+    String,
+    i64,
+) {
+    let sim = sim(Profile::Instant).await;
+    let (dir, db, slug) = register_file(&sim, name);
+    let mut cmd = cli(&sim, &db);
+    cmd.args(["provision", &slug, "--yes", "--json"]);
+    let (events, output, _) = run_until(cmd, &|_| false);
+    assert!(
+        events
+            .iter()
+            .any(|e| e["type"] == "run_finished" && e["state"] == "succeeded"),
+        "{output}"
+    );
+    fault(
+        &sim,
+        json!({"method": "DELETE", "path": "/vercel/v9/projects/*", "delay_ms": 5000}),
+    )
+    .await;
+    let mut cmd = cli(&sim, &db);
+    cmd.args(["teardown", &slug, "--yes", "--json"]);
+    let (events, output, killed) = run_until(cmd, &|e| e["type"] == "compensation_done");
+    assert!(killed, "the teardown was killed mid-way: {output}");
+    clear_faults(&sim).await;
+    let run_id = events
+        .iter()
+        .find_map(|e| e["run_id"].as_i64())
+        .expect("the teardown's run");
+    let inv = inventory(&sim).await;
+    assert!(
+        inv["supabase"]["projects"].as_array().unwrap().len() == 1,
+        "the teardown stopped with resources left: {inv}"
+    );
+    (sim, dir, db, slug, run_id)
+}
+
+/// What a finished teardown leaves: the run succeeded, nothing Fabrik made exists, the card is
+/// cleared and the customer inactive.
+async fn torn_down(sim: &fabrik_sim::SimHandle, db: &std::path::Path, slug: &str, run_id: i64) {
+    let store = Store::open(db).unwrap();
+    let run = store.get_run(run_id).unwrap();
+    assert_eq!(run.state.as_str(), "succeeded", "{run:?}");
+    let inv = inventory(sim).await;
+    assert_eq!(inv["total_created_resources"], 0, "{inv}");
+    let c = store
+        .get_customer_in(slug, fabrik::environment::Environment::Production)
+        .unwrap();
+    assert_eq!(c.status, fabrik::customer::Status::Inactive);
+    assert!(c.instance.is_empty(), "{:?}", c.instance);
+    let teardowns = store
+        .list_runs(Some(c.id), 10)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.kind.as_str() == "teardown")
+        .count();
+    assert_eq!(
+        teardowns, 1,
+        "the interrupted teardown was continued, not doubled"
+    );
+}
+
+/// #28: a teardown killed mid-way is resumed (`fabrik runs resume`, the window's banner) as a
+/// teardown: it deletes what remains and ends succeeded, never `cancelled` with nothing done,
+/// and no check meant for runs that create stands in its way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_teardown_resumes_and_finishes() {
+    let Some(_) = keyring("teardown-resumed") else {
+        return;
+    };
+    let (sim, _dir, db, slug, run_id) = teardown_killed_midway("Avbruten Avveckling AB").await;
+    // A teardown only deletes: what the preflight checks for creating (here the sender's
+    // domain, no longer verified) stands no more in the way of its resume than of its start.
+    Store::open(&db)
+        .unwrap()
+        .set_setting("email.sender_address", "hej@inte-verifierad.example")
+        .unwrap();
+    let mut cmd = cli(&sim, &db);
+    cmd.args(["runs", "resume", &run_id.to_string(), "--json"]);
+    let (events, output, _) = run_until(cmd, &|_| false);
+    let finished = events.iter().find(|e| e["type"] == "run_finished");
+    assert_eq!(
+        finished.map(|e| e["state"].clone()),
+        Some(json!("succeeded")),
+        "{output}"
+    );
+    torn_down(&sim, &db, &slug, run_id).await;
+    sim.shutdown().await;
+}
+
+/// #28: "Avveckla" again after the process died continues the interrupted teardown (its
+/// driver is gone) instead of naming it as "already active" and deleting nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_teardown_continues_the_interrupted_one() {
+    let Some(_) = keyring("teardown-again") else {
+        return;
+    };
+    let (sim, _dir, db, slug, run_id) = teardown_killed_midway("Avvecklas Igen AB").await;
+    let mut cmd = cli(&sim, &db);
+    cmd.args(["teardown", &slug, "--yes", "--json"]);
+    let (events, output, _) = run_until(cmd, &|_| false);
+    let finished = events.iter().find(|e| e["type"] == "run_finished");
+    assert_eq!(
+        finished.map(|e| (e["run_id"].clone(), e["state"].clone())),
+        Some((json!(run_id), json!("succeeded"))),
+        "{output}"
+    );
+    torn_down(&sim, &db, &slug, run_id).await;
+    sim.shutdown().await;
+}

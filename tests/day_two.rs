@@ -831,3 +831,148 @@ async fn the_command_line_alerts_on_failure_and_reads_the_environment_it_provisi
     assert_eq!(f["status"], "active", "{f}");
     let _ = run(&["teardown", &slug, "--yes"]);
 }
+
+/// #28: a customer imported as active with an instance card Fabrik never delivered (its only
+/// provisioning run stopped half-way and was kept) is refused every day-two run, a repair
+/// included, with the reason and the way out; the card keeps the workflow typed into it.
+#[tokio::test]
+async fn an_imported_active_customer_is_refused_every_day_two_run() {
+    let Some(w) = world("d2-imported", "Importerad Aktiv AB").await else {
+        return;
+    };
+    // Provisioning was started once and stopped before the end (the welcome email refused);
+    // the window keeps such a run, with the projects it made.
+    let kept = engine(
+        &w.sim,
+        w.store.clone(),
+        w.secrets.clone(),
+        fabrik::provision::FailurePolicy::Pause,
+    );
+    fault(
+        &w.sim,
+        json!({"method": "POST", "path": "/resend/emails", "status": 422}),
+    )
+    .await;
+    let (_, outcome, events) = start_and_drive(&kept, &w.slug).await;
+    assert_eq!(outcome.unwrap(), RunState::Failed, "{}", events.json());
+    clear_faults(&w.sim).await;
+    // Then the customer is imported over it: active, with a card typed by hand.
+    let typed = "kundens-eget-flode";
+    w.store
+        .update_customer(
+            &w.slug,
+            fabrik::customer::CustomerPatch {
+                status: Some(Status::Active),
+                n8n_workflow_id: Some(typed.into()),
+                ..Default::default()
+            },
+            &fabrik::customer::ModuleManifest::bundled(),
+        )
+        .unwrap();
+    // The check finds the typed workflow missing and names a repair for it.
+    let h = w.engine.check_health(&w.slug).await.unwrap();
+    assert!(
+        h.findings
+            .iter()
+            .any(|f| f.repair == Some(StepKey::N8nWorkflow)),
+        "{:#?}",
+        h.findings
+    );
+
+    let runs_before = w.store.list_runs(None, 50).unwrap().len();
+    for def in fabrik::provision::kinds::KINDS.iter() {
+        if !matches!(
+            def.requires,
+            fabrik::provision::kinds::Requires::Delivered(_)
+        ) {
+            continue;
+        }
+        let request = RunRequest::without_input(def.kind).unwrap_or(match def.kind {
+            RunKind::DomainAdd => RunRequest::DomainAdd {
+                domain: "kund.se".into(),
+            },
+            _ => RunRequest::DomainRemove {
+                domain: "kund.se".into(),
+            },
+        });
+        let refused = match w.engine.record(&w.slug, &request) {
+            Ok(started) => panic!("{:?} was recorded as run {}", def.kind, started.run_id),
+            Err(e) => e,
+        };
+        assert_eq!(refused.code().as_str(), "not_provisioned", "{:?}", def.kind);
+        let text = refused.to_string();
+        assert!(
+            text.contains("har lyckats sedan den senaste avvecklingen")
+                && text.contains("provisionera kunden först"),
+            "{:?}: the reason and the way out: {text}",
+            def.kind
+        );
+    }
+    assert_eq!(w.store.list_runs(None, 50).unwrap().len(), runs_before);
+    assert_eq!(
+        customer(&w).instance.n8n_workflow_id.as_deref(),
+        Some(typed),
+        "the card's workflow is the one typed in"
+    );
+    done(w).await;
+}
+
+/// #28: a repair kept after it failed is not resumed once the instance was torn down: `runs
+/// resume` is refused with the reason and the way out, and no workflow is made anew for a
+/// customer that has none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_repair_is_not_resumed_after_a_teardown() {
+    let Some(_) = keyring("d2-resume-gone") else {
+        return;
+    };
+    let sim = sim(fabrik_sim::Profile::Instant).await;
+    let (_dir, db, slug) = register_file(&sim, "Lagning Efter Avveckling AB");
+    let run = |args: &[&str]| cli(&sim, &db).args(args).output().unwrap();
+    let ok = |args: &[&str]| {
+        let out = run(args);
+        assert!(out.status.success(), "{args:?}: {}", said(&out));
+    };
+    let card = || {
+        fabrik::store::Store::open(&db)
+            .unwrap()
+            .get_customer_in(&slug, fabrik::environment::Environment::Production)
+            .unwrap()
+    };
+    ok(&["provision", &slug, "--yes"]);
+    let workflow = card().instance.n8n_workflow_id.unwrap();
+    reqwest::Client::new()
+        .delete(format!("{}/workflows/{workflow}", sim.n8n_api_url()))
+        .header("X-N8N-API-KEY", TOKEN)
+        .send()
+        .await
+        .unwrap();
+    fault(
+        &sim,
+        json!({"method": "POST", "path": "/n8n/api/v1/workflows", "status": 400}),
+    )
+    .await;
+    let failed = run(&["repair", &slug, "--keep-on-failure"]);
+    assert_eq!(failed.status.code(), Some(1), "{}", said(&failed));
+    clear_faults(&sim).await;
+    let store = fabrik::store::Store::open(&db).unwrap();
+    let repair = store
+        .list_runs(None, 10)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.kind == RunKind::Repair)
+        .expect("the repair run");
+    assert_eq!(repair.state, RunState::Failed);
+    ok(&["teardown", &slug, "--yes"]);
+
+    let resumed = run(&["runs", "resume", &repair.id.to_string()]);
+    let text = said(&resumed);
+    assert_eq!(resumed.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("not_provisioned") && text.contains("provisionera kunden först"),
+        "{text}"
+    );
+    let inv = inventory(&sim).await;
+    assert_eq!(counts(&inv)["workflows"], 0, "{inv}");
+    assert!(card().instance.is_empty(), "{:?}", card().instance);
+    sim.shutdown().await;
+}

@@ -236,10 +236,18 @@ async fn adopted_on_purpose(tag: &str, name: &str, body: impl Fn(&str) -> Value)
         return;
     };
     let (kind, id) = seeded(&w, body(&w.slug)).await;
+    // The id the provider knows it by (a GitHub repository's is a number, not its name).
+    let provider_id = match kind.as_str() {
+        "github_repo" => {
+            snapshot(&inventory(&w.sim).await, &kind, &id)["resource"]["id"].to_string()
+        }
+        _ => id.clone(),
+    };
     let (_, state, events) = run(&w.engine, &w.slug).await;
     assert_eq!(state, RunState::RolledBack, "{events}");
     let c = w.store.get_customer(&w.slug).unwrap();
     let refused = w.store.adoptions(c.id).unwrap().remove(0);
+    assert_eq!(refused.external_id.as_deref(), Some(provider_id.as_str()));
     let resource = refused.resource.clone();
 
     let wrong = w
@@ -263,7 +271,7 @@ async fn adopted_on_purpose(tag: &str, name: &str, body: impl Fn(&str) -> Value)
     let adopted = w.store.adoptions(c.id).unwrap().remove(0);
     assert_eq!(adopted.state, AdoptionState::Adopted);
     assert_eq!(adopted.adopted_run, Some(run_id));
-    assert_eq!(adopted.external_id.as_deref(), Some(id.as_str()));
+    assert_eq!(adopted.external_id.as_deref(), Some(provider_id.as_str()));
     let log = w.store.run_log(run_id, 0).unwrap();
     assert!(
         log.iter()
@@ -424,11 +432,23 @@ async fn a_teardown_of_hand_typed_foreign_ids_deletes_nothing() {
     w.sim.shutdown().await;
 }
 
-/// `fabrik provision SLUG --adopt NAME` may name the resource before any run met it: the
-/// typed name on the command line is the confirmation, and the first run adopts it.
+/// Deletes a workflow in n8n (someone at the agency does, by hand).
+async fn delete_workflow(sim: &fabrik_sim::SimHandle, id: &str) {
+    let r = reqwest::Client::new()
+        .delete(format!("{}/workflows/{id}", sim.n8n_api_url()))
+        .header("X-N8N-API-KEY", TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+}
+
+/// #28: permission to adopt names the provider id the owner was shown, not only a name. Before
+/// anything was shown there is nothing to allow (`--adopt NAME` included); the plan shows the
+/// id, and the permission names it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_cli_may_allow_an_adoption_before_the_first_run() {
-    let Some(w) = world("adopt-cli", "Terminal Först AB").await else {
+async fn an_adoption_is_bound_to_the_id_the_owner_was_shown() {
+    let Some(w) = world("adopt-shown", "Visat Först AB").await else {
         return;
     };
     let name = format!("fabrik-{}", w.slug);
@@ -437,12 +457,29 @@ async fn the_cli_may_allow_an_adoption_before_the_first_run() {
         json!({"kind": "n8n_workflow", "name": name, "active": false}),
     )
     .await;
+    let unseen = w
+        .engine
+        .allow_adoption(&w.slug, &name, &name, AllowedBy::Cli)
+        .map(|a| format!("{a:?}"))
+        .unwrap_err();
+    assert_eq!(unseen.code().as_str(), "adoption_not_found");
+
+    let plan = w.engine.plan(&w.slug).await.unwrap();
+    let item = plan
+        .items
+        .iter()
+        .find(|i| i.adoptable.as_deref() == Some(name.as_str()))
+        .expect("the plan refuses the workflow");
+    assert_eq!(item.provider_id.as_deref(), Some(id.as_str()));
+    assert!(item.detail.sv.contains(&id), "{:?}", item.detail);
+    assert!(item.detail.en.contains(&id), "{:?}", item.detail);
+
     let allowed = w
         .engine
         .allow_adoption(&w.slug, &name, &name, AllowedBy::Cli)
         .unwrap();
     assert_eq!(allowed.state, AdoptionState::Allowed);
-    assert_eq!(allowed.allowed_by, Some(AllowedBy::Cli));
+    assert_eq!(allowed.external_id.as_deref(), Some(id.as_str()));
     let (run_id, state, events) = run(&w.engine, &w.slug).await;
     assert_eq!(state, RunState::Succeeded, "{events}");
     let c = w.store.get_customer(&w.slug).unwrap();
@@ -450,6 +487,59 @@ async fn the_cli_may_allow_an_adoption_before_the_first_run() {
     assert_eq!(adopted.state, AdoptionState::Adopted);
     assert_eq!(adopted.adopted_run, Some(run_id));
     assert_eq!(adopted.external_id.as_deref(), Some(id.as_str()));
+    cleanup(&w.engine, &w.slug).await;
+    w.sim.shutdown().await;
+}
+
+/// #28: a resource replaced after the owner allowed adopting it (deleted, and another made
+/// under the same name) is not what the owner saw: the run refuses it again, names the new id
+/// and leaves it as it is; the owner can allow that one in turn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resource_replaced_since_it_was_allowed_is_refused_again() {
+    let Some(w) = world("adopt-replaced", "Utbytt Sedan AB").await else {
+        return;
+    };
+    let name = format!("fabrik-{}", w.slug);
+    let body = json!({"kind": "n8n_workflow", "name": name, "active": false});
+    let (kind, seen) = seeded(&w, body.clone()).await;
+    let (_, state, events) = run(&w.engine, &w.slug).await;
+    assert_eq!(state, RunState::RolledBack, "{events}");
+    w.engine
+        .allow_adoption(&w.slug, &name, &name, AllowedBy::Window)
+        .unwrap();
+
+    delete_workflow(&w.sim, &seen).await;
+    let (_, other) = seeded(&w, body).await;
+    assert_ne!(seen, other);
+    let before = snapshot(&inventory(&w.sim).await, &kind, &other);
+    let (_, state, events) = run(&w.engine, &w.slug).await;
+    assert_eq!(
+        state,
+        RunState::RolledBack,
+        "the replacement is refused: {events}"
+    );
+    assert!(
+        events.contains("resource_foreign") && events.contains(&other),
+        "the refusal names the new id: {events}"
+    );
+    assert_eq!(
+        snapshot(&inventory(&w.sim).await, &kind, &other),
+        before,
+        "left exactly as it was"
+    );
+    let c = w.store.get_customer(&w.slug).unwrap();
+    let row = w.store.adoptions(c.id).unwrap().remove(0);
+    assert_eq!(row.state, AdoptionState::Refused);
+    assert_eq!(row.external_id.as_deref(), Some(other.as_str()));
+
+    let allowed = w
+        .engine
+        .allow_adoption(&w.slug, &name, &name, AllowedBy::Window)
+        .unwrap();
+    assert_eq!(allowed.external_id.as_deref(), Some(other.as_str()));
+    let (_, state, events) = run(&w.engine, &w.slug).await;
+    assert_eq!(state, RunState::Succeeded, "{events}");
+    cleanup(&w.engine, &w.slug).await;
     w.sim.shutdown().await;
 }
 

@@ -314,7 +314,7 @@ fn search_filter_and_sort(store: Store) {
         .map(|r| r.name.to_lowercase())
         .collect();
     assert_eq!(desc, sorted.into_iter().rev().collect::<Vec<_>>());
-    assert_eq!(store.delete_examples().unwrap(), 12);
+    assert_eq!(store.delete_examples().unwrap().removed, 12);
     assert_eq!(store.count_customers().unwrap(), 0);
 }
 

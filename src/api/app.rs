@@ -195,7 +195,7 @@ impl Commands for Fabrik {
         self.api()?.load_examples()
     }
 
-    fn remove_examples(&self) -> ApiResult<u32> {
+    fn remove_examples(&self) -> ApiResult<crate::store::ExamplesRemoved> {
         self.api()?.remove_examples()
     }
 

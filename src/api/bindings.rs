@@ -32,6 +32,7 @@ use crate::store::db::{LiveStatus, RegisterChange};
 use crate::store::location::SharedRegister;
 use crate::store::runs::{LogLine, RunRow, StepRow};
 use crate::store::transfer::{MoveReport, TableCheck};
+use crate::store::{ExamplesRemoved, KeptExample};
 
 /// The TypeScript `Commands` type, from the one command table (`super::commands`).
 macro_rules! command_table {
@@ -118,7 +119,7 @@ pub fn typescript() -> String {
         TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,
         Health, HealthFinding, HealthPart, FindingKind, HealthSummary, SiteProbe, Sweep,
         DomainStatus, DnsRecord,
-        ImportPreview, ImportReport, ImportRow, ExportFormat, ExportedFile, PortalSource, PortalRows,
+        ImportPreview, ImportReport, ImportRow, ExportFormat, ExportedFile, PortalSource, PortalRows, ExamplesRemoved, KeptExample,
         RegisterChange, LiveStatus, SharedRegister, MoveReport, TableCheck,
     );
     let mut out = String::from(

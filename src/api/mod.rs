@@ -189,8 +189,8 @@ impl Api {
         Ok(self.store.insert_examples(&self.manifest)? as u32)
     }
 
-    pub fn remove_examples(&self) -> ApiResult<u32> {
-        Ok(self.store.delete_examples()? as u32)
+    pub fn remove_examples(&self) -> ApiResult<crate::store::ExamplesRemoved> {
+        Ok(self.store.delete_examples()?)
     }
 
     pub fn module_manifest(&self) -> ApiResult<ModuleManifest> {

@@ -202,6 +202,11 @@ impl Supervisor {
     ) -> ApiResult<Launched> {
         let engine = self.engine()?;
         let outcome = engine.record(&slug, &request)?;
+        if outcome.already_running && request.kind() == RunKind::Teardown {
+            if let Some(launched) = self.continue_teardown(&engine, &outcome, &slug, &host)? {
+                return Ok(launched);
+            }
+        }
         let finished = outcome.driver.clone().map(|driver| {
             self.launch(
                 driver.clone(),
@@ -214,6 +219,42 @@ impl Supervisor {
         Ok(Launched { outcome, finished })
     }
 
+    /// "Avveckla" again while a teardown stands interrupted (its driver killed, its lease
+    /// lapsed): that teardown is the one asked for, so it is continued, as a provisioning run
+    /// is, rather than named as active while nothing deletes. `None` when the active run is
+    /// another kind or still driven.
+    fn continue_teardown(
+        self: &Arc<Self>,
+        engine: &Engine,
+        outcome: &StartOutcome,
+        slug: &str,
+        host: &Arc<dyn RunHost>,
+    ) -> ApiResult<Option<Launched>> {
+        if self.store.get_run(outcome.run_id)?.kind != RunKind::Teardown {
+            return Ok(None);
+        }
+        let claimed = match engine.claim_resume(outcome.run_id) {
+            Ok(claimed) => claimed,
+            Err(Error::RunBusy { .. }) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let finished = self.launch(
+            claimed.driver().clone(),
+            host.clone(),
+            slug.to_string(),
+            RunKind::Teardown,
+            move |e, sink, cancel| async move { e.resume_claimed(claimed, sink, cancel).await },
+        );
+        Ok(Some(Launched {
+            outcome: StartOutcome {
+                already_running: false,
+                driven_by: None,
+                ..outcome.clone()
+            },
+            finished: Some(finished),
+        }))
+    }
+
     /// "Försök igen" and the resume banner: continue a failed, cancelled or interrupted run.
     /// The run is claimed here, before the task starts: a second click (or the CLI on the
     /// same run) is refused with `run_busy` at once and never becomes a second driver.
@@ -222,7 +263,27 @@ impl Supervisor {
         run_id: i64,
         host: Arc<dyn RunHost>,
     ) -> ApiResult<JoinHandle<crate::Result<RunState>>> {
-        self.cloud.require_preflight().await?;
+        let me = self.clone();
+        let kind = crate::blocking::run(move || {
+            let run = me.store.get_run(run_id)?;
+            // A day-two run stopped before the instance was torn down (or recorded for a card
+            // Fabrik never delivered) must not go on working on what is not Fabrik's delivery.
+            let day_two = matches!(kinds::def(run.kind).requires, kinds::Requires::Delivered(_));
+            if day_two
+                && me
+                    .store
+                    .delivered_by(run.customer_id, run.environment)?
+                    .is_none()
+            {
+                return Err(Error::NotProvisioned(run.slug));
+            }
+            Ok(run.kind)
+        })
+        .await?;
+        // A teardown only deletes, resumed or not (see `start_run`).
+        if kind != RunKind::Teardown {
+            self.cloud.require_preflight().await?;
+        }
         let me = self.clone();
         crate::blocking::run(move || {
             let run = me.store.get_run(run_id)?;

@@ -36,6 +36,12 @@ vocabulary!(
         NotDelivered => "not_delivered",
         NothingToRepair => "nothing_to_repair",
         TokensMissing => "tokens_missing",
+        // "Ta bort exempel": what was removed, what was kept and why.
+        ExamplesRemoved => "examples_removed",
+        ExampleKeptBusy => "example_kept_busy",
+        ExampleKeptResources => "example_kept_resources",
+        ExampleKeptItem => "example_kept_item",
+        ExamplesKeptTeardownFirst => "examples_kept_teardown_first",
         // What the agency is told when a run ends (notification title, body; alert email).
         DoneProvision => "done_provision",
         DoneTeardown => "done_teardown",

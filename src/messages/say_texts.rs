@@ -68,6 +68,20 @@ impl Say {
                 "the last health check found nothing a repair can mend; check again first",
             ),
             TokensMissing => t("Token saknas för {names}", "Tokens are missing for {names}"),
+            ExamplesRemoved => t(
+                "Exempelkunder borttagna: {removed}.",
+                "Example customers removed: {removed}.",
+            ),
+            ExampleKeptBusy => t("en körning pågår", "a run is going on"),
+            ExampleKeptResources => t(
+                "Fabrik kan ha skapat resurser i molnet för den",
+                "Fabrik may have created cloud resources for it",
+            ),
+            ExampleKeptItem => t("{name} ({slug}): {reason}", "{name} ({slug}): {reason_en}"),
+            ExamplesKeptTeardownFirst => t(
+                "Behölls: {list}. Avveckla dem först (Avveckla på kundsidan, eller fabrik teardown), och ta sedan bort exemplen igen.",
+                "Kept: {list_en}. Tear them down first (Avveckla on the customer page, or fabrik teardown), then remove the examples again.",
+            ),
             DoneProvision => t("Provisionering klar", "Provisioning done"),
             DoneTeardown => t("Avveckling klar", "Teardown done"),
             DoneDayTwo => t("Klart: {what}", "Done: {what_en}"),
@@ -567,12 +581,12 @@ impl Say {
             ),
             NothingSeen => t("inga", "none"),
             PlanAdoptedOnPurpose => t(
-                "{what} {name} skapades inte av Fabrik men tas över med avsikt: Fabriks märkning skrivs på det",
-                "{what_en} {name} was not created by Fabrik but is adopted on purpose: Fabrik's marker is written on it",
+                "{what} {name} (id {id}) skapades inte av Fabrik men tas över med avsikt: Fabriks märkning skrivs på det",
+                "{what_en} {name} (id {id}) was not created by Fabrik but is adopted on purpose: Fabrik's marker is written on it",
             ),
             PlanRefusedNotOurs => t(
-                "{what} {name} finns redan men skapades inte av Fabrik; det lämnas orört (ta över med --adopt {name})",
-                "{what_en} {name} already exists but was not created by Fabrik; it is left alone (adopt it with --adopt {name})",
+                "{what} {name} (id {id}) finns redan men skapades inte av Fabrik; det lämnas orört (ta över just det med --adopt {name})",
+                "{what_en} {name} (id {id}) already exists but was not created by Fabrik; it is left alone (adopt this one with --adopt {name})",
             ),
             VerifyOrganizationNotVisible => t(
                 "Organisationen {org} syns inte för token (den ser: {seen})",

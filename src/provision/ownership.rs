@@ -98,19 +98,23 @@ where
 {
     let (customer, env, run_id) = (ctx.customer.id, ctx.environment, ctx.run_id);
     let resource = name.to_string();
+    // The permission covers the resource the owner was shown, by its id: one made since under
+    // the same name is refused again.
     let allowed = ctx
         .db(move |s| s.adoption(customer, env, &resource))
         .await?
-        .is_some_and(|a| a.state == AdoptionState::Allowed);
+        .is_some_and(|a| {
+            a.state == AdoptionState::Allowed && a.external_id.as_deref() == Some(external_id)
+        });
     if !allowed {
-        let resource = name.to_string();
-        ctx.db(move |s| s.record_refusal(customer, env, step, &resource, Some(run_id)))
+        let (resource, id) = (name.to_string(), external_id.to_string());
+        ctx.db(move |s| s.record_refusal(customer, env, step, &resource, &id, Some(run_id)))
             .await?;
         return Err(StepError::permanent(
             ErrorCode::ResourceForeign,
             params! {
                 "resource" => resource_sv, "resource_en" => resource_en,
-                "name" => name, "slug" => ctx.customer.slug,
+                "name" => name, "id" => external_id, "slug" => ctx.customer.slug,
             },
         ));
     }

@@ -34,6 +34,8 @@ pub struct PlanItem {
     /// For a refused resource that was not created by Fabrik: its name, which the owner may
     /// type to adopt it on purpose.
     pub adoptable: Option<String>,
+    /// That resource's id at its provider: what the owner sees, and what a permission names.
+    pub provider_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -52,6 +54,7 @@ fn item(step: StepKey, action: PlanAction, detail: Text) -> PlanItem {
         action,
         detail,
         adoptable: None,
+        provider_id: None,
     }
 }
 
@@ -59,8 +62,8 @@ fn item(step: StepKey, action: PlanAction, detail: Text) -> PlanItem {
 /// only makes read-only provider calls.
 #[derive(Debug, Default)]
 pub struct PlanLedger {
-    /// Resource names the owner allowed adopting on purpose, in this environment.
-    pub allowed: Vec<String>,
+    /// The resources the owner allowed adopting on purpose in this environment: name and id.
+    pub allowed: Vec<(String, Option<String>)>,
     /// Whether this environment already sent the customer's welcome email.
     pub welcome_sent: bool,
 }
@@ -76,7 +79,7 @@ impl PlanLedger {
                 .adoptions(customer.id)?
                 .into_iter()
                 .filter(|a| a.environment == environment && a.state == AdoptionState::Allowed)
-                .map(|a| a.resource)
+                .map(|a| (a.resource, a.external_id))
                 .collect(),
             welcome_sent: store.step_done_before(
                 customer.id,
@@ -88,12 +91,13 @@ impl PlanLedger {
     }
 }
 
-/// The refusals a plan met, for the ledger (so the owner can adopt them from the window).
-pub fn refusals(plan: &ProvisionPlan) -> Vec<(StepKey, String)> {
+/// The refusals a plan met, with the ids it showed, for the ledger (so the owner can adopt
+/// them from the window).
+pub fn refusals(plan: &ProvisionPlan) -> Vec<(StepKey, String, String)> {
     plan.items
         .iter()
         .filter(|i| i.action == PlanAction::Refuse)
-        .filter_map(|i| i.adoptable.clone().map(|name| (i.step, name)))
+        .filter_map(|i| Some((i.step, i.adoptable.clone()?, i.provider_id.clone()?)))
         .collect()
 }
 
@@ -108,15 +112,21 @@ pub async fn plan(
     let mut items = Vec::new();
     // A same-named resource without the customer's marker: refused, unless the owner allowed
     // adopting it on purpose (then the run marks it).
-    let foreign = |step: StepKey, (what_sv, what_en): (&str, &str), name: &str| {
-        let mut p = crate::params! { "name" => name };
+    // Shown with its provider id; allowed only as that id (one replaced since is refused).
+    let foreign = |step: StepKey, (what_sv, what_en): (&str, &str), name: &str, id: &str| {
+        let mut p = crate::params! { "name" => name, "id" => id };
         crate::messages::param_text(&mut p, "what", &Text::new(what_sv, what_en));
-        if ledger.allowed.iter().any(|a| a == name) {
+        if ledger
+            .allowed
+            .iter()
+            .any(|(n, i)| n == name && i.as_deref() == Some(id))
+        {
             item(step, Adopt, Say::PlanAdoptedOnPurpose.with(p))
         } else {
             // `adoptable`: the engine records the refusal, so the owner can adopt it.
             PlanItem {
                 adoptable: Some(name.to_string()),
+                provider_id: Some(id.to_string()),
                 ..item(step, Refuse, Say::PlanRefusedNotOurs.with(p))
             }
         }
@@ -202,6 +212,7 @@ pub async fn plan(
                     StepKey::GithubRepo,
                     ("Repot", "The repository"),
                     &r.full_name,
+                    &r.id.to_string(),
                 )
             }
         }
@@ -230,6 +241,7 @@ pub async fn plan(
             StepKey::VercelProject,
             ("Vercel-projektet", "The Vercel project"),
             &p.name,
+            &p.id,
         ),
         None => item(
             StepKey::VercelProject,
@@ -261,10 +273,11 @@ pub async fn plan(
             crate::messages::Say::PlanN8nWorkflowAlreadyCustomerS
                 .with(crate::params! { "wf" => wf, "id" => w.id }),
         ),
-        (None, Some(_)) => foreign(
+        (None, Some(theirs)) => foreign(
             StepKey::N8nWorkflow,
             ("n8n-flödet", "The n8n workflow"),
             &wf,
+            &theirs.id,
         ),
         (None, None) => item(
             StepKey::N8nWorkflow,

@@ -1,6 +1,7 @@
 //! The adoption ledger: resources Fabrik found by a customer's name without the customer's
 //! marker (refused), the ones the owner then confirmed taking over (allowed) and the ones a run
-//! marked and took (adopted). One row per customer, environment and resource name.
+//! marked and took (adopted). One row per customer, environment and resource name, bound to
+//! the provider id Fabrik showed the owner: a name can be given to something else.
 
 use super::db::{params, Conn, Optional, Row};
 use serde::Serialize;
@@ -26,6 +27,8 @@ pub struct Adoption {
     pub adopted_at: Option<String>,
     #[ts(type = "number | null")]
     pub adopted_run: Option<i64>,
+    /// The provider's id of the resource as Fabrik last met it: shown with the refusal, named
+    /// by the permission, marked by the adoption.
     pub external_id: Option<String>,
 }
 
@@ -85,23 +88,32 @@ impl Store {
         one(&self.conn(), customer_id, environment, resource)
     }
 
-    /// A run (or a plan, `run_id` None) met `resource` without the customer's marker and left
-    /// it alone. An earlier permission is kept (a refusal never withdraws what the owner
-    /// allowed).
+    /// A run (or a plan, `run_id` None) met `resource`, with the provider id `external_id`,
+    /// without the customer's marker and left it alone; the id is what the owner is shown and
+    /// what a permission will name. A permission for this very id is kept (a refusal never
+    /// withdraws what the owner allowed); one for another id was for a resource that is gone
+    /// (replaced under the same name), so the row is refused again and names the new id.
     pub fn record_refusal(
         &self,
         customer_id: i64,
         environment: Environment,
         step: StepKey,
         resource: &str,
+        external_id: &str,
         run_id: Option<i64>,
     ) -> Result<()> {
         self.conn().execute(
-            "INSERT INTO adoptions (customer_id, environment, resource, step, state, refused_at, refused_run)
-               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO adoptions (customer_id, environment, resource, step, state, refused_at, refused_run, external_id)
+               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (customer_id, environment, resource) DO UPDATE
                SET step = excluded.step, refused_at = excluded.refused_at, refused_run = excluded.refused_run,
-                   state = CASE WHEN adoptions.state = ?8 THEN ?5 ELSE adoptions.state END",
+                   state = CASE WHEN adoptions.state = ?9 AND adoptions.external_id = excluded.external_id
+                                THEN adoptions.state ELSE ?5 END,
+                   allowed_at = CASE WHEN adoptions.external_id = excluded.external_id
+                                     THEN adoptions.allowed_at END,
+                   allowed_by = CASE WHEN adoptions.external_id = excluded.external_id
+                                     THEN adoptions.allowed_by END,
+                   external_id = excluded.external_id",
             params![
                 customer_id,
                 environment,
@@ -110,14 +122,17 @@ impl Store {
                 AdoptionState::Refused,
                 now().to_rfc3339(),
                 run_id,
-                AdoptionState::Adopted,
+                external_id,
+                AdoptionState::Allowed,
             ],
         )?;
         Ok(())
     }
 
-    /// The owner confirmed taking `resource` over. From the window only what a run refused
-    /// can be allowed; the CLI's `--adopt NAME` may allow it before the run meets it.
+    /// The owner confirmed taking `resource` over, as Fabrik last showed it: the permission
+    /// names the provider id recorded with the refusal (shown in the plan and the run's
+    /// refusal), so a resource replaced since under the same name is not covered by it. A name
+    /// Fabrik never showed with an id (`--adopt NAME` before any plan or run) cannot be allowed.
     pub fn allow_adoption(
         &self,
         customer_id: i64,
@@ -128,11 +143,10 @@ impl Store {
     ) -> Result<Adoption> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let known = one(&tx, customer_id, environment, resource)?.map(|a| a.state);
-        let ts = now().to_rfc3339();
-        match (known, by) {
-            (Some(AdoptionState::Adopted), _) => {}
-            (Some(_), _) => {
+        let known = one(&tx, customer_id, environment, resource)?;
+        match known.as_ref().map(|a| (a.state, a.external_id.is_some())) {
+            Some((AdoptionState::Adopted, _)) => {}
+            Some((_, true)) => {
                 tx.execute(
                     "UPDATE adoptions SET state = ?4, allowed_at = ?5, allowed_by = ?6
                       WHERE customer_id = ?1 AND environment = ?2 AND resource = ?3",
@@ -141,26 +155,12 @@ impl Store {
                         environment,
                         resource,
                         AdoptionState::Allowed,
-                        ts,
+                        now().to_rfc3339(),
                         by
                     ],
                 )?;
             }
-            (None, AllowedBy::Cli) => {
-                tx.execute(
-                    "INSERT INTO adoptions (customer_id, environment, resource, state, allowed_at, allowed_by)
-                       VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![
-                        customer_id,
-                        environment,
-                        resource,
-                        AdoptionState::Allowed,
-                        ts,
-                        by
-                    ],
-                )?;
-            }
-            (None, AllowedBy::Window) => {
+            Some((_, false)) | None => {
                 return Err(Error::AdoptionNotFound {
                     slug: slug.to_string(),
                     name: resource.to_string(),
@@ -173,8 +173,8 @@ impl Store {
             .ok_or_else(|| Error::Internal(format!("the adoption of {resource} was not written")))
     }
 
-    /// A run wrote the customer's marker on an allowed resource: recorded with the run and
-    /// the resource's id. Changes exactly the allowed row, or fails.
+    /// A run wrote the customer's marker on an allowed resource: recorded with the run. Changes
+    /// exactly the row allowed for this id, or fails.
     pub fn record_adopted(
         &self,
         customer_id: i64,
@@ -184,8 +184,9 @@ impl Store {
         external_id: &str,
     ) -> Result<()> {
         let changed = self.conn().execute(
-            "UPDATE adoptions SET state = ?4, adopted_at = ?5, adopted_run = ?6, external_id = ?7
-              WHERE customer_id = ?1 AND environment = ?2 AND resource = ?3 AND state = ?8",
+            "UPDATE adoptions SET state = ?4, adopted_at = ?5, adopted_run = ?6
+              WHERE customer_id = ?1 AND environment = ?2 AND resource = ?3 AND state = ?8
+                AND external_id = ?7",
             params![
                 customer_id,
                 environment,

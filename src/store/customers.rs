@@ -11,6 +11,9 @@ use crate::customer::{
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::ledger::{RunKind, RunState, StepState};
+use crate::messages::{param_text, Say, Text};
+use serde::Serialize;
+use ts_rs::TS;
 
 /// The setting that names the Vercel scope for dashboard links.
 pub const VERCEL_SCOPE_SETTING: &str = "vercel.team_slug";
@@ -402,10 +405,54 @@ impl Store {
         Ok(added)
     }
 
-    pub fn delete_examples(&self) -> Result<usize> {
-        Ok(self
-            .conn()
-            .execute("DELETE FROM customers WHERE is_example", ())?)
+    /// "Ta bort exempel": removes the examples Fabrik never worked on. An example with a run
+    /// going, or whose ledger says Fabrik may have made something for it in a cloud, is kept
+    /// (deleting it would cascade that ledger away while the resources stay); one whose runs
+    /// left nothing (torn down, rolled back) is archived with its ledger, as `delete_customer`
+    /// does. The answer names each kept example and why, in both languages.
+    pub fn delete_examples(&self) -> Result<ExamplesRemoved> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let examples: Vec<(i64, String, String)> = tx.query_map(
+            "SELECT id, slug, name FROM customers WHERE is_example AND archived_at IS NULL ORDER BY id",
+            (),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let (mut removed, mut kept) = (0u32, Vec::new());
+        for (id, slug, name) in examples {
+            let reason = if has_active_run(&tx, id)? {
+                Some(Say::ExampleKeptBusy)
+            } else if may_have_anything(&tx, id)? {
+                Some(Say::ExampleKeptResources)
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                kept.push(KeptExample {
+                    slug,
+                    name,
+                    reason: reason.text(),
+                });
+                continue;
+            }
+            let has_runs: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM runs WHERE customer_id = ?1)",
+                [id],
+                |r| r.get(0),
+            )?;
+            if has_runs {
+                tx.execute(
+                    "UPDATE customers SET archived_at = ?2, version = version + 1 WHERE id = ?1",
+                    params![id, now().to_rfc3339()],
+                )?;
+            } else {
+                tx.execute("DELETE FROM adoptions WHERE customer_id = ?1", [id])?;
+                tx.execute("DELETE FROM customers WHERE id = ?1", [id])?;
+            }
+            removed += 1;
+        }
+        tx.commit()?;
+        Ok(ExamplesRemoved::new(removed, kept))
     }
 
     /// Every live customer that is not an example, by name, with its card in `env`: what an
@@ -526,6 +573,86 @@ fn instance_in(tx: &Conn, customer_id: i64, env: Environment) -> Result<Instance
 /// Whether the ledger says something Fabrik created (or was about to create) for this customer
 /// may still exist: a created or intended resource that was not compensated, in a run that was
 /// not rolled back and not followed by a successful teardown.
+fn has_active_run(tx: &Conn, customer_id: i64) -> Result<bool> {
+    Ok(tx.query_row(
+        &format!(
+            "SELECT EXISTS (SELECT 1 FROM runs WHERE customer_id = ?1 AND state IN {})",
+            crate::vocabulary::sql_list(RunState::ACTIVE.map(RunState::as_str))
+        ),
+        [customer_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Whether the ledger records anything of the customer's that may still exist in a cloud,
+/// adopted resources included: a resource or an intent of a run that was not rolled back, not
+/// compensated since, and not followed by a teardown that succeeded in its environment. A
+/// teardown's own rows are what it removed or left alone as not Fabrik's.
+fn may_have_anything(tx: &Conn, customer_id: i64) -> Result<bool> {
+    Ok(tx.query_row(
+        "SELECT EXISTS (
+            SELECT 1 FROM run_steps s JOIN runs r ON r.id = s.run_id
+            WHERE r.customer_id = ?1
+              AND (s.external_id IS NOT NULL OR s.intent IS NOT NULL)
+              AND s.state NOT IN (?2, ?3) AND r.state != ?4
+              AND NOT (r.kind = ?5 AND r.state = ?6)
+              AND NOT EXISTS (SELECT 1 FROM runs t WHERE t.customer_id = r.customer_id
+                              AND t.environment = r.environment
+                              AND t.kind = ?5 AND t.state = ?6 AND t.id > r.id))",
+        params![
+            customer_id,
+            StepState::Compensated,
+            StepState::Skipped,
+            RunState::RolledBack,
+            RunKind::Teardown,
+            RunState::Succeeded
+        ],
+        |r| r.get(0),
+    )?)
+}
+
+/// What "Ta bort exempel" did: how many examples were removed, and which were kept and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ExamplesRemoved {
+    pub removed: u32,
+    pub kept: Vec<KeptExample>,
+    /// All of it in a sentence or two, in both languages (the CLI prints `sv`).
+    pub message: Text,
+}
+
+/// An example left in the register, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct KeptExample {
+    pub slug: String,
+    pub name: String,
+    pub reason: Text,
+}
+
+impl ExamplesRemoved {
+    fn new(removed: u32, kept: Vec<KeptExample>) -> ExamplesRemoved {
+        let mut said = vec![Say::ExamplesRemoved.with(crate::params! { "removed" => removed })];
+        if !kept.is_empty() {
+            let items: Vec<Text> = kept
+                .iter()
+                .map(|k| {
+                    let mut p =
+                        crate::params! { "name" => k.name.as_str(), "slug" => k.slug.as_str() };
+                    param_text(&mut p, "reason", &k.reason);
+                    Say::ExampleKeptItem.with(p)
+                })
+                .collect();
+            let mut p = crate::params! {};
+            param_text(&mut p, "list", &Text::join(&items, "; "));
+            said.push(Say::ExamplesKeptTeardownFirst.with(p));
+        }
+        ExamplesRemoved {
+            removed,
+            kept,
+            message: Text::join(&said, " "),
+        }
+    }
+}
+
 fn may_have_resources(tx: &Conn, customer_id: i64) -> Result<bool> {
     Ok(tx.query_row(
         "SELECT EXISTS (

@@ -5,6 +5,7 @@
 pub mod adoptions;
 mod customers;
 pub mod db;
+mod delivery;
 mod health;
 mod journal;
 mod listing;
@@ -25,6 +26,7 @@ use db::Conn;
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 
+pub use customers::{ExamplesRemoved, KeptExample};
 pub use migrations::SCHEMA_VERSION;
 
 /// How long a statement waits for another process's write lock before giving up.

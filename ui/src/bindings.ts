@@ -224,7 +224,11 @@ detail: Text,
  * For a refused resource that was not created by Fabrik: its name, which the owner may
  * type to adopt it on purpose.
  */
-adoptable: string | null, };
+adoptable: string | null, 
+/**
+ * That resource's id at its provider: what the owner sees, and what a permission names.
+ */
+provider_id: string | null, };
 
 export type Finding = { 
 /**
@@ -295,7 +299,12 @@ export type Adoption = { id: number, environment: Environment,
 /**
  * The name Fabrik looked it up by (`owner/repo`, a project or workflow name).
  */
-resource: string, step: StepKey | null, state: AdoptionState, refused_at: string | null, allowed_at: string | null, allowed_by: AllowedBy | null, adopted_at: string | null, adopted_run: number | null, external_id: string | null, };
+resource: string, step: StepKey | null, state: AdoptionState, refused_at: string | null, allowed_at: string | null, allowed_by: AllowedBy | null, adopted_at: string | null, adopted_run: number | null, 
+/**
+ * The provider's id of the resource as Fabrik last met it: shown with the refusal, named
+ * by the permission, marked by the adoption.
+ */
+external_id: string | null, };
 
 export type AdoptionState = "refused" | "allowed" | "adopted";
 
@@ -429,6 +438,14 @@ source: string, rows: number,
  */
 contents: string, };
 
+export type ExamplesRemoved = { removed: number, kept: Array<KeptExample>, 
+/**
+ * All of it in a sentence or two, in both languages (the CLI prints `sv`).
+ */
+message: Text, };
+
+export type KeptExample = { slug: string, name: string, reason: Text, };
+
 export type RegisterChange = { table: string, id: number, };
 
 export type LiveStatus = { "state": "live", resumed: boolean, } | { "state": "stopped", since: string, };
@@ -465,7 +482,7 @@ export type Commands = {
   check_draft: { args: { draft: CustomerDraft }; result: DraftCheck };
   check_patch: { args: { slug: string; patch: CustomerPatch }; result: DraftCheck };
   load_examples: { args: {  }; result: number };
-  remove_examples: { args: {  }; result: number };
+  remove_examples: { args: {  }; result: ExamplesRemoved };
   preview_import: { args: { contents: string }; result: ImportPreview };
   import_customers: { args: { contents: string }; result: ImportReport };
   read_portal: { args: { source: PortalSource }; result: PortalRows };
@@ -563,14 +580,14 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   missing_tokens: { sv: "Token saknas för {providers}; spara dem under Inställningar → Inloggningsuppgifter", en: "Tokens are missing for {providers}; save them under Settings → Credentials" },
   preflight_failed: { sv: "Förkontrollen stoppade körningen innan något skapades: {problems}", en: "The preflight stopped the run before anything was created: {problems_en}" },
   run_busy: { sv: "Körningen {run} drivs redan av {by}", en: "Run {run} is already being driven by {by_en}" },
-  not_provisioned: { sv: "{slug} har ingen levererad instans i den här miljön att uppdatera; provisionera kunden först.", en: "{slug} has no delivered instance in this environment to update; provision the customer first." },
+  not_provisioned: { sv: "{slug} har ingen levererad instans i den här miljön: ingen provisionering av Fabrik har lyckats sedan den senaste avvecklingen (ett importerat eller inskrivet instanskort räknas inte); provisionera kunden först.", en: "{slug} has no delivered instance in this environment: no provisioning by Fabrik has succeeded since the last teardown (an imported or typed-in instance card does not count); provision the customer first." },
   not_now: { sv: "{slug}: {reason}", en: "{slug}: {reason_en}" },
   run_taken_over: { sv: "Körningen {run} togs över av en annan process medan den här stod still; den här slutade utan att skriva mer", en: "Run {run} was taken over by another process while this one stood still; this one stopped without writing more" },
   sandbox_failed: { sv: "Sandlådan kunde inte starta: {detail}", en: "The sandbox could not start: {detail}" },
   run_not_active: { sv: "Körningen {run} är inte aktiv", en: "Run {run} is not active" },
   run_not_succeeded: { sv: "Körningen slutade som {state}", en: "The run ended as {state}" },
   not_confirmed: { sv: "Inte bekräftat; inget gjordes", en: "Not confirmed; nothing was done" },
-  adoption_not_found: { sv: "Fabrik har inte vägrat röra någon resurs som heter {name} för kunden {slug}; det finns inget att ta över.", en: "Fabrik has not refused any resource named {name} for the customer {slug}; there is nothing to adopt." },
+  adoption_not_found: { sv: "Fabrik har inte visat någon resurs som heter {name} för kunden {slug}, så det finns inget att ta över; visa planen först (`fabrik provision {slug} --plan` eller Provisionera i fönstret), som visar resursens id.", en: "Fabrik has not shown any resource named {name} for the customer {slug}, so there is nothing to adopt; show the plan first (`fabrik provision {slug} --plan` or Provision in the window), which shows the resource's id." },
   adoption_mismatch: { sv: "Skriv resursens namn exakt ({name}) för att ta över den; inget gjordes.", en: "Type the resource's name exactly ({name}) to adopt it; nothing was done." },
   provider_error: { sv: "{detail}", en: "A cloud service answered with an error: {detail}" },
   invalid_token: { sv: "{detail}", en: "{detail_en}" },
@@ -608,7 +625,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   resource_gone: { sv: "{resource} {name} finns inte längre, så det finns inget att ändra. Kör en hälsokontroll för att se vad som saknas.", en: "{resource_en} {name} no longer exists, so there is nothing to change. Run a health check to see what is missing." },
   domain_not_added: { sv: "Domänen {domain} på Vercel-projektet {project} lades inte till av Fabrik för den här kunden, så Fabrik tar inte bort den. Ta bort den i Vercel (projektet → Settings → Domains) om den ska bort.", en: "The domain {domain} on the Vercel project {project} was not added by Fabrik for this customer, so Fabrik does not remove it. Remove it in Vercel (the project → Settings → Domains) if it should go." },
   domain_taken: { sv: "Domänen {domain} används redan av ett annat Vercel-projekt ({detail}). Ta bort den där först, eller välj en annan domän.", en: "The domain {domain} is already used by another Vercel project ({detail}). Remove it there first, or choose another domain." },
-  resource_foreign: { sv: "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så Fabrik varken tar över, ändrar eller tar bort det. Byt namn på eller ta bort det, ge kunden ett annat adressnamn, eller ta över det med avsikt: \"Ta över…\" i fönstret eller `fabrik provision {slug} --adopt {name}`.", en: "{resource_en} {name} already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so Fabrik does not adopt, change or delete it. Rename or delete it, give the customer another address name, or adopt it on purpose: \"Adopt…\" in the window or `fabrik provision {slug} --adopt {name}`." },
+  resource_foreign: { sv: "{resource} {name} (id {id}) finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så Fabrik varken tar över, ändrar eller tar bort det. Byt namn på eller ta bort det, ge kunden ett annat adressnamn, eller ta över just det med avsikt: \"Ta över…\" i fönstret eller `fabrik provision {slug} --adopt {name}`.", en: "{resource_en} {name} (id {id}) already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so Fabrik does not adopt, change or delete it. Rename or delete it, give the customer another address name, or adopt this one on purpose: \"Adopt…\" in the window or `fabrik provision {slug} --adopt {name}`." },
   vercel_name_taken: { sv: "Vercel-projektet {name} finns redan och är kopplat till ett annat repo ({repo}).", en: "The Vercel project {name} already exists and is linked to another repository ({repo})." },
   vercel_env_rejected: { sv: "Vercel sparade inte miljövariabeln {key}: {message}", en: "Vercel did not save the environment variable {key}: {message}" },
   vercel_env_not_saved: { sv: "Vercel sparade inte {keys} efter {attempts} försök: {message}", en: "Vercel did not save {keys} after {attempts} attempts: {message}" },

@@ -82,6 +82,22 @@ describe('customer register', () => {
     assertClean();
   });
 
+  test('remove examples keeps one that was provisioned and says which and why', async (t) => {
+    const { page, assertClean } = await open(t, {});
+    await tid(page, 'empty-state').waitFor();
+    await tid(page, 'load-examples').click();
+    await waitRows(page, 12);
+    // One example was provisioned: its ledger and its resources in the clouds exist.
+    await page.evaluate(() => window.__TAURI_INTERNALS__.invoke('start_run', { slug: 'cafe-oresund', request: { kind: 'provision' } }));
+    await tid(page, 'remove-examples').click();
+    await waitRows(page, 1);
+    await expectText(tid(page, 'toast'), 'Behölls: Café Öresund (cafe-oresund): Fabrik kan ha skapat resurser i molnet för den');
+    await expectText(tid(page, 'toast'), 'Avveckla dem först');
+    assert.deepEqual((await mockState(page)).customers.map((c) => c.slug), ['cafe-oresund']);
+    assert.equal(await tid(page, 'remove-examples').count(), 1, 'the examples notice stays while one is left');
+    assertClean();
+  });
+
   test('import from a file: the preview says what is added and why rows are skipped; export names its file', async (t) => {
     const { page, assertClean } = await open(t, {});
     await tid(page, 'empty-state').waitFor();

@@ -224,7 +224,7 @@ pub fn run(api: &Api, cmd: CustomersCmd) -> Result<(), ApiError> {
         }
         CustomersCmd::Examples { remove } => {
             if remove {
-                println!("Tog bort {} exempelkunder", api.remove_examples()?);
+                println!("{}", api.remove_examples()?.message.sv);
             } else {
                 println!("Lade till {} exempelkunder", api.load_examples()?);
             }

@@ -34,7 +34,8 @@ pub struct ProvisionArgs {
     #[arg(long)]
     keep_on_failure: bool,
     /// Adopt on purpose a resource by this name that Fabrik did not create (`owner/repo`,
-    /// a Vercel project or an n8n workflow): the run writes Fabrik's marker on it, and
+    /// a Vercel project or an n8n workflow), as a plan or a refused run showed it (with its
+    /// id; one replaced since is refused again): the run writes Fabrik's marker on it, and
     /// from then on it is the customer's (changed by runs, deleted by teardown).
     #[arg(long, value_name = "NAME")]
     adopt: Vec<String>,
@@ -226,7 +227,8 @@ fn finished(state: RunState) -> Result<(), ApiError> {
 
 pub async fn provision(cloud: &Arc<CloudApi>, a: ProvisionArgs) -> Result<(), ApiError> {
     let supervisor = runtime::supervisor(cloud, a.keep_on_failure);
-    // Typing the name on the command line is the confirmation.
+    // Typing the name on the command line is the confirmation, of the resource a plan or a
+    // run showed under that name: the permission names its id.
     for name in &a.adopt {
         let adopted = supervisor.engine()?.allow_adoption(
             &a.slug,
@@ -235,8 +237,10 @@ pub async fn provision(cloud: &Arc<CloudApi>, a: ProvisionArgs) -> Result<(), Ap
             fabrik::provision::AllowedBy::Cli,
         )?;
         eprintln!(
-            "{} tas över med avsikt i {}: Fabriks märkning skrivs på det vid körningen.",
-            adopted.resource, adopted.environment
+            "{} (id {}) tas över med avsikt i {}: Fabriks märkning skrivs på det vid körningen.",
+            adopted.resource,
+            adopted.external_id.as_deref().unwrap_or("?"),
+            adopted.environment
         );
     }
     if a.plan || !a.yes {

@@ -221,10 +221,9 @@ impl Engine {
         let kinds::Requires::Delivered(status) = def.requires else {
             return Ok(());
         };
-        let built =
-            self.store
-                .last_step_output(customer.id, StepKey::VercelProject, self.environment)?;
-        if built.is_none() || customer.instance.is_empty() {
+        // The ledger decides, not the card: an imported or hand-typed card was never delivered.
+        let delivered = self.store.delivered_by(customer.id, self.environment)?;
+        if delivered.is_none() || customer.instance.is_empty() {
             return Err(Error::NotProvisioned(customer.slug.clone()));
         }
         if customer.status != status {

@@ -65,8 +65,8 @@ impl Engine {
         // Every refusal is recorded, so the owner can adopt it from the window.
         let (customer_id, refused) = (customer.id, crate::provision::plan::refusals(&plan));
         self.db(move |s| {
-            for (step, name) in &refused {
-                s.record_refusal(customer_id, environment, *step, name, None)?;
+            for (step, name, id) in &refused {
+                s.record_refusal(customer_id, environment, *step, name, id, None)?;
             }
             Ok(())
         })

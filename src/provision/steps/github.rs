@@ -50,12 +50,13 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
                     &uid,
                 );
                 let github = &ctx.clients.github;
+                // Bound by GitHub's numeric id: a name can be given to a new repository.
                 ownership::adopt_or_refuse(
                     ctx,
                     StepKey::GithubRepo,
                     ("GitHub-repot", "The GitHub repository"),
                     &full_name,
-                    &r.full_name,
+                    &r.id.to_string(),
                     || async {
                         github.set_description(&owner, &name, &desc).await?;
                         Ok(())

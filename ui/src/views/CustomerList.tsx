@@ -186,9 +186,14 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
   async function removeExamples() {
     setBusy(true);
     try {
-      const n = await call('remove_examples', {});
-      toast('success', countText(lang, 'list.examplesRemoved', n));
-      setHasExamples(false);
+      const r = await call('remove_examples', {});
+      if (r.kept.length === 0) {
+        toast('success', countText(lang, 'list.examplesRemoved', r.removed));
+        setHasExamples(false);
+      } else {
+        // The core names the examples it kept and why (tear them down first).
+        toast('error', r.message[lang]);
+      }
       load();
     } catch (e) {
       toast('error', err(e as ApiError));

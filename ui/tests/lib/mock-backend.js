@@ -971,10 +971,24 @@
       return { slug: r.fields.slug, errors: other && other.id !== cur.id ? [takenField(r.fields.slug)] : [] };
     },
     load_examples: () => insertExamples(),
+    // As the core: an example whose newest run is not a finished teardown may own resources in
+    // a cloud, and is kept with the reason (tear it down first).
     remove_examples: () => {
+      const touched = (c) => {
+        const newest = R.runs.filter((r) => r.customer_id === c.id).sort((a, b) => b.id - a.id)[0];
+        return !!newest && !(newest.kind === 'teardown' && newest.state === 'succeeded');
+      };
+      const kept = state.customers.filter((c) => c.is_example && touched(c));
       const before = state.customers.length;
-      state.customers = state.customers.filter((c) => !c.is_example);
-      return before - state.customers.length;
+      state.customers = state.customers.filter((c) => !c.is_example || kept.includes(c));
+      const removed = before - state.customers.length;
+      const reason = { sv: 'Fabrik kan ha skapat resurser i molnet för den', en: 'Fabrik may have created cloud resources for it' };
+      const list = (l) => kept.map((c) => `${c.name} (${c.slug}): ${reason[l]}`).join('; ');
+      const message = {
+        sv: `Exempelkunder borttagna: ${removed}.` + (kept.length ? ` Behölls: ${list('sv')}. Avveckla dem först (Avveckla på kundsidan, eller fabrik teardown), och ta sedan bort exemplen igen.` : ''),
+        en: `Example customers removed: ${removed}.` + (kept.length ? ` Kept: ${list('en')}. Tear them down first (Avveckla on the customer page, or fabrik teardown), then remove the examples again.` : ''),
+      };
+      return { removed, kept: kept.map((c) => ({ slug: c.slug, name: c.name, reason })), message };
     },
     // The register as a file (src/register): a small CSV reader (comma, a header naming
     // name and admin_email/email, optional slug and plan) with the core's row rules.
