@@ -86,6 +86,7 @@ vocabulary!(
         // A step that cannot succeed by retrying.
         RepoNameTaken => "repo_name_taken",
         ResourceNotOurs => "resource_not_ours",
+        NotInLedger => "not_in_ledger",
         ChangedElsewhere => "changed_elsewhere",
         NotRestorable => "not_restorable",
         ResourceGone => "resource_gone",
@@ -315,6 +316,10 @@ impl ErrorCode {
             RepoNameTaken => t(
                 "Repot {repo} finns redan men skapades inte från mallen {template}. Ta bort eller byt namn på det, eller ge kunden ett annat adressnamn.",
                 "The repository {repo} already exists but was not made from the template {template}. Delete or rename it, or give the customer another address name.",
+            ),
+            NotInLedger => t(
+                "{resource} {name} står på kundkortet men inte i Fabriks liggare: Fabrik har varken skapat eller tagit över det, så det tas inte bort, inte ens med kundens märkning (en märkning kan vara kopierad). Ta bort det för hand om det är kundens.",
+                "{resource_en} {name} is on the customer's card but not in Fabrik's ledger: Fabrik neither created nor adopted it, so it is not deleted, not even with the customer's marker (a marker can be copied). Delete it by hand if it is the customer's.",
             ),
             ResourceNotOurs => t(
                 "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så det varken tas över, ändras eller tas bort. Byt namn på eller ta bort det, eller ge kunden ett annat adressnamn.",

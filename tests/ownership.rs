@@ -686,3 +686,67 @@ async fn the_cli_teardown_lists_hand_typed_foreign_ids_as_left_alone() {
     );
     sim.shutdown().await;
 }
+
+/// Issue #28: a copied marker proves nothing. Someone duplicates a workflow in n8n (the copy
+/// carries the customer's marker node) and types the copy's id on the card of a customer Fabrik
+/// never provisioned. A teardown lists it as left alone and deletes nothing: only what the
+/// ledger recorded, with the marker, is Fabrik's. Before, the marker alone was trusted and the
+/// copy was deleted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copied_marker_on_an_id_only_the_card_names_proves_nothing() {
+    let Some(w) = world("copied-marker", "Kopierad Märkning AB").await else {
+        return;
+    };
+    let uid = w.store.get_customer(&w.slug).unwrap().uid;
+    let copy = reqwest::Client::new()
+        .post(format!("{}/workflows", w.sim.n8n_api_url()))
+        .header("X-N8N-API-KEY", TOKEN)
+        .json(&json!({
+            "name": "Kopia av kundens flöde",
+            "nodes": [fabrik::provision::ownership::n8n_node(&uid)],
+            "connections": {},
+            "settings": {},
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert!(copy.status().is_success(), "{}", copy.status());
+    let id = copy.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let before = snapshot(&inventory(&w.sim).await, "n8n_workflow", &id);
+    assert!(before["resource"].to_string().contains(&uid), "{before}");
+    let c = w.store.get_customer(&w.slug).unwrap();
+    w.store
+        .update_customer(
+            &w.slug,
+            CustomerPatch {
+                n8n_workflow_id: Some(id.clone()),
+                expected_version: Some(c.version),
+                ..Default::default()
+            },
+            &fabrik::customer::ModuleManifest::bundled(),
+        )
+        .unwrap();
+
+    let preview = w.engine.teardown_preview(&w.slug).await.unwrap();
+    let target = preview.iter().find(|t| t.id == id).expect("the card's id");
+    assert_eq!(target.verdict, TargetVerdict::Keep, "{preview:?}");
+    let events = Events::default();
+    let state = w
+        .engine
+        .run(
+            &w.slug,
+            &RunRequest::Teardown {
+                confirmation: w.slug.to_string(),
+            },
+            events.sink(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    let after = snapshot(&inventory(&w.sim).await, "n8n_workflow", &id);
+    assert_eq!(after, before, "the copy is kept");
+    w.sim.shutdown().await;
+}

@@ -16,6 +16,7 @@ use crate::ledger::RunInput;
 use crate::ledger::{Driver, StepUpdate};
 use crate::ledger::{RunKind, RunState, StepKey, StepState};
 use crate::messages::Say;
+use crate::provision::context::StepError;
 use crate::provision::steps;
 use crate::store::runs::NewRun;
 use crate::store::Store;
@@ -201,7 +202,9 @@ fn run_busy(store: &Store, run: i64) -> Error {
 
 /// What a customer owns in one environment, per undoable step in provisioning order: the
 /// resource the ledger recorded, else the id on the instance card (typed by hand, perhaps).
-/// Nothing here is deleted unless it carries the customer's marker when read back.
+/// Only what the ledger recorded can be deleted, and only while it carries the customer's
+/// marker when read back: an id only the card names is listed and left alone (`card_only`),
+/// since a marker can be copied (a duplicated workflow carries it too).
 pub(super) fn teardown_targets(
     store: &Store,
     environment: Environment,
@@ -216,6 +219,12 @@ pub(super) fn teardown_targets(
                 .as_ref()
                 .and_then(|o| o[f].as_str().map(str::to_string))
         };
+        let from_ledger = match key {
+            StepKey::SupabaseProject => field("ref"),
+            StepKey::GithubRepo => field("full_name"),
+            StepKey::VercelProject | StepKey::N8nWorkflow => field("id"),
+            _ => None,
+        };
         let id = match key {
             StepKey::SupabaseProject => field("ref").or(instance.supabase_project_ref.clone()),
             StepKey::GithubRepo => {
@@ -225,7 +234,11 @@ pub(super) fn teardown_targets(
             StepKey::N8nWorkflow => field("id").or(instance.n8n_workflow_id.clone()),
             _ => None,
         };
-        targets.push((key, id, recorded.unwrap_or(Value::Null)));
+        let output = match (&from_ledger, &id) {
+            (None, Some(_)) => serde_json::json!({ CARD_ONLY: true }),
+            _ => recorded.unwrap_or(Value::Null),
+        };
+        targets.push((key, id, output));
     }
     Ok(targets)
 }
@@ -256,6 +269,26 @@ pub(super) fn record_teardown(
         store.step_update(&driver, key, update)?;
     }
     Ok(StartOutcome::driven(driver))
+}
+
+/// Marks a teardown target that only the instance card names.
+const CARD_ONLY: &str = "card_only";
+
+/// The refusal for a target only the card names: never deleted (see `teardown_targets`).
+pub(super) fn card_only(key: StepKey, id: &str, output: &Value) -> Option<StepError> {
+    if output[CARD_ONLY] != Value::Bool(true) {
+        return None;
+    }
+    let (sv, en) = match key {
+        StepKey::SupabaseProject => ("Supabase-projektet", "The Supabase project"),
+        StepKey::GithubRepo => ("GitHub-repot", "The GitHub repository"),
+        StepKey::VercelProject => ("Vercel-projektet", "The Vercel project"),
+        _ => ("n8n-flödet", "The n8n workflow"),
+    };
+    Some(StepError::permanent(
+        crate::messages::ErrorCode::NotInLedger,
+        crate::params! { "resource" => sv, "resource_en" => en, "name" => id },
+    ))
 }
 
 fn repo_from_url(url: Option<&str>) -> Option<String> {

@@ -194,6 +194,9 @@ impl Engine {
             // Read back right before deleting: only what carries the customer's marker goes.
             |_| {
                 proof::fenced(ctx, async move {
+                    if let Some(refusal) = super::claims::card_only(key, external_id, output) {
+                        return Err(refusal);
+                    }
                     match (undo.owns)(ctx, external_id, output).await {
                         // The fence right after the read; the pacer checks it again at the call.
                         Ok(Owned::Ours) => match proof::fence(ctx).await {
@@ -221,7 +224,12 @@ impl Engine {
         let took = now_ms(started);
         match result {
             // Not Fabrik's (no marker for this customer): left exactly as it is, and said so.
-            Err(e) if e.code() == ErrorCode::ResourceNotOurs => {
+            Err(e)
+                if matches!(
+                    e.code(),
+                    ErrorCode::ResourceNotOurs | ErrorCode::NotInLedger
+                ) =>
+            {
                 let mut p = params! { "id" => external_id };
                 param_text(&mut p, "reason", &e.text());
                 let text = Say::LeftAloneNotOurs.with(p);

@@ -163,6 +163,15 @@ impl Engine {
             let (Some(id), Some(undo)) = (id, key.def().undo.as_ref()) else {
                 continue;
             };
+            if let Some(refusal) = super::claims::card_only(key, &id, &output) {
+                out.push(TeardownTarget {
+                    step: key,
+                    id,
+                    verdict: TargetVerdict::Keep,
+                    reason: Some(refusal.text()),
+                });
+                continue;
+            }
             let (verdict, reason) = match (undo.owns)(&ctx, &id, &output).await {
                 Ok(Owned::Ours) => (TargetVerdict::Delete, None),
                 Ok(Owned::Gone) => (TargetVerdict::Gone, None),
