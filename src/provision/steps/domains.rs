@@ -127,16 +127,9 @@ fn domain(ctx: &RunCtx) -> Result<String, StepError> {
 }
 
 /// The customer's Vercel project, proven theirs before anything on it changes.
+/// The customer's Vercel project by its recorded id, proven ours right before the change.
 async fn project(ctx: &RunCtx) -> Result<String, StepError> {
-    let id = ctx.out::<outputs::VercelProject>()?.id;
-    match owns_project(ctx, &id, &Value::Null).await? {
-        Owned::Ours => Ok(id),
-        Owned::NotOurs(refusal) => Err(refusal),
-        Owned::Gone => Err(StepError::permanent(
-            ErrorCode::ResourceGone,
-            params! { "resource" => "Vercel-projektet", "resource_en" => "The Vercel project", "name" => id },
-        )),
-    }
+    Ok(crate::provision::proof::project(ctx).await?.id)
 }
 
 fn not_added(domain: &str, project: &str) -> StepError {

@@ -116,9 +116,8 @@ async fn find_project(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Valu
 pub(super) async fn owns_project(ctx: &RunCtx, id: &str, _: &Value) -> Result<Owned, StepError> {
     Ok(match ctx.clients.vercel.project(id).await? {
         None => Owned::Gone,
-        Some(p) if p.plain_env(ownership::VERCEL_ENV_KEY) == Some(ctx.customer.uid.as_str()) => {
-            Owned::Ours
-        }
+        // Vercel reads the path as an id or a name: only the project with this very id counts.
+        Some(p) if p.id == id && proof::project_carries(&p, &ctx.customer.uid) => Owned::Ours,
         Some(p) => Owned::NotOurs(ownership::not_ours(
             "Vercel-projektet",
             "The Vercel project",
