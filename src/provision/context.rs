@@ -191,6 +191,20 @@ impl RunCtx {
         })
     }
 
+    /// A step's output, typed, when the step recorded one (`None` before it has).
+    pub fn recorded<T: super::outputs::StepOutput>(&self) -> Option<T> {
+        serde_json::from_value(self.output(T::STEP)).ok()
+    }
+
+    /// What `step` recorded so far, typed; `None` when it recorded nothing yet.
+    pub fn recorded_as<T: serde::de::DeserializeOwned + Default>(
+        &self,
+        step: StepKey,
+    ) -> Option<T> {
+        let v = self.output(step);
+        (!v.is_null()).then(|| super::outputs::read(&v))
+    }
+
     /// The workflow `n8n.workflow` recorded, if it ran.
     pub fn workflow_id(&self) -> Option<String> {
         self.out::<super::outputs::Workflow>().ok().map(|w| w.id)

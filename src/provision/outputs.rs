@@ -3,7 +3,7 @@
 //! outputs as JSON, so a run recorded by an older Fabrik reads the same.
 
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ledger::StepKey;
 
@@ -37,6 +37,9 @@ pub struct GithubRepo {
     pub owner: String,
     pub name: String,
     pub default_branch: Option<String>,
+    /// Its page, for the instance card.
+    #[serde(default)]
+    pub html_url: Option<String>,
 }
 
 impl GithubRepo {
@@ -82,4 +85,70 @@ impl StepOutput for Deployment {
 }
 impl StepOutput for Workflow {
     const STEP: StepKey = StepKey::N8nWorkflow;
+}
+
+/// What a day-two step records before it changes something, so a resumed run or its rollback
+/// knows what was there: written as JSON in the ledger, read back typed. Each names the step
+/// (or steps) that write it; unknown fields are ignored and missing ones default, so a run
+/// recorded by an older Fabrik reads the same.
+///
+/// `modules.config`: `client-config.json` as it was and as this run wrote it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ConfigFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repo_id: Option<u64>,
+    #[serde(default)]
+    pub owner: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub path: String,
+    pub previous_text: Option<String>,
+    pub previous_sha: Option<String>,
+    pub text: Option<String>,
+    pub sha: Option<String>,
+}
+
+/// `modules.env`: the modules variable, before and after.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct EnvChange {
+    pub project_id: Option<String>,
+    pub key: Option<String>,
+    pub previous: Option<String>,
+    pub value: Option<String>,
+}
+
+/// `modules.deploy`, `vercel.redeploy`: the new production deployment, and the one production
+/// served before (what a rollback promotes again).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct NewProduction {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub project_id: Option<String>,
+    pub previous: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// `vercel.domain_production`: the production address before and after.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AddressChange {
+    pub previous: Option<String>,
+    pub url: Option<String>,
+}
+
+/// `vercel.domain_add`, `vercel.domain_remove`: the project the domain is on.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DomainOnProject {
+    pub project_id: Option<String>,
+}
+
+/// A recorded output as JSON for the ledger (these types always serialize).
+pub fn json<T: Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+/// A step's output read as `T`; the default when it is absent or unreadable (nothing recorded).
+pub fn read<T: serde::de::DeserializeOwned + Default>(value: &serde_json::Value) -> T {
+    serde_json::from_value(value.clone()).unwrap_or_default()
 }

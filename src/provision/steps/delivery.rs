@@ -35,7 +35,10 @@ async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
         // Fabrik made the admin, on a seat whose keyring this one cannot read (it died and this
         // seat took the run over): a new password is set through Supabase's API and kept here,
         // so the email carries one that works and no seat needs another's keyring.
-        None if ctx.output(StepKey::SupabaseAdminUser)["created"] == json!(true) => {
+        None if ctx
+            .recorded::<outputs::AdminUser>()
+            .is_some_and(|a| a.created) =>
+        {
             Some(replace_admin_password(ctx).await?)
         }
         None => None,
@@ -103,13 +106,16 @@ pub(super) async fn send_welcome(
 }
 
 async fn finalize(ctx: &RunCtx) -> Result<Done, StepError> {
-    let text = |step: StepKey, field: &str| ctx.output(step)[field].as_str().map(str::to_string);
     let instance = Instance {
-        production_url: text(StepKey::VercelDeploy, "url"),
-        github_repo_url: text(StepKey::GithubRepo, "html_url"),
-        supabase_project_ref: text(StepKey::SupabaseProject, "ref"),
-        vercel_project_id: text(StepKey::VercelProject, "id"),
-        n8n_workflow_id: text(StepKey::N8nWorkflow, "id"),
+        production_url: ctx.recorded::<outputs::Deployment>().map(|d| d.url),
+        github_repo_url: ctx
+            .recorded::<outputs::GithubRepo>()
+            .and_then(|r| r.html_url),
+        supabase_project_ref: ctx
+            .recorded::<outputs::SupabaseProject>()
+            .map(|p| p.project_ref),
+        vercel_project_id: ctx.recorded::<outputs::VercelProject>().map(|p| p.id),
+        n8n_workflow_id: ctx.workflow_id(),
     };
     // The card of this run's environment only: a sandbox run never fills production's.
     let (id, env) = (ctx.customer.id, ctx.environment);

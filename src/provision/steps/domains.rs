@@ -195,7 +195,8 @@ async fn find_domain(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Value
 }
 
 async fn owns_domain(ctx: &RunCtx, domain: &str, out: &Value) -> Result<Owned, StepError> {
-    let Some(project) = out["project_id"].as_str() else {
+    let out: outputs::DomainOnProject = outputs::read(out);
+    let Some(project) = out.project_id.as_deref() else {
         return Ok(Owned::Gone);
     };
     match owns_project(ctx, project, &Value::Null).await? {
@@ -211,7 +212,8 @@ async fn owns_domain(ctx: &RunCtx, domain: &str, out: &Value) -> Result<Owned, S
 }
 
 async fn remove_domain(ctx: &RunCtx, domain: &str, out: &Value) -> Result<(), StepError> {
-    let Some(project) = out["project_id"].as_str() else {
+    let out: outputs::DomainOnProject = outputs::read(out);
+    let Some(project) = out.project_id.as_deref() else {
         return Ok(());
     };
     gone(ctx.clients.vercel.remove_domain(project, domain).await)
@@ -268,12 +270,18 @@ async fn production(ctx: &RunCtx) -> Result<Done, StepError> {
     let domain = domain(ctx)?;
     public_site(ctx, StepKey::VercelDomainProduction, &domain).await?;
     let url = format!("https://{domain}");
-    let mut out = ctx.output(StepKey::VercelDomainProduction);
-    if out.is_null() {
-        out = json!({ "previous": ctx.customer.instance.production_url, "url": url });
-        ctx.record_resource(StepKey::VercelDomainProduction, &url, true, &out)
-            .await?;
-    }
+    let out = match ctx.recorded_as::<outputs::AddressChange>(StepKey::VercelDomainProduction) {
+        Some(out) => outputs::json(&out),
+        None => {
+            let out = outputs::json(&outputs::AddressChange {
+                previous: ctx.customer.instance.production_url.clone(),
+                url: Some(url.clone()),
+            });
+            ctx.record_resource(StepKey::VercelDomainProduction, &url, true, &out)
+                .await?;
+            out
+        }
+    };
     set_address(ctx, Some(url.clone())).await?;
     ctx.log(
         StepKey::VercelDomainProduction,
@@ -307,14 +315,13 @@ async fn owns_address(ctx: &RunCtx, url: &str, _: &Value) -> Result<Owned, StepE
 }
 
 async fn previous_address(ctx: &RunCtx, _: &str, out: &Value) -> Result<(), StepError> {
-    set_address(ctx, out["previous"].as_str().map(str::to_string)).await
+    let out: outputs::AddressChange = outputs::read(out);
+    set_address(ctx, out.previous).await
 }
 
 /// The address the instance had before any custom domain: provisioning's production domain.
 fn default_address(ctx: &RunCtx) -> Option<String> {
-    ctx.output(StepKey::VercelDeploy)["url"]
-        .as_str()
-        .map(str::to_string)
+    ctx.recorded::<outputs::Deployment>().map(|d| d.url)
 }
 
 async fn remove(ctx: &RunCtx) -> Result<Done, StepError> {

@@ -162,19 +162,16 @@ async fn find_repo(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Value)>
 /// What the ledger recorded of the repository: its id (runs recorded before ids were have
 /// none) and the owner and name it had.
 fn recorded(full_name: &str, output: &Value) -> outputs::GithubRepo {
-    let (owner, name) = match (output["owner"].as_str(), output["name"].as_str()) {
-        (Some(o), Some(n)) => (o.to_string(), n.to_string()),
-        _ => full_name
-            .split_once('/')
-            .map(|(o, n)| (o.to_string(), n.to_string()))
-            .unwrap_or_default(),
-    };
-    outputs::GithubRepo {
-        id: output["id"].as_u64(),
-        owner,
-        name,
-        default_branch: None,
-    }
+    serde_json::from_value(output.clone()).unwrap_or_else(|_| {
+        let (owner, name) = full_name.split_once('/').unwrap_or_default();
+        outputs::GithubRepo {
+            id: None,
+            owner: owner.to_string(),
+            name: name.to_string(),
+            default_branch: None,
+            html_url: None,
+        }
+    })
 }
 
 /// Re-reads the repository by the id the ledger recorded (a rename is followed; a stranger

@@ -4,8 +4,8 @@
 //! before it changed anything, so a rollback puts exactly that back; and it restores only what
 //! is still as this run left it (someone's later edit is left alone and named).
 
-use crate::provision::outputs;
-use serde_json::{json, Value};
+use crate::provision::outputs::{self, ConfigFile, EnvChange, NewProduction};
+use serde_json::Value;
 
 use super::vercel::{
     owns_project, production_deployment, public_site, ready_deployment, save_env, start_deployment,
@@ -82,20 +82,27 @@ async fn config(ctx: &RunCtx) -> Result<Done, StepError> {
     let current = github.file(&owner, &name, PATH).await?;
     // What was there before this run: recorded once, before the write, so a resumed run (or
     // its rollback) knows the original even after this run changed the file.
-    let mut out = ctx.output(StepKey::ModulesConfig);
-    if out.is_null() {
-        out = json!({
-            "repo_id": r.id, "owner": owner, "name": name, "path": PATH,
-            "previous_text": current.as_ref().map(|f| f.text.clone()),
-            "previous_sha": current.as_ref().map(|f| f.sha.clone()),
-            "text": text, "sha": Value::Null,
-        });
-        ctx.record_resource(StepKey::ModulesConfig, &id, true, &out)
-            .await?;
-    }
+    let mut out = match ctx.recorded_as::<ConfigFile>(StepKey::ModulesConfig) {
+        Some(out) => out,
+        None => {
+            let out = ConfigFile {
+                repo_id: Some(r.id),
+                owner: owner.clone(),
+                name: name.clone(),
+                path: PATH.into(),
+                previous_text: current.as_ref().map(|f| f.text.clone()),
+                previous_sha: current.as_ref().map(|f| f.sha.clone()),
+                text: Some(text.clone()),
+                sha: None,
+            };
+            ctx.record_resource(StepKey::ModulesConfig, &id, true, &outputs::json(&out))
+                .await?;
+            out
+        }
+    };
     match &current {
         Some(f) if f.text == text => {
-            out["sha"] = json!(f.sha);
+            out.sha = Some(f.sha.clone());
         }
         _ => {
             let sha = github
@@ -108,7 +115,7 @@ async fn config(ctx: &RunCtx) -> Result<Done, StepError> {
                     current.as_ref().map(|f| f.sha.as_str()),
                 )
                 .await?;
-            out["sha"] = json!(sha);
+            out.sha = Some(sha);
             let list = modules_value(&ctx.customer.modules);
             ctx.log(
                 StepKey::ModulesConfig,
@@ -123,7 +130,8 @@ async fn config(ctx: &RunCtx) -> Result<Done, StepError> {
             .await;
         }
     }
-    out["text"] = json!(text);
+    out.text = Some(text);
+    let out = outputs::json(&out);
     ctx.record_resource(StepKey::ModulesConfig, &id, true, &out)
         .await?;
     done(StepOutcome::Done, Some(id), out)
@@ -131,7 +139,8 @@ async fn config(ctx: &RunCtx) -> Result<Done, StepError> {
 
 /// The file is this run's to restore while it still holds exactly what this run wrote.
 async fn owns_config(ctx: &RunCtx, id: &str, out: &Value) -> Result<Owned, StepError> {
-    let (text, previous) = (out["text"].as_str(), out["previous_text"].as_str());
+    let out: ConfigFile = outputs::read(out);
+    let (text, previous) = (out.text.as_deref(), out.previous_text.as_deref());
     if text.is_some() && text == previous {
         return Ok(Owned::Gone);
     }
@@ -156,7 +165,8 @@ async fn restore_config(ctx: &RunCtx, id: &str, out: &Value) -> Result<(), StepE
     let Some((owner, name)) = proven_repo(ctx).await? else {
         return Ok(());
     };
-    let Some(previous) = out["previous_text"].as_str() else {
+    let out: ConfigFile = outputs::read(out);
+    let Some(previous) = out.previous_text.as_deref() else {
         return Err(not_restorable(
             ("Filen", "The file"),
             &format!("{PATH} i {id}"),
@@ -182,22 +192,28 @@ async fn env(ctx: &RunCtx) -> Result<Done, StepError> {
     let key = ctx.settings.env.modules.clone();
     let id = format!("{project_id}/{key}");
     let value = modules_value(&ctx.customer.modules);
-    let mut out = ctx.output(StepKey::ModulesEnv);
-    if out.is_null() {
-        out = json!({
-            "project_id": project_id, "key": key,
-            "previous": previous_modules(ctx).await?, "value": value,
-        });
-        ctx.record_resource(StepKey::ModulesEnv, &id, true, &out)
-            .await?;
-    }
+    let mut out = match ctx.recorded_as::<EnvChange>(StepKey::ModulesEnv) {
+        Some(out) => out,
+        None => {
+            let out = EnvChange {
+                project_id: Some(project_id.clone()),
+                key: Some(key.clone()),
+                previous: previous_modules(ctx).await?,
+                value: Some(value.clone()),
+            };
+            ctx.record_resource(StepKey::ModulesEnv, &id, true, &outputs::json(&out))
+                .await?;
+            out
+        }
+    };
     let var = EnvVar {
         key,
         value: EnvValue::Plain(value.clone()),
         sensitive: false,
     };
     save_env(ctx, StepKey::ModulesEnv, vec![var]).await?;
-    out["value"] = json!(value);
+    out.value = Some(value);
+    let out = outputs::json(&out);
     ctx.record_resource(StepKey::ModulesEnv, &id, true, &out)
         .await?;
     done(StepOutcome::Done, Some(id), out)
@@ -212,21 +228,23 @@ async fn previous_modules(ctx: &RunCtx) -> Result<Option<String>, StepError> {
     if let Some((_, modules)) = applied {
         return Ok(Some(modules_value(&modules)));
     }
-    let config = ctx.output(StepKey::ModulesConfig);
-    Ok(config["previous_text"]
-        .as_str()
+    let config = ctx.recorded_as::<ConfigFile>(StepKey::ModulesConfig);
+    Ok(config
+        .and_then(|c| c.previous_text)
+        .as_deref()
         .and_then(client_config::enabled_modules)
         .map(|m| modules_value(&m)))
 }
 
 /// The variable is the customer's while its project is (it carries the customer's marker).
 async fn owns_env(ctx: &RunCtx, id: &str, out: &Value) -> Result<Owned, StepError> {
-    let project_id = out["project_id"].as_str().unwrap_or(id);
-    owns_project(ctx, project_id, &Value::Null).await
+    let out: EnvChange = outputs::read(out);
+    owns_project(ctx, out.project_id.as_deref().unwrap_or(id), &Value::Null).await
 }
 
 async fn restore_env(ctx: &RunCtx, id: &str, out: &Value) -> Result<(), StepError> {
-    let (Some(key), Some(previous)) = (out["key"].as_str(), out["previous"].as_str()) else {
+    let out: EnvChange = outputs::read(out);
+    let (Some(key), Some(previous)) = (out.key.as_deref(), out.previous.as_deref()) else {
         return Err(not_restorable(("Variabeln", "The variable"), id));
     };
     let var = EnvVar {
@@ -257,10 +275,10 @@ pub(super) async fn new_production(
     step: StepKey,
 ) -> Result<(String, Value), StepError> {
     let project_id = proof::project(ctx).await?.id;
-    let mut out = ctx.output(step);
+    let mut out: NewProduction = ctx.recorded_as(step).unwrap_or_default();
     // Resume follows the deployment this run started; never an earlier run's, which was
     // built before the change.
-    let followed = match out["id"].as_str() {
+    let followed = match out.id.as_deref() {
         Some(id) => match ctx.clients.vercel.deployment(id).await {
             Ok(d) if !matches!(d.ready_state.as_str(), "ERROR" | "CANCELED") => Some(d.id),
             Ok(_) => None,
@@ -273,16 +291,20 @@ pub(super) async fn new_production(
         Some(id) => id,
         None => {
             // What production served before this run: what a rollback gives production back.
-            let previous = match out["previous"].as_str() {
-                Some(p) => Some(p.to_string()),
+            let previous = match out.previous.take() {
+                Some(p) => Some(p),
                 None => production_deployment(ctx, &project_id).await?,
             };
             // Recorded with the id in one write: a crash right after still lets a rollback
             // give production back.
-            let restore = json!({ "project_id": project_id, "previous": previous });
-            let id = start_deployment(ctx, step, (true, restore.clone())).await?;
-            out = restore;
-            out["id"] = json!(id);
+            out = NewProduction {
+                id: None,
+                project_id: Some(project_id.clone()),
+                previous,
+                url: None,
+            };
+            let id = start_deployment(ctx, step, (true, outputs::json(&out))).await?;
+            out.id = Some(id.clone());
             id
         }
     };
@@ -308,14 +330,16 @@ pub(super) async fn new_production(
         .await?;
     }
     public_site(ctx, step, &domain).await?;
-    out["url"] = json!(format!("https://{domain}"));
+    out.url = Some(format!("https://{domain}"));
+    let out = outputs::json(&out);
     ctx.record_resource(step, &id, true, &out).await?;
     Ok((id, out))
 }
 
 /// Production is this run's to give back while it still serves this run's deployment.
 pub(super) async fn owns_deploy(ctx: &RunCtx, id: &str, out: &Value) -> Result<Owned, StepError> {
-    let Some(project_id) = out["project_id"].as_str() else {
+    let out: NewProduction = outputs::read(out);
+    let Some(project_id) = out.project_id.as_deref() else {
         return Ok(Owned::Gone);
     };
     match owns_project(ctx, project_id, &Value::Null).await? {
@@ -328,7 +352,7 @@ pub(super) async fn owns_deploy(ctx: &RunCtx, id: &str, out: &Value) -> Result<O
     Ok(match project.production_deployment() {
         Some(p) if p == id => Owned::Ours,
         // The new deployment never became production (a failed build): nothing to give back.
-        p if p == out["previous"].as_str() => Owned::Gone,
+        p if p == out.previous.as_deref() => Owned::Gone,
         _ => Owned::NotOurs(changed_elsewhere(
             (
                 "Produktionen i Vercel-projektet",
@@ -340,7 +364,8 @@ pub(super) async fn owns_deploy(ctx: &RunCtx, id: &str, out: &Value) -> Result<O
 }
 
 pub(super) async fn restore_deploy(ctx: &RunCtx, id: &str, out: &Value) -> Result<(), StepError> {
-    let (Some(project_id), Some(previous)) = (out["project_id"].as_str(), out["previous"].as_str())
+    let out: NewProduction = outputs::read(out);
+    let (Some(project_id), Some(previous)) = (out.project_id.as_deref(), out.previous.as_deref())
     else {
         return Err(not_restorable(("Produktionen för", "Production for"), id));
     };

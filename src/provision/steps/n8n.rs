@@ -43,9 +43,7 @@ step!(WORKFLOW: N8nWorkflow, "Skapa n8n-flöde", "Create n8n workflow", needs []
 async fn workflow(ctx: &RunCtx) -> Result<Done, StepError> {
     let name = workflow_name(&ctx.customer.slug);
     let found = ctx.clients.n8n.find_by_name(&name).await?;
-    let recorded = ctx.output(StepKey::N8nWorkflow)["id"]
-        .as_str()
-        .map(str::to_string);
+    let recorded = ctx.workflow_id();
     let uid = &ctx.customer.uid;
     // Only a workflow carrying this customer's marker is ours; any other by this name is refused.
     let ours: Vec<&Workflow> = found

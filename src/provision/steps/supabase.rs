@@ -61,9 +61,9 @@ async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
         .supabase
         .find_projects(&s.supabase_org, &name)
         .await?;
-    let recorded = ctx.output(StepKey::SupabaseProject)["ref"]
-        .as_str()
-        .map(str::to_string);
+    let recorded = ctx
+        .recorded::<outputs::SupabaseProject>()
+        .map(|p| p.project_ref);
     // Prefer the project this run already recorded; never pick a deleted one.
     let existing = found
         .iter()

@@ -216,9 +216,7 @@ pub(super) async fn save_env(
 async fn deploy(ctx: &RunCtx) -> Result<Done, StepError> {
     // Resume: follow the deployment this run already started; a new run adopts the earlier
     // run's deployment when it is still READY.
-    let mut earlier = ctx.output(StepKey::VercelDeploy)["id"]
-        .as_str()
-        .map(str::to_string);
+    let mut earlier = ctx.recorded::<outputs::Deployment>().and_then(|d| d.id);
     if earlier.is_none() {
         let (customer_id, env) = (ctx.customer.id, ctx.environment);
         earlier = ctx
