@@ -143,8 +143,9 @@ fn lapsed(heartbeat: Option<&str>, stale_before: &str) -> bool {
     heartbeat.is_none_or(|h| h <= stale_before)
 }
 
-/// Whether a run's driver is gone: its heartbeat lapsed, or it drove from this computer and its
-/// process no longer exists. Another seat's process id says nothing here: only its lease does.
+/// Whether a run's driver is gone: its heartbeat lapsed, or this very installation drove it
+/// and that process no longer exists. Any other seat's process id says nothing here, even one
+/// of the same name (two computers called `ubuntu`): only its lease does.
 fn driver_gone(
     heartbeat: Option<&str>,
     seat: Option<&str>,
@@ -152,7 +153,7 @@ fn driver_gone(
     stale_before: &str,
     this_seat: &str,
 ) -> bool {
-    let here = seat.is_none_or(|s| crate::seat::host(s) == crate::seat::host(this_seat));
+    let here = seat.is_some_and(|s| crate::seat::same_installation(s, this_seat));
     lapsed(heartbeat, stale_before) || (here && pid.is_some_and(|p| !process_alive(p)))
 }
 
