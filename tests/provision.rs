@@ -1574,7 +1574,7 @@ async fn two_seats_one_driver_and_a_takeover_after_the_lease() {
     assert_eq!(early.driven_by.as_deref().map(name), Some(winner_seat));
 
     // Past the lease the other seat takes the run over and finishes it.
-    tokio::time::sleep(fabrik::provision::STALE_AFTER + std::time::Duration::from_secs(1)).await;
+    tokio::time::sleep(fast_timing().lease + std::time::Duration::from_secs(1)).await;
     let taken = loser_engine.record(&slug, &RunRequest::Provision).unwrap();
     assert_eq!(taken.run_id, winner.run_id, "the same run, taken over");
     let state = loser_engine
