@@ -12,12 +12,13 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # The app's build and runtime libraries (Tauri 2 on WebKitGTK 4.1), plus what the tests drive:
 # Xvfb for the real window, WebKitWebDriver for tauri-driver, Chromium for UI tests,
 # a D-Bus session with gnome-keyring for the OS keyring, PostgreSQL for Supabase SQL and the
-# shared register, openssl for the certificates of the register-over-TLS test.
+# shared register, openssl for the certificates of the register-over-TLS test, faketime for the
+# seats whose clocks are off (tests/crash.rs).
 APT_PACKAGES=(
   build-essential pkg-config file curl
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
   xvfb xauth x11-utils xdotool imagemagick webkit2gtk-driver dbus-daemon dbus-bin gnome-keyring
-  chromium postgresql openssl
+  chromium postgresql openssl faketime
 )
 
 missing=()

@@ -202,6 +202,8 @@ async fn killed_at_every_boundary_and_mid_wait_then_resumed_no_duplicates_no_lea
 struct SeatProcess {
     name: &'static str,
     dir: tempfile::TempDir,
+    /// The seat's wall clock off by this (libfaketime's `+60`/`-60`), when set.
+    clock: Option<&'static str>,
 }
 
 impl SeatProcess {
@@ -216,7 +218,20 @@ impl SeatProcess {
             std::fs::Permissions::from_mode(0o700),
         )
         .unwrap();
-        SeatProcess { name, dir }
+        SeatProcess {
+            name,
+            dir,
+            clock: None,
+        }
+    }
+
+    /// This seat with its wall clock off by `offset` seconds (`"+60"`, `"-60"`): fabrik alone
+    /// runs under libfaketime, the seat's D-Bus and keyring keep the true time.
+    fn skewed(name: &'static str, offset: &'static str) -> SeatProcess {
+        SeatProcess {
+            clock: Some(offset),
+            ..SeatProcess::new(name)
+        }
     }
 
     /// `fabrik args…` as this seat, in production against `sim`, on the register at `url`.
@@ -230,9 +245,13 @@ impl SeatProcess {
             "-c",
             "echo -n seat | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec \"$@\"",
             "_",
-        ])
-        .arg(inner.get_program())
-        .args(args);
+        ]);
+        if let Some(offset) = self.clock {
+            // Only the wall clock: intervals (the heartbeat's sleep) stay true.
+            c.args(["faketime", "-f", offset])
+                .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+        }
+        c.arg(inner.get_program()).args(args);
         for (k, v) in inner.get_envs() {
             if let Some(v) = v {
                 c.env(k, v);
@@ -435,7 +454,7 @@ async fn two_seat_processes_one_driver_killed_and_the_other_takes_over() {
 
     // Past the lease it takes the run over and finishes it.
     let killed_at = std::time::Instant::now();
-    tokio::time::sleep(fabrik::provision::STALE_AFTER + std::time::Duration::from_secs(1)).await;
+    tokio::time::sleep(fast_timing().lease + std::time::Duration::from_secs(1)).await;
     let (ok, out) = seat_output(seats[other].command(&sim, &url, &args));
     all_output.push_str(&out);
     assert!(ok.success(), "{out}");
@@ -466,9 +485,10 @@ async fn two_seat_processes_one_driver_killed_and_the_other_takes_over() {
         .latest_run(c.id, fabrik::environment::Environment::Production)
         .unwrap()
         .unwrap();
-    assert_eq!(run.started_by.as_deref(), Some(dead));
+    let name = fabrik::seat::name;
+    assert_eq!(run.started_by.as_deref().map(name), Some(dead));
     assert_eq!(
-        run.seat.as_deref(),
+        run.seat.as_deref().map(name),
         Some(alive),
         "the run records who finished it"
     );
@@ -762,5 +782,115 @@ async fn a_second_teardown_continues_the_interrupted_one() {
         "{output}"
     );
     torn_down(&sim, &db, &slug, run_id).await;
+    sim.shutdown().await;
+}
+
+/// Whether libfaketime's `faketime` is here (scripts/setup.sh installs it).
+fn faketime() -> bool {
+    Command::new("faketime")
+        .args(["-f", "+60", "true"])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// #29: a lease judged by each seat's own wall clock let a seat whose clock runs ahead (or a
+/// driver whose clock runs behind) take a live run over. Two `fabrik` processes on one
+/// PostgreSQL register, the driver's clock 60 s behind and the other's 60 s ahead: while the
+/// driver works, the other seat's "Provisionera" is shown the run and whose it is, its resume
+/// is refused, and the driver finishes the run with one of each resource.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seats_with_clocks_60_s_apart_do_not_take_a_live_run_over() {
+    if keyring("skewed-seats").is_none() {
+        return;
+    }
+    assert!(faketime(), "faketime is missing: run scripts/setup.sh");
+    let sim = sim_scaled(Profile::Realistic, 0.05).await;
+    let url = pg_database_url();
+    {
+        let store = Store::connect(&fabrik::store::db::PgConfig::parse(&url).unwrap()).unwrap();
+        for (k, v) in settings_for(&sim) {
+            store.set_setting(k, &v).unwrap();
+        }
+    }
+    let (behind, ahead) = (
+        SeatProcess::skewed("anna@dator-a", "-60"),
+        SeatProcess::skewed("bo@dator-b", "+60"),
+    );
+    let (ok, out) = seat_output(behind.command(
+        &sim,
+        &url,
+        &[
+            "customers",
+            "add",
+            "--name",
+            "Skev Klocka AB",
+            "--email",
+            "ekonomi@skevklocka.se",
+        ],
+    ));
+    assert!(ok.success(), "{out}");
+    let slug = "skev-klocka-ab";
+    let args = ["provision", slug, "--yes", "--json"];
+
+    // Anna drives; once her run is well under way, Bo presses Provisionera and then resumes.
+    let (tx, rx) = std::sync::mpsc::channel::<SeatLine>();
+    let mut anna = spawn_seat(behind.command(&sim, &url, &args), 0, tx);
+    let mut lines = Vec::new();
+    let mut run_id = None;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while let Ok((_, line)) =
+        rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+    {
+        let Some(line) = line else { continue };
+        let ev: Value = serde_json::from_str(&line).unwrap_or(Value::Null);
+        lines.push(line);
+        if ev["type"] == "run_started" {
+            run_id = ev["run_id"].as_i64();
+        }
+        if ev["type"] == "step_done" && ev["step"] == "supabase.project" {
+            break;
+        }
+    }
+    let run_id = run_id.unwrap_or_else(|| panic!("anna drives: {lines:?}"));
+    let (ok, pressed) = seat_output(ahead.command(&sim, &url, &args));
+    let (_, resumed) =
+        seat_output(ahead.command(&sim, &url, &["runs", "resume", &run_id.to_string()]));
+
+    // Anna finishes her run, whatever Bo did meanwhile.
+    let status = anna.wait().unwrap();
+    while let Ok((_, line)) = rx.recv_timeout(std::time::Duration::from_secs(2)) {
+        lines.extend(line);
+    }
+    let anna_said = lines.join("\n");
+    assert!(
+        ok.success() && pressed.contains("som drivs av anna@dator-a"),
+        "bo's Provisionera took anna's live run over: {pressed}"
+    );
+    assert!(
+        resumed.contains(&format!("Körningen {run_id} drivs redan av anna@dator-a")),
+        "bo's resume took anna's live run over: {resumed}"
+    );
+    assert!(status.success(), "{anna_said}");
+    let finished = lines
+        .iter()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|e| e["type"] == "run_finished");
+    assert_eq!(
+        finished.map(|e| e["state"].clone()),
+        Some(json!("succeeded")),
+        "{anna_said}"
+    );
+    assert_eq!(
+        counts(&inventory(&sim).await),
+        json!({"projects": 1, "repos": 1, "vercel_projects": 1, "workflows": 1, "emails": 1}),
+        "one of each resource"
+    );
+    let store = Store::connect(&fabrik::store::db::PgConfig::parse(&url).unwrap()).unwrap();
+    let run = store.get_run(run_id).unwrap();
+    assert_eq!(
+        run.seat.as_deref().map(fabrik::seat::name),
+        Some("anna@dator-a"),
+        "anna drove it to the end"
+    );
     sim.shutdown().await;
 }

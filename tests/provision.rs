@@ -1487,6 +1487,8 @@ async fn two_seats_one_driver_and_a_takeover_after_the_lease() {
     let sim = sim(Profile::Instant).await;
     let db = pg_database();
     let seat = |name: &str| Arc::new(Store::connect(&db).unwrap().with_seat(name));
+    // A recorded seat carries its installation's id after the name.
+    let name = fabrik::seat::name;
     let (store_a, store_b) = (seat("anna@dator-a"), seat("bo@dator-b"));
     let engine_a = engine(
         &sim,
@@ -1538,9 +1540,9 @@ async fn two_seats_one_driver_and_a_takeover_after_the_lease() {
             other => panic!("exactly one driver, got {other:?}"),
         };
     assert!(loser.already_running);
-    assert_eq!(loser.driven_by.as_deref(), Some(winner_seat));
+    assert_eq!(loser.driven_by.as_deref().map(name), Some(winner_seat));
     let row = store_a.get_run(winner.run_id).unwrap();
-    assert_eq!(row.started_by.as_deref(), Some(winner_seat));
+    assert_eq!(row.started_by.as_deref().map(name), Some(winner_seat));
 
     // The winner drives until the customer's admin exists, then its seat dies (the task is
     // dropped mid-step: no more heartbeats, nothing written after).
@@ -1569,10 +1571,10 @@ async fn two_seats_one_driver_and_a_takeover_after_the_lease() {
     // The lease still holds: the other seat is refused, with the dead seat's name.
     let early = loser_engine.record(&slug, &RunRequest::Provision).unwrap();
     assert!(early.driver.is_none() && early.already_running);
-    assert_eq!(early.driven_by.as_deref(), Some(winner_seat));
+    assert_eq!(early.driven_by.as_deref().map(name), Some(winner_seat));
 
     // Past the lease the other seat takes the run over and finishes it.
-    tokio::time::sleep(fabrik::provision::STALE_AFTER + std::time::Duration::from_secs(1)).await;
+    tokio::time::sleep(fast_timing().lease + std::time::Duration::from_secs(1)).await;
     let taken = loser_engine.record(&slug, &RunRequest::Provision).unwrap();
     assert_eq!(taken.run_id, winner.run_id, "the same run, taken over");
     let state = loser_engine
@@ -1587,11 +1589,11 @@ async fn two_seats_one_driver_and_a_takeover_after_the_lease() {
     assert_eq!(state, RunState::Succeeded);
     let row = store_b.get_run(winner.run_id).unwrap();
     assert_ne!(
-        row.seat.as_deref(),
+        row.seat.as_deref().map(name),
         Some(winner_seat),
         "driven by the other seat now"
     );
-    assert_eq!(row.started_by.as_deref(), Some(winner_seat));
+    assert_eq!(row.started_by.as_deref().map(name), Some(winner_seat));
     let inv = inventory(&sim).await;
     assert_eq!(
         counts(&inv),

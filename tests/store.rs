@@ -1324,3 +1324,77 @@ fn nix_is_root() -> bool {
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
+
+/// Two computers of one name (`ubuntu`, or the fallback `okänd-dator`) are two seats: the one
+/// that drives a run has a process id the other's `/proc` does not know. That says nothing
+/// about the run: the other seat must not take it over while its heartbeat is fresh. Before,
+/// a seat of the same host name looked the id up in its own `/proc` and took the run at once.
+fn a_namesake_seat_keeps_its_hands_off_a_live_run(a: Store, b: Store, set_pid: impl Fn(i64, u32)) {
+    use fabrik::environment::Environment;
+    use fabrik::provision::{RunKind, RunState, StepKey, STALE_AFTER};
+    use fabrik::store::runs::NewRun;
+
+    let name = "okänd@okänd-dator";
+    let (a, b) = (a.with_seat(name), b.with_seat(name));
+    let c = a
+        .create_customer(draft("Namne AB", "a@namne.se"), &ModuleManifest::bundled())
+        .unwrap();
+    let NewRun::Created(driver) = a
+        .create_run(c.id, RunKind::Provision, Environment::Sandbox, StepKey::ALL)
+        .unwrap()
+    else {
+        panic!("a new run");
+    };
+    // The driving process lives on the other computer: no such process here.
+    let mut elsewhere = std::process::Command::new("true").spawn().unwrap();
+    let pid = elsewhere.id();
+    elsewhere.wait().unwrap();
+    set_pid(driver.run_id, pid);
+    a.heartbeat(&driver).unwrap();
+
+    assert!(
+        b.claim_stale(driver.run_id, STALE_AFTER).unwrap().is_none(),
+        "the namesake took a live run over"
+    );
+    assert!(b
+        .claim_run(driver.run_id, RunState::Running, STALE_AFTER)
+        .unwrap()
+        .is_none());
+    assert!(
+        b.interrupted_runs(STALE_AFTER, Environment::Sandbox)
+            .unwrap()
+            .is_empty(),
+        "a live run is no interrupted one"
+    );
+    a.heartbeat(&driver).expect("the first seat still drives");
+}
+
+#[test]
+fn a_namesake_seat_keeps_its_hands_off_a_live_run_sqlite() {
+    let (_d, path) = tmp_db();
+    let (a, b) = (Store::open(&path).unwrap(), Store::open(&path).unwrap());
+    a_namesake_seat_keeps_its_hands_off_a_live_run(a, b, |run, pid| {
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute(
+                "UPDATE runs SET owner_pid = ?1 WHERE id = ?2",
+                rusqlite::params![pid, run],
+            )
+            .unwrap();
+    });
+}
+
+#[test]
+fn a_namesake_seat_keeps_its_hands_off_a_live_run_postgres() {
+    let db = common::pg_database();
+    let (a, b) = (Store::connect(&db).unwrap(), Store::connect(&db).unwrap());
+    a_namesake_seat_keeps_its_hands_off_a_live_run(a, b, |run, pid| {
+        let conn =
+            fabrik::store::db::Conn::postgres(fabrik::store::db::PgConn::connect(&db).unwrap());
+        conn.execute(
+            &format!("UPDATE fabrik.runs SET owner_pid = {pid} WHERE id = {run}"),
+            (),
+        )
+        .unwrap();
+    });
+}

@@ -109,7 +109,8 @@ impl RunsApi {
         })
     }
 
-    /// Runs left active by a process that is gone (quit, crash): the resume banner.
+    /// Runs left active by a process that is gone (quit, crash): the resume banner. The
+    /// window's lease (`Timing::default`), whoever drove the run.
     pub fn interrupted_runs(&self) -> ApiResult<Vec<RunRow>> {
         Ok(self
             .store

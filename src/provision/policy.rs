@@ -190,6 +190,10 @@ pub struct Timing {
     pub call_timeout: Duration,
     /// Run one step at a time (benchmarks compare it with the concurrent DAG).
     pub sequential: bool,
+    /// How long a run's heartbeat may be silent before another seat may take the run over.
+    pub lease: Duration,
+    /// How often the driver renews its lease (a failed beat is tried again at once).
+    pub heartbeat: Duration,
 }
 
 impl Default for Timing {
@@ -203,6 +207,8 @@ impl Default for Timing {
             domain_verification: Duration::from_secs(72 * 3600),
             call_timeout: crate::providers::http::CALL_TIMEOUT,
             sequential: false,
+            lease: super::STALE_AFTER,
+            heartbeat: super::HEARTBEAT,
         }
     }
 }

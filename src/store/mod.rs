@@ -39,7 +39,7 @@ pub struct Store {
     /// One per process (the window's choice, or the CLI's `--sandbox`); the engine names its
     /// own environment explicitly.
     view: RwLock<Environment>,
-    /// Who writes through this store (`user@host`, see `crate::seat`): runs record it.
+    /// Who writes through this store (`user@host #id`, see `crate::seat`): runs record it.
     seat: String,
     /// The shared register's address (with its password), for the live-update listener.
     shared: Option<db::PgConfig>,
@@ -64,8 +64,15 @@ impl Store {
     }
 
     /// The register this seat uses: the shared one `FABRIK_DATABASE_URL` names, else the file.
+    /// The seat is this installation's, its id kept beside the file.
     pub fn open_register(file: &Path) -> Result<Store> {
-        location::Location::from_env(file)?.open()
+        let mut store = location::Location::from_env(file)?.open()?;
+        let dir = file
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        store.seat = crate::seat::recorded(crate::seat::this(), &crate::seat::installation_id(dir));
+        Ok(store)
     }
 
     /// Connects to a shared register on PostgreSQL and brings its schema up to date.
@@ -92,7 +99,7 @@ impl Store {
             conn: Mutex::new(conn),
             path,
             view: RwLock::new(Environment::Sandbox),
-            seat: crate::seat::this().to_string(),
+            seat: crate::seat::recorded(crate::seat::this(), crate::seat::process_id()),
             shared: None,
         };
         store.set_environment(store.stored_environment());
@@ -127,9 +134,10 @@ impl Store {
         &self.seat
     }
 
-    /// Another seat's name (tests that play two seats in one process).
-    pub fn with_seat(mut self, seat: &str) -> Store {
-        self.seat = seat.to_string();
+    /// Another seat, of this name, on an installation of its own (tests that play two seats
+    /// in one process).
+    pub fn with_seat(mut self, name: &str) -> Store {
+        self.seat = crate::seat::recorded(name, &crate::seat::new_id());
         self
     }
 

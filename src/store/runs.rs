@@ -4,7 +4,7 @@ use super::db::{params, Conn, Optional, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{now, Store};
+use super::Store;
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 pub use crate::ledger::{Driver, StepUpdate};
@@ -133,18 +133,37 @@ fn process_alive(pid: i64) -> bool {
     }
 }
 
-/// The newest heartbeat that counts as lapsed. Heartbeats are stored to the second, so a beat
-/// as old as this bound has lapsed too (with no grace, any beat has: a test's takeover).
-fn stale_before(stale_after: std::time::Duration) -> String {
-    (now() - chrono::Duration::from_std(stale_after).unwrap_or_default()).to_rfc3339()
+/// The database's time now (`Dialect::now`): every lease is written and judged by the
+/// database's one clock, never by the clock of the seat that asks (one running ahead would take
+/// live runs over; one running behind would write heartbeats that look lapsed already).
+fn db_now(conn: &Conn) -> Result<chrono::DateTime<chrono::Utc>> {
+    let text: String = conn.query_row(&format!("SELECT {}", conn.dialect().now()), (), |r| {
+        r.get(0)
+    })?;
+    chrono::DateTime::parse_from_rfc3339(&text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| {
+            Error::Database(super::db::DbError::Conversion {
+                column: 0,
+                detail: format!("{text}: {e}"),
+            })
+        })
+}
+
+/// The newest heartbeat that counts as lapsed at `now`. Heartbeats are stored to the second,
+/// so a beat as old as this bound has lapsed too (with no grace, any beat has: a test's
+/// takeover).
+fn stale_before(now: chrono::DateTime<chrono::Utc>, stale_after: std::time::Duration) -> String {
+    (now - chrono::Duration::from_std(stale_after).unwrap_or_default()).to_rfc3339()
 }
 
 fn lapsed(heartbeat: Option<&str>, stale_before: &str) -> bool {
     heartbeat.is_none_or(|h| h <= stale_before)
 }
 
-/// Whether a run's driver is gone: its heartbeat lapsed, or it drove from this computer and its
-/// process no longer exists. Another seat's process id says nothing here: only its lease does.
+/// Whether a run's driver is gone: its heartbeat lapsed, or this very installation drove it
+/// and that process no longer exists. Any other seat's process id says nothing here, even one
+/// of the same name (two computers called `ubuntu`): only its lease does.
 fn driver_gone(
     heartbeat: Option<&str>,
     seat: Option<&str>,
@@ -152,7 +171,7 @@ fn driver_gone(
     stale_before: &str,
     this_seat: &str,
 ) -> bool {
-    let here = seat.is_none_or(|s| crate::seat::host(s) == crate::seat::host(this_seat));
+    let here = seat.is_some_and(|s| crate::seat::same_installation(s, this_seat));
     lapsed(heartbeat, stale_before) || (here && pid.is_some_and(|p| !process_alive(p)))
 }
 
@@ -230,7 +249,7 @@ impl Store {
     ) -> Result<NewRun> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let ts = now().to_rfc3339();
+        let ts = db_now(&tx)?.to_rfc3339();
         let driver = Driver::new(0);
         // Writers take turns (the transaction's lock), so a look first is enough: on
         // PostgreSQL a refused INSERT would end the whole transaction. The unique index stays
@@ -339,9 +358,10 @@ impl Store {
         state: RunState,
         stale_after: std::time::Duration,
     ) -> Result<Option<Driver>> {
-        let stale_before = stale_before(stale_after);
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        let now = db_now(&tx)?;
+        let stale_before = stale_before(now, stale_after);
         let lease = Lease::read(&tx, run_id)?;
         let (active, customer_id) = (lease.state.is_active(), lease.customer_id);
         let stale = lease.gone(&stale_before, self.seat());
@@ -368,7 +388,7 @@ impl Store {
         tx.execute(
             "UPDATE runs SET state = ?2, owner_pid = ?3, heartbeat_at = ?4, finished_at = NULL, driver = ?5, seat = ?6
              WHERE id = ?1",
-            params![run_id, state, std::process::id(), now().to_rfc3339(), driver.token(), self.seat()],
+            params![run_id, state, std::process::id(), now.to_rfc3339(), driver.token(), self.seat()],
         )?;
         tx.commit()?;
         Ok(Some(driver))
@@ -383,9 +403,10 @@ impl Store {
         run_id: i64,
         stale_after: std::time::Duration,
     ) -> Result<Option<Driver>> {
-        let stale_before = stale_before(stale_after);
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        let now = db_now(&tx)?;
+        let stale_before = stale_before(now, stale_after);
         let lease = Lease::read(&tx, run_id)?;
         let (state, stale) = (lease.state, lease.gone(&stale_before, self.seat()));
         if !matches!(state, RunState::Running | RunState::Cancelling) || !stale {
@@ -395,7 +416,7 @@ impl Store {
         tx.execute(
             "UPDATE runs SET state = ?2, owner_pid = ?3, heartbeat_at = ?4, cancel_rollback = NULL, driver = ?5, seat = ?6
              WHERE id = ?1",
-            params![run_id, RunState::Running, std::process::id(), now().to_rfc3339(), driver.token(),
+            params![run_id, RunState::Running, std::process::id(), now.to_rfc3339(), driver.token(),
                     self.seat()],
         )?;
         tx.commit()?;
@@ -406,8 +427,11 @@ impl Store {
     pub fn heartbeat(&self, driver: &Driver) -> Result<()> {
         let conn = self.conn();
         let changed = conn.execute(
-            "UPDATE runs SET heartbeat_at = ?2 WHERE id = ?1 AND driver = ?3",
-            params![driver.run_id, now().to_rfc3339(), driver.token()],
+            &format!(
+                "UPDATE runs SET heartbeat_at = {} WHERE id = ?1 AND driver = ?2",
+                conn.dialect().now()
+            ),
+            params![driver.run_id, driver.token()],
         )?;
         super::journal::fenced(&conn, changed, driver, None)
     }
@@ -418,8 +442,8 @@ impl Store {
         stale_after: std::time::Duration,
         environment: Environment,
     ) -> Result<Vec<RunRow>> {
-        let stale_before = stale_before(stale_after);
         let conn = self.conn();
+        let stale_before = stale_before(db_now(&conn)?, stale_after);
         let sql = format!(
             "SELECT {RUN_COLUMNS} FROM runs r JOIN customers c ON c.id = r.customer_id
              WHERE r.state IN {} AND r.environment = ?1 ORDER BY r.id",

@@ -90,7 +90,8 @@ pub fn settings_for(sim: &SimHandle) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Fast polling and retries, a short call timeout so "a delay past the timeout" is quick.
+/// Fast polling and retries, a short call timeout so "a delay past the timeout" is quick, a
+/// short lease so a takeover is too.
 pub fn fast_timing() -> Timing {
     let mut t = Timing::default();
     t.poll.first = Duration::from_millis(20);
@@ -103,6 +104,8 @@ pub fn fast_timing() -> Timing {
     t.repo_contents = Duration::from_secs(30);
     t.deployment = Duration::from_secs(60);
     t.domain_verification = Duration::from_secs(30);
+    t.lease = Duration::from_secs(5);
+    t.heartbeat = Duration::from_millis(500);
     t
 }
 

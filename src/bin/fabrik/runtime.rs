@@ -66,7 +66,8 @@ impl Chosen {
     }
 }
 
-/// `FABRIK_FAST_POLL=1` polls and retries quickly (tests and demos against the simulator).
+/// `FABRIK_FAST_POLL=1` polls and retries quickly, and holds runs on a short lease (tests and
+/// demos against the simulator).
 pub fn timing() -> Timing {
     let mut t = Timing::default();
     if std::env::var_os("FABRIK_FAST_POLL").is_some() {
@@ -76,6 +77,9 @@ pub fn timing() -> Timing {
         t.retry.max_delay = Duration::from_secs(2);
         t.call_timeout = Duration::from_secs(3);
         t.retry.after_timeout = t.call_timeout;
+        // A dead seat's run is taken over in seconds, not the better part of a minute.
+        t.lease = Duration::from_secs(5);
+        t.heartbeat = Duration::from_millis(500);
     }
     t
 }

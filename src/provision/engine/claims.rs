@@ -3,12 +3,12 @@
 //! heartbeat keeps the claim (the lease) while the driver works.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::{Claimed, Engine, StartOutcome, HEARTBEAT, STALE_AFTER};
+use super::{Claimed, Engine, StartOutcome};
 use crate::customer::Customer;
 use crate::environment::Environment;
 use crate::error::{Error, Result};
@@ -37,14 +37,17 @@ impl Engine {
             // A run whose driver died (kill -9, power loss) is continued once its heartbeat
             // has lapsed, instead of being refused as "already active" for ever.
             if r.kind == kind && r.state.is_active() {
-                if let Some(driver) = self.store.claim_stale(r.id, STALE_AFTER)? {
+                if let Some(driver) = self.store.claim_stale(r.id, self.timing.lease)? {
                     self.store.reset_unfinished_steps(r.id, false)?;
                     return Ok(StartOutcome::driven(driver));
                 }
             }
             if r.kind == kind && r.state.is_resumable() && r.input == stored {
                 return Ok(
-                    match self.store.claim_run(r.id, RunState::Running, STALE_AFTER)? {
+                    match self
+                        .store
+                        .claim_run(r.id, RunState::Running, self.timing.lease)?
+                    {
                         Some(driver) => {
                             self.store.reset_unfinished_steps(r.id, true)?;
                             StartOutcome::driven(driver)
@@ -116,7 +119,7 @@ impl Engine {
         };
         let driver = self
             .store
-            .claim_run(run_id, target, STALE_AFTER)?
+            .claim_run(run_id, target, self.timing.lease)?
             .ok_or_else(|| run_busy(&self.store, run_id))?;
         Ok(Claimed {
             driver,
@@ -127,7 +130,7 @@ impl Engine {
     /// Claims a run for "Återställ" (see `claim_resume`). Blocking (SQLite).
     pub fn claim_rollback(&self, run_id: i64) -> Result<Driver> {
         self.store
-            .claim_run(run_id, RunState::RollingBack, STALE_AFTER)?
+            .claim_run(run_id, RunState::RollingBack, self.timing.lease)?
             .ok_or_else(|| run_busy(&self.store, run_id))
     }
 
@@ -144,27 +147,42 @@ impl Engine {
     pub(super) fn watch(&self, driver: &Driver, stop: CancellationToken) -> Heartbeat {
         let (store, driver) = (self.store.clone(), driver.clone());
         let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let every = HEARTBEAT
+        // A cancel is looked for often (the user waits for it); the lease is renewed at its
+        // own pace, each write a round trip to a database that may be far away.
+        let beat_every = self.timing.heartbeat;
+        let every = beat_every
             .min(self.timing.poll.cap)
             .min(Duration::from_millis(500));
         let flag = lost.clone();
         let task = tokio::spawn(async move {
+            let mut beaten: Option<Instant> = None;
             loop {
+                let due = beaten.is_none_or(|t| t.elapsed() >= beat_every);
                 let (store, driver) = (store.clone(), driver.clone());
                 let beat = crate::blocking::run(move || {
-                    store.heartbeat(&driver)?;
+                    if due {
+                        store.heartbeat(&driver)?;
+                    }
                     store.cancel_requested(driver.run_id)
                 })
                 .await;
                 match beat {
-                    Ok(Some(_)) => stop.cancel(),
+                    Ok(cancel) => {
+                        if due {
+                            beaten = Some(Instant::now());
+                        }
+                        if cancel.is_some() {
+                            stop.cancel();
+                        }
+                    }
                     Err(Error::DriverLost(_)) => {
                         flag.store(true, std::sync::atomic::Ordering::SeqCst);
                         stop.cancel();
                         return;
                     }
-                    // A busy database now and then is not a lost run; the next beat retries.
-                    Ok(None) | Err(_) => {}
+                    // A busy database now and then is not a lost run; the next tick beats
+                    // again rather than waiting a whole interval.
+                    Err(_) => {}
                 }
                 tokio::time::sleep(every).await;
             }

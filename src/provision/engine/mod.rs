@@ -37,9 +37,12 @@ use crate::store::Store;
 
 pub use queries::{TargetVerdict, TeardownTarget, ALERT_ADDRESS};
 
-/// How often a driving process says it is alive, and when silence means it is gone.
-pub const HEARTBEAT: Duration = Duration::from_secs(2);
-pub const STALE_AFTER: Duration = Duration::from_secs(10);
+/// How often a driving process says it is alive, and when silence means it is gone
+/// (`Timing::heartbeat`, `Timing::lease`). Sized for real networks, not a test machine: a seat
+/// on hotel Wi-Fi, or a shared database that stalls for a while, misses a few beats and keeps
+/// its run; a dead seat's run waits under a minute to be taken over.
+pub const HEARTBEAT: Duration = Duration::from_secs(10);
+pub const STALE_AFTER: Duration = Duration::from_secs(45);
 
 /// What happens when a step fails for good.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -33,6 +33,19 @@ impl Dialect {
             Dialect::Postgres => format!("lower({column}) COLLATE \"C\""),
         }
     }
+
+    /// The database's clock as the register stores times (UTC, RFC 3339, to the second): what
+    /// leases are written and judged by, so no seat's own clock decides whose run it is. On
+    /// PostgreSQL the server's `clock_timestamp()` (not `now()`, which stops at the start of
+    /// a transaction that may have waited for the writers' lock).
+    pub fn now(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')",
+            Dialect::Postgres => {
+                "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')"
+            }
+        }
+    }
 }
 
 pub type Result<T, E = DbError> = std::result::Result<T, E>;
