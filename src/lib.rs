@@ -18,6 +18,7 @@ pub mod provision;
 pub mod register;
 pub mod sandbox;
 pub mod seat;
+pub mod seat_settings;
 pub mod secrets;
 pub mod sql;
 pub mod store;

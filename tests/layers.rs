@@ -15,6 +15,7 @@ const LAYERS: &[&str] = &[
     "blocking",
     "paths",
     "seat",
+    "seat_settings",
     "sql",
     "vocabulary",
     "messages",

@@ -19,6 +19,7 @@ use crate::provision::{
     Clients, Engine, FailurePolicy, ProvisionPlan, ProvisionSettings, Timing, Tokens,
 };
 use crate::sandbox::Sandbox;
+use crate::seat_settings::{is_seat_key, SeatSettings};
 use crate::secrets::{Provider, SecretKey, SecretStore};
 use crate::store::Store;
 
@@ -32,6 +33,9 @@ pub struct SettingEntry {
     pub help: Text,
     /// Set by the sandbox's simulated world (shown, not editable there).
     pub fixed_by_sandbox: bool,
+    /// Kept on this computer only (an endpoint, a URL template, a file path): pinned here,
+    /// never read from or written to the shared register.
+    pub on_this_seat: bool,
 }
 
 pub struct CloudApi {
@@ -40,12 +44,24 @@ pub struct CloudApi {
     pub secrets: SecretStore,
     pub endpoints: Endpoints,
     pub overrides: Vec<(&'static str, String)>,
+    /// This seat's own settings (endpoints, URL templates, file paths): in its own folder,
+    /// never in the register (`seat_settings`).
+    pub seat: SeatSettings,
     pub sandbox: Option<Sandbox>,
     pub timeout: Duration,
     /// When the preflight last passed. Several customers started together are checked once
     /// (a bulk start would otherwise repeat the same ~6 calls per customer, against Resend's
     /// 2 requests a second); any change to a token or a setting forgets it.
     passed: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+/// A register only this seat uses held its endpoints and paths in its settings before they
+/// moved to the seat's own file: they are taken over once, so nothing changes for it. A shared
+/// register's are never read (another seat may have written them).
+pub fn adopt_own_register_settings(store: &Store, seat: &SeatSettings) {
+    if store.is_own() {
+        seat.adopt_from_own_register(|k| store.get_setting(k).ok().flatten());
+    }
 }
 
 /// How long a passing preflight stands for the starts that follow it.
@@ -66,17 +82,15 @@ impl CloudApi {
     ) -> crate::Result<CloudApi> {
         crate::providers::install_crypto_provider();
         let secrets = SecretStore::new(environment.as_str());
+        let seat = SeatSettings::open(data_dir);
+        adopt_own_register_settings(&store, &seat);
         let (endpoints, overrides, sandbox) = match environment {
             Environment::Sandbox => {
                 // A missing keyring must not keep the sandbox from starting; tokens are optional there.
                 let sb = Sandbox::start(data_dir, Some(&secrets)).await?;
                 (sb.endpoints(), sb.settings(), Some(sb))
             }
-            Environment::Production => (
-                Endpoints::resolve(|k| store.get_setting(k).ok().flatten()),
-                Vec::new(),
-                None,
-            ),
+            Environment::Production => (Endpoints::resolve(|k| seat.get(k)), Vec::new(), None),
         };
         Ok(CloudApi {
             store,
@@ -84,6 +98,7 @@ impl CloudApi {
             secrets,
             endpoints,
             overrides,
+            seat,
             sandbox,
             timeout: crate::providers::http::CALL_TIMEOUT,
             passed: std::sync::Mutex::new(None),
@@ -99,7 +114,7 @@ impl CloudApi {
             (Some(sb), Environment::Sandbox) => sb.tokens(Some(&self.secrets)),
             _ => Tokens::resolve(&self.secrets)?,
         };
-        let settings = ProvisionSettings::load_with(&self.store, &self.overrides)?;
+        let settings = ProvisionSettings::load_with(&self.store, &self.seat, &self.overrides)?;
         let clients = Clients::new(
             &self.endpoints,
             &tokens,
@@ -132,7 +147,7 @@ impl CloudApi {
         };
         Inputs {
             endpoints: self.check_endpoints().map(|_| self.endpoints.clone()),
-            settings: ProvisionSettings::check_with(&self.store, &self.overrides),
+            settings: ProvisionSettings::check_with(&self.store, &self.seat, &self.overrides),
             tokens,
             keyring,
             strict_format: self.environment == Environment::Production,
@@ -299,6 +314,7 @@ impl CloudApi {
 
     pub fn list_settings(&self) -> ApiResult<Vec<SettingEntry>> {
         let stored = self.store.list_settings()?;
+        let own = self.seat.all();
         Ok(SETTING_KEYS
             .iter()
             .map(|(key, help, help_en)| {
@@ -311,10 +327,14 @@ impl CloudApi {
                     key: key.to_string(),
                     value: fixed
                         .clone()
-                        .or_else(|| stored.get(*key).cloned())
+                        .or_else(|| match is_seat_key(key) {
+                            true => own.get(*key).cloned(),
+                            false => stored.get(*key).cloned(),
+                        })
                         .unwrap_or_default(),
                     help: Text::new(*help, *help_en),
                     fixed_by_sandbox: fixed.is_some(),
+                    on_this_seat: is_seat_key(key),
                 }
             })
             .collect())
@@ -326,7 +346,12 @@ impl CloudApi {
         }
         check_setting(&key, &value)?;
         self.forget_preflight();
-        if value.trim().is_empty() {
+        if is_seat_key(&key) {
+            // This seat's own: its file, never the register (which other seats read).
+            self.seat
+                .set(&key, &value)
+                .map_err(crate::error::Error::Io)?;
+        } else if value.trim().is_empty() {
             self.store.remove_setting(&key)?;
         } else {
             self.store.set_setting(&key, value.trim())?;

@@ -146,10 +146,9 @@ impl Supervisor {
                 }
             }
         };
-        let settings = self
-            .cloud
-            .check_endpoints()
-            .and_then(|_| ProvisionSettings::load_with(&self.store, &self.cloud.overrides));
+        let settings = self.cloud.check_endpoints().and_then(|_| {
+            ProvisionSettings::load_with(&self.store, &self.cloud.seat, &self.cloud.overrides)
+        });
         let reason = match settings {
             Err(e) => Some(Text::of(e.code(), &e.params())),
             Ok(_) if !missing.is_empty() => {

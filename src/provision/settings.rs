@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::customer::ModuleManifest;
 use crate::error::{Error, Result};
 use crate::messages::{Say, Text};
+use crate::seat_settings::{is_seat_key, SeatSettings};
 use crate::store::Store;
 
 pub const BUNDLED_SCHEMA: &str = include_str!("../../schema/template.sql");
@@ -207,18 +208,25 @@ pub use crate::error::invalid_setting as invalid;
 impl ProvisionSettings {
     /// Reads and checks the settings; every missing or invalid one is named at once.
     pub fn load(store: &Store) -> Result<ProvisionSettings> {
-        Self::load_with(store, &[])
+        Self::load_with(store, &SeatSettings::default(), &[])
     }
 
     /// As `load`, with `overrides` taking precedence (the sandbox's fixed world).
-    pub fn load_with(store: &Store, overrides: &[(&str, String)]) -> Result<ProvisionSettings> {
-        Self::check_with(store, overrides).map_err(|mut all| all.remove(0))
+    pub fn load_with(
+        store: &Store,
+        seat: &SeatSettings,
+        overrides: &[(&str, String)],
+    ) -> Result<ProvisionSettings> {
+        Self::check_with(store, seat, overrides).map_err(|mut all| all.remove(0))
     }
 
     /// Reads and checks every setting, and on failure names every missing or invalid one
-    /// (never empty), so the preflight can list them all at once.
+    /// (never empty), so the preflight can list them all at once. The seat's own settings
+    /// (`seat_settings::SEAT_KEYS`: endpoints, URL templates, file paths) come from `seat`
+    /// only, never from the register, which another seat may write.
     pub fn check_with(
         store: &Store,
+        seat: &SeatSettings,
         overrides: &[(&str, String)],
     ) -> std::result::Result<ProvisionSettings, Vec<Error>> {
         let get = |k: &str| {
@@ -226,7 +234,10 @@ impl ProvisionSettings {
                 .iter()
                 .find(|(key, _)| *key == k)
                 .map(|(_, v)| v.clone())
-                .or_else(|| store.get_setting(k).ok().flatten())
+                .or_else(|| match is_seat_key(k) {
+                    true => seat.get(k),
+                    false => store.get_setting(k).ok().flatten(),
+                })
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };

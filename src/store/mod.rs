@@ -145,6 +145,11 @@ impl Store {
         &self.path
     }
 
+    /// A register only this seat uses (a SQLite file or one in memory), not a shared one.
+    pub fn is_own(&self) -> bool {
+        self.conn().dialect() == db::Dialect::Sqlite
+    }
+
     /// A connection of its own for a long read (an export) of a register file, so the
     /// window's queries do not wait behind it; `None` when the store's own is to be used.
     fn own_reader(&self) -> Result<Option<Conn>> {

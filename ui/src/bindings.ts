@@ -175,7 +175,12 @@ help: Text,
 /**
  * Set by the sandbox's simulated world (shown, not editable there).
  */
-fixed_by_sandbox: boolean, };
+fixed_by_sandbox: boolean, 
+/**
+ * Kept on this computer only (an endpoint, a URL template, a file path): pinned here,
+ * never read from or written to the shared register.
+ */
+on_this_seat: boolean, };
 
 export type Readiness = { ready: boolean, 
 /**

@@ -123,7 +123,12 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             register::migrate(&path, &to, json)
         }
         Command::Customers(cmd) => customers::run(&runtime::register(&path, chosen)?, cmd),
-        Command::Settings(cmd) => settings::run(&runtime::register(&path, chosen)?, cmd),
+        Command::Settings(cmd) => {
+            // The seat's own folder: the one the register file is in, as `runtime::open` has it.
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+            let seat = fabrik::seat_settings::SeatSettings::open(dir.unwrap_or(Path::new(".")));
+            settings::run(&runtime::register(&path, chosen)?, &seat, cmd)
+        }
         Command::Register(cmd) => register::run(&runtime::register(&path, chosen)?, cmd),
         Command::Runs(runs::RunsCmd::List { customer, json }) => {
             runs::list(&runtime::register(&path, chosen)?, customer, json)

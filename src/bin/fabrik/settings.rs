@@ -2,6 +2,7 @@
 
 use clap::Subcommand;
 use fabrik::api::Api;
+use fabrik::seat_settings::{is_seat_key, SeatSettings};
 use fabrik::ApiError;
 
 #[derive(Subcommand)]
@@ -27,8 +28,17 @@ pub enum SettingsCmd {
     },
 }
 
-pub fn run(api: &Api, cmd: SettingsCmd) -> Result<(), ApiError> {
+/// `seat`: this computer's own settings (endpoints, URL templates, file paths), kept beside
+/// the register file and never in the register, which other seats may share.
+pub fn run(api: &Api, seat: &SeatSettings, cmd: SettingsCmd) -> Result<(), ApiError> {
     use fabrik::provision::settings::SETTING_KEYS;
+    fabrik::api::cloud::adopt_own_register_settings(api.store(), seat);
+    let value_of = |k: &str| -> Result<Option<String>, ApiError> {
+        Ok(match is_seat_key(k) {
+            true => seat.get(k),
+            false => api.store().get_setting(k)?,
+        })
+    };
     let known = |k: &str| {
         SETTING_KEYS
             .iter()
@@ -46,25 +56,37 @@ pub fn run(api: &Api, cmd: SettingsCmd) -> Result<(), ApiError> {
     };
     match cmd {
         SettingsCmd::List => {
-            let stored = api.store().list_settings()?;
             for (key, help, _) in SETTING_KEYS {
-                let v = stored.get(*key).map(String::as_str).unwrap_or("–");
-                println!("{key:<32} {v:<40} {help}");
+                let v = value_of(key)?.unwrap_or_else(|| "–".into());
+                let here = if is_seat_key(key) {
+                    " (den här datorn)"
+                } else {
+                    ""
+                };
+                println!("{key:<32} {v:<40} {help}{here}");
             }
         }
         SettingsCmd::Get { key } => {
             known(&key)?;
-            println!("{}", api.store().get_setting(&key)?.unwrap_or_default());
+            println!("{}", value_of(&key)?.unwrap_or_default());
         }
         SettingsCmd::Set { key, value } => {
             known(&key)?;
             fabrik::provision::settings::check_setting(&key, &value)?;
-            api.store().set_setting(&key, value.trim())?;
+            if is_seat_key(&key) {
+                seat.set(&key, value.trim()).map_err(fabrik::Error::Io)?;
+            } else {
+                api.store().set_setting(&key, value.trim())?;
+            }
             println!("{key} = {}", value.trim());
         }
         SettingsCmd::Unset { key } => {
             known(&key)?;
-            api.store().remove_setting(&key)?;
+            if is_seat_key(&key) {
+                seat.set(&key, "").map_err(fabrik::Error::Io)?;
+            } else {
+                api.store().remove_setting(&key)?;
+            }
         }
     }
     Ok(())

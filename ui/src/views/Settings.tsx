@@ -493,6 +493,12 @@ function SettingsForm() {
                   {t('settings.fixed')}
                 </span>
               )}
+              {x.on_this_seat && !x.fixed_by_sandbox && (
+                <span className="fixed-note" data-testid={`setting-seat-${x.key}`} title={t('settings.seatWhy')}>
+                  {' · '}
+                  {t('settings.seat')}
+                </span>
+              )}
             </p>
           )}
         </div>

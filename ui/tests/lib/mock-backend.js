@@ -252,10 +252,16 @@
       if (value !== '' && !value.startsWith('team_')) bad('ett team-id börjar med team_');
     }
   }
+  // The core's seat_settings::SEAT_KEYS: kept on the seat, never in the shared register.
+  const SEAT_KEYS = [
+    'supabase.api_url', 'supabase.project_url_template', 'github.api_url', 'vercel.api_url', 'n8n.api_url',
+    'resend.api_url', 'site.url_template', 'schema.template_path', 'n8n.workflow_template_path', 'modules.manifest_path',
+  ];
   function listSettings() {
     return SETTING_KEYS.map(([key, help]) => {
       const fixed = key in OVERRIDES;
-      return { key, value: fixed ? OVERRIDES[key] : state.settings[key] ?? '', help: T(help), fixed_by_sandbox: fixed };
+      const onThisSeat = SEAT_KEYS.includes(key);
+      return { key, value: fixed ? OVERRIDES[key] : state.settings[key] ?? '', help: T(help), fixed_by_sandbox: fixed, on_this_seat: onThisSeat };
     });
   }
 
