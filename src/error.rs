@@ -25,6 +25,12 @@ pub enum Error {
     },
     DatabaseOpen(String),
     Database(crate::sql::DbError),
+    /// The shared register cannot be reached now (`user@host:port/db`); `lost_write` when a
+    /// write in progress went with the connection (the server undid it).
+    RegisterUnreachable {
+        register: String,
+        lost_write: bool,
+    },
     /// Provider names, comma-separated.
     MissingTokens(String),
     Secret(crate::secrets::SecretError),
@@ -93,6 +99,13 @@ impl Error {
             Error::DatabaseTooNew { .. } => ErrorCode::DatabaseTooNew,
             Error::DatabaseOpen(_) => ErrorCode::DatabaseOpen,
             Error::Database(_) => ErrorCode::Database,
+            Error::RegisterUnreachable { lost_write, .. } => {
+                if *lost_write {
+                    ErrorCode::RegisterWriteLost
+                } else {
+                    ErrorCode::RegisterUnreachable
+                }
+            }
             Error::RunNotFound(_) => ErrorCode::RunNotFound,
             Error::NotReady(_) => ErrorCode::NotReady,
             Error::InvalidToken(_) => ErrorCode::InvalidToken,
@@ -142,6 +155,7 @@ impl Error {
                 params! { "path" => path, "found" => found, "known" => known }
             }
             Error::Database(e) => params! { "detail" => e },
+            Error::RegisterUnreachable { register, .. } => params! { "register" => register },
             Error::Io(e) => params! { "detail" => e },
             Error::DatabaseOpen(d)
             | Error::Sandbox(d)
@@ -231,7 +245,16 @@ impl From<rusqlite::Error> for Error {
 
 impl From<crate::sql::DbError> for Error {
     fn from(e: crate::sql::DbError) -> Self {
-        Error::Database(e)
+        match e {
+            crate::sql::DbError::Unreachable {
+                register,
+                lost_write,
+            } => Error::RegisterUnreachable {
+                register,
+                lost_write,
+            },
+            e => Error::Database(e),
+        }
     }
 }
 

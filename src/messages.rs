@@ -39,6 +39,8 @@ vocabulary!(
         DatabaseTooNew => "database_too_new",
         DatabaseOpen => "database_open",
         Database => "database",
+        RegisterUnreachable => "register_unreachable",
+        RegisterWriteLost => "register_write_lost",
         MissingTokens => "missing_tokens",
         PreflightFailed => "preflight_failed",
         RunBusy => "run_busy",
@@ -210,6 +212,14 @@ impl ErrorCode {
             ),
             DatabaseOpen => t("Databasen kunde inte öppnas: {detail}", "The database could not be opened: {detail}"),
             Database => t("Databasfel: {detail}", "Database error: {detail}"),
+            RegisterUnreachable => t(
+                "Det delade registret {register} kan inte nås just nu; Fabrik ansluter igen av sig självt. Försök igen om en stund.",
+                "The shared register {register} cannot be reached right now; Fabrik connects again by itself. Try again in a moment.",
+            ),
+            RegisterWriteLost => t(
+                "Anslutningen till det delade registret {register} bröts mitt i en ändring; servern ångrade den, så inget av den sparades. Försök igen om en stund.",
+                "The connection to the shared register {register} broke in the middle of a change; the server undid it, so nothing of it was saved. Try again in a moment.",
+            ),
             MissingTokens => t(
                 "Token saknas för {providers}; spara dem under Inställningar → Inloggningsuppgifter",
                 "Tokens are missing for {providers}; save them under Settings → Credentials",

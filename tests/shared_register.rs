@@ -1,0 +1,136 @@
+//! The shared register as a seat lives with it (issue #29): a lock wait that times out, a
+//! server that restarts, a connection cut under it. Each runs on the tests' PostgreSQL; the
+//! restart on a cluster of its own, so no other test sees its server go away.
+
+use std::time::{Duration, Instant};
+
+use fabrik::customer::{CustomerDraft, ModuleManifest};
+use fabrik::store::db::{Live, LiveStatus, PgConn};
+use fabrik::store::Store;
+
+mod common;
+
+fn draft(name: &str) -> CustomerDraft {
+    CustomerDraft {
+        name: name.into(),
+        admin_email: "admin@kund.example.se".into(),
+        ..Default::default()
+    }
+}
+
+fn manifest() -> ModuleManifest {
+    ModuleManifest::bundled()
+}
+
+/// Waits until `admin` sees a backend of the database waiting for an advisory lock, then
+/// cancels it: what the server's statement timeout does after 30 s, without waiting for it.
+fn cancel_the_lock_wait(admin: &PgConn) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        let waiting = admin
+            .batch(
+                "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_stat_activity
+                   WHERE datname = current_database() AND wait_event_type = 'Lock'
+                     AND wait_event = 'advisory')
+                 THEN RAISE EXCEPTION 'not yet'; END IF; END $$",
+            )
+            .is_ok();
+        if waiting {
+            admin
+                .batch(
+                    "SELECT pg_cancel_backend(pid) FROM pg_stat_activity
+                     WHERE datname = current_database() AND wait_event = 'advisory'",
+                )
+                .unwrap();
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("no write ever waited for the lock");
+}
+
+/// A write that gave up waiting for the write lock leaves no transaction behind: the seat's
+/// next write goes through on the same connection.
+#[test]
+fn a_lock_wait_that_times_out_rolls_back_and_the_next_write_goes_through() {
+    let db = common::pg_database();
+    let store = std::sync::Arc::new(Store::connect(&db).unwrap());
+    // Another seat holds the write lock (the same advisory lock every write takes).
+    let other = PgConn::connect(&db).unwrap();
+    other
+        .batch("BEGIN; SELECT pg_advisory_xact_lock(77246099507531)")
+        .unwrap();
+    let writer = {
+        let store = store.clone();
+        std::thread::spawn(move || store.create_customer(draft("Väntade AB"), &manifest()))
+    };
+    let admin = PgConn::connect(&db).unwrap();
+    cancel_the_lock_wait(&admin);
+    let waited = writer.join().unwrap();
+    assert!(waited.is_err(), "the cancelled wait wrote: {waited:?}");
+    other.batch("COMMIT").unwrap();
+    let after = store.create_customer(draft("Efteråt AB"), &manifest());
+    assert!(
+        after.is_ok(),
+        "the write after a timed-out lock wait: {}",
+        after.unwrap_err()
+    );
+    assert!(store.get_customer("vantade-ab").is_err());
+}
+
+/// The server restarts under a seat (an upgrade, a failover): the seat's next call succeeds
+/// within 10 s, on the same store, without reopening anything.
+#[test]
+fn a_server_restart_is_survived_within_ten_seconds() {
+    let cluster = fabrik_sim::pg::TestCluster::start().expect("a cluster of its own");
+    if !cluster.is_owned() {
+        eprintln!("skipped: FABRIK_TEST_DATABASE_URL names a server this test cannot restart");
+        return;
+    }
+    let config = fabrik::store::db::PgConfig::parse(cluster.url()).unwrap();
+    let store = Store::connect(&config).unwrap();
+    common::customer(&store, "Före omstarten AB");
+    // What the window's banner shows: unreachable while it is, then live again.
+    let (tx, said) = std::sync::mpsc::channel();
+    let _listener = store.watch(move |e| {
+        if let Live::Status(s) = e {
+            let _ = tx.send(s);
+        }
+    });
+    assert_eq!(
+        said.recv_timeout(Duration::from_secs(10)).unwrap(),
+        LiveStatus::Live { resumed: false }
+    );
+    cluster.restart().expect("pg_ctl restart");
+    let restarted = Instant::now();
+    let mut last = None;
+    while restarted.elapsed() < Duration::from_secs(10) {
+        match store.get_customer("fore-omstarten-ab") {
+            Ok(_) => {
+                last = None;
+                break;
+            }
+            Err(e) => last = Some(e.to_string()),
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        last.is_none(),
+        "still failing 10 s after the restart: {last:?}"
+    );
+    let back = restarted.elapsed();
+    common::customer(&store, "Efter omstarten AB");
+    let mut seen = Vec::new();
+    while let Ok(s) = said.recv_timeout(Duration::from_secs(10)) {
+        seen.push(s.clone());
+        if s == (LiveStatus::Live { resumed: true }) {
+            break;
+        }
+    }
+    assert!(
+        matches!(seen.first(), Some(LiveStatus::Stopped { .. }))
+            && seen.last() == Some(&LiveStatus::Live { resumed: true }),
+        "the window was not told the register was gone and back: {seen:?}"
+    );
+    eprintln!("measured: the first call after a PostgreSQL restart succeeded {back:?} after it");
+}
