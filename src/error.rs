@@ -31,6 +31,10 @@ pub enum Error {
         register: String,
         lost_write: bool,
     },
+    /// A shared register's password given where others can see it (a command line).
+    PasswordOnCommandLine {
+        register: String,
+    },
     /// Provider names, comma-separated.
     MissingTokens(String),
     Secret(crate::secrets::SecretError),
@@ -99,6 +103,7 @@ impl Error {
             Error::DatabaseTooNew { .. } => ErrorCode::DatabaseTooNew,
             Error::DatabaseOpen(_) => ErrorCode::DatabaseOpen,
             Error::Database(_) => ErrorCode::Database,
+            Error::PasswordOnCommandLine { .. } => ErrorCode::PasswordOnCommandLine,
             Error::RegisterUnreachable { lost_write, .. } => {
                 if *lost_write {
                     ErrorCode::RegisterWriteLost
@@ -155,7 +160,8 @@ impl Error {
                 params! { "path" => path, "found" => found, "known" => known }
             }
             Error::Database(e) => params! { "detail" => e },
-            Error::RegisterUnreachable { register, .. } => params! { "register" => register },
+            Error::RegisterUnreachable { register, .. }
+            | Error::PasswordOnCommandLine { register } => params! { "register" => register },
             Error::Io(e) => params! { "detail" => e },
             Error::DatabaseOpen(d)
             | Error::Sandbox(d)

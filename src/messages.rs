@@ -41,6 +41,7 @@ vocabulary!(
         Database => "database",
         RegisterUnreachable => "register_unreachable",
         RegisterWriteLost => "register_write_lost",
+        PasswordOnCommandLine => "password_on_command_line",
         MissingTokens => "missing_tokens",
         PreflightFailed => "preflight_failed",
         RunBusy => "run_busy",
@@ -215,6 +216,10 @@ impl ErrorCode {
             RegisterUnreachable => t(
                 "Det delade registret {register} kan inte nås just nu; Fabrik ansluter igen av sig självt. Försök igen om en stund.",
                 "The shared register {register} cannot be reached right now; Fabrik connects again by itself. Try again in a moment.",
+            ),
+            PasswordOnCommandLine => t(
+                "Lösenordet hör inte hemma på kommandoraden, där alla på datorn kan se det (ps), och användes inte. Ge adressen utan lösenord ({register}); lösenordet tas då från PGPASSWORD, från nyckelringen (`fabrik register password`) eller frågas efter.",
+                "The password does not belong on the command line, where everyone on the computer can see it (ps), and was not used. Give the address without a password ({register}); the password then comes from PGPASSWORD, from the keyring (`fabrik register password`) or is asked for.",
             ),
             RegisterWriteLost => t(
                 "Anslutningen till det delade registret {register} bröts mitt i en ändring; servern ångrade den, så inget av den sparades. Försök igen om en stund.",

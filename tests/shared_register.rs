@@ -134,3 +134,23 @@ fn a_server_restart_is_survived_within_ten_seconds() {
     );
     eprintln!("measured: the first call after a PostgreSQL restart succeeded {back:?} after it");
 }
+
+/// A password given in the URL's query (`?password=`) goes to the keyring, as one in its
+/// user part does; the choice kept beside the register file holds neither.
+#[test]
+fn a_password_in_the_urls_query_goes_to_the_keyring_never_to_the_file() {
+    if common::keyring("shared-register").is_none() {
+        return;
+    }
+    const PASSWORD: &str = "SENTINEL-query-pw-77c1";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("reg.sqlite3");
+    let bare = common::pg_database_url();
+    let with_password = format!("{bare}?password={PASSWORD}");
+    fabrik::store::location::use_shared(&file, &with_password, None, false).unwrap();
+    let kept = std::fs::read_to_string(dir.path().join("shared-register.url")).unwrap();
+    assert!(!kept.contains(PASSWORD), "in clear in the file: {kept}");
+    let config = fabrik::store::db::PgConfig::parse(&bare).unwrap();
+    let saved = fabrik::store::location::saved_password(&config).expect("in the keyring");
+    assert_eq!(saved.expose(), PASSWORD);
+}
