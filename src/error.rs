@@ -31,6 +31,13 @@ pub enum Error {
         register: String,
         lost_write: bool,
     },
+    /// A register file is not moved into a shared one while it has a run in progress: the
+    /// run's id, its state and the customer.
+    MoveRunActive {
+        run: i64,
+        state: crate::ledger::RunState,
+        slug: String,
+    },
     /// A shared register's password given where others can see it (a command line).
     PasswordOnCommandLine {
         register: String,
@@ -104,6 +111,7 @@ impl Error {
             Error::DatabaseOpen(_) => ErrorCode::DatabaseOpen,
             Error::Database(_) => ErrorCode::Database,
             Error::PasswordOnCommandLine { .. } => ErrorCode::PasswordOnCommandLine,
+            Error::MoveRunActive { .. } => ErrorCode::MoveRunActive,
             Error::RegisterUnreachable { lost_write, .. } => {
                 if *lost_write {
                     ErrorCode::RegisterWriteLost
@@ -192,6 +200,9 @@ impl Error {
                 params! { "run" => id }
             }
             Error::RunEnded(state) => params! { "state" => state },
+            Error::MoveRunActive { run, state, slug } => {
+                params! { "run" => run, "state" => state, "slug" => slug }
+            }
             Error::InvalidToken(d) => params! { "detail" => d.sv, "detail_en" => d.en },
             Error::NotReady(reason) | Error::ImportFile(reason) | Error::ImportPortal(reason) => {
                 params! { "reason" => reason.sv, "reason_en" => reason.en }

@@ -42,6 +42,7 @@ vocabulary!(
         RegisterUnreachable => "register_unreachable",
         RegisterWriteLost => "register_write_lost",
         PasswordOnCommandLine => "password_on_command_line",
+        MoveRunActive => "move_run_active",
         MissingTokens => "missing_tokens",
         PreflightFailed => "preflight_failed",
         RunBusy => "run_busy",
@@ -216,6 +217,10 @@ impl ErrorCode {
             RegisterUnreachable => t(
                 "Det delade registret {register} kan inte nås just nu; Fabrik ansluter igen av sig självt. Försök igen om en stund.",
                 "The shared register {register} cannot be reached right now; Fabrik connects again by itself. Try again in a moment.",
+            ),
+            MoveRunActive => t(
+                "Registret flyttas inte medan körning {run} för {slug} pågår ({state}): den skulle fortsätta skriva i filen medan det delade registret visade den som pågående, för en annan plats att ta över. Låt den bli klar (en körning vars process har stannat fortsätter med `fabrik runs resume {run}`) eller avbryt den (`fabrik runs cancel {run}`, eller Avbryt i fönstret), och flytta sedan.",
+                "The register is not moved while run {run} for {slug} is in progress ({state}): it would go on writing to the file while the shared register showed it as in progress, for another seat to take over. Let it finish (a run whose process has stopped continues with `fabrik runs resume {run}`) or cancel it (`fabrik runs cancel {run}`, or Cancel in the window), then move.",
             ),
             PasswordOnCommandLine => t(
                 "Lösenordet hör inte hemma på kommandoraden, där alla på datorn kan se det (ps), och användes inte. Ge adressen utan lösenord ({register}); lösenordet tas då från PGPASSWORD, från nyckelringen (`fabrik register password`) eller frågas efter.",

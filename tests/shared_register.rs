@@ -154,3 +154,39 @@ fn a_password_in_the_urls_query_goes_to_the_keyring_never_to_the_file() {
     let saved = fabrik::store::location::saved_password(&config).expect("in the keyring");
     assert_eq!(saved.expose(), PASSWORD);
 }
+
+/// A register file with a run in progress is not moved: its driver would go on writing to the
+/// file while the shared copy showed the run running for ever, for another seat to resume.
+/// The refusal names the run and the way out, and the target stays empty.
+#[test]
+fn a_register_with_a_run_in_progress_is_not_moved() {
+    use fabrik::environment::Environment;
+    use fabrik::provision::{RunKind, StepKey};
+    use fabrik::store::runs::NewRun;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("reg.sqlite3");
+    let source = Store::open(&file).unwrap();
+    let slug = common::customer(&source, "Pågår AB");
+    let id = source.get_customer(&slug).unwrap().id;
+    let NewRun::Created(driver) = source
+        .create_run(
+            id,
+            RunKind::Provision,
+            Environment::Sandbox,
+            &[StepKey::SupabaseProject],
+        )
+        .unwrap()
+    else {
+        panic!("a new run");
+    };
+    let target = common::pg_store();
+    let refused = source.move_into(&target);
+    let Err(e) = refused else {
+        panic!("moved with run {} running", driver.run_id);
+    };
+    assert_eq!(e.code(), fabrik::messages::ErrorCode::MoveRunActive, "{e}");
+    let said = e.to_string();
+    assert!(said.contains(&format!("{}", driver.run_id)), "{said}");
+    assert!(said.contains("fabrik runs cancel"), "{said}");
+    assert_eq!(target.count_customers().unwrap(), 0, "nothing moved");
+}
