@@ -190,3 +190,70 @@ fn a_register_with_a_run_in_progress_is_not_moved() {
     assert!(said.contains("fabrik runs cancel"), "{said}");
     assert_eq!(target.count_customers().unwrap(), 0, "nothing moved");
 }
+
+/// An import waiting for, or holding, the write lock does not hold up the seat's heartbeats:
+/// a run driven here keeps its lease and is not taken over meanwhile.
+#[test]
+fn an_import_never_holds_up_the_seats_heartbeats() {
+    use fabrik::environment::Environment;
+    use fabrik::provision::{RunKind, StepKey};
+    use fabrik::store::runs::NewRun;
+    let db = common::pg_database();
+    let store = std::sync::Arc::new(Store::connect(&db).unwrap());
+    let slug = common::customer(&store, "Driven AB");
+    let id = store.get_customer(&slug).unwrap().id;
+    let NewRun::Created(driver) = store
+        .create_run(
+            id,
+            RunKind::Provision,
+            Environment::Sandbox,
+            &[StepKey::SupabaseProject],
+        )
+        .unwrap()
+    else {
+        panic!("a new run");
+    };
+    // Another seat holds the write lock, so the import stands inside its transaction for as
+    // long as this test likes (a long import, without 100,000 rows).
+    let other = PgConn::connect(&db).unwrap();
+    other
+        .batch("BEGIN; SELECT pg_advisory_xact_lock(77246099507531)")
+        .unwrap();
+    let csv: String = std::iter::once("name,admin_email\n".to_string())
+        .chain((0..500).map(|i| format!("Importerad {i},a{i}@import.se\n")))
+        .collect();
+    let import = {
+        let store = store.clone();
+        std::thread::spawn(move || {
+            fabrik::register::apply_import(&store, csv.as_bytes(), &manifest()).map(|r| r.added)
+        })
+    };
+    let admin = PgConn::connect(&db).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while admin
+        .batch(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_stat_activity
+               WHERE datname = current_database() AND wait_event = 'advisory')
+             THEN RAISE EXCEPTION 'not yet'; END IF; END $$",
+        )
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "the import never waited");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (beat_tx, beat) = std::sync::mpsc::channel();
+    {
+        let (store, driver) = (store.clone(), driver.clone());
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            let r = store.heartbeat(&driver).map_err(|e| e.to_string());
+            let _ = beat_tx.send((r, started.elapsed()));
+        });
+    }
+    let answered = beat.recv_timeout(Duration::from_secs(3));
+    other.batch("COMMIT").unwrap();
+    let (result, took) = answered.expect("the heartbeat waited for the import");
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(import.join().unwrap().unwrap(), 500);
+    eprintln!("measured: a heartbeat during an import took {took:?}");
+}
