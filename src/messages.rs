@@ -92,6 +92,7 @@ vocabulary!(
         ResourceNotOurs => "resource_not_ours",
         ChangedElsewhere => "changed_elsewhere",
         NotRestorable => "not_restorable",
+        AdminPasswordReplaced => "admin_password_replaced",
         ResourceGone => "resource_gone",
         DomainNotAdded => "domain_not_added",
         DomainTaken => "domain_taken",
@@ -347,6 +348,10 @@ impl ErrorCode {
             NotRestorable => t(
                 "{resource} {name} fanns inte före uppdateringen, så det finns inget tidigare innehåll att återställa.",
                 "{resource_en} {name} did not exist before the update, so there is no earlier content to restore.",
+            ),
+            AdminPasswordReplaced => t(
+                "Administratörens lösenord ({name}) sätts inte tillbaka: det senast mejlade lösenordet skickades från {seat}, och det som finns kvar på den här datorn kan vara ett äldre som det ersatte. Administratören har nu ett nytt lösenord som inte skickades; skicka ett nytt med \"Nytt lösenord\" eller `fabrik admin reset-password`.",
+                "The administrator's password ({name}) is not put back: the password mailed last was sent from {seat_en}, and the one left on this computer may be an older one it replaced. The administrator now has a new password that was not sent; send a new one with \"New password\" or `fabrik admin reset-password`.",
             ),
             ResourceGone => t(
                 "{resource} {name} finns inte längre, så det finns inget att ändra. Kör en hälsokontroll för att se vad som saknas.",

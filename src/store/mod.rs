@@ -5,6 +5,7 @@
 pub mod adoptions;
 mod customers;
 pub mod db;
+mod delivered;
 mod health;
 mod journal;
 mod listing;
