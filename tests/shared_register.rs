@@ -257,3 +257,64 @@ fn an_import_never_holds_up_the_seats_heartbeats() {
     assert_eq!(import.join().unwrap().unwrap(), 500);
     eprintln!("measured: a heartbeat during an import took {took:?}");
 }
+
+/// The server ends the seat's connection (a network drop, an idle timeout, an administrator):
+/// the next call makes it again, also when it was cut while a write waited for the lock, and
+/// that write is said as not made.
+#[test]
+fn a_connection_cut_by_the_server_is_made_again_on_the_next_call() {
+    let db = common::pg_database();
+    let store = std::sync::Arc::new(Store::connect(&db).unwrap());
+    let admin = PgConn::connect(&db).unwrap();
+    let cut = |admin: &PgConn| {
+        admin
+            .batch(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            .unwrap();
+    };
+    cut(&admin);
+    std::thread::sleep(Duration::from_millis(200));
+    common::customer(&store, "Efter Avbrottet AB");
+
+    // Cut while a write waits for the lock another seat holds.
+    let other = PgConn::connect(&db).unwrap();
+    other
+        .batch("BEGIN; SELECT pg_advisory_xact_lock(77246099507531)")
+        .unwrap();
+    let writer = {
+        let store = store.clone();
+        std::thread::spawn(move || store.create_customer(draft("Avbruten AB"), &manifest()))
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while admin
+        .batch(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_stat_activity
+               WHERE datname = current_database() AND wait_event = 'advisory')
+             THEN RAISE EXCEPTION 'not yet'; END IF; END $$",
+        )
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "no write waited");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    admin
+        .batch(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event = 'advisory'",
+        )
+        .unwrap();
+    let Err(e) = writer.join().unwrap() else {
+        panic!("a write whose connection was cut was said to be made");
+    };
+    assert_eq!(
+        e.code(),
+        fabrik::messages::ErrorCode::RegisterUnreachable,
+        "{e}"
+    );
+    drop(other);
+    let again = store.create_customer(draft("Sedan AB"), &manifest());
+    assert!(again.is_ok(), "{}", again.unwrap_err());
+    assert!(store.get_customer("avbruten-ab").is_err());
+}
