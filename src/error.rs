@@ -25,6 +25,23 @@ pub enum Error {
     },
     DatabaseOpen(String),
     Database(crate::sql::DbError),
+    /// The shared register cannot be reached now (`user@host:port/db`); `lost_write` when a
+    /// write in progress went with the connection (the server undid it).
+    RegisterUnreachable {
+        register: String,
+        lost_write: bool,
+    },
+    /// A register file is not moved into a shared one while it has a run in progress: the
+    /// run's id, its state and the customer.
+    MoveRunActive {
+        run: i64,
+        state: crate::ledger::RunState,
+        slug: String,
+    },
+    /// A shared register's password given where others can see it (a command line).
+    PasswordOnCommandLine {
+        register: String,
+    },
     /// Provider names, comma-separated.
     MissingTokens(String),
     Secret(crate::secrets::SecretError),
@@ -93,6 +110,15 @@ impl Error {
             Error::DatabaseTooNew { .. } => ErrorCode::DatabaseTooNew,
             Error::DatabaseOpen(_) => ErrorCode::DatabaseOpen,
             Error::Database(_) => ErrorCode::Database,
+            Error::PasswordOnCommandLine { .. } => ErrorCode::PasswordOnCommandLine,
+            Error::MoveRunActive { .. } => ErrorCode::MoveRunActive,
+            Error::RegisterUnreachable { lost_write, .. } => {
+                if *lost_write {
+                    ErrorCode::RegisterWriteLost
+                } else {
+                    ErrorCode::RegisterUnreachable
+                }
+            }
             Error::RunNotFound(_) => ErrorCode::RunNotFound,
             Error::NotReady(_) => ErrorCode::NotReady,
             Error::InvalidToken(_) => ErrorCode::InvalidToken,
@@ -142,6 +168,8 @@ impl Error {
                 params! { "path" => path, "found" => found, "known" => known }
             }
             Error::Database(e) => params! { "detail" => e },
+            Error::RegisterUnreachable { register, .. }
+            | Error::PasswordOnCommandLine { register } => params! { "register" => register },
             Error::Io(e) => params! { "detail" => e },
             Error::DatabaseOpen(d)
             | Error::Sandbox(d)
@@ -172,6 +200,9 @@ impl Error {
                 params! { "run" => id }
             }
             Error::RunEnded(state) => params! { "state" => state },
+            Error::MoveRunActive { run, state, slug } => {
+                params! { "run" => run, "state" => state, "slug" => slug }
+            }
             Error::InvalidToken(d) => params! { "detail" => d.sv, "detail_en" => d.en },
             Error::NotReady(reason) | Error::ImportFile(reason) | Error::ImportPortal(reason) => {
                 params! { "reason" => reason.sv, "reason_en" => reason.en }
@@ -231,7 +262,16 @@ impl From<rusqlite::Error> for Error {
 
 impl From<crate::sql::DbError> for Error {
     fn from(e: crate::sql::DbError) -> Self {
-        Error::Database(e)
+        match e {
+            crate::sql::DbError::Unreachable {
+                register,
+                lost_write,
+            } => Error::RegisterUnreachable {
+                register,
+                lost_write,
+            },
+            e => Error::Database(e),
+        }
     }
 }
 

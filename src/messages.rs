@@ -39,6 +39,10 @@ vocabulary!(
         DatabaseTooNew => "database_too_new",
         DatabaseOpen => "database_open",
         Database => "database",
+        RegisterUnreachable => "register_unreachable",
+        RegisterWriteLost => "register_write_lost",
+        PasswordOnCommandLine => "password_on_command_line",
+        MoveRunActive => "move_run_active",
         MissingTokens => "missing_tokens",
         PreflightFailed => "preflight_failed",
         RunBusy => "run_busy",
@@ -89,6 +93,7 @@ vocabulary!(
         NotInLedger => "not_in_ledger",
         ChangedElsewhere => "changed_elsewhere",
         NotRestorable => "not_restorable",
+        AdminPasswordReplaced => "admin_password_replaced",
         ResourceGone => "resource_gone",
         DomainNotAdded => "domain_not_added",
         DomainTaken => "domain_taken",
@@ -211,6 +216,22 @@ impl ErrorCode {
             ),
             DatabaseOpen => t("Databasen kunde inte öppnas: {detail}", "The database could not be opened: {detail}"),
             Database => t("Databasfel: {detail}", "Database error: {detail}"),
+            RegisterUnreachable => t(
+                "Det delade registret {register} kan inte nås just nu; Fabrik ansluter igen av sig självt. Försök igen om en stund.",
+                "The shared register {register} cannot be reached right now; Fabrik connects again by itself. Try again in a moment.",
+            ),
+            MoveRunActive => t(
+                "Registret flyttas inte medan körning {run} för {slug} pågår ({state}): den skulle fortsätta skriva i filen medan det delade registret visade den som pågående, för en annan plats att ta över. Låt den bli klar (en körning vars process har stannat fortsätter med `fabrik runs resume {run}`) eller avbryt den (`fabrik runs cancel {run}`, eller Avbryt i fönstret), och flytta sedan.",
+                "The register is not moved while run {run} for {slug} is in progress ({state}): it would go on writing to the file while the shared register showed it as in progress, for another seat to take over. Let it finish (a run whose process has stopped continues with `fabrik runs resume {run}`) or cancel it (`fabrik runs cancel {run}`, or Cancel in the window), then move.",
+            ),
+            PasswordOnCommandLine => t(
+                "Lösenordet hör inte hemma på kommandoraden, där alla på datorn kan se det (ps), och användes inte. Ge adressen utan lösenord ({register}); lösenordet tas då från PGPASSWORD, från nyckelringen (`fabrik register password`) eller frågas efter.",
+                "The password does not belong on the command line, where everyone on the computer can see it (ps), and was not used. Give the address without a password ({register}); the password then comes from PGPASSWORD, from the keyring (`fabrik register password`) or is asked for.",
+            ),
+            RegisterWriteLost => t(
+                "Anslutningen till det delade registret {register} bröts mitt i en ändring; servern ångrade den, så inget av den sparades. Försök igen om en stund.",
+                "The connection to the shared register {register} broke in the middle of a change; the server undid it, so nothing of it was saved. Try again in a moment.",
+            ),
             MissingTokens => t(
                 "Token saknas för {providers}; spara dem under Inställningar → Inloggningsuppgifter",
                 "Tokens are missing for {providers}; save them under Settings → Credentials",
@@ -332,6 +353,10 @@ impl ErrorCode {
             NotRestorable => t(
                 "{resource} {name} fanns inte före uppdateringen, så det finns inget tidigare innehåll att återställa.",
                 "{resource_en} {name} did not exist before the update, so there is no earlier content to restore.",
+            ),
+            AdminPasswordReplaced => t(
+                "Administratörens lösenord ({name}) sätts inte tillbaka: det senast mejlade lösenordet skickades från {seat}, och det som finns kvar på den här datorn kan vara ett äldre som det ersatte. Administratören har nu ett nytt lösenord som inte skickades; skicka ett nytt med \"Nytt lösenord\" eller `fabrik admin reset-password`.",
+                "The administrator's password ({name}) is not put back: the password mailed last was sent from {seat_en}, and the one left on this computer may be an older one it replaced. The administrator now has a new password that was not sent; send a new one with \"New password\" or `fabrik admin reset-password`.",
             ),
             ResourceGone => t(
                 "{resource} {name} finns inte längre, så det finns inget att ändra. Kör en hälsokontroll för att se vad som saknas.",

@@ -170,6 +170,10 @@ pub enum DbError {
     Timeout(std::time::Duration),
     #[error("the connection to the database is closed")]
     Closed,
+    /// The shared register's server cannot be reached now (the connection is made again on a
+    /// later call); `lost_write` when a write transaction went with the connection.
+    #[error("the shared register {register} cannot be reached")]
+    Unreachable { register: String, lost_write: bool },
 }
 
 impl DbError {

@@ -520,6 +520,71 @@ fn a_move_of_ten_thousand_customers_killed_halfway_and_started_again_is_whole() 
         .stderr(predicate::str::contains("redan"));
 }
 
+/// `register migrate --to URL`: a password never travels on the command line (where `ps` shows
+/// it) and is never printed. A URL that carries one is refused without echoing it; a URL without
+/// one takes it from the environment (PGPASSWORD), the keyring or a prompt.
+#[test]
+fn a_move_never_shows_a_password_or_takes_it_on_the_command_line() {
+    const PASSWORD: &str = "SENTINEL-pw-4f2a91";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("reg.sqlite3");
+    fabrik(&file)
+        .args([
+            "customers",
+            "add",
+            "--name",
+            "Flytt AB",
+            "--email",
+            "a@flytt.se",
+        ])
+        .assert()
+        .success();
+    let bare = common::pg_database_url();
+    let mut with_password = url::Url::parse(&bare).unwrap();
+    with_password.set_password(Some(PASSWORD)).unwrap();
+    let logs = |dir: &Path| -> String {
+        std::fs::read_dir(dir.join("logs"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+            .collect()
+    };
+    let out = fabrik(&file)
+        .args(["register", "migrate", "--to", with_password.as_str()])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let text = common::said(&out);
+    assert!(!text.contains(PASSWORD), "the password was shown: {text}");
+    assert!(
+        !logs(dir.path()).contains(PASSWORD),
+        "the password is in the log"
+    );
+    assert!(
+        !out.status.success(),
+        "a password on the command line was taken: {text}"
+    );
+    // The URL without it, the password from the environment: the move goes through.
+    let out = fabrik(&file)
+        .args(["register", "migrate", "--to", &bare])
+        .env("PGPASSWORD", PASSWORD)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let text = common::said(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(!text.contains(PASSWORD), "the password was shown: {text}");
+    assert!(
+        text.contains(&format!("FABRIK_DATABASE_URL={bare}")),
+        "{text}"
+    );
+    assert!(
+        !logs(dir.path()).contains(PASSWORD),
+        "the password is in the log"
+    );
+}
+
 /// Inställningar's "Delat register": the choice is kept beside the register file without its
 /// password, the next start opens the shared register (with this computer's customers moved into
 /// it), and going back opens the file again, as it was.

@@ -338,6 +338,95 @@ async fn a_new_admin_password_is_mailed_signs_in_and_is_never_written_down() {
     done(w).await;
 }
 
+/// Two seats on one shared register: seat A delivered the instance (its keyring holds that
+/// first password), then seat B sent a new one on purpose. A's own reset fails at its email and
+/// is rolled back: the password A holds is older than the one B sent, so it is not put back
+/// (the admin would be locked out of B's email, and A's stale password would work again).
+#[tokio::test]
+async fn a_rollback_never_restores_a_password_another_seat_replaced_since() {
+    use fabrik::provision::FailurePolicy;
+    use fabrik::store::Store;
+    use std::sync::Arc;
+    let (Some(keys_a), Some(keys_b)) = (keyring("reset-seat-a"), keyring("reset-seat-b")) else {
+        return;
+    };
+    let sim = sim(fabrik_sim::Profile::Instant).await;
+    let db = pg_database();
+    let seat = |name: &str| Arc::new(Store::connect(&db).unwrap().with_seat(name));
+    let (store_a, store_b) = (seat("anna@dator-a"), seat("bo@dator-b"));
+    let engine_a = engine(
+        &sim,
+        store_a.clone(),
+        keys_a.clone(),
+        FailurePolicy::Rollback,
+    );
+    let engine_b = engine(
+        &sim,
+        store_b.clone(),
+        keys_b.clone(),
+        FailurePolicy::Rollback,
+    );
+    let slug = common::customer(&store_a, "Två Lösenord AB");
+    let w = World {
+        sim,
+        store: store_a.clone(),
+        engine: engine_a,
+        slug: slug.clone(),
+        secrets: keys_a,
+    };
+    let (_, state) = provision(&w.engine, &slug).await;
+    assert_eq!(state, RunState::Succeeded);
+    let admin = customer(&w).admin_email;
+    let (_, first) = mailed_password(&w, &admin).await;
+
+    // Seat B sends the admin a new password on purpose.
+    let start = engine_b
+        .record(
+            &slug,
+            &RunRequest::without_input(RunKind::ResetPassword).unwrap(),
+        )
+        .unwrap();
+    let events = Events::default();
+    let state = engine_b
+        .drive(
+            start.driver.unwrap(),
+            events.sink(),
+            CancellationToken::new(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    let (_, from_b) = mailed_password(&w, &admin).await;
+    assert_ne!(from_b, first);
+
+    // Seat A's reset cannot send its email and is rolled back.
+    fault(
+        &w.sim,
+        json!({"method": "POST", "path": "/resend/emails", "status": 422}),
+    )
+    .await;
+    let (state, events) = day_two(&w, RunKind::ResetPassword).await;
+    clear_faults(&w.sim).await;
+    assert_ne!(state, RunState::Succeeded, "{}", events.json());
+    assert_ne!(
+        sign_in(&w, &first).await,
+        200,
+        "the rollback put back seat A's older password, which seat B had replaced: {}",
+        events.json()
+    );
+    // Said, with the seat whose email is the one that counts, and the way out.
+    assert!(
+        events.json().contains("sätts inte tillbaka")
+            && events.json().contains("bo@dator-b")
+            && events.json().contains("reset-password"),
+        "the rollback does not say why: {}",
+        events.json()
+    );
+    cleanup(&w.engine, &slug).await;
+    w.sim.shutdown().await;
+}
+
 #[tokio::test]
 async fn repair_mends_a_missing_variable_and_an_inactive_workflow() {
     let Some(w) = delivered("d2-repair", "Reparera Mig AB").await else {

@@ -175,6 +175,33 @@ impl TestCluster {
     }
 }
 
+impl TestCluster {
+    /// Restarts the server this process started (`pg_ctl restart -m fast`: every connection
+    /// is ended, as in an upgrade or a failover), on the same port and data.
+    pub fn restart(&self) -> Result<(), ClusterError> {
+        let Some(o) = &self.owned else {
+            return Err(ClusterError::NotInstalled);
+        };
+        let exe = o.bin.join("pg_ctl");
+        let mut c = if o.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(exe);
+            c
+        } else {
+            Command::new(exe)
+        };
+        run(
+            "pg_ctl restart",
+            // The log as at the start: without it the server would hold this call's pipe.
+            c.arg("-D")
+                .arg(&o.data)
+                .arg("-l")
+                .arg(o._dir.path().join("server.log"))
+                .args(["-m", "fast", "-w", "-t", "60", "restart"]),
+        )
+    }
+}
+
 impl Drop for TestCluster {
     fn drop(&mut self) {
         if let Some(o) = &self.owned {

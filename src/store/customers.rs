@@ -511,7 +511,12 @@ impl Store {
     /// left out and returned, not overwritten.
     pub fn import_customers(&self, customers: &[ValidFields]) -> Result<Vec<String>> {
         let env = self.environment();
-        let mut conn = self.conn();
+        // Not the store's connection: an import may take long, and heartbeats go through it.
+        let (mut own, mut shared) = (None, None);
+        let conn: &mut Conn = match self.own_writer()? {
+            Some(c) => own.insert(c),
+            None => &mut *shared.insert(self.conn()),
+        };
         let tx = conn.transaction()?;
         let mut taken = Vec::new();
         for f in customers {

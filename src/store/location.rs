@@ -76,6 +76,11 @@ fn password_key(config: &PgConfig) -> SecretKey {
     SecretKey::Database(config.describe())
 }
 
+/// The shared register's password this seat keeps in its keyring, if any (no keyring: none).
+pub fn saved_password(config: &PgConfig) -> Option<Secret> {
+    keyring().get(&password_key(config)).ok().flatten()
+}
+
 /// Keeps the shared register's password in this seat's keyring.
 pub fn save_password(config: &PgConfig, password: &str) -> Result<()> {
     let password = password.trim_end_matches(['\r', '\n']);
@@ -164,13 +169,30 @@ pub fn use_shared(
         None
     };
     // Written last, and without the password: a failed check or move changes nothing.
-    let mut kept = url::Url::parse(url).map_err(|e| Error::DatabaseOpen(e.to_string()))?;
-    let _ = kept.set_password(None);
+    let kept = without_password(url)?;
     if let Some(p) = &password {
         save_password(&config, p)?;
     }
-    write_choice(file, kept.as_str())?;
+    write_choice(file, &kept)?;
     Ok(report)
+}
+
+/// The URL with no password in it, neither in its user part nor as `?password=` (both are
+/// read by the driver): what may be shown, kept in a file or put on a command line.
+pub fn without_password(url: &str) -> Result<String> {
+    let mut u = url::Url::parse(url)
+        .map_err(|_| Error::DatabaseOpen("ange en adress som börjar med postgres://".into()))?;
+    let _ = u.set_password(None);
+    let kept: Vec<(String, String)> = u
+        .query_pairs()
+        .filter(|(k, _)| k != "password")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    u.set_query(None);
+    if !kept.is_empty() {
+        u.query_pairs_mut().extend_pairs(kept);
+    }
+    Ok(u.to_string())
 }
 
 /// Back to this computer's register file (after a restart); the shared register is untouched.

@@ -10,6 +10,7 @@ mod health;
 mod journal;
 mod listing;
 pub mod location;
+mod mailed;
 mod migrations;
 pub mod runs;
 mod settings;
@@ -161,6 +162,23 @@ impl Store {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         c.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(Some(Conn::sqlite(c)))
+    }
+
+    /// A connection of its own for a long write (an import), so the store's connection stays
+    /// free for the seat's heartbeats meanwhile: a run driven here must not lose its lease to
+    /// an import. `None` for an in-memory register, which has only the one.
+    fn own_writer(&self) -> Result<Option<Conn>> {
+        if let Some(config) = &self.shared {
+            return Ok(Some(Conn::postgres(db::PgConn::connect(config)?)));
+        }
+        if self.conn().dialect() != db::Dialect::Sqlite || self.path.as_os_str() == ":memory:" {
+            return Ok(None);
+        }
+        // On a file the write lock is the file's: heartbeats wait for it (at most the busy
+        // timeout), not for the whole import behind this process's mutex.
+        let c = Connection::open(&self.path)?;
+        configure(&c)?;
         Ok(Some(Conn::sqlite(c)))
     }
 

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::db::{Conn, Value};
+use super::db::{Conn, Optional, Value};
 use super::Store;
 use crate::error::{Error, Result};
 
@@ -68,12 +68,16 @@ impl Store {
     /// then compares every table on both sides.
     pub fn move_into(&self, target: &Store) -> Result<MoveReport> {
         let started = std::time::Instant::now();
-        let source = self.conn();
-        if source.as_sqlite().is_none() {
+        let mut file = self.conn();
+        if file.as_sqlite().is_none() {
             return Err(Error::DatabaseOpen(
                 "bara ett registers fil kan flyttas till ett delat register".into(),
             ));
         }
+        // The file's write lock for the whole move: no run starts, and nothing is written,
+        // between the check below and the last row copied (only read; rolled back on drop).
+        let source = file.transaction()?;
+        refuse_active_runs(&source)?;
         let mut dest = target.conn();
         if dest.as_postgres().is_none() {
             return Err(Error::DatabaseOpen(
@@ -162,6 +166,27 @@ impl Store {
             tables,
             millis: started.elapsed().as_millis().try_into().unwrap_or(u64::MAX),
         })
+    }
+}
+
+/// A run in progress stays where it is driven: moved, its driver would go on writing to the
+/// file while the shared copy showed it running for ever, for another seat to take over.
+fn refuse_active_runs(source: &Conn) -> Result<()> {
+    let active = crate::ledger::RunState::ACTIVE.map(|s| format!("'{}'", s.as_str()));
+    let first = source
+        .query_row(
+            &format!(
+                "SELECT r.id, r.state, c.slug FROM runs r JOIN customers c ON c.id = r.customer_id
+                 WHERE r.state IN ({}) ORDER BY r.id LIMIT 1",
+                active.join(", ")
+            ),
+            (),
+            |r| Ok((r.get::<i64>(0)?, r.get(1)?, r.get::<String>(2)?)),
+        )
+        .optional()?;
+    match first {
+        Some((run, state, slug)) => Err(Error::MoveRunActive { run, state, slug }),
+        None => Ok(()),
     }
 }
 

@@ -15,8 +15,8 @@ pub enum RegisterCmd {
     /// on PostgreSQL, in one transaction, then compare counts and checksums of every table. The
     /// file is only read; an interrupted move leaves the target as it was and can be run again.
     Migrate {
-        /// The shared register, `postgres://user@host:5432/db` (its password from the keyring
-        /// when the URL has none).
+        /// The shared register, `postgres://user@host:5432/db`, without a password: that comes
+        /// from PGPASSWORD, the keyring (`fabrik register password`) or is asked for.
         #[arg(long, value_name = "URL")]
         to: String,
         /// Print the report as JSON.
@@ -66,13 +66,55 @@ pub enum RegisterCmd {
 }
 
 pub fn migrate(file: &Path, to: &str, json: bool) -> Result<(), ApiError> {
-    use fabrik::store::location::Location;
+    use fabrik::secrets::Secret;
+    use fabrik::store::location::{save_password, saved_password, without_password, Location};
+    use std::io::IsTerminal;
     if !file.exists() {
         return Err(fabrik::Error::DatabaseOpen(format!("{} finns inte", file.display())).into());
     }
+    let Location::Postgres(mut config) = Location::postgres(to)? else {
+        unreachable!("Location::postgres is a PostgreSQL location");
+    };
+    // On the command line every user of the computer sees it (`ps`), and the shell keeps it in
+    // its history: refused, and never repeated in what is said.
+    if config.has_password() {
+        return Err(fabrik::Error::PasswordOnCommandLine {
+            register: config.describe(),
+        }
+        .into());
+    }
+    let from_env = std::env::var("PGPASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(Secret::new);
+    let mut asked = None;
+    let password = match from_env.or_else(|| saved_password(&config)) {
+        Some(p) => Some(p),
+        None if std::io::stdin().is_terminal() => {
+            let typed = read_secret_line(&format!(
+                "Lösenord för {} (visas inte; tomt om servern inte frågar): ",
+                config.describe()
+            ))?;
+            let typed = Secret::new(typed.trim_end_matches(['\r', '\n']));
+            if typed.expose().is_empty() {
+                None
+            } else {
+                asked = Some(typed.clone());
+                Some(typed)
+            }
+        }
+        None => None,
+    };
+    if let Some(p) = &password {
+        config.set_password(p.expose());
+    }
     let source = fabrik::store::Store::open(file)?;
-    let target = Location::postgres(to)?.open()?;
+    let target = Location::Postgres(config.clone()).open()?;
     let report = source.move_into(&target)?;
+    // Typed here and it worked: kept as `register password` keeps it, for every later start.
+    if let Some(p) = &asked {
+        save_password(&config, p.expose())?;
+    }
     if json {
         print_json(&report);
     } else {
@@ -88,7 +130,10 @@ pub fn migrate(file: &Path, to: &str, json: bool) -> Result<(), ApiError> {
                 t.table, t.rows, t.checksum, t.target_rows, t.target_checksum
             );
         }
-        println!("Peka nu varje plats på det delade registret: FABRIK_DATABASE_URL={to}");
+        println!(
+            "Peka nu varje plats på det delade registret: FABRIK_DATABASE_URL={}",
+            without_password(to)?
+        );
     }
     Ok(())
 }

@@ -52,10 +52,12 @@ async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
         seat_tag(ctx.store.seat())
     );
     let id = send_welcome(ctx, &url, password.as_ref().map(|p| p.expose()), &key).await?;
+    // Whose keyring holds the password this email carried: only that seat may put it back
+    // (`lifecycle::old_password`).
     done(
         StepOutcome::Done,
         Some(id.clone()),
-        json!({ "email_id": id }),
+        json!({ "email_id": id, "password": password.is_some(), "mailed_by": ctx.store.seat() }),
     )
 }
 

@@ -295,8 +295,27 @@ async fn owns_admin(ctx: &RunCtx, _: &str, out: &Value) -> Result<Owned, StepErr
     owns_project(ctx, r, &Value::Null).await
 }
 
-/// Puts the password the last welcome email carried back, so that email stays true.
+/// Puts the password the last welcome email carried back, so that email stays true; only
+/// when this seat mailed it. Another seat may have replaced it since on purpose, and what
+/// this seat's keyring holds is then an older one the admin was told to forget.
 async fn old_password(ctx: &RunCtx, user: &str, out: &Value) -> Result<(), StepError> {
+    let (customer_id, environment) = (ctx.customer.id, ctx.environment);
+    let mailed_by = ctx
+        .db(move |s| s.admin_password_mailed_by(customer_id, environment))
+        .await?;
+    if mailed_by.as_deref() != Some(ctx.store.seat()) {
+        let (seat, seat_en) = match mailed_by {
+            Some(seat) => (seat.clone(), seat),
+            None => (
+                "ingen plats som registret känner till".to_string(),
+                "no seat the register knows of".to_string(),
+            ),
+        };
+        return Err(StepError::permanent(
+            ErrorCode::AdminPasswordReplaced,
+            params! { "name" => ctx.customer.admin_email, "seat" => seat, "seat_en" => seat_en },
+        ));
+    }
     let (Some(r), Some(old)) = (
         out["ref"].as_str(),
         read_secret(ctx, CustomerSecret::AdminPassword).await?,
@@ -373,6 +392,6 @@ async fn new_password_email(ctx: &RunCtx) -> Result<Done, StepError> {
     done(
         StepOutcome::Done,
         Some(id.clone()),
-        json!({ "email_id": id }),
+        json!({ "email_id": id, "password": true, "mailed_by": ctx.store.seat() }),
     )
 }

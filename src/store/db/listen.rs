@@ -16,7 +16,9 @@ use super::postgres::PgConfig;
 pub const CHANNEL: &str = "fabrik_changes";
 /// Reconnects never stop; the wait between tries grows to this. A computer that slept over
 /// night must come back live by itself, and meanwhile the window says since when it is not.
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// The same bound as the store's own connection (`postgres::RECONNECT_MAX`): the banner that
+/// says the register cannot be reached goes within seconds of the store working again.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 /// What changed: a customer (`customers`, `instances`, `health_checks`: `id` is the customer's)
 /// or a run (`runs`, `run_steps`, `run_log`: `id` is the run's).

@@ -286,7 +286,10 @@ pub struct Tx<'a> {
 impl Tx<'_> {
     pub fn commit(mut self) -> Result<()> {
         self.open = false;
-        self.conn.execute_batch("COMMIT")
+        match &self.conn.backend {
+            Backend::Sqlite(c) => Ok(c.execute_batch("COMMIT")?),
+            Backend::Postgres(c) => c.end_write(true),
+        }
     }
 }
 
@@ -302,7 +305,11 @@ impl Drop for Tx<'_> {
         if self.open {
             // Nothing of a failed write may stay: a rollback that itself fails leaves the
             // transaction to the server, which ends it with the connection.
-            if let Err(e) = self.conn.execute_batch("ROLLBACK") {
+            let rolled_back = match &self.conn.backend {
+                Backend::Sqlite(c) => c.execute_batch("ROLLBACK").map_err(DbError::from),
+                Backend::Postgres(c) => c.end_write(false),
+            };
+            if let Err(e) = rolled_back {
                 tracing::warn!("rollback failed: {e}");
             }
         }

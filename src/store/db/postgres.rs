@@ -2,6 +2,11 @@
 //! tokio-postgres. The store is synchronous and is called from async tasks too; a blocking
 //! client inside a Tokio runtime would panic, so callers hand their statement to the thread and
 //! wait for its answer (with a bound), as they wait for SQLite's file lock.
+//!
+//! The connection heals: one lost (a server restart, a network drop noticed by keepalives, a
+//! call unanswered past the statement timeout) is made again on the next call, with a growing
+//! wait between failed tries, during which callers are told at once that the register cannot be
+//! reached. Never inside a write transaction: its remaining statements fail until it ends.
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -70,6 +75,12 @@ impl PgConfig {
         };
         let mut config = tokio_postgres::Config::from_str(&cleaned).map_err(|e| e.to_string())?;
         config.connect_timeout(CONNECT_TIMEOUT);
+        // A network that drops without a word is noticed within about 20 s, not the system's
+        // two hours: the connection is then made again.
+        config.keepalives_idle(Duration::from_secs(10));
+        config.keepalives_interval(Duration::from_secs(3));
+        config.keepalives_retries(3);
+        config.tcp_user_timeout(Duration::from_secs(20));
         if config.get_dbname().is_none() {
             config.dbname("postgres");
         }
@@ -257,6 +268,12 @@ enum Op {
     /// A query read row by row until its values pass the bound.
     Within(String, Vec<Value>, usize),
     Batch(String),
+    /// A write transaction: `BEGIN`, then the write lock.
+    Begin,
+    /// The end of a write transaction: commit, or roll back.
+    End {
+        commit: bool,
+    },
 }
 
 enum Reply {
@@ -298,19 +315,18 @@ impl PgConn {
                     }
                 };
                 rt.block_on(async move {
-                    let client = match config_for_thread.connect_async().await {
-                        Ok(c) => {
+                    let mut session = match Session::open(config_for_thread).await {
+                        Ok(s) => {
                             let _ = ready_tx.send(Ok(()));
-                            c
+                            s
                         }
                         Err(e) => {
                             let _ = ready_tx.send(Err(e));
                             return;
                         }
                     };
-                    let mut statements = HashMap::new();
                     while let Some(job) = inbox.recv().await {
-                        let answer = serve(&client, &mut statements, job.op).await;
+                        let answer = session.serve(job.op).await;
                         let _ = job.reply.send(answer);
                     }
                 });
@@ -335,9 +351,9 @@ impl PgConn {
         self.jobs
             .send(Job { op, reply })
             .map_err(|_| DbError::Closed)?;
-        // The server's statement_timeout ends a slow statement first; this bound is for a
-        // server that stopped answering at all.
-        let bound = STATEMENT_TIMEOUT + Duration::from_secs(5);
+        // The server's statement_timeout ends a slow statement first, and the thread's own
+        // bound a server that stopped answering; this one only if the thread itself is stuck.
+        let bound = STATEMENT_TIMEOUT + CONNECT_TIMEOUT + Duration::from_secs(5);
         answer.recv_timeout(bound).map_err(|e| match e {
             std_mpsc::RecvTimeoutError::Timeout => DbError::Timeout(bound),
             std_mpsc::RecvTimeoutError::Disconnected => DbError::Closed,
@@ -387,18 +403,223 @@ impl PgConn {
     }
 
     pub(super) fn begin_write(&self) -> Result<()> {
-        self.batch(&format!(
-            "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
-        ))
+        self.ask(Op::Begin).map(|_| ())
+    }
+
+    pub(super) fn end_write(&self, commit: bool) -> Result<()> {
+        self.ask(Op::End { commit }).map(|_| ())
     }
 }
 
-async fn serve(
+/// The connection thread's side: the client, made again when it is lost.
+struct Session {
+    config: PgConfig,
+    /// Shared with the call in progress, which may outlive a reconnect decision.
+    client: Option<std::sync::Arc<tokio_postgres::Client>>,
+    statements: HashMap<String, tokio_postgres::Statement>,
+    /// A write transaction is open. If the connection is lost now the server has rolled it
+    /// back; a new connection must not run its remaining statements outside it.
+    in_tx: bool,
+    /// The connection was lost inside the open transaction: everything fails until its end.
+    lost_tx: bool,
+    /// Failed reconnects in a row, and when the next may be tried: callers in the meantime are
+    /// told at once that the register cannot be reached, not kept waiting for a connect.
+    failures: u32,
+    retry_at: Option<tokio::time::Instant>,
+}
+
+impl Session {
+    async fn open(config: PgConfig) -> Result<Session> {
+        let client = config.connect_async().await?;
+        Ok(Session {
+            config,
+            client: Some(std::sync::Arc::new(client)),
+            statements: HashMap::new(),
+            in_tx: false,
+            lost_tx: false,
+            failures: 0,
+            retry_at: None,
+        })
+    }
+
+    async fn serve(&mut self, op: Op) -> Result<Reply> {
+        if let Op::End { commit } = op {
+            return self.end(commit).await;
+        }
+        if self.lost_tx {
+            return Err(self.unreachable(true));
+        }
+        let client = self.client().await?;
+        let answer = match op {
+            Op::Begin => {
+                // One batch, and on failure (the lock wait hit the statement timeout, or was
+                // cancelled) a ROLLBACK: else the connection would stay in an aborted
+                // transaction, refusing every statement after it.
+                let begin = format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})");
+                match bounded(client.batch_execute(&begin)).await {
+                    Ok(()) => {
+                        self.in_tx = true;
+                        Ok(Reply::Done)
+                    }
+                    Err(e) => {
+                        if !client.is_closed() && !matches!(e, DbError::Timeout(_)) {
+                            let _ = bounded(client.batch_execute("ROLLBACK")).await;
+                        }
+                        Err(e)
+                    }
+                }
+            }
+            op => bounded(run(&client, &mut self.statements, op)).await,
+        };
+        match answer {
+            Err(e) if self.gone(&client, &e) => {
+                tracing::warn!("a call to the shared register failed with its connection: {e}");
+                Err(self.unreachable(self.in_tx))
+            }
+            answer => answer,
+        }
+    }
+
+    async fn end(&mut self, commit: bool) -> Result<Reply> {
+        let was_lost = std::mem::take(&mut self.lost_tx);
+        self.in_tx = false;
+        let live = self.client.clone().filter(|c| !c.is_closed());
+        match live {
+            // The server rolled it back when the connection went: a rollback is done, a commit
+            // is not.
+            _ if was_lost => {
+                if commit {
+                    Err(self.unreachable(true))
+                } else {
+                    Ok(Reply::Done)
+                }
+            }
+            None if !commit => Ok(Reply::Done),
+            None => Err(self.unreachable(true)),
+            Some(client) => {
+                let sql = if commit { "COMMIT" } else { "ROLLBACK" };
+                let answer = bounded(client.batch_execute(sql))
+                    .await
+                    .map(|_| Reply::Done);
+                match answer {
+                    // A rollback the server made itself when the connection went.
+                    Err(e) if self.gone(&client, &e) && !commit => Ok(Reply::Done),
+                    Err(e) if self.gone(&client, &e) => {
+                        tracing::warn!("a commit to the shared register lost its connection: {e}");
+                        Err(self.unreachable(true))
+                    }
+                    answer => answer,
+                }
+            }
+        }
+    }
+
+    /// The client, connected again first if the connection was lost (never inside a
+    /// transaction: see `lost_tx`).
+    async fn client(&mut self) -> Result<std::sync::Arc<tokio_postgres::Client>> {
+        if let Some(c) = self.client.as_ref().filter(|c| !c.is_closed()) {
+            return Ok(c.clone());
+        }
+        if self.in_tx {
+            self.client = None;
+            self.lost_tx = true;
+            return Err(self.unreachable(true));
+        }
+        if self
+            .retry_at
+            .is_some_and(|at| tokio::time::Instant::now() < at)
+        {
+            return Err(self.unreachable(false));
+        }
+        match self.config.connect_async().await {
+            Ok(c) => {
+                let c = std::sync::Arc::new(c);
+                tracing::info!("connected to the shared register again");
+                self.failures = 0;
+                self.retry_at = None;
+                // Prepared statements belong to the connection that prepared them.
+                self.statements.clear();
+                self.client = Some(c.clone());
+                Ok(c)
+            }
+            Err(e) => {
+                self.client = None;
+                self.failures += 1;
+                let wait = RECONNECT_FIRST
+                    .saturating_mul(2u32.saturating_pow(self.failures.min(8) - 1))
+                    .min(RECONNECT_MAX);
+                self.retry_at = Some(tokio::time::Instant::now() + wait);
+                tracing::warn!(
+                    "the shared register cannot be reached ({} tries); next try in {wait:?}: {e}",
+                    self.failures
+                );
+                Err(self.unreachable(false))
+            }
+        }
+    }
+
+    /// After a failed call: whether the connection is gone (closed, or it did not answer in
+    /// time). It is dropped, to be made again on the next call.
+    fn gone(&mut self, client: &tokio_postgres::Client, error: &DbError) -> bool {
+        let gone = client.is_closed() || matches!(error, DbError::Timeout(_));
+        if gone {
+            self.client = None;
+            if self.in_tx {
+                self.lost_tx = true;
+            }
+        }
+        gone
+    }
+
+    /// What a caller is told while the register cannot be reached (the driver's own words go
+    /// to the log); `lost_write` when a write transaction went with the connection.
+    fn unreachable(&self, lost_write: bool) -> DbError {
+        DbError::Unreachable {
+            register: self.config.describe(),
+            lost_write,
+        }
+    }
+}
+
+/// The first wait before connecting again, and the longest: short enough that a server
+/// back after a restart is used within seconds.
+const RECONNECT_FIRST: Duration = Duration::from_millis(250);
+const RECONNECT_MAX: Duration = Duration::from_secs(5);
+/// Longer than the server's statement timeout: a call still waiting then is on a connection
+/// that stopped answering (a network that dropped without a word), which is given up.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(STATEMENT_TIMEOUT.as_secs() + 2);
+
+async fn bounded<T>(
+    call: impl std::future::Future<Output = std::result::Result<T, impl Into<DbErrorFrom>>>,
+) -> Result<T> {
+    match tokio::time::timeout(ANSWER_TIMEOUT, call).await {
+        Ok(r) => r.map_err(|e| e.into().0),
+        Err(_) => Err(DbError::Timeout(ANSWER_TIMEOUT)),
+    }
+}
+
+/// Either error a call here can end with, as a `DbError`.
+struct DbErrorFrom(DbError);
+
+impl From<DbError> for DbErrorFrom {
+    fn from(e: DbError) -> Self {
+        DbErrorFrom(e)
+    }
+}
+
+impl From<tokio_postgres::Error> for DbErrorFrom {
+    fn from(e: tokio_postgres::Error) -> Self {
+        DbErrorFrom(pg_error(e))
+    }
+}
+
+async fn run(
     client: &tokio_postgres::Client,
     statements: &mut HashMap<String, tokio_postgres::Statement>,
     op: Op,
 ) -> Result<Reply> {
     match op {
+        Op::Begin | Op::End { .. } => unreachable!("served by the session"),
         Op::Batch(sql) => {
             client.batch_execute(&sql).await.map_err(pg_error)?;
             Ok(Reply::Done)
