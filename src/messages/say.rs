@@ -36,6 +36,7 @@ vocabulary!(
         NotDelivered => "not_delivered",
         NothingToRepair => "nothing_to_repair",
         TokensMissing => "tokens_missing",
+        NoKnownSeat => "no_known_seat",
         // "Ta bort exempel": what was removed, what was kept and why.
         ExamplesRemoved => "examples_removed",
         ExampleKeptBusy => "example_kept_busy",

@@ -68,6 +68,7 @@ impl Say {
                 "the last health check found nothing a repair can mend; check again first",
             ),
             TokensMissing => t("Token saknas för {names}", "Tokens are missing for {names}"),
+            NoKnownSeat => t("ingen plats som registret känner till", "no seat the register knows of"),
             ExamplesRemoved => t(
                 "Exempelkunder borttagna: {removed}.",
                 "Example customers removed: {removed}.",

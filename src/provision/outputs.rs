@@ -143,6 +143,14 @@ pub struct DomainOnProject {
     pub project_id: Option<String>,
 }
 
+/// `supabase.admin_password`: whose password was set, in which project.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AdminPasswordChange {
+    pub user_id: Option<String>,
+    #[serde(rename = "ref")]
+    pub project_ref: Option<String>,
+}
+
 /// A recorded output as JSON for the ledger (these types always serialize).
 pub fn json<T: Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or_default()

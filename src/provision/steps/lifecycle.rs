@@ -15,6 +15,7 @@ use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::providers::ErrorKind;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
+use crate::provision::outputs;
 use crate::secrets::{CustomerSecret, Provider};
 
 const SUPABASE: Option<Provider> = Some(Provider::Supabase);
@@ -282,17 +283,21 @@ async fn set_new_password(ctx: &RunCtx) -> Result<(String, String), StepError> {
 
 async fn new_password(ctx: &RunCtx) -> Result<Done, StepError> {
     let (r, user) = set_new_password(ctx).await?;
-    let out = json!({ "user_id": user, "ref": r });
+    let out = outputs::json(&outputs::AdminPasswordChange {
+        user_id: Some(user.clone()),
+        project_ref: Some(r),
+    });
     ctx.record_resource(StepKey::SupabaseAdminPassword, &user, true, &out)
         .await?;
     done(StepOutcome::Done, Some(user), out)
 }
 
 async fn owns_admin(ctx: &RunCtx, _: &str, out: &Value) -> Result<Owned, StepError> {
-    let Some(r) = out["ref"].as_str() else {
+    let out: outputs::AdminPasswordChange = outputs::read(out);
+    let Some(r) = out.project_ref else {
         return Ok(Owned::Gone);
     };
-    owns_project(ctx, r, &Value::Null).await
+    owns_project(ctx, &r, &Value::Null).await
 }
 
 /// Puts the password the last welcome email carried back, so that email stays true; only
@@ -304,20 +309,17 @@ async fn old_password(ctx: &RunCtx, user: &str, out: &Value) -> Result<(), StepE
         .db(move |s| s.admin_password_mailed_by(customer_id, environment))
         .await?;
     if mailed_by.as_deref() != Some(ctx.store.seat()) {
-        let (seat, seat_en) = match mailed_by {
-            Some(seat) => (seat.clone(), seat),
-            None => (
-                "ingen plats som registret känner till".to_string(),
-                "no seat the register knows of".to_string(),
-            ),
+        let seat = match mailed_by {
+            Some(seat) => Text::new(seat.clone(), seat),
+            None => crate::messages::Say::NoKnownSeat.text(),
         };
-        return Err(StepError::permanent(
-            ErrorCode::AdminPasswordReplaced,
-            params! { "name" => ctx.customer.admin_email, "seat" => seat, "seat_en" => seat_en },
-        ));
+        let mut p = params! { "name" => ctx.customer.admin_email };
+        crate::messages::param_text(&mut p, "seat", &seat);
+        return Err(StepError::permanent(ErrorCode::AdminPasswordReplaced, p));
     }
+    let out: outputs::AdminPasswordChange = outputs::read(out);
     let (Some(r), Some(old)) = (
-        out["ref"].as_str(),
+        out.project_ref.as_deref(),
         read_secret(ctx, CustomerSecret::AdminPassword).await?,
     ) else {
         return Err(StepError::permanent(
