@@ -9,6 +9,7 @@
 //! and every read-then-write the store does sees what it is about to change.
 
 mod listen;
+mod pg_values;
 mod postgres;
 mod sqlite;
 
