@@ -1,7 +1,8 @@
 //! Every change by the immutable id the ledger recorded (issue #28). After provisioning, the
 //! customer's repository and Vercel project are renamed as a person would in the dashboards
 //! (GitHub then redirects the old name, Vercel frees it), and strangers are made under the old
-//! names, each carrying a copy of the customer's marker. Every day-two run, a rollback and a
+//! names, each carrying a copy of the customer's marker. Every day-two run (update, redeploy,
+//! repair, pause, resume, a new admin password, a custom domain), a rollback and a
 //! teardown then follow the renames to the customer's own resources and leave the strangers
 //! exactly as they were: files, commits, variables, deployments and links.
 
@@ -345,4 +346,92 @@ async fn a_teardown_follows_the_renames_and_keeps_the_strangers() {
         .collect();
     assert!(!projects.contains(&r.project_id.as_str()), "{projects:?}");
     w.sim.shutdown().await;
+}
+
+/// Pause, resume and a new admin password work on the Supabase project and the workflow by
+/// their ids; with the repository and the Vercel project renamed and strangers under the old
+/// names, the strangers stay exactly as they were.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pause_resume_and_a_new_password_leave_the_strangers_alone() {
+    let Some(w) = delivered("id-lifecycle", "Omdöpt Livscykel AB").await else {
+        return;
+    };
+    let r = rename_and_impersonate(&w).await;
+    let before = strangers(&w, &r).await;
+    for request in [
+        RunRequest::Pause,
+        RunRequest::Resume,
+        RunRequest::ResetPassword,
+    ] {
+        let (state, events) = run(&w, request.clone()).await;
+        assert_eq!(state, RunState::Succeeded, "{request:?}: {}", events.json());
+    }
+    assert_eq!(
+        strangers(&w, &r).await,
+        before,
+        "the strangers are untouched"
+    );
+    done(w).await;
+}
+
+/// A custom domain goes onto the renamed Vercel project (by its id), not onto the stranger that
+/// took its old name, and is made the production address there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_domain_goes_onto_the_renamed_project_and_leaves_the_stranger_alone() {
+    let Some(w) = delivered("id-domain", "Omdöpt Domän AB").await else {
+        return;
+    };
+    let r = rename_and_impersonate(&w).await;
+    let before = strangers(&w, &r).await;
+    let domain = "omdopt.byran.example.se";
+    let start = w
+        .engine
+        .record(
+            &w.slug,
+            &RunRequest::DomainAdd {
+                domain: domain.into(),
+            },
+        )
+        .unwrap();
+    let events = Events::default();
+    let driving = w.engine.drive(
+        start.driver.unwrap(),
+        events.sink(),
+        CancellationToken::new(),
+        false,
+    );
+    let customer_sets_dns = async {
+        // Once the domain is on a project, the customer sets its records.
+        for _ in 0..400 {
+            let r = reqwest::Client::new()
+                .post(format!(
+                    "{}/__sim/vercel/domains/{domain}/verifiable",
+                    w.sim.base_url()
+                ))
+                .send()
+                .await
+                .unwrap();
+            if r.status().is_success() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("the domain never reached a project: {}", events.json());
+    };
+    let (state, ()) = tokio::join!(driving, customer_sets_dns);
+    assert_eq!(state.unwrap(), RunState::Succeeded, "{}", events.json());
+    assert_eq!(strangers(&w, &r).await, before, "the stranger is untouched");
+    let inv = inventory(&w.sim).await;
+    let ours = inv["vercel"]["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == r.project_id.as_str())
+        .cloned()
+        .unwrap();
+    assert!(
+        ours["domains"].to_string().contains(domain),
+        "the domain is on the renamed project: {ours}"
+    );
+    done(w).await;
 }
