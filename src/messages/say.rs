@@ -36,6 +36,12 @@ vocabulary!(
         NotDelivered => "not_delivered",
         NothingToRepair => "nothing_to_repair",
         TokensMissing => "tokens_missing",
+        // What a person's login on the shared register may lack (`Right`).
+        RightWrite => "right_write",
+        RightProvision => "right_provision",
+        RightDayTwo => "right_day_two",
+        RightTeardown => "right_teardown",
+        RightSettings => "right_settings",
         // "Ta bort exempel": what was removed, what was kept and why.
         ExamplesRemoved => "examples_removed",
         ExampleKeptBusy => "example_kept_busy",

@@ -68,6 +68,14 @@ impl Say {
                 "the last health check found nothing a repair can mend; check again first",
             ),
             TokensMissing => t("Token saknas för {names}", "Tokens are missing for {names}"),
+            RightWrite => t("ändra i registret", "change the register"),
+            RightProvision => t("provisionera", "provision"),
+            RightDayTwo => t(
+                "köra åtgärder på en levererad instans",
+                "run actions on a delivered instance",
+            ),
+            RightTeardown => t("avveckla", "tear down"),
+            RightSettings => t("ändra registrets inställningar", "change the register's settings"),
             ExamplesRemoved => t(
                 "Exempelkunder borttagna: {removed}.",
                 "Example customers removed: {removed}.",

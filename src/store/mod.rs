@@ -134,6 +134,19 @@ impl Store {
         &self.seat
     }
 
+    /// The person's login on a shared register; a register file has no logins.
+    pub fn person(&self) -> Option<&str> {
+        self.shared.as_ref().and_then(|c| c.user())
+    }
+
+    /// A refusal by the shared register's database, named as `right` for this login.
+    pub(crate) fn refused(
+        &self,
+        right: crate::messages::Right,
+    ) -> impl FnOnce(Error) -> Error + '_ {
+        move |e| e.as_refusal_of(right, self.person())
+    }
+
     /// Another seat, of this name, on an installation of its own (tests that play two seats
     /// in one process).
     pub fn with_seat(mut self, name: &str) -> Store {

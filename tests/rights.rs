@@ -1,0 +1,244 @@
+//! Rights per person on the shared register (issue #29): each person logs in as a role of their
+//! own, a member of the register's viewer, operator or owner group, and PostgreSQL itself refuses
+//! what the group may not do. Each test issues the statement the app would, on a connection of
+//! that person's, and then goes through the store to see the refusal named.
+
+use fabrik::customer::{CustomerDraft, ModuleManifest};
+use fabrik::environment::Environment;
+use fabrik::ledger::RunKind;
+use fabrik::messages::{ErrorCode, Right};
+use fabrik::store::db::{Conn, PgConfig, PgConn, Value};
+use fabrik::store::runs::NewRun;
+use fabrik::store::Store;
+use fabrik::Error;
+
+mod common;
+
+/// Never a real password: found by the same search as the other sentinels if it leaks.
+const PASSWORD: &str = "SENTINEL-person-password-5b7e";
+
+fn psql() -> std::path::PathBuf {
+    std::fs::read_dir("/usr/lib/postgresql")
+        .ok()
+        .and_then(|d| {
+            d.flatten()
+                .map(|e| e.path().join("bin/psql"))
+                .find(|p| p.exists())
+        })
+        .expect("psql is installed with PostgreSQL (scripts/setup.sh)")
+}
+
+/// Runs one of scripts/postgres/*.sql as the cluster's administrator; the password goes in the
+/// environment, never on the command line.
+fn script(admin_url: &str, name: &str, vars: &[(&str, &str)]) {
+    let mut cmd = std::process::Command::new(psql());
+    cmd.arg(admin_url).args(["-q", "-v", "ON_ERROR_STOP=1"]);
+    for (k, v) in vars {
+        cmd.arg("-v").arg(format!("{k}={v}"));
+    }
+    let out = cmd
+        .arg("-f")
+        .arg(format!(
+            "{}/scripts/postgres/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .env("FABRIK_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!said.contains(PASSWORD), "{said}");
+}
+
+struct Register {
+    admin_url: String,
+    role: String,
+    customer: i64,
+}
+
+impl Register {
+    /// A register made by fabrik-role.sql and migrated by its role, with one customer.
+    fn new(tag: &str) -> Register {
+        let admin_url = common::pg_database_url();
+        let role = format!("fabrik_{tag}_{}", std::process::id());
+        script(&admin_url, "fabrik-role.sql", &[("role", &role)]);
+        let register = Register {
+            admin_url,
+            role: role.clone(),
+            customer: 0,
+        };
+        let store = Store::connect(&register.config(&role)).unwrap();
+        let customer = store
+            .create_customer(
+                CustomerDraft {
+                    name: "Rätt Person AB".into(),
+                    admin_email: "a@ratt.se".into(),
+                    ..Default::default()
+                },
+                &ModuleManifest::bundled(),
+            )
+            .unwrap();
+        Register {
+            customer: customer.id,
+            ..register
+        }
+    }
+
+    fn config(&self, user: &str) -> PgConfig {
+        let mut url = url::Url::parse(&self.admin_url).unwrap();
+        url.set_username(user).unwrap();
+        let mut config = PgConfig::parse(url.as_str()).unwrap();
+        config.set_password(PASSWORD);
+        config
+    }
+
+    /// A person in one of the register's groups, made by fabrik-person.sql.
+    fn person(&self, name: &str, right: &str) -> String {
+        let person = format!("{name}_{}", self.role);
+        script(
+            &self.admin_url,
+            "fabrik-person.sql",
+            &[
+                ("register", &self.role),
+                ("person", &person),
+                ("right", right),
+            ],
+        );
+        person
+    }
+
+    fn conn(&self, person: &str) -> Conn {
+        Conn::postgres(PgConn::connect(&self.config(person)).unwrap())
+    }
+}
+
+fn sqlstate(e: &fabrik::store::db::DbError) -> Option<&str> {
+    match e {
+        fabrik::store::db::DbError::Postgres(_, state) => state.as_deref(),
+        _ => None,
+    }
+}
+
+fn run_values(customer: i64, kind: &str) -> Vec<Value> {
+    vec![Value::Int(customer), Value::Text(kind.into())]
+}
+
+const INSERT_RUN: &str = "INSERT INTO runs (customer_id, kind, state, environment, started_at)
+                          VALUES (?1, ?2, 'failed', 'sandbox', '2026-11-24T00:00:00+00:00')";
+
+/// A viewer reads the register and may start nothing: PostgreSQL refuses the run's INSERT
+/// (42501, no INSERT on `runs` for the viewer group), and the store names the missing right.
+#[test]
+fn a_viewers_provision_is_refused_by_postgresql() {
+    let register = Register::new("view");
+    let anna = register.person("anna", "viewer");
+
+    let store = Store::connect(&register.config(&anna)).unwrap();
+    assert_eq!(store.count_customers().unwrap(), 1, "a viewer reads");
+    let conn = register.conn(&anna);
+    let refused = conn
+        .execute(INSERT_RUN, run_values(register.customer, "provision"))
+        .unwrap_err();
+    assert_eq!(sqlstate(&refused), Some("42501"), "{refused}");
+
+    let refused = store
+        .create_run(
+            register.customer,
+            RunKind::Provision,
+            Environment::Sandbox,
+            &[],
+        )
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(
+            refused,
+            Error::Forbidden {
+                right: Right::Provision,
+                ..
+            }
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(refused.code(), ErrorCode::Forbidden);
+    let text = refused.to_string();
+    assert!(
+        text.contains("provisionera") && text.contains(&anna),
+        "{text}"
+    );
+    assert!(ErrorCode::Forbidden
+        .en(&refused.params())
+        .contains("provision"));
+}
+
+/// An operator provisions, and is refused a teardown by the row-level security policy on
+/// `runs`, and the back door of turning a run into a teardown by the column grant.
+#[test]
+fn an_operators_teardown_is_refused_by_postgresql() {
+    let register = Register::new("oper");
+    let bo = register.person("bo", "operator");
+
+    let conn = register.conn(&bo);
+    let refused = conn
+        .execute(INSERT_RUN, run_values(register.customer, "teardown"))
+        .unwrap_err();
+    assert_eq!(sqlstate(&refused), Some("42501"), "{refused}");
+    conn.execute(INSERT_RUN, run_values(register.customer, "provision"))
+        .unwrap();
+    let refused = conn
+        .execute("UPDATE runs SET kind = 'teardown'", ())
+        .unwrap_err();
+    assert_eq!(sqlstate(&refused), Some("42501"), "{refused}");
+
+    let store = Store::connect(&register.config(&bo)).unwrap();
+    let refused = store
+        .create_run(
+            register.customer,
+            RunKind::Teardown,
+            Environment::Sandbox,
+            &[],
+        )
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(
+            refused,
+            Error::Forbidden {
+                right: Right::Teardown,
+                ..
+            }
+        ),
+        "{refused:?}"
+    );
+    assert!(refused.to_string().contains("avveckla"), "{refused}");
+
+    // What an operator may do, it does, and the run records who.
+    let NewRun::Created(driver) = store
+        .create_run(
+            register.customer,
+            RunKind::Provision,
+            Environment::Sandbox,
+            &[],
+        )
+        .unwrap()
+    else {
+        panic!("the customer had no active run");
+    };
+    let run = store.get_run(driver.run_id).unwrap();
+    assert_eq!(run.person.as_deref(), Some(bo.as_str()));
+
+    // An owner may tear down.
+    let cecilia = register.person("cecilia", "owner");
+    let owner = register.conn(&cecilia);
+    owner
+        .execute(INSERT_RUN, run_values(register.customer, "teardown"))
+        .unwrap();
+}
