@@ -134,6 +134,8 @@ vocabulary!(
 /// grants and policies refuse it, and the refusal names the right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Right {
+    /// The register at all: the login is in none of its groups.
+    Read,
     /// Any other write (the catch-all when the store does not know more).
     Write,
     Provision,
@@ -145,6 +147,7 @@ pub enum Right {
 impl Right {
     pub fn text(self) -> Text {
         match self {
+            Right::Read => Say::RightRead,
             Right::Write => Say::RightWrite,
             Right::Provision => Say::RightProvision,
             Right::DayTwo => Say::RightDayTwo,

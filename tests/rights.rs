@@ -235,10 +235,91 @@ fn an_operators_teardown_is_refused_by_postgresql() {
     let run = store.get_run(driver.run_id).unwrap();
     assert_eq!(run.person.as_deref(), Some(bo.as_str()));
 
-    // An owner may tear down.
+    // The register's settings are the owners'; what a seat's own work leaves there is not.
+    store.set_setting("ui.language", "en").unwrap();
+    let refused = store
+        .set_setting("supabase.organization", "annan-org")
+        .unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            Error::Forbidden {
+                right: Right::Settings,
+                ..
+            }
+        ),
+        "{refused:?}"
+    );
+
+    // An owner may tear down, and change the settings.
     let cecilia = register.person("cecilia", "owner");
     let owner = register.conn(&cecilia);
     owner
         .execute(INSERT_RUN, run_values(register.customer, "teardown"))
         .unwrap();
+    Store::connect(&register.config(&cecilia))
+        .unwrap()
+        .set_setting("supabase.organization", "annan-org")
+        .unwrap();
+}
+
+/// A register of the one role of before (no groups) keeps working as that role, teardown
+/// included; once an administrator adds the groups (fabrik-rights.sql), the role's next
+/// connection gives them their rights, and a person in one reads.
+#[test]
+fn a_register_of_one_role_gets_its_groups_later() {
+    let admin_url = common::pg_database_url();
+    let role = format!("fabrik_late_{}", std::process::id());
+    script(&admin_url, "fabrik-role.sql", &[("role", &role)]);
+    let admin = Conn::postgres(PgConn::connect(&PgConfig::parse(&admin_url).unwrap()).unwrap());
+    admin
+        .execute_batch(&format!(
+            "DROP OWNED BY {role}_viewer; DROP ROLE {role}_owner, {role}_operator, {role}_viewer"
+        ))
+        .unwrap();
+    let register = Register {
+        admin_url,
+        role: role.clone(),
+        customer: 0,
+    };
+
+    let store = Store::connect(&register.config(&role)).unwrap();
+    let customer = store
+        .create_customer(
+            CustomerDraft {
+                name: "Gammal Roll AB".into(),
+                admin_email: "a@gammal.se".into(),
+                ..Default::default()
+            },
+            &ModuleManifest::bundled(),
+        )
+        .unwrap();
+    assert!(matches!(
+        store
+            .create_run(customer.id, RunKind::Teardown, Environment::Sandbox, &[])
+            .unwrap(),
+        NewRun::Created(_)
+    ));
+    store.set_setting("supabase.organization", "byran").unwrap();
+    drop(store);
+
+    script(&register.admin_url, "fabrik-rights.sql", &[("role", &role)]);
+    let anna = register.person("anna", "viewer");
+    let refused = Store::connect(&register.config(&anna))
+        .err()
+        .expect("no rights yet");
+    assert!(
+        matches!(
+            refused,
+            Error::Forbidden {
+                right: Right::Read,
+                ..
+            }
+        ),
+        "{refused:?}"
+    );
+    Store::connect(&register.config(&role)).unwrap();
+    let viewer = Store::connect(&register.config(&anna)).unwrap();
+    assert_eq!(viewer.count_customers().unwrap(), 1);
+    assert_eq!(viewer.list_runs(None, 10).unwrap().len(), 1);
 }

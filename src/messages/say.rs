@@ -37,6 +37,7 @@ vocabulary!(
         NothingToRepair => "nothing_to_repair",
         TokensMissing => "tokens_missing",
         // What a person's login on the shared register may lack (`Right`).
+        RightRead => "right_read",
         RightWrite => "right_write",
         RightProvision => "right_provision",
         RightDayTwo => "right_day_two",

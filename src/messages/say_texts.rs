@@ -68,6 +68,7 @@ impl Say {
                 "the last health check found nothing a repair can mend; check again first",
             ),
             TokensMissing => t("Token saknas för {names}", "Tokens are missing for {names}"),
+            RightRead => t("läsa registret", "read the register"),
             RightWrite => t("ändra i registret", "change the register"),
             RightProvision => t("provisionera", "provision"),
             RightDayTwo => t(

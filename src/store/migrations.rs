@@ -60,7 +60,11 @@ const PG_STEPS: &[(i64, &str)] = &[
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first
 /// takes the migration lock and the others wait, then find nothing left to do.
-pub(super) fn migrate_postgres(conn: &mut Conn, describe: &str) -> Result<()> {
+pub(super) fn migrate_postgres(
+    conn: &mut Conn,
+    describe: &str,
+    person: Option<&str>,
+) -> Result<()> {
     let pg = conn
         .as_postgres()
         .ok_or_else(|| Error::Internal("not a PostgreSQL connection".into()))?;
@@ -77,6 +81,18 @@ pub(super) fn migrate_postgres(conn: &mut Conn, describe: &str) -> Result<()> {
             .map_err(|e| {
                 Error::DatabaseOpen(format!("{describe}: kan inte skapa schemat {schema}: {e}"))
             })?;
+    }
+    // A login in none of the register's groups (or one whose group has no rights yet) is told
+    // so, not that a table is missing.
+    let usable: bool =
+        conn.query_row("SELECT has_schema_privilege(?1, 'USAGE')", [schema], |r| {
+            r.get(0)
+        })?;
+    if !usable {
+        return Err(Error::Forbidden {
+            right: crate::messages::Right::Read,
+            person: person.map(str::to_string),
+        });
     }
     // A person's login may read but not create: a register that is up to date is only read.
     let made: bool = conn.query_row(

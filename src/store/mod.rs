@@ -81,7 +81,7 @@ impl Store {
         let pg = db::PgConn::connect(config)
             .map_err(|e| Error::DatabaseOpen(format!("{describe}: {e}")))?;
         let mut conn = Conn::postgres(pg);
-        migrations::migrate_postgres(&mut conn, &describe)?;
+        migrations::migrate_postgres(&mut conn, &describe, config.user())?;
         let mut store = Store::new(conn, PathBuf::from(format!("postgres://{describe}")));
         store.shared = Some(config.clone());
         Ok(store)

@@ -31,6 +31,16 @@ CREATE POLICY runs_start ON runs FOR INSERT WITH CHECK (kind <> 'teardown' OR ha
 CREATE POLICY runs_drive ON runs FOR UPDATE USING (true);
 CREATE POLICY runs_remove ON runs FOR DELETE USING (true);
 
+-- The register's settings are the owners'; an operator still writes what a seat's own work
+-- leaves there: the answer of a token check (`credentials.…`) and the window's language.
+CREATE FUNCTION seat_setting(key TEXT) RETURNS BOOLEAN
+    LANGUAGE sql IMMUTABLE AS $$ SELECT key LIKE 'credentials.%' OR key = 'ui.language' $$;
+ALTER TABLE settings ENABLE ROW LEVEL SECURITY;
+CREATE POLICY settings_read ON settings FOR SELECT USING (true);
+CREATE POLICY settings_add ON settings FOR INSERT WITH CHECK (seat_setting(key) OR has_right('owner'));
+CREATE POLICY settings_change ON settings FOR UPDATE USING (seat_setting(key) OR has_right('owner'));
+CREATE POLICY settings_remove ON settings FOR DELETE USING (seat_setting(key) OR has_right('owner'));
+
 -- The groups' rights. Idempotent; `force` = false returns at once once the viewer group can use
 -- the schema, so Fabrik may call it on every connection of the schema's owner (groups made after
 -- this migration get their rights then). A later migration that adds a table calls it with true.
@@ -49,7 +59,8 @@ BEGIN
     END IF;
     EXECUTE format('GRANT USAGE ON SCHEMA fabrik TO %I', viewer);
     EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA fabrik TO %I', viewer);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION register_group(TEXT), has_right(TEXT) TO %I', viewer);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION register_group(TEXT), has_right(TEXT), seat_setting(TEXT) TO %I',
+                   viewer);
     -- Customers, their instances and everything a run writes as it goes (the listing is kept by
     -- triggers that run as the writer).
     EXECUTE format('GRANT INSERT, UPDATE, DELETE ON customers, instances, health_checks, listing,
@@ -60,8 +71,9 @@ BEGIN
     EXECUTE format('GRANT UPDATE (state, error, error_en, failed_step, finished_at, owner_pid,
                         heartbeat_at, cancel_rollback, driver, seat) ON runs TO %I', operator);
     EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA fabrik TO %I', operator);
+    -- The settings' policies above say which keys.
+    EXECUTE format('GRANT INSERT, UPDATE, DELETE ON settings TO %I', operator);
     EXECUTE format('GRANT UPDATE ON runs TO %I', owner);
-    EXECUTE format('GRANT INSERT, UPDATE, DELETE ON settings TO %I', owner);
 END
 $$;
 SELECT grant_rights(true);
