@@ -297,6 +297,24 @@ describe('provisioning', () => {
     assertClean();
   });
 
+  test('a right the shared register refused: the toast names the login, the right and who grants it', async (t) => {
+    const forbidden = { person: 'anna', right: 'provisionera', right_en: 'provision' };
+    const { page, assertClean } = await open(t, { forbidden });
+    await openCustomer(page);
+    await tid(page, 'provision-button').click();
+    await tid(page, 'plan-dialog').waitFor();
+    await tid(page, 'plan-item-supabase.project').waitFor();
+    await tid(page, 'plan-start').click();
+    const toast = page.getByTestId('toast').filter({ hasText: 'saknar rätten' });
+    await toast.waitFor();
+    assert.match(
+      await toast.innerText(),
+      /Provisioneringen kunde inte startas: Inloggningen anna saknar rätten att provisionera; en ägare \(owner\) av det delade registret kan ge den/,
+    );
+    assert.equal((await ipcCalls(page, 'start_run')).length, 1);
+    assertClean();
+  });
+
   test('preflight: every problem is listed at once in the plan dialog, and Starta stays disabled', async (t) => {
     const finding = (subject, sv, blocking = true) => ({ subject, message: { sv, en: sv }, blocking });
     const preflight = [
