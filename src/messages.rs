@@ -142,6 +142,7 @@ pub enum Right {
     DayTwo,
     Teardown,
     Settings,
+    People,
 }
 
 impl Right {
@@ -153,6 +154,7 @@ impl Right {
             Right::DayTwo => Say::RightDayTwo,
             Right::Teardown => Say::RightTeardown,
             Right::Settings => Say::RightSettings,
+            Right::People => Say::RightPeople,
         }
         .text()
     }

@@ -274,7 +274,8 @@ fn a_register_of_one_role_gets_its_groups_later() {
     let admin = Conn::postgres(PgConn::connect(&PgConfig::parse(&admin_url).unwrap()).unwrap());
     admin
         .execute_batch(&format!(
-            "DROP OWNED BY {role}_viewer; DROP ROLE {role}_owner, {role}_operator, {role}_viewer"
+            "DROP OWNED BY {role}_viewer, {role}_owner, {role}_people;
+             DROP ROLE {role}_people, {role}_owner, {role}_operator, {role}_viewer"
         ))
         .unwrap();
     let register = Register {
@@ -322,4 +323,59 @@ fn a_register_of_one_role_gets_its_groups_later() {
     let viewer = Store::connect(&register.config(&anna)).unwrap();
     assert_eq!(viewer.count_customers().unwrap(), 1);
     assert_eq!(viewer.list_runs(None, 10).unwrap().len(), 1);
+}
+
+/// An owner adds a person from the window's store call, who then logs in with the password shown
+/// once, and removes them again; an operator is refused both by PostgreSQL (no EXECUTE).
+#[test]
+fn an_owner_adds_and_removes_people_and_an_operator_may_not() {
+    use fabrik::store::people::Role;
+    let register = Register::new("folk");
+    let cecilia = register.person("cecilia", "owner");
+    let bo = register.person("bo", "operator");
+    let owner = Store::connect(&register.config(&cecilia)).unwrap();
+
+    let dora = format!("dora_{}", register.role);
+    let password = owner.add_person(&dora, Role::Operator).unwrap();
+    let mut config = register.config(&dora);
+    config.set_password(password.expose());
+    let as_dora = Store::connect(&config).unwrap();
+    assert_eq!(as_dora.count_customers().unwrap(), 1);
+    let people = owner.people().unwrap();
+    let find = |name: &str| people.iter().find(|p| p.name == name).cloned();
+    assert_eq!(find(&dora).map(|p| p.role), Some(Role::Operator));
+    assert_eq!(find(&bo).map(|p| p.role), Some(Role::Operator));
+    assert!(find(&cecilia).is_some_and(|p| p.role == Role::Owner && p.you));
+
+    let operator = Store::connect(&register.config(&bo)).unwrap();
+    let refused = operator.add_person("eve", Role::Owner).unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            Error::Forbidden {
+                right: Right::People,
+                ..
+            }
+        ),
+        "{refused:?}"
+    );
+    let refused = operator.remove_person(&dora).unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            Error::Forbidden {
+                right: Right::People,
+                ..
+            }
+        ),
+        "{refused:?}"
+    );
+    // Not the caller's own login, and nothing that is not a person of this register.
+    assert!(owner.remove_person(&cecilia).is_err());
+    assert!(owner.remove_person(&register.role).is_err());
+
+    drop(as_dora);
+    owner.remove_person(&dora).unwrap();
+    assert!(Store::connect(&config).is_err());
+    assert!(owner.people().unwrap().iter().all(|p| p.name != dora));
 }

@@ -43,6 +43,7 @@ vocabulary!(
         RightDayTwo => "right_day_two",
         RightTeardown => "right_teardown",
         RightSettings => "right_settings",
+        RightPeople => "right_people",
         // "Ta bort exempel": what was removed, what was kept and why.
         ExamplesRemoved => "examples_removed",
         ExampleKeptBusy => "example_kept_busy",

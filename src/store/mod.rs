@@ -11,6 +11,7 @@ mod journal;
 mod listing;
 pub mod location;
 mod migrations;
+pub mod people;
 pub mod runs;
 mod settings;
 pub mod transfer;
