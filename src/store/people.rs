@@ -15,6 +15,7 @@ use crate::secrets::Secret;
 /// What a person's group lets them do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "PersonRole")]
 pub enum Role {
     /// Reads the register.
     Viewer,
@@ -40,6 +41,14 @@ pub struct Person {
     pub role: Role,
     /// The login this seat uses.
     pub you: bool,
+}
+
+/// A person just added, with the first password: the window shows it once, for the person to
+/// keep in their own keyring (`fabrik register password`). No `Debug`: it holds the password.
+#[derive(Clone, Serialize, TS)]
+pub struct NewPerson {
+    pub name: String,
+    pub password: String,
 }
 
 /// How long a new person's first password is: it is shown once and then kept in their keyring.

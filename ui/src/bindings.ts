@@ -477,6 +477,16 @@ export type TableCheck = { table: string, rows: number,
  */
 checksum: string, target_rows: number, target_checksum: string, };
 
+export type Person = { name: string, role: PersonRole, 
+/**
+ * The login this seat uses.
+ */
+you: boolean, };
+
+export type PersonRole = "viewer" | "operator" | "owner";
+
+export type NewPerson = { name: string, password: string, };
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   list_customers: { args: { query: CustomerQuery }; result: CustomerListing };
@@ -495,6 +505,9 @@ export type Commands = {
   shared_register: { args: {  }; result: SharedRegister };
   use_shared_register: { args: { url: string; password: string; move_file: boolean }; result: MoveReport | null };
   stop_shared_register: { args: {  }; result: null };
+  people: { args: {  }; result: Array<Person> };
+  add_person: { args: { name: string; role: PersonRole }; result: NewPerson };
+  remove_person: { args: { name: string }; result: Array<Person> };
   module_manifest: { args: {  }; result: ModuleManifest };
   get_preferences: { args: {  }; result: Preferences };
   set_language: { args: { language: Language }; result: Preferences };

@@ -281,7 +281,7 @@
   } catch {
     state = null;
   }
-  if (!state) state = { prefs: { language: CONFIG.language || 'sv' }, nextId: 1, tick: 0, customers: [], seeded: false };
+  if (!state) state = { prefs: { language: CONFIG.language || 'sv' }, nextId: 1, tick: 0, customers: [], seeded: false, shared: CONFIG.shared ?? null };
   if (!state.seeded) {
     state.seeded = true;
     if (CONFIG.examples) insertExamples();
@@ -1026,6 +1026,15 @@
       const n = state.customers.filter((c) => !c.is_example).length;
       return move_file ? { target: `postgres://${state.shared}`, millis: 412, tables: [{ table: 'customers', rows: n, checksum: '00', target_rows: n, target_checksum: '00' }] } : null;
     },
+    // CONFIG.people: the shared register's logins ({ name, role, you }); CONFIG.peopleRefused:
+    // this login may not add or remove (the core's `forbidden`, Right::People).
+    people: () => (state.people ??= [...(CONFIG.people || [])]),
+    add_person: ({ name, role }) => {
+      if (CONFIG.peopleRefused) throw { ...apiError('forbidden', coded('forbidden', CONFIG.peopleRefused).sv), params: CONFIG.peopleRefused };
+      state.people = [...(state.people ?? CONFIG.people ?? []), { name, role, you: false }];
+      return { name, password: 'SENTINEL-one-time-password' };
+    },
+    remove_person: ({ name }) => (state.people = (state.people ?? CONFIG.people ?? []).filter((p) => p.name !== name)),
     stop_shared_register: () => {
       state.shared = null;
       return null;
