@@ -171,6 +171,19 @@ describe('provisioning', () => {
     assert.equal((await runStarts(page, 'provision')).length, 1);
     assert.equal((await ipcCalls(page, 'plan_provision')).length, 1);
     assert.equal(await page.locator('[data-testid="history-list"] [data-testid="history-item"]').count(), 1);
+    // A register file has no logins: no person on the run.
+    assert.equal(await tid(page, 'run-person').count(), 0);
+    assertClean();
+  });
+
+  test('a shared register names the login that started each run', async (t) => {
+    const { page, assertClean } = await open(t, { scenario: fixture('recorded-success'), eventDelay: 5, person: 'anna' });
+    await openCustomer(page);
+    await startFromPage(page);
+    const person = page.locator('[data-testid="history-item"] [data-testid="run-person"]');
+    await person.waitFor();
+    assert.equal(await person.innerText(), 'anna');
+    assert.equal(await person.getAttribute('title'), 'Startad av anna');
     assertClean();
   });
 

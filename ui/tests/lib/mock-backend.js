@@ -468,7 +468,7 @@
   }
   function newRun(c, kind, keys) {
     const id = R.nextRun++;
-    const run = { id, customer_id: c.id, slug: c.slug, customer_name: c.name, kind, state: 'running', environment: ENVIRONMENT, error: null, failed_step: null, started_at: iso(), finished_at: null, owner_pid: 4242, heartbeat_at: iso(), input: null, started_by: 'agency@mock', seat: 'agency@mock', person: null };
+    const run = { id, customer_id: c.id, slug: c.slug, customer_name: c.name, kind, state: 'running', environment: ENVIRONMENT, error: null, failed_step: null, started_at: iso(), finished_at: null, owner_pid: 4242, heartbeat_at: iso(), input: null, started_by: 'agency@mock', seat: 'agency@mock', person: CONFIG.person ?? null };
     R.runs.push(run);
     R.steps[id] = keys.map((key) => ({ key, state: 'pending', attempts: 0, intent: null, external_id: null, created: false, output: null, error: null, waiting_for: null, started_at: null, finished_at: null, seq: null }));
     R.log[id] = [];
