@@ -197,6 +197,18 @@ fn an_operators_teardown_is_refused_by_postgresql() {
         .execute("UPDATE runs SET kind = 'teardown'", ())
         .unwrap_err();
     assert_eq!(sqlstate(&refused), Some("42501"), "{refused}");
+    // Nor can a run or a log line be written in another's name, or the log rewritten.
+    for sql in [
+        "INSERT INTO runs (customer_id, kind, state, environment, started_at, person)
+         VALUES (?1, ?2, 'failed', 'sandbox', 'x', 'cecilia')",
+        "UPDATE run_log SET message = 'inget hände' WHERE run_id = ?1 AND ?2 <> ''",
+        "DELETE FROM runs WHERE customer_id = ?1 AND kind = ?2",
+    ] {
+        let refused = conn
+            .execute(sql, run_values(register.customer, "provision"))
+            .unwrap_err();
+        assert_eq!(sqlstate(&refused), Some("42501"), "{sql}: {refused}");
+    }
 
     let store = Store::connect(&register.config(&bo)).unwrap();
     let refused = store
@@ -378,4 +390,98 @@ fn an_owner_adds_and_removes_people_and_an_operator_may_not() {
     owner.remove_person(&dora).unwrap();
     assert!(Store::connect(&config).is_err());
     assert!(owner.people().unwrap().iter().all(|p| p.name != dora));
+}
+
+/// An operator's login is enough for a whole provisioning on the simulator: every write a run
+/// makes (steps, log, instance card, status) is within the operator's grants, and the run and its
+/// log lines record the operator.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_operator_provisions_end_to_end() {
+    use std::sync::Arc;
+    let Some(secrets) = common::keyring("rights-operator") else {
+        return;
+    };
+    let sim = common::sim(fabrik_sim::Profile::Instant).await;
+    let register = Register::new("e2e");
+    let bo = register.person("bo", "operator");
+    // The register's settings are the owners': the register's role writes them.
+    let owner = Store::connect(&register.config(&register.role)).unwrap();
+    for (k, v) in common::settings_for(&sim) {
+        owner.set_setting(k, &v).unwrap();
+    }
+    let store = Arc::new(Store::connect(&register.config(&bo)).unwrap());
+    fabrik::providers::install_crypto_provider();
+    let settings = fabrik::provision::ProvisionSettings::load(&store).unwrap();
+    let timing = common::fast_timing();
+    let clients = fabrik::provision::Clients::new(
+        &common::endpoints(&sim),
+        &fabrik::provision::Tokens::all(&fabrik::secrets::Secret::new(common::TOKEN)),
+        settings.vercel_team_id.clone(),
+        timing.call_timeout,
+    )
+    .unwrap();
+    let engine = fabrik::provision::Engine::new(
+        store.clone(),
+        clients,
+        settings,
+        secrets,
+        Environment::Sandbox,
+    )
+    .with_timing(timing)
+    .with_failure_policy(fabrik::provision::FailurePolicy::Rollback);
+    let slug = common::customer(&store, "Operatörens Kund AB");
+
+    let (run, state) = common::provision(&engine, &slug).await;
+    assert_eq!(state, fabrik::provision::RunState::Succeeded);
+    assert_eq!(
+        store.get_run(run.run_id).unwrap().person.as_deref(),
+        Some(bo.as_str())
+    );
+    let admin = register.conn(&register.role);
+    let lines: Vec<Option<String>> = admin
+        .query_map(
+            "SELECT DISTINCT person FROM run_log WHERE run_id = ?1",
+            vec![Value::Int(run.run_id)],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(lines, vec![Some(bo.clone())]);
+
+    // The teardown is the owners': the operator's is refused before anything is touched.
+    let refused = engine
+        .record(
+            &slug,
+            &fabrik::provision::RunRequest::Teardown {
+                confirmation: slug.clone(),
+            },
+        )
+        .expect_err("refused");
+    assert!(
+        matches!(
+            refused,
+            Error::Forbidden {
+                right: Right::Teardown,
+                ..
+            }
+        ),
+        "{refused:?}"
+    );
+    common::cleanup(
+        &fabrik::provision::Engine::new(
+            Arc::new(owner),
+            fabrik::provision::Clients::new(
+                &common::endpoints(&sim),
+                &fabrik::provision::Tokens::all(&fabrik::secrets::Secret::new(common::TOKEN)),
+                None,
+                common::fast_timing().call_timeout,
+            )
+            .unwrap(),
+            fabrik::provision::ProvisionSettings::load(&store).unwrap(),
+            common::keyring("rights-operator").unwrap(),
+            Environment::Sandbox,
+        )
+        .with_timing(common::fast_timing()),
+        &slug,
+    )
+    .await;
 }

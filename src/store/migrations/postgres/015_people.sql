@@ -29,7 +29,6 @@ ALTER TABLE runs ENABLE ROW LEVEL SECURITY;
 CREATE POLICY runs_read ON runs FOR SELECT USING (true);
 CREATE POLICY runs_start ON runs FOR INSERT WITH CHECK (kind <> 'teardown' OR has_right('owner'));
 CREATE POLICY runs_drive ON runs FOR UPDATE USING (true);
-CREATE POLICY runs_remove ON runs FOR DELETE USING (true);
 
 -- The register's settings are the owners'; an operator still writes what a seat's own work
 -- leaves there: the answer of a token check (`credentials.…`) and the window's language.
@@ -61,19 +60,23 @@ BEGIN
     EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA fabrik TO %I', viewer);
     EXECUTE format('GRANT EXECUTE ON FUNCTION register_group(TEXT), has_right(TEXT), seat_setting(TEXT) TO %I',
                    viewer);
-    -- Customers, their instances and everything a run writes as it goes (the listing is kept by
-    -- triggers that run as the writer).
+    -- Customers and their instances, and the steps a run writes as it goes (the listing is
+    -- kept by triggers that run as the writer).
     EXECUTE format('GRANT INSERT, UPDATE, DELETE ON customers, instances, health_checks, listing,
-                        adoptions, run_steps, run_log TO %I', operator);
-    EXECUTE format('GRANT INSERT, DELETE ON runs TO %I', operator);
+                        adoptions, run_steps TO %I', operator);
+    -- A run and a log line are written with every column but `person`, which the server fills
+    -- from the login: nobody writes a run or a line in another's name. The log is only added to.
+    EXECUTE format('GRANT INSERT (customer_id, kind, state, environment, started_at, owner_pid,
+                        heartbeat_at, driver, input, started_by, seat) ON runs TO %I', operator);
+    EXECUTE format('GRANT INSERT (run_id, step, at, level, message, attempt, duration_ms,
+                        request_id, message_en) ON run_log TO %I', operator);
     -- Not `kind`: an operator could otherwise turn a run into a teardown after the policy let
-    -- it in.
+    -- it in; nor who started it.
     EXECUTE format('GRANT UPDATE (state, error, error_en, failed_step, finished_at, owner_pid,
                         heartbeat_at, cancel_rollback, driver, seat) ON runs TO %I', operator);
     EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA fabrik TO %I', operator);
     -- The settings' policies above say which keys.
     EXECUTE format('GRANT INSERT, UPDATE, DELETE ON settings TO %I', operator);
-    EXECUTE format('GRANT UPDATE ON runs TO %I', owner);
 END
 $$;
 SELECT grant_rights(true);
