@@ -52,6 +52,12 @@ pub enum Error {
         run: i64,
         seat: Option<String>,
     },
+    /// The shared register's database refused this login a right (SQLSTATE 42501); `person`
+    /// is the login, when known.
+    Forbidden {
+        right: crate::messages::Right,
+        person: Option<String>,
+    },
     /// "Uppdatera moduler" for a customer with no delivered instance in this environment.
     NotProvisioned(String),
     /// A day-two action the customer's instance cannot take now, and why (in both languages).
@@ -130,6 +136,7 @@ impl Error {
             Error::Provider(_) => ErrorCode::ProviderError,
             Error::Sandbox(_) => ErrorCode::SandboxFailed,
             Error::RunBusy { .. } => ErrorCode::RunBusy,
+            Error::Forbidden { .. } => ErrorCode::Forbidden,
             Error::NotProvisioned(_) => ErrorCode::NotProvisioned,
             Error::NotNow { .. } => ErrorCode::NotNow,
             Error::DriverLost(_) => ErrorCode::RunTakenOver,
@@ -196,6 +203,11 @@ impl Error {
                     "by_en" => "another window or process",
                 },
             },
+            Error::Forbidden { right, person } => {
+                let text = right.text();
+                let person = person.as_deref().unwrap_or("–");
+                params! { "right" => text.sv, "right_en" => text.en, "person" => person }
+            }
             Error::DriverLost(id) | Error::RunNotActive(id) | Error::RunNotFound(id) => {
                 params! { "run" => id }
             }
@@ -262,6 +274,12 @@ impl From<rusqlite::Error> for Error {
 
 impl From<crate::sql::DbError> for Error {
     fn from(e: crate::sql::DbError) -> Self {
+        if e.is_refused() {
+            return Error::Forbidden {
+                right: crate::messages::Right::Write,
+                person: None,
+            };
+        }
         match e {
             crate::sql::DbError::Unreachable {
                 register,
@@ -271,6 +289,20 @@ impl From<crate::sql::DbError> for Error {
                 lost_write,
             },
             e => Error::Database(e),
+        }
+    }
+}
+
+impl Error {
+    /// A refusal as the right the caller was exercising and the login it was refused to; any
+    /// other error as it is.
+    pub fn as_refusal_of(self, right: crate::messages::Right, person: Option<&str>) -> Error {
+        match self {
+            Error::Forbidden { .. } => Error::Forbidden {
+                right,
+                person: person.map(str::to_string),
+            },
+            other => other,
         }
     }
 }

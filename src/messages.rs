@@ -46,6 +46,7 @@ vocabulary!(
         MissingTokens => "missing_tokens",
         PreflightFailed => "preflight_failed",
         RunBusy => "run_busy",
+        Forbidden => "forbidden",
         NotProvisioned => "not_provisioned",
         NotNow => "not_now",
         RunTakenOver => "run_taken_over",
@@ -133,6 +134,36 @@ vocabulary!(
         SlugLocked => "slug_locked",
     }
 );
+
+/// What a person's login on the shared register may be refused (issue #29): PostgreSQL's
+/// grants and policies refuse it, and the refusal names the right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Right {
+    /// The register at all: the login is in none of its groups.
+    Read,
+    /// Any other write (the catch-all when the store does not know more).
+    Write,
+    Provision,
+    DayTwo,
+    Teardown,
+    Settings,
+    People,
+}
+
+impl Right {
+    pub fn text(self) -> Text {
+        match self {
+            Right::Read => Say::RightRead,
+            Right::Write => Say::RightWrite,
+            Right::Provision => Say::RightProvision,
+            Right::DayTwo => Say::RightDayTwo,
+            Right::Teardown => Say::RightTeardown,
+            Right::Settings => Say::RightSettings,
+            Right::People => Say::RightPeople,
+        }
+        .text()
+    }
+}
 
 /// A sentence the core says to a person, in both languages: what a run logs, waits for or
 /// failed with. The ledger keeps both; the CLI prints `sv`, the window the user's language.
@@ -243,6 +274,10 @@ impl ErrorCode {
             RunBusy => t(
                 "Körningen {run} drivs redan av {by}",
                 "Run {run} is already being driven by {by_en}",
+            ),
+            Forbidden => t(
+                "Inloggningen {person} saknar rätten att {right}; en ägare (owner) av det delade registret kan ge den",
+                "The login {person} lacks the right to {right_en}; an owner of the shared register can grant it",
             ),
             NotProvisioned => t(
                 "{slug} har ingen levererad instans i den här miljön: ingen provisionering av Fabrik har lyckats sedan den senaste avvecklingen (ett importerat eller inskrivet instanskort räknas inte); provisionera kunden först.",

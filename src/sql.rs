@@ -189,6 +189,12 @@ impl DbError {
         }
     }
 
+    /// The database refused this login the statement: a missing grant, or a row-level
+    /// security policy (SQLSTATE 42501, insufficient_privilege).
+    pub fn is_refused(&self) -> bool {
+        matches!(self, DbError::Postgres(_, Some(state)) if state == "42501")
+    }
+
     pub(crate) fn conversion(column: usize, detail: impl Into<String>) -> DbError {
         DbError::Conversion {
             column,

@@ -249,6 +249,22 @@ impl Commands for Fabrik {
         Ok(())
     }
 
+    fn people(&self) -> ApiResult<Vec<crate::store::people::Person>> {
+        self.api()?.people()
+    }
+
+    fn add_person(
+        &self,
+        name: String,
+        role: crate::store::people::Role,
+    ) -> ApiResult<crate::store::people::NewPerson> {
+        self.api()?.add_person(&name, role)
+    }
+
+    fn remove_person(&self, name: String) -> ApiResult<Vec<crate::store::people::Person>> {
+        self.api()?.remove_person(&name)
+    }
+
     fn module_manifest(&self) -> ApiResult<ModuleManifest> {
         self.api()?.module_manifest()
     }

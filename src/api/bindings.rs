@@ -30,6 +30,7 @@ use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
 use crate::store::db::{LiveStatus, RegisterChange};
 use crate::store::location::SharedRegister;
+use crate::store::people::{NewPerson, Person, Role};
 use crate::store::runs::{LogLine, RunRow, StepRow};
 use crate::store::transfer::{MoveReport, TableCheck};
 use crate::store::{ExamplesRemoved, KeptExample};
@@ -120,7 +121,7 @@ pub fn typescript() -> String {
         Health, HealthFinding, HealthPart, FindingKind, HealthSummary, SiteProbe, Sweep,
         DomainStatus, DnsRecord,
         ImportPreview, ImportReport, ImportRow, ExportFormat, ExportedFile, PortalSource, PortalRows, ExamplesRemoved, KeptExample,
-        RegisterChange, LiveStatus, SharedRegister, MoveReport, TableCheck,
+        RegisterChange, LiveStatus, SharedRegister, MoveReport, TableCheck, Person, Role, NewPerson,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

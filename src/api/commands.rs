@@ -33,6 +33,9 @@ macro_rules! with_commands {
             blocking shared_register() -> $crate::store::location::SharedRegister;
             blocking use_shared_register(url: String, password: String, move_file: bool) -> Option<$crate::store::transfer::MoveReport>;
             blocking stop_shared_register() -> ();
+            blocking people() -> Vec<$crate::store::people::Person>;
+            blocking add_person(name: String, role: $crate::store::people::Role) -> $crate::store::people::NewPerson;
+            blocking remove_person(name: String) -> Vec<$crate::store::people::Person>;
             blocking module_manifest() -> $crate::customer::ModuleManifest;
             blocking get_preferences() -> $crate::api::Preferences;
             blocking set_language(language: $crate::api::Language) -> $crate::api::Preferences;

@@ -193,6 +193,28 @@ impl Api {
         Ok(self.store.delete_examples()?)
     }
 
+    pub fn people(&self) -> ApiResult<Vec<crate::store::people::Person>> {
+        Ok(self.store.people()?)
+    }
+
+    pub fn add_person(
+        &self,
+        name: &str,
+        role: crate::store::people::Role,
+    ) -> ApiResult<crate::store::people::NewPerson> {
+        let name = name.trim().to_lowercase();
+        let password = self.store.add_person(&name, role)?;
+        Ok(crate::store::people::NewPerson {
+            name,
+            password: password.expose().to_string(),
+        })
+    }
+
+    pub fn remove_person(&self, name: &str) -> ApiResult<Vec<crate::store::people::Person>> {
+        self.store.remove_person(name)?;
+        self.people()
+    }
+
     pub fn module_manifest(&self) -> ApiResult<ModuleManifest> {
         Ok(self.manifest.clone())
     }

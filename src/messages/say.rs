@@ -37,6 +37,14 @@ vocabulary!(
         NothingToRepair => "nothing_to_repair",
         TokensMissing => "tokens_missing",
         NoKnownSeat => "no_known_seat",
+        // What a person's login on the shared register may lack (`Right`).
+        RightRead => "right_read",
+        RightWrite => "right_write",
+        RightProvision => "right_provision",
+        RightDayTwo => "right_day_two",
+        RightTeardown => "right_teardown",
+        RightSettings => "right_settings",
+        RightPeople => "right_people",
         // "Ta bort exempel": what was removed, what was kept and why.
         ExamplesRemoved => "examples_removed",
         ExampleKeptBusy => "example_kept_busy",

@@ -69,6 +69,16 @@ impl Say {
             ),
             TokensMissing => t("Token saknas för {names}", "Tokens are missing for {names}"),
             NoKnownSeat => t("ingen plats som registret känner till", "no seat the register knows of"),
+            RightRead => t("läsa registret", "read the register"),
+            RightWrite => t("ändra i registret", "change the register"),
+            RightProvision => t("provisionera", "provision"),
+            RightDayTwo => t(
+                "köra åtgärder på en levererad instans",
+                "run actions on a delivered instance",
+            ),
+            RightTeardown => t("avveckla", "tear down"),
+            RightPeople => t("lägga till och ta bort personer", "add and remove people"),
+            RightSettings => t("ändra registrets inställningar", "change the register's settings"),
             ExamplesRemoved => t(
                 "Exempelkunder borttagna: {removed}.",
                 "Example customers removed: {removed}.",

@@ -23,6 +23,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/012_health.sql"),
     include_str!("migrations/013_day_two.sql"),
     include_str!("migrations/014_seats.sql"),
+    include_str!("migrations/015_people.sql"),
 ];
 
 /// The schema version this build writes.
@@ -52,11 +53,18 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
 /// PostgreSQL: no register there predates version 13, so one baseline brings an empty schema
 /// to it; each later version is one file per backend, with the same number.
 const PG_BASELINE: (i64, &str) = (13, include_str!("migrations/postgres/013_baseline.sql"));
-const PG_STEPS: &[(i64, &str)] = &[(14, include_str!("migrations/postgres/014_seats.sql"))];
+const PG_STEPS: &[(i64, &str)] = &[
+    (14, include_str!("migrations/postgres/014_seats.sql")),
+    (15, include_str!("migrations/postgres/015_people.sql")),
+];
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first
 /// takes the migration lock and the others wait, then find nothing left to do.
-pub(super) fn migrate_postgres(conn: &mut Conn, describe: &str) -> Result<()> {
+pub(super) fn migrate_postgres(
+    conn: &mut Conn,
+    describe: &str,
+    person: Option<&str>,
+) -> Result<()> {
     let pg = conn
         .as_postgres()
         .ok_or_else(|| Error::Internal("not a PostgreSQL connection".into()))?;
@@ -73,6 +81,31 @@ pub(super) fn migrate_postgres(conn: &mut Conn, describe: &str) -> Result<()> {
             .map_err(|e| {
                 Error::DatabaseOpen(format!("{describe}: kan inte skapa schemat {schema}: {e}"))
             })?;
+    }
+    // A login in none of the register's groups (or one whose group has no rights yet) is told
+    // so, not that a table is missing.
+    let usable: bool =
+        conn.query_row("SELECT has_schema_privilege(?1, 'USAGE')", [schema], |r| {
+            r.get(0)
+        })?;
+    if !usable {
+        return Err(Error::Forbidden {
+            right: crate::messages::Right::Read,
+            person: person.map(str::to_string),
+        });
+    }
+    // A person's login may read but not create: a register that is up to date is only read.
+    let made: bool = conn.query_row(
+        "SELECT to_regclass('schema_version') IS NOT NULL",
+        (),
+        |r| r.get(0),
+    )?;
+    let current: Option<i64> = match made {
+        true => conn.query_row("SELECT max(version) FROM schema_version", (), |r| r.get(0))?,
+        false => None,
+    };
+    if current == Some(SCHEMA_VERSION) {
+        return grant_rights(conn);
     }
     let tx = conn.transaction()?;
     tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL);")?;
@@ -108,6 +141,21 @@ pub(super) fn migrate_postgres(conn: &mut Conn, describe: &str) -> Result<()> {
         )?;
     }
     tx.commit()?;
+    grant_rights(conn)
+}
+
+/// The schema's owner gives the register's groups their rights once they exist (they may be
+/// made after the migration that defines the rights: fabrik-rights.sql). Anyone else skips.
+fn grant_rights(conn: &mut Conn) -> Result<()> {
+    let owner: bool = conn.query_row(
+        "SELECT pg_has_role(current_user, nspowner, 'USAGE') AND to_regproc('grant_rights') IS NOT NULL
+           FROM pg_namespace WHERE nspname = ?1",
+        [super::db::PG_SCHEMA],
+        |r| r.get(0),
+    )?;
+    if owner {
+        conn.execute_batch("SELECT grant_rights(false)")?;
+    }
     Ok(())
 }
 

@@ -12,6 +12,7 @@ mod listing;
 pub mod location;
 mod mailed;
 mod migrations;
+pub mod people;
 pub mod runs;
 mod settings;
 pub mod transfer;
@@ -82,7 +83,7 @@ impl Store {
         let pg = db::PgConn::connect(config)
             .map_err(|e| Error::DatabaseOpen(format!("{describe}: {e}")))?;
         let mut conn = Conn::postgres(pg);
-        migrations::migrate_postgres(&mut conn, &describe)?;
+        migrations::migrate_postgres(&mut conn, &describe, config.user())?;
         let mut store = Store::new(conn, PathBuf::from(format!("postgres://{describe}")));
         store.shared = Some(config.clone());
         Ok(store)
@@ -133,6 +134,19 @@ impl Store {
     /// The seat this store's runs are started and driven by.
     pub fn seat(&self) -> &str {
         &self.seat
+    }
+
+    /// The person's login on a shared register; a register file has no logins.
+    pub fn person(&self) -> Option<&str> {
+        self.shared.as_ref().and_then(|c| c.user())
+    }
+
+    /// A refusal by the shared register's database, named as `right` for this login.
+    pub(crate) fn refused(
+        &self,
+        right: crate::messages::Right,
+    ) -> impl FnOnce(Error) -> Error + '_ {
+        move |e| e.as_refusal_of(right, self.person())
     }
 
     /// Another seat, of this name, on an installation of its own (tests that play two seats

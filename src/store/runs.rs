@@ -9,7 +9,7 @@ use crate::environment::Environment;
 use crate::error::{Error, Result};
 pub use crate::ledger::{Driver, StepUpdate};
 use crate::ledger::{LogLevel, RunKind, RunState, StepKey, StepState};
-use crate::messages::Text;
+use crate::messages::{Right, Text};
 use crate::vocabulary::sql_list;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -33,6 +33,9 @@ pub struct RunRow {
     /// The seat (user@host) that started the run, and the one that drives it now.
     pub started_by: Option<String>,
     pub seat: Option<String>,
+    /// The login that started it, on a shared register with a login per person (the database
+    /// records it, from the session); none on a register file.
+    pub person: Option<String>,
     /// What the run was asked to do beyond its kind (the steps to repair, the domain).
     #[ts(type = "unknown")]
     pub input: Option<serde_json::Value>,
@@ -72,7 +75,7 @@ pub struct LogLine {
 
 const RUN_COLUMNS: &str =
     "r.id, r.customer_id, c.slug, c.name, r.kind, r.state, r.environment, r.error, r.failed_step,
-    r.started_at, r.finished_at, r.owner_pid, r.heartbeat_at, r.error_en, r.input, r.started_by, r.seat";
+    r.started_at, r.finished_at, r.owner_pid, r.heartbeat_at, r.error_en, r.input, r.started_by, r.seat, r.person";
 
 /// A text stored as its Swedish column and its English one (older rows: Swedish only).
 fn text(sv: Option<String>, en: Option<String>) -> Option<Text> {
@@ -102,6 +105,7 @@ fn run_row(r: &Row) -> super::db::Result<RunRow> {
             .and_then(|i| serde_json::from_str(&i).ok()),
         started_by: r.get(15)?,
         seat: r.get(16)?,
+        person: r.get(17)?,
     })
 }
 
@@ -240,6 +244,23 @@ impl Store {
 
     /// `create_run` for a run that carries what it was asked to do (`RunRow::input`).
     pub fn create_run_with(
+        &self,
+        customer_id: i64,
+        kind: RunKind,
+        environment: Environment,
+        steps: &[StepKey],
+        input: Option<&serde_json::Value>,
+    ) -> Result<NewRun> {
+        let right = match kind {
+            RunKind::Provision => Right::Provision,
+            RunKind::Teardown => Right::Teardown,
+            _ => Right::DayTwo,
+        };
+        self.start_run(customer_id, kind, environment, steps, input)
+            .map_err(self.refused(right))
+    }
+
+    fn start_run(
         &self,
         customer_id: i64,
         kind: RunKind,

@@ -7,6 +7,7 @@ use super::db::{params, Optional};
 use super::{now, Store};
 use crate::environment::{Environment, ENVIRONMENT_SETTING};
 use crate::error::Result;
+use crate::messages::Right;
 
 impl Store {
     pub fn get_setting(&self, key: &str) -> Result<Option<String>> {
@@ -24,15 +25,17 @@ impl Store {
             "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             params![key, value, now().to_rfc3339()],
-        )?;
+        )
+        .map_err(|e| self.refused(Right::Settings)(e.into()))?;
         Ok(())
     }
 
     pub fn remove_setting(&self, key: &str) -> Result<bool> {
-        Ok(self
+        let removed = self
             .conn()
-            .execute("DELETE FROM settings WHERE key = ?1", [key])?
-            > 0)
+            .execute("DELETE FROM settings WHERE key = ?1", [key])
+            .map_err(|e| self.refused(Right::Settings)(e.into()))?;
+        Ok(removed > 0)
     }
 
     pub fn list_settings(&self) -> Result<BTreeMap<String, String>> {

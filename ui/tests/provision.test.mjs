@@ -171,6 +171,19 @@ describe('provisioning', () => {
     assert.equal((await runStarts(page, 'provision')).length, 1);
     assert.equal((await ipcCalls(page, 'plan_provision')).length, 1);
     assert.equal(await page.locator('[data-testid="history-list"] [data-testid="history-item"]').count(), 1);
+    // A register file has no logins: no person on the run.
+    assert.equal(await tid(page, 'run-person').count(), 0);
+    assertClean();
+  });
+
+  test('a shared register names the login that started each run', async (t) => {
+    const { page, assertClean } = await open(t, { scenario: fixture('recorded-success'), eventDelay: 5, person: 'anna' });
+    await openCustomer(page);
+    await startFromPage(page);
+    const person = page.locator('[data-testid="history-item"] [data-testid="run-person"]');
+    await person.waitFor();
+    assert.equal(await person.innerText(), 'anna');
+    assert.equal(await person.getAttribute('title'), 'Startad av anna');
     assertClean();
   });
 
@@ -294,6 +307,24 @@ describe('provisioning', () => {
     await openCustomer(page);
     assert.equal(await tid(page, 'provision-button').isDisabled(), true);
     assert.match(await tid(page, 'provision-reason').innerText(), /Kan inte provisionera: Token saknas för GitHub/);
+    assertClean();
+  });
+
+  test('a right the shared register refused: the toast names the login, the right and who grants it', async (t) => {
+    const forbidden = { person: 'anna', right: 'provisionera', right_en: 'provision' };
+    const { page, assertClean } = await open(t, { forbidden });
+    await openCustomer(page);
+    await tid(page, 'provision-button').click();
+    await tid(page, 'plan-dialog').waitFor();
+    await tid(page, 'plan-item-supabase.project').waitFor();
+    await tid(page, 'plan-start').click();
+    const toast = page.getByTestId('toast').filter({ hasText: 'saknar rätten' });
+    await toast.waitFor();
+    assert.match(
+      await toast.innerText(),
+      /Provisioneringen kunde inte startas: Inloggningen anna saknar rätten att provisionera; en ägare \(owner\) av det delade registret kan ge den/,
+    );
+    assert.equal((await ipcCalls(page, 'start_run')).length, 1);
     assertClean();
   });
 

@@ -399,3 +399,47 @@ describe('shared register', () => {
     assertClean();
   });
 });
+
+describe('people', () => {
+  const people = [
+    { name: 'cecilia', role: 'owner', you: true },
+    { name: 'bo', role: 'operator', you: false },
+  ];
+
+  test('an owner adds a person, sees the password once, and removes a person', async (t) => {
+    const { page, assertClean } = await open(t, { shared: 'cecilia@db.example.se:5432/postgres', people });
+    await openSettings(page);
+    const card = tid(page, 'people');
+    await expectText(card, 'Ägare');
+    assert.equal(await page.getByTestId('person').count(), 2);
+    await tid(page, 'person-name').fill('dora');
+    await tid(page, 'person-role').selectOption('viewer');
+    await tid(page, 'person-add').click();
+    await expectText(tid(page, 'person-password'), 'Lösenordet för dora visas bara nu');
+    assert.deepEqual((await ipcCalls(page, 'add_person')).map((c) => c.args), [{ name: 'dora', role: 'viewer' }]);
+    await page.locator('[data-testid="person"][data-name="dora"]').waitFor();
+    await page.locator('[data-testid="person"][data-name="bo"] [data-testid="person-remove"]').click();
+    await expectText(page.getByTestId('toast'), 'bo kan inte längre logga in');
+    assert.equal(await page.locator('[data-testid="person"][data-name="bo"]').count(), 0);
+    assertClean();
+  });
+
+  test('the database refuses a person who is not an owner: the window says which right and who grants it', async (t) => {
+    const peopleRefused = { person: 'cecilia', right: 'lägga till och ta bort personer', right_en: 'add and remove people' };
+    const { page, assertClean } = await open(t, { shared: 'cecilia@db.example.se:5432/postgres', people, peopleRefused });
+    await openSettings(page);
+    await tid(page, 'person-name').fill('eve');
+    await tid(page, 'person-add').click();
+    await expectText(page.getByTestId('toast'), 'Inloggningen cecilia saknar rätten att lägga till och ta bort personer; en ägare (owner) av det delade registret kan ge den');
+    assert.equal(await tid(page, 'person-password').count(), 0);
+    assertClean();
+  });
+
+  test('a register file has no people card', async (t) => {
+    const { page, assertClean } = await open(t, {});
+    await openSettings(page);
+    await tid(page, 'shared-register').waitFor();
+    assert.equal(await tid(page, 'people').count(), 0);
+    assertClean();
+  });
+});

@@ -145,6 +145,11 @@ impl PgConfig {
         )
     }
 
+    /// The login: on a register with a login per person, the person.
+    pub fn user(&self) -> Option<&str> {
+        self.config.get_user()
+    }
+
     pub fn tls(&self) -> bool {
         self.tls
     }

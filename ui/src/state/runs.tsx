@@ -364,6 +364,7 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
               input: null,
               started_by: null,
               seat: null,
+              person: null,
             },
             steps: [],
             log: [],

@@ -529,11 +529,17 @@ function RunListItem({ r, onOpen, testId }: { r: RunRow; onOpen: () => void; tes
   const state = runs[r.id]?.run.state ?? r.state;
   return (
     <li className="run-item" data-testid={testId} data-run={r.id} data-state={state}>
-      <button type="button" className="run-item-button" onClick={onOpen}>
+      <button type="button" className={r.person ? 'run-item-button has-person' : 'run-item-button'} onClick={onOpen}>
         <span className="run-item-name truncate">{r.customer_name || r.slug}</span>
         <span className="muted">{t(runKindKey(r.kind))}</span>
         <span className={`run-state run-state-${state}`}>{t(runStateKey(state))}</span>
         <span className="muted tabular">{formatDateTime(lang, r.started_at)}</span>
+        {/* The shared register's login that started it (a register file has none). */}
+        {r.person && (
+          <span className="muted truncate" data-testid="run-person" title={t('run.person', { person: r.person })}>
+            {r.person}
+          </span>
+        )}
       </button>
     </li>
   );

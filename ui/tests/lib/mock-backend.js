@@ -287,7 +287,7 @@
   } catch {
     state = null;
   }
-  if (!state) state = { prefs: { language: CONFIG.language || 'sv' }, nextId: 1, tick: 0, customers: [], seeded: false };
+  if (!state) state = { prefs: { language: CONFIG.language || 'sv' }, nextId: 1, tick: 0, customers: [], seeded: false, shared: CONFIG.shared ?? null };
   if (!state.seeded) {
     state.seeded = true;
     if (CONFIG.examples) insertExamples();
@@ -474,7 +474,7 @@
   }
   function newRun(c, kind, keys) {
     const id = R.nextRun++;
-    const run = { id, customer_id: c.id, slug: c.slug, customer_name: c.name, kind, state: 'running', environment: ENVIRONMENT, error: null, failed_step: null, started_at: iso(), finished_at: null, owner_pid: 4242, heartbeat_at: iso(), input: null, started_by: 'agency@mock', seat: 'agency@mock' };
+    const run = { id, customer_id: c.id, slug: c.slug, customer_name: c.name, kind, state: 'running', environment: ENVIRONMENT, error: null, failed_step: null, started_at: iso(), finished_at: null, owner_pid: 4242, heartbeat_at: iso(), input: null, started_by: 'agency@mock', seat: 'agency@mock', person: CONFIG.person ?? null };
     R.runs.push(run);
     R.steps[id] = keys.map((key) => ({ key, state: 'pending', attempts: 0, intent: null, external_id: null, created: false, output: null, error: null, waiting_for: null, started_at: null, finished_at: null, seq: null }));
     R.log[id] = [];
@@ -651,6 +651,9 @@
       const c = byslug(slug);
       if (!c) throw notFound(slug);
       if (CONFIG.notReady) throw apiError('not_ready', CONFIG.notReady);
+      // CONFIG.forbidden: the shared register's database refused this login the right
+      // (src/error.rs Error::Forbidden; the params it carries).
+      if (CONFIG.forbidden) throw { ...apiError('forbidden', coded('forbidden', CONFIG.forbidden).sv), params: CONFIG.forbidden };
       const blocking = (CONFIG.preflight || []).filter((f) => f.blocking);
       if (blocking.length) throw apiError('preflight_failed', `Förkontrollen stoppade körningen innan något skapades: ${blocking.map((f) => f.message.sv).join('; ')}`);
       const open = R.runs.filter((r) => r.customer_id === c.id).sort((a, b) => b.id - a.id)[0];
@@ -1029,6 +1032,15 @@
       const n = state.customers.filter((c) => !c.is_example).length;
       return move_file ? { target: `postgres://${state.shared}`, millis: 412, tables: [{ table: 'customers', rows: n, checksum: '00', target_rows: n, target_checksum: '00' }] } : null;
     },
+    // CONFIG.people: the shared register's logins ({ name, role, you }); CONFIG.peopleRefused:
+    // this login may not add or remove (the core's `forbidden`, Right::People).
+    people: () => (state.people ??= [...(CONFIG.people || [])]),
+    add_person: ({ name, role }) => {
+      if (CONFIG.peopleRefused) throw { ...apiError('forbidden', coded('forbidden', CONFIG.peopleRefused).sv), params: CONFIG.peopleRefused };
+      state.people = [...(state.people ?? CONFIG.people ?? []), { name, role, you: false }];
+      return { name, password: 'SENTINEL-one-time-password' };
+    },
+    remove_person: ({ name }) => (state.people = (state.people ?? CONFIG.people ?? []).filter((p) => p.name !== name)),
     stop_shared_register: () => {
       state.shared = null;
       return null;

@@ -1,0 +1,126 @@
+//! The people of a shared register (issue #29): each a login of their own in one of the
+//! register's groups (scripts/postgres/fabrik-rights.sql). An owner adds and removes them through
+//! the register's `add_person` and `remove_person` functions, which PostgreSQL lets only owners
+//! call; a register file has no people.
+
+use rand::distr::{Alphanumeric, SampleString};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::Store;
+use crate::error::{Error, Result};
+use crate::messages::Right;
+use crate::secrets::Secret;
+
+/// What a person's group lets them do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(rename = "PersonRole")]
+pub enum Role {
+    /// Reads the register.
+    Viewer,
+    /// Also adds and edits customers, provisions and runs day two.
+    Operator,
+    /// Also tears down, changes the register's settings and adds and removes people.
+    Owner,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Operator => "operator",
+            Role::Owner => "owner",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Person {
+    pub name: String,
+    pub role: Role,
+    /// The login this seat uses.
+    pub you: bool,
+}
+
+/// A person just added, with the first password: the window shows it once, for the person to
+/// keep in their own keyring (`fabrik register password`). No `Debug`: it holds the password.
+#[derive(Clone, Serialize, TS)]
+pub struct NewPerson {
+    pub name: String,
+    pub password: String,
+}
+
+/// How long a new person's first password is: it is shown once and then kept in their keyring.
+const PASSWORD_LEN: usize = 24;
+
+impl Store {
+    /// The register's people, by name; none on a register file.
+    pub fn people(&self) -> Result<Vec<Person>> {
+        if self.shared.is_none() {
+            return Ok(Vec::new());
+        }
+        let conn = self.conn();
+        // A person may be in more than one group; the highest one counts.
+        let rows: Vec<(String, String)> = conn.query_map(
+            "SELECT m.rolname::text, max(CASE g.rolname WHEN register_group('owner') THEN 'owner'
+                                                     WHEN register_group('operator') THEN 'operator'
+                                                     ELSE 'viewer' END)
+               FROM pg_auth_members a
+               JOIN pg_roles m ON m.oid = a.member
+               JOIN pg_roles g ON g.oid = a.roleid
+              WHERE m.rolcanlogin
+                AND g.rolname IN (register_group('viewer'), register_group('operator'), register_group('owner'))
+              GROUP BY m.rolname ORDER BY m.rolname",
+            (),
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let you = self.person();
+        Ok(rows
+            .into_iter()
+            .map(|(name, role)| Person {
+                you: you == Some(name.as_str()),
+                role: match role.as_str() {
+                    "owner" => Role::Owner,
+                    "operator" => Role::Operator,
+                    _ => Role::Viewer,
+                },
+                name,
+            })
+            .collect())
+    }
+
+    /// Adds a login for `name` in `role`'s group, with a new random password: returned to be
+    /// shown once, and crossing to the server only as its SCRAM verifier.
+    pub fn add_person(&self, name: &str, role: Role) -> Result<Secret> {
+        self.require_shared()?;
+        let password = Secret::new(Alphanumeric.sample_string(&mut rand::rng(), PASSWORD_LEN));
+        let verifier = postgres_protocol::password::scram_sha_256(password.expose().as_bytes());
+        self.conn()
+            .execute(
+                "SELECT add_person(?1, ?2, ?3)",
+                super::db::params![name, role.as_str(), verifier],
+            )
+            .map_err(|e| self.refused(Right::People)(e.into()))?;
+        Ok(password)
+    }
+
+    /// Takes `name`'s login away (not the caller's own).
+    pub fn remove_person(&self, name: &str) -> Result<()> {
+        self.require_shared()?;
+        self.conn()
+            .execute("SELECT remove_person(?1)", [name])
+            .map_err(|e| self.refused(Right::People)(e.into()))?;
+        Ok(())
+    }
+
+    fn require_shared(&self) -> Result<()> {
+        match self.shared {
+            Some(_) => Ok(()),
+            None => Err(Error::Forbidden {
+                right: Right::People,
+                person: None,
+            }),
+        }
+    }
+}
