@@ -47,11 +47,6 @@ struct Renamed {
     stranger_project: String,
 }
 
-fn vercel_url(w: &World, path: &str) -> String {
-    let team = w.sim.seed().vercel_team_id.clone();
-    format!("{}{path}?teamId={team}", w.sim.vercel_api_url())
-}
-
 async fn rename_and_impersonate(w: &World) -> Renamed {
     let owner = w.sim.seed().github_org.clone();
     let uid = w.store.get_customer(&w.slug).unwrap().uid;
@@ -160,7 +155,7 @@ async fn file(w: &World, repo: &str, path: &str) -> Option<String> {
 async fn production(w: &World, project_id: &str) -> Option<String> {
     let p = api(
         Method::GET,
-        vercel_url(w, &format!("/v9/projects/{project_id}")),
+        vercel_url(&w.sim, &format!("/v9/projects/{project_id}")),
         None,
     )
     .await;
@@ -243,27 +238,7 @@ async fn a_repair_follows_the_renames_and_leaves_the_strangers_alone() {
         return;
     };
     let r = rename_and_impersonate(&w).await;
-    let env = api(
-        Method::GET,
-        vercel_url(&w, &format!("/v10/projects/{}/env", r.project_id)),
-        None,
-    )
-    .await;
-    let slug_var = env["envs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["key"] == "FABRIK_CUSTOMER_SLUG")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    api(
-        Method::DELETE,
-        vercel_url(&w, &format!("/v9/projects/{}/env/{slug_var}", r.project_id)),
-        None,
-    )
-    .await;
+    delete_vercel_env(&w.sim, &r.project_id, "FABRIK_CUSTOMER_SLUG").await;
     let before = strangers(&w, &r).await;
     let health = w.engine.check_health(&w.slug).await.unwrap();
     assert!(!health.healthy, "the missing variable is found");
@@ -277,7 +252,7 @@ async fn a_repair_follows_the_renames_and_leaves_the_strangers_alone() {
     );
     let env = api(
         Method::GET,
-        vercel_url(&w, &format!("/v10/projects/{}/env", r.project_id)),
+        vercel_url(&w.sim, &format!("/v10/projects/{}/env", r.project_id)),
         None,
     )
     .await;

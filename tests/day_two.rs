@@ -77,15 +77,10 @@ async fn workflow_active(w: &World) -> bool {
     r.json::<Value>().await.unwrap()["active"] == true
 }
 
-fn vercel_url(w: &World, path: &str) -> String {
-    let team = w.sim.seed().vercel_team_id.clone();
-    format!("{}{path}?teamId={team}", w.sim.vercel_api_url())
-}
-
 async fn production_deployment(w: &World) -> String {
     let p = api(
         Method::GET,
-        vercel_url(w, &format!("/v9/projects/{}", w.slug)),
+        vercel_url(&w.sim, &format!("/v9/projects/{}", w.slug)),
         None,
     )
     .await;
@@ -436,27 +431,7 @@ async fn repair_mends_a_missing_variable_and_an_inactive_workflow() {
     let refused = w.engine.record(&w.slug, &RunRequest::Repair).unwrap_err();
     assert_eq!(refused.code().as_str(), "not_now");
 
-    let env = api(
-        Method::GET,
-        vercel_url(&w, &format!("/v10/projects/{}/env", w.slug)),
-        None,
-    )
-    .await;
-    let gone = env["envs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["key"] == "FABRIK_CUSTOMER_SLUG")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    api(
-        Method::DELETE,
-        vercel_url(&w, &format!("/v9/projects/{}/env/{gone}", w.slug)),
-        None,
-    )
-    .await;
+    delete_vercel_env(&w.sim, &w.slug, "FABRIK_CUSTOMER_SLUG").await;
     let id = customer(&w).instance.n8n_workflow_id.unwrap();
     reqwest::Client::new()
         .post(format!("{}/workflows/{id}/deactivate", w.sim.n8n_api_url()))
@@ -632,7 +607,7 @@ async fn a_domain_added_by_hand_is_never_removed() {
     let project = customer(&w).instance.vercel_project_id.unwrap();
     api(
         Method::POST,
-        vercel_url(&w, &format!("/v10/projects/{project}/domains")),
+        vercel_url(&w.sim, &format!("/v10/projects/{project}/domains")),
         Some(json!({ "name": domain })),
     )
     .await;
@@ -804,7 +779,7 @@ async fn a_domain_whose_site_fails_is_taken_off_again() {
         loop {
             let listed = api(
                 Method::GET,
-                vercel_url(&w, &format!("/v9/projects/{project}/domains")),
+                vercel_url(&w.sim, &format!("/v9/projects/{project}/domains")),
                 None,
             )
             .await;

@@ -34,28 +34,6 @@ fn seen(h: &Health) -> Vec<(HealthPart, FindingKind, String, Option<StepKey>)> {
         .collect()
 }
 
-fn vercel_url(w: &World, path: &str) -> String {
-    let team = w.sim.seed().vercel_team_id.clone();
-    format!("{}{path}?teamId={team}", w.sim.vercel_api_url())
-}
-
-/// The id of one of the project's variables, by key.
-async fn env_id(w: &World, key: &str) -> String {
-    let env = api(
-        Method::GET,
-        vercel_url(w, &format!("/v10/projects/{}/env", w.slug)),
-        None,
-    )
-    .await;
-    env["envs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["key"] == key)
-        .map(|e| e["id"].as_str().unwrap().to_string())
-        .unwrap_or_else(|| panic!("no {key} in {env}"))
-}
-
 #[tokio::test]
 async fn a_delivered_instance_is_healthy_and_its_check_is_kept() {
     let Some(w) = world("health-ok", "Frisk Instans AB").await else {
@@ -84,17 +62,17 @@ async fn a_deleted_variable_is_missing_and_a_narrowed_one_changed() {
     let Some(w) = delivered("health-env", "Variabler Borta AB").await else {
         return;
     };
-    let gone = env_id(&w, "FABRIK_CUSTOMER_SLUG").await;
-    let narrowed = env_id(&w, "FABRIK_MODULES").await;
+    let gone = vercel_env_id(&w.sim, &w.slug, "FABRIK_CUSTOMER_SLUG").await;
+    let narrowed = vercel_env_id(&w.sim, &w.slug, "FABRIK_MODULES").await;
     api(
         Method::DELETE,
-        vercel_url(&w, &format!("/v9/projects/{}/env/{gone}", w.slug)),
+        vercel_url(&w.sim, &format!("/v9/projects/{}/env/{gone}", w.slug)),
         None,
     )
     .await;
     api(
         Method::PATCH,
-        vercel_url(&w, &format!("/v9/projects/{}/env/{narrowed}", w.slug)),
+        vercel_url(&w.sim, &format!("/v9/projects/{}/env/{narrowed}", w.slug)),
         Some(json!({"target": ["preview"]})),
     )
     .await;
@@ -259,13 +237,7 @@ async fn a_part_that_does_not_answer_is_unreachable_and_the_rest_is_still_checke
     )
     .await;
     // And something that does answer is wrong: it is found all the same.
-    let gone = env_id(&w, "FABRIK_CUSTOMER_SLUG").await;
-    api(
-        Method::DELETE,
-        vercel_url(&w, &format!("/v9/projects/{}/env/{gone}", w.slug)),
-        None,
-    )
-    .await;
+    delete_vercel_env(&w.sim, &w.slug, "FABRIK_CUSTOMER_SLUG").await;
 
     let h = w.engine.check_health(&w.slug).await.unwrap();
     let mut found: Vec<_> = seen(&h).into_iter().map(|f| (f.0, f.1)).collect();

@@ -448,3 +448,29 @@ pub fn pg_database_url() -> String {
     url.set_path(&name);
     url.to_string()
 }
+
+/// A Vercel API address on the seeded team.
+pub fn vercel_url(sim: &SimHandle, path: &str) -> String {
+    let team = sim.seed().vercel_team_id.clone();
+    format!("{}{path}?teamId={team}", sim.vercel_api_url())
+}
+
+/// The id of one of a Vercel project's variables, by key (`project`: its id or name).
+pub async fn vercel_env_id(sim: &SimHandle, project: &str, key: &str) -> String {
+    let url = vercel_url(sim, &format!("/v10/projects/{project}/env"));
+    let env = api(reqwest::Method::GET, url, None).await;
+    env["envs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["key"] == key)
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .unwrap_or_else(|| panic!("no {key} in {env}"))
+}
+
+/// Someone deletes one of a Vercel project's variables by hand, as in its dashboard.
+pub async fn delete_vercel_env(sim: &SimHandle, project: &str, key: &str) {
+    let id = vercel_env_id(sim, project, key).await;
+    let url = vercel_url(sim, &format!("/v9/projects/{project}/env/{id}"));
+    api(reqwest::Method::DELETE, url, None).await;
+}
