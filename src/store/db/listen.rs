@@ -14,11 +14,6 @@ use super::postgres::PgConfig;
 
 /// The channel the triggers notify on.
 pub const CHANNEL: &str = "fabrik_changes";
-/// Reconnects never stop; the wait between tries grows to this. A computer that slept over
-/// night must come back live by itself, and meanwhile the window says since when it is not.
-/// The same bound as the store's own connection (`postgres::RECONNECT_MAX`): the banner that
-/// says the register cannot be reached goes within seconds of the store working again.
-const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 /// What changed: a customer (`customers`, `instances`, `health_checks`: `id` is the customer's)
 /// or a run (`runs`, `run_steps`, `run_log`: `id` is the run's).
@@ -145,9 +140,11 @@ async fn listen(
             tracing::warn!("live updates stopped; reconnecting");
             on_event(Live::Status(LiveStatus::Stopped { since }));
         }
+        // Reconnects never stop (a computer that slept over night comes back live by itself,
+        // and meanwhile the window says since when it is not), with the store's own waits, so
+        // the banner goes within seconds of the store working again.
         failures += 1;
-        let backoff = Duration::from_millis(250 * 2u64.saturating_pow(failures.min(10)));
-        tokio::time::sleep(backoff.min(MAX_BACKOFF)).await;
+        tokio::time::sleep(super::postgres::reconnect_wait(failures)).await;
     }
 }
 

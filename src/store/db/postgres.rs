@@ -551,9 +551,7 @@ impl Session {
             Err(e) => {
                 self.client = None;
                 self.failures += 1;
-                let wait = RECONNECT_FIRST
-                    .saturating_mul(2u32.saturating_pow(self.failures.min(8) - 1))
-                    .min(RECONNECT_MAX);
+                let wait = reconnect_wait(self.failures);
                 self.retry_at = Some(tokio::time::Instant::now() + wait);
                 tracing::warn!(
                     "the shared register cannot be reached ({} tries); next try in {wait:?}: {e}",
@@ -591,6 +589,14 @@ impl Session {
 /// back after a restart is used within seconds.
 const RECONNECT_FIRST: Duration = Duration::from_millis(250);
 const RECONNECT_MAX: Duration = Duration::from_secs(5);
+
+/// How long to wait after the `failures`-th failed try to connect, before the next one: the
+/// one reconnect policy, for the store's connection and the LISTEN connection alike.
+pub(super) fn reconnect_wait(failures: u32) -> Duration {
+    RECONNECT_FIRST
+        .saturating_mul(2u32.saturating_pow(failures.clamp(1, 8) - 1))
+        .min(RECONNECT_MAX)
+}
 /// Longer than the server's statement timeout: a call still waiting then is on a connection
 /// that stopped answering (a network that dropped without a word), which is given up.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(STATEMENT_TIMEOUT.as_secs() + 2);
