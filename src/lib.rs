@@ -5,6 +5,7 @@ pub mod api;
 pub mod blocking;
 pub mod credentials;
 pub mod customer;
+pub mod database;
 pub mod environment;
 pub mod error;
 pub mod fnv;

@@ -27,6 +27,7 @@ const LAYERS: &[&str] = &[
     "error",
     "store",
     "providers",
+    "database",
     "health",
     "provision",
     "credentials",

@@ -13,6 +13,10 @@ pub enum RunInput {
     Domain { domain: String },
     /// The steps a repair runs: those its health check said can mend what it found.
     Steps { steps: Vec<StepKey> },
+    /// The roll-out whose migration files a `migrate` run applies (they live in its row).
+    Rollout { rollout: i64 },
+    /// The backup a restore puts back.
+    Restore { backup: i64 },
 }
 
 impl RunInput {
@@ -29,7 +33,7 @@ impl RunInput {
     pub fn domain(&self) -> Option<&str> {
         match self {
             RunInput::Domain { domain } => Some(domain),
-            RunInput::Steps { .. } => None,
+            _ => None,
         }
     }
 }

@@ -23,6 +23,12 @@ vocabulary!(
         /// A custom domain onto the Vercel project, verified, made the production URL.
         DomainAdd => "domain_add",
         DomainRemove => "domain_remove",
+        /// A roll-out's migration files into one instance's database: backed up, applied, verified.
+        Migrate => "migrate",
+        /// A logical backup of the customer's database, on demand or on a schedule.
+        Backup => "backup",
+        /// The customer's database put back to a backup, after a backup of what it replaces.
+        Restore => "restore",
     }
 );
 

@@ -32,6 +32,14 @@ vocabulary!(
         VercelDomainVerify => "vercel.domain_verify",
         VercelDomainProduction => "vercel.domain_production",
         VercelDomainRemove => "vercel.domain_remove",
+        /// A logical, encrypted backup of the customer's own schemas.
+        SupabaseBackup => "supabase.backup",
+        /// The roll-out's migration files not yet in the instance's history, each with its row.
+        SupabaseMigrate => "supabase.migrate",
+        /// Expected tables present, row-level security on every table, history as planned.
+        SupabaseVerify => "supabase.verify",
+        /// The customer's schemas replaced by a backup's.
+        SupabaseRestoreBackup => "supabase.restore_backup",
     }
 );
 

@@ -36,6 +36,17 @@ pub enum RunRequest {
     DomainRemove {
         domain: String,
     },
+    /// One instance's part of a schema roll-out: the roll-out's files it does not have yet.
+    Migrate {
+        rollout: i64,
+    },
+    /// A backup of the customer's database now ("Säkerhetskopiera").
+    Backup,
+    /// The customer's database put back to a backup: `confirmation` must be the slug, typed.
+    Restore {
+        backup: i64,
+        confirmation: String,
+    },
 }
 
 impl RunRequest {
@@ -51,6 +62,9 @@ impl RunRequest {
             RunRequest::ResetPassword => RunKind::ResetPassword,
             RunRequest::DomainAdd { .. } => RunKind::DomainAdd,
             RunRequest::DomainRemove { .. } => RunKind::DomainRemove,
+            RunRequest::Migrate { .. } => RunKind::Migrate,
+            RunRequest::Backup => RunKind::Backup,
+            RunRequest::Restore { .. } => RunKind::Restore,
         }
     }
 
@@ -65,7 +79,12 @@ impl RunRequest {
             RunKind::Resume => RunRequest::Resume,
             RunKind::Redeploy => RunRequest::Redeploy,
             RunKind::ResetPassword => RunRequest::ResetPassword,
-            RunKind::Teardown | RunKind::DomainAdd | RunKind::DomainRemove => return None,
+            RunKind::Backup => RunRequest::Backup,
+            RunKind::Teardown
+            | RunKind::DomainAdd
+            | RunKind::DomainRemove
+            | RunKind::Migrate
+            | RunKind::Restore => return None,
         })
     }
 }
@@ -147,7 +166,7 @@ const DAY_TWO: KindDef = KindDef {
 };
 
 /// Every kind, in `RunKind` order (a test holds the two together).
-pub static KINDS: [KindDef; 10] = [
+pub static KINDS: [KindDef; 13] = [
     KindDef {
         kind: RunKind::Provision,
         label: ("Provisionering", "Provisioning"),
@@ -222,6 +241,33 @@ pub static KINDS: [KindDef; 10] = [
         steps: &steps::DOMAIN_REMOVE,
         ..DAY_TWO
     },
+    // A paused project's database does not answer: the database runs need an active instance,
+    // like every day-two run (a roll-out skips a paused one and says so).
+    KindDef {
+        kind: RunKind::Migrate,
+        label: ("Schemauppdatering", "Schema update"),
+        steps: &steps::MIGRATE,
+        checks_after: false,
+        continues: Continues::WhenAskedTheSame,
+        done: Say::DoneDayTwo,
+        ..DAY_TWO
+    },
+    KindDef {
+        kind: RunKind::Backup,
+        label: ("Säkerhetskopia", "Backup"),
+        steps: &steps::BACKUP,
+        checks_after: false,
+        continues: Continues::Never,
+        ..DAY_TWO
+    },
+    KindDef {
+        kind: RunKind::Restore,
+        label: ("Återställning av databas", "Database restore"),
+        steps: &steps::RESTORE,
+        checks_after: false,
+        continues: Continues::WhenAskedTheSame,
+        ..DAY_TWO
+    },
 ];
 
 /// The declaration of a kind.
@@ -267,6 +313,11 @@ mod tests {
                 },
                 RunKind::DomainAdd => RunRequest::DomainAdd {
                     domain: "a.se".into(),
+                },
+                RunKind::Migrate => RunRequest::Migrate { rollout: 1 },
+                RunKind::Restore => RunRequest::Restore {
+                    backup: 1,
+                    confirmation: "x".into(),
                 },
                 _ => RunRequest::DomainRemove {
                     domain: "a.se".into(),

@@ -24,6 +24,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/013_day_two.sql"),
     include_str!("migrations/014_seats.sql"),
     include_str!("migrations/015_people.sql"),
+    include_str!("migrations/016_fleet.sql"),
 ];
 
 /// The schema version this build writes.
@@ -56,6 +57,7 @@ const PG_BASELINE: (i64, &str) = (13, include_str!("migrations/postgres/013_base
 const PG_STEPS: &[(i64, &str)] = &[
     (14, include_str!("migrations/postgres/014_seats.sql")),
     (15, include_str!("migrations/postgres/015_people.sql")),
+    (16, include_str!("migrations/postgres/016_fleet.sql")),
 ];
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first

@@ -37,10 +37,12 @@ macro_rules! step {
     };
 }
 
+mod backup;
 mod delivery;
 mod domains;
 mod github;
 mod lifecycle;
+mod migrate;
 mod modules;
 mod n8n;
 mod supabase;
@@ -221,6 +223,20 @@ pub static RESET_PASSWORD: [&StepDef; 2] =
 pub static DOMAIN_ADD: [&StepDef; 3] = [&domains::ADD, &domains::VERIFY, &domains::PRODUCTION];
 pub static DOMAIN_REMOVE: [&StepDef; 1] = [&domains::REMOVE];
 
+/// The database runs' own steps, each once.
+static DATABASE: [&StepDef; 4] = [
+    &backup::BACKUP,
+    &migrate::MIGRATE,
+    &migrate::VERIFY,
+    &backup::RESTORE,
+];
+
+/// A roll-out's part in one instance: nothing is applied before its backup is on disk.
+pub static MIGRATE: [&StepDef; 3] = [&backup::BACKUP, &migrate::MIGRATE, &migrate::VERIFY];
+pub static BACKUP: [&StepDef; 1] = [&backup::BACKUP];
+/// What a restore replaces is backed up first, so a restore can itself be undone.
+pub static RESTORE: [&StepDef; 3] = [&backup::BACKUP, &backup::RESTORE, &migrate::VERIFY];
+
 /// The steps a run of this kind may record (a teardown records the undoable provisioning
 /// steps it finds, see `undoable`; a repair the ones its findings named). A step's need
 /// outside its run's table was met by the provisioning run before it.
@@ -236,6 +252,9 @@ pub fn for_kind(kind: RunKind) -> &'static [&'static StepDef] {
         RunKind::ResetPassword => &RESET_PASSWORD,
         RunKind::DomainAdd => &DOMAIN_ADD,
         RunKind::DomainRemove => &DOMAIN_REMOVE,
+        RunKind::Migrate => &MIGRATE,
+        RunKind::Backup => &BACKUP,
+        RunKind::Restore => &RESTORE,
     }
 }
 
@@ -245,6 +264,7 @@ pub fn all() -> impl Iterator<Item = &'static StepDef> {
         .iter()
         .chain(UPDATE_MODULES.iter())
         .chain(DAY_TWO.iter())
+        .chain(DATABASE.iter())
         .copied()
 }
 
