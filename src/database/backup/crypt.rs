@@ -179,11 +179,11 @@ mod tests {
     #[test]
     fn a_file_reads_back_and_any_change_is_refused() {
         let key = BackupKey::generate();
-        let plain: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let plain = "INSERT INTO secret VALUES ('sentinel-7f3a');\n".repeat(5_000).into_bytes();
         let file = encrypt(&key, &plain);
         assert_eq!(key_id(&file).unwrap(), key.id);
         assert_eq!(&*decrypt(&key, &file).unwrap(), &plain);
-        assert!(!file.windows(64).any(|w| plain.windows(64).any(|p| p == w)));
+        assert!(!file.windows(13).any(|w| w == b"sentinel-7f3a"));
         for at in [0, 10, file.len() / 2, file.len() - 1] {
             let mut bad = file.clone();
             bad[at] ^= 1;
