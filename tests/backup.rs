@@ -183,6 +183,14 @@ async fn script(case: &Case, b: &Backup) -> String {
     .unwrap()
 }
 
+async fn source_users(project_ref: &str, supabase: &Supabase) -> String {
+    let rows = supabase
+        .run_query(project_ref, "SELECT coalesce(json_agg(u), '[]')::text AS users FROM auth.users u")
+        .await
+        .unwrap();
+    backup_text(&rows[0]["users"])
+}
+
 fn psql() -> std::path::PathBuf {
     let mut found: Vec<_> = std::fs::read_dir("/usr/lib/postgresql")
         .expect("PostgreSQL's binaries (scripts/setup.sh)")
@@ -263,6 +271,7 @@ async fn a_backup_and_a_restore_bring_back_every_row_and_psql_reads_the_script()
         .create_project(&seed.supabase_org_slug, "psql-target", "eu-north-1", &fabrik::secrets::Secret::new("Pw-1234567890-x"))
         .await
         .unwrap();
+    let case_ref = case.project_ref.clone();
     let target = Case { world: case.world, project_ref: other.project_ref.clone() };
     let mut ready = target.supabase().run_query(&target.project_ref, "SELECT 1").await;
     for _ in 0..100 {
@@ -273,6 +282,18 @@ async fn a_backup_and_a_restore_bring_back_every_row_and_psql_reads_the_script()
         ready = target.supabase().run_query(&target.project_ref, "SELECT 1").await;
     }
     ready.unwrap();
+    // The backup holds the customer's schemas, not Supabase's: the target has its own auth
+    // users, here the same ones (the template's tables reference them).
+    let users = source_users(&case_ref, target.supabase()).await;
+    target
+        .supabase()
+        .run_query_with(
+            &target.project_ref,
+            "INSERT INTO auth.users SELECT * FROM json_populate_recordset(NULL::auth.users, $1::json)",
+            &[Value::String(users)],
+        )
+        .await
+        .unwrap();
     let db = target.world.sim.project_database(&target.project_ref).unwrap();
     let mut url = url::Url::parse(cluster().url()).unwrap();
     url.set_path(&db);
