@@ -295,6 +295,10 @@ impl Say {
                 "Vercel sparade inte {list} ({message}); försöker igen om {ms} ms",
                 "Vercel did not save {list} ({message}); trying again in {ms} ms",
             ),
+            StepOldBackupsNotPruned => t(
+                "Gamla säkerhetskopior kunde inte rensas ({reason}); det görs vid nästa säkerhetskopia",
+                "Old backups could not be pruned ({reason_en}); the next backup does it",
+            ),
             ImportMBMostMBCanImported => t(
                 "är {mb} MB; högst {max} MB kan importeras åt gången",
                 "is {mb} MB; at most {max} MB can be imported at a time",

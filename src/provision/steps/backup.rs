@@ -8,7 +8,7 @@ use super::{done, StepDef};
 use crate::database::backup::{self, crypt, files, BackupError, TableSum};
 use crate::ledger::events::StepOutcome;
 use crate::ledger::{LogLevel, RunInput, RunKind, StepKey};
-use crate::messages::{ErrorCode, Text};
+use crate::messages::{ErrorCode, Say};
 use crate::params;
 use crate::providers::ErrorKind;
 use crate::provision::context::{Done, RunCtx, StepError};
@@ -93,10 +93,8 @@ async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
         .await;
     // A backup taken is what this step promised; old ones are deleted again next time.
     if let Err(e) = kept {
-        let text = Text::new(
-            &format!("Gamla säkerhetskopior kunde inte rensas: {}", e.message()),
-            &format!("Old backups could not be cleaned up: {}", e.text().en),
-        );
+        let text = Say::StepOldBackupsNotPruned
+            .with(params! { "reason" => e.message(), "reason_en" => e.text().en });
         ctx.log(StepKey::SupabaseBackup, LogLevel::Warn, &text).await;
     }
     done(StepOutcome::Done, Some(b.id.to_string()), output(&b))
