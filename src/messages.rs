@@ -103,6 +103,10 @@ vocabulary!(
         VercelEnvRejected => "vercel_env_rejected",
         VercelEnvNotSaved => "vercel_env_not_saved",
         SchemaMismatch => "schema_mismatch",
+        /// The instance's history or schema disagrees with the roll-out's files: reported, skipped.
+        SchemaDrift => "schema_drift",
+        /// A migration file Fabrik cannot apply as one transaction with its history row.
+        MigrationRefused => "migration_refused",
         SupabaseInitFailed => "supabase_init_failed",
         DeploymentFailed => "deployment_failed",
         SiteNotPublic => "site_not_public",
@@ -434,6 +438,11 @@ impl ErrorCode {
                 "The Vercel project {name} already exists and is linked to another repository ({repo}).",
             ),
             SchemaMismatch => t("Databasschemat stämmer inte: {problem}", "The database schema does not match: {problem}"),
+            SchemaDrift => t(
+                "Databasen har glidit från migreringsfilerna och hoppas över: {problem}",
+                "The database has drifted from the migration files and is skipped: {problem}",
+            ),
+            MigrationRefused => t("Migreringen läggs inte in: {problem}", "The migration is not applied: {problem}"),
             SupabaseInitFailed => t(
                 "Supabase-projektet {project} kunde inte starta ({status})",
                 "The Supabase project {project} could not start ({status})",

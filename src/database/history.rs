@@ -84,6 +84,26 @@ pub fn tables_from_rows(rows: &[serde_json::Value]) -> BTreeSet<String> {
         .collect()
 }
 
+/// The tables a script drops, as `schema.table`.
+pub fn drops_tables(sql: &str) -> Vec<String> {
+    let lower = strip_comments(sql).to_lowercase();
+    let mut out = Vec::new();
+    for part in lower.split("drop table").skip(1) {
+        let mut words = part.split_whitespace();
+        let mut name = words.next().unwrap_or("");
+        if name == "if" {
+            let _ = words.next(); // exists
+            name = words.next().unwrap_or("");
+        }
+        let name = name.trim_end_matches([';', ',']);
+        out.push(match name.split_once('.') {
+            Some((s, t)) => format!("{}.{}", s.trim_matches('"'), t.trim_matches('"')),
+            None => format!("public.{}", name.trim_matches('"')),
+        });
+    }
+    out
+}
+
 /// The tables a script creates, as `schema.table` (unqualified names are `public`'s), from its
 /// `CREATE TABLE` statements, in order, each once.
 pub fn creates_tables(sql: &str) -> Vec<String> {
@@ -274,6 +294,10 @@ mod tests {
     fn tables_a_script_creates_are_found_with_their_schema() {
         let sql = "-- create table commented(x int);\ncreate table if not exists public.a (id int);\nCREATE TABLE \"B\"(x int); create table private.c (x int);\nselect 'recreate table'";
         assert_eq!(creates_tables(sql), ["public.a", "public.b", "private.c"]);
+        assert_eq!(
+            drops_tables("drop table if exists a; DROP TABLE private.\"b\";"),
+            ["public.a", "private.b"]
+        );
     }
 
     #[test]
