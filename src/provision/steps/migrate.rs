@@ -26,6 +26,19 @@ step!(MIGRATE: SupabaseMigrate, "Lägg in migreringar", "Apply migrations", need
 // In a restore run the migrations are not its steps: a need outside the run's table is not waited for.
 step!(VERIFY: SupabaseVerify, "Kontrollera databasschemat", "Verify the database schema", needs [SupabaseMigrate, SupabaseRestoreBackup], SUPABASE, verify);
 
+/// The customer's project by the ref the ledger recorded, proven theirs (its name carries the
+/// customer's id) and this run still its driver's, right before its database is changed.
+pub(super) async fn proven_database(ctx: &RunCtx) -> Result<String, StepError> {
+    let r = ctx.out::<outputs::SupabaseProject>()?.project_ref;
+    super::lifecycle::ours(
+        super::supabase::owns_project(ctx, &r, &serde_json::Value::Null).await?,
+        ("Supabase-projektet", "The Supabase project"),
+        &r,
+    )?;
+    crate::provision::proof::fence(ctx).await?;
+    Ok(r)
+}
+
 /// The files of the roll-out this run belongs to, as planned.
 async fn planned_files(ctx: &RunCtx) -> Result<Vec<Migration>, StepError> {
     let missing = || {
@@ -45,7 +58,7 @@ async fn planned_files(ctx: &RunCtx) -> Result<Vec<Migration>, StepError> {
 }
 
 async fn migrate(ctx: &RunCtx) -> Result<Done, StepError> {
-    let project_ref = ctx.out::<outputs::SupabaseProject>()?.project_ref;
+    let project_ref = proven_database(ctx).await?;
     let files = planned_files(ctx).await?;
     let sb = &ctx.clients.supabase;
     let mut found = instance::read(sb, &project_ref).await?;
@@ -82,6 +95,7 @@ async fn migrate(ctx: &RunCtx) -> Result<Done, StepError> {
                 params! { "problem" => problem },
             ));
         }
+        crate::provision::proof::fence(ctx).await?;
         let outcome = instance::apply(sb, &project_ref, m).await?;
         let file = m.file_name();
         let line = match outcome {
