@@ -57,6 +57,32 @@ pub enum FileError {
     NoFiles { path: String },
 }
 
+impl FileError {
+    /// What is wrong, in Swedish and English.
+    pub fn text(&self) -> crate::messages::Text {
+        use crate::messages::Text;
+        let en = self.to_string();
+        let sv = match self {
+            FileError::BadName { file } => {
+                format!("{file}: namnet är inte <version>_<namn>.sql (versionen bara siffror)")
+            }
+            FileError::DuplicateVersion {
+                file,
+                other,
+                version,
+            } => format!("{file} och {other} har båda version {version}"),
+            FileError::Empty { file } => format!("{file} är tom"),
+            FileError::TooLarge { file } => format!("{file} är större än 4 MB"),
+            FileError::NotText { file } => format!("{file} är inte UTF-8-text"),
+            FileError::Unreadable { path, message } => format!("{path}: {message}"),
+            FileError::NoFiles { path } => {
+                format!("{path} har inga migreringsfiler (<version>_<namn>.sql)")
+            }
+        };
+        Text::new(sv, en)
+    }
+}
+
 impl Migration {
     /// The file name it came from.
     pub fn file_name(&self) -> String {

@@ -306,10 +306,7 @@ impl ProvisionSettings {
                         sql
                     }
                     Err(e) => {
-                        check(Err(invalid(
-                            "schema.template_path",
-                            Text::new(e.to_string(), e.to_string()),
-                        )));
+                        check(Err(invalid("schema.template_path", e.text())));
                         String::new()
                     }
                 }

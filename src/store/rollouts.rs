@@ -17,6 +17,7 @@ use crate::messages::Text;
 /// A roll-out as the register keeps it; `migrations` is the JSON of the planned files.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RolloutRow {
+    #[ts(type = "number")]
     pub id: i64,
     pub environment: Environment,
     /// Where the files came from: `dir:/path` or `ref:<repo>@<ref> (<commit>)`.
@@ -26,6 +27,7 @@ pub struct RolloutRow {
     pub migrations: String,
     pub state: RolloutState,
     /// The wave being worked on (0 is the canary).
+    #[ts(type = "number")]
     pub wave: i64,
     /// A later wave halts the roll-out when more than this share of its instances failed.
     pub halt_share: f64,
@@ -38,12 +40,15 @@ pub struct RolloutRow {
 /// One instance of a roll-out.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct MemberRow {
+    #[ts(type = "number")]
     pub customer_id: i64,
     pub slug: String,
     pub name: String,
+    #[ts(type = "number")]
     pub wave: i64,
     pub state: MemberState,
     pub reason: Option<Text>,
+    #[ts(type = "number | null")]
     pub run_id: Option<i64>,
     pub version_before: Option<String>,
     pub version_after: Option<String>,
