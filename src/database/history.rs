@@ -150,19 +150,72 @@ fn strip_comments(sql: &str) -> String {
         .join("\n")
 }
 
-/// Why a file cannot be applied as one transaction with its history row.
+/// Why a file cannot be applied as one transaction with its history row: a top-level
+/// `BEGIN`/`COMMIT`/`ROLLBACK` of its own (function bodies and strings are not looked into).
 pub fn refuse_file(m: &Migration) -> Option<String> {
-    let controls = ["begin", "commit", "rollback", "start transaction", "end"];
-    strip_comments(&m.sql)
+    let controls = ["begin", "commit", "rollback", "start transaction", "end", "abort"];
+    outside_quotes(&strip_comments(&m.sql))
         .split(';')
-        .map(|s| s.trim().to_lowercase())
-        .find(|s| controls.contains(&s.as_str()) || s.starts_with("begin transaction"))
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+        .find(|s| {
+            controls.contains(&s.as_str())
+                || s.starts_with("begin transaction")
+                || s.starts_with("begin work")
+                || s.starts_with("commit ")
+        })
         .map(|s| {
             format!(
                 "{}: `{s}` — the file must not manage its own transaction (Fabrik applies each file and its history row as one)",
                 m.file_name()
             )
         })
+}
+
+/// The SQL with its string literals and dollar-quoted bodies blanked out.
+fn outside_quotes(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(i) = rest.find(['\'', '$']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if tail.starts_with('\'') {
+            // '' inside a literal is an escaped quote: skip to the closing quote.
+            let mut end = 1;
+            let bytes = tail.as_bytes();
+            while end < bytes.len() {
+                if bytes[end] == b'\'' {
+                    if bytes.get(end + 1) == Some(&b'\'') {
+                        end += 2;
+                        continue;
+                    }
+                    break;
+                }
+                end += 1;
+            }
+            out.push(' ');
+            rest = tail.get(end + 1..).unwrap_or("");
+            continue;
+        }
+        // A dollar tag: $$ or $name$ (letters, digits, underscores).
+        let tag_end = tail[1..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map(|j| j + 1);
+        match tag_end {
+            Some(j) if tail[j..].starts_with('$') => {
+                let tag = &tail[..=j];
+                let body = &tail[tag.len()..];
+                let close = body.find(tag).map(|k| tag.len() + k + tag.len());
+                out.push(' ');
+                rest = close.and_then(|c| tail.get(c..)).unwrap_or("");
+            }
+            _ => {
+                out.push('$');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The one query that applies a file and writes its history row, or neither.
@@ -351,9 +404,9 @@ mod tests {
         let function = Migration::new(
             "5",
             "fn",
-            "create function f() returns int language plpgsql as $$ begin return 1; end $$;",
+            "create function f() returns int language plpgsql as $$ begin return 1; end; $$;\ncreate function g() returns void language plpgsql as $body$\nbegin\n  perform 1;\nend;\n$body$;\nselect 'commit;';",
         );
-        assert!(refuse_file(&function).is_none());
+        assert_eq!(refuse_file(&function), None);
     }
 
     #[test]

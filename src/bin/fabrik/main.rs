@@ -7,6 +7,7 @@ mod health;
 mod print;
 mod progress;
 mod register;
+mod rollout;
 mod runs;
 mod runtime;
 mod secrets;
@@ -76,6 +77,11 @@ enum Command {
     /// Check delivered instances against what Fabrik delivered (only reads). Exit 0 when
     /// every checked instance is healthy, 3 when any is not.
     Status(health::StatusArgs),
+    /// Schema roll-outs: migration files into every delivered instance, in waves, with a
+    /// backup of each database first. Exit 0 when every planned instance is done, 3 when any
+    /// failed or was skipped.
+    #[command(subcommand)]
+    Rollout(rollout::RolloutCmd),
     /// The register as a file: export it, or import customers from a file.
     #[command(subcommand)]
     Register(register::RegisterCmd),
@@ -90,7 +96,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) if health::unhealthy() => ExitCode::from(3),
+        Ok(()) if health::unhealthy() || rollout::not_all_done() => ExitCode::from(3),
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if e.fields.is_empty() {
@@ -165,6 +171,7 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Domain(cmd) => runs::domain(&cloud, cmd).await,
         Command::Teardown(args) => runs::teardown(&cloud, args).await,
         Command::Runs(cmd) => runs::continue_run(&cloud, cmd).await,
+        Command::Rollout(cmd) => rollout::run(&cloud, cmd).await,
         Command::Customers(_) | Command::Settings(_) | Command::Register(_) => Ok(()),
     };
     runtime::close(cloud).await;
