@@ -9,8 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{column, not_extension, text, BackupError, CUSTOMER_SCHEMA};
 use crate::providers::supabase::Supabase;
 
-/// The roles every Supabase database has, whose grants a backup carries.
+/// The roles every Supabase database has, whose grants a backup carries: as SQL literals,
+/// and as the names a statement lists.
 const API_ROLES: &str = "'anon', 'authenticated', 'service_role'";
+const API_ROLE_NAMES: &str = "anon, authenticated, service_role";
 
 /// A table whose rows a backup copies.
 #[derive(Debug, Clone)]
@@ -202,7 +204,7 @@ fn functions() -> String {
               FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
              WHERE p.prokind IN ('f', 'p') AND {CUSTOMER_SCHEMA} AND {ext}
             UNION ALL
-            SELECT p.oid, 1, format('REVOKE ALL ON %s %s FROM PUBLIC, {API_ROLES};',
+            SELECT p.oid, 1, format('REVOKE ALL ON %s %s FROM PUBLIC, {API_ROLE_NAMES};',
                    CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.oid::regprocedure)
               FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
              WHERE p.prokind IN ('f', 'p') AND p.proacl IS NOT NULL AND {CUSTOMER_SCHEMA} AND {ext}
@@ -315,7 +317,7 @@ fn matviews() -> String {
 /// The tables whose rows are copied, with the columns that take values.
 pub(super) async fn tables(supabase: &Supabase, project_ref: &str) -> Result<Vec<Table>, BackupError> {
     let sql = format!(
-        "SELECT n.nspname AS n, c.relname AS t,
+        "SELECT n.nspname AS n, c.relname AS rel,
                 coalesce((SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_attribute a
                    WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''), '') AS c,
                 EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attidentity = 'a')::text AS i
@@ -329,7 +331,7 @@ pub(super) async fn tables(supabase: &Supabase, project_ref: &str) -> Result<Vec
         .iter()
         .map(|r| Table {
             schema: text(&r["n"]).unwrap_or_default(),
-            name: text(&r["t"]).unwrap_or_default(),
+            name: text(&r["rel"]).unwrap_or_default(),
             columns: text(&r["c"])
                 .filter(|c| !c.is_empty())
                 .map(|c| c.split(", ").map(str::to_string).collect())
@@ -436,7 +438,7 @@ fn policies() -> String {
 fn grants() -> String {
     format!(
         "SELECT s FROM (
-            SELECT c.oid AS o, 0 AS k, format('REVOKE ALL ON %s %I.%I FROM PUBLIC, {API_ROLES};',
+            SELECT c.oid AS o, 0 AS k, format('REVOKE ALL ON %s %I.%I FROM PUBLIC, {API_ROLE_NAMES};',
                    CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, n.nspname, c.relname) AS s
               FROM pg_class c, pg_namespace n WHERE c.relkind IN ('r', 'v', 'm', 'S') AND c.relacl IS NOT NULL AND {r}
             UNION ALL

@@ -110,7 +110,7 @@ pub async fn checksums(
             .iter()
             .map(|t| {
                 format!(
-                    "SELECT {} AS s, {} AS t, count(*)::text AS n,
+                    "SELECT {} AS s, {} AS rel, count(*)::text AS n,
                             coalesce(sum(('x' || substr(h, 1, 15))::bit(60)::bigint), 0)::text || '-' ||
                             coalesce(sum(('x' || substr(h, 16, 15))::bit(60)::bigint), 0)::text AS c
                        FROM (SELECT md5(ROW(_r.*)::text) AS h FROM {}.{} _r) x",
@@ -125,7 +125,7 @@ pub async fn checksums(
         for r in supabase.run_query(project_ref, &sql).await? {
             sums.push(TableSum {
                 schema: text(&r["s"]).unwrap_or_default(),
-                table: text(&r["t"]).unwrap_or_default(),
+                table: text(&r["rel"]).unwrap_or_default(),
                 rows: text(&r["n"]).and_then(|n| n.parse().ok()).unwrap_or(0),
                 checksum: text(&r["c"]).unwrap_or_default(),
             });

@@ -127,10 +127,10 @@ pub async fn schema_version(
     let exists = supabase
         .run_query(
             project_ref,
-            "SELECT to_regclass('supabase_migrations.schema_migrations')::text AS t",
+            "SELECT to_regclass('supabase_migrations.schema_migrations')::text AS rel",
         )
         .await?;
-    if exists.first().and_then(|r| text(&r["t"])).is_none() {
+    if exists.first().and_then(|r| text(&r["rel"])).is_none() {
         return Ok(None);
     }
     let rows = supabase
@@ -142,7 +142,8 @@ pub async fn schema_version(
     Ok(rows.first().and_then(|r| text(&r["v"])))
 }
 
-/// A column's value as text, whichever JSON type the endpoint rendered it as.
+/// A column's value as text, whichever JSON type the endpoint rendered it as. (No query here
+/// names a column `t`: an endpoint may wrap the query as a subquery aliased `t`.)
 pub(crate) fn text(v: &Value) -> Option<String> {
     match v {
         Value::Null => None,
