@@ -100,6 +100,19 @@ pub enum Error {
         run: i64,
         step: Option<crate::ledger::StepKey>,
     },
+    /// No roll-out with this id in the register.
+    RolloutNotFound(i64),
+    /// A roll-out of the environment is still open (planned, running or paused).
+    RolloutOpen(i64),
+    /// Another process drives the roll-out now.
+    RolloutBusy(i64),
+    /// The roll-out cannot move from where it stands.
+    RolloutState {
+        id: i64,
+        state: crate::ledger::RolloutState,
+    },
+    /// A roll-out cannot be planned: its files, its waves, its halt rule.
+    RolloutPlan(crate::messages::Text),
     Io(std::io::Error),
     Internal(String),
 }
@@ -149,6 +162,11 @@ impl Error {
             Error::ImportPortal(_) => ErrorCode::ImportPortal,
             Error::OpenFailed(_) => ErrorCode::OpenFailed,
             Error::LedgerRowMissing { .. } => ErrorCode::LedgerRowMissing,
+            Error::RolloutNotFound(_) => ErrorCode::RolloutNotFound,
+            Error::RolloutOpen(_) => ErrorCode::RolloutOpen,
+            Error::RolloutBusy(_) => ErrorCode::RolloutBusy,
+            Error::RolloutState { .. } => ErrorCode::RolloutState,
+            Error::RolloutPlan(_) => ErrorCode::RolloutPlan,
             Error::Io(_) => ErrorCode::Io,
             Error::Internal(_) => ErrorCode::Internal,
         }
@@ -232,6 +250,11 @@ impl Error {
                 "run" => run,
                 "step" => step.map(|s| s.as_str()).unwrap_or("–"),
             },
+            Error::RolloutNotFound(id) | Error::RolloutOpen(id) | Error::RolloutBusy(id) => {
+                params! { "id" => id }
+            }
+            Error::RolloutState { id, state } => params! { "id" => id, "state" => state },
+            Error::RolloutPlan(reason) => params! { "reason" => reason.sv, "reason_en" => reason.en },
             Error::StaleVersion | Error::NotConfirmed => Params::new(),
         }
     }

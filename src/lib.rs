@@ -8,6 +8,7 @@ pub mod customer;
 pub mod database;
 pub mod environment;
 pub mod error;
+pub mod fleet;
 pub mod fnv;
 pub mod health;
 pub mod ledger;

@@ -103,6 +103,15 @@ vocabulary!(
         VercelEnvRejected => "vercel_env_rejected",
         VercelEnvNotSaved => "vercel_env_not_saved",
         SchemaMismatch => "schema_mismatch",
+        /// The instance's history or schema disagrees with the roll-out's files: reported, skipped.
+        SchemaDrift => "schema_drift",
+        /// A migration file Fabrik cannot apply as one transaction with its history row.
+        MigrationRefused => "migration_refused",
+        RolloutNotFound => "rollout_not_found",
+        RolloutOpen => "rollout_open",
+        RolloutBusy => "rollout_busy",
+        RolloutState => "rollout_state",
+        RolloutPlan => "rollout_plan",
         BackupFailed => "backup_failed",
         BackupNotFound => "backup_not_found",
         BackupUnreadable => "backup_unreadable",
@@ -459,6 +468,25 @@ impl ErrorCode {
                 "The restore from backup {backup} did not bring back the same rows: {tables}",
             ),
             SchemaMismatch => t("Databasschemat stämmer inte: {problem}", "The database schema does not match: {problem}"),
+            SchemaDrift => t(
+                "Databasen har glidit från migreringsfilerna och hoppas över: {problem}",
+                "The database has drifted from the migration files and is skipped: {problem}",
+            ),
+            MigrationRefused => t("Migreringen läggs inte in: {problem}", "The migration is not applied: {problem}"),
+            RolloutNotFound => t("Ingen utrullning {id} i registret", "No roll-out {id} in the register"),
+            RolloutOpen => t(
+                "Utrullning {id} är inte avslutad: starta, pausa eller avbryt den först (fabrik rollout status)",
+                "Roll-out {id} is not finished: start, pause or abort it first (fabrik rollout status)",
+            ),
+            RolloutBusy => t(
+                "Utrullning {id} drivs redan av en annan process; vänta, eller pausa den därifrån",
+                "Roll-out {id} is already driven by another process; wait, or pause it from there",
+            ),
+            RolloutState => t(
+                "Utrullning {id} är {state} och kan inte ändras så",
+                "Roll-out {id} is {state} and cannot change that way",
+            ),
+            RolloutPlan => t("Utrullningen kan inte planeras: {reason}", "The roll-out cannot be planned: {reason_en}"),
             SupabaseInitFailed => t(
                 "Supabase-projektet {project} kunde inte starta ({status})",
                 "The Supabase project {project} could not start ({status})",

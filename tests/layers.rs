@@ -28,6 +28,7 @@ const LAYERS: &[&str] = &[
     "store",
     "providers",
     "database",
+    "fleet",
     "health",
     "provision",
     "credentials",

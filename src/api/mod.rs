@@ -3,11 +3,13 @@
 //! implementation (the pattern Yaak and GitButler follow).
 
 pub mod app;
+pub mod backups;
 pub mod bindings;
 pub mod cloud;
 pub mod commands;
 pub mod health;
 pub mod host;
+pub mod rollouts;
 pub mod runs;
 pub mod supervisor;
 

@@ -125,6 +125,11 @@ impl Supervisor {
         self.cloud.environment
     }
 
+    /// How long a driver's heartbeat counts (a roll-out's lease follows its runs').
+    pub fn lease(&self) -> std::time::Duration {
+        self.timing.lease
+    }
+
     /// Whether a run may start, and if not, why: the tokens (production only; the sandbox has
     /// its own) and the settings.
     pub fn readiness(&self) -> ApiResult<Readiness> {

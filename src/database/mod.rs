@@ -5,4 +5,5 @@
 
 pub mod backup;
 pub mod history;
+pub mod instance;
 pub mod migration;

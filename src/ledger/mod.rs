@@ -8,6 +8,7 @@ pub mod driver;
 pub mod events;
 pub mod input;
 pub mod journal;
+pub mod rollout;
 pub mod state;
 pub mod step;
 
@@ -15,5 +16,6 @@ pub use driver::Driver;
 pub use events::{EventSink, RunEvent, StepOutcome};
 pub use input::RunInput;
 pub use journal::{Entry, Journal, Ledger, StepUpdate};
+pub use rollout::{MemberState, RolloutState};
 pub use state::{AdoptionState, AllowedBy, LogLevel, RunKind, RunState, StepState};
 pub use step::StepKey;

@@ -379,6 +379,77 @@ impl Github {
         }))
     }
 
+    /// The files of one folder at a ref (GET contents of a directory, `repos/get-content`,
+    /// then each file): (name, bytes), files only; `None` when the folder is not there. At most
+    /// `max_files` files are read (a folder of migrations, not a tree).
+    pub async fn folder_at(
+        &self,
+        owner: &str,
+        name: &str,
+        path: &str,
+        at: Option<&str>,
+        max_files: usize,
+    ) -> Result<Option<Vec<(String, Vec<u8>)>>, ProviderError> {
+        use base64::Engine as _;
+        let query = at
+            .map(|r| format!("?ref={}", url::form_urlencoded::byte_serialize(r.as_bytes()).collect::<String>()))
+            .unwrap_or_default();
+        let listing = match self
+            .call(
+                Method::GET,
+                self.octo
+                    ._get(format!("/repos/{owner}/{name}/contents/{path}{query}")),
+            )
+            .await
+        {
+            Ok(r) => r,
+            Err(e) if e.kind == ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let entries: serde_json::Value = self.json(listing).await?;
+        let Some(entries) = entries.as_array() else {
+            return Err(ProviderError::new(
+                P,
+                ErrorKind::Invalid,
+                format!("{path} is not a folder"),
+            ));
+        };
+        let files: Vec<&str> = entries
+            .iter()
+            .filter(|e| e["type"] == "file")
+            .filter_map(|e| e["path"].as_str())
+            .collect();
+        if files.len() > max_files {
+            return Err(ProviderError::new(
+                P,
+                ErrorKind::Invalid,
+                format!("{path} holds {} files, more than {max_files}", files.len()),
+            ));
+        }
+        let mut out = Vec::with_capacity(files.len());
+        for file in files {
+            let resp = self
+                .call(
+                    Method::GET,
+                    self.octo
+                        ._get(format!("/repos/{owner}/{name}/contents/{file}{query}")),
+                )
+                .await?;
+            let item: serde_json::Value = self.json(resp).await?;
+            let packed: String = item["content"]
+                .as_str()
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(packed)
+                .map_err(|e| ProviderError::new(P, ErrorKind::Invalid, format!("{file}: {e}")))?;
+            let base = file.rsplit('/').next().unwrap_or(file).to_string();
+            out.push((base, bytes));
+        }
+        Ok(Some(out))
+    }
+
     /// Creates or replaces one file in one commit on the default branch (PUT contents,
     /// `repos/create-or-update-file-contents`); `replacing` is the blob sha of the file being
     /// replaced (GitHub refuses an update without it, and a stale one with 409). Returns the

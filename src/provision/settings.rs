@@ -172,7 +172,10 @@ pub struct ProvisionSettings {
     pub agency: String,
     /// Where the customer's admin writes with questions.
     pub support_address: String,
+    /// The template's schema: the baseline when it is one file, all files joined when a folder.
     pub schema_sql: String,
+    /// The template's migration files, when `schema.template_path` is a folder of them.
+    pub migrations: Option<Vec<crate::database::migration::Migration>>,
     pub expected_tables: Vec<String>,
     pub workflow_template: Value,
     pub manifest: ModuleManifest,
@@ -290,7 +293,24 @@ impl ProvisionSettings {
                 BAD_SUPPORT,
             ));
         }
+        // A folder is the template's migration files (the Supabase CLI's layout); a file is one
+        // schema, applied as the baseline migration.
+        let mut migrations = None;
         let schema_sql = match get("schema.template_path") {
+            Some(p) if std::path::Path::new(&p).is_dir() => {
+                match crate::database::migration::from_dir(std::path::Path::new(&p)) {
+                    Ok(files) => {
+                        let all: Vec<&str> = files.iter().map(|m| m.sql.as_str()).collect();
+                        let sql = all.join("\n");
+                        migrations = Some(files);
+                        sql
+                    }
+                    Err(e) => {
+                        check(Err(invalid("schema.template_path", e.text())));
+                        String::new()
+                    }
+                }
+            }
             Some(p) => read_file("schema.template_path", &p).unwrap_or_else(|e| {
                 check(Err(e));
                 String::new()
@@ -356,6 +376,7 @@ impl ProvisionSettings {
             agency: sender_name,
             support_address,
             schema_sql,
+            migrations,
             expected_tables,
             workflow_template,
             manifest,

@@ -14,6 +14,7 @@ pub mod location;
 mod mailed;
 mod migrations;
 pub mod people;
+pub mod rollouts;
 pub mod runs;
 mod settings;
 pub mod transfer;

@@ -140,7 +140,7 @@ fn process_alive(pid: i64) -> bool {
 /// The database's time now (`Dialect::now`): every lease is written and judged by the
 /// database's one clock, never by the clock of the seat that asks (one running ahead would take
 /// live runs over; one running behind would write heartbeats that look lapsed already).
-fn db_now(conn: &Conn) -> Result<chrono::DateTime<chrono::Utc>> {
+pub(super) fn db_now(conn: &Conn) -> Result<chrono::DateTime<chrono::Utc>> {
     let text: String = conn.query_row(&format!("SELECT {}", conn.dialect().now()), (), |r| {
         r.get(0)
     })?;
@@ -157,7 +157,7 @@ fn db_now(conn: &Conn) -> Result<chrono::DateTime<chrono::Utc>> {
 /// The newest heartbeat that counts as lapsed at `now`. Heartbeats are stored to the second,
 /// so a beat as old as this bound has lapsed too (with no grace, any beat has: a test's
 /// takeover).
-fn stale_before(now: chrono::DateTime<chrono::Utc>, stale_after: std::time::Duration) -> String {
+pub(super) fn stale_before(now: chrono::DateTime<chrono::Utc>, stale_after: std::time::Duration) -> String {
     (now - chrono::Duration::from_std(stale_after).unwrap_or_default()).to_rfc3339()
 }
 
@@ -168,7 +168,7 @@ fn lapsed(heartbeat: Option<&str>, stale_before: &str) -> bool {
 /// Whether a run's driver is gone: its heartbeat lapsed, or this very installation drove it
 /// and that process no longer exists. Any other seat's process id says nothing here, even one
 /// of the same name (two computers called `ubuntu`): only its lease does.
-fn driver_gone(
+pub(super) fn driver_gone(
     heartbeat: Option<&str>,
     seat: Option<&str>,
     pid: Option<i64>,

@@ -2,11 +2,13 @@
 //! its file, a thin printer over `fabrik::api`; runs start through the core's supervisor, as the
 //! window's do. No rule lives here.
 
+mod backup;
 mod customers;
 mod health;
 mod print;
 mod progress;
 mod register;
+mod rollout;
 mod runs;
 mod runtime;
 mod secrets;
@@ -76,6 +78,14 @@ enum Command {
     /// Check delivered instances against what Fabrik delivered (only reads). Exit 0 when
     /// every checked instance is healthy, 3 when any is not.
     Status(health::StatusArgs),
+    /// Schema roll-outs: migration files into every delivered instance, in waves, with a
+    /// backup of each database first. Exit 0 when every planned instance is done, 3 when any
+    /// failed or was skipped.
+    #[command(subcommand)]
+    Rollout(rollout::RolloutCmd),
+    /// Backups of the customers' databases: list, take one now, restore one, export one.
+    #[command(subcommand)]
+    Backup(backup::BackupCmd),
     /// The register as a file: export it, or import customers from a file.
     #[command(subcommand)]
     Register(register::RegisterCmd),
@@ -90,7 +100,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) if health::unhealthy() => ExitCode::from(3),
+        Ok(()) if health::unhealthy() || rollout::not_all_done() => ExitCode::from(3),
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if e.fields.is_empty() {
@@ -165,6 +175,8 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Domain(cmd) => runs::domain(&cloud, cmd).await,
         Command::Teardown(args) => runs::teardown(&cloud, args).await,
         Command::Runs(cmd) => runs::continue_run(&cloud, cmd).await,
+        Command::Rollout(cmd) => rollout::run(&cloud, cmd).await,
+        Command::Backup(cmd) => backup::run(&cloud, cmd).await,
         Command::Customers(_) | Command::Settings(_) | Command::Register(_) => Ok(()),
     };
     runtime::close(cloud).await;

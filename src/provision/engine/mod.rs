@@ -154,6 +154,11 @@ impl Engine {
         self.environment
     }
 
+    /// The settings its runs read (the template repository, the schema).
+    pub fn settings(&self) -> &ProvisionSettings {
+        &self.settings
+    }
+
     /// The provider clients this engine calls (read-only checks, e.g. a test's own query).
     pub fn clients(&self) -> &Clients {
         &self.clients
@@ -175,6 +180,7 @@ impl Engine {
             RunRequest::Teardown { confirmation } if confirmation.trim() != slug => {
                 return Err(Error::NotConfirmed)
             }
+            RunRequest::Migrate { rollout } => Some(RunInput::Rollout { rollout: *rollout }),
             // A restore replaces the customer's data: typed as a teardown is.
             RunRequest::Restore { confirmation, .. } if confirmation.trim() != slug => {
                 return Err(Error::NotConfirmed)

@@ -219,17 +219,35 @@ async fn keys(ctx: &RunCtx) -> Result<Done, StepError> {
 }
 
 async fn apply_schema(ctx: &RunCtx) -> Result<Done, StepError> {
+    use crate::database::{history, instance, migration::Migration};
     let project_ref = ctx.out::<outputs::SupabaseProject>()?.project_ref;
-    // The template is idempotent, so a resumed run may apply it again.
-    ctx.clients
-        .supabase
-        .run_query(&project_ref, &ctx.settings.schema_sql)
+    let sb = &ctx.clients.supabase;
+    // The same path a roll-out takes: each file with its history row, so the new instance's
+    // history says it is current. A template without files is the baseline migration.
+    let files = match &ctx.settings.migrations {
+        Some(files) => files.clone(),
+        None => vec![Migration::baseline(&ctx.settings.schema_sql)],
+    };
+    let found = instance::read(sb, &project_ref).await?;
+    if !found.has_history {
+        sb.run_query(&project_ref, history::ENSURE_SQL).await?;
+    }
+    let applied: std::collections::BTreeSet<&str> =
+        found.history.iter().map(|a| a.version.as_str()).collect();
+    for m in files.iter().filter(|m| !applied.contains(m.version.as_str())) {
+        if let Some(problem) = history::refuse_file(m) {
+            return Err(StepError::permanent(
+                ErrorCode::MigrationRefused,
+                params! { "problem" => problem },
+            ));
+        }
+        instance::apply(sb, &project_ref, m).await?;
+    }
+    let version = crate::database::migration::newest(files.iter().map(|m| &m.version));
+    let (customer_id, environment, v) = (ctx.customer.id, ctx.environment, version.clone());
+    ctx.db(move |s| s.set_schema_version(customer_id, environment, v.as_deref()))
         .await?;
-    let rows = ctx
-        .clients
-        .supabase
-        .run_query(&project_ref, schema::VERIFY_SQL)
-        .await?;
+    let rows = sb.run_query(&project_ref, schema::VERIFY_SQL).await?;
     match schema::verify(&rows, &ctx.settings.expected_tables) {
         Ok(n) => {
             ctx.log(
@@ -238,7 +256,11 @@ async fn apply_schema(ctx: &RunCtx) -> Result<Done, StepError> {
                 &crate::messages::Say::StepTablesExistAllRowLevel.with(crate::params! { "n" => n }),
             )
             .await;
-            done(StepOutcome::Done, None, json!({ "tables": n }))
+            done(
+                StepOutcome::Done,
+                None,
+                json!({ "tables": n, "version": version }),
+            )
         }
         Err(problem) => Err(StepError::permanent(
             ErrorCode::SchemaMismatch,

@@ -159,7 +159,9 @@ CREATE TABLE rollouts (
     created_by    TEXT,
     updated_at    TEXT NOT NULL,
     driver        TEXT,
-    heartbeat_at  TEXT
+    heartbeat_at  TEXT,
+    owner_pid     INTEGER,
+    seat          TEXT
 ) STRICT;
 
 -- One instance of a roll-out: its wave, its run, and how it ended (the database's own error, or

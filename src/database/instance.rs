@@ -1,0 +1,85 @@
+//! One instance's database as the migrations see it, read and changed through the query
+//! endpoint: its history, its tables, a file applied with its row.
+
+use std::collections::BTreeSet;
+
+use super::history::{self, Applied};
+use super::migration::Migration;
+use crate::providers::supabase::Supabase;
+use crate::providers::ProviderError;
+
+/// What the instance says of itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InstanceSchema {
+    /// `false` when no migration ever reached it (no `supabase_migrations.schema_migrations`).
+    pub has_history: bool,
+    pub history: Vec<Applied>,
+    /// `schema.table` outside the system's and Supabase's own schemas.
+    pub tables: BTreeSet<String>,
+}
+
+impl InstanceSchema {
+    /// The newest version in its history.
+    pub fn version(&self) -> Option<String> {
+        super::migration::newest(self.history.iter().map(|a| &a.version))
+    }
+}
+
+/// Reads the history and the tables; nothing is written.
+pub async fn read(sb: &Supabase, project_ref: &str) -> Result<InstanceSchema, ProviderError> {
+    let (has_history, history) = match sb.run_query(project_ref, history::READ_SQL).await {
+        Ok(rows) => (true, history::from_rows(&rows)),
+        Err(e) if history::is_missing_table(&e.message) => (false, Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let tables = history::tables_from_rows(&sb.run_query(project_ref, history::TABLES_SQL).await?);
+    Ok(InstanceSchema {
+        has_history,
+        history,
+        tables,
+    })
+}
+
+/// Makes the history table when missing, and gives an instance with an empty history the
+/// baseline row: it was delivered with the schema Fabrik carried before templates had files.
+/// Returns whether the baseline was written.
+pub async fn ensure_history(
+    sb: &Supabase,
+    project_ref: &str,
+    found: &InstanceSchema,
+) -> Result<bool, ProviderError> {
+    if !found.has_history {
+        sb.run_query(project_ref, history::ENSURE_SQL).await?;
+    }
+    if !found.history.is_empty() {
+        return Ok(false);
+    }
+    match sb.run_query(project_ref, &history::baseline_sql()).await {
+        Ok(_) => Ok(true),
+        // Another driver wrote it a moment ago.
+        Err(e) if history::is_already_applied(&e.message) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// How applying one file ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applying {
+    Applied,
+    /// Its version was in the history already (a crashed driver's request that completed, or a
+    /// second driver): the whole transaction was refused, nothing was applied twice.
+    AlreadyThere,
+}
+
+/// The file and its history row, in one transaction.
+pub async fn apply(
+    sb: &Supabase,
+    project_ref: &str,
+    m: &Migration,
+) -> Result<Applying, ProviderError> {
+    match sb.run_query(project_ref, &history::apply_sql(m)).await {
+        Ok(_) => Ok(Applying::Applied),
+        Err(e) if history::is_already_applied(&e.message) => Ok(Applying::AlreadyThere),
+        Err(e) => Err(e),
+    }
+}
