@@ -217,16 +217,40 @@ impl Supabase {
         sql: &str,
         parameters: &[Value],
     ) -> Result<Vec<Value>, ProviderError> {
+        self.query(project_ref, sql, parameters, None).await
+    }
+
+    /// One long statement (a backup's restore, which replaces a whole database in one
+    /// transaction) with a timeout of its own instead of the client's per-call one.
+    pub async fn run_query_within(
+        &self,
+        project_ref: &str,
+        sql: &str,
+        timeout: std::time::Duration,
+    ) -> Result<Vec<Value>, ProviderError> {
+        self.query(project_ref, sql, &[], Some(timeout)).await
+    }
+
+    async fn query(
+        &self,
+        project_ref: &str,
+        sql: &str,
+        parameters: &[Value],
+        timeout: Option<std::time::Duration>,
+    ) -> Result<Vec<Value>, ProviderError> {
         let mut body = json!({ "query": sql });
         if !parameters.is_empty() {
             body["parameters"] = Value::Array(parameters.to_vec());
         }
-        let req = self
+        let mut req = self
             .req(
                 Method::POST,
                 &format!("/v1/projects/{project_ref}/database/query"),
             )
             .json(&body);
+        if let Some(t) = timeout {
+            req = req.timeout(t);
+        }
         let v: Value = http::json(P, http::send(P, req).await?).await?;
         Ok(match v {
             Value::Array(rows) => rows,

@@ -7,9 +7,10 @@ use super::catalog::{self, Table};
 use super::{column, text, BackupError, TableSum};
 use crate::providers::supabase::Supabase;
 
-/// The bytes of row text one page asks for (the answer's JSON can be about twice that, with
+/// The bytes of row text one page asks for (small enough to arrive well within a call's
+/// timeout) (the answer's JSON can be about twice that, with
 /// escaping); a page always carries at least one row, however large.
-const PAGE_BYTES: usize = 3 * 1024 * 1024;
+const PAGE_BYTES: usize = 1024 * 1024;
 /// At most this many rows per page, so the database's window over the page stays small.
 const PAGE_ROWS: usize = 5_000;
 /// Tables per checksum query.

@@ -77,7 +77,7 @@ pub(crate) const CUSTOMER_SCHEMA: &str = "(n.nspname NOT LIKE 'pg\\_%' AND n.nsp
     AND n.nspname NOT IN ('information_schema', 'auth', 'storage', 'extensions', 'graphql',
         'graphql_public', 'realtime', 'supabase_functions', 'vault', 'net', 'cron', '_realtime',
         'pgbouncer', '_analytics', '_supavisor', 'pgtle', 'pgmq', 'tiger', 'tiger_data', 'topology',
-        'supabase_admin', 'pg_toast')
+        'supabase_admin', 'pg_toast', '_fabrik_restore')
     AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_namespace'::regclass
         AND e.objid = n.oid AND e.deptype = 'e'))";
 

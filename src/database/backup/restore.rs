@@ -1,11 +1,14 @@
 //! Putting a backup back: the customer's schemas as they are now are dropped and the script
-//! runs, all in the script's one transaction, so a restore that fails anywhere leaves the
+//! runs, all in one transaction, so a restore that fails anywhere leaves the customer's
 //! database exactly as it was.
+
+use serde_json::Value;
 
 use super::{not_extension, BackupError, CUSTOMER_SCHEMA, HEADER};
 use crate::providers::supabase::Supabase;
+use crate::providers::ProviderError;
 
-/// Where the script's transaction starts; the drop goes right after it.
+/// Where the script's own transaction starts (its statements follow).
 const BEGIN: &str = "\nBEGIN;\n";
 
 /// Drops what the backup replaces: every customer schema but `public`, which Supabase made
@@ -43,22 +46,103 @@ END $fabrik_drop$;
     )
 }
 
+/// A schema of Fabrik's own where the script waits, in parts, for the one statement that
+/// runs it: a request body has a size limit (the simulator's is 2 MB) that a script passes.
+const STAGE: &str = "_fabrik_restore";
+/// How long the one statement that replaces the database may take: it loads every row.
+const RUN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+/// The most of the script one request carries (its JSON can be larger, with escaping).
+const PART_BYTES: usize = 512 * 1024;
+
 /// Replaces the customer's schemas of `project_ref` with the backup's `sql` (a script
-/// `dump` wrote, decrypted), in one transaction. A failure carries the database's own
-/// message and changes nothing.
+/// `dump` wrote, decrypted), in one transaction. The script is first uploaded in parts to a
+/// staging table (committed, but outside the customer's schemas and dropped after), then one
+/// statement drops what the backup replaces and runs it. A failure carries the database's
+/// own message and changes nothing of the customer's.
 pub async fn restore(supabase: &Supabase, project_ref: &str, sql: &str) -> Result<(), BackupError> {
-    let at = match sql.find(BEGIN) {
-        Some(at) if sql.starts_with(HEADER) => at + BEGIN.len(),
-        _ => {
-            return Err(BackupError::Unreadable(
-                "not a Fabrik backup script (its header or transaction is missing)".into(),
-            ))
+    let body = script_body(sql)?;
+    let staged = stage(supabase, project_ref, body).await;
+    let run = match staged {
+        Ok(()) => {
+            let run = format!(
+                "BEGIN;\n{}\nDO $fabrik_run$ BEGIN EXECUTE (SELECT string_agg(part, '' ORDER BY n) FROM {STAGE}.script); END $fabrik_run$;\nDROP SCHEMA {STAGE} CASCADE;\nCOMMIT;\n",
+                drop_sql()
+            );
+            supabase
+                .run_query_within(project_ref, &run, RUN_TIMEOUT)
+                .await
+                .map(|_| ())
         }
+        Err(e) => Err(e),
     };
-    let mut script = String::with_capacity(sql.len() + 2048);
-    script.push_str(&sql[..at]);
-    script.push_str(&drop_sql());
-    script.push_str(&sql[at..]);
-    supabase.run_query(project_ref, &script).await?;
+    if run.is_err() {
+        // The transaction rolled back; the staged parts are all that is left to clear.
+        let _ = supabase
+            .run_query(project_ref, &format!("DROP SCHEMA IF EXISTS {STAGE} CASCADE"))
+            .await;
+    }
+    Ok(run?)
+}
+
+/// The statements between the script's `BEGIN;` and its last `COMMIT;` (the restore runs
+/// them inside its own transaction).
+fn script_body(sql: &str) -> Result<&str, BackupError> {
+    let not_ours = || {
+        BackupError::Unreadable("not a Fabrik backup script (its header or transaction is missing)".into())
+    };
+    if !sql.starts_with(HEADER) {
+        return Err(not_ours());
+    }
+    let from = sql.find(BEGIN).ok_or_else(not_ours)? + BEGIN.len();
+    let to = sql.rfind("COMMIT;").filter(|to| *to >= from).ok_or_else(not_ours)?;
+    Ok(&sql[from..to])
+}
+
+async fn stage(supabase: &Supabase, project_ref: &str, body: &str) -> Result<(), ProviderError> {
+    supabase
+        .run_query(
+            project_ref,
+            &format!(
+                "DROP SCHEMA IF EXISTS {STAGE} CASCADE; CREATE SCHEMA {STAGE};
+                 REVOKE ALL ON SCHEMA {STAGE} FROM PUBLIC;
+                 CREATE TABLE {STAGE}.script (n integer PRIMARY KEY, part text NOT NULL);"
+            ),
+        )
+        .await?;
+    for (n, part) in parts(body, PART_BYTES).into_iter().enumerate() {
+        supabase
+            .run_query_with(
+                project_ref,
+                &format!("INSERT INTO {STAGE}.script (n, part) VALUES ($1, $2)"),
+                &[Value::from(n), Value::from(part)],
+            )
+            .await?;
+    }
     Ok(())
+}
+
+/// `text` cut into pieces of at most `max` bytes, each on a character boundary.
+fn parts(text: &str, max: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let mut cut = rest.len().min(max);
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn parts_cut_on_character_boundaries_and_join_back() {
+        let text = "åäö🦐x".repeat(1000);
+        let parts = super::parts(&text, 7);
+        assert!(parts.iter().all(|p| p.len() <= 7 && !p.is_empty()));
+        assert_eq!(parts.concat(), text);
+    }
 }
