@@ -6,6 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde_json::Value;
+
 use super::{column, not_extension, text, BackupError, CUSTOMER_SCHEMA};
 use crate::providers::supabase::Supabase;
 
@@ -30,23 +32,84 @@ pub(super) struct Schema {
     pub before_data: String,
     pub after_data: String,
     pub tables: Vec<Table>,
+    /// The newest version in the migration history.
+    pub version: Option<String>,
 }
 
 fn rel(alias: &str) -> String {
     format!("{alias}.relnamespace = n.oid AND {CUSTOMER_SCHEMA} AND {}", not_extension("pg_class", &format!("{alias}.oid")))
 }
 
+/// The newest version in the instance's migration history, as a section (`s`): NULL when
+/// there is no history table (read through `query_to_xml`, so a missing table is no error).
+pub(super) const VERSION: &str = "SELECT CASE WHEN to_regclass('supabase_migrations.schema_migrations') IS NOT NULL
+    THEN (xpath('/row/v/text()', query_to_xml('SELECT max(version)::text AS v FROM supabase_migrations.schema_migrations', true, true, '')))[1]::text END AS s";
+
+/// Runs every section's query in one request (each section's rows as a JSON array) and
+/// returns them by name: one call instead of twenty, under the Management API's rate limit.
+async fn sections(
+    supabase: &Supabase,
+    project_ref: &str,
+    queries: &[(&str, String)],
+) -> Result<BTreeMap<String, Vec<Value>>, BackupError> {
+    let sql = queries
+        .iter()
+        .enumerate()
+        .map(|(i, (k, q))| {
+            format!("SELECT {i} AS i, '{k}' AS k, (SELECT coalesce(json_agg(x), '[]')::text FROM (\n{q}\n) x) AS list")
+        })
+        .collect::<Vec<_>>()
+        .join("\nUNION ALL\n");
+    let rows = supabase
+        .run_query(project_ref, &format!("SELECT k, list FROM (\n{sql}\n) q ORDER BY i"))
+        .await?;
+    let mut out = BTreeMap::new();
+    for r in rows {
+        let list = text(&r["list"]).unwrap_or_default();
+        let list: Vec<Value> = serde_json::from_str(&list)
+            .map_err(|e| BackupError::Unreadable(format!("the catalog's answer: {e}")))?;
+        out.insert(text(&r["k"]).unwrap_or_default(), list);
+    }
+    Ok(out)
+}
+
 /// Reads the schema of the customer's schemas; refuses what it cannot carry faithfully.
 pub(super) async fn read(supabase: &Supabase, project_ref: &str) -> Result<Schema, BackupError> {
-    refuse_unsupported(supabase, project_ref).await?;
-    let q = |sql: String| async move {
-        let rows = supabase.run_query(project_ref, &sql).await?;
-        Ok::<_, BackupError>(column(&rows, "s"))
-    };
-    let path = supabase
-        .run_query(project_ref, "SELECT current_setting('search_path') AS p")
-        .await?;
-    let path = path.first().and_then(|r| text(&r["p"])).unwrap_or_default();
+    let queries = [
+        ("unsupported", unsupported()),
+        ("search_path", "SELECT current_setting('search_path') AS s".to_string()),
+        ("version", VERSION.to_string()),
+        ("schemas", SCHEMAS.replace("{C}", CUSTOMER_SCHEMA)),
+        ("extensions", extensions()),
+        ("types", types()),
+        ("sequences", sequences()),
+        ("tables", tables_ddl()),
+        ("functions", functions()),
+        ("defaults", defaults()),
+        ("sequence owners", sequence_owners()),
+        ("views", views()),
+        ("matviews", matview_oids()),
+        ("table list", table_list()),
+        ("sequence values", sequence_values()),
+        ("materialized views", matviews()),
+        ("constraints", constraints()),
+        ("indexes", indexes()),
+        ("triggers", triggers()),
+        ("row-level security", rls()),
+        ("policies", policies()),
+        ("grants", grants()),
+        ("publications", publications()),
+    ];
+    let got = sections(supabase, project_ref, &queries).await?;
+    let rows = |k: &str| got.get(k).cloned().unwrap_or_default();
+    let found = column(&rows("unsupported"), "s");
+    if !found.is_empty() {
+        return Err(BackupError::Unsupported(format!(
+            "partitioned, inherited or foreign tables are not backed up: {}",
+            found.join(", ")
+        )));
+    }
+    let path = column(&rows("search_path"), "s").concat();
     let mut before = String::new();
     // Names in the catalogs' own DDL are qualified only where this search path does not find
     // them: the script resolves them under the same one. Function bodies are checked when
@@ -54,62 +117,41 @@ pub(super) async fn read(supabase: &Supabase, project_ref: &str) -> Result<Schem
     before.push_str(&format!(
         "SET LOCAL search_path = {path};\nSET LOCAL check_function_bodies = false;\nSET LOCAL client_min_messages = warning;\n\n"
     ));
-    let mut section = |title: &str, stmts: Vec<String>| {
-        if !stmts.is_empty() {
-            before.push_str(&format!("-- {title}\n{}\n\n", stmts.join("\n")));
-        }
-    };
-    section("schemas", q(SCHEMAS.replace("{C}", CUSTOMER_SCHEMA)).await?);
-    section("extensions", q(extensions()).await?);
-    section("types", q(types()).await?);
-    section("sequences", q(sequences()).await?);
-    section("tables", q(tables_ddl()).await?);
-    section("functions", q(functions()).await?);
-    section("defaults", q(defaults()).await?);
-    section("sequence owners", q(sequence_owners()).await?);
-    section("views", views(supabase, project_ref).await?);
-    let tables = tables(supabase, project_ref).await?;
-
     let mut after = String::new();
-    let mut section = |title: &str, stmts: Vec<String>| {
+    let add = |into: &mut String, title: &str, stmts: Vec<String>| {
         if !stmts.is_empty() {
-            after.push_str(&format!("-- {title}\n{}\n\n", stmts.join("\n")));
+            into.push_str(&format!("-- {title}\n{}\n\n", stmts.join("\n")));
         }
     };
-    section("sequence values", q(sequence_values()).await?);
-    section("materialized views", q(matviews()).await?);
-    section("constraints", q(constraints()).await?);
-    section("indexes", q(indexes()).await?);
-    section("triggers", q(triggers()).await?);
-    section("row-level security", q(rls()).await?);
-    section("policies", q(policies()).await?);
-    section("grants", q(grants()).await?);
-    section("publications", q(publications()).await?);
+    for k in ["schemas", "extensions", "types", "sequences", "tables", "functions", "defaults", "sequence owners"] {
+        add(&mut before, k, column(&rows(k), "s"));
+    }
+    let matviews: BTreeSet<String> = column(&rows("matviews"), "s").into_iter().collect();
+    add(&mut before, "views", ordered_views(&rows("views"), &matviews)?);
+    for k in [
+        "sequence values", "materialized views", "constraints", "indexes", "triggers",
+        "row-level security", "policies", "grants", "publications",
+    ] {
+        add(&mut after, k, column(&rows(k), "s"));
+    }
     Ok(Schema {
         before_data: before,
         after_data: after,
-        tables,
+        tables: rows("table list").iter().map(table).collect(),
+        version: rows("version").first().and_then(|r| text(&r["s"])),
     })
 }
 
 /// Partitioned, inherited and foreign tables would come back wrong from this kind of
 /// backup: the owner is told which, and nothing is written.
-async fn refuse_unsupported(supabase: &Supabase, project_ref: &str) -> Result<(), BackupError> {
-    let sql = format!(
+fn unsupported() -> String {
+    format!(
         "SELECT format('%I.%I', n.nspname, c.relname) AS s FROM pg_class c, pg_namespace n
           WHERE {} AND (c.relkind IN ('p', 'f') OR c.relispartition
              OR EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid OR i.inhparent = c.oid))
           ORDER BY 1",
         rel("c")
-    );
-    let found = column(&supabase.run_query(project_ref, &sql).await?, "s");
-    if found.is_empty() {
-        return Ok(());
-    }
-    Err(BackupError::Unsupported(format!(
-        "partitioned, inherited or foreign tables are not backed up: {}",
-        found.join(", ")
-    )))
+    )
 }
 
 const SCHEMAS: &str = "SELECT s FROM (
@@ -246,9 +288,9 @@ fn sequence_owners() -> String {
     )
 }
 
-/// Plain views, each after the views it reads (from the dependencies of its rewrite rule).
-async fn views(supabase: &Supabase, project_ref: &str) -> Result<Vec<String>, BackupError> {
-    let sql = format!(
+/// Plain and materialized views with the relations their rewrite rule reads (`d`).
+fn views() -> String {
+    format!(
         "SELECT c.oid::text AS o,
                 format('CREATE VIEW %I.%I%s AS %s', n.nspname, c.relname,
                     CASE WHEN c.reloptions IS NOT NULL THEN ' WITH (' || array_to_string(c.reloptions, ', ') || ')' ELSE '' END,
@@ -261,8 +303,14 @@ async fn views(supabase: &Supabase, project_ref: &str) -> Result<Vec<String>, Ba
           WHERE c.relkind IN ('v', 'm') AND {}
           ORDER BY c.oid",
         rel("c")
-    );
-    let rows = supabase.run_query(project_ref, &sql).await?;
+    )
+}
+
+/// The plain views' statements, each after the views it reads.
+fn ordered_views(
+    rows: &[Value],
+    matviews: &BTreeSet<String>,
+) -> Result<Vec<String>, BackupError> {
     let views: BTreeMap<String, (String, BTreeSet<String>)> = rows
         .iter()
         .map(|r| {
@@ -273,13 +321,12 @@ async fn views(supabase: &Supabase, project_ref: &str) -> Result<Vec<String>, Ba
         .collect();
     // Materialized views are made after the data (`matviews`); a plain view reading one
     // would come before it, which this backup refuses rather than reorder the whole script.
-    let matviews = matview_oids(supabase, project_ref).await?;
     let mut out = Vec::new();
-    let mut done: BTreeSet<String> = BTreeSet::new();
+    let mut done: BTreeSet<String> = matviews.clone();
     while done.len() < views.len() {
         let before = done.len();
         for (oid, (stmt, deps)) in &views {
-            if done.contains(oid) || matviews.contains(oid) {
+            if done.contains(oid) {
                 continue;
             }
             if let Some(m) = deps.iter().find(|d| matviews.contains(*d)) {
@@ -292,7 +339,6 @@ async fn views(supabase: &Supabase, project_ref: &str) -> Result<Vec<String>, Ba
                 done.insert(oid.clone());
             }
         }
-        done.extend(matviews.iter().cloned());
         if done.len() == before {
             return Err(BackupError::Unsupported("views that depend on each other in a cycle".into()));
         }
@@ -300,9 +346,8 @@ async fn views(supabase: &Supabase, project_ref: &str) -> Result<Vec<String>, Ba
     Ok(out)
 }
 
-async fn matview_oids(supabase: &Supabase, project_ref: &str) -> Result<BTreeSet<String>, BackupError> {
-    let sql = format!("SELECT c.oid::text AS s FROM pg_class c, pg_namespace n WHERE c.relkind = 'm' AND {}", rel("c"));
-    Ok(column(&supabase.run_query(project_ref, &sql).await?, "s").into_iter().collect())
+fn matview_oids() -> String {
+    format!("SELECT c.oid::text AS s FROM pg_class c, pg_namespace n WHERE c.relkind = 'm' AND {}", rel("c"))
 }
 
 fn matviews() -> String {
@@ -315,8 +360,8 @@ fn matviews() -> String {
 }
 
 /// The tables whose rows are copied, with the columns that take values.
-pub(super) async fn tables(supabase: &Supabase, project_ref: &str) -> Result<Vec<Table>, BackupError> {
-    let sql = format!(
+fn table_list() -> String {
+    format!(
         "SELECT n.nspname AS n, c.relname AS rel,
                 coalesce((SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_attribute a
                    WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''), '') AS c,
@@ -325,20 +370,25 @@ pub(super) async fn tables(supabase: &Supabase, project_ref: &str) -> Result<Vec
           WHERE c.relkind = 'r' AND {}
           ORDER BY n.nspname, c.relname",
         rel("c")
-    );
-    let rows = supabase.run_query(project_ref, &sql).await?;
-    Ok(rows
-        .iter()
-        .map(|r| Table {
-            schema: text(&r["n"]).unwrap_or_default(),
-            name: text(&r["rel"]).unwrap_or_default(),
-            columns: text(&r["c"])
-                .filter(|c| !c.is_empty())
-                .map(|c| c.split(", ").map(str::to_string).collect())
-                .unwrap_or_default(),
-            always_identity: text(&r["i"]).as_deref() == Some("true"),
-        })
-        .collect())
+    )
+}
+
+fn table(r: &Value) -> Table {
+    Table {
+        schema: text(&r["n"]).unwrap_or_default(),
+        name: text(&r["rel"]).unwrap_or_default(),
+        columns: text(&r["c"])
+            .filter(|c| !c.is_empty())
+            .map(|c| c.split(", ").map(str::to_string).collect())
+            .unwrap_or_default(),
+        always_identity: text(&r["i"]).as_deref() == Some("true"),
+    }
+}
+
+/// The customer's tables, in one call.
+pub(super) async fn tables(supabase: &Supabase, project_ref: &str) -> Result<Vec<Table>, BackupError> {
+    let rows = supabase.run_query(project_ref, &table_list()).await?;
+    Ok(rows.iter().map(table).collect())
 }
 
 /// Sequences where they were: plain ones by name, identity ones through their column.

@@ -89,12 +89,13 @@ pub(crate) fn not_extension(class: &str, oid: &str) -> String {
     )
 }
 
-/// Takes a logical backup of the customer's schemas of `project_ref`. The schema is read
-/// first, then the rows table by table in pages (no answer near the HTTP layer's limit); each
-/// table's row count and checksum are read in the same pass, so a later restore can be proved.
-/// The calls are not one snapshot: rows written while it runs may or may not be in it.
+/// Takes a logical backup of the customer's schemas of `project_ref`. The schema comes in
+/// one call; then each table's row count and checksum (so a restore can be proved), then the
+/// rows of the tables that have any, in pages (no answer near the HTTP layer's limit). The
+/// calls are not one snapshot: rows written while it runs may or may not be in it.
 pub async fn dump(supabase: &Supabase, project_ref: &str) -> Result<Dump, BackupError> {
     let schema = catalog::read(supabase, project_ref).await?;
+    let tables = checksums(supabase, project_ref).await?;
     let mut sql = String::with_capacity(64 * 1024);
     sql.push_str(HEADER);
     sql.push_str(&format!(
@@ -102,19 +103,21 @@ pub async fn dump(supabase: &Supabase, project_ref: &str) -> Result<Dump, Backup
         chrono::Utc::now().to_rfc3339()
     ));
     sql.push_str(&schema.before_data);
-    let mut tables = Vec::with_capacity(schema.tables.len());
     for t in &schema.tables {
-        sql.push_str(&data::rows(supabase, project_ref, t).await?);
-    }
-    for sum in checksums(supabase, project_ref).await? {
-        tables.push(sum);
+        // An empty table costs no call (the Management API counts them).
+        let empty = tables
+            .iter()
+            .any(|s| s.schema == t.schema && s.table == t.name && s.rows == 0);
+        if !empty {
+            sql.push_str(&data::rows(supabase, project_ref, t).await?);
+        }
     }
     sql.push_str(&schema.after_data);
     sql.push_str("COMMIT;\n");
     Ok(Dump {
         sql,
         tables,
-        schema_version: schema_version(supabase, project_ref).await?,
+        schema_version: schema.version,
     })
 }
 
@@ -124,22 +127,8 @@ pub async fn schema_version(
     supabase: &Supabase,
     project_ref: &str,
 ) -> Result<Option<String>, BackupError> {
-    let exists = supabase
-        .run_query(
-            project_ref,
-            "SELECT to_regclass('supabase_migrations.schema_migrations')::text AS rel",
-        )
-        .await?;
-    if exists.first().and_then(|r| text(&r["rel"])).is_none() {
-        return Ok(None);
-    }
-    let rows = supabase
-        .run_query(
-            project_ref,
-            "SELECT max(version)::text AS v FROM supabase_migrations.schema_migrations",
-        )
-        .await?;
-    Ok(rows.first().and_then(|r| text(&r["v"])))
+    let rows = supabase.run_query(project_ref, catalog::VERSION).await?;
+    Ok(rows.first().and_then(|r| text(&r["s"])))
 }
 
 /// A column's value as text, whichever JSON type the endpoint rendered it as. (No query here

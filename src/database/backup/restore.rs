@@ -51,8 +51,9 @@ END $fabrik_drop$;
 const STAGE: &str = "_fabrik_restore";
 /// How long the one statement that replaces the database may take: it loads every row.
 const RUN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
-/// The most of the script one request carries (its JSON can be larger, with escaping).
-const PART_BYTES: usize = 512 * 1024;
+/// The most of the script one request carries: its JSON is at most twice that (escaping),
+/// under the 2 MB a request body may be.
+const PART_BYTES: usize = 900 * 1024;
 
 /// Replaces the customer's schemas of `project_ref` with the backup's `sql` (a script
 /// `dump` wrote, decrypted), in one transaction. The script is first uploaded in parts to a
