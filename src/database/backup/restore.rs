@@ -122,15 +122,24 @@ async fn stage(supabase: &Supabase, project_ref: &str, body: &str) -> Result<(),
     Ok(())
 }
 
-/// `text` cut into pieces of at most `max` bytes, each on a character boundary.
+/// `text` cut into pieces of at most `max` bytes whose JSON string is at most twice that
+/// (control characters escape to six bytes each), each on a character boundary.
 fn parts(text: &str, max: usize) -> Vec<&str> {
+    let boundary = |s: &str, mut cut: usize| {
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        cut
+    };
     let mut out = Vec::new();
     let mut rest = text;
     while !rest.is_empty() {
-        let mut cut = rest.len().min(max);
-        while !rest.is_char_boundary(cut) {
-            cut -= 1;
+        let mut cut = boundary(rest, rest.len().min(max));
+        while cut > 1 && Value::from(&rest[..cut]).to_string().len() > 2 * max {
+            cut = boundary(rest, cut / 2);
         }
+        // At least one character, whatever its size, so the cutting ends.
+        cut = cut.max(rest.chars().next().map_or(1, char::len_utf8));
         out.push(&rest[..cut]);
         rest = &rest[cut..];
     }
@@ -145,5 +154,10 @@ mod tests {
         let parts = super::parts(&text, 7);
         assert!(parts.iter().all(|p| p.len() <= 7 && !p.is_empty()));
         assert_eq!(parts.concat(), text);
+        assert_eq!(super::parts("🦐🦐", 1), ["🦐", "🦐"]);
+        let control = "\u{1}".repeat(100);
+        let parts = super::parts(&control, 40);
+        assert!(parts.iter().all(|p| serde_json::Value::from(*p).to_string().len() <= 80));
+        assert_eq!(parts.concat(), control);
     }
 }
