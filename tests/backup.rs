@@ -13,7 +13,6 @@ use fabrik::database::backup::{self, crypt, files, TableSum};
 use fabrik::providers::supabase::Supabase;
 use fabrik::provision::{RunRequest, RunState};
 use fabrik::store::backups::{Backup, BackupReason};
-use fabrik::store::Store;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
@@ -383,12 +382,50 @@ async fn a_failed_restore_changes_nothing_and_a_changed_file_is_refused() {
         .await;
     assert_ne!(state, RunState::Succeeded);
     assert!(events.first_failure().to_string().contains("backup_not_found"), "{}", events.json());
+
+    // A backup run that stopped after recording its backup takes no second one on resume.
+    let start = case.world.engine.record(&case.world.slug, &RunRequest::Backup).unwrap();
+    let mut kept = b.clone();
+    kept.run_id = Some(start.run_id);
+    let recorded = case
+        .world
+        .store
+        .insert_backup(&fabrik::store::backups::NewBackup {
+            customer_id: kept.customer_id,
+            environment: kept.environment,
+            project_ref: kept.project_ref,
+            run_id: kept.run_id,
+            reason: BackupReason::OnDemand,
+            file: kept.file,
+            bytes: kept.bytes,
+            sha256: kept.sha256,
+            key_id: kept.key_id,
+            schema_version: kept.schema_version,
+            tables: kept.tables,
+        })
+        .unwrap();
+    let before = case.backups().len();
+    let events = Events::default();
+    let state = case
+        .world
+        .engine
+        .drive(start.driver.unwrap(), events.sink(), CancellationToken::new(), false)
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    assert_eq!(case.backups().len(), before, "no second backup");
+    let done: Vec<Value> = events.all().iter().map(|e| serde_json::to_value(e).unwrap()).collect();
+    assert!(
+        done.iter().any(|e| e["step"] == "supabase.backup" && e["external_id"] == recorded.id.to_string()),
+        "{}",
+        events.json()
+    );
     cleanup(&case.world.engine, &case.world.slug).await;
 }
 
 #[tokio::test]
 async fn retention_keeps_the_newest_and_the_recent_and_deletes_the_rest() {
-    let store = Arc::new(Store::open_in_memory().unwrap());
+    let store = Arc::new(test_store());
     let slug = customer(&store, "Retention AB");
     let c = store.get_customer(&slug).unwrap();
     let env = fabrik::environment::Environment::Sandbox;
