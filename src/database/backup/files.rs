@@ -12,9 +12,9 @@ use crate::store::backups::{Backup, BackupReason};
 use crate::store::Store;
 
 pub const BACKUP_DIR_ENV: &str = "FABRIK_BACKUP_DIR";
-/// Retention keeps at least this many of a customer's newest backups (setting `backup_keep`)…
+/// Retention keeps at least this many of a customer's newest backups (setting `backup.keep`)…
 pub const KEEP_NEWEST: usize = 10;
-/// …and every backup younger than this many days (setting `backup_keep_days`).
+/// …and every backup younger than this many days (setting `backup.keep_days`).
 pub const KEEP_DAYS: i64 = 30;
 
 /// The folder every backup file of this seat is under.
@@ -91,8 +91,8 @@ pub fn read(backup: &Backup) -> Result<Vec<u8>, BackupError> {
 pub fn retention_rule(store: &Store) -> (usize, i64) {
     let get = |key: &str| store.get_setting(key).ok().flatten().and_then(|v| v.trim().parse().ok());
     (
-        get("backup_keep").map(|n: i64| n.max(1) as usize).unwrap_or(KEEP_NEWEST),
-        get("backup_keep_days").unwrap_or(KEEP_DAYS),
+        get("backup.keep").map(|n: i64| n.max(1) as usize).unwrap_or(KEEP_NEWEST),
+        get("backup.keep_days").unwrap_or(KEEP_DAYS),
     )
 }
 
