@@ -4,12 +4,11 @@
 //! checksum when it was read, so a restore can be proved. A backup that retention deleted
 //! keeps its row, with `removed_at`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::db::{params, Optional, Row};
 use super::{now, Store};
-use crate::database::backup::TableSum;
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::vocabulary::vocabulary;
@@ -23,6 +22,16 @@ vocabulary!(
         Scheduled => "scheduled",
     }
 );
+
+/// One table's rows as a backup or a check saw them: how many, and a checksum of their
+/// content that does not depend on their order (`database::backup::checksums`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableSum {
+    pub schema: String,
+    pub table: String,
+    pub rows: u64,
+    pub checksum: String,
+}
 
 /// A backup as the register keeps it.
 #[derive(Debug, Clone, Serialize, TS)]

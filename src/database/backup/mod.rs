@@ -16,7 +16,6 @@ mod data;
 pub mod files;
 mod restore;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::providers::supabase::Supabase;
@@ -24,19 +23,11 @@ use crate::providers::ProviderError;
 
 pub use data::checksums;
 pub use restore::restore;
+/// Kept with the register's rows (`store::backups`), which record one per table.
+pub use crate::store::backups::TableSum;
 
 /// The first line of every script Fabrik writes; `restore` refuses anything else.
 pub const HEADER: &str = "-- Fabrik logical backup v1";
-
-/// One table's rows as a backup or a check saw them: how many, and a checksum of their
-/// content that does not depend on their order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TableSum {
-    pub schema: String,
-    pub table: String,
-    pub rows: u64,
-    pub checksum: String,
-}
 
 /// A logical backup: the script, what its tables held when their rows were read, and the
 /// newest version in the instance's migration history (`None` when it keeps none).
