@@ -9,9 +9,8 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 
 use common::*;
@@ -360,30 +359,6 @@ async fn a_failing_file_halts_the_rollout_at_the_canary_and_its_restore_brings_b
     assert_eq!(f.history(&canary_slug).await, ["20250101000000"]);
 }
 
-/// Runs a CLI command with `--json`, killing it (SIGKILL) when `kill_at` matches an event.
-fn run_until(mut cmd: Command, kill_at: &dyn Fn(&Value) -> bool) -> (String, bool) {
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut output = String::new();
-    let mut killed = false;
-    for line in stdout.lines() {
-        let line = line.unwrap();
-        output.push_str(&line);
-        output.push('\n');
-        if let Ok(ev) = serde_json::from_str::<Value>(&line) {
-            if kill_at(&ev) {
-                child.kill().unwrap();
-                killed = true;
-                break;
-            }
-        }
-    }
-    let out = child.wait_with_output().unwrap();
-    output.push_str(&String::from_utf8_lossy(&out.stdout));
-    output.push_str(&String::from_utf8_lossy(&out.stderr));
-    (output, killed)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_during_a_wave_at_several_points_then_started_again_every_history_matches_its_schema() {
     let Some(f) = fleet(
@@ -414,7 +389,7 @@ async fn killed_during_a_wave_at_several_points_then_started_again_every_history
     for point in &points {
         let mut cmd = f.cli();
         cmd.args(["rollout", "start", "--dir", &dir_arg, "--waves", "1,rest", "--yes", "--json"]);
-        let (out, killed) = run_until(cmd, point.as_ref());
+        let (_, out, killed) = run_until(cmd, point.as_ref());
         all.push_str(&out);
         if !killed {
             break;
