@@ -128,6 +128,7 @@ fn supabase_project(
             keys,
             auth_users: vec![],
             tables: vec![],
+            history: vec![],
         };
         w.supabase.projects.push(p.clone());
         w.foreign.push(format!("supabase:{}", p.r#ref));

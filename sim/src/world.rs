@@ -119,6 +119,9 @@ pub struct Project {
     pub auth_users: Vec<AuthUser>,
     /// Tables seen in parse-only SQL mode.
     pub tables: Vec<TableInfo>,
+    /// Rows of `supabase_migrations.schema_migrations` in parse-only SQL mode.
+    #[serde(default)]
+    pub history: Vec<HistoryRow>,
 }
 
 impl Project {
@@ -218,6 +221,15 @@ pub struct TableInfo {
     /// Names of the policies created on the table.
     #[serde(default)]
     pub policies: Vec<String>,
+}
+
+/// One row of the Supabase CLI's migration history (`supabase_migrations.schema_migrations`),
+/// kept by the parse-only SQL mode.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryRow {
+    pub version: String,
+    pub name: Option<String>,
+    pub statements: Option<Vec<String>>,
 }
 
 // ---------------------------------------------------------------- GitHub
