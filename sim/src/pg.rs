@@ -11,6 +11,11 @@
 //! one cluster to all tests alive at the same time. Simulators name project databases with a
 //! per-instance tag, so many simulators can share one server safely.
 //!
+//! [`TestCluster::persistent`] is the variant for the desktop sandbox: its data directory is a
+//! given folder that is kept (initialised on first use, reused afterwards), it listens on a free
+//! loopback port only (no unix socket), and it is stopped cleanly (`-m fast`) on drop or, by
+//! the same kind of watcher, when the process that started it is gone.
+//!
 //! ```no_run
 //! # async fn demo() {
 //! let pg = fabrik_sim::pg::TestCluster::start().expect("postgres");
@@ -49,9 +54,14 @@ pub struct TestCluster {
 struct Owned {
     bin: PathBuf,
     data: PathBuf,
+    log: PathBuf,
     as_postgres: bool,
-    // Kept for its Drop (deletes the directory after the server has stopped).
-    _dir: tempfile::TempDir,
+    /// `pg_ctl stop` mode: `immediate` for a throw-away cluster, `fast` (a clean shutdown) for
+    /// a persistent one.
+    stop_mode: &'static str,
+    // Kept for its Drop (deletes the directory after the server has stopped); `None` for a
+    // persistent cluster, whose directory stays.
+    _dir: Option<tempfile::TempDir>,
 }
 
 static SHARED: Mutex<Weak<TestCluster>> = Mutex::new(Weak::new());
@@ -148,14 +158,16 @@ impl TestCluster {
             );
             match res {
                 Ok(()) => {
-                    watch_owner(&bin, &data, dir.path(), as_postgres)?;
+                    watch_owner(&bin, &data, Some(dir.path()), as_postgres, "immediate")?;
                     return Ok(TestCluster {
                         url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
                         owned: Some(Owned {
                             bin,
                             data,
+                            log,
                             as_postgres,
-                            _dir: dir,
+                            stop_mode: "immediate",
+                            _dir: Some(dir),
                         }),
                     });
                 }
@@ -176,6 +188,141 @@ impl TestCluster {
 }
 
 impl TestCluster {
+    /// A server on the data directory `dir/data`, which is kept: created with `initdb` the first
+    /// time, reused by every later call (so databases survive a restart of the process). It
+    /// listens on a free loopback port, logs to `dir/server.log`, ignores
+    /// `FABRIK_TEST_DATABASE_URL`, and is stopped cleanly on drop or, by a watcher, as soon as
+    /// this process is gone. Blocking: about a second, more the first time. Refused when a
+    /// server already runs on that directory and does not stop within a few seconds (another
+    /// process uses it).
+    pub fn persistent(dir: &Path) -> Result<TestCluster, ClusterError> {
+        let bin = find_bin().ok_or(ClusterError::NotInstalled)?;
+        let as_postgres = is_root();
+        std::fs::create_dir_all(dir)?;
+        let dir = dir.canonicalize()?;
+        let data = dir.join("data");
+        let log = dir.join("server.log");
+        if as_postgres {
+            run(
+                "chown",
+                Command::new("chown")
+                    .arg("-R")
+                    .arg("postgres:postgres")
+                    .arg(&dir),
+            )?;
+            // The server runs as `postgres`, which must reach the folder through its parents.
+            run(
+                "access check",
+                Command::new("runuser")
+                    .args(["-u", "postgres", "--", "test", "-w"])
+                    .arg(&dir),
+            )
+            .map_err(|_| ClusterError::Command {
+                step: "access check".into(),
+                message: format!(
+                    "PostgreSQL runs as user postgres (this process is root), which cannot write to {}",
+                    dir.display()
+                ),
+            })?;
+        }
+        let pg = |tool: &str| -> Command {
+            let exe = bin.join(tool);
+            if as_postgres {
+                let mut c = Command::new("runuser");
+                c.args(["-u", "postgres", "--"]).arg(exe);
+                c
+            } else {
+                Command::new(exe)
+            }
+        };
+        // A server left on this directory by a process that just died is being stopped by its
+        // watcher: wait for that; one that stays belongs to a live process.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while data.join("postmaster.pid").exists()
+            && pg("pg_ctl")
+                .arg("-D")
+                .arg(&data)
+                .arg("status")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        {
+            if std::time::Instant::now() > deadline {
+                return Err(ClusterError::Command {
+                    step: "pg_ctl start".into(),
+                    message: format!(
+                        "a PostgreSQL server already runs on {} (another process uses it)",
+                        data.display()
+                    ),
+                });
+            }
+            std::thread::sleep(std::time::Duration::from_millis(250));
+        }
+        if !data.join("PG_VERSION").exists() {
+            // No cluster yet, or an initdb that was interrupted: (re)create it.
+            if data.exists() {
+                std::fs::remove_dir_all(&data)?;
+            }
+            run(
+                "initdb",
+                pg("initdb").arg("-D").arg(&data).args([
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                ]),
+            )?;
+        }
+        let mut last_err = None;
+        for _ in 0..5 {
+            let port = free_port()?;
+            let opts = format!(
+                "-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='' -c max_connections=200"
+            );
+            let res = run(
+                "pg_ctl start",
+                pg("pg_ctl")
+                    .arg("-D")
+                    .arg(&data)
+                    .arg("-l")
+                    .arg(&log)
+                    .arg("-o")
+                    .arg(&opts)
+                    .args(["-w", "-t", "60", "start"]),
+            );
+            match res {
+                Ok(()) => {
+                    watch_owner(&bin, &data, None, as_postgres, "fast")?;
+                    return Ok(TestCluster {
+                        url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+                        owned: Some(Owned {
+                            bin,
+                            data,
+                            log,
+                            as_postgres,
+                            stop_mode: "fast",
+                            _dir: None,
+                        }),
+                    });
+                }
+                Err(e) => last_err = Some(e),
+            }
+        }
+        let server_log = std::fs::read_to_string(&log).unwrap_or_default();
+        let tail: Vec<&str> = server_log.lines().rev().take(20).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        Err(match last_err {
+            Some(ClusterError::Command { step, message }) => ClusterError::Command {
+                step,
+                message: format!("{message}\n{}", tail.join("\n")),
+            },
+            Some(e) => e,
+            None => ClusterError::NotInstalled,
+        })
+    }
+
     /// Restarts the server this process started (`pg_ctl restart -m fast`: every connection
     /// is ended, as in an upgrade or a failover), on the same port and data.
     pub fn restart(&self) -> Result<(), ClusterError> {
@@ -196,7 +343,7 @@ impl TestCluster {
             c.arg("-D")
                 .arg(&o.data)
                 .arg("-l")
-                .arg(o._dir.path().join("server.log"))
+                .arg(&o.log)
                 .args(["-m", "fast", "-w", "-t", "60", "restart"]),
         )
     }
@@ -216,31 +363,45 @@ impl Drop for TestCluster {
             let _ = c
                 .arg("-D")
                 .arg(&o.data)
-                .args(["-m", "immediate", "-w", "stop"])
+                .args(["-m", o.stop_mode, "-w", "stop"])
                 .output();
         }
     }
 }
 
 /// Starts a watcher in its own session (so a kill of the test's process group spares it) that
-/// waits for this process to end, then stops the server and removes its directory.
-fn watch_owner(bin: &Path, data: &Path, dir: &Path, as_postgres: bool) -> Result<(), ClusterError> {
+/// waits for this process to end, then stops the server (`mode`: `pg_ctl stop -m`) and removes
+/// `remove`, if given. Only the server this process started is stopped (its postmaster's pid is
+/// compared): a later process may already have started a new one on a kept data directory.
+fn watch_owner(
+    bin: &Path,
+    data: &Path,
+    remove: Option<&Path>,
+    as_postgres: bool,
+    mode: &str,
+) -> Result<(), ClusterError> {
     let pg_ctl = bin.join("pg_ctl");
     let stop = if as_postgres {
-        "runuser -u postgres -- \"$1\" -D \"$2\" -m immediate -w stop"
+        format!("runuser -u postgres -- \"$1\" -D \"$2\" -m {mode} -w stop")
     } else {
-        "\"$1\" -D \"$2\" -m immediate -w stop"
+        format!("\"$1\" -D \"$2\" -m {mode} -w stop")
     };
+    let postmaster = std::fs::read_to_string(data.join("postmaster.pid"))
+        .ok()
+        .and_then(|s| s.lines().next().map(|l| l.trim().to_string()))
+        .unwrap_or_default();
     let script = format!(
         "while kill -0 \"$0\" 2>/dev/null; do sleep 0.5; done; \
-         if [ -d \"$2\" ]; then {stop} >/dev/null 2>&1; fi; rm -rf \"$3\""
+         if [ \"$(head -n 1 \"$2/postmaster.pid\" 2>/dev/null)\" = \"$4\" ]; then {stop} >/dev/null 2>&1; fi; \
+         if [ -n \"$3\" ]; then rm -rf \"$3\"; fi"
     );
     Command::new("setsid")
         .args(["sh", "-c", &script])
         .arg(std::process::id().to_string())
         .arg(pg_ctl)
         .arg(data)
-        .arg(dir)
+        .arg(remove.map(|p| p.as_os_str()).unwrap_or_default())
+        .arg(postmaster)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
