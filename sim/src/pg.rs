@@ -105,84 +105,31 @@ impl TestCluster {
         let sock = dir.path().join("sock");
         std::fs::create_dir(&sock)?;
         if as_postgres {
-            // initdb refuses to run as root; the server runs as `postgres`, which must own the directory.
-            run(
-                "chown",
-                Command::new("chown")
-                    .arg("-R")
-                    .arg("postgres:postgres")
-                    .arg(dir.path()),
-            )?;
+            chown_to_postgres(dir.path())?;
         }
-        let pg = |tool: &str| -> Command {
-            let exe = bin.join(tool);
-            if as_postgres {
-                let mut c = Command::new("runuser");
-                c.args(["-u", "postgres", "--"]).arg(exe);
-                c
-            } else {
-                Command::new(exe)
-            }
-        };
-        run(
-            "initdb",
-            pg("initdb").arg("-D").arg(&data).args([
-                "-U",
-                "postgres",
-                "-A",
-                "trust",
-                "-E",
-                "UTF8",
-                "--locale=C",
-                "--no-sync",
-            ]),
-        )?;
+        initdb(&bin, as_postgres, &data, &["--no-sync"])?;
         let log = dir.path().join("server.log");
-        let mut last_err = None;
-        for _ in 0..5 {
-            let port = free_port()?;
-            let opts = format!(
-                "-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+        let port = start_on_free_port(
+            &bin,
+            as_postgres,
+            &data,
+            &log,
+            &format!(
+                "-c unix_socket_directories={} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
                 sock.display()
-            );
-            let res = run(
-                "pg_ctl start",
-                pg("pg_ctl")
-                    .arg("-D")
-                    .arg(&data)
-                    .arg("-l")
-                    .arg(&log)
-                    .arg("-o")
-                    .arg(&opts)
-                    .args(["-w", "-t", "60", "start"]),
-            );
-            match res {
-                Ok(()) => {
-                    watch_owner(&bin, &data, Some(dir.path()), as_postgres, "immediate")?;
-                    return Ok(TestCluster {
-                        url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
-                        owned: Some(Owned {
-                            bin,
-                            data,
-                            log,
-                            as_postgres,
-                            stop_mode: "immediate",
-                            _dir: Some(dir),
-                        }),
-                    });
-                }
-                // Most likely the port was taken between probing and binding: try another.
-                Err(e) => last_err = Some(e),
-            }
-        }
-        let server_log = std::fs::read_to_string(&log).unwrap_or_default();
-        Err(match last_err {
-            Some(ClusterError::Command { step, message }) => ClusterError::Command {
-                step,
-                message: format!("{message}\n{server_log}"),
-            },
-            Some(e) => e,
-            None => ClusterError::NotInstalled,
+            ),
+        )?;
+        watch_owner(&bin, &data, Some(dir.path()), as_postgres, "immediate")?;
+        Ok(TestCluster {
+            url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+            owned: Some(Owned {
+                bin,
+                data,
+                log,
+                as_postgres,
+                stop_mode: "immediate",
+                _dir: Some(dir),
+            }),
         })
     }
 }
@@ -193,8 +140,8 @@ impl TestCluster {
     /// listens on a free loopback port, logs to `dir/server.log`, ignores
     /// `FABRIK_TEST_DATABASE_URL`, and is stopped cleanly on drop or, by a watcher, as soon as
     /// this process is gone. Blocking: about a second, more the first time. Refused when a
-    /// server already runs on that directory and does not stop within a few seconds (another
-    /// process uses it).
+    /// server already runs on that directory for a live process (the pid in `dir/owner`), or
+    /// one left by a dead process does not stop within a few seconds.
     pub fn persistent(dir: &Path) -> Result<TestCluster, ClusterError> {
         let bin = find_bin().ok_or(ClusterError::NotInstalled)?;
         let as_postgres = is_root();
@@ -203,13 +150,7 @@ impl TestCluster {
         let data = dir.join("data");
         let log = dir.join("server.log");
         if as_postgres {
-            run(
-                "chown",
-                Command::new("chown")
-                    .arg("-R")
-                    .arg("postgres:postgres")
-                    .arg(&dir),
-            )?;
+            chown_to_postgres(&dir)?;
             // The server runs as `postgres`, which must reach the folder through its parents.
             run(
                 "access check",
@@ -225,28 +166,25 @@ impl TestCluster {
                 ),
             })?;
         }
-        let pg = |tool: &str| -> Command {
-            let exe = bin.join(tool);
-            if as_postgres {
-                let mut c = Command::new("runuser");
-                c.args(["-u", "postgres", "--"]).arg(exe);
-                c
-            } else {
-                Command::new(exe)
-            }
-        };
         // A server left on this directory by a process that just died is being stopped by its
-        // watcher: wait for that; one that stays belongs to a live process.
+        // watcher: wait for that. One whose starter (`dir/owner`) is alive is in use.
+        let owner = dir.join("owner");
+        let owner_alive = || {
+            std::fs::read_to_string(&owner)
+                .ok()
+                .and_then(|p| p.trim().parse::<u32>().ok())
+                .is_some_and(|p| Path::new(&format!("/proc/{p}")).exists())
+        };
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while data.join("postmaster.pid").exists()
-            && pg("pg_ctl")
+            && pg_command(&bin, as_postgres, "pg_ctl")
                 .arg("-D")
                 .arg(&data)
                 .arg("status")
                 .output()
                 .is_ok_and(|o| o.status.success())
         {
-            if std::time::Instant::now() > deadline {
+            if owner_alive() || std::time::Instant::now() > deadline {
                 return Err(ClusterError::Command {
                     step: "pg_ctl start".into(),
                     message: format!(
@@ -262,64 +200,27 @@ impl TestCluster {
             if data.exists() {
                 std::fs::remove_dir_all(&data)?;
             }
-            run(
-                "initdb",
-                pg("initdb").arg("-D").arg(&data).args([
-                    "-U",
-                    "postgres",
-                    "-A",
-                    "trust",
-                    "-E",
-                    "UTF8",
-                    "--locale=C",
-                ]),
-            )?;
+            initdb(&bin, as_postgres, &data, &[])?;
         }
-        let mut last_err = None;
-        for _ in 0..5 {
-            let port = free_port()?;
-            let opts = format!(
-                "-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='' -c max_connections=200"
-            );
-            let res = run(
-                "pg_ctl start",
-                pg("pg_ctl")
-                    .arg("-D")
-                    .arg(&data)
-                    .arg("-l")
-                    .arg(&log)
-                    .arg("-o")
-                    .arg(&opts)
-                    .args(["-w", "-t", "60", "start"]),
-            );
-            match res {
-                Ok(()) => {
-                    watch_owner(&bin, &data, None, as_postgres, "fast")?;
-                    return Ok(TestCluster {
-                        url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
-                        owned: Some(Owned {
-                            bin,
-                            data,
-                            log,
-                            as_postgres,
-                            stop_mode: "fast",
-                            _dir: None,
-                        }),
-                    });
-                }
-                Err(e) => last_err = Some(e),
-            }
-        }
-        let server_log = std::fs::read_to_string(&log).unwrap_or_default();
-        let tail: Vec<&str> = server_log.lines().rev().take(20).collect();
-        let tail: Vec<&str> = tail.into_iter().rev().collect();
-        Err(match last_err {
-            Some(ClusterError::Command { step, message }) => ClusterError::Command {
-                step,
-                message: format!("{message}\n{}", tail.join("\n")),
-            },
-            Some(e) => e,
-            None => ClusterError::NotInstalled,
+        let port = start_on_free_port(
+            &bin,
+            as_postgres,
+            &data,
+            &log,
+            "-c unix_socket_directories=''",
+        )?;
+        std::fs::write(&owner, std::process::id().to_string())?;
+        watch_owner(&bin, &data, None, as_postgres, "fast")?;
+        Ok(TestCluster {
+            url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+            owned: Some(Owned {
+                bin,
+                data,
+                log,
+                as_postgres,
+                stop_mode: "fast",
+                _dir: None,
+            }),
         })
     }
 
@@ -329,14 +230,7 @@ impl TestCluster {
         let Some(o) = &self.owned else {
             return Err(ClusterError::NotInstalled);
         };
-        let exe = o.bin.join("pg_ctl");
-        let mut c = if o.as_postgres {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(exe);
-            c
-        } else {
-            Command::new(exe)
-        };
+        let mut c = pg_command(&o.bin, o.as_postgres, "pg_ctl");
         run(
             "pg_ctl restart",
             // The log as at the start: without it the server would hold this call's pipe.
@@ -352,15 +246,7 @@ impl TestCluster {
 impl Drop for TestCluster {
     fn drop(&mut self) {
         if let Some(o) = &self.owned {
-            let exe = o.bin.join("pg_ctl");
-            let mut c = if o.as_postgres {
-                let mut c = Command::new("runuser");
-                c.args(["-u", "postgres", "--"]).arg(exe);
-                c
-            } else {
-                Command::new(exe)
-            };
-            let _ = c
+            let _ = pg_command(&o.bin, o.as_postgres, "pg_ctl")
                 .arg("-D")
                 .arg(&o.data)
                 .args(["-m", o.stop_mode, "-w", "stop"])
@@ -411,6 +297,84 @@ fn watch_owner(
             message: e.to_string(),
         })?;
     Ok(())
+}
+
+/// Hands `dir` to the `postgres` user, who runs the server when this process is root.
+fn chown_to_postgres(dir: &Path) -> Result<(), ClusterError> {
+    run(
+        "chown",
+        Command::new("chown")
+            .arg("-R")
+            .arg("postgres:postgres")
+            .arg(dir),
+    )
+}
+
+/// A PostgreSQL tool, run as `postgres` (through `runuser`) when this process is root: initdb
+/// refuses root, and the server must own its directory.
+fn pg_command(bin: &Path, as_postgres: bool, tool: &str) -> Command {
+    let exe = bin.join(tool);
+    if as_postgres {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(exe);
+        c
+    } else {
+        Command::new(exe)
+    }
+}
+
+/// `initdb` with a trusting superuser `postgres`, UTF-8 and the C locale, plus `extra`.
+fn initdb(bin: &Path, as_postgres: bool, data: &Path, extra: &[&str]) -> Result<(), ClusterError> {
+    run(
+        "initdb",
+        pg_command(bin, as_postgres, "initdb")
+            .arg("-D")
+            .arg(data)
+            .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C"])
+            .args(extra),
+    )
+}
+
+/// `pg_ctl start` on a free loopback port with the server options `opts` added; returns the
+/// port. Tries a few ports (another process may take one between probing and binding); the
+/// error carries the end of the server's log.
+fn start_on_free_port(
+    bin: &Path,
+    as_postgres: bool,
+    data: &Path,
+    log: &Path,
+    opts: &str,
+) -> Result<u16, ClusterError> {
+    let mut last_err = None;
+    for _ in 0..5 {
+        let port = free_port()?;
+        let opts = format!("-c listen_addresses=127.0.0.1 -p {port} -c max_connections=200 {opts}");
+        match run(
+            "pg_ctl start",
+            pg_command(bin, as_postgres, "pg_ctl")
+                .arg("-D")
+                .arg(data)
+                .arg("-l")
+                .arg(log)
+                .arg("-o")
+                .arg(&opts)
+                .args(["-w", "-t", "60", "start"]),
+        ) {
+            Ok(()) => return Ok(port),
+            Err(e) => last_err = Some(e),
+        }
+    }
+    let server_log = std::fs::read_to_string(log).unwrap_or_default();
+    let tail: Vec<&str> = server_log.lines().rev().take(40).collect();
+    let tail: Vec<&str> = tail.into_iter().rev().collect();
+    Err(match last_err {
+        Some(ClusterError::Command { step, message }) => ClusterError::Command {
+            step,
+            message: format!("{message}\n{}", tail.join("\n")),
+        },
+        Some(e) => e,
+        None => ClusterError::NotInstalled,
+    })
 }
 
 fn run(step: &str, cmd: &mut Command) -> Result<(), ClusterError> {
