@@ -119,18 +119,7 @@ impl TestCluster {
                 sock.display()
             ),
         )?;
-        watch_owner(&bin, &data, Some(dir.path()), as_postgres, "immediate")?;
-        Ok(TestCluster {
-            url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
-            owned: Some(Owned {
-                bin,
-                data,
-                log,
-                as_postgres,
-                stop_mode: "immediate",
-                _dir: Some(dir),
-            }),
-        })
+        TestCluster::owned(port, bin, data, log, as_postgres, Some(dir))
     }
 }
 
@@ -210,7 +199,23 @@ impl TestCluster {
             "-c unix_socket_directories=''",
         )?;
         std::fs::write(&owner, std::process::id().to_string())?;
-        watch_owner(&bin, &data, None, as_postgres, "fast")?;
+        TestCluster::owned(port, bin, data, log, as_postgres, None)
+    }
+
+    /// A server this process started, on `port` of the loopback interface, watched from now
+    /// on. With `temp` (a throw-away cluster) it is stopped at once and the folder removed;
+    /// without, stopped cleanly and kept.
+    fn owned(
+        port: u16,
+        bin: PathBuf,
+        data: PathBuf,
+        log: PathBuf,
+        as_postgres: bool,
+        temp: Option<tempfile::TempDir>,
+    ) -> Result<TestCluster, ClusterError> {
+        let stop_mode = if temp.is_some() { "immediate" } else { "fast" };
+        let remove = temp.as_ref().map(|t| t.path());
+        watch_owner(&bin, &data, remove, as_postgres, stop_mode)?;
         Ok(TestCluster {
             url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
             owned: Some(Owned {
@@ -218,8 +223,8 @@ impl TestCluster {
                 data,
                 log,
                 as_postgres,
-                stop_mode: "fast",
-                _dir: None,
+                stop_mode,
+                _dir: temp,
             }),
         })
     }

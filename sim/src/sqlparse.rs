@@ -360,14 +360,7 @@ fn insert_history(
     let skip_duplicates = insert.on.is_some();
     let mut added: Vec<HistoryRow> = vec![];
     for row in &values.rows {
-        let value_of = |col: &str| {
-            columns
-                .iter()
-                .position(|c| c == col)
-                .and_then(|i| row.get(i))
-                .map(|e| inserted_value(e, params))
-                .unwrap_or(Value::Null)
-        };
+        let value_of = |col: &str| column_value(&columns, row, col, params);
         let text = |v: Value| match v {
             Value::Null => None,
             Value::String(s) => Some(s),
@@ -530,14 +523,7 @@ fn answer_insert(
     let out = rows
         .iter()
         .map(|row| {
-            let value_of = |col: &str| {
-                columns
-                    .iter()
-                    .position(|c| c == col)
-                    .and_then(|i| row.get(i))
-                    .map(|e| inserted_value(e, params))
-                    .unwrap_or(Value::Null)
-            };
+            let value_of = |col: &str| column_value(&columns, row, col, params);
             let mut m = Map::new();
             for item in returning {
                 let (expr, alias) = match item {
@@ -559,6 +545,16 @@ fn answer_insert(
         })
         .collect();
     Ok(Value::Array(out))
+}
+
+/// The value an INSERT's row gives `col` (null when the column is not listed).
+fn column_value(columns: &[String], row: &[Expr], col: &str, params: &[Value]) -> Value {
+    columns
+        .iter()
+        .position(|c| c == col)
+        .and_then(|i| row.get(i))
+        .map(|e| inserted_value(e, params))
+        .unwrap_or(Value::Null)
 }
 
 /// The column an expression reads (`x`, `x::text`, `(x)`), if it is one.

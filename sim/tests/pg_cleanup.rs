@@ -19,16 +19,7 @@ fn child_starts_a_cluster_and_aborts() {
         println!("NOT-OWNED");
         return;
     }
-    let port = cluster
-        .url()
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .split('/')
-        .next()
-        .unwrap()
-        .to_string();
-    println!("PORT={port}");
+    println!("PORT={}", port_of(cluster.url()));
     // What a panic under `panic = "abort"`, a kill -9 or a never-dropped static leaves behind.
     std::mem::forget(cluster);
     std::process::abort();
@@ -36,7 +27,7 @@ fn child_starts_a_cluster_and_aborts() {
 
 #[test]
 fn a_cluster_is_stopped_and_removed_when_its_test_process_dies() {
-    if std::env::var_os(CHILD).is_some() || std::env::var_os(PERSISTENT_CHILD).is_some() {
+    if in_child() {
         return;
     }
     let out = Command::new(std::env::current_exe().unwrap())
@@ -82,6 +73,11 @@ fn a_cluster_is_stopped_and_removed_when_its_test_process_dies() {
 
 const PERSISTENT_CHILD: &str = "FABRIK_PG_PERSISTENT_CHILD";
 
+/// Whether this process is one of the children the tests below start.
+fn in_child() -> bool {
+    std::env::var_os(CHILD).is_some() || std::env::var_os(PERSISTENT_CHILD).is_some()
+}
+
 fn port_of(url: &str) -> u16 {
     url.rsplit(':')
         .next()
@@ -113,7 +109,7 @@ async fn connect(url: &str) -> tokio_postgres::Client {
 /// the server is stopped on drop, and the directory stays.
 #[tokio::test]
 async fn a_persistent_cluster_keeps_its_data_across_restarts() {
-    if std::env::var_os(CHILD).is_some() || std::env::var_os(PERSISTENT_CHILD).is_some() {
+    if in_child() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -161,7 +157,7 @@ fn child_starts_a_persistent_cluster_and_aborts() {
 
 #[test]
 fn a_persistent_cluster_is_stopped_but_kept_when_its_process_dies() {
-    if std::env::var_os(CHILD).is_some() || std::env::var_os(PERSISTENT_CHILD).is_some() {
+    if in_child() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

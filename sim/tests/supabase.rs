@@ -451,6 +451,26 @@ async fn rate_limit_per_endpoint() {
     sim.shutdown().await;
 }
 
+/// `POST …/database/query` with `{"query": sql}`, the body checked against the spec.
+fn post_sql(
+    c: &reqwest::Client,
+    base: &str,
+    r: &str,
+    sql: &str,
+) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+    let body = json!({ "query": sql });
+    assert_request(
+        Spec::Supabase,
+        "POST",
+        "/v1/projects/{ref}/database/query",
+        &body,
+    );
+    c.post(format!("{base}/v1/projects/{r}/database/query"))
+        .bearer_auth(TOKEN)
+        .json(&body)
+        .send()
+}
+
 #[tokio::test]
 async fn sql_parse_only_records_tables_and_rls() {
     let sim = sim().await;
@@ -460,19 +480,7 @@ async fn sql_parse_only_records_tables_and_rls() {
         .as_str()
         .unwrap()
         .to_string();
-    let q = |sql: &str| {
-        let body = json!({"query": sql});
-        assert_request(
-            Spec::Supabase,
-            "POST",
-            "/v1/projects/{ref}/database/query",
-            &body,
-        );
-        c.post(format!("{base}/v1/projects/{r}/database/query"))
-            .bearer_auth(TOKEN)
-            .json(&body)
-            .send()
-    };
+    let q = |sql: &str| post_sql(&c, &base, &r, sql);
     let (s, _, v) = json_of(q("SELECT 1").await.unwrap()).await;
     assert_eq!((s, v), (201, json!([{"?column?": 1}])));
     let (s, _, v) = json_of(q("create table public.todos (id uuid primary key, title text); alter table public.todos enable row level security;").await.unwrap()).await;
@@ -513,14 +521,23 @@ async fn sql_parse_only_records_tables_and_rls() {
     sim.shutdown().await;
 }
 
-#[tokio::test]
-async fn sql_runs_on_real_postgres_and_auth_users_are_mirrored() {
+/// A simulator whose projects run their SQL on this binary's shared PostgreSQL.
+async fn pg_sim() -> (
+    std::sync::Arc<fabrik_sim::pg::TestCluster>,
+    fabrik_sim::SimHandle,
+) {
     let pg = fabrik_sim::pg::TestCluster::shared().expect("postgres test cluster");
     let sim = sim_with(SimConfig {
         database_url: Some(pg.url().to_string()),
         ..Default::default()
     })
     .await;
+    (pg, sim)
+}
+
+#[tokio::test]
+async fn sql_runs_on_real_postgres_and_auth_users_are_mirrored() {
+    let (pg, sim) = pg_sim().await;
     let base = sim.supabase_api_url();
     let c = client();
     let r = create(&c, &base, "pgproj").await["ref"]
@@ -903,19 +920,7 @@ async fn migration_history_story(sim: &fabrik_sim::SimHandle) -> String {
         .as_str()
         .unwrap()
         .to_string();
-    let q = |sql: String| {
-        let body = json!({ "query": sql });
-        assert_request(
-            Spec::Supabase,
-            "POST",
-            "/v1/projects/{ref}/database/query",
-            &body,
-        );
-        c.post(format!("{base}/v1/projects/{r}/database/query"))
-            .bearer_auth(TOKEN)
-            .json(&body)
-            .send()
-    };
+    let q = |sql: String| post_sql(&c, &base, &r, &sql);
     let tables = || async {
         json_of(
             q(
@@ -1028,12 +1033,7 @@ async fn migration_history_and_atomic_scripts_without_postgres() {
 
 #[tokio::test]
 async fn migration_history_atomic_scripts_and_errors_on_postgres() {
-    let pg = fabrik_sim::pg::TestCluster::shared().expect("postgres test cluster");
-    let sim = sim_with(SimConfig {
-        database_url: Some(pg.url().to_string()),
-        ..Default::default()
-    })
-    .await;
+    let (_pg, sim) = pg_sim().await;
     let r = migration_history_story(&sim).await;
     let base = sim.supabase_api_url();
     let c = client();
