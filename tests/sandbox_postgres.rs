@@ -28,6 +28,17 @@ async fn query(c: &reqwest::Client, sb: &Sandbox, r: &str, sql: &str) -> (u16, V
     (res.status().as_u16(), res.json().await.unwrap())
 }
 
+/// Sends with the sandbox's token; the answer's JSON.
+async fn json_of(req: reqwest::RequestBuilder) -> Value {
+    req.bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 async fn new_project(c: &reqwest::Client, sb: &Sandbox) -> String {
     let api = sb.endpoints().supabase_api;
     let org = sb
@@ -36,31 +47,18 @@ async fn new_project(c: &reqwest::Client, sb: &Sandbox) -> String {
         .find(|(k, _)| *k == "supabase.organization")
         .unwrap()
         .1;
-    let p: Value = c
-        .post(format!("{api}/v1/projects"))
-        .bearer_auth(TOKEN)
-        .json(&json!({"name": "kept", "db_pass": "S3cret-pass!", "organization_slug": org, "region": "eu-north-1"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let p = json_of(
+        c.post(format!("{api}/v1/projects"))
+            .json(&json!({"name": "kept", "db_pass": "S3cret-pass!", "organization_slug": org, "region": "eu-north-1"})),
+    )
+    .await;
     let r = p["ref"]
         .as_str()
         .unwrap_or_else(|| panic!("{p}"))
         .to_string();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let p: Value = c
-            .get(format!("{api}/v1/projects/{r}"))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let p = json_of(c.get(format!("{api}/v1/projects/{r}"))).await;
         if p["status"] == "ACTIVE_HEALTHY" {
             return r;
         }
