@@ -897,4 +897,21 @@ mod tests {
         assert!(h.is_empty());
         assert!(run(&mut t, &mut h, read, &[], false).is_err());
     }
+
+    /// Fabrik's bundled template schema, applied as a migration is (one transaction, its text
+    /// dollar-quoted into the history row), goes through the emulation.
+    #[test]
+    fn the_bundled_template_applies_as_a_migration() {
+        let template = include_str!("../../schema/template.sql");
+        let (mut t, mut h) = (vec![], vec![]);
+        run(&mut t, &mut h, HISTORY_DDL, &[], false).unwrap();
+        let script = format!(
+            "BEGIN; SELECT pg_advisory_xact_lock(1); {template}\n; \
+             INSERT INTO supabase_migrations.schema_migrations (version, name, statements) \
+             VALUES ('00000000000000', 'baseline', ARRAY[$fabrik_b$ {template} $fabrik_b$]); COMMIT;"
+        );
+        run(&mut t, &mut h, &script, &[], false).unwrap();
+        assert_eq!(h.len(), 1);
+        assert!(t.iter().any(|x| x.schema == "public"), "{t:?}");
+    }
 }
