@@ -159,6 +159,11 @@ fn run(cli: Cli) -> Result<(), ApiError> {
 
 /// The commands that reach the clouds, in the environment the register resolves.
 async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), ApiError> {
+    // Roll-outs and backups read and write the projects' databases: the sandbox gives them real
+    // PostgreSQL ones, as the window does (other commands keep its faster emulation).
+    if matches!(cmd, Command::Rollout(_) | Command::Backup(_)) {
+        fabrik::sandbox::prefer_postgres();
+    }
     let cloud = runtime::open(db, chosen).await?;
     let result = match cmd {
         Command::Secrets(cmd) => secrets::run(&cloud, cmd).await,
