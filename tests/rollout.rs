@@ -422,3 +422,55 @@ async fn killed_during_a_wave_at_several_points_then_started_again_every_history
         assert_eq!(note[0]["n"], 1);
     }
 }
+
+/// Puts a file on the template repository's default branch, as a person pushing to it would.
+async fn push_to_template(sim: &SimHandle, path: &str, text: &str) {
+    use base64::Engine as _;
+    let template = sim.seed().github_template.clone();
+    let body = serde_json::json!({
+        "message": format!("Add {path}"),
+        "content": base64::engine::general_purpose::STANDARD.encode(text),
+    });
+    let r = reqwest::Client::new()
+        .put(format!("{}/repos/{template}/contents/{path}", sim.github_api_url()))
+        .bearer_auth(TOKEN)
+        .header("User-Agent", "fabrik-test")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_instance_gets_the_template_repositorys_files_and_starts_current() {
+    let Some(f) = fleet("rollout-template", &["Före Mallen AB"]).await else {
+        return;
+    };
+    // The template repository gets a migrations folder: its first file is the schema Fabrik
+    // carried (the baseline's version), then the invoices.
+    let bundled = fabrik::provision::settings::BUNDLED_SCHEMA;
+    push_to_template(&f.sim, "supabase/migrations/20250101000000_fabrik_template.sql", bundled).await;
+    push_to_template(&f.sim, &format!("supabase/migrations/{INVOICES}"), INVOICES_SQL).await;
+
+    let new = customer(&f.store, "Efter Mallen AB");
+    let (_, state) = provision(&f.engine, &new).await;
+    assert_eq!(state, RunState::Succeeded);
+    assert_eq!(f.history(&new).await, ["20250101000000", "20250601000000"]);
+    assert_eq!(
+        f.sql(&new, "select version from public.applied_files").await.len(),
+        1
+    );
+
+    // The template at its default branch: the older instance is behind by one, the new one is
+    // current and needs no run.
+    let mut start = f.cli();
+    start.args(["rollout", "start", "--yes", "--json"]);
+    let (code, out, err) = run(start);
+    assert_eq!(code, 0, "{out}{err}");
+    let view = ended(&out);
+    assert!(view["rollout"]["source"].as_str().unwrap().starts_with("ref:"), "{view}");
+    assert_eq!(member(&view, &new)["run_id"], Value::Null);
+    assert_eq!(member(&view, &f.slugs[0])["state"], "done");
+    assert_eq!(f.history(&f.slugs[0]).await, ["20250101000000", "20250601000000"]);
+}

@@ -716,14 +716,14 @@ async fn contents_list_a_directory_and_read_a_file_at_a_ref() {
     assert_eq!(dir["size"], 0);
 
     let (s, _, listing) = json_of(
-        get(&format!("supabase/migrations?ref={first}"))
+        get(&format!("supabase?ref={first}"))
             .await
             .unwrap(),
     )
     .await;
     assert_eq!(s, 200, "{listing}");
     assert_response(Spec::Github, "GET", spec_path, 200, &listing);
-    let init = "create table if not exists public.profiles (id uuid primary key);\n";
+    let init = "-- Sample rows for a local supabase db reset.\n";
     assert_eq!(listing.as_array().unwrap().len(), 1);
     let item = &listing[0];
     assert_eq!(
@@ -733,8 +733,8 @@ async fn contents_list_a_directory_and_read_a_file_at_a_ref() {
             item["type"].as_str()
         ),
         (
-            Some("0001_init.sql"),
-            Some("supabase/migrations/0001_init.sql"),
+            Some("seed.sql"),
+            Some("supabase/seed.sql"),
             Some("file")
         )
     );
@@ -746,10 +746,10 @@ async fn contents_list_a_directory_and_read_a_file_at_a_ref() {
     assert!(item["download_url"]
         .as_str()
         .unwrap()
-        .ends_with(&format!("/{first}/supabase/migrations/0001_init.sql")));
+        .ends_with(&format!("/{first}/supabase/seed.sql")));
 
     let (s, _, file) = json_of(
-        get(&format!("supabase/migrations/0001_init.sql?ref={first}"))
+        get(&format!("supabase/seed.sql?ref={first}"))
             .await
             .unwrap(),
     )
@@ -785,14 +785,16 @@ async fn contents_list_a_directory_and_read_a_file_at_a_ref() {
     .await;
     assert_eq!(s, 201, "{v}");
     let (_, _, now) = json_of(get("supabase/migrations?ref=main").await.unwrap()).await;
+    assert_eq!(now.as_array().unwrap().len(), 1, "{now}");
+    let (_, _, now) = json_of(get("supabase?ref=main").await.unwrap()).await;
     assert_eq!(now.as_array().unwrap().len(), 2, "{now}");
-    let (_, _, then) = json_of(
+    let (s, _, then) = json_of(
         get(&format!("supabase/migrations?ref={}", &first[..7]))
             .await
             .unwrap(),
     )
     .await;
-    assert_eq!(then.as_array().unwrap().len(), 1, "{then}");
+    assert_eq!(s, 404, "the folder did not exist at the first commit: {then}");
     let (s, _, _) = json_of(
         get(&format!("supabase/migrations/0002_notes.sql?ref={first}"))
             .await
