@@ -715,12 +715,7 @@ async fn contents_list_a_directory_and_read_a_file_at_a_ref() {
     assert!(dir["download_url"].is_null());
     assert_eq!(dir["size"], 0);
 
-    let (s, _, listing) = json_of(
-        get(&format!("supabase?ref={first}"))
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, _, listing) = json_of(get(&format!("supabase?ref={first}")).await.unwrap()).await;
     assert_eq!(s, 200, "{listing}");
     assert_response(Spec::Github, "GET", spec_path, 200, &listing);
     let init = "-- Sample rows for a local supabase db reset.\n";
@@ -732,11 +727,7 @@ async fn contents_list_a_directory_and_read_a_file_at_a_ref() {
             item["path"].as_str(),
             item["type"].as_str()
         ),
-        (
-            Some("seed.sql"),
-            Some("supabase/seed.sql"),
-            Some("file")
-        )
+        (Some("seed.sql"), Some("supabase/seed.sql"), Some("file"))
     );
     assert_eq!(item["size"], init.len());
     assert!(
@@ -794,7 +785,10 @@ async fn contents_list_a_directory_and_read_a_file_at_a_ref() {
             .unwrap(),
     )
     .await;
-    assert_eq!(s, 404, "the folder did not exist at the first commit: {then}");
+    assert_eq!(
+        s, 404,
+        "the folder did not exist at the first commit: {then}"
+    );
     let (s, _, _) = json_of(
         get(&format!("supabase/migrations/0002_notes.sql?ref={first}"))
             .await

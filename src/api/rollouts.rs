@@ -134,7 +134,13 @@ impl RolloutsApi {
                 let found = engine
                     .clients()
                     .github
-                    .folder_at(&owner, &repo, migration::MIGRATIONS_DIR, at.as_deref(), MAX_FILES)
+                    .folder_at(
+                        &owner,
+                        &repo,
+                        migration::MIGRATIONS_DIR,
+                        at.as_deref(),
+                        MAX_FILES,
+                    )
                     .await
                     .map_err(|e| Error::Provider(e.to_string()))?;
                 let at_text = at.clone().unwrap_or_else(|| "HEAD".into());
@@ -146,7 +152,8 @@ impl RolloutsApi {
                     ))
                     .into());
                 };
-                let files = migration::from_files(found).map_err(|e| Error::RolloutPlan(e.text()))?;
+                let files =
+                    migration::from_files(found).map_err(|e| Error::RolloutPlan(e.text()))?;
                 if files.is_empty() {
                     let e = migration::FileError::NoFiles {
                         path: format!("{owner}/{repo}@{at_text}: {}", migration::MIGRATIONS_DIR),
@@ -328,7 +335,11 @@ impl RolloutsApi {
 
     /// Pauses: the driver finishes the runs in flight and starts no new one.
     pub fn pause(&self, id: i64) -> ApiResult<RolloutView> {
-        self.move_to(id, RolloutState::Paused, &[RolloutState::Running, RolloutState::Planned])
+        self.move_to(
+            id,
+            RolloutState::Paused,
+            &[RolloutState::Running, RolloutState::Planned],
+        )
     }
 
     /// Aborts: nothing more is applied; what was applied stays (restore it per instance).
@@ -336,12 +347,20 @@ impl RolloutsApi {
         self.move_to(
             id,
             RolloutState::Aborted,
-            &[RolloutState::Running, RolloutState::Planned, RolloutState::Paused, RolloutState::Halted],
+            &[
+                RolloutState::Running,
+                RolloutState::Planned,
+                RolloutState::Paused,
+                RolloutState::Halted,
+            ],
         )
     }
 
     fn move_to(&self, id: i64, to: RolloutState, from: &[RolloutState]) -> ApiResult<RolloutView> {
-        let r = self.store.get_rollout(id)?.ok_or(Error::RolloutNotFound(id))?;
+        let r = self
+            .store
+            .get_rollout(id)?
+            .ok_or(Error::RolloutNotFound(id))?;
         if !self.store.set_rollout_state(id, to, None, None, from)? {
             return Err(Error::RolloutState { id, state: r.state }.into());
         }
@@ -352,7 +371,10 @@ impl RolloutsApi {
     /// paused or aborted. A halted roll-out is continued from the wave that halted when the
     /// owner starts it again (after restoring or fixing what failed).
     pub async fn drive(&self, id: i64, host: Arc<dyn RunHost>) -> ApiResult<RolloutView> {
-        let r = self.store.get_rollout(id)?.ok_or(Error::RolloutNotFound(id))?;
+        let r = self
+            .store
+            .get_rollout(id)?
+            .ok_or(Error::RolloutNotFound(id))?;
         if !r.state.is_open() && r.state != RolloutState::Halted {
             return self.view(id);
         }
@@ -366,7 +388,12 @@ impl RolloutsApi {
             RolloutState::Running,
             None,
             None,
-            &[RolloutState::Planned, RolloutState::Paused, RolloutState::Halted, RolloutState::Running],
+            &[
+                RolloutState::Planned,
+                RolloutState::Paused,
+                RolloutState::Halted,
+                RolloutState::Running,
+            ],
         )?;
         let result = self.drive_claimed(id, &token, host).await;
         let _ = self.store.release_rollout(id, &token);
@@ -374,14 +401,12 @@ impl RolloutsApi {
         self.view(id)
     }
 
-    async fn drive_claimed(
-        &self,
-        id: i64,
-        token: &str,
-        host: Arc<dyn RunHost>,
-    ) -> ApiResult<()> {
+    async fn drive_claimed(&self, id: i64, token: &str, host: Arc<dyn RunHost>) -> ApiResult<()> {
         loop {
-            let r = self.store.get_rollout(id)?.ok_or(Error::RolloutNotFound(id))?;
+            let r = self
+                .store
+                .get_rollout(id)?
+                .ok_or(Error::RolloutNotFound(id))?;
             if r.state != RolloutState::Running {
                 return Ok(());
             }
@@ -413,7 +438,10 @@ impl RolloutsApi {
                 continue;
             }
             let done = this.iter().filter(|m| m.state == MemberState::Done).count();
-            let failed = this.iter().filter(|m| m.state == MemberState::Failed).count();
+            let failed = this
+                .iter()
+                .filter(|m| m.state == MemberState::Failed)
+                .count();
             if let Some(why) = fleet::halt(r.wave, done, failed, r.halt_share) {
                 self.store.set_rollout_state(
                     id,
@@ -426,8 +454,13 @@ impl RolloutsApi {
                 return Ok(());
             }
             if r.wave >= last_wave {
-                self.store
-                    .set_rollout_state(id, RolloutState::Done, None, None, &[RolloutState::Running])?;
+                self.store.set_rollout_state(
+                    id,
+                    RolloutState::Done,
+                    None,
+                    None,
+                    &[RolloutState::Running],
+                )?;
                 return Ok(());
             }
             self.store.set_rollout_state(
@@ -446,16 +479,21 @@ impl RolloutsApi {
         if !self.store.beat_rollout(id, token)? {
             return Ok(false);
         }
-        let r = self.store.get_rollout(id)?.ok_or(Error::RolloutNotFound(id))?;
+        let r = self
+            .store
+            .get_rollout(id)?
+            .ok_or(Error::RolloutNotFound(id))?;
         Ok(r.state == RolloutState::Running)
     }
 
     /// One instance's part, from wherever it stood.
     async fn member(&self, r: &RolloutRow, m: MemberRow, host: Arc<dyn RunHost>) -> ApiResult<()> {
         let env = self.environment();
-        let set = |state: MemberState, reason: Option<&Text>, run: Option<i64>, version: Option<&str>| {
-            self.store.set_member(r.id, m.customer_id, state, reason, run, version)
-        };
+        let set =
+            |state: MemberState, reason: Option<&Text>, run: Option<i64>, version: Option<&str>| {
+                self.store
+                    .set_member(r.id, m.customer_id, state, reason, run, version)
+            };
         // A run started before: follow it to its end.
         if let Some(run_id) = m.run_id {
             let state = self.follow(run_id, host.clone()).await?;
@@ -473,7 +511,12 @@ impl RolloutsApi {
             if let Ok(found) = instance::read(&engine.clients().supabase, project_ref).await {
                 match history::verdict(&found.history, &found.tables, &files) {
                     Verdict::Current => {
-                        set(MemberState::Done, Some(&current_text()), None, found.version().as_deref())?;
+                        set(
+                            MemberState::Done,
+                            Some(&current_text()),
+                            None,
+                            found.version().as_deref(),
+                        )?;
                         return Ok(());
                     }
                     v if v.is_drift() => {
@@ -486,7 +529,11 @@ impl RolloutsApi {
         }
         let launched = self
             .supervisor
-            .start_run(m.slug.clone(), RunRequest::Migrate { rollout: r.id }, host.clone())
+            .start_run(
+                m.slug.clone(),
+                RunRequest::Migrate { rollout: r.id },
+                host.clone(),
+            )
             .await;
         let launched = match launched {
             Ok(l) => l,
@@ -516,10 +563,7 @@ impl RolloutsApi {
             }
             match self.supervisor.resume(run_id, host.clone()).await {
                 Ok(handle) => {
-                    return handle
-                        .await
-                        .map_err(internal)?
-                        .map_err(|e| e.to_api());
+                    return handle.await.map_err(internal)?.map_err(|e| e.to_api());
                 }
                 // Driven by a live driver: wait for it.
                 Err(e) if e.code == crate::messages::ErrorCode::RunBusy => {

@@ -353,7 +353,9 @@ impl Github {
                 format!("?ref={r}")
             })
             .unwrap_or_default();
-        let get = self.octo._get(format!("/repos/{owner}/{name}/contents/{path}{query}"));
+        let get = self
+            .octo
+            ._get(format!("/repos/{owner}/{name}/contents/{path}{query}"));
         match self.call(Method::GET, get).await {
             Ok(resp) => Ok(Some(self.json(resp).await?)),
             Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
@@ -438,7 +440,11 @@ impl Github {
         let mut out = Vec::with_capacity(files.len());
         for file in files {
             let item = self.contents(owner, name, file, at).await?.ok_or_else(|| {
-                ProviderError::new(P, ErrorKind::NotFound, format!("{file} went away while read"))
+                ProviderError::new(
+                    P,
+                    ErrorKind::NotFound,
+                    format!("{file} went away while read"),
+                )
             })?;
             let base = file.rsplit('/').next().unwrap_or(file).to_string();
             out.push((base, Self::decoded(&item, file)?));

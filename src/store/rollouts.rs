@@ -63,7 +63,8 @@ pub struct NewMember {
     pub version_before: Option<String>,
 }
 
-const ROLLOUT_COLUMNS: &str = "id, environment, source, migrations, state, wave, halt_share, halt_reason,
+const ROLLOUT_COLUMNS: &str =
+    "id, environment, source, migrations, state, wave, halt_share, halt_reason,
     halt_reason_en, created_at, created_by, updated_at";
 
 fn rollout(r: &Row) -> super::db::Result<RolloutRow> {

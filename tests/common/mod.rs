@@ -479,7 +479,10 @@ pub async fn delete_vercel_env(sim: &SimHandle, project: &str, key: &str) {
 /// Runs a CLI command with `--json`, killing it (SIGKILL) when `kill_at` matches an event.
 /// Returns the events it printed, its whole output, and whether it was killed.
 #[allow(dead_code)] // only the binaries that kill the CLI use it
-pub fn run_until(mut cmd: std::process::Command, kill_at: &dyn Fn(&Value) -> bool) -> (Vec<Value>, String, bool) {
+pub fn run_until(
+    mut cmd: std::process::Command,
+    kill_at: &dyn Fn(&Value) -> bool,
+) -> (Vec<Value>, String, bool) {
     let mut child = cmd
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -165,7 +165,9 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: RolloutCmd) -> Result<(), ApiError>
                     view
                 }
             };
-            let end = api.drive(view.rollout.id, Arc::new(Progress { json })).await?;
+            let end = api
+                .drive(view.rollout.id, Arc::new(Progress { json }))
+                .await?;
             ended(&end, json);
         }
         RolloutCmd::Status { id, json } => {
@@ -221,7 +223,12 @@ fn show(view: &RolloutView, json: bool) {
     let r = &view.rollout;
     println!("Utrullning {}: {} ({})", r.id, r.state, r.source);
     for f in &view.files {
-        println!("  fil {}_{}.sql  sha256 {}", f.version, f.name, &f.sha256[..12]);
+        println!(
+            "  fil {}_{}.sql  sha256 {}",
+            f.version,
+            f.name,
+            &f.sha256[..12]
+        );
     }
     if let Some(why) = &r.halt_reason {
         println!("  stoppad: {}", why.sv);

@@ -33,7 +33,10 @@ pub(super) struct Schema {
 }
 
 fn rel(alias: &str) -> String {
-    format!("{alias}.relnamespace = n.oid AND {CUSTOMER_SCHEMA} AND {}", not_extension("pg_class", &format!("{alias}.oid")))
+    format!(
+        "{alias}.relnamespace = n.oid AND {CUSTOMER_SCHEMA} AND {}",
+        not_extension("pg_class", &format!("{alias}.oid"))
+    )
 }
 
 /// Reads the schema of the customer's schemas; refuses what it cannot carry faithfully.
@@ -267,8 +270,15 @@ async fn views(supabase: &Supabase, project_ref: &str) -> Result<Vec<String>, Ba
         .iter()
         .map(|r| {
             let deps = text(&r["d"]).unwrap_or_default();
-            let deps = deps.split(',').filter(|d| !d.is_empty()).map(str::to_string).collect();
-            (text(&r["o"]).unwrap_or_default(), (text(&r["s"]).unwrap_or_default(), deps))
+            let deps = deps
+                .split(',')
+                .filter(|d| !d.is_empty())
+                .map(str::to_string)
+                .collect();
+            (
+                text(&r["o"]).unwrap_or_default(),
+                (text(&r["s"]).unwrap_or_default(), deps),
+            )
         })
         .collect();
     // Materialized views are made after the data (`matviews`); a plain view reading one
@@ -287,22 +297,35 @@ async fn views(supabase: &Supabase, project_ref: &str) -> Result<Vec<String>, Ba
                     "a view that reads a materialized view ({m}) is not backed up"
                 )));
             }
-            if deps.iter().all(|d| done.contains(d) || !views.contains_key(d)) {
+            if deps
+                .iter()
+                .all(|d| done.contains(d) || !views.contains_key(d))
+            {
                 out.push(stmt.clone());
                 done.insert(oid.clone());
             }
         }
         done.extend(matviews.iter().cloned());
         if done.len() == before {
-            return Err(BackupError::Unsupported("views that depend on each other in a cycle".into()));
+            return Err(BackupError::Unsupported(
+                "views that depend on each other in a cycle".into(),
+            ));
         }
     }
     Ok(out)
 }
 
-async fn matview_oids(supabase: &Supabase, project_ref: &str) -> Result<BTreeSet<String>, BackupError> {
-    let sql = format!("SELECT c.oid::text AS s FROM pg_class c, pg_namespace n WHERE c.relkind = 'm' AND {}", rel("c"));
-    Ok(column(&supabase.run_query(project_ref, &sql).await?, "s").into_iter().collect())
+async fn matview_oids(
+    supabase: &Supabase,
+    project_ref: &str,
+) -> Result<BTreeSet<String>, BackupError> {
+    let sql = format!(
+        "SELECT c.oid::text AS s FROM pg_class c, pg_namespace n WHERE c.relkind = 'm' AND {}",
+        rel("c")
+    );
+    Ok(column(&supabase.run_query(project_ref, &sql).await?, "s")
+        .into_iter()
+        .collect())
 }
 
 fn matviews() -> String {
@@ -315,7 +338,10 @@ fn matviews() -> String {
 }
 
 /// The tables whose rows are copied, with the columns that take values.
-pub(super) async fn tables(supabase: &Supabase, project_ref: &str) -> Result<Vec<Table>, BackupError> {
+pub(super) async fn tables(
+    supabase: &Supabase,
+    project_ref: &str,
+) -> Result<Vec<Table>, BackupError> {
     let sql = format!(
         "SELECT n.nspname AS n, c.relname AS rel,
                 coalesce((SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_attribute a

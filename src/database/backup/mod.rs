@@ -73,7 +73,8 @@ pub enum BackupError {
 /// The customer's own schemas, as a condition on `n.nspname` (a `pg_namespace n`): not
 /// PostgreSQL's, not one Supabase manages, not an extension's. `supabase_migrations` is the
 /// customer's history and is included.
-pub(crate) const CUSTOMER_SCHEMA: &str = "(n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT LIKE 'pgsodium%'
+pub(crate) const CUSTOMER_SCHEMA: &str =
+    "(n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT LIKE 'pgsodium%'
     AND n.nspname NOT IN ('information_schema', 'auth', 'storage', 'extensions', 'graphql',
         'graphql_public', 'realtime', 'supabase_functions', 'vault', 'net', 'cron', '_realtime',
         'pgbouncer', '_analytics', '_supavisor', 'pgtle', 'pgmq', 'tiger', 'tiger_data', 'topology',

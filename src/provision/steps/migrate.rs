@@ -108,7 +108,8 @@ async fn migrate(ctx: &RunCtx) -> Result<Done, StepError> {
                 format!("{file} was in the history already; not applied again"),
             ),
         };
-        ctx.log(StepKey::SupabaseMigrate, LogLevel::Info, &line).await;
+        ctx.log(StepKey::SupabaseMigrate, LogLevel::Info, &line)
+            .await;
     }
     let version = instance::read(sb, &project_ref).await?.version();
     let (customer_id, environment, v) = (ctx.customer.id, ctx.environment, version.clone());
@@ -162,7 +163,10 @@ async fn verify(ctx: &RunCtx) -> Result<Done, StepError> {
             }
         }
         // A table a file drops is not expected.
-        let dropped: Vec<String> = files.iter().flat_map(|m| history::drops_tables(&m.sql)).collect();
+        let dropped: Vec<String> = files
+            .iter()
+            .flat_map(|m| history::drops_tables(&m.sql))
+            .collect();
         expected.retain(|t| !dropped.contains(&format!("public.{t}")));
     }
     // What the instance is at now (a restore may have taken it back): the register shows it.

@@ -243,7 +243,10 @@ async fn apply_schema(ctx: &RunCtx) -> Result<Done, StepError> {
     }
     let applied: std::collections::BTreeSet<&str> =
         found.history.iter().map(|a| a.version.as_str()).collect();
-    for m in files.iter().filter(|m| !applied.contains(m.version.as_str())) {
+    for m in files
+        .iter()
+        .filter(|m| !applied.contains(m.version.as_str()))
+    {
         if let Some(problem) = history::refuse_file(m) {
             return Err(StepError::permanent(
                 ErrorCode::MigrationRefused,
@@ -288,7 +291,13 @@ async fn template_migrations(
     let found = ctx
         .clients
         .github
-        .folder_at(&s.template_owner, &s.template_repo, MIGRATIONS_DIR, None, 1000)
+        .folder_at(
+            &s.template_owner,
+            &s.template_repo,
+            MIGRATIONS_DIR,
+            None,
+            1000,
+        )
         .await?;
     let Some(found) = found else {
         return Ok(None);
