@@ -25,7 +25,8 @@ use crate::environment::Environment;
 use crate::error::Error;
 use crate::fleet;
 use crate::ledger::{MemberState, RolloutState, RunState};
-use crate::messages::Text;
+use crate::messages::{Say, Text};
+use crate::params;
 use crate::provision::RunRequest;
 use crate::store::rollouts::{MemberRow, NewMember, RolloutRow};
 use crate::store::Store;
@@ -146,10 +147,9 @@ impl RolloutsApi {
                 let at_text = at.clone().unwrap_or_else(|| "HEAD".into());
                 let Some(found) = found else {
                     let place = format!("{owner}/{repo}@{at_text}: {}", migration::MIGRATIONS_DIR);
-                    return Err(Error::RolloutPlan(Text::new(
-                        format!("{place} finns inte"),
-                        format!("{place} does not exist"),
-                    ))
+                    return Err(Error::RolloutPlan(
+                        Say::RolloutFolderMissing.with(params! { "place" => place }),
+                    )
                     .into());
                 };
                 let files =
@@ -194,11 +194,7 @@ impl RolloutsApi {
     ) -> ApiResult<RolloutView> {
         let waves = fleet::parse_waves(waves).map_err(Error::RolloutPlan)?;
         if !(0.0..=1.0).contains(&halt_share) {
-            return Err(Error::RolloutPlan(Text::new(
-                "Stoppgränsen är en andel mellan 0 och 1",
-                "The halt share is a fraction between 0 and 1",
-            ))
-            .into());
+            return Err(Error::RolloutPlan(Say::RolloutHaltShareRange.text()).into());
         }
         if let Some(open) = self.store.open_rollout(self.environment())? {
             return Err(Error::RolloutOpen(open.id).into());
@@ -219,10 +215,7 @@ impl RolloutsApi {
                     // `Ok(None)`: its database did not answer now; its run will say why.
                     let verdict = match (c.status, c.instance.supabase_project_ref.as_deref()) {
                         (Status::Inactive, _) => Err(paused_text()),
-                        (_, None) => Err(Text::new(
-                            "Instansen har inget Supabase-projekt i registret",
-                            "The instance has no Supabase project in the register",
-                        )),
+                        (_, None) => Err(Say::RolloutNoProject.text()),
                         (_, Some(r)) => Ok(instance::read(sb, r).await.ok().map(|found| {
                             (
                                 history::verdict(&found.history, &found.tables, files),
@@ -590,10 +583,7 @@ impl RolloutsApi {
                 MemberState::Failed,
                 Some(match run.error {
                     Some(text) => text,
-                    None => Text::new(
-                        format!("Körningen slutade som {}", state.as_str()),
-                        format!("The run ended {}", state.as_str()),
-                    ),
+                    None => Say::RolloutRunEnded.with(params! { "state" => state.as_str() }),
                 }),
             ),
         };
@@ -610,41 +600,20 @@ impl RolloutsApi {
 }
 
 fn paused_text() -> Text {
-    Text::new(
-        "Instansen är pausad; återstarta den och kör utrullningen igen",
-        "The instance is paused; resume it and run the roll-out again",
-    )
+    Say::RolloutInstancePaused.text()
 }
 
 fn current_text() -> Text {
-    Text::new(
-        "Redan aktuell: varje fil finns i historiken",
-        "Already current: every file is in the history",
-    )
+    Say::RolloutAlreadyCurrent.text()
 }
 
 fn drift_reason(v: &Verdict) -> Text {
     match v {
-        Verdict::UnknownHistory { versions } => Text::new(
-            format!(
-                "Historiken har versioner som filerna saknar: {} (lägg till filerna eller reparera historiken med supabase migration repair)",
-                versions.join(", ")
-            ),
-            format!(
-                "The history holds versions the files do not: {} (add the files, or repair the history with supabase migration repair)",
-                versions.join(", ")
-            ),
-        ),
-        Verdict::SchemaHas { version, tables } => Text::new(
-            format!(
-                "Schemat har redan {} som {version} skapar; läggs inte in",
-                tables.join(", ")
-            ),
-            format!(
-                "The schema already has {} that {version} creates; not applied",
-                tables.join(", ")
-            ),
-        ),
+        Verdict::UnknownHistory { versions } => {
+            Say::RolloutUnknownHistory.with(params! { "versions" => versions.join(", ") })
+        }
+        Verdict::SchemaHas { version, tables } => Say::RolloutSchemaHas
+            .with(params! { "tables" => tables.join(", "), "version" => version }),
         Verdict::Current | Verdict::Behind { .. } => current_text(),
     }
 }

@@ -508,10 +508,7 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
         "backup.schedule_hours" | "backup.keep_days" | "backup.keep_last"
             if !value.is_empty() && value.trim().parse::<u32>().is_err() =>
         {
-            bad(crate::messages::Text::new(
-                "Ange ett heltal, 0 eller större (tomt = standardvärdet)",
-                "Give a whole number, 0 or more (empty = the default)",
-            ))
+            bad(crate::messages::Say::SettingGiveWholeNumber.text())
         }
         "supabase.project_url_template" if !value.contains("{ref}") => {
             bad(crate::messages::Say::SettingMustContain2.text())

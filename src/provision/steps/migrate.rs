@@ -12,7 +12,7 @@ use crate::database::instance::{self, Applying};
 use crate::database::migration::Migration;
 use crate::ledger::events::StepOutcome;
 use crate::ledger::{LogLevel, RunInput, RunKind, StepKey};
-use crate::messages::{ErrorCode, Text};
+use crate::messages::{ErrorCode, Say};
 use crate::params;
 use crate::provision::context::{Done, RunCtx, StepError};
 use crate::provision::outputs;
@@ -66,10 +66,7 @@ async fn migrate(ctx: &RunCtx) -> Result<Done, StepError> {
         ctx.log(
             StepKey::SupabaseMigrate,
             LogLevel::Info,
-            &Text::new(
-                "Historiken fick en baslinje för schemat instansen levererades med",
-                "The history got a baseline for the schema the instance was delivered with",
-            ),
+            &Say::MigrateBaselineWritten.text(),
         )
         .await;
         found = instance::read(sb, &project_ref).await?;
@@ -101,12 +98,9 @@ async fn migrate(ctx: &RunCtx) -> Result<Done, StepError> {
         let line = match outcome {
             Applying::Applied => {
                 applied.push(m.version.clone());
-                Text::new(format!("{file} inlagd"), format!("{file} applied"))
+                Say::MigrationApplied.with(params! { "file" => &file })
             }
-            Applying::AlreadyThere => Text::new(
-                format!("{file} fanns redan i historiken; inte inlagd igen"),
-                format!("{file} was in the history already; not applied again"),
-            ),
+            Applying::AlreadyThere => Say::MigrationAlreadyThere.with(params! { "file" => &file }),
         };
         ctx.log(StepKey::SupabaseMigrate, LogLevel::Info, &line)
             .await;
