@@ -444,18 +444,22 @@ async fn a_failing_file_halts_the_rollout_at_the_canary_and_its_restore_brings_b
         err.contains("not_confirmed") || err.contains("bekräfta"),
         "{err}"
     );
+    // The wave put back as a whole: the canary's restore run takes its backup from right before.
+    let rollout = view["rollout"]["id"].as_i64().unwrap().to_string();
     let mut restore = f.cli();
-    restore.args([
-        "backup",
-        "restore",
-        &canary_slug,
-        "--backup",
-        &id,
-        "--confirm",
-        &canary_slug,
-    ]);
+    restore.args(["rollout", "restore", &rollout, "--confirm", &rollout]);
     let (code, out, err) = run(restore);
     assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(&format!("{canary_slug}: succeeded")), "{out}");
+    let restores: Vec<Value> = {
+        let mut list = f.cli();
+        list.args(["backup", "list", &canary_slug, "--json"]);
+        serde_json::from_str(&run(list).1).unwrap()
+    };
+    assert!(
+        restores.iter().any(|b| b["reason"] == "before_restore"),
+        "what the restore replaced was backed up first"
+    );
     assert_eq!(
         f.checksums(&canary_slug).await,
         before[i],

@@ -360,6 +360,56 @@ impl RolloutsApi {
         self.view(id)
     }
 
+    /// "Återställ vågen": every instance of the wave a roll-out stopped at that its run changed
+    /// (done or failed) is put back to the backup its run took right before, each as a restore
+    /// run (which backs up what it replaces first). `confirmation` must be the roll-out's
+    /// number, typed. Returns each instance with how its restore ended.
+    pub async fn restore_wave(
+        &self,
+        id: i64,
+        confirmation: &str,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<Vec<(String, RunState)>> {
+        if confirmation.trim() != id.to_string() {
+            return Err(Error::NotConfirmed.into());
+        }
+        let r = self
+            .store
+            .get_rollout(id)?
+            .ok_or(Error::RolloutNotFound(id))?;
+        if r.state == RolloutState::Running {
+            return Err(Error::RolloutState { id, state: r.state }.into());
+        }
+        let mut ended = Vec::new();
+        for m in self.store.rollout_members(id)? {
+            let touched = matches!(m.state, MemberState::Done | MemberState::Failed);
+            let (true, Some(run_id), true) = (m.wave == r.wave, m.run_id, touched) else {
+                continue;
+            };
+            let Some(backup) = self.store.backup_of_run(run_id)? else {
+                continue;
+            };
+            let launched = self
+                .supervisor
+                .start_run(
+                    m.slug.clone(),
+                    RunRequest::Restore {
+                        backup: backup.id,
+                        confirmation: m.slug.clone(),
+                    },
+                    host.clone(),
+                )
+                .await?;
+            let run_id = launched.outcome.run_id;
+            let state = match launched.wait().await {
+                Some(result) => result.map_err(|e| e.to_api())?,
+                None => self.follow(run_id, host.clone()).await?,
+            };
+            ended.push((m.slug, state));
+        }
+        Ok(ended)
+    }
+
     /// Starts (or continues, or resumes) a roll-out and drives it until it is done, halted,
     /// paused or aborted. A halted roll-out is continued from the wave that halted when the
     /// owner starts it again (after restoring or fixing what failed).
