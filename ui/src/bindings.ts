@@ -492,6 +492,40 @@ export type PersonRole = "viewer" | "operator" | "owner";
 
 export type NewPerson = { name: string, password: string, };
 
+export type BackupView = { slug: string, name: string, 
+/**
+ * Whether this seat holds the file (a backup is on the disk of the seat that took it).
+ */
+here: boolean, id: number, customer_id: number, environment: Environment, project_ref: string, 
+/**
+ * The run that took it (`None` once that run was deleted).
+ */
+run_id: number | null, reason: BackupReason, 
+/**
+ * The encrypted file, relative to the backups folder (`<customer uid>/<name>.fbk`).
+ */
+file: string, bytes: number, sha256: string, key_id: string, schema_version: string | null, created_at: string, 
+/**
+ * The seat whose computer holds the file.
+ */
+seat: string | null, removed_at: string | null, };
+
+export type Backup = { id: number, customer_id: number, environment: Environment, project_ref: string, 
+/**
+ * The run that took it (`None` once that run was deleted).
+ */
+run_id: number | null, reason: BackupReason, 
+/**
+ * The encrypted file, relative to the backups folder (`<customer uid>/<name>.fbk`).
+ */
+file: string, bytes: number, sha256: string, key_id: string, schema_version: string | null, created_at: string, 
+/**
+ * The seat whose computer holds the file.
+ */
+seat: string | null, removed_at: string | null, };
+
+export type BackupReason = "before_migration" | "before_restore" | "on_demand" | "scheduled";
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   list_customers: { args: { query: CustomerQuery }; result: CustomerListing };
@@ -544,6 +578,7 @@ export type Commands = {
   list_runs: { args: { slug: string | null }; result: Array<RunRow> };
   run_detail: { args: { run: number }; result: RunDetail };
   interrupted_runs: { args: {  }; result: Array<RunRow> };
+  backups: { args: { slug: string }; result: Array<BackupView> };
 };
 
 export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore'];
