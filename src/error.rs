@@ -254,7 +254,9 @@ impl Error {
                 params! { "id" => id }
             }
             Error::RolloutState { id, state } => params! { "id" => id, "state" => state },
-            Error::RolloutPlan(reason) => params! { "reason" => reason.sv, "reason_en" => reason.en },
+            Error::RolloutPlan(reason) => {
+                params! { "reason" => reason.sv, "reason_en" => reason.en }
+            }
             Error::StaleVersion | Error::NotConfirmed => Params::new(),
         }
     }

@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::messages::Text;
+use crate::messages::{Say, Text};
+use crate::params;
 
 /// The default waves: one canary, then a tenth, then the rest.
 pub const DEFAULT_WAVES: &str = "1,10%,rest";
@@ -24,19 +25,11 @@ pub enum Wave {
 
 /// Reads "1,10%,rest". `rest` may only come last; a plan without it gets it.
 pub fn parse_waves(spec: &str) -> Result<Vec<Wave>, Text> {
-    let bad = |part: &str| {
-        Text::new(
-            format!("Vågen \"{part}\" är varken ett antal, en andel (10%) eller \"rest\""),
-            format!("The wave \"{part}\" is neither a count, a share (10%) nor \"rest\""),
-        )
-    };
+    let bad = |part: &str| Say::WaveNotUnderstood.with(params! { "part" => part });
     let mut waves = Vec::new();
     for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         if waves.last() == Some(&Wave::Rest) {
-            return Err(Text::new(
-                "\"rest\" måste vara den sista vågen",
-                "\"rest\" must be the last wave",
-            ));
+            return Err(Say::WaveRestLast.text());
         }
         let wave = if part.eq_ignore_ascii_case("rest") {
             Wave::Rest
@@ -63,8 +56,7 @@ pub fn parse_waves(spec: &str) -> Result<Vec<Wave>, Text> {
 /// consecutive from 0.
 pub fn assign(n: usize, waves: &[Wave]) -> Vec<i64> {
     let mut out = Vec::with_capacity(n);
-    let mut wave = 0i64;
-    for w in waves {
+    for (wave, w) in waves.iter().enumerate() {
         let left = n - out.len();
         if left == 0 {
             break;
@@ -74,8 +66,7 @@ pub fn assign(n: usize, waves: &[Wave]) -> Vec<i64> {
             Wave::Percent(p) => (((n as f64) * p / 100.0).ceil() as usize).clamp(1, left),
             Wave::Rest => left,
         };
-        out.extend(std::iter::repeat_n(wave, size));
-        wave += 1;
+        out.extend(std::iter::repeat_n(wave as i64, size));
     }
     out
 }
@@ -85,31 +76,19 @@ pub fn halt(wave: i64, done: usize, failed: usize, halt_share: f64) -> Option<Te
     if failed == 0 {
         return None;
     }
+    let total = done + failed;
     if wave == 0 {
-        return Some(Text::new(
-            format!("Kanarievågen misslyckades ({failed} av {})", done + failed),
-            format!("The canary wave failed ({failed} of {})", done + failed),
-        ));
+        return Some(Say::CanaryFailed.with(params! { "failed" => failed, "total" => total }));
     }
-    let share = failed as f64 / (done + failed) as f64;
+    let share = failed as f64 / total as f64;
     (share > halt_share).then(|| {
-        let pct = |v: f64| format!("{:.0} %", v * 100.0);
-        Text::new(
-            format!(
-                "Våg {} stoppades: {failed} av {} misslyckades ({}, gränsen är {})",
-                wave + 1,
-                done + failed,
-                pct(share),
-                pct(halt_share)
-            ),
-            format!(
-                "Wave {} halted: {failed} of {} failed ({}, the limit is {})",
-                wave + 1,
-                done + failed,
-                pct(share),
-                pct(halt_share)
-            ),
-        )
+        Say::WaveHalted.with(params! {
+            "wave" => wave + 1,
+            "failed" => failed,
+            "total" => total,
+            "share" => format!("{:.0}", share * 100.0),
+            "limit" => format!("{:.0}", halt_share * 100.0),
+        })
     })
 }
 

@@ -102,24 +102,28 @@ impl Case {
     }
 
     fn customer_id(&self) -> i64 {
-        self.world
-            .store
-            .get_customer(&self.world.slug)
-            .unwrap()
-            .id
+        self.world.store.get_customer(&self.world.slug).unwrap().id
     }
 
     fn backups(&self) -> Vec<Backup> {
         self.world
             .store
-            .backups(self.customer_id(), fabrik::environment::Environment::Sandbox, false)
+            .backups(
+                self.customer_id(),
+                fabrik::environment::Environment::Sandbox,
+                false,
+            )
             .unwrap()
     }
 
     /// Records and drives a run; its id, end and events.
     async fn run(&self, request: RunRequest) -> (i64, RunState, Events) {
         let events = Events::default();
-        let start = self.world.engine.record(&self.world.slug, &request).unwrap();
+        let start = self
+            .world
+            .engine
+            .record(&self.world.slug, &request)
+            .unwrap();
         let state = self
             .world
             .engine
@@ -137,9 +141,14 @@ impl Case {
 
 /// The restore run put the backup back (its step done) and its schema check passed.
 fn restored(state: RunState, events: &Events) {
-    let all: Vec<Value> = events.all().iter().map(|e| serde_json::to_value(e).unwrap()).collect();
+    let all: Vec<Value> = events
+        .all()
+        .iter()
+        .map(|e| serde_json::to_value(e).unwrap())
+        .collect();
     assert!(
-        all.iter().any(|e| e["type"] == "step_done" && e["step"] == "supabase.restore_backup"),
+        all.iter()
+            .any(|e| e["type"] == "step_done" && e["step"] == "supabase.restore_backup"),
         "{}",
         events.json()
     );
@@ -184,7 +193,10 @@ async fn script(case: &Case, b: &Backup) -> String {
 
 async fn source_users(project_ref: &str, supabase: &Supabase) -> String {
     let rows = supabase
-        .run_query(project_ref, "SELECT coalesce(json_agg(u), '[]')::text AS users FROM auth.users u")
+        .run_query(
+            project_ref,
+            "SELECT coalesce(json_agg(u), '[]')::text AS users FROM auth.users u",
+        )
         .await
         .unwrap();
     backup_text(&rows[0]["users"])
@@ -206,8 +218,15 @@ async fn a_backup_and_a_restore_bring_back_every_row_and_psql_reads_the_script()
         return;
     };
     let original = case.sums().await;
-    let names: Vec<String> = original.iter().map(|t| format!("{}.{}", t.schema, t.table)).collect();
-    for t in ["public.awkward", "crm.companies", "supabase_migrations.schema_migrations"] {
+    let names: Vec<String> = original
+        .iter()
+        .map(|t| format!("{}.{}", t.schema, t.table))
+        .collect();
+    for t in [
+        "public.awkward",
+        "crm.companies",
+        "supabase_migrations.schema_migrations",
+    ] {
         assert!(names.contains(&t.to_string()), "{t} not among {names:?}");
     }
     assert!(!names.iter().any(|n| n.starts_with("auth.")), "{names:?}");
@@ -219,10 +238,18 @@ async fn a_backup_and_a_restore_bring_back_every_row_and_psql_reads_the_script()
     let b = &taken[0];
     assert_eq!(b.reason, BackupReason::OnDemand);
     assert_eq!(b.run_id, Some(backup_run));
-    assert_eq!(b.tables, original, "the backup records what the tables held");
-    let newest = case.one("SELECT max(version) FROM supabase_migrations.schema_migrations").await;
+    assert_eq!(
+        b.tables, original,
+        "the backup records what the tables held"
+    );
+    let newest = case
+        .one("SELECT max(version) FROM supabase_migrations.schema_migrations")
+        .await;
     assert_eq!(b.schema_version.as_deref(), Some(newest.as_str()));
-    let pages = script(&case, b).await.matches("INSERT INTO \"public\".\"bulk\"").count();
+    let pages = script(&case, b)
+        .await
+        .matches("INSERT INTO \"public\".\"bulk\"")
+        .count();
     assert!(pages >= 2, "the bulk table's rows came in {pages} page(s)");
     let sealed = std::fs::read(files::path_of(b)).unwrap();
     assert_eq!(files::sha256_hex(&sealed), b.sha256);
@@ -234,34 +261,78 @@ async fn a_backup_and_a_restore_bring_back_every_row_and_psql_reads_the_script()
     // A restore is typed like a teardown.
     let wrong = case.world.engine.record(
         &case.world.slug,
-        &RunRequest::Restore { backup: b.id, confirmation: "fel".into() },
+        &RunRequest::Restore {
+            backup: b.id,
+            confirmation: "fel".into(),
+        },
     );
-    assert!(matches!(wrong, Err(fabrik::Error::NotConfirmed)), "{wrong:?}");
+    assert!(
+        matches!(wrong, Err(fabrik::Error::NotConfirmed)),
+        "{wrong:?}"
+    );
 
     let (_, state, events) = case
-        .run(RunRequest::Restore { backup: b.id, confirmation: case.world.slug.clone() })
+        .run(RunRequest::Restore {
+            backup: b.id,
+            confirmation: case.world.slug.clone(),
+        })
         .await;
     restored(state, &events);
-    assert_eq!(case.sums().await, original, "every table's rows as they were");
-    assert_eq!(case.one("SELECT coalesce(to_regclass('public.extra')::text, 'gone')").await, "gone");
-    assert_eq!(case.one("SELECT count(*) FROM public.awkward_named").await, "3");
-    assert_eq!(case.one("SELECT count(*) FROM public.awkward WHERE t IS NULL").await, "1");
+    assert_eq!(
+        case.sums().await,
+        original,
+        "every table's rows as they were"
+    );
+    assert_eq!(
+        case.one("SELECT coalesce(to_regclass('public.extra')::text, 'gone')")
+            .await,
+        "gone"
+    );
+    assert_eq!(
+        case.one("SELECT count(*) FROM public.awkward_named").await,
+        "3"
+    );
+    assert_eq!(
+        case.one("SELECT count(*) FROM public.awkward WHERE t IS NULL")
+            .await,
+        "1"
+    );
     assert_eq!(
         case.one("SELECT count(*) FROM pg_trigger WHERE tgname IN ('on_auth_user_created', 'awkward_touch')").await,
         "2",
         "the triggers, on auth.users too"
     );
-    assert_eq!(case.one("SELECT relrowsecurity::text FROM pg_class WHERE oid = 'public.awkward'::regclass").await, "true");
-    assert_eq!(case.one("SELECT count(*) FROM pg_policy WHERE polname = 'awkward_read'").await, "1");
     assert_eq!(
-        case.one("SELECT has_table_privilege('authenticated', 'crm.companies', 'INSERT')::text").await,
+        case.one(
+            "SELECT relrowsecurity::text FROM pg_class WHERE oid = 'public.awkward'::regclass"
+        )
+        .await,
+        "true"
+    );
+    assert_eq!(
+        case.one("SELECT count(*) FROM pg_policy WHERE polname = 'awkward_read'")
+            .await,
+        "1"
+    );
+    assert_eq!(
+        case.one("SELECT has_table_privilege('authenticated', 'crm.companies', 'INSERT')::text")
+            .await,
         "true"
     );
     // Sequences continue where they were: the next company is the third.
-    assert_eq!(case.one("INSERT INTO crm.companies (name) VALUES ('Ny') RETURNING id").await, "3");
-    case.sql("DELETE FROM crm.companies WHERE name = 'Ny'").await;
+    assert_eq!(
+        case.one("INSERT INTO crm.companies (name) VALUES ('Ny') RETURNING id")
+            .await,
+        "3"
+    );
+    case.sql("DELETE FROM crm.companies WHERE name = 'Ny'")
+        .await;
     let both = case.backups();
-    assert_eq!(both.len(), 2, "the restore first took a backup of what it replaced");
+    assert_eq!(
+        both.len(),
+        2,
+        "the restore first took a backup of what it replaced"
+    );
     assert_eq!(both[0].reason, BackupReason::BeforeRestore);
 
     // The decrypted script in the real psql, into a fresh project's database.
@@ -269,18 +340,32 @@ async fn a_backup_and_a_restore_bring_back_every_row_and_psql_reads_the_script()
     let seed = case.world.sim.seed();
     let other = case
         .supabase()
-        .create_project(&seed.supabase_org_slug, "psql-target", "eu-north-1", &fabrik::secrets::Secret::new("Pw-1234567890-x"))
+        .create_project(
+            &seed.supabase_org_slug,
+            "psql-target",
+            "eu-north-1",
+            &fabrik::secrets::Secret::new("Pw-1234567890-x"),
+        )
         .await
         .unwrap();
     let case_ref = case.project_ref.clone();
-    let target = Case { world: case.world, project_ref: other.project_ref.clone() };
-    let mut ready = target.supabase().run_query(&target.project_ref, "SELECT 1").await;
+    let target = Case {
+        world: case.world,
+        project_ref: other.project_ref.clone(),
+    };
+    let mut ready = target
+        .supabase()
+        .run_query(&target.project_ref, "SELECT 1")
+        .await;
     for _ in 0..100 {
         if ready.is_ok() {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        ready = target.supabase().run_query(&target.project_ref, "SELECT 1").await;
+        ready = target
+            .supabase()
+            .run_query(&target.project_ref, "SELECT 1")
+            .await;
     }
     ready.unwrap();
     // The backup holds the customer's schemas, not Supabase's: the target has its own auth
@@ -295,7 +380,11 @@ async fn a_backup_and_a_restore_bring_back_every_row_and_psql_reads_the_script()
         )
         .await
         .unwrap();
-    let db = target.world.sim.project_database(&target.project_ref).unwrap();
+    let db = target
+        .world
+        .sim
+        .project_database(&target.project_ref)
+        .unwrap();
     let mut url = url::Url::parse(cluster().url()).unwrap();
     url.set_path(&db);
     let dir = tempfile::tempdir().unwrap();
@@ -311,7 +400,11 @@ async fn a_backup_and_a_restore_bring_back_every_row_and_psql_reads_the_script()
     assert_eq!(target.sums().await, original, "psql restores the same rows");
 
     // No secret in the script, the file, the register or the run's log.
-    let keys = target.supabase().api_keys(&target.project_ref).await.unwrap();
+    let keys = target
+        .supabase()
+        .api_keys(&target.project_ref)
+        .await
+        .unwrap();
     let key_hex = {
         let secrets = target.world.secrets.clone();
         let id = b.key_id.clone();
@@ -327,10 +420,22 @@ async fn a_backup_and_a_restore_bring_back_every_row_and_psql_reads_the_script()
         .unwrap()
     };
     let log = serde_json::to_string(&target.world.store.run_log(backup_run, 0).unwrap()).unwrap();
-    let rows = serde_json::to_string(&target.world.store.all_backups(fabrik::environment::Environment::Sandbox, true).unwrap()).unwrap();
+    let rows = serde_json::to_string(
+        &target
+            .world
+            .store
+            .all_backups(fabrik::environment::Environment::Sandbox, true)
+            .unwrap(),
+    )
+    .unwrap();
     let sealed_text = String::from_utf8_lossy(&sealed).to_string();
     for secret in [TOKEN, keys.service_role.expose(), key_hex.as_str()] {
-        for (what, text) in [("script", &sql), ("file", &sealed_text), ("log", &log), ("register", &rows)] {
+        for (what, text) in [
+            ("script", &sql),
+            ("file", &sealed_text),
+            ("log", &log),
+            ("register", &rows),
+        ] {
             assert!(!text.contains(secret), "a secret in the {what}");
         }
     }
@@ -358,10 +463,22 @@ async fn a_failed_restore_changes_nothing_and_a_changed_file_is_refused() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("division by zero"), "{err}");
-    assert_eq!(case.sums().await, changed, "nothing of the failed restore stays");
+    assert_eq!(
+        case.sums().await,
+        changed,
+        "nothing of the failed restore stays"
+    );
     assert_eq!(case.one("SELECT count(*) FROM public.extra").await, "1");
-    let refused = backup::restore(case.supabase(), &case.project_ref, "DROP SCHEMA public CASCADE;").await;
-    assert!(matches!(refused, Err(backup::BackupError::Unreadable(_))), "{refused:?}");
+    let refused = backup::restore(
+        case.supabase(),
+        &case.project_ref,
+        "DROP SCHEMA public CASCADE;",
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(backup::BackupError::Unreadable(_))),
+        "{refused:?}"
+    );
 
     // A file changed on disk: the restore run refuses it before touching the database.
     let path = files::path_of(&b);
@@ -370,21 +487,45 @@ async fn a_failed_restore_changes_nothing_and_a_changed_file_is_refused() {
     bytes[middle] ^= 0x40;
     std::fs::write(&path, &bytes).unwrap();
     let (_, state, events) = case
-        .run(RunRequest::Restore { backup: b.id, confirmation: case.world.slug.clone() })
+        .run(RunRequest::Restore {
+            backup: b.id,
+            confirmation: case.world.slug.clone(),
+        })
         .await;
     assert_ne!(state, RunState::Succeeded);
-    assert!(events.first_failure().to_string().contains("backup_unreadable"), "{}", events.json());
+    assert!(
+        events
+            .first_failure()
+            .to_string()
+            .contains("backup_unreadable"),
+        "{}",
+        events.json()
+    );
     assert_eq!(case.sums().await, changed);
 
     // A backup of another customer, or none, is not restored here.
     let (_, state, events) = case
-        .run(RunRequest::Restore { backup: b.id + 1000, confirmation: case.world.slug.clone() })
+        .run(RunRequest::Restore {
+            backup: b.id + 1000,
+            confirmation: case.world.slug.clone(),
+        })
         .await;
     assert_ne!(state, RunState::Succeeded);
-    assert!(events.first_failure().to_string().contains("backup_not_found"), "{}", events.json());
+    assert!(
+        events
+            .first_failure()
+            .to_string()
+            .contains("backup_not_found"),
+        "{}",
+        events.json()
+    );
 
     // A backup run that stopped after recording its backup takes no second one on resume.
-    let start = case.world.engine.record(&case.world.slug, &RunRequest::Backup).unwrap();
+    let start = case
+        .world
+        .engine
+        .record(&case.world.slug, &RunRequest::Backup)
+        .unwrap();
     let mut kept = b.clone();
     kept.run_id = Some(start.run_id);
     let recorded = case
@@ -409,14 +550,24 @@ async fn a_failed_restore_changes_nothing_and_a_changed_file_is_refused() {
     let state = case
         .world
         .engine
-        .drive(start.driver.unwrap(), events.sink(), CancellationToken::new(), false)
+        .drive(
+            start.driver.unwrap(),
+            events.sink(),
+            CancellationToken::new(),
+            false,
+        )
         .await
         .unwrap();
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
     assert_eq!(case.backups().len(), before, "no second backup");
-    let done: Vec<Value> = events.all().iter().map(|e| serde_json::to_value(e).unwrap()).collect();
+    let done: Vec<Value> = events
+        .all()
+        .iter()
+        .map(|e| serde_json::to_value(e).unwrap())
+        .collect();
     assert!(
-        done.iter().any(|e| e["step"] == "supabase.backup" && e["external_id"] == recorded.id.to_string()),
+        done.iter()
+            .any(|e| e["step"] == "supabase.backup" && e["external_id"] == recorded.id.to_string()),
         "{}",
         events.json()
     );
@@ -431,7 +582,12 @@ async fn retention_keeps_the_newest_and_the_recent_and_deletes_the_rest() {
     let env = fabrik::environment::Environment::Sandbox;
     let mut ids = Vec::new();
     for i in 0..12 {
-        let w = files::write(&c.uid, BackupReason::Scheduled, format!("sealed {i}").as_bytes()).unwrap();
+        let w = files::write(
+            &c.uid,
+            BackupReason::Scheduled,
+            format!("sealed {i}").as_bytes(),
+        )
+        .unwrap();
         let b = store
             .insert_backup(&fabrik::store::backups::NewBackup {
                 customer_id: c.id,
@@ -450,7 +606,9 @@ async fn retention_keeps_the_newest_and_the_recent_and_deletes_the_rest() {
         ids.push(b.id);
     }
     // Everything is younger than 30 days: nothing goes.
-    assert!(files::apply_retention(&store, c.id, env, 10, 30).unwrap().is_empty());
+    assert!(files::apply_retention(&store, c.id, env, 10, 30)
+        .unwrap()
+        .is_empty());
     // Counted as old: all but the newest ten go, files and all.
     let removed = files::apply_retention(&store, c.id, env, 10, -1).unwrap();
     assert_eq!(removed, vec![ids[1], ids[0]]);

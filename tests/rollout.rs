@@ -9,9 +9,8 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 
 use common::*;
@@ -106,17 +105,23 @@ impl Fleet {
 
     /// The instance's history, oldest first.
     async fn history(&self, slug: &str) -> Vec<String> {
-        self.sql(slug, "select version from supabase_migrations.schema_migrations order by version")
-            .await
-            .iter()
-            .map(|r| r["version"].as_str().unwrap().to_string())
-            .collect()
+        self.sql(
+            slug,
+            "select version from supabase_migrations.schema_migrations order by version",
+        )
+        .await
+        .iter()
+        .map(|r| r["version"].as_str().unwrap().to_string())
+        .collect()
     }
 
     /// Row count and an md5 of the rows per table of `public`, computed here, not by Fabrik.
     async fn checksums(&self, slug: &str) -> BTreeMap<String, (i64, String)> {
         let tables = self
-            .sql(slug, "select tablename from pg_tables where schemaname = 'public' order by 1")
+            .sql(
+                slug,
+                "select tablename from pg_tables where schemaname = 'public' order by 1",
+            )
             .await;
         let mut out = BTreeMap::new();
         for t in tables {
@@ -129,7 +134,9 @@ impl Fleet {
                     ),
                 )
                 .await[0];
-            let n = row["n"].as_i64().unwrap_or_else(|| row["n"].as_str().unwrap().parse().unwrap());
+            let n = row["n"]
+                .as_i64()
+                .unwrap_or_else(|| row["n"].as_str().unwrap().parse().unwrap());
             out.insert(name, (n, row["sum"].as_str().unwrap().to_string()));
         }
         out
@@ -179,10 +186,17 @@ fn member<'a>(view: &'a Value, slug: &str) -> &'a Value {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_rollout_applies_to_the_instances_behind_reports_drift_and_paused_and_applies_nothing_twice() {
+async fn a_rollout_applies_to_the_instances_behind_reports_drift_and_paused_and_applies_nothing_twice(
+) {
     let Some(f) = fleet(
         "rollout",
-        &["Utrullning Ett AB", "Utrullning Två AB", "Utrullning Tre AB", "Glidit AB", "Pausad AB"],
+        &[
+            "Utrullning Ett AB",
+            "Utrullning Två AB",
+            "Utrullning Tre AB",
+            "Glidit AB",
+            "Pausad AB",
+        ],
     )
     .await
     else {
@@ -216,7 +230,11 @@ async fn a_rollout_applies_to_the_instances_behind_reports_drift_and_paused_and_
     let planned: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(member(&planned, &drifted)["state"], "skipped");
     assert_eq!(member(&planned, &paused)["state"], "skipped");
-    assert_eq!(f.history(&f.slugs[0]).await, ["20250101000000"], "planning applies nothing");
+    assert_eq!(
+        f.history(&f.slugs[0]).await,
+        ["20250101000000"],
+        "planning applies nothing"
+    );
     let id = planned["rollout"]["id"].as_i64().unwrap();
 
     let mut start = f.cli();
@@ -224,7 +242,10 @@ async fn a_rollout_applies_to_the_instances_behind_reports_drift_and_paused_and_
     let (code, out, err) = run(start);
     assert_eq!(code, 3, "{out}{err}");
     let view = ended(&out);
-    assert_eq!(view["rollout"]["id"], id, "start continues the planned roll-out");
+    assert_eq!(
+        view["rollout"]["id"], id,
+        "start continues the planned roll-out"
+    );
     assert_eq!(view["rollout"]["state"], "done", "{view}");
     for slug in &f.slugs[..3] {
         let m = member(&view, slug);
@@ -234,7 +255,12 @@ async fn a_rollout_applies_to_the_instances_behind_reports_drift_and_paused_and_
             f.history(slug).await,
             ["20250101000000", "20250601000000", "20250602000000"]
         );
-        let applied = f.sql(slug, "select version from public.applied_files order by version").await;
+        let applied = f
+            .sql(
+                slug,
+                "select version from public.applied_files order by version",
+            )
+            .await;
         assert_eq!(applied.len(), 2, "{slug}: each file once: {applied:?}");
     }
     let canary = view["members"]
@@ -246,11 +272,24 @@ async fn a_rollout_applies_to_the_instances_behind_reports_drift_and_paused_and_
     assert_eq!(canary, 1, "one canary in the first wave: {view}");
     let drift = member(&view, &drifted);
     assert_eq!(drift["state"], "skipped");
-    assert!(drift["reason"]["en"].as_str().unwrap().contains("public.invoices"), "{drift}");
-    assert_eq!(f.history(&drifted).await, ["20250101000000"], "drift is never forced");
+    assert!(
+        drift["reason"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("public.invoices"),
+        "{drift}"
+    );
+    assert_eq!(
+        f.history(&drifted).await,
+        ["20250101000000"],
+        "drift is never forced"
+    );
     let p = member(&view, &paused);
     assert_eq!(p["state"], "skipped");
-    assert!(p["reason"]["en"].as_str().unwrap().contains("paused"), "{p}");
+    assert!(
+        p["reason"]["en"].as_str().unwrap().contains("paused"),
+        "{p}"
+    );
 
     // Every instance that changed was backed up right before.
     let mut list = f.cli();
@@ -260,7 +299,9 @@ async fn a_rollout_applies_to_the_instances_behind_reports_drift_and_paused_and_
     let backups: Vec<Value> = serde_json::from_str(&out).unwrap();
     for slug in &f.slugs[..3] {
         assert!(
-            backups.iter().any(|b| b["slug"] == *slug && b["reason"] == "before_migration"),
+            backups
+                .iter()
+                .any(|b| b["slug"] == *slug && b["reason"] == "before_migration"),
             "{slug} has a backup from before: {out}"
         );
     }
@@ -273,23 +314,38 @@ async fn a_rollout_applies_to_the_instances_behind_reports_drift_and_paused_and_
     assert_ne!(second["rollout"]["id"], id, "{err}");
     for slug in &f.slugs[..3] {
         assert_eq!(member(&second, slug)["state"], "done");
-        assert_eq!(member(&second, slug)["run_id"], Value::Null, "no run: nothing to apply");
-        let applied = f.sql(slug, "select version from public.applied_files").await;
+        assert_eq!(
+            member(&second, slug)["run_id"],
+            Value::Null,
+            "no run: nothing to apply"
+        );
+        let applied = f
+            .sql(slug, "select version from public.applied_files")
+            .await;
         assert_eq!(applied.len(), 2, "{slug}: nothing applied twice");
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_file_halts_the_rollout_at_the_canary_and_its_restore_brings_back_every_row() {
-    let Some(f) = fleet("rollout-halt", &["Kanarie AB", "Väntar Ett AB", "Väntar Två AB"]).await
+    let Some(f) = fleet(
+        "rollout-halt",
+        &["Kanarie AB", "Väntar Ett AB", "Väntar Två AB"],
+    )
+    .await
     else {
         return;
     };
     // Rows of the customer's own, in a table of the template.
     for slug in &f.slugs {
-        f.sql(slug, "update public.organizations set name = name || ' – ändrad före'").await;
+        f.sql(
+            slug,
+            "update public.organizations set name = name || ' – ändrad före'",
+        )
+        .await;
     }
-    let before: Vec<_> = futures_util::future::join_all(f.slugs.iter().map(|s| f.checksums(s))).await;
+    let before: Vec<_> =
+        futures_util::future::join_all(f.slugs.iter().map(|s| f.checksums(s))).await;
 
     let dir = tempfile::tempdir().unwrap();
     files(
@@ -298,18 +354,31 @@ async fn a_failing_file_halts_the_rollout_at_the_canary_and_its_restore_brings_b
             (INVOICES, INVOICES_SQL),
             // Changes rows, then fails: the file's transaction takes its own change back, the
             // first file's stays, and only the backup brings the instance back.
-            ("20250603000000_broken.sql", "update public.organizations set name = 'x';\nselect * from public.no_such_table;"),
+            (
+                "20250603000000_broken.sql",
+                "update public.organizations set name = 'x';\nselect * from public.no_such_table;",
+            ),
         ],
     );
     let mut start = f.cli();
     start.args([
-        "rollout", "start", "--dir", dir.path().to_str().unwrap(), "--waves", "1,rest", "--yes", "--json",
+        "rollout",
+        "start",
+        "--dir",
+        dir.path().to_str().unwrap(),
+        "--waves",
+        "1,rest",
+        "--yes",
+        "--json",
     ]);
     let (code, out, err) = run(start);
     assert_eq!(code, 3, "{out}{err}");
     let view = ended(&out);
     assert_eq!(view["rollout"]["state"], "halted", "{view}");
-    assert!(view["rollout"]["halt_reason"]["en"].as_str().unwrap().contains("canary"));
+    assert!(view["rollout"]["halt_reason"]["en"]
+        .as_str()
+        .unwrap()
+        .contains("canary"));
     let canary = view["members"]
         .as_array()
         .unwrap()
@@ -320,17 +389,29 @@ async fn a_failing_file_halts_the_rollout_at_the_canary_and_its_restore_brings_b
     let canary_slug = canary["slug"].as_str().unwrap().to_string();
     assert_eq!(canary["state"], "failed");
     assert!(
-        canary["reason"]["sv"].as_str().unwrap().contains("no_such_table"),
+        canary["reason"]["sv"]
+            .as_str()
+            .unwrap()
+            .contains("no_such_table"),
         "the database's own error: {canary}"
     );
     // The next wave never started.
-    for m in view["members"].as_array().unwrap().iter().filter(|m| m["wave"] == 1) {
+    for m in view["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["wave"] == 1)
+    {
         assert_eq!(m["state"], "pending", "{m}");
         let slug = m["slug"].as_str().unwrap();
         assert_eq!(f.history(slug).await, ["20250101000000"]);
     }
     let i = f.slugs.iter().position(|s| *s == canary_slug).unwrap();
-    assert_ne!(f.checksums(&canary_slug).await, before[i], "the first file changed the canary");
+    assert_ne!(
+        f.checksums(&canary_slug).await,
+        before[i],
+        "the first file changed the canary"
+    );
     assert_eq!(
         f.history(&canary_slug).await,
         ["20250101000000", "20250601000000"],
@@ -348,44 +429,48 @@ async fn a_failing_file_halts_the_rollout_at_the_canary_and_its_restore_brings_b
         .unwrap_or_else(|| panic!("{out}"));
     let id = backup["id"].as_i64().unwrap().to_string();
     let mut wrong = f.cli();
-    wrong.args(["backup", "restore", &canary_slug, "--backup", &id, "--confirm", "fel-kund"]);
+    wrong.args([
+        "backup",
+        "restore",
+        &canary_slug,
+        "--backup",
+        &id,
+        "--confirm",
+        "fel-kund",
+    ]);
     let (code, _, err) = run(wrong);
     assert_ne!(code, 0);
-    assert!(err.contains("not_confirmed") || err.contains("bekräfta"), "{err}");
+    assert!(
+        err.contains("not_confirmed") || err.contains("bekräfta"),
+        "{err}"
+    );
+    // The wave put back as a whole: the canary's restore run takes its backup from right before.
+    let rollout = view["rollout"]["id"].as_i64().unwrap().to_string();
     let mut restore = f.cli();
-    restore.args(["backup", "restore", &canary_slug, "--backup", &id, "--confirm", &canary_slug]);
+    restore.args(["rollout", "restore", &rollout, "--confirm", &rollout]);
     let (code, out, err) = run(restore);
     assert_eq!(code, 0, "{out}{err}");
-    assert_eq!(f.checksums(&canary_slug).await, before[i], "every row back, exactly");
+    assert!(out.contains(&format!("{canary_slug}: succeeded")), "{out}");
+    let restores: Vec<Value> = {
+        let mut list = f.cli();
+        list.args(["backup", "list", &canary_slug, "--json"]);
+        serde_json::from_str(&run(list).1).unwrap()
+    };
+    assert!(
+        restores.iter().any(|b| b["reason"] == "before_restore"),
+        "what the restore replaced was backed up first"
+    );
+    assert_eq!(
+        f.checksums(&canary_slug).await,
+        before[i],
+        "every row back, exactly"
+    );
     assert_eq!(f.history(&canary_slug).await, ["20250101000000"]);
 }
 
-/// Runs a CLI command with `--json`, killing it (SIGKILL) when `kill_at` matches an event.
-fn run_until(mut cmd: Command, kill_at: &dyn Fn(&Value) -> bool) -> (String, bool) {
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut output = String::new();
-    let mut killed = false;
-    for line in stdout.lines() {
-        let line = line.unwrap();
-        output.push_str(&line);
-        output.push('\n');
-        if let Ok(ev) = serde_json::from_str::<Value>(&line) {
-            if kill_at(&ev) {
-                child.kill().unwrap();
-                killed = true;
-                break;
-            }
-        }
-    }
-    let out = child.wait_with_output().unwrap();
-    output.push_str(&String::from_utf8_lossy(&out.stdout));
-    output.push_str(&String::from_utf8_lossy(&out.stderr));
-    (output, killed)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killed_during_a_wave_at_several_points_then_started_again_every_history_matches_its_schema() {
+async fn killed_during_a_wave_at_several_points_then_started_again_every_history_matches_its_schema(
+) {
     let Some(f) = fleet(
         "rollout-kill",
         &["Kill Ett AB", "Kill Två AB", "Kill Tre AB", "Kill Fyra AB"],
@@ -413,8 +498,10 @@ async fn killed_during_a_wave_at_several_points_then_started_again_every_history
     let mut all = String::new();
     for point in &points {
         let mut cmd = f.cli();
-        cmd.args(["rollout", "start", "--dir", &dir_arg, "--waves", "1,rest", "--yes", "--json"]);
-        let (out, killed) = run_until(cmd, point.as_ref());
+        cmd.args([
+            "rollout", "start", "--dir", &dir_arg, "--waves", "1,rest", "--yes", "--json",
+        ]);
+        let (_, out, killed) = run_until(cmd, point.as_ref());
         all.push_str(&out);
         if !killed {
             break;
@@ -440,10 +527,89 @@ async fn killed_during_a_wave_at_several_points_then_started_again_every_history
             .sql(slug, "select version, count(*)::int as n from public.applied_files group by version order by version")
             .await;
         assert_eq!(applied.len(), 2, "{slug}: {applied:?}");
-        assert!(applied.iter().all(|r| r["n"] == 1), "{slug}: a file applied twice: {applied:?}");
+        assert!(
+            applied.iter().all(|r| r["n"] == 1),
+            "{slug}: a file applied twice: {applied:?}"
+        );
         let note = f
             .sql(slug, "select count(*)::int as n from information_schema.columns where table_name = 'invoices' and column_name = 'note'")
             .await;
         assert_eq!(note[0]["n"], 1);
     }
+}
+
+/// Puts a file on the template repository's default branch, as a person pushing to it would.
+async fn push_to_template(sim: &SimHandle, path: &str, text: &str) {
+    use base64::Engine as _;
+    let template = sim.seed().github_template.clone();
+    let body = serde_json::json!({
+        "message": format!("Add {path}"),
+        "content": base64::engine::general_purpose::STANDARD.encode(text),
+    });
+    let r = reqwest::Client::new()
+        .put(format!(
+            "{}/repos/{template}/contents/{path}",
+            sim.github_api_url()
+        ))
+        .bearer_auth(TOKEN)
+        .header("User-Agent", "fabrik-test")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_instance_gets_the_template_repositorys_files_and_starts_current() {
+    let Some(f) = fleet("rollout-template", &["Före Mallen AB"]).await else {
+        return;
+    };
+    // The template repository gets a migrations folder: its first file is the schema Fabrik
+    // carried (the baseline's version), then the invoices.
+    let bundled = fabrik::provision::settings::BUNDLED_SCHEMA;
+    push_to_template(
+        &f.sim,
+        "supabase/migrations/20250101000000_fabrik_template.sql",
+        bundled,
+    )
+    .await;
+    push_to_template(
+        &f.sim,
+        &format!("supabase/migrations/{INVOICES}"),
+        INVOICES_SQL,
+    )
+    .await;
+
+    let new = customer(&f.store, "Efter Mallen AB");
+    let (_, state) = provision(&f.engine, &new).await;
+    assert_eq!(state, RunState::Succeeded);
+    assert_eq!(f.history(&new).await, ["20250101000000", "20250601000000"]);
+    assert_eq!(
+        f.sql(&new, "select version from public.applied_files")
+            .await
+            .len(),
+        1
+    );
+
+    // The template at its default branch: the older instance is behind by one, the new one is
+    // current and needs no run.
+    let mut start = f.cli();
+    start.args(["rollout", "start", "--yes", "--json"]);
+    let (code, out, err) = run(start);
+    assert_eq!(code, 0, "{out}{err}");
+    let view = ended(&out);
+    assert!(
+        view["rollout"]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("ref:"),
+        "{view}"
+    );
+    assert_eq!(member(&view, &new)["run_id"], Value::Null);
+    assert_eq!(member(&view, &f.slugs[0])["state"], "done");
+    assert_eq!(
+        f.history(&f.slugs[0]).await,
+        ["20250101000000", "20250601000000"]
+    );
 }

@@ -882,6 +882,118 @@ fn the_list_shows_the_last_health_check_of_this_environment(store: Store) {
     assert_eq!(dots, [Some(true), None]);
 }
 
+/// A roll-out in the register (issue #30): planned with its members in one transaction, a state
+/// change guarded against one made meanwhile, one lease holder at a time on the database's clock.
+fn a_rollout_keeps_its_plan_its_state_and_one_driver(store: Store) {
+    use fabrik::environment::Environment;
+    use fabrik::ledger::{MemberState, RolloutState};
+    use fabrik::messages::Text;
+    use fabrik::store::rollouts::NewMember;
+    use std::time::Duration;
+
+    let a = store
+        .create_customer(draft("Våg Ett AB", "a@vag.se"), &ModuleManifest::bundled())
+        .unwrap();
+    let b = store
+        .create_customer(draft("Våg Två AB", "b@vag.se"), &ModuleManifest::bundled())
+        .unwrap();
+    let members = [
+        NewMember {
+            customer_id: a.id,
+            wave: 0,
+            state: MemberState::Pending,
+            reason: None,
+            version_before: Some("20250101000000".into()),
+        },
+        NewMember {
+            customer_id: b.id,
+            wave: 0,
+            state: MemberState::Skipped,
+            reason: Some(Text::new("pausad", "paused")),
+            version_before: None,
+        },
+    ];
+    let id = store
+        .create_rollout(Environment::Production, "dir:/m", "[]", 0.2, &members)
+        .unwrap();
+    assert_eq!(
+        store
+            .open_rollout(Environment::Production)
+            .unwrap()
+            .unwrap()
+            .id,
+        id
+    );
+    assert!(store.open_rollout(Environment::Sandbox).unwrap().is_none());
+    let got = store.rollout_members(id).unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[1].reason.as_ref().unwrap().en, "paused");
+
+    // A pause made meanwhile is not overwritten by a driver that only moves a running one.
+    assert!(store
+        .set_rollout_state(
+            id,
+            RolloutState::Paused,
+            None,
+            None,
+            &[RolloutState::Planned]
+        )
+        .unwrap());
+    assert!(!store
+        .set_rollout_state(
+            id,
+            RolloutState::Done,
+            Some(1),
+            None,
+            &[RolloutState::Running]
+        )
+        .unwrap());
+    assert_eq!(
+        store.get_rollout(id).unwrap().unwrap().state,
+        RolloutState::Paused
+    );
+
+    // One driver: the second is refused while the first beats, and takes over once it lapsed.
+    let lease = Duration::from_secs(60);
+    assert!(store.claim_rollout(id, "first", lease).unwrap());
+    assert!(!store.claim_rollout(id, "second", lease).unwrap());
+    assert!(store.beat_rollout(id, "first").unwrap());
+    assert!(store.claim_rollout(id, "second", Duration::ZERO).unwrap());
+    assert!(
+        !store.beat_rollout(id, "first").unwrap(),
+        "the first is fenced out"
+    );
+    store.release_rollout(id, "second").unwrap();
+    assert!(store.claim_rollout(id, "third", lease).unwrap());
+
+    let fabrik::store::runs::NewRun::Created(run) = store
+        .create_run(
+            a.id,
+            fabrik::provision::RunKind::Migrate,
+            Environment::Production,
+            &[fabrik::provision::StepKey::SupabaseMigrate],
+        )
+        .unwrap()
+    else {
+        panic!("a new run");
+    };
+    store
+        .set_member(
+            id,
+            a.id,
+            MemberState::Done,
+            None,
+            Some(run.run_id),
+            Some("20250601000000"),
+        )
+        .unwrap();
+    let done = &store.rollout_members(id).unwrap()[0];
+    assert_eq!(
+        (done.state, done.run_id),
+        (MemberState::Done, Some(run.run_id))
+    );
+}
+
 /// Each test above that takes a `Store` runs on both backends (issue #14): the embedded SQLite
 /// register and a shared PostgreSQL one (a fresh database on the tests' own cluster).
 macro_rules! on_both {
@@ -896,6 +1008,7 @@ macro_rules! on_both {
 }
 
 on_both!(
+    a_rollout_keeps_its_plan_its_state_and_one_driver,
     a_taken_slug_is_a_typed_error_and_nothing_is_written,
     invalid_edits_change_nothing,
     an_edit_from_a_stale_version_is_refused,

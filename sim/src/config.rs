@@ -200,7 +200,9 @@ impl Default for SeedConfig {
                     "package.json".into(),
                     "{\n  \"name\": \"saas-template\",\n  \"private\": true,\n  \"scripts\": {\"build\": \"next build\"}\n}\n".into(),
                 ),
-                ("supabase/migrations/0001_init.sql".into(), "create table if not exists public.profiles (id uuid primary key);\n".into()),
+                // No supabase/migrations: a template without migration files gets the schema
+                // Fabrik carries (a test pushes files when it wants them).
+                ("supabase/seed.sql".into(), "-- Sample rows for a local supabase db reset.\n".into()),
             ],
             vercel_user: "fabrik-agent".into(),
             vercel_team_slug: "fabrik-agency".into(),

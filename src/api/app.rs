@@ -387,6 +387,16 @@ impl Commands for Fabrik {
         self.health().await?.start_all(host).await
     }
 
+    async fn backups(&self, slug: String) -> ApiResult<Vec<crate::api::backups::BackupView>> {
+        let cloud = self.cloud().await?;
+        let api = super::backups::BackupsApi::new(
+            cloud.shared_store(),
+            self.supervisor().await?,
+            cloud.secrets.clone(),
+        );
+        blocking(Arc::new(api), move |b| b.list(Some(&slug), false)).await
+    }
+
     async fn health_sweep(&self) -> ApiResult<Sweep> {
         Ok(self.health().await?.sweep())
     }

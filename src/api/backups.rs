@@ -67,8 +67,8 @@ impl BackupsApi {
         let mut names = std::collections::HashMap::new();
         let mut out = Vec::with_capacity(backups.len());
         for b in backups {
-            if !names.contains_key(&b.customer_id) {
-                names.insert(b.customer_id, self.store.customer_names(b.customer_id)?);
+            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(b.customer_id) {
+                e.insert(self.store.customer_names(b.customer_id)?);
             }
             let (slug, name) = names[&b.customer_id].clone();
             let here = b.removed_at.is_none() && files::path_of(&b).is_file();

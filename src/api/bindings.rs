@@ -8,6 +8,7 @@ use super::cloud::{Environment, SettingEntry};
 use super::health::Sweep;
 use super::runs::{Readiness, RunDetail};
 use super::{AppInfo, DraftCheck, ExportedFile, Language, Preferences};
+use crate::api::backups::BackupView;
 use crate::credentials::{CredentialState, CredentialStatus};
 use crate::customer::{
     Applied, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery, CustomerRow,
@@ -28,6 +29,7 @@ use crate::register::{
 };
 use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
+use crate::store::backups::{Backup, BackupReason};
 use crate::store::db::{LiveStatus, RegisterChange};
 use crate::store::location::SharedRegister;
 use crate::store::people::{NewPerson, Person, Role};
@@ -122,6 +124,7 @@ pub fn typescript() -> String {
         DomainStatus, DnsRecord,
         ImportPreview, ImportReport, ImportRow, ExportFormat, ExportedFile, PortalSource, PortalRows, ExamplesRemoved, KeptExample,
         RegisterChange, LiveStatus, SharedRegister, MoveReport, TableCheck, Person, Role, NewPerson,
+        BackupView, Backup, BackupReason,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

@@ -67,6 +67,7 @@ macro_rules! with_commands {
             async list_runs(slug: Option<String>) -> Vec<$crate::store::runs::RunRow>;
             async run_detail(run: i64) -> $crate::api::runs::RunDetail;
             async interrupted_runs() -> Vec<$crate::store::runs::RunRow>;
+            async backups(slug: String) -> Vec<$crate::api::backups::BackupView>;
         }
     };
 }

@@ -25,7 +25,8 @@ use crate::environment::Environment;
 use crate::error::Error;
 use crate::fleet;
 use crate::ledger::{MemberState, RolloutState, RunState};
-use crate::messages::Text;
+use crate::messages::{Say, Text};
+use crate::params;
 use crate::provision::RunRequest;
 use crate::store::rollouts::{MemberRow, NewMember, RolloutRow};
 use crate::store::Store;
@@ -134,19 +135,25 @@ impl RolloutsApi {
                 let found = engine
                     .clients()
                     .github
-                    .folder_at(&owner, &repo, migration::MIGRATIONS_DIR, at.as_deref(), MAX_FILES)
+                    .folder_at(
+                        &owner,
+                        &repo,
+                        migration::MIGRATIONS_DIR,
+                        at.as_deref(),
+                        MAX_FILES,
+                    )
                     .await
                     .map_err(|e| Error::Provider(e.to_string()))?;
                 let at_text = at.clone().unwrap_or_else(|| "HEAD".into());
                 let Some(found) = found else {
                     let place = format!("{owner}/{repo}@{at_text}: {}", migration::MIGRATIONS_DIR);
-                    return Err(Error::RolloutPlan(Text::new(
-                        format!("{place} finns inte"),
-                        format!("{place} does not exist"),
-                    ))
+                    return Err(Error::RolloutPlan(
+                        Say::RolloutFolderMissing.with(params! { "place" => place }),
+                    )
                     .into());
                 };
-                let files = migration::from_files(found).map_err(|e| Error::RolloutPlan(e.text()))?;
+                let files =
+                    migration::from_files(found).map_err(|e| Error::RolloutPlan(e.text()))?;
                 if files.is_empty() {
                     let e = migration::FileError::NoFiles {
                         path: format!("{owner}/{repo}@{at_text}: {}", migration::MIGRATIONS_DIR),
@@ -187,11 +194,7 @@ impl RolloutsApi {
     ) -> ApiResult<RolloutView> {
         let waves = fleet::parse_waves(waves).map_err(Error::RolloutPlan)?;
         if !(0.0..=1.0).contains(&halt_share) {
-            return Err(Error::RolloutPlan(Text::new(
-                "Stoppgränsen är en andel mellan 0 och 1",
-                "The halt share is a fraction between 0 and 1",
-            ))
-            .into());
+            return Err(Error::RolloutPlan(Say::RolloutHaltShareRange.text()).into());
         }
         if let Some(open) = self.store.open_rollout(self.environment())? {
             return Err(Error::RolloutOpen(open.id).into());
@@ -212,10 +215,7 @@ impl RolloutsApi {
                     // `Ok(None)`: its database did not answer now; its run will say why.
                     let verdict = match (c.status, c.instance.supabase_project_ref.as_deref()) {
                         (Status::Inactive, _) => Err(paused_text()),
-                        (_, None) => Err(Text::new(
-                            "Instansen har inget Supabase-projekt i registret",
-                            "The instance has no Supabase project in the register",
-                        )),
+                        (_, None) => Err(Say::RolloutNoProject.text()),
                         (_, Some(r)) => Ok(instance::read(sb, r).await.ok().map(|found| {
                             (
                                 history::verdict(&found.history, &found.tables, files),
@@ -328,7 +328,11 @@ impl RolloutsApi {
 
     /// Pauses: the driver finishes the runs in flight and starts no new one.
     pub fn pause(&self, id: i64) -> ApiResult<RolloutView> {
-        self.move_to(id, RolloutState::Paused, &[RolloutState::Running, RolloutState::Planned])
+        self.move_to(
+            id,
+            RolloutState::Paused,
+            &[RolloutState::Running, RolloutState::Planned],
+        )
     }
 
     /// Aborts: nothing more is applied; what was applied stays (restore it per instance).
@@ -336,25 +340,86 @@ impl RolloutsApi {
         self.move_to(
             id,
             RolloutState::Aborted,
-            &[RolloutState::Running, RolloutState::Planned, RolloutState::Paused, RolloutState::Halted],
+            &[
+                RolloutState::Running,
+                RolloutState::Planned,
+                RolloutState::Paused,
+                RolloutState::Halted,
+            ],
         )
     }
 
     fn move_to(&self, id: i64, to: RolloutState, from: &[RolloutState]) -> ApiResult<RolloutView> {
-        let r = self.store.get_rollout(id)?.ok_or(Error::RolloutNotFound(id))?;
+        let r = self
+            .store
+            .get_rollout(id)?
+            .ok_or(Error::RolloutNotFound(id))?;
         if !self.store.set_rollout_state(id, to, None, None, from)? {
             return Err(Error::RolloutState { id, state: r.state }.into());
         }
         self.view(id)
     }
 
+    /// "Återställ vågen": every instance of the wave a roll-out stopped at that its run changed
+    /// (done or failed) is put back to the backup its run took right before, each as a restore
+    /// run (which backs up what it replaces first). `confirmation` must be the roll-out's
+    /// number, typed. Returns each instance with how its restore ended.
+    pub async fn restore_wave(
+        &self,
+        id: i64,
+        confirmation: &str,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<Vec<(String, RunState)>> {
+        if confirmation.trim() != id.to_string() {
+            return Err(Error::NotConfirmed.into());
+        }
+        let r = self
+            .store
+            .get_rollout(id)?
+            .ok_or(Error::RolloutNotFound(id))?;
+        if r.state == RolloutState::Running {
+            return Err(Error::RolloutState { id, state: r.state }.into());
+        }
+        let mut ended = Vec::new();
+        for m in self.store.rollout_members(id)? {
+            let touched = matches!(m.state, MemberState::Done | MemberState::Failed);
+            let (true, Some(run_id), true) = (m.wave == r.wave, m.run_id, touched) else {
+                continue;
+            };
+            let Some(backup) = self.store.backup_of_run(run_id)? else {
+                continue;
+            };
+            let launched = self
+                .supervisor
+                .start_run(
+                    m.slug.clone(),
+                    RunRequest::Restore {
+                        backup: backup.id,
+                        confirmation: m.slug.clone(),
+                    },
+                    host.clone(),
+                )
+                .await?;
+            let run_id = launched.outcome.run_id;
+            let state = match launched.wait().await {
+                Some(result) => result.map_err(|e| e.to_api())?,
+                None => self.follow(run_id, host.clone()).await?,
+            };
+            ended.push((m.slug, state));
+        }
+        Ok(ended)
+    }
+
     /// Starts (or continues, or resumes) a roll-out and drives it until it is done, halted,
     /// paused or aborted. A halted roll-out is continued from the wave that halted when the
     /// owner starts it again (after restoring or fixing what failed).
     pub async fn drive(&self, id: i64, host: Arc<dyn RunHost>) -> ApiResult<RolloutView> {
-        let r = self.store.get_rollout(id)?.ok_or(Error::RolloutNotFound(id))?;
+        let r = self
+            .store
+            .get_rollout(id)?
+            .ok_or(Error::RolloutNotFound(id))?;
         if !r.state.is_open() && r.state != RolloutState::Halted {
-            return Ok(self.view(id)?);
+            return self.view(id);
         }
         let token = uuid::Uuid::new_v4().to_string();
         let stale = self.supervisor.lease();
@@ -366,7 +431,12 @@ impl RolloutsApi {
             RolloutState::Running,
             None,
             None,
-            &[RolloutState::Planned, RolloutState::Paused, RolloutState::Halted, RolloutState::Running],
+            &[
+                RolloutState::Planned,
+                RolloutState::Paused,
+                RolloutState::Halted,
+                RolloutState::Running,
+            ],
         )?;
         let result = self.drive_claimed(id, &token, host).await;
         let _ = self.store.release_rollout(id, &token);
@@ -374,14 +444,12 @@ impl RolloutsApi {
         self.view(id)
     }
 
-    async fn drive_claimed(
-        &self,
-        id: i64,
-        token: &str,
-        host: Arc<dyn RunHost>,
-    ) -> ApiResult<()> {
+    async fn drive_claimed(&self, id: i64, token: &str, host: Arc<dyn RunHost>) -> ApiResult<()> {
         loop {
-            let r = self.store.get_rollout(id)?.ok_or(Error::RolloutNotFound(id))?;
+            let r = self
+                .store
+                .get_rollout(id)?
+                .ok_or(Error::RolloutNotFound(id))?;
             if r.state != RolloutState::Running {
                 return Ok(());
             }
@@ -413,7 +481,10 @@ impl RolloutsApi {
                 continue;
             }
             let done = this.iter().filter(|m| m.state == MemberState::Done).count();
-            let failed = this.iter().filter(|m| m.state == MemberState::Failed).count();
+            let failed = this
+                .iter()
+                .filter(|m| m.state == MemberState::Failed)
+                .count();
             if let Some(why) = fleet::halt(r.wave, done, failed, r.halt_share) {
                 self.store.set_rollout_state(
                     id,
@@ -426,8 +497,13 @@ impl RolloutsApi {
                 return Ok(());
             }
             if r.wave >= last_wave {
-                self.store
-                    .set_rollout_state(id, RolloutState::Done, None, None, &[RolloutState::Running])?;
+                self.store.set_rollout_state(
+                    id,
+                    RolloutState::Done,
+                    None,
+                    None,
+                    &[RolloutState::Running],
+                )?;
                 return Ok(());
             }
             self.store.set_rollout_state(
@@ -446,16 +522,21 @@ impl RolloutsApi {
         if !self.store.beat_rollout(id, token)? {
             return Ok(false);
         }
-        let r = self.store.get_rollout(id)?.ok_or(Error::RolloutNotFound(id))?;
+        let r = self
+            .store
+            .get_rollout(id)?
+            .ok_or(Error::RolloutNotFound(id))?;
         Ok(r.state == RolloutState::Running)
     }
 
     /// One instance's part, from wherever it stood.
     async fn member(&self, r: &RolloutRow, m: MemberRow, host: Arc<dyn RunHost>) -> ApiResult<()> {
         let env = self.environment();
-        let set = |state: MemberState, reason: Option<&Text>, run: Option<i64>, version: Option<&str>| {
-            self.store.set_member(r.id, m.customer_id, state, reason, run, version)
-        };
+        let set =
+            |state: MemberState, reason: Option<&Text>, run: Option<i64>, version: Option<&str>| {
+                self.store
+                    .set_member(r.id, m.customer_id, state, reason, run, version)
+            };
         // A run started before: follow it to its end.
         if let Some(run_id) = m.run_id {
             let state = self.follow(run_id, host.clone()).await?;
@@ -473,7 +554,12 @@ impl RolloutsApi {
             if let Ok(found) = instance::read(&engine.clients().supabase, project_ref).await {
                 match history::verdict(&found.history, &found.tables, &files) {
                     Verdict::Current => {
-                        set(MemberState::Done, Some(&current_text()), None, found.version().as_deref())?;
+                        set(
+                            MemberState::Done,
+                            Some(&current_text()),
+                            None,
+                            found.version().as_deref(),
+                        )?;
                         return Ok(());
                     }
                     v if v.is_drift() => {
@@ -486,7 +572,11 @@ impl RolloutsApi {
         }
         let launched = self
             .supervisor
-            .start_run(m.slug.clone(), RunRequest::Migrate { rollout: r.id }, host.clone())
+            .start_run(
+                m.slug.clone(),
+                RunRequest::Migrate { rollout: r.id },
+                host.clone(),
+            )
             .await;
         let launched = match launched {
             Ok(l) => l,
@@ -516,10 +606,7 @@ impl RolloutsApi {
             }
             match self.supervisor.resume(run_id, host.clone()).await {
                 Ok(handle) => {
-                    return handle
-                        .await
-                        .map_err(internal)?
-                        .map_err(|e| e.to_api());
+                    return handle.await.map_err(internal)?.map_err(|e| e.to_api());
                 }
                 // Driven by a live driver: wait for it.
                 Err(e) if e.code == crate::messages::ErrorCode::RunBusy => {
@@ -546,10 +633,7 @@ impl RolloutsApi {
                 MemberState::Failed,
                 Some(match run.error {
                     Some(text) => text,
-                    None => Text::new(
-                        format!("Körningen slutade som {}", state.as_str()),
-                        format!("The run ended {}", state.as_str()),
-                    ),
+                    None => Say::RolloutRunEnded.with(params! { "state" => state.as_str() }),
                 }),
             ),
         };
@@ -566,41 +650,20 @@ impl RolloutsApi {
 }
 
 fn paused_text() -> Text {
-    Text::new(
-        "Instansen är pausad; återstarta den och kör utrullningen igen",
-        "The instance is paused; resume it and run the roll-out again",
-    )
+    Say::RolloutInstancePaused.text()
 }
 
 fn current_text() -> Text {
-    Text::new(
-        "Redan aktuell: varje fil finns i historiken",
-        "Already current: every file is in the history",
-    )
+    Say::RolloutAlreadyCurrent.text()
 }
 
 fn drift_reason(v: &Verdict) -> Text {
     match v {
-        Verdict::UnknownHistory { versions } => Text::new(
-            format!(
-                "Historiken har versioner som filerna saknar: {} (lägg till filerna eller reparera historiken med supabase migration repair)",
-                versions.join(", ")
-            ),
-            format!(
-                "The history holds versions the files do not: {} (add the files, or repair the history with supabase migration repair)",
-                versions.join(", ")
-            ),
-        ),
-        Verdict::SchemaHas { version, tables } => Text::new(
-            format!(
-                "Schemat har redan {} som {version} skapar; läggs inte in",
-                tables.join(", ")
-            ),
-            format!(
-                "The schema already has {} that {version} creates; not applied",
-                tables.join(", ")
-            ),
-        ),
+        Verdict::UnknownHistory { versions } => {
+            Say::RolloutUnknownHistory.with(params! { "versions" => versions.join(", ") })
+        }
+        Verdict::SchemaHas { version, tables } => Say::RolloutSchemaHas
+            .with(params! { "tables" => tables.join(", "), "version" => version }),
         Verdict::Current | Verdict::Behind { .. } => current_text(),
     }
 }

@@ -114,7 +114,11 @@ pub fn creates_tables(sql: &str) -> Vec<String> {
         let before = &lower[..lower.len() - rest.len() + i];
         rest = &rest[i + "create table".len()..];
         // "create table" inside a word ("xcreate table") is not a statement.
-        if before.chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+        if before
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        {
             continue;
         }
         let mut words = rest.split_whitespace();
@@ -153,7 +157,14 @@ fn strip_comments(sql: &str) -> String {
 /// Why a file cannot be applied as one transaction with its history row: a top-level
 /// `BEGIN`/`COMMIT`/`ROLLBACK` of its own (function bodies and strings are not looked into).
 pub fn refuse_file(m: &Migration) -> Option<String> {
-    let controls = ["begin", "commit", "rollback", "start transaction", "end", "abort"];
+    let controls = [
+        "begin",
+        "commit",
+        "rollback",
+        "start transaction",
+        "end",
+        "abort",
+    ];
     outside_quotes(&strip_comments(&m.sql))
         .split(';')
         .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
@@ -415,6 +426,8 @@ mod tests {
             "ERROR: 42P01: relation \"supabase_migrations.schema_migrations\" does not exist"
         ));
         assert!(is_already_applied("ERROR: 23505: duplicate key value violates unique constraint \"schema_migrations_pkey\""));
-        assert!(!is_already_applied("ERROR: 23505: duplicate key value violates unique constraint \"users_pkey\""));
+        assert!(!is_already_applied(
+            "ERROR: 23505: duplicate key value violates unique constraint \"users_pkey\""
+        ));
     }
 }

@@ -128,7 +128,8 @@ pub fn from_files(files: Vec<(String, Vec<u8>)>) -> Result<Vec<Migration>, FileE
         if bytes.len() > MAX_FILE_BYTES {
             return Err(FileError::TooLarge { file });
         }
-        let sql = String::from_utf8(bytes).map_err(|_| FileError::NotText { file: file.clone() })?;
+        let sql =
+            String::from_utf8(bytes).map_err(|_| FileError::NotText { file: file.clone() })?;
         if sql.trim().is_empty() {
             return Err(FileError::Empty { file });
         }
@@ -142,16 +143,18 @@ pub fn from_files(files: Vec<(String, Vec<u8>)>) -> Result<Vec<Migration>, FileE
         out.push(Migration::new(&version, &name, &sql));
     }
     // Versions are compared as numbers of any length, as the CLI orders them.
-    out.sort_by(|a, b| {
-        (a.version.len(), &a.version).cmp(&(b.version.len(), &b.version))
-    });
+    out.sort_by(|a, b| (a.version.len(), &a.version).cmp(&(b.version.len(), &b.version)));
     Ok(out)
 }
 
 /// The files of a local folder: `DIR/supabase/migrations` when it exists, else `DIR` itself.
 pub fn from_dir(dir: &Path) -> Result<Vec<Migration>, FileError> {
     let nested = dir.join(MIGRATIONS_DIR);
-    let dir = if nested.is_dir() { nested } else { dir.to_path_buf() };
+    let dir = if nested.is_dir() {
+        nested
+    } else {
+        dir.to_path_buf()
+    };
     let unreadable = |e: std::io::Error| FileError::Unreadable {
         path: dir.display().to_string(),
         message: e.to_string(),
@@ -214,7 +217,11 @@ mod tests {
         let names: Vec<String> = set.iter().map(|m| m.file_name()).collect();
         assert_eq!(
             names,
-            ["9_short.sql", "20250301000000_a_b.sql", "20250302000000_b.sql"]
+            [
+                "9_short.sql",
+                "20250301000000_a_b.sql",
+                "20250302000000_b.sql"
+            ]
         );
         assert_eq!(set[1].name, "a_b");
         assert_eq!(set[1].sha256.len(), 64);
@@ -252,10 +259,7 @@ mod tests {
         let set = from_dir(dir.path()).unwrap();
         assert_eq!(set.len(), 2);
         assert_eq!(set[0].version, "1");
-        assert_eq!(
-            newest(set.iter().map(|m| &m.version)).as_deref(),
-            Some("2")
-        );
+        assert_eq!(newest(set.iter().map(|m| &m.version)).as_deref(), Some("2"));
         let empty = tempfile::tempdir().unwrap();
         assert!(matches!(
             from_dir(empty.path()),

@@ -1,6 +1,5 @@
 //! Where a schema roll-out and each of its instances stand.
 
-
 use crate::vocabulary::vocabulary;
 vocabulary!(
     /// A roll-out as a whole.

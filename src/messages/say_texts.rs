@@ -53,6 +53,58 @@ impl Say {
                 "Could not restore {id}: {reason_en}. {manual_en}",
             ),
             LeftByHand => t("Kvar att ta bort för hand: {list}", "Left to delete by hand: {list_en}"),
+            RolloutFolderMissing => t("{place} finns inte", "{place} does not exist"),
+            RolloutHaltShareRange => t(
+                "Stoppgränsen är en andel mellan 0 och 1",
+                "The halt share is a fraction between 0 and 1",
+            ),
+            RolloutNoProject => t(
+                "Instansen har inget Supabase-projekt i registret",
+                "The instance has no Supabase project in the register",
+            ),
+            RolloutRunEnded => t("Körningen slutade som {state}", "The run ended {state}"),
+            RolloutInstancePaused => t(
+                "Instansen är pausad; återstarta den och kör utrullningen igen",
+                "The instance is paused; resume it and run the roll-out again",
+            ),
+            RolloutAlreadyCurrent => t(
+                "Redan aktuell: varje fil finns i historiken",
+                "Already current: every file is in the history",
+            ),
+            RolloutUnknownHistory => t(
+                "Historiken har versioner som filerna saknar: {versions} (lägg till filerna, eller reparera historiken med supabase migration repair)",
+                "The history holds versions the files do not: {versions} (add the files, or repair the history with supabase migration repair)",
+            ),
+            RolloutSchemaHas => t(
+                "Schemat har redan {tables} som {version} skapar; läggs inte in",
+                "The schema already has {tables} that {version} creates; not applied",
+            ),
+            WaveNotUnderstood => t(
+                "Vågen \"{part}\" är varken ett antal, en andel (10%) eller \"rest\"",
+                "The wave \"{part}\" is neither a count, a share (10%) nor \"rest\"",
+            ),
+            WaveRestLast => t("\"rest\" måste vara den sista vågen", "\"rest\" must be the last wave"),
+            CanaryFailed => t(
+                "Kanarievågen misslyckades ({failed} av {total})",
+                "The canary wave failed ({failed} of {total})",
+            ),
+            WaveHalted => t(
+                "Våg {wave} stoppades: {failed} av {total} misslyckades ({share} %, gränsen är {limit} %)",
+                "Wave {wave} halted: {failed} of {total} failed ({share} %, the limit is {limit} %)",
+            ),
+            MigrateBaselineWritten => t(
+                "Historiken fick en baslinje för schemat instansen levererades med",
+                "The history got a baseline for the schema the instance was delivered with",
+            ),
+            MigrationApplied => t("{file} inlagd", "{file} applied"),
+            MigrationAlreadyThere => t(
+                "{file} fanns redan i historiken; inte inlagd igen",
+                "{file} was in the history already; not applied again",
+            ),
+            SettingGiveWholeNumber => t(
+                "Ange ett heltal, 0 eller större (tomt = standardvärdet)",
+                "Give a whole number, 0 or more (empty = the default)",
+            ),
             AlreadyPaused => t("instansen är redan pausad", "the instance is already paused"),
             AlreadyRunning => t("instansen är redan igång", "the instance is already running"),
             PausedResumeFirst => t(

@@ -148,7 +148,9 @@ impl Store {
         Ok(self
             .conn()
             .query_row(
-                &format!("SELECT {COLUMNS} FROM backups WHERE run_id = ?1 ORDER BY id DESC LIMIT 1"),
+                &format!(
+                    "SELECT {COLUMNS} FROM backups WHERE run_id = ?1 ORDER BY id DESC LIMIT 1"
+                ),
                 [run_id],
                 row,
             )
@@ -165,9 +167,15 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM backups WHERE customer_id = ?1 AND environment = ?2 {}
              ORDER BY created_at DESC, id DESC",
-            if with_removed { "" } else { "AND removed_at IS NULL" }
+            if with_removed {
+                ""
+            } else {
+                "AND removed_at IS NULL"
+            }
         );
-        Ok(self.conn().query_map(&sql, params![customer_id, environment], row)?)
+        Ok(self
+            .conn()
+            .query_map(&sql, params![customer_id, environment], row)?)
     }
 
     /// Every customer's backups in one environment, newest first; removed ones only when asked.
@@ -175,7 +183,11 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM backups WHERE environment = ?1 {}
              ORDER BY created_at DESC, id DESC",
-            if with_removed { "" } else { "AND removed_at IS NULL" }
+            if with_removed {
+                ""
+            } else {
+                "AND removed_at IS NULL"
+            }
         );
         Ok(self.conn().query_map(&sql, params![environment], row)?)
     }

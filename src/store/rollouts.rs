@@ -63,7 +63,8 @@ pub struct NewMember {
     pub version_before: Option<String>,
 }
 
-const ROLLOUT_COLUMNS: &str = "id, environment, source, migrations, state, wave, halt_share, halt_reason,
+const ROLLOUT_COLUMNS: &str =
+    "id, environment, source, migrations, state, wave, halt_share, halt_reason,
     halt_reason_en, created_at, created_by, updated_at";
 
 fn rollout(r: &Row) -> super::db::Result<RolloutRow> {
@@ -277,7 +278,9 @@ impl Store {
         let tx = conn.transaction()?;
         let now = db_now(&tx)?;
         let before = stale_before(now, stale_after);
-        let held: Option<(Option<String>, Option<String>, Option<String>, Option<i64>)> = tx
+        // driver, heartbeat, seat, process
+        type Holder = (Option<String>, Option<String>, Option<String>, Option<i64>);
+        let held: Option<Holder> = tx
             .query_row(
                 "SELECT driver, heartbeat_at, seat, owner_pid FROM rollouts WHERE id = ?1",
                 [id],

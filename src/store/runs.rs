@@ -157,7 +157,10 @@ pub(super) fn db_now(conn: &Conn) -> Result<chrono::DateTime<chrono::Utc>> {
 /// The newest heartbeat that counts as lapsed at `now`. Heartbeats are stored to the second,
 /// so a beat as old as this bound has lapsed too (with no grace, any beat has: a test's
 /// takeover).
-pub(super) fn stale_before(now: chrono::DateTime<chrono::Utc>, stale_after: std::time::Duration) -> String {
+pub(super) fn stale_before(
+    now: chrono::DateTime<chrono::Utc>,
+    stale_after: std::time::Duration,
+) -> String {
     (now - chrono::Duration::from_std(stale_after).unwrap_or_default()).to_rfc3339()
 }
 

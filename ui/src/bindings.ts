@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "restore_mismatch" | "supabase_init_failed" | "deployment_failed" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
 
 export type Text = { sv: string, en: string, };
 
@@ -261,13 +261,13 @@ already_running: boolean,
  */
 driven_by: string | null, };
 
-export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, };
+export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup" } | { "kind": "restore", backup: number, confirmation: string, };
 
-export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove";
+export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup";
 
 export type StepOutcome = "created" | "adopted" | "done" | "skipped";
 
-export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove";
+export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove" | "migrate" | "backup" | "restore";
 
 export type RunState = "running" | "cancelling" | "rolling_back" | "succeeded" | "failed" | "cancelled" | "rolled_back" | "rollback_failed";
 
@@ -492,6 +492,40 @@ export type PersonRole = "viewer" | "operator" | "owner";
 
 export type NewPerson = { name: string, password: string, };
 
+export type BackupView = { slug: string, name: string, 
+/**
+ * Whether this seat holds the file (a backup is on the disk of the seat that took it).
+ */
+here: boolean, id: number, customer_id: number, environment: Environment, project_ref: string, 
+/**
+ * The run that took it (`None` once that run was deleted).
+ */
+run_id: number | null, reason: BackupReason, 
+/**
+ * The encrypted file, relative to the backups folder (`<customer uid>/<name>.fbk`).
+ */
+file: string, bytes: number, sha256: string, key_id: string, schema_version: string | null, created_at: string, 
+/**
+ * The seat whose computer holds the file.
+ */
+seat: string | null, removed_at: string | null, };
+
+export type Backup = { id: number, customer_id: number, environment: Environment, project_ref: string, 
+/**
+ * The run that took it (`None` once that run was deleted).
+ */
+run_id: number | null, reason: BackupReason, 
+/**
+ * The encrypted file, relative to the backups folder (`<customer uid>/<name>.fbk`).
+ */
+file: string, bytes: number, sha256: string, key_id: string, schema_version: string | null, created_at: string, 
+/**
+ * The seat whose computer holds the file.
+ */
+seat: string | null, removed_at: string | null, };
+
+export type BackupReason = "before_migration" | "before_restore" | "on_demand" | "scheduled";
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   list_customers: { args: { query: CustomerQuery }; result: CustomerListing };
@@ -544,12 +578,13 @@ export type Commands = {
   list_runs: { args: { slug: string | null }; result: Array<RunRow> };
   run_detail: { args: { run: number }; result: RunDetail };
   interrupted_runs: { args: {  }; result: Array<RunRow> };
+  backups: { args: { slug: string }; result: Array<BackupView> };
 };
 
-export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove'];
+export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore'];
 export const RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back', 'succeeded', 'failed', 'cancelled', 'rolled_back', 'rollback_failed'];
 export const ACTIVE_RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back'];
-export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove'];
+export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove', 'supabase.backup', 'supabase.migrate', 'supabase.verify', 'supabase.restore_backup'];
 export const STEP_STATES: readonly StepState[] = ['pending', 'running', 'waiting', 'retrying', 'succeeded', 'failed', 'skipped', 'compensating', 'compensated', 'compensation_failed'];
 export const UNFINISHED_STEP_STATES: readonly StepState[] = ['running', 'waiting', 'retrying'];
 export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
@@ -589,6 +624,10 @@ export const STEP_LABEL: Record<StepKey, Text> = {
   'vercel.domain_verify': { sv: "Vänta på DNS och verifiering", en: "Wait for DNS and verification" },
   'vercel.domain_production': { sv: "Gör domänen till produktionsadress", en: "Make the domain the production URL" },
   'vercel.domain_remove': { sv: "Ta bort domänen från Vercel-projektet", en: "Remove the domain from the Vercel project" },
+  'supabase.backup': { sv: "Säkerhetskopiera databasen", en: "Back up the database" },
+  'supabase.migrate': { sv: "Lägg in migreringar", en: "Apply migrations" },
+  'supabase.verify': { sv: "Kontrollera databasschemat", en: "Verify the database schema" },
+  'supabase.restore_backup': { sv: "Återställ databasen från säkerhetskopian", en: "Restore the database from the backup" },
 };
 
 export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
@@ -660,6 +699,18 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   vercel_env_rejected: { sv: "Vercel sparade inte miljövariabeln {key}: {message}", en: "Vercel did not save the environment variable {key}: {message}" },
   vercel_env_not_saved: { sv: "Vercel sparade inte {keys} efter {attempts} försök: {message}", en: "Vercel did not save {keys} after {attempts} attempts: {message}" },
   schema_mismatch: { sv: "Databasschemat stämmer inte: {problem}", en: "The database schema does not match: {problem}" },
+  schema_drift: { sv: "Databasen har glidit från migreringsfilerna och hoppas över: {problem}", en: "The database has drifted from the migration files and is skipped: {problem}" },
+  migration_refused: { sv: "Migreringen läggs inte in: {problem}", en: "The migration is not applied: {problem}" },
+  rollout_not_found: { sv: "Ingen utrullning {id} i registret", en: "No roll-out {id} in the register" },
+  rollout_open: { sv: "Utrullning {id} är inte avslutad: starta, pausa eller avbryt den först (fabrik rollout status)", en: "Roll-out {id} is not finished: start, pause or abort it first (fabrik rollout status)" },
+  rollout_busy: { sv: "Utrullning {id} drivs redan av en annan process; vänta, eller pausa den därifrån", en: "Roll-out {id} is already driven by another process; wait, or pause it from there" },
+  rollout_state: { sv: "Utrullning {id} är {state} och kan inte ändras så", en: "Roll-out {id} is {state} and cannot change that way" },
+  rollout_plan: { sv: "Utrullningen kan inte planeras: {reason}", en: "The roll-out cannot be planned: {reason_en}" },
+  backup_failed: { sv: "Säkerhetskopian kunde inte tas: {detail}", en: "The backup could not be taken: {detail}" },
+  backup_not_found: { sv: "Säkerhetskopia {backup} finns inte för den här kunden i {environment} (eller är borttagen); välj en i listan över kundens säkerhetskopior.", en: "Backup {backup} does not exist for this customer in {environment} (or was removed); choose one from the customer's list of backups." },
+  backup_unreadable: { sv: "Säkerhetskopia {backup} kan inte läsas: {detail}", en: "Backup {backup} cannot be read: {detail}" },
+  restore_failed: { sv: "Databasen kunde inte återställas från säkerhetskopia {backup} och är som den var: {detail}", en: "The database could not be restored from backup {backup} and is as it was: {detail}" },
+  restore_mismatch: { sv: "Återställningen från säkerhetskopia {backup} gav inte tillbaka samma rader: {tables}", en: "The restore from backup {backup} did not bring back the same rows: {tables}" },
   supabase_init_failed: { sv: "Supabase-projektet {project} kunde inte starta ({status})", en: "The Supabase project {project} could not start ({status})" },
   deployment_failed: { sv: "Driftsättningen {deployment} misslyckades ({state}): {detail}", en: "The deployment {deployment} failed ({state}): {detail}" },
   site_not_public: { sv: "Produktionsadressen {url} svarar {status} för en besökare utan inloggning: Vercels Deployment Protection skyddar den. Stäng av skyddet för produktionsdomäner (projektet i Vercel → Settings → Deployment Protection) och försök igen.", en: "The production address {url} answers {status} to a visitor who is not logged in: Vercel's Deployment Protection covers it. Turn the protection off for production domains (the project in Vercel → Settings → Deployment Protection) and try again." },

@@ -65,7 +65,11 @@ pub enum BackupCmd {
 pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> {
     // A failed restore keeps its backup of what it replaced: that is the way back.
     let supervisor = runtime::supervisor(cloud, true);
-    let api = BackupsApi::new(cloud.shared_store(), supervisor.clone(), cloud.secrets.clone());
+    let api = BackupsApi::new(
+        cloud.shared_store(),
+        supervisor.clone(),
+        cloud.secrets.clone(),
+    );
     match cmd {
         BackupCmd::List { slug, all, json } => {
             let list = api.list(slug.as_deref(), all)?;
@@ -80,7 +84,10 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
                 let where_ = match (&b.backup.removed_at, b.here) {
                     (Some(_), _) => "borttagen (gallring)".to_string(),
                     (None, true) => "här".to_string(),
-                    (None, false) => format!("på {}", b.backup.seat.as_deref().unwrap_or("en annan plats")),
+                    (None, false) => format!(
+                        "på {}",
+                        b.backup.seat.as_deref().unwrap_or("en annan plats")
+                    ),
                 };
                 println!(
                     "{:>5}  {:<28} {}  {:<16} version {:<16} {:>9} B  {}",
@@ -119,13 +126,20 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
                 .unwrap_or_default(),
             };
             stop_on_ctrl_c(&supervisor);
-            let launched = api.restore(&slug, backup, confirmation, terminal(json)).await?;
+            let launched = api
+                .restore(&slug, backup, confirmation, terminal(json))
+                .await?;
             follow(&slug, launched).await?;
         }
         BackupCmd::Export { id, out } => {
             let sql = api.plain_sql(id)?;
             write_private(&out, &sql).map_err(fabrik::Error::Io)?;
-            eprintln!("Skrev {} ({} B): psql -v ON_ERROR_STOP=1 -f {}", out.display(), sql.len(), out.display());
+            eprintln!(
+                "Skrev {} ({} B): psql -v ON_ERROR_STOP=1 -f {}",
+                out.display(),
+                sql.len(),
+                out.display()
+            );
         }
     }
     Ok(())

@@ -159,6 +159,9 @@ fn run(cli: Cli) -> Result<(), ApiError> {
 
 /// The commands that reach the clouds, in the environment the register resolves.
 async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), ApiError> {
+    // The sandbox's projects get real PostgreSQL databases, as in the window: a customer
+    // provisioned here is the same instance a roll-out or a backup reads later.
+    fabrik::sandbox::prefer_postgres();
     let cloud = runtime::open(db, chosen).await?;
     let result = match cmd {
         Command::Secrets(cmd) => secrets::run(&cloud, cmd).await,

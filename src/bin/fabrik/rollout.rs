@@ -95,6 +95,15 @@ pub enum RolloutCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Put every instance the stopped wave changed back to the backup its run took right before
+    /// (each a restore run). Asks for the roll-out's number unless --confirm gives it.
+    Restore {
+        /// The roll-out's number (default: the newest).
+        id: Option<i64>,
+        /// The roll-out's number again, typed.
+        #[arg(long, value_name = "ID")]
+        confirm: Option<String>,
+    },
     /// Abort: nothing more is applied (what was applied stays; `fabrik backup restore` puts an
     /// instance back).
     Abort {
@@ -165,7 +174,9 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: RolloutCmd) -> Result<(), ApiError>
                     view
                 }
             };
-            let end = api.drive(view.rollout.id, Arc::new(Progress { json })).await?;
+            let end = api
+                .drive(view.rollout.id, Arc::new(Progress { json }))
+                .await?;
             ended(&end, json);
         }
         RolloutCmd::Status { id, json } => {
@@ -186,6 +197,31 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: RolloutCmd) -> Result<(), ApiError>
             };
             let end = api.drive(id, Arc::new(Progress { json })).await?;
             ended(&end, json);
+        }
+        RolloutCmd::Restore { id, confirm } => {
+            let id = match id {
+                Some(id) => id,
+                None => newest(&api)?,
+            };
+            let confirmation = match confirm {
+                Some(c) => c,
+                None => crate::print::ask(&format!(
+                    "Instanserna i utrullning {id}s stoppade våg återställs till sina säkerhetskopior. Skriv {id} för att bekräfta: "
+                ))
+                .unwrap_or_default(),
+            };
+            let ended = api
+                .restore_wave(id, &confirmation, Arc::new(Progress { json: false }))
+                .await?;
+            for (slug, state) in &ended {
+                println!("{slug}: {state}");
+            }
+            if ended
+                .iter()
+                .any(|(_, s)| *s != fabrik::provision::RunState::Succeeded)
+            {
+                NOT_ALL_DONE.store(true, Ordering::Relaxed);
+            }
         }
         RolloutCmd::Abort { id } => {
             let id = open_or(&api, id)?;
@@ -221,7 +257,12 @@ fn show(view: &RolloutView, json: bool) {
     let r = &view.rollout;
     println!("Utrullning {}: {} ({})", r.id, r.state, r.source);
     for f in &view.files {
-        println!("  fil {}_{}.sql  sha256 {}", f.version, f.name, &f.sha256[..12]);
+        println!(
+            "  fil {}_{}.sql  sha256 {}",
+            f.version,
+            f.name,
+            &f.sha256[..12]
+        );
     }
     if let Some(why) = &r.halt_reason {
         println!("  stoppad: {}", why.sv);

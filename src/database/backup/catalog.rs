@@ -37,7 +37,10 @@ pub(super) struct Schema {
 }
 
 fn rel(alias: &str) -> String {
-    format!("{alias}.relnamespace = n.oid AND {CUSTOMER_SCHEMA} AND {}", not_extension("pg_class", &format!("{alias}.oid")))
+    format!(
+        "{alias}.relnamespace = n.oid AND {CUSTOMER_SCHEMA} AND {}",
+        not_extension("pg_class", &format!("{alias}.oid"))
+    )
 }
 
 /// The newest version in the instance's migration history, as a section (`s`): NULL when
@@ -61,7 +64,10 @@ async fn sections(
         .collect::<Vec<_>>()
         .join("\nUNION ALL\n");
     let rows = supabase
-        .run_query(project_ref, &format!("SELECT k, list FROM (\n{sql}\n) q ORDER BY i"))
+        .run_query(
+            project_ref,
+            &format!("SELECT k, list FROM (\n{sql}\n) q ORDER BY i"),
+        )
         .await?;
     let mut out = BTreeMap::new();
     for r in rows {
@@ -77,7 +83,10 @@ async fn sections(
 pub(super) async fn read(supabase: &Supabase, project_ref: &str) -> Result<Schema, BackupError> {
     let queries = [
         ("unsupported", unsupported()),
-        ("search_path", "SELECT current_setting('search_path') AS s".to_string()),
+        (
+            "search_path",
+            "SELECT current_setting('search_path') AS s".to_string(),
+        ),
         ("version", VERSION.to_string()),
         ("schemas", SCHEMAS.replace("{C}", CUSTOMER_SCHEMA)),
         ("extensions", extensions()),
@@ -123,14 +132,34 @@ pub(super) async fn read(supabase: &Supabase, project_ref: &str) -> Result<Schem
             into.push_str(&format!("-- {title}\n{}\n\n", stmts.join("\n")));
         }
     };
-    for k in ["schemas", "extensions", "types", "sequences", "tables", "functions", "defaults", "sequence owners"] {
+    for k in [
+        "schemas",
+        "extensions",
+        "types",
+        "sequences",
+        "tables",
+        "functions",
+        "defaults",
+        "sequence owners",
+    ] {
         add(&mut before, k, column(&rows(k), "s"));
     }
     let matviews: BTreeSet<String> = column(&rows("matviews"), "s").into_iter().collect();
-    add(&mut before, "views", ordered_views(&rows("views"), &matviews)?);
+    add(
+        &mut before,
+        "views",
+        ordered_views(&rows("views"), &matviews)?,
+    );
     for k in [
-        "sequence values", "materialized views", "constraints", "indexes", "triggers",
-        "row-level security", "policies", "grants", "publications",
+        "sequence values",
+        "materialized views",
+        "constraints",
+        "indexes",
+        "triggers",
+        "row-level security",
+        "policies",
+        "grants",
+        "publications",
     ] {
         add(&mut after, k, column(&rows(k), "s"));
     }
@@ -307,16 +336,20 @@ fn views() -> String {
 }
 
 /// The plain views' statements, each after the views it reads.
-fn ordered_views(
-    rows: &[Value],
-    matviews: &BTreeSet<String>,
-) -> Result<Vec<String>, BackupError> {
+fn ordered_views(rows: &[Value], matviews: &BTreeSet<String>) -> Result<Vec<String>, BackupError> {
     let views: BTreeMap<String, (String, BTreeSet<String>)> = rows
         .iter()
         .map(|r| {
             let deps = text(&r["d"]).unwrap_or_default();
-            let deps = deps.split(',').filter(|d| !d.is_empty()).map(str::to_string).collect();
-            (text(&r["o"]).unwrap_or_default(), (text(&r["s"]).unwrap_or_default(), deps))
+            let deps = deps
+                .split(',')
+                .filter(|d| !d.is_empty())
+                .map(str::to_string)
+                .collect();
+            (
+                text(&r["o"]).unwrap_or_default(),
+                (text(&r["s"]).unwrap_or_default(), deps),
+            )
         })
         .collect();
     // Materialized views are made after the data (`matviews`); a plain view reading one
@@ -334,20 +367,28 @@ fn ordered_views(
                     "a view that reads a materialized view ({m}) is not backed up"
                 )));
             }
-            if deps.iter().all(|d| done.contains(d) || !views.contains_key(d)) {
+            if deps
+                .iter()
+                .all(|d| done.contains(d) || !views.contains_key(d))
+            {
                 out.push(stmt.clone());
                 done.insert(oid.clone());
             }
         }
         if done.len() == before {
-            return Err(BackupError::Unsupported("views that depend on each other in a cycle".into()));
+            return Err(BackupError::Unsupported(
+                "views that depend on each other in a cycle".into(),
+            ));
         }
     }
     Ok(out)
 }
 
 fn matview_oids() -> String {
-    format!("SELECT c.oid::text AS s FROM pg_class c, pg_namespace n WHERE c.relkind = 'm' AND {}", rel("c"))
+    format!(
+        "SELECT c.oid::text AS s FROM pg_class c, pg_namespace n WHERE c.relkind = 'm' AND {}",
+        rel("c")
+    )
 }
 
 fn matviews() -> String {
@@ -386,7 +427,10 @@ fn table(r: &Value) -> Table {
 }
 
 /// The customer's tables, in one call.
-pub(super) async fn tables(supabase: &Supabase, project_ref: &str) -> Result<Vec<Table>, BackupError> {
+pub(super) async fn tables(
+    supabase: &Supabase,
+    project_ref: &str,
+) -> Result<Vec<Table>, BackupError> {
     let rows = supabase.run_query(project_ref, &table_list()).await?;
     Ok(rows.iter().map(table).collect())
 }

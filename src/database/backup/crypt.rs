@@ -53,17 +53,28 @@ impl BackupKey {
         let text = hex.expose();
         let mut key = Zeroizing::new([0u8; 32]);
         if text.len() != 64 || !text.is_ascii() {
-            return Err(BackupError::Unreadable(format!("backup key {id} in the keyring is malformed")));
+            return Err(BackupError::Unreadable(format!(
+                "backup key {id} in the keyring is malformed"
+            )));
         }
         for (i, byte) in key.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16)
-                .map_err(|_| BackupError::Unreadable(format!("backup key {id} in the keyring is malformed")))?;
+            *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).map_err(|_| {
+                BackupError::Unreadable(format!("backup key {id} in the keyring is malformed"))
+            })?;
         }
-        Ok(BackupKey { id: id.to_string(), key })
+        Ok(BackupKey {
+            id: id.to_string(),
+            key,
+        })
     }
 
     fn to_hex(&self) -> Secret {
-        Secret::new(self.key.iter().map(|b| format!("{b:02x}")).collect::<String>())
+        Secret::new(
+            self.key
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>(),
+        )
     }
 }
 
@@ -76,7 +87,10 @@ pub fn current_key(secrets: &SecretStore) -> Result<BackupKey, BackupError> {
     }
     let key = BackupKey::generate();
     secrets.set(&SecretKey::BackupKey(key.id.clone()), &key.to_hex())?;
-    secrets.set(&SecretKey::BackupKey(CURRENT.into()), &Secret::new(key.id.clone()))?;
+    secrets.set(
+        &SecretKey::BackupKey(CURRENT.into()),
+        &Secret::new(key.id.clone()),
+    )?;
     Ok(key)
 }
 
@@ -105,7 +119,9 @@ pub fn encrypt(key: &BackupKey, plaintext: &[u8]) -> Vec<u8> {
     rand::rng().fill_bytes(&mut nonce);
     let cipher = XChaCha20Poly1305::new(key.key.as_ref().into());
     let mut stream = EncryptorBE32::from_aead(cipher, nonce.as_ref().into());
-    let mut out = Vec::with_capacity(aad.len() + NONCE_PREFIX + plaintext.len() + plaintext.len() / CHUNK * 20 + 64);
+    let mut out = Vec::with_capacity(
+        aad.len() + NONCE_PREFIX + plaintext.len() + plaintext.len() / CHUNK * 20 + 64,
+    );
     out.extend_from_slice(&aad);
     out.extend_from_slice(&nonce);
     let mut chunks = plaintext.chunks(CHUNK).peekable();
@@ -115,11 +131,21 @@ pub fn encrypt(key: &BackupKey, plaintext: &[u8]) -> Vec<u8> {
     };
     // An empty plaintext is still one (empty) last chunk, so truncation is always detected.
     if chunks.peek().is_none() {
-        push(stream.encrypt_last(Payload { msg: &[], aad: &aad }).expect("sealing cannot fail"));
+        push(
+            stream
+                .encrypt_last(Payload {
+                    msg: &[],
+                    aad: &aad,
+                })
+                .expect("sealing cannot fail"),
+        );
         return out;
     }
     while let Some(chunk) = chunks.next() {
-        let payload = Payload { msg: chunk, aad: &aad };
+        let payload = Payload {
+            msg: chunk,
+            aad: &aad,
+        };
         if chunks.peek().is_some() {
             push(stream.encrypt_next(payload).expect("sealing cannot fail"));
         } else {
@@ -144,13 +170,19 @@ pub fn key_id(file: &[u8]) -> Result<String, BackupError> {
 /// The plaintext of a backup file, or `Unreadable` when any byte of it was changed, cut off
 /// or reordered (or `key` is not the one it names).
 pub fn decrypt(key: &BackupKey, file: &[u8]) -> Result<Zeroizing<Vec<u8>>, BackupError> {
-    let tampered = || BackupError::Unreadable("the backup file was changed or cut off; it cannot be trusted".into());
+    let tampered = || {
+        BackupError::Unreadable(
+            "the backup file was changed or cut off; it cannot be trusted".into(),
+        )
+    };
     let id = key_id(file)?;
     if id != key.id {
         return Err(BackupError::KeyMissing(id));
     }
     let aad = header(&id);
-    let nonce = file.get(aad.len()..aad.len() + NONCE_PREFIX).ok_or_else(tampered)?;
+    let nonce = file
+        .get(aad.len()..aad.len() + NONCE_PREFIX)
+        .ok_or_else(tampered)?;
     let cipher = XChaCha20Poly1305::new(key.key.as_ref().into());
     let mut stream = DecryptorBE32::from_aead(cipher, nonce.into());
     let mut rest = &file[aad.len() + NONCE_PREFIX..];
@@ -163,7 +195,10 @@ pub fn decrypt(key: &BackupKey, file: &[u8]) -> Result<Zeroizing<Vec<u8>>, Backu
         }
         let sealed = rest.get(4..4 + len).ok_or_else(tampered)?;
         rest = &rest[4 + len..];
-        let payload = Payload { msg: sealed, aad: &aad };
+        let payload = Payload {
+            msg: sealed,
+            aad: &aad,
+        };
         if rest.is_empty() {
             out.extend_from_slice(&stream.decrypt_last(payload).map_err(|_| tampered())?);
             return Ok(out);
@@ -179,7 +214,9 @@ mod tests {
     #[test]
     fn a_file_reads_back_and_any_change_is_refused() {
         let key = BackupKey::generate();
-        let plain = "INSERT INTO secret VALUES ('sentinel-7f3a');\n".repeat(5_000).into_bytes();
+        let plain = "INSERT INTO secret VALUES ('sentinel-7f3a');\n"
+            .repeat(5_000)
+            .into_bytes();
         let file = encrypt(&key, &plain);
         assert_eq!(key_id(&file).unwrap(), key.id);
         assert_eq!(&*decrypt(&key, &file).unwrap(), &plain);
@@ -187,13 +224,19 @@ mod tests {
         for at in [0, 10, file.len() / 2, file.len() - 1] {
             let mut bad = file.clone();
             bad[at] ^= 1;
-            assert!(decrypt(&key, &bad).is_err(), "a flipped byte at {at} was accepted");
+            assert!(
+                decrypt(&key, &bad).is_err(),
+                "a flipped byte at {at} was accepted"
+            );
         }
         // Cut off after the first chunk: the last one is missing.
         let first = 5 + key.id.len() + NONCE_PREFIX + 4 + CHUNK + TAG;
         assert!(decrypt(&key, &file[..first]).is_err());
         let other = BackupKey::generate();
-        assert!(matches!(decrypt(&other, &file), Err(BackupError::KeyMissing(_))));
+        assert!(matches!(
+            decrypt(&other, &file),
+            Err(BackupError::KeyMissing(_))
+        ));
         let empty = encrypt(&key, b"");
         assert!(decrypt(&key, &empty).unwrap().is_empty());
     }

@@ -43,7 +43,11 @@ pub(super) async fn rows(
     let head = format!(
         "INSERT INTO {target} ({}){} VALUES\n",
         t.columns.join(", "),
-        if t.always_identity { " OVERRIDING SYSTEM VALUE" } else { "" }
+        if t.always_identity {
+            " OVERRIDING SYSTEM VALUE"
+        } else {
+            ""
+        }
     );
     let mut out = String::new();
     let mut offset = 0usize;
@@ -87,7 +91,10 @@ async fn no_columns(
     target: &str,
 ) -> Result<String, BackupError> {
     let rows = supabase
-        .run_query(project_ref, &format!("SELECT count(*)::text AS n FROM {target}"))
+        .run_query(
+            project_ref,
+            &format!("SELECT count(*)::text AS n FROM {target}"),
+        )
         .await?;
     let n: usize = rows
         .first()

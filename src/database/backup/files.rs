@@ -63,7 +63,9 @@ pub fn write(uid: &str, reason: BackupReason, sealed: &[u8]) -> Result<Written, 
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options.open(&tmp).map_err(|e| io("cannot write", &tmp, e))?;
+    let mut f = options
+        .open(&tmp)
+        .map_err(|e| io("cannot write", &tmp, e))?;
     std::io::Write::write_all(&mut f, sealed).map_err(|e| io("cannot write", &tmp, e))?;
     f.sync_all().map_err(|e| io("cannot write", &tmp, e))?;
     std::fs::rename(&tmp, &path).map_err(|e| io("cannot write", &path, e))?;
@@ -89,9 +91,17 @@ pub fn read(backup: &Backup) -> Result<Vec<u8>, BackupError> {
 
 /// The retention rule's numbers: the settings when set, else the defaults.
 pub fn retention_rule(store: &Store) -> (usize, i64) {
-    let get = |key: &str| store.get_setting(key).ok().flatten().and_then(|v| v.trim().parse().ok());
+    let get = |key: &str| {
+        store
+            .get_setting(key)
+            .ok()
+            .flatten()
+            .and_then(|v| v.trim().parse().ok())
+    };
     (
-        get("backup.keep").map(|n: i64| n.max(1) as usize).unwrap_or(KEEP_NEWEST),
+        get("backup.keep")
+            .map(|n: i64| n.max(1) as usize)
+            .unwrap_or(KEEP_NEWEST),
         get("backup.keep_days").unwrap_or(KEEP_DAYS),
     )
 }
@@ -109,7 +119,11 @@ pub fn apply_retention(
 ) -> crate::Result<Vec<i64>> {
     let cutoff = chrono::Utc::now() - chrono::Duration::days(days);
     let mut removed = Vec::new();
-    for b in store.backups(customer_id, environment, false)?.into_iter().skip(keep) {
+    for b in store
+        .backups(customer_id, environment, false)?
+        .into_iter()
+        .skip(keep)
+    {
         let old = chrono::DateTime::parse_from_rfc3339(&b.created_at)
             .map(|t| t < cutoff)
             .unwrap_or(false);

@@ -21,10 +21,10 @@ use serde_json::Value;
 use crate::providers::supabase::Supabase;
 use crate::providers::ProviderError;
 
-pub use data::checksums;
-pub use restore::restore;
 /// Kept with the register's rows (`store::backups`), which record one per table.
 pub use crate::store::backups::TableSum;
+pub use data::checksums;
+pub use restore::restore;
 
 /// The first line of every script Fabrik writes; `restore` refuses anything else.
 pub const HEADER: &str = "-- Fabrik logical backup v1";
@@ -64,7 +64,8 @@ pub enum BackupError {
 /// The customer's own schemas, as a condition on `n.nspname` (a `pg_namespace n`): not
 /// PostgreSQL's, not one Supabase manages, not an extension's. `supabase_migrations` is the
 /// customer's history and is included.
-pub(crate) const CUSTOMER_SCHEMA: &str = "(n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT LIKE 'pgsodium%'
+pub(crate) const CUSTOMER_SCHEMA: &str =
+    "(n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT LIKE 'pgsodium%'
     AND n.nspname NOT IN ('information_schema', 'auth', 'storage', 'extensions', 'graphql',
         'graphql_public', 'realtime', 'supabase_functions', 'vault', 'net', 'cron', '_realtime',
         'pgbouncer', '_analytics', '_supavisor', 'pgtle', 'pgmq', 'tiger', 'tiger_data', 'topology',

@@ -79,7 +79,10 @@ pub async fn restore(supabase: &Supabase, project_ref: &str, sql: &str) -> Resul
     if run.is_err() {
         // The transaction rolled back; the staged parts are all that is left to clear.
         let _ = supabase
-            .run_query(project_ref, &format!("DROP SCHEMA IF EXISTS {STAGE} CASCADE"))
+            .run_query(
+                project_ref,
+                &format!("DROP SCHEMA IF EXISTS {STAGE} CASCADE"),
+            )
             .await;
     }
     Ok(run?)
@@ -89,13 +92,18 @@ pub async fn restore(supabase: &Supabase, project_ref: &str, sql: &str) -> Resul
 /// them inside its own transaction).
 fn script_body(sql: &str) -> Result<&str, BackupError> {
     let not_ours = || {
-        BackupError::Unreadable("not a Fabrik backup script (its header or transaction is missing)".into())
+        BackupError::Unreadable(
+            "not a Fabrik backup script (its header or transaction is missing)".into(),
+        )
     };
     if !sql.starts_with(HEADER) {
         return Err(not_ours());
     }
     let from = sql.find(BEGIN).ok_or_else(not_ours)? + BEGIN.len();
-    let to = sql.rfind("COMMIT;").filter(|to| *to >= from).ok_or_else(not_ours)?;
+    let to = sql
+        .rfind("COMMIT;")
+        .filter(|to| *to >= from)
+        .ok_or_else(not_ours)?;
     Ok(&sql[from..to])
 }
 
@@ -157,7 +165,9 @@ mod tests {
         assert_eq!(super::parts("🦐🦐", 1), ["🦐", "🦐"]);
         let control = "\u{1}".repeat(100);
         let parts = super::parts(&control, 40);
-        assert!(parts.iter().all(|p| serde_json::Value::from(*p).to_string().len() <= 80));
+        assert!(parts
+            .iter()
+            .all(|p| serde_json::Value::from(*p).to_string().len() <= 80));
         assert_eq!(parts.concat(), control);
     }
 }

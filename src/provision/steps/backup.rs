@@ -95,7 +95,8 @@ async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
     if let Err(e) = kept {
         let text = Say::StepOldBackupsNotPruned
             .with(params! { "reason" => e.message(), "reason_en" => e.text().en });
-        ctx.log(StepKey::SupabaseBackup, LogLevel::Warn, &text).await;
+        ctx.log(StepKey::SupabaseBackup, LogLevel::Warn, &text)
+            .await;
     }
     done(StepOutcome::Done, Some(b.id.to_string()), output(&b))
 }
@@ -112,7 +113,9 @@ async fn restore(ctx: &RunCtx) -> Result<Done, StepError> {
     let b = ctx
         .db(move |s| s.backup(id))
         .await?
-        .filter(|b| b.customer_id == customer && b.environment == environment && b.removed_at.is_none())
+        .filter(|b| {
+            b.customer_id == customer && b.environment == environment && b.removed_at.is_none()
+        })
         .ok_or_else(|| {
             StepError::permanent(
                 ErrorCode::BackupNotFound,
@@ -129,7 +132,9 @@ async fn restore(ctx: &RunCtx) -> Result<Done, StepError> {
     .await
     .map_err(&fail)?;
     let sql = std::str::from_utf8(&plain).map_err(|_| {
-        fail(BackupError::Unreadable("the backup is not a text script".into()))
+        fail(BackupError::Unreadable(
+            "the backup is not a text script".into(),
+        ))
     })?;
     backup::restore(&ctx.clients.supabase, &project_ref, sql)
         .await
@@ -158,14 +163,20 @@ pub(crate) fn differences(recorded: &[TableSum], now: &[TableSum]) -> Vec<String
     let name = |t: &TableSum| format!("{}.{}", t.schema, t.table);
     let mut out = Vec::new();
     for r in recorded {
-        match now.iter().find(|n| n.schema == r.schema && n.table == r.table) {
+        match now
+            .iter()
+            .find(|n| n.schema == r.schema && n.table == r.table)
+        {
             Some(n) if n == r => {}
             Some(n) => out.push(format!("{} ({} → {} rows)", name(r), r.rows, n.rows)),
             None => out.push(format!("{} (missing)", name(r))),
         }
     }
     for n in now {
-        if !recorded.iter().any(|r| r.schema == n.schema && r.table == n.table) {
+        if !recorded
+            .iter()
+            .any(|r| r.schema == n.schema && r.table == n.table)
+        {
             out.push(format!("{} (not in the backup)", name(n)));
         }
     }

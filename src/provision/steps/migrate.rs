@@ -12,7 +12,7 @@ use crate::database::instance::{self, Applying};
 use crate::database::migration::Migration;
 use crate::ledger::events::StepOutcome;
 use crate::ledger::{LogLevel, RunInput, RunKind, StepKey};
-use crate::messages::{ErrorCode, Text};
+use crate::messages::{ErrorCode, Say};
 use crate::params;
 use crate::provision::context::{Done, RunCtx, StepError};
 use crate::provision::outputs;
@@ -66,10 +66,7 @@ async fn migrate(ctx: &RunCtx) -> Result<Done, StepError> {
         ctx.log(
             StepKey::SupabaseMigrate,
             LogLevel::Info,
-            &Text::new(
-                "Historiken fick en baslinje för schemat instansen levererades med",
-                "The history got a baseline for the schema the instance was delivered with",
-            ),
+            &Say::MigrateBaselineWritten.text(),
         )
         .await;
         found = instance::read(sb, &project_ref).await?;
@@ -101,14 +98,12 @@ async fn migrate(ctx: &RunCtx) -> Result<Done, StepError> {
         let line = match outcome {
             Applying::Applied => {
                 applied.push(m.version.clone());
-                Text::new(format!("{file} inlagd"), format!("{file} applied"))
+                Say::MigrationApplied.with(params! { "file" => &file })
             }
-            Applying::AlreadyThere => Text::new(
-                format!("{file} fanns redan i historiken; inte inlagd igen"),
-                format!("{file} was in the history already; not applied again"),
-            ),
+            Applying::AlreadyThere => Say::MigrationAlreadyThere.with(params! { "file" => &file }),
         };
-        ctx.log(StepKey::SupabaseMigrate, LogLevel::Info, &line).await;
+        ctx.log(StepKey::SupabaseMigrate, LogLevel::Info, &line)
+            .await;
     }
     let version = instance::read(sb, &project_ref).await?.version();
     let (customer_id, environment, v) = (ctx.customer.id, ctx.environment, version.clone());
@@ -162,9 +157,17 @@ async fn verify(ctx: &RunCtx) -> Result<Done, StepError> {
             }
         }
         // A table a file drops is not expected.
-        let dropped: Vec<String> = files.iter().flat_map(|m| history::drops_tables(&m.sql)).collect();
+        let dropped: Vec<String> = files
+            .iter()
+            .flat_map(|m| history::drops_tables(&m.sql))
+            .collect();
         expected.retain(|t| !dropped.contains(&format!("public.{t}")));
     }
+    // What the instance is at now (a restore may have taken it back): the register shows it.
+    let version = instance::read(sb, &project_ref).await?.version();
+    let (customer_id, environment) = (ctx.customer.id, ctx.environment);
+    ctx.db(move |s| s.set_schema_version(customer_id, environment, version.as_deref()))
+        .await?;
     let rows = sb.run_query(&project_ref, schema::VERIFY_SQL).await?;
     match schema::verify(&rows, &expected) {
         Ok(n) => {

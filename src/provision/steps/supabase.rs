@@ -224,9 +224,18 @@ async fn apply_schema(ctx: &RunCtx) -> Result<Done, StepError> {
     let sb = &ctx.clients.supabase;
     // The same path a roll-out takes: each file with its history row, so the new instance's
     // history says it is current. A template without files is the baseline migration.
-    let files = match &ctx.settings.migrations {
-        Some(files) => files.clone(),
-        None => vec![Migration::baseline(&ctx.settings.schema_sql)],
+    let (files, expected) = match &ctx.settings.migrations {
+        Some(files) => (files.clone(), ctx.settings.expected_tables.clone()),
+        None => match template_migrations(ctx).await? {
+            Some(files) => {
+                let expected = expected_tables(&files);
+                (files, expected)
+            }
+            None => (
+                vec![Migration::baseline(&ctx.settings.schema_sql)],
+                ctx.settings.expected_tables.clone(),
+            ),
+        },
     };
     let found = instance::read(sb, &project_ref).await?;
     if !found.has_history {
@@ -234,7 +243,10 @@ async fn apply_schema(ctx: &RunCtx) -> Result<Done, StepError> {
     }
     let applied: std::collections::BTreeSet<&str> =
         found.history.iter().map(|a| a.version.as_str()).collect();
-    for m in files.iter().filter(|m| !applied.contains(m.version.as_str())) {
+    for m in files
+        .iter()
+        .filter(|m| !applied.contains(m.version.as_str()))
+    {
         if let Some(problem) = history::refuse_file(m) {
             return Err(StepError::permanent(
                 ErrorCode::MigrationRefused,
@@ -248,7 +260,7 @@ async fn apply_schema(ctx: &RunCtx) -> Result<Done, StepError> {
     ctx.db(move |s| s.set_schema_version(customer_id, environment, v.as_deref()))
         .await?;
     let rows = sb.run_query(&project_ref, schema::VERIFY_SQL).await?;
-    match schema::verify(&rows, &ctx.settings.expected_tables) {
+    match schema::verify(&rows, &expected) {
         Ok(n) => {
             ctx.log(
                 StepKey::SupabaseSchema,
@@ -267,6 +279,56 @@ async fn apply_schema(ctx: &RunCtx) -> Result<Done, StepError> {
             params! { "problem" => problem },
         )),
     }
+}
+
+/// The template repository's migration files on its default branch; `None` when it has no
+/// `supabase/migrations` folder (the schema Fabrik carries is then the template's).
+async fn template_migrations(
+    ctx: &RunCtx,
+) -> Result<Option<Vec<crate::database::migration::Migration>>, StepError> {
+    use crate::database::migration::{self, MIGRATIONS_DIR};
+    let s = &ctx.settings;
+    let found = ctx
+        .clients
+        .github
+        .folder_at(
+            &s.template_owner,
+            &s.template_repo,
+            MIGRATIONS_DIR,
+            None,
+            1000,
+        )
+        .await?;
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    let files = migration::from_files(found).map_err(|e| {
+        StepError::permanent(
+            ErrorCode::MigrationRefused,
+            params! { "problem" => format!("{}/{}: {}", s.template_owner, s.template_repo, e) },
+        )
+    })?;
+    Ok((!files.is_empty()).then_some(files))
+}
+
+/// The `public` tables a set of files leaves: created by one, not dropped by a later one.
+fn expected_tables(files: &[crate::database::migration::Migration]) -> Vec<String> {
+    use crate::database::history::{creates_tables, drops_tables};
+    let mut tables: Vec<String> = Vec::new();
+    for m in files {
+        for t in drops_tables(&m.sql) {
+            tables.retain(|x| *x != t);
+        }
+        for t in creates_tables(&m.sql) {
+            if !tables.contains(&t) {
+                tables.push(t);
+            }
+        }
+    }
+    tables
+        .iter()
+        .filter_map(|t| t.strip_prefix("public.").map(str::to_string))
+        .collect()
 }
 
 async fn admin_user(ctx: &RunCtx) -> Result<Done, StepError> {

@@ -17,7 +17,7 @@ import { afterListPainted } from './startup';
 const startRun = (slug: string, request: RunRequest) => call('start_run', { slug, request });
 
 /** The day-two kinds that need nothing but the customer. */
-export type InputlessDayTwo = Extract<RunRequest, { kind: 'repair' | 'pause' | 'resume' | 'redeploy' | 'reset_password' }>['kind'];
+export type InputlessDayTwo = Extract<RunRequest, { kind: 'repair' | 'pause' | 'resume' | 'redeploy' | 'reset_password' | 'backup' }>['kind'];
 
 /** What the stored rows do not carry but the events do (what a step waits for, with detail). */
 export interface StepLive {
@@ -178,6 +178,8 @@ interface RunsContextValue {
   dayTwo: (slug: string, kind: InputlessDayTwo) => Promise<boolean>;
   /** Adds or removes a custom domain (a run) and follows it. */
   domain: (slug: string, domain: string, remove: boolean) => Promise<boolean>;
+  /** Puts the customer's database back to a backup (a run; `confirmation` is the slug typed). */
+  restore: (slug: string, backup: number, confirmation: string) => Promise<boolean>;
 }
 
 const RunsContext = createContext<RunsContextValue | null>(null);
@@ -503,6 +505,7 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
     },
     dayTwo: (slug, kind) => follow(() => startRun(slug, { kind })),
     domain: (slug, domain, remove) => follow(() => startRun(slug, remove ? { kind: 'domain_remove', domain } : { kind: 'domain_add', domain })),
+    restore: (slug, backup, confirmation) => follow(() => startRun(slug, { kind: 'restore', backup, confirmation })),
     updateModules: async (slug) => {
       try {
         const o = await startRun(slug, { kind: 'update_modules' });

@@ -9,6 +9,7 @@ import { useToast } from '../state/toast';
 import { Dialog, ExampleTag, LiveStatusBadge, TypedConfirmDialog } from './common';
 import { FieldMessage } from './CustomerForm';
 import { AdoptDialog } from './Adopt';
+import { BackupsPanel } from './Backups';
 import { DomainsPanel, OperationsPanel } from './DayTwo';
 
 type InstanceField = keyof Instance;
@@ -225,6 +226,7 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted }:
         <div className="columns">
           <OperationsPanel customer={c} busy={runActive} onStarted={() => setSelectedRun(null)} />
           <DomainsPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} />
+          <BackupsPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} />
         </div>
       )}
 
