@@ -49,6 +49,17 @@ END $fabrik_drop$;
 /// A schema of Fabrik's own where the script waits, in parts, for the one statement that
 /// runs it: a request body has a size limit (the simulator's is 2 MB) that a script passes.
 const STAGE: &str = "_fabrik_restore";
+/// Runs the staged script. The database's error is raised again with its code, message and
+/// detail and the start of its context (the failing statement), not the whole script: an error
+/// quoting the internal query would carry megabytes, past what an error answer may be.
+const RUN: &str = "DO $fabrik_run$
+DECLARE m text; d text; c text; x text;
+BEGIN
+  EXECUTE (SELECT string_agg(part, '' ORDER BY n) FROM _fabrik_restore.script);
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS m = MESSAGE_TEXT, d = PG_EXCEPTION_DETAIL, c = RETURNED_SQLSTATE, x = PG_EXCEPTION_CONTEXT;
+  RAISE EXCEPTION USING ERRCODE = c, MESSAGE = m, DETAIL = coalesce(d, ''), HINT = left(coalesce(x, ''), 300);
+END $fabrik_run$;";
 /// How long the one statement that replaces the database may take: it loads every row.
 const RUN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 /// The most of the script one request carries: its JSON is at most twice that (escaping),
@@ -66,7 +77,7 @@ pub async fn restore(supabase: &Supabase, project_ref: &str, sql: &str) -> Resul
     let run = match staged {
         Ok(()) => {
             let run = format!(
-                "BEGIN;\n{}\nDO $fabrik_run$ BEGIN EXECUTE (SELECT string_agg(part, '' ORDER BY n) FROM {STAGE}.script); END $fabrik_run$;\nDROP SCHEMA {STAGE} CASCADE;\nCOMMIT;\n",
+                "BEGIN;\n{}\n{RUN}\nDROP SCHEMA {STAGE} CASCADE;\nCOMMIT;\n",
                 drop_sql()
             );
             supabase
