@@ -566,8 +566,8 @@ async fn a_failed_restore_changes_nothing_and_a_changed_file_is_refused() {
         .map(|e| serde_json::to_value(e).unwrap())
         .collect();
     assert!(
-        done.iter()
-            .any(|e| e["step"] == "supabase.backup" && e["external_id"] == recorded.id.to_string()),
+        done.iter().any(|e| e["step"] == "supabase.backup"
+            && e["external_id"].as_str() == Some(recorded.id.to_string().as_str())),
         "{}",
         events.json()
     );
