@@ -118,12 +118,18 @@ impl Case {
 
     /// Records and drives a run; its id, end and events.
     async fn run(&self, request: RunRequest) -> (i64, RunState, Events) {
-        let events = Events::default();
         let start = self
             .world
             .engine
             .record(&self.world.slug, &request)
             .unwrap();
+        let (state, events) = self.drive(&start).await;
+        (start.run_id, state, events)
+    }
+
+    /// Drives a recorded run to its end; its end and events.
+    async fn drive(&self, start: &fabrik::provision::StartOutcome) -> (RunState, Events) {
+        let events = Events::default();
         let state = self
             .world
             .engine
@@ -135,24 +141,29 @@ impl Case {
             )
             .await
             .unwrap();
-        (start.run_id, state, events)
+        (state, events)
     }
 }
 
 /// The restore run put the backup back (its step done) and its schema check passed.
 fn restored(state: RunState, events: &Events) {
-    let all: Vec<Value> = events
-        .all()
-        .iter()
-        .map(|e| serde_json::to_value(e).unwrap())
-        .collect();
     assert!(
-        all.iter()
+        values(events)
+            .iter()
             .any(|e| e["type"] == "step_done" && e["step"] == "supabase.restore_backup"),
         "{}",
         events.json()
     );
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
+}
+
+/// A run's events as JSON.
+fn values(events: &Events) -> Vec<Value> {
+    events
+        .all()
+        .iter()
+        .map(|e| serde_json::to_value(e).unwrap())
+        .collect()
 }
 
 fn backup_text(v: &Value) -> String {
@@ -546,25 +557,10 @@ async fn a_failed_restore_changes_nothing_and_a_changed_file_is_refused() {
         })
         .unwrap();
     let before = case.backups().len();
-    let events = Events::default();
-    let state = case
-        .world
-        .engine
-        .drive(
-            start.driver.unwrap(),
-            events.sink(),
-            CancellationToken::new(),
-            false,
-        )
-        .await
-        .unwrap();
+    let (state, events) = case.drive(&start).await;
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
     assert_eq!(case.backups().len(), before, "no second backup");
-    let done: Vec<Value> = events
-        .all()
-        .iter()
-        .map(|e| serde_json::to_value(e).unwrap())
-        .collect();
+    let done = values(&events);
     assert!(
         done.iter().any(|e| e["step"] == "supabase.backup"
             && e["external_id"].as_str() == Some(recorded.id.to_string().as_str())),
