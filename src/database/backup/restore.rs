@@ -29,6 +29,9 @@ BEGIN
              ELSE 'TABLE' END, c.relname)
       FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace
        AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND {rel_ext}
+       -- A serial's or identity's sequence goes with its table (an identity's cannot alone).
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+             AND d.objid = c.oid AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i'))
     UNION ALL
     SELECT 2, format('DROP ROUTINE IF EXISTS public.%I(%s) CASCADE', p.proname, pg_get_function_identity_arguments(p.oid))
       FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.prokind IN ('f', 'p') AND {proc_ext}
