@@ -40,6 +40,8 @@ CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.
 CREATE TRIGGER awkward_touch BEFORE INSERT ON public.awkward FOR EACH ROW EXECUTE FUNCTION public.touch();
 CREATE FUNCTION public.handle_new_user() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN RETURN NEW; END $$;
 CREATE TRIGGER on_auth_user_created AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION public.handle_new_user();
+COMMENT ON TABLE public.awkward IS 'Kundens ''udda'' värden';
+COMMENT ON COLUMN crm.companies.name IS '@graphql({"name": "companyName"})';
 ALTER TABLE public.awkward ENABLE ROW LEVEL SECURITY;
 CREATE POLICY awkward_read ON public.awkward FOR SELECT TO authenticated USING (m IS DISTINCT FROM 'ledsen');
 GRANT SELECT ON public.awkward TO authenticated;
@@ -319,6 +321,11 @@ async fn a_backup_and_a_restore_bring_back_every_row_and_psql_reads_the_script()
         )
         .await,
         "true"
+    );
+    assert_eq!(
+        case.one("SELECT obj_description('public.awkward'::regclass, 'pg_class') || col_description('crm.companies'::regclass, 2)")
+            .await,
+        "Kundens 'udda' värden@graphql({\"name\": \"companyName\"})"
     );
     assert_eq!(
         case.one("SELECT count(*) FROM pg_policy WHERE polname = 'awkward_read'")

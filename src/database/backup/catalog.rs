@@ -108,6 +108,7 @@ pub(super) async fn read(supabase: &Supabase, project_ref: &str) -> Result<Schem
         ("policies", policies()),
         ("grants", grants()),
         ("publications", publications()),
+        ("comments", comments()),
     ];
     let got = sections(supabase, project_ref, &queries).await?;
     let rows = |k: &str| got.get(k).cloned().unwrap_or_default();
@@ -160,6 +161,7 @@ pub(super) async fn read(supabase: &Supabase, project_ref: &str) -> Result<Schem
         "policies",
         "grants",
         "publications",
+        "comments",
     ] {
         add(&mut after, k, column(&rows(k), "s"));
     }
@@ -558,5 +560,33 @@ fn publications() -> String {
           WHERE {}
           ORDER BY p.pubname, n.nspname, c.relname",
         rel("c")
+    )
+}
+
+/// Comments on the customer's schemas, tables, views, columns and functions (pg_graphql and
+/// PostgREST read some of them as directives).
+fn comments() -> String {
+    format!(
+        "SELECT s FROM (
+            SELECT 0 AS o, format('COMMENT ON SCHEMA %I IS %L;', n.nspname, d.description) AS s
+              FROM pg_description d JOIN pg_namespace n ON d.classoid = 'pg_namespace'::regclass AND n.oid = d.objoid
+             WHERE {CUSTOMER_SCHEMA}
+            UNION ALL
+            SELECT 1, CASE WHEN d.objsubid = 0
+                   THEN format('COMMENT ON %s %I.%I IS %L;', CASE c.relkind WHEN 'v' THEN 'VIEW'
+                        WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END, n.nspname, c.relname, d.description)
+                   ELSE format('COMMENT ON COLUMN %I.%I.%I IS %L;', n.nspname, c.relname, a.attname, d.description) END
+              FROM pg_description d JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid
+              LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid, pg_namespace n
+             WHERE c.relkind IN ('r', 'v', 'm') AND {r}
+            UNION ALL
+            SELECT 2, format('COMMENT ON %s %s IS %L;', CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
+                   p.oid::regprocedure, d.description)
+              FROM pg_description d JOIN pg_proc p ON d.classoid = 'pg_proc'::regclass AND p.oid = d.objoid
+              JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE p.prokind IN ('f', 'p') AND {CUSTOMER_SCHEMA} AND {ext}
+        ) x ORDER BY o, s",
+        r = rel("c"),
+        ext = not_extension("pg_proc", "p.oid"),
     )
 }
