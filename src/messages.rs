@@ -160,6 +160,8 @@ pub enum Right {
     Provision,
     DayTwo,
     Teardown,
+    /// A restore replaces a customer's database: an owner's, like a teardown.
+    Restore,
     Settings,
     People,
 }
@@ -172,6 +174,7 @@ impl Right {
             Right::Provision => Say::RightProvision,
             Right::DayTwo => Say::RightDayTwo,
             Right::Teardown => Say::RightTeardown,
+            Right::Restore => Say::RightRestore,
             Right::Settings => Say::RightSettings,
             Right::People => Say::RightPeople,
         }

@@ -231,6 +231,30 @@ fn an_operators_teardown_is_refused_by_postgresql() {
         "{refused:?}"
     );
     assert!(refused.to_string().contains("avveckla"), "{refused}");
+    // A restore replaces the customer's data: an owner's right too (issue #30).
+    let refused = conn
+        .execute(INSERT_RUN, run_values(register.customer, "restore"))
+        .unwrap_err();
+    assert_eq!(sqlstate(&refused), Some("42501"), "{refused}");
+    let refused = store
+        .create_run(
+            register.customer,
+            RunKind::Restore,
+            Environment::Sandbox,
+            &[],
+        )
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(
+            refused,
+            Error::Forbidden {
+                right: Right::Restore,
+                ..
+            }
+        ),
+        "{refused:?}"
+    );
 
     // What an operator may do, it does, and the run records who.
     let NewRun::Created(driver) = store

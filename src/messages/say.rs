@@ -60,6 +60,7 @@ vocabulary!(
         RightProvision => "right_provision",
         RightDayTwo => "right_day_two",
         RightTeardown => "right_teardown",
+        RightRestore => "right_restore",
         RightSettings => "right_settings",
         RightPeople => "right_people",
         // "Ta bort exempel": what was removed, what was kept and why.

@@ -129,6 +129,7 @@ impl Say {
                 "run actions on a delivered instance",
             ),
             RightTeardown => t("avveckla", "tear down"),
+            RightRestore => t("återställa en databas", "restore a database"),
             RightPeople => t("lägga till och ta bort personer", "add and remove people"),
             RightSettings => t("ändra registrets inställningar", "change the register's settings"),
             ExamplesRemoved => t(
