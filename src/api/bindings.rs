@@ -6,6 +6,8 @@ use ts_rs::{Config, TS};
 
 use super::cloud::{Environment, SettingEntry};
 use super::health::Sweep;
+use super::rollout_desk::RolloutsOverview;
+use super::rollouts::{FileHead, InstanceSchemaView, RolloutSource, RolloutView, WaveView};
 use super::runs::{Readiness, RunDetail};
 use super::{AppInfo, DraftCheck, ExportedFile, Language, Preferences};
 use crate::credentials::{CredentialState, CredentialStatus};
@@ -15,6 +17,8 @@ use crate::customer::{
 };
 use crate::error::ApiError;
 use crate::health::{FindingKind, Health, HealthFinding, HealthPart, HealthSummary, SiteProbe};
+use crate::fleet::{DEFAULT_HALT_SHARE, DEFAULT_WAVES};
+use crate::ledger::{MemberState, RolloutState};
 use crate::messages::{ErrorCode, Text};
 use crate::providers::verify::{Verification, VerifyState};
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
@@ -31,6 +35,7 @@ use crate::store::adoptions::Adoption;
 use crate::store::db::{LiveStatus, RegisterChange};
 use crate::store::location::SharedRegister;
 use crate::store::people::{NewPerson, Person, Role};
+use crate::store::rollouts::{MemberRow, RolloutRow};
 use crate::store::runs::{LogLine, RunRow, StepRow};
 use crate::store::transfer::{MoveReport, TableCheck};
 use crate::store::{ExamplesRemoved, KeptExample};
@@ -105,6 +110,8 @@ fn vocabularies() -> String {
         members("ENVIRONMENTS", "Environment", Environment::ALL),
         members("TARGET_VERDICTS", "TargetVerdict", TargetVerdict::ALL),
         members("ADOPTION_STATES", "AdoptionState", AdoptionState::ALL),
+        members("ROLLOUT_STATES", "RolloutState", RolloutState::ALL),
+        members("MEMBER_STATES", "MemberState", MemberState::ALL),
     ]
     .concat()
 }
@@ -122,6 +129,7 @@ pub fn typescript() -> String {
         DomainStatus, DnsRecord,
         ImportPreview, ImportReport, ImportRow, ExportFormat, ExportedFile, PortalSource, PortalRows, ExamplesRemoved, KeptExample,
         RegisterChange, LiveStatus, SharedRegister, MoveReport, TableCheck, Person, Role, NewPerson,
+        RolloutsOverview, RolloutSource, RolloutView, RolloutRow, MemberRow, FileHead, WaveView, InstanceSchemaView, RolloutState, MemberState,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",
@@ -141,6 +149,8 @@ pub fn typescript() -> String {
         "export const PORTAL_TABLE = '{}';\n",
         crate::register::PORTAL_TABLE
     ));
+    out.push_str(&format!("export const DEFAULT_WAVES = '{DEFAULT_WAVES}';\n"));
+    out.push_str(&format!("export const DEFAULT_HALT_SHARE = {DEFAULT_HALT_SHARE};\n"));
     out.push('\n');
     out.push_str(&step_labels());
     out.push('\n');

@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "supabase_init_failed" | "deployment_failed" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "supabase_init_failed" | "deployment_failed" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
 
 export type Text = { sv: string, en: string, };
 
@@ -261,13 +261,13 @@ already_running: boolean,
  */
 driven_by: string | null, };
 
-export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, };
+export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup" } | { "kind": "restore", backup: number, confirmation: string, };
 
-export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove";
+export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup";
 
 export type StepOutcome = "created" | "adopted" | "done" | "skipped";
 
-export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove";
+export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove" | "migrate" | "backup" | "restore";
 
 export type RunState = "running" | "cancelling" | "rolling_back" | "succeeded" | "failed" | "cancelled" | "rolled_back" | "rollback_failed";
 
@@ -492,6 +492,58 @@ export type PersonRole = "viewer" | "operator" | "owner";
 
 export type NewPerson = { name: string, password: string, };
 
+export type RolloutsOverview = { 
+/**
+ * Every delivered instance with its schema version: who is behind.
+ */
+instances: Array<InstanceSchemaView>, 
+/**
+ * The environment's roll-outs, newest first.
+ */
+rollouts: Array<RolloutRow>, 
+/**
+ * The open roll-out (planned, running or paused), if any.
+ */
+open: RolloutView | null, 
+/**
+ * The roll-outs this window's process drives now.
+ */
+driving: number[], };
+
+export type RolloutSource = { "kind": "dir", path: string, } | { "kind": "ref", ref: string | null, };
+
+export type RolloutView = { rollout: RolloutRow, files: Array<FileHead>, waves: Array<WaveView>, members: Array<MemberRow>, };
+
+export type RolloutRow = { id: number, environment: Environment, 
+/**
+ * Where the files came from: `dir:/path` or `ref:<repo>@<ref> (<commit>)`.
+ */
+source: string, state: RolloutState, 
+/**
+ * The wave being worked on (0 is the canary).
+ */
+wave: number, 
+/**
+ * A later wave halts the roll-out when more than this share of its instances failed.
+ */
+halt_share: number, halt_reason: Text | null, created_at: string, created_by: string | null, updated_at: string, };
+
+export type MemberRow = { customer_id: number, slug: string, name: string, wave: number, state: MemberState, reason: Text | null, run_id: number | null, version_before: string | null, version_after: string | null, };
+
+export type FileHead = { version: string, name: string, sha256: string, };
+
+export type WaveView = { index: number, total: number, pending: number, running: number, done: number, failed: number, skipped: number, };
+
+export type InstanceSchemaView = { slug: string, name: string, status: Status, 
+/**
+ * The newest version in its history, as last read or written.
+ */
+schema_version: string | null, };
+
+export type RolloutState = "planned" | "running" | "paused" | "halted" | "aborted" | "done";
+
+export type MemberState = "pending" | "running" | "done" | "failed" | "skipped";
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   list_customers: { args: { query: CustomerQuery }; result: CustomerListing };
@@ -544,12 +596,19 @@ export type Commands = {
   list_runs: { args: { slug: string | null }; result: Array<RunRow> };
   run_detail: { args: { run: number }; result: RunDetail };
   interrupted_runs: { args: {  }; result: Array<RunRow> };
+  rollouts_overview: { args: {  }; result: RolloutsOverview };
+  plan_rollout: { args: { source: RolloutSource; waves: string; halt_share: number }; result: RolloutView };
+  rollout: { args: { id: number }; result: RolloutView };
+  start_rollout: { args: { id: number }; result: RolloutView };
+  pause_rollout: { args: { id: number }; result: RolloutView };
+  resume_rollout: { args: { id: number }; result: RolloutView };
+  abort_rollout: { args: { id: number }; result: RolloutView };
 };
 
-export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove'];
+export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore'];
 export const RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back', 'succeeded', 'failed', 'cancelled', 'rolled_back', 'rollback_failed'];
 export const ACTIVE_RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back'];
-export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove'];
+export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove', 'supabase.backup', 'supabase.migrate', 'supabase.verify', 'supabase.restore_backup'];
 export const STEP_STATES: readonly StepState[] = ['pending', 'running', 'waiting', 'retrying', 'succeeded', 'failed', 'skipped', 'compensating', 'compensated', 'compensation_failed'];
 export const UNFINISHED_STEP_STATES: readonly StepState[] = ['running', 'waiting', 'retrying'];
 export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
@@ -559,8 +618,12 @@ export const STATUSES: readonly Status[] = ['pending', 'provisioning', 'active',
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'production'];
 export const TARGET_VERDICTS: readonly TargetVerdict[] = ['delete', 'keep', 'gone', 'unknown'];
 export const ADOPTION_STATES: readonly AdoptionState[] = ['refused', 'allowed', 'adopted'];
+export const ROLLOUT_STATES: readonly RolloutState[] = ['planned', 'running', 'paused', 'halted', 'aborted', 'done'];
+export const MEMBER_STATES: readonly MemberState[] = ['pending', 'running', 'done', 'failed', 'skipped'];
 export const MAX_IMPORT_BYTES = 33554432;
 export const PORTAL_TABLE = 'public.organizations';
+export const DEFAULT_WAVES = '1,10%,rest';
+export const DEFAULT_HALT_SHARE = 0.2;
 
 export const STEP_LABEL: Record<StepKey, Text> = {
   'supabase.project': { sv: "Skapa Supabase-projekt", en: "Create Supabase project" },
@@ -589,6 +652,10 @@ export const STEP_LABEL: Record<StepKey, Text> = {
   'vercel.domain_verify': { sv: "Vänta på DNS och verifiering", en: "Wait for DNS and verification" },
   'vercel.domain_production': { sv: "Gör domänen till produktionsadress", en: "Make the domain the production URL" },
   'vercel.domain_remove': { sv: "Ta bort domänen från Vercel-projektet", en: "Remove the domain from the Vercel project" },
+  'supabase.backup': { sv: "Säkerhetskopiera databasen", en: "Back up the database" },
+  'supabase.migrate': { sv: "Lägg in migreringar", en: "Apply migrations" },
+  'supabase.verify': { sv: "Kontrollera databasschemat", en: "Verify the database schema" },
+  'supabase.restore_backup': { sv: "Återställ databasen från säkerhetskopian", en: "Restore the database from the backup" },
 };
 
 export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
@@ -660,6 +727,13 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   vercel_env_rejected: { sv: "Vercel sparade inte miljövariabeln {key}: {message}", en: "Vercel did not save the environment variable {key}: {message}" },
   vercel_env_not_saved: { sv: "Vercel sparade inte {keys} efter {attempts} försök: {message}", en: "Vercel did not save {keys} after {attempts} attempts: {message}" },
   schema_mismatch: { sv: "Databasschemat stämmer inte: {problem}", en: "The database schema does not match: {problem}" },
+  schema_drift: { sv: "Databasen har glidit från migreringsfilerna och hoppas över: {problem}", en: "The database has drifted from the migration files and is skipped: {problem}" },
+  migration_refused: { sv: "Migreringen läggs inte in: {problem}", en: "The migration is not applied: {problem}" },
+  rollout_not_found: { sv: "Ingen utrullning {id} i registret", en: "No roll-out {id} in the register" },
+  rollout_open: { sv: "Utrullning {id} är inte avslutad: starta, pausa eller avbryt den först (fabrik rollout status)", en: "Roll-out {id} is not finished: start, pause or abort it first (fabrik rollout status)" },
+  rollout_busy: { sv: "Utrullning {id} drivs redan av en annan process; vänta, eller pausa den därifrån", en: "Roll-out {id} is already driven by another process; wait, or pause it from there" },
+  rollout_state: { sv: "Utrullning {id} är {state} och kan inte ändras så", en: "Roll-out {id} is {state} and cannot change that way" },
+  rollout_plan: { sv: "Utrullningen kan inte planeras: {reason}", en: "The roll-out cannot be planned: {reason_en}" },
   supabase_init_failed: { sv: "Supabase-projektet {project} kunde inte starta ({status})", en: "The Supabase project {project} could not start ({status})" },
   deployment_failed: { sv: "Driftsättningen {deployment} misslyckades ({state}): {detail}", en: "The deployment {deployment} failed ({state}): {detail}" },
   site_not_public: { sv: "Produktionsadressen {url} svarar {status} för en besökare utan inloggning: Vercels Deployment Protection skyddar den. Stäng av skyddet för produktionsdomäner (projektet i Vercel → Settings → Deployment Protection) och försök igen.", en: "The production address {url} answers {status} to a visitor who is not logged in: Vercel's Deployment Protection covers it. Turn the protection off for production domains (the project in Vercel → Settings → Deployment Protection) and try again." },
