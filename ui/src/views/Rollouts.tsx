@@ -653,7 +653,7 @@ function PlanPreview({ view, parts }: { view: RolloutView; parts: ReturnType<typ
             {t('rollouts.skipped.title')} <span className="hint">({parts.skipped.length})</span>
           </h3>
           <p className="hint">{t('rollouts.skipped.intro')}</p>
-          <ul className="wave-members">
+          <ul className="wave-members skipped-list">
             {parts.skipped.map((m) => (
               <li key={m.customer_id} className="member member-skipped" data-testid="skipped-member" data-slug={m.slug}>
                 <span className="member-name">{m.name}</span>
