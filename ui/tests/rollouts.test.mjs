@@ -69,12 +69,13 @@ describe('roll-out logic', () => {
     assert.equal(logic.currentWave(row({ state: 'done', wave: 2 })), null);
   });
 
-  test('live while running, and while runs started before a pause finish under this window', () => {
+  test('live while running, and while this window’s driver still holds it', () => {
     const v = (state, members) => ({ rollout: row({ state }), files: [], waves: [], members });
     assert.equal(logic.isLive(v('running', []), false), true);
     assert.equal(logic.isLive(v('paused', [member('a', { state: 'running' })]), true), true);
     assert.equal(logic.isLive(v('paused', [member('a', { state: 'running' })]), false), false);
-    assert.equal(logic.isLive(v('halted', [member('a', { state: 'failed' })]), true), false);
+    assert.equal(logic.isLive(v('halted', [member('a', { state: 'failed' })]), false), false);
+    assert.equal(logic.isLive(v('done', []), false), false);
   });
 
   test('the plan: instances per wave, the skipped with their reason, the already current apart', () => {

@@ -31,12 +31,12 @@ export function actionsFor(state: RolloutState, drivenHere = false): RolloutActi
 export const isUnfinished = (state: RolloutState) => state !== 'aborted' && state !== 'done';
 
 /**
- * Whether the window asks for the roll-out again every second: while it runs, and while runs
- * started before a pause still finish under this window's driver.
+ * Whether the window asks for the roll-out again every second: while it runs, and while this
+ * window's driver still holds it (runs started before a pause finish, the driver lets go), so
+ * "Fortsätt" comes back as soon as it can be pressed.
  */
 export function isLive(view: RolloutView, drivenHere: boolean): boolean {
-  if (view.rollout.state === 'running') return true;
-  return drivenHere && view.members.some((m) => m.state === 'running');
+  return view.rollout.state === 'running' || drivenHere;
 }
 
 /** How far a wave is: finished members (done, failed, skipped) of all, in whole per cent. */

@@ -81,6 +81,13 @@ export function Rollouts({ onOpenRun }: { onOpenRun: (slug: string, run: number)
       .catch(() => {
         /* The next tick asks again; a lasting failure shows when the page is reloaded. */
       });
+    // Whether this window's driver still holds it (it lets go once paused runs finish).
+    if (drivenHere)
+      call('rollouts_overview', {})
+        .then((o) => setDriving(o.driving))
+        .catch(() => {
+          /* As above. */
+        });
   };
   useEffect(() => {
     if (!live) return;
@@ -511,7 +518,7 @@ function RolloutCard({
       <FileList files={view.files} open={r.state === 'planned'} />
 
       {r.state === 'planned' ? (
-        <PlanPreview view={view} parts={parts} />
+        <PlanPreview parts={parts} />
       ) : (
         <section className="rollout-section" aria-labelledby="rollout-waves-title">
           <h3 className="rollout-section-title" id="rollout-waves-title">
@@ -614,9 +621,8 @@ function FileList({ files, open }: { files: FileHead[]; open: boolean }) {
 }
 
 /** The plan before anything is applied: the waves with their instances, who is left out and why. */
-function PlanPreview({ view, parts }: { view: RolloutView; parts: ReturnType<typeof planParts> }) {
+function PlanPreview({ parts }: { parts: ReturnType<typeof planParts> }) {
   const { t, tx, lang } = useI18n();
-  void view;
   return (
     <>
       <section className="rollout-section" aria-labelledby="rollout-plan-waves-title">
