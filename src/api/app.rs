@@ -42,7 +42,15 @@ pub trait Host: RunHost {
     fn live_updates(&self, _status: &crate::store::db::LiveStatus) {}
 }
 
-type Clouds = Result<(Arc<CloudApi>, Arc<RunsApi>, Arc<HealthApi>, Arc<RolloutDesk>), ApiError>;
+type Clouds = Result<
+    (
+        Arc<CloudApi>,
+        Arc<RunsApi>,
+        Arc<HealthApi>,
+        Arc<RolloutDesk>,
+    ),
+    ApiError,
+>;
 
 pub struct Fabrik {
     /// The register, or why it could not be opened (shown by every command, so the window can

@@ -16,8 +16,8 @@ use crate::customer::{
     FieldError, Instance, InstanceLinks, Module, ModuleInfo, ModuleManifest, Plan, SortKey, Status,
 };
 use crate::error::ApiError;
-use crate::health::{FindingKind, Health, HealthFinding, HealthPart, HealthSummary, SiteProbe};
 use crate::fleet::{DEFAULT_HALT_SHARE, DEFAULT_WAVES};
+use crate::health::{FindingKind, Health, HealthFinding, HealthPart, HealthSummary, SiteProbe};
 use crate::ledger::{MemberState, RolloutState};
 use crate::messages::{ErrorCode, Text};
 use crate::providers::verify::{Verification, VerifyState};
@@ -149,8 +149,12 @@ pub fn typescript() -> String {
         "export const PORTAL_TABLE = '{}';\n",
         crate::register::PORTAL_TABLE
     ));
-    out.push_str(&format!("export const DEFAULT_WAVES = '{DEFAULT_WAVES}';\n"));
-    out.push_str(&format!("export const DEFAULT_HALT_SHARE = {DEFAULT_HALT_SHARE};\n"));
+    out.push_str(&format!(
+        "export const DEFAULT_WAVES = '{DEFAULT_WAVES}';\n"
+    ));
+    out.push_str(&format!(
+        "export const DEFAULT_HALT_SHARE = {DEFAULT_HALT_SHARE};\n"
+    ));
     out.push('\n');
     out.push_str(&step_labels());
     out.push('\n');

@@ -72,7 +72,12 @@ impl RolloutDesk {
         })
     }
 
-    pub async fn plan(&self, source: RolloutSource, waves: String, halt_share: f64) -> ApiResult<RolloutView> {
+    pub async fn plan(
+        &self,
+        source: RolloutSource,
+        waves: String,
+        halt_share: f64,
+    ) -> ApiResult<RolloutView> {
         self.api.plan(source, &waves, halt_share).await
     }
 
@@ -101,7 +106,10 @@ impl RolloutDesk {
         let driving = self.driving.clone();
         tokio::spawn(async move {
             let result = api.drive(id, host.clone()).await;
-            driving.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+            driving
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&id);
             // Nobody waits for the answer any more: say a failure where the owner sees it.
             if let Err(Err(e)) = tx.send(result) {
                 tracing::warn!(rollout = id, code = %e.code, "roll-out driver stopped: {}", e.message);
