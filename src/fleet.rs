@@ -63,8 +63,7 @@ pub fn parse_waves(spec: &str) -> Result<Vec<Wave>, Text> {
 /// consecutive from 0.
 pub fn assign(n: usize, waves: &[Wave]) -> Vec<i64> {
     let mut out = Vec::with_capacity(n);
-    let mut wave = 0i64;
-    for w in waves {
+    for (wave, w) in waves.iter().enumerate() {
         let left = n - out.len();
         if left == 0 {
             break;
@@ -74,8 +73,7 @@ pub fn assign(n: usize, waves: &[Wave]) -> Vec<i64> {
             Wave::Percent(p) => (((n as f64) * p / 100.0).ceil() as usize).clamp(1, left),
             Wave::Rest => left,
         };
-        out.extend(std::iter::repeat_n(wave, size));
-        wave += 1;
+        out.extend(std::iter::repeat_n(wave as i64, size));
     }
     out
 }

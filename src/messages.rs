@@ -112,6 +112,11 @@ vocabulary!(
         RolloutBusy => "rollout_busy",
         RolloutState => "rollout_state",
         RolloutPlan => "rollout_plan",
+        BackupFailed => "backup_failed",
+        BackupNotFound => "backup_not_found",
+        BackupUnreadable => "backup_unreadable",
+        RestoreFailed => "restore_failed",
+        RestoreMismatch => "restore_mismatch",
         SupabaseInitFailed => "supabase_init_failed",
         DeploymentFailed => "deployment_failed",
         SiteNotPublic => "site_not_public",
@@ -441,6 +446,26 @@ impl ErrorCode {
             VercelNameTaken => t(
                 "Vercel-projektet {name} finns redan och är kopplat till ett annat repo ({repo}).",
                 "The Vercel project {name} already exists and is linked to another repository ({repo}).",
+            ),
+            BackupFailed => t(
+                "Säkerhetskopian kunde inte tas: {detail}",
+                "The backup could not be taken: {detail}",
+            ),
+            BackupNotFound => t(
+                "Säkerhetskopia {backup} finns inte för den här kunden i {environment} (eller är borttagen); välj en i listan över kundens säkerhetskopior.",
+                "Backup {backup} does not exist for this customer in {environment} (or was removed); choose one from the customer's list of backups.",
+            ),
+            BackupUnreadable => t(
+                "Säkerhetskopia {backup} kan inte läsas: {detail}",
+                "Backup {backup} cannot be read: {detail}",
+            ),
+            RestoreFailed => t(
+                "Databasen kunde inte återställas från säkerhetskopia {backup} och är som den var: {detail}",
+                "The database could not be restored from backup {backup} and is as it was: {detail}",
+            ),
+            RestoreMismatch => t(
+                "Återställningen från säkerhetskopia {backup} gav inte tillbaka samma rader: {tables}",
+                "The restore from backup {backup} did not bring back the same rows: {tables}",
             ),
             SchemaMismatch => t("Databasschemat stämmer inte: {problem}", "The database schema does not match: {problem}"),
             SchemaDrift => t(

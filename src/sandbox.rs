@@ -3,6 +3,7 @@
 //! between launches, so an interrupted sandbox run can be resumed.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use fabrik_sim::{Profile, SimConfig, SimHandle};
 
@@ -19,20 +20,113 @@ pub const DEFAULT_TIME_SCALE: f64 = 0.15;
 pub struct Sandbox {
     sim: SimHandle,
     token: Secret,
-    /// The local PostgreSQL the projects' SQL runs on (`FABRIK_SANDBOX_POSTGRES=1`); stopped
-    /// when the sandbox is dropped.
-    _postgres: Option<fabrik_sim::pg::TestCluster>,
+    /// The local PostgreSQL the projects' SQL runs on (see [`SandboxPostgres`]); stopped when
+    /// the sandbox is dropped (field order: after the simulator).
+    postgres: Option<fabrik_sim::pg::TestCluster>,
 }
 
-/// `FABRIK_SANDBOX_POSTGRES=1`: the sandbox's Supabase projects run their SQL (schema, RLS,
-/// the Data API) on a real local PostgreSQL, started for this process, instead of the
-/// simulator's SQL emulation. The window tests use it to sign in as a customer's admin.
+/// `FABRIK_SANDBOX_POSTGRES`: `1` requires real PostgreSQL for the sandbox's Supabase projects
+/// (starting the sandbox fails without it), `0` turns it off, unset leaves this process's
+/// default (see [`prefer_postgres`]).
 pub const POSTGRES_ENV: &str = "FABRIK_SANDBOX_POSTGRES";
+
+/// Folder of the sandbox's data dir that holds its PostgreSQL cluster. Kept between launches,
+/// as the world file beside it is: a resumed sandbox finds its projects' databases again.
+pub const POSTGRES_DIR: &str = "sandbox-postgres";
+
+/// Where the sandbox's Supabase projects run their SQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SandboxPostgres {
+    /// The simulator's parse-only SQL emulation (no rows, no backups).
+    Off,
+    /// A real PostgreSQL when one is installed; otherwise the emulation, with one warning.
+    Auto,
+    /// A real PostgreSQL, or the sandbox does not start.
+    Required,
+}
+
+/// Whether sandboxes of this process use PostgreSQL when `FABRIK_SANDBOX_POSTGRES` is unset.
+static PREFER_POSTGRES: AtomicBool = AtomicBool::new(false);
+
+/// Makes [`SandboxPostgres::Auto`] the default for this process. The desktop app calls it at
+/// start, so the sandbox a user tries has real databases (migrations, backups and restores
+/// behave as in production). Everything else (the CLI, the many tests that open a sandbox)
+/// keeps the emulation unless `FABRIK_SANDBOX_POSTGRES=1`: a PostgreSQL start costs one to a
+/// few seconds per sandbox, and most of those tests only provision.
+pub fn prefer_postgres() {
+    PREFER_POSTGRES.store(true, Ordering::Relaxed);
+}
+
+impl SandboxPostgres {
+    /// From `FABRIK_SANDBOX_POSTGRES`, else this process's default.
+    pub fn from_env() -> SandboxPostgres {
+        match std::env::var(POSTGRES_ENV).as_deref().map(str::trim) {
+            Ok("1") | Ok("true") | Ok("on") => SandboxPostgres::Required,
+            Ok("0") | Ok("false") | Ok("off") => SandboxPostgres::Off,
+            _ if PREFER_POSTGRES.load(Ordering::Relaxed) => SandboxPostgres::Auto,
+            _ => SandboxPostgres::Off,
+        }
+    }
+}
+
+/// Starts the sandbox's PostgreSQL: the kept cluster in `data_dir/sandbox-postgres`, or, when
+/// that cannot start (e.g. the app runs as root and the server's user cannot reach the folder,
+/// or another process uses it), a temporary one for this launch. `Ok(None)` in `Auto` mode
+/// when there is none; the reason is logged once.
+async fn start_postgres(
+    data_dir: &Path,
+    mode: SandboxPostgres,
+) -> Result<Option<fabrik_sim::pg::TestCluster>> {
+    use fabrik_sim::pg::{ClusterError, TestCluster};
+    if mode == SandboxPostgres::Off {
+        return Ok(None);
+    }
+    let dir = data_dir.join(POSTGRES_DIR);
+    let started = tokio::task::spawn_blocking(move || match TestCluster::persistent(&dir) {
+        Err(ClusterError::NotInstalled) => Err(ClusterError::NotInstalled),
+        Err(kept) => {
+            tracing::warn!(
+                "sandbox: PostgreSQL could not start on {} ({kept}); this launch uses a temporary database server, so the sandbox's databases will not be kept",
+                dir.display()
+            );
+            TestCluster::start()
+        }
+        ok => ok,
+    })
+    .await
+    .map_err(|e| Error::Sandbox(format!("PostgreSQL: {e}")))?;
+    match (started, mode) {
+        (Ok(c), _) => Ok(Some(c)),
+        (Err(e), SandboxPostgres::Required) => Err(Error::Sandbox(format!("PostgreSQL: {e}"))),
+        (Err(ClusterError::NotInstalled), _) => {
+            tracing::warn!(
+                "sandbox: no PostgreSQL installation found (/usr/lib/postgresql/*/bin); the sandbox's Supabase projects only parse their SQL (no rows, no backups or restores). Install PostgreSQL for real project databases, or set {POSTGRES_ENV}=0 to silence this."
+            );
+            Ok(None)
+        }
+        (Err(e), _) => {
+            tracing::warn!(
+                "sandbox: PostgreSQL could not start ({e}); the sandbox's Supabase projects only parse their SQL (no rows, no backups or restores)"
+            );
+            Ok(None)
+        }
+    }
+}
 
 impl Sandbox {
     /// Starts the simulator on a free loopback port. It accepts the built-in sandbox token and
-    /// every token saved in the sandbox keyring, so a token the user typed works as well.
+    /// every token saved in the sandbox keyring, so a token the user typed works as well. Its
+    /// projects' SQL runs where [`SandboxPostgres::from_env`] says.
     pub async fn start(data_dir: &Path, keyring: Option<&SecretStore>) -> Result<Sandbox> {
+        Self::start_with(data_dir, keyring, SandboxPostgres::from_env()).await
+    }
+
+    /// [`Sandbox::start`] with the PostgreSQL choice given.
+    pub async fn start_with(
+        data_dir: &Path,
+        keyring: Option<&SecretStore>,
+        postgres: SandboxPostgres,
+    ) -> Result<Sandbox> {
         let mut config = SimConfig {
             profile: Profile::Realistic,
             ..SimConfig::default()
@@ -57,13 +151,7 @@ impl Sandbox {
                 }
             }
         }
-        let postgres = match std::env::var(POSTGRES_ENV).as_deref() {
-            Ok("1") => Some(
-                fabrik_sim::pg::TestCluster::start()
-                    .map_err(|e| Error::Sandbox(format!("PostgreSQL: {e}")))?,
-            ),
-            _ => None,
-        };
+        let postgres = start_postgres(data_dir, postgres).await?;
         config.database_url = postgres.as_ref().map(|c| c.url().to_string());
         let token = Secret::new(fabrik_sim::DEFAULT_TOKEN);
         let sim = fabrik_sim::start(config)
@@ -72,8 +160,13 @@ impl Sandbox {
         Ok(Sandbox {
             sim,
             token,
-            _postgres: postgres,
+            postgres,
         })
+    }
+
+    /// The superuser URL of the sandbox's PostgreSQL, when its projects run on one.
+    pub fn postgres_url(&self) -> Option<&str> {
+        self.postgres.as_ref().map(|c| c.url())
     }
 
     /// Accepts a token the user just saved, without a restart.

@@ -16,38 +16,6 @@ use serde_json::{json, Value};
 /// When to kill the process, given each event it prints.
 type KillAt = Box<dyn Fn(&Value) -> bool>;
 
-/// Runs a CLI command with `--json`, killing it (SIGKILL) when `kill_at` matches an event.
-/// Returns the events it printed, its whole output, and whether it was killed.
-fn run_until(mut cmd: Command, kill_at: &dyn Fn(&Value) -> bool) -> (Vec<Value>, String, bool) {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut events = Vec::new();
-    let mut output = String::new();
-    let mut killed = false;
-    for line in stdout.lines() {
-        let line = line.unwrap();
-        output.push_str(&line);
-        output.push('\n');
-        if let Ok(ev) = serde_json::from_str::<Value>(&line) {
-            let hit = kill_at(&ev);
-            events.push(ev);
-            if hit {
-                child.kill().unwrap(); // SIGKILL on Unix: no cleanup, no last ledger write.
-                killed = true;
-                break;
-            }
-        }
-    }
-    let out = child.wait_with_output().unwrap();
-    output.push_str(&String::from_utf8_lossy(&out.stdout));
-    output.push_str(&String::from_utf8_lossy(&out.stderr));
-    (events, output, killed)
-}
-
 fn count_occurrences(haystack: &[u8], needle: &str) -> usize {
     haystack
         .windows(needle.len())

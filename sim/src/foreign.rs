@@ -128,6 +128,7 @@ fn supabase_project(
             keys,
             auth_users: vec![],
             tables: vec![],
+            history: vec![],
         };
         w.supabase.projects.push(p.clone());
         w.foreign.push(format!("supabase:{}", p.r#ref));
@@ -197,6 +198,7 @@ fn github_repo(st: &AppState, b: &Map<String, Value>, name: String) -> Result<Va
             head_sha: w.ids.hex(40),
             seeded: false,
             previous_names: Vec::new(),
+            earlier: Vec::new(),
         };
         w.foreign.push(format!("github:{}", repo.id));
         let v = json!({"id": repo.id, "full_name": repo.full_name()});

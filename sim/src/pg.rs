@@ -11,6 +11,11 @@
 //! one cluster to all tests alive at the same time. Simulators name project databases with a
 //! per-instance tag, so many simulators can share one server safely.
 //!
+//! [`TestCluster::persistent`] is the variant for the desktop sandbox: its data directory is a
+//! given folder that is kept (initialised on first use, reused afterwards), it listens on a free
+//! loopback port only (no unix socket), and it is stopped cleanly (`-m fast`) on drop or, by
+//! the same kind of watcher, when the process that started it is gone.
+//!
 //! ```no_run
 //! # async fn demo() {
 //! let pg = fabrik_sim::pg::TestCluster::start().expect("postgres");
@@ -49,9 +54,14 @@ pub struct TestCluster {
 struct Owned {
     bin: PathBuf,
     data: PathBuf,
+    log: PathBuf,
     as_postgres: bool,
-    // Kept for its Drop (deletes the directory after the server has stopped).
-    _dir: tempfile::TempDir,
+    /// `pg_ctl stop` mode: `immediate` for a throw-away cluster, `fast` (a clean shutdown) for
+    /// a persistent one.
+    stop_mode: &'static str,
+    // Kept for its Drop (deletes the directory after the server has stopped); `None` for a
+    // persistent cluster, whose directory stays.
+    _dir: Option<tempfile::TempDir>,
 }
 
 static SHARED: Mutex<Weak<TestCluster>> = Mutex::new(Weak::new());
@@ -95,108 +105,144 @@ impl TestCluster {
         let sock = dir.path().join("sock");
         std::fs::create_dir(&sock)?;
         if as_postgres {
-            // initdb refuses to run as root; the server runs as `postgres`, which must own the directory.
-            run(
-                "chown",
-                Command::new("chown")
-                    .arg("-R")
-                    .arg("postgres:postgres")
-                    .arg(dir.path()),
-            )?;
+            chown_to_postgres(dir.path())?;
         }
-        let pg = |tool: &str| -> Command {
-            let exe = bin.join(tool);
-            if as_postgres {
-                let mut c = Command::new("runuser");
-                c.args(["-u", "postgres", "--"]).arg(exe);
-                c
-            } else {
-                Command::new(exe)
-            }
-        };
-        run(
-            "initdb",
-            pg("initdb").arg("-D").arg(&data).args([
-                "-U",
-                "postgres",
-                "-A",
-                "trust",
-                "-E",
-                "UTF8",
-                "--locale=C",
-                "--no-sync",
-            ]),
-        )?;
+        initdb(&bin, as_postgres, &data, &["--no-sync"])?;
         let log = dir.path().join("server.log");
-        let mut last_err = None;
-        for _ in 0..5 {
-            let port = free_port()?;
-            let opts = format!(
-                "-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+        let port = start_on_free_port(
+            &bin,
+            as_postgres,
+            &data,
+            &log,
+            &format!(
+                "-c unix_socket_directories={} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
                 sock.display()
-            );
-            let res = run(
-                "pg_ctl start",
-                pg("pg_ctl")
-                    .arg("-D")
-                    .arg(&data)
-                    .arg("-l")
-                    .arg(&log)
-                    .arg("-o")
-                    .arg(&opts)
-                    .args(["-w", "-t", "60", "start"]),
-            );
-            match res {
-                Ok(()) => {
-                    watch_owner(&bin, &data, dir.path(), as_postgres)?;
-                    return Ok(TestCluster {
-                        url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
-                        owned: Some(Owned {
-                            bin,
-                            data,
-                            as_postgres,
-                            _dir: dir,
-                        }),
-                    });
-                }
-                // Most likely the port was taken between probing and binding: try another.
-                Err(e) => last_err = Some(e),
-            }
-        }
-        let server_log = std::fs::read_to_string(&log).unwrap_or_default();
-        Err(match last_err {
-            Some(ClusterError::Command { step, message }) => ClusterError::Command {
-                step,
-                message: format!("{message}\n{server_log}"),
-            },
-            Some(e) => e,
-            None => ClusterError::NotInstalled,
-        })
+            ),
+        )?;
+        TestCluster::owned(port, bin, data, log, as_postgres, Some(dir))
     }
 }
 
 impl TestCluster {
+    /// A server on the data directory `dir/data`, which is kept: created with `initdb` the first
+    /// time, reused by every later call (so databases survive a restart of the process). It
+    /// listens on a free loopback port, logs to `dir/server.log`, ignores
+    /// `FABRIK_TEST_DATABASE_URL`, and is stopped cleanly on drop or, by a watcher, as soon as
+    /// this process is gone. Blocking: about a second, more the first time. Refused when a
+    /// server already runs on that directory for a live process (the pid in `dir/owner`), or
+    /// one left by a dead process does not stop within a few seconds.
+    pub fn persistent(dir: &Path) -> Result<TestCluster, ClusterError> {
+        let bin = find_bin().ok_or(ClusterError::NotInstalled)?;
+        let as_postgres = is_root();
+        std::fs::create_dir_all(dir)?;
+        let dir = dir.canonicalize()?;
+        let data = dir.join("data");
+        let log = dir.join("server.log");
+        if as_postgres {
+            chown_to_postgres(&dir)?;
+            // The server runs as `postgres`, which must reach the folder through its parents.
+            run(
+                "access check",
+                Command::new("runuser")
+                    .args(["-u", "postgres", "--", "test", "-w"])
+                    .arg(&dir),
+            )
+            .map_err(|_| ClusterError::Command {
+                step: "access check".into(),
+                message: format!(
+                    "PostgreSQL runs as user postgres (this process is root), which cannot write to {}",
+                    dir.display()
+                ),
+            })?;
+        }
+        // A server left on this directory by a process that just died is being stopped by its
+        // watcher: wait for that. One whose starter (`dir/owner`) is alive is in use.
+        let owner = dir.join("owner");
+        let owner_alive = || {
+            std::fs::read_to_string(&owner)
+                .ok()
+                .and_then(|p| p.trim().parse::<u32>().ok())
+                .is_some_and(|p| Path::new(&format!("/proc/{p}")).exists())
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while data.join("postmaster.pid").exists()
+            && pg_command(&bin, as_postgres, "pg_ctl")
+                .arg("-D")
+                .arg(&data)
+                .arg("status")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        {
+            if owner_alive() || std::time::Instant::now() > deadline {
+                return Err(ClusterError::Command {
+                    step: "pg_ctl start".into(),
+                    message: format!(
+                        "a PostgreSQL server already runs on {} (another process uses it)",
+                        data.display()
+                    ),
+                });
+            }
+            std::thread::sleep(std::time::Duration::from_millis(250));
+        }
+        if !data.join("PG_VERSION").exists() {
+            // No cluster yet, or an initdb that was interrupted: (re)create it.
+            if data.exists() {
+                std::fs::remove_dir_all(&data)?;
+            }
+            initdb(&bin, as_postgres, &data, &[])?;
+        }
+        let port = start_on_free_port(
+            &bin,
+            as_postgres,
+            &data,
+            &log,
+            "-c unix_socket_directories=''",
+        )?;
+        std::fs::write(&owner, std::process::id().to_string())?;
+        TestCluster::owned(port, bin, data, log, as_postgres, None)
+    }
+
+    /// A server this process started, on `port` of the loopback interface, watched from now
+    /// on. With `temp` (a throw-away cluster) it is stopped at once and the folder removed;
+    /// without, stopped cleanly and kept.
+    fn owned(
+        port: u16,
+        bin: PathBuf,
+        data: PathBuf,
+        log: PathBuf,
+        as_postgres: bool,
+        temp: Option<tempfile::TempDir>,
+    ) -> Result<TestCluster, ClusterError> {
+        let stop_mode = if temp.is_some() { "immediate" } else { "fast" };
+        let remove = temp.as_ref().map(|t| t.path());
+        watch_owner(&bin, &data, remove, as_postgres, stop_mode)?;
+        Ok(TestCluster {
+            url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+            owned: Some(Owned {
+                bin,
+                data,
+                log,
+                as_postgres,
+                stop_mode,
+                _dir: temp,
+            }),
+        })
+    }
+
     /// Restarts the server this process started (`pg_ctl restart -m fast`: every connection
     /// is ended, as in an upgrade or a failover), on the same port and data.
     pub fn restart(&self) -> Result<(), ClusterError> {
         let Some(o) = &self.owned else {
             return Err(ClusterError::NotInstalled);
         };
-        let exe = o.bin.join("pg_ctl");
-        let mut c = if o.as_postgres {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(exe);
-            c
-        } else {
-            Command::new(exe)
-        };
+        let mut c = pg_command(&o.bin, o.as_postgres, "pg_ctl");
         run(
             "pg_ctl restart",
             // The log as at the start: without it the server would hold this call's pipe.
             c.arg("-D")
                 .arg(&o.data)
                 .arg("-l")
-                .arg(o._dir.path().join("server.log"))
+                .arg(&o.log)
                 .args(["-m", "fast", "-w", "-t", "60", "restart"]),
         )
     }
@@ -205,42 +251,48 @@ impl TestCluster {
 impl Drop for TestCluster {
     fn drop(&mut self) {
         if let Some(o) = &self.owned {
-            let exe = o.bin.join("pg_ctl");
-            let mut c = if o.as_postgres {
-                let mut c = Command::new("runuser");
-                c.args(["-u", "postgres", "--"]).arg(exe);
-                c
-            } else {
-                Command::new(exe)
-            };
-            let _ = c
+            let _ = pg_command(&o.bin, o.as_postgres, "pg_ctl")
                 .arg("-D")
                 .arg(&o.data)
-                .args(["-m", "immediate", "-w", "stop"])
+                .args(["-m", o.stop_mode, "-w", "stop"])
                 .output();
         }
     }
 }
 
 /// Starts a watcher in its own session (so a kill of the test's process group spares it) that
-/// waits for this process to end, then stops the server and removes its directory.
-fn watch_owner(bin: &Path, data: &Path, dir: &Path, as_postgres: bool) -> Result<(), ClusterError> {
+/// waits for this process to end, then stops the server (`mode`: `pg_ctl stop -m`) and removes
+/// `remove`, if given. Only the server this process started is stopped (its postmaster's pid is
+/// compared): a later process may already have started a new one on a kept data directory.
+fn watch_owner(
+    bin: &Path,
+    data: &Path,
+    remove: Option<&Path>,
+    as_postgres: bool,
+    mode: &str,
+) -> Result<(), ClusterError> {
     let pg_ctl = bin.join("pg_ctl");
     let stop = if as_postgres {
-        "runuser -u postgres -- \"$1\" -D \"$2\" -m immediate -w stop"
+        format!("runuser -u postgres -- \"$1\" -D \"$2\" -m {mode} -w stop")
     } else {
-        "\"$1\" -D \"$2\" -m immediate -w stop"
+        format!("\"$1\" -D \"$2\" -m {mode} -w stop")
     };
+    let postmaster = std::fs::read_to_string(data.join("postmaster.pid"))
+        .ok()
+        .and_then(|s| s.lines().next().map(|l| l.trim().to_string()))
+        .unwrap_or_default();
     let script = format!(
         "while kill -0 \"$0\" 2>/dev/null; do sleep 0.5; done; \
-         if [ -d \"$2\" ]; then {stop} >/dev/null 2>&1; fi; rm -rf \"$3\""
+         if [ \"$(head -n 1 \"$2/postmaster.pid\" 2>/dev/null)\" = \"$4\" ]; then {stop} >/dev/null 2>&1; fi; \
+         if [ -n \"$3\" ]; then rm -rf \"$3\"; fi"
     );
     Command::new("setsid")
         .args(["sh", "-c", &script])
         .arg(std::process::id().to_string())
         .arg(pg_ctl)
         .arg(data)
-        .arg(dir)
+        .arg(remove.map(|p| p.as_os_str()).unwrap_or_default())
+        .arg(postmaster)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -250,6 +302,84 @@ fn watch_owner(bin: &Path, data: &Path, dir: &Path, as_postgres: bool) -> Result
             message: e.to_string(),
         })?;
     Ok(())
+}
+
+/// Hands `dir` to the `postgres` user, who runs the server when this process is root.
+fn chown_to_postgres(dir: &Path) -> Result<(), ClusterError> {
+    run(
+        "chown",
+        Command::new("chown")
+            .arg("-R")
+            .arg("postgres:postgres")
+            .arg(dir),
+    )
+}
+
+/// A PostgreSQL tool, run as `postgres` (through `runuser`) when this process is root: initdb
+/// refuses root, and the server must own its directory.
+fn pg_command(bin: &Path, as_postgres: bool, tool: &str) -> Command {
+    let exe = bin.join(tool);
+    if as_postgres {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(exe);
+        c
+    } else {
+        Command::new(exe)
+    }
+}
+
+/// `initdb` with a trusting superuser `postgres`, UTF-8 and the C locale, plus `extra`.
+fn initdb(bin: &Path, as_postgres: bool, data: &Path, extra: &[&str]) -> Result<(), ClusterError> {
+    run(
+        "initdb",
+        pg_command(bin, as_postgres, "initdb")
+            .arg("-D")
+            .arg(data)
+            .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C"])
+            .args(extra),
+    )
+}
+
+/// `pg_ctl start` on a free loopback port with the server options `opts` added; returns the
+/// port. Tries a few ports (another process may take one between probing and binding); the
+/// error carries the end of the server's log.
+fn start_on_free_port(
+    bin: &Path,
+    as_postgres: bool,
+    data: &Path,
+    log: &Path,
+    opts: &str,
+) -> Result<u16, ClusterError> {
+    let mut last_err = None;
+    for _ in 0..5 {
+        let port = free_port()?;
+        let opts = format!("-c listen_addresses=127.0.0.1 -p {port} -c max_connections=200 {opts}");
+        match run(
+            "pg_ctl start",
+            pg_command(bin, as_postgres, "pg_ctl")
+                .arg("-D")
+                .arg(data)
+                .arg("-l")
+                .arg(log)
+                .arg("-o")
+                .arg(&opts)
+                .args(["-w", "-t", "60", "start"]),
+        ) {
+            Ok(()) => return Ok(port),
+            Err(e) => last_err = Some(e),
+        }
+    }
+    let server_log = std::fs::read_to_string(log).unwrap_or_default();
+    let tail: Vec<&str> = server_log.lines().rev().take(40).collect();
+    let tail: Vec<&str> = tail.into_iter().rev().collect();
+    Err(match last_err {
+        Some(ClusterError::Command { step, message }) => ClusterError::Command {
+            step,
+            message: format!("{message}\n{}", tail.join("\n")),
+        },
+        Some(e) => e,
+        None => ClusterError::NotInstalled,
+    })
 }
 
 fn run(step: &str, cmd: &mut Command) -> Result<(), ClusterError> {

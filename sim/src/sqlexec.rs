@@ -5,6 +5,13 @@
 //! `json_agg` so every column keeps its JSON type (`SELECT 1` → `[{"?column?": 1}]`, as recorded);
 //! anything else (DDL, DML, several statements) runs as one simple-protocol script and the rows of
 //! the last statement come back with every value as text (or `[]` when it returns no rows).
+//!
+//! A script runs as PostgreSQL runs a simple-protocol query string: without `BEGIN` it is one
+//! implicit transaction; with `BEGIN; …; COMMIT;` an error anywhere rolls all of it back. After
+//! an error the connection is rolled back before it is released, so no aborted transaction is
+//! left behind. Errors are rendered as Supabase's API (postgres-meta) renders them, psql-style:
+//! `ERROR:  42P01: relation "x" does not exist`, then `LINE n:` with a caret, `DETAIL:`, `HINT:`,
+//! `QUERY:` and `CONTEXT:` lines when the server sent them.
 
 use std::collections::HashSet;
 
@@ -87,12 +94,69 @@ impl From<tokio_postgres::Error> for PgError {
     }
 }
 
-/// `ERROR: 42P01: relation "x" does not exist` — the shape Supabase puts after "Failed to run sql query: ".
+/// The error as Supabase puts it after "Failed to run sql query: " (postgres-meta's
+/// `formattedError`), without the `LINE` excerpt (see [`format_pg_error_in`]).
 pub fn format_pg_error(e: &tokio_postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(db) => format!("{}: {}: {}", db.severity(), db.code().code(), db.message()),
-        None => format!("ERROR: {e}"),
+    format_pg_error_in(e, "", "")
+}
+
+/// `ERROR:  42P01: relation "x" does not exist\nLINE 1: select * from x\n   ^\n` and the
+/// server's `DETAIL`/`HINT`/`QUERY`/`CONTEXT` lines, as postgres-meta formats an error for the
+/// Management API. `sent` is the text the server ran and `shown` the caller's query: a position
+/// in `sent` (e.g. inside the `json_agg` wrapper) is moved to the same spot of `shown`.
+pub fn format_pg_error_in(e: &tokio_postgres::Error, sent: &str, shown: &str) -> String {
+    use tokio_postgres::error::ErrorPosition;
+    let Some(db) = e.as_db_error() else {
+        return format!("ERROR:  {e}\n");
+    };
+    let mut out = format!(
+        "{}:  {}: {}\n",
+        db.severity(),
+        db.code().code(),
+        db.message()
+    );
+    if let Some(ErrorPosition::Original(p)) = db.position() {
+        if let Some(pos) = position_in(sent, shown, *p as usize) {
+            // postgres-meta's rendering: the line holding the (1-based) position and a caret.
+            let mut offset = 0usize;
+            for (i, line) in shown.split('\n').enumerate() {
+                let len = line.chars().count();
+                if offset + len > pos {
+                    let n = i + 1;
+                    let pad = 5 + n.to_string().len() + 2 + (pos - offset);
+                    out.push_str(&format!("LINE {n}: {line}\n{}^\n", " ".repeat(pad)));
+                    break;
+                }
+                offset += len + 1;
+            }
+        }
     }
+    if let Some(d) = db.detail() {
+        out.push_str(&format!("DETAIL:  {d}\n"));
+    }
+    if let Some(h) = db.hint() {
+        out.push_str(&format!("HINT:  {h}\n"));
+    }
+    if let Some(ErrorPosition::Internal { query, .. }) = db.position() {
+        out.push_str(&format!("QUERY:  {query}\n"));
+    }
+    if let Some(w) = db.where_() {
+        out.push_str(&format!("CONTEXT:  {w}\n"));
+    }
+    out
+}
+
+/// A 1-based character position in `sent` as a 0-based one in `shown`, when `shown`'s trimmed
+/// text appears in `sent` and the position falls inside it.
+fn position_in(sent: &str, shown: &str, p: usize) -> Option<usize> {
+    let body = shown.trim().trim_end_matches(';').trim_end();
+    if body.is_empty() || p == 0 {
+        return None;
+    }
+    let in_sent = sent.find(body).map(|b| sent[..b].chars().count())?;
+    let in_shown = shown.find(body).map(|b| shown[..b].chars().count())?;
+    let rel = (p - 1).checked_sub(in_sent)?;
+    (rel < body.chars().count()).then_some(in_shown + rel)
 }
 
 pub struct PgBackend {
@@ -228,9 +292,13 @@ impl PgBackend {
                 .map_err(|e| format_pg_error(&e))?;
         }
         let result = self.run_in(&client, query, params).await;
-        if read_only {
-            let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
-            let _ = client.batch_execute(end).await;
+        if read_only && result.is_ok() {
+            let _ = client.batch_execute("COMMIT").await;
+        } else if result.is_err() {
+            // A failed `BEGIN; …; COMMIT;` script leaves the session in an aborted transaction
+            // (the server skips the rest of the string, COMMIT included): end it here, so the
+            // connection never carries it further. Outside a transaction this is only a warning.
+            let _ = client.batch_execute("ROLLBACK").await;
         }
         result
     }
@@ -262,20 +330,20 @@ impl PgBackend {
                 Ok(row) => return row.try_get::<_, Value>(0).map_err(|e| format_pg_error(&e)),
                 // The wrapper itself can be the problem (e.g. a trailing comment): fall through.
                 Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::SYNTAX_ERROR) => {}
-                Err(e) => return Err(format_pg_error(&e)),
+                Err(e) => return Err(format_pg_error_in(&e, &sql, query)),
             }
         }
         if !params.is_empty() {
             client
                 .execute(body, &refs)
                 .await
-                .map_err(|e| format_pg_error(&e))?;
+                .map_err(|e| format_pg_error_in(&e, body, query))?;
             return Ok(Value::Array(vec![]));
         }
         let messages = client
             .simple_query(query)
             .await
-            .map_err(|e| format_pg_error(&e))?;
+            .map_err(|e| format_pg_error_in(&e, query, query))?;
         let mut current: Vec<Value> = vec![];
         let mut last: Vec<Value> = vec![];
         for m in messages {

@@ -119,6 +119,9 @@ pub struct Project {
     pub auth_users: Vec<AuthUser>,
     /// Tables seen in parse-only SQL mode.
     pub tables: Vec<TableInfo>,
+    /// Rows of `supabase_migrations.schema_migrations` in parse-only SQL mode.
+    #[serde(default)]
+    pub history: Vec<HistoryRow>,
 }
 
 impl Project {
@@ -220,6 +223,15 @@ pub struct TableInfo {
     pub policies: Vec<String>,
 }
 
+/// One row of the Supabase CLI's migration history (`supabase_migrations.schema_migrations`),
+/// kept by the parse-only SQL mode.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryRow {
+    pub version: String,
+    pub name: Option<String>,
+    pub statements: Option<Vec<String>>,
+}
+
 // ---------------------------------------------------------------- GitHub
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -249,6 +261,10 @@ pub struct Repo {
     /// Names it had before a rename: GitHub redirects them (301 on reads, 307 on writes).
     #[serde(default)]
     pub previous_names: Vec<String>,
+    /// Earlier commits of the default branch, oldest first: (commit sha, files at that commit),
+    /// so contents can be read at an older ref.
+    #[serde(default)]
+    pub earlier: Vec<(String, Vec<(String, String)>)>,
 }
 
 impl Repo {
@@ -257,6 +273,21 @@ impl Repo {
     }
     pub fn is_empty_at(&self, now: i64) -> bool {
         now < self.contents_ready_ms || self.files.is_empty()
+    }
+    /// The files at `git_ref`: the default branch (or no ref), its head commit, or an earlier
+    /// commit (full sha, or a prefix of at least 7 characters). `None` for a ref it never had.
+    pub fn files_at(&self, git_ref: Option<&str>) -> Option<&[(String, String)]> {
+        let matches = |sha: &str, r: &str| sha == r || (r.len() >= 7 && sha.starts_with(r));
+        match git_ref {
+            None => Some(&self.files),
+            Some(r) if r == self.default_branch || matches(&self.head_sha, r) => Some(&self.files),
+            Some(r) => self
+                .earlier
+                .iter()
+                .rev()
+                .find(|(sha, _)| matches(sha, r))
+                .map(|(_, f)| f.as_slice()),
+        }
     }
 }
 
@@ -521,6 +552,7 @@ impl World {
             head_sha: ids.hex(40),
             seeded: true,
             previous_names: Vec::new(),
+            earlier: Vec::new(),
         };
         World {
             instance: instance_tag(),

@@ -667,3 +667,145 @@ async fn update_repository_fields_rename_and_errors() {
     assert_eq!(repo["previous_names"], json!(["patch-me"]));
     sim.shutdown().await;
 }
+
+/// `repos/get-content` at a ref: a directory lists its entries (git's order, files with their
+/// size, blob sha and download URL), a file comes back Base64 wrapped at 60 columns, an older
+/// commit shows the files as they were then, an unknown ref is 404.
+#[tokio::test]
+async fn contents_list_a_directory_and_read_a_file_at_a_ref() {
+    let sim = sim().await;
+    let gh = sim.github_api_url();
+    let c = client();
+    let get = |path: &str| {
+        c.get(format!(
+            "{gh}/repos/fabrik-agency/saas-template/contents/{path}"
+        ))
+        .bearer_auth(TOKEN)
+        .send()
+    };
+    let spec_path = "/repos/{owner}/{repo}/contents/{path}";
+    let (_, _, commits) = json_of(
+        c.get(format!("{gh}/repos/fabrik-agency/saas-template/commits"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let first = commits[0]["sha"].as_str().unwrap().to_string();
+
+    let (s, _, root) = json_of(get("?ref=main").await.unwrap()).await;
+    assert_eq!(s, 200, "{root}");
+    assert_response(Spec::Github, "GET", spec_path, 200, &root);
+    let names: Vec<(&str, &str)> = root
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["name"].as_str().unwrap(), e["type"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("README.md", "file"),
+            ("package.json", "file"),
+            ("supabase", "dir")
+        ]
+    );
+    let dir = &root[2];
+    assert!(dir["download_url"].is_null());
+    assert_eq!(dir["size"], 0);
+
+    let (s, _, listing) = json_of(
+        get(&format!("supabase/migrations?ref={first}"))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{listing}");
+    assert_response(Spec::Github, "GET", spec_path, 200, &listing);
+    let init = "create table if not exists public.profiles (id uuid primary key);\n";
+    assert_eq!(listing.as_array().unwrap().len(), 1);
+    let item = &listing[0];
+    assert_eq!(
+        (
+            item["name"].as_str(),
+            item["path"].as_str(),
+            item["type"].as_str()
+        ),
+        (
+            Some("0001_init.sql"),
+            Some("supabase/migrations/0001_init.sql"),
+            Some("file")
+        )
+    );
+    assert_eq!(item["size"], init.len());
+    assert!(
+        item.get("content").is_none(),
+        "a listing carries no content"
+    );
+    assert!(item["download_url"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/{first}/supabase/migrations/0001_init.sql")));
+
+    let (s, _, file) = json_of(
+        get(&format!("supabase/migrations/0001_init.sql?ref={first}"))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{file}");
+    assert_response(Spec::Github, "GET", spec_path, 200, &file);
+    assert_eq!(
+        (file["type"].as_str(), file["encoding"].as_str()),
+        (Some("file"), Some("base64"))
+    );
+    assert_eq!(
+        file["sha"], item["sha"],
+        "the listing and the file agree on the blob"
+    );
+    let content = file["content"].as_str().unwrap();
+    assert!(content.lines().all(|l| l.len() <= 60) && content.ends_with('\n'));
+    let packed: String = content.split_whitespace().collect();
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(packed)
+        .unwrap();
+    assert_eq!(String::from_utf8(bytes).unwrap(), init);
+
+    // A new commit: the branch shows it, the first commit does not.
+    let (s, _, v) = json_of(
+        c.put(format!("{gh}/repos/fabrik-agency/saas-template/contents/supabase/migrations/0002_notes.sql"))
+            .bearer_auth(TOKEN)
+            .json(&json!({"message": "notes", "content": base64::engine::general_purpose::STANDARD.encode("create table public.notes (id int);\n")}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let (_, _, now) = json_of(get("supabase/migrations?ref=main").await.unwrap()).await;
+    assert_eq!(now.as_array().unwrap().len(), 2, "{now}");
+    let (_, _, then) = json_of(
+        get(&format!("supabase/migrations?ref={}", &first[..7]))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(then.as_array().unwrap().len(), 1, "{then}");
+    let (s, _, _) = json_of(
+        get(&format!("supabase/migrations/0002_notes.sql?ref={first}"))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 404);
+    let (s, _, v) = json_of(get("supabase/migrations?ref=no-such-ref").await.unwrap()).await;
+    assert_eq!(
+        (s, v["message"].as_str()),
+        (404, Some("No commit found for the ref no-such-ref"))
+    );
+    let (s, _, _) = json_of(get("supabase/nothing-here?ref=main").await.unwrap()).await;
+    assert_eq!(s, 404);
+    sim.shutdown().await;
+}

@@ -19,16 +19,7 @@ fn child_starts_a_cluster_and_aborts() {
         println!("NOT-OWNED");
         return;
     }
-    let port = cluster
-        .url()
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .split('/')
-        .next()
-        .unwrap()
-        .to_string();
-    println!("PORT={port}");
+    println!("PORT={}", port_of(cluster.url()));
     // What a panic under `panic = "abort"`, a kill -9 or a never-dropped static leaves behind.
     std::mem::forget(cluster);
     std::process::abort();
@@ -36,7 +27,7 @@ fn child_starts_a_cluster_and_aborts() {
 
 #[test]
 fn a_cluster_is_stopped_and_removed_when_its_test_process_dies() {
-    if std::env::var_os(CHILD).is_some() {
+    if in_child() {
         return;
     }
     let out = Command::new(std::env::current_exe().unwrap())
@@ -78,4 +69,123 @@ fn a_cluster_is_stopped_and_removed_when_its_test_process_dies() {
     }
     assert!(!listening(), "the server on port {port} was stopped");
     assert!(dirs().is_empty(), "its directory was removed: {:?}", dirs());
+}
+
+const PERSISTENT_CHILD: &str = "FABRIK_PG_PERSISTENT_CHILD";
+
+/// Whether this process is one of the children the tests below start.
+fn in_child() -> bool {
+    std::env::var_os(CHILD).is_some() || std::env::var_os(PERSISTENT_CHILD).is_some()
+}
+
+fn port_of(url: &str) -> u16 {
+    url.rsplit(':')
+        .next()
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn with_db(url: &str, db: &str) -> String {
+    format!("{}/{db}", url.rsplit_once('/').unwrap().0)
+}
+
+fn listening(port: u16) -> bool {
+    std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+}
+
+async fn connect(url: &str) -> tokio_postgres::Client {
+    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    client
+}
+
+/// A kept data directory: databases written in one life of the server are there in the next,
+/// the server is stopped on drop, and the directory stays.
+#[tokio::test]
+async fn a_persistent_cluster_keeps_its_data_across_restarts() {
+    if in_child() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let first = fabrik_sim::pg::TestCluster::persistent(dir.path()).expect("postgres");
+    assert!(first.is_owned());
+    let port = port_of(first.url());
+    let admin = connect(first.url()).await;
+    admin.batch_execute("CREATE DATABASE kept").await.unwrap();
+    let kept = connect(&with_db(first.url(), "kept")).await;
+    kept.batch_execute("CREATE TABLE t (x text); INSERT INTO t VALUES ('still here')")
+        .await
+        .unwrap();
+    drop((admin, kept));
+    drop(first);
+    assert!(!listening(port), "the server on port {port} was stopped");
+    assert!(
+        dir.path().join("data/PG_VERSION").exists(),
+        "the data directory stays"
+    );
+    assert!(!dir.path().join("data/postmaster.pid").exists());
+
+    let second = fabrik_sim::pg::TestCluster::persistent(dir.path()).expect("postgres again");
+    let kept = connect(&with_db(second.url(), "kept")).await;
+    let row = kept.query_one("SELECT x FROM t", &[]).await.unwrap();
+    assert_eq!(row.get::<_, String>(0), "still here");
+    drop(kept);
+    // A second server on the same directory is refused while this one runs.
+    let refused = fabrik_sim::pg::TestCluster::persistent(dir.path()).unwrap_err();
+    assert!(refused.to_string().contains("already runs"), "{refused}");
+    drop(second);
+}
+
+/// Run as a child process by the test below: start a persistent cluster and die.
+#[test]
+fn child_starts_a_persistent_cluster_and_aborts() {
+    let Some(dir) = std::env::var_os(PERSISTENT_CHILD) else {
+        return;
+    };
+    let cluster =
+        fabrik_sim::pg::TestCluster::persistent(std::path::Path::new(&dir)).expect("postgres");
+    println!("PORT={}", port_of(cluster.url()));
+    std::mem::forget(cluster);
+    std::process::abort();
+}
+
+#[test]
+fn a_persistent_cluster_is_stopped_but_kept_when_its_process_dies() {
+    if in_child() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_starts_a_persistent_cluster_and_aborts",
+            "--nocapture",
+        ])
+        .env(PERSISTENT_CHILD, dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "the child aborted");
+    let port: u16 = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("PORT="))
+        .unwrap_or_else(|| panic!("the child started a cluster: {stdout}"))
+        .trim()
+        .parse()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while listening(port) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(!listening(port), "the server on port {port} was stopped");
+    assert!(
+        dir.path().join("data/PG_VERSION").exists(),
+        "its data was kept"
+    );
 }

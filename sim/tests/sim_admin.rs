@@ -370,11 +370,13 @@ async fn foreign_resources_are_visible_through_the_public_apis() {
     let (s, _, readme) =
         get("/github/repos/fabrik-agency/acme-notes/contents/README.md".into()).await;
     assert_eq!(s, 200, "{readme}");
-    let text = base64::Engine::decode(
-        &base64::engine::general_purpose::STANDARD,
-        readme["content"].as_str().unwrap(),
-    )
-    .unwrap();
+    // GitHub wraps the Base64 at 60 columns.
+    let packed: String = readme["content"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let text = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, packed).unwrap();
     assert_eq!(String::from_utf8(text).unwrap(), "# acme-notes\n");
     let (_, _, repo) = get("/github/repos/fabrik-agency/acme-notes".into()).await;
     assert!(repo.get("template_repository").is_none(), "{repo}");

@@ -451,6 +451,26 @@ async fn rate_limit_per_endpoint() {
     sim.shutdown().await;
 }
 
+/// `POST …/database/query` with `{"query": sql}`, the body checked against the spec.
+fn post_sql(
+    c: &reqwest::Client,
+    base: &str,
+    r: &str,
+    sql: &str,
+) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+    let body = json!({ "query": sql });
+    assert_request(
+        Spec::Supabase,
+        "POST",
+        "/v1/projects/{ref}/database/query",
+        &body,
+    );
+    c.post(format!("{base}/v1/projects/{r}/database/query"))
+        .bearer_auth(TOKEN)
+        .json(&body)
+        .send()
+}
+
 #[tokio::test]
 async fn sql_parse_only_records_tables_and_rls() {
     let sim = sim().await;
@@ -460,19 +480,7 @@ async fn sql_parse_only_records_tables_and_rls() {
         .as_str()
         .unwrap()
         .to_string();
-    let q = |sql: &str| {
-        let body = json!({"query": sql});
-        assert_request(
-            Spec::Supabase,
-            "POST",
-            "/v1/projects/{ref}/database/query",
-            &body,
-        );
-        c.post(format!("{base}/v1/projects/{r}/database/query"))
-            .bearer_auth(TOKEN)
-            .json(&body)
-            .send()
-    };
+    let q = |sql: &str| post_sql(&c, &base, &r, sql);
     let (s, _, v) = json_of(q("SELECT 1").await.unwrap()).await;
     assert_eq!((s, v), (201, json!([{"?column?": 1}])));
     let (s, _, v) = json_of(q("create table public.todos (id uuid primary key, title text); alter table public.todos enable row level security;").await.unwrap()).await;
@@ -490,7 +498,7 @@ async fn sql_parse_only_records_tables_and_rls() {
         v["message"]
             .as_str()
             .unwrap()
-            .starts_with("Failed to run sql query: ERROR: 42601"),
+            .starts_with("Failed to run sql query: ERROR:  42601: "),
         "{v}"
     );
     let (_, _, inv) = json_of(
@@ -513,14 +521,23 @@ async fn sql_parse_only_records_tables_and_rls() {
     sim.shutdown().await;
 }
 
-#[tokio::test]
-async fn sql_runs_on_real_postgres_and_auth_users_are_mirrored() {
+/// A simulator whose projects run their SQL on this binary's shared PostgreSQL.
+async fn pg_sim() -> (
+    std::sync::Arc<fabrik_sim::pg::TestCluster>,
+    fabrik_sim::SimHandle,
+) {
     let pg = fabrik_sim::pg::TestCluster::shared().expect("postgres test cluster");
     let sim = sim_with(SimConfig {
         database_url: Some(pg.url().to_string()),
         ..Default::default()
     })
     .await;
+    (pg, sim)
+}
+
+#[tokio::test]
+async fn sql_runs_on_real_postgres_and_auth_users_are_mirrored() {
+    let (pg, sim) = pg_sim().await;
     let base = sim.supabase_api_url();
     let c = client();
     let r = create(&c, &base, "pgproj").await["ref"]
@@ -574,7 +591,7 @@ async fn sql_runs_on_real_postgres_and_auth_users_are_mirrored() {
         v["message"]
             .as_str()
             .unwrap()
-            .starts_with("Failed to run sql query: ERROR: 42P01: relation \"nope\" does not exist"),
+            .starts_with("Failed to run sql query: ERROR:  42P01: relation \"nope\" does not exist\nLINE 1: select * from nope\n                      ^\n"),
         "{v}"
     );
     let (s, _, _) = json_of(
@@ -876,5 +893,221 @@ async fn auth_admin_create_duplicate_validation_and_list() {
     )
     .await;
     assert_eq!((s, &v["id"]), (200, &user["id"]));
+    sim.shutdown().await;
+}
+
+const HISTORY_DDL: &str = "CREATE SCHEMA IF NOT EXISTS supabase_migrations; \
+    CREATE TABLE IF NOT EXISTS supabase_migrations.schema_migrations (version text NOT NULL PRIMARY KEY, statements text[], name text);";
+const HISTORY_READ: &str =
+    "select version, name from supabase_migrations.schema_migrations order by version";
+
+/// One migration file applied as Fabrik applies it: one query text, one transaction.
+fn migration_script(version: &str, name: &str, body: &str) -> String {
+    format!(
+        "BEGIN;\nSELECT pg_advisory_xact_lock(727272);\n{body};\n\
+         INSERT INTO supabase_migrations.schema_migrations (version, name, statements) \
+         VALUES ('{version}', '{name}', ARRAY[$fabrik_q1$ {body} $fabrik_q1$]);\nCOMMIT;"
+    )
+}
+
+/// The roll-out story on one project, asserted the same way on PostgreSQL and on the parse-only
+/// executor: the history table, applied migrations, a failing script and a duplicate version
+/// that each leave nothing behind, and the error answer's shape. Returns the project's ref.
+async fn migration_history_story(sim: &fabrik_sim::SimHandle) -> String {
+    let base = sim.supabase_api_url();
+    let c = client();
+    let r = create(&c, &base, "history").await["ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let q = |sql: String| post_sql(&c, &base, &r, &sql);
+    let tables = || async {
+        json_of(
+            q(
+                "select tablename from pg_tables where schemaname = 'public' order by tablename"
+                    .into(),
+            )
+            .await
+            .unwrap(),
+        )
+        .await
+        .2
+    };
+    // Reading the history before it exists is PostgreSQL's 42P01.
+    let (s, _, v) = json_of(q(HISTORY_READ.into()).await.unwrap()).await;
+    assert_eq!(s, 400, "{v}");
+    assert!(
+        v["message"].as_str().unwrap().starts_with(
+            "Failed to run sql query: ERROR:  42P01: relation \"supabase_migrations.schema_migrations\" does not exist"
+        ),
+        "{v}"
+    );
+    for _ in 0..2 {
+        let (s, _, v) = json_of(q(HISTORY_DDL.into()).await.unwrap()).await;
+        assert_eq!((s, &v), (201, &json!([])), "{v}");
+    }
+    for (version, name, body) in [
+        (
+            "20250101000000",
+            "init",
+            "create table public.accounts (id uuid primary key)",
+        ),
+        (
+            "20250202000000",
+            "notes",
+            "create table public.notes (id int primary key, body text)",
+        ),
+    ] {
+        let (s, _, v) = json_of(q(migration_script(version, name, body)).await.unwrap()).await;
+        assert_eq!((s, &v), (201, &json!([])), "{v}");
+    }
+    let (s, _, v) = json_of(q(HISTORY_READ.into()).await.unwrap()).await;
+    assert_eq!(
+        (s, v),
+        (
+            201,
+            json!([{"version": "20250101000000", "name": "init"}, {"version": "20250202000000", "name": "notes"}])
+        )
+    );
+
+    // A statement failing after others: nothing of the script stays, no history row.
+    let (s, _, v) = json_of(
+        q(migration_script(
+            "20250303000000",
+            "broken",
+            "create table public.tags (id int); alter table public.missing enable row level security",
+        ))
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400, "{v}");
+    let obj = v.as_object().unwrap();
+    assert_eq!(obj.keys().collect::<Vec<_>>(), ["message"], "{v}");
+    assert!(
+        v["message"].as_str().unwrap().starts_with(
+            "Failed to run sql query: ERROR:  42P01: relation \"public.missing\" does not exist\n"
+        ),
+        "{v}"
+    );
+    assert_eq!(
+        tables().await,
+        json!([{"tablename": "accounts"}, {"tablename": "notes"}])
+    );
+
+    // A version already applied: the whole transaction fails with the primary key's 23505.
+    let (s, _, v) = json_of(
+        q(migration_script(
+            "20250202000000",
+            "again",
+            "create table public.again (id int)",
+        ))
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400, "{v}");
+    let msg = v["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with(
+            "Failed to run sql query: ERROR:  23505: duplicate key value violates unique constraint \"schema_migrations_pkey\"\n"
+        ) && msg.contains("DETAIL:  Key (version)=(20250202000000) already exists.\n"),
+        "{v}"
+    );
+    assert_eq!(
+        tables().await,
+        json!([{"tablename": "accounts"}, {"tablename": "notes"}])
+    );
+    let (_, _, v) = json_of(q(HISTORY_READ.into()).await.unwrap()).await;
+    assert_eq!(v.as_array().unwrap().len(), 2, "{v}");
+    r
+}
+
+#[tokio::test]
+async fn migration_history_and_atomic_scripts_without_postgres() {
+    let sim = sim().await;
+    assert!(!sim.executes_sql());
+    migration_history_story(&sim).await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn migration_history_atomic_scripts_and_errors_on_postgres() {
+    let (_pg, sim) = pg_sim().await;
+    let r = migration_history_story(&sim).await;
+    let base = sim.supabase_api_url();
+    let c = client();
+    let q = |sql: &str| {
+        c.post(format!("{base}/v1/projects/{r}/database/query"))
+            .bearer_auth(TOKEN)
+            .json(&json!({ "query": sql }))
+            .send()
+    };
+    // The error carries the server's own text: the line and a caret under the position, and
+    // the CONTEXT of an error raised inside a function.
+    let (s, _, v) = json_of(
+        q("begin;\ninsert into public.notes (id, body) values (1, 'a');\nselect nope from public.notes;\ncommit;")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert_eq!(
+        v["message"],
+        "Failed to run sql query: ERROR:  42703: column \"nope\" does not exist\nLINE 3: select nope from public.notes;\n               ^\n",
+    );
+    let (s, _, v) = json_of(
+        q("do $$ begin raise exception using errcode = 'P0001', message = 'stop here', hint = 'look'; end $$")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400);
+    let msg = v["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with("Failed to run sql query: ERROR:  P0001: stop here\nHINT:  look\nCONTEXT:  PL/pgSQL function inline_code_block line 1 at RAISE"),
+        "{v}"
+    );
+    // The rolled-back insert left nothing, the next script runs, and no session of the
+    // project's database is left inside a transaction.
+    let (s, _, v) = json_of(
+        q("select count(*)::int as n from public.notes")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, v), (201, json!([{"n": 0}])));
+    let (_, _, v) = json_of(
+        q("select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(v, json!([{"n": 0}]));
+    // The history table is PostgreSQL's own: its columns as the Supabase CLI creates them.
+    let (_, _, v) = json_of(
+        q("select column_name, data_type from information_schema.columns where table_schema = 'supabase_migrations' and table_name = 'schema_migrations' order by ordinal_position")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        v,
+        json!([
+            {"column_name": "version", "data_type": "text"},
+            {"column_name": "statements", "data_type": "ARRAY"},
+            {"column_name": "name", "data_type": "text"}
+        ])
+    );
+    let (_, _, v) = json_of(
+        q("select statements from supabase_migrations.schema_migrations where version = '20250101000000'")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        v,
+        json!([{"statements": [" create table public.accounts (id uuid primary key) "]}])
+    );
     sim.shutdown().await;
 }

@@ -60,6 +60,9 @@ impl Host for WindowHost {
 
 pub fn run() {
     let _log_guard = fabrik::logging::init(&fabrik::paths::data_dir().join("logs"), true);
+    // The app's sandbox gives its projects real PostgreSQL databases when PostgreSQL is
+    // installed (FABRIK_SANDBOX_POSTGRES=0 turns it off); the CLI and tests opt in.
+    fabrik::sandbox::prefer_postgres();
 
     let result = tauri::Builder::default()
         // First: a second launch hands over to the running app and focuses its window.

@@ -3,6 +3,7 @@
 //! implementation (the pattern Yaak and GitButler follow).
 
 pub mod app;
+pub mod backups;
 pub mod bindings;
 pub mod cloud;
 pub mod commands;

@@ -1,4 +1,4 @@
-//! Where a schema roll-out and each of its instances stand, and why a backup was taken.
+//! Where a schema roll-out and each of its instances stand.
 
 
 use crate::vocabulary::vocabulary;
@@ -28,16 +28,6 @@ vocabulary!(
         Failed => "failed",
         /// Drift, or a paused instance: reported with the reason, never forced.
         Skipped => "skipped",
-    }
-);
-
-vocabulary!(
-    /// Why a backup was taken.
-    pub enum BackupReason {
-        BeforeMigration => "before_migration",
-        BeforeRestore => "before_restore",
-        OnDemand => "on_demand",
-        Scheduled => "scheduled",
     }
 );
 

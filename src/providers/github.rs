@@ -339,6 +339,44 @@ impl Github {
         self.json(resp).await
     }
 
+    /// GET contents of a path (`repos/get-content`), at a ref when given; `None` on 404.
+    async fn contents(
+        &self,
+        owner: &str,
+        name: &str,
+        path: &str,
+        at: Option<&str>,
+    ) -> Result<Option<serde_json::Value>, ProviderError> {
+        let query = at
+            .map(|r| {
+                let r: String = url::form_urlencoded::byte_serialize(r.as_bytes()).collect();
+                format!("?ref={r}")
+            })
+            .unwrap_or_default();
+        let get = self.octo._get(format!("/repos/{owner}/{name}/contents/{path}{query}"));
+        match self.call(Method::GET, get).await {
+            Ok(resp) => Ok(Some(self.json(resp).await?)),
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A file item's bytes (GitHub wraps the base64 at 60 columns).
+    fn decoded(item: &serde_json::Value, path: &str) -> Result<Vec<u8>, ProviderError> {
+        use base64::Engine as _;
+        let Some(content) = item["content"].as_str() else {
+            return Err(ProviderError::new(
+                P,
+                ErrorKind::Invalid,
+                format!("{path} is not a file"),
+            ));
+        };
+        let packed: String = content.split_whitespace().collect();
+        base64::engine::general_purpose::STANDARD
+            .decode(packed)
+            .map_err(|e| ProviderError::new(P, ErrorKind::Invalid, format!("{path}: {e}")))
+    }
+
     /// One file on the default branch (GET contents, `repos/get-content`): its blob sha and
     /// text; `None` when there is no such file.
     pub async fn file(
@@ -347,32 +385,17 @@ impl Github {
         name: &str,
         path: &str,
     ) -> Result<Option<RepoFile>, ProviderError> {
-        use base64::Engine as _;
-        let resp = match self
-            .call(
-                Method::GET,
-                self.octo
-                    ._get(format!("/repos/{owner}/{name}/contents/{path}")),
-            )
-            .await
-        {
-            Ok(r) => r,
-            Err(e) if e.kind == ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
+        let Some(item) = self.contents(owner, name, path, None).await? else {
+            return Ok(None);
         };
-        let item: serde_json::Value = self.json(resp).await?;
-        let (Some(sha), Some(content)) = (item["sha"].as_str(), item["content"].as_str()) else {
+        let bytes = Self::decoded(&item, path)?;
+        let Some(sha) = item["sha"].as_str() else {
             return Err(ProviderError::new(
                 P,
                 ErrorKind::Invalid,
                 format!("{path} is not a file"),
             ));
         };
-        // GitHub wraps the base64 at 60 columns.
-        let packed: String = content.split_whitespace().collect();
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(packed)
-            .map_err(|e| ProviderError::new(P, ErrorKind::Invalid, format!("{path}: {e}")))?;
         Ok(Some(RepoFile {
             sha: sha.to_string(),
             text: String::from_utf8_lossy(&bytes).into_owned(),
@@ -390,23 +413,9 @@ impl Github {
         at: Option<&str>,
         max_files: usize,
     ) -> Result<Option<Vec<(String, Vec<u8>)>>, ProviderError> {
-        use base64::Engine as _;
-        let query = at
-            .map(|r| format!("?ref={}", url::form_urlencoded::byte_serialize(r.as_bytes()).collect::<String>()))
-            .unwrap_or_default();
-        let listing = match self
-            .call(
-                Method::GET,
-                self.octo
-                    ._get(format!("/repos/{owner}/{name}/contents/{path}{query}")),
-            )
-            .await
-        {
-            Ok(r) => r,
-            Err(e) if e.kind == ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
+        let Some(entries) = self.contents(owner, name, path, at).await? else {
+            return Ok(None);
         };
-        let entries: serde_json::Value = self.json(listing).await?;
         let Some(entries) = entries.as_array() else {
             return Err(ProviderError::new(
                 P,
@@ -428,24 +437,11 @@ impl Github {
         }
         let mut out = Vec::with_capacity(files.len());
         for file in files {
-            let resp = self
-                .call(
-                    Method::GET,
-                    self.octo
-                        ._get(format!("/repos/{owner}/{name}/contents/{file}{query}")),
-                )
-                .await?;
-            let item: serde_json::Value = self.json(resp).await?;
-            let packed: String = item["content"]
-                .as_str()
-                .unwrap_or_default()
-                .split_whitespace()
-                .collect();
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(packed)
-                .map_err(|e| ProviderError::new(P, ErrorKind::Invalid, format!("{file}: {e}")))?;
+            let item = self.contents(owner, name, file, at).await?.ok_or_else(|| {
+                ProviderError::new(P, ErrorKind::NotFound, format!("{file} went away while read"))
+            })?;
             let base = file.rsplit('/').next().unwrap_or(file).to_string();
-            out.push((base, bytes));
+            out.push((base, Self::decoded(&item, file)?));
         }
         Ok(Some(out))
     }

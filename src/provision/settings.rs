@@ -75,6 +75,21 @@ pub const SETTING_KEYS: &[(&str, &str, &str)] = &[
         "Check every instance every N minutes while Fabrik is open (empty = off)",
     ),
     (
+        "backup.schedule_hours",
+        "Säkerhetskopiera varje aktiv instans vars senaste kopia är äldre än N timmar (tomt = 24, 0 = av)",
+        "Back up every active instance whose newest backup is older than N hours (empty = 24, 0 = off)",
+    ),
+    (
+        "backup.keep_last",
+        "Gallring: behåll minst de N senaste säkerhetskopiorna per kund (tomt = 10)",
+        "Retention: keep at least the newest N backups per customer (empty = 10)",
+    ),
+    (
+        "backup.keep_days",
+        "Gallring: behåll alla säkerhetskopior yngre än N dagar (tomt = 30)",
+        "Retention: keep every backup younger than N days (empty = 30)",
+    ),
+    (
         "domains.agency",
         "Byråns domän för kundernas underdomäner, t.ex. byran.se: \"Lägg till\" ger kund.byran.se med ett klick (tomt = av)",
         "The agency's domain for customers' subdomains, e.g. agency.com: \"Add\" gives customer.agency.com in one click (empty = off)",
@@ -489,6 +504,14 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
                 && !value.parse::<u32>().is_ok_and(|m| (5..=1440).contains(&m)) =>
         {
             bad(crate::messages::Say::SettingGiveMinutes51440Empty.text())
+        }
+        "backup.schedule_hours" | "backup.keep_days" | "backup.keep_last"
+            if !value.is_empty() && value.trim().parse::<u32>().is_err() =>
+        {
+            bad(crate::messages::Text::new(
+                "Ange ett heltal, 0 eller större (tomt = standardvärdet)",
+                "Give a whole number, 0 or more (empty = the default)",
+            ))
         }
         "supabase.project_url_template" if !value.contains("{ref}") => {
             bad(crate::messages::Say::SettingMustContain2.text())

@@ -53,6 +53,9 @@ pub enum SecretKey {
     },
     /// The password of the shared register on PostgreSQL, per `user@host:port/db`.
     Database(String),
+    /// A key that encrypts backups at rest (issue #30), hex, by its id; `current` names the
+    /// id new backups are written with. Old keys stay, so older backups still read.
+    BackupKey(String),
 }
 
 impl SecretKey {
@@ -63,6 +66,7 @@ impl SecretKey {
                 format!("customer:{customer}:{}", which.as_str())
             }
             SecretKey::Database(describe) => format!("database:{describe}"),
+            SecretKey::BackupKey(id) => format!("backup-key:{id}"),
         }
     }
 }

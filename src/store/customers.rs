@@ -177,6 +177,17 @@ impl Store {
         load(&self.conn(), slug, env)?.ok_or_else(|| Error::CustomerNotFound(slug.to_string()))
     }
 
+    /// The slug and name of the customer with this id (a backup or a roll-out names it).
+    pub fn customer_names(&self, customer_id: i64) -> Result<(String, String)> {
+        self.conn()
+            .query_row(
+                "SELECT slug, name FROM customers WHERE id = ?1",
+                [customer_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|_| Error::CustomerNotFound(format!("#{customer_id}")))
+    }
+
     /// What a run writes on the customer's card in its own environment: the status, and the
     /// instance when one is given (`finalize`, or empty after a teardown).
     pub fn set_instance(

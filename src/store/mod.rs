@@ -3,6 +3,7 @@
 //! IMMEDIATE transaction, and readers wait on a busy timeout rather than fail.
 
 pub mod adoptions;
+pub mod backups;
 mod customers;
 pub mod db;
 mod delivery;

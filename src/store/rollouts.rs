@@ -277,7 +277,9 @@ impl Store {
         let tx = conn.transaction()?;
         let now = db_now(&tx)?;
         let before = stale_before(now, stale_after);
-        let held: Option<(Option<String>, Option<String>, Option<String>, Option<i64>)> = tx
+        // driver, heartbeat, seat, process
+        type Holder = (Option<String>, Option<String>, Option<String>, Option<i64>);
+        let held: Option<Holder> = tx
             .query_row(
                 "SELECT driver, heartbeat_at, seat, owner_pid FROM rollouts WHERE id = ?1",
                 [id],

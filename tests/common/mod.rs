@@ -2,6 +2,7 @@
 //! and helpers to read the simulator's inventory and inject faults.
 #![allow(dead_code)]
 
+use std::io::BufRead as _;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -473,4 +474,37 @@ pub async fn delete_vercel_env(sim: &SimHandle, project: &str, key: &str) {
     let id = vercel_env_id(sim, project, key).await;
     let url = vercel_url(sim, &format!("/v9/projects/{project}/env/{id}"));
     api(reqwest::Method::DELETE, url, None).await;
+}
+
+/// Runs a CLI command with `--json`, killing it (SIGKILL) when `kill_at` matches an event.
+/// Returns the events it printed, its whole output, and whether it was killed.
+#[allow(dead_code)] // only the binaries that kill the CLI use it
+pub fn run_until(mut cmd: std::process::Command, kill_at: &dyn Fn(&Value) -> bool) -> (Vec<Value>, String, bool) {
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut events = Vec::new();
+    let mut output = String::new();
+    let mut killed = false;
+    for line in stdout.lines() {
+        let line = line.unwrap();
+        output.push_str(&line);
+        output.push('\n');
+        if let Ok(ev) = serde_json::from_str::<Value>(&line) {
+            let hit = kill_at(&ev);
+            events.push(ev);
+            if hit {
+                child.kill().unwrap(); // SIGKILL on Unix: no cleanup, no last ledger write.
+                killed = true;
+                break;
+            }
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    output.push_str(&String::from_utf8_lossy(&out.stdout));
+    output.push_str(&String::from_utf8_lossy(&out.stderr));
+    (events, output, killed)
 }

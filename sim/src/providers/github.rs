@@ -721,6 +721,7 @@ async fn generate(
             head_sha: w.ids.hex(40),
             seeded: false,
             previous_names: Vec::new(),
+            earlier: Vec::new(),
         };
         w.github.repos.push(repo.clone());
         repo
@@ -782,20 +783,60 @@ async fn branch(State(st): St, Path((owner, name, b)): Path<(String, String, Str
     )
 }
 
-fn content_item(st: &AppState, r: &Repo, path: &str, content: Option<&str>, is_dir: bool) -> Value {
-    let u = format!("{}/repos/{}/contents/{path}", api(st), r.full_name());
+/// One entry of `repos/get-content` (`content-file`, or an item of `content-directory`): the
+/// links GitHub gives at `git_ref`, and `content` (Base64) when `content` is `Some` and asked for.
+fn content_item(
+    st: &AppState,
+    r: &Repo,
+    path: &str,
+    entry: Entry<'_>,
+    git_ref: &str,
+    with_content: bool,
+) -> Value {
+    let full = r.full_name();
+    let u = format!("{}/repos/{full}/contents/{path}?ref={git_ref}", api(st));
     let name = path.rsplit('/').next().unwrap_or(path);
+    let (kind, sha, size) = match entry {
+        Entry::File(c) => ("file", blob_sha(c), c.len()),
+        Entry::Dir => ("dir", blob_sha(&format!("tree {}:{path}", r.id)), 0),
+    };
+    let git = match entry {
+        Entry::File(_) => format!("{}/repos/{full}/git/blobs/{sha}", api(st)),
+        Entry::Dir => format!("{}/repos/{full}/git/trees/{sha}", api(st)),
+    };
+    let html = match entry {
+        Entry::File(_) => format!("https://github.com/{full}/blob/{git_ref}/{path}"),
+        Entry::Dir => format!("https://github.com/{full}/tree/{git_ref}/{path}"),
+    };
+    let download = match entry {
+        Entry::File(_) => json!(format!(
+            "https://raw.githubusercontent.com/{full}/{git_ref}/{path}"
+        )),
+        Entry::Dir => Value::Null,
+    };
     let mut v = json!({
-        "type": if is_dir { "dir" } else { "file" }, "name": name, "path": path,
-        "sha": match content { Some(c) => blob_sha(c), None => format!("{:040x}", path.len() as u64 * 7919 + r.id) }, "size": content.map(str::len).unwrap_or(0),
-        "url": u, "html_url": format!("https://github.com/{}/blob/{}/{path}", r.full_name(), r.default_branch),
-        "git_url": null, "download_url": null, "_links": {"self": u}
+        "type": kind, "name": name, "path": path, "sha": sha, "size": size,
+        "url": u, "html_url": html, "git_url": git, "download_url": download,
+        "_links": {"self": u, "git": git, "html": html}
     });
-    if let Some(c) = content {
+    if let (Entry::File(c), true) = (entry, with_content) {
+        // GitHub wraps the Base64 text at 60 columns, each line ending in "\n".
+        let b64 = base64::engine::general_purpose::STANDARD.encode(c);
+        let mut wrapped = String::with_capacity(b64.len() + b64.len() / 60 + 1);
+        for chunk in b64.as_bytes().chunks(60) {
+            wrapped.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+            wrapped.push('\n');
+        }
         v["encoding"] = json!("base64");
-        v["content"] = json!(base64::engine::general_purpose::STANDARD.encode(c));
+        v["content"] = json!(wrapped);
     }
     v
+}
+
+#[derive(Clone, Copy)]
+enum Entry<'a> {
+    File(&'a str),
+    Dir,
 }
 
 /// A blob's sha, from its content (as git's is), so a stale one is told from the current one.
@@ -868,6 +909,8 @@ async fn put_contents(
         .mutate(|w| {
             let commit = w.ids.hex(40);
             let r = w.github.repos.iter_mut().find(|r| r.id == repo.id)?;
+            let before = (r.head_sha.clone(), r.files.clone());
+            r.earlier.push(before);
             match r.files.iter_mut().find(|(p, _)| *p == path) {
                 Some((_, c)) => *c = text.clone(),
                 None => r.files.push((path.clone(), text.clone())),
@@ -882,73 +925,103 @@ async fn put_contents(
     json_response(
         if existing.is_some() { 200 } else { 201 },
         json!({
-            "content": content_item(&st, &r, &path, Some(&text), false),
+            "content": content_item(&st, &r, &path, Entry::File(&text), &r.default_branch, false),
             "commit": {"sha": commit, "message": message, "tree": {"sha": blob_sha(&commit)}, "parents": []},
         }),
     )
 }
 
-async fn contents_root(State(st): St, Path((owner, name)): Path<(String, String)>) -> Response {
-    list_dir(&st, &owner, &name, "")
+const GET_CONTENTS_DOC: &str = "repos/contents#get-repository-content";
+
+async fn contents_root(
+    State(st): St,
+    Path((owner, name)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    read_contents(&st, &owner, &name, "", q.get("ref").map(String::as_str))
 }
 
 async fn contents(
     State(st): St,
     Path((owner, name, path)): Path<(String, String, String)>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let path = path.trim_matches('/').to_string();
-    let Some(r) = find(&st, &owner, &name) else {
-        return repo_not_found("repos/contents#get-repository-content");
-    };
-    if r.is_empty_at(now_ms()) {
-        return errors::github(
-            404,
-            "This repository is empty.",
-            &doc("repos/contents#get-repository-content"),
-        );
-    }
-    if let Some((_, c)) = r.files.iter().find(|(p, _)| *p == path) {
-        return json_response(200, content_item(&st, &r, &path, Some(c), false));
-    }
-    list_dir(&st, &owner, &name, &path)
+    read_contents(
+        &st,
+        &owner,
+        &name,
+        path.trim_matches('/'),
+        q.get("ref").map(String::as_str),
+    )
 }
 
-fn list_dir(st: &AppState, owner: &str, name: &str, dir: &str) -> Response {
+/// `GET /repos/{owner}/{repo}/contents/{path}?ref=` (`repos/get-content`): a file (`content-file`,
+/// Base64 `content`) or a directory (`content-directory`, in git's tree order) at `ref` (default branch when absent; a branch name, the
+/// head commit or an earlier commit of the simulated history). 404 for an unknown ref or path.
+fn read_contents(
+    st: &AppState,
+    owner: &str,
+    name: &str,
+    path: &str,
+    git_ref: Option<&str>,
+) -> Response {
     let Some(r) = find(st, owner, name) else {
-        return repo_not_found("repos/contents#get-repository-content");
+        return repo_not_found(GET_CONTENTS_DOC);
     };
     if r.is_empty_at(now_ms()) {
+        return errors::github(404, "This repository is empty.", &doc(GET_CONTENTS_DOC));
+    }
+    let Some(files) = r.files_at(git_ref) else {
         return errors::github(
             404,
-            "This repository is empty.",
-            &doc("repos/contents#get-repository-content"),
+            &format!(
+                "No commit found for the ref {}",
+                git_ref.unwrap_or_default()
+            ),
+            &doc(GET_CONTENTS_DOC),
+        );
+    };
+    let shown_ref = git_ref.unwrap_or(&r.default_branch);
+    if let Some((_, c)) = files.iter().find(|(p, _)| *p == path) {
+        return json_response(
+            200,
+            content_item(st, &r, path, Entry::File(c), shown_ref, true),
         );
     }
-    let prefix = if dir.is_empty() {
+    let prefix = if path.is_empty() {
         String::new()
     } else {
-        format!("{dir}/")
+        format!("{path}/")
     };
-    let mut seen: Vec<(String, bool)> = vec![];
-    for (p, _) in &r.files {
+    let mut entries: Vec<(String, Option<&str>)> = vec![];
+    for (p, c) in files {
         if let Some(rest) = p.strip_prefix(&prefix) {
-            let (first, is_dir) = match rest.split_once('/') {
-                Some((d, _)) => (d.to_string(), true),
-                None => (rest.to_string(), false),
+            let entry = match rest.split_once('/') {
+                Some((d, _)) => (d.to_string(), None),
+                None => (rest.to_string(), Some(c.as_str())),
             };
-            if !seen.iter().any(|(n, _)| *n == first) {
-                seen.push((first, is_dir));
+            if !entries.iter().any(|(n, _)| *n == entry.0) {
+                entries.push(entry);
             }
         }
     }
-    if seen.is_empty() {
-        return repo_not_found("repos/contents#get-repository-content");
+    if entries.is_empty() {
+        return repo_not_found(GET_CONTENTS_DOC);
     }
-    let items: Vec<Value> = seen
+    // Git's tree order: by name, a directory compared as `name/`.
+    let key = |(n, c): &(String, Option<&str>)| match c {
+        Some(_) => n.clone(),
+        None => format!("{n}/"),
+    };
+    entries.sort_by_key(key);
+    let items: Vec<Value> = entries
         .iter()
-        .map(|(n, is_dir)| {
-            let path = format!("{prefix}{n}");
-            content_item(st, &r, &path, None, *is_dir)
+        .map(|(n, c)| {
+            let entry = match c {
+                Some(c) => Entry::File(c),
+                None => Entry::Dir,
+            };
+            content_item(st, &r, &format!("{prefix}{n}"), entry, shown_ref, false)
         })
         .collect();
     json_response(200, Value::Array(items))

@@ -324,6 +324,7 @@ async fn create_project(
             keys,
             auth_users: vec![],
             tables: vec![],
+            history: vec![],
         };
         w.supabase.projects.push(p.clone());
         Some(p)
@@ -620,7 +621,7 @@ async fn run_query(State(st): St, Path(r): Path<String>, body: Bytes) -> Respons
             let Some(p) = w.supabase.projects.iter_mut().find(|p| p.r#ref == r) else {
                 return Err("ERROR: 3D000: project database does not exist".to_string());
             };
-            crate::sqlparse::run(&mut p.tables, &query, &params, read_only)
+            crate::sqlparse::run(&mut p.tables, &mut p.history, &query, &params, read_only)
         }),
     };
     match result {

@@ -2,6 +2,7 @@
 //! its file, a thin printer over `fabrik::api`; runs start through the core's supervisor, as the
 //! window's do. No rule lives here.
 
+mod backup;
 mod customers;
 mod health;
 mod print;
@@ -82,6 +83,9 @@ enum Command {
     /// failed or was skipped.
     #[command(subcommand)]
     Rollout(rollout::RolloutCmd),
+    /// Backups of the customers' databases: list, take one now, restore one, export one.
+    #[command(subcommand)]
+    Backup(backup::BackupCmd),
     /// The register as a file: export it, or import customers from a file.
     #[command(subcommand)]
     Register(register::RegisterCmd),
@@ -155,6 +159,9 @@ fn run(cli: Cli) -> Result<(), ApiError> {
 
 /// The commands that reach the clouds, in the environment the register resolves.
 async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), ApiError> {
+    // The sandbox's projects get real PostgreSQL databases, as in the window: a customer
+    // provisioned here is the same instance a roll-out or a backup reads later.
+    fabrik::sandbox::prefer_postgres();
     let cloud = runtime::open(db, chosen).await?;
     let result = match cmd {
         Command::Secrets(cmd) => secrets::run(&cloud, cmd).await,
@@ -172,6 +179,7 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Teardown(args) => runs::teardown(&cloud, args).await,
         Command::Runs(cmd) => runs::continue_run(&cloud, cmd).await,
         Command::Rollout(cmd) => rollout::run(&cloud, cmd).await,
+        Command::Backup(cmd) => backup::run(&cloud, cmd).await,
         Command::Customers(_) | Command::Settings(_) | Command::Register(_) => Ok(()),
     };
     runtime::close(cloud).await;

@@ -22,6 +22,19 @@ pub fn confirm(question: &str) -> bool {
     )
 }
 
+/// One line typed at the terminal; `None` without one.
+pub fn ask(question: &str) -> Option<String> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        eprintln!("Ingen terminal att fråga i.");
+        return None;
+    }
+    eprint!("{question}");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).ok()?;
+    Some(answer.trim().to_string())
+}
+
 pub fn read_secret_line(prompt: &str) -> Result<String, ApiError> {
     use std::io::IsTerminal;
     let token = if std::io::stdin().is_terminal() {

@@ -103,17 +103,33 @@ pub enum RolloutCmd {
     },
 }
 
-/// The runs of a roll-out print one line as each ends; the rest is the summary.
-struct Quiet;
+/// The runs of a roll-out: with `--json` every event as a line (stdout), otherwise one line
+/// as each run ends (stderr); the summary follows.
+struct Progress {
+    json: bool,
+}
 
-impl RunHost for Quiet {
+impl RunHost for Progress {
     fn emit(&self, event: &RunEvent) {
-        if let RunEvent::RunFinished { run_id, state, .. } = event {
+        if self.json {
+            println!("{}", serde_json::to_string(event).unwrap_or_default());
+        } else if let RunEvent::RunFinished { run_id, state, .. } = event {
             eprintln!("  körning {run_id}: {state}");
         }
     }
     fn notify(&self, _title: &str, body: &str) {
         eprintln!("{body}");
+    }
+}
+
+/// The end of a driven roll-out: the summary, or with `--json` one line of it.
+fn ended(view: &RolloutView, json: bool) {
+    if json {
+        NOT_ALL_DONE.store(!view.all_done(), Ordering::Relaxed);
+        let line = serde_json::json!({ "type": "rollout", "view": view });
+        println!("{line}");
+    } else {
+        show(view, false);
     }
 }
 
@@ -149,8 +165,8 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: RolloutCmd) -> Result<(), ApiError>
                     view
                 }
             };
-            let end = api.drive(view.rollout.id, Arc::new(Quiet)).await?;
-            show(&end, json);
+            let end = api.drive(view.rollout.id, Arc::new(Progress { json })).await?;
+            ended(&end, json);
         }
         RolloutCmd::Status { id, json } => {
             let id = match id {
@@ -168,8 +184,8 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: RolloutCmd) -> Result<(), ApiError>
                 Some(id) => id,
                 None => newest(&api)?,
             };
-            let end = api.drive(id, Arc::new(Quiet)).await?;
-            show(&end, json);
+            let end = api.drive(id, Arc::new(Progress { json })).await?;
+            ended(&end, json);
         }
         RolloutCmd::Abort { id } => {
             let id = open_or(&api, id)?;

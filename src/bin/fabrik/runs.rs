@@ -171,12 +171,12 @@ impl RunHost for Terminal {
     fn notify(&self, _title: &str, _body: &str) {}
 }
 
-fn terminal(json: bool) -> Arc<dyn RunHost> {
+pub fn terminal(json: bool) -> Arc<dyn RunHost> {
     Arc::new(Terminal(Printer::new(json)))
 }
 
 /// Ctrl-C stops this process's runs at their next safe point and leaves them resumable.
-fn stop_on_ctrl_c(supervisor: &Arc<Supervisor>) {
+pub fn stop_on_ctrl_c(supervisor: &Arc<Supervisor>) {
     let supervisor = supervisor.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
@@ -201,7 +201,7 @@ async fn start(
     follow(slug, launched).await
 }
 
-async fn follow(slug: &str, launched: Launched) -> Result<(), ApiError> {
+pub async fn follow(slug: &str, launched: Launched) -> Result<(), ApiError> {
     let (run_id, by) = (launched.outcome.run_id, launched.outcome.driven_by.clone());
     match launched.wait().await {
         Some(state) => finished(state?),

@@ -181,6 +181,11 @@ impl Engine {
                 return Err(Error::NotConfirmed)
             }
             RunRequest::Migrate { rollout } => Some(RunInput::Rollout { rollout: *rollout }),
+            // A restore replaces the customer's data: typed as a teardown is.
+            RunRequest::Restore { confirmation, .. } if confirmation.trim() != slug => {
+                return Err(Error::NotConfirmed)
+            }
+            RunRequest::Restore { backup, .. } => Some(RunInput::Restore { backup: *backup }),
             _ => None,
         };
         let customer = self.store.get_customer_in(slug, self.environment)?;

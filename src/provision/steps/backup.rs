@@ -2,12 +2,19 @@
 //! schedule) and put back from a backup. What a backup is lives in `crate::database::backup`;
 //! these steps find the project, take or read the backup and record it in the register.
 
-use super::StepDef;
-use crate::ledger::StepKey;
+use serde_json::json;
+
+use super::{done, StepDef};
+use crate::database::backup::{self, crypt, files, BackupError, TableSum};
+use crate::ledger::events::StepOutcome;
+use crate::ledger::{LogLevel, RunInput, RunKind, StepKey};
 use crate::messages::{ErrorCode, Text};
 use crate::params;
+use crate::providers::ErrorKind;
 use crate::provision::context::{Done, RunCtx, StepError};
+use crate::provision::outputs;
 use crate::secrets::Provider;
+use crate::store::backups::{Backup, BackupReason, NewBackup};
 
 const SUPABASE: Option<Provider> = Some(Provider::Supabase);
 
@@ -15,17 +22,154 @@ step!(BACKUP: SupabaseBackup, "Säkerhetskopiera databasen", "Back up the databa
 
 step!(RESTORE: SupabaseRestoreBackup, "Återställ databasen från säkerhetskopian", "Restore the database from the backup", needs [SupabaseBackup], SUPABASE, restore);
 
-async fn backup(_ctx: &RunCtx) -> Result<Done, StepError> {
-    Err(StepError::permanent(
-        ErrorCode::Internal,
-        params! { "detail" => "backup: not built yet" },
-    ))
+/// A backup's failure as a step's: a call worth repeating stays the provider's (the retry
+/// policy knows it); anything else is permanent, with the database's own words.
+fn failed(code: ErrorCode, backup: Option<i64>) -> impl Fn(BackupError) -> StepError {
+    move |e| match e {
+        BackupError::Query(p) if p.is_retryable() || p.kind != ErrorKind::Invalid => {
+            StepError::Provider(p)
+        }
+        BackupError::Keyring(k) => StepError::Keyring(k),
+        BackupError::Unreadable(_) | BackupError::KeyMissing(_) => StepError::permanent(
+            ErrorCode::BackupUnreadable,
+            params! { "backup" => backup.unwrap_or_default(), "detail" => e },
+        ),
+        other => StepError::permanent(
+            code,
+            params! { "backup" => backup.unwrap_or_default(), "detail" => other },
+        ),
+    }
 }
 
-async fn restore(_ctx: &RunCtx) -> Result<Done, StepError> {
-    let _ = Text::new("", "");
-    Err(StepError::permanent(
-        ErrorCode::Internal,
-        params! { "detail" => "restore: not built yet" },
-    ))
+fn output(b: &Backup) -> serde_json::Value {
+    json!({ "backup": b.id, "bytes": b.bytes, "tables": b.tables.len() })
+}
+
+async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
+    let project_ref = ctx.out::<outputs::SupabaseProject>()?.project_ref;
+    let run_id = ctx.run_id;
+    // A resumed run took its backup already: the state it protects is the one it found then.
+    if let Some(b) = ctx.db(move |s| s.backup_of_run(run_id)).await? {
+        return done(StepOutcome::Done, Some(b.id.to_string()), output(&b));
+    }
+    let reason = match ctx.kind {
+        RunKind::Migrate => BackupReason::BeforeMigration,
+        RunKind::Restore => BackupReason::BeforeRestore,
+        _ => BackupReason::OnDemand,
+    };
+    let fail = failed(ErrorCode::BackupFailed, None);
+    let dump = backup::dump(&ctx.clients.supabase, &project_ref)
+        .await
+        .map_err(&fail)?;
+    let (secrets, uid) = (ctx.secrets.clone(), ctx.customer.uid.clone());
+    let sql = zeroize::Zeroizing::new(dump.sql);
+    let (written, key_id) = crate::blocking::run(move || {
+        let key = crypt::current_key(&secrets)?;
+        let sealed = crypt::encrypt(&key, sql.as_bytes());
+        Ok::<_, BackupError>((files::write(&uid, reason, &sealed)?, key.id.clone()))
+    })
+    .await
+    .map_err(&fail)?;
+    let new = NewBackup {
+        customer_id: ctx.customer.id,
+        environment: ctx.environment,
+        project_ref,
+        run_id: Some(run_id),
+        reason,
+        file: written.file,
+        bytes: written.bytes,
+        sha256: written.sha256,
+        key_id,
+        schema_version: dump.schema_version,
+        tables: dump.tables,
+    };
+    let b = ctx.db(move |s| s.insert_backup(&new)).await?;
+    let (customer, environment) = (ctx.customer.id, ctx.environment);
+    let kept = ctx
+        .db(move |s| {
+            let (keep, days) = files::retention_rule(s);
+            files::apply_retention(s, customer, environment, keep, days)
+        })
+        .await;
+    // A backup taken is what this step promised; old ones are deleted again next time.
+    if let Err(e) = kept {
+        let text = Text::new(
+            &format!("Gamla säkerhetskopior kunde inte rensas: {}", e.message()),
+            &format!("Old backups could not be cleaned up: {}", e.text().en),
+        );
+        ctx.log(StepKey::SupabaseBackup, LogLevel::Warn, &text).await;
+    }
+    done(StepOutcome::Done, Some(b.id.to_string()), output(&b))
+}
+
+async fn restore(ctx: &RunCtx) -> Result<Done, StepError> {
+    let Some(RunInput::Restore { backup: id }) = ctx.input.clone() else {
+        return Err(StepError::permanent(
+            ErrorCode::LedgerIncomplete,
+            params! { "step" => StepKey::SupabaseRestoreBackup, "field" => "backup" },
+        ));
+    };
+    let project_ref = ctx.out::<outputs::SupabaseProject>()?.project_ref;
+    let (customer, environment) = (ctx.customer.id, ctx.environment);
+    let b = ctx
+        .db(move |s| s.backup(id))
+        .await?
+        .filter(|b| b.customer_id == customer && b.environment == environment && b.removed_at.is_none())
+        .ok_or_else(|| {
+            StepError::permanent(
+                ErrorCode::BackupNotFound,
+                params! { "backup" => id, "environment" => environment.as_str() },
+            )
+        })?;
+    let fail = failed(ErrorCode::RestoreFailed, Some(id));
+    let (secrets, row) = (ctx.secrets.clone(), b.clone());
+    let plain = crate::blocking::run(move || {
+        let file = files::read(&row)?;
+        let key = crypt::key_by_id(&secrets, &crypt::key_id(&file)?)?;
+        crypt::decrypt(&key, &file)
+    })
+    .await
+    .map_err(&fail)?;
+    let sql = std::str::from_utf8(&plain).map_err(|_| {
+        fail(BackupError::Unreadable("the backup is not a text script".into()))
+    })?;
+    backup::restore(&ctx.clients.supabase, &project_ref, sql)
+        .await
+        .map_err(&fail)?;
+    drop(plain);
+    let now = backup::checksums(&ctx.clients.supabase, &project_ref)
+        .await
+        .map_err(&fail)?;
+    let differ = differences(&b.tables, &now);
+    if !differ.is_empty() {
+        return Err(StepError::permanent(
+            ErrorCode::RestoreMismatch,
+            params! { "backup" => id, "tables" => differ.join(", ") },
+        ));
+    }
+    done(
+        StepOutcome::Done,
+        Some(id.to_string()),
+        json!({ "backup": id, "tables": now.len() }),
+    )
+}
+
+/// The tables whose rows differ between what a backup recorded and what the database holds,
+/// with both counts (a table only on one side counts as differing).
+pub(crate) fn differences(recorded: &[TableSum], now: &[TableSum]) -> Vec<String> {
+    let name = |t: &TableSum| format!("{}.{}", t.schema, t.table);
+    let mut out = Vec::new();
+    for r in recorded {
+        match now.iter().find(|n| n.schema == r.schema && n.table == r.table) {
+            Some(n) if n == r => {}
+            Some(n) => out.push(format!("{} ({} → {} rows)", name(r), r.rows, n.rows)),
+            None => out.push(format!("{} (missing)", name(r))),
+        }
+    }
+    for n in now {
+        if !recorded.iter().any(|r| r.schema == n.schema && r.table == n.table) {
+            out.push(format!("{} (not in the backup)", name(n)));
+        }
+    }
+    out
 }

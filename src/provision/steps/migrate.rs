@@ -165,6 +165,11 @@ async fn verify(ctx: &RunCtx) -> Result<Done, StepError> {
         let dropped: Vec<String> = files.iter().flat_map(|m| history::drops_tables(&m.sql)).collect();
         expected.retain(|t| !dropped.contains(&format!("public.{t}")));
     }
+    // What the instance is at now (a restore may have taken it back): the register shows it.
+    let version = instance::read(sb, &project_ref).await?.version();
+    let (customer_id, environment) = (ctx.customer.id, ctx.environment);
+    ctx.db(move |s| s.set_schema_version(customer_id, environment, version.as_deref()))
+        .await?;
     let rows = sb.run_query(&project_ref, schema::VERIFY_SQL).await?;
     match schema::verify(&rows, &expected) {
         Ok(n) => {

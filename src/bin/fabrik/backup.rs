@@ -1,0 +1,145 @@
+//! `fabrik backup list|create|restore|export`: the customers' database backups, through the
+//! core's `BackupsApi` (the window's too). This file only asks and prints.
+
+use std::sync::Arc;
+
+use clap::Subcommand;
+use fabrik::api::backups::BackupsApi;
+use fabrik::api::cloud::CloudApi;
+use fabrik::ApiError;
+
+use crate::print::print_json;
+use crate::runs::{follow, stop_on_ctrl_c, terminal};
+use crate::runtime;
+
+#[derive(Subcommand)]
+pub enum BackupCmd {
+    /// The backups, newest first (one customer's when SLUG is given).
+    List {
+        /// The customer's slug.
+        slug: Option<String>,
+        /// Also those the retention rule removed.
+        #[arg(long)]
+        all: bool,
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Back up a customer's database now (a run), or with --due every instance whose newest
+    /// backup is older than the setting backup.schedule_hours (for cron).
+    Create {
+        /// The customer's slug.
+        #[arg(required_unless_present = "due")]
+        slug: Option<String>,
+        /// Every instance whose backup is due.
+        #[arg(long, conflicts_with = "slug")]
+        due: bool,
+        /// One JSON event per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a customer's database back to a backup (a run that first backs up what it replaces).
+    Restore {
+        /// The customer's slug.
+        slug: String,
+        /// The backup's number (`fabrik backup list SLUG`).
+        #[arg(long)]
+        backup: i64,
+        /// The customer's slug again, typed: the restore replaces the database's contents.
+        #[arg(long, value_name = "SLUG")]
+        confirm: Option<String>,
+        /// One JSON event per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a backup decrypted, as the plain SQL script it holds (`psql -f FILE`).
+    Export {
+        /// The backup's number.
+        id: i64,
+        /// Where to write it (readable by you alone).
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+}
+
+pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> {
+    // A failed restore keeps its backup of what it replaced: that is the way back.
+    let supervisor = runtime::supervisor(cloud, true);
+    let api = BackupsApi::new(cloud.shared_store(), supervisor.clone(), cloud.secrets.clone());
+    match cmd {
+        BackupCmd::List { slug, all, json } => {
+            let list = api.list(slug.as_deref(), all)?;
+            if json {
+                print_json(&list);
+                return Ok(());
+            }
+            if list.is_empty() {
+                println!("Inga säkerhetskopior.");
+            }
+            for b in &list {
+                let where_ = match (&b.backup.removed_at, b.here) {
+                    (Some(_), _) => "borttagen (gallring)".to_string(),
+                    (None, true) => "här".to_string(),
+                    (None, false) => format!("på {}", b.backup.seat.as_deref().unwrap_or("en annan plats")),
+                };
+                println!(
+                    "{:>5}  {:<28} {}  {:<16} version {:<16} {:>9} B  {}",
+                    b.backup.id,
+                    b.slug,
+                    b.backup.created_at,
+                    b.backup.reason,
+                    b.backup.schema_version.as_deref().unwrap_or("–"),
+                    b.backup.bytes,
+                    where_
+                );
+            }
+        }
+        BackupCmd::Create { slug, due, json } => {
+            stop_on_ctrl_c(&supervisor);
+            if due {
+                let done = api.run_due(terminal(json)).await?;
+                eprintln!("{} säkerhetskopior tagna", done.len());
+                return Ok(());
+            }
+            let slug = slug.unwrap_or_default();
+            let launched = api.create(&slug, terminal(json)).await?;
+            follow(&slug, launched).await?;
+        }
+        BackupCmd::Restore {
+            slug,
+            backup,
+            confirm,
+            json,
+        } => {
+            let confirmation = match confirm {
+                Some(c) => c,
+                None => crate::print::ask(&format!(
+                    "Återställningen ersätter databasens innehåll för {slug}. Skriv kundens slug för att bekräfta: "
+                ))
+                .unwrap_or_default(),
+            };
+            stop_on_ctrl_c(&supervisor);
+            let launched = api.restore(&slug, backup, confirmation, terminal(json)).await?;
+            follow(&slug, launched).await?;
+        }
+        BackupCmd::Export { id, out } => {
+            let sql = api.plain_sql(id)?;
+            write_private(&out, &sql).map_err(fabrik::Error::Io)?;
+            eprintln!("Skrev {} ({} B): psql -v ON_ERROR_STOP=1 -f {}", out.display(), sql.len(), out.display());
+        }
+    }
+    Ok(())
+}
+
+/// A file only its owner may read: it holds the customer's data in clear.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)?.write_all(bytes)
+}

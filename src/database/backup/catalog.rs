@@ -1,0 +1,468 @@
+//! The schema half of a backup: the database writes its own DDL from the catalogs (`format`,
+//! `pg_get_*def`), section by section, in an order that lets the script run top to bottom:
+//! what rows need before the data (schemas, types, sequences, bare tables, functions,
+//! defaults, views), and what would slow or reject the load after it (constraints with their
+//! foreign keys, indexes, triggers, row-level security, policies, grants).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{column, not_extension, text, BackupError, CUSTOMER_SCHEMA};
+use crate::providers::supabase::Supabase;
+
+/// The roles every Supabase database has, whose grants a backup carries: as SQL literals,
+/// and as the names a statement lists.
+const API_ROLES: &str = "'anon', 'authenticated', 'service_role'";
+const API_ROLE_NAMES: &str = "anon, authenticated, service_role";
+
+/// A table whose rows a backup copies.
+#[derive(Debug, Clone)]
+pub(super) struct Table {
+    pub schema: String,
+    pub name: String,
+    /// The columns that take values (not generated ones), quoted, in the table's order.
+    pub columns: Vec<String>,
+    /// An identity column `GENERATED ALWAYS`: the insert must say `OVERRIDING SYSTEM VALUE`.
+    pub always_identity: bool,
+}
+
+/// The schema as two halves of the script, and the tables whose rows go between them.
+pub(super) struct Schema {
+    pub before_data: String,
+    pub after_data: String,
+    pub tables: Vec<Table>,
+}
+
+fn rel(alias: &str) -> String {
+    format!("{alias}.relnamespace = n.oid AND {CUSTOMER_SCHEMA} AND {}", not_extension("pg_class", &format!("{alias}.oid")))
+}
+
+/// Reads the schema of the customer's schemas; refuses what it cannot carry faithfully.
+pub(super) async fn read(supabase: &Supabase, project_ref: &str) -> Result<Schema, BackupError> {
+    refuse_unsupported(supabase, project_ref).await?;
+    let q = |sql: String| async move {
+        let rows = supabase.run_query(project_ref, &sql).await?;
+        Ok::<_, BackupError>(column(&rows, "s"))
+    };
+    let path = supabase
+        .run_query(project_ref, "SELECT current_setting('search_path') AS p")
+        .await?;
+    let path = path.first().and_then(|r| text(&r["p"])).unwrap_or_default();
+    let mut before = String::new();
+    // Names in the catalogs' own DDL are qualified only where this search path does not find
+    // them: the script resolves them under the same one. Function bodies are checked when
+    // called, not when created (they may name tables made later in the script).
+    before.push_str(&format!(
+        "SET LOCAL search_path = {path};\nSET LOCAL check_function_bodies = false;\nSET LOCAL client_min_messages = warning;\n\n"
+    ));
+    let mut section = |title: &str, stmts: Vec<String>| {
+        if !stmts.is_empty() {
+            before.push_str(&format!("-- {title}\n{}\n\n", stmts.join("\n")));
+        }
+    };
+    section("schemas", q(SCHEMAS.replace("{C}", CUSTOMER_SCHEMA)).await?);
+    section("extensions", q(extensions()).await?);
+    section("types", q(types()).await?);
+    section("sequences", q(sequences()).await?);
+    section("tables", q(tables_ddl()).await?);
+    section("functions", q(functions()).await?);
+    section("defaults", q(defaults()).await?);
+    section("sequence owners", q(sequence_owners()).await?);
+    section("views", views(supabase, project_ref).await?);
+    let tables = tables(supabase, project_ref).await?;
+
+    let mut after = String::new();
+    let mut section = |title: &str, stmts: Vec<String>| {
+        if !stmts.is_empty() {
+            after.push_str(&format!("-- {title}\n{}\n\n", stmts.join("\n")));
+        }
+    };
+    section("sequence values", q(sequence_values()).await?);
+    section("materialized views", q(matviews()).await?);
+    section("constraints", q(constraints()).await?);
+    section("indexes", q(indexes()).await?);
+    section("triggers", q(triggers()).await?);
+    section("row-level security", q(rls()).await?);
+    section("policies", q(policies()).await?);
+    section("grants", q(grants()).await?);
+    section("publications", q(publications()).await?);
+    Ok(Schema {
+        before_data: before,
+        after_data: after,
+        tables,
+    })
+}
+
+/// Partitioned, inherited and foreign tables would come back wrong from this kind of
+/// backup: the owner is told which, and nothing is written.
+async fn refuse_unsupported(supabase: &Supabase, project_ref: &str) -> Result<(), BackupError> {
+    let sql = format!(
+        "SELECT format('%I.%I', n.nspname, c.relname) AS s FROM pg_class c, pg_namespace n
+          WHERE {} AND (c.relkind IN ('p', 'f') OR c.relispartition
+             OR EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid OR i.inhparent = c.oid))
+          ORDER BY 1",
+        rel("c")
+    );
+    let found = column(&supabase.run_query(project_ref, &sql).await?, "s");
+    if found.is_empty() {
+        return Ok(());
+    }
+    Err(BackupError::Unsupported(format!(
+        "partitioned, inherited or foreign tables are not backed up: {}",
+        found.join(", ")
+    )))
+}
+
+const SCHEMAS: &str = "SELECT s FROM (
+    SELECT n.nspname AS k, 0 AS o, format('CREATE SCHEMA IF NOT EXISTS %I;', n.nspname) AS s
+      FROM pg_namespace n WHERE {C}
+    UNION ALL
+    SELECT n.nspname, 1, format('GRANT %s ON SCHEMA %I TO %s;', a.privilege_type, n.nspname,
+           CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END)
+      FROM pg_namespace n, aclexplode(n.nspacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
+     WHERE {C} AND (a.grantee = 0 OR r.rolname IN ('anon', 'authenticated', 'service_role'))
+) x ORDER BY k, o, s";
+
+/// Extensions living in the customer's schemas or in `extensions`, so a fresh database
+/// gets the types and functions the tables use (`IF NOT EXISTS`: Supabase has most).
+fn extensions() -> String {
+    format!(
+        "SELECT format('CREATE EXTENSION IF NOT EXISTS %I WITH SCHEMA %I;', x.extname, n.nspname) AS s
+           FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace
+          WHERE x.extname <> 'plpgsql' AND (n.nspname = 'extensions' OR {CUSTOMER_SCHEMA})
+          ORDER BY x.extname"
+    )
+}
+
+/// Enums, domains and composite types, in creation order.
+fn types() -> String {
+    format!(
+        "SELECT CASE t.typtype
+            WHEN 'e' THEN format('CREATE TYPE %I.%I AS ENUM (%s);', n.nspname, t.typname,
+                (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
+                   FROM pg_enum e WHERE e.enumtypid = t.oid))
+            WHEN 'd' THEN format('CREATE DOMAIN %I.%I AS %s%s%s%s;', n.nspname, t.typname,
+                format_type(t.typbasetype, t.typtypmod),
+                CASE WHEN t.typdefault IS NOT NULL THEN ' DEFAULT ' || t.typdefault ELSE '' END,
+                CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END,
+                coalesce((SELECT string_agg(format(' CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)), '' ORDER BY c.conname)
+                   FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c'), ''))
+            ELSE format('CREATE TYPE %I.%I AS (%s);', n.nspname, t.typname,
+                (SELECT string_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', ' ORDER BY a.attnum)
+                   FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped))
+          END AS s
+          FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+         WHERE {CUSTOMER_SCHEMA} AND {}
+           AND (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c'))
+         ORDER BY t.oid",
+        not_extension("pg_type", "t.oid")
+    )
+}
+
+/// Sequences that are not an identity column's (those come with their column).
+fn sequences() -> String {
+    format!(
+        "SELECT format('CREATE SEQUENCE %I.%I AS %s INCREMENT %s MINVALUE %s MAXVALUE %s START %s CACHE %s%s;',
+                n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqincrement, s.seqmin, s.seqmax,
+                s.seqstart, s.seqcache, CASE WHEN s.seqcycle THEN ' CYCLE' ELSE '' END) AS s
+           FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid, pg_namespace n
+          WHERE {} AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                AND d.objid = c.oid AND d.deptype = 'i')
+          ORDER BY n.nspname, c.relname",
+        rel("c")
+    )
+}
+
+/// Tables with their columns' types, collations, NOT NULL, identity and generated
+/// expressions; defaults come later (they may call functions not made yet).
+fn tables_ddl() -> String {
+    format!(
+        "SELECT format('CREATE %sTABLE %I.%I (%s);', CASE c.relpersistence WHEN 'u' THEN 'UNLOGGED ' ELSE '' END,
+            n.nspname, c.relname,
+            coalesce((SELECT string_agg(format('%I %s%s%s%s%s', a.attname, format_type(a.atttypid, a.atttypmod),
+                CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN
+                    (SELECT format(' COLLATE %I.%I', cn.nspname, co.collname) FROM pg_collation co
+                       JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) ELSE '' END,
+                CASE WHEN a.attgenerated = 's' THEN format(' GENERATED ALWAYS AS (%s) STORED', pg_get_expr(ad.adbin, ad.adrelid)) ELSE '' END,
+                CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END,
+                CASE a.attidentity WHEN 'a' THEN ' GENERATED ALWAYS AS IDENTITY' WHEN 'd' THEN ' GENERATED BY DEFAULT AS IDENTITY' ELSE '' END),
+                ', ' ORDER BY a.attnum)
+              FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+              LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+             WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '')) AS s
+          FROM pg_class c, pg_namespace n
+         WHERE c.relkind = 'r' AND {}
+         ORDER BY n.nspname, c.relname",
+        rel("c")
+    )
+}
+
+/// Functions and procedures, as the database defines them.
+fn functions() -> String {
+    format!(
+        "SELECT s FROM (
+            SELECT p.oid AS o, 0 AS k, pg_get_functiondef(p.oid) || ';' AS s
+              FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE p.prokind IN ('f', 'p') AND {CUSTOMER_SCHEMA} AND {ext}
+            UNION ALL
+            SELECT p.oid, 1, format('REVOKE ALL ON %s %s FROM PUBLIC, {API_ROLE_NAMES};',
+                   CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.oid::regprocedure)
+              FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE p.prokind IN ('f', 'p') AND p.proacl IS NOT NULL AND {CUSTOMER_SCHEMA} AND {ext}
+            UNION ALL
+            SELECT p.oid, 2, format('GRANT EXECUTE ON %s %s TO %s;',
+                   CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.oid::regprocedure,
+                   CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END)
+              FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(p.proacl) a
+              LEFT JOIN pg_roles r ON r.oid = a.grantee
+             WHERE p.prokind IN ('f', 'p') AND {CUSTOMER_SCHEMA} AND {ext}
+               AND (a.grantee = 0 OR r.rolname IN ({API_ROLES}))
+        ) x ORDER BY o, k, s",
+        ext = not_extension("pg_proc", "p.oid")
+    )
+}
+
+fn defaults() -> String {
+    format!(
+        "SELECT format('ALTER TABLE %I.%I ALTER COLUMN %I SET DEFAULT %s;', n.nspname, c.relname, a.attname,
+                pg_get_expr(ad.adbin, ad.adrelid)) AS s
+           FROM pg_attrdef ad JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+           JOIN pg_class c ON c.oid = ad.adrelid, pg_namespace n
+          WHERE c.relkind = 'r' AND a.attgenerated = '' AND {}
+          ORDER BY n.nspname, c.relname, a.attnum",
+        rel("c")
+    )
+}
+
+fn sequence_owners() -> String {
+    format!(
+        "SELECT format('ALTER SEQUENCE %I.%I OWNED BY %I.%I.%I;', n.nspname, c.relname, tn.nspname, t.relname, a.attname) AS s
+           FROM pg_class c JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a' AND d.refobjsubid > 0
+           JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.relnamespace
+           JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid, pg_namespace n
+          WHERE c.relkind = 'S' AND {}
+          ORDER BY n.nspname, c.relname",
+        rel("c")
+    )
+}
+
+/// Plain views, each after the views it reads (from the dependencies of its rewrite rule).
+async fn views(supabase: &Supabase, project_ref: &str) -> Result<Vec<String>, BackupError> {
+    let sql = format!(
+        "SELECT c.oid::text AS o,
+                format('CREATE VIEW %I.%I%s AS %s', n.nspname, c.relname,
+                    CASE WHEN c.reloptions IS NOT NULL THEN ' WITH (' || array_to_string(c.reloptions, ', ') || ')' ELSE '' END,
+                    rtrim(pg_get_viewdef(c.oid), '; ' || chr(10))) || ';' AS s,
+                coalesce((SELECT string_agg(DISTINCT d.refobjid::text, ',') FROM pg_rewrite w
+                   JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
+                    AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> c.oid
+                  WHERE w.ev_class = c.oid), '') AS d
+           FROM pg_class c, pg_namespace n
+          WHERE c.relkind IN ('v', 'm') AND {}
+          ORDER BY c.oid",
+        rel("c")
+    );
+    let rows = supabase.run_query(project_ref, &sql).await?;
+    let views: BTreeMap<String, (String, BTreeSet<String>)> = rows
+        .iter()
+        .map(|r| {
+            let deps = text(&r["d"]).unwrap_or_default();
+            let deps = deps.split(',').filter(|d| !d.is_empty()).map(str::to_string).collect();
+            (text(&r["o"]).unwrap_or_default(), (text(&r["s"]).unwrap_or_default(), deps))
+        })
+        .collect();
+    // Materialized views are made after the data (`matviews`); a plain view reading one
+    // would come before it, which this backup refuses rather than reorder the whole script.
+    let matviews = matview_oids(supabase, project_ref).await?;
+    let mut out = Vec::new();
+    let mut done: BTreeSet<String> = BTreeSet::new();
+    while done.len() < views.len() {
+        let before = done.len();
+        for (oid, (stmt, deps)) in &views {
+            if done.contains(oid) || matviews.contains(oid) {
+                continue;
+            }
+            if let Some(m) = deps.iter().find(|d| matviews.contains(*d)) {
+                return Err(BackupError::Unsupported(format!(
+                    "a view that reads a materialized view ({m}) is not backed up"
+                )));
+            }
+            if deps.iter().all(|d| done.contains(d) || !views.contains_key(d)) {
+                out.push(stmt.clone());
+                done.insert(oid.clone());
+            }
+        }
+        done.extend(matviews.iter().cloned());
+        if done.len() == before {
+            return Err(BackupError::Unsupported("views that depend on each other in a cycle".into()));
+        }
+    }
+    Ok(out)
+}
+
+async fn matview_oids(supabase: &Supabase, project_ref: &str) -> Result<BTreeSet<String>, BackupError> {
+    let sql = format!("SELECT c.oid::text AS s FROM pg_class c, pg_namespace n WHERE c.relkind = 'm' AND {}", rel("c"));
+    Ok(column(&supabase.run_query(project_ref, &sql).await?, "s").into_iter().collect())
+}
+
+fn matviews() -> String {
+    format!(
+        "SELECT format('CREATE MATERIALIZED VIEW %I.%I AS %s WITH %sDATA;', n.nspname, c.relname,
+                rtrim(pg_get_viewdef(c.oid), '; ' || chr(10)), CASE WHEN c.relispopulated THEN '' ELSE 'NO ' END) AS s
+           FROM pg_class c, pg_namespace n WHERE c.relkind = 'm' AND {} ORDER BY c.oid",
+        rel("c")
+    )
+}
+
+/// The tables whose rows are copied, with the columns that take values.
+pub(super) async fn tables(supabase: &Supabase, project_ref: &str) -> Result<Vec<Table>, BackupError> {
+    let sql = format!(
+        "SELECT n.nspname AS n, c.relname AS rel,
+                coalesce((SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_attribute a
+                   WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''), '') AS c,
+                EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attidentity = 'a')::text AS i
+           FROM pg_class c, pg_namespace n
+          WHERE c.relkind = 'r' AND {}
+          ORDER BY n.nspname, c.relname",
+        rel("c")
+    );
+    let rows = supabase.run_query(project_ref, &sql).await?;
+    Ok(rows
+        .iter()
+        .map(|r| Table {
+            schema: text(&r["n"]).unwrap_or_default(),
+            name: text(&r["rel"]).unwrap_or_default(),
+            columns: text(&r["c"])
+                .filter(|c| !c.is_empty())
+                .map(|c| c.split(", ").map(str::to_string).collect())
+                .unwrap_or_default(),
+            always_identity: text(&r["i"]).as_deref() == Some("true"),
+        })
+        .collect())
+}
+
+/// Sequences where they were: plain ones by name, identity ones through their column.
+fn sequence_values() -> String {
+    format!(
+        "SELECT CASE WHEN t.relname IS NULL
+                  THEN format('SELECT pg_catalog.setval(%L, %s, true);', format('%I.%I', n.nspname, c.relname), s.last_value)
+                  ELSE format('SELECT pg_catalog.setval(pg_get_serial_sequence(%L, %L), %s, true);',
+                       format('%I.%I', tn.nspname, t.relname), a.attname, s.last_value) END AS s
+           FROM pg_sequences s JOIN pg_class c ON c.relname = s.sequencename
+           JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = s.schemaname
+           LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i'
+           LEFT JOIN pg_class t ON t.oid = d.refobjid LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace
+           LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+          WHERE s.last_value IS NOT NULL AND {CUSTOMER_SCHEMA} AND {}
+          ORDER BY 1",
+        not_extension("pg_class", "c.oid")
+    )
+}
+
+/// Keys first (a foreign key needs the key it references), then checks, then foreign keys.
+fn constraints() -> String {
+    format!(
+        "SELECT format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s;', n.nspname, c.relname, k.conname, pg_get_constraintdef(k.oid)) AS s
+           FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid, pg_namespace n
+          WHERE k.contype IN ('p', 'u', 'x', 'c', 'f') AND k.conparentid = 0 AND {}
+          ORDER BY CASE k.contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 WHEN 'x' THEN 2 WHEN 'c' THEN 3 ELSE 4 END,
+                   n.nspname, c.relname, k.conname",
+        rel("c")
+    )
+}
+
+fn indexes() -> String {
+    format!(
+        "SELECT pg_get_indexdef(i.indexrelid) || ';' AS s
+           FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid, pg_namespace n
+          WHERE {} AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid
+                AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))
+          ORDER BY n.nspname, c.relname, i.indexrelid",
+        rel("c")
+    )
+}
+
+/// Triggers on the customer's tables, and those elsewhere (`auth.users`) that call the
+/// customer's functions: dropping the function on restore drops them too.
+fn triggers() -> String {
+    format!(
+        "SELECT pg_get_triggerdef(g.oid) || ';' AS s
+           FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+           JOIN pg_proc p ON p.oid = g.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace
+          WHERE NOT g.tgisinternal AND g.tgparentid = 0
+            AND (({CUSTOMER_SCHEMA} AND {ext}) OR {fn_customer})
+          ORDER BY n.nspname, c.relname, g.tgname",
+        ext = not_extension("pg_class", "c.oid"),
+        fn_customer = CUSTOMER_SCHEMA.replace("n.", "pn."),
+    )
+}
+
+fn rls() -> String {
+    format!(
+        "SELECT s FROM (
+            SELECT n.nspname AS a, c.relname AS b, 0 AS o, format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY;', n.nspname, c.relname) AS s
+              FROM pg_class c, pg_namespace n WHERE c.relrowsecurity AND {r}
+            UNION ALL
+            SELECT n.nspname, c.relname, 1, format('ALTER TABLE %I.%I FORCE ROW LEVEL SECURITY;', n.nspname, c.relname)
+              FROM pg_class c, pg_namespace n WHERE c.relforcerowsecurity AND {r}
+        ) x ORDER BY a, b, o",
+        r = rel("c")
+    )
+}
+
+/// Policies on the customer's tables, and those elsewhere (`storage.objects`) that depend on
+/// the customer's tables or functions (a restore's drop takes them with it).
+fn policies() -> String {
+    format!(
+        "SELECT format('CREATE POLICY %I ON %I.%I AS %s FOR %s TO %s%s%s;', p.polname, n.nspname, c.relname,
+                CASE WHEN p.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END,
+                CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
+                CASE WHEN p.polroles = '{{0}}' THEN 'PUBLIC'
+                     ELSE (SELECT string_agg(quote_ident(r.rolname), ', ' ORDER BY r.rolname) FROM pg_roles r WHERE r.oid = ANY (p.polroles)) END,
+                ' USING (' || pg_get_expr(p.polqual, p.polrelid) || ')',
+                ' WITH CHECK (' || pg_get_expr(p.polwithcheck, p.polrelid) || ')') AS s
+           FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE ({CUSTOMER_SCHEMA} AND {ext})
+             OR EXISTS (SELECT 1 FROM pg_depend d
+                  LEFT JOIN pg_proc dp ON d.refclassid = 'pg_proc'::regclass AND dp.oid = d.refobjid
+                  LEFT JOIN pg_class dc ON d.refclassid = 'pg_class'::regclass AND dc.oid = d.refobjid
+                  JOIN pg_namespace n ON n.oid = coalesce(dp.pronamespace, dc.relnamespace)
+                 WHERE d.classid = 'pg_policy'::regclass AND d.objid = p.oid AND {CUSTOMER_SCHEMA})
+          ORDER BY n.nspname, c.relname, p.polname",
+        ext = not_extension("pg_class", "c.oid"),
+    )
+}
+
+/// What the API roles (and PUBLIC) may do with each table, view and sequence: revoked first,
+/// so the restored grants are exactly the backed-up ones, whatever default privileges add.
+fn grants() -> String {
+    format!(
+        "SELECT s FROM (
+            SELECT c.oid AS o, 0 AS k, format('REVOKE ALL ON %s %I.%I FROM PUBLIC, {API_ROLE_NAMES};',
+                   CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, n.nspname, c.relname) AS s
+              FROM pg_class c, pg_namespace n WHERE c.relkind IN ('r', 'v', 'm', 'S') AND c.relacl IS NOT NULL AND {r}
+            UNION ALL
+            SELECT c.oid, 1, format('GRANT %s ON %s %I.%I TO %s;', string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type),
+                   CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, n.nspname, c.relname,
+                   CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(min(ro.rolname)) END)
+              FROM pg_class c, pg_namespace n, aclexplode(c.relacl) a LEFT JOIN pg_roles ro ON ro.oid = a.grantee
+             WHERE c.relkind IN ('r', 'v', 'm', 'S') AND {r} AND (a.grantee = 0 OR ro.rolname IN ({API_ROLES}))
+             GROUP BY c.oid, c.relkind, n.nspname, c.relname, a.grantee
+        ) x ORDER BY o, k, s",
+        r = rel("c")
+    )
+}
+
+/// A table in a publication (Supabase's `supabase_realtime`) joins it again, where the
+/// publication exists (a plain PostgreSQL has none).
+fn publications() -> String {
+    format!(
+        "SELECT format('DO $fabrik$ BEGIN IF EXISTS (SELECT 1 FROM pg_publication WHERE pubname = %L) THEN ALTER PUBLICATION %I ADD TABLE %I.%I; END IF; END $fabrik$;',
+                p.pubname, p.pubname, n.nspname, c.relname) AS s
+           FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid
+           JOIN pg_class c ON c.oid = pr.prrelid, pg_namespace n
+          WHERE {}
+          ORDER BY p.pubname, n.nspname, c.relname",
+        rel("c")
+    )
+}

@@ -1,0 +1,200 @@
+//! Backups at rest: XChaCha20-Poly1305 in the STREAM construction (RustCrypto's
+//! `chacha20poly1305`), 64 KiB chunks, so a truncated, reordered or altered file fails to
+//! read instead of restoring something else. The key is 32 random bytes in the OS keyring,
+//! made on first use; every file names its key's id, so a later key still leaves the older
+//! files readable.
+//!
+//! File layout: `FBK1` · key id length (1 byte) · key id (ASCII) · 19-byte nonce prefix ·
+//! chunks, each a little-endian u32 length and that many bytes of ciphertext (the last chunk
+//! is sealed as the last). The magic and the key id are the associated data of every chunk.
+
+use chacha20poly1305::aead::stream::{DecryptorBE32, EncryptorBE32};
+use chacha20poly1305::aead::{KeyInit, Payload};
+use chacha20poly1305::XChaCha20Poly1305;
+use rand::RngCore;
+use zeroize::Zeroizing;
+
+use super::BackupError;
+use crate::secrets::{Secret, SecretKey, SecretStore};
+
+const MAGIC: &[u8; 4] = b"FBK1";
+const NONCE_PREFIX: usize = 19;
+const CHUNK: usize = 64 * 1024;
+const TAG: usize = 16;
+/// The keyring entry that names the key new backups use.
+const CURRENT: &str = "current";
+
+/// A backup key: its id (in every file it wrote) and the 32 bytes, wiped when dropped.
+pub struct BackupKey {
+    pub id: String,
+    key: Zeroizing<[u8; 32]>,
+}
+
+impl std::fmt::Debug for BackupKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "BackupKey({}, <redacted>)", self.id)
+    }
+}
+
+impl BackupKey {
+    /// A new random key with a random id (not yet in any keyring).
+    pub fn generate() -> BackupKey {
+        let mut key = Zeroizing::new([0u8; 32]);
+        rand::rng().fill_bytes(key.as_mut());
+        let mut id = [0u8; 8];
+        rand::rng().fill_bytes(&mut id);
+        BackupKey {
+            id: id.iter().map(|b| format!("{b:02x}")).collect(),
+            key,
+        }
+    }
+
+    fn from_hex(id: &str, hex: &Secret) -> Result<BackupKey, BackupError> {
+        let text = hex.expose();
+        let mut key = Zeroizing::new([0u8; 32]);
+        if text.len() != 64 || !text.is_ascii() {
+            return Err(BackupError::Unreadable(format!("backup key {id} in the keyring is malformed")));
+        }
+        for (i, byte) in key.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16)
+                .map_err(|_| BackupError::Unreadable(format!("backup key {id} in the keyring is malformed")))?;
+        }
+        Ok(BackupKey { id: id.to_string(), key })
+    }
+
+    fn to_hex(&self) -> Secret {
+        Secret::new(self.key.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    }
+}
+
+/// The key new backups are written with, made and kept in the keyring on first use (the key
+/// itself first, then the pointer to it, so a crash between leaves no pointer to nothing).
+/// Blocking: call it from the blocking pool.
+pub fn current_key(secrets: &SecretStore) -> Result<BackupKey, BackupError> {
+    if let Some(id) = secrets.get(&SecretKey::BackupKey(CURRENT.into()))? {
+        return key_by_id(secrets, id.expose());
+    }
+    let key = BackupKey::generate();
+    secrets.set(&SecretKey::BackupKey(key.id.clone()), &key.to_hex())?;
+    secrets.set(&SecretKey::BackupKey(CURRENT.into()), &Secret::new(key.id.clone()))?;
+    Ok(key)
+}
+
+/// The key a file names. Blocking: call it from the blocking pool.
+pub fn key_by_id(secrets: &SecretStore, id: &str) -> Result<BackupKey, BackupError> {
+    if id == CURRENT || id.is_empty() {
+        return Err(BackupError::KeyMissing(id.to_string()));
+    }
+    match secrets.get(&SecretKey::BackupKey(id.to_string()))? {
+        Some(hex) => BackupKey::from_hex(id, &hex),
+        None => Err(BackupError::KeyMissing(id.to_string())),
+    }
+}
+
+fn header(key_id: &str) -> Vec<u8> {
+    let mut h = MAGIC.to_vec();
+    h.push(key_id.len() as u8);
+    h.extend_from_slice(key_id.as_bytes());
+    h
+}
+
+/// `plaintext` sealed with `key`, as a backup file's bytes.
+pub fn encrypt(key: &BackupKey, plaintext: &[u8]) -> Vec<u8> {
+    let aad = header(&key.id);
+    let mut nonce = [0u8; NONCE_PREFIX];
+    rand::rng().fill_bytes(&mut nonce);
+    let cipher = XChaCha20Poly1305::new(key.key.as_ref().into());
+    let mut stream = EncryptorBE32::from_aead(cipher, nonce.as_ref().into());
+    let mut out = Vec::with_capacity(aad.len() + NONCE_PREFIX + plaintext.len() + plaintext.len() / CHUNK * 20 + 64);
+    out.extend_from_slice(&aad);
+    out.extend_from_slice(&nonce);
+    let mut chunks = plaintext.chunks(CHUNK).peekable();
+    let mut push = |sealed: Vec<u8>| {
+        out.extend_from_slice(&(sealed.len() as u32).to_le_bytes());
+        out.extend_from_slice(&sealed);
+    };
+    // An empty plaintext is still one (empty) last chunk, so truncation is always detected.
+    if chunks.peek().is_none() {
+        push(stream.encrypt_last(Payload { msg: &[], aad: &aad }).expect("sealing cannot fail"));
+        return out;
+    }
+    while let Some(chunk) = chunks.next() {
+        let payload = Payload { msg: chunk, aad: &aad };
+        if chunks.peek().is_some() {
+            push(stream.encrypt_next(payload).expect("sealing cannot fail"));
+        } else {
+            push(stream.encrypt_last(payload).expect("sealing cannot fail"));
+            break;
+        }
+    }
+    out
+}
+
+/// The id of the key a backup file was written with.
+pub fn key_id(file: &[u8]) -> Result<String, BackupError> {
+    let bad = || BackupError::Unreadable("not a Fabrik backup file".into());
+    if file.len() < 5 || &file[..4] != MAGIC {
+        return Err(bad());
+    }
+    let n = file[4] as usize;
+    let id = file.get(5..5 + n).ok_or_else(bad)?;
+    String::from_utf8(id.to_vec()).map_err(|_| bad())
+}
+
+/// The plaintext of a backup file, or `Unreadable` when any byte of it was changed, cut off
+/// or reordered (or `key` is not the one it names).
+pub fn decrypt(key: &BackupKey, file: &[u8]) -> Result<Zeroizing<Vec<u8>>, BackupError> {
+    let tampered = || BackupError::Unreadable("the backup file was changed or cut off; it cannot be trusted".into());
+    let id = key_id(file)?;
+    if id != key.id {
+        return Err(BackupError::KeyMissing(id));
+    }
+    let aad = header(&id);
+    let nonce = file.get(aad.len()..aad.len() + NONCE_PREFIX).ok_or_else(tampered)?;
+    let cipher = XChaCha20Poly1305::new(key.key.as_ref().into());
+    let mut stream = DecryptorBE32::from_aead(cipher, nonce.into());
+    let mut rest = &file[aad.len() + NONCE_PREFIX..];
+    let mut out = Zeroizing::new(Vec::with_capacity(rest.len()));
+    loop {
+        let len = rest.get(..4).ok_or_else(tampered)?;
+        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        if len < TAG || len > CHUNK + TAG {
+            return Err(tampered());
+        }
+        let sealed = rest.get(4..4 + len).ok_or_else(tampered)?;
+        rest = &rest[4 + len..];
+        let payload = Payload { msg: sealed, aad: &aad };
+        if rest.is_empty() {
+            out.extend_from_slice(&stream.decrypt_last(payload).map_err(|_| tampered())?);
+            return Ok(out);
+        }
+        out.extend_from_slice(&stream.decrypt_next(payload).map_err(|_| tampered())?);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_reads_back_and_any_change_is_refused() {
+        let key = BackupKey::generate();
+        let plain = "INSERT INTO secret VALUES ('sentinel-7f3a');\n".repeat(5_000).into_bytes();
+        let file = encrypt(&key, &plain);
+        assert_eq!(key_id(&file).unwrap(), key.id);
+        assert_eq!(&*decrypt(&key, &file).unwrap(), &plain);
+        assert!(!file.windows(13).any(|w| w == b"sentinel-7f3a"));
+        for at in [0, 10, file.len() / 2, file.len() - 1] {
+            let mut bad = file.clone();
+            bad[at] ^= 1;
+            assert!(decrypt(&key, &bad).is_err(), "a flipped byte at {at} was accepted");
+        }
+        // Cut off after the first chunk: the last one is missing.
+        let first = 5 + key.id.len() + NONCE_PREFIX + 4 + CHUNK + TAG;
+        assert!(decrypt(&key, &file[..first]).is_err());
+        let other = BackupKey::generate();
+        assert!(matches!(decrypt(&other, &file), Err(BackupError::KeyMissing(_))));
+        let empty = encrypt(&key, b"");
+        assert!(decrypt(&key, &empty).unwrap().is_empty());
+    }
+}

@@ -1,0 +1,133 @@
+//! Where backups live on the seat's computer: `backups/<customer uid>/<timestamp>-<reason>.fbk`
+//! under the app-data folder (`FABRIK_BACKUP_DIR` overrides it), owner-only, written whole
+//! or not at all; and the retention rule that deletes old ones.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::BackupError;
+use crate::environment::Environment;
+use crate::store::backups::{Backup, BackupReason};
+use crate::store::Store;
+
+pub const BACKUP_DIR_ENV: &str = "FABRIK_BACKUP_DIR";
+/// Retention keeps at least this many of a customer's newest backups (setting `backup_keep`)…
+pub const KEEP_NEWEST: usize = 10;
+/// …and every backup younger than this many days (setting `backup_keep_days`).
+pub const KEEP_DAYS: i64 = 30;
+
+/// The folder every backup file of this seat is under.
+pub fn root() -> PathBuf {
+    match std::env::var_os(BACKUP_DIR_ENV) {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => crate::paths::data_dir().join("backups"),
+    }
+}
+
+/// Where a recorded backup's file is on this computer.
+pub fn path_of(backup: &Backup) -> PathBuf {
+    root().join(&backup.file)
+}
+
+/// The file's sha256, lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A file written: its name relative to `root()`, its size and its sha256.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub file: String,
+    pub bytes: i64,
+    pub sha256: String,
+}
+
+fn io(what: &str, path: &Path, e: std::io::Error) -> BackupError {
+    BackupError::Io(format!("{what} {}: {e}", path.display()))
+}
+
+/// Writes an encrypted backup of the customer `uid` under `root()`: to a temporary name
+/// first, then renamed, so a crash never leaves half a file under a backup's name.
+pub fn write(uid: &str, reason: BackupReason, sealed: &[u8]) -> Result<Written, BackupError> {
+    let dir = root().join(uid);
+    std::fs::create_dir_all(&dir).map_err(|e| io("cannot create", &dir, e))?;
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+    let name = format!("{stamp}-{}.fbk", reason.as_str());
+    let path = dir.join(&name);
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(&tmp).map_err(|e| io("cannot write", &tmp, e))?;
+    std::io::Write::write_all(&mut f, sealed).map_err(|e| io("cannot write", &tmp, e))?;
+    f.sync_all().map_err(|e| io("cannot write", &tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| io("cannot write", &path, e))?;
+    Ok(Written {
+        file: format!("{uid}/{name}"),
+        bytes: sealed.len() as i64,
+        sha256: sha256_hex(sealed),
+    })
+}
+
+/// Reads a recorded backup's file and checks it against the sha256 the register holds.
+pub fn read(backup: &Backup) -> Result<Vec<u8>, BackupError> {
+    let path = path_of(backup);
+    let bytes = std::fs::read(&path).map_err(|e| io("cannot read", &path, e))?;
+    if sha256_hex(&bytes) != backup.sha256 {
+        return Err(BackupError::Unreadable(format!(
+            "{} is not the file that was recorded (its sha256 differs)",
+            path.display()
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The retention rule's numbers: the settings when set, else the defaults.
+pub fn retention_rule(store: &Store) -> (usize, i64) {
+    let get = |key: &str| store.get_setting(key).ok().flatten().and_then(|v| v.trim().parse().ok());
+    (
+        get("backup_keep").map(|n: i64| n.max(1) as usize).unwrap_or(KEEP_NEWEST),
+        get("backup_keep_days").unwrap_or(KEEP_DAYS),
+    )
+}
+
+/// Applies retention to a customer's backups taken on this seat: keeps the newest `keep`
+/// and every one younger than `days`, deletes the others' files and marks their rows
+/// removed. Returns the ids removed. A file already gone is marked all the same.
+/// Blocking (files and the register).
+pub fn apply_retention(
+    store: &Store,
+    customer_id: i64,
+    environment: Environment,
+    keep: usize,
+    days: i64,
+) -> crate::Result<Vec<i64>> {
+    let cutoff = chrono::Utc::now() - chrono::Duration::days(days);
+    let mut removed = Vec::new();
+    for b in store.backups(customer_id, environment, false)?.into_iter().skip(keep) {
+        let old = chrono::DateTime::parse_from_rfc3339(&b.created_at)
+            .map(|t| t < cutoff)
+            .unwrap_or(false);
+        // Another seat's file is on another computer: only its own seat deletes it.
+        if !old || b.seat.as_deref() != Some(store.seat()) {
+            continue;
+        }
+        match std::fs::remove_file(path_of(&b)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                tracing::warn!(backup = b.id, "retention could not delete the file: {e}");
+                continue;
+            }
+        }
+        if store.mark_backup_removed(b.id)? {
+            removed.push(b.id);
+        }
+    }
+    Ok(removed)
+}

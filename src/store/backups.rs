@@ -1,0 +1,182 @@
+//! The register of backups (issue #30): one row per logical backup a run took of a customer's
+//! database, naming its encrypted file (relative to the backups folder of the seat that took
+//! it), the file's sha256, the key id it was sealed with, and each table's row count and
+//! checksum when it was read, so a restore can be proved. A backup that retention deleted
+//! keeps its row, with `removed_at`.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::db::{params, Optional, Row};
+use super::{now, Store};
+use crate::database::backup::TableSum;
+use crate::environment::Environment;
+use crate::error::{Error, Result};
+use crate::vocabulary::vocabulary;
+
+vocabulary!(
+    /// Why a backup was taken.
+    pub enum BackupReason {
+        BeforeMigration => "before_migration",
+        BeforeRestore => "before_restore",
+        OnDemand => "on_demand",
+        Scheduled => "scheduled",
+    }
+);
+
+/// A backup as the register keeps it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Backup {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub customer_id: i64,
+    pub environment: Environment,
+    pub project_ref: String,
+    /// The run that took it (`None` once that run was deleted).
+    #[ts(type = "number | null")]
+    pub run_id: Option<i64>,
+    pub reason: BackupReason,
+    /// The encrypted file, relative to the backups folder (`<customer uid>/<name>.fbk`).
+    pub file: String,
+    #[ts(type = "number")]
+    pub bytes: i64,
+    pub sha256: String,
+    pub key_id: String,
+    pub schema_version: Option<String>,
+    #[ts(skip)]
+    pub tables: Vec<TableSum>,
+    pub created_at: String,
+    /// The seat whose computer holds the file.
+    pub seat: Option<String>,
+    pub removed_at: Option<String>,
+}
+
+/// What a run records when it has written a backup's file.
+#[derive(Debug, Clone)]
+pub struct NewBackup {
+    pub customer_id: i64,
+    pub environment: Environment,
+    pub project_ref: String,
+    pub run_id: Option<i64>,
+    pub reason: BackupReason,
+    pub file: String,
+    pub bytes: i64,
+    pub sha256: String,
+    pub key_id: String,
+    pub schema_version: Option<String>,
+    pub tables: Vec<TableSum>,
+}
+
+const COLUMNS: &str = "id, customer_id, environment, project_ref, run_id, reason, file, bytes, sha256, key_id, schema_version, tables, created_at, seat, removed_at";
+
+fn row(r: &Row) -> super::db::Result<Backup> {
+    let tables: String = r.get(11)?;
+    Ok(Backup {
+        id: r.get(0)?,
+        customer_id: r.get(1)?,
+        environment: r.get(2)?,
+        project_ref: r.get(3)?,
+        run_id: r.get(4)?,
+        reason: r.get(5)?,
+        file: r.get(6)?,
+        bytes: r.get(7)?,
+        sha256: r.get(8)?,
+        key_id: r.get(9)?,
+        schema_version: r.get(10)?,
+        // Written by `insert_backup` only; a row that does not read has no checks to offer.
+        tables: serde_json::from_str(&tables).unwrap_or_default(),
+        created_at: r.get(12)?,
+        seat: r.get(13)?,
+        removed_at: r.get(14)?,
+    })
+}
+
+impl Store {
+    /// Records a backup whose file is written, taken now by this seat.
+    pub fn insert_backup(&self, new: &NewBackup) -> Result<Backup> {
+        let tables = serde_json::to_string(&new.tables)
+            .map_err(|e| Error::Internal(format!("backup tables: {e}")))?;
+        let id: i64 = self.conn().query_row(
+            "INSERT INTO backups (customer_id, environment, project_ref, run_id, reason, file, bytes, sha256,
+                                  key_id, schema_version, tables, created_at, seat)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING id",
+            params![
+                new.customer_id,
+                new.environment,
+                new.project_ref,
+                new.run_id,
+                new.reason,
+                new.file,
+                new.bytes,
+                new.sha256,
+                new.key_id,
+                new.schema_version,
+                tables,
+                now().to_rfc3339(),
+                self.seat()
+            ],
+            |r| r.get(0),
+        )?;
+        self.backup(id)?
+            .ok_or_else(|| Error::Internal(format!("backup {id} was not written")))
+    }
+
+    /// One backup by id (removed ones too).
+    pub fn backup(&self, id: i64) -> Result<Option<Backup>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM backups WHERE id = ?1"),
+                [id],
+                row,
+            )
+            .optional()?)
+    }
+
+    /// The backup a run took, if it recorded one (a resumed run reuses it).
+    pub fn backup_of_run(&self, run_id: i64) -> Result<Option<Backup>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM backups WHERE run_id = ?1 ORDER BY id DESC LIMIT 1"),
+                [run_id],
+                row,
+            )
+            .optional()?)
+    }
+
+    /// A customer's backups in one environment, newest first; removed ones only when asked.
+    pub fn backups(
+        &self,
+        customer_id: i64,
+        environment: Environment,
+        with_removed: bool,
+    ) -> Result<Vec<Backup>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM backups WHERE customer_id = ?1 AND environment = ?2 {}
+             ORDER BY created_at DESC, id DESC",
+            if with_removed { "" } else { "AND removed_at IS NULL" }
+        );
+        Ok(self.conn().query_map(&sql, params![customer_id, environment], row)?)
+    }
+
+    /// Every customer's backups in one environment, newest first; removed ones only when asked.
+    pub fn all_backups(&self, environment: Environment, with_removed: bool) -> Result<Vec<Backup>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM backups WHERE environment = ?1 {}
+             ORDER BY created_at DESC, id DESC",
+            if with_removed { "" } else { "AND removed_at IS NULL" }
+        );
+        Ok(self.conn().query_map(&sql, params![environment], row)?)
+    }
+
+    /// Marks a backup's file as deleted (retention, or by hand); `false` when it already was.
+    pub fn mark_backup_removed(&self, id: i64) -> Result<bool> {
+        let changed = self.conn().execute(
+            "UPDATE backups SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL",
+            params![id, now().to_rfc3339()],
+        )?;
+        Ok(changed > 0)
+    }
+}
