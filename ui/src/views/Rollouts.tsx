@@ -283,106 +283,38 @@ function PlanForm({ open, onPlanned }: { open: RolloutRow | null; onPlanned: (v:
       </fieldset>
       <div className="form-grid">
         {kind === 'dir' ? (
-          <div className={`field field-wide${problem?.field === 'path' ? ' has-error' : ''}`}>
-            <label className="label" htmlFor="rollout-path">
-              {t('rollouts.plan.path')}
-            </label>
-            <input
-              id="rollout-path"
-              className="input mono"
-              data-testid="rollout-path"
-              value={path}
-              disabled={blocked}
-              spellCheck={false}
-              autoComplete="off"
-              placeholder="/home/…/mall/supabase/migrations"
-              aria-invalid={problem?.field === 'path' || undefined}
-              aria-describedby="rollout-path-msg"
-              onChange={(e) => {
-                setPath(e.target.value);
-                if (problem?.field === 'path') setProblem(null);
-              }}
-            />
-            <div className="field-msg" id="rollout-path-msg">
-              {problem?.field === 'path' ? (
-                <p className="field-error" role="alert">
-                  {problem.text}
-                </p>
-              ) : (
-                <p className="hint">{t('rollouts.plan.pathHint')}</p>
-              )}
-            </div>
-          </div>
-        ) : (
-          <div className="field field-wide">
-            <label className="label" htmlFor="rollout-ref">
-              {t('rollouts.plan.ref')}
-            </label>
-            <input
-              id="rollout-ref"
-              className="input mono"
-              data-testid="rollout-ref"
-              value={ref}
-              disabled={blocked}
-              spellCheck={false}
-              autoComplete="off"
-              placeholder="main"
-              aria-describedby="rollout-ref-msg"
-              onChange={(e) => setRef(e.target.value)}
-            />
-            <div className="field-msg" id="rollout-ref-msg">
-              <p className="hint">{t('rollouts.plan.refHint')}</p>
-            </div>
-          </div>
-        )}
-        <div className="field">
-          <label className="label" htmlFor="rollout-waves">
-            {t('rollouts.plan.waves')}
-          </label>
-          <input
-            id="rollout-waves"
-            className="input mono"
-            data-testid="rollout-waves"
-            value={waves}
+          <TextField
+            id="rollout-path"
+            wide
+            mono
+            label={t('rollouts.plan.path')}
+            hint={t('rollouts.plan.pathHint')}
+            error={problem?.field === 'path' ? problem.text : null}
+            placeholder="/home/…/mall/supabase/migrations"
+            value={path}
             disabled={blocked}
-            spellCheck={false}
-            autoComplete="off"
-            aria-describedby="rollout-waves-msg"
-            onChange={(e) => setWaves(e.target.value)}
-          />
-          <div className="field-msg" id="rollout-waves-msg">
-            <p className="hint">{t('rollouts.plan.wavesHint')}</p>
-          </div>
-        </div>
-        <div className={`field${problem?.field === 'halt' ? ' has-error' : ''}`}>
-          <label className="label" htmlFor="rollout-halt">
-            {t('rollouts.plan.halt')}
-          </label>
-          <input
-            id="rollout-halt"
-            className="input tabular"
-            data-testid="rollout-halt"
-            inputMode="decimal"
-            value={halt}
-            disabled={blocked}
-            autoComplete="off"
-            aria-invalid={problem?.field === 'halt' || undefined}
-            aria-describedby="rollout-halt-msg"
-            onChange={(e) => {
-              setHalt(e.target.value);
-              if (problem?.field === 'halt') setProblem(null);
+            onChange={(v) => {
+              setPath(v);
+              if (problem?.field === 'path') setProblem(null);
             }}
           />
-          <div className="field-msg" id="rollout-halt-msg">
-            {problem?.field === 'halt' ? (
-              <p className="field-error" role="alert">
-                {problem.text}
-              </p>
-            ) : (
-              <p className="hint">{t('rollouts.plan.haltHint')}</p>
-            )}
-          </div>
-        </div>
+        ) : (
+          <TextField id="rollout-ref" wide mono label={t('rollouts.plan.ref')} hint={t('rollouts.plan.refHint')} placeholder="main" value={ref} disabled={blocked} onChange={setRef} />
+        )}
+        <TextField id="rollout-waves" mono label={t('rollouts.plan.waves')} hint={t('rollouts.plan.wavesHint')} value={waves} disabled={blocked} onChange={setWaves} />
+        <TextField
+          id="rollout-halt"
+          label={t('rollouts.plan.halt')}
+          hint={t('rollouts.plan.haltHint')}
+          error={problem?.field === 'halt' ? problem.text : null}
+          inputMode="decimal"
+          value={halt}
+          disabled={blocked}
+          onChange={(v) => {
+            setHalt(v);
+            if (problem?.field === 'halt') setProblem(null);
+          }}
+        />
       </div>
       {error && (
         <p className="field-error rollouts-plan-error" role="alert" data-testid="rollout-plan-error">
@@ -395,6 +327,65 @@ function PlanForm({ open, onPlanned }: { open: RolloutRow | null; onPlanned: (v:
         </button>
       </div>
     </form>
+  );
+}
+
+/** A labelled text input of the plan form with its hint, or its problem in place of the hint. */
+function TextField({
+  id,
+  label,
+  hint,
+  error = null,
+  wide,
+  mono,
+  placeholder,
+  inputMode,
+  value,
+  disabled,
+  onChange,
+}: {
+  /** The input's id and test id; its message is `${id}-msg`. */
+  id: string;
+  label: string;
+  hint: string;
+  error?: string | null;
+  wide?: boolean;
+  mono?: boolean;
+  placeholder?: string;
+  inputMode?: 'decimal';
+  value: string;
+  disabled: boolean;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className={`field${wide ? ' field-wide' : ''}${error ? ' has-error' : ''}`}>
+      <label className="label" htmlFor={id}>
+        {label}
+      </label>
+      <input
+        id={id}
+        className={`input ${mono ? 'mono' : 'tabular'}`}
+        data-testid={id}
+        value={value}
+        disabled={disabled}
+        spellCheck={false}
+        autoComplete="off"
+        placeholder={placeholder}
+        inputMode={inputMode}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={`${id}-msg`}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      <div className="field-msg" id={`${id}-msg`}>
+        {error ? (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        ) : (
+          <p className="hint">{hint}</p>
+        )}
+      </div>
+    </div>
   );
 }
 
