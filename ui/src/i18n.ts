@@ -441,7 +441,6 @@ const sv = {
   'rollouts.fleet.against': 'Saknade filer räknas mot filerna i utrullning {id}.',
   'rollouts.fleet.empty': 'Inga levererade instanser ännu.',
   'rollouts.fleet.instance': 'Instans',
-  'rollouts.fleet.status': 'Status',
   'rollouts.fleet.version': 'Schemaversion',
   'rollouts.fleet.lacks': 'Saknar',
   'rollouts.fleet.unknown': 'Inte läst ännu',
@@ -547,7 +546,6 @@ const sv = {
   'rollouts.history.title': 'Historik',
   'rollouts.history.empty': 'Inga utrullningar ännu.',
   'rollouts.history.item': 'Utrullning {id}',
-  'rollouts.history.back': 'Till den öppna utrullningen',
 };
 
 export type TextKey = keyof typeof sv;
@@ -990,7 +988,6 @@ const en: Record<TextKey, string> = {
   'rollouts.fleet.against': 'Missing files are counted against the files of roll-out {id}.',
   'rollouts.fleet.empty': 'No delivered instances yet.',
   'rollouts.fleet.instance': 'Instance',
-  'rollouts.fleet.status': 'Status',
   'rollouts.fleet.version': 'Schema version',
   'rollouts.fleet.lacks': 'Lacks',
   'rollouts.fleet.unknown': 'Not read yet',
@@ -1096,7 +1093,6 @@ const en: Record<TextKey, string> = {
   'rollouts.history.title': 'History',
   'rollouts.history.empty': 'No roll-outs yet.',
   'rollouts.history.item': 'Roll-out {id}',
-  'rollouts.history.back': 'To the open roll-out',
 };
 
 const TEXTS: Record<Language, Record<TextKey, string>> = { sv, en };
