@@ -2,11 +2,11 @@
 // built view in Chromium against the fake backend's roll-outs (lib/mock-backend.js: waves, the
 // halt rule, pause and abort as src/api/rollouts.rs and src/fleet.rs have them). Run
 // `npm run build` first.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
-import { ipcCalls, launchBrowser, openApp, requireDist, startPreview } from './lib/harness.mjs';
+import { ipcCalls, openApp, requireDist, sharedBrowser } from './lib/harness.mjs';
 
 const source = readFileSync(new URL('../src/state/rollouts.ts', import.meta.url), 'utf8');
 const { code } = transformSync(source, { loader: 'ts', format: 'esm' });
@@ -165,19 +165,10 @@ const VERSIONS = {
 };
 const DRIFT = T('Historiken har versioner som filerna saknar: 20241224000000', 'The history holds versions the files do not: 20241224000000');
 
-let server;
-let browser;
-before(async () => {
-  server = await startPreview();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const shared = sharedBrowser();
 
 async function open(t, rollouts = {}, config = {}) {
-  const app = await openApp(browser, server.url, { examples: true, rollouts: { folders: { [FOLDER]: FILES }, versions: VERSIONS, delay: 120, ...rollouts }, ...config });
+  const app = await openApp(shared.browser, shared.server.url, { examples: true, rollouts: { folders: { [FOLDER]: FILES }, versions: VERSIONS, delay: 120, ...rollouts }, ...config });
   t.after(() => app.close());
   app.page.setDefaultTimeout(8000);
   app.assertClean = () => assert.deepEqual(app.problems, [], 'the page logged errors');
