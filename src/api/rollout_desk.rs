@@ -99,7 +99,7 @@ impl RolloutDesk {
     /// through the host's notification; the roll-out's state in the register says the rest.
     pub async fn start(&self, id: i64, host: Arc<dyn RunHost>) -> ApiResult<RolloutView> {
         if !self.lock().insert(id) {
-            return self.view(id);
+            return self.view_off(id).await;
         }
         let (tx, rx) = tokio::sync::oneshot::channel();
         let api = self.api.clone();
@@ -119,7 +119,13 @@ impl RolloutDesk {
         match tokio::time::timeout(FIRST_ANSWER, rx).await {
             Ok(Ok(result)) => result,
             // Still driving (or the task ended without a word): where it stands now.
-            _ => self.view(id),
+            _ => self.view_off(id).await,
         }
+    }
+
+    /// `view`, read on the blocking pool (the register is SQLite or PostgreSQL).
+    async fn view_off(&self, id: i64) -> ApiResult<RolloutView> {
+        let api = self.api.clone();
+        crate::blocking::run(move || api.view(id)).await
     }
 }
