@@ -2,6 +2,8 @@
 //! a `#[tauri::command]` wrapper per line and the handler list, so a command cannot be missing
 //! from either. `blocking` commands run on the blocking pool, never on the UI thread or an
 //! async worker; `async` ones await the core, which does its own blocking work off the workers.
+//! Arguments keep the table's snake_case names (`move_file`, `halt_share`), as
+//! `ui/src/bindings.ts` declares them; Tauri's default would expect camelCase.
 
 use std::sync::Arc;
 
@@ -19,14 +21,14 @@ macro_rules! tauri_commands {
         }
     };
     (@one blocking $name:ident ($($arg:ident : $ty:ty),*) -> $ret:ty) => {
-        #[tauri::command]
+        #[tauri::command(rename_all = "snake_case")]
         pub async fn $name(fabrik: State<'_, Arc<Fabrik>>, $($arg: $ty),*) -> Result<$ret, ApiError> {
             let fabrik = fabrik.inner().clone();
             fabrik::blocking::run(move || fabrik.$name($($arg),*)).await
         }
     };
     (@one async $name:ident ($($arg:ident : $ty:ty),*) -> $ret:ty) => {
-        #[tauri::command]
+        #[tauri::command(rename_all = "snake_case")]
         pub async fn $name(fabrik: State<'_, Arc<Fabrik>>, $($arg: $ty),*) -> Result<$ret, ApiError> {
             fabrik.$name($($arg),*).await
         }

@@ -12,6 +12,8 @@ use tokio::sync::OnceCell;
 use super::cloud::{CloudApi, SettingEntry};
 use super::commands::Commands;
 use super::health::{HealthApi, Sweep};
+use super::rollout_desk::{RolloutDesk, RolloutsOverview};
+use super::rollouts::{RolloutSource, RolloutView};
 use super::runs::{Readiness, RunDetail, RunHost, RunsApi};
 use super::supervisor::Supervisor;
 use super::{Api, ApiResult, AppInfo, DraftCheck, Language, Preferences};
@@ -40,7 +42,15 @@ pub trait Host: RunHost {
     fn live_updates(&self, _status: &crate::store::db::LiveStatus) {}
 }
 
-type Clouds = Result<(Arc<CloudApi>, Arc<RunsApi>, Arc<HealthApi>), ApiError>;
+type Clouds = Result<
+    (
+        Arc<CloudApi>,
+        Arc<RunsApi>,
+        Arc<HealthApi>,
+        Arc<RolloutDesk>,
+    ),
+    ApiError,
+>;
 
 pub struct Fabrik {
     /// The register, or why it could not be opened (shown by every command, so the window can
@@ -100,7 +110,14 @@ impl Fabrik {
                 let runs = RunsApi::window(api.shared_store(), cloud.clone());
                 let health = HealthApi::new(api.shared_store(), cloud.clone());
                 health.schedule(host);
-                Ok((cloud, runs, health))
+                // Roll-outs run their instances through the window's supervisor: one pacer,
+                // one lease per run, and a failed instance kept as it failed (its backup is
+                // the way back).
+                let rollouts = Arc::new(RolloutDesk::new(
+                    api.shared_store(),
+                    runs.supervisor().clone(),
+                ));
+                Ok((cloud, runs, health, rollouts))
             })
             .await
             .clone()
@@ -120,6 +137,10 @@ impl Fabrik {
 
     async fn health(&self) -> ApiResult<Arc<HealthApi>> {
         Ok(self.clouds().await?.2)
+    }
+
+    async fn rollouts(&self) -> ApiResult<Arc<RolloutDesk>> {
+        Ok(self.clouds().await?.3)
     }
 
     fn run_host(&self) -> Arc<dyn RunHost> {
@@ -427,5 +448,40 @@ impl Commands for Fabrik {
 
     async fn interrupted_runs(&self) -> ApiResult<Vec<RunRow>> {
         blocking(self.runs().await?, |r| r.interrupted_runs()).await
+    }
+
+    async fn rollouts_overview(&self) -> ApiResult<RolloutsOverview> {
+        blocking(self.rollouts().await?, |r| r.overview()).await
+    }
+
+    async fn plan_rollout(
+        &self,
+        source: RolloutSource,
+        waves: String,
+        halt_share: f64,
+    ) -> ApiResult<RolloutView> {
+        self.rollouts().await?.plan(source, waves, halt_share).await
+    }
+
+    async fn rollout(&self, id: i64) -> ApiResult<RolloutView> {
+        blocking(self.rollouts().await?, move |r| r.view(id)).await
+    }
+
+    async fn start_rollout(&self, id: i64) -> ApiResult<RolloutView> {
+        let host = self.run_host();
+        self.rollouts().await?.start(id, host).await
+    }
+
+    async fn pause_rollout(&self, id: i64) -> ApiResult<RolloutView> {
+        blocking(self.rollouts().await?, move |r| r.pause(id)).await
+    }
+
+    /// Resuming is starting again: the core continues from where the roll-out stands.
+    async fn resume_rollout(&self, id: i64) -> ApiResult<RolloutView> {
+        self.start_rollout(id).await
+    }
+
+    async fn abort_rollout(&self, id: i64) -> ApiResult<RolloutView> {
+        blocking(self.rollouts().await?, move |r| r.abort(id)).await
     }
 }

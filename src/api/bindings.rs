@@ -6,6 +6,8 @@ use ts_rs::{Config, TS};
 
 use super::cloud::{Environment, SettingEntry};
 use super::health::Sweep;
+use super::rollout_desk::RolloutsOverview;
+use super::rollouts::{FileHead, InstanceSchemaView, RolloutSource, RolloutView, WaveView};
 use super::runs::{Readiness, RunDetail};
 use super::{AppInfo, DraftCheck, ExportedFile, Language, Preferences};
 use crate::api::backups::BackupView;
@@ -15,7 +17,9 @@ use crate::customer::{
     FieldError, Instance, InstanceLinks, Module, ModuleInfo, ModuleManifest, Plan, SortKey, Status,
 };
 use crate::error::ApiError;
+use crate::fleet::{DEFAULT_HALT_SHARE, DEFAULT_WAVES};
 use crate::health::{FindingKind, Health, HealthFinding, HealthPart, HealthSummary, SiteProbe};
+use crate::ledger::{MemberState, RolloutState};
 use crate::messages::{ErrorCode, Text};
 use crate::providers::verify::{Verification, VerifyState};
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
@@ -33,6 +37,7 @@ use crate::store::backups::{Backup, BackupReason};
 use crate::store::db::{LiveStatus, RegisterChange};
 use crate::store::location::SharedRegister;
 use crate::store::people::{NewPerson, Person, Role};
+use crate::store::rollouts::{MemberRow, RolloutRow};
 use crate::store::runs::{LogLine, RunRow, StepRow};
 use crate::store::transfer::{MoveReport, TableCheck};
 use crate::store::{ExamplesRemoved, KeptExample};
@@ -107,6 +112,8 @@ fn vocabularies() -> String {
         members("ENVIRONMENTS", "Environment", Environment::ALL),
         members("TARGET_VERDICTS", "TargetVerdict", TargetVerdict::ALL),
         members("ADOPTION_STATES", "AdoptionState", AdoptionState::ALL),
+        members("ROLLOUT_STATES", "RolloutState", RolloutState::ALL),
+        members("MEMBER_STATES", "MemberState", MemberState::ALL),
     ]
     .concat()
 }
@@ -125,6 +132,7 @@ pub fn typescript() -> String {
         ImportPreview, ImportReport, ImportRow, ExportFormat, ExportedFile, PortalSource, PortalRows, ExamplesRemoved, KeptExample,
         RegisterChange, LiveStatus, SharedRegister, MoveReport, TableCheck, Person, Role, NewPerson,
         BackupView, Backup, BackupReason,
+        RolloutsOverview, RolloutSource, RolloutView, RolloutRow, MemberRow, FileHead, WaveView, InstanceSchemaView, RolloutState, MemberState,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",
@@ -143,6 +151,12 @@ pub fn typescript() -> String {
     out.push_str(&format!(
         "export const PORTAL_TABLE = '{}';\n",
         crate::register::PORTAL_TABLE
+    ));
+    out.push_str(&format!(
+        "export const DEFAULT_WAVES = '{DEFAULT_WAVES}';\n"
+    ));
+    out.push_str(&format!(
+        "export const DEFAULT_HALT_SHARE = {DEFAULT_HALT_SHARE};\n"
     ));
     out.push('\n');
     out.push_str(&step_labels());

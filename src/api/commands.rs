@@ -68,6 +68,13 @@ macro_rules! with_commands {
             async run_detail(run: i64) -> $crate::api::runs::RunDetail;
             async interrupted_runs() -> Vec<$crate::store::runs::RunRow>;
             async backups(slug: String) -> Vec<$crate::api::backups::BackupView>;
+            async rollouts_overview() -> $crate::api::rollout_desk::RolloutsOverview;
+            async plan_rollout(source: $crate::api::rollouts::RolloutSource, waves: String, halt_share: f64) -> $crate::api::rollouts::RolloutView;
+            async rollout(id: i64) -> $crate::api::rollouts::RolloutView;
+            async start_rollout(id: i64) -> $crate::api::rollouts::RolloutView;
+            async pause_rollout(id: i64) -> $crate::api::rollouts::RolloutView;
+            async resume_rollout(id: i64) -> $crate::api::rollouts::RolloutView;
+            async abort_rollout(id: i64) -> $crate::api::rollouts::RolloutView;
         }
     };
 }

@@ -9,6 +9,7 @@ pub mod cloud;
 pub mod commands;
 pub mod health;
 pub mod host;
+pub mod rollout_desk;
 pub mod rollouts;
 pub mod runs;
 pub mod supervisor;

@@ -16,10 +16,12 @@ const views = {
   form: () => import('./views/CustomerForm'),
   page: () => import('./views/CustomerPage'),
   settings: () => import('./views/Settings'),
+  rollouts: () => import('./views/Rollouts'),
 };
 const CustomerForm = lazy(() => views.form().then((m) => ({ default: m.CustomerForm })));
 const CustomerPage = lazy(() => views.page().then((m) => ({ default: m.CustomerPage })));
 const Settings = lazy(() => views.settings().then((m) => ({ default: m.Settings })));
+const Rollouts = lazy(() => views.rollouts().then((m) => ({ default: m.Rollouts })));
 void afterListPainted.then(() => Promise.all(Object.values(views).map((load) => load())).catch(() => {}));
 
 export function App() {
@@ -95,7 +97,8 @@ function Shell() {
     // The manifest is loaded once per window.
   }, []);
 
-  const section = view.kind === 'settings' ? 'settings' : view.kind === 'activity' ? 'activity' : view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
+  const section =
+    view.kind === 'settings' ? 'settings' : view.kind === 'activity' ? 'activity' : view.kind === 'rollouts' ? 'rollouts' : view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
 
   return (
     <div className="app">
@@ -126,6 +129,7 @@ function Shell() {
           />
         )}
         {view.kind === 'settings' && <Settings environment={environment} />}
+        {view.kind === 'rollouts' && <Rollouts onOpenRun={(slug, run) => setView({ kind: 'customer', slug, run })} />}
         {view.kind === 'customer' && (
           <CustomerPage
             key={`${view.slug}#${view.run ?? ''}`}
@@ -216,6 +220,15 @@ function Header({ current, environment, onNavigate }: { current: string; environ
           onClick={() => onNavigate({ kind: 'activity' })}
         >
           {t('nav.activity')}
+        </button>
+        <button
+          type="button"
+          className={`nav-item${current === 'rollouts' ? ' is-current' : ''}`}
+          aria-current={current === 'rollouts' ? 'page' : undefined}
+          data-testid="nav-rollouts"
+          onClick={() => onNavigate({ kind: 'rollouts' })}
+        >
+          {t('nav.rollouts')}
         </button>
       </nav>
       <div className="header-end">

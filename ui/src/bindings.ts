@@ -526,6 +526,58 @@ seat: string | null, removed_at: string | null, };
 
 export type BackupReason = "before_migration" | "before_restore" | "on_demand" | "scheduled";
 
+export type RolloutsOverview = { 
+/**
+ * Every delivered instance with its schema version: who is behind.
+ */
+instances: Array<InstanceSchemaView>, 
+/**
+ * The environment's roll-outs, newest first.
+ */
+rollouts: Array<RolloutRow>, 
+/**
+ * The open roll-out (planned, running or paused), if any.
+ */
+open: RolloutView | null, 
+/**
+ * The roll-outs this window's process drives now.
+ */
+driving: number[], };
+
+export type RolloutSource = { "kind": "dir", path: string, } | { "kind": "ref", ref: string | null, };
+
+export type RolloutView = { rollout: RolloutRow, files: Array<FileHead>, waves: Array<WaveView>, members: Array<MemberRow>, };
+
+export type RolloutRow = { id: number, environment: Environment, 
+/**
+ * Where the files came from: `dir:/path` or `ref:<repo>@<ref> (<commit>)`.
+ */
+source: string, state: RolloutState, 
+/**
+ * The wave being worked on (0 is the canary).
+ */
+wave: number, 
+/**
+ * A later wave halts the roll-out when more than this share of its instances failed.
+ */
+halt_share: number, halt_reason: Text | null, created_at: string, created_by: string | null, updated_at: string, };
+
+export type MemberRow = { customer_id: number, slug: string, name: string, wave: number, state: MemberState, reason: Text | null, run_id: number | null, version_before: string | null, version_after: string | null, };
+
+export type FileHead = { version: string, name: string, sha256: string, };
+
+export type WaveView = { index: number, total: number, pending: number, running: number, done: number, failed: number, skipped: number, };
+
+export type InstanceSchemaView = { slug: string, name: string, status: Status, 
+/**
+ * The newest version in its history, as last read or written.
+ */
+schema_version: string | null, };
+
+export type RolloutState = "planned" | "running" | "paused" | "halted" | "aborted" | "done";
+
+export type MemberState = "pending" | "running" | "done" | "failed" | "skipped";
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   list_customers: { args: { query: CustomerQuery }; result: CustomerListing };
@@ -579,6 +631,13 @@ export type Commands = {
   run_detail: { args: { run: number }; result: RunDetail };
   interrupted_runs: { args: {  }; result: Array<RunRow> };
   backups: { args: { slug: string }; result: Array<BackupView> };
+  rollouts_overview: { args: {  }; result: RolloutsOverview };
+  plan_rollout: { args: { source: RolloutSource; waves: string; halt_share: number }; result: RolloutView };
+  rollout: { args: { id: number }; result: RolloutView };
+  start_rollout: { args: { id: number }; result: RolloutView };
+  pause_rollout: { args: { id: number }; result: RolloutView };
+  resume_rollout: { args: { id: number }; result: RolloutView };
+  abort_rollout: { args: { id: number }; result: RolloutView };
 };
 
 export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore'];
@@ -594,8 +653,12 @@ export const STATUSES: readonly Status[] = ['pending', 'provisioning', 'active',
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'production'];
 export const TARGET_VERDICTS: readonly TargetVerdict[] = ['delete', 'keep', 'gone', 'unknown'];
 export const ADOPTION_STATES: readonly AdoptionState[] = ['refused', 'allowed', 'adopted'];
+export const ROLLOUT_STATES: readonly RolloutState[] = ['planned', 'running', 'paused', 'halted', 'aborted', 'done'];
+export const MEMBER_STATES: readonly MemberState[] = ['pending', 'running', 'done', 'failed', 'skipped'];
 export const MAX_IMPORT_BYTES = 33554432;
 export const PORTAL_TABLE = 'public.organizations';
+export const DEFAULT_WAVES = '1,10%,rest';
+export const DEFAULT_HALT_SHARE = 0.2;
 
 export const STEP_LABEL: Record<StepKey, Text> = {
   'supabase.project': { sv: "Skapa Supabase-projekt", en: "Create Supabase project" },

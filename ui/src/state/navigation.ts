@@ -10,7 +10,8 @@ export type View =
   | { kind: 'customer'; slug: string; run?: number }
   | { kind: 'edit-customer'; slug: string }
   | { kind: 'settings' }
-  | { kind: 'activity' };
+  | { kind: 'activity' }
+  | { kind: 'rollouts' };
 
 /** The register's search, filter and order survive a visit to a customer. */
 export interface ListState {

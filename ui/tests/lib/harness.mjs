@@ -2,6 +2,7 @@
 // playwright-core, and installs the in-memory fake backend (mock-backend.js, with the core's
 // customer rules from fixtures/core-rules.json read by mock-rules.js) through mockIPC.
 import { spawn } from 'node:child_process';
+import { after, before } from 'node:test';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -162,4 +163,21 @@ export function visibleSlugs(page) {
       .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
       .map((r) => r.dataset.slug),
   );
+}
+
+/**
+ * The preview server and Chromium for one test file: started before its tests, stopped after.
+ * Read `.server` and `.browser` inside a test.
+ */
+export function sharedBrowser() {
+  const shared = { server: null, browser: null };
+  before(async () => {
+    shared.server = await startPreview();
+    shared.browser = await launchBrowser();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.stop();
+  });
+  return shared;
 }
