@@ -244,7 +244,7 @@ async fn a_backup_and_a_restore_bring_back_every_row_and_psql_reads_the_script()
     }
     assert!(!names.iter().any(|n| n.starts_with("auth.")), "{names:?}");
 
-    let (backup_run, state, events) = case.run(RunRequest::Backup).await;
+    let (backup_run, state, events) = case.run(RunRequest::Backup { scheduled: None }).await;
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
     let taken = case.backups();
     assert_eq!(taken.len(), 1);
@@ -466,7 +466,7 @@ async fn a_failed_restore_changes_nothing_and_a_changed_file_is_refused() {
     let Some(case) = case("backup-failure", "Backup Fel AB").await else {
         return;
     };
-    let (_, state, events) = case.run(RunRequest::Backup).await;
+    let (_, state, events) = case.run(RunRequest::Backup { scheduled: None }).await;
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
     let b = case.backups().remove(0);
     case.sql(CHANGES).await;
@@ -542,7 +542,7 @@ async fn a_failed_restore_changes_nothing_and_a_changed_file_is_refused() {
     let start = case
         .world
         .engine
-        .record(&case.world.slug, &RunRequest::Backup)
+        .record(&case.world.slug, &RunRequest::Backup { scheduled: None })
         .unwrap();
     let mut kept = b.clone();
     kept.run_id = Some(start.run_id);

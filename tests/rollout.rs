@@ -170,8 +170,7 @@ fn ended(stdout: &str) -> Value {
     stdout
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|v| v["type"] == "rollout")
-        .last()
+        .rfind(|v| v["type"] == "rollout")
         .unwrap_or_else(|| panic!("no roll-out in:\n{stdout}"))["view"]
         .clone()
 }
@@ -305,6 +304,21 @@ async fn a_rollout_applies_to_the_instances_behind_reports_drift_and_paused_and_
             "{slug} has a backup from before: {out}"
         );
     }
+
+    // The schedule: only the active instance without a backup younger than a day is due.
+    let mut due = f.cli();
+    due.args(["backup", "create", "--due"]);
+    let (code, out, err) = run(due);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("1 säkerhetskopior tagna"), "{err}");
+    let mut list = f.cli();
+    list.args(["backup", "list", &drifted, "--json"]);
+    let scheduled: Vec<Value> = serde_json::from_str(&run(list).1).unwrap();
+    assert_eq!(scheduled.len(), 1);
+    assert_eq!(scheduled[0]["reason"], "scheduled");
+    let mut again = f.cli();
+    again.args(["backup", "create", "--due"]);
+    assert!(run(again).2.contains("0 säkerhetskopior tagna"));
 
     // A second start: a new roll-out over the same files that applies nothing.
     let mut again = f.cli();
@@ -487,7 +501,8 @@ async fn killed_during_a_wave_at_several_points_then_started_again_every_history
     };
     // In order: a backup taken, nothing applied; a migration under way (its request may be in
     // flight); applied, not verified; a run ended, the next not started.
-    let points: Vec<Box<dyn Fn(&Value) -> bool>> = vec![
+    type KillAt = Box<dyn Fn(&Value) -> bool>;
+    let points: Vec<KillAt> = vec![
         Box::new(step("step_done", "supabase.backup")),
         Box::new(step("step_started", "supabase.migrate")),
         Box::new(step("step_done", "supabase.migrate")),

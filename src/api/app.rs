@@ -109,7 +109,14 @@ impl Fabrik {
                     })?;
                 let runs = RunsApi::window(api.shared_store(), cloud.clone());
                 let health = HealthApi::new(api.shared_store(), cloud.clone());
-                health.schedule(host);
+                health.schedule(host.clone());
+                // The backups' schedule (`backup.schedule_hours`) runs while the window is open.
+                Arc::new(super::backups::BackupsApi::new(
+                    api.shared_store(),
+                    runs.supervisor().clone(),
+                    cloud.secrets.clone(),
+                ))
+                .schedule_in_background(host);
                 // Roll-outs run their instances through the window's supervisor: one pacer,
                 // one lease per run, and a failed instance kept as it failed (its backup is
                 // the way back).

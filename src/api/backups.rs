@@ -82,10 +82,16 @@ impl BackupsApi {
         Ok(out)
     }
 
-    /// "Säkerhetskopiera nu": a backup run.
-    pub async fn create(&self, slug: &str, host: Arc<dyn RunHost>) -> ApiResult<Launched> {
+    /// "Säkerhetskopiera nu": a backup run (`scheduled` when the schedule asks).
+    pub async fn create(
+        &self,
+        slug: &str,
+        scheduled: bool,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<Launched> {
+        let scheduled = scheduled.then_some(true);
         self.supervisor
-            .start_run(slug.to_string(), RunRequest::Backup, host)
+            .start_run(slug.to_string(), RunRequest::Backup { scheduled }, host)
             .await
     }
 
@@ -166,7 +172,7 @@ impl BackupsApi {
     pub async fn run_due(&self, host: Arc<dyn RunHost>) -> ApiResult<Vec<String>> {
         let mut done = Vec::new();
         for slug in self.due()? {
-            let Ok(launched) = self.create(&slug, host.clone()).await else {
+            let Ok(launched) = self.create(&slug, true, host.clone()).await else {
                 continue;
             };
             if let Some(Ok(crate::ledger::RunState::Succeeded)) = launched.wait().await {

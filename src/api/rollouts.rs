@@ -480,7 +480,12 @@ impl RolloutsApi {
                 tokio::time::sleep(BEAT).await;
                 continue;
             }
-            let done = this.iter().filter(|m| m.state == MemberState::Done).count();
+            // Only what the wave tried counts: an instance already current at the plan (done,
+            // with no run) was never tried, and must not dilute the wave's failures.
+            let done = this
+                .iter()
+                .filter(|m| m.state == MemberState::Done && m.run_id.is_some())
+                .count();
             let failed = this
                 .iter()
                 .filter(|m| m.state == MemberState::Failed)

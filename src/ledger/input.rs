@@ -17,6 +17,8 @@ pub enum RunInput {
     Rollout { rollout: i64 },
     /// The backup a restore puts back.
     Restore { backup: i64 },
+    /// A backup the schedule took.
+    Scheduled { scheduled: bool },
 }
 
 impl RunInput {

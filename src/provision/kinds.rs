@@ -40,8 +40,13 @@ pub enum RunRequest {
     Migrate {
         rollout: i64,
     },
-    /// A backup of the customer's database now ("Säkerhetskopiera").
-    Backup,
+    /// A backup of the customer's database now ("Säkerhetskopiera"); `scheduled` when the
+    /// schedule took it (`backup.schedule_hours`), so the register says why.
+    Backup {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        scheduled: Option<bool>,
+    },
     /// The customer's database put back to a backup: `confirmation` must be the slug, typed.
     Restore {
         backup: i64,
@@ -63,7 +68,7 @@ impl RunRequest {
             RunRequest::DomainAdd { .. } => RunKind::DomainAdd,
             RunRequest::DomainRemove { .. } => RunKind::DomainRemove,
             RunRequest::Migrate { .. } => RunKind::Migrate,
-            RunRequest::Backup => RunKind::Backup,
+            RunRequest::Backup { .. } => RunKind::Backup,
             RunRequest::Restore { .. } => RunKind::Restore,
         }
     }
@@ -79,7 +84,7 @@ impl RunRequest {
             RunKind::Resume => RunRequest::Resume,
             RunKind::Redeploy => RunRequest::Redeploy,
             RunKind::ResetPassword => RunRequest::ResetPassword,
-            RunKind::Backup => RunRequest::Backup,
+            RunKind::Backup => RunRequest::Backup { scheduled: None },
             RunKind::Teardown
             | RunKind::DomainAdd
             | RunKind::DomainRemove

@@ -261,7 +261,7 @@ already_running: boolean,
  */
 driven_by: string | null, };
 
-export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup" } | { "kind": "restore", backup: number, confirmation: string, };
+export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup", scheduled?: boolean, } | { "kind": "restore", backup: number, confirmation: string, };
 
 export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup";
 

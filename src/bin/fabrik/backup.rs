@@ -109,7 +109,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
                 return Ok(());
             }
             let slug = slug.unwrap_or_default();
-            let launched = api.create(&slug, terminal(json)).await?;
+            let launched = api.create(&slug, false, terminal(json)).await?;
             follow(&slug, launched).await?;
         }
         BackupCmd::Restore {

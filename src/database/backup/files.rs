@@ -12,7 +12,7 @@ use crate::store::backups::{Backup, BackupReason};
 use crate::store::Store;
 
 pub const BACKUP_DIR_ENV: &str = "FABRIK_BACKUP_DIR";
-/// Retention keeps at least this many of a customer's newest backups (setting `backup.keep`)…
+/// Retention keeps at least this many of a customer's newest backups (setting `backup.keep_last`)…
 pub const KEEP_NEWEST: usize = 10;
 /// …and every backup younger than this many days (setting `backup.keep_days`).
 pub const KEEP_DAYS: i64 = 30;
@@ -99,7 +99,7 @@ pub fn retention_rule(store: &Store) -> (usize, i64) {
             .and_then(|v| v.trim().parse().ok())
     };
     (
-        get("backup.keep")
+        get("backup.keep_last")
             .map(|n: i64| n.max(1) as usize)
             .unwrap_or(KEEP_NEWEST),
         get("backup.keep_days").unwrap_or(KEEP_DAYS),

@@ -186,6 +186,9 @@ impl Engine {
                 return Err(Error::NotConfirmed)
             }
             RunRequest::Restore { backup, .. } => Some(RunInput::Restore { backup: *backup }),
+            RunRequest::Backup {
+                scheduled: Some(true),
+            } => Some(RunInput::Scheduled { scheduled: true }),
             _ => None,
         };
         let customer = self.store.get_customer_in(slug, self.environment)?;

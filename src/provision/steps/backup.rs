@@ -55,6 +55,7 @@ async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
     let reason = match ctx.kind {
         RunKind::Migrate => BackupReason::BeforeMigration,
         RunKind::Restore => BackupReason::BeforeRestore,
+        _ if ctx.input == Some(RunInput::Scheduled { scheduled: true }) => BackupReason::Scheduled,
         _ => BackupReason::OnDemand,
     };
     let fail = failed(ErrorCode::BackupFailed, None);
