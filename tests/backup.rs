@@ -621,6 +621,6 @@ async fn retention_keeps_the_newest_and_the_recent_and_deletes_the_rest() {
     assert!(!files::path_of(&gone).exists());
     assert!(files::path_of(&store.backup(ids[11]).unwrap().unwrap()).exists());
     assert_eq!(files::retention_rule(&store), (10, 30));
-    store.set_setting("backup.keep", "3").unwrap();
+    store.set_setting("backup.keep_last", "3").unwrap();
     assert_eq!(files::retention_rule(&store).0, 3);
 }
