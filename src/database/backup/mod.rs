@@ -106,15 +106,25 @@ pub async fn dump(supabase: &Supabase, project_ref: &str) -> Result<Dump, Backup
     for t in &schema.tables {
         sql.push_str(&data::rows(supabase, project_ref, t).await?);
     }
-    for sum in checksums(supabase, project_ref).await? {
+    // The tables the catalogs gave a moment ago: no second read of them.
+    for sum in data::checksums_of(supabase, project_ref, &schema.tables).await? {
         tables.push(sum);
     }
     sql.push_str(&schema.after_data);
     sql.push_str("COMMIT;\n");
+    // Whether the history exists is known from the same list (it is a customer table).
+    let has_history = schema
+        .tables
+        .iter()
+        .any(|t| t.schema == "supabase_migrations" && t.name == "schema_migrations");
     Ok(Dump {
         sql,
         tables,
-        schema_version: schema_version(supabase, project_ref).await?,
+        schema_version: if has_history {
+            newest_version(supabase, project_ref).await?
+        } else {
+            None
+        },
     })
 }
 
@@ -133,6 +143,14 @@ pub async fn schema_version(
     if exists.first().and_then(|r| text(&r["rel"])).is_none() {
         return Ok(None);
     }
+    newest_version(supabase, project_ref).await
+}
+
+/// The newest version in a history known to exist.
+async fn newest_version(
+    supabase: &Supabase,
+    project_ref: &str,
+) -> Result<Option<String>, BackupError> {
     let rows = supabase
         .run_query(
             project_ref,
