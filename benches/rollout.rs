@@ -175,9 +175,8 @@ fn classify(path: &str) -> (String, Option<String>, String) {
 struct Quiet;
 impl RunHost for Quiet {
     fn emit(&self, _event: &RunEvent) {}
-    fn notify(&self, _title: &str, body: &str) {
-        eprintln!("{body}");
-    }
+    // Each run's end is a notification; the summary says how they ended.
+    fn notify(&self, _title: &str, _body: &str) {}
 }
 
 fn write_files(dir: &Path) {
@@ -383,6 +382,11 @@ fn main() {
             Timing::default(),
             FailurePolicy::Pause,
         );
+        if let Ok(p) = std::env::var("FABRIK_BENCH_ROLLOUT_PARALLEL") {
+            store
+                .set_setting(fabrik::api::rollouts::PARALLEL_SETTING, &p)
+                .unwrap();
+        }
         let api = RolloutsApi::new(store.clone(), supervisor);
         let files = work.path().join("template");
         write_files(&files);
@@ -438,7 +442,7 @@ fn main() {
             eprintln!("{}: {:?} {:?}", m.slug, m.state, m.reason);
         }
 
-        let parallel = fabrik::api::rollouts::PARALLEL;
+        let parallel = api.parallel();
         let limits = sim.config().rate_limits;
         let minute = Duration::from_secs(60);
         let bound_limits = per_window(drive_calls.busiest_bucket, limits.supabase_per_minute, minute);
