@@ -369,7 +369,7 @@ impl RolloutsApi {
     pub async fn drive(&self, id: i64, host: Arc<dyn RunHost>) -> ApiResult<RolloutView> {
         let r = self.store.get_rollout(id)?.ok_or(Error::RolloutNotFound(id))?;
         if !r.state.is_open() && r.state != RolloutState::Halted {
-            return Ok(self.view(id)?);
+            return self.view(id);
         }
         let token = uuid::Uuid::new_v4().to_string();
         let stale = self.supervisor.lease();

@@ -158,7 +158,7 @@ pub fn decrypt(key: &BackupKey, file: &[u8]) -> Result<Zeroizing<Vec<u8>>, Backu
     loop {
         let len = rest.get(..4).ok_or_else(tampered)?;
         let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
-        if len < TAG || len > CHUNK + TAG {
+        if !(TAG..=CHUNK + TAG).contains(&len) {
             return Err(tampered());
         }
         let sealed = rest.get(4..4 + len).ok_or_else(tampered)?;

@@ -94,8 +94,8 @@ async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
     // A backup taken is what this step promised; old ones are deleted again next time.
     if let Err(e) = kept {
         let text = Text::new(
-            &format!("Gamla säkerhetskopior kunde inte rensas: {}", e.message()),
-            &format!("Old backups could not be cleaned up: {}", e.text().en),
+            format!("Gamla säkerhetskopior kunde inte rensas: {}", e.message()),
+            format!("Old backups could not be cleaned up: {}", e.text().en),
         );
         ctx.log(StepKey::SupabaseBackup, LogLevel::Warn, &text).await;
     }
