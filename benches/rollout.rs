@@ -430,9 +430,12 @@ fn main() {
         reading.cancel();
         reader.await.unwrap();
 
-        let log = log.lock().unwrap();
-        let plan_entries: Vec<Value> = log.entries.range(..=plan_seq).map(|(_, v)| v.clone()).collect();
-        let drive_entries: Vec<Value> = log.entries.range(plan_seq + 1..).map(|(_, v)| v.clone()).collect();
+        let (entries, gaps) = {
+            let mut log = log.lock().unwrap();
+            (std::mem::take(&mut log.entries), log.gaps)
+        };
+        let plan_entries: Vec<Value> = entries.range(..=plan_seq).map(|(_, v)| v.clone()).collect();
+        let drive_entries: Vec<Value> = entries.range(plan_seq + 1..).map(|(_, v)| v.clone()).collect();
         let (plan_calls, drive_calls) = (calls(&plan_entries), calls(&drive_entries));
         let members = view.members.len();
         let done = view.members.iter().filter(|m| m.state == MemberState::Done).count();
@@ -487,9 +490,8 @@ fn main() {
             per(&drive_calls),
             drive_calls.busiest_bucket,
             plan_calls.limited + drive_calls.limited,
-            log.gaps,
+            gaps,
         );
-        drop(log);
         sim.shutdown().await;
     });
 }
