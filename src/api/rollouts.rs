@@ -31,9 +31,14 @@ use crate::provision::RunRequest;
 use crate::store::rollouts::{MemberRow, NewMember, RolloutRow};
 use crate::store::Store;
 
-/// How many instances of a wave work at once (each run paces its own calls on the shared
-/// pacer; this bounds the runs in flight).
+/// How many instances of a wave work at once by default (each run paces its own calls on the
+/// shared pacer; this bounds the runs in flight). Supabase counts its limits per project, so
+/// instances at once share no budget: the setting `rollout.parallel` (1 to `MAX_PARALLEL`)
+/// changes it.
 pub const PARALLEL: usize = 8;
+/// The setting that overrides `PARALLEL`.
+pub const PARALLEL_SETTING: &str = "rollout.parallel";
+const MAX_PARALLEL: usize = 64;
 /// The most migration files a template's folder may hold.
 const MAX_FILES: usize = 1000;
 /// How often a driver says it is alive and reads a pause or abort from another seat.
@@ -115,6 +120,16 @@ impl RolloutsApi {
 
     fn environment(&self) -> Environment {
         self.supervisor.environment()
+    }
+
+    /// How many instances work at once: the setting `rollout.parallel`, else `PARALLEL`.
+    pub fn parallel(&self) -> usize {
+        self.store
+            .get_setting(PARALLEL_SETTING)
+            .ok()
+            .flatten()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .map_or(PARALLEL, |n| n.clamp(1, MAX_PARALLEL))
     }
 
     /// The files of a source, read and checked whole.
@@ -207,7 +222,7 @@ impl RolloutsApi {
         let sb = &engine.clients().supabase;
         // Read every instance's database, a few at a time.
         let mut read = Vec::new();
-        for chunk in slugs.chunks(PARALLEL) {
+        for chunk in slugs.chunks(self.parallel()) {
             let mut batch = Vec::new();
             for slug in chunk {
                 let c = self.store.get_customer_in(slug, env)?;
@@ -459,18 +474,35 @@ impl RolloutsApi {
                 .into_iter()
                 .filter(|m| m.wave == r.wave && !m.state.is_final())
                 .collect();
-            for chunk in wave.chunks(PARALLEL) {
-                if !self.still_running(id, token)? {
-                    return Ok(());
+            // A window of `parallel` members in flight: the next starts as soon as one ends,
+            // not when the slowest of a batch has. Each start is checked against a pause or
+            // abort; the runs in flight are finished, and the first error is returned after.
+            let parallel = self.parallel();
+            let mut next = wave.iter();
+            let mut flight = futures_util::stream::FuturesUnordered::new();
+            let mut stopped = false;
+            let mut first_error = None;
+            loop {
+                while !stopped && first_error.is_none() && flight.len() < parallel {
+                    let Some(m) = next.next() else { break };
+                    if !self.still_running(id, token)? {
+                        stopped = true;
+                        break;
+                    }
+                    flight.push(self.member(&r, m.clone(), host.clone()));
                 }
-                let tasks = chunk
-                    .iter()
-                    .map(|m| self.member(&r, m.clone(), host.clone()));
-                for outcome in futures_util::future::join_all(tasks).await {
-                    outcome?;
+                match futures_util::StreamExt::next(&mut flight).await {
+                    Some(Err(e)) => {
+                        first_error.get_or_insert(e);
+                    }
+                    Some(Ok(())) => {}
+                    None => break,
                 }
             }
-            if !self.still_running(id, token)? {
+            if let Some(e) = first_error {
+                return Err(e);
+            }
+            if stopped || !self.still_running(id, token)? {
                 return Ok(());
             }
             let now = self.store.rollout_members(id)?;

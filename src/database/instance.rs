@@ -25,19 +25,38 @@ impl InstanceSchema {
     }
 }
 
-/// Reads the history and the tables; nothing is written.
+/// Reads the history and the tables (the two queries at once); nothing is written.
 pub async fn read(sb: &Supabase, project_ref: &str) -> Result<InstanceSchema, ProviderError> {
-    let (has_history, history) = match sb.run_query(project_ref, history::READ_SQL).await {
-        Ok(rows) => (true, history::from_rows(&rows)),
-        Err(e) if history::is_missing_table(&e.message) => (false, Vec::new()),
-        Err(e) => return Err(e),
-    };
-    let tables = history::tables_from_rows(&sb.run_query(project_ref, history::TABLES_SQL).await?);
+    let (history, tables) = futures_util::future::join(
+        read_history(sb, project_ref),
+        sb.run_query(project_ref, history::TABLES_SQL),
+    )
+    .await;
+    let (has_history, history) = history?;
+    let tables = history::tables_from_rows(&tables?);
     Ok(InstanceSchema {
         has_history,
         history,
         tables,
     })
+}
+
+/// Reads the history only: whether it exists, and its rows, oldest first.
+pub async fn read_history(
+    sb: &Supabase,
+    project_ref: &str,
+) -> Result<(bool, Vec<Applied>), ProviderError> {
+    match sb.run_query(project_ref, history::READ_SQL).await {
+        Ok(rows) => Ok((true, history::from_rows(&rows))),
+        Err(e) if history::is_missing_table(&e.message) => Ok((false, Vec::new())),
+        Err(e) => Err(e),
+    }
+}
+
+/// The newest version in the history (`None` when it is missing or empty).
+pub async fn version(sb: &Supabase, project_ref: &str) -> Result<Option<String>, ProviderError> {
+    let (_, history) = read_history(sb, project_ref).await?;
+    Ok(super::migration::newest(history.iter().map(|a| &a.version)))
 }
 
 /// Makes the history table when missing, and gives an instance with an empty history the

@@ -47,6 +47,7 @@ vocabulary!(
         MigrationApplied => "migration_applied",
         MigrationAlreadyThere => "migration_already_there",
         SettingGiveWholeNumber => "setting_give_whole_number",
+        SettingGiveParallel => "setting_give_parallel",
         AlreadyPaused => "already_paused",
         AlreadyRunning => "already_running",
         PausedResumeFirst => "paused_resume_first",

@@ -101,6 +101,10 @@ impl Say {
                 "{file} fanns redan i historiken; inte inlagd igen",
                 "{file} was in the history already; not applied again",
             ),
+            SettingGiveParallel => t(
+                "Ange ett heltal från 1 till 64 (tomt = 8)",
+                "Give a whole number from 1 to 64 (empty = 8)",
+            ),
             SettingGiveWholeNumber => t(
                 "Ange ett heltal, 0 eller större (tomt = standardvärdet)",
                 "Give a whole number, 0 or more (empty = the default)",

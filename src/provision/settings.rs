@@ -80,6 +80,11 @@ pub const SETTING_KEYS: &[(&str, &str, &str)] = &[
         "Back up every active instance whose newest backup is older than N hours (empty = 24, 0 = off)",
     ),
     (
+        "rollout.parallel",
+        "Hur många instanser i en utrullningsvåg som uppdateras samtidigt, 1–64 (tomt = 8)",
+        "How many instances of a roll-out wave are updated at once, 1–64 (empty = 8)",
+    ),
+    (
         "backup.keep_last",
         "Gallring: behåll minst de N senaste säkerhetskopiorna per kund (tomt = 10)",
         "Retention: keep at least the newest N backups per customer (empty = 10)",
@@ -504,6 +509,15 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
                 && !value.parse::<u32>().is_ok_and(|m| (5..=1440).contains(&m)) =>
         {
             bad(crate::messages::Say::SettingGiveMinutes51440Empty.text())
+        }
+        "rollout.parallel"
+            if !value.is_empty()
+                && !value
+                    .trim()
+                    .parse::<u32>()
+                    .is_ok_and(|n| (1..=64).contains(&n)) =>
+        {
+            bad(crate::messages::Say::SettingGiveParallel.text())
         }
         "backup.schedule_hours" | "backup.keep_days" | "backup.keep_last"
             if !value.is_empty() && value.trim().parse::<u32>().is_err() =>

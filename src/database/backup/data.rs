@@ -112,6 +112,15 @@ pub async fn checksums(
     project_ref: &str,
 ) -> Result<Vec<TableSum>, BackupError> {
     let tables = catalog::tables(supabase, project_ref).await?;
+    checksums_of(supabase, project_ref, &tables).await
+}
+
+/// `checksums` of tables already read from the catalogs (a backup has just read them).
+pub(super) async fn checksums_of(
+    supabase: &Supabase,
+    project_ref: &str,
+    tables: &[Table],
+) -> Result<Vec<TableSum>, BackupError> {
     let mut sums = Vec::with_capacity(tables.len());
     for batch in tables.chunks(SUM_BATCH) {
         let sql = batch

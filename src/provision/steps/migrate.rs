@@ -105,7 +105,8 @@ async fn migrate(ctx: &RunCtx) -> Result<Done, StepError> {
         ctx.log(StepKey::SupabaseMigrate, LogLevel::Info, &line)
             .await;
     }
-    let version = instance::read(sb, &project_ref).await?.version();
+    // Only the history says the version: the tables are not read again here.
+    let version = instance::version(sb, &project_ref).await?;
     let (customer_id, environment, v) = (ctx.customer.id, ctx.environment, version.clone());
     ctx.db(move |s| s.set_schema_version(customer_id, environment, v.as_deref()))
         .await?;
@@ -139,9 +140,10 @@ async fn verify(ctx: &RunCtx) -> Result<Done, StepError> {
     let sb = &ctx.clients.supabase;
     let mut expected: Vec<String> = Vec::new();
     if ctx.kind == RunKind::Migrate {
-        let found = instance::read(sb, &project_ref).await?;
+        // The history only: the tables are checked by VERIFY_SQL below.
+        let (_, history) = instance::read_history(sb, &project_ref).await?;
         let applied: std::collections::BTreeSet<&str> =
-            found.history.iter().map(|a| a.version.as_str()).collect();
+            history.iter().map(|a| a.version.as_str()).collect();
         let files = planned_files(ctx).await?;
         for m in &files {
             if !applied.contains(m.version.as_str()) {

@@ -1,0 +1,500 @@
+//! Roll-out benchmark (issue #30; numbers, not assertions). Needs the OS keyring and
+//! PostgreSQL: run through `bash scripts/bench.sh`, which provides a private keyring
+//! (`scripts/setup.sh` puts PostgreSQL on the PATH).
+//!
+//! 1. Setup: N instances (`FABRIK_BENCH_ROLLOUT_N`, default 500) provisioned through the engine
+//!    on a simulator at `Profile::Realistic` ×0.1 whose project databases are real PostgreSQL,
+//!    all at once (a semaphore of `FABRIK_BENCH_ROLLOUT_SETUP_PARALLEL`, default 100), the
+//!    shared pacer keeping every limit. The limits are per token for GitHub, Vercel and Resend,
+//!    and one token's GitHub content budget (500 an hour) delivers 250 instances an hour: the
+//!    setup spreads the runs over one token set per 125 instances, as an agency with several
+//!    machine accounts could. Every instance is delivered exactly as Fabrik delivers one (the
+//!    ledger's runs, the instance card, the project's schema and history); its time is printed
+//!    apart.
+//! 2. One roll-out of two migration files over all N (waves `FABRIK_BENCH_ROLLOUT_WAVES`,
+//!    default "1,10%,rest"), through `RolloutsApi::plan` and `drive` as the CLI runs it: wall
+//!    time of each, calls per instance by endpoint (the simulator's request log, read as it
+//!    goes: it keeps the last 5,000), 429s and failures (target 0 each), and the bound:
+//!    - `bound_limits_s`: what the documented limits force (Supabase counts per project and
+//!      endpoint: the busiest bucket's windows);
+//!    - `bound_latency_s`: the simulated latencies along one instance's critical path, times
+//!      the rounds the parallelism needs (a roll-out waits on no simulated transition: 0);
+//!    - `bound_service_s`: the simulator's own answer times (real PostgreSQL work) along each
+//!      instance's chain of calls, the mean per instance times the rounds of `parallel` each
+//!      wave needs — the floor when the limits and latencies allow everything at once.
+//!
+//!    `bound_s` is the largest; `ratio = drive wall / bound`. Target ≤ 1.2, and N=500 in ≤ 15 min.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use fabrik::api::cloud::{CloudApi, Environment};
+use fabrik::api::host::RunHost;
+use fabrik::api::rollouts::{RolloutSource, RolloutsApi};
+use fabrik::api::supervisor::Supervisor;
+use fabrik::customer::{CustomerDraft, ModuleManifest};
+use fabrik::ledger::MemberState;
+use fabrik::providers::{Clients, Endpoints, Tokens};
+use fabrik::provision::{
+    Engine, FailurePolicy, ProvisionSettings, RunEvent, RunRequest, RunState, Timing,
+};
+use fabrik::secrets::{Secret, SecretStore};
+use fabrik::store::Store;
+use fabrik_sim::{Profile, SimConfig, SimHandle};
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+const SCALE: f64 = 0.1;
+/// Instances per token set in the setup (GitHub's 500 content requests an hour per token).
+const PER_TOKEN: usize = 125;
+
+const INVOICES: &str = "20250601000000_invoices.sql";
+const INVOICES_SQL: &str = "
+create table public.invoices (
+    id uuid primary key default gen_random_uuid(),
+    organization_id uuid not null references public.organizations (id) on delete cascade,
+    amount_ore bigint not null check (amount_ore >= 0),
+    created_at timestamptz not null default now()
+);
+alter table public.invoices enable row level security;
+create policy invoices_of_own_organization on public.invoices for all to authenticated
+    using (organization_id in (select organization_id from public.users where id = auth.uid()));
+";
+const NOTES: &str = "20250602000000_invoice_notes.sql";
+const NOTES_SQL: &str = "
+alter table public.invoices add column note text;
+comment on column public.invoices.note is 'Fri text på fakturan';
+";
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn endpoints(sim: &SimHandle) -> Endpoints {
+    Endpoints {
+        supabase_api: sim.supabase_api_url(),
+        supabase_project_url: sim.supabase_project_url_template(),
+        github_api: sim.github_api_url(),
+        vercel_api: sim.vercel_api_url(),
+        n8n_api: sim.n8n_api_url(),
+        resend_api: sim.resend_api_url(),
+        site_url: sim.vercel_site_url_template(),
+    }
+}
+
+fn tokens(k: usize) -> Tokens {
+    let t = Secret::new(format!("bench-token-{k}"));
+    let mut tokens = Tokens::all(&t);
+    tokens.resend = Some(Secret::new(format!("re_bench-token-{k}")));
+    tokens
+}
+
+/// An engine of the setup, spending token set `k`.
+fn engine(sim: &SimHandle, store: Arc<Store>, k: usize) -> Engine {
+    let settings = ProvisionSettings::load(&store).unwrap();
+    let mut timing = Timing::default();
+    // Two polls a second per project stays within Supabase's 120 requests/min per endpoint.
+    timing.poll.first = Duration::from_millis(500);
+    timing.poll.cap = Duration::from_millis(500);
+    let clients = Clients::new(
+        &endpoints(sim),
+        &tokens(k),
+        settings.vercel_team_id.clone(),
+        timing.call_timeout,
+    )
+    .unwrap();
+    Engine::new(
+        store,
+        clients,
+        settings,
+        SecretStore::new(Environment::Production.as_str()),
+        Environment::Production,
+    )
+    .with_timing(timing)
+    .with_failure_policy(FailurePolicy::Rollback)
+}
+
+/// The simulator's request log, read as it goes (it keeps the last 5,000): every entry once,
+/// by its sequence number; `gaps` counts entries that dropped out before a read.
+#[derive(Default)]
+struct Log {
+    entries: BTreeMap<u64, Value>,
+    gaps: u64,
+}
+
+async fn read_log(base: &str, log: &Mutex<Log>) {
+    let Ok(resp) = reqwest::get(format!("{base}/__sim/requests")).await else {
+        return;
+    };
+    let Ok(v) = resp.json::<Value>().await else {
+        return;
+    };
+    let mut log = log.lock().unwrap();
+    let last = log.entries.keys().next_back().copied();
+    let mut first_new = None;
+    for mut e in v["requests"].as_array().cloned().unwrap_or_default() {
+        let seq = e["seq"].as_u64().unwrap_or(0);
+        if last.is_some_and(|l| seq <= l) {
+            continue;
+        }
+        first_new.get_or_insert(seq);
+        // The bodies are not needed and large (backups' SQL).
+        e["body"] = Value::Null;
+        log.entries.insert(seq, e);
+    }
+    if let (Some(l), Some(f)) = (last, first_new) {
+        log.gaps += f.saturating_sub(l + 1);
+    }
+}
+
+/// `/supabase/v1/projects/abc/database/query` → (`supabase`, `abc`, `/v1/projects/{ref}/database/query`).
+fn classify(path: &str) -> (String, Option<String>, String) {
+    let mut segs = path.split('/').filter(|s| !s.is_empty());
+    let provider = segs.next().unwrap_or("").to_string();
+    let mut scope = None;
+    let mut out = String::new();
+    let mut after_projects = false;
+    for s in segs {
+        out.push('/');
+        if after_projects && scope.is_none() && provider == "supabase" {
+            scope = Some(s.to_string());
+            out.push_str("{ref}");
+        } else {
+            out.push_str(s);
+        }
+        after_projects = s == "projects";
+    }
+    (provider, scope, out)
+}
+
+struct Quiet;
+impl RunHost for Quiet {
+    fn emit(&self, _event: &RunEvent) {}
+    // Each run's end is a notification; the summary says how they ended.
+    fn notify(&self, _title: &str, _body: &str) {}
+}
+
+fn write_files(dir: &Path) {
+    let m = dir.join("supabase/migrations");
+    std::fs::create_dir_all(&m).unwrap();
+    std::fs::write(m.join(INVOICES), INVOICES_SQL).unwrap();
+    std::fs::write(m.join(NOTES), NOTES_SQL).unwrap();
+}
+
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+/// What one phase's requests give the summary.
+struct Calls {
+    total: usize,
+    limited: usize,
+    by_endpoint: BTreeMap<String, usize>,
+    /// The busiest (scope, endpoint) bucket of Supabase's limits: its count.
+    busiest_bucket: usize,
+    /// Per Supabase project: its calls' answer times, summed (ms).
+    chain_ms: HashMap<String, u64>,
+}
+
+fn calls(entries: &[Value]) -> Calls {
+    let mut by_endpoint = BTreeMap::new();
+    let mut buckets: HashMap<(String, String), usize> = HashMap::new();
+    let mut chain_ms: HashMap<String, u64> = HashMap::new();
+    let mut limited = 0;
+    for e in entries {
+        let method = e["method"].as_str().unwrap_or("");
+        let (provider, scope, endpoint) = classify(e["path"].as_str().unwrap_or(""));
+        *by_endpoint
+            .entry(format!("{provider} {method} {endpoint}"))
+            .or_default() += 1;
+        if e["status"] == 429 {
+            limited += 1;
+        }
+        if provider == "supabase" {
+            let scope = scope.unwrap_or_else(|| "user".into());
+            *buckets
+                .entry((scope.clone(), format!("{method} {endpoint}")))
+                .or_default() += 1;
+            *chain_ms.entry(scope).or_default() += e["duration_ms"].as_u64().unwrap_or(0);
+        }
+    }
+    Calls {
+        total: entries.len(),
+        limited,
+        by_endpoint,
+        busiest_bucket: buckets.values().copied().max().unwrap_or(0),
+        chain_ms,
+    }
+}
+
+/// How long `requests` take under a fixed-window limit of `limit` per `window`: the last
+/// request goes in window ceil(N / L), which opens (that many minus one) windows after the first.
+fn per_window(requests: usize, limit: u32, window: Duration) -> Duration {
+    let windows = requests.div_ceil(limit.max(1) as usize).saturating_sub(1);
+    window * windows as u32
+}
+
+async fn setup(sim: &SimHandle, store: &Arc<Store>, n: usize, parallel: usize) -> Vec<String> {
+    let sets = n.div_ceil(PER_TOKEN).max(1);
+    for k in 0..sets {
+        sim.add_token(&format!("bench-token-{k}"));
+        sim.add_token(&format!("re_bench-token-{k}"));
+    }
+    let engines: Vec<Arc<Engine>> = (0..sets)
+        .map(|k| Arc::new(engine(sim, store.clone(), k)))
+        .collect();
+    let slugs: Vec<String> = (0..n)
+        .map(|i| {
+            store
+                .create_customer(
+                    CustomerDraft {
+                        name: format!("Utrullning Kund {i}"),
+                        admin_email: "admin@bench.example.se".into(),
+                        ..Default::default()
+                    },
+                    &ModuleManifest::bundled(),
+                )
+                .unwrap()
+                .slug
+        })
+        .collect();
+    let gate = Arc::new(tokio::sync::Semaphore::new(parallel));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, slug) in slugs.into_iter().enumerate() {
+        let engine = engines[i % sets].clone();
+        let (gate, store) = (gate.clone(), store.clone());
+        tasks.spawn(async move {
+            let _turn = gate.acquire_owned().await.unwrap();
+            let run = engine.record(&slug, &RunRequest::Provision).unwrap();
+            let state = engine
+                .drive(
+                    run.driver.clone().expect("this caller drives the run"),
+                    Arc::new(|_: &RunEvent| {}),
+                    CancellationToken::new(),
+                    false,
+                )
+                .await;
+            let error = store.run_steps(run.run_id).ok().and_then(|steps| {
+                steps
+                    .into_iter()
+                    .find(|s| s.error.is_some())
+                    .map(|s| format!("{}: {:?}", s.key, s.error))
+            });
+            (slug, state, error)
+        });
+    }
+    let mut built = Vec::new();
+    while let Some(r) = tasks.join_next().await {
+        match r {
+            Ok((slug, Ok(RunState::Succeeded), _)) => built.push(slug),
+            Ok((slug, state, error)) => eprintln!("{slug} not delivered: {state:?} {error:?}"),
+            Err(e) => eprintln!("a run panicked: {e}"),
+        }
+    }
+    built
+}
+
+fn main() {
+    let n: usize = env_or("FABRIK_BENCH_ROLLOUT_N", 500);
+    let setup_parallel: usize = env_or("FABRIK_BENCH_ROLLOUT_SETUP_PARALLEL", 100);
+    let waves: String = env_or("FABRIK_BENCH_ROLLOUT_WAVES", "1,10%,rest".to_string());
+    let work = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        fabrik::providers::install_crypto_provider();
+        let cluster = fabrik_sim::pg::TestCluster::shared().expect("PostgreSQL for the simulator");
+        let sim = fabrik_sim::start(SimConfig {
+            profile: Profile::Realistic,
+            time_scale: SCALE,
+            database_url: Some(cluster.url().to_string()),
+            ..SimConfig::default()
+        })
+        .await
+        .expect("simulator");
+        let db = work.path().join("fabrik.sqlite3");
+        let store = Arc::new(Store::open(&db).unwrap());
+        let seed = sim.seed();
+        for (k, v) in [
+            ("github.template", seed.github_template.clone()),
+            ("github.owner", seed.github_org.clone()),
+            ("supabase.organization", seed.supabase_org_slug.clone()),
+            ("vercel.team_id", seed.vercel_team_id.clone()),
+            ("email.sender_address", format!("valkommen@{}", seed.resend_domain)),
+        ] {
+            store.set_setting(k, &v).unwrap();
+        }
+
+        println!("load before setup: {}", load());
+        let started = Instant::now();
+        let built = setup(&sim, &store, n, setup_parallel).await;
+        let setup_wall = started.elapsed();
+        println!(
+            "setup: {} of {n} instances delivered in {:.0} s (realistic ×{SCALE}, {} token sets, {setup_parallel} runs at once); load {}",
+            built.len(),
+            setup_wall.as_secs_f64(),
+            n.div_ceil(PER_TOKEN).max(1),
+            load()
+        );
+        reqwest::Client::new()
+            .delete(format!("{}/__sim/requests", sim.base_url()))
+            .send()
+            .await
+            .unwrap();
+
+        // The roll-out as the CLI runs it: a production register, the endpoints and tokens from
+        // the environment.
+        let e = endpoints(&sim);
+        for (var, value) in [
+            ("FABRIK_SUPABASE_API_URL", e.supabase_api.clone()),
+            ("FABRIK_SUPABASE_PROJECT_URL_TEMPLATE", e.supabase_project_url.clone()),
+            ("FABRIK_GITHUB_API_URL", e.github_api.clone()),
+            ("FABRIK_VERCEL_API_URL", e.vercel_api.clone()),
+            ("FABRIK_N8N_API_URL", e.n8n_api.clone()),
+            ("FABRIK_RESEND_API_URL", e.resend_api.clone()),
+            ("FABRIK_SITE_URL_TEMPLATE", e.site_url.clone()),
+            ("FABRIK_GITHUB_TOKEN", "bench-token-0".into()),
+            ("FABRIK_SUPABASE_TOKEN", "bench-token-0".into()),
+            ("FABRIK_VERCEL_TOKEN", "bench-token-0".into()),
+            ("FABRIK_N8N_API_KEY", "bench-token-0".into()),
+            ("FABRIK_RESEND_API_KEY", "re_bench-token-0".into()),
+        ] {
+            std::env::set_var(var, value);
+        }
+        let data = work.path().join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        let cloud = Arc::new(
+            CloudApi::open_in(store.clone(), Environment::Production, &data)
+                .await
+                .unwrap(),
+        );
+        // The CLI's policy: a failed instance is kept as it failed.
+        let supervisor = Supervisor::new(
+            store.clone(),
+            cloud.clone(),
+            Timing::default(),
+            FailurePolicy::Pause,
+        );
+        if let Ok(p) = std::env::var("FABRIK_BENCH_ROLLOUT_PARALLEL") {
+            store
+                .set_setting(fabrik::api::rollouts::PARALLEL_SETTING, &p)
+                .unwrap();
+        }
+        let api = RolloutsApi::new(store.clone(), supervisor);
+        let files = work.path().join("template");
+        write_files(&files);
+
+        let log = Arc::new(Mutex::new(Log::default()));
+        let reading = CancellationToken::new();
+        let reader = {
+            let (log, base, stop) = (log.clone(), sim.base_url().to_string(), reading.clone());
+            tokio::spawn(async move {
+                loop {
+                    read_log(&base, &log).await;
+                    tokio::select! {
+                        _ = stop.cancelled() => break,
+                        _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                    }
+                }
+                read_log(&base, &log).await;
+            })
+        };
+
+        println!("load before the roll-out: {}", load());
+        let started = Instant::now();
+        let view = api
+            .plan(
+                RolloutSource::Dir {
+                    path: files.display().to_string(),
+                },
+                &waves,
+                0.1,
+            )
+            .await
+            .unwrap();
+        let plan_wall = started.elapsed();
+        read_log(sim.base_url(), &log).await;
+        let plan_seq = log.lock().unwrap().entries.keys().next_back().copied().unwrap_or(0);
+        let wave_sizes: Vec<u32> = view.waves.iter().map(|w| w.total).collect();
+        let started = Instant::now();
+        let view = api.drive(view.rollout.id, Arc::new(Quiet)).await.unwrap();
+        let drive_wall = started.elapsed();
+        let load_after = load();
+        reading.cancel();
+        reader.await.unwrap();
+
+        let (entries, gaps) = {
+            let mut log = log.lock().unwrap();
+            (std::mem::take(&mut log.entries), log.gaps)
+        };
+        let plan_entries: Vec<Value> = entries.range(..=plan_seq).map(|(_, v)| v.clone()).collect();
+        let drive_entries: Vec<Value> = entries.range(plan_seq + 1..).map(|(_, v)| v.clone()).collect();
+        let (plan_calls, drive_calls) = (calls(&plan_entries), calls(&drive_entries));
+        let members = view.members.len();
+        let done = view.members.iter().filter(|m| m.state == MemberState::Done).count();
+        let failed = view.members.iter().filter(|m| m.state == MemberState::Failed).count();
+        let skipped = view.members.iter().filter(|m| m.state == MemberState::Skipped).count();
+        for m in view.members.iter().filter(|m| m.state != MemberState::Done) {
+            eprintln!("{}: {:?} {:?}", m.slug, m.state, m.reason);
+        }
+
+        let parallel = api.parallel();
+        let limits = sim.config().rate_limits;
+        let minute = Duration::from_secs(60);
+        let bound_limits = per_window(drive_calls.busiest_bucket, limits.supabase_per_minute, minute);
+        // A roll-out waits on no simulated transition (the realistic profile times project
+        // creation, pauses, restores, template copies and builds).
+        let bound_latency = Duration::ZERO;
+        let chains: Vec<u64> = drive_calls.chain_ms.values().copied().collect();
+        let mean_chain = Duration::from_millis(chains.iter().sum::<u64>() / chains.len().max(1) as u64);
+        let rounds: usize = wave_sizes.iter().map(|w| (*w as usize).div_ceil(parallel)).sum();
+        let bound_service = mean_chain * rounds as u32;
+        let bound = bound_limits.max(bound_latency).max(bound_service);
+        let per = |c: &Calls| c.total as f64 / members.max(1) as f64;
+
+        println!("roll-out calls by endpoint (plan, drive), per instance:");
+        let keys: std::collections::BTreeSet<&String> =
+            plan_calls.by_endpoint.keys().chain(drive_calls.by_endpoint.keys()).collect();
+        for k in keys {
+            let p = plan_calls.by_endpoint.get(k).copied().unwrap_or(0);
+            let d = drive_calls.by_endpoint.get(k).copied().unwrap_or(0);
+            println!(
+                "  {k}: plan {p} ({:.2}), drive {d} ({:.2})",
+                p as f64 / members.max(1) as f64,
+                d as f64 / members.max(1) as f64
+            );
+        }
+        println!("waves {wave_sizes:?}; parallel {parallel}; mean chain of answer times per instance {} ms; load after {load_after}", mean_chain.as_millis());
+        println!(
+            "bench: rollout_n={n} rollout_delivered={} rollout_setup_s={:.0} rollout_plan_s={:.1} rollout_drive_s={:.1} rollout_wall_s={:.1} rollout_bound_s={:.1} rollout_bound_limits_s={:.1} rollout_bound_latency_s={:.1} rollout_bound_service_s={:.1} rollout_ratio={:.2} rollout_parallel={parallel} rollout_calls={} rollout_calls_per_instance={:.2} rollout_plan_calls_per_instance={:.2} rollout_drive_calls_per_instance={:.2} rollout_busiest_bucket={} rollout_429s={} rollout_done={done} rollout_failures={failed} rollout_skipped={skipped} rollout_log_gaps={}",
+            built.len(),
+            setup_wall.as_secs_f64(),
+            plan_wall.as_secs_f64(),
+            drive_wall.as_secs_f64(),
+            (plan_wall + drive_wall).as_secs_f64(),
+            bound.as_secs_f64(),
+            bound_limits.as_secs_f64(),
+            bound_latency.as_secs_f64(),
+            bound_service.as_secs_f64(),
+            drive_wall.as_secs_f64() / bound.as_secs_f64().max(1e-9),
+            plan_calls.total + drive_calls.total,
+            (plan_calls.total + drive_calls.total) as f64 / members.max(1) as f64,
+            per(&plan_calls),
+            per(&drive_calls),
+            drive_calls.busiest_bucket,
+            plan_calls.limited + drive_calls.limited,
+            gaps,
+        );
+        sim.shutdown().await;
+    });
+}
