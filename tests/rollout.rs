@@ -70,9 +70,9 @@ async fn fleet(tag: &str, names: &[&str]) -> Option<Fleet> {
         FailurePolicy::Rollback,
         Environment::Production,
     );
-    let runs = slugs.iter().map(|s| provision(&engine, s));
-    for (_, state) in futures_util::future::join_all(runs).await {
-        assert_eq!(state, RunState::Succeeded);
+    let runs = slugs.iter().map(|s| provision_logged(&engine, s));
+    for (_, state, events) in futures_util::future::join_all(runs).await {
+        assert_eq!(state, RunState::Succeeded, "{}", events.json());
     }
     Some(Fleet {
         sim,

@@ -245,8 +245,12 @@ impl PgBackend {
                 .batch_execute(&format!("CREATE DATABASE \"{name}\""))
                 .await
             {
-                // Another simulator process may have created it meanwhile.
-                if e.code() != Some(&tokio_postgres::error::SqlState::DUPLICATE_DATABASE) {
+                // Another session may have created it meanwhile: PostgreSQL says so with
+                // 42P04, or, when the two creations race in its catalog, with 23505 on
+                // pg_database_datname_index.
+                use tokio_postgres::error::SqlState;
+                let raced = [SqlState::DUPLICATE_DATABASE, SqlState::UNIQUE_VIOLATION];
+                if !e.code().is_some_and(|c| raced.contains(c)) {
                     return Err(e.into());
                 }
             }
