@@ -148,7 +148,7 @@ describe('roll-out logic', () => {
 
 requireDist();
 
-const FOLDER = '/home/byran/mall/supabase/migrations';
+const FOLDER = '/srv/byran/mall/supabase/migrations';
 const FILES = [
   { version: '20250101000000', name: 'baseline', sha256: 'a1'.repeat(32) },
   { version: '20250301000000', name: 'orders', sha256: 'b2'.repeat(32) },
