@@ -4,8 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use super::BackupError;
 use crate::environment::Environment;
 use crate::store::backups::{Backup, BackupReason};
@@ -30,13 +28,8 @@ pub fn path_of(backup: &Backup) -> PathBuf {
     root().join(&backup.file)
 }
 
-/// The file's sha256, lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+/// The file's sha256, lowercase hex (one function for files and migrations).
+pub use crate::database::migration::sha256_hex;
 
 /// A file written: its name relative to `root()`, its size and its sha256.
 #[derive(Debug, Clone)]
