@@ -631,20 +631,20 @@ async fn sql_runs_on_real_postgres_and_auth_users_are_mirrored() {
         .await
         .unwrap();
     tokio::spawn(conn);
-    let count = |r: String| {
-        let client_pg = &client_pg;
+    // By the exact name: the tests share one server, and simulators with the same seed hand
+    // out the same refs, so a pattern on the ref also finds a parallel test's database.
+    let db = sim.project_database(&r).expect("executes SQL");
+    let count = || {
+        let (client_pg, db) = (&client_pg, &db);
         async move {
             let rows = client_pg
-                .query(
-                    "select datname from pg_database where datname like $1",
-                    &[&format!("%{r}")],
-                )
+                .query("select datname from pg_database where datname = $1", &[db])
                 .await
                 .unwrap();
             rows.len()
         }
     };
-    assert_eq!(count(r.clone()).await, 1);
+    assert_eq!(count().await, 1);
     let (s, _, _) = json_of(
         c.delete(format!("{base}/v1/projects/{r}"))
             .bearer_auth(TOKEN)
@@ -654,7 +654,7 @@ async fn sql_runs_on_real_postgres_and_auth_users_are_mirrored() {
     )
     .await;
     assert_eq!(s, 200);
-    assert_eq!(count(r.clone()).await, 0);
+    assert_eq!(count().await, 0);
     let (_, _, st) = json_of(
         c.get(format!("{}/__sim/status", sim.base_url()))
             .send()
