@@ -24,6 +24,7 @@ pub mod seat_settings;
 pub mod secrets;
 pub mod sql;
 pub mod store;
+pub mod template;
 pub mod vocabulary;
 
 pub use error::{ApiError, Error, Result};
