@@ -112,6 +112,10 @@ vocabulary!(
         RolloutBusy => "rollout_busy",
         RolloutState => "rollout_state",
         RolloutPlan => "rollout_plan",
+        /// Which template commit a repository stands on is not recorded and was not found.
+        TemplateBaseUnknown => "template_base_unknown",
+        /// A branch of Fabrik's name that Fabrik did not write: left alone.
+        TemplateBranchTaken => "template_branch_taken",
         BackupFailed => "backup_failed",
         BackupNotFound => "backup_not_found",
         BackupUnreadable => "backup_unreadable",
@@ -490,6 +494,14 @@ impl ErrorCode {
                 "Roll-out {id} is {state} and cannot change that way",
             ),
             RolloutPlan => t("Utrullningen kan inte planeras: {reason}", "The roll-out cannot be planned: {reason_en}"),
+            TemplateBaseUnknown => t(
+                "Det är okänt vilken version av mallen {repo} står på (ingen i registret, och ingen mallversion har repots första commit); ange den med fabrik template base {slug} <sha>",
+                "It is unknown which version of the template {repo} stands on (none in the register, and no template version has the repository's first commit); state it with fabrik template base {slug} <sha>",
+            ),
+            TemplateBranchTaken => t(
+                "Grenen {branch} i {repo} finns redan men är inte Fabriks; Fabrik rör den inte. Ta bort eller byt namn på grenen och kör utrullningen igen",
+                "The branch {branch} in {repo} exists but is not Fabrik's; Fabrik leaves it alone. Delete or rename the branch and run the roll-out again",
+            ),
             SupabaseInitFailed => t(
                 "Supabase-projektet {project} kunde inte starta ({status})",
                 "The Supabase project {project} could not start ({status})",

@@ -11,6 +11,7 @@ pub mod health;
 pub mod host;
 pub mod rollout_desk;
 pub mod rollouts;
+pub mod templates;
 pub mod runs;
 pub mod supervisor;
 

@@ -24,7 +24,7 @@ use crate::database::migration::{self, Migration};
 use crate::environment::Environment;
 use crate::error::Error;
 use crate::fleet;
-use crate::ledger::{MemberState, RolloutState, RunState};
+use crate::ledger::{MemberState, RolloutKind, RolloutState, RunState};
 use crate::messages::{Say, Text};
 use crate::params;
 use crate::provision::RunRequest;
@@ -211,7 +211,7 @@ impl RolloutsApi {
         if !(0.0..=1.0).contains(&halt_share) {
             return Err(Error::RolloutPlan(Say::RolloutHaltShareRange.text()).into());
         }
-        if let Some(open) = self.store.open_rollout(self.environment())? {
+        if let Some(open) = self.store.open_rollout(self.environment(), RolloutKind::Schema)? {
             return Err(Error::RolloutOpen(open.id).into());
         }
         let (files, source_text) = self.files(&source).await?;
@@ -285,7 +285,7 @@ impl RolloutsApi {
         let json = serde_json::to_string(files).map_err(internal)?;
         let id = self
             .store
-            .create_rollout(env, &source_text, &json, halt_share, &members)?;
+            .create_rollout(env, RolloutKind::Schema, &source_text, &json, halt_share, &members)?;
         self.view(id)
     }
 
@@ -333,12 +333,12 @@ impl RolloutsApi {
 
     /// The environment's roll-outs, newest first.
     pub fn list(&self) -> ApiResult<Vec<RolloutRow>> {
-        Ok(self.store.list_rollouts(self.environment(), 50)?)
+        Ok(self.store.list_rollouts(self.environment(), RolloutKind::Schema, 50)?)
     }
 
     /// The open roll-out, if any.
     pub fn open(&self) -> ApiResult<Option<RolloutRow>> {
-        Ok(self.store.open_rollout(self.environment())?)
+        Ok(self.store.open_rollout(self.environment(), RolloutKind::Schema)?)
     }
 
     /// Pauses: the driver finishes the runs in flight and starts no new one.
@@ -585,8 +585,21 @@ impl RolloutsApi {
             return Ok(());
         }
         // Checked again right before: the plan may be old.
-        let files: Vec<Migration> = serde_json::from_str(&r.migrations).map_err(internal)?;
-        if let Some(project_ref) = c.instance.supabase_project_ref.as_deref() {
+        if r.kind == RolloutKind::Template {
+            if let Some((state, reason, version)) =
+                super::templates::settled_before(&self.store, r, &c)?
+            {
+                set(state, Some(&reason), None, version.as_deref())?;
+                return Ok(());
+            }
+        }
+        let files: Vec<Migration> = match r.kind {
+            RolloutKind::Schema => serde_json::from_str(&r.migrations).map_err(internal)?,
+            RolloutKind::Template => Vec::new(),
+        };
+        if let (RolloutKind::Schema, Some(project_ref)) =
+            (r.kind, c.instance.supabase_project_ref.as_deref())
+        {
             let engine = self.supervisor.engine()?;
             if let Ok(found) = instance::read(&engine.clients().supabase, project_ref).await {
                 match history::verdict(&found.history, &found.tables, &files) {
@@ -611,7 +624,10 @@ impl RolloutsApi {
             .supervisor
             .start_run(
                 m.slug.clone(),
-                RunRequest::Migrate { rollout: r.id },
+                match r.kind {
+                    RolloutKind::Schema => RunRequest::Migrate { rollout: r.id },
+                    RolloutKind::Template => RunRequest::TemplateSync { rollout: r.id },
+                },
                 host.clone(),
             )
             .await;
@@ -658,12 +674,16 @@ impl RolloutsApi {
     fn settle(&self, r: &RolloutRow, m: &MemberRow, run_id: i64, state: RunState) -> ApiResult<()> {
         let run = self.store.get_run(run_id)?;
         let env = self.environment();
-        let version = self
-            .store
-            .schema_versions(env)?
-            .into_iter()
-            .find(|(id, _)| *id == m.customer_id)
-            .and_then(|(_, v)| v);
+        let version = match r.kind {
+            RolloutKind::Schema => self
+                .store
+                .schema_versions(env)?
+                .into_iter()
+                .find(|(id, _)| *id == m.customer_id)
+                .and_then(|(_, v)| v),
+            // Where the repository stands after: its pull request, or its base when none was needed.
+            RolloutKind::Template => super::templates::version_after(&self.store, r, m.customer_id)?,
+        };
         let (member, reason) = match state {
             RunState::Succeeded => (MemberState::Done, None),
             _ => (

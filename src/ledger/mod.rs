@@ -16,6 +16,6 @@ pub use driver::Driver;
 pub use events::{EventSink, RunEvent, StepOutcome};
 pub use input::RunInput;
 pub use journal::{Entry, Journal, Ledger, StepUpdate};
-pub use rollout::{MemberState, RolloutState};
+pub use rollout::{BaseHow, MemberState, PrState, RolloutKind, RolloutState};
 pub use state::{AdoptionState, AllowedBy, LogLevel, RunKind, RunState, StepState};
 pub use step::StepKey;

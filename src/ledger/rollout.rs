@@ -1,6 +1,42 @@
-//! Where a schema roll-out and each of its instances stand.
+//! What a roll-out carries, and where a roll-out and each of its instances stand.
 
 use crate::vocabulary::vocabulary;
+vocabulary!(
+    /// What a roll-out brings to every instance.
+    pub enum RolloutKind {
+        /// Migration files into every customer's database.
+        Schema => "schema",
+        /// A template commit into every customer's repository, as pull requests.
+        Template => "template",
+    }
+);
+
+vocabulary!(
+    /// How Fabrik knows the template commit a customer's repository stands on.
+    pub enum BaseHow {
+        /// Recorded when Fabrik generated the repository from the template.
+        Generated => "generated",
+        /// A pull request of Fabrik's carrying the template to this commit was merged.
+        Synced => "synced",
+        /// Found: the template commit whose tree the repository's first commit has.
+        Found => "found",
+        /// The owner stated it.
+        Stated => "stated",
+    }
+);
+
+vocabulary!(
+    /// Where a pull request Fabrik opened stands.
+    pub enum PrState {
+        Open => "open",
+        /// Merged: the repository's template base moved to the pull request's target.
+        Merged => "merged",
+        /// Closed without merging: reported, never reopened.
+        Closed => "closed",
+        /// A person pushed to its branch: Fabrik leaves it as it is.
+        Pushed => "pushed",
+    }
+);
 vocabulary!(
     /// A roll-out as a whole.
     pub enum RolloutState {

@@ -29,6 +29,9 @@ vocabulary!(
         Backup => "backup",
         /// The customer's database put back to a backup, after a backup of what it replaces.
         Restore => "restore",
+        /// A template roll-out's part in one repository: the template's changes merged three
+        /// ways onto the customer's own, as one pull request.
+        TemplateSync => "template_sync",
     }
 );
 

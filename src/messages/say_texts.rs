@@ -79,6 +79,42 @@ impl Say {
                 "Schemat har redan {tables} som {version} skapar; läggs inte in",
                 "The schema already has {tables} that {version} creates; not applied",
             ),
+            TemplateCurrent => t(
+                "Redan på mallens version {sha}",
+                "Already at the template's version {sha}",
+            ),
+            TemplateNothingToChange => t(
+                "Repot har redan mallens ändringar till {sha}: ingen pull request behövs",
+                "The repository already has the template's changes up to {sha}: no pull request needed",
+            ),
+            TemplatePrOpened => t(
+                "Pull request #{number} öppnad i {repo}: {files} filer, {conflicts} konflikter",
+                "Pull request #{number} opened in {repo}: {files} files, {conflicts} conflicts",
+            ),
+            TemplatePrOpen => t(
+                "Pull request #{number} är redan öppen för den här versionen",
+                "Pull request #{number} is already open for this version",
+            ),
+            TemplatePrMerged => t(
+                "Pull request #{number} är ihopslagen: repot står på mallens {sha}",
+                "Pull request #{number} is merged: the repository stands on the template's {sha}",
+            ),
+            TemplatePrClosed => t(
+                "Pull request #{number} stängdes utan att slås ihop; Fabrik öppnar den inte igen",
+                "Pull request #{number} was closed without merging; Fabrik does not reopen it",
+            ),
+            TemplatePrPushed => t(
+                "En person har pushat till {branch} (pull request #{number}): Fabrik lämnar den som den är",
+                "A person pushed to {branch} (pull request #{number}): Fabrik leaves it as it is",
+            ),
+            TemplateNoRepo => t(
+                "Inget GitHub-repo i registret för kunden",
+                "No GitHub repository in the register for the customer",
+            ),
+            TemplateBaseNeeded => t(
+                "Okänt vilken mallversion repot står på; ange den med fabrik template base {slug} <sha>",
+                "Unknown which template version the repository stands on; state it with fabrik template base {slug} <sha>",
+            ),
             WaveNotUnderstood => t(
                 "Vågen \"{part}\" är varken ett antal, en andel (10%) eller \"rest\"",
                 "The wave \"{part}\" is neither a count, a share (10%) nor \"rest\"",

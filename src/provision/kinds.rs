@@ -52,6 +52,11 @@ pub enum RunRequest {
         backup: i64,
         confirmation: String,
     },
+    /// One repository's part of a template roll-out: a pull request carrying the template to
+    /// the roll-out's commit.
+    TemplateSync {
+        rollout: i64,
+    },
 }
 
 impl RunRequest {
@@ -70,6 +75,7 @@ impl RunRequest {
             RunRequest::Migrate { .. } => RunKind::Migrate,
             RunRequest::Backup { .. } => RunKind::Backup,
             RunRequest::Restore { .. } => RunKind::Restore,
+            RunRequest::TemplateSync { .. } => RunKind::TemplateSync,
         }
     }
 
@@ -89,7 +95,8 @@ impl RunRequest {
             | RunKind::DomainAdd
             | RunKind::DomainRemove
             | RunKind::Migrate
-            | RunKind::Restore => return None,
+            | RunKind::Restore
+            | RunKind::TemplateSync => return None,
         })
     }
 }
@@ -171,7 +178,7 @@ const DAY_TWO: KindDef = KindDef {
 };
 
 /// Every kind, in `RunKind` order (a test holds the two together).
-pub static KINDS: [KindDef; 13] = [
+pub static KINDS: [KindDef; 14] = [
     KindDef {
         kind: RunKind::Provision,
         label: ("Provisionering", "Provisioning"),
@@ -273,6 +280,16 @@ pub static KINDS: [KindDef; 13] = [
         continues: Continues::WhenAskedTheSame,
         ..DAY_TWO
     },
+    // Like every day-two run, on an active instance (a roll-out skips a paused one, saying so).
+    KindDef {
+        kind: RunKind::TemplateSync,
+        label: ("Malluppdatering", "Template update"),
+        steps: &steps::TEMPLATE_SYNC,
+        requires: Requires::Delivered(Status::Active),
+        checks_after: false,
+        continues: Continues::WhenAskedTheSame,
+        ..DAY_TWO
+    },
 ];
 
 /// The declaration of a kind.
@@ -320,6 +337,7 @@ mod tests {
                     domain: "a.se".into(),
                 },
                 RunKind::Migrate => RunRequest::Migrate { rollout: 1 },
+                RunKind::TemplateSync => RunRequest::TemplateSync { rollout: 1 },
                 RunKind::Restore => RunRequest::Restore {
                     backup: 1,
                     confirmation: "x".into(),

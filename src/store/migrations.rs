@@ -25,6 +25,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/014_seats.sql"),
     include_str!("migrations/015_people.sql"),
     include_str!("migrations/016_fleet.sql"),
+    include_str!("migrations/017_templates.sql"),
 ];
 
 /// The schema version this build writes.
@@ -58,6 +59,7 @@ const PG_STEPS: &[(i64, &str)] = &[
     (14, include_str!("migrations/postgres/014_seats.sql")),
     (15, include_str!("migrations/postgres/015_people.sql")),
     (16, include_str!("migrations/postgres/016_fleet.sql")),
+    (17, include_str!("migrations/postgres/017_templates.sql")),
 ];
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first

@@ -16,6 +16,7 @@ mod migrations;
 pub mod people;
 pub mod rollouts;
 pub mod runs;
+pub mod templates;
 mod settings;
 pub mod transfer;
 

@@ -11,14 +11,16 @@ use super::runs::{db_now, driver_gone, stale_before};
 use super::Store;
 use crate::environment::Environment;
 use crate::error::Result;
-use crate::ledger::{MemberState, RolloutState};
+use crate::ledger::{MemberState, RolloutKind, RolloutState};
 use crate::messages::Text;
 
-/// A roll-out as the register keeps it; `migrations` is the JSON of the planned files.
+/// A roll-out as the register keeps it; `migrations` is the JSON of what it carries (the
+/// planned files of a schema roll-out, the target commit of a template roll-out).
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RolloutRow {
     #[ts(type = "number")]
     pub id: i64,
+    pub kind: RolloutKind,
     pub environment: Environment,
     /// Where the files came from: `dir:/path` or `ref:<repo>@<ref> (<commit>)`.
     pub source: String,
@@ -65,7 +67,7 @@ pub struct NewMember {
 
 const ROLLOUT_COLUMNS: &str =
     "id, environment, source, migrations, state, wave, halt_share, halt_reason,
-    halt_reason_en, created_at, created_by, updated_at";
+    halt_reason_en, created_at, created_by, updated_at, kind";
 
 fn rollout(r: &Row) -> super::db::Result<RolloutRow> {
     Ok(RolloutRow {
@@ -80,6 +82,7 @@ fn rollout(r: &Row) -> super::db::Result<RolloutRow> {
         created_at: r.get(9)?,
         created_by: r.get(10)?,
         updated_at: r.get(11)?,
+        kind: r.get(12)?,
     })
 }
 
@@ -95,6 +98,7 @@ impl Store {
     pub fn create_rollout(
         &self,
         environment: Environment,
+        kind: RolloutKind,
         source: &str,
         migrations_json: &str,
         halt_share: f64,
@@ -104,9 +108,9 @@ impl Store {
         let tx = conn.transaction()?;
         let now = db_now(&tx)?.to_rfc3339();
         let id: i64 = tx.query_row(
-            "INSERT INTO rollouts (environment, source, migrations, state, wave, halt_share, created_at, created_by, updated_at)
-             VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?6) RETURNING id",
-            params![environment, source, migrations_json, RolloutState::Planned, halt_share, now, self.seat()],
+            "INSERT INTO rollouts (environment, source, migrations, state, wave, halt_share, created_at, created_by, updated_at, kind)
+             VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?6, ?8) RETURNING id",
+            params![environment, source, migrations_json, RolloutState::Planned, halt_share, now, self.seat(), kind],
             |r| r.get(0),
         )?;
         for m in members {
@@ -139,32 +143,43 @@ impl Store {
         .map_err(Into::into)
     }
 
-    /// The environment's roll-outs, newest first.
-    pub fn list_rollouts(&self, environment: Environment, limit: i64) -> Result<Vec<RolloutRow>> {
+    /// The environment's roll-outs of a kind, newest first.
+    pub fn list_rollouts(
+        &self,
+        environment: Environment,
+        kind: RolloutKind,
+        limit: i64,
+    ) -> Result<Vec<RolloutRow>> {
         let conn = self.conn();
         conn.query_map(
             &format!(
-                "SELECT {ROLLOUT_COLUMNS} FROM rollouts WHERE environment = ?1 ORDER BY id DESC LIMIT ?2"
+                "SELECT {ROLLOUT_COLUMNS} FROM rollouts WHERE environment = ?1 AND kind = ?3
+                 ORDER BY id DESC LIMIT ?2"
             ),
-            params![environment, limit],
+            params![environment, limit, kind],
             rollout,
         )
         .map_err(Into::into)
     }
 
-    /// The newest roll-out of the environment that may still apply something.
-    pub fn open_rollout(&self, environment: Environment) -> Result<Option<RolloutRow>> {
+    /// The newest roll-out of the environment and kind that may still apply something.
+    pub fn open_rollout(
+        &self,
+        environment: Environment,
+        kind: RolloutKind,
+    ) -> Result<Option<RolloutRow>> {
         let conn = self.conn();
         conn.query_row(
             &format!(
-                "SELECT {ROLLOUT_COLUMNS} FROM rollouts WHERE environment = ?1 AND state IN (?2, ?3, ?4)
-                 ORDER BY id DESC LIMIT 1"
+                "SELECT {ROLLOUT_COLUMNS} FROM rollouts WHERE environment = ?1 AND kind = ?5
+                 AND state IN (?2, ?3, ?4) ORDER BY id DESC LIMIT 1"
             ),
             params![
                 environment,
                 RolloutState::Planned,
                 RolloutState::Running,
-                RolloutState::Paused
+                RolloutState::Paused,
+                kind
             ],
             rollout,
         )

@@ -41,7 +41,7 @@ impl Outcome {
 }
 
 /// Why a file needs a person even though the update leaves it as it is or with markers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Attention {
     /// Merged with conflict markers.
@@ -52,7 +52,7 @@ pub enum Attention {
     Binary,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 pub struct NeedsPerson {
     pub path: String,
     pub why: Attention,

@@ -57,7 +57,7 @@ impl Rules {
 }
 
 /// What the template did to a file between the repository's base and the target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum TemplateChange {
     Added,
@@ -66,7 +66,7 @@ pub enum TemplateChange {
 }
 
 /// What the customer did to the file since the base.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum CustomerChange {
     Unchanged,
@@ -79,7 +79,7 @@ pub enum CustomerChange {
 }
 
 /// What the update does with the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// The customer did not touch it (or has none): the template's new file.
@@ -103,7 +103,7 @@ pub enum Action {
 }
 
 /// One path the template changed, with the three blobs behind the decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 pub struct FileChange {
     pub path: String,
     pub template: TemplateChange,
@@ -115,7 +115,7 @@ pub struct FileChange {
 }
 
 /// Counts for the window and the pull request's description.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 pub struct Summary {
     /// Files the template changed (own and ignored files not counted).
     pub template_changed: usize,

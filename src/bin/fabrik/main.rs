@@ -13,6 +13,7 @@ mod runs;
 mod runtime;
 mod secrets;
 mod settings;
+mod template;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -86,6 +87,11 @@ enum Command {
     /// Backups of the customers' databases: list, take one now, restore one, export one.
     #[command(subcommand)]
     Backup(backup::BackupCmd),
+    /// Template updates: the template's changes into every customer's repository as one pull
+    /// request each (three-way merged, the customer's changes kept), in waves. Exit 0 when
+    /// every planned repository is done, 3 when any failed or was skipped.
+    #[command(subcommand)]
+    Template(template::TemplateCmd),
     /// The register as a file: export it, or import customers from a file.
     #[command(subcommand)]
     Register(register::RegisterCmd),
@@ -180,6 +186,7 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Runs(cmd) => runs::continue_run(&cloud, cmd).await,
         Command::Rollout(cmd) => rollout::run(&cloud, cmd).await,
         Command::Backup(cmd) => backup::run(&cloud, cmd).await,
+        Command::Template(cmd) => template::run(&cloud, cmd).await,
         Command::Customers(_) | Command::Settings(_) | Command::Register(_) => Ok(()),
     };
     runtime::close(cloud).await;

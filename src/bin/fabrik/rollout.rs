@@ -114,8 +114,19 @@ pub enum RolloutCmd {
 
 /// The runs of a roll-out: with `--json` every event as a line (stdout), otherwise one line
 /// as each run ends (stderr); the summary follows.
-struct Progress {
+pub struct Progress {
     json: bool,
+}
+
+impl Progress {
+    pub fn new(json: bool) -> Progress {
+        Progress { json }
+    }
+}
+
+/// Notes for the exit status whether every planned instance of a roll-out is done.
+pub fn mark_done(view: &RolloutView) {
+    NOT_ALL_DONE.store(!view.all_done(), Ordering::Relaxed);
 }
 
 impl RunHost for Progress {

@@ -180,7 +180,9 @@ impl Engine {
             RunRequest::Teardown { confirmation } if confirmation.trim() != slug => {
                 return Err(Error::NotConfirmed)
             }
-            RunRequest::Migrate { rollout } => Some(RunInput::Rollout { rollout: *rollout }),
+            RunRequest::Migrate { rollout } | RunRequest::TemplateSync { rollout } => {
+                Some(RunInput::Rollout { rollout: *rollout })
+            }
             // A restore replaces the customer's data: typed as a teardown is.
             RunRequest::Restore { confirmation, .. } if confirmation.trim() != slug => {
                 return Err(Error::NotConfirmed)

@@ -46,6 +46,7 @@ mod migrate;
 mod modules;
 mod n8n;
 mod supabase;
+mod template;
 mod vercel;
 
 use std::future::Future;
@@ -236,6 +237,8 @@ pub static MIGRATE: [&StepDef; 3] = [&backup::BACKUP, &migrate::MIGRATE, &migrat
 pub static BACKUP: [&StepDef; 1] = [&backup::BACKUP];
 /// What a restore replaces is backed up first, so a restore can itself be undone.
 pub static RESTORE: [&StepDef; 3] = [&backup::BACKUP, &backup::RESTORE, &migrate::VERIFY];
+/// A template roll-out's part in one repository: one pull request.
+pub static TEMPLATE_SYNC: [&StepDef; 1] = [&template::PR];
 
 /// The steps a run of this kind may record (a teardown records the undoable provisioning
 /// steps it finds, see `undoable`; a repair the ones its findings named). A step's need
@@ -255,6 +258,7 @@ pub fn for_kind(kind: RunKind) -> &'static [&'static StepDef] {
         RunKind::Migrate => &MIGRATE,
         RunKind::Backup => &BACKUP,
         RunKind::Restore => &RESTORE,
+        RunKind::TemplateSync => &TEMPLATE_SYNC,
     }
 }
 
@@ -265,6 +269,7 @@ pub fn all() -> impl Iterator<Item = &'static StepDef> {
         .chain(UPDATE_MODULES.iter())
         .chain(DAY_TWO.iter())
         .chain(DATABASE.iter())
+        .chain(TEMPLATE_SYNC.iter())
         .copied()
 }
 

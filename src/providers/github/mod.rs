@@ -17,6 +17,8 @@ use crate::secrets::{redact, Provider, Secret};
 
 const P: Provider = Provider::Github;
 
+pub mod git;
+
 /// How many pages of 100 repositories `by_id` reads at most (10,000 repositories).
 const MAX_LIST_PAGES: u32 = 100;
 
