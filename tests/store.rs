@@ -914,7 +914,14 @@ fn a_rollout_keeps_its_plan_its_state_and_one_driver(store: Store) {
         },
     ];
     let id = store
-        .create_rollout(Environment::Production, fabrik::ledger::RolloutKind::Schema, "dir:/m", "[]", 0.2, &members)
+        .create_rollout(
+            Environment::Production,
+            fabrik::ledger::RolloutKind::Schema,
+            "dir:/m",
+            "[]",
+            0.2,
+            &members,
+        )
         .unwrap();
     assert_eq!(
         store
@@ -924,7 +931,10 @@ fn a_rollout_keeps_its_plan_its_state_and_one_driver(store: Store) {
             .id,
         id
     );
-    assert!(store.open_rollout(Environment::Sandbox, fabrik::ledger::RolloutKind::Schema).unwrap().is_none());
+    assert!(store
+        .open_rollout(Environment::Sandbox, fabrik::ledger::RolloutKind::Schema)
+        .unwrap()
+        .is_none());
     let got = store.rollout_members(id).unwrap();
     assert_eq!(got.len(), 2);
     assert_eq!(got[1].reason.as_ref().unwrap().en, "paused");

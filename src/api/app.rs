@@ -12,10 +12,11 @@ use tokio::sync::OnceCell;
 use super::cloud::{CloudApi, SettingEntry};
 use super::commands::Commands;
 use super::health::{HealthApi, Sweep};
-use super::rollout_desk::{RolloutDesk, RolloutsOverview};
+use super::rollout_desk::{RolloutDesk, RolloutsOverview, TemplatesOverview};
 use super::rollouts::{RolloutSource, RolloutView};
 use super::runs::{Readiness, RunDetail, RunHost, RunsApi};
 use super::supervisor::Supervisor;
+use super::templates::TemplateRolloutView;
 use super::{Api, ApiResult, AppInfo, DraftCheck, Language, Preferences};
 use crate::credentials::CredentialStatus;
 use crate::customer::{
@@ -490,5 +491,29 @@ impl Commands for Fabrik {
 
     async fn abort_rollout(&self, id: i64) -> ApiResult<RolloutView> {
         blocking(self.rollouts().await?, move |r| r.abort(id)).await
+    }
+
+    async fn templates_overview(&self) -> ApiResult<TemplatesOverview> {
+        blocking(self.rollouts().await?, |r| r.templates_overview()).await
+    }
+
+    async fn refresh_templates(&self) -> ApiResult<TemplatesOverview> {
+        self.rollouts().await?.refresh_templates().await
+    }
+
+    async fn plan_template(
+        &self,
+        at: Option<String>,
+        waves: String,
+        halt_share: f64,
+    ) -> ApiResult<TemplateRolloutView> {
+        self.rollouts()
+            .await?
+            .plan_template(at, waves, halt_share)
+            .await
+    }
+
+    async fn template_rollout(&self, id: i64) -> ApiResult<TemplateRolloutView> {
+        blocking(self.rollouts().await?, move |r| r.template_rollout(id)).await
     }
 }

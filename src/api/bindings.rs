@@ -6,9 +6,10 @@ use ts_rs::{Config, TS};
 
 use super::cloud::{Environment, SettingEntry};
 use super::health::Sweep;
-use super::rollout_desk::RolloutsOverview;
+use super::rollout_desk::{RolloutsOverview, TemplatesOverview};
 use super::rollouts::{FileHead, InstanceSchemaView, RolloutSource, RolloutView, WaveView};
 use super::runs::{Readiness, RunDetail};
+use super::templates::{RepoPlan, TemplateInstance, TemplateRolloutView};
 use super::{AppInfo, DraftCheck, ExportedFile, Language, Preferences};
 use crate::api::backups::BackupView;
 use crate::credentials::{CredentialState, CredentialStatus};
@@ -19,7 +20,7 @@ use crate::customer::{
 use crate::error::ApiError;
 use crate::fleet::{DEFAULT_HALT_SHARE, DEFAULT_WAVES};
 use crate::health::{FindingKind, Health, HealthFinding, HealthPart, HealthSummary, SiteProbe};
-use crate::ledger::{MemberState, RolloutState};
+use crate::ledger::{BaseHow, MemberState, PrState, RolloutKind, RolloutState};
 use crate::messages::{ErrorCode, Text};
 use crate::providers::verify::{Verification, VerifyState};
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
@@ -39,8 +40,12 @@ use crate::store::location::SharedRegister;
 use crate::store::people::{NewPerson, Person, Role};
 use crate::store::rollouts::{MemberRow, RolloutRow};
 use crate::store::runs::{LogLine, RunRow, StepRow};
+use crate::store::templates::{TemplateBase, TemplatePr};
 use crate::store::transfer::{MoveReport, TableCheck};
 use crate::store::{ExamplesRemoved, KeptExample};
+use crate::template::{
+    Action, Attention, CustomerChange, FileChange, NeedsPerson, Summary, TemplateChange,
+};
 
 /// The TypeScript `Commands` type, from the one command table (`super::commands`).
 macro_rules! command_table {
@@ -114,6 +119,7 @@ fn vocabularies() -> String {
         members("ADOPTION_STATES", "AdoptionState", AdoptionState::ALL),
         members("ROLLOUT_STATES", "RolloutState", RolloutState::ALL),
         members("MEMBER_STATES", "MemberState", MemberState::ALL),
+        members("PR_STATES", "PrState", PrState::ALL),
     ]
     .concat()
 }
@@ -133,6 +139,8 @@ pub fn typescript() -> String {
         RegisterChange, LiveStatus, SharedRegister, MoveReport, TableCheck, Person, Role, NewPerson,
         BackupView, Backup, BackupReason,
         RolloutsOverview, RolloutSource, RolloutView, RolloutRow, MemberRow, FileHead, WaveView, InstanceSchemaView, RolloutState, MemberState,
+        RolloutKind, TemplatesOverview, TemplateRolloutView, RepoPlan, TemplateInstance, TemplateBase, TemplatePr, BaseHow, PrState,
+        FileChange, TemplateChange, CustomerChange, Action, Summary, NeedsPerson, Attention,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

@@ -75,6 +75,10 @@ macro_rules! with_commands {
             async pause_rollout(id: i64) -> $crate::api::rollouts::RolloutView;
             async resume_rollout(id: i64) -> $crate::api::rollouts::RolloutView;
             async abort_rollout(id: i64) -> $crate::api::rollouts::RolloutView;
+            async templates_overview() -> $crate::api::rollout_desk::TemplatesOverview;
+            async refresh_templates() -> $crate::api::rollout_desk::TemplatesOverview;
+            async plan_template(at: Option<String>, waves: String, halt_share: f64) -> $crate::api::templates::TemplateRolloutView;
+            async template_rollout(id: i64) -> $crate::api::templates::TemplateRolloutView;
         }
     };
 }

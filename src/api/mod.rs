@@ -11,9 +11,9 @@ pub mod health;
 pub mod host;
 pub mod rollout_desk;
 pub mod rollouts;
-pub mod templates;
 pub mod runs;
 pub mod supervisor;
+pub mod templates;
 
 use std::path::Path;
 

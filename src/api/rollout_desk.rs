@@ -13,6 +13,7 @@ use ts_rs::TS;
 use super::rollouts::{InstanceSchemaView, RolloutSource, RolloutView, RolloutsApi};
 use super::runs::RunHost;
 use super::supervisor::Supervisor;
+use super::templates::{TemplateInstance, TemplateRolloutView, TemplatesApi};
 use super::ApiResult;
 use crate::store::rollouts::RolloutRow;
 use crate::store::Store;
@@ -35,8 +36,22 @@ pub struct RolloutsOverview {
     pub driving: Vec<i64>,
 }
 
+/// What "Mallen" shows first.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TemplatesOverview {
+    /// Every delivered customer's template version and newest pull request.
+    pub instances: Vec<TemplateInstance>,
+    /// The environment's template roll-outs, newest first.
+    pub rollouts: Vec<RolloutRow>,
+    /// The open template roll-out, if any, with its plans and pull requests.
+    pub open: Option<TemplateRolloutView>,
+    #[ts(type = "number[]")]
+    pub driving: Vec<i64>,
+}
+
 pub struct RolloutDesk {
     api: Arc<RolloutsApi>,
+    templates: Arc<TemplatesApi>,
     /// Roll-outs whose driver runs in this process.
     driving: Arc<Mutex<HashSet<i64>>>,
 }
@@ -44,6 +59,7 @@ pub struct RolloutDesk {
 impl RolloutDesk {
     pub fn new(store: Arc<Store>, supervisor: Arc<Supervisor>) -> RolloutDesk {
         RolloutDesk {
+            templates: Arc::new(TemplatesApi::new(store.clone(), supervisor.clone())),
             api: Arc::new(RolloutsApi::new(store, supervisor)),
             driving: Arc::default(),
         }
@@ -70,6 +86,53 @@ impl RolloutDesk {
             open,
             driving: self.driving(),
         })
+    }
+
+    pub fn templates_overview(&self) -> ApiResult<TemplatesOverview> {
+        let open = match self.templates.open()? {
+            Some(r) => Some(self.templates.view(r.id)?),
+            None => None,
+        };
+        Ok(TemplatesOverview {
+            instances: self.templates.instances()?,
+            rollouts: self.templates.list()?,
+            open,
+            driving: self.driving(),
+        })
+    }
+
+    /// Reads the open pull requests back from GitHub (a merged one moves its repository's
+    /// template version), then the overview.
+    pub async fn refresh_templates(&self) -> ApiResult<TemplatesOverview> {
+        self.templates.refresh().await?;
+        let desk = self.templates.clone();
+        let driving = self.driving();
+        crate::blocking::run(move || {
+            let open = match desk.open()? {
+                Some(r) => Some(desk.view(r.id)?),
+                None => None,
+            };
+            Ok(TemplatesOverview {
+                instances: desk.instances()?,
+                rollouts: desk.list()?,
+                open,
+                driving,
+            })
+        })
+        .await
+    }
+
+    pub async fn plan_template(
+        &self,
+        at: Option<String>,
+        waves: String,
+        halt_share: f64,
+    ) -> ApiResult<TemplateRolloutView> {
+        self.templates.plan(at.as_deref(), &waves, halt_share).await
+    }
+
+    pub fn template_rollout(&self, id: i64) -> ApiResult<TemplateRolloutView> {
+        self.templates.view(id)
     }
 
     pub async fn plan(

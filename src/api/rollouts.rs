@@ -211,7 +211,10 @@ impl RolloutsApi {
         if !(0.0..=1.0).contains(&halt_share) {
             return Err(Error::RolloutPlan(Say::RolloutHaltShareRange.text()).into());
         }
-        if let Some(open) = self.store.open_rollout(self.environment(), RolloutKind::Schema)? {
+        if let Some(open) = self
+            .store
+            .open_rollout(self.environment(), RolloutKind::Schema)?
+        {
             return Err(Error::RolloutOpen(open.id).into());
         }
         let (files, source_text) = self.files(&source).await?;
@@ -283,9 +286,14 @@ impl RolloutsApi {
             });
         }
         let json = serde_json::to_string(files).map_err(internal)?;
-        let id = self
-            .store
-            .create_rollout(env, RolloutKind::Schema, &source_text, &json, halt_share, &members)?;
+        let id = self.store.create_rollout(
+            env,
+            RolloutKind::Schema,
+            &source_text,
+            &json,
+            halt_share,
+            &members,
+        )?;
         self.view(id)
     }
 
@@ -333,12 +341,16 @@ impl RolloutsApi {
 
     /// The environment's roll-outs, newest first.
     pub fn list(&self) -> ApiResult<Vec<RolloutRow>> {
-        Ok(self.store.list_rollouts(self.environment(), RolloutKind::Schema, 50)?)
+        Ok(self
+            .store
+            .list_rollouts(self.environment(), RolloutKind::Schema, 50)?)
     }
 
     /// The open roll-out, if any.
     pub fn open(&self) -> ApiResult<Option<RolloutRow>> {
-        Ok(self.store.open_rollout(self.environment(), RolloutKind::Schema)?)
+        Ok(self
+            .store
+            .open_rollout(self.environment(), RolloutKind::Schema)?)
     }
 
     /// Pauses: the driver finishes the runs in flight and starts no new one.
@@ -682,7 +694,9 @@ impl RolloutsApi {
                 .find(|(id, _)| *id == m.customer_id)
                 .and_then(|(_, v)| v),
             // Where the repository stands after: its pull request, or its base when none was needed.
-            RolloutKind::Template => super::templates::version_after(&self.store, r, m.customer_id)?,
+            RolloutKind::Template => {
+                super::templates::version_after(&self.store, r, m.customer_id)?
+            }
         };
         let (member, reason) = match state {
             RunState::Succeeded => (MemberState::Done, None),

@@ -246,14 +246,17 @@ impl TemplatesApi {
                 Some(b) => Some((b.sha, b.how)),
                 None => match sync::find_base(gh, target, repo, &branch).await? {
                     Some(sha) => {
-                        let _ = self.store.set_template_base(c.id, env, &sha, BaseHow::Found);
+                        let _ = self
+                            .store
+                            .set_template_base(c.id, env, &sha, BaseHow::Found);
                         Some((sha, BaseHow::Found))
                     }
                     None => None,
                 },
             };
             let Some((base, how)) = base else {
-                plan.problem = Some(Say::TemplateBaseNeeded.with(params! { "slug" => c.slug.clone() }));
+                plan.problem =
+                    Some(Say::TemplateBaseNeeded.with(params! { "slug" => c.slug.clone() }));
                 return Ok(());
             };
             plan.base = Some(base.clone());
@@ -489,11 +492,21 @@ pub(super) fn settled_before(
     }
     Ok(store
         .template_pr_for(c.id, c.environment, &target.sha)?
-        .map(|p| (MemberState::Done, pr_reason(&p), base.map(|b| sync::short(&b.sha).to_string()))))
+        .map(|p| {
+            (
+                MemberState::Done,
+                pr_reason(&p),
+                base.map(|b| sync::short(&b.sha).to_string()),
+            )
+        }))
 }
 
 /// Where a repository stands after its run: `#N` for its pull request, else its base.
-pub(super) fn version_after(store: &Store, r: &RolloutRow, customer_id: i64) -> ApiResult<Option<String>> {
+pub(super) fn version_after(
+    store: &Store,
+    r: &RolloutRow,
+    customer_id: i64,
+) -> ApiResult<Option<String>> {
     let payload: Payload =
         serde_json::from_str(&r.migrations).map_err(|e| Error::Internal(e.to_string()))?;
     let env = r.environment;

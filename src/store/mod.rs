@@ -16,8 +16,8 @@ mod migrations;
 pub mod people;
 pub mod rollouts;
 pub mod runs;
-pub mod templates;
 mod settings;
+pub mod templates;
 pub mod transfer;
 
 use std::path::{Path, PathBuf};

@@ -67,7 +67,8 @@ pub struct NewPr<'a> {
     pub conflicts: i64,
 }
 
-const PR_COLUMNS: &str = "p.id, p.customer_id, c.slug, p.rollout_id, p.run_id, p.repo_id, p.base_sha,
+const PR_COLUMNS: &str =
+    "p.id, p.customer_id, c.slug, p.rollout_id, p.run_id, p.repo_id, p.base_sha,
     p.target_sha, p.branch, p.commit_sha, p.number, p.url, p.files, p.conflicts, p.state,
     p.created_at, p.checked_at";
 
@@ -193,7 +194,11 @@ impl Store {
     }
 
     /// The environment's pull requests, newest first; only open ones when `open_only`.
-    pub fn template_prs(&self, environment: Environment, open_only: bool) -> Result<Vec<TemplatePr>> {
+    pub fn template_prs(
+        &self,
+        environment: Environment,
+        open_only: bool,
+    ) -> Result<Vec<TemplatePr>> {
         let conn = self.conn();
         conn.query_map(
             &format!(

@@ -81,6 +81,7 @@ pub enum CustomerChange {
 /// What the update does with the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "FileAction")]
 pub enum Action {
     /// The customer did not touch it (or has none): the template's new file.
     TakeTemplate,
@@ -116,6 +117,7 @@ pub struct FileChange {
 
 /// Counts for the window and the pull request's description.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[ts(rename = "TemplateSummary")]
 pub struct Summary {
     /// Files the template changed (own and ignored files not counted).
     pub template_changed: usize,
@@ -137,7 +139,10 @@ impl Summary {
                 Action::Ignored => s.ignored += 1,
                 _ => {
                     s.template_changed += 1;
-                    if !matches!(c.customer, CustomerChange::Unchanged | CustomerChange::Absent) {
+                    if !matches!(
+                        c.customer,
+                        CustomerChange::Unchanged | CustomerChange::Absent
+                    ) {
                         s.customer_changed_too += 1;
                     }
                 }
@@ -301,8 +306,8 @@ mod tests {
 
     #[test]
     fn ignore_rules_are_gitignore_style() {
-        let rules = Rules::standard("# c\n\n/top.md\nbuild/\n*.log\n!keep.log\ndocs/**/draft-*\n")
-            .unwrap();
+        let rules =
+            Rules::standard("# c\n\n/top.md\nbuild/\n*.log\n!keep.log\ndocs/**/draft-*\n").unwrap();
         assert!(rules.ignores("top.md"));
         assert!(!rules.ignores("sub/top.md"));
         assert!(rules.ignores("build/x/y.js"));

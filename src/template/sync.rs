@@ -21,7 +21,9 @@ pub struct Target {
 
 impl Target {
     pub fn owner_name(&self) -> (&str, &str) {
-        self.template.split_once('/').unwrap_or((&self.template, ""))
+        self.template
+            .split_once('/')
+            .unwrap_or((&self.template, ""))
     }
 
     pub fn short(&self) -> &str {
@@ -65,7 +67,12 @@ pub struct TemplateCache {
 
 impl TemplateCache {
     /// The template's files at a commit.
-    pub async fn files_at(&self, gh: &Github, target: &Target, commit: &str) -> Result<Arc<Files>, ProviderError> {
+    pub async fn files_at(
+        &self,
+        gh: &Github,
+        target: &Target,
+        commit: &str,
+    ) -> Result<Arc<Files>, ProviderError> {
         if let Some(f) = self.trees.lock().expect("cache").get(commit) {
             return Ok(f.clone());
         }
@@ -80,7 +87,12 @@ impl TemplateCache {
     }
 
     /// A template blob's bytes.
-    pub async fn blob(&self, gh: &Github, target: &Target, sha: &str) -> Result<Arc<Vec<u8>>, ProviderError> {
+    pub async fn blob(
+        &self,
+        gh: &Github,
+        target: &Target,
+        sha: &str,
+    ) -> Result<Arc<Vec<u8>>, ProviderError> {
         if let Some(b) = self.blobs.lock().expect("cache").get(sha) {
             return Ok(b.clone());
         }
@@ -122,7 +134,11 @@ pub struct Customer {
     pub files: Files,
 }
 
-pub async fn customer(gh: &Github, repo: (&str, &str), branch: &str) -> Result<Option<Customer>, ProviderError> {
+pub async fn customer(
+    gh: &Github,
+    repo: (&str, &str),
+    branch: &str,
+) -> Result<Option<Customer>, ProviderError> {
     let Some(head) = gh.branch_head(repo.0, repo.1, branch).await? else {
         return Ok(None);
     };
@@ -158,7 +174,11 @@ pub async fn tree_changes(
 }
 
 /// The customer's side at a given commit (a resumed run's branch parent).
-pub async fn customer_at(gh: &Github, repo: (&str, &str), head: &str) -> Result<Customer, ProviderError> {
+pub async fn customer_at(
+    gh: &Github,
+    repo: (&str, &str),
+    head: &str,
+) -> Result<Customer, ProviderError> {
     let c = gh.commit(repo.0, repo.1, head).await?;
     let files = Files::of(gh.tree(repo.0, repo.1, &c.tree).await?);
     Ok(Customer {
@@ -224,7 +244,12 @@ impl Proposal {
 }
 
 /// The template's ignore list at the target (`.fabrik/template-ignore`), empty when none.
-async fn rules(gh: &Github, cache: &TemplateCache, target: &Target, files: &Files) -> Result<super::Rules, ProviderError> {
+async fn rules(
+    gh: &Github,
+    cache: &TemplateCache,
+    target: &Target,
+    files: &Files,
+) -> Result<super::Rules, ProviderError> {
     let list = match files.blobs.get(super::IGNORE_FILE) {
         Some(sha) => String::from_utf8_lossy(&cache.blob(gh, target, sha).await?).into_owned(),
         None => String::new(),
@@ -251,14 +276,21 @@ pub async fn propose(
     let base_files = cache.files_at(gh, target, base).await?;
     let target_files = cache.files_at(gh, target, &target.sha).await?;
     let rules = rules(gh, cache, target, &target_files).await?;
-    let changes = super::classify(&base_files.blobs, &target_files.blobs, &customer.files.blobs, &rules);
+    let changes = super::classify(
+        &base_files.blobs,
+        &target_files.blobs,
+        &customer.files.blobs,
+        &rules,
+    );
     // The blobs the decisions read: the template's from the template, the customer's from
     // the customer's repository.
     let mut blobs: HashMap<String, Vec<u8>> = HashMap::new();
     for c in &changes {
         let (template_side, customer_side) = match c.action {
             Action::TakeTemplate => (vec![&c.template_blob], vec![]),
-            Action::Merge | Action::AddBoth => (vec![&c.base_blob, &c.template_blob], vec![&c.customer_blob]),
+            Action::Merge | Action::AddBoth => {
+                (vec![&c.base_blob, &c.template_blob], vec![&c.customer_blob])
+            }
             _ => (vec![], vec![]),
         };
         for sha in template_side.into_iter().flatten() {
@@ -280,7 +312,11 @@ pub async fn propose(
         )
     })?;
     let mut proposal = Proposal {
-        conflicts: applied.needs_person.iter().filter(|n| n.conflicts > 0).count(),
+        conflicts: applied
+            .needs_person
+            .iter()
+            .filter(|n| n.conflicts > 0)
+            .count(),
         needs_person: applied.needs_person,
         summary: applied.summary,
         ..Proposal::default()

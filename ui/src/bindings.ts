@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "restore_mismatch" | "supabase_init_failed" | "deployment_failed" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "restore_mismatch" | "supabase_init_failed" | "deployment_failed" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
 
 export type Text = { sv: string, en: string, };
 
@@ -261,13 +261,13 @@ already_running: boolean,
  */
 driven_by: string | null, };
 
-export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup", scheduled?: boolean, } | { "kind": "restore", backup: number, confirmation: string, };
+export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup", scheduled?: boolean, } | { "kind": "restore", backup: number, confirmation: string, } | { "kind": "template_sync", rollout: number, };
 
-export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup";
+export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup" | "github.template_pr";
 
 export type StepOutcome = "created" | "adopted" | "done" | "skipped";
 
-export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove" | "migrate" | "backup" | "restore";
+export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove" | "migrate" | "backup" | "restore" | "template_sync";
 
 export type RunState = "running" | "cancelling" | "rolling_back" | "succeeded" | "failed" | "cancelled" | "rolled_back" | "rollback_failed";
 
@@ -548,7 +548,7 @@ export type RolloutSource = { "kind": "dir", path: string, } | { "kind": "ref", 
 
 export type RolloutView = { rollout: RolloutRow, files: Array<FileHead>, waves: Array<WaveView>, members: Array<MemberRow>, };
 
-export type RolloutRow = { id: number, environment: Environment, 
+export type RolloutRow = { id: number, kind: RolloutKind, environment: Environment, 
 /**
  * Where the files came from: `dir:/path` or `ref:<repo>@<ref> (<commit>)`.
  */
@@ -577,6 +577,94 @@ schema_version: string | null, };
 export type RolloutState = "planned" | "running" | "paused" | "halted" | "aborted" | "done";
 
 export type MemberState = "pending" | "running" | "done" | "failed" | "skipped";
+
+export type RolloutKind = "schema" | "template";
+
+export type TemplatesOverview = { 
+/**
+ * Every delivered customer's template version and newest pull request.
+ */
+instances: Array<TemplateInstance>, 
+/**
+ * The environment's template roll-outs, newest first.
+ */
+rollouts: Array<RolloutRow>, 
+/**
+ * The open template roll-out, if any, with its plans and pull requests.
+ */
+open: TemplateRolloutView | null, driving: number[], };
+
+export type TemplateRolloutView = { view: RolloutView, template: string, target: string, plans: Array<RepoPlan>, prs: Array<TemplatePr>, };
+
+export type RepoPlan = { slug: string, name: string, 
+/**
+ * `owner/name` of the customer's repository.
+ */
+repo: string | null, base: string | null, base_how: BaseHow | null, 
+/**
+ * Template commits between the base and the target.
+ */
+behind: number | null, changes: Array<FileChange>, 
+/**
+ * The files a person must look at: conflict markers, or the customer's kept.
+ */
+needs_person: Array<NeedsPerson>, summary: TemplateSummary, 
+/**
+ * Why it cannot be planned (no repository, unknown base, GitHub's error).
+ */
+problem: Text | null, };
+
+export type TemplateInstance = { slug: string, name: string, status: Status, base: TemplateBase | null, 
+/**
+ * The newest pull request Fabrik opened in its repository.
+ */
+pr: TemplatePr | null, };
+
+export type TemplateBase = { sha: string, how: BaseHow, at: string, };
+
+export type TemplatePr = { id: number, customer_id: number, slug: string, rollout_id: number | null, run_id: number | null, repo_id: number, base_sha: string, target_sha: string, branch: string, 
+/**
+ * The commit Fabrik wrote: a branch whose head is another was pushed to by a person.
+ */
+commit_sha: string, number: number, url: string, 
+/**
+ * The files it carries, as JSON (`template::FileChange` list).
+ */
+files: string, conflicts: number, state: PrState, created_at: string, checked_at: string | null, };
+
+export type BaseHow = "generated" | "synced" | "found" | "stated";
+
+export type PrState = "open" | "merged" | "closed" | "pushed";
+
+export type FileChange = { path: string, template: TemplateChange, customer: CustomerChange, action: FileAction, base_blob: string | null, template_blob: string | null, customer_blob: string | null, };
+
+export type TemplateChange = "added" | "modified" | "deleted";
+
+export type CustomerChange = "unchanged" | "modified" | "deleted" | "added" | "absent";
+
+export type FileAction = "take_template" | "delete" | "keep_deleted" | "merge" | "keep_customer" | "add_both" | "same" | "own" | "ignored";
+
+export type TemplateSummary = { 
+/**
+ * Files the template changed (own and ignored files not counted).
+ */
+template_changed: number, 
+/**
+ * Of those, files the customer changed too.
+ */
+customer_changed_too: number, 
+/**
+ * Files left with conflict markers or for a person (known only after `apply`).
+ */
+conflicts: number, own: number, ignored: number, };
+
+export type NeedsPerson = { path: string, why: Attention, 
+/**
+ * Conflict regions, for `Conflicts`.
+ */
+conflicts: number, };
+
+export type Attention = "conflicts" | "deleted_in_template" | "binary";
 
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
@@ -638,12 +726,16 @@ export type Commands = {
   pause_rollout: { args: { id: number }; result: RolloutView };
   resume_rollout: { args: { id: number }; result: RolloutView };
   abort_rollout: { args: { id: number }; result: RolloutView };
+  templates_overview: { args: {  }; result: TemplatesOverview };
+  refresh_templates: { args: {  }; result: TemplatesOverview };
+  plan_template: { args: { at: string | null; waves: string; halt_share: number }; result: TemplateRolloutView };
+  template_rollout: { args: { id: number }; result: TemplateRolloutView };
 };
 
-export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore'];
+export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore', 'template_sync'];
 export const RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back', 'succeeded', 'failed', 'cancelled', 'rolled_back', 'rollback_failed'];
 export const ACTIVE_RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back'];
-export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove', 'supabase.backup', 'supabase.migrate', 'supabase.verify', 'supabase.restore_backup'];
+export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove', 'supabase.backup', 'supabase.migrate', 'supabase.verify', 'supabase.restore_backup', 'github.template_pr'];
 export const STEP_STATES: readonly StepState[] = ['pending', 'running', 'waiting', 'retrying', 'succeeded', 'failed', 'skipped', 'compensating', 'compensated', 'compensation_failed'];
 export const UNFINISHED_STEP_STATES: readonly StepState[] = ['running', 'waiting', 'retrying'];
 export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
@@ -655,6 +747,7 @@ export const TARGET_VERDICTS: readonly TargetVerdict[] = ['delete', 'keep', 'gon
 export const ADOPTION_STATES: readonly AdoptionState[] = ['refused', 'allowed', 'adopted'];
 export const ROLLOUT_STATES: readonly RolloutState[] = ['planned', 'running', 'paused', 'halted', 'aborted', 'done'];
 export const MEMBER_STATES: readonly MemberState[] = ['pending', 'running', 'done', 'failed', 'skipped'];
+export const PR_STATES: readonly PrState[] = ['open', 'merged', 'closed', 'pushed'];
 export const MAX_IMPORT_BYTES = 33554432;
 export const PORTAL_TABLE = 'public.organizations';
 export const DEFAULT_WAVES = '1,10%,rest';
@@ -691,6 +784,7 @@ export const STEP_LABEL: Record<StepKey, Text> = {
   'supabase.migrate': { sv: "Lägg in migreringar", en: "Apply migrations" },
   'supabase.verify': { sv: "Kontrollera databasschemat", en: "Verify the database schema" },
   'supabase.restore_backup': { sv: "Återställ databasen från säkerhetskopian", en: "Restore the database from the backup" },
+  'github.template_pr': { sv: "Öppna en pull request med mallens ändringar", en: "Open a pull request with the template's changes" },
 };
 
 export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
@@ -769,6 +863,8 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   rollout_busy: { sv: "Utrullning {id} drivs redan av en annan process; vänta, eller pausa den därifrån", en: "Roll-out {id} is already driven by another process; wait, or pause it from there" },
   rollout_state: { sv: "Utrullning {id} är {state} och kan inte ändras så", en: "Roll-out {id} is {state} and cannot change that way" },
   rollout_plan: { sv: "Utrullningen kan inte planeras: {reason}", en: "The roll-out cannot be planned: {reason_en}" },
+  template_base_unknown: { sv: "Det är okänt vilken version av mallen {repo} står på (ingen i registret, och ingen mallversion har repots första commit); ange den med fabrik template base {slug} <sha>", en: "It is unknown which version of the template {repo} stands on (none in the register, and no template version has the repository's first commit); state it with fabrik template base {slug} <sha>" },
+  template_branch_taken: { sv: "Grenen {branch} i {repo} finns redan men är inte Fabriks; Fabrik rör den inte. Ta bort eller byt namn på grenen och kör utrullningen igen", en: "The branch {branch} in {repo} exists but is not Fabrik's; Fabrik leaves it alone. Delete or rename the branch and run the roll-out again" },
   backup_failed: { sv: "Säkerhetskopian kunde inte tas: {detail}", en: "The backup could not be taken: {detail}" },
   backup_not_found: { sv: "Säkerhetskopia {backup} finns inte för den här kunden i {environment} (eller är borttagen); välj en i listan över kundens säkerhetskopior.", en: "Backup {backup} does not exist for this customer in {environment} (or was removed); choose one from the customer's list of backups." },
   backup_unreadable: { sv: "Säkerhetskopia {backup} kan inte läsas: {detail}", en: "Backup {backup} cannot be read: {detail}" },

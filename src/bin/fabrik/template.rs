@@ -177,11 +177,10 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: TemplateCmd) -> Result<(), ApiError
                     .as_ref()
                     .map(|b| format!("{} ({})", short(&b.sha), b.how))
                     .unwrap_or_else(|| "okänd".into());
-                let pr = i
-                    .pr
-                    .as_ref()
-                    .map(|p| format!("  pull request #{} {} {}", p.number, p.state, p.url))
-                    .unwrap_or_default();
+                let pr =
+                    i.pr.as_ref()
+                        .map(|p| format!("  pull request #{} {} {}", p.number, p.state, p.url))
+                        .unwrap_or_default();
                 println!("{:<28} mall {base}{pr}", i.slug);
             }
         }

@@ -46,9 +46,19 @@ pub struct CommitHead {
 /// its new blob, or its removal.
 #[derive(Debug, Clone)]
 pub enum TreeChange {
-    Text { path: String, mode: String, text: String },
-    Blob { path: String, mode: String, sha: String },
-    Remove { path: String },
+    Text {
+        path: String,
+        mode: String,
+        text: String,
+    },
+    Blob {
+        path: String,
+        mode: String,
+        sha: String,
+    },
+    Remove {
+        path: String,
+    },
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -101,7 +111,10 @@ fn seg(s: &str) -> String {
 }
 
 impl Github {
-    async fn get_json<T: serde::de::DeserializeOwned>(&self, path: String) -> Result<T, ProviderError> {
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: String,
+    ) -> Result<T, ProviderError> {
         let resp = self.call(Method::GET, self.octo._get(path)).await?;
         self.json(resp).await
     }
@@ -137,13 +150,22 @@ impl Github {
             .get_json(format!("/repos/{owner}/{name}/git/blobs/{sha}"))
             .await?;
         match v["encoding"].as_str() {
-            Some("utf-8") => Ok(v["content"].as_str().unwrap_or_default().as_bytes().to_vec()),
+            Some("utf-8") => Ok(v["content"]
+                .as_str()
+                .unwrap_or_default()
+                .as_bytes()
+                .to_vec()),
             _ => Self::decoded(&v, sha),
         }
     }
 
     /// A new blob from bytes (`git/create-blob`, base64): for a file that is not text.
-    pub async fn create_blob(&self, owner: &str, name: &str, bytes: &[u8]) -> Result<String, ProviderError> {
+    pub async fn create_blob(
+        &self,
+        owner: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<String, ProviderError> {
         use base64::Engine as _;
         let body = json!({
             "content": base64::engine::general_purpose::STANDARD.encode(bytes),
@@ -202,7 +224,12 @@ impl Github {
     }
 
     /// A commit's tree and parents (`git/get-commit`).
-    pub async fn commit(&self, owner: &str, name: &str, sha: &str) -> Result<CommitHead, ProviderError> {
+    pub async fn commit(
+        &self,
+        owner: &str,
+        name: &str,
+        sha: &str,
+    ) -> Result<CommitHead, ProviderError> {
         let v: serde_json::Value = self
             .get_json(format!("/repos/{owner}/{name}/git/commits/{sha}"))
             .await?;
@@ -214,7 +241,11 @@ impl Github {
                 .to_string(),
             parents: v["parents"]
                 .as_array()
-                .map(|ps| ps.iter().filter_map(|p| p["sha"].as_str().map(str::to_string)).collect())
+                .map(|ps| {
+                    ps.iter()
+                        .filter_map(|p| p["sha"].as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default(),
             message: v["message"].as_str().unwrap_or_default().to_string(),
         })
@@ -222,7 +253,12 @@ impl Github {
 
     /// The commit a branch points at (`git/get-ref`, `heads/<branch>`); `None` when there is
     /// no such branch.
-    pub async fn branch_head(&self, owner: &str, name: &str, branch: &str) -> Result<Option<String>, ProviderError> {
+    pub async fn branch_head(
+        &self,
+        owner: &str,
+        name: &str,
+        branch: &str,
+    ) -> Result<Option<String>, ProviderError> {
         let path = format!("/repos/{owner}/{name}/git/ref/heads/{}", seg(branch));
         match self.get_json::<serde_json::Value>(path).await {
             Ok(v) => Ok(Some(
@@ -238,7 +274,13 @@ impl Github {
 
     /// A new branch at a commit (`git/create-ref`). One that exists already answers 422
     /// ("Reference already exists"), read as `Conflict`.
-    pub async fn create_branch(&self, owner: &str, name: &str, branch: &str, sha: &str) -> Result<(), ProviderError> {
+    pub async fn create_branch(
+        &self,
+        owner: &str,
+        name: &str,
+        branch: &str,
+        sha: &str,
+    ) -> Result<(), ProviderError> {
         let body = json!({ "ref": format!("refs/heads/{branch}"), "sha": sha });
         self.post_json::<serde_json::Value>(format!("/repos/{owner}/{name}/git/refs"), &body)
             .await
@@ -247,7 +289,13 @@ impl Github {
 
     /// The history of a branch or commit, newest first (`repos/list-commits`), up to `limit`
     /// commits.
-    pub async fn history(&self, owner: &str, name: &str, at: &str, limit: usize) -> Result<Vec<CommitHead>, ProviderError> {
+    pub async fn history(
+        &self,
+        owner: &str,
+        name: &str,
+        at: &str,
+        limit: usize,
+    ) -> Result<Vec<CommitHead>, ProviderError> {
         let mut out = Vec::new();
         for page in 1..=MAX_COMMIT_PAGES {
             let items: Vec<serde_json::Value> = self
@@ -260,12 +308,22 @@ impl Github {
             for v in items {
                 out.push(CommitHead {
                     sha: sha_of(&v, "commits")?,
-                    tree: v["commit"]["tree"]["sha"].as_str().unwrap_or_default().to_string(),
+                    tree: v["commit"]["tree"]["sha"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
                     parents: v["parents"]
                         .as_array()
-                        .map(|ps| ps.iter().filter_map(|p| p["sha"].as_str().map(str::to_string)).collect())
+                        .map(|ps| {
+                            ps.iter()
+                                .filter_map(|p| p["sha"].as_str().map(str::to_string))
+                                .collect()
+                        })
                         .unwrap_or_default(),
-                    message: v["commit"]["message"].as_str().unwrap_or_default().to_string(),
+                    message: v["commit"]["message"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
                 });
                 if out.len() >= limit {
                     return Ok(out);
@@ -279,9 +337,17 @@ impl Github {
     }
 
     /// How many commits `head` is ahead of `base` (`repos/compare-commits`).
-    pub async fn ahead_by(&self, owner: &str, name: &str, base: &str, head: &str) -> Result<u64, ProviderError> {
+    pub async fn ahead_by(
+        &self,
+        owner: &str,
+        name: &str,
+        base: &str,
+        head: &str,
+    ) -> Result<u64, ProviderError> {
         let v: serde_json::Value = self
-            .get_json(format!("/repos/{owner}/{name}/compare/{base}...{head}?per_page=1"))
+            .get_json(format!(
+                "/repos/{owner}/{name}/compare/{base}...{head}?per_page=1"
+            ))
             .await?;
         v["ahead_by"]
             .as_u64()
@@ -300,29 +366,48 @@ impl Github {
         body: &str,
     ) -> Result<Pull, ProviderError> {
         let req = json!({ "title": title, "head": head, "base": base, "body": body });
-        self.post_json(format!("/repos/{owner}/{name}/pulls"), &req).await
+        self.post_json(format!("/repos/{owner}/{name}/pulls"), &req)
+            .await
     }
 
     /// The pull requests (open and closed) whose head is this branch of the repository
     /// (`pulls/list`, `head=owner:branch`, `state=all`).
-    pub async fn pulls_of(&self, owner: &str, name: &str, branch: &str) -> Result<Vec<Pull>, ProviderError> {
-        let head: String = url::form_urlencoded::byte_serialize(format!("{owner}:{branch}").as_bytes()).collect();
-        self.get_json(format!("/repos/{owner}/{name}/pulls?head={head}&state=all&per_page=100"))
-            .await
+    pub async fn pulls_of(
+        &self,
+        owner: &str,
+        name: &str,
+        branch: &str,
+    ) -> Result<Vec<Pull>, ProviderError> {
+        let head: String =
+            url::form_urlencoded::byte_serialize(format!("{owner}:{branch}").as_bytes()).collect();
+        self.get_json(format!(
+            "/repos/{owner}/{name}/pulls?head={head}&state=all&per_page=100"
+        ))
+        .await
     }
 
     /// One pull request (`pulls/get`).
     pub async fn pull(&self, owner: &str, name: &str, number: u64) -> Result<Pull, ProviderError> {
-        self.get_json(format!("/repos/{owner}/{name}/pulls/{number}")).await
+        self.get_json(format!("/repos/{owner}/{name}/pulls/{number}"))
+            .await
     }
 
     /// Merges a pull request if its head is still `sha` (`pulls/merge`; GitHub answers 409 when
     /// the head moved and 405 when it cannot be merged).
-    pub async fn merge_pull(&self, owner: &str, name: &str, number: u64, sha: &str) -> Result<(), ProviderError> {
+    pub async fn merge_pull(
+        &self,
+        owner: &str,
+        name: &str,
+        number: u64,
+        sha: &str,
+    ) -> Result<(), ProviderError> {
         let body = json!({ "sha": sha, "merge_method": "merge" });
         self.call(
             Method::PUT,
-            self.octo._put(format!("/repos/{owner}/{name}/pulls/{number}/merge"), Some(&body)),
+            self.octo._put(
+                format!("/repos/{owner}/{name}/pulls/{number}/merge"),
+                Some(&body),
+            ),
         )
         .await
         .map(|_| ())

@@ -13,9 +13,9 @@ use crate::ledger::events::StepOutcome;
 use crate::ledger::{BaseHow, LogLevel, RunInput, StepKey};
 use crate::messages::{ErrorCode, Say};
 use crate::params;
+use crate::providers::error::ErrorKind;
 use crate::provision::context::{Done, RunCtx, StepError};
 use crate::provision::{outputs, proof};
-use crate::providers::error::ErrorKind;
 use crate::secrets::Provider;
 use crate::store::templates::NewPr;
 use crate::template::sync::{self, Target, TemplateCache};
@@ -134,11 +134,21 @@ async fn template_pr(ctx: &RunCtx) -> Result<Done, StepError> {
             }
             // Proven again right before the first write (marker and fence).
             proof::repo(ctx).await?;
-            let changes = sync::tree_changes(gh, repo, proposal.writes.clone(), proposal.removes.clone()).await?;
-            let tree = gh.create_tree(repo.0, repo.1, &customer.tree, &changes).await?;
+            let changes =
+                sync::tree_changes(gh, repo, proposal.writes.clone(), proposal.removes.clone())
+                    .await?;
+            let tree = gh
+                .create_tree(repo.0, repo.1, &customer.tree, &changes)
+                .await?;
             let message = commit_message(&target, &base, &ctx.customer.uid, proposal.conflicts);
             let commit = gh
-                .create_commit(repo.0, repo.1, &message, &tree, std::slice::from_ref(&customer.head))
+                .create_commit(
+                    repo.0,
+                    repo.1,
+                    &message,
+                    &tree,
+                    std::slice::from_ref(&customer.head),
+                )
                 .await?;
             match gh.create_branch(repo.0, repo.1, &branch, &commit).await {
                 Ok(()) => {}
@@ -173,7 +183,13 @@ async fn template_pr(ctx: &RunCtx) -> Result<Done, StepError> {
     let files = serde_json::to_string(&proposal.changes).unwrap_or_default();
     let (url, number) = (pull.html_url.clone(), pull.number as i64);
     let (run_id, repo_id) = (ctx.run_id, r.id as i64);
-    let (b, t, br, c, u) = (base.clone(), target.sha.clone(), branch.clone(), commit.clone(), url.clone());
+    let (b, t, br, c, u) = (
+        base.clone(),
+        target.sha.clone(),
+        branch.clone(),
+        commit.clone(),
+        url.clone(),
+    );
     let conflicts = proposal.conflicts as i64;
     ctx.db(move |s| {
         s.record_template_pr(&NewPr {
@@ -222,7 +238,10 @@ fn commit_message(target: &Target, base: &str, uid: &str, conflicts: usize) -> S
             "{conflicts} konflikt(er) har markeringar som en person måste lösa.\n"
         ));
     }
-    m.push_str(&format!("\n{TRAILER} {}\nFabrik-Customer: {uid}\n", target.sha));
+    m.push_str(&format!(
+        "\n{TRAILER} {}\nFabrik-Customer: {uid}\n",
+        target.sha
+    ));
     m
 }
 
