@@ -5,7 +5,7 @@
 //! Trees are stored as git stores them (one level each, entries in git's order); most edits go
 //! through a flat view (`path → (mode, blob sha)`) and are built back into nested trees.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
@@ -364,28 +364,32 @@ impl Git {
             .or_insert_with(|| obj.clone());
     }
 
-    /// Commits reachable from `head` (itself included), newest committer date first; ties keep
-    /// the order of a walk from `head` (children before parents).
+    /// Commits reachable from `head` (itself included) in `git log`'s default order: a walk
+    /// from `head` that always takes the newest (committer date) commit seen so far next, so a
+    /// commit comes before its parents.
     pub fn log(&self, head: &str) -> Vec<String> {
         let mut seen = BTreeSet::new();
         let mut order = vec![];
-        let mut queue = VecDeque::from([head.to_string()]);
-        while let Some(s) = queue.pop_front() {
-            if !seen.insert(s.clone()) {
-                continue;
-            }
-            if let Some(c) = self.commit(&s) {
-                queue.extend(c.parents.iter().cloned());
-                order.push(s);
-            }
+        // (date, arrival, sha): newest first; on equal dates, the one seen first.
+        let mut queue: std::collections::BinaryHeap<(i64, std::cmp::Reverse<usize>, String)> =
+            Default::default();
+        let mut arrival = 0;
+        if self.commit(head).is_some() {
+            queue.push((0, std::cmp::Reverse(0), head.to_string()));
+            seen.insert(head.to_string());
         }
-        let date: HashMap<&String, i64> = order
-            .iter()
-            .map(|s| (s, self.commit(s).map_or(0, |c| c.committer.date_ms)))
-            .collect();
-        let mut sorted = order.clone();
-        sorted.sort_by_key(|s| std::cmp::Reverse(date[s]));
-        sorted
+        while let Some((_, _, s)) = queue.pop() {
+            let Some(c) = self.commit(&s) else { continue };
+            for p in &c.parents {
+                if seen.insert(p.clone()) {
+                    arrival += 1;
+                    let date = self.commit(p).map_or(i64::MIN, |c| c.committer.date_ms);
+                    queue.push((date, std::cmp::Reverse(arrival), p.clone()));
+                }
+            }
+            order.push(s);
+        }
+        order
     }
 
     pub fn is_ancestor(&self, ancestor: &str, of: &str) -> bool {

@@ -407,11 +407,19 @@ impl World {
         }
     }
 
-    /// Gives every repository its git objects (see [`Repo::ensure_git`]).
+    /// Gives every repository its git objects (see [`Repo::ensure_git`]): the seeded ones as
+    /// made by the agency's maintainers (so a repository generated from the template in the
+    /// same second still gets its own commit), the others as made by the token's user.
     pub fn ensure_git(&mut self) {
-        let who = self.agent(now_ms());
+        let now = now_ms();
+        let who = self.agent(now);
+        let maintainer = Person {
+            name: format!("{} maintainers", self.seed.github_org),
+            email: format!("{}@users.noreply.github.com", self.seed.github_org),
+            date_ms: now,
+        };
         for r in &mut self.github.repos {
-            r.ensure_git(&who);
+            r.ensure_git(if r.seeded { &maintainer } else { &who });
         }
     }
 }

@@ -41,7 +41,7 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/repos/{owner}/{repo}/generate", post(generate))
         .route("/repos/{owner}/{repo}/commits", get(commits))
         .route("/repos/{owner}/{repo}/commits/{ref}", get(commit_one))
-        .route("/repos/{owner}/{repo}/branches/{branch}", get(branch))
+        .route("/repos/{owner}/{repo}/branches/{*branch}", get(branch))
         .route("/repos/{owner}/{repo}/contents/", get(contents_root))
         .route("/repos/{owner}/{repo}/contents", get(contents_root))
         .route(
