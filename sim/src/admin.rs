@@ -29,6 +29,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/reset", post(reset))
         .route("/status", get(status))
         .route("/github/rename", post(rename_repo))
+        .route(
+            "/github/commit",
+            post(crate::providers::github_git::admin_commit),
+        )
         .route("/vercel/rename", post(rename_project))
         .route(
             "/vercel/domains/{domain}/verifiable",

@@ -103,13 +103,23 @@ pub struct RateLimits {
     pub supabase_per_minute: u32,
     /// GitHub primary limit: requests per hour per token.
     pub github_per_hour: u32,
-    /// GitHub secondary limit: content-creating requests per minute per token.
+    /// GitHub secondary limit: content-creating requests (POST, PUT, PATCH, DELETE) per minute
+    /// per token; 0 turns it off. GitHub: "no more than 80 content-generating requests per
+    /// minute and no more than 500 content-generating requests per hour" (docs.github.com,
+    /// rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits).
     pub github_content_per_minute: u32,
+    /// GitHub secondary limit: content-creating requests per hour per token (500); 0 turns it off.
+    #[serde(default = "default_content_per_hour")]
+    pub github_content_per_hour: u32,
     /// Vercel: requests per minute per token and endpoint (Vercel's limits are per endpoint; 100 is a
     /// conservative common value, not an official figure).
     pub vercel_per_minute: u32,
     /// Resend: requests per second per token (team).
     pub resend_per_second: u32,
+}
+
+fn default_content_per_hour() -> u32 {
+    500
 }
 
 impl Default for RateLimits {
@@ -118,6 +128,7 @@ impl Default for RateLimits {
             supabase_per_minute: 120,
             github_per_hour: 5000,
             github_content_per_minute: 80,
+            github_content_per_hour: 500,
             vercel_per_minute: 100,
             resend_per_second: 2,
         }

@@ -167,7 +167,11 @@ fn github_repo(st: &AppState, b: &Map<String, Value>, name: String) -> Result<Va
                     "the seeded template {t} no longer exists"
                 )));
             };
-            (Some(t), tpl.files.clone(), tpl.default_branch.clone())
+            (
+                Some(tpl.clone()),
+                tpl.files.clone(),
+                tpl.default_branch.clone(),
+            )
         } else {
             (
                 None,
@@ -181,7 +185,7 @@ fn github_repo(st: &AppState, b: &Map<String, Value>, name: String) -> Result<Va
                 r.previous_names.retain(|p| !p.eq_ignore_ascii_case(&name));
             }
         }
-        let repo = Repo {
+        let mut repo = Repo {
             id: w.ids.number(),
             owner: org.clone(),
             owner_id: w.seed.github_org_id,
@@ -190,7 +194,7 @@ fn github_repo(st: &AppState, b: &Map<String, Value>, name: String) -> Result<Va
             private: true,
             description,
             is_template: false,
-            template,
+            template: template.as_ref().map(Repo::full_name),
             created_ms: now,
             contents_ready_ms: now,
             files,
@@ -199,7 +203,10 @@ fn github_repo(st: &AppState, b: &Map<String, Value>, name: String) -> Result<Va
             seeded: false,
             previous_names: Vec::new(),
             earlier: Vec::new(),
+            git: Default::default(),
+            pulls: Vec::new(),
         };
+        repo.start_history(template.as_ref(), &w.agent(now));
         w.foreign.push(format!("github:{}", repo.id));
         let v = json!({"id": repo.id, "full_name": repo.full_name()});
         w.github.repos.push(repo);

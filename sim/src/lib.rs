@@ -9,6 +9,7 @@
 //! `fabrik-sim` binary. See `sim/README.md` for the seeded world, the fault API and deviations.
 
 pub mod config;
+pub mod git;
 pub mod ids;
 pub mod pg;
 pub mod world;
@@ -156,6 +157,9 @@ pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
         None => None,
     }
     .unwrap_or_else(|| world::World::seeded(&config.world, config.seed));
+    let mut world = world;
+    // A world saved before the git object model gets one.
+    world.ensure_git();
     let pg = match &config.database_url {
         Some(url) => Some(
             sqlexec::PgBackend::connect(url)

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 
 use super::{bearer, json_body, query_num};
 use crate::errors::{self, json_response, with_header, GITHUB_DOCS};
+use crate::git::{Flat, Person, TreeEntry};
 use crate::state::{lock, AppState};
 use crate::world::{iso_secs, now_ms, Repo};
 
@@ -39,23 +40,25 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         )
         .route("/repos/{owner}/{repo}/generate", post(generate))
         .route("/repos/{owner}/{repo}/commits", get(commits))
-        .route("/repos/{owner}/{repo}/branches/{branch}", get(branch))
+        .route("/repos/{owner}/{repo}/commits/{ref}", get(commit_one))
+        .route("/repos/{owner}/{repo}/branches/{*branch}", get(branch))
         .route("/repos/{owner}/{repo}/contents/", get(contents_root))
         .route("/repos/{owner}/{repo}/contents", get(contents_root))
         .route(
             "/repos/{owner}/{repo}/contents/{*path}",
             get(contents).put(put_contents),
         )
+        .merge(super::github_git::router())
         .route_layer(middleware::from_fn_with_state(st, auth_and_limit))
 }
 
-fn doc(path: &str) -> String {
+pub(crate) fn doc(path: &str) -> String {
     format!("https://docs.github.com/rest/{path}")
 }
 
 /// The token a request was authenticated with (put in extensions by the middleware).
 #[derive(Clone)]
-struct Token(String);
+pub(crate) struct Token(pub(crate) String);
 
 /// Token check and the primary (per hour) limit, with `x-ratelimit-*` on every answer.
 async fn auth_and_limit(State(st): St, mut req: Request, next: Next) -> Response {
@@ -72,9 +75,16 @@ async fn auth_and_limit(State(st): St, mut req: Request, next: Next) -> Response
         counts,
     );
     let scopes = st.cfg.scopes_for(&token).join(", ");
-    req.extensions_mut().insert(Token(token));
+    req.extensions_mut().insert(Token(token.clone()));
+    let writes = matches!(
+        *req.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    );
     let resp = if info.allowed || !counts {
-        next.run(req).await
+        match writes.then(|| content_limit(&st, &token)).flatten() {
+            Some(refused) => refused,
+            None => next.run(req).await,
+        }
     } else {
         errors::github(403, "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.", &doc("overview/rate-limits-for-the-rest-api"))
     };
@@ -95,11 +105,11 @@ fn has_scope(st: &AppState, token: &str, scope: &str) -> bool {
     st.cfg.scopes_for(token).iter().any(|s| s == scope)
 }
 
-fn api(st: &AppState) -> String {
+pub(crate) fn api(st: &AppState) -> String {
     format!("{}/github", st.base_url)
 }
 
-fn user_json(st: &AppState, login: &str, id: u64, is_org: bool) -> Value {
+pub(crate) fn user_json(st: &AppState, login: &str, id: u64, is_org: bool) -> Value {
     let a = api(st);
     let kind = if is_org { "Organization" } else { "User" };
     let base = if is_org {
@@ -119,7 +129,7 @@ fn user_json(st: &AppState, login: &str, id: u64, is_org: bool) -> Value {
     })
 }
 
-fn node_id(prefix: &str, id: u64) -> String {
+pub(crate) fn node_id(prefix: &str, id: u64) -> String {
     format!(
         "{prefix}{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("kgDO{id}"))
@@ -193,7 +203,7 @@ fn repo_json(st: &AppState, r: &Repo, now: i64, full: bool) -> Value {
     v
 }
 
-fn find(st: &AppState, owner: &str, name: &str) -> Option<Repo> {
+pub(crate) fn find(st: &AppState, owner: &str, name: &str) -> Option<Repo> {
     st.read(|w| {
         w.github
             .repos
@@ -203,7 +213,7 @@ fn find(st: &AppState, owner: &str, name: &str) -> Option<Repo> {
     })
 }
 
-fn repo_not_found(what: &str) -> Response {
+pub(crate) fn repo_not_found(what: &str) -> Response {
     errors::github(404, "Not Found", &doc(what))
 }
 
@@ -605,30 +615,61 @@ pub(crate) fn valid_repo_name(n: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-/// The secondary limit on content-generating requests (a repository, a commit), per token:
-/// `Some` is the refusal once the minute's budget is spent.
+/// The secondary limit on content-generating requests (every POST, PUT, PATCH and DELETE: a
+/// repository, a blob, a commit, a ref, a pull request, a merge), per token: "no more than 80
+/// content-generating requests per minute and no more than 500 content-generating requests per
+/// hour" (docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api, "About secondary
+/// rate limits"). `Some` is the refusal, a 403 with `retry-after` (seconds until the window that
+/// is full resets), once either budget is spent. A limit of 0 is off.
 fn content_limit(st: &AppState, token: &str) -> Option<Response> {
     let now = now_ms();
-    let sec = lock(&st.limiter).hit(
-        &format!("github|content|{token}"),
-        st.cfg.rate_limits.github_content_per_minute,
-        60_000,
-        now,
-        true,
-    );
-    if sec.allowed {
+    let limits = st.cfg.rate_limits;
+    let mut limiter = lock(&st.limiter);
+    let mut refused_for: Option<i64> = None;
+    for (scope, limit, window) in [
+        ("minute", limits.github_content_per_minute, 60_000),
+        ("hour", limits.github_content_per_hour, 3_600_000),
+    ] {
+        if limit == 0 {
+            continue;
+        }
+        // Look first, count only when both windows have room.
+        let seen = limiter.hit(
+            &format!("github|content-{scope}|{token}"),
+            limit,
+            window,
+            now,
+            false,
+        );
+        if !seen.allowed {
+            refused_for = Some(refused_for.unwrap_or(0).max(seen.reset_in_secs(now)));
+        }
+    }
+    if refused_for.is_none() {
+        for (scope, limit, window) in [
+            ("minute", limits.github_content_per_minute, 60_000),
+            ("hour", limits.github_content_per_hour, 3_600_000),
+        ] {
+            if limit > 0 {
+                limiter.hit(
+                    &format!("github|content-{scope}|{token}"),
+                    limit,
+                    window,
+                    now,
+                    true,
+                );
+            }
+        }
         return None;
     }
+    drop(limiter);
+    let retry = refused_for.unwrap_or(60).max(1);
     let resp = errors::github(
         403,
         SECONDARY_MESSAGE,
         &doc("overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"),
     );
-    Some(with_header(
-        resp,
-        "retry-after",
-        sec.reset_in_secs(now).to_string(),
-    ))
+    Some(with_header(resp, "retry-after", retry.to_string()))
 }
 
 async fn generate(
@@ -638,9 +679,6 @@ async fn generate(
     body: Bytes,
 ) -> Response {
     let gen_doc = doc("repos/repos#create-a-repository-using-a-template");
-    if let Some(refused) = content_limit(&st, &token) {
-        return refused;
-    }
     let now = now_ms();
     let Some(template) = find(&st, &towner, &tname) else {
         return repo_not_found("repos/repos#create-a-repository-using-a-template");
@@ -701,7 +739,7 @@ async fn generate(
     }
     let copy = AppState::ms(st.timings.github_template_copy);
     let repo = st.mutate(|w| {
-        let repo = Repo {
+        let mut repo = Repo {
             id: w.ids.number(),
             owner: owner.clone(),
             owner_id,
@@ -722,7 +760,11 @@ async fn generate(
             seeded: false,
             previous_names: Vec::new(),
             earlier: Vec::new(),
+            git: Default::default(),
+            pulls: Vec::new(),
         };
+        // A fresh history: one commit whose tree is the template's default branch now.
+        repo.start_history(Some(&template), &w.agent(now));
         w.github.repos.push(repo.clone());
         repo
     });
@@ -737,130 +779,353 @@ async fn generate(
     )
 }
 
-fn empty_repo(what: &str) -> Response {
+pub(crate) fn empty_repo(what: &str) -> Response {
     errors::github(409, "Git Repository is empty.", &doc(what))
 }
 
-fn commit_json(st: &AppState, r: &Repo) -> Value {
-    let u = format!("{}/repos/{}", api(st), r.full_name());
-    let at = iso_secs(r.contents_ready_ms);
-    let who = json!({"name": "fabrik-agent", "email": "agent@fabrik.test", "date": at});
+/// The git `author`/`committer` of the REST answers.
+pub(crate) fn person_json(p: &Person) -> Value {
+    json!({"name": p.name, "email": p.email, "date": iso_secs(p.date_ms)})
+}
+
+/// A GitHub account for a commit's person: the simulator's user when it is them, else `null`.
+fn account_of(st: &AppState, p: &Person) -> Value {
+    let (login, id) = st.read(|w| (w.seed.github_user.clone(), w.seed.github_user_id));
+    if p.name == login {
+        user_json(st, &login, id, false)
+    } else {
+        Value::Null
+    }
+}
+
+/// `verification` of an unsigned commit.
+pub(crate) fn unsigned() -> Value {
+    json!({"verified": false, "reason": "unsigned", "signature": null, "payload": null, "verified_at": null})
+}
+
+/// A commit as `repos/get-commit` and `repos/list-commits` show it (`commit` schema), without
+/// `files`/`stats`. `Null` for a sha that is not a commit of `r`.
+pub(crate) fn commit_json(st: &AppState, r: &Repo, sha: &str) -> Value {
+    let Some(c) = r.git.commit(sha) else {
+        return Value::Null;
+    };
+    let full = r.full_name();
+    let u = format!("{}/repos/{full}", api(st));
     json!({
-        "sha": r.head_sha, "node_id": node_id("C_", r.id), "url": format!("{u}/commits/{}", r.head_sha),
-        "html_url": format!("https://github.com/{}/commit/{}", r.full_name(), r.head_sha),
-        "commit": {"message": "Initial commit", "author": who, "committer": who, "tree": {"sha": r.head_sha, "url": format!("{u}/git/trees/{}", r.head_sha)}, "comment_count": 0},
-        "parents": []
+        "sha": sha, "node_id": node_id("C_", r.id), "url": format!("{u}/commits/{sha}"),
+        "html_url": format!("https://github.com/{full}/commit/{sha}"),
+        "comments_url": format!("{u}/commits/{sha}/comments"),
+        "commit": {
+            "url": format!("{u}/git/commits/{sha}"),
+            "message": c.message, "author": person_json(&c.author), "committer": person_json(&c.committer),
+            "tree": {"sha": c.tree, "url": format!("{u}/git/trees/{}", c.tree)}, "comment_count": 0,
+            "verification": unsigned(),
+        },
+        "author": account_of(st, &c.author), "committer": account_of(st, &c.committer),
+        "parents": c.parents.iter().map(|p| json!({"sha": p, "url": format!("{u}/commits/{p}"), "html_url": format!("https://github.com/{full}/commit/{p}")})).collect::<Vec<_>>(),
     })
 }
 
-/// `GET /repos/{o}/{r}/commits`: 409 "Git Repository is empty." until the template copy is done.
-async fn commits(State(st): St, Path((owner, name)): Path<(String, String)>) -> Response {
-    let Some(r) = find(&st, &owner, &name) else {
-        return repo_not_found("commits/commits#list-commits");
+/// `files[]` of a comparison or a commit (`diff-entry`): what changed from `old` to `new`.
+pub(crate) fn diff_entries(
+    st: &AppState,
+    r: &Repo,
+    old: &Flat,
+    new: &Flat,
+    at: &str,
+) -> Vec<Value> {
+    let full = r.full_name();
+    let lines = |e: &Option<(String, String)>| {
+        e.as_ref()
+            .and_then(|(_, sha)| r.git.blob(sha))
+            .map_or(0, |b| String::from_utf8_lossy(b).lines().count())
     };
-    if r.is_empty_at(now_ms()) {
-        return empty_repo("commits/commits#list-commits");
-    }
-    json_response(200, json!([commit_json(&st, &r)]))
+    crate::git::diff(old, new)
+        .into_iter()
+        .map(|(path, status, o, n)| {
+            let (additions, deletions) = match status {
+                "added" => (lines(&n), 0),
+                "removed" => (0, lines(&o)),
+                _ => (lines(&n), lines(&o)),
+            };
+            let sha = n
+                .as_ref()
+                .or(o.as_ref())
+                .map(|(_, s)| s.clone())
+                .unwrap_or_default();
+            json!({
+                "sha": sha, "filename": path, "status": status,
+                "additions": additions, "deletions": deletions, "changes": additions + deletions,
+                "blob_url": format!("https://github.com/{full}/blob/{at}/{path}"),
+                "raw_url": format!("https://github.com/{full}/raw/{at}/{path}"),
+                "contents_url": format!("{}/repos/{full}/contents/{path}?ref={at}", api(st)),
+            })
+        })
+        .collect()
 }
 
-/// `GET /repos/{o}/{r}/branches/{b}`: 404 "Branch not found" while empty.
+/// A repository that exists and has contents: 404 otherwise, 409 "Git Repository is empty."
+/// while a template copy runs.
+pub(crate) fn ready_repo(
+    st: &AppState,
+    owner: &str,
+    name: &str,
+    what: &str,
+) -> Result<Repo, Response> {
+    let r = find(st, owner, name).ok_or_else(|| repo_not_found(what))?;
+    if r.is_empty_at(now_ms()) {
+        return Err(empty_repo(what));
+    }
+    Ok(r)
+}
+
+/// `Link` header of a page of `total` items (`None` when it is the only page).
+pub(crate) fn link_header(
+    base: &str,
+    per_page: usize,
+    page: usize,
+    total: usize,
+) -> Option<String> {
+    let last = total.div_ceil(per_page).max(1);
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let link =
+        |p: usize, rel: &str| format!("<{base}{sep}per_page={per_page}&page={p}>; rel=\"{rel}\"");
+    let mut links = vec![];
+    if page > 1 {
+        links.push(link(page - 1, "prev"));
+        links.push(link(1, "first"));
+    }
+    if page < last {
+        links.push(link(page + 1, "next"));
+        links.push(link(last, "last"));
+    }
+    (!links.is_empty()).then(|| links.join(", "))
+}
+
+const LIST_COMMITS_DOC: &str = "commits/commits#list-commits";
+
+/// `GET /repos/{o}/{r}/commits` (`repos/list-commits`): the history from `sha` (a branch or a
+/// commit; the default branch when absent), newest first, only commits that changed `path` when
+/// given, paged by `per_page` (≤ 100, default 30) and `page` with a `Link` header. 409 "Git
+/// Repository is empty." until the template copy is done.
+async fn commits(
+    State(st): St,
+    Path((owner, name)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let r = match ready_repo(&st, &owner, &name, LIST_COMMITS_DOC) {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let from = q.get("sha").map(String::as_str);
+    let Some(head) = r.commit_at(from) else {
+        return errors::github(404, "Not Found", &doc(LIST_COMMITS_DOC));
+    };
+    let per_page = query_num(&q, "per_page", 30, 1, i64::MAX)
+        .unwrap_or(30)
+        .min(100) as usize;
+    let page = query_num(&q, "page", 1, 1, i64::MAX).unwrap_or(1) as usize;
+    let mut log = r.git.log(&head);
+    if let Some(path) = q.get("path").map(|p| p.trim_matches('/').to_string()) {
+        let touched = |flat: &Flat| -> Vec<(String, String)> {
+            let prefix = format!("{path}/");
+            flat.iter()
+                .filter(|(p, _)| **p == path || p.starts_with(&prefix))
+                .map(|(p, (_, s))| (p.clone(), s.clone()))
+                .collect()
+        };
+        log.retain(|sha| {
+            let Some(c) = r.git.commit(sha) else {
+                return false;
+            };
+            let mine = touched(&r.git.flatten(&c.tree));
+            let parent = c
+                .parents
+                .first()
+                .and_then(|p| r.git.tree_of(p))
+                .map(|t| touched(&r.git.flatten(&t)))
+                .unwrap_or_default();
+            mine != parent
+        });
+    }
+    let total = log.len();
+    let items: Vec<Value> = log
+        .iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .map(|sha| commit_json(&st, &r, sha))
+        .collect();
+    let mut base = format!("{}/repos/{}/commits", api(&st), r.full_name());
+    let mut params = vec![];
+    for k in ["sha", "path"] {
+        if let Some(v) = q.get(k) {
+            params.push(format!("{k}={v}"));
+        }
+    }
+    if !params.is_empty() {
+        base = format!("{base}?{}", params.join("&"));
+    }
+    let resp = json_response(200, Value::Array(items));
+    match link_header(&base, per_page, page, total) {
+        Some(l) => with_header(resp, "link", l),
+        None => resp,
+    }
+}
+
+/// `GET /repos/{o}/{r}/commits/{ref}` (`repos/get-commit`): one commit with `stats` and `files`
+/// (its changes from its first parent). 422 "No commit found for SHA: …" for an unknown ref.
+async fn commit_one(
+    State(st): St,
+    Path((owner, name, git_ref)): Path<(String, String, String)>,
+) -> Response {
+    let what = "commits/commits#get-a-commit";
+    let r = match ready_repo(&st, &owner, &name, what) {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let Some(sha) = r.commit_at(Some(&git_ref)) else {
+        return json_response(
+            422,
+            json!({"message": format!("No commit found for SHA: {git_ref}"), "documentation_url": doc(what), "status": "422"}),
+        );
+    };
+    let c = r.git.commit(&sha).cloned().expect("resolved commit");
+    let new = r.git.flatten(&c.tree);
+    let old = c
+        .parents
+        .first()
+        .and_then(|p| r.git.tree_of(p))
+        .map(|t| r.git.flatten(&t))
+        .unwrap_or_default();
+    let files = diff_entries(&st, &r, &old, &new, &sha);
+    let additions: u64 = files
+        .iter()
+        .map(|f| f["additions"].as_u64().unwrap_or(0))
+        .sum();
+    let deletions: u64 = files
+        .iter()
+        .map(|f| f["deletions"].as_u64().unwrap_or(0))
+        .sum();
+    let mut v = commit_json(&st, &r, &sha);
+    v["stats"] =
+        json!({"total": additions + deletions, "additions": additions, "deletions": deletions});
+    v["files"] = json!(files);
+    json_response(200, v)
+}
+
+/// `GET /repos/{o}/{r}/branches/{b}` (`repos/get-branch`): any branch; 404 "Branch not found"
+/// for another name, and for every name while the repository is empty.
 async fn branch(State(st): St, Path((owner, name, b)): Path<(String, String, String)>) -> Response {
     let Some(r) = find(&st, &owner, &name) else {
         return repo_not_found("branches/branches#get-a-branch");
     };
-    if r.is_empty_at(now_ms()) || b != r.default_branch {
+    let head = r.git.branch(&b).cloned();
+    let Some(head) = head.filter(|_| !r.is_empty_at(now_ms())) else {
         return errors::github(
             404,
             "Branch not found",
             &doc("branches/branches#get-a-branch"),
         );
-    }
+    };
     let u = format!("{}/repos/{}", api(&st), r.full_name());
     json_response(
         200,
-        json!({"name": b, "commit": commit_json(&st, &r), "_links": {"self": format!("{u}/branches/{b}"), "html": format!("https://github.com/{}/tree/{b}", r.full_name())}, "protected": false, "protection_url": format!("{u}/branches/{b}/protection")}),
+        json!({"name": b, "commit": commit_json(&st, &r, &head), "_links": {"self": format!("{u}/branches/{b}"), "html": format!("https://github.com/{}/tree/{b}", r.full_name())}, "protected": false, "protection_url": format!("{u}/branches/{b}/protection")}),
     )
 }
 
 /// One entry of `repos/get-content` (`content-file`, or an item of `content-directory`): the
-/// links GitHub gives at `git_ref`, and `content` (Base64) when `content` is `Some` and asked for.
+/// links GitHub gives at `git_ref`, and `content` (Base64) when `content` is `Some`.
 fn content_item(
     st: &AppState,
     r: &Repo,
     path: &str,
-    entry: Entry<'_>,
+    entry: &TreeEntry,
     git_ref: &str,
-    with_content: bool,
+    content: Option<&[u8]>,
 ) -> Value {
     let full = r.full_name();
     let u = format!("{}/repos/{full}/contents/{path}?ref={git_ref}", api(st));
     let name = path.rsplit('/').next().unwrap_or(path);
-    let (kind, sha, size) = match entry {
-        Entry::File(c) => ("file", blob_sha(c), c.len()),
-        Entry::Dir => ("dir", blob_sha(&format!("tree {}:{path}", r.id)), 0),
+    let dir = entry.is_dir();
+    let sha = &entry.sha;
+    let size = if dir {
+        0
+    } else {
+        r.git.blob(sha).map_or(0, <[u8]>::len)
     };
-    let git = match entry {
-        Entry::File(_) => format!("{}/repos/{full}/git/blobs/{sha}", api(st)),
-        Entry::Dir => format!("{}/repos/{full}/git/trees/{sha}", api(st)),
+    let git = if dir {
+        format!("{}/repos/{full}/git/trees/{sha}", api(st))
+    } else {
+        format!("{}/repos/{full}/git/blobs/{sha}", api(st))
     };
-    let html = match entry {
-        Entry::File(_) => format!("https://github.com/{full}/blob/{git_ref}/{path}"),
-        Entry::Dir => format!("https://github.com/{full}/tree/{git_ref}/{path}"),
+    let html = if dir {
+        format!("https://github.com/{full}/tree/{git_ref}/{path}")
+    } else {
+        format!("https://github.com/{full}/blob/{git_ref}/{path}")
     };
-    let download = match entry {
-        Entry::File(_) => json!(format!(
+    let download = if dir {
+        Value::Null
+    } else {
+        json!(format!(
             "https://raw.githubusercontent.com/{full}/{git_ref}/{path}"
-        )),
-        Entry::Dir => Value::Null,
+        ))
     };
     let mut v = json!({
-        "type": kind, "name": name, "path": path, "sha": sha, "size": size,
+        "type": if dir { "dir" } else { "file" }, "name": name, "path": path, "sha": sha, "size": size,
         "url": u, "html_url": html, "git_url": git, "download_url": download,
         "_links": {"self": u, "git": git, "html": html}
     });
-    if let (Entry::File(c), true) = (entry, with_content) {
-        // GitHub wraps the Base64 text at 60 columns, each line ending in "\n".
-        let b64 = base64::engine::general_purpose::STANDARD.encode(c);
-        let mut wrapped = String::with_capacity(b64.len() + b64.len() / 60 + 1);
-        for chunk in b64.as_bytes().chunks(60) {
-            wrapped.push_str(std::str::from_utf8(chunk).unwrap_or_default());
-            wrapped.push('\n');
-        }
+    if let Some(c) = content {
         v["encoding"] = json!("base64");
-        v["content"] = json!(wrapped);
+        v["content"] = json!(wrapped_base64(c));
     }
     v
 }
 
-#[derive(Clone, Copy)]
-enum Entry<'a> {
-    File(&'a str),
-    Dir,
+/// Base64 as GitHub sends it in `content`: wrapped at 60 columns, each line ending in "\n".
+pub(crate) fn wrapped_base64(bytes: &[u8]) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut wrapped = String::with_capacity(b64.len() + b64.len() / 60 + 1);
+    for chunk in b64.as_bytes().chunks(60) {
+        wrapped.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+        wrapped.push('\n');
+    }
+    wrapped
 }
 
-/// A blob's sha, from its content (as git's is), so a stale one is told from the current one.
-fn blob_sha(content: &str) -> String {
-    use sha2::Digest;
-    let d = sha2::Sha256::digest(format!("blob {}\0{content}", content.len()).as_bytes());
-    d.iter().take(20).map(|b| format!("{b:02x}")).collect()
+/// The entry at `path` under the tree `root` (`path` "" is the root itself, as a directory).
+fn entry_at(r: &Repo, root: &str, path: &str) -> Option<TreeEntry> {
+    let mut cur = TreeEntry {
+        name: String::new(),
+        mode: crate::git::DIR_MODE.into(),
+        sha: root.to_string(),
+    };
+    for part in path.split('/').filter(|p| !p.is_empty()) {
+        if !cur.is_dir() {
+            return None;
+        }
+        cur = r
+            .git
+            .tree(&cur.sha)?
+            .iter()
+            .find(|e| e.name == part)?
+            .clone();
+    }
+    Some(cur)
 }
 
 const PUT_CONTENTS_DOC: &str = "repos/contents#create-or-update-file-contents";
 
 /// `PUT /repos/{owner}/{repo}/contents/{path}` (`repos/create-or-update-file-contents`): one file
-/// in one commit on the default branch. 201 when created, 200 when replaced; replacing without
-/// `sha` is a 422, with a stale `sha` a 409; `message` and `content` (base64) are required.
+/// in one commit on `branch` (default branch when absent). 201 when created, 200 when replaced;
+/// replacing without `sha` is a 422, with a stale `sha` a 409; `message` and `content` (base64)
+/// are required.
 async fn put_contents(
     State(st): St,
-    axum::Extension(Token(token)): axum::Extension<Token>,
     Path((owner, name, path)): Path<(String, String, String)>,
     body: Bytes,
 ) -> Response {
-    // A commit is content: it counts against the same minute as a new repository.
-    if let Some(refused) = content_limit(&st, &token) {
-        return refused;
-    }
     let path = path.trim_matches('/').to_string();
     let invalid = |what: &str| {
         json_response(
@@ -881,7 +1146,6 @@ async fn put_contents(
     let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(packed) else {
         return invalid("content is not valid Base64");
     };
-    let text = String::from_utf8_lossy(&bytes).into_owned();
     let sha = b.get("sha").and_then(Value::as_str).map(str::to_string);
     let Some(repo) = find(&st, &owner, &name) else {
         return repo_not_found(PUT_CONTENTS_DOC);
@@ -889,11 +1153,21 @@ async fn put_contents(
     if repo.is_empty_at(now_ms()) {
         return errors::github(409, "Git Repository is empty.", &doc(PUT_CONTENTS_DOC));
     }
+    let branch = b
+        .get("branch")
+        .and_then(Value::as_str)
+        .unwrap_or(&repo.default_branch)
+        .to_string();
+    let Some(parent) = repo.git.branch(&branch).cloned() else {
+        return errors::github(
+            404,
+            &format!("Branch {branch} not found"),
+            &doc(PUT_CONTENTS_DOC),
+        );
+    };
     let existing = repo
-        .files
-        .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, c)| blob_sha(c));
+        .flat_at(Some(&parent))
+        .and_then(|f| f.get(&path).map(|(_, s)| s.clone()));
     match (&existing, &sha) {
         (Some(_), None) => return invalid("\"sha\" wasn't supplied."),
         (Some(current), Some(given)) if current != given => {
@@ -905,28 +1179,46 @@ async fn put_contents(
         }
         _ => {}
     }
-    let (updated, commit) = st
-        .mutate(|w| {
-            let commit = w.ids.hex(40);
-            let r = w.github.repos.iter_mut().find(|r| r.id == repo.id)?;
-            let before = (r.head_sha.clone(), r.files.clone());
-            r.earlier.push(before);
-            match r.files.iter_mut().find(|(p, _)| *p == path) {
-                Some((_, c)) => *c = text.clone(),
-                None => r.files.push((path.clone(), text.clone())),
+    let now = now_ms();
+    let committed = st.mutate(|w| {
+        let mut who = w.agent(now);
+        if let Some(c) = b.get("committer") {
+            if let (Some(n), Some(e)) = (c["name"].as_str(), c["email"].as_str()) {
+                who = Person {
+                    name: n.into(),
+                    email: e.into(),
+                    date_ms: now,
+                };
             }
-            r.head_sha = commit.clone();
-            Some((r.clone(), commit))
-        })
-        .map_or((None, String::new()), |(r, c)| (Some(r), c));
-    let Some(r) = updated else {
+        }
+        let r = w.github.repos.iter_mut().find(|r| r.id == repo.id)?;
+        let commit = r.git.commit_changes(
+            vec![parent.clone()],
+            &[(path.clone(), Some(bytes.clone()))],
+            message,
+            &who,
+        );
+        r.git
+            .refs
+            .insert(format!("refs/heads/{branch}"), commit.clone());
+        r.sync();
+        Some((r.clone(), commit))
+    });
+    let Some((r, commit)) = committed else {
         return repo_not_found(PUT_CONTENTS_DOC);
     };
+    let tree = r.git.tree_of(&commit).unwrap_or_default();
+    let entry = entry_at(&r, &tree, &path).expect("the file just written");
+    let c = &commit_json(&st, &r, &commit);
     json_response(
         if existing.is_some() { 200 } else { 201 },
         json!({
-            "content": content_item(&st, &r, &path, Entry::File(&text), &r.default_branch, false),
-            "commit": {"sha": commit, "message": message, "tree": {"sha": blob_sha(&commit)}, "parents": []},
+            "content": content_item(&st, &r, &path, &entry, &branch, None),
+            "commit": {
+                "sha": commit, "node_id": c["node_id"], "url": c["commit"]["url"], "html_url": c["html_url"],
+                "author": c["commit"]["author"], "committer": c["commit"]["committer"], "message": message,
+                "tree": c["commit"]["tree"], "parents": c["parents"], "verification": unsigned(),
+            },
         }),
     )
 }
@@ -956,8 +1248,9 @@ async fn contents(
 }
 
 /// `GET /repos/{owner}/{repo}/contents/{path}?ref=` (`repos/get-content`): a file (`content-file`,
-/// Base64 `content`) or a directory (`content-directory`, in git's tree order) at `ref` (default branch when absent; a branch name, the
-/// head commit or an earlier commit of the simulated history). 404 for an unknown ref or path.
+/// Base64 `content`) or a directory (`content-directory`, in git's tree order) at `ref` (default
+/// branch when absent; a branch, a tag or a commit sha, full or a prefix of at least 7). 404 for an
+/// unknown ref or path.
 fn read_contents(
     st: &AppState,
     owner: &str,
@@ -971,7 +1264,7 @@ fn read_contents(
     if r.is_empty_at(now_ms()) {
         return errors::github(404, "This repository is empty.", &doc(GET_CONTENTS_DOC));
     }
-    let Some(files) = r.files_at(git_ref) else {
+    let Some(tree) = r.commit_at(git_ref).and_then(|c| r.git.tree_of(&c)) else {
         return errors::github(
             404,
             &format!(
@@ -982,10 +1275,14 @@ fn read_contents(
         );
     };
     let shown_ref = git_ref.unwrap_or(&r.default_branch);
-    if let Some((_, c)) = files.iter().find(|(p, _)| *p == path) {
+    let Some(entry) = entry_at(&r, &tree, path) else {
+        return repo_not_found(GET_CONTENTS_DOC);
+    };
+    if !entry.is_dir() {
+        let bytes = r.git.blob(&entry.sha).unwrap_or_default();
         return json_response(
             200,
-            content_item(st, &r, path, Entry::File(c), shown_ref, true),
+            content_item(st, &r, path, &entry, shown_ref, Some(bytes)),
         );
     }
     let prefix = if path.is_empty() {
@@ -993,36 +1290,13 @@ fn read_contents(
     } else {
         format!("{path}/")
     };
-    let mut entries: Vec<(String, Option<&str>)> = vec![];
-    for (p, c) in files {
-        if let Some(rest) = p.strip_prefix(&prefix) {
-            let entry = match rest.split_once('/') {
-                Some((d, _)) => (d.to_string(), None),
-                None => (rest.to_string(), Some(c.as_str())),
-            };
-            if !entries.iter().any(|(n, _)| *n == entry.0) {
-                entries.push(entry);
-            }
-        }
-    }
-    if entries.is_empty() {
-        return repo_not_found(GET_CONTENTS_DOC);
-    }
-    // Git's tree order: by name, a directory compared as `name/`.
-    let key = |(n, c): &(String, Option<&str>)| match c {
-        Some(_) => n.clone(),
-        None => format!("{n}/"),
-    };
-    entries.sort_by_key(key);
-    let items: Vec<Value> = entries
+    // Stored in git's tree order already.
+    let items: Vec<Value> = r
+        .git
+        .tree(&entry.sha)
+        .unwrap_or_default()
         .iter()
-        .map(|(n, c)| {
-            let entry = match c {
-                Some(c) => Entry::File(c),
-                None => Entry::Dir,
-            };
-            content_item(st, &r, &format!("{prefix}{n}"), entry, shown_ref, false)
-        })
+        .map(|e| content_item(st, &r, &format!("{prefix}{}", e.name), e, shown_ref, None))
         .collect();
     json_response(200, Value::Array(items))
 }

@@ -1,6 +1,7 @@
 //! One module per simulated service; each exposes a `router` mounted under its prefix.
 
 pub mod github;
+pub mod github_git;
 pub mod n8n;
 pub mod resend;
 pub mod supabase;
