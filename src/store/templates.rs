@@ -9,7 +9,7 @@ use super::runs::db_now;
 use super::Store;
 use crate::environment::Environment;
 use crate::error::Result;
-use crate::ledger::{BaseHow, PrState};
+use crate::ledger::{BaseHow, PrState, StepKey};
 
 /// An instance's template base.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -128,14 +128,22 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        Ok(match row {
-            Some((Some(sha), Some(how), at)) => Some(TemplateBase {
+        if let Some((Some(sha), Some(how), at)) = row {
+            return Ok(Some(TemplateBase {
                 sha,
                 how,
                 at: at.unwrap_or_default(),
-            }),
-            _ => None,
-        })
+            }));
+        }
+        // Recorded by the provisioning run that made (or adopted) the repository.
+        let out = self.last_step_output(customer_id, StepKey::GithubRepo, environment)?;
+        Ok(out.and_then(|o| {
+            Some(TemplateBase {
+                sha: o["template_base"].as_str()?.to_string(),
+                how: serde_json::from_value(o["template_base_how"].clone()).ok()?,
+                at: String::new(),
+            })
+        }))
     }
 
     /// Records a pull request Fabrik opened (again: the same row, when a resumed run finds

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::{created_or_adopted, done, gone, Owned, StepDef};
-use crate::ledger::StepKey;
+use crate::ledger::{BaseHow, StepKey};
 use crate::messages::{ErrorCode, Text};
 use crate::params;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
@@ -106,8 +106,39 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
         },
     )
     .await?;
+    let mut out = out;
+    if let Some(base) = template_base(ctx, &r, &template).await {
+        // Where the repository stands on the template: what a template update merges against.
+        out["template_base"] = json!(base);
+        out["template_base_how"] = json!(if created { BaseHow::Generated } else { BaseHow::Found });
+    }
     write_client_config(ctx, &r.owner.login, &r.name).await?;
     done(created_or_adopted(created), Some(r.full_name.clone()), out)
+}
+
+/// The template commit whose tree the repository's first commit has (GitHub generates a
+/// repository as one fresh commit of the template's tree). A failed read is only logged: the
+/// base can be found again, or stated, before a template update needs it.
+async fn template_base(ctx: &RunCtx, r: &crate::providers::github::Repo, template: &str) -> Option<String> {
+    let gh = &ctx.clients.github;
+    let target = crate::template::sync::Target {
+        template: template.to_string(),
+        sha: match gh
+            .repo(&ctx.settings.template_owner, &ctx.settings.template_repo)
+            .await
+        {
+            Ok(Some(t)) => t.default_branch.unwrap_or_else(|| "main".into()),
+            _ => return None,
+        },
+    };
+    let branch = r.default_branch.clone().unwrap_or_else(|| "main".into());
+    match crate::template::sync::find_base(gh, &target, (&r.owner.login, &r.name), &branch).await {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::warn!(repo = %r.full_name, "the template base was not found: {e}");
+            None
+        }
+    }
 }
 
 /// Commits `client-config.json` (the customer's modules) before anything deploys, so the first
