@@ -165,10 +165,7 @@ pub fn blob_sha(bytes: &[u8]) -> String {
     let mut h = Sha1::new();
     h.update(format!("blob {}\0", bytes.len()).as_bytes());
     h.update(bytes);
-    h.finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -198,7 +195,10 @@ mod tests {
     #[test]
     fn blob_sha_is_gits() {
         // `printf 'hello\n' | git hash-object --stdin`
-        assert_eq!(blob_sha(b"hello\n"), "ce013625030ba8dba906f756967f9e9ca394464a");
+        assert_eq!(
+            blob_sha(b"hello\n"),
+            "ce013625030ba8dba906f756967f9e9ca394464a"
+        );
         assert_eq!(blob_sha(b""), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
     }
 
@@ -252,7 +252,10 @@ mod tests {
         assert!(b.contains("1 kund\n") && b.contains("1 mall\n"));
         assert_eq!(write("c.ts"), ("x mall\n".into(), 0));
         assert_eq!(write("new.ts"), ("n\n".into(), 0));
-        assert!(matches!(by_path.get("gone.ts"), Some(Outcome::Remove { .. })));
+        assert!(matches!(
+            by_path.get("gone.ts"),
+            Some(Outcome::Remove { .. })
+        ));
         // d.ts: the template deleted what the customer changed; the binary and own file stay.
         for p in ["d.ts", "logo.png", "client-config.json"] {
             assert!(!by_path.contains_key(p), "{p}");

@@ -137,7 +137,10 @@ impl Summary {
                 Action::Ignored => s.ignored += 1,
                 _ => {
                     s.template_changed += 1;
-                    if !matches!(c.customer, CustomerChange::Unchanged | CustomerChange::Absent) {
+                    if !matches!(
+                        c.customer,
+                        CustomerChange::Unchanged | CustomerChange::Absent
+                    ) {
                         s.customer_changed_too += 1;
                     }
                 }
@@ -301,8 +304,8 @@ mod tests {
 
     #[test]
     fn ignore_rules_are_gitignore_style() {
-        let rules = Rules::standard("# c\n\n/top.md\nbuild/\n*.log\n!keep.log\ndocs/**/draft-*\n")
-            .unwrap();
+        let rules =
+            Rules::standard("# c\n\n/top.md\nbuild/\n*.log\n!keep.log\ndocs/**/draft-*\n").unwrap();
         assert!(rules.ignores("top.md"));
         assert!(!rules.ignores("sub/top.md"));
         assert!(rules.ignores("build/x/y.js"));

@@ -40,7 +40,11 @@ pub fn merge3(base: &str, ours: &str, theirs: &str) -> Merged {
         return Merged::Clean(theirs.to_string());
     }
     // Merged as LF so that a file one side saved with CRLF does not differ on every line.
-    let crlf = if ours.is_empty() { is_crlf(theirs) } else { is_crlf(ours) };
+    let crlf = if ours.is_empty() {
+        is_crlf(theirs)
+    } else {
+        is_crlf(ours)
+    };
     let (base, ours, theirs) = (lf(base), lf(ours), lf(theirs));
 
     // Markers one longer than any marker-like run already in the files, so each marker line
@@ -112,7 +116,9 @@ fn longest_marker_run(text: &str) -> usize {
     text.lines()
         .filter_map(|l| {
             let c = l.chars().next()?;
-            "<>|=".contains(c).then(|| l.chars().take_while(|&x| x == c).count())
+            "<>|="
+                .contains(c)
+                .then(|| l.chars().take_while(|&x| x == c).count())
         })
         .max()
         .unwrap_or(0)
@@ -181,7 +187,11 @@ mod tests {
             merge3(base, ours, theirs),
             Merged::Clean("a kund\r\nb\r\nc\r\nd\r\ne mall\r\n".into())
         );
-        let conflict = merge3(base, "x\r\nb\r\nc\r\nd\r\ne\r\n", "y\r\nb\r\nc\r\nd\r\ne\r\n");
+        let conflict = merge3(
+            base,
+            "x\r\nb\r\nc\r\nd\r\ne\r\n",
+            "y\r\nb\r\nc\r\nd\r\ne\r\n",
+        );
         assert_eq!(conflict.conflicts(), 1);
         assert!(!conflict.text().replace("\r\n", "").contains('\n'));
     }
@@ -191,7 +201,10 @@ mod tests {
         let base = "a\nb\nc\nd\ne";
         let ours = "A\nb\nc\nd\ne";
         let theirs = "a\nb\nc\nd\nE";
-        assert_eq!(merge3(base, ours, theirs), Merged::Clean("A\nb\nc\nd\nE".into()));
+        assert_eq!(
+            merge3(base, ours, theirs),
+            Merged::Clean("A\nb\nc\nd\nE".into())
+        );
         // Both change the last, unterminated line: the markers still start lines of their own.
         let m = merge3(base, "a\nb\nc\nd\nkund", "a\nb\nc\nd\nmall");
         assert_eq!(m.conflicts(), 1);
@@ -217,6 +230,10 @@ mod tests {
         let theirs = "<<<<<<< ours\nB2\nc\nd\n";
         let m = merge3(base, ours, theirs);
         assert_eq!(m.conflicts(), 1, "{}", m.text());
-        assert!(m.text().starts_with("<<<<<<< ours\n<<<<<<<< kund"), "{}", m.text());
+        assert!(
+            m.text().starts_with("<<<<<<< ours\n<<<<<<<< kund"),
+            "{}",
+            m.text()
+        );
     }
 }
