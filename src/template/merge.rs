@@ -39,13 +39,18 @@ pub fn merge3(base: &str, ours: &str, theirs: &str) -> Merged {
     if ours == base {
         return Merged::Clean(theirs.to_string());
     }
-    // Merged as LF so that a file one side saved with CRLF does not differ on every line.
-    let crlf = if ours.is_empty() {
-        is_crlf(theirs)
-    } else {
-        is_crlf(ours)
+    // Merged as LF so that a file one side saved with CRLF does not differ on every line;
+    // a file that mixes both is merged as it is, so no byte of it is rewritten.
+    let styles = [endings_of(base), endings_of(ours), endings_of(theirs)];
+    let crlf = match styles {
+        [Some(_), Some(o), Some(t)] => Some(if ours.contains('\n') { o } else { t }),
+        _ => None,
     };
-    let (base, ours, theirs) = (lf(base), lf(ours), lf(theirs));
+    let (base, ours, theirs) = match crlf {
+        Some(_) => (lf(base), lf(ours), lf(theirs)),
+        None => (base.to_string(), ours.to_string(), theirs.to_string()),
+    };
+    let crlf = crlf == Some(true);
 
     // Markers one longer than any marker-like run already in the files, so each marker line
     // the merge writes is recognisable as ours (and relabelled) without touching content.
@@ -93,10 +98,14 @@ pub fn merge3(base: &str, ours: &str, theirs: &str) -> Merged {
     }
 }
 
-/// A file counts as CRLF when most of its line breaks are.
-fn is_crlf(text: &str) -> bool {
+/// `Some(true)` when every line break is CRLF, `Some(false)` when none is, `None` if mixed.
+fn endings_of(text: &str) -> Option<bool> {
     let breaks = text.matches('\n').count();
-    breaks > 0 && text.matches("\r\n").count() * 2 >= breaks
+    match text.matches("\r\n").count() {
+        0 => Some(false),
+        n if n == breaks => Some(true),
+        _ => None,
+    }
 }
 
 fn lf(text: &str) -> String {
@@ -194,6 +203,17 @@ mod tests {
         );
         assert_eq!(conflict.conflicts(), 1);
         assert!(!conflict.text().replace("\r\n", "").contains('\n'));
+    }
+
+    #[test]
+    fn a_file_mixing_line_endings_keeps_every_byte() {
+        let base = "a\r\nb\nc\nd\ne\n";
+        let ours = "a\r\nb\nc\nd\ne kund\n";
+        let theirs = "a\r\nb mall\nc\nd\ne\n";
+        assert_eq!(
+            merge3(base, ours, theirs),
+            Merged::Clean("a\r\nb mall\nc\nd\ne kund\n".into())
+        );
     }
 
     #[test]
