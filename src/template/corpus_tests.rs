@@ -190,3 +190,19 @@ fn ours_only(text: &str) -> String {
     }
     out
 }
+
+/// Other seeds, other mixes: the same guarantees.
+#[test]
+fn other_seeds_hold_too() {
+    let mut errors = Vec::new();
+    for seed in 1..=10 {
+        let c = corpus::corpus(seed);
+        for customer in &c.customers {
+            let (_, _, result) = update(&c, customer);
+            if let Err(e) = check(customer, &result) {
+                errors.push(format!("seed {seed}: {}", e.join("\n")));
+            }
+        }
+    }
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}

@@ -256,4 +256,68 @@ mod tests {
             m.text()
         );
     }
+
+    mod prop {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        /// One side's edit of the base's lines: keep, replace or drop each, maybe add after it.
+        fn side(base: Vec<String>, tag: &'static str) -> impl Strategy<Value = Vec<String>> {
+            let n = base.len();
+            proptest::collection::vec((0u8..6, any::<bool>()), n + 1).prop_map(move |ops| {
+                let mut out = Vec::new();
+                for (i, (op, add)) in ops.iter().enumerate() {
+                    if let Some(line) = base.get(i) {
+                        match op {
+                            0 => out.push(format!("{line} {tag}")),
+                            1 => {}
+                            _ => out.push(line.clone()),
+                        }
+                    }
+                    if *add {
+                        out.push(format!("new {i} {tag}"));
+                    }
+                }
+                out
+            })
+        }
+
+        fn join(lines: &[String], crlf: bool) -> String {
+            let nl = if crlf { "\r\n" } else { "\n" };
+            lines.iter().map(|l| format!("{l}{nl}")).collect()
+        }
+
+        fn cases() -> impl Strategy<Value = (Vec<String>, Vec<String>, Vec<String>, bool)> {
+            (0usize..14)
+                .prop_map(|n| (0..n).map(|i| format!("line {i}")).collect::<Vec<_>>())
+                .prop_flat_map(|base| {
+                    (
+                        Just(base.clone()),
+                        side(base.clone(), "kund"),
+                        side(base, "mall"),
+                        any::<bool>(),
+                    )
+                })
+        }
+
+        proptest! {
+            /// No line either side added or changed is lost, merged cleanly or not, and a
+            /// clean merge has no markers.
+            #[test]
+            fn nothing_added_on_either_side_is_lost((base, ours, theirs, crlf) in cases()) {
+                let merged = merge3(&join(&base, false), &join(&ours, crlf), &join(&theirs, false));
+                let text = merged.text();
+                let lines: Vec<&str> = text.lines().collect();
+                for l in ours.iter().chain(&theirs).filter(|l| !base.contains(l)) {
+                    prop_assert!(lines.contains(&l.as_str()), "{l:?} lost in {text:?}");
+                }
+                let markers = lines.iter().filter(|l| l.starts_with("<<<<<<<")).count();
+                prop_assert_eq!(markers, merged.conflicts());
+                if crlf && !ours.is_empty() {
+                    prop_assert!(!text.replace("\r\n", "").contains('\n'), "{:?}", text);
+                }
+            }
+        }
+    }
 }
