@@ -50,8 +50,9 @@ impl Rules {
     }
 
     pub fn ignores(&self, path: &str) -> bool {
+        // The matcher panics on a rooted path; tree paths never are, but a caller's might be.
         self.ignore
-            .matched_path_or_any_parents(path, false)
+            .matched_path_or_any_parents(path.trim_start_matches('/'), false)
             .is_ignore()
     }
 }
@@ -317,6 +318,7 @@ mod tests {
         assert!(rules.ignores("docs/a/b/draft-1.md"));
         assert!(!rules.ignores("docs/final.md"));
         assert!(!rules.ignores("# c"));
+        assert!(rules.ignores("/x/y.log"));
         assert!(rules.owns("client-config.json"));
         assert!(!rules.owns("sub/client-config.json"));
     }

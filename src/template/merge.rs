@@ -39,13 +39,18 @@ pub fn merge3(base: &str, ours: &str, theirs: &str) -> Merged {
     if ours == base {
         return Merged::Clean(theirs.to_string());
     }
-    // Merged as LF so that a file one side saved with CRLF does not differ on every line.
-    let crlf = if ours.is_empty() {
-        is_crlf(theirs)
-    } else {
-        is_crlf(ours)
+    // Merged as LF so that a file one side saved with CRLF does not differ on every line;
+    // a file that mixes both is merged as it is, so no byte of it is rewritten.
+    let styles = [endings_of(base), endings_of(ours), endings_of(theirs)];
+    let crlf = match styles {
+        [Some(_), Some(o), Some(t)] => Some(if ours.contains('\n') { o } else { t }),
+        _ => None,
     };
-    let (base, ours, theirs) = (lf(base), lf(ours), lf(theirs));
+    let (base, ours, theirs) = match crlf {
+        Some(_) => (lf(base), lf(ours), lf(theirs)),
+        None => (base.to_string(), ours.to_string(), theirs.to_string()),
+    };
+    let crlf = crlf == Some(true);
 
     // Markers one longer than any marker-like run already in the files, so each marker line
     // the merge writes is recognisable as ours (and relabelled) without touching content.
@@ -93,10 +98,14 @@ pub fn merge3(base: &str, ours: &str, theirs: &str) -> Merged {
     }
 }
 
-/// A file counts as CRLF when most of its line breaks are.
-fn is_crlf(text: &str) -> bool {
+/// `Some(true)` when every line break is CRLF, `Some(false)` when none is, `None` if mixed.
+fn endings_of(text: &str) -> Option<bool> {
     let breaks = text.matches('\n').count();
-    breaks > 0 && text.matches("\r\n").count() * 2 >= breaks
+    match text.matches("\r\n").count() {
+        0 => Some(false),
+        n if n == breaks => Some(true),
+        _ => None,
+    }
 }
 
 fn lf(text: &str) -> String {
@@ -197,6 +206,17 @@ mod tests {
     }
 
     #[test]
+    fn a_file_mixing_line_endings_keeps_every_byte() {
+        let base = "a\r\nb\nc\nd\ne\n";
+        let ours = "a\r\nb\nc\nd\ne kund\n";
+        let theirs = "a\r\nb mall\nc\nd\ne\n";
+        assert_eq!(
+            merge3(base, ours, theirs),
+            Merged::Clean("a\r\nb mall\nc\nd\ne kund\n".into())
+        );
+    }
+
+    #[test]
     fn missing_trailing_newline() {
         let base = "a\nb\nc\nd\ne";
         let ours = "A\nb\nc\nd\ne";
@@ -235,5 +255,69 @@ mod tests {
             "{}",
             m.text()
         );
+    }
+
+    mod prop {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        /// One side's edit of the base's lines: keep, replace or drop each, maybe add after it.
+        fn side(base: Vec<String>, tag: &'static str) -> impl Strategy<Value = Vec<String>> {
+            let n = base.len();
+            proptest::collection::vec((0u8..6, any::<bool>()), n + 1).prop_map(move |ops| {
+                let mut out = Vec::new();
+                for (i, (op, add)) in ops.iter().enumerate() {
+                    if let Some(line) = base.get(i) {
+                        match op {
+                            0 => out.push(format!("{line} {tag}")),
+                            1 => {}
+                            _ => out.push(line.clone()),
+                        }
+                    }
+                    if *add {
+                        out.push(format!("new {i} {tag}"));
+                    }
+                }
+                out
+            })
+        }
+
+        fn join(lines: &[String], crlf: bool) -> String {
+            let nl = if crlf { "\r\n" } else { "\n" };
+            lines.iter().map(|l| format!("{l}{nl}")).collect()
+        }
+
+        fn cases() -> impl Strategy<Value = (Vec<String>, Vec<String>, Vec<String>, bool)> {
+            (0usize..14)
+                .prop_map(|n| (0..n).map(|i| format!("line {i}")).collect::<Vec<_>>())
+                .prop_flat_map(|base| {
+                    (
+                        Just(base.clone()),
+                        side(base.clone(), "kund"),
+                        side(base, "mall"),
+                        any::<bool>(),
+                    )
+                })
+        }
+
+        proptest! {
+            /// No line either side added or changed is lost, merged cleanly or not, and a
+            /// clean merge has no markers.
+            #[test]
+            fn nothing_added_on_either_side_is_lost((base, ours, theirs, crlf) in cases()) {
+                let merged = merge3(&join(&base, false), &join(&ours, crlf), &join(&theirs, false));
+                let text = merged.text();
+                let lines: Vec<&str> = text.lines().collect();
+                for l in ours.iter().chain(&theirs).filter(|l| !base.contains(l)) {
+                    prop_assert!(lines.contains(&l.as_str()), "{l:?} lost in {text:?}");
+                }
+                let markers = lines.iter().filter(|l| l.starts_with("<<<<<<<")).count();
+                prop_assert_eq!(markers, merged.conflicts());
+                if crlf && !ours.is_empty() {
+                    prop_assert!(!text.replace("\r\n", "").contains('\n'), "{:?}", text);
+                }
+            }
+        }
     }
 }

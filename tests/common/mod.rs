@@ -2,6 +2,9 @@
 //! and helpers to read the simulator's inventory and inject faults.
 #![allow(dead_code)]
 
+/// A template's two releases and twelve customer repositories, with the checker (template updates).
+pub mod template_corpus;
+
 use std::io::BufRead as _;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;

@@ -110,7 +110,11 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
     if let Some(base) = template_base(ctx, &r, &template).await {
         // Where the repository stands on the template: what a template update merges against.
         out["template_base"] = json!(base);
-        out["template_base_how"] = json!(if created { BaseHow::Generated } else { BaseHow::Found });
+        out["template_base_how"] = json!(if created {
+            BaseHow::Generated
+        } else {
+            BaseHow::Found
+        });
     }
     write_client_config(ctx, &r.owner.login, &r.name).await?;
     done(created_or_adopted(created), Some(r.full_name.clone()), out)
@@ -119,7 +123,11 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
 /// The template commit whose tree the repository's first commit has (GitHub generates a
 /// repository as one fresh commit of the template's tree). A failed read is only logged: the
 /// base can be found again, or stated, before a template update needs it.
-async fn template_base(ctx: &RunCtx, r: &crate::providers::github::Repo, template: &str) -> Option<String> {
+async fn template_base(
+    ctx: &RunCtx,
+    r: &crate::providers::github::Repo,
+    template: &str,
+) -> Option<String> {
     let gh = &ctx.clients.github;
     let target = crate::template::sync::Target {
         template: template.to_string(),
