@@ -152,8 +152,8 @@ const PATHS: &[&str] = &[
     "src/pages/login.tsx",
     "src/styles/main.css",
     "src/styles/theme.css",
-    "supabase/migrations/0001_init.sql",
-    "supabase/migrations/0002_users.sql",
+    "db/migrations/0001_init.sql",
+    "db/migrations/0002_users.sql",
     "tests/app.test.ts",
     "tests/api.test.ts",
 ];
@@ -161,7 +161,7 @@ const ADDED: &[&str] = &[
     "src/components/Badge.tsx",
     "src/lib/cache.ts",
     "src/pages/blog.tsx",
-    "supabase/migrations/0003_audit.sql",
+    "db/migrations/0003_audit.sql",
 ];
 const IGNORED: &[&str] = &["docs/private/plan.md", "docs/notes.local.md"];
 /// The path a third of the customers also added themselves.

@@ -33,7 +33,8 @@ pub struct TargetArgs {
 #[derive(Subcommand)]
 pub enum TemplateCmd {
     /// Plan: how far behind each repository is, the files the template changed, which of
-    /// those the customer changed too, the conflicts. Writes nothing to any repository.
+    /// those the customer changed too, the conflicts. Writes nothing to any repository; the
+    /// next `start` continues this plan (`abort` drops it).
     Plan {
         #[command(flatten)]
         target: TargetArgs,
@@ -104,9 +105,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: TemplateCmd) -> Result<(), ApiError
             let view = api
                 .plan(target.git_ref.as_deref(), &target.waves, target.halt_share)
                 .await?;
-            // A plan shown is not started: it is closed so the next start plans anew.
-            let _ = api.rollouts().abort(view.view.rollout.id);
-            let view = api.view(view.view.rollout.id)?;
+            // Kept as planned: `start` continues exactly this plan.
             show(&view, json, true);
         }
         TemplateCmd::Start { target, yes, json } => {

@@ -1,0 +1,399 @@
+//! Template updates (issue #31) on the simulated GitHub, through the CLI as the agency runs
+//! them: twelve customers delivered from the template's first release, each repository changed
+//! by its customer (the seeded corpus of tests/common: edits in the template's lines and in
+//! others, deletions, new files, Fabrik's own file), then the template's second release.
+//! `fabrik template start` opens one pull request per repository; every pull request's files
+//! are held to the corpus's truth (no customer line lost, every overlap a conflict, every other
+//! template change present). The same roll-out again writes nothing. Then a person merges one,
+//! closes one and pushes to a third: `fabrik template status` moves the first's base, reports
+//! the second, and leaves the third as it is.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::sync::Arc;
+
+use common::template_corpus::{self as corpus, check, Files};
+use common::*;
+use fabrik::api::cloud::Environment;
+use fabrik::provision::{FailurePolicy, RunState};
+use fabrik::store::Store;
+use fabrik_sim::{Profile, SimConfig, SimHandle};
+use serde_json::{json, Value};
+
+/// A person at the agency or the customer's, with a GitHub token of their own (their writes
+/// do not spend Fabrik's content-creation budget).
+const PERSON: &str = "person-token-0c4b";
+
+async fn sim_with_template(files: &Files) -> SimHandle {
+    let mut config = SimConfig {
+        profile: Profile::Realistic,
+        time_scale: 0.02,
+        database_url: Some(cluster().url().to_string()),
+        ..SimConfig::default()
+    };
+    config.tokens = fabrik_sim::Tokens::single(TOKEN);
+    config.tokens.resend.push(RESEND_KEY.into());
+    config.tokens.github.push(PERSON.into());
+    config.world.github_template_files =
+        files.iter().map(|(p, t)| (p.clone(), t.clone())).collect();
+    fabrik_sim::start(config).await.expect("simulator")
+}
+
+/// GitHub as a person: plain REST with their token.
+struct Person {
+    api: String,
+    http: reqwest::Client,
+}
+
+impl Person {
+    fn new(sim: &SimHandle) -> Person {
+        Person {
+            api: sim.github_api_url(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.api))
+            .bearer_auth(PERSON)
+            .header("accept", "application/vnd.github+json")
+            .header("user-agent", "fabrik-test");
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        let v = resp.json::<Value>().await.unwrap_or(Value::Null);
+        (status, v)
+    }
+
+    async fn ok(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let (s, v) = self.call(method.clone(), path, body).await;
+        assert!((200..300).contains(&s), "{method} {path}: {s} {v}");
+        v
+    }
+
+    /// One commit on `branch` whose tree is exactly `files` (all other files removed).
+    async fn commit_exactly(&self, repo: &str, branch: &str, files: &Files, message: &str) -> String {
+        let head = self
+            .ok(reqwest::Method::GET, &format!("/repos/{repo}/git/ref/heads/{branch}"), None)
+            .await["object"]["sha"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let entries: Vec<Value> = files
+            .iter()
+            .map(|(p, t)| json!({"path": p, "mode": "100644", "type": "blob", "content": t}))
+            .collect();
+        let tree = self
+            .ok(reqwest::Method::POST, &format!("/repos/{repo}/git/trees"), Some(json!({"tree": entries})))
+            .await["sha"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let commit = self
+            .ok(
+                reqwest::Method::POST,
+                &format!("/repos/{repo}/git/commits"),
+                Some(json!({"message": message, "tree": tree, "parents": [head]})),
+            )
+            .await["sha"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        self.ok(
+            reqwest::Method::PATCH,
+            &format!("/repos/{repo}/git/refs/heads/{branch}"),
+            Some(json!({"sha": commit})),
+        )
+        .await;
+        commit
+    }
+
+    /// Every file of a commit, as text.
+    async fn files_at(&self, repo: &str, commit: &str) -> Files {
+        let c = self
+            .ok(reqwest::Method::GET, &format!("/repos/{repo}/git/commits/{commit}"), None)
+            .await;
+        let tree = c["tree"]["sha"].as_str().unwrap();
+        let t = self
+            .ok(
+                reqwest::Method::GET,
+                &format!("/repos/{repo}/git/trees/{tree}?recursive=1"),
+                None,
+            )
+            .await;
+        let mut out = Files::new();
+        for e in t["tree"].as_array().unwrap() {
+            if e["type"] != "blob" {
+                continue;
+            }
+            let b = self
+                .ok(
+                    reqwest::Method::GET,
+                    &format!("/repos/{repo}/git/blobs/{}", e["sha"].as_str().unwrap()),
+                    None,
+                )
+                .await;
+            use base64::Engine as _;
+            let packed: String = b["content"].as_str().unwrap().split_whitespace().collect();
+            let bytes = base64::engine::general_purpose::STANDARD.decode(packed).unwrap();
+            out.insert(
+                e["path"].as_str().unwrap().to_string(),
+                String::from_utf8(bytes).unwrap(),
+            );
+        }
+        out
+    }
+}
+
+fn run(mut cmd: Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn ended(stdout: &str) -> Value {
+    stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .rfind(|v| v["type"] == "template_rollout")
+        .unwrap_or_else(|| panic!("no template roll-out in:\n{stdout}"))["view"]
+        .clone()
+}
+
+/// The newest request the simulator logged, and how many GitHub requests after `since`
+/// created content (POST, PUT, PATCH, DELETE).
+async fn github_writes(sim: &SimHandle, since: u64) -> (u64, usize) {
+    let log: Value = reqwest::get(format!("{}/__sim/requests", sim.base_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entries = log["requests"].as_array().unwrap();
+    let last = entries.iter().filter_map(|e| e["seq"].as_u64()).max().unwrap_or(0);
+    let writes = entries
+        .iter()
+        .filter(|e| e["seq"].as_u64().unwrap_or(0) > since)
+        .filter(|e| e["path"].as_str().unwrap_or("").starts_with("/github/"))
+        .filter(|e| e["method"] != "GET")
+        .count();
+    (last, writes)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes() {
+    let Some(secrets) = keyring("template-rollout") else {
+        return;
+    };
+    let c = corpus::corpus(0x5EED_FAB1);
+    let sim = sim_with_template(&c.base).await;
+    let names: Vec<String> = (0..corpus::CUSTOMERS)
+        .map(|i| format!("Mallkund {i:02} AB"))
+        .collect();
+    let (_dir, db, first) = register_file(&sim, &names[0]);
+    let store = Arc::new(Store::open(&db).unwrap());
+    let mut slugs = vec![first];
+    for name in &names[1..] {
+        slugs.push(customer(&store, name));
+    }
+    let engine = engine_in(
+        &sim,
+        store.clone(),
+        secrets,
+        FailurePolicy::Rollback,
+        Environment::Production,
+    );
+    let runs = slugs.iter().map(|s| provision_logged(&engine, s));
+    for (_, state, events) in futures_util::future::join_all(runs).await {
+        assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    }
+    let seed = sim.seed();
+    let org = seed.github_org.clone();
+    let template = seed.github_template.clone();
+    let person = Person::new(&sim);
+    // Each repository was recorded at the template's first release when Fabrik made it.
+    let first_release = person
+        .ok(reqwest::Method::GET, &format!("/repos/{template}/git/ref/heads/main"), None)
+        .await["object"]["sha"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for slug in &slugs {
+        let id = store.get_customer_in(slug, Environment::Production).unwrap().id;
+        let base = store
+            .template_base(id, Environment::Production)
+            .unwrap()
+            .expect("recorded at provisioning");
+        assert_eq!(base.sha, first_release, "{slug}");
+        assert_eq!(base.how, fabrik::ledger::BaseHow::Generated);
+    }
+    // The customers' own changes, then the template's second release.
+    let repos: BTreeMap<String, (String, &corpus::CustomerRepo)> = slugs
+        .iter()
+        .zip(&c.customers)
+        .map(|(s, cr)| (s.clone(), (format!("{org}/{s}"), cr)))
+        .collect();
+    for (repo, cr) in repos.values() {
+        person
+            .commit_exactly(repo, "main", &cr.files, "Kundens egna ändringar")
+            .await;
+    }
+    let release = person
+        .commit_exactly(&template, "main", &c.release, "Mallen, andra utgåvan")
+        .await;
+
+    // The plan writes nothing and shows every repository behind, with its files.
+    let (mark, _) = github_writes(&sim, 0).await;
+    let mut plan = cli(&sim, &db);
+    plan.args(["template", "plan", "--json"]);
+    let (code, out, err) = run(plan);
+    assert!(code == 0 || code == 3, "{out}{err}");
+    let planned: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    assert_eq!(planned["target"], release.as_str());
+    for p in planned["plans"].as_array().unwrap() {
+        assert_eq!(p["behind"], 1, "{p}");
+        assert!(p["problem"].is_null(), "{p}");
+        assert!(!p["changes"].as_array().unwrap().is_empty(), "{p}");
+    }
+    let (mark, writes) = github_writes(&sim, mark).await;
+    assert_eq!(writes, 0, "planning writes nothing");
+
+    let t0 = std::time::Instant::now();
+    let mut start = cli(&sim, &db);
+    start.args(["template", "start", "--yes", "--json", "--waves", "1,25%,rest"]);
+    let (code, out, err) = run(start);
+    let view = ended(&out);
+    assert_eq!(code, 0, "{view}\n{err}");
+    assert_eq!(view["view"]["rollout"]["state"], "done", "{view}");
+    let prs = view["prs"].as_array().unwrap();
+    assert_eq!(prs.len(), corpus::CUSTOMERS, "{view}");
+    let (mark, writes) = github_writes(&sim, mark).await;
+    eprintln!(
+        "template roll-out: {} repositories in {:?}, {writes} content-creating calls ({:.1} per repository)",
+        prs.len(),
+        t0.elapsed(),
+        writes as f64 / prs.len() as f64
+    );
+    assert!(writes <= 6 * prs.len(), "{writes} writes");
+
+    // Every pull request's head holds the customer's changes and the template's.
+    let mut conflicts = 0;
+    for p in prs {
+        let slug = p["slug"].as_str().unwrap();
+        let (repo, cr) = &repos[slug];
+        let files = person.files_at(repo, p["commit_sha"].as_str().unwrap()).await;
+        if let Err(problems) = check(cr, &files) {
+            panic!("{slug}: {problems:#?}");
+        }
+        conflicts += p["conflicts"].as_i64().unwrap();
+        let pr = person
+            .ok(
+                reqwest::Method::GET,
+                &format!("/repos/{repo}/pulls/{}", p["number"]),
+                None,
+            )
+            .await;
+        assert_eq!(pr["state"], "open");
+        assert_eq!(pr["base"]["ref"], "main");
+        if p["conflicts"].as_i64().unwrap() > 0 {
+            assert!(pr["title"].as_str().unwrap().contains("konflikter"), "{pr}");
+        }
+        // The customer's branch itself is untouched.
+        let main = person.files_at(repo, &person
+            .ok(reqwest::Method::GET, &format!("/repos/{repo}/git/ref/heads/main"), None)
+            .await["object"]["sha"].as_str().unwrap().to_string()).await;
+        assert_eq!(&main, &cr.files, "{slug}: main changed");
+    }
+    assert!(conflicts > 0, "the corpus has overlapping changes");
+
+    // The same roll-out again creates nothing.
+    let (mark, _) = github_writes(&sim, mark).await;
+    let mut again = cli(&sim, &db);
+    again.args(["template", "start", "--yes", "--json"]);
+    let (code, out, err) = run(again);
+    assert_eq!(code, 0, "{out}{err}");
+    let view = ended(&out);
+    for m in view["view"]["members"].as_array().unwrap() {
+        assert_eq!(m["state"], "done", "{m}");
+        assert!(m["run_id"].is_null(), "no run for {m}");
+    }
+    assert_eq!(github_writes(&sim, mark).await.1, 0, "a second start writes nothing");
+
+    // A person merges one, closes one, pushes to a third.
+    let pr_of = |i: usize| {
+        let p = &prs[i];
+        let slug = p["slug"].as_str().unwrap().to_string();
+        (repos[&slug].0.clone(), p["number"].as_i64().unwrap(), p["commit_sha"].as_str().unwrap().to_string(), slug, p["branch"].as_str().unwrap().to_string())
+    };
+    let (merged_repo, merged_n, merged_sha, merged_slug, _) = pr_of(0);
+    // GitHub computes mergeability in the background: ask until it has.
+    for _ in 0..20 {
+        let pr = person
+            .ok(reqwest::Method::GET, &format!("/repos/{merged_repo}/pulls/{merged_n}"), None)
+            .await;
+        if !pr["mergeable"].is_null() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    person
+        .ok(
+            reqwest::Method::PUT,
+            &format!("/repos/{merged_repo}/pulls/{merged_n}/merge"),
+            Some(json!({"sha": merged_sha})),
+        )
+        .await;
+    let (closed_repo, closed_n, _, closed_slug, _) = pr_of(1);
+    person
+        .ok(
+            reqwest::Method::PATCH,
+            &format!("/repos/{closed_repo}/pulls/{closed_n}"),
+            Some(json!({"state": "closed"})),
+        )
+        .await;
+    let (pushed_repo, _, pushed_sha, pushed_slug, branch) = pr_of(2);
+    let mut edited = person.files_at(&pushed_repo, &pushed_sha).await;
+    edited.insert("NOTES.md".into(), "Löst för hand\n".into());
+    person
+        .commit_exactly(&pushed_repo, &branch, &edited, "Konflikterna lösta för hand")
+        .await;
+
+    let mut status = cli(&sim, &db);
+    status.args(["template", "versions", "--json"]);
+    let (code, out, err) = run(status);
+    assert_eq!(code, 0, "{out}{err}");
+    let versions: Value = serde_json::from_str(&out).unwrap();
+    let of = |slug: &str| {
+        versions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["slug"] == slug)
+            .unwrap()
+            .clone()
+    };
+    let m = of(&merged_slug);
+    assert_eq!(m["base"]["sha"], release.as_str(), "{m}");
+    assert_eq!(m["base"]["how"], "synced");
+    assert_eq!(m["pr"]["state"], "merged");
+    assert_eq!(of(&closed_slug)["pr"]["state"], "closed");
+    assert_eq!(of(&closed_slug)["base"]["sha"], first_release.as_str());
+    assert_eq!(of(&pushed_slug)["pr"]["state"], "pushed");
+    // Fabrik wrote nothing to the branch a person pushed to.
+    let head = person
+        .ok(reqwest::Method::GET, &format!("/repos/{pushed_repo}/git/ref/heads/{branch}"), None)
+        .await["object"]["sha"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(head, pushed_sha);
+}
