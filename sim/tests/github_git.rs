@@ -949,6 +949,22 @@ async fn git_state_survives_a_restart() {
         .await;
     assert_eq!(s, 200);
     assert_eq!(unwrap_b64(f["content"].as_str().unwrap()), b"kept\n");
+    let (_, _, inv) = json_of(
+        client()
+            .get(format!("{}/__sim/inventory", sim.base_url()))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let tpl = inv["github"]["repos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["full_name"] == REPO)
+        .unwrap();
+    assert_eq!(tpl["branches"]["kept"], head.as_str());
+    assert_eq!(tpl["pulls"][0]["head"], "kept");
     sim.shutdown().await;
 }
 
