@@ -1041,3 +1041,58 @@ async fn close_reopen_and_rebase_merge() {
     }
     sim.shutdown().await;
 }
+
+/// A Vercel deployment may build any branch or commit the linked repository has (a pull
+/// request's branch for a preview); a ref it does not have fails as before.
+#[tokio::test]
+async fn vercel_builds_a_branch_of_the_repository() {
+    let sim = sim().await;
+    let gh = Gh::new(&sim);
+    let c = client();
+    let branch_head = gh
+        .person_commit(REPO, "fabrik/template-update", json!({"x.txt": "x\n"}))
+        .await;
+    let (s, _, p) = json_of(
+        c.post(format!("{}/foreign", gh.admin))
+            .json(&json!({"kind": "vercel_project", "name": "kund-site", "linked_repo": REPO}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 201, "{p}");
+    let team = sim.seed().vercel_team_id.clone();
+    let v = sim.vercel_api_url();
+    let mut states = vec![];
+    for git_ref in [
+        "fabrik/template-update",
+        branch_head.as_str(),
+        "no-such-branch",
+    ] {
+        let (s, _, d) = json_of(
+            c.post(format!("{v}/v13/deployments?teamId={team}"))
+                .bearer_auth(TOKEN)
+                .json(&json!({"name": "kund-site", "project": p["id"], "target": "preview",
+                    "gitSource": {"type": "github", "org": "fabrik-agency", "repo": "saas-template", "ref": git_ref}}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 200, "{d}");
+        let (_, _, got) = json_of(
+            c.get(format!(
+                "{v}/v13/deployments/{}?teamId={team}",
+                d["id"].as_str().unwrap()
+            ))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+        )
+        .await;
+        states.push(got["readyState"].as_str().unwrap_or_default().to_string());
+    }
+    assert_eq!(states, ["READY", "READY", "ERROR"]);
+    sim.shutdown().await;
+}
