@@ -81,6 +81,8 @@ pub fn inventory_json(w: &World, sql_mode: &str, now: i64) -> Value {
                 "previous_names": r.previous_names, "empty": r.is_empty_at(now), "seeded": r.seeded,
                 "foreign": w.is_foreign("github", &r.id.to_string()),
                 "files": r.files.iter().map(|(path, content)| json!({"path": path, "content": content})).collect::<Vec<_>>(),
+                "branches": r.git.branches().into_iter().map(|(b, s)| (b, Value::String(s))).collect::<serde_json::Map<String, Value>>(),
+                "pulls": r.pulls.iter().map(|p| json!({"number": p.number, "state": p.state, "head": p.head, "base": p.base, "title": p.title, "merged": p.merged_ms.is_some()})).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -138,8 +138,9 @@ fn supabase_project(
     Ok(json!({"id": p.r#ref, "ref": p.r#ref, "name": p.name}))
 }
 
-/// A private repository of the seeded organization, its contents ready at once: a copy of the
-/// seeded template (`from_template: true`) or a plain repository with a README on `main`.
+/// A private repository of the seeded organization, its contents ready at once: generated from
+/// the seeded template (`from_template: true`; one commit whose tree is the template's) or a
+/// plain repository with one commit of a README on `main`.
 fn github_repo(st: &AppState, b: &Map<String, Value>, name: String) -> Result<Value, Response> {
     let description = opt_str(b, "description")?.map(str::to_string);
     let from_template = opt_bool(b, "from_template")?.unwrap_or(false);

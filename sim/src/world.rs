@@ -744,3 +744,37 @@ fn instance_tag() -> String {
         .map(|_| (b'a' + r.random_range(0..26u8)) as char)
         .collect()
 }
+
+#[cfg(test)]
+mod git_tests {
+    use super::*;
+
+    /// A repository saved before the object model (flat files and earlier snapshots, random
+    /// shas) gets a history: each snapshot a commit, the files the head of the default branch.
+    #[test]
+    fn an_old_repository_becomes_a_history() {
+        let mut w = World::seeded(&SeedConfig::default(), 7);
+        let mut r = w.github.repos[0].clone();
+        r.git = Git::default();
+        r.head_sha = "f".repeat(40);
+        r.earlier = vec![("e".repeat(40), vec![("a.txt".into(), "old\n".into())])];
+        r.files = vec![("a.txt".into(), "new\n".into())];
+        w.github.repos = vec![r];
+        // Saved as before: no `git`, no `pulls`.
+        let mut json = serde_json::to_value(&w).unwrap();
+        let saved = json["github"]["repos"][0].as_object_mut().unwrap();
+        saved.remove("git");
+        saved.remove("pulls");
+        let mut back: World = serde_json::from_value(json).unwrap();
+        back.ensure_git();
+        let r = &back.github.repos[0];
+        assert!(r.earlier.is_empty());
+        assert_eq!(r.git.branch("main"), Some(&r.head_sha));
+        let log = r.git.log(&r.head_sha);
+        assert_eq!(log.len(), 2);
+        let old = r.flat_at(Some(&log[1])).unwrap();
+        let blob = &old["a.txt"].1;
+        assert_eq!(r.git.blob(blob), Some(&b"old\n"[..]));
+        assert_eq!(r.files, vec![("a.txt".to_string(), "new\n".to_string())]);
+    }
+}

@@ -241,6 +241,32 @@ async fn trees_nest_delete_and_list_recursively() {
         .get(&format!("/repos/{REPO}/git/trees/{}", "3".repeat(40)))
         .await;
     assert_eq!(s, 404);
+    // "Returns an error if you try to delete a file that does not exist."
+    let (s, _) = gh
+        .send(
+            "POST",
+            &format!("/repos/{REPO}/git/trees"),
+            json!({"base_tree": sha, "tree": [{"path": "nope.txt", "mode": "100644", "type": "blob", "sha": null}]}),
+        )
+        .await;
+    assert_eq!(s, 422);
+    // "Using both `tree.sha` and `content` will return an error."
+    let (s, _) = gh
+        .send(
+            "POST",
+            &format!("/repos/{REPO}/git/trees"),
+            json!({"tree": [{"path": "x", "mode": "100644", "type": "blob", "sha": "ce013625030ba8dba906f756967f9e9ca394464a", "content": "x"}]}),
+        )
+        .await;
+    assert_eq!(s, 422);
+    // `recursive` with any value, even 0, lists every level; a branch names its tree.
+    let (_, zero) = gh
+        .get(&format!("/repos/{REPO}/git/trees/{sha}?recursive=0"))
+        .await;
+    assert_eq!(zero["tree"], all["tree"]);
+    let (s, by_branch) = gh.get(&format!("/repos/{REPO}/git/trees/main")).await;
+    assert_eq!(s, 200);
+    assert_eq!(by_branch["sha"], base.as_str());
     sim.shutdown().await;
 }
 
@@ -543,6 +569,31 @@ async fn compare_counts_from_the_merge_base() {
     );
     let (s, _) = gh.get(&format!("/repos/{REPO}/compare/main...nope")).await;
     assert_eq!(s, 404);
+
+    // Branch names with '/', and pages of commits (files on the first page only).
+    gh.person_commit(REPO, "fabrik/update", json!({"u.txt": "u\n"}))
+        .await;
+    let (s, v) = gh
+        .get(&format!("/repos/{REPO}/compare/main...fabrik/update"))
+        .await;
+    assert_eq!((s, v["ahead_by"].as_u64()), (200, Some(1)), "{v}");
+    let (s, h, p1) = gh
+        .call(
+            "GET",
+            &format!("/repos/{REPO}/compare/main...feature?per_page=1"),
+            None,
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(p1["commits"].as_array().unwrap().len(), 1);
+    assert!(h["link"].to_str().unwrap().contains("rel=\"next\""));
+    let (_, p2) = gh
+        .get(&format!(
+            "/repos/{REPO}/compare/main...feature?per_page=1&page=2"
+        ))
+        .await;
+    assert_eq!(p2["files"], json!([]));
+    assert_ne!(p1["commits"][0]["sha"], p2["commits"][0]["sha"]);
     sim.shutdown().await;
 }
 
@@ -619,6 +670,12 @@ async fn pull_request_lifecycle_with_lazy_mergeable() {
         ),
         (Some(true), Some("clean"))
     );
+    assert!(
+        second["merge_commit_sha"].is_string(),
+        "the test merge commit"
+    );
+    let (s, _, _) = gh.call("GET", &format!("{pulls}/1/merge"), None).await;
+    assert_eq!(s, 404, "not merged yet");
 
     // The customer pushes to the pull request's branch: unknown again, then computed.
     let pushed = gh
@@ -677,6 +734,12 @@ async fn pull_request_lifecycle_with_lazy_mergeable() {
     assert_eq!(v["merge_commit_sha"], merge);
     let (s, _) = gh.send("PUT", &format!("{pulls}/1/merge"), json!({})).await;
     assert_eq!(s, 405);
+    let (s, _, _) = gh.call("GET", &format!("{pulls}/1/merge"), None).await;
+    assert_eq!(s, 204);
+    let (s, _) = gh
+        .send("PATCH", &format!("{pulls}/1"), json!({"state": "open"}))
+        .await;
+    assert_eq!(s, 422, "a merged pull request stays closed");
 
     let (_, open) = gh.get(&pulls).await;
     assert_eq!(open, json!([]));
@@ -886,5 +949,150 @@ async fn git_state_survives_a_restart() {
         .await;
     assert_eq!(s, 200);
     assert_eq!(unwrap_b64(f["content"].as_str().unwrap()), b"kept\n");
+    let (_, _, inv) = json_of(
+        client()
+            .get(format!("{}/__sim/inventory", sim.base_url()))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let tpl = inv["github"]["repos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["full_name"] == REPO)
+        .unwrap();
+    assert_eq!(tpl["branches"]["kept"], head.as_str());
+    assert_eq!(tpl["pulls"][0]["head"], "kept");
+    sim.shutdown().await;
+}
+
+/// `pulls/update` closes and reopens (422 when another open one has the same head); a `rebase`
+/// merge replays the head's commits on the base with their authors.
+#[tokio::test]
+async fn close_reopen_and_rebase_merge() {
+    let sim = sim().await;
+    let gh = Gh::new(&sim);
+    let pulls = format!("/repos/{REPO}/pulls");
+    gh.person_commit(REPO, "upd", json!({"one.txt": "1\n"}))
+        .await;
+    gh.person_commit(REPO, "upd", json!({"two.txt": "2\n"}))
+        .await;
+    gh.person_commit(REPO, "main", json!({"main.txt": "m\n"}))
+        .await;
+    let (s, _) = gh
+        .send(
+            "POST",
+            &pulls,
+            json!({"title": "Upd", "head": "upd", "base": "main"}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (s, v) = gh
+        .send(
+            "PATCH",
+            &format!("{pulls}/1"),
+            json!({"state": "closed", "title": "Upd (old)"}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["state"].as_str(), v["title"].as_str()),
+        (200, Some("closed"), Some("Upd (old)"))
+    );
+    let (s, _) = gh
+        .send(
+            "POST",
+            &pulls,
+            json!({"title": "Upd again", "head": "upd", "base": "main"}),
+        )
+        .await;
+    assert_eq!(s, 201, "a closed one does not block a new one");
+    let (s, _) = gh
+        .send("PATCH", &format!("{pulls}/1"), json!({"state": "open"}))
+        .await;
+    assert_eq!(s, 422);
+    let (_, listed) = gh.get(&format!("{pulls}?state=all&direction=asc")).await;
+    let numbers: Vec<u64> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["number"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, [1, 2]);
+
+    let main_before = gh.head(REPO, "main").await;
+    let (s, m) = gh
+        .send(
+            "PUT",
+            &format!("{pulls}/2/merge"),
+            json!({"merge_method": "rebase"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{m}");
+    let (_, log) = gh.get(&format!("/repos/{REPO}/commits?per_page=3")).await;
+    assert_eq!(log[0]["sha"], m["sha"]);
+    assert_eq!(log[2]["sha"], main_before.as_str());
+    assert_eq!(log[0]["commit"]["author"]["name"], "Kund");
+    assert_eq!(log[0]["parents"].as_array().unwrap().len(), 1);
+    for f in ["one.txt", "two.txt", "main.txt"] {
+        let (s, _) = gh.get(&format!("/repos/{REPO}/contents/{f}")).await;
+        assert_eq!(s, 200, "{f}");
+    }
+    sim.shutdown().await;
+}
+
+/// A Vercel deployment may build any branch or commit the linked repository has (a pull
+/// request's branch for a preview); a ref it does not have fails as before.
+#[tokio::test]
+async fn vercel_builds_a_branch_of_the_repository() {
+    let sim = sim().await;
+    let gh = Gh::new(&sim);
+    let c = client();
+    let branch_head = gh
+        .person_commit(REPO, "fabrik/template-update", json!({"x.txt": "x\n"}))
+        .await;
+    let (s, _, p) = json_of(
+        c.post(format!("{}/foreign", gh.admin))
+            .json(&json!({"kind": "vercel_project", "name": "kund-site", "linked_repo": REPO}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 201, "{p}");
+    let team = sim.seed().vercel_team_id.clone();
+    let v = sim.vercel_api_url();
+    let mut states = vec![];
+    for git_ref in [
+        "fabrik/template-update",
+        branch_head.as_str(),
+        "no-such-branch",
+    ] {
+        let (s, _, d) = json_of(
+            c.post(format!("{v}/v13/deployments?teamId={team}"))
+                .bearer_auth(TOKEN)
+                .json(&json!({"name": "kund-site", "project": p["id"], "target": "preview",
+                    "gitSource": {"type": "github", "org": "fabrik-agency", "repo": "saas-template", "ref": git_ref}}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 200, "{d}");
+        let (_, _, got) = json_of(
+            c.get(format!(
+                "{v}/v13/deployments/{}?teamId={team}",
+                d["id"].as_str().unwrap()
+            ))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+        )
+        .await;
+        states.push(got["readyState"].as_str().unwrap_or_default().to_string());
+    }
+    assert_eq!(states, ["READY", "READY", "ERROR"]);
     sim.shutdown().await;
 }

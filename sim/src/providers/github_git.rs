@@ -28,7 +28,7 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post, put};
+use axum::routing::{get, patch, post};
 use axum::Router;
 use base64::Engine;
 use serde_json::{json, Map, Value};
@@ -48,13 +48,17 @@ type RepoPath = Path<(String, String)>;
 
 /// Most entries `git/get-tree` returns before it says `truncated`.
 const MAX_TREE_ENTRIES: usize = 100_000;
+/// Most commits `repos/compare-commits` lists without paging parameters.
+const MAX_COMPARE_COMMITS: usize = 250;
+/// Most files `repos/compare-commits` lists.
+const MAX_COMPARE_FILES: usize = 300;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/repos/{owner}/{repo}/git/blobs", post(create_blob))
         .route("/repos/{owner}/{repo}/git/blobs/{sha}", get(get_blob))
         .route("/repos/{owner}/{repo}/git/trees", post(create_tree))
-        .route("/repos/{owner}/{repo}/git/trees/{sha}", get(get_tree))
+        .route("/repos/{owner}/{repo}/git/trees/{*sha}", get(get_tree))
         .route("/repos/{owner}/{repo}/git/commits", post(create_commit))
         .route("/repos/{owner}/{repo}/git/commits/{sha}", get(get_commit))
         .route("/repos/{owner}/{repo}/git/ref/{*ref}", get(get_ref))
@@ -63,15 +67,18 @@ pub fn router() -> Router<Arc<AppState>> {
             "/repos/{owner}/{repo}/git/refs/{*ref}",
             patch(update_ref).delete(delete_ref),
         )
-        .route("/repos/{owner}/{repo}/compare/{basehead}", get(compare))
+        .route("/repos/{owner}/{repo}/compare/{*basehead}", get(compare))
         .route(
             "/repos/{owner}/{repo}/pulls",
             get(list_pulls).post(create_pull),
         )
-        .route("/repos/{owner}/{repo}/pulls/{number}", get(get_pull))
+        .route(
+            "/repos/{owner}/{repo}/pulls/{number}",
+            get(get_pull).patch(update_pull),
+        )
         .route(
             "/repos/{owner}/{repo}/pulls/{number}/merge",
-            put(merge_pull),
+            get(check_merged).put(merge_pull),
         )
 }
 
@@ -265,8 +272,23 @@ async fn create_tree(State(st): St, Path((owner, name)): RepoPath, body: Bytes) 
         if !valid || path.is_empty() {
             return unprocessable("Invalid tree info", TREE_DOC);
         }
+        let sha_given = item.get("sha").is_some_and(|v| !v.is_null());
+        if sha_given && item.get("content").is_some() {
+            // "Using both `tree.sha` and `content` will return an error."
+            return unprocessable("Invalid tree info: use either sha or content", TREE_DOC);
+        }
         match (item.get("sha"), item.get("content")) {
-            (Some(Value::Null), _) => git::remove_path(&mut flat, &path),
+            (Some(Value::Null), _) => {
+                // "Returns an error if you try to delete a file that does not exist."
+                let prefix = format!("{path}/");
+                if !flat.keys().any(|p| *p == path || p.starts_with(&prefix)) {
+                    return unprocessable(
+                        &format!("Invalid tree info: {path} does not exist"),
+                        TREE_DOC,
+                    );
+                }
+                git::remove_path(&mut flat, &path)
+            }
             (Some(Value::String(sha)), _) => {
                 let known = match kind {
                     "blob" => r.git.blob(sha).is_some(),
@@ -330,9 +352,8 @@ async fn get_tree(
     let Some(tree) = tree else {
         return repo_not_found(what);
     };
-    let recursive = q
-        .get("recursive")
-        .is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
+    // "Setting this parameter to any value returns the objects or subtrees" (0 and false too).
+    let recursive = q.contains_key("recursive");
     json_response(200, tree_json(&st, &r, &tree, recursive))
 }
 
@@ -626,6 +647,7 @@ fn flat_of(r: &Repo, commit: &str) -> Flat {
 async fn compare(
     State(st): St,
     Path((owner, name, basehead)): Path<(String, String, String)>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let what = "commits/commits#compare-two-commits";
     let r = ready!(st, owner, name, what);
@@ -645,9 +667,43 @@ async fn compare(
         _ => "diverged",
     };
     let old = mb.as_deref().map(|m| flat_of(&r, m)).unwrap_or_default();
-    let files = diff_entries(&st, &r, &old, &flat_of(&r, &head), &head);
+    let mut files = diff_entries(&st, &r, &old, &flat_of(&r, &head), &head);
+    // "up to 300 changed files for the entire comparison", only on the first page.
+    files.truncate(MAX_COMPARE_FILES);
+    // Without `per_page`/`page`: at most 250 commits, ending with the most recent one; with
+    // them: pages in chronological order.
+    let paged = q.contains_key("per_page") || q.contains_key("page");
+    let per_page = query_num(&q, "per_page", 30, 1, i64::MAX)
+        .unwrap_or(30)
+        .min(100) as usize;
+    let page = query_num(&q, "page", 1, 1, i64::MAX).unwrap_or(1) as usize;
+    let shown: Vec<&String> = if paged {
+        if page > 1 {
+            files.clear();
+        }
+        ahead
+            .iter()
+            .skip((page - 1) * per_page)
+            .take(per_page)
+            .collect()
+    } else {
+        ahead
+            .iter()
+            .skip(ahead.len().saturating_sub(MAX_COMPARE_COMMITS))
+            .collect()
+    };
+    let link = paged
+        .then(|| {
+            link_header(
+                &format!("{}/compare/{basehead}", repo_url(&st, &r)),
+                per_page,
+                page,
+                ahead.len(),
+            )
+        })
+        .flatten();
     let full = r.full_name();
-    json_response(
+    let resp = json_response(
         200,
         json!({
             "url": format!("{}/compare/{basehead}", repo_url(&st, &r)),
@@ -659,10 +715,14 @@ async fn compare(
             "merge_base_commit": mb.as_deref().map_or(Value::Null, |m| commit_json(&st, &r, m)),
             "status": status, "ahead_by": ahead.len(), "behind_by": behind.len(),
             "total_commits": ahead.len(),
-            "commits": ahead.iter().map(|s| commit_json(&st, &r, s)).collect::<Vec<_>>(),
+            "commits": shown.iter().map(|s| commit_json(&st, &r, s)).collect::<Vec<_>>(),
             "files": files,
         }),
-    )
+    );
+    match link {
+        Some(l) => with_header(resp, "link", l),
+        None => resp,
+    }
 }
 
 // ---------------------------------------------------------------- pulls
@@ -889,7 +949,14 @@ async fn list_pulls(
             }
         })
         .collect();
-    pulls.sort_by_key(|p| std::cmp::Reverse(p.number));
+    match q.get("sort").map(String::as_str) {
+        Some("updated") => pulls.sort_by_key(|p| (p.updated_ms, p.number)),
+        _ => pulls.sort_by_key(|p| (p.created_ms, p.number)),
+    }
+    // Newest first unless `direction=asc` (GitHub's default is `desc` for `created`).
+    if q.get("direction").map(String::as_str) != Some("asc") {
+        pulls.reverse();
+    }
     let per_page = query_num(&q, "per_page", 30, 1, i64::MAX)
         .unwrap_or(30)
         .min(100) as usize;
@@ -937,10 +1004,10 @@ async fn get_pull(
     Path((owner, name, number)): Path<(String, String, u64)>,
 ) -> Response {
     let what = "pulls/pulls#get-a-pull-request";
-    let Some(r) = find(&st, &owner, &name) else {
+    let Some(mut r) = find(&st, &owner, &name) else {
         return repo_not_found(what);
     };
-    let Some(p) = r.pulls.iter().find(|p| p.number == number).cloned() else {
+    let Some(mut p) = r.pulls.iter().find(|p| p.number == number).cloned() else {
         return repo_not_found(what);
     };
     let (head_sha, base_sha) = pull_shas(&r, &p);
@@ -948,7 +1015,22 @@ async fn get_pull(
     let mergeable = if p.state != "open" {
         None
     } else if p.checked.as_deref() == Some(&key) {
-        Some(merged_flat(&r, &base_sha, &head_sha).is_some())
+        let merged = merged_flat(&r, &base_sha, &head_sha);
+        if let Some(flat) = &merged {
+            // "If `mergeable` is `true`, then `merge_commit_sha` will be the SHA of the
+            // _test_ merge commit" (built here on a copy, not stored).
+            let who = st.read(|w| w.agent(p.updated_ms));
+            let tree = r.git.build(flat);
+            let test = r.git.put(Object::Commit(Commit {
+                tree,
+                parents: vec![base_sha.clone(), head_sha.clone()],
+                message: format!("Merge {head_sha} into {base_sha}"),
+                author: who.clone(),
+                committer: who,
+            }));
+            p.merge_commit_sha = Some(test);
+        }
+        Some(merged.is_some())
     } else {
         // The first read after a change starts the background check.
         change(&st, r.id, |x, _| {
@@ -959,6 +1041,119 @@ async fn get_pull(
         None
     };
     json_response(200, pull_json(&st, &r, &p, mergeable))
+}
+
+/// `GET pulls/{number}/merge` (`pulls/check-if-merged`): 204 when merged, else 404.
+async fn check_merged(
+    State(st): St,
+    Path((owner, name, number)): Path<(String, String, u64)>,
+) -> Response {
+    let merged = find(&st, &owner, &name)
+        .and_then(|r| r.pulls.iter().find(|p| p.number == number).cloned())
+        .is_some_and(|p| p.merged_ms.is_some());
+    if merged {
+        axum::http::StatusCode::NO_CONTENT.into_response()
+    } else {
+        repo_not_found("pulls/pulls#check-if-a-pull-request-has-been-merged")
+    }
+}
+
+/// `PATCH pulls/{number}` (`pulls/update`): `title`, `body`, `state` (`open`, `closed`),
+/// `base` (an existing branch). A merged pull request cannot be reopened.
+async fn update_pull(
+    State(st): St,
+    Path((owner, name, number)): Path<(String, String, u64)>,
+    body: Bytes,
+) -> Response {
+    let what = "pulls/pulls#update-a-pull-request";
+    let Some(r) = find(&st, &owner, &name) else {
+        return repo_not_found(what);
+    };
+    let Some(p) = r.pulls.iter().find(|p| p.number == number).cloned() else {
+        return repo_not_found(what);
+    };
+    let b = match json_body(&body) {
+        Some(Value::Object(b)) => b,
+        Some(Value::Null) => Map::new(),
+        _ => return errors::github(400, "Problems parsing JSON", &doc(what)),
+    };
+    let state = b.get("state").and_then(Value::as_str);
+    if let Some(s) = state {
+        if s != "open" && s != "closed" {
+            return unprocessable(
+                &format!(
+                    "Invalid request.\n\nFor 'properties/state', \"{s}\" is not a member of enum."
+                ),
+                what,
+            );
+        }
+    }
+    let base = b.get("base").and_then(Value::as_str);
+    if let Some(base) = base {
+        if r.git.branch(base).is_none() {
+            return validation(
+                json!([{"resource": "PullRequest", "field": "base", "code": "invalid"}]),
+                what,
+            );
+        }
+    }
+    if state == Some("open") && p.state == "closed" {
+        if p.merged_ms.is_some() {
+            return validation(
+                json!([{"resource": "PullRequest", "code": "custom", "field": "state", "message": "state cannot be changed. The pull request has been merged."}]),
+                what,
+            );
+        }
+        let target = base.unwrap_or(&p.base);
+        if r.pulls
+            .iter()
+            .any(|q| q.state == "open" && q.head == p.head && q.base == target)
+        {
+            return validation(
+                json!([{"resource": "PullRequest", "code": "custom", "message": format!("A pull request already exists for {}:{}.", r.owner, p.head)}]),
+                what,
+            );
+        }
+    }
+    let now = now_ms();
+    let updated = change(&st, r.id, |x, _| {
+        let (head_sha, base_sha) = {
+            let q = x.pulls.iter().find(|q| q.number == number)?;
+            pull_shas(x, q)
+        };
+        let q = x.pulls.iter_mut().find(|q| q.number == number)?;
+        if let Some(t) = b.get("title").and_then(Value::as_str) {
+            q.title = t.to_string();
+        }
+        if let Some(v) = b.get("body") {
+            q.body = v.as_str().map(str::to_string);
+        }
+        if let Some(base) = base {
+            q.base = base.to_string();
+            q.checked = None;
+        }
+        match state {
+            Some("closed") if q.state == "open" => {
+                q.state = "closed".into();
+                q.closed_ms = Some(now);
+                q.closed_shas = Some((head_sha, base_sha));
+            }
+            Some("open") if q.state == "closed" => {
+                q.state = "open".into();
+                q.closed_ms = None;
+                q.closed_shas = None;
+                q.checked = None;
+            }
+            _ => {}
+        }
+        q.updated_ms = now;
+        let q = q.clone();
+        Some((x.clone(), q))
+    });
+    match updated.flatten() {
+        Some((x, q)) => json_response(200, pull_json(&st, &x, &q, None)),
+        None => repo_not_found(what),
+    }
 }
 
 /// `PUT pulls/{number}/merge` (`pulls/merge`): `sha` (must be the head, else 409),
@@ -1003,9 +1198,9 @@ async fn merge_pull(
         .get("merge_method")
         .and_then(Value::as_str)
         .unwrap_or("merge");
-    if !matches!(method, "merge" | "squash") {
-        return validation(
-            json!([{"resource": "PullRequest", "field": "merge_method", "code": "invalid", "message": format!("merge_method {method} is not supported by the simulator (merge, squash)")}]),
+    if !matches!(method, "merge" | "squash" | "rebase") {
+        return unprocessable(
+            &format!("Invalid request.\n\nFor 'properties/merge_method', \"{method}\" is not a member of enum."),
             what,
         );
     }
@@ -1039,14 +1234,45 @@ async fn merge_pull(
     };
     let now = now_ms();
     let merged = change(&st, r.id, |x, who| {
-        let tree = x.git.build(&flat);
-        let sha = x.git.put(Object::Commit(Commit {
-            tree,
-            parents: parents.clone(),
-            message: message.clone(),
-            author: who.clone(),
-            committer: who.clone(),
-        }));
+        let sha = if method == "rebase" {
+            // Each commit of the head, replayed on the base: its own change, a new committer.
+            let mut cur = base_sha.clone();
+            for c in only_in(x, &head_sha, &base_sha) {
+                let Some(commit) = x.git.commit(&c).cloned() else {
+                    continue;
+                };
+                let before = commit
+                    .parents
+                    .first()
+                    .map(|p| flat_of(x, p))
+                    .unwrap_or_default();
+                let mut next = flat_of(x, &cur);
+                for (path, _, _, new) in git::diff(&before, &flat_of(x, &c)) {
+                    match new {
+                        Some(e) => next.insert(path, e),
+                        None => next.remove(&path),
+                    };
+                }
+                let tree = x.git.build(&next);
+                cur = x.git.put(Object::Commit(Commit {
+                    tree,
+                    parents: vec![cur],
+                    message: commit.message,
+                    author: commit.author,
+                    committer: who.clone(),
+                }));
+            }
+            cur
+        } else {
+            let tree = x.git.build(&flat);
+            x.git.put(Object::Commit(Commit {
+                tree,
+                parents: parents.clone(),
+                message: message.clone(),
+                author: who.clone(),
+                committer: who.clone(),
+            }))
+        };
         x.git
             .refs
             .insert(format!("refs/heads/{}", p.base), sha.clone());

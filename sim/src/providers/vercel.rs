@@ -1192,7 +1192,8 @@ async fn create_deployment(
             if r.is_empty_at(now)
                 || git_ref
                     .as_ref()
-                    .is_some_and(|x| *x != r.default_branch && *x != r.head_sha) =>
+                    // Any branch, tag or commit the repository has (a pull request's branch too).
+                    .is_some_and(|x| r.commit_at(Some(x)).is_none()) =>
         {
             Some((
                 (
