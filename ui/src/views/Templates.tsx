@@ -459,7 +459,7 @@ function TemplateRolloutCard({
           </h3>
           <ol className="waves" data-testid="template-waves">
             {view.waves.map((w) => (
-              <WaveBlock key={w.index} rollout={r} wave={w} members={waveMembers(view, w.index)} onOpenRun={onOpenRun} extra={(m) => <MemberPr tv={tv} m={m} />} />
+              <WaveBlock key={w.index} rollout={r} wave={w} members={waveMembers(view, w.index).map(shortVersions)} onOpenRun={onOpenRun} extra={(m) => <MemberPr tv={tv} m={m} />} />
             ))}
           </ol>
         </section>
@@ -501,6 +501,13 @@ function useRolloutActions(id: number, onChanged: (v: RolloutView, driven?: bool
   }
   return { busy, act };
 }
+
+/** A member's template versions are commits: shown short, as everywhere in the view. */
+const shortVersions = (m: MemberRow): MemberRow => ({
+  ...m,
+  version_before: m.version_before && shortCommit(m.version_before),
+  version_after: m.version_after && shortCommit(m.version_after),
+});
 
 /** A member's pull request in a wave: its link and state. */
 function MemberPr({ tv, m }: { tv: TemplateRolloutView; m: MemberRow }) {
