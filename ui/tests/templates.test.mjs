@@ -46,6 +46,9 @@ describe('template logic', () => {
       ],
     );
     assert.equal(logic.conflictCount(plan), 2);
+    const p = (slug, patch) => ({ slug, name: slug, changes: [change('x')], needs_person: [], problem: null, ...patch });
+    const ordered = logic.plansInOrder([p('current', { changes: [] }), p('plain'), p('problem', { problem: T('x') }), p('kept', { needs_person: [{ path: 'x', why: 'binary', conflicts: 0 }] }), plan]);
+    assert.deepEqual(ordered.map((x) => x.slug), ['a', 'kept', 'problem', 'plain', 'current']);
   });
 
   test('how far behind: the plan’s count, current at the target, unknown without a plan', () => {
@@ -174,7 +177,7 @@ describe('Mallen', () => {
     ]);
     const conflict = asas.locator('[data-testid="template-file"][data-kind="conflict"]');
     await conflict.getByRole('img', { name: 'Konflikt' }).waitFor();
-    await conflict.getByTestId('file-conflicts').filter({ hasText: '2 konfliktställen att lösa för hand' }).waitFor();
+    await conflict.getByTestId('file-conflicts').filter({ hasText: '2 konflikter att lösa för hand' }).waitFor();
     await asas.getByTestId('repo-summary').filter({ hasText: 'Mallen ändrade 2 filer; kunden ändrade 1 av dem också' }).waitFor();
     const opacity = await asas.locator('[data-testid="template-file"][data-path="fabrik.json"]').evaluate((r) => getComputedStyle(r).opacity);
     assert.ok(Number(opacity) < 1, `Fabrik's own file is dimmed (${opacity})`);
@@ -191,7 +194,7 @@ describe('Mallen', () => {
     assert.equal(await tid(page, 'template-plan-submit').isDisabled(), true);
     assert.deepEqual(await page.locator('[data-testid="template-card"] .actions button').evaluateAll((bs) => bs.map((b) => b.textContent)), ['Starta', 'Släng planen']);
     await tid(page, 'language-switch').selectOption('en');
-    await conflict.getByTestId('file-conflicts').filter({ hasText: '2 conflicting places to resolve by hand' }).waitFor();
+    await conflict.getByTestId('file-conflicts').filter({ hasText: '2 conflicts to resolve by hand' }).waitFor();
     assertClean();
   });
 
@@ -210,7 +213,7 @@ describe('Mallen', () => {
     await plan(page);
     await tid(page, 'template-start').click();
     await tid(page, 'template-start-dialog').filter({ hasText: 'Fabrik öppnar en pull request i 3 repon' }).waitFor();
-    await tid(page, 'template-start-dialog').filter({ hasText: '1 repon får filer med konflikter' }).waitFor();
+    await tid(page, 'template-start-dialog').filter({ hasText: 'Filer med konflikter lämnas att lösa för hand i pull requesterna för 1 repo' }).waitFor();
     await page.keyboard.press('Escape');
     assert.equal((await ipcCalls(page, 'start_rollout')).length, 0);
     await startAndConfirm(page);

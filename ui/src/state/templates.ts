@@ -49,6 +49,15 @@ export function fileRows(plan: RepoPlan): FileRow[] {
     .sort((a, b) => order[a.kind] - order[b.kind] || (a.change.path < b.change.path ? -1 : a.change.path > b.change.path ? 1 : 0));
 }
 
+/**
+ * The plans in the order a person reads them: conflicts first, then the customer's kept files,
+ * then those that cannot be planned, then the rest; those with nothing to bring in last.
+ */
+export function plansInOrder(plans: RepoPlan[]): RepoPlan[] {
+  const rank = (p: RepoPlan) => (conflictCount(p) > 0 ? 0 : p.needs_person.length > 0 ? 1 : p.problem ? 2 : p.changes.length > 0 ? 3 : 4);
+  return plans.slice().sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name, 'sv'));
+}
+
 /** Conflict regions over a plan's files. */
 export const conflictCount = (plan: RepoPlan) => plan.needs_person.reduce((n, p) => n + p.conflicts, 0);
 

@@ -757,8 +757,8 @@ function Member({ m, onOpenRun, extra }: { m: MemberRow; onOpenRun: (slug: strin
             {tx(m.reason)}
           </span>
         )}
+        {extra}
       </span>
-      {extra}
       {m.run_id !== null && (
         <button
           type="button"

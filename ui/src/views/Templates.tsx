@@ -10,7 +10,7 @@ import { DEFAULT_HALT_SHARE, DEFAULT_WAVES } from '../bindings';
 import type { MemberRow, RepoPlan, RolloutRow, RolloutView, TemplateInstance, TemplatePr, TemplateRolloutView, TemplatesOverview } from '../bindings';
 import { countText, formatDateTime, formatNumber, rolloutStateKey, useI18n } from '../i18n';
 import { actionsFor, haltShareFrom, isLive, isUnfinished, waveMembers, type RolloutAction } from '../state/rollouts';
-import { behindFirstTemplates, behindTarget, conflictCount, fileRows, prOf, shortCommit, type FileRow } from '../state/templates';
+import { behindFirstTemplates, behindTarget, conflictCount, fileRows, plansInOrder, prOf, shortCommit, type FileRow } from '../state/templates';
 import { useToast } from '../state/toast';
 import { Dialog, StatusBadge } from './common';
 import { TextField, WaveBlock } from './Rollouts';
@@ -207,7 +207,7 @@ function PrLink({ pr, name }: { pr: TemplatePr; name: string }) {
 
 /** A pull request's state, and its conflicts while they are left to resolve. */
 function PrState({ pr }: { pr: TemplatePr }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   return (
     <>
       <span className={`tag pr-state pr-state-${pr.state}`} data-testid="pr-state" data-state={pr.state}>
@@ -215,7 +215,7 @@ function PrState({ pr }: { pr: TemplatePr }) {
       </span>
       {pr.conflicts > 0 && pr.state !== 'merged' && pr.state !== 'closed' && (
         <span className="tag tag-conflict" data-testid="pr-conflicts">
-          {t('templates.pr.conflicts', { n: pr.conflicts })}
+          {t('templates.pr.conflicts', { conflicts: countText(lang, 'templates.conflicts', pr.conflicts) })}
         </span>
       )}
     </>
@@ -281,11 +281,11 @@ function VersionsCard({ instances, against }: { instances: TemplateInstance[]; a
                       <span className="tag tag-behind">{countText(lang, 'templates.behind', behind)}</span>
                     )}
                   </td>
-                  <td className="template-pr">
+                  <td>
                     {i.pr ? (
-                      <>
+                      <span className="template-pr">
                         <PrLink pr={i.pr} name={i.name} /> <PrState pr={i.pr} />
-                      </>
+                      </span>
                     ) : (
                       <span className="muted">{t('templates.fleet.noPr')}</span>
                     )}
@@ -391,7 +391,6 @@ function TemplateRolloutCard({
   const actions = actionsFor(r.state, drivenHere);
   const percent = formatNumber(lang, Math.round(r.halt_share * 1000) / 10);
   const note = r.state === 'halted' || r.state === 'running' ? null : t(`templates.${r.state}.note`);
-  const names = new Map(view.members.map((m) => [m.slug, m.name]));
 
   return (
     <article className="card rollout-card template-card" data-testid="template-card" data-id={r.id} data-state={r.state} aria-labelledby="template-heading">
@@ -466,7 +465,7 @@ function TemplateRolloutCard({
       )}
 
       {confirming === 'start' && (
-        <StartDialog tv={tv} busy={busy !== null} onCancel={() => setConfirming(null)} onConfirm={() => void act('start')} names={names} />
+        <StartDialog tv={tv} busy={busy !== null} onCancel={() => setConfirming(null)} onConfirm={() => void act('start')} />
       )}
       {confirming === 'abort' && <AbortDialog id={r.id} planned={r.state === 'planned'} busy={busy !== null} onCancel={() => setConfirming(null)} onConfirm={() => void act('abort')} />}
     </article>
@@ -520,11 +519,13 @@ function MemberPr({ tv, m }: { tv: TemplateRolloutView; m: MemberRow }) {
   );
 }
 
-function StartDialog({ tv, busy, names, onCancel, onConfirm }: { tv: TemplateRolloutView; busy: boolean; names: Map<string, string>; onCancel: () => void; onConfirm: () => void }) {
+function StartDialog({ tv, busy, onCancel, onConfirm }: { tv: TemplateRolloutView; busy: boolean; onCancel: () => void; onConfirm: () => void }) {
   const { t, lang } = useI18n();
   const r = tv.view.rollout;
   const pending = tv.view.members.filter((m) => m.state === 'pending').length;
-  const withConflicts = tv.plans.filter((p) => names.has(p.slug) && conflictCount(p) > 0).length;
+  // Only the repositories that will get a pull request.
+  const pendingSlugs = new Set(tv.view.members.filter((m) => m.state === 'pending').map((m) => m.slug));
+  const withConflicts = tv.plans.filter((p) => pendingSlugs.has(p.slug) && conflictCount(p) > 0).length;
   return (
     <Dialog
       title={t('templates.startTitle', { id: r.id })}
@@ -543,7 +544,7 @@ function StartDialog({ tv, busy, names, onCancel, onConfirm }: { tv: TemplateRol
       }
     >
       <p>{t('templates.startBody', { repos: countText(lang, 'templates.repos', pending) })}</p>
-      {withConflicts > 0 && <p className="hint">{t('templates.startConflicts', { n: withConflicts })}</p>}
+      {withConflicts > 0 && <p className="hint">{t('templates.startConflicts', { repos: countText(lang, 'templates.repos', withConflicts) })}</p>}
     </Dialog>
   );
 }
@@ -584,7 +585,7 @@ function RepoPlans({ plans, open }: { plans: RepoPlan[]; open: boolean }) {
         <p className="muted">{t('templates.repos.none')}</p>
       ) : (
         <ul className="repo-plans">
-          {plans.map((p) => (
+          {plansInOrder(plans).map((p) => (
             <RepoPlanBlock key={p.slug} plan={p} />
           ))}
         </ul>
@@ -607,7 +608,7 @@ function RepoPlanBlock({ plan }: { plan: RepoPlan }) {
         {conflicts > 0 && (
           <span className="tag tag-conflict" data-testid="repo-conflicts">
             <span aria-hidden="true">⚠ </span>
-            {t('templates.repo.conflictsTag', { n: conflicts })}
+            {countText(lang, 'templates.conflicts', conflicts)}
           </span>
         )}
       </div>
@@ -620,15 +621,11 @@ function RepoPlanBlock({ plan }: { plan: RepoPlan }) {
           {t('templates.repo.problem', { problem: tx(plan.problem) })}
         </p>
       )}
-      {!plan.problem && (
+      {!plan.problem && s.template_changed > 0 && (
         <p className="repo-plan-summary" data-testid="repo-summary">
           {t('templates.repo.summary', { changed: countText(lang, 'templates.files', s.template_changed), both: formatNumber(lang, s.customer_changed_too) })}
-          {(s.own > 0 || s.ignored > 0) && (
-            <span className="hint">
-              {' · '}
-              {t('templates.repo.quiet', { own: formatNumber(lang, s.own), ignored: formatNumber(lang, s.ignored) })}
-            </span>
-          )}
+          {s.own > 0 && <span className="hint"> · {t('templates.repo.own', { n: formatNumber(lang, s.own) })}</span>}
+          {s.ignored > 0 && <span className="hint"> · {t('templates.repo.ignored', { n: formatNumber(lang, s.ignored) })}</span>}
         </p>
       )}
       {rows.length === 0 ? !plan.problem && <p className="muted">{t('templates.repo.noChanges')}</p> : <FileTable rows={rows} />}
@@ -659,7 +656,7 @@ function FileTable({ rows }: { rows: FileRow[] }) {
 }
 
 function FileLine({ row }: { row: FileRow }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const c = row.change;
   return (
     <tr className={`template-file file-${row.kind}`} data-testid="template-file" data-path={c.path} data-kind={row.kind} data-conflicts={row.conflicts}>
@@ -672,7 +669,7 @@ function FileLine({ row }: { row: FileRow }) {
         {c.path}
         {row.kind === 'conflict' && (
           <span className="file-note is-error" data-testid="file-conflicts">
-            {t('templates.file.conflicts', { n: row.conflicts })}
+            {t('templates.file.conflicts', { conflicts: countText(lang, 'templates.conflicts', row.conflicts) })}
           </span>
         )}
         {row.kind === 'kept' && (
