@@ -1001,7 +1001,7 @@
       const open = openRollout();
       return {
         instances: deliveredCustomers().map((c) => ({ slug: c.slug, name: c.name, status: c.status, schema_version: RO.versions[c.slug] ?? null })),
-        rollouts: RO.rows.slice().sort((a, b) => b.id - a.id).map((r) => ({ ...r })),
+        rollouts: RO.rows.filter((r) => (r.kind ?? 'schema') === 'schema').sort((a, b) => b.id - a.id).map((r) => ({ ...r })),
         open: open ? rolloutView(open.id) : null,
         driving: [...RO.driving],
       };
@@ -1135,7 +1135,7 @@
       }
       assignWaves(behind.length, spec).forEach((wave, i) => members.push({ ...behind[i], wave, state: 'pending', reason: null }));
       const id = RO.next++;
-      RO.rows.push({ id, kind: 'template', environment: ENVIRONMENT, source: `ref:${TEMPLATE}@${at ?? 'main'} (${target})`, state: 'planned', wave: 0, halt_share, halt_reason: null, created_at: iso(), created_by: CONFIG.person ?? null, updated_at: iso() });
+      RO.rows.push({ id, kind: 'template', environment: ENVIRONMENT, source: `template:${TEMPLATE}@${target.slice(0, 7)}`, state: 'planned', wave: 0, halt_share, halt_reason: null, created_at: iso(), created_by: CONFIG.person ?? null, updated_at: iso() });
       RO.members[id] = members;
       RO.files[id] = [];
       TT.target[id] = target;
