@@ -17,11 +17,13 @@ const views = {
   page: () => import('./views/CustomerPage'),
   settings: () => import('./views/Settings'),
   rollouts: () => import('./views/Rollouts'),
+  templates: () => import('./views/Templates'),
 };
 const CustomerForm = lazy(() => views.form().then((m) => ({ default: m.CustomerForm })));
 const CustomerPage = lazy(() => views.page().then((m) => ({ default: m.CustomerPage })));
 const Settings = lazy(() => views.settings().then((m) => ({ default: m.Settings })));
 const Rollouts = lazy(() => views.rollouts().then((m) => ({ default: m.Rollouts })));
+const Templates = lazy(() => views.templates().then((m) => ({ default: m.Templates })));
 void afterListPainted.then(() => Promise.all(Object.values(views).map((load) => load())).catch(() => {}));
 
 export function App() {
@@ -98,7 +100,7 @@ function Shell() {
   }, []);
 
   const section =
-    view.kind === 'settings' ? 'settings' : view.kind === 'activity' ? 'activity' : view.kind === 'rollouts' ? 'rollouts' : view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
+    view.kind === 'settings' ? 'settings' : view.kind === 'activity' ? 'activity' : view.kind === 'rollouts' ? 'rollouts' : view.kind === 'templates' ? 'templates' : view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
 
   return (
     <div className="app">
@@ -130,6 +132,7 @@ function Shell() {
         )}
         {view.kind === 'settings' && <Settings environment={environment} />}
         {view.kind === 'rollouts' && <Rollouts onOpenRun={(slug, run) => setView({ kind: 'customer', slug, run })} />}
+        {view.kind === 'templates' && <Templates onOpenRun={(slug, run) => setView({ kind: 'customer', slug, run })} />}
         {view.kind === 'customer' && (
           <CustomerPage
             key={`${view.slug}#${view.run ?? ''}`}
@@ -229,6 +232,15 @@ function Header({ current, environment, onNavigate }: { current: string; environ
           onClick={() => onNavigate({ kind: 'rollouts' })}
         >
           {t('nav.rollouts')}
+        </button>
+        <button
+          type="button"
+          className={`nav-item${current === 'templates' ? ' is-current' : ''}`}
+          aria-current={current === 'templates' ? 'page' : undefined}
+          data-testid="nav-templates"
+          onClick={() => onNavigate({ kind: 'templates' })}
+        >
+          {t('nav.templates')}
         </button>
       </nav>
       <div className="header-end">

@@ -11,7 +11,8 @@ export type View =
   | { kind: 'edit-customer'; slug: string }
   | { kind: 'settings' }
   | { kind: 'activity' }
-  | { kind: 'rollouts' };
+  | { kind: 'rollouts' }
+  | { kind: 'templates' };
 
 /** The register's search, filter and order survive a visit to a customer. */
 export interface ListState {

@@ -2,7 +2,7 @@
 // whole before anything is applied, then the roll-out wave by wave, live, with its halt reason,
 // each instance's reason and a link to its run. The core plans, drives and halts
 // (src/api/rollouts.rs); this view asks and shows.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { listen } from '@tauri-apps/api/event';
 import { call, type ApiError } from '../api';
 import { DEFAULT_HALT_SHARE, DEFAULT_WAVES } from '../bindings';
@@ -331,7 +331,7 @@ function PlanForm({ open, onPlanned }: { open: RolloutRow | null; onPlanned: (v:
 }
 
 /** A labelled text input of the plan form with its hint, or its problem in place of the hint. */
-function TextField({
+export function TextField({
   id,
   label,
   hint,
@@ -672,8 +672,23 @@ function PlanPreview({ parts }: { parts: ReturnType<typeof planParts> }) {
   );
 }
 
-/** One wave: its counts and bar, marked when it is the current one, its instances below. */
-function WaveBlock({ rollout, wave, members, onOpenRun }: { rollout: RolloutRow; wave: WaveView; members: MemberRow[]; onOpenRun: (slug: string, run: number) => void }) {
+/**
+ * One wave: its counts and bar, marked when it is the current one, its instances below.
+ * `extra`: what a member shows beside its run (the template roll-out's pull request).
+ */
+export function WaveBlock({
+  rollout,
+  wave,
+  members,
+  onOpenRun,
+  extra,
+}: {
+  rollout: RolloutRow;
+  wave: WaveView;
+  members: MemberRow[];
+  onOpenRun: (slug: string, run: number) => void;
+  extra?: (m: MemberRow) => ReactNode;
+}) {
   const { t, lang } = useI18n();
   const status = waveStatus(rollout, wave);
   const progress = waveProgress(wave);
@@ -711,7 +726,7 @@ function WaveBlock({ rollout, wave, members, onOpenRun }: { rollout: RolloutRow;
       </p>
       <ul className="wave-members">
         {members.map((m) => (
-          <Member key={m.customer_id} m={m} onOpenRun={onOpenRun} />
+          <Member key={m.customer_id} m={m} onOpenRun={onOpenRun} extra={extra?.(m)} />
         ))}
       </ul>
     </li>
@@ -719,7 +734,7 @@ function WaveBlock({ rollout, wave, members, onOpenRun }: { rollout: RolloutRow;
 }
 
 /** An instance of a wave: its state, version, reason (the database's own error, the drift). */
-function Member({ m, onOpenRun }: { m: MemberRow; onOpenRun: (slug: string, run: number) => void }) {
+function Member({ m, onOpenRun, extra }: { m: MemberRow; onOpenRun: (slug: string, run: number) => void; extra?: ReactNode }) {
   const { t, tx } = useI18n();
   const none = t('rollouts.member.noVersion');
   const version =
@@ -742,6 +757,7 @@ function Member({ m, onOpenRun }: { m: MemberRow; onOpenRun: (slug: string, run:
             {tx(m.reason)}
           </span>
         )}
+        {extra}
       </span>
       {m.run_id !== null && (
         <button

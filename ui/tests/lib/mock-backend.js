@@ -950,7 +950,7 @@
     }
     return JSON.parse(JSON.stringify({ rollout, files: RO.files[id], waves, members }));
   }
-  const openRollout = () => RO.rows.find((r) => ['planned', 'running', 'paused'].includes(r.state)) ?? null;
+  const openRollout = (kind = 'schema') => RO.rows.find((r) => (r.kind ?? 'schema') === kind && ['planned', 'running', 'paused'].includes(r.state)) ?? null;
   function setRollout(r, patch) {
     Object.assign(r, patch, { updated_at: iso() });
   }
@@ -962,13 +962,18 @@
       for (const m of members.filter((x) => x.wave === r.wave && x.state === 'pending')) {
         if (r.state !== 'running') return;
         const c = state.customers.find((x) => x.id === m.customer_id);
-        const run = newRun(c, 'migrate', ['supabase.migrate']);
+        const template = r.kind === 'template';
+        const step = template ? 'github.template_pr' : 'supabase.migrate';
+        const run = newRun(c, template ? 'template_sync' : 'migrate', [step]);
         Object.assign(m, { state: 'running', run_id: run.id });
-        await sleep(RC.delay ?? 200);
-        const failure = (RC.fail || {})[m.slug];
-        Object.assign(run, { state: failure ? 'failed' : 'succeeded', finished_at: iso(), error: failure ?? null, failed_step: failure ? 'supabase.migrate' : null });
+        await sleep((template ? TC.delay : null) ?? RC.delay ?? 200);
+        const failure = ((template ? TC.fail : RC.fail) || {})[m.slug];
+        Object.assign(run, { state: failure ? 'failed' : 'succeeded', finished_at: iso(), error: failure ?? null, failed_step: failure ? step : null });
         if (failure) Object.assign(m, { state: 'failed', reason: failure });
-        else {
+        else if (template) {
+          openTemplatePr(r.id, c, run.id);
+          Object.assign(m, { state: 'done', version_after: TT.target[r.id] });
+        } else {
           const newest = RO.files[id].map((f) => f.version).sort(newerThan).pop();
           RO.versions[m.slug] = newest;
           Object.assign(m, { state: 'done', version_after: newest });
@@ -996,7 +1001,7 @@
       const open = openRollout();
       return {
         instances: deliveredCustomers().map((c) => ({ slug: c.slug, name: c.name, status: c.status, schema_version: RO.versions[c.slug] ?? null })),
-        rollouts: RO.rows.slice().sort((a, b) => b.id - a.id).map((r) => ({ ...r })),
+        rollouts: RO.rows.filter((r) => (r.kind ?? 'schema') === 'schema').sort((a, b) => b.id - a.id).map((r) => ({ ...r })),
         open: open ? rolloutView(open.id) : null,
         driving: [...RO.driving],
       };
@@ -1021,7 +1026,7 @@
       }
       assignWaves(behind.length, spec).forEach((wave, i) => members.push({ ...behind[i], wave, state: 'pending', reason: null }));
       const id = RO.next++;
-      RO.rows.push({ id, environment: ENVIRONMENT, source: `dir:${source.path}`, state: 'planned', wave: 0, halt_share, halt_reason: null, created_at: iso(), created_by: CONFIG.person ?? null, updated_at: iso() });
+      RO.rows.push({ id, kind: 'schema', environment: ENVIRONMENT, source: `dir:${source.path}`, state: 'planned', wave: 0, halt_share, halt_reason: null, created_at: iso(), created_by: CONFIG.person ?? null, updated_at: iso() });
       RO.members[id] = members;
       RO.files[id] = files;
       return rolloutView(id);
@@ -1052,6 +1057,92 @@
       setRollout(r, { state: 'aborted' });
       return rolloutView(id);
     },
+  };
+
+  // ---------- template roll-outs (src/api/templates.rs) ----------
+  // CONFIG.templates: { template: 'owner/name', target: sha (what plan_template reads at the
+  // default branch), bases: { slug: TemplateBase }, plans: { slug: partial RepoPlan } (its files,
+  // needs_person, summary, behind, problem), prs: { slug: partial TemplatePr } (found before the
+  // window opens), fail: { slug: Text }, merged: [slug] (what GitHub says was merged, read by
+  // refresh_templates), delay: ms per repository }. Waves, halt, pause and abort as the schema's.
+  const TC = CONFIG.templates || {};
+  const TT = { target: {}, plans: {}, prs: [], nextPr: 1, bases: JSON.parse(JSON.stringify(TC.bases || {})) };
+  const TEMPLATE = TC.template || `${SIM.org}/saas-template`;
+  function makePr(c, patch) {
+    const id = TT.nextPr++;
+    const number = patch.number ?? 40 + id;
+    return { id, customer_id: c.id, slug: c.slug, rollout_id: null, run_id: null, repo_id: c.id, base_sha: '', target_sha: '', branch: 'fabrik/template', commit_sha: 'c0ffee'.padEnd(40, '0'), number, url: `https://github.com/${SIM.org}/${c.slug}/pull/${number}`, files: '[]', conflicts: 0, state: 'open', created_at: iso(), checked_at: null, ...patch };
+  }
+  for (const [slug, patch] of Object.entries(TC.prs || {})) {
+    const c = state.customers.find((x) => x.slug === slug);
+    if (c) TT.prs.push(makePr(c, patch));
+  }
+  function openTemplatePr(id, c, runId) {
+    const plan = (TT.plans[id] || []).find((p) => p.slug === c.slug);
+    const conflicts = plan ? plan.needs_person.reduce((n, x) => n + x.conflicts, 0) : 0;
+    TT.prs.push(makePr(c, { rollout_id: id, run_id: runId, base_sha: plan?.base ?? '', target_sha: TT.target[id], branch: `fabrik/template-${TT.target[id].slice(0, 7)}`, conflicts }));
+  }
+  const newestPr = (slug) => TT.prs.filter((p) => p.slug === slug).sort((a, b) => b.id - a.id)[0] ?? null;
+  function repoPlan(c) {
+    const p = (TC.plans || {})[c.slug] || {};
+    const base = TT.bases[c.slug] ?? null;
+    const summary = { template_changed: 0, customer_changed_too: 0, conflicts: 0, own: 0, ignored: 0, ...(p.summary || {}) };
+    return { slug: c.slug, name: c.name, repo: `${SIM.org}/${c.slug}`, base: base?.sha ?? null, base_how: base?.how ?? null, behind: base ? 0 : null, changes: [], needs_person: [], problem: base ? null : T(`Okänt vilken version av mallen ${SIM.org}/${c.slug} står på`, `It is unknown which version of the template ${SIM.org}/${c.slug} stands on`), ...p, summary };
+  }
+  function templateView(id) {
+    const view = rolloutView(id);
+    return JSON.parse(JSON.stringify({ view, template: TEMPLATE, target: TT.target[id], plans: TT.plans[id], prs: TT.prs.filter((p) => p.rollout_id === id) }));
+  }
+  function templatesOverview() {
+    const open = openRollout('template');
+    return {
+      instances: deliveredCustomers().map((c) => ({ slug: c.slug, name: c.name, status: c.status, base: TT.bases[c.slug] ?? null, pr: newestPr(c.slug) })),
+      rollouts: RO.rows.filter((r) => r.kind === 'template').sort((a, b) => b.id - a.id).map((r) => ({ ...r })),
+      open: open ? templateView(open.id) : null,
+      driving: [...RO.driving],
+    };
+  }
+  const templateCommands = {
+    templates_overview: () => templatesOverview(),
+    refresh_templates: () => {
+      for (const slug of TC.merged || []) {
+        const pr = newestPr(slug);
+        if (pr && pr.state === 'open') {
+          Object.assign(pr, { state: 'merged', checked_at: iso() });
+          TT.bases[slug] = { sha: pr.target_sha, how: 'synced', at: iso() };
+        }
+      }
+      return templatesOverview();
+    },
+    plan_template: ({ at, waves, halt_share }) => {
+      const spec = parseWaves(waves);
+      if (!(halt_share >= 0 && halt_share <= 1)) throw planError('Stoppgränsen är en andel mellan 0 och 1', 'The halt share is a fraction between 0 and 1');
+      const open = openRollout('template');
+      if (open) throw rolloutError('rollout_open', `Utrullning ${open.id} är inte avslutad: starta, pausa eller avbryt den först (fabrik rollout status)`, { id: String(open.id) });
+      if (at !== null && at !== 'main') throw planError(`${at} finns inte i ${TEMPLATE}`, `${at} does not exist in ${TEMPLATE}`);
+      const target = TC.target || 'abcdef1234567890abcdef1234567890abcdef12';
+      const plans = [];
+      const members = [];
+      const behind = [];
+      for (const c of deliveredCustomers()) {
+        const plan = repoPlan(c);
+        plans.push(plan);
+        const base = { customer_id: c.id, slug: c.slug, name: c.name, wave: 0, run_id: null, version_before: plan.base, version_after: null };
+        if (c.status === 'inactive') members.push({ ...base, state: 'skipped', reason: T('Instansen är pausad; återstarta den och kör utrullningen igen', 'The instance is paused; resume it and run the roll-out again') });
+        else if (plan.problem) members.push({ ...base, state: 'skipped', reason: plan.problem });
+        else if (plan.base === target || plan.changes.length === 0) members.push({ ...base, state: 'done', reason: T('Redan aktuell med mallen', 'Already current with the template') });
+        else behind.push(base);
+      }
+      assignWaves(behind.length, spec).forEach((wave, i) => members.push({ ...behind[i], wave, state: 'pending', reason: null }));
+      const id = RO.next++;
+      RO.rows.push({ id, kind: 'template', environment: ENVIRONMENT, source: `template:${TEMPLATE}@${target.slice(0, 7)}`, state: 'planned', wave: 0, halt_share, halt_reason: null, created_at: iso(), created_by: CONFIG.person ?? null, updated_at: iso() });
+      RO.members[id] = members;
+      RO.files[id] = [];
+      TT.target[id] = target;
+      TT.plans[id] = plans;
+      return templateView(id);
+    },
+    template_rollout: ({ id }) => templateView(id),
   };
 
   // ---------- commands ----------
@@ -1266,7 +1357,7 @@
     },
   };
 
-  Object.assign(commands, runCommands, rolloutCommands);
+  Object.assign(commands, runCommands, rolloutCommands, templateCommands);
 
   const calls = [];
   window.__mockCalls = calls;
