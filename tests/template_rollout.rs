@@ -78,9 +78,19 @@ impl Person {
     }
 
     /// One commit on `branch` whose tree is exactly `files` (all other files removed).
-    async fn commit_exactly(&self, repo: &str, branch: &str, files: &Files, message: &str) -> String {
+    async fn commit_exactly(
+        &self,
+        repo: &str,
+        branch: &str,
+        files: &Files,
+        message: &str,
+    ) -> String {
         let head = self
-            .ok(reqwest::Method::GET, &format!("/repos/{repo}/git/ref/heads/{branch}"), None)
+            .ok(
+                reqwest::Method::GET,
+                &format!("/repos/{repo}/git/ref/heads/{branch}"),
+                None,
+            )
             .await["object"]["sha"]
             .as_str()
             .unwrap()
@@ -90,7 +100,11 @@ impl Person {
             .map(|(p, t)| json!({"path": p, "mode": "100644", "type": "blob", "content": t}))
             .collect();
         let tree = self
-            .ok(reqwest::Method::POST, &format!("/repos/{repo}/git/trees"), Some(json!({"tree": entries})))
+            .ok(
+                reqwest::Method::POST,
+                &format!("/repos/{repo}/git/trees"),
+                Some(json!({"tree": entries})),
+            )
             .await["sha"]
             .as_str()
             .unwrap()
@@ -117,7 +131,11 @@ impl Person {
     /// Every file of a commit, as text.
     async fn files_at(&self, repo: &str, commit: &str) -> Files {
         let c = self
-            .ok(reqwest::Method::GET, &format!("/repos/{repo}/git/commits/{commit}"), None)
+            .ok(
+                reqwest::Method::GET,
+                &format!("/repos/{repo}/git/commits/{commit}"),
+                None,
+            )
             .await;
         let tree = c["tree"]["sha"].as_str().unwrap();
         let t = self
@@ -141,7 +159,9 @@ impl Person {
                 .await;
             use base64::Engine as _;
             let packed: String = b["content"].as_str().unwrap().split_whitespace().collect();
-            let bytes = base64::engine::general_purpose::STANDARD.decode(packed).unwrap();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(packed)
+                .unwrap();
             out.insert(
                 e["path"].as_str().unwrap().to_string(),
                 String::from_utf8(bytes).unwrap(),
@@ -179,7 +199,11 @@ async fn github_writes(sim: &SimHandle, since: u64) -> (u64, usize) {
         .await
         .unwrap();
     let entries = log["requests"].as_array().unwrap();
-    let last = entries.iter().filter_map(|e| e["seq"].as_u64()).max().unwrap_or(0);
+    let last = entries
+        .iter()
+        .filter_map(|e| e["seq"].as_u64())
+        .max()
+        .unwrap_or(0);
     let writes = entries
         .iter()
         .filter(|e| e["seq"].as_u64().unwrap_or(0) > since)
@@ -222,13 +246,20 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
     let person = Person::new(&sim);
     // Each repository was recorded at the template's first release when Fabrik made it.
     let first_release = person
-        .ok(reqwest::Method::GET, &format!("/repos/{template}/git/ref/heads/main"), None)
+        .ok(
+            reqwest::Method::GET,
+            &format!("/repos/{template}/git/ref/heads/main"),
+            None,
+        )
         .await["object"]["sha"]
         .as_str()
         .unwrap()
         .to_string();
     for slug in &slugs {
-        let id = store.get_customer_in(slug, Environment::Production).unwrap().id;
+        let id = store
+            .get_customer_in(slug, Environment::Production)
+            .unwrap()
+            .id;
         let base = store
             .template_base(id, Environment::Production)
             .unwrap()
@@ -269,7 +300,14 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
 
     let t0 = std::time::Instant::now();
     let mut start = cli(&sim, &db);
-    start.args(["template", "start", "--yes", "--json", "--waves", "1,25%,rest"]);
+    start.args([
+        "template",
+        "start",
+        "--yes",
+        "--json",
+        "--waves",
+        "1,25%,rest",
+    ]);
     let (code, out, err) = run(start);
     let view = ended(&out);
     assert_eq!(code, 0, "{view}\n{err}");
@@ -290,7 +328,9 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
     for p in prs {
         let slug = p["slug"].as_str().unwrap();
         let (repo, cr) = &repos[slug];
-        let files = person.files_at(repo, p["commit_sha"].as_str().unwrap()).await;
+        let files = person
+            .files_at(repo, p["commit_sha"].as_str().unwrap())
+            .await;
         if let Err(problems) = check(cr, &files) {
             panic!("{slug}: {problems:#?}");
         }
@@ -308,9 +348,21 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
             assert!(pr["title"].as_str().unwrap().contains("konflikter"), "{pr}");
         }
         // The customer's branch itself is untouched.
-        let main = person.files_at(repo, &person
-            .ok(reqwest::Method::GET, &format!("/repos/{repo}/git/ref/heads/main"), None)
-            .await["object"]["sha"].as_str().unwrap().to_string()).await;
+        let main = person
+            .files_at(
+                repo,
+                &person
+                    .ok(
+                        reqwest::Method::GET,
+                        &format!("/repos/{repo}/git/ref/heads/main"),
+                        None,
+                    )
+                    .await["object"]["sha"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+            .await;
         assert_eq!(&main, &cr.files, "{slug}: main changed");
     }
     assert!(conflicts > 0, "the corpus has overlapping changes");
@@ -326,19 +378,33 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
         assert_eq!(m["state"], "done", "{m}");
         assert!(m["run_id"].is_null(), "no run for {m}");
     }
-    assert_eq!(github_writes(&sim, mark).await.1, 0, "a second start writes nothing");
+    assert_eq!(
+        github_writes(&sim, mark).await.1,
+        0,
+        "a second start writes nothing"
+    );
 
     // A person merges one, closes one, pushes to a third.
     let pr_of = |i: usize| {
         let p = &prs[i];
         let slug = p["slug"].as_str().unwrap().to_string();
-        (repos[&slug].0.clone(), p["number"].as_i64().unwrap(), p["commit_sha"].as_str().unwrap().to_string(), slug, p["branch"].as_str().unwrap().to_string())
+        (
+            repos[&slug].0.clone(),
+            p["number"].as_i64().unwrap(),
+            p["commit_sha"].as_str().unwrap().to_string(),
+            slug,
+            p["branch"].as_str().unwrap().to_string(),
+        )
     };
     let (merged_repo, merged_n, merged_sha, merged_slug, _) = pr_of(0);
     // GitHub computes mergeability in the background: ask until it has.
     for _ in 0..20 {
         let pr = person
-            .ok(reqwest::Method::GET, &format!("/repos/{merged_repo}/pulls/{merged_n}"), None)
+            .ok(
+                reqwest::Method::GET,
+                &format!("/repos/{merged_repo}/pulls/{merged_n}"),
+                None,
+            )
             .await;
         if !pr["mergeable"].is_null() {
             break;
@@ -364,7 +430,12 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
     let mut edited = person.files_at(&pushed_repo, &pushed_sha).await;
     edited.insert("NOTES.md".into(), "Löst för hand\n".into());
     person
-        .commit_exactly(&pushed_repo, &branch, &edited, "Konflikterna lösta för hand")
+        .commit_exactly(
+            &pushed_repo,
+            &branch,
+            &edited,
+            "Konflikterna lösta för hand",
+        )
         .await;
 
     let mut status = cli(&sim, &db);
@@ -390,7 +461,11 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
     assert_eq!(of(&pushed_slug)["pr"]["state"], "pushed");
     // Fabrik wrote nothing to the branch a person pushed to.
     let head = person
-        .ok(reqwest::Method::GET, &format!("/repos/{pushed_repo}/git/ref/heads/{branch}"), None)
+        .ok(
+            reqwest::Method::GET,
+            &format!("/repos/{pushed_repo}/git/ref/heads/{branch}"),
+            None,
+        )
         .await["object"]["sha"]
         .as_str()
         .unwrap()

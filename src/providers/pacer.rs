@@ -157,9 +157,9 @@ pub fn buckets(provider: Provider, account: u64, method: &Method, path: &str) ->
         Provider::Supabase => vec![b(format!("{method} {path}"))],
         // Per token and endpoint.
         Provider::Vercel => vec![b(format!("{method} {}", endpoint(path)))],
-        // A new repository or a commit is content (a minute's and an hour's budget); a delete
-        // or a settings change is not.
-        Provider::Github if matches!(*method, Method::POST | Method::PUT) => vec![
+        // Every write may count as content-generating (a minute's and an hour's budget): GitHub
+        // does not list which do, and a ref moved (PATCH) or a repository deleted is a change.
+        Provider::Github if *method != Method::GET && *method != Method::HEAD => vec![
             b(GITHUB_CORE.into()),
             b(GITHUB_CONTENT.into()),
             b(GITHUB_CONTENT_HOUR.into()),
@@ -417,7 +417,8 @@ mod tests {
             3,
             "a GitHub commit spends the hourly budget and the content-creation minute and hour"
         );
-        assert_eq!(buckets(Provider::Github, a, &Method::DELETE, "").len(), 1);
+        assert_eq!(buckets(Provider::Github, a, &Method::PATCH, "").len(), 3);
+        assert_eq!(buckets(Provider::Github, a, &Method::GET, "").len(), 1);
         assert_ne!(
             account("api.vercel.com", b"t"),
             account("api.vercel.com", b"u"),

@@ -119,8 +119,9 @@ impl Store {
         customer_id: i64,
         environment: Environment,
     ) -> Result<Option<TemplateBase>> {
-        let conn = self.conn();
-        let row: Option<(Option<String>, Option<BaseHow>, Option<String>)> = conn
+        // One connection at a time: the ledger's read below takes it again.
+        let row: Option<(Option<String>, Option<BaseHow>, Option<String>)> = self
+            .conn()
             .query_row(
                 "SELECT template_base, template_base_how, template_base_at FROM instances
                   WHERE customer_id = ?1 AND environment = ?2",

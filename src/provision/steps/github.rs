@@ -115,6 +115,9 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
         } else {
             BaseHow::Found
         });
+        // The ledger's record of the repository carries it (recorded above before it was known).
+        ctx.record_resource(StepKey::GithubRepo, &r.full_name, created, &out)
+            .await?;
     }
     write_client_config(ctx, &r.owner.login, &r.name).await?;
     done(created_or_adopted(created), Some(r.full_name.clone()), out)
