@@ -213,17 +213,35 @@ async fn github_writes(sim: &SimHandle, since: u64) -> (u64, usize) {
     (last, writes)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes() {
-    let Some(secrets) = keyring("template-rollout") else {
-        return;
-    };
+/// Customers delivered from the template's first release, each repository changed by its
+/// customer as the corpus says, then the template's second release.
+struct Setup {
+    sim: SimHandle,
+    _dir: tempfile::TempDir,
+    db: std::path::PathBuf,
+    person: Person,
+    corpus: corpus::Corpus,
+    /// slug → (owner/name, index into the corpus's customers)
+    repos: BTreeMap<String, (String, usize)>,
+    first_release: String,
+    release: String,
+}
+
+impl Setup {
+    fn customer(&self, slug: &str) -> (&str, &corpus::CustomerRepo) {
+        let (repo, i) = &self.repos[slug];
+        (repo.as_str(), &self.corpus.customers[*i])
+    }
+}
+
+async fn setup(tag: &str, customers: usize) -> Option<Setup> {
+    let secrets = keyring(tag)?;
     let c = corpus::corpus(0x5EED_FAB1);
     let sim = sim_with_template(&c.base).await;
-    let names: Vec<String> = (0..corpus::CUSTOMERS)
+    let names: Vec<String> = (0..customers)
         .map(|i| format!("Mallkund {i:02} AB"))
         .collect();
-    let (_dir, db, first) = register_file(&sim, &names[0]);
+    let (dir, db, first) = register_file(&sim, &names[0]);
     let store = Arc::new(Store::open(&db).unwrap());
     let mut slugs = vec![first];
     for name in &names[1..] {
@@ -268,23 +286,46 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
         assert_eq!(base.how, fabrik::ledger::BaseHow::Generated);
     }
     // The customers' own changes, then the template's second release.
-    let repos: BTreeMap<String, (String, &corpus::CustomerRepo)> = slugs
+    let repos: BTreeMap<String, (String, usize)> = slugs
         .iter()
-        .zip(&c.customers)
-        .map(|(s, cr)| (s.clone(), (format!("{org}/{s}"), cr)))
+        .enumerate()
+        .map(|(i, s)| (s.clone(), (format!("{org}/{s}"), i)))
         .collect();
-    for (repo, cr) in repos.values() {
+    for (repo, i) in repos.values() {
         person
-            .commit_exactly(repo, "main", &cr.files, "Kundens egna ändringar")
+            .commit_exactly(
+                repo,
+                "main",
+                &c.customers[*i].files,
+                "Kundens egna ändringar",
+            )
             .await;
     }
     let release = person
         .commit_exactly(&template, "main", &c.release, "Mallen, andra utgåvan")
         .await;
+    Some(Setup {
+        sim,
+        _dir: dir,
+        db,
+        person,
+        corpus: c,
+        repos,
+        first_release,
+        release,
+    })
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes() {
+    let Some(f) = setup("template-rollout", corpus::CUSTOMERS).await else {
+        return;
+    };
+    let (sim, db, person, release, first_release) =
+        (&f.sim, &f.db, &f.person, &f.release, &f.first_release);
     // The plan writes nothing and shows every repository behind, with its files.
-    let (mark, _) = github_writes(&sim, 0).await;
-    let mut plan = cli(&sim, &db);
+    let (mark, _) = github_writes(sim, 0).await;
+    let mut plan = cli(sim, db);
     plan.args(["template", "plan", "--json"]);
     let (code, out, err) = run(plan);
     assert!(code == 0 || code == 3, "{out}{err}");
@@ -295,11 +336,11 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
         assert!(p["problem"].is_null(), "{p}");
         assert!(!p["changes"].as_array().unwrap().is_empty(), "{p}");
     }
-    let (mark, writes) = github_writes(&sim, mark).await;
+    let (mark, writes) = github_writes(sim, mark).await;
     assert_eq!(writes, 0, "planning writes nothing");
 
     let t0 = std::time::Instant::now();
-    let mut start = cli(&sim, &db);
+    let mut start = cli(sim, db);
     start.args([
         "template",
         "start",
@@ -314,7 +355,7 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
     assert_eq!(view["view"]["rollout"]["state"], "done", "{view}");
     let prs = view["prs"].as_array().unwrap();
     assert_eq!(prs.len(), corpus::CUSTOMERS, "{view}");
-    let (mark, writes) = github_writes(&sim, mark).await;
+    let (mark, writes) = github_writes(sim, mark).await;
     eprintln!(
         "template roll-out: {} repositories in {:?}, {writes} content-creating calls ({:.1} per repository)",
         prs.len(),
@@ -327,7 +368,7 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
     let mut conflicts = 0;
     for p in prs {
         let slug = p["slug"].as_str().unwrap();
-        let (repo, cr) = &repos[slug];
+        let (repo, cr) = f.customer(slug);
         let files = person
             .files_at(repo, p["commit_sha"].as_str().unwrap())
             .await;
@@ -368,8 +409,8 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
     assert!(conflicts > 0, "the corpus has overlapping changes");
 
     // The same roll-out again creates nothing.
-    let (mark, _) = github_writes(&sim, mark).await;
-    let mut again = cli(&sim, &db);
+    let (mark, _) = github_writes(sim, mark).await;
+    let mut again = cli(sim, db);
     again.args(["template", "start", "--yes", "--json"]);
     let (code, out, err) = run(again);
     assert_eq!(code, 0, "{out}{err}");
@@ -379,7 +420,7 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
         assert!(m["run_id"].is_null(), "no run for {m}");
     }
     assert_eq!(
-        github_writes(&sim, mark).await.1,
+        github_writes(sim, mark).await.1,
         0,
         "a second start writes nothing"
     );
@@ -389,7 +430,7 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
         let p = &prs[i];
         let slug = p["slug"].as_str().unwrap().to_string();
         (
-            repos[&slug].0.clone(),
+            f.repos[&slug].0.clone(),
             p["number"].as_i64().unwrap(),
             p["commit_sha"].as_str().unwrap().to_string(),
             slug,
@@ -438,7 +479,7 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
         )
         .await;
 
-    let mut status = cli(&sim, &db);
+    let mut status = cli(sim, db);
     status.args(["template", "versions", "--json"]);
     let (code, out, err) = run(status);
     assert_eq!(code, 0, "{out}{err}");
@@ -471,4 +512,91 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
         .unwrap()
         .to_string();
     assert_ne!(head, pushed_sha);
+}
+
+/// Every pull request of a repository (open and closed), as GitHub lists them.
+async fn pulls(person: &Person, repo: &str) -> Vec<Value> {
+    person
+        .ok(
+            reqwest::Method::GET,
+            &format!("/repos/{repo}/pulls?state=all&per_page=100"),
+            None,
+        )
+        .await
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_during_a_wave_then_started_again_each_repository_has_exactly_one_pull_request() {
+    let Some(f) = setup("template-kill", 5).await else {
+        return;
+    };
+    // Opening a pull request takes a while: a kill lands between a repository's branch and its
+    // pull request, or while GitHub is still answering.
+    let fault = json!({"method": "POST", "path": "/github/repos/*/*/pulls", "delay_ms": 700});
+    let r = reqwest::Client::new()
+        .post(format!("{}/__sim/faults", f.sim.base_url()))
+        .json(&fault)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let step = |kind: &'static str| {
+        move |e: &Value| e["type"] == kind && e["step"] == "github.template_pr"
+    };
+    type KillAt = Box<dyn Fn(&Value) -> bool>;
+    let nth_start = |n: usize| -> KillAt {
+        let seen = std::sync::atomic::AtomicUsize::new(0);
+        let is_start = step("step_started");
+        Box::new(move |e: &Value| {
+            is_start(e) && seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 == n
+        })
+    };
+    // In order: the canary's step under way; a later one's step under way while others write;
+    // a pull request opened; a run ended.
+    let points: Vec<KillAt> = vec![
+        nth_start(1),
+        nth_start(3),
+        Box::new(step("step_done")),
+        Box::new(|e: &Value| e["type"] == "run_finished"),
+    ];
+    let mut kills = 0;
+    let mut all = String::new();
+    for point in &points {
+        let mut cmd = cli(&f.sim, &f.db);
+        cmd.args(["template", "start", "--waves", "1,rest", "--yes", "--json"]);
+        let (_, out, killed) = run_until(cmd, point.as_ref());
+        all.push_str(&out);
+        if !killed {
+            break;
+        }
+        kills += 1;
+    }
+    let mut last = cli(&f.sim, &f.db);
+    last.args(["template", "start", "--yes", "--json"]);
+    let (code, out, err) = run(last);
+    assert_eq!(code, 0, "{all}{out}{err}");
+    assert!(kills >= 3, "killed {kills} times:\n{all}");
+    let view = ended(&out);
+    assert_eq!(view["view"]["rollout"]["state"], "done", "{view}");
+    for (slug, (repo, _)) in &f.repos {
+        let (_, cr) = f.customer(slug);
+        let all_pulls = pulls(&f.person, repo).await;
+        assert_eq!(all_pulls.len(), 1, "{slug}: {all_pulls:#?}");
+        let head = all_pulls[0]["head"]["sha"].as_str().unwrap();
+        let files = f.person.files_at(repo, head).await;
+        if let Err(problems) = check(cr, &files) {
+            panic!("{slug}: {problems:#?}");
+        }
+        let pr = view["prs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["slug"] == slug.as_str())
+            .unwrap_or_else(|| panic!("{slug}: no pull request in the register: {view}"));
+        assert_eq!(pr["number"], all_pulls[0]["number"], "{slug}");
+        assert_eq!(pr["commit_sha"], head, "{slug}");
+    }
 }
