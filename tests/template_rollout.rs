@@ -389,20 +389,15 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
             assert!(pr["title"].as_str().unwrap().contains("konflikter"), "{pr}");
         }
         // The customer's branch itself is untouched.
-        let main = person
-            .files_at(
-                repo,
-                &person
-                    .ok(
-                        reqwest::Method::GET,
-                        &format!("/repos/{repo}/git/ref/heads/main"),
-                        None,
-                    )
-                    .await["object"]["sha"]
-                    .as_str()
-                    .unwrap()
-                    .to_string(),
+        let head = person
+            .ok(
+                reqwest::Method::GET,
+                &format!("/repos/{repo}/git/ref/heads/main"),
+                None,
             )
+            .await;
+        let main = person
+            .files_at(repo, head["object"]["sha"].as_str().unwrap())
             .await;
         assert_eq!(&main, &cr.files, "{slug}: main changed");
     }
