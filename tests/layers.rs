@@ -28,6 +28,7 @@ const LAYERS: &[&str] = &[
     "store",
     "providers",
     "database",
+    "template",
     "fleet",
     "health",
     "provision",

@@ -1004,6 +1004,73 @@ fn a_rollout_keeps_its_plan_its_state_and_one_driver(store: Store) {
     );
 }
 
+/// Template updates in the register (issue #31): an instance's base as recorded and moved, a
+/// pull request recorded once per target (a resumed run's second record is the same row), its
+/// state moved as read back, the open ones listed.
+fn a_template_base_and_pull_request_are_kept_once_per_target(store: Store) {
+    use fabrik::environment::Environment;
+    use fabrik::ledger::{BaseHow, PrState};
+    use fabrik::store::templates::NewPr;
+
+    let env = Environment::Production;
+    // The instance's row is made in the store's environment.
+    store.set_environment(env);
+    let a = store
+        .create_customer(
+            draft("Mall Ett AB", "a@mall.se"),
+            &ModuleManifest::bundled(),
+        )
+        .unwrap();
+    assert_eq!(store.template_base(a.id, env).unwrap(), None);
+    store
+        .set_template_base(a.id, env, "1111111aaaa", BaseHow::Found)
+        .unwrap();
+    let base = store.template_base(a.id, env).unwrap().unwrap();
+    assert_eq!(
+        (base.sha.as_str(), base.how),
+        ("1111111aaaa", BaseHow::Found)
+    );
+    assert!(!base.at.is_empty(), "when, on the database's clock");
+
+    let pr = |number: i64, commit: &'static str| NewPr {
+        customer_id: a.id,
+        environment: env,
+        rollout_id: None,
+        run_id: None,
+        repo_id: 42,
+        base_sha: "1111111aaaa",
+        target_sha: "2222222bbbb",
+        branch: "fabrik/template-2222222",
+        commit_sha: commit,
+        number,
+        url: "https://github.com/o/mall-ett-ab/pull/7",
+        files: "[]",
+        conflicts: 2,
+    };
+    let first = store.record_template_pr(&pr(7, "c1")).unwrap();
+    let again = store.record_template_pr(&pr(7, "c1")).unwrap();
+    assert_eq!(first, again, "one row per repository and target");
+    let got = store
+        .template_pr_for(a.id, env, "2222222bbbb")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (got.number, got.state, got.conflicts),
+        (7, PrState::Open, 2)
+    );
+    assert_eq!(store.template_prs(env, true).unwrap().len(), 1);
+    store.set_template_pr_state(first, PrState::Merged).unwrap();
+    assert!(store.template_prs(env, true).unwrap().is_empty());
+    assert_eq!(
+        store.template_prs(env, false).unwrap()[0].state,
+        PrState::Merged
+    );
+    assert!(store
+        .template_pr_for(a.id, Environment::Sandbox, "2222222bbbb")
+        .unwrap()
+        .is_none());
+}
+
 /// Each test above that takes a `Store` runs on both backends (issue #14): the embedded SQLite
 /// register and a shared PostgreSQL one (a fresh database on the tests' own cluster).
 macro_rules! on_both {
@@ -1019,6 +1086,7 @@ macro_rules! on_both {
 
 on_both!(
     a_rollout_keeps_its_plan_its_state_and_one_driver,
+    a_template_base_and_pull_request_are_kept_once_per_target,
     a_taken_slug_is_a_typed_error_and_nothing_is_written,
     invalid_edits_change_nothing,
     an_edit_from_a_stale_version_is_refused,

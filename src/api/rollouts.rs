@@ -599,7 +599,7 @@ impl RolloutsApi {
         // Checked again right before: the plan may be old.
         if r.kind == RolloutKind::Template {
             if let Some((state, reason, version)) =
-                super::templates::settled_before(&self.store, r, &c)?
+                crate::template::rollout::settled_before(&self.store, r, &c)?
             {
                 set(state, Some(&reason), None, version.as_deref())?;
                 return Ok(());
@@ -695,7 +695,7 @@ impl RolloutsApi {
                 .and_then(|(_, v)| v),
             // Where the repository stands after: its pull request, or its base when none was needed.
             RolloutKind::Template => {
-                super::templates::version_after(&self.store, r, m.customer_id)?
+                crate::template::rollout::version_after(&self.store, r, m.customer_id)?
             }
         };
         let (member, reason) = match state {
