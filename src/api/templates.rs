@@ -132,7 +132,7 @@ impl TemplatesApi {
         let env = self.environment();
         let engine = self.supervisor.engine()?;
         let gh = &engine.clients().github;
-        let cache = TemplateCache::default();
+        let cache = sync::shared();
         let mut out = Vec::new();
         let slugs = self.store.delivered_slugs(env)?;
         for chunk in slugs.chunks(self.rollouts.parallel()) {

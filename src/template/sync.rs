@@ -58,11 +58,22 @@ impl Files {
     }
 }
 
-/// The template's trees and blobs, read once for every repository of a roll-out.
+/// The template's trees and blobs, read once for every repository of a roll-out. Git objects
+/// never change under their SHA, so one cache serves the whole process (`shared`); it is
+/// emptied when it holds more than `MAX_CACHED_BYTES` of blobs.
 #[derive(Default, Clone)]
 pub struct TemplateCache {
     trees: Arc<Mutex<HashMap<String, Arc<Files>>>>,
     blobs: Arc<Mutex<HashMap<String, Arc<Vec<u8>>>>>,
+}
+
+/// How many bytes of template blobs the shared cache keeps before it starts over.
+const MAX_CACHED_BYTES: usize = 64 * 1024 * 1024;
+
+/// The process's template cache (every run and plan of this process reads through it).
+pub fn shared() -> TemplateCache {
+    static CACHE: std::sync::OnceLock<TemplateCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(TemplateCache::default).clone()
 }
 
 impl TemplateCache {
@@ -98,10 +109,11 @@ impl TemplateCache {
         }
         let (o, n) = target.owner_name();
         let b = Arc::new(gh.blob(o, n, sha).await?);
-        self.blobs
-            .lock()
-            .expect("cache")
-            .insert(sha.to_string(), b.clone());
+        let mut blobs = self.blobs.lock().expect("cache");
+        if blobs.values().map(|b| b.len()).sum::<usize>() + b.len() > MAX_CACHED_BYTES {
+            blobs.clear();
+        }
+        blobs.insert(sha.to_string(), b.clone());
         Ok(b)
     }
 }

@@ -18,7 +18,7 @@ use crate::provision::context::{Done, RunCtx, StepError};
 use crate::provision::{outputs, proof};
 use crate::secrets::Provider;
 use crate::store::templates::NewPr;
-use crate::template::sync::{self, Target, TemplateCache};
+use crate::template::sync::{self, Target};
 
 step!(PR: GithubTemplatePr, "Öppna en pull request med mallens ändringar", "Open a pull request with the template's changes", needs [GithubRepo], Some(Provider::Github), template_pr);
 
@@ -94,7 +94,7 @@ async fn template_pr(ctx: &RunCtx) -> Result<Done, StepError> {
     }
     let branch = target.branch();
     let existing = gh.branch_head(repo.0, repo.1, &branch).await?;
-    let cache = TemplateCache::default();
+    let cache = sync::shared();
     let (commit, proposal) = match existing {
         Some(head) => {
             // Fabrik's branch from a run that stopped before its pull request: its commit is
