@@ -25,7 +25,7 @@
 //! `bound_minutes = max(calls / 80, 60 * calls / 500)`, once without the blobs (the issue's
 //! target counts them apart) and once with them (GitHub does not say whether a blob counts).
 //! The primary limit (5,000 requests an hour per token, reads included) is raised as well: the
-//! roll-out reads every file it compares (about 59 GitHub reads a repository on the corpus), so
+//! roll-out reads every file it compares (52 to 59 GitHub reads a repository on the corpus), so
 //! at 200 repositories its reads alone pass 5,000 and the first run stalled on 403s. Its bound,
 //! `60 * requests / 5000`, is printed apart; `template_github_bound_minutes` is the larger.
 //! Fabrik's own pacer (src/providers/pacer.rs) still paces the roll-out's token at 80 a minute
