@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks that print numbers (no assertions): the 10,000-customer register,
-# provisioning against the simulator (one run, and 50 customers at once), and a schema
+# provisioning against the simulator (one run, and 50 customers at once), a schema
 # roll-out over FABRIK_BENCH_ROLLOUT_N delivered instances (default 500; their setup takes
-# several minutes). Runs in a private
+# several minutes), and a template roll-out over FABRIK_BENCH_TEMPLATE_N customers' changed
+# repositories (default 200). Runs in a private
 # D-Bus session with its own unlocked keyring, like the tests.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -14,4 +15,5 @@ mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 dbus-run-session -- bash -c 'echo -n bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   cargo bench --bench register -- --warm-up-time 1 --measurement-time 3
   cargo bench --bench provision
-  cargo bench --bench rollout'
+  cargo bench --bench rollout
+  cargo bench --bench template'
