@@ -238,7 +238,7 @@ impl TemplatesApi {
             }
             let (o, n) = target.owner_name();
             plan.behind = Some(gh.ahead_by(o, n, &base, &target.sha).await?);
-            let Some(customer) = sync::customer(gh, repo, &branch).await? else {
+            let Some(customer) = sync::customer(gh, cache, repo, &branch).await? else {
                 plan.problem = Some(Say::TemplateNoRepo.text());
                 return Ok(());
             };

@@ -58,25 +58,47 @@ impl Files {
     }
 }
 
-/// The template's trees and blobs, read once for every repository of a roll-out. Git objects
-/// never change under their SHA, so one cache serves the whole process (`shared`); it is
-/// emptied when it holds more than `MAX_CACHED_BYTES` of blobs.
+/// Trees and blobs read once for every repository of a roll-out and for the plan and the run
+/// alike. Git objects never change under their SHA (and a blob with a SHA has the same bytes in
+/// every repository), so one cache serves the whole process (`shared`); its blobs are let go
+/// when they pass `MAX_CACHED_BYTES`.
 #[derive(Default, Clone)]
 pub struct TemplateCache {
-    trees: Arc<Mutex<HashMap<String, Arc<Files>>>>,
+    /// commit → (its tree's SHA, the files under it)
+    trees: Arc<Mutex<HashMap<String, (String, Arc<Files>)>>>,
     blobs: Arc<Mutex<HashMap<String, Arc<Vec<u8>>>>>,
 }
 
-/// How many bytes of template blobs the shared cache keeps before it starts over.
+/// How many bytes of blobs the shared cache keeps before it starts over.
 const MAX_CACHED_BYTES: usize = 64 * 1024 * 1024;
 
-/// The process's template cache (every run and plan of this process reads through it).
+/// The process's cache (every run and plan of this process reads through it).
 pub fn shared() -> TemplateCache {
     static CACHE: std::sync::OnceLock<TemplateCache> = std::sync::OnceLock::new();
     CACHE.get_or_init(TemplateCache::default).clone()
 }
 
 impl TemplateCache {
+    /// A commit's tree SHA and files, in a repository that has it.
+    pub async fn commit_files(
+        &self,
+        gh: &Github,
+        repo: (&str, &str),
+        commit: &str,
+    ) -> Result<(String, Arc<Files>), ProviderError> {
+        if let Some(f) = self.trees.lock().expect("cache").get(commit) {
+            return Ok(f.clone());
+        }
+        let c = gh.commit(repo.0, repo.1, commit).await?;
+        let files = Arc::new(Files::of(gh.tree(repo.0, repo.1, &c.tree).await?));
+        let found = (c.tree, files);
+        self.trees
+            .lock()
+            .expect("cache")
+            .insert(commit.to_string(), found.clone());
+        Ok(found)
+    }
+
     /// The template's files at a commit.
     pub async fn files_at(
         &self,
@@ -84,17 +106,26 @@ impl TemplateCache {
         target: &Target,
         commit: &str,
     ) -> Result<Arc<Files>, ProviderError> {
-        if let Some(f) = self.trees.lock().expect("cache").get(commit) {
-            return Ok(f.clone());
+        Ok(self.commit_files(gh, target.owner_name(), commit).await?.1)
+    }
+
+    /// A blob's bytes, from a repository that has it.
+    pub async fn blob_in(
+        &self,
+        gh: &Github,
+        repo: (&str, &str),
+        sha: &str,
+    ) -> Result<Arc<Vec<u8>>, ProviderError> {
+        if let Some(b) = self.blobs.lock().expect("cache").get(sha) {
+            return Ok(b.clone());
         }
-        let (o, n) = target.owner_name();
-        let c = gh.commit(o, n, commit).await?;
-        let files = Arc::new(Files::of(gh.tree(o, n, &c.tree).await?));
-        self.trees
-            .lock()
-            .expect("cache")
-            .insert(commit.to_string(), files.clone());
-        Ok(files)
+        let b = Arc::new(gh.blob(repo.0, repo.1, sha).await?);
+        let mut blobs = self.blobs.lock().expect("cache");
+        if blobs.values().map(|b| b.len()).sum::<usize>() + b.len() > MAX_CACHED_BYTES {
+            blobs.clear();
+        }
+        blobs.insert(sha.to_string(), b.clone());
+        Ok(b)
     }
 
     /// A template blob's bytes.
@@ -104,17 +135,7 @@ impl TemplateCache {
         target: &Target,
         sha: &str,
     ) -> Result<Arc<Vec<u8>>, ProviderError> {
-        if let Some(b) = self.blobs.lock().expect("cache").get(sha) {
-            return Ok(b.clone());
-        }
-        let (o, n) = target.owner_name();
-        let b = Arc::new(gh.blob(o, n, sha).await?);
-        let mut blobs = self.blobs.lock().expect("cache");
-        if blobs.values().map(|b| b.len()).sum::<usize>() + b.len() > MAX_CACHED_BYTES {
-            blobs.clear();
-        }
-        blobs.insert(sha.to_string(), b.clone());
-        Ok(b)
+        self.blob_in(gh, target.owner_name(), sha).await
     }
 }
 
@@ -143,24 +164,20 @@ pub async fn find_base(
 pub struct Customer {
     pub head: String,
     pub tree: String,
-    pub files: Files,
+    pub files: Arc<Files>,
 }
 
+/// The customer's default branch as it is now (its head read fresh; its tree from the cache).
 pub async fn customer(
     gh: &Github,
+    cache: &TemplateCache,
     repo: (&str, &str),
     branch: &str,
 ) -> Result<Option<Customer>, ProviderError> {
     let Some(head) = gh.branch_head(repo.0, repo.1, branch).await? else {
         return Ok(None);
     };
-    let c = gh.commit(repo.0, repo.1, &head).await?;
-    let files = Files::of(gh.tree(repo.0, repo.1, &c.tree).await?);
-    Ok(Some(Customer {
-        head,
-        tree: c.tree,
-        files,
-    }))
+    Ok(Some(customer_at(gh, cache, repo, &head).await?))
 }
 
 /// The tree changes a merge result becomes: text inline (GitHub writes the blob), other bytes
@@ -188,14 +205,14 @@ pub async fn tree_changes(
 /// The customer's side at a given commit (a resumed run's branch parent).
 pub async fn customer_at(
     gh: &Github,
+    cache: &TemplateCache,
     repo: (&str, &str),
     head: &str,
 ) -> Result<Customer, ProviderError> {
-    let c = gh.commit(repo.0, repo.1, head).await?;
-    let files = Files::of(gh.tree(repo.0, repo.1, &c.tree).await?);
+    let (tree, files) = cache.commit_files(gh, repo, head).await?;
     Ok(Customer {
         head: head.to_string(),
-        tree: c.tree,
+        tree,
         files,
     })
 }
@@ -312,7 +329,7 @@ pub async fn propose(
         }
         for sha in customer_side.into_iter().flatten() {
             if !blobs.contains_key(sha) {
-                blobs.insert(sha.clone(), gh.blob(repo.0, repo.1, sha).await?);
+                blobs.insert(sha.clone(), cache.blob_in(gh, repo, sha).await?.to_vec());
             }
         }
     }

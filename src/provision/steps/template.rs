@@ -107,12 +107,12 @@ async fn template_pr(ctx: &RunCtx) -> Result<Done, StepError> {
                     params! { "repo" => r.full_name.clone(), "branch" => branch.clone() },
                 ));
             }
-            let customer = sync::customer_at(gh, repo, &c.parents[0]).await?;
+            let customer = sync::customer_at(gh, &cache, repo, &c.parents[0]).await?;
             let proposal = sync::propose(gh, &cache, &target, &base, repo, &customer).await?;
             (head, proposal)
         }
         None => {
-            let Some(customer) = sync::customer(gh, repo, &default_branch).await? else {
+            let Some(customer) = sync::customer(gh, &cache, repo, &default_branch).await? else {
                 return Err(StepError::permanent(
                     ErrorCode::ResourceGone,
                     params! { "resource" => "Grenen", "resource_en" => "The branch", "name" => format!("{}:{default_branch}", r.full_name) },
