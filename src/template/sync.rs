@@ -62,10 +62,13 @@ impl Files {
 /// alike. Git objects never change under their SHA (and a blob with a SHA has the same bytes in
 /// every repository), so one cache serves the whole process (`shared`); its blobs are let go
 /// when they pass `MAX_CACHED_BYTES`.
+/// A commit's tree SHA and the files under it.
+type Snapshot = (String, Arc<Files>);
+
 #[derive(Default, Clone)]
 pub struct TemplateCache {
-    /// commit → (its tree's SHA, the files under it)
-    trees: Arc<Mutex<HashMap<String, (String, Arc<Files>)>>>,
+    /// commit → its snapshot
+    trees: Arc<Mutex<HashMap<String, Snapshot>>>,
     blobs: Arc<Mutex<HashMap<String, Arc<Vec<u8>>>>>,
 }
 
@@ -85,7 +88,7 @@ impl TemplateCache {
         gh: &Github,
         repo: (&str, &str),
         commit: &str,
-    ) -> Result<(String, Arc<Files>), ProviderError> {
+    ) -> Result<Snapshot, ProviderError> {
         if let Some(f) = self.trees.lock().expect("cache").get(commit) {
             return Ok(f.clone());
         }
