@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::process::Command;
 use std::sync::Arc;
 
+use common::github_person::{Person, PERSON};
 use common::template_corpus::{self as corpus, check, Files};
 use common::*;
 use fabrik::api::cloud::Environment;
@@ -21,10 +22,6 @@ use fabrik::provision::{FailurePolicy, RunState};
 use fabrik::store::Store;
 use fabrik_sim::{Profile, SimConfig, SimHandle};
 use serde_json::{json, Value};
-
-/// A person at the agency or the customer's, with a GitHub token of their own (their writes
-/// do not spend Fabrik's content-creation budget).
-const PERSON: &str = "person-token-0c4b";
 
 async fn sim_with_template(files: &Files) -> SimHandle {
     let mut config = SimConfig {
@@ -39,136 +36,6 @@ async fn sim_with_template(files: &Files) -> SimHandle {
     config.world.github_template_files =
         files.iter().map(|(p, t)| (p.clone(), t.clone())).collect();
     fabrik_sim::start(config).await.expect("simulator")
-}
-
-/// GitHub as a person: plain REST with their token.
-struct Person {
-    api: String,
-    http: reqwest::Client,
-}
-
-impl Person {
-    fn new(sim: &SimHandle) -> Person {
-        Person {
-            api: sim.github_api_url(),
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.api))
-            .bearer_auth(PERSON)
-            .header("accept", "application/vnd.github+json")
-            .header("user-agent", "fabrik-test");
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status().as_u16();
-        let v = resp.json::<Value>().await.unwrap_or(Value::Null);
-        (status, v)
-    }
-
-    async fn ok(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let (s, v) = self.call(method.clone(), path, body).await;
-        assert!((200..300).contains(&s), "{method} {path}: {s} {v}");
-        v
-    }
-
-    /// One commit on `branch` whose tree is exactly `files` (all other files removed).
-    async fn commit_exactly(
-        &self,
-        repo: &str,
-        branch: &str,
-        files: &Files,
-        message: &str,
-    ) -> String {
-        let head = self
-            .ok(
-                reqwest::Method::GET,
-                &format!("/repos/{repo}/git/ref/heads/{branch}"),
-                None,
-            )
-            .await["object"]["sha"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let entries: Vec<Value> = files
-            .iter()
-            .map(|(p, t)| json!({"path": p, "mode": "100644", "type": "blob", "content": t}))
-            .collect();
-        let tree = self
-            .ok(
-                reqwest::Method::POST,
-                &format!("/repos/{repo}/git/trees"),
-                Some(json!({"tree": entries})),
-            )
-            .await["sha"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let commit = self
-            .ok(
-                reqwest::Method::POST,
-                &format!("/repos/{repo}/git/commits"),
-                Some(json!({"message": message, "tree": tree, "parents": [head]})),
-            )
-            .await["sha"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        self.ok(
-            reqwest::Method::PATCH,
-            &format!("/repos/{repo}/git/refs/heads/{branch}"),
-            Some(json!({"sha": commit})),
-        )
-        .await;
-        commit
-    }
-
-    /// Every file of a commit, as text.
-    async fn files_at(&self, repo: &str, commit: &str) -> Files {
-        let c = self
-            .ok(
-                reqwest::Method::GET,
-                &format!("/repos/{repo}/git/commits/{commit}"),
-                None,
-            )
-            .await;
-        let tree = c["tree"]["sha"].as_str().unwrap();
-        let t = self
-            .ok(
-                reqwest::Method::GET,
-                &format!("/repos/{repo}/git/trees/{tree}?recursive=1"),
-                None,
-            )
-            .await;
-        let mut out = Files::new();
-        for e in t["tree"].as_array().unwrap() {
-            if e["type"] != "blob" {
-                continue;
-            }
-            let b = self
-                .ok(
-                    reqwest::Method::GET,
-                    &format!("/repos/{repo}/git/blobs/{}", e["sha"].as_str().unwrap()),
-                    None,
-                )
-                .await;
-            use base64::Engine as _;
-            let packed: String = b["content"].as_str().unwrap().split_whitespace().collect();
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(packed)
-                .unwrap();
-            out.insert(
-                e["path"].as_str().unwrap().to_string(),
-                String::from_utf8(bytes).unwrap(),
-            );
-        }
-        out
-    }
 }
 
 fn run(mut cmd: Command) -> (i32, String, String) {
@@ -261,7 +128,7 @@ async fn setup(tag: &str, customers: usize) -> Option<Setup> {
     let seed = sim.seed();
     let org = seed.github_org.clone();
     let template = seed.github_template.clone();
-    let person = Person::new(&sim);
+    let person = Person::new(sim.github_api_url());
     // Each repository was recorded at the template's first release when Fabrik made it.
     let first_release = person
         .ok(

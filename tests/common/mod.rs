@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 /// A template's two releases and twelve customer repositories, with the checker (template updates).
+pub mod github_person;
 pub mod template_corpus;
 
 use std::io::BufRead as _;
