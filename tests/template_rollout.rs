@@ -374,6 +374,29 @@ async fn every_repository_gets_one_pull_request_that_keeps_the_customers_changes
         .unwrap()
         .to_string();
     assert_ne!(head, pushed_sha);
+
+    // The person who resolved it by hand merges it: its base moves too.
+    let (_, pushed_n, _, _, _) = pr_of(2);
+    person
+        .ok(
+            reqwest::Method::PUT,
+            &format!("/repos/{pushed_repo}/pulls/{pushed_n}/merge"),
+            Some(json!({"sha": head})),
+        )
+        .await;
+    let mut status = cli(sim, db);
+    status.args(["template", "versions", "--json"]);
+    let (code, out, err) = run(status);
+    assert_eq!(code, 0, "{out}{err}");
+    let versions: Value = serde_json::from_str(&out).unwrap();
+    let v = versions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["slug"] == pushed_slug.as_str())
+        .unwrap();
+    assert_eq!(v["pr"]["state"], "merged", "{v}");
+    assert_eq!(v["base"]["sha"], release.as_str(), "{v}");
 }
 
 /// Every pull request of a repository (open and closed), as GitHub lists them.

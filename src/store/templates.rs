@@ -202,7 +202,8 @@ impl Store {
         .map_err(Into::into)
     }
 
-    /// The environment's pull requests, newest first; only open ones when `open_only`.
+    /// The environment's pull requests, newest first; with `open_only`, those still open on
+    /// GitHub (Fabrik's, or pushed to by a person: both may yet be merged or closed).
     pub fn template_prs(
         &self,
         environment: Environment,
@@ -212,9 +213,14 @@ impl Store {
         conn.query_map(
             &format!(
                 "SELECT {PR_COLUMNS} FROM template_prs p JOIN customers c ON c.id = p.customer_id
-                  WHERE p.environment = ?1 AND (?2 = 0 OR p.state = ?3) ORDER BY p.id DESC"
+                  WHERE p.environment = ?1 AND (?2 = 0 OR p.state IN (?3, ?4)) ORDER BY p.id DESC"
             ),
-            params![environment, i64::from(open_only), PrState::Open],
+            params![
+                environment,
+                i64::from(open_only),
+                PrState::Open,
+                PrState::Pushed
+            ],
             pr,
         )
         .map_err(Into::into)
