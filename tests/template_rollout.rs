@@ -485,3 +485,70 @@ async fn killed_during_a_wave_then_started_again_each_repository_has_exactly_one
         assert_eq!(pr["commit_sha"], head, "{slug}");
     }
 }
+
+/// Ownership right before the first write: a repository whose marker a person removed after
+/// the plan is refused by its run, named, and nothing is written to it; the other still gets its
+/// pull request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repository_that_lost_its_marker_after_the_plan_is_refused_and_left_unwritten() {
+    let Some(f) = setup("template-foreign", 2).await else {
+        return;
+    };
+    let mut plan = cli(&f.sim, &f.db);
+    plan.args(["template", "plan", "--waves", "2", "--json"]);
+    let (_, out, err) = run(plan);
+    let planned: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    assert!(
+        planned["plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["problem"].is_null()),
+        "{planned}"
+    );
+    let (foreign_slug, (foreign, _)) = f.repos.iter().next().unwrap();
+    f.person
+        .ok(
+            reqwest::Method::PATCH,
+            &format!("/repos/{foreign}"),
+            Some(json!({"description": "Kundens eget repo"})),
+        )
+        .await;
+    let mut start = cli(&f.sim, &f.db);
+    start.args(["template", "start", "--yes", "--json"]);
+    let (code, out, err) = run(start);
+    assert_eq!(code, 3, "{out}{err}");
+    let view = ended(&out);
+    let member = view["view"]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["slug"] == foreign_slug.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(member["state"], "failed", "{member}");
+    assert!(
+        member["reason"]["en"]
+            .as_str()
+            .unwrap()
+            .contains(foreign.as_str()),
+        "the refusal names the repository: {member}"
+    );
+    assert!(
+        pulls(&f.person, foreign).await.is_empty(),
+        "no pull request in {foreign}"
+    );
+    let branch = format!("fabrik/template-{}", &f.release[..7]);
+    let (status, _) = f
+        .person
+        .call(
+            reqwest::Method::GET,
+            &format!("/repos/{foreign}/git/ref/heads/{branch}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404, "no branch written in {foreign}");
+    for (slug, (repo, _)) in f.repos.iter().skip(1) {
+        assert_eq!(pulls(&f.person, repo).await.len(), 1, "{slug}");
+    }
+}
