@@ -83,6 +83,7 @@ fn endpoints(sim: &SimHandle) -> Endpoints {
         vercel_api: sim.vercel_api_url(),
         n8n_api: sim.n8n_api_url(),
         resend_api: sim.resend_api_url(),
+        gitea_api: sim.gitea_api_url(),
         site_url: sim.vercel_site_url_template(),
     }
 }

@@ -124,6 +124,7 @@ impl Credentials<'_> {
             template: self.setting("github.template"),
             supabase_org: self.setting("supabase.organization"),
             vercel_team_id: self.setting("vercel.team_id"),
+            backup_repository: self.setting("backup.repository"),
             strict_format: self.environment == "production",
             endpoints: self.endpoints.clone(),
             timeout: self.timeout,
@@ -184,6 +185,7 @@ impl Credentials<'_> {
             .all()?
             .into_iter()
             .filter(|s| s.state == CredentialState::Missing)
+            .filter(|s| Provider::REQUIRED.contains(&s.provider))
             .map(|s| s.provider)
             .collect())
     }
@@ -196,6 +198,7 @@ pub struct PreparedTest {
     template: Option<String>,
     supabase_org: Option<String>,
     vercel_team_id: Option<String>,
+    backup_repository: Option<String>,
     strict_format: bool,
     endpoints: Endpoints,
     timeout: Duration,
@@ -207,6 +210,7 @@ impl PreparedTest {
             template: self.template.as_deref(),
             supabase_org: self.supabase_org.as_deref(),
             vercel_team_id: self.vercel_team_id.as_deref(),
+            backup_repository: self.backup_repository.as_deref(),
             strict_format: self.strict_format,
         };
         verify(

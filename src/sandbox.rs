@@ -186,6 +186,7 @@ impl Sandbox {
             vercel_api: self.sim.vercel_api_url(),
             n8n_api: self.sim.n8n_api_url(),
             resend_api: self.sim.resend_api_url(),
+            gitea_api: self.sim.gitea_api_url(),
             site_url: self.sim.vercel_site_url_template(),
         }
     }
@@ -233,6 +234,7 @@ fn add_token(config: &mut SimConfig, p: Provider, token: &str) {
         Provider::Vercel => &mut config.tokens.vercel,
         Provider::N8n => &mut config.tokens.n8n,
         Provider::Resend => &mut config.tokens.resend,
+        Provider::Gitea => &mut config.tokens.gitea,
     };
     if !list.iter().any(|t| t == token) {
         list.push(token.to_string());

@@ -10,14 +10,17 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// The settings only a seat may decide, each read from this seat's file and nowhere else.
-pub const SEAT_KEYS: [&str; 10] = [
+pub const SEAT_KEYS: [&str; 12] = [
     "supabase.api_url",
     "supabase.project_url_template",
     "github.api_url",
     "vercel.api_url",
     "n8n.api_url",
     "resend.api_url",
+    "gitea.api_url",
     "site.url_template",
+    // Where this seat's Gitea token writes the workflows: the seat's to decide, like the address.
+    "backup.repository",
     "schema.template_path",
     "n8n.workflow_template_path",
     "modules.manifest_path",

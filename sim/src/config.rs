@@ -143,6 +143,8 @@ pub struct Tokens {
     pub vercel: Vec<String>,
     pub n8n: Vec<String>,
     pub resend: Vec<String>,
+    #[serde(default)]
+    pub gitea: Vec<String>,
 }
 
 impl Tokens {
@@ -154,7 +156,8 @@ impl Tokens {
             github: vec![t.clone()],
             vercel: vec![t.clone()],
             n8n: vec![t.clone()],
-            resend: vec![t],
+            resend: vec![t.clone()],
+            gitea: vec![t],
         }
     }
 
@@ -166,6 +169,7 @@ impl Tokens {
             &mut self.vercel,
             &mut self.n8n,
             &mut self.resend,
+            &mut self.gitea,
         ] {
             if !list.iter().any(|t| t == token) {
                 list.push(token.to_string());

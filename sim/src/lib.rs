@@ -111,6 +111,10 @@ impl SimHandle {
     pub fn resend_api_url(&self) -> String {
         format!("{}/resend", self.base_url)
     }
+    /// Base of the Gitea API (`{base}/gitea/api/v1`).
+    pub fn gitea_api_url(&self) -> String {
+        format!("{}/gitea/api/v1", self.base_url)
+    }
     /// Names and ids of the seeded accounts.
     pub fn seed(&self) -> &SeedWorld {
         &self.seed

@@ -484,6 +484,26 @@ impl Say {
                 "Ställ in n8n-instansens adress (n8n.api_url)",
                 "Set the n8n instance's address (n8n.api_url)",
             ),
+            VerifySetGiteaAddress => t(
+                "Ställ in Gitea-serverns API-adress (gitea.api_url), t.ex. https://git.byran.se/api/v1",
+                "Set the Gitea server's API address (gitea.api_url), e.g. https://git.agency.com/api/v1",
+            ),
+            VerifySetBackupRepository => t(
+                "Ställ in förrådet för flödenas säkerhetskopior (backup.repository), t.ex. ops-hub/client-backups",
+                "Set the repository for the workflows' backups (backup.repository), e.g. ops-hub/client-backups",
+            ),
+            VerifyBackupRepositoryMissing => t(
+                "Token fungerar för {login}, men förrådet {repository} finns inte eller syns inte för token. Skapa det i Gitea (privat) eller ändra backup.repository.",
+                "The token works for {login}, but the repository {repository} does not exist or is not visible to it. Create it in Gitea (private) or change backup.repository.",
+            ),
+            VerifyBackupRepositoryReadOnly => t(
+                "Token fungerar för {login}, men får inte skriva till {repository}. Ge kontot skrivrätt i förrådet.",
+                "The token works for {login}, but may not write to {repository}. Give the account write access to the repository.",
+            ),
+            VerifyBackupRepository => t(
+                "Verifierad: {login} kan skriva säkerhetskopior till {repository}",
+                "Verified: {login} can write backups to {repository}",
+            ),
             VerifyVerified => t(
                 "Verifierad som {username}",
                 "Verified as {username}",

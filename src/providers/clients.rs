@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::gitea::Gitea;
 use super::github::Github;
 use super::n8n::N8n;
 use super::resend::Resend;
@@ -20,6 +21,7 @@ pub struct Tokens {
     pub vercel: Option<Secret>,
     pub n8n: Option<Secret>,
     pub resend: Option<Secret>,
+    pub gitea: Option<Secret>,
 }
 
 impl Tokens {
@@ -30,6 +32,7 @@ impl Tokens {
             Provider::Vercel => self.vercel.as_ref(),
             Provider::N8n => self.n8n.as_ref(),
             Provider::Resend => self.resend.as_ref(),
+            Provider::Gitea => self.gitea.as_ref(),
         }
     }
 
@@ -40,6 +43,7 @@ impl Tokens {
             Provider::Vercel => self.vercel = s,
             Provider::N8n => self.n8n = s,
             Provider::Resend => self.resend = s,
+            Provider::Gitea => self.gitea = s,
         }
     }
 
@@ -70,8 +74,9 @@ impl Tokens {
         Ok(t)
     }
 
+    /// The required tokens that are not there (`Provider::REQUIRED`).
     pub fn missing(&self) -> Vec<Provider> {
-        Provider::ALL
+        Provider::REQUIRED
             .into_iter()
             .filter(|p| self.get(*p).is_none())
             .collect()
@@ -86,6 +91,8 @@ pub struct Clients {
     pub resend: Resend,
     /// The customer's site, fetched as a visitor (no token).
     pub site: Site,
+    /// Where workflow backups go; `None` without a Gitea token (only backups need it).
+    pub gitea: Option<Gitea>,
 }
 
 impl Clients {
@@ -125,6 +132,9 @@ impl Clients {
             n8n: N8n::new(&endpoints.n8n_api, t(Provider::N8n), timeout),
             resend: Resend::new(&endpoints.resend_api, t(Provider::Resend), timeout),
             site: Site::new(&endpoints.site_url, timeout),
+            gitea: tokens
+                .get(Provider::Gitea)
+                .map(|t| Gitea::new(&endpoints.gitea_api, t.clone(), timeout)),
         })
     }
 }

@@ -14,6 +14,8 @@ pub struct Endpoints {
     /// The n8n instance's public API root, e.g. `https://n8n.example.se/api/v1`.
     pub n8n_api: String,
     pub resend_api: String,
+    /// The agency's Gitea API root, e.g. `https://git.byran.se/api/v1` (workflow backups).
+    pub gitea_api: String,
     /// Where a customer's site is fetched from, as a visitor would; `{host}` is its domain.
     /// The sandbox points it at the simulator.
     pub site_url: String,
@@ -28,13 +30,14 @@ impl Default for Endpoints {
             vercel_api: "https://api.vercel.com".into(),
             n8n_api: String::new(),
             resend_api: "https://api.resend.com".into(),
+            gitea_api: String::new(),
             site_url: "https://{host}".into(),
         }
     }
 }
 
 /// (setting key, environment variable) for each endpoint.
-pub const ENDPOINT_KEYS: [(&str, &str); 7] = [
+pub const ENDPOINT_KEYS: [(&str, &str); 8] = [
     ("supabase.api_url", "FABRIK_SUPABASE_API_URL"),
     (
         "supabase.project_url_template",
@@ -44,6 +47,7 @@ pub const ENDPOINT_KEYS: [(&str, &str); 7] = [
     ("vercel.api_url", "FABRIK_VERCEL_API_URL"),
     ("n8n.api_url", "FABRIK_N8N_API_URL"),
     ("resend.api_url", "FABRIK_RESEND_API_URL"),
+    ("gitea.api_url", "FABRIK_GITEA_API_URL"),
     ("site.url_template", "FABRIK_SITE_URL_TEMPLATE"),
 ];
 
@@ -56,6 +60,7 @@ impl Endpoints {
             "vercel.api_url" => &mut self.vercel_api,
             "n8n.api_url" => &mut self.n8n_api,
             "resend.api_url" => &mut self.resend_api,
+            "gitea.api_url" => &mut self.gitea_api,
             "site.url_template" => &mut self.site_url,
             _ => return None,
         })

@@ -244,7 +244,7 @@ fn asked_wait(provider: Provider, h: &HeaderMap) -> Option<Duration> {
         Provider::Supabase | Provider::Resend => seen.reset_in,
         // Their reset is sent on every answer; it is a wait only once the budget is spent.
         Provider::Github | Provider::Vercel => seen.reset_in.filter(|_| seen.remaining == Some(0)),
-        Provider::N8n => None,
+        Provider::N8n | Provider::Gitea => None,
     }
 }
 
@@ -288,6 +288,8 @@ fn parse_body(provider: Provider, body: &str) -> (Option<String>, Option<String>
             )
         }
         Provider::N8n => (None, s(&v["message"])),
+        // Gitea's APIError: {message, url}.
+        Provider::Gitea => (None, s(&v["message"])),
     }
 }
 

@@ -4,6 +4,8 @@
 pub mod clients;
 pub mod endpoints;
 pub mod error;
+pub mod git_sha;
+pub mod gitea;
 pub mod github;
 pub mod http;
 pub mod n8n;

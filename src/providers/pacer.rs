@@ -101,7 +101,8 @@ fn documented(provider: Provider, name: &str) -> Option<Limit> {
         Provider::Github => Some(per(5000, 3600)),
         Provider::Vercel => Some(per(100, 60)),
         Provider::Resend => Some(per(2, 1)),
-        Provider::N8n => None,
+        // Neither documents a rate limit (Gitea's is off unless its admin turns it on).
+        Provider::N8n | Provider::Gitea => None,
     }
 }
 
@@ -167,7 +168,7 @@ pub fn buckets(provider: Provider, account: u64, method: &Method, path: &str) ->
         Provider::Github => vec![b(GITHUB_CORE.into())],
         // Per team.
         Provider::Resend => vec![b("team".into())],
-        Provider::N8n => Vec::new(),
+        Provider::N8n | Provider::Gitea => Vec::new(),
     }
 }
 

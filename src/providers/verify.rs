@@ -41,6 +41,8 @@ pub struct Expectations<'a> {
     pub template: Option<&'a str>,
     pub supabase_org: Option<&'a str>,
     pub vercel_team_id: Option<&'a str>,
+    /// Where workflow backups go (`backup.repository`, `owner/name`).
+    pub backup_repository: Option<&'a str>,
     /// Production checks the format of Resend keys (`re_…`); the sandbox's are its own.
     pub strict_format: bool,
 }
@@ -120,6 +122,7 @@ pub async fn verify(
         Provider::Vercel => vercel(token, endpoints, expect, timeout).await,
         Provider::N8n => n8n(token, endpoints, timeout).await,
         Provider::Resend => resend(token, expect),
+        Provider::Gitea => gitea(token, endpoints, expect, timeout).await,
     }
 }
 
@@ -296,6 +299,50 @@ async fn n8n(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> Ver
             Some(e.n8n_api.clone()),
             crate::messages::Say::VerifyVerifiedAgainst
                 .with(crate::params! { "n8n_api" => e.n8n_api }),
+        ),
+        Err(err) => from_error(p, &err),
+    }
+}
+
+/// The token's user, then the backup repository: there, and writable by it.
+async fn gitea(
+    token: &Secret,
+    e: &Endpoints,
+    expect: &Expectations<'_>,
+    timeout: std::time::Duration,
+) -> Verification {
+    let p = Provider::Gitea;
+    let not_set = |say: Say| result(p, VerifyState::NotConfigured, None, say.text());
+    if e.gitea_api.is_empty() {
+        return not_set(Say::VerifySetGiteaAddress);
+    }
+    let gitea = super::gitea::Gitea::new(&e.gitea_api, token.clone(), timeout);
+    let login = match gitea.user().await {
+        Ok(l) => l,
+        Err(err) => return from_error(p, &err),
+    };
+    let Some(repository) = expect.backup_repository.filter(|r| !r.trim().is_empty()) else {
+        return not_set(Say::VerifySetBackupRepository);
+    };
+    let params = crate::params! { "login" => login, "repository" => repository };
+    match gitea.repository(repository).await {
+        Ok(None) => result(
+            p,
+            VerifyState::WrongAccount,
+            Some(login.clone()),
+            Say::VerifyBackupRepositoryMissing.with(params),
+        ),
+        Ok(Some(r)) if !r.permissions.as_ref().is_some_and(|p| p.push) => result(
+            p,
+            VerifyState::MissingScope,
+            Some(login.clone()),
+            Say::VerifyBackupRepositoryReadOnly.with(params),
+        ),
+        Ok(Some(_)) => result(
+            p,
+            VerifyState::Verified,
+            Some(login.clone()),
+            Say::VerifyBackupRepository.with(params),
         ),
         Err(err) => from_error(p, &err),
     }

@@ -138,9 +138,11 @@ async fn check_tokens(
         template: template.as_deref(),
         supabase_org: settings.map(|s| s.supabase_org.as_str()),
         vercel_team_id: settings.and_then(|s| s.vercel_team_id.as_deref()),
+        backup_repository: None,
         strict_format: inputs.strict_format,
     };
-    let checks = Provider::ALL.into_iter().filter_map(|p| {
+    // Provisioning needs the required tokens only; a workflow backup checks its own.
+    let checks = Provider::REQUIRED.into_iter().filter_map(|p| {
         // Without an address n8n cannot be asked; `check` already said so.
         if p == Provider::N8n && endpoints.n8n_api.trim().is_empty() {
             return None;

@@ -85,6 +85,16 @@ pub const SETTING_KEYS: &[(&str, &str, &str)] = &[
         "How many instances of a roll-out wave are updated at once, 1–64 (empty = 8)",
     ),
     (
+        "backup.repository",
+        "Förrådet i Gitea där kundernas n8n-flöden säkerhetskopieras, ägare/namn (tomt = ops-hub/client-backups)",
+        "The Gitea repository the customers' n8n workflows are backed up to, owner/name (empty = ops-hub/client-backups)",
+    ),
+    (
+        "backup.alert_hours",
+        "Larma om en instans vars senaste säkerhetskopia (databas eller flöden) är äldre än N timmar (tomt = 48, 0 = av)",
+        "Alert about an instance whose newest backup (database or workflows) is older than N hours (empty = 48, 0 = off)",
+    ),
+    (
         "backup.keep_last",
         "Gallring: behåll minst de N senaste säkerhetskopiorna per kund (tomt = 10)",
         "Retention: keep at least the newest N backups per customer (empty = 10)",
@@ -173,6 +183,11 @@ pub const SETTING_KEYS: &[(&str, &str, &str)] = &[
         "resend.api_url",
         "Resend API (avancerat)",
         "Resend API (advanced)",
+    ),
+    (
+        "gitea.api_url",
+        "Byråns Gitea-API för säkerhetskopior av flöden, t.ex. https://git.byran.se/api/v1",
+        "The agency's Gitea API for workflow backups, e.g. https://git.agency.com/api/v1",
     ),
 ];
 
@@ -475,7 +490,7 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
     let value = value.trim();
     let bad = |why: Text| Err(invalid(key, why));
     match key {
-        "github.template"
+        "github.template" | "backup.repository"
             if !value
                 .split_once('/')
                 .is_some_and(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/')) =>
@@ -519,7 +534,10 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
         {
             bad(crate::messages::Say::SettingGiveParallel.text())
         }
-        "backup.schedule_hours" | "backup.keep_days" | "backup.keep_last"
+        "backup.schedule_hours"
+        | "backup.keep_days"
+        | "backup.keep_last"
+        | "backup.alert_hours"
             if !value.is_empty() && value.trim().parse::<u32>().is_err() =>
         {
             bad(crate::messages::Say::SettingGiveWholeNumber.text())

@@ -21,10 +21,22 @@ pub enum Provider {
     Vercel,
     N8n,
     Resend,
+    /// The agency's own Gitea, where workflow backups go. Not needed to provision.
+    Gitea,
 }
 
 impl Provider {
-    pub const ALL: [Provider; 5] = [
+    pub const ALL: [Provider; 6] = [
+        Provider::Github,
+        Provider::Supabase,
+        Provider::Vercel,
+        Provider::N8n,
+        Provider::Resend,
+        Provider::Gitea,
+    ];
+
+    /// The tokens a run of any kind needs; the others are asked for by the runs that use them.
+    pub const REQUIRED: [Provider; 5] = [
         Provider::Github,
         Provider::Supabase,
         Provider::Vercel,
@@ -39,6 +51,7 @@ impl Provider {
             Provider::Vercel => "vercel",
             Provider::N8n => "n8n",
             Provider::Resend => "resend",
+            Provider::Gitea => "gitea",
         }
     }
 
@@ -50,6 +63,7 @@ impl Provider {
             Provider::Vercel => "Vercel",
             Provider::N8n => "n8n",
             Provider::Resend => "Resend",
+            Provider::Gitea => "Gitea",
         }
     }
 
@@ -61,6 +75,7 @@ impl Provider {
             Provider::Vercel => "FABRIK_VERCEL_TOKEN",
             Provider::N8n => "FABRIK_N8N_API_KEY",
             Provider::Resend => "FABRIK_RESEND_API_KEY",
+            Provider::Gitea => "FABRIK_GITEA_TOKEN",
         }
     }
 }
@@ -72,7 +87,7 @@ impl std::str::FromStr for Provider {
             .into_iter()
             .find(|p| p.as_str() == s.to_ascii_lowercase())
             .ok_or_else(|| {
-                format!("okänd tjänst {s} (välj github, supabase, vercel, n8n eller resend)")
+                format!("okänd tjänst {s} (välj github, supabase, vercel, n8n, resend eller gitea)")
             })
     }
 }

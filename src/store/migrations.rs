@@ -26,6 +26,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/015_people.sql"),
     include_str!("migrations/016_fleet.sql"),
     include_str!("migrations/017_templates.sql"),
+    include_str!("migrations/018_backups.sql"),
 ];
 
 /// The schema version this build writes.
@@ -60,6 +61,7 @@ const PG_STEPS: &[(i64, &str)] = &[
     (15, include_str!("migrations/postgres/015_people.sql")),
     (16, include_str!("migrations/postgres/016_fleet.sql")),
     (17, include_str!("migrations/postgres/017_templates.sql")),
+    (18, include_str!("migrations/postgres/018_backups.sql")),
 ];
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first

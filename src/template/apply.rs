@@ -159,14 +159,7 @@ fn text(bytes: &[u8]) -> Option<&str> {
     std::str::from_utf8(bytes).ok()
 }
 
-/// Git's SHA-1 of a blob with these bytes (what GitHub reports for a file).
-pub fn blob_sha(bytes: &[u8]) -> String {
-    use sha1::{Digest, Sha1};
-    let mut h = Sha1::new();
-    h.update(format!("blob {}\0", bytes.len()).as_bytes());
-    h.update(bytes);
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::providers::git_sha::blob_sha;
 
 #[cfg(test)]
 mod tests {

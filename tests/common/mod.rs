@@ -76,6 +76,7 @@ pub fn endpoints(sim: &SimHandle) -> Endpoints {
         vercel_api: sim.vercel_api_url(),
         n8n_api: sim.n8n_api_url(),
         resend_api: sim.resend_api_url(),
+        gitea_api: sim.gitea_api_url(),
         site_url: sim.vercel_site_url_template(),
     }
 }
@@ -390,6 +391,7 @@ pub fn cli(sim: &SimHandle, db: &std::path::Path) -> std::process::Command {
         .env("FABRIK_VERCEL_API_URL", sim.vercel_api_url())
         .env("FABRIK_N8N_API_URL", sim.n8n_api_url())
         .env("FABRIK_RESEND_API_URL", sim.resend_api_url())
+        .env("FABRIK_GITEA_API_URL", sim.gitea_api_url())
         .env("FABRIK_SITE_URL_TEMPLATE", sim.vercel_site_url_template());
     for var in [
         "FABRIK_GITHUB_TOKEN",
