@@ -26,5 +26,6 @@ pub mod sql;
 pub mod store;
 pub mod template;
 pub mod vocabulary;
+pub mod workflows;
 
 pub use error::{ApiError, Error, Result};

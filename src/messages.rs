@@ -120,6 +120,13 @@ vocabulary!(
         BackupNotFound => "backup_not_found",
         BackupUnreadable => "backup_unreadable",
         RestoreFailed => "restore_failed",
+        /// Workflow backups need the agency's Gitea (its address and a token).
+        GiteaNotSet => "gitea_not_set",
+        /// The backup repository refused or kept changing under the backup.
+        WorkflowBackupFailed => "workflow_backup_failed",
+        WorkflowVersionNotFound => "workflow_version_not_found",
+        /// A backed-up version that is not this customer's workflow (no marker, another id).
+        WorkflowVersionNotOurs => "workflow_version_not_ours",
         RestoreMismatch => "restore_mismatch",
         SupabaseInitFailed => "supabase_init_failed",
         DeploymentFailed => "deployment_failed",
@@ -465,6 +472,22 @@ impl ErrorCode {
             BackupUnreadable => t(
                 "Säkerhetskopia {backup} kan inte läsas: {detail}",
                 "Backup {backup} cannot be read: {detail}",
+            ),
+            GiteaNotSet => t(
+                "Säkerhetskopior av flöden går till byråns Gitea, men {missing} saknas. Ange den under Inställningar → Gitea (eller fabrik secrets set gitea / fabrik settings set gitea.api_url URL) och testa anslutningen.",
+                "Workflow backups go to the agency's Gitea, but {missing_en} is missing. Set it under Settings → Gitea (or fabrik secrets set gitea / fabrik settings set gitea.api_url URL) and test the connection.",
+            ),
+            WorkflowBackupFailed => t(
+                "Flödena kunde inte säkerhetskopieras till {repository}: {detail}",
+                "The workflows could not be backed up to {repository}: {detail}",
+            ),
+            WorkflowVersionNotFound => t(
+                "Version {version} av flödet {workflow} finns inte för den här kunden; välj en i listan (fabrik backup list {slug}).",
+                "Version {version} of the workflow {workflow} does not exist for this customer; choose one from the list (fabrik backup list {slug}).",
+            ),
+            WorkflowVersionNotOurs => t(
+                "Version {version} i {repository} är inte kundens flöde {workflow} ({why}) och skrivs inte tillbaka. Välj en annan version.",
+                "Version {version} in {repository} is not the customer's workflow {workflow} ({why_en}) and is not written back. Choose another version.",
             ),
             RestoreFailed => t(
                 "Databasen kunde inte återställas från säkerhetskopia {backup} och är som den var: {detail}",

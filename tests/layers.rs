@@ -29,6 +29,7 @@ const LAYERS: &[&str] = &[
     "providers",
     "database",
     "template",
+    "workflows",
     "fleet",
     "health",
     "provision",

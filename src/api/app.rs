@@ -143,6 +143,15 @@ impl Fabrik {
         Ok(self.clouds().await?.1.supervisor().clone())
     }
 
+    async fn backups_api(&self) -> ApiResult<Arc<super::backups::BackupsApi>> {
+        let cloud = self.cloud().await?;
+        Ok(Arc::new(super::backups::BackupsApi::new(
+            cloud.shared_store(),
+            self.supervisor().await?,
+            cloud.secrets.clone(),
+        )))
+    }
+
     async fn health(&self) -> ApiResult<Arc<HealthApi>> {
         Ok(self.clouds().await?.2)
     }
@@ -417,13 +426,19 @@ impl Commands for Fabrik {
     }
 
     async fn backups(&self, slug: String) -> ApiResult<Vec<crate::api::backups::BackupView>> {
-        let cloud = self.cloud().await?;
-        let api = super::backups::BackupsApi::new(
-            cloud.shared_store(),
-            self.supervisor().await?,
-            cloud.secrets.clone(),
-        );
-        blocking(Arc::new(api), move |b| b.list(Some(&slug), false)).await
+        blocking(self.backups_api().await?, move |b| b.list(Some(&slug), false)).await
+    }
+
+    async fn workflow_backups(
+        &self,
+        slug: String,
+    ) -> ApiResult<Vec<crate::store::workflow_backups::WorkflowBackup>> {
+        let api = self.backups_api().await?;
+        blocking(api, move |b| b.workflow_backups(&slug)).await
+    }
+
+    async fn backup_ages(&self) -> ApiResult<Vec<crate::api::backups::BackupAge>> {
+        blocking(self.backups_api().await?, |b| b.ages()).await
     }
 
     async fn health_sweep(&self) -> ApiResult<Sweep> {

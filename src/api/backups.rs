@@ -19,6 +19,7 @@ use crate::error::Error;
 use crate::provision::RunRequest;
 use crate::secrets::SecretStore;
 use crate::store::backups::Backup;
+use crate::store::workflow_backups::WorkflowBackup;
 use crate::store::Store;
 
 /// The setting that says how old the newest backup of an instance may grow.
@@ -26,6 +27,22 @@ pub const SCHEDULE_SETTING: &str = "backup.schedule_hours";
 const DEFAULT_SCHEDULE_HOURS: i64 = 24;
 /// How often the window looks for instances whose backup is due.
 const SCHEDULE_TICK: Duration = Duration::from_secs(15 * 60);
+
+/// How old an instance's newest backups are, for the register beside its health.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BackupAge {
+    pub slug: String,
+    /// The newest backup of the database (Fabrik's own), RFC 3339.
+    pub database_at: Option<String>,
+    /// The newest workflow backup (a commit, or a check that found the repository current).
+    pub workflows_at: Option<String>,
+    /// Older than `backup.alert_hours` (or none at all) while the limit is on.
+    pub stale: bool,
+}
+
+/// The setting that says when a backup is old enough to alert about.
+pub const ALERT_SETTING: &str = "backup.alert_hours";
+const DEFAULT_ALERT_HOURS: i64 = 48;
 
 /// A backup as the window and `fabrik backup list` show it.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -128,6 +145,122 @@ impl BackupsApi {
         Ok(crypt::decrypt(&key, &sealed).map_err(|e| Error::Internal(e.to_string()))?)
     }
 
+    /// The customer's workflow backups, newest first: each names the commit that holds it.
+    pub fn workflow_backups(&self, slug: &str) -> ApiResult<Vec<WorkflowBackup>> {
+        let env = self.supervisor.environment();
+        let c = self.store.get_customer_in(slug, env)?;
+        Ok(self.store.workflow_backups(c.id, env)?)
+    }
+
+    /// "Säkerhetskopiera flöden": the workflow to the backup repository (`scheduled` when the
+    /// schedule asks).
+    pub async fn back_up_workflows(
+        &self,
+        slug: &str,
+        scheduled: bool,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<Launched> {
+        let request = RunRequest::WorkflowBackup {
+            scheduled: scheduled.then_some(true),
+            provisioned: None,
+        };
+        self.supervisor
+            .start_run(slug.to_string(), request, host)
+            .await
+    }
+
+    /// "Återställ flödet": the version written back after a backup of the current one.
+    pub async fn restore_workflow(
+        &self,
+        slug: &str,
+        version: i64,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<Launched> {
+        self.supervisor
+            .start_run(
+                slug.to_string(),
+                RunRequest::WorkflowRestore { version },
+                host,
+            )
+            .await
+    }
+
+    /// Every delivered instance's workflows backed up, `parallel` at a time; each slug with
+    /// how its run ended (or why it did not start).
+    pub async fn back_up_all_workflows(
+        self: &Arc<Self>,
+        parallel: usize,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<Vec<(String, Result<crate::ledger::RunState, String>)>> {
+        use futures_util::StreamExt;
+        let me = self.clone();
+        let env = self.supervisor.environment();
+        let slugs = crate::blocking::run(move || me.store.delivered_slugs(env)).await?;
+        let results = futures_util::stream::iter(slugs)
+            .map(|slug| {
+                let (me, host) = (self.clone(), host.clone());
+                async move {
+                    let ended = match me.back_up_workflows(&slug, false, host).await {
+                        Ok(launched) => match launched.wait().await {
+                            Some(Ok(state)) => Ok(state),
+                            Some(Err(e)) => Err(e.to_string()),
+                            None => Err("busy".to_string()),
+                        },
+                        Err(e) => Err(e.message),
+                    };
+                    (slug, ended)
+                }
+            })
+            .buffer_unordered(parallel.max(1))
+            .collect()
+            .await;
+        Ok(results)
+    }
+
+    /// How old each delivered instance's newest backups are, and which are too old.
+    pub fn ages(&self) -> ApiResult<Vec<BackupAge>> {
+        let env = self.supervisor.environment();
+        let limit = self
+            .store
+            .get_setting(ALERT_SETTING)
+            .ok()
+            .flatten()
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .unwrap_or(DEFAULT_ALERT_HOURS);
+        let now = chrono::Utc::now();
+        let old = |at: &Option<String>| match at
+            .as_deref()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        {
+            Some(t) => now - t.with_timezone(&chrono::Utc) > chrono::Duration::hours(limit),
+            None => true,
+        };
+        let mut out = Vec::new();
+        for slug in self.store.delivered_slugs(env)? {
+            let c = self.store.get_customer_in(&slug, env)?;
+            let database_at = self
+                .store
+                .backups(c.id, env, false)?
+                .into_iter()
+                .map(|b| b.created_at)
+                .max();
+            let workflows_at = self
+                .store
+                .workflow_backups(c.id, env)?
+                .into_iter()
+                .map(|b| b.taken_at)
+                .max();
+            let stale = limit > 0 && (old(&database_at) || old(&workflows_at));
+            out.push(BackupAge {
+                slug,
+                database_at,
+                workflows_at,
+                stale,
+            });
+        }
+        Ok(out)
+    }
+
     /// How old the newest backup may grow (`None`: the schedule is off).
     pub fn schedule(&self) -> Option<chrono::Duration> {
         let hours = self
@@ -168,7 +301,8 @@ impl BackupsApi {
     }
 
     /// A backup run for every due instance, one after another (a busy instance is left for
-    /// the next round). Returns the slugs whose run succeeded.
+    /// the next round), then a workflow backup for each whose workflows are due, when a Gitea
+    /// is set. Returns the slugs whose run succeeded.
     pub async fn run_due(&self, host: Arc<dyn RunHost>) -> ApiResult<Vec<String>> {
         let mut done = Vec::new();
         for slug in self.due()? {
@@ -179,12 +313,76 @@ impl BackupsApi {
                 done.push(slug);
             }
         }
+        for slug in self.workflows_due()? {
+            let Ok(launched) = self.back_up_workflows(&slug, true, host.clone()).await else {
+                continue;
+            };
+            if let Some(Ok(crate::ledger::RunState::Succeeded)) = launched.wait().await {
+                done.push(slug);
+            }
+        }
         Ok(done)
+    }
+
+    /// The active instances whose newest workflow backup is older than the schedule allows;
+    /// none while no Gitea is set.
+    pub fn workflows_due(&self) -> ApiResult<Vec<String>> {
+        let Some(max_age) = self.schedule() else {
+            return Ok(Vec::new());
+        };
+        if self.supervisor.engine()?.clients().gitea.is_none() {
+            return Ok(Vec::new());
+        }
+        let env = self.supervisor.environment();
+        let now = chrono::Utc::now();
+        let mut due = Vec::new();
+        for slug in self.store.delivered_slugs(env)? {
+            let c = self.store.get_customer_in(&slug, env)?;
+            if c.status != Status::Active {
+                continue;
+            }
+            let newest = self
+                .store
+                .workflow_backups(c.id, env)?
+                .into_iter()
+                .filter_map(|b| chrono::DateTime::parse_from_rfc3339(&b.taken_at).ok())
+                .max();
+            if newest.is_none_or(|t| now - t.with_timezone(&chrono::Utc) > max_age) {
+                due.push(slug);
+            }
+        }
+        Ok(due)
+    }
+
+    /// The alert email naming the instances whose backups grew too old since the last time it
+    /// looked (`known`: the ones already named; one that got a backup since leaves the set).
+    pub async fn alert_stale(
+        &self,
+        known: &mut std::collections::BTreeSet<String>,
+    ) -> ApiResult<Vec<String>> {
+        let stale: std::collections::BTreeSet<String> = self
+            .ages()?
+            .into_iter()
+            .filter(|a| a.stale)
+            .map(|a| a.slug)
+            .collect();
+        let new: Vec<String> = stale.difference(known).cloned().collect();
+        *known = stale;
+        if new.is_empty() {
+            return Ok(new);
+        }
+        let text = crate::messages::Say::BackupsStaleAlert
+            .with(crate::params! { "slugs" => new.join(", ") })
+            .sv;
+        let subject = crate::messages::Say::BackupsStale.text().sv;
+        self.supervisor.engine()?.send_alert(&subject, &text).await?;
+        Ok(new)
     }
 
     /// The window's schedule: every quarter of an hour, the due backups.
     pub fn schedule_in_background(self: Arc<Self>, host: Arc<dyn RunHost>) {
         tokio::spawn(async move {
+            let mut alerted = std::collections::BTreeSet::new();
             loop {
                 tokio::time::sleep(SCHEDULE_TICK).await;
                 match self.run_due(host.clone()).await {
@@ -193,6 +391,9 @@ impl BackupsApi {
                     }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(code = %e.code, "scheduled backups: {}", e.message),
+                }
+                if let Err(e) = self.alert_stale(&mut alerted).await {
+                    tracing::warn!(code = %e.code, "backup age alert: {}", e.message);
                 }
             }
         });

@@ -387,8 +387,20 @@ impl Supervisor {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .remove(&run_id);
+            let then = match (&outcome, &engine, kinds::def(kind).then) {
+                (Ok(RunState::Succeeded), Some(engine), Some(then)) => then(engine.clients()),
+                _ => None,
+            };
             this.follow_up(engine, &driver, &host, &sink, &slug, kind, &outcome)
                 .await;
+            // The run that follows is waited for: whoever waits for this one (the CLI) sees
+            // both end.
+            if let Some(request) = then {
+                let next = this.start_run(slug.clone(), request, host.clone()).await;
+                if let Ok(launched) = next {
+                    let _ = launched.wait().await;
+                }
+            }
             outcome
         })
     }

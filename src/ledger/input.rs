@@ -19,6 +19,15 @@ pub enum RunInput {
     Restore { backup: i64 },
     /// A backup the schedule took.
     Scheduled { scheduled: bool },
+    /// A workflow backup that follows a provisioning run.
+    Provisioned { provisioned: bool },
+    /// The backed-up version (a `workflow_backups` row) a workflow restore writes back, and
+    /// which workflow (`None`: the instance's own).
+    WorkflowVersion {
+        version: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        workflow: Option<String>,
+    },
 }
 
 impl RunInput {

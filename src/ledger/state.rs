@@ -32,6 +32,12 @@ vocabulary!(
         /// A template roll-out's part in one repository: the template's changes merged three
         /// ways onto the customer's own, as one pull request.
         TemplateSync => "template_sync",
+        /// The customer's n8n workflows exported, normalized and written to the backup
+        /// repository as one commit (none when nothing changed).
+        WorkflowBackup => "workflow_backup",
+        /// A backed-up version of a workflow written back by its id, after a backup of the
+        /// current one; activation kept as it was.
+        WorkflowRestore => "workflow_restore",
     }
 );
 

@@ -43,6 +43,11 @@ vocabulary!(
         /// The template's changes since the repository's base, merged onto its own, as one
         /// commit on a branch of Fabrik's and one pull request.
         GithubTemplatePr => "github.template_pr",
+        /// The customer's workflows exported, normalized, and committed to the backup
+        /// repository if any file changed.
+        N8nBackup => "n8n.backup",
+        /// One backed-up version of a workflow written back by its id.
+        N8nRestore => "n8n.restore",
     }
 );
 

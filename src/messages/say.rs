@@ -16,6 +16,10 @@ vocabulary!(
         AttemptFailed => "attempt_failed",
         StepCreated => "step_created",
         StepAdopted => "step_adopted",
+        WorkflowBackupCommitted => "workflow_backup_committed",
+        BackupsStale => "backups_stale",
+        BackupsStaleAlert => "backups_stale_alert",
+        WorkflowBackupUnchanged => "workflow_backup_unchanged",
         StepDone => "step_done",
         StepSkipped => "step_skipped",
         // Compensation: a rollback or a teardown.

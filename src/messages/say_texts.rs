@@ -22,6 +22,19 @@ impl Say {
                 "Attempt {attempt} failed: {reason_en}; trying again in {ms} ms",
             ),
             StepCreated => t("{label}: skapad{id}", "{label_en}: created{id}"),
+            BackupsStale => t("Gamla säkerhetskopior", "Old backups"),
+            BackupsStaleAlert => t(
+                "De här instansernas senaste säkerhetskopia (databas eller flöden) är äldre än gränsen (backup.alert_hours): {slugs}. Ta en ny med fabrik backup create SLUG och fabrik backup workflows SLUG, eller se Säkerhetskopior på kundens sida.",
+                "These instances' newest backup (database or workflows) is older than the limit (backup.alert_hours): {slugs}. Take a new one with fabrik backup create SLUG and fabrik backup workflows SLUG, or see Backups on the customer's page.",
+            ),
+            WorkflowBackupCommitted => t(
+                "Flödet sparat i {repository} (commit {commit})",
+                "The workflow saved in {repository} (commit {commit})",
+            ),
+            WorkflowBackupUnchanged => t(
+                "Flödet är oförändrat sedan förra säkerhetskopian i {repository}; ingen commit",
+                "The workflow is unchanged since the last backup in {repository}; no commit",
+            ),
             StepAdopted => t(
                 "{label}: fanns redan, övertagen{id}",
                 "{label_en}: already existed, adopted{id}",

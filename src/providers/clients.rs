@@ -91,7 +91,8 @@ pub struct Clients {
     pub resend: Resend,
     /// The customer's site, fetched as a visitor (no token).
     pub site: Site,
-    /// Where workflow backups go; `None` without a Gitea token (only backups need it).
+    /// Where workflow backups go; `None` without a Gitea address and token (only backups
+    /// need them).
     pub gitea: Option<Gitea>,
 }
 
@@ -134,6 +135,7 @@ impl Clients {
             site: Site::new(&endpoints.site_url, timeout),
             gitea: tokens
                 .get(Provider::Gitea)
+                .filter(|_| !endpoints.gitea_api.is_empty())
                 .map(|t| Gitea::new(&endpoints.gitea_api, t.clone(), timeout)),
         })
     }

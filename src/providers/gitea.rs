@@ -40,6 +40,9 @@ pub struct Entry {
     pub sha: String,
     #[serde(rename = "type")]
     pub kind: String,
+    /// The commit that last changed the file (newer Gitea versions send it).
+    #[serde(default)]
+    pub last_commit_sha: Option<String>,
 }
 
 /// One change of a `ChangeFilesOptions`: content is sent as base64, `sha` for update/delete.
@@ -236,7 +239,7 @@ impl Gitea {
     pub async fn commit(
         &self,
         full_name: &str,
-        branch: &str,
+        branch: Option<&str>,
         message: &str,
         author: &Identity,
         changes: &[Change],
@@ -250,13 +253,16 @@ impl Gitea {
             sha: String,
         }
         let (owner, name) = split(full_name)?;
-        let body = json!({
-            "branch": branch,
+        let mut body = json!({
             "message": message,
             "author": author,
             "committer": author,
             "files": changes.iter().map(Change::to_json).collect::<Vec<_>>(),
         });
+        // Without a branch Gitea writes the repository's default branch.
+        if let Some(b) = branch {
+            body["branch"] = json!(b);
+        }
         let req = self
             .req(Method::POST, &format!("/repos/{owner}/{name}/contents"))?
             .json(&body);

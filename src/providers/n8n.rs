@@ -192,6 +192,39 @@ impl N8n {
         }
     }
 
+    /// The workflow as n8n exports it (every field), or `None` when it does not exist.
+    pub async fn export(&self, id: &str) -> Result<Option<Value>, ProviderError> {
+        match http::send(P, self.req(Method::GET, &format!("/workflows/{id}"))?).await {
+            Ok(r) => http::json(P, r).await.map(Some),
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Writes a workflow's definition back by id (`PUT`, only the fields the update accepts).
+    /// n8n keeps an active workflow active across an update.
+    pub async fn replace(&self, id: &str, workflow: &Value) -> Result<Workflow, ProviderError> {
+        let mut body = workflow.clone();
+        let Some(obj) = body.as_object_mut() else {
+            return Err(ProviderError::new(
+                P,
+                ErrorKind::Invalid,
+                "a workflow to write must be a JSON object",
+            ));
+        };
+        obj.retain(|k, _| WRITABLE.contains(&k.as_str()));
+        obj.entry("settings")
+            .or_insert_with(|| serde_json::json!({}));
+        obj.entry("connections")
+            .or_insert_with(|| serde_json::json!({}));
+        let path = format!("/workflows/{id}");
+        http::json(
+            P,
+            http::send(P, self.req(Method::PUT, &path)?.json(&body)).await?,
+        )
+        .await
+    }
+
     pub async fn delete(&self, id: &str) -> Result<(), ProviderError> {
         http::send(P, self.req(Method::DELETE, &format!("/workflows/{id}"))?)
             .await

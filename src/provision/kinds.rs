@@ -57,6 +57,21 @@ pub enum RunRequest {
     TemplateSync {
         rollout: i64,
     },
+    /// "Säkerhetskopiera flöden": the workflow to the backup repository, one commit if it
+    /// changed; `scheduled` or `provisioned` say what asked for it.
+    WorkflowBackup {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        scheduled: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        provisioned: Option<bool>,
+    },
+    /// A backed-up version (`workflow_backups` id) of the instance's workflow written back.
+    WorkflowRestore {
+        #[ts(type = "number")]
+        version: i64,
+    },
 }
 
 impl RunRequest {
@@ -76,6 +91,8 @@ impl RunRequest {
             RunRequest::Backup { .. } => RunKind::Backup,
             RunRequest::Restore { .. } => RunKind::Restore,
             RunRequest::TemplateSync { .. } => RunKind::TemplateSync,
+            RunRequest::WorkflowBackup { .. } => RunKind::WorkflowBackup,
+            RunRequest::WorkflowRestore { .. } => RunKind::WorkflowRestore,
         }
     }
 
@@ -91,12 +108,17 @@ impl RunRequest {
             RunKind::Redeploy => RunRequest::Redeploy,
             RunKind::ResetPassword => RunRequest::ResetPassword,
             RunKind::Backup => RunRequest::Backup { scheduled: None },
+            RunKind::WorkflowBackup => RunRequest::WorkflowBackup {
+                scheduled: None,
+                provisioned: None,
+            },
             RunKind::Teardown
             | RunKind::DomainAdd
             | RunKind::DomainRemove
             | RunKind::Migrate
             | RunKind::Restore
-            | RunKind::TemplateSync => return None,
+            | RunKind::TemplateSync
+            | RunKind::WorkflowRestore => return None,
         })
     }
 }
@@ -161,6 +183,9 @@ pub struct KindDef {
     pub label: (&'static str, &'static str),
     /// The notification's title when it succeeds; a run that stops says so in one sentence.
     pub done: Say,
+    /// The run that follows a success of this kind, when the clients allow it (provisioning:
+    /// the new workflow to the backup repository, when a Gitea is set).
+    pub then: Option<fn(&crate::providers::Clients) -> Option<RunRequest>>,
 }
 
 const DAY_TWO: KindDef = KindDef {
@@ -175,10 +200,11 @@ const DAY_TWO: KindDef = KindDef {
     checks_after: true,
     label: ("Ny driftsättning", "Redeploy"),
     done: Say::DoneDayTwo,
+    then: None,
 };
 
 /// Every kind, in `RunKind` order (a test holds the two together).
-pub static KINDS: [KindDef; 14] = [
+pub static KINDS: [KindDef; 16] = [
     KindDef {
         kind: RunKind::Provision,
         label: ("Provisionering", "Provisioning"),
@@ -191,6 +217,12 @@ pub static KINDS: [KindDef; 14] = [
         settles: Settles::Nothing,
         checks_after: false,
         done: Say::DoneProvision,
+        then: Some(|clients| {
+            clients.gitea.is_some().then_some(RunRequest::WorkflowBackup {
+                scheduled: None,
+                provisioned: Some(true),
+            })
+        }),
     },
     KindDef {
         kind: RunKind::Teardown,
@@ -204,6 +236,7 @@ pub static KINDS: [KindDef; 14] = [
         settles: Settles::Clears,
         checks_after: false,
         done: Say::DoneTeardown,
+        then: None,
     },
     KindDef {
         kind: RunKind::UpdateModules,
@@ -290,6 +323,23 @@ pub static KINDS: [KindDef; 14] = [
         continues: Continues::WhenAskedTheSame,
         ..DAY_TWO
     },
+    // A backup is of the workflow as it is now: a stopped one is not continued but taken
+    // again, and finds the repository holding what the stopped one committed.
+    KindDef {
+        kind: RunKind::WorkflowBackup,
+        label: ("Säkerhetskopia av flöden", "Workflow backup"),
+        steps: &steps::WORKFLOW_BACKUP,
+        checks_after: false,
+        continues: Continues::Never,
+        ..DAY_TWO
+    },
+    KindDef {
+        kind: RunKind::WorkflowRestore,
+        label: ("Återställning av flöde", "Workflow restore"),
+        steps: &steps::WORKFLOW_RESTORE,
+        continues: Continues::WhenAskedTheSame,
+        ..DAY_TWO
+    },
 ];
 
 /// The declaration of a kind.
@@ -338,6 +388,7 @@ mod tests {
                 },
                 RunKind::Migrate => RunRequest::Migrate { rollout: 1 },
                 RunKind::TemplateSync => RunRequest::TemplateSync { rollout: 1 },
+                RunKind::WorkflowRestore => RunRequest::WorkflowRestore { version: 1 },
                 RunKind::Restore => RunRequest::Restore {
                     backup: 1,
                     confirmation: "x".into(),

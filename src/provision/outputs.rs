@@ -68,6 +68,17 @@ pub struct Workflow {
     pub id: String,
 }
 
+/// `n8n.backup`: the commit that holds the workflows as the backup read them (`None` when
+/// the repository already held them).
+#[derive(Debug, Clone, Deserialize)]
+pub struct WorkflowBackupDone {
+    #[serde(default)]
+    pub commit: Option<String>,
+}
+
+impl StepOutput for WorkflowBackupDone {
+    const STEP: StepKey = StepKey::N8nBackup;
+}
 impl StepOutput for SupabaseProject {
     const STEP: StepKey = StepKey::SupabaseProject;
 }

@@ -215,7 +215,12 @@ pub struct ProvisionSettings {
     pub workflow_template: Value,
     pub manifest: ModuleManifest,
     pub env: EnvNames,
+    /// Where workflow backups go (`backup.repository`, this seat's own).
+    pub backup_repository: String,
 }
+
+/// The backup repository when none is set: the provisioning plan's `ops-hub/client-backups`.
+pub const DEFAULT_BACKUP_REPOSITORY: &str = "ops-hub/client-backups";
 
 fn read_file(key: &str, path: &str) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| {
@@ -406,6 +411,7 @@ impl ProvisionSettings {
             supabase_org,
             supabase_region: or("supabase.region", "eu-north-1"),
             vercel_team_id: get("vercel.team_id"),
+            backup_repository: or("backup.repository", DEFAULT_BACKUP_REPOSITORY),
             vercel_framework: or("vercel.framework", "nextjs"),
             sender: format!("{sender_name} <{sender_address}>"),
             agency: sender_name,

@@ -19,6 +19,7 @@ pub mod runs;
 mod settings;
 pub mod templates;
 pub mod transfer;
+pub mod workflow_backups;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, RwLock};

@@ -145,7 +145,7 @@ export type ModuleManifest = { version: number, modules: Array<ModuleInfo>, plan
 
 export type Environment = "sandbox" | "production";
 
-export type Provider = "github" | "supabase" | "vercel" | "n8n" | "resend";
+export type Provider = "github" | "supabase" | "vercel" | "n8n" | "resend" | "gitea";
 
 export type VerifyState = "verified" | "rejected" | "missing_scope" | "wrong_account" | "unreachable" | "not_configured";
 

@@ -1,5 +1,6 @@
-//! `fabrik backup list|create|restore|export`: the customers' database backups, through the
-//! core's `BackupsApi` (the window's too). This file only asks and prints.
+//! `fabrik backup list|create|restore|export|workflows` and `fabrik restore workflow`: the
+//! customers' database and workflow backups, through the core's `BackupsApi` (the window's
+//! too). This file only asks and prints.
 
 use std::sync::Arc;
 
@@ -52,6 +53,18 @@ pub enum BackupCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Back up the n8n workflow of a customer (or of every delivered instance) to the backup
+    /// repository in Gitea: one commit when it changed, none when it did not.
+    Workflows {
+        /// The customer's slug; every delivered instance when left out.
+        slug: Option<String>,
+        /// How many instances at once when backing up all (1–32).
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=32))]
+        parallel: u16,
+        /// One JSON event per line.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a backup decrypted, as the plain SQL script it holds (`psql -f FILE`).
     Export {
         /// The backup's number.
@@ -60,6 +73,86 @@ pub enum BackupCmd {
         #[arg(long, value_name = "FILE")]
         out: std::path::PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+pub enum RestoreCmd {
+    /// Write a backed-up version of the customer's n8n workflow back (a run that first backs
+    /// up the current one; activation stays as it is).
+    Workflow {
+        /// The customer's slug.
+        slug: String,
+        /// The version: its number or the start of its commit (`fabrik backup list SLUG`).
+        version: String,
+        /// One JSON event per line.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub async fn restore(cloud: &Arc<CloudApi>, cmd: RestoreCmd) -> Result<(), ApiError> {
+    let supervisor = runtime::supervisor(cloud, true);
+    let api = BackupsApi::new(
+        cloud.shared_store(),
+        supervisor.clone(),
+        cloud.secrets.clone(),
+    );
+    let RestoreCmd::Workflow {
+        slug,
+        version,
+        json,
+    } = cmd;
+    let versions = api.workflow_backups(&slug)?;
+    let wanted = version.trim().to_ascii_lowercase();
+    let found = versions.iter().find(|b| {
+        b.id.to_string() == wanted
+            || (wanted.len() >= 7
+                && b.commit_sha
+                    .as_deref()
+                    .is_some_and(|c| c.starts_with(&wanted)))
+    });
+    let Some(found) = found else {
+        let code = fabrik::messages::ErrorCode::WorkflowVersionNotFound;
+        let params = fabrik::params! { "version" => version, "workflow" => "", "slug" => slug };
+        return Err(ApiError {
+            code,
+            message: fabrik::messages::Text::of(code, &params).sv,
+            params,
+            fields: Vec::new(),
+        });
+    };
+    stop_on_ctrl_c(&supervisor);
+    let launched = api
+        .restore_workflow(&slug, found.id, terminal(json))
+        .await?;
+    follow(&slug, launched).await
+}
+
+fn print_workflow_backups(list: &[fabrik::store::workflow_backups::WorkflowBackup]) {
+    if list.is_empty() {
+        println!("Inga säkerhetskopior av flöden.");
+        return;
+    }
+    println!("Flöden (i {}):", list[0].repository);
+    for b in list {
+        let commit = match &b.commit_sha {
+            Some(c) => format!("commit {}", &c[..c.len().min(10)]),
+            None => "oförändrat".to_string(),
+        };
+        let names: Vec<String> = b
+            .files
+            .iter()
+            .map(|f| format!("{} ({})", f.name, if f.active { "på" } else { "av" }))
+            .collect();
+        println!(
+            "{:>5}  {}  {:<15} {:<17} {}",
+            b.id,
+            b.taken_at,
+            b.reason,
+            commit,
+            names.join(", ")
+        );
+    }
 }
 
 pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> {
@@ -73,9 +166,17 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
     match cmd {
         BackupCmd::List { slug, all, json } => {
             let list = api.list(slug.as_deref(), all)?;
+            let workflows = match &slug {
+                Some(s) => api.workflow_backups(s)?,
+                None => Vec::new(),
+            };
             if json {
-                print_json(&list);
+                print_json(&serde_json::json!({ "databases": list, "workflows": workflows }));
                 return Ok(());
+            }
+            if slug.is_some() {
+                print_workflow_backups(&workflows);
+                println!("Databaser:");
             }
             if list.is_empty() {
                 println!("Inga säkerhetskopior.");
@@ -130,6 +231,45 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
                 .restore(&slug, backup, confirmation, terminal(json))
                 .await?;
             follow(&slug, launched).await?;
+        }
+        BackupCmd::Workflows {
+            slug: Some(slug),
+            json,
+            ..
+        } => {
+            stop_on_ctrl_c(&supervisor);
+            let launched = api.back_up_workflows(&slug, false, terminal(json)).await?;
+            follow(&slug, launched).await?;
+        }
+        BackupCmd::Workflows {
+            slug: None,
+            parallel,
+            json,
+        } => {
+            stop_on_ctrl_c(&supervisor);
+            let api = Arc::new(api);
+            let results = api
+                .back_up_all_workflows(parallel as usize, terminal(json))
+                .await?;
+            let failed: Vec<&String> = results
+                .iter()
+                .filter(|(_, r)| !matches!(r, Ok(fabrik::ledger::RunState::Succeeded)))
+                .map(|(s, _)| s)
+                .collect();
+            for (slug, r) in &results {
+                match r {
+                    Ok(state) => eprintln!("{slug}: {state}"),
+                    Err(e) => eprintln!("{slug}: {e}"),
+                }
+            }
+            eprintln!(
+                "{} av {} instanser säkerhetskopierade",
+                results.len() - failed.len(),
+                results.len()
+            );
+            if !failed.is_empty() {
+                return Err(fabrik::Error::RunEnded(fabrik::ledger::RunState::Failed).into());
+            }
         }
         BackupCmd::Export { id, out } => {
             let sql = api.plain_sql(id)?;

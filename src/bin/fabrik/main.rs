@@ -87,6 +87,9 @@ enum Command {
     /// Backups of the customers' databases: list, take one now, restore one, export one.
     #[command(subcommand)]
     Backup(backup::BackupCmd),
+    /// Write a backed-up version back.
+    #[command(subcommand)]
+    Restore(backup::RestoreCmd),
     /// Template updates: the template's changes into every customer's repository as one pull
     /// request each (three-way merged, the customer's changes kept), in waves. Exit 0 when
     /// every planned repository is done, 3 when any failed or was skipped.
@@ -186,6 +189,7 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Runs(cmd) => runs::continue_run(&cloud, cmd).await,
         Command::Rollout(cmd) => rollout::run(&cloud, cmd).await,
         Command::Backup(cmd) => backup::run(&cloud, cmd).await,
+        Command::Restore(cmd) => backup::restore(&cloud, cmd).await,
         Command::Template(cmd) => template::run(&cloud, cmd).await,
         Command::Customers(_) | Command::Settings(_) | Command::Register(_) => Ok(()),
     };

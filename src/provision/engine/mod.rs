@@ -190,7 +190,19 @@ impl Engine {
             RunRequest::Restore { backup, .. } => Some(RunInput::Restore { backup: *backup }),
             RunRequest::Backup {
                 scheduled: Some(true),
+            }
+            | RunRequest::WorkflowBackup {
+                scheduled: Some(true),
+                ..
             } => Some(RunInput::Scheduled { scheduled: true }),
+            RunRequest::WorkflowBackup {
+                provisioned: Some(true),
+                ..
+            } => Some(RunInput::Provisioned { provisioned: true }),
+            RunRequest::WorkflowRestore { version } => Some(RunInput::WorkflowVersion {
+                version: *version,
+                workflow: None,
+            }),
             _ => None,
         };
         let customer = self.store.get_customer_in(slug, self.environment)?;

@@ -81,7 +81,7 @@ pub(super) fn ours(owned: Owned, (sv, en): (&str, &str), name: &str) -> Result<(
     }
 }
 
-async fn owns_workflow(ctx: &RunCtx, id: &str, out: &Value) -> Result<Owned, StepError> {
+pub(super) async fn owns_workflow(ctx: &RunCtx, id: &str, out: &Value) -> Result<Owned, StepError> {
     super::n8n::owns_workflow(ctx, id, out).await
 }
 
@@ -89,7 +89,7 @@ async fn owns_project(ctx: &RunCtx, project_ref: &str, out: &Value) -> Result<Ow
     super::supabase::owns_project(ctx, project_ref, out).await
 }
 
-async fn workflow_id(ctx: &RunCtx) -> Result<String, StepError> {
+pub(super) async fn workflow_id(ctx: &RunCtx) -> Result<String, StepError> {
     let id = card(&ctx.customer.instance.n8n_workflow_id, "n8n_workflow_id")?;
     ours(
         owns_workflow(ctx, &id, &Value::Null).await?,

@@ -48,6 +48,7 @@ mod n8n;
 mod supabase;
 mod template;
 mod vercel;
+mod workflows;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -240,6 +241,10 @@ pub static RESTORE: [&StepDef; 3] = [&backup::BACKUP, &backup::RESTORE, &migrate
 /// A template roll-out's part in one repository: one pull request.
 pub static TEMPLATE_SYNC: [&StepDef; 1] = [&template::PR];
 
+/// The workflow to the backup repository; a restore backs the current one up first.
+pub static WORKFLOW_BACKUP: [&StepDef; 1] = [&workflows::BACKUP];
+pub static WORKFLOW_RESTORE: [&StepDef; 2] = [&workflows::BACKUP, &workflows::RESTORE];
+
 /// The steps a run of this kind may record (a teardown records the undoable provisioning
 /// steps it finds, see `undoable`; a repair the ones its findings named). A step's need
 /// outside its run's table was met by the provisioning run before it.
@@ -259,6 +264,8 @@ pub fn for_kind(kind: RunKind) -> &'static [&'static StepDef] {
         RunKind::Backup => &BACKUP,
         RunKind::Restore => &RESTORE,
         RunKind::TemplateSync => &TEMPLATE_SYNC,
+        RunKind::WorkflowBackup => &WORKFLOW_BACKUP,
+        RunKind::WorkflowRestore => &WORKFLOW_RESTORE,
     }
 }
 
@@ -270,6 +277,7 @@ pub fn all() -> impl Iterator<Item = &'static StepDef> {
         .chain(DAY_TWO.iter())
         .chain(DATABASE.iter())
         .chain(TEMPLATE_SYNC.iter())
+        .chain(WORKFLOW_RESTORE.iter())
         .copied()
 }
 

@@ -1,0 +1,162 @@
+//! The register of workflow backups (issue #32): one row per backup run of a customer's n8n
+//! workflows, naming the repository, the commit it made (none when nothing had changed: the
+//! check itself says the repository holds the current workflows) and each workflow's file.
+//! The files live in the backup repository; the register only says where and when.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::db::{params, Optional, Row};
+use super::{now, Store};
+use crate::environment::Environment;
+use crate::error::{Error, Result};
+use crate::vocabulary::vocabulary;
+
+vocabulary!(
+    /// Why the workflows were backed up.
+    pub enum WorkflowBackupReason {
+        Provisioned => "provisioned",
+        OnDemand => "on_demand",
+        Scheduled => "scheduled",
+        BeforeRestore => "before_restore",
+    }
+);
+
+/// One workflow's file in a backup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct WorkflowFile {
+    /// The workflow's n8n id.
+    pub workflow: String,
+    pub name: String,
+    /// The file in the repository (`<slug>/workflows/<id>.json`).
+    pub path: String,
+    /// Its git blob SHA: two backups with the same one hold the same bytes.
+    pub blob: String,
+    /// Whether the workflow was active when it was read (not part of the file).
+    pub active: bool,
+}
+
+/// A workflow backup as the register keeps it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct WorkflowBackup {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub customer_id: i64,
+    pub environment: Environment,
+    #[ts(type = "number | null")]
+    pub run_id: Option<i64>,
+    /// `gitea` (the agency's server) or `github`.
+    pub target: String,
+    /// `owner/name`.
+    pub repository: String,
+    /// The commit that holds this version; `None` when nothing had changed since the last.
+    pub commit_sha: Option<String>,
+    pub files: Vec<WorkflowFile>,
+    /// How many files the commit changed.
+    #[ts(type = "number")]
+    pub changed: i64,
+    pub reason: WorkflowBackupReason,
+    pub taken_at: String,
+}
+
+/// What a backup run records once its commit is made (or found needless).
+pub struct NewWorkflowBackup<'a> {
+    pub customer_id: i64,
+    pub environment: Environment,
+    pub run_id: Option<i64>,
+    pub target: &'a str,
+    pub repository: &'a str,
+    pub commit_sha: Option<&'a str>,
+    pub files: &'a [WorkflowFile],
+    pub changed: i64,
+    pub reason: WorkflowBackupReason,
+}
+
+const COLUMNS: &str =
+    "id, customer_id, environment, run_id, target, repository, commit_sha, files, changed, reason, taken_at";
+
+fn row(r: &Row) -> super::db::Result<WorkflowBackup> {
+    let files: String = r.get(7)?;
+    Ok(WorkflowBackup {
+        id: r.get(0)?,
+        customer_id: r.get(1)?,
+        environment: r.get(2)?,
+        run_id: r.get(3)?,
+        target: r.get(4)?,
+        repository: r.get(5)?,
+        commit_sha: r.get(6)?,
+        // Written by `insert_workflow_backup` only.
+        files: serde_json::from_str(&files).unwrap_or_default(),
+        changed: r.get(8)?,
+        reason: r.get(9)?,
+        taken_at: r.get(10)?,
+    })
+}
+
+impl Store {
+    /// Records a workflow backup; a run records one at most (a resumed run finds its own).
+    pub fn insert_workflow_backup(&self, new: &NewWorkflowBackup<'_>) -> Result<WorkflowBackup> {
+        let files = serde_json::to_string(new.files)
+            .map_err(|e| Error::Internal(format!("workflow backup files: {e}")))?;
+        let id: i64 = self.conn().query_row(
+            "INSERT INTO workflow_backups (customer_id, environment, run_id, target, repository,
+                                           commit_sha, files, changed, reason, taken_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+            params![
+                new.customer_id,
+                new.environment,
+                new.run_id,
+                new.target,
+                new.repository,
+                new.commit_sha,
+                files,
+                new.changed,
+                new.reason,
+                now().to_rfc3339()
+            ],
+            |r| r.get(0),
+        )?;
+        self.workflow_backup(id)?
+            .ok_or_else(|| Error::Internal(format!("workflow backup {id} was not written")))
+    }
+
+    pub fn workflow_backup(&self, id: i64) -> Result<Option<WorkflowBackup>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM workflow_backups WHERE id = ?1"),
+                [id],
+                row,
+            )
+            .optional()?)
+    }
+
+    /// The backup a run recorded, if it got that far.
+    pub fn workflow_backup_of_run(&self, run_id: i64) -> Result<Option<WorkflowBackup>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM workflow_backups WHERE run_id = ?1"),
+                [run_id],
+                row,
+            )
+            .optional()?)
+    }
+
+    /// A customer's workflow backups in one environment, newest first.
+    pub fn workflow_backups(
+        &self,
+        customer_id: i64,
+        environment: Environment,
+    ) -> Result<Vec<WorkflowBackup>> {
+        Ok(self.conn().query_map(
+            &format!(
+                "SELECT {COLUMNS} FROM workflow_backups WHERE customer_id = ?1 AND environment = ?2
+                 ORDER BY id DESC"
+            ),
+            params![customer_id, environment],
+            row,
+        )?)
+    }
+}

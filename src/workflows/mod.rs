@@ -1,0 +1,9 @@
+//! Workflow backups (issue #32), the pure part: an n8n workflow as a stable file (`normalize`)
+//! and what one commit must change in the backup repository to hold a customer's workflows
+//! (`changes`). The runs that read n8n and write the repository are `provision::steps`.
+
+mod changes;
+mod normalize;
+
+pub use changes::{changes, folder_of, path_of, Planned};
+pub use normalize::{normalize, NormalizeError};
