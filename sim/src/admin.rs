@@ -121,7 +121,7 @@ pub fn inventory_json(w: &World, sql_mode: &str, now: i64) -> Value {
         .map(|f| {
             json!({
                 "id": f.id, "name": f.name, "active": f.active, "nodes": f.nodes, "connections": f.connections,
-                "settings": f.settings, "updated_at": iso(f.updated_ms), "foreign": w.is_foreign("n8n", &f.id),
+                "settings": f.settings, "updated_at": iso(f.updated_ms), "version_id": f.version_id, "foreign": w.is_foreign("n8n", &f.id),
             })
         })
         .collect();
