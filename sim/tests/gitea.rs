@@ -638,3 +638,63 @@ async fn the_gitea_world_is_persisted() {
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["sha"], "ce013625030ba8dba906f756967f9e9ca394464a");
 }
+
+#[tokio::test]
+async fn a_write_that_changes_nothing_still_commits() {
+    let (g, first) = with_three_files().await;
+    let sha = first["files"][0]["sha"].as_str().unwrap().to_string();
+    // The same content again: Gitea makes a commit with the same tree (clients must avoid it).
+    let (status, v) = g
+        .call(
+            "PUT",
+            &format!("{R}/contents/README.md"),
+            Some(json!({"content": b64("# Backups\n"), "sha": sha})),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["commit"]["tree"]["sha"], first["commit"]["tree"]["sha"]);
+    assert_eq!(v["content"]["sha"], sha);
+    let inv = g.inventory_repo(REPO).await;
+    assert_eq!(inv["commit_count"], 2);
+    assert_eq!(inv["commits"][0]["files_changed"], json!([]));
+}
+
+#[tokio::test]
+async fn the_realistic_profile_takes_time_to_write() {
+    let sim = sim_with(fabrik_sim::SimConfig {
+        profile: fabrik_sim::Profile::Realistic,
+        ..fabrik_sim::SimConfig::default()
+    })
+    .await;
+    let http = client();
+    let r = http
+        .post(format!("{}/__sim/gitea/repos", sim.base_url()))
+        .json(&json!({"name": "slow"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let started = std::time::Instant::now();
+    let r = http
+        .post(format!(
+            "{}/repos/fabrik-agent/slow/contents",
+            sim.gitea_api_url()
+        ))
+        .header("authorization", format!("token {TOKEN}"))
+        .json(&json!({"files": [{"operation": "create", "path": "a", "content": b64("a")}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+    let status: Value = http
+        .get(format!("{}/__sim/status", sim.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["timings_ms"]["gitea_write"], 300);
+    assert_eq!(status["timings_ms"]["gitea_read"], 40);
+}

@@ -365,7 +365,7 @@ async fn activate(State(st): St, Path(id): Path<String>) -> Response {
             .find(|f| f.id == id)
             .expect("found above");
         f.active = true;
-        f.updated_ms = now;
+        f.updated_ms = now.max(f.updated_ms + 1);
         Activation::Done(Box::new(f.clone()))
     });
     match res {
@@ -387,7 +387,7 @@ async fn deactivate(State(st): St, Path(id): Path<String>) -> Response {
     let res = st.mutate(|w| {
         let f = w.n8n.workflows.iter_mut().find(|f| f.id == id)?;
         f.active = false;
-        f.updated_ms = now;
+        f.updated_ms = now.max(f.updated_ms + 1);
         Some(f.clone())
     });
     match res {
