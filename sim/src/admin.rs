@@ -39,6 +39,7 @@ pub fn router() -> Router<Arc<AppState>> {
             post(crate::providers::vercel::domains::admin_verifiable),
         )
         .route("/foreign", post(crate::foreign::seed))
+        .route("/gitea/repos", post(crate::providers::gitea::admin_create))
 }
 
 fn sql_mode(st: &AppState) -> &'static str {
@@ -120,7 +121,7 @@ pub fn inventory_json(w: &World, sql_mode: &str, now: i64) -> Value {
         .map(|f| {
             json!({
                 "id": f.id, "name": f.name, "active": f.active, "nodes": f.nodes, "connections": f.connections,
-                "settings": f.settings, "updated_at": iso(f.updated_ms), "foreign": w.is_foreign("n8n", &f.id),
+                "settings": f.settings, "updated_at": iso(f.updated_ms), "version_id": f.version_id, "foreign": w.is_foreign("n8n", &f.id),
             })
         })
         .collect();
@@ -141,6 +142,7 @@ pub fn inventory_json(w: &World, sql_mode: &str, now: i64) -> Value {
         "github": {"repos": repos},
         "vercel": {"projects": vprojects, "deployments": deployments},
         "n8n": {"workflows": workflows},
+        "gitea": crate::providers::gitea::inventory(w),
         "resend": {"domains": w.resend_domains().iter().map(|d| json!({"name": d.name, "status": d.status})).collect::<Vec<_>>(), "emails": emails},
     })
 }
@@ -292,6 +294,8 @@ async fn status(State(st): St) -> Response {
                 "github_template_copy": ms(t.github_template_copy),
                 "vercel_queue": ms(t.vercel_queue),
                 "vercel_build": ms(t.vercel_build),
+                "gitea_read": ms(t.gitea_read),
+                "gitea_write": ms(t.gitea_write),
             },
             "rate_limits": st.cfg.rate_limits,
             "state_file": st.cfg.state_file.as_ref().map(|p| p.display().to_string()),

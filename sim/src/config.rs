@@ -47,6 +47,13 @@ pub struct Timings {
     pub vercel_queue: Duration,
     /// ... then `BUILDING` this long before `READY`/`ERROR`.
     pub vercel_build: Duration,
+    /// How long a Gitea API read (GET) takes to answer.
+    #[serde(default)]
+    pub gitea_read: Duration,
+    /// How long a Gitea contents write (POST/PUT/DELETE: a temporary clone, a commit and a push
+    /// on the server) takes to answer.
+    #[serde(default)]
+    pub gitea_write: Duration,
 }
 
 impl Timings {
@@ -60,6 +67,8 @@ impl Timings {
             github_template_copy: Duration::from_secs(3),
             vercel_queue: Duration::from_secs(5),
             vercel_build: Duration::from_secs(40),
+            gitea_read: Duration::from_millis(40),
+            gitea_write: Duration::from_millis(300),
         }
     }
 
@@ -73,6 +82,8 @@ impl Timings {
             github_template_copy: Duration::ZERO,
             vercel_queue: Duration::ZERO,
             vercel_build: Duration::ZERO,
+            gitea_read: Duration::ZERO,
+            gitea_write: Duration::ZERO,
         }
     }
 
@@ -92,6 +103,8 @@ impl Timings {
             github_template_copy: s(self.github_template_copy),
             vercel_queue: s(self.vercel_queue),
             vercel_build: s(self.vercel_build),
+            gitea_read: s(self.gitea_read),
+            gitea_write: s(self.gitea_write),
         }
     }
 }
@@ -143,6 +156,7 @@ pub struct Tokens {
     pub vercel: Vec<String>,
     pub n8n: Vec<String>,
     pub resend: Vec<String>,
+    /// Gitea access tokens (`Authorization: token <t>`).
     #[serde(default)]
     pub gitea: Vec<String>,
 }

@@ -13,6 +13,7 @@ pub enum Provider {
     Vercel,
     N8n,
     Resend,
+    Gitea,
 }
 
 impl Provider {
@@ -25,6 +26,7 @@ impl Provider {
             "vercel" => Provider::Vercel,
             "n8n" => Provider::N8n,
             "resend" => Provider::Resend,
+            "gitea" => Provider::Gitea,
             _ => return None,
         })
     }
@@ -77,6 +79,22 @@ pub fn vercel(status: u16, code: &str, message: &str) -> Response {
 /// n8n error: `{"message": ...}`.
 pub fn n8n(status: u16, message: &str) -> Response {
     json_response(status, json!({ "message": message }))
+}
+
+/// Where Gitea's error bodies point (`url`): the instance's API documentation.
+pub const GITEA_SWAGGER: &str = "/gitea/api/swagger";
+
+/// Gitea `APIError`: `{"message", "url"}` (`url` is the instance's swagger page).
+pub fn gitea(status: u16, message: &str) -> Response {
+    json_response(status, json!({ "message": message, "url": GITEA_SWAGGER }))
+}
+
+/// Gitea's 404 (`APINotFound`): the description documents no body; the server sends this one.
+pub fn gitea_not_found() -> Response {
+    json_response(
+        404,
+        json!({ "errors": [], "message": "The target couldn't be found.", "url": GITEA_SWAGGER }),
+    )
 }
 
 /// Resend error: `{"statusCode", "name", "message"}`.
@@ -136,6 +154,13 @@ pub fn generic(provider: Provider, status: u16, retry_after: Option<u64>) -> Res
                     _ => "bad_request",
                 };
                 vercel(status, code, if status >= 500 { "An unexpected internal error occurred" } else { reason(status) })
+            }
+        }
+        Provider::Gitea => {
+            if status == 404 {
+                gitea_not_found()
+            } else {
+                gitea(status, if status >= 500 { "Internal Server Error" } else { reason(status) })
             }
         }
         Provider::N8n => n8n(status, if status >= 500 { "Internal Server Error" } else { reason(status) }),

@@ -107,13 +107,13 @@ impl SimHandle {
     pub fn n8n_api_url(&self) -> String {
         format!("{}/n8n/api/v1", self.base_url)
     }
+    /// Base of the Gitea API (`{base}/gitea/api/v1`); the instance's web address is `{base}/gitea`.
+    pub fn gitea_api_url(&self) -> String {
+        format!("{}/gitea/api/v1", self.base_url)
+    }
     /// Base of the Resend API (`{base}/resend`).
     pub fn resend_api_url(&self) -> String {
         format!("{}/resend", self.base_url)
-    }
-    /// Base of the Gitea API (`{base}/gitea/api/v1`).
-    pub fn gitea_api_url(&self) -> String {
-        format!("{}/gitea/api/v1", self.base_url)
     }
     /// Names and ids of the seeded accounts.
     pub fn seed(&self) -> &SeedWorld {

@@ -40,6 +40,7 @@ pub fn router(st: Arc<AppState>) -> Router {
         )
         .nest("/n8n/api/v1", providers::n8n::router(st.clone()))
         .nest("/resend", providers::resend::router(st.clone()))
+        .nest("/gitea/api/v1", providers::gitea::router(st.clone()))
         .nest("/__sim", crate::admin::router())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(st.clone(), faults))
@@ -50,6 +51,7 @@ pub fn router(st: Arc<AppState>) -> Router {
 async fn not_found(req: Request) -> Response {
     match Provider::of_path(req.uri().path()) {
         Some(Provider::Github) => errors::github(404, "Not Found", errors::GITHUB_DOCS),
+        Some(Provider::Gitea) => errors::gitea_not_found(),
         Some(p) => errors::generic(p, 404, None),
         None => errors::json_response(404, serde_json::json!({"message": "Not Found"})),
     }

@@ -1,5 +1,6 @@
 //! One module per simulated service; each exposes a `router` mounted under its prefix.
 
+pub mod gitea;
 pub mod github;
 pub mod github_git;
 pub mod n8n;

@@ -47,16 +47,49 @@ fn not_found() -> Response {
     errors::n8n(404, "Not Found")
 }
 
+/// The personal project of the instance's owner, which owns every workflow made through the API
+/// (`shared[0]`). Fixed: the simulated instance has one user.
+pub const OWNER_PROJECT_ID: &str = "fabrikOwnerProj1";
+
+/// A workflow as the `workflow` schema describes it for a read, and nothing else (the schema has
+/// `additionalProperties: false`): `tags` (tag objects; the simulator has none), `shared` (the
+/// owner's `sharedWorkflow`) and `activeVersion` (the published version while the workflow is
+/// active — every update of an active workflow is re-published, so it is the current version —,
+/// `null` otherwise).
 fn workflow_json(w: &Workflow) -> Value {
+    let active_version = if w.active {
+        json!({
+            "versionId": w.version_id, "workflowId": w.id,
+            "nodes": w.nodes, "connections": w.connections, "authors": "1",
+            "createdAt": iso(w.updated_ms), "updatedAt": iso(w.updated_ms),
+        })
+    } else {
+        Value::Null
+    };
     json!({
         "id": w.id, "name": w.name, "active": w.active,
         "createdAt": iso(w.created_ms), "updatedAt": iso(w.updated_ms),
         "nodes": w.nodes, "connections": w.connections, "settings": w.settings, "staticData": w.static_data,
-        "tags": [], "shared": []
+        "tags": [],
+        "shared": [{
+            "role": "workflow:owner", "workflowId": w.id, "projectId": OWNER_PROJECT_ID,
+            "project": {"id": OWNER_PROJECT_ID, "name": "Fabrik Agent", "type": "personal"},
+            "createdAt": iso(w.created_ms), "updatedAt": iso(w.created_ms),
+        }],
+        "activeVersion": active_version,
     })
 }
 
-const READ_ONLY: &[&str] = &["id", "active", "createdAt", "updatedAt", "tags"];
+/// The `workflow` schema's read-only properties (`readOnly: true` on the property, or on the
+/// schema it refers to: `activeVersion`).
+const READ_ONLY: &[&str] = &[
+    "id",
+    "active",
+    "createdAt",
+    "updatedAt",
+    "tags",
+    "activeVersion",
+];
 const WRITABLE: &[&str] = &[
     "name",
     "nodes",
@@ -64,7 +97,6 @@ const WRITABLE: &[&str] = &[
     "settings",
     "staticData",
     "shared",
-    "activeVersion",
 ];
 
 /// Validates a create/update body like the `workflow` schema (additionalProperties: false).
@@ -220,17 +252,31 @@ async fn update(State(st): St, Path(id): Path<String>, body: Bytes) -> Response 
         Err(r) => return r,
     };
     let now = now_ms();
+    let name = obj["name"].as_str().unwrap_or_default().to_string();
+    let static_data = obj.get("staticData").cloned().unwrap_or(Value::Null);
     let updated = st.mutate(|w| {
-        let version = w.ids.uuid_v4();
-        let f = w.n8n.workflows.iter_mut().find(|f| f.id == id)?;
-        f.name = obj["name"].as_str().unwrap_or_default().to_string();
-        f.nodes = obj["nodes"].clone();
-        f.connections = obj["connections"].clone();
-        f.settings = obj["settings"].clone();
-        f.static_data = obj.get("staticData").cloned().unwrap_or(Value::Null);
-        f.version_id = version;
-        f.updated_ms = now;
-        Some(f.clone())
+        let i = w.n8n.workflows.iter().position(|f| f.id == id)?;
+        let f = &w.n8n.workflows[i];
+        let changed = f.name != name
+            || f.nodes != obj["nodes"]
+            || f.connections != obj["connections"]
+            || f.settings != obj["settings"]
+            || f.static_data != static_data;
+        // A save that changes something is a new version (and, when the workflow is active, is
+        // published at once: it stays active); an identical body changes nothing.
+        if changed {
+            let version = w.ids.uuid_v4();
+            let f = &mut w.n8n.workflows[i];
+            f.name = name;
+            f.nodes = obj["nodes"].clone();
+            f.connections = obj["connections"].clone();
+            f.settings = obj["settings"].clone();
+            f.static_data = static_data;
+            f.version_id = version;
+            // Strictly later than before, even within the same millisecond.
+            f.updated_ms = now.max(f.updated_ms + 1);
+        }
+        Some(w.n8n.workflows[i].clone())
     });
     match updated {
         Some(f) => json_response(200, workflow_json(&f)),
@@ -319,7 +365,7 @@ async fn activate(State(st): St, Path(id): Path<String>) -> Response {
             .find(|f| f.id == id)
             .expect("found above");
         f.active = true;
-        f.updated_ms = now;
+        f.updated_ms = now.max(f.updated_ms + 1);
         Activation::Done(Box::new(f.clone()))
     });
     match res {
@@ -341,7 +387,7 @@ async fn deactivate(State(st): St, Path(id): Path<String>) -> Response {
     let res = st.mutate(|w| {
         let f = w.n8n.workflows.iter_mut().find(|f| f.id == id)?;
         f.active = false;
-        f.updated_ms = now;
+        f.updated_ms = now.max(f.updated_ms + 1);
         Some(f.clone())
     });
     match res {

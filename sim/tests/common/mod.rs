@@ -260,3 +260,109 @@ pub fn assert_response_variant(
         &format!("{spec:?} {method} {path} {status} response (oneOf[{index}])"),
     );
 }
+
+/// Gitea's description (`contracts/gitea/gitea-contents-subset.swagger.json`, Swagger 2.0).
+pub fn load_gitea() -> Value {
+    let path = contracts().join("gitea/gitea-contents-subset.swagger.json");
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    serde_json::from_str(&text).expect("gitea spec json")
+}
+
+/// Swagger 2.0 has no `nullable`, but Gitea's Go pointer fields answer `null`: a referenced
+/// object (`signer`, `parent`, `repo_transfer`, …), the fields whose description says "otherwise
+/// null" (`content`, `encoding`, `target`, `submodule_git_url`), `download_url` (null for a
+/// directory), and a deleted path's entry in `FilesResponse.files`. Listed in sim/README.md.
+fn gitea_nullable(defs: &Value) -> Value {
+    let mut defs = defs.clone();
+    let Some(map) = defs.as_object_mut() else {
+        return defs;
+    };
+    for (name, def) in map.iter_mut() {
+        let Some(props) = def.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for (prop, schema) in props.iter_mut() {
+            let says_null = schema["description"]
+                .as_str()
+                .is_some_and(|d| d.contains("otherwise null"));
+            if schema.get("$ref").is_some() {
+                *schema = json!({"anyOf": [schema.clone(), {"type": "null"}]});
+            } else if says_null || prop == "download_url" {
+                schema["nullable"] = json!(true);
+            }
+            if name == "FilesResponse" && prop == "files" {
+                let item = schema["items"].clone();
+                schema["items"] = json!({"anyOf": [item, {"type": "null"}]});
+            }
+        }
+    }
+    defs
+}
+
+/// Validates a Gitea response body against `responses.<status>` of an operation (following a
+/// `#/responses/...` reference to its schema; a response without a schema is not checked).
+pub fn assert_gitea_response(method: &str, path: &str, status: u16, body: &Value) {
+    let s = load_gitea();
+    let op = &s["paths"][path][method.to_lowercase()];
+    assert!(
+        op.is_object(),
+        "no operation {method} {path} in the Gitea spec"
+    );
+    let mut resp = op["responses"][status.to_string()].clone();
+    assert!(
+        resp.is_object(),
+        "{method} {path}: status {status} is not documented in the Gitea spec"
+    );
+    if let Some(r) = resp["$ref"].as_str() {
+        let name = r.trim_start_matches("#/responses/");
+        resp = s["responses"][name].clone();
+    }
+    let Some(schema) = resp.get("schema") else {
+        return;
+    };
+    gitea_check(&s, schema, body, &format!("Gitea {method} {path} {status}"));
+}
+
+/// Validates against a named Gitea definition (a directory read answers an array of
+/// `ContentsResponse`, which the subset's repoGetContents does not describe: it is
+/// repoGetContentsList's `ContentsListResponse` in the full description).
+pub fn assert_gitea_definition(name: &str, body: &Value) {
+    let s = load_gitea();
+    gitea_check(
+        &s,
+        &json!({"$ref": format!("#/definitions/{name}")}),
+        body,
+        &format!("Gitea {name}"),
+    );
+}
+
+fn gitea_check(s: &Value, schema: &Value, body: &Value, what: &str) {
+    let text = serde_json::to_string(schema)
+        .unwrap()
+        .replace("#/definitions/", "#/$defs/");
+    let defs_text = serde_json::to_string(&gitea_nullable(&s["definitions"]))
+        .unwrap()
+        .replace("#/definitions/", "#/$defs/");
+    let defs = convert(&json!({"$defs": serde_json::from_str::<Value>(&defs_text).unwrap()}))
+        ["$defs"]
+        .clone();
+    let root = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "allOf": [convert(&serde_json::from_str::<Value>(&text).unwrap())],
+        "$defs": defs,
+    });
+    let validator = jsonschema::validator_for(&root)
+        .unwrap_or_else(|e| panic!("{what}: schema does not compile: {e}"));
+    let errors: Vec<String> = validator
+        .iter_errors(body)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .take(8)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what} does not match the official schema:\n{}\ninstance: {}",
+        errors.join("\n"),
+        body
+    );
+}

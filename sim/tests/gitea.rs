@@ -1,0 +1,700 @@
+//! Gitea's contents API in the simulator: one commit per write with real git SHAs, the checks on
+//! stale and missing files (all operations or none), reads at a ref, auth, inventory, request
+//! log and faults. Responses are validated against contracts/gitea/gitea-contents-subset.swagger.json.
+
+mod common;
+
+use base64::Engine;
+use common::*;
+use serde_json::{json, Value};
+use sha1::{Digest, Sha1};
+
+const CONTENTS: &str = "/repos/{owner}/{repo}/contents";
+const FILE: &str = "/repos/{owner}/{repo}/contents/{filepath}";
+
+fn b64(s: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+fn unb64(s: &Value) -> String {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(s.as_str().expect("base64 string"))
+        .expect("valid base64");
+    String::from_utf8(bytes).expect("utf-8")
+}
+
+/// `git hash-object` of some bytes, computed here and not by the simulator.
+fn git_blob_sha(bytes: &[u8]) -> String {
+    let mut h = Sha1::new();
+    h.update(format!("blob {}\0", bytes.len()).as_bytes());
+    h.update(bytes);
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+struct Gitea {
+    sim: fabrik_sim::SimHandle,
+    http: reqwest::Client,
+}
+
+impl Gitea {
+    async fn new() -> Gitea {
+        Gitea {
+            sim: sim().await,
+            http: client(),
+        }
+    }
+
+    fn api(&self, path: &str) -> String {
+        format!("{}{path}", self.sim.gitea_api_url())
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self
+            .http
+            .request(m, self.api(path))
+            .header("authorization", format!("token {TOKEN}"));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let (status, _, v) = json_of(req.send().await.expect("request")).await;
+        (status, v)
+    }
+
+    async fn make_repo(&self, body: Value) -> Value {
+        let r = self
+            .http
+            .post(format!("{}/__sim/gitea/repos", self.sim.base_url()))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let (status, _, v) = json_of(r).await;
+        assert_eq!(status, 201, "{v}");
+        v
+    }
+
+    async fn inventory_repo(&self, full_name: &str) -> Value {
+        let r = self
+            .http
+            .get(format!("{}/__sim/inventory", self.sim.base_url()))
+            .send()
+            .await
+            .unwrap();
+        let (_, _, v) = json_of(r).await;
+        v["gitea"]["repos"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["full_name"] == full_name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{full_name} not in inventory: {v}"))
+    }
+
+    async fn commit_count(&self, full_name: &str) -> u64 {
+        self.inventory_repo(full_name).await["commit_count"]
+            .as_u64()
+            .unwrap()
+    }
+}
+
+const REPO: &str = "fabrik-agency/backups";
+const R: &str = "/repos/fabrik-agency/backups";
+
+async fn with_three_files() -> (Gitea, Value) {
+    let g = Gitea::new().await;
+    g.make_repo(json!({"owner": "fabrik-agency", "name": "backups", "private": true}))
+        .await;
+    let (status, v) = g
+        .call(
+            "POST",
+            &format!("{R}/contents"),
+            Some(json!({
+                "message": "Back up three workflows",
+                "files": [
+                    {"operation": "create", "path": "README.md", "content": b64("# Backups\n")},
+                    {"operation": "create", "path": "workflows/a.json", "content": b64("{\"name\":\"a\"}\n")},
+                    {"operation": "create", "path": "workflows/b.json", "content": b64("{\"name\":\"b\"}\n")},
+                ],
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{v}");
+    assert_gitea_response("POST", CONTENTS, 201, &v);
+    (g, v)
+}
+
+#[tokio::test]
+async fn three_files_make_one_commit_with_real_git_shas() {
+    let (g, v) = with_three_files().await;
+    // One commit, on the default branch, without parents (the repository was empty).
+    assert_eq!(g.commit_count(REPO).await, 1);
+    let commit = &v["commit"];
+    let sha = commit["sha"].as_str().unwrap();
+    assert_eq!(sha.len(), 40);
+    assert_eq!(commit["parents"], json!([]));
+    assert_eq!(commit["message"], "Back up three workflows\n");
+    assert_eq!(commit["author"]["name"], "fabrik-agent");
+    assert_eq!(v["verification"]["verified"], false);
+    let inv = g.inventory_repo(REPO).await;
+    assert_eq!(inv["branches"]["main"], sha);
+    assert_eq!(inv["empty"], false);
+    // Each file as written, its blob sha the one git computes.
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3);
+    assert_eq!(files[1]["path"], "workflows/a.json");
+    assert_eq!(files[1]["type"], "file");
+    assert_eq!(files[1]["sha"], git_blob_sha(b"{\"name\":\"a\"}\n"));
+    assert_eq!(files[1]["last_commit_sha"], sha);
+    assert_eq!(unb64(&files[1]["content"]), "{\"name\":\"a\"}\n");
+    assert_eq!(
+        inv["files"]["workflows/b.json"],
+        git_blob_sha(b"{\"name\":\"b\"}\n")
+    );
+    assert_eq!(inv["files"].as_object().unwrap().len(), 3);
+
+    // A directory lists its entries, without content.
+    let (status, dir) = g
+        .call("GET", &format!("{R}/contents/workflows"), None)
+        .await;
+    assert_eq!(status, 200, "{dir}");
+    let entries = dir.as_array().expect("a directory is an array");
+    for e in entries {
+        assert_gitea_definition("ContentsResponse", e);
+    }
+    let paths: Vec<&str> = entries
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["workflows/a.json", "workflows/b.json"]);
+    assert_eq!(entries[0]["type"], "file");
+    assert_eq!(entries[0]["name"], "a.json");
+    assert_eq!(entries[0]["size"], 13);
+    assert_eq!(entries[0]["sha"], git_blob_sha(b"{\"name\":\"a\"}\n"));
+    assert_eq!(entries[0]["content"], Value::Null);
+
+    // The root lists the file and the directory.
+    let (status, root) = g.call("GET", &format!("{R}/contents"), None).await;
+    assert_eq!(status, 200);
+    let kinds: Vec<(String, String)> = root
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().into(),
+                e["type"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("README.md".into(), "file".into()),
+            ("workflows".into(), "dir".into())
+        ]
+    );
+
+    // A file is one ContentsResponse with its content.
+    let (status, f) = g
+        .call("GET", &format!("{R}/contents/README.md"), None)
+        .await;
+    assert_eq!(status, 200);
+    assert_gitea_response("GET", FILE, 200, &f);
+    assert_eq!(f["encoding"], "base64");
+    assert_eq!(unb64(&f["content"]), "# Backups\n");
+    assert_eq!(f["sha"], git_blob_sha(b"# Backups\n"));
+
+    // Missing path, ref and repository: 404.
+    for path in [
+        format!("{R}/contents/nope.json"),
+        format!("{R}/contents/README.md?ref=no-such-branch"),
+        "/repos/fabrik-agency/nothing/contents/README.md".to_string(),
+        "/repos/fabrik-agency/nothing".to_string(),
+    ] {
+        let (status, _) = g.call("GET", &path, None).await;
+        assert_eq!(status, 404, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn updates_need_the_current_sha_and_old_commits_stay_readable() {
+    let (g, first) = with_three_files().await;
+    let first_commit = first["commit"]["sha"].as_str().unwrap().to_string();
+    let old_sha = first["files"][1]["sha"].as_str().unwrap().to_string();
+
+    // Update with the sha the writer saw: a new commit on top of the first.
+    let (status, v) = g
+        .call(
+            "POST",
+            &format!("{R}/contents"),
+            Some(json!({"files": [{"operation": "update", "path": "workflows/a.json", "sha": old_sha, "content": b64("{\"name\":\"a2\"}\n")}]})),
+        )
+        .await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(v["commit"]["parents"][0]["sha"], first_commit);
+    assert_eq!(v["commit"]["message"], "Update workflows/a.json\n");
+    let new_sha = v["files"][0]["sha"].as_str().unwrap().to_string();
+    assert_eq!(new_sha, git_blob_sha(b"{\"name\":\"a2\"}\n"));
+    assert_eq!(g.commit_count(REPO).await, 2);
+
+    // The same stale sha again (a parallel writer's view): refused, no commit.
+    let (status, e) = g
+        .call(
+            "POST",
+            &format!("{R}/contents"),
+            Some(json!({"files": [{"operation": "update", "path": "workflows/a.json", "sha": old_sha, "content": b64("lost")}]})),
+        )
+        .await;
+    assert_eq!(status, 422, "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("sha does not match"),
+        "{e}"
+    );
+    assert!(e["url"].is_string());
+    // Without a sha: refused too.
+    let (status, _) = g
+        .call(
+            "POST",
+            &format!("{R}/contents"),
+            Some(json!({"files": [{"operation": "update", "path": "workflows/a.json", "content": b64("x")}]})),
+        )
+        .await;
+    assert_eq!(status, 422);
+    // Creating a file that exists, updating or deleting one that does not: refused.
+    let (status, e) = g
+        .call(
+            "POST",
+            &format!("{R}/contents"),
+            Some(json!({"files": [{"operation": "create", "path": "README.md", "content": b64("x")}]})),
+        )
+        .await;
+    assert_eq!(status, 422, "{e}");
+    let (status, _) = g
+        .call(
+            "POST",
+            &format!("{R}/contents"),
+            Some(json!({"files": [{"operation": "delete", "path": "nope.json", "sha": old_sha}]})),
+        )
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(g.commit_count(REPO).await, 2);
+
+    // Single-file operations: POST creates (422 when it exists), PUT updates, DELETE deletes.
+    let (status, c) = g
+        .call(
+            "POST",
+            &format!("{R}/contents/workflows/c.json"),
+            Some(json!({"content": b64("c\n"), "message": "Add c"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{c}");
+    assert_gitea_response("POST", FILE, 201, &c);
+    assert_eq!(c["content"]["sha"], git_blob_sha(b"c\n"));
+    let (status, _) = g
+        .call(
+            "POST",
+            &format!("{R}/contents/workflows/c.json"),
+            Some(json!({"content": b64("again")})),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let (status, u) = g
+        .call(
+            "PUT",
+            &format!("{R}/contents/workflows/c.json"),
+            Some(json!({"content": b64("c2\n"), "sha": git_blob_sha(b"c\n")})),
+        )
+        .await;
+    assert_eq!(status, 200, "{u}");
+    assert_gitea_response("PUT", FILE, 200, &u);
+    let (status, _) = g
+        .call(
+            "PUT",
+            &format!("{R}/contents/workflows/c.json"),
+            Some(json!({"content": b64("c3\n"), "sha": git_blob_sha(b"c\n")})),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let (status, d) = g
+        .call(
+            "DELETE",
+            &format!("{R}/contents/workflows/c.json"),
+            Some(json!({"sha": git_blob_sha(b"c2\n")})),
+        )
+        .await;
+    assert_eq!(status, 200, "{d}");
+    assert_gitea_response("DELETE", FILE, 200, &d);
+    assert_eq!(d["content"], Value::Null);
+    assert_eq!(g.commit_count(REPO).await, 5);
+
+    // The first commit still has the old content; the branch has the new.
+    let (status, old) = g
+        .call(
+            "GET",
+            &format!("{R}/contents/workflows/a.json?ref={first_commit}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{old}");
+    assert_eq!(unb64(&old["content"]), "{\"name\":\"a\"}\n");
+    assert_eq!(old["sha"], old_sha);
+    let (_, now) = g
+        .call(
+            "GET",
+            &format!("{R}/contents/workflows/a.json?ref=main"),
+            None,
+        )
+        .await;
+    assert_eq!(unb64(&now["content"]), "{\"name\":\"a2\"}\n");
+    assert_eq!(now["last_commit_sha"], v["commit"]["sha"]);
+    let (status, _) = g
+        .call("GET", &format!("{R}/contents/workflows/c.json"), None)
+        .await;
+    assert_eq!(status, 404);
+
+    // An unknown branch is a 404; a new branch starts from `branch`.
+    let (status, _) = g
+        .call(
+            "POST",
+            &format!("{R}/contents"),
+            Some(json!({"branch": "nope", "files": [{"operation": "create", "path": "x", "content": b64("x")}]})),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, nb) = g
+        .call(
+            "POST",
+            &format!("{R}/contents"),
+            Some(json!({"new_branch": "draft", "files": [{"operation": "create", "path": "x", "content": b64("x")}]})),
+        )
+        .await;
+    assert_eq!(status, 201, "{nb}");
+    let inv = g.inventory_repo(REPO).await;
+    assert_eq!(inv["branches"]["draft"], nb["commit"]["sha"]);
+    assert_eq!(inv["commit_count"], 5, "main did not move");
+}
+
+#[tokio::test]
+async fn a_failing_batch_changes_nothing() {
+    let (g, first) = with_three_files().await;
+    let a_sha = first["files"][1]["sha"].as_str().unwrap().to_string();
+    let before = g.inventory_repo(REPO).await;
+    let bad = [
+        // The last operation is stale: the create before it must not land either.
+        json!({"files": [
+            {"operation": "create", "path": "new.json", "content": b64("new")},
+            {"operation": "update", "path": "workflows/b.json", "sha": a_sha, "content": b64("x")},
+        ]}),
+        json!({"files": [
+            {"operation": "create", "path": "new.json", "content": b64("new")},
+            {"operation": "create", "path": "bad.json", "content": "not base64!"},
+        ]}),
+        json!({"files": []}),
+        json!({"message": "no files"}),
+        json!({"files": [{"operation": "create", "path": "../escape", "content": b64("x")}]}),
+        json!({"files": [{"operation": "create", "path": "/etc/passwd", "content": b64("x")}]}),
+        json!({"files": [{"operation": "create", "path": "a//b", "content": b64("x")}]}),
+        json!({"files": [{"operation": "create", "path": ".git/config", "content": b64("x")}]}),
+        json!({"files": [{"operation": "rename", "path": "x", "content": b64("x")}]}),
+        // A file where a directory is, and a directory under a file.
+        json!({"files": [{"operation": "create", "path": "workflows", "content": b64("x")}]}),
+        json!({"files": [{"operation": "create", "path": "README.md/x", "content": b64("x")}]}),
+        json!({"files": "not a list"}),
+    ];
+    for body in bad {
+        let (status, e) = g
+            .call("POST", &format!("{R}/contents"), Some(body.clone()))
+            .await;
+        assert_eq!(status, 422, "{body} → {e}");
+        assert!(e["message"].is_string(), "{e}");
+    }
+    // Same commits, same files.
+    assert_eq!(g.inventory_repo(REPO).await, before);
+}
+
+#[tokio::test]
+async fn parallel_writers_with_the_same_view_one_wins() {
+    let (g, first) = with_three_files().await;
+    let sha = first["files"][2]["sha"].as_str().unwrap().to_string();
+    let body = |n: &str| json!({"files": [{"operation": "update", "path": "workflows/b.json", "sha": sha, "content": b64(n)}]});
+    let path = format!("{R}/contents");
+    let (one, two) = tokio::join!(
+        g.call("POST", &path, Some(body("one"))),
+        g.call("POST", &path, Some(body("two")))
+    );
+    let mut statuses = [one.0, two.0];
+    statuses.sort();
+    assert_eq!(statuses, [201, 422]);
+    assert_eq!(g.commit_count(REPO).await, 2);
+}
+
+#[tokio::test]
+async fn tokens_users_repositories_and_visibility() {
+    let g = Gitea::new().await;
+    g.make_repo(json!({"name": "open", "auto_init": true}))
+        .await;
+    g.make_repo(json!({"owner": "fabrik-agency", "name": "backups", "private": true}))
+        .await;
+    // The token's user.
+    let (status, me) = g.call("GET", "/user", None).await;
+    assert_eq!(status, 200);
+    assert_gitea_response("GET", "/user", 200, &me);
+    assert_eq!(me["login"], "fabrik-agent");
+    // A repository: the fields a client reads.
+    let (status, r) = g.call("GET", "/repos/fabrik-agency/backups", None).await;
+    assert_eq!(status, 200, "{r}");
+    assert_gitea_response("GET", "/repos/{owner}/{repo}", 200, &r);
+    assert_eq!(r["full_name"], "fabrik-agency/backups");
+    assert_eq!(r["owner"]["login"], "fabrik-agency");
+    assert_eq!(r["private"], true);
+    assert_eq!(r["empty"], true);
+    assert_eq!(r["default_branch"], "main");
+    assert_eq!(r["permissions"]["push"], true);
+    assert!(r["clone_url"]
+        .as_str()
+        .unwrap()
+        .ends_with("/fabrik-agency/backups.git"));
+    // auto_init: one commit with a README.
+    assert_eq!(g.commit_count("fabrik-agent/open").await, 1);
+
+    // Wrong token: 401 with Gitea's error shape, on reads and writes.
+    for (method, path) in [
+        ("GET", "/user"),
+        ("GET", "/repos/fabrik-agent/open"),
+        ("POST", "/repos/fabrik-agency/backups/contents"),
+    ] {
+        let r = g
+            .http
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                g.api(path),
+            )
+            .header("authorization", "token wrong")
+            .json(&json!({"files": [{"operation": "create", "path": "x", "content": ""}]}))
+            .send()
+            .await
+            .unwrap();
+        let (status, _, e) = json_of(r).await;
+        assert_eq!(status, 401, "{method} {path}");
+        assert!(e["message"].is_string() && e["url"].is_string(), "{e}");
+    }
+    // No token: writes and /user refused, a public repository readable, a private one hidden.
+    let anon = |path: &str| g.http.get(g.api(path));
+    assert_eq!(anon("/user").send().await.unwrap().status(), 401);
+    assert_eq!(
+        anon("/repos/fabrik-agent/open/contents/README.md")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        anon("/repos/fabrik-agency/backups")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let r = g
+        .http
+        .post(g.api("/repos/fabrik-agent/open/contents"))
+        .json(&json!({"files": [{"operation": "create", "path": "x", "content": ""}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    // `Bearer` works as well as `token`.
+    let r = g
+        .http
+        .get(g.api("/user"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(g.commit_count("fabrik-agent/open").await, 1);
+    // A repository name is taken once.
+    let r = g
+        .http
+        .post(format!("{}/__sim/gitea/repos", g.sim.base_url()))
+        .json(&json!({"name": "open"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+}
+
+#[tokio::test]
+async fn inventory_request_log_and_faults() {
+    let (g, first) = with_three_files().await;
+    let inv = g.inventory_repo(REPO).await;
+    assert_eq!(inv["private"], true);
+    let commits = inv["commits"].as_array().unwrap();
+    assert_eq!(commits.len(), 1);
+    assert_eq!(commits[0]["sha"], first["commit"]["sha"]);
+    assert_eq!(commits[0]["message"], "Back up three workflows\n");
+    assert_eq!(commits[0]["parents"], json!([]));
+    let changed: Vec<(&str, &str)> = commits[0]["files_changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["path"].as_str().unwrap(), c["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            ("README.md", "added"),
+            ("workflows/a.json", "added"),
+            ("workflows/b.json", "added")
+        ]
+    );
+
+    // The request is in the log, its file contents masked.
+    let base = g.sim.base_url().to_string();
+    let log: Value = g
+        .http
+        .get(format!("{base}/__sim/requests"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entry = log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["path"] == "/gitea/api/v1/repos/fabrik-agency/backups/contents")
+        .expect("logged");
+    assert_eq!(entry["method"], "POST");
+    assert_eq!(entry["status"], 201);
+    assert_eq!(entry["body"]["files"][0]["content"], "***");
+
+    // An injected fault answers with Gitea's error shape and writes nothing.
+    let r = g
+        .http
+        .post(format!("{base}/__sim/faults"))
+        .json(&json!({"method": "POST", "path": "/gitea/api/v1/repos/*/*/contents", "status": 500, "times": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let body =
+        json!({"files": [{"operation": "create", "path": "later.json", "content": b64("x")}]});
+    let (status, e) = g
+        .call("POST", &format!("{R}/contents"), Some(body.clone()))
+        .await;
+    assert_eq!(status, 500);
+    assert!(e["message"].is_string() && e["url"].is_string(), "{e}");
+    assert_eq!(g.commit_count(REPO).await, 1);
+    let (status, _) = g.call("POST", &format!("{R}/contents"), Some(body)).await;
+    assert_eq!(status, 201);
+    assert_eq!(g.commit_count(REPO).await, 2);
+}
+
+#[tokio::test]
+async fn the_gitea_world_is_persisted() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("world.json");
+    let cfg = || fabrik_sim::SimConfig {
+        state_file: Some(state.clone()),
+        ..fabrik_sim::SimConfig::default()
+    };
+    let sim = sim_with(cfg()).await;
+    let http = client();
+    let r = http
+        .post(format!("{}/__sim/gitea/repos", sim.base_url()))
+        .json(&json!({"name": "kept"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let r = http
+        .post(format!("{}/repos/fabrik-agent/kept/contents", sim.gitea_api_url()))
+        .header("authorization", format!("token {TOKEN}"))
+        .json(&json!({"files": [{"operation": "create", "path": "a.txt", "content": b64("hello\n")}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    sim.shutdown().await;
+    let sim = sim_with(cfg()).await;
+    let r = http
+        .get(format!(
+            "{}/repos/fabrik-agent/kept/contents/a.txt",
+            sim.gitea_api_url()
+        ))
+        .header("authorization", format!("token {TOKEN}"))
+        .send()
+        .await
+        .unwrap();
+    let (status, _, v) = json_of(r).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["sha"], "ce013625030ba8dba906f756967f9e9ca394464a");
+}
+
+#[tokio::test]
+async fn a_write_that_changes_nothing_still_commits() {
+    let (g, first) = with_three_files().await;
+    let sha = first["files"][0]["sha"].as_str().unwrap().to_string();
+    // The same content again: Gitea makes a commit with the same tree (clients must avoid it).
+    let (status, v) = g
+        .call(
+            "PUT",
+            &format!("{R}/contents/README.md"),
+            Some(json!({"content": b64("# Backups\n"), "sha": sha})),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["commit"]["tree"]["sha"], first["commit"]["tree"]["sha"]);
+    assert_eq!(v["content"]["sha"], sha);
+    let inv = g.inventory_repo(REPO).await;
+    assert_eq!(inv["commit_count"], 2);
+    assert_eq!(inv["commits"][0]["files_changed"], json!([]));
+}
+
+#[tokio::test]
+async fn the_realistic_profile_takes_time_to_write() {
+    let sim = sim_with(fabrik_sim::SimConfig {
+        profile: fabrik_sim::Profile::Realistic,
+        ..fabrik_sim::SimConfig::default()
+    })
+    .await;
+    let http = client();
+    let r = http
+        .post(format!("{}/__sim/gitea/repos", sim.base_url()))
+        .json(&json!({"name": "slow"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let started = std::time::Instant::now();
+    let r = http
+        .post(format!(
+            "{}/repos/fabrik-agent/slow/contents",
+            sim.gitea_api_url()
+        ))
+        .header("authorization", format!("token {TOKEN}"))
+        .json(&json!({"files": [{"operation": "create", "path": "a", "content": b64("a")}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+    let status: Value = http
+        .get(format!("{}/__sim/status", sim.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["timings_ms"]["gitea_write"], 300);
+    assert_eq!(status["timings_ms"]["gitea_read"], 40);
+}
