@@ -157,6 +157,7 @@ impl Sandbox {
         let sim = fabrik_sim::start(config)
             .await
             .map_err(|e| Error::Sandbox(e.to_string()))?;
+        backup_repository(&sim).await?;
         Ok(Sandbox {
             sim,
             token,
@@ -224,6 +225,26 @@ impl Sandbox {
 
     pub async fn shutdown(self) {
         self.sim.shutdown().await;
+    }
+}
+
+/// The agency's backup repository in the sandbox's Gitea, as an agency makes it once by hand
+/// (a world kept from an earlier start has it already: Gitea answers 409).
+async fn backup_repository(sim: &fabrik_sim::SimHandle) -> Result<()> {
+    let (owner, name) = crate::provision::settings::DEFAULT_BACKUP_REPOSITORY
+        .split_once('/')
+        .unwrap_or_default();
+    let made = reqwest::Client::new()
+        .post(format!("{}/__sim/gitea/repos", sim.base_url()))
+        .json(&serde_json::json!({ "owner": owner, "name": name, "private": true }))
+        .send()
+        .await
+        .map_err(|e| Error::Sandbox(format!("the sandbox's Gitea: {e}")))?;
+    match made.status().as_u16() {
+        201 | 409 => Ok(()),
+        other => Err(Error::Sandbox(format!(
+            "the sandbox's Gitea answered {other} when making {owner}/{name}"
+        ))),
     }
 }
 

@@ -426,7 +426,10 @@ impl Commands for Fabrik {
     }
 
     async fn backups(&self, slug: String) -> ApiResult<Vec<crate::api::backups::BackupView>> {
-        blocking(self.backups_api().await?, move |b| b.list(Some(&slug), false)).await
+        blocking(self.backups_api().await?, move |b| {
+            b.list(Some(&slug), false)
+        })
+        .await
     }
 
     async fn workflow_backups(

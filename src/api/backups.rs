@@ -375,7 +375,10 @@ impl BackupsApi {
             .with(crate::params! { "slugs" => new.join(", ") })
             .sv;
         let subject = crate::messages::Say::BackupsStale.text().sv;
-        self.supervisor.engine()?.send_alert(&subject, &text).await?;
+        self.supervisor
+            .engine()?
+            .send_alert(&subject, &text)
+            .await?;
         Ok(new)
     }
 

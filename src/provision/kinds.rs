@@ -218,10 +218,13 @@ pub static KINDS: [KindDef; 16] = [
         checks_after: false,
         done: Say::DoneProvision,
         then: Some(|clients| {
-            clients.gitea.is_some().then_some(RunRequest::WorkflowBackup {
-                scheduled: None,
-                provisioned: Some(true),
-            })
+            clients
+                .gitea
+                .is_some()
+                .then_some(RunRequest::WorkflowBackup {
+                    scheduled: None,
+                    provisioned: Some(true),
+                })
         }),
     },
     KindDef {

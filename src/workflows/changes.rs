@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::providers::gitea::Change;
 use crate::providers::git_sha::blob_sha;
+use crate::providers::gitea::Change;
 
 /// The customer's folder in the backup repository.
 pub fn folder_of(slug: &str) -> String {
@@ -65,7 +65,10 @@ mod tests {
 
     #[test]
     fn nothing_changed_means_no_change_and_new_or_changed_files_are_named() {
-        let now = files(&[("a/workflows/1.json", "one\n"), ("a/workflows/2.json", "two\n")]);
+        let now = files(&[
+            ("a/workflows/1.json", "one\n"),
+            ("a/workflows/2.json", "two\n"),
+        ]);
         let present: BTreeMap<String, String> = [
             ("a/workflows/1.json".to_string(), blob_sha(b"one\n")),
             ("a/workflows/2.json".to_string(), blob_sha(b"two\n")),
@@ -74,7 +77,10 @@ mod tests {
         .into();
         assert!(changes(&now, &present).changes.is_empty());
 
-        let edited = files(&[("a/workflows/1.json", "one!\n"), ("a/workflows/3.json", "three\n")]);
+        let edited = files(&[
+            ("a/workflows/1.json", "one!\n"),
+            ("a/workflows/3.json", "three\n"),
+        ]);
         let planned = changes(&edited, &present);
         assert_eq!(
             planned.changes,

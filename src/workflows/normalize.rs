@@ -24,7 +24,10 @@ pub enum NormalizeError {
 /// The file for one workflow: pretty JSON with sorted keys and a final newline.
 pub fn normalize(workflow: &Value) -> Result<Vec<u8>, NormalizeError> {
     let obj = workflow.as_object().ok_or(NormalizeError::NotAnObject)?;
-    if !obj.get("id").is_some_and(|v| v.is_string() || v.is_number()) {
+    if !obj
+        .get("id")
+        .is_some_and(|v| v.is_string() || v.is_number())
+    {
         return Err(NormalizeError::NoId);
     }
     let mut kept = Map::new();
@@ -108,7 +111,12 @@ mod tests {
     #[test]
     fn only_what_defines_the_workflow_is_kept() {
         let file: Value = serde_json::from_slice(&normalize(&workflow()).unwrap()).unwrap();
-        let keys: Vec<&str> = file.as_object().unwrap().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = file
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(keys, ["connections", "id", "name", "nodes", "settings"]);
         assert_eq!(
             file["nodes"][1]["credentials"],
@@ -125,8 +133,12 @@ mod tests {
         w["active"] = json!(false);
         w["staticData"] = json!({"lastId": 42});
         // The same object with its keys in another order.
-        let reordered: Value =
-            serde_json::from_str(&serde_json::to_string(&w).unwrap().replace("\"id\":\"wf1\",", "")).unwrap();
+        let reordered: Value = serde_json::from_str(
+            &serde_json::to_string(&w)
+                .unwrap()
+                .replace("\"id\":\"wf1\",", ""),
+        )
+        .unwrap();
         let mut reordered = reordered;
         reordered["id"] = json!("wf1");
         assert_eq!(normalize(&reordered).unwrap(), a);

@@ -69,9 +69,7 @@ fn reason(ctx: &RunCtx) -> WorkflowBackupReason {
     match (&ctx.kind, &ctx.input) {
         (RunKind::WorkflowRestore, _) => WorkflowBackupReason::BeforeRestore,
         (_, Some(RunInput::Scheduled { scheduled: true })) => WorkflowBackupReason::Scheduled,
-        (_, Some(RunInput::Provisioned { provisioned: true })) => {
-            WorkflowBackupReason::Provisioned
-        }
+        (_, Some(RunInput::Provisioned { provisioned: true })) => WorkflowBackupReason::Provisioned,
         _ => WorkflowBackupReason::OnDemand,
     }
 }
@@ -267,7 +265,10 @@ async fn restore(ctx: &RunCtx) -> Result<Done, StepError> {
     }
     let nodes = chosen["nodes"].as_array().cloned().unwrap_or_default();
     if !ownership::n8n_carries(&nodes, &ctx.customer.uid) {
-        return Err(not_ours(("utan kundens märkning", "without the customer's marker")));
+        return Err(not_ours((
+            "utan kundens märkning",
+            "without the customer's marker",
+        )));
     }
     let Some(current) = ctx.clients.n8n.export(&id).await? else {
         return Err(gone(&id));
