@@ -176,6 +176,8 @@ async fn three_files_make_one_commit_with_real_git_shas() {
     // The root lists the file and the directory.
     let (status, root) = g.call("GET", &format!("{R}/contents"), None).await;
     assert_eq!(status, 200);
+    let (status, slash) = g.call("GET", &format!("{R}/contents/"), None).await;
+    assert_eq!((status, &slash), (200, &root));
     let kinds: Vec<(String, String)> = root
         .as_array()
         .unwrap()

@@ -40,6 +40,7 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
             "/repos/{owner}/{repo}/contents",
             get(contents_root).post(change_files),
         )
+        .route("/repos/{owner}/{repo}/contents/", get(contents_root))
         .route(
             "/repos/{owner}/{repo}/contents/{*filepath}",
             get(contents_get)
