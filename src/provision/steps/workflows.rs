@@ -133,10 +133,13 @@ async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
                 planned = Some((plan, changed));
                 break;
             }
-            // Changed meanwhile (409), or created meanwhile (422): read the folder again.
+            // Changed meanwhile (Gitea answers a stale `sha` with 422, a create of a file that
+            // exists too), or removed meanwhile (404): read the folder again.
             Err(e)
                 if attempt < ATTEMPTS
-                    && (e.kind == ErrorKind::Conflict || e.status == Some(422)) =>
+                    && (e.kind == ErrorKind::Conflict
+                        || e.kind == ErrorKind::NotFound
+                        || e.status == Some(422)) =>
             {
                 continue
             }
