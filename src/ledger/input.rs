@@ -19,6 +19,8 @@ pub enum RunInput {
     Restore { backup: i64 },
     /// A backup the schedule took.
     Scheduled { scheduled: bool },
+    /// The deployment a `promote` run makes production (Vercel's `dpl_…` id).
+    Deployment { deployment: String },
 }
 
 impl RunInput {

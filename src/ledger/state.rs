@@ -32,6 +32,9 @@ vocabulary!(
         /// A template roll-out's part in one repository: the template's changes merged three
         /// ways onto the customer's own, as one pull request.
         TemplateSync => "template_sync",
+        /// An earlier READY production deployment of the customer's project made production
+        /// again (a rollback of the site); undone by promoting the one it replaced.
+        Promote => "promote",
     }
 );
 

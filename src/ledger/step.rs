@@ -43,6 +43,9 @@ vocabulary!(
         /// The template's changes since the repository's base, merged onto its own, as one
         /// commit on a branch of Fabrik's and one pull request.
         GithubTemplatePr => "github.template_pr",
+        /// A READY production deployment of the customer's project made production, the site
+        /// visited, and the deployment it replaced recorded.
+        VercelPromote => "vercel.promote",
     }
 );
 

@@ -57,6 +57,12 @@ pub enum RunRequest {
     TemplateSync {
         rollout: i64,
     },
+    /// Deployment rollback: this READY production deployment of the customer's own Vercel
+    /// project (its `dpl_…` id, from `DeploymentsApi::list`) becomes production again. Undone
+    /// by a `promote` of the deployment it replaced (`DeploymentsApi::undo`).
+    Promote {
+        deployment: String,
+    },
 }
 
 impl RunRequest {
@@ -76,6 +82,7 @@ impl RunRequest {
             RunRequest::Backup { .. } => RunKind::Backup,
             RunRequest::Restore { .. } => RunKind::Restore,
             RunRequest::TemplateSync { .. } => RunKind::TemplateSync,
+            RunRequest::Promote { .. } => RunKind::Promote,
         }
     }
 
@@ -96,7 +103,8 @@ impl RunRequest {
             | RunKind::DomainRemove
             | RunKind::Migrate
             | RunKind::Restore
-            | RunKind::TemplateSync => return None,
+            | RunKind::TemplateSync
+            | RunKind::Promote => return None,
         })
     }
 }
@@ -178,7 +186,7 @@ const DAY_TWO: KindDef = KindDef {
 };
 
 /// Every kind, in `RunKind` order (a test holds the two together).
-pub static KINDS: [KindDef; 14] = [
+pub static KINDS: [KindDef; 15] = [
     KindDef {
         kind: RunKind::Provision,
         label: ("Provisionering", "Provisioning"),
@@ -290,6 +298,19 @@ pub static KINDS: [KindDef; 14] = [
         continues: Continues::WhenAskedTheSame,
         ..DAY_TWO
     },
+    // A rollback of the site on an active instance, checked afterwards like a redeploy. Never
+    // continued: each request names its deployment, and a stopped one is rolled back or
+    // resumed from its run.
+    KindDef {
+        kind: RunKind::Promote,
+        label: (
+            "Återgång till tidigare driftsättning",
+            "Rollback to an earlier deployment",
+        ),
+        steps: &steps::PROMOTE,
+        continues: Continues::Never,
+        ..DAY_TWO
+    },
 ];
 
 /// The declaration of a kind.
@@ -338,6 +359,9 @@ mod tests {
                 },
                 RunKind::Migrate => RunRequest::Migrate { rollout: 1 },
                 RunKind::TemplateSync => RunRequest::TemplateSync { rollout: 1 },
+                RunKind::Promote => RunRequest::Promote {
+                    deployment: "dpl_1".into(),
+                },
                 RunKind::Restore => RunRequest::Restore {
                     backup: 1,
                     confirmation: "x".into(),

@@ -45,6 +45,7 @@ mod lifecycle;
 mod migrate;
 mod modules;
 mod n8n;
+mod promote;
 mod supabase;
 mod template;
 mod vercel;
@@ -64,6 +65,7 @@ use crate::secrets::{CustomerSecret, Provider, Secret, SecretKey};
 
 pub use domains::{records as domain_records, records_line, DnsRecord, DomainStatus};
 pub use n8n::workflow_name;
+pub use promote::{judge as judge_deployment, Refusal};
 
 pub type StepFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StepError>> + Send + 'a>>;
 
@@ -239,6 +241,8 @@ pub static BACKUP: [&StepDef; 1] = [&backup::BACKUP];
 pub static RESTORE: [&StepDef; 3] = [&backup::BACKUP, &backup::RESTORE, &migrate::VERIFY];
 /// A template roll-out's part in one repository: one pull request.
 pub static TEMPLATE_SYNC: [&StepDef; 1] = [&template::PR];
+/// Deployment rollback: an earlier READY production deployment made production again.
+pub static PROMOTE: [&StepDef; 1] = [&promote::PROMOTE];
 
 /// The steps a run of this kind may record (a teardown records the undoable provisioning
 /// steps it finds, see `undoable`; a repair the ones its findings named). A step's need
@@ -259,6 +263,7 @@ pub fn for_kind(kind: RunKind) -> &'static [&'static StepDef] {
         RunKind::Backup => &BACKUP,
         RunKind::Restore => &RESTORE,
         RunKind::TemplateSync => &TEMPLATE_SYNC,
+        RunKind::Promote => &PROMOTE,
     }
 }
 
@@ -270,6 +275,7 @@ pub fn all() -> impl Iterator<Item = &'static StepDef> {
         .chain(DAY_TWO.iter())
         .chain(DATABASE.iter())
         .chain(TEMPLATE_SYNC.iter())
+        .chain(PROMOTE.iter())
         .copied()
 }
 
