@@ -179,6 +179,8 @@ async fn an_earlier_deployment_serves_production_again_and_the_rollback_is_undon
     .await;
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
     assert_eq!(production(&w.sim, &w.slug).await, newer);
+    // … and "Ångra" still undoes the last rollback that changed something.
+    assert_eq!(w.engine.undo_target(&w.slug).await.unwrap(), older);
     done(w).await;
 }
 

@@ -388,6 +388,13 @@ mod tests {
         let steps = serde_json::json!({ "steps": ["vercel.env", "vercel.redeploy"] });
         let typed = RunInput::from_stored(Some(&steps)).unwrap();
         assert_eq!(typed.to_stored(), steps);
+        let deployment = serde_json::json!({ "deployment": "dpl_1" });
+        assert_eq!(
+            RunInput::from_stored(Some(&deployment)),
+            Some(RunInput::Deployment {
+                deployment: "dpl_1".into()
+            })
+        );
         assert_eq!(RunInput::from_stored(None), None);
     }
 

@@ -103,9 +103,10 @@ fn print_list(d: &fabrik::provision::Deployments) {
     }
     for x in &d.deployments {
         let mark = if x.serving { "*" } else { " " };
+        let short = |c: &str| c.chars().take(7).collect::<String>();
         let commit = match (&x.commit, &x.commit_ref) {
-            (Some(c), Some(r)) => format!("{} ({r})", &c[..c.len().min(7)]),
-            (Some(c), None) => c[..c.len().min(7)].to_string(),
+            (Some(c), Some(r)) => format!("{} ({r})", short(c)),
+            (Some(c), None) => short(c),
             _ => "–".to_string(),
         };
         let note = match (x.serving, x.promotable) {

@@ -253,16 +253,22 @@ impl Engine {
         let kinds::Requires::Delivered(status) = def.requires else {
             return Ok(());
         };
-        // The ledger decides, not the card: an imported or hand-typed card was never delivered.
-        let delivered = self.store.delivered_by(customer.id, self.environment)?;
-        if delivered.is_none() || customer.instance.is_empty() {
-            return Err(Error::NotProvisioned(customer.slug.clone()));
-        }
+        self.delivered(customer)?;
         if customer.status != status {
             return Err(Error::NotNow {
                 slug: customer.slug.clone(),
                 reason: def.refusal(customer.status),
             });
+        }
+        Ok(())
+    }
+
+    /// The customer has an instance this environment delivered, whatever its status.
+    fn delivered(&self, customer: &crate::customer::Customer) -> Result<()> {
+        // The ledger decides, not the card: an imported or hand-typed card was never delivered.
+        let delivered = self.store.delivered_by(customer.id, self.environment)?;
+        if delivered.is_none() || customer.instance.is_empty() {
+            return Err(Error::NotProvisioned(customer.slug.clone()));
         }
         Ok(())
     }

@@ -91,10 +91,13 @@ pub const DEPLOYMENTS_LISTED: u32 = 20;
 
 impl Engine {
     /// The customer's delivered instance and the Vercel project the ledger recorded for it,
-    /// read now by that id and proven the customer's (its marker); only reads.
+    /// read now by that id and proven the customer's (its marker); only reads. `to_promote`:
+    /// the instance must also be as a `promote` run needs it (active); a list needs only a
+    /// delivered one.
     async fn delivered_project(
         &self,
         slug: &str,
+        to_promote: bool,
     ) -> Result<(crate::customer::Customer, crate::providers::vercel::Project)> {
         let (slug, env) = (slug.to_string(), self.environment);
         let (customer, recorded) = self
@@ -104,13 +107,13 @@ impl Engine {
                 Ok((c, p))
             })
             .await?;
-        let customer_for_check = customer.clone();
-        let engine = self.clone();
-        crate::blocking::run(move || {
-            engine.requires(
+        let (checked, engine) = (customer.clone(), self.clone());
+        crate::blocking::run(move || match to_promote {
+            true => engine.requires(
                 crate::provision::kinds::def(crate::ledger::RunKind::Promote),
-                &customer_for_check,
-            )
+                &checked,
+            ),
+            false => engine.delivered(&checked),
         })
         .await?;
         let recorded = recorded.and_then(|v| {
@@ -149,7 +152,7 @@ impl Engine {
     /// the project id the ledger recorded, which one serves production, and what "Ångra"
     /// would make production again. Only reads.
     pub async fn deployments(&self, slug: &str) -> Result<Deployments> {
-        let (customer, project) = self.delivered_project(slug).await?;
+        let (customer, project) = self.delivered_project(slug, false).await?;
         let provider = |e: crate::providers::ProviderError| Error::Provider(e.to_string());
         let listed = self
             .clients
@@ -202,7 +205,7 @@ impl Engine {
     /// again right before the change); its id when it may, else the refusal that names it and
     /// the way out. Only reads.
     pub async fn check_promotion(&self, slug: &str, deployment: &str) -> Result<String> {
-        let (customer, project) = self.delivered_project(slug).await?;
+        let (customer, project) = self.delivered_project(slug, true).await?;
         let judged = crate::provision::steps::judge_deployment(
             &self.clients.vercel,
             &customer.slug,
@@ -230,7 +233,7 @@ impl Engine {
     async fn undo_target_of(&self, customer: &crate::customer::Customer) -> Result<Option<String>> {
         let (id, env) = (customer.id, self.environment);
         let last = self
-            .db(move |s| s.last_step_output(id, StepKey::VercelPromote, env))
+            .db(move |s| s.last_change_output(id, StepKey::VercelPromote, env))
             .await?;
         let last: Option<crate::provision::outputs::NewProduction> =
             last.map(|v| crate::provision::outputs::read(&v));
