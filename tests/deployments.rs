@@ -381,3 +381,77 @@ async fn deployment_rollback_from_the_command_line() {
     let _ = run(&["teardown", &slug, "--yes"]);
     sim.shutdown().await;
 }
+
+/// A rollback run stopped after the promotion (kept, as the window keeps a failed run) and
+/// resumed: it finds production already moved, promotes nothing again, and keeps what served
+/// before it, so "Ångra" still brings that back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resumed_rollback_promotes_nothing_again_and_keeps_what_served_before() {
+    let Some((w, older, newer)) = two_deployments("dpl-resume", "Återupptagen Återgång AB").await
+    else {
+        return;
+    };
+    let keeps = engine(
+        &w.sim,
+        w.store.clone(),
+        w.secrets.clone(),
+        fabrik::provision::FailurePolicy::Pause,
+    );
+    fault(
+        &w.sim,
+        json!({"method": "GET", "path": format!("/vercel-site/{}.vercel.app", w.slug), "status": 401}),
+    )
+    .await;
+    let start = keeps
+        .record(
+            &w.slug,
+            &RunRequest::Promote {
+                deployment: older.clone(),
+            },
+        )
+        .unwrap();
+    let run_id = start.run_id;
+    let events = Events::default();
+    let state = keeps
+        .drive(
+            start.driver.unwrap(),
+            events.sink(),
+            CancellationToken::new(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Failed, "{}", events.json());
+    assert_eq!(
+        production(&w.sim, &w.slug).await,
+        older,
+        "kept as it failed"
+    );
+    clear_faults(&w.sim).await;
+
+    let requests = format!("{}/__sim/requests", w.sim.base_url());
+    api(Method::DELETE, requests.clone(), None).await;
+    let events = Events::default();
+    let state = keeps
+        .resume(run_id, events.sink(), CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    let log = api(Method::GET, requests, None).await;
+    let promotions: Vec<&Value> = log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["method"] == "POST")
+        .collect();
+    assert!(promotions.is_empty(), "promoted again: {promotions:?}");
+    let reads = log["requests"].as_array().unwrap().iter();
+    assert!(
+        reads.filter(|r| r["method"] == "GET").count() > 2,
+        "the resumed step read the project and the deployment: {log}"
+    );
+    assert_eq!(production(&w.sim, &w.slug).await, older);
+    assert_eq!(visit(&w.sim, &w.slug).await, (200, older.clone()));
+    assert_eq!(w.engine.undo_target(&w.slug).await.unwrap(), newer);
+    done(w).await;
+}
