@@ -113,6 +113,12 @@ pub enum Error {
     },
     /// A roll-out cannot be planned: its files, its waves, its halt rule.
     RolloutPlan(crate::messages::Text),
+    /// A check made before anything changed refused, with its own code and parameters (a
+    /// recovery the project's plan or window does not allow; a provider's answer to it).
+    Refused {
+        code: ErrorCode,
+        params: Params,
+    },
     Io(std::io::Error),
     Internal(String),
 }
@@ -167,6 +173,7 @@ impl Error {
             Error::RolloutBusy(_) => ErrorCode::RolloutBusy,
             Error::RolloutState { .. } => ErrorCode::RolloutState,
             Error::RolloutPlan(_) => ErrorCode::RolloutPlan,
+            Error::Refused { code, .. } => *code,
             Error::Io(_) => ErrorCode::Io,
             Error::Internal(_) => ErrorCode::Internal,
         }
@@ -257,6 +264,7 @@ impl Error {
             Error::RolloutPlan(reason) => {
                 params! { "reason" => reason.sv, "reason_en" => reason.en }
             }
+            Error::Refused { params, .. } => params.clone(),
             Error::StaleVersion | Error::NotConfirmed => Params::new(),
         }
     }

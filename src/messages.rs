@@ -121,6 +121,14 @@ vocabulary!(
         BackupUnreadable => "backup_unreadable",
         RestoreFailed => "restore_failed",
         RestoreMismatch => "restore_mismatch",
+        /// The project's plan has neither point-in-time recovery nor physical backups.
+        RecoveryNotOnPlan => "recovery_not_on_plan",
+        /// The point asked for lies outside what Supabase can restore.
+        RecoveryOutsideWindow => "recovery_outside_window",
+        /// Without PITR only a physical backup's own time can be restored.
+        RecoveryNoBackupAt => "recovery_no_backup_at",
+        /// Supabase's restore ended in a failed state.
+        RecoveryFailed => "recovery_failed",
         SupabaseInitFailed => "supabase_init_failed",
         DeploymentFailed => "deployment_failed",
         SiteNotPublic => "site_not_public",
@@ -473,6 +481,22 @@ impl ErrorCode {
             RestoreMismatch => t(
                 "Återställningen från säkerhetskopia {backup} gav inte tillbaka samma rader: {tables}",
                 "The restore from backup {backup} did not bring back the same rows: {tables}",
+            ),
+            RecoveryNotOnPlan => t(
+                "Supabase-projektet för {slug} har ingen återställning till en tidpunkt (PITR) och inga fysiska säkerhetskopior på sin plan — använd Fabriks egna säkerhetskopior: fabrik backup list {slug}",
+                "The Supabase project of {slug} has no point-in-time recovery and no physical backups on its plan — use Fabrik's own backups: fabrik backup list {slug}",
+            ),
+            RecoveryOutsideWindow => t(
+                "{at} ligger utanför det Supabase kan återställa för {slug}: från {earliest} till {latest} (UTC); inget gjordes",
+                "{at} is outside what Supabase can restore for {slug}: from {earliest} to {latest} (UTC); nothing was done",
+            ),
+            RecoveryNoBackupAt => t(
+                "Supabase-projektet för {slug} har ingen återställning till en godtycklig tidpunkt (PITR), bara fysiska säkerhetskopior; ange en av deras tider: {times}. Inget gjordes",
+                "The Supabase project of {slug} has no point-in-time recovery, only physical backups; give one of their times: {times}. Nothing was done",
+            ),
+            RecoveryFailed => t(
+                "Supabase kunde inte återställa databasen i projektet {project} till {at} ({status}); Fabriks säkerhetskopia av det som fanns före finns i fabrik backup list {slug}",
+                "Supabase could not restore the database of the project {project} to {at} ({status}); Fabrik's backup of what was there before is in fabrik backup list {slug}",
             ),
             SchemaMismatch => t("Databasschemat stämmer inte: {problem}", "The database schema does not match: {problem}"),
             SchemaDrift => t(

@@ -19,6 +19,8 @@ pub enum RunInput {
     Restore { backup: i64 },
     /// A backup the schedule took.
     Scheduled { scheduled: bool },
+    /// The moment (unix seconds) Supabase's own backups put the database back to.
+    Recover { recover_to: i64 },
 }
 
 impl RunInput {

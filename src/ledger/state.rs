@@ -32,6 +32,9 @@ vocabulary!(
         /// A template roll-out's part in one repository: the template's changes merged three
         /// ways onto the customer's own, as one pull request.
         TemplateSync => "template_sync",
+        /// The customer's database put back by Supabase itself (point-in-time recovery or a
+        /// physical backup), after Fabrik's own backup of what it replaces.
+        Recover => "recover",
     }
 );
 

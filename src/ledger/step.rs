@@ -43,6 +43,9 @@ vocabulary!(
         /// The template's changes since the repository's base, merged onto its own, as one
         /// commit on a branch of Fabrik's and one pull request.
         GithubTemplatePr => "github.template_pr",
+        /// Supabase's own restore of the database to a point in time or a physical backup,
+        /// waited for until the project is healthy again.
+        SupabaseRecover => "supabase.recover",
     }
 );
 

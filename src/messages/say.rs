@@ -138,6 +138,7 @@ vocabulary!(
         StepTablesExistAllRowLevel => "step_tables_exist_all_row_level",
         StepVercelDidNotSaveTrying => "step_vercel_did_not_save_trying",
         StepOldBackupsNotPruned => "step_old_backups_not_pruned",
+        StepDatabaseRecovered => "step_database_recovered",
         ImportMBMostMBCanImported => "import_m_b_most_m_b_can_imported",
         ImportLargerThanCanImported => "import_larger_than_can_imported",
         // Settings, token checks, the plan, files to import.

@@ -388,6 +388,10 @@ impl Say {
                 "Vercel sparade inte {list} ({message}); försöker igen om {ms} ms",
                 "Vercel did not save {list} ({message}); trying again in {ms} ms",
             ),
+            StepDatabaseRecovered => t(
+                "Supabase har återställt databasen i {project} till {at} och projektet är igång igen",
+                "Supabase restored the database of {project} to {at} and the project is up again",
+            ),
             StepOldBackupsNotPruned => t(
                 "Gamla säkerhetskopior kunde inte rensas ({reason}); det görs vid nästa säkerhetskopia",
                 "Old backups could not be pruned ({reason_en}); the next backup does it",

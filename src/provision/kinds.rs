@@ -57,6 +57,13 @@ pub enum RunRequest {
     TemplateSync {
         rollout: i64,
     },
+    /// The customer's database put back by Supabase's own backups to `target` (unix seconds):
+    /// any moment in the point-in-time window, or a physical backup's own time. `confirmation`
+    /// must be the slug, typed.
+    Recover {
+        target: i64,
+        confirmation: String,
+    },
 }
 
 impl RunRequest {
@@ -76,6 +83,7 @@ impl RunRequest {
             RunRequest::Backup { .. } => RunKind::Backup,
             RunRequest::Restore { .. } => RunKind::Restore,
             RunRequest::TemplateSync { .. } => RunKind::TemplateSync,
+            RunRequest::Recover { .. } => RunKind::Recover,
         }
     }
 
@@ -96,7 +104,8 @@ impl RunRequest {
             | RunKind::DomainRemove
             | RunKind::Migrate
             | RunKind::Restore
-            | RunKind::TemplateSync => return None,
+            | RunKind::TemplateSync
+            | RunKind::Recover => return None,
         })
     }
 }
@@ -178,7 +187,7 @@ const DAY_TWO: KindDef = KindDef {
 };
 
 /// Every kind, in `RunKind` order (a test holds the two together).
-pub static KINDS: [KindDef; 14] = [
+pub static KINDS: [KindDef; 15] = [
     KindDef {
         kind: RunKind::Provision,
         label: ("Provisionering", "Provisioning"),
@@ -290,6 +299,16 @@ pub static KINDS: [KindDef; 14] = [
         continues: Continues::WhenAskedTheSame,
         ..DAY_TWO
     },
+    // Supabase's own restore: the instance must be active (a paused project cannot be
+    // restored); a stopped one asked the same continues, and its step does not ask twice.
+    KindDef {
+        kind: RunKind::Recover,
+        label: ("Återställning med Supabases säkerhetskopior", "Recovery from Supabase's backups"),
+        steps: &steps::RECOVER,
+        checks_after: true,
+        continues: Continues::WhenAskedTheSame,
+        ..DAY_TWO
+    },
 ];
 
 /// The declaration of a kind.
@@ -340,6 +359,10 @@ mod tests {
                 RunKind::TemplateSync => RunRequest::TemplateSync { rollout: 1 },
                 RunKind::Restore => RunRequest::Restore {
                     backup: 1,
+                    confirmation: "x".into(),
+                },
+                RunKind::Recover => RunRequest::Recover {
+                    target: 1,
                     confirmation: "x".into(),
                 },
                 _ => RunRequest::DomainRemove {

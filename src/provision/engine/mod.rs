@@ -188,6 +188,11 @@ impl Engine {
                 return Err(Error::NotConfirmed)
             }
             RunRequest::Restore { backup, .. } => Some(RunInput::Restore { backup: *backup }),
+            // Supabase's restore replaces the customer's data too: typed the same way.
+            RunRequest::Recover { confirmation, .. } if confirmation.trim() != slug => {
+                return Err(Error::NotConfirmed)
+            }
+            RunRequest::Recover { target, .. } => Some(RunInput::Recover { recover_to: *target }),
             RunRequest::Backup {
                 scheduled: Some(true),
             } => Some(RunInput::Scheduled { scheduled: true }),

@@ -45,6 +45,7 @@ mod lifecycle;
 mod migrate;
 mod modules;
 mod n8n;
+mod recover;
 mod supabase;
 mod template;
 mod vercel;
@@ -239,6 +240,11 @@ pub static BACKUP: [&StepDef; 1] = [&backup::BACKUP];
 pub static RESTORE: [&StepDef; 3] = [&backup::BACKUP, &backup::RESTORE, &migrate::VERIFY];
 /// A template roll-out's part in one repository: one pull request.
 pub static TEMPLATE_SYNC: [&StepDef; 1] = [&template::PR];
+/// Supabase's own restore: what it replaces backed up by Fabrik first, then the restore
+/// waited for, then the schema checked as after any restore.
+pub static RECOVER: [&StepDef; 3] = [&backup::BACKUP, &recover::RECOVER, &migrate::VERIFY];
+/// The recovery's own step.
+static RECOVERY: [&StepDef; 1] = [&recover::RECOVER];
 
 /// The steps a run of this kind may record (a teardown records the undoable provisioning
 /// steps it finds, see `undoable`; a repair the ones its findings named). A step's need
@@ -259,6 +265,7 @@ pub fn for_kind(kind: RunKind) -> &'static [&'static StepDef] {
         RunKind::Backup => &BACKUP,
         RunKind::Restore => &RESTORE,
         RunKind::TemplateSync => &TEMPLATE_SYNC,
+        RunKind::Recover => &RECOVER,
     }
 }
 
@@ -270,6 +277,7 @@ pub fn all() -> impl Iterator<Item = &'static StepDef> {
         .chain(DAY_TWO.iter())
         .chain(DATABASE.iter())
         .chain(TEMPLATE_SYNC.iter())
+        .chain(RECOVERY.iter())
         .copied()
 }
 
@@ -396,11 +404,13 @@ mod tests {
             for (i, d) in table.iter().enumerate() {
                 for dep in d.needs {
                     // A need outside the table is one provisioning met before this run, or the
-                    // other database run's alternative (verify follows migrate or restore).
+                    // other database runs' alternative (verify follows migrate, restore or
+                    // recover).
                     let j = table.iter().position(|x| x.key == *dep);
                     let earlier = *kind != RunKind::Provision
                         && (PROVISION.iter().any(|p| p.key == *dep)
-                            || DATABASE.iter().any(|p| p.key == *dep));
+                            || DATABASE.iter().any(|p| p.key == *dep)
+                            || RECOVERY.iter().any(|p| p.key == *dep));
                     assert!(
                         j.is_some_and(|j| j < i) || (j.is_none() && earlier),
                         "{} needs {dep}, not listed before it in {kind}",
