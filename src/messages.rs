@@ -158,6 +158,8 @@ vocabulary!(
         SlugNotDerivable => "slug_not_derivable",
         SlugTaken => "slug_taken",
         SlugLocked => "slug_locked",
+        /// A moment that is neither RFC 3339 nor unix seconds.
+        MomentInvalid => "moment_invalid",
     }
 );
 
@@ -600,6 +602,10 @@ impl ErrorCode {
             SlugLocked => t(
                 "Adressnamnet kan inte ändras när kunden har en instans",
                 "The address name cannot change while the customer has an instance",
+            ),
+            MomentInvalid => t(
+                "Tiden «{value}» kan inte läsas; ange den som RFC 3339 (2025-03-01T12:00:00Z) eller i unixsekunder",
+                "The time “{value}” cannot be read; give it as RFC 3339 (2025-03-01T12:00:00Z) or in unix seconds",
             ),
         }
     }

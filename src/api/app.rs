@@ -426,6 +426,16 @@ impl Commands for Fabrik {
         blocking(Arc::new(api), move |b| b.list(Some(&slug), false)).await
     }
 
+    async fn recovery(&self, slug: String) -> ApiResult<crate::database::recovery::RecoveryView> {
+        let cloud = self.cloud().await?;
+        let api = super::backups::BackupsApi::new(
+            cloud.shared_store(),
+            self.supervisor().await?,
+            cloud.secrets.clone(),
+        );
+        api.recovery(&slug).await
+    }
+
     async fn health_sweep(&self) -> ApiResult<Sweep> {
         Ok(self.health().await?.sweep())
     }

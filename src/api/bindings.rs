@@ -12,6 +12,7 @@ use super::runs::{Readiness, RunDetail};
 use super::templates::{RepoPlan, TemplateInstance, TemplateRolloutView};
 use super::{AppInfo, DraftCheck, ExportedFile, Language, Preferences};
 use crate::api::backups::BackupView;
+use crate::database::recovery::{PhysicalBackup, RecoveryView};
 use crate::credentials::{CredentialState, CredentialStatus};
 use crate::customer::{
     Applied, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery, CustomerRow,
@@ -137,7 +138,7 @@ pub fn typescript() -> String {
         DomainStatus, DnsRecord,
         ImportPreview, ImportReport, ImportRow, ExportFormat, ExportedFile, PortalSource, PortalRows, ExamplesRemoved, KeptExample,
         RegisterChange, LiveStatus, SharedRegister, MoveReport, TableCheck, Person, Role, NewPerson,
-        BackupView, Backup, BackupReason,
+        BackupView, Backup, BackupReason, RecoveryView, PhysicalBackup,
         RolloutsOverview, RolloutSource, RolloutView, RolloutRow, MemberRow, FileHead, WaveView, InstanceSchemaView, RolloutState, MemberState,
         RolloutKind, TemplatesOverview, TemplateRolloutView, RepoPlan, TemplateInstance, TemplateBase, TemplatePr, BaseHow, PrState,
         FileChange, TemplateChange, CustomerChange, Action, Summary, NeedsPerson, Attention,

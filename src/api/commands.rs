@@ -68,6 +68,7 @@ macro_rules! with_commands {
             async run_detail(run: i64) -> $crate::api::runs::RunDetail;
             async interrupted_runs() -> Vec<$crate::store::runs::RunRow>;
             async backups(slug: String) -> Vec<$crate::api::backups::BackupView>;
+            async recovery(slug: String) -> $crate::database::recovery::RecoveryView;
             async rollouts_overview() -> $crate::api::rollout_desk::RolloutsOverview;
             async plan_rollout(source: $crate::api::rollouts::RolloutSource, waves: String, halt_share: f64) -> $crate::api::rollouts::RolloutView;
             async rollout(id: i64) -> $crate::api::rollouts::RolloutView;

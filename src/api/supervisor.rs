@@ -194,6 +194,8 @@ impl Supervisor {
             let me = self.clone();
             crate::blocking::run(move || me.gate()).await?;
         }
+        // A recovery Supabase would refuse is refused before a run exists.
+        self.engine()?.refuse_early(&slug, &request).await?;
         let me = self.clone();
         crate::blocking::run(move || me.begin(slug, request, host)).await
     }

@@ -9,6 +9,7 @@ mod claims;
 mod compensate;
 mod drive;
 mod queries;
+mod recovery;
 mod retry;
 
 use std::collections::HashMap;
@@ -220,6 +221,7 @@ impl Engine {
         request: &RunRequest,
         sink: Arc<dyn EventSink>,
     ) -> Result<RunState> {
+        self.refuse_early(slug, request).await?;
         let (slug, me) = (slug.to_string(), request.clone());
         let start = self.blocking_record(slug, me).await?;
         match start.driver {
