@@ -307,7 +307,9 @@ impl PgBackend {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(last.map(PgError::from).unwrap_or_else(|| PgError("the copy did not start".into())))
+        Err(last
+            .map(PgError::from)
+            .unwrap_or_else(|| PgError("the copy did not start".into())))
     }
 
     /// The project's database replaced by a copy of `snapshot` (the snapshot stays): its
@@ -316,10 +318,14 @@ impl PgBackend {
         let mut prepared = self.prepared.lock().await;
         let admin = connect(&self.admin).await?;
         admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{target}\" WITH (FORCE)"))
+            .batch_execute(&format!(
+                "DROP DATABASE IF EXISTS \"{target}\" WITH (FORCE)"
+            ))
             .await?;
         admin
-            .batch_execute(&format!("CREATE DATABASE \"{target}\" TEMPLATE \"{snapshot}\""))
+            .batch_execute(&format!(
+                "CREATE DATABASE \"{target}\" TEMPLATE \"{snapshot}\""
+            ))
             .await?;
         // The snapshot was taken of a prepared database: the copy is prepared too.
         prepared.insert(target.to_string());

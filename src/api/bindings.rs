@@ -12,12 +12,12 @@ use super::runs::{Readiness, RunDetail};
 use super::templates::{RepoPlan, TemplateInstance, TemplateRolloutView};
 use super::{AppInfo, DraftCheck, ExportedFile, Language, Preferences};
 use crate::api::backups::BackupView;
-use crate::database::recovery::{PhysicalBackup, RecoveryView};
 use crate::credentials::{CredentialState, CredentialStatus};
 use crate::customer::{
     Applied, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery, CustomerRow,
     FieldError, Instance, InstanceLinks, Module, ModuleInfo, ModuleManifest, Plan, SortKey, Status,
 };
+use crate::database::recovery::{PhysicalBackup, RecoveryView};
 use crate::error::ApiError;
 use crate::fleet::{DEFAULT_HALT_SHARE, DEFAULT_WAVES};
 use crate::health::{FindingKind, Health, HealthFinding, HealthPart, HealthSummary, SiteProbe};

@@ -137,7 +137,10 @@ pub fn choose(b: &Backups, slug: &str, target: i64) -> Result<Way, (ErrorCode, P
         return Ok(Way::PointInTime { at: target });
     }
     match own.iter().find(|x| x.at == Some(target)) {
-        Some(x) => Ok(Way::Physical { id: x.id, at: target }),
+        Some(x) => Ok(Way::Physical {
+            id: x.id,
+            at: target,
+        }),
         None => {
             let times: Vec<String> = own
                 .iter()
@@ -161,11 +164,7 @@ pub fn view(
 ) -> RecoveryView {
     let own = physical(b);
     let available = b.pitr_enabled || !own.is_empty();
-    let (earliest, latest) = if available {
-        window(b)
-    } else {
-        (None, None)
-    };
+    let (earliest, latest) = if available { window(b) } else { (None, None) };
     let note = (!available).then(|| {
         let (code, params) = not_on_plan(slug);
         Text::of(code, &params)
@@ -225,10 +224,7 @@ mod tests {
     #[test]
     fn pitr_takes_any_second_of_its_window_and_nothing_outside() {
         let b = backups(true, &[1_000, 5_000]);
-        assert_eq!(
-            choose(&b, "a", 3_333),
-            Ok(Way::PointInTime { at: 3_333 })
-        );
+        assert_eq!(choose(&b, "a", 3_333), Ok(Way::PointInTime { at: 3_333 }));
         assert_eq!(
             choose(&b, "a", 999).unwrap_err().0,
             ErrorCode::RecoveryOutsideWindow

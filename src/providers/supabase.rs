@@ -392,9 +392,7 @@ impl Supabase {
         name: &str,
     ) -> Result<RestorePoint, ProviderError> {
         let path = format!("/v1/projects/{project_ref}/database/backups/restore-point");
-        let req = self
-            .req(Method::POST, &path)
-            .json(&json!({ "name": name }));
+        let req = self.req(Method::POST, &path).json(&json!({ "name": name }));
         http::json(P, http::send(P, req).await?).await
     }
 

@@ -303,7 +303,10 @@ pub static KINDS: [KindDef; 15] = [
     // restored); a stopped one asked the same continues, and its step does not ask twice.
     KindDef {
         kind: RunKind::Recover,
-        label: ("Återställning med Supabases säkerhetskopior", "Recovery from Supabase's backups"),
+        label: (
+            "Återställning med Supabases säkerhetskopior",
+            "Recovery from Supabase's backups",
+        ),
         steps: &steps::RECOVER,
         checks_after: true,
         continues: Continues::WhenAskedTheSame,

@@ -367,7 +367,10 @@ pub async fn admin_backup(State(st): St, Path(r): Path<String>) -> Response {
         return json_response(404, json!({"error": "no such project"}));
     };
     if !p.recovery.has_physical() {
-        return json_response(400, json!({"error": "the free plan has no physical backups"}));
+        return json_response(
+            400,
+            json!({"error": "the free plan has no physical backups"}),
+        );
     }
     let snap = match snapshot(&st, &r, now).await {
         Ok(s) => s,

@@ -172,12 +172,14 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
             json,
         } => {
             let Some(target) = parse_moment(&at) else {
-                return Err(fabrik::Error::Validation(vec![fabrik::customer::FieldError::new(
-                    "at",
-                    fabrik::messages::ErrorCode::MomentInvalid,
-                    fabrik::params! { "value" => at },
-                )])
-                .into());
+                return Err(
+                    fabrik::Error::Validation(vec![fabrik::customer::FieldError::new(
+                        "at",
+                        fabrik::messages::ErrorCode::MomentInvalid,
+                        fabrik::params! { "value" => at },
+                    )])
+                    .into(),
+                );
             };
             let confirmation = match confirm {
                 Some(c) => c,
@@ -229,7 +231,10 @@ fn print_recovery(v: &fabrik::database::recovery::RecoveryView) {
         "Återställning till en tidpunkt (PITR): {}",
         if v.pitr_enabled { "på" } else { "av" }
     );
-    let show = |t: Option<i64>| t.map(|t| format!("{} ({t})", moment(t))).unwrap_or_else(|| "–".into());
+    let show = |t: Option<i64>| {
+        t.map(|t| format!("{} ({t})", moment(t)))
+            .unwrap_or_else(|| "–".into())
+    };
     println!("Tidigaste återställningspunkt: {}", show(v.earliest));
     println!("Senaste återställningspunkt:   {}", show(v.latest));
     if let Some(s) = &v.schedule {
@@ -248,9 +253,15 @@ fn print_recovery(v: &fabrik::database::recovery::RecoveryView) {
         );
     }
     if v.pitr_enabled {
-        println!("Återställ: fabrik backup recover {} --at <tid inom fönstret>", v.slug);
+        println!(
+            "Återställ: fabrik backup recover {} --at <tid inom fönstret>",
+            v.slug
+        );
     } else {
-        println!("Återställ: fabrik backup recover {} --at <en säkerhetskopias tid>", v.slug);
+        println!(
+            "Återställ: fabrik backup recover {} --at <en säkerhetskopias tid>",
+            v.slug
+        );
     }
 }
 

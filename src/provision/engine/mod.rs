@@ -193,7 +193,9 @@ impl Engine {
             RunRequest::Recover { confirmation, .. } if confirmation.trim() != slug => {
                 return Err(Error::NotConfirmed)
             }
-            RunRequest::Recover { target, .. } => Some(RunInput::Recover { recover_to: *target }),
+            RunRequest::Recover { target, .. } => Some(RunInput::Recover {
+                recover_to: *target,
+            }),
             RunRequest::Backup {
                 scheduled: Some(true),
             } => Some(RunInput::Scheduled { scheduled: true }),
