@@ -119,7 +119,9 @@ impl BackupsApi {
     /// What Supabase's own backups can bring the customer's database back to (PITR and its
     /// window, the physical backups), or why nothing and where Fabrik's own backups are.
     pub async fn recovery(&self, slug: &str) -> ApiResult<crate::database::recovery::RecoveryView> {
-        Ok(self.supervisor.engine()?.recovery(slug).await?)
+        let supervisor = self.supervisor.clone();
+        let engine = crate::blocking::run(move || supervisor.engine()).await?;
+        Ok(engine.recovery(slug).await?)
     }
 
     /// "Återställ med Supabase": a recover run to `target` (unix seconds), after Fabrik's own
