@@ -517,3 +517,76 @@ async fn the_cli_shows_what_is_there_and_recovers_to_a_moment() {
         .expect("the recover run");
     assert_eq!(last.state, RunState::Succeeded);
 }
+
+/// A recover run that stopped after Supabase accepted its restore (here: the wait's ceiling
+/// passed while the project was still RESTORING) is continued without asking Supabase again:
+/// one restore call in all, and the run ends when the project is healthy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_recovery_continues_without_asking_supabase_twice() {
+    let Some(case) = case("recovery-resume", "Fortsatt Återställning AB", Some(0.05)).await
+    else {
+        return;
+    };
+    let slug = case.world.slug.clone();
+    case.plan(json!({ "plan": "pro", "pitr": true })).await;
+    let target = case.view().await.latest.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    case.sql("INSERT INTO public.notes VALUES (2, 'after')")
+        .await;
+
+    // An engine that keeps a failed run (the window's way) and waits only briefly.
+    let mut short = fast_timing();
+    short.supabase_ready = std::time::Duration::from_millis(300);
+    let impatient = engine(
+        &case.world.sim,
+        case.world.store.clone(),
+        case.world.secrets.clone(),
+        FailurePolicy::Pause,
+    )
+    .with_timing(short);
+    let start = impatient
+        .record(&slug, &case.recover(target, &slug))
+        .unwrap();
+    let events = Events::default();
+    let state = impatient
+        .drive(
+            start.driver.clone().unwrap(),
+            events.sink(),
+            CancellationToken::new(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Failed, "{}", events.json());
+    assert_eq!(events.first_failure()["step"], "supabase.recover");
+    assert_eq!(
+        events.first_failure()["code"],
+        "wait_timeout",
+        "{}",
+        events.json()
+    );
+
+    let events = Events::default();
+    let state = case
+        .world
+        .engine
+        .resume(start.run_id, events.sink(), CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    assert_eq!(case.notes().await, ["before"]);
+    let calls = get(&case.world.sim, "/__sim/requests").await;
+    let restores = calls["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["method"] == "POST"
+                && r["path"]
+                    .as_str()
+                    .is_some_and(|p| p.ends_with("/database/backups/restore-pitr"))
+        })
+        .count();
+    assert_eq!(restores, 1, "Supabase was asked once");
+    assert_eq!(case.backups().len(), 1, "one backup of what it replaced");
+}
