@@ -132,9 +132,18 @@ fn restorable(p: &Project, now: i64) -> Result<(), Response> {
     }
 }
 
-/// The project goes `RESTORING` and its database back to `snapshot` (if any), then
-/// `ACTIVE_HEALTHY` once the restore's time has passed. 201 with no body, as the spec says.
+/// The project's database back to `snapshot` (if any), then the project `RESTORING` until
+/// the restore's time has passed, then `ACTIVE_HEALTHY`. The copy is made before the answer,
+/// while the database's lock holds every query back; a copy that fails is a 500 and leaves
+/// the project as it was. 201 with no body, as the spec says.
 async fn restore_to(st: &AppState, r: &str, snapshot: Option<String>) -> Response {
+    if let (Some(pg), Some(snap)) = (&st.pg, snapshot) {
+        let db = pg.db_name(&st.read(|w| w.instance.clone()), r);
+        if let Err(e) = pg.replace_db(&db, &snap).await {
+            tracing::warn!("fabrik-sim: restore of {db} from {snap} failed: {}", e.0);
+            return errors::supabase(500, "Failed to restore the backup");
+        }
+    }
     let now = now_ms();
     let dur = AppState::ms(st.timings.supabase_restore);
     st.mutate(|w| {
@@ -144,13 +153,6 @@ async fn restore_to(st: &AppState, r: &str, snapshot: Option<String>) -> Respons
             p.phase_duration_ms = dur;
         }
     });
-    if let (Some(pg), Some(snap)) = (&st.pg, snapshot) {
-        let db = pg.db_name(&st.read(|w| w.instance.clone()), r);
-        if let Err(e) = pg.replace_db(&db, &snap).await {
-            tracing::warn!("fabrik-sim: restore of {db} from {snap} failed: {}", e.0);
-            return errors::supabase(500, "Failed to restore the backup");
-        }
-    }
     axum::http::StatusCode::CREATED.into_response()
 }
 
