@@ -113,10 +113,12 @@ pub enum Error {
     },
     /// A roll-out cannot be planned: its files, its waves, its halt rule.
     RolloutPlan(crate::messages::Text),
-    /// What Fabrik refuses to do before anything changes, and why, in a step's words: a
-    /// deployment that is not made production for the customer (unknown, another project's,
-    /// not READY, not built for production), a project that is gone or not the customer's.
-    Refused(crate::provision::steps::Refusal),
+    /// A check made before anything changed refused, with its own code and parameters (a
+    /// recovery the project's plan or window does not allow; a provider's answer to it).
+    Refused {
+        code: ErrorCode,
+        params: Params,
+    },
     /// "Ångra" with no production recorded before by a promote run of the customer's.
     NothingToUndo(String),
     Io(std::io::Error),
@@ -173,7 +175,7 @@ impl Error {
             Error::RolloutBusy(_) => ErrorCode::RolloutBusy,
             Error::RolloutState { .. } => ErrorCode::RolloutState,
             Error::RolloutPlan(_) => ErrorCode::RolloutPlan,
-            Error::Refused(r) => r.code,
+            Error::Refused { code, .. } => *code,
             Error::NothingToUndo(_) => ErrorCode::NothingToUndo,
             Error::Io(_) => ErrorCode::Io,
             Error::Internal(_) => ErrorCode::Internal,
@@ -266,7 +268,7 @@ impl Error {
             Error::RolloutPlan(reason) => {
                 params! { "reason" => reason.sv, "reason_en" => reason.en }
             }
-            Error::Refused(r) => r.params.clone(),
+            Error::Refused { params, .. } => params.clone(),
             Error::StaleVersion | Error::NotConfirmed => Params::new(),
         }
     }

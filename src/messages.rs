@@ -128,6 +128,14 @@ vocabulary!(
         /// A backed-up version that is not this customer's workflow (no marker, another id).
         WorkflowVersionNotOurs => "workflow_version_not_ours",
         RestoreMismatch => "restore_mismatch",
+        /// The project's plan has neither point-in-time recovery nor physical backups.
+        RecoveryNotOnPlan => "recovery_not_on_plan",
+        /// The point asked for lies outside what Supabase can restore.
+        RecoveryOutsideWindow => "recovery_outside_window",
+        /// Without PITR only a physical backup's own time can be restored.
+        RecoveryNoBackupAt => "recovery_no_backup_at",
+        /// Supabase's restore ended in a failed state.
+        RecoveryFailed => "recovery_failed",
         SupabaseInitFailed => "supabase_init_failed",
         DeploymentFailed => "deployment_failed",
         /// A deployment to make production that Vercel does not know.
@@ -167,6 +175,8 @@ vocabulary!(
         SlugNotDerivable => "slug_not_derivable",
         SlugTaken => "slug_taken",
         SlugLocked => "slug_locked",
+        /// A moment that is neither RFC 3339 nor unix seconds.
+        MomentInvalid => "moment_invalid",
     }
 );
 
@@ -507,6 +517,22 @@ impl ErrorCode {
                 "Återställningen från säkerhetskopia {backup} gav inte tillbaka samma rader: {tables}",
                 "The restore from backup {backup} did not bring back the same rows: {tables}",
             ),
+            RecoveryNotOnPlan => t(
+                "Supabase-projektet för {slug} har ingen återställning till en tidpunkt (PITR) och inga fysiska säkerhetskopior på sin plan — använd Fabriks egna säkerhetskopior: fabrik backup list {slug}",
+                "The Supabase project of {slug} has no point-in-time recovery and no physical backups on its plan — use Fabrik's own backups: fabrik backup list {slug}",
+            ),
+            RecoveryOutsideWindow => t(
+                "{at} ligger utanför det Supabase kan återställa för {slug}: från {earliest} till {latest} (UTC); inget gjordes",
+                "{at} is outside what Supabase can restore for {slug}: from {earliest} to {latest} (UTC); nothing was done",
+            ),
+            RecoveryNoBackupAt => t(
+                "Supabase-projektet för {slug} har ingen återställning till en godtycklig tidpunkt (PITR), bara fysiska säkerhetskopior; ange en av deras tider: {times}. Inget gjordes",
+                "The Supabase project of {slug} has no point-in-time recovery, only physical backups; give one of their times: {times}. Nothing was done",
+            ),
+            RecoveryFailed => t(
+                "Supabase kunde inte återställa databasen i projektet {project} till {at} ({status}); Fabriks säkerhetskopia av det som fanns före finns i fabrik backup list {slug}",
+                "Supabase could not restore the database of the project {project} to {at} ({status}); Fabrik's backup of what was there before is in fabrik backup list {slug}",
+            ),
             SchemaMismatch => t("Databasschemat stämmer inte: {problem}", "The database schema does not match: {problem}"),
             SchemaDrift => t(
                 "Databasen har glidit från migreringsfilerna och hoppas över: {problem}",
@@ -629,6 +655,10 @@ impl ErrorCode {
             SlugLocked => t(
                 "Adressnamnet kan inte ändras när kunden har en instans",
                 "The address name cannot change while the customer has an instance",
+            ),
+            MomentInvalid => t(
+                "Tiden «{value}» kan inte läsas; ange den som RFC 3339 (2025-03-01T12:00:00Z) eller i unixsekunder",
+                "The time “{value}” cannot be read; give it as RFC 3339 (2025-03-01T12:00:00Z) or in unix seconds",
             ),
         }
     }

@@ -231,9 +231,14 @@ fn an_operators_teardown_is_refused_by_postgresql() {
         "{refused:?}"
     );
     assert!(refused.to_string().contains("avveckla"), "{refused}");
-    // A restore replaces the customer's data: an owner's right too (issue #30).
+    // A restore replaces the customer's data: an owner's right too (issue #30), and so does
+    // Supabase's own recovery (issue #32).
     let refused = conn
         .execute(INSERT_RUN, run_values(register.customer, "restore"))
+        .unwrap_err();
+    assert_eq!(sqlstate(&refused), Some("42501"), "{refused}");
+    let refused = conn
+        .execute(INSERT_RUN, run_values(register.customer, "recover"))
         .unwrap_err();
     assert_eq!(sqlstate(&refused), Some("42501"), "{refused}");
     let refused = store

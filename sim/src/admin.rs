@@ -40,6 +40,14 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/foreign", post(crate::foreign::seed))
         .route("/gitea/repos", post(crate::providers::gitea::admin_create))
+        .route(
+            "/supabase/projects/{ref}/plan",
+            post(crate::providers::supabase_backups::admin_plan),
+        )
+        .route(
+            "/supabase/projects/{ref}/backups",
+            post(crate::providers::supabase_backups::admin_backup),
+        )
 }
 
 fn sql_mode(st: &AppState) -> &'static str {
@@ -249,20 +257,27 @@ async fn rename_project(State(st): St, body: Bytes) -> Response {
 /// Back to the seeded world: project databases dropped, faults, limits and logs cleared.
 async fn reset(State(st): St) -> Response {
     if let Some(pg) = &st.pg {
-        let (instance, refs): (String, Vec<String>) = st.read(|w| {
+        let (instance, refs): (String, Vec<(String, Vec<String>)>) = st.read(|w| {
             (
                 w.instance.clone(),
                 w.supabase
                     .projects
                     .iter()
-                    .map(|p| p.r#ref.clone())
+                    .map(|p| {
+                        (
+                            p.r#ref.clone(),
+                            crate::providers::supabase_backups::snapshot_dbs(p),
+                        )
+                    })
                     .collect(),
             )
         });
-        for r in refs {
+        for (r, snaps) in refs {
             let db = pg.db_name(&instance, &r);
-            if let Err(e) = pg.drop_db(&db).await {
-                tracing::warn!("fabrik-sim: reset cannot drop {db}: {e}");
+            for db in std::iter::once(db).chain(snaps) {
+                if let Err(e) = pg.drop_db(&db).await {
+                    tracing::warn!("fabrik-sim: reset cannot drop {db}: {e}");
+                }
             }
         }
     }

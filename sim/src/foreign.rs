@@ -129,6 +129,7 @@ fn supabase_project(
             auth_users: vec![],
             tables: vec![],
             history: vec![],
+            recovery: Default::default(),
         };
         w.supabase.projects.push(p.clone());
         w.foreign.push(format!("supabase:{}", p.r#ref));

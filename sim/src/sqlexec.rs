@@ -280,6 +280,58 @@ impl PgBackend {
         Ok(())
     }
 
+    /// `CREATE DATABASE copy TEMPLATE source`: a copy of the project's database as it is now.
+    /// PostgreSQL refuses a template with sessions on it, so the source's sessions (the
+    /// simulator opens one per request) are ended first, and the copy tried again a few times
+    /// when a new one came in meanwhile.
+    pub async fn copy_db(&self, source: &str, copy: &str) -> Result<(), PgError> {
+        self.ensure_db(source).await?;
+        let admin = connect(&self.admin).await?;
+        let mut last = None;
+        for _ in 0..20 {
+            admin
+                .execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                    &[&source],
+                )
+                .await?;
+            match admin
+                .batch_execute(&format!("CREATE DATABASE \"{copy}\" TEMPLATE \"{source}\""))
+                .await
+            {
+                Ok(()) => return Ok(()),
+                Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::OBJECT_IN_USE) => {
+                    last = Some(e);
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(last
+            .map(PgError::from)
+            .unwrap_or_else(|| PgError("the copy did not start".into())))
+    }
+
+    /// The project's database replaced by a copy of `snapshot` (the snapshot stays): its
+    /// sessions ended, the database dropped and made again from the snapshot.
+    pub async fn replace_db(&self, target: &str, snapshot: &str) -> Result<(), PgError> {
+        let mut prepared = self.prepared.lock().await;
+        let admin = connect(&self.admin).await?;
+        admin
+            .batch_execute(&format!(
+                "DROP DATABASE IF EXISTS \"{target}\" WITH (FORCE)"
+            ))
+            .await?;
+        admin
+            .batch_execute(&format!(
+                "CREATE DATABASE \"{target}\" TEMPLATE \"{snapshot}\""
+            ))
+            .await?;
+        // The snapshot was taken of a prepared database: the copy is prepared too.
+        prepared.insert(target.to_string());
+        Ok(())
+    }
+
     /// Runs a query and renders the result as Supabase does (array of row objects).
     pub async fn run(
         &self,

@@ -127,6 +127,55 @@ pub struct Project {
     /// Rows of `supabase_migrations.schema_migrations` in parse-only SQL mode.
     #[serde(default)]
     pub history: Vec<HistoryRow>,
+    /// The plan's backups: physical ones, point-in-time recovery, the snapshots behind them.
+    #[serde(default)]
+    pub recovery: Recovery,
+}
+
+/// What a project's plan gives for recovering its database (spec: v1-list-all-backups). A new
+/// project is on the free plan: no physical backups, no point-in-time recovery.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Recovery {
+    /// `free` or `pro` (physical daily backups, WAL-G).
+    pub plan: String,
+    /// Point-in-time recovery (the add-on): restorable from `pitr_since_ms` until now.
+    pub pitr: bool,
+    pub pitr_since_ms: Option<i64>,
+    pub backups: Vec<PhysicalBackup>,
+    pub restore_points: Vec<RestorePoint>,
+    /// Copies of the project's database (`CREATE DATABASE … TEMPLATE`), oldest first: taken
+    /// when point-in-time recovery is switched on, and with every physical backup and restore
+    /// point. A recovery to a time brings back the newest one taken at or before it.
+    pub snapshots: Vec<Snapshot>,
+    /// The daily backup's time of day, UTC (`HH:MM:SS`).
+    pub schedule_for: String,
+    pub schedule_updated_ms: i64,
+}
+
+impl Recovery {
+    pub fn has_physical(&self) -> bool {
+        self.plan == "pro"
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PhysicalBackup {
+    pub id: i64,
+    pub at_ms: i64,
+    /// The snapshot that holds it (`None` without real PostgreSQL).
+    pub snapshot: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RestorePoint {
+    pub name: String,
+    pub at_ms: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub db: String,
+    pub at_ms: i64,
 }
 
 impl Project {

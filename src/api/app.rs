@@ -465,6 +465,16 @@ impl Commands for Fabrik {
         blocking(self.backups_api().await?, |b| b.ages()).await
     }
 
+    async fn recovery(&self, slug: String) -> ApiResult<crate::database::recovery::RecoveryView> {
+        let cloud = self.cloud().await?;
+        let api = super::backups::BackupsApi::new(
+            cloud.shared_store(),
+            self.supervisor().await?,
+            cloud.secrets.clone(),
+        );
+        api.recovery(&slug).await
+    }
+
     async fn health_sweep(&self) -> ApiResult<Sweep> {
         Ok(self.health().await?.sweep())
     }

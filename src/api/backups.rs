@@ -1,6 +1,7 @@
 //! Backups of the customers' databases, one core behind the window and the CLI: the list (with
 //! whether this seat holds the file), a backup now, a restore (a run with the slug typed, that
-//! first backs up what it replaces), a decrypted copy for standard PostgreSQL tools, and the
+//! first backs up what it replaces), recovery with Supabase's own backups (what the plan
+//! offers, and a run to a point in time or a physical backup), a decrypted copy for standard PostgreSQL tools, and the
 //! schedule: every delivered, active instance whose newest backup is older than the setting
 //! `backup.schedule_hours` (default 24; 0 turns it off) gets a backup run.
 
@@ -125,6 +126,36 @@ impl BackupsApi {
                 slug.to_string(),
                 RunRequest::Restore {
                     backup,
+                    confirmation,
+                },
+                host,
+            )
+            .await
+    }
+
+    /// What Supabase's own backups can bring the customer's database back to (PITR and its
+    /// window, the physical backups), or why nothing and where Fabrik's own backups are.
+    pub async fn recovery(&self, slug: &str) -> ApiResult<crate::database::recovery::RecoveryView> {
+        let supervisor = self.supervisor.clone();
+        let engine = crate::blocking::run(move || supervisor.engine()).await?;
+        Ok(engine.recovery(slug).await?)
+    }
+
+    /// "Återställ med Supabase": a recover run to `target` (unix seconds), after Fabrik's own
+    /// backup of what it replaces; `confirmation` must be the slug, typed. Refused before the
+    /// run exists when the plan or the window does not allow it.
+    pub async fn recover(
+        &self,
+        slug: &str,
+        target: i64,
+        confirmation: String,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<Launched> {
+        self.supervisor
+            .start_run(
+                slug.to_string(),
+                RunRequest::Recover {
+                    target,
                     confirmation,
                 },
                 host,

@@ -17,6 +17,7 @@ use crate::customer::{
     Applied, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery, CustomerRow,
     FieldError, Instance, InstanceLinks, Module, ModuleInfo, ModuleManifest, Plan, SortKey, Status,
 };
+use crate::database::recovery::{PhysicalBackup, RecoveryView};
 use crate::error::ApiError;
 use crate::fleet::{DEFAULT_HALT_SHARE, DEFAULT_WAVES};
 use crate::health::{FindingKind, Health, HealthFinding, HealthPart, HealthSummary, SiteProbe};
@@ -138,7 +139,7 @@ pub fn typescript() -> String {
         DomainStatus, DnsRecord,
         ImportPreview, ImportReport, ImportRow, ExportFormat, ExportedFile, PortalSource, PortalRows, ExamplesRemoved, KeptExample,
         RegisterChange, LiveStatus, SharedRegister, MoveReport, TableCheck, Person, Role, NewPerson,
-        BackupView, Backup, BackupReason, Deployments, DeploymentView,
+        BackupView, Backup, BackupReason, Deployments, DeploymentView, RecoveryView, PhysicalBackup,
         RolloutsOverview, RolloutSource, RolloutView, RolloutRow, MemberRow, FileHead, WaveView, InstanceSchemaView, RolloutState, MemberState,
         RolloutKind, TemplatesOverview, TemplateRolloutView, RepoPlan, TemplateInstance, TemplateBase, TemplatePr, BaseHow, PrState,
         FileChange, TemplateChange, CustomerChange, Action, Summary, NeedsPerson, Attention,

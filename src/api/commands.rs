@@ -73,6 +73,7 @@ macro_rules! with_commands {
             async backups(slug: String) -> Vec<$crate::api::backups::BackupView>;
             async workflow_backups(slug: String) -> Vec<$crate::store::workflow_backups::WorkflowBackup>;
             async backup_ages() -> Vec<$crate::api::backups::BackupAge>;
+            async recovery(slug: String) -> $crate::database::recovery::RecoveryView;
             async rollouts_overview() -> $crate::api::rollout_desk::RolloutsOverview;
             async plan_rollout(source: $crate::api::rollouts::RolloutSource, waves: String, halt_share: f64) -> $crate::api::rollouts::RolloutView;
             async rollout(id: i64) -> $crate::api::rollouts::RolloutView;

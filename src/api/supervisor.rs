@@ -196,6 +196,13 @@ impl Supervisor {
             let me = self.clone();
             crate::blocking::run(move || me.gate()).await?;
         }
+        // A recovery Supabase would refuse is refused before a run exists (the engine is
+        // made on the blocking pool: it reads the register).
+        if request.kind() == RunKind::Recover {
+            let me = self.clone();
+            let engine = crate::blocking::run(move || me.engine()).await?;
+            engine.refuse_early(&slug, &request).await?;
+        }
         let me = self.clone();
         crate::blocking::run(move || me.begin(slug, request, host)).await
     }

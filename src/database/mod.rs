@@ -7,3 +7,4 @@ pub mod backup;
 pub mod history;
 pub mod instance;
 pub mod migration;
+pub mod recovery;

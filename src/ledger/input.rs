@@ -30,6 +30,8 @@ pub enum RunInput {
     },
     /// The deployment a `promote` run makes production (Vercel's `dpl_…` id).
     Deployment { deployment: String },
+    /// The moment (unix seconds) Supabase's own backups put the database back to.
+    Recover { recover_to: i64 },
 }
 
 impl RunInput {

@@ -41,6 +41,9 @@ vocabulary!(
         /// An earlier READY production deployment of the customer's project made production
         /// again (a rollback of the site); undone by promoting the one it replaced.
         Promote => "promote",
+        /// The customer's database put back by Supabase itself (point-in-time recovery or a
+        /// physical backup), after Fabrik's own backup of what it replaces.
+        Recover => "recover",
     }
 );
 

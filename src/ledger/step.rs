@@ -51,6 +51,9 @@ vocabulary!(
         /// A READY production deployment of the customer's project made production, the site
         /// visited, and the deployment it replaced recorded.
         VercelPromote => "vercel.promote",
+        /// Supabase's own restore of the database to a point in time or a physical backup,
+        /// waited for until the project is healthy again.
+        SupabaseRecover => "supabase.recover",
     }
 );
 

@@ -145,6 +145,7 @@ vocabulary!(
         StepPromoted => "step_promoted",
         StepAlreadyProduction => "step_already_production",
         NoEarlierProduction => "no_earlier_production",
+        StepDatabaseRecovered => "step_database_recovered",
         ImportMBMostMBCanImported => "import_m_b_most_m_b_can_imported",
         ImportLargerThanCanImported => "import_larger_than_can_imported",
         // Settings, token checks, the plan, files to import.

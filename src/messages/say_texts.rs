@@ -410,6 +410,10 @@ impl Say {
                 "{deployment} is production already; nothing was changed",
             ),
             NoEarlierProduction => t("ingen", "none"),
+            StepDatabaseRecovered => t(
+                "Supabase har återställt databasen i {project} till {at} och projektet är igång igen",
+                "Supabase restored the database of {project} to {at} and the project is up again",
+            ),
             StepOldBackupsNotPruned => t(
                 "Gamla säkerhetskopior kunde inte rensas ({reason}); det görs vid nästa säkerhetskopia",
                 "Old backups could not be pruned ({reason_en}); the next backup does it",

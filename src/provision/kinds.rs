@@ -78,6 +78,13 @@ pub enum RunRequest {
     Promote {
         deployment: String,
     },
+    /// The customer's database put back by Supabase's own backups to `target` (unix seconds):
+    /// any moment in the point-in-time window, or a physical backup's own time. `confirmation`
+    /// must be the slug, typed.
+    Recover {
+        target: i64,
+        confirmation: String,
+    },
 }
 
 impl RunRequest {
@@ -100,6 +107,7 @@ impl RunRequest {
             RunRequest::WorkflowBackup { .. } => RunKind::WorkflowBackup,
             RunRequest::WorkflowRestore { .. } => RunKind::WorkflowRestore,
             RunRequest::Promote { .. } => RunKind::Promote,
+            RunRequest::Recover { .. } => RunKind::Recover,
         }
     }
 
@@ -126,7 +134,8 @@ impl RunRequest {
             | RunKind::Restore
             | RunKind::TemplateSync
             | RunKind::WorkflowRestore
-            | RunKind::Promote => return None,
+            | RunKind::Promote
+            | RunKind::Recover => return None,
         })
     }
 }
@@ -212,7 +221,7 @@ const DAY_TWO: KindDef = KindDef {
 };
 
 /// Every kind, in `RunKind` order (a test holds the two together).
-pub static KINDS: [KindDef; 17] = [
+pub static KINDS: [KindDef; 18] = [
     KindDef {
         kind: RunKind::Provision,
         label: ("Provisionering", "Provisioning"),
@@ -364,6 +373,19 @@ pub static KINDS: [KindDef; 17] = [
         continues: Continues::Never,
         ..DAY_TWO
     },
+    // Supabase's own restore: the instance must be active (a paused project cannot be
+    // restored); a stopped one asked the same continues, and its step does not ask twice.
+    KindDef {
+        kind: RunKind::Recover,
+        label: (
+            "Återställning med Supabases säkerhetskopior",
+            "Recovery from Supabase's backups",
+        ),
+        steps: &steps::RECOVER,
+        checks_after: true,
+        continues: Continues::WhenAskedTheSame,
+        ..DAY_TWO
+    },
 ];
 
 /// The declaration of a kind.
@@ -418,6 +440,10 @@ mod tests {
                 },
                 RunKind::Restore => RunRequest::Restore {
                     backup: 1,
+                    confirmation: "x".into(),
+                },
+                RunKind::Recover => RunRequest::Recover {
+                    target: 1,
                     confirmation: "x".into(),
                 },
                 _ => RunRequest::DomainRemove {

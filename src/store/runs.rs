@@ -257,7 +257,7 @@ impl Store {
         let right = match kind {
             RunKind::Provision => Right::Provision,
             RunKind::Teardown => Right::Teardown,
-            RunKind::Restore => Right::Restore,
+            RunKind::Restore | RunKind::Recover => Right::Restore,
             _ => Right::DayTwo,
         };
         self.start_run(customer_id, kind, environment, steps, input)

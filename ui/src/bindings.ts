@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "workflow_version_not_ours" | "restore_mismatch" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "workflow_version_not_ours" | "restore_mismatch" | "recovery_not_on_plan" | "recovery_outside_window" | "recovery_no_backup_at" | "recovery_failed" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked" | "moment_invalid";
 
 export type Text = { sv: string, en: string, };
 
@@ -261,13 +261,13 @@ already_running: boolean,
  */
 driven_by: string | null, };
 
-export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup", scheduled?: boolean, } | { "kind": "restore", backup: number, confirmation: string, } | { "kind": "template_sync", rollout: number, } | { "kind": "workflow_backup", scheduled?: boolean, provisioned?: boolean, } | { "kind": "workflow_restore", version: number, } | { "kind": "promote", deployment: string, };
+export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup", scheduled?: boolean, } | { "kind": "restore", backup: number, confirmation: string, } | { "kind": "template_sync", rollout: number, } | { "kind": "workflow_backup", scheduled?: boolean, provisioned?: boolean, } | { "kind": "workflow_restore", version: number, } | { "kind": "promote", deployment: string, } | { "kind": "recover", target: number, confirmation: string, };
 
-export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup" | "github.template_pr" | "n8n.backup" | "n8n.restore" | "vercel.promote";
+export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup" | "github.template_pr" | "n8n.backup" | "n8n.restore" | "vercel.promote" | "supabase.recover";
 
 export type StepOutcome = "created" | "adopted" | "done" | "skipped";
 
-export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove" | "migrate" | "backup" | "restore" | "template_sync" | "workflow_backup" | "workflow_restore" | "promote";
+export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove" | "migrate" | "backup" | "restore" | "template_sync" | "workflow_backup" | "workflow_restore" | "promote" | "recover";
 
 export type RunState = "running" | "cancelling" | "rolling_back" | "succeeded" | "failed" | "cancelled" | "rolled_back" | "rollback_failed";
 
@@ -579,6 +579,47 @@ commit_message: string | null,
  */
 promotable: boolean, };
 
+export type RecoveryView = { slug: string, project_ref: string, 
+/**
+ * Point-in-time recovery (the add-on) is on.
+ */
+pitr_enabled: boolean, 
+/**
+ * Physical backups (WAL-G) are taken: a paid plan.
+ */
+physical_enabled: boolean, 
+/**
+ * Whether any recovery through Supabase is possible.
+ */
+available: boolean, 
+/**
+ * The earliest and latest moment that can be restored (unix seconds): the PITR window,
+ * or the oldest and newest physical backup.
+ */
+earliest: number | null, latest: number | null, 
+/**
+ * The daily backup's time of day, UTC (`HH:MM:SS`), on a plan that has one.
+ */
+schedule: string | null, backups: Array<PhysicalBackup>, 
+/**
+ * When nothing is available: why, and the way to Fabrik's own backups instead.
+ */
+note: Text | null, };
+
+export type PhysicalBackup = { id: number, 
+/**
+ * `COMPLETED`, `PENDING`, `FAILED`, … (only a completed one can be restored).
+ */
+status: string, 
+/**
+ * When it was taken, as Supabase says (`inserted_at`).
+ */
+inserted_at: string, 
+/**
+ * The same moment in unix seconds (what `--at` takes); `None` when unreadable.
+ */
+at: number | null, };
+
 export type RolloutsOverview = { 
 /**
  * Every delivered instance with its schema version: who is behind.
@@ -777,6 +818,7 @@ export type Commands = {
   backups: { args: { slug: string }; result: Array<BackupView> };
   workflow_backups: { args: { slug: string }; result: Array<WorkflowBackup> };
   backup_ages: { args: {  }; result: Array<BackupAge> };
+  recovery: { args: { slug: string }; result: RecoveryView };
   rollouts_overview: { args: {  }; result: RolloutsOverview };
   plan_rollout: { args: { source: RolloutSource; waves: string; halt_share: number }; result: RolloutView };
   rollout: { args: { id: number }; result: RolloutView };
@@ -790,10 +832,10 @@ export type Commands = {
   template_rollout: { args: { id: number }; result: TemplateRolloutView };
 };
 
-export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore', 'template_sync', 'workflow_backup', 'workflow_restore', 'promote'];
+export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore', 'template_sync', 'workflow_backup', 'workflow_restore', 'promote', 'recover'];
 export const RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back', 'succeeded', 'failed', 'cancelled', 'rolled_back', 'rollback_failed'];
 export const ACTIVE_RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back'];
-export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove', 'supabase.backup', 'supabase.migrate', 'supabase.verify', 'supabase.restore_backup', 'github.template_pr', 'n8n.backup', 'n8n.restore', 'vercel.promote'];
+export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove', 'supabase.backup', 'supabase.migrate', 'supabase.verify', 'supabase.restore_backup', 'github.template_pr', 'n8n.backup', 'n8n.restore', 'vercel.promote', 'supabase.recover'];
 export const STEP_STATES: readonly StepState[] = ['pending', 'running', 'waiting', 'retrying', 'succeeded', 'failed', 'skipped', 'compensating', 'compensated', 'compensation_failed'];
 export const UNFINISHED_STEP_STATES: readonly StepState[] = ['running', 'waiting', 'retrying'];
 export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
@@ -846,6 +888,7 @@ export const STEP_LABEL: Record<StepKey, Text> = {
   'n8n.backup': { sv: "Säkerhetskopiera n8n-flödet", en: "Back up the n8n workflow" },
   'n8n.restore': { sv: "Skriv tillbaka flödets version", en: "Write the workflow's version back" },
   'vercel.promote': { sv: "Gör en tidigare driftsättning till produktion", en: "Make an earlier deployment production" },
+  'supabase.recover': { sv: "Återställ databasen med Supabases säkerhetskopior", en: "Restore the database with Supabase's backups" },
 };
 
 export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
@@ -935,6 +978,10 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   workflow_version_not_found: { sv: "Version {version} av flödet {workflow} finns inte för den här kunden; välj en i listan (fabrik backup list {slug}).", en: "Version {version} of the workflow {workflow} does not exist for this customer; choose one from the list (fabrik backup list {slug})." },
   workflow_version_not_ours: { sv: "Version {version} i {repository} är inte kundens flöde {workflow} ({why}) och skrivs inte tillbaka. Välj en annan version.", en: "Version {version} in {repository} is not the customer's workflow {workflow} ({why_en}) and is not written back. Choose another version." },
   restore_mismatch: { sv: "Återställningen från säkerhetskopia {backup} gav inte tillbaka samma rader: {tables}", en: "The restore from backup {backup} did not bring back the same rows: {tables}" },
+  recovery_not_on_plan: { sv: "Supabase-projektet för {slug} har ingen återställning till en tidpunkt (PITR) och inga fysiska säkerhetskopior på sin plan — använd Fabriks egna säkerhetskopior: fabrik backup list {slug}", en: "The Supabase project of {slug} has no point-in-time recovery and no physical backups on its plan — use Fabrik's own backups: fabrik backup list {slug}" },
+  recovery_outside_window: { sv: "{at} ligger utanför det Supabase kan återställa för {slug}: från {earliest} till {latest} (UTC); inget gjordes", en: "{at} is outside what Supabase can restore for {slug}: from {earliest} to {latest} (UTC); nothing was done" },
+  recovery_no_backup_at: { sv: "Supabase-projektet för {slug} har ingen återställning till en godtycklig tidpunkt (PITR), bara fysiska säkerhetskopior; ange en av deras tider: {times}. Inget gjordes", en: "The Supabase project of {slug} has no point-in-time recovery, only physical backups; give one of their times: {times}. Nothing was done" },
+  recovery_failed: { sv: "Supabase kunde inte återställa databasen i projektet {project} till {at} ({status}); Fabriks säkerhetskopia av det som fanns före finns i fabrik backup list {slug}", en: "Supabase could not restore the database of the project {project} to {at} ({status}); Fabrik's backup of what was there before is in fabrik backup list {slug}" },
   supabase_init_failed: { sv: "Supabase-projektet {project} kunde inte starta ({status})", en: "The Supabase project {project} could not start ({status})" },
   deployment_failed: { sv: "Driftsättningen {deployment} misslyckades ({state}): {detail}", en: "The deployment {deployment} failed ({state}): {detail}" },
   deployment_unknown: { sv: "Vercel känner inte till någon driftsättning {deployment}, så inget ändrades. Välj en av {slug}s driftsättningar i `fabrik deployments list {slug}` (eller under Driftsättningar i fönstret).", en: "Vercel knows no deployment {deployment}, so nothing was changed. Choose one of {slug}'s deployments from `fabrik deployments list {slug}` (or under Deployments in the window)." },
@@ -968,4 +1015,5 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   slug_not_derivable: { sv: "Kunde inte skapa ett adressnamn av namnet ({reason}); skriv ett själv", en: "Could not make an address name from the name ({reason_en}); type one yourself" },
   slug_taken: { sv: "Adressnamnet {slug} används redan av en annan kund", en: "The address name {slug} is already used by another customer" },
   slug_locked: { sv: "Adressnamnet kan inte ändras när kunden har en instans", en: "The address name cannot change while the customer has an instance" },
+  moment_invalid: { sv: "Tiden «{value}» kan inte läsas; ange den som RFC 3339 (2025-03-01T12:00:00Z) eller i unixsekunder", en: "The time “{value}” cannot be read; give it as RFC 3339 (2025-03-01T12:00:00Z) or in unix seconds" },
 };

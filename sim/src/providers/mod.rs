@@ -7,6 +7,7 @@ pub mod n8n;
 pub mod resend;
 pub mod supabase;
 pub mod supabase_auth;
+pub mod supabase_backups;
 pub mod supabase_data;
 pub mod vercel;
 

@@ -36,6 +36,27 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/v1/projects/{ref}/pause", post(pause))
         .route("/v1/projects/{ref}/restore", post(restore))
         .route("/v1/projects/{ref}/health", get(health))
+        .route(
+            "/v1/projects/{ref}/database/backups",
+            get(super::supabase_backups::list),
+        )
+        .route(
+            "/v1/projects/{ref}/database/backups/restore-pitr",
+            post(super::supabase_backups::restore_pitr),
+        )
+        .route(
+            "/v1/projects/{ref}/database/backups/restore",
+            post(super::supabase_backups::restore_physical),
+        )
+        .route(
+            "/v1/projects/{ref}/database/backups/restore-point",
+            get(super::supabase_backups::get_restore_point)
+                .post(super::supabase_backups::create_restore_point),
+        )
+        .route(
+            "/v1/projects/{ref}/database/backups/schedule",
+            get(super::supabase_backups::schedule),
+        )
         .route_layer(middleware::from_fn_with_state(st, auth_and_limit))
 }
 
@@ -325,6 +346,7 @@ async fn create_project(
             auth_users: vec![],
             tables: vec![],
             history: vec![],
+            recovery: Default::default(),
         };
         w.supabase.projects.push(p.clone());
         Some(p)
@@ -418,6 +440,11 @@ async fn delete_project(State(st): St, Path(r): Path<String>) -> Response {
         let db = pg.db_name(&st.read(|w| w.instance.clone()), &r);
         if let Err(e) = pg.drop_db(&db).await {
             tracing::warn!("fabrik-sim: cannot drop database {db}: {e}");
+        }
+        for snap in super::supabase_backups::snapshot_dbs(&p) {
+            if let Err(e) = pg.drop_db(&snap).await {
+                tracing::warn!("fabrik-sim: cannot drop snapshot {snap}: {e}");
+            }
         }
     }
     // The project disappears at once (404 afterwards): the real GOING_DOWN/REMOVED window is not confirmed.

@@ -1,6 +1,7 @@
-//! `fabrik backup list|create|restore|export|workflows` and `fabrik restore workflow`: the
-//! customers' database and workflow backups, through the core's `BackupsApi` (the window's
-//! too). This file only asks and prints.
+//! `fabrik backup list|create|restore|export|workflows|recovery|recover` and `fabrik restore
+//! workflow`: the customers' database backups (Fabrik's own, and Supabase's own for recovery)
+//! and workflow backups, through the core's `BackupsApi` (the window's too). This file only
+//! asks and prints.
 
 use std::sync::Arc;
 
@@ -61,6 +62,31 @@ pub enum BackupCmd {
         /// How many instances at once when backing up all (1–32).
         #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=32))]
         parallel: u16,
+        /// One JSON event per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What Supabase's own backups can bring a customer's database back to: point-in-time
+    /// recovery and its window, the physical backups; or that the plan has none.
+    Recovery {
+        /// The customer's slug.
+        slug: String,
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a customer's database back with Supabase's own backups, to a moment of the PITR
+    /// window or a physical backup's time (a run that first takes Fabrik's own backup of what
+    /// it replaces).
+    Recover {
+        /// The customer's slug.
+        slug: String,
+        /// The moment: RFC 3339 (2025-03-01T12:00:00Z) or unix seconds.
+        #[arg(long, value_name = "TIME")]
+        at: String,
+        /// The customer's slug again, typed: the recovery replaces the database's contents.
+        #[arg(long, value_name = "SLUG")]
+        confirm: Option<String>,
         /// One JSON event per line.
         #[arg(long)]
         json: bool,
@@ -273,6 +299,44 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
                 return Err(fabrik::Error::RunEnded(fabrik::ledger::RunState::Failed).into());
             }
         }
+        BackupCmd::Recovery { slug, json } => {
+            let view = api.recovery(&slug).await?;
+            if json {
+                print_json(&view);
+                return Ok(());
+            }
+            print_recovery(&view);
+        }
+        BackupCmd::Recover {
+            slug,
+            at,
+            confirm,
+            json,
+        } => {
+            let Some(target) = parse_moment(&at) else {
+                return Err(
+                    fabrik::Error::Validation(vec![fabrik::customer::FieldError::new(
+                        "at",
+                        fabrik::messages::ErrorCode::MomentInvalid,
+                        fabrik::params! { "value" => at },
+                    )])
+                    .into(),
+                );
+            };
+            let confirmation = match confirm {
+                Some(c) => c,
+                None => crate::print::ask(&format!(
+                    "Supabase återställer databasen för {slug} till {} och ersätter allt som skrivits efter det (Fabrik tar en egen säkerhetskopia först). Skriv kundens slug för att bekräfta: ",
+                    fabrik::database::recovery::moment(target)
+                ))
+                .unwrap_or_default(),
+            };
+            stop_on_ctrl_c(&supervisor);
+            let launched = api
+                .recover(&slug, target, confirmation, terminal(json))
+                .await?;
+            follow(&slug, launched).await?;
+        }
         BackupCmd::Export { id, out } => {
             let sql = api.plain_sql(id)?;
             write_private(&out, &sql).map_err(fabrik::Error::Io)?;
@@ -285,6 +349,62 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
         }
     }
     Ok(())
+}
+
+/// A moment as `--at` takes it: RFC 3339, or unix seconds.
+fn parse_moment(at: &str) -> Option<i64> {
+    let at = at.trim();
+    if let Ok(n) = at.parse::<i64>() {
+        return (n >= 0).then_some(n);
+    }
+    chrono::DateTime::parse_from_rfc3339(at)
+        .ok()
+        .map(|t| t.timestamp())
+}
+
+fn print_recovery(v: &fabrik::database::recovery::RecoveryView) {
+    use fabrik::database::recovery::moment;
+    println!("{} (Supabase-projekt {})", v.slug, v.project_ref);
+    if let Some(note) = &v.note {
+        println!("Inte tillgängligt på den här planen: {}", note.sv);
+        return;
+    }
+    println!(
+        "Återställning till en tidpunkt (PITR): {}",
+        if v.pitr_enabled { "på" } else { "av" }
+    );
+    let show = |t: Option<i64>| {
+        t.map(|t| format!("{} ({t})", moment(t)))
+            .unwrap_or_else(|| "–".into())
+    };
+    println!("Tidigaste återställningspunkt: {}", show(v.earliest));
+    println!("Senaste återställningspunkt:   {}", show(v.latest));
+    if let Some(s) = &v.schedule {
+        println!("Daglig säkerhetskopia kl. {s} UTC");
+    }
+    if v.backups.is_empty() {
+        println!("Inga fysiska säkerhetskopior.");
+    }
+    for b in &v.backups {
+        println!(
+            "{:>12}  {}  {:<10} --at {}",
+            b.id,
+            b.inserted_at,
+            b.status,
+            b.at.map(|t| t.to_string()).unwrap_or_else(|| "–".into())
+        );
+    }
+    if v.pitr_enabled {
+        println!(
+            "Återställ: fabrik backup recover {} --at <tid inom fönstret>",
+            v.slug
+        );
+    } else {
+        println!(
+            "Återställ: fabrik backup recover {} --at <en säkerhetskopias tid>",
+            v.slug
+        );
+    }
 }
 
 /// A file only its owner may read: it holds the customer's data in clear.

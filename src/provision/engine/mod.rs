@@ -9,6 +9,7 @@ mod claims;
 mod compensate;
 mod drive;
 mod queries;
+mod recovery;
 mod retry;
 
 use std::collections::HashMap;
@@ -201,6 +202,13 @@ impl Engine {
                 }
                 Some(RunInput::Deployment { deployment })
             }
+            // Supabase's restore replaces the customer's data too: typed the same way.
+            RunRequest::Recover { confirmation, .. } if confirmation.trim() != slug => {
+                return Err(Error::NotConfirmed)
+            }
+            RunRequest::Recover { target, .. } => Some(RunInput::Recover {
+                recover_to: *target,
+            }),
             RunRequest::Backup {
                 scheduled: Some(true),
             }
@@ -240,6 +248,7 @@ impl Engine {
         request: &RunRequest,
         sink: Arc<dyn EventSink>,
     ) -> Result<RunState> {
+        self.refuse_early(slug, request).await?;
         let (slug, me) = (slug.to_string(), request.clone());
         let start = self.blocking_record(slug, me).await?;
         match start.driver {

@@ -122,7 +122,9 @@ impl Engine {
         let Some(recorded) = recorded.filter(|r| !r.id.is_empty()) else {
             return Err(Error::NotProvisioned(customer.slug));
         };
-        let refused = |e: crate::provision::context::StepError| Error::Refused(e.into());
+        let refused = |e: crate::provision::context::StepError| {
+            Error::from(crate::provision::steps::Refusal::from(e))
+        };
         let provider = |e: crate::providers::ProviderError| Error::Provider(e.to_string());
         let found = self
             .clients
@@ -216,7 +218,7 @@ impl Engine {
         .map_err(|e| Error::Provider(e.to_string()))?;
         match judged {
             Ok(d) => Ok(d.id),
-            Err(refusal) => Err(Error::Refused(refusal)),
+            Err(refusal) => Err(refusal.into()),
         }
     }
 

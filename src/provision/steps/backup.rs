@@ -52,9 +52,14 @@ async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
     if let Some(b) = ctx.db(move |s| s.backup_of_run(run_id)).await? {
         return done(StepOutcome::Done, Some(b.id.to_string()), output(&b));
     }
+    // A recovery Supabase would refuse (the plan, the window) is refused before anything is
+    // taken: nothing is left behind by a run that cannot do what it was asked.
+    if ctx.kind == RunKind::Recover {
+        super::recover::check(ctx).await?;
+    }
     let reason = match ctx.kind {
         RunKind::Migrate => BackupReason::BeforeMigration,
-        RunKind::Restore => BackupReason::BeforeRestore,
+        RunKind::Restore | RunKind::Recover => BackupReason::BeforeRestore,
         _ if ctx.input == Some(RunInput::Scheduled { scheduled: true }) => BackupReason::Scheduled,
         _ => BackupReason::OnDemand,
     };

@@ -46,6 +46,7 @@ mod migrate;
 mod modules;
 mod n8n;
 mod promote;
+mod recover;
 mod supabase;
 mod template;
 mod vercel;
@@ -248,6 +249,11 @@ pub static PROMOTE: [&StepDef; 1] = [&promote::PROMOTE];
 /// The workflow to the backup repository; a restore backs the current one up first.
 pub static WORKFLOW_BACKUP: [&StepDef; 1] = [&workflows::BACKUP];
 pub static WORKFLOW_RESTORE: [&StepDef; 2] = [&workflows::BACKUP, &workflows::RESTORE];
+/// Supabase's own restore: what it replaces backed up by Fabrik first, then the restore
+/// waited for, then the schema checked as after any restore.
+pub static RECOVER: [&StepDef; 3] = [&backup::BACKUP, &recover::RECOVER, &migrate::VERIFY];
+/// The recovery's own step.
+static RECOVERY: [&StepDef; 1] = [&recover::RECOVER];
 
 /// The steps a run of this kind may record (a teardown records the undoable provisioning
 /// steps it finds, see `undoable`; a repair the ones its findings named). A step's need
@@ -271,6 +277,7 @@ pub fn for_kind(kind: RunKind) -> &'static [&'static StepDef] {
         RunKind::WorkflowBackup => &WORKFLOW_BACKUP,
         RunKind::WorkflowRestore => &WORKFLOW_RESTORE,
         RunKind::Promote => &PROMOTE,
+        RunKind::Recover => &RECOVER,
     }
 }
 
@@ -284,6 +291,7 @@ pub fn all() -> impl Iterator<Item = &'static StepDef> {
         .chain(TEMPLATE_SYNC.iter())
         .chain(WORKFLOW_RESTORE.iter())
         .chain(PROMOTE.iter())
+        .chain(RECOVERY.iter())
         .copied()
 }
 
@@ -410,11 +418,13 @@ mod tests {
             for (i, d) in table.iter().enumerate() {
                 for dep in d.needs {
                     // A need outside the table is one provisioning met before this run, or the
-                    // other database run's alternative (verify follows migrate or restore).
+                    // other database runs' alternative (verify follows migrate, restore or
+                    // recover).
                     let j = table.iter().position(|x| x.key == *dep);
                     let earlier = *kind != RunKind::Provision
                         && (PROVISION.iter().any(|p| p.key == *dep)
-                            || DATABASE.iter().any(|p| p.key == *dep));
+                            || DATABASE.iter().any(|p| p.key == *dep)
+                            || RECOVERY.iter().any(|p| p.key == *dep));
                     assert!(
                         j.is_some_and(|j| j < i) || (j.is_none() && earlier),
                         "{} needs {dep}, not listed before it in {kind}",

@@ -41,6 +41,15 @@ pub struct Refusal {
     pub params: Params,
 }
 
+impl From<Refusal> for crate::Error {
+    fn from(r: Refusal) -> crate::Error {
+        crate::Error::Refused {
+            code: r.code,
+            params: r.params,
+        }
+    }
+}
+
 impl From<StepError> for Refusal {
     fn from(e: StepError) -> Refusal {
         Refusal {

@@ -66,6 +66,11 @@ CREATE TABLE workflow_backups (
 CREATE INDEX workflow_backups_customer ON workflow_backups (customer_id, environment, id);
 CREATE UNIQUE INDEX workflow_backups_run ON workflow_backups (run_id) WHERE run_id IS NOT NULL;
 
+-- Supabase's own restore replaces a customer's database like a restore from Fabrik's backups:
+-- only an owner starts one.
+DROP POLICY runs_start ON runs;
+CREATE POLICY runs_start ON runs FOR INSERT WITH CHECK (kind NOT IN ('teardown', 'restore', 'recover') OR has_right('owner'));
+
 CREATE OR REPLACE FUNCTION grant_rights(force BOOLEAN) RETURNS VOID
     LANGUAGE plpgsql SET search_path = fabrik AS $$
 DECLARE
