@@ -45,6 +45,7 @@ const sv = {
   'cred.deleteBody': 'Token för {provider} tas bort ur nyckelringen. Fabrik kan inte provisionera med {provider} förrän du sparar en ny.',
   'cred.confirmDelete': 'Ta bort token',
   'cred.deleted': 'Token för {provider} har tagits bort',
+  'cred.optional': 'Valfri: för säkerhetskopior av n8n-flöden',
 
   'settings.section': 'Inställningar',
   'settings.intro': 'Det som behövs för att provisionera en kund. Inget här är hemligt.',
@@ -62,6 +63,7 @@ const sv = {
   'settings.group.email': 'E-post',
   'settings.group.templates': 'Mallar',
   'settings.group.advanced': 'Avancerat',
+  'settings.group.backups': 'Säkerhetskopior',
   'settings.advancedHint': 'API-adresser; ändra bara om byrån använder egna installationer.',
 
   'list.title': 'Kunder',
@@ -267,6 +269,8 @@ const sv = {
   'runKind.backup': 'Säkerhetskopia',
   'runKind.restore': 'Återställning från kopia',
   'runKind.template_sync': 'Malluppdatering (pull request)',
+  'runKind.workflow_backup': 'Säkerhetskopia av flöden',
+  'runKind.workflow_restore': 'Återställning av flöde',
   'modules.button': 'Uppdatera moduler',
   'modules.applied': 'I drift',
   'modules.outdated': 'Sparade moduler eller plan skiljer sig från instansens; uppdatera för att de ska gälla.',
@@ -339,6 +343,19 @@ const sv = {
   'health.unhealthy': 'Avvikelser: {n}',
   'health.unchecked': 'Ej kontrollerad',
   'health.checkedAt': 'Kontrollerad {at}',
+  'age.now': 'nu',
+  'age.minutes': '{n} min',
+  'age.hours': '{n} h',
+  'age.days': '{n} d',
+  'age.none': '–',
+  'backupAge.database': 'DB {age}',
+  'backupAge.workflows': 'Flöden {age}',
+  'backupAge.title': 'Senaste säkerhetskopior',
+  'backupAge.databaseAt': 'Databas: {at}',
+  'backupAge.workflowsAt': 'Flöden: {at}',
+  'backupAge.never': 'ingen ännu',
+  'backupAge.stale': 'Äldre än gränsen (backup.alert_hours)',
+  'backupAge.staleShort': 'Gammal kopia',
   'health.title': 'Hälsa',
   'health.checkAll': 'Kontrollera alla',
   'health.sweeping': 'Kontrollerar {done}/{total}…',
@@ -379,6 +396,30 @@ const sv = {
   'restore.label': 'Skriv kundens slug för att bekräfta',
   'restore.confirm': 'Återställ',
   'restore.failed': 'Återställningen startade inte.',
+  'wfBackups.title': 'Säkerhetskopior av flöden',
+  'wfBackups.hint': 'n8n-flödena sparas som filer i byråns Gitea, en commit per ändring. Tas när kunden levereras, på begäran och enligt schemat.',
+  'wfBackups.now': 'Säkerhetskopiera flödet nu',
+  'wfBackups.none': 'Inga säkerhetskopior av flödet ännu.',
+  'wfBackups.loadFailed': 'Flödenas säkerhetskopior kunde inte hämtas: {message}',
+  'wfBackups.when': 'Tagen',
+  'wfBackups.reason': 'Varför',
+  'wfBackups.commit': 'Version',
+  'wfBackups.repository': 'Förråd',
+  'wfBackups.unchanged': 'oförändrat',
+  'wfBackups.unchangedTitle': 'Inget hade ändrats sedan förra kopian; förrådet hade redan flödet som det var.',
+  'wfBackups.files': '{n} flöden',
+  'wfBackups.restore': 'Återställ…',
+  'wfBackups.reason.provisioned': 'Vid leverans',
+  'wfBackups.reason.on_demand': 'På begäran',
+  'wfBackups.reason.scheduled': 'Schemalagd',
+  'wfBackups.reason.before_restore': 'Före återställning',
+  'wfBackups.failed': 'Säkerhetskopieringen av flödet misslyckades: {message}',
+  'wfBackups.restoreFailed': 'Återställningen av flödet misslyckades: {message}',
+  'wfBackups.toSettings': 'Öppna Inställningar',
+  'wfRestore.title': 'Återställ flödet för {name}',
+  'wfRestore.body': 'Flödet i n8n ersätts med versionen {commit} från {when}.',
+  'wfRestore.safety': 'Först säkerhetskopieras flödet som det är nu, så återställningen kan själv ångras. Om flödet är aktivt förblir det aktivt.',
+  'wfRestore.confirm': 'Återställ flödet',
   'ops.title': 'Drift',
   'ops.pause': 'Pausa',
   'ops.resume': 'Återuppta',
@@ -736,6 +777,7 @@ const en: Record<TextKey, string> = {
   'cred.deleteBody': 'The token for {provider} is removed from the keyring. Fabrik cannot provision with {provider} until you save a new one.',
   'cred.confirmDelete': 'Remove token',
   'cred.deleted': 'Token for {provider} removed',
+  'cred.optional': 'Optional: for backups of the n8n workflows',
 
   'settings.section': 'Settings',
   'settings.intro': 'What provisioning a customer needs. Nothing here is secret.',
@@ -753,6 +795,7 @@ const en: Record<TextKey, string> = {
   'settings.group.email': 'Email',
   'settings.group.templates': 'Templates',
   'settings.group.advanced': 'Advanced',
+  'settings.group.backups': 'Backups',
   'settings.advancedHint': "API addresses; change them only if the agency runs its own installations.",
 
   'list.title': 'Customers',
@@ -958,6 +1001,8 @@ const en: Record<TextKey, string> = {
   'runKind.backup': 'Backup',
   'runKind.restore': 'Restore from backup',
   'runKind.template_sync': 'Template update (pull request)',
+  'runKind.workflow_backup': 'Workflow backup',
+  'runKind.workflow_restore': 'Workflow restore',
   'modules.button': 'Update modules',
   'modules.applied': 'Running',
   'modules.outdated': 'The saved modules or plan differ from the instance\'s; update for them to apply.',
@@ -1030,6 +1075,19 @@ const en: Record<TextKey, string> = {
   'health.unhealthy': 'Findings: {n}',
   'health.unchecked': 'Not checked',
   'health.checkedAt': 'Checked {at}',
+  'age.now': 'now',
+  'age.minutes': '{n} min',
+  'age.hours': '{n} h',
+  'age.days': '{n} d',
+  'age.none': '–',
+  'backupAge.database': 'DB {age}',
+  'backupAge.workflows': 'Flows {age}',
+  'backupAge.title': 'Newest backups',
+  'backupAge.databaseAt': 'Database: {at}',
+  'backupAge.workflowsAt': 'Workflows: {at}',
+  'backupAge.never': 'none yet',
+  'backupAge.stale': 'Older than the limit (backup.alert_hours)',
+  'backupAge.staleShort': 'Old backup',
   'health.title': 'Health',
   'health.checkAll': 'Check all',
   'health.sweeping': 'Checking {done}/{total}…',
@@ -1070,6 +1128,30 @@ const en: Record<TextKey, string> = {
   'restore.label': 'Type the customer\'s slug to confirm',
   'restore.confirm': 'Restore',
   'restore.failed': 'The restore did not start.',
+  'wfBackups.title': 'Workflow backups',
+  'wfBackups.hint': 'The n8n workflows are kept as files in the agency\'s Gitea, one commit per change. Taken when the customer is delivered, on demand and on the schedule.',
+  'wfBackups.now': 'Back up the workflow now',
+  'wfBackups.none': 'No backups of the workflow yet.',
+  'wfBackups.loadFailed': 'The workflow backups could not be read: {message}',
+  'wfBackups.when': 'Taken',
+  'wfBackups.reason': 'Why',
+  'wfBackups.commit': 'Version',
+  'wfBackups.repository': 'Repository',
+  'wfBackups.unchanged': 'unchanged',
+  'wfBackups.unchangedTitle': 'Nothing had changed since the previous backup; the repository already held the workflow as it was.',
+  'wfBackups.files': '{n} workflows',
+  'wfBackups.restore': 'Restore…',
+  'wfBackups.reason.provisioned': 'On delivery',
+  'wfBackups.reason.on_demand': 'On demand',
+  'wfBackups.reason.scheduled': 'Scheduled',
+  'wfBackups.reason.before_restore': 'Before a restore',
+  'wfBackups.failed': 'The workflow backup failed: {message}',
+  'wfBackups.restoreFailed': 'The workflow restore failed: {message}',
+  'wfBackups.toSettings': 'Open Settings',
+  'wfRestore.title': 'Restore the workflow of {name}',
+  'wfRestore.body': 'The workflow in n8n is replaced with version {commit} from {when}.',
+  'wfRestore.safety': 'The workflow as it is now is backed up first, so the restore can itself be undone. If the workflow is active it stays active.',
+  'wfRestore.confirm': 'Restore the workflow',
   'ops.title': 'Operations',
   'ops.pause': 'Pause',
   'ops.resume': 'Resume',
@@ -1475,6 +1557,22 @@ export function formatDateTime(lang: Language, iso: string): string {
     timeStyle: 'short',
   }));
   return f.format(d);
+}
+
+/**
+ * How long ago `iso` was, short: "nu", "12 min", "3 h", "2 d"; "–" for none. Whole units,
+ * rounded down, so "2 d" means at least two days.
+ */
+export function formatAge(lang: Language, iso: string | null, now: number = Date.now()): string {
+  if (!iso) return translate(lang, 'age.none');
+  const at = new Date(iso).getTime();
+  if (Number.isNaN(at)) return translate(lang, 'age.none');
+  const minutes = Math.max(0, Math.floor((now - at) / 60_000));
+  if (minutes < 1) return translate(lang, 'age.now');
+  if (minutes < 60) return translate(lang, 'age.minutes', { n: minutes });
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return translate(lang, 'age.hours', { n: hours });
+  return translate(lang, 'age.days', { n: Math.floor(hours / 24) });
 }
 
 export interface I18n {

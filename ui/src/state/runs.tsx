@@ -180,6 +180,8 @@ interface RunsContextValue {
   domain: (slug: string, domain: string, remove: boolean) => Promise<boolean>;
   /** Puts the customer's database back to a backup (a run; `confirmation` is the slug typed). */
   restore: (slug: string, backup: number, confirmation: string) => Promise<boolean>;
+  /** Starts a run and follows it; a refusal comes back (the caller shows it where it belongs). */
+  begin: (slug: string, request: RunRequest) => Promise<ApiError | null>;
 }
 
 const RunsContext = createContext<RunsContextValue | null>(null);
@@ -506,6 +508,15 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
     dayTwo: (slug, kind) => follow(() => startRun(slug, { kind })),
     domain: (slug, domain, remove) => follow(() => startRun(slug, remove ? { kind: 'domain_remove', domain } : { kind: 'domain_add', domain })),
     restore: (slug, backup, confirmation) => follow(() => startRun(slug, { kind: 'restore', backup, confirmation })),
+    begin: async (slug, request) => {
+      try {
+        const o = await startRun(slug, request);
+        await track(o.run_id);
+        return null;
+      } catch (e) {
+        return e as ApiError;
+      }
+    },
     updateModules: async (slug) => {
       try {
         const o = await startRun(slug, { kind: 'update_modules' });
