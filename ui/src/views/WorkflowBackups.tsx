@@ -92,6 +92,9 @@ export function WorkflowBackupsPanel({
   }
 
   const when = (iso: string) => formatDateTime(lang, iso);
+  // One repository (the usual case) is said once above the table; a column only when they differ.
+  const repositories = [...new Set((list ?? []).map((b) => b.repository))];
+  const repoColumn = repositories.length > 1;
 
   return (
     <div className="card" data-testid="workflow-backups-panel">
@@ -128,6 +131,11 @@ export function WorkflowBackupsPanel({
         </p>
       )}
       {list && list.length === 0 && <p className="muted">{t('wfBackups.none')}</p>}
+      {list && list.length > 0 && !repoColumn && (
+        <p className="small" data-testid="workflow-backups-repository">
+          {t('wfBackups.in')} <span className="mono">{repositories[0]}</span>
+        </p>
+      )}
       {list && list.length > 0 && (
         <table className="table" data-testid="workflow-backups-table">
           <thead>
@@ -135,20 +143,20 @@ export function WorkflowBackupsPanel({
               <th>{t('wfBackups.when')}</th>
               <th>{t('wfBackups.reason')}</th>
               <th>{t('wfBackups.commit')}</th>
-              <th>{t('wfBackups.repository')}</th>
+              {repoColumn && <th>{t('wfBackups.repository')}</th>}
               <th aria-label={t('wfBackups.restore')} />
             </tr>
           </thead>
           <tbody>
             {list.map((b) => (
               <tr key={b.id} data-testid="workflow-backup-row" data-reason={b.reason} data-commit={b.commit_sha ?? ''}>
-                <td className="tabular" title={b.taken_at}>
+                <td className="tabular nowrap" title={b.taken_at}>
                   {when(b.taken_at)}
                 </td>
                 <td>{t(`wfBackups.reason.${b.reason}`)}</td>
                 <td>
                   {b.commit_sha ? (
-                    <span className="mono" title={b.commit_sha}>
+                    <span className="mono" title={[`${b.repository}@${b.commit_sha}`, ...b.files.map((f) => f.path)].join('\n')}>
                       {shortSha(b.commit_sha)}
                     </span>
                   ) : (
@@ -157,9 +165,7 @@ export function WorkflowBackupsPanel({
                     </span>
                   )}
                 </td>
-                <td className="mono truncate" title={b.files.map((f) => f.path).join('\n') || undefined}>
-                  {b.repository}
-                </td>
+                {repoColumn && <td className="mono">{b.repository}</td>}
                 <td>
                   {active && b.commit_sha && (
                     <button type="button" className="btn btn-small" data-testid="workflow-restore" disabled={busy || running || starting} onClick={() => setRestoring(b)}>
