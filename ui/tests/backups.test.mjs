@@ -59,7 +59,8 @@ describe('Säkerhetskopior av flöden', () => {
     assert.deepEqual(list.map(([reason]) => reason), ['scheduled', 'scheduled', 'provisioned']);
     assert.equal(list[0][1], '', 'the newest found nothing changed');
     const newest = versions(page).nth(0);
-    assert.match(await newest.innerText(), /Schemalagd\s+oförändrat\s+ops-hub\/client-backups/);
+    assert.match(await newest.innerText(), /Schemalagd\s+oförändrat/);
+    assert.equal(await tid(page, 'workflow-backups-repository').innerText(), 'Förråd i Gitea: ops-hub/client-backups');
     // A version with a commit shows its short SHA (the whole one in the tooltip) and can be restored.
     const second = versions(page).nth(1);
     const sha = list[1][1];

@@ -770,7 +770,16 @@
   const WB = { rows: {}, nextId: 1, content: {}, backedUp: {} };
   window.__mockWorkflowBackups = WB;
   const hoursAgo = (h) => new Date(Date.now() - h * 3_600_000).toISOString();
-  const fakeSha = (n) => (n.toString(16).padStart(8, '0') + 'c0ffee1234567890abcdef1234567890abcdef').slice(0, 40);
+  /** A commit-like SHA, different for every n (an LCG's hex digits, not a hash). */
+  const fakeSha = (n) => {
+    let x = (n * 2654435761) >>> 0;
+    let out = '';
+    while (out.length < 40) {
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+      out += x.toString(16).padStart(8, '0');
+    }
+    return out.slice(0, 40);
+  };
   const backupRepo = () => settingValue('backup.repository') || 'ops-hub/client-backups';
   function workflowFile(c, content) {
     const id = c.instance.n8n_workflow_id || `wf-${c.slug}`;
