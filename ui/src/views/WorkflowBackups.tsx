@@ -72,6 +72,8 @@ export function WorkflowBackupsPanel({
       live = false;
     };
   }, [slug, reload, latestId, latestState]);
+  // A refusal belongs to the moment it happened: any run started since (of any kind) clears it.
+  useEffect(() => setRefused(null), [latestId]);
   const active = customer.status === 'active';
   const running = !!latest && isActive(latest.run.state);
   const failedRun = runProblem(latest, err, tx);
