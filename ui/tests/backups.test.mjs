@@ -84,6 +84,8 @@ describe('Säkerhetskopior av flöden', () => {
     assert.equal(list[0][1].length, 40, 'the edited workflow was committed');
     // The run shows like any other: in the run panel, with its step.
     await page.locator('.run-card').getByText('Säkerhetskopiera n8n-flödet').first().waitFor();
+    // Its end is told by its kind, not as a provisioning.
+    await page.getByTestId('toast').filter({ hasText: "Säkerhetskopia av flöden för Åsa's Bageri & Café AB är klar" }).waitFor();
     await page.waitForFunction(() => !document.querySelector('[data-testid="workflow-backup-now"]')?.disabled);
     await tid(page, 'workflow-backup-now').click();
     await waitVersions(page, 5);
@@ -142,6 +144,7 @@ describe('Säkerhetskopior av flöden', () => {
     await tid(page, 'language-switch').selectOption('en');
     await error.filter({ hasText: 'the Gitea address or token is missing' }).waitFor();
     assert.equal(await tid(page, 'workflow-backup-settings').innerText(), 'Open Settings');
+    assert.equal(await page.getByTestId('toast').filter({ hasText: 'Provisioning' }).count(), 0);
     await tid(page, 'workflow-backup-settings').click();
     await tid(page, 'credential-gitea').waitFor();
     assert.equal(await tid(page, 'nav-settings').getAttribute('aria-current'), 'page');
