@@ -42,6 +42,8 @@ pub struct Credentials<'a> {
     pub endpoints: &'a Endpoints,
     /// Settings that take precedence (the sandbox's world).
     pub overrides: &'a [(&'static str, String)],
+    /// This seat's own settings: where its Gitea token writes (`backup.repository`).
+    pub seat: &'a crate::seat_settings::SeatSettings,
     pub timeout: Duration,
 }
 
@@ -124,7 +126,9 @@ impl Credentials<'_> {
             template: self.setting("github.template"),
             supabase_org: self.setting("supabase.organization"),
             vercel_team_id: self.setting("vercel.team_id"),
-            backup_repository: self.setting("backup.repository"),
+            backup_repository: Some(self.seat.get("backup.repository").unwrap_or_else(|| {
+                crate::provision::settings::DEFAULT_BACKUP_REPOSITORY.to_string()
+            })),
             strict_format: self.environment == "production",
             endpoints: self.endpoints.clone(),
             timeout: self.timeout,

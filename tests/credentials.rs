@@ -30,6 +30,13 @@ async fn sim_with_scopes() -> SimHandle {
     fabrik_sim::start(config).await.unwrap()
 }
 
+/// A seat with no folder: its own settings are the defaults.
+fn seat() -> &'static fabrik::seat_settings::SeatSettings {
+    static SEAT: std::sync::OnceLock<fabrik::seat_settings::SeatSettings> =
+        std::sync::OnceLock::new();
+    SEAT.get_or_init(Default::default)
+}
+
 fn creds<'a>(
     store: &'a Store,
     secrets: &'a fabrik::secrets::SecretStore,
@@ -41,6 +48,7 @@ fn creds<'a>(
         environment: "sandbox",
         endpoints,
         overrides: &[],
+        seat: seat(),
         timeout: Duration::from_secs(5),
     }
 }
@@ -58,6 +66,25 @@ async fn each_verification_outcome_has_its_own_message() {
     }
     let endpoints = endpoints(&sim);
     let c = creds(&store, &secrets, &endpoints);
+
+    // Gitea: the token works, but the backup repository is not there yet; it is named.
+    c.save(Provider::Gitea, TOKEN).unwrap();
+    let gitea = c.test(Provider::Gitea).await.unwrap().verification.unwrap();
+    assert_eq!(gitea.state, VerifyState::WrongAccount);
+    assert!(
+        gitea.message.sv.contains("ops-hub/client-backups")
+            && gitea.message.sv.contains("finns inte"),
+        "{:?}",
+        gitea.message
+    );
+    c.delete(Provider::Gitea).unwrap();
+    let made = reqwest::Client::new()
+        .post(format!("{}/__sim/gitea/repos", sim.base_url()))
+        .json(&serde_json::json!({ "owner": "ops-hub", "name": "client-backups", "private": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status().as_u16(), 201);
 
     // Missing, then saved, then verified with the account it belongs to.
     for p in Provider::ALL {

@@ -220,16 +220,22 @@ async fn one_commit_per_changed_instance_and_none_when_nothing_changed() {
         "{newest}"
     );
 
-    // The register: the edited instance has two versions with a commit; the others one and
-    // two checks that found nothing changed.
+    // The register: the edited instance has two backups that committed; the others one and
+    // two that found nothing changed, each naming the commit that holds it.
     let versions = f.versions(edited);
     let with_commit = |v: &Value| {
         v.as_array()
             .unwrap()
             .iter()
-            .filter(|b| b["commit_sha"].is_string())
+            .filter(|b| b["changed"].as_i64() > Some(0))
             .count()
     };
+    let first_of = f.versions(&f.slugs[0]);
+    assert!(first_of
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|b| b["commit_sha"] == first_of[2]["commit_sha"]));
     assert_eq!(with_commit(&versions), 2, "{versions}");
     assert_eq!(with_commit(&f.versions(&f.slugs[0])), 1);
     assert_eq!(f.versions(&f.slugs[0]).as_array().unwrap().len(), 3);
@@ -255,6 +261,13 @@ async fn one_commit_per_changed_instance_and_none_when_nothing_changed() {
     assert!(String::from_utf8(pasted)
         .unwrap()
         .contains("Bearer <redacted>"));
+    // Nor in the register the runs wrote.
+    for file in [f.db.clone(), f.db.with_extension("sqlite3-wal")] {
+        if let Ok(bytes) = std::fs::read(&file) {
+            let found = bytes.windows(8).any(|w| w == b"SENTINEL");
+            assert!(!found, "a sentinel in {}", file.display());
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -344,4 +357,46 @@ async fn a_restore_writes_the_version_back_exactly_and_a_failed_one_leaves_the_c
     let (code, _, err) = fabrik(sim, &f.db, &["restore", "workflow", slug, "999999"]);
     assert_ne!(code, 0);
     assert!(err.contains("workflow_version_not_found"), "{err}");
+}
+
+/// kill -9 while the commit is on its way (Gitea slowed), then the same again: the instance
+/// ends with exactly one commit, whether the killed write landed or not, and the register's
+/// newest backup names the commit that holds the workflow.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_while_committing_then_again_makes_exactly_one_commit() {
+    let Some(f) = fleet("workflow-kill", 1).await else {
+        return;
+    };
+    let (sim, slug) = (&f.sim, &f.slugs[0]);
+    fault(
+        sim,
+        json!({"method": "POST", "path": "/gitea/api/v1/repos/*/*/contents", "delay_ms": 1500}),
+    )
+    .await;
+    let mut cmd = cli(sim, &f.db);
+    cmd.env("FABRIK_GITEA_TOKEN", TOKEN)
+        .args(["backup", "workflows", slug, "--json"]);
+    let (_, output, killed) = run_until(cmd, &|e: &Value| {
+        let hit = e["type"] == "step_started" && e["step"] == "n8n.backup";
+        if hit {
+            // The folder read is quick; by now the commit is waiting in Gitea.
+            std::thread::sleep(std::time::Duration::from_millis(400));
+        }
+        hit
+    });
+    assert!(killed, "{output}");
+    clear_faults(sim).await;
+    let (code, out, err) = fabrik(sim, &f.db, &["backup", "workflows", slug]);
+    assert_eq!(code, 0, "{out}{err}");
+    let repo = repository(sim).await;
+    assert_eq!(repo["commit_count"], 1, "{repo}");
+    let versions = f.versions(slug);
+    assert_eq!(
+        versions[0]["commit_sha"], repo["commits"][0]["sha"],
+        "{versions}"
+    );
+    // And once more: nothing changed, nothing written.
+    let (code, out, err) = fabrik(sim, &f.db, &["backup", "workflows", slug]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(repository(sim).await["commit_count"], 1);
 }

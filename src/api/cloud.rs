@@ -250,6 +250,7 @@ impl CloudApi {
             environment: self.environment.as_str(),
             endpoints: &self.endpoints,
             overrides: &self.overrides,
+            seat: &self.seat,
             timeout: self.timeout,
         }
     }

@@ -140,6 +140,7 @@ impl Supervisor {
                 Ok(all) => all
                     .into_iter()
                     .filter(|s| s.state == CredentialState::Missing)
+                    .filter(|s| crate::secrets::Provider::REQUIRED.contains(&s.provider))
                     .map(|s| s.provider)
                     .collect(),
                 Err(e) => {

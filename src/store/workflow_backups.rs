@@ -50,10 +50,11 @@ pub struct WorkflowBackup {
     pub target: String,
     /// `owner/name`.
     pub repository: String,
-    /// The commit that holds this version; `None` when nothing had changed since the last.
+    /// The commit that holds this version (one this backup made when `changed` > 0, else the
+    /// file's last commit as the repository showed it); `None` only if Gitea did not say.
     pub commit_sha: Option<String>,
     pub files: Vec<WorkflowFile>,
-    /// How many files the commit changed.
+    /// How many files this backup committed; 0: nothing had changed, no commit was made.
     #[ts(type = "number")]
     pub changed: i64,
     pub reason: WorkflowBackupReason,

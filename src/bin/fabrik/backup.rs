@@ -135,9 +135,11 @@ fn print_workflow_backups(list: &[fabrik::store::workflow_backups::WorkflowBacku
     }
     println!("Flöden (i {}):", list[0].repository);
     for b in list {
-        let commit = match &b.commit_sha {
-            Some(c) => format!("commit {}", &c[..c.len().min(10)]),
-            None => "oförändrat".to_string(),
+        let short = |c: &String| c.chars().take(10).collect::<String>();
+        let commit = match (&b.commit_sha, b.changed) {
+            (Some(c), 0) => format!("oförändrat ({})", short(c)),
+            (Some(c), _) => format!("commit {}", short(c)),
+            (None, _) => "oförändrat".to_string(),
         };
         let names: Vec<String> = b
             .files

@@ -61,6 +61,8 @@ fn failed(repository: &str, detail: impl std::fmt::Display) -> StepError {
     )
 }
 
+/// `commit`: the commit that holds this version; `changed`: files this backup committed (0: it
+/// found the repository holding them already).
 fn output(b: &WorkflowBackup) -> Value {
     json!({ "backup": b.id, "commit": b.commit_sha, "changed": b.changed, "repository": b.repository })
 }
@@ -111,14 +113,12 @@ async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
             .collect();
         let plan = workflows::changes(&files, &present);
         if plan.changes.is_empty() {
-            // Nothing to write. If this run wrote it (an answer lost on the way back, then a
-            // retry), the file's last commit is this backup's.
-            if attempt > 1 || ctx.intended_by_this_run(StepKey::N8nBackup).await? {
-                commit = folder
-                    .iter()
-                    .find(|e| e.path == path)
-                    .and_then(|e| e.last_commit_sha.clone());
-            }
+            // Nothing to write: the file's last commit holds this version (one this run or a
+            // killed one made, its answer lost, or an earlier backup's).
+            commit = folder
+                .iter()
+                .find(|e| e.path == path)
+                .and_then(|e| e.last_commit_sha.clone());
             planned = Some((plan, 0));
             break;
         }
