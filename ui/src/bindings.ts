@@ -536,11 +536,12 @@ target: string,
  */
 repository: string, 
 /**
- * The commit that holds this version; `None` when nothing had changed since the last.
+ * The commit that holds this version (one this backup made when `changed` > 0, else the
+ * file's last commit as the repository showed it); `None` only if Gitea did not say.
  */
 commit_sha: string | null, files: Array<WorkflowFile>, 
 /**
- * How many files the commit changed.
+ * How many files this backup committed; 0: nothing had changed, no commit was made.
  */
 changed: number, reason: WorkflowBackupReason, taken_at: string, };
 
