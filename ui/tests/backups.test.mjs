@@ -41,9 +41,9 @@ async function openCustomer(page, slug = SLUG) {
   await tid(page, 'workflow-backups-panel').waitFor();
 }
 
-/** The versions shown, newest first: [reason, commit or ''] each. */
+/** The versions shown, newest first: [reason, commit or '', files changed] each. */
 function shown(page) {
-  return page.$$eval('[data-testid="workflow-backup-row"]', (rows) => rows.map((r) => [r.dataset.reason, r.dataset.commit]));
+  return page.$$eval('[data-testid="workflow-backup-row"]', (rows) => rows.map((r) => [r.dataset.reason, r.dataset.commit, r.dataset.changed]));
 }
 
 async function waitVersions(page, n) {
@@ -57,9 +57,10 @@ describe('Säkerhetskopior av flöden', () => {
     await waitVersions(page, 3);
     const list = await shown(page);
     assert.deepEqual(list.map(([reason]) => reason), ['scheduled', 'scheduled', 'provisioned']);
-    assert.equal(list[0][1], '', 'the newest found nothing changed');
+    assert.equal(list[0][2], '0', 'the newest found nothing changed');
+    assert.equal(list[0][1], list[1][1], 'and names the commit that already held the workflow');
     const newest = versions(page).nth(0);
-    assert.match(await newest.innerText(), /Schemalagd\s+oförändrat/);
+    assert.match(await newest.innerText(), new RegExp(`Schemalagd\\s+oförändrat \\(${list[1][1].slice(0, 7)}\\)`));
     assert.equal(await tid(page, 'workflow-backups-repository').innerText(), 'Förråd i Gitea: ops-hub/client-backups');
     // A version with a commit shows its short SHA (the whole one in the tooltip) and can be restored.
     const second = versions(page).nth(1);
@@ -67,7 +68,8 @@ describe('Säkerhetskopior av flöden', () => {
     assert.equal(sha.length, 40);
     assert.match(await second.innerText(), new RegExp(sha.slice(0, 7)));
     assert.equal(await second.getByTestId('workflow-restore').count(), 1);
-    assert.equal(await newest.getByTestId('workflow-restore').count(), 0, 'nothing to restore without a commit');
+    assert.equal(await second.getByTestId('workflow-unchanged').count(), 0);
+    assert.equal(await newest.getByTestId('workflow-restore').count(), 1, 'the commit it names can be restored too');
     assert.match(await versions(page).nth(2).innerText(), /Vid leverans/);
     assertClean();
   });
@@ -82,6 +84,7 @@ describe('Säkerhetskopior av flöden', () => {
     let list = await shown(page);
     assert.equal(list[0][0], 'on_demand');
     assert.equal(list[0][1].length, 40, 'the edited workflow was committed');
+    assert.equal(list[0][2], '1');
     // The run shows like any other: in the run panel, with its step.
     await page.locator('.run-card').getByText('Säkerhetskopiera n8n-flödet').first().waitFor();
     // Its end is told by its kind, not as a provisioning.
@@ -90,7 +93,7 @@ describe('Säkerhetskopior av flöden', () => {
     await tid(page, 'workflow-backup-now').click();
     await waitVersions(page, 5);
     list = await shown(page);
-    assert.deepEqual(list[0], ['on_demand', '']);
+    assert.deepEqual(list[0], ['on_demand', list[1][1], '0'], 'unchanged: no commit, the one before named');
     assert.match(await versions(page).nth(0).innerText(), /oförändrat/);
     assert.deepEqual((await runStarts(page, 'workflow_backup')).map((c) => c.args), [
       { slug: SLUG, kind: 'workflow_backup' },
@@ -122,7 +125,7 @@ describe('Säkerhetskopior av flöden', () => {
     await waitVersions(page, 4);
     const list = await shown(page);
     assert.equal(list[0][0], 'before_restore');
-    assert.equal(list[0][1].length, 40, 'the edited workflow was backed up before it was replaced');
+    assert.equal(list[0][2], '1', 'the edited workflow was backed up before it was replaced');
     const versionsInRegister = await page.evaluate((s) => window.__mockWorkflowBackups.rows[s].map((r) => r.id), SLUG);
     assert.deepEqual((await runStarts(page, 'workflow_restore')).map((c) => c.args), [{ slug: SLUG, kind: 'workflow_restore', version: versionsInRegister[0] }]);
     await page.locator('.run-card').getByText('Skriv tillbaka flödets version').first().waitFor();

@@ -1,6 +1,7 @@
 // The customer's n8n workflow backups on the customer page, beside the database's: each version
-// newest first (when, why, its commit or "oförändrat", the repository), "Säkerhetskopiera flödet
-// nu", and per committed version a restore behind a confirmation. Both are runs (the core's
+// newest first (when, why, its commit, "oförändrat" when the backup found nothing to commit
+// and named the commit already holding the workflow, the repository), "Säkerhetskopiera flödet
+// nu", and per version with a commit a restore behind a confirmation. Both are runs (the core's
 // `workflow_backup` / `workflow_restore`): they show in the run panel with their steps. When one
 // is refused or fails, its reason shows here, with the way out when Settings is it.
 import { useEffect, useState } from 'react';
@@ -151,19 +152,21 @@ export function WorkflowBackupsPanel({
           </thead>
           <tbody>
             {list.map((b) => (
-              <tr key={b.id} data-testid="workflow-backup-row" data-reason={b.reason} data-commit={b.commit_sha ?? ''}>
+              <tr key={b.id} data-testid="workflow-backup-row" data-reason={b.reason} data-commit={b.commit_sha ?? ''} data-changed={b.changed}>
                 <td className="tabular nowrap" title={b.taken_at}>
                   {when(b.taken_at)}
                 </td>
                 <td>{t(`wfBackups.reason.${b.reason}`)}</td>
-                <td>
-                  {b.commit_sha ? (
-                    <span className="mono" title={[`${b.repository}@${b.commit_sha}`, ...b.files.map((f) => f.path)].join('\n')}>
-                      {shortSha(b.commit_sha)}
-                    </span>
-                  ) : (
-                    <span className="muted" title={t('wfBackups.unchangedTitle')}>
+                <td className="nowrap">
+                  {b.changed === 0 && (
+                    <span className="muted" title={t('wfBackups.unchangedTitle')} data-testid="workflow-unchanged">
                       {t('wfBackups.unchanged')}
+                    </span>
+                  )}
+                  {b.changed === 0 && b.commit_sha && ' '}
+                  {b.commit_sha && (
+                    <span className={`mono${b.changed === 0 ? ' muted' : ''}`} title={[`${b.repository}@${b.commit_sha}`, ...b.files.map((f) => f.path)].join('\n')}>
+                      {b.changed === 0 ? `(${shortSha(b.commit_sha)})` : shortSha(b.commit_sha)}
                     </span>
                   )}
                 </td>

@@ -761,7 +761,8 @@
 
   // ---------- workflow backups (src/provision/steps/workflows.rs, src/store/workflow_backups.rs) ----------
   // Each customer's workflow has a content version; a backup commits when it differs from the
-  // last one backed up and records `commit_sha: null` when nothing changed. A restore backs the
+  // last one backed up, and when nothing changed records `changed: 0` with the commit that
+  // already holds the file (src/store/workflow_backups.rs). A restore backs the
   // current one up first (`before_restore`), then the workflow holds the version restored.
   // CONFIG.workflowBackups: { slug: [{ hours_ago, reason?, unchanged? }] } (oldest first) seeds
   // the register; CONFIG.workflowEdited: [slug] says the workflow changed since its last backup;
@@ -790,9 +791,11 @@
     const content = WB.content[c.slug] ?? 0;
     const changed = WB.backedUp[c.slug] !== content;
     const id = WB.nextId++;
+    // Nothing changed: no commit, and the version names the commit that already holds the file.
+    const holding = [...list].reverse().find((r) => r.changed > 0)?.commit_sha ?? null;
     const row = {
       id, customer_id: c.id, environment: ENVIRONMENT, run_id: runId, target: 'gitea', repository: backupRepo(),
-      commit_sha: changed ? fakeSha(id) : null, files: [workflowFile(c, content)], changed: changed ? 1 : 0, reason, taken_at: takenAt,
+      commit_sha: changed ? fakeSha(id) : holding, files: [workflowFile(c, content)], changed: changed ? 1 : 0, reason, taken_at: takenAt,
     };
     row.content = content;
     list.push(row);
