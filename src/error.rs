@@ -113,6 +113,12 @@ pub enum Error {
     },
     /// A roll-out cannot be planned: its files, its waves, its halt rule.
     RolloutPlan(crate::messages::Text),
+    /// What Fabrik refuses to do before anything changes, and why, in a step's words: a
+    /// deployment that is not made production for the customer (unknown, another project's,
+    /// not READY, not built for production), a project that is gone or not the customer's.
+    Refused(crate::provision::steps::Refusal),
+    /// "Ångra" with no production recorded before by a promote run of the customer's.
+    NothingToUndo(String),
     Io(std::io::Error),
     Internal(String),
 }
@@ -167,6 +173,8 @@ impl Error {
             Error::RolloutBusy(_) => ErrorCode::RolloutBusy,
             Error::RolloutState { .. } => ErrorCode::RolloutState,
             Error::RolloutPlan(_) => ErrorCode::RolloutPlan,
+            Error::Refused(r) => r.code,
+            Error::NothingToUndo(_) => ErrorCode::NothingToUndo,
             Error::Io(_) => ErrorCode::Io,
             Error::Internal(_) => ErrorCode::Internal,
         }
@@ -188,7 +196,8 @@ impl Error {
             Error::CustomerNotFound(slug)
             | Error::CustomerBusy(slug)
             | Error::CustomerHasInstance(slug)
-            | Error::NotProvisioned(slug) => params! { "slug" => slug },
+            | Error::NotProvisioned(slug)
+            | Error::NothingToUndo(slug) => params! { "slug" => slug },
             Error::DatabaseTooNew { path, found, known } => {
                 params! { "path" => path, "found" => found, "known" => known }
             }
@@ -257,6 +266,7 @@ impl Error {
             Error::RolloutPlan(reason) => {
                 params! { "reason" => reason.sv, "reason_en" => reason.en }
             }
+            Error::Refused(r) => r.params.clone(),
             Error::StaleVersion | Error::NotConfirmed => Params::new(),
         }
     }

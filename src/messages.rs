@@ -130,6 +130,16 @@ vocabulary!(
         RestoreMismatch => "restore_mismatch",
         SupabaseInitFailed => "supabase_init_failed",
         DeploymentFailed => "deployment_failed",
+        /// A deployment to make production that Vercel does not know.
+        DeploymentUnknown => "deployment_unknown",
+        /// A deployment to make production that belongs to another project than the customer's.
+        DeploymentForeign => "deployment_foreign",
+        /// A deployment to make production that is not READY (building, failed, cancelled).
+        DeploymentNotReady => "deployment_not_ready",
+        /// A deployment to make production that was not built for production (a preview).
+        DeploymentNotProduction => "deployment_not_production",
+        /// "Ångra" with no earlier production recorded by a promote run of the customer's.
+        NothingToUndo => "nothing_to_undo",
         SiteNotPublic => "site_not_public",
         WaitTimeout => "wait_timeout",
         LedgerIncomplete => "ledger_incomplete",
@@ -532,6 +542,26 @@ impl ErrorCode {
             DeploymentFailed => t(
                 "Driftsättningen {deployment} misslyckades ({state}): {detail}",
                 "The deployment {deployment} failed ({state}): {detail}",
+            ),
+            DeploymentUnknown => t(
+                "Vercel känner inte till någon driftsättning {deployment}, så inget ändrades. Välj en av {slug}s driftsättningar i `fabrik deployments list {slug}` (eller under Driftsättningar i fönstret).",
+                "Vercel knows no deployment {deployment}, so nothing was changed. Choose one of {slug}'s deployments from `fabrik deployments list {slug}` (or under Deployments in the window).",
+            ),
+            DeploymentForeign => t(
+                "Driftsättningen {deployment} hör till Vercel-projektet {project}, inte till {slug}s projekt {own}, så Fabrik gör den inte till produktion för {slug}; inget ändrades. Välj en av kundens egna driftsättningar i `fabrik deployments list {slug}`.",
+                "The deployment {deployment} belongs to the Vercel project {project}, not to {slug}'s project {own}, so Fabrik does not make it production for {slug}; nothing was changed. Choose one of the customer's own deployments from `fabrik deployments list {slug}`.",
+            ),
+            DeploymentNotReady => t(
+                "Driftsättningen {deployment} är {state}, inte READY, så den kan inte bli produktion; inget ändrades. Välj en som är READY i `fabrik deployments list {slug}`, eller vänta tills den här är klar.",
+                "The deployment {deployment} is {state}, not READY, so it cannot become production; nothing was changed. Choose one that is READY from `fabrik deployments list {slug}`, or wait until this one has finished.",
+            ),
+            DeploymentNotProduction => t(
+                "Driftsättningen {deployment} byggdes inte för produktion (mål: {target}), så Fabrik gör den inte till produktion; inget ändrades. Välj en produktionsdriftsättning i `fabrik deployments list {slug}`, eller gör en ny med `fabrik redeploy {slug}`.",
+                "The deployment {deployment} was not built for production (target: {target}), so Fabrik does not make it production; nothing was changed. Choose a production deployment from `fabrik deployments list {slug}`, or make a new one with `fabrik redeploy {slug}`.",
+            ),
+            NothingToUndo => t(
+                "Det finns ingen återgång att ångra för {slug}: ingen lyckad körning har gjort en tidigare driftsättning till produktion. Välj en driftsättning i `fabrik deployments list {slug}` och gör den till produktion.",
+                "There is no rollback to undo for {slug}: no successful run made an earlier deployment production. Choose a deployment from `fabrik deployments list {slug}` and make it production.",
             ),
             WaitTimeout => t("{what}: gav upp efter {seconds} s", "Gave up waiting after {seconds} s ({what_en})"),
             LedgerIncomplete => t(

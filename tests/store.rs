@@ -1071,6 +1071,69 @@ fn a_template_base_and_pull_request_are_kept_once_per_target(store: Store) {
         .is_none());
 }
 
+/// "Ångra" after a deployment rollback reads the newest promotion that changed production
+/// (`created`), in a run that was not rolled back: one that found its deployment already
+/// serving (not created) is passed over, and so is one whose run was rolled back.
+fn the_last_change_of_a_step_passes_over_one_that_changed_nothing(store: Store) {
+    use fabrik::environment::Environment;
+    use fabrik::provision::{RunKind, RunState, StepKey};
+    use fabrik::store::runs::{NewRun, StepUpdate};
+
+    let env = Environment::Sandbox;
+    let c = store
+        .create_customer(draft("Ångra AB", "a@angra.se"), &ModuleManifest::bundled())
+        .unwrap();
+    let promote = |id: &str, previous: &str, created: bool, end: RunState| {
+        let NewRun::Created(run) = store
+            .create_run(c.id, RunKind::Promote, env, &[StepKey::VercelPromote])
+            .unwrap()
+        else {
+            panic!("a new run");
+        };
+        let output = serde_json::json!({ "id": id, "project_id": "prj_1", "previous": previous });
+        let resource = StepUpdate::Resource {
+            external_id: id.to_string(),
+            created,
+            output: Some(output),
+        };
+        store
+            .step_update(&run, StepKey::VercelPromote, resource)
+            .unwrap();
+        store
+            .step_update(&run, StepKey::VercelPromote, StepUpdate::Succeeded)
+            .unwrap();
+        store.set_run_state(&run, end, None, None).unwrap();
+    };
+    let last = || {
+        store
+            .last_change_output(c.id, StepKey::VercelPromote, env)
+            .unwrap()
+            .map(|o| (o["id"].clone(), o["previous"].clone()))
+    };
+    assert_eq!(last(), None);
+    promote("dpl_old", "dpl_new", true, RunState::Succeeded);
+    assert_eq!(last(), Some(("dpl_old".into(), "dpl_new".into())));
+    promote("dpl_old", "dpl_old", false, RunState::Succeeded);
+    assert_eq!(
+        last(),
+        Some(("dpl_old".into(), "dpl_new".into())),
+        "nothing changed"
+    );
+    promote("dpl_x", "dpl_old", true, RunState::RolledBack);
+    assert_eq!(
+        last(),
+        Some(("dpl_old".into(), "dpl_new".into())),
+        "rolled back"
+    );
+    assert_eq!(
+        store
+            .last_change_output(c.id, StepKey::VercelPromote, Environment::Production)
+            .unwrap(),
+        None,
+        "per environment"
+    );
+}
+
 /// Each test above that takes a `Store` runs on both backends (issue #14): the embedded SQLite
 /// register and a shared PostgreSQL one (a fresh database on the tests' own cluster).
 macro_rules! on_both {
@@ -1099,6 +1162,7 @@ on_both!(
     every_page_agrees_with_the_whole_register,
     a_page_is_never_larger_than_the_most_one_answer_carries,
     the_list_shows_the_last_health_check_of_this_environment,
+    the_last_change_of_a_step_passes_over_one_that_changed_nothing,
 );
 
 /// The same schema on both backends: every table and column SQLite has after its migrations,

@@ -357,6 +357,7 @@ fn vercel_project(st: &AppState, b: &Map<String, Value>, name: String) -> Result
                 error: None,
                 error_before_build: false,
                 git_source: git_source.clone(),
+                meta: Map::new(),
             };
             w.vercel.deployments.push(d);
         }

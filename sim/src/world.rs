@@ -536,6 +536,10 @@ pub struct Deployment {
     /// Git errors surface when the build would start (no build happens).
     pub error_before_build: bool,
     pub git_source: Option<Value>,
+    /// What the Git provider said about the commit built (`githubCommitSha`, `githubCommitRef`),
+    /// as the deployment's `meta` carries it; empty for a deployment not made from Git.
+    #[serde(default)]
+    pub meta: serde_json::Map<String, Value>,
 }
 
 impl Deployment {

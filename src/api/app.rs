@@ -393,6 +393,27 @@ impl Commands for Fabrik {
         self.runs().await?.domains(slug).await
     }
 
+    async fn deployments(&self, slug: String) -> ApiResult<crate::provision::Deployments> {
+        let api = super::deployments::DeploymentsApi::new(self.supervisor().await?);
+        api.list(&slug).await
+    }
+
+    async fn promote_deployment(
+        &self,
+        slug: String,
+        deployment: String,
+    ) -> ApiResult<StartOutcome> {
+        let api = super::deployments::DeploymentsApi::new(self.supervisor().await?);
+        let host = self.run_host();
+        Ok(api.promote(&slug, &deployment, host).await?.outcome)
+    }
+
+    async fn undo_promotion(&self, slug: String) -> ApiResult<StartOutcome> {
+        let api = super::deployments::DeploymentsApi::new(self.supervisor().await?);
+        let host = self.run_host();
+        Ok(api.undo(&slug, host).await?.outcome)
+    }
+
     async fn cancel_run(&self, run: i64, rollback: bool) -> ApiResult<bool> {
         blocking(self.supervisor().await?, move |s| s.cancel(run, rollback)).await
     }

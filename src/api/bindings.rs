@@ -26,8 +26,9 @@ use crate::providers::verify::{Verification, VerifyState};
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
 use crate::provision::preflight::Finding;
 use crate::provision::{
-    AdoptionState, AllowedBy, DnsRecord, DomainStatus, LogLevel, RunEvent, RunKind, RunRequest,
-    RunState, StartOutcome, StepKey, StepOutcome, StepState, TargetVerdict, TeardownTarget,
+    AdoptionState, AllowedBy, DeploymentView, Deployments, DnsRecord, DomainStatus, LogLevel,
+    RunEvent, RunKind, RunRequest, RunState, StartOutcome, StepKey, StepOutcome, StepState,
+    TargetVerdict, TeardownTarget,
 };
 use crate::register::{
     ExportFormat, ImportPreview, ImportReport, ImportRow, PortalRows, PortalSource,
@@ -139,6 +140,7 @@ pub fn typescript() -> String {
         ImportPreview, ImportReport, ImportRow, ExportFormat, ExportedFile, PortalSource, PortalRows, ExamplesRemoved, KeptExample,
         RegisterChange, LiveStatus, SharedRegister, MoveReport, TableCheck, Person, Role, NewPerson,
         BackupView, Backup, BackupReason, WorkflowBackup, WorkflowFile, WorkflowBackupReason, BackupAge,
+        Deployments, DeploymentView,
         RolloutsOverview, RolloutSource, RolloutView, RolloutRow, MemberRow, FileHead, WaveView, InstanceSchemaView, RolloutState, MemberState,
         RolloutKind, TemplatesOverview, TemplateRolloutView, RepoPlan, TemplateInstance, TemplateBase, TemplatePr, BaseHow, PrState,
         FileChange, TemplateChange, CustomerChange, Action, Summary, NeedsPerson, Attention,

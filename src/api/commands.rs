@@ -54,6 +54,9 @@ macro_rules! with_commands {
             async plan_provision(slug: String) -> $crate::provision::ProvisionPlan;
             async start_run(slug: String, request: $crate::provision::RunRequest) -> $crate::provision::StartOutcome;
             async domains(slug: String) -> Vec<$crate::provision::DomainStatus>;
+            async deployments(slug: String) -> $crate::provision::Deployments;
+            async promote_deployment(slug: String, deployment: String) -> $crate::provision::StartOutcome;
+            async undo_promotion(slug: String) -> $crate::provision::StartOutcome;
             async cancel_run(run: i64, rollback: bool) -> bool;
             async resume_run(run: i64) -> ();
             async rollback_run(run: i64) -> ();

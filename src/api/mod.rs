@@ -7,6 +7,7 @@ pub mod backups;
 pub mod bindings;
 pub mod cloud;
 pub mod commands;
+pub mod deployments;
 pub mod health;
 pub mod host;
 pub mod rollout_desk;

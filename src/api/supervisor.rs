@@ -137,6 +137,7 @@ impl Supervisor {
             Vec::new()
         } else {
             match self.cloud.credentials_status() {
+                // Only the tokens a run needs: Gitea's is optional (the backup repository).
                 Ok(all) => all
                     .into_iter()
                     .filter(|s| s.state == CredentialState::Missing)

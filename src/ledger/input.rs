@@ -28,6 +28,8 @@ pub enum RunInput {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         workflow: Option<String>,
     },
+    /// The deployment a `promote` run makes production (Vercel's `dpl_…` id).
+    Deployment { deployment: String },
 }
 
 impl RunInput {

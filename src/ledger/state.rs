@@ -38,6 +38,9 @@ vocabulary!(
         /// A backed-up version of a workflow written back by its id, after a backup of the
         /// current one; activation kept as it was.
         WorkflowRestore => "workflow_restore",
+        /// An earlier READY production deployment of the customer's project made production
+        /// again (a rollback of the site); undone by promoting the one it replaced.
+        Promote => "promote",
     }
 );
 

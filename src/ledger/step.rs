@@ -48,6 +48,9 @@ vocabulary!(
         N8nBackup => "n8n.backup",
         /// One backed-up version of a workflow written back by its id.
         N8nRestore => "n8n.restore",
+        /// A READY production deployment of the customer's project made production, the site
+        /// visited, and the deployment it replaced recorded.
+        VercelPromote => "vercel.promote",
     }
 );
 

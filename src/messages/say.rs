@@ -142,6 +142,9 @@ vocabulary!(
         StepTablesExistAllRowLevel => "step_tables_exist_all_row_level",
         StepVercelDidNotSaveTrying => "step_vercel_did_not_save_trying",
         StepOldBackupsNotPruned => "step_old_backups_not_pruned",
+        StepPromoted => "step_promoted",
+        StepAlreadyProduction => "step_already_production",
+        NoEarlierProduction => "no_earlier_production",
         ImportMBMostMBCanImported => "import_m_b_most_m_b_can_imported",
         ImportLargerThanCanImported => "import_larger_than_can_imported",
         // Settings, token checks, the plan, files to import.

@@ -401,6 +401,15 @@ impl Say {
                 "Vercel sparade inte {list} ({message}); försöker igen om {ms} ms",
                 "Vercel did not save {list} ({message}); trying again in {ms} ms",
             ),
+            StepPromoted => t(
+                "Produktionen pekar nu på {deployment} (före: {previous}); {url} svarar en besökare",
+                "Production now points at {deployment} (before: {previous}); {url} answers a visitor",
+            ),
+            StepAlreadyProduction => t(
+                "{deployment} är redan produktion; inget ändrades",
+                "{deployment} is production already; nothing was changed",
+            ),
+            NoEarlierProduction => t("ingen", "none"),
             StepOldBackupsNotPruned => t(
                 "Gamla säkerhetskopior kunde inte rensas ({reason}); det görs vid nästa säkerhetskopia",
                 "Old backups could not be pruned ({reason_en}); the next backup does it",

@@ -72,6 +72,12 @@ pub enum RunRequest {
         #[ts(type = "number")]
         version: i64,
     },
+    /// Deployment rollback: this READY production deployment of the customer's own Vercel
+    /// project (its `dpl_…` id, from `DeploymentsApi::list`) becomes production again. Undone
+    /// by a `promote` of the deployment it replaced (`DeploymentsApi::undo`).
+    Promote {
+        deployment: String,
+    },
 }
 
 impl RunRequest {
@@ -93,6 +99,7 @@ impl RunRequest {
             RunRequest::TemplateSync { .. } => RunKind::TemplateSync,
             RunRequest::WorkflowBackup { .. } => RunKind::WorkflowBackup,
             RunRequest::WorkflowRestore { .. } => RunKind::WorkflowRestore,
+            RunRequest::Promote { .. } => RunKind::Promote,
         }
     }
 
@@ -118,7 +125,8 @@ impl RunRequest {
             | RunKind::Migrate
             | RunKind::Restore
             | RunKind::TemplateSync
-            | RunKind::WorkflowRestore => return None,
+            | RunKind::WorkflowRestore
+            | RunKind::Promote => return None,
         })
     }
 }
@@ -204,7 +212,7 @@ const DAY_TWO: KindDef = KindDef {
 };
 
 /// Every kind, in `RunKind` order (a test holds the two together).
-pub static KINDS: [KindDef; 16] = [
+pub static KINDS: [KindDef; 17] = [
     KindDef {
         kind: RunKind::Provision,
         label: ("Provisionering", "Provisioning"),
@@ -343,6 +351,19 @@ pub static KINDS: [KindDef; 16] = [
         continues: Continues::WhenAskedTheSame,
         ..DAY_TWO
     },
+    // A rollback of the site on an active instance, checked afterwards like a redeploy. Never
+    // continued: each request names its deployment, and a stopped one is rolled back or
+    // resumed from its run.
+    KindDef {
+        kind: RunKind::Promote,
+        label: (
+            "Återgång till tidigare driftsättning",
+            "Rollback to an earlier deployment",
+        ),
+        steps: &steps::PROMOTE,
+        continues: Continues::Never,
+        ..DAY_TWO
+    },
 ];
 
 /// The declaration of a kind.
@@ -392,6 +413,9 @@ mod tests {
                 RunKind::Migrate => RunRequest::Migrate { rollout: 1 },
                 RunKind::TemplateSync => RunRequest::TemplateSync { rollout: 1 },
                 RunKind::WorkflowRestore => RunRequest::WorkflowRestore { version: 1 },
+                RunKind::Promote => RunRequest::Promote {
+                    deployment: "dpl_1".into(),
+                },
                 RunKind::Restore => RunRequest::Restore {
                     backup: 1,
                     confirmation: "x".into(),
@@ -418,6 +442,13 @@ mod tests {
         let steps = serde_json::json!({ "steps": ["vercel.env", "vercel.redeploy"] });
         let typed = RunInput::from_stored(Some(&steps)).unwrap();
         assert_eq!(typed.to_stored(), steps);
+        let deployment = serde_json::json!({ "deployment": "dpl_1" });
+        assert_eq!(
+            RunInput::from_stored(Some(&deployment)),
+            Some(RunInput::Deployment {
+                deployment: "dpl_1".into()
+            })
+        );
         assert_eq!(RunInput::from_stored(None), None);
     }
 

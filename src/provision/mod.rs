@@ -22,8 +22,8 @@ pub use crate::ledger::{
 pub use crate::ledger::{EventSink, RunEvent, StepOutcome};
 pub use crate::providers::clients::{Clients, Tokens};
 pub use engine::{
-    Claimed, Engine, FailurePolicy, StartOutcome, TargetVerdict, TeardownTarget, ALERT_ADDRESS,
-    HEARTBEAT, STALE_AFTER,
+    Claimed, DeploymentView, Deployments, Engine, FailurePolicy, StartOutcome, TargetVerdict,
+    TeardownTarget, ALERT_ADDRESS, DEPLOYMENTS_LISTED, HEARTBEAT, STALE_AFTER,
 };
 pub use kinds::{RunInput, RunRequest};
 pub use plan::{PlanAction, PlanItem, ProvisionPlan};

@@ -552,6 +552,36 @@ impl Store {
         Ok(out.and_then(|o| serde_json::from_str(&o).ok()))
     }
 
+    /// `last_step_output` of a step that changed something (`created`): a step that found
+    /// nothing to do (a promotion of what already served) is passed over. What "Ångra" after a
+    /// deployment rollback reads: the production the last real rollback replaced.
+    pub fn last_change_output(
+        &self,
+        customer_id: i64,
+        key: StepKey,
+        environment: Environment,
+    ) -> Result<Option<serde_json::Value>> {
+        let out: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT s.output FROM run_steps s JOIN runs r ON r.id = s.run_id
+                 WHERE r.customer_id = ?1 AND s.key = ?2 AND s.state = ?3 AND r.state != ?4
+                   AND r.environment = ?5 AND s.created
+                 ORDER BY r.id DESC LIMIT 1",
+                params![
+                    customer_id,
+                    key,
+                    StepState::Succeeded,
+                    RunState::RolledBack,
+                    environment
+                ],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        Ok(out.and_then(|o| serde_json::from_str(&o).ok()))
+    }
+
     /// Whether a run of Fabrik's added `domain` to the customer's project in `environment`
     /// (and no later run removed it): the proof that lets Fabrik remove it.
     pub fn domain_added(

@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "workflow_version_not_ours" | "restore_mismatch" | "supabase_init_failed" | "deployment_failed" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "workflow_version_not_ours" | "restore_mismatch" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked";
 
 export type Text = { sv: string, en: string, };
 
@@ -261,13 +261,13 @@ already_running: boolean,
  */
 driven_by: string | null, };
 
-export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup", scheduled?: boolean, } | { "kind": "restore", backup: number, confirmation: string, } | { "kind": "template_sync", rollout: number, } | { "kind": "workflow_backup", scheduled?: boolean, provisioned?: boolean, } | { "kind": "workflow_restore", version: number, };
+export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup", scheduled?: boolean, } | { "kind": "restore", backup: number, confirmation: string, } | { "kind": "template_sync", rollout: number, } | { "kind": "workflow_backup", scheduled?: boolean, provisioned?: boolean, } | { "kind": "workflow_restore", version: number, } | { "kind": "promote", deployment: string, };
 
-export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup" | "github.template_pr" | "n8n.backup" | "n8n.restore";
+export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup" | "github.template_pr" | "n8n.backup" | "n8n.restore" | "vercel.promote";
 
 export type StepOutcome = "created" | "adopted" | "done" | "skipped";
 
-export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove" | "migrate" | "backup" | "restore" | "template_sync" | "workflow_backup" | "workflow_restore";
+export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove" | "migrate" | "backup" | "restore" | "template_sync" | "workflow_backup" | "workflow_restore" | "promote";
 
 export type RunState = "running" | "cancelling" | "rolling_back" | "succeeded" | "failed" | "cancelled" | "rolled_back" | "rollback_failed";
 
@@ -578,6 +578,58 @@ workflows_at: string | null,
  * Older than `backup.alert_hours` (or none at all) while the limit is on.
  */
 stale: boolean, };
+export type Deployments = { slug: string, 
+/**
+ * The Vercel project's id and name, as read now by the id the ledger recorded.
+ */
+project_id: string, project: string, 
+/**
+ * The deployment production serves now (also when it is older than the list).
+ */
+production: string | null, deployments: Array<DeploymentView>, 
+/**
+ * What "Ångra" makes production again: the deployment the last successful rollback
+ * replaced; `None` when there is nothing to undo.
+ */
+undo: string | null, };
+
+export type DeploymentView = { 
+/**
+ * Vercel's id (`dpl_…`): what `RunRequest::Promote` names.
+ */
+id: string, 
+/**
+ * Its own address (`https://…vercel.app`, behind Deployment Protection), if uploaded.
+ */
+url: string | null, 
+/**
+ * When it was created (RFC 3339, UTC).
+ */
+created_at: string, 
+/**
+ * Vercel's word: `READY`, `BUILDING`, `ERROR`, `CANCELED`, …
+ */
+state: string, 
+/**
+ * Whether the production domains serve it now.
+ */
+serving: boolean, 
+/**
+ * The Git commit it was built from, when Vercel says (`meta.githubCommitSha`).
+ */
+commit: string | null, 
+/**
+ * The branch or ref, when Vercel says (`meta.githubCommitRef`).
+ */
+commit_ref: string | null, 
+/**
+ * The commit's message's first line, when Vercel says (`meta.githubCommitMessage`).
+ */
+commit_message: string | null, 
+/**
+ * Whether it can be made production now: READY and not serving already.
+ */
+promotable: boolean, };
 
 export type RolloutsOverview = { 
 /**
@@ -758,6 +810,9 @@ export type Commands = {
   plan_provision: { args: { slug: string }; result: ProvisionPlan };
   start_run: { args: { slug: string; request: RunRequest }; result: StartOutcome };
   domains: { args: { slug: string }; result: Array<DomainStatus> };
+  deployments: { args: { slug: string }; result: Deployments };
+  promote_deployment: { args: { slug: string; deployment: string }; result: StartOutcome };
+  undo_promotion: { args: { slug: string }; result: StartOutcome };
   cancel_run: { args: { run: number; rollback: boolean }; result: boolean };
   resume_run: { args: { run: number }; result: null };
   rollback_run: { args: { run: number }; result: null };
@@ -787,10 +842,10 @@ export type Commands = {
   template_rollout: { args: { id: number }; result: TemplateRolloutView };
 };
 
-export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore', 'template_sync', 'workflow_backup', 'workflow_restore'];
+export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore', 'template_sync', 'workflow_backup', 'workflow_restore', 'promote'];
 export const RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back', 'succeeded', 'failed', 'cancelled', 'rolled_back', 'rollback_failed'];
 export const ACTIVE_RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back'];
-export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove', 'supabase.backup', 'supabase.migrate', 'supabase.verify', 'supabase.restore_backup', 'github.template_pr', 'n8n.backup', 'n8n.restore'];
+export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove', 'supabase.backup', 'supabase.migrate', 'supabase.verify', 'supabase.restore_backup', 'github.template_pr', 'n8n.backup', 'n8n.restore', 'vercel.promote'];
 export const STEP_STATES: readonly StepState[] = ['pending', 'running', 'waiting', 'retrying', 'succeeded', 'failed', 'skipped', 'compensating', 'compensated', 'compensation_failed'];
 export const UNFINISHED_STEP_STATES: readonly StepState[] = ['running', 'waiting', 'retrying'];
 export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
@@ -842,6 +897,7 @@ export const STEP_LABEL: Record<StepKey, Text> = {
   'github.template_pr': { sv: "Öppna en pull request med mallens ändringar", en: "Open a pull request with the template's changes" },
   'n8n.backup': { sv: "Säkerhetskopiera n8n-flödet", en: "Back up the n8n workflow" },
   'n8n.restore': { sv: "Skriv tillbaka flödets version", en: "Write the workflow's version back" },
+  'vercel.promote': { sv: "Gör en tidigare driftsättning till produktion", en: "Make an earlier deployment production" },
 };
 
 export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
@@ -933,6 +989,11 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   restore_mismatch: { sv: "Återställningen från säkerhetskopia {backup} gav inte tillbaka samma rader: {tables}", en: "The restore from backup {backup} did not bring back the same rows: {tables}" },
   supabase_init_failed: { sv: "Supabase-projektet {project} kunde inte starta ({status})", en: "The Supabase project {project} could not start ({status})" },
   deployment_failed: { sv: "Driftsättningen {deployment} misslyckades ({state}): {detail}", en: "The deployment {deployment} failed ({state}): {detail}" },
+  deployment_unknown: { sv: "Vercel känner inte till någon driftsättning {deployment}, så inget ändrades. Välj en av {slug}s driftsättningar i `fabrik deployments list {slug}` (eller under Driftsättningar i fönstret).", en: "Vercel knows no deployment {deployment}, so nothing was changed. Choose one of {slug}'s deployments from `fabrik deployments list {slug}` (or under Deployments in the window)." },
+  deployment_foreign: { sv: "Driftsättningen {deployment} hör till Vercel-projektet {project}, inte till {slug}s projekt {own}, så Fabrik gör den inte till produktion för {slug}; inget ändrades. Välj en av kundens egna driftsättningar i `fabrik deployments list {slug}`.", en: "The deployment {deployment} belongs to the Vercel project {project}, not to {slug}'s project {own}, so Fabrik does not make it production for {slug}; nothing was changed. Choose one of the customer's own deployments from `fabrik deployments list {slug}`." },
+  deployment_not_ready: { sv: "Driftsättningen {deployment} är {state}, inte READY, så den kan inte bli produktion; inget ändrades. Välj en som är READY i `fabrik deployments list {slug}`, eller vänta tills den här är klar.", en: "The deployment {deployment} is {state}, not READY, so it cannot become production; nothing was changed. Choose one that is READY from `fabrik deployments list {slug}`, or wait until this one has finished." },
+  deployment_not_production: { sv: "Driftsättningen {deployment} byggdes inte för produktion (mål: {target}), så Fabrik gör den inte till produktion; inget ändrades. Välj en produktionsdriftsättning i `fabrik deployments list {slug}`, eller gör en ny med `fabrik redeploy {slug}`.", en: "The deployment {deployment} was not built for production (target: {target}), so Fabrik does not make it production; nothing was changed. Choose a production deployment from `fabrik deployments list {slug}`, or make a new one with `fabrik redeploy {slug}`." },
+  nothing_to_undo: { sv: "Det finns ingen återgång att ångra för {slug}: ingen lyckad körning har gjort en tidigare driftsättning till produktion. Välj en driftsättning i `fabrik deployments list {slug}` och gör den till produktion.", en: "There is no rollback to undo for {slug}: no successful run made an earlier deployment production. Choose a deployment from `fabrik deployments list {slug}` and make it production." },
   site_not_public: { sv: "Produktionsadressen {url} svarar {status} för en besökare utan inloggning: Vercels Deployment Protection skyddar den. Stäng av skyddet för produktionsdomäner (projektet i Vercel → Settings → Deployment Protection) och försök igen.", en: "The production address {url} answers {status} to a visitor who is not logged in: Vercel's Deployment Protection covers it. Turn the protection off for production domains (the project in Vercel → Settings → Deployment Protection) and try again." },
   wait_timeout: { sv: "{what}: gav upp efter {seconds} s", en: "Gave up waiting after {seconds} s ({what_en})" },
   ledger_incomplete: { sv: "{step} saknar {field} i körningens liggare", en: "{step} has no {field} in the run's ledger" },

@@ -43,6 +43,7 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
             "/v10/projects/{project}/promote/{deployment}",
             post(promote),
         )
+        .route("/v6/deployments", get(list_deployments))
         .route("/v13/deployments", post(create_deployment))
         .route("/v13/deployments/{id}", get(get_deployment))
         .route("/v10/projects/{id}/domains", post(domains::add))
@@ -899,7 +900,7 @@ fn deployment_json(w: &World, d: &Deployment, now: i64) -> Value {
         "isInConcurrentBuildsQueue": false, "isInSystemBuildsQueue": false, "projectSettings": {},
         "aliasAssigned": state == "READY", "aliasError": null, "alias": aliases(w, d, now),
         "buildSkipped": false, "creator": {"uid": w.seed.vercel_user_id, "username": w.seed.vercel_user},
-        "public": false, "meta": {}, "regions": ["iad1"], "plan": "hobby", "createdIn": "sfo1", "routes": null,
+        "public": false, "meta": d.meta, "regions": ["iad1"], "plan": "hobby", "createdIn": "sfo1", "routes": null,
         "build": {"env": []}, "env": [], "readySubstate": if state == "READY" { json!("PROMOTED") } else { Value::Null },
     });
     if v["readySubstate"].is_null() {
@@ -1213,6 +1214,21 @@ async fn create_deployment(
         _ => None,
     };
     let target = b.get("target").and_then(Value::as_str).map(str::to_string);
+    // The commit the build checks out, as Vercel's Git integration records it in `meta`.
+    let mut meta = Map::new();
+    if let Some(sha) = repo
+        .as_ref()
+        .and_then(|r| r.commit_at(git_ref.as_deref()))
+        .filter(|_| error.as_ref().is_none_or(|(_, early)| !*early))
+    {
+        meta.insert("githubCommitSha".into(), json!(sha));
+        let branch = git_ref
+            .clone()
+            .or_else(|| repo.as_ref().map(|r| r.default_branch.clone()));
+        if let Some(branch) = branch {
+            meta.insert("githubCommitRef".into(), json!(branch));
+        }
+    }
     let (queue, build) = (
         AppState::ms(st.timings.vercel_queue),
         AppState::ms(st.timings.vercel_build),
@@ -1233,6 +1249,7 @@ async fn create_deployment(
             error_before_build: error.as_ref().is_some_and(|(_, early)| *early),
             error: error.map(|(e, _)| e),
             git_source: git.clone(),
+            meta,
         };
         w.vercel.deployments.push(d.clone());
         let mut v = deployment_json(w, &d, now);
@@ -1249,6 +1266,102 @@ async fn create_deployment(
         v
     });
     json_response(200, json)
+}
+
+/// A deployment as a `getDeployments` item: `uid` rather than `id`, `created`, `state`.
+fn listed_deployment_json(w: &World, d: &Deployment, now: i64) -> Value {
+    let state = d.ready_state(now);
+    let ready = state == "READY";
+    let mut v = json!({
+        "uid": d.id, "name": d.name, "projectId": d.project_id, "url": d.url,
+        "created": d.created_ms, "createdAt": d.created_ms, "buildingAt": d.created_ms + d.queue_ms,
+        "state": state, "readyState": state, "type": "LAMBDAS",
+        "creator": {"uid": w.seed.vercel_user_id, "username": w.seed.vercel_user, "email": w.seed.vercel_user_email},
+        "inspectorUrl": format!("https://vercel.com/{}/{}/{}", w.seed.vercel_team_slug, d.name, &d.id[4..]),
+        "meta": d.meta, "target": d.target, "aliasError": null, "aliasAssigned": ready,
+        "isRollbackCandidate": ready && d.target.as_deref() == Some("production"),
+        "projectSettings": {},
+    });
+    if ready {
+        v["ready"] = json!(d.created_ms + d.queue_ms + d.build_ms);
+        v["readySubstate"] = json!("PROMOTED");
+    }
+    if state == "ERROR" {
+        if let Some((code, msg)) = &d.error {
+            v["errorCode"] = json!(code);
+            v["errorMessage"] = json!(msg);
+        }
+    }
+    v
+}
+
+/// `getDeployments`: the account's deployments, newest first, filtered by `projectId` (an id or
+/// a name), `target`, `state` (comma-separated) and `until` (created before, ms); at most
+/// `limit` (default 20, at most 100). `pagination.next` is the `until` of the next page.
+async fn list_deployments(State(st): St, Query(q): Q) -> Response {
+    let owner = match scope(&st, &q) {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let now = now_ms();
+    let limit: usize = q
+        .get("limit")
+        .and_then(|l| l.parse::<f64>().ok())
+        .map(|l| l as usize)
+        .unwrap_or(20)
+        .clamp(1, 100);
+    let until: Option<i64> = q
+        .get("until")
+        .and_then(|u| u.parse::<f64>().ok())
+        .map(|u| u as i64);
+    let states: Option<Vec<String>> = q.get("state").map(|s| {
+        s.split(',')
+            .map(|x| x.trim().to_ascii_uppercase())
+            .collect()
+    });
+    let listed = st.read(|w| {
+        let project = match q.get("projectId") {
+            Some(key) => match find_project(w, &owner, key) {
+                Some(p) => Some(p.id.clone()),
+                // An unknown project has no deployments.
+                None => return Vec::new(),
+            },
+            None => None,
+        };
+        w.vercel
+            .deployments
+            .iter()
+            .rev()
+            .filter(|d| d.owner_id == owner)
+            .filter(|d| project.as_ref().is_none_or(|p| d.project_id == *p))
+            .filter(|d| {
+                q.get("target")
+                    .is_none_or(|t| d.target.as_deref() == Some(t.as_str()))
+            })
+            .filter(|d| {
+                states
+                    .as_ref()
+                    .is_none_or(|s| s.iter().any(|x| x == d.ready_state(now)))
+            })
+            .filter(|d| until.is_none_or(|u| d.created_ms < u))
+            .take(limit + 1)
+            .map(|d| (d.created_ms, listed_deployment_json(w, d, now)))
+            .collect::<Vec<_>>()
+    });
+    let more = listed.len() > limit;
+    let items: Vec<Value> = listed.iter().take(limit).map(|(_, v)| v.clone()).collect();
+    let next = if more {
+        listed
+            .get(limit - 1)
+            .map(|(created, _)| json!(created))
+            .unwrap_or(Value::Null)
+    } else {
+        Value::Null
+    };
+    json_response(
+        200,
+        json!({"pagination": {"count": items.len(), "next": next, "prev": null}, "deployments": items}),
+    )
 }
 
 async fn get_deployment(State(st): St, Path(id): Path<String>, Query(q): Q) -> Response {

@@ -4,6 +4,7 @@
 
 mod backup;
 mod customers;
+mod deployments;
 mod health;
 mod print;
 mod progress;
@@ -65,6 +66,10 @@ enum Command {
     Resume(runs::DayTwo),
     /// A new production deployment of the customer's repository as it is.
     Redeploy(runs::DayTwo),
+    /// Production deployments: list the recent ones, make an earlier one production again
+    /// (a rollback of the site), or undo the last rollback.
+    #[command(subcommand)]
+    Deployments(deployments::DeploymentsCmd),
     /// Custom domains: add one (and wait for its DNS), show what to set, remove one.
     #[command(subcommand)]
     Domain(runs::DomainCmd),
@@ -185,6 +190,7 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
             runs::day_two(&cloud, a, RunRequest::ResetPassword).await
         }
         Command::Domain(cmd) => runs::domain(&cloud, cmd).await,
+        Command::Deployments(cmd) => deployments::run(&cloud, cmd).await,
         Command::Teardown(args) => runs::teardown(&cloud, args).await,
         Command::Runs(cmd) => runs::continue_run(&cloud, cmd).await,
         Command::Rollout(cmd) => rollout::run(&cloud, cmd).await,

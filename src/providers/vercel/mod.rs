@@ -138,6 +138,9 @@ pub struct Deployment {
     pub error_message: Option<String>,
     #[serde(default)]
     pub target: Option<String>,
+    /// The project it belongs to (`projectId`; the limited form of the answer has none).
+    #[serde(rename = "projectId", default)]
+    pub project_id: Option<String>,
     /// The domains assigned to the deployment: for a production one, the project's production
     /// domains (custom ones and `<name>.vercel.app`), once `aliasAssigned`.
     #[serde(default)]
@@ -166,6 +169,48 @@ impl Deployment {
         custom
             .or_else(|| candidates.iter().min_by_key(|a| a.len()))
             .cloned()
+    }
+}
+
+/// One deployment as the listing describes it (`getDeployments`): named by `uid`, not `id`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ListedDeployment {
+    pub uid: String,
+    /// `null` while the deployment has not finished uploading.
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(rename = "projectId", default)]
+    pub project_id: Option<String>,
+    /// When it was created (ms since the epoch).
+    #[serde(default)]
+    pub created: f64,
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(rename = "readyState", default)]
+    pub ready_state: Option<String>,
+    /// `production`, `staging`, or `null` for a preview.
+    #[serde(default)]
+    pub target: Option<String>,
+    /// What the Git provider said (`githubCommitSha`, `githubCommitRef`, `githubCommitMessage`).
+    #[serde(default)]
+    pub meta: std::collections::BTreeMap<String, Value>,
+}
+
+impl ListedDeployment {
+    /// `readyState`, else `state` (the listing gives both, with the same words).
+    pub fn state(&self) -> &str {
+        self.ready_state
+            .as_deref()
+            .or(self.state.as_deref())
+            .unwrap_or("")
+    }
+
+    /// A value of `meta` that is text (`githubCommitSha`, …).
+    pub fn meta_text(&self, key: &str) -> Option<&str> {
+        self.meta
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
     }
 }
 
@@ -418,22 +463,31 @@ impl Vercel {
         Ok(answer.entries())
     }
 
-    /// The newest production deployment of the project, if any.
-    pub async fn latest_production_deployment(
+    /// The project's newest deployments for `target` (`production`), newest first, at most
+    /// `limit` (the listing's own bound is 100). `project_id` is the ledger's id.
+    pub async fn deployments(
         &self,
         project_id: &str,
-    ) -> Result<Option<Deployment>, ProviderError> {
+        target: &str,
+        limit: u32,
+    ) -> Result<Vec<ListedDeployment>, ProviderError> {
         #[derive(Deserialize)]
         struct Wrap {
-            deployments: Vec<Deployment>,
+            deployments: Vec<ListedDeployment>,
         }
+        let limit = limit.clamp(1, 100).to_string();
         let req = self.req(Method::GET, "/v6/deployments").query(&[
             ("projectId", project_id),
-            ("target", "production"),
-            ("limit", "1"),
+            ("target", target),
+            ("limit", limit.as_str()),
         ]);
         let w: Wrap = http::json(P, http::send(P, req).await?).await?;
-        Ok(w.deployments.into_iter().next())
+        // Only the project asked for (`projectId` is required on every item), whatever the
+        // filter made of an id that is also some project's name.
+        Ok(w.deployments
+            .into_iter()
+            .filter(|d| d.project_id.as_deref() == Some(project_id))
+            .collect())
     }
 
     /// A production deployment of `git_ref` of the repository with id `repo_id`, into the
@@ -468,7 +522,7 @@ impl Vercel {
 
     /// Points the project's production domains at an existing deployment without building it
     /// again (`requestPromote`, 201 or 202): how "Uppdatera moduler" gives production back to
-    /// the deployment it replaced.
+    /// the deployment it replaced, and how a `promote` run rolls production back.
     pub async fn promote(
         &self,
         project_id: &str,
@@ -501,6 +555,7 @@ mod production_domain_tests {
             ready_state: "READY".into(),
             error_message: None,
             target: Some("production".into()),
+            project_id: Some("prj_1".into()),
             alias: alias.iter().map(|a| a.to_string()).collect(),
             automatic_aliases: automatic.iter().map(|a| a.to_string()).collect(),
         }

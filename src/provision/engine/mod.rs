@@ -35,7 +35,9 @@ use crate::providers::Clients;
 use crate::secrets::SecretStore;
 use crate::store::Store;
 
-pub use queries::{TargetVerdict, TeardownTarget, ALERT_ADDRESS};
+pub use queries::{
+    DeploymentView, Deployments, TargetVerdict, TeardownTarget, ALERT_ADDRESS, DEPLOYMENTS_LISTED,
+};
 
 /// How often a driving process says it is alive, and when silence means it is gone
 /// (`Timing::heartbeat`, `Timing::lease`). Sized for real networks, not a test machine: a seat
@@ -188,6 +190,17 @@ impl Engine {
                 return Err(Error::NotConfirmed)
             }
             RunRequest::Restore { backup, .. } => Some(RunInput::Restore { backup: *backup }),
+            RunRequest::Promote { deployment } => {
+                let deployment = deployment.trim().to_string();
+                if deployment.is_empty() {
+                    return Err(Error::Validation(vec![crate::customer::FieldError::new(
+                        "deployment",
+                        crate::messages::ErrorCode::Required,
+                        crate::params! { "label" => "Driftsättning", "label_en" => "Deployment" },
+                    )]));
+                }
+                Some(RunInput::Deployment { deployment })
+            }
             RunRequest::Backup {
                 scheduled: Some(true),
             }
@@ -252,16 +265,22 @@ impl Engine {
         let kinds::Requires::Delivered(status) = def.requires else {
             return Ok(());
         };
-        // The ledger decides, not the card: an imported or hand-typed card was never delivered.
-        let delivered = self.store.delivered_by(customer.id, self.environment)?;
-        if delivered.is_none() || customer.instance.is_empty() {
-            return Err(Error::NotProvisioned(customer.slug.clone()));
-        }
+        self.delivered(customer)?;
         if customer.status != status {
             return Err(Error::NotNow {
                 slug: customer.slug.clone(),
                 reason: def.refusal(customer.status),
             });
+        }
+        Ok(())
+    }
+
+    /// The customer has an instance this environment delivered, whatever its status.
+    fn delivered(&self, customer: &crate::customer::Customer) -> Result<()> {
+        // The ledger decides, not the card: an imported or hand-typed card was never delivered.
+        let delivered = self.store.delivered_by(customer.id, self.environment)?;
+        if delivered.is_none() || customer.instance.is_empty() {
+            return Err(Error::NotProvisioned(customer.slug.clone()));
         }
         Ok(())
     }

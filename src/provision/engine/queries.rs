@@ -48,7 +48,198 @@ pub struct TeardownTarget {
     pub reason: Option<Text>,
 }
 
+/// One production deployment of a customer's Vercel project, as the rollback list shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DeploymentView {
+    /// Vercel's id (`dpl_…`): what `RunRequest::Promote` names.
+    pub id: String,
+    /// Its own address (`https://…vercel.app`, behind Deployment Protection), if uploaded.
+    pub url: Option<String>,
+    /// When it was created (RFC 3339, UTC).
+    pub created_at: String,
+    /// Vercel's word: `READY`, `BUILDING`, `ERROR`, `CANCELED`, …
+    pub state: String,
+    /// Whether the production domains serve it now.
+    pub serving: bool,
+    /// The Git commit it was built from, when Vercel says (`meta.githubCommitSha`).
+    pub commit: Option<String>,
+    /// The branch or ref, when Vercel says (`meta.githubCommitRef`).
+    pub commit_ref: Option<String>,
+    /// The commit's message's first line, when Vercel says (`meta.githubCommitMessage`).
+    pub commit_message: Option<String>,
+    /// Whether it can be made production now: READY and not serving already.
+    pub promotable: bool,
+}
+
+/// A customer's recent production deployments, newest first, and what "Ångra" would do.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Deployments {
+    pub slug: String,
+    /// The Vercel project's id and name, as read now by the id the ledger recorded.
+    pub project_id: String,
+    pub project: String,
+    /// The deployment production serves now (also when it is older than the list).
+    pub production: Option<String>,
+    pub deployments: Vec<DeploymentView>,
+    /// What "Ångra" makes production again: the deployment the last successful rollback
+    /// replaced; `None` when there is nothing to undo.
+    pub undo: Option<String>,
+}
+
+/// How many production deployments the list shows.
+pub const DEPLOYMENTS_LISTED: u32 = 20;
+
 impl Engine {
+    /// The customer's delivered instance and the Vercel project the ledger recorded for it,
+    /// read now by that id and proven the customer's (its marker); only reads. `to_promote`:
+    /// the instance must also be as a `promote` run needs it (active); a list needs only a
+    /// delivered one.
+    async fn delivered_project(
+        &self,
+        slug: &str,
+        to_promote: bool,
+    ) -> Result<(crate::customer::Customer, crate::providers::vercel::Project)> {
+        let (slug, env) = (slug.to_string(), self.environment);
+        let (customer, recorded) = self
+            .db(move |s| {
+                let c = s.get_customer_in(&slug, env)?;
+                let p = s.last_step_output(c.id, StepKey::VercelProject, env)?;
+                Ok((c, p))
+            })
+            .await?;
+        let (checked, engine) = (customer.clone(), self.clone());
+        crate::blocking::run(move || match to_promote {
+            true => engine.requires(
+                crate::provision::kinds::def(crate::ledger::RunKind::Promote),
+                &checked,
+            ),
+            false => engine.delivered(&checked),
+        })
+        .await?;
+        let recorded = recorded.and_then(|v| {
+            serde_json::from_value::<crate::provision::outputs::VercelProject>(v).ok()
+        });
+        let Some(recorded) = recorded.filter(|r| !r.id.is_empty()) else {
+            return Err(Error::NotProvisioned(customer.slug));
+        };
+        let refused = |e: crate::provision::context::StepError| Error::Refused(e.into());
+        let provider = |e: crate::providers::ProviderError| Error::Provider(e.to_string());
+        let found = self
+            .clients
+            .vercel
+            .project(&recorded.id)
+            .await
+            .map_err(provider)?;
+        let Some(project) = found else {
+            return Err(refused(crate::provision::context::StepError::permanent(
+                crate::messages::ErrorCode::ResourceGone,
+                crate::params! { "resource" => "Vercel-projektet", "resource_en" => "The Vercel project", "name" => recorded.name },
+            )));
+        };
+        if project.id != recorded.id
+            || !crate::provision::proof::project_carries(&project, &customer.uid)
+        {
+            return Err(refused(crate::provision::ownership::not_ours(
+                "Vercel-projektet",
+                "The Vercel project",
+                &project.name,
+            )));
+        }
+        Ok((customer, project))
+    }
+
+    /// The customer's recent production deployments (`DEPLOYMENTS_LISTED`, newest first) by
+    /// the project id the ledger recorded, which one serves production, and what "Ångra"
+    /// would make production again. Only reads.
+    pub async fn deployments(&self, slug: &str) -> Result<Deployments> {
+        let (customer, project) = self.delivered_project(slug, false).await?;
+        let provider = |e: crate::providers::ProviderError| Error::Provider(e.to_string());
+        let listed = self
+            .clients
+            .vercel
+            .deployments(&project.id, "production", DEPLOYMENTS_LISTED)
+            .await
+            .map_err(provider)?;
+        let production = project.production_deployment().map(str::to_string);
+        let deployments = listed
+            .into_iter()
+            .map(|d| {
+                let serving = production.as_deref() == Some(d.uid.as_str());
+                let state = d.state().to_string();
+                DeploymentView {
+                    url: d
+                        .url
+                        .as_deref()
+                        .map(|u| format!("https://{}", crate::providers::vercel::host_of(u))),
+                    created_at: chrono::DateTime::from_timestamp_millis(d.created as i64)
+                        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                        .unwrap_or_default(),
+                    serving,
+                    commit: d.meta_text("githubCommitSha").map(str::to_string),
+                    commit_ref: d.meta_text("githubCommitRef").map(str::to_string),
+                    commit_message: d
+                        .meta_text("githubCommitMessage")
+                        .and_then(|m| m.lines().next())
+                        .map(str::to_string),
+                    promotable: state == "READY" && !serving,
+                    state,
+                    id: d.uid,
+                }
+            })
+            .collect();
+        let undo = self
+            .undo_target_of(&customer)
+            .await?
+            .filter(|u| production.as_deref() != Some(u.as_str()));
+        Ok(Deployments {
+            slug: customer.slug,
+            project_id: project.id,
+            project: project.name,
+            production,
+            deployments,
+            undo,
+        })
+    }
+
+    /// Whether `deployment` may become production for the customer now (the step judges it
+    /// again right before the change); its id when it may, else the refusal that names it and
+    /// the way out. Only reads.
+    pub async fn check_promotion(&self, slug: &str, deployment: &str) -> Result<String> {
+        let (customer, project) = self.delivered_project(slug, true).await?;
+        let judged = crate::provision::steps::judge_deployment(
+            &self.clients.vercel,
+            &customer.slug,
+            &project.id,
+            deployment,
+        )
+        .await
+        .map_err(|e| Error::Provider(e.to_string()))?;
+        match judged {
+            Ok(d) => Ok(d.id),
+            Err(refusal) => Err(Error::Refused(refusal)),
+        }
+    }
+
+    /// What "Ångra" makes production again: the deployment the customer's last successful
+    /// `promote` run replaced.
+    pub async fn undo_target(&self, slug: &str) -> Result<String> {
+        let (slug, env) = (slug.to_string(), self.environment);
+        let customer = self.db(move |s| s.get_customer_in(&slug, env)).await?;
+        self.undo_target_of(&customer)
+            .await?
+            .ok_or(Error::NothingToUndo(customer.slug))
+    }
+
+    async fn undo_target_of(&self, customer: &crate::customer::Customer) -> Result<Option<String>> {
+        let (id, env) = (customer.id, self.environment);
+        let last = self
+            .db(move |s| s.last_change_output(id, StepKey::VercelPromote, env))
+            .await?;
+        let last: Option<crate::provision::outputs::NewProduction> =
+            last.map(|v| crate::provision::outputs::read(&v));
+        Ok(last.and_then(|o| o.previous.filter(|p| Some(p) != o.id.as_ref())))
+    }
+
     /// The dry run for a customer: what a run would create, adopt or refuse (read-only calls).
     pub async fn plan(&self, slug: &str) -> Result<ProvisionPlan> {
         let (slug, environment) = (slug.to_string(), self.environment);

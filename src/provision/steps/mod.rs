@@ -45,6 +45,7 @@ mod lifecycle;
 mod migrate;
 mod modules;
 mod n8n;
+mod promote;
 mod supabase;
 mod template;
 mod vercel;
@@ -65,6 +66,7 @@ use crate::secrets::{CustomerSecret, Provider, Secret, SecretKey};
 
 pub use domains::{records as domain_records, records_line, DnsRecord, DomainStatus};
 pub use n8n::workflow_name;
+pub use promote::{judge as judge_deployment, Refusal};
 
 pub type StepFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StepError>> + Send + 'a>>;
 
@@ -240,6 +242,8 @@ pub static BACKUP: [&StepDef; 1] = [&backup::BACKUP];
 pub static RESTORE: [&StepDef; 3] = [&backup::BACKUP, &backup::RESTORE, &migrate::VERIFY];
 /// A template roll-out's part in one repository: one pull request.
 pub static TEMPLATE_SYNC: [&StepDef; 1] = [&template::PR];
+/// Deployment rollback: an earlier READY production deployment made production again.
+pub static PROMOTE: [&StepDef; 1] = [&promote::PROMOTE];
 
 /// The workflow to the backup repository; a restore backs the current one up first.
 pub static WORKFLOW_BACKUP: [&StepDef; 1] = [&workflows::BACKUP];
@@ -266,6 +270,7 @@ pub fn for_kind(kind: RunKind) -> &'static [&'static StepDef] {
         RunKind::TemplateSync => &TEMPLATE_SYNC,
         RunKind::WorkflowBackup => &WORKFLOW_BACKUP,
         RunKind::WorkflowRestore => &WORKFLOW_RESTORE,
+        RunKind::Promote => &PROMOTE,
     }
 }
 
@@ -278,6 +283,7 @@ pub fn all() -> impl Iterator<Item = &'static StepDef> {
         .chain(DATABASE.iter())
         .chain(TEMPLATE_SYNC.iter())
         .chain(WORKFLOW_RESTORE.iter())
+        .chain(PROMOTE.iter())
         .copied()
 }
 

@@ -1,0 +1,137 @@
+//! `fabrik deployments list|promote`: deployment rollback through the core's `DeploymentsApi`
+//! (the window's too). This file only asks and prints.
+
+use std::sync::Arc;
+
+use clap::Subcommand;
+use fabrik::api::cloud::CloudApi;
+use fabrik::api::deployments::DeploymentsApi;
+use fabrik::ApiError;
+
+use crate::print::{confirm, print_json};
+use crate::runs::{follow, stop_on_ctrl_c, terminal};
+use crate::runtime;
+
+#[derive(Subcommand)]
+pub enum DeploymentsCmd {
+    /// The customer's recent production deployments, newest first: id, state, when, commit,
+    /// and which one production serves (*).
+    List {
+        /// The customer's slug (its address name).
+        slug: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make an earlier READY production deployment production again (a run: the site is
+    /// visited afterwards; if it does not answer, production goes back). --undo makes the
+    /// deployment the last rollback replaced production again.
+    Promote {
+        /// The customer's slug (its address name).
+        slug: String,
+        /// The deployment's id (dpl_…, see `fabrik deployments list SLUG`).
+        #[arg(required_unless_present = "undo", conflicts_with = "undo")]
+        deployment: Option<String>,
+        /// Undo the last rollback: production goes back to the deployment it replaced.
+        #[arg(long)]
+        undo: bool,
+        /// Start without asking.
+        #[arg(long)]
+        yes: bool,
+        /// One JSON event per line.
+        #[arg(long)]
+        json: bool,
+        /// On a permanent failure keep the chosen deployment as production instead of giving
+        /// production back.
+        #[arg(long)]
+        keep_on_failure: bool,
+    },
+}
+
+pub async fn run(cloud: &Arc<CloudApi>, cmd: DeploymentsCmd) -> Result<(), ApiError> {
+    match cmd {
+        DeploymentsCmd::List { slug, json } => {
+            let api = DeploymentsApi::new(runtime::supervisor(cloud, false));
+            let found = api.list(&slug).await?;
+            if json {
+                print_json(&found);
+            } else {
+                print_list(&found);
+            }
+            Ok(())
+        }
+        DeploymentsCmd::Promote {
+            slug,
+            deployment,
+            undo,
+            yes,
+            json,
+            keep_on_failure,
+        } => {
+            let supervisor = runtime::supervisor(cloud, keep_on_failure);
+            let api = DeploymentsApi::new(supervisor.clone());
+            let target = match deployment {
+                Some(d) if !undo => d,
+                _ => api.undo_target(&slug).await?,
+            };
+            if !yes {
+                let question = if undo {
+                    format!(
+                        "Ångra återgången: gör {target} till produktion för {slug} igen? [j/N] "
+                    )
+                } else {
+                    format!("Gör {target} till produktion för {slug}? [j/N] ")
+                };
+                if !confirm(&question) {
+                    return Err(fabrik::Error::NotConfirmed.into());
+                }
+            }
+            stop_on_ctrl_c(&supervisor);
+            let launched = api.promote(&slug, &target, terminal(json)).await?;
+            follow(&slug, launched).await
+        }
+    }
+}
+
+fn print_list(d: &fabrik::provision::Deployments) {
+    println!(
+        "Produktionsdriftsättningar för {} (Vercel-projektet {}), nyast först:",
+        d.slug, d.project
+    );
+    if d.deployments.is_empty() {
+        println!("  (inga)");
+    }
+    for x in &d.deployments {
+        let mark = if x.serving { "*" } else { " " };
+        let short = |c: &str| c.chars().take(7).collect::<String>();
+        let commit = match (&x.commit, &x.commit_ref) {
+            (Some(c), Some(r)) => format!("{} ({r})", short(c)),
+            (Some(c), None) => short(c),
+            _ => "–".to_string(),
+        };
+        let note = match (x.serving, x.promotable) {
+            (true, _) => "  ← produktion nu",
+            (false, false) => "  (kan inte bli produktion)",
+            (false, true) => "",
+        };
+        println!(
+            "{mark} {:<32} {:<9} {}  {:<18} {}{note}",
+            x.id,
+            x.state,
+            x.created_at,
+            commit,
+            x.url.as_deref().unwrap_or("–")
+        );
+    }
+    match (&d.production, d.deployments.iter().any(|x| x.serving)) {
+        (Some(p), false) => println!("Produktionen serverar {p} (äldre än listan)."),
+        (None, _) => println!("Ingen driftsättning serverar produktion just nu."),
+        _ => {}
+    }
+    if let Some(u) = &d.undo {
+        println!(
+            "Ångra den senaste återgången: fabrik deployments promote {} --undo (gör {u} till produktion igen)",
+            d.slug
+        );
+    }
+}
