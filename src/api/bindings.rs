@@ -42,8 +42,8 @@ use crate::store::people::{NewPerson, Person, Role};
 use crate::store::rollouts::{MemberRow, RolloutRow};
 use crate::store::runs::{LogLine, RunRow, StepRow};
 use crate::store::templates::{TemplateBase, TemplatePr};
-use crate::store::workflow_backups::{WorkflowBackup, WorkflowBackupReason, WorkflowFile};
 use crate::store::transfer::{MoveReport, TableCheck};
+use crate::store::workflow_backups::{WorkflowBackup, WorkflowBackupReason, WorkflowFile};
 use crate::store::{ExamplesRemoved, KeptExample};
 use crate::template::{
     Action, Attention, CustomerChange, FileChange, NeedsPerson, Summary, TemplateChange,
