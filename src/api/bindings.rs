@@ -11,7 +11,7 @@ use super::rollouts::{FileHead, InstanceSchemaView, RolloutSource, RolloutView, 
 use super::runs::{Readiness, RunDetail};
 use super::templates::{RepoPlan, TemplateInstance, TemplateRolloutView};
 use super::{AppInfo, DraftCheck, ExportedFile, Language, Preferences};
-use crate::api::backups::BackupView;
+use crate::api::backups::{BackupAge, BackupView};
 use crate::credentials::{CredentialState, CredentialStatus};
 use crate::customer::{
     Applied, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery, CustomerRow,
@@ -44,6 +44,7 @@ use crate::store::rollouts::{MemberRow, RolloutRow};
 use crate::store::runs::{LogLine, RunRow, StepRow};
 use crate::store::templates::{TemplateBase, TemplatePr};
 use crate::store::transfer::{MoveReport, TableCheck};
+use crate::store::workflow_backups::{WorkflowBackup, WorkflowBackupReason, WorkflowFile};
 use crate::store::{ExamplesRemoved, KeptExample};
 use crate::template::{
     Action, Attention, CustomerChange, FileChange, NeedsPerson, Summary, TemplateChange,
@@ -139,7 +140,8 @@ pub fn typescript() -> String {
         DomainStatus, DnsRecord,
         ImportPreview, ImportReport, ImportRow, ExportFormat, ExportedFile, PortalSource, PortalRows, ExamplesRemoved, KeptExample,
         RegisterChange, LiveStatus, SharedRegister, MoveReport, TableCheck, Person, Role, NewPerson,
-        BackupView, Backup, BackupReason, Deployments, DeploymentView, RecoveryView, PhysicalBackup,
+        BackupView, Backup, BackupReason, WorkflowBackup, WorkflowFile, WorkflowBackupReason, BackupAge,
+        Deployments, DeploymentView, RecoveryView, PhysicalBackup,
         RolloutsOverview, RolloutSource, RolloutView, RolloutRow, MemberRow, FileHead, WaveView, InstanceSchemaView, RolloutState, MemberState,
         RolloutKind, TemplatesOverview, TemplateRolloutView, RepoPlan, TemplateInstance, TemplateBase, TemplatePr, BaseHow, PrState,
         FileChange, TemplateChange, CustomerChange, Action, Summary, NeedsPerson, Attention,

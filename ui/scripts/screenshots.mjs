@@ -19,6 +19,40 @@ try {
   await page.getByTestId('field-error-admin_email').waitFor();
   await page.screenshot({ path: path.join(out, 'ui-form-mock.png') });
   await close();
+
+  // The customer page's backups (issue #32): the database's and the workflows', with a version
+  // that found nothing changed, a restore offered per commit; the register's ages beside health.
+  const backups = await openApp(
+    browser,
+    server.url,
+    {
+      examples: true,
+      backups: {
+        'asas-bageri-cafe-ab': [
+          { id: 2, customer_id: 1, environment: 'sandbox', project_ref: 'asasbageri', run_id: 7, reason: 'scheduled', file: 'a/2.fbk', bytes: 48213, sha256: '', key_id: 'k1', schema_version: '0004', created_at: new Date(Date.now() - 3 * 3600e3).toISOString(), seat: 'agency@mock', removed_at: null, slug: 'asas-bageri-cafe-ab', name: "Åsa's Bageri & Café AB", here: true },
+          { id: 1, customer_id: 1, environment: 'sandbox', project_ref: 'asasbageri', run_id: 3, reason: 'before_migration', file: 'a/1.fbk', bytes: 47102, sha256: '', key_id: 'k1', schema_version: '0003', created_at: new Date(Date.now() - 50 * 3600e3).toISOString(), seat: 'agency@mock', removed_at: null, slug: 'asas-bageri-cafe-ab', name: "Åsa's Bageri & Café AB", here: true },
+        ],
+      },
+      workflowBackups: {
+        'asas-bageri-cafe-ab': [
+          { hours_ago: 72, reason: 'provisioned' },
+          { hours_ago: 26, reason: 'scheduled' },
+          { hours_ago: 2, reason: 'scheduled', unchanged: true },
+        ],
+        'fjallstugan-boende': [{ hours_ago: 5, reason: 'scheduled' }],
+        'cafe-oresund': [{ hours_ago: 80, reason: 'scheduled' }],
+      },
+      databaseBackups: { 'asas-bageri-cafe-ab': 3, 'fjallstugan-boende': 30, 'cafe-oresund': 4 },
+    },
+    { viewport: { width: 1280, height: 800 } },
+  );
+  await backups.page.getByTestId('backup-age-cafe-oresund').waitFor();
+  await backups.page.locator('[data-slug="asas-bageri-cafe-ab"]').click();
+  await backups.page.locator('[data-testid="workflow-backup-row"]').nth(2).waitFor();
+  const section = backups.page.locator('.columns').filter({ has: backups.page.getByTestId('workflow-backups-panel') });
+  await section.scrollIntoViewIfNeeded();
+  await section.screenshot({ path: path.join(out, 'backups.png') });
+  await backups.close();
   console.log(`screenshots written to ${out}`);
 } finally {
   await browser.close();

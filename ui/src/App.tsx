@@ -142,6 +142,7 @@ function Shell() {
             onBack={() => setView({ kind: 'customers' })}
             onEdit={() => setView({ kind: 'edit-customer', slug: view.slug })}
             onDeleted={() => setView({ kind: 'customers' })}
+            onSettings={() => setView({ kind: 'settings' })}
           />
         )}
         </Suspense>

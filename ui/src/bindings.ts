@@ -526,6 +526,59 @@ seat: string | null, removed_at: string | null, };
 
 export type BackupReason = "before_migration" | "before_restore" | "on_demand" | "scheduled";
 
+export type WorkflowBackup = { id: number, customer_id: number, environment: Environment, run_id: number | null, 
+/**
+ * `gitea` (the agency's server) or `github`.
+ */
+target: string, 
+/**
+ * `owner/name`.
+ */
+repository: string, 
+/**
+ * The commit that holds this version (one this backup made when `changed` > 0, else the
+ * file's last commit as the repository showed it); `None` only if Gitea did not say.
+ */
+commit_sha: string | null, files: Array<WorkflowFile>, 
+/**
+ * How many files this backup committed; 0: nothing had changed, no commit was made.
+ */
+changed: number, reason: WorkflowBackupReason, taken_at: string, };
+
+export type WorkflowFile = { 
+/**
+ * The workflow's n8n id.
+ */
+workflow: string, name: string, 
+/**
+ * The file in the repository (`<slug>/workflows/<id>.json`).
+ */
+path: string, 
+/**
+ * Its git blob SHA: two backups with the same one hold the same bytes.
+ */
+blob: string, 
+/**
+ * Whether the workflow was active when it was read (not part of the file).
+ */
+active: boolean, };
+
+export type WorkflowBackupReason = "provisioned" | "on_demand" | "scheduled" | "before_restore";
+
+export type BackupAge = { slug: string, 
+/**
+ * The newest backup of the database (Fabrik's own), RFC 3339.
+ */
+database_at: string | null, 
+/**
+ * The newest workflow backup (a commit, or a check that found the repository current).
+ */
+workflows_at: string | null, 
+/**
+ * Older than `backup.alert_hours` (or none at all) while the limit is on.
+ */
+stale: boolean, };
+
 export type Deployments = { slug: string, 
 /**
  * The Vercel project's id and name, as read now by the id the ledger recorded.

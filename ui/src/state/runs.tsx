@@ -9,7 +9,7 @@ import type { Environment, LiveStatus, LogLine, Readiness, RegisterChange, RunDe
 
 /** The shared register's tables whose change names a run (`RegisterChange.id` is the run's). */
 const RUN_TABLES = ['runs', 'run_steps', 'run_log'];
-import { errorText, runStateKey, useI18n } from '../i18n';
+import { errorText, runKindKey, runStateKey, useI18n } from '../i18n';
 import { useToast } from './toast';
 import { afterListPainted } from './startup';
 
@@ -180,6 +180,8 @@ interface RunsContextValue {
   domain: (slug: string, domain: string, remove: boolean) => Promise<boolean>;
   /** Puts the customer's database back to a backup (a run; `confirmation` is the slug typed). */
   restore: (slug: string, backup: number, confirmation: string) => Promise<boolean>;
+  /** Starts a run and follows it; a refusal comes back (the caller shows it where it belongs). */
+  begin: (slug: string, request: RunRequest) => Promise<ApiError | null>;
 }
 
 const RunsContext = createContext<RunsContextValue | null>(null);
@@ -392,6 +394,9 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
         if (slug) setFinished((f) => ({ ...f, [slug]: (f[slug] ?? 0) + 1 }));
         if (v?.run.kind === 'teardown' && e.state === 'succeeded') show('success', tr('run.teardownDone', { name }));
         else if (v?.run.kind === 'update_modules' && e.state === 'succeeded') show('success', tr('modules.done', { name }));
+        // A backup, a restore, a repair: named by its kind, not called a provisioning.
+        else if (v && v.run.kind !== 'provision' && v.run.slug && e.state === 'succeeded') show('success', tr('run.kindDone', { kind: tr(runKindKey(v.run.kind)), name }));
+        else if (v && v.run.kind !== 'provision' && v.run.slug && e.state !== 'rolled_back') show('error', tr('run.kindStopped', { kind: tr(runKindKey(v.run.kind)), name, state: tr(runStateKey(e.state)) }));
         else if (e.state === 'succeeded') show('success', tr('run.done', { name }));
         else if (e.state === 'rolled_back') show('success', tr('run.stopped', { name, state: tr(runStateKey('rolled_back')) }));
         else if (!v) show('error', e.error ? tRef.current.tx(e.error) : tr('err.unknown'));
@@ -506,6 +511,15 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
     dayTwo: (slug, kind) => follow(() => startRun(slug, { kind })),
     domain: (slug, domain, remove) => follow(() => startRun(slug, remove ? { kind: 'domain_remove', domain } : { kind: 'domain_add', domain })),
     restore: (slug, backup, confirmation) => follow(() => startRun(slug, { kind: 'restore', backup, confirmation })),
+    begin: async (slug, request) => {
+      try {
+        const o = await startRun(slug, request);
+        await track(o.run_id);
+        return null;
+      } catch (e) {
+        return e as ApiError;
+      }
+    },
     updateModules: async (slug) => {
       try {
         const o = await startRun(slug, { kind: 'update_modules' });

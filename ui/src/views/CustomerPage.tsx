@@ -10,6 +10,7 @@ import { Dialog, ExampleTag, LiveStatusBadge, TypedConfirmDialog } from './commo
 import { FieldMessage } from './CustomerForm';
 import { AdoptDialog } from './Adopt';
 import { BackupsPanel } from './Backups';
+import { WorkflowBackupsPanel } from './WorkflowBackups';
 import { DomainsPanel, OperationsPanel } from './DayTwo';
 
 type InstanceField = keyof Instance;
@@ -31,9 +32,11 @@ interface Props {
   onBack: () => void;
   onEdit: () => void;
   onDeleted: () => void;
+  /** Opens Settings (the way out when a workflow backup lacks Gitea). */
+  onSettings?: () => void;
 }
 
-export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted }: Props) {
+export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, onSettings }: Props) {
   const { t, err, lang } = useI18n();
   const toast = useToast();
   const [customer, setCustomer] = useState<Customer | null>(null);
@@ -227,6 +230,7 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted }:
           <OperationsPanel customer={c} busy={runActive} onStarted={() => setSelectedRun(null)} />
           <DomainsPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} />
           <BackupsPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} />
+          <WorkflowBackupsPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} onSettings={onSettings} />
         </div>
       )}
 

@@ -7,17 +7,20 @@ import { Dialog } from './common';
 import { ExportButtons, ImportButton, SharedRegisterCard } from './RegisterFile';
 
 /** The providers in the order the agency sets them up (as `Provider::ALL`). */
-export const PROVIDERS: Provider[] = ['github', 'supabase', 'vercel', 'n8n', 'resend'];
+export const PROVIDERS: Provider[] = ['github', 'supabase', 'vercel', 'n8n', 'resend', 'gitea'];
+/** Not needed to provision: only workflow backups use them. */
+const OPTIONAL: Partial<Record<Provider, TextKey>> = { gitea: 'cred.optional' };
 const PROVIDER_NAMES: Record<Provider, string> = {
   github: 'GitHub',
   supabase: 'Supabase',
   vercel: 'Vercel',
   n8n: 'n8n',
   resend: 'Resend',
+  gitea: 'Gitea',
 };
 
-type Group = 'github' | 'supabase' | 'vercel' | 'n8n' | 'email' | 'templates' | 'advanced';
-const GROUPS: Group[] = ['github', 'supabase', 'vercel', 'n8n', 'email', 'templates', 'advanced'];
+type Group = 'github' | 'supabase' | 'vercel' | 'n8n' | 'email' | 'backups' | 'templates' | 'advanced';
+const GROUPS: Group[] = ['github', 'supabase', 'vercel', 'n8n', 'email', 'backups', 'templates', 'advanced'];
 const GROUP_OF: Record<string, Group> = {
   'github.template': 'github',
   'github.owner': 'github',
@@ -30,6 +33,12 @@ const GROUP_OF: Record<string, Group> = {
   'email.sender_name': 'email',
   'email.sender_address': 'email',
   'email.support_address': 'email',
+  'gitea.api_url': 'backups',
+  'backup.repository': 'backups',
+  'backup.schedule_hours': 'backups',
+  'backup.alert_hours': 'backups',
+  'backup.keep_last': 'backups',
+  'backup.keep_days': 'backups',
   'schema.template_path': 'templates',
   'n8n.workflow_template_path': 'templates',
   'modules.manifest_path': 'templates',
@@ -273,6 +282,11 @@ function CredentialRow({ status, onChange }: { status: CredentialStatus; onChang
             {t(`cred.state.${status.state}` as const)}
           </span>
         </div>
+        {OPTIONAL[p] && (
+          <p className="muted small cred-optional" data-testid={`credential-optional-${p}`}>
+            {t(OPTIONAL[p])}
+          </p>
+        )}
         <div className="cred-message" data-testid={`credential-message-${p}`}>
           {missing ? (
             <p className="muted">{t('cred.noneSaved')}</p>

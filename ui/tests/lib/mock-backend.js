@@ -90,7 +90,7 @@
   // ---------- cloud: environment, credentials, settings (mirrors src/api/cloud.rs,
   // src/credentials.rs, src/providers/verify.rs, src/provision/settings.rs) ----------
   const ENVIRONMENT = CONFIG.environment === 'production' ? 'production' : 'sandbox';
-  const PROVIDERS = ['github', 'supabase', 'vercel', 'n8n', 'resend'];
+  const PROVIDERS = ['github', 'supabase', 'vercel', 'n8n', 'resend', 'gitea'];
   const SETTING_KEYS = [
     ['github.template', 'Mallrepo på GitHub, ägare/namn'],
     ['github.owner', 'Användare eller organisation som nya repon hamnar hos'],
@@ -116,6 +116,10 @@
     ['vercel.api_url', 'Vercel API (avancerat)'],
     ['n8n.api_url', 'n8n-instansens API, t.ex. https://n8n.byran.se/api/v1'],
     ['resend.api_url', 'Resend API (avancerat)'],
+    ['gitea.api_url', T('Byråns Gitea-API för säkerhetskopior av flöden, t.ex. https://git.byran.se/api/v1', "The agency's Gitea API for workflow backups, e.g. https://git.agency.com/api/v1")],
+    ['backup.schedule_hours', T('Säkerhetskopiera varje aktiv instans vars senaste kopia är äldre än N timmar (tomt = 24, 0 = av)', 'Back up every active instance whose newest backup is older than N hours (empty = 24, 0 = off)')],
+    ['backup.repository', T('Förrådet i Gitea där kundernas n8n-flöden säkerhetskopieras, ägare/namn (tomt = ops-hub/client-backups)', "The Gitea repository the customers' n8n workflows are backed up to, owner/name (empty = ops-hub/client-backups)")],
+    ['backup.alert_hours', T('Larma om en instans vars senaste säkerhetskopia (databas eller flöden) är äldre än N timmar (tomt = 48, 0 = av)', 'Alert about an instance whose newest backup (database or workflows) is older than N hours (empty = 48, 0 = off)')],
   ];
   // The simulated world (fabrik-sim's default seed); it takes precedence over stored settings.
   const SIM = {
@@ -163,7 +167,7 @@
     if (CONFIG.keyring) throw apiError(CONFIG.keyring, KEYRING_MESSAGES[CONFIG.keyring] || 'Nyckelringen gav ett fel');
   }
   function checkProvider(p) {
-    if (!PROVIDERS.includes(p)) throw apiError('invalid_args', `unknown variant \`${p}\`, expected one of \`github\`, \`supabase\`, \`vercel\`, \`n8n\`, \`resend\``);
+    if (!PROVIDERS.includes(p)) throw apiError('invalid_args', `unknown variant \`${p}\`, expected one of \`github\`, \`supabase\`, \`vercel\`, \`n8n\`, \`resend\`, \`gitea\``);
   }
   function verdictOf(token) {
     for (const [kind, list] of Object.entries(TOKENS)) if (list.includes(token)) return kind;
@@ -218,6 +222,12 @@
         if (!api) return verification(p, 'not_configured', null, 'Ställ in n8n-instansens adress (n8n.api_url)');
         return verification(p, 'verified', api, `Verifierad mot ${api}`);
       }
+      case 'gitea': {
+        const api = settingValue('gitea.api_url') || (ENVIRONMENT === 'sandbox' ? 'http://127.0.0.1:41017/gitea/api/v1' : '');
+        if (!api) return verification(p, 'not_configured', null, T('Ställ in Gitea-adressen (gitea.api_url)', 'Set the Gitea address (gitea.api_url)'));
+        const repo = settingValue('backup.repository') || 'ops-hub/client-backups';
+        return verification(p, 'verified', 'fabrik-backup', T(`Verifierad som fabrik-backup; kan skriva till ${repo}`, `Verified as fabrik-backup; can write to ${repo}`));
+      }
       default: {
         if (ENVIRONMENT === 'production' && !t.resendFormat)
           return verification(p, 'rejected', null, 'Ser inte ut som en API-nyckel från Resend (de börjar med re_)');
@@ -235,6 +245,10 @@
       const o = i < 0 ? '' : value.slice(0, i);
       const r = i < 0 ? '' : value.slice(i + 1);
       if (!(i >= 0 && o && r && !r.includes('/'))) bad('skriv som ägare/repo');
+    } else if (key === 'backup.repository') {
+      if (value !== '' && !/^[^/\s]+\/[^/\s]+$/.test(value)) bad('skriv som ägare/namn');
+    } else if (key === 'backup.schedule_hours' || key === 'backup.alert_hours') {
+      if (value !== '' && !/^\d+$/.test(value)) bad('ett heltal antal timmar');
     } else if (key === 'email.sender_address') {
       if (validateEmail(value)) bad('ogiltig e-postadress');
     } else if (key.endsWith('api_url') && value !== '') {
@@ -255,7 +269,7 @@
   // The core's seat_settings::SEAT_KEYS: kept on the seat, never in the shared register.
   const SEAT_KEYS = [
     'supabase.api_url', 'supabase.project_url_template', 'github.api_url', 'vercel.api_url', 'n8n.api_url',
-    'resend.api_url', 'site.url_template', 'schema.template_path', 'n8n.workflow_template_path', 'modules.manifest_path',
+    'resend.api_url', 'gitea.api_url', 'site.url_template', 'backup.repository', 'schema.template_path', 'n8n.workflow_template_path', 'modules.manifest_path',
   ];
   function listSettings() {
     return SETTING_KEYS.map(([key, help]) => {
@@ -438,6 +452,8 @@
     'n8n.workflow': 'Skapa n8n-flöde',
     'email.welcome': 'Skicka välkomstmejl',
     finalize: 'Spara instansens uppgifter',
+    'n8n.backup': 'Säkerhetskopiera n8n-flödet',
+    'n8n.restore': 'Skriv tillbaka flödets version',
     'modules.config': 'Skriv client-config.json med kundens moduler',
     'modules.env': 'Uppdatera modulvariabeln i Vercel',
     'modules.deploy': 'Driftsätt med de nya modulerna',
@@ -743,6 +759,128 @@
     },
   };
 
+  // ---------- workflow backups (src/provision/steps/workflows.rs, src/store/workflow_backups.rs) ----------
+  // Each customer's workflow has a content version; a backup commits when it differs from the
+  // last one backed up, and when nothing changed records `changed: 0` with the commit that
+  // already holds the file (src/store/workflow_backups.rs). A restore backs the
+  // current one up first (`before_restore`), then the workflow holds the version restored.
+  // CONFIG.workflowBackups: { slug: [{ hours_ago, reason?, unchanged? }] } (oldest first) seeds
+  // the register; CONFIG.workflowEdited: [slug] says the workflow changed since its last backup;
+  // CONFIG.databaseBackups: { slug: hours_ago } the newest database backup (for backup_ages);
+  // CONFIG.giteaNotSet: the Gitea address or token is missing (the backup step fails).
+  const WB = { rows: {}, nextId: 1, content: {}, backedUp: {} };
+  window.__mockWorkflowBackups = WB;
+  const hoursAgo = (h) => new Date(Date.now() - h * 3_600_000).toISOString();
+  /** A commit-like SHA, different for every n (an LCG's hex digits, not a hash). */
+  const fakeSha = (n) => {
+    let x = (n * 2654435761) >>> 0;
+    let out = '';
+    while (out.length < 40) {
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+      out += x.toString(16).padStart(8, '0');
+    }
+    return out.slice(0, 40);
+  };
+  const backupRepo = () => settingValue('backup.repository') || 'ops-hub/client-backups';
+  function workflowFile(c, content) {
+    const id = c.instance.n8n_workflow_id || `wf-${c.slug}`;
+    return { workflow: id, name: `${c.slug} – välkomstflöde`, path: `${c.slug}/workflows/${id}.json`, blob: fakeSha(content * 7919 + 1), active: c.status === 'active' };
+  }
+  function recordWorkflowBackup(c, reason, runId, takenAt = iso()) {
+    const list = (WB.rows[c.slug] ||= []);
+    const content = WB.content[c.slug] ?? 0;
+    const changed = WB.backedUp[c.slug] !== content;
+    const id = WB.nextId++;
+    // Nothing changed: no commit, and the version names the commit that already holds the file.
+    const holding = [...list].reverse().find((r) => r.changed > 0)?.commit_sha ?? null;
+    const row = {
+      id, customer_id: c.id, environment: ENVIRONMENT, run_id: runId, target: 'gitea', repository: backupRepo(),
+      commit_sha: changed ? fakeSha(id) : holding, files: [workflowFile(c, content)], changed: changed ? 1 : 0, reason, taken_at: takenAt,
+    };
+    row.content = content;
+    list.push(row);
+    WB.backedUp[c.slug] = content;
+    return row;
+  }
+  for (const [slug, seeds] of Object.entries(CONFIG.workflowBackups || {})) {
+    const c = byslug(slug);
+    if (!c) continue;
+    for (const seed of seeds) {
+      if (!seed.unchanged) WB.content[slug] = (WB.content[slug] ?? -1) + 1;
+      recordWorkflowBackup(c, seed.reason || 'scheduled', null, hoursAgo(seed.hours_ago ?? 1));
+    }
+  }
+  for (const slug of CONFIG.workflowEdited || []) WB.content[slug] = (WB.content[slug] ?? 0) + 1;
+  const publicRow = ({ content, ...row }) => JSON.parse(JSON.stringify(row));
+  /** A workflow run: `n8n.backup` (and `n8n.restore`), then `after`; Gitea missing fails the backup. */
+  function playWorkflowRun(c, kind, after) {
+    const open = R.runs.filter((r) => r.customer_id === c.id).sort((a, b) => b.id - a.id)[0];
+    if (open && ACTIVE.includes(open.state)) return { run_id: open.id, already_running: true, driven_by: open.seat ?? null };
+    const keys = kind === 'workflow_restore' ? ['n8n.backup', 'n8n.restore'] : ['n8n.backup'];
+    const run = newRun(c, kind, keys);
+    const started = { type: 'run_started', run_id: run.id, slug: c.slug, resumed: false };
+    if (CONFIG.giteaNotSet) {
+      const params = { missing: 'Gitea-adressen eller token', missing_en: 'the Gitea address or token' };
+      const failed = { type: 'step_failed', run_id: run.id, step: 'n8n.backup', code: 'gitea_not_set', message: coded('gitea_not_set', params).sv, params };
+      void play(run.id, [started, { type: 'step_started', run_id: run.id, step: 'n8n.backup', attempt: 1 }, failed, { type: 'run_finished', run_id: run.id, state: 'failed', error: coded('gitea_not_set', params) }]);
+      return { run_id: run.id, already_running: false, driven_by: null };
+    }
+    void (async () => {
+      await play(run.id, [started, { type: 'step_started', run_id: run.id, step: 'n8n.backup', attempt: 1 }]);
+      const row = recordWorkflowBackup(c, kind === 'workflow_restore' ? 'before_restore' : 'on_demand', run.id);
+      await play(run.id, [{ type: 'step_done', run_id: run.id, step: 'n8n.backup', outcome: 'done', external_id: row.commit_sha, duration_ms: 40 }]);
+      if (kind === 'workflow_restore') {
+        await play(run.id, [{ type: 'step_started', run_id: run.id, step: 'n8n.restore', attempt: 1 }]);
+        after();
+        await play(run.id, [{ type: 'step_done', run_id: run.id, step: 'n8n.restore', outcome: 'done', external_id: null, duration_ms: 40 }]);
+      }
+      await play(run.id, [{ type: 'run_finished', run_id: run.id, state: 'succeeded', error: null }]);
+    })();
+    return { run_id: run.id, already_running: false, driven_by: null };
+  }
+  starts.workflow_backup = ({ slug }) => {
+    const c = byslug(slug);
+    if (!c) throw notFound(slug);
+    if (!c.instance.production_url) throw apiError('not_provisioned', `${slug} har ingen levererad instans i den här miljön att uppdatera; provisionera kunden först.`);
+    return playWorkflowRun(c, 'workflow_backup', () => {});
+  };
+  starts.workflow_restore = ({ slug, version }) => {
+    const c = byslug(slug);
+    if (!c) throw notFound(slug);
+    const v = (WB.rows[slug] || []).find((r) => r.id === version && r.commit_sha);
+    if (!v) {
+      const params = { version: String(version), workflow: c.instance.n8n_workflow_id || '?', slug };
+      throw { ...apiError('workflow_version_not_found', coded('workflow_version_not_found', params).sv), params };
+    }
+    return playWorkflowRun(c, 'workflow_restore', () => {
+      WB.content[slug] = v.content;
+    });
+  };
+  const workflowCommands = {
+    workflow_backups: ({ slug }) => {
+      if (!byslug(slug)) throw notFound(slug);
+      return (WB.rows[slug] || []).map(publicRow).reverse();
+    },
+    backup_ages: () => {
+      const raw = settingValue('backup.alert_hours');
+      const limit = raw == null || raw === '' ? 48 : Number(raw);
+      const old = (at) => !at || Date.now() - Date.parse(at) > limit * 3_600_000;
+      return state.customers
+        .filter((c) => c.instance.production_url)
+        .map((c) => {
+          const rows = WB.rows[c.slug] || [];
+          const workflows_at = rows.length ? rows.map((r) => r.taken_at).sort().at(-1) : null;
+          const h = (CONFIG.databaseBackups || {})[c.slug];
+          const database_at = h == null ? null : hoursAgo(h);
+          return { slug: c.slug, database_at, workflows_at, stale: limit > 0 && (old(database_at) || old(workflows_at)) };
+        });
+    },
+    backups: ({ slug }) => {
+      if (!byslug(slug)) throw notFound(slug);
+      return JSON.parse(JSON.stringify((CONFIG.backups || {})[slug] || []));
+    },
+  };
+
   const runCommands = {
     readiness: () =>
       CONFIG.notReady ? { ready: false, missing: ['github'], reason: T(CONFIG.notReady) } : { ready: true, missing: [], reason: null },
@@ -791,6 +929,8 @@
         domain_add: starts.add_domain,
         domain_remove: starts.remove_domain,
         teardown: starts.teardown_customer,
+        workflow_backup: starts.workflow_backup,
+        workflow_restore: starts.workflow_restore,
       }[kind];
       if (!start) throw apiError('internal', `unknown run kind ${kind}`);
       return start({ slug, ...request });
@@ -1357,7 +1497,7 @@
     },
   };
 
-  Object.assign(commands, runCommands, rolloutCommands, templateCommands);
+  Object.assign(commands, runCommands, rolloutCommands, templateCommands, workflowCommands);
 
   const calls = [];
   window.__mockCalls = calls;
