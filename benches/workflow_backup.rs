@@ -54,6 +54,8 @@ struct Pass {
     /// Every GET, all providers.
     reads: usize,
     by_endpoint: BTreeMap<String, usize>,
+    /// The simulator's answer times, summed over the pass (simulated latency and its own work).
+    answers: Duration,
     gaps: u64,
 }
 
@@ -125,8 +127,9 @@ async fn pass(label: &str, sim: &SimHandle, api: &Arc<BackupsApi>, parallel: usi
         (std::mem::take(&mut log.entries), log.gaps)
     };
     let mut by_endpoint = BTreeMap::new();
-    let (mut writes, mut reads) = (0, 0);
+    let (mut writes, mut reads, mut answer_ms) = (0, 0, 0);
     for e in entries.values() {
+        answer_ms += e["duration_ms"].as_u64().unwrap_or(0);
         let method = e["method"].as_str().unwrap_or("");
         let path = e["path"].as_str().unwrap_or("");
         *by_endpoint.entry(endpoint(method, path)).or_default() += 1;
@@ -150,6 +153,7 @@ async fn pass(label: &str, sim: &SimHandle, api: &Arc<BackupsApi>, parallel: usi
         writes,
         reads,
         by_endpoint,
+        answers: Duration::from_millis(answer_ms),
         gaps,
     }
 }
@@ -252,6 +256,19 @@ fn main() {
                 .collect();
             println!("  {k}: {}", counts.join(", "));
         }
+        // What the simulator's answers alone allow: one instance's calls follow each other, so
+        // a pass needs its rounds of `parallel` times the mean answer time per instance.
+        let rounds = built.len().div_ceil(parallel.max(1)) as f64;
+        let bound = |p: &Pass| rounds * p.answers.as_secs_f64() / instances;
+        for (label, p) in &passes {
+            println!(
+                "{label}: answers {:.0} ms per instance, bound {:.1} s, wall over bound {:.1}, Fabrik's own time per run {:.0} ms",
+                p.answers.as_secs_f64() * 1000.0 / instances,
+                bound(p),
+                p.wall.as_secs_f64() / bound(p).max(1e-9),
+                (p.wall.as_secs_f64() - bound(p)) * 1000.0 / rounds,
+            );
+        }
         let per_changed = |p: &Pass, changed: usize| p.writes as f64 / changed.max(1) as f64;
         let first_per_changed = per_changed(&first, built.len());
         let edited_per_changed = per_changed(&after_edit, edited.len());
@@ -267,7 +284,7 @@ fn main() {
         let time_met = first.succeeded > 0 && at_100 <= TARGET_SECONDS_AT_100;
         println!("parallel {parallel}; load after {load_after}");
         println!(
-            "bench: workflows_n={} workflows_setup_s={:.0} workflows_first_s={:.1} workflows_first_commits={} workflows_first_writes_per_changed={:.2} workflows_unchanged_s={:.1} workflows_unchanged_writes={} workflows_unchanged_commits={} workflows_edited={} workflows_edited_s={:.1} workflows_edited_commits={} workflows_edited_writes_per_changed={:.2} workflows_reads_per_instance={:.2} workflows_failures={failures} workflows_parallel={parallel} workflows_log_gaps={gaps}",
+            "bench: workflows_n={} workflows_setup_s={:.0} workflows_first_s={:.1} workflows_first_commits={} workflows_first_writes_per_changed={:.2} workflows_unchanged_s={:.1} workflows_unchanged_writes={} workflows_unchanged_commits={} workflows_edited={} workflows_edited_s={:.1} workflows_edited_commits={} workflows_edited_writes_per_changed={:.2} workflows_reads_per_instance={:.2} workflows_failures={failures} workflows_parallel={parallel} workflows_first_bound_s={:.1} workflows_unchanged_bound_s={:.1} workflows_log_gaps={gaps}",
             built.len(),
             setup_wall.as_secs_f64(),
             first.wall.as_secs_f64(),
@@ -281,6 +298,8 @@ fn main() {
             after_edit.commits,
             edited_per_changed,
             reads as f64 / (3.0 * instances),
+            bound(&first),
+            bound(&unchanged),
         );
         println!(
             "bench: workflows_target_writes_per_changed_met={writes_met} workflows_target_100_in_10_min_met={time_met} workflows_first_s_at_100={at_100:.1}"
