@@ -149,7 +149,7 @@ fn main() {
 
         println!("load before setup: {}", load());
         let started = Instant::now();
-        let built = setup(&sim, &store, "Utrullning Kund", n, setup_parallel).await;
+        let built = setup(&sim, &store, |i| format!("Utrullning Kund {i}"), n, setup_parallel).await;
         let setup_wall = started.elapsed();
         println!(
             "setup: {} of {n} instances delivered in {:.0} s (realistic ×{SCALE}, {} token sets, {setup_parallel} runs at once); load {}",
@@ -161,7 +161,7 @@ fn main() {
         clear_log(&sim).await;
 
         // The roll-out as the CLI runs it.
-        let (_cloud, supervisor) = cli_supervisor(&sim, &store, work.path()).await;
+        let (_cloud, supervisor) = cli_supervisor(&sim, &store, work.path(), "bench-token-0").await;
         if let Ok(p) = std::env::var("FABRIK_BENCH_ROLLOUT_PARALLEL") {
             store
                 .set_setting(fabrik::api::rollouts::PARALLEL_SETTING, &p)

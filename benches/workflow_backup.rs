@@ -215,7 +215,7 @@ fn main() {
 
         println!("load before setup: {}", load());
         let started = Instant::now();
-        let built = setup(&sim, &store, "Flödeskund", n, setup_parallel).await;
+        let built = setup(&sim, &store, |i| format!("Flödeskund {i}"), n, setup_parallel).await;
         let setup_wall = started.elapsed();
         println!(
             "setup: {} of {n} instances delivered in {:.0} s (realistic ×{SCALE}, Gitea at its realistic timings, {setup_parallel} runs at once); load {}",
@@ -225,7 +225,7 @@ fn main() {
         );
 
         // The backups as `fabrik backup workflows` runs them.
-        let (cloud, supervisor) = cli_supervisor(&sim, &store, work.path()).await;
+        let (cloud, supervisor) = cli_supervisor(&sim, &store, work.path(), "bench-token-0").await;
         let api = Arc::new(BackupsApi::new(
             store.clone(),
             supervisor,

@@ -1,4 +1,5 @@
-//! Shared by the benches that need delivered instances (rollout.rs, workflow_backup.rs): a
+//! Shared by the benches that need delivered instances (rollout.rs, template.rs,
+//! workflow_backup.rs): a
 //! simulator at `Profile::Realistic` whose project databases are real PostgreSQL, a register
 //! with its settings, N instances provisioned through the engine (one token set per
 //! `PER_TOKEN` instances), the environment the CLI reads its endpoints and tokens from, and the
@@ -116,12 +117,12 @@ pub async fn world(
     (sim, store, cluster)
 }
 
-/// N customers named `{name} {i}`, provisioned through the engine (not the supervisor: no run
-/// follows a delivery), `parallel` at once; the slugs of those delivered.
+/// N customers named `name(i)`, provisioned through the engine (not the supervisor: no run
+/// follows a delivery), `parallel` at once; the slugs of those delivered, in the order of `i`.
 pub async fn setup(
     sim: &SimHandle,
     store: &Arc<Store>,
-    name: &str,
+    name: impl Fn(usize) -> String,
     n: usize,
     parallel: usize,
 ) -> Vec<String> {
@@ -138,7 +139,7 @@ pub async fn setup(
             store
                 .create_customer(
                     CustomerDraft {
-                        name: format!("{name} {i}"),
+                        name: name(i),
                         admin_email: "admin@bench.example.se".into(),
                         ..Default::default()
                     },
@@ -170,18 +171,19 @@ pub async fn setup(
                     .find(|s| s.error.is_some())
                     .map(|s| format!("{}: {:?}", s.key, s.error))
             });
-            (slug, state, error)
+            (i, slug, state, error)
         });
     }
     let mut built = Vec::new();
     while let Some(r) = tasks.join_next().await {
         match r {
-            Ok((slug, Ok(RunState::Succeeded), _)) => built.push(slug),
-            Ok((slug, state, error)) => eprintln!("{slug} not delivered: {state:?} {error:?}"),
+            Ok((i, slug, Ok(RunState::Succeeded), _)) => built.push((i, slug)),
+            Ok((_, slug, state, error)) => eprintln!("{slug} not delivered: {state:?} {error:?}"),
             Err(e) => eprintln!("a run panicked: {e}"),
         }
     }
-    built
+    built.sort();
+    built.into_iter().map(|(_, s)| s).collect()
 }
 
 /// How many token sets the setup of `n` instances spreads over.
@@ -189,8 +191,9 @@ pub fn token_sets(n: usize) -> usize {
     n.div_ceil(PER_TOKEN).max(1)
 }
 
-/// The environment the CLI reads: the simulator's endpoints and the first token set.
-fn cli_environment(sim: &SimHandle) {
+/// The environment the CLI reads: the simulator's endpoints and the first token set (GitHub's
+/// `github_token`).
+fn cli_environment(sim: &SimHandle, github_token: &str) {
     let e = endpoints(sim);
     for (var, value) in [
         ("FABRIK_SUPABASE_API_URL", e.supabase_api.clone()),
@@ -204,7 +207,7 @@ fn cli_environment(sim: &SimHandle) {
         ("FABRIK_RESEND_API_URL", e.resend_api.clone()),
         ("FABRIK_GITEA_API_URL", e.gitea_api.clone()),
         ("FABRIK_SITE_URL_TEMPLATE", e.site_url.clone()),
-        ("FABRIK_GITHUB_TOKEN", "bench-token-0".into()),
+        ("FABRIK_GITHUB_TOKEN", github_token.into()),
         ("FABRIK_SUPABASE_TOKEN", "bench-token-0".into()),
         ("FABRIK_VERCEL_TOKEN", "bench-token-0".into()),
         ("FABRIK_N8N_API_KEY", "bench-token-0".into()),
@@ -221,8 +224,9 @@ pub async fn cli_supervisor(
     sim: &SimHandle,
     store: &Arc<Store>,
     work: &Path,
+    github_token: &str,
 ) -> (Arc<CloudApi>, Arc<Supervisor>) {
-    cli_environment(sim);
+    cli_environment(sim, github_token);
     let data = work.join("data");
     std::fs::create_dir_all(&data).unwrap();
     let cloud = Arc::new(
