@@ -25,30 +25,21 @@
 //!
 //!    `bound_s` is the largest; `ratio = drive wall / bound`. Target ≤ 1.2, and N=500 in ≤ 15 min.
 
+#[path = "common/fleet.rs"]
+mod fleet;
+use fleet::*;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use fabrik::api::cloud::{CloudApi, Environment};
-use fabrik::api::host::RunHost;
 use fabrik::api::rollouts::{RolloutSource, RolloutsApi};
-use fabrik::api::supervisor::Supervisor;
-use fabrik::customer::{CustomerDraft, ModuleManifest};
 use fabrik::ledger::MemberState;
-use fabrik::providers::{Clients, Endpoints, Tokens};
-use fabrik::provision::{
-    Engine, FailurePolicy, ProvisionSettings, RunEvent, RunRequest, RunState, Timing,
-};
-use fabrik::secrets::{Secret, SecretStore};
-use fabrik::store::Store;
-use fabrik_sim::{Profile, SimConfig, SimHandle};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 const SCALE: f64 = 0.1;
-/// Instances per token set in the setup (GitHub's 500 content requests an hour per token).
-const PER_TOKEN: usize = 125;
 
 const INVOICES: &str = "20250601000000_invoices.sql";
 const INVOICES_SQL: &str = "
@@ -67,91 +58,6 @@ const NOTES_SQL: &str = "
 alter table public.invoices add column note text;
 comment on column public.invoices.note is 'Fri text på fakturan';
 ";
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn endpoints(sim: &SimHandle) -> Endpoints {
-    Endpoints {
-        supabase_api: sim.supabase_api_url(),
-        supabase_project_url: sim.supabase_project_url_template(),
-        github_api: sim.github_api_url(),
-        vercel_api: sim.vercel_api_url(),
-        n8n_api: sim.n8n_api_url(),
-        resend_api: sim.resend_api_url(),
-        gitea_api: sim.gitea_api_url(),
-        site_url: sim.vercel_site_url_template(),
-    }
-}
-
-fn tokens(k: usize) -> Tokens {
-    let t = Secret::new(format!("bench-token-{k}"));
-    let mut tokens = Tokens::all(&t);
-    tokens.resend = Some(Secret::new(format!("re_bench-token-{k}")));
-    tokens
-}
-
-/// An engine of the setup, spending token set `k`.
-fn engine(sim: &SimHandle, store: Arc<Store>, k: usize) -> Engine {
-    let settings = ProvisionSettings::load(&store).unwrap();
-    let mut timing = Timing::default();
-    // Two polls a second per project stays within Supabase's 120 requests/min per endpoint.
-    timing.poll.first = Duration::from_millis(500);
-    timing.poll.cap = Duration::from_millis(500);
-    let clients = Clients::new(
-        &endpoints(sim),
-        &tokens(k),
-        settings.vercel_team_id.clone(),
-        timing.call_timeout,
-    )
-    .unwrap();
-    Engine::new(
-        store,
-        clients,
-        settings,
-        SecretStore::new(Environment::Production.as_str()),
-        Environment::Production,
-    )
-    .with_timing(timing)
-    .with_failure_policy(FailurePolicy::Rollback)
-}
-
-/// The simulator's request log, read as it goes (it keeps the last 5,000): every entry once,
-/// by its sequence number; `gaps` counts entries that dropped out before a read.
-#[derive(Default)]
-struct Log {
-    entries: BTreeMap<u64, Value>,
-    gaps: u64,
-}
-
-async fn read_log(base: &str, log: &Mutex<Log>) {
-    let Ok(resp) = reqwest::get(format!("{base}/__sim/requests")).await else {
-        return;
-    };
-    let Ok(v) = resp.json::<Value>().await else {
-        return;
-    };
-    let mut log = log.lock().unwrap();
-    let last = log.entries.keys().next_back().copied();
-    let mut first_new = None;
-    for mut e in v["requests"].as_array().cloned().unwrap_or_default() {
-        let seq = e["seq"].as_u64().unwrap_or(0);
-        if last.is_some_and(|l| seq <= l) {
-            continue;
-        }
-        first_new.get_or_insert(seq);
-        // The bodies are not needed and large (backups' SQL).
-        e["body"] = Value::Null;
-        log.entries.insert(seq, e);
-    }
-    if let (Some(l), Some(f)) = (last, first_new) {
-        log.gaps += f.saturating_sub(l + 1);
-    }
-}
 
 /// `/supabase/v1/projects/abc/database/query` → (`supabase`, `abc`, `/v1/projects/{ref}/database/query`).
 fn classify(path: &str) -> (String, Option<String>, String) {
@@ -173,25 +79,11 @@ fn classify(path: &str) -> (String, Option<String>, String) {
     (provider, scope, out)
 }
 
-struct Quiet;
-impl RunHost for Quiet {
-    fn emit(&self, _event: &RunEvent) {}
-    // Each run's end is a notification; the summary says how they ended.
-    fn notify(&self, _title: &str, _body: &str) {}
-}
-
 fn write_files(dir: &Path) {
     let m = dir.join("supabase/migrations");
     std::fs::create_dir_all(&m).unwrap();
     std::fs::write(m.join(INVOICES), INVOICES_SQL).unwrap();
     std::fs::write(m.join(NOTES), NOTES_SQL).unwrap();
-}
-
-fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .unwrap_or_default()
-        .trim()
-        .to_string()
 }
 
 /// What one phase's requests give the summary.
@@ -243,66 +135,6 @@ fn per_window(requests: usize, limit: u32, window: Duration) -> Duration {
     window * windows as u32
 }
 
-async fn setup(sim: &SimHandle, store: &Arc<Store>, n: usize, parallel: usize) -> Vec<String> {
-    let sets = n.div_ceil(PER_TOKEN).max(1);
-    for k in 0..sets {
-        sim.add_token(&format!("bench-token-{k}"));
-        sim.add_token(&format!("re_bench-token-{k}"));
-    }
-    let engines: Vec<Arc<Engine>> = (0..sets)
-        .map(|k| Arc::new(engine(sim, store.clone(), k)))
-        .collect();
-    let slugs: Vec<String> = (0..n)
-        .map(|i| {
-            store
-                .create_customer(
-                    CustomerDraft {
-                        name: format!("Utrullning Kund {i}"),
-                        admin_email: "admin@bench.example.se".into(),
-                        ..Default::default()
-                    },
-                    &ModuleManifest::bundled(),
-                )
-                .unwrap()
-                .slug
-        })
-        .collect();
-    let gate = Arc::new(tokio::sync::Semaphore::new(parallel));
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, slug) in slugs.into_iter().enumerate() {
-        let engine = engines[i % sets].clone();
-        let (gate, store) = (gate.clone(), store.clone());
-        tasks.spawn(async move {
-            let _turn = gate.acquire_owned().await.unwrap();
-            let run = engine.record(&slug, &RunRequest::Provision).unwrap();
-            let state = engine
-                .drive(
-                    run.driver.clone().expect("this caller drives the run"),
-                    Arc::new(|_: &RunEvent| {}),
-                    CancellationToken::new(),
-                    false,
-                )
-                .await;
-            let error = store.run_steps(run.run_id).ok().and_then(|steps| {
-                steps
-                    .into_iter()
-                    .find(|s| s.error.is_some())
-                    .map(|s| format!("{}: {:?}", s.key, s.error))
-            });
-            (slug, state, error)
-        });
-    }
-    let mut built = Vec::new();
-    while let Some(r) = tasks.join_next().await {
-        match r {
-            Ok((slug, Ok(RunState::Succeeded), _)) => built.push(slug),
-            Ok((slug, state, error)) => eprintln!("{slug} not delivered: {state:?} {error:?}"),
-            Err(e) => eprintln!("a run panicked: {e}"),
-        }
-    }
-    built
-}
-
 fn main() {
     let n: usize = env_or("FABRIK_BENCH_ROLLOUT_N", 500);
     let setup_parallel: usize = env_or("FABRIK_BENCH_ROLLOUT_SETUP_PARALLEL", 100);
@@ -313,79 +145,23 @@ fn main() {
         .build()
         .unwrap();
     rt.block_on(async {
-        fabrik::providers::install_crypto_provider();
-        let cluster = fabrik_sim::pg::TestCluster::shared().expect("PostgreSQL for the simulator");
-        let sim = fabrik_sim::start(SimConfig {
-            profile: Profile::Realistic,
-            time_scale: SCALE,
-            database_url: Some(cluster.url().to_string()),
-            ..SimConfig::default()
-        })
-        .await
-        .expect("simulator");
-        let db = work.path().join("fabrik.sqlite3");
-        let store = Arc::new(Store::open(&db).unwrap());
-        let seed = sim.seed();
-        for (k, v) in [
-            ("github.template", seed.github_template.clone()),
-            ("github.owner", seed.github_org.clone()),
-            ("supabase.organization", seed.supabase_org_slug.clone()),
-            ("vercel.team_id", seed.vercel_team_id.clone()),
-            ("email.sender_address", format!("valkommen@{}", seed.resend_domain)),
-        ] {
-            store.set_setting(k, &v).unwrap();
-        }
+        let (sim, store, _cluster) = world(work.path(), SCALE, None).await;
 
         println!("load before setup: {}", load());
         let started = Instant::now();
-        let built = setup(&sim, &store, n, setup_parallel).await;
+        let built = setup(&sim, &store, |i| format!("Utrullning Kund {i}"), n, setup_parallel).await;
         let setup_wall = started.elapsed();
         println!(
             "setup: {} of {n} instances delivered in {:.0} s (realistic ×{SCALE}, {} token sets, {setup_parallel} runs at once); load {}",
             built.len(),
             setup_wall.as_secs_f64(),
-            n.div_ceil(PER_TOKEN).max(1),
+            token_sets(n),
             load()
         );
-        reqwest::Client::new()
-            .delete(format!("{}/__sim/requests", sim.base_url()))
-            .send()
-            .await
-            .unwrap();
+        clear_log(&sim).await;
 
-        // The roll-out as the CLI runs it: a production register, the endpoints and tokens from
-        // the environment.
-        let e = endpoints(&sim);
-        for (var, value) in [
-            ("FABRIK_SUPABASE_API_URL", e.supabase_api.clone()),
-            ("FABRIK_SUPABASE_PROJECT_URL_TEMPLATE", e.supabase_project_url.clone()),
-            ("FABRIK_GITHUB_API_URL", e.github_api.clone()),
-            ("FABRIK_VERCEL_API_URL", e.vercel_api.clone()),
-            ("FABRIK_N8N_API_URL", e.n8n_api.clone()),
-            ("FABRIK_RESEND_API_URL", e.resend_api.clone()),
-            ("FABRIK_SITE_URL_TEMPLATE", e.site_url.clone()),
-            ("FABRIK_GITHUB_TOKEN", "bench-token-0".into()),
-            ("FABRIK_SUPABASE_TOKEN", "bench-token-0".into()),
-            ("FABRIK_VERCEL_TOKEN", "bench-token-0".into()),
-            ("FABRIK_N8N_API_KEY", "bench-token-0".into()),
-            ("FABRIK_RESEND_API_KEY", "re_bench-token-0".into()),
-        ] {
-            std::env::set_var(var, value);
-        }
-        let data = work.path().join("data");
-        std::fs::create_dir_all(&data).unwrap();
-        let cloud = Arc::new(
-            CloudApi::open_in(store.clone(), Environment::Production, &data)
-                .await
-                .unwrap(),
-        );
-        // The CLI's policy: a failed instance is kept as it failed.
-        let supervisor = Supervisor::new(
-            store.clone(),
-            cloud.clone(),
-            Timing::default(),
-            FailurePolicy::Pause,
-        );
+        // The roll-out as the CLI runs it.
+        let (_cloud, supervisor) = cli_supervisor(&sim, &store, work.path(), "bench-token-0").await;
         if let Ok(p) = std::env::var("FABRIK_BENCH_ROLLOUT_PARALLEL") {
             store
                 .set_setting(fabrik::api::rollouts::PARALLEL_SETTING, &p)
@@ -397,19 +173,7 @@ fn main() {
 
         let log = Arc::new(Mutex::new(Log::default()));
         let reading = CancellationToken::new();
-        let reader = {
-            let (log, base, stop) = (log.clone(), sim.base_url().to_string(), reading.clone());
-            tokio::spawn(async move {
-                loop {
-                    read_log(&base, &log).await;
-                    tokio::select! {
-                        _ = stop.cancelled() => break,
-                        _ = tokio::time::sleep(Duration::from_secs(5)) => {}
-                    }
-                }
-                read_log(&base, &log).await;
-            })
-        };
+        let reader = read_log_while(sim.base_url(), log.clone(), reading.clone());
 
         println!("load before the roll-out: {}", load());
         let started = Instant::now();

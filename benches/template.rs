@@ -41,30 +41,22 @@ mod github_person;
 #[path = "../tests/common/template_corpus.rs"]
 mod template_corpus;
 use github_person::{Person, PERSON};
+#[path = "common/fleet.rs"]
+mod fleet;
+use fleet::*;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use fabrik::api::cloud::{CloudApi, Environment};
-use fabrik::api::host::RunHost;
-use fabrik::api::supervisor::Supervisor;
 use fabrik::api::templates::TemplatesApi;
-use fabrik::customer::{CustomerDraft, ModuleManifest};
 use fabrik::ledger::MemberState;
-use fabrik::providers::{Clients, Endpoints, Tokens};
-use fabrik::provision::{
-    Engine, FailurePolicy, ProvisionSettings, RunEvent, RunRequest, RunState, Timing,
-};
-use fabrik::secrets::{Secret, SecretStore};
 use fabrik::store::Store;
-use fabrik_sim::{Profile, SimConfig, SimHandle};
+use fabrik_sim::{Profile, SimConfig};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 const SCALE: f64 = 0.1;
-/// Instances per token set in the setup (GitHub's 500 content requests an hour per token).
-const PER_TOKEN: usize = 125;
 /// The roll-out's own GitHub token (its pacer budgets start fresh).
 const ROLLOUT_TOKEN: &str = "bench-template-token";
 /// GitHub's secondary limits, per token.
@@ -75,90 +67,6 @@ const GITHUB_PRIMARY_PER_HOUR: f64 = 5000.0;
 /// The targets.
 const TARGET_CALLS_PER_REPO: f64 = 6.0;
 const TARGET_MINUTES: f64 = 60.0;
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn endpoints(sim: &SimHandle) -> Endpoints {
-    Endpoints {
-        supabase_api: sim.supabase_api_url(),
-        supabase_project_url: sim.supabase_project_url_template(),
-        github_api: sim.github_api_url(),
-        vercel_api: sim.vercel_api_url(),
-        n8n_api: sim.n8n_api_url(),
-        resend_api: sim.resend_api_url(),
-        gitea_api: sim.gitea_api_url(),
-        site_url: sim.vercel_site_url_template(),
-    }
-}
-
-fn tokens(k: usize) -> Tokens {
-    let t = Secret::new(format!("bench-token-{k}"));
-    let mut tokens = Tokens::all(&t);
-    tokens.resend = Some(Secret::new(format!("re_bench-token-{k}")));
-    tokens
-}
-
-/// An engine of the setup, spending token set `k`.
-fn engine(sim: &SimHandle, store: Arc<Store>, k: usize) -> Engine {
-    let settings = ProvisionSettings::load(&store).unwrap();
-    let mut timing = Timing::default();
-    // Two polls a second per project stays within Supabase's 120 requests/min per endpoint.
-    timing.poll.first = Duration::from_millis(500);
-    timing.poll.cap = Duration::from_millis(500);
-    let clients = Clients::new(
-        &endpoints(sim),
-        &tokens(k),
-        settings.vercel_team_id.clone(),
-        timing.call_timeout,
-    )
-    .unwrap();
-    Engine::new(
-        store,
-        clients,
-        settings,
-        SecretStore::new(Environment::Production.as_str()),
-        Environment::Production,
-    )
-    .with_timing(timing)
-    .with_failure_policy(FailurePolicy::Rollback)
-}
-
-/// The simulator's request log, read as it goes (it keeps the last 5,000): every entry once,
-/// by its sequence number; `gaps` counts entries that dropped out before a read.
-#[derive(Default)]
-struct Log {
-    entries: BTreeMap<u64, Value>,
-    gaps: u64,
-}
-
-async fn read_log(base: &str, log: &Mutex<Log>) {
-    let Ok(resp) = reqwest::get(format!("{base}/__sim/requests")).await else {
-        return;
-    };
-    let Ok(v) = resp.json::<Value>().await else {
-        return;
-    };
-    let mut log = log.lock().unwrap();
-    let last = log.entries.keys().next_back().copied();
-    let mut first_new = None;
-    for mut e in v["requests"].as_array().cloned().unwrap_or_default() {
-        let seq = e["seq"].as_u64().unwrap_or(0);
-        if last.is_some_and(|l| seq <= l) {
-            continue;
-        }
-        first_new.get_or_insert(seq);
-        e["body"] = Value::Null;
-        log.entries.insert(seq, e);
-    }
-    if let (Some(l), Some(f)) = (last, first_new) {
-        log.gaps += f.saturating_sub(l + 1);
-    }
-}
 
 /// `/github/repos/org/name/git/trees` → `/repos/{owner}/{repo}/git/trees`.
 fn github_endpoint(path: &str) -> Option<String> {
@@ -248,80 +156,6 @@ fn primary_minutes(requests: usize) -> f64 {
     60.0 * requests as f64 / GITHUB_PRIMARY_PER_HOUR
 }
 
-struct Quiet;
-impl RunHost for Quiet {
-    fn emit(&self, _event: &RunEvent) {}
-    fn notify(&self, _title: &str, _body: &str) {}
-}
-
-fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .unwrap_or_default()
-        .trim()
-        .to_string()
-}
-
-async fn setup(sim: &SimHandle, store: &Arc<Store>, n: usize, parallel: usize) -> Vec<String> {
-    let sets = n.div_ceil(PER_TOKEN).max(1);
-    for k in 0..sets {
-        sim.add_token(&format!("bench-token-{k}"));
-        sim.add_token(&format!("re_bench-token-{k}"));
-    }
-    let engines: Vec<Arc<Engine>> = (0..sets)
-        .map(|k| Arc::new(engine(sim, store.clone(), k)))
-        .collect();
-    let slugs: Vec<String> = (0..n)
-        .map(|i| {
-            store
-                .create_customer(
-                    CustomerDraft {
-                        name: format!("Mallkund {i:03} AB"),
-                        admin_email: "admin@bench.example.se".into(),
-                        ..Default::default()
-                    },
-                    &ModuleManifest::bundled(),
-                )
-                .unwrap()
-                .slug
-        })
-        .collect();
-    let gate = Arc::new(tokio::sync::Semaphore::new(parallel));
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, slug) in slugs.into_iter().enumerate() {
-        let engine = engines[i % sets].clone();
-        let (gate, store) = (gate.clone(), store.clone());
-        tasks.spawn(async move {
-            let _turn = gate.acquire_owned().await.unwrap();
-            let run = engine.record(&slug, &RunRequest::Provision).unwrap();
-            let state = engine
-                .drive(
-                    run.driver.clone().expect("this caller drives the run"),
-                    Arc::new(|_: &RunEvent| {}),
-                    CancellationToken::new(),
-                    false,
-                )
-                .await;
-            let error = store.run_steps(run.run_id).ok().and_then(|steps| {
-                steps
-                    .into_iter()
-                    .find(|s| s.error.is_some())
-                    .map(|s| format!("{}: {:?}", s.key, s.error))
-            });
-            (i, slug, state, error)
-        });
-    }
-    let mut built = Vec::new();
-    while let Some(r) = tasks.join_next().await {
-        match r {
-            Ok((i, slug, Ok(RunState::Succeeded), _)) => built.push((i, slug)),
-            Ok((_, slug, state, error)) => eprintln!("{slug} not delivered: {state:?} {error:?}"),
-            Err(e) => eprintln!("a run panicked: {e}"),
-        }
-    }
-    built.sort();
-    built.into_iter().map(|(_, s)| s).collect()
-}
-
 fn main() {
     let n: usize = env_or("FABRIK_BENCH_TEMPLATE_N", 200);
     let setup_parallel: usize = env_or("FABRIK_BENCH_TEMPLATE_SETUP_PARALLEL", 50);
@@ -370,13 +204,13 @@ fn main() {
 
         println!("load before setup: {}", load());
         let started = Instant::now();
-        let built = setup(&sim, &store, n, setup_parallel).await;
+        let built = setup(&sim, &store, |i| format!("Mallkund {i:03} AB"), n, setup_parallel).await;
         let provision_wall = started.elapsed();
         println!(
             "setup: {} of {n} instances delivered in {:.0} s (realistic ×{SCALE}, {} token sets, {setup_parallel} runs at once); load {}",
             built.len(),
             provision_wall.as_secs_f64(),
-            n.div_ceil(PER_TOKEN).max(1),
+            token_sets(n),
             load()
         );
 
@@ -414,45 +248,10 @@ fn main() {
             built.len(),
             started.elapsed().as_secs_f64()
         );
-        reqwest::Client::new()
-            .delete(format!("{}/__sim/requests", sim.base_url()))
-            .send()
-            .await
-            .unwrap();
+        clear_log(&sim).await;
 
-        // The roll-out as `fabrik template start` runs it: a production register, the
-        // endpoints and tokens from the environment.
-        let e = endpoints(&sim);
-        for (var, value) in [
-            ("FABRIK_SUPABASE_API_URL", e.supabase_api.clone()),
-            ("FABRIK_SUPABASE_PROJECT_URL_TEMPLATE", e.supabase_project_url.clone()),
-            ("FABRIK_GITHUB_API_URL", e.github_api.clone()),
-            ("FABRIK_VERCEL_API_URL", e.vercel_api.clone()),
-            ("FABRIK_N8N_API_URL", e.n8n_api.clone()),
-            ("FABRIK_RESEND_API_URL", e.resend_api.clone()),
-            ("FABRIK_SITE_URL_TEMPLATE", e.site_url.clone()),
-            ("FABRIK_GITHUB_TOKEN", ROLLOUT_TOKEN.into()),
-            ("FABRIK_SUPABASE_TOKEN", "bench-token-0".into()),
-            ("FABRIK_VERCEL_TOKEN", "bench-token-0".into()),
-            ("FABRIK_N8N_API_KEY", "bench-token-0".into()),
-            ("FABRIK_RESEND_API_KEY", "re_bench-token-0".into()),
-        ] {
-            std::env::set_var(var, value);
-        }
-        let data = work.path().join("data");
-        std::fs::create_dir_all(&data).unwrap();
-        let cloud = Arc::new(
-            CloudApi::open_in(store.clone(), Environment::Production, &data)
-                .await
-                .unwrap(),
-        );
-        // The CLI's policy for template roll-outs: a failed instance is kept as it failed.
-        let supervisor = Supervisor::new(
-            store.clone(),
-            cloud.clone(),
-            Timing::default(),
-            FailurePolicy::Pause,
-        );
+        // The roll-out as `fabrik template start` runs it, with a GitHub token of its own.
+        let (_cloud, supervisor) = cli_supervisor(&sim, &store, work.path(), ROLLOUT_TOKEN).await;
         if let Ok(p) = std::env::var("FABRIK_BENCH_TEMPLATE_PARALLEL") {
             store
                 .set_setting(fabrik::api::rollouts::PARALLEL_SETTING, &p)
@@ -462,19 +261,7 @@ fn main() {
 
         let log = Arc::new(Mutex::new(Log::default()));
         let reading = CancellationToken::new();
-        let reader = {
-            let (log, base, stop) = (log.clone(), sim.base_url().to_string(), reading.clone());
-            tokio::spawn(async move {
-                loop {
-                    read_log(&base, &log).await;
-                    tokio::select! {
-                        _ = stop.cancelled() => break,
-                        _ = tokio::time::sleep(Duration::from_secs(5)) => {}
-                    }
-                }
-                read_log(&base, &log).await;
-            })
-        };
+        let reader = read_log_while(sim.base_url(), log.clone(), reading.clone());
 
         println!("load before the roll-out: {}", load());
         let started = Instant::now();

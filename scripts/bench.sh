@@ -3,7 +3,8 @@
 # provisioning against the simulator (one run, and 50 customers at once), a schema
 # roll-out over FABRIK_BENCH_ROLLOUT_N delivered instances (default 500; their setup takes
 # several minutes), and a template roll-out over FABRIK_BENCH_TEMPLATE_N customers' changed
-# repositories (default 200). Runs in a private
+# repositories (default 200), and workflow backups of FABRIK_BENCH_WORKFLOWS_N instances
+# (default 100) to the simulated Gitea. Runs in a private
 # D-Bus session with its own unlocked keyring, like the tests.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -16,4 +17,5 @@ dbus-run-session -- bash -c 'echo -n bench | gnome-keyring-daemon --unlock --com
   cargo bench --bench register -- --warm-up-time 1 --measurement-time 3
   cargo bench --bench provision
   cargo bench --bench rollout
-  cargo bench --bench template'
+  cargo bench --bench template
+  cargo bench --bench workflow_backup'

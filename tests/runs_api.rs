@@ -448,6 +448,23 @@ async fn one_preflight_serves_the_starts_of_one_dialog() {
         2,
         "a changed setting is checked again"
     );
+
+    // Starts at the same moment (a bulk backup's first runs) share one check too.
+    cloud
+        .set_setting("email.support_address".into(), "support@byran.se".into())
+        .unwrap();
+    let together = slugs.iter().map(|slug| {
+        runs.supervisor()
+            .start_run(slug.clone(), RunRequest::Provision, host.clone())
+    });
+    for started in futures_util::future::join_all(together).await {
+        started.unwrap();
+    }
+    assert_eq!(
+        domain_lists().await,
+        3,
+        "one check for starts at the same moment"
+    );
     for id in ids {
         assert_eq!(host.finished(id).await, RunState::Succeeded);
     }

@@ -53,6 +53,9 @@ pub struct CloudApi {
     /// (a bulk start would otherwise repeat the same ~6 calls per customer, against Resend's
     /// 2 requests a second); any change to a token or a setting forgets it.
     passed: std::sync::Mutex<Option<std::time::Instant>>,
+    /// Held while a preflight for `require_preflight` runs: starts at the same moment (a bulk
+    /// backup's first `parallel` runs) wait for that one instead of each sending its own.
+    checking: tokio::sync::Mutex<()>,
 }
 
 /// A register only this seat uses held its endpoints and paths in its settings before they
@@ -102,6 +105,7 @@ impl CloudApi {
             sandbox,
             timeout: crate::providers::http::CALL_TIMEOUT,
             passed: std::sync::Mutex::new(None),
+            checking: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -180,12 +184,19 @@ impl CloudApi {
     /// The preflight as a gate: `Err` with every blocking finding, or its caveats. A pass
     /// younger than `PREFLIGHT_FRESH` stands (the starts of one bulk dialog).
     pub async fn require_preflight(self: &Arc<Self>) -> crate::Result<Vec<Finding>> {
-        let fresh = self
-            .passed
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_some_and(|t| t.elapsed() < PREFLIGHT_FRESH);
-        if fresh {
+        let fresh = || {
+            self.passed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_some_and(|t| t.elapsed() < PREFLIGHT_FRESH)
+        };
+        if fresh() {
+            return Ok(Vec::new());
+        }
+        // Starts at the same moment share one preflight: the others wait for it and find it
+        // fresh (a failing one is run again by the next, as before).
+        let _one_at_a_time = self.checking.lock().await;
+        if fresh() {
             return Ok(Vec::new());
         }
         preflight::gate(self.preflight().await?)

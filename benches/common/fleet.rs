@@ -1,0 +1,319 @@
+//! Shared by the benches that need delivered instances (rollout.rs, template.rs,
+//! workflow_backup.rs): a
+//! simulator at `Profile::Realistic` whose project databases are real PostgreSQL, a register
+//! with its settings, N instances provisioned through the engine (one token set per
+//! `PER_TOKEN` instances), the environment the CLI reads its endpoints and tokens from, and the
+//! simulator's request log read as it goes.
+#![allow(dead_code)] // not every bench uses every helper
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use fabrik::api::cloud::{CloudApi, Environment};
+use fabrik::api::host::RunHost;
+use fabrik::api::supervisor::Supervisor;
+use fabrik::customer::{CustomerDraft, ModuleManifest};
+use fabrik::providers::{Clients, Endpoints, Tokens};
+use fabrik::provision::{
+    Engine, FailurePolicy, ProvisionSettings, RunEvent, RunRequest, RunState, Timing,
+};
+use fabrik::secrets::{Secret, SecretStore};
+use fabrik::store::Store;
+use fabrik_sim::pg::TestCluster;
+use fabrik_sim::{Profile, SimConfig, SimHandle, Timings};
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+/// Instances per token set in the setup (GitHub's 500 content requests an hour per token).
+pub const PER_TOKEN: usize = 125;
+
+pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+pub fn endpoints(sim: &SimHandle) -> Endpoints {
+    Endpoints {
+        supabase_api: sim.supabase_api_url(),
+        supabase_project_url: sim.supabase_project_url_template(),
+        github_api: sim.github_api_url(),
+        vercel_api: sim.vercel_api_url(),
+        n8n_api: sim.n8n_api_url(),
+        resend_api: sim.resend_api_url(),
+        gitea_api: sim.gitea_api_url(),
+        site_url: sim.vercel_site_url_template(),
+    }
+}
+
+fn tokens(k: usize) -> Tokens {
+    let t = Secret::new(format!("bench-token-{k}"));
+    let mut tokens = Tokens::all(&t);
+    tokens.resend = Some(Secret::new(format!("re_bench-token-{k}")));
+    tokens
+}
+
+/// An engine of the setup, spending token set `k`.
+fn engine(sim: &SimHandle, store: Arc<Store>, k: usize) -> Engine {
+    let settings = ProvisionSettings::load(&store).unwrap();
+    let mut timing = Timing::default();
+    // Two polls a second per project stays within Supabase's 120 requests/min per endpoint.
+    timing.poll.first = Duration::from_millis(500);
+    timing.poll.cap = Duration::from_millis(500);
+    let clients = Clients::new(
+        &endpoints(sim),
+        &tokens(k),
+        settings.vercel_team_id.clone(),
+        timing.call_timeout,
+    )
+    .unwrap();
+    Engine::new(
+        store,
+        clients,
+        settings,
+        SecretStore::new(Environment::Production.as_str()),
+        Environment::Production,
+    )
+    .with_timing(timing)
+    .with_failure_policy(FailurePolicy::Rollback)
+}
+
+/// The simulator (`Profile::Realistic` at `scale`, `timings` when given, on the shared
+/// PostgreSQL cluster, which must be kept while the simulator runs) and a register in `work`
+/// with the simulated world's settings.
+pub async fn world(
+    work: &Path,
+    scale: f64,
+    timings: Option<Timings>,
+) -> (SimHandle, Arc<Store>, Arc<TestCluster>) {
+    fabrik::providers::install_crypto_provider();
+    let cluster = TestCluster::shared().expect("PostgreSQL for the simulator");
+    let sim = fabrik_sim::start(SimConfig {
+        profile: Profile::Realistic,
+        time_scale: scale,
+        timings,
+        database_url: Some(cluster.url().to_string()),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let store = Arc::new(Store::open(&work.join("fabrik.sqlite3")).unwrap());
+    let seed = sim.seed();
+    for (k, v) in [
+        ("github.template", seed.github_template.clone()),
+        ("github.owner", seed.github_org.clone()),
+        ("supabase.organization", seed.supabase_org_slug.clone()),
+        ("vercel.team_id", seed.vercel_team_id.clone()),
+        (
+            "email.sender_address",
+            format!("valkommen@{}", seed.resend_domain),
+        ),
+    ] {
+        store.set_setting(k, &v).unwrap();
+    }
+    (sim, store, cluster)
+}
+
+/// N customers named `name(i)`, provisioned through the engine (not the supervisor: no run
+/// follows a delivery), `parallel` at once; the slugs of those delivered, in the order of `i`.
+pub async fn setup(
+    sim: &SimHandle,
+    store: &Arc<Store>,
+    name: impl Fn(usize) -> String,
+    n: usize,
+    parallel: usize,
+) -> Vec<String> {
+    let sets = token_sets(n);
+    for k in 0..sets {
+        sim.add_token(&format!("bench-token-{k}"));
+        sim.add_token(&format!("re_bench-token-{k}"));
+    }
+    let engines: Vec<Arc<Engine>> = (0..sets)
+        .map(|k| Arc::new(engine(sim, store.clone(), k)))
+        .collect();
+    let slugs: Vec<String> = (0..n)
+        .map(|i| {
+            store
+                .create_customer(
+                    CustomerDraft {
+                        name: name(i),
+                        admin_email: "admin@bench.example.se".into(),
+                        ..Default::default()
+                    },
+                    &ModuleManifest::bundled(),
+                )
+                .unwrap()
+                .slug
+        })
+        .collect();
+    let gate = Arc::new(tokio::sync::Semaphore::new(parallel));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, slug) in slugs.into_iter().enumerate() {
+        let engine = engines[i % sets].clone();
+        let (gate, store) = (gate.clone(), store.clone());
+        tasks.spawn(async move {
+            let _turn = gate.acquire_owned().await.unwrap();
+            let run = engine.record(&slug, &RunRequest::Provision).unwrap();
+            let state = engine
+                .drive(
+                    run.driver.clone().expect("this caller drives the run"),
+                    Arc::new(|_: &RunEvent| {}),
+                    CancellationToken::new(),
+                    false,
+                )
+                .await;
+            let error = store.run_steps(run.run_id).ok().and_then(|steps| {
+                steps
+                    .into_iter()
+                    .find(|s| s.error.is_some())
+                    .map(|s| format!("{}: {:?}", s.key, s.error))
+            });
+            (i, slug, state, error)
+        });
+    }
+    let mut built = Vec::new();
+    while let Some(r) = tasks.join_next().await {
+        match r {
+            Ok((i, slug, Ok(RunState::Succeeded), _)) => built.push((i, slug)),
+            Ok((_, slug, state, error)) => eprintln!("{slug} not delivered: {state:?} {error:?}"),
+            Err(e) => eprintln!("a run panicked: {e}"),
+        }
+    }
+    built.sort();
+    built.into_iter().map(|(_, s)| s).collect()
+}
+
+/// How many token sets the setup of `n` instances spreads over.
+pub fn token_sets(n: usize) -> usize {
+    n.div_ceil(PER_TOKEN).max(1)
+}
+
+/// The environment the CLI reads: the simulator's endpoints and the first token set (GitHub's
+/// `github_token`).
+fn cli_environment(sim: &SimHandle, github_token: &str) {
+    let e = endpoints(sim);
+    for (var, value) in [
+        ("FABRIK_SUPABASE_API_URL", e.supabase_api.clone()),
+        (
+            "FABRIK_SUPABASE_PROJECT_URL_TEMPLATE",
+            e.supabase_project_url.clone(),
+        ),
+        ("FABRIK_GITHUB_API_URL", e.github_api.clone()),
+        ("FABRIK_VERCEL_API_URL", e.vercel_api.clone()),
+        ("FABRIK_N8N_API_URL", e.n8n_api.clone()),
+        ("FABRIK_RESEND_API_URL", e.resend_api.clone()),
+        ("FABRIK_GITEA_API_URL", e.gitea_api.clone()),
+        ("FABRIK_SITE_URL_TEMPLATE", e.site_url.clone()),
+        ("FABRIK_GITHUB_TOKEN", github_token.into()),
+        ("FABRIK_SUPABASE_TOKEN", "bench-token-0".into()),
+        ("FABRIK_VERCEL_TOKEN", "bench-token-0".into()),
+        ("FABRIK_N8N_API_KEY", "bench-token-0".into()),
+        ("FABRIK_RESEND_API_KEY", "re_bench-token-0".into()),
+        ("FABRIK_GITEA_TOKEN", "bench-token-0".into()),
+    ] {
+        std::env::set_var(var, value);
+    }
+}
+
+/// A supervisor as the CLI builds one: a production register, the endpoints and tokens from
+/// the environment (`cli_environment`), a failed instance kept as it failed.
+pub async fn cli_supervisor(
+    sim: &SimHandle,
+    store: &Arc<Store>,
+    work: &Path,
+    github_token: &str,
+) -> (Arc<CloudApi>, Arc<Supervisor>) {
+    cli_environment(sim, github_token);
+    let data = work.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let cloud = Arc::new(
+        CloudApi::open_in(store.clone(), Environment::Production, &data)
+            .await
+            .unwrap(),
+    );
+    let supervisor = Supervisor::new(
+        store.clone(),
+        cloud.clone(),
+        Timing::default(),
+        FailurePolicy::Pause,
+    );
+    (cloud, supervisor)
+}
+
+/// The simulator's request log, read as it goes (it keeps the last 5,000): every entry once,
+/// by its sequence number; `gaps` counts entries that dropped out before a read.
+#[derive(Default)]
+pub struct Log {
+    pub entries: BTreeMap<u64, Value>,
+    pub gaps: u64,
+}
+
+pub async fn read_log(base: &str, log: &Mutex<Log>) {
+    let Ok(resp) = reqwest::get(format!("{base}/__sim/requests")).await else {
+        return;
+    };
+    let Ok(v) = resp.json::<Value>().await else {
+        return;
+    };
+    let mut log = log.lock().unwrap();
+    let last = log.entries.keys().next_back().copied();
+    let mut first_new = None;
+    for mut e in v["requests"].as_array().cloned().unwrap_or_default() {
+        let seq = e["seq"].as_u64().unwrap_or(0);
+        if last.is_some_and(|l| seq <= l) {
+            continue;
+        }
+        first_new.get_or_insert(seq);
+        // The bodies are not needed and large (backups' SQL).
+        e["body"] = Value::Null;
+        log.entries.insert(seq, e);
+    }
+    if let (Some(l), Some(f)) = (last, first_new) {
+        log.gaps += f.saturating_sub(l + 1);
+    }
+}
+
+/// Reads the log every five seconds until the token is cancelled, then once more.
+pub fn read_log_while(
+    base: &str,
+    log: Arc<Mutex<Log>>,
+    stop: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    let base = base.to_string();
+    tokio::spawn(async move {
+        loop {
+            read_log(&base, &log).await;
+            tokio::select! {
+                _ = stop.cancelled() => break,
+                _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            }
+        }
+        read_log(&base, &log).await;
+    })
+}
+
+/// Empties the simulator's request log (after the setup, before what is measured).
+pub async fn clear_log(sim: &SimHandle) {
+    reqwest::Client::new()
+        .delete(format!("{}/__sim/requests", sim.base_url()))
+        .send()
+        .await
+        .unwrap();
+}
+
+pub struct Quiet;
+impl RunHost for Quiet {
+    fn emit(&self, _event: &RunEvent) {}
+    // Each run's end is a notification; the summary says how they ended.
+    fn notify(&self, _title: &str, _body: &str) {}
+}
+
+pub fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
