@@ -6,7 +6,7 @@
 // core's text here), then follow the `promote` run like any other.
 import { useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
-import type { Customer, DeploymentView, Deployments, ErrorCode } from '../bindings';
+import type { Customer, DeploymentView, Deployments } from '../bindings';
 import { formatDateTime, useI18n } from '../i18n';
 import { isActive, useRuns } from '../state/runs';
 import { Dialog } from './common';
@@ -20,7 +20,7 @@ export function DeploymentsPanel({ customer, busy, reload, onStarted }: { custom
   const runs = useRuns();
   const [data, setData] = useState<Deployments | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
-  const [refused, setRefused] = useState<{ code: ErrorCode; message: string } | null>(null);
+  const [refused, setRefused] = useState<ApiError | null>(null);
   const [asking, setAsking] = useState<Asking | null>(null);
   const [starting, setStarting] = useState(false);
   const slug = customer.slug;
@@ -56,7 +56,7 @@ export function DeploymentsPanel({ customer, busy, reload, onStarted }: { custom
       onStarted();
     } catch (e) {
       const x = e as ApiError;
-      setRefused({ code: x.code, message: err(x) });
+      setRefused(x);
       // The list may have changed under us (a deployment gone, production moved elsewhere).
       call('deployments', { slug })
         .then(setData)
@@ -95,7 +95,7 @@ export function DeploymentsPanel({ customer, busy, reload, onStarted }: { custom
       <p className="muted small">{t('deploys.hint')}</p>
       {refused && (
         <div className="panel panel-error wf-problem" role="alert" data-testid="deployment-error" data-code={refused.code}>
-          <p>{t('deploys.refused', { message: refused.message })}</p>
+          <p>{t('deploys.refused', { message: err(refused) })}</p>
         </div>
       )}
       {loadError && (

@@ -6,7 +6,7 @@
 // before anything is sent; the core judges it again.
 import { useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
-import type { Customer, ErrorCode, PhysicalBackup, RecoveryView } from '../bindings';
+import type { Customer, PhysicalBackup, RecoveryView } from '../bindings';
 import { formatDateTime, useI18n } from '../i18n';
 import { isActive, useRuns } from '../state/runs';
 import { TypedConfirmDialog } from './common';
@@ -36,7 +36,7 @@ export function RecoveryPanel({ customer, busy, reload, onStarted }: { customer:
   const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [value, setValue] = useState('');
   const [confirming, setConfirming] = useState<number | null>(null);
-  const [refused, setRefused] = useState<{ code: ErrorCode; message: string } | null>(null);
+  const [refused, setRefused] = useState<ApiError | null>(null);
   const slug = customer.slug;
   const latestId = runs.latest[slug];
   const latest = latestId !== undefined ? runs.runs[latestId] : undefined;
@@ -170,7 +170,7 @@ export function RecoveryPanel({ customer, busy, reload, onStarted }: { customer:
       )}
       {refused && (
         <div className="panel panel-error wf-problem" role="alert" data-testid="recovery-error" data-code={refused.code}>
-          <p>{t('recovery.refused', { message: refused.message })}</p>
+          <p>{t('recovery.refused', { message: err(refused) })}</p>
         </div>
       )}
       {confirming !== null && (
@@ -185,7 +185,7 @@ export function RecoveryPanel({ customer, busy, reload, onStarted }: { customer:
           onConfirm={async (typed) => {
             const e = await runs.begin(slug, { kind: 'recover', target: confirming, confirmation: typed });
             setConfirming(null);
-            if (e) setRefused({ code: e.code, message: err(e) });
+            if (e) setRefused(e);
             else onStarted();
           }}
         >
