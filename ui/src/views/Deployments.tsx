@@ -117,7 +117,7 @@ export function DeploymentsPanel({ customer, busy, reload, onStarted }: { custom
           <tbody>
             {list.map((d) => (
               <tr key={d.id} data-testid="deployment-row" data-id={d.id} data-state={d.state} data-serving={d.serving} className={d.serving ? 'is-serving' : undefined}>
-                <td className="tabular nowrap" title={`${d.created_at}\n${d.id}${d.url ? `\n${d.url}` : ''}`}>
+                <td className="tabular deploy-when" title={`${d.created_at}\n${d.id}${d.url ? `\n${d.url}` : ''}`}>
                   {when(d.created_at)}
                 </td>
                 <td>
@@ -125,7 +125,7 @@ export function DeploymentsPanel({ customer, busy, reload, onStarted }: { custom
                   {d.commit_ref && <span className="muted"> · {d.commit_ref}</span>}
                   {d.commit_message && <div className="small muted deploy-message">{d.commit_message}</div>}
                 </td>
-                <td className="nowrap">
+                <td className="deploy-state-cell">
                   <span className={`badge deploy-state deploy-${d.state.toLowerCase()}`}>{stateText(t, d.state)}</span>
                   {d.serving && (
                     <span className="badge deploy-serving" data-testid="deployment-serving">
