@@ -148,4 +148,21 @@ describe('Driftsättningar', () => {
     await tid(page, 'deployment-undo').waitFor({ state: 'detached' });
     assertClean();
   });
+  test('a promotion whose site does not answer fails; the card says why and production stays', async (t) => {
+    const { page, assertClean } = await open(t, { sitePrivate: [SLUG] });
+    await openCustomer(page);
+    const [[serving]] = await shown(page);
+    await rows(page).nth(2).getByTestId('deployment-promote').click();
+    await tid(page, 'deployment-confirm').click();
+    const failed = tid(page, 'deployment-failed');
+    await failed.waitFor();
+    assert.equal(await failed.getAttribute('data-code'), 'site_not_public');
+    assert.match(await failed.innerText(), /Bytet av produktion lyckades inte: Produktionsadressen https:\/\/\S+ svarar 401/);
+    assert.equal(await rows(page).nth(0).getAttribute('data-id'), serving);
+    assert.equal(await rows(page).nth(0).getAttribute('data-serving'), 'true');
+    assert.equal(await tid(page, 'deployment-undo').count(), 0, 'a failed promotion leaves nothing to undo');
+    await tid(page, 'language-switch').selectOption('en');
+    await failed.filter({ hasText: 'Switching production did not succeed: The production address' }).waitFor();
+    assertClean();
+  });
 });

@@ -16,7 +16,7 @@ import { shortSha } from './WorkflowBackups';
 type Asking = { undo: false; target: DeploymentView } | { undo: true; target: DeploymentView | null; id: string };
 
 export function DeploymentsPanel({ customer, busy, reload, onStarted }: { customer: Customer; busy: boolean; reload: number; onStarted: () => void }) {
-  const { t, err, lang } = useI18n();
+  const { t, err, tx, lang } = useI18n();
   const runs = useRuns();
   const [data, setData] = useState<Deployments | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
@@ -44,6 +44,9 @@ export function DeploymentsPanel({ customer, busy, reload, onStarted }: { custom
   useEffect(() => setRefused(null), [latestId]);
   const active = customer.status === 'active';
   const running = !!latest && isActive(latest.run.state);
+  // The newest run a promotion that did not succeed: why, from its failed step (with the code).
+  const failedStep = latest && latest.run.kind === 'promote' && ['failed', 'rolled_back'].includes(latest.run.state) ? [...latest.events].reverse().find((e) => e.type === 'step_failed') : undefined;
+  const failed = failedStep && failedStep.type === 'step_failed' ? { code: failedStep.code, message: err(failedStep) } : latest && latest.run.kind === 'promote' && latest.run.state === 'failed' && latest.run.error ? { code: null, message: tx(latest.run.error) } : null;
   const when = (iso: string) => formatDateTime(lang, iso);
 
   async function start(a: Asking) {
@@ -96,6 +99,11 @@ export function DeploymentsPanel({ customer, busy, reload, onStarted }: { custom
       {refused && (
         <div className="panel panel-error wf-problem" role="alert" data-testid="deployment-error" data-code={refused.code}>
           <p>{t('deploys.refused', { message: err(refused) })}</p>
+        </div>
+      )}
+      {!refused && failed && (
+        <div className="panel panel-error wf-problem" role="alert" data-testid="deployment-failed" data-code={failed.code ?? ''}>
+          <p>{t('deploys.failed', { message: failed.message })}</p>
         </div>
       )}
       {loadError && (

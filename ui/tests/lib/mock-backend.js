@@ -933,6 +933,21 @@
     const c = byslug(slug);
     if (!c) throw notFound(slug);
     checkPromotion(c, deployment);
+    // CONFIG.sitePrivate: [slug] — the production address answers 401 to an anonymous visitor
+    // after the switch (Deployment Protection): the step fails and production is put back.
+    if ((CONFIG.sitePrivate || []).includes(slug)) {
+      const open = R.runs.filter((r) => r.customer_id === c.id).sort((a, b) => b.id - a.id)[0];
+      if (open && ACTIVE.includes(open.state)) return { run_id: open.id, already_running: true, driven_by: open.seat ?? null };
+      const run = newRun(c, 'promote', ['vercel.promote']);
+      const params = { url: c.instance.production_url || `https://${slug}.vercel.app`, status: '401' };
+      void play(run.id, [
+        { type: 'run_started', run_id: run.id, slug, resumed: false },
+        { type: 'step_started', run_id: run.id, step: 'vercel.promote', attempt: 1 },
+        { type: 'step_failed', run_id: run.id, step: 'vercel.promote', code: 'site_not_public', message: coded('site_not_public', params).sv, params },
+        { type: 'run_finished', run_id: run.id, state: 'failed', error: coded('site_not_public', params) },
+      ]);
+      return { run_id: run.id, already_running: false, driven_by: null };
+    }
     return playDayTwo(c, 'promote', ['vercel.promote'], () => {
       const previous = DP.production[slug];
       DP.production[slug] = deployment;
