@@ -21,7 +21,8 @@ try {
   await close();
 
   // The customer page's backups (issue #32): the database's and the workflows', with a version
-  // that found nothing changed, a restore offered per commit; the register's ages beside health.
+  // that found nothing changed, a restore offered per commit; the deployments with production
+  // marked, Supabase's recovery window; the register's ages beside health.
   const backups = await openApp(
     browser,
     server.url,
@@ -43,12 +44,17 @@ try {
         'cafe-oresund': [{ hours_ago: 80, reason: 'scheduled' }],
       },
       databaseBackups: { 'asas-bageri-cafe-ab': 3, 'fjallstugan-boende': 30, 'cafe-oresund': 4 },
+      // Supabase's own backups: Åsa's project has the PITR add-on (the recovery card's window).
+      recovery: { 'asas-bageri-cafe-ab': 'pitr' },
     },
-    { viewport: { width: 1280, height: 800 } },
+    // Tall enough for the whole section (six cards) to be painted in one screenshot.
+    { viewport: { width: 1280, height: 1800 } },
   );
   await backups.page.getByTestId('backup-age-cafe-oresund').waitFor();
   await backups.page.locator('[data-slug="asas-bageri-cafe-ab"]').click();
   await backups.page.locator('[data-testid="workflow-backup-row"]').nth(2).waitFor();
+  await backups.page.locator('[data-testid="deployment-row"]').nth(2).waitFor();
+  await backups.page.getByTestId('recovery-window').waitFor();
   const section = backups.page.locator('.columns').filter({ has: backups.page.getByTestId('workflow-backups-panel') });
   await section.scrollIntoViewIfNeeded();
   await section.screenshot({ path: path.join(out, 'backups.png') });

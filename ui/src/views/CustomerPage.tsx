@@ -11,6 +11,8 @@ import { FieldMessage } from './CustomerForm';
 import { AdoptDialog } from './Adopt';
 import { BackupsPanel } from './Backups';
 import { WorkflowBackupsPanel } from './WorkflowBackups';
+import { DeploymentsPanel } from './Deployments';
+import { RecoveryPanel } from './Recovery';
 import { DomainsPanel, OperationsPanel } from './DayTwo';
 
 type InstanceField = keyof Instance;
@@ -228,9 +230,12 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
       {delivered(c) && (
         <div className="columns">
           <OperationsPanel customer={c} busy={runActive} onStarted={() => setSelectedRun(null)} />
+          <DeploymentsPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} />
           <DomainsPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} />
-          <BackupsPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} />
           <WorkflowBackupsPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} onSettings={onSettings} />
+          {/* Fabrik's own database backups beside what Supabase's can bring back. */}
+          <BackupsPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} />
+          <RecoveryPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} />
         </div>
       )}
 

@@ -881,6 +881,150 @@
     },
   };
 
+
+  // ---------- deployment rollback (src/api/deployments.rs, src/provision/steps/promote.rs) ----------
+  // Every delivered customer with a Vercel project has three production deployments, newest
+  // first: the one serving (READY), a failed build (ERROR) and an earlier READY one.
+  // CONFIG.deployments: { slug: [DeploymentView-like seeds] } replaces them. A promote is
+  // judged before the run exists (unknown, not READY, not built for production: refused with
+  // the core's codes), then runs `vercel.promote`; the undo target is what the last successful
+  // rollback replaced (src/provision/engine/queries.rs undo_target_of).
+  const DP = { rows: {}, production: {}, undo: {} };
+  window.__mockDeployments = DP;
+  function seedDeployments(c) {
+    if (DP.rows[c.slug] || !c.instance.vercel_project_id) return;
+    const seeds = (CONFIG.deployments || {})[c.slug] || [
+      { hours_ago: 3, state: 'READY', serving: true, commit_ref: 'main', commit_message: 'Nya öppettider på startsidan' },
+      { hours_ago: 20, state: 'ERROR', commit_ref: 'main', commit_message: 'Bildgalleri (bygget föll)' },
+      { hours_ago: 50, state: 'READY', commit_ref: 'main', commit_message: 'Leverans från Fabrik' },
+    ];
+    DP.rows[c.slug] = seeds.map((s, i) => ({
+      id: s.id || `dpl_${c.slug.replace(/-/g, '').slice(0, 10)}${String.fromCharCode(65 + i)}${i}x`,
+      url: `https://${c.slug}-${fakeSha(c.id * 31 + i).slice(0, 9)}-fabrik.vercel.app`,
+      created_at: hoursAgo(s.hours_ago ?? i * 24 + 1),
+      state: s.state || 'READY',
+      target: s.target ?? 'production',
+      commit: s.commit === undefined ? fakeSha(c.id * 97 + i) : s.commit,
+      commit_ref: s.commit_ref ?? null,
+      commit_message: s.commit_message ?? null,
+      serving: !!s.serving,
+    }));
+    DP.production[c.slug] = DP.rows[c.slug].find((d) => d.serving)?.id ?? null;
+    DP.undo[c.slug] = null;
+  }
+  function deploymentsOf(c) {
+    seedDeployments(c);
+    const prod = DP.production[c.slug];
+    const deployments = (DP.rows[c.slug] || [])
+      .filter((d) => d.target === 'production')
+      .map(({ target, serving, ...d }) => ({ ...d, serving: d.id === prod, promotable: d.state === 'READY' && d.id !== prod }));
+    return { slug: c.slug, project_id: c.instance.vercel_project_id, project: c.slug, production: prod, deployments, undo: DP.undo[c.slug] ?? null };
+  }
+  const coreError = (code, params) => ({ ...apiError(code, coded(code, params).sv), params });
+  function checkPromotion(c, id) {
+    seedDeployments(c);
+    const d = (DP.rows[c.slug] || []).find((x) => x.id === id);
+    if (!d) throw coreError('deployment_unknown', { deployment: id, slug: c.slug });
+    if (d.target !== 'production') throw coreError('deployment_not_production', { deployment: id, target: d.target || 'preview', slug: c.slug });
+    if (d.state !== 'READY') throw coreError('deployment_not_ready', { deployment: id, state: d.state, slug: c.slug });
+    return d;
+  }
+  starts.promote = ({ slug, deployment }) => {
+    const c = byslug(slug);
+    if (!c) throw notFound(slug);
+    checkPromotion(c, deployment);
+    // CONFIG.sitePrivate: [slug] — the production address answers 401 to an anonymous visitor
+    // after the switch (Deployment Protection): the step fails and production is put back.
+    if ((CONFIG.sitePrivate || []).includes(slug)) {
+      const open = R.runs.filter((r) => r.customer_id === c.id).sort((a, b) => b.id - a.id)[0];
+      if (open && ACTIVE.includes(open.state)) return { run_id: open.id, already_running: true, driven_by: open.seat ?? null };
+      const run = newRun(c, 'promote', ['vercel.promote']);
+      const params = { url: c.instance.production_url || `https://${slug}.vercel.app`, status: '401' };
+      void play(run.id, [
+        { type: 'run_started', run_id: run.id, slug, resumed: false },
+        { type: 'step_started', run_id: run.id, step: 'vercel.promote', attempt: 1 },
+        { type: 'step_failed', run_id: run.id, step: 'vercel.promote', code: 'site_not_public', message: coded('site_not_public', params).sv, params },
+        { type: 'run_finished', run_id: run.id, state: 'failed', error: coded('site_not_public', params) },
+      ]);
+      return { run_id: run.id, already_running: false, driven_by: null };
+    }
+    return playDayTwo(c, 'promote', ['vercel.promote'], () => {
+      const previous = DP.production[slug];
+      DP.production[slug] = deployment;
+      DP.undo[slug] = previous && previous !== deployment ? previous : DP.undo[slug];
+    });
+  };
+
+  // ---------- recovery with Supabase's backups (src/database/recovery.rs) ----------
+  // CONFIG.recovery: { slug: 'pitr' | 'physical' | 'free' }; everyone else is on the free plan.
+  // PITR: any second of the last seven days (to a minute ago); physical: the daily backups'
+  // own times only. A recover run: Fabrik's backup, `supabase.recover`, `supabase.verify`.
+  const RV = { recovered: {} };
+  window.__mockRecovery = RV;
+  const DAY = 86_400;
+  function recoveryOf(c) {
+    const plan = (CONFIG.recovery || {})[c.slug] || 'free';
+    const nowS = Math.floor(Date.now() / 1000);
+    const ref = c.instance.supabase_project_ref || ref20(c.slug);
+    const daily = (n) => {
+      const d = new Date();
+      d.setUTCHours(2, 0, 0, 0);
+      if (d.getTime() > Date.now()) d.setUTCDate(d.getUTCDate() - 1);
+      d.setUTCDate(d.getUTCDate() - n);
+      return d;
+    };
+    const backups = plan === 'free' ? [] : [6, 5, 4, 3, 2, 1, 0].map((n, i) => {
+      const d = daily(n);
+      return { id: 9000 + i, status: 'COMPLETED', inserted_at: d.toISOString().replace('Z', '').replace('.000', '.000000'), at: Math.floor(d.getTime() / 1000) };
+    });
+    if (plan === 'free') {
+      return { slug: c.slug, project_ref: ref, pitr_enabled: false, physical_enabled: false, available: false, earliest: null, latest: null, schedule: null, backups: [], note: coded('recovery_not_on_plan', { slug: c.slug }) };
+    }
+    const pitr = plan === 'pitr';
+    const times = backups.map((b) => b.at);
+    return {
+      slug: c.slug, project_ref: ref, pitr_enabled: pitr, physical_enabled: true, available: true,
+      earliest: pitr ? nowS - 7 * DAY : Math.min(...times), latest: pitr ? nowS - 60 : Math.max(...times),
+      schedule: '02:00:00', backups, note: null,
+    };
+  }
+  const moment = (at) => new Date(at * 1000).toISOString().replace('.000Z', 'Z');
+  starts.recover = ({ slug, target, confirmation }) => {
+    const c = byslug(slug);
+    if (!c) throw notFound(slug);
+    if (String(confirmation ?? '').trim() !== slug) throw coreError('not_confirmed', {});
+    const v = recoveryOf(c);
+    if (!v.available) throw coreError('recovery_not_on_plan', { slug });
+    if (typeof target !== 'number' || !Number.isInteger(target)) throw coreError('moment_invalid', { value: String(target) });
+    if (target < v.earliest || target > v.latest) throw coreError('recovery_outside_window', { slug, at: moment(target), earliest: moment(v.earliest), latest: moment(v.latest) });
+    if (!v.pitr_enabled && !v.backups.some((b) => b.at === target)) throw coreError('recovery_no_backup_at', { slug, times: v.backups.map((b) => `${moment(b.at)} (${b.at})`).join(', ') });
+    return playDayTwo(c, 'recover', ['supabase.backup', 'supabase.recover', 'supabase.verify'], () => {
+      RV.recovered[slug] = target;
+    });
+  };
+  const rollbackCommands = {
+    deployments: ({ slug }) => {
+      const c = byslug(slug);
+      if (!c) throw notFound(slug);
+      if (!c.instance.vercel_project_id) throw apiError('not_provisioned', `${slug} har inget Vercel-projekt i den här miljön; provisionera kunden först.`);
+      return deploymentsOf(c);
+    },
+    promote_deployment: ({ slug, deployment }) => starts.promote({ slug, deployment }),
+    undo_promotion: ({ slug }) => {
+      const c = byslug(slug);
+      if (!c) throw notFound(slug);
+      seedDeployments(c);
+      const previous = DP.undo[slug];
+      if (!previous) throw coreError('nothing_to_undo', { slug });
+      return starts.promote({ slug, deployment: previous });
+    },
+    recovery: ({ slug }) => {
+      const c = byslug(slug);
+      if (!c) throw notFound(slug);
+      return recoveryOf(c);
+    },
+  };
+
   const runCommands = {
     readiness: () =>
       CONFIG.notReady ? { ready: false, missing: ['github'], reason: T(CONFIG.notReady) } : { ready: true, missing: [], reason: null },
@@ -931,6 +1075,8 @@
         teardown: starts.teardown_customer,
         workflow_backup: starts.workflow_backup,
         workflow_restore: starts.workflow_restore,
+        promote: starts.promote,
+        recover: starts.recover,
       }[kind];
       if (!start) throw apiError('internal', `unknown run kind ${kind}`);
       return start({ slug, ...request });
@@ -1497,7 +1643,7 @@
     },
   };
 
-  Object.assign(commands, runCommands, rolloutCommands, templateCommands, workflowCommands);
+  Object.assign(commands, runCommands, rolloutCommands, templateCommands, workflowCommands, rollbackCommands);
 
   const calls = [];
   window.__mockCalls = calls;
