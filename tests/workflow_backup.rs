@@ -88,6 +88,15 @@ async fn n8n(sim: &SimHandle, method: reqwest::Method, path: &str, body: Option<
     resp.json().await.unwrap()
 }
 
+/// A person changes a workflow in n8n: `change` on what it reads, the writable fields back.
+async fn edit(sim: &SimHandle, id: &str, change: impl FnOnce(&mut Value)) {
+    let path = format!("/workflows/{id}");
+    let mut wf = n8n(sim, reqwest::Method::GET, &path, None).await;
+    change(&mut wf);
+    let body = json!({ "name": wf["name"], "nodes": wf["nodes"], "connections": wf["connections"], "settings": wf["settings"] });
+    n8n(sim, reqwest::Method::PUT, &path, Some(body)).await;
+}
+
 struct Fleet {
     sim: SimHandle,
     _dir: tempfile::TempDir,
@@ -159,21 +168,9 @@ async fn one_commit_per_changed_instance_and_none_when_nothing_changed() {
     // A person pastes the agency's token into one workflow's node by hand: it must not reach
     // the repository.
     let careless = f.workflow_of(&f.slugs[3]);
-    let mut wf = n8n(
-        sim,
-        reqwest::Method::GET,
-        &format!("/workflows/{careless}"),
-        None,
-    )
-    .await;
-    wf["nodes"][0]["parameters"]["headerValue"] = json!(format!("Bearer {TOKEN}"));
-    let body = json!({ "name": wf["name"], "nodes": wf["nodes"], "connections": wf["connections"], "settings": wf["settings"] });
-    n8n(
-        sim,
-        reqwest::Method::PUT,
-        &format!("/workflows/{careless}"),
-        Some(body),
-    )
+    edit(sim, &careless, |wf| {
+        wf["nodes"][0]["parameters"]["headerValue"] = json!(format!("Bearer {TOKEN}"))
+    })
     .await;
 
     let (code, out, err) = fabrik(sim, &f.db, &["backup", "workflows", "--parallel", "8"]);
@@ -193,15 +190,9 @@ async fn one_commit_per_changed_instance_and_none_when_nothing_changed() {
     // One workflow edited: exactly one commit, touching that instance's file only.
     let edited = &f.slugs[7];
     let id = f.workflow_of(edited);
-    let mut wf = n8n(sim, reqwest::Method::GET, &format!("/workflows/{id}"), None).await;
-    wf["nodes"][0]["parameters"]["path"] = json!("andrad-sokvag");
-    let body = json!({ "name": wf["name"], "nodes": wf["nodes"], "connections": wf["connections"], "settings": wf["settings"] });
-    n8n(
-        sim,
-        reqwest::Method::PUT,
-        &format!("/workflows/{id}"),
-        Some(body),
-    )
+    edit(sim, &id, |wf| {
+        wf["nodes"][0]["parameters"]["path"] = json!("andrad-sokvag")
+    })
     .await;
     let (code, out, err) = fabrik(sim, &f.db, &["backup", "workflows"]);
     assert_eq!(code, 0, "{out}{err}");
@@ -286,15 +277,9 @@ async fn a_restore_writes_the_version_back_exactly_and_a_failed_one_leaves_the_c
 
     // The workflow changes twice after the backup.
     for path_name in ["andra", "tredje"] {
-        let mut wf = n8n(sim, reqwest::Method::GET, &format!("/workflows/{id}"), None).await;
-        wf["nodes"][0]["parameters"]["path"] = json!(path_name);
-        let body = json!({ "name": wf["name"], "nodes": wf["nodes"], "connections": wf["connections"], "settings": wf["settings"] });
-        n8n(
-            sim,
-            reqwest::Method::PUT,
-            &format!("/workflows/{id}"),
-            Some(body),
-        )
+        edit(sim, &id, |wf| {
+            wf["nodes"][0]["parameters"]["path"] = json!(path_name)
+        })
         .await;
     }
     let before = n8n(sim, reqwest::Method::GET, &format!("/workflows/{id}"), None).await;

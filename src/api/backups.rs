@@ -41,6 +41,20 @@ pub struct BackupAge {
     pub stale: bool,
 }
 
+/// An instance's newest backups (RFC 3339), the database's and the workflows'.
+struct Newest {
+    database: Option<String>,
+    workflows: Option<String>,
+}
+
+/// Missing, or taken longer than `max_age` ago.
+fn older_than(at: Option<&str>, max_age: chrono::Duration) -> bool {
+    match at.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()) {
+        Some(t) => chrono::Utc::now() - t.with_timezone(&chrono::Utc) > max_age,
+        None => true,
+    }
+}
+
 /// The setting that says when a backup is old enough to alert about.
 pub const ALERT_SETTING: &str = "backup.alert_hours";
 const DEFAULT_ALERT_HOURS: i64 = 48;
@@ -258,34 +272,18 @@ impl BackupsApi {
             .flatten()
             .and_then(|v| v.trim().parse::<i64>().ok())
             .unwrap_or(DEFAULT_ALERT_HOURS);
-        let now = chrono::Utc::now();
-        let old = |at: &Option<String>| match at
-            .as_deref()
-            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-        {
-            Some(t) => now - t.with_timezone(&chrono::Utc) > chrono::Duration::hours(limit),
-            None => true,
-        };
+        let max_age = chrono::Duration::hours(limit);
         let mut out = Vec::new();
         for slug in self.store.delivered_slugs(env)? {
             let c = self.store.get_customer_in(&slug, env)?;
-            let database_at = self
-                .store
-                .backups(c.id, env, false)?
-                .into_iter()
-                .map(|b| b.created_at)
-                .max();
-            let workflows_at = self
-                .store
-                .workflow_backups(c.id, env)?
-                .into_iter()
-                .map(|b| b.taken_at)
-                .max();
-            let stale = limit > 0 && (old(&database_at) || old(&workflows_at));
+            let n = self.newest(c.id)?;
+            let stale = limit > 0
+                && (older_than(n.database.as_deref(), max_age)
+                    || older_than(n.workflows.as_deref(), max_age));
             out.push(BackupAge {
                 slug,
-                database_at,
-                workflows_at,
+                database_at: n.database,
+                workflows_at: n.workflows,
                 stale,
             });
         }
@@ -307,28 +305,43 @@ impl BackupsApi {
     /// The active instances whose newest backup is older than the schedule allows (or that
     /// have none).
     pub fn due(&self) -> ApiResult<Vec<String>> {
+        self.due_by(|n| n.database.as_deref())
+    }
+
+    /// The active instances whose `pick` of their newest backups is older than the schedule
+    /// allows, or missing.
+    fn due_by(&self, pick: fn(&Newest) -> Option<&str>) -> ApiResult<Vec<String>> {
         let Some(max_age) = self.schedule() else {
             return Ok(Vec::new());
         };
         let env = self.supervisor.environment();
-        let now = chrono::Utc::now();
         let mut due = Vec::new();
         for slug in self.store.delivered_slugs(env)? {
             let c = self.store.get_customer_in(&slug, env)?;
-            if c.status != Status::Active {
-                continue;
-            }
-            let newest = self
-                .store
-                .backups(c.id, env, false)?
-                .into_iter()
-                .filter_map(|b| chrono::DateTime::parse_from_rfc3339(&b.created_at).ok())
-                .max();
-            if newest.is_none_or(|t| now - t.with_timezone(&chrono::Utc) > max_age) {
+            if c.status == Status::Active && older_than(pick(&self.newest(c.id)?), max_age) {
                 due.push(slug);
             }
         }
         Ok(due)
+    }
+
+    /// The newest backup of each kind of one instance, as RFC 3339 times.
+    fn newest(&self, customer_id: i64) -> ApiResult<Newest> {
+        let env = self.supervisor.environment();
+        Ok(Newest {
+            database: self
+                .store
+                .backups(customer_id, env, false)?
+                .into_iter()
+                .map(|b| b.created_at)
+                .max(),
+            workflows: self
+                .store
+                .workflow_backups(customer_id, env)?
+                .into_iter()
+                .map(|b| b.taken_at)
+                .max(),
+        })
     }
 
     /// A backup run for every due instance, one after another (a busy instance is left for
@@ -358,31 +371,10 @@ impl BackupsApi {
     /// The active instances whose newest workflow backup is older than the schedule allows;
     /// none while no Gitea is set.
     pub fn workflows_due(&self) -> ApiResult<Vec<String>> {
-        let Some(max_age) = self.schedule() else {
-            return Ok(Vec::new());
-        };
         if self.supervisor.engine()?.clients().gitea.is_none() {
             return Ok(Vec::new());
         }
-        let env = self.supervisor.environment();
-        let now = chrono::Utc::now();
-        let mut due = Vec::new();
-        for slug in self.store.delivered_slugs(env)? {
-            let c = self.store.get_customer_in(&slug, env)?;
-            if c.status != Status::Active {
-                continue;
-            }
-            let newest = self
-                .store
-                .workflow_backups(c.id, env)?
-                .into_iter()
-                .filter_map(|b| chrono::DateTime::parse_from_rfc3339(&b.taken_at).ok())
-                .max();
-            if newest.is_none_or(|t| now - t.with_timezone(&chrono::Utc) > max_age) {
-                due.push(slug);
-            }
-        }
-        Ok(due)
+        self.due_by(|n| n.workflows.as_deref())
     }
 
     /// The alert email naming the instances whose backups grew too old since the last time it

@@ -405,7 +405,9 @@ impl Supervisor {
             // The run that follows is waited for: whoever waits for this one (the CLI) sees
             // both end.
             if let Some(request) = then {
-                let next = this.start_run(slug.clone(), request, host.clone()).await;
+                // Its progress shows in the window; the desktop heard of the run it follows.
+                let quiet: Arc<dyn RunHost> = Arc::new(Quiet(host.clone()));
+                let next = this.start_run(slug.clone(), request, quiet).await;
                 if let Ok(launched) = next {
                     let _ = launched.wait().await;
                 }
@@ -492,4 +494,15 @@ impl Supervisor {
             }
         }
     }
+}
+
+/// A host that passes events on and sends no desktop notification (a run that follows another).
+struct Quiet(Arc<dyn RunHost>);
+
+impl RunHost for Quiet {
+    fn emit(&self, event: &RunEvent) {
+        self.0.emit(event);
+    }
+
+    fn notify(&self, _title: &str, _body: &str) {}
 }

@@ -147,14 +147,14 @@ impl Gitea {
         }
     }
 
-    /// The files of a folder at a ref (the default branch when `None`); a folder that does not
-    /// exist is empty.
-    pub async fn folder(
+    /// `GET contents/{path}` at a ref (the default branch when `None`); `None` when Gitea has
+    /// no such path, ref or repository.
+    async fn contents(
         &self,
         full_name: &str,
         path: &str,
         at: Option<&str>,
-    ) -> Result<Vec<Entry>, ProviderError> {
+    ) -> Result<Option<reqwest::Response>, ProviderError> {
         let (owner, name) = split(full_name)?;
         let mut req = self.req(
             Method::GET,
@@ -163,10 +163,23 @@ impl Gitea {
         if let Some(r) = at {
             req = req.query(&[("ref", r)]);
         }
-        let resp = match http::send(P, req).await {
-            Ok(r) => r,
-            Err(e) if e.kind == ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e),
+        match http::send(P, req).await {
+            Ok(r) => Ok(Some(r)),
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The files of a folder at a ref (the default branch when `None`); a folder that does not
+    /// exist is empty.
+    pub async fn folder(
+        &self,
+        full_name: &str,
+        path: &str,
+        at: Option<&str>,
+    ) -> Result<Vec<Entry>, ProviderError> {
+        let Some(resp) = self.contents(full_name, path, at).await? else {
+            return Ok(Vec::new());
         };
         // A path that names a file answers with one object, not a list.
         let v: serde_json::Value = http::json(P, resp).await?;
@@ -200,18 +213,8 @@ impl Gitea {
             #[serde(default)]
             encoding: Option<String>,
         }
-        let (owner, name) = split(full_name)?;
-        let mut req = self.req(
-            Method::GET,
-            &format!("/repos/{owner}/{name}/contents/{path}"),
-        )?;
-        if let Some(r) = at {
-            req = req.query(&[("ref", r)]);
-        }
-        let resp = match http::send(P, req).await {
-            Ok(r) => r,
-            Err(e) if e.kind == ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
+        let Some(resp) = self.contents(full_name, path, at).await? else {
+            return Ok(None);
         };
         let c: Contents = http::json(P, resp).await?;
         let unexpected = |what: &str| {

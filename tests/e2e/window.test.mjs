@@ -287,6 +287,17 @@ async function simJson(method, path, body) {
   return r.json();
 }
 
+/** A delivered instance's workflow is backed up right after its provisioning run (the sandbox
+ * has a Gitea): wait for that run too, so the window is not closed in the middle of it. */
+async function backedUp(s, slug) {
+  await s.until(async () => {
+    const inv = await simJson('GET', '/__sim/inventory');
+    const files = Object.keys(inv.gitea.repos.find((r) => r.full_name === 'ops-hub/client-backups')?.files ?? {});
+    return files.some((f) => f.startsWith(`${slug}/workflows/`));
+  }, `${slug}'s workflow backed up`, 30_000);
+  await s.until(async () => (await s.findAll('[data-testid="active-runs-indicator"]')).length === 0, 'no active runs', 30_000);
+}
+
 test('provision a customer in the sandbox: plan, live timeline, quick links; a fault, Försök igen; Avveckla', async () => {
   const s = await Session.start(driver.url, app);
   const answers = [];
@@ -330,7 +341,7 @@ test('provision a customer in the sandbox: plan, live timeline, quick links; a f
     await s.byTestId('link-production');
     await s.byTestId('link-github');
     assert.match(await s.text('instance-production_url'), /^https:\/\//);
-    await s.until(async () => (await s.findAll('[data-testid="active-runs-indicator"]')).length === 0, 'no active runs');
+    await backedUp(s, 'ekens-tradgard-ab');
     writeFileSync(join(shots, 'run-finished.png'), await s.screenshot());
     await s.byTestId('history-list');
     answers.push(...(await ipcAnswers(s)));
@@ -371,6 +382,7 @@ test('provision a customer in the sandbox: plan, live timeline, quick links; a f
     await s2.click('retry-run');
     await s2.until(async () => (await runState(s2)) === 'succeeded', 'retried run succeeded', 60_000);
     await s2.byTestId('link-production');
+    await backedUp(s2, 'fel-ratt-ab');
 
     // "Avveckla" both customers, each after typing its slug; afterwards the simulator holds nothing
     // any run created.
@@ -439,6 +451,7 @@ test('a repository made by someone else: refused with the ways out, adopted on p
     await s.until(async () => (await s.exec(`return document.querySelector('[data-testid="foreign-row"]')?.dataset.state`)) === 'adopted', 'recorded as adopted');
     const repo = (await simJson('GET', '/__sim/inventory')).github.repos.find((r) => r.full_name === fullName);
     assert.match(repo.description, /^Byråns demo \[fabrik:[0-9a-f-]{36}\]$/, 'the marker was written, the owner\'s text kept');
+    await backedUp(s, 'egen-mall-ab');
 
     // From now on it is the customer's: the teardown lists it as deleted, and deletes it.
     await s.click('teardown-button');
