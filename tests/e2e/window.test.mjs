@@ -349,9 +349,14 @@ test('provision a customer in the sandbox: plan, live timeline, quick links; a f
     // The activity view lists the run.
     await s.click('nav-activity');
     await s.byTestId('activity-list');
-    writeFileSync(join(shots, 'activity.png'), await s.screenshot());
+    // No picture of this view here: since the workflow backup follows provisioning,
+    // WebKitWebDriver's snapshot of it hangs (a minute, then the session) after the first test
+    // restarted the app, while the list reads as below. docs/activity.png is from before.
     // textContent: WebDriver's visible-text call leaves out ellipsis-truncated cells.
-    assert.match(await s.exec(`return document.querySelector('[data-testid="activity-list"]').textContent`), /Ekens Trädgård AB/);
+    const activity = await s.exec(`return document.querySelector('[data-testid="activity-list"]').textContent`);
+    assert.match(activity, /Ekens Trädgård AB/);
+    // The workflow backup that followed the provisioning run is a run of its own.
+    assert.match(activity, /Säkerhetskopia av flöden/);
   } finally {
     await s.close();
   }
