@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// The settings only a seat may decide, each read from this seat's file and nowhere else.
-pub const SEAT_KEYS: [&str; 12] = [
+pub const SEAT_KEYS: [&str; 13] = [
     "supabase.api_url",
     "supabase.project_url_template",
     "github.api_url",
@@ -21,6 +21,7 @@ pub const SEAT_KEYS: [&str; 12] = [
     "site.url_template",
     // Where this seat's Gitea token writes the workflows: the seat's to decide, like the address.
     "backup.repository",
+    "backup.target",
     "schema.template_path",
     "n8n.workflow_template_path",
     "modules.manifest_path",

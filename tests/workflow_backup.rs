@@ -385,3 +385,75 @@ async fn killed_while_committing_then_again_makes_exactly_one_commit() {
     assert_eq!(code, 0, "{out}{err}");
     assert_eq!(repository(sim).await["commit_count"], 1);
 }
+
+/// The alternative target: a GitHub repository (`backup.target github`), written with the
+/// GitHub token provisioning uses and no Gitea at all. One commit per changed instance, none when
+/// nothing changed, and a version written back from it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_github_repository_as_the_target_gets_the_same_commits() {
+    let Some(f) = fleet("workflow-github", 2).await else {
+        return;
+    };
+    let sim = &f.sim;
+    let org = sim.seed().github_org.clone();
+    let made = common::seed(
+        sim,
+        json!({ "kind": "github_repo", "name": "kundflodena", "from_template": true }),
+    )
+    .await;
+    let repository = made["full_name"].as_str().unwrap().to_string();
+    assert_eq!(repository, format!("{org}/kundflodena"));
+    let gh = |args: &[&str]| {
+        let mut c = cli(sim, &f.db);
+        c.args(args);
+        run(c)
+    };
+    for (k, v) in [
+        ("backup.target", "github"),
+        ("backup.repository", repository.as_str()),
+    ] {
+        let (code, out, err) = gh(&["settings", "set", k, v]);
+        assert_eq!(code, 0, "{out}{err}");
+    }
+    let commits = || async {
+        let history: Value = reqwest::Client::new()
+            .get(format!(
+                "{}/repos/{repository}/commits?per_page=100",
+                sim.github_api_url()
+            ))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        history.as_array().map(Vec::len).unwrap_or(0)
+    };
+    let before = commits().await;
+    let (code, out, err) = gh(&["backup", "workflows"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(commits().await, before + 2);
+    let (code, out, err) = gh(&["backup", "workflows"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(commits().await, before + 2, "nothing changed, no commit");
+
+    let slug = &f.slugs[0];
+    let id = f.workflow_of(slug);
+    let first = f.versions(slug).as_array().unwrap().last().unwrap().clone();
+    assert_eq!(first["target"], "github");
+    edit(sim, &id, |wf| {
+        wf["nodes"][0]["parameters"]["path"] = json!("annan")
+    })
+    .await;
+    let (code, out, err) = gh(&["restore", "workflow", slug, &first["id"].to_string()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        commits().await,
+        before + 3,
+        "the changed one backed up first"
+    );
+    let now = n8n(sim, reqwest::Method::GET, &format!("/workflows/{id}"), None).await;
+    assert_ne!(now["nodes"][0]["parameters"]["path"], "annan");
+    assert_eq!(now["active"], true);
+}

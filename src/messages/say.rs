@@ -60,6 +60,7 @@ vocabulary!(
         MigrationApplied => "migration_applied",
         MigrationAlreadyThere => "migration_already_there",
         SettingGiveWholeNumber => "setting_give_whole_number",
+        SettingGiveBackupTarget => "setting_give_backup_target",
         SettingGiveParallel => "setting_give_parallel",
         AlreadyPaused => "already_paused",
         AlreadyRunning => "already_running",

@@ -154,6 +154,10 @@ impl Say {
                 "Ange ett heltal från 1 till 64 (tomt = 8)",
                 "Give a whole number from 1 to 64 (empty = 8)",
             ),
+            SettingGiveBackupTarget => t(
+                "Skriv gitea eller github",
+                "Write gitea or github",
+            ),
             SettingGiveWholeNumber => t(
                 "Ange ett heltal, 0 eller större (tomt = standardvärdet)",
                 "Give a whole number, 0 or more (empty = the default)",

@@ -277,16 +277,7 @@ impl Gitea {
 }
 
 fn split(full_name: &str) -> Result<(&str, &str), ProviderError> {
-    full_name
-        .split_once('/')
-        .filter(|(o, n)| !o.is_empty() && !n.is_empty() && !n.contains('/'))
-        .ok_or_else(|| {
-            ProviderError::new(
-                P,
-                ErrorKind::Invalid,
-                format!("{full_name:?} is not owner/repository"),
-            )
-        })
+    super::owner_and_name(P, full_name)
 }
 
 #[cfg(test)]

@@ -20,6 +20,23 @@ pub use clients::{Clients, Tokens};
 pub use endpoints::Endpoints;
 pub use error::{ErrorKind, ProviderError};
 
+/// `owner/name` as its two parts, or why not (for `provider`'s errors).
+pub fn owner_and_name(
+    provider: crate::secrets::Provider,
+    full_name: &str,
+) -> Result<(&str, &str), ProviderError> {
+    full_name
+        .split_once('/')
+        .filter(|(o, n)| !o.is_empty() && !n.is_empty() && !n.contains('/'))
+        .ok_or_else(|| {
+            ProviderError::new(
+                provider,
+                ErrorKind::Invalid,
+                format!("{full_name:?} is not owner/repository"),
+            )
+        })
+}
+
 /// rustls needs one process-wide crypto provider; call once at start-up (idempotent).
 pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();

@@ -90,6 +90,11 @@ pub const SETTING_KEYS: &[(&str, &str, &str)] = &[
         "The Gitea repository the customers' n8n workflows are backed up to, owner/name (empty = ops-hub/client-backups)",
     ),
     (
+        "backup.target",
+        "Var flödenas säkerhetskopior ligger: gitea (byråns server) eller github (tomt = gitea)",
+        "Where the workflows' backups are kept: gitea (the agency's server) or github (empty = gitea)",
+    ),
+    (
         "backup.alert_hours",
         "Larma om en instans vars senaste säkerhetskopia (databas eller flöden) är äldre än N timmar (tomt = 48, 0 = av)",
         "Alert about an instance whose newest backup (database or workflows) is older than N hours (empty = 48, 0 = off)",
@@ -217,6 +222,8 @@ pub struct ProvisionSettings {
     pub env: EnvNames,
     /// Where workflow backups go (`backup.repository`, this seat's own).
     pub backup_repository: String,
+    /// Which server holds it (`backup.target`: the agency's Gitea, or GitHub).
+    pub backup_target: crate::workflows::TargetKind,
 }
 
 /// The backup repository when none is set: the provisioning plan's `ops-hub/client-backups`.
@@ -412,6 +419,8 @@ impl ProvisionSettings {
             supabase_region: or("supabase.region", "eu-north-1"),
             vercel_team_id: get("vercel.team_id"),
             backup_repository: or("backup.repository", DEFAULT_BACKUP_REPOSITORY),
+            backup_target: crate::workflows::TargetKind::parse(&or("backup.target", "gitea"))
+                .unwrap_or(crate::workflows::TargetKind::Gitea),
             vercel_framework: or("vercel.framework", "nextjs"),
             sender: format!("{sender_name} <{sender_address}>"),
             agency: sender_name,
@@ -547,6 +556,11 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
             if !value.is_empty() && value.trim().parse::<u32>().is_err() =>
         {
             bad(crate::messages::Say::SettingGiveWholeNumber.text())
+        }
+        "backup.target"
+            if !value.is_empty() && crate::workflows::TargetKind::parse(value).is_none() =>
+        {
+            bad(crate::messages::Say::SettingGiveBackupTarget.text())
         }
         "supabase.project_url_template" if !value.contains("{ref}") => {
             bad(crate::messages::Say::SettingMustContain2.text())

@@ -4,6 +4,8 @@
 
 mod changes;
 mod normalize;
+mod target;
 
 pub use changes::{changes, folder_of, path_of, Planned};
 pub use normalize::{normalize, NormalizeError};
+pub use target::{Listing, Target, TargetKind};

@@ -287,6 +287,23 @@ impl Github {
             .map(|_| ())
     }
 
+    /// Moves a branch to a commit that has its head as an ancestor (`git/update-ref`, never
+    /// forced): a branch someone moved meanwhile answers 422 and stays where it is.
+    pub async fn update_branch(
+        &self,
+        owner: &str,
+        name: &str,
+        branch: &str,
+        sha: &str,
+    ) -> Result<(), ProviderError> {
+        let path = format!("/repos/{owner}/{name}/git/refs/heads/{}", seg(branch));
+        let body = json!({ "sha": sha, "force": false });
+        let resp = self
+            .call(Method::PATCH, self.octo._patch(path, Some(&body)))
+            .await?;
+        self.json::<serde_json::Value>(resp).await.map(|_| ())
+    }
+
     /// The history of a branch or commit, newest first (`repos/list-commits`), up to `limit`
     /// commits.
     pub async fn history(

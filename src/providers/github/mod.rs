@@ -454,6 +454,47 @@ impl Github {
         Ok(Some(out))
     }
 
+    /// A folder's files at a ref, path → blob sha, without reading them (GET contents of a
+    /// directory); empty when the folder is not there.
+    pub async fn folder_shas(
+        &self,
+        owner: &str,
+        name: &str,
+        path: &str,
+        at: Option<&str>,
+    ) -> Result<std::collections::BTreeMap<String, String>, ProviderError> {
+        let Some(entries) = self.contents(owner, name, path, at).await? else {
+            return Ok(Default::default());
+        };
+        Ok(entries
+            .as_array()
+            .map(|a| a.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter(|e| e["type"] == "file")
+            .filter_map(|e| {
+                Some((
+                    e["path"].as_str()?.to_string(),
+                    e["sha"].as_str()?.to_string(),
+                ))
+            })
+            .collect())
+    }
+
+    /// One file's bytes at a ref; `None` when it is not there.
+    pub async fn file_at(
+        &self,
+        owner: &str,
+        name: &str,
+        path: &str,
+        at: &str,
+    ) -> Result<Option<Vec<u8>>, ProviderError> {
+        match self.contents(owner, name, path, Some(at)).await? {
+            Some(item) => Self::decoded(&item, path).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// Creates or replaces one file in one commit on the default branch (PUT contents,
     /// `repos/create-or-update-file-contents`); `replacing` is the blob sha of the file being
     /// replaced (GitHub refuses an update without it, and a stale one with 409). Returns the

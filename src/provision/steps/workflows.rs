@@ -23,14 +23,14 @@ use crate::ledger::{RunInput, RunKind, StepKey};
 use crate::messages::{ErrorCode, Say, Text};
 use crate::params;
 use crate::providers::error::ErrorKind;
-use crate::providers::gitea::{Gitea, Identity};
+use crate::providers::gitea::Identity;
 use crate::provision::context::{Done, RunCtx, StepError};
 use crate::provision::ownership;
 use crate::secrets::Provider;
 use crate::store::workflow_backups::{
     NewWorkflowBackup, WorkflowBackup, WorkflowBackupReason, WorkflowFile,
 };
-use crate::workflows;
+use crate::workflows::{self, Target, TargetKind};
 
 step!(BACKUP: N8nBackup, "Säkerhetskopiera n8n-flödet", "Back up the n8n workflow", needs [], Some(Provider::Gitea), backup);
 
@@ -39,19 +39,22 @@ step!(RESTORE: N8nRestore, "Skriv tillbaka flödets version", "Write the workflo
     by hand "Skriv tillbaka n8n-flödet {id} från säkerhetskopian som körningen tog först (fabrik restore workflow), eller i n8n (Workflows → flödet → Import).",
     "Write the n8n workflow {id} back from the backup the run took first (fabrik restore workflow), or in n8n (Workflows → the workflow → Import).");
 
-/// Where backups go: the repository's default branch, through the one target there is today.
-const TARGET: &str = "gitea";
 /// A stale view (someone else's commit between the read and the write) is read again, a few
 /// times: two seats backing up one customer at once settle on one commit.
 const ATTEMPTS: usize = 3;
 
-fn gitea(ctx: &RunCtx) -> Result<&Gitea, StepError> {
-    ctx.clients.gitea.as_ref().ok_or_else(|| {
-        StepError::permanent(
-            ErrorCode::GiteaNotSet,
-            params! { "missing" => "Gitea-adressen eller token", "missing_en" => "the Gitea address or token" },
-        )
-    })
+/// Where this seat's backups go (`backup.target`): its Gitea (which must be set), or GitHub
+/// with the token provisioning uses.
+fn target(ctx: &RunCtx) -> Result<Target<'_>, StepError> {
+    match ctx.settings.backup_target {
+        TargetKind::Github => Ok(Target::Github(&ctx.clients.github)),
+        TargetKind::Gitea => ctx.clients.gitea.as_ref().map(Target::Gitea).ok_or_else(|| {
+            StepError::permanent(
+                ErrorCode::GiteaNotSet,
+                params! { "missing" => "Gitea-adressen eller token", "missing_en" => "the Gitea address or token" },
+            )
+        }),
+    }
 }
 
 fn failed(repository: &str, detail: impl std::fmt::Display) -> StepError {
@@ -81,7 +84,7 @@ async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
     if let Some(b) = ctx.db(move |s| s.workflow_backup_of_run(run_id)).await? {
         return done(StepOutcome::Done, b.commit_sha.clone(), output(&b));
     }
-    let gitea = gitea(ctx)?;
+    let target = target(ctx)?;
     let repository = ctx.settings.backup_repository.clone();
     let slug = ctx.customer.slug.clone();
     let id = workflow_id(ctx).await?;
@@ -103,29 +106,22 @@ async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
     let mut commit = None;
     let mut planned = None;
     for attempt in 1..=ATTEMPTS {
-        let folder = gitea
-            .folder(&repository, &workflows::folder_of(&slug), None)
+        let listing = target
+            .listing(&repository, &workflows::folder_of(&slug))
             .await
             .map_err(|e| missing_repository(e, &repository))?;
-        let present: BTreeMap<String, String> = folder
-            .iter()
-            .map(|e| (e.path.clone(), e.sha.clone()))
-            .collect();
-        let plan = workflows::changes(&files, &present);
+        let plan = workflows::changes(&files, &listing.blobs);
         if plan.changes.is_empty() {
-            // Nothing to write: the file's last commit holds this version (one this run or a
-            // killed one made, its answer lost, or an earlier backup's).
-            commit = folder
-                .iter()
-                .find(|e| e.path == path)
-                .and_then(|e| e.last_commit_sha.clone());
+            // Nothing to write: the commit that holds the file holds this version (one this run
+            // or a killed one made, its answer lost, or an earlier backup's).
+            commit = listing.holds.get(&path).cloned();
             planned = Some((plan, 0));
             break;
         }
         ctx.record_intent(StepKey::N8nBackup, &path).await?;
         let changed = plan.changes.len() as i64;
-        match gitea
-            .commit(&repository, None, &message, &author, &plan.changes)
+        match target
+            .commit(&repository, &message, &author, &plan.changes)
             .await
         {
             Ok(sha) => {
@@ -160,14 +156,14 @@ async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
         active: exported["active"].as_bool().unwrap_or(false),
     };
     let (customer_id, environment, why) = (ctx.customer.id, ctx.environment, reason(ctx));
-    let commit_sha = commit.clone();
+    let (commit_sha, kind) = (commit.clone(), target.kind());
     let row = ctx
         .db(move |s| {
             s.insert_workflow_backup(&NewWorkflowBackup {
                 customer_id,
                 environment,
                 run_id: Some(run_id),
-                target: TARGET,
+                target: kind.as_str(),
                 repository: &repository,
                 commit_sha: commit_sha.as_deref(),
                 files: &[file],
@@ -245,7 +241,7 @@ async fn restore(ctx: &RunCtx) -> Result<Done, StepError> {
             params! { "step" => StepKey::N8nRestore, "field" => "version" },
         ));
     };
-    let gitea = gitea(ctx)?;
+    let target = target(ctx)?;
     let id = workflow_id(ctx).await?;
     let (row, commit) = version(ctx, asked).await?;
     let path = workflows::path_of(&ctx.customer.slug, &id);
@@ -255,7 +251,7 @@ async fn restore(ctx: &RunCtx) -> Result<Done, StepError> {
             params! { "version" => asked, "repository" => row.repository, "workflow" => id, "why" => why.0, "why_en" => why.1 },
         )
     };
-    let Some(bytes) = gitea.file(&row.repository, &path, Some(&commit)).await? else {
+    let Some(bytes) = target.file_at(&row.repository, &path, &commit).await? else {
         return Err(StepError::permanent(
             ErrorCode::WorkflowVersionNotFound,
             params! { "version" => asked, "workflow" => id, "slug" => ctx.customer.slug },
@@ -315,7 +311,7 @@ async fn nothing_to_find(_: &RunCtx, _: &str) -> Result<Option<(String, Value)>,
 
 /// The engine's rollback of a restore: the current one as this run's backup holds it.
 async fn put_back(ctx: &RunCtx, id: &str, out: &Value) -> Result<(), StepError> {
-    let gitea = gitea(ctx)?;
+    let target = target(ctx)?;
     let backed_up = ctx.out::<crate::provision::outputs::WorkflowBackupDone>()?;
     let run_id = ctx.run_id;
     let row = ctx
@@ -328,8 +324,8 @@ async fn put_back(ctx: &RunCtx, id: &str, out: &Value) -> Result<(), StepError> 
         None => version(ctx, row.id).await?.1,
     };
     let path = workflows::path_of(&ctx.customer.slug, id);
-    let bytes = gitea
-        .file(&row.repository, &path, Some(&commit))
+    let bytes = target
+        .file_at(&row.repository, &path, &commit)
         .await?
         .ok_or_else(|| gone(id))?;
     let mut before: Value =
