@@ -7,5 +7,5 @@ mod normalize;
 mod target;
 
 pub use changes::{changes, folder_of, path_of, Planned};
-pub use normalize::{normalize, NormalizeError};
+pub use normalize::{normalize, unredact, NormalizeError};
 pub use target::{Listing, Target, TargetKind};

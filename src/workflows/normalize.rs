@@ -84,6 +84,46 @@ fn redact(v: Value) -> Value {
     }
 }
 
+/// What the redaction left in a backed-up file.
+const REDACTED: &str = "<redacted>";
+
+/// A backed-up version made ready to write back over `current`: a value the backup could only
+/// keep as `<redacted>` takes the current workflow's value at the same place (the same node by
+/// name, the same path in it), so writing a version back never writes the placeholder over a
+/// working secret. A value with no counterpart stays as it is.
+pub fn unredact(version: &mut Value, current: &Value) {
+    let Some(nodes) = version.get_mut("nodes").and_then(Value::as_array_mut) else {
+        return;
+    };
+    let current_nodes = current["nodes"].as_array().cloned().unwrap_or_default();
+    for node in nodes.iter_mut() {
+        if let Some(was) = current_nodes.iter().find(|n| n["name"] == node["name"]) {
+            fill(node, was);
+        }
+    }
+}
+
+fn fill(v: &mut Value, was: &Value) {
+    match v {
+        Value::String(s) if s.contains(REDACTED) => {
+            if let Some(w) = was.as_str() {
+                *s = w.to_string();
+            }
+        }
+        Value::Object(m) => {
+            for (k, child) in m.iter_mut() {
+                fill(child, &was[k.as_str()]);
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter_mut().enumerate() {
+                fill(child, &was[i]);
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +196,34 @@ mod tests {
         let file = String::from_utf8(normalize(&w).unwrap()).unwrap();
         assert!(!file.contains(token.expose()), "{file}");
         assert!(file.contains("Bearer <redacted>"));
+    }
+
+    #[test]
+    fn a_redacted_value_takes_the_current_workflows_on_the_way_back() {
+        let token = crate::secrets::Secret::new("sentinel-token-0815-abcdef");
+        let mut w = workflow();
+        w["nodes"][1]["parameters"]["headerValue"] = json!(format!("Bearer {}", token.expose()));
+        let mut version: Value = serde_json::from_slice(&normalize(&w).unwrap()).unwrap();
+        assert_eq!(
+            version["nodes"][1]["parameters"]["headerValue"],
+            "Bearer <redacted>"
+        );
+        // The version has another path; the current workflow still has the secret.
+        version["nodes"][0]["parameters"]["path"] = json!("old");
+        unredact(&mut version, &w);
+        assert_eq!(
+            version["nodes"][1]["parameters"]["headerValue"],
+            json!(format!("Bearer {}", token.expose()))
+        );
+        assert_eq!(version["nodes"][0]["parameters"]["path"], "old");
+        // Nothing to take it from: it stays a placeholder.
+        let mut lone = version.clone();
+        lone["nodes"][1]["parameters"]["headerValue"] = json!("Bearer <redacted>");
+        unredact(&mut lone, &json!({"nodes": []}));
+        assert_eq!(
+            lone["nodes"][1]["parameters"]["headerValue"],
+            "Bearer <redacted>"
+        );
     }
 
     #[test]

@@ -276,6 +276,8 @@ async fn restore(ctx: &RunCtx) -> Result<Done, StepError> {
     // What makes it run stays the workflow's own: its static data and its activation.
     let mut body = chosen.clone();
     body["staticData"] = current["staticData"].clone();
+    // What the backup could only keep as `<redacted>` stays what the workflow has now.
+    workflows::unredact(&mut body, &current);
     let out = json!({ "id": id, "version": asked, "commit": commit, "was_active": was_active });
     // Recorded before the write: a rollback from here on puts the backed-up current one back.
     ctx.record_resource(StepKey::N8nRestore, &id, true, &out)
@@ -332,6 +334,7 @@ async fn put_back(ctx: &RunCtx, id: &str, out: &Value) -> Result<(), StepError> 
         serde_json::from_slice(&bytes).map_err(|e| failed(&row.repository, e))?;
     if let Some(current) = ctx.clients.n8n.export(id).await? {
         before["staticData"] = current["staticData"].clone();
+        workflows::unredact(&mut before, &current);
     }
     ctx.clients.n8n.replace(id, &before).await?;
     keep_activation(ctx, id, out["was_active"].as_bool().unwrap_or(false)).await
