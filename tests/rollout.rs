@@ -295,7 +295,7 @@ async fn a_rollout_applies_to_the_instances_behind_reports_drift_and_paused_and_
     list.args(["backup", "list", "--json"]);
     let (code, out, err) = run(list);
     assert_eq!(code, 0, "{out}{err}");
-    let backups: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let backups = databases(&out);
     for slug in &f.slugs[..3] {
         assert!(
             backups
@@ -313,7 +313,7 @@ async fn a_rollout_applies_to_the_instances_behind_reports_drift_and_paused_and_
     assert!(err.contains("1 säkerhetskopior tagna"), "{err}");
     let mut list = f.cli();
     list.args(["backup", "list", &drifted, "--json"]);
-    let scheduled: Vec<Value> = serde_json::from_str(&run(list).1).unwrap();
+    let scheduled = databases(&run(list).1);
     assert_eq!(scheduled.len(), 1);
     assert_eq!(scheduled[0]["reason"], "scheduled");
     let mut again = f.cli();
@@ -436,7 +436,7 @@ async fn a_failing_file_halts_the_rollout_at_the_canary_and_its_restore_brings_b
     let mut list = f.cli();
     list.args(["backup", "list", &canary_slug, "--json"]);
     let (_, out, _) = run(list);
-    let backups: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let backups = databases(&out);
     let backup = backups
         .iter()
         .find(|b| b["reason"] == "before_migration")
@@ -468,7 +468,7 @@ async fn a_failing_file_halts_the_rollout_at_the_canary_and_its_restore_brings_b
     let restores: Vec<Value> = {
         let mut list = f.cli();
         list.args(["backup", "list", &canary_slug, "--json"]);
-        serde_json::from_str(&run(list).1).unwrap()
+        databases(&run(list).1)
     };
     assert!(
         restores.iter().any(|b| b["reason"] == "before_restore"),
@@ -554,6 +554,15 @@ async fn killed_during_a_wave_at_several_points_then_started_again_every_history
 }
 
 /// Puts a file on the template repository's default branch, as a person pushing to it would.
+/// The database backups `fabrik backup list --json` prints (beside the workflow backups).
+fn databases(out: &str) -> Vec<Value> {
+    let v: Value = serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    v["databases"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| panic!("{out}"))
+}
+
 async fn push_to_template(sim: &SimHandle, path: &str, text: &str) {
     use base64::Engine as _;
     let template = sim.seed().github_template.clone();
