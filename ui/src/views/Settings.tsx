@@ -34,6 +34,7 @@ const GROUP_OF: Record<string, Group> = {
   'email.sender_address': 'email',
   'email.support_address': 'email',
   'gitea.api_url': 'backups',
+  'backup.target': 'backups',
   'backup.repository': 'backups',
   'backup.schedule_hours': 'backups',
   'backup.alert_hours': 'backups',
