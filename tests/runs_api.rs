@@ -10,6 +10,7 @@ use std::time::Duration;
 use fabrik::api::cloud::CloudApi;
 use fabrik::api::runs::{RunHost, RunsApi};
 use fabrik::api::Api;
+use fabrik::ledger::RunKind;
 use fabrik::provision::RunRequest;
 use fabrik::provision::{RunEvent, RunState};
 
@@ -51,8 +52,28 @@ impl Host {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("run {run_id} did not finish");
+        panic!(
+            "run {run_id} did not finish; events: {:?}",
+            self.events.lock().unwrap()
+        );
     }
+}
+
+/// The customer's runs once none is active: a provisioning run is followed by a backup of the
+/// new workflow to the sandbox's Gitea, and a teardown waits for it to end.
+async fn settled(runs: &RunsApi, slug: &str) -> Vec<fabrik::store::runs::RunRow> {
+    for _ in 0..1200 {
+        let list = runs.list_runs(Some(slug.to_string())).unwrap();
+        // A provisioning run that succeeded last has its backup still to come.
+        let backup_to_come = list
+            .first()
+            .is_some_and(|r| r.kind == RunKind::Provision && r.state == RunState::Succeeded);
+        if !backup_to_come && list.iter().all(|r| !r.state.is_active()) {
+            return list;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{slug} still has an active run");
 }
 
 /// The window's APIs over a fresh register in the sandbox (fast clock); `None` without a
@@ -156,8 +177,17 @@ async fn provision_from_the_window_in_the_sandbox() {
             && c.links.supabase.is_some()
             && c.links.vercel.is_some()
     );
-    let history = runs.list_runs(Some(slug.clone())).unwrap();
-    assert_eq!(history.len(), 1);
+    // The new workflow went to the backup repository by a run of its own, right after.
+    let history = settled(&runs, &slug).await;
+    let kinds: Vec<_> = history.iter().map(|r| (r.kind, r.state)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (RunKind::WorkflowBackup, RunState::Succeeded),
+            (RunKind::Provision, RunState::Succeeded)
+        ],
+        "newest first"
+    );
     let detail = runs.run_detail(first.run_id).unwrap();
     assert!(detail
         .steps
@@ -376,6 +406,7 @@ async fn a_second_retry_click_is_refused_and_the_first_driver_finishes() {
     assert_eq!(finished, [RunState::Succeeded], "one driver, one ending");
     assert_eq!(runs.run_detail(run).unwrap().run.state, RunState::Succeeded);
     assert_eq!(alerts().await.len(), 1, "no alert for a run that succeeded");
+    settled(&runs, &slug).await;
     // Leave nothing in the shared sandbox keyring namespace.
     let teardown = Arc::new(Host::default());
     runs.supervisor()
@@ -577,6 +608,7 @@ async fn check_all_reports_progress_and_alerts_when_an_instance_turns_unhealthy(
     assert_eq!(again, 1);
 
     for slug in &slugs[..2] {
+        settled(&runs, slug).await;
         runs.supervisor()
             .start_run(
                 slug.clone(),
@@ -687,6 +719,7 @@ async fn the_schedule_checks_every_instance_while_set() {
     );
 
     host.events.lock().unwrap().clear();
+    settled(&runs, &slugs[0]).await;
     runs.supervisor()
         .start_run(
             slugs[0].clone(),
