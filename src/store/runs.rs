@@ -531,13 +531,27 @@ impl Store {
         key: StepKey,
         environment: Environment,
     ) -> Result<Option<serde_json::Value>> {
+        self.step_output(customer_id, key, environment, "")
+    }
+
+    /// The newest output of a step that succeeded in a run not rolled back, with `and` added
+    /// to its conditions.
+    fn step_output(
+        &self,
+        customer_id: i64,
+        key: StepKey,
+        environment: Environment,
+        and: &str,
+    ) -> Result<Option<serde_json::Value>> {
         let out: Option<String> = self
             .conn()
             .query_row(
-                "SELECT s.output FROM run_steps s JOIN runs r ON r.id = s.run_id
-                 WHERE r.customer_id = ?1 AND s.key = ?2 AND s.state = ?3 AND r.state != ?4
-                   AND r.environment = ?5
-                 ORDER BY r.id DESC LIMIT 1",
+                &format!(
+                    "SELECT s.output FROM run_steps s JOIN runs r ON r.id = s.run_id
+                     WHERE r.customer_id = ?1 AND s.key = ?2 AND s.state = ?3 AND r.state != ?4
+                       AND r.environment = ?5 {and}
+                     ORDER BY r.id DESC LIMIT 1"
+                ),
                 params![
                     customer_id,
                     key,
@@ -561,25 +575,7 @@ impl Store {
         key: StepKey,
         environment: Environment,
     ) -> Result<Option<serde_json::Value>> {
-        let out: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT s.output FROM run_steps s JOIN runs r ON r.id = s.run_id
-                 WHERE r.customer_id = ?1 AND s.key = ?2 AND s.state = ?3 AND r.state != ?4
-                   AND r.environment = ?5 AND s.created
-                 ORDER BY r.id DESC LIMIT 1",
-                params![
-                    customer_id,
-                    key,
-                    StepState::Succeeded,
-                    RunState::RolledBack,
-                    environment
-                ],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        Ok(out.and_then(|o| serde_json::from_str(&o).ok()))
+        self.step_output(customer_id, key, environment, "AND s.created")
     }
 
     /// Whether a run of Fabrik's added `domain` to the customer's project in `environment`
