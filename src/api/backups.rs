@@ -197,6 +197,28 @@ impl BackupsApi {
         Ok(self.store.workflow_backups(c.id, env)?)
     }
 
+    /// The workflow version a person names: its number, or the start of the commit that holds
+    /// it (seven characters at least); the newest such when several share the commit.
+    pub fn workflow_version(&self, slug: &str, named: &str) -> ApiResult<WorkflowBackup> {
+        let wanted = named.trim().to_ascii_lowercase();
+        self.workflow_backups(slug)?
+            .into_iter()
+            .find(|b| {
+                b.id.to_string() == wanted
+                    || (wanted.len() >= 7
+                        && b.commit_sha
+                            .as_deref()
+                            .is_some_and(|c| c.starts_with(&wanted)))
+            })
+            .ok_or_else(|| {
+                Error::Refused {
+                    code: crate::messages::ErrorCode::WorkflowVersionNotFound,
+                    params: crate::params! { "version" => named, "workflow" => "", "slug" => slug },
+                }
+                .into()
+            })
+    }
+
     /// "Säkerhetskopiera flöden": the workflow to the backup repository (`scheduled` when the
     /// schedule asks).
     pub async fn back_up_workflows(

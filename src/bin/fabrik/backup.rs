@@ -128,25 +128,7 @@ pub async fn restore(cloud: &Arc<CloudApi>, cmd: RestoreCmd) -> Result<(), ApiEr
         version,
         json,
     } = cmd;
-    let versions = api.workflow_backups(&slug)?;
-    let wanted = version.trim().to_ascii_lowercase();
-    let found = versions.iter().find(|b| {
-        b.id.to_string() == wanted
-            || (wanted.len() >= 7
-                && b.commit_sha
-                    .as_deref()
-                    .is_some_and(|c| c.starts_with(&wanted)))
-    });
-    let Some(found) = found else {
-        let code = fabrik::messages::ErrorCode::WorkflowVersionNotFound;
-        let params = fabrik::params! { "version" => version, "workflow" => "", "slug" => slug };
-        return Err(ApiError {
-            code,
-            message: fabrik::messages::Text::of(code, &params).sv,
-            params,
-            fields: Vec::new(),
-        });
-    };
+    let found = api.workflow_version(&slug, &version)?;
     stop_on_ctrl_c(&supervisor);
     let launched = api
         .restore_workflow(&slug, found.id, terminal(json))
