@@ -732,3 +732,80 @@ async fn the_schedule_checks_every_instance_while_set() {
         .unwrap();
     host.finished(-1).await;
 }
+
+/// The register's backup ages and the alert for old ones (issue #32): a freshly provisioned
+/// instance has its workflow backup (it follows provisioning) but no database backup yet, so it
+/// is stale; the alert email names it once, and not again while it stays stale; a database
+/// backup makes it current, and with the limit at 0 nothing is stale.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_ages_show_the_stale_instance_and_the_alert_names_it_once() {
+    let _one_at_a_time = SANDBOX.lock().await;
+    let Some((Sandboxed { cloud, runs, .. }, slugs)) = sandboxed(&["Gammal Kopia AB"]).await else {
+        return;
+    };
+    let slug = slugs[0].clone();
+    let sim = cloud.sandbox.as_ref().unwrap().base_url().to_string();
+    cloud
+        .set_setting("alerts.email".into(), "larm@byran.example.se".into())
+        .unwrap();
+    let host = Arc::new(Host::default());
+    let run = runs
+        .supervisor()
+        .start_run(slug.clone(), RunRequest::Provision, host.clone())
+        .await
+        .unwrap()
+        .outcome
+        .run_id;
+    assert_eq!(host.finished(run).await, RunState::Succeeded);
+    settled(&runs, &slug).await;
+    let backups = Arc::new(fabrik::api::backups::BackupsApi::new(
+        cloud.shared_store(),
+        runs.supervisor().clone(),
+        cloud.secrets.clone(),
+    ));
+
+    let ages = backups.ages().unwrap();
+    assert_eq!(ages.len(), 1);
+    assert!(ages[0].workflows_at.is_some(), "{ages:?}");
+    assert!(ages[0].database_at.is_none() && ages[0].stale, "{ages:?}");
+
+    let mut alerted = std::collections::BTreeSet::new();
+    let named = backups.alert_stale(&mut alerted).await.unwrap();
+    assert_eq!(named, std::slice::from_ref(&slug));
+    assert_eq!(
+        backups.alert_stale(&mut alerted).await.unwrap(),
+        Vec::<String>::new()
+    );
+    let sent: Vec<_> = agency_emails(&sim)
+        .await
+        .into_iter()
+        .filter(|e| {
+            e["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("backup.alert_hours"))
+        })
+        .collect();
+    assert_eq!(sent.len(), 1, "one alert, naming it: {sent:?}");
+    assert!(sent[0]["text"].as_str().unwrap().contains(&slug));
+
+    // A database backup now: current on both counts.
+    let launched = backups.create(&slug, false, host.clone()).await.unwrap();
+    assert_eq!(launched.wait().await.unwrap().unwrap(), RunState::Succeeded);
+    assert!(!backups.ages().unwrap()[0].stale);
+    // The limit off: nothing is stale, whatever the ages.
+    cloud
+        .set_setting("backup.alert_hours".into(), "0".into())
+        .unwrap();
+    assert!(backups.ages().unwrap().iter().all(|a| !a.stale));
+
+    let teardown = Arc::new(Host::default());
+    runs.supervisor()
+        .start_run(
+            slug.clone(),
+            RunRequest::Teardown { confirmation: slug },
+            teardown.clone(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(teardown.finished(-1).await, RunState::Succeeded);
+}
