@@ -198,26 +198,43 @@ export class Session {
     return this.find(`[data-testid="${id}"]`);
   }
 
-  /** Clicks like a user: scrolled into view, retried while something (a toast, an opening
-   * dialog) still covers it. */
-  async click(testId, timeoutMs = 5_000) {
+  /** Clicks like a user: scrolled into view, then one click. Nothing is retried: an element
+   * covered by anything (a notice, a leftover dialog) fails the test at once, naming what lies
+   * over it, because a person could not click it either. */
+  async click(testId) {
     const el = await this.byTestId(testId);
     await this.exec('arguments[0].scrollIntoView({block: "center"})', [refs.get(el)]);
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        return await this.cmd('POST', `/element/${el}/click`, {});
-      } catch (e) {
-        if (!String(e.message).includes('intercepted') || Date.now() > deadline) {
-          if (process.env.FABRIK_E2E_DEBUG) {
-            const { writeFileSync } = await import('node:fs');
-            writeFileSync(`/tmp/e2e-fail-${testId}.png`, await this.screenshot());
-          }
-          throw e;
+    try {
+      return await this.cmd('POST', `/element/${el}/click`, {});
+    } catch (e) {
+      if (String(e.message).includes('intercepted')) {
+        const over = await this.coveredBy(testId).catch(() => null);
+        if (process.env.FABRIK_E2E_DEBUG) {
+          const { writeFileSync } = await import('node:fs');
+          writeFileSync(`/tmp/e2e-fail-${testId}.png`, await this.screenshot());
         }
-        await sleep(100);
+        throw new Error(`${testId} is covered${over ? ` by ${over}` : ''}: ${e.message}`);
       }
+      throw e;
     }
+  }
+
+  /** What a click at the middle of the element would hit instead of it, or null when the
+   * element itself (or something inside it) is on top there. Scrolls it into view first. */
+  async coveredBy(testId) {
+    const el = await this.byTestId(testId);
+    return this.exec(
+      `const el = arguments[0];
+       el.scrollIntoView({block: "center"});
+       const r = el.getBoundingClientRect();
+       if (r.width === 0 || r.height === 0) return 'nothing (it is not shown)';
+       const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+       if (top && (top === el || el.contains(top))) return null;
+       if (!top) return 'the edge of the window';
+       const id = top.closest('[data-testid]')?.getAttribute('data-testid');
+       return (id ? '[data-testid=' + id + '] ' : '') + top.tagName.toLowerCase() + (top.className ? '.' + String(top.className).split(' ').join('.') : '');`,
+      [refs.get(el)],
+    );
   }
 
   async clear(testId) {

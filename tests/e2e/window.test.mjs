@@ -471,3 +471,71 @@ test('a repository made by someone else: refused with the ways out, adopted on p
     await s.close();
   }
 });
+
+/** In one script, so no notice can come or go between the count and the checks: how many
+ * notices show, and every enabled button of the page that a click at its middle would not reach
+ * (scrolled to the top, the middle and the bottom of the view in turn), with what lies over it. */
+async function coveredActions(s) {
+  return s.exec(`
+    const notices = document.querySelectorAll('[data-testid="toast"], [data-testid="toast-earlier"]').length
+      + [...document.querySelectorAll('[data-testid="toast-more"]')].map((b) => parseInt(b.textContent, 10) || 0).reduce((a, b) => a + b, 0);
+    const covered = [];
+    const buttons = [...document.querySelectorAll('main button:not([disabled])')];
+    for (const el of buttons) {
+      for (const block of ['start', 'center', 'end']) {
+        el.scrollIntoView({ block });
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) break;
+        const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        if (!top || !(top === el || el.contains(top))) {
+          covered.push((el.dataset.testid || el.textContent.trim()) + ' at ' + block + ' under ' + (top ? (top.closest('[data-testid]')?.dataset.testid || top.className || top.tagName) : 'nothing'));
+        }
+      }
+    }
+    return { notices, buttons: buttons.length, covered };`);
+}
+
+test('no notice covers an action: the customer page and its form with two notices showing', async () => {
+  const s = await Session.start(driver.url, app);
+  try {
+    // A window as small as the app allows makes the page scroll, so its actions can sit at the
+    // very bottom, where the notices are.
+    execFileSync('xdotool', ['search', '--sync', '--name', '^Fabrik$', 'windowsize', '%@', '900', '600']);
+    await s.until(async () => (await s.cmd('GET', '/window/rect')).width === 900, 'the window resized');
+    await s.click('nav-customers');
+    await s.click('add-customer');
+    await s.type('field-name', 'Notis Test AB');
+    await s.type('field-admin_email', 'nora@notistest.se');
+    await s.click('save-customer');
+    await s.until(async () => (await s.text('customer-title')).includes('Notis Test AB'), 'customer page');
+    // A second notice right behind the first: the changes saved.
+    await s.click('edit-customer');
+    await s.type('field-contact_name', 'Nora Notis');
+    await s.click('save-customer');
+    await s.until(async () => (await s.findAll('[data-testid="toast-more"]')).length === 1, 'two notices, the older one collapsed');
+
+    const page = await coveredActions(s);
+    assert.ok(page.notices >= 2, `two notices show on the customer page (${page.notices})`);
+    assert.ok(page.buttons >= 4, `the page's actions were checked (${page.buttons})`);
+    assert.deepEqual(page.covered, [], 'no action of the customer page is covered');
+
+    await s.click('edit-customer');
+    await s.byTestId('save-customer');
+    const form = await coveredActions(s);
+    assert.ok(form.notices >= 2, `two notices show on the form (${form.notices})`);
+    assert.ok(form.buttons >= 2, `the form's actions were checked (${form.buttons})`);
+    assert.deepEqual(form.covered, [], 'no action of the form is covered');
+    // And a real click on Spara at the bottom of the view goes through while they show.
+    await s.exec(`document.querySelector('[data-testid="save-customer"]').scrollIntoView({ block: 'end' })`);
+    await s.cmd('POST', `/element/${await s.byTestId('save-customer')}/click`, {});
+    await s.until(async () => (await s.text('customer-title')).includes('Notis Test AB'), 'saved from the bottom of the view');
+
+    // The collapsed ones open in the bar, each can be dismissed, and all at once.
+    await s.click('toast-more');
+    await s.byTestId('toast-earlier');
+    await s.click('toast-dismiss-all');
+    await s.until(async () => (await s.findAll('[data-testid="toast"]')).length === 0, 'every notice dismissed');
+  } finally {
+    await s.close();
+  }
+});

@@ -226,6 +226,10 @@ const sv = {
 
   'dialog.close': 'Stäng',
   'toast.close': 'Stäng meddelandet',
+  'toast.more': '{count} till',
+  'toast.fewer': 'Dölj {count}',
+  'toast.closeAll': 'Stäng alla',
+  'toast.earlier': 'Tidigare meddelanden',
 
   'err.n8n_id_invalid': 'n8n-flödets id får bara innehålla bokstäver, siffror och bindestreck',
   'err.unknown': 'Något gick fel.',
@@ -1014,6 +1018,10 @@ const en: Record<TextKey, string> = {
 
   'dialog.close': 'Close',
   'toast.close': 'Dismiss message',
+  'toast.more': '{count} more',
+  'toast.fewer': 'Hide {count}',
+  'toast.closeAll': 'Dismiss all',
+  'toast.earlier': 'Earlier messages',
 
   'err.n8n_id_invalid': 'An n8n workflow id may only contain letters, digits and hyphens',
   'err.unknown': 'Something went wrong.',
