@@ -149,7 +149,7 @@ fn main() {
 
         println!("load before setup: {}", load());
         let started = Instant::now();
-        let built = setup(&sim, &store, |i| format!("Utrullning Kund {i}"), n, setup_parallel).await;
+        let built = setup("rollout", &sim, &store, |i| format!("Utrullning Kund {i}"), n, setup_parallel).await;
         let setup_wall = started.elapsed();
         println!(
             "setup: {} of {n} instances delivered in {:.0} s (realistic ×{SCALE}, {} token sets, {setup_parallel} runs at once); load {}",

@@ -204,7 +204,7 @@ fn main() {
 
         println!("load before setup: {}", load());
         let started = Instant::now();
-        let built = setup(&sim, &store, |i| format!("Mallkund {i:03} AB"), n, setup_parallel).await;
+        let built = setup("template", &sim, &store, |i| format!("Mallkund {i:03} AB"), n, setup_parallel).await;
         let provision_wall = started.elapsed();
         println!(
             "setup: {} of {n} instances delivered in {:.0} s (realistic ×{SCALE}, {} token sets, {setup_parallel} runs at once); load {}",

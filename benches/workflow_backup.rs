@@ -215,7 +215,7 @@ fn main() {
 
         println!("load before setup: {}", load());
         let started = Instant::now();
-        let built = setup(&sim, &store, |i| format!("Flödeskund {i}"), n, setup_parallel).await;
+        let built = setup("workflow_backup", &sim, &store, |i| format!("Flödeskund {i}"), n, setup_parallel).await;
         let setup_wall = started.elapsed();
         println!(
             "setup: {} of {n} instances delivered in {:.0} s (realistic ×{SCALE}, Gitea at its realistic timings, {setup_parallel} runs at once); load {}",

@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
-# Benchmarks that print numbers (no assertions): the 10,000-customer register,
-# provisioning against the simulator (one run, and 50 customers at once), a schema
-# roll-out over FABRIK_BENCH_ROLLOUT_N delivered instances (default 500; their setup takes
-# several minutes), and a template roll-out over FABRIK_BENCH_TEMPLATE_N customers' changed
-# repositories (default 200), and workflow backups of FABRIK_BENCH_WORKFLOWS_N instances
-# (default 100) to the simulated Gitea. Runs in a private
-# D-Bus session with its own unlocked keyring, like the tests.
+# Benchmarks that print numbers as `bench: key=value` lines (no assertions on time): the
+# 100,000-customer register, provisioning against the simulator (one run, and 50 customers at
+# once), a schema roll-out over FABRIK_BENCH_ROLLOUT_N delivered instances (default 500; their
+# set-up takes several minutes), a template roll-out over FABRIK_BENCH_TEMPLATE_N customers'
+# changed repositories (default 200), and workflow backups of FABRIK_BENCH_WORKFLOWS_N instances
+# (default 100) to the simulated Gitea. Each runs in a D-Bus session of its own with a fresh
+# unlocked keyring, whatever keyring the machine has; a benchmark whose set-up delivers fewer
+# instances than asked fails, and this script stops there and names it.
+#   bash scripts/bench.sh [NAME...]   (default: every benchmark, in the order above)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 WORK="$(mktemp -d -t fabrik-bench.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
-export XDG_DATA_HOME="$WORK/data" XDG_RUNTIME_DIR="$WORK/run"
-mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-dbus-run-session -- bash -c 'echo -n bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  cargo bench --bench register -- --warm-up-time 1 --measurement-time 3
-  cargo bench --bench provision
-  cargo bench --bench rollout
-  cargo bench --bench template
-  cargo bench --bench workflow_backup'
+benches=("$@")
+[ ${#benches[@]} -gt 0 ] || benches=(register provision rollout template workflow_backup)
+for bench in "${benches[@]}"; do
+  # A keyring and data folder of each benchmark's own: nothing carries over between them.
+  export XDG_DATA_HOME="$WORK/$bench/data" XDG_RUNTIME_DIR="$WORK/$bench/run"
+  mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+  printf '\033[1m==> bench %s\033[0m\n' "$bench"
+  if ! bash scripts/keyring-session.sh cargo bench --bench "$bench"; then
+    echo "bench.sh: the $bench benchmark failed (see above); the ones after it did not run" >&2
+    exit 1
+  fi
+done

@@ -42,10 +42,9 @@ mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR
 chmod 700 "$XDG_RUNTIME_DIR"
 unset FABRIK_DB
 
-# A private D-Bus session with an unlocked gnome-keyring (the Secret Service), as on a desktop.
-in_session() {
-  dbus-run-session -- bash -c 'echo -n fabrik-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "$@"' _ "$@"
-}
+# A private D-Bus session with an unlocked gnome-keyring (the Secret Service), as on a desktop,
+# whatever keyring the machine has.
+in_session() { bash "$ROOT/scripts/keyring-session.sh" "$@"; }
 
 say "Building the UI"
 npm --prefix ui run --silent build

@@ -117,15 +117,42 @@ pub async fn world(
     (sim, store, cluster)
 }
 
+/// The keyring the engine writes each instance's secrets to answers: a value written, read back
+/// and removed. Otherwise the bench ends here, naming itself and the keyring's answer, instead
+/// of provisioning nothing and measuring that.
+pub fn keyring_ready(bench: &str) {
+    let store = SecretStore::new(Environment::Production.as_str());
+    let key = fabrik::secrets::SecretKey::Database(format!("bench-probe-{}", std::process::id()));
+    let probe = Secret::new("bench-probe".to_string());
+    let answer = store
+        .set(&key, &probe)
+        .and_then(|()| store.get(&key))
+        .map(|got| got.map(|g| g.expose() == probe.expose()));
+    let _ = store.delete(&key);
+    match answer {
+        Ok(Some(true)) => {}
+        other => {
+            eprintln!(
+                "bench {bench}: the keyring cannot be used ({other:?}); run it through `bash scripts/bench.sh {bench}`, which gives it an unlocked keyring of its own"
+            );
+            std::process::exit(1);
+        }
+    }
+}
+
 /// N customers named `name(i)`, provisioned through the engine (not the supervisor: no run
 /// follows a delivery), `parallel` at once; the slugs of those delivered, in the order of `i`.
+/// Fewer than `n` delivered ends the bench `bench`, naming it: what it would measure next is
+/// not the fleet it was asked for.
 pub async fn setup(
+    bench: &str,
     sim: &SimHandle,
     store: &Arc<Store>,
     name: impl Fn(usize) -> String,
     n: usize,
     parallel: usize,
 ) -> Vec<String> {
+    keyring_ready(bench);
     let sets = token_sets(n);
     for k in 0..sets {
         sim.add_token(&format!("bench-token-{k}"));
@@ -181,6 +208,13 @@ pub async fn setup(
             Ok((_, slug, state, error)) => eprintln!("{slug} not delivered: {state:?} {error:?}"),
             Err(e) => eprintln!("a run panicked: {e}"),
         }
+    }
+    if built.len() < n {
+        eprintln!(
+            "bench {bench}: the set-up delivered {} of {n} instances (the reasons are above); nothing was measured",
+            built.len()
+        );
+        std::process::exit(1);
     }
     built.sort();
     built.into_iter().map(|(_, s)| s).collect()
