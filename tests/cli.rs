@@ -987,3 +987,51 @@ async fn a_provisioned_example_is_kept_until_it_is_torn_down() {
     );
     sim.shutdown().await;
 }
+
+/// The environment is said once, on a line of its own, and only by a command that reaches a
+/// cloud; a command of the register alone (a setting, a customer) says nothing of it, and an
+/// error is a line of its own.
+#[test]
+fn the_environment_is_said_once_and_only_where_a_cloud_is_reached() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("reg.sqlite3");
+    for args in [
+        &["settings", "set", "health.check_minutes", "5"][..],
+        &[
+            "customers",
+            "add",
+            "--name",
+            "Kund Ett",
+            "--email",
+            "a@kund.se",
+        ],
+        &["customers", "add", "--name", "Kund Två", "--email", "anna@"],
+        &["customers", "list"],
+    ] {
+        let out = fabrik(&db).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("Miljö"), "{args:?}: {stderr}");
+    }
+    // A cloud command that fails: the environment first, then the error, each a line.
+    let out = fabrik(&db)
+        .args(["--production", "provision", "ingen-sadan-kund", "--yes"])
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines.iter().filter(|l| l.contains("Miljö")).count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(
+        lines[0], "Miljö: produktion (vald; --sandbox byter)",
+        "{stderr}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("fel [")),
+        "the error starts a line: {stderr}"
+    );
+}

@@ -4,7 +4,9 @@
 //!
 //! One environment rule for every command, reads and runs alike: `--sandbox` or `--production`
 //! when given, else `FABRIK_ENVIRONMENT`, else the environment the window is set to (stored in
-//! the register; a fresh install starts in the sandbox). Each command says which on stderr.
+//! the register; a fresh install starts in the sandbox). A command that reaches a cloud says
+//! which, once, on a line of its own on stderr; one that only reads or writes the register says
+//! nothing (its answer, e.g. `customers show --json`, names the environment itself).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -49,9 +51,14 @@ impl Chosen {
         }
     }
 
-    /// The environment for this register, said on stderr (stdout stays the command's answer).
+    /// The environment for this register.
     fn resolve(self, store: &Store) -> Environment {
-        let env = self.0.unwrap_or_else(|| store.stored_environment());
+        self.0.unwrap_or_else(|| store.stored_environment())
+    }
+
+    /// Says which environment a cloud command acts in, on stderr (stdout stays the command's
+    /// answer): once, before anything else the command prints.
+    fn say(self, env: Environment) {
         let (name, other) = match env {
             Environment::Sandbox => ("sandlådan", "--production"),
             Environment::Production => ("produktion", "--sandbox"),
@@ -62,7 +69,6 @@ impl Chosen {
             "fönstrets val"
         };
         eprintln!("Miljö: {name} ({how}; {other} byter)");
-        env
     }
 }
 
@@ -98,6 +104,7 @@ pub fn register(path: &Path, chosen: Chosen) -> Result<Api, ApiError> {
 pub async fn open(db: &Path, chosen: Chosen) -> Result<Arc<CloudApi>, ApiError> {
     let store = Arc::new(Store::open_register(db)?);
     let environment = chosen.resolve(&store);
+    chosen.say(environment);
     store.set_environment(environment);
     let dir = db
         .parent()
