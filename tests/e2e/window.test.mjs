@@ -498,10 +498,6 @@ async function coveredActions(s) {
 test('no notice covers an action: the customer page and its form with two notices showing', async () => {
   const s = await Session.start(driver.url, app);
   try {
-    // A window as small as the app allows makes the page scroll, so its actions can sit at the
-    // very bottom, where the notices are.
-    execFileSync('xdotool', ['search', '--sync', '--name', '^Fabrik$', 'windowsize', '%@', '900', '600']);
-    await s.until(async () => (await s.cmd('GET', '/window/rect')).width === 900, 'the window resized');
     await s.click('nav-customers');
     await s.click('add-customer');
     await s.type('field-name', 'Notis Test AB');
