@@ -1,5 +1,5 @@
 //! Fabrik's core: everything the app does, with no Tauri dependency. The window (src-tauri),
-//! the CLI (src/bin/fabrik.rs) and the tests all stand on this crate.
+//! the CLI (src/bin/fabrik/) and the tests all stand on this crate.
 
 pub mod api;
 pub mod blocking;

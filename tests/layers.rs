@@ -299,3 +299,104 @@ fn the_reader_sees_imports_groups_and_super() {
     assert!(has(&["health", "check"]), "{found:?}");
     assert!(has(&["x", "y"]), "{found:?}");
 }
+
+/// The top-level modules `src/lib.rs` declares.
+fn declared_modules() -> Vec<String> {
+    let lib =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
+    lib.lines()
+        .filter_map(|l| l.trim().strip_prefix("pub mod "))
+        .map(|m| m.trim_end_matches(';').trim().to_string())
+        .collect()
+}
+
+/// `LAYERS` is every top-level module of the core, each once, and each has its file.
+#[test]
+fn the_layers_are_the_cores_modules() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let layers: BTreeSet<String> = LAYERS.iter().map(|l| l.to_string()).collect();
+    assert_eq!(layers.len(), LAYERS.len(), "a module twice in LAYERS");
+    let declared: BTreeSet<String> = declared_modules().into_iter().collect();
+    assert_eq!(
+        declared, layers,
+        "src/lib.rs declares other modules than LAYERS"
+    );
+    for m in LAYERS {
+        assert!(
+            src.join(format!("{m}.rs")).is_file() || src.join(m).join("mod.rs").is_file(),
+            "{m} has neither src/{m}.rs nor src/{m}/mod.rs"
+        );
+    }
+}
+
+/// The section of docs/ARCHITECTURE.md whose level-2 heading ends with `title`.
+fn architecture_section(title: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ARCHITECTURE.md");
+    let text = std::fs::read_to_string(path).unwrap();
+    text.split("\n## ")
+        .skip(1)
+        .find(|s| {
+            s.lines()
+                .next()
+                .is_some_and(|h| h.trim_end().ends_with(title))
+        })
+        .unwrap_or_else(|| panic!("docs/ARCHITECTURE.md has no section \"{title}\""))
+        .to_string()
+}
+
+fn spans(line: &str) -> impl Iterator<Item = &str> {
+    line.split('`').skip(1).step_by(2)
+}
+
+/// The document's layer list (the names after "lowest first:", up to the end of that
+/// sentence) is `LAYERS`, in the same order.
+#[test]
+fn the_architectures_layer_list_is_the_layers() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ARCHITECTURE.md");
+    let text = std::fs::read_to_string(path).unwrap();
+    let start = text
+        .to_lowercase()
+        .find("lowest first:")
+        .expect("docs/ARCHITECTURE.md lists the layers after \"lowest first:\"");
+    let after = &text[start + "lowest first:".len()..];
+    // The sentence ends at a full stop outside backticks.
+    let mut inside = false;
+    let end = after
+        .char_indices()
+        .find(|&(_, c)| {
+            if c == '`' {
+                inside = !inside;
+            }
+            c == '.' && !inside
+        })
+        .map_or(after.len(), |(i, _)| i);
+    let listed: Vec<&str> = spans(&after[..end]).collect();
+    assert_eq!(
+        listed, LAYERS,
+        "docs/ARCHITECTURE.md: the layer list, lowest first, as tests/layers.rs has it"
+    );
+}
+
+/// The document's layout table names every top-level module (`src/x.rs` or `src/x/`) in a
+/// row of its own, in the order of `LAYERS`.
+#[test]
+fn the_architectures_layout_table_has_every_module_in_layer_order() {
+    let section = architecture_section("Layout");
+    let mut listed = Vec::new();
+    for row in section.lines().filter(|l| l.starts_with('|')) {
+        let first = row.trim_matches('|').split('|').next().unwrap_or("");
+        for path in spans(first) {
+            let module = path
+                .strip_prefix("src/")
+                .and_then(|p| p.strip_suffix(".rs").or_else(|| p.strip_suffix('/')))
+                .filter(|m| !m.contains('/'));
+            if let Some(m) = module.filter(|m| LAYERS.contains(m)) {
+                listed.push(m);
+            }
+        }
+    }
+    assert_eq!(
+        listed, LAYERS,
+        "docs/ARCHITECTURE.md, \"Layout\": one row per top-level module, in layer order"
+    );
+}

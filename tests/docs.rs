@@ -1,0 +1,277 @@
+//! The documents stay true to the repository (issue #38): every path the README and the
+//! documents in `docs/` link to or name in backticks exists, every link into a document lands
+//! on a heading, and the README's table of the command line names exactly the command groups
+//! and commands the `fabrik` binary has. The layer list and the layout table of
+//! docs/ARCHITECTURE.md are held to the layers in tests/layers.rs, beside the list they follow.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The README and every document in `docs/`.
+fn documents() -> Vec<PathBuf> {
+    let mut docs = vec![root().join("README.md")];
+    let mut more: Vec<PathBuf> = std::fs::read_dir(root().join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    more.sort();
+    docs.extend(more);
+    docs
+}
+
+/// The repository's own top-level names (build output and installed packages are not).
+fn top_level() -> BTreeSet<String> {
+    std::fs::read_dir(root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !matches!(n.as_str(), ".git" | "target" | "node_modules"))
+        .collect()
+}
+
+/// A word that names a file of this repository: it starts with one of the repository's
+/// top-level names, or it is a path to a source or document file. Placeholders
+/// (`<slug>/…`, `{client}`, `*.sql`) and addresses are not paths.
+fn repository_path(word: &str, roots: &BTreeSet<String>) -> Option<String> {
+    let word = word
+        .trim_start_matches(['(', '"', '\''])
+        .trim_end_matches([',', ';', ':', '.', ')', '"', '\'']);
+    if word.is_empty()
+        || word.starts_with('/')
+        || word.contains("://")
+        || word.contains(['<', '>', '{', '}', '*', '…', '$', '=', '|', '@', '?'])
+    {
+        return None;
+    }
+    let word = word.strip_prefix("./").unwrap_or(word);
+    let first = word.split('/').next().unwrap_or("");
+    let source = word.contains('/')
+        && [".rs", ".sql", ".sh", ".md", ".mjs", ".ts", ".tsx"]
+            .iter()
+            .any(|e| word.ends_with(e));
+    (roots.contains(first) && (word.contains('/') || word == first) || source)
+        .then(|| word.to_string())
+}
+
+/// The spans of a line between backticks.
+fn code_spans(line: &str) -> Vec<&str> {
+    line.split('`').skip(1).step_by(2).collect()
+}
+
+/// Markdown links' targets: `[text](target)` and `![alt](target)`.
+fn link_targets(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(i) = rest.find("](") {
+        let after = &rest[i + 2..];
+        let Some(end) = after.find(')') else { break };
+        out.push(after[..end].trim().to_string());
+        rest = &after[end..];
+    }
+    out
+}
+
+/// GitHub's anchor for a heading: lowercase, punctuation dropped, spaces as hyphens.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+fn anchors(text: &str) -> BTreeSet<String> {
+    let mut fenced = false;
+    let mut out = BTreeSet::new();
+    for line in text.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        } else if !fenced && line.starts_with('#') {
+            out.insert(anchor(line.trim_start_matches('#')));
+        }
+    }
+    out
+}
+
+/// Every problem with the paths and links of one document, as "file:line: what".
+fn problems_of(doc: &Path, roots: &BTreeSet<String>) -> Vec<String> {
+    let text = std::fs::read_to_string(doc).unwrap();
+    let name = doc.strip_prefix(root()).unwrap().display().to_string();
+    let mut out = Vec::new();
+    let mut fenced = false;
+    for (n, line) in text.lines().enumerate() {
+        let at = format!("{name}:{}", n + 1);
+        if line.starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        // In a code block every word may be a path (`psql … -f scripts/postgres/…`); in prose
+        // only what is in backticks.
+        let words: Vec<&str> = if fenced {
+            line.split_whitespace().collect()
+        } else {
+            code_spans(line)
+                .into_iter()
+                .flat_map(str::split_whitespace)
+                .collect()
+        };
+        for word in words {
+            if let Some(path) = repository_path(word, roots) {
+                if !root().join(&path).exists() {
+                    out.push(format!("{at}: `{path}` does not exist"));
+                }
+            }
+        }
+        if fenced {
+            continue;
+        }
+        for target in link_targets(line) {
+            if target.starts_with("http://")
+                || target.starts_with("https://")
+                || target.starts_with("mailto:")
+            {
+                continue;
+            }
+            let (file, fragment) = match target.split_once('#') {
+                Some((f, a)) => (f, Some(a)),
+                None => (target.as_str(), None),
+            };
+            let linked = if file.is_empty() {
+                doc.to_path_buf()
+            } else {
+                doc.parent().unwrap().join(file)
+            };
+            if !linked.exists() {
+                out.push(format!("{at}: the link to {target} leads nowhere"));
+                continue;
+            }
+            if let Some(fragment) = fragment {
+                let linked_text = std::fs::read_to_string(&linked).unwrap_or_default();
+                if !anchors(&linked_text).contains(fragment) {
+                    out.push(format!("{at}: {target} names no heading"));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_path_the_documents_name_exists() {
+    let roots = top_level();
+    let problems: Vec<String> = documents()
+        .iter()
+        .flat_map(|d| problems_of(d, &roots))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// The reader itself: what it takes for a path, and what it leaves alone.
+#[test]
+fn the_reader_tells_paths_from_other_words() {
+    let roots: BTreeSet<String> = ["src", "docs", "Cargo.toml", ".ci"]
+        .map(String::from)
+        .into();
+    let path = |w: &str| repository_path(w, &roots);
+    assert_eq!(
+        path("src/bin/fabrik.rs").as_deref(),
+        Some("src/bin/fabrik.rs")
+    );
+    assert_eq!(path("docs/").as_deref(), Some("docs/"));
+    assert_eq!(path("Cargo.toml").as_deref(), Some("Cargo.toml"));
+    assert_eq!(path(".ci/run),").as_deref(), Some(".ci/run"));
+    assert_eq!(path("tests/e2e/x.mjs").as_deref(), Some("tests/e2e/x.mjs"));
+    for other in [
+        "supabase/migrations/<version>_<name>.sql",
+        "ops-hub/client-backups",
+        "/v10/projects/{}/promote/{}",
+        "https://git.byran.se/api/v1",
+        "FABRIK_SCREENSHOTS=$PWD/docs",
+        "logs/fabrik.YYYY-MM-DD.log",
+    ] {
+        assert_eq!(path(other), None, "{other}");
+    }
+    assert_eq!(
+        link_targets("see [a](docs/A.md#x) and ![b](docs/b.png)."),
+        ["docs/A.md#x", "docs/b.png"]
+    );
+    assert_eq!(anchor(" 7. Ownership"), "7-ownership");
+    assert_eq!(
+        anchor(" Changing every instance: schema roll-outs and backups"),
+        "changing-every-instance-schema-roll-outs-and-backups"
+    );
+}
+
+/// The names `fabrik [GROUP] --help` lists under "Commands:", `help` aside.
+fn commands_of(group: Option<&str>) -> BTreeSet<String> {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fabrik"));
+    cmd.args(group).arg("--help").env_remove("FABRIK_DB");
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "fabrik {group:?} --help: {out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let Some((_, list)) = text.split_once("Commands:\n") else {
+        return BTreeSet::new();
+    };
+    list.lines()
+        .take_while(|l| !l.trim().is_empty())
+        .filter(|l| l.starts_with("  ") && !l[2..].starts_with(' '))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| *n != "help")
+        .map(String::from)
+        .collect()
+}
+
+/// The README's table of the command line: each row's group (its first cell, in backticks)
+/// and the commands its second cell names in backticks.
+fn readme_cli_table() -> BTreeMap<String, BTreeSet<String>> {
+    let text = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = text
+        .split("\n## ")
+        .find(|s| s.starts_with("The command line"))
+        .expect("the README has a section \"The command line\"");
+    let mut out = BTreeMap::new();
+    for row in section.lines().filter(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = row.trim_matches('|').split('|').collect();
+        let Some(group) = cells.first().and_then(|c| code_spans(c).first().copied()) else {
+            continue;
+        };
+        let commands = cells
+            .get(1)
+            .map(|c| code_spans(c).into_iter().map(String::from).collect())
+            .unwrap_or_default();
+        out.insert(group.to_string(), commands);
+    }
+    out
+}
+
+#[test]
+fn the_readmes_command_table_is_the_command_line() {
+    let table = readme_cli_table();
+    let groups = commands_of(None);
+    assert!(groups.contains("customers"), "read no commands: {groups:?}");
+    let named: BTreeSet<String> = table.keys().cloned().collect();
+    assert_eq!(
+        named.difference(&groups).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "the README names command groups fabrik does not have"
+    );
+    assert_eq!(
+        groups.difference(&named).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "command groups missing from the README's table"
+    );
+    for (group, commands) in &table {
+        let actual = commands_of(Some(group));
+        assert_eq!(
+            commands, &actual,
+            "the commands of `fabrik {group}` in the README's table"
+        );
+    }
+}
