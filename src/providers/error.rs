@@ -46,6 +46,9 @@ pub struct ProviderError {
     pub request_id: Option<String>,
     /// The call timed out: the request may still be executing at the provider.
     pub timed_out: bool,
+    /// The connection broke before any answer came (not a time-out): the request may be sent
+    /// once more if it only reads (`http::broke_unanswered`).
+    pub unanswered: bool,
 }
 
 /// The most of a provider's own words an error keeps: a message quoting a whole answer (a
@@ -73,6 +76,7 @@ impl ProviderError {
             retry_after: None,
             request_id: None,
             timed_out: false,
+            unanswered: false,
         }
     }
 

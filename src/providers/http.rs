@@ -48,7 +48,7 @@ pub fn with_redirects(timeout: Duration, redirects: reqwest::redirect::Policy) -
 /// failure into a `ProviderError`.
 pub async fn send(provider: Provider, req: RequestBuilder) -> Result<Response, ProviderError> {
     let (client, built) = req.build_split();
-    let request = built.map_err(|e| transport(provider, &e))?;
+    let mut request = built.map_err(|e| transport(provider, &e))?;
     let url = request.url();
     let host = format!(
         "{}:{:?}",
@@ -66,12 +66,25 @@ pub async fn send(provider: Provider, req: RequestBuilder) -> Result<Response, P
         request.method(),
         url.path(),
     );
-    pacer::shared().acquire(&buckets).await?;
-    pacer::fenced(provider, request.method()).await?;
-    let resp = client
-        .execute(request)
-        .await
-        .map_err(|e| transport(provider, &e))?;
+    let mut resends = resends(request.method());
+    let resp = loop {
+        pacer::shared().acquire(&buckets).await?;
+        pacer::fenced(provider, request.method()).await?;
+        // A body that cannot be cloned (a stream) is never sent twice.
+        let again = request.try_clone().filter(|_| resends > 0);
+        match client
+            .execute(request)
+            .await
+            .map_err(|e| transport(provider, &e))
+        {
+            Ok(resp) => break resp,
+            Err(e) if broke_unanswered(&e) && again.is_some() => {
+                resends -= 1;
+                request = again.expect("checked above");
+            }
+            Err(e) => return Err(e),
+        }
+    };
     let status = resp.status();
     if status.is_success() {
         pacer::shared().observe(&buckets, status.as_u16(), resp.headers(), None);
@@ -199,7 +212,24 @@ pub(super) fn transport(provider: Provider, e: &reqwest::Error) -> ProviderError
         format!("{what} ({})", redact(&e.to_string())),
     );
     err.timed_out = e.is_timeout();
+    // No status and no time-out: the connection refused or broke before an answer came.
+    err.unanswered = !e.is_timeout() && e.status().is_none();
     err
+}
+
+/// How often a request may be sent again after its connection broke unanswered: once for a
+/// read (a pooled keep-alive connection the server closed just then is no answer from the
+/// provider), never for a write, which the provider may have received.
+pub(crate) fn resends(method: &reqwest::Method) -> u32 {
+    u32::from(matches!(
+        *method,
+        reqwest::Method::GET | reqwest::Method::HEAD
+    ))
+}
+
+/// Whether a failed exchange may be sent again under `resends`.
+pub(crate) fn broke_unanswered(e: &ProviderError) -> bool {
+    e.unanswered
 }
 
 fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -352,6 +382,7 @@ pub fn classify(
         retry_after: retry,
         request_id: request_id(headers),
         timed_out: false,
+        unanswered: false,
     }
 }
 
@@ -412,6 +443,78 @@ pub(crate) mod tests {
             FLOOD
         });
         (url, task)
+    }
+
+    /// A server that reads each request whole and hangs up after the first line of its answer
+    /// on the first `drop` of them, then answers `{"login":"x"}`; the task's result is how many requests came, by
+    /// method. A connection the server closed just as the client sent on it looks like this.
+    pub(crate) async fn hangs_up(
+        drop: usize,
+        requests: usize,
+    ) -> (String, tokio::task::JoinHandle<Vec<String>>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            let mut seen = Vec::new();
+            while seen.len() < requests {
+                let accepted = tokio::time::timeout(Duration::from_secs(2), listener.accept());
+                let Ok(Ok((mut sock, _))) = accepted.await else {
+                    break;
+                };
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match sock.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let method = String::from_utf8_lossy(&request);
+                seen.push(method.split(' ').next().unwrap_or("").to_string());
+                if seen.len() > drop {
+                    let body = r#"{"login":"x"}"#;
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = sock.write_all(head.as_bytes()).await;
+                } else {
+                    // The answer's first line, then nothing: no client may take it for one.
+                    let _ = sock.write_all(b"HTTP/1.1 200 OK\r\n").await;
+                }
+                let _ = sock.shutdown().await;
+            }
+            seen
+        });
+        (url, task)
+    }
+
+    /// A read whose connection broke before any answer is sent once more and succeeds; twice
+    /// is an error (one resend, not a loop); a write is never sent again, since the provider
+    /// may have acted on it (issue #38: a health check's read failed on such a connection).
+    #[tokio::test]
+    async fn a_read_is_sent_once_more_when_its_connection_broke_unanswered() {
+        let (url, server) = hangs_up(1, 2).await;
+        let resp = send(Provider::N8n, client(CALL_TIMEOUT).get(&url)).await;
+        assert_eq!(resp.map(|r| r.status().as_u16()).unwrap(), 200);
+        assert_eq!(server.await.unwrap(), ["GET", "GET"]);
+
+        let (url, server) = hangs_up(2, 3).await;
+        let err = send(Provider::N8n, client(CALL_TIMEOUT).get(&url))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Transient, "{err}");
+        assert_eq!(server.await.unwrap(), ["GET", "GET"]);
+
+        let (url, server) = hangs_up(1, 2).await;
+        let err = send(
+            Provider::N8n,
+            client(CALL_TIMEOUT).post(&url).body("{}".to_string()),
+        )
+        .await
+        .unwrap_err();
+        assert!(err.unanswered, "{err}");
+        assert_eq!(server.await.unwrap(), ["POST"]);
     }
 
     /// An answer larger than the limit is a typed error, read no further than the limit (plus

@@ -158,17 +158,36 @@ impl Github {
         })
     }
 
-    /// One exchange, sent when the token's budgets allow (the shared pacer). `fut` is
-    /// octocrab's lazy request: nothing leaves before it is awaited.
-    async fn call(
+    /// One exchange, sent when the token's budgets allow (the shared pacer). `request` makes
+    /// octocrab's lazy request: nothing leaves before it is awaited. A read whose connection
+    /// broke before any answer is sent once more (`http::RESENDS`): a pooled keep-alive
+    /// connection the server closed at that moment is no answer from GitHub.
+    async fn call<F>(
         &self,
         method: Method,
+        request: impl Fn() -> F,
+    ) -> Result<Response<Body>, ProviderError>
+    where
+        F: std::future::Future<Output = octocrab::Result<Response<Body>>>,
+    {
+        let mut resends = super::http::resends(&method);
+        loop {
+            match self.exchange(&method, request()).await {
+                Err(e) if resends > 0 && super::http::broke_unanswered(&e) => resends -= 1,
+                answer => return answer,
+            }
+        }
+    }
+
+    async fn exchange(
+        &self,
+        method: &Method,
         fut: impl std::future::Future<Output = octocrab::Result<Response<Body>>>,
     ) -> Result<Response<Body>, ProviderError> {
         // Buckets are per token (hourly) and, for writes, per token (content creation).
-        let buckets = pacer::buckets(P, self.account, &method, "");
+        let buckets = pacer::buckets(P, self.account, method, "");
         pacer::shared().acquire(&buckets).await?;
-        pacer::fenced(P, &method).await?;
+        pacer::fenced(P, method).await?;
         // octocrab bounds each read; this bounds the whole exchange.
         let answer = match tokio::time::timeout(self.timeout + Duration::from_secs(1), fut).await {
             Err(_) => {
@@ -183,6 +202,7 @@ impl Github {
                     format!("could not be reached ({})", redact(&e.to_string())),
                 );
                 err.timed_out = caused_by_timeout(&e);
+                err.unanswered = !err.timed_out;
                 Err(err)
             }
             Ok(Ok(resp)) => Ok(resp),
@@ -224,7 +244,7 @@ impl Github {
     }
 
     pub async fn user(&self) -> Result<User, ProviderError> {
-        let resp = self.call(Method::GET, self.octo._get("/user")).await?;
+        let resp = self.call(Method::GET, || self.octo._get("/user")).await?;
         let scopes = resp
             .headers()
             .get("x-oauth-scopes")
@@ -255,10 +275,9 @@ impl Github {
     /// never followed): before a delete, "renamed" must not read as "gone".
     pub async fn lookup(&self, owner: &str, name: &str) -> Result<Option<Repo>, ProviderError> {
         match self
-            .call(
-                Method::GET,
-                self.octo._get(format!("/repos/{owner}/{name}")),
-            )
+            .call(Method::GET, || {
+                self.octo._get(format!("/repos/{owner}/{name}"))
+            })
             .await
         {
             Ok(r) => {
@@ -291,13 +310,12 @@ impl Github {
     ) -> Result<Repo, ProviderError> {
         let body = json!({ "owner": owner, "name": name, "description": description, "private": true, "include_all_branches": false });
         let resp = self
-            .call(
-                Method::POST,
+            .call(Method::POST, || {
                 self.octo._post(
                     format!("/repos/{template_owner}/{template}/generate"),
                     Some(&body),
-                ),
-            )
+                )
+            })
             .await?;
         self.json(resp).await
     }
@@ -305,11 +323,10 @@ impl Github {
     /// Whether the template's contents have been copied yet: an empty repository answers 409.
     pub async fn has_commits(&self, owner: &str, name: &str) -> Result<bool, ProviderError> {
         match self
-            .call(
-                Method::GET,
+            .call(Method::GET, || {
                 self.octo
-                    ._get(format!("/repos/{owner}/{name}/commits?per_page=1")),
-            )
+                    ._get(format!("/repos/{owner}/{name}/commits?per_page=1"))
+            })
             .await
         {
             Ok(r) => {
@@ -332,11 +349,10 @@ impl Github {
     ) -> Result<Repo, ProviderError> {
         let body = json!({ "description": description });
         let resp = self
-            .call(
-                Method::PATCH,
+            .call(Method::PATCH, || {
                 self.octo
-                    ._patch(format!("/repos/{owner}/{name}"), Some(&body)),
-            )
+                    ._patch(format!("/repos/{owner}/{name}"), Some(&body))
+            })
             .await?;
         self.json(resp).await
     }
@@ -355,10 +371,8 @@ impl Github {
                 format!("?ref={r}")
             })
             .unwrap_or_default();
-        let get = self
-            .octo
-            ._get(format!("/repos/{owner}/{name}/contents/{path}{query}"));
-        match self.call(Method::GET, get).await {
+        let url = format!("/repos/{owner}/{name}/contents/{path}{query}");
+        match self.call(Method::GET, || self.octo._get(&url)).await {
             Ok(resp) => Ok(Some(self.json(resp).await?)),
             Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
@@ -517,13 +531,12 @@ impl Github {
             body["sha"] = json!(sha);
         }
         let resp = self
-            .call(
-                Method::PUT,
+            .call(Method::PUT, || {
                 self.octo._put(
                     format!("/repos/{owner}/{name}/contents/{path}"),
                     Some(&body),
-                ),
-            )
+                )
+            })
             .await?;
         // The new blob's sha: what a later read compares against to see whether it changed.
         let written: serde_json::Value = self.json(resp).await?;
@@ -550,12 +563,11 @@ impl Github {
         }
         for page in 1..=MAX_LIST_PAGES {
             let resp = self
-                .call(
-                    Method::GET,
+                .call(Method::GET, || {
                     self.octo._get(format!(
                         "/user/repos?per_page=100&page={page}&sort=full_name"
-                    )),
-                )
+                    ))
+                })
                 .await?;
             let repos: Vec<Repo> = self.json(resp).await?;
             if let Some(r) = repos.iter().find(|r| r.id == id) {
@@ -569,11 +581,10 @@ impl Github {
     }
 
     pub async fn delete(&self, owner: &str, name: &str) -> Result<(), ProviderError> {
-        self.call(
-            Method::DELETE,
+        self.call(Method::DELETE, || {
             self.octo
-                ._delete(format!("/repos/{owner}/{name}"), None::<&()>),
-        )
+                ._delete(format!("/repos/{owner}/{name}"), None::<&()>)
+        })
         .await
         .map(|_| ())
     }
@@ -582,7 +593,24 @@ impl Github {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::http::tests::{flood, FLOOD};
+    use crate::providers::http::tests::{flood, hangs_up, FLOOD};
+
+    /// GitHub's reads are sent once more when their connection broke unanswered, as reqwest's
+    /// are; a write is not.
+    #[tokio::test]
+    async fn a_github_read_is_sent_once_more_when_its_connection_broke_unanswered() {
+        crate::providers::install_crypto_provider();
+        let (url, server) = hangs_up(1, 2).await;
+        let github = Github::new(&url, &Secret::new("t"), Duration::from_secs(30)).unwrap();
+        assert_eq!(github.user().await.unwrap().login, "x");
+        assert_eq!(server.await.unwrap(), ["GET", "GET"]);
+
+        let (url, server) = hangs_up(1, 2).await;
+        let github = Github::new(&url, &Secret::new("t"), Duration::from_secs(30)).unwrap();
+        let err = github.delete("o", "r").await.unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Transient, "{err}");
+        assert_eq!(server.await.unwrap(), ["DELETE"]);
+    }
 
     /// GitHub's answers (read through octocrab, not reqwest) have the same bound: a success
     /// over the limit is refused, an error body is read only as far as the message needs.
