@@ -201,10 +201,32 @@ fn figures(store: &Store, n: usize, tag: &str, summary: &mut Vec<String>) {
                 },
             ),
             (
+                "search_town_active_ms",
+                CustomerQuery {
+                    search: Some("malmö".into()),
+                    status: Some(Status::Active),
+                    ..by(SortKey::NameAsc)
+                },
+            ),
+            (
                 "search_two_letters_ms",
                 CustomerQuery {
-                    search: Some("ö ".into()),
+                    search: Some("ma".into()),
                     ..by(SortKey::NameAsc)
+                },
+            ),
+            (
+                "search_one_letter_ms",
+                CustomerQuery {
+                    search: Some("ö".into()),
+                    ..by(SortKey::NameAsc)
+                },
+            ),
+            (
+                "search_two_letters_newest_ms",
+                CustomerQuery {
+                    search: Some("ma".into()),
+                    ..by(SortKey::CreatedDesc)
                 },
             ),
         ];

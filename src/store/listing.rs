@@ -2,7 +2,8 @@
 //! the time does not grow with the register.
 
 use super::customers::{parse_enum, vercel_scope};
-use super::db::{params, Dialect};
+use super::db::{params, Conn, Dialect};
+use super::search::Search;
 use super::Store;
 use crate::customer::{
     CustomerListing, CustomerQuery, CustomerRow, Instance, InstanceLinks, SortKey,
@@ -22,47 +23,28 @@ fn indexed_by(dialect: Dialect, index: &str) -> &'static str {
     }
 }
 
-/// What the search box asks for, in the form the register can answer from an index.
-enum Search {
-    All,
-    /// Three characters or more: a phrase of trigrams in `customers_search`.
-    Trigram(String),
-    /// One or two characters have no trigram: LIKE over the live customers.
-    Like(String),
-}
+/// From this many matches a search walks the list in its order instead of sorting the matches:
+/// sorting costs about a microsecond a match, walking about one per row passed, and at 100,000
+/// customers this many matches are a quarter of them.
+pub(super) const WALK_FROM: u32 = 25_000;
 
-impl Search {
-    fn parse(text: Option<&str>, dialect: Dialect) -> Search {
-        let Some(text) = text.map(str::trim).filter(|s| !s.is_empty()) else {
-            return Search::All;
-        };
-        let lower = text.to_lowercase();
-        // PostgreSQL has no FTS5 table: LIKE over the lower-cased text, whatever the length.
-        if lower.chars().count() >= 3 && dialect == Dialect::Sqlite {
-            // One FTS5 string: the user's quotes are doubled, so nothing they type is syntax.
-            Search::Trigram(format!("\"{}\"", lower.replace('"', "\"\"")))
-        } else {
-            // LIKE wildcards in the user's text are literal characters.
-            let escaped = lower
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            Search::Like(format!("%{escaped}%"))
-        }
-    }
-
-    fn needle(&self) -> Option<&str> {
-        match self {
-            Search::All => None,
-            Search::Trigram(s) | Search::Like(s) => Some(s),
-        }
-    }
+/// How many live customers the register holds, from the index of their names.
+fn live_customers(conn: &Conn) -> Result<u32> {
+    Ok(conn.query_row(
+        &format!(
+            "SELECT COUNT(*) FROM customers{} WHERE archived_at IS NULL",
+            indexed_by(conn.dialect(), "customers_live_name")
+        ),
+        (),
+        |r| r.get(0),
+    )?)
 }
 
 impl Store {
-    /// One page of the register, filtered and sorted, with the size of the whole filtered
-    /// list. Each part is a range of an index (`listing`, `customers_search`; migration 011),
-    /// so the time does not grow with the register: only the page's rows are read.
+    /// One page of the register, filtered, searched and sorted, with the size of the whole
+    /// filtered list. Each part is a range of an index (`listing`, migration 011) or of the
+    /// full-text table (`customers_find`, migration 019), so the time does not grow with the
+    /// register: only the page's rows are read.
     pub fn list_customers(&self, query: &CustomerQuery) -> Result<CustomerListing> {
         let env = self.environment();
         let descending = matches!(
@@ -81,25 +63,8 @@ impl Store {
             .min(CustomerQuery::MAX_PAGE);
         let conn = self.conn();
         let dialect = conn.dialect();
-        let search = Search::parse(query.search.as_deref(), dialect);
+        let search = Search::parse(query.search.as_deref(), query.status, env, dialect);
         let status = query.status.map(|s| s.as_str());
-
-        // Which customers, in list order: ids only, so a deep page skips index entries, not rows.
-        let matches = match &search {
-            Search::All => " AND CAST(?3 AS TEXT) IS NULL",
-            Search::Trigram(_) => {
-                " AND l.customer_id IN (SELECT rowid FROM customers_search WHERE customers_search MATCH ?3)"
-            }
-            Search::Like(_) => {
-                " AND l.customer_id IN (SELECT id FROM customers WHERE archived_at IS NULL AND search_text LIKE ?3 ESCAPE '\\')"
-            }
-        };
-        // `listing.name` is NOCASE on SQLite; PostgreSQL folds case in the expression.
-        let sort_col = if by_name {
-            dialect.nocase("l.name")
-        } else {
-            "l.created_at".to_string()
-        };
         let (filter, index) = match status {
             Some(_) => (
                 "l.status = ?2",
@@ -111,45 +76,109 @@ impl Store {
             ),
             None => ("CAST(?2 AS TEXT) IS NULL", ""),
         };
-        let needle = search.needle();
-        let whole = status.is_none() && matches!(search, Search::All);
-        let total: u32 = if whole {
-            conn.query_row(
-                &format!(
-                    "SELECT COUNT(*) FROM customers{} WHERE archived_at IS NULL",
-                    indexed_by(dialect, "customers_live_name")
-                ),
-                (),
-                |r| r.get(0),
-            )?
+        // `listing.name` is NOCASE on SQLite; PostgreSQL folds case in the expression.
+        let sort_col = if by_name {
+            dialect.nocase("l.name")
         } else {
-            conn.query_row(
-                &format!(
-                    "SELECT COUNT(*) FROM listing l{index} WHERE l.environment = ?1 AND {filter}{matches}"
-                ),
-                params![env, status, needle],
-                |r| r.get(0),
-            )?
+            "l.created_at".to_string()
         };
-        let ids = if whole {
+        let whole_list = |index_by_name: &str, index_by_age: &str, matches: &str| {
             let (col, index) = if by_name {
-                (dialect.nocase("c.name"), "customers_live_name")
+                (dialect.nocase("c.name"), index_by_name)
             } else {
-                ("c.created_at".to_string(), "customers_live_created")
+                ("c.created_at".to_string(), index_by_age)
             };
             format!(
-                // No filter: `?2` and `?3` are NULL, and only typed (PostgreSQL must know them).
+                // `?2` is NULL and only typed (PostgreSQL must know every parameter).
                 "SELECT c.id AS id FROM customers c{} WHERE c.archived_at IS NULL
-                   AND CAST(?2 AS TEXT) IS NULL AND CAST(?3 AS TEXT) IS NULL
+                   AND CAST(?2 AS TEXT) IS NULL{matches}
                  ORDER BY {col} {dir}, c.id {dir} LIMIT ?4 OFFSET ?5",
                 indexed_by(dialect, index)
             )
-        } else {
+        };
+        let in_listing = |matches: &str| {
             format!(
                 "SELECT l.customer_id AS id FROM listing l{index}
                  WHERE l.environment = ?1 AND {filter}{matches}
                  ORDER BY {sort_col} {dir}, l.customer_id {dir} LIMIT ?4 OFFSET ?5"
             )
+        };
+        // The list in its order, each row checked against the needle (`?3`) on the way.
+        let walk = |check: &str| match status {
+            None => whole_list("customers_live_name", "customers_live_created", check),
+            Some(_) => in_listing(&format!(
+                " AND EXISTS (SELECT 1 FROM customers c WHERE c.id = l.customer_id{check})"
+            )),
+        };
+        // Which customers, in list order, as ids (so a deep page skips index entries, not
+        // rows), the size of the whole filtered list, and what `?3` is.
+        let (total, ids, needle): (u32, String, Option<&str>) = match &search {
+            Search::All if status.is_none() => (
+                live_customers(&conn)?,
+                whole_list(
+                    "customers_live_name",
+                    "customers_live_created",
+                    " AND CAST(?3 AS TEXT) IS NULL",
+                ),
+                None,
+            ),
+            Search::All => (
+                conn.query_row(
+                    &format!(
+                        "SELECT COUNT(*) FROM listing l{index} WHERE l.environment = ?1 AND {filter}"
+                    ),
+                    params![env, status],
+                    |r| r.get(0),
+                )?,
+                in_listing(" AND CAST(?3 AS TEXT) IS NULL"),
+                None,
+            ),
+            Search::Find { query: fts, needle } => {
+                let total: u32 = conn.query_row(
+                    "SELECT COUNT(*) FROM customers_find WHERE customers_find MATCH ?1",
+                    [fts],
+                    |r| r.get(0),
+                )?;
+                if total >= self.walk_from.load(std::sync::atomic::Ordering::Relaxed) {
+                    // So many match that walking the list in its order and checking each row
+                    // finds a page after a few times its length.
+                    let ids = walk(" AND instr(c.search_text, ?3) > 0");
+                    (total, ids, Some(needle.as_str()))
+                } else {
+                    // A few: the matches' sort keys from a narrow index, sorted.
+                    let (col, by_id) = if by_name {
+                        ("c.name COLLATE NOCASE", "c.id")
+                    } else {
+                        ("c.created_at", "c.id")
+                    };
+                    let ids = format!(
+                        "SELECT c.id AS id FROM customers_find f
+                         JOIN customers c INDEXED BY customers_sort ON c.id = f.rowid
+                         WHERE customers_find MATCH ?3
+                         ORDER BY {col} {dir}, {by_id} {dir} LIMIT ?4 OFFSET ?5"
+                    );
+                    (total, ids, Some(fts.as_str()))
+                }
+            }
+            Search::Contains(needle) => {
+                let check = " AND strpos(c.search_text, CAST(?3 AS TEXT)) > 0";
+                let total = match status {
+                    None => conn.query_row(
+                        "SELECT COUNT(*) FROM customers c WHERE c.archived_at IS NULL
+                           AND strpos(c.search_text, ?1) > 0",
+                        [needle],
+                        |r| r.get(0),
+                    )?,
+                    Some(_) => conn.query_row(
+                        "SELECT COUNT(*) FROM listing l JOIN customers c ON c.id = l.customer_id
+                         WHERE l.environment = ?1 AND l.status = ?2
+                           AND strpos(c.search_text, ?3) > 0",
+                        params![env, status, needle],
+                        |r| r.get(0),
+                    )?,
+                };
+                (total, walk(check), Some(needle.as_str()))
+            }
         };
         let order = if by_name {
             format!("{} {dir}, c.id {dir}", dialect.nocase("c.name"))

@@ -27,6 +27,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/016_fleet.sql"),
     include_str!("migrations/017_templates.sql"),
     include_str!("migrations/018_backups.sql"),
+    include_str!("migrations/019_search.sql"),
 ];
 
 /// The schema version this build writes.
@@ -47,6 +48,8 @@ pub(super) fn refuse_newer(conn: &Connection, path: &Path) -> Result<()> {
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     refuse_newer(conn, path)?;
+    // 019's triggers and its backfill call it.
+    super::search::register_functions(conn)?;
     let migrations = Migrations::new(STEPS.iter().map(|sql| M::up(sql)).collect());
     migrations.to_latest(conn).map_err(|e| {
         Error::DatabaseOpen(format!("{}: migreringen misslyckades: {e}", path.display()))
@@ -62,6 +65,7 @@ const PG_STEPS: &[(i64, &str)] = &[
     (16, include_str!("migrations/postgres/016_fleet.sql")),
     (17, include_str!("migrations/postgres/017_templates.sql")),
     (18, include_str!("migrations/postgres/018_backups.sql")),
+    (19, include_str!("migrations/postgres/019_search.sql")),
 ];
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first

@@ -16,6 +16,7 @@ mod migrations;
 pub mod people;
 pub mod rollouts;
 pub mod runs;
+mod search;
 mod settings;
 pub mod templates;
 pub mod transfer;
@@ -49,6 +50,8 @@ pub struct Store {
     seat: String,
     /// The shared register's address (with its password), for the live-update listener.
     shared: Option<db::PgConfig>,
+    /// From how many matches a search walks the list instead of sorting them (`listing.rs`).
+    walk_from: std::sync::atomic::AtomicU32,
 }
 
 impl Store {
@@ -107,6 +110,7 @@ impl Store {
             view: RwLock::new(Environment::Sandbox),
             seat: crate::seat::recorded(crate::seat::this(), crate::seat::process_id()),
             shared: None,
+            walk_from: std::sync::atomic::AtomicU32::new(listing::WALK_FROM),
         };
         store.set_environment(store.stored_environment());
         store
@@ -158,6 +162,14 @@ impl Store {
     pub fn with_seat(mut self, name: &str) -> Store {
         self.seat = crate::seat::recorded(name, &crate::seat::new_id());
         self
+    }
+
+    /// Searches walk the list from `matches` matches on (tests take both ways with a few
+    /// customers: 0 walks always, `u32::MAX` never).
+    #[doc(hidden)]
+    pub fn walk_searches_from(&self, matches: u32) {
+        self.walk_from
+            .store(matches, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub fn path(&self) -> &Path {
@@ -212,6 +224,7 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    search::register_functions(conn)?;
     Ok(())
 }
 
