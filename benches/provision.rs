@@ -443,15 +443,28 @@ fn main() {
         }
         // The first run of a process has seen no waits yet and polls at the policy's pace; the
         // next ones wait about as long as each state took (provision::policy::Observed).
+        // The waits are kept in the seat's folder, as the window and the CLI keep them.
+        let seat = tempfile::tempdir().unwrap();
+        let waits = seat.path().join(fabrik::api::cloud::WAITS_FILE);
+        let observed = fabrik::provision::policy::observed();
+        observed.keep_in(&waits);
         let (wall_cold, critical, calls_cold, _) = one_run(false).await;
         println!(
-            "first run (realistic ×{SCALE}, nothing observed yet): wall {:.2} s, critical path {:.2} s, ratio {:.3}, API calls {calls_cold}",
+            "first run ever on this seat (realistic ×{SCALE}, nothing observed yet): wall {:.2} s, critical path {:.2} s, ratio {:.3}, API calls {calls_cold}",
             wall_cold.as_secs_f64(), critical.as_secs_f64(), wall_cold.as_secs_f64() / critical.as_secs_f64()
         );
         let (wall, _, calls, github_content) = one_run(false).await;
         println!(
             "next run: wall {:.2} s, ratio {:.3}, API calls {calls}",
             wall.as_secs_f64(), wall.as_secs_f64() / critical.as_secs_f64()
+        );
+        // A new process (every CLI command): nothing in memory, the seat's kept waits read.
+        observed.forget();
+        observed.keep_in(&waits);
+        let (wall_fresh, _, calls_fresh, _) = one_run(false).await;
+        println!(
+            "first run of a new process: wall {:.2} s, ratio {:.3}, API calls {calls_fresh}",
+            wall_fresh.as_secs_f64(), wall_fresh.as_secs_f64() / critical.as_secs_f64()
         );
         let (wall_seq, _, calls_seq, _) = one_run(true).await;
         println!(
@@ -461,9 +474,10 @@ fn main() {
         let bulk = fifty_at_once(github_content).await;
         // One line to compare across runs and sessions (issue #12).
         println!(
-            "bench: single_ratio={:.3} calls_per_run={calls} first_run_ratio={:.3} first_run_calls={calls_cold} sequential_ratio={:.3} bulk50_ratio={:.2} bulk50_wall_s={:.1} bulk50_bound_s={:.1} bulk50_failures={} bulk50_429s={} bulk50_calls={}",
+            "bench: single_ratio={:.3} calls_per_run={calls} first_run_ratio={:.3} first_run_calls={calls_cold} fresh_process_ratio={:.3} fresh_process_calls={calls_fresh} sequential_ratio={:.3} bulk50_ratio={:.2} bulk50_wall_s={:.1} bulk50_bound_s={:.1} bulk50_failures={} bulk50_429s={} bulk50_calls={}",
             wall.as_secs_f64() / critical.as_secs_f64(),
             wall_cold.as_secs_f64() / critical.as_secs_f64(),
+            wall_fresh.as_secs_f64() / critical.as_secs_f64(),
             wall_seq.as_secs_f64() / critical.as_secs_f64(),
             bulk.wall.as_secs_f64() / bulk.bound.as_secs_f64(),
             bulk.wall.as_secs_f64(),

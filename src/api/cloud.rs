@@ -67,6 +67,9 @@ pub fn adopt_own_register_settings(store: &Store, seat: &SeatSettings) {
     }
 }
 
+/// This seat's record of how long each kind of wait took (`policy::Observed::keep_in`).
+pub const WAITS_FILE: &str = "waits.json";
+
 /// How long a passing preflight stands for the starts that follow it.
 const PREFLIGHT_FRESH: Duration = Duration::from_secs(60);
 
@@ -84,6 +87,9 @@ impl CloudApi {
         data_dir: &Path,
     ) -> crate::Result<CloudApi> {
         crate::providers::install_crypto_provider();
+        // How long each kind of wait took on this seat before: a CLI command's first poll of
+        // a kind is then as informed as the window's tenth.
+        crate::provision::policy::observed().keep_in(&data_dir.join(WAITS_FILE));
         let secrets = SecretStore::new(environment.as_str());
         let seat = SeatSettings::open(data_dir);
         adopt_own_register_settings(&store, &seat);

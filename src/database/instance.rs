@@ -96,7 +96,22 @@ pub async fn apply(
     project_ref: &str,
     m: &Migration,
 ) -> Result<Applying, ProviderError> {
-    match sb.run_query(project_ref, &history::apply_sql(m)).await {
+    apply_ensuring(sb, project_ref, m, false).await
+}
+
+/// `apply`, with the history table made first in the same query when `ensure` (a project that
+/// has none yet: one call fewer than making it on its own).
+pub async fn apply_ensuring(
+    sb: &Supabase,
+    project_ref: &str,
+    m: &Migration,
+    ensure: bool,
+) -> Result<Applying, ProviderError> {
+    let sql = match ensure {
+        true => format!("{};\n{}", history::ENSURE_SQL, history::apply_sql(m)),
+        false => history::apply_sql(m),
+    };
+    match sb.run_query(project_ref, &sql).await {
         Ok(_) => Ok(Applying::Applied),
         Err(e) if history::is_already_applied(&e.message) => Ok(Applying::AlreadyThere),
         Err(e) => Err(e),

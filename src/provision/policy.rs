@@ -132,6 +132,9 @@ impl PollPolicy {
 #[derive(Debug, Default)]
 pub struct Observed {
     estimates: std::sync::Mutex<std::collections::HashMap<(Environment, String), Duration>>,
+    /// Where the estimates are kept between processes (`keep_in`): every CLI command is a
+    /// process of its own, and without them its first wait of each kind polls blind.
+    file: std::sync::Mutex<Option<std::path::PathBuf>>,
 }
 
 /// The record every run of this process learns from and adds to.
@@ -141,6 +144,54 @@ pub fn observed() -> &'static Observed {
 }
 
 impl Observed {
+    /// Reads the estimates an earlier process kept in `file` (this seat's own folder) and
+    /// keeps every new one there. A missing or unreadable file is a start from nothing.
+    pub fn keep_in(&self, file: &std::path::Path) {
+        let kept: std::collections::BTreeMap<String, u64> = std::fs::read(file)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        let mut all = self.lock();
+        for (key, ms) in kept {
+            let Some((env, what)) = key.split_once('/') else {
+                continue;
+            };
+            if let Some(env) = Environment::parse(env) {
+                all.entry((env, what.to_string()))
+                    .or_insert(Duration::from_millis(ms));
+            }
+        }
+        drop(all);
+        *self.file.lock().unwrap_or_else(|p| p.into_inner()) = Some(file.to_path_buf());
+    }
+
+    /// Forgets what this process saw and where it kept it, as a new process starts (benches).
+    #[doc(hidden)]
+    pub fn forget(&self) {
+        self.lock().clear();
+        *self.file.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// Writes the estimates to the kept file, whole and at once (best effort: an estimate is
+    /// only ever a hint).
+    fn save(&self, all: &std::collections::HashMap<(Environment, String), Duration>) {
+        let Some(file) = self.file.lock().unwrap_or_else(|p| p.into_inner()).clone() else {
+            return;
+        };
+        let kept: std::collections::BTreeMap<String, u64> = all
+            .iter()
+            .map(|((env, what), d)| (format!("{env}/{what}"), d.as_millis() as u64))
+            .collect();
+        let tmp = file.with_extension("json.tmp");
+        let written = serde_json::to_vec_pretty(&kept)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| std::fs::write(&tmp, bytes))
+            .and_then(|()| std::fs::rename(&tmp, &file));
+        if let Err(e) = written {
+            tracing::debug!("the waits were not kept in {}: {e}", file.display());
+        }
+    }
+
     /// How long a wait of this kind is expected to take, once one has been seen.
     pub fn expected(&self, env: Environment, what: &str) -> Option<Duration> {
         self.lock().get(&(env, what.to_string())).copied()
@@ -162,6 +213,7 @@ impl Observed {
             None => seen,
         };
         all.insert(key, estimate);
+        self.save(&all);
     }
 
     #[allow(clippy::type_complexity)]
@@ -223,6 +275,43 @@ mod tests {
         let mut e = ProviderError::new(Provider::Vercel, kind, "x");
         e.retry_after = retry_after.map(Duration::from_secs);
         e
+    }
+
+    /// What one process observed, the next one reads: kept per environment and kind, and a
+    /// file that is missing or not ours is a start from nothing.
+    #[test]
+    fn the_waits_seen_are_kept_for_the_next_process() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("waits.json");
+        let first = Observed::default();
+        first.keep_in(&file);
+        first.record(
+            Environment::Sandbox,
+            "project",
+            None,
+            Duration::from_secs(10),
+        );
+        first.record(
+            Environment::Production,
+            "project",
+            None,
+            Duration::from_secs(100),
+        );
+        let next = Observed::default();
+        assert_eq!(next.expected(Environment::Sandbox, "project"), None);
+        next.keep_in(&file);
+        assert_eq!(
+            next.expected(Environment::Sandbox, "project"),
+            Some(Duration::from_millis(9500))
+        );
+        assert_eq!(
+            next.expected(Environment::Production, "project"),
+            Some(Duration::from_secs(95))
+        );
+        std::fs::write(&file, b"not json").unwrap();
+        let fresh = Observed::default();
+        fresh.keep_in(&file);
+        assert_eq!(fresh.expected(Environment::Sandbox, "project"), None);
     }
 
     #[test]

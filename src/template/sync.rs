@@ -150,8 +150,17 @@ pub async fn find_base(
     repo: (&str, &str),
     branch: &str,
 ) -> Result<Option<String>, ProviderError> {
-    // A generated repository's history starts with one commit of the template's tree.
     let history = gh.history(repo.0, repo.1, branch, 3000).await?;
+    base_of(gh, target, &history).await
+}
+
+/// `find_base` for a repository whose history was read already.
+pub async fn base_of(
+    gh: &Github,
+    target: &Target,
+    history: &[CommitHead],
+) -> Result<Option<String>, ProviderError> {
+    // A generated repository's history starts with one commit of the template's tree.
     let Some(first) = history.iter().find(|c: &&CommitHead| c.parents.is_empty()) else {
         return Ok(None);
     };

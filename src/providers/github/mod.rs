@@ -30,6 +30,9 @@ pub struct Owner {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct TemplateRef {
     pub full_name: String,
+    /// GitHub gives the template as a whole repository; its branch saves reading it again.
+    #[serde(default)]
+    pub default_branch: Option<String>,
 }
 
 /// A file in a repository, as the contents API gives it.

@@ -86,28 +86,37 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
     ctx.record_resource(StepKey::GithubRepo, &r.full_name, created, &out)
         .await?;
     // The template's files are copied after the call returns; Vercel cannot deploy an empty repo.
-    ctx.wait_until(
-        StepKey::GithubRepo,
-        WAIT_TEMPLATE_COPY.into(),
-        ctx.timing.repo_contents,
-        || async {
-            Ok(
-                if ctx
-                    .clients
-                    .github
-                    .has_commits(&r.owner.login, &r.name)
-                    .await?
-                {
-                    Poll::Ready(())
-                } else {
-                    Poll::Pending(Some("tomt".into()))
-                },
-            )
-        },
-    )
-    .await?;
+    // The history read that says so is the one the template base is found from.
+    let branch = r.default_branch.clone().unwrap_or_else(|| "main".into());
+    let history = ctx
+        .wait_until(
+            StepKey::GithubRepo,
+            WAIT_TEMPLATE_COPY.into(),
+            ctx.timing.repo_contents,
+            || async {
+                let github = &ctx.clients.github;
+                Ok(
+                    match github.history(&r.owner.login, &r.name, &branch, 3000).await {
+                        Ok(h) if !h.is_empty() => Poll::Ready(h),
+                        Ok(_) => Poll::Pending(Some("tomt".into())),
+                        // An empty repository has no branch (404) or no history (409) yet.
+                        Err(e)
+                            if matches!(
+                                e.kind,
+                                crate::providers::ErrorKind::NotFound
+                                    | crate::providers::ErrorKind::Conflict
+                            ) =>
+                        {
+                            Poll::Pending(Some("tomt".into()))
+                        }
+                        Err(e) => return Err(e.into()),
+                    },
+                )
+            },
+        )
+        .await?;
     let mut out = out;
-    if let Some(base) = template_base(ctx, &r, &template).await {
+    if let Some(base) = template_base(ctx, &r, &template, &history).await {
         // Where the repository stands on the template: what a template update merges against.
         out["template_base"] = json!(base);
         out["template_base_how"] = json!(if created {
@@ -130,20 +139,28 @@ async fn template_base(
     ctx: &RunCtx,
     r: &crate::providers::github::Repo,
     template: &str,
+    history: &[crate::providers::github::git::CommitHead],
 ) -> Option<String> {
     let gh = &ctx.clients.github;
     let target = crate::template::sync::Target {
         template: template.to_string(),
-        sha: match gh
-            .repo(&ctx.settings.template_owner, &ctx.settings.template_repo)
-            .await
+        // The repository's own answer names the template's branch; read it only when not.
+        sha: match r
+            .template_repository
+            .as_ref()
+            .and_then(|t| t.default_branch.clone())
         {
-            Ok(Some(t)) => t.default_branch.unwrap_or_else(|| "main".into()),
-            _ => return None,
+            Some(branch) => branch,
+            None => match gh
+                .repo(&ctx.settings.template_owner, &ctx.settings.template_repo)
+                .await
+            {
+                Ok(Some(t)) => t.default_branch.unwrap_or_else(|| "main".into()),
+                _ => return None,
+            },
         },
     };
-    let branch = r.default_branch.clone().unwrap_or_else(|| "main".into());
-    match crate::template::sync::find_base(gh, &target, (&r.owner.login, &r.name), &branch).await {
+    match crate::template::sync::base_of(gh, &target, history).await {
         Ok(found) => found,
         Err(e) => {
             tracing::warn!(repo = %r.full_name, "the template base was not found: {e}");

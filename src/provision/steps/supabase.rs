@@ -237,12 +237,11 @@ async fn apply_schema(ctx: &RunCtx) -> Result<Done, StepError> {
             ),
         },
     };
-    let found = instance::read(sb, &project_ref).await?;
-    if !found.has_history {
-        sb.run_query(&project_ref, history::ENSURE_SQL).await?;
-    }
+    let (has_history, history) = instance::read_history(sb, &project_ref).await?;
     let applied: std::collections::BTreeSet<&str> =
-        found.history.iter().map(|a| a.version.as_str()).collect();
+        history.iter().map(|a| a.version.as_str()).collect();
+    // A new project has no history table: it is made in the first file's query.
+    let mut ensure = !has_history;
     for m in files
         .iter()
         .filter(|m| !applied.contains(m.version.as_str()))
@@ -253,7 +252,10 @@ async fn apply_schema(ctx: &RunCtx) -> Result<Done, StepError> {
                 params! { "problem" => problem },
             ));
         }
-        instance::apply(sb, &project_ref, m).await?;
+        instance::apply_ensuring(sb, &project_ref, m, std::mem::take(&mut ensure)).await?;
+    }
+    if ensure {
+        sb.run_query(&project_ref, history::ENSURE_SQL).await?;
     }
     let version = crate::database::migration::newest(files.iter().map(|m| &m.version));
     let (customer_id, environment, v) = (ctx.customer.id, ctx.environment, version.clone());
