@@ -96,9 +96,9 @@ impl Store {
                 indexed_by(dialect, index)
             )
         };
-        let in_listing = |matches: &str| {
+        let in_listing = |join: &str, matches: &str| {
             format!(
-                "SELECT l.customer_id AS id FROM listing l{index}
+                "SELECT l.customer_id AS id FROM listing l{index}{join}
                  WHERE l.environment = ?1 AND {filter}{matches}
                  ORDER BY {sort_col} {dir}, l.customer_id {dir} LIMIT ?4 OFFSET ?5"
             )
@@ -106,9 +106,7 @@ impl Store {
         // The list in its order, each row checked against the needle (`?3`) on the way.
         let walk = |check: &str| match status {
             None => whole_list("customers_live_name", "customers_live_created", check),
-            Some(_) => in_listing(&format!(
-                " AND EXISTS (SELECT 1 FROM customers c WHERE c.id = l.customer_id{check})"
-            )),
+            Some(_) => in_listing(" JOIN customers c ON c.id = l.customer_id", check),
         };
         // Which customers, in list order, as ids (so a deep page skips index entries, not
         // rows), the size of the whole filtered list, and what `?3` is.
@@ -130,7 +128,7 @@ impl Store {
                     params![env, status],
                     |r| r.get(0),
                 )?,
-                in_listing(" AND CAST(?3 AS TEXT) IS NULL"),
+                in_listing("", " AND CAST(?3 AS TEXT) IS NULL"),
                 None,
             ),
             Search::Find { query: fts, needle } => {

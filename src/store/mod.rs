@@ -224,6 +224,10 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Reads from the mapped file and a larger cache rather than a read() per page: a search
+    // at 100,000 customers visits thousands of index pages.
+    conn.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;
+    conn.pragma_update(None, "cache_size", -32 * 1024)?;
     search::register_functions(conn)?;
     Ok(())
 }
