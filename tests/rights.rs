@@ -514,3 +514,110 @@ async fn an_operator_provisions_end_to_end() {
     )
     .await;
 }
+
+/// Issue #45: temporary tables named like the catalogs forge no right. An operator's session
+/// makes `pg_namespace` and `pg_roles` look-alikes naming itself the schema's owner (the
+/// temporary schema is searched first unless a function's path names it last); the register's
+/// functions still say operator, a teardown run and an owner's setting are still refused.
+#[test]
+fn a_temporary_look_alike_of_a_catalog_forges_no_right() {
+    let register = Register::new("temp");
+    let bo = register.person("bo", "operator");
+    let conn = register.conn(&bo);
+    for sql in [
+        "CREATE TEMP TABLE pg_namespace (oid oid, nspname name, nspowner oid)",
+        "INSERT INTO pg_temp.pg_namespace
+         SELECT n.oid, n.nspname, r.oid FROM pg_catalog.pg_namespace n, pg_catalog.pg_roles r
+          WHERE n.nspname = 'fabrik' AND r.rolname = current_user",
+        "CREATE TEMP TABLE pg_roles AS SELECT * FROM pg_catalog.pg_roles",
+        "UPDATE pg_temp.pg_roles SET rolname = rolname || '_owner' WHERE rolname = current_user",
+    ] {
+        conn.execute(sql, ()).unwrap();
+    }
+    // The look-alikes are there for a query of the session's own …
+    let forged: bool = conn
+        .query_row(
+            "SELECT nspowner = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
+               FROM pg_namespace WHERE nspname = 'fabrik'",
+            (),
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(forged, "the test's look-alike is not what the session sees");
+    // … and change no right.
+    let owner: bool = conn
+        .query_row("SELECT fabrik.has_right('owner')", (), |r| r.get(0))
+        .unwrap();
+    assert!(!owner, "a temporary table made an operator an owner");
+    let operator: bool = conn
+        .query_row("SELECT fabrik.has_right('operator')", (), |r| r.get(0))
+        .unwrap();
+    assert!(operator);
+    let refused = conn
+        .execute(INSERT_RUN, run_values(register.customer, "teardown"))
+        .unwrap_err();
+    assert_eq!(sqlstate(&refused), Some("42501"), "{refused}");
+    let refused = conn
+        .execute(
+            "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, 'x')",
+            vec![
+                Value::Text("supabase.organization".into()),
+                Value::Text("annan-org".into()),
+            ],
+        )
+        .unwrap_err();
+    assert_eq!(sqlstate(&refused), Some("42501"), "{refused}");
+    conn.execute(INSERT_RUN, run_values(register.customer, "provision"))
+        .unwrap();
+}
+
+/// Issue #45: the functions that make and drop logins (SECURITY DEFINER, as `<role>_people`) are
+/// not led by an owner's temporary look-alikes of `pg_roles` and `pg_auth_members` into dropping
+/// a role of the cluster that is no person of this register.
+#[test]
+fn a_temporary_look_alike_drops_no_role_of_the_cluster() {
+    let register = Register::new("drop");
+    let cecilia = register.person("cecilia", "owner");
+    let outsider = format!("outsider_{}", register.role);
+    let admin =
+        Conn::postgres(PgConn::connect(&PgConfig::parse(&register.admin_url).unwrap()).unwrap());
+    admin
+        .execute(&format!("CREATE ROLE \"{outsider}\" NOLOGIN"), ())
+        .unwrap();
+    let conn = register.conn(&cecilia);
+    let viewer = format!("{}_viewer", register.role);
+    for sql in [
+        "CREATE TEMP TABLE pg_roles AS SELECT oid, rolname, rolcanlogin FROM pg_catalog.pg_roles"
+            .to_string(),
+        format!("UPDATE pg_temp.pg_roles SET rolcanlogin = true WHERE rolname = '{outsider}'"),
+        "CREATE TEMP TABLE pg_auth_members AS SELECT roleid, member FROM pg_catalog.pg_auth_members"
+            .to_string(),
+        format!(
+            "INSERT INTO pg_temp.pg_auth_members (roleid, member)
+             SELECT g.oid, m.oid FROM pg_catalog.pg_roles g, pg_catalog.pg_roles m
+              WHERE g.rolname = '{viewer}' AND m.rolname = '{outsider}'"
+        ),
+        // The functions run as `<role>_people`: let it read the look-alikes.
+        "GRANT SELECT ON pg_temp.pg_roles, pg_temp.pg_auth_members TO PUBLIC".to_string(),
+    ] {
+        conn.execute(&sql, ()).unwrap();
+    }
+    let refused = conn
+        .execute(
+            "SELECT fabrik.remove_person(?1)",
+            vec![Value::Text(outsider.clone())],
+        )
+        .unwrap_err();
+    assert_eq!(sqlstate(&refused), Some("22023"), "{refused}");
+    let still: bool = admin
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ?1)",
+            vec![Value::Text(outsider.clone())],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(still, "{outsider} was dropped");
+    admin
+        .execute(&format!("DROP ROLE \"{outsider}\""), ())
+        .unwrap();
+}

@@ -28,7 +28,9 @@ GRANT CONNECT ON DATABASE :"DBNAME" TO :"viewer";
 -- two functions that run as <role>_people, a NOLOGIN role that may create roles. Nobody logs in
 -- as it, and only the owners' group (and the register's role) may call the functions, whose
 -- bodies allow nothing but a login in one of the three groups, and the removal of such a login.
--- The password arrives as its SCRAM verifier, never in clear (nor in a server's log).
+-- The password arrives as its SCRAM verifier, never in clear (nor in a server's log). Both
+-- search `pg_catalog, pg_temp` and name the catalogs in full: a caller's temporary table named
+-- like a catalog must not decide which role is created or dropped (issue #45).
 \set people :role '_people'
 CREATE ROLE :"people" NOLOGIN CREATEROLE;
 GRANT :"viewer", :"operator", :"owner" TO :"people" WITH ADMIN OPTION;
@@ -41,9 +43,9 @@ GRANT USAGE, CREATE ON SCHEMA fabrik TO :"people";
 SET ROLE :"people";
 
 CREATE FUNCTION fabrik.add_person(person TEXT, right_name TEXT, verifier TEXT) RETURNS VOID
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    register TEXT := (SELECT r.rolname FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner
+    register TEXT := (SELECT r.rolname FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner
                        WHERE n.nspname = 'fabrik');
 BEGIN
     IF right_name NOT IN ('viewer', 'operator', 'owner') THEN
@@ -62,16 +64,16 @@ END
 $$;
 
 CREATE FUNCTION fabrik.remove_person(person TEXT) RETURNS VOID
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    register TEXT := (SELECT r.rolname FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner
+    register TEXT := (SELECT r.rolname FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner
                        WHERE n.nspname = 'fabrik');
 BEGIN
     -- Only a login in one of this register's groups, and never the caller's own: an owner
     -- cannot lock the last owner out by a slip.
     IF person = session_user OR NOT EXISTS (
-        SELECT 1 FROM pg_auth_members a
-          JOIN pg_roles m ON m.oid = a.member JOIN pg_roles g ON g.oid = a.roleid
+        SELECT 1 FROM pg_catalog.pg_auth_members a
+          JOIN pg_catalog.pg_roles m ON m.oid = a.member JOIN pg_catalog.pg_roles g ON g.oid = a.roleid
          WHERE m.rolname = person AND m.rolcanlogin
            AND g.rolname IN (register || '_viewer', register || '_operator', register || '_owner'))
     THEN
