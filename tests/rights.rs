@@ -621,3 +621,61 @@ fn a_temporary_look_alike_drops_no_role_of_the_cluster() {
         .execute(&format!("DROP ROLE \"{outsider}\""), ())
         .unwrap();
 }
+
+/// Issue #45: the record of what Fabrik made is the owners' to remove. An operator's login may
+/// not delete a customer that has runs, its adoptions, its instance record or the ledger's
+/// steps, nor give such a customer another slug; it still edits the customer, and removes one
+/// that never ran. An owner may.
+#[test]
+fn an_operator_may_not_erase_the_ledger_of_a_delivered_instance() {
+    let register = Register::new("ledger");
+    let bo = register.person("bo", "operator");
+    let conn = register.conn(&bo);
+    let customer = vec![Value::Int(register.customer)];
+    conn.execute(INSERT_RUN, run_values(register.customer, "provision"))
+        .unwrap();
+    conn.execute(
+        "INSERT INTO adoptions (customer_id, environment, resource, state)
+         VALUES (?1, 'sandbox', 'rätt-person-ab', 'refused')",
+        customer.clone(),
+    )
+    .unwrap();
+    for sql in [
+        "DELETE FROM adoptions WHERE customer_id = ?1",
+        "DELETE FROM run_steps WHERE run_id IN (SELECT id FROM runs WHERE customer_id = ?1)",
+        "DELETE FROM instances WHERE customer_id = ?1",
+        "UPDATE customers SET slug = 'annan-kund' WHERE id = ?1",
+        "DELETE FROM customers WHERE id = ?1",
+    ] {
+        let refused = conn.execute(sql, customer.clone()).unwrap_err();
+        assert_eq!(sqlstate(&refused), Some("42501"), "{sql}: {refused}");
+    }
+    conn.execute(
+        "UPDATE customers SET name = 'Rätt Person AB (ny)' WHERE id = ?1",
+        customer.clone(),
+    )
+    .unwrap();
+    // A customer that never ran is still an operator's to remove.
+    let store = Store::connect(&register.config(&bo)).unwrap();
+    let spare = store
+        .create_customer(
+            CustomerDraft {
+                name: "Aldrig Körd AB".into(),
+                admin_email: "a@aldrig.se".into(),
+                ..Default::default()
+            },
+            &ModuleManifest::bundled(),
+        )
+        .unwrap();
+    store.delete_customer(&spare.slug).unwrap();
+
+    let cecilia = register.person("cecilia", "owner");
+    let owner = register.conn(&cecilia);
+    for sql in [
+        "DELETE FROM adoptions WHERE customer_id = ?1",
+        "DELETE FROM run_steps WHERE run_id IN (SELECT id FROM runs WHERE customer_id = ?1)",
+        "UPDATE customers SET slug = 'annan-kund' WHERE id = ?1",
+    ] {
+        owner.execute(sql, customer.clone()).unwrap();
+    }
+}

@@ -28,7 +28,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/017_templates.sql"),
     include_str!("migrations/018_backups.sql"),
     include_str!("migrations/019_search.sql"),
-    include_str!("migrations/020_search_paths.sql"),
+    include_str!("migrations/020_rights.sql"),
 ];
 
 /// The schema version this build writes.
@@ -67,7 +67,7 @@ const PG_STEPS: &[(i64, &str)] = &[
     (17, include_str!("migrations/postgres/017_templates.sql")),
     (18, include_str!("migrations/postgres/018_backups.sql")),
     (19, include_str!("migrations/postgres/019_search.sql")),
-    (20, include_str!("migrations/postgres/020_search_paths.sql")),
+    (20, include_str!("migrations/postgres/020_rights.sql")),
 ];
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first

@@ -70,6 +70,8 @@ test('a roll-out from the window: planned, started, done; the backup from right 
     await s.click('nav-customers');
     const row = await s.find('[data-testid="customer-row"][data-slug="utrullad-kund-ab"]');
     await s.cmd('POST', `/element/${row}/click`, {});
+    // The customer's page first: the backups card is read when it opens.
+    await s.until(async () => (await s.text('customer-title')).includes('Utrullad'), 'the customer page after the roll-out', 30_000);
     await s.until(() => present(s, '[data-testid="backup-row"][data-reason="before_migration"]'), 'the backup from before the roll-out', 30_000);
     await s.click('restore-backup');
     await s.byTestId('restore-dialog');
