@@ -117,6 +117,13 @@ async function updateModules(s, c) {
   const row = await s.find(`[data-testid="customer-row"][data-slug="${c.slug}"] .row-name`);
   await s.cmd('POST', `/element/${row}/click`, {});
   await s.until(async () => (await s.text('customer-title')).includes(c.name), `${c.name}: customer page`);
+  // The workflow backup that follows provisioning is a run of the customer's own: the update is
+  // asked once it is listed, not while it may still be the customer's active run.
+  await s.until(
+    async () => s.exec(`return !!document.querySelector('[data-testid="workflow-backup-row"][data-reason="provisioned"]')`),
+    `${c.name}: the backup after provisioning listed`,
+    60_000,
+  );
   await s.byTestId('update-modules-button');
   assert.equal(await s.exec(`return document.querySelector('[data-testid="update-modules-button"]').dataset.outdated`), 'false', 'just built');
   await s.click('edit-customer');
