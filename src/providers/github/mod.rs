@@ -323,24 +323,6 @@ impl Github {
         self.json(resp).await
     }
 
-    /// Whether the template's contents have been copied yet: an empty repository answers 409.
-    pub async fn has_commits(&self, owner: &str, name: &str) -> Result<bool, ProviderError> {
-        match self
-            .call(Method::GET, || {
-                self.octo
-                    ._get(format!("/repos/{owner}/{name}/commits?per_page=1"))
-            })
-            .await
-        {
-            Ok(r) => {
-                let commits: Vec<serde_json::Value> = self.json(r).await?;
-                Ok(!commits.is_empty())
-            }
-            Err(e) if e.kind == ErrorKind::Conflict => Ok(false),
-            Err(e) => Err(e),
-        }
-    }
-
     /// Sets a repository's description (PATCH /repos/{owner}/{repo}, `repos/update`): how a
     /// repository adopted on purpose gets Fabrik's marker. A renamed repository answers 307,
     /// which is never followed.
