@@ -637,3 +637,56 @@ async fn a_new_instance_gets_the_template_repositorys_files_and_starts_current()
         ["20250101000000", "20250601000000"]
     );
 }
+
+/// A file applied again while the history does not show it yet (a retry after a call that
+/// timed out while the database went on, as the CI's loaded machine saw) stops at the history
+/// row, not in the file; first applies racing on a project without a history table make it
+/// once (before the fix, one of them failed on `create schema if not exists`: 23505).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_applied_again_or_by_racing_drivers_runs_once() {
+    use fabrik::database::instance::{self, Applying};
+    use fabrik::database::migration::Migration;
+    let Some(f) = fleet("rollout-race", &["Tävling AB"]).await else {
+        return;
+    };
+    let slug = &f.slugs[0];
+    let project_ref = f.project_ref(slug);
+    let sb = &f.engine.clients().supabase;
+    let once = Migration::new("20250601000000", "invoices", INVOICES_SQL);
+    assert_eq!(
+        instance::apply(sb, &project_ref, &once).await.unwrap(),
+        Applying::Applied
+    );
+    assert_eq!(
+        instance::apply(sb, &project_ref, &once).await.unwrap(),
+        Applying::AlreadyThere,
+        "the second apply must stop at the history row, not at `create table`"
+    );
+
+    // No history table, and three drivers each applying the first file with it.
+    f.sql(slug, "drop schema supabase_migrations cascade").await;
+    let slow = Migration::new(
+        "20250603000000",
+        "slow",
+        "select pg_sleep(0.1);\ninsert into public.applied_files (version) values ('20250603000000');",
+    );
+    let racing = (0..3).map(|_| instance::apply_ensuring(sb, &project_ref, &slow, true));
+    let ended: Vec<Applying> = futures_util::future::join_all(racing)
+        .await
+        .into_iter()
+        .map(|r| r.expect("every racing apply ends well"))
+        .collect();
+    assert_eq!(
+        ended.iter().filter(|a| **a == Applying::Applied).count(),
+        1,
+        "{ended:?}"
+    );
+    let applied = f
+        .sql(
+            slug,
+            "select version from public.applied_files where version = '20250603000000'",
+        )
+        .await;
+    assert_eq!(applied.len(), 1);
+    assert_eq!(f.history(slug).await, ["20250603000000"]);
+}

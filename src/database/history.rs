@@ -3,9 +3,11 @@
 //! what a set of files means for it: what is pending, and what drifted.
 //!
 //! The history is always read from the instance, never assumed. A file and its history row are
-//! written in one transaction, behind an advisory lock; the row's primary key makes a second
-//! apply of the same version fail whole, so nothing is applied twice even when two drivers race
-//! (a killed one's request still in flight).
+//! written in one transaction, behind an advisory lock, the row first: a second apply of the
+//! same version (a killed driver's request still in flight, or a retry after a call that timed
+//! out while the database went on) waits for the first, then fails whole on the row's primary
+//! key before any of the file runs again. The history table is made behind the same lock, so
+//! two first applies cannot race on `create schema if not exists` either.
 
 use std::collections::BTreeSet;
 
@@ -15,10 +17,17 @@ use ts_rs::TS;
 use super::migration::{Migration, BASELINE_NAME, BASELINE_VERSION};
 
 /// The Supabase CLI's table, made if missing (its own statements, `pkg/migration/history.go`).
-pub const ENSURE_SQL: &str = "create schema if not exists supabase_migrations;
+/// Run behind the lock only: `if not exists` is no guard against a concurrent create (23505
+/// on `pg_namespace`).
+const ENSURE: &str = "create schema if not exists supabase_migrations;
 create table if not exists supabase_migrations.schema_migrations (version text not null primary key);
 alter table supabase_migrations.schema_migrations add column if not exists statements text[];
 alter table supabase_migrations.schema_migrations add column if not exists name text";
+
+/// The history table made if missing, in a transaction of its own behind the lock.
+pub fn ensure_sql() -> String {
+    format!("begin;\nselect pg_advisory_xact_lock({LOCK_KEY});\n{ENSURE};\ncommit;")
+}
 
 /// The history, oldest first. Fails with "does not exist" (42P01) when the table is missing.
 pub const READ_SQL: &str =
@@ -229,13 +238,19 @@ fn outside_quotes(sql: &str) -> String {
     out
 }
 
-/// The one query that applies a file and writes its history row, or neither.
-pub fn apply_sql(m: &Migration) -> String {
+/// The one query that applies a file and writes its history row, or neither; with `ensure`,
+/// the history table is made first in the same transaction (a new project's first file).
+pub fn apply_sql(m: &Migration, ensure: bool) -> String {
     let tag = dollar_tag(&m.sql);
+    let ensure = match ensure {
+        true => format!("{ENSURE};\n"),
+        false => String::new(),
+    };
+    // The row before the file: a second apply stops at the primary key, not in the file.
     format!(
-        "begin;\nselect pg_advisory_xact_lock({LOCK_KEY});\n{sql}\n;\n\
+        "begin;\nselect pg_advisory_xact_lock({LOCK_KEY});\n{ensure}\
          insert into supabase_migrations.schema_migrations (version, name, statements) \
-         values ('{version}', '{name}', array[{tag}{sql}{tag}]);\ncommit;",
+         values ('{version}', '{name}', array[{tag}{sql}{tag}]);\n{sql}\n;\ncommit;",
         sql = m.sql,
         version = m.version,
         name = m.name.replace('\'', "''"),
@@ -404,7 +419,7 @@ mod tests {
     #[test]
     fn a_file_is_applied_with_its_row_in_one_transaction_and_quoted_safely() {
         let m = Migration::new("3", "it's", "create table x (s text default '$fabrik0$');");
-        let sql = apply_sql(&m);
+        let sql = apply_sql(&m, false);
         assert!(sql.starts_with("begin;"));
         assert!(sql.trim_end().ends_with("commit;"));
         assert!(sql.contains("'it''s'"));

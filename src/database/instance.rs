@@ -68,7 +68,7 @@ pub async fn ensure_history(
     found: &InstanceSchema,
 ) -> Result<bool, ProviderError> {
     if !found.has_history {
-        sb.run_query(project_ref, history::ENSURE_SQL).await?;
+        sb.run_query(project_ref, &history::ensure_sql()).await?;
     }
     if !found.history.is_empty() {
         return Ok(false);
@@ -107,11 +107,10 @@ pub async fn apply_ensuring(
     m: &Migration,
     ensure: bool,
 ) -> Result<Applying, ProviderError> {
-    let sql = match ensure {
-        true => format!("{};\n{}", history::ENSURE_SQL, history::apply_sql(m)),
-        false => history::apply_sql(m),
-    };
-    match sb.run_query(project_ref, &sql).await {
+    match sb
+        .run_query(project_ref, &history::apply_sql(m, ensure))
+        .await
+    {
         Ok(_) => Ok(Applying::Applied),
         Err(e) if history::is_already_applied(&e.message) => Ok(Applying::AlreadyThere),
         Err(e) => Err(e),

@@ -255,7 +255,7 @@ async fn apply_schema(ctx: &RunCtx) -> Result<Done, StepError> {
         instance::apply_ensuring(sb, &project_ref, m, std::mem::take(&mut ensure)).await?;
     }
     if ensure {
-        sb.run_query(&project_ref, history::ENSURE_SQL).await?;
+        sb.run_query(&project_ref, &history::ensure_sql()).await?;
     }
     let version = crate::database::migration::newest(files.iter().map(|m| &m.version));
     let (customer_id, environment, v) = (ctx.customer.id, ctx.environment, version.clone());
