@@ -198,7 +198,12 @@ async fn script(case: &Case, b: &Backup) -> String {
     tokio::task::spawn_blocking(move || {
         let file = files::read(&b).unwrap();
         let key = crypt::key_by_id(&secrets, &crypt::key_id(&file).unwrap()).unwrap();
-        String::from_utf8(crypt::decrypt(&key, &file).unwrap().to_vec()).unwrap()
+        let bound = crypt::Binding {
+            customer_uid: b.customer_uid.clone(),
+            environment: b.environment,
+            project_ref: b.project_ref.clone(),
+        };
+        String::from_utf8(crypt::decrypt(&key, &file, &bound).unwrap().to_vec()).unwrap()
     })
     .await
     .unwrap()
@@ -264,7 +269,7 @@ async fn a_backup_and_a_restore_bring_back_every_row_and_psql_reads_the_script()
         .matches("INSERT INTO \"public\".\"bulk\"")
         .count();
     assert!(pages >= 2, "the bulk table's rows came in {pages} page(s)");
-    let sealed = std::fs::read(files::path_of(b)).unwrap();
+    let sealed = std::fs::read(files::path_of(b).unwrap()).unwrap();
     assert_eq!(files::sha256_hex(&sealed), b.sha256);
     assert_eq!(sealed.len() as i64, b.bytes);
 
@@ -498,8 +503,42 @@ async fn a_failed_restore_changes_nothing_and_a_changed_file_is_refused() {
         "{refused:?}"
     );
 
+    // The same file under a row that names another project (an operator's edit of the
+    // register): the file's sealed binding refuses it before the database is touched.
+    let moved = case
+        .world
+        .store
+        .insert_backup(&fabrik::store::backups::NewBackup {
+            customer_id: b.customer_id,
+            environment: b.environment,
+            project_ref: "zzzzzzzzzzzzzzzzzzzz".into(),
+            run_id: None,
+            reason: b.reason,
+            file: b.file.clone(),
+            bytes: b.bytes,
+            sha256: b.sha256.clone(),
+            key_id: b.key_id.clone(),
+            schema_version: b.schema_version.clone(),
+            tables: b.tables.clone(),
+        })
+        .unwrap();
+    let (_, state, events) = case
+        .run(RunRequest::Restore {
+            backup: moved.id,
+            confirmation: case.world.slug.clone(),
+        })
+        .await;
+    assert_ne!(state, RunState::Succeeded);
+    let failure = events.first_failure().to_string();
+    assert!(
+        failure.contains("backup_unreadable") && failure.contains("zzzzzzzzzzzzzzzzzzzz"),
+        "{}",
+        events.json()
+    );
+    assert_eq!(case.sums().await, changed);
+
     // A file changed on disk: the restore run refuses it before touching the database.
-    let path = files::path_of(&b);
+    let path = files::path_of(&b).unwrap();
     let mut bytes = std::fs::read(&path).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x40;
@@ -609,18 +648,73 @@ async fn retention_keeps_the_newest_and_the_recent_and_deletes_the_rest() {
         ids.push(b.id);
     }
     // Everything is younger than 30 days: nothing goes.
-    assert!(files::apply_retention(&store, c.id, env, 10, 30)
+    assert!(files::apply_retention(&store, c.id, env, 10, 30, None)
         .unwrap()
         .is_empty());
-    // Counted as old: all but the newest ten go, files and all.
-    let removed = files::apply_retention(&store, c.id, env, 10, -1).unwrap();
-    assert_eq!(removed, vec![ids[1], ids[0]]);
+    // Counted as old: all but the newest ten go, files and all, but the one a running
+    // restore names.
+    let removed = files::apply_retention(&store, c.id, env, 10, -1, Some(ids[0])).unwrap();
+    assert_eq!(removed, vec![ids[1]]);
+    let removed = files::apply_retention(&store, c.id, env, 10, -1, None).unwrap();
+    assert_eq!(removed, vec![ids[0]]);
     assert_eq!(store.backups(c.id, env, false).unwrap().len(), 10);
     let gone = store.backup(ids[0]).unwrap().unwrap();
     assert!(gone.removed_at.is_some());
-    assert!(!files::path_of(&gone).exists());
-    assert!(files::path_of(&store.backup(ids[11]).unwrap().unwrap()).exists());
+    assert!(!files::path_of(&gone).unwrap().exists());
+    assert!(files::path_of(&store.backup(ids[11]).unwrap().unwrap())
+        .unwrap()
+        .exists());
     assert_eq!(files::retention_rule(&store), (10, 30));
     store.set_setting("backup.keep_last", "3").unwrap();
     assert_eq!(files::retention_rule(&store).0, 3);
+}
+
+/// A row is not what decides where a file is read or deleted: rows of one customer naming
+/// another customer's file, a path up and out, or an absolute path are refused, and retention
+/// on that customer deletes none of those files.
+#[tokio::test]
+async fn a_backup_row_cannot_point_outside_its_customers_folder() {
+    let store = Arc::new(test_store());
+    let (a, b) = (customer(&store, "Ägare AB"), customer(&store, "Granne AB"));
+    let (a, b) = (
+        store.get_customer(&a).unwrap(),
+        store.get_customer(&b).unwrap(),
+    );
+    let env = fabrik::environment::Environment::Sandbox;
+    let theirs = files::write(&a.uid, BackupReason::Scheduled, b"sealed a").unwrap();
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    let names = [
+        theirs.file.clone(),
+        format!("{}/../{}", b.uid, theirs.file),
+        outside.path().display().to_string(),
+        format!("{}/{}", b.uid, outside.path().display()),
+    ];
+    for file in &names {
+        let row = store
+            .insert_backup(&fabrik::store::backups::NewBackup {
+                customer_id: b.id,
+                environment: env,
+                project_ref: "ref".into(),
+                run_id: None,
+                reason: BackupReason::Scheduled,
+                file: file.clone(),
+                bytes: 8,
+                sha256: theirs.sha256.clone(),
+                key_id: "k".into(),
+                schema_version: None,
+                tables: vec![],
+            })
+            .unwrap();
+        let refused = files::path_of(&row).unwrap_err().to_string();
+        assert!(refused.contains(&b.uid), "{file}: {refused}");
+        assert!(files::read(&row).is_err(), "{file} was read");
+    }
+    files::apply_retention(&store, b.id, env, 0, -1, None).unwrap();
+    let a_row = store.backups(b.id, env, false).unwrap();
+    assert_eq!(a_row.len(), names.len(), "no row was marked removed");
+    assert!(
+        files::root().join(&theirs.file).exists(),
+        "A's file is kept"
+    );
+    assert!(outside.path().exists(), "the file outside is kept");
 }

@@ -341,7 +341,9 @@ async fn a_pitr_project_goes_back_to_a_moment_with_fabriks_backup_of_what_it_rep
     assert_eq!(taken.len(), 1, "{taken:?}");
     let b = &taken[0];
     assert_eq!(b.reason, BackupReason::BeforeRestore);
-    assert!(fabrik::database::backup::files::path_of(b).is_file());
+    assert!(fabrik::database::backup::files::path_of(b)
+        .unwrap()
+        .is_file());
     let notes = b
         .tables
         .iter()

@@ -103,7 +103,7 @@ impl BackupsApi {
                 e.insert(self.store.customer_names(b.customer_id)?);
             }
             let (slug, name) = names[&b.customer_id].clone();
-            let here = b.removed_at.is_none() && files::path_of(&b).is_file();
+            let here = b.removed_at.is_none() && files::path_of(&b).is_ok_and(|p| p.is_file());
             out.push(BackupView {
                 backup: b,
                 slug,
@@ -187,7 +187,12 @@ impl BackupsApi {
         let sealed = files::read(&b).map_err(|e| Error::Internal(e.to_string()))?;
         let key = crypt::key_by_id(&self.secrets, &b.key_id)
             .map_err(|e| Error::Internal(e.to_string()))?;
-        Ok(crypt::decrypt(&key, &sealed).map_err(|e| Error::Internal(e.to_string()))?)
+        let expected = crypt::Binding {
+            customer_uid: b.customer_uid.clone(),
+            environment: b.environment,
+            project_ref: b.project_ref.clone(),
+        };
+        Ok(crypt::decrypt(&key, &sealed, &expected).map_err(|e| Error::Internal(e.to_string()))?)
     }
 
     /// The customer's workflow backups, newest first: each names the commit that holds it.

@@ -59,6 +59,10 @@ pub struct Backup {
     /// The seat whose computer holds the file.
     pub seat: Option<String>,
     pub removed_at: Option<String>,
+    /// The customer's uid, from the customer's record (empty when that is gone).
+    #[ts(skip)]
+    #[serde(skip)]
+    pub customer_uid: String,
 }
 
 /// What a run records when it has written a backup's file.
@@ -77,7 +81,8 @@ pub struct NewBackup {
     pub tables: Vec<TableSum>,
 }
 
-const COLUMNS: &str = "id, customer_id, environment, project_ref, run_id, reason, file, bytes, sha256, key_id, schema_version, tables, created_at, seat, removed_at";
+/// A backup with its customer's uid: the register's, not the row's, names the file's folder.
+const COLUMNS: &str = "b.id, b.customer_id, b.environment, b.project_ref, b.run_id, b.reason, b.file, b.bytes, b.sha256, b.key_id, b.schema_version, b.tables, b.created_at, b.seat, b.removed_at, COALESCE(c.uid, '') FROM backups b LEFT JOIN customers c ON c.id = b.customer_id";
 
 fn row(r: &Row) -> super::db::Result<Backup> {
     let tables: String = r.get(11)?;
@@ -98,6 +103,7 @@ fn row(r: &Row) -> super::db::Result<Backup> {
         created_at: r.get(12)?,
         seat: r.get(13)?,
         removed_at: r.get(14)?,
+        customer_uid: r.get(15)?,
     })
 }
 
@@ -135,11 +141,7 @@ impl Store {
     pub fn backup(&self, id: i64) -> Result<Option<Backup>> {
         Ok(self
             .conn()
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM backups WHERE id = ?1"),
-                [id],
-                row,
-            )
+            .query_row(&format!("SELECT {COLUMNS} WHERE b.id = ?1"), [id], row)
             .optional()?)
     }
 
@@ -148,9 +150,7 @@ impl Store {
         Ok(self
             .conn()
             .query_row(
-                &format!(
-                    "SELECT {COLUMNS} FROM backups WHERE run_id = ?1 ORDER BY id DESC LIMIT 1"
-                ),
+                &format!("SELECT {COLUMNS} WHERE b.run_id = ?1 ORDER BY b.id DESC LIMIT 1"),
                 [run_id],
                 row,
             )
@@ -165,12 +165,12 @@ impl Store {
         with_removed: bool,
     ) -> Result<Vec<Backup>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM backups WHERE customer_id = ?1 AND environment = ?2 {}
-             ORDER BY created_at DESC, id DESC",
+            "SELECT {COLUMNS} WHERE b.customer_id = ?1 AND b.environment = ?2 {}
+             ORDER BY b.created_at DESC, b.id DESC",
             if with_removed {
                 ""
             } else {
-                "AND removed_at IS NULL"
+                "AND b.removed_at IS NULL"
             }
         );
         Ok(self
@@ -181,12 +181,12 @@ impl Store {
     /// Every customer's backups in one environment, newest first; removed ones only when asked.
     pub fn all_backups(&self, environment: Environment, with_removed: bool) -> Result<Vec<Backup>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM backups WHERE environment = ?1 {}
-             ORDER BY created_at DESC, id DESC",
+            "SELECT {COLUMNS} WHERE b.environment = ?1 {}
+             ORDER BY b.created_at DESC, b.id DESC",
             if with_removed {
                 ""
             } else {
-                "AND removed_at IS NULL"
+                "AND b.removed_at IS NULL"
             }
         );
         Ok(self.conn().query_map(&sql, params![environment], row)?)

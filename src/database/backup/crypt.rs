@@ -4,9 +4,14 @@
 //! made on first use; every file names its key's id, so a later key still leaves the older
 //! files readable.
 //!
-//! File layout: `FBK1` · key id length (1 byte) · key id (ASCII) · 19-byte nonce prefix ·
-//! chunks, each a little-endian u32 length and that many bytes of ciphertext (the last chunk
-//! is sealed as the last). The magic and the key id are the associated data of every chunk.
+//! File layout: `FBK2` · key id length (1 byte) · key id (ASCII) · binding length (1 byte) ·
+//! binding · 19-byte nonce prefix · chunks, each a little-endian u32 length and that many
+//! bytes of ciphertext (the last chunk is sealed as the last). Everything before the nonce is
+//! the associated data of every chunk. The binding names whose database the file holds
+//! (customer uid, environment, project ref): a register row re-pointed at another customer,
+//! environment or project is refused before a restore touches anything, and the binding
+//! cannot be rewritten without the key. `FBK1` files (before the binding) still read; their
+//! customer is their folder's (`files::path_of`).
 
 use chacha20poly1305::aead::stream::{DecryptorBE32, EncryptorBE32};
 use chacha20poly1305::aead::{KeyInit, Payload};
@@ -17,7 +22,8 @@ use zeroize::Zeroizing;
 use super::BackupError;
 use crate::secrets::{Secret, SecretKey, SecretStore};
 
-const MAGIC: &[u8; 4] = b"FBK1";
+const MAGIC: &[u8; 4] = b"FBK2";
+const MAGIC_UNBOUND: &[u8; 4] = b"FBK1";
 const NONCE_PREFIX: usize = 19;
 const CHUNK: usize = 64 * 1024;
 const TAG: usize = 16;
@@ -105,16 +111,90 @@ pub fn key_by_id(secrets: &SecretStore, id: &str) -> Result<BackupKey, BackupErr
     }
 }
 
-fn header(key_id: &str) -> Vec<u8> {
+/// Whose database a backup holds, sealed into the file with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub customer_uid: String,
+    pub environment: crate::environment::Environment,
+    pub project_ref: String,
+}
+
+impl Binding {
+    fn bytes(&self) -> Vec<u8> {
+        format!(
+            "{}\n{}\n{}",
+            self.customer_uid,
+            self.environment.as_str(),
+            self.project_ref
+        )
+        .into_bytes()
+    }
+
+    fn parse(bytes: &[u8]) -> Option<Binding> {
+        let text = std::str::from_utf8(bytes).ok()?;
+        let mut parts = text.split('\n');
+        let (uid, env, project) = (parts.next()?, parts.next()?, parts.next()?);
+        Some(Binding {
+            customer_uid: uid.to_string(),
+            environment: env.parse().ok()?,
+            project_ref: project.to_string(),
+        })
+    }
+}
+
+impl std::fmt::Display for Binding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "customer {}, {}, project {}",
+            self.customer_uid,
+            self.environment.as_str(),
+            self.project_ref
+        )
+    }
+}
+
+fn header(key_id: &str, binding: &Binding) -> Vec<u8> {
+    let bound = binding.bytes();
     let mut h = MAGIC.to_vec();
     h.push(key_id.len() as u8);
     h.extend_from_slice(key_id.as_bytes());
+    h.push(bound.len() as u8);
+    h.extend_from_slice(&bound);
     h
 }
 
-/// `plaintext` sealed with `key`, as a backup file's bytes.
-pub fn encrypt(key: &BackupKey, plaintext: &[u8]) -> Vec<u8> {
-    let aad = header(&key.id);
+/// A file's header, read: the key id, the binding (`None` in an `FBK1` file) and the header's
+/// length (the associated data).
+fn read_header(file: &[u8]) -> Result<(String, Option<Binding>, usize), BackupError> {
+    let bad = || BackupError::Unreadable("not a Fabrik backup file".into());
+    let magic = file.get(..4).ok_or_else(bad)?;
+    if magic != MAGIC && magic != MAGIC_UNBOUND {
+        return Err(bad());
+    }
+    let n = *file.get(4).ok_or_else(bad)? as usize;
+    let id = file.get(5..5 + n).ok_or_else(bad)?;
+    let id = String::from_utf8(id.to_vec()).map_err(|_| bad())?;
+    if magic == MAGIC_UNBOUND {
+        return Ok((id, None, 5 + n));
+    }
+    let m = *file.get(5 + n).ok_or_else(bad)? as usize;
+    let bound = file.get(6 + n..6 + n + m).ok_or_else(bad)?;
+    let binding = Binding::parse(bound).ok_or_else(bad)?;
+    Ok((id, Some(binding), 6 + n + m))
+}
+
+/// `plaintext` sealed with `key` and bound to `binding`, as a backup file's bytes.
+pub fn encrypt(key: &BackupKey, binding: &Binding, plaintext: &[u8]) -> Vec<u8> {
+    // Uids, refs and environments are short ASCII; a longer binding is a bug, not input.
+    assert!(
+        binding.bytes().len() <= u8::MAX as usize,
+        "binding too long"
+    );
+    seal(key, header(&key.id, binding), plaintext)
+}
+
+fn seal(key: &BackupKey, aad: Vec<u8>, plaintext: &[u8]) -> Vec<u8> {
     let mut nonce = [0u8; NONCE_PREFIX];
     rand::rng().fill_bytes(&mut nonce);
     let cipher = XChaCha20Poly1305::new(key.key.as_ref().into());
@@ -158,34 +238,39 @@ pub fn encrypt(key: &BackupKey, plaintext: &[u8]) -> Vec<u8> {
 
 /// The id of the key a backup file was written with.
 pub fn key_id(file: &[u8]) -> Result<String, BackupError> {
-    let bad = || BackupError::Unreadable("not a Fabrik backup file".into());
-    if file.len() < 5 || &file[..4] != MAGIC {
-        return Err(bad());
-    }
-    let n = file[4] as usize;
-    let id = file.get(5..5 + n).ok_or_else(bad)?;
-    String::from_utf8(id.to_vec()).map_err(|_| bad())
+    Ok(read_header(file)?.0)
 }
 
 /// The plaintext of a backup file, or `Unreadable` when any byte of it was changed, cut off
-/// or reordered (or `key` is not the one it names).
-pub fn decrypt(key: &BackupKey, file: &[u8]) -> Result<Zeroizing<Vec<u8>>, BackupError> {
+/// or reordered, or when it holds another database than `expected` names (checked before a
+/// byte is decrypted); `KeyMissing` when `key` is not the one it names.
+pub fn decrypt(
+    key: &BackupKey,
+    file: &[u8],
+    expected: &Binding,
+) -> Result<Zeroizing<Vec<u8>>, BackupError> {
     let tampered = || {
         BackupError::Unreadable(
             "the backup file was changed or cut off; it cannot be trusted".into(),
         )
     };
-    let id = key_id(file)?;
+    let (id, binding, header_len) = read_header(file)?;
     if id != key.id {
         return Err(BackupError::KeyMissing(id));
     }
-    let aad = header(&id);
+    if let Some(binding) = binding.filter(|b| b != expected) {
+        return Err(BackupError::Unreadable(format!(
+            "the backup file holds the database of {binding}, not of {expected}: \
+             its register row was changed; restore a backup taken of this database"
+        )));
+    }
+    let aad = &file[..header_len];
     let nonce = file
-        .get(aad.len()..aad.len() + NONCE_PREFIX)
+        .get(header_len..header_len + NONCE_PREFIX)
         .ok_or_else(tampered)?;
     let cipher = XChaCha20Poly1305::new(key.key.as_ref().into());
     let mut stream = DecryptorBE32::from_aead(cipher, nonce.into());
-    let mut rest = &file[aad.len() + NONCE_PREFIX..];
+    let mut rest = &file[header_len + NONCE_PREFIX..];
     let mut out = Zeroizing::new(Vec::with_capacity(rest.len()));
     loop {
         let len = rest.get(..4).ok_or_else(tampered)?;
@@ -195,10 +280,7 @@ pub fn decrypt(key: &BackupKey, file: &[u8]) -> Result<Zeroizing<Vec<u8>>, Backu
         }
         let sealed = rest.get(4..4 + len).ok_or_else(tampered)?;
         rest = &rest[4 + len..];
-        let payload = Payload {
-            msg: sealed,
-            aad: &aad,
-        };
+        let payload = Payload { msg: sealed, aad };
         if rest.is_empty() {
             out.extend_from_slice(&stream.decrypt_last(payload).map_err(|_| tampered())?);
             return Ok(out);
@@ -211,33 +293,85 @@ pub fn decrypt(key: &BackupKey, file: &[u8]) -> Result<Zeroizing<Vec<u8>>, Backu
 mod tests {
     use super::*;
 
+    fn bound(uid: &str, environment: &str, project: &str) -> Binding {
+        Binding {
+            customer_uid: uid.into(),
+            environment: environment.parse().unwrap(),
+            project_ref: project.into(),
+        }
+    }
+
     #[test]
     fn a_file_reads_back_and_any_change_is_refused() {
         let key = BackupKey::generate();
+        let a = bound("c0ffee", "production", "abcdefghijklmnopqrst");
         let plain = "INSERT INTO secret VALUES ('sentinel-7f3a');\n"
             .repeat(5_000)
             .into_bytes();
-        let file = encrypt(&key, &plain);
+        let file = encrypt(&key, &a, &plain);
         assert_eq!(key_id(&file).unwrap(), key.id);
-        assert_eq!(&*decrypt(&key, &file).unwrap(), &plain);
+        assert_eq!(&*decrypt(&key, &file, &a).unwrap(), &plain);
         assert!(!file.windows(13).any(|w| w == b"sentinel-7f3a"));
-        for at in [0, 10, file.len() / 2, file.len() - 1] {
+        for at in [0, 10, 30, file.len() / 2, file.len() - 1] {
             let mut bad = file.clone();
             bad[at] ^= 1;
             assert!(
-                decrypt(&key, &bad).is_err(),
+                decrypt(&key, &bad, &a).is_err(),
                 "a flipped byte at {at} was accepted"
             );
         }
         // Cut off after the first chunk: the last one is missing.
-        let first = 5 + key.id.len() + NONCE_PREFIX + 4 + CHUNK + TAG;
-        assert!(decrypt(&key, &file[..first]).is_err());
+        let (_, _, header) = read_header(&file).unwrap();
+        let first = header + NONCE_PREFIX + 4 + CHUNK + TAG;
+        assert!(decrypt(&key, &file[..first], &a).is_err());
         let other = BackupKey::generate();
         assert!(matches!(
-            decrypt(&other, &file),
+            decrypt(&other, &file, &a),
             Err(BackupError::KeyMissing(_))
         ));
-        let empty = encrypt(&key, b"");
-        assert!(decrypt(&key, &empty).unwrap().is_empty());
+        let empty = encrypt(&key, &a, b"");
+        assert!(decrypt(&key, &empty, &a).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_file_restores_only_into_the_database_it_was_taken_of() {
+        let key = BackupKey::generate();
+        let a = bound("c0ffee", "production", "abcdefghijklmnopqrst");
+        let file = encrypt(&key, &a, b"select 1;");
+        for other in [
+            bound("beef00", "production", "abcdefghijklmnopqrst"),
+            bound("c0ffee", "sandbox", "abcdefghijklmnopqrst"),
+            bound("c0ffee", "production", "zzzzzzzzzzzzzzzzzzzz"),
+        ] {
+            let e = decrypt(&key, &file, &other).unwrap_err().to_string();
+            assert!(
+                e.contains(&a.to_string()) && e.contains(&other.to_string()),
+                "{e}"
+            );
+        }
+        // The binding rewritten to the other customer's: the key's seal no longer holds.
+        let b = bound("beef00", "production", "abcdefghijklmnopqrst");
+        let at = file
+            .windows(6)
+            .position(|w| w == b"c0ffee")
+            .expect("the binding is in the header");
+        let mut moved = file.clone();
+        moved[at..at + 6].copy_from_slice(b"beef00");
+        assert!(matches!(
+            decrypt(&key, &moved, &b),
+            Err(BackupError::Unreadable(m)) if m.contains("changed or cut off")
+        ));
+    }
+
+    #[test]
+    fn a_file_from_before_the_binding_still_reads() {
+        let key = BackupKey::generate();
+        let mut aad = MAGIC_UNBOUND.to_vec();
+        aad.push(key.id.len() as u8);
+        aad.extend_from_slice(key.id.as_bytes());
+        let file = seal(&key, aad, b"select 1;");
+        let any = bound("c0ffee", "sandbox", "p");
+        assert_eq!(key_id(&file).unwrap(), key.id);
+        assert_eq!(&*decrypt(&key, &file, &any).unwrap(), b"select 1;");
     }
 }

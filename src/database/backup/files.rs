@@ -23,9 +23,35 @@ pub fn root() -> PathBuf {
     }
 }
 
-/// Where a recorded backup's file is on this computer.
-pub fn path_of(backup: &Backup) -> PathBuf {
-    root().join(&backup.file)
+/// Where a recorded backup's file is on this computer: under the folder of the customer the
+/// register names (its uid), by a plain file name. A row that names anything else (another
+/// customer's folder, `..`, an absolute path) is refused: the row is not what decides where a
+/// file is read or deleted.
+pub fn path_of(backup: &Backup) -> Result<PathBuf, BackupError> {
+    let uid = &backup.customer_uid;
+    let name = backup
+        .file
+        .strip_prefix(uid.as_str())
+        .and_then(|rest| rest.strip_prefix('/'))
+        .filter(|name| plain_name(uid) && plain_name(name) && name.ends_with(".fbk"));
+    match name {
+        Some(name) => Ok(root().join(uid).join(name)),
+        None => Err(BackupError::Unreadable(format!(
+            "backup {}: the register names the file {:?}, which is not a backup file of \
+             customer {uid}'s; nothing was read or deleted (restore another backup)",
+            backup.id, backup.file
+        ))),
+    }
+}
+
+/// A name of one path component that cannot climb out of its folder.
+fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 128
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
 }
 
 /// The file's sha256, lowercase hex (one function for files and migrations).
@@ -71,7 +97,7 @@ pub fn write(uid: &str, reason: BackupReason, sealed: &[u8]) -> Result<Written, 
 
 /// Reads a recorded backup's file and checks it against the sha256 the register holds.
 pub fn read(backup: &Backup) -> Result<Vec<u8>, BackupError> {
-    let path = path_of(backup);
+    let path = path_of(backup)?;
     let bytes = std::fs::read(&path).map_err(|e| io("cannot read", &path, e))?;
     if sha256_hex(&bytes) != backup.sha256 {
         return Err(BackupError::Unreadable(format!(
@@ -101,7 +127,8 @@ pub fn retention_rule(store: &Store) -> (usize, i64) {
 
 /// Applies retention to a customer's backups taken on this seat: keeps the newest `keep`
 /// and every one younger than `days`, deletes the others' files and marks their rows
-/// removed. Returns the ids removed. A file already gone is marked all the same.
+/// removed. Returns the ids removed. A file already gone is marked all the same. `spare` is
+/// never removed: the backup a running restore is about to read.
 /// Blocking (files and the register).
 pub fn apply_retention(
     store: &Store,
@@ -109,6 +136,7 @@ pub fn apply_retention(
     environment: Environment,
     keep: usize,
     days: i64,
+    spare: Option<i64>,
 ) -> crate::Result<Vec<i64>> {
     let cutoff = chrono::Utc::now() - chrono::Duration::days(days);
     let mut removed = Vec::new();
@@ -121,10 +149,17 @@ pub fn apply_retention(
             .map(|t| t < cutoff)
             .unwrap_or(false);
         // Another seat's file is on another computer: only its own seat deletes it.
-        if !old || b.seat.as_deref() != Some(store.seat()) {
+        if !old || b.seat.as_deref() != Some(store.seat()) || Some(b.id) == spare {
             continue;
         }
-        match std::fs::remove_file(path_of(&b)) {
+        let path = match path_of(&b) {
+            Ok(path) => path,
+            Err(e) => {
+                tracing::warn!(backup = b.id, "retention left it: {e}");
+                continue;
+            }
+        };
+        match std::fs::remove_file(path) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {

@@ -41,6 +41,15 @@ fn failed(code: ErrorCode, backup: Option<i64>) -> impl Fn(BackupError) -> StepE
     }
 }
 
+/// Whose database this run backs up or restores into.
+fn binding(ctx: &RunCtx, project_ref: &str) -> crypt::Binding {
+    crypt::Binding {
+        customer_uid: ctx.customer.uid.clone(),
+        environment: ctx.environment,
+        project_ref: project_ref.to_string(),
+    }
+}
+
 fn output(b: &Backup) -> serde_json::Value {
     json!({ "backup": b.id, "bytes": b.bytes, "tables": b.tables.len() })
 }
@@ -68,10 +77,11 @@ async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
         .await
         .map_err(&fail)?;
     let (secrets, uid) = (ctx.secrets.clone(), ctx.customer.uid.clone());
+    let binding = binding(ctx, &project_ref);
     let sql = zeroize::Zeroizing::new(dump.sql);
     let (written, key_id) = crate::blocking::run(move || {
         let key = crypt::current_key(&secrets)?;
-        let sealed = crypt::encrypt(&key, sql.as_bytes());
+        let sealed = crypt::encrypt(&key, &binding, sql.as_bytes());
         Ok::<_, BackupError>((files::write(&uid, reason, &sealed)?, key.id.clone()))
     })
     .await
@@ -91,10 +101,15 @@ async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
     };
     let b = ctx.db(move |s| s.insert_backup(&new)).await?;
     let (customer, environment) = (ctx.customer.id, ctx.environment);
+    // A restore's own backup never removes the backup it is about to put back.
+    let spare = match &ctx.input {
+        Some(RunInput::Restore { backup }) => Some(*backup),
+        _ => None,
+    };
     let kept = ctx
         .db(move |s| {
             let (keep, days) = files::retention_rule(s);
-            files::apply_retention(s, customer, environment, keep, days)
+            files::apply_retention(s, customer, environment, keep, days, spare)
         })
         .await;
     // A backup taken is what this step promised; old ones are deleted again next time.
@@ -129,11 +144,17 @@ async fn restore(ctx: &RunCtx) -> Result<Done, StepError> {
             )
         })?;
     let fail = failed(ErrorCode::RestoreFailed, Some(id));
+    // The file must hold this customer's database in this environment, of the project the
+    // row names: a row re-pointed at another customer is refused before anything is touched.
+    let expected = crypt::Binding {
+        project_ref: b.project_ref.clone(),
+        ..binding(ctx, &project_ref)
+    };
     let (secrets, row) = (ctx.secrets.clone(), b.clone());
     let plain = crate::blocking::run(move || {
         let file = files::read(&row)?;
         let key = crypt::key_by_id(&secrets, &crypt::key_id(&file)?)?;
-        crypt::decrypt(&key, &file)
+        crypt::decrypt(&key, &file, &expected)
     })
     .await
     .map_err(&fail)?;
@@ -142,6 +163,8 @@ async fn restore(ctx: &RunCtx) -> Result<Done, StepError> {
             "the backup is not a text script".into(),
         ))
     })?;
+    // Proven the customer's, and this run still its driver's, right before it is replaced.
+    let project_ref = super::migrate::proven_database(ctx).await?;
     backup::restore(&ctx.clients.supabase, &project_ref, sql)
         .await
         .map_err(&fail)?;
