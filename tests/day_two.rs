@@ -992,7 +992,7 @@ async fn an_imported_active_customer_is_refused_every_day_two_run() {
 /// customer that has none.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_repair_is_not_resumed_after_a_teardown() {
-    let Some(_) = keyring("d2-resume-gone") else {
+    let Some(secrets) = keyring("d2-resume-gone") else {
         return;
     };
     let sim = sim(fabrik_sim::Profile::Instant).await;
@@ -1041,6 +1041,23 @@ async fn a_stopped_repair_is_not_resumed_after_a_teardown() {
         text.contains("not_provisioned") && text.contains("provisionera kunden först"),
         "{text}"
     );
+    // The rule is the engine's, not only its callers': resumed through it directly, too.
+    let engine = engine_in(
+        &sim,
+        std::sync::Arc::new(store),
+        secrets,
+        fabrik::provision::FailurePolicy::Pause,
+        fabrik::environment::Environment::Production,
+    );
+    let refused = engine
+        .resume(
+            repair.id,
+            Events::default().sink(),
+            tokio_util::sync::CancellationToken::new(),
+        )
+        .await
+        .expect_err("a repair of a torn-down instance is not resumed");
+    assert_eq!(refused.code().as_str(), "not_provisioned", "{refused}");
     let inv = inventory(&sim).await;
     assert_eq!(counts(&inv)["workflows"], 0, "{inv}");
     assert!(card().instance.is_empty(), "{:?}", card().instance);

@@ -111,7 +111,24 @@ impl Engine {
     /// so of two callers (two clicks, the CLI and the window) exactly one gets it and the other
     /// `RunBusy` at once, before any task starts. Blocking (SQLite).
     pub fn claim_resume(&self, run_id: i64) -> Result<Claimed> {
-        let rolling_back = self.store.get_run(run_id)?.state == RunState::RollingBack;
+        let run = self.store.get_run(run_id)?;
+        let rolling_back = run.state == RunState::RollingBack;
+        // A day-two run stopped before the instance was torn down (or recorded for a card
+        // Fabrik never delivered) must not go on working on what is not Fabrik's delivery,
+        // whoever resumes it: the window, the CLI or a caller of the engine.
+        let day_two = matches!(
+            crate::provision::kinds::def(run.kind).requires,
+            crate::provision::kinds::Requires::Delivered(_)
+        );
+        if day_two
+            && !rolling_back
+            && self
+                .store
+                .delivered_by(run.customer_id, run.environment)?
+                .is_none()
+        {
+            return Err(Error::NotProvisioned(run.slug));
+        }
         let target = if rolling_back {
             RunState::RollingBack
         } else {
