@@ -5,7 +5,7 @@ use std::path::Path;
 use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
-use super::db::Conn;
+use super::db::{Conn, Optional};
 use crate::error::{Error, Result};
 
 const STEPS: &[&str] = &[
@@ -29,6 +29,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/018_backups.sql"),
     include_str!("migrations/019_search.sql"),
     include_str!("migrations/020_rights.sql"),
+    include_str!("migrations/021_rights_declared.sql"),
 ];
 
 /// The schema version this build writes.
@@ -68,6 +69,10 @@ const PG_STEPS: &[(i64, &str)] = &[
     (18, include_str!("migrations/postgres/018_backups.sql")),
     (19, include_str!("migrations/postgres/019_search.sql")),
     (20, include_str!("migrations/postgres/020_rights.sql")),
+    (
+        21,
+        include_str!("migrations/postgres/021_rights_declared.sql"),
+    ),
 ];
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first
@@ -156,20 +161,57 @@ pub(super) fn migrate_postgres(
     grant_rights(conn)
 }
 
-/// The schema's owner gives the register's groups their rights once they exist (they may be
-/// made after the migration that defines the rights: fabrik-rights.sql). Anyone else skips.
+/// The register's role gives the groups exactly the declared rights (`super::rights`) once
+/// they exist (they may be made after the migrations: fabrik-rights.sql), and again whenever
+/// the declaration changed. Anyone else skips: a person's login changes no right.
 fn grant_rights(conn: &mut Conn) -> Result<()> {
-    let owner: bool = conn.query_row(
-        "SELECT pg_has_role(current_user, nspowner, 'USAGE') AND to_regproc('grant_rights') IS NOT NULL
-           FROM pg_namespace WHERE nspname = ?1",
-        [super::db::PG_SCHEMA],
+    let register: Option<String> = conn
+        .query_row(
+            "SELECT r.rolname FROM pg_catalog.pg_namespace n
+               JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner
+              WHERE n.nspname = ?1 AND pg_catalog.pg_has_role(current_user, n.nspowner, 'USAGE')",
+            [super::db::PG_SCHEMA],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(register) = register else {
+        return Ok(());
+    };
+    let viewer = format!("{register}_viewer");
+    let groups: i64 = conn.query_row(
+        "SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname IN (?1, ?2, ?3)",
+        [
+            viewer.clone(),
+            format!("{register}_operator"),
+            format!("{register}_owner"),
+        ],
         |r| r.get(0),
     )?;
-    if owner {
-        conn.execute_batch("SELECT grant_rights(false)")?;
+    if groups < 3 {
+        return Ok(());
     }
+    let digest = super::rights::digest();
+    // Two seats starting at once: GRANTs on the same table at the same time fail ("tuple
+    // concurrently updated"); the second waits for the lock, then finds the work done.
+    let tx = conn.transaction()?;
+    tx.execute_batch(&format!("SELECT pg_advisory_xact_lock({RIGHTS_LOCK})"))?;
+    let done: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM rights_applied WHERE digest = ?1)
+                AND has_schema_privilege(?2, 'fabrik', 'USAGE')",
+        [digest.clone(), viewer],
+        |r| r.get(0),
+    )?;
+    if !done {
+        tx.execute_batch(&super::rights::apply_sql(&register))?;
+        tx.execute("DELETE FROM rights_applied", ())?;
+        tx.execute("INSERT INTO rights_applied (digest) VALUES (?1)", [digest])?;
+    }
+    tx.commit()?;
     Ok(())
 }
+
+/// Held while the rights are applied (not the migration lock: that one is held by callers).
+const RIGHTS_LOCK: i64 = 0x6661_6272_6967; // "fabrig"
 
 #[cfg(test)]
 mod tests {

@@ -14,6 +14,7 @@ pub mod location;
 mod mailed;
 mod migrations;
 pub mod people;
+pub mod rights;
 pub mod rollouts;
 pub mod runs;
 mod search;
