@@ -239,7 +239,15 @@ async fn a_part_that_does_not_answer_is_unreachable_and_the_rest_is_still_checke
     // And something that does answer is wrong: it is found all the same.
     delete_vercel_env(&w.sim, &w.slug, "FABRIK_CUSTOMER_SLUG").await;
 
-    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let engine = engine_timed(
+        &w.sim,
+        w.store.clone(),
+        w.secrets.clone(),
+        fabrik::provision::FailurePolicy::Rollback,
+        fabrik::environment::Environment::Sandbox,
+        short_timeout_timing(),
+    );
+    let h = engine.check_health(&w.slug).await.unwrap();
     let mut found: Vec<_> = seen(&h).into_iter().map(|f| (f.0, f.1)).collect();
     found.sort_by_key(|f| f.0 as u8);
     assert_eq!(

@@ -517,7 +517,18 @@ async fn transient_on_every_step(kind: &str, effect: serde_json::Value) {
     };
     let sim = sim(Profile::Instant).await;
     let store = store();
-    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
+    let timing = match kind {
+        "delay" => short_timeout_timing(),
+        _ => fast_timing(),
+    };
+    let engine = engine_timed(
+        &sim,
+        store.clone(),
+        secrets,
+        FailurePolicy::Rollback,
+        fabrik::environment::Environment::Sandbox,
+        timing,
+    );
     let mut table = Vec::new();
     for (step, method, path) in OPERATIONS {
         let slug = customer(&store, &format!("Fel {kind} {}", step.replace('.', " ")));

@@ -96,22 +96,32 @@ pub fn settings_for(sim: &SimHandle) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Fast polling and retries, a short call timeout so "a delay past the timeout" is quick, a
-/// short lease so a takeover is too.
+/// Fast polling and retries, a short lease so a takeover is quick. The call timeout is not
+/// short: the simulator's answers include real PostgreSQL work (a template's schema, a restore
+/// point), which took over a second on CI's loaded two cores. The tests of a call past its
+/// timeout use `short_timeout_timing`.
 pub fn fast_timing() -> Timing {
     let mut t = Timing::default();
     t.poll.first = Duration::from_millis(20);
     t.poll.cap = Duration::from_millis(100);
     t.retry.base_delay = Duration::from_millis(20);
     t.retry.max_delay = Duration::from_millis(500);
-    t.call_timeout = Duration::from_millis(1000);
-    t.retry.after_timeout = t.call_timeout;
+    t.call_timeout = Duration::from_secs(10);
+    t.retry.after_timeout = Duration::from_millis(1000);
     t.supabase_ready = Duration::from_secs(60);
     t.repo_contents = Duration::from_secs(30);
     t.deployment = Duration::from_secs(60);
     t.domain_verification = Duration::from_secs(30);
     t.lease = Duration::from_secs(5);
     t.heartbeat = Duration::from_millis(500);
+    t
+}
+
+/// `fast_timing` with a call timeout of 1 s, so a fault's delay of 1.5 s is past it quickly.
+pub fn short_timeout_timing() -> Timing {
+    let mut t = fast_timing();
+    t.call_timeout = Duration::from_millis(1000);
+    t.retry.after_timeout = t.call_timeout;
     t
 }
 
@@ -133,12 +143,23 @@ pub fn engine_in(
     on_failure: FailurePolicy,
     environment: Environment,
 ) -> Engine {
+    engine_timed(sim, store, secrets, on_failure, environment, fast_timing())
+}
+
+/// `engine_in` with timings of the test's own.
+pub fn engine_timed(
+    sim: &SimHandle,
+    store: Arc<Store>,
+    secrets: SecretStore,
+    on_failure: FailurePolicy,
+    environment: Environment,
+    timing: Timing,
+) -> Engine {
     fabrik::providers::install_crypto_provider();
     for (k, v) in settings_for(sim) {
         store.set_setting(k, &v).unwrap();
     }
     let settings = ProvisionSettings::load(&store).expect("settings");
-    let timing = fast_timing();
     let tokens = Tokens::all(&Secret::new(TOKEN));
     let clients = Clients::new(
         &endpoints(sim),
