@@ -62,17 +62,32 @@ ALL=(--workspace --features fabrik-app/custom-protocol)
 say "Building and linting every target"
 cargo build --quiet "${ALL[@]}" --all-targets
 
+# One PostgreSQL server for every test process (each would otherwise start its own): the
+# simulator's project databases and the registers' are each a database of their own on it.
+coproc TEST_PG { exec "${CARGO_TARGET_DIR:-$ROOT/target}/debug/fabrik-test-pg"; }
+read -r FABRIK_TEST_DATABASE_URL <&"${TEST_PG[0]}"
+export FABRIK_TEST_DATABASE_URL
+
+# cargo-nextest runs every test in a process of its own and the test binaries side by side
+# (.config/nextest.toml: four at a time, a stuck test's process group killed); cargo test ran
+# the binaries one after another, each waiting for its slowest test. Without nextest, cargo test.
+if cargo nextest --version >/dev/null 2>&1; then
+  RUST_TESTS=(cargo nextest run --cargo-quiet --hide-progress-bar --status-level fail "${ALL[@]}")
+else
+  export RUST_TEST_THREADS="${RUST_TEST_THREADS:-4}"
+  RUST_TESTS=(cargo test --quiet "${ALL[@]}")
+fi
+
 say "Rust tests (core, CLI, simulator)"
-# Four test threads on two cores: the engine tests mostly wait on the simulator's (scaled)
-# clocks, about one core busy at two threads (provision: 173 s -> 123 s).
-export RUST_TEST_THREADS="${RUST_TEST_THREADS:-4}"
-FABRIK_TEST_KEYRING=1 in_session cargo test --quiet "${ALL[@]}"
+FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}"
+# Documentation examples (nextest does not run them).
+cargo test --quiet "${ALL[@]}" --doc
 
 # The engine on the shared register: the suites where PostgreSQL's semantics differ most from
 # SQLite's (claims and leases of runs; the ledger and adoptions). The others run on it by hand:
 # FABRIK_TEST_REGISTER=postgres cargo test --test provision --test day_two --test update_modules
 say "Engine tests on a PostgreSQL register"
-FABRIK_TEST_REGISTER=postgres FABRIK_TEST_KEYRING=1 in_session cargo test --quiet "${ALL[@]}" --test runs_api --test ownership
+FABRIK_TEST_REGISTER=postgres FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}" --test runs_api --test ownership
 
 say "UI tests (headless Chromium, mocked IPC)"
 npm --prefix ui test

@@ -1208,7 +1208,7 @@ fn postgresql_holds_the_same_tables_and_columns_at_the_same_version() {
     let mut postgres: Vec<(String, String)> = pg
         .query_map(
             "SELECT table_name::text, column_name::text FROM information_schema.columns
-             WHERE table_schema = 'fabrik' AND table_name <> 'schema_version'
+             WHERE table_schema = 'fabrik' AND table_name NOT IN ('schema_version', 'rights_applied')
                AND NOT (table_name = 'run_steps' AND column_name = 'rowid')",
             (),
             |r| Ok((r.get(0)?, r.get(1)?)),

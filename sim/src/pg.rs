@@ -96,6 +96,12 @@ impl TestCluster {
                 return Ok(TestCluster { url, owned: None });
             }
         }
+        TestCluster::start_own()
+    }
+
+    /// A new cluster of the caller's own, whatever `FABRIK_TEST_DATABASE_URL` says: for a test
+    /// that stops or restarts its server, and for `fabrik-test-pg`.
+    pub fn start_own() -> Result<TestCluster, ClusterError> {
         let bin = find_bin().ok_or(ClusterError::NotInstalled)?;
         let as_postgres = is_root();
         let dir = tempfile::Builder::new()

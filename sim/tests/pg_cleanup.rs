@@ -14,7 +14,7 @@ fn child_starts_a_cluster_and_aborts() {
     if std::env::var_os(CHILD).is_none() {
         return;
     }
-    let cluster = fabrik_sim::pg::TestCluster::start().expect("postgres");
+    let cluster = fabrik_sim::pg::TestCluster::start_own().expect("postgres");
     if !cluster.is_owned() {
         println!("NOT-OWNED");
         return;

@@ -263,7 +263,11 @@ pub fn apply_sql(register: &str) -> String {
 /// A digest of the declaration: the register's role applies it again only when it changed
 /// (or the groups were made after it was last applied).
 pub fn digest() -> String {
-    crate::database::migration::sha256_hex(apply_sql("r").as_bytes())
+    use sha2::Digest as _;
+    sha2::Sha256::digest(apply_sql("r").as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn quote(ident: &str) -> String {
