@@ -25,6 +25,9 @@ pub(super) struct Table {
     pub columns: Vec<String>,
     /// An identity column `GENERATED ALWAYS`: the insert must say `OVERRIDING SYSTEM VALUE`.
     pub always_identity: bool,
+    /// The primary key's columns (quoted) and their types, in the key's order; empty when the
+    /// table has none. A backup reads the rows in this order, page after page.
+    pub key: Vec<(String, String)>,
 }
 
 /// The schema as two halves of the script, and the tables whose rows go between them.
@@ -408,7 +411,11 @@ fn table_list() -> String {
         "SELECT n.nspname AS n, c.relname AS rel,
                 coalesce((SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_attribute a
                    WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''), '') AS c,
-                EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attidentity = 'a')::text AS i
+                EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attidentity = 'a')::text AS i,
+                (SELECT json_agg(json_build_array(quote_ident(a.attname), format_type(a.atttypid, a.atttypmod))
+                                 ORDER BY array_position(x.indkey::int2[], a.attnum))
+                   FROM pg_index x JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = ANY (x.indkey)
+                  WHERE x.indrelid = c.oid AND x.indisprimary)::text AS k
            FROM pg_class c, pg_namespace n
           WHERE c.relkind = 'r' AND {}
           ORDER BY n.nspname, c.relname",
@@ -425,6 +432,9 @@ fn table(r: &Value) -> Table {
             .map(|c| c.split(", ").map(str::to_string).collect())
             .unwrap_or_default(),
         always_identity: text(&r["i"]).as_deref() == Some("true"),
+        key: text(&r["k"])
+            .and_then(|k| serde_json::from_str::<Vec<(String, String)>>(&k).ok())
+            .unwrap_or_default(),
     }
 }
 

@@ -24,12 +24,24 @@ pub(super) fn literal(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 
-/// The table's rows as `INSERT` statements, one per page.
+/// What a backup read of one table: its rows as `INSERT` statements, one per page, and the
+/// count and checksum of exactly those rows (not of the table a moment later).
+pub(super) struct Read {
+    pub sql: String,
+    pub rows: u64,
+    pub checksum: String,
+}
+
+/// The table's rows, page after page in key order: each page starts after the last row of
+/// the one before (a keyset), so a row written meanwhile is read once or not at all, never
+/// twice or instead of another (an `OFFSET` shifted by an insert did both). The key is the
+/// primary key, whose value an update keeps; a table without one is read in the order of its
+/// rows' text and their place (`ctid`).
 pub(super) async fn rows(
     supabase: &Supabase,
     project_ref: &str,
     t: &Table,
-) -> Result<String, BackupError> {
+) -> Result<Read, BackupError> {
     let target = format!("{}.{}", ident(&t.schema), ident(&t.name));
     if t.columns.is_empty() {
         return no_columns(supabase, project_ref, &target).await;
@@ -49,16 +61,38 @@ pub(super) async fn rows(
             ""
         }
     );
-    let mut out = String::new();
-    let mut offset = 0usize;
+    let order = Order::of(t);
+    let keys = order
+        .exprs
+        .iter()
+        .enumerate()
+        .map(|(i, e)| format!("{e} AS o{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let by = (0..order.exprs.len())
+        .map(|i| format!("o{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let cursor = order
+        .exprs
+        .iter()
+        .map(|e| format!("({e})::text"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (mut out, mut count, mut sum) = (String::new(), 0u64, Checksum::default());
+    let mut after: Option<Vec<String>> = None;
     loop {
-        // Ordered by the row's own text, so pages do not overlap whatever the table's keys.
+        let from = match &after {
+            None => String::new(),
+            Some(last) => format!("WHERE {}", order.after(last)),
+        };
         let sql = format!(
-            "SELECT v, n FROM (
-                SELECT v, count(*) OVER () AS n,
-                       sum(octet_length(v)) OVER (ORDER BY k ROWS UNBOUNDED PRECEDING) - octet_length(v) AS before
-                  FROM (SELECT '(' || concat_ws(', ', {tuple}) || ')' AS v, ROW(_r.*)::text COLLATE \"C\" AS k
-                          FROM {target} _r ORDER BY k OFFSET {offset} LIMIT {PAGE_ROWS}) p
+            "SELECT v, h, c, n FROM (
+                SELECT v, h, c, count(*) OVER () AS n,
+                       sum(octet_length(v)) OVER (ORDER BY {by} ROWS UNBOUNDED PRECEDING) - octet_length(v) AS before
+                  FROM (SELECT '(' || concat_ws(', ', {tuple}) || ')' AS v, md5(ROW(_r.*)::text) AS h,
+                               json_build_array({cursor})::text AS c, {keys}
+                          FROM {target} _r {from} ORDER BY {by} LIMIT {PAGE_ROWS}) p
              ) q WHERE before < {PAGE_BYTES} ORDER BY before"
         );
         let page = supabase.run_query(project_ref, &sql).await?;
@@ -73,7 +107,14 @@ pub(super) async fn rows(
         out.push_str(&head);
         out.push_str(&column(&page, "v").join(",\n"));
         out.push_str(";\n");
-        offset += page.len();
+        for h in column(&page, "h") {
+            sum.add(&h)?;
+        }
+        count += page.len() as u64;
+        let last = page.last().and_then(|r| text(&r["c"])).unwrap_or_default();
+        after = Some(serde_json::from_str(&last).map_err(|_| {
+            BackupError::Unreadable(format!("{target}: the page's last key is not readable"))
+        })?);
         if page.len() == in_window && in_window < PAGE_ROWS {
             break;
         }
@@ -81,7 +122,68 @@ pub(super) async fn rows(
     if !out.is_empty() {
         out = format!("-- data {target}\n{out}\n");
     }
-    Ok(out)
+    Ok(Read {
+        sql: out,
+        rows: count,
+        checksum: sum.text(),
+    })
+}
+
+/// The order a table's rows are read in, and the condition "after this row" in it.
+struct Order {
+    exprs: Vec<String>,
+    /// The type each key value is read back as (`None`: text, collated "C").
+    types: Vec<Option<String>>,
+}
+
+impl Order {
+    fn of(t: &Table) -> Order {
+        if t.key.is_empty() {
+            return Order {
+                exprs: vec!["ROW(_r.*)::text COLLATE \"C\"".into(), "_r.ctid".into()],
+                types: vec![None, Some("tid".into())],
+            };
+        }
+        Order {
+            exprs: t.key.iter().map(|(c, _)| format!("_r.{c}")).collect(),
+            types: t.key.iter().map(|(_, ty)| Some(ty.clone())).collect(),
+        }
+    }
+
+    /// `(key…) > (last…)`, the last row's values as typed literals.
+    fn after(&self, last: &[String]) -> String {
+        let values = last
+            .iter()
+            .zip(&self.types)
+            .map(|(v, ty)| match ty {
+                Some(ty) => format!("{}::{ty}", literal(v)),
+                None => format!("{} COLLATE \"C\"", literal(v)),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!("({}) > ({values})", self.exprs.join(", "))
+    }
+}
+
+/// `checksums_of`'s sum, of rows' md5 as the pages bring them.
+#[derive(Default)]
+struct Checksum(u128, u128);
+
+impl Checksum {
+    fn add(&mut self, md5: &str) -> Result<(), BackupError> {
+        let half = |r: std::ops::Range<usize>| {
+            md5.get(r)
+                .and_then(|h| u64::from_str_radix(h, 16).ok())
+                .ok_or_else(|| BackupError::Unreadable(format!("not an md5: {md5}")))
+        };
+        self.0 += half(0..15)? as u128;
+        self.1 += half(15..30)? as u128;
+        Ok(())
+    }
+
+    fn text(&self) -> String {
+        format!("{}-{}", self.0, self.1)
+    }
 }
 
 /// A table with no column that takes a value still has its rows.
@@ -89,19 +191,29 @@ async fn no_columns(
     supabase: &Supabase,
     project_ref: &str,
     target: &str,
-) -> Result<String, BackupError> {
+) -> Result<Read, BackupError> {
     let rows = supabase
         .run_query(
             project_ref,
-            &format!("SELECT count(*)::text AS n FROM {target}"),
+            &format!("SELECT count(*)::text AS n, (SELECT md5(ROW()::text)) AS h FROM {target}"),
         )
         .await?;
-    let n: usize = rows
+    let n: u64 = rows
         .first()
         .and_then(|r| text(&r["n"]))
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
-    Ok(format!("INSERT INTO {target} DEFAULT VALUES;\n").repeat(n))
+    let mut sum = Checksum::default();
+    if let Some(h) = rows.first().and_then(|r| text(&r["h"])) {
+        for _ in 0..n {
+            sum.add(&h)?;
+        }
+    }
+    Ok(Read {
+        sql: format!("INSERT INTO {target} DEFAULT VALUES;\n").repeat(n as usize),
+        rows: n,
+        checksum: sum.text(),
+    })
 }
 
 /// Every customer table's row count and content checksum, as the database holds them now:

@@ -82,12 +82,15 @@ pub(crate) fn not_extension(class: &str, oid: &str) -> String {
 }
 
 /// Takes a logical backup of the customer's schemas of `project_ref`. The schema comes in
-/// one call; then each table's row count and checksum (so a restore can be proved), then the
-/// rows of the tables that have any, in pages (no answer near the HTTP layer's limit). The
-/// calls are not one snapshot: rows written while it runs may or may not be in it.
+/// one call; then which tables have rows (an empty one costs no call), then the rows of the
+/// others, in pages read in key order (no answer near the HTTP layer's limit, no row twice).
+/// The counts and checksums recorded are of exactly the rows the script holds, so a restore's
+/// check proves the file. The calls are not one snapshot: a row written while it runs may or
+/// may not be in it, and tables are read one after another (a row that references one added
+/// after its table was read makes the restore fail whole, on the foreign key).
 pub async fn dump(supabase: &Supabase, project_ref: &str) -> Result<Dump, BackupError> {
     let schema = catalog::read(supabase, project_ref).await?;
-    let tables = checksums(supabase, project_ref).await?;
+    let counted = checksums(supabase, project_ref).await?;
     let mut sql = String::with_capacity(64 * 1024);
     sql.push_str(HEADER);
     sql.push_str(&format!(
@@ -95,15 +98,29 @@ pub async fn dump(supabase: &Supabase, project_ref: &str) -> Result<Dump, Backup
         chrono::Utc::now().to_rfc3339()
     ));
     sql.push_str(&schema.before_data);
+    let mut tables = Vec::with_capacity(schema.tables.len());
     for t in &schema.tables {
         // An empty table costs no call (the Management API counts them).
-        let empty = tables
+        let empty = counted
             .iter()
             .any(|s| s.schema == t.schema && s.table == t.name && s.rows == 0);
-        if !empty {
-            sql.push_str(&data::rows(supabase, project_ref, t).await?);
-        }
+        let read = match empty {
+            true => data::Read {
+                sql: String::new(),
+                rows: 0,
+                checksum: "0-0".into(),
+            },
+            false => data::rows(supabase, project_ref, t).await?,
+        };
+        sql.push_str(&read.sql);
+        tables.push(TableSum {
+            schema: t.schema.clone(),
+            table: t.name.clone(),
+            rows: read.rows,
+            checksum: read.checksum,
+        });
     }
+    tables.sort_by(|a, b| (&a.schema, &a.table).cmp(&(&b.schema, &b.table)));
     sql.push_str(&schema.after_data);
     sql.push_str("COMMIT;\n");
     Ok(Dump {
