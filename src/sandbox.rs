@@ -89,7 +89,8 @@ async fn start_postgres(
                 "sandbox: PostgreSQL could not start on {} ({kept}); this launch uses a temporary database server, so the sandbox's databases will not be kept",
                 dir.display()
             );
-            TestCluster::start()
+            // Its own, whatever a test run's FABRIK_TEST_DATABASE_URL names.
+            TestCluster::start_own()
         }
         ok => ok,
     })
