@@ -133,6 +133,15 @@ impl Case {
         (start.run_id, state, events)
     }
 
+    /// A restore of backup `id`, confirmed with the slug as a person types it.
+    async fn restore(&self, id: i64) -> (i64, RunState, Events) {
+        self.run(RunRequest::Restore {
+            backup: id,
+            confirmation: self.world.slug.clone(),
+        })
+        .await
+    }
+
     /// Drives a recorded run to its end; its end and events.
     async fn drive(&self, start: &fabrik::provision::StartOutcome) -> (RunState, Events) {
         let events = Events::default();
@@ -202,11 +211,7 @@ async fn script(case: &Case, b: &Backup) -> String {
     tokio::task::spawn_blocking(move || {
         let file = files::read(&b).unwrap();
         let key = crypt::key_by_id(&secrets, &crypt::key_id(&file).unwrap()).unwrap();
-        let bound = crypt::Binding {
-            customer_uid: b.customer_uid.clone(),
-            environment: b.environment,
-            project_ref: b.project_ref.clone(),
-        };
+        let bound = crypt::Binding::of(&b);
         String::from_utf8(crypt::decrypt(&key, &file, &bound).unwrap().to_vec()).unwrap()
     })
     .await
@@ -293,12 +298,7 @@ async fn a_backup_and_a_restore_bring_back_every_row_and_psql_reads_the_script()
         "{wrong:?}"
     );
 
-    let (_, state, events) = case
-        .run(RunRequest::Restore {
-            backup: b.id,
-            confirmation: case.world.slug.clone(),
-        })
-        .await;
+    let (_, state, events) = case.restore(b.id).await;
     restored(state, &events);
     assert_eq!(
         case.sums().await,
@@ -526,12 +526,7 @@ async fn a_failed_restore_changes_nothing_and_a_changed_file_is_refused() {
             tables: b.tables.clone(),
         })
         .unwrap();
-    let (_, state, events) = case
-        .run(RunRequest::Restore {
-            backup: moved.id,
-            confirmation: case.world.slug.clone(),
-        })
-        .await;
+    let (_, state, events) = case.restore(moved.id).await;
     assert_ne!(state, RunState::Succeeded);
     let failure = events.first_failure().to_string();
     assert!(
@@ -547,12 +542,7 @@ async fn a_failed_restore_changes_nothing_and_a_changed_file_is_refused() {
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x40;
     std::fs::write(&path, &bytes).unwrap();
-    let (_, state, events) = case
-        .run(RunRequest::Restore {
-            backup: b.id,
-            confirmation: case.world.slug.clone(),
-        })
-        .await;
+    let (_, state, events) = case.restore(b.id).await;
     assert_ne!(state, RunState::Succeeded);
     assert!(
         events
@@ -565,12 +555,7 @@ async fn a_failed_restore_changes_nothing_and_a_changed_file_is_refused() {
     assert_eq!(case.sums().await, changed);
 
     // A backup of another customer, or none, is not restored here.
-    let (_, state, events) = case
-        .run(RunRequest::Restore {
-            backup: b.id + 1000,
-            confirmation: case.world.slug.clone(),
-        })
-        .await;
+    let (_, state, events) = case.restore(b.id + 1000).await;
     assert_ne!(state, RunState::Succeeded);
     assert!(
         events
@@ -780,12 +765,7 @@ async fn a_backup_taken_while_rows_are_written_restores_and_proves_itself() {
         "equal rows across a page's edge are all kept"
     );
 
-    let (_, state, events) = case
-        .run(RunRequest::Restore {
-            backup: b.id,
-            confirmation: case.world.slug.clone(),
-        })
-        .await;
+    let (_, state, events) = case.restore(b.id).await;
     restored(state, &events);
     cleanup(&case.world.engine, &case.world.slug).await;
 }

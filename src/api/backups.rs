@@ -187,12 +187,8 @@ impl BackupsApi {
         let sealed = files::read(&b).map_err(|e| Error::Internal(e.to_string()))?;
         let key = crypt::key_by_id(&self.secrets, &b.key_id)
             .map_err(|e| Error::Internal(e.to_string()))?;
-        let expected = crypt::Binding {
-            customer_uid: b.customer_uid.clone(),
-            environment: b.environment,
-            project_ref: b.project_ref.clone(),
-        };
-        Ok(crypt::decrypt(&key, &sealed, &expected).map_err(|e| Error::Internal(e.to_string()))?)
+        Ok(crypt::decrypt(&key, &sealed, &crypt::Binding::of(&b))
+            .map_err(|e| Error::Internal(e.to_string()))?)
     }
 
     /// The customer's workflow backups, newest first: each names the commit that holds it.

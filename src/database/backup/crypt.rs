@@ -120,6 +120,15 @@ pub struct Binding {
 }
 
 impl Binding {
+    /// The database a register row says its file holds.
+    pub fn of(backup: &crate::store::backups::Backup) -> Binding {
+        Binding {
+            customer_uid: backup.customer_uid.clone(),
+            environment: backup.environment,
+            project_ref: backup.project_ref.clone(),
+        }
+    }
+
     fn bytes(&self) -> Vec<u8> {
         format!(
             "{}\n{}\n{}",
