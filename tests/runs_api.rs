@@ -76,8 +76,26 @@ async fn settled(runs: &RunsApi, slug: &str) -> Vec<fabrik::store::runs::RunRow>
     panic!("{slug} still has an active run");
 }
 
+/// The sandbox over this test's own keyring namespace: nextest runs every test in a process
+/// of its own, side by side, so the app's shared "sandbox" namespace would let one test's
+/// saved token reach another's simulator (a 401 in CI).
+async fn sandbox(
+    api: &Api,
+    secrets: fabrik::secrets::SecretStore,
+    dir: &std::path::Path,
+) -> CloudApi {
+    CloudApi::open_with(
+        api.shared_store(),
+        fabrik::api::cloud::Environment::Sandbox,
+        secrets,
+        dir,
+    )
+    .await
+    .unwrap()
+}
+
 /// The window's APIs over a fresh register in the sandbox (fast clock); `None` without a
-/// keyring. Hold `SANDBOX` first: the sandbox keyring namespace is shared.
+/// keyring. Hold `SANDBOX` first: the tests of one process share the sandbox's clock setting.
 struct Sandboxed {
     _dir: tempfile::TempDir,
     api: Api,
@@ -86,7 +104,7 @@ struct Sandboxed {
 }
 
 async fn sandboxed(customers: &[&str]) -> Option<(Sandboxed, Vec<String>)> {
-    common::keyring("runs-api")?;
+    let secrets = common::keyring("runs-api")?;
     // Only this test binary sets it: the sandbox's clock, fast.
     std::env::set_var("FABRIK_SANDBOX_TIME_SCALE", "0.01");
     let dir = tempfile::tempdir().unwrap();
@@ -95,11 +113,7 @@ async fn sandboxed(customers: &[&str]) -> Option<(Sandboxed, Vec<String>)> {
         .iter()
         .map(|n| common::customer(api.store(), n))
         .collect();
-    let cloud = Arc::new(
-        CloudApi::open(api.shared_store(), dir.path())
-            .await
-            .unwrap(),
-    );
+    let cloud = Arc::new(sandbox(&api, secrets, dir.path()).await);
     let runs = RunsApi::window(api.shared_store(), cloud.clone());
     Some((
         Sandboxed {
@@ -243,16 +257,12 @@ async fn provision_from_the_window_in_the_sandbox() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_saved_in_the_sandbox_works_at_once() {
     let _one_at_a_time = SANDBOX.lock().await;
-    let Some(_) = common::keyring("sandbox-token") else {
+    let Some(secrets) = common::keyring("sandbox-token") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let api = Api::open(&dir.path().join("fabrik.sqlite3")).unwrap();
-    let cloud = Arc::new(
-        CloudApi::open(api.shared_store(), dir.path())
-            .await
-            .unwrap(),
-    );
+    let cloud = Arc::new(sandbox(&api, secrets, dir.path()).await);
     let provider = fabrik::secrets::Provider::Github;
     cloud
         .save_credential(provider, "SENTINEL-saved-while-running-42".into())
@@ -270,16 +280,17 @@ async fn a_token_saved_in_the_sandbox_works_at_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_refuses_to_provision_until_tokens_and_settings_are_there() {
     let _one_at_a_time = SANDBOX.lock().await;
-    let Some(_) = common::keyring("readiness") else {
+    let Some(secrets) = common::keyring("readiness") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let api = Api::open(&dir.path().join("fabrik.sqlite3")).unwrap();
     let slug = common::customer(api.store(), "Produktion Kund AB");
     let cloud = Arc::new(
-        CloudApi::open_in(
+        CloudApi::open_with(
             api.shared_store(),
             fabrik::api::cloud::Environment::Production,
+            secrets,
             dir.path(),
         )
         .await
@@ -331,18 +342,14 @@ async fn production_refuses_to_provision_until_tokens_and_settings_are_there() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_retry_click_is_refused_and_the_first_driver_finishes() {
     let _one_at_a_time = SANDBOX.lock().await;
-    if common::keyring("runs-api-retry").is_none() {
+    let Some(secrets) = common::keyring("runs-api-retry") else {
         return;
-    }
+    };
     std::env::set_var("FABRIK_SANDBOX_TIME_SCALE", "0.01");
     let dir = tempfile::tempdir().unwrap();
     let api = Api::open(&dir.path().join("fabrik.sqlite3")).unwrap();
     let slug = common::customer(api.store(), "Två Klick AB");
-    let cloud = Arc::new(
-        CloudApi::open(api.shared_store(), dir.path())
-            .await
-            .unwrap(),
-    );
+    let cloud = Arc::new(sandbox(&api, secrets, dir.path()).await);
     let sim = cloud.sandbox.as_ref().unwrap().base_url();
     let http = reqwest::Client::new();
     let fault = serde_json::json!({"method": "POST", "path": "/vercel/v11/projects", "status": 400, "times": 1});

@@ -86,11 +86,23 @@ impl CloudApi {
         environment: Environment,
         data_dir: &Path,
     ) -> crate::Result<CloudApi> {
+        let secrets = SecretStore::new(environment.as_str());
+        Self::open_with(store, environment, secrets, data_dir).await
+    }
+
+    /// Opens an environment over a given keyring namespace. The app's is the environment's
+    /// name; tests running side by side each take their own, so one test's saved token is
+    /// never another's.
+    pub async fn open_with(
+        store: Arc<Store>,
+        environment: Environment,
+        secrets: SecretStore,
+        data_dir: &Path,
+    ) -> crate::Result<CloudApi> {
         crate::providers::install_crypto_provider();
         // How long each kind of wait took on this seat before: a CLI command's first poll of
         // a kind is then as informed as the window's tenth.
         crate::provision::policy::observed().keep_in(&data_dir.join(WAITS_FILE));
-        let secrets = SecretStore::new(environment.as_str());
         let seat = SeatSettings::open(data_dir);
         adopt_own_register_settings(&store, &seat);
         let (endpoints, overrides, sandbox) = match environment {
