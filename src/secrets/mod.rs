@@ -1,13 +1,16 @@
 //! Secrets: the in-memory type that cannot leak, the OS keyring that holds them, and the one
-//! redaction policy applied to logs and error text.
+//! redaction policy applied to logs and error text (known values), and to content Fabrik
+//! backs up but did not write (by shape as well).
 
 mod keyring_store;
 mod redact;
 mod secret;
+mod shape;
 
 pub use keyring_store::{CustomerSecret, SecretError, SecretKey, SecretStore, KEYRING_TIMEOUT};
-pub use redact::{redact, RedactingWriter};
+pub use redact::{redact, RedactingWriter, REDACTED};
 pub use secret::Secret;
+pub use shape::{redact_json, redact_shapes, secret_name};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

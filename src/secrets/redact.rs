@@ -13,6 +13,9 @@ const MIN_LEN: usize = 8;
 /// Bounded so a long-running app that creates many passwords does not grow without limit.
 const MAX_KNOWN: usize = 4096;
 
+/// What stands where a secret was.
+pub const REDACTED: &str = "<redacted>";
+
 static KNOWN: RwLock<Vec<Zeroizing<String>>> = RwLock::new(Vec::new());
 
 pub(super) fn register(value: &str) {
@@ -35,7 +38,7 @@ pub fn redact(text: &str) -> String {
     let mut out = text.to_string();
     for k in known.iter() {
         if out.contains(k.as_str()) {
-            out = out.replace(k.as_str(), "<redacted>");
+            out = out.replace(k.as_str(), REDACTED);
         }
     }
     out

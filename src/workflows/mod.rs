@@ -3,6 +3,8 @@
 //! (`changes`). The runs that read n8n and write the repository are `provision::steps`.
 
 mod changes;
+#[cfg(test)]
+mod corpus;
 mod normalize;
 mod target;
 

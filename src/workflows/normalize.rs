@@ -1,9 +1,12 @@
 //! An exported n8n workflow as a file that is byte-identical while the workflow is unchanged:
 //! only what defines the workflow is kept (not `updatedAt`, `versionId`, activation, run
 //! state), keys are sorted, credentials are kept as the references n8n gives (type → id and
-//! name) and never as values, and any secret this process knows is replaced.
+//! name) and never as values, and every secret is replaced: those this process knows, and
+//! whatever has a secret's name or form (`secrets::redact_json`).
 
 use serde_json::{Map, Value};
+
+use crate::secrets::REDACTED;
 
 /// What a workflow is: everything else an export carries changes without the workflow
 /// changing (timestamps, version ids, activation, trigger counts, static data a trigger keeps
@@ -41,7 +44,9 @@ pub fn normalize(workflow: &Value) -> Result<Vec<u8>, NormalizeError> {
             only_credential_refs(node);
         }
     }
-    let stable = redact(sorted(Value::Object(kept)));
+    // Every secret out: this process's known ones, and by shape (a key typed into a node's
+    // header, a password in a URL, a constant in a Code node) what nobody told Fabrik about.
+    let stable = crate::secrets::redact_json(sorted(Value::Object(kept)));
     let mut out = serde_json::to_vec_pretty(&stable).expect("a JSON value serializes");
     out.push(b'\n');
     Ok(out)
@@ -72,20 +77,6 @@ fn sorted(v: Value) -> Value {
         other => other,
     }
 }
-
-/// Every string through the one redaction policy: a token or password typed into a node's
-/// parameters by hand does not reach the repository.
-fn redact(v: Value) -> Value {
-    match v {
-        Value::String(s) => Value::String(crate::secrets::redact(&s)),
-        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, redact(v))).collect()),
-        Value::Array(a) => Value::Array(a.into_iter().map(redact).collect()),
-        other => other,
-    }
-}
-
-/// What the redaction left in a backed-up file.
-const REDACTED: &str = "<redacted>";
 
 /// A backed-up version made ready to write back over `current`: a value the backup could only
 /// keep as `<redacted>` takes the current workflow's value at the same place (the same node by
