@@ -793,3 +793,142 @@ fn every_declared_right_and_no_other_holds_at_the_database() {
     // What each group may change, as proved (the closing note of issue #45 quotes it).
     eprintln!("rights proved:\n{}", proved.join("\n"));
 }
+
+/// What a roll-out applies is fixed when it is planned (issue #45): no login, an owner's
+/// neither, rewrites its files (the row holds them and their hashes) or where they came from;
+/// an operator still moves it and its members on, as their runs do.
+#[test]
+fn nobody_rewrites_what_a_rollout_applies_and_operators_still_advance_it() {
+    use fabrik::ledger::{MemberState, RolloutKind};
+    use fabrik::store::rollouts::NewMember;
+    let register = Register::new("rolloutfiles");
+    let store = Store::connect(&register.config(&register.role)).unwrap();
+    let id = store
+        .create_rollout(
+            Environment::Sandbox,
+            RolloutKind::Schema,
+            "dir:/tmp/planerad",
+            "[]",
+            0.2,
+            &[NewMember {
+                customer_id: register.customer,
+                wave: 0,
+                state: MemberState::Pending,
+                reason: None,
+                version_before: None,
+            }],
+        )
+        .unwrap();
+    let id = vec![Value::Int(id)];
+    let otto = register.person("otto", "operator");
+    let ola = register.person("ola", "owner");
+    for person in [&otto, &ola] {
+        let conn = register.conn(person);
+        for sql in [
+            "UPDATE rollouts SET migrations = '[{\"sql\":\"drop table x\"}]' WHERE id = ?1",
+            "UPDATE rollouts SET source = 'dir:/tmp/annan' WHERE id = ?1",
+            "UPDATE rollouts SET halt_share = 1.0 WHERE id = ?1",
+            "UPDATE rollout_members SET customer_id = customer_id WHERE rollout_id = ?1",
+            "UPDATE rollout_members SET version_before = 'x' WHERE rollout_id = ?1",
+        ] {
+            let refused = conn.execute(sql, id.clone()).unwrap_err();
+            assert_eq!(
+                sqlstate(&refused),
+                Some("42501"),
+                "{person}: {sql}: {refused}"
+            );
+        }
+        conn.execute(
+            "UPDATE rollouts SET state = 'running', wave = 0 WHERE id = ?1",
+            id.clone(),
+        )
+        .unwrap();
+        conn.execute(
+            "UPDATE rollout_members SET state = 'running', version_after = '1' WHERE rollout_id = ?1",
+            id.clone(),
+        )
+        .unwrap();
+    }
+}
+
+/// A backup row's login and time are the server's (issue #45): an operator who records
+/// backups in another seat's name, dated in the future, gets rows stamped with their own
+/// login and the server's clock, and that seat's retention does not count them: its own old
+/// backups stay (before, the forged rows took the places retention keeps and it deleted them).
+#[test]
+fn forged_backup_rows_push_no_seats_real_backups_out() {
+    use fabrik::database::backup::files;
+    use fabrik::store::backups::{BackupReason, NewBackup};
+    let register = Register::new("backupstamps");
+    let ola = register.person("ola", "owner");
+    let otto = register.person("otto", "operator");
+    let seat = "ola@kontoret";
+    let own = Store::connect(&register.config(&ola))
+        .unwrap()
+        .with_seat(seat);
+    let new = |file: &str| NewBackup {
+        customer_id: register.customer,
+        environment: Environment::Sandbox,
+        project_ref: "projref".into(),
+        run_id: None,
+        reason: BackupReason::Scheduled,
+        file: file.into(),
+        bytes: 1,
+        sha256: "00".into(),
+        key_id: "k".into(),
+        schema_version: None,
+        tables: Vec::new(),
+    };
+    let real: Vec<i64> = ["a.fbk", "b.fbk"]
+        .iter()
+        .map(|f| own.insert_backup(&new(f)).unwrap().id)
+        .collect();
+    // Two months old (only the register's role may change a row's time).
+    let admin = register.conn(&register.role);
+    admin
+        .execute_batch("UPDATE backups SET created_at = '2026-01-01T00:00:00+00:00'")
+        .unwrap();
+
+    let forger = register.conn(&otto);
+    for n in 0..3 {
+        forger
+            .execute(
+                "INSERT INTO backups (customer_id, environment, project_ref, reason, file, bytes,
+                                      sha256, key_id, tables, created_at, seat, person)
+                 VALUES (?1, 'sandbox', 'projref', 'scheduled', ?2, 1, '00', 'k', '[]',
+                         '2999-01-01T00:00:00+00:00', ?3, ?4)",
+                vec![
+                    Value::Int(register.customer),
+                    Value::Text(format!("forged-{n}.fbk")),
+                    Value::Text(seat.into()),
+                    Value::Text(ola.clone()),
+                ],
+            )
+            .unwrap();
+    }
+    let stamped: Vec<(String, String)> = admin
+        .query_map(
+            "SELECT created_at, person FROM backups WHERE file LIKE 'forged-%'",
+            (),
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(stamped.len(), 3);
+    for (at, person) in &stamped {
+        assert!(at.starts_with("20") && !at.starts_with("2999"), "{at}");
+        assert_eq!(
+            person, &otto,
+            "the login that wrote it, not the one it named"
+        );
+    }
+
+    let removed =
+        files::apply_retention(&own, register.customer, Environment::Sandbox, 2, 30, None).unwrap();
+    assert!(removed.is_empty(), "{removed:?}");
+    let left = own
+        .backups(register.customer, Environment::Sandbox, false)
+        .unwrap();
+    for id in real {
+        assert!(left.iter().any(|b| b.id == id), "{id} was removed");
+    }
+}

@@ -690,3 +690,65 @@ async fn a_file_applied_again_or_by_racing_drivers_runs_once() {
     assert_eq!(applied.len(), 1);
     assert_eq!(f.history(slug).await, ["20250603000000"]);
 }
+
+/// A planned roll-out's file edited in the register after the plan (its text changed, its
+/// hash left): the member run refuses it before anything runs, and names the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_edited_after_the_plan_is_refused_by_its_hash() {
+    let Some(f) = fleet("rollout-hash", &["Ändrad Fil AB"]).await else {
+        return;
+    };
+    let slug = &f.slugs[0];
+    let dir = tempfile::tempdir().unwrap();
+    files(dir.path(), &[(INVOICES, INVOICES_SQL)]);
+    let mut plan = f.cli();
+    plan.args([
+        "rollout",
+        "plan",
+        "--dir",
+        dir.path().to_str().unwrap(),
+        "--json",
+    ]);
+    let (code, out, err) = run(plan);
+    // 3: planned, not yet done.
+    assert_eq!(code, 3, "{out}{err}");
+    let id = serde_json::from_str::<Value>(&out).unwrap()["rollout"]["id"]
+        .as_i64()
+        .unwrap();
+
+    // Someone with the register in hand swaps the SQL and keeps the planned hash.
+    let conn = rusqlite::Connection::open(&f.db).unwrap();
+    let planned: String = conn
+        .query_row("select migrations from rollouts where id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let mut files_json: Value = serde_json::from_str(&planned).unwrap();
+    files_json[0]["sql"] = Value::from("drop table public.organizations cascade;");
+    conn.execute(
+        "update rollouts set migrations = ?2 where id = ?1",
+        rusqlite::params![id, files_json.to_string()],
+    )
+    .unwrap();
+    drop(conn);
+
+    let mut start = f.cli();
+    start.args(["rollout", "start", "--yes", "--json"]);
+    let (code, out, err) = run(start);
+    assert_ne!(code, 0, "{out}{err}");
+    let m = member(&ended(&out), slug).clone();
+    assert_eq!(m["state"], "failed", "{m}");
+    let reason = m["reason"]["en"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("20250601000000_invoices.sql") && reason.contains("sha256"),
+        "{m}"
+    );
+    assert_eq!(f.history(slug).await, ["20250101000000"], "nothing applied");
+    let organizations = f
+        .sql(
+            slug,
+            "select count(*)::bigint as n from public.organizations",
+        )
+        .await;
+    assert_eq!(organizations.len(), 1, "the table is still there");
+}

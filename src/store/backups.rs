@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::db::{params, Optional, Row};
+use super::db::{params, Dialect, Optional, Row};
 use super::{now, Store};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
@@ -176,6 +176,24 @@ impl Store {
         Ok(self
             .conn()
             .query_map(&sql, params![customer_id, environment], row)?)
+    }
+
+    /// The backups of a customer this seat took, newest first, not removed: what its
+    /// retention counts and may delete. On a shared register only rows its own login wrote
+    /// (the server stamps the login): rows another person wrote in this seat's name are not
+    /// counted, so they cannot push its real backups out.
+    pub fn own_backups(&self, customer_id: i64, environment: Environment) -> Result<Vec<Backup>> {
+        let conn = self.conn();
+        let login = match conn.dialect() {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => "AND b.person = session_user",
+        };
+        let sql = format!(
+            "SELECT {COLUMNS} WHERE b.customer_id = ?1 AND b.environment = ?2 AND b.seat = ?3
+                AND b.removed_at IS NULL {login}
+             ORDER BY b.created_at DESC, b.id DESC"
+        );
+        Ok(conn.query_map(&sql, params![customer_id, environment, self.seat()], row)?)
     }
 
     /// Every customer's backups in one environment, newest first; removed ones only when asked.

@@ -30,6 +30,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/019_search.sql"),
     include_str!("migrations/020_rights.sql"),
     include_str!("migrations/021_rights_declared.sql"),
+    include_str!("migrations/022_server_stamps.sql"),
 ];
 
 /// The schema version this build writes.
@@ -72,6 +73,10 @@ const PG_STEPS: &[(i64, &str)] = &[
     (
         21,
         include_str!("migrations/postgres/021_rights_declared.sql"),
+    ),
+    (
+        22,
+        include_str!("migrations/postgres/022_server_stamps.sql"),
     ),
 ];
 

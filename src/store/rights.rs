@@ -188,9 +188,33 @@ pub const GRANTS: &[Grant] = &[
     // its file, seat and customer are nobody's to rewrite.
     all(Operator, "backups", &[Insert]),
     only(Operator, "backups", &[Update], &["removed_at"]),
-    // Roll-outs and their members advance as their runs do; a workflow backup is only added.
-    all(Operator, "rollouts", &[Insert, Update]),
-    all(Operator, "rollout_members", &[Insert, Update]),
+    // Roll-outs and their members advance as their runs do, and only that: what a roll-out
+    // applies (its files and their hashes), where it came from and its halt rule are fixed
+    // when it is planned, for everyone. A workflow backup is only added.
+    all(Operator, "rollouts", &[Insert]),
+    only(
+        Operator,
+        "rollouts",
+        &[Update],
+        &[
+            "state",
+            "wave",
+            "halt_reason",
+            "halt_reason_en",
+            "updated_at",
+            "driver",
+            "heartbeat_at",
+            "owner_pid",
+            "seat",
+        ],
+    ),
+    all(Operator, "rollout_members", &[Insert]),
+    only(
+        Operator,
+        "rollout_members",
+        &[Update],
+        &["state", "reason", "reason_en", "run_id", "version_after"],
+    ),
     all(Operator, "template_prs", &[Insert, Update]),
     all(Operator, "workflow_backups", &[Insert]),
 ];

@@ -112,7 +112,13 @@ describe('provisioning', () => {
   });
 
   test('success: plan dialog, live timeline with waiting text, no layout jumps, one run on double clicks, toast and quick links', async (t) => {
-    const { page, assertClean } = await open(t, { scenario: fixture('success') });
+    const { page, assertClean } = await open(t, {
+      scenario: fixture('success'),
+      holdAfter: [
+        { type: 'step_waiting', step: 'supabase.ready' },
+        { type: 'step_waiting', step: 'vercel.deploy' },
+      ],
+    });
     await openCustomer(page);
     // Both the button and the dialog's Starta are pressed twice.
     await tid(page, 'provision-button').dblclick();
@@ -135,6 +141,7 @@ describe('provisioning', () => {
     assert.equal(await page.locator('.title-meta [data-status]').getAttribute('data-status'), 'provisioning');
     assert.equal(await page.locator('.title-meta [data-status]').innerText(), 'Provisioneras');
     await tid(page, 'active-runs-indicator').waitFor();
+    await page.evaluate(() => window.__mockRelease());
     assert.match(await tid(page, 'active-runs-indicator').innerText(), /1 pågår/);
     assert.equal(await tid(page, 'step-supabase.project').getAttribute('data-state'), 'succeeded');
 
@@ -148,6 +155,7 @@ describe('provisioning', () => {
     await waitState(page, 'step-vercel.deploy', 'waiting');
     assert.deepEqual(await stepBoxes(page), before, 'rows moved while steps updated');
     assert.match(await tid(page, 'step-waiting-vercel.deploy').innerText(), /Vercel bygger.*BUILDING, 0:12/);
+    await page.evaluate(() => window.__mockRelease());
 
     await waitAllSteps(page, 'succeeded');
     await waitState(page, 'run-state', 'succeeded');
@@ -281,9 +289,12 @@ describe('provisioning', () => {
   });
 
   test('resume banner: an interrupted run is offered on start and continues', async (t) => {
-    // Events 250 ms apart: the test reads a passing state (the Supabase wait), which at the
-    // default 40 ms was sometimes over before the customer page was open.
-    const { page, assertClean } = await open(t, { scenario: fixture('resume'), eventDelay: 250 });
+    // The test reads a passing state (the Supabase wait): the stream holds there until it
+    // has (timing alone lost it on a loaded machine).
+    const { page, assertClean } = await open(t, {
+      scenario: fixture('resume'),
+      holdAfter: [{ type: 'step_waiting', step: 'supabase.ready' }],
+    });
     await tid(page, 'resume-banner').waitFor();
     assert.match(await tid(page, 'resume-banner').innerText(), /Provisioneringen av Åsa Bageri avbröts när Fabrik stängdes/);
     await tid(page, 'resume-run').click();
@@ -293,6 +304,7 @@ describe('provisioning', () => {
     await openCustomer(page);
     await waitState(page, 'step-supabase.ready', 'waiting');
     assert.equal(await tid(page, 'step-waiting-supabase.ready').innerText(), 'Väntar på att Supabase-projektet startar — COMING_UP, 0:03');
+    await page.evaluate(() => window.__mockRelease());
     await waitAllSteps(page, 'succeeded');
     await tid(page, 'link-production').waitFor();
     assertClean();

@@ -140,16 +140,16 @@ pub fn apply_retention(
 ) -> crate::Result<Vec<i64>> {
     let cutoff = chrono::Utc::now() - chrono::Duration::days(days);
     let mut removed = Vec::new();
+    // Another seat's file is on another computer: each seat keeps and deletes its own.
     for b in store
-        .backups(customer_id, environment, false)?
+        .own_backups(customer_id, environment)?
         .into_iter()
         .skip(keep)
     {
         let old = chrono::DateTime::parse_from_rfc3339(&b.created_at)
             .map(|t| t < cutoff)
             .unwrap_or(false);
-        // Another seat's file is on another computer: only its own seat deletes it.
-        if !old || b.seat.as_deref() != Some(store.seat()) || Some(b.id) == spare {
+        if !old || Some(b.id) == spare {
             continue;
         }
         let path = match path_of(&b) {

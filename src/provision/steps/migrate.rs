@@ -54,7 +54,23 @@ async fn planned_files(ctx: &RunCtx) -> Result<Vec<Migration>, StepError> {
         .db(move |s| s.get_rollout(rollout))
         .await?
         .ok_or_else(missing)?;
-    serde_json::from_str(&row.migrations).map_err(|_| missing())
+    let files: Vec<Migration> = serde_json::from_str(&row.migrations).map_err(|_| missing())?;
+    // What was planned (and shown) is what is applied: a file whose text no longer has the
+    // hash it was planned with is refused before anything runs.
+    if let Some(m) = files
+        .iter()
+        .find(|m| crate::database::migration::sha256_hex(m.sql.as_bytes()) != m.sha256)
+    {
+        return Err(StepError::permanent(
+            ErrorCode::MigrationRefused,
+            params! { "problem" => format!(
+                "{v}_{n}.sql är inte filen som planerades (sha256 stämmer inte); planera en ny utrullning / {v}_{n}.sql is not the file that was planned (its sha256 differs); plan a new roll-out",
+                v = m.version,
+                n = m.name
+            ) },
+        ));
+    }
+    Ok(files)
 }
 
 async fn migrate(ctx: &RunCtx) -> Result<Done, StepError> {

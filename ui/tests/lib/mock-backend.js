@@ -437,6 +437,7 @@
   // so run_detail/list_runs always agree with what the window was told.
   const SCENARIO = CONFIG.scenario || {};
   const EVENT_DELAY = CONFIG.eventDelay ?? 40;
+  const HOLDS = [...(CONFIG.holdAfter || [])];
   const STEP_KEYS = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize'];
   const RESOURCE_KEYS = ['supabase.project', 'github.repo', 'vercel.project', 'n8n.workflow'];
   const STEP_LABEL = {
@@ -633,6 +634,17 @@
       applyToLedger(e);
       window.__mockEmitted.push(e);
       await emitEvent(e);
+      // A test that reads a passing state holds the stream there (CONFIG.holdAfter: the
+      // events' type and step, each held once, in order) until it calls
+      // window.__mockRelease(): no timing decides whether the state was still showing when
+      // the test looked.
+      const hold = HOLDS[0];
+      if (hold && e.type === hold.type && e.step === hold.step) {
+        HOLDS.shift();
+        await new Promise((release) => {
+          window.__mockRelease = release;
+        });
+      }
     }
   }
   window.__mockEmitted = [];
