@@ -298,8 +298,22 @@ async fn a_backup_and_a_restore_bring_back_every_row_and_psql_reads_the_script()
         "{wrong:?}"
     );
 
+    // Retention at its tightest: the restore's own backup of what it replaces keeps only the
+    // newest, and everything counts as old; the backup being restored is spared all the same.
+    case.world
+        .store
+        .set_setting("backup.keep_last", "1")
+        .unwrap();
+    case.world
+        .store
+        .set_setting("backup.keep_days", "-1")
+        .unwrap();
     let (_, state, events) = case.restore(b.id).await;
     restored(state, &events);
+    assert!(
+        case.backups().iter().any(|kept| kept.id == b.id),
+        "the backup a restore reads is not removed by its own backup's retention"
+    );
     assert_eq!(
         case.sums().await,
         original,

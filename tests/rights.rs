@@ -932,3 +932,31 @@ fn forged_backup_rows_push_no_seats_real_backups_out() {
         assert!(left.iter().any(|b| b.id == id), "{id} was removed");
     }
 }
+
+/// A register whose rights were applied from another declaration (an older Fabrik) gets this
+/// one's the next time its role opens it: the digest kept in `rights_applied` differs.
+#[test]
+fn rights_from_another_declaration_are_replaced_when_the_register_opens() {
+    let register = Register::new("reapply");
+    let otto = register.person("otto", "operator");
+    let probe = "INSERT INTO customers (name) SELECT 'x' WHERE false";
+    register.conn(&otto).execute_batch(probe).unwrap();
+
+    let admin = register.conn(&register.role);
+    admin
+        .execute_batch(&format!(
+            "REVOKE INSERT ON customers FROM {role}_operator;
+             UPDATE rights_applied SET digest = 'en äldre deklaration';",
+            role = register.role
+        ))
+        .unwrap();
+    let refused = register.conn(&otto).execute_batch(probe).unwrap_err();
+    assert_eq!(sqlstate(&refused), Some("42501"), "{refused}");
+
+    Store::connect(&register.config(&register.role)).unwrap();
+    register.conn(&otto).execute_batch(probe).unwrap();
+    let digest: String = admin
+        .query_row("SELECT digest FROM rights_applied", (), |r| r.get(0))
+        .unwrap();
+    assert_eq!(digest, fabrik::store::rights::digest());
+}
