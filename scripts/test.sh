@@ -71,11 +71,15 @@ export FABRIK_TEST_DATABASE_URL
 # cargo-nextest runs every test in a process of its own and the test binaries side by side
 # (.config/nextest.toml: four at a time, a stuck test's process group killed); cargo test ran
 # the binaries one after another, each waiting for its slowest test. Without nextest, cargo test.
+# The integration tests of each package are one binary (tests/all.rs), a module a file:
+# ON_POSTGRES picks the suites for the PostgreSQL pass below.
 if cargo nextest --version >/dev/null 2>&1; then
   RUST_TESTS=(cargo nextest run --cargo-quiet --hide-progress-bar --status-level fail "${ALL[@]}")
+  ON_POSTGRES=(--test all -E 'test(/^(runs_api|ownership)::/)')
 else
   export RUST_TEST_THREADS="${RUST_TEST_THREADS:-4}"
   RUST_TESTS=(cargo test --quiet "${ALL[@]}")
+  ON_POSTGRES=(--test all -- runs_api:: ownership::)
 fi
 
 say "Rust tests (core, CLI, simulator)"
@@ -85,9 +89,9 @@ cargo test --quiet "${ALL[@]}" --doc
 
 # The engine on the shared register: the suites where PostgreSQL's semantics differ most from
 # SQLite's (claims and leases of runs; the ledger and adoptions). The others run on it by hand:
-# FABRIK_TEST_REGISTER=postgres cargo test --test provision --test day_two --test update_modules
+# FABRIK_TEST_REGISTER=postgres cargo test --test all -- provision:: day_two:: update_modules::
 say "Engine tests on a PostgreSQL register"
-FABRIK_TEST_REGISTER=postgres FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}" --test runs_api --test ownership
+FABRIK_TEST_REGISTER=postgres FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}" "${ON_POSTGRES[@]}"
 
 say "UI tests (headless Chromium, mocked IPC)"
 npm --prefix ui test

@@ -4,7 +4,7 @@
 //! restore changes nothing, a changed file is refused, and no secret reaches a file, the
 //! register or a log.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

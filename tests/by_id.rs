@@ -6,7 +6,7 @@
 //! teardown then follow the renames to the customer's own resources and leave the strangers
 //! exactly as they were: files, commits, variables, deployments and links.
 
-mod common;
+use crate::common;
 
 use common::*;
 use fabrik::customer::{CustomerPatch, Module, ModuleManifest};

@@ -8,7 +8,7 @@ use assert_cmd::cargo::cargo_bin;
 use assert_cmd::prelude::*;
 use predicates::prelude::*;
 
-mod common;
+use crate::common;
 
 fn fabrik(db: &Path) -> Command {
     let mut c = Command::new(cargo_bin("fabrik"));

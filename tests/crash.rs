@@ -2,7 +2,7 @@
 //! with exactly one of each resource. Afterwards no secret (the agency token, the generated
 //! passwords) appears in the SQLite file, the log files, the CLI output or the JSON events.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

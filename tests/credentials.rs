@@ -2,7 +2,7 @@
 //! scope, wrong organization or team, each with its own message), deleted; through the core
 //! and through the CLI, with a sentinel token that must not appear anywhere afterwards.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::io::Write;

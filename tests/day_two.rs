@@ -2,7 +2,7 @@
 //! resume, a new production deployment, a new admin password, and a custom domain from added
 //! to verified to removed. Each lifecycle run also fails in the middle once and is rolled back.
 
-mod common;
+use crate::common;
 
 use common::*;
 use fabrik::customer::Status;

@@ -4,7 +4,7 @@
 //! site given back by the run's rollback, and every deployment that is not the customer's own
 //! READY production one refused with its own error, changing nothing. The CLI drives the same.
 
-mod common;
+use crate::common;
 
 use common::*;
 use fabrik::provision::{RunRequest, RunState};

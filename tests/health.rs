@@ -2,7 +2,7 @@
 //! of finding (missing, changed, unhealthy, paused, unreachable) made real in the simulator
 //! the way it happens at a provider, and the check's result kept in the register.
 
-mod common;
+use crate::common;
 
 use common::*;
 use fabrik::health::{FindingKind, Health, HealthPart};

@@ -5,7 +5,7 @@
 //! purpose writes the marker, is recorded in the ledger, and from then on the resource is the
 //! customer's.
 
-mod common;
+use crate::common;
 
 use common::*;
 use fabrik::customer::CustomerPatch;

@@ -1,7 +1,7 @@
 //! The shared pacer against fabrik-sim's rate limits: calls from separate clients of one
 //! process spend one provider budget in turn instead of being refused.
 
-mod common;
+use crate::common;
 
 use common::*;
 use fabrik::providers::resend::{Email, Resend};

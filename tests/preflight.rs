@@ -2,7 +2,7 @@
 //! before the first call is listed at once (`fabrik provision --plan`), and a run it stops has
 //! created nothing.
 
-mod common;
+use crate::common;
 
 use common::*;
 use fabrik::store::Store;

@@ -1,6 +1,6 @@
 //! The provisioning engine against fabrik-sim on a real PostgreSQL, with the real keyring.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

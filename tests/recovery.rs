@@ -5,7 +5,7 @@
 //! RESTORING back to healthy with the database as it was at the moment (a row written after
 //! it gone, the earlier ones there) and Fabrik's own backup of what it replaced on disk.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

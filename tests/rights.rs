@@ -12,7 +12,7 @@ use fabrik::store::runs::NewRun;
 use fabrik::store::Store;
 use fabrik::Error;
 
-mod common;
+use crate::common;
 
 /// Never a real password: found by the same search as the other sentinels if it leaks.
 const PASSWORD: &str = "SENTINEL-person-password-5b7e";

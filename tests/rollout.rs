@@ -6,7 +6,7 @@
 //! canary's restore brings its rows back exactly; kill -9 during a wave at several points, then
 //! start again: every history matches its schema and no file is applied twice.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

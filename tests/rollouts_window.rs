@@ -3,7 +3,7 @@
 //! refused while it is open, "Starta" answers at once and pressing it twice drives it once,
 //! and the roll-out ends with the instance's `migrate` run linked from its member.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! from "Provisionera" with events forwarded to the host, shown in the history, and torn
 //! down only after its slug is typed.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

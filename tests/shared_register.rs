@@ -8,7 +8,7 @@ use fabrik::customer::{CustomerDraft, ModuleManifest};
 use fabrik::store::db::{Live, LiveStatus, PgConn};
 use fabrik::store::Store;
 
-mod common;
+use crate::common;
 
 fn draft(name: &str) -> CustomerDraft {
     CustomerDraft {

@@ -10,7 +10,7 @@ use fabrik::customer::{
 use fabrik::store::{Store, SCHEMA_VERSION};
 use fabrik::Error;
 
-mod common;
+use crate::common;
 
 fn draft(name: &str, email: &str) -> CustomerDraft {
     CustomerDraft {

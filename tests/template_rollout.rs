@@ -8,7 +8,7 @@
 //! closes one and pushes to a third: `fabrik template status` moves the first's base, reports
 //! the second, and leaves the third as it is.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::process::Command;

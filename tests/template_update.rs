@@ -1,7 +1,7 @@
 //! Template updates through the library's public API on the shared corpus (tests/common): what
 //! an integration test against the simulated GitHub builds on, without the network.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -817,7 +817,7 @@ mod tests {
             .collect();
 
         CoreRules {
-            about: "Generated from the core by `UPDATE_UI_FIXTURES=1 cargo test -p fabrik --test ui_fixtures` (tests/ui_fixtures.rs). Do not edit.",
+            about: "Generated from the core by `UPDATE_UI_FIXTURES=1 cargo test -p fabrik --test all ui_fixtures::` (tests/ui_fixtures.rs). Do not edit.",
             limits: Limits {
                 slug_min: SLUG_MIN,
                 slug_max: SLUG_MAX,
@@ -853,6 +853,6 @@ mod tests {
             std::fs::write(&path, &fresh).expect("write the fixture");
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(committed == fresh, "{PATH} is stale: run `UPDATE_UI_FIXTURES=1 cargo test -p fabrik --test ui_fixtures` and commit it");
+        assert!(committed == fresh, "{PATH} is stale: run `UPDATE_UI_FIXTURES=1 cargo test -p fabrik --test all ui_fixtures::` and commit it");
     }
 }

@@ -3,7 +3,7 @@
 //! the modules variable in Vercel, a new production deployment — and a failed update is put
 //! back exactly as it was, except what someone changed after Fabrik wrote it.
 
-mod common;
+use crate::common;
 
 use common::*;
 use fabrik::customer::{CustomerPatch, Module, ModuleManifest, Status};

@@ -4,7 +4,7 @@
 //! any file of the backup repository; a restore writes the chosen version back exactly, with
 //! its activation, and a restore that fails after its write leaves the current one.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! stale and missing files (all operations or none), reads at a ref, auth, inventory, request
 //! log and faults. Responses are validated against contracts/gitea/gitea-contents-subset.swagger.json.
 
-mod common;
+use crate::common;
 
 use base64::Engine;
 use common::*;

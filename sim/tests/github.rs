@@ -1,6 +1,6 @@
 //! GitHub behaviour, validated against the official description.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! nested trees, refs and fast forwards, compare, pull requests with the lazy `mergeable`, merges,
 //! a person's own commits (`/__sim/github/commit`) and the secondary limit on writes.
 
-mod common;
+use crate::common;
 
 use base64::Engine as _;
 use common::*;

@@ -3,7 +3,7 @@
 //! on every update that changes something, what was PUT read back unchanged, and an active
 //! workflow still active (and re-published) after an update.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::{json, Value};

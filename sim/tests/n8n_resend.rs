@@ -1,6 +1,6 @@
 //! n8n and Resend behaviour, validated against the official descriptions.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::json;

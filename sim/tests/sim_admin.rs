@@ -1,6 +1,6 @@
 //! The `/__sim` test surface: faults, inventory, request log, reset, persistence, and the binary.
 
-mod common;
+use crate::common;
 
 use std::io::BufRead;
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! Supabase Management API and Auth admin behaviour, validated against the official descriptions.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! Vercel behaviour, validated against the official description.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! removeProjectDomain, verifyProjectDomain, getDomainConfig), validated against the official
 //! description, and the `/__sim` route that stands in for the customer's DNS.
 
-mod common;
+use crate::common;
 
 use common::*;
 use fabrik_sim::{SimConfig, SimHandle};

@@ -1,6 +1,6 @@
 // The customer rules of the fake backend, as a thin interpreter of the core's own rules:
 // ui/tests/fixtures/core-rules.json, generated from the Rust core by tests/ui_fixtures.rs
-// (`UPDATE_UI_FIXTURES=1 cargo test -p fabrik --test ui_fixtures`). The manifest, plans,
+// (`UPDATE_UI_FIXTURES=1 cargo test -p fabrik --test all ui_fixtures::`). The manifest, plans,
 // statuses, reserved slugs, limits, the message templates, each field problem's parameters and
 // how each character folds into a slug all come from that file; only the order of the checks
 // lives here, and tests/rules.test.mjs holds this file to every sample answer the core recorded

@@ -1,0 +1,14 @@
+//! Every integration test of the simulator, as one test binary (see tests/all.rs of the core).
+
+mod common;
+
+mod gitea;
+mod github;
+mod github_git;
+mod n8n_export;
+mod n8n_resend;
+mod pg_cleanup;
+mod sim_admin;
+mod supabase;
+mod vercel;
+mod vercel_domains;

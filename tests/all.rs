@@ -1,0 +1,37 @@
+//! Every integration test of the core and the CLI, as one test binary: each file is a module.
+//! One binary compiles the shared helpers and the generic code once and links once, where a
+//! binary a file compiled and linked them 29 times (minutes of the test command on two cores).
+//! nextest still runs every test in a process of its own. A suite alone: `cargo nextest run
+//! --test all -E 'test(/^provision::/)'` or `cargo test --test all provision::`.
+
+mod common;
+
+mod backup;
+mod by_id;
+mod cli;
+mod crash;
+mod credentials;
+mod day_two;
+mod deployments;
+mod docs;
+mod health;
+mod keyring;
+mod layers;
+mod ownership;
+mod pacing;
+mod preflight;
+mod provision;
+mod recovery;
+mod rights;
+mod rollout;
+mod rollouts_window;
+mod runs_api;
+mod sandbox_postgres;
+mod self_contained;
+mod shared_register;
+mod store;
+mod template_rollout;
+mod template_update;
+mod ui_fixtures;
+mod update_modules;
+mod workflow_backup;
