@@ -6,6 +6,7 @@ use super::{created_or_adopted, done, gone, Owned, StepDef};
 use crate::ledger::{BaseHow, StepKey};
 use crate::messages::{ErrorCode, Text};
 use crate::params;
+use crate::providers::ErrorKind;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::ownership;
 use crate::provision::{outputs, proof};
@@ -27,56 +28,35 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
     let (owner, name) = (s.repo_owner.clone(), ctx.customer.slug.clone());
     let template = format!("{}/{}", s.template_owner, s.template_repo);
     let uid = ctx.customer.uid.clone();
-    let (r, created) = match ctx.clients.github.repo(&owner, &name).await? {
-        Some(r) => {
-            let from_template = r
-                .template_repository
-                .as_ref()
-                .is_some_and(|t| t.full_name.eq_ignore_ascii_case(&template));
-            if !from_template {
-                return Err(StepError::permanent(
-                    ErrorCode::RepoNameTaken,
-                    params! { "repo" => format!("{owner}/{name}"), "template" => template },
-                ));
-            }
-            if ownership::carries(r.description.as_deref(), &uid) {
-                let created = ctx.intended_by_this_run(StepKey::GithubRepo).await?;
-                (r, created)
-            } else {
-                let full_name = format!("{owner}/{name}");
-                let desc = ownership::github_description_marked(
-                    r.description.as_deref(),
-                    &ctx.customer.name,
-                    &uid,
-                );
-                let github = &ctx.clients.github;
-                // Bound by GitHub's numeric id: a name can be given to a new repository.
-                ownership::adopt_or_refuse(
-                    ctx,
-                    StepKey::GithubRepo,
-                    ("GitHub-repot", "The GitHub repository"),
-                    &full_name,
-                    &r.id.to_string(),
-                    || async {
-                        github.set_description(&owner, &name, &desc).await?;
-                        Ok(())
-                    },
-                )
-                .await?;
-                (r, false)
-            }
-        }
+    // A first attempt creates at once: a name that is taken is refused by GitHub, and only
+    // then is the repository read (one call fewer for every new instance). A retried or
+    // resumed attempt reads first, since its create may have landed.
+    let intended = ctx.intended_by_this_run(StepKey::GithubRepo).await?;
+    let github = &ctx.clients.github;
+    let found = match intended {
+        true => github.repo(&owner, &name).await?,
+        false => None,
+    };
+    let (r, created) = match found {
+        Some(r) => existing(ctx, r, &template, intended).await?,
         None => {
             ctx.record_intent(StepKey::GithubRepo, &format!("{owner}/{name}"))
                 .await?;
             let desc = ownership::github_description(&ctx.customer.name, &uid);
-            (
-                ctx.clients
-                    .github
-                    .generate(&s.template_owner, &s.template_repo, &owner, &name, &desc)
-                    .await?,
-                true,
-            )
+            match github
+                .generate(&s.template_owner, &s.template_repo, &owner, &name, &desc)
+                .await
+            {
+                Ok(r) => (r, true),
+                // "Name already exists on this account" (422), whatever its wording.
+                Err(e) if matches!(e.kind, ErrorKind::Invalid | ErrorKind::Conflict) => {
+                    match github.repo(&owner, &name).await? {
+                        Some(r) => existing(ctx, r, &template, false).await?,
+                        None => return Err(e.into()),
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
     };
     let out = json!({
@@ -130,6 +110,50 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
     }
     write_client_config(ctx, &r.owner.login, &r.name).await?;
     done(created_or_adopted(created), Some(r.full_name.clone()), out)
+}
+
+/// A repository that is there already, and whether this run made it: the customer's by its
+/// marker (this run's own when it `intended` to create it), or generated from the template
+/// and adopted after the owner's confirmation; any other is refused with its name.
+async fn existing(
+    ctx: &RunCtx,
+    r: crate::providers::github::Repo,
+    template: &str,
+    intended: bool,
+) -> Result<(crate::providers::github::Repo, bool), StepError> {
+    let (owner, name) = (ctx.settings.repo_owner.clone(), ctx.customer.slug.clone());
+    let uid = &ctx.customer.uid;
+    let from_template = r
+        .template_repository
+        .as_ref()
+        .is_some_and(|t| t.full_name.eq_ignore_ascii_case(template));
+    if !from_template {
+        return Err(StepError::permanent(
+            ErrorCode::RepoNameTaken,
+            params! { "repo" => format!("{owner}/{name}"), "template" => template },
+        ));
+    }
+    if ownership::carries(r.description.as_deref(), uid) {
+        return Ok((r, intended));
+    }
+    let full_name = format!("{owner}/{name}");
+    let desc =
+        ownership::github_description_marked(r.description.as_deref(), &ctx.customer.name, uid);
+    let github = &ctx.clients.github;
+    // Bound by GitHub's numeric id: a name can be given to a new repository.
+    ownership::adopt_or_refuse(
+        ctx,
+        StepKey::GithubRepo,
+        ("GitHub-repot", "The GitHub repository"),
+        &full_name,
+        &r.id.to_string(),
+        || async {
+            github.set_description(&owner, &name, &desc).await?;
+            Ok(())
+        },
+    )
+    .await?;
+    Ok((r, false))
 }
 
 /// The template commit whose tree the repository's first commit has (GitHub generates a

@@ -371,7 +371,10 @@ pub(super) fn customer_secret(ctx: &RunCtx, which: CustomerSecret) -> SecretKey 
 }
 
 /// Reads a per-customer secret (moving one an older Fabrik kept under the slug).
-async fn read_secret(ctx: &RunCtx, which: CustomerSecret) -> Result<Option<Secret>, StepError> {
+pub(super) async fn read_secret(
+    ctx: &RunCtx,
+    which: CustomerSecret,
+) -> Result<Option<Secret>, StepError> {
     let (secrets, uid, slug) = (
         ctx.secrets.clone(),
         ctx.customer.uid.clone(),

@@ -3,7 +3,7 @@
 use crate::provision::outputs;
 use serde_json::{json, Value};
 
-use super::{created_or_adopted, customer_secret, done, kept_secret, Owned, StepDef};
+use super::{created_or_adopted, customer_secret, done, kept_secret, read_secret, Owned, StepDef};
 use crate::ledger::events::StepOutcome;
 use crate::ledger::LogLevel;
 use crate::ledger::StepKey;
@@ -337,19 +337,27 @@ async fn admin_user(ctx: &RunCtx) -> Result<Done, StepError> {
     let project_ref = ctx.out::<outputs::SupabaseProject>()?.project_ref;
     let keys = ctx.api_keys().await?;
     let email = &ctx.customer.admin_email;
-    let (user_id, outcome) = match ctx
-        .clients
-        .supabase
-        .find_user(&project_ref, &keys, email)
-        .await?
-    {
-        // This run made it (before a crash, a lost answer, or on a seat that then died).
-        Some(u) if ctx.intended_by_this_run(StepKey::SupabaseAdminUser).await? => {
-            (u.id, StepOutcome::Created)
+    // A first attempt creates at once (an address that is taken answers email_exists, and
+    // only then is the user looked up); a retried or resumed one looks first, since its
+    // create may have landed.
+    let intended = ctx.intended_by_this_run(StepKey::SupabaseAdminUser).await?;
+    let found = match intended {
+        true => {
+            ctx.clients
+                .supabase
+                .find_user(&project_ref, &keys, email)
+                .await?
         }
-        Some(u) => (u.id, StepOutcome::Adopted),
+        false => None,
+    };
+    let (user_id, outcome) = match found {
+        // This run made it (before a crash, a lost answer, or on a seat that then died).
+        Some(u) => (u.id, StepOutcome::Created),
         None => {
             ctx.record_intent(StepKey::SupabaseAdminUser, email).await?;
+            let kept_before = read_secret(ctx, CustomerSecret::AdminPassword)
+                .await?
+                .is_some();
             let password = kept_secret(ctx, CustomerSecret::AdminPassword).await?;
             match ctx
                 .clients
@@ -358,7 +366,8 @@ async fn admin_user(ctx: &RunCtx) -> Result<Done, StepError> {
                 .await
             {
                 Ok(u) => (u.id, StepOutcome::Created),
-                // email_exists: made by a lost earlier answer; find it again to get its id.
+                // email_exists: a user made before (by a lost answer of this run's, or found
+                // as it is); find it to get its id.
                 Err(e) if e.kind == ErrorKind::Conflict => {
                     let found = ctx
                         .clients
@@ -366,7 +375,19 @@ async fn admin_user(ctx: &RunCtx) -> Result<Done, StepError> {
                         .find_user(&project_ref, &keys, email)
                         .await?;
                     let u = found.ok_or(StepError::Provider(e))?;
-                    (u.id, StepOutcome::Adopted)
+                    if intended {
+                        (u.id, StepOutcome::Created)
+                    } else {
+                        // Never this user's password: the welcome email must not carry it.
+                        if !kept_before {
+                            let (secrets, key) = (
+                                ctx.secrets.clone(),
+                                customer_secret(ctx, CustomerSecret::AdminPassword),
+                            );
+                            crate::blocking::run(move || secrets.delete(&key)).await?;
+                        }
+                        (u.id, StepOutcome::Adopted)
+                    }
                 }
                 Err(e) => Err(e)?,
             }

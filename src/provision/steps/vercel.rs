@@ -9,7 +9,7 @@ use crate::ledger::LogLevel;
 use crate::ledger::StepKey;
 use crate::messages::{ErrorCode, Text};
 use crate::params;
-use crate::providers::vercel::{EnvValue, EnvVar};
+use crate::providers::vercel::{EnvValue, EnvVar, Project};
 use crate::providers::{ErrorKind, ProviderError};
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::ownership;
@@ -42,63 +42,83 @@ async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
     let name = ctx.customer.slug.clone();
     let repo = ctx.out::<outputs::GithubRepo>()?.full_name();
     let uid = ctx.customer.uid.clone();
-    let (p, created) = match ctx.clients.vercel.project(&name).await? {
-        Some(p) => {
-            let linked = p.link.as_ref().and_then(|l| match (&l.org, &l.repo) {
-                (Some(o), Some(r)) if !r.contains('/') => Some(format!("{o}/{r}")),
-                (_, Some(r)) => Some(r.clone()),
-                _ => None,
-            });
-            if linked
-                .as_ref()
-                .is_some_and(|l| !l.eq_ignore_ascii_case(&repo))
-            {
-                return Err(StepError::permanent(
-                    ErrorCode::VercelNameTaken,
-                    params! { "name" => name, "repo" => linked.unwrap_or_default() },
-                ));
-            }
-            if p.plain_env(ownership::VERCEL_ENV_KEY) == Some(uid.as_str()) {
-                let created = ctx.intended_by_this_run(StepKey::VercelProject).await?;
-                (p, created)
-            } else {
-                let vercel = &ctx.clients.vercel;
-                let id = p.id.clone();
-                ownership::adopt_or_refuse(
-                    ctx,
-                    StepKey::VercelProject,
-                    ("Vercel-projektet", "The Vercel project"),
-                    &name,
-                    &p.id,
-                    || async {
-                        vercel.put_env(&id, &ownership::vercel_env(&uid)).await?;
-                        Ok(())
-                    },
-                )
-                .await?;
-                (p, false)
-            }
-        }
+    // A first attempt creates at once: Vercel refuses a name that is taken (409), and only
+    // then is the project read (one call fewer for every new instance). A retried or resumed
+    // attempt reads first, since its create may have landed.
+    let intended = ctx.intended_by_this_run(StepKey::VercelProject).await?;
+    let vercel = &ctx.clients.vercel;
+    let found = match intended {
+        true => vercel.project(&name).await?,
+        false => None,
+    };
+    let (p, created) = match found {
+        Some(p) => existing(ctx, p, &repo, intended).await?,
         None => {
             ctx.record_intent(StepKey::VercelProject, &name).await?;
-            (
-                ctx.clients
-                    .vercel
-                    .create_project(
-                        &name,
-                        &repo,
-                        &ctx.settings.vercel_framework,
-                        &ownership::vercel_env(&uid),
-                    )
-                    .await?,
-                true,
-            )
+            let framework = &ctx.settings.vercel_framework;
+            match vercel
+                .create_project(&name, &repo, framework, &ownership::vercel_env(&uid))
+                .await
+            {
+                Ok(p) => (p, true),
+                Err(e) if matches!(e.kind, ErrorKind::Conflict | ErrorKind::Invalid) => {
+                    match vercel.project(&name).await? {
+                        Some(p) => existing(ctx, p, &repo, false).await?,
+                        None => return Err(e.into()),
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
     };
     let out = json!({ "id": p.id, "name": p.name });
     ctx.record_resource(StepKey::VercelProject, &p.id, created, &out)
         .await?;
     done(created_or_adopted(created), Some(p.id), out)
+}
+
+/// A project that is there already, and whether this run made it: linked to another
+/// repository it is refused; carrying the customer's marker it is theirs (this run's own when
+/// it `intended` to create it); else adopted after the owner's confirmation.
+async fn existing(
+    ctx: &RunCtx,
+    p: Project,
+    repo: &str,
+    intended: bool,
+) -> Result<(Project, bool), StepError> {
+    let (name, uid) = (ctx.customer.slug.clone(), ctx.customer.uid.clone());
+    let linked = p.link.as_ref().and_then(|l| match (&l.org, &l.repo) {
+        (Some(o), Some(r)) if !r.contains('/') => Some(format!("{o}/{r}")),
+        (_, Some(r)) => Some(r.clone()),
+        _ => None,
+    });
+    if linked
+        .as_ref()
+        .is_some_and(|l| !l.eq_ignore_ascii_case(repo))
+    {
+        return Err(StepError::permanent(
+            ErrorCode::VercelNameTaken,
+            params! { "name" => name, "repo" => linked.unwrap_or_default() },
+        ));
+    }
+    if p.plain_env(ownership::VERCEL_ENV_KEY) == Some(uid.as_str()) {
+        return Ok((p, intended));
+    }
+    let vercel = &ctx.clients.vercel;
+    let id = p.id.clone();
+    ownership::adopt_or_refuse(
+        ctx,
+        StepKey::VercelProject,
+        ("Vercel-projektet", "The Vercel project"),
+        &name,
+        &p.id,
+        || async {
+            vercel.put_env(&id, &ownership::vercel_env(&uid)).await?;
+            Ok(())
+        },
+    )
+    .await?;
+    Ok((p, false))
 }
 
 async fn find_project(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Value)>, StepError> {
