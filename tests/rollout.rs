@@ -752,3 +752,94 @@ async fn a_file_edited_after_the_plan_is_refused_by_its_hash() {
         .await;
     assert_eq!(organizations.len(), 1, "the table is still there");
 }
+
+/// The restore step proves the project like every changing step (issue #45): with the
+/// ledger's project re-pointed at a database Fabrik did not make (someone edited the
+/// register), a restore of the customer's own backup is refused before it replaces anything,
+/// and that database keeps its rows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restore_pointed_at_another_project_is_refused_and_changes_nothing() {
+    let Some(f) = fleet("restore-proof", &["Bevisad Kund AB"]).await else {
+        return;
+    };
+    let slug = &f.slugs[0];
+    let backup = f
+        .engine
+        .run(
+            slug,
+            &RunRequest::Backup { scheduled: None },
+            Events::default().sink(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(backup, RunState::Succeeded);
+    let customer = f.store.get_customer(slug).unwrap().id;
+    let taken = f
+        .store
+        .backups(customer, Environment::Production, false)
+        .unwrap();
+    let foreign = seed(
+        &f.sim,
+        serde_json::json!({"kind": "supabase_project", "name": "byrans-egen-databas"}),
+    )
+    .await["ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sb = &f.engine.clients().supabase;
+    sb.run_query(
+        &foreign,
+        "create table public.byrans (x int); insert into public.byrans values (1), (2)",
+    )
+    .await
+    .unwrap();
+
+    let conn = rusqlite::Connection::open(&f.db).unwrap();
+    let edited = conn
+        .execute(
+            "update run_steps set output = json_set(output, '$.ref', ?1), external_id = ?1
+              where key = 'supabase.project'",
+            [&foreign],
+        )
+        .unwrap();
+    assert!(edited >= 1);
+    drop(conn);
+
+    let events = Events::default();
+    let state = f
+        .engine
+        .run(
+            slug,
+            &RunRequest::Restore {
+                backup: taken[0].id,
+                confirmation: slug.clone(),
+            },
+            events.sink(),
+        )
+        .await
+        .unwrap();
+    assert_ne!(state, RunState::Succeeded, "{}", events.json());
+    let restore: Vec<Value> = events
+        .all()
+        .iter()
+        .map(|e| serde_json::to_value(e).unwrap())
+        .filter(|e| e["step"] == "supabase.restore_backup")
+        .collect();
+    assert!(
+        restore.iter().any(|e| e["type"] == "step_failed")
+            && !restore.iter().any(|e| e["type"] == "step_done"),
+        "{}",
+        events.json()
+    );
+    let rows = sb
+        .run_query(&foreign, "select count(*)::bigint as n from public.byrans")
+        .await
+        .unwrap();
+    assert_eq!(
+        rows[0]["n"]
+            .as_i64()
+            .or(rows[0]["n"].as_str().and_then(|s| s.parse().ok())),
+        Some(2),
+        "the other database is as it was"
+    );
+}
