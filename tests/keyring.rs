@@ -73,12 +73,23 @@ fn customer_secrets_are_kept_per_customer() {
     s.delete(&a).unwrap();
 }
 
+/// A test's name as the test binary knows it: its path below the crate (`keyring::…`).
+fn this_module(test: &str) -> String {
+    let path = module_path!().split_once("::").map_or("", |(_, m)| m);
+    format!("{path}::{test}")
+}
+
 /// Runs the keyring in a child process whose environment lacks a usable session bus.
 fn child_without_bus(bus: &str) -> (String, Duration) {
     let exe = std::env::current_exe().unwrap();
     let started = Instant::now();
     let out = Command::new(exe)
-        .args(["--exact", "child_probe", "--nocapture", "--include-ignored"])
+        .args([
+            "--exact",
+            &this_module("child_probe"),
+            "--nocapture",
+            "--include-ignored",
+        ])
         .env("FABRIK_KEYRING_PROBE", "1")
         .env("DBUS_SESSION_BUS_ADDRESS", bus)
         .output()

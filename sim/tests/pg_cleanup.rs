@@ -7,6 +7,12 @@ use std::time::{Duration, Instant};
 
 const CHILD: &str = "FABRIK_PG_CLEANUP_CHILD";
 
+/// A test's name as the test binary knows it: its path below the crate (`pg_cleanup::…`).
+fn this_module(test: &str) -> String {
+    let path = module_path!().split_once("::").map_or("", |(_, m)| m);
+    format!("{path}::{test}")
+}
+
 /// Run as a child process by the test below: start a cluster, say where it lives, and die
 /// without dropping anything.
 #[test]
@@ -33,7 +39,7 @@ fn a_cluster_is_stopped_and_removed_when_its_test_process_dies() {
     let out = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "child_starts_a_cluster_and_aborts",
+            &this_module("child_starts_a_cluster_and_aborts"),
             "--nocapture",
         ])
         .env(CHILD, "1")
@@ -164,7 +170,7 @@ fn a_persistent_cluster_is_stopped_but_kept_when_its_process_dies() {
     let out = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "child_starts_a_persistent_cluster_and_aborts",
+            &this_module("child_starts_a_persistent_cluster_and_aborts"),
             "--nocapture",
         ])
         .env(PERSISTENT_CHILD, dir.path())
