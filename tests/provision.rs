@@ -97,13 +97,23 @@ async fn happy_path_creates_one_of_each_and_a_rerun_creates_nothing() {
             && c.instance.n8n_workflow_id.is_some()
     );
 
-    // Provisioning the same customer again adopts everything and sends no second email.
+    // Provisioning the same customer again adopts everything and sends no second email. Here
+    // on a seat whose keyring never held the admin's password: a first attempt creates the
+    // admin at once, Supabase answers email_exists, and the admin is adopted; the password
+    // that attempt had kept is removed again, since it is not the user's and no email may
+    // carry it.
+    let admin_password = fabrik::secrets::SecretKey::Customer {
+        customer: c.uid.clone(),
+        which: fabrik::secrets::CustomerSecret::AdminPassword,
+    };
+    assert!(secrets.delete(&admin_password).unwrap());
     let again = engine.record(&slug, &RunRequest::Provision).unwrap();
     assert_ne!(again.run_id, run.run_id);
+    let events = Events::default();
     let state = engine
         .drive(
             again.driver.clone().expect("this caller drives the run"),
-            Events::default().sink(),
+            events.sink(),
             CancellationToken::new(),
             false,
         )
@@ -114,6 +124,17 @@ async fn happy_path_creates_one_of_each_and_a_rerun_creates_nothing() {
         counts(&inventory(&sim).await),
         counts(&inv),
         "a second run created nothing"
+    );
+    let admin = events
+        .all()
+        .iter()
+        .map(|e| serde_json::to_value(e).unwrap())
+        .find(|e| e["type"] == "step_done" && e["step"] == "supabase.admin_user")
+        .unwrap();
+    assert_eq!(admin["outcome"], "adopted", "{}", events.json());
+    assert!(
+        secrets.get(&admin_password).unwrap().is_none(),
+        "no password is kept for an admin whose password Fabrik did not choose"
     );
     cleanup(&engine, &slug).await;
     sim.shutdown().await;
