@@ -2,7 +2,7 @@
 # Runs every test, installing what is missing first:
 #   1. formatting and lints;
 #   2. Rust unit, property and integration tests (core, CLI, simulator against a real PostgreSQL);
-#   3. UI tests in headless Chromium with the Tauri IPC mocked (beside the Rust tests);
+#   3. UI tests in headless Chromium with the Tauri IPC mocked;
 #   4. end-to-end tests that drive the real app window under Xvfb through tauri-driver.
 # Nothing here reaches the internet once the packages are installed.
 set -euo pipefail
@@ -84,12 +84,6 @@ else
   ON_POSTGRES=(--test all -- runs_api:: ownership::)
 fi
 
-# The UI tests (headless Chromium, the Tauri IPC mocked) run beside the Rust tests, which wait
-# on the simulator's clocks for about a third of their time; their report follows those.
-say "UI tests (headless Chromium, mocked IPC), in the background"
-npm --prefix ui test >"$WORK/ui-tests.log" 2>&1 &
-UI_TESTS=$!
-
 say "Rust tests (core, CLI, simulator)"
 FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}"
 # Documentation examples (nextest does not run them).
@@ -101,11 +95,8 @@ cargo test --quiet "${ALL[@]}" --doc
 say "Engine tests on a PostgreSQL register"
 FABRIK_TEST_REGISTER=postgres FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}" "${ON_POSTGRES[@]}"
 
-say "UI tests (headless Chromium, mocked IPC): their report"
-UI_STATUS=0
-wait "$UI_TESTS" || UI_STATUS=$?
-cat "$WORK/ui-tests.log"
-[ "$UI_STATUS" -eq 0 ] || { echo "The UI tests failed (above)." >&2; exit "$UI_STATUS"; }
+say "UI tests (headless Chromium, mocked IPC)"
+npm --prefix ui test
 
 say "End-to-end tests (the real window under Xvfb)"
 FABRIK_APP="${CARGO_TARGET_DIR:-$ROOT/target}/debug/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/
