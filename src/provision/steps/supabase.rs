@@ -366,9 +366,9 @@ async fn admin_user(ctx: &RunCtx) -> Result<Done, StepError> {
                 .await
             {
                 Ok(u) => (u.id, StepOutcome::Created),
-                // email_exists: a user made before (by a lost answer of this run's, or found
-                // as it is); find it to get its id.
-                Err(e) if e.kind == ErrorKind::Conflict => {
+                // email_exists (or an Auth that words it otherwise): a user made before, by a
+                // lost answer of this run's or found as it is; find it to get its id.
+                Err(e) if matches!(e.kind, ErrorKind::Conflict | ErrorKind::Invalid) => {
                     let found = ctx
                         .clients
                         .supabase
