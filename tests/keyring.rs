@@ -194,3 +194,87 @@ fn customer_secrets_move_from_the_slug_to_the_customers_id() {
     s.forget_customer(uid, slug);
     assert!(s.get(&under(uid)).unwrap().is_none());
 }
+
+/// gnome-keyring dies on some requests when many clients ask at once (the test command saw
+/// `g_variant_new: expected GVariant of type 'v'`, exit by SIGTRAP) and the session starts it
+/// again (`scripts/keyring-session.sh` keeps it): an operation asked while it is away is asked
+/// again and succeeds, and what was kept before is still there. In a session of its own, so
+/// no other test's keyring goes away.
+#[test]
+fn a_keyring_daemon_that_dies_is_waited_for_and_keeps_its_entries() {
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/keyring-session.sh");
+    let dir = tempfile::tempdir().unwrap();
+    let (data, run) = (dir.path().join("data"), dir.path().join("run"));
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::create_dir_all(&run).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let out = match Command::new("bash")
+        .arg(&script)
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            &this_module("child_daemon_dies"),
+            "--nocapture",
+            "--include-ignored",
+        ])
+        .env("FABRIK_KEYRING_DIES", "1")
+        .env("XDG_DATA_HOME", &data)
+        .env("XDG_RUNTIME_DIR", &run)
+        .output()
+    {
+        Ok(out) => out,
+        Err(e) if !keyring_required() => return eprintln!("skipping: {e}"),
+        Err(e) => panic!("{e}"),
+    };
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    if !keyring_required() && text.contains("skipping") {
+        return;
+    }
+    assert!(text.contains("DIES ok"), "{text}");
+}
+
+#[test]
+#[ignore = "run by a_keyring_daemon_that_dies_is_waited_for_and_keeps_its_entries in a session of its own"]
+fn child_daemon_dies() {
+    if std::env::var_os("FABRIK_KEYRING_DIES").is_none() {
+        return;
+    }
+    let s = SecretStore::new("dies");
+    let key = SecretKey::Token(Provider::Github);
+    s.set(&key, &Secret::new("SENTINEL-before".to_string()))
+        .unwrap();
+    let runtime = std::env::var("XDG_RUNTIME_DIR").unwrap();
+    let mine = format!("XDG_RUNTIME_DIR={runtime}");
+    let daemons: Vec<String> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            std::fs::read_to_string(p.join("comm")).is_ok_and(|c| c.trim() == "gnome-keyring-d")
+                && std::fs::read(p.join("environ"))
+                    .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == mine.as_bytes()))
+        })
+        .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
+        .collect();
+    assert!(!daemons.is_empty(), "this session's gnome-keyring-daemon");
+    let killed = Command::new("kill")
+        .arg("-9")
+        .args(&daemons)
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    // Asked while it is away: the answer waits for the daemon the session starts again.
+    assert_eq!(
+        s.get(&key).unwrap().unwrap().expose(),
+        "SENTINEL-before",
+        "kept across the daemon's death"
+    );
+    s.set(&key, &Secret::new("SENTINEL-after".to_string()))
+        .unwrap();
+    assert_eq!(s.get(&key).unwrap().unwrap().expose(), "SENTINEL-after");
+    s.delete(&key).unwrap();
+    println!("DIES ok");
+}

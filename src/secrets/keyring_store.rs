@@ -190,27 +190,56 @@ impl SecretStore {
         answer.map_err(|_| timed_out)
     }
 
-    pub fn get(&self, key: &SecretKey) -> Result<Option<Secret>, SecretError> {
-        match self.call(key, |e| e.get_password())? {
-            Ok(v) => Ok(Some(Secret::new(v))),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(classify(e)),
+    /// `op` once more, twice at most, when the keyring daemon left the bus while it was asked:
+    /// gnome-keyring dies on some requests (seen: `g_variant_new: expected GVariant of type 'v'`
+    /// under many clients at once) and is started again by the session, so a run does not
+    /// fail on it. Every operation is the same when repeated (a value written is the same
+    /// value). A keyring that is not there at all is reported within about a second.
+    fn again<T>(&self, mut op: impl FnMut() -> Result<T, SecretError>) -> Result<T, SecretError> {
+        const ATTEMPTS: u32 = 3;
+        const PAUSE: Duration = Duration::from_millis(400);
+        let went_away = |e: &SecretError| match e {
+            SecretError::NoSecretService => true,
+            SecretError::Backend(t) => {
+                t.contains("disconnected") || t.contains("NoReply") || t.contains("does not exist")
+            }
+            _ => false,
+        };
+        let mut attempt = 1;
+        loop {
+            match op() {
+                Err(e) if attempt < ATTEMPTS && went_away(&e) => {
+                    std::thread::sleep(PAUSE);
+                    attempt += 1;
+                }
+                answer => return answer,
+            }
         }
     }
 
+    pub fn get(&self, key: &SecretKey) -> Result<Option<Secret>, SecretError> {
+        self.again(|| match self.call(key, |e| e.get_password())? {
+            Ok(v) => Ok(Some(Secret::new(v))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(classify(e)),
+        })
+    }
+
     pub fn set(&self, key: &SecretKey, secret: &Secret) -> Result<(), SecretError> {
-        let value = secret.clone();
-        self.call(key, move |e| e.set_password(value.expose()))?
-            .map_err(classify)
+        self.again(|| {
+            let value = secret.clone();
+            self.call(key, move |e| e.set_password(value.expose()))?
+                .map_err(classify)
+        })
     }
 
     /// Removes the entry; `false` when there was none.
     pub fn delete(&self, key: &SecretKey) -> Result<bool, SecretError> {
-        match self.call(key, |e| e.delete_credential())? {
+        self.again(|| match self.call(key, |e| e.delete_credential())? {
             Ok(()) => Ok(true),
             Err(keyring::Error::NoEntry) => Ok(false),
             Err(e) => Err(classify(e)),
-        }
+        })
     }
 
     /// A customer's secret, under its uid; one stored under its slug by an older Fabrik is
