@@ -514,8 +514,8 @@ impl ErrorCode {
                 "The database could not be restored from backup {backup} and is as it was: {detail}",
             ),
             RestoreMismatch => t(
-                "Återställningen från säkerhetskopia {backup} gav inte tillbaka samma rader: {tables}",
-                "The restore from backup {backup} did not bring back the same rows: {tables}",
+                "Återställningen från säkerhetskopia {backup} är gjord (databasen är ersatt), men den gav inte tillbaka samma rader: {tables}",
+                "The restore from backup {backup} was committed (the database is replaced), but it did not bring back the same rows: {tables}",
             ),
             RecoveryNotOnPlan => t(
                 "Supabase-projektet för {slug} har ingen återställning till en tidpunkt (PITR) och inga fysiska säkerhetskopior på sin plan — använd Fabriks egna säkerhetskopior: fabrik backup list {slug}",
