@@ -6,7 +6,6 @@ use super::{created_or_adopted, done, gone, Owned, StepDef};
 use crate::ledger::{BaseHow, StepKey};
 use crate::messages::{ErrorCode, Text};
 use crate::params;
-use crate::providers::ErrorKind;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::ownership;
 use crate::provision::{outputs, proof};
@@ -28,36 +27,19 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
     let (owner, name) = (s.repo_owner.clone(), ctx.customer.slug.clone());
     let template = format!("{}/{}", s.template_owner, s.template_repo);
     let uid = ctx.customer.uid.clone();
-    // A first attempt creates at once: a name that is taken is refused by GitHub, and only
-    // then is the repository read (one call fewer for every new instance). A retried or
-    // resumed attempt reads first, since its create may have landed.
-    let intended = ctx.intended_by_this_run(StepKey::GithubRepo).await?;
     let github = &ctx.clients.github;
-    let found = match intended {
-        true => github.repo(&owner, &name).await?,
-        false => None,
-    };
+    let desc = ownership::github_description(&ctx.customer.name, &uid);
+    let found = super::create_first(
+        ctx,
+        StepKey::GithubRepo,
+        &format!("{owner}/{name}"),
+        || github.repo(&owner, &name),
+        || github.generate(&s.template_owner, &s.template_repo, &owner, &name, &desc),
+    )
+    .await?;
     let (r, created) = match found {
-        Some(r) => existing(ctx, r, &template, intended).await?,
-        None => {
-            ctx.record_intent(StepKey::GithubRepo, &format!("{owner}/{name}"))
-                .await?;
-            let desc = ownership::github_description(&ctx.customer.name, &uid);
-            match github
-                .generate(&s.template_owner, &s.template_repo, &owner, &name, &desc)
-                .await
-            {
-                Ok(r) => (r, true),
-                // "Name already exists on this account" (422), whatever its wording.
-                Err(e) if matches!(e.kind, ErrorKind::Invalid | ErrorKind::Conflict) => {
-                    match github.repo(&owner, &name).await? {
-                        Some(r) => existing(ctx, r, &template, false).await?,
-                        None => return Err(e.into()),
-                    }
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
+        super::Made::Created(r) => (r, true),
+        super::Made::Existing { it, intended } => existing(ctx, it, &template, intended).await?,
     };
     let out = json!({
         "id": r.id, "full_name": r.full_name, "html_url": r.html_url, "owner": r.owner.login, "name": r.name,

@@ -354,6 +354,52 @@ fn done(
     })
 }
 
+/// What `create_first` came to: made by this call, or there already (`intended`: this run
+/// meant to create it, so a retry or resume may be finding its own).
+enum Made<T> {
+    Created(T),
+    Existing { it: T, intended: bool },
+}
+
+/// The one rule for a resource named by the customer: a first attempt creates at once, and
+/// only a refusal (the name is taken, whatever the provider's wording) has it looked up; a
+/// retried or resumed attempt looks first, since its create may have landed. One look-up
+/// fewer for every new instance.
+async fn create_first<T, L, LF, C, CF>(
+    ctx: &RunCtx,
+    step: StepKey,
+    intent: &str,
+    find: L,
+    create: C,
+) -> Result<Made<T>, StepError>
+where
+    L: Fn() -> LF,
+    LF: Future<Output = Result<Option<T>, crate::providers::ProviderError>>,
+    C: FnOnce() -> CF,
+    CF: Future<Output = Result<T, crate::providers::ProviderError>>,
+{
+    use crate::providers::ErrorKind;
+    let intended = ctx.intended_by_this_run(step).await?;
+    if intended {
+        if let Some(it) = find().await? {
+            return Ok(Made::Existing { it, intended });
+        }
+    }
+    ctx.record_intent(step, intent).await?;
+    match create().await {
+        Ok(it) => Ok(Made::Created(it)),
+        Err(e) if matches!(e.kind, ErrorKind::Invalid | ErrorKind::Conflict) => match find().await?
+        {
+            Some(it) => Ok(Made::Existing {
+                it,
+                intended: false,
+            }),
+            None => Err(e.into()),
+        },
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn created_or_adopted(created: bool) -> StepOutcome {
     if created {
         StepOutcome::Created

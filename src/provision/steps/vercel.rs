@@ -42,34 +42,19 @@ async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
     let name = ctx.customer.slug.clone();
     let repo = ctx.out::<outputs::GithubRepo>()?.full_name();
     let uid = ctx.customer.uid.clone();
-    // A first attempt creates at once: Vercel refuses a name that is taken (409), and only
-    // then is the project read (one call fewer for every new instance). A retried or resumed
-    // attempt reads first, since its create may have landed.
-    let intended = ctx.intended_by_this_run(StepKey::VercelProject).await?;
     let vercel = &ctx.clients.vercel;
-    let found = match intended {
-        true => vercel.project(&name).await?,
-        false => None,
-    };
+    let (framework, marker) = (&ctx.settings.vercel_framework, ownership::vercel_env(&uid));
+    let found = super::create_first(
+        ctx,
+        StepKey::VercelProject,
+        &name,
+        || vercel.project(&name),
+        || vercel.create_project(&name, &repo, framework, &marker),
+    )
+    .await?;
     let (p, created) = match found {
-        Some(p) => existing(ctx, p, &repo, intended).await?,
-        None => {
-            ctx.record_intent(StepKey::VercelProject, &name).await?;
-            let framework = &ctx.settings.vercel_framework;
-            match vercel
-                .create_project(&name, &repo, framework, &ownership::vercel_env(&uid))
-                .await
-            {
-                Ok(p) => (p, true),
-                Err(e) if matches!(e.kind, ErrorKind::Conflict | ErrorKind::Invalid) => {
-                    match vercel.project(&name).await? {
-                        Some(p) => existing(ctx, p, &repo, false).await?,
-                        None => return Err(e.into()),
-                    }
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
+        super::Made::Created(p) => (p, true),
+        super::Made::Existing { it, intended } => existing(ctx, it, &repo, intended).await?,
     };
     let out = json!({ "id": p.id, "name": p.name });
     ctx.record_resource(StepKey::VercelProject, &p.id, created, &out)
