@@ -58,6 +58,12 @@ pub fn supabase(status: u16, message: &str) -> Response {
     json_response(status, json!({ "message": message }))
 }
 
+/// The Management API's answer for a project ref it does not know (or that the token's
+/// organizations do not hold).
+pub fn supabase_project_not_found() -> Response {
+    supabase(404, "Project not found")
+}
+
 pub const GITHUB_DOCS: &str = "https://docs.github.com/rest";
 
 /// GitHub `basic-error`.

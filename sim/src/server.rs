@@ -27,7 +27,11 @@ pub fn router(st: Arc<AppState>) -> Router {
         .nest("/supabase", providers::supabase::router(st.clone()))
         .merge(providers::supabase_auth::router(st.clone()))
         .merge(providers::supabase_data::router(st.clone()))
-        .nest("/github", providers::github::router(st.clone()))
+        // The Git database routes sit under the same token check and limits as the rest.
+        .nest(
+            "/github",
+            providers::github::router(st.clone(), providers::github_git::router()),
+        )
         .nest("/vercel", providers::vercel::router(st.clone()))
         // The sites Vercel serves, as an anonymous visitor sees them (no token).
         .route(

@@ -23,7 +23,7 @@ type St = State<Arc<AppState>>;
 
 const SECONDARY_MESSAGE: &str = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.";
 
-pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
+pub fn router(st: Arc<AppState>, git: Router<Arc<AppState>>) -> Router<Arc<AppState>> {
     Router::new()
         .route("/user", get(get_user))
         .route("/user/repos", get(list_repos))
@@ -48,7 +48,7 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
             "/repos/{owner}/{repo}/contents/{*path}",
             get(contents).put(put_contents),
         )
-        .merge(super::github_git::router())
+        .merge(git)
         .route_layer(middleware::from_fn_with_state(st, auth_and_limit))
 }
 

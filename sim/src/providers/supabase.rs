@@ -126,7 +126,7 @@ async fn auth_and_limit(State(st): St, req: Request, next: Next) -> Response {
 }
 
 pub fn not_found() -> Response {
-    errors::supabase(404, "Project not found")
+    errors::supabase_project_not_found()
 }
 
 fn project_json(p: &Project, now: i64, with_db: bool) -> Value {

@@ -54,7 +54,7 @@ fn window(p: &Project, now: i64) -> Option<(i64, i64)> {
 pub async fn list(State(st): St, Path(r): Path<String>) -> Response {
     let now = now_ms();
     let Some(p) = find(&st, &r) else {
-        return super::supabase::not_found();
+        return errors::supabase_project_not_found();
     };
     let rec = &p.recovery;
     let backups: Vec<Value> = rec
@@ -160,7 +160,7 @@ async fn restore_to(st: &AppState, r: &str, snapshot: Option<String>) -> Respons
 pub async fn restore_pitr(State(st): St, Path(r): Path<String>, body: Bytes) -> Response {
     let now = now_ms();
     let Some(p) = find(&st, &r) else {
-        return super::supabase::not_found();
+        return errors::supabase_project_not_found();
     };
     let target = match json_body(&body)
         .as_ref()
@@ -203,7 +203,7 @@ pub async fn restore_pitr(State(st): St, Path(r): Path<String>, body: Bytes) -> 
 pub async fn restore_physical(State(st): St, Path(r): Path<String>, body: Bytes) -> Response {
     let now = now_ms();
     let Some(p) = find(&st, &r) else {
-        return super::supabase::not_found();
+        return errors::supabase_project_not_found();
     };
     let Some(id) = json_body(&body)
         .as_ref()
@@ -233,7 +233,7 @@ pub async fn get_restore_point(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let Some(p) = find(&st, &r) else {
-        return super::supabase::not_found();
+        return errors::supabase_project_not_found();
     };
     let name = q.get("name");
     let found = p
@@ -256,7 +256,7 @@ pub async fn get_restore_point(
 pub async fn create_restore_point(State(st): St, Path(r): Path<String>, body: Bytes) -> Response {
     let now = now_ms();
     let Some(p) = find(&st, &r) else {
-        return super::supabase::not_found();
+        return errors::supabase_project_not_found();
     };
     let name = match json_body(&body)
         .as_ref()
@@ -289,7 +289,7 @@ pub async fn create_restore_point(State(st): St, Path(r): Path<String>, body: By
 /// `GET …/database/backups/schedule`: 402 "Feature requires a higher plan" on the free one.
 pub async fn schedule(State(st): St, Path(r): Path<String>) -> Response {
     let Some(p) = find(&st, &r) else {
-        return super::supabase::not_found();
+        return errors::supabase_project_not_found();
     };
     if !p.recovery.has_physical() {
         return errors::supabase(402, "Feature requires a higher plan");
