@@ -257,7 +257,7 @@ impl PreparedEmail {
                 state: VerifyState::Verified,
                 account: Some(address.clone()),
                 message: crate::messages::Say::TokenTestEmailWasSentId
-                    .with(crate::params! { "address" => address, "id" => id }),
+                    .with(crate::messages::params! { "address" => address, "id" => id }),
                 warnings: Vec::new(),
             },
             Err(e) => {
@@ -271,7 +271,7 @@ impl PreparedEmail {
                     state,
                     account: None,
                     message: crate::messages::Say::TokenTestEmailCouldNotSent
-                        .with(crate::params! { "message" => e.message }),
+                        .with(crate::messages::params! { "message" => e.message }),
                     warnings: Vec::new(),
                 }
             }

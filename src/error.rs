@@ -5,9 +5,9 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::customer::FieldError;
+use crate::messages::params;
+use crate::messages::FieldError;
 use crate::messages::{ErrorCode, Params};
-use crate::params;
 
 #[derive(Debug)]
 pub enum Error {

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::messages::params;
 use crate::messages::{Say, Text};
-use crate::params;
 
 /// The default waves: one canary, then a tenth, then the rest.
 pub const DEFAULT_WAVES: &str = "1,10%,rest";

@@ -10,14 +10,15 @@ use ts_rs::TS;
 
 use crate::vocabulary::vocabulary;
 
+mod field_error;
 mod say;
+pub use field_error::FieldError;
 pub use say::{param_text, Say};
 
 /// Named values a message's template refers to as `{name}`.
 pub type Params = BTreeMap<String, String>;
 
-/// Builds `Params` from `name => value` pairs.
-#[macro_export]
+/// Builds `Params` from `name => value` pairs (`use crate::messages::params;`).
 macro_rules! params {
     ($($k:literal => $v:expr),* $(,)?) => {{
         #[allow(unused_mut)]
@@ -26,6 +27,7 @@ macro_rules! params {
         p
     }};
 }
+pub(crate) use params;
 
 vocabulary!(
     /// The stable codes of every error and field problem.

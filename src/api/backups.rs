@@ -214,7 +214,7 @@ impl BackupsApi {
             .ok_or_else(|| {
                 Error::Refused {
                     code: crate::messages::ErrorCode::WorkflowVersionNotFound,
-                    params: crate::params! { "version" => named, "workflow" => "", "slug" => slug },
+                    params: crate::messages::params! { "version" => named, "workflow" => "", "slug" => slug },
                 }
                 .into()
             })
@@ -418,7 +418,7 @@ impl BackupsApi {
             return Ok(new);
         }
         let text = crate::messages::Say::BackupsStaleAlert
-            .with(crate::params! { "slugs" => new.join(", ") })
+            .with(crate::messages::params! { "slugs" => new.join(", ") })
             .sv;
         let subject = crate::messages::Say::BackupsStale.text().sv;
         self.supervisor

@@ -15,8 +15,8 @@ use super::ApiResult;
 use crate::credentials::CredentialState;
 use crate::error::Error;
 use crate::ledger::{RunKind, RunState};
+use crate::messages::params;
 use crate::messages::{param_text, Say, Text};
-use crate::params;
 use crate::provision::kinds::{self, RunRequest};
 use crate::provision::{
     Engine, EventSink, FailurePolicy, ProvisionSettings, RunEvent, StartOutcome, Timing,

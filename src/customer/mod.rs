@@ -1,15 +1,14 @@
 //! The customer register: the model, the rules a customer must satisfy, and example data.
 
 mod examples;
-mod field_error;
 pub mod health;
 mod manifest;
 mod model;
 mod slug;
 pub(crate) mod validate;
 
+pub use crate::messages::FieldError;
 pub use examples::example_customers;
-pub use field_error::FieldError;
 pub use manifest::{ModuleInfo, ModuleManifest};
 pub use model::{
     Applied, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery, CustomerRow,

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::field_error::FieldError;
+use crate::messages::FieldError;
 use crate::messages::{ErrorCode, Params};
 
 pub const SLUG_MIN: usize = 3;
@@ -65,8 +65,8 @@ impl SlugError {
 
     pub fn params(&self) -> Params {
         match self {
-            SlugError::TooShort => crate::params! { "min" => SLUG_MIN },
-            SlugError::TooLong => crate::params! { "max" => SLUG_MAX },
+            SlugError::TooShort => crate::messages::params! { "min" => SLUG_MIN },
+            SlugError::TooLong => crate::messages::params! { "max" => SLUG_MAX },
             _ => Params::new(),
         }
     }

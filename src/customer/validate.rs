@@ -1,15 +1,15 @@
 //! Every rule a customer must satisfy, in one place: the form, the CLI and the store all come
 //! through here, so a rule cannot differ between front ends.
 
-use super::field_error::FieldError;
 use super::manifest::ModuleManifest;
 use super::model::{Customer, CustomerDraft, CustomerPatch, Instance, Module, Plan, Status};
 use super::slug::{derive_slug, validate_slug};
+use crate::messages::FieldError;
 use crate::messages::{ErrorCode, Params};
 
 /// The parameters of a field's label, in Swedish and English.
 fn label(sv: &str, en: &str) -> Params {
-    crate::params! { "label" => sv, "label_en" => en }
+    crate::messages::params! { "label" => sv, "label_en" => en }
 }
 
 fn label_max(sv: &str, en: &str, max: usize) -> Params {
@@ -112,7 +112,7 @@ pub fn validate_domain(value: &str) -> Result<String, FieldError> {
         _ => Err(FieldError::new(
             "domain",
             ErrorCode::DomainInvalid,
-            crate::params! { "domain" => value.trim() },
+            crate::messages::params! { "domain" => value.trim() },
         )),
     }
 }
@@ -212,7 +212,7 @@ fn slug_error(field_value_given: bool, e: super::slug::SlugError) -> FieldError 
         "slug",
         rule.code,
         ErrorCode::SlugNotDerivable,
-        crate::params! {
+        crate::messages::params! {
             "reason" => rule.message.to_lowercase(),
             "reason_en" => rule.en().to_lowercase(),
         },

@@ -8,8 +8,8 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::messages::params;
 use crate::messages::{ErrorCode, Params, Text};
-use crate::params;
 use crate::providers::supabase::{BackupSchedule, Backups};
 
 /// How Supabase puts the database back to the moment asked for.

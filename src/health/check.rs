@@ -42,7 +42,7 @@ fn unreachable(part: HealthPart, subject: &str, e: &ProviderError) -> HealthFind
     let action = match e.kind {
         ErrorKind::Unauthorized | ErrorKind::Forbidden => {
             crate::messages::Say::HealthCheckTokenSettingsCheckAgain
-                .with(crate::params! { "provider" => e.provider.display_name() })
+                .with(crate::messages::params! { "provider" => e.provider.display_name() })
         }
         _ => crate::messages::Say::HealthCheckAgainLater.text(),
     };
@@ -50,7 +50,7 @@ fn unreachable(part: HealthPart, subject: &str, e: &ProviderError) -> HealthFind
         part,
         FindingKind::Unreachable,
         subject,
-        crate::messages::Say::HealthCouldNotRead.with(crate::params! { "e" => e }),
+        crate::messages::Say::HealthCouldNotRead.with(crate::messages::params! { "e" => e }),
         action,
         None,
     )
@@ -108,7 +108,7 @@ async fn supabase(clients: &Clients, project_ref: &str) -> Vec<HealthFinding> {
                 Missing,
                 project_ref,
                 crate::messages::Say::HealthSupabaseProjectNoLongerExists
-                    .with(crate::params! { "project_ref" => project_ref }),
+                    .with(crate::messages::params! { "project_ref" => project_ref }),
                 crate::messages::Say::HealthInstanceMustBuiltAgainTear.text(),
                 None,
             )]
@@ -124,7 +124,7 @@ async fn supabase(clients: &Clients, project_ref: &str) -> Vec<HealthFinding> {
                 Paused,
                 project_ref,
                 crate::messages::Say::HealthSupabaseProjectPausedCustomerCannot
-                    .with(crate::params! { "status" => status }),
+                    .with(crate::messages::params! { "status" => status }),
                 crate::messages::Say::HealthResumeProjectCustomerShouldActive.text(),
                 None,
             )]
@@ -135,7 +135,7 @@ async fn supabase(clients: &Clients, project_ref: &str) -> Vec<HealthFinding> {
                 Missing,
                 project_ref,
                 crate::messages::Say::HealthSupabaseProjectBeingRemoved
-                    .with(crate::params! { "status" => status }),
+                    .with(crate::messages::params! { "status" => status }),
                 crate::messages::Say::HealthInstanceMustBuiltAgainTear.text(),
                 None,
             )]
@@ -146,7 +146,7 @@ async fn supabase(clients: &Clients, project_ref: &str) -> Vec<HealthFinding> {
                 Unhealthy,
                 project_ref,
                 crate::messages::Say::HealthSupabaseProjectNotHealthy
-                    .with(crate::params! { "status" => status }),
+                    .with(crate::messages::params! { "status" => status }),
                 crate::messages::Say::HealthCheckAgainFewMinutesStays.text(),
                 None,
             )]
@@ -172,7 +172,7 @@ async fn supabase(clients: &Clients, project_ref: &str) -> Vec<HealthFinding> {
                     Unhealthy,
                     &s.name,
                     crate::messages::Say::HealthServiceReports.with(
-                        crate::params! { "name" => s.name, "status" => s.status, "why" => why },
+                        crate::messages::params! { "name" => s.name, "status" => s.status, "why" => why },
                     ),
                     crate::messages::Say::HealthCheckAgainFewMinutesStays.text(),
                     None,
@@ -192,7 +192,7 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                 Missing,
                 project_id,
                 crate::messages::Say::HealthVercelProjectNoLongerExists
-                    .with(crate::params! { "project_id" => project_id }),
+                    .with(crate::messages::params! { "project_id" => project_id }),
                 crate::messages::Say::HealthInstanceMustBuiltAgainTear.text(),
                 None,
             )]
@@ -220,7 +220,7 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                         Missing,
                         key,
                         crate::messages::Say::HealthEnvironmentVariableMissingVercel
-                            .with(crate::params! { "key" => key }),
+                            .with(crate::messages::params! { "key" => key }),
                         crate::messages::Say::HealthRepairSetsMissingVariable.text(),
                         repair,
                     ));
@@ -233,7 +233,7 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                         Changed,
                         key,
                         crate::messages::Say::HealthEnvironmentVariableNoLongerApplies
-                            .with(crate::params! { "key" => key }),
+                            .with(crate::messages::params! { "key" => key }),
                         crate::messages::Say::HealthRepairSetsVariableTarget.text(),
                         repair,
                     ));
@@ -265,7 +265,7 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                     Unhealthy,
                     id,
                     crate::messages::Say::HealthProductionDeploymentState
-                        .with(crate::params! { "state" => state, "why" => why }),
+                        .with(crate::messages::params! { "state" => state, "why" => why }),
                     crate::messages::Say::HealthRepairMakesNewProductionDeployment.text(),
                     redeploy,
                 ))
@@ -275,7 +275,7 @@ async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<Heal
                 Missing,
                 id,
                 crate::messages::Say::HealthProductionDeploymentNoLongerExists
-                    .with(crate::params! { "id" => id }),
+                    .with(crate::messages::params! { "id" => id }),
                 crate::messages::Say::HealthRepairMakesNewProductionDeployment.text(),
                 redeploy,
             )),
@@ -300,13 +300,13 @@ async fn site(clients: &Clients, url: &str) -> (Option<SiteProbe>, Vec<HealthFin
         Err(e) => (
             Unreachable,
             crate::messages::Say::HealthSiteDidNotAnswerMs
-                .with(crate::params! { "ms" => ms, "message" => e.message }),
+                .with(crate::messages::params! { "ms" => ms, "message" => e.message }),
             crate::messages::Say::HealthCheckAgainSeeDeployment.text(),
         ),
         Ok(s @ (401 | 403)) => (
             Changed,
             crate::messages::Say::HealthSiteAsksLoginHTTPDeployment
-                .with(crate::params! { "s" => s }),
+                .with(crate::messages::params! { "s" => s }),
             crate::messages::Say::HealthTurnDeploymentProtectionOffProduction.text(),
         ),
         Ok(404) => (
@@ -316,7 +316,7 @@ async fn site(clients: &Clients, url: &str) -> (Option<SiteProbe>, Vec<HealthFin
         ),
         Ok(s) => (
             Unhealthy,
-            crate::messages::Say::HealthSiteAnswersHTTP.with(crate::params! { "s" => s }),
+            crate::messages::Say::HealthSiteAnswersHTTP.with(crate::messages::params! { "s" => s }),
             crate::messages::Say::HealthLookDeploymentSLogsVercel.text(),
         ),
     };
@@ -376,7 +376,7 @@ async fn repository(clients: &Clients, url: &str) -> Vec<HealthFinding> {
             Missing,
             &full,
             crate::messages::Say::HealthRepositoryNoLongerExists
-                .with(crate::params! { "full" => full }),
+                .with(crate::messages::params! { "full" => full }),
             crate::messages::Say::HealthInstanceMustBuiltAgainTear.text(),
             None,
         )],
@@ -400,7 +400,7 @@ async fn workflow(clients: &Clients, id: &str) -> Vec<HealthFinding> {
             Changed,
             id,
             crate::messages::Say::HealthN8nWorkflowNotActive
-                .with(crate::params! { "name" => w.name }),
+                .with(crate::messages::params! { "name" => w.name }),
             crate::messages::Say::HealthRepairTurnsWorkflowAgain.text(),
             repair,
         )],
@@ -409,7 +409,7 @@ async fn workflow(clients: &Clients, id: &str) -> Vec<HealthFinding> {
             Missing,
             id,
             crate::messages::Say::HealthN8nWorkflowNoLongerExists
-                .with(crate::params! { "id" => id }),
+                .with(crate::messages::params! { "id" => id }),
             crate::messages::Say::HealthRepairCreatesCustomerSWorkflow.text(),
             repair,
         )],

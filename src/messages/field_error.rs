@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::messages::{ErrorCode, Params};
+use super::{ErrorCode, Params};
 
 /// One problem with one field: a stable code with its parameters (e.g. the limit broken), and
 /// the Swedish text rendered from them (the window renders its own language from the same).
@@ -44,7 +44,7 @@ impl FieldError {
         Self::new(
             "slug",
             ErrorCode::SlugTaken,
-            crate::params! { "slug" => slug },
+            crate::messages::params! { "slug" => slug },
         )
     }
 

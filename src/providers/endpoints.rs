@@ -95,7 +95,7 @@ impl Endpoints {
             return Err(crate::error::invalid_setting(
                 key,
                 crate::messages::Say::SettingMustStartHttpsHttpOnly2
-                    .with(crate::params! { "url" => url }),
+                    .with(crate::messages::params! { "url" => url }),
             ));
         }
         Ok(())

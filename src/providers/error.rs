@@ -103,13 +103,13 @@ impl ProviderError {
     /// The provider and what it said (its own words, with the HTTP status).
     pub fn params(&self) -> Params {
         if self.kind == ErrorKind::Fenced {
-            return crate::params! { "run" => self.message };
+            return crate::messages::params! { "run" => self.message };
         }
         let status = self
             .status
             .map(|s| format!("HTTP {s}: "))
             .unwrap_or_default();
-        crate::params! {
+        crate::messages::params! {
             "provider" => self.provider.display_name(),
             "detail" => format!("{status}{}", self.message),
         }

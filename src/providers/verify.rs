@@ -83,28 +83,28 @@ fn from_error(provider: Provider, e: &ProviderError) -> Verification {
             VerifyState::Rejected,
             None,
             crate::messages::Say::VerifyTokenWasRejected2
-                .with(crate::params! { "status" => e.status.unwrap_or(401) }),
+                .with(crate::messages::params! { "status" => e.status.unwrap_or(401) }),
         ),
         ErrorKind::Forbidden if e.code.as_deref() == Some("invalid_token") => result(
             provider,
             VerifyState::Rejected,
             None,
             crate::messages::Say::VerifyTokenWasRejected
-                .with(crate::params! { "status" => e.status.unwrap_or(403) }),
+                .with(crate::messages::params! { "status" => e.status.unwrap_or(403) }),
         ),
         ErrorKind::Forbidden => result(
             provider,
             VerifyState::Rejected,
             None,
             crate::messages::Say::VerifyTokenHasNoAccess
-                .with(crate::params! { "status" => e.status.unwrap_or(403) }),
+                .with(crate::messages::params! { "status" => e.status.unwrap_or(403) }),
         ),
         _ => result(
             provider,
             VerifyState::Unreachable,
             None,
             crate::messages::Say::VerifyCouldNotCheck
-                .with(crate::params! { "message" => e.message }),
+                .with(crate::messages::params! { "message" => e.message }),
         ),
     }
 }
@@ -164,7 +164,7 @@ async fn github(
                 VerifyState::Verified,
                 account,
                 crate::messages::Say::VerifyVerified2
-                    .with(crate::params! { "login" => user.login }),
+                    .with(crate::messages::params! { "login" => user.login }),
             );
             if !scopes.iter().any(|s| s == "delete_repo") {
                 v.warnings
@@ -180,7 +180,7 @@ async fn github(
                         p,
                         VerifyState::Verified,
                         account,
-                        crate::messages::Say::VerifyVerifiedAccessTemplateRepository.with(crate::params! { "login" => user.login, "owner" => owner, "repo" => repo }),
+                        crate::messages::Say::VerifyVerifiedAccessTemplateRepository.with(crate::messages::params! { "login" => user.login, "owner" => owner, "repo" => repo }),
                     );
                     v.warnings
                         .push(crate::messages::Say::VerifyFineGrainedTokenCannotList.text());
@@ -191,7 +191,7 @@ async fn github(
                     VerifyState::MissingScope,
                     account,
                     crate::messages::Say::VerifyTokenHasNoAccessTemplate
-                        .with(crate::params! { "owner" => owner, "repo" => repo }),
+                        .with(crate::messages::params! { "owner" => owner, "repo" => repo }),
                 ),
                 Err(err) => from_error(p, &err),
             },
@@ -235,14 +235,14 @@ async fn supabase(
             VerifyState::Verified,
             account,
             crate::messages::Say::VerifyVerifiedSeesOrganization
-                .with(crate::params! { "org" => org }),
+                .with(crate::messages::params! { "org" => org }),
         ),
         None => result(
             p,
             VerifyState::Verified,
             account,
             crate::messages::Say::VerifyVerifiedSees
-                .with(crate::params! { "list" => names.join(", ") }),
+                .with(crate::messages::params! { "list" => names.join(", ") }),
         ),
     }
 }
@@ -275,7 +275,8 @@ async fn vercel(
         p,
         VerifyState::Verified,
         account,
-        crate::messages::Say::VerifyVerified.with(crate::params! { "username" => user.username }),
+        crate::messages::Say::VerifyVerified
+            .with(crate::messages::params! { "username" => user.username }),
     )
 }
 
@@ -298,7 +299,7 @@ async fn n8n(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> Ver
             VerifyState::Verified,
             Some(e.n8n_api.clone()),
             crate::messages::Say::VerifyVerifiedAgainst
-                .with(crate::params! { "n8n_api" => e.n8n_api }),
+                .with(crate::messages::params! { "n8n_api" => e.n8n_api }),
         ),
         Err(err) => from_error(p, &err),
     }
@@ -324,7 +325,7 @@ async fn gitea(
     let Some(repository) = expect.backup_repository.filter(|r| !r.trim().is_empty()) else {
         return not_set(Say::VerifySetBackupRepository);
     };
-    let params = crate::params! { "login" => login, "repository" => repository };
+    let params = crate::messages::params! { "login" => login, "repository" => repository };
     match gitea.repository(repository).await {
         Ok(None) => result(
             p,

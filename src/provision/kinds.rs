@@ -407,7 +407,9 @@ impl KindDef {
             (RunKind::Pause, Status::Inactive) => Say::AlreadyPaused.text(),
             (RunKind::Resume, Status::Active) => Say::AlreadyRunning.text(),
             (_, Status::Inactive) => Say::PausedResumeFirst.text(),
-            (_, other) => Say::NotDelivered.with(crate::params! { "status" => other.as_str() }),
+            (_, other) => {
+                Say::NotDelivered.with(crate::messages::params! { "status" => other.as_str() })
+            }
         }
     }
 }

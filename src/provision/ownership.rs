@@ -18,8 +18,8 @@ use serde_json::{json, Value};
 
 use crate::ledger::StepKey;
 use crate::ledger::{AdoptionState, LogLevel};
+use crate::messages::params;
 use crate::messages::{ErrorCode, Text};
-use crate::params;
 use crate::provision::context::{RunCtx, StepError};
 
 /// The text every marker contains.
@@ -122,7 +122,7 @@ where
     let (resource, id) = (name.to_string(), external_id.to_string());
     ctx.db(move |s| s.record_adopted(customer, env, &resource, run_id, &id))
         .await?;
-    let mut p = crate::params! { "name" => name };
+    let mut p = crate::messages::params! { "name" => name };
     crate::messages::param_text(&mut p, "what", &Text::new(resource_sv, resource_en));
     let text = crate::messages::Say::AdoptedOnPurpose.with(p);
     ctx.log(step, LogLevel::Info, &text).await;

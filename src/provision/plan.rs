@@ -114,7 +114,7 @@ pub async fn plan(
     // adopting it on purpose (then the run marks it).
     // Shown with its provider id; allowed only as that id (one replaced since is refused).
     let foreign = |step: StepKey, (what_sv, what_en): (&str, &str), name: &str, id: &str| {
-        let mut p = crate::params! { "name" => name, "id" => id };
+        let mut p = crate::messages::params! { "name" => name, "id" => id };
         crate::messages::param_text(&mut p, "what", &Text::new(what_sv, what_en));
         if ledger
             .allowed
@@ -143,10 +143,10 @@ pub async fn plan(
         .iter()
         .find(|p| !matches!(p.status.as_str(), "REMOVED" | "GOING_DOWN"));
     items.push(match project {
-        Some(p) => item(StepKey::SupabaseProject, Adopt, crate::messages::Say::PlanSupabaseProjectAlreadyCustomerS.with(crate::params! { "slug" => slug, "project_ref" => p.project_ref, "status" => p.status })),
+        Some(p) => item(StepKey::SupabaseProject, Adopt, crate::messages::Say::PlanSupabaseProjectAlreadyCustomerS.with(crate::messages::params! { "slug" => slug, "project_ref" => p.project_ref, "status" => p.status })),
         None => {
             let (org, region) = (&settings.supabase_org, &settings.supabase_region);
-            item(StepKey::SupabaseProject, Create, crate::messages::Say::PlanCreatesSupabaseProjectOrganization.with(crate::params! { "slug" => slug, "org" => org, "region" => region }))
+            item(StepKey::SupabaseProject, Create, crate::messages::Say::PlanCreatesSupabaseProjectOrganization.with(crate::messages::params! { "slug" => slug, "org" => org, "region" => region }))
         }
     });
     items.push(item(
@@ -164,14 +164,14 @@ pub async fn plan(
         StepKey::SupabaseSchema,
         Run,
         crate::messages::Say::PlanAppliesSchemaTablesRowLevel
-            .with(crate::params! { "tables" => tables }),
+            .with(crate::messages::params! { "tables" => tables }),
     ));
     let admin = &customer.admin_email;
     items.push(item(
         StepKey::SupabaseAdminUser,
         Run,
         crate::messages::Say::PlanCreatesAdministratorAdoptsExistingOne
-            .with(crate::params! { "admin" => admin }),
+            .with(crate::messages::params! { "admin" => admin }),
     ));
 
     let template = clients
@@ -187,13 +187,13 @@ pub async fn plan(
             StepKey::GithubRepo,
             Refuse,
             crate::messages::Say::PlanTemplateRepositoryDoesNotExist
-                .with(crate::params! { "template_name" => template_name }),
+                .with(crate::messages::params! { "template_name" => template_name }),
         ),
         (Some(t), _) if !t.is_template => item(
             StepKey::GithubRepo,
             Refuse,
             crate::messages::Say::PlanNotMarkedTemplateRepositoryTemplate
-                .with(crate::params! { "template_name" => template_name }),
+                .with(crate::messages::params! { "template_name" => template_name }),
         ),
         (_, Some(r))
             if r.template_repository
@@ -205,7 +205,7 @@ pub async fn plan(
                     StepKey::GithubRepo,
                     Adopt,
                     crate::messages::Say::PlanRepositoryAlreadyCustomerSUsed
-                        .with(crate::params! { "full_name" => r.full_name }),
+                        .with(crate::messages::params! { "full_name" => r.full_name }),
                 )
             } else {
                 foreign(
@@ -220,12 +220,12 @@ pub async fn plan(
             StepKey::GithubRepo,
             Refuse,
             crate::messages::Say::PlanRepositoryAlreadyExistsButWas.with(
-                crate::params! { "full_name" => r.full_name, "template_name" => template_name },
+                crate::messages::params! { "full_name" => r.full_name, "template_name" => template_name },
             ),
         ),
         (_, None) => {
             let owner = &settings.repo_owner;
-            item(StepKey::GithubRepo, Create, crate::messages::Say::PlanCreatesPrivateRepositoryFromTemplate.with(crate::params! { "owner" => owner, "slug" => slug, "template_name" => template_name }))
+            item(StepKey::GithubRepo, Create, crate::messages::Say::PlanCreatesPrivateRepositoryFromTemplate.with(crate::messages::params! { "owner" => owner, "slug" => slug, "template_name" => template_name }))
         }
     };
     items.push(repo_item);
@@ -235,7 +235,7 @@ pub async fn plan(
             StepKey::VercelProject,
             Adopt,
             crate::messages::Say::PlanVercelProjectAlreadyCustomerS
-                .with(crate::params! { "name" => p.name, "id" => p.id }),
+                .with(crate::messages::params! { "name" => p.name, "id" => p.id }),
         ),
         Some(p) => foreign(
             StepKey::VercelProject,
@@ -247,7 +247,7 @@ pub async fn plan(
             StepKey::VercelProject,
             Create,
             crate::messages::Say::PlanCreatesVercelProjectLinkedRepository
-                .with(crate::params! { "slug" => slug }),
+                .with(crate::messages::params! { "slug" => slug }),
         ),
     });
     items.push(item(
@@ -271,7 +271,7 @@ pub async fn plan(
             StepKey::N8nWorkflow,
             Adopt,
             crate::messages::Say::PlanN8nWorkflowAlreadyCustomerS
-                .with(crate::params! { "wf" => wf, "id" => w.id }),
+                .with(crate::messages::params! { "wf" => wf, "id" => w.id }),
         ),
         (None, Some(theirs)) => foreign(
             StepKey::N8nWorkflow,
@@ -283,7 +283,7 @@ pub async fn plan(
             StepKey::N8nWorkflow,
             Create,
             crate::messages::Say::PlanCreatesActivatesN8nWorkflow
-                .with(crate::params! { "wf" => wf }),
+                .with(crate::messages::params! { "wf" => wf }),
         ),
     });
     let sent = ledger.welcome_sent;
@@ -297,7 +297,8 @@ pub async fn plan(
         item(
             StepKey::EmailWelcome,
             Run,
-            crate::messages::Say::PlanSendsWelcomeEmail.with(crate::params! { "admin" => admin }),
+            crate::messages::Say::PlanSendsWelcomeEmail
+                .with(crate::messages::params! { "admin" => admin }),
         )
     });
     items.push(item(

@@ -187,30 +187,30 @@ fn sender_domain(
             Some(d) => Some(Finding::blocking(
                 S,
                 crate::messages::Say::PreflightSenderDomainNotVerifiedResend
-                    .with(crate::params! { "domain" => domain, "status" => d.status }),
+                    .with(crate::messages::params! { "domain" => domain, "status" => d.status }),
             )),
             None => Some(Finding::blocking(
                 S,
                 crate::messages::Say::PreflightSenderDomainNotResendAccount
-                    .with(crate::params! { "domain" => domain }),
+                    .with(crate::messages::params! { "domain" => domain }),
             )),
         },
         Err(e) if e.code.as_deref() == Some("restricted_api_key") => Some(Finding::caveat(
             S,
             crate::messages::Say::PreflightResendKeyMayOnlySend
-                .with(crate::params! { "domain" => domain }),
+                .with(crate::messages::params! { "domain" => domain }),
         )),
         Err(e) if matches!(e.kind, ErrorKind::Unauthorized | ErrorKind::Forbidden) => {
             Some(Finding::blocking(
                 "Resend",
                 crate::messages::Say::PreflightResendRejectedKey
-                    .with(crate::params! { "message" => e.message }),
+                    .with(crate::messages::params! { "message" => e.message }),
             ))
         }
         Err(e) => Some(Finding::blocking(
             S,
             crate::messages::Say::PreflightSenderDomainCouldNotChecked
-                .with(crate::params! { "domain" => domain, "e" => e }),
+                .with(crate::messages::params! { "domain" => domain, "e" => e }),
         )),
     }
 }

@@ -11,8 +11,8 @@
 //! driver frozen anywhere between its read and its call makes no change after a takeover.
 
 use crate::error::Error;
+use crate::messages::params;
 use crate::messages::ErrorCode;
-use crate::params;
 use crate::providers::github::Repo;
 use crate::providers::vercel::Project;
 use crate::provision::context::{RunCtx, StepError};

@@ -234,7 +234,7 @@ fn read_file(key: &str, path: &str) -> Result<String> {
         invalid(
             key,
             crate::messages::Say::SettingFileCannotRead
-                .with(crate::params! { "path" => path, "e" => e }),
+                .with(crate::messages::params! { "path" => path, "e" => e }),
         )
     })
 }
@@ -377,7 +377,8 @@ impl ProvisionSettings {
                 serde_json::from_str(&text).map_err(|e| {
                     invalid(
                         "n8n.workflow_template_path",
-                        crate::messages::Say::SettingNotValidJSON.with(crate::params! { "e" => e }),
+                        crate::messages::Say::SettingNotValidJSON
+                            .with(crate::messages::params! { "e" => e }),
                     )
                 })
             })
@@ -392,7 +393,7 @@ impl ProvisionSettings {
                         invalid(
                             "modules.manifest_path",
                             Say::SettingNotValidModuleManifest
-                                .with(crate::params! { "reason" => reason }),
+                                .with(crate::messages::params! { "reason" => reason }),
                         )
                     })
                 })
@@ -494,7 +495,7 @@ fn check_env_name(key: &str, name: &str) -> Result<()> {
         return Err(invalid(
             key,
             crate::messages::Say::SettingPublicSentVisitorsBrowsersSecret
-                .with(crate::params! { "name" => name }),
+                .with(crate::messages::params! { "name" => name }),
         ));
     }
     Ok(())

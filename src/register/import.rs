@@ -81,7 +81,7 @@ pub(super) fn too_large(len: usize) -> Option<Text> {
     (len > MAX_IMPORT_BYTES).then(|| {
         let (mb, max) = (len / 1_048_576, MAX_IMPORT_BYTES / 1_048_576);
         crate::messages::Say::ImportMBMostMBCanImported
-            .with(crate::params! { "mb" => mb, "max" => max })
+            .with(crate::messages::params! { "mb" => mb, "max" => max })
     })
 }
 
@@ -89,7 +89,7 @@ pub(super) fn too_large(len: usize) -> Option<Text> {
 /// whose whole size is therefore not known (the portal).
 pub(super) fn larger_than_limit() -> Text {
     crate::messages::Say::ImportLargerThanCanImported
-        .with(crate::params! { "max" => MAX_IMPORT_BYTES / 1_048_576 })
+        .with(crate::messages::params! { "max" => MAX_IMPORT_BYTES / 1_048_576 })
 }
 
 /// The file's text; a spreadsheet's "CSV" in another encoding is named as such.
@@ -100,7 +100,10 @@ fn text_of(bytes: &[u8]) -> Result<&str> {
         ));
     }
     let not_utf8 = |at: usize| {
-        file_error(crate::messages::Say::ImportFileNotUTF8Byte.with(crate::params! { "at" => at }))
+        file_error(
+            crate::messages::Say::ImportFileNotUTF8Byte
+                .with(crate::messages::params! { "at" => at }),
+        )
     };
     let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(e.valid_up_to()))?;
     // The window reads a file as text, and a browser puts U+FFFD where a byte was not UTF-8:
@@ -151,7 +154,7 @@ fn columns(headers: &[String]) -> Result<(Vec<Option<Column>>, Vec<String>)> {
             if !seen.insert(c) {
                 return Err(file_error(
                     crate::messages::Say::ImportColumnAppearsTwiceHeaderRow
-                        .with(crate::params! { "as_str" => c.as_str() }),
+                        .with(crate::messages::params! { "as_str" => c.as_str() }),
                 ));
             }
         } else if !h.trim().is_empty() && Column::from_header(h).is_none() {
@@ -165,7 +168,7 @@ fn columns(headers: &[String]) -> Result<(Vec<Option<Column>>, Vec<String>)> {
         .map(|c| c.as_str())
         .collect();
     if !missing.is_empty() {
-        let mut p = crate::params! { "headers" => headers.join(", ") };
+        let mut p = crate::messages::params! { "headers" => headers.join(", ") };
         crate::messages::param_text(
             &mut p,
             "missing",
@@ -214,7 +217,7 @@ fn csv_file_error(e: &csv::Error) -> Error {
     let line = e.position().map_or(0, |p| p.line());
     file_error(
         crate::messages::Say::ImportCSVFileCannotReadLine
-            .with(crate::params! { "line" => line, "e" => e }),
+            .with(crate::messages::params! { "line" => line, "e" => e }),
     )
 }
 
@@ -223,7 +226,7 @@ fn parse_json(text: &str) -> Result<Parsed> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         file_error(
             crate::messages::Say::ImportJSONFileCannotReadLine
-                .with(crate::params! { "line" => e.line(), "e" => e }),
+                .with(crate::messages::params! { "line" => e.line(), "e" => e }),
         )
     })?;
     let list = match &value {
@@ -296,7 +299,7 @@ fn unknown_value(field: &str, label: (&str, &str), value: &str, valid: &[&str]) 
     FieldError::new(
         field,
         ErrorCode::ImportValueUnknown,
-        crate::params! {
+        crate::messages::params! {
             "label" => label.0, "label_en" => label.1, "value" => value, "valid" => valid.join(", "),
         },
     )
@@ -343,7 +346,7 @@ fn fields_of(
             errors.push(FieldError::new(
                 "status",
                 ErrorCode::ImportStatus,
-                crate::params! { "value" => s },
+                crate::messages::params! { "value" => s },
             ));
             None
         }
@@ -421,13 +424,13 @@ fn plan(store: &Store, bytes: &[u8], manifest: &ModuleManifest) -> Result<Import
                     row.problems.push(FieldError::new(
                         "slug",
                         ErrorCode::ImportExists,
-                        crate::params! { "slug" => f.slug },
+                        crate::messages::params! { "slug" => f.slug },
                     ));
                 } else if let Some(line) = first_line.get(&f.slug) {
                     row.problems.push(FieldError::new(
                         "slug",
                         ErrorCode::ImportDuplicate,
-                        crate::params! { "slug" => f.slug, "line" => line },
+                        crate::messages::params! { "slug" => f.slug, "line" => line },
                     ));
                 } else {
                     first_line.insert(f.slug.clone(), raw.line);
@@ -483,7 +486,7 @@ pub fn apply_import(
             row.problems.push(FieldError::new(
                 "slug",
                 ErrorCode::ImportExists,
-                crate::params! { "slug" => f.slug },
+                crate::messages::params! { "slug" => f.slug },
             ));
             skipped.push(row);
         } else {

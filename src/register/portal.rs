@@ -61,7 +61,7 @@ fn table_name(table: &str) -> Result<(String, String)> {
     if !plain(schema) || !plain(name) {
         return Err(portal_error(
             crate::messages::Say::PortalNotTableNameWriteExample
-                .with(crate::params! { "table" => table }),
+                .with(crate::messages::params! { "table" => table }),
         ));
     }
     Ok((schema.to_string(), name.to_string()))
@@ -76,7 +76,8 @@ fn quoted(identifier: &str) -> String {
 pub fn read_portal(source: &PortalSource) -> Result<PortalRows> {
     let mut config = PgConfig::parse(source.url.trim()).map_err(|e| {
         portal_error(
-            crate::messages::Say::PortalAddressCannotRead.with(crate::params! { "e" => e }),
+            crate::messages::Say::PortalAddressCannotRead
+                .with(crate::messages::params! { "e" => e }),
         )
     })?;
     if let Some(p) = source.password.as_deref().filter(|p| !p.is_empty()) {
@@ -93,7 +94,7 @@ pub fn read_portal(source: &PortalSource) -> Result<PortalRows> {
     let unreachable = |e: crate::store::db::DbError| {
         portal_error(
             crate::messages::Say::PortalCannotRead
-                .with(crate::params! { "place" => place, "e" => e }),
+                .with(crate::messages::params! { "place" => place, "e" => e }),
         )
     };
     let conn = Conn::postgres(PgConn::connect(&config).map_err(unreachable)?);
@@ -110,7 +111,7 @@ pub fn read_portal(source: &PortalSource) -> Result<PortalRows> {
     if columns.is_empty() {
         return Err(portal_error(
             crate::messages::Say::PortalDoesNotExistRoleMay
-                .with(crate::params! { "place" => place }),
+                .with(crate::messages::params! { "place" => place }),
         ));
     }
     for needed in [Column::Name, Column::AdminEmail] {
@@ -118,7 +119,7 @@ pub fn read_portal(source: &PortalSource) -> Result<PortalRows> {
             .iter()
             .any(|c| Column::from_header(c) == Some(needed))
         {
-            return Err(portal_error(crate::messages::Say::PortalHasNoColumnColumnsAre.with(crate::params! { "place" => place, "column" => needed.as_str(), "list" => columns.join(", ") })));
+            return Err(portal_error(crate::messages::Say::PortalHasNoColumnColumnsAre.with(crate::messages::params! { "place" => place, "column" => needed.as_str(), "list" => columns.join(", ") })));
         }
     }
     // A column an import reads is fetched (as text, as a file's cell would be); any other is

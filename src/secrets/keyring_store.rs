@@ -95,8 +95,8 @@ impl SecretError {
 
     pub fn params(&self) -> Params {
         match self {
-            SecretError::Timeout(s) => crate::params! { "seconds" => s },
-            SecretError::Backend(d) => crate::params! { "detail" => d },
+            SecretError::Timeout(s) => crate::messages::params! { "seconds" => s },
+            SecretError::Backend(d) => crate::messages::params! { "detail" => d },
             _ => Params::new(),
         }
     }

@@ -646,18 +646,19 @@ pub struct KeptExample {
 
 impl ExamplesRemoved {
     fn new(removed: u32, kept: Vec<KeptExample>) -> ExamplesRemoved {
-        let mut said = vec![Say::ExamplesRemoved.with(crate::params! { "removed" => removed })];
+        let mut said =
+            vec![Say::ExamplesRemoved.with(crate::messages::params! { "removed" => removed })];
         if !kept.is_empty() {
             let items: Vec<Text> = kept
                 .iter()
                 .map(|k| {
                     let mut p =
-                        crate::params! { "name" => k.name.as_str(), "slug" => k.slug.as_str() };
+                        crate::messages::params! { "name" => k.name.as_str(), "slug" => k.slug.as_str() };
                     param_text(&mut p, "reason", &k.reason);
                     Say::ExampleKeptItem.with(p)
                 })
                 .collect();
-            let mut p = crate::params! {};
+            let mut p = crate::messages::params! {};
             param_text(&mut p, "list", &Text::join(&items, "; "));
             said.push(Say::ExamplesKeptTeardownFirst.with(p));
         }

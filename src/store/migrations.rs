@@ -224,7 +224,7 @@ mod tests {
 
     use super::*;
     use crate::environment::Environment;
-    use crate::provision::{
+    use crate::ledger::{
         AdoptionState, AllowedBy, LogLevel, RunKind, RunState, StepKey, StepState,
     };
     use crate::store::Store;

@@ -300,7 +300,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
                     fabrik::Error::Validation(vec![fabrik::customer::FieldError::new(
                         "at",
                         fabrik::messages::ErrorCode::MomentInvalid,
-                        fabrik::params! { "value" => at },
+                        fabrik::messages::Params::from([("value".to_string(), at.clone())]),
                     )])
                     .into(),
                 );

@@ -322,7 +322,7 @@ pub(super) fn card_only(key: StepKey, id: &str, output: &Value) -> Option<StepEr
     };
     Some(StepError::permanent(
         crate::messages::ErrorCode::NotInLedger,
-        crate::params! { "resource" => sv, "resource_en" => en, "name" => id },
+        crate::messages::params! { "resource" => sv, "resource_en" => en, "name" => id },
     ))
 }
 

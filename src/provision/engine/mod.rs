@@ -197,7 +197,7 @@ impl Engine {
                     return Err(Error::Validation(vec![crate::customer::FieldError::new(
                         "deployment",
                         crate::messages::ErrorCode::Required,
-                        crate::params! { "label" => "Driftsättning", "label_en" => "Deployment" },
+                        crate::messages::params! { "label" => "Driftsättning", "label_en" => "Deployment" },
                     )]));
                 }
                 Some(RunInput::Deployment { deployment })

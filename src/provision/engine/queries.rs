@@ -135,7 +135,7 @@ impl Engine {
         let Some(project) = found else {
             return Err(refused(crate::provision::context::StepError::permanent(
                 crate::messages::ErrorCode::ResourceGone,
-                crate::params! { "resource" => "Vercel-projektet", "resource_en" => "The Vercel project", "name" => recorded.name },
+                crate::messages::params! { "resource" => "Vercel-projektet", "resource_en" => "The Vercel project", "name" => recorded.name },
             )));
         };
         if project.id != recorded.id

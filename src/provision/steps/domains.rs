@@ -11,8 +11,8 @@ use super::vercel::{owns_project, public_site};
 use super::{done, gone, Owned, StepDef};
 use crate::ledger::events::StepOutcome;
 use crate::ledger::StepKey;
+use crate::messages::params;
 use crate::messages::{ErrorCode, Text};
-use crate::params;
 use crate::providers::vercel::{DomainConfig, ProjectDomain};
 use crate::providers::ErrorKind;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
@@ -286,7 +286,7 @@ async fn production(ctx: &RunCtx) -> Result<Done, StepError> {
     ctx.log(
         StepKey::VercelDomainProduction,
         crate::provision::LogLevel::Info,
-        &crate::messages::Say::StepProductionURLNow.with(crate::params! { "url" => url }),
+        &crate::messages::Say::StepProductionURLNow.with(crate::messages::params! { "url" => url }),
     )
     .await;
     done(StepOutcome::Done, Some(url), out)

@@ -4,8 +4,8 @@ use serde_json::{json, Value};
 
 use super::{created_or_adopted, done, gone, Owned, StepDef};
 use crate::ledger::{BaseHow, StepKey};
+use crate::messages::params;
 use crate::messages::{ErrorCode, Text};
-use crate::params;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::ownership;
 use crate::provision::{outputs, proof};
@@ -200,7 +200,7 @@ async fn write_client_config(ctx: &RunCtx, owner: &str, name: &str) -> Result<()
     ctx.log(
         StepKey::GithubRepo,
         crate::ledger::LogLevel::Info,
-        &crate::messages::Say::ConfigWritten.with(crate::params! {
+        &crate::messages::Say::ConfigWritten.with(crate::messages::params! {
             "path" => client_config::PATH,
             "repo" => format!("{owner}/{name}"),
             "list" => list,

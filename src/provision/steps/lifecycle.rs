@@ -11,8 +11,8 @@ use super::modules::{new_production, nothing_to_find, owns_deploy, restore_deplo
 use super::{customer_secret, done, kept_secret, read_secret, Owned, StepDef};
 use crate::ledger::events::StepOutcome;
 use crate::ledger::StepKey;
+use crate::messages::params;
 use crate::messages::{ErrorCode, Text};
-use crate::params;
 use crate::providers::ErrorKind;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::outputs;
@@ -388,7 +388,7 @@ async fn new_password_email(ctx: &RunCtx) -> Result<Done, StepError> {
         StepKey::EmailNewPassword,
         crate::provision::LogLevel::Info,
         &crate::messages::Say::StepNewWelcomeEmailWent
-            .with(crate::params! { "admin_email" => ctx.customer.admin_email }),
+            .with(crate::messages::params! { "admin_email" => ctx.customer.admin_email }),
     )
     .await;
     done(

@@ -15,8 +15,8 @@ use crate::customer::Module;
 use crate::ledger::events::StepOutcome;
 use crate::ledger::LogLevel;
 use crate::ledger::StepKey;
+use crate::messages::params;
 use crate::messages::{ErrorCode, Say, Text};
-use crate::params;
 use crate::providers::vercel::{EnvValue, EnvVar};
 use crate::providers::ErrorKind;
 use crate::provision::client_config::{self, PATH};
@@ -120,7 +120,7 @@ async fn config(ctx: &RunCtx) -> Result<Done, StepError> {
             ctx.log(
                 StepKey::ModulesConfig,
                 LogLevel::Info,
-                &Say::ConfigWrittenWithPlan.with(crate::params! {
+                &Say::ConfigWrittenWithPlan.with(crate::messages::params! {
                     "path" => PATH,
                     "repo" => id,
                     "plan" => ctx.customer.plan,

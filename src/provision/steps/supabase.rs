@@ -7,8 +7,8 @@ use super::{created_or_adopted, customer_secret, done, kept_secret, read_secret,
 use crate::ledger::events::StepOutcome;
 use crate::ledger::LogLevel;
 use crate::ledger::StepKey;
+use crate::messages::params;
 use crate::messages::{ErrorCode, Text};
-use crate::params;
 use crate::providers::ErrorKind;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::ownership;
@@ -267,7 +267,8 @@ async fn apply_schema(ctx: &RunCtx) -> Result<Done, StepError> {
             ctx.log(
                 StepKey::SupabaseSchema,
                 LogLevel::Info,
-                &crate::messages::Say::StepTablesExistAllRowLevel.with(crate::params! { "n" => n }),
+                &crate::messages::Say::StepTablesExistAllRowLevel
+                    .with(crate::messages::params! { "n" => n }),
             )
             .await;
             done(

@@ -7,8 +7,8 @@ use super::{created_or_adopted, done, gone, Owned, StepDef};
 use crate::ledger::events::StepOutcome;
 use crate::ledger::LogLevel;
 use crate::ledger::StepKey;
+use crate::messages::params;
 use crate::messages::{ErrorCode, Text};
-use crate::params;
 use crate::providers::vercel::{EnvValue, EnvVar, Project};
 use crate::providers::{ErrorKind, ProviderError};
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
@@ -208,8 +208,9 @@ pub(super) async fn save_env(
         ctx.log(
             step,
             LogLevel::Warn,
-            &crate::messages::Say::StepVercelDidNotSaveTrying
-                .with(crate::params! { "list" => list, "message" => first.message, "ms" => ms }),
+            &crate::messages::Say::StepVercelDidNotSaveTrying.with(
+                crate::messages::params! { "list" => list, "message" => first.message, "ms" => ms },
+            ),
         )
         .await;
         pending.retain(|v| keys.contains(&v.key.as_str()));
