@@ -54,9 +54,29 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     // 019's triggers and its backfill call it.
     super::search::register_functions(conn)?;
     let migrations = Migrations::new(STEPS.iter().map(|sql| M::up(sql)).collect());
-    migrations.to_latest(conn).map_err(|e| {
+    let fail = |e: &dyn std::fmt::Display| {
         Error::DatabaseOpen(format!("{}: migreringen misslyckades: {e}", path.display()))
-    })
+    };
+    // A migration that rebuilds a table drops the old one; with foreign keys on, that first
+    // deletes its rows, and every `ON DELETE SET NULL` elsewhere loses its link. SQLite's own
+    // procedure for such changes: keys off (outside the transaction), migrate, then check
+    // every key before they are on again.
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let migrated = migrations.to_latest(conn).map_err(|e| fail(&e));
+    let broken: rusqlite::Result<i64> =
+        conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        });
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrated?;
+    match broken? {
+        0 => Ok(()),
+        n => Err(fail(&format!("{n} rader pekar på rader som inte finns"))),
+    }
 }
 
 /// PostgreSQL: no register there predates version 13, so one baseline brings an empty schema
@@ -354,6 +374,58 @@ mod tests {
             )
             .unwrap();
         assert!(!refs.contains("_v10"), "{refs}");
+    }
+
+    /// Versions 17 and 18 rebuild `runs`; a roll-out's member and a backup point at their run
+    /// with `ON DELETE SET NULL`. With foreign keys on during the migrations, the rebuild's
+    /// DROP TABLE deleted every run first and cut those links: the roll-out forgot which run
+    /// updated each instance, and each backup which run took it.
+    #[test]
+    fn a_version_16_register_keeps_the_runs_of_its_roll_out_members_and_backups() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fabrik.sqlite3");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            let tx = conn.transaction().unwrap();
+            for sql in &STEPS[..16] {
+                tx.execute_batch(sql).unwrap();
+            }
+            tx.commit().unwrap();
+            conn.pragma_update(None, "user_version", 16).unwrap();
+            conn.execute_batch(
+                "PRAGMA foreign_keys = ON;
+                 INSERT INTO customers (id, slug, name, admin_email, plan, modules, notes, is_example, search_text, created_at, updated_at, version, uid)
+                   VALUES (1, 'kund-ab', 'Kund AB', 'a@kund.se', 'starter', '[]', '', 0, 'kund ab', 'x', 'x', 1, 'u-1');
+                 INSERT INTO runs (id, customer_id, kind, state, environment, started_at)
+                   VALUES (7, 1, 'migrate', 'succeeded', 'sandbox', 'x'), (8, 1, 'backup', 'succeeded', 'sandbox', 'x');
+                 INSERT INTO rollouts (id, environment, source, migrations, state, wave, halt_share, created_at, updated_at)
+                   VALUES (3, 'sandbox', 'supabase/migrations', '[]', 'done', 1, 0.5, 'x', 'x');
+                 INSERT INTO rollout_members (rollout_id, customer_id, wave, state, run_id) VALUES (3, 1, 1, 'done', 7);
+                 INSERT INTO backups (customer_id, environment, project_ref, run_id, reason, file, bytes, sha256, key_id, tables, created_at)
+                   VALUES (1, 'sandbox', 'abcdefghijklmnopqrst', 8, 'on_demand', 'f', 1, 's', 'k', '[]', 'x');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let guard = store.conn();
+        let conn = guard.as_sqlite().unwrap();
+        let member: Option<i64> = conn
+            .query_row("SELECT run_id FROM rollout_members", [], |r| r.get(0))
+            .unwrap();
+        let backup: Option<i64> = conn
+            .query_row("SELECT run_id FROM backups", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((member, backup), (Some(7), Some(8)));
+        let fk: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(fk, 0);
+        let on: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert_eq!(on, 1, "foreign keys are on again after the migrations");
     }
 
     /// Each enumerated column accepts exactly its vocabulary: every member, and nothing else.
