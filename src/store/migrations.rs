@@ -249,6 +249,19 @@ mod tests {
     };
     use crate::store::Store;
 
+    /// A register file as version `version` of Fabrik left it, holding what `rows` inserts.
+    fn register_at(path: &Path, version: usize, rows: &str) {
+        let mut conn = Connection::open(path).unwrap();
+        let tx = conn.transaction().unwrap();
+        for sql in &STEPS[..version] {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.commit().unwrap();
+        conn.pragma_update(None, "user_version", version as i64)
+            .unwrap();
+        conn.execute_batch(rows).unwrap();
+    }
+
     /// A register as version 2 of Fabrik left it: one customer with a failed run.
     fn version_2_register(path: &Path) {
         let conn = Connection::open(path).unwrap();
@@ -332,16 +345,10 @@ mod tests {
     fn a_version_9_register_keeps_its_adoptions_and_runs() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("fabrik.sqlite3");
-        {
-            let mut conn = Connection::open(&path).unwrap();
-            let tx = conn.transaction().unwrap();
-            for sql in &STEPS[..9] {
-                tx.execute_batch(sql).unwrap();
-            }
-            tx.commit().unwrap();
-            conn.pragma_update(None, "user_version", 9).unwrap();
-            conn.execute_batch(
-                "PRAGMA foreign_keys = ON;
+        register_at(
+            &path,
+            9,
+            "PRAGMA foreign_keys = ON;
                  INSERT INTO customers (id, slug, name, admin_email, plan, search_text, created_at, updated_at, uid)
                    VALUES (1, 'kund-ab', 'Kund AB', 'a@kund.se', 'starter', 'kund ab', 'x', 'x', 'u-1');
                  INSERT INTO instances (customer_id, environment, status, updated_at) VALUES (1, 'sandbox', 'active', 'x');
@@ -350,9 +357,7 @@ mod tests {
                  INSERT INTO run_steps (run_id, key, state, error_en) VALUES (5, 'github.repo', 'succeeded', 'e');
                  INSERT INTO adoptions (customer_id, environment, resource, step, state, refused_run)
                    VALUES (1, 'sandbox', 'kund-ab', 'github.repo', 'refused', 5);",
-            )
-            .unwrap();
-        }
+        );
         let store = Store::open(&path).unwrap();
         assert_eq!(store.adoptions(1).unwrap().len(), 1);
         assert_eq!(store.run_steps(5).unwrap().len(), 1);
@@ -384,16 +389,10 @@ mod tests {
     fn a_version_16_register_keeps_the_runs_of_its_roll_out_members_and_backups() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("fabrik.sqlite3");
-        {
-            let mut conn = Connection::open(&path).unwrap();
-            let tx = conn.transaction().unwrap();
-            for sql in &STEPS[..16] {
-                tx.execute_batch(sql).unwrap();
-            }
-            tx.commit().unwrap();
-            conn.pragma_update(None, "user_version", 16).unwrap();
-            conn.execute_batch(
-                "PRAGMA foreign_keys = ON;
+        register_at(
+            &path,
+            16,
+            "PRAGMA foreign_keys = ON;
                  INSERT INTO customers (id, slug, name, admin_email, plan, modules, notes, is_example, search_text, created_at, updated_at, version, uid)
                    VALUES (1, 'kund-ab', 'Kund AB', 'a@kund.se', 'starter', '[]', '', 0, 'kund ab', 'x', 'x', 1, 'u-1');
                  INSERT INTO runs (id, customer_id, kind, state, environment, started_at)
@@ -403,9 +402,7 @@ mod tests {
                  INSERT INTO rollout_members (rollout_id, customer_id, wave, state, run_id) VALUES (3, 1, 1, 'done', 7);
                  INSERT INTO backups (customer_id, environment, project_ref, run_id, reason, file, bytes, sha256, key_id, tables, created_at)
                    VALUES (1, 'sandbox', 'abcdefghijklmnopqrst', 8, 'on_demand', 'f', 1, 's', 'k', '[]', 'x');",
-            )
-            .unwrap();
-        }
+        );
         let store = Store::open(&path).unwrap();
         let guard = store.conn();
         let conn = guard.as_sqlite().unwrap();
