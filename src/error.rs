@@ -23,6 +23,11 @@ pub enum Error {
         found: i64,
         known: i64,
     },
+    /// The register holds run kinds or steps this build does not declare (`store::words`).
+    DatabaseNewerWords {
+        path: String,
+        words: String,
+    },
     DatabaseOpen(String),
     Database(crate::sql::DbError),
     /// The shared register cannot be reached now (`user@host:port/db`); `lost_write` when a
@@ -135,6 +140,7 @@ impl Error {
             Error::CustomerHasInstance(_) => ErrorCode::CustomerHasInstance,
             Error::StaleVersion => ErrorCode::StaleVersion,
             Error::DatabaseTooNew { .. } => ErrorCode::DatabaseTooNew,
+            Error::DatabaseNewerWords { .. } => ErrorCode::DatabaseNewerWords,
             Error::DatabaseOpen(_) => ErrorCode::DatabaseOpen,
             Error::Database(_) => ErrorCode::Database,
             Error::PasswordOnCommandLine { .. } => ErrorCode::PasswordOnCommandLine,
@@ -202,6 +208,9 @@ impl Error {
             | Error::NothingToUndo(slug) => params! { "slug" => slug },
             Error::DatabaseTooNew { path, found, known } => {
                 params! { "path" => path, "found" => found, "known" => known }
+            }
+            Error::DatabaseNewerWords { path, words } => {
+                params! { "path" => path, "words" => words }
             }
             Error::Database(e) => params! { "detail" => e },
             Error::RegisterUnreachable { register, .. }

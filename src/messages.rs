@@ -39,6 +39,7 @@ vocabulary!(
         CustomerHasInstance => "customer_has_instance",
         StaleVersion => "stale_version",
         DatabaseTooNew => "database_too_new",
+        DatabaseNewerWords => "database_newer_words",
         DatabaseOpen => "database_open",
         Database => "database",
         RegisterUnreachable => "register_unreachable",
@@ -294,6 +295,10 @@ impl ErrorCode {
             DatabaseTooNew => t(
                 "Databasen {path} skrevs av en nyare version av Fabrik (schemaversion {found}, den här versionen känner till {known}); uppdatera Fabrik i stället för att öppna den",
                 "The database {path} was written by a newer Fabrik (schema version {found}; this version knows {known}); update Fabrik instead of opening it",
+            ),
+            DatabaseNewerWords => t(
+                "Databasen {path} har körningar eller steg som den här versionen av Fabrik inte känner till ({words}): en nyare Fabrik har skrivit i den. Uppdatera Fabrik i stället för att öppna den",
+                "The database {path} holds kinds of run or steps this Fabrik does not know ({words}): a newer Fabrik wrote to it. Update Fabrik instead of opening it",
             ),
             DatabaseOpen => t("Databasen kunde inte öppnas: {detail}", "The database could not be opened: {detail}"),
             Database => t("Databasfel: {detail}", "Database error: {detail}"),

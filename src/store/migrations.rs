@@ -6,6 +6,7 @@ use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
 use super::db::{Conn, Optional};
+use super::words;
 use crate::error::{Error, Result};
 
 const STEPS: &[&str] = &[
@@ -31,13 +32,16 @@ const STEPS: &[&str] = &[
     include_str!("migrations/020_rights.sql"),
     include_str!("migrations/021_rights_declared.sql"),
     include_str!("migrations/022_server_stamps.sql"),
+    include_str!("migrations/023_vocabulary_tables.sql"),
 ];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;
 
-/// A file written by a newer Fabrik is refused rather than migrated "back" or corrupted.
-pub(super) fn refuse_newer(conn: &Connection, path: &Path) -> Result<()> {
+/// A file written by a newer Fabrik is refused rather than migrated "back" or corrupted: a
+/// newer schema, or (at this schema) a kind of run or a step this build does not declare.
+/// Reads only, so the file stays byte for byte.
+pub(super) fn refuse_newer(conn: &Connection, path: &Path) -> Result<words::Missing> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {
         return Err(Error::DatabaseTooNew {
@@ -46,27 +50,43 @@ pub(super) fn refuse_newer(conn: &Connection, path: &Path) -> Result<()> {
             known: SCHEMA_VERSION,
         });
     }
-    Ok(())
+    if found < SCHEMA_VERSION {
+        return Ok(words::Missing(true));
+    }
+    words::compare(&path.display().to_string(), |table| {
+        let mut stmt = conn.prepare(&format!("SELECT name FROM {table}"))?;
+        let words = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(words)
+    })
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
-    refuse_newer(conn, path)?;
+    let missing = refuse_newer(conn, path)?;
     // 019's triggers and its backfill call it.
     super::search::register_functions(conn)?;
     let migrations = Migrations::new(STEPS.iter().map(|sql| M::up(sql)).collect());
     let fail = |e: &dyn std::fmt::Display| {
         Error::DatabaseOpen(format!("{}: migreringen misslyckades: {e}", path.display()))
     };
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found == SCHEMA_VERSION {
+        // A build with a new kind of run or step adds its words; nothing else changes.
+        if missing == words::Missing(true) {
+            conn.execute_batch(&words::fill_sql())?;
+        }
+        return Ok(());
+    }
     // A migration that rebuilds a table drops the old one; with foreign keys on, that first
     // deletes its rows, and every `ON DELETE SET NULL` elsewhere loses its link. SQLite's own
     // procedure for such changes: keys off (outside the transaction), migrate, then check
     // every key before they are on again.
-    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if found == SCHEMA_VERSION {
-        return Ok(());
-    }
     conn.pragma_update(None, "foreign_keys", "OFF")?;
-    let migrated = migrations.to_latest(conn).map_err(|e| fail(&e));
+    let migrated = migrations
+        .to_latest(conn)
+        .map_err(|e| fail(&e))
+        .and_then(|()| Ok(conn.execute_batch(&words::fill_sql())?));
     let broken: rusqlite::Result<i64> =
         conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
             r.get(0)
@@ -97,6 +117,10 @@ const PG_STEPS: &[(i64, &str)] = &[
     (
         22,
         include_str!("migrations/postgres/022_server_stamps.sql"),
+    ),
+    (
+        23,
+        include_str!("migrations/postgres/023_vocabulary_tables.sql"),
     ),
 ];
 
@@ -146,7 +170,15 @@ pub(super) fn migrate_postgres(
         true => conn.query_row("SELECT max(version) FROM schema_version", (), |r| r.get(0))?,
         false => None,
     };
-    if current == Some(SCHEMA_VERSION) {
+    // At this schema, a word this build does not declare is a newer Fabrik's (refused); one
+    // it declares that the register lacks is added below, by the register's role.
+    let missing = match current == Some(SCHEMA_VERSION) {
+        true => words::compare(describe, |table| {
+            Ok(conn.query_map(&format!("SELECT name FROM {table}"), (), |r| r.get(0))?)
+        })?,
+        false => words::Missing(true),
+    };
+    if current == Some(SCHEMA_VERSION) && missing == words::Missing(false) {
         return grant_rights(conn);
     }
     let tx = conn.transaction()?;
@@ -175,6 +207,7 @@ pub(super) fn migrate_postgres(
             version = *v;
         }
     }
+    tx.execute_batch(&words::fill_sql()).map_err(fail)?;
     if version != found {
         tx.execute("DELETE FROM schema_version", ())?;
         tx.execute(
@@ -423,6 +456,65 @@ mod tests {
             .pragma_query_value(None, "foreign_keys", |r| r.get(0))
             .unwrap();
         assert_eq!(on, 1, "foreign keys are on again after the migrations");
+    }
+
+    /// A kind of run or a step the code declares and the register lacks (a build with a new
+    /// kind opens it) is added when it opens, with no migration; the ledger takes it at once.
+    #[test]
+    fn a_word_the_register_lacks_is_added_when_it_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fabrik.sqlite3");
+        drop(Store::open(&path).unwrap());
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "DELETE FROM run_kinds WHERE name = 'recover';
+                 DELETE FROM step_keys WHERE name = 'supabase.recover';",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let guard = store.conn();
+        let conn = guard.as_sqlite().unwrap();
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(
+            count("SELECT count(*) FROM run_kinds") as usize,
+            RunKind::ALL.len()
+        );
+        assert_eq!(
+            count("SELECT count(*) FROM step_keys") as usize,
+            StepKey::ALL.len()
+        );
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    /// A register with a kind of run this build does not declare was written by a newer Fabrik:
+    /// refused, naming the word, and not a byte of the file changes.
+    #[test]
+    fn a_register_with_a_newer_kind_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fabrik.sqlite3");
+        drop(Store::open(&path).unwrap());
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "PRAGMA journal_mode = DELETE;
+                 INSERT INTO run_kinds (name) VALUES ('invite_member');",
+            )
+            .unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = Store::open(&path).err().expect("refused");
+        assert_eq!(err.code().as_str(), "database_newer_words");
+        assert!(err.to_string().contains("invite_member"), "{err}");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "the file is unchanged"
+        );
     }
 
     /// Each enumerated column accepts exactly its vocabulary: every member, and nothing else.

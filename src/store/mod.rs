@@ -21,6 +21,7 @@ mod search;
 mod settings;
 pub mod templates;
 pub mod transfer;
+mod words;
 pub mod workflow_backups;
 
 use std::path::{Path, PathBuf};

@@ -100,11 +100,13 @@ pub const TABLES: &[&str] = &[
     "rights_applied",
     "rollout_members",
     "rollouts",
+    "run_kinds",
     "run_log",
     "run_steps",
     "runs",
     "schema_version",
     "settings",
+    "step_keys",
     "template_prs",
     "workflow_backups",
 ];
