@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use super::steps::{self, StepDef};
 use crate::customer::Status;
+use crate::error::{Error, Result};
 pub use crate::ledger::RunInput;
 use crate::ledger::RunKind;
 use crate::messages::{Say, Text};
@@ -109,6 +110,81 @@ impl RunRequest {
             RunRequest::Promote { .. } => RunKind::Promote,
             RunRequest::Recover { .. } => RunKind::Recover,
         }
+    }
+
+    /// What the ledger keeps of the request (`runs.input`), checked: bad input (a domain, an
+    /// empty deployment, a confirmation that is not the slug) is refused before anything is
+    /// written. Every kind has its arm, so the compiler names a new one left out.
+    pub fn checked_input(&self, slug: &str) -> Result<Option<RunInput>> {
+        let confirmed = |confirmation: &str| match confirmation.trim() == slug {
+            true => Ok(()),
+            false => Err(Error::NotConfirmed),
+        };
+        Ok(match self {
+            RunRequest::Provision
+            | RunRequest::UpdateModules
+            | RunRequest::Repair
+            | RunRequest::Pause
+            | RunRequest::Resume
+            | RunRequest::Redeploy
+            | RunRequest::ResetPassword => None,
+            RunRequest::Teardown { confirmation } => {
+                confirmed(confirmation)?;
+                None
+            }
+            RunRequest::DomainAdd { domain } | RunRequest::DomainRemove { domain } => {
+                let domain = crate::customer::validate_domain(domain)
+                    .map_err(|e| Error::Validation(vec![e]))?;
+                Some(RunInput::Domain { domain })
+            }
+            RunRequest::Migrate { rollout } | RunRequest::TemplateSync { rollout } => {
+                Some(RunInput::Rollout { rollout: *rollout })
+            }
+            // A restore replaces the customer's data: typed as a teardown is.
+            RunRequest::Restore {
+                backup,
+                confirmation,
+            } => {
+                confirmed(confirmation)?;
+                Some(RunInput::Restore { backup: *backup })
+            }
+            RunRequest::Promote { deployment } => {
+                let deployment = deployment.trim().to_string();
+                if deployment.is_empty() {
+                    return Err(Error::Validation(vec![crate::messages::FieldError::new(
+                        "deployment",
+                        crate::messages::ErrorCode::Required,
+                        crate::messages::params! { "label" => "Driftsättning", "label_en" => "Deployment" },
+                    )]));
+                }
+                Some(RunInput::Deployment { deployment })
+            }
+            // Supabase's restore replaces the customer's data too: typed the same way.
+            RunRequest::Recover {
+                target,
+                confirmation,
+            } => {
+                confirmed(confirmation)?;
+                Some(RunInput::Recover {
+                    recover_to: *target,
+                })
+            }
+            RunRequest::Backup { scheduled } => scheduled
+                .filter(|s| *s)
+                .map(|_| RunInput::Scheduled { scheduled: true }),
+            RunRequest::WorkflowBackup {
+                scheduled,
+                provisioned,
+            } => match (scheduled, provisioned) {
+                (Some(true), _) => Some(RunInput::Scheduled { scheduled: true }),
+                (_, Some(true)) => Some(RunInput::Provisioned { provisioned: true }),
+                _ => None,
+            },
+            RunRequest::WorkflowRestore { version } => Some(RunInput::WorkflowVersion {
+                version: *version,
+                workflow: None,
+            }),
+        })
     }
 
     /// The request for a kind that needs nothing more than the customer; `None` for one that

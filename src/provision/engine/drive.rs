@@ -168,7 +168,9 @@ impl Engine {
 
         loop {
             if failure.is_none() && !stop.is_cancelled() {
-                for &def in steps::for_kind(ctx.kind) {
+                // The steps a run of this kind may record (a teardown records the undoable
+                // provisioning steps it finds; a repair the ones its findings named).
+                for &def in kinds::def(ctx.kind).steps {
                     if self.timing.sequential && !spawned.is_empty() {
                         break;
                     }

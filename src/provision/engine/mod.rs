@@ -174,58 +174,7 @@ impl Engine {
     /// Blocking (SQLite): call it from the blocking pool or a plain thread.
     pub fn record(&self, slug: &str, request: &RunRequest) -> Result<StartOutcome> {
         let def = kinds::def(request.kind());
-        let input = match request {
-            RunRequest::DomainAdd { domain } | RunRequest::DomainRemove { domain } => {
-                let domain = crate::customer::validate_domain(domain)
-                    .map_err(|e| Error::Validation(vec![e]))?;
-                Some(RunInput::Domain { domain })
-            }
-            RunRequest::Teardown { confirmation } if confirmation.trim() != slug => {
-                return Err(Error::NotConfirmed)
-            }
-            RunRequest::Migrate { rollout } | RunRequest::TemplateSync { rollout } => {
-                Some(RunInput::Rollout { rollout: *rollout })
-            }
-            // A restore replaces the customer's data: typed as a teardown is.
-            RunRequest::Restore { confirmation, .. } if confirmation.trim() != slug => {
-                return Err(Error::NotConfirmed)
-            }
-            RunRequest::Restore { backup, .. } => Some(RunInput::Restore { backup: *backup }),
-            RunRequest::Promote { deployment } => {
-                let deployment = deployment.trim().to_string();
-                if deployment.is_empty() {
-                    return Err(Error::Validation(vec![crate::customer::FieldError::new(
-                        "deployment",
-                        crate::messages::ErrorCode::Required,
-                        crate::messages::params! { "label" => "Driftsättning", "label_en" => "Deployment" },
-                    )]));
-                }
-                Some(RunInput::Deployment { deployment })
-            }
-            // Supabase's restore replaces the customer's data too: typed the same way.
-            RunRequest::Recover { confirmation, .. } if confirmation.trim() != slug => {
-                return Err(Error::NotConfirmed)
-            }
-            RunRequest::Recover { target, .. } => Some(RunInput::Recover {
-                recover_to: *target,
-            }),
-            RunRequest::Backup {
-                scheduled: Some(true),
-            }
-            | RunRequest::WorkflowBackup {
-                scheduled: Some(true),
-                ..
-            } => Some(RunInput::Scheduled { scheduled: true }),
-            RunRequest::WorkflowBackup {
-                provisioned: Some(true),
-                ..
-            } => Some(RunInput::Provisioned { provisioned: true }),
-            RunRequest::WorkflowRestore { version } => Some(RunInput::WorkflowVersion {
-                version: *version,
-                workflow: None,
-            }),
-            _ => None,
-        };
+        let input = request.checked_input(slug)?;
         let customer = self.store.get_customer_in(slug, self.environment)?;
         self.requires(def, &customer)?;
         match def.kind {

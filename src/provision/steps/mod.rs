@@ -60,7 +60,6 @@ use serde_json::Value;
 
 use super::context::{Done, RunCtx, StepError};
 use crate::ledger::events::StepOutcome;
-use crate::ledger::RunKind;
 use crate::ledger::StepKey;
 use crate::messages::Text;
 use crate::secrets::{CustomerSecret, Provider, Secret, SecretKey};
@@ -255,32 +254,6 @@ pub static RECOVER: [&StepDef; 3] = [&backup::BACKUP, &recover::RECOVER, &migrat
 /// The recovery's own step.
 static RECOVERY: [&StepDef; 1] = [&recover::RECOVER];
 
-/// The steps a run of this kind may record (a teardown records the undoable provisioning
-/// steps it finds, see `undoable`; a repair the ones its findings named). A step's need
-/// outside its run's table was met by the provisioning run before it.
-pub fn for_kind(kind: RunKind) -> &'static [&'static StepDef] {
-    match kind {
-        RunKind::Provision => &PROVISION,
-        RunKind::UpdateModules => &UPDATE_MODULES,
-        RunKind::Teardown => &[],
-        RunKind::Repair => &REPAIR,
-        RunKind::Pause => &PAUSE,
-        RunKind::Resume => &RESUME,
-        RunKind::Redeploy => &REDEPLOY,
-        RunKind::ResetPassword => &RESET_PASSWORD,
-        RunKind::DomainAdd => &DOMAIN_ADD,
-        RunKind::DomainRemove => &DOMAIN_REMOVE,
-        RunKind::Migrate => &MIGRATE,
-        RunKind::Backup => &BACKUP,
-        RunKind::Restore => &RESTORE,
-        RunKind::TemplateSync => &TEMPLATE_SYNC,
-        RunKind::WorkflowBackup => &WORKFLOW_BACKUP,
-        RunKind::WorkflowRestore => &WORKFLOW_RESTORE,
-        RunKind::Promote => &PROMOTE,
-        RunKind::Recover => &RECOVER,
-    }
-}
-
 /// Every step of every kind, each once.
 pub fn all() -> impl Iterator<Item = &'static StepDef> {
     PROVISION
@@ -457,13 +430,14 @@ fn gone(r: Result<(), crate::providers::ProviderError>) -> Result<(), StepError>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::RunKind;
 
     #[test]
     fn the_tables_have_every_step_once_in_dag_order() {
         let every: Vec<StepKey> = all().map(|d| d.key).collect();
         assert_eq!(every, StepKey::ALL, "the tables follow StepKey's order");
         for kind in RunKind::ALL {
-            let table = for_kind(*kind);
+            let table = crate::provision::kinds::def(*kind).steps;
             for (i, d) in table.iter().enumerate() {
                 for dep in d.needs {
                     // A need outside the table is one provisioning met before this run, or the
