@@ -85,19 +85,35 @@ fn members<T: std::fmt::Display>(name: &str, ty: &str, all: &[T]) -> String {
     )
 }
 
-/// Each step's label in both languages, from the step table.
-fn step_labels() -> String {
-    let mut out = String::from("export const STEP_LABEL: Record<StepKey, Text> = {\n");
-    for k in StepKey::ALL {
-        let t = k.label_text();
+/// `export const NAME: Record<Type, Text> = { key: { sv, en }, … };`
+fn label_table(name: &str, of: &str, rows: impl Iterator<Item = (String, Text)>) -> String {
+    let mut out = format!("export const {name}: Record<{of}, Text> = {{\n");
+    for (key, t) in rows {
         out.push_str(&format!(
-            "  '{k}': {{ sv: {}, en: {} }},\n",
+            "  {key}: {{ sv: {}, en: {} }},\n",
             serde_json::to_string(&t.sv).expect("a string serialises"),
             serde_json::to_string(&t.en).expect("a string serialises"),
         ));
     }
     out.push_str("};\n");
     out
+}
+
+/// Each step's label in both languages, from the step table.
+fn step_labels() -> String {
+    let rows = StepKey::ALL
+        .iter()
+        .map(|k| (format!("'{k}'"), k.label_text()));
+    label_table("STEP_LABEL", "StepKey", rows)
+}
+
+/// Each kind of run's name, from its declaration (`provision::kinds::KINDS`): the window's
+/// labels, the notifications and the alert email say the same.
+fn kind_labels() -> String {
+    let rows = RunKind::ALL
+        .iter()
+        .map(|k| (k.to_string(), crate::provision::kinds::def(*k).label_text()));
+    label_table("RUN_KIND_LABEL", "RunKind", rows)
 }
 
 /// Every vocabulary's members, so the UI keeps no copy of a list the core owns.
@@ -172,6 +188,8 @@ pub fn typescript() -> String {
     ));
     out.push('\n');
     out.push_str(&step_labels());
+    out.push('\n');
+    out.push_str(&kind_labels());
     out.push('\n');
     out.push_str(&crate::messages::typescript_catalog());
     out

@@ -944,6 +944,27 @@ export const STEP_LABEL: Record<StepKey, Text> = {
   'supabase.recover': { sv: "Återställ databasen med Supabases säkerhetskopior", en: "Restore the database with Supabase's backups" },
 };
 
+export const RUN_KIND_LABEL: Record<RunKind, Text> = {
+  provision: { sv: "Provisionering", en: "Provisioning" },
+  teardown: { sv: "Avveckling", en: "Teardown" },
+  update_modules: { sv: "Uppdatera moduler", en: "Update modules" },
+  repair: { sv: "Reparation", en: "Repair" },
+  pause: { sv: "Paus", en: "Pause" },
+  resume: { sv: "Återstart", en: "Resume" },
+  redeploy: { sv: "Ny driftsättning", en: "Redeploy" },
+  reset_password: { sv: "Nytt adminlösenord", en: "New admin password" },
+  domain_add: { sv: "Lägg till domän", en: "Add domain" },
+  domain_remove: { sv: "Ta bort domän", en: "Remove domain" },
+  migrate: { sv: "Schemauppdatering", en: "Schema update" },
+  backup: { sv: "Säkerhetskopia", en: "Backup" },
+  restore: { sv: "Återställning av databas", en: "Database restore" },
+  template_sync: { sv: "Malluppdatering", en: "Template update" },
+  workflow_backup: { sv: "Säkerhetskopia av flöden", en: "Workflow backup" },
+  workflow_restore: { sv: "Återställning av flöde", en: "Workflow restore" },
+  promote: { sv: "Återgång till tidigare driftsättning", en: "Rollback to an earlier deployment" },
+  recover: { sv: "Återställning med Supabases säkerhetskopior", en: "Recovery from Supabase's backups" },
+};
+
 export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   validation: { sv: "{problems}", en: "{problems_en}" },
   customer_not_found: { sv: "Kunden '{slug}' finns inte", en: "The customer '{slug}' does not exist" },

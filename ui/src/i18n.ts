@@ -1,9 +1,14 @@
 // Every text the UI shows, Swedish first, English second. Components never hold literal text.
 import { createContext, useContext } from 'react';
-import { ERROR_TEXT, PLANS as CORE_PLANS, STATUSES as CORE_STATUSES } from './bindings';
+import { ERROR_TEXT, PLANS as CORE_PLANS, RUN_KIND_LABEL, RUN_KINDS, STATUSES as CORE_STATUSES } from './bindings';
 import type { AdoptionState, ErrorCode, Language, MemberState, Plan, RolloutState, RunKind, RunState, SortKey, Status, StepState, TargetVerdict, Text } from './bindings';
 
+/** Each kind of run's name, as the core declares it (`RUN_KIND_LABEL`), under `runKind.<kind>`. */
+const kindTexts = (lang: Language) =>
+  Object.fromEntries(RUN_KINDS.map((k) => [`runKind.${k}`, RUN_KIND_LABEL[k][lang]])) as Record<`runKind.${RunKind}`, string>;
+
 const sv = {
+  ...kindTexts('sv'),
   'app.name': 'Fabrik',
   'app.loading': 'Laddar …',
   'nav.main': 'Huvudmeny',
@@ -259,24 +264,6 @@ const sv = {
   'runState.cancelled': 'Avbruten',
   'runState.rolled_back': 'Återställd',
   'runState.rollback_failed': 'Återställningen misslyckades',
-  'runKind.provision': 'Provisionering',
-  'runKind.teardown': 'Avveckling',
-  'runKind.update_modules': 'Uppdatera moduler',
-  'runKind.repair': 'Reparation',
-  'runKind.pause': 'Paus',
-  'runKind.resume': 'Återstart',
-  'runKind.redeploy': 'Ny driftsättning',
-  'runKind.reset_password': 'Nytt adminlösenord',
-  'runKind.domain_add': 'Lägg till domän',
-  'runKind.domain_remove': 'Ta bort domän',
-  'runKind.migrate': 'Migrering',
-  'runKind.backup': 'Säkerhetskopia',
-  'runKind.restore': 'Återställning från kopia',
-  'runKind.template_sync': 'Malluppdatering (pull request)',
-  'runKind.workflow_backup': 'Säkerhetskopia av flöden',
-  'runKind.workflow_restore': 'Återställning av flöde',
-  'runKind.promote': 'Återgång till tidigare driftsättning',
-  'runKind.recover': 'Återställning med Supabases säkerhetskopior',
   'modules.button': 'Uppdatera moduler',
   'modules.applied': 'I drift',
   'modules.outdated': 'Sparade moduler eller plan skiljer sig från instansens; uppdatera för att de ska gälla.',
@@ -796,6 +783,7 @@ const sv = {
 export type TextKey = keyof typeof sv;
 
 const en: Record<TextKey, string> = {
+  ...kindTexts('en'),
   'app.name': 'Fabrik',
   'app.loading': 'Loading …',
   'nav.main': 'Main menu',
@@ -1051,23 +1039,6 @@ const en: Record<TextKey, string> = {
   'runState.cancelled': 'Cancelled',
   'runState.rolled_back': 'Rolled back',
   'runState.rollback_failed': 'Rollback failed',
-  'runKind.provision': 'Provisioning',
-  'runKind.teardown': 'Teardown',
-  'runKind.update_modules': 'Update modules',
-  'runKind.repair': 'Repair',
-  'runKind.pause': 'Pause',
-  'runKind.resume': 'Resume',
-  'runKind.redeploy': 'Redeploy',
-  'runKind.reset_password': 'New admin password',
-  'runKind.domain_add': 'Add domain',
-  'runKind.domain_remove': 'Remove domain',
-  'runKind.migrate': 'Migration',
-  'runKind.backup': 'Backup',
-  'runKind.restore': 'Restore from backup',
-  'runKind.template_sync': 'Template update (pull request)',
-  'runKind.workflow_backup': 'Workflow backup',
-  'runKind.workflow_restore': 'Workflow restore',
-  'runKind.promote': 'Rollback to an earlier deployment',
   'runKind.recover': "Recovery from Supabase's backups",
   'modules.button': 'Update modules',
   'modules.applied': 'Running',
