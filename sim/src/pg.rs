@@ -104,9 +104,14 @@ impl TestCluster {
     pub fn start_own() -> Result<TestCluster, ClusterError> {
         let bin = find_bin().ok_or(ClusterError::NotInstalled)?;
         let as_postgres = is_root();
-        let dir = tempfile::Builder::new()
-            .prefix("fabrik-sim-pg-")
-            .tempdir()?;
+        // Under the test command, inside its work folder: a server killed with the run (the
+        // watcher stops it, but a killed process drops no temp dir) leaves no folder behind.
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("fabrik-sim-pg-");
+        let dir = match std::env::var_os("FABRIK_TEST_WORK").filter(|w| Path::new(w).is_dir()) {
+            Some(work) => builder.tempdir_in(work)?,
+            None => builder.tempdir()?,
+        };
         let data = dir.path().join("data");
         let sock = dir.path().join("sock");
         std::fs::create_dir(&sock)?;
