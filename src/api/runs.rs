@@ -85,12 +85,30 @@ impl RunsApi {
 
     /// "Ta över…": the owner typed the resource's name to adopt it; the next run marks it.
     pub fn adopt(&self, slug: String, name: String, confirmation: String) -> ApiResult<Adoption> {
-        Ok(self.supervisor.engine()?.allow_adoption(
-            &slug,
-            &name,
-            &confirmation,
-            AllowedBy::Window,
-        )?)
+        self.adopt_by(&slug, &name, &confirmation, AllowedBy::Window)
+    }
+
+    /// An adoption allowed from the window or the command line (`--adopt NAME`), recorded so.
+    pub fn adopt_by(
+        &self,
+        slug: &str,
+        name: &str,
+        confirmation: &str,
+        by: AllowedBy,
+    ) -> ApiResult<Adoption> {
+        Ok(self
+            .supervisor
+            .engine()?
+            .allow_adoption(slug, name, confirmation, by)?)
+    }
+
+    /// What a person sees before "Provisionera" and confirms: the plan with the preflight's
+    /// findings. `Ok` only when it may start (a blocking finding is the error, naming every
+    /// finding at once), so a front end shows it and asks.
+    pub async fn plan_to_start(&self, slug: String) -> ApiResult<ProvisionPlan> {
+        let plan = self.plan(slug).await?;
+        crate::provision::preflight::gate(plan.preflight.clone())?;
+        Ok(plan)
     }
 
     pub fn list_runs(&self, slug: Option<String>) -> ApiResult<Vec<RunRow>> {

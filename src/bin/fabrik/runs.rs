@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 use fabrik::api::cloud::CloudApi;
-use fabrik::api::runs::RunHost;
+use fabrik::api::runs::{RunHost, RunsApi};
 use fabrik::api::supervisor::{Launched, Supervisor};
 use fabrik::api::Api;
-use fabrik::provision::{RunEvent, RunRequest, RunState};
+use fabrik::provision::{AllowedBy, RunEvent, RunRequest, RunState};
 use fabrik::ApiError;
 
 use crate::print::{confirm, print_json};
@@ -227,15 +227,11 @@ fn finished(state: RunState) -> Result<(), ApiError> {
 
 pub async fn provision(cloud: &Arc<CloudApi>, a: ProvisionArgs) -> Result<(), ApiError> {
     let supervisor = runtime::supervisor(cloud, a.keep_on_failure);
+    let runs = reader(cloud, &supervisor);
     // Typing the name on the command line is the confirmation, of the resource a plan or a
     // run showed under that name: the permission names its id.
     for name in &a.adopt {
-        let adopted = supervisor.engine()?.allow_adoption(
-            &a.slug,
-            name,
-            name,
-            fabrik::provision::AllowedBy::Cli,
-        )?;
+        let adopted = runs.adopt_by(&a.slug, name, name, AllowedBy::Cli)?;
         eprintln!(
             "{} (id {}) tas över med avsikt i {}: Fabriks märkning skrivs på det vid körningen.",
             adopted.resource,
@@ -243,29 +239,24 @@ pub async fn provision(cloud: &Arc<CloudApi>, a: ProvisionArgs) -> Result<(), Ap
             adopted.environment
         );
     }
-    if a.plan || !a.yes {
-        // The preflight's findings come with the plan, so the owner hears every problem at
-        // once; with a setting missing no engine can be built for the plan itself.
-        let found = cloud.preflight().await?;
-        if a.plan && fabrik::provision::preflight::blocks(&found) {
-            let p = cloud
-                .plan_with(|| supervisor.engine(), &a.slug, found)
-                .await?;
-            print_plan_as(&p, a.json);
-            return Ok(());
-        }
-        fabrik::provision::preflight::gate(found.clone())?;
-        let mut p = supervisor.engine()?.plan(&a.slug).await?;
-        p.preflight = found;
-        print_plan_as(&p, a.json);
-        if a.plan {
-            return Ok(());
-        }
+    if a.plan {
+        // The preflight's findings come with the plan, so the owner hears every problem at once.
+        print_plan_as(&runs.plan(a.slug.clone()).await?, a.json);
+        return Ok(());
+    }
+    if !a.yes {
+        print_plan_as(&runs.plan_to_start(a.slug.clone()).await?, a.json);
         if !confirm("Starta provisioneringen? [j/N] ") {
             return Err(fabrik::Error::NotConfirmed.into());
         }
     }
     start(&supervisor, &a.slug, RunRequest::Provision, a.json).await
+}
+
+/// What the command line reads about a customer's instance without starting a run: the same
+/// reader as the window's (`RunsApi`), on this command's supervisor.
+fn reader(cloud: &Arc<CloudApi>, supervisor: &Arc<Supervisor>) -> RunsApi {
+    RunsApi::new(cloud.shared_store(), cloud.clone(), supervisor.clone())
 }
 
 fn print_plan_as(p: &fabrik::provision::ProvisionPlan, json: bool) {
@@ -319,10 +310,8 @@ pub async fn domain(cloud: &Arc<CloudApi>, cmd: DomainCmd) -> Result<(), ApiErro
             .await
         }
         DomainCmd::Status { slug, domain, json } => {
-            let mut found = runtime::supervisor(cloud, false)
-                .engine()?
-                .domains(&slug)
-                .await?;
+            let supervisor = runtime::supervisor(cloud, false);
+            let mut found = reader(cloud, &supervisor).domains(slug.clone()).await?;
             if let Some(d) = &domain {
                 let d = fabrik::customer::validate_domain(d)
                     .map_err(|e| fabrik::Error::Validation(vec![e]))?;
@@ -342,7 +331,9 @@ pub async fn domain(cloud: &Arc<CloudApi>, cmd: DomainCmd) -> Result<(), ApiErro
 pub async fn teardown(cloud: &Arc<CloudApi>, a: TeardownArgs) -> Result<(), ApiError> {
     let supervisor = runtime::supervisor(cloud, false);
     cloud.store().get_customer(&a.slug)?;
-    let targets = supervisor.engine()?.teardown_preview(&a.slug).await?;
+    let targets = reader(cloud, &supervisor)
+        .teardown_preview(a.slug.clone())
+        .await?;
     if a.json {
         print_json(&targets);
     } else {
