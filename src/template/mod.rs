@@ -8,7 +8,6 @@
 pub mod apply;
 pub mod classify;
 pub mod merge;
-pub mod rollout;
 pub mod sync;
 
 pub use apply::{apply, blob_sha, Applied, Attention, Blobs, MissingBlob, NeedsPerson, Outcome};
