@@ -14,6 +14,7 @@ mod credentials;
 mod day_two;
 mod deployments;
 mod docs;
+mod fleet;
 mod health;
 mod keyring;
 mod layers;

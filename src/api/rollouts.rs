@@ -55,6 +55,7 @@ impl Runs for Supervised {
                 .await?;
             Ok(Started {
                 run_id: launched.outcome.run_id,
+                already_running: launched.outcome.already_running,
                 end: launched.wait().boxed(),
             })
         }

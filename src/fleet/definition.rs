@@ -58,6 +58,8 @@ pub type FleetResult<T> = std::result::Result<T, ApiError>;
 /// from `end` when another driver has it).
 pub struct Started {
     pub run_id: i64,
+    /// The customer had an active run already, and this is that run (it may be another kind).
+    pub already_running: bool,
     pub end: BoxFuture<'static, Option<crate::Result<RunState>>>,
 }
 

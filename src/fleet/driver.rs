@@ -13,12 +13,13 @@ use std::time::Duration;
 use futures_util::StreamExt;
 
 use super::definition::{
-    parallel, paused_text, Definition, FleetResult, Found, Plan, Runs, Settled,
+    parallel, paused_text, Definition, FleetResult, Found, Plan, Runs, Settled, Started,
 };
 use super::kinds::definition;
 use super::waves;
 use crate::customer::Status;
 use crate::error::Error;
+use crate::ledger::RunInput;
 use crate::ledger::{MemberState, RolloutState, RunState};
 use crate::messages::params;
 use crate::messages::{ErrorCode, Say, Text};
@@ -28,6 +29,8 @@ use crate::store::Store;
 
 /// How often a driver says it is alive and reads a pause or abort from another seat.
 const BEAT: Duration = Duration::from_secs(5);
+/// How many other runs of an instance a member waits out before it counts as failed.
+const BUSY_TRIES: usize = 5;
 
 /// Plans a roll-out of `def`'s kind: what its survey finds on every delivered instance, and
 /// the waves over those behind. Nothing is applied. Refused while another roll-out of the
@@ -286,16 +289,6 @@ async fn member(
     m: MemberRow,
 ) -> FleetResult<()> {
     let store = cx.store();
-    let set = |s: Settled, run: Option<i64>| {
-        store.set_member(
-            r.id,
-            m.customer_id,
-            s.state,
-            Some(&s.reason),
-            run,
-            s.version.as_deref(),
-        )
-    };
     // A run started before: follow it to its end.
     if let Some(run_id) = m.run_id {
         let state = follow(cx, run_id).await?;
@@ -308,25 +301,16 @@ async fn member(
             reason: paused_text(),
             version: None,
         };
-        set(paused, None)?;
+        set_settled(store, r, &m, paused)?;
         return Ok(());
     }
     // Checked again right before: the plan may be old.
     if let Some(settled) = def.before(cx, r, &c).await? {
-        set(settled, None)?;
+        set_settled(store, r, &m, settled)?;
         return Ok(());
     }
-    let started = match cx.start(m.slug.clone(), def.run(r)).await {
-        Ok(started) => started,
-        Err(e) => {
-            let refused = Settled {
-                state: MemberState::Failed,
-                reason: Text::of(e.code, &e.params),
-                version: None,
-            };
-            set(refused, None)?;
-            return Ok(());
-        }
+    let Some(started) = start_own(cx, def, r, &m).await? else {
+        return Ok(());
     };
     let run_id = started.run_id;
     store.set_member(
@@ -344,6 +328,62 @@ async fn member(
         Some(Err(e)) => return Err(e.to_api()),
     };
     settle(cx, def, r, &m, run_id, state)
+}
+
+/// Starts the member's run. The customer may have another run active (the backup that follows
+/// a provisioning, a repair): that run is not the member's, so it is waited for and the run
+/// asked again, a bounded number of times. A refusal settles the member as failed (`None`).
+async fn start_own(
+    cx: &dyn Runs,
+    def: &dyn Definition,
+    r: &RolloutRow,
+    m: &MemberRow,
+) -> FleetResult<Option<Started>> {
+    let request = def.run(r);
+    let own_input = request.checked_input(&m.slug).ok().flatten();
+    for _ in 0..BUSY_TRIES {
+        let started = match cx.start(m.slug.clone(), request.clone()).await {
+            Ok(started) => started,
+            Err(e) => {
+                let refused = Settled {
+                    state: MemberState::Failed,
+                    reason: Text::of(e.code, &e.params),
+                    version: None,
+                };
+                set_settled(cx.store(), r, m, refused)?;
+                return Ok(None);
+            }
+        };
+        if !started.already_running {
+            return Ok(Some(started));
+        }
+        // The active run is the member's own when it was asked the same (continued elsewhere).
+        let active = cx.store().get_run(started.run_id)?;
+        let input = RunInput::from_stored(active.input.as_ref());
+        if active.kind == request.kind() && input == own_input {
+            return Ok(Some(started));
+        }
+        follow(cx, started.run_id).await?;
+    }
+    let busy = Settled {
+        state: MemberState::Failed,
+        reason: Say::RolloutInstanceBusy.with(params! { "tries" => BUSY_TRIES }),
+        version: None,
+    };
+    set_settled(cx.store(), r, m, busy)?;
+    Ok(None)
+}
+
+fn set_settled(store: &Store, r: &RolloutRow, m: &MemberRow, s: Settled) -> FleetResult<()> {
+    store.set_member(
+        r.id,
+        m.customer_id,
+        s.state,
+        Some(&s.reason),
+        None,
+        s.version.as_deref(),
+    )?;
+    Ok(())
 }
 
 /// Waits for a run to end, continuing it when its driver is gone.

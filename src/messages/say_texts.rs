@@ -80,6 +80,10 @@ impl Say {
                 "Instansen är pausad; återstarta den och kör utrullningen igen",
                 "The instance is paused; resume it and run the roll-out again",
             ),
+            RolloutInstanceBusy => t(
+                "Instansen hade en annan körning igång {tries} gånger i rad; låt den bli klar och kör utrullningen igen",
+                "The instance had another run going {tries} times in a row; let it finish and run the roll-out again",
+            ),
             RolloutAlreadyCurrent => t(
                 "Redan aktuell: varje fil finns i historiken",
                 "Already current: every file is in the history",
