@@ -98,6 +98,7 @@ pub const TABLES: &[&str] = &[
     "listing",
     "listing_environments",
     "rights_applied",
+    "rollout_kinds",
     "rollout_members",
     "rollouts",
     "run_kinds",

@@ -1,5 +1,6 @@
-//! The ledger's words as tables (issue #39). A run kind or a step is declared once, in the code
-//! (`RunKind`, `StepKey`); the register keeps the words in `run_kinds` and `step_keys`, filled
+//! The ledger's words as tables (issue #39). A run kind, a step or a kind of roll-out is declared
+//! once, in the code (`RunKind`, `StepKey`, `RolloutKind`); the register keeps the words in
+//! `run_kinds`, `step_keys` and `rollout_kinds`, filled
 //! from the code whenever it opens, and the ledger's columns point at them with foreign keys.
 //! So a new kind needs no migration, and a word the code does not declare is still refused.
 //!
@@ -8,10 +9,10 @@
 //! version is.
 
 use crate::error::{Error, Result};
-use crate::ledger::{RunKind, StepKey};
+use crate::ledger::{RolloutKind, RunKind, StepKey};
 
 /// Each table of words and the words the code declares for it.
-pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 2] {
+pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 3] {
     [
         (
             "run_kinds",
@@ -20,6 +21,10 @@ pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 2] {
         (
             "step_keys",
             StepKey::ALL.iter().map(|k| k.as_str()).collect(),
+        ),
+        (
+            "rollout_kinds",
+            RolloutKind::ALL.iter().map(|k| k.as_str()).collect(),
         ),
     ]
 }

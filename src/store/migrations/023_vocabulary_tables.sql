@@ -1,11 +1,13 @@
--- A run kind or a step is a word the code declares (`RunKind`, `StepKey`), not a CHECK list
--- rebuilt for every new kind (issue #39). The words live in two tables that the register fills
+-- A run kind, a step or a kind of roll-out is a word the code declares (`RunKind`, `StepKey`,
+-- `RolloutKind`), not a CHECK list rebuilt for every new kind (issue #39). The words live in tables that the register fills
 -- from the code each time it opens (`super::vocabulary`), and the ledger's columns point at
 -- them. The words of version 22 are written here, so the rows already kept hold their keys;
 -- the ledger's tables are rebuilt one last time (foreign keys are off while migrations run).
 
 CREATE TABLE run_kinds (name TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
 CREATE TABLE step_keys (name TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+CREATE TABLE rollout_kinds (name TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+INSERT INTO rollout_kinds (name) VALUES ('schema'), ('template');
 INSERT INTO run_kinds (name) VALUES ('provision'), ('teardown'), ('update_modules'), ('repair'), ('pause'), ('resume'), ('redeploy'), ('reset_password'), ('domain_add'), ('domain_remove'), ('migrate'), ('backup'), ('restore'), ('template_sync'), ('workflow_backup'), ('workflow_restore'), ('promote'), ('recover');
 INSERT INTO step_keys (name) VALUES ('supabase.project'), ('supabase.ready'), ('supabase.keys'), ('supabase.schema'), ('supabase.admin_user'), ('github.repo'),
     ('vercel.project'), ('vercel.env'), ('vercel.deploy'), ('n8n.workflow'), ('email.welcome'), ('finalize'),
@@ -83,6 +85,27 @@ CREATE TABLE adoptions_v23 (
     UNIQUE (customer_id, environment, resource)
 ) STRICT;
 
+CREATE TABLE rollouts_v23 (
+    id             INTEGER PRIMARY KEY,
+    environment    TEXT NOT NULL CHECK (environment IN ('sandbox', 'production')),
+    source         TEXT NOT NULL,
+    migrations     TEXT NOT NULL,
+    state          TEXT NOT NULL CHECK (state IN ('planned', 'running', 'paused', 'halted', 'aborted', 'done')),
+    wave           INTEGER NOT NULL DEFAULT 0,
+    halt_share     REAL NOT NULL,
+    halt_reason    TEXT,
+    halt_reason_en TEXT,
+    created_at     TEXT NOT NULL,
+    created_by     TEXT,
+    updated_at     TEXT NOT NULL,
+    driver         TEXT,
+    heartbeat_at   TEXT,
+    owner_pid      INTEGER,
+    seat           TEXT,
+    kind           TEXT NOT NULL DEFAULT 'schema' REFERENCES rollout_kinds (name)
+) STRICT;
+
+INSERT INTO rollouts_v23 (id, environment, source, migrations, state, wave, halt_share, halt_reason, halt_reason_en, created_at, created_by, updated_at, driver, heartbeat_at, owner_pid, seat, kind) SELECT id, environment, source, migrations, state, wave, halt_share, halt_reason, halt_reason_en, created_at, created_by, updated_at, driver, heartbeat_at, owner_pid, seat, kind FROM rollouts;
 INSERT INTO runs_v23 (id, customer_id, kind, state, environment, error, failed_step, started_at, finished_at, owner_pid, heartbeat_at, cancel_rollback, error_en, driver, input, started_by, seat, person) SELECT id, customer_id, kind, state, environment, error, failed_step, started_at, finished_at, owner_pid, heartbeat_at, cancel_rollback, error_en, driver, input, started_by, seat, person FROM runs;
 INSERT INTO run_steps_v23 (run_id, key, state, attempts, intent, external_id, created, output, error, waiting_for, started_at, finished_at, seq, error_en, waiting_for_en) SELECT run_id, key, state, attempts, intent, external_id, created, output, error, waiting_for, started_at, finished_at, seq, error_en, waiting_for_en FROM run_steps;
 INSERT INTO run_log_v23 (id, run_id, step, at, level, message, attempt, duration_ms, request_id, message_en, person) SELECT id, run_id, step, at, level, message, attempt, duration_ms, request_id, message_en, person FROM run_log;
@@ -92,11 +115,13 @@ DROP TABLE adoptions;
 DROP TABLE run_log;
 DROP TABLE run_steps;
 DROP TABLE runs;
+DROP TABLE rollouts;
 
 ALTER TABLE runs_v23 RENAME TO runs;
 ALTER TABLE run_steps_v23 RENAME TO run_steps;
 ALTER TABLE run_log_v23 RENAME TO run_log;
 ALTER TABLE adoptions_v23 RENAME TO adoptions;
+ALTER TABLE rollouts_v23 RENAME TO rollouts;
 
 CREATE UNIQUE INDEX runs_one_active_per_customer ON runs (customer_id)
     WHERE state IN ('running', 'cancelling', 'rolling_back');

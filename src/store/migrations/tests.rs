@@ -171,6 +171,20 @@ fn a_version_16_register_keeps_the_runs_of_its_roll_out_members_and_backups() {
         .query_row("SELECT run_id FROM backups", [], |r| r.get(0))
         .unwrap();
     assert_eq!((member, backup), (Some(7), Some(8)));
+    // The roll-out's kind points at the declared words now: kept, and nothing else taken.
+    let kind: String = conn
+        .query_row("SELECT kind FROM rollouts WHERE id = 3", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kind, "schema");
+    let undeclared = conn.execute(
+        "INSERT INTO rollouts (environment, source, migrations, state, halt_share, created_at, updated_at, kind)
+           VALUES ('sandbox', 's', '[]', 'planned', 0.5, 'x', 'x', 'rotate_secret')",
+        [],
+    );
+    assert!(
+        undeclared.is_err(),
+        "a kind of roll-out the code does not declare"
+    );
     let fk: i64 = conn
         .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
             r.get(0)
@@ -194,7 +208,8 @@ fn a_word_the_register_lacks_is_added_when_it_opens() {
         let conn = Connection::open(&path).unwrap();
         conn.execute_batch(
             "DELETE FROM run_kinds WHERE name = 'recover';
-             DELETE FROM step_keys WHERE name = 'supabase.recover';",
+             DELETE FROM step_keys WHERE name = 'supabase.recover';
+             DELETE FROM rollout_kinds WHERE name = 'template';",
         )
         .unwrap();
     }
@@ -209,6 +224,10 @@ fn a_word_the_register_lacks_is_added_when_it_opens() {
     assert_eq!(
         count("SELECT count(*) FROM step_keys") as usize,
         StepKey::ALL.len()
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM rollout_kinds") as usize,
+        crate::ledger::RolloutKind::ALL.len()
     );
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))

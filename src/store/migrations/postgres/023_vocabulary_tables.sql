@@ -1,10 +1,12 @@
--- A run kind or a step is a word the code declares (`RunKind`, `StepKey`), not a CHECK list
--- swapped for every new kind (issue #39): the words live in two tables that the register's role
+-- A run kind, a step or a kind of roll-out is a word the code declares (`RunKind`, `StepKey`,
+-- `RolloutKind`), not a CHECK list swapped for every new kind (issue #39): the words live in tables that the register's role
 -- fills from the code when it opens (`store::words`), and the ledger's columns point at them.
 -- The words of version 22 are written here, so the rows already kept hold their keys.
 
 CREATE TABLE run_kinds (name TEXT PRIMARY KEY);
 CREATE TABLE step_keys (name TEXT PRIMARY KEY);
+CREATE TABLE rollout_kinds (name TEXT PRIMARY KEY);
+INSERT INTO rollout_kinds (name) VALUES ('schema'), ('template');
 INSERT INTO run_kinds (name) VALUES ('provision'), ('teardown'), ('update_modules'), ('repair'), ('pause'), ('resume'), ('redeploy'), ('reset_password'), ('domain_add'), ('domain_remove'), ('migrate'), ('backup'), ('restore'), ('template_sync'), ('workflow_backup'), ('workflow_restore'), ('promote'), ('recover');
 INSERT INTO step_keys (name) VALUES ('supabase.project'), ('supabase.ready'), ('supabase.keys'), ('supabase.schema'), ('supabase.admin_user'), ('github.repo'),
     ('vercel.project'), ('vercel.env'), ('vercel.deploy'), ('n8n.workflow'), ('email.welcome'), ('finalize'),
@@ -23,3 +25,5 @@ ALTER TABLE run_log DROP CONSTRAINT run_log_step_check;
 ALTER TABLE run_log ADD CONSTRAINT run_log_step_fkey FOREIGN KEY (step) REFERENCES step_keys (name);
 ALTER TABLE adoptions DROP CONSTRAINT adoptions_step_check;
 ALTER TABLE adoptions ADD CONSTRAINT adoptions_step_fkey FOREIGN KEY (step) REFERENCES step_keys (name);
+ALTER TABLE rollouts DROP CONSTRAINT rollouts_kind_check;
+ALTER TABLE rollouts ADD CONSTRAINT rollouts_kind_fkey FOREIGN KEY (kind) REFERENCES rollout_kinds (name);
