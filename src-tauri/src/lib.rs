@@ -8,6 +8,7 @@ mod window_state;
 use std::sync::Arc;
 
 use fabrik::api::app::{Fabrik, Host};
+use fabrik::api::events::WindowEvent;
 use fabrik::api::runs::RunHost;
 use fabrik::provision::RunEvent;
 use tauri::{AppHandle, Emitter, Manager};
@@ -16,13 +17,20 @@ use tauri_plugin_opener::OpenerExt;
 /// What the window does for the core: events to the webview, OS notifications, links, restart.
 struct WindowHost(AppHandle);
 
+impl WindowHost {
+    /// Every event goes out under the name the core's event table gives it.
+    fn send(&self, event: WindowEvent<'_>) {
+        let _ = self.0.emit(event.name(), event);
+    }
+}
+
 impl RunHost for WindowHost {
     fn emit(&self, event: &RunEvent) {
-        let _ = self.0.emit("run-event", event);
+        self.send(WindowEvent::Run(event));
     }
 
     fn sweep(&self, status: &fabrik::api::health::Sweep) {
-        let _ = self.0.emit("health-sweep", status);
+        self.send(WindowEvent::HealthSweep(status));
     }
 
     fn notify(&self, title: &str, body: &str) {
@@ -50,11 +58,11 @@ impl Host for WindowHost {
     }
 
     fn register_changed(&self, change: &fabrik::store::db::RegisterChange) {
-        let _ = self.0.emit("register-changed", change);
+        self.send(WindowEvent::RegisterChanged(change));
     }
 
     fn live_updates(&self, status: &fabrik::store::db::LiveStatus) {
-        let _ = self.0.emit("live-updates", status);
+        self.send(WindowEvent::LiveUpdates(status));
     }
 }
 

@@ -171,6 +171,8 @@ pub fn typescript() -> String {
     }
     out.push_str(&command_table(&cfg));
     out.push('\n');
+    out.push_str(&super::events::typescript(&cfg));
+    out.push('\n');
     out.push_str(&vocabularies());
     out.push_str(&format!(
         "export const MAX_IMPORT_BYTES = {};\n",

@@ -8,6 +8,7 @@ pub mod bindings;
 pub mod cloud;
 pub mod commands;
 pub mod deployments;
+pub mod events;
 pub mod health;
 pub mod host;
 pub mod rollout_desk;

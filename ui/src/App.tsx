@@ -1,7 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { call } from './api';
-import { listen } from '@tauri-apps/api/event';
-import type { Environment, Language, LiveStatus, ModuleManifest } from './bindings';
+import { useEvent } from './state/events';
+import type { Environment, Language, ModuleManifest } from './bindings';
 import { formatDateTime, I18nContext, LANGUAGES, makeI18n, translate, useI18n } from './i18n';
 import { ToastProvider, useToast } from './state/toast';
 import { CustomerList } from './views/CustomerList';
@@ -155,19 +155,7 @@ function Shell() {
 function LiveBanner() {
   const { t, lang } = useI18n();
   const [since, setSince] = useState<string | null>(null);
-  useEffect(() => {
-    let unlisten: (() => void) | null = null;
-    let gone = false;
-    listen<LiveStatus>('live-updates', ({ payload: s }) => setSince(s.state === 'stopped' ? s.since : null))
-      .then((u) => (gone ? u() : (unlisten = u)))
-      .catch(() => {
-        /* Outside Tauri (a plain browser) there is no event stream. */
-      });
-    return () => {
-      gone = true;
-      unlisten?.();
-    };
-  }, []);
+  useEvent('live-updates', (s) => setSince(s.state === 'stopped' ? s.since : null));
   if (!since) return null;
   return (
     <div className="live-banner" role="status" data-testid="live-banner">

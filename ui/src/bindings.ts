@@ -885,6 +885,13 @@ export type Commands = {
   template_rollout: { args: { id: number }; result: TemplateRolloutView };
 };
 
+export type Events = {
+  'run-event': RunEvent;
+  'health-sweep': Sweep;
+  'register-changed': RegisterChange;
+  'live-updates': LiveStatus;
+};
+
 export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore', 'template_sync', 'workflow_backup', 'workflow_restore', 'promote', 'recover'];
 export const RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back', 'succeeded', 'failed', 'cancelled', 'rolled_back', 'rollback_failed'];
 export const ACTIVE_RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back'];

@@ -2,10 +2,10 @@
 // and `list_runs`, with the `run-event` stream applied on top), and the one place that starts
 // runs (so two buttons, or a double click, cannot start two). No provisioning logic lives here.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { listen } from '@tauri-apps/api/event';
+import { useEvent } from './events';
 import { call, type ApiError } from '../api';
 import { ACTIVE_RUN_STATES, STEP_KEYS, STEP_LABEL, UNFINISHED_STEP_STATES } from '../bindings';
-import type { Environment, LiveStatus, LogLine, Readiness, RegisterChange, RunDetail, RunEvent, RunRequest, RunRow, RunState, StartOutcome, StepKey, StepOutcome, StepRow, Text } from '../bindings';
+import type { Environment, LogLine, Readiness, RunDetail, RunEvent, RunRequest, RunRow, RunState, StartOutcome, StepKey, StepOutcome, StepRow, Text } from '../bindings';
 
 /** The shared register's tables whose change names a run (`RegisterChange.id` is the run's). */
 const RUN_TABLES = ['runs', 'run_steps', 'run_log'];
@@ -305,118 +305,79 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
   }, [refreshReadiness, trackRows, track]);
 
   // Another seat moved a run on the shared register: the run this window shows is read again.
-  useEffect(() => {
-    let unlisten: (() => void) | null = null;
-    let gone = false;
-    listen<RegisterChange>('register-changed', ({ payload: c }) => {
-      if (RUN_TABLES.includes(c.table) && runsRef.current[c.id]) refresh(c.id);
-    })
-      .then((u) => (gone ? u() : (unlisten = u)))
-      .catch(() => {
-        /* Outside Tauri (a plain browser) there is no event stream. */
-      });
-    return () => {
-      gone = true;
-      unlisten?.();
-    };
-  }, [refresh]);
+  useEvent('register-changed', (c) => {
+    if (RUN_TABLES.includes(c.table) && runsRef.current[c.id]) refresh(c.id);
+  });
 
   // Live updates are back after a gap that announced nothing: every run shown is read again.
-  useEffect(() => {
-    let unlisten: (() => void) | null = null;
-    let gone = false;
-    listen<LiveStatus>('live-updates', ({ payload: s }) => {
-      if (s.state === 'live' && s.resumed) for (const id of Object.keys(runsRef.current)) refresh(Number(id));
-    })
-      .then((u) => (gone ? u() : (unlisten = u)))
-      .catch(() => {
-        /* Outside Tauri (a plain browser) there is no event stream. */
-      });
-    return () => {
-      gone = true;
-      unlisten?.();
-    };
-  }, [refresh]);
+  useEvent('live-updates', (s) => {
+    if (s.state === 'live' && s.resumed) for (const id of Object.keys(runsRef.current)) refresh(Number(id));
+  });
 
   // The event stream: applied at once, then the run's detail (with its log) is refreshed.
-  useEffect(() => {
-    let unlisten: (() => void) | null = null;
-    let gone = false;
-    listen<RunEvent>('run-event', ({ payload: e }) => {
-      counts.current[e.run_id] = (counts.current[e.run_id] ?? 0) + 1;
-      const known = runsRef.current[e.run_id];
-      if (!known) {
-        setRuns((cur) => {
-          if (cur[e.run_id]) return { ...cur, [e.run_id]: { ...applyEvent(cur[e.run_id], e), events: [...cur[e.run_id].events, e] } };
-          // Not yet loaded: keep the event; `track` replays it over the detail.
-          const placeholder: RunView = {
-            run: {
-              id: e.run_id,
-              customer_id: 0,
-              slug: e.type === 'run_started' ? e.slug : '',
-              customer_name: e.type === 'run_started' ? e.slug : '',
-              kind: 'provision',
-              state: 'running',
-              // Not known until run_detail answers (the events do not carry it); nothing shows it before.
-              environment: '' as Environment,
-              error: null,
-              failed_step: null,
-              started_at: new Date().toISOString(),
-              finished_at: null,
-              owner_pid: null,
-              heartbeat_at: null,
-              input: null,
-              started_by: null,
-              seat: null,
-              person: null,
-            },
-            steps: [],
-            log: [],
-            live: {},
-            events: [],
-          };
-          return { ...cur, [e.run_id]: { ...applyEvent(placeholder, e), events: [e] } };
-        });
-        void track(e.run_id);
-      } else {
-        setRuns((cur) => {
-          const v = cur[e.run_id];
-          if (!v) return cur;
-          return { ...cur, [e.run_id]: { ...applyEvent(v, e), events: [...v.events, e] } };
-        });
-        refresh(e.run_id);
-      }
-      if (e.type === 'run_finished') {
-        const { t: tr, toast: show } = tRef.current;
-        const v = runsRef.current[e.run_id];
-        const slug = v?.run.slug ?? '';
-        const name = v?.run.customer_name || slug;
-        if (slug) setFinished((f) => ({ ...f, [slug]: (f[slug] ?? 0) + 1 }));
-        if (v?.run.kind === 'teardown' && e.state === 'succeeded') show('success', tr('run.teardownDone', { name }));
-        else if (v?.run.kind === 'update_modules' && e.state === 'succeeded') show('success', tr('modules.done', { name }));
-        // A backup, a restore, a repair: named by its kind, not called a provisioning.
-        else if (v && v.run.kind !== 'provision' && v.run.slug && e.state === 'succeeded') show('success', tr('run.kindDone', { kind: tr(runKindKey(v.run.kind)), name }));
-        else if (v && v.run.kind !== 'provision' && v.run.slug && e.state !== 'rolled_back') show('error', tr('run.kindStopped', { kind: tr(runKindKey(v.run.kind)), name, state: tr(runStateKey(e.state)) }));
-        else if (e.state === 'succeeded') show('success', tr('run.done', { name }));
-        else if (e.state === 'rolled_back') show('success', tr('run.stopped', { name, state: tr(runStateKey('rolled_back')) }));
-        else if (!v) show('error', e.error ? tRef.current.tx(e.error) : tr('err.unknown'));
-        else show('error', tr('run.stopped', { name, state: tr(runStateKey(e.state)) }));
-        // The final detail (log lines, the outcome of the last step).
-        void track(e.run_id);
-      }
-    })
-      .then((fn) => {
-        if (gone) fn();
-        else unlisten = fn;
-      })
-      .catch(() => {
-        /* No event bridge (a broken build); runs still show through `run_detail`. */
+  useEvent('run-event', (e) => {
+    counts.current[e.run_id] = (counts.current[e.run_id] ?? 0) + 1;
+    const known = runsRef.current[e.run_id];
+    if (!known) {
+      setRuns((cur) => {
+        if (cur[e.run_id]) return { ...cur, [e.run_id]: { ...applyEvent(cur[e.run_id], e), events: [...cur[e.run_id].events, e] } };
+        // Not yet loaded: keep the event; `track` replays it over the detail.
+        const placeholder: RunView = {
+          run: {
+            id: e.run_id,
+            customer_id: 0,
+            slug: e.type === 'run_started' ? e.slug : '',
+            customer_name: e.type === 'run_started' ? e.slug : '',
+            kind: 'provision',
+            state: 'running',
+            // Not known until run_detail answers (the events do not carry it); nothing shows it before.
+            environment: '' as Environment,
+            error: null,
+            failed_step: null,
+            started_at: new Date().toISOString(),
+            finished_at: null,
+            owner_pid: null,
+            heartbeat_at: null,
+            input: null,
+            started_by: null,
+            seat: null,
+            person: null,
+          },
+          steps: [],
+          log: [],
+          live: {},
+          events: [],
+        };
+        return { ...cur, [e.run_id]: { ...applyEvent(placeholder, e), events: [e] } };
       });
-    return () => {
-      gone = true;
-      unlisten?.();
-    };
-  }, [track, refresh]);
+      void track(e.run_id);
+    } else {
+      setRuns((cur) => {
+        const v = cur[e.run_id];
+        if (!v) return cur;
+        return { ...cur, [e.run_id]: { ...applyEvent(v, e), events: [...v.events, e] } };
+      });
+      refresh(e.run_id);
+    }
+    if (e.type === 'run_finished') {
+      const { t: tr, toast: show } = tRef.current;
+      const v = runsRef.current[e.run_id];
+      const slug = v?.run.slug ?? '';
+      const name = v?.run.customer_name || slug;
+      if (slug) setFinished((f) => ({ ...f, [slug]: (f[slug] ?? 0) + 1 }));
+      if (v?.run.kind === 'teardown' && e.state === 'succeeded') show('success', tr('run.teardownDone', { name }));
+      else if (v?.run.kind === 'update_modules' && e.state === 'succeeded') show('success', tr('modules.done', { name }));
+      // A backup, a restore, a repair: named by its kind, not called a provisioning.
+      else if (v && v.run.kind !== 'provision' && v.run.slug && e.state === 'succeeded') show('success', tr('run.kindDone', { kind: tr(runKindKey(v.run.kind)), name }));
+      else if (v && v.run.kind !== 'provision' && v.run.slug && e.state !== 'rolled_back') show('error', tr('run.kindStopped', { kind: tr(runKindKey(v.run.kind)), name, state: tr(runStateKey(e.state)) }));
+      else if (e.state === 'succeeded') show('success', tr('run.done', { name }));
+      else if (e.state === 'rolled_back') show('success', tr('run.stopped', { name, state: tr(runStateKey('rolled_back')) }));
+      else if (!v) show('error', e.error ? tRef.current.tx(e.error) : tr('err.unknown'));
+      else show('error', tr('run.stopped', { name, state: tr(runStateKey(e.state)) }));
+      // The final detail (log lines, the outcome of the last step).
+      void track(e.run_id);
+    }
+  });
 
   const latest = useMemo(() => {
     const out: Record<string, number> = {};

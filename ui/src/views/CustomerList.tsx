@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, type ApiError } from '../api';
-import { listen } from '@tauri-apps/api/event';
-import type { BackupAge, CustomerRow, LiveStatus, RegisterChange, SortKey, Status } from '../bindings';
+import { useEvent } from '../state/events';
+import type { BackupAge, CustomerRow, SortKey, Status } from '../bindings';
 import { countText, formatAge, formatDate, formatDateTime, SORT_KEYS, STATUSES, useI18n } from '../i18n';
 import { useToast } from '../state/toast';
 import type { ListState } from '../state/navigation';
@@ -115,44 +115,20 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
   }, sweepFailed);
 
   // Another seat changed a customer on the shared register: the pages shown are read again.
-  useEffect(() => {
-    let unlisten: (() => void) | null = null;
-    let gone = false;
-    let timer = 0;
-    listen<RegisterChange>('register-changed', ({ payload: c }) => {
-      if (!CUSTOMER_TABLES.includes(c.table) || timer) return;
-      timer = window.setTimeout(() => {
-        timer = 0;
-        load();
-      }, 100);
-    })
-      .then((u) => (gone ? u() : (unlisten = u)))
-      .catch(() => {
-        /* Outside Tauri (a plain browser) there is no event stream. */
-      });
-    return () => {
-      gone = true;
-      window.clearTimeout(timer);
-      unlisten?.();
-    };
-  }, [load]);
+  const changed = useRef(0);
+  useEvent('register-changed', (c) => {
+    if (!CUSTOMER_TABLES.includes(c.table) || changed.current) return;
+    changed.current = window.setTimeout(() => {
+      changed.current = 0;
+      load();
+    }, 100);
+  });
+  useEffect(() => () => window.clearTimeout(changed.current), []);
 
   // Live updates are back after a gap: what changed in it was never announced, so all is read.
-  useEffect(() => {
-    let unlisten: (() => void) | null = null;
-    let gone = false;
-    listen<LiveStatus>('live-updates', ({ payload: s }) => {
-      if (s.state === 'live' && s.resumed) load();
-    })
-      .then((u) => (gone ? u() : (unlisten = u)))
-      .catch(() => {
-        /* Outside Tauri (a plain browser) there is no event stream. */
-      });
-    return () => {
-      gone = true;
-      unlisten?.();
-    };
-  }, [load]);
+  useEvent('live-updates', (s) => {
+    if (s.state === 'live' && s.resumed) load();
+  });
 
   const openedKey = useRef(opened ? key : null);
   useEffect(() => {

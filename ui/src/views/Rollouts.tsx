@@ -3,7 +3,7 @@
 // each instance's reason and a link to its run. The core plans, drives and halts
 // (src/api/rollouts.rs); this view asks and shows.
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { listen } from '@tauri-apps/api/event';
+import { useEvent } from '../state/events';
 import { call, type ApiError } from '../api';
 import { DEFAULT_HALT_SHARE, DEFAULT_WAVES } from '../bindings';
 import type { FileHead, InstanceSchemaView, MemberRow, RolloutRow, RolloutsOverview, RolloutView, WaveView } from '../bindings';
@@ -99,24 +99,16 @@ export function Rollouts({ onOpenRun }: { onOpenRun: (slug: string, run: number)
     if (wasLive.current && !live) load();
     wasLive.current = live;
   }, [live, load]);
-  useEffect(() => {
-    if (!live) return;
-    let unlisten: (() => void) | null = null;
-    let gone = false;
-    let queued: number | null = null;
-    listen('run-event', () => {
-      if (queued === null) queued = window.setTimeout(() => ((queued = null), refresh.current()), 150);
-    })
-      .then((u) => (gone ? u() : (unlisten = u)))
-      .catch(() => {
-        /* Outside Tauri there is no event stream; the poll still runs. */
-      });
-    return () => {
-      gone = true;
-      unlisten?.();
-      if (queued !== null) window.clearTimeout(queued);
-    };
-  }, [live]);
+  // Runs move while live: read again, at most every 150 ms (the poll runs outside Tauri too).
+  const queued = useRef<number | null>(null);
+  useEvent(
+    'run-event',
+    () => {
+      if (queued.current === null) queued.current = window.setTimeout(() => ((queued.current = null), refresh.current()), 150);
+    },
+    live,
+  );
+  useEffect(() => () => void (queued.current !== null && window.clearTimeout(queued.current)), []);
 
   const onChanged = useCallback(
     (v: RolloutView, driven?: boolean) => {

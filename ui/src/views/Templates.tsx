@@ -4,7 +4,7 @@
 // with each repository's pull request. The core plans, merges, opens the pull requests and halts
 // (src/api/templates.rs); this view asks and shows. Built like "Utrullningar" (Rollouts.tsx).
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { listen } from '@tauri-apps/api/event';
+import { useEvent } from '../state/events';
 import { call, type ApiError } from '../api';
 import { DEFAULT_HALT_SHARE, DEFAULT_WAVES } from '../bindings';
 import type { MemberRow, RepoPlan, RolloutRow, RolloutView, TemplateInstance, TemplatePr, TemplateRolloutView, TemplatesOverview } from '../bindings';
@@ -98,24 +98,16 @@ export function Templates({ onOpenRun }: { onOpenRun: (slug: string, run: number
     if (wasLive.current && !live) load();
     wasLive.current = live;
   }, [live, load]);
-  useEffect(() => {
-    if (!live) return;
-    let unlisten: (() => void) | null = null;
-    let gone = false;
-    let queued: number | null = null;
-    listen('run-event', () => {
-      if (queued === null) queued = window.setTimeout(() => ((queued = null), refresh.current()), 150);
-    })
-      .then((u) => (gone ? u() : (unlisten = u)))
-      .catch(() => {
-        /* Outside Tauri there is no event stream; the poll still runs. */
-      });
-    return () => {
-      gone = true;
-      unlisten?.();
-      if (queued !== null) window.clearTimeout(queued);
-    };
-  }, [live]);
+  // Runs move while live: read again, at most every 150 ms (the poll runs outside Tauri too).
+  const queued = useRef<number | null>(null);
+  useEvent(
+    'run-event',
+    () => {
+      if (queued.current === null) queued.current = window.setTimeout(() => ((queued.current = null), refresh.current()), 150);
+    },
+    live,
+  );
+  useEffect(() => () => void (queued.current !== null && window.clearTimeout(queued.current)), []);
 
   // A control answered with the bare roll-out: its plans and pull requests are read again.
   const onChanged = useCallback(
