@@ -1,10 +1,10 @@
 // The customer's database backups on the customer page: when each was taken and why, the schema
 // version it holds, where its file is, "Säkerhetskopiera nu", and a restore behind the slug typed.
 // Both are runs: they show in the run panel with their steps.
-import { useEffect, useState } from 'react';
-import { call, type ApiError } from '../api';
+import { useState } from 'react';
 import type { BackupView, Customer } from '../bindings';
 import { useI18n } from '../i18n';
+import { useLoad } from '../state/load';
 import { useRuns } from '../state/runs';
 import { useToast } from '../state/toast';
 import { TypedConfirmDialog } from './common';
@@ -27,24 +27,10 @@ export function BackupsPanel({ customer, busy, reload, onStarted }: { customer: 
   const { t, err } = useI18n();
   const runs = useRuns();
   const toast = useToast();
-  const [list, setList] = useState<BackupView[] | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [restoring, setRestoring] = useState<BackupView | null>(null);
   const slug = customer.slug;
   const started = runs.latest[slug];
-  useEffect(() => {
-    let live = true;
-    call('backups', { slug })
-      .then((b) => {
-        if (!live) return;
-        setList(b);
-        setLoadError(null);
-      })
-      .catch((e) => live && setLoadError(e as ApiError));
-    return () => {
-      live = false;
-    };
-  }, [slug, reload, started]);
+  const { data: list, error: loadError } = useLoad('backups', { slug }, [slug, reload, started]);
   const active = customer.status === 'active';
 
   async function backupNow() {

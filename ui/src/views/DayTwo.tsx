@@ -2,9 +2,10 @@
 // admin password) and its custom domains. Each action is a run: it shows in the run panel with
 // its steps, and a refusal (the instance in the wrong state, a bad domain) is a toast.
 import { useEffect, useState } from 'react';
-import { call, type ApiError } from '../api';
-import type { Customer, DomainStatus } from '../bindings';
+import { call } from '../api';
+import type { Customer } from '../bindings';
 import { useI18n } from '../i18n';
+import { useLoad } from '../state/load';
 import { useRuns } from '../state/runs';
 import { Dialog } from './common';
 
@@ -93,25 +94,11 @@ export function DomainsPanel({ customer, busy, reload, onStarted }: { customer: 
   const { t, err } = useI18n();
   const runs = useRuns();
   const agency = useAgencyDomain();
-  const [domains, setDomains] = useState<DomainStatus[] | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [name, setName] = useState('');
   const slug = customer.slug;
   const started = runs.latest[slug];
   const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let live = true;
-    call('domains', { slug })
-      .then((d) => {
-        if (!live) return;
-        setDomains(d);
-        setLoadError(null);
-      })
-      .catch((e) => live && setLoadError(e as ApiError));
-    return () => {
-      live = false;
-    };
-  }, [slug, reload, started, tick]);
+  const { data: domains, error: loadError } = useLoad('domains', { slug }, [slug, reload, started, tick]);
   // While a domain waits for its DNS, read again now and then: the records the customer still
   // has to set change as they set them.
   const waiting = !!domains?.some((d) => !(d.verified && d.configured));

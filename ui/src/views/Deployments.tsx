@@ -4,11 +4,12 @@
 // and "Ångra" when the core names what the last rollback replaced. Both go through the core's
 // `promote_deployment` / `undo_promotion` (judged before a run exists; a refusal shows the
 // core's text here), then follow the `promote` run like any other.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { call, type ApiError } from '../api';
-import type { Customer, DeploymentView, Deployments } from '../bindings';
+import type { Customer, DeploymentView } from '../bindings';
 import { formatDateTime, useI18n } from '../i18n';
 import { isActive, useRuns } from '../state/runs';
+import { useLoad, useRefusal } from '../state/load';
 import { Dialog } from './common';
 import { shortSha } from './WorkflowBackups';
 
@@ -18,30 +19,15 @@ type Asking = { undo: false; target: DeploymentView } | { undo: true; target: De
 export function DeploymentsPanel({ customer, busy, reload, onStarted }: { customer: Customer; busy: boolean; reload: number; onStarted: () => void }) {
   const { t, err, tx, lang } = useI18n();
   const runs = useRuns();
-  const [data, setData] = useState<Deployments | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
-  const [refused, setRefused] = useState<ApiError | null>(null);
   const [asking, setAsking] = useState<Asking | null>(null);
   const [starting, setStarting] = useState(false);
   const slug = customer.slug;
   const latestId = runs.latest[slug];
   const latest = latestId !== undefined ? runs.runs[latestId] : undefined;
   const latestState = latest?.run.state;
-  useEffect(() => {
-    let live = true;
-    call('deployments', { slug })
-      .then((d) => {
-        if (!live) return;
-        setData(d);
-        setLoadError(null);
-      })
-      .catch((e) => live && setLoadError(e as ApiError));
-    return () => {
-      live = false;
-    };
-  }, [slug, reload, latestId, latestState]);
+  const { data, error: loadError, setData } = useLoad('deployments', { slug }, [slug, reload, latestId, latestState]);
   // A refusal belongs to the moment it happened: a run started since clears it.
-  useEffect(() => setRefused(null), [latestId]);
+  const [refused, setRefused] = useRefusal<ApiError>(latestId);
   const active = customer.status === 'active';
   const running = !!latest && isActive(latest.run.state);
   // The newest run a promotion that did not succeed: why, from its failed step (with the code).

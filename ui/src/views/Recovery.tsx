@@ -4,10 +4,11 @@
 // this page) — and, when something is, a moment picked inside the window (or a backup's own
 // time), the slug typed, then a `recover` run. A moment outside the window is refused here
 // before anything is sent; the core judges it again.
-import { useEffect, useState } from 'react';
-import { call, type ApiError } from '../api';
-import type { Customer, PhysicalBackup, RecoveryView } from '../bindings';
+import { useState } from 'react';
+import { type ApiError } from '../api';
+import type { Customer, PhysicalBackup } from '../bindings';
 import { formatDateTime, useI18n } from '../i18n';
+import { useLoad, useRefusal } from '../state/load';
 import { isActive, useRuns } from '../state/runs';
 import { TypedConfirmDialog } from './common';
 
@@ -32,28 +33,13 @@ const utc = (at: number) => new Date(at * 1000).toISOString().replace('.000Z', '
 export function RecoveryPanel({ customer, busy, reload, onStarted }: { customer: Customer; busy: boolean; reload: number; onStarted: () => void }) {
   const { t, err, tx, lang } = useI18n();
   const runs = useRuns();
-  const [view, setView] = useState<RecoveryView | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [value, setValue] = useState('');
   const [confirming, setConfirming] = useState<number | null>(null);
-  const [refused, setRefused] = useState<ApiError | null>(null);
   const slug = customer.slug;
   const latestId = runs.latest[slug];
   const latest = latestId !== undefined ? runs.runs[latestId] : undefined;
-  useEffect(() => {
-    let live = true;
-    call('recovery', { slug })
-      .then((v) => {
-        if (!live) return;
-        setView(v);
-        setLoadError(null);
-      })
-      .catch((e) => live && setLoadError(e as ApiError));
-    return () => {
-      live = false;
-    };
-  }, [slug, reload]);
-  useEffect(() => setRefused(null), [latestId]);
+  const { data: view, error: loadError } = useLoad('recovery', { slug }, [slug, reload]);
+  const [refused, setRefused] = useRefusal<ApiError>(latestId);
   const active = customer.status === 'active';
   const running = !!latest && isActive(latest.run.state);
   const at = (s: number) => formatDateTime(lang, new Date(s * 1000).toISOString());

@@ -4,11 +4,11 @@
 // nu", and per version with a commit a restore behind a confirmation. Both are runs (the core's
 // `workflow_backup` / `workflow_restore`): they show in the run panel with their steps. When one
 // is refused or fails, its reason shows here, with the way out when Settings is it.
-import { useEffect, useState } from 'react';
-import { call, type ApiError } from '../api';
+import { useState } from 'react';
 import type { Customer, ErrorCode, RunRequest, WorkflowBackup } from '../bindings';
 import { formatDateTime, useI18n } from '../i18n';
 import { isActive, useRuns, type RunView } from '../state/runs';
+import { useLoad, useRefusal } from '../state/load';
 import { Dialog } from './common';
 
 /** A commit as people compare them: its first seven characters. */
@@ -27,6 +27,9 @@ interface Problem {
 }
 
 /** The failure of this customer's newest workflow run, from its events (with the code) or its row. */
+/** Newest first; of two taken at once, the later row first. */
+const newestFirst = (b: WorkflowBackup[]) => [...b].sort((x, y) => (x.taken_at === y.taken_at ? y.id - x.id : x.taken_at < y.taken_at ? 1 : -1));
+
 function runProblem(v: RunView | undefined, err: (e: { code: ErrorCode; message: string; params?: Record<string, string> }) => string, tx: (t: { sv: string; en: string }) => string): Problem | null {
   if (!v || !WORKFLOW_KINDS.includes(v.run.kind) || v.run.state !== 'failed') return null;
   const kind = v.run.kind as Problem['kind'];
@@ -51,30 +54,15 @@ export function WorkflowBackupsPanel({
 }) {
   const { t, err, tx, lang } = useI18n();
   const runs = useRuns();
-  const [list, setList] = useState<WorkflowBackup[] | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
-  const [refused, setRefused] = useState<Problem | null>(null);
   const [restoring, setRestoring] = useState<WorkflowBackup | null>(null);
   const [starting, setStarting] = useState(false);
   const slug = customer.slug;
   const latestId = runs.latest[slug];
   const latest = latestId !== undefined ? runs.runs[latestId] : undefined;
   const latestState = latest?.run.state;
-  useEffect(() => {
-    let live = true;
-    call('workflow_backups', { slug })
-      .then((b) => {
-        if (!live) return;
-        setList([...b].sort((x, y) => (x.taken_at === y.taken_at ? y.id - x.id : x.taken_at < y.taken_at ? 1 : -1)));
-        setLoadError(null);
-      })
-      .catch((e) => live && setLoadError(e as ApiError));
-    return () => {
-      live = false;
-    };
-  }, [slug, reload, latestId, latestState]);
+  const { data: list, error: loadError } = useLoad('workflow_backups', { slug }, [slug, reload, latestId, latestState], newestFirst);
   // A refusal belongs to the moment it happened: any run started since (of any kind) clears it.
-  useEffect(() => setRefused(null), [latestId]);
+  const [refused, setRefused] = useRefusal<Problem>(latestId);
   const active = customer.status === 'active';
   const running = !!latest && isActive(latest.run.state);
   const failedRun = runProblem(latest, err, tx);
