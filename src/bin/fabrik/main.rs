@@ -5,6 +5,7 @@
 mod backup;
 mod customers;
 mod deployments;
+mod fleet;
 mod health;
 mod print;
 mod progress;
@@ -114,7 +115,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) if health::unhealthy() || rollout::not_all_done() => ExitCode::from(3),
+        Ok(()) if health::unhealthy() || fleet::not_all_done() => ExitCode::from(3),
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if e.fields.is_empty() {

@@ -1,28 +1,21 @@
-//! `fabrik rollout plan|start|status|pause|resume|abort`: schema roll-outs over every delivered
-//! instance, through the core's `RolloutsApi` (the window's too). This file only asks and prints.
-//! Exit 0 when every planned instance is done, 3 when any failed or was skipped.
+//! `fabrik rollout plan|start|status|pause|resume|abort|restore`: schema roll-outs over every
+//! delivered instance, through the core's `RolloutsApi` (the window's too): the commands every
+//! roll-out has come from `crate::fleet`; this file adds the plan's arguments, how a schema
+//! roll-out prints, and `restore`. Exit 0 when every planned instance is done, 3 when any
+//! failed or was skipped.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 use fabrik::api::cloud::CloudApi;
 use fabrik::api::rollouts::{RolloutSource, RolloutView, RolloutsApi};
-use fabrik::api::runs::RunHost;
-use fabrik::fleet;
+use fabrik::fleet as rules;
 use fabrik::ledger::{MemberState, RolloutState};
-use fabrik::provision::RunEvent;
+use fabrik::store::rollouts::RolloutRow;
 use fabrik::ApiError;
 
-use crate::print::{confirm, print_json};
+use crate::fleet::{self, Kind, Progress, Shared};
 use crate::runtime;
-
-static NOT_ALL_DONE: AtomicBool = AtomicBool::new(false);
-
-/// Whether the last roll-out shown left an instance failed or skipped (exit status 3).
-pub fn not_all_done() -> bool {
-    NOT_ALL_DONE.load(Ordering::Relaxed)
-}
 
 #[derive(Args, Clone)]
 pub struct SourceArgs {
@@ -33,10 +26,10 @@ pub struct SourceArgs {
     #[arg(long = "ref", value_name = "REF")]
     git_ref: Option<String>,
     /// The waves: counts, shares and "rest" (one canary, a tenth, then the rest).
-    #[arg(long, default_value = fleet::DEFAULT_WAVES)]
+    #[arg(long, default_value = rules::DEFAULT_WAVES)]
     waves: String,
     /// A later wave halts the roll-out when more than this share of it failed (0–1).
-    #[arg(long, default_value_t = fleet::DEFAULT_HALT_SHARE)]
+    #[arg(long, default_value_t = rules::DEFAULT_HALT_SHARE)]
     halt_share: f64,
 }
 
@@ -53,48 +46,8 @@ impl SourceArgs {
 
 #[derive(Subcommand)]
 pub enum RolloutCmd {
-    /// Plan a roll-out: read the files and every instance's history, cut the waves. Applies
-    /// nothing.
-    Plan {
-        #[command(flatten)]
-        source: SourceArgs,
-        /// The plan as JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Start a roll-out and drive it wave by wave; with an open roll-out (planned, paused, or
-    /// one a killed process left running) that one is continued instead.
-    Start {
-        #[command(flatten)]
-        source: SourceArgs,
-        /// Start without asking.
-        #[arg(long)]
-        yes: bool,
-        /// The end state as JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Where a roll-out stands (default: the newest).
-    Status {
-        /// The roll-out's number.
-        id: Option<i64>,
-        /// As JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Pause: runs in flight finish, no new one starts.
-    Pause {
-        /// The roll-out's number (default: the open one).
-        id: Option<i64>,
-    },
-    /// Resume a paused or halted roll-out and drive it on.
-    Resume {
-        /// The roll-out's number (default: the open one, else the newest).
-        id: Option<i64>,
-        /// As JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    #[command(flatten)]
+    Shared(Shared<SourceArgs>),
     /// Put every instance the stopped wave changed back to the backup its run took right before
     /// (each a restore run). Asks for the roll-out's number unless --confirm gives it.
     Restore {
@@ -104,115 +57,54 @@ pub enum RolloutCmd {
         #[arg(long, value_name = "ID")]
         confirm: Option<String>,
     },
-    /// Abort: nothing more is applied (what was applied stays; `fabrik backup restore` puts an
-    /// instance back).
-    Abort {
-        /// The roll-out's number (default: the open one).
-        id: Option<i64>,
-    },
 }
 
-/// The runs of a roll-out: with `--json` every event as a line (stdout), otherwise one line
-/// as each run ends (stderr); the summary follows.
-pub struct Progress {
-    json: bool,
-}
+/// Schema roll-outs, as the shared commands drive and print them.
+struct Schema(RolloutsApi);
 
-impl Progress {
-    pub fn new(json: bool) -> Progress {
-        Progress { json }
+impl Kind for Schema {
+    type Plan = SourceArgs;
+    type View = RolloutView;
+    const NOUN: &'static str = "utrullning";
+    const END: &'static str = "rollout";
+
+    fn controls(&self) -> &RolloutsApi {
+        &self.0
     }
-}
-
-/// Notes for the exit status whether every planned instance of a roll-out is done.
-pub fn mark_done(view: &RolloutView) {
-    NOT_ALL_DONE.store(!view.all_done(), Ordering::Relaxed);
-}
-
-impl RunHost for Progress {
-    fn emit(&self, event: &RunEvent) {
-        if self.json {
-            println!("{}", serde_json::to_string(event).unwrap_or_default());
-        } else if let RunEvent::RunFinished { run_id, state, .. } = event {
-            eprintln!("  körning {run_id}: {state}");
-        }
+    fn list(&self) -> Result<Vec<RolloutRow>, ApiError> {
+        self.0.list()
     }
-    fn notify(&self, _title: &str, body: &str) {
-        eprintln!("{body}");
+    fn open(&self) -> Result<Option<RolloutRow>, ApiError> {
+        self.0.open()
     }
-}
-
-/// The end of a driven roll-out: the summary, or with `--json` one line of it.
-fn ended(view: &RolloutView, json: bool) {
-    if json {
-        NOT_ALL_DONE.store(!view.all_done(), Ordering::Relaxed);
-        let line = serde_json::json!({ "type": "rollout", "view": view });
-        println!("{line}");
-    } else {
-        show(view, false);
+    async fn plan(&self, p: &SourceArgs) -> Result<RolloutView, ApiError> {
+        self.0.plan(p.source(), &p.waves, p.halt_share).await
+    }
+    fn view(&self, id: i64) -> Result<RolloutView, ApiError> {
+        self.0.view(id)
+    }
+    fn rollout(view: &RolloutView) -> &RolloutView {
+        view
+    }
+    fn print(view: &RolloutView, _planned: bool) {
+        print(view);
     }
 }
 
 pub async fn run(cloud: &Arc<CloudApi>, cmd: RolloutCmd) -> Result<(), ApiError> {
     // A failed instance is kept as it failed: its backup is the way back, not a rollback.
     let supervisor = runtime::supervisor(cloud, true);
-    let api = RolloutsApi::new(cloud.shared_store(), supervisor);
+    let schema = Schema(RolloutsApi::new(cloud.shared_store(), supervisor));
     match cmd {
-        RolloutCmd::Plan { source, json } => {
-            let view = api
-                .plan(source.source(), &source.waves, source.halt_share)
-                .await?;
-            show(&view, json);
-        }
-        RolloutCmd::Start { source, yes, json } => {
-            let view = match api.open()? {
-                Some(open) => {
-                    eprintln!("Fortsätter utrullning {} ({})", open.id, open.state);
-                    api.view(open.id)?
-                }
-                None => {
-                    let view = api
-                        .plan(source.source(), &source.waves, source.halt_share)
-                        .await?;
-                    if !json {
-                        show(&view, false);
-                    }
-                    if !yes && !confirm("Starta utrullningen? [j/N] ") {
-                        let _ = api.abort(view.rollout.id);
-                        eprintln!("Inget startades.");
-                        return Ok(());
-                    }
-                    view
-                }
-            };
-            let end = api
-                .drive(view.rollout.id, Arc::new(Progress { json }))
-                .await?;
-            ended(&end, json);
-        }
-        RolloutCmd::Status { id, json } => {
-            let id = match id {
-                Some(id) => id,
-                None => newest(&api)?,
-            };
-            show(&api.view(id)?, json);
-        }
-        RolloutCmd::Pause { id } => {
-            let id = open_or(&api, id)?;
-            show(&api.pause(id)?, false);
-        }
-        RolloutCmd::Resume { id, json } => {
-            let id = match id {
-                Some(id) => id,
-                None => newest(&api)?,
-            };
-            let end = api.drive(id, Arc::new(Progress { json })).await?;
-            ended(&end, json);
-        }
+        RolloutCmd::Shared(cmd) => fleet::run(&schema, cmd).await?,
         RolloutCmd::Restore { id, confirm } => {
             let id = match id {
                 Some(id) => id,
-                None => newest(&api)?,
+                None => schema
+                    .list()?
+                    .first()
+                    .map(|r| r.id)
+                    .ok_or_else(|| fabrik::Error::RolloutNotFound(0).to_api())?,
             };
             let confirmation = match confirm {
                 Some(c) => c,
@@ -221,8 +113,9 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: RolloutCmd) -> Result<(), ApiError>
                 ))
                 .unwrap_or_default(),
             };
-            let ended = api
-                .restore_wave(id, &confirmation, Arc::new(Progress { json: false }))
+            let ended = schema
+                .0
+                .restore_wave(id, &confirmation, Arc::new(Progress::new(false)))
                 .await?;
             for (slug, state) in &ended {
                 println!("{slug}: {state}");
@@ -231,40 +124,14 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: RolloutCmd) -> Result<(), ApiError>
                 .iter()
                 .any(|(_, s)| *s != fabrik::provision::RunState::Succeeded)
             {
-                NOT_ALL_DONE.store(true, Ordering::Relaxed);
+                fleet::mark_not_done();
             }
-        }
-        RolloutCmd::Abort { id } => {
-            let id = open_or(&api, id)?;
-            show(&api.abort(id)?, false);
         }
     }
     Ok(())
 }
 
-fn newest(api: &RolloutsApi) -> Result<i64, ApiError> {
-    api.list()?
-        .first()
-        .map(|r| r.id)
-        .ok_or_else(|| fabrik::Error::RolloutNotFound(0).to_api())
-}
-
-fn open_or(api: &RolloutsApi, id: Option<i64>) -> Result<i64, ApiError> {
-    match id {
-        Some(id) => Ok(id),
-        None => api
-            .open()?
-            .map(|r| r.id)
-            .ok_or_else(|| fabrik::Error::RolloutNotFound(0).to_api()),
-    }
-}
-
-fn show(view: &RolloutView, json: bool) {
-    NOT_ALL_DONE.store(!view.all_done(), Ordering::Relaxed);
-    if json {
-        print_json(view);
-        return;
-    }
+fn print(view: &RolloutView) {
     let r = &view.rollout;
     println!("Utrullning {}: {} ({})", r.id, r.state, r.source);
     for f in &view.files {

@@ -1,20 +1,23 @@
-//! `fabrik template plan|start|status|pause|resume|abort|base|prs`: template updates into every
-//! customer's repository as pull requests, through the core's `TemplatesApi` (the window's
-//! too). This file only asks and prints. Exit 0 when every planned repository is done, 3 when
-//! any failed or was skipped (as `rollout`).
+//! `fabrik template plan|start|status|pause|resume|abort|versions|base`: template updates into
+//! every customer's repository as pull requests, through the core's `TemplatesApi` (the
+//! window's too): the commands every roll-out has come from `crate::fleet`; this file adds the
+//! plan's arguments, how a template roll-out prints, `versions` and `base`. Exit 0 when every
+//! planned repository is done, 3 when any failed or was skipped (as `rollout`).
 
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 use fabrik::api::cloud::CloudApi;
+use fabrik::api::rollouts::{RolloutView, RolloutsApi};
 use fabrik::api::templates::{RepoPlan, TemplateRolloutView, TemplatesApi};
-use fabrik::fleet;
+use fabrik::fleet as rules;
 use fabrik::ledger::RolloutState;
+use fabrik::store::rollouts::RolloutRow;
 use fabrik::template::Action;
 use fabrik::ApiError;
 
-use crate::print::{confirm, print_json};
-use crate::rollout::{mark_done, Progress};
+use crate::fleet::{self, Kind, Shared};
+use crate::print::print_json;
 use crate::runtime;
 
 #[derive(Args, Clone)]
@@ -23,64 +26,17 @@ pub struct TargetArgs {
     #[arg(long = "ref", value_name = "REF")]
     git_ref: Option<String>,
     /// The waves: counts, shares and "rest" (one canary, a tenth, then the rest).
-    #[arg(long, default_value = fleet::DEFAULT_WAVES)]
+    #[arg(long, default_value = rules::DEFAULT_WAVES)]
     waves: String,
     /// A later wave halts the roll-out when more than this share of it failed (0–1).
-    #[arg(long, default_value_t = fleet::DEFAULT_HALT_SHARE)]
+    #[arg(long, default_value_t = rules::DEFAULT_HALT_SHARE)]
     halt_share: f64,
 }
 
 #[derive(Subcommand)]
 pub enum TemplateCmd {
-    /// Plan: how far behind each repository is, the files the template changed, which of
-    /// those the customer changed too, the conflicts. Writes nothing to any repository; the
-    /// next `start` continues this plan (`abort` drops it).
-    Plan {
-        #[command(flatten)]
-        target: TargetArgs,
-        /// The plan as JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Start a template roll-out (one pull request per repository, wave by wave); an open
-    /// one (planned, paused, or left running by a killed process) is continued instead.
-    Start {
-        #[command(flatten)]
-        target: TargetArgs,
-        /// Start without asking.
-        #[arg(long)]
-        yes: bool,
-        /// Every run's events and the end state as JSON lines.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Where a template roll-out stands (default: the newest), with its pull requests read
-    /// back from GitHub (a merged one moves the repository's template version).
-    Status {
-        /// The roll-out's number.
-        id: Option<i64>,
-        /// As JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Pause: runs in flight finish, no new one starts.
-    Pause {
-        /// The roll-out's number (default: the open one).
-        id: Option<i64>,
-    },
-    /// Resume a paused or halted template roll-out and drive it on.
-    Resume {
-        /// The roll-out's number (default: the newest).
-        id: Option<i64>,
-        /// As JSON lines.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Abort: no new pull request is opened (those opened stay).
-    Abort {
-        /// The roll-out's number (default: the open one).
-        id: Option<i64>,
-    },
+    #[command(flatten)]
+    Shared(Shared<TargetArgs>),
     /// Every customer's template version and newest pull request, read back from GitHub.
     Versions {
         /// As JSON.
@@ -97,72 +53,50 @@ pub enum TemplateCmd {
     },
 }
 
+/// Template roll-outs, as the shared commands drive and print them.
+struct Templates(TemplatesApi);
+
+impl Kind for Templates {
+    type Plan = TargetArgs;
+    type View = TemplateRolloutView;
+    const NOUN: &'static str = "mallutrullning";
+    const END: &'static str = "template_rollout";
+
+    fn controls(&self) -> &RolloutsApi {
+        self.0.rollouts()
+    }
+    fn list(&self) -> Result<Vec<RolloutRow>, ApiError> {
+        self.0.list()
+    }
+    fn open(&self) -> Result<Option<RolloutRow>, ApiError> {
+        self.0.open()
+    }
+    async fn plan(&self, t: &TargetArgs) -> Result<TemplateRolloutView, ApiError> {
+        self.0
+            .plan(t.git_ref.as_deref(), &t.waves, t.halt_share)
+            .await
+    }
+    fn view(&self, id: i64) -> Result<TemplateRolloutView, ApiError> {
+        self.0.view(id)
+    }
+    fn rollout(view: &TemplateRolloutView) -> &RolloutView {
+        &view.view
+    }
+    /// Pull requests merged or closed meanwhile move the repositories' versions first.
+    async fn refresh(&self) -> Result<(), ApiError> {
+        self.0.refresh().await.map(|_| ())
+    }
+    fn print(view: &TemplateRolloutView, planned: bool) {
+        print(view, planned);
+    }
+}
+
 pub async fn run(cloud: &Arc<CloudApi>, cmd: TemplateCmd) -> Result<(), ApiError> {
     let supervisor = runtime::supervisor(cloud, true);
-    let api = TemplatesApi::new(cloud.shared_store(), supervisor);
+    let templates = Templates(TemplatesApi::new(cloud.shared_store(), supervisor));
+    let api = &templates.0;
     match cmd {
-        TemplateCmd::Plan { target, json } => {
-            let view = api
-                .plan(target.git_ref.as_deref(), &target.waves, target.halt_share)
-                .await?;
-            // Kept as planned: `start` continues exactly this plan.
-            show(&view, json, true);
-        }
-        TemplateCmd::Start { target, yes, json } => {
-            let id = match api.open()? {
-                Some(open) => {
-                    eprintln!("Fortsätter mallutrullning {} ({})", open.id, open.state);
-                    open.id
-                }
-                None => {
-                    let view = api
-                        .plan(target.git_ref.as_deref(), &target.waves, target.halt_share)
-                        .await?;
-                    if !json {
-                        show(&view, false, true);
-                    }
-                    if !yes && !confirm("Starta mallutrullningen? [j/N] ") {
-                        let _ = api.rollouts().abort(view.view.rollout.id);
-                        eprintln!("Inget startades.");
-                        return Ok(());
-                    }
-                    view.view.rollout.id
-                }
-            };
-            api.rollouts()
-                .drive(id, Arc::new(Progress::new(json)))
-                .await?;
-            let view = api.view(id)?;
-            ended(&view, json);
-        }
-        TemplateCmd::Status { id, json } => {
-            api.refresh().await?;
-            let id = match id {
-                Some(id) => id,
-                None => newest(&api)?,
-            };
-            show(&api.view(id)?, json, false);
-        }
-        TemplateCmd::Pause { id } => {
-            let id = open_or(&api, id)?;
-            api.rollouts().pause(id)?;
-            show(&api.view(id)?, false, false);
-        }
-        TemplateCmd::Resume { id, json } => {
-            let id = match id {
-                Some(id) => id,
-                None => newest(&api)?,
-            };
-            api.rollouts()
-                .drive(id, Arc::new(Progress::new(json)))
-                .await?;
-            ended(&api.view(id)?, json);
-        }
-        TemplateCmd::Abort { id } => {
-            let id = open_or(&api, id)?;
-            api.rollouts().abort(id)?;
-            show(&api.view(id)?, false, false);
-        }
+        TemplateCmd::Shared(cmd) => fleet::run(&templates, cmd).await?,
         TemplateCmd::Versions { json } => {
             api.refresh().await?;
             let all = api.instances()?;
@@ -195,39 +129,7 @@ fn short(sha: &str) -> &str {
     &sha[..sha.len().min(7)]
 }
 
-fn ended(view: &TemplateRolloutView, json: bool) {
-    mark_done(&view.view);
-    if json {
-        let line = serde_json::json!({ "type": "template_rollout", "view": view });
-        println!("{line}");
-    } else {
-        show(view, false, false);
-    }
-}
-
-fn newest(api: &TemplatesApi) -> Result<i64, ApiError> {
-    api.list()?
-        .first()
-        .map(|r| r.id)
-        .ok_or_else(|| fabrik::Error::RolloutNotFound(0).to_api())
-}
-
-fn open_or(api: &TemplatesApi, id: Option<i64>) -> Result<i64, ApiError> {
-    match id {
-        Some(id) => Ok(id),
-        None => api
-            .open()?
-            .map(|r| r.id)
-            .ok_or_else(|| fabrik::Error::RolloutNotFound(0).to_api()),
-    }
-}
-
-fn show(view: &TemplateRolloutView, json: bool, files: bool) {
-    mark_done(&view.view);
-    if json {
-        print_json(view);
-        return;
-    }
+fn print(view: &TemplateRolloutView, files: bool) {
     let r = &view.view.rollout;
     if !files {
         println!("Mallutrullning {}: {} ({})", r.id, r.state, r.source);
