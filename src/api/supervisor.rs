@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::ledger::{RunKind, RunState};
 use crate::messages::params;
 use crate::messages::{param_text, Say, Text};
-use crate::provision::kinds::{self, RunRequest};
+use crate::provision::kinds::{self, Checks, RunRequest};
 use crate::provision::{
     Engine, EventSink, FailurePolicy, ProvisionSettings, RunEvent, StartOutcome, Timing,
 };
@@ -188,17 +188,17 @@ impl Supervisor {
         request: RunRequest,
         host: Arc<dyn RunHost>,
     ) -> ApiResult<Launched> {
-        // A teardown only deletes: what the preflight and the gate check (tokens that create,
-        // the sender's domain) must not stand between the owner and removing an instance. The
-        // preflight comes first: it names every problem at once, the gate only the first.
-        if request.kind() != RunKind::Teardown {
+        // What the kind checks first (`KindDef::checks`). The preflight comes before the gate:
+        // it names every problem at once, the gate only the first.
+        let checks = kinds::def(request.kind()).checks;
+        if checks != Checks::Nothing {
             self.cloud.require_preflight().await?;
             let me = self.clone();
             crate::blocking::run(move || me.gate()).await?;
         }
-        // A recovery Supabase would refuse is refused before a run exists (the engine is
-        // made on the blocking pool: it reads the register).
-        if request.kind() == RunKind::Recover {
+        // What the provider would refuse is refused before a run exists (the engine is made
+        // on the blocking pool: it reads the register).
+        if checks == Checks::PreflightAndProvider {
             let me = self.clone();
             let engine = crate::blocking::run(move || me.engine()).await?;
             engine.refuse_early(&slug, &request).await?;
@@ -278,8 +278,8 @@ impl Supervisor {
     ) -> ApiResult<JoinHandle<crate::Result<RunState>>> {
         let me = self.clone();
         let kind = crate::blocking::run(move || me.store.get_run(run_id).map(|r| r.kind)).await?;
-        // A teardown only deletes, resumed or not (see `start_run`).
-        if kind != RunKind::Teardown {
+        // A run that only deletes needs nothing more, resumed or not (see `start_run`).
+        if kinds::def(kind).checks != Checks::Nothing {
             self.cloud.require_preflight().await?;
         }
         let me = self.clone();

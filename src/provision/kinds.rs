@@ -234,6 +234,21 @@ pub enum Continues {
     Never,
 }
 
+/// What is checked before a run of this kind starts or is resumed, beyond its input and what
+/// it `requires` (both checked when it is recorded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checks {
+    /// The preflight (every problem at once: the keyring, the settings, tokens that create, the
+    /// sender's domain), then the readiness gate.
+    Preflight,
+    /// The preflight and the gate, then what the provider itself would refuse of this request,
+    /// asked before a run exists (a recovery to a moment Supabase cannot restore).
+    PreflightAndProvider,
+    /// Nothing more: the run only deletes, and nothing a creating run needs may stand between
+    /// the owner and removing an instance (teardown).
+    Nothing,
+}
+
 /// How the engine drives a run of this kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Drive {
@@ -262,6 +277,7 @@ pub struct KindDef {
     /// findings named; a teardown the undoable provisioning steps it finds).
     pub steps: &'static [&'static StepDef],
     pub requires: Requires,
+    pub checks: Checks,
     pub continues: Continues,
     pub drive: Drive,
     /// Whether the run moves the customer's status while it runs (provisioning only: a
@@ -285,6 +301,7 @@ const DAY_TWO: KindDef = KindDef {
     kind: RunKind::Redeploy,
     steps: &steps::REDEPLOY,
     requires: Requires::Delivered(Status::Active),
+    checks: Checks::Preflight,
     continues: Continues::WhenAskedTheSame,
     drive: Drive::Forward,
     marks_customer: false,
@@ -303,6 +320,7 @@ pub static KINDS: [KindDef; 18] = [
         label: ("Provisionering", "Provisioning"),
         steps: &steps::PROVISION,
         requires: Requires::Customer,
+        checks: Checks::Preflight,
         continues: Continues::WhenAskedTheSame,
         drive: Drive::Forward,
         marks_customer: true,
@@ -325,6 +343,7 @@ pub static KINDS: [KindDef; 18] = [
         label: ("Avveckling", "Teardown"),
         steps: &[],
         requires: Requires::Customer,
+        checks: Checks::Nothing,
         continues: Continues::Never,
         drive: Drive::Compensate,
         marks_customer: false,
@@ -458,6 +477,7 @@ pub static KINDS: [KindDef; 18] = [
             "Recovery from Supabase's backups",
         ),
         steps: &steps::RECOVER,
+        checks: Checks::PreflightAndProvider,
         checks_after: true,
         continues: Continues::WhenAskedTheSame,
         ..DAY_TWO
