@@ -186,7 +186,23 @@ export class Session {
       }
       await sleep(100);
     }
-    throw new Error(`no element ${css} within ${timeoutMs} ms: ${last?.message}`);
+    throw new Error(`no element ${css} within ${timeoutMs} ms: ${last?.message}; the window showed: ${await this.shown()}`);
+  }
+
+  /** What the window shows, for a failure's message: the page's heading and the test ids on
+   * screen (an element that never came is easier to place when the page around it is named). */
+  async shown() {
+    try {
+      return await this.exec(
+        `const main = document.querySelector('main');
+         const head = main?.querySelector('h1, h2')?.textContent?.trim() ?? '(no heading)';
+         const ids = [...(main ?? document.body).querySelectorAll('[data-testid]')].slice(0, 15).map((e) => e.getAttribute('data-testid'));
+         const busy = !!document.querySelector('[aria-busy="true"]');
+         return head + (busy ? ' (busy)' : '') + ' [' + ids.join(', ') + ']';`,
+      );
+    } catch (e) {
+      return `(unreadable: ${e.message})`;
+    }
   }
 
   async findAll(css) {
