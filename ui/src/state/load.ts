@@ -30,7 +30,6 @@ export function useLoad<K extends keyof Commands, T = Commands[K]['result']>(
       live = false;
     };
     // `deps` names what the read depends on; `args` and `shape` follow from them.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [cmd, ...deps]);
   return { data, error, setData };
 }

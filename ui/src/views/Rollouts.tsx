@@ -1,9 +1,9 @@
 // "Utrullningar": schema roll-outs over every delivered instance. Who is behind, a plan shown
 // whole before anything is applied, then the roll-out wave by wave, live, with its halt reason,
 // each instance's reason and a link to its run. The core plans, drives and halts
-// (src/api/rollouts.rs); this view asks and shows.
+// (src/fleet/); this view asks and shows.
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { useEvent } from '../state/events';
+import { useFollowLive } from '../state/live';
 import { call, type ApiError } from '../api';
 import { DEFAULT_HALT_SHARE, DEFAULT_WAVES } from '../bindings';
 import type { FileHead, InstanceSchemaView, MemberRow, RolloutRow, RolloutsOverview, RolloutView, WaveView } from '../bindings';
@@ -28,9 +28,6 @@ import {
 } from '../state/rollouts';
 import { useToast } from '../state/toast';
 import { Dialog, StatusBadge } from './common';
-
-/** How often a running roll-out is read again. */
-const POLL_MS = 1000;
 
 export function Rollouts({ onOpenRun }: { onOpenRun: (slug: string, run: number) => void }) {
   const { t, err } = useI18n();
@@ -89,26 +86,7 @@ export function Rollouts({ onOpenRun }: { onOpenRun: (slug: string, run: number)
           /* As above. */
         });
   };
-  useEffect(() => {
-    if (!live) return;
-    const timer = window.setInterval(() => refresh.current(), POLL_MS);
-    return () => window.clearInterval(timer);
-  }, [live]);
-  const wasLive = useRef(live);
-  useEffect(() => {
-    if (wasLive.current && !live) load();
-    wasLive.current = live;
-  }, [live, load]);
-  // Runs move while live: read again, at most every 150 ms (the poll runs outside Tauri too).
-  const queued = useRef<number | null>(null);
-  useEvent(
-    'run-event',
-    () => {
-      if (queued.current === null) queued.current = window.setTimeout(() => ((queued.current = null), refresh.current()), 150);
-    },
-    live,
-  );
-  useEffect(() => () => void (queued.current !== null && window.clearTimeout(queued.current)), []);
+  useFollowLive(live, refresh, load);
 
   const onChanged = useCallback(
     (v: RolloutView, driven?: boolean) => {

@@ -2,9 +2,9 @@
 // each repository stands on and its newest pull request, a plan shown file by file (conflicts and
 // the customer's kept files marked) before anything is sent, then the roll-out wave by wave, live,
 // with each repository's pull request. The core plans, merges, opens the pull requests and halts
-// (src/api/templates.rs); this view asks and shows. Built like "Utrullningar" (Rollouts.tsx).
+// (src/fleet/); this view asks and shows. Built like "Utrullningar" (Rollouts.tsx).
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useEvent } from '../state/events';
+import { useFollowLive } from '../state/live';
 import { call, type ApiError } from '../api';
 import { DEFAULT_HALT_SHARE, DEFAULT_WAVES } from '../bindings';
 import type { MemberRow, RepoPlan, RolloutRow, RolloutView, TemplateInstance, TemplatePr, TemplateRolloutView, TemplatesOverview } from '../bindings';
@@ -14,9 +14,6 @@ import { behindFirstTemplates, behindTarget, conflictCount, fileRows, plansInOrd
 import { useToast } from '../state/toast';
 import { Dialog, StatusBadge } from './common';
 import { TextField, WaveBlock } from './Rollouts';
-
-/** How often a running template roll-out is read again. */
-const POLL_MS = 1000;
 
 export function Templates({ onOpenRun }: { onOpenRun: (slug: string, run: number) => void }) {
   const { t, err } = useI18n();
@@ -88,26 +85,7 @@ export function Templates({ onOpenRun }: { onOpenRun: (slug: string, run: number
           /* As above. */
         });
   };
-  useEffect(() => {
-    if (!live) return;
-    const timer = window.setInterval(() => refresh.current(), POLL_MS);
-    return () => window.clearInterval(timer);
-  }, [live]);
-  const wasLive = useRef(live);
-  useEffect(() => {
-    if (wasLive.current && !live) load();
-    wasLive.current = live;
-  }, [live, load]);
-  // Runs move while live: read again, at most every 150 ms (the poll runs outside Tauri too).
-  const queued = useRef<number | null>(null);
-  useEvent(
-    'run-event',
-    () => {
-      if (queued.current === null) queued.current = window.setTimeout(() => ((queued.current = null), refresh.current()), 150);
-    },
-    live,
-  );
-  useEffect(() => () => void (queued.current !== null && window.clearTimeout(queued.current)), []);
+  useFollowLive(live, refresh, load);
 
   // A control answered with the bare roll-out: its plans and pull requests are read again.
   const onChanged = useCallback(
