@@ -130,7 +130,8 @@ fn ended<K: Kind>(view: &K::View, json: bool) {
     }
 }
 
-fn newest<K: Kind>(kind: &K) -> Result<i64, ApiError> {
+/// The newest roll-out of the kind (the default of `status`, `resume`, `rollout restore`).
+pub fn newest<K: Kind>(kind: &K) -> Result<i64, ApiError> {
     kind.list()?
         .first()
         .map(|r| r.id)

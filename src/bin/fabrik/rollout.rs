@@ -100,11 +100,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: RolloutCmd) -> Result<(), ApiError>
         RolloutCmd::Restore { id, confirm } => {
             let id = match id {
                 Some(id) => id,
-                None => schema
-                    .list()?
-                    .first()
-                    .map(|r| r.id)
-                    .ok_or_else(|| fabrik::Error::RolloutNotFound(0).to_api())?,
+                None => fleet::newest(&schema)?,
             };
             let confirmation = match confirm {
                 Some(c) => c,
