@@ -330,8 +330,10 @@ impl Commands for Fabrik {
         Ok(())
     }
 
-    async fn environment(&self) -> ApiResult<Environment> {
-        Ok(self.cloud().await?.environment)
+    /// The stored choice, which the clouds open in too: read from the register, so the window
+    /// has it for its first frame instead of after the sandbox has started.
+    fn environment(&self) -> ApiResult<Environment> {
+        Ok(self.api()?.store().stored_environment())
     }
 
     async fn credentials_status(&self) -> ApiResult<Vec<CredentialStatus>> {

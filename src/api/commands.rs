@@ -41,7 +41,7 @@ macro_rules! with_commands {
             blocking set_language(language: $crate::api::Language) -> $crate::api::Preferences;
             blocking open_external(url: String) -> ();
             blocking set_environment(environment: $crate::environment::Environment) -> ();
-            async environment() -> $crate::environment::Environment;
+            blocking environment() -> $crate::environment::Environment;
             async credentials_status() -> Vec<$crate::credentials::CredentialStatus>;
             async save_credential(provider: $crate::secrets::Provider, token: String) -> $crate::credentials::CredentialStatus;
             async test_credential(provider: $crate::secrets::Provider) -> $crate::credentials::CredentialStatus;

@@ -8,7 +8,7 @@ import { CustomerList } from './views/CustomerList';
 import { RunsProvider } from './state/runs';
 import type { ListState, View } from './state/navigation';
 import { Activity, ActiveRunsIndicator, PlanDialog, ResumeBanner } from './views/Runs';
-import { afterListPainted, opening } from './state/startup';
+import { afterListPainted, opening, type Opening } from './state/startup';
 
 // Views other than the list are separate scripts: none is read before the list paints. Each is
 // fetched once the list is on screen, so the first click on it does not wait for its script.
@@ -28,16 +28,16 @@ void afterListPainted.then(() => Promise.all(Object.values(views).map((load) => 
 
 export function App() {
   const [lang, setLang] = useState<Language>('sv');
-  const [ready, setReady] = useState(false);
+  const [opened, setOpened] = useState<Opening | null>(null);
 
   useEffect(() => {
     let live = true;
     // Asked as the script starts (state/startup.ts), beside the list's first page.
-    void opening.then((p) => {
+    void opening.then((o) => {
       if (!live) return;
       // Swedish is the default when the preference cannot be read.
-      if (p) setLang(p.language);
-      setReady(true);
+      if (o.preferences) setLang(o.preferences.language);
+      setOpened(o);
     });
     return () => {
       live = false;
@@ -63,9 +63,9 @@ export function App() {
   return (
     <I18nContext.Provider value={i18n}>
       <ToastProvider>
-        {ready ? (
+        {opened ? (
           <RunsProvider renderPlan={(p, close, start) => <PlanDialog slugs={p.slugs} names={p.names} onCancel={close} onStart={start} />}>
-            <Shell />
+            <Shell environment={opened.environment} />
           </RunsProvider>
         ) : (
           <div className="app-loading" aria-busy="true" />
@@ -75,22 +75,13 @@ export function App() {
   );
 }
 
-function Shell() {
+/** `environment` is null when it could not be read (the register did not open): no banner; the views explain. */
+function Shell({ environment }: { environment: Environment | null }) {
   const toast = useToast();
   const [view, setView] = useState<View>({ kind: 'customers' });
   const [list, setList] = useState<ListState>({ search: '', status: '', sort: 'name_asc' });
   const [manifest, setManifest] = useState<ModuleManifest | null>(null);
-  const [environment, setEnvironment] = useState<Environment | null>(null);
   const { err } = useI18n();
-
-  useEffect(() => {
-    afterListPainted
-      .then(() => call('environment', {}))
-      .then(setEnvironment)
-      .catch(() => {
-        /* No cloud environment (e.g. the register could not open): no banner; the views explain. */
-      });
-  }, []);
 
   useEffect(() => {
     call('module_manifest', {})

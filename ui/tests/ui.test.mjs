@@ -474,7 +474,8 @@ describe('start-up', () => {
   test('nothing that needs the clouds is asked for before the list is painted', async (t) => {
     const { page, assertClean } = await open(t, { examples: true });
     await waitRows(page, 12);
-    const cloud = ['environment', 'readiness', 'list_runs', 'interrupted_runs'];
+    // The environment is the register's stored choice, asked beside the first page (below).
+    const cloud = ['readiness', 'list_runs', 'interrupted_runs'];
     await page.waitForFunction((c) => c.every((cmd) => window.__mockCalls.some((x) => x.cmd === cmd)), cloud);
     const painted = await page.evaluate(() => performance.getEntriesByName('fabrik:list-painted')[0]?.startTime);
     assert.ok(painted !== undefined, 'the list marks its first paint');
@@ -487,17 +488,20 @@ describe('start-up', () => {
     assertClean();
   });
 
-  test('the first frame that has the header has the rows too', async (t) => {
+  test('the first frame that has the header has the rows and the sandbox banner too', async (t) => {
     // Records what the DOM holds when the header first appears: mutation callbacks run before
     // the page can paint, so this is what the first frame with the shell would show.
     const init = `new MutationObserver((_, seen) => {
       if (!document.querySelector('.header')) return;
       window.__atFirstHeader = document.querySelectorAll('[data-testid="customer-row"]').length;
+      window.__bannerAtFirstHeader = !!document.querySelector('[data-testid="sandbox-banner"]');
       seen.disconnect();
     }).observe(document, { childList: true, subtree: true });`;
     const { page, assertClean } = await open(t, { examples: true }, { init });
     await waitRows(page, 12);
     assert.ok((await page.evaluate(() => window.__atFirstHeader)) >= 12, 'the header was shown before its rows');
+    // Had it come later, it would push the page down under the pointer (tests/e2e/window.test.mjs).
+    assert.ok(await page.evaluate(() => window.__bannerAtFirstHeader), 'the header was shown before the sandbox banner');
     assertClean();
   });
 });

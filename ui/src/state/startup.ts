@@ -3,7 +3,7 @@
 // it neither delays the first paint nor competes with it for the CPU.
 
 import { call } from '../api';
-import type { CustomerListing, CustomerQuery, Preferences } from '../bindings';
+import type { CustomerListing, CustomerQuery, Environment, Preferences } from '../bindings';
 
 let painted: () => void = () => {};
 const listPainted = new Promise<void>((resolve) => {
@@ -43,12 +43,23 @@ const firstPageSettled = firstPage.then(
 const preferences: Promise<Preferences | null> = call('get_preferences', {}).catch(() => null);
 
 /**
- * What the shell waits for before its first render: the preferences (the language every word
- * is in) and the first page's answer, whichever comes last, so the first frame has the list.
+ * The environment the window works in (the stored choice, read from the register, not the
+ * clouds): asked beside the first page so that the sandbox banner is in the first frame.
+ * Asked later, it came after the first paint and pushed the whole page down under the pointer.
  */
-export const opening: Promise<Preferences | null> = Promise.all([preferences, firstPageSettled]).then(([p]) => {
+const environment: Promise<Environment | null> = call('environment', {}).catch(() => null);
+
+/** What the window opens with. */
+export type Opening = { preferences: Preferences | null; environment: Environment | null };
+
+/**
+ * What the shell waits for before its first render: the preferences (the language every word
+ * is in), the environment and the first page's answer, whichever comes last, so the first
+ * frame has the list and nothing moves after it.
+ */
+export const opening: Promise<Opening> = Promise.all([preferences, environment, firstPageSettled]).then(([p, e]) => {
   performance.mark('fabrik:preferences'); // start-up trace (scripts/measure-window.mjs)
-  return p;
+  return { preferences: p, environment: e };
 });
 
 function isFirst(query: CustomerQuery) {
