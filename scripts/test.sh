@@ -6,16 +6,30 @@
 #   4. end-to-end tests that drive the real app window under Xvfb through tauri-driver.
 # Nothing here reaches the internet once the packages are installed.
 set -euo pipefail
+export PATH="$HOME/.cargo/bin:$PATH"
+# What needs only cargo and the network starts at once, beside the system packages and npm
+# below: the crates the build reads, then tauri-driver (built from source, close to a minute on
+# a new machine). It is waited for before the build; if it failed (no C linker before the
+# system packages came), tauri-driver is installed again in the foreground.
+DRIVER=(tauri-driver --locked --version 2.1.0 --quiet)
+early() {
+  cargo fetch --locked --quiet --target "$(rustc -vV | sed -n 's/^host: //p')" \
+    --manifest-path "$(dirname "${BASH_SOURCE[0]}")/../Cargo.toml" || true
+  command -v tauri-driver >/dev/null || cargo install "${DRIVER[@]}" 2>/dev/null || true
+}
+early &
+EARLY=$!
+trap 'pkill -P "$EARLY" 2>/dev/null; kill "$EARLY" 2>/dev/null; true' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 # Each phase says when it starts, in minutes and seconds since the command began.
 say() { printf '\033[1m==> [%d:%02d] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 # A fresh clone (CI) builds everything once: incremental compilation would only add work.
 if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 cd "$ROOT"
-export PATH="$HOME/.cargo/bin:$PATH"
+wait "$EARLY" || true
 if ! command -v tauri-driver >/dev/null; then
   say "Installing tauri-driver"
-  cargo install tauri-driver --locked --version 2.1.0 --quiet
+  cargo install "${DRIVER[@]}"
 fi
 
 # Everything the tests write (app data, window state, keyring, logs) stays in one temp folder,
@@ -62,7 +76,11 @@ export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 # the start of the two; the tests never start it.
 ALL=(--workspace --exclude empty-window --features fabrik-app/custom-protocol)
 say "Building and linting every target"
-cargo build --quiet "${ALL[@]}" --all-targets
+# Not --all-targets: it builds a test harness of every library and binary, those that have no
+# tests (test = false: the Tauri shell's, 13 s of CPU here) included. cargo test builds the
+# ones that do.
+cargo build --quiet "${ALL[@]}" --bins --benches --examples
+cargo test --no-run --quiet "${ALL[@]}"
 
 # One PostgreSQL server for every test process (each would otherwise start its own): the
 # simulator's project databases and the registers' are each a database of their own on it.
