@@ -23,6 +23,7 @@ mod pacing;
 mod preflight;
 mod provision;
 mod recovery;
+mod release;
 mod rights;
 mod rollout;
 mod rollouts_window;

@@ -293,6 +293,17 @@ describe('credentials', () => {
 });
 
 describe('settings', () => {
+  test('Om Fabrik names the version, the register\'s schema and its file', async (t) => {
+    const { page, assertClean } = await open(t, {});
+    await openSettings(page);
+    const about = tid(page, 'about');
+    await expectText(about, 'Om Fabrik');
+    assert.equal((await tid(page, 'app-version').innerText()).trim(), '0.1.0-mock');
+    await expectText(about, '/tmp/fabrik-mock.sqlite');
+    assert.equal((await ipcCalls(page, 'app_info')).length, 1);
+    assertClean();
+  });
+
   test('an invalid github.template shows the server message under the field and nothing else is saved', async (t) => {
     const { page, assertClean } = await open(t, { environment: 'production', settings: { 'github.owner': 'byran' } });
     await openSettings(page);
