@@ -15,10 +15,17 @@ fn json(path: &str) -> Value {
 #[test]
 fn the_app_the_core_the_cli_and_the_ui_have_one_version() {
     let version = env!("CARGO_PKG_VERSION");
-    assert_eq!(json("ui/package.json")["version"], version, "ui/package.json");
+    assert_eq!(
+        json("ui/package.json")["version"],
+        version,
+        "ui/package.json"
+    );
     let lock = json("ui/package-lock.json");
     assert_eq!(lock["version"], version, "ui/package-lock.json");
-    assert_eq!(lock["packages"][""]["version"], version, "ui/package-lock.json");
+    assert_eq!(
+        lock["packages"][""]["version"], version,
+        "ui/package-lock.json"
+    );
     assert!(
         json("tauri.conf.json").get("version").is_none(),
         "tauri.conf.json names a version of its own: leave it out, the shell's Cargo.toml has it"
