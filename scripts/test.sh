@@ -77,7 +77,7 @@ export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 ALL=(--workspace --exclude empty-window --features fabrik-app/custom-protocol)
 say "Building and linting every target"
 # Not --all-targets: it builds a test harness of every library and binary, those that have no
-# tests (test = false: the Tauri shell's, 13 s of CPU here) included. cargo test builds the
+# tests (test = false: the Tauri shell's and the simulator's binaries, 14 s of CPU) included. cargo test builds the
 # ones that do.
 cargo build --quiet "${ALL[@]}" --bins --benches --examples
 cargo test --no-run --quiet "${ALL[@]}"

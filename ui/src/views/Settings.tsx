@@ -85,7 +85,7 @@ function AboutCard() {
       </h2>
       {error && <p className="field-error">{err(error)}</p>}
       {info && (
-        <dl className="about-list">
+        <dl className="details">
           <dt>{t('about.version')}</dt>
           <dd className="mono" data-testid="app-version">
             {info.version}
