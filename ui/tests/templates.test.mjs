@@ -257,6 +257,30 @@ describe('Mallen', () => {
     assertClean();
   });
 
+  test('every template update is in Historik, newest first, and choosing an earlier one shows it (the screen Utrullningar uses)', async (t) => {
+    const { page, assertClean } = await open(t);
+    await plan(page);
+    const first = Number(await tid(page, 'template-card').getAttribute('data-id'));
+    // A plan is discarded the way a roll-out is.
+    await tid(page, 'template-abort').click();
+    await tid(page, 'template-abort-confirm').click();
+    await waitState(page, 'aborted');
+    await plan(page);
+    const second = Number(await tid(page, 'template-card').getAttribute('data-id'));
+    assert.notEqual(second, first);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="templates-history"] [data-testid="template-history-item"]').length === 2);
+    const items = page.locator('[data-testid="template-history-item"]');
+    assert.deepEqual(await items.evaluateAll((bs) => bs.map((b) => Number(b.dataset.id))), [second, first]);
+    assert.equal(await items.first().getAttribute('aria-current'), 'true');
+    await items.filter({ hasText: `Malluppdatering ${first}` }).click();
+    await page.waitForFunction((id) => document.querySelector('[data-testid="template-card"]')?.dataset.id === String(id), first);
+    await waitState(page, 'aborted');
+    assert.equal(await items.last().getAttribute('aria-current'), 'true');
+    // The open one still holds the form.
+    await tid(page, 'template-plan-blocked').filter({ hasText: String(second) }).waitFor();
+    assertClean();
+  });
+
   test('Pausa calls pause_rollout and stops after the pull request in flight; Fortsätt drives it on', async (t) => {
     const { page, assertClean } = await open(t, { delay: 500 });
     await plan(page);

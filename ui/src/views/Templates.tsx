@@ -1,158 +1,72 @@
-// "Mallen": template updates over every delivered customer's repository. Which template version
-// each repository stands on and its newest pull request, a plan shown file by file (conflicts and
-// the customer's kept files marked) before anything is sent, then the roll-out wave by wave, live,
-// with each repository's pull request. The core plans, merges, opens the pull requests and halts
-// (src/fleet/); this view asks and shows. Built like "Utrullningar" (Rollouts.tsx).
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { useFollowLive } from '../state/live';
+// "Mallen": template updates over every delivered customer's repository, as one kind of the
+// roll-out screen (rollout/Screen.tsx): which template version each repository stands on and its
+// newest pull request, a plan shown file by file (conflicts and the customer's kept files marked)
+// before anything is sent, and each member's pull request in the waves. The core plans, merges,
+// opens the pull requests and halts (src/fleet/); this view asks and shows.
+import { useState } from 'react';
 import { call, type ApiError } from '../api';
-import { DEFAULT_HALT_SHARE, DEFAULT_WAVES } from '../bindings';
-import type { MemberRow, RepoPlan, RolloutRow, RolloutView, TemplateInstance, TemplatePr, TemplateRolloutView, TemplatesOverview } from '../bindings';
-import { countText, formatDateTime, formatNumber, rolloutStateKey, useI18n } from '../i18n';
-import { actionsFor, haltShareFrom, isLive, isUnfinished, waveMembers, type RolloutAction } from '../state/rollouts';
+import type { MemberRow, RepoPlan, TemplateInstance, TemplatePr, TemplateRolloutView, TemplatesOverview } from '../bindings';
+import { countText, formatDateTime, formatNumber, useI18n } from '../i18n';
 import { behindFirstTemplates, behindTarget, conflictCount, fileRows, plansInOrder, prOf, shortCommit, type FileRow } from '../state/templates';
 import { useToast } from '../state/toast';
-import { Dialog, StatusBadge } from './common';
-import { TextField, WaveBlock } from './Rollouts';
+import { StatusBadge } from './common';
+import type { OpenRun, RolloutKindView, SourceFields } from './rollout/kind';
+import { TextField } from './rollout/PlanForm';
+import { RolloutScreen } from './rollout/Screen';
 
-export function Templates({ onOpenRun }: { onOpenRun: (slug: string, run: number) => void }) {
-  const { t, err } = useI18n();
-  const toast = useToast();
-  const [overview, setOverview] = useState<TemplatesOverview | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
-  const [view, setView] = useState<TemplateRolloutView | null>(null);
-  const [driving, setDriving] = useState<number[]>([]);
-  const [refreshing, setRefreshing] = useState(false);
+export function Templates({ onOpenRun }: { onOpenRun: OpenRun }) {
+  return <RolloutScreen kind={TEMPLATE} onOpenRun={onOpenRun} />;
+}
 
-  const take = useCallback((o: TemplatesOverview) => {
-    setOverview(o);
-    setDriving(o.driving);
-    setLoadError(null);
-    if (o.open) setView((v) => (v === null || v.view.rollout.id === o.open!.view.rollout.id ? o.open : v));
-  }, []);
-  const load = useCallback(() => {
-    call('templates_overview', {})
-      .then(take)
-      .catch((e: ApiError) => setLoadError(e));
-  }, [take]);
-  useEffect(load, [load]);
+/** Where the plan takes the template: a ref of its repository, its default branch when empty. */
+type TemplateSource = { at: string | null };
 
+const TEMPLATE: RolloutKindView<TemplatesOverview, TemplateRolloutView, TemplateSource> = {
+  texts: 'templates',
+  ids: 'template',
+  overview: () => call('templates_overview', {}),
   // "Läs om pull requests": GitHub is asked; a merged one moves the customer's version.
-  async function refreshPrs() {
-    setRefreshing(true);
-    try {
-      take(await call('refresh_templates', {}));
-      toast('success', t('templates.refreshed'));
-    } catch (e) {
-      toast('error', t('templates.refreshFailed', { message: err(e as ApiError) }));
-    } finally {
-      setRefreshing(false);
-    }
-  }
+  refresh: { read: () => call('refresh_templates', {}), busy: 'templates.refreshing', done: 'templates.refreshed', failed: 'templates.refreshFailed' },
+  read: (id) => call('template_rollout', { id }),
+  plan: ({ at }, waves, halt_share) => call('plan_template', { at, waves, halt_share }),
+  bare: (tv) => tv.view,
+  withBare: (tv, view) => ({ ...tv, view }),
+  // A control answers with the bare roll-out: its plans and pull requests are read again.
+  readAfterControl: true,
+  useSource: useTemplateSource,
+  Fleet: ({ overview, shown }) => <VersionsCard instances={overview.instances} against={shown} />,
+  meta: (tv, { t }) => <span className="mono">{t('templates.meta.target', { template: tv.template, target: shortCommit(tv.target) })}</span>,
+  note: (tv, { t }) => {
+    const state = tv.view.rollout.state;
+    return state === 'halted' || state === 'running' ? null : t(`templates.${state}.note`);
+  },
+  Details: ({ shown }) => <RepoPlans plans={shown.plans} open={shown.view.rollout.state === 'planned'} />,
+  member: (m) => shortVersions(m),
+  MemberExtra: ({ shown, m }) => <MemberPr tv={shown} m={m} />,
+  StartBody,
+};
 
-  // The roll-out shown: the open one, else the newest.
-  const shownId = overview?.open?.view.rollout.id ?? overview?.rollouts[0]?.id ?? null;
-  useEffect(() => {
-    if (shownId === null || view?.view.rollout.id === shownId) return;
-    let live = true;
-    call('template_rollout', { id: shownId })
-      .then((v) => live && setView(v))
-      .catch((e: ApiError) => live && setLoadError(e));
-    return () => {
-      live = false;
-    };
-  }, [shownId, view?.view.rollout.id]);
-
-  const shown = view && view.view.rollout.id === shownId ? view : null;
-  const drivenHere = shown ? driving.includes(shown.view.rollout.id) : false;
-  const live = !!shown && isLive(shown.view, drivenHere);
-
-  // Live, as in "Utrullningar": read again every second while it runs, at once on a run event;
-  // once it stops, the versions and pull requests are read again too.
-  const refresh = useRef<() => void>(() => {});
-  refresh.current = () => {
-    if (!shown) return;
-    const id = shown.view.rollout.id;
-    call('template_rollout', { id })
-      .then((v) => setView((cur) => (cur === null || cur.view.rollout.id === id ? v : cur)))
-      .catch(() => {
-        /* The next tick asks again. */
-      });
-    if (drivenHere)
-      call('templates_overview', {})
-        .then((o) => setDriving(o.driving))
-        .catch(() => {
-          /* As above. */
-        });
-  };
-  useFollowLive(live, refresh, load);
-
-  // A control answered with the bare roll-out: its plans and pull requests are read again.
-  const onChanged = useCallback(
-    (v: RolloutView, driven?: boolean) => {
-      const id = v.rollout.id;
-      setView((cur) => (cur && cur.view.rollout.id === id ? { ...cur, view: v } : cur));
-      if (driven !== undefined) setDriving((d) => (driven ? [...new Set([...d, id])] : d.filter((x) => x !== id)));
-      call('template_rollout', { id })
-        .then((tv) => setView((cur) => (cur === null || cur.view.rollout.id === id ? tv : cur)))
-        .catch(() => {
-          /* The overview below still follows. */
-        });
-      load();
-    },
-    [load],
+function useTemplateSource(blocked: boolean): SourceFields<TemplateSource> {
+  const { t } = useI18n();
+  const [ref, setRef] = useState('');
+  const fields = (
+    <div className="form-grid">
+      <TextField id="template-ref" wide mono label={t('templates.plan.ref')} hint={t('templates.plan.refHint')} placeholder="main" value={ref} disabled={blocked} onChange={setRef} />
+    </div>
   );
+  return { fields, take: () => ({ at: ref.trim() || null }) };
+}
 
-  const open = overview?.open?.view.rollout ?? null;
+function StartBody({ shown }: { shown: TemplateRolloutView }) {
+  const { t, lang } = useI18n();
+  // Only the repositories that will get a pull request.
+  const pending = new Set(shown.view.members.filter((m) => m.state === 'pending').map((m) => m.slug));
+  const withConflicts = shown.plans.filter((p) => pending.has(p.slug) && conflictCount(p) > 0).length;
   return (
-    <section className="page page-rollouts page-templates" aria-labelledby="templates-title" data-testid="templates-page">
-      <div className="page-head">
-        <h1 id="templates-title" className="page-title">
-          {t('templates.title')}
-        </h1>
-        <button
-          type="button"
-          className={`btn btn-small${refreshing ? ' btn-busy' : ''}`}
-          data-testid="templates-refresh"
-          disabled={refreshing}
-          aria-busy={refreshing || undefined}
-          onClick={() => void refreshPrs()}
-        >
-          {refreshing ? t('templates.refreshing') : t('templates.refresh')}
-        </button>
-      </div>
-      <p className="muted section-intro">{t('templates.intro')}</p>
-      {loadError && (
-        <div className="form-message panel-error" role="alert" data-testid="templates-error" data-code={loadError.code}>
-          <span>{t('templates.loadFailed', { message: err(loadError) })}</span>{' '}
-          <button type="button" className="btn btn-small" onClick={load}>
-            {t('templates.retry')}
-          </button>
-        </div>
-      )}
-      {!overview && !loadError && (
-        <p className="muted" aria-busy="true">
-          {t('templates.loading')}
-        </p>
-      )}
-      {overview && (
-        <div className="rollouts-layout">
-          <div className="rollouts-main">
-            {shown && <TemplateRolloutCard tv={shown} drivenHere={drivenHere} live={live} onChanged={onChanged} onOpenRun={onOpenRun} />}
-            <TemplatePlanForm
-              open={open}
-              onPlanned={(tv) => {
-                setView(tv);
-                load();
-              }}
-            />
-          </div>
-          <div className="rollouts-side">
-            <VersionsCard instances={overview.instances} against={shown} />
-          </div>
-        </div>
-      )}
-    </section>
+    <>
+      <p>{t('templates.startBody', { repos: countText(lang, 'templates.repos', pending.size) })}</p>
+      {withConflicts > 0 && <p className="hint">{t('templates.startConflicts', { repos: countText(lang, 'templates.repos', withConflicts) })}</p>}
+    </>
   );
 }
 
@@ -270,207 +184,6 @@ function VersionsCard({ instances, against }: { instances: TemplateInstance[]; a
   );
 }
 
-/** "Planera": the template's ref, waves and halt share; the answer is a planned roll-out, shown above. */
-function TemplatePlanForm({ open, onPlanned }: { open: RolloutRow | null; onPlanned: (v: TemplateRolloutView) => void }) {
-  const { t, err } = useI18n();
-  const [ref, setRef] = useState('');
-  const [waves, setWaves] = useState(DEFAULT_WAVES);
-  const [halt, setHalt] = useState(formatNumber('sv', DEFAULT_HALT_SHARE * 100));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [haltProblem, setHaltProblem] = useState<string | null>(null);
-
-  async function plan(e: React.FormEvent) {
-    e.preventDefault();
-    setError(null);
-    const share = haltShareFrom(halt);
-    if (share === null) return setHaltProblem(t('templates.plan.badHalt'));
-    setHaltProblem(null);
-    setBusy(true);
-    try {
-      onPlanned(await call('plan_template', { at: ref.trim() || null, waves: waves.trim(), halt_share: share }));
-    } catch (x) {
-      setError(t('templates.plan.failed', { message: err(x as ApiError) }));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  const blocked = open !== null;
-  return (
-    <form className="card rollouts-plan" data-testid="template-plan-form" onSubmit={plan} aria-labelledby="template-plan-title" noValidate>
-      <h2 className="card-title" id="template-plan-title">
-        {t('templates.plan.title')}
-      </h2>
-      <p className="hint section-intro">{t('templates.plan.intro')}</p>
-      {blocked && (
-        <p className="notice" data-testid="template-plan-blocked">
-          {t('templates.plan.blocked', { id: open.id })}
-        </p>
-      )}
-      <div className="form-grid">
-        <TextField id="template-ref" wide mono label={t('templates.plan.ref')} hint={t('templates.plan.refHint')} placeholder="main" value={ref} disabled={blocked} onChange={setRef} />
-        <TextField id="template-waves" mono label={t('templates.plan.waves')} hint={t('templates.plan.wavesHint')} value={waves} disabled={blocked} onChange={setWaves} />
-        <TextField
-          id="template-halt"
-          label={t('templates.plan.halt')}
-          hint={t('templates.plan.haltHint')}
-          error={haltProblem}
-          inputMode="decimal"
-          value={halt}
-          disabled={blocked}
-          onChange={(v) => {
-            setHalt(v);
-            setHaltProblem(null);
-          }}
-        />
-      </div>
-      {error && (
-        <p className="field-error rollouts-plan-error" role="alert" data-testid="template-plan-error">
-          {error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" className={`btn btn-primary${busy ? ' btn-busy' : ''}`} data-testid="template-plan-submit" disabled={blocked || busy} aria-busy={busy || undefined}>
-          {busy ? t('templates.plan.planning') : t('templates.plan.submit')}
-        </button>
-      </div>
-    </form>
-  );
-}
-
-/** One template roll-out: where it stands, why it stopped, its buttons, its plans and waves. */
-function TemplateRolloutCard({
-  tv,
-  drivenHere,
-  live,
-  onChanged,
-  onOpenRun,
-}: {
-  tv: TemplateRolloutView;
-  drivenHere: boolean;
-  live: boolean;
-  onChanged: (v: RolloutView, driven?: boolean) => void;
-  onOpenRun: (slug: string, run: number) => void;
-}) {
-  const { t, tx, lang } = useI18n();
-  const view = tv.view;
-  const r = view.rollout;
-  const [confirming, setConfirming] = useState<'start' | 'abort' | null>(null);
-  const { busy, act } = useRolloutActions(r.id, onChanged, () => setConfirming(null));
-  const actions = actionsFor(r.state, drivenHere);
-  const percent = formatNumber(lang, Math.round(r.halt_share * 1000) / 10);
-  const note = r.state === 'halted' || r.state === 'running' ? null : t(`templates.${r.state}.note`);
-
-  return (
-    <article className="card rollout-card template-card" data-testid="template-card" data-id={r.id} data-state={r.state} aria-labelledby="template-heading">
-      <div className="card-head rollout-head">
-        <div className="title-block">
-          <h2 className="card-title" id="template-heading">
-            {t('templates.heading', { id: r.id })}{' '}
-            <span className={`rollout-state rollout-state-${r.state}`} data-testid="template-state" data-state={r.state}>
-              {live && <span className="run-spinner" aria-hidden="true" />}
-              {t(rolloutStateKey(r.state))}
-            </span>
-          </h2>
-          <p className="hint rollout-meta" data-testid="template-meta">
-            <span className="mono">{t('templates.meta.target', { template: tv.template, target: shortCommit(tv.target) })}</span>
-            {' · '}
-            {t('templates.meta.created', { time: formatDateTime(lang, r.created_at) })}
-            {' · '}
-            {t('templates.meta.halt', { percent })}
-            {live && (
-              <>
-                {' · '}
-                <span role="status">{t('templates.meta.live')}</span>
-              </>
-            )}
-          </p>
-        </div>
-        {actions.length > 0 && (
-          <div className="actions" role="group" aria-label={t('templates.heading', { id: r.id })}>
-            {actions.map((a) => (
-              <button
-                key={a}
-                type="button"
-                className={`btn${a === 'start' || a === 'resume' ? ' btn-primary' : a === 'abort' ? ' btn-danger-outline' : ''}${busy === a ? ' btn-busy' : ''}`}
-                data-testid={`template-${a}`}
-                disabled={busy !== null}
-                aria-busy={busy === a || undefined}
-                onClick={() => (a === 'start' || a === 'abort' ? setConfirming(a) : void act(a))}
-              >
-                {t(a === 'abort' && r.state === 'planned' ? 'rollouts.action.discard' : `rollouts.action.${a}`)}
-              </button>
-            ))}
-          </div>
-        )}
-      </div>
-
-      {r.state === 'halted' && (
-        <div className="rollout-halt" role="alert" data-testid="template-halt-reason">
-          <strong>{t('templates.halted.title')}</strong>
-          {r.halt_reason && <p>{tx(r.halt_reason)}</p>}
-          <p className="rollout-halt-hint">{t('templates.halted.hint')}</p>
-        </div>
-      )}
-      {note && (
-        <p className={`rollout-note rollout-note-${r.state}`} data-testid="template-note">
-          {note}
-        </p>
-      )}
-
-      <RepoPlans plans={tv.plans} open={r.state === 'planned'} />
-
-      {r.state !== 'planned' && (
-        <section className="rollout-section" aria-labelledby="template-waves-title">
-          <h3 className="rollout-section-title" id="template-waves-title">
-            {t('templates.waves.title')}
-          </h3>
-          <ol className="waves" data-testid="template-waves">
-            {view.waves.map((w) => (
-              <WaveBlock key={w.index} rollout={r} wave={w} members={waveMembers(view, w.index).map(shortVersions)} onOpenRun={onOpenRun} extra={(m) => <MemberPr tv={tv} m={m} />} />
-            ))}
-          </ol>
-        </section>
-      )}
-
-      {confirming === 'start' && (
-        <StartDialog tv={tv} busy={busy !== null} onCancel={() => setConfirming(null)} onConfirm={() => void act('start')} />
-      )}
-      {confirming === 'abort' && <AbortDialog id={r.id} planned={r.state === 'planned'} busy={busy !== null} onCancel={() => setConfirming(null)} onConfirm={() => void act('abort')} />}
-    </article>
-  );
-}
-
-/** The shared roll-out controls; each answers with the roll-out, which the card reads again. */
-function useRolloutActions(id: number, onChanged: (v: RolloutView, driven?: boolean) => void, done: () => void) {
-  const { t, err } = useI18n();
-  const toast = useToast();
-  const [busy, setBusy] = useState<RolloutAction | null>(null);
-  async function act(action: RolloutAction) {
-    setBusy(action);
-    try {
-      if (action === 'start' || action === 'resume') {
-        const v = await call(action === 'start' ? 'start_rollout' : 'resume_rollout', { id });
-        toast('success', t(action === 'start' ? 'templates.started' : 'templates.resumed', { id }));
-        onChanged(v, isUnfinished(v.rollout.state));
-      } else if (action === 'pause') {
-        onChanged(await call('pause_rollout', { id }));
-        toast('success', t('templates.pausedToast', { id }));
-      } else {
-        onChanged(await call('abort_rollout', { id }));
-        toast('success', t('templates.abortedToast', { id }));
-      }
-    } catch (e) {
-      toast('error', err(e as ApiError));
-    } finally {
-      setBusy(null);
-      done();
-    }
-  }
-  return { busy, act };
-}
-
 /** A member's template versions are commits: shown short, as everywhere in the view. */
 const shortVersions = (m: MemberRow): MemberRow => ({
   ...m,
@@ -486,60 +199,6 @@ function MemberPr({ tv, m }: { tv: TemplateRolloutView; m: MemberRow }) {
     <span className="member-pr" data-testid="member-pr">
       <PrLink pr={pr} name={m.name} /> <PrState pr={pr} />
     </span>
-  );
-}
-
-function StartDialog({ tv, busy, onCancel, onConfirm }: { tv: TemplateRolloutView; busy: boolean; onCancel: () => void; onConfirm: () => void }) {
-  const { t, lang } = useI18n();
-  const r = tv.view.rollout;
-  const pending = tv.view.members.filter((m) => m.state === 'pending').length;
-  // Only the repositories that will get a pull request.
-  const pendingSlugs = new Set(tv.view.members.filter((m) => m.state === 'pending').map((m) => m.slug));
-  const withConflicts = tv.plans.filter((p) => pendingSlugs.has(p.slug) && conflictCount(p) > 0).length;
-  return (
-    <Dialog
-      title={t('templates.startTitle', { id: r.id })}
-      labelledBy="template-start-title"
-      testId="template-start-dialog"
-      onCancel={onCancel}
-      actions={
-        <>
-          <button type="button" className="btn" onClick={onCancel}>
-            {t('rollouts.keep')}
-          </button>
-          <button type="button" className="btn btn-primary" data-testid="template-start-confirm" data-autofocus disabled={busy} onClick={onConfirm}>
-            {t('templates.startConfirm')}
-          </button>
-        </>
-      }
-    >
-      <p>{t('templates.startBody', { repos: countText(lang, 'templates.repos', pending) })}</p>
-      {withConflicts > 0 && <p className="hint">{t('templates.startConflicts', { repos: countText(lang, 'templates.repos', withConflicts) })}</p>}
-    </Dialog>
-  );
-}
-
-function AbortDialog({ id, planned, busy, onCancel, onConfirm }: { id: number; planned: boolean; busy: boolean; onCancel: () => void; onConfirm: () => void }) {
-  const { t } = useI18n();
-  return (
-    <Dialog
-      title={t(planned ? 'templates.discardTitle' : 'templates.abortTitle', { id })}
-      labelledBy="template-abort-title"
-      testId="template-abort-dialog"
-      onCancel={onCancel}
-      actions={
-        <>
-          <button type="button" className="btn" data-autofocus onClick={onCancel}>
-            {t('rollouts.keep')}
-          </button>
-          <button type="button" className="btn btn-danger" data-testid="template-abort-confirm" disabled={busy} onClick={onConfirm}>
-            {t(planned ? 'rollouts.action.discard' : 'templates.abortConfirm')}
-          </button>
-        </>
-      }
-    >
-      <p>{t(planned ? 'templates.discardBody' : 'templates.abortBody')}</p>
-    </Dialog>
   );
 }
 
