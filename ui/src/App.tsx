@@ -7,7 +7,9 @@ import { ToastProvider, useToast } from './state/toast';
 import { CustomerList } from './views/CustomerList';
 import { RunsProvider } from './state/runs';
 import type { ListState, View } from './state/navigation';
-import { Activity, ActiveRunsIndicator, PlanDialog, ResumeBanner } from './views/Runs';
+import { Activity } from './views/Activity';
+import { PlanDialog } from './views/Provision';
+import { ActiveRunsIndicator, ResumeBanner } from './views/Runs';
 import { afterListPainted, opening, type Opening } from './state/startup';
 
 // Views other than the list are separate scripts: none is read before the list paints. Each is

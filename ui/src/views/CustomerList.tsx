@@ -10,7 +10,8 @@ import { useFixedRows } from './fixedRows';
 import { useRuns } from '../state/runs';
 import { afterListPainted, markListPainted, takeFirstPage, takeFirstPageNow } from '../state/startup';
 import { useSweep } from '../state/sweep';
-import { ProvisionButton, RowProgress } from './Runs';
+import { ProvisionButton } from './Provision';
+import { RowProgress } from './Runs';
 import { ImportButton } from './RegisterFile';
 
 const ROW_HEIGHT = 60;

@@ -1,30 +1,24 @@
+// A customer's page: its details and modules, its instance and links, its runs live and its
+// history, health and findings, day-two operations, domains, deployments, backups and recovery,
+// and its teardown.
 import { useCallback, useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
-import type { Adoption, Customer, CustomerPatch, FieldError, Health, Instance, InstanceLinks, ModuleManifest, RunRow, TeardownTarget } from '../bindings';
+import type { Customer, ModuleManifest, RunRow, TeardownTarget } from '../bindings';
 import { STEP_LABEL } from '../bindings';
 import { isActive, useRuns } from '../state/runs';
-import { ProvisionButton, RunHistory, RunPanel } from './Runs';
-import { adoptionStateKey, formatDateTime, targetVerdictKey, useI18n, type TextKey } from '../i18n';
+import { RunHistory } from './Activity';
+import { ProvisionButton } from './Provision';
+import { RunPanel } from './Runs';
+import { formatDateTime, targetVerdictKey, useI18n } from '../i18n';
 import { useToast } from '../state/toast';
 import { Dialog, ExampleTag, LiveStatusBadge, TypedConfirmDialog } from './common';
-import { FieldMessage } from './CustomerForm';
-import { AdoptDialog } from './Adopt';
+import { ForeignPanel, HealthPanel } from './Findings';
+import { hasInstance, InstanceCard } from './InstanceCard';
 import { BackupsPanel } from './Backups';
 import { WorkflowBackupsPanel } from './WorkflowBackups';
 import { DeploymentsPanel } from './Deployments';
 import { RecoveryPanel } from './Recovery';
 import { DomainsPanel, OperationsPanel } from './DayTwo';
-
-type InstanceField = keyof Instance;
-const INSTANCE_FIELDS: InstanceField[] = ['production_url', 'github_repo_url', 'supabase_project_ref', 'vercel_project_id', 'n8n_workflow_id'];
-const URL_FIELDS: InstanceField[] = ['production_url', 'github_repo_url'];
-
-const LINKS: { key: keyof InstanceLinks; label: TextKey }[] = [
-  { key: 'production', label: 'link.production' },
-  { key: 'github', label: 'link.github' },
-  { key: 'supabase', label: 'link.supabase' },
-  { key: 'vercel', label: 'link.vercel' },
-];
 
 interface Props {
   slug: string;
@@ -329,209 +323,6 @@ function ModuleChips({ modules, name }: { modules: readonly string[]; name: (key
   );
 }
 
-function InstanceCard({ customer, onSaved, onOpen }: { customer: Customer; onSaved: (c: Customer) => void; onOpen: (url: string) => void }) {
-  const { t, err } = useI18n();
-  const toast = useToast();
-  const [editing, setEditing] = useState(false);
-  const [values, setValues] = useState<Record<InstanceField, string>>(() => fromInstance(customer.instance));
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [saving, setSaving] = useState(false);
-
-  function startEdit() {
-    setValues(fromInstance(customer.instance));
-    setErrors([]);
-    setEditing(true);
-  }
-
-  async function save(e: React.FormEvent) {
-    e.preventDefault();
-    setSaving(true);
-    // Only the instance fields travel; "" clears a value.
-    const patch: CustomerPatch = { expected_version: customer.version };
-    for (const f of INSTANCE_FIELDS) {
-      const v = values[f].trim();
-      if (v !== (customer.instance[f] ?? '')) patch[f] = v;
-    }
-    try {
-      const saved = await call('update_customer', { slug: customer.slug, patch });
-      onSaved(saved);
-      setEditing(false);
-      setErrors([]);
-      toast('success', t('instance.saved'));
-    } catch (ex) {
-      const apiErr = ex as ApiError;
-      if (apiErr.code === 'validation') setErrors(apiErr.fields);
-      else toast('error', err(apiErr));
-    } finally {
-      setSaving(false);
-    }
-  }
-
-  const links = LINKS.filter((l) => customer.links[l.key]);
-  const hasAny = INSTANCE_FIELDS.some((f) => customer.instance[f]);
-
-  return (
-    <div className="card instance-card">
-      <div className="card-head">
-        <h2 className="card-title">
-          {t('instance.title')}
-          {/* The card is this environment's: a sandbox run never fills production's. */}
-          <span className={`badge env-badge env-${customer.environment}`} data-testid="instance-environment">
-            {customer.environment === 'production' ? t('env.production') : t('env.sandbox')}
-          </span>
-        </h2>
-        {!editing && (
-          <button type="button" className="btn btn-small" data-testid="edit-instance" onClick={startEdit}>
-            {t('instance.edit')}
-          </button>
-        )}
-      </div>
-
-      {editing ? (
-        <form
-          className="instance-form"
-          onSubmit={save}
-          noValidate
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') setEditing(false);
-          }}
-        >
-          {INSTANCE_FIELDS.map((f, i) => {
-            const error = errors.find((x) => x.field === f);
-            return (
-              <div key={f} className={`field${error ? ' has-error' : ''}`}>
-                <label className="label" htmlFor={`i-${f}`}>
-                  {t(`instance.${f}`)}
-                </label>
-                <input
-                  id={`i-${f}`}
-                  className={`input${URL_FIELDS.includes(f) ? '' : ' mono'}`}
-                  type={URL_FIELDS.includes(f) ? 'url' : 'text'}
-                  data-testid={`field-${f}`}
-                  value={values[f]}
-                  autoFocus={i === 0}
-                  placeholder={URL_FIELDS.includes(f) ? 'https://' : undefined}
-                  spellCheck={false}
-                  autoComplete="off"
-                  aria-invalid={error ? true : undefined}
-                  aria-describedby={error ? `err-${f}` : undefined}
-                  onChange={(e) => setValues((v) => ({ ...v, [f]: e.target.value }))}
-                />
-                <FieldMessage field={f} error={error} />
-              </div>
-            );
-          })}
-          {errors
-            .filter((x) => !INSTANCE_FIELDS.includes(x.field as InstanceField))
-            .map((x) => (
-              <p key={`${x.field}-${x.code}`} className="field-error" role="alert">
-                {err(x)}
-              </p>
-            ))}
-          <div className="form-actions">
-            <button type="button" className="btn" data-testid="cancel-instance" onClick={() => setEditing(false)}>
-              {t('instance.cancel')}
-            </button>
-            <button type="submit" className="btn btn-primary" data-testid="save-instance" disabled={saving}>
-              {t('instance.save')}
-            </button>
-          </div>
-        </form>
-      ) : (
-        <>
-          {!hasAny && <p className="muted instance-empty">{t('instance.empty')}</p>}
-          <dl className="details">
-            {INSTANCE_FIELDS.map((f) => (
-              <div key={f} className="details-row">
-                <dt>{t(`instance.${f}`)}</dt>
-                <dd className={URL_FIELDS.includes(f) ? 'break' : 'mono break'} data-testid={`instance-${f}`}>
-                  {customer.instance[f] ?? <span className="muted">{t('customer.none')}</span>}
-                </dd>
-              </div>
-            ))}
-          </dl>
-          {links.length > 0 && (
-            <div className="quick-links" aria-label={t('instance.links')}>
-              {links.map((l) => (
-                <button
-                  key={l.key}
-                  type="button"
-                  className="btn btn-small btn-link"
-                  data-testid={`link-${l.key}`}
-                  title={customer.links[l.key] ?? undefined}
-                  onClick={() => onOpen(customer.links[l.key] as string)}
-                >
-                  {t(l.label)} <span aria-hidden="true">↗</span>
-                </button>
-              ))}
-            </div>
-          )}
-        </>
-      )}
-    </div>
-  );
-}
-
-function hasInstance(c: Customer): boolean {
-  return INSTANCE_FIELDS.some((f) => c.instance[f]);
-}
-
-/**
- * Resources Fabrik met by the customer's names but did not create: left alone, with the way to
- * adopt one on purpose (typed confirmation; the next run writes Fabrik's marker on it).
- */
-function ForeignPanel({ slug, reload }: { slug: string; reload: number }) {
-  const { t, lang } = useI18n();
-  const [rows, setRows] = useState<Adoption[]>([]);
-  const [adopting, setAdopting] = useState<Adoption | null>(null);
-  const [bump, setBump] = useState(0);
-  useEffect(() => {
-    let live = true;
-    call('adoptions', { slug })
-      .then((r) => {
-        if (live) setRows(r);
-      })
-      .catch(() => {
-        /* Secondary to the page; the run's own error still says what was refused. */
-      });
-    return () => {
-      live = false;
-    };
-  }, [slug, reload, bump]);
-  if (rows.length === 0) return null;
-  return (
-    <div className="card" data-testid="foreign-panel">
-      <h2 className="card-title">{t('foreign.title')}</h2>
-      <ul className="foreign-list">
-        {rows.map((a) => (
-          <li key={a.id} data-testid="foreign-row" data-resource={a.resource} data-state={a.state}>
-            <span className="mono">{a.resource}</span> {a.step && <span className="muted">({STEP_LABEL[a.step][lang]})</span>}{' '}
-            <span>{t(adoptionStateKey(a.state))}</span>
-            {a.state === 'adopted' && a.adopted_at && <span className="muted tabular"> {formatDateTime(lang, a.adopted_at)}</span>}
-            {a.state === 'refused' && (
-              <button type="button" className="btn btn-small" data-testid="adopt-button" onClick={() => setAdopting(a)}>
-                {t('foreign.adopt')}
-              </button>
-            )}
-          </li>
-        ))}
-      </ul>
-      <p className="muted">{t('foreign.help')}</p>
-      {adopting && (
-        <AdoptDialog
-          slug={slug}
-          name={adopting.resource}
-          onClose={() => setAdopting(null)}
-          onDone={() => {
-            setAdopting(null);
-            setBump((b) => b + 1);
-          }}
-        />
-      )}
-    </div>
-  );
-}
-
 /** "Avveckla": every target as it reads now (deleted only if it carries Fabrik's marker), then the slug typed. */
 function TeardownDialog({ customer, onClose, onStarted }: { customer: Customer; onClose: () => void; onStarted: () => void }) {
   const { t, err, lang } = useI18n();
@@ -600,109 +391,7 @@ function TeardownDialog({ customer, onClose, onStarted }: { customer: Customer; 
   );
 }
 
-function fromInstance(i: Instance): Record<InstanceField, string> {
-  return {
-    production_url: i.production_url ?? '',
-    github_repo_url: i.github_repo_url ?? '',
-    supabase_project_ref: i.supabase_project_ref ?? '',
-    vercel_project_id: i.vercel_project_id ?? '',
-    n8n_workflow_id: i.n8n_workflow_id ?? '',
-  };
-}
-
 /** A customer whose instance Fabrik delivered (active) or paused: day two's panels apply. */
 function delivered(c: Customer): boolean {
   return hasInstance(c) && (c.status === 'active' || c.status === 'inactive');
-}
-
-/** The instance's last health check, its findings and what to do about each; "Kontrollera nu",
- * and "Reparera" when a finding is one a provisioning step mends. */
-function HealthPanel({ slug, reload, canRepair, onStarted }: { slug: string; reload: number; canRepair: boolean; onStarted: () => void }) {
-  const { t, err, lang } = useI18n();
-  const toast = useToast();
-  const runs = useRuns();
-  // undefined while the last check is read, so "never checked" is not flashed before it arrives.
-  const [health, setHealth] = useState<Health | null | undefined>(undefined);
-  const [checking, setChecking] = useState(false);
-  useEffect(() => {
-    let live = true;
-    call('instance_health', { slug })
-      .then((h) => live && setHealth(h))
-      .catch(() => {
-        /* Nothing kept to show: the panel offers a check. */
-        if (live) setHealth(null);
-      });
-    return () => {
-      live = false;
-    };
-  }, [slug, reload]);
-
-  async function check() {
-    setChecking(true);
-    try {
-      setHealth(await call('check_health', { slug }));
-    } catch (e) {
-      toast('error', err(e as ApiError));
-    } finally {
-      setChecking(false);
-    }
-  }
-
-  async function repair() {
-    if (await runs.dayTwo(slug, 'repair')) onStarted();
-  }
-
-  const state = health === undefined ? 'loading' : !health ? 'unchecked' : health.healthy ? 'healthy' : 'unhealthy';
-  const repairable = !!health && health.findings.some((f) => f.repair !== null);
-  return (
-    <div className="card" data-testid="health-panel" data-health={state}>
-      <div className="card-head">
-        <h2 className="card-title">{t('health.title')}</h2>
-        <div className="actions">
-          {repairable && (
-            <button type="button" className="btn btn-small btn-primary" data-testid="repair-button" disabled={!canRepair} title={t('health.repairHint')} onClick={() => void repair()}>
-              {t('health.repair')}
-            </button>
-          )}
-          <button type="button" className="btn btn-small" data-testid="check-health" disabled={checking} onClick={check}>
-            {checking ? t('health.checking') : t('health.check')}
-          </button>
-        </div>
-      </div>
-      {health === undefined ? null : !health ? (
-        <p className="muted">{t('health.never')}</p>
-      ) : (
-        <>
-          <p className={`health health-${state}`} data-testid="health-summary">
-            <span className="health-dot" aria-hidden="true" />
-            {health.healthy ? t('health.healthy') : t('health.unhealthy', { n: health.findings.length })}
-            <span className="muted">
-              {' · '}
-              {t('health.checkedAt', { at: formatDateTime(lang, health.checked_at) })}
-              {health.site &&
-                ` · ${health.site.status !== null ? t('health.site', { status: health.site.status, ms: health.site.ms }) : t('health.siteDown', { ms: health.site.ms })}`}
-            </span>
-          </p>
-          {health.findings.length > 0 && (
-            <ul className="findings" data-testid="health-findings">
-              {health.findings.map((f, i) => (
-                <li key={i} className={`finding finding-${f.kind}`} data-kind={f.kind} data-part={f.part}>
-                  <span className="finding-kind">{t(`health.kind.${f.kind}`)}</span>
-                  <span className="finding-text">
-                    <span>{f.message[lang]}</span>
-                    <span className="muted">{f.action[lang]}</span>
-                  </span>
-                  {f.repair && (
-                    <span className="finding-repair" title={t('health.repairable')} aria-label={t('health.repairable')}>
-                      ⟲
-                    </span>
-                  )}
-                </li>
-              ))}
-            </ul>
-          )}
-        </>
-      )}
-    </div>
-  );
 }
