@@ -126,6 +126,15 @@ FABRIK_TEST_REGISTER=postgres FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}
 say "UI tests (headless Chromium, mocked IPC)"
 npm --prefix ui test
 
-say "End-to-end tests (the real window under Xvfb)"
-FABRIK_APP="${CARGO_TARGET_DIR:-$ROOT/target}/debug/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/
+# The window tests drive the window as an agency gets it: the test build packed into a .deb by
+# Tauri's bundler (scripts/package.sh, which compiles nothing here) and unpacked as dpkg would
+# install it; tests/e2e/package.test.mjs checks the package itself.
+say "The Linux package (.deb) of this build"
+bash scripts/package.sh --debug deb >/dev/null
+FABRIK_PACKAGE="$(ls -t "${CARGO_TARGET_DIR:-$ROOT/target}"/debug/bundle/deb/*.deb | head -1)"
+dpkg-deb -x "$FABRIK_PACKAGE" "$WORK/installed"
+export FABRIK_PACKAGE
+
+say "End-to-end tests (the real window under Xvfb, from the package)"
+FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/
 say "Every test passed"

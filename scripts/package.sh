@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Fabrik's installers, built by Tauri's bundler from this checkout with tauri.conf.json's bundle
+# configuration, on the system they are for:
+#
+#   bash scripts/package.sh                 a release build, then this system's installers:
+#                                           Linux .deb, .rpm and .AppImage; macOS .app and .dmg
+#                                           (universal: Apple silicon and Intel); Windows NSIS
+#                                           and MSI
+#   bash scripts/package.sh deb             a release build, then only the .deb
+#   bash scripts/package.sh --debug deb     the test build as it is (target/debug, built by
+#                                           scripts/test.sh): nothing is compiled, only packed
+#
+# Each package holds the window (fabrik-app), the `fabrik` command (on the PATH on Linux; inside
+# the app on macOS and beside it on Windows, see docs/INSTALL.md), the desktop entry and icons,
+# and the licences of everything it carries (scripts/licenses.mjs). The packages land in
+# target/<profile>/bundle/<kind>/ (target/universal-apple-darwin/… on macOS). The .AppImage
+# fetches Tauri's linuxdeploy tools on its first build (cached in ~/.cache/tauri); the .deb and
+# .rpm need nothing from the network.
+#
+# Signing comes from the environment, never from the repository (.github/workflows/release.yml
+# names each secret): APPLE_CERTIFICATE, APPLE_CERTIFICATE_PASSWORD, APPLE_SIGNING_IDENTITY and
+# APPLE_ID, APPLE_PASSWORD, APPLE_TEAM_ID for notarization (read by Tauri itself);
+# FABRIK_WINDOWS_CERT_THUMBPRINT for a certificate already in the Windows store.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+profile=release
+if [ "${1:-}" = "--debug" ]; then profile=debug; shift; fi
+case "$(uname -s)" in
+  Linux) os=linux; bundles="${1:-deb,rpm,appimage}" ;;
+  Darwin) os=macos; bundles="${1:-app,dmg}" ;;
+  MINGW* | MSYS* | CYGWIN*) os=windows; bundles="${1:-nsis,msi}" ;;
+  *) echo "package.sh: no installers for $(uname -s)" >&2; exit 1 ;;
+esac
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+tauri() { npm --prefix "$ROOT/ui" run --silent tauri -- "$@"; }
+# Paths as the bundler (a native program) reads them.
+native() { if [ "$os" = windows ]; then cygpath -m "$1"; else printf '%s' "$1"; fi; }
+flags=(--ci --bundles "$bundles")
+
+# The `fabrik` command, built for the same system as the window.
+exe=""; [ "$os" = windows ] && exe=".exe"
+if [ "$profile" = debug ]; then
+  OUT="$TARGET/debug"
+elif [ "$os" = macos ]; then
+  OUT="$TARGET/universal-apple-darwin/release"
+  for arch in aarch64-apple-darwin x86_64-apple-darwin; do
+    cargo build --release --locked --bin fabrik --target "$arch"
+  done
+  mkdir -p "$OUT"
+  lipo -create -output "$OUT/fabrik" "$TARGET/aarch64-apple-darwin/release/fabrik" "$TARGET/x86_64-apple-darwin/release/fabrik"
+  flags+=(--target universal-apple-darwin)
+else
+  OUT="$TARGET/release"
+  cargo build --release --locked --bin fabrik
+fi
+[ -x "$OUT/fabrik$exe" ] || { echo "package.sh: $OUT/fabrik$exe is missing; build it first (scripts/test.sh builds the test build)." >&2; exit 1; }
+mkdir -p "$OUT/package"
+LICENCES="$OUT/package/THIRD-PARTY-LICENSES.txt"
+node "$ROOT/scripts/licenses.mjs" > "$LICENCES"
+
+# What the bundler adds beside the window, with this build's paths (tauri.conf.json holds
+# everything every build shares).
+cli="$(native "$OUT/fabrik$exe")"; lic="$(native "$LICENCES")"
+case "$os" in
+  linux)
+    files=$(printf '{"/usr/bin/fabrik":"%s","/usr/share/doc/fabrik/THIRD-PARTY-LICENSES.txt":"%s"}' "$cli" "$lic")
+    config=$(printf '{"bundle":{"linux":{"deb":{"files":%s},"rpm":{"files":%s},"appimage":{"files":%s}}}}' "$files" "$files" "$files") ;;
+  macos)
+    config=$(printf '{"bundle":{"macOS":{"files":{"MacOS/fabrik":"%s","Resources/THIRD-PARTY-LICENSES.txt":"%s"}}}}' "$cli" "$lic") ;;
+  windows)
+    sign=""
+    if [ -n "${FABRIK_WINDOWS_CERT_THUMBPRINT:-}" ]; then
+      sign=$(printf ',"windows":{"certificateThumbprint":"%s","digestAlgorithm":"sha256","timestampUrl":"http://timestamp.digicert.com"}' "$FABRIK_WINDOWS_CERT_THUMBPRINT")
+    fi
+    config=$(printf '{"bundle":{"resources":{"%s":"fabrik.exe","%s":"THIRD-PARTY-LICENSES.txt"}%s}}' "$cli" "$lic" "$sign") ;;
+esac
+
+if [ "$profile" = release ]; then
+  # Builds the UI (beforeBuildCommand) and the window with the bundled UI, then packs.
+  tauri build "${flags[@]}" --config "$config"
+else
+  tauri bundle "${flags[@]}" --debug --no-sign --config "$config"
+fi
+# What it made, and how big.
+find "$(dirname "$OUT")" -path '*/bundle/*' -type f -newer "$LICENCES" \
+  \( -name '*.deb' -o -name '*.rpm' -o -name '*.AppImage' -o -name '*.dmg' -o -name '*.exe' -o -name '*.msi' \) |
+  while read -r made; do echo "$made ($(wc -c < "$made" | tr -d ' ') bytes)"; done
