@@ -232,6 +232,7 @@ function RolloutCard<O extends KindOverview<V>, V, S>({
   }
 
   const planned = r.state === 'planned';
+  const MemberExtra = kind.MemberExtra;
   const members = (w: number) => waveMembers(view, w).map(kind.member ?? ((m) => m));
   return (
     <article className={`card rollout-card ${id}-card`} data-testid={`${id}-card`} data-id={r.id} data-state={r.state} aria-labelledby={`${id}-heading`}>
@@ -310,7 +311,7 @@ function RolloutCard<O extends KindOverview<V>, V, S>({
                   wave={w}
                   members={members(w.index)}
                   onOpenRun={onOpenRun}
-                  extra={kind.MemberExtra && ((m) => kind.MemberExtra && <kind.MemberExtra shown={shown} m={m} />)}
+                  extra={MemberExtra && ((m) => <MemberExtra shown={shown} m={m} />)}
                 />
               ))}
             </ol>
