@@ -97,6 +97,8 @@ cargo test --no-run --quiet "${ALL[@]}"
 coproc TEST_PG { exec "${CARGO_TARGET_DIR:-$ROOT/target}/debug/fabrik-test-pg"; }
 read -r FABRIK_TEST_DATABASE_URL <&"${TEST_PG[0]}"
 export FABRIK_TEST_DATABASE_URL
+# stop_leftovers ends it; disowned, its end is not reported as a job that was "Killed".
+disown "$TEST_PG_PID" 2>/dev/null || true
 
 # cargo-nextest runs every test in a process of its own and the test binaries side by side
 # (.config/nextest.toml: four at a time, a stuck test's process group killed); cargo test ran
