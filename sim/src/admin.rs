@@ -31,7 +31,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/github/rename", post(rename_repo))
         .route(
             "/github/commit",
-            post(crate::providers::github_git::admin_commit),
+            post(crate::providers::github::contents::admin_commit),
         )
         .route("/vercel/rename", post(rename_project))
         .route(

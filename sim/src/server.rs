@@ -30,7 +30,7 @@ pub fn router(st: Arc<AppState>) -> Router {
         // The Git database routes sit under the same token check and limits as the rest.
         .nest(
             "/github",
-            providers::github::router(st.clone(), providers::github_git::router()),
+            providers::github::router(st.clone(), providers::github::git::router()),
         )
         .nest("/vercel", providers::vercel::router(st.clone()))
         // The sites Vercel serves, as an anonymous visitor sees them (no token).

@@ -2,7 +2,6 @@
 
 pub mod gitea;
 pub mod github;
-pub mod github_git;
 pub mod n8n;
 pub mod resend;
 pub mod supabase;
