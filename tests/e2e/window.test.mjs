@@ -385,7 +385,7 @@ test('provision a customer in the sandbox: plan, live timeline, quick links; a f
   }
 
   // A fault injected into the simulator: the Vercel project cannot be created (a permanent 400,
-  // once; POST /v11/projects in src/providers/vercel.rs). The run stops as failed with its resources; "Försök igen" continues and finishes.
+  // once; POST /v11/projects in sim/src/providers/vercel/projects.rs). The run stops as failed with its resources; "Försök igen" continues and finishes.
   const s2 = await Session.start(driver.url, app);
   try {
     await recordIpc(s2);
