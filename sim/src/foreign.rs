@@ -19,7 +19,7 @@ use axum::response::Response;
 use serde_json::{json, Map, Value};
 
 use crate::errors::json_response;
-use crate::providers::{github, supabase, vercel};
+use crate::providers::{github, supabase_keys, vercel};
 use crate::state::AppState;
 use crate::world::{
     now_ms, Deployment, GitLink, Phase, Project, ProjectDomain, Repo, VProject, Workflow,
@@ -114,7 +114,7 @@ fn supabase_project(
     let p = st.mutate(|w| {
         let r = w.ids.supabase_ref();
         let numeric_id = w.ids.number() as i64 % 1_000_000;
-        let keys = supabase::make_keys(&mut w.ids, &r, since);
+        let keys = supabase_keys::make_keys(&mut w.ids, &r, since);
         let p = Project {
             numeric_id,
             r#ref: r,

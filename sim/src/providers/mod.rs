@@ -8,6 +8,8 @@ pub mod supabase;
 pub mod supabase_auth;
 pub mod supabase_backups;
 pub mod supabase_data;
+pub mod supabase_keys;
+pub mod supabase_orgs;
 pub mod vercel;
 
 use axum::http::HeaderMap;

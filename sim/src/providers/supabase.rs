@@ -9,15 +9,15 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use base64::Engine;
 use serde_json::{json, Value};
 
-use super::{bearer, json_body, query_num};
+use super::supabase_keys::make_keys;
+use super::supabase_orgs::{available_regions, list_orgs, org_projects};
+use super::{bearer, json_body};
 use crate::errors::{self, json_response, with_header};
 use crate::faults::FaultOutcome;
-use crate::ids::IdGen;
 use crate::state::{lock, AppState};
-use crate::world::{iso, now_ms, Phase, Project, ProjectKeys, World};
+use crate::world::{iso, now_ms, Phase, Project, World};
 
 type St = State<Arc<AppState>>;
 
@@ -151,17 +151,6 @@ fn project_json(p: &Project, now: i64, with_db: bool) -> Value {
     v
 }
 
-async fn list_orgs(State(st): St) -> Response {
-    let orgs: Vec<Value> = st.read(|w| {
-        w.supabase
-            .orgs
-            .iter()
-            .map(|o| json!({"id": o.id, "slug": o.slug, "name": o.name}))
-            .collect()
-    });
-    json_response(200, Value::Array(orgs))
-}
-
 async fn list_projects(State(st): St) -> Response {
     let now = now_ms();
     let list: Vec<Value> = st.read(|w| {
@@ -172,92 +161,6 @@ async fn list_projects(State(st): St) -> Response {
             .collect()
     });
     json_response(200, Value::Array(list))
-}
-
-async fn org_projects(
-    State(st): St,
-    Path(slug): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let now = now_ms();
-    if !st.read(|w| w.supabase.orgs.iter().any(|o| o.slug == slug)) {
-        return errors::supabase(404, "Organization not found");
-    }
-    let offset = match query_num(&q, "offset", 0, 0, i64::MAX) {
-        Ok(n) => n as usize,
-        Err(m) => return errors::supabase(400, &m),
-    };
-    let limit = match query_num(&q, "limit", 100, 1, 100) {
-        Ok(n) => n as usize,
-        Err(m) => return errors::supabase(400, &m),
-    };
-    let search = q
-        .get("search")
-        .map(|s| s.to_lowercase())
-        .filter(|s| !s.is_empty());
-    let statuses: Option<Vec<String>> = q
-        .get("statuses")
-        .map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
-    let mut found: Vec<Project> = st.read(|w| {
-        w.supabase
-            .projects
-            .iter()
-            .filter(|p| p.org_slug == slug)
-            .filter(|p| {
-                search
-                    .as_ref()
-                    .is_none_or(|s| p.name.to_lowercase().contains(s))
-            })
-            .filter(|p| {
-                statuses
-                    .as_ref()
-                    .is_none_or(|ss| ss.iter().any(|s| s == p.status(now)))
-            })
-            .cloned()
-            .collect()
-    });
-    match q.get("sort").map(String::as_str) {
-        Some("name_asc") => found.sort_by(|a, b| a.name.cmp(&b.name)),
-        Some("name_desc") => found.sort_by(|a, b| b.name.cmp(&a.name)),
-        Some("created_desc") => found.sort_by_key(|p| std::cmp::Reverse(p.created_ms)),
-        _ => found.sort_by_key(|a| a.created_ms),
-    }
-    let count = found.len();
-    let page: Vec<Value> = found
-        .iter()
-        .skip(offset)
-        .take(limit)
-        .map(|p| org_project_json(p, now))
-        .collect();
-    json_response(
-        200,
-        json!({"projects": page, "pagination": {"count": count, "limit": limit, "offset": offset}}),
-    )
-}
-
-/// Item shape of `OrganizationProjectsResponse.projects`.
-fn org_project_json(p: &Project, now: i64) -> Value {
-    json!({
-        "ref": p.r#ref,
-        "name": p.name,
-        "cloud_provider": "AWS",
-        "region": p.region,
-        "is_branch": false,
-        "status": p.status(now),
-        "inserted_at": iso(p.created_ms),
-        "databases": [{
-            "infra_compute_size": "nano",
-            "region": p.region,
-            "status": if p.status(now) == "ACTIVE_HEALTHY" { "ACTIVE_HEALTHY" } else { "COMING_UP" },
-            "cloud_provider": "AWS",
-            "identifier": p.r#ref,
-            "type": "PRIMARY",
-            "disk_volume_size_gb": 8,
-            "disk_type": "gp3",
-            "disk_throughput_mbps": 125,
-            "disk_last_modified_at": iso(p.created_ms)
-        }]
-    })
 }
 
 const CREATE_FIELDS: &[&str] = &[
@@ -360,61 +263,6 @@ async fn create_project(
         }
         None => errors::supabase(404, &format!("Organization {org_key} not found")),
     }
-}
-
-fn b64(v: &Value) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
-}
-
-/// An HS256-shaped JWT carrying `role` and `ref` (the signature is random: nothing verifies it).
-fn jwt(ids: &mut IdGen, project_ref: &str, role: &str, now: i64) -> String {
-    let iat = now / 1000;
-    unsigned_jwt(
-        ids,
-        &json!({"iss": "supabase", "ref": project_ref, "role": role, "iat": iat, "exp": iat + 10 * 365 * 24 * 3600}),
-    )
-}
-
-/// An HS256-shaped JWT with these claims and a random signature (nothing here verifies one;
-/// the claims are what a test applies as the Data API would).
-pub(crate) fn unsigned_jwt(ids: &mut IdGen, claims: &Value) -> String {
-    format!(
-        "{}.{}.{}",
-        b64(&json!({"alg": "HS256", "typ": "JWT"})),
-        b64(claims),
-        ids.b64url(43)
-    )
-}
-
-pub(crate) fn make_keys(ids: &mut IdGen, r: &str, now: i64) -> ProjectKeys {
-    ProjectKeys {
-        anon: jwt(ids, r, "anon", now),
-        service_role: jwt(ids, r, "service_role", now),
-        publishable: format!("sb_publishable_{}", ids.b64url(31)),
-        publishable_id: ids.uuid_v4(),
-        secret: format!("sb_secret_{}", ids.b64url(31)),
-        secret_id: ids.uuid_v4(),
-        hashes: [
-            ids.b64url(43),
-            ids.b64url(43),
-            ids.b64url(43),
-            ids.b64url(43),
-        ],
-        created_ms: now,
-    }
-}
-
-/// Decodes the payload of a JWT-shaped string.
-pub fn jwt_claims(token: &str) -> Option<Value> {
-    let mut parts = token.split('.');
-    let (_, payload, _, none) = (parts.next()?, parts.next()?, parts.next()?, parts.next());
-    if none.is_some() {
-        return None;
-    }
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
-    serde_json::from_slice(&bytes).ok()
 }
 
 fn find(w: &World, r: &str) -> Option<Project> {
@@ -589,31 +437,6 @@ async fn health(
         })
         .collect();
     json_response(200, Value::Array(list))
-}
-
-async fn available_regions() -> Response {
-    let region = |code: &str, name: &str, provider: &str| json!({"code": code, "name": name, "provider": provider, "type": "specific", "status": null});
-    json_response(
-        200,
-        json!({
-            "recommendations": {
-                "smartGroup": {"code": "americas", "name": "Americas", "type": "smartGroup"},
-                "specific": [region("us-east-1", "East US (North Virginia)", "AWS")]
-            },
-            "all": {
-                "smartGroup": [
-                    {"code": "americas", "name": "Americas", "type": "smartGroup"},
-                    {"code": "emea", "name": "Europe, Middle East and Africa", "type": "smartGroup"},
-                    {"code": "apac", "name": "Asia-Pacific", "type": "smartGroup"}
-                ],
-                "specific": [
-                    region("us-east-1", "East US (North Virginia)", "AWS"),
-                    region("eu-central-1", "Central EU (Frankfurt)", "AWS"),
-                    region("ap-southeast-1", "Southeast Asia (Singapore)", "AWS")
-                ]
-            }
-        }),
-    )
 }
 
 async fn run_query(State(st): St, Path(r): Path<String>, body: Bytes) -> Response {

@@ -127,7 +127,7 @@ async fn token(
             "is_anonymous": false,
         });
         (
-            super::supabase::unsigned_jwt(&mut w.ids, &claims),
+            super::supabase_keys::unsigned_jwt(&mut w.ids, &claims),
             w.ids.b64url(12),
             session,
         )
@@ -197,7 +197,7 @@ fn authorize(st: &AppState, r: &str, h: &HeaderMap) -> Result<Project, Response>
             api24,
         ));
     };
-    let claims = super::supabase::jwt_claims(&token);
+    let claims = super::supabase_keys::jwt_claims(&token);
     let known = token == p.keys.anon || token == p.keys.service_role;
     match claims {
         Some(c) if known => {

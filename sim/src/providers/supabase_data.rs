@@ -57,7 +57,7 @@ async fn select(State(st): St, Path((r, table)): Path<(String, String)>, h: Head
     let Some(token) = token else {
         return pgrst(401, "PGRST301", "No suitable key or wrong key type");
     };
-    let Some(claims) = super::supabase::jwt_claims(&token) else {
+    let Some(claims) = super::supabase_keys::jwt_claims(&token) else {
         return pgrst(401, "PGRST301", "Expected 3 parts in JWT; got 1");
     };
     let issued_here = claims["iss"].as_str() == Some(&format!("https://{r}.supabase.co/auth/v1"))

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::git::ready;
+use super::ready;
 use super::{commit_json, diff_entries, link_header, ready_repo, repo_not_found, repo_url};
 use crate::errors::{json_response, with_header};
 use crate::git::{self, Flat};

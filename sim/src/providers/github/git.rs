@@ -26,8 +26,7 @@ use axum::Router;
 use base64::Engine;
 use serde_json::{json, Value};
 
-use super::compare::compare;
-use super::pulls::{check_merged, create_pull, get_pull, list_pulls, merge_pull, update_pull};
+use super::ready;
 use super::{
     body_object, change, node_id, person_json, ready_repo, repo_not_found, repo_url, unprocessable,
     unsigned, wrapped_base64,
@@ -42,7 +41,7 @@ type RepoPath = Path<(String, String)>;
 
 /// Most entries `git/get-tree` returns before it says `truncated`.
 const MAX_TREE_ENTRIES: usize = 100_000;
-pub fn router() -> Router<Arc<AppState>> {
+pub(super) fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/repos/{owner}/{repo}/git/blobs", post(create_blob))
         .route("/repos/{owner}/{repo}/git/blobs/{sha}", get(get_blob))
@@ -56,30 +55,7 @@ pub fn router() -> Router<Arc<AppState>> {
             "/repos/{owner}/{repo}/git/refs/{*ref}",
             patch(update_ref).delete(delete_ref),
         )
-        .route("/repos/{owner}/{repo}/compare/{*basehead}", get(compare))
-        .route(
-            "/repos/{owner}/{repo}/pulls",
-            get(list_pulls).post(create_pull),
-        )
-        .route(
-            "/repos/{owner}/{repo}/pulls/{number}",
-            get(get_pull).patch(update_pull),
-        )
-        .route(
-            "/repos/{owner}/{repo}/pulls/{number}/merge",
-            get(check_merged).put(merge_pull),
-        )
 }
-
-macro_rules! ready {
-    ($st:expr, $owner:expr, $name:expr, $what:expr) => {
-        match ready_repo(&$st, &$owner, &$name, $what) {
-            Ok(r) => r,
-            Err(resp) => return resp,
-        }
-    };
-}
-pub(super) use ready;
 
 // ---------------------------------------------------------------- blobs
 

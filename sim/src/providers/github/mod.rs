@@ -5,7 +5,7 @@
 
 mod compare;
 pub(crate) mod contents;
-pub mod git;
+mod git;
 mod pulls;
 mod repos;
 
@@ -26,7 +26,9 @@ use crate::providers::{bearer, json_body};
 use crate::state::{lock, AppState};
 use crate::world::{iso_secs, now_ms, Repo};
 
+use compare::compare;
 use contents::{branch, commit_one, commits, contents, contents_root, put_contents};
+use pulls::{check_merged, create_pull, get_pull, list_pulls, merge_pull, update_pull};
 use repos::{
     content_limit, delete_repo, delete_repo_by_id, generate, get_repo, get_repo_by_id, get_user,
     list_repos, rate_limit, update_repo, update_repo_by_id,
@@ -36,9 +38,21 @@ pub(crate) use repos::valid_repo_name;
 
 type St = State<Arc<AppState>>;
 
+/// The repository `owner/name` when it exists and is ready (not still being generated), else
+/// the answer to return.
+macro_rules! ready {
+    ($st:expr, $owner:expr, $name:expr, $what:expr) => {
+        match ready_repo(&$st, &$owner, &$name, $what) {
+            Ok(r) => r,
+            Err(resp) => return resp,
+        }
+    };
+}
+pub(super) use ready;
+
 const SECONDARY_MESSAGE: &str = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.";
 
-pub fn router(st: Arc<AppState>, git: Router<Arc<AppState>>) -> Router<Arc<AppState>> {
+pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
         .route("/user", get(get_user))
         .route("/user/repos", get(list_repos))
@@ -63,7 +77,20 @@ pub fn router(st: Arc<AppState>, git: Router<Arc<AppState>>) -> Router<Arc<AppSt
             "/repos/{owner}/{repo}/contents/{*path}",
             get(contents).put(put_contents),
         )
-        .merge(git)
+        .route("/repos/{owner}/{repo}/compare/{*basehead}", get(compare))
+        .route(
+            "/repos/{owner}/{repo}/pulls",
+            get(list_pulls).post(create_pull),
+        )
+        .route(
+            "/repos/{owner}/{repo}/pulls/{number}",
+            get(get_pull).patch(update_pull),
+        )
+        .route(
+            "/repos/{owner}/{repo}/pulls/{number}/merge",
+            get(check_merged).put(merge_pull),
+        )
+        .merge(git::router())
         .route_layer(middleware::from_fn_with_state(st, auth_and_limit))
 }
 

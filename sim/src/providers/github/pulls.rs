@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
 use super::compare::{diff_stats, flat_of, only_in};
-use super::git::ready;
+use super::ready;
 use super::{
     body_object, change, doc, find, link_header, node_id, ready_repo, repo_not_found, repo_url,
     unprocessable, user_json, validation,

@@ -12,36 +12,16 @@ use axum::Extension;
 use serde_json::{json, Map, Value};
 
 use super::domains;
-use super::projects::{bad, INSTALL_GITHUB};
+use super::{bad, production_of, INSTALL_GITHUB};
 use super::{find_project, not_found, scope};
 use crate::errors::{self, json_response};
 use crate::faults::FaultOutcome;
 use crate::providers::json_body;
 use crate::state::AppState;
-use crate::world::{now_ms, Deployment, VProject, World};
+use crate::world::{now_ms, Deployment, World};
 
 type St = State<Arc<AppState>>;
 type Q = Query<HashMap<String, String>>;
-
-/// What the project's production domains serve: the promoted deployment while production is
-/// pinned to one, else the newest READY production deployment (Vercel moves the domains to
-/// each new production deployment once it is ready).
-pub(crate) fn production_of<'a>(w: &'a World, p: &VProject, now: i64) -> Option<&'a Deployment> {
-    let ours = |d: &&Deployment| d.project_id == p.id;
-    match &p.promoted {
-        Some(id) => w
-            .vercel
-            .deployments
-            .iter()
-            .filter(ours)
-            .find(|d| d.id == *id),
-        None => {
-            w.vercel.deployments.iter().filter(ours).rev().find(|d| {
-                d.target.as_deref() == Some("production") && d.ready_state(now) == "READY"
-            })
-        }
-    }
-}
 
 /// `requestPromote`: points the production domains at an existing READY deployment of the
 /// project without building it again. Promoting anything but the newest production

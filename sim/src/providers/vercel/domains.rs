@@ -15,13 +15,14 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde_json::{json, Map, Value};
 
-pub(crate) use super::names::{apex_of, valid_domain};
-use super::projects::bad;
+use super::bad;
 use super::{find_project, scope, St, Q};
 use crate::errors::{self, json_response};
 use crate::providers::json_body;
 use crate::state::AppState;
 use crate::world::{now_ms, ProjectDomain, World};
+
+pub(crate) use super::names::{apex_of, valid_domain};
 
 /// Where Vercel asks an apex domain's A record to point (getDomainConfig `recommendedIPv4`).
 pub const APEX_IPV4: &str = "76.76.21.21";

@@ -12,7 +12,7 @@ use axum::Extension;
 use base64::Engine;
 use serde_json::{json, Value};
 
-use super::projects::bad;
+use super::bad;
 use super::{find_project, not_found, scope};
 use crate::errors::json_response;
 use crate::faults::FaultOutcome;

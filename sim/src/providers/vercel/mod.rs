@@ -21,12 +21,12 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::bearer;
 use crate::errors::{self, json_response, with_header};
 use crate::state::{lock, AppState};
-use crate::world::{now_ms, VProject, World};
+use crate::world::{now_ms, Deployment, VProject, World};
 
 use deployments::{create_deployment, get_deployment, list_deployments, promote};
 use env::{create_env, edit_env, list_env, remove_env};
@@ -176,4 +176,48 @@ async fn get_teams(State(st): St) -> Response {
             "pagination": {"count": 1, "next": null, "prev": null}
         }),
     )
+}
+
+fn bad(msg: &str) -> Response {
+    errors::vercel(400, "bad_request", msg)
+}
+
+const INSTALL_GITHUB: &str = "To link a GitHub repository, you need to install the GitHub integration first. Make sure there aren't any typos and that you have access to the repository if it's private.";
+
+/// What the project's production domains serve: the promoted deployment while production is
+/// pinned to one, else the newest READY production deployment (Vercel moves the domains to
+/// each new production deployment once it is ready).
+pub(crate) fn production_of<'a>(w: &'a World, p: &VProject, now: i64) -> Option<&'a Deployment> {
+    let ours = |d: &&Deployment| d.project_id == p.id;
+    match &p.promoted {
+        Some(id) => w
+            .vercel
+            .deployments
+            .iter()
+            .filter(ours)
+            .find(|d| d.id == *id),
+        None => {
+            w.vercel.deployments.iter().filter(ours).rev().find(|d| {
+                d.target.as_deref() == Some("production") && d.ready_state(now) == "READY"
+            })
+        }
+    }
+}
+
+/// Vercel Authentication ("Standard Protection", the default for new projects): every
+/// per-deployment URL asks for a Vercel login; production domains stay public. `null` turns it
+/// off, `all` protects the production domains too.
+const DEFAULT_SSO: &str = "prod_deployment_urls_and_all_previews";
+
+fn sso_protection(p: &VProject) -> Option<String> {
+    match p.settings.get("ssoProtection") {
+        None => Some(DEFAULT_SSO.to_string()),
+        Some(Value::Null) => None,
+        Some(v) => Some(
+            v["deploymentType"]
+                .as_str()
+                .unwrap_or(DEFAULT_SSO)
+                .to_string(),
+        ),
+    }
 }

@@ -10,9 +10,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
-use super::deployments::{latest_deployment_json, production_of};
+use super::deployments::latest_deployment_json;
 use super::env::{env_json, new_env, validate_env};
-use super::site::sso_protection;
+use super::{bad, production_of, sso_protection, INSTALL_GITHUB};
 use super::{find_project, not_found, scope};
 use crate::errors::{self, json_response};
 use crate::providers::json_body;
@@ -107,12 +107,6 @@ pub(super) const ECHOED_SETTINGS: &[&str] = &[
     "rootDirectory",
     "commandForIgnoringBuildStep",
 ];
-
-pub(super) fn bad(msg: &str) -> Response {
-    errors::vercel(400, "bad_request", msg)
-}
-
-pub(super) const INSTALL_GITHUB: &str = "To link a GitHub repository, you need to install the GitHub integration first. Make sure there aren't any typos and that you have access to the repository if it's private.";
 
 pub(crate) fn valid_project_name(n: &str) -> bool {
     !n.is_empty()

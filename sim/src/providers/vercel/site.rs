@@ -6,33 +6,15 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
 
-use super::deployments::{production_aliases, production_of};
+use super::deployments::production_aliases;
 use super::domains;
+use super::{production_of, sso_protection};
 use crate::errors::with_header;
 use crate::state::AppState;
-use crate::world::{now_ms, VProject};
+use crate::world::now_ms;
 
 type St = State<Arc<AppState>>;
-
-/// Vercel Authentication ("Standard Protection", the default for new projects): every
-/// per-deployment URL asks for a Vercel login; production domains stay public. `null` turns it
-/// off, `all` protects the production domains too.
-pub(super) const DEFAULT_SSO: &str = "prod_deployment_urls_and_all_previews";
-
-pub(super) fn sso_protection(p: &VProject) -> Option<String> {
-    match p.settings.get("ssoProtection") {
-        None => Some(DEFAULT_SSO.to_string()),
-        Some(Value::Null) => None,
-        Some(v) => Some(
-            v["deploymentType"]
-                .as_str()
-                .unwrap_or(DEFAULT_SSO)
-                .to_string(),
-        ),
-    }
-}
 
 /// What a visitor's browser gets at `https://{host}/…` (the sandbox's stand-in for the public
 /// internet, `/vercel-site/{host}`): a production domain serves the project's production

@@ -1,0 +1,139 @@
+//! The organizations a Supabase token sees, each organization's projects, and the regions a
+//! project can be created in (Management API v1: `/v1/organizations`,
+//! `/v1/organizations/{slug}/projects`, `/v1/projects/available-regions`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde_json::{json, Value};
+
+use crate::errors::{self, json_response};
+use crate::providers::query_num;
+use crate::state::AppState;
+use crate::world::{iso, now_ms, Project};
+
+type St = State<Arc<AppState>>;
+
+pub(crate) async fn list_orgs(State(st): St) -> Response {
+    let orgs: Vec<Value> = st.read(|w| {
+        w.supabase
+            .orgs
+            .iter()
+            .map(|o| json!({"id": o.id, "slug": o.slug, "name": o.name}))
+            .collect()
+    });
+    json_response(200, Value::Array(orgs))
+}
+
+pub(crate) async fn org_projects(
+    State(st): St,
+    Path(slug): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let now = now_ms();
+    if !st.read(|w| w.supabase.orgs.iter().any(|o| o.slug == slug)) {
+        return errors::supabase(404, "Organization not found");
+    }
+    let offset = match query_num(&q, "offset", 0, 0, i64::MAX) {
+        Ok(n) => n as usize,
+        Err(m) => return errors::supabase(400, &m),
+    };
+    let limit = match query_num(&q, "limit", 100, 1, 100) {
+        Ok(n) => n as usize,
+        Err(m) => return errors::supabase(400, &m),
+    };
+    let search = q
+        .get("search")
+        .map(|s| s.to_lowercase())
+        .filter(|s| !s.is_empty());
+    let statuses: Option<Vec<String>> = q
+        .get("statuses")
+        .map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
+    let mut found: Vec<Project> = st.read(|w| {
+        w.supabase
+            .projects
+            .iter()
+            .filter(|p| p.org_slug == slug)
+            .filter(|p| {
+                search
+                    .as_ref()
+                    .is_none_or(|s| p.name.to_lowercase().contains(s))
+            })
+            .filter(|p| {
+                statuses
+                    .as_ref()
+                    .is_none_or(|ss| ss.iter().any(|s| s == p.status(now)))
+            })
+            .cloned()
+            .collect()
+    });
+    match q.get("sort").map(String::as_str) {
+        Some("name_asc") => found.sort_by(|a, b| a.name.cmp(&b.name)),
+        Some("name_desc") => found.sort_by(|a, b| b.name.cmp(&a.name)),
+        Some("created_desc") => found.sort_by_key(|p| std::cmp::Reverse(p.created_ms)),
+        _ => found.sort_by_key(|a| a.created_ms),
+    }
+    let count = found.len();
+    let page: Vec<Value> = found
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|p| org_project_json(p, now))
+        .collect();
+    json_response(
+        200,
+        json!({"projects": page, "pagination": {"count": count, "limit": limit, "offset": offset}}),
+    )
+}
+
+/// Item shape of `OrganizationProjectsResponse.projects`.
+pub(crate) fn org_project_json(p: &Project, now: i64) -> Value {
+    json!({
+        "ref": p.r#ref,
+        "name": p.name,
+        "cloud_provider": "AWS",
+        "region": p.region,
+        "is_branch": false,
+        "status": p.status(now),
+        "inserted_at": iso(p.created_ms),
+        "databases": [{
+            "infra_compute_size": "nano",
+            "region": p.region,
+            "status": if p.status(now) == "ACTIVE_HEALTHY" { "ACTIVE_HEALTHY" } else { "COMING_UP" },
+            "cloud_provider": "AWS",
+            "identifier": p.r#ref,
+            "type": "PRIMARY",
+            "disk_volume_size_gb": 8,
+            "disk_type": "gp3",
+            "disk_throughput_mbps": 125,
+            "disk_last_modified_at": iso(p.created_ms)
+        }]
+    })
+}
+
+pub(crate) async fn available_regions() -> Response {
+    let region = |code: &str, name: &str, provider: &str| json!({"code": code, "name": name, "provider": provider, "type": "specific", "status": null});
+    json_response(
+        200,
+        json!({
+            "recommendations": {
+                "smartGroup": {"code": "americas", "name": "Americas", "type": "smartGroup"},
+                "specific": [region("us-east-1", "East US (North Virginia)", "AWS")]
+            },
+            "all": {
+                "smartGroup": [
+                    {"code": "americas", "name": "Americas", "type": "smartGroup"},
+                    {"code": "emea", "name": "Europe, Middle East and Africa", "type": "smartGroup"},
+                    {"code": "apac", "name": "Asia-Pacific", "type": "smartGroup"}
+                ],
+                "specific": [
+                    region("us-east-1", "East US (North Virginia)", "AWS"),
+                    region("eu-central-1", "Central EU (Frankfurt)", "AWS"),
+                    region("ap-southeast-1", "Southeast Asia (Singapore)", "AWS")
+                ]
+            }
+        }),
+    )
+}
