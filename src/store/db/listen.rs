@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::postgres::PgConfig;
+use super::pg_config::PgConfig;
 
 /// The channel the triggers notify on.
 pub const CHANNEL: &str = "fabrik_changes";

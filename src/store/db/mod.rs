@@ -9,13 +9,15 @@
 //! and every read-then-write the store does sees what it is about to change.
 
 mod listen;
+mod pg_config;
 mod pg_values;
 mod postgres;
 mod sqlite;
 
 pub use crate::sql::{DbError, FromValue, ToValue, Value};
 pub use listen::{Listener, Live, LiveStatus, RegisterChange, CHANNEL};
-pub use postgres::{PgConfig, PgConn, SCHEMA as PG_SCHEMA};
+pub use pg_config::PgConfig;
+pub use postgres::{PgConn, SCHEMA as PG_SCHEMA};
 
 /// Which database answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
