@@ -4,11 +4,14 @@
 
 pub mod adoptions;
 pub mod backups;
+mod clock;
 mod customers;
 pub mod db;
 mod delivery;
 mod health;
+mod instances;
 mod journal;
+mod leases;
 mod listing;
 pub mod location;
 mod mailed;

@@ -6,8 +6,9 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::clock::db_now;
 use super::db::{params, Optional, Row};
-use super::runs::{db_now, driver_gone, stale_before};
+use super::leases::{driver_gone, stale_before};
 use super::Store;
 use crate::environment::Environment;
 use crate::error::Result;

@@ -4,8 +4,8 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::clock::db_now;
 use super::db::{params, Optional, Row};
-use super::runs::db_now;
 use super::Store;
 use crate::environment::Environment;
 use crate::error::Result;

@@ -10,6 +10,7 @@
 //! and the `auth` schema; `restore` runs it in one transaction that first drops what it
 //! replaces. `checksums` proves a restore brought the rows back exactly.
 
+mod after_data;
 mod catalog;
 pub mod crypt;
 mod data;
@@ -78,6 +79,20 @@ pub(crate) fn not_extension(class: &str, oid: &str) -> String {
     format!(
         "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '{class}'::regclass \
          AND e.objid = {oid} AND e.deptype = 'e')"
+    )
+}
+
+/// The roles every Supabase database has, whose grants a backup carries: as SQL literals,
+/// and as the names a statement lists.
+pub(super) const API_ROLES: &str = "'anon', 'authenticated', 'service_role'";
+pub(super) const API_ROLE_NAMES: &str = "anon, authenticated, service_role";
+
+/// A condition that a relation `alias` (joined with `pg_namespace n`) is the customer's own:
+/// in a customer schema, and no extension's member.
+pub(super) fn rel(alias: &str) -> String {
+    format!(
+        "{alias}.relnamespace = n.oid AND {CUSTOMER_SCHEMA} AND {}",
+        not_extension("pg_class", &format!("{alias}.oid"))
     )
 }
 

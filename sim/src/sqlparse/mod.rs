@@ -24,6 +24,11 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 use crate::world::{HistoryRow, TableInfo};
+use history::{
+    answer_history, history_missing, insert_history, inserts_history, reads_history, HISTORY,
+};
+
+mod history;
 
 /// How the real-database executor should run a script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +73,7 @@ fn written(name: &ObjectName) -> String {
 }
 
 /// (schema, table) of a possibly qualified name; unquoted identifiers fold to lower case like PostgreSQL.
-fn split_name(name: &ObjectName) -> (String, String) {
+pub(super) fn split_name(name: &ObjectName) -> (String, String) {
     let parts: Vec<String> = name
         .0
         .iter()
@@ -91,13 +96,8 @@ fn split_name(name: &ObjectName) -> (String, String) {
     }
 }
 
-/// The history table's schema and name.
-const HISTORY: (&str, &str) = ("supabase_migrations", "schema_migrations");
-/// Its columns in table order.
-const HISTORY_COLUMNS: [&str; 3] = ["version", "statements", "name"];
-
 /// An error as the Management API renders PostgreSQL's (postgres-meta's format).
-fn pg_err(code: &str, message: &str) -> String {
+pub(super) fn pg_err(code: &str, message: &str) -> String {
     format!("ERROR:  {code}: {message}\n")
 }
 
@@ -299,197 +299,6 @@ fn run_one(
     Ok(json!([]))
 }
 
-fn history_missing() -> String {
-    pg_err(
-        "42P01",
-        &format!("relation \"{}.{}\" does not exist", HISTORY.0, HISTORY.1),
-    )
-}
-
-fn is_history(name: &ObjectName) -> bool {
-    let (schema, table) = split_name(name);
-    (schema.as_str(), table.as_str()) == HISTORY
-}
-
-fn inserts_history(i: &sqlparser::ast::Insert) -> bool {
-    matches!(&i.table, sqlparser::ast::TableObject::TableName(n) if is_history(n))
-}
-
-/// A SELECT whose only FROM item is the history table.
-fn reads_history(q: &sqlparser::ast::Query) -> bool {
-    let SetExpr::Select(sel) = q.body.as_ref() else {
-        return false;
-    };
-    matches!(sel.from.as_slice(), [twj] if twj.joins.is_empty()
-        && matches!(&twj.relation, sqlparser::ast::TableFactor::Table { name, .. } if is_history(name)))
-}
-
-/// Adds the INSERT's rows to the history: all of them or none.
-fn insert_history(
-    history: &mut Vec<HistoryRow>,
-    insert: &sqlparser::ast::Insert,
-    params: &[Value],
-) -> Result<(), String> {
-    let columns: Vec<String> = if insert.columns.is_empty() {
-        HISTORY_COLUMNS.iter().map(|c| c.to_string()).collect()
-    } else {
-        insert
-            .columns
-            .iter()
-            .map(|c| c.value.to_lowercase())
-            .collect()
-    };
-    if let Some(bad) = columns
-        .iter()
-        .find(|c| !HISTORY_COLUMNS.contains(&c.as_str()))
-    {
-        return Err(pg_err(
-            "42703",
-            &format!(
-                "column \"{bad}\" of relation \"{}\" does not exist",
-                HISTORY.1
-            ),
-        ));
-    }
-    let Some(SetExpr::Values(values)) = insert.source.as_deref().map(|q| q.body.as_ref()) else {
-        return Err(pg_err(
-            "0A000",
-            "the simulator's SQL emulation only models INSERT … VALUES into the migration history; use its PostgreSQL mode",
-        ));
-    };
-    let skip_duplicates = insert.on.is_some();
-    let mut added: Vec<HistoryRow> = vec![];
-    for row in &values.rows {
-        let value_of = |col: &str| column_value(&columns, row, col, params);
-        let text = |v: Value| match v {
-            Value::Null => None,
-            Value::String(s) => Some(s),
-            other => Some(other.to_string()),
-        };
-        let Some(version) = text(value_of("version")) else {
-            return Err(format!(
-                "{}DETAIL:  Failing row contains (null).\n",
-                pg_err(
-                    "23502",
-                    &format!(
-                        "null value in column \"version\" of relation \"{}\" violates not-null constraint",
-                        HISTORY.1
-                    )
-                )
-            ));
-        };
-        let statements = match value_of("statements") {
-            Value::Null => None,
-            Value::Array(items) => Some(items.into_iter().filter_map(text).collect()),
-            other => Some(vec![text(other).unwrap_or_default()]),
-        };
-        if history.iter().chain(&added).any(|h| h.version == version) {
-            if skip_duplicates {
-                continue;
-            }
-            return Err(format!(
-                "{}DETAIL:  Key (version)=({version}) already exists.\n",
-                pg_err(
-                    "23505",
-                    &format!(
-                        "duplicate key value violates unique constraint \"{}_pkey\"",
-                        HISTORY.1
-                    )
-                )
-            ));
-        }
-        added.push(HistoryRow {
-            version,
-            name: text(value_of("name")),
-            statements,
-        });
-    }
-    history.extend(added);
-    Ok(())
-}
-
-/// The history's rows for a plain SELECT of its columns (aliases allowed), ordered by version
-/// when the query asks for it (`DESC` honoured).
-fn answer_history(history: &[HistoryRow], q: &sqlparser::ast::Query) -> Result<Value, String> {
-    let SetExpr::Select(sel) = q.body.as_ref() else {
-        return Ok(json!([]));
-    };
-    let mut wanted: Vec<(String, String)> = vec![];
-    for item in &sel.projection {
-        match item {
-            SelectItem::Wildcard(_) => {
-                wanted.extend(HISTORY_COLUMNS.iter().map(|c| (c.to_string(), c.to_string())))
-            }
-            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
-                let Some(col) = column_of(e) else {
-                    return Err(pg_err(
-                        "0A000",
-                        "the simulator's SQL emulation only reads plain columns of the migration history; use its PostgreSQL mode",
-                    ));
-                };
-                if !HISTORY_COLUMNS.contains(&col.as_str()) {
-                    return Err(pg_err("42703", &format!("column \"{col}\" does not exist")));
-                }
-                let shown = match item {
-                    SelectItem::ExprWithAlias { alias, .. } => alias.value.clone(),
-                    _ => col.clone(),
-                };
-                wanted.push((col, shown));
-            }
-            _ => {
-                return Err(pg_err(
-                    "0A000",
-                    "the simulator's SQL emulation only reads plain columns of the migration history; use its PostgreSQL mode",
-                ))
-            }
-        }
-    }
-    if sel.selection.is_some() {
-        return Err(pg_err(
-            "0A000",
-            "the simulator's SQL emulation does not filter the migration history (WHERE); use its PostgreSQL mode",
-        ));
-    }
-    let mut rows: Vec<&HistoryRow> = history.iter().collect();
-    let order = match &q.order_by {
-        Some(ob) => match &ob.kind {
-            sqlparser::ast::OrderByKind::Expressions(exprs) => exprs
-                .first()
-                .map(|e| (column_of(&e.expr), e.options.asc == Some(false))),
-            _ => None,
-        },
-        None => None,
-    };
-    if let Some((Some(col), desc)) = order {
-        rows.sort_by(|a, b| {
-            let key = |h: &HistoryRow| match col.as_str() {
-                "name" => h.name.clone().unwrap_or_default(),
-                _ => h.version.clone(),
-            };
-            key(a).cmp(&key(b))
-        });
-        if desc {
-            rows.reverse();
-        }
-    }
-    let out = rows
-        .iter()
-        .map(|h| {
-            let mut m = Map::new();
-            for (col, shown) in &wanted {
-                let v = match col.as_str() {
-                    "version" => json!(h.version),
-                    "name" => json!(h.name),
-                    _ => json!(h.statements),
-                };
-                m.insert(shown.clone(), v);
-            }
-            Value::Object(m)
-        })
-        .collect();
-    Ok(Value::Array(out))
-}
-
 /// An INSERT … RETURNING answers the row it would write, as a database would: each returned
 /// column (or cast of one) from the inserted values, with `$n` taken from `params`. Nothing is
 /// stored; without a database there are no rows to conflict with.
@@ -548,7 +357,7 @@ fn answer_insert(
 }
 
 /// The value an INSERT's row gives `col` (null when the column is not listed).
-fn column_value(columns: &[String], row: &[Expr], col: &str, params: &[Value]) -> Value {
+pub(super) fn column_value(columns: &[String], row: &[Expr], col: &str, params: &[Value]) -> Value {
     columns
         .iter()
         .position(|c| c == col)
@@ -558,7 +367,7 @@ fn column_value(columns: &[String], row: &[Expr], col: &str, params: &[Value]) -
 }
 
 /// The column an expression reads (`x`, `x::text`, `(x)`), if it is one.
-fn column_of(e: &Expr) -> Option<String> {
+pub(super) fn column_of(e: &Expr) -> Option<String> {
     match e {
         Expr::Identifier(id) => Some(id.value.to_lowercase()),
         Expr::Cast { expr, .. } | Expr::Nested(expr) => column_of(expr),
@@ -713,205 +522,4 @@ fn literal(e: &Expr) -> Option<Value> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn records_tables_rls_and_answers_pg_tables() {
-        let mut t = vec![];
-        run(
-            &mut t,
-            &mut vec![],
-            "create table public.notes (id uuid primary key, body text); alter table notes enable row level security; \
-             create policy \"own\" on notes for select using (auth.uid() = id);",
-            &[],
-            false,
-        )
-        .unwrap();
-        let rows = run(
-            &mut t,
-            &mut vec![],
-            "select tablename, rowsecurity from pg_tables where schemaname = 'public'",
-            &[],
-            false,
-        )
-        .unwrap();
-        assert_eq!(rows, json!([{"tablename": "notes", "rowsecurity": true}]));
-        // An INSERT … RETURNING answers the row it would write, parameters filled in.
-        let rows = run(
-            &mut t,
-            &mut vec![],
-            "insert into public.notes (id, body) values ($1::uuid, nullif($2, '')) \
-             on conflict (id) do update set body = excluded.body returning id::text as note, body",
-            &[json!("00000000-0000-4000-8000-000000000001"), json!("hej")],
-            false,
-        )
-        .unwrap();
-        assert_eq!(
-            rows,
-            json!([{"note": "00000000-0000-4000-8000-000000000001", "body": "hej"}])
-        );
-        assert!(run(
-            &mut t,
-            &mut vec![],
-            "insert into public.nope (x) values (1) returning x",
-            &[],
-            false
-        )
-        .is_err());
-        assert_eq!(
-            run(&mut t, &mut vec![], "select 1", &[], false).unwrap(),
-            json!([{"?column?": 1}])
-        );
-        assert!(run(&mut t, &mut vec![], "selec 1", &[], false)
-            .unwrap_err()
-            .starts_with("ERROR:  42601: "));
-        assert_eq!(classify("select * from x;"), Kind::SingleSelect);
-        assert_eq!(
-            classify("insert into x values (1) returning id"),
-            Kind::SingleReturning
-        );
-        assert_eq!(classify("create table x (id int); select 1"), Kind::Other);
-    }
-
-    const HISTORY_DDL: &str = "CREATE SCHEMA IF NOT EXISTS supabase_migrations; \
-        CREATE TABLE IF NOT EXISTS supabase_migrations.schema_migrations (version text NOT NULL PRIMARY KEY, statements text[], name text);";
-
-    fn migration(version: &str, body: &str) -> String {
-        format!(
-            "BEGIN; SELECT pg_advisory_xact_lock(4711); {body}; \
-             INSERT INTO supabase_migrations.schema_migrations (version, name, statements) \
-             VALUES ('{version}', 'm{version}', ARRAY[$fabrik_x$ {body} $fabrik_x$]); COMMIT;"
-        )
-    }
-
-    #[test]
-    fn migration_history_is_kept_and_scripts_are_atomic() {
-        let (mut t, mut h) = (vec![], vec![]);
-        let read =
-            "select version, name from supabase_migrations.schema_migrations order by version";
-        // Reading before the table exists fails as PostgreSQL does.
-        let e = run(&mut t, &mut h, read, &[], false).unwrap_err();
-        assert!(
-            e.starts_with("ERROR:  42P01: relation \"supabase_migrations.schema_migrations\""),
-            "{e}"
-        );
-        assert_eq!(
-            run(&mut t, &mut h, HISTORY_DDL, &[], false).unwrap(),
-            json!([])
-        );
-        // Twice is fine (IF NOT EXISTS).
-        run(&mut t, &mut h, HISTORY_DDL, &[], false).unwrap();
-        let out = run(
-            &mut t,
-            &mut h,
-            &migration("002", "create table public.b (id int)"),
-            &[],
-            false,
-        )
-        .unwrap();
-        assert_eq!(out, json!([]));
-        run(
-            &mut t,
-            &mut h,
-            &migration("001", "create table public.a (id int)"),
-            &[],
-            false,
-        )
-        .unwrap();
-        assert_eq!(
-            run(&mut t, &mut h, read, &[], false).unwrap(),
-            json!([{"version": "001", "name": "m001"}, {"version": "002", "name": "m002"}])
-        );
-        assert_eq!(
-            h[0].statements,
-            Some(vec![" create table public.b (id int) ".to_string()])
-        );
-        // A duplicate version fails the whole script: the new table is not recorded either.
-        let e = run(
-            &mut t,
-            &mut h,
-            &migration("001", "create table public.c (id int)"),
-            &[],
-            false,
-        )
-        .unwrap_err();
-        assert!(
-            e.starts_with("ERROR:  23505: duplicate key value violates unique constraint \"schema_migrations_pkey\"\nDETAIL:  Key (version)=(001) already exists."),
-            "{e}"
-        );
-        assert!(!t.iter().any(|x| x.name == "c"));
-        assert_eq!(h.len(), 2);
-        // An error before the history insert: nothing of the script stays.
-        let e = run(
-            &mut t,
-            &mut h,
-            &migration(
-                "003",
-                "create table public.d (id int); create table public.a (id int)",
-            ),
-            &[],
-            false,
-        )
-        .unwrap_err();
-        assert!(e.starts_with("ERROR:  42P07: "), "{e}");
-        assert!(!t.iter().any(|x| x.name == "d"));
-        assert_eq!(h.len(), 2);
-        // COMMIT keeps what came before it; the failing part after it is undone.
-        let e = run(&mut t, &mut h, "create table public.e (id int); commit; create table public.f (id int); create table public.e (id int)", &[], false)
-            .unwrap_err();
-        assert!(e.starts_with("ERROR:  42P07"), "{e}");
-        assert!(t.iter().any(|x| x.name == "e") && !t.iter().any(|x| x.name == "f"));
-        // ON CONFLICT skips a version already there; parameters fill values.
-        run(&mut t, &mut h, "insert into supabase_migrations.schema_migrations (version, name) values ($1, $2) on conflict do nothing", &[json!("001"), json!("again")], false).unwrap();
-        run(
-            &mut t,
-            &mut h,
-            "insert into supabase_migrations.schema_migrations (version, name) values ($1, $2)",
-            &[json!("004"), json!(null)],
-            false,
-        )
-        .unwrap();
-        assert_eq!(
-            run(&mut t, &mut h, "select version as v, name from supabase_migrations.schema_migrations order by version desc", &[], false).unwrap(),
-            json!([{"v": "004", "name": null}, {"v": "002", "name": "m002"}, {"v": "001", "name": "m001"}])
-        );
-        // Dropping the schema without CASCADE is refused; with it, the history goes too.
-        assert!(run(
-            &mut t,
-            &mut h,
-            "drop schema supabase_migrations",
-            &[],
-            false
-        )
-        .unwrap_err()
-        .starts_with("ERROR:  2BP01"));
-        run(
-            &mut t,
-            &mut h,
-            "drop schema if exists supabase_migrations cascade",
-            &[],
-            false,
-        )
-        .unwrap();
-        assert!(h.is_empty());
-        assert!(run(&mut t, &mut h, read, &[], false).is_err());
-    }
-
-    /// Fabrik's bundled template schema, applied as a migration is (one transaction, its text
-    /// dollar-quoted into the history row), goes through the emulation.
-    #[test]
-    fn the_bundled_template_applies_as_a_migration() {
-        let template = include_str!("../../schema/template.sql");
-        let (mut t, mut h) = (vec![], vec![]);
-        run(&mut t, &mut h, HISTORY_DDL, &[], false).unwrap();
-        let script = format!(
-            "BEGIN; SELECT pg_advisory_xact_lock(1); {template}\n; \
-             INSERT INTO supabase_migrations.schema_migrations (version, name, statements) \
-             VALUES ('00000000000000', 'baseline', ARRAY[$fabrik_b$ {template} $fabrik_b$]); COMMIT;"
-        );
-        run(&mut t, &mut h, &script, &[], false).unwrap();
-        assert_eq!(h.len(), 1);
-        assert!(t.iter().any(|x| x.schema == "public"), "{t:?}");
-    }
-}
+mod tests;

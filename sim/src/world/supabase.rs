@@ -1,0 +1,206 @@
+//! Supabase in the simulated world: organizations, projects with their keys, auth users,
+//! tables and migration history, and what a recovery can restore.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SupabaseState {
+    pub orgs: Vec<Org>,
+    pub projects: Vec<Project>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Org {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Phase {
+    /// Being created; `fail` makes it end `INIT_FAILED`.
+    Creating {
+        fail: bool,
+    },
+    Pausing,
+    Restoring,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Project {
+    /// Numeric id returned by DELETE (recorded body `{"id": 711274, ...}`).
+    pub numeric_id: i64,
+    pub r#ref: String,
+    pub name: String,
+    pub org_slug: String,
+    pub region: String,
+    pub created_ms: i64,
+    pub phase: Phase,
+    pub phase_since_ms: i64,
+    pub phase_duration_ms: i64,
+    pub keys: ProjectKeys,
+    pub auth_users: Vec<AuthUser>,
+    /// Tables seen in parse-only SQL mode.
+    pub tables: Vec<TableInfo>,
+    /// Rows of `supabase_migrations.schema_migrations` in parse-only SQL mode.
+    #[serde(default)]
+    pub history: Vec<HistoryRow>,
+    /// The plan's backups: physical ones, point-in-time recovery, the snapshots behind them.
+    #[serde(default)]
+    pub recovery: Recovery,
+}
+
+/// What a project's plan gives for recovering its database (spec: v1-list-all-backups). A new
+/// project is on the free plan: no physical backups, no point-in-time recovery.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Recovery {
+    /// `free` or `pro` (physical daily backups, WAL-G).
+    pub plan: String,
+    /// Point-in-time recovery (the add-on): restorable from `pitr_since_ms` until now.
+    pub pitr: bool,
+    pub pitr_since_ms: Option<i64>,
+    pub backups: Vec<PhysicalBackup>,
+    pub restore_points: Vec<RestorePoint>,
+    /// Copies of the project's database (`CREATE DATABASE … TEMPLATE`), oldest first: taken
+    /// when point-in-time recovery is switched on, and with every physical backup and restore
+    /// point. A recovery to a time brings back the newest one taken at or before it.
+    pub snapshots: Vec<Snapshot>,
+    /// The daily backup's time of day, UTC (`HH:MM:SS`).
+    pub schedule_for: String,
+    pub schedule_updated_ms: i64,
+}
+
+impl Recovery {
+    pub fn has_physical(&self) -> bool {
+        self.plan == "pro"
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PhysicalBackup {
+    pub id: i64,
+    pub at_ms: i64,
+    /// The snapshot that holds it (`None` without real PostgreSQL).
+    pub snapshot: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RestorePoint {
+    pub name: String,
+    pub at_ms: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub db: String,
+    pub at_ms: i64,
+}
+
+impl Project {
+    /// Management API status at `now`.
+    pub fn status(&self, now: i64) -> &'static str {
+        let elapsed = now - self.phase_since_ms;
+        let done = elapsed >= self.phase_duration_ms;
+        match self.phase {
+            Phase::Creating { fail } => {
+                // The recorded create answer says UNKNOWN; polls shortly after do too.
+                let unknown_window = (self.phase_duration_ms / 10).min(2_000);
+                if done {
+                    if fail {
+                        "INIT_FAILED"
+                    } else {
+                        "ACTIVE_HEALTHY"
+                    }
+                } else if elapsed < unknown_window {
+                    "UNKNOWN"
+                } else {
+                    "COMING_UP"
+                }
+            }
+            Phase::Pausing => {
+                if done {
+                    "INACTIVE"
+                } else {
+                    "PAUSING"
+                }
+            }
+            Phase::Restoring => {
+                if done {
+                    "ACTIVE_HEALTHY"
+                } else {
+                    "RESTORING"
+                }
+            }
+        }
+    }
+
+    /// When the project last became `ACTIVE_HEALTHY`, if it is.
+    pub fn healthy_since(&self, now: i64) -> Option<i64> {
+        (self.status(now) == "ACTIVE_HEALTHY")
+            .then_some(self.phase_since_ms + self.phase_duration_ms)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProjectKeys {
+    pub anon: String,
+    pub service_role: String,
+    pub publishable: String,
+    pub publishable_id: String,
+    pub secret: String,
+    pub secret_id: String,
+    pub hashes: [String; 4],
+    pub created_ms: i64,
+}
+
+impl ProjectKeys {
+    /// Every key the gateway accepts in `apikey`.
+    pub fn all(&self) -> [&str; 4] {
+        [
+            &self.anon,
+            &self.service_role,
+            &self.publishable,
+            &self.secret,
+        ]
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthUser {
+    pub id: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub has_password: bool,
+    pub email_confirmed_ms: Option<i64>,
+    pub phone_confirmed_ms: Option<i64>,
+    pub user_metadata: Value,
+    pub app_metadata: Value,
+    pub role: String,
+    pub aud: String,
+    pub created_ms: i64,
+    pub banned_until_ms: Option<i64>,
+    /// SHA-256 of the user's id and password, for `grant_type=password` (never the password).
+    #[serde(default)]
+    pub password_digest: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TableInfo {
+    pub schema: String,
+    pub name: String,
+    pub rls: bool,
+    pub columns: Vec<String>,
+    /// Names of the policies created on the table.
+    #[serde(default)]
+    pub policies: Vec<String>,
+}
+
+/// One row of the Supabase CLI's migration history (`supabase_migrations.schema_migrations`),
+/// kept by the parse-only SQL mode.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryRow {
+    pub version: String,
+    pub name: Option<String>,
+    pub statements: Option<Vec<String>>,
+}
