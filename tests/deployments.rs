@@ -140,7 +140,10 @@ async fn an_earlier_deployment_serves_production_again_and_the_rollback_is_undon
 
     // Promote the older one: it serves production, and the public site answers with it.
     assert_eq!(
-        w.engine.check_promotion(&w.slug, &older).await.unwrap(),
+        w.engine
+            .check_promotion(&w.slug, &older)
+            .await
+            .unwrap(),
         older
     );
     let (state, events) = promote_run(
@@ -160,7 +163,13 @@ async fn an_earlier_deployment_serves_production_again_and_the_rollback_is_undon
         Some(newer.as_str()),
         "Ångra restores the newer"
     );
-    assert!(w.engine.check_health(&w.slug).await.unwrap().healthy);
+    assert!(
+        w.engine
+            .check_health(&w.slug)
+            .await
+            .unwrap()
+            .healthy
+    );
 
     // Undo: the newer one serves again.
     let back = w.engine.undo_target(&w.slug).await.unwrap();
@@ -269,7 +278,10 @@ async fn a_deployment_that_is_not_the_customers_ready_production_one_is_refused(
     assert_eq!(production(&w.sim, &other).await, foreign);
     // The older one of its own is still fine.
     assert_eq!(
-        w.engine.check_promotion(&w.slug, &older).await.unwrap(),
+        w.engine
+            .check_promotion(&w.slug, &older)
+            .await
+            .unwrap(),
         older
     );
     cleanup(&w.engine, &other).await;
@@ -301,7 +313,13 @@ async fn a_rollback_whose_site_does_not_answer_gives_production_back() {
     assert_eq!(production(&w.sim, &w.slug).await, newer, "given back");
     assert_eq!(visit(&w.sim, &w.slug).await, (200, newer.clone()));
     // A rolled-back rollback is nothing to undo.
-    assert!(w.engine.deployments(&w.slug).await.unwrap().undo.is_none());
+    assert!(w
+        .engine
+        .deployments(&w.slug)
+        .await
+        .unwrap()
+        .undo
+        .is_none());
     done(w).await;
 }
 

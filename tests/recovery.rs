@@ -92,7 +92,11 @@ impl Case {
     }
 
     async fn view(&self) -> RecoveryView {
-        self.world.engine.recovery(&self.world.slug).await.unwrap()
+        self.world
+            .engine
+            .recovery(&self.world.slug)
+            .await
+            .unwrap()
     }
 
     /// The test surface's plan switch (`/__sim/supabase/projects/{ref}/plan`).

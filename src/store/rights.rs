@@ -1,6 +1,6 @@
 //! Who may do what to the shared register's tables: the one declaration of the groups' rights
 //! (issue #45), applied by the register's own role after every migration and checked by
-//! `tests/rights.rs`, which tries every table × group × operation with a login of each group.
+//! `tests/rights/`, which tries every table × group × operation with a login of each group.
 //!
 //! The groups include each other (an owner is an operator, an operator a viewer: see
 //! `scripts/postgres/fabrik-rights.sql`), so each is granted only what it adds. What the
