@@ -375,7 +375,7 @@ async fn two_hundred_checked() {
     let mut checks = tokio::task::JoinSet::new();
     for slug in built.clone() {
         let engine = engine.clone();
-        checks.spawn(async move { engine.check_health(&slug).await });
+        checks.spawn(async move { engine.reader().check_health(&slug).await });
     }
     let (mut healthy, mut failures) = (0, 0);
     while let Some(r) = checks.join_next().await {

@@ -240,7 +240,7 @@ async fn a_repair_follows_the_renames_and_leaves_the_strangers_alone() {
     let r = rename_and_impersonate(&w).await;
     delete_vercel_env(&w.sim, &r.project_id, "FABRIK_CUSTOMER_SLUG").await;
     let before = strangers(&w, &r).await;
-    let health = w.engine.check_health(&w.slug).await.unwrap();
+    let health = w.engine.reader().check_health(&w.slug).await.unwrap();
     assert!(!health.healthy, "the missing variable is found");
 
     let (state, events) = run(&w, RunRequest::Repair).await;

@@ -117,7 +117,7 @@ async fn an_earlier_deployment_serves_production_again_and_the_rollback_is_undon
         return;
     };
     // The list: both, newest first, the newer one serving, each with the commit it built.
-    let listed = w.engine.deployments(&w.slug).await.unwrap();
+    let listed = w.engine.reader().deployments(&w.slug).await.unwrap();
     let ids: Vec<&str> = listed.deployments.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids, [newer.as_str(), older.as_str()], "{listed:?}");
     assert_eq!(listed.production.as_deref(), Some(newer.as_str()));
@@ -129,6 +129,7 @@ async fn an_earlier_deployment_serves_production_again_and_the_rollback_is_undon
     assert_eq!(listed.undo, None, "nothing to undo yet");
     assert_eq!(
         w.engine
+            .reader()
             .undo_target(&w.slug)
             .await
             .unwrap_err()
@@ -141,6 +142,7 @@ async fn an_earlier_deployment_serves_production_again_and_the_rollback_is_undon
     // Promote the older one: it serves production, and the public site answers with it.
     assert_eq!(
         w.engine
+            .reader()
             .check_promotion(&w.slug, &older)
             .await
             .unwrap(),
@@ -156,7 +158,7 @@ async fn an_earlier_deployment_serves_production_again_and_the_rollback_is_undon
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
     assert_eq!(production(&w.sim, &w.slug).await, older);
     assert_eq!(visit(&w.sim, &w.slug).await, (200, older.clone()));
-    let listed = w.engine.deployments(&w.slug).await.unwrap();
+    let listed = w.engine.reader().deployments(&w.slug).await.unwrap();
     assert!(listed.deployments[1].serving && !listed.deployments[0].serving);
     assert_eq!(
         listed.undo.as_deref(),
@@ -165,6 +167,7 @@ async fn an_earlier_deployment_serves_production_again_and_the_rollback_is_undon
     );
     assert!(
         w.engine
+            .reader()
             .check_health(&w.slug)
             .await
             .unwrap()
@@ -172,7 +175,7 @@ async fn an_earlier_deployment_serves_production_again_and_the_rollback_is_undon
     );
 
     // Undo: the newer one serves again.
-    let back = w.engine.undo_target(&w.slug).await.unwrap();
+    let back = w.engine.reader().undo_target(&w.slug).await.unwrap();
     assert_eq!(back, newer);
     let (state, events) = promote_run(&w, RunRequest::Promote { deployment: back }).await;
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
@@ -189,7 +192,7 @@ async fn an_earlier_deployment_serves_production_again_and_the_rollback_is_undon
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
     assert_eq!(production(&w.sim, &w.slug).await, newer);
     // … and "Ångra" still undoes the last rollback that changed something.
-    assert_eq!(w.engine.undo_target(&w.slug).await.unwrap(), older);
+    assert_eq!(w.engine.reader().undo_target(&w.slug).await.unwrap(), older);
     done(w).await;
 }
 
@@ -233,6 +236,7 @@ async fn a_deployment_that_is_not_the_customers_ready_production_one_is_refused(
     ] {
         let e = w
             .engine
+            .reader()
             .check_promotion(&w.slug, deployment)
             .await
             .unwrap_err();
@@ -279,6 +283,7 @@ async fn a_deployment_that_is_not_the_customers_ready_production_one_is_refused(
     // The older one of its own is still fine.
     assert_eq!(
         w.engine
+            .reader()
             .check_promotion(&w.slug, &older)
             .await
             .unwrap(),
@@ -315,6 +320,7 @@ async fn a_rollback_whose_site_does_not_answer_gives_production_back() {
     // A rolled-back rollback is nothing to undo.
     assert!(w
         .engine
+        .reader()
         .deployments(&w.slug)
         .await
         .unwrap()
@@ -470,6 +476,6 @@ async fn a_resumed_rollback_promotes_nothing_again_and_keeps_what_served_before(
     );
     assert_eq!(production(&w.sim, &w.slug).await, older);
     assert_eq!(visit(&w.sim, &w.slug).await, (200, older.clone()));
-    assert_eq!(w.engine.undo_target(&w.slug).await.unwrap(), newer);
+    assert_eq!(w.engine.reader().undo_target(&w.slug).await.unwrap(), newer);
     done(w).await;
 }

@@ -73,7 +73,7 @@ impl Runs for Busy {
                 });
             }
             let c = self.store.get_customer_in(&slug, Environment::Sandbox)?;
-            let input = request.checked_input(&slug)?.map(|i| i.to_stored());
+            let input = Some(request.checked(&slug)?.to_stored());
             let NewRun::Created(driver) = self.store.create_run_with(
                 c.id,
                 request.kind(),

@@ -15,7 +15,7 @@ async fn delivered(tag: &str, name: &str) -> Option<World> {
     let w = world(tag, name).await?;
     let (_, state) = provision(&w.engine, &w.slug).await;
     assert_eq!(state, RunState::Succeeded);
-    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let h = w.engine.reader().check_health(&w.slug).await.unwrap();
     assert!(h.healthy, "just delivered: {:#?}", h.findings);
     Some(w)
 }
@@ -40,11 +40,11 @@ async fn a_delivered_instance_is_healthy_and_its_check_is_kept() {
         return;
     };
     // Nothing delivered yet: nothing to check.
-    let refused = w.engine.check_health(&w.slug).await.unwrap_err();
+    let refused = w.engine.reader().check_health(&w.slug).await.unwrap_err();
     assert_eq!(refused.code().as_str(), "not_provisioned");
 
     provision(&w.engine, &w.slug).await;
-    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let h = w.engine.reader().check_health(&w.slug).await.unwrap();
     assert!(h.healthy, "{:#?}", h.findings);
     assert!(h.findings.is_empty());
     let site = h.site.clone().expect("the site was visited");
@@ -77,7 +77,7 @@ async fn a_deleted_variable_is_missing_and_a_narrowed_one_changed() {
     )
     .await;
 
-    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let h = w.engine.reader().check_health(&w.slug).await.unwrap();
     assert!(!h.healthy);
     assert_eq!(
         seen(&h),
@@ -129,7 +129,7 @@ async fn a_deactivated_workflow_and_a_public_repository_are_changes() {
     )
     .await;
 
-    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let h = w.engine.reader().check_health(&w.slug).await.unwrap();
     let mut found = seen(&h);
     found.sort_by_key(|f| f.0 as u8);
     assert_eq!(
@@ -168,7 +168,7 @@ async fn a_failing_service_and_a_site_answering_5xx_are_unhealthy() {
     )
     .await;
 
-    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let h = w.engine.reader().check_health(&w.slug).await.unwrap();
     let mut found = seen(&h);
     found.sort_by_key(|f| f.0 as u8);
     let url = format!("https://{}.vercel.app", w.slug);
@@ -207,7 +207,7 @@ async fn a_paused_project_is_paused() {
     )
     .await;
 
-    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let h = w.engine.reader().check_health(&w.slug).await.unwrap();
     assert_eq!(
         seen(&h),
         [(
@@ -247,7 +247,7 @@ async fn a_part_that_does_not_answer_is_unreachable_and_the_rest_is_still_checke
         fabrik::environment::Environment::Sandbox,
         short_timeout_timing(),
     );
-    let h = engine.check_health(&w.slug).await.unwrap();
+    let h = engine.reader().check_health(&w.slug).await.unwrap();
     let mut found: Vec<_> = seen(&h).into_iter().map(|f| (f.0, f.1)).collect();
     found.sort_by_key(|f| f.0 as u8);
     assert_eq!(
@@ -281,7 +281,7 @@ async fn a_deleted_repository_is_missing() {
         .unwrap();
     assert_eq!(r.status(), 204);
 
-    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let h = w.engine.reader().check_health(&w.slug).await.unwrap();
     assert_eq!(
         seen(&h),
         [(

@@ -94,6 +94,7 @@ impl Case {
     async fn view(&self) -> RecoveryView {
         self.world
             .engine
+            .reader()
             .recovery(&self.world.slug)
             .await
             .unwrap()

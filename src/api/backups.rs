@@ -151,8 +151,8 @@ impl BackupsApi {
     /// window, the physical backups), or why nothing and where Fabrik's own backups are.
     pub async fn recovery(&self, slug: &str) -> ApiResult<crate::database::recovery::RecoveryView> {
         let supervisor = self.supervisor.clone();
-        let engine = crate::blocking::run(move || supervisor.engine()).await?;
-        Ok(engine.recovery(slug).await?)
+        let reader = crate::blocking::run(move || supervisor.reader()).await?;
+        Ok(reader.recovery(slug).await?)
     }
 
     /// "Återställ med Supabase": a recover run to `target` (unix seconds), after Fabrik's own

@@ -107,7 +107,7 @@ fn step_labels() -> String {
     label_table("STEP_LABEL", "StepKey", rows)
 }
 
-/// Each kind of run's name, from its declaration (`provision::kinds::KINDS`): the window's
+/// Each kind of run's name, from its declaration (`provision::kinds::def`): the window's
 /// labels, the notifications and the alert email say the same.
 fn kind_labels() -> String {
     let rows = RunKind::ALL

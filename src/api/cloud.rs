@@ -251,7 +251,7 @@ impl CloudApi {
                 feasible: false,
             });
         }
-        let mut plan = engine()?.plan(slug).await?;
+        let mut plan = engine()?.reader().plan(slug).await?;
         plan.preflight = found;
         Ok(plan)
     }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use super::host::RunHost;
 use super::supervisor::{Launched, Supervisor};
 use super::ApiResult;
-use crate::provision::{Deployments, Engine, RunRequest};
+use crate::provision::{Deployments, Reader, RunRequest};
 
 pub struct DeploymentsApi {
     supervisor: Arc<Supervisor>,
@@ -23,15 +23,15 @@ impl DeploymentsApi {
         DeploymentsApi { supervisor }
     }
 
-    async fn engine(&self) -> ApiResult<Engine> {
+    async fn reader(&self) -> ApiResult<Reader> {
         let me = self.supervisor.clone();
-        crate::blocking::run(move || Ok(me.engine()?)).await
+        crate::blocking::run(move || Ok(me.reader()?)).await
     }
 
     /// The customer's recent production deployments, newest first, the one serving marked,
     /// and what "Ångra" would make production again. Only reads.
     pub async fn list(&self, slug: &str) -> ApiResult<Deployments> {
-        Ok(self.engine().await?.deployments(slug).await?)
+        Ok(self.reader().await?.deployments(slug).await?)
     }
 
     /// Makes `deployment` production for the customer, as a `promote` run: refused before
@@ -43,7 +43,7 @@ impl DeploymentsApi {
         host: Arc<dyn RunHost>,
     ) -> ApiResult<Launched> {
         let id = self
-            .engine()
+            .reader()
             .await?
             .check_promotion(slug, deployment)
             .await?;
@@ -59,7 +59,7 @@ impl DeploymentsApi {
     /// What "Ångra" would make production again (the deployment the last successful rollback
     /// replaced); `nothing_to_undo` when there is none.
     pub async fn undo_target(&self, slug: &str) -> ApiResult<String> {
-        Ok(self.engine().await?.undo_target(slug).await?)
+        Ok(self.reader().await?.undo_target(slug).await?)
     }
 
     /// "Ångra": a `promote` run back to the deployment the last successful rollback replaced.

@@ -200,7 +200,7 @@ async fn check_one(
         })
         .await?
     };
-    let after = engine.check_health(slug).await?;
+    let after = engine.reader().check_health(slug).await?;
     if turned_unhealthy(before.as_ref(), &after) {
         alert_unhealthy(engine, host, &after).await;
     }

@@ -60,8 +60,8 @@ impl RunsApi {
     /// The customer's custom domains, read from Vercel, with the DNS records still to set.
     pub async fn domains(&self, slug: String) -> ApiResult<Vec<DomainStatus>> {
         let me = self.supervisor.clone();
-        let engine = crate::blocking::run(move || me.engine()).await?;
-        Ok(engine.domains(&slug).await?)
+        let reader = crate::blocking::run(move || me.reader()).await?;
+        Ok(reader.domains(&slug).await?)
     }
 
     pub async fn plan(&self, slug: String) -> ApiResult<ProvisionPlan> {
@@ -75,12 +75,12 @@ impl RunsApi {
 
     /// What "Avveckla" would delete and what it leaves alone, read back now.
     pub async fn teardown_preview(&self, slug: String) -> ApiResult<Vec<TeardownTarget>> {
-        Ok(self.supervisor.engine()?.teardown_preview(&slug).await?)
+        Ok(self.supervisor.reader()?.teardown_preview(&slug).await?)
     }
 
     /// Resources Fabrik refused to touch for the customer, and the ones adopted on purpose.
     pub fn adoptions(&self, slug: String) -> ApiResult<Vec<Adoption>> {
-        Ok(self.supervisor.engine()?.adoptions(&slug)?)
+        Ok(self.supervisor.reader()?.adoptions(&slug)?)
     }
 
     /// "Ta över…": the owner typed the resource's name to adopt it; the next run marks it.

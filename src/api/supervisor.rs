@@ -17,9 +17,9 @@ use crate::error::Error;
 use crate::ledger::{RunKind, RunState};
 use crate::messages::params;
 use crate::messages::{param_text, Say, Text};
-use crate::provision::kinds::{self, Checks, RunRequest};
+use crate::provision::kinds::{self, Checks, Drive, RunRequest};
 use crate::provision::{
-    Engine, EventSink, FailurePolicy, ProvisionSettings, RunEvent, StartOutcome, Timing,
+    Engine, EventSink, FailurePolicy, ProvisionSettings, Reader, RunEvent, StartOutcome, Timing,
 };
 use crate::secrets::Provider;
 use crate::store::runs::Driver;
@@ -121,6 +121,12 @@ impl Supervisor {
         self.cloud.engine(self.timing.clone(), self.on_failure)
     }
 
+    /// What reads this environment's instances (plan, health, domains, deployments, teardown
+    /// preview, recovery) without driving a run.
+    pub fn reader(&self) -> crate::Result<Reader> {
+        self.engine().map(|e| e.reader())
+    }
+
     pub fn environment(&self) -> Environment {
         self.cloud.environment
     }
@@ -215,8 +221,9 @@ impl Supervisor {
     ) -> ApiResult<Launched> {
         let engine = self.engine()?;
         let outcome = engine.record(&slug, &request)?;
-        if outcome.already_running && request.kind() == RunKind::Teardown {
-            if let Some(launched) = self.continue_teardown(&engine, &outcome, &slug, &host)? {
+        let kind = request.kind();
+        if outcome.already_running && kinds::def(kind).drive == Drive::Compensate {
+            if let Some(launched) = self.continue_teardown(&engine, &outcome, kind, &slug, &host)? {
                 return Ok(launched);
             }
         }
@@ -232,18 +239,19 @@ impl Supervisor {
         Ok(Launched { outcome, finished })
     }
 
-    /// "Avveckla" again while a teardown stands interrupted (its driver killed, its lease
-    /// lapsed): that teardown is the one asked for, so it is continued, as a provisioning run
-    /// is, rather than named as active while nothing deletes. `None` when the active run is
-    /// another kind or still driven.
+    /// "Avveckla" again while a teardown (`Drive::Compensate`) stands interrupted (its driver
+    /// killed, its lease lapsed): that teardown is the one asked for, so it is continued, as a
+    /// provisioning run is, rather than named as active while nothing deletes. `None` when the
+    /// active run is another kind or still driven.
     fn continue_teardown(
         self: &Arc<Self>,
         engine: &Engine,
         outcome: &StartOutcome,
+        kind: RunKind,
         slug: &str,
         host: &Arc<dyn RunHost>,
     ) -> ApiResult<Option<Launched>> {
-        if self.store.get_run(outcome.run_id)?.kind != RunKind::Teardown {
+        if self.store.get_run(outcome.run_id)?.kind != kind {
             return Ok(None);
         }
         let claimed = match engine.claim_resume(outcome.run_id) {
@@ -255,7 +263,7 @@ impl Supervisor {
             claimed.driver().clone(),
             host.clone(),
             slug.to_string(),
-            RunKind::Teardown,
+            kind,
             move |e, sink, cancel| async move { e.resume_claimed(claimed, sink, cancel).await },
         );
         Ok(Some(Launched {
@@ -420,7 +428,7 @@ impl Supervisor {
         param_text(&mut what, "what", &def.label_text());
         match (outcome, &engine) {
             (Ok(RunState::Succeeded), Some(engine)) if def.checks_after => {
-                if let Err(e) = engine.check_health(slug).await {
+                if let Err(e) = engine.reader().check_health(slug).await {
                     tracing::warn!(run = run_id, "the check after the run failed: {e}");
                 }
             }

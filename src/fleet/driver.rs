@@ -19,7 +19,6 @@ use super::kinds::definition;
 use super::waves;
 use crate::customer::Status;
 use crate::error::Error;
-use crate::ledger::RunInput;
 use crate::ledger::{MemberState, RolloutState, RunState};
 use crate::messages::params;
 use crate::messages::{ErrorCode, Say, Text};
@@ -340,7 +339,7 @@ async fn start_own(
     m: &MemberRow,
 ) -> FleetResult<Option<Started>> {
     let request = def.run(r);
-    let own_input = request.checked_input(&m.slug).ok().flatten();
+    let own = request.checked(&m.slug).ok();
     for _ in 0..BUSY_TRIES {
         let started = match cx.start(m.slug.clone(), request.clone()).await {
             Ok(started) => started,
@@ -359,8 +358,10 @@ async fn start_own(
         }
         // The active run is the member's own when it was asked the same (continued elsewhere).
         let active = cx.store().get_run(started.run_id)?;
-        let input = RunInput::from_stored(active.input.as_ref());
-        if active.kind == request.kind() && input == own_input {
+        let asked_the_same = own
+            .as_ref()
+            .is_some_and(|own| own.asks_as(active.kind, active.input.as_ref()));
+        if active.kind == request.kind() && asked_the_same {
             return Ok(Some(started));
         }
         follow(cx, started.run_id).await?;

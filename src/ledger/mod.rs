@@ -6,7 +6,6 @@
 
 pub mod driver;
 pub mod events;
-pub mod input;
 pub mod journal;
 pub mod rollout;
 pub mod state;
@@ -14,7 +13,6 @@ pub mod step;
 
 pub use driver::Driver;
 pub use events::{EventSink, RunEvent, StepOutcome};
-pub use input::RunInput;
 pub use journal::{Entry, Journal, Ledger, StepUpdate};
 pub use rollout::{BaseHow, MemberState, PrState, RolloutKind, RolloutState};
 pub use state::{AdoptionState, AllowedBy, LogLevel, RunKind, RunState, StepState};

@@ -2,6 +2,7 @@
 //! loud a log line is. Stored as their text (with `CHECK` constraints in the migrations), sent to
 //! the window as TypeScript unions, and matched exhaustively on both sides.
 
+use crate::messages::Right;
 use crate::vocabulary::vocabulary;
 
 vocabulary!(
@@ -44,8 +45,46 @@ vocabulary!(
         /// The customer's database put back by Supabase itself (point-in-time recovery or a
         /// physical backup), after Fabrik's own backup of what it replaces.
         Recover => "recover",
+        /// The welcome email again, to the first administrator, without a password: it went
+        /// once, and the email points to the password reset instead.
+        ResendWelcome => "resend_welcome",
     }
 );
+
+impl RunKind {
+    /// Who may start a run of this kind. On a shared register the database decides: the word's
+    /// row in `run_kinds` says whether only owners may (`owners_only`, written from here when
+    /// the register first holds the word), and the policy on `runs` reads it, so a new kind
+    /// that only owners may start needs no migration either.
+    pub const fn right(self) -> Right {
+        match self {
+            RunKind::Provision => Right::Provision,
+            RunKind::Teardown => Right::Teardown,
+            // Both replace a customer's database: an owner's, like a teardown.
+            RunKind::Restore | RunKind::Recover => Right::Restore,
+            RunKind::UpdateModules
+            | RunKind::Repair
+            | RunKind::Pause
+            | RunKind::Resume
+            | RunKind::Redeploy
+            | RunKind::ResetPassword
+            | RunKind::DomainAdd
+            | RunKind::DomainRemove
+            | RunKind::Migrate
+            | RunKind::Backup
+            | RunKind::TemplateSync
+            | RunKind::WorkflowBackup
+            | RunKind::WorkflowRestore
+            | RunKind::Promote
+            | RunKind::ResendWelcome => Right::DayTwo,
+        }
+    }
+
+    /// Whether only the register's owners may start it.
+    pub const fn owners_only(self) -> bool {
+        matches!(self.right(), Right::Teardown | Right::Restore)
+    }
+}
 
 vocabulary!(
     /// Where a run stands. The first three are active: a driver holds the run.

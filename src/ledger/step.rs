@@ -54,6 +54,7 @@ vocabulary!(
         /// Supabase's own restore of the database to a point in time or a physical backup,
         /// waited for until the project is healthy again.
         SupabaseRecover => "supabase.recover",
+        EmailWelcomeAgain => "email.welcome_again",
     }
 );
 

@@ -129,8 +129,9 @@ pub struct RunCtx {
     /// Sandbox or production: every ledger lookup stays within it.
     pub environment: Environment,
     pub keys: OnceCell<Arc<ApiKeys>>,
-    /// What the run was asked to do beyond its kind (`RunRow::input`), typed.
-    pub input: Option<crate::ledger::RunInput>,
+    /// What the run was asked (`RunRow::input`, read back by `RunRequest::from_stored`);
+    /// `None` when the ledger holds input this Fabrik does not know.
+    pub request: Option<crate::provision::kinds::RunRequest>,
 }
 
 impl RunCtx {

@@ -1,220 +1,21 @@
-//! What each kind of run is, in one place beside the step table (`steps`): what a person asks
-//! for (`RunRequest`, its typed input), the steps, the state the customer's instance must be
-//! in, how a stopped run is continued, how the engine drives it, how the finished run settles
-//! the instance card, and what follows it. The engine, the supervisor, the window and the CLI
-//! read only this table; adding a kind is a row here and its step functions.
+//! What each kind of run is, declared once (`run_kinds!` below): what a person asks for (its
+//! `RunRequest` variant, the typed input, which is also what the ledger keeps), its steps, the
+//! state the customer's instance must be in, what is checked before it starts, how a stopped
+//! run is continued, how the engine drives it, how the finished run settles the instance card,
+//! and what follows it. The engine, the supervisor, the window and the CLI read only these
+//! declarations; adding a kind is a declaration here, the kind's word in `RunKind`, and its
+//! step functions. The compiler refuses a kind missing from either side.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use ts_rs::TS;
 
-use super::steps::{self, StepDef};
 use crate::customer::Status;
 use crate::error::{Error, Result};
-pub use crate::ledger::RunInput;
 use crate::ledger::RunKind;
+use crate::ledger::StepKey;
+use crate::ledger::StepKey as S;
 use crate::messages::{Say, Text};
-
-/// What a caller asks for: one variant per kind of run, with what that kind needs to know.
-/// The window sends it as `{ "kind": "domain_add", "domain": "…" }`; the CLI builds it from its
-/// arguments. Both go through `Supervisor::start_run`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum RunRequest {
-    Provision,
-    /// "Avveckla": `confirmation` must be the customer's slug, typed.
-    Teardown {
-        confirmation: String,
-    },
-    UpdateModules,
-    Repair,
-    Pause,
-    Resume,
-    Redeploy,
-    ResetPassword,
-    DomainAdd {
-        domain: String,
-    },
-    DomainRemove {
-        domain: String,
-    },
-    /// One instance's part of a schema roll-out: the roll-out's files it does not have yet.
-    Migrate {
-        rollout: i64,
-    },
-    /// A backup of the customer's database now ("Säkerhetskopiera"); `scheduled` when the
-    /// schedule took it (`backup.schedule_hours`), so the register says why.
-    Backup {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[ts(optional)]
-        scheduled: Option<bool>,
-    },
-    /// The customer's database put back to a backup: `confirmation` must be the slug, typed.
-    Restore {
-        backup: i64,
-        confirmation: String,
-    },
-    /// One repository's part of a template roll-out: a pull request carrying the template to
-    /// the roll-out's commit.
-    TemplateSync {
-        rollout: i64,
-    },
-    /// "Säkerhetskopiera flöden": the workflow to the backup repository, one commit if it
-    /// changed; `scheduled` or `provisioned` say what asked for it.
-    WorkflowBackup {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[ts(optional)]
-        scheduled: Option<bool>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[ts(optional)]
-        provisioned: Option<bool>,
-    },
-    /// A backed-up version (`workflow_backups` id) of the instance's workflow written back.
-    WorkflowRestore {
-        #[ts(type = "number")]
-        version: i64,
-    },
-    /// Deployment rollback: this READY production deployment of the customer's own Vercel
-    /// project (its `dpl_…` id, from `DeploymentsApi::list`) becomes production again. Undone
-    /// by a `promote` of the deployment it replaced (`DeploymentsApi::undo`).
-    Promote {
-        deployment: String,
-    },
-    /// The customer's database put back by Supabase's own backups to `target` (unix seconds):
-    /// any moment in the point-in-time window, or a physical backup's own time. `confirmation`
-    /// must be the slug, typed.
-    Recover {
-        target: i64,
-        confirmation: String,
-    },
-}
-
-impl RunRequest {
-    pub fn kind(&self) -> RunKind {
-        match self {
-            RunRequest::Provision => RunKind::Provision,
-            RunRequest::Teardown { .. } => RunKind::Teardown,
-            RunRequest::UpdateModules => RunKind::UpdateModules,
-            RunRequest::Repair => RunKind::Repair,
-            RunRequest::Pause => RunKind::Pause,
-            RunRequest::Resume => RunKind::Resume,
-            RunRequest::Redeploy => RunKind::Redeploy,
-            RunRequest::ResetPassword => RunKind::ResetPassword,
-            RunRequest::DomainAdd { .. } => RunKind::DomainAdd,
-            RunRequest::DomainRemove { .. } => RunKind::DomainRemove,
-            RunRequest::Migrate { .. } => RunKind::Migrate,
-            RunRequest::Backup { .. } => RunKind::Backup,
-            RunRequest::Restore { .. } => RunKind::Restore,
-            RunRequest::TemplateSync { .. } => RunKind::TemplateSync,
-            RunRequest::WorkflowBackup { .. } => RunKind::WorkflowBackup,
-            RunRequest::WorkflowRestore { .. } => RunKind::WorkflowRestore,
-            RunRequest::Promote { .. } => RunKind::Promote,
-            RunRequest::Recover { .. } => RunKind::Recover,
-        }
-    }
-
-    /// What the ledger keeps of the request (`runs.input`), checked: bad input (a domain, an
-    /// empty deployment, a confirmation that is not the slug) is refused before anything is
-    /// written. Every kind has its arm, so the compiler names a new one left out.
-    pub fn checked_input(&self, slug: &str) -> Result<Option<RunInput>> {
-        let confirmed = |confirmation: &str| match confirmation.trim() == slug {
-            true => Ok(()),
-            false => Err(Error::NotConfirmed),
-        };
-        Ok(match self {
-            RunRequest::Provision
-            | RunRequest::UpdateModules
-            | RunRequest::Repair
-            | RunRequest::Pause
-            | RunRequest::Resume
-            | RunRequest::Redeploy
-            | RunRequest::ResetPassword => None,
-            RunRequest::Teardown { confirmation } => {
-                confirmed(confirmation)?;
-                None
-            }
-            RunRequest::DomainAdd { domain } | RunRequest::DomainRemove { domain } => {
-                let domain = crate::customer::validate_domain(domain)
-                    .map_err(|e| Error::Validation(vec![e]))?;
-                Some(RunInput::Domain { domain })
-            }
-            RunRequest::Migrate { rollout } | RunRequest::TemplateSync { rollout } => {
-                Some(RunInput::Rollout { rollout: *rollout })
-            }
-            // A restore replaces the customer's data: typed as a teardown is.
-            RunRequest::Restore {
-                backup,
-                confirmation,
-            } => {
-                confirmed(confirmation)?;
-                Some(RunInput::Restore { backup: *backup })
-            }
-            RunRequest::Promote { deployment } => {
-                let deployment = deployment.trim().to_string();
-                if deployment.is_empty() {
-                    return Err(Error::Validation(vec![crate::messages::FieldError::new(
-                        "deployment",
-                        crate::messages::ErrorCode::Required,
-                        crate::messages::params! { "label" => "Driftsättning", "label_en" => "Deployment" },
-                    )]));
-                }
-                Some(RunInput::Deployment { deployment })
-            }
-            // Supabase's restore replaces the customer's data too: typed the same way.
-            RunRequest::Recover {
-                target,
-                confirmation,
-            } => {
-                confirmed(confirmation)?;
-                Some(RunInput::Recover {
-                    recover_to: *target,
-                })
-            }
-            RunRequest::Backup { scheduled } => scheduled
-                .filter(|s| *s)
-                .map(|_| RunInput::Scheduled { scheduled: true }),
-            RunRequest::WorkflowBackup {
-                scheduled,
-                provisioned,
-            } => match (scheduled, provisioned) {
-                (Some(true), _) => Some(RunInput::Scheduled { scheduled: true }),
-                (_, Some(true)) => Some(RunInput::Provisioned { provisioned: true }),
-                _ => None,
-            },
-            RunRequest::WorkflowRestore { version } => Some(RunInput::WorkflowVersion {
-                version: *version,
-                workflow: None,
-            }),
-        })
-    }
-
-    /// The request for a kind that needs nothing more than the customer; `None` for one that
-    /// needs input (a domain, a typed confirmation).
-    pub fn without_input(kind: RunKind) -> Option<RunRequest> {
-        Some(match kind {
-            RunKind::Provision => RunRequest::Provision,
-            RunKind::UpdateModules => RunRequest::UpdateModules,
-            RunKind::Repair => RunRequest::Repair,
-            RunKind::Pause => RunRequest::Pause,
-            RunKind::Resume => RunRequest::Resume,
-            RunKind::Redeploy => RunRequest::Redeploy,
-            RunKind::ResetPassword => RunRequest::ResetPassword,
-            RunKind::Backup => RunRequest::Backup { scheduled: None },
-            RunKind::WorkflowBackup => RunRequest::WorkflowBackup {
-                scheduled: None,
-                provisioned: None,
-            },
-            RunKind::Teardown
-            | RunKind::DomainAdd
-            | RunKind::DomainRemove
-            | RunKind::Migrate
-            | RunKind::Restore
-            | RunKind::TemplateSync
-            | RunKind::WorkflowRestore
-            | RunKind::Promote
-            | RunKind::Recover => return None,
-        })
-    }
-}
 
 /// The state the customer's instance must be in for a run of this kind to start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,12 +50,16 @@ pub enum Checks {
     Nothing,
 }
 
-/// How the engine drives a run of this kind.
+/// Which steps a run of this kind records, and how the engine drives them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Drive {
-    /// The steps forward, in DAG order; on failure, the kind's failure policy.
+    /// Every step of its table forward, in DAG order; on failure, the kind's failure policy.
     Forward,
-    /// The compensations of what the run recorded, every one (teardown).
+    /// Forward, only the steps of its table that the last health check's findings can mend
+    /// (a repair); refused when there is nothing to mend.
+    Mend,
+    /// The compensations of what provisioning recorded and still stands, every one (a
+    /// teardown). Asked again while one stands interrupted, that one is continued.
     Compensate,
 }
 
@@ -270,13 +75,17 @@ pub enum Settles {
     Clears,
 }
 
-/// One kind of run.
+/// One kind of run: everything but its input, which is its `RunRequest` variant.
 pub struct KindDef {
     pub kind: RunKind,
     /// The steps a run of this kind may record, in DAG order (a repair records the ones its
-    /// findings named; a teardown the undoable provisioning steps it finds).
-    pub steps: &'static [&'static StepDef],
+    /// findings named; a teardown the undoable provisioning steps it finds). Named by key, so
+    /// the declaration needs nothing of the step functions (`StepKey::def` finds each).
+    pub steps: &'static [StepKey],
     pub requires: Requires,
+    /// What it says when the instance already is where this run would take it (pausing a
+    /// paused one); otherwise a wrong status is named as it is.
+    pub already: Option<Say>,
     pub checks: Checks,
     pub continues: Continues,
     pub drive: Drive,
@@ -288,7 +97,7 @@ pub struct KindDef {
     pub settles: Settles,
     /// Whether the instance is checked when the run succeeded, before the window hears so.
     pub checks_after: bool,
-    /// What it is called, in Swedish and English (notifications, the alert email).
+    /// What it is called, in Swedish and English (the window, notifications, the alert email).
     pub label: (&'static str, &'static str),
     /// The notification's title when it succeeds; a run that stops says so in one sentence.
     pub done: Say,
@@ -297,10 +106,12 @@ pub struct KindDef {
     pub then: Option<fn(&crate::providers::Clients) -> Option<RunRequest>>,
 }
 
+/// What most kinds are: a day-two run on an active, delivered instance, checked afterwards.
 const DAY_TWO: KindDef = KindDef {
     kind: RunKind::Redeploy,
-    steps: &steps::REDEPLOY,
+    steps: &[S::VercelRedeploy],
     requires: Requires::Delivered(Status::Active),
+    already: None,
     checks: Checks::Preflight,
     continues: Continues::WhenAskedTheSame,
     drive: Drive::Forward,
@@ -313,13 +124,68 @@ const DAY_TWO: KindDef = KindDef {
     then: None,
 };
 
-/// Every kind, in `RunKind` order (a test holds the two together).
-pub static KINDS: [KindDef; 18] = [
-    KindDef {
-        kind: RunKind::Provision,
+/// Declares every kind of run in one list: `Kind { its input's fields } => { its KindDef's
+/// fields }` (a kind without input has no braces before `=>`). It makes `RunRequest` (what a
+/// caller asks for, and what the ledger keeps), `RunRequest::kind`, and `def`, whose match
+/// names every `RunKind`: a kind declared in the ledger but not here, or here but not there,
+/// does not compile.
+macro_rules! run_kinds {
+    ($(
+        $(#[$doc:meta])*
+        $kind:ident $({ $($(#[$fattr:meta])* $field:ident : $ty:ty),* $(,)? })? => { $($def:tt)* }
+    ),* $(,)?) => {
+        /// What a caller asks for: one variant per kind of run, with what that kind needs to
+        /// know. The window sends it as `{ "kind": "domain_add", "domain": "…" }`; the CLI
+        /// builds it from its arguments; both go through `Supervisor::start_run`. The ledger
+        /// keeps it as the run's input (`runs.input`, `RunRequest::to_stored`).
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
+        pub enum RunRequest {
+            $(
+                $(#[$doc])*
+                $kind $({ $($(#[$fattr])* $field: $ty),* })?,
+            )*
+        }
+
+        impl RunRequest {
+            pub fn kind(&self) -> RunKind {
+                match self {
+                    $(RunRequest::$kind { .. } => RunKind::$kind,)*
+                }
+            }
+        }
+
+        /// The declaration of a kind.
+        pub fn def(kind: RunKind) -> &'static KindDef {
+            match kind {
+                $(RunKind::$kind => {
+                    static DEF: KindDef = KindDef { kind: RunKind::$kind, $($def)* };
+                    &DEF
+                })*
+            }
+        }
+    };
+}
+
+run_kinds! {
+    Provision => {
         label: ("Provisionering", "Provisioning"),
-        steps: &steps::PROVISION,
+        steps: &[
+            S::SupabaseProject,
+            S::SupabaseReady,
+            S::SupabaseKeys,
+            S::SupabaseSchema,
+            S::SupabaseAdminUser,
+            S::GithubRepo,
+            S::VercelProject,
+            S::VercelEnv,
+            S::VercelDeploy,
+            S::N8nWorkflow,
+            S::EmailWelcome,
+            S::Finalize,
+        ],
         requires: Requires::Customer,
+        already: None,
         checks: Checks::Preflight,
         continues: Continues::WhenAskedTheSame,
         drive: Drive::Forward,
@@ -338,11 +204,12 @@ pub static KINDS: [KindDef; 18] = [
                 })
         }),
     },
-    KindDef {
-        kind: RunKind::Teardown,
+    /// "Avveckla": `confirmation` must be the customer's slug, typed.
+    Teardown { confirmation: String } => {
         label: ("Avveckling", "Teardown"),
         steps: &[],
         requires: Requires::Customer,
+        already: None,
         checks: Checks::Nothing,
         continues: Continues::Never,
         drive: Drive::Compensate,
@@ -353,144 +220,289 @@ pub static KINDS: [KindDef; 18] = [
         done: Say::DoneTeardown,
         then: None,
     },
-    KindDef {
-        kind: RunKind::UpdateModules,
+    /// "Uppdatera moduler": the file, the variable, a deployment that reads both.
+    UpdateModules => {
         label: ("Uppdatera moduler", "Update modules"),
-        steps: &steps::UPDATE_MODULES,
+        steps: &[S::ModulesConfig, S::ModulesEnv, S::ModulesDeploy],
         ..DAY_TWO
     },
-    KindDef {
-        kind: RunKind::Repair,
+    /// "Reparera": the steps the last health check said can mend what it found (a new
+    /// deployment follows mended variables, which only a new deployment reads).
+    Repair => {
         label: ("Reparation", "Repair"),
-        steps: &steps::REPAIR,
+        steps: &[S::VercelEnv, S::N8nWorkflow, S::VercelRedeploy],
+        drive: Drive::Mend,
         continues: Continues::Never,
         settles: Settles::Workflow,
         ..DAY_TWO
     },
-    KindDef {
-        kind: RunKind::Pause,
+    /// The workflow off first, so nothing runs against a database on its way down.
+    Pause => {
         label: ("Paus", "Pause"),
-        steps: &steps::PAUSE,
+        steps: &[S::N8nDeactivate, S::SupabasePause],
+        already: Some(Say::AlreadyPaused),
         settles: Settles::Status(Status::Inactive),
         ..DAY_TWO
     },
-    KindDef {
-        kind: RunKind::Resume,
+    /// The database up first, then the workflow that uses it.
+    Resume => {
         label: ("Återstart", "Resume"),
-        steps: &steps::RESUME,
+        steps: &[S::SupabaseRestore, S::N8nActivate],
         requires: Requires::Delivered(Status::Inactive),
+        already: Some(Say::AlreadyRunning),
         settles: Settles::Status(Status::Active),
         ..DAY_TWO
     },
-    DAY_TWO,
-    KindDef {
-        kind: RunKind::ResetPassword,
+    Redeploy => { ..DAY_TWO },
+    ResetPassword => {
         label: ("Nytt adminlösenord", "New admin password"),
-        steps: &steps::RESET_PASSWORD,
+        steps: &[S::SupabaseAdminPassword, S::EmailNewPassword],
         ..DAY_TWO
     },
-    KindDef {
-        kind: RunKind::DomainAdd,
+    DomainAdd { domain: String } => {
         label: ("Lägg till domän", "Add domain"),
-        steps: &steps::DOMAIN_ADD,
+        steps: &[S::VercelDomainAdd, S::VercelDomainVerify, S::VercelDomainProduction],
         ..DAY_TWO
     },
-    KindDef {
-        kind: RunKind::DomainRemove,
+    DomainRemove { domain: String } => {
         label: ("Ta bort domän", "Remove domain"),
-        steps: &steps::DOMAIN_REMOVE,
+        steps: &[S::VercelDomainRemove],
         ..DAY_TWO
     },
-    // A paused project's database does not answer: the database runs need an active instance,
-    // like every day-two run (a roll-out skips a paused one and says so).
-    KindDef {
-        kind: RunKind::Migrate,
+    /// One instance's part of a schema roll-out: the roll-out's files it does not have yet,
+    /// nothing applied before its backup is on disk. A paused project's database does not
+    /// answer: like every day-two run it needs an active instance (a roll-out skips a paused
+    /// one and says so).
+    Migrate { rollout: i64 } => {
         label: ("Schemauppdatering", "Schema update"),
-        steps: &steps::MIGRATE,
+        steps: &[S::SupabaseBackup, S::SupabaseMigrate, S::SupabaseVerify],
         checks_after: false,
-        continues: Continues::WhenAskedTheSame,
-        done: Say::DoneDayTwo,
         ..DAY_TWO
     },
-    KindDef {
-        kind: RunKind::Backup,
+    /// A backup of the customer's database now ("Säkerhetskopiera"); `scheduled` when the
+    /// schedule took it (`backup.schedule_hours`), so the register says why.
+    Backup {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        scheduled: Option<bool>,
+    } => {
         label: ("Säkerhetskopia", "Backup"),
-        steps: &steps::BACKUP,
+        steps: &[S::SupabaseBackup],
         checks_after: false,
         continues: Continues::Never,
         ..DAY_TWO
     },
-    KindDef {
-        kind: RunKind::Restore,
+    /// The customer's database put back to a backup: `confirmation` must be the slug, typed.
+    /// What it replaces is backed up first, so a restore can itself be undone.
+    Restore { backup: i64, confirmation: String } => {
         label: ("Återställning av databas", "Database restore"),
-        steps: &steps::RESTORE,
+        steps: &[S::SupabaseBackup, S::SupabaseRestoreBackup, S::SupabaseVerify],
         checks_after: false,
-        continues: Continues::WhenAskedTheSame,
         ..DAY_TWO
     },
-    // Like every day-two run, on an active instance (a roll-out skips a paused one, saying so).
-    KindDef {
-        kind: RunKind::TemplateSync,
+    /// One repository's part of a template roll-out: a pull request carrying the template to
+    /// the roll-out's commit, on an active instance (a roll-out skips a paused one, saying so).
+    TemplateSync { rollout: i64 } => {
         label: ("Malluppdatering", "Template update"),
-        steps: &steps::TEMPLATE_SYNC,
-        requires: Requires::Delivered(Status::Active),
+        steps: &[S::GithubTemplatePr],
         checks_after: false,
-        continues: Continues::WhenAskedTheSame,
         ..DAY_TWO
     },
-    // A backup is of the workflow as it is now: a stopped one is not continued but taken
-    // again, and finds the repository holding what the stopped one committed.
-    KindDef {
-        kind: RunKind::WorkflowBackup,
+    /// "Säkerhetskopiera flöden": the workflow to the backup repository, one commit if it
+    /// changed; `scheduled` or `provisioned` say what asked for it. A backup is of the
+    /// workflow as it is now: a stopped one is not continued but taken again, and finds the
+    /// repository holding what the stopped one committed.
+    WorkflowBackup {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        scheduled: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        provisioned: Option<bool>,
+    } => {
         label: ("Säkerhetskopia av flöden", "Workflow backup"),
-        steps: &steps::WORKFLOW_BACKUP,
+        steps: &[S::N8nBackup],
         checks_after: false,
         continues: Continues::Never,
         ..DAY_TWO
     },
-    KindDef {
-        kind: RunKind::WorkflowRestore,
+    /// A backed-up version (`workflow_backups` id) of the instance's workflow written back,
+    /// the current one backed up first.
+    WorkflowRestore {
+        #[ts(type = "number")]
+        version: i64,
+    } => {
         label: ("Återställning av flöde", "Workflow restore"),
-        steps: &steps::WORKFLOW_RESTORE,
-        continues: Continues::WhenAskedTheSame,
+        steps: &[S::N8nBackup, S::N8nRestore],
         ..DAY_TWO
     },
-    // A rollback of the site on an active instance, checked afterwards like a redeploy. Never
-    // continued: each request names its deployment, and a stopped one is rolled back or
-    // resumed from its run.
-    KindDef {
-        kind: RunKind::Promote,
+    /// Deployment rollback: this READY production deployment of the customer's own Vercel
+    /// project (its `dpl_…` id, from `DeploymentsApi::list`) becomes production again, checked
+    /// afterwards like a redeploy. Undone by a `promote` of the deployment it replaced
+    /// (`DeploymentsApi::undo`). Never continued: each request names its deployment, and a
+    /// stopped one is rolled back or resumed from its run.
+    Promote { deployment: String } => {
         label: (
             "Återgång till tidigare driftsättning",
             "Rollback to an earlier deployment",
         ),
-        steps: &steps::PROMOTE,
+        steps: &[S::VercelPromote],
         continues: Continues::Never,
         ..DAY_TWO
     },
-    // Supabase's own restore: the instance must be active (a paused project cannot be
-    // restored); a stopped one asked the same continues, and its step does not ask twice.
-    KindDef {
-        kind: RunKind::Recover,
+    /// The customer's database put back by Supabase's own backups to `target` (unix seconds):
+    /// any moment in the point-in-time window, or a physical backup's own time.
+    /// `confirmation` must be the slug, typed. What it replaces is backed up by Fabrik first,
+    /// the restore waited for, then the schema checked as after any restore. The instance must
+    /// be active (a paused project cannot be restored); a stopped one asked the same
+    /// continues, and its step does not ask twice.
+    Recover { target: i64, confirmation: String } => {
         label: (
             "Återställning med Supabases säkerhetskopior",
             "Recovery from Supabase's backups",
         ),
-        steps: &steps::RECOVER,
+        steps: &[S::SupabaseBackup, S::SupabaseRecover, S::SupabaseVerify],
         checks: Checks::PreflightAndProvider,
-        checks_after: true,
-        continues: Continues::WhenAskedTheSame,
         ..DAY_TWO
     },
-];
-
-/// The declaration of a kind.
-pub fn def(kind: RunKind) -> &'static KindDef {
-    KINDS
-        .iter()
-        .find(|k| k.kind == kind)
-        .expect("every run kind has a row in KINDS (checked by a test)")
+    /// The welcome email again, to the first administrator (one that was lost), without a
+    /// password: it went once, and the email points to the password reset instead. Asked again
+    /// after it stopped, the same run goes on, and Resend sends its email once.
+    ResendWelcome => {
+        label: ("Välkomstmejl igen", "Welcome email again"),
+        steps: &[S::EmailWelcomeAgain],
+        checks_after: false,
+        ..DAY_TWO
+    },
 }
+
+/// Every kind's declaration, in `RunKind` order.
+pub fn all() -> impl Iterator<Item = &'static KindDef> {
+    RunKind::ALL.iter().map(|k| def(*k))
+}
+
+impl RunRequest {
+    /// The request checked and in the one form the ledger keeps: bad input (a domain, an empty
+    /// deployment, a confirmation that is not the slug) is refused before anything is written;
+    /// a domain is kept as validated, a deployment trimmed, a flag that is not set left out.
+    pub fn checked(&self, slug: &str) -> Result<RunRequest> {
+        let confirmed = |confirmation: &str| match confirmation.trim() == slug {
+            true => Ok(()),
+            false => Err(Error::NotConfirmed),
+        };
+        let domain = |domain: &str| {
+            crate::customer::validate_domain(domain).map_err(|e| Error::Validation(vec![e]))
+        };
+        let mut checked = self.clone();
+        match &mut checked {
+            RunRequest::Provision
+            | RunRequest::UpdateModules
+            | RunRequest::Repair
+            | RunRequest::Pause
+            | RunRequest::Resume
+            | RunRequest::Redeploy
+            | RunRequest::ResetPassword
+            | RunRequest::ResendWelcome
+            | RunRequest::Migrate { .. }
+            | RunRequest::TemplateSync { .. }
+            | RunRequest::WorkflowRestore { .. } => {}
+            // A restore and Supabase's restore replace the customer's data: typed as a
+            // teardown is.
+            RunRequest::Teardown { confirmation }
+            | RunRequest::Restore { confirmation, .. }
+            | RunRequest::Recover { confirmation, .. } => confirmed(confirmation.as_str())?,
+            RunRequest::DomainAdd { domain: d } | RunRequest::DomainRemove { domain: d } => {
+                *d = domain(d.as_str())?;
+            }
+            RunRequest::Promote { deployment } => {
+                *deployment = deployment.trim().to_string();
+                if deployment.is_empty() {
+                    return Err(Error::Validation(vec![crate::messages::FieldError::new(
+                        "deployment",
+                        crate::messages::ErrorCode::Required,
+                        crate::messages::params! { "label" => "Driftsättning", "label_en" => "Deployment" },
+                    )]));
+                }
+            }
+            RunRequest::Backup { scheduled } => *scheduled = scheduled.filter(|s| *s),
+            // What asked for it: the schedule before a provisioning.
+            RunRequest::WorkflowBackup {
+                scheduled,
+                provisioned,
+            } => {
+                *scheduled = scheduled.filter(|s| *s);
+                *provisioned = provisioned.filter(|p| *p && scheduled.is_none());
+            }
+        }
+        Ok(checked)
+    }
+
+    /// The request for a kind that needs nothing more than the customer; `None` for one that
+    /// needs input (a domain, a typed confirmation): whatever the kind alone deserializes to.
+    pub fn without_input(kind: RunKind) -> Option<RunRequest> {
+        serde_json::from_value(serde_json::json!({ "kind": kind.as_str() })).ok()
+    }
+
+    /// What the ledger keeps (`runs.input`): the request itself, without the typed
+    /// confirmation (consent given once, not input; a run asked again is the same run).
+    pub fn to_stored(&self) -> Value {
+        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
+        if let Some(o) = v.as_object_mut() {
+            o.remove(CONFIRMATION);
+        }
+        v
+    }
+
+    /// The request a run of `kind` keeps. Rows written before the request was what the ledger
+    /// keeps hold only its fields, or nothing (a kind without input): the kind comes from the
+    /// row, and the moment of a recovery was called `recover_to`. `None` for JSON this Fabrik
+    /// does not know (the run's steps then fail on what they miss, with `ledger_incomplete`,
+    /// rather than guess).
+    pub fn from_stored(kind: RunKind, stored: Option<&Value>) -> Option<RunRequest> {
+        let mut o = match stored {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(o)) => o.clone(),
+            Some(_) => return None,
+        };
+        if let Some(t) = o.remove("recover_to") {
+            o.entry("target").or_insert(t);
+        }
+        o.insert("kind".into(), Value::from(kind.as_str()));
+        o.entry(CONFIRMATION).or_insert(Value::from(""));
+        serde_json::from_value::<RunRequest>(Value::Object(o))
+            .ok()
+            .filter(|r| r.kind() == kind)
+    }
+
+    /// Whether a run that keeps `stored` was asked what this (checked) request asks.
+    pub fn asks_as(&self, kind: RunKind, stored: Option<&Value>) -> bool {
+        RunRequest::from_stored(kind, stored).is_some_and(|r| r.to_stored() == self.to_stored())
+    }
+
+    /// The domain a domain run adds or removes.
+    pub fn domain(&self) -> Option<&str> {
+        match self {
+            RunRequest::DomainAdd { domain } | RunRequest::DomainRemove { domain } => Some(domain),
+            _ => None,
+        }
+    }
+
+    /// Whether the schedule asked for it (a backup, a workflow backup).
+    pub fn scheduled(&self) -> bool {
+        matches!(
+            self,
+            RunRequest::Backup {
+                scheduled: Some(true)
+            } | RunRequest::WorkflowBackup {
+                scheduled: Some(true),
+                ..
+            }
+        )
+    }
+}
+
+/// The field a request's typed confirmation has (teardown, restore, recovery).
+const CONFIRMATION: &str = "confirmation";
 
 impl KindDef {
     pub fn label_text(&self) -> Text {
@@ -499,11 +511,10 @@ impl KindDef {
 
     /// Why a run of this kind waits for another instance status, and what to do instead.
     pub fn refusal(&self, status: Status) -> Text {
-        match (self.kind, status) {
-            (RunKind::Pause, Status::Inactive) => Say::AlreadyPaused.text(),
-            (RunKind::Resume, Status::Active) => Say::AlreadyRunning.text(),
-            (_, Status::Inactive) => Say::PausedResumeFirst.text(),
-            (_, other) => {
+        match (self.settles, self.already, status) {
+            (Settles::Status(target), Some(already), now) if now == target => already.text(),
+            (_, _, Status::Inactive) => Say::PausedResumeFirst.text(),
+            (_, _, other) => {
                 Say::NotDelivered.with(crate::messages::params! { "status" => other.as_str() })
             }
         }
@@ -511,78 +522,4 @@ impl KindDef {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_kind_is_declared_once_in_run_kind_order() {
-        let kinds: Vec<RunKind> = KINDS.iter().map(|k| k.kind).collect();
-        assert_eq!(kinds, RunKind::ALL);
-    }
-
-    #[test]
-    fn a_request_names_its_kind_as_the_ledger_does() {
-        for kind in RunKind::ALL {
-            let request = RunRequest::without_input(*kind).unwrap_or(match kind {
-                RunKind::Teardown => RunRequest::Teardown {
-                    confirmation: "x".into(),
-                },
-                RunKind::DomainAdd => RunRequest::DomainAdd {
-                    domain: "a.se".into(),
-                },
-                RunKind::Migrate => RunRequest::Migrate { rollout: 1 },
-                RunKind::TemplateSync => RunRequest::TemplateSync { rollout: 1 },
-                RunKind::WorkflowRestore => RunRequest::WorkflowRestore { version: 1 },
-                RunKind::Promote => RunRequest::Promote {
-                    deployment: "dpl_1".into(),
-                },
-                RunKind::Restore => RunRequest::Restore {
-                    backup: 1,
-                    confirmation: "x".into(),
-                },
-                RunKind::Recover => RunRequest::Recover {
-                    target: 1,
-                    confirmation: "x".into(),
-                },
-                _ => RunRequest::DomainRemove {
-                    domain: "a.se".into(),
-                },
-            });
-            assert_eq!(request.kind(), *kind);
-            let json = serde_json::to_value(&request).unwrap();
-            assert_eq!(json["kind"], kind.as_str(), "{json}");
-        }
-    }
-
-    #[test]
-    fn stored_input_reads_as_it_was_written_before_it_was_typed() {
-        let domain = serde_json::json!({ "domain": "kund.se" });
-        assert_eq!(
-            RunInput::from_stored(Some(&domain)),
-            Some(RunInput::Domain {
-                domain: "kund.se".into()
-            })
-        );
-        let steps = serde_json::json!({ "steps": ["vercel.env", "vercel.redeploy"] });
-        let typed = RunInput::from_stored(Some(&steps)).unwrap();
-        assert_eq!(typed.to_stored(), steps);
-        let deployment = serde_json::json!({ "deployment": "dpl_1" });
-        assert_eq!(
-            RunInput::from_stored(Some(&deployment)),
-            Some(RunInput::Deployment {
-                deployment: "dpl_1".into()
-            })
-        );
-        assert_eq!(RunInput::from_stored(None), None);
-    }
-
-    #[test]
-    fn every_refusal_says_something_in_both_languages() {
-        for k in &KINDS {
-            for s in Status::ALL {
-                let t = k.refusal(*s);
-                assert!(!t.sv.is_empty() && !t.en.is_empty());
-            }
-        }
-    }
-}
+mod tests;

@@ -22,10 +22,10 @@ pub use crate::ledger::{
 pub use crate::ledger::{EventSink, RunEvent, StepOutcome};
 pub use crate::providers::clients::{Clients, Tokens};
 pub use engine::{
-    Claimed, DeploymentView, Deployments, Engine, FailurePolicy, StartOutcome, TargetVerdict,
-    TeardownTarget, ALERT_ADDRESS, DEPLOYMENTS_LISTED, HEARTBEAT, STALE_AFTER,
+    Claimed, DeploymentView, Deployments, Engine, FailurePolicy, Reader, StartOutcome,
+    TargetVerdict, TeardownTarget, ALERT_ADDRESS, DEPLOYMENTS_LISTED, HEARTBEAT, STALE_AFTER,
 };
-pub use kinds::{RunInput, RunRequest};
+pub use kinds::RunRequest;
 pub use plan::{PlanAction, PlanItem, ProvisionPlan};
 pub use policy::{PollPolicy, RetryPolicy, Timing};
 pub use settings::ProvisionSettings;

@@ -33,6 +33,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/021_rights_declared.sql"),
     include_str!("migrations/022_server_stamps.sql"),
     include_str!("migrations/023_vocabulary_tables.sql"),
+    include_str!("migrations/024_who_starts.sql"),
 ];
 
 /// The schema version this build writes.
@@ -122,6 +123,7 @@ const PG_STEPS: &[(i64, &str)] = &[
         23,
         include_str!("migrations/postgres/023_vocabulary_tables.sql"),
     ),
+    (24, include_str!("migrations/postgres/024_who_starts.sql")),
 ];
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first

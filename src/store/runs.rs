@@ -10,7 +10,7 @@ use crate::environment::Environment;
 use crate::error::{Error, Result};
 pub use crate::ledger::{Driver, StepUpdate};
 use crate::ledger::{LogLevel, RunKind, RunState, StepKey, StepState};
-use crate::messages::{Right, Text};
+use crate::messages::Text;
 use crate::vocabulary::sql_list;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -37,7 +37,8 @@ pub struct RunRow {
     /// The login that started it, on a shared register with a login per person (the database
     /// records it, from the session); none on a register file.
     pub person: Option<String>,
-    /// What the run was asked to do beyond its kind (the steps to repair, the domain).
+    /// What the run was asked: its `RunRequest` (`RunRequest::from_stored` reads it back, and
+    /// the input of rows written before it was the request).
     #[ts(type = "unknown")]
     pub input: Option<serde_json::Value>,
 }
@@ -161,14 +162,8 @@ impl Store {
         steps: &[StepKey],
         input: Option<&serde_json::Value>,
     ) -> Result<NewRun> {
-        let right = match kind {
-            RunKind::Provision => Right::Provision,
-            RunKind::Teardown => Right::Teardown,
-            RunKind::Restore | RunKind::Recover => Right::Restore,
-            _ => Right::DayTwo,
-        };
         self.start_run(customer_id, kind, environment, steps, input)
-            .map_err(self.refused(right))
+            .map_err(self.refused(kind.right()))
     }
 
     fn start_run(

@@ -30,14 +30,24 @@ pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 3] {
 }
 
 /// Adds the declared words a register lacks (the same SQL in both dialects; the words are the
-/// code's own, never input).
+/// code's own, never input). A kind of run comes with whether only owners may start it
+/// (`RunKind::owners_only`), which the policy on `runs` reads on a shared register.
 pub(super) fn fill_sql() -> String {
     declared()
         .iter()
         .map(|(table, words)| {
-            let values: Vec<String> = words.iter().map(|w| format!("('{w}')")).collect();
+            let (columns, values): (&str, Vec<String>) = match *table {
+                "run_kinds" => (
+                    "name, owners_only",
+                    RunKind::ALL
+                        .iter()
+                        .map(|k| format!("('{k}', {})", k.owners_only()))
+                        .collect(),
+                ),
+                _ => ("name", words.iter().map(|w| format!("('{w}')")).collect()),
+            };
             format!(
-                "INSERT INTO {table} (name) VALUES {} ON CONFLICT (name) DO NOTHING;\n",
+                "INSERT INTO {table} ({columns}) VALUES {} ON CONFLICT (name) DO NOTHING;\n",
                 values.join(", ")
             )
         })
@@ -83,7 +93,8 @@ mod tests {
     #[test]
     fn every_declared_word_is_filled_and_a_stranger_is_refused() {
         let sql = fill_sql();
-        assert!(sql.contains("('provision')") && sql.contains("('supabase.project')"));
+        assert!(sql.contains("('provision', false)") && sql.contains("('supabase.project')"));
+        assert!(sql.contains("('teardown', true)") && sql.contains("('recover', true)"));
         let all = |t: &str| -> Result<Vec<String>> {
             Ok(declared()
                 .into_iter()

@@ -54,7 +54,7 @@ async fn a_domain_goes_from_added_to_verified_to_production_and_off_again() {
             assert!(waited < 200, "{}", events.json());
             tokio::time::sleep(std::time::Duration::from_millis(25)).await;
         }
-        let listed = w.engine.domains(&w.slug).await.unwrap();
+        let listed = w.engine.reader().domains(&w.slug).await.unwrap();
         assert_eq!(listed.len(), 1);
         let d = &listed[0];
         assert_eq!(d.domain, domain);
@@ -89,9 +89,9 @@ async fn a_domain_goes_from_added_to_verified_to_production_and_off_again() {
         customer(&w).instance.production_url.as_deref(),
         Some(format!("https://{domain}").as_str())
     );
-    let d = &w.engine.domains(&w.slug).await.unwrap()[0];
+    let d = &w.engine.reader().domains(&w.slug).await.unwrap()[0];
     assert!(d.verified && d.configured && d.production && d.records.is_empty());
-    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let h = w.engine.reader().check_health(&w.slug).await.unwrap();
     assert!(h.healthy, "{:#?}", h.findings);
     assert_eq!(h.site.unwrap().url, format!("https://{domain}"));
 
@@ -111,7 +111,7 @@ async fn a_domain_goes_from_added_to_verified_to_production_and_off_again() {
         customer(&w).instance.production_url.as_deref(),
         Some(format!("https://{}.vercel.app", w.slug).as_str())
     );
-    assert!(w.engine.domains(&w.slug).await.unwrap().is_empty());
+    assert!(w.engine.reader().domains(&w.slug).await.unwrap().is_empty());
     done(w).await;
 }
 
@@ -128,7 +128,7 @@ async fn a_domain_added_by_hand_is_never_removed() {
         Some(json!({ "name": domain })),
     )
     .await;
-    let listed = w.engine.domains(&w.slug).await.unwrap();
+    let listed = w.engine.reader().domains(&w.slug).await.unwrap();
     assert!(!listed[0].added_by_fabrik);
 
     let start = w
@@ -163,7 +163,7 @@ async fn a_domain_added_by_hand_is_never_removed() {
     let (state, _) = drive(&w, start).await;
     assert_eq!(state, RunState::RolledBack);
     assert_eq!(
-        w.engine.domains(&w.slug).await.unwrap().len(),
+        w.engine.reader().domains(&w.slug).await.unwrap().len(),
         1,
         "still there"
     );
@@ -229,7 +229,7 @@ async fn a_domain_whose_site_fails_is_taken_off_again() {
     assert_eq!(events.first_failure()["step"], "vercel.domain_production");
     assert_eq!(customer(&w).instance.production_url, before);
     assert!(
-        w.engine.domains(&w.slug).await.unwrap().is_empty(),
+        w.engine.reader().domains(&w.slug).await.unwrap().is_empty(),
         "taken off the project"
     );
     done(w).await;

@@ -24,7 +24,7 @@ async fn pause_and_resume_move_the_instance_and_its_parts_together() {
     assert_eq!(supabase_status(&w).await, "INACTIVE");
     assert!(!workflow_active(&w).await);
     // The check says paused, and not that the workflow drifted (the pause turned it off).
-    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let h = w.engine.reader().check_health(&w.slug).await.unwrap();
     let kinds: Vec<_> = h.findings.iter().map(|f| (f.part, f.kind)).collect();
     assert!(
         kinds.contains(&(
@@ -52,6 +52,7 @@ async fn pause_and_resume_move_the_instance_and_its_parts_together() {
     assert!(workflow_active(&w).await);
     assert!(
         w.engine
+            .reader()
             .check_health(&w.slug)
             .await
             .unwrap()
@@ -80,6 +81,7 @@ async fn a_pause_refused_by_supabase_turns_the_workflow_back_on() {
     assert_eq!(customer(&w).status, Status::Active);
     assert!(
         w.engine
+            .reader()
             .check_health(&w.slug)
             .await
             .unwrap()
@@ -291,4 +293,48 @@ async fn a_rollback_never_restores_a_password_another_seat_replaced_since() {
     );
     cleanup(&w.engine, &slug).await;
     w.sim.shutdown().await;
+}
+
+/// #39's worked example of a kind added as one declaration: the welcome email again, to the
+/// first administrator, without the one-time password (it went once; the email points to the
+/// reset instead).
+#[tokio::test]
+async fn the_welcome_email_goes_again_without_the_password() {
+    let Some(w) = delivered("d2-welcome-again", "Välkommen Igen AB").await else {
+        return;
+    };
+    let admin = customer(&w).admin_email;
+    let mails = |inv: &Value| -> Vec<Value> {
+        inv["resend"]["emails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["to"].to_string().contains(&admin))
+            .cloned()
+            .collect()
+    };
+    let before = mails(&inventory(&w.sim).await);
+    let (_, password) = mailed_password(&w, &admin).await;
+
+    let (state, events) = day_two(&w, RunKind::ResendWelcome).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    let after = mails(&inventory(&w.sim).await);
+    assert_eq!(after.len(), before.len() + 1, "one more email to {admin}");
+    let text = after.last().unwrap()["text"].as_str().unwrap();
+    assert!(
+        !text.contains("Engångslösenord") && !text.contains(&password),
+        "the password went once: {text}"
+    );
+    assert!(
+        text.contains(customer(&w).instance.production_url.as_deref().unwrap()),
+        "the instance's address: {text}"
+    );
+    let run = w.store.list_runs(None, 1).unwrap().remove(0);
+    assert_eq!(run.kind, RunKind::ResendWelcome);
+    assert_eq!(
+        run.input,
+        Some(json!({ "kind": "resend_welcome" })),
+        "the ledger keeps the request"
+    );
+    done(w).await;
 }

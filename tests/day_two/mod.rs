@@ -23,6 +23,7 @@ async fn delivered(tag: &str, name: &str) -> Option<World> {
     assert_eq!(state, RunState::Succeeded);
     assert!(
         w.engine
+            .reader()
             .check_health(&w.slug)
             .await
             .unwrap()
@@ -171,7 +172,7 @@ async fn repair_mends_a_missing_variable_and_an_inactive_workflow() {
         .await
         .unwrap();
     let before = production_deployment(&w).await;
-    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let h = w.engine.reader().check_health(&w.slug).await.unwrap();
     assert!(!h.healthy);
 
     let start = w.engine.record(&w.slug, &RunRequest::Repair).unwrap();
@@ -195,7 +196,7 @@ async fn repair_mends_a_missing_variable_and_an_inactive_workflow() {
     );
     let (state, events) = drive(&w, start).await;
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
-    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let h = w.engine.reader().check_health(&w.slug).await.unwrap();
     assert!(h.healthy, "{:#?}", h.findings);
     assert!(workflow_active(&w).await);
     assert_eq!(
@@ -287,7 +288,7 @@ async fn repair_makes_a_deleted_workflow_again_and_the_card_follows() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let h = w.engine.reader().check_health(&w.slug).await.unwrap();
     assert_eq!(
         h.findings
             .iter()
@@ -306,6 +307,7 @@ async fn repair_makes_a_deleted_workflow_again_and_the_card_follows() {
     assert!(workflow_active(&w).await);
     assert!(
         w.engine
+            .reader()
             .check_health(&w.slug)
             .await
             .unwrap()
@@ -445,7 +447,7 @@ async fn an_imported_active_customer_is_refused_every_day_two_run() {
         )
         .unwrap();
     // The check finds the typed workflow missing and names a repair for it.
-    let h = w.engine.check_health(&w.slug).await.unwrap();
+    let h = w.engine.reader().check_health(&w.slug).await.unwrap();
     assert!(
         h.findings
             .iter()
@@ -455,7 +457,7 @@ async fn an_imported_active_customer_is_refused_every_day_two_run() {
     );
 
     let runs_before = w.store.list_runs(None, 50).unwrap().len();
-    for def in fabrik::provision::kinds::KINDS.iter() {
+    for def in fabrik::provision::kinds::all() {
         if !matches!(
             def.requires,
             fabrik::provision::kinds::Requires::Delivered(_)

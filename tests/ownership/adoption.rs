@@ -52,7 +52,7 @@ async fn an_adoption_is_bound_to_the_id_the_owner_was_shown() {
         .unwrap_err();
     assert_eq!(unseen.code().as_str(), "adoption_not_found");
 
-    let plan = w.engine.plan(&w.slug).await.unwrap();
+    let plan = w.engine.reader().plan(&w.slug).await.unwrap();
     let item = plan
         .items
         .iter()

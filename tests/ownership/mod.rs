@@ -127,7 +127,7 @@ async fn left_alone(tag: &str, name: &str, body: impl Fn(&str) -> Value, refusal
         "{kind}: nothing of theirs changed by the run or its rollback"
     );
 
-    let preview = w.engine.teardown_preview(&w.slug).await.unwrap();
+    let preview = w.engine.reader().teardown_preview(&w.slug).await.unwrap();
     assert!(
         preview.iter().all(|t| t.id != id),
         "the foreign {kind} is no teardown target: {preview:?}"
@@ -288,7 +288,7 @@ async fn adopted_on_purpose(tag: &str, name: &str, body: impl Fn(&str) -> Value)
         "the marker was written on it: {now}"
     );
 
-    let preview = w.engine.teardown_preview(&w.slug).await.unwrap();
+    let preview = w.engine.reader().teardown_preview(&w.slug).await.unwrap();
     let target = preview.iter().find(|t| t.id == id).expect("a target");
     assert_eq!(target.verdict, TargetVerdict::Delete, "{preview:?}");
     let state = w
@@ -370,7 +370,7 @@ async fn a_teardown_of_hand_typed_foreign_ids_deletes_nothing() {
             &manifest,
         )
         .unwrap();
-    let preview = w.engine.teardown_preview(&slug).await.unwrap();
+    let preview = w.engine.reader().teardown_preview(&slug).await.unwrap();
     assert_eq!(preview.len(), 4, "{preview:?}");
     assert!(
         preview.iter().all(|t| t.verdict == TargetVerdict::Keep),
@@ -543,7 +543,7 @@ async fn a_copied_marker_on_an_id_only_the_card_names_proves_nothing() {
         )
         .unwrap();
 
-    let preview = w.engine.teardown_preview(&w.slug).await.unwrap();
+    let preview = w.engine.reader().teardown_preview(&w.slug).await.unwrap();
     let target = preview.iter().find(|t| t.id == id).expect("the card's id");
     assert_eq!(target.verdict, TargetVerdict::Keep, "{preview:?}");
     let events = Events::default();

@@ -205,7 +205,8 @@ started_by: string | null, seat: string | null,
  */
 person: string | null, 
 /**
- * What the run was asked to do beyond its kind (the steps to repair, the domain).
+ * What the run was asked: its `RunRequest` (`RunRequest::from_stored` reads it back, and
+ * the input of rows written before it was the request).
  */
 input: unknown, };
 
@@ -261,13 +262,13 @@ already_running: boolean,
  */
 driven_by: string | null, };
 
-export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup", scheduled?: boolean, } | { "kind": "restore", backup: number, confirmation: string, } | { "kind": "template_sync", rollout: number, } | { "kind": "workflow_backup", scheduled?: boolean, provisioned?: boolean, } | { "kind": "workflow_restore", version: number, } | { "kind": "promote", deployment: string, } | { "kind": "recover", target: number, confirmation: string, };
+export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup", scheduled?: boolean, } | { "kind": "restore", backup: number, confirmation: string, } | { "kind": "template_sync", rollout: number, } | { "kind": "workflow_backup", scheduled?: boolean, provisioned?: boolean, } | { "kind": "workflow_restore", version: number, } | { "kind": "promote", deployment: string, } | { "kind": "recover", target: number, confirmation: string, } | { "kind": "resend_welcome" };
 
-export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup" | "github.template_pr" | "n8n.backup" | "n8n.restore" | "vercel.promote" | "supabase.recover";
+export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup" | "github.template_pr" | "n8n.backup" | "n8n.restore" | "vercel.promote" | "supabase.recover" | "email.welcome_again";
 
 export type StepOutcome = "created" | "adopted" | "done" | "skipped";
 
-export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove" | "migrate" | "backup" | "restore" | "template_sync" | "workflow_backup" | "workflow_restore" | "promote" | "recover";
+export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove" | "migrate" | "backup" | "restore" | "template_sync" | "workflow_backup" | "workflow_restore" | "promote" | "recover" | "resend_welcome";
 
 export type RunState = "running" | "cancelling" | "rolling_back" | "succeeded" | "failed" | "cancelled" | "rolled_back" | "rollback_failed";
 
@@ -892,10 +893,10 @@ export type Events = {
   'live-updates': LiveStatus;
 };
 
-export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore', 'template_sync', 'workflow_backup', 'workflow_restore', 'promote', 'recover'];
+export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore', 'template_sync', 'workflow_backup', 'workflow_restore', 'promote', 'recover', 'resend_welcome'];
 export const RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back', 'succeeded', 'failed', 'cancelled', 'rolled_back', 'rollback_failed'];
 export const ACTIVE_RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back'];
-export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove', 'supabase.backup', 'supabase.migrate', 'supabase.verify', 'supabase.restore_backup', 'github.template_pr', 'n8n.backup', 'n8n.restore', 'vercel.promote', 'supabase.recover'];
+export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove', 'supabase.backup', 'supabase.migrate', 'supabase.verify', 'supabase.restore_backup', 'github.template_pr', 'n8n.backup', 'n8n.restore', 'vercel.promote', 'supabase.recover', 'email.welcome_again'];
 export const STEP_STATES: readonly StepState[] = ['pending', 'running', 'waiting', 'retrying', 'succeeded', 'failed', 'skipped', 'compensating', 'compensated', 'compensation_failed'];
 export const UNFINISHED_STEP_STATES: readonly StepState[] = ['running', 'waiting', 'retrying'];
 export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
@@ -949,6 +950,7 @@ export const STEP_LABEL: Record<StepKey, Text> = {
   'n8n.restore': { sv: "Skriv tillbaka flödets version", en: "Write the workflow's version back" },
   'vercel.promote': { sv: "Gör en tidigare driftsättning till produktion", en: "Make an earlier deployment production" },
   'supabase.recover': { sv: "Återställ databasen med Supabases säkerhetskopior", en: "Restore the database with Supabase's backups" },
+  'email.welcome_again': { sv: "Skicka välkomstmejlet igen", en: "Send the welcome email again" },
 };
 
 export const RUN_KIND_LABEL: Record<RunKind, Text> = {
@@ -970,6 +972,7 @@ export const RUN_KIND_LABEL: Record<RunKind, Text> = {
   workflow_restore: { sv: "Återställning av flöde", en: "Workflow restore" },
   promote: { sv: "Återgång till tidigare driftsättning", en: "Rollback to an earlier deployment" },
   recover: { sv: "Återställning med Supabases säkerhetskopior", en: "Recovery from Supabase's backups" },
+  resend_welcome: { sv: "Välkomstmejl igen", en: "Welcome email again" },
 };
 
 export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {

@@ -639,6 +639,16 @@ describe('day two', () => {
     assertClean();
   });
 
+  test('the welcome email again is one click: a run of its own step, named as the core declares it', async (t) => {
+    const { page, assertClean } = await open(t, { examples: true });
+    await page.locator('[data-slug="cafe-oresund"] .row-name').click();
+    await tid(page, 'resend-welcome-button').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="run-state"]')?.dataset.state === 'succeeded');
+    assert.match(await page.locator('.run-card').innerText(), /Skicka välkomstmejlet igen/);
+    assert.deepEqual((await runStarts(page, 'resend_welcome')).map((c) => c.args), [{ slug: 'cafe-oresund', kind: 'resend_welcome' }]);
+    assertClean();
+  });
+
   test("a custom domain: one click for the agency's subdomain, then listed as production; a bad name is refused", async (t) => {
     const { page, assertClean } = await open(t, { examples: true, settings: { 'domains.agency': 'byran.se' } });
     await page.locator('[data-slug="cafe-oresund"] .row-name').click();

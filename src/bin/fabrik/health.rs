@@ -30,14 +30,14 @@ pub struct StatusArgs {
 /// keeps them within the providers' limits), and prints what differs.
 pub async fn status(cloud: &Arc<CloudApi>, args: StatusArgs) -> Result<(), ApiError> {
     use futures_util::StreamExt;
-    let engine = &crate::runtime::supervisor(cloud, false).engine()?;
+    let reader = &crate::runtime::supervisor(cloud, false).reader()?;
     let store = cloud.store();
     let slugs = match args.slug {
         Some(s) => vec![s],
         None => store.delivered_slugs(store.environment())?,
     };
     let checks: Vec<_> = futures_util::stream::iter(slugs)
-        .map(|s| async move { engine.check_health(&s).await })
+        .map(|s| async move { reader.check_health(&s).await })
         .buffered(fabrik::health::AT_ONCE)
         .collect()
         .await;

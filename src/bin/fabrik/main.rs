@@ -190,6 +190,9 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Admin(runs::AdminCmd::ResetPassword(a)) => {
             runs::day_two(&cloud, a, RunRequest::ResetPassword).await
         }
+        Command::Admin(runs::AdminCmd::ResendWelcome(a)) => {
+            runs::day_two(&cloud, a, RunRequest::ResendWelcome).await
+        }
         Command::Domain(cmd) => runs::domain(&cloud, cmd).await,
         Command::Deployments(cmd) => deployments::run(&cloud, cmd).await,
         Command::Teardown(args) => runs::teardown(&cloud, args).await,

@@ -101,6 +101,9 @@ pub enum AdminCmd {
     /// A new one-time password for the first administrator, sent in a new welcome email (it
     /// is never printed).
     ResetPassword(DayTwo),
+    /// The welcome email again, to the first administrator, without a password (it went once;
+    /// the email points to the password reset).
+    ResendWelcome(DayTwo),
 }
 
 #[derive(Subcommand)]
@@ -280,7 +283,7 @@ pub async fn day_two(
 /// "Reparera": repairs what is wrong now, not what an older check saw.
 pub async fn repair(cloud: &Arc<CloudApi>, a: DayTwo) -> Result<(), ApiError> {
     let supervisor = runtime::supervisor(cloud, a.keep_on_failure);
-    let health = supervisor.engine()?.check_health(&a.slug).await?;
+    let health = supervisor.reader()?.check_health(&a.slug).await?;
     if health.healthy {
         println!("{} är frisk; inget att reparera", a.slug);
         return Ok(());

@@ -12,27 +12,29 @@ use super::{Claimed, Engine, StartOutcome};
 use crate::customer::Customer;
 use crate::environment::Environment;
 use crate::error::{Error, Result};
-use crate::ledger::RunInput;
 use crate::ledger::{Driver, StepUpdate};
 use crate::ledger::{RunKind, RunState, StepKey, StepState};
 use crate::messages::Say;
 use crate::provision::context::StepError;
+use crate::provision::kinds::{Continues, KindDef, RunRequest};
 use crate::provision::steps;
 use crate::store::runs::NewRun;
 use crate::store::Store;
 
 impl Engine {
-    /// The customer's last run of `kind` in this environment, continued when it stopped
-    /// without being rolled back and was asked the same (a domain run for another domain starts
-    /// anew), or when its driver died (its heartbeat lapsed); else a new run.
+    /// The customer's last run of the request's kind in this environment, continued when its
+    /// driver died (its heartbeat lapsed), or when it stopped without being rolled back, was
+    /// asked the same (a domain run for another domain starts anew) and its kind `continues`;
+    /// else a new run. `request` is checked (`RunRequest::checked`).
     pub(super) fn continue_or_create_with(
         &self,
         customer: &Customer,
-        kind: RunKind,
+        def: &KindDef,
         keys: &[StepKey],
-        input: Option<RunInput>,
+        request: &RunRequest,
     ) -> Result<StartOutcome> {
-        let stored = input.as_ref().map(RunInput::to_stored);
+        let kind = def.kind;
+        let continues = def.continues == Continues::WhenAskedTheSame;
         if let Some(r) = self.store.latest_run(customer.id, self.environment)? {
             // A run whose driver died (kill -9, power loss) is continued once its heartbeat
             // has lapsed, instead of being refused as "already active" for ever.
@@ -42,7 +44,11 @@ impl Engine {
                     return Ok(StartOutcome::driven(driver));
                 }
             }
-            if r.kind == kind && r.state.is_resumable() && r.input == stored {
+            if continues
+                && r.kind == kind
+                && r.state.is_resumable()
+                && request.asks_as(kind, r.input.as_ref())
+            {
                 return Ok(
                     match self
                         .store
@@ -57,7 +63,7 @@ impl Engine {
                 );
             }
         }
-        self.create(customer, kind, keys, stored.as_ref())
+        self.create(customer, kind, keys, &request.to_stored())
     }
 
     /// A new run, or the customer's active one.
@@ -66,11 +72,11 @@ impl Engine {
         customer: &Customer,
         kind: RunKind,
         keys: &[StepKey],
-        input: Option<&Value>,
+        input: &Value,
     ) -> Result<StartOutcome> {
         match self
             .store
-            .create_run_with(customer.id, kind, self.environment, keys, input)?
+            .create_run_with(customer.id, kind, self.environment, keys, Some(input))?
         {
             NewRun::Created(driver) => Ok(StartOutcome::driven(driver)),
             NewRun::AlreadyActive(id) => StartOutcome::busy(&self.store, id),
@@ -80,7 +86,12 @@ impl Engine {
     /// "Reparera": a run of the steps the last health check said can mend what it found (a
     /// new deployment follows mended variables, which only a new deployment reads). Always a
     /// new run: a repair is for the findings of now, never an older repair's.
-    pub(super) fn start_repair(&self, customer: &Customer) -> Result<StartOutcome> {
+    pub(super) fn start_repair(
+        &self,
+        customer: &Customer,
+        def: &KindDef,
+        request: &RunRequest,
+    ) -> Result<StartOutcome> {
         let health = self.store.health(customer.id, self.environment)?;
         let mut wanted: Vec<StepKey> = health
             .iter()
@@ -89,9 +100,10 @@ impl Engine {
         if wanted.contains(&StepKey::VercelEnv) {
             wanted.push(StepKey::VercelRedeploy);
         }
-        let keys: Vec<StepKey> = steps::REPAIR
+        let keys: Vec<StepKey> = def
+            .steps
             .iter()
-            .map(|d| d.key)
+            .copied()
             .filter(|k| wanted.contains(k))
             .collect();
         if keys.is_empty() {
@@ -100,11 +112,7 @@ impl Engine {
                 reason: Say::NothingToRepair.text(),
             });
         }
-        let input = RunInput::Steps {
-            steps: keys.clone(),
-        }
-        .to_stored();
-        self.create(customer, RunKind::Repair, &keys, Some(&input))
+        self.create(customer, def.kind, &keys, &request.to_stored())
     }
 
     /// Claims a stopped or interrupted run for one driver: a compare-and-set in the register,
@@ -285,10 +293,19 @@ pub(super) fn record_teardown(
     store: &Store,
     environment: Environment,
     customer: &Customer,
+    request: &RunRequest,
 ) -> Result<StartOutcome> {
     let targets = teardown_targets(store, environment, customer)?;
     let keys: Vec<StepKey> = targets.iter().map(|t| t.0).collect();
-    let driver = match store.create_run(customer.id, RunKind::Teardown, environment, &keys)? {
+    let stored = request.to_stored();
+    let created = store.create_run_with(
+        customer.id,
+        request.kind(),
+        environment,
+        &keys,
+        Some(&stored),
+    )?;
+    let driver = match created {
         NewRun::Created(driver) => driver,
         NewRun::AlreadyActive(id) => return StartOutcome::busy(store, id),
     };

@@ -71,7 +71,7 @@ impl Engine {
         let run_id = driver.run_id;
         let kind = self.db(move |s| Ok(s.get_run(run_id)?.kind)).await?;
         match kinds::def(kind).drive {
-            Drive::Forward => {
+            Drive::Forward | Drive::Mend => {
                 let work = self.drive_claimed((driver.clone(), resumed), sink, cancel);
                 self.finishing(&driver, RunState::Failed, work).await
             }
@@ -170,7 +170,7 @@ impl Engine {
             if failure.is_none() && !stop.is_cancelled() {
                 // The steps a run of this kind may record (a teardown records the undoable
                 // provisioning steps it finds; a repair the ones its findings named).
-                for &def in kinds::def(ctx.kind).steps {
+                for def in kinds::def(ctx.kind).steps.iter().map(|k| k.def()) {
                     if self.timing.sequential && !spawned.is_empty() {
                         break;
                     }

@@ -3,12 +3,16 @@
 //! - `drive`: the steps forward, side by side, under the retry policy;
 //! - `compensate`: rollback and teardown, newest first, each resource proven ours first;
 //! - `retry`: the one retry loop both use;
-//! - `queries`: the plan, a health check, domains, what a teardown would do, adoptions.
+//! - `reader`: what reads an instance apart from driving runs (`Reader`: the plan, a health
+//!   check, domains, deployments, what a teardown would do, adoptions; `recovery`: what
+//!   Supabase's own backups can bring back, and a recovery refused before it is recorded);
+//! - `owner`: an adoption allowed, the alert email.
 
 mod claims;
 mod compensate;
 mod drive;
-mod queries;
+mod owner;
+mod reader;
 mod recovery;
 mod retry;
 
@@ -22,7 +26,7 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 use super::context::RunCtx;
-use super::kinds::{self, RunInput, RunRequest};
+use super::kinds::{self, Drive, RunRequest};
 use super::policy::Timing;
 use super::settings::ProvisionSettings;
 use super::steps;
@@ -36,8 +40,9 @@ use crate::providers::Clients;
 use crate::secrets::SecretStore;
 use crate::store::Store;
 
-pub use queries::{
-    DeploymentView, Deployments, TargetVerdict, TeardownTarget, ALERT_ADDRESS, DEPLOYMENTS_LISTED,
+pub use owner::ALERT_ADDRESS;
+pub use reader::{
+    DeploymentView, Deployments, Reader, TargetVerdict, TeardownTarget, DEPLOYMENTS_LISTED,
 };
 
 /// How often a driving process says it is alive, and when silence means it is gone
@@ -174,17 +179,17 @@ impl Engine {
     /// Blocking (SQLite): call it from the blocking pool or a plain thread.
     pub fn record(&self, slug: &str, request: &RunRequest) -> Result<StartOutcome> {
         let def = kinds::def(request.kind());
-        let input = request.checked_input(slug)?;
+        let request = request.checked(slug)?;
         let customer = self.store.get_customer_in(slug, self.environment)?;
         self.requires(def, &customer)?;
-        match def.kind {
-            crate::ledger::RunKind::Teardown => {
-                claims::record_teardown(&self.store, self.environment, &customer)
+        match def.drive {
+            Drive::Compensate => {
+                claims::record_teardown(&self.store, self.environment, &customer, &request)
             }
-            crate::ledger::RunKind::Repair => self.start_repair(&customer),
-            kind => {
-                let keys: Vec<StepKey> = def.steps.iter().map(|d| d.key).collect();
-                self.continue_or_create_with(&customer, kind, &keys, input)
+            Drive::Mend => self.start_repair(&customer, def, &request),
+            Drive::Forward => {
+                let keys: Vec<StepKey> = def.steps.to_vec();
+                self.continue_or_create_with(&customer, def, &keys, &request)
             }
         }
     }
@@ -272,7 +277,7 @@ impl Engine {
                 // A later run works on what provisioning made: the repository, the projects,
                 // the admin (its own steps' outputs come first).
                 if kinds::def(run.kind).reads_delivery {
-                    for def in steps::PROVISION {
+                    for def in steps::delivery() {
                         if outputs.contains_key(&def.key) {
                             continue;
                         }
@@ -288,7 +293,7 @@ impl Engine {
             .await?;
         let mut ctx = self.run_ctx(driver.clone(), customer, sink, cancel, outputs);
         ctx.kind = run.kind;
-        ctx.input = RunInput::from_stored(run.input.as_ref());
+        ctx.request = RunRequest::from_stored(run.kind, run.input.as_ref());
         Ok(Arc::new(ctx))
     }
 
@@ -316,7 +321,7 @@ impl Engine {
             outputs: Mutex::new(outputs),
             environment: self.environment,
             keys: Default::default(),
-            input: None,
+            request: None,
         }
     }
 }

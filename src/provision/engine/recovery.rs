@@ -3,11 +3,10 @@
 //! before it is recorded when Supabase could not do it (the plan, the window, a typo in the
 //! confirmation), so a refusal leaves nothing behind. Only reads from Supabase.
 
-use super::Engine;
+use super::{Engine, Reader};
 use crate::customer::Customer;
 use crate::database::recovery::{self, RecoveryView};
 use crate::error::{Error, Result};
-use crate::ledger::RunKind;
 use crate::provision::kinds::{self, RunRequest};
 use crate::provision::outputs::{StepOutput, SupabaseProject};
 
@@ -22,7 +21,7 @@ fn refused(e: crate::providers::ProviderError) -> Error {
 impl Engine {
     /// The customer and the Supabase project the ledger recorded for their delivered
     /// instance (never the card alone: a typed-in ref is not proof).
-    async fn recovery_project(&self, slug: &str) -> Result<(Customer, String)> {
+    pub(super) async fn recovery_project(&self, slug: &str) -> Result<(Customer, String)> {
         let (slug, environment) = (slug.to_string(), self.environment);
         self.db(move |s| {
             let customer = s.get_customer_in(&slug, environment)?;
@@ -39,13 +38,15 @@ impl Engine {
         })
         .await
     }
+}
 
+impl Reader {
     /// What Supabase's own backups can bring the customer's database back to: PITR on or off
     /// and its window, the physical backups, the schedule; on a plan with none of them, a
     /// note that says so and names Fabrik's own backups.
     pub async fn recovery(&self, slug: &str) -> Result<RecoveryView> {
-        let (customer, project_ref) = self.recovery_project(slug).await?;
-        let sb = &self.clients.supabase;
+        let (customer, project_ref) = self.engine.recovery_project(slug).await?;
+        let sb = &self.engine.clients.supabase;
         let backups = sb.backups(&project_ref).await.map_err(refused)?;
         let schedule = sb.backup_schedule(&project_ref).await.map_err(refused)?;
         Ok(recovery::view(
@@ -55,7 +56,9 @@ impl Engine {
             schedule,
         ))
     }
+}
 
+impl Engine {
     /// A recover run is refused here, before anything is recorded, when the confirmation is
     /// not the slug, the instance cannot take it now, or Supabase could not do it (no PITR and
     /// no physical backups on the plan, a moment outside the window). Other kinds pass. The
@@ -74,7 +77,8 @@ impl Engine {
         let (customer, project_ref) = self.recovery_project(slug).await?;
         let me = self.clone();
         let c = customer.clone();
-        crate::blocking::run(move || me.requires(kinds::def(RunKind::Recover), &c)).await?;
+        let def = kinds::def(request.kind());
+        crate::blocking::run(move || me.requires(def, &c)).await?;
         let backups = self
             .clients
             .supabase

@@ -7,11 +7,12 @@ use serde_json::json;
 use super::{done, StepDef};
 use crate::database::backup::{self, crypt, files, BackupError, TableSum};
 use crate::ledger::events::StepOutcome;
-use crate::ledger::{LogLevel, RunInput, RunKind, StepKey};
+use crate::ledger::{LogLevel, RunKind, StepKey};
 use crate::messages::params;
 use crate::messages::{ErrorCode, Say};
 use crate::providers::ErrorKind;
 use crate::provision::context::{Done, RunCtx, StepError};
+use crate::provision::kinds::RunRequest;
 use crate::provision::outputs;
 use crate::secrets::Provider;
 use crate::store::backups::{Backup, BackupReason, NewBackup};
@@ -69,7 +70,7 @@ async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
     let reason = match ctx.kind {
         RunKind::Migrate => BackupReason::BeforeMigration,
         RunKind::Restore | RunKind::Recover => BackupReason::BeforeRestore,
-        _ if ctx.input == Some(RunInput::Scheduled { scheduled: true }) => BackupReason::Scheduled,
+        _ if ctx.request.as_ref().is_some_and(RunRequest::scheduled) => BackupReason::Scheduled,
         _ => BackupReason::OnDemand,
     };
     let fail = failed(ErrorCode::BackupFailed, None);
@@ -102,8 +103,8 @@ async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
     let b = ctx.db(move |s| s.insert_backup(&new)).await?;
     let (customer, environment) = (ctx.customer.id, ctx.environment);
     // A restore's own backup never removes the backup it is about to put back.
-    let spare = match &ctx.input {
-        Some(RunInput::Restore { backup }) => Some(*backup),
+    let spare = match &ctx.request {
+        Some(RunRequest::Restore { backup, .. }) => Some(*backup),
         _ => None,
     };
     let kept = ctx
@@ -123,7 +124,7 @@ async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
 }
 
 async fn restore(ctx: &RunCtx) -> Result<Done, StepError> {
-    let Some(RunInput::Restore { backup: id }) = ctx.input.clone() else {
+    let Some(RunRequest::Restore { backup: id, .. }) = ctx.request else {
         return Err(StepError::permanent(
             ErrorCode::LedgerIncomplete,
             params! { "step" => StepKey::SupabaseRestoreBackup, "field" => "backup" },

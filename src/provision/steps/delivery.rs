@@ -13,6 +13,8 @@ use crate::secrets::{CustomerSecret, Provider};
 
 step!(WELCOME: EmailWelcome, "Skicka välkomstmejl", "Send welcome email", needs [SupabaseAdminUser, VercelDeploy], Some(Provider::Resend), welcome);
 
+step!(WELCOME_AGAIN: EmailWelcomeAgain, "Skicka välkomstmejlet igen", "Send the welcome email again", needs [], Some(Provider::Resend), welcome_again);
+
 step!(FINALIZE: Finalize, "Spara instansens uppgifter", "Save the instance details", needs [EmailWelcome, N8nWorkflow], None, finalize);
 
 async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
@@ -58,6 +60,24 @@ async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
         StepOutcome::Done,
         Some(id.clone()),
         json!({ "email_id": id, "password": password.is_some(), "mailed_by": ctx.store.seat() }),
+    )
+}
+
+/// The welcome email again (a `resend_welcome` run), to the address on the card and with the
+/// instance's address as it is now (a custom domain made production since), without a
+/// password: the one-time password went once, and whoever lost it resets it. One email per run:
+/// a resumed run's key makes Resend answer with the first send.
+async fn welcome_again(ctx: &RunCtx) -> Result<Done, StepError> {
+    let url = match ctx.customer.instance.production_url.clone() {
+        Some(url) => url,
+        None => ctx.out::<outputs::Deployment>()?.url,
+    };
+    let key = format!("fabrik-welcome-again-{}-{}", ctx.customer.uid, ctx.run_id);
+    let id = send_welcome(ctx, &url, None, &key).await?;
+    done(
+        StepOutcome::Done,
+        Some(id.clone()),
+        json!({ "email_id": id, "password": false }),
     )
 }
 

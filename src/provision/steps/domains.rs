@@ -114,9 +114,9 @@ pub fn records_line(records: &[DnsRecord]) -> String {
 
 /// The run's domain (validated before the run was created).
 fn domain(ctx: &RunCtx) -> Result<String, StepError> {
-    ctx.input
+    ctx.request
         .as_ref()
-        .and_then(|i| i.domain())
+        .and_then(|r| r.domain())
         .map(str::to_string)
         .ok_or_else(|| {
             StepError::permanent(

@@ -11,10 +11,11 @@ use crate::database::history::{self, Verdict};
 use crate::database::instance::{self, Applying};
 use crate::database::migration::Migration;
 use crate::ledger::events::StepOutcome;
-use crate::ledger::{LogLevel, RunInput, RunKind, StepKey};
+use crate::ledger::{LogLevel, RunKind, StepKey};
 use crate::messages::params;
 use crate::messages::{ErrorCode, Say};
 use crate::provision::context::{Done, RunCtx, StepError};
+use crate::provision::kinds::RunRequest;
 use crate::provision::outputs;
 use crate::provision::schema;
 use crate::secrets::Provider;
@@ -47,7 +48,7 @@ async fn planned_files(ctx: &RunCtx) -> Result<Vec<Migration>, StepError> {
             params! { "step" => StepKey::SupabaseMigrate, "field" => "rollout" },
         )
     };
-    let Some(RunInput::Rollout { rollout }) = ctx.input else {
+    let Some(RunRequest::Migrate { rollout }) = ctx.request else {
         return Err(missing());
     };
     let row = ctx

@@ -179,8 +179,9 @@ pub enum Owned {
     NotOurs(StepError),
 }
 
-/// A provisioning run's steps, each listed after the steps it needs (a topological order).
-pub static PROVISION: [&StepDef; 12] = [
+/// Every step once, in `StepKey` order (each kind's declaration in `kinds` names the ones it
+/// runs, by key).
+static STEPS: [&StepDef; 36] = [
     &supabase::PROJECT,
     &supabase::READY,
     &supabase::KEYS,
@@ -193,13 +194,9 @@ pub static PROVISION: [&StepDef; 12] = [
     &n8n::WORKFLOW,
     &delivery::WELCOME,
     &delivery::FINALIZE,
-];
-
-/// "Uppdatera moduler": the file, the variable, a deployment that reads both.
-pub static UPDATE_MODULES: [&StepDef; 3] = [&modules::CONFIG, &modules::ENV, &modules::DEPLOY];
-
-/// Day two's own steps, in `StepKey` order; the runs below take theirs from here.
-static DAY_TWO: [&StepDef; 11] = [
+    &modules::CONFIG,
+    &modules::ENV,
+    &modules::DEPLOY,
     &lifecycle::SUPABASE_PAUSE,
     &lifecycle::SUPABASE_RESTORE,
     &lifecycle::ADMIN_PASSWORD,
@@ -211,61 +208,21 @@ static DAY_TWO: [&StepDef; 11] = [
     &domains::VERIFY,
     &domains::PRODUCTION,
     &domains::REMOVE,
-];
-
-/// "Reparera": the provisioning steps that mend drift, and a new deployment that reads what
-/// they mended. A repair run records only the ones its findings named (`RunRow::input`).
-pub static REPAIR: [&StepDef; 3] = [&vercel::ENV, &n8n::WORKFLOW, &lifecycle::REDEPLOY];
-
-/// The workflow off first, so nothing runs against a database on its way down.
-pub static PAUSE: [&StepDef; 2] = [&lifecycle::N8N_DEACTIVATE, &lifecycle::SUPABASE_PAUSE];
-/// The database up first, then the workflow that uses it.
-pub static RESUME: [&StepDef; 2] = [&lifecycle::SUPABASE_RESTORE, &lifecycle::N8N_ACTIVATE];
-pub static REDEPLOY: [&StepDef; 1] = [&lifecycle::REDEPLOY];
-pub static RESET_PASSWORD: [&StepDef; 2] =
-    [&lifecycle::ADMIN_PASSWORD, &lifecycle::NEW_PASSWORD_EMAIL];
-pub static DOMAIN_ADD: [&StepDef; 3] = [&domains::ADD, &domains::VERIFY, &domains::PRODUCTION];
-pub static DOMAIN_REMOVE: [&StepDef; 1] = [&domains::REMOVE];
-
-/// The database runs' own steps, each once.
-static DATABASE: [&StepDef; 4] = [
     &backup::BACKUP,
     &migrate::MIGRATE,
     &migrate::VERIFY,
     &backup::RESTORE,
+    &template::PR,
+    &workflows::BACKUP,
+    &workflows::RESTORE,
+    &promote::PROMOTE,
+    &recover::RECOVER,
+    &delivery::WELCOME_AGAIN,
 ];
 
-/// A roll-out's part in one instance: nothing is applied before its backup is on disk.
-pub static MIGRATE: [&StepDef; 3] = [&backup::BACKUP, &migrate::MIGRATE, &migrate::VERIFY];
-pub static BACKUP: [&StepDef; 1] = [&backup::BACKUP];
-/// What a restore replaces is backed up first, so a restore can itself be undone.
-pub static RESTORE: [&StepDef; 3] = [&backup::BACKUP, &backup::RESTORE, &migrate::VERIFY];
-/// A template roll-out's part in one repository: one pull request.
-pub static TEMPLATE_SYNC: [&StepDef; 1] = [&template::PR];
-/// Deployment rollback: an earlier READY production deployment made production again.
-pub static PROMOTE: [&StepDef; 1] = [&promote::PROMOTE];
-
-/// The workflow to the backup repository; a restore backs the current one up first.
-pub static WORKFLOW_BACKUP: [&StepDef; 1] = [&workflows::BACKUP];
-pub static WORKFLOW_RESTORE: [&StepDef; 2] = [&workflows::BACKUP, &workflows::RESTORE];
-/// Supabase's own restore: what it replaces backed up by Fabrik first, then the restore
-/// waited for, then the schema checked as after any restore.
-pub static RECOVER: [&StepDef; 3] = [&backup::BACKUP, &recover::RECOVER, &migrate::VERIFY];
-/// The recovery's own step.
-static RECOVERY: [&StepDef; 1] = [&recover::RECOVER];
-
-/// Every step of every kind, each once.
+/// Every step of every kind, each once, in `StepKey` order.
 pub fn all() -> impl Iterator<Item = &'static StepDef> {
-    PROVISION
-        .iter()
-        .chain(UPDATE_MODULES.iter())
-        .chain(DAY_TWO.iter())
-        .chain(DATABASE.iter())
-        .chain(TEMPLATE_SYNC.iter())
-        .chain(WORKFLOW_RESTORE.iter())
-        .chain(PROMOTE.iter())
-        .chain(RECOVERY.iter())
-        .copied()
+    STEPS.iter().copied()
 }
 
 pub fn def(key: StepKey) -> &'static StepDef {
@@ -274,13 +231,19 @@ pub fn def(key: StepKey) -> &'static StepDef {
         .expect("every step key has a row in a step table (checked by a test)")
 }
 
+/// The steps that deliver an instance, in DAG order (provisioning's, as its kind declares
+/// them): later runs read what they recorded.
+pub fn delivery() -> impl Iterator<Item = &'static StepDef> {
+    crate::provision::kinds::def(crate::ledger::RunKind::Provision)
+        .steps
+        .iter()
+        .map(|k| k.def())
+}
+
 /// The provisioning steps whose resources can be deleted, in provisioning order (teardown's
 /// targets).
 pub fn undoable() -> impl Iterator<Item = &'static StepDef> {
-    PROVISION
-        .iter()
-        .copied()
-        .filter(|d| d.undo.as_ref().is_some_and(|u| !u.restores))
+    delivery().filter(|d| d.undo.as_ref().is_some_and(|u| !u.restores))
 }
 
 impl StepKey {
@@ -432,22 +395,29 @@ mod tests {
     use super::*;
     use crate::ledger::RunKind;
 
+    /// The database runs' own steps: verify follows a migrate, a restore or a recovery.
+    const DATABASE: [StepKey; 5] = [
+        StepKey::SupabaseBackup,
+        StepKey::SupabaseMigrate,
+        StepKey::SupabaseVerify,
+        StepKey::SupabaseRestoreBackup,
+        StepKey::SupabaseRecover,
+    ];
+
     #[test]
     fn the_tables_have_every_step_once_in_dag_order() {
         let every: Vec<StepKey> = all().map(|d| d.key).collect();
         assert_eq!(every, StepKey::ALL, "the tables follow StepKey's order");
         for kind in RunKind::ALL {
             let table = crate::provision::kinds::def(*kind).steps;
-            for (i, d) in table.iter().enumerate() {
+            for (i, d) in table.iter().map(|k| k.def()).enumerate() {
                 for dep in d.needs {
                     // A need outside the table is one provisioning met before this run, or the
                     // other database runs' alternative (verify follows migrate, restore or
                     // recover).
-                    let j = table.iter().position(|x| x.key == *dep);
+                    let j = table.iter().position(|x| x == dep);
                     let earlier = *kind != RunKind::Provision
-                        && (PROVISION.iter().any(|p| p.key == *dep)
-                            || DATABASE.iter().any(|p| p.key == *dep)
-                            || RECOVERY.iter().any(|p| p.key == *dep));
+                        && (delivery().any(|p| p.key == *dep) || DATABASE.contains(dep));
                     assert!(
                         j.is_some_and(|j| j < i) || (j.is_none() && earlier),
                         "{} needs {dep}, not listed before it in {kind}",
@@ -461,7 +431,7 @@ mod tests {
 
     #[test]
     fn update_steps_restore_and_say_what_to_do_by_hand() {
-        for d in UPDATE_MODULES {
+        for d in [&modules::CONFIG, &modules::ENV, &modules::DEPLOY] {
             let undo = d.undo.as_ref().expect("every update step can be put back");
             assert!(undo.restores, "{}", d.key);
             let text = (undo.manual)("ID-9");

@@ -12,12 +12,13 @@ use super::modules::{nothing_to_find, owns_deploy};
 use super::vercel::{production_deployment, public_site, ready_deployment};
 use super::{done, Owned, StepDef};
 use crate::ledger::events::StepOutcome;
-use crate::ledger::{LogLevel, RunInput, StepKey};
+use crate::ledger::{LogLevel, StepKey};
 use crate::messages::params;
 use crate::messages::{ErrorCode, Params, Say, Text};
 use crate::providers::vercel::{Deployment, Vercel};
 use crate::providers::{ErrorKind, ProviderError};
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
+use crate::provision::kinds::RunRequest;
 use crate::provision::outputs::{self, NewProduction};
 use crate::provision::proof;
 use crate::secrets::Provider;
@@ -123,8 +124,8 @@ pub async fn judge(
 
 /// The deployment this run makes production (its input), as typed.
 fn chosen(ctx: &RunCtx) -> Result<String, StepError> {
-    match &ctx.input {
-        Some(RunInput::Deployment { deployment }) => Ok(deployment.clone()),
+    match &ctx.request {
+        Some(RunRequest::Promote { deployment }) => Ok(deployment.clone()),
         _ => Err(StepError::permanent(
             ErrorCode::LedgerIncomplete,
             params! { "step" => StepKey::VercelPromote, "field" => "deployment" },

@@ -10,10 +10,11 @@ use serde_json::json;
 use super::{done, StepDef};
 use crate::database::recovery::{self, Way};
 use crate::ledger::events::StepOutcome;
-use crate::ledger::{LogLevel, RunInput, StepKey};
+use crate::ledger::{LogLevel, StepKey};
 use crate::messages::params;
 use crate::messages::{ErrorCode, Say};
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
+use crate::provision::kinds::RunRequest;
 use crate::provision::outputs;
 use crate::secrets::Provider;
 
@@ -31,10 +32,10 @@ const WAIT_RECOVERED: (&str, &str) = (
 /// `RESTORING` is not confirmed; the simulator switches at once).
 const GRACE_POLLS: u32 = 5;
 
-/// The moment the run was asked for (`RunInput::Recover`).
+/// The moment the run was asked for (`RunRequest::Recover`).
 fn target(ctx: &RunCtx) -> Result<i64, StepError> {
-    match ctx.input {
-        Some(RunInput::Recover { recover_to }) => Ok(recover_to),
+    match ctx.request {
+        Some(RunRequest::Recover { target, .. }) => Ok(target),
         _ => Err(StepError::permanent(
             ErrorCode::LedgerIncomplete,
             params! { "step" => StepKey::SupabaseRecover, "field" => "recover_to" },

@@ -10,11 +10,12 @@ use serde_json::json;
 
 use super::{done, StepDef};
 use crate::ledger::events::StepOutcome;
-use crate::ledger::{BaseHow, LogLevel, RunInput, StepKey};
+use crate::ledger::{BaseHow, LogLevel, StepKey};
 use crate::messages::params;
 use crate::messages::{ErrorCode, Say};
 use crate::providers::error::ErrorKind;
 use crate::provision::context::{Done, RunCtx, StepError};
+use crate::provision::kinds::RunRequest;
 use crate::provision::{outputs, proof};
 use crate::secrets::Provider;
 use crate::store::templates::NewPr;
@@ -33,7 +34,7 @@ async fn planned_target(ctx: &RunCtx) -> Result<(i64, Target), StepError> {
             params! { "step" => StepKey::GithubTemplatePr, "field" => "rollout" },
         )
     };
-    let Some(RunInput::Rollout { rollout }) = ctx.input else {
+    let Some(RunRequest::TemplateSync { rollout }) = ctx.request else {
         return Err(missing());
     };
     let row = ctx

@@ -19,12 +19,13 @@ use serde_json::{json, Value};
 use super::lifecycle::{owns_workflow, workflow_id};
 use super::{done, StepDef};
 use crate::ledger::events::StepOutcome;
-use crate::ledger::{RunInput, RunKind, StepKey};
+use crate::ledger::{RunKind, StepKey};
 use crate::messages::params;
 use crate::messages::{ErrorCode, Say, Text};
 use crate::providers::error::ErrorKind;
 use crate::providers::gitea::Identity;
 use crate::provision::context::{Done, RunCtx, StepError};
+use crate::provision::kinds::RunRequest;
 use crate::provision::ownership;
 use crate::secrets::Provider;
 use crate::store::workflow_backups::{
@@ -71,10 +72,16 @@ fn output(b: &WorkflowBackup) -> Value {
 }
 
 fn reason(ctx: &RunCtx) -> WorkflowBackupReason {
-    match (&ctx.kind, &ctx.input) {
+    match (&ctx.kind, &ctx.request) {
         (RunKind::WorkflowRestore, _) => WorkflowBackupReason::BeforeRestore,
-        (_, Some(RunInput::Scheduled { scheduled: true })) => WorkflowBackupReason::Scheduled,
-        (_, Some(RunInput::Provisioned { provisioned: true })) => WorkflowBackupReason::Provisioned,
+        (_, Some(r)) if r.scheduled() => WorkflowBackupReason::Scheduled,
+        (
+            _,
+            Some(RunRequest::WorkflowBackup {
+                provisioned: Some(true),
+                ..
+            }),
+        ) => WorkflowBackupReason::Provisioned,
         _ => WorkflowBackupReason::OnDemand,
     }
 }
@@ -235,7 +242,7 @@ async fn version(ctx: &RunCtx, version: i64) -> Result<(WorkflowBackup, String),
 }
 
 async fn restore(ctx: &RunCtx) -> Result<Done, StepError> {
-    let Some(RunInput::WorkflowVersion { version: asked, .. }) = ctx.input.clone() else {
+    let Some(RunRequest::WorkflowRestore { version: asked }) = ctx.request else {
         return Err(StepError::permanent(
             ErrorCode::LedgerIncomplete,
             params! { "step" => StepKey::N8nRestore, "field" => "version" },

@@ -17,7 +17,7 @@ import { afterListPainted } from './startup';
 const startRun = (slug: string, request: RunRequest) => call('start_run', { slug, request });
 
 /** The day-two kinds that need nothing but the customer. */
-export type InputlessDayTwo = Extract<RunRequest, { kind: 'repair' | 'pause' | 'resume' | 'redeploy' | 'reset_password' | 'backup' }>['kind'];
+export type InputlessDayTwo = Extract<RunRequest, { kind: 'repair' | 'pause' | 'resume' | 'redeploy' | 'reset_password' | 'resend_welcome' | 'backup' }>['kind'];
 
 /** What the stored rows do not carry but the events do (what a step waits for, with detail). */
 export interface StepLive {

@@ -9,7 +9,7 @@ import { useLoad } from '../state/load';
 import { useRuns } from '../state/runs';
 import { Dialog } from './common';
 
-/** Pausa/Återuppta, Driftsätt igen, Nytt adminlösenord. Hidden while a run drives the customer. */
+/** Pausa/Återuppta, Driftsätt igen, Nytt adminlösenord, the welcome email again. Hidden while a run drives the customer. */
 export function OperationsPanel({ customer, busy, onStarted }: { customer: Customer; busy: boolean; onStarted: () => void }) {
   const { t } = useI18n();
   const runs = useRuns();
@@ -17,7 +17,7 @@ export function OperationsPanel({ customer, busy, onStarted }: { customer: Custo
   const paused = customer.status === 'inactive';
   const active = customer.status === 'active';
 
-  async function start(kind: 'pause' | 'resume' | 'redeploy' | 'reset_password') {
+  async function start(kind: 'pause' | 'resume' | 'redeploy' | 'reset_password' | 'resend_welcome') {
     setAsking(null);
     if (await runs.dayTwo(customer.slug, kind)) onStarted();
   }
@@ -39,6 +39,9 @@ export function OperationsPanel({ customer, busy, onStarted }: { customer: Custo
               </button>
               <button type="button" className="btn btn-small" data-testid="reset-password-button" disabled={busy} onClick={() => setAsking('reset_password')}>
                 {t('ops.resetPassword')}
+              </button>
+              <button type="button" className="btn btn-small" data-testid="resend-welcome-button" disabled={busy} onClick={() => void start('resend_welcome')}>
+                {t('ops.resendWelcome')}
               </button>
               <button type="button" className="btn btn-small" data-testid="pause-button" disabled={busy} onClick={() => setAsking('pause')}>
                 {t('ops.pause')}

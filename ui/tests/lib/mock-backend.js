@@ -452,6 +452,7 @@
     'vercel.deploy': 'Driftsätt till produktion',
     'n8n.workflow': 'Skapa n8n-flöde',
     'email.welcome': 'Skicka välkomstmejl',
+    'email.welcome_again': 'Skicka välkomstmejlet igen',
     finalize: 'Spara instansens uppgifter',
     'n8n.backup': 'Säkerhetskopiera n8n-flödet',
     'n8n.restore': 'Skriv tillbaka flödets version',
@@ -723,6 +724,7 @@
         resume: ['supabase.restore', 'n8n.activate'],
         redeploy: ['vercel.redeploy'],
         reset_password: ['supabase.admin_password', 'email.new_password'],
+        resend_welcome: ['email.welcome_again'],
       }[kind];
       if (!keys) throw apiError('internal', `${kind} is not started this way`);
       if (keys.length === 0) throw apiError('not_now', `${slug}: den senaste hälsokontrollen fann inget som en reparation kan laga`);
@@ -1082,6 +1084,7 @@
         resume: starts.start_day_two,
         redeploy: starts.start_day_two,
         reset_password: starts.start_day_two,
+        resend_welcome: starts.start_day_two,
         domain_add: starts.add_domain,
         domain_remove: starts.remove_domain,
         teardown: starts.teardown_customer,

@@ -1,6 +1,6 @@
-//! What the engine answers without starting a run: the plan (what a run would create, adopt or
-//! refuse), a health check, the custom domains, what a teardown would delete, the adoptions,
-//! and the alert email. Only reads from the providers (the check keeps its result).
+//! What reads an instance without starting a run (`Reader`): the plan (what a run would create,
+//! adopt or refuse), a health check, the custom domains, the deployments, what a teardown would
+//! delete, the adoptions. Only reads from the providers (the check keeps its result).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use super::Engine;
 use crate::customer::Status;
 use crate::error::{Error, Result};
 use crate::ledger::events::{EventSink, RunEvent};
-use crate::ledger::{AllowedBy, StepKey};
+use crate::ledger::StepKey;
 use crate::messages::Text;
 use crate::provision::context::RunCtx;
 use crate::provision::plan::{PlanLedger, ProvisionPlan};
@@ -22,9 +22,6 @@ use crate::provision::steps::{self, Owned};
 use crate::store::adoptions::Adoption;
 use crate::store::runs::Driver;
 use crate::vocabulary::vocabulary;
-
-/// The setting that holds the agency's address for alerts (empty: OS notifications only).
-pub const ALERT_ADDRESS: &str = "alerts.email";
 
 vocabulary!(
     /// What "Avveckla" does with one target: deletes it (it carries the customer's marker),
@@ -89,7 +86,26 @@ pub struct Deployments {
 /// How many production deployments the list shows.
 pub const DEPLOYMENTS_LISTED: u32 = 20;
 
+/// Reads a customer's instance and what the ledger recorded of it, apart from what drives runs:
+/// the plan, a health check, the custom domains, the deployments, what a teardown would delete,
+/// the adoptions, what Supabase's own backups can bring back. It starts no run and holds no
+/// run's lease; what it keeps is a read's result (the check, the refusals a plan met). Made by
+/// `Engine::reader` (the same register, clients and environment); cloning is cheap.
+#[derive(Clone)]
+pub struct Reader {
+    pub(super) engine: Engine,
+}
+
 impl Engine {
+    /// What reads this engine's instances without driving a run.
+    pub fn reader(&self) -> Reader {
+        Reader {
+            engine: self.clone(),
+        }
+    }
+}
+
+impl Reader {
     /// The customer's delivered instance and the Vercel project the ledger recorded for it,
     /// read now by that id and proven the customer's (its marker); only reads. `to_promote`:
     /// the instance must also be as a `promote` run needs it (active); a list needs only a
@@ -99,15 +115,16 @@ impl Engine {
         slug: &str,
         to_promote: bool,
     ) -> Result<(crate::customer::Customer, crate::providers::vercel::Project)> {
-        let (slug, env) = (slug.to_string(), self.environment);
+        let (slug, env) = (slug.to_string(), self.engine.environment);
         let (customer, recorded) = self
+            .engine
             .db(move |s| {
                 let c = s.get_customer_in(&slug, env)?;
                 let p = s.last_step_output(c.id, StepKey::VercelProject, env)?;
                 Ok((c, p))
             })
             .await?;
-        let (checked, engine) = (customer.clone(), self.clone());
+        let (checked, engine) = (customer.clone(), self.engine.clone());
         crate::blocking::run(move || match to_promote {
             true => engine.requires(
                 crate::provision::kinds::def(crate::ledger::RunKind::Promote),
@@ -127,6 +144,7 @@ impl Engine {
         };
         let provider = |e: crate::providers::ProviderError| Error::Provider(e.to_string());
         let found = self
+            .engine
             .clients
             .vercel
             .project(&recorded.id)
@@ -157,6 +175,7 @@ impl Engine {
         let (customer, project) = self.delivered_project(slug, false).await?;
         let provider = |e: crate::providers::ProviderError| Error::Provider(e.to_string());
         let listed = self
+            .engine
             .clients
             .vercel
             .deployments(&project.id, "production", DEPLOYMENTS_LISTED)
@@ -209,7 +228,7 @@ impl Engine {
     pub async fn check_promotion(&self, slug: &str, deployment: &str) -> Result<String> {
         let (customer, project) = self.delivered_project(slug, true).await?;
         let judged = crate::provision::steps::judge_deployment(
-            &self.clients.vercel,
+            &self.engine.clients.vercel,
             &customer.slug,
             &project.id,
             deployment,
@@ -225,16 +244,20 @@ impl Engine {
     /// What "Ångra" makes production again: the deployment the customer's last successful
     /// `promote` run replaced.
     pub async fn undo_target(&self, slug: &str) -> Result<String> {
-        let (slug, env) = (slug.to_string(), self.environment);
-        let customer = self.db(move |s| s.get_customer_in(&slug, env)).await?;
+        let (slug, env) = (slug.to_string(), self.engine.environment);
+        let customer = self
+            .engine
+            .db(move |s| s.get_customer_in(&slug, env))
+            .await?;
         self.undo_target_of(&customer)
             .await?
             .ok_or(Error::NothingToUndo(customer.slug))
     }
 
     async fn undo_target_of(&self, customer: &crate::customer::Customer) -> Result<Option<String>> {
-        let (id, env) = (customer.id, self.environment);
+        let (id, env) = (customer.id, self.engine.environment);
         let last = self
+            .engine
             .db(move |s| s.last_change_output(id, StepKey::VercelPromote, env))
             .await?;
         let last: Option<crate::provision::outputs::NewProduction> =
@@ -244,26 +267,33 @@ impl Engine {
 
     /// The dry run for a customer: what a run would create, adopt or refuse (read-only calls).
     pub async fn plan(&self, slug: &str) -> Result<ProvisionPlan> {
-        let (slug, environment) = (slug.to_string(), self.environment);
+        let (slug, environment) = (slug.to_string(), self.engine.environment);
         let (customer, ledger) = self
+            .engine
             .db(move |s| {
                 let customer = s.get_customer_in(&slug, environment)?;
                 let ledger = PlanLedger::read(s, &customer, environment)?;
                 Ok((customer, ledger))
             })
             .await?;
-        let plan = crate::provision::plan::plan(&customer, &self.settings, &self.clients, &ledger)
-            .await
-            .map_err(|e| Error::Provider(e.to_string()))?;
+        let plan = crate::provision::plan::plan(
+            &customer,
+            &self.engine.settings,
+            &self.engine.clients,
+            &ledger,
+        )
+        .await
+        .map_err(|e| Error::Provider(e.to_string()))?;
         // Every refusal is recorded, so the owner can adopt it from the window.
         let (customer_id, refused) = (customer.id, crate::provision::plan::refusals(&plan));
-        self.db(move |s| {
-            for (step, name, id) in &refused {
-                s.record_refusal(customer_id, environment, *step, name, id, None)?;
-            }
-            Ok(())
-        })
-        .await?;
+        self.engine
+            .db(move |s| {
+                for (step, name, id) in &refused {
+                    s.record_refusal(customer_id, environment, *step, name, id, None)?;
+                }
+                Ok(())
+            })
+            .await?;
         Ok(plan)
     }
 
@@ -271,13 +301,20 @@ impl Engine {
     /// with what was delivered, and keeps the result as the instance's last check. Only reads.
     pub async fn check_health(&self, slug: &str) -> Result<crate::health::Health> {
         let slug = slug.to_string();
-        let env = self.environment;
-        let customer = self.db(move |s| s.get_customer_in(&slug, env)).await?;
+        let env = self.engine.environment;
+        let customer = self
+            .engine
+            .db(move |s| s.get_customer_in(&slug, env))
+            .await?;
         if customer.instance.is_empty() {
             return Err(Error::NotProvisioned(customer.slug));
         }
-        let (site, mut findings) =
-            crate::health::check(&self.clients, &self.settings.env, &customer.instance).await;
+        let (site, mut findings) = crate::health::check(
+            &self.engine.clients,
+            &self.engine.settings.env,
+            &customer.instance,
+        )
+        .await;
         // A paused instance's workflow is off on purpose (the pause turned it off).
         if customer.status == Status::Inactive {
             findings.retain(|f| {
@@ -287,15 +324,18 @@ impl Engine {
         }
         let health = crate::health::Health::new(&customer.slug, env, site, findings);
         let saved = health.clone();
-        self.db(move |s| s.save_health(customer.id, &saved)).await?;
+        self.engine
+            .db(move |s| s.save_health(customer.id, &saved))
+            .await?;
         Ok(health)
     }
 
     /// The custom domains on the customer's Vercel project (not its own `*.vercel.app`), each
     /// with what the customer still has to set in DNS. Only reads.
     pub async fn domains(&self, slug: &str) -> Result<Vec<steps::DomainStatus>> {
-        let (slug, env) = (slug.to_string(), self.environment);
+        let (slug, env) = (slug.to_string(), self.engine.environment);
         let (customer, project) = self
+            .engine
             .db(move |s| {
                 let c = s.get_customer_in(&slug, env)?;
                 let p = s.last_step_output(c.id, StepKey::VercelProject, env)?;
@@ -307,6 +347,7 @@ impl Engine {
         };
         let provider = |e: crate::providers::ProviderError| Error::Provider(e.to_string());
         let listed = self
+            .engine
             .clients
             .vercel
             .project_domains(&project)
@@ -318,13 +359,17 @@ impl Engine {
             .filter(|d| !d.name.ends_with(".vercel.app"))
         {
             let config = self
+                .engine
                 .clients
                 .vercel
                 .domain_config(&d.name)
                 .await
                 .map_err(provider)?;
             let (id, name) = (customer.id, d.name.clone());
-            let added = self.db(move |s| s.domain_added(id, env, &name)).await?;
+            let added = self
+                .engine
+                .db(move |s| s.domain_added(id, env, &name))
+                .await?;
             out.push(steps::DomainStatus {
                 records: steps::domain_records(&d, &config),
                 production: customer.instance.production_url.as_deref()
@@ -342,8 +387,9 @@ impl Engine {
     /// bort" only for what carries the customer's marker. Read-only; the window and the CLI
     /// show it before asking for the typed confirmation.
     pub async fn teardown_preview(&self, slug: &str) -> Result<Vec<TeardownTarget>> {
-        let (slug, environment) = (slug.to_string(), self.environment);
+        let (slug, environment) = (slug.to_string(), self.engine.environment);
         let (customer, targets) = self
+            .engine
             .db(move |s| {
                 let customer = s.get_customer_in(&slug, environment)?;
                 let targets = teardown_targets(s, environment, &customer)?;
@@ -381,69 +427,22 @@ impl Engine {
         Ok(out)
     }
 
-    /// The owner adopts on purpose a resource a run refused (or, from the CLI, one it will
-    /// meet): `typed` must be its name exactly. The next run writes the marker on it and
-    /// records the adoption. Blocking (SQLite).
-    pub fn allow_adoption(
-        &self,
-        slug: &str,
-        name: &str,
-        typed: &str,
-        by: AllowedBy,
-    ) -> Result<Adoption> {
-        let name = name.trim();
-        if name.is_empty() || typed.trim() != name {
-            return Err(Error::AdoptionMismatch {
-                name: name.to_string(),
-            });
-        }
-        let customer = self.store.get_customer(slug)?;
-        self.store
-            .allow_adoption(customer.id, slug, self.environment, name, by)
-    }
-
     /// The customer's refused and adopted resources in this environment.
     pub fn adoptions(&self, slug: &str) -> Result<Vec<Adoption>> {
-        let customer = self.store.get_customer(slug)?;
+        let customer = self.engine.store.get_customer(slug)?;
         Ok(self
+            .engine
             .store
             .adoptions(customer.id)?
             .into_iter()
-            .filter(|a| a.environment == self.environment)
+            .filter(|a| a.environment == self.engine.environment)
             .collect())
-    }
-
-    /// Emails the agency's alert address (setting `alerts.email`) through Resend, from the
-    /// welcome email's sender. Nothing is sent when the address is not set.
-    pub async fn send_alert(&self, subject: &str, text: &str) -> Result<bool> {
-        let to = self
-            .db(|s| s.get_setting(ALERT_ADDRESS))
-            .await?
-            .filter(|a| !a.trim().is_empty());
-        let Some(to) = to else {
-            return Ok(false);
-        };
-        let html = crate::provision::email::alert_html(text);
-        let email = crate::providers::resend::Email {
-            from: &self.settings.sender,
-            to: to.trim(),
-            subject,
-            html: &html,
-            text,
-        };
-        let key = format!("fabrik-alert-{}", uuid::Uuid::new_v4());
-        self.clients
-            .resend
-            .send(&email, &key)
-            .await
-            .map_err(|e| Error::Provider(e.to_string()))?;
-        Ok(true)
     }
 
     /// A context for reading only (the teardown's list): no run, no events, never written.
     fn read_only_context(&self, customer: crate::customer::Customer) -> RunCtx {
         let events: Arc<dyn EventSink> = Arc::new(|_: &RunEvent| {});
-        self.run_ctx(
+        self.engine.run_ctx(
             Driver::none(),
             customer,
             events,
