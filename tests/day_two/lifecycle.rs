@@ -338,3 +338,48 @@ async fn the_welcome_email_goes_again_without_the_password() {
     );
     done(w).await;
 }
+
+/// #39: a kind declared never to continue (`Continues::Never`: a backup is of the database as
+/// it is now) starts a new run when asked again after one stopped, instead of taking the
+/// stopped one up. The declaration was there before; nothing read it.
+#[tokio::test]
+async fn a_stopped_backup_asked_again_is_a_new_run() {
+    let Some(w) = delivered("d2-continues", "Ny Kopia AB").await else {
+        return;
+    };
+    // Paused on failure, so the stopped run stays there to be continued (or not).
+    let paused = common::engine(
+        &w.sim,
+        w.store.clone(),
+        w.secrets.clone(),
+        fabrik::provision::FailurePolicy::Pause,
+    );
+    fault(
+        &w.sim,
+        json!({"method": "POST", "path": "/supabase/v1/projects/*/database/query", "status": 400}),
+    )
+    .await;
+    let request = RunRequest::Backup { scheduled: None };
+    let first = paused.record(&w.slug, &request).unwrap();
+    let events = Events::default();
+    let state = paused
+        .drive(
+            first.driver.unwrap(),
+            events.sink(),
+            CancellationToken::new(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Failed, "{}", events.json());
+    clear_faults(&w.sim).await;
+
+    let again = paused.record(&w.slug, &request).unwrap();
+    assert_ne!(again.run_id, first.run_id, "a backup is taken anew");
+    assert_eq!(
+        w.store.get_run(first.run_id).unwrap().state,
+        RunState::Failed,
+        "the stopped one is left as it was"
+    );
+    done(w).await;
+}
