@@ -12,9 +12,7 @@ use ts_rs::TS;
 
 use crate::customer::Status;
 use crate::error::{Error, Result};
-use crate::ledger::RunKind;
-use crate::ledger::StepKey;
-use crate::ledger::StepKey as S;
+use crate::ledger::{RunKind, StepKey, StepKey as S};
 use crate::messages::{Say, Text};
 
 /// The state the customer's instance must be in for a run of this kind to start.
