@@ -25,6 +25,7 @@ pub mod secrets;
 pub mod sql;
 pub mod store;
 pub mod template;
+pub mod update;
 pub mod vocabulary;
 pub mod workflows;
 

@@ -128,6 +128,18 @@ vocabulary!(
         /// The backup repository refused or kept changing under the backup.
         WorkflowBackupFailed => "workflow_backup_failed",
         WorkflowVersionNotFound => "workflow_version_not_found",
+        // Fabrik's own updates (src/update): each leaves the running version in place.
+        UpdateNoFeed => "update_no_feed",
+        UpdateNoKey => "update_no_key",
+        UpdateInsecureFeed => "update_insecure_feed",
+        UpdateUnreachable => "update_unreachable",
+        UpdateFeedInvalid => "update_feed_invalid",
+        UpdateNothingNewer => "update_nothing_newer",
+        UpdateDownload => "update_download",
+        UpdateSignature => "update_signature",
+        UpdateInstall => "update_install",
+        UpdateRunsActive => "update_runs_active",
+        UpdateNotInstallable => "update_not_installable",
         /// A backed-up version that is not this customer's workflow (no marker, another id).
         WorkflowVersionNotOurs => "workflow_version_not_ours",
         RestoreMismatch => "restore_mismatch",
@@ -511,6 +523,50 @@ impl ErrorCode {
             WorkflowVersionNotFound => t(
                 "Version {version} av flödet {workflow} finns inte för den här kunden; välj en i listan (fabrik backup list {slug}).",
                 "Version {version} of the workflow {workflow} does not exist for this customer; choose one from the list (fabrik backup list {slug}).",
+            ),
+            UpdateNoFeed => t(
+                "Den här versionen av Fabrik ({current}) är byggd utan uppdateringskälla; en ny version installeras som ett nytt paket (docs/INSTALL.md).",
+                "This build of Fabrik ({current}) names no update feed; a new version is installed as a new package (docs/INSTALL.md).",
+            ),
+            UpdateNoKey => t(
+                "Den här versionen av Fabrik ({current}) är byggd utan nyckel att kontrollera uppdateringar med, så ingen installeras; en ny version installeras som ett nytt paket (docs/INSTALL.md).",
+                "This build of Fabrik ({current}) carries no key to verify updates with, so none is installed; a new version is installed as a new package (docs/INSTALL.md).",
+            ),
+            UpdateInsecureFeed => t(
+                "Uppdateringskällan {feed} är inte https; Fabrik läser bara en källa över https (eller http på den här datorn). Fabrik {current} körs vidare.",
+                "The update feed {feed} is not https; Fabrik reads a feed over https only (or http on this computer). Fabrik {current} keeps running.",
+            ),
+            UpdateUnreachable => t(
+                "Uppdateringskällan {feed} gick inte att nå ({detail}). Fabrik {current} körs vidare; försök igen senare.",
+                "The update feed {feed} could not be reached ({detail}). Fabrik {current} keeps running; try again later.",
+            ),
+            UpdateFeedInvalid => t(
+                "Uppdateringskällan {feed} gav inget giltigt svar ({detail}). Fabrik {current} körs vidare.",
+                "The update feed {feed} gave no valid answer ({detail}). Fabrik {current} keeps running.",
+            ),
+            UpdateNothingNewer => t(
+                "Det finns ingen nyare version än {current} att installera.",
+                "There is no version newer than {current} to install.",
+            ),
+            UpdateDownload => t(
+                "Nedladdningen av Fabrik {version} blev inte hel ({detail}); inget installerades och Fabrik {current} körs vidare.",
+                "The download of Fabrik {version} did not complete ({detail}); nothing was installed and Fabrik {current} keeps running.",
+            ),
+            UpdateSignature => t(
+                "Fabrik {version} är inte signerad med nyckeln som den här versionen litar på ({detail}): filen kan vara ändrad eller signerad av någon annan. Inget installerades och Fabrik {current} körs vidare.",
+                "Fabrik {version} is not signed with the key this version trusts ({detail}): the file may have been altered or signed by someone else. Nothing was installed and Fabrik {current} keeps running.",
+            ),
+            UpdateInstall => t(
+                "Fabrik {version} kunde inte installeras ({detail}); Fabrik {current} finns kvar och körs vidare.",
+                "Fabrik {version} could not be installed ({detail}); Fabrik {current} is still in place and keeps running.",
+            ),
+            UpdateRunsActive => t(
+                "Fabrik {version} väntade i tolv timmar på att körningarna {runs} skulle bli klara och installerades inte; Fabrik {current} körs vidare. Sök efter uppdatering igen när de är klara.",
+                "Fabrik {version} waited twelve hours for the runs {runs} to finish and was not installed; Fabrik {current} keeps running. Check for updates again once they are done.",
+            ),
+            UpdateNotInstallable => t(
+                "Den här installationen av Fabrik ({how}) byts inte ut av Fabrik själv: installera den nya versionens paket (docs/INSTALL.md).",
+                "This installation of Fabrik ({how}) is not replaced by Fabrik itself: install the new version's package (docs/INSTALL.md).",
             ),
             WorkflowVersionNotOurs => t(
                 "Version {version} i {repository} är inte kundens flöde {workflow} ({why}) och skrivs inte tillbaka. Välj en annan version.",

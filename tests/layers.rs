@@ -27,6 +27,7 @@ const LAYERS: &[&str] = &[
     "customer",
     "store",
     "providers",
+    "update",
     "database",
     "template",
     "workflows",

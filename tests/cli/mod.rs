@@ -12,6 +12,7 @@ use crate::common;
 
 mod portal;
 mod register;
+mod update;
 
 fn fabrik(db: &Path) -> Command {
     let mut c = Command::new(cargo_bin("fabrik"));

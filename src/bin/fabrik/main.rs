@@ -16,6 +16,7 @@ mod runtime;
 mod secrets;
 mod settings;
 mod template;
+mod update;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -110,6 +111,9 @@ enum Command {
     /// The agency's tokens in the OS keyring (never shown, never on the command line).
     #[command(subcommand)]
     Secrets(secrets::SecretsCmd),
+    /// Fabrik's own updates: what the update feed offers this computer.
+    #[command(subcommand)]
+    Update(update::UpdateCmd),
 }
 
 fn main() -> ExitCode {
@@ -142,6 +146,12 @@ fn run(cli: Cli) -> Result<(), ApiError> {
     let _log = fabrik::logging::init(&log_dir, false);
     let chosen = runtime::Chosen::from_flags(cli.sandbox, cli.production)?;
     match cli.command {
+        // Fabrik itself, not a register.
+        Command::Update(cmd) => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| ApiError::from(fabrik::Error::Io(e)))?
+            .block_on(update::run(cmd)),
         // These two work on registers by their addresses, in no environment.
         Command::Register(register::RegisterCmd::Password) => register::password(),
         Command::Register(register::RegisterCmd::Migrate { to, json }) => {
@@ -201,7 +211,10 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Backup(cmd) => backup::run(&cloud, cmd).await,
         Command::Restore(cmd) => backup::restore(&cloud, cmd).await,
         Command::Template(cmd) => template::run(&cloud, cmd).await,
-        Command::Customers(_) | Command::Settings(_) | Command::Register(_) => Ok(()),
+        Command::Customers(_)
+        | Command::Settings(_)
+        | Command::Register(_)
+        | Command::Update(_) => Ok(()),
     };
     runtime::close(cloud).await;
     result

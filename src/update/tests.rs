@@ -1,0 +1,248 @@
+use super::feed::{offer, parse_version, platform_key};
+use super::*;
+
+fn v(text: &str) -> Version {
+    parse_version(text).unwrap()
+}
+
+const KEY: &str = "linux-x86_64";
+
+pub(crate) fn feed(version: &str, platform: &str) -> Vec<u8> {
+    serde_json::json!({
+        "version": version,
+        "notes": "Snabbare lista\nRättad export",
+        "pub_date": "2026-12-01T10:00:00Z",
+        "platforms": { platform: { "url": "https://example.test/Fabrik.AppImage", "signature": "c2ln" } }
+    })
+    .to_string()
+    .into_bytes()
+}
+
+#[test]
+fn a_newer_version_for_this_system_is_offered_with_its_notes() {
+    let got = offer(&feed("v0.2.0", "linux-x86_64"), &v("0.1.0"), KEY).unwrap();
+    assert_eq!(
+        got,
+        Offer::Newer {
+            version: "0.2.0".into(),
+            notes: "Snabbare lista\nRättad export".into(),
+            date: Some("2026-12-01T10:00:00Z".into()),
+        }
+    );
+    // Only this system's key counts (Tauri's updater 2.9 reads no other).
+    let got = offer(&feed("0.2.0", "linux-x86_64-appimage"), &v("0.1.0"), KEY).unwrap();
+    assert!(matches!(got, Offer::NotForThisSystem { .. }), "{got:?}");
+}
+
+#[test]
+fn the_same_or_an_older_version_is_not_offered() {
+    assert_eq!(
+        offer(&feed("0.1.0", "linux-x86_64"), &v("0.1.0"), KEY).unwrap(),
+        Offer::UpToDate {
+            version: "0.1.0".into()
+        }
+    );
+    assert_eq!(
+        offer(&feed("0.0.9", "linux-x86_64"), &v("0.1.0"), KEY).unwrap(),
+        Offer::Older {
+            version: "0.0.9".into()
+        }
+    );
+    // A pre-release of the running version is older than it (semver).
+    assert!(matches!(
+        offer(&feed("0.1.0-rc.1", "linux-x86_64"), &v("0.1.0"), KEY).unwrap(),
+        Offer::Older { .. }
+    ));
+}
+
+#[test]
+fn a_newer_version_for_other_systems_only_is_named_as_such() {
+    let got = offer(&feed("0.2.0", "darwin-aarch64"), &v("0.1.0"), KEY).unwrap();
+    assert_eq!(
+        got,
+        Offer::NotForThisSystem {
+            version: "0.2.0".into(),
+            platform: "linux-x86_64".into(),
+        }
+    );
+}
+
+#[test]
+fn a_broken_feed_names_what_is_wrong() {
+    let cases: [(&[u8], &str); 5] = [
+        (b"<html>Not Found</html>", "expected value"),
+        (br#"{"notes":"x"}"#, "missing field `version`"),
+        (br#"{"version":"senaste"}"#, "version \"senaste\""),
+        (
+            br#"{"version":"0.2.0","platforms":{"linux-x86_64":{"url":"https://x.test/a","signature":""}}}"#,
+            "platforms.linux-x86_64.signature",
+        ),
+        (
+            br#"{"version":"0.2.0","platforms":{"linux-x86_64":{"url":"https://x.test/a"}}}"#,
+            "missing field `signature`",
+        ),
+    ];
+    for (body, says) in cases {
+        let err = offer(body, &v("0.1.0"), KEY).unwrap_err();
+        assert!(err.0.contains(says), "{} does not say {says}", err.0);
+    }
+}
+
+#[test]
+fn long_notes_are_cut() {
+    let body = serde_json::json!({
+        "version": "0.2.0",
+        "notes": "å".repeat(10_000),
+        "platforms": { "linux-x86_64": { "url": "https://x.test/a", "signature": "s" } }
+    })
+    .to_string();
+    let Offer::Newer { notes, .. } = offer(body.as_bytes(), &v("0.1.0"), KEY).unwrap() else {
+        panic!("not offered");
+    };
+    assert_eq!(notes.chars().count(), 4_001);
+}
+
+#[test]
+fn this_systems_key_is_the_updaters() {
+    let os = if cfg!(target_os = "macos") {
+        "darwin"
+    } else {
+        std::env::consts::OS
+    };
+    assert_eq!(platform_key(), format!("{os}-{}", std::env::consts::ARCH));
+}
+
+#[test]
+fn only_https_or_this_computer_is_read() {
+    assert!(checked_feed("https://github.com/a/b/releases/latest/download/latest.json").is_ok());
+    assert!(checked_feed("http://127.0.0.1:4000/latest.json").is_ok());
+    assert!(checked_feed("http://localhost/latest.json").is_ok());
+    assert_eq!(
+        checked_feed("http://releases.example.test/latest.json?token=hemligt"),
+        Err(UpdateError::InsecureFeed {
+            feed: "http://releases.example.test/latest.json".into()
+        })
+    );
+    assert!(matches!(
+        checked_feed("inte en adress"),
+        Err(UpdateError::FeedInvalid { .. })
+    ));
+}
+
+#[test]
+fn every_failure_says_the_running_version_stays() {
+    let all = [
+        UpdateError::NoFeed,
+        UpdateError::NoKey,
+        UpdateError::InsecureFeed {
+            feed: "http://x".into(),
+        },
+        UpdateError::Unreachable {
+            feed: "f".into(),
+            detail: "d".into(),
+        },
+        UpdateError::FeedInvalid {
+            feed: "f".into(),
+            detail: "d".into(),
+        },
+        UpdateError::Download {
+            version: "9.9.9".into(),
+            detail: "d".into(),
+        },
+        UpdateError::Signature {
+            version: "9.9.9".into(),
+            detail: "d".into(),
+        },
+        UpdateError::Install {
+            version: "9.9.9".into(),
+            detail: "d".into(),
+        },
+    ];
+    for e in all {
+        let (sv, en) = (e.code().sv(&e.params()), e.code().en(&e.params()));
+        assert!(sv.contains(VERSION) && en.contains(VERSION), "{sv} / {en}");
+        assert!(!sv.contains('{') && !en.contains('{'), "{sv} / {en}");
+    }
+}
+
+/// A one-connection-at-a-time HTTP server on loopback answering every request with `answer`.
+pub(crate) async fn serve(answer: Vec<u8>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = sock.read(&mut buf).await;
+            let _ = sock.write_all(&answer).await;
+            let _ = sock.shutdown().await;
+        }
+    });
+    format!("http://{addr}/latest.json")
+}
+
+pub(crate) fn http(status: &str, headers: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+#[tokio::test]
+async fn check_reads_the_feed_over_http() {
+    let url = serve(http(
+        "200 OK",
+        "Content-Type: application/json\r\n",
+        &feed("0.2.0", &platform_key()),
+    ))
+    .await;
+    let got = check(&url, "0.1.0").await.unwrap();
+    assert_eq!(got.current, "0.1.0");
+    assert_eq!(got.feed, url);
+    assert!(matches!(got.offer, Offer::Newer { ref version, .. } if version == "0.2.0"));
+}
+
+#[tokio::test]
+async fn a_feed_that_is_missing_refused_or_too_large_is_named() {
+    let missing = serve(http("404 Not Found", "", b"no")).await;
+    let err = check(&missing, "0.1.0").await.unwrap_err();
+    assert!(
+        matches!(&err, UpdateError::Unreachable { detail, .. } if detail == "HTTP 404"),
+        "{err:?}"
+    );
+
+    // Announced larger than a feed can be: not read.
+    let huge = serve(
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{{",
+            MAX_FEED_BYTES + 1
+        )
+        .into_bytes(),
+    )
+    .await;
+    let err = check(&huge, "0.1.0").await.unwrap_err();
+    assert!(
+        matches!(&err, UpdateError::FeedInvalid { detail, .. } if detail.contains("KB")),
+        "{err:?}"
+    );
+
+    // Nobody listens: the port of a listener that was closed.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let err = check(&format!("http://127.0.0.1:{port}/latest.json"), "0.1.0")
+        .await
+        .unwrap_err();
+    let UpdateError::Unreachable { detail, feed } = &err else {
+        panic!("{err:?}");
+    };
+    assert!(
+        !detail.contains("127.0.0.1"),
+        "the address is said once, as the feed: {detail}"
+    );
+    assert!(feed.contains(&port.to_string()));
+}
