@@ -28,6 +28,8 @@ impl RunHost for Window {
     fn notify(&self, _title: &str, _body: &str) {}
 }
 
+impl fabrik::api::updates::UpdateHost for Window {}
+
 impl Host for Window {
     fn open_url(&self, _url: &str) -> Result<(), String> {
         Ok(())

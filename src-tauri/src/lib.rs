@@ -2,6 +2,7 @@
 //! here decides anything; every rule lives in the `fabrik` crate (docs/ARCHITECTURE.md).
 
 mod commands;
+mod update;
 mod webview;
 mod window_state;
 
@@ -10,6 +11,7 @@ use std::sync::Arc;
 use fabrik::api::app::{Fabrik, Host};
 use fabrik::api::events::WindowEvent;
 use fabrik::api::runs::RunHost;
+use fabrik::api::updates::{Installing, UpdateHost};
 use fabrik::provision::RunEvent;
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_opener::OpenerExt;
@@ -42,6 +44,30 @@ impl RunHost for WindowHost {
             .title(title)
             .body(body)
             .show();
+    }
+}
+
+impl UpdateHost for WindowHost {
+    /// Tauri's own version of this build (what its updater compares): the workspace's.
+    fn version(&self) -> String {
+        self.0.package_info().version.to_string()
+    }
+
+    fn installer(&self) -> Result<&'static str, fabrik::update::UpdateError> {
+        update::installer(&self.0)
+    }
+
+    fn install(&self, feed: String) -> Installing {
+        let window = WindowHost(self.0.clone());
+        update::install(self.0.clone(), feed, move |p| window.progress(p))
+    }
+
+    fn progress(&self, p: &fabrik::update::UpdateProgress) {
+        self.send(WindowEvent::Update(p));
+    }
+
+    fn restart_updated(&self) {
+        self.0.restart();
     }
 }
 
@@ -84,6 +110,7 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(update::plugin())
         .on_window_event(window_state::on_window_event)
         .setup(|app| {
             let db = fabrik::paths::default_db_path();

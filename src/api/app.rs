@@ -17,6 +17,7 @@ use super::rollouts::{RolloutSource, RolloutView};
 use super::runs::{Readiness, RunDetail, RunHost, RunsApi};
 use super::supervisor::Supervisor;
 use super::templates::TemplateRolloutView;
+use super::updates::{UpdateHost, Updates};
 use super::{Api, ApiResult, AppInfo, DraftCheck, Language, Preferences};
 use crate::credentials::CredentialStatus;
 use crate::customer::{
@@ -31,7 +32,7 @@ use crate::store::adoptions::Adoption;
 use crate::store::runs::RunRow;
 
 /// What the window does for the core.
-pub trait Host: RunHost {
+pub trait Host: RunHost + UpdateHost {
     /// Opens an `https:` link (already checked) in the system browser.
     fn open_url(&self, url: &str) -> Result<(), String>;
     /// Starts the app again (after the environment changed).
@@ -62,6 +63,7 @@ pub struct Fabrik {
     /// The register file (used, or moved from, when no shared register is).
     db: PathBuf,
     host: Arc<dyn Host>,
+    updates: Arc<Updates>,
     /// Live changes from other seats, while the register is a shared one.
     _listener: Option<crate::store::db::Listener>,
 }
@@ -84,6 +86,7 @@ impl Fabrik {
             clouds: OnceCell::new(),
             data_dir: data_dir.to_path_buf(),
             db: db.to_path_buf(),
+            updates: Arc::new(Updates::new(host.clone(), crate::update::feed_url())),
             host,
             _listener: listener,
         }
@@ -194,7 +197,11 @@ where
 
 impl Commands for Fabrik {
     fn app_info(&self) -> ApiResult<AppInfo> {
-        self.api()?.app_info()
+        let info = self.api()?.app_info()?;
+        Ok(AppInfo {
+            version: self.host.version(),
+            ..info
+        })
     }
 
     fn list_customers(&self, query: CustomerQuery) -> ApiResult<CustomerListing> {
@@ -566,5 +573,25 @@ impl Commands for Fabrik {
 
     async fn template_rollout(&self, id: i64) -> ApiResult<TemplateRolloutView> {
         blocking(self.rollouts().await?, move |r| r.template_rollout(id)).await
+    }
+
+    async fn update_check(&self) -> ApiResult<crate::update::UpdateCheck> {
+        self.updates.check().await
+    }
+
+    async fn update_install(&self) -> ApiResult<crate::update::UpdateProgress> {
+        // The runs this window drives; none when the clouds never came up.
+        let supervisor = match self.clouds.get() {
+            Some(Ok(clouds)) => Some(clouds.1.supervisor().clone()),
+            _ => None,
+        };
+        self.updates
+            .install(move || {
+                supervisor
+                    .as_ref()
+                    .map(|s| s.active_here())
+                    .unwrap_or_default()
+            })
+            .await
     }
 }

@@ -49,6 +49,7 @@ use crate::store::{ExamplesRemoved, KeptExample};
 use crate::template::{
     Action, Attention, CustomerChange, FileChange, NeedsPerson, Summary, TemplateChange,
 };
+use crate::update::{Offer, UpdateCheck, UpdateProgress};
 
 /// The TypeScript `Commands` type, from the one command table (`super::commands`).
 macro_rules! command_table {
@@ -146,7 +147,7 @@ fn vocabularies() -> String {
 pub fn typescript() -> String {
     let cfg = Config::new().with_large_int("number");
     let decls: Vec<String> = decls!(&cfg;
-        ErrorCode, Text, ApiError, FieldError, AppInfo, DraftCheck, Language, Preferences,
+        ErrorCode, Text, ApiError, FieldError, AppInfo, UpdateCheck, Offer, UpdateProgress, DraftCheck, Language, Preferences,
         Plan, Module, Status, SortKey, Instance, InstanceLinks, Applied, Customer, CustomerRow, CustomerListing,
         CustomerDraft, CustomerPatch, CustomerQuery, ModuleInfo, ModuleManifest,
         Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,

@@ -17,6 +17,8 @@ macro_rules! with_commands {
     ($callback:path) => {
         $callback! {
             blocking app_info() -> $crate::api::AppInfo;
+            async update_check() -> $crate::update::UpdateCheck;
+            async update_install() -> $crate::update::UpdateProgress;
             blocking list_customers(query: $crate::customer::CustomerQuery) -> $crate::customer::CustomerListing;
             blocking get_customer(slug: String) -> $crate::customer::Customer;
             blocking create_customer(draft: $crate::customer::CustomerDraft) -> $crate::customer::Customer;

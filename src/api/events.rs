@@ -17,6 +17,8 @@ macro_rules! with_events {
             RegisterChanged "register-changed" => $crate::store::db::RegisterChange;
             /// Live changes stopped (since when) or resumed.
             LiveUpdates "live-updates" => $crate::store::db::LiveStatus;
+            /// Fabrik's own update moved on: waiting, downloading, installed, or not.
+            Update "update" => $crate::update::UpdateProgress;
         }
     };
 }

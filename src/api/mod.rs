@@ -16,6 +16,7 @@ pub mod rollouts;
 pub mod runs;
 pub mod supervisor;
 pub mod templates;
+pub mod updates;
 
 use std::path::Path;
 

@@ -340,6 +340,19 @@ impl Supervisor {
         Ok(asked)
     }
 
+    /// The runs this process drives now (an update of the app waits for them).
+    pub fn active_here(&self) -> Vec<i64> {
+        let mut runs: Vec<i64> = self
+            .active
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .keys()
+            .copied()
+            .collect();
+        runs.sort_unstable();
+        runs
+    }
+
     /// Stops every run this process drives at its next safe point (the CLI's Ctrl-C): each
     /// stays resumable.
     pub fn cancel_all_here(&self) {

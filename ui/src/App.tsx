@@ -11,6 +11,7 @@ import { Activity } from './views/Activity';
 import { PlanDialog } from './views/Provision';
 import { ActiveRunsIndicator, ResumeBanner } from './views/Runs';
 import { afterListPainted, opening, type Opening } from './state/startup';
+import { checkAfterStart, updateMoved, useUpdate } from './state/update';
 
 // Views other than the list are separate scripts: none is read before the list paints. Each is
 // fetched once the list is on screen, so the first click on it does not wait for its script.
@@ -89,8 +90,10 @@ function Shell({ environment }: { environment: Environment | null }) {
     call('module_manifest', {})
       .then(setManifest)
       .catch((e) => toast('error', err(e)));
-    // The manifest is loaded once per window.
+    // The manifest is loaded once per window; so is the check for a newer Fabrik.
+    checkAfterStart();
   }, []);
+  useEvent('update', updateMoved);
 
   const section =
     view.kind === 'settings' ? 'settings' : view.kind === 'activity' ? 'activity' : view.kind === 'rollouts' ? 'rollouts' : view.kind === 'templates' ? 'templates' : view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
@@ -101,6 +104,7 @@ function Shell({ environment }: { environment: Environment | null }) {
       <Header current={section} environment={environment} onNavigate={(v) => setView(v)} />
       <ResumeBanner />
       <LiveBanner />
+      <UpdateBanner onShow={() => setView({ kind: 'settings' })} />
       <main className="main" id="main">
         <Suspense fallback={<div className="page" aria-busy="true" />}>
         {view.kind === 'activity' && <Activity onOpenRun={(slug, run) => setView({ kind: 'customer', slug, run })} />}
@@ -153,6 +157,25 @@ function LiveBanner() {
   return (
     <div className="live-banner" role="status" data-testid="live-banner">
       {t('live.stopped', { time: formatDateTime(lang, since) })}
+    </div>
+  );
+}
+
+/** A newer Fabrik exists (the check at start, or Om Fabrik's): said once, under the header. */
+function UpdateBanner({ onShow }: { onShow: () => void }) {
+  const { t } = useI18n();
+  const { check, progress } = useUpdate();
+  const [closed, setClosed] = useState(false);
+  if (closed || check?.offer.kind !== 'newer' || progress) return null;
+  return (
+    <div className="update-banner" role="status" data-testid="update-banner">
+      <span>{t('update.banner', { version: check.offer.version })}</span>
+      <button type="button" className="link" data-testid="update-banner-show" onClick={onShow}>
+        {t('update.bannerShow')}
+      </button>
+      <button type="button" className="link" onClick={() => setClosed(true)} aria-label={t('update.bannerClose')}>
+        ×
+      </button>
     </div>
   );
 }

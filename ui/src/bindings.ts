@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_newer_words" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "workflow_version_not_ours" | "restore_mismatch" | "recovery_not_on_plan" | "recovery_outside_window" | "recovery_no_backup_at" | "recovery_failed" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked" | "moment_invalid";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_newer_words" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "update_no_feed" | "update_no_key" | "update_insecure_feed" | "update_unreachable" | "update_feed_invalid" | "update_nothing_newer" | "update_download" | "update_signature" | "update_install" | "update_runs_active" | "update_not_installable" | "workflow_version_not_ours" | "restore_mismatch" | "recovery_not_on_plan" | "recovery_outside_window" | "recovery_no_backup_at" | "recovery_failed" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked" | "moment_invalid";
 
 export type Text = { sv: string, en: string, };
 
@@ -26,6 +26,24 @@ code: ErrorCode,
 text: ErrorCode, message: string, params: { [key in string]: string }, };
 
 export type AppInfo = { version: string, database_path: string, schema_version: number, customer_count: number, };
+
+export type UpdateCheck = { 
+/**
+ * The version that runs.
+ */
+current: string, 
+/**
+ * The feed, as shown.
+ */
+feed: string, offer: Offer, };
+
+export type Offer = { "kind": "newer", version: string, notes: string, 
+/**
+ * `pub_date` as the feed gives it (RFC 3339), when it does.
+ */
+date: string | null, } | { "kind": "up_to_date", version: string, } | { "kind": "older", version: string, } | { "kind": "not_for_this_system", version: string, platform: string, };
+
+export type UpdateProgress = { "phase": "waiting", runs: Array<number>, } | { "phase": "downloading", version: string, received: number, total: number | null, } | { "phase": "installing", version: string, } | { "phase": "restarting", version: string, } | { "phase": "failed", error: ApiError, };
 
 export type DraftCheck = { slug: string | null, errors: Array<FieldError>, };
 
@@ -816,6 +834,8 @@ export type Attention = "conflicts" | "deleted_in_template" | "binary";
 
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
+  update_check: { args: {  }; result: UpdateCheck };
+  update_install: { args: {  }; result: UpdateProgress };
   list_customers: { args: { query: CustomerQuery }; result: CustomerListing };
   get_customer: { args: { slug: string }; result: Customer };
   create_customer: { args: { draft: CustomerDraft }; result: Customer };
@@ -891,6 +911,7 @@ export type Events = {
   'health-sweep': Sweep;
   'register-changed': RegisterChange;
   'live-updates': LiveStatus;
+  'update': UpdateProgress;
 };
 
 export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore', 'template_sync', 'workflow_backup', 'workflow_restore', 'promote', 'recover', 'resend_welcome'];
@@ -1061,6 +1082,17 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   gitea_not_set: { sv: "Säkerhetskopior av flöden går till byråns Gitea, men {missing} saknas. Ange den under Inställningar → Gitea (eller fabrik secrets set gitea / fabrik settings set gitea.api_url URL) och testa anslutningen.", en: "Workflow backups go to the agency's Gitea, but {missing_en} is missing. Set it under Settings → Gitea (or fabrik secrets set gitea / fabrik settings set gitea.api_url URL) and test the connection." },
   workflow_backup_failed: { sv: "Flödena kunde inte säkerhetskopieras till {repository}: {detail}", en: "The workflows could not be backed up to {repository}: {detail}" },
   workflow_version_not_found: { sv: "Version {version} av flödet {workflow} finns inte för den här kunden; välj en i listan (fabrik backup list {slug}).", en: "Version {version} of the workflow {workflow} does not exist for this customer; choose one from the list (fabrik backup list {slug})." },
+  update_no_feed: { sv: "Den här versionen av Fabrik ({current}) är byggd utan uppdateringskälla; en ny version installeras som ett nytt paket (docs/INSTALL.md).", en: "This build of Fabrik ({current}) names no update feed; a new version is installed as a new package (docs/INSTALL.md)." },
+  update_no_key: { sv: "Den här versionen av Fabrik ({current}) är byggd utan nyckel att kontrollera uppdateringar med, så ingen installeras; en ny version installeras som ett nytt paket (docs/INSTALL.md).", en: "This build of Fabrik ({current}) carries no key to verify updates with, so none is installed; a new version is installed as a new package (docs/INSTALL.md)." },
+  update_insecure_feed: { sv: "Uppdateringskällan {feed} är inte https; Fabrik läser bara en källa över https (eller http på den här datorn). Fabrik {current} körs vidare.", en: "The update feed {feed} is not https; Fabrik reads a feed over https only (or http on this computer). Fabrik {current} keeps running." },
+  update_unreachable: { sv: "Uppdateringskällan {feed} gick inte att nå ({detail}). Fabrik {current} körs vidare; försök igen senare.", en: "The update feed {feed} could not be reached ({detail}). Fabrik {current} keeps running; try again later." },
+  update_feed_invalid: { sv: "Uppdateringskällan {feed} gav inget giltigt svar ({detail}). Fabrik {current} körs vidare.", en: "The update feed {feed} gave no valid answer ({detail}). Fabrik {current} keeps running." },
+  update_nothing_newer: { sv: "Det finns ingen nyare version än {current} att installera.", en: "There is no version newer than {current} to install." },
+  update_download: { sv: "Nedladdningen av Fabrik {version} blev inte hel ({detail}); inget installerades och Fabrik {current} körs vidare.", en: "The download of Fabrik {version} did not complete ({detail}); nothing was installed and Fabrik {current} keeps running." },
+  update_signature: { sv: "Fabrik {version} är inte signerad med nyckeln som den här versionen litar på ({detail}): filen kan vara ändrad eller signerad av någon annan. Inget installerades och Fabrik {current} körs vidare.", en: "Fabrik {version} is not signed with the key this version trusts ({detail}): the file may have been altered or signed by someone else. Nothing was installed and Fabrik {current} keeps running." },
+  update_install: { sv: "Fabrik {version} kunde inte installeras ({detail}); Fabrik {current} finns kvar och körs vidare.", en: "Fabrik {version} could not be installed ({detail}); Fabrik {current} is still in place and keeps running." },
+  update_runs_active: { sv: "Fabrik {version} väntade i tolv timmar på att körningarna {runs} skulle bli klara och installerades inte; Fabrik {current} körs vidare. Sök efter uppdatering igen när de är klara.", en: "Fabrik {version} waited twelve hours for the runs {runs} to finish and was not installed; Fabrik {current} keeps running. Check for updates again once they are done." },
+  update_not_installable: { sv: "Den här installationen av Fabrik ({how}) byts inte ut av Fabrik själv: installera den nya versionens paket (docs/INSTALL.md).", en: "This installation of Fabrik ({how}) is not replaced by Fabrik itself: install the new version's package (docs/INSTALL.md)." },
   workflow_version_not_ours: { sv: "Version {version} i {repository} är inte kundens flöde {workflow} ({why}) och skrivs inte tillbaka. Välj en annan version.", en: "Version {version} in {repository} is not the customer's workflow {workflow} ({why_en}) and is not written back. Choose another version." },
   restore_mismatch: { sv: "Återställningen från säkerhetskopia {backup} är gjord (databasen är ersatt), men den gav inte tillbaka samma rader: {tables}", en: "The restore from backup {backup} was committed (the database is replaced), but it did not bring back the same rows: {tables}" },
   recovery_not_on_plan: { sv: "Supabase-projektet för {slug} har ingen återställning till en tidpunkt (PITR) och inga fysiska säkerhetskopior på sin plan — använd Fabriks egna säkerhetskopior: fabrik backup list {slug}", en: "The Supabase project of {slug} has no point-in-time recovery and no physical backups on its plan — use Fabrik's own backups: fabrik backup list {slug}" },

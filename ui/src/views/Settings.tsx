@@ -4,10 +4,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
 import type { Environment, SettingEntry } from '../bindings';
-import { useLoad } from '../state/load';
 import { useI18n, type TextKey } from '../i18n';
 import { useToast } from '../state/toast';
 import { Dialog } from './common';
+import { AboutCard } from './About';
 import { Credentials } from './Credentials';
 import { PeopleCard } from './People';
 import { ExportButtons, ImportButton, SharedRegisterCard } from './RegisterFile';
@@ -61,33 +61,6 @@ export function Settings({ environment }: { environment: Environment | null }) {
       <SharedRegisterCard />
       <PeopleCard />
       <AboutCard />
-    </section>
-  );
-}
-
-/** Om Fabrik: the one version number of the app, the core, the CLI and the UI (`fabrik --version`
- * says the same), and the register it works on. */
-function AboutCard() {
-  const { t, err } = useI18n();
-  const { data: info, error } = useLoad('app_info', {}, []);
-  return (
-    <section className="card settings-card" aria-labelledby="about-title" data-testid="about">
-      <h2 id="about-title" className="card-title">
-        {t('about.title')}
-      </h2>
-      {error && <p className="field-error">{err(error)}</p>}
-      {info && (
-        <dl className="details">
-          <dt>{t('about.version')}</dt>
-          <dd className="mono" data-testid="app-version">
-            {info.version}
-          </dd>
-          <dt>{t('about.schema')}</dt>
-          <dd className="mono">{info.schema_version}</dd>
-          <dt>{t('about.register')}</dt>
-          <dd className="mono break">{info.database_path}</dd>
-        </dl>
-      )}
     </section>
   );
 }

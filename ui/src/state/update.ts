@@ -1,0 +1,68 @@
+// Fabrik's own update (src/update and src/api/updates.rs in the core): one state for the whole
+// window, so the notice in the header and Om Fabrik show the same check and the same install.
+// The window checks once after start (when the list is painted and the clouds had their turn)
+// and again whenever Om Fabrik asks.
+
+import { useSyncExternalStore } from 'react';
+import { call } from '../api';
+import type { ApiError, UpdateCheck, UpdateProgress } from '../bindings';
+import { afterListPainted } from './startup';
+
+export type UpdateState = {
+  checking: boolean;
+  check: UpdateCheck | null;
+  /** Why the last check could not say (the feed unreachable, none built in …). */
+  error: ApiError | null;
+  /** Where an install stands, from `update_install` and then the `update` event. */
+  progress: UpdateProgress | null;
+  /** Set by a check the user asked for; the start's own check stays quiet about errors. */
+  asked: boolean;
+};
+
+let state: UpdateState = { checking: false, check: null, error: null, progress: null, asked: false };
+const listeners = new Set<() => void>();
+
+function set(patch: Partial<UpdateState>) {
+  state = { ...state, ...patch };
+  listeners.forEach((l) => l());
+}
+
+export function useUpdate(): UpdateState {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => state,
+  );
+}
+
+export async function checkForUpdate(asked: boolean): Promise<void> {
+  if (state.checking) return;
+  set({ checking: true, asked: asked || state.asked });
+  try {
+    set({ check: await call('update_check', {}), error: null });
+  } catch (e) {
+    set({ error: e as ApiError, check: null });
+  } finally {
+    set({ checking: false });
+  }
+}
+
+export async function installUpdate(): Promise<void> {
+  try {
+    set({ progress: await call('update_install', {}) });
+  } catch (e) {
+    set({ progress: { phase: 'failed', error: e as ApiError } });
+  }
+}
+
+/** From the `update` event. */
+export function updateMoved(p: UpdateProgress) {
+  set({ progress: p });
+}
+
+/** The check at start: after the first paint and the clouds' start, never in their way. */
+export function checkAfterStart(delayMs = 4000) {
+  void afterListPainted.then(() => setTimeout(() => void checkForUpdate(false), delayMs));
+}

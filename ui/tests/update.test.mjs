@@ -1,0 +1,119 @@
+// UI tests for Fabrik's own update (views/About.tsx, state/update.ts): the check at start and
+// its notice, Om Fabrik's check and install with progress, the wait while a run goes on, and
+// every way it does not happen. Built UI in headless Chromium, fake backend (CONFIG.update).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ipcCalls, launchBrowser, openApp, requireDist, startPreview } from './lib/harness.mjs';
+
+requireDist();
+
+let server;
+let browser;
+before(async () => {
+  server = await startPreview();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function open(t, update) {
+  const app = await openApp(browser, server.url, { update });
+  t.after(async () => {
+    await app.close();
+  });
+  app.assertClean = () => assert.deepEqual(app.problems, [], 'the page logged errors');
+  return app;
+}
+
+const tid = (page, id) => page.getByTestId(id);
+const NEWER = { kind: 'newer', version: '0.2.0', notes: 'Snabbare kundlista\nRättad export', date: '2026-12-01T10:00:00Z' };
+
+async function openAbout(page) {
+  await tid(page, 'nav-settings').click();
+  await tid(page, 'about').waitFor();
+}
+
+async function checkNow(page) {
+  await tid(page, 'update-check').click();
+}
+
+describe('update', () => {
+  test('the check at start names a newer version once; Om Fabrik shows its notes, downloads with progress and restarts', async (t) => {
+    const { page, assertClean } = await open(t, { offer: NEWER });
+    // The start's own check, after the list: a notice under the header.
+    await tid(page, 'update-banner').waitFor({ timeout: 10_000 });
+    assert.match(await tid(page, 'update-banner').innerText(), /Fabrik 0\.2\.0 finns/);
+    assert.equal((await ipcCalls(page, 'update_check')).length, 1);
+    await tid(page, 'update-banner-show').click();
+    await tid(page, 'about').waitFor();
+    assert.match(await tid(page, 'update-offer').innerText(), /Fabrik 0\.2\.0 finns \(du har 0\.1\.0-mock\)/);
+    assert.equal(await tid(page, 'update-notes').innerText(), 'Snabbare kundlista\nRättad export');
+    await tid(page, 'update-install').click();
+    await tid(page, 'update-restarting').waitFor();
+    assert.match(await tid(page, 'update-restarting').innerText(), /0\.2\.0 är installerad och startar om/);
+    assert.equal(await page.evaluate(() => window.__mockUpdate.installed()), true);
+    assert.equal((await ipcCalls(page, 'update_install')).length, 1);
+    // The notice went with the install.
+    assert.equal(await tid(page, 'update-banner').count(), 0);
+    assertClean();
+  });
+
+  test('while this window drives a run the update waits and says for which, then installs by itself', async (t) => {
+    const { page, assertClean } = await open(t, { offer: NEWER, runs: [12, 14] });
+    await openAbout(page);
+    await checkNow(page);
+    await tid(page, 'update-install').click();
+    await tid(page, 'update-waiting').waitFor();
+    assert.match(await tid(page, 'update-waiting').innerText(), /väntar tills körningarna #12, #14 är klara/);
+    assert.equal(await page.evaluate(() => window.__mockUpdate.installed()), false);
+    await page.evaluate(() => window.__mockUpdate.endRuns());
+    await tid(page, 'update-restarting').waitFor();
+    assertClean();
+  });
+
+  test('a bundle whose signature does not verify is not installed: the window says so and keeps its version', async (t) => {
+    const { page, assertClean } = await open(t, { offer: NEWER, fails: 'update_signature' });
+    await openAbout(page);
+    await checkNow(page);
+    await tid(page, 'update-install').click();
+    await tid(page, 'update-failed').waitFor();
+    const said = await tid(page, 'update-failed').innerText();
+    assert.match(said, /Fabrik 0\.2\.0 är inte signerad med nyckeln som den här versionen litar på/);
+    assert.match(said, /Fabrik 0\.1\.0-mock körs vidare/);
+    assert.equal(await page.evaluate(() => window.__mockUpdate.installed()), false);
+    assert.equal(await tid(page, 'app-version').innerText(), '0.1.0-mock');
+    // It can be tried again.
+    await tid(page, 'update-install').waitFor();
+    assertClean();
+  });
+
+  test('up to date, an older version offered, other systems only, an unreachable feed: each said, nothing to install', async (t) => {
+    const cases = [
+      [{ offer: { kind: 'up_to_date', version: '0.1.0-mock' } }, /Du har den senaste versionen \(0\.1\.0-mock\)/],
+      [{ offer: { kind: 'older', version: '0.0.9' } }, /erbjuder 0\.0\.9, som är äldre än 0\.1\.0-mock som körs; inget installeras/],
+      [{ offer: { kind: 'not_for_this_system', version: '0.2.0', platform: 'linux-x86_64' } }, /inte ännu för det här systemet \(linux-x86_64\)/],
+      [{ error: 'update_unreachable' }, /Uppdateringskällan https:\/\/releases\.example\.test\/latest\.json gick inte att nå \(connection refused\)\. Fabrik 0\.1\.0-mock körs vidare/],
+    ];
+    for (const [update, says] of cases) {
+      const { page, assertClean } = await open(t, update);
+      await openAbout(page);
+      await checkNow(page);
+      await page.getByTestId('update-status').filter({ hasText: says }).waitFor();
+      assert.equal(await tid(page, 'update-install').count(), 0, JSON.stringify(update));
+      assert.equal(await tid(page, 'update-banner').count(), 0);
+      assertClean();
+    }
+  });
+
+  test('in English', async (t) => {
+    const { page, assertClean } = await open(t, { offer: NEWER });
+    await tid(page, 'language-switch').selectOption('en');
+    await openAbout(page);
+    await checkNow(page);
+    assert.match(await tid(page, 'update-offer').innerText(), /Fabrik 0\.2\.0 is available \(you have 0\.1\.0-mock\)/);
+    assert.equal(await tid(page, 'update-install').innerText(), 'Install and restart');
+    assertClean();
+  });
+});
