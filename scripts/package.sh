@@ -20,7 +20,8 @@
 # Signing comes from the environment, never from the repository (.github/workflows/release.yml
 # names each secret): APPLE_CERTIFICATE, APPLE_CERTIFICATE_PASSWORD, APPLE_SIGNING_IDENTITY and
 # APPLE_ID, APPLE_PASSWORD, APPLE_TEAM_ID for notarization (read by Tauri itself);
-# FABRIK_WINDOWS_CERT_THUMBPRINT for a certificate already in the Windows store.
+# FABRIK_WINDOWS_CERT_THUMBPRINT for a certificate already in the Windows store;
+# TAURI_SIGNING_PRIVATE_KEY (and _PASSWORD) for the updates' signatures.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -76,6 +77,13 @@ case "$os" in
     fi
     config=$(printf '{"bundle":{"resources":{"%s":"fabrik.exe","%s":"THIRD-PARTY-LICENSES.txt"}%s}}' "$cli" "$lic" "$sign") ;;
 esac
+
+# With the update key's private half (the release workflow's secret), the bundles the updater
+# installs are signed too (.sig beside each; scripts/update-feed.mjs makes the feed of them).
+# FABRIK_UPDATE_PUBKEY and FABRIK_UPDATE_FEED, when set, are built into the window and the CLI.
+if [ -n "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
+  config=$(node -e 'const c = JSON.parse(process.argv[1]); c.bundle.createUpdaterArtifacts = true; process.stdout.write(JSON.stringify(c));' "$config")
+fi
 
 if [ "$profile" = release ]; then
   # Builds the UI (beforeBuildCommand) and the window with the bundled UI, then packs.

@@ -19,6 +19,8 @@ early() {
   cargo fetch --locked --quiet --target "$(rustc -vV | sed -n 's/^host: //p')" \
     --manifest-path "$(dirname "${BASH_SOURCE[0]}")/../Cargo.toml" || true
   command -v tauri-driver >/dev/null || cargo install "${DRIVER[@]}" 2>/dev/null || true
+  # The AppImage runtime the update test packs its two versions with (from crates.io).
+  bash "$(dirname "${BASH_SOURCE[0]}")/appimage.sh" --runtime || true
 }
 early &
 EARLY=$!
@@ -85,6 +87,15 @@ export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 # The empty window (benches/empty-window) is built by scripts/measure-window.sh, which compares
 # the start of the two; the tests never start it.
 ALL=(--workspace --exclude empty-window --features fabrik-app/custom-protocol)
+# The test build trusts a key of its own for updates (the release build, the release key's
+# public half; docs/INSTALL.md): made once and kept beside the build, so that a second run
+# compiles nothing again. tests/e2e/update.test.mjs signs with it.
+UPDATE_KEY="${CARGO_TARGET_DIR:-$ROOT/target}/update-test-key"
+if [ ! -s "$UPDATE_KEY/key.pub" ]; then
+  rm -rf "$UPDATE_KEY" && mkdir -p "$UPDATE_KEY"
+  npm --prefix ui run --silent tauri -- signer generate --ci -w "$UPDATE_KEY/key" >/dev/null 2>&1
+fi
+export FABRIK_UPDATE_PUBKEY="$(cat "$UPDATE_KEY/key.pub")"
 say "Building and linting every target"
 # Not --all-targets: it builds a test harness of every library and binary, those that have no
 # tests (test = false: the Tauri shell's and the simulator's binaries, 14 s of CPU) included. cargo test builds the
@@ -137,6 +148,25 @@ FABRIK_PACKAGE="$(ls -t "${CARGO_TARGET_DIR:-$ROOT/target}"/debug/bundle/deb/*.d
 dpkg-deb -x "$FABRIK_PACKAGE" "$WORK/installed"
 export FABRIK_PACKAGE
 
-say "End-to-end tests (the real window under Xvfb, from the package)"
-FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/
+# The window tests keep one core busy, so the update test runs beside them: its two AppImages
+# made (scripts/update-bundles.sh: the window compiled once more, two packs, signatures), then
+# the older one updating itself (tests/e2e/update.test.mjs), in a D-Bus session and an X
+# display of its own (to the single-instance plugin the two windows are one app).
+say "End-to-end tests (the real window under Xvfb, from the package; beside them the update test, from two AppImages)"
+UPDATE_LOG="$WORK/update-test.log"
+(
+  bash scripts/update-bundles.sh "$UPDATE_KEY" "$WORK/update"
+  export FABRIK_UPDATE_BUNDLES="$WORK/update" XDG_DATA_HOME="$WORK/xdg/data-update" XDG_RUNTIME_DIR="$WORK/xdg/runtime-update"
+  mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+  FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-timeout=600000 tests/e2e/update.test.mjs
+) >"$UPDATE_LOG" 2>&1 &
+UPDATE_TEST=$!
+WINDOW_TESTS=()
+for f in tests/e2e/*.test.mjs; do [ "$f" = tests/e2e/update.test.mjs ] || WINDOW_TESTS+=("$f"); done
+FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 --test-timeout=600000 "${WINDOW_TESTS[@]}"
+update_failed=0
+wait "$UPDATE_TEST" || update_failed=1
+say "The update test (from two AppImages)"
+cat "$UPDATE_LOG"
+[ "$update_failed" = 0 ] || { echo "The update test failed (above)." >&2; exit 1; }
 say "Every test passed"

@@ -122,6 +122,32 @@ fn the_release_workflow_builds_every_system_with_the_one_script_and_configuratio
         !file.contains("BEGIN") && !file.contains("MII"),
         "a key in the file"
     );
+
+    // Updates: the installers are built with the update key's public half and the feed's
+    // address (variables, named in the header), and the feed is made by the script the update
+    // test serves its feed with (tests/e2e/update.test.mjs).
+    for var in ["FABRIK_UPDATE_PUBKEY", "FABRIK_UPDATE_FEED"] {
+        assert!(
+            header.contains(var),
+            "{var} is not named in release.yml's header"
+        );
+        assert!(
+            file.contains(&format!("vars.{var}")),
+            "{var} is not given to the build"
+        );
+    }
+    let feed: Vec<&str> = flow["jobs"]["feed"]["steps"]
+        .as_array()
+        .expect("a feed job")
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect();
+    assert!(
+        feed.iter()
+            .any(|r| r.contains("node ../scripts/update-feed.mjs")),
+        "latest.json comes from scripts/update-feed.mjs: {feed:?}"
+    );
+    assert_eq!(flow["jobs"]["feed"]["needs"], "installers");
 }
 
 /// The script a developer and the workflow use packs the `fabrik` command and the licences into

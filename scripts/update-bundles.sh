@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The update test's bundles (tests/e2e/update.test.mjs), from the test build as it is:
+#
+#   older.AppImage     this build (its window carries the public key of KEY_DIR, built in
+#                      through FABRIK_UPDATE_PUBKEY when scripts/test.sh compiled it)
+#   newer.AppImage     the same build one patch version later: only the window is compiled
+#                      again, with Tauri's version set through TAURI_CONFIG (what its updater
+#                      compares and Om Fabrik shows)
+#   newer.AppImage.sig           signed with KEY_DIR/key (`tauri signer sign`, as a release is)
+#   newer.AppImage.wrong-key.sig signed with a key made here, which no build trusts
+#   bundles.json       the versions and file names
+#
+#   bash scripts/update-bundles.sh KEY_DIR OUT_DIR
+#
+# Run by scripts/test.sh after the window tests' package, in the build's own environment (the
+# same flags, so the one crate is all that is compiled). target/debug/fabrik-app is the newer
+# version afterwards; the next build makes it the plain one again.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+mkdir -p "$2"
+KEY_DIR="$(cd "$1" && pwd)"
+OUT="$(cd "$2" && pwd)"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+tauri() { npm --prefix "$ROOT/ui" run --silent tauri -- "$@"; }
+
+[ -s "$KEY_DIR/key" ] || { echo "update-bundles.sh: no key in $KEY_DIR (scripts/test.sh makes it before the build)" >&2; exit 1; }
+older="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -1)"
+IFS=. read -r major minor patch <<<"${older%%-*}"
+newer="$major.$minor.$((patch + 1))"
+
+bash "$ROOT/scripts/appimage.sh" "$TARGET/debug" "$OUT/older.AppImage"
+
+# Every target and feature as the build had them: a narrower build would resolve features
+# differently and compile dependencies again.
+TAURI_CONFIG="{\"version\":\"$newer\"}" cargo build --quiet --workspace --exclude empty-window \
+  --features fabrik-app/custom-protocol --bin fabrik-app
+bash "$ROOT/scripts/appimage.sh" "$TARGET/debug" "$OUT/newer.AppImage"
+
+export TAURI_SIGNING_PRIVATE_KEY_PASSWORD=""
+tauri signer sign -f "$KEY_DIR/key" "$OUT/newer.AppImage" >/dev/null
+rm -rf "$OUT/other-key"
+mkdir -p "$OUT/other-key"
+tauri signer generate --ci -w "$OUT/other-key/key" >/dev/null 2>&1
+cp "$OUT/newer.AppImage" "$OUT/wrong-key.AppImage"
+tauri signer sign -f "$OUT/other-key/key" "$OUT/wrong-key.AppImage" >/dev/null
+mv "$OUT/wrong-key.AppImage.sig" "$OUT/newer.AppImage.wrong-key.sig"
+rm -f "$OUT/wrong-key.AppImage"
+
+printf '{"older":{"version":"%s","file":"older.AppImage"},"newer":{"version":"%s","file":"newer.AppImage","signature":"newer.AppImage.sig","wrongKeySignature":"newer.AppImage.wrong-key.sig"}}\n' \
+  "$older" "$newer" > "$OUT/bundles.json"

@@ -1,0 +1,227 @@
+// End-to-end, Fabrik updating itself (issue #40): the older AppImage of this build
+// (scripts/update-bundles.sh) runs in the real window on a register holding customers and
+// finished runs, with its update feed on a local HTTP server (a static latest.json, as on
+// GitHub Releases). First every way an update must not happen: an older version offered, a
+// bundle changed after signing, a bundle signed by another key, a download cut short, a feed
+// that does not answer. Each leaves the AppImage byte for byte and the window at its version.
+// Then the real one: Om Fabrik → Sök efter uppdatering → Installera och starta om; the window
+// downloads, verifies, replaces its AppImage and starts again as the newer version, which
+// shows every customer and run the older one had.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join, dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startDriver, Session } from './webdriver.mjs';
+import { feed } from '../../scripts/update-feed.mjs';
+
+const bundles = process.env.FABRIK_UPDATE_BUNDLES;
+const work = join(process.env.FABRIK_TEST_WORK ?? '/tmp', `e2e-update-${process.pid}`);
+const installed = join(work, 'Applications', 'Fabrik.AppImage');
+const tmp = join(work, 'tmp');
+const db = join(work, 'fabrik.sqlite3');
+// The CLI beside the window under test (the package's, or the build's).
+const cli = join(dirname(process.env.FABRIK_APP ?? join('target', 'debug', 'fabrik-app')), 'fabrik');
+const env = {
+  FABRIK_DB: db,
+  XDG_DATA_HOME: join(work, 'xdg-data'),
+  FABRIK_SANDBOX_TIME_SCALE: '0.01',
+  FABRIK_SANDBOX_POSTGRES: '0',
+  // No FUSE here: the AppImage runtime unpacks itself into TMPDIR and runs from there.
+  APPIMAGE_EXTRACT_AND_RUN: '1',
+  TMPDIR: tmp,
+};
+
+let info;
+let server;
+let feedUrl;
+/** What the feed and the download answer now. */
+let serve = { mode: 'down' };
+let driver;
+
+const sha = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const fabrik = (...args) => JSON.parse(execFileSync(cli, [...args, '--json', '--sandbox'], { env: { ...process.env, ...env }, encoding: 'utf8' }));
+
+/** The AppImage runtimes started as the installed file (each waits for what it unpacked). */
+function runtimes() {
+  const found = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0')[0] === installed) found.push({ pid: Number(d) });
+    } catch {}
+  }
+  return found;
+}
+
+/** The processes running from an unpacked AppImage, by the folder each runs from. */
+function unpacked() {
+  const found = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const exe = readlinkSync(`/proc/${d}/exe`);
+      if (exe.startsWith(tmp + '/')) found.push({ pid: Number(d), dir: exe.slice(tmp.length + 1).split('/')[0] });
+    } catch {}
+  }
+  return found;
+}
+
+/** The window of either version: the unpacked programs and the AppImage runtimes above them. */
+function stopApp() {
+  for (const { pid } of [...unpacked(), ...runtimes()]) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
+}
+
+async function until(fn, what, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await fn()) return;
+    await sleep(200);
+  }
+  assert.fail(`timed out: ${what}`);
+}
+
+before(async () => {
+  assert.ok(bundles && existsSync(join(bundles, 'bundles.json')), 'FABRIK_UPDATE_BUNDLES: scripts/update-bundles.sh makes them (scripts/test.sh runs it)');
+  info = JSON.parse(readFileSync(join(bundles, 'bundles.json'), 'utf8'));
+  mkdirSync(dirname(installed), { recursive: true });
+  mkdirSync(tmp, { recursive: true });
+  copyFileSync(join(bundles, info.older.file), installed);
+  execFileSync('chmod', ['755', installed]);
+
+  const newer = readFileSync(join(bundles, info.newer.file));
+  const bodies = {
+    good: newer,
+    // One byte changed after signing, in the middle of the file system.
+    tampered: Buffer.from(newer).fill(newer[newer.length >> 1] ^ 0xff, newer.length >> 1, (newer.length >> 1) + 1),
+  };
+  server = createServer((req, res) => {
+    const s = serve;
+    if (s.mode === 'down') return req.socket.destroy();
+    if (req.url === '/latest.json') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // The release workflow's latest.json, made by the same script.
+      const url = feedUrl.replace('latest.json', 'Fabrik.AppImage');
+      return res.end(JSON.stringify(feed({ version: s.version, notes: `Fabrik ${s.version}: bättre uppdateringar`, bundles: [{ platform: 'linux-x86_64', url, signature: s.signature }] })));
+    }
+    const body = bodies[s.body];
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+    if (s.mode === 'truncated') {
+      // A third of the file, then the connection ends, short of the length it announced.
+      return res.write(body.subarray(0, Math.floor(body.length / 3)), () => req.socket.destroy());
+    }
+    res.end(body);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  feedUrl = `http://127.0.0.1:${server.address().port}/latest.json`;
+
+  // A register with customers and finished runs, made by the older version's command.
+  execFileSync(cli, ['customers', 'add', '--name', 'Uppdatering AB', '--email', 'info@uppdatering.se', '--sandbox'], { env: { ...process.env, ...env } });
+  execFileSync(cli, ['customers', 'add', '--name', 'Kvarstående HB', '--email', 'hej@kvarstaende.se', '--sandbox'], { env: { ...process.env, ...env } });
+  execFileSync(cli, ['provision', 'uppdatering-ab', '--sandbox', '--yes'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+
+  driver = await startDriver({ ...env, FABRIK_UPDATE_FEED: feedUrl }, installed);
+});
+
+after(async () => {
+  stopApp();
+  await driver?.stop();
+  stopApp();
+  server?.close();
+});
+
+const signature = (file) => readFileSync(join(bundles, file), 'utf8').trim();
+
+async function openAbout(s) {
+  await s.click('nav-settings');
+  await s.until(async () => (await s.text('app-version')).trim().length > 0, 'Om Fabrik');
+}
+
+/** Sök efter uppdatering, then what the status says once it says something. */
+async function checkNow(s) {
+  await s.until(async () => s.exec(`return !document.querySelector('[data-testid="update-check"]').disabled`), 'the check button');
+  await s.click('update-check');
+  await s.until(async () => s.exec(`return !document.querySelector('[data-testid="update-check"]').disabled && document.querySelector('[data-testid="update-status"]').innerText.trim().length > 0`), 'the check answered');
+  return (await s.text('update-status')).trim();
+}
+
+/** Installs what the feed offers and returns the failure the window shows. */
+async function installFails(s) {
+  await s.click('update-install');
+  await s.until(async () => s.exec(`return !!document.querySelector('[data-testid="update-failed"]')`), 'the update refused', 60_000);
+  return (await s.text('update-failed')).trim();
+}
+
+test('the older version refuses every bad update, then updates itself and keeps every customer and run', async () => {
+  const before = { customers: fabrik('customers', 'list'), runs: fabrik('runs', 'list') };
+  assert.equal(before.customers.length, 2);
+  assert.ok(before.runs.some((r) => r.kind === 'provision' && r.state === 'succeeded'), JSON.stringify(before.runs));
+  const olderSha = sha(installed);
+
+  const s = await Session.start(driver.url, installed);
+  await openAbout(s);
+  assert.equal((await s.text('app-version')).trim(), info.older.version);
+
+  // A feed that does not answer.
+  serve = { mode: 'down' };
+  assert.match(await checkNow(s), /Uppdateringskällan http:\/\/127\.0\.0\.1:\d+\/latest\.json gick inte att nå/);
+
+  // A feed that offers an older version: nothing to install.
+  serve = { mode: 'ok', version: '0.0.9', body: 'good', signature: signature(info.newer.signature) };
+  assert.match(await checkNow(s), /erbjuder 0\.0\.9, som är äldre än/);
+  assert.equal(await s.exec(`return document.querySelectorAll('[data-testid="update-install"]').length`), 0);
+
+  const refusals = [
+    ['a bundle changed after it was signed', { mode: 'ok', body: 'tampered', signature: signature(info.newer.signature) }, /är inte signerad med nyckeln som den här versionen litar på/],
+    ['a bundle signed with another key', { mode: 'ok', body: 'good', signature: signature(info.newer.wrongKeySignature) }, /är inte signerad med nyckeln som den här versionen litar på/],
+    ['a download cut short', { mode: 'truncated', body: 'good', signature: signature(info.newer.signature) }, /Nedladdningen av Fabrik [\d.]+ blev inte hel/],
+  ];
+  for (const [what, answer, says] of refusals) {
+    serve = { ...answer, version: info.newer.version };
+    assert.match(await checkNow(s), new RegExp(`Fabrik ${info.newer.version.replaceAll('.', '\\.')} finns`), what);
+    const failed = await installFails(s);
+    assert.match(failed, says, what);
+    assert.match(failed, new RegExp(`Fabrik ${info.older.version.replaceAll('.', '\\.')} (finns kvar och )?körs vidare`), what);
+    assert.equal(sha(installed), olderSha, `${what}: the AppImage is as it was`);
+    assert.equal((await s.text('app-version')).trim(), info.older.version, what);
+  }
+
+  // The real one: downloaded, verified, put in place, started again.
+  serve = { mode: 'ok', version: info.newer.version, body: 'good', signature: signature(info.newer.signature) };
+  await checkNow(s);
+  const oldRun = unpacked().map((p) => p.dir);
+  assert.ok(oldRun.length > 0, 'the window runs from its unpacked AppImage');
+  await s.click('update-install');
+  await until(() => sha(installed) === sha(join(bundles, info.newer.file)), 'the AppImage replaced by the newer one');
+  await until(() => {
+    const now = unpacked();
+    return now.length > 0 && now.every((p) => !oldRun.includes(p.dir));
+  }, 'the newer version started in place of the older');
+
+  // What the newer version shows: its version, and the register as it was. (The first
+  // session's window is gone: it ended itself to start the newer one.)
+  await Promise.race([s.cmd('DELETE', '').catch(() => {}), sleep(5_000)]);
+  stopApp();
+  await sleep(500);
+  const t = await Session.start(driver.url, installed);
+  try {
+    await openAbout(t);
+    assert.equal((await t.text('app-version')).trim(), info.newer.version);
+    await t.click('nav-customers');
+    await t.until(async () => (await t.exec(`return document.body.innerText`)).includes('Kvarstående HB'), 'the customers in the newer window');
+    assert.match(await t.exec(`return document.body.innerText`), /Uppdatering AB/);
+    await t.click('nav-activity');
+    await t.until(async () => (await t.exec(`return document.querySelectorAll('[data-testid="activity-item"]').length`)) >= before.runs.length, 'the runs in Aktivitet');
+  } finally {
+    await t.close().catch(() => {});
+  }
+  assert.deepEqual(fabrik('customers', 'list'), before.customers);
+  assert.deepEqual(fabrik('runs', 'list'), before.runs);
+});
