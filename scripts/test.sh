@@ -125,25 +125,51 @@ else
   ON_POSTGRES=(--test all -- runs_api:: ownership::)
 fi
 
-say "Rust tests (core, CLI, simulator)"
-FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}"
-# Documentation examples (nextest does not run them).
-cargo test --quiet "${ALL[@]}" --doc
+# What runs beside another part (it would leave part of a core idle alone) gets its own
+# keyring session and folders, and its output is shown when both are done. Its process is
+# BESIDE (a child of this shell, for `joined` to wait for).
+beside() {
+  local name="$1"
+  shift
+  (
+    export XDG_DATA_HOME="$WORK/xdg/data-$name" XDG_RUNTIME_DIR="$WORK/xdg/runtime-$name"
+    mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+    "$@"
+  ) >"$WORK/$name.log" 2>&1 &
+  BESIDE=$!
+}
+# Waits for what `beside` started, shows its output, and stops the command if it failed.
+joined() {
+  local name="$1" pid="$2" failed=0
+  wait "$pid" || failed=1
+  say "$3"
+  cat "$WORK/$name.log"
+  [ "$failed" = 0 ] || { echo "$3: failed (above)." >&2; exit 1; }
+}
 
 # The engine on the shared register: the suites where PostgreSQL's semantics differ most from
 # SQLite's (claims and leases of runs; the ledger and adoptions). The others run on it by hand:
 # FABRIK_TEST_REGISTER=postgres cargo test --test all -- provision:: day_two:: update_modules::
-say "Engine tests on a PostgreSQL register"
-FABRIK_TEST_REGISTER=postgres FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}" "${ON_POSTGRES[@]}"
-
-say "UI tests (headless Chromium, mocked IPC)"
-npm --prefix ui test
+# It and the documentation examples (nextest does not run them) go beside the main run, whose
+# longest tests end alone and leave a quarter of the two cores idle (run 90: 484 of 566 CPU-s).
+side_rust() {
+  cargo test --quiet "${ALL[@]}" --doc
+  FABRIK_TEST_REGISTER=postgres FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}" "${ON_POSTGRES[@]}" --test-threads 2
+}
+say "Rust tests (core, CLI, simulator; beside them the documentation examples and the engine on a PostgreSQL register)"
+beside rust-side side_rust
+SIDE_RUST=$BESIDE
+FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}"
+joined rust-side "$SIDE_RUST" "Documentation examples and the engine on a PostgreSQL register"
 
 # The window tests drive the window as an agency gets it: the test build packed into a .deb by
 # Tauri's bundler (scripts/package.sh, which compiles nothing here) and unpacked as dpkg would
-# install it; tests/e2e/package.test.mjs checks the package itself.
-say "The Linux package (.deb) of this build"
-bash scripts/package.sh --debug deb >/dev/null
+# install it; tests/e2e/package.test.mjs checks the package itself. Packed beside the UI tests.
+say "UI tests (headless Chromium, mocked IPC; beside them the Linux package of this build)"
+beside deb bash scripts/package.sh --debug deb
+DEB=$BESIDE
+npm --prefix ui test
+joined deb "$DEB" "The Linux package (.deb) of this build"
 FABRIK_PACKAGE="$(ls -t "${CARGO_TARGET_DIR:-$ROOT/target}"/debug/bundle/deb/*.deb | head -1)"
 dpkg-deb -x "$FABRIK_PACKAGE" "$WORK/installed"
 export FABRIK_PACKAGE
@@ -153,20 +179,15 @@ export FABRIK_PACKAGE
 # the older one updating itself (tests/e2e/update.test.mjs), in a D-Bus session and an X
 # display of its own (to the single-instance plugin the two windows are one app).
 say "End-to-end tests (the real window under Xvfb, from the package; beside them the update test, from two AppImages)"
-UPDATE_LOG="$WORK/update-test.log"
-(
+update_test() {
   bash scripts/update-bundles.sh "$UPDATE_KEY" "$WORK/update"
-  export FABRIK_UPDATE_BUNDLES="$WORK/update" XDG_DATA_HOME="$WORK/xdg/data-update" XDG_RUNTIME_DIR="$WORK/xdg/runtime-update"
-  mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-  FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-timeout=600000 tests/e2e/update.test.mjs
-) >"$UPDATE_LOG" 2>&1 &
-UPDATE_TEST=$!
+  FABRIK_UPDATE_BUNDLES="$WORK/update" FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" \
+    in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-timeout=600000 tests/e2e/update.test.mjs
+}
+beside update update_test
+UPDATE_TEST=$BESIDE
 WINDOW_TESTS=()
 for f in tests/e2e/*.test.mjs; do [ "$f" = tests/e2e/update.test.mjs ] || WINDOW_TESTS+=("$f"); done
 FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 --test-timeout=600000 "${WINDOW_TESTS[@]}"
-update_failed=0
-wait "$UPDATE_TEST" || update_failed=1
-say "The update test (from two AppImages)"
-cat "$UPDATE_LOG"
-[ "$update_failed" = 0 ] || { echo "The update test failed (above)." >&2; exit 1; }
+joined update "$UPDATE_TEST" "The update test (from two AppImages)"
 say "Every test passed"

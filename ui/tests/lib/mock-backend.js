@@ -1682,6 +1682,11 @@
     }, 50);
   }
   window.__mockUpdate = {
+    /** Another answer from now on (a test that walks several in one window). */
+    configure(cfg) {
+      UP.cfg = cfg;
+      UP.runs = [...(cfg.runs || [])];
+    },
     endRuns() {
       UP.runs = [];
       updateProceed();
