@@ -201,6 +201,8 @@ async fn the_cli_sets_tests_and_removes_without_leaking() {
             .env("FABRIK_ENVIRONMENT", "production")
             .env("FABRIK_GITHUB_API_URL", sim.github_api_url())
             .env("FABRIK_SUPABASE_API_URL", sim.supabase_api_url())
+            .env("FABRIK_VERCEL_API_URL", sim.vercel_api_url())
+            .env("FABRIK_RESEND_API_URL", sim.resend_api_url())
             .env_remove("FABRIK_GITHUB_TOKEN")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -254,6 +256,71 @@ async fn the_cli_sets_tests_and_removes_without_leaking() {
         .get(&fabrik::secrets::SecretKey::Token(Provider::Github))
         .unwrap()
         .is_none());
+
+    // The setup guide (#41), in the same keyring: a step per provider in the order of
+    // Provider::ALL, each token pasted at its prompt; GitHub's first one lacks `repo` and is
+    // refused by name, the second works; Gitea (optional) is skipped with an empty line.
+    let (_, out) = fabrik(&["setup", "--check"], None);
+    assert!(out.contains("✗ GitHub: saknas — gör den på https://github.com/settings/tokens/new?scopes=repo,delete_repo"), "{out}");
+    all += &out;
+    let answers = format!("{NO_REPO_SCOPE}\n{TOKEN}\n{TOKEN}\n{TOKEN}\n{TOKEN}\n{RESEND_KEY}\n\n");
+    let (ok, out) = fabrik(&["setup"], Some(&answers));
+    assert!(ok, "{out}");
+    for said in [
+        "[1/6] GitHub — Skapar varje kunds privata repo",
+        "    • repo: Skapa privata repon från mallen",
+        "    • delete_repo (valfri):",
+        "Finkornig token (på ägaren med mallrepot): https://github.com/settings/personal-access-tokens/new",
+        "  ✗ Token saknar behörigheten repo",
+        "  ✓ Verifierad som fabrik-agent",
+        "[2/6] Supabase — ",
+        "https://supabase.com/dashboard/account/tokens",
+        "https://vercel.com/account/settings/tokens",
+        "https://resend.com/api-keys",
+        "[6/6] Gitea (valfri)",
+        "  Överhoppad: gör det senare med fabrik setup.",
+        "✓ Gitea: valfri, inte angiven",
+        "Allt är klart: varje token som krävs fungerar.",
+    ] {
+        assert!(out.contains(said), "{said:?} not in:\n{out}");
+    }
+    all += &out;
+    // Again: every step is done, nothing is asked.
+    let (ok, out) = fabrik(&["setup"], Some(""));
+    assert!(ok && out.matches("  ✓ Klar: ").count() == 5, "{out}");
+    all += &out;
+    let (ok, out) = fabrik(&["setup", "--check", "--json"], None);
+    assert!(ok, "{out}");
+    // The JSON first (stdout), then whatever the log said (stderr).
+    let checked: serde_json::Value = serde_json::Deserializer::from_str(&out)
+        .into_iter()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(checked.as_array().unwrap().len(), 6);
+    assert!(
+        checked.as_array().unwrap().iter().all(|c| c["ok"] == true),
+        "{out}"
+    );
+    all += &out;
+    // One that stops working is named, and the check fails.
+    let (_, out) = fabrik(&["secrets", "rm", "vercel"], None);
+    all += &out;
+    let (ok, out) = fabrik(&["setup", "--check"], None);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("✗ Vercel: saknas — gör den på https://vercel.com/account/settings/tokens"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Inte klart: Vercel (kör fabrik setup)."),
+        "{out}"
+    );
+    all += &out;
+    for p in ["github", "supabase", "n8n", "resend"] {
+        let (ok, out) = fabrik(&["secrets", "rm", p], None);
+        assert!(ok, "{out}");
+    }
 
     for sentinel in [TOKEN, NO_REPO_SCOPE] {
         assert!(!all.contains(sentinel), "the token was printed");

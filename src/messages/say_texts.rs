@@ -542,6 +542,86 @@ impl Say {
                 "Verifierad som {username}",
                 "Verified as {username}",
             ),
+            GuideGithubPurpose => t(
+                "Skapar varje kunds privata repo från mallrepot och skriver kundens inställningar i det.",
+                "Creates each customer's private repository from the template and writes the customer's settings into it.",
+            ),
+            GuideGithubClassic => t(
+                "Klassisk token",
+                "Classic token",
+            ),
+            GuideGithubRepo => t(
+                "Skapa privata repon från mallen och skriva filer i dem.",
+                "Create private repositories from the template and write files in them.",
+            ),
+            GuideGithubDeleteRepo => t(
+                "Ta bort ett repo som Fabrik skapade när en körning rullas tillbaka eller en kund avvecklas; utan den blir repot kvar och Fabrik säger till.",
+                "Delete a repository Fabrik created when a run is rolled back or a customer torn down; without it the repository stays and Fabrik says so.",
+            ),
+            GuideGithubFineGrained => t(
+                "Finkornig token (på ägaren med mallrepot)",
+                "Fine-grained token (on the owner of the template)",
+            ),
+            GuideGithubAdministration => t(
+                "Skapa kundernas repon (och ta bort dem Fabrik skapat).",
+                "Create the customers' repositories (and delete those Fabrik created).",
+            ),
+            GuideGithubContents => t(
+                "Läsa mallen och skriva kundens filer.",
+                "Read the template and write the customer's files.",
+            ),
+            GuideGithubMetadata => t(
+                "Krävs av GitHub för allt annat.",
+                "Required by GitHub for everything else.",
+            ),
+            GuideGithubPullRequests => t(
+                "Malluppdateringar som pull requests.",
+                "Template updates as pull requests.",
+            ),
+            GuideSupabasePurpose => t(
+                "Skapar varje kunds Supabase-projekt i byråns organisation, kör mallens schema och gör den första administratören.",
+                "Creates each customer's Supabase project in the agency's organization, runs the template's schema and makes the first admin.",
+            ),
+            GuideSupabaseToken => t(
+                "Supabase har inga behörigheter per token: den ser kontots organisationer. Skapa den med ett konto som bara är medlem i byråns organisation.",
+                "Supabase has no permissions per token: it sees the account's organizations. Make it with an account that is a member of the agency's organization only.",
+            ),
+            GuideVercelPurpose => t(
+                "Skapar varje kunds Vercel-projekt kopplat till repot, sätter miljövariablerna och gör den publika produktionsdriftsättningen.",
+                "Creates each customer's Vercel project linked to the repository, sets its environment variables and makes the public production deployment.",
+            ),
+            GuideVercelScope => t(
+                "Begränsa token till teamet som kundprojekten ska ligga i (inte hela kontot).",
+                "Limit the token to the team the customers' projects belong to (not the whole account).",
+            ),
+            GuideN8nPurpose => t(
+                "Lägger in och aktiverar varje kunds arbetsflöde i byråns n8n och säkerhetskopierar det.",
+                "Imports and activates each customer's workflow in the agency's n8n and backs it up.",
+            ),
+            GuideN8nKey => t(
+                "n8n:s API-nyckel (Settings → n8n API); på n8n Cloud och i företagsversionen väljs omfånget: workflow:read, workflow:create, workflow:update, workflow:activate.",
+                "n8n's API key (Settings → n8n API); on n8n Cloud and the enterprise edition the scopes are chosen: workflow:read, workflow:create, workflow:update, workflow:activate.",
+            ),
+            GuideResendPurpose => t(
+                "Skickar välkomstmejlet från byråns verifierade domän, och larmen.",
+                "Sends the welcome email from the agency's verified domain, and the alerts.",
+            ),
+            GuideResendSending => t(
+                "Bara sändning, begränsad till byråns verifierade domän; Fabrik läser inget annat hos Resend.",
+                "Sending only, limited to the agency's verified domain; Fabrik reads nothing else at Resend.",
+            ),
+            GuideGiteaPurpose => t(
+                "Tar emot säkerhetskopiorna av kundernas arbetsflöden, en commit per ändring (valfritt: provisionering fungerar utan).",
+                "Receives the backups of the customers' workflows, one commit per change (optional: provisioning works without it).",
+            ),
+            GuideGiteaWrite => t(
+                "Skriva säkerhetskopiorna till backup-repot.",
+                "Write the backups to the backup repository.",
+            ),
+            GuideGiteaReadUser => t(
+                "Se vilket konto token hör till.",
+                "See which account the token belongs to.",
+            ),
             VerifyVerifiedSees => t(
                 "Verifierad; ser {list}",
                 "Verified; sees {list}",

@@ -7,6 +7,7 @@ pub mod error;
 pub mod git_sha;
 pub mod gitea;
 pub mod github;
+pub mod guide;
 pub mod http;
 pub mod n8n;
 pub mod pacer;

@@ -15,6 +15,7 @@ mod runs;
 mod runtime;
 mod secrets;
 mod settings;
+mod setup;
 mod template;
 mod update;
 
@@ -111,6 +112,10 @@ enum Command {
     /// The agency's tokens in the OS keyring (never shown, never on the command line).
     #[command(subcommand)]
     Secrets(secrets::SecretsCmd),
+    /// The setup guide: each provider's token (what it is for, where it is made, what it must
+    /// be allowed to do), saved to the keyring and checked. --check runs every check without
+    /// asking: exit 0 when every required token works, 1 naming each that does not.
+    Setup(setup::SetupArgs),
     /// Fabrik's own updates: what the update feed offers this computer.
     #[command(subcommand)]
     Update(update::UpdateCmd),
@@ -119,6 +124,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
+        Ok(()) if setup::incomplete() => ExitCode::FAILURE,
         Ok(()) if health::unhealthy() || fleet::not_all_done() => ExitCode::from(3),
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -190,6 +196,7 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
     let cloud = runtime::open(db, chosen).await?;
     let result = match cmd {
         Command::Secrets(cmd) => secrets::run(&cloud, cmd).await,
+        Command::Setup(args) => setup::run(&cloud, args).await,
         Command::Status(args) => health::status(&cloud, args).await,
         Command::Provision(args) => runs::provision(&cloud, args).await,
         Command::UpdateModules(a) => runs::day_two(&cloud, a, RunRequest::UpdateModules).await,

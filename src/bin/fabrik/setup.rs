@@ -1,0 +1,195 @@
+//! `fabrik setup`: the setup guide in a terminal, one step per provider: what the token is
+//! for, where it is made, what it must be allowed to do and why (`fabrik::providers::guide`),
+//! the token read without echo straight into the keyring, and the same live check as
+//! Inställningar. A step already verified is passed; an empty line skips one (done later by
+//! running the guide again, which starts at the first step not verified).
+//! `fabrik setup --check` runs every check without asking.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use clap::Args;
+use fabrik::api::cloud::CloudApi;
+use fabrik::credentials::{CredentialState, CredentialStatus};
+use fabrik::providers::guide::{guide, Guide};
+use fabrik::secrets::Provider;
+use fabrik::ApiError;
+
+use crate::print::{print_json, read_secret_line};
+
+/// Tries per step before the guide moves on (the step stays to do).
+const TRIES: usize = 3;
+
+static INCOMPLETE: AtomicBool = AtomicBool::new(false);
+
+/// A check found a required token missing or not working: the command exits 1.
+pub fn incomplete() -> bool {
+    INCOMPLETE.load(Ordering::Relaxed)
+}
+
+#[derive(Args)]
+pub struct SetupArgs {
+    /// Run every check without asking anything: exit 0 when every required token works, 1
+    /// naming each that does not.
+    #[arg(long)]
+    check: bool,
+    /// With --check: the result as JSON.
+    #[arg(long, requires = "check")]
+    json: bool,
+}
+
+/// One provider's check, as `--check --json` prints it.
+#[derive(serde::Serialize)]
+struct Checked {
+    #[serde(flatten)]
+    status: CredentialStatus,
+    optional: bool,
+    /// Where its token is made (the first way, for a provider with several).
+    make_at: String,
+    ok: bool,
+}
+
+pub async fn run(cloud: &Arc<CloudApi>, args: SetupArgs) -> Result<(), ApiError> {
+    if cloud.environment == fabrik::environment::Environment::Sandbox {
+        // The sandbox's simulator has its own tokens; the guide is for the real accounts.
+        println!(
+            "Sandlådan behöver inga token: guiden gäller produktionen (fabrik setup --production)."
+        );
+        return Ok(());
+    }
+    let (n8n, gitea) = (
+        cloud.endpoints.n8n_api.clone(),
+        cloud.endpoints.gitea_api.clone(),
+    );
+    let guides: Vec<Guide> = Provider::ALL
+        .iter()
+        .map(|&p| guide(p, &n8n, &gitea))
+        .collect();
+    if !args.check {
+        walk(cloud, &guides).await?;
+        println!();
+        println!("Kontrollerar allt (fabrik setup --check):");
+    }
+    check(cloud, &guides, args.json).await
+}
+
+/// Every check, without asking.
+async fn check(cloud: &Arc<CloudApi>, guides: &[Guide], json: bool) -> Result<(), ApiError> {
+    let creds = cloud.credentials();
+    {
+        let mut all = Vec::new();
+        for g in guides {
+            let saved = creds.status(g.provider)?;
+            // An optional token not given is not a failure, and is not asked for.
+            let status = if g.optional && saved.state == CredentialState::Missing {
+                saved
+            } else {
+                creds.test(g.provider).await?
+            };
+            let ok = status.state == CredentialState::Verified
+                || (g.optional && status.state == CredentialState::Missing);
+            all.push(Checked {
+                status,
+                optional: g.optional,
+                make_at: g.kinds[0].url.clone(),
+                ok,
+            });
+        }
+        if all.iter().any(|c| !c.ok) {
+            INCOMPLETE.store(true, Ordering::Relaxed);
+        }
+        if json {
+            print_json(&all);
+        } else {
+            for c in &all {
+                print_check(c);
+            }
+            let failed: Vec<&str> = all
+                .iter()
+                .filter(|c| !c.ok)
+                .map(|c| c.status.provider.display_name())
+                .collect();
+            if failed.is_empty() {
+                println!("Allt är klart: varje token som krävs fungerar.");
+            } else {
+                println!("Inte klart: {} (kör fabrik setup).", failed.join(", "));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One step per provider, asking for what is not verified yet.
+async fn walk(cloud: &Arc<CloudApi>, guides: &[Guide]) -> Result<(), ApiError> {
+    let creds = cloud.credentials();
+    let total = guides.len();
+    for (i, g) in guides.iter().enumerate() {
+        let name = g.provider.display_name();
+        println!();
+        println!(
+            "[{}/{total}] {name}{} — {}",
+            i + 1,
+            if g.optional { " (valfri)" } else { "" },
+            g.purpose.sv
+        );
+        let now = creds.status(g.provider)?;
+        if now.state == CredentialState::Verified && !now.from_env {
+            println!("  ✓ Klar: {}", detail(&now));
+            continue;
+        }
+        for kind in &g.kinds {
+            println!("  {}: {}", kind.name.sv, kind.url);
+            for p in &kind.permissions {
+                let optional = if p.optional { " (valfri)" } else { "" };
+                println!("    • {}{optional}: {}", p.name, p.why.sv);
+            }
+        }
+        if now.from_env {
+            println!("  Token kommer från miljövariabeln; den ändras där, inte här.");
+            continue;
+        }
+        for _ in 0..TRIES {
+            let token = read_secret_line(&format!(
+                "  Klistra in token för {name} (visas inte; tom rad hoppar över): "
+            ))?;
+            if token.trim().is_empty() {
+                println!("  Överhoppad: gör det senare med fabrik setup.");
+                break;
+            }
+            // Saved first (it is the user's to keep even if the check cannot reach the
+            // provider now), then checked as Inställningar does.
+            if let Err(e) = creds.save(g.provider, token.trim()) {
+                println!("  ✗ {}", ApiError::from(e).message);
+                continue;
+            }
+            let checked = creds.test(g.provider).await?;
+            if checked.state == CredentialState::Verified {
+                println!("  ✓ {}", detail(&checked));
+                break;
+            }
+            println!("  ✗ {}", detail(&checked));
+        }
+    }
+    Ok(())
+}
+
+fn detail(s: &CredentialStatus) -> String {
+    let v = s.verification.as_ref();
+    let mut text = v.map(|v| v.message.sv.clone()).unwrap_or_default();
+    for w in v.map(|v| v.warnings.as_slice()).unwrap_or_default() {
+        text.push_str(&format!(" (obs: {})", w.sv));
+    }
+    text
+}
+
+fn print_check(c: &Checked) {
+    let name = c.status.provider.display_name();
+    let mark = if c.ok { "✓" } else { "✗" };
+    match c.status.state {
+        CredentialState::Missing if c.optional => println!("{mark} {name}: valfri, inte angiven"),
+        CredentialState::Missing => {
+            println!("{mark} {name}: saknas — gör den på {}", c.make_at)
+        }
+        _ => println!("{mark} {name}: {}", detail(&c.status)),
+    }
+}
