@@ -192,6 +192,7 @@ vocabulary!(
         VerifyVerified => "verify_verified",
         VerifyVerifiedSees => "verify_verified_sees",
         // The setup guide: what each token is for and what it must be allowed to do.
+        GuideToken => "guide_token",
         GuideGithubPurpose => "guide_github_purpose",
         GuideGithubClassic => "guide_github_classic",
         GuideGithubRepo => "guide_github_repo",

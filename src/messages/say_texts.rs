@@ -542,6 +542,7 @@ impl Say {
                 "Verifierad som {username}",
                 "Verified as {username}",
             ),
+            GuideToken => t("Token", "Token"),
             GuideGithubPurpose => t(
                 "Skapar varje kunds privata repo från mallrepot och skriver kundens inställningar i det.",
                 "Creates each customer's private repository from the template and writes the customer's settings into it.",

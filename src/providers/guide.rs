@@ -68,7 +68,7 @@ fn under(api: &str, path: &str) -> String {
 pub fn guide(provider: Provider, n8n_api: &str, gitea_api: &str) -> Guide {
     let one = |url: String, permissions: Vec<Permission>| {
         vec![TokenKind {
-            name: Text::new("Token", "Token"),
+            name: Say::GuideToken.text(),
             url,
             permissions,
         }]
