@@ -15,6 +15,9 @@ BUSY0=$(busy)
 # a new machine). It is waited for before the build; if it failed (no C linker before the
 # system packages came), tauri-driver is installed again in the foreground.
 DRIVER=(tauri-driver --locked --version 2.1.0 --quiet)
+# Where the AppImage runtime is kept, fetched now and read by the update test later (whose
+# XDG folders are the test's own): the tests themselves never reach the network.
+export FABRIK_APPIMAGE_CACHE="${FABRIK_APPIMAGE_CACHE:-$HOME/.cache/fabrik}"
 early() {
   cargo fetch --locked --quiet --target "$(rustc -vV | sed -n 's/^host: //p')" \
     --manifest-path "$(dirname "${BASH_SOURCE[0]}")/../Cargo.toml" || true
@@ -132,8 +135,11 @@ beside() {
   local name="$1"
   shift
   (
+    # Every folder its own: in run 92 the update test's window wrote its default size into the
+    # window state the window tests' restart then read (one XDG_CONFIG_HOME for both).
     export XDG_DATA_HOME="$WORK/xdg/data-$name" XDG_RUNTIME_DIR="$WORK/xdg/runtime-$name"
-    mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+    export XDG_CONFIG_HOME="$WORK/xdg/config-$name" XDG_CACHE_HOME="$WORK/xdg/cache-$name"
+    mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" && chmod 700 "$XDG_RUNTIME_DIR"
     "$@"
   ) >"$WORK/$name.log" 2>&1 &
   BESIDE=$!
@@ -174,20 +180,34 @@ FABRIK_PACKAGE="$(ls -t "${CARGO_TARGET_DIR:-$ROOT/target}"/debug/bundle/deb/*.d
 dpkg-deb -x "$FABRIK_PACKAGE" "$WORK/installed"
 export FABRIK_PACKAGE
 
-# The window tests keep one core busy, so the update test runs beside them: its two AppImages
-# made (scripts/update-bundles.sh: the window compiled once more, two packs, signatures), then
-# the older one updating itself (tests/e2e/update.test.mjs), in a D-Bus session and an X
-# display of its own (to the single-instance plugin the two windows are one app).
-say "End-to-end tests (the real window under Xvfb, from the package; beside them the update test, from two AppImages)"
+# One group of window tests keeps one core busy, so three chains run side by side: two groups
+# of window tests, and the update test: its two AppImages made (scripts/update-bundles.sh: the
+# window compiled once more, two packs, signatures), then the older one updating itself
+# (tests/e2e/update.test.mjs). Each has a D-Bus session and an X display of its own (to the
+# single-instance plugin every window is one app).
+say "End-to-end tests (the real window under Xvfb, from the package, in two groups; beside them the update test, from two AppImages)"
 update_test() {
   bash scripts/update-bundles.sh "$UPDATE_KEY" "$WORK/update"
   FABRIK_UPDATE_BUNDLES="$WORK/update" FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" \
-    in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-timeout=600000 tests/e2e/update.test.mjs
+    in_session xvfb-run -a -n 120 -s "-screen 0 1280x800x24" node --test --test-timeout=600000 tests/e2e/update.test.mjs
+}
+# The window tests in two groups of about a minute each, each in a session and X display of
+# its own (xvfb-run -a searches from its own number, so the three never race for one).
+window_tests() {
+  FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" in_session xvfb-run -a -n "$1" -s "-screen 0 1280x800x24" \
+    node --test --test-concurrency=1 --test-timeout=600000 "${@:2}"
 }
 beside update update_test
 UPDATE_TEST=$BESIDE
-WINDOW_TESTS=()
-for f in tests/e2e/*.test.mjs; do [ "$f" = tests/e2e/update.test.mjs ] || WINDOW_TESTS+=("$f"); done
-FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 --test-timeout=600000 "${WINDOW_TESTS[@]}"
+beside window-b window_tests 110 tests/e2e/backups.test.mjs tests/e2e/day-one.test.mjs tests/e2e/rollout.test.mjs \
+  tests/e2e/shared-register.test.mjs tests/e2e/template.test.mjs
+WINDOW_B=$BESIDE
+GROUPED=(update backups day-one rollout shared-register template)
+WINDOW_A=()
+for f in tests/e2e/*.test.mjs; do
+  [[ " ${GROUPED[*]} " == *" $(basename "$f" .test.mjs) "* ]] || WINDOW_A+=("$f")
+done
+window_tests 99 "${WINDOW_A[@]}"
+joined window-b "$WINDOW_B" "End-to-end tests, the other group"
 joined update "$UPDATE_TEST" "The update test (from two AppImages)"
 say "Every test passed"
