@@ -180,34 +180,11 @@ FABRIK_PACKAGE="$(ls -t "${CARGO_TARGET_DIR:-$ROOT/target}"/debug/bundle/deb/*.d
 dpkg-deb -x "$FABRIK_PACKAGE" "$WORK/installed"
 export FABRIK_PACKAGE
 
-# One group of window tests keeps one core busy, so three chains run side by side: two groups
-# of window tests, and the update test: its two AppImages made (scripts/update-bundles.sh: the
-# window compiled once more, two packs, signatures), then the older one updating itself
-# (tests/e2e/update.test.mjs). Each has a D-Bus session and an X display of its own (to the
-# single-instance plugin every window is one app).
-say "End-to-end tests (the real window under Xvfb, from the package, in two groups; beside them the update test, from two AppImages)"
-update_test() {
-  bash scripts/update-bundles.sh "$UPDATE_KEY" "$WORK/update"
-  FABRIK_UPDATE_BUNDLES="$WORK/update" FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" \
-    in_session xvfb-run -a -n 120 -s "-screen 0 1280x800x24" node --test --test-timeout=600000 tests/e2e/update.test.mjs
-}
-# The window tests in two groups of about a minute each, each in a session and X display of
-# its own (xvfb-run -a searches from its own number, so the three never race for one).
-window_tests() {
-  FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" in_session xvfb-run -a -n "$1" -s "-screen 0 1280x800x24" \
-    node --test --test-concurrency=1 --test-timeout=600000 "${@:2}"
-}
-beside update update_test
-UPDATE_TEST=$BESIDE
-beside window-b window_tests 110 tests/e2e/backups.test.mjs tests/e2e/day-one.test.mjs tests/e2e/rollout.test.mjs \
-  tests/e2e/shared-register.test.mjs tests/e2e/template.test.mjs
-WINDOW_B=$BESIDE
-GROUPED=(update backups day-one rollout shared-register template)
-WINDOW_A=()
-for f in tests/e2e/*.test.mjs; do
-  [[ " ${GROUPED[*]} " == *" $(basename "$f" .test.mjs) "* ]] || WINDOW_A+=("$f")
-done
-window_tests 99 "${WINDOW_A[@]}"
-joined window-b "$WINDOW_B" "End-to-end tests, the other group"
-joined update "$UPDATE_TEST" "The update test (from two AppImages)"
+# The window tests. The update test (tests/e2e/update.test.mjs: two AppImages a version apart,
+# the older updating itself) is not among them yet: beside them it made the command pass 20
+# minutes on two cores (runs 90, 92, 93); scripts/update-test.sh runs it after this command.
+say "End-to-end tests (the real window under Xvfb, from the package)"
+WINDOW_TESTS=()
+for f in tests/e2e/*.test.mjs; do [ "$f" = tests/e2e/update.test.mjs ] || WINDOW_TESTS+=("$f"); done
+FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 --test-timeout=600000 "${WINDOW_TESTS[@]}"
 say "Every test passed"
