@@ -138,3 +138,43 @@ impl Deployment {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Deployment;
+
+    fn deployment(error: Option<&str>, before_build: bool) -> Deployment {
+        Deployment {
+            id: "dpl_1".into(),
+            name: "acme-app".into(),
+            project_id: "prj_1".into(),
+            owner_id: "team_1".into(),
+            url: "acme-app-1.vercel.app".into(),
+            target: Some("production".into()),
+            created_ms: 1_000,
+            queue_ms: 200,
+            build_ms: 2_000,
+            error: error.map(|m| ("BUILD_FAILED".into(), m.into())),
+            error_before_build: before_build,
+            git_source: None,
+            meta: Default::default(),
+        }
+    }
+
+    #[test]
+    fn ready_state_follows_the_clock() {
+        let d = deployment(None, false);
+        let at = |ms: i64| d.ready_state(1_000 + ms);
+        assert_eq!(
+            [at(0), at(199), at(200), at(2_199), at(2_200)],
+            ["QUEUED", "QUEUED", "BUILDING", "BUILDING", "READY"]
+        );
+        let failed = deployment(Some("build failed"), false);
+        assert_eq!(failed.ready_state(1_500), "BUILDING");
+        assert_eq!(failed.ready_state(3_200), "ERROR");
+        // A Git error ends the deployment when the build would have started.
+        let refused = deployment(Some("no access"), true);
+        assert_eq!(refused.ready_state(1_199), "QUEUED");
+        assert_eq!(refused.ready_state(1_200), "ERROR");
+    }
+}
