@@ -144,13 +144,20 @@ beside() {
   ) >"$WORK/$name.log" 2>&1 &
   BESIDE=$!
 }
-# Waits for what `beside` started, shows its output, and stops the command if it failed.
+# Waits for what `beside` started and shows its output; `passed` stops the command if it or
+# anything else since the last `passed` failed (each part's output is shown first).
+FAILED=()
 joined() {
   local name="$1" pid="$2" failed=0
   wait "$pid" || failed=1
   say "$3"
   cat "$WORK/$name.log"
-  [ "$failed" = 0 ] || { echo "$3: failed (above)." >&2; exit 1; }
+  [ "$failed" = 0 ] || FAILED+=("$3")
+}
+passed() {
+  [ "${#FAILED[@]}" = 0 ] && return
+  printf '%s: failed (above).\n' "${FAILED[@]}" >&2
+  exit 1
 }
 
 # The engine on the shared register: the suites where PostgreSQL's semantics differ most from
@@ -167,24 +174,30 @@ beside rust-side side_rust
 SIDE_RUST=$BESIDE
 FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}"
 joined rust-side "$SIDE_RUST" "Documentation examples and the engine on a PostgreSQL register"
+passed
 
 # The window tests drive the window as an agency gets it: the test build packed into a .deb by
-# Tauri's bundler (scripts/package.sh, which compiles nothing here) and unpacked as dpkg would
-# install it; tests/e2e/package.test.mjs checks the package itself. Packed beside the UI tests.
-say "UI tests (headless Chromium, mocked IPC; beside them the Linux package of this build)"
-beside deb bash scripts/package.sh --debug deb
-DEB=$BESIDE
-npm --prefix ui test
-joined deb "$DEB" "The Linux package (.deb) of this build"
+# Tauri's bundler (scripts/package.sh, which compiles nothing here: 11 s) and unpacked as dpkg
+# would install it; tests/e2e/package.test.mjs checks the package itself.
+say "The Linux package (.deb) of this build"
+bash scripts/package.sh --debug deb
 FABRIK_PACKAGE="$(ls -t "${CARGO_TARGET_DIR:-$ROOT/target}"/debug/bundle/deb/*.deb | head -1)"
 dpkg-deb -x "$FABRIK_PACKAGE" "$WORK/installed"
 export FABRIK_PACKAGE
 
-# The window tests. The update test (tests/e2e/update.test.mjs: two AppImages a version apart,
-# the older updating itself) is not among them yet: beside them it made the command pass 20
-# minutes on two cores (runs 90, 92, 93); scripts/update-test.sh runs it after this command.
-say "End-to-end tests (the real window under Xvfb, from the package)"
+# The window tests use about one core (a window and its driver wait on each other): the UI tests
+# and the update test (scripts/update-test.sh: two AppImages a version apart, the older one
+# updating itself) run beside them. One after another they took 5:07 of run 94's 20:29.
+say "UI tests (headless Chromium, mocked IPC), the window tests (the real window under Xvfb, from the package) and the update test, side by side"
+beside ui npm --prefix ui test
+UI_TESTS=$BESIDE
+beside update bash scripts/update-test.sh
+UPDATE_TEST=$BESIDE
 WINDOW_TESTS=()
 for f in tests/e2e/*.test.mjs; do [ "$f" = tests/e2e/update.test.mjs ] || WINDOW_TESTS+=("$f"); done
-FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 --test-timeout=600000 "${WINDOW_TESTS[@]}"
+FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" \
+  node --test --test-concurrency=1 --test-timeout=600000 "${WINDOW_TESTS[@]}" || FAILED+=("The window tests")
+joined update "$UPDATE_TEST" "The update test (two AppImages a version apart)"
+joined ui "$UI_TESTS" "UI tests (headless Chromium, mocked IPC)"
+passed
 say "Every test passed"

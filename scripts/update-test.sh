@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The update test on its own (tests/e2e/update.test.mjs), after `bash scripts/test.sh` built and
-# packed the test build with its update key: the two AppImages (scripts/update-bundles.sh), then
-# the older one refusing every bad update and updating itself. Not part of the test command yet:
-# beside the window tests it made the command pass 20 minutes on two cores.
+# The update test (tests/e2e/update.test.mjs): the two AppImages (scripts/update-bundles.sh), then
+# the older one refusing every bad update and updating itself. scripts/test.sh runs it beside the
+# window tests; on its own it needs the build and the key that command made:
+#
+#   bash scripts/update-test.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -12,17 +13,24 @@ bash scripts/appimage.sh --runtime
 KEY="${CARGO_TARGET_DIR:-$ROOT/target}/update-test-key"
 [ -s "$KEY/key.pub" ] || { echo "update-test.sh: run bash scripts/test.sh first (it makes the key and the build)" >&2; exit 1; }
 export FABRIK_UPDATE_PUBKEY="$(cat "$KEY/key.pub")"
-WORK="$(mktemp -d -t fabrik-update.XXXXXX)"
-chmod 711 "$WORK"
-stop() {
-  local pids
-  pids="$(grep -lzx "FABRIK_TEST_WORK=$WORK" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 || true)"
-  for pid in $pids; do [ "$pid" = "$$" ] || kill -KILL "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap stop EXIT
+if [ -n "${FABRIK_TEST_WORK:-}" ]; then
+  # Within scripts/test.sh: a folder in its own, whose end stops whatever this left running.
+  WORK="$FABRIK_TEST_WORK/update-test"
+  mkdir -p "$WORK"
+else
+  WORK="$(mktemp -d -t fabrik-update.XXXXXX)"
+  chmod 711 "$WORK"
+  stop() {
+    local pids
+    pids="$(grep -lzx "FABRIK_TEST_WORK=$WORK" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 || true)"
+    for pid in $pids; do [ "$pid" = "$$" ] || kill -KILL "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+  }
+  trap stop EXIT
+  export FABRIK_TEST_WORK="$WORK"
+fi
 export XDG_DATA_HOME="$WORK/xdg/data" XDG_CONFIG_HOME="$WORK/xdg/config" XDG_CACHE_HOME="$WORK/xdg/cache"
-export XDG_RUNTIME_DIR="$WORK/xdg/runtime" NO_AT_BRIDGE=1 FABRIK_TEST_WORK="$WORK"
+export XDG_RUNTIME_DIR="$WORK/xdg/runtime" NO_AT_BRIDGE=1
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 dpkg-deb -x "$(ls -t "${CARGO_TARGET_DIR:-$ROOT/target}"/debug/bundle/deb/*.deb | head -1)" "$WORK/installed"
 bash scripts/update-bundles.sh "$KEY" "$WORK/update"
