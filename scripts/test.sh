@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test, installing what is missing first:
-#   1. formatting and lints;
+#   1. formatting and lints, the build, and beside the build the UI tests in headless Chromium
+#      with the Tauri IPC mocked;
 #   2. Rust unit, property and integration tests (core, CLI, simulator against a real PostgreSQL);
-#   3. UI tests in headless Chromium with the Tauri IPC mocked;
-#   4. end-to-end tests that drive the real app window under Xvfb through tauri-driver.
+#   3. end-to-end tests that drive the real app window under Xvfb through tauri-driver, from the
+#      build packed as a .deb, and beside them the update test (two AppImages).
 # Nothing here reaches the internet once the packages are installed.
 set -euo pipefail
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -75,59 +76,6 @@ unset FABRIK_DB
 # whatever keyring the machine has.
 in_session() { bash "$ROOT/scripts/keyring-session.sh" "$@"; }
 
-say "Building the UI"
-npm --prefix ui run --silent build
-
-say "Formatting"
-cargo fmt --all --check
-
-# One compile for lints, tests and the window: clippy's driver compiles the workspace's own
-# crates (it lints as it builds, `-D warnings`), every package and target in one feature
-# resolution, the Tauri shell with the bundled UI (what `tauri build` sets). A separate
-# `cargo clippy` and `tauri build` compiled the tree twice more: about 8 of CI's minutes.
-export RUSTC_WORKSPACE_WRAPPER="$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver)"
-export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
-# The empty window (benches/empty-window) is built by scripts/measure-window.sh, which compares
-# the start of the two; the tests never start it.
-ALL=(--workspace --exclude empty-window --features fabrik-app/custom-protocol)
-# The test build trusts a key of its own for updates (the release build, the release key's
-# public half; docs/INSTALL.md): made once and kept beside the build, so that a second run
-# compiles nothing again. tests/e2e/update.test.mjs signs with it.
-UPDATE_KEY="${CARGO_TARGET_DIR:-$ROOT/target}/update-test-key"
-if [ ! -s "$UPDATE_KEY/key.pub" ]; then
-  rm -rf "$UPDATE_KEY" && mkdir -p "$UPDATE_KEY"
-  npm --prefix ui run --silent tauri -- signer generate --ci -w "$UPDATE_KEY/key" >/dev/null 2>&1
-fi
-export FABRIK_UPDATE_PUBKEY="$(cat "$UPDATE_KEY/key.pub")"
-say "Building and linting every target"
-# Not --all-targets: it builds a test harness of every library and binary, those that have no
-# tests (test = false: the Tauri shell's and the simulator's binaries, 14 s of CPU) included. cargo test builds the
-# ones that do.
-cargo build --quiet "${ALL[@]}" --bins --benches --examples
-cargo test --no-run --quiet "${ALL[@]}"
-
-# One PostgreSQL server for every test process (each would otherwise start its own): the
-# simulator's project databases and the registers' are each a database of their own on it.
-coproc TEST_PG { exec "${CARGO_TARGET_DIR:-$ROOT/target}/debug/fabrik-test-pg"; }
-read -r FABRIK_TEST_DATABASE_URL <&"${TEST_PG[0]}"
-export FABRIK_TEST_DATABASE_URL
-# stop_leftovers ends it; disowned, its end is not reported as a job that was "Killed".
-disown "$TEST_PG_PID" 2>/dev/null || true
-
-# cargo-nextest runs every test in a process of its own and the test binaries side by side
-# (.config/nextest.toml: four at a time, a stuck test's process group killed); cargo test ran
-# the binaries one after another, each waiting for its slowest test. Without nextest, cargo test.
-# The integration tests of each package are one binary (tests/all.rs), a module a file:
-# ON_POSTGRES picks the suites for the PostgreSQL pass below.
-if cargo nextest --version >/dev/null 2>&1; then
-  RUST_TESTS=(cargo nextest run --cargo-quiet --hide-progress-bar --status-level fail "${ALL[@]}")
-  ON_POSTGRES=(--test all -E 'test(/^(runs_api|ownership)::/)')
-else
-  export RUST_TEST_THREADS="${RUST_TEST_THREADS:-4}"
-  RUST_TESTS=(cargo test --quiet "${ALL[@]}")
-  ON_POSTGRES=(--test all -- runs_api:: ownership::)
-fi
-
 # What runs beside another part (it would leave part of a core idle alone) gets its own
 # keyring session and folders, and its output is shown when both are done. Its process is
 # BESIDE (a child of this shell, for `joined` to wait for).
@@ -160,6 +108,66 @@ passed() {
   exit 1
 }
 
+say "Building the UI"
+npm --prefix ui run --silent build
+
+say "Formatting"
+cargo fmt --all --check
+
+# One compile for lints, tests and the window: clippy's driver compiles the workspace's own
+# crates (it lints as it builds, `-D warnings`), every package and target in one feature
+# resolution, the Tauri shell with the bundled UI (what `tauri build` sets). A separate
+# `cargo clippy` and `tauri build` compiled the tree twice more: about 8 of CI's minutes.
+export RUSTC_WORKSPACE_WRAPPER="$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver)"
+export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+# The empty window (benches/empty-window) is built by scripts/measure-window.sh, which compares
+# the start of the two; the tests never start it.
+ALL=(--workspace --exclude empty-window --features fabrik-app/custom-protocol)
+# The test build trusts a key of its own for updates (the release build, the release key's
+# public half; docs/INSTALL.md): made once and kept beside the build, so that a second run
+# compiles nothing again. tests/e2e/update.test.mjs signs with it.
+UPDATE_KEY="${CARGO_TARGET_DIR:-$ROOT/target}/update-test-key"
+if [ ! -s "$UPDATE_KEY/key.pub" ]; then
+  rm -rf "$UPDATE_KEY" && mkdir -p "$UPDATE_KEY"
+  npm --prefix ui run --silent tauri -- signer generate --ci -w "$UPDATE_KEY/key" >/dev/null 2>&1
+fi
+export FABRIK_UPDATE_PUBKEY="$(cat "$UPDATE_KEY/key.pub")"
+# The UI tests need only the built UI and Chromium: they run during the build, which yields to
+# them (nice) and takes what CPU they leave. After the Rust tests, beside the window tests,
+# they tripled the window tests' time (run 95: 297 s instead of 107 s, WebKit waits on every step).
+say "Building and linting every target (beside it the UI tests: headless Chromium, mocked IPC)"
+beside ui npm --prefix ui test
+UI_TESTS=$BESIDE
+# Not --all-targets: it builds a test harness of every library and binary, those that have no
+# tests (test = false: the Tauri shell's and the simulator's binaries, 14 s of CPU) included. cargo test builds the
+# ones that do.
+nice -n 10 cargo build --quiet "${ALL[@]}" --bins --benches --examples
+nice -n 10 cargo test --no-run --quiet "${ALL[@]}"
+joined ui "$UI_TESTS" "UI tests (headless Chromium, mocked IPC)"
+passed
+
+# One PostgreSQL server for every test process (each would otherwise start its own): the
+# simulator's project databases and the registers' are each a database of their own on it.
+coproc TEST_PG { exec "${CARGO_TARGET_DIR:-$ROOT/target}/debug/fabrik-test-pg"; }
+read -r FABRIK_TEST_DATABASE_URL <&"${TEST_PG[0]}"
+export FABRIK_TEST_DATABASE_URL
+# stop_leftovers ends it; disowned, its end is not reported as a job that was "Killed".
+disown "$TEST_PG_PID" 2>/dev/null || true
+
+# cargo-nextest runs every test in a process of its own and the test binaries side by side
+# (.config/nextest.toml: four at a time, a stuck test's process group killed); cargo test ran
+# the binaries one after another, each waiting for its slowest test. Without nextest, cargo test.
+# The integration tests of each package are one binary (tests/all.rs), a module a file:
+# ON_POSTGRES picks the suites for the PostgreSQL pass below.
+if cargo nextest --version >/dev/null 2>&1; then
+  RUST_TESTS=(cargo nextest run --cargo-quiet --hide-progress-bar --status-level fail "${ALL[@]}")
+  ON_POSTGRES=(--test all -E 'test(/^(runs_api|ownership)::/)')
+else
+  export RUST_TEST_THREADS="${RUST_TEST_THREADS:-4}"
+  RUST_TESTS=(cargo test --quiet "${ALL[@]}")
+  ON_POSTGRES=(--test all -- runs_api:: ownership::)
+fi
+
 # The engine on the shared register: the suites where PostgreSQL's semantics differ most from
 # SQLite's (claims and leases of runs; the ledger and adoptions). The others run on it by hand:
 # FABRIK_TEST_REGISTER=postgres cargo test --test all -- provision:: day_two:: update_modules::
@@ -185,12 +193,10 @@ FABRIK_PACKAGE="$(ls -t "${CARGO_TARGET_DIR:-$ROOT/target}"/debug/bundle/deb/*.d
 dpkg-deb -x "$FABRIK_PACKAGE" "$WORK/installed"
 export FABRIK_PACKAGE
 
-# The window tests use about one core (a window and its driver wait on each other): the UI tests
-# and the update test (scripts/update-test.sh: two AppImages a version apart, the older one
-# updating itself) run beside them. One after another they took 5:07 of run 94's 20:29.
-say "UI tests (headless Chromium, mocked IPC), the window tests (the real window under Xvfb, from the package) and the update test, side by side"
-beside ui npm --prefix ui test
-UI_TESTS=$BESIDE
+# The update test (scripts/update-test.sh: two AppImages a version apart, the older one updating
+# itself) runs beside the window tests, which use about one core (a window and its driver wait on
+# each other).
+say "The window tests (the real window under Xvfb, from the package), beside them the update test"
 beside update bash scripts/update-test.sh
 UPDATE_TEST=$BESIDE
 WINDOW_TESTS=()
@@ -198,6 +204,5 @@ for f in tests/e2e/*.test.mjs; do [ "$f" = tests/e2e/update.test.mjs ] || WINDOW
 FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" \
   node --test --test-concurrency=1 --test-timeout=600000 "${WINDOW_TESTS[@]}" || FAILED+=("The window tests")
 joined update "$UPDATE_TEST" "The update test (two AppImages a version apart)"
-joined ui "$UI_TESTS" "UI tests (headless Chromium, mocked IPC)"
 passed
 say "Every test passed"
