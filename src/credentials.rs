@@ -8,6 +8,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::providers::choices::{choices, AccountChoices};
 use crate::providers::verify::{verify, Expectations, Verification, VerifyState};
 use crate::providers::Endpoints;
 use crate::secrets::{Provider, Secret, SecretKey, SecretStore};
@@ -39,7 +40,7 @@ pub struct Credentials<'a> {
     pub store: &'a Store,
     pub secrets: &'a SecretStore,
     pub environment: &'a str,
-    pub endpoints: &'a Endpoints,
+    pub endpoints: Endpoints,
     /// Settings that take precedence (the sandbox's world).
     pub overrides: &'a [(&'static str, String)],
     /// This seat's own settings: where its Gitea token writes (`backup.repository`).
@@ -209,19 +210,35 @@ pub struct PreparedTest {
 }
 
 impl PreparedTest {
-    pub async fn verify(&self) -> Verification {
-        let expect = Expectations {
+    fn expect(&self) -> Expectations<'_> {
+        Expectations {
             template: self.template.as_deref(),
             supabase_org: self.supabase_org.as_deref(),
             vercel_team_id: self.vercel_team_id.as_deref(),
             backup_repository: self.backup_repository.as_deref(),
             strict_format: self.strict_format,
-        };
+        }
+    }
+
+    pub async fn verify(&self) -> Verification {
         verify(
             self.provider,
             &self.token,
             &self.endpoints,
-            &expect,
+            &self.expect(),
+            self.timeout,
+        )
+        .await
+    }
+
+    /// What the token's account offers for the provider's settings (the setup guide's
+    /// choices): read-only calls, nothing remembered.
+    pub async fn choices(&self) -> AccountChoices {
+        choices(
+            self.provider,
+            &self.token,
+            &self.endpoints,
+            &self.expect(),
             self.timeout,
         )
         .await

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// The settings only a seat may decide, each read from this seat's file and nowhere else.
-pub const SEAT_KEYS: [&str; 13] = [
+pub const SEAT_KEYS: [&str; 15] = [
     "supabase.api_url",
     "supabase.project_url_template",
     "github.api_url",
@@ -25,6 +25,9 @@ pub const SEAT_KEYS: [&str; 13] = [
     "schema.template_path",
     "n8n.workflow_template_path",
     "modules.manifest_path",
+    // Where this seat's setup guide stopped, and what it skipped (`api::setup`).
+    "setup.step",
+    "setup.skipped",
 ];
 
 /// The file, in the seat's own folder.

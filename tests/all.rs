@@ -30,6 +30,7 @@ mod rollouts_window;
 mod runs_api;
 mod sandbox_postgres;
 mod self_contained;
+mod setup;
 mod shared_register;
 mod store;
 mod template_rollout;

@@ -46,7 +46,7 @@ fn creds<'a>(
         store,
         secrets,
         environment: "sandbox",
-        endpoints,
+        endpoints: endpoints.clone(),
         overrides: &[],
         seat: seat(),
         timeout: Duration::from_secs(5),

@@ -251,6 +251,10 @@ pub struct SimConfig {
     pub github_scopes: HashMap<String, Vec<String>>,
     /// Scopes of GitHub tokens not in `github_scopes` (default `repo, delete_repo, read:user`).
     pub default_github_scopes: Vec<String>,
+    /// GitHub tokens made with an expiry (epoch milliseconds): GitHub names it in
+    /// `GitHub-Authentication-Token-Expiration` on every answer, and refuses the token after it
+    /// as it refuses a wrong one (401 "Bad credentials").
+    pub github_token_expiry: HashMap<String, i64>,
     /// Timing profile.
     pub profile: Profile,
     /// Multiplies every duration of the profile.
@@ -280,6 +284,7 @@ impl Default for SimConfig {
             tokens: Tokens::single(DEFAULT_TOKEN),
             github_scopes: HashMap::new(),
             default_github_scopes: vec!["repo".into(), "delete_repo".into(), "read:user".into()],
+            github_token_expiry: HashMap::new(),
             profile: Profile::Instant,
             time_scale: 1.0,
             timings: None,

@@ -33,6 +33,20 @@ struct Args {
     /// Seed for generated ids.
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// A GitHub token's scopes, `TOKEN=repo,read:user` (repeat for several; others get
+    /// `repo, delete_repo, read:user`).
+    #[arg(long, value_parser = token_and)]
+    github_scopes: Vec<(String, String)>,
+    /// A GitHub token made with an expiry, `TOKEN=DAYS` from now (negative: expired).
+    #[arg(long, value_parser = token_and, allow_hyphen_values = true)]
+    github_expires_in_days: Vec<(String, String)>,
+}
+
+/// `TOKEN=VALUE`, split at the last `=` (a token has none).
+fn token_and(s: &str) -> Result<(String, String), String> {
+    s.rsplit_once('=')
+        .map(|(t, v)| (t.to_string(), v.to_string()))
+        .ok_or_else(|| format!("expected TOKEN=VALUE, got {s}"))
 }
 
 #[tokio::main]
@@ -42,9 +56,30 @@ async fn main() {
     for t in &args.token {
         tokens.add_all(t);
     }
+    let github_scopes = args
+        .github_scopes
+        .iter()
+        .map(|(t, s)| {
+            (
+                t.clone(),
+                s.split(',').map(|x| x.trim().to_string()).collect(),
+            )
+        })
+        .collect();
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut github_token_expiry = std::collections::HashMap::new();
+    for (t, days) in &args.github_expires_in_days {
+        let Ok(days) = days.parse::<f64>() else {
+            eprintln!("fabrik-sim: --github-expires-in-days {t}={days}: not a number of days");
+            std::process::exit(2);
+        };
+        github_token_expiry.insert(t.clone(), now + (days * 86_400_000.0) as i64);
+    }
     let cfg = SimConfig {
         listen: args.listen,
         tokens,
+        github_scopes,
+        github_token_expiry,
         profile: args.profile,
         time_scale: args.time_scale,
         state_file: args.state,

@@ -15,6 +15,7 @@ use super::health::{HealthApi, Sweep};
 use super::rollout_desk::{RolloutDesk, RolloutsOverview, TemplatesOverview};
 use super::rollouts::{RolloutSource, RolloutView};
 use super::runs::{Readiness, RunDetail, RunHost, RunsApi};
+use super::setup::{SetupGuide, SetupStep};
 use super::supervisor::Supervisor;
 use super::templates::TemplateRolloutView;
 use super::updates::{UpdateHost, Updates};
@@ -25,6 +26,7 @@ use crate::customer::{
 };
 use crate::environment::Environment;
 use crate::error::ApiError;
+use crate::providers::choices::AccountChoices;
 use crate::provision::preflight::Finding;
 use crate::provision::{DomainStatus, ProvisionPlan, RunRequest, StartOutcome, TeardownTarget};
 use crate::secrets::Provider;
@@ -369,6 +371,22 @@ impl Commands for Fabrik {
 
     async fn send_test_email(&self) -> ApiResult<CredentialStatus> {
         self.cloud().await?.send_test_email().await
+    }
+
+    async fn setup_guide(&self) -> ApiResult<SetupGuide> {
+        Ok(self.cloud().await?.setup_guide())
+    }
+
+    async fn setup_progress(
+        &self,
+        at: SetupStep,
+        skipped: Vec<SetupStep>,
+    ) -> ApiResult<SetupGuide> {
+        blocking(self.cloud().await?, move |c| c.setup_progress(at, &skipped)).await
+    }
+
+    async fn setup_choices(&self, provider: Provider) -> ApiResult<AccountChoices> {
+        self.cloud().await?.setup_choices(provider).await
     }
 
     async fn list_settings(&self) -> ApiResult<Vec<SettingEntry>> {

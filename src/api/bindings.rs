@@ -9,6 +9,7 @@ use super::health::Sweep;
 use super::rollout_desk::{RolloutsOverview, TemplatesOverview};
 use super::rollouts::{FileHead, InstanceSchemaView, RolloutSource, RolloutView, WaveView};
 use super::runs::{Readiness, RunDetail};
+use super::setup::{SetupGuide, SetupStep, StepGuide};
 use super::templates::{RepoPlan, TemplateInstance, TemplateRolloutView};
 use super::{AppInfo, DraftCheck, ExportedFile, Language, Preferences};
 use crate::api::backups::{BackupAge, BackupView};
@@ -23,6 +24,8 @@ use crate::fleet::{DEFAULT_HALT_SHARE, DEFAULT_WAVES};
 use crate::health::{FindingKind, Health, HealthFinding, HealthPart, HealthSummary, SiteProbe};
 use crate::ledger::{BaseHow, MemberState, PrState, RolloutKind, RolloutState};
 use crate::messages::{ErrorCode, Text};
+use crate::providers::choices::{AccountChoices, Also, Choice, ChoiceKind, ChoiceList};
+use crate::providers::guide::{Guide, Permission, TokenKind};
 use crate::providers::verify::{Verification, VerifyState};
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
 use crate::provision::preflight::Finding;
@@ -151,6 +154,7 @@ pub fn typescript() -> String {
         Plan, Module, Status, SortKey, Instance, InstanceLinks, Applied, Customer, CustomerRow, CustomerListing,
         CustomerDraft, CustomerPatch, CustomerQuery, ModuleInfo, ModuleManifest,
         Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,
+        SetupGuide, SetupStep, StepGuide, Guide, TokenKind, Permission, AccountChoices, ChoiceList, ChoiceKind, Choice, Also,
         Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, Finding, StartOutcome, RunRequest, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
         TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,
         Health, HealthFinding, HealthPart, FindingKind, HealthSummary, SiteProbe, Sweep,

@@ -10,8 +10,10 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::ApiResult;
+use crate::api::setup::{save_progress, setup_guide, SetupGuide, SetupStep};
 use crate::credentials::{CredentialStatus, Credentials};
 use crate::messages::Text;
+use crate::providers::choices::AccountChoices;
 use crate::providers::Endpoints;
 use crate::provision::preflight::{self, Finding, Inputs};
 use crate::provision::settings::{check_setting, invalid, SETTING_KEYS};
@@ -42,7 +44,9 @@ pub struct CloudApi {
     store: Arc<Store>,
     pub environment: Environment,
     pub secrets: SecretStore,
-    pub endpoints: Endpoints,
+    /// Where this seat's calls go. In production an address set here (`set_setting`) takes
+    /// effect at once: the setup guide checks a token right after its address is typed.
+    endpoints: std::sync::RwLock<Endpoints>,
     pub overrides: Vec<(&'static str, String)>,
     /// This seat's own settings (endpoints, URL templates, file paths): in its own folder,
     /// never in the register (`seat_settings`).
@@ -117,7 +121,7 @@ impl CloudApi {
             store,
             environment,
             secrets,
-            endpoints,
+            endpoints: std::sync::RwLock::new(endpoints),
             overrides,
             seat,
             sandbox,
@@ -138,7 +142,7 @@ impl CloudApi {
         };
         let settings = ProvisionSettings::load_with(&self.store, &self.seat, &self.overrides)?;
         let clients = Clients::new(
-            &self.endpoints,
+            &self.endpoints(),
             &tokens,
             settings.vercel_team_id.clone(),
             timing.call_timeout,
@@ -168,7 +172,7 @@ impl CloudApi {
             _ => Tokens::resolve(&self.secrets),
         };
         Inputs {
-            endpoints: self.check_endpoints().map(|_| self.endpoints.clone()),
+            endpoints: self.check_endpoints().map(|_| self.endpoints()),
             settings: ProvisionSettings::check_with(&self.store, &self.seat, &self.overrides),
             tokens,
             keyring,
@@ -259,9 +263,17 @@ impl CloudApi {
     /// Production talks to the real clouds only over https (see `Endpoints::check_production`).
     pub fn check_endpoints(&self) -> crate::Result<()> {
         match self.environment {
-            Environment::Production => self.endpoints.check_production(),
+            Environment::Production => self.endpoints().check_production(),
             Environment::Sandbox => Ok(()),
         }
+    }
+
+    /// This environment's endpoints as they are now.
+    pub fn endpoints(&self) -> Endpoints {
+        self.endpoints
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn shared_store(&self) -> Arc<Store> {
@@ -277,7 +289,7 @@ impl CloudApi {
             store: &self.store,
             secrets: &self.secrets,
             environment: self.environment.as_str(),
-            endpoints: &self.endpoints,
+            endpoints: self.endpoints(),
             overrides: &self.overrides,
             seat: &self.seat,
             timeout: self.timeout,
@@ -337,6 +349,33 @@ impl CloudApi {
         }
     }
 
+    /// The setup guide as this seat left it.
+    pub fn setup_guide(&self) -> SetupGuide {
+        let e = self.endpoints();
+        setup_guide(&self.seat, self.environment, &e.n8n_api, &e.gitea_api)
+    }
+
+    pub fn setup_progress(&self, at: SetupStep, skipped: &[SetupStep]) -> ApiResult<SetupGuide> {
+        save_progress(&self.seat, at, skipped).map_err(crate::error::Error::Io)?;
+        Ok(self.setup_guide())
+    }
+
+    /// What the saved token's account offers for its provider's settings (read-only calls).
+    pub async fn setup_choices(self: &Arc<Self>, provider: Provider) -> ApiResult<AccountChoices> {
+        self.check_endpoints()?;
+        let me = self.clone();
+        let prepared =
+            crate::blocking::run(move || me.credentials().prepare_test(provider)).await?;
+        Ok(match prepared {
+            Some(p) => p.choices().await,
+            None => AccountChoices {
+                provider,
+                lists: Vec::new(),
+                problem: Some(crate::messages::Say::ChoiceNoToken.text()),
+            },
+        })
+    }
+
     pub fn delete_credential(&self, provider: Provider) -> ApiResult<CredentialStatus> {
         self.forget_preflight();
         Ok(self.credentials().delete(provider)?)
@@ -381,6 +420,10 @@ impl CloudApi {
             self.seat
                 .set(&key, &value)
                 .map_err(crate::error::Error::Io)?;
+            if self.environment == Environment::Production {
+                *self.endpoints.write().unwrap_or_else(|p| p.into_inner()) =
+                    Endpoints::resolve(|k| self.seat.get(k));
+            }
         } else if value.trim().is_empty() {
             self.store.remove_setting(&key)?;
         } else {

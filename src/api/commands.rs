@@ -49,6 +49,9 @@ macro_rules! with_commands {
             async test_credential(provider: $crate::secrets::Provider) -> $crate::credentials::CredentialStatus;
             async delete_credential(provider: $crate::secrets::Provider) -> $crate::credentials::CredentialStatus;
             async send_test_email() -> $crate::credentials::CredentialStatus;
+            async setup_guide() -> $crate::api::setup::SetupGuide;
+            async setup_progress(at: $crate::api::setup::SetupStep, skipped: Vec<$crate::api::setup::SetupStep>) -> $crate::api::setup::SetupGuide;
+            async setup_choices(provider: $crate::secrets::Provider) -> $crate::providers::choices::AccountChoices;
             async list_settings() -> Vec<$crate::api::cloud::SettingEntry>;
             async set_setting(key: String, value: String) -> Vec<$crate::api::cloud::SettingEntry>;
             async readiness() -> $crate::api::runs::Readiness;

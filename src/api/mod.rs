@@ -14,6 +14,7 @@ pub mod host;
 pub mod rollout_desk;
 pub mod rollouts;
 pub mod runs;
+pub mod setup;
 pub mod supervisor;
 pub mod templates;
 pub mod updates;

@@ -623,6 +623,33 @@ impl Say {
                 "Se vilket konto token hör till.",
                 "See which account the token belongs to.",
             ),
+            ChoiceYourAccount => t("ditt eget konto", "your own account"),
+            ChoiceNotTemplate => t(
+                "inte ett mallrepo: gör det till ett under repots Settings → Template repository",
+                "not a template: make it one in the repository's Settings → Template repository",
+            ),
+            ChoiceRegionFull => t(
+                "fullt just nu: Supabase tar inte emot nya projekt här",
+                "at capacity: Supabase takes no new projects here for now",
+            ),
+            ChoiceRecommended => t("rekommenderad", "recommended"),
+            ChoiceNoToken => t(
+                "Spara token först: valen läses från kontot den öppnar.",
+                "Save the token first: the choices are read from the account it opens.",
+            ),
+            ChoicePersonalAccount => t("personligt konto", "personal account"),
+            ChoiceDomainNotVerified => t(
+                "inte verifierad ({status}): Resend skickar bara från verifierade domäner",
+                "not verified ({status}): Resend sends only from verified domains",
+            ),
+            ChoiceSendingOnlyKey => t(
+                "En nyckel med bara sändrätt kan inte lista domänerna (så ska det vara): skriv avsändaradressen, på en domän som är verifierad hos Resend.",
+                "A key with sending access only cannot list the domains (as it should be): type the sender address, on a domain verified at Resend.",
+            ),
+            VerifyTokenExpires => t(
+                "Token slutar fungera {date}: gör en ny på {url} och spara den här innan dess.",
+                "The token stops working on {date}: make a new one at {url} and save it here before then.",
+            ),
             VerifyVerifiedSees => t(
                 "Verifierad; ser {list}",
                 "Verified; sees {list}",

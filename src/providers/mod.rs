@@ -1,6 +1,7 @@
 //! One client per cloud. Every base URL comes from configuration (`Endpoints`), so the same code
 //! talks to the real hosts or to fabrik-sim. rustls only; a timeout on every call.
 
+pub mod choices;
 pub mod clients;
 pub mod endpoints;
 pub mod error;

@@ -19,6 +19,31 @@ pub struct Organization {
     pub name: String,
 }
 
+/// `RegionsInfo`: the recommended regions and all of them (smart groups are not used: a
+/// project's region is chosen, not left to Supabase).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Regions {
+    pub recommendations: RegionGroup,
+    pub all: RegionGroup,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct RegionGroup {
+    #[serde(default)]
+    pub specific: Vec<Region>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Region {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// `capacity`: no new projects there for now.
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Project {
     #[serde(rename = "ref")]
@@ -153,6 +178,15 @@ impl Supabase {
     pub async fn list_organizations(&self) -> Result<Vec<Organization>, ProviderError> {
         let r = http::send(P, self.req(Method::GET, "/v1/organizations")).await?;
         http::json(P, r).await
+    }
+
+    /// The regions a new project of `org` can be made in (`v1-get-available-regions`), the
+    /// recommended ones first.
+    pub async fn available_regions(&self, org: &str) -> Result<Regions, ProviderError> {
+        let req = self
+            .req(Method::GET, "/v1/projects/available-regions")
+            .query(&[("organization_slug", org)]);
+        http::json(P, http::send(P, req).await?).await
     }
 
     /// Every project in the organization whose name matches exactly (the search is a substring

@@ -109,6 +109,14 @@ fn from_error(provider: Provider, e: &ProviderError) -> Verification {
     }
 }
 
+/// What a failed call says, in the words of a check ("the token was rejected", …).
+pub(crate) fn problem_of(provider: Provider, e: &ProviderError) -> Text {
+    from_error(provider, e).message
+}
+
+/// A token that stops working within this many days is warned about.
+pub const EXPIRY_WARNING_DAYS: i64 = 7;
+
 pub async fn verify(
     provider: Provider,
     token: &Secret,
@@ -149,6 +157,29 @@ async fn github(
         Err(err) => return from_error(p, &err),
     };
     let account = Some(user.login.clone());
+    let expiry = user.expires.and_then(expiry_warning);
+    let mut v = github_scopes(&gh, user, account, expect).await;
+    v.warnings.extend(expiry);
+    v
+}
+
+/// GitHub tells when a token with an expiry stops working; a week ahead it is said.
+fn expiry_warning(at: chrono::DateTime<chrono::Utc>) -> Option<Text> {
+    (at - chrono::Utc::now() <= chrono::Duration::days(EXPIRY_WARNING_DAYS)).then(|| {
+        Say::VerifyTokenExpires.with(crate::messages::params! {
+            "date" => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            "url" => "https://github.com/settings/tokens"
+        })
+    })
+}
+
+async fn github_scopes(
+    gh: &super::github::Github,
+    user: super::github::User,
+    account: Option<String>,
+    expect: &Expectations<'_>,
+) -> Verification {
+    let p = Provider::Github;
     match &user.scopes {
         Some(scopes) => {
             if !scopes.iter().any(|s| s == "repo") {

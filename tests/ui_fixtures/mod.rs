@@ -44,7 +44,12 @@ struct CoreRules {
     /// kept, `-` for a separator, nothing for a character that is dropped.
     slug_fold: BTreeMap<String, String>,
     samples: Samples,
+    /// The setup guide as a new seat sees it in production, its n8n at `N8N_API`
+    /// (views/Setup.tsx; the fake answers `setup_guide` with it).
+    setup_guide: fabrik::api::setup::SetupGuide,
 }
+
+const N8N_API: &str = "https://n8n.byran.se/api/v1";
 
 #[derive(Serialize)]
 struct Limits {
@@ -492,6 +497,12 @@ fn rules() -> CoreRules {
             validate_draft: drafts,
             validate_patch: patches,
         },
+        setup_guide: fabrik::api::setup::setup_guide(
+            &fabrik::seat_settings::SeatSettings::in_memory(&[]),
+            fabrik::environment::Environment::Production,
+            N8N_API,
+            "",
+        ),
     }
 }
 

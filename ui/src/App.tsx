@@ -21,12 +21,14 @@ const views = {
   settings: () => import('./views/Settings'),
   rollouts: () => import('./views/Rollouts'),
   templates: () => import('./views/Templates'),
+  setup: () => import('./views/Setup'),
 };
 const CustomerForm = lazy(() => views.form().then((m) => ({ default: m.CustomerForm })));
 const CustomerPage = lazy(() => views.page().then((m) => ({ default: m.CustomerPage })));
 const Settings = lazy(() => views.settings().then((m) => ({ default: m.Settings })));
 const Rollouts = lazy(() => views.rollouts().then((m) => ({ default: m.Rollouts })));
 const Templates = lazy(() => views.templates().then((m) => ({ default: m.Templates })));
+const Setup = lazy(() => views.setup().then((m) => ({ default: m.Setup })));
 void afterListPainted.then(() => Promise.all(Object.values(views).map((load) => load())).catch(() => {}));
 
 export function App() {
@@ -92,11 +94,20 @@ function Shell({ environment }: { environment: Environment | null }) {
       .catch((e) => toast('error', err(e)));
     // The manifest is loaded once per window; so is the check for a newer Fabrik.
     checkAfterStart();
+    // The setup guide opens by itself on this seat's first start, and in production until it
+    // is finished (every step done or skipped).
+    call('setup_guide', {})
+      .then((g) => {
+        if (!g.started || (g.environment === 'production' && g.at !== 'done')) setView({ kind: 'setup' });
+      })
+      .catch(() => {
+        /* Inställningar still opens it. */
+      });
   }, []);
   useEvent('update', updateMoved);
 
   const section =
-    view.kind === 'settings' ? 'settings' : view.kind === 'activity' ? 'activity' : view.kind === 'rollouts' ? 'rollouts' : view.kind === 'templates' ? 'templates' : view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
+    view.kind === 'settings' || view.kind === 'setup' ? 'settings' : view.kind === 'activity' ? 'activity' : view.kind === 'rollouts' ? 'rollouts' : view.kind === 'templates' ? 'templates' : view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
 
   return (
     <div className="app">
@@ -127,7 +138,8 @@ function Shell({ environment }: { environment: Environment | null }) {
             onSaved={(c) => setView({ kind: 'customer', slug: c.slug })}
           />
         )}
-        {view.kind === 'settings' && <Settings environment={environment} />}
+        {view.kind === 'settings' && <Settings environment={environment} onGuide={() => setView({ kind: 'setup' })} />}
+        {view.kind === 'setup' && <Setup onClose={() => setView({ kind: 'customers' })} />}
         {view.kind === 'rollouts' && <Rollouts onOpenRun={(slug, run) => setView({ kind: 'customer', slug, run })} />}
         {view.kind === 'templates' && <Templates onOpenRun={(slug, run) => setView({ kind: 'customer', slug, run })} />}
         {view.kind === 'customer' && (

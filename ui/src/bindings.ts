@@ -200,6 +200,69 @@ fixed_by_sandbox: boolean,
  */
 on_this_seat: boolean, };
 
+export type SetupGuide = { environment: Environment, steps: Array<StepGuide>, 
+/**
+ * Where this seat stopped; `agency` the first time.
+ */
+at: SetupStep, skipped: Array<SetupStep>, 
+/**
+ * The guide was opened on this seat before (the first start opens it by itself once).
+ */
+started: boolean, };
+
+export type SetupStep = "agency" | "github" | "supabase" | "vercel" | "n8n" | "resend" | "gitea" | "done";
+
+export type StepGuide = { step: SetupStep, 
+/**
+ * What the token is for, where it is made and what it must be allowed to do (a
+ * provider's step).
+ */
+guide: Guide | null, settings: Array<string>, };
+
+export type Guide = { provider: Provider, purpose: Text, kinds: Array<TokenKind>, 
+/**
+ * Provisioning runs without it (workflow backups need it).
+ */
+optional: boolean, };
+
+export type TokenKind = { name: Text, 
+/**
+ * The page where it is made, with the permissions filled in where the page takes them.
+ */
+url: string, permissions: Array<Permission>, };
+
+export type Permission = { 
+/**
+ * As the provider's page names it (`repo`, "Administration: Read and write").
+ */
+name: string, why: Text, 
+/**
+ * Without it Fabrik still works, with less (the text says what is lost).
+ */
+optional: boolean, };
+
+export type AccountChoices = { provider: Provider, lists: Array<ChoiceList>, 
+/**
+ * Why nothing (or not everything) could be read: the settings stay typed.
+ */
+problem: Text | null, };
+
+export type ChoiceList = { 
+/**
+ * The setting a choice sets (`github.template`).
+ */
+setting: string, kind: ChoiceKind, choices: Array<Choice>, };
+
+export type ChoiceKind = "value" | "domain";
+
+export type Choice = { value: string, label: string, 
+/**
+ * Why it cannot be chosen, or what to know about it ("recommended").
+ */
+note: Text | null, usable: boolean, also: Array<Also>, };
+
+export type Also = { setting: string, value: string, };
+
 export type Readiness = { ready: boolean, 
 /**
  * Providers whose token is missing (production only; the sandbox has its own).
@@ -866,6 +929,9 @@ export type Commands = {
   test_credential: { args: { provider: Provider }; result: CredentialStatus };
   delete_credential: { args: { provider: Provider }; result: CredentialStatus };
   send_test_email: { args: {  }; result: CredentialStatus };
+  setup_guide: { args: {  }; result: SetupGuide };
+  setup_progress: { args: { at: SetupStep; skipped: Array<SetupStep> }; result: SetupGuide };
+  setup_choices: { args: { provider: Provider }; result: AccountChoices };
   list_settings: { args: {  }; result: Array<SettingEntry> };
   set_setting: { args: { key: string; value: string }; result: Array<SettingEntry> };
   readiness: { args: {  }; result: Readiness };

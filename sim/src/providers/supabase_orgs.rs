@@ -113,14 +113,75 @@ pub(crate) fn org_project_json(p: &Project, now: i64) -> Value {
     })
 }
 
-pub(crate) async fn available_regions() -> Response {
-    let region = |code: &str, name: &str, provider: &str| json!({"code": code, "name": name, "provider": provider, "type": "specific", "status": null});
+/// Every region the API description's `RegionsInfo` names, with Supabase's own names. One is
+/// at capacity (`status: capacity`), as regions are at times: a client must not offer it.
+const REGIONS: [(&str, &str); 18] = [
+    ("us-east-1", "East US (North Virginia)"),
+    ("us-east-2", "East US (Ohio)"),
+    ("us-west-1", "West US (North California)"),
+    ("us-west-2", "West US (Oregon)"),
+    ("ap-southeast-1", "Southeast Asia (Singapore)"),
+    ("ap-northeast-1", "Northeast Asia (Tokyo)"),
+    ("ap-northeast-2", "Northeast Asia (Seoul)"),
+    ("ap-east-1", "East Asia (Hong Kong)"),
+    ("ap-southeast-2", "Oceania (Sydney)"),
+    ("eu-west-1", "West EU (Ireland)"),
+    ("eu-west-2", "West Europe (London)"),
+    ("eu-west-3", "West EU (Paris)"),
+    ("eu-north-1", "North EU (Stockholm)"),
+    ("eu-central-1", "Central EU (Frankfurt)"),
+    ("eu-central-2", "Central Europe (Zurich)"),
+    ("ca-central-1", "Canada (Central)"),
+    ("ap-south-1", "South Asia (Mumbai)"),
+    ("sa-east-1", "South America (São Paulo)"),
+];
+const AT_CAPACITY: &str = "eu-central-2";
+
+/// `v1-get-available-regions`: `organization_slug` is required; `continent` picks the
+/// recommendations (Europe's for `EU`, North America's otherwise).
+pub(crate) async fn available_regions(
+    State(st): St,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(slug) = q.get("organization_slug").filter(|s| !s.is_empty()) else {
+        return errors::supabase(400, "organization_slug must be a string");
+    };
+    if !st.read(|w| w.supabase.orgs.iter().any(|o| &o.slug == slug)) {
+        return errors::supabase(404, "Organization not found");
+    }
+    let region = |code: &str, name: &str| {
+        let mut r = json!({"code": code, "name": name, "provider": "AWS", "type": "specific"});
+        if code == AT_CAPACITY {
+            r["status"] = json!("capacity");
+        }
+        r
+    };
+    let (group, recommended): (Value, &[&str]) = match q.get("continent").map(String::as_str) {
+        Some("EU" | "AF") => (
+            json!({"code": "emea", "name": "Europe, Middle East and Africa", "type": "smartGroup"}),
+            &["eu-central-1", "eu-north-1"],
+        ),
+        Some("AS" | "OC") => (
+            json!({"code": "apac", "name": "Asia-Pacific", "type": "smartGroup"}),
+            &["ap-southeast-1"],
+        ),
+        _ => (
+            json!({"code": "americas", "name": "Americas", "type": "smartGroup"}),
+            &["us-east-1"],
+        ),
+    };
+    let named = |code: &&str| {
+        REGIONS
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(c, n)| region(c, n))
+    };
     json_response(
         200,
         json!({
             "recommendations": {
-                "smartGroup": {"code": "americas", "name": "Americas", "type": "smartGroup"},
-                "specific": [region("us-east-1", "East US (North Virginia)", "AWS")]
+                "smartGroup": group,
+                "specific": recommended.iter().filter_map(named).collect::<Vec<_>>()
             },
             "all": {
                 "smartGroup": [
@@ -128,11 +189,7 @@ pub(crate) async fn available_regions() -> Response {
                     {"code": "emea", "name": "Europe, Middle East and Africa", "type": "smartGroup"},
                     {"code": "apac", "name": "Asia-Pacific", "type": "smartGroup"}
                 ],
-                "specific": [
-                    region("us-east-1", "East US (North Virginia)", "AWS"),
-                    region("eu-central-1", "Central EU (Frankfurt)", "AWS"),
-                    region("ap-southeast-1", "Southeast Asia (Singapore)", "AWS")
-                ]
+                "specific": REGIONS.iter().map(|(c, n)| region(c, n)).collect::<Vec<_>>()
             }
         }),
     )

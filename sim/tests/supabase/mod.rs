@@ -558,3 +558,41 @@ async fn migration_history_story(sim: &fabrik_sim::SimHandle) -> String {
     assert_eq!(v.as_array().unwrap().len(), 2, "{v}");
     r
 }
+
+/// The regions a new project can be made in: the organization is required, every region the
+/// description names is listed, the recommendations follow the continent, one is at capacity.
+#[tokio::test]
+async fn available_regions_follow_the_description() {
+    let sim = sim_with(SimConfig::default()).await;
+    let base = sim.supabase_api_url();
+    let c = client();
+    let get = |q: &str| {
+        let c = c.clone();
+        let url = format!("{base}/v1/projects/available-regions{q}");
+        async move { json_of(c.get(url).bearer_auth(TOKEN).send().await.unwrap()).await }
+    };
+    let (s, _, _) = get("").await;
+    assert_eq!(s, 400, "organization_slug is required");
+    let (s, _, _) = get("?organization_slug=nobody").await;
+    assert_eq!(s, 404);
+    let org = sim.seed().supabase_org_slug.clone();
+    let (s, _, v) = get(&format!("?organization_slug={org}&continent=EU")).await;
+    assert_eq!(s, 200, "{v}");
+    assert_response(
+        Spec::Supabase,
+        "GET",
+        "/v1/projects/available-regions",
+        200,
+        &v,
+    );
+    let all = v["all"]["specific"].as_array().unwrap();
+    assert_eq!(all.len(), 18);
+    let full: Vec<&str> = all
+        .iter()
+        .filter(|r| r["status"] == "capacity")
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(full, ["eu-central-2"]);
+    assert_eq!(v["recommendations"]["smartGroup"]["code"], "emea");
+    assert_eq!(v["recommendations"]["specific"][0]["code"], "eu-central-1");
+}

@@ -57,10 +57,8 @@ pub async fn run(cloud: &Arc<CloudApi>, args: SetupArgs) -> Result<(), ApiError>
         );
         return Ok(());
     }
-    let (n8n, gitea) = (
-        cloud.endpoints.n8n_api.clone(),
-        cloud.endpoints.gitea_api.clone(),
-    );
+    let endpoints = cloud.endpoints();
+    let (n8n, gitea) = (endpoints.n8n_api, endpoints.gitea_api);
     let guides: Vec<Guide> = Provider::ALL
         .iter()
         .map(|&p| guide(p, &n8n, &gitea))

@@ -25,6 +25,18 @@ const MAX_LIST_PAGES: u32 = 100;
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Owner {
     pub login: String,
+    /// `User` or `Organization`.
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+}
+
+/// What the token may do in a repository (`repos/list-for-authenticated-user` sends it).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Permissions {
+    #[serde(default)]
+    pub admin: bool,
+    #[serde(default)]
+    pub push: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -65,6 +77,8 @@ pub struct Repo {
     pub default_branch: Option<String>,
     #[serde(default)]
     pub size: u64,
+    #[serde(default)]
+    pub permissions: Option<Permissions>,
 }
 
 #[derive(Debug, Clone)]
@@ -72,6 +86,23 @@ pub struct User {
     pub login: String,
     /// `X-OAuth-Scopes`; `None` for fine-grained tokens, which have no scopes to list.
     pub scopes: Option<Vec<String>>,
+    /// When the token stops working, for a token made with an expiry
+    /// (`GitHub-Authentication-Token-Expiration`, `2026-12-01 10:00:00 UTC`).
+    pub expires: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// `GitHub-Authentication-Token-Expiration`: `YYYY-MM-DD HH:MM:SS UTC` (also seen with a
+/// numeric offset, `+0100`, and without seconds' zone name).
+pub fn token_expiry(value: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let v = value.trim();
+    if let Some(utc) = v.strip_suffix(" UTC") {
+        return chrono::NaiveDateTime::parse_from_str(utc, "%Y-%m-%d %H:%M:%S")
+            .ok()
+            .map(|t| t.and_utc());
+    }
+    chrono::DateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S %z")
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
 }
 
 /// octocrab's read timeout surfaces as an `io::Error` of kind `TimedOut` somewhere in the chain.
@@ -258,11 +289,44 @@ impl Github {
                     .filter(|x| !x.is_empty())
                     .collect()
             });
+        let expires = resp
+            .headers()
+            .get("github-authentication-token-expiration")
+            .and_then(|v| v.to_str().ok())
+            .and_then(token_expiry);
         let owner: Owner = self.json(resp).await?;
         Ok(User {
             login: owner.login,
             scopes,
+            expires,
         })
+    }
+
+    /// One page of 100 of the repositories the token can see, by name.
+    async fn repos_page(&self, page: u32) -> Result<Vec<Repo>, ProviderError> {
+        let resp = self
+            .call(Method::GET, || {
+                self.octo._get(format!(
+                    "/user/repos?per_page=100&page={page}&sort=full_name"
+                ))
+            })
+            .await?;
+        self.json(resp).await
+    }
+
+    /// The repositories the token can see (`repos/list-for-authenticated-user`), at most
+    /// `pages` pages of 100, by name.
+    pub async fn my_repos(&self, pages: u32) -> Result<Vec<Repo>, ProviderError> {
+        let mut all = Vec::new();
+        for page in 1..=pages.clamp(1, MAX_LIST_PAGES) {
+            let repos = self.repos_page(page).await?;
+            let last = repos.len() < 100;
+            all.extend(repos);
+            if last {
+                break;
+            }
+        }
+        Ok(all)
     }
 
     /// `None` when no repository has this name (or the token cannot see it).
@@ -547,14 +611,7 @@ impl Github {
             Err(e) => return Err(e),
         }
         for page in 1..=MAX_LIST_PAGES {
-            let resp = self
-                .call(Method::GET, || {
-                    self.octo._get(format!(
-                        "/user/repos?per_page=100&page={page}&sort=full_name"
-                    ))
-                })
-                .await?;
-            let repos: Vec<Repo> = self.json(resp).await?;
+            let repos = self.repos_page(page).await?;
             if let Some(r) = repos.iter().find(|r| r.id == id) {
                 return Ok(Some(r.clone()));
             }

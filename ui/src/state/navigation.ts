@@ -10,6 +10,8 @@ export type View =
   | { kind: 'customer'; slug: string; run?: number }
   | { kind: 'edit-customer'; slug: string }
   | { kind: 'settings' }
+  /** Installationsguiden (views/Setup.tsx). */
+  | { kind: 'setup' }
   | { kind: 'activity' }
   | { kind: 'rollouts' }
   | { kind: 'templates' };

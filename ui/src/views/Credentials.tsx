@@ -13,7 +13,7 @@ export const PROVIDERS: Provider[] = ['github', 'supabase', 'vercel', 'n8n', 're
 /** Not needed to provision: only workflow backups use them. */
 const OPTIONAL: Partial<Record<Provider, TextKey>> = { gitea: 'cred.optional' };
 
-const PROVIDER_NAMES: Record<Provider, string> = {
+export const PROVIDER_NAMES: Record<Provider, string> = {
   github: 'GitHub',
   supabase: 'Supabase',
   vercel: 'Vercel',

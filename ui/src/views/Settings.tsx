@@ -45,7 +45,7 @@ const GROUP_OF: Record<string, Group> = {
 /** Base URLs (and anything new the core adds) live under "Avancerat", collapsed. */
 const groupOf = (key: string): Group => GROUP_OF[key] ?? 'advanced';
 
-export function Settings({ environment }: { environment: Environment | null }) {
+export function Settings({ environment, onGuide }: { environment: Environment | null; onGuide: () => void }) {
   const { t } = useI18n();
   return (
     <section className="page page-settings" aria-labelledby="settings-title">
@@ -53,6 +53,9 @@ export function Settings({ environment }: { environment: Environment | null }) {
         <h1 id="settings-title" className="page-title">
           {t('settings.title')}
         </h1>
+        <button type="button" className="btn" data-testid="open-setup-guide" onClick={onGuide}>
+          {t('settings.openGuide')}
+        </button>
       </div>
       <EnvironmentSwitch environment={environment} />
       <Credentials environment={environment} />

@@ -101,6 +101,7 @@
     ['vercel.framework', 'Ramverk för Vercel-projektet'],
     ['email.sender_name', 'Avsändarnamn för välkomstmejlet'],
     ['email.sender_address', 'Avsändaradress (på en verifierad domän hos Resend)'],
+    ['alerts.email', T('Byråns adress för larm: en instans som blir ej frisk, en körning som misslyckas (tomt = bara aviseringar på datorn)', "The agency's address for alerts: an instance turning unhealthy, a run failing (empty = desktop notifications only)")],
     ['domains.agency', 'Byråns domän för kundernas underdomäner, t.ex. byran.se'],
     ['schema.template_path', 'Egen SQL-mall för kundens databas (tomt = den inbyggda)'],
     ['n8n.workflow_template_path', 'Eget n8n-flöde som JSON (tomt = det inbyggda)'],
@@ -1657,6 +1658,74 @@
       return null;
     },
   };
+
+  // ---------- The setup guide (src/api/setup.rs, src/providers/choices.rs) ----------
+  // The steps and their texts are the core's (fixtures/core-rules.json, `setup_guide`).
+  // CONFIG.setup: { started: false (a first start: the guide opens by itself; default true,
+  // finished), at, skipped }. The choices mirror the simulator's seeded accounts, one of each
+  // kind that cannot be used.
+  const SETUP_CFG = CONFIG.setup || {};
+  const SETUP = {
+    at: SETUP_CFG.at ?? (SETUP_CFG.started === false ? 'agency' : 'done'),
+    skipped: [...(SETUP_CFG.skipped || [])],
+    started: SETUP_CFG.started !== false,
+  };
+  const setupGuide = () => ({ ...window.__FABRIK_CORE_RULES__.setup_guide, environment: ENVIRONMENT, at: SETUP.at, skipped: [...SETUP.skipped], started: SETUP.started });
+  const STEPS = window.__FABRIK_CORE_RULES__.setup_guide.steps.map((s) => s.step);
+  const choiceOf = (value, label, note = null, usable = true, also = []) => ({ value, label, note: note && T(note), usable, also });
+  const choiceList = (setting, choices, kind = 'value') => ({ setting, kind, choices });
+  function setupChoices(provider) {
+    const { token } = tokenOf(provider);
+    const none = (problem) => ({ provider, lists: [], problem: problem && T(problem) });
+    if (!token) return none(T('Spara token först: valen läses från kontot den öppnar.', 'Save the token first: the choices are read from the account it opens.'));
+    if (token.verdict === 'rejected') return none(T('Token avvisades (401)', 'The token was rejected (401)'));
+    switch (provider) {
+      case 'github':
+        return { provider, problem: null, lists: [
+          choiceList('github.owner', [choiceOf(SIM.user, SIM.user, T('ditt eget konto', 'your own account')), choiceOf(SIM.org, SIM.org)]),
+          choiceList('github.template', [
+            choiceOf(`${SIM.org}/saas-template`, `${SIM.org}/saas-template`),
+            choiceOf(`${SIM.org}/kund-app`, `${SIM.org}/kund-app`, T('inte ett mallrepo: gör det till ett under repots Settings → Template repository', "not a template: make it one in the repository's Settings → Template repository"), false),
+          ]),
+        ] };
+      case 'supabase': {
+        const regions = [
+          choiceOf('us-east-1', 'East US (North Virginia) (us-east-1)', T('rekommenderad', 'recommended')),
+          choiceOf('eu-north-1', 'North EU (Stockholm) (eu-north-1)'),
+          choiceOf('eu-central-1', 'Central EU (Frankfurt) (eu-central-1)'),
+          choiceOf('eu-central-2', 'Central Europe (Zurich) (eu-central-2)', T('fullt just nu: Supabase tar inte emot nya projekt här', 'at capacity: Supabase takes no new projects here for now'), false),
+        ];
+        return { provider, problem: null, lists: [choiceList('supabase.organization', [choiceOf(SIM.supabaseOrg, 'Fabrik Sandbox (fabrik-sandbox)')]), choiceList('supabase.region', regions)] };
+      }
+      case 'vercel':
+        return { provider, problem: null, lists: [choiceList('vercel.team_id', [
+          choiceOf('', SIM.user, T('personligt konto', 'personal account'), true, [{ setting: 'vercel.team_slug', value: '' }]),
+          choiceOf(SIM.teamId, 'Fabrik Agency (fabrik-agency)', null, true, [{ setting: 'vercel.team_slug', value: SIM.teamSlug }]),
+        ])] };
+      case 'resend':
+        return { provider, problem: null, lists: [choiceList('email.sender_address', [
+          choiceOf('sandbox.fabrik.test', 'sandbox.fabrik.test'),
+          choiceOf('ny.byran.se', 'ny.byran.se', T('inte verifierad (pending): Resend skickar bara från verifierade domäner', 'not verified (pending): Resend sends only from verified domains'), false),
+        ], 'domain')] };
+      default:
+        return { provider, lists: [], problem: null };
+    }
+  }
+  Object.assign(commands, {
+    setup_guide: () => setupGuide(),
+    setup_progress: ({ at, skipped }) => {
+      if (!STEPS.includes(at)) throw apiError('invalid_args', `unknown variant ${at}`);
+      SETUP.at = at;
+      SETUP.skipped = [...new Set((skipped || []).filter((s) => s !== 'done'))];
+      SETUP.started = true;
+      return setupGuide();
+    },
+    setup_choices: async ({ provider }) => {
+      checkProvider(provider);
+      await new Promise((r) => setTimeout(r, CONFIG.testLatency ?? 150));
+      return setupChoices(provider);
+    },
+  });
 
   // ---------- Fabrik's own update (src/api/updates.rs) ----------
   // CONFIG.update: { offer: Offer (default: up to date), error: code (the check fails with it),

@@ -108,6 +108,10 @@ async fn auth_and_limit(State(st): St, mut req: Request, next: Next) -> Response
         return errors::github(401, "Bad credentials", GITHUB_DOCS);
     };
     let now = now_ms();
+    let expires = st.cfg.github_token_expiry.get(&token).copied();
+    if expires.is_some_and(|at| at <= now) {
+        return errors::github(401, "Bad credentials", GITHUB_DOCS);
+    }
     let counts = !req.uri().path().ends_with("/rate_limit");
     let info = lock(&st.limiter).hit(
         &format!("github|core|{token}"),
@@ -140,6 +144,14 @@ async fn auth_and_limit(State(st): St, mut req: Request, next: Next) -> Response
     );
     let resp = with_header(resp, "x-ratelimit-resource", "core");
     let resp = with_header(resp, "x-oauth-scopes", scopes);
+    let resp = match expires.and_then(chrono::DateTime::from_timestamp_millis) {
+        Some(at) => with_header(
+            resp,
+            "github-authentication-token-expiration",
+            at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        ),
+        None => resp,
+    };
     with_header(resp, "x-github-api-version-selected", "2022-11-28")
 }
 

@@ -1,0 +1,184 @@
+//! The setup guide against fabrik-sim: the choices it reads from each account (owners and
+//! templates, organizations and regions, teams, domains), each unusable one with why, and a
+//! GitHub token's expiry seen a week ahead; an expired one refused.
+
+use crate::common;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use common::*;
+use fabrik::providers::choices::{choices, AccountChoices, ChoiceKind, ChoiceList};
+use fabrik::providers::verify::{verify, Expectations, VerifyState};
+use fabrik::secrets::{Provider, Secret};
+use fabrik_sim::SimConfig;
+
+const SOON: &str = "SENTINEL-github-token-expiring-in-three-days";
+const EXPIRED: &str = "SENTINEL-github-token-expired-yesterday";
+
+fn expect<'a>(org: Option<&'a str>) -> Expectations<'a> {
+    Expectations {
+        template: None,
+        supabase_org: org,
+        vercel_team_id: None,
+        backup_repository: None,
+        strict_format: false,
+    }
+}
+
+fn list<'a>(c: &'a AccountChoices, setting: &str) -> &'a ChoiceList {
+    c.lists
+        .iter()
+        .find(|l| l.setting == setting)
+        .unwrap_or_else(|| panic!("no list for {setting}: {c:?}"))
+}
+
+/// (value, usable, note in Swedish) of every choice.
+fn seen(l: &ChoiceList) -> Vec<(String, bool, String)> {
+    l.choices
+        .iter()
+        .map(|c| {
+            let note = c.note.as_ref().map(|n| n.sv.clone()).unwrap_or_default();
+            (c.value.clone(), c.usable, note)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_choices_come_from_the_accounts_each_unusable_one_with_why() {
+    fabrik::providers::install_crypto_provider();
+    let sim = fabrik_sim::start(SimConfig {
+        tokens: fabrik_sim::Tokens::single(TOKEN),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let e = endpoints(&sim);
+    let token = Secret::new(TOKEN.to_string());
+    let t = Duration::from_secs(10);
+    let seed = sim.seed().clone();
+
+    // A repository that is not a template, beside the template.
+    let gh = fabrik::providers::github::Github::new(&e.github_api, &token, t).unwrap();
+    let (owner, name) = seed.github_template.split_once('/').unwrap();
+    gh.generate(owner, name, &seed.github_org, "kund-app", "a customer's")
+        .await
+        .unwrap();
+
+    let github = choices(Provider::Github, &token, &e, &expect(None), t).await;
+    assert_eq!(github.problem, None);
+    let owners = seen(list(&github, "github.owner"));
+    assert_eq!(
+        owners.iter().map(|o| o.0.as_str()).collect::<Vec<_>>(),
+        [seed.github_user.as_str(), seed.github_org.as_str()]
+    );
+    assert_eq!(owners[0].2, "ditt eget konto");
+    let templates = seen(list(&github, "github.template"));
+    assert_eq!(
+        templates[0],
+        (seed.github_template.clone(), true, String::new())
+    );
+    let other = format!("{}/kund-app", seed.github_org);
+    let not = templates.iter().find(|t| t.0 == other).expect("listed");
+    assert!(!not.1 && not.2.contains("inte ett mallrepo"), "{not:?}");
+
+    // Supabase: the one organization, so its regions too; the one at capacity cannot be chosen.
+    let supabase = choices(Provider::Supabase, &token, &e, &expect(None), t).await;
+    assert_eq!(supabase.problem, None, "{supabase:?}");
+    let orgs = seen(list(&supabase, "supabase.organization"));
+    assert_eq!(orgs.len(), 1);
+    assert_eq!(orgs[0].0, seed.supabase_org_slug);
+    let regions = seen(list(&supabase, "supabase.region"));
+    assert_eq!(regions.len(), 18);
+    assert_eq!(
+        regions[0],
+        ("us-east-1".into(), true, "rekommenderad".into())
+    );
+    assert!(regions.iter().any(|r| r.0 == "eu-north-1" && r.1));
+    let full = regions.iter().find(|r| !r.1).expect("one at capacity");
+    assert!(full.2.contains("fullt"), "{full:?}");
+    assert_eq!(regions.last().unwrap().0, full.0, "the unusable come last");
+
+    // Vercel: the personal account, then the team, whose slug is set with its id.
+    let vercel = choices(Provider::Vercel, &token, &e, &expect(None), t).await;
+    let teams = list(&vercel, "vercel.team_id");
+    assert_eq!(teams.choices[0].value, "");
+    assert_eq!(teams.choices[1].value, seed.vercel_team_id);
+    assert_eq!(teams.choices[1].also[0].setting, "vercel.team_slug");
+    assert_eq!(teams.choices[1].also[0].value, seed.vercel_team_slug);
+
+    // Resend: the verified domain, for an address on it.
+    let resend = choices(Provider::Resend, &token, &e, &expect(None), t).await;
+    let domains = list(&resend, "email.sender_address");
+    assert_eq!(domains.kind, ChoiceKind::Domain);
+    assert_eq!(
+        seen(domains)[0],
+        (seed.resend_domain.clone(), true, String::new())
+    );
+
+    // A token the provider refuses: nothing listed, the refusal said; typing stays possible.
+    let wrong = Secret::new("SENTINEL-not-a-token".to_string());
+    let refused = choices(Provider::Vercel, &wrong, &e, &expect(None), t).await;
+    assert!(refused.lists.is_empty());
+    assert!(
+        refused.problem.as_ref().unwrap().sv.contains("avvisades"),
+        "{refused:?}"
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_github_token_that_expires_within_a_week_is_warned_about_and_an_expired_one_refused() {
+    fabrik::providers::install_crypto_provider();
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut tokens = fabrik_sim::Tokens::single(TOKEN);
+    tokens.add_all(SOON);
+    tokens.add_all(EXPIRED);
+    let sim = fabrik_sim::start(SimConfig {
+        tokens,
+        github_token_expiry: HashMap::from([
+            (SOON.to_string(), now + 3 * 86_400_000),
+            (EXPIRED.to_string(), now - 86_400_000),
+            // Far ahead: nothing to say yet.
+            (TOKEN.to_string(), now + 60 * 86_400_000),
+        ]),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let e = endpoints(&sim);
+    let t = Duration::from_secs(10);
+    let check = |token: &str| {
+        let token = Secret::new(token.to_string());
+        let e = e.clone();
+        async move { verify(Provider::Github, &token, &e, &expect(None), t).await }
+    };
+
+    let soon = check(SOON).await;
+    assert_eq!(soon.state, VerifyState::Verified);
+    let day = chrono::DateTime::from_timestamp_millis(now + 3 * 86_400_000)
+        .unwrap()
+        .format("%Y-%m-%d")
+        .to_string();
+    let warned = soon
+        .warnings
+        .iter()
+        .find(|w| w.sv.contains("slutar fungera"))
+        .unwrap_or_else(|| panic!("no expiry warning: {soon:?}"));
+    assert!(
+        warned.sv.contains(&day) && warned.sv.contains("https://github.com/settings/tokens"),
+        "{warned:?}"
+    );
+    assert!(warned.en.contains("stops working"), "{warned:?}");
+
+    let far = check(TOKEN).await;
+    assert_eq!(far.state, VerifyState::Verified);
+    assert!(
+        !far.warnings.iter().any(|w| w.sv.contains("slutar fungera")),
+        "{far:?}"
+    );
+
+    let expired = check(EXPIRED).await;
+    assert_eq!(expired.state, VerifyState::Rejected, "{expired:?}");
+    sim.shutdown().await;
+}

@@ -1,0 +1,176 @@
+// UI tests for Installationsguiden (views/Setup.tsx): it opens by itself on a seat's first start
+// and from Inställningar; in the sandbox it offers production; in production each step says what
+// the token is for, where it is made and what it must be allowed to do, checks the pasted token
+// and names what is wrong, then offers choices read from the account (those that cannot be used
+// say why); every step can be skipped and the end shows what is left. Built UI in headless
+// Chromium, fake backend (CONFIG.setup; the steps and texts are the core's).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ipcCalls, launchBrowser, openApp, requireDist, startPreview } from './lib/harness.mjs';
+
+requireDist();
+
+let server;
+let browser;
+before(async () => {
+  server = await startPreview();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function open(t, config) {
+  const app = await openApp(browser, server.url, config);
+  t.after(async () => {
+    await app.close();
+  });
+  app.assertClean = () => assert.deepEqual(app.problems, [], 'the page logged errors');
+  return app;
+}
+
+const tid = (page, id) => page.getByTestId(id);
+const step = (page) => tid(page, 'setup').getAttribute('data-step');
+const lastSet = async (page, key) => (await ipcCalls(page, 'set_setting')).filter((c) => c.args.key === key).map((c) => c.args.value).pop();
+
+describe('setup guide', () => {
+  test('a first start in the sandbox opens the guide by itself once; staying in the sandbox shows the list', async (t) => {
+    const { page, assertClean } = await open(t, { setup: { started: false } });
+    await tid(page, 'setup-sandbox').waitFor();
+    assert.match(await tid(page, 'setup-sandbox').innerText(), /inga token behövs/);
+    // Opened is remembered: the next start does not open it again.
+    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'setup_progress'));
+    await tid(page, 'setup-stay').click();
+    await tid(page, 'add-customer').waitFor();
+    const guide = await page.evaluate(() => window.__TAURI_INTERNALS__.invoke('setup_guide', {}));
+    assert.equal(guide.started, true);
+    assertClean();
+  });
+
+  test('a seat that has been through it starts on the list; Inställningar opens the guide; the sandbox offers production', async (t) => {
+    const { page, assertClean } = await open(t, {});
+    await tid(page, 'add-customer').waitFor();
+    assert.equal(await tid(page, 'setup').count(), 0);
+    await tid(page, 'nav-settings').click();
+    await tid(page, 'open-setup-guide').click();
+    await tid(page, 'setup-sandbox').waitFor();
+    await tid(page, 'setup-production').click();
+    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'set_environment'));
+    const [call] = await ipcCalls(page, 'set_environment');
+    assert.deepEqual(call.args, { environment: 'production' });
+    assertClean();
+  });
+
+  test('production: each step explains its token, names a refused one, then offers what the account has', async (t) => {
+    const { page, assertClean } = await open(t, { environment: 'production', setup: { started: false } });
+    await tid(page, 'setup-agency').waitFor();
+    assert.equal(await step(page), 'agency');
+    await tid(page, 'setup-setting-email.sender_name').fill('Byrån AB');
+    await tid(page, 'setup-setting-alerts.email').fill('larm@byran.se');
+    await tid(page, 'setup-setting-alerts.email').press('Enter');
+    await page.waitForFunction(() => window.__mockCalls.filter((c) => c.cmd === 'set_setting').length >= 2);
+    assert.equal(await lastSet(page, 'email.sender_name'), 'Byrån AB');
+    await tid(page, 'setup-step-agency').and(page.locator('[data-state="done"]')).waitFor();
+    await tid(page, 'setup-next').click();
+
+    // GitHub: what the token is for, both kinds of token with their pages and permissions.
+    await tid(page, 'setup-provider-github').waitFor();
+    const text = await tid(page, 'setup-provider-github').innerText();
+    assert.match(text, /https:\/\/github\.com\/settings\/tokens\/new\?scopes=repo,delete_repo/);
+    assert.match(text, /https:\/\/github\.com\/settings\/personal-access-tokens\/new/);
+    assert.match(text, /Administration: Read and write/);
+    assert.match(text, /delete_repo \(valfri\)/);
+    await tid(page, 'setup-open-github').first().click();
+    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'open_external'));
+    assert.match((await ipcCalls(page, 'open_external'))[0].args.url, /^https:\/\/github\.com\/settings\/tokens\/new/);
+
+    // A refused token is named, and the field is empty again.
+    await tid(page, 'setup-token-github').fill('rejected-token');
+    await tid(page, 'setup-save-github').click();
+    await tid(page, 'setup-check-github').and(page.locator('[data-state="problem"]')).waitFor();
+    assert.match(await tid(page, 'setup-check-github').innerText(), /Token avvisades \(401\)/);
+    assert.equal(await tid(page, 'setup-token-github').inputValue(), '');
+    // A working one: verified, then the owners and templates the account has.
+    await tid(page, 'setup-token-github').fill('ghp_good');
+    await tid(page, 'setup-save-github').click();
+    await tid(page, 'setup-check-github').and(page.locator('[data-state="verified"]')).waitFor();
+    assert.match(await tid(page, 'setup-check-github').innerText(), /Verifierad som fabrik-agent/);
+    await tid(page, 'setup-choice-github.template').waitFor();
+    const options = await tid(page, 'setup-choice-github.template').locator('option').evaluateAll((os) => os.map((o) => [o.value, o.disabled]));
+    assert.deepEqual(options.filter(([v]) => v !== ''), [
+      ['fabrik-agency/saas-template', false],
+      ['fabrik-agency/kund-app', true],
+    ]);
+    assert.match(await tid(page, 'setup-unusable-github.template').innerText(), /kund-app: inte ett mallrepo/);
+    await tid(page, 'setup-choice-github.template').selectOption('fabrik-agency/saas-template');
+    await tid(page, 'setup-choice-github.owner').selectOption('fabrik-agency');
+    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'set_setting' && c.args.key === 'github.owner'));
+    assert.equal(await lastSet(page, 'github.template'), 'fabrik-agency/saas-template');
+    assert.equal(await lastSet(page, 'github.owner'), 'fabrik-agency');
+    await tid(page, 'setup-step-github').and(page.locator('[data-state="done"]')).waitFor();
+    await tid(page, 'setup-next').click();
+
+    // Supabase: the organization and its regions; the one at capacity cannot be chosen.
+    await tid(page, 'setup-token-supabase').fill('sbp_good');
+    await tid(page, 'setup-save-supabase').click();
+    await tid(page, 'setup-choice-supabase.region').waitFor();
+    assert.match(await tid(page, 'setup-unusable-supabase.region').innerText(), /eu-central-2.*fullt just nu/);
+    await tid(page, 'setup-choice-supabase.region').selectOption('eu-north-1');
+    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'set_setting' && c.args.key === 'supabase.region'));
+    await tid(page, 'setup-next').click();
+
+    // Vercel: skipped for later.
+    await tid(page, 'setup-provider-vercel').waitFor();
+    await tid(page, 'setup-skip').click();
+    await tid(page, 'setup-provider-n8n').waitFor();
+    assert.equal(await tid(page, 'setup-step-vercel').getAttribute('data-state'), 'skipped');
+    assert.deepEqual((await ipcCalls(page, 'setup_progress')).pop().args, { at: 'n8n', skipped: ['vercel'] });
+    await tid(page, 'setup-skip').click();
+
+    // Resend: an address on a verified domain (one not verified cannot be chosen).
+    await tid(page, 'setup-token-resend').fill('re_good');
+    await tid(page, 'setup-save-resend').click();
+    await tid(page, 'setup-choice-email.sender_address').waitFor();
+    await tid(page, 'setup-local-email.sender_address').fill('valkommen');
+    await tid(page, 'setup-choice-email.sender_address').selectOption('sandbox.fabrik.test');
+    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'set_setting' && c.args.key === 'email.sender_address'));
+    assert.equal(await lastSet(page, 'email.sender_address'), 'valkommen@sandbox.fabrik.test');
+    assert.match(await tid(page, 'setup-unusable-email.sender_address').innerText(), /ny\.byran\.se: inte verifierad/);
+    await tid(page, 'setup-next').click();
+    await tid(page, 'setup-provider-gitea').waitFor();
+    assert.match(await tid(page, 'setup-provider-gitea').innerText(), /valfri/);
+    await tid(page, 'setup-next').click();
+
+    // The end: what is left, each a way back to its step.
+    await tid(page, 'setup-done').waitFor();
+    const left = await tid(page, 'setup-left').innerText();
+    assert.match(left, /Vercel överhoppat/);
+    assert.match(left, /n8n överhoppat/);
+    assert.doesNotMatch(left, /GitHub|Supabase|Resend/);
+    await tid(page, 'setup-left-vercel').getByRole('button').click();
+    await tid(page, 'setup-provider-vercel').waitFor();
+    // The token never came back to the page.
+    const html = await page.content();
+    for (const secret of ['ghp_good', 'sbp_good', 're_good', 'rejected-token']) assert.ok(!html.includes(secret), `${secret} in the page`);
+    assertClean();
+  });
+
+  test('in English, and a token not yet saved says the choices come after it', async (t) => {
+    const { page, assertClean } = await open(t, { environment: 'production', language: 'en', setup: { started: true, at: 'vercel' } });
+    // Production and not finished: it opens by itself where it stopped.
+    await tid(page, 'setup-provider-vercel').waitFor();
+    assert.match(await tid(page, 'setup-provider-vercel').innerText(), /Open the page where a Vercel token is made/);
+    assert.equal(await tid(page, 'setup-choices-vercel').count(), 1);
+    assert.equal(await tid(page, 'setup-choice-vercel.team_id').count(), 0);
+    await tid(page, 'setup-token-vercel').fill('vercel_good');
+    await tid(page, 'setup-save-vercel').click();
+    await tid(page, 'setup-choice-vercel.team_id').waitFor();
+    await tid(page, 'setup-choice-vercel.team_id').selectOption('team_sim0000000000000000001');
+    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'set_setting' && c.args.key === 'vercel.team_slug'));
+    assert.equal(await lastSet(page, 'vercel.team_slug'), 'fabrik-agency');
+    await tid(page, 'setup-close').click();
+    await tid(page, 'add-customer').waitFor();
+    assertClean();
+  });
+});
