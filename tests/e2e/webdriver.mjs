@@ -312,23 +312,10 @@ export class Session {
   }
 
   async screenshot() {
-    // WebKitWebDriver's snapshot waits for the next frame the view paints; a page where nothing
-    // changes paints none, and the request never answered (a guide step shot before any
-    // click). A dot in a corner, one pixel at 1% opacity, gives it one; it goes afterwards.
-    await this.exec(
-      `const d = document.createElement('div');
-       d.id = 'wd-repaint';
-       d.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;opacity:0.01;pointer-events:none';
-       document.body.appendChild(d);`,
-    ).catch(() => {});
     // Let the compositor paint the last DOM change before the snapshot.
     await this.exec('return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))').catch(() => {});
     await sleep(300);
-    try {
-      return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
-    } finally {
-      await this.exec(`document.getElementById('wd-repaint')?.remove();`).catch(() => {});
-    }
+    return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
   }
 
   /** Ends the session and waits until the app has exited: a new launch while the old one is

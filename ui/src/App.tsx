@@ -95,8 +95,10 @@ function Shell({ environment }: { environment: Environment | null }) {
     // The manifest is loaded once per window; so is the check for a newer Fabrik.
     checkAfterStart();
     // The setup guide opens by itself on this seat's first start, and in production until it
-    // is finished (every step done or skipped).
-    call('setup_guide', {})
+    // is finished (every step done or skipped). It reads the clouds: after the list, like all
+    // cloud work (state/startup.ts).
+    void afterListPainted
+      .then(() => call('setup_guide', {}))
       .then((g) => {
         if (!g.started || (g.environment === 'production' && g.at !== 'done')) setView({ kind: 'setup' });
       })

@@ -4,25 +4,15 @@
 // and names what is wrong, then offers choices read from the account (those that cannot be used
 // say why); every step can be skipped and the end shows what is left. Built UI in headless
 // Chromium, fake backend (CONFIG.setup; the steps and texts are the core's).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ipcCalls, launchBrowser, openApp, requireDist, startPreview } from './lib/harness.mjs';
+import { ipcCalls, openApp, requireDist, sharedBrowser } from './lib/harness.mjs';
 
 requireDist();
-
-let server;
-let browser;
-before(async () => {
-  server = await startPreview();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const shared = sharedBrowser();
 
 async function open(t, config) {
-  const app = await openApp(browser, server.url, config);
+  const app = await openApp(shared.browser, shared.server.url, config);
   t.after(async () => {
     await app.close();
   });

@@ -2,7 +2,7 @@
 // environment), saved, tested and removed; a token never comes back to the window.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, type ApiError } from '../api';
-import type { CredentialStatus, Environment, Provider } from '../bindings';
+import type { CredentialStatus, Environment, Provider, Text } from '../bindings';
 import { useI18n, type TextKey } from '../i18n';
 import { useToast } from '../state/toast';
 import { Dialog } from './common';
@@ -68,6 +68,21 @@ export function Credentials({ environment }: { environment: Environment | null }
         </ul>
       )}
     </section>
+  );
+}
+
+/** A check's caveats (a token that works with less, or stops working soon), one line each. */
+export function Warnings({ warnings }: { warnings: Text[] }) {
+  const { tx } = useI18n();
+  return (
+    <>
+      {warnings.map((w) => (
+        <p key={w.sv} className="cred-warning">
+          <span aria-hidden="true">⚠ </span>
+          {tx(w)}
+        </p>
+      ))}
+    </>
   );
 }
 
@@ -160,12 +175,7 @@ function CredentialRow({ status, onChange }: { status: CredentialStatus; onChang
             <>
               <p>{tx(v.message)}</p>
               {v.account && <p className="muted">{t('cred.account', { account: v.account })}</p>}
-              {v.warnings.map((w) => (
-                <p key={w.sv} className="cred-warning">
-                  <span aria-hidden="true">⚠ </span>
-                  {tx(w)}
-                </p>
-              ))}
+              <Warnings warnings={v.warnings} />
             </>
           ) : (
             <p className="muted">{t('cred.notTested')}</p>

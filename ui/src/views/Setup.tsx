@@ -16,7 +16,7 @@ import type {
   StepGuide,
 } from '../bindings';
 import { useI18n, type TextKey } from '../i18n';
-import { PROVIDER_NAMES } from './Credentials';
+import { PROVIDER_NAMES, Warnings } from './Credentials';
 
 const STEP_NAME: Record<SetupStep, TextKey> = {
   agency: 'setup.step.agency',
@@ -389,12 +389,7 @@ function ProviderStep({
               <span aria-hidden="true">{v.state === 'verified' ? '✓ ' : '⚠ '}</span>
               {tx(v.message)}
             </p>
-            {v.warnings.map((w) => (
-              <p key={w.sv} className="cred-warning">
-                <span aria-hidden="true">⚠ </span>
-                {tx(w)}
-              </p>
-            ))}
+            <Warnings warnings={v.warnings} />
           </>
         ) : (
           <p className="muted">
