@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// The settings only a seat may decide, each read from this seat's file and nowhere else.
-pub const SEAT_KEYS: [&str; 15] = [
+pub const SEAT_KEYS: [&str; 16] = [
     "supabase.api_url",
     "supabase.project_url_template",
     "github.api_url",
@@ -28,6 +28,8 @@ pub const SEAT_KEYS: [&str; 15] = [
     // Where this seat's setup guide stopped, and what it skipped (`api::setup`).
     "setup.step",
     "setup.skipped",
+    // The guide's proof under way on this seat (`api::proof`).
+    "setup.proof",
 ];
 
 /// The file, in the seat's own folder.

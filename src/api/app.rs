@@ -165,6 +165,13 @@ impl Fabrik {
         Ok(self.clouds().await?.3)
     }
 
+    async fn proof(&self) -> ApiResult<Arc<super::proof::Proof>> {
+        Ok(Arc::new(super::proof::Proof::new(
+            self.cloud().await?,
+            self.supervisor().await?,
+        )))
+    }
+
     fn run_host(&self) -> Arc<dyn RunHost> {
         Arc::new(HostRef(self.host.clone()))
     }
@@ -387,6 +394,19 @@ impl Commands for Fabrik {
 
     async fn setup_choices(&self, provider: Provider) -> ApiResult<AccountChoices> {
         self.cloud().await?.setup_choices(provider).await
+    }
+
+    async fn setup_proof_plan(&self) -> ApiResult<crate::api::proof::ProofPlan> {
+        self.proof().await?.plan().await
+    }
+
+    async fn start_setup_proof(&self) -> ApiResult<crate::api::proof::ProofReport> {
+        let host = self.run_host();
+        self.proof().await?.start(host).await
+    }
+
+    async fn setup_proof(&self) -> ApiResult<crate::api::proof::ProofReport> {
+        self.proof().await?.report().await
     }
 
     async fn list_settings(&self) -> ApiResult<Vec<SettingEntry>> {

@@ -6,6 +6,7 @@ use ts_rs::{Config, TS};
 
 use super::cloud::{Environment, SettingEntry};
 use super::health::Sweep;
+use super::proof::{ProofItem, ProofPhase, ProofPlan, ProofReport, ProofResource};
 use super::rollout_desk::{RolloutsOverview, TemplatesOverview};
 use super::rollouts::{FileHead, InstanceSchemaView, RolloutSource, RolloutView, WaveView};
 use super::runs::{Readiness, RunDetail};
@@ -155,6 +156,7 @@ pub fn typescript() -> String {
         CustomerDraft, CustomerPatch, CustomerQuery, ModuleInfo, ModuleManifest,
         Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,
         SetupGuide, SetupStep, StepGuide, Guide, TokenKind, Permission, AccountChoices, ChoiceList, ChoiceKind, Choice, Also,
+        ProofPlan, ProofItem, ProofPhase, ProofReport, ProofResource,
         Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, Finding, StartOutcome, RunRequest, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
         TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,
         Health, HealthFinding, HealthPart, FindingKind, HealthSummary, SiteProbe, Sweep,

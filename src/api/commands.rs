@@ -52,6 +52,9 @@ macro_rules! with_commands {
             async setup_guide() -> $crate::api::setup::SetupGuide;
             async setup_progress(at: $crate::api::setup::SetupStep, skipped: Vec<$crate::api::setup::SetupStep>) -> $crate::api::setup::SetupGuide;
             async setup_choices(provider: $crate::secrets::Provider) -> $crate::providers::choices::AccountChoices;
+            async setup_proof_plan() -> $crate::api::proof::ProofPlan;
+            async start_setup_proof() -> $crate::api::proof::ProofReport;
+            async setup_proof() -> $crate::api::proof::ProofReport;
             async list_settings() -> Vec<$crate::api::cloud::SettingEntry>;
             async set_setting(key: String, value: String) -> Vec<$crate::api::cloud::SettingEntry>;
             async readiness() -> $crate::api::runs::Readiness;

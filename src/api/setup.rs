@@ -16,7 +16,8 @@ pub const STEP_SETTING: &str = "setup.step";
 pub const SKIPPED_SETTING: &str = "setup.skipped";
 
 /// The guide's steps, in the order it walks them: the agency, then one per provider (as
-/// `Provider::ALL`), then the end.
+/// `Provider::ALL`), then the proof (a test customer made and removed, `api::proof`), then the
+/// end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SetupStep {
@@ -27,11 +28,12 @@ pub enum SetupStep {
     N8n,
     Resend,
     Gitea,
+    Proof,
     Done,
 }
 
 impl SetupStep {
-    pub const ALL: [SetupStep; 8] = [
+    pub const ALL: [SetupStep; 9] = [
         SetupStep::Agency,
         SetupStep::Github,
         SetupStep::Supabase,
@@ -39,6 +41,7 @@ impl SetupStep {
         SetupStep::N8n,
         SetupStep::Resend,
         SetupStep::Gitea,
+        SetupStep::Proof,
         SetupStep::Done,
     ];
 
@@ -51,6 +54,7 @@ impl SetupStep {
             SetupStep::N8n => "n8n",
             SetupStep::Resend => "resend",
             SetupStep::Gitea => "gitea",
+            SetupStep::Proof => "proof",
             SetupStep::Done => "done",
         }
     }
@@ -76,7 +80,7 @@ impl SetupStep {
             SetupStep::N8n => &["n8n.api_url"],
             SetupStep::Resend => &["email.sender_address"],
             SetupStep::Gitea => &["gitea.api_url", "backup.repository"],
-            SetupStep::Done => &[],
+            SetupStep::Proof | SetupStep::Done => &[],
         }
     }
 }
@@ -177,7 +181,7 @@ mod tests {
         assert_eq!(g.at, SetupStep::Vercel);
         assert_eq!(g.skipped, vec![SetupStep::Github]);
         assert!(g.started);
-        assert_eq!(g.steps.len(), 8);
+        assert_eq!(g.steps.len(), 9);
         assert!(g.steps[1].guide.is_some() && g.steps[0].guide.is_none());
     }
 }

@@ -637,6 +637,74 @@ impl Say {
                 "Spara token först: valen läses från kontot den öppnar.",
                 "Save the token first: the choices are read from the account it opens.",
             ),
+            ProofSupabase => t(
+                "Ett databasprojekt i organisationen {org}, region {region}, med mallens schema och en första admin.",
+                "A database project in the organization {org}, region {region}, with the template's schema and a first admin.",
+            ),
+            ProofSupabaseCost => t(
+                "Gratisplanen tillåter {free} aktiva gratisprojekt per användare; {org} har {active} aktiva nu. Projektet tas bort efteråt.",
+                "The free plan allows {free} active free projects per user; {org} has {active} active now. The project is removed afterwards.",
+            ),
+            ProofSupabaseCostUnread => t(
+                "Gratisplanen tillåter {free} aktiva gratisprojekt per användare. Projektet tas bort efteråt.",
+                "The free plan allows {free} active free projects per user. The project is removed afterwards.",
+            ),
+            ProofSupabaseFull => t(
+                "{org} har redan {active} aktiva projekt: på gratisplanen ({free} per användare) nekar Supabase ett till. Pausa ett, eller välj en organisation med betald plan.",
+                "{org} already has {active} active projects: on the free plan ({free} per user) Supabase refuses another. Pause one, or choose an organization on a paid plan.",
+            ),
+            ProofGithub => t(
+                "Ett privat repo hos {owner}, skapat från mallen {template}.",
+                "A private repository under {owner}, made from the template {template}.",
+            ),
+            ProofGithubCost => t(
+                "Kostar inget; räknas mot GitHubs gräns för innehåll (500 skrivningar i timmen). Repot tas bort efteråt.",
+                "Costs nothing; counts against GitHub's content limit (500 writes an hour). The repository is removed afterwards.",
+            ),
+            ProofVercel => t(
+                "Ett Vercel-projekt med miljövariabler och en publik produktionsdriftsättning.",
+                "A Vercel project with environment variables and a public production deployment.",
+            ),
+            ProofVercelCost => t(
+                "En av dagens driftsättningar (100 per dag på Hobby, 6 000 på Pro) och ett av Hobbys 200 projekt. Projektet tas bort efteråt.",
+                "One of today's deployments (100 a day on Hobby, 6,000 on Pro) and one of Hobby's 200 projects. The project is removed afterwards.",
+            ),
+            ProofN8n => t(
+                "Ett n8n-flöde för provkunden, aktiverat.",
+                "An n8n workflow for the test customer, activated.",
+            ),
+            ProofN8nCost => t(
+                "Kostar inget. Flödet tas bort efteråt.",
+                "Costs nothing. The workflow is removed afterwards.",
+            ),
+            ProofResend => t(
+                "Ett välkomstmejl från {from} till {to}.",
+                "A welcome email from {from} to {to}.",
+            ),
+            ProofResendCost => t(
+                "Ett av dagens mejl (100 per dag på gratisplanen). Ett skickat mejl kan inte tas tillbaka.",
+                "One of today's emails (100 a day on the free plan). A sent email cannot be taken back.",
+            ),
+            ProofGitea => t(
+                "En säkerhetskopia av flödet i {repo}.",
+                "A backup of the workflow in {repo}.",
+            ),
+            ProofGiteaCost => t(
+                "Blir kvar i repots historik: Fabrik tar aldrig bort en säkerhetskopia.",
+                "Stays in the repository's history: Fabrik never deletes a backup.",
+            ),
+            ProofUnread => t(
+                "Kunde inte läsa {what}: {problem}",
+                "Could not read {what}: {problem}",
+            ),
+            ProofNote => t(
+                "Provkund från installationsguiden: provisioneras och avvecklas av sig själv.",
+                "Test customer from the setup guide: provisioned and torn down by itself.",
+            ),
+            ProofRunStopped => t(
+                "Körning {run} slutade som {state}.",
+                "Run {run} ended as {state}.",
+            ),
             ChoicePersonalAccount => t("personligt konto", "personal account"),
             ChoiceDomainNotVerified => t(
                 "inte verifierad ({status}): Resend skickar bara från verifierade domäner",

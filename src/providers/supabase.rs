@@ -218,6 +218,16 @@ impl Supabase {
         Ok(found)
     }
 
+    /// How many projects of the organization are in one of `statuses` (one page of one: the
+    /// count is the pagination's).
+    pub async fn count_projects(&self, org: &str, statuses: &[&str]) -> Result<u64, ProviderError> {
+        let req = self
+            .req(Method::GET, &format!("/v1/organizations/{org}/projects"))
+            .query(&[("statuses", statuses.join(",").as_str()), ("limit", "1")]);
+        let page: ProjectPage = http::json(P, http::send(P, req).await?).await?;
+        Ok(page.pagination.count)
+    }
+
     pub async fn create_project(
         &self,
         org: &str,

@@ -4,7 +4,8 @@
 // addresses given as an agency's own would be, FABRIK_*_API_URL). Each step: the token's page
 // and permissions, a refused token named (one without GitHub's `repo` scope), a working one
 // checked, then the choices read from the account; Vercel's step skipped for later, the end
-// naming it, and the guide finished after all. Screenshots of the steps go to
+// naming it, and the guide finished after all, with the proof: a test customer provisioned
+// against the simulator in production and torn down, each resource reported. Screenshots of the steps go to
 // FABRIK_SCREENSHOTS (docs/setup-*.png when refreshed; the short pages, the sandbox's and the
 // end's, are not taken: WebKitWebDriver's screenshot of them never answered). Every field and
 // click is counted (`bench:` line).
@@ -14,7 +15,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDriver, Session, freePort } from './webdriver.mjs';
+import { startDriver, Session, freePort, pidsOf } from './webdriver.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik-app');
@@ -131,7 +132,11 @@ test('a new installation: the guide from the sandbox to a checked production set
     await s.byTestId('setup-sandbox');
     assert.match(await s.text('setup-sandbox'), /inga token behövs/);
     // The window goes away under the click (Fabrik starts again): its answer may be an error.
+    const before = pidsOf(app);
     await click(s, 'setup-production').catch(() => {});
+    // Ended only once the new one is there: ended while it relaunched, the new process would
+    // come up after the end, hold the single-instance name, and turn the next window away.
+    await s.until(() => pidsOf(app).some((p) => !before.includes(p)), 'Fabrik started again', 20_000);
   } finally {
     // Fabrik starts again in production by itself; the test's session ends with the old one.
     await s.close();
@@ -199,6 +204,11 @@ test('a new installation: the guide from the sandbox to a checked production set
     // Gitea is optional: on to the end, which names what is left.
     await s.byTestId('setup-provider-gitea');
     await click(s, 'setup-next');
+    // The proof waits until every account is in, and says which is not.
+    await s.byTestId('setup-proof-error', 20_000);
+    const notYet = await s.exec(`return document.querySelector('[data-testid="setup-proof-error"]').innerText;`);
+    assert.match(notYet, /Vercel/, notYet);
+    await click(s, 'setup-next');
     await s.byTestId('setup-done');
     const left = await s.text('setup-left');
     assert.match(left, /Vercel/);
@@ -213,16 +223,38 @@ test('a new installation: the guide from the sandbox to a checked production set
     await choose(s, 'setup-choice-vercel.team_id', await s.exec(
       `return [...document.querySelector('[data-testid="setup-choice-vercel.team_id"]').options].map((o) => o.value).find((v) => v.startsWith('team_'));`,
     ));
-    // On through n8n, Resend and Gitea, done before, to the end.
-    for (const next of ['n8n', 'resend', 'gitea', 'done']) {
+    // On through n8n, Resend and Gitea, done before, to the proof.
+    for (const next of ['n8n', 'resend', 'gitea', 'proof']) {
       await click(s, 'setup-next');
       await s.until(async () => (await step(s)) === next, next);
     }
+    // The proof: its cost read from the accounts, then a test customer provisioned against
+    // the simulator and torn down, every resource it made reported removed.
+    await s.byTestId('setup-proof-item-supabase', 20_000);
+    assert.match(await s.text('setup-proof-item-supabase'), /fabrik-sandbox har 0 aktiva nu/);
+    await click(s, 'setup-proof-start');
+    try {
+      await s.until(async () => {
+        const phase = await s.exec(`const e = document.querySelector('[data-testid="setup-proof"]'); return e ? e.dataset.phase : null;`);
+        if (phase === 'stopped') throw new Error('the proof stopped');
+        return phase === 'done' ? phase : null;
+      }, 'the proof done', 120_000);
+    } catch (e) {
+      throw new Error(`${e.message}; the step says: ${await s.text('setup-proof').catch(() => '?')}`);
+    }
+    const removed = await s.exec(`return [...document.querySelectorAll('[data-testid="setup-proof-removed"] li')].map((e) => e.dataset.step + ':' + e.dataset.state);`);
+    for (const made of ['supabase.project', 'github.repo', 'vercel.project', 'n8n.workflow']) {
+      assert.ok(removed.includes(`${made}:compensated`), `${made} removed: ${removed}`);
+    }
+    const proofSeconds = Number((await s.text('setup-proof-time')).match(/(\d+) s/)[1]);
+    await shot(s, '6-proof');
+    await click(s, 'setup-next');
+    await s.until(async () => (await step(s)) === 'done', 'done');
     await s.byTestId('setup-done');
     const done = await s.text('setup-done');
     assert.match(done, /Allt är klart|steg kvar/);
     const seconds = Math.round((Date.now() - started) / 1000);
-    console.log(`bench: setup_guide_clicks=${clicks} setup_guide_fields=${fields} setup_guide_seconds=${seconds}`);
+    console.log(`bench: setup_guide_clicks=${clicks} setup_guide_fields=${fields} setup_guide_seconds=${seconds} setup_proof_seconds=${proofSeconds}`);
     await click(s, 'setup-close');
     await s.byTestId('add-customer');
     // Nothing of the tokens in the page.

@@ -1,7 +1,7 @@
 // A minimal W3C WebDriver client over fetch, enough to drive the Fabrik window through
 // tauri-driver (which proxies to WebKitWebDriver). No npm dependencies.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -40,12 +40,19 @@ function killGroup(pid, signal) {
 }
 
 /** Every process still running this binary (the app, whoever started it). */
-function pidsOf(binary) {
+export function pidsOf(binary) {
+  // By the file it runs, not the name it was started by: a window that starts itself again
+  // (a restart into production, after an update) runs by its absolute path.
+  let exe = binary;
+  try {
+    exe = realpathSync(binary);
+  } catch {}
   const found = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0')[0] === binary) found.push(Number(d));
+      const running = readlinkSync(`/proc/${d}/exe`).replace(/ \(deleted\)$/, '');
+      if (running === exe || readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0')[0] === binary) found.push(Number(d));
     } catch {}
   }
   return found;
@@ -139,6 +146,7 @@ function isAlive(pid) {
 }
 
 async function wd(base, method, path, body, timeoutMs = 60_000) {
+  if (process.env.FABRIK_E2E_TRACE) console.error(new Date().toISOString(), method, path, body === undefined ? "" : JSON.stringify(body).slice(0, 120));
   const r = await fetch(base + path, {
     method,
     headers: { 'content-type': 'application/json' },

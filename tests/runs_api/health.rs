@@ -223,13 +223,7 @@ async fn backup_ages_show_the_stale_instance_and_the_alert_names_it_once() {
         .set_setting("alerts.email".into(), "larm@byran.example.se".into())
         .unwrap();
     let host = Arc::new(Host::default());
-    let run = runs
-        .supervisor()
-        .start_run(slug.clone(), RunRequest::Provision, host.clone())
-        .await
-        .unwrap()
-        .outcome
-        .run_id;
+    let run = start_provision(&runs, &host, &slug).await;
     assert_eq!(host.finished(run).await, RunState::Succeeded);
     settled(&runs, &slug).await;
     let backups = Arc::new(fabrik::api::backups::BackupsApi::new(

@@ -15,6 +15,7 @@ use fabrik::provision::RunRequest;
 use fabrik::provision::{RunEvent, RunState};
 
 mod health;
+mod proof;
 
 /// Both tests use the real sandbox keyring namespace; they must not overlap.
 static SANDBOX: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -59,6 +60,16 @@ impl Host {
             self.events.lock().unwrap()
         );
     }
+}
+
+/// Starts provisioning the customer from the window's supervisor; the run's id.
+async fn start_provision(runs: &RunsApi, host: &Arc<Host>, slug: &str) -> i64 {
+    runs.supervisor()
+        .start_run(slug.to_string(), RunRequest::Provision, host.clone())
+        .await
+        .unwrap()
+        .outcome
+        .run_id
 }
 
 /// The customer's runs once none is active: a provisioning run is followed by a backup of the
@@ -369,13 +380,7 @@ async fn a_second_retry_click_is_refused_and_the_first_driver_finishes() {
         .set_setting("alerts.email".into(), "larm@byran.example.se".into())
         .unwrap();
     let host = Arc::new(Host::default());
-    let run = runs
-        .supervisor()
-        .start_run(slug.clone(), RunRequest::Provision, host.clone())
-        .await
-        .unwrap()
-        .outcome
-        .run_id;
+    let run = start_provision(&runs, &host, &slug).await;
     assert_eq!(host.finished(run).await, RunState::Failed);
     let alerts = || agency_emails(sim);
     let mut sent = alerts().await;

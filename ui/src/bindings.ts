@@ -210,7 +210,7 @@ at: SetupStep, skipped: Array<SetupStep>,
  */
 started: boolean, };
 
-export type SetupStep = "agency" | "github" | "supabase" | "vercel" | "n8n" | "resend" | "gitea" | "done";
+export type SetupStep = "agency" | "github" | "supabase" | "vercel" | "n8n" | "resend" | "gitea" | "proof" | "done";
 
 export type StepGuide = { step: SetupStep, 
 /**
@@ -262,6 +262,37 @@ export type Choice = { value: string, label: string,
 note: Text | null, usable: boolean, also: Array<Also>, };
 
 export type Also = { setting: string, value: string, };
+
+export type ProofPlan = { environment: Environment, 
+/**
+ * The test customer it will make.
+ */
+name: string, 
+/**
+ * Where its welcome email goes: the agency's own alert address (or its support address).
+ */
+admin_email: string, items: Array<ProofItem>, 
+/**
+ * What may stop it (a Supabase organization at its free plan's limit) or could not be
+ * read; none blocks the start (a paid plan has no such limit).
+ */
+caveats: Array<Text>, };
+
+export type ProofItem = { provider: Provider, made: Text, cost: Text, };
+
+export type ProofPhase = "not_started" | "provisioning" | "tearing_down" | "done" | "stopped";
+
+export type ProofReport = { phase: ProofPhase, slug: string | null, provision_run: number | null, teardown_run: number | null, made: Array<ProofResource>, removed: Array<ProofResource>, 
+/**
+ * From the first run's start to the last one's end (or to now), in seconds.
+ */
+seconds: number | null, 
+/**
+ * Why a run stopped, as its ledger says.
+ */
+problem: Text | null, };
+
+export type ProofResource = { step: StepKey, id: string, state: StepState, };
 
 export type Readiness = { ready: boolean, 
 /**
@@ -932,6 +963,9 @@ export type Commands = {
   setup_guide: { args: {  }; result: SetupGuide };
   setup_progress: { args: { at: SetupStep; skipped: Array<SetupStep> }; result: SetupGuide };
   setup_choices: { args: { provider: Provider }; result: AccountChoices };
+  setup_proof_plan: { args: {  }; result: ProofPlan };
+  start_setup_proof: { args: {  }; result: ProofReport };
+  setup_proof: { args: {  }; result: ProofReport };
   list_settings: { args: {  }; result: Array<SettingEntry> };
   set_setting: { args: { key: string; value: string }; result: Array<SettingEntry> };
   readiness: { args: {  }; result: Readiness };

@@ -131,9 +131,13 @@ describe('setup guide', () => {
     await tid(page, 'setup-provider-gitea').waitFor();
     assert.match(await tid(page, 'setup-provider-gitea').innerText(), /valfri/);
     await tid(page, 'setup-next').click();
+    // The proof is offered, its cost said; skipped, it stays on offer at the end.
+    await tid(page, 'setup-proof-item-supabase').waitFor();
+    await tid(page, 'setup-skip').click();
 
     // The end: what is left, each a way back to its step.
     await tid(page, 'setup-done').waitFor();
+    assert.match(await tid(page, 'setup-left-proof').innerText(), /Prova med en provkund \(valfri\)/);
     const left = await tid(page, 'setup-left').innerText();
     assert.match(left, /Vercel överhoppat/);
     assert.match(left, /n8n överhoppat/);
@@ -143,6 +147,34 @@ describe('setup guide', () => {
     // The token never came back to the page.
     const html = await page.content();
     for (const secret of ['ghp_good', 'sbp_good', 're_good', 'rejected-token']) assert.ok(!html.includes(secret), `${secret} in the page`);
+    assertClean();
+  });
+
+  test('the proof: its cost first, a full Supabase organization named, each resource made and removed, a stopped one continued', async (t) => {
+    const { page, assertClean } = await open(t, { environment: 'production', setup: { started: true, at: 'proof' }, proof: { active: 2, stopAfterProvision: true } });
+    const card = tid(page, 'setup-proof');
+    await tid(page, 'setup-proof-item-supabase').waitFor();
+    assert.equal(await card.getAttribute('data-phase'), 'not_started');
+    assert.match(await tid(page, 'setup-proof-item-supabase').innerText(), /Gratisplanen tillåter 2 aktiva gratisprojekt per användare; fabrik-sandbox har 2 aktiva nu/);
+    assert.match(await tid(page, 'setup-proof-item-resend').innerText(), /kan inte tas tillbaka/);
+    assert.match(await tid(page, 'setup-proof-caveats').innerText(), /har redan 2 aktiva projekt/);
+    await tid(page, 'setup-proof-start').click();
+    // Followed while it runs: the resources appear as they are made.
+    await page.locator('[data-testid="setup-proof"][data-phase="provisioning"]').waitFor();
+    await page.locator('[data-testid="setup-proof-made"] li[data-step="n8n.workflow"]').waitFor();
+    // The window was closed between the runs: it says what stands and continues.
+    await page.locator('[data-testid="setup-proof"][data-phase="stopped"]').waitFor();
+    assert.match(await tid(page, 'setup-proof-problem').innerText(), /fabrik-provkund-2026-11-26-14-00-00 är inte borttagen än/);
+    assert.equal(await tid(page, 'setup-proof-start').innerText(), 'Fortsätt provet');
+    await tid(page, 'setup-proof-start').click();
+    await page.locator('[data-testid="setup-proof"][data-phase="done"]').waitFor();
+    const removed = await page.locator('[data-testid="setup-proof-removed"] li').evaluateAll((els) => els.map((e) => [e.dataset.step, e.dataset.state]));
+    assert.deepEqual(removed.map((r) => r[0]).sort(), ['github.repo', 'n8n.workflow', 'supabase.project', 'vercel.project']);
+    assert.ok(removed.every((r) => r[1] === 'compensated'));
+    assert.match(await tid(page, 'setup-proof-time').innerText(), /Klart på 94 s/);
+    // Done is shown as done in the steps.
+    assert.equal(await tid(page, 'setup-step-proof').getAttribute('data-state'), 'done');
+    assert.equal((await ipcCalls(page, 'start_setup_proof')).length, 2);
     assertClean();
   });
 

@@ -3,13 +3,15 @@
 //! the token read without echo straight into the keyring, and the same live check as
 //! Inställningar. A step already verified is passed; an empty line skips one (done later by
 //! running the guide again, which starts at the first step not verified).
-//! `fabrik setup --check` runs every check without asking.
+//! `fabrik setup --check` runs every check without asking; `fabrik setup --proof` provisions a
+//! test customer and tears it down, its cost said first (`fabrik::api::proof`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::Args;
 use fabrik::api::cloud::CloudApi;
+use fabrik::api::proof::ProofPhase;
 use fabrik::credentials::{CredentialState, CredentialStatus};
 use fabrik::providers::guide::{guide, Guide};
 use fabrik::secrets::Provider;
@@ -33,9 +35,16 @@ pub struct SetupArgs {
     /// naming each that does not.
     #[arg(long)]
     check: bool,
-    /// With --check: the result as JSON.
-    #[arg(long, requires = "check")]
+    /// With --check or --proof: the result as JSON.
+    #[arg(long)]
     json: bool,
+    /// Provision a test customer for real and tear it down again, saying first what it costs
+    /// and then each resource made and removed (continues one that stopped).
+    #[arg(long, conflicts_with = "check")]
+    proof: bool,
+    /// With --proof: start without asking.
+    #[arg(long, requires = "proof")]
+    yes: bool,
 }
 
 /// One provider's check, as `--check --json` prints it.
@@ -50,6 +59,9 @@ struct Checked {
 }
 
 pub async fn run(cloud: &Arc<CloudApi>, args: SetupArgs) -> Result<(), ApiError> {
+    if args.proof {
+        return proof(cloud, args.yes, args.json).await;
+    }
     if cloud.environment == fabrik::environment::Environment::Sandbox {
         // The sandbox's simulator has its own tokens; the guide is for the real accounts.
         println!(
@@ -190,4 +202,75 @@ fn print_check(c: &Checked) {
         }
         _ => println!("{mark} {name}: {}", detail(&c.status)),
     }
+}
+
+/// `--proof`: the cost, a question, the two runs with their progress, the report.
+async fn proof(cloud: &Arc<CloudApi>, yes: bool, json: bool) -> Result<(), ApiError> {
+    let supervisor = crate::runtime::supervisor(cloud, false);
+    crate::runs::stop_on_ctrl_c(&supervisor);
+    let proof = fabrik::api::proof::Proof::new(cloud.clone(), supervisor.clone());
+    let under_way = proof.report().await?;
+    if !json {
+        if under_way.phase == ProofPhase::Stopped {
+            println!(
+                "Provet med {} slutade i förtid; det fortsätter där det stannade.",
+                under_way.slug.as_deref().unwrap_or_default()
+            );
+        } else {
+            let plan = proof.plan().await?;
+            println!(
+                "Provet gör detta i {} och tar sedan bort det:",
+                plan.environment.as_str()
+            );
+            for item in &plan.items {
+                println!("  • {}: {}", item.provider.display_name(), item.made.sv);
+                println!("      {}", item.cost.sv);
+            }
+            for c in &plan.caveats {
+                println!("  ! {}", c.sv);
+            }
+        }
+    }
+    if !yes && !crate::print::confirm("Starta provet? [j/N] ") {
+        println!("Inget gjordes.");
+        return Ok(());
+    }
+    let report = proof.run(crate::runs::terminal(json)).await?;
+    if report.phase != ProofPhase::Done {
+        INCOMPLETE.store(true, Ordering::Relaxed);
+    }
+    if json {
+        print_json(&report);
+        return Ok(());
+    }
+    println!();
+    println!("Gjort ({}):", report.slug.as_deref().unwrap_or_default());
+    for r in &report.made {
+        println!("  + {} {}", r.step.as_str(), r.id);
+    }
+    println!("Borttaget:");
+    for r in &report.removed {
+        let mark = if r.state == fabrik::ledger::StepState::Compensated {
+            "−"
+        } else {
+            "!"
+        };
+        println!(
+            "  {mark} {} {} ({})",
+            r.step.as_str(),
+            r.id,
+            r.state.as_str()
+        );
+    }
+    match report.phase {
+        ProofPhase::Done => println!(
+            "Provet gick igenom på {} s: allt som gjordes är borttaget.",
+            report.seconds.unwrap_or(0)
+        ),
+        _ => println!(
+            "Provet stannade: {} (kör fabrik setup --proof igen för att fortsätta).",
+            report.problem.map(|p| p.sv).unwrap_or_default()
+        ),
+    }
+    Ok(())
 }

@@ -7,6 +7,9 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, type ApiError } from '../api';
 import type {
   AccountChoices,
+  ProofPhase,
+  ProofPlan,
+  ProofReport,
   ChoiceList,
   CredentialStatus,
   Provider,
@@ -17,6 +20,7 @@ import type {
 } from '../bindings';
 import { useI18n, type TextKey } from '../i18n';
 import { PROVIDER_NAMES, Warnings } from './Credentials';
+import { stepLabel } from '../state/runs';
 
 const STEP_NAME: Record<SetupStep, TextKey> = {
   agency: 'setup.step.agency',
@@ -26,6 +30,7 @@ const STEP_NAME: Record<SetupStep, TextKey> = {
   n8n: 'setup.step.n8n',
   resend: 'setup.step.resend',
   gitea: 'setup.step.gitea',
+  proof: 'setup.step.proof',
   done: 'setup.step.done',
 };
 
@@ -36,13 +41,15 @@ export function Setup({ onClose }: { onClose: () => void }) {
   const [statuses, setStatuses] = useState<CredentialStatus[]>([]);
   const [settings, setSettings] = useState<SettingEntry[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
+  const [proof, setProof] = useState<ProofReport | null>(null);
 
   useEffect(() => {
-    Promise.all([call('setup_guide', {}), call('credentials_status', {}), call('list_settings', {})])
-      .then(([g, c, s]) => {
+    Promise.all([call('setup_guide', {}), call('credentials_status', {}), call('list_settings', {}), call('setup_proof', {})])
+      .then(([g, c, s, p]) => {
         setGuide(g);
         setStatuses(c);
         setSettings(s);
+        setProof(p);
         // Opened once: the first start does not open it again by itself.
         if (!g.started) void call('setup_progress', { at: g.at, skipped: g.skipped }).then(setGuide).catch(() => {});
       })
@@ -88,6 +95,7 @@ export function Setup({ onClose }: { onClose: () => void }) {
       return 'todo';
     }
     if (s.step === 'agency') return s.settings.every((k) => (setting(k)?.value ?? '') !== '') ? 'done' : 'todo';
+    if (s.step === 'proof') return proof?.phase === 'done' ? 'done' : 'todo';
     return 'todo';
   };
 
@@ -127,6 +135,8 @@ export function Setup({ onClose }: { onClose: () => void }) {
           <p className="muted">{t('setup.agency.intro')}</p>
           <SettingFields keys={step.settings} settings={settings} onSaved={setSettings} />
         </div>
+      ) : step.step === 'proof' ? (
+        <ProofStep report={proof} onReport={setProof} />
       ) : step.step === 'done' ? (
         <DoneStep guide={guide} stepState={stepState} onGo={(s) => go(s, guide.skipped)} />
       ) : (
@@ -502,7 +512,10 @@ function ChoiceField({ list, entry, onSaved }: { list: ChoiceList; entry: Settin
 
 function DoneStep({ guide, stepState, onGo }: { guide: SetupGuide; stepState: (s: StepGuide) => 'done' | 'skipped' | 'todo'; onGo: (s: SetupStep) => void }) {
   const { t } = useI18n();
-  const left = guide.steps.filter((s) => s.step !== 'done' && stepState(s) !== 'done');
+  // The proof is optional: offered, not counted as left.
+  const left = guide.steps.filter((s) => s.step !== 'done' && s.step !== 'proof' && stepState(s) !== 'done');
+  const proofStep = guide.steps.find((s) => s.step === 'proof');
+  const proofLeft = proofStep && stepState(proofStep) !== 'done';
   return (
     <div className="card setup-card" data-testid="setup-done">
       <h2 className="card-title">{left.length === 0 ? t('setup.done.allTitle') : t('setup.done.leftTitle', { count: left.length })}</h2>
@@ -520,6 +533,130 @@ function DoneStep({ guide, stepState, onGo }: { guide: SetupGuide; stepState: (s
             </li>
           ))}
         </ul>
+      )}
+      {proofLeft && (
+        <p data-testid="setup-left-proof">
+          <button type="button" className="link-button" onClick={() => onGo('proof')}>
+            {t('setup.proof.not_started')}
+          </button>{' '}
+          <span className="muted small">({t('setup.optional')})</span>
+        </p>
+      )}
+    </div>
+  );
+}
+
+const PROOF_TITLE: Record<ProofPhase, TextKey> = {
+  not_started: 'setup.proof.not_started',
+  provisioning: 'setup.proof.provisioning',
+  tearing_down: 'setup.proof.tearing_down',
+  done: 'setup.proof.done',
+  stopped: 'setup.proof.stopped',
+};
+
+/** The proof: what a test customer costs, then provisioned and torn down with each resource
+ * made and removed shown as it happens. Continues one that stopped (the core kept it). */
+function ProofStep({ report, onReport }: { report: ProofReport | null; onReport: (r: ProofReport) => void }) {
+  const { t, tx, err } = useI18n();
+  const [plan, setPlan] = useState<ProofPlan | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const phase = report?.phase ?? 'not_started';
+  const running = phase === 'provisioning' || phase === 'tearing_down';
+
+  useEffect(() => {
+    if (phase !== 'not_started') return;
+    call('setup_proof_plan', {})
+      .then(setPlan)
+      .catch((e) => setError(e as ApiError));
+  }, [running, phase]);
+  // Followed while it runs; its runs show on their cards too.
+  useEffect(() => {
+    if (!running) return;
+    const timer = window.setInterval(() => {
+      call('setup_proof', {}).then(onReport).catch(() => {});
+    }, 700);
+    return () => window.clearInterval(timer);
+  }, [running, onReport]);
+
+  function start() {
+    setBusy(true);
+    setError(null);
+    call('start_setup_proof', {})
+      .then(onReport)
+      .catch((e) => setError(e as ApiError))
+      .finally(() => setBusy(false));
+  }
+
+  return (
+    <div className="card setup-card" data-testid="setup-proof" data-phase={phase}>
+      <h2 className="card-title">{t(PROOF_TITLE[phase])}</h2>
+      {phase === 'not_started' && (
+        <>
+          <p>{t('setup.proof.intro')}</p>
+          {plan && (
+            <>
+              <ul className="setup-proof-items" data-testid="setup-proof-cost">
+                {plan.items.map((i) => (
+                  <li key={i.provider} data-testid={`setup-proof-item-${i.provider}`}>
+                    <strong>{PROVIDER_NAMES[i.provider]}</strong>: {tx(i.made)}
+                    <div className="muted small">{tx(i.cost)}</div>
+                  </li>
+                ))}
+              </ul>
+              <div data-testid="setup-proof-caveats">
+                <Warnings warnings={plan.caveats} />
+              </div>
+            </>
+          )}
+        </>
+      )}
+      {phase === 'stopped' && (
+        <p className="field-error" role="alert" data-testid="setup-proof-problem">
+          {t('setup.proof.stoppedBody', { slug: report?.slug ?? '' })} {report?.problem ? tx(report.problem) : ''}
+        </p>
+      )}
+      {report && phase !== 'not_started' && (
+        <div className="setup-proof-report" data-testid="setup-proof-report">
+          <h3 className="setup-proof-head">{t('setup.proof.made', { slug: report.slug ?? '' })}</h3>
+          <ul data-testid="setup-proof-made">
+            {report.made.map((r) => (
+              <li key={`m-${r.step}-${r.id}`} data-step={r.step}>
+                <span aria-hidden="true">+ </span>
+                {stepLabel(tx, r.step)} <code>{r.id}</code>
+              </li>
+            ))}
+          </ul>
+          {report.removed.length > 0 && (
+            <>
+              <h3 className="setup-proof-head">{t('setup.proof.removed')}</h3>
+              <ul data-testid="setup-proof-removed">
+                {report.removed.map((r) => (
+                  <li key={`r-${r.step}-${r.id}`} data-step={r.step} data-state={r.state}>
+                    <span aria-hidden="true">{r.state === 'compensated' ? '− ' : '! '}</span>
+                    {stepLabel(tx, r.step)} <code>{r.id}</code>
+                    {r.state !== 'compensated' && <span className="muted"> ({r.state})</span>}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {phase === 'done' && report.seconds !== null && (
+            <p data-testid="setup-proof-time">{t('setup.proof.time', { seconds: report.seconds })}</p>
+          )}
+        </div>
+      )}
+      {!running && (
+        <div className="card-actions">
+          <button type="button" className="btn btn-primary" data-testid="setup-proof-start" disabled={busy || (phase === 'not_started' && !plan)} onClick={start}>
+            {phase === 'stopped' ? t('setup.proof.continue') : phase === 'done' ? t('setup.proof.again') : t('setup.proof.start')}
+          </button>
+        </div>
+      )}
+      {error && (
+        <p className="field-error" role="alert" data-testid="setup-proof-error">
+          {err(error)}
+        </p>
       )}
     </div>
   );

@@ -1725,6 +1725,70 @@
       await new Promise((r) => setTimeout(r, CONFIG.testLatency ?? 150));
       return setupChoices(provider);
     },
+    setup_proof_plan: () => proofPlan(),
+    start_setup_proof: () => {
+      if (PROOF.phase === 'not_started' || PROOF.phase === 'done') Object.assign(PROOF, { phase: 'provisioning', polls: 0, slug: 'fabrik-provkund-2026-11-26-14-00-00', made: [], removed: [] });
+      else if (PROOF.phase === 'stopped') PROOF.phase = 'tearing_down';
+      return proofReport();
+    },
+    setup_proof: () => {
+      proofTick();
+      return proofReport();
+    },
+  });
+
+  // ---------- The guide's proof (src/api/proof.rs) ----------
+  // CONFIG.proof: { active: n (Supabase's active projects: 2 names the free plan's limit),
+  // stopAfterProvision: true (the window "closed" between the runs: it stops there) }. Each
+  // `setup_proof` call moves it one step on, as polling a run does.
+  const PROOF_CFG = CONFIG.proof || {};
+  const PROOF = { phase: 'not_started', polls: 0, slug: null, made: [], removed: [] };
+  const PROOF_RESOURCES = [
+    ['supabase.project', 'abcdefghijklmnopqrst'],
+    ['github.repo', `${SIM.org}/fabrik-provkund-2026-11-26-14-00-00`],
+    ['vercel.project', 'prj_proof1'],
+    ['n8n.workflow', 'wf_proof1'],
+  ];
+  function proofPlan() {
+    const active = PROOF_CFG.active ?? 0;
+    const item = (provider, made, cost) => ({ provider, made: T(...made), cost: T(...cost) });
+    return {
+      environment: ENVIRONMENT,
+      name: 'Fabrik provkund',
+      admin_email: 'larm@byran.se',
+      items: [
+        item('supabase', [`Ett databasprojekt i organisationen ${SIM.supabaseOrg}, region eu-north-1, med mallens schema och en första admin.`, `A database project in the organization ${SIM.supabaseOrg}, region eu-north-1, with the template's schema and a first admin.`], [`Gratisplanen tillåter 2 aktiva gratisprojekt per användare; ${SIM.supabaseOrg} har ${active} aktiva nu. Projektet tas bort efteråt.`, `The free plan allows 2 active free projects per user; ${SIM.supabaseOrg} has ${active} active now. The project is removed afterwards.`]),
+        item('github', [`Ett privat repo hos ${SIM.org}, skapat från mallen ${SIM.org}/saas-template.`, `A private repository under ${SIM.org}, made from the template ${SIM.org}/saas-template.`], ['Kostar inget; räknas mot GitHubs gräns för innehåll (500 skrivningar i timmen). Repot tas bort efteråt.', "Costs nothing; counts against GitHub's content limit (500 writes an hour). The repository is removed afterwards."]),
+        item('vercel', ['Ett Vercel-projekt med miljövariabler och en publik produktionsdriftsättning.', 'A Vercel project with environment variables and a public production deployment.'], ['En av dagens driftsättningar (100 per dag på Hobby, 6 000 på Pro) och ett av Hobbys 200 projekt. Projektet tas bort efteråt.', "One of today's deployments (100 a day on Hobby, 6,000 on Pro) and one of Hobby's 200 projects. The project is removed afterwards."]),
+        item('n8n', ['Ett n8n-flöde för provkunden, aktiverat.', 'An n8n workflow for the test customer, activated.'], ['Kostar inget. Flödet tas bort efteråt.', 'Costs nothing. The workflow is removed afterwards.']),
+        item('resend', ['Ett välkomstmejl från Byrån <valkommen@sandbox.fabrik.test> till larm@byran.se.', 'A welcome email from Byrån <valkommen@sandbox.fabrik.test> to larm@byran.se.'], ['Ett av dagens mejl (100 per dag på gratisplanen). Ett skickat mejl kan inte tas tillbaka.', "One of today's emails (100 a day on the free plan). A sent email cannot be taken back."]),
+      ],
+      caveats: active >= 2 ? [T(`${SIM.supabaseOrg} har redan ${active} aktiva projekt: på gratisplanen (2 per användare) nekar Supabase ett till. Pausa ett, eller välj en organisation med betald plan.`, `${SIM.supabaseOrg} already has ${active} active projects: on the free plan (2 per user) Supabase refuses another. Pause one, or choose an organization on a paid plan.`)] : [],
+    };
+  }
+  function proofTick() {
+    if (PROOF.phase === 'provisioning') {
+      if (PROOF.made.length < PROOF_RESOURCES.length) {
+        const [step, id] = PROOF_RESOURCES[PROOF.made.length];
+        PROOF.made.push({ step, id, state: 'succeeded' });
+      } else PROOF.phase = PROOF_CFG.stopAfterProvision && !PROOF.resumed ? 'stopped' : 'tearing_down';
+      if (PROOF.phase === 'stopped') PROOF.resumed = true;
+    } else if (PROOF.phase === 'tearing_down') {
+      if (PROOF.removed.length < PROOF.made.length) {
+        const m = PROOF.made[PROOF.made.length - 1 - PROOF.removed.length];
+        PROOF.removed.push({ step: m.step, id: m.id, state: 'compensated' });
+      } else PROOF.phase = 'done';
+    }
+  }
+  const proofReport = () => ({
+    phase: PROOF.phase,
+    slug: PROOF.slug,
+    provision_run: PROOF.slug ? 41 : null,
+    teardown_run: PROOF.removed.length || PROOF.phase === 'done' ? 42 : null,
+    made: [...PROOF.made],
+    removed: [...PROOF.removed],
+    seconds: PROOF.phase === 'done' ? 94 : null,
+    problem: null,
   });
 
   // ---------- Fabrik's own update (src/api/updates.rs) ----------
