@@ -182,3 +182,97 @@ async fn a_github_token_that_expires_within_a_week_is_warned_about_and_an_expire
     assert_eq!(expired.state, VerifyState::Rejected, "{expired:?}");
     sim.shutdown().await;
 }
+
+/// What the answers said, without a call: GitHub's budget and the token's expiry a week ahead
+/// (Inställningar and the status bar read `rate_limits`); the health sweep's end says it by
+/// notification and the alert email once, naming the token and where to renew it.
+#[tokio::test]
+async fn an_expiring_token_is_shown_with_the_budgets_and_emailed_once() {
+    fabrik::providers::install_crypto_provider();
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut config = SimConfig {
+        tokens: fabrik_sim::Tokens::single(TOKEN),
+        github_token_expiry: HashMap::from([(TOKEN.to_string(), now + 3 * 86_400_000)]),
+        ..SimConfig::default()
+    };
+    config.tokens.resend.push(RESEND_KEY.into());
+    let sim = fabrik_sim::start(config).await.unwrap();
+    let store = std::sync::Arc::new(test_store());
+    store
+        .set_setting("alerts.email", "larm@byran.example.se")
+        .unwrap();
+    let secrets = fabrik::secrets::SecretStore::new("test-left");
+    let engine = engine(
+        &sim,
+        store,
+        secrets,
+        fabrik::provision::FailurePolicy::Pause,
+    );
+    let env = fabrik::environment::Environment::Production;
+    assert!(
+        fabrik::api::left::rate_limits(env).providers.is_empty(),
+        "nothing is known before an answer"
+    );
+
+    engine.clients().github.user().await.unwrap();
+    engine
+        .clients()
+        .supabase
+        .list_organizations()
+        .await
+        .unwrap();
+    let limits = fabrik::api::left::rate_limits(env);
+    let github = limits
+        .providers
+        .iter()
+        .find(|p| p.provider == Provider::Github)
+        .unwrap_or_else(|| panic!("{limits:?}"));
+    let core = &github.rates[0];
+    assert_eq!((core.bucket.as_str(), core.limit), ("core", 5000));
+    assert!(core.reported && core.remaining < 5000, "{core:?}");
+    assert!(core.reset_in_secs <= 3600, "{core:?}");
+    let warning = github.expiry_warning.as_ref().expect("warned a week ahead");
+    assert!(
+        warning.sv.starts_with("GitHub-token slutar fungera")
+            && warning.sv.contains("https://github.com/settings/tokens"),
+        "{warning:?}"
+    );
+    let supabase = limits
+        .providers
+        .iter()
+        .find(|p| p.provider == Provider::Supabase)
+        .unwrap();
+    assert_eq!(supabase.rates[0].limit, 120);
+    assert!(supabase.rates[0].reported);
+
+    #[derive(Default)]
+    struct Notices(std::sync::Mutex<Vec<String>>);
+    impl fabrik::api::runs::RunHost for Notices {
+        fn emit(&self, _: &fabrik::provision::RunEvent) {}
+        fn notify(&self, title: &str, _: &str) {
+            self.0.lock().unwrap().push(title.to_string());
+        }
+        fn sweep(&self, _: &fabrik::api::health::Sweep) {}
+    }
+    let host = Notices::default();
+    let alert = fabrik::api::health::alert_expiring_tokens;
+    assert_eq!(alert(&engine, &host).await.len(), 1);
+    assert!(alert(&engine, &host).await.is_empty(), "said once");
+    assert_eq!(
+        *host.0.lock().unwrap(),
+        ["GitHub-token slutar snart fungera"]
+    );
+    let inv = inventory(&sim).await;
+    let emails: Vec<&serde_json::Value> = inv["resend"]["emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["to"].to_string().contains("larm@byran.example.se"))
+        .collect();
+    assert_eq!(emails.len(), 1, "{emails:?}");
+    assert!(emails[0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("https://github.com/settings/tokens"));
+    sim.shutdown().await;
+}

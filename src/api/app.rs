@@ -409,6 +409,25 @@ impl Commands for Fabrik {
         self.proof().await?.report().await
     }
 
+    fn rate_limits(&self) -> ApiResult<crate::api::left::RateLimits> {
+        Ok(crate::api::left::rate_limits(
+            self.api()?.store().environment(),
+        ))
+    }
+
+    async fn accounts_left(&self) -> ApiResult<crate::api::left::AccountsLeft> {
+        crate::api::left::accounts_left(&self.cloud().await?, &self.supervisor().await?).await
+    }
+
+    async fn bulk_budget(
+        &self,
+        kind: crate::ledger::RunKind,
+        count: u32,
+    ) -> ApiResult<crate::api::left::Budget> {
+        let (cloud, supervisor) = (self.cloud().await?, self.supervisor().await?);
+        crate::api::left::bulk_budget(&cloud, &supervisor, kind, count).await
+    }
+
     async fn list_settings(&self) -> ApiResult<Vec<SettingEntry>> {
         blocking(self.cloud().await?, |c| c.list_settings()).await
     }

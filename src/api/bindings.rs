@@ -6,6 +6,7 @@ use ts_rs::{Config, TS};
 
 use super::cloud::{Environment, SettingEntry};
 use super::health::Sweep;
+use super::left::{AccountsLeft, Budget, PlanLimit, ProviderLeft, RateLimits};
 use super::proof::{ProofItem, ProofPhase, ProofPlan, ProofReport, ProofResource};
 use super::rollout_desk::{RolloutsOverview, TemplatesOverview};
 use super::rollouts::{FileHead, InstanceSchemaView, RolloutSource, RolloutView, WaveView};
@@ -27,6 +28,7 @@ use crate::ledger::{BaseHow, MemberState, PrState, RolloutKind, RolloutState};
 use crate::messages::{ErrorCode, Text};
 use crate::providers::choices::{AccountChoices, Also, Choice, ChoiceKind, ChoiceList};
 use crate::providers::guide::{Guide, Permission, TokenKind};
+use crate::providers::pacer::Left;
 use crate::providers::verify::{Verification, VerifyState};
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
 use crate::provision::preflight::Finding;
@@ -157,6 +159,7 @@ pub fn typescript() -> String {
         Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,
         SetupGuide, SetupStep, StepGuide, Guide, TokenKind, Permission, AccountChoices, ChoiceList, ChoiceKind, Choice, Also,
         ProofPlan, ProofItem, ProofPhase, ProofReport, ProofResource,
+        RateLimits, ProviderLeft, AccountsLeft, PlanLimit, Left, Budget,
         Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, Finding, StartOutcome, RunRequest, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
         TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,
         Health, HealthFinding, HealthPart, FindingKind, HealthSummary, SiteProbe, Sweep,

@@ -55,6 +55,9 @@ macro_rules! with_commands {
             async setup_proof_plan() -> $crate::api::proof::ProofPlan;
             async start_setup_proof() -> $crate::api::proof::ProofReport;
             async setup_proof() -> $crate::api::proof::ProofReport;
+            blocking rate_limits() -> $crate::api::left::RateLimits;
+            async accounts_left() -> $crate::api::left::AccountsLeft;
+            async bulk_budget(kind: $crate::ledger::RunKind, count: u32) -> $crate::api::left::Budget;
             async list_settings() -> Vec<$crate::api::cloud::SettingEntry>;
             async set_setting(key: String, value: String) -> Vec<$crate::api::cloud::SettingEntry>;
             async readiness() -> $crate::api::runs::Readiness;

@@ -135,6 +135,9 @@ impl HealthApi {
             };
             host.sweep(&now);
         }
+        // The sweep read every delivered instance's repository: GitHub's answers said when the
+        // token stops working.
+        alert_expiring_tokens(engine, host.as_ref()).await;
         let end = {
             let mut s = self.sweep.lock().unwrap_or_else(|p| p.into_inner());
             s.running = false;
@@ -221,4 +224,41 @@ async fn alert_unhealthy(engine: &Engine, host: &dyn RunHost, h: &Health) {
         Ok(_) => {}
         Err(e) => tracing::warn!(slug = %h.slug, "the alert email could not be sent: {e}"),
     }
+}
+
+/// A token that stops working within a week (as its provider's answers said): an OS
+/// notification and the alert email, naming the token and where to renew it. Said once per
+/// token and expiry in this process (a renewed token has another expiry, and is said again
+/// when it too comes near). Returns what was said.
+pub async fn alert_expiring_tokens(
+    engine: &Engine,
+    host: &dyn RunHost,
+) -> Vec<crate::messages::Text> {
+    static SAID: Mutex<Vec<(crate::secrets::Provider, chrono::DateTime<Utc>)>> =
+        Mutex::new(Vec::new());
+    let mut said = Vec::new();
+    for provider in crate::secrets::Provider::ALL {
+        let Some(at) = crate::providers::pacer::shared().token_expiry(provider) else {
+            continue;
+        };
+        let Some(warning) = super::left::expiry_warning(provider, at) else {
+            continue;
+        };
+        {
+            let mut done = SAID.lock().unwrap_or_else(|p| p.into_inner());
+            if done.contains(&(provider, at)) {
+                continue;
+            }
+            done.push((provider, at));
+        }
+        let title = crate::messages::Say::LeftTokenExpiresTitle.with(crate::messages::params! {
+            "provider" => provider.display_name(),
+        });
+        host.notify(&title.sv, &warning.sv);
+        if let Err(e) = engine.send_alert(&title.sv, &warning.sv).await {
+            tracing::warn!(?provider, "the alert email could not be sent: {e}");
+        }
+        said.push(warning);
+    }
+    said
 }

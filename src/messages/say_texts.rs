@@ -701,6 +701,54 @@ impl Say {
                 "Provkund från installationsguiden: provisioneras och avvecklas av sig själv.",
                 "Test customer from the setup guide: provisioned and torn down by itself.",
             ),
+            LeftTokenExpires => t(
+                "{provider}-token slutar fungera {date}: gör en ny på {url} och spara den i Fabrik innan dess.",
+                "The {provider} token stops working on {date}: make a new one at {url} and save it in Fabrik before then.",
+            ),
+            LeftTokenExpiresTitle => t(
+                "{provider}-token slutar snart fungera",
+                "The {provider} token stops working soon",
+            ),
+            BudgetTakes => t(
+                "Det tar {supabase} Supabase-projekt, {github} GitHub-skrivningar, {vercel} Vercel-projekt, {deploys} driftsättningar och {emails} mejl.",
+                "It takes {supabase} Supabase projects, {github} GitHub writes, {vercel} Vercel projects, {deploys} deployments and {emails} emails.",
+            ),
+            BudgetTakesNothing => t(
+                "Det tar inget av kontonas plangränser.",
+                "It takes nothing of the accounts' plan limits.",
+            ),
+            BudgetSupabaseOver => t(
+                "{need} Supabase-projekt, men gratisplanen ger plats för {room} till: körningarna efter dem nekas tills ett projekt pausas eller planen uppgraderas.",
+                "{need} Supabase projects, but the free plan has room for {room} more: the runs after them are refused until a project is paused or the plan upgraded.",
+            ),
+            BudgetVercelProjectsOver => t(
+                "{need} Vercel-projekt, men Hobby-planen ger plats för {room} till.",
+                "{need} Vercel projects, but the Hobby plan has room for {room} more.",
+            ),
+            BudgetVercelDeploysOver => t(
+                "{need} driftsättningar: Hobby-planen tillåter {day} per dag, resten väntar till i morgon.",
+                "{need} deployments: the Hobby plan allows {day} a day, the rest wait until tomorrow.",
+            ),
+            BudgetEmailsOver => t(
+                "{need} mejl: Resends gratisplan skickar {day} per dag, resten nekas till i morgon.",
+                "{need} emails: Resend's free plan sends {day} a day, the rest are refused until tomorrow.",
+            ),
+            BudgetGithubHour => t(
+                "{need} GitHub-skrivningar, {room} kvar den här timmen: med GitHubs gräns (500 i timmen) tar det minst {minutes} min.",
+                "{need} GitHub writes, {room} left this hour: under GitHub's limit (500 an hour) it takes at least {minutes} min.",
+            ),
+            LeftSupabaseProjects => t(
+                "Aktiva projekt i {org} (gratisplanen: per användare)",
+                "Active projects in {org} (the free plan: per user)",
+            ),
+            LeftVercelProjects => t(
+                "Vercel-projekt som Fabrik har gjort (Hobby-planens gräns)",
+                "Vercel projects Fabrik has made (the Hobby plan's limit)",
+            ),
+            LeftGithubContent => t(
+                "GitHub-skrivningar som skapar innehåll den här timmen",
+                "GitHub content-creating writes this hour",
+            ),
             ProofRunStopped => t(
                 "Körning {run} slutade som {state}.",
                 "Run {run} ended as {state}.",

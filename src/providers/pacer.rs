@@ -215,6 +215,9 @@ pub fn rate_headers(provider: Provider, h: &HeaderMap) -> RateHeaders {
 struct Budget {
     /// `None`: nothing documented and no header seen yet, so not paced.
     limit: Option<u32>,
+    /// The provider's headers have described this budget (otherwise it is counted here, from
+    /// the documented limit).
+    reported: bool,
     window: Duration,
     remaining: u32,
     /// When the current window ends and the budget is whole again.
@@ -225,6 +228,7 @@ impl Budget {
     fn new(limit: Option<Limit>, now: Instant) -> Budget {
         Budget {
             limit: limit.map(|l| l.requests),
+            reported: false,
             window: limit.map_or(Duration::from_secs(60), |l| l.window),
             remaining: limit.map_or(0, |l| l.requests),
             reset_at: now,
@@ -254,6 +258,7 @@ impl Budget {
         let (Some(remaining), Some(reset_in)) = (seen.remaining, seen.reset_in) else {
             return;
         };
+        self.reported = true;
         let slack = match provider {
             Provider::Github | Provider::Vercel => EPOCH_SLACK,
             _ => Duration::ZERO,
@@ -268,6 +273,15 @@ impl Budget {
             self.remaining = self.remaining.min(remaining);
         }
         self.reset_at = reset_at;
+    }
+
+    /// What is left now: the whole limit once the window has ended.
+    fn left(&self, now: Instant) -> Option<(u32, u32, Duration)> {
+        let limit = self.limit?;
+        if now >= self.reset_at {
+            return Some((limit, limit, Duration::ZERO));
+        }
+        Some((limit, self.remaining.min(limit), self.reset_at - now))
     }
 
     /// A refusal: nothing more until the wait it asked for, which may be shorter than the
@@ -289,7 +303,32 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct Pacer {
     entries: Mutex<HashMap<Bucket, Arc<Entry>>>,
+    /// The account each provider's last answer came for: the one this seat uses now (a
+    /// change of environment starts the app again).
+    last: Mutex<HashMap<Provider, u64>>,
+    /// When a token stops working, as its provider's answers said (GitHub's
+    /// `github-authentication-token-expiration`), per account.
+    expiry: Mutex<HashMap<u64, chrono::DateTime<chrono::Utc>>>,
 }
+
+/// What one budget has left: shown in Inställningar and the status bar, and read by the
+/// previews of bulk runs and roll-outs.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct Left {
+    pub provider: Provider,
+    /// What the provider counts by (`core`, `content per hour`, `GET /v13/deployments/{}`).
+    pub bucket: String,
+    pub limit: u32,
+    pub remaining: u32,
+    /// Seconds until the window ends and the limit is whole again.
+    #[ts(type = "number")]
+    pub reset_in_secs: u64,
+    /// From the provider's own headers; otherwise counted here from the documented limit.
+    pub reported: bool,
+}
+
+/// The name of GitHub's budget of content-creating requests an hour (a plan limit of runs).
+pub const GITHUB_CONTENT_PER_HOUR: &str = GITHUB_CONTENT_HOUR;
 
 /// The pacer of this process: every client of every run sends through it.
 pub fn shared() -> &'static Pacer {
@@ -347,6 +386,16 @@ impl Pacer {
         let Some(first) = buckets.first() else {
             return;
         };
+        lock(&self.last).insert(first.provider, first.account);
+        if first.provider == Provider::Github {
+            let expires = headers
+                .get(GITHUB_TOKEN_EXPIRATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(token_expiry);
+            if let Some(at) = expires {
+                lock(&self.expiry).insert(first.account, at);
+            }
+        }
         let now = Instant::now();
         let seen = rate_headers(first.provider, headers);
         lock(&self.entry(first).budget).learn(first.provider, seen, now);
@@ -368,6 +417,67 @@ impl Pacer {
             }
         }
     }
+}
+
+impl Pacer {
+    /// What the budgets of each provider's current account have left, the tightest first
+    /// (the least left of its limit). Only budgets this process has used are known.
+    pub fn left(&self) -> Vec<Left> {
+        let last = lock(&self.last).clone();
+        let entries: Vec<(Bucket, Arc<Entry>)> = lock(&self.entries)
+            .iter()
+            .map(|(b, e)| (b.clone(), e.clone()))
+            .collect();
+        let now = Instant::now();
+        let mut out: Vec<Left> = entries
+            .into_iter()
+            .filter(|(b, _)| last.get(&b.provider) == Some(&b.account))
+            .filter_map(|(b, e)| {
+                let budget = lock(&e.budget);
+                let (limit, remaining, reset) = budget.left(now)?;
+                Some(Left {
+                    provider: b.provider,
+                    bucket: b.name,
+                    limit,
+                    remaining,
+                    reset_in_secs: reset.as_secs(),
+                    reported: budget.reported,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            let share = |l: &Left| u64::from(l.remaining) * 1000 / u64::from(l.limit.max(1));
+            (a.provider.as_str(), share(a), &a.bucket).cmp(&(
+                b.provider.as_str(),
+                share(b),
+                &b.bucket,
+            ))
+        });
+        out
+    }
+
+    /// When the provider's current token stops working, when its answers said so.
+    pub fn token_expiry(&self, provider: Provider) -> Option<chrono::DateTime<chrono::Utc>> {
+        let account = *lock(&self.last).get(&provider)?;
+        lock(&self.expiry).get(&account).copied()
+    }
+}
+
+/// The header GitHub names a token's expiry in (fine-grained and expiring classic tokens).
+pub const GITHUB_TOKEN_EXPIRATION: &str = "github-authentication-token-expiration";
+
+/// `GitHub-Authentication-Token-Expiration`: `YYYY-MM-DD HH:MM:SS UTC` (also seen with a
+/// numeric offset, `+0100`, and without seconds' zone name).
+pub fn token_expiry(value: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let v = value.trim();
+    if let Some(utc) = v.strip_suffix(" UTC") {
+        return chrono::NaiveDateTime::parse_from_str(utc, "%Y-%m-%d %H:%M:%S")
+            .ok()
+            .map(|t| t.and_utc());
+    }
+    chrono::DateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S %z")
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -218,6 +218,18 @@ impl Supabase {
         Ok(found)
     }
 
+    /// The organization's plan (`free`, `pro`, …); `None` when the answer leaves it out.
+    pub async fn organization_plan(&self, org: &str) -> Result<Option<String>, ProviderError> {
+        #[derive(Deserialize)]
+        struct OrgDetail {
+            #[serde(default)]
+            plan: Option<String>,
+        }
+        let req = self.req(Method::GET, &format!("/v1/organizations/{org}"));
+        let detail: OrgDetail = http::json(P, http::send(P, req).await?).await?;
+        Ok(detail.plan)
+    }
+
     /// How many projects of the organization are in one of `statuses` (one page of one: the
     /// count is the pagination's).
     pub async fn count_projects(&self, org: &str, statuses: &[&str]) -> Result<u64, ProviderError> {

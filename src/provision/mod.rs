@@ -29,4 +29,4 @@ pub use kinds::RunRequest;
 pub use plan::{PlanAction, PlanItem, ProvisionPlan};
 pub use policy::{PollPolicy, RetryPolicy, Timing};
 pub use settings::ProvisionSettings;
-pub use steps::{strong_password, workflow_name, DnsRecord, DomainStatus};
+pub use steps::{strong_password, workflow_name, DnsRecord, DomainStatus, Spends};

@@ -122,6 +122,13 @@ async fn a_proof_stopped_between_its_runs_tears_down_its_own_customer_only() {
         return;
     };
     let host = Arc::new(Host::default());
+    let sim = s.cloud.sandbox.as_ref().unwrap().base_url().to_string();
+    common::api(
+        reqwest::Method::DELETE,
+        format!("{sim}/__sim/requests"),
+        None,
+    )
+    .await;
     let mut provision_runs = Vec::new();
     for slug in &slugs {
         let run = start_provision(&s.runs, &host, slug).await;
@@ -129,6 +136,61 @@ async fn a_proof_stopped_between_its_runs_tears_down_its_own_customer_only() {
         settled(&s.runs, slug).await;
         provision_runs.push(run);
     }
+    // What provisioning spends of the plan limits is what its steps declare (the previews of
+    // bulk runs count on it): the simulator's request log, counted.
+    let log = common::api(reqwest::Method::GET, format!("{sim}/__sim/requests"), None).await;
+    let log = log["requests"].as_array().unwrap();
+    let count = |method: &str, path: &dyn Fn(&str) -> bool| {
+        log.iter()
+            .filter(|r| {
+                let m = r["method"].as_str().unwrap();
+                (method == "WRITE" && m != "GET" && m != "HEAD" || m == method)
+                    && path(r["path"].as_str().unwrap())
+                    && r["status"].as_u64().unwrap() < 300
+            })
+            .count() as u32
+    };
+    let spent = fabrik::provision::Spends {
+        supabase_projects: count("POST", &|p| p.ends_with("/v1/projects")),
+        github_writes: count("WRITE", &|p| p.starts_with("/github/")),
+        vercel_projects: count("POST", &|p| {
+            p.starts_with("/vercel/") && p.ends_with("/projects")
+        }),
+        vercel_deployments: count("POST", &|p| {
+            p.starts_with("/vercel/") && p.ends_with("/deployments")
+        }),
+        emails: count("POST", &|p| {
+            p.starts_with("/resend/") && p.ends_with("/emails")
+        }),
+    };
+    assert_eq!(
+        spent,
+        fabrik::provision::Spends::of_kind(RunKind::Provision).times(2)
+    );
+
+    // What the accounts have left, as Inställningar shows it: the free plan's two projects
+    // taken, two of Hobby's 200 Vercel projects, GitHub's content writes of this hour counted.
+    let left = fabrik::api::left::accounts_left(&s.cloud, s.runs.supervisor())
+        .await
+        .unwrap();
+    let plan = |p: Provider| left.plan.iter().find(|l| l.provider == p).unwrap();
+    assert_eq!(
+        (
+            plan(Provider::Supabase).used,
+            plan(Provider::Supabase).limit
+        ),
+        (Some(2), Some(2))
+    );
+    assert_eq!(plan(Provider::Supabase).room(), Some(0));
+    assert_eq!(plan(Provider::Vercel).used, Some(2));
+    assert_eq!(plan(Provider::Vercel).limit, Some(200));
+    assert!(plan(Provider::Github).used.unwrap() >= 2, "{left:?}");
+    assert!(left
+        .rates
+        .providers
+        .iter()
+        .any(|p| p.provider == Provider::Vercel && !p.rates.is_empty()));
+
     let p = proof(&s);
     // Two active projects: the free plan's limit is named before anything starts.
     let plan = p.plan().await.unwrap();

@@ -12,6 +12,7 @@ import { PlanDialog } from './views/Provision';
 import { ActiveRunsIndicator, ResumeBanner } from './views/Runs';
 import { afterListPainted, opening, type Opening } from './state/startup';
 import { checkAfterStart, updateMoved, useUpdate } from './state/update';
+import { StatusBar } from './views/AccountsLeft';
 
 // Views other than the list are separate scripts: none is read before the list paints. Each is
 // fetched once the list is on screen, so the first click on it does not wait for its script.
@@ -158,6 +159,7 @@ function Shell({ environment }: { environment: Environment | null }) {
         )}
         </Suspense>
       </main>
+      <StatusBar onOpen={() => setView({ kind: 'settings' })} />
     </div>
   );
 }

@@ -294,6 +294,66 @@ problem: Text | null, };
 
 export type ProofResource = { step: StepKey, id: string, state: StepState, };
 
+export type RateLimits = { environment: Environment, 
+/**
+ * Every provider this process has called, in `Provider::ALL` order.
+ */
+providers: Array<ProviderLeft>, };
+
+export type ProviderLeft = { provider: Provider, 
+/**
+ * The tightest budgets first.
+ */
+rates: Array<Left>, 
+/**
+ * When the token stops working (RFC 3339), when its provider says.
+ */
+expires: string | null, 
+/**
+ * Said within `verify::EXPIRY_WARNING_DAYS`: the token and where to renew it.
+ */
+expiry_warning: Text | null, };
+
+export type AccountsLeft = { rates: RateLimits, plan: Array<PlanLimit>, };
+
+export type PlanLimit = { provider: Provider, what: Text, used: number | null, 
+/**
+ * `None`: the plan sets none (a paid Supabase organization).
+ */
+limit: number | null, 
+/**
+ * Why `used` is not known.
+ */
+problem: Text | null, };
+
+export type Left = { provider: Provider, 
+/**
+ * What the provider counts by (`core`, `content per hour`, `GET /v13/deployments/{}`).
+ */
+bucket: string, limit: number, remaining: number, 
+/**
+ * Seconds until the window ends and the limit is whole again.
+ */
+reset_in_secs: number, 
+/**
+ * From the provider's own headers; otherwise counted here from the documented limit.
+ */
+reported: boolean, };
+
+export type Budget = { count: number, 
+/**
+ * What the runs take, said once ("3 Supabase projects, 6 GitHub writes, …").
+ */
+takes: Text, 
+/**
+ * Each limit the plan would exceed, with what is left.
+ */
+over: Array<Text>, 
+/**
+ * The least time GitHub's content limits allow the runs in, in minutes (0: no wait).
+ */
+minutes: number, };
+
 export type Readiness = { ready: boolean, 
 /**
  * Providers whose token is missing (production only; the sandbox has its own).
@@ -966,6 +1026,9 @@ export type Commands = {
   setup_proof_plan: { args: {  }; result: ProofPlan };
   start_setup_proof: { args: {  }; result: ProofReport };
   setup_proof: { args: {  }; result: ProofReport };
+  rate_limits: { args: {  }; result: RateLimits };
+  accounts_left: { args: {  }; result: AccountsLeft };
+  bulk_budget: { args: { kind: RunKind; count: number }; result: Budget };
   list_settings: { args: {  }; result: Array<SettingEntry> };
   set_setting: { args: { key: string; value: string }; result: Array<SettingEntry> };
   readiness: { args: {  }; result: Readiness };

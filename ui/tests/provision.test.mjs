@@ -377,13 +377,19 @@ describe('provisioning', () => {
 
   test('several customers: select, provision together, a progress indicator per row; Aktivitet lists the runs', async (t) => {
     const customers = [ASA, { name: 'Björk Bygg', admin_email: 'info@bjorkbygg.se' }, { name: 'Ceder Café', admin_email: 'hej@cedercafe.se' }];
-    const { page, assertClean } = await open(t, { scenario: fixture('success'), customers, eventDelay: 40 });
+    // What the accounts have left is said in the preview, each limit the runs would pass named.
+    const over = { sv: 'Två Supabase-projekt, men gratisplanen ger plats för 1 till.', en: 'Two Supabase projects, room for 1.', code: null, params: {} };
+    const budget = { count: 2, takes: { sv: 'Det tar 2 Supabase-projekt.', en: 'It takes 2 Supabase projects.', code: null, params: {} }, over: [over], minutes: 0 };
+    const { page, assertClean } = await open(t, { scenario: fixture('success'), customers, eventDelay: 40, budget });
     await tid(page, 'select-asa-bageri').check();
     await tid(page, 'select-bjork-bygg').check();
     assert.equal(await tid(page, 'provision-selected').innerText(), 'Provisionera valda (2)');
     await tid(page, 'provision-selected').click();
     await tid(page, 'plan-dialog').waitFor();
     await tid(page, 'plan-customer-bjork-bygg').waitFor();
+    await tid(page, 'budget-over').waitFor();
+    assert.match(await tid(page, 'budget-over').innerText(), /gratisplanen ger plats för 1 till/);
+    assert.deepEqual((await ipcCalls(page, 'bulk_budget')).map((c) => c.args), [{ kind: 'provision', count: 2 }]);
     await tid(page, 'plan-start').click();
     await tid(page, 'row-progress-asa-bageri').waitFor();
     await tid(page, 'row-progress-bjork-bygg').waitFor();

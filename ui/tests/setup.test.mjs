@@ -178,6 +178,37 @@ describe('setup guide', () => {
     assertClean();
   });
 
+  test('what the accounts have left: the status bar shows each tightest budget and an expiring token; Inställningar the plan limits', async (t) => {
+    const text = (sv, en) => ({ sv, en, code: null, params: {} });
+    const left = {
+      providers: [
+        { provider: 'github', rates: [{ provider: 'github', bucket: 'core', limit: 5000, remaining: 4990, reset_in_secs: 3000, reported: true }, { provider: 'github', bucket: 'content per hour', limit: 500, remaining: 488, reset_in_secs: 3000, reported: false }], expires: '2026-11-29T10:00:00+00:00', expiry_warning: text('GitHub-token slutar fungera 2026-11-29 10:00 UTC: gör en ny på https://github.com/settings/tokens och spara den i Fabrik innan dess.', 'The GitHub token stops working on 2026-11-29 10:00 UTC.') },
+        { provider: 'vercel', rates: [{ provider: 'vercel', bucket: 'POST /v13/deployments', limit: 100, remaining: 4, reset_in_secs: 40, reported: true }], expires: null, expiry_warning: null },
+      ],
+      plan: [
+        { provider: 'supabase', what: text('Aktiva projekt i fabrik-sandbox (gratisplanen: per användare)', 'Active projects in fabrik-sandbox'), used: 2, limit: 2, problem: null },
+        { provider: 'vercel', what: text('Vercel-projekt som Fabrik har gjort (Hobby-planens gräns)', 'Vercel projects Fabrik has made'), used: 12, limit: 200, problem: null },
+      ],
+    };
+    const { page, assertClean } = await open(t, { left });
+    const bar = tid(page, 'status-bar');
+    await bar.waitFor();
+    assert.equal(await tid(page, 'status-quota-github').innerText(), 'GitHub 4\u00a0990/5\u00a0000');
+    assert.match(await tid(page, 'status-quota-vercel').getAttribute('class'), /is-low/);
+    assert.match(await tid(page, 'status-expiry-github').innerText(), /GitHub-token slutar fungera 2026-11-29/);
+    // A click on it opens Inställningar at what the accounts have left.
+    await bar.getByRole('button').click();
+    await tid(page, 'accounts-left').waitFor();
+    await tid(page, 'left-plans').waitFor();
+    assert.match(await tid(page, 'left-plan-supabase').innerText(), /Aktiva projekt i fabrik-sandbox.*: 2 \/ 2/);
+    assert.match(await tid(page, 'left-plan-supabase').getAttribute('class'), /is-low/);
+    const budgets = await page.locator('[data-testid="left-provider-github"] li').allInnerTexts();
+    assert.match(budgets[0], /core 4\u00a0990 av 5\u00a0000 kvar fylls på om 50 min/);
+    assert.match(budgets[1], /räknat av Fabrik/);
+    assert.match(await tid(page, 'left-expiry-github').innerText(), /github\.com\/settings\/tokens/);
+    assertClean();
+  });
+
   test('in English, and a token not yet saved says the choices come after it', async (t) => {
     const { page, assertClean } = await open(t, { environment: 'production', language: 'en', setup: { started: true, at: 'vercel' } });
     // Production and not finished: it opens by itself where it stopped.

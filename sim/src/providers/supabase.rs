@@ -12,7 +12,7 @@ use axum::{Extension, Router};
 use serde_json::{json, Value};
 
 use super::supabase_keys::make_keys;
-use super::supabase_orgs::{available_regions, list_orgs, org_projects};
+use super::supabase_orgs::{available_regions, get_org, list_orgs, org_projects};
 use super::{bearer, json_body};
 use crate::errors::{self, json_response, with_header};
 use crate::faults::FaultOutcome;
@@ -24,6 +24,7 @@ type St = State<Arc<AppState>>;
 pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
         .route("/v1/organizations", get(list_orgs))
+        .route("/v1/organizations/{slug}", get(get_org))
         .route("/v1/organizations/{slug}/projects", get(org_projects))
         .route("/v1/projects", get(list_projects).post(create_project))
         .route("/v1/projects/available-regions", get(available_regions))

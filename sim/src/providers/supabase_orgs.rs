@@ -1,6 +1,7 @@
 //! The organizations a Supabase token sees, each organization's projects, and the regions a
 //! project can be created in (Management API v1: `/v1/organizations`,
-//! `/v1/organizations/{slug}/projects`, `/v1/projects/available-regions`).
+//! `/v1/organizations/{slug}`, `/v1/organizations/{slug}/projects`,
+//! `/v1/projects/available-regions`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -25,6 +26,19 @@ pub(crate) async fn list_orgs(State(st): St) -> Response {
             .collect()
     });
     json_response(200, Value::Array(orgs))
+}
+
+/// `v1-get-an-organization`: `V1OrganizationSlugResponse` (`plan` is optional in the
+/// description; the simulator's organization is on the free plan).
+pub(crate) async fn get_org(State(st): St, Path(slug): Path<String>) -> Response {
+    let org = st.read(|w| w.supabase.orgs.iter().find(|o| o.slug == slug).cloned());
+    match org {
+        Some(o) => json_response(
+            200,
+            json!({"id": o.id, "name": o.name, "plan": o.plan, "opt_in_tags": [], "allowed_release_channels": ["ga"]}),
+        ),
+        None => errors::supabase(404, "Organization not found"),
+    }
 }
 
 pub(crate) async fn org_projects(

@@ -152,6 +152,7 @@ impl World {
                     id: ids.supabase_ref(),
                     slug: cfg.supabase_org_slug.clone(),
                     name: cfg.supabase_org_name.clone(),
+                    plan: "free".into(),
                 }],
                 projects: vec![],
             },

@@ -15,6 +15,13 @@ pub struct Org {
     pub id: String,
     pub slug: String,
     pub name: String,
+    /// `V1OrganizationSlugResponse.plan`: `free|pro|team|enterprise|platform`.
+    #[serde(default = "free_plan")]
+    pub plan: String,
+}
+
+fn free_plan() -> String {
+    "free".into()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

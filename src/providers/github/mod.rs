@@ -91,20 +91,6 @@ pub struct User {
     pub expires: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// `GitHub-Authentication-Token-Expiration`: `YYYY-MM-DD HH:MM:SS UTC` (also seen with a
-/// numeric offset, `+0100`, and without seconds' zone name).
-pub fn token_expiry(value: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    let v = value.trim();
-    if let Some(utc) = v.strip_suffix(" UTC") {
-        return chrono::NaiveDateTime::parse_from_str(utc, "%Y-%m-%d %H:%M:%S")
-            .ok()
-            .map(|t| t.and_utc());
-    }
-    chrono::DateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S %z")
-        .ok()
-        .map(|t| t.with_timezone(&chrono::Utc))
-}
-
 /// octocrab's read timeout surfaces as an `io::Error` of kind `TimedOut` somewhere in the chain.
 fn caused_by_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
@@ -291,9 +277,9 @@ impl Github {
             });
         let expires = resp
             .headers()
-            .get("github-authentication-token-expiration")
+            .get(pacer::GITHUB_TOKEN_EXPIRATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(token_expiry);
+            .and_then(pacer::token_expiry);
         let owner: Owner = self.json(resp).await?;
         Ok(User {
             login: owner.login,

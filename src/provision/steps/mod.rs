@@ -79,6 +79,55 @@ pub type OwnsFn = for<'a> fn(&'a RunCtx, &'a str, &'a Value) -> StepFuture<'a, O
 /// Deletes a resource by its external id and recorded output.
 pub type DeleteFn = for<'a> fn(&'a RunCtx, &'a str, &'a Value) -> StepFuture<'a, ()>;
 
+/// What a run takes of the plan limits that stop runs (`StepKey::spends`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Spends {
+    /// Supabase projects made (the free plan: two active per user).
+    pub supabase_projects: u32,
+    /// GitHub content-creating requests (500 an hour, 80 a minute).
+    pub github_writes: u32,
+    /// Vercel projects made (Hobby: 200).
+    pub vercel_projects: u32,
+    /// Vercel deployments made (Hobby: 100 a day).
+    pub vercel_deployments: u32,
+    /// Emails sent through Resend (the free plan: 100 a day).
+    pub emails: u32,
+}
+
+impl Spends {
+    pub fn plus(self, o: Spends) -> Spends {
+        Spends {
+            supabase_projects: self.supabase_projects + o.supabase_projects,
+            github_writes: self.github_writes + o.github_writes,
+            vercel_projects: self.vercel_projects + o.vercel_projects,
+            vercel_deployments: self.vercel_deployments + o.vercel_deployments,
+            emails: self.emails + o.emails,
+        }
+    }
+
+    pub fn times(self, n: u32) -> Spends {
+        Spends {
+            supabase_projects: self.supabase_projects * n,
+            github_writes: self.github_writes * n,
+            vercel_projects: self.vercel_projects * n,
+            vercel_deployments: self.vercel_deployments * n,
+            emails: self.emails * n,
+        }
+    }
+
+    /// What a run of this kind takes, at most: its steps' spends added up.
+    pub fn of_kind(kind: crate::ledger::RunKind) -> Spends {
+        crate::provision::kinds::def(kind)
+            .steps
+            .iter()
+            .fold(Spends::default(), |a, k| a.plus(k.spends()))
+    }
+}
+
+/// A template update's pull request: a blob per changed file is not counted (a typical
+/// update changes a few files); a tree, a commit, the branch and the pull request are.
+const TEMPLATE_PR_WRITES: u32 = 4;
+
 /// One step of a provisioning run.
 pub struct StepDef {
     pub key: StepKey,
@@ -259,6 +308,46 @@ impl StepKey {
 
     pub fn provider(self) -> Option<Provider> {
         self.def().provider
+    }
+
+    /// What one run of the step takes of the account's plan limits, at most (a resumed or
+    /// repeated run finds what it made and takes nothing). The previews of bulk runs and
+    /// roll-outs add these up (`api::left::budget`); a test provisions and counts the
+    /// simulator's requests against them.
+    pub fn spends(self) -> Spends {
+        let none = Spends::default();
+        match self {
+            StepKey::SupabaseProject => Spends {
+                supabase_projects: 1,
+                ..none
+            },
+            // The repository from the template, and its client-config.json.
+            StepKey::GithubRepo => Spends {
+                github_writes: 2,
+                ..none
+            },
+            StepKey::ModulesConfig => Spends {
+                github_writes: 1,
+                ..none
+            },
+            // Git data: blobs, a tree, a commit; then the branch and the pull request.
+            StepKey::GithubTemplatePr => Spends {
+                github_writes: TEMPLATE_PR_WRITES,
+                ..none
+            },
+            StepKey::VercelProject => Spends {
+                vercel_projects: 1,
+                ..none
+            },
+            StepKey::VercelDeploy | StepKey::ModulesDeploy | StepKey::VercelRedeploy => Spends {
+                vercel_deployments: 1,
+                ..none
+            },
+            StepKey::EmailWelcome | StepKey::EmailNewPassword | StepKey::EmailWelcomeAgain => {
+                Spends { emails: 1, ..none }
+            }
+            _ => none,
+        }
     }
 
     /// What the step does, in Swedish (the CLI) and in both languages.

@@ -7,6 +7,7 @@ import { useI18n } from '../i18n';
 import { isActive, stepLabel, useRuns } from '../state/runs';
 import { AdoptDialog } from './Adopt';
 import { Dialog } from './common';
+import { BudgetNote } from './AccountsLeft';
 
 /** "Provisionera": disabled with the reason while not ready, spinning while its run is active. */
 export function ProvisionButton({ slug, name, testId, small, showReason }: { slug: string; name: string; testId: string; small?: boolean; showReason?: boolean }) {
@@ -196,6 +197,7 @@ export function PlanDialog({ slugs, names, onCancel, onStart }: { slugs: string[
           )}
           {!found && !error && <p className="muted" aria-busy="true">{t('plan.loading')}</p>}
           {found && <PreflightFindings found={found} />}
+          <BudgetNote kind="provision" count={slugs.length} />
           <p>{t('plan.bulkIntro')}</p>
           <ul className="plan-list">
             {slugs.map((s) => (

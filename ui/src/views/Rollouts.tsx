@@ -18,6 +18,7 @@ export function Rollouts({ onOpenRun }: { onOpenRun: OpenRun }) {
 
 const SCHEMA: RolloutKindView<RolloutsOverview, RolloutView, RolloutSource> = {
   texts: 'rollouts',
+  runKind: 'migrate',
   ids: 'rollout',
   overview: () => call('rollouts_overview', {}),
   read: (id) => call('rollout', { id }),

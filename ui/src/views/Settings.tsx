@@ -11,6 +11,7 @@ import { AboutCard } from './About';
 import { Credentials } from './Credentials';
 import { PeopleCard } from './People';
 import { ExportButtons, ImportButton, SharedRegisterCard } from './RegisterFile';
+import { AccountsLeftCard } from './AccountsLeft';
 
 type Group = 'github' | 'supabase' | 'vercel' | 'n8n' | 'email' | 'backups' | 'templates' | 'advanced';
 const GROUPS: Group[] = ['github', 'supabase', 'vercel', 'n8n', 'email', 'backups', 'templates', 'advanced'];
@@ -59,6 +60,7 @@ export function Settings({ environment, onGuide }: { environment: Environment | 
       </div>
       <EnvironmentSwitch environment={environment} />
       <Credentials environment={environment} />
+      <AccountsLeftCard />
       <SettingsForm />
       <RegisterCard />
       <SharedRegisterCard />

@@ -23,6 +23,7 @@ type TemplateSource = { at: string | null };
 
 const TEMPLATE: RolloutKindView<TemplatesOverview, TemplateRolloutView, TemplateSource> = {
   texts: 'templates',
+  runKind: 'template_sync',
   ids: 'template',
   overview: () => call('templates_overview', {}),
   // "Läs om pull requests": GitHub is asked; a merged one moves the customer's version.

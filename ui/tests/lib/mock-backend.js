@@ -1737,6 +1737,20 @@
     },
   });
 
+  // ---------- What each account has left (src/api/left.rs) ----------
+  // CONFIG.left: { providers: [ProviderLeft] (what rate_limits says; default none, so the
+  // status bar stays away), plan: [PlanLimit] }.
+  const LEFT_CFG = CONFIG.left || {};
+  Object.assign(commands, {
+    rate_limits: () => ({ environment: ENVIRONMENT, providers: LEFT_CFG.providers || [] }),
+    // CONFIG.budget: what bulk_budget answers (default: within every limit).
+    bulk_budget: ({ kind, count }) => CONFIG.budget || { count, takes: T(`${kind}: ${count} körningar.`, `${kind}: ${count} runs.`), over: [], minutes: 0 },
+    accounts_left: async () => {
+      await new Promise((r) => setTimeout(r, CONFIG.testLatency ?? 150));
+      return { rates: { environment: ENVIRONMENT, providers: LEFT_CFG.providers || [] }, plan: LEFT_CFG.plan || [] };
+    },
+  });
+
   // ---------- The guide's proof (src/api/proof.rs) ----------
   // CONFIG.proof: { active: n (Supabase's active projects: 2 names the free plan's limit),
   // stopAfterProvision: true (the window "closed" between the runs: it stops there) }. Each

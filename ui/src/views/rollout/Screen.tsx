@@ -15,6 +15,7 @@ import { Dialog } from '../common';
 import type { KindOverview, OpenRun, RolloutKindView } from './kind';
 import { PlanForm } from './PlanForm';
 import { WaveBlock } from './Waves';
+import { BudgetNote } from '../AccountsLeft';
 
 export function RolloutScreen<O extends KindOverview<V>, V, S>({ kind, onOpenRun }: { kind: RolloutKindView<O, V, S>; onOpenRun: OpenRun }) {
   const { t, err } = useI18n();
@@ -293,6 +294,7 @@ function RolloutCard<O extends KindOverview<V>, V, S>({
 
       <kind.Details shown={shown} />
 
+      {planned && <BudgetNote kind={kind.runKind} count={view.members.length} />}
       {planned ? (
         kind.Preview && <kind.Preview shown={shown} />
       ) : (

@@ -2,7 +2,7 @@
 // schema roll-out ("Utrullningar", ../Rollouts.tsx) and the template update ("Mallen",
 // ../Templates.tsx). A third kind is a third value of this type, nothing else.
 import type { ComponentType, ReactNode } from 'react';
-import type { MemberRow, RolloutRow, RolloutView } from '../../bindings';
+import type { MemberRow, RolloutRow, RolloutView, RunKind } from '../../bindings';
 import type { I18n, TextKey } from '../../i18n';
 
 export type OpenRun = (slug: string, run: number) => void;
@@ -28,6 +28,8 @@ export interface SourceFields<S> {
 export interface RolloutKindView<O extends KindOverview<V>, V, S> {
   texts: 'rollouts' | 'templates';
   ids: 'rollout' | 'template';
+  /** The kind of run each instance gets (what the preview counts against the accounts). */
+  runKind: RunKind;
   overview: () => Promise<O>;
   /** The page's refresh, when it asks more than the overview (GitHub's pull requests): the call,
    *  and the texts while it runs, when it is done and when it failed (`{message}`). */
