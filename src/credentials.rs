@@ -231,6 +231,23 @@ impl PreparedTest {
         .await
     }
 
+    /// Makes the backup repository the settings name (`backup.repository`), private, when the
+    /// Gitea token's account has none by that name: asked by the owner in the guide. Then the
+    /// choices read again, the new one among them.
+    pub async fn create_backup_repository(
+        &self,
+    ) -> std::result::Result<AccountChoices, crate::providers::ProviderError> {
+        let wanted = self.backup_repository.clone().unwrap_or_default();
+        let gitea = crate::providers::gitea::Gitea::new(
+            &self.endpoints.gitea_api,
+            self.token.clone(),
+            self.timeout,
+        );
+        let description = crate::messages::Say::BackupRepositoryDescription.text().sv;
+        gitea.create_repository(wanted.trim(), &description).await?;
+        Ok(self.choices().await)
+    }
+
     /// What the token's account offers for the provider's settings (the setup guide's
     /// choices): read-only calls, nothing remembered.
     pub async fn choices(&self) -> AccountChoices {

@@ -44,8 +44,13 @@ fn seen(l: &ChoiceList) -> Vec<(String, bool, String)> {
         .collect()
 }
 
-#[tokio::test]
-async fn the_choices_come_from_the_accounts_each_unusable_one_with_why() {
+/// A simulator that accepts `TOKEN` everywhere, its addresses, the token, a call timeout.
+async fn one_token_sim() -> (
+    fabrik_sim::SimHandle,
+    fabrik::providers::Endpoints,
+    Secret,
+    Duration,
+) {
     fabrik::providers::install_crypto_provider();
     let sim = fabrik_sim::start(SimConfig {
         tokens: fabrik_sim::Tokens::single(TOKEN),
@@ -54,8 +59,17 @@ async fn the_choices_come_from_the_accounts_each_unusable_one_with_why() {
     .await
     .unwrap();
     let e = endpoints(&sim);
-    let token = Secret::new(TOKEN.to_string());
-    let t = Duration::from_secs(10);
+    (
+        sim,
+        e,
+        Secret::new(TOKEN.to_string()),
+        Duration::from_secs(10),
+    )
+}
+
+#[tokio::test]
+async fn the_choices_come_from_the_accounts_each_unusable_one_with_why() {
+    let (sim, e, token, t) = one_token_sim().await;
     let seed = sim.seed().clone();
 
     // A repository that is not a template, beside the template.
@@ -275,4 +289,105 @@ async fn an_expiring_token_is_shown_with_the_budgets_and_emailed_once() {
         .unwrap()
         .contains("https://github.com/settings/tokens"));
     sim.shutdown().await;
+}
+
+/// Gitea's step: the repositories the token can write to are the choices; the backup
+/// repository the settings name, not there yet, is offered and made on the owner's word
+/// (private, with a first commit), under the token's user or an organization.
+#[tokio::test]
+async fn the_backup_repository_is_chosen_from_gitea_or_made_when_missing() {
+    let (sim, e, token, t) = one_token_sim().await;
+    let org = sim.seed().github_org.clone();
+    let wanted = format!("{org}/kund-backups");
+    let mut expectations = expect(None);
+    expectations.backup_repository = Some(&wanted);
+
+    let before = choices(Provider::Gitea, &token, &e, &expectations, t).await;
+    assert_eq!(before.problem, None, "{before:?}");
+    let backups = list(&before, "backup.repository");
+    assert!(backups.choices.is_empty(), "{backups:?}");
+    assert_eq!(backups.create.as_deref(), Some(wanted.as_str()));
+
+    let gitea = fabrik::providers::gitea::Gitea::new(&e.gitea_api, token.clone(), t);
+    let made = gitea
+        .create_repository(&wanted, "Fabrik: säkerhetskopior")
+        .await
+        .unwrap();
+    assert_eq!(made.full_name, wanted);
+    assert!(
+        !made.empty,
+        "a first commit, so there is a branch to write to"
+    );
+    let again = gitea.create_repository(&wanted, "x").await.unwrap_err();
+    assert_eq!(
+        again.kind,
+        fabrik::providers::ErrorKind::Conflict,
+        "{again:?}"
+    );
+    // The token's own user: its repository is made under /user/repos.
+    let user = gitea.user().await.unwrap();
+    let own = gitea
+        .create_repository(&format!("{user}/egna-backups"), "x")
+        .await
+        .unwrap();
+    assert_eq!(own.full_name, format!("{user}/egna-backups"));
+    // An organization Gitea does not have is named as such.
+    let nowhere = gitea
+        .create_repository("finns-inte-org/backups", "x")
+        .await
+        .unwrap_err();
+    assert_eq!(nowhere.kind, fabrik::providers::ErrorKind::NotFound);
+
+    let after = choices(Provider::Gitea, &token, &e, &expectations, t).await;
+    let backups = list(&after, "backup.repository");
+    assert_eq!(backups.create, None);
+    let values: Vec<&str> = backups.choices.iter().map(|c| c.value.as_str()).collect();
+    assert_eq!(
+        values,
+        [wanted.as_str(), format!("{user}/egna-backups").as_str()]
+    );
+    assert!(backups.choices.iter().all(|c| c.usable));
+    let inv = inventory(&sim).await;
+    let repo = inv["gitea"]["repos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["full_name"] == wanted.as_str())
+        .cloned()
+        .unwrap_or_else(|| panic!("{inv}"));
+    assert_eq!(repo["private"], true, "{repo}");
+    sim.shutdown().await;
+}
+
+/// n8n's version: its public API has none; its metrics name it when they are on, and the
+/// guide says how to turn them on when they are off.
+#[tokio::test]
+async fn the_n8n_version_comes_from_its_metrics_or_says_how_to_see_it() {
+    fabrik::providers::install_crypto_provider();
+    for (version, said) in [
+        (Some("1.97.1"), "n8n version 1.97.1."),
+        (None, "N8N_METRICS=true"),
+    ] {
+        let sim = fabrik_sim::start(SimConfig {
+            tokens: fabrik_sim::Tokens::single(TOKEN),
+            n8n_version: version.map(str::to_string),
+            ..SimConfig::default()
+        })
+        .await
+        .unwrap();
+        let e = endpoints(&sim);
+        let token = Secret::new(TOKEN.to_string());
+        let c = choices(
+            Provider::N8n,
+            &token,
+            &e,
+            &expect(None),
+            Duration::from_secs(10),
+        )
+        .await;
+        assert_eq!(c.problem, None);
+        assert_eq!(c.about.len(), 1, "{c:?}");
+        assert!(c.about[0].sv.contains(said), "{c:?}");
+        sim.shutdown().await;
+    }
 }

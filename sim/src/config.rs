@@ -255,6 +255,9 @@ pub struct SimConfig {
     /// `GitHub-Authentication-Token-Expiration` on every answer, and refuses the token after it
     /// as it refuses a wrong one (401 "Bad credentials").
     pub github_token_expiry: HashMap<String, i64>,
+    /// What n8n's `/metrics` says in `n8n_version_info` (n8n serves it when `N8N_METRICS` is
+    /// on); `None`: metrics off, `/metrics` is a 404 as in a default installation.
+    pub n8n_version: Option<String>,
     /// Timing profile.
     pub profile: Profile,
     /// Multiplies every duration of the profile.
@@ -285,6 +288,7 @@ impl Default for SimConfig {
             github_scopes: HashMap::new(),
             default_github_scopes: vec!["repo".into(), "delete_repo".into(), "read:user".into()],
             github_token_expiry: HashMap::new(),
+            n8n_version: Some("1.97.1".into()),
             profile: Profile::Instant,
             time_scale: 1.0,
             timings: None,

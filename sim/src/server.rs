@@ -40,6 +40,7 @@ pub fn router(st: Arc<AppState>) -> Router {
             axum::routing::get(providers::vercel::site),
         )
         .nest("/n8n/api/v1", providers::n8n::router(st.clone()))
+        .route("/n8n/metrics", axum::routing::get(providers::n8n::metrics))
         .nest("/resend", providers::resend::router(st.clone()))
         .nest("/gitea/api/v1", providers::gitea::router(st.clone()))
         .nest("/__sim", crate::admin::router())

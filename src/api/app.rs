@@ -396,6 +396,10 @@ impl Commands for Fabrik {
         self.cloud().await?.setup_choices(provider).await
     }
 
+    async fn create_backup_repository(&self) -> ApiResult<AccountChoices> {
+        self.cloud().await?.create_backup_repository().await
+    }
+
     async fn setup_proof_plan(&self) -> ApiResult<crate::api::proof::ProofPlan> {
         self.proof().await?.plan().await
     }

@@ -372,8 +372,26 @@ impl CloudApi {
                 provider,
                 lists: Vec::new(),
                 problem: Some(crate::messages::Say::ChoiceNoToken.text()),
+                about: Vec::new(),
             },
         })
+    }
+
+    /// "Skapa repot": the backup repository the settings name, made in the Gitea token's
+    /// account (the guide offers it only when it does not exist). Then the choices again.
+    pub async fn create_backup_repository(self: &Arc<Self>) -> ApiResult<AccountChoices> {
+        self.check_endpoints()?;
+        let me = self.clone();
+        let prepared =
+            crate::blocking::run(move || me.credentials().prepare_test(Provider::Gitea)).await?;
+        let Some(p) = prepared else {
+            return Err(
+                crate::Error::MissingTokens(Provider::Gitea.display_name().into()).to_api(),
+            );
+        };
+        p.create_backup_repository()
+            .await
+            .map_err(|e| crate::Error::Provider(e.to_string()).to_api())
     }
 
     pub fn delete_credential(&self, provider: Provider) -> ApiResult<CredentialStatus> {

@@ -52,6 +52,7 @@ macro_rules! with_commands {
             async setup_guide() -> $crate::api::setup::SetupGuide;
             async setup_progress(at: $crate::api::setup::SetupStep, skipped: Vec<$crate::api::setup::SetupStep>) -> $crate::api::setup::SetupGuide;
             async setup_choices(provider: $crate::secrets::Provider) -> $crate::providers::choices::AccountChoices;
+            async create_backup_repository() -> $crate::providers::choices::AccountChoices;
             async setup_proof_plan() -> $crate::api::proof::ProofPlan;
             async start_setup_proof() -> $crate::api::proof::ProofReport;
             async setup_proof() -> $crate::api::proof::ProofReport;

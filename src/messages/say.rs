@@ -222,6 +222,11 @@ vocabulary!(
         ChoiceDomainNotVerified => "choice_domain_not_verified",
         ChoiceSendingOnlyKey => "choice_sending_only_key",
         ChoiceNoToken => "choice_no_token",
+        ChoiceRepoReadOnly => "choice_repo_read_only",
+        ChoiceN8nVersion => "choice_n8n_version",
+        ChoiceN8nVersionOff => "choice_n8n_version_off",
+        ChoiceN8nVersionUnread => "choice_n8n_version_unread",
+        BackupRepositoryDescription => "backup_repository_description",
         // The setup guide's proof: a test customer made and removed (api/proof.rs).
         ProofSupabase => "proof_supabase",
         ProofSupabaseCost => "proof_supabase_cost",

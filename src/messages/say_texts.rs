@@ -637,6 +637,23 @@ impl Say {
                 "Spara token först: valen läses från kontot den öppnar.",
                 "Save the token first: the choices are read from the account it opens.",
             ),
+            ChoiceN8nVersion => t("n8n version {version}.", "n8n version {version}."),
+            ChoiceN8nVersionOff => t(
+                "n8n säger inte sin version: dess API har ingen, och mätvärdena (/metrics) är avstängda. Sätt N8N_METRICS=true i n8n för att se den här.",
+                "n8n does not say its version: its API has none, and its metrics (/metrics) are off. Set N8N_METRICS=true in n8n to see it here.",
+            ),
+            ChoiceN8nVersionUnread => t(
+                "Kunde inte läsa n8n:s version: {problem}",
+                "Could not read n8n's version: {problem}",
+            ),
+            ChoiceRepoReadOnly => t(
+                "token får bara läsa här",
+                "the token may only read here",
+            ),
+            BackupRepositoryDescription => t(
+                "Fabrik: säkerhetskopior av kundernas n8n-flöden",
+                "Fabrik: backups of the customers' n8n workflows",
+            ),
             ProofSupabase => t(
                 "Ett databasprojekt i organisationen {org}, region {region}, med mallens schema och en första admin.",
                 "A database project in the organization {org}, region {region}, with the template's schema and a first admin.",

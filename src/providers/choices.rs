@@ -49,6 +49,9 @@ pub struct ChoiceList {
     pub setting: String,
     pub kind: ChoiceKind,
     pub choices: Vec<Choice>,
+    /// The setting's value, which does not exist yet and Fabrik can make on the owner's word
+    /// (the backup repository: `create_backup_repository`).
+    pub create: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -57,6 +60,8 @@ pub struct AccountChoices {
     pub lists: Vec<ChoiceList>,
     /// Why nothing (or not everything) could be read: the settings stay typed.
     pub problem: Option<Text>,
+    /// What else the account says about itself (the n8n instance's version).
+    pub about: Vec<Text>,
 }
 
 fn choice(value: impl Into<String>, label: impl Into<String>) -> Choice {
@@ -74,6 +79,7 @@ fn list(setting: &str, kind: ChoiceKind, choices: Vec<Choice>) -> ChoiceList {
         setting: setting.into(),
         kind,
         choices,
+        create: None,
     }
 }
 
@@ -82,6 +88,7 @@ fn read(provider: Provider, lists: Vec<ChoiceList>) -> AccountChoices {
         provider,
         lists,
         problem: None,
+        about: Vec::new(),
     }
 }
 
@@ -90,6 +97,7 @@ fn failed(provider: Provider, e: &ProviderError) -> AccountChoices {
         provider,
         lists: Vec::new(),
         problem: Some(problem_of(provider, e)),
+        about: Vec::new(),
     }
 }
 
@@ -106,8 +114,9 @@ pub async fn choices(
         Provider::Supabase => supabase(token, endpoints, expect, timeout).await,
         Provider::Vercel => vercel(token, endpoints, timeout).await,
         Provider::Resend => resend(token, endpoints, timeout).await,
-        // Nothing to choose: n8n's address and Gitea's repository are typed.
-        Provider::N8n | Provider::Gitea => read(provider, Vec::new()),
+        Provider::Gitea => gitea(token, endpoints, expect, timeout).await,
+        // Nothing to choose (its address is typed); its version is said.
+        Provider::N8n => n8n(token, endpoints, timeout).await,
     }
 }
 
@@ -314,8 +323,63 @@ async fn resend(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> 
                 provider: p,
                 lists: Vec::new(),
                 problem: Some(Say::ChoiceSendingOnlyKey.text()),
+                about: Vec::new(),
             }
         }
         Err(err) => failed(p, &err),
     }
+}
+
+/// Pages of 50 repositories read for the backup repository (Gitea's largest page).
+const GITEA_PAGES: u32 = 4;
+
+/// The repositories the token can write to, for the backups; the one set (or the default)
+/// offered to be made when it does not exist yet.
+async fn gitea(
+    token: &Secret,
+    e: &Endpoints,
+    expect: &Expectations<'_>,
+    timeout: std::time::Duration,
+) -> AccountChoices {
+    let p = Provider::Gitea;
+    let gt = super::gitea::Gitea::new(&e.gitea_api, token.clone(), timeout);
+    let repos = match gt.my_repos(GITEA_PAGES).await {
+        Ok(r) => r,
+        Err(err) => return failed(p, &err),
+    };
+    let mut all: Vec<Choice> = repos
+        .iter()
+        .map(|r| {
+            let mut c = choice(&r.full_name, &r.full_name);
+            if !r.permissions.as_ref().is_some_and(|p| p.push) {
+                c.usable = false;
+                c.note = Some(Say::ChoiceRepoReadOnly.text());
+            }
+            c
+        })
+        .collect();
+    all.sort_by_key(|c| !c.usable);
+    let wanted = expect
+        .backup_repository
+        .map(str::trim)
+        .filter(|r| r.contains('/'));
+    let missing = wanted.filter(|w| !repos.iter().any(|r| r.full_name.eq_ignore_ascii_case(w)));
+    let mut backups = list("backup.repository", ChoiceKind::Value, all);
+    backups.create = missing.map(str::to_string);
+    read(p, vec![backups])
+}
+
+/// The n8n instance's version, when its metrics say it (the public API has no version).
+async fn n8n(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> AccountChoices {
+    let n = super::n8n::N8n::new(&e.n8n_api, token.clone(), timeout);
+    let about = match n.version().await {
+        Ok(Some(version)) => Say::ChoiceN8nVersion.with(params! { "version" => version }),
+        Ok(None) => Say::ChoiceN8nVersionOff.text(),
+        Err(err) => Say::ChoiceN8nVersionUnread.with(params! {
+            "problem" => problem_of(Provider::N8n, &err).sv,
+        }),
+    };
+    let mut c = read(Provider::N8n, Vec::new());
+    c.about.push(about);
+    c
 }

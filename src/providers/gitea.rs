@@ -147,6 +147,49 @@ impl Gitea {
         }
     }
 
+    /// The repositories the token's user can reach (`GET /user/repos`), up to `pages` pages of
+    /// 50 (Gitea's largest page).
+    pub async fn my_repos(&self, pages: u32) -> Result<Vec<Repository>, ProviderError> {
+        let mut all = Vec::new();
+        for page in 1..=pages {
+            let req = self
+                .req(Method::GET, "/user/repos")?
+                .query(&[("page", page.to_string()), ("limit", "50".to_string())]);
+            let got: Vec<Repository> = http::json(P, http::send(P, req).await?).await?;
+            let last = got.len() < 50;
+            all.extend(got);
+            if last {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    /// Makes a private repository for the backups (`POST /user/repos` for the token's own
+    /// user, `POST /orgs/{org}/repos` for an organization), with a first commit so it has a
+    /// branch to write to. A name taken is `Conflict`.
+    pub async fn create_repository(
+        &self,
+        full_name: &str,
+        description: &str,
+    ) -> Result<Repository, ProviderError> {
+        let (owner, name) = split(full_name)?;
+        let me = self.user().await?;
+        let path = if owner.eq_ignore_ascii_case(&me) {
+            "/user/repos".to_string()
+        } else {
+            format!("/orgs/{owner}/repos")
+        };
+        let body = serde_json::json!({
+            "name": name,
+            "private": true,
+            "auto_init": true,
+            "description": description,
+        });
+        let req = self.req(Method::POST, &path)?.json(&body);
+        http::json(P, http::send(P, req).await?).await
+    }
+
     /// `GET contents/{path}` at a ref (the default branch when `None`); `None` when Gitea has
     /// no such path, ref or repository.
     async fn contents(

@@ -189,7 +189,7 @@ pub(crate) async fn read_limited(
     Ok(Body { bytes, cut: false })
 }
 
-async fn read_body(
+pub(crate) async fn read_body(
     provider: Provider,
     resp: Response,
     limit: usize,

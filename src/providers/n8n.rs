@@ -37,6 +37,20 @@ pub struct Workflow {
     pub nodes: Vec<Value>,
 }
 
+/// Of n8n's metrics only the first lines are read: `n8n_version_info` comes early.
+const METRICS_BYTES: usize = 256 * 1024;
+
+/// `n8n_version_info{version="v1.97.1",major="1",…} 1` → `1.97.1`.
+fn version_info(metrics: &str) -> Option<String> {
+    let line = metrics
+        .lines()
+        .find(|l| l.starts_with("n8n_version_info{"))?;
+    let rest = &line[line.find("version=\"")? + "version=\"".len()..];
+    let v = &rest[..rest.find('"')?];
+    let v = v.strip_prefix('v').unwrap_or(v);
+    (!v.is_empty() && v.len() <= 40).then(|| v.to_string())
+}
+
 pub struct N8n {
     http: reqwest::Client,
     api: String,
@@ -50,6 +64,24 @@ impl N8n {
             api: api.trim_end_matches('/').into(),
             key,
         }
+    }
+
+    /// The instance's version, from `n8n_version_info` in its Prometheus metrics (`GET
+    /// /metrics` beside the API): n8n's public API has no version endpoint, and serves metrics
+    /// only when `N8N_METRICS` is on. `None` when they are off (404).
+    pub async fn version(&self) -> Result<Option<String>, ProviderError> {
+        let origin = self.api.strip_suffix("/api/v1").unwrap_or(&self.api);
+        if origin.is_empty() {
+            return Ok(None);
+        }
+        let req = self.http.get(format!("{origin}/metrics"));
+        let resp = match http::send(P, req).await {
+            Ok(r) => r,
+            Err(e) if e.kind == ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let body = http::read_body(P, resp, METRICS_BYTES).await?;
+        Ok(version_info(&body.text()))
     }
 
     fn req(&self, method: Method, path: &str) -> Result<reqwest::RequestBuilder, ProviderError> {
@@ -229,5 +261,19 @@ impl N8n {
         http::send(P, self.req(Method::DELETE, &format!("/workflows/{id}"))?)
             .await
             .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod version_tests {
+    #[test]
+    fn the_version_is_read_from_its_metric() {
+        let m = "# HELP n8n_version_info n8n version info.\n# TYPE n8n_version_info gauge\nn8n_version_info{version=\"v1.97.1\",major=\"1\",minor=\"97\",patch=\"1\"} 1\n";
+        assert_eq!(super::version_info(m).as_deref(), Some("1.97.1"));
+        assert_eq!(super::version_info("process_cpu 1\n"), None);
+        assert_eq!(
+            super::version_info("n8n_version_info{version=\"\"} 1"),
+            None
+        );
     }
 }

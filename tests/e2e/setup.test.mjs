@@ -190,6 +190,8 @@ test('a new installation: the guide from the sandbox to a checked production set
     await type(s, 'setup-token-n8n', GOOD);
     await click(s, 'setup-save-n8n');
     await checked(s, 'n8n', 'verified');
+    // Its version, from its metrics (the public API has none).
+    await s.until(async () => /n8n version 1\.97\.1/.test(await s.exec(`const e = document.querySelector('[data-testid="setup-about-n8n"]'); return e ? e.innerText : '';`)), 'the n8n version', 20_000);
     await click(s, 'setup-next');
 
     // Resend: an address on the verified domain the account lists.

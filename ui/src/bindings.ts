@@ -245,13 +245,22 @@ export type AccountChoices = { provider: Provider, lists: Array<ChoiceList>,
 /**
  * Why nothing (or not everything) could be read: the settings stay typed.
  */
-problem: Text | null, };
+problem: Text | null, 
+/**
+ * What else the account says about itself (the n8n instance's version).
+ */
+about: Array<Text>, };
 
 export type ChoiceList = { 
 /**
  * The setting a choice sets (`github.template`).
  */
-setting: string, kind: ChoiceKind, choices: Array<Choice>, };
+setting: string, kind: ChoiceKind, choices: Array<Choice>, 
+/**
+ * The setting's value, which does not exist yet and Fabrik can make on the owner's word
+ * (the backup repository: `create_backup_repository`).
+ */
+create: string | null, };
 
 export type ChoiceKind = "value" | "domain";
 
@@ -1023,6 +1032,7 @@ export type Commands = {
   setup_guide: { args: {  }; result: SetupGuide };
   setup_progress: { args: { at: SetupStep; skipped: Array<SetupStep> }; result: SetupGuide };
   setup_choices: { args: { provider: Provider }; result: AccountChoices };
+  create_backup_repository: { args: {  }; result: AccountChoices };
   setup_proof_plan: { args: {  }; result: ProofPlan };
   start_setup_proof: { args: {  }; result: ProofReport };
   setup_proof: { args: {  }; result: ProofReport };

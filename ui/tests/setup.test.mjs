@@ -209,6 +209,22 @@ describe('setup guide', () => {
     assertClean();
   });
 
+  test('Gitea: the backup repository set but missing is offered and made on a click', async (t) => {
+    const { page, assertClean } = await open(t, { environment: 'production', setup: { started: true, at: 'gitea' }, giteaRepos: ['ops-hub/annat'] });
+    await tid(page, 'setup-provider-gitea').waitFor();
+    await tid(page, 'setup-setting-gitea.api_url').fill('https://git.byran.se/api/v1');
+    await tid(page, 'setup-token-gitea').fill('gitea_good');
+    await tid(page, 'setup-save-gitea').click();
+    await tid(page, 'setup-create-offer').waitFor();
+    assert.match(await tid(page, 'setup-create-offer').innerText(), /Repot ops-hub\/client-backups finns inte i Gitea än/);
+    await tid(page, 'setup-create-repository').click();
+    await tid(page, 'setup-create-offer').waitFor({ state: 'detached' });
+    const offered = await tid(page, 'setup-choice-backup.repository').locator('option').allInnerTexts();
+    assert.ok(offered.includes('ops-hub/client-backups'), `${offered}`);
+    assert.equal((await ipcCalls(page, 'create_backup_repository')).length, 1);
+    assertClean();
+  });
+
   test('in English, and a token not yet saved says the choices come after it', async (t) => {
     const { page, assertClean } = await open(t, { environment: 'production', language: 'en', setup: { started: true, at: 'vercel' } });
     // Production and not finished: it opens by itself where it stopped.

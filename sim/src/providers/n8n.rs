@@ -20,6 +20,30 @@ use crate::world::{iso, now_ms, Workflow};
 
 type St = State<Arc<AppState>>;
 
+/// `GET /metrics` (beside the API, no key): n8n's Prometheus metrics when `N8N_METRICS` is on,
+/// of which `n8n_version_info` is the one the setup guide reads; 404 when off (the default).
+pub async fn metrics(State(st): St) -> Response {
+    let Some(v) = st.cfg.n8n_version.clone() else {
+        return axum::response::IntoResponse::into_response((
+            axum::http::StatusCode::NOT_FOUND,
+            "Cannot GET /metrics",
+        ));
+    };
+    let mut parts = v.split('.');
+    let mut next = || parts.next().unwrap_or("0").to_string();
+    let (major, minor, patch) = (next(), next(), next());
+    let body = format!(
+        "# HELP n8n_version_info n8n version info.\n# TYPE n8n_version_info gauge\nn8n_version_info{{version=\"v{v}\",major=\"{major}\",minor=\"{minor}\",patch=\"{patch}\"}} 1\n# HELP process_cpu_user_seconds_total Total user CPU time spent in seconds.\n# TYPE process_cpu_user_seconds_total counter\nprocess_cpu_user_seconds_total 0.5\n"
+    );
+    axum::response::IntoResponse::into_response((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    ))
+}
+
 pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
         .route("/workflows", post(create).get(list))

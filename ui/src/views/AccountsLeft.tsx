@@ -144,7 +144,7 @@ export function StatusBar({ onOpen }: { onOpen: () => void }) {
           .map((p) => {
             const l = p.rates[0];
             return (
-              <span key={p.provider} className={`status-quota${low(l) ? ' is-low' : ''}`} data-testid={`status-quota-${p.provider}`}>
+              <span key={p.provider} className={`status-quota${low(l) ? ' is-low' : ''}`} data-testid={`status-quota-${p.provider}`} title={l.bucket}>
                 {PROVIDER_NAMES[p.provider]} {n(l.remaining)}/{n(l.limit)}
               </span>
             );

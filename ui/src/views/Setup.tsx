@@ -416,6 +416,11 @@ function ProviderStep({
         )}
       </div>
 
+      {(choices?.about ?? []).map((a) => (
+        <p key={a.sv} className="muted" data-testid={`setup-about-${p}`}>
+          {tx(a)}
+        </p>
+      ))}
       {chosen.length > 0 && (
         <div className="setup-choices" data-testid={`setup-choices-${p}`}>
           {choices?.problem && (
@@ -427,17 +432,52 @@ function ProviderStep({
             const list = choices?.lists.find((l) => l.setting === key);
             const entry = settings.find((s) => s.key === key);
             if (!entry) return null;
-            return list && list.choices.length > 0 ? (
-              <ChoiceField key={key} list={list} entry={entry} onSaved={(s) => {
-                onSettings(s);
-                // A new organization has its own regions.
-                if (key === 'supabase.organization') readChoices();
-              }} />
-            ) : (
-              <SettingField key={key} entry={entry} onSaved={onSettings} />
+            // A new organization has its own regions; another backup repository may not exist.
+            const saved = (s: SettingEntry[]) => {
+              onSettings(s);
+              if (key === 'supabase.organization' || key === 'backup.repository') readChoices();
+            };
+            return (
+              <div key={key}>
+                {list && list.choices.length > 0 ? <ChoiceField list={list} entry={entry} onSaved={saved} /> : <SettingField entry={entry} onSaved={saved} />}
+                {list?.create && <CreateOffer name={list.create} onMade={setChoices} />}
+              </div>
             );
           })}
         </div>
+      )}
+    </div>
+  );
+}
+
+/** The backup repository the settings name does not exist: Fabrik offers to make it. */
+function CreateOffer({ name, onMade }: { name: string; onMade: (c: AccountChoices) => void }) {
+  const { t, err } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  return (
+    <div className="setup-create" data-testid="setup-create-offer">
+      <p className="muted small">{t('setup.create.missing', { name })}</p>
+      <button
+        type="button"
+        className="btn btn-small"
+        data-testid="setup-create-repository"
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          setError(null);
+          call('create_backup_repository', {})
+            .then(onMade)
+            .catch((e) => setError(e as ApiError))
+            .finally(() => setBusy(false));
+        }}
+      >
+        {t('setup.create.button', { name })}
+      </button>
+      {error && (
+        <p className="field-error" role="alert">
+          {err(error)}
+        </p>
       )}
     </div>
   );

@@ -223,6 +223,8 @@
         if (!api) return verification(p, 'not_configured', null, 'Ställ in n8n-instansens adress (n8n.api_url)');
         return verification(p, 'verified', api, `Verifierad mot ${api}`);
       }
+      case 'n8n':
+        return { provider, problem: null, lists: [], about: [T('n8n version 1.97.1.', 'n8n version 1.97.1.')] };
       case 'gitea': {
         const api = settingValue('gitea.api_url') || (ENVIRONMENT === 'sandbox' ? 'http://127.0.0.1:41017/gitea/api/v1' : '');
         if (!api) return verification(p, 'not_configured', null, T('Ställ in Gitea-adressen (gitea.api_url)', 'Set the Gitea address (gitea.api_url)'));
@@ -1707,10 +1709,20 @@
           choiceOf('sandbox.fabrik.test', 'sandbox.fabrik.test'),
           choiceOf('ny.byran.se', 'ny.byran.se', T('inte verifierad (pending): Resend skickar bara från verifierade domäner', 'not verified (pending): Resend sends only from verified domains'), false),
         ], 'domain')] };
+      case 'n8n':
+        return { provider, problem: null, lists: [], about: [T('n8n version 1.97.1.', 'n8n version 1.97.1.')] };
+      case 'gitea': {
+        // The repositories the token may write to; the one set, when Gitea has none by that
+        // name, offered to be made (create_backup_repository).
+        const wanted = settingValue('backup.repository') || 'ops-hub/client-backups';
+        const have = [...GITEA_REPOS];
+        return { provider, problem: null, lists: [{ ...choiceList('backup.repository', have.map((r) => choiceOf(r, r))), create: have.includes(wanted) ? null : wanted }] };
+      }
       default:
         return { provider, lists: [], problem: null };
     }
   }
+  const GITEA_REPOS = new Set(CONFIG.giteaRepos || []);
   Object.assign(commands, {
     setup_guide: () => setupGuide(),
     setup_progress: ({ at, skipped }) => {
@@ -1724,6 +1736,10 @@
       checkProvider(provider);
       await new Promise((r) => setTimeout(r, CONFIG.testLatency ?? 150));
       return setupChoices(provider);
+    },
+    create_backup_repository: () => {
+      GITEA_REPOS.add(settingValue('backup.repository') || 'ops-hub/client-backups');
+      return setupChoices('gitea');
     },
     setup_proof_plan: () => proofPlan(),
     start_setup_proof: () => {

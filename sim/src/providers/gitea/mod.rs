@@ -39,6 +39,8 @@ const USER_ID: u64 = 1;
 pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
         .route("/user", get(user))
+        .route("/user/repos", get(user_repos).post(user_repo_create))
+        .route("/orgs/{org}/repos", axum::routing::post(org_repo_create))
         .route("/repos/{owner}/{repo}", get(repo_get))
         .route(
             "/repos/{owner}/{repo}/contents",
@@ -289,39 +291,63 @@ async fn repo_get(
 /// `README.md`. 201 with the repository, 409 when it exists, 400 for a bad body.
 pub async fn admin_create(State(st): St, body: Bytes) -> Response {
     let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let Some(name) = v["name"].as_str().filter(|n| !n.is_empty()) else {
-        return json_response(400, json!({"error": "name is required"}));
-    };
+    let owner = v["owner"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| st.read(|w| w.seed.github_user.clone()));
+    match make_repo(&st, &owner, &v) {
+        Ok(r) => json_response(
+            201,
+            json!({"id": r.id, "full_name": r.full_name(), "default_branch": r.default_branch, "empty": r.is_empty(), "private": r.private}),
+        ),
+        Err(GErr(409, _)) => {
+            json_response(409, json!({"error": "a repository by that name exists"}))
+        }
+        Err(GErr(_, m)) => json_response(400, json!({"error": m})),
+    }
+}
+
+/// A repository made from a `CreateRepoOption` (`name` required; `private`, `description`,
+/// `default_branch`, `auto_init`), as Gitea makes one: 409 when the owner has one by that name
+/// (any case), 422 for a name Gitea refuses.
+fn make_repo(st: &AppState, owner: &str, v: &Value) -> Result<GiteaRepo, GErr> {
     let valid = |s: &str| {
         !s.is_empty()
+            && s.len() <= 100
             && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
             && s != "."
             && s != ".."
     };
-    let owner = v["owner"]
-        .as_str()
-        .map(str::to_string)
-        .unwrap_or_else(|| st.read(|w| w.seed.github_user.clone()));
-    if !valid(name) || !valid(&owner) {
-        return json_response(
-            400,
-            json!({"error": "owner and name must be [A-Za-z0-9_.-]+"}),
-        );
+    let name = v["name"].as_str().unwrap_or("");
+    if name.is_empty() {
+        return Err(GErr::invalid("[Name]: Required"));
+    }
+    if !valid(name) || !valid(owner) {
+        return Err(GErr::invalid(
+            "[Name]: must be valid alpha or numeric or dash(-_) or dot characters",
+        ));
     }
     let private = v["private"].as_bool().unwrap_or(false);
     let description = v["description"].as_str().unwrap_or("").to_string();
-    let default_branch = v["default_branch"].as_str().unwrap_or("main").to_string();
+    let default_branch = v["default_branch"]
+        .as_str()
+        .filter(|b| !b.is_empty())
+        .unwrap_or("main")
+        .to_string();
     let auto_init = v["auto_init"].as_bool().unwrap_or(false);
     let now = now_ms();
-    let made = st.mutate(|w| {
-        if find(w, &owner, name).is_some() {
-            return None;
+    st.mutate(|w| {
+        if find(w, owner, name).is_some() {
+            return Err(GErr(
+                409,
+                "The repository with the same name already exists.".into(),
+            ));
         }
         w.gitea.last_id += 1;
         let mut r = GiteaRepo {
             id: w.gitea.last_id,
-            owner: owner.clone(),
+            owner: owner.to_string(),
             name: name.to_string(),
             private,
             description,
@@ -345,15 +371,84 @@ pub async fn admin_create(State(st): St, body: Bytes) -> Response {
             r.git.refs.insert(format!("refs/heads/{default_branch}"), c);
         }
         w.gitea.repos.push(r.clone());
-        Some(r)
-    });
-    match made {
-        Some(r) => json_response(
-            201,
-            json!({"id": r.id, "full_name": r.full_name(), "default_branch": r.default_branch, "empty": r.is_empty(), "private": r.private}),
-        ),
-        None => json_response(409, json!({"error": "a repository by that name exists"})),
+        Ok(r)
+    })
+}
+
+/// `POST /user/repos` (createCurrentUserRepo): a repository of the token's user. 201 with the
+/// repository; 409 when it has one by that name; 422 for a name Gitea refuses.
+async fn user_repo_create(
+    State(st): St,
+    axum::Extension(doer): axum::Extension<Doer>,
+    body: Bytes,
+) -> Response {
+    let urls = Urls::of(&st);
+    let Ok(v) = serde_json::from_slice::<Value>(&body) else {
+        return GErr::invalid("the body is not JSON").into_response(&urls.html);
+    };
+    let owner = doer.0.clone().unwrap_or_default();
+    match make_repo(&st, &owner, &v) {
+        Ok(r) => json_response(201, repo_json(&r, &doer, &urls)),
+        Err(e) => e.into_response(&urls.html),
     }
+}
+
+/// `POST /orgs/{org}/repos` (createOrgRepo): 404 for an organization Gitea does not have (here:
+/// one that owns no repository and is not the seeded organization).
+async fn org_repo_create(
+    State(st): St,
+    axum::Extension(doer): axum::Extension<Doer>,
+    Path(org): Path<String>,
+    body: Bytes,
+) -> Response {
+    let urls = Urls::of(&st);
+    let known = st.read(|w| {
+        org.eq_ignore_ascii_case(&w.seed.github_org)
+            || w.gitea
+                .repos
+                .iter()
+                .any(|r| r.owner.eq_ignore_ascii_case(&org))
+    });
+    if !known {
+        return GErr::not_found().into_response(&urls.html);
+    }
+    let Ok(v) = serde_json::from_slice::<Value>(&body) else {
+        return GErr::invalid("the body is not JSON").into_response(&urls.html);
+    };
+    match make_repo(&st, &org, &v) {
+        Ok(r) => json_response(201, repo_json(&r, &doer, &urls)),
+        Err(e) => e.into_response(&urls.html),
+    }
+}
+
+/// `GET /user/repos` (userCurrentListRepos): the repositories the token's user can reach (the
+/// site administrator: all), by id, `page` from 1 and `limit` up to 50 (Gitea's
+/// `MAX_RESPONSE_ITEMS`), with `X-Total-Count`.
+async fn user_repos(
+    State(st): St,
+    axum::Extension(doer): axum::Extension<Doer>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let urls = Urls::of(&st);
+    let num = |k: &str, d: usize| q.get(k).and_then(|v| v.parse::<usize>().ok()).unwrap_or(d);
+    let (page, limit) = (num("page", 1).max(1), num("limit", 30).clamp(1, 50));
+    let (all, total) = st.read(|w| {
+        let mut repos: Vec<GiteaRepo> = w.gitea.repos.clone();
+        repos.sort_by_key(|r| r.id);
+        let total = repos.len();
+        let page: Vec<Value> = repos
+            .iter()
+            .skip((page - 1) * limit)
+            .take(limit)
+            .map(|r| repo_json(r, &doer, &urls))
+            .collect();
+        (page, total)
+    });
+    let mut resp = json_response(200, Value::Array(all));
+    if let Ok(v) = axum::http::HeaderValue::from_str(&total.to_string()) {
+        resp.headers_mut().insert("x-total-count", v);
+    }
+    resp
 }
 
 /// The Gitea part of `/__sim/inventory`: each repository with its branches, the commits of its
