@@ -291,9 +291,9 @@ describe('customer form', () => {
     await tid(page, 'field-admin_email').fill('asa@bageri.se');
     await page.waitForFunction(() => document.querySelector('[data-testid="field-slug"]').placeholder === 'asas-bageri-cafe-ab');
     await expectText(tid(page, 'slug-preview'), 'asas-bageri-cafe-ab');
-    assert.equal(await tid(page, 'field-error-name').count(), 0);
-    assert.equal(await tid(page, 'field-error-admin_email').count(), 0);
-    assert.equal(await tid(page, 'field-error-slug').count(), 0);
+    // The errors go once the core's check of the new values answers (debounced; on CI's loaded
+    // cores after the preview showed, run 97).
+    for (const field of ['name', 'admin_email', 'slug']) await tid(page, `field-error-${field}`).waitFor({ state: 'detached' });
 
     // Modules follow the plan until touched.
     assert.equal(await tid(page, 'module-crm').isChecked(), true);
