@@ -153,16 +153,24 @@ async function updateModules(s, c) {
 
 async function dayTwoHealth(s) {
   const dot = (slug) => s.exec(`return document.querySelector('[data-testid="health-${slug}"]')?.dataset.health ?? null`);
-  const sweep = async (what) => {
+  // Ended when its own summary shows: any toast would do for a sweep that had not begun yet (the
+  // module update's was still up in run 98, and the next sweep found this one running).
+  const sweep = async (what, summary) => {
     await s.until(async () => (await s.exec(`return !document.querySelector('[data-testid="check-all"]').disabled`)), 'check-all enabled', 20_000);
     await s.click('check-all');
-    await s.until(async () => (await s.text('check-all')) === 'Kontrollera alla' && (await s.findAll('.toast')).length > 0, what, 60_000);
+    await s.until(
+      async () =>
+        (await s.text('check-all')) === 'Kontrollera alla' &&
+        (await s.exec(`return [...document.querySelectorAll('.toast')].some((t) => t.innerText.includes(arguments[0]))`, [summary])),
+      what,
+      60_000,
+    );
   };
   await s.click('nav-customers');
   // The updated one was checked when its update ended; the other not yet.
   await s.until(async () => (await dot(CUSTOMERS[0].slug)) === 'healthy', `${CUSTOMERS[0].slug} checked after its update`, 10_000);
   await s.until(async () => (await dot(CUSTOMERS[1].slug)) === 'unchecked', `${CUSTOMERS[1].slug} not checked yet`, 10_000);
-  await sweep('the first sweep ended');
+  await sweep('the first sweep ended', '2 kontrollerade, 0 ej friska');
   for (const c of CUSTOMERS) await s.until(async () => (await dot(c.slug)) === 'healthy', `${c.slug} healthy`, 10_000);
 
   // Someone turns the second customer's workflow off in n8n: the sweep shows it unhealthy next
@@ -172,7 +180,7 @@ async function dayTwoHealth(s) {
   const wf = inv.n8n.workflows.find((w) => w.name === `fabrik-${broken.slug}`);
   const off = await http('POST', `${sim()}/n8n/api/v1/workflows/${wf.id}/deactivate`, { headers: { 'x-n8n-api-key': SIM_TOKEN } });
   assert.equal(off.status, 200, off.text);
-  await sweep('the second sweep ended');
+  await sweep('the second sweep ended', '2 kontrollerade, 1 ej friska');
   await s.until(async () => (await dot(broken.slug)) === 'unhealthy', `${broken.slug} unhealthy`, 10_000);
   assert.equal(await dot(fine.slug), 'healthy');
   const row = await s.find(`[data-testid="customer-row"][data-slug="${broken.slug}"] .row-name`);
