@@ -100,8 +100,7 @@ pub fn rate_limits(environment: Environment) -> RateLimits {
 
 /// A token that stops working within a week, named with where it is renewed.
 pub fn expiry_warning(provider: Provider, at: chrono::DateTime<chrono::Utc>) -> Option<Text> {
-    let soon = at - chrono::Utc::now()
-        <= chrono::Duration::days(crate::providers::verify::EXPIRY_WARNING_DAYS);
+    let soon = crate::providers::verify::expires_soon(at);
     let guide = crate::providers::guide::guide(provider, "", "");
     soon.then(|| {
         Say::LeftTokenExpires.with(params! {

@@ -262,8 +262,11 @@ impl Proof {
 
     /// The proof under way on this seat, or a new test customer for one.
     async fn prepare(&self) -> ApiResult<Kept> {
-        if let Some(k) = Kept::read(&self.cloud).filter(|k| !self.finished(k)) {
-            return Ok(k);
+        if let Some(k) = Kept::read(&self.cloud) {
+            // One whose teardown succeeded is over: a start after it is a new proof.
+            if self.run_state(k.teardown).await != Some(RunState::Succeeded) {
+                return Ok(k);
+            }
         }
         let plan = self.plan().await?;
         let manifest = self.supervisor.engine()?.settings().manifest.clone();
@@ -294,25 +297,18 @@ impl Proof {
         Ok(kept)
     }
 
-    /// Whether a kept proof has nothing left to do (torn down, archived).
-    fn finished(&self, kept: &Kept) -> bool {
-        kept.teardown.is_some_and(|id| {
-            self.cloud
-                .store()
-                .get_run(id)
-                .is_ok_and(|r| r.state == RunState::Succeeded)
-        }) && self.cloud.store().get_customer(&kept.slug).is_err()
+    /// The state of a recorded run (SQLite, on the blocking pool).
+    async fn run_state(&self, run: Option<i64>) -> Option<RunState> {
+        let (cloud, id) = (self.cloud.clone(), run?);
+        crate::blocking::run(move || cloud.store().get_run(id).map(|r| r.state))
+            .await
+            .ok()
     }
 
     async fn drive(&self, mut kept: Kept, host: Arc<dyn RunHost>) -> ApiResult<()> {
         let slug = kept.slug.clone();
         // Provisioning, unless it already ended well or the teardown has begun.
-        let provisioned = kept.provision.is_some_and(|id| {
-            self.cloud
-                .store()
-                .get_run(id)
-                .is_ok_and(|r| r.state == RunState::Succeeded)
-        });
+        let provisioned = self.run_state(kept.provision).await == Some(RunState::Succeeded);
         if !provisioned && kept.teardown.is_none() {
             let launched = self
                 .supervisor

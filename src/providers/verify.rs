@@ -163,9 +163,14 @@ async fn github(
     v
 }
 
+/// Whether a token that stops working at `at` is to be warned about now.
+pub fn expires_soon(at: chrono::DateTime<chrono::Utc>) -> bool {
+    at - chrono::Utc::now() <= chrono::Duration::days(EXPIRY_WARNING_DAYS)
+}
+
 /// GitHub tells when a token with an expiry stops working; a week ahead it is said.
 fn expiry_warning(at: chrono::DateTime<chrono::Utc>) -> Option<Text> {
-    (at - chrono::Utc::now() <= chrono::Duration::days(EXPIRY_WARNING_DAYS)).then(|| {
+    expires_soon(at).then(|| {
         Say::VerifyTokenExpires.with(crate::messages::params! {
             "date" => at.format("%Y-%m-%d %H:%M UTC").to_string(),
             "url" => "https://github.com/settings/tokens"

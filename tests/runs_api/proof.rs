@@ -113,6 +113,11 @@ async fn the_proof_makes_a_test_customer_and_removes_every_resource_it_made() {
     // The report stays until another proof starts.
     assert_eq!(p.report().await.unwrap().phase, ProofPhase::Done);
     assert!(supabase_cost(&p.plan().await.unwrap()).contains("har 0 aktiva nu"));
+    // "Prova igen": a new test customer, not the finished one torn down again.
+    let again = p.run(host.clone()).await.unwrap();
+    assert_eq!(again.phase, ProofPhase::Done, "{again:?}");
+    assert_ne!(again.slug, report.slug);
+    assert_ne!(again.provision_run, report.provision_run);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
