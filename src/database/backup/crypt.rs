@@ -1,5 +1,5 @@
-//! Backups at rest: XChaCha20-Poly1305 in the STREAM construction (RustCrypto's
-//! `chacha20poly1305`), 64 KiB chunks, so a truncated, reordered or altered file fails to
+//! Backups at rest: XChaCha20-Poly1305 in the STREAM construction (`fabrik-seal`, over
+//! RustCrypto's `chacha20poly1305`), 64 KiB chunks, so a truncated, reordered or altered file fails to
 //! read instead of restoring something else. The key is 32 random bytes in the OS keyring,
 //! made on first use; every file names its key's id, so a later key still leaves the older
 //! files readable.
@@ -13,9 +13,7 @@
 //! cannot be rewritten without the key. `FBK1` files (before the binding) still read; their
 //! customer is their folder's (`files::path_of`).
 
-use chacha20poly1305::aead::stream::{DecryptorBE32, EncryptorBE32};
-use chacha20poly1305::aead::{KeyInit, Payload};
-use chacha20poly1305::XChaCha20Poly1305;
+use fabrik_seal::{NONCE_PREFIX, TAG};
 use rand::RngCore;
 use zeroize::Zeroizing;
 
@@ -24,9 +22,7 @@ use crate::secrets::{Secret, SecretKey, SecretStore};
 
 const MAGIC: &[u8; 4] = b"FBK2";
 const MAGIC_UNBOUND: &[u8; 4] = b"FBK1";
-const NONCE_PREFIX: usize = 19;
 const CHUNK: usize = 64 * 1024;
-const TAG: usize = 16;
 /// The keyring entry that names the key new backups use.
 const CURRENT: &str = "current";
 
@@ -206,42 +202,12 @@ pub fn encrypt(key: &BackupKey, binding: &Binding, plaintext: &[u8]) -> Vec<u8> 
 fn seal(key: &BackupKey, aad: Vec<u8>, plaintext: &[u8]) -> Vec<u8> {
     let mut nonce = [0u8; NONCE_PREFIX];
     rand::rng().fill_bytes(&mut nonce);
-    let cipher = XChaCha20Poly1305::new(key.key.as_ref().into());
-    let mut stream = EncryptorBE32::from_aead(cipher, nonce.as_ref().into());
     let mut out = Vec::with_capacity(
-        aad.len() + NONCE_PREFIX + plaintext.len() + plaintext.len() / CHUNK * 20 + 64,
+        aad.len() + NONCE_PREFIX + plaintext.len() + plaintext.len() / CHUNK * (4 + TAG) + 64,
     );
     out.extend_from_slice(&aad);
     out.extend_from_slice(&nonce);
-    let mut chunks = plaintext.chunks(CHUNK).peekable();
-    let mut push = |sealed: Vec<u8>| {
-        out.extend_from_slice(&(sealed.len() as u32).to_le_bytes());
-        out.extend_from_slice(&sealed);
-    };
-    // An empty plaintext is still one (empty) last chunk, so truncation is always detected.
-    if chunks.peek().is_none() {
-        push(
-            stream
-                .encrypt_last(Payload {
-                    msg: &[],
-                    aad: &aad,
-                })
-                .expect("sealing cannot fail"),
-        );
-        return out;
-    }
-    while let Some(chunk) = chunks.next() {
-        let payload = Payload {
-            msg: chunk,
-            aad: &aad,
-        };
-        if chunks.peek().is_some() {
-            push(stream.encrypt_next(payload).expect("sealing cannot fail"));
-        } else {
-            push(stream.encrypt_last(payload).expect("sealing cannot fail"));
-            break;
-        }
-    }
+    fabrik_seal::seal(&key.key, &nonce, &aad, plaintext, CHUNK, &mut out);
     out
 }
 
@@ -277,25 +243,11 @@ pub fn decrypt(
     let nonce = file
         .get(header_len..header_len + NONCE_PREFIX)
         .ok_or_else(tampered)?;
-    let cipher = XChaCha20Poly1305::new(key.key.as_ref().into());
-    let mut stream = DecryptorBE32::from_aead(cipher, nonce.into());
-    let mut rest = &file[header_len + NONCE_PREFIX..];
+    let nonce: &[u8; NONCE_PREFIX] = nonce.try_into().map_err(|_| tampered())?;
+    let rest = &file[header_len + NONCE_PREFIX..];
     let mut out = Zeroizing::new(Vec::with_capacity(rest.len()));
-    loop {
-        let len = rest.get(..4).ok_or_else(tampered)?;
-        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
-        if !(TAG..=CHUNK + TAG).contains(&len) {
-            return Err(tampered());
-        }
-        let sealed = rest.get(4..4 + len).ok_or_else(tampered)?;
-        rest = &rest[4 + len..];
-        let payload = Payload { msg: sealed, aad };
-        if rest.is_empty() {
-            out.extend_from_slice(&stream.decrypt_last(payload).map_err(|_| tampered())?);
-            return Ok(out);
-        }
-        out.extend_from_slice(&stream.decrypt_next(payload).map_err(|_| tampered())?);
-    }
+    fabrik_seal::open(&key.key, nonce, aad, rest, CHUNK, &mut out).map_err(|_| tampered())?;
+    Ok(out)
 }
 
 #[cfg(test)]
