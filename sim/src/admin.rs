@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 use crate::errors::json_response;
 use crate::faults::FaultSpec;
+use crate::providers::stripe::admin as stripe;
 use crate::state::{lock, AppState};
 use crate::world::{iso, now_ms, World};
 
@@ -40,6 +41,12 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/foreign", post(crate::foreign::seed))
         .route("/gitea/repos", post(crate::providers::gitea::admin_create))
+        .route("/stripe/checkout", post(stripe::checkout))
+        .route("/stripe/checkout/{id}/pay", post(stripe::pay))
+        .route("/stripe/subscriptions", post(stripe::subscription))
+        .route("/stripe/subscriptions/{id}/renew", post(stripe::renew))
+        .route("/stripe/subscriptions/{id}/cancel", post(stripe::cancel))
+        .route("/stripe/clock", post(stripe::clock))
         .route(
             "/supabase/projects/{ref}/plan",
             post(crate::providers::supabase_backups::admin_plan),
@@ -151,6 +158,7 @@ pub fn inventory_json(w: &World, sql_mode: &str, now: i64) -> Value {
         "vercel": {"projects": vprojects, "deployments": deployments},
         "n8n": {"workflows": workflows},
         "gitea": crate::providers::gitea::inventory(w),
+        "stripe": stripe::inventory(w, now),
         "resend": {"domains": w.resend_domains().iter().map(|d| json!({"name": d.name, "status": d.status})).collect::<Vec<_>>(), "emails": emails},
     })
 }

@@ -129,10 +129,18 @@ pub struct RateLimits {
     pub vercel_per_minute: u32,
     /// Resend: requests per second per token (team).
     pub resend_per_second: u32,
+    /// Stripe: requests per second per key; test mode allows 25 read operations a second
+    /// (docs.stripe.com/rate-limits).
+    #[serde(default = "default_stripe_per_second")]
+    pub stripe_per_second: u32,
 }
 
 fn default_content_per_hour() -> u32 {
     500
+}
+
+fn default_stripe_per_second() -> u32 {
+    25
 }
 
 impl Default for RateLimits {
@@ -144,6 +152,7 @@ impl Default for RateLimits {
             github_content_per_hour: 500,
             vercel_per_minute: 100,
             resend_per_second: 2,
+            stripe_per_second: default_stripe_per_second(),
         }
     }
 }
@@ -159,6 +168,9 @@ pub struct Tokens {
     /// Gitea access tokens (`Authorization: token <t>`).
     #[serde(default)]
     pub gitea: Vec<String>,
+    /// Stripe secret or restricted keys (`sk_test_…`, `rk_test_…`; Bearer or Basic auth).
+    #[serde(default)]
+    pub stripe: Vec<String>,
 }
 
 impl Tokens {
@@ -171,7 +183,8 @@ impl Tokens {
             vercel: vec![t.clone()],
             n8n: vec![t.clone()],
             resend: vec![t.clone()],
-            gitea: vec![t],
+            gitea: vec![t.clone()],
+            stripe: vec![t],
         }
     }
 
@@ -184,6 +197,7 @@ impl Tokens {
             &mut self.n8n,
             &mut self.resend,
             &mut self.gitea,
+            &mut self.stripe,
         ] {
             if !list.iter().any(|t| t == token) {
                 list.push(token.to_string());

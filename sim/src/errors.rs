@@ -14,6 +14,7 @@ pub enum Provider {
     N8n,
     Resend,
     Gitea,
+    Stripe,
 }
 
 impl Provider {
@@ -27,6 +28,7 @@ impl Provider {
             "n8n" => Provider::N8n,
             "resend" => Provider::Resend,
             "gitea" => Provider::Gitea,
+            "stripe" => Provider::Stripe,
             _ => return None,
         })
     }
@@ -111,6 +113,44 @@ pub fn resend(status: u16, name: &str, message: &str) -> Response {
     )
 }
 
+/// Stripe error: `{"error": {"type", "message", "code"?, "param"?, "doc_url"?}}`; `doc_url`
+/// names the code's page as Stripe's answers do.
+pub fn stripe(status: u16, code: Option<&str>, message: &str, param: Option<&str>) -> Response {
+    stripe_typed(status, "invalid_request_error", code, message, param)
+}
+
+/// A Stripe error of another `type` (`api_error` for 5xx).
+pub fn stripe_typed(
+    status: u16,
+    kind: &str,
+    code: Option<&str>,
+    message: &str,
+    param: Option<&str>,
+) -> Response {
+    let mut e = json!({ "type": kind, "message": message });
+    if let Some(c) = code {
+        e["code"] = json!(c);
+        e["doc_url"] = json!(format!(
+            "https://stripe.com/docs/error-codes/{}",
+            c.replace('_', "-")
+        ));
+    }
+    if let Some(p) = param {
+        e["param"] = json!(p);
+    }
+    json_response(status, json!({ "error": e }))
+}
+
+/// Stripe's 429 (doc: https://docs.stripe.com/rate-limits).
+pub fn stripe_rate_limited() -> Response {
+    stripe(
+        429,
+        Some("rate_limit"),
+        "Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.",
+        None,
+    )
+}
+
 /// Supabase Auth (GoTrue) error; the body shape depends on `X-Supabase-Api-Version`.
 pub fn gotrue(status: u16, error_code: &str, message: &str, api_version_2024: bool) -> Response {
     let body = if api_version_2024 {
@@ -169,6 +209,11 @@ pub fn generic(provider: Provider, status: u16, retry_after: Option<u64>) -> Res
                 gitea(status, if status >= 500 { "Internal Server Error" } else { reason(status) })
             }
         }
+        Provider::Stripe => match status {
+            429 => stripe_rate_limited(),
+            500..=599 => stripe_typed(status, "api_error", None, "An unknown error occurred", None),
+            _ => stripe(status, None, reason(status), None),
+        },
         Provider::N8n => n8n(status, if status >= 500 { "Internal Server Error" } else { reason(status) }),
         Provider::Resend => match status {
             429 => resend(429, "rate_limit_exceeded", "Too many requests. You can only make 2 requests per second. See rate limit response headers for more information. Or contact support to increase rate limit."),

@@ -3,7 +3,7 @@
 // value passed around, so its size does not matter.
 #![allow(clippy::result_large_err)]
 //! `fabrik-sim`: one local HTTP server that behaves like the Supabase Management API, Supabase
-//! Auth admin, GitHub, Vercel, n8n and Resend for every operation Fabrik uses.
+//! Auth admin, GitHub, Vercel, n8n, Resend and Stripe for every operation Fabrik uses.
 //!
 //! Start it in-process with [`start`] (it runs on the caller's tokio runtime) or as the
 //! `fabrik-sim` binary. See `sim/README.md` for the seeded world, the fault API and deviations.
@@ -115,6 +115,10 @@ impl SimHandle {
     pub fn resend_api_url(&self) -> String {
         format!("{}/resend", self.base_url)
     }
+    /// Base of the Stripe API (`{base}/stripe`; paths continue with `/v1/...`).
+    pub fn stripe_api_url(&self) -> String {
+        format!("{}/stripe", self.base_url)
+    }
     /// Names and ids of the seeded accounts.
     pub fn seed(&self) -> &SeedWorld {
         &self.seed
@@ -164,6 +168,7 @@ pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
     let mut world = world;
     // A world saved before the git object model gets one.
     world.ensure_git();
+    world.ensure_stripe(config.seed);
     let pg = match &config.database_url {
         Some(url) => Some(
             sqlexec::PgBackend::connect(url)

@@ -43,6 +43,7 @@ pub fn router(st: Arc<AppState>) -> Router {
         .route("/n8n/metrics", axum::routing::get(providers::n8n::metrics))
         .nest("/resend", providers::resend::router(st.clone()))
         .nest("/gitea/api/v1", providers::gitea::router(st.clone()))
+        .nest("/stripe", providers::stripe::router(st.clone()))
         .nest("/__sim", crate::admin::router())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(st.clone(), faults))

@@ -9,6 +9,7 @@ mod n8n_export;
 mod n8n_resend;
 mod pg_cleanup;
 mod sim_admin;
+mod stripe;
 mod supabase;
 mod vercel;
 mod vercel_domains;

@@ -4,6 +4,7 @@ pub mod gitea;
 pub mod github;
 pub mod n8n;
 pub mod resend;
+pub mod stripe;
 pub mod supabase;
 pub mod supabase_auth;
 pub mod supabase_backups;

@@ -13,6 +13,7 @@ mod gitea;
 mod github;
 mod n8n;
 mod resend;
+mod stripe;
 mod supabase;
 mod vercel;
 
@@ -20,6 +21,7 @@ pub use gitea::{GiteaRepo, GiteaState};
 pub use github::{GithubState, Pull, Repo};
 pub use n8n::{N8nState, Workflow};
 pub use resend::{Email, IdempotencyEntry, ResendDomain, ResendState};
+pub use stripe::{EventCtx, StripeState, EVENT_RETENTION_SECS, STRIPE_API_VERSION};
 pub use supabase::{
     AuthUser, HistoryRow, Org, Phase, PhysicalBackup, Project, ProjectKeys, Recovery, RestorePoint,
     Snapshot, SupabaseState, TableInfo,
@@ -66,6 +68,16 @@ pub struct SeedWorld {
     pub vercel_team_slug: String,
     pub vercel_team_name: String,
     pub resend_domain: String,
+    /// Stripe product and price of the "Fabrik Starter" plan (4 900 SEK a month).
+    #[serde(default)]
+    pub stripe_starter_product_id: String,
+    #[serde(default)]
+    pub stripe_starter_price_id: String,
+    /// Stripe product and price of the "Fabrik Professional" plan (14 900 SEK a month).
+    #[serde(default)]
+    pub stripe_professional_product_id: String,
+    #[serde(default)]
+    pub stripe_professional_price_id: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -84,6 +96,10 @@ pub struct World {
     /// was simulated has none).
     #[serde(default)]
     pub gitea: GiteaState,
+    /// The Stripe account (a world saved before Stripe was simulated gets the seeded
+    /// catalogue on load, see `ensure_stripe`).
+    #[serde(default)]
+    pub stripe: StripeState,
     /// Resources seeded through `POST /__sim/foreign` ("made by someone else"), as
     /// `<provider>:<id>` (`supabase:<ref>`, `github:<id>`, `vercel:<prj_id>`, `n8n:<id>`).
     #[serde(default)]
@@ -123,6 +139,10 @@ impl World {
             vercel_team_slug: cfg.vercel_team_slug.clone(),
             vercel_team_name: title_case(&cfg.vercel_team_slug),
             resend_domain: cfg.resend_domain.clone(),
+            stripe_starter_product_id: String::new(),
+            stripe_starter_price_id: String::new(),
+            stripe_professional_product_id: String::new(),
+            stripe_professional_price_id: String::new(),
         };
         let template = Repo {
             id: ids.number(),
@@ -172,11 +192,29 @@ impl World {
                 domains: vec![],
             },
             foreign: vec![],
+            stripe: StripeState::default(),
             seed: seed_world,
             ids,
         };
         world.ensure_git();
+        world.seed_stripe(seed);
         world
+    }
+
+    /// A world saved before Stripe was simulated gets the seeded catalogue.
+    pub fn ensure_stripe(&mut self, seed: u64) {
+        if self.stripe.objects.is_empty() {
+            self.seed_stripe(seed);
+        }
+    }
+
+    fn seed_stripe(&mut self, seed: u64) {
+        let (state, cat) = StripeState::seeded(seed, now_ms());
+        self.stripe = state;
+        self.seed.stripe_starter_product_id = cat.starter_product;
+        self.seed.stripe_starter_price_id = cat.starter_price;
+        self.seed.stripe_professional_product_id = cat.professional_product;
+        self.seed.stripe_professional_price_id = cat.professional_price;
     }
 }
 

@@ -44,10 +44,26 @@ pub enum Spec {
     Vercel,
     N8n,
     Resend,
+    Stripe,
 }
 
 fn contracts() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../contracts"))
+}
+
+/// A description, read and parsed once per test binary.
+fn loaded(spec: Spec) -> std::sync::Arc<Value> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static SPECS: OnceLock<Mutex<HashMap<String, Arc<Value>>>> = OnceLock::new();
+    let specs = SPECS.get_or_init(Default::default);
+    let key = format!("{spec:?}");
+    if let Some(v) = specs.lock().unwrap().get(&key) {
+        return v.clone();
+    }
+    let v = Arc::new(load(spec));
+    specs.lock().unwrap().insert(key, v.clone());
+    v
 }
 
 pub fn load(spec: Spec) -> Value {
@@ -58,6 +74,7 @@ pub fn load(spec: Spec) -> Value {
         Spec::Vercel => "vercel/vercel-subset.openapi.json",
         Spec::N8n => "n8n/n8n-public-api-v1.openapi.yml",
         Spec::Resend => "resend/resend.openapi.json",
+        Spec::Stripe => "stripe/stripe-subset.openapi.json",
     };
     let path = contracts().join(rel);
     let text =
@@ -161,10 +178,35 @@ fn with_defs(spec: &Value, schema: &Value) -> Value {
     root
 }
 
-fn check(spec: &Value, schema: &Value, instance: &Value, what: &str) {
+/// Compiled validators by spec and schema: the large descriptions (Stripe's 900 components)
+/// take long to compile, and a test validates many bodies against the same few schemas.
+fn validator(spec: &Value, schema: &Value, what: &str) -> std::sync::Arc<jsonschema::Validator> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> = OnceLock::new();
+    let defs = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map_or(0, |d| d.len());
+    let key = format!(
+        "{}|{}|{defs}|{schema}",
+        spec["info"]["title"], spec["info"]["version"]
+    );
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(v) = cache.lock().unwrap().get(&key) {
+        return v.clone();
+    }
     let root = with_defs(spec, schema);
-    let validator = jsonschema::validator_for(&root)
-        .unwrap_or_else(|e| panic!("{what}: schema does not compile: {e}"));
+    let v = Arc::new(
+        jsonschema::validator_for(&root)
+            .unwrap_or_else(|e| panic!("{what}: schema does not compile: {e}")),
+    );
+    cache.lock().unwrap().insert(key, v.clone());
+    v
+}
+
+fn check(spec: &Value, schema: &Value, instance: &Value, what: &str) {
+    let validator = validator(spec, schema, what);
     let errors: Vec<String> = validator
         .iter_errors(instance)
         .map(|e| format!("{} at {}", e, e.instance_path))
@@ -186,7 +228,7 @@ fn operation<'a>(spec: &'a Value, method: &str, path: &str) -> &'a Value {
 
 /// Validates a response body against `responses.<status>` of an operation.
 pub fn assert_response(spec: Spec, method: &str, path: &str, status: u16, body: &Value) {
-    let s = load(spec);
+    let s = loaded(spec);
     let op = operation(&s, method, path);
     let resp = &op["responses"][status.to_string()];
     assert!(
@@ -208,7 +250,7 @@ pub fn assert_response(spec: Spec, method: &str, path: &str, status: u16, body: 
 
 /// Validates a request body against an operation's `requestBody`.
 pub fn assert_request(spec: Spec, method: &str, path: &str, body: &Value) {
-    let s = load(spec);
+    let s = loaded(spec);
     let op = operation(&s, method, path);
     let schema = &op["requestBody"]["content"]["application/json"]["schema"];
     assert!(
@@ -225,7 +267,7 @@ pub fn assert_request(spec: Spec, method: &str, path: &str, body: &Value) {
 
 /// Validates against a named component schema.
 pub fn assert_component(spec: Spec, name: &str, body: &Value) {
-    let s = load(spec);
+    let s = loaded(spec);
     check(
         &s,
         &json!({"$ref": format!("#/components/schemas/{name}")}),
@@ -245,7 +287,7 @@ pub fn assert_response_variant(
     index: usize,
     body: &Value,
 ) {
-    let s = load(spec);
+    let s = loaded(spec);
     let op = operation(&s, method, path);
     let alt = &op["responses"][status.to_string()]["content"]["application/json"]["schema"]
         ["oneOf"][index];
