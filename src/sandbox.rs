@@ -189,6 +189,7 @@ impl Sandbox {
             n8n_api: self.sim.n8n_api_url(),
             resend_api: self.sim.resend_api_url(),
             gitea_api: self.sim.gitea_api_url(),
+            stripe_api: self.sim.stripe_api_url(),
             site_url: self.sim.vercel_site_url_template(),
         }
     }
@@ -257,6 +258,7 @@ fn add_token(config: &mut SimConfig, p: Provider, token: &str) {
         Provider::N8n => &mut config.tokens.n8n,
         Provider::Resend => &mut config.tokens.resend,
         Provider::Gitea => &mut config.tokens.gitea,
+        Provider::Stripe => &mut config.tokens.stripe,
     };
     if !list.iter().any(|t| t == token) {
         list.push(token.to_string());

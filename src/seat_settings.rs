@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// The settings only a seat may decide, each read from this seat's file and nowhere else.
-pub const SEAT_KEYS: [&str; 16] = [
+pub const SEAT_KEYS: [&str; 18] = [
     "supabase.api_url",
     "supabase.project_url_template",
     "github.api_url",
@@ -18,7 +18,10 @@ pub const SEAT_KEYS: [&str; 16] = [
     "n8n.api_url",
     "resend.api_url",
     "gitea.api_url",
+    "stripe.api_url",
     "site.url_template",
+    // The portal's database this seat reads requests from and writes back to (`intake`).
+    "portal.database_url",
     // Where this seat's Gitea token writes the workflows: the seat's to decide, like the address.
     "backup.repository",
     "backup.target",

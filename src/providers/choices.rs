@@ -117,6 +117,27 @@ pub async fn choices(
         Provider::Gitea => gitea(token, endpoints, expect, timeout).await,
         // Nothing to choose (its address is typed); its version is said.
         Provider::N8n => n8n(token, endpoints, timeout).await,
+        // The prices the owner maps to plans (Inkorg's settings).
+        Provider::Stripe => stripe(token, endpoints, timeout).await,
+    }
+}
+
+async fn stripe(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> AccountChoices {
+    let s = super::stripe::Stripe::new(&e.stripe_api, token.clone(), timeout);
+    match s.prices().await {
+        Ok(prices) => {
+            let mut c = read(Provider::Stripe, Vec::new());
+            c.about = prices
+                .into_iter()
+                .map(|p| {
+                    Say::ChoiceStripePrice.with(params! {
+                        "label" => p.label, "price" => p.price, "product" => p.product,
+                    })
+                })
+                .collect();
+            c
+        }
+        Err(err) => failed(Provider::Stripe, &err),
     }
 }
 

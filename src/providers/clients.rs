@@ -22,6 +22,7 @@ pub struct Tokens {
     pub n8n: Option<Secret>,
     pub resend: Option<Secret>,
     pub gitea: Option<Secret>,
+    pub stripe: Option<Secret>,
 }
 
 impl Tokens {
@@ -33,6 +34,7 @@ impl Tokens {
             Provider::N8n => self.n8n.as_ref(),
             Provider::Resend => self.resend.as_ref(),
             Provider::Gitea => self.gitea.as_ref(),
+            Provider::Stripe => self.stripe.as_ref(),
         }
     }
 
@@ -44,6 +46,7 @@ impl Tokens {
             Provider::N8n => self.n8n = s,
             Provider::Resend => self.resend = s,
             Provider::Gitea => self.gitea = s,
+            Provider::Stripe => self.stripe = s,
         }
     }
 

@@ -16,6 +16,9 @@ pub struct Endpoints {
     pub resend_api: String,
     /// The agency's Gitea API root, e.g. `https://git.byran.se/api/v1` (workflow backups).
     pub gitea_api: String,
+    /// Stripe's API root (`https://api.stripe.com`; paths go on with `/v1/…`): the inbox's
+    /// payments.
+    pub stripe_api: String,
     /// Where a customer's site is fetched from, as a visitor would; `{host}` is its domain.
     /// The sandbox points it at the simulator.
     pub site_url: String,
@@ -31,13 +34,14 @@ impl Default for Endpoints {
             n8n_api: String::new(),
             resend_api: "https://api.resend.com".into(),
             gitea_api: String::new(),
+            stripe_api: "https://api.stripe.com".into(),
             site_url: "https://{host}".into(),
         }
     }
 }
 
 /// (setting key, environment variable) for each endpoint.
-pub const ENDPOINT_KEYS: [(&str, &str); 8] = [
+pub const ENDPOINT_KEYS: [(&str, &str); 9] = [
     ("supabase.api_url", "FABRIK_SUPABASE_API_URL"),
     (
         "supabase.project_url_template",
@@ -48,6 +52,7 @@ pub const ENDPOINT_KEYS: [(&str, &str); 8] = [
     ("n8n.api_url", "FABRIK_N8N_API_URL"),
     ("resend.api_url", "FABRIK_RESEND_API_URL"),
     ("gitea.api_url", "FABRIK_GITEA_API_URL"),
+    ("stripe.api_url", "FABRIK_STRIPE_API_URL"),
     ("site.url_template", "FABRIK_SITE_URL_TEMPLATE"),
 ];
 
@@ -61,6 +66,7 @@ impl Endpoints {
             "n8n.api_url" => &mut self.n8n_api,
             "resend.api_url" => &mut self.resend_api,
             "gitea.api_url" => &mut self.gitea_api,
+            "stripe.api_url" => &mut self.stripe_api,
             "site.url_template" => &mut self.site_url,
             _ => return None,
         })

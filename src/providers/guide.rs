@@ -135,6 +135,19 @@ pub fn guide(provider: Provider, n8n_api: &str, gitea_api: &str) -> Guide {
                 ],
             ),
         ),
+        Provider::Stripe => (
+            Say::GuideStripePurpose.text(),
+            vec![TokenKind {
+                name: Say::GuideStripeRestricted.text(),
+                url: "https://dashboard.stripe.com/apikeys/create".into(),
+                permissions: vec![
+                    need("Events: Read", Say::GuideStripeEvents),
+                    need("Checkout Sessions: Read", Say::GuideStripeCheckout),
+                    need("Prices: Read", Say::GuideStripePrices),
+                    may("Products: Read", Say::GuideStripeProducts),
+                ],
+            }],
+        ),
     };
     Guide {
         provider,

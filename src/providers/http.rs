@@ -274,7 +274,8 @@ fn asked_wait(provider: Provider, h: &HeaderMap) -> Option<Duration> {
         Provider::Supabase | Provider::Resend => seen.reset_in,
         // Their reset is sent on every answer; it is a wait only once the budget is spent.
         Provider::Github | Provider::Vercel => seen.reset_in.filter(|_| seen.remaining == Some(0)),
-        Provider::N8n | Provider::Gitea => None,
+        // Stripe sends no reset; its 429 is retried after the pacer's own wait.
+        Provider::N8n | Provider::Gitea | Provider::Stripe => None,
     }
 }
 
@@ -320,6 +321,11 @@ fn parse_body(provider: Provider, body: &str) -> (Option<String>, Option<String>
         Provider::N8n => (None, s(&v["message"])),
         // Gitea's APIError: {message, url}.
         Provider::Gitea => (None, s(&v["message"])),
+        // {"error": {"type", "code", "message", "param"}}; `code` is absent on some types.
+        Provider::Stripe => (
+            s(&v["error"]["code"]).or_else(|| s(&v["error"]["type"])),
+            s(&v["error"]["message"]),
+        ),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod n8n;
 pub mod pacer;
 pub mod resend;
 pub mod site;
+pub mod stripe;
 pub mod supabase;
 pub mod vercel;
 pub mod verify;

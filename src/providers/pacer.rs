@@ -101,6 +101,9 @@ fn documented(provider: Provider, name: &str) -> Option<Limit> {
         Provider::Github => Some(per(5000, 3600)),
         Provider::Vercel => Some(per(100, 60)),
         Provider::Resend => Some(per(2, 1)),
+        // 25 read requests a second in test mode, 100 live (contracts/README.md, "Stripe API"):
+        // the lower one, as a poll is a handful of requests either way.
+        Provider::Stripe => Some(per(25, 1)),
         // Neither documents a rate limit (Gitea's is off unless its admin turns it on).
         Provider::N8n | Provider::Gitea => None,
     }
@@ -168,6 +171,7 @@ pub fn buckets(provider: Provider, account: u64, method: &Method, path: &str) ->
         Provider::Github => vec![b(GITHUB_CORE.into())],
         // Per team.
         Provider::Resend => vec![b("team".into())],
+        Provider::Stripe => vec![b("account".into())],
         Provider::N8n | Provider::Gitea => Vec::new(),
     }
 }

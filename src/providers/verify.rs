@@ -131,7 +131,35 @@ pub async fn verify(
         Provider::N8n => n8n(token, endpoints, timeout).await,
         Provider::Resend => resend(token, expect),
         Provider::Gitea => gitea(token, endpoints, expect, timeout).await,
+        Provider::Stripe => stripe(token, endpoints, timeout).await,
     }
+}
+
+/// The key reads events; a secret key (`sk_`) works but may do anything, so a restricted one
+/// that only reads is asked for.
+async fn stripe(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> Verification {
+    let p = Provider::Stripe;
+    let stripe = super::stripe::Stripe::new(&e.stripe_api, token.clone(), timeout);
+    if let Err(err) = stripe.check().await {
+        return from_error(p, &err);
+    }
+    let key = token.expose();
+    let mode = if key.contains("_live_") {
+        "live"
+    } else {
+        "test"
+    };
+    let params = crate::messages::params! { "mode" => mode };
+    let mut v = result(
+        p,
+        VerifyState::Verified,
+        None,
+        Say::VerifyStripeReads.with(params.clone()),
+    );
+    if key.starts_with("sk_") {
+        v.warnings.push(Say::VerifyStripeSecretKey.with(params));
+    }
+    v
 }
 
 async fn github(

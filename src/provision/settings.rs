@@ -194,6 +194,16 @@ pub const SETTING_KEYS: &[(&str, &str, &str)] = &[
         "Byråns Gitea-API för säkerhetskopior av flöden, t.ex. https://git.byran.se/api/v1",
         "The agency's Gitea API for workflow backups, e.g. https://git.agency.com/api/v1",
     ),
+    (
+        "stripe.api_url",
+        "Stripe API (avancerat)",
+        "Stripe API (advanced)",
+    ),
+    (
+        "portal.database_url",
+        "Portalens databas, som Inkorgen läser förfrågningar ur och skriver tillbaka till: postgres://fabrik_intake@host:5432/postgres (lösenordet i nyckelringen)",
+        "The portal's database, which the inbox reads requests from and writes back to: postgres://fabrik_intake@host:5432/postgres (the password in the keyring)",
+    ),
 ];
 
 pub use crate::customer::EnvNames;
@@ -522,6 +532,17 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
             if !value.is_empty() && crate::customer::validate_domain(value).is_err() =>
         {
             bad(crate::messages::Say::SettingWriteJustDomainNameE.text())
+        }
+        "portal.database_url" if !value.is_empty() => {
+            match crate::store::db::PgConfig::parse(value) {
+                Err(e) => bad(crate::messages::Say::PortalAddressCannotRead
+                    .with(crate::messages::params! { "e" => e })),
+                // A password in a setting would be in a file on disk: it belongs in the keyring.
+                Ok(c) if c.has_password() => {
+                    bad(crate::messages::Say::SettingPortalPasswordInUrl.text())
+                }
+                Ok(_) => Ok(()),
+            }
         }
         "alerts.email" if !value.is_empty() && crate::customer::validate_email(value).is_err() => {
             bad(crate::messages::Say::SettingNotValidEmailAddress.text())

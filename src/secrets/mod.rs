@@ -26,16 +26,20 @@ pub enum Provider {
     Resend,
     /// The agency's own Gitea, where workflow backups go. Not needed to provision.
     Gitea,
+    /// The agency's Stripe account, read for paid checkouts (the inbox). A restricted key that
+    /// only reads; not needed to provision.
+    Stripe,
 }
 
 impl Provider {
-    pub const ALL: [Provider; 6] = [
+    pub const ALL: [Provider; 7] = [
         Provider::Github,
         Provider::Supabase,
         Provider::Vercel,
         Provider::N8n,
         Provider::Resend,
         Provider::Gitea,
+        Provider::Stripe,
     ];
 
     /// The tokens a run of any kind needs; the others are asked for by the runs that use them.
@@ -55,6 +59,7 @@ impl Provider {
             Provider::N8n => "n8n",
             Provider::Resend => "resend",
             Provider::Gitea => "gitea",
+            Provider::Stripe => "stripe",
         }
     }
 
@@ -67,6 +72,7 @@ impl Provider {
             Provider::N8n => "n8n",
             Provider::Resend => "Resend",
             Provider::Gitea => "Gitea",
+            Provider::Stripe => "Stripe",
         }
     }
 
@@ -79,6 +85,7 @@ impl Provider {
             Provider::N8n => "FABRIK_N8N_API_KEY",
             Provider::Resend => "FABRIK_RESEND_API_KEY",
             Provider::Gitea => "FABRIK_GITEA_TOKEN",
+            Provider::Stripe => "FABRIK_STRIPE_KEY",
         }
     }
 }
@@ -90,7 +97,7 @@ impl std::str::FromStr for Provider {
             .into_iter()
             .find(|p| p.as_str() == s.to_ascii_lowercase())
             .ok_or_else(|| {
-                format!("okänd tjänst {s} (välj github, supabase, vercel, n8n, resend eller gitea)")
+                format!("okänd tjänst {s} (välj github, supabase, vercel, n8n, resend, gitea eller stripe)")
             })
     }
 }

@@ -1,0 +1,242 @@
+//! Stripe (spec: contracts/stripe/stripe-subset.openapi.json), read only. A desktop app cannot
+//! receive webhooks, so the inbox polls the Events API for the payments that start a customer,
+//! with a restricted key that may only read (Events, Checkout Sessions, Prices and Products).
+//!
+//! Every request names the API version Fabrik reads (`Stripe-Version`), so an account upgraded
+//! in Stripe's dashboard does not change the shape of what Fabrik parses.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::error::{ErrorKind, ProviderError};
+use super::http;
+use crate::secrets::{Provider, Secret};
+
+const P: Provider = Provider::Stripe;
+
+/// The API version Fabrik's reading follows (the contract's `info.version`).
+pub const STRIPE_VERSION: &str = "2026-01-28.clover";
+
+/// Stripe keeps events for 30 days (doc: https://docs.stripe.com/api/events).
+pub const EVENT_DAYS: i64 = 30;
+
+/// A list page is at most 100 objects; past this many pages a poll stops and goes on from
+/// where it got to next time (a month of an agency's payments is far fewer).
+pub const MAX_EVENT_PAGES: usize = 50;
+
+/// One event as the Events API lists it: its object as it was when it happened.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Event {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Unix seconds, on Stripe's clock.
+    pub created: i64,
+    pub data: EventData,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EventData {
+    pub object: Value,
+}
+
+/// What a poll read: the events oldest first, and whether it stopped at its page limit.
+#[derive(Debug, Clone, Default)]
+pub struct EventsRead {
+    pub events: Vec<Event>,
+    pub requests: u32,
+    pub truncated: bool,
+}
+
+/// A price that may decide a plan, with its product's name (for the owner's mapping).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriceChoice {
+    pub price: String,
+    pub product: String,
+    pub label: String,
+}
+
+#[derive(Deserialize)]
+struct Page<T> {
+    #[serde(default)]
+    has_more: bool,
+    data: Vec<T>,
+}
+
+pub struct Stripe {
+    http: reqwest::Client,
+    api: String,
+    key: Secret,
+}
+
+impl Stripe {
+    pub fn new(api: &str, key: Secret, timeout: std::time::Duration) -> Stripe {
+        Stripe {
+            http: http::client(timeout),
+            api: api.trim_end_matches('/').into(),
+            key,
+        }
+    }
+
+    fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .get(format!("{}{path}", self.api))
+            .bearer_auth(self.key.expose())
+            .header("Stripe-Version", STRIPE_VERSION)
+    }
+
+    /// Every event of `types` created at or after `since` (unix seconds), oldest first. The
+    /// Events API lists newest first; a poll pages back with `starting_after` until it has
+    /// them all, so an event that appears while it reads is taken by the next poll's overlap.
+    pub async fn events_since(
+        &self,
+        types: &[&str],
+        since: i64,
+    ) -> Result<EventsRead, ProviderError> {
+        let mut read = EventsRead::default();
+        let mut after: Option<String> = None;
+        for _ in 0..MAX_EVENT_PAGES {
+            let mut query: Vec<(&str, String)> =
+                vec![("limit", "100".into()), ("created[gte]", since.to_string())];
+            query.extend(types.iter().map(|t| ("types[]", t.to_string())));
+            if let Some(a) = &after {
+                query.push(("starting_after", a.clone()));
+            }
+            let req = self.get("/v1/events").query(&query);
+            read.requests += 1;
+            let page: Page<Event> = http::json(P, http::send(P, req).await?).await?;
+            let more = page.has_more && !page.data.is_empty();
+            after = page.data.last().map(|e| e.id.clone());
+            read.events.extend(page.data);
+            if !more {
+                read.events.reverse();
+                return Ok(read);
+            }
+        }
+        read.truncated = true;
+        read.events.reverse();
+        Ok(read)
+    }
+
+    /// The prices a checkout session sold, each with its product.
+    pub async fn session_prices(
+        &self,
+        session: &str,
+    ) -> Result<Vec<(String, String)>, ProviderError> {
+        if !session.starts_with("cs_")
+            || !session
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(ProviderError::new(
+                P,
+                ErrorKind::Invalid,
+                format!("{session:?} is not a checkout session id"),
+            ));
+        }
+        let req = self
+            .get(&format!("/v1/checkout/sessions/{session}/line_items"))
+            .query(&[("limit", "100")]);
+        let page: Page<Value> = http::json(P, http::send(P, req).await?).await?;
+        Ok(page
+            .data
+            .iter()
+            .filter_map(|item| {
+                let price = &item["price"];
+                let id = price["id"].as_str()?;
+                let product = match &price["product"] {
+                    Value::String(s) => s.clone(),
+                    p => p["id"].as_str().unwrap_or_default().to_string(),
+                };
+                Some((id.to_string(), product))
+            })
+            .collect())
+    }
+
+    /// The account's active prices with their products' names, for the plan mapping.
+    pub async fn prices(&self) -> Result<Vec<PriceChoice>, ProviderError> {
+        let mut all = Vec::new();
+        let mut after: Option<String> = None;
+        for _ in 0..10 {
+            let mut query: Vec<(&str, String)> = vec![
+                ("limit", "100".into()),
+                ("active", "true".into()),
+                ("expand[]", "data.product".into()),
+            ];
+            if let Some(a) = &after {
+                query.push(("starting_after", a.clone()));
+            }
+            let page: Page<Value> = http::json(
+                P,
+                http::send(P, self.get("/v1/prices").query(&query)).await?,
+            )
+            .await?;
+            let more = page.has_more && !page.data.is_empty();
+            after = page
+                .data
+                .last()
+                .and_then(|p| p["id"].as_str().map(str::to_string));
+            all.extend(page.data.iter().filter_map(price_choice));
+            if !more {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    /// Whether the key reads events: one event at most (the token check's call).
+    pub async fn check(&self) -> Result<(), ProviderError> {
+        let req = self.get("/v1/events").query(&[("limit", "1")]);
+        let _: Page<Value> = http::json(P, http::send(P, req).await?).await?;
+        Ok(())
+    }
+}
+
+fn price_choice(p: &Value) -> Option<PriceChoice> {
+    let id = p["id"].as_str()?.to_string();
+    let (product, name) = match &p["product"] {
+        Value::String(s) => (s.clone(), s.clone()),
+        o => (
+            o["id"].as_str().unwrap_or_default().to_string(),
+            o["name"].as_str().unwrap_or_default().to_string(),
+        ),
+    };
+    let amount = p["unit_amount"].as_i64().map(|a| {
+        let currency = p["currency"].as_str().unwrap_or("").to_uppercase();
+        let every = p["recurring"]["interval"].as_str().unwrap_or("");
+        format!(
+            " · {} {currency}{}",
+            a / 100,
+            if every.is_empty() {
+                String::new()
+            } else {
+                format!("/{every}")
+            }
+        )
+    });
+    Some(PriceChoice {
+        label: format!("{name}{}", amount.unwrap_or_default()),
+        price: id,
+        product,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_price_is_labelled_with_its_product_and_amount() {
+        let p = serde_json::json!({
+            "id": "price_1", "unit_amount": 4900, "currency": "sek",
+            "recurring": {"interval": "month"},
+            "product": {"id": "prod_1", "name": "Fabrik Starter"}
+        });
+        let c = price_choice(&p).unwrap();
+        assert_eq!(c.label, "Fabrik Starter · 49 SEK/month");
+        assert_eq!(
+            (c.price.as_str(), c.product.as_str()),
+            ("price_1", "prod_1")
+        );
+    }
+}
