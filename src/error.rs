@@ -100,6 +100,8 @@ pub enum Error {
     ImportFile(crate::messages::Text),
     /// The portal's table could not be read (unreachable, refused, not there).
     ImportPortal(crate::messages::Text),
+    /// The inbox could not do what was asked (a request decided already, a source not set up).
+    Intake(crate::messages::Text),
     /// A ledger write found no row to change (the run or step is not there).
     LedgerRowMissing {
         run: i64,
@@ -174,6 +176,7 @@ impl Error {
             Error::UnsafeLink(_) => ErrorCode::UnsafeLink,
             Error::ImportFile(_) => ErrorCode::ImportFileInvalid,
             Error::ImportPortal(_) => ErrorCode::ImportPortal,
+            Error::Intake(_) => ErrorCode::Intake,
             Error::OpenFailed(_) => ErrorCode::OpenFailed,
             Error::LedgerRowMissing { .. } => ErrorCode::LedgerRowMissing,
             Error::RolloutNotFound(_) => ErrorCode::RolloutNotFound,
@@ -254,7 +257,10 @@ impl Error {
                 params! { "run" => run, "state" => state, "slug" => slug }
             }
             Error::InvalidToken(d) => params! { "detail" => d.sv, "detail_en" => d.en },
-            Error::NotReady(reason) | Error::ImportFile(reason) | Error::ImportPortal(reason) => {
+            Error::NotReady(reason)
+            | Error::ImportFile(reason)
+            | Error::ImportPortal(reason)
+            | Error::Intake(reason) => {
                 params! { "reason" => reason.sv, "reason_en" => reason.en }
             }
             Error::NotNow { slug, reason } => {

@@ -11,6 +11,7 @@ pub mod error;
 pub mod fleet;
 pub mod fnv;
 pub mod health;
+pub mod intake;
 pub mod ledger;
 pub mod logging;
 pub mod messages;

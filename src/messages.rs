@@ -71,6 +71,7 @@ vocabulary!(
         // Importing customers from a file.
         ImportFileInvalid => "import_file_invalid",
         ImportPortal => "import_portal",
+        Intake => "intake",
         ImportValueUnknown => "import_value_unknown",
         ImportStatus => "import_status",
         ImportExists => "import_exists",
@@ -373,6 +374,7 @@ impl ErrorCode {
                 "Portalens tabell kan inte importeras: {reason}; ingenting lades till",
                 "The portal's table cannot be imported: {reason_en}; nothing was added",
             ),
+            Intake => t("Inkorgen: {reason}", "Inbox: {reason_en}"),
             ImportValueUnknown => t(
                 "{label} \"{value}\" finns inte (giltiga: {valid})",
                 "{label_en} \"{value}\" does not exist (valid: {valid})",

@@ -259,25 +259,28 @@ async fn the_cli_sets_tests_and_removes_without_leaking() {
 
     // The setup guide (#41), in the same keyring: a step per provider in the order of
     // Provider::ALL, each token pasted at its prompt; GitHub's first one lacks `repo` and is
-    // refused by name, the second works; Gitea (optional) is skipped with an empty line.
+    // refused by name, the second works; Gitea and Stripe (optional) are skipped with an empty line.
     let (_, out) = fabrik(&["setup", "--check"], None);
     assert!(out.contains("✗ GitHub: saknas — gör den på https://github.com/settings/tokens/new?scopes=repo,delete_repo"), "{out}");
     all += &out;
-    let answers = format!("{NO_REPO_SCOPE}\n{TOKEN}\n{TOKEN}\n{TOKEN}\n{TOKEN}\n{RESEND_KEY}\n\n");
+    let answers =
+        format!("{NO_REPO_SCOPE}\n{TOKEN}\n{TOKEN}\n{TOKEN}\n{TOKEN}\n{RESEND_KEY}\n\n\n");
     let (ok, out) = fabrik(&["setup"], Some(&answers));
     assert!(ok, "{out}");
     for said in [
-        "[1/6] GitHub — Skapar varje kunds privata repo",
+        "[1/7] GitHub — Skapar varje kunds privata repo",
         "    • repo: Skapa privata repon från mallen",
         "    • delete_repo (valfri):",
         "Finkornig token (på ägaren med mallrepot): https://github.com/settings/personal-access-tokens/new",
         "  ✗ Token saknar behörigheten repo",
         "  ✓ Verifierad som fabrik-agent",
-        "[2/6] Supabase — ",
+        "[2/7] Supabase — ",
         "https://supabase.com/dashboard/account/tokens",
         "https://vercel.com/account/settings/tokens",
         "https://resend.com/api-keys",
-        "[6/6] Gitea (valfri)",
+        "[6/7] Gitea (valfri)",
+        "[7/7] Stripe (valfri)",
+        "✓ Stripe: valfri, inte angiven",
         "  Överhoppad: gör det senare med fabrik setup.",
         "✓ Gitea: valfri, inte angiven",
         "Allt är klart: varje token som krävs fungerar.",
@@ -297,7 +300,7 @@ async fn the_cli_sets_tests_and_removes_without_leaking() {
         .next()
         .unwrap()
         .unwrap();
-    assert_eq!(checked.as_array().unwrap().len(), 6);
+    assert_eq!(checked.as_array().unwrap().len(), 7);
     assert!(
         checked.as_array().unwrap().iter().all(|c| c["ok"] == true),
         "{out}"

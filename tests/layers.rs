@@ -36,6 +36,7 @@ const LAYERS: &[&str] = &[
     "fleet",
     "credentials",
     "register",
+    "intake",
     "sandbox",
     "api",
 ];

@@ -172,6 +172,13 @@ impl Fabrik {
         )))
     }
 
+    async fn intake(&self) -> ApiResult<Arc<super::intake::Intake>> {
+        Ok(Arc::new(super::intake::Intake::new(
+            self.cloud().await?,
+            self.supervisor().await?,
+        )))
+    }
+
     fn run_host(&self) -> Arc<dyn RunHost> {
         Arc::new(HostRef(self.host.clone()))
     }
@@ -411,6 +418,48 @@ impl Commands for Fabrik {
 
     async fn setup_proof(&self) -> ApiResult<crate::api::proof::ProofReport> {
         self.proof().await?.report().await
+    }
+
+    async fn intake_list(&self) -> ApiResult<crate::api::intake::Inbox> {
+        self.intake().await?.inbox().await
+    }
+
+    async fn intake_poll(&self) -> ApiResult<crate::api::intake::PollReport> {
+        let host = self.run_host();
+        self.intake().await?.poll(host).await
+    }
+
+    async fn intake_approve(&self, id: i64) -> ApiResult<crate::store::intake::IntakeItem> {
+        let host = self.run_host();
+        self.intake().await?.approve(id, host).await
+    }
+
+    async fn intake_reject(
+        &self,
+        id: i64,
+        reason: String,
+    ) -> ApiResult<crate::store::intake::IntakeItem> {
+        self.intake().await?.reject(id, reason).await
+    }
+
+    async fn intake_set_source(
+        &self,
+        source: crate::store::intake::IntakeSource,
+        auto: bool,
+        plans: std::collections::BTreeMap<String, crate::customer::Plan>,
+    ) -> ApiResult<crate::store::intake::IntakeSourceState> {
+        self.intake().await?.set_source(source, auto, plans).await
+    }
+
+    async fn intake_set_portal(
+        &self,
+        url: String,
+        password: String,
+    ) -> ApiResult<crate::api::intake::Inbox> {
+        let intake = self.intake().await?;
+        let i = intake.clone();
+        crate::blocking::run(move || i.set_portal(&url, &password)).await?;
+        intake.inbox().await
     }
 
     fn rate_limits(&self) -> ApiResult<crate::api::left::RateLimits> {

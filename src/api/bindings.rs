@@ -6,6 +6,7 @@ use ts_rs::{Config, TS};
 
 use super::cloud::{Environment, SettingEntry};
 use super::health::Sweep;
+use super::intake::{Inbox, PollReport, SourceView};
 use super::left::{AccountsLeft, Budget, PlanLimit, ProviderLeft, RateLimits};
 use super::proof::{ProofItem, ProofPhase, ProofPlan, ProofReport, ProofResource};
 use super::rollout_desk::{RolloutsOverview, TemplatesOverview};
@@ -44,6 +45,7 @@ use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
 use crate::store::backups::{Backup, BackupReason};
 use crate::store::db::{LiveStatus, RegisterChange};
+use crate::store::intake::{IntakeItem, IntakeSource, IntakeSourceState, IntakeState};
 use crate::store::location::SharedRegister;
 use crate::store::people::{NewPerson, Person, Role};
 use crate::store::rollouts::{MemberRow, RolloutRow};
@@ -159,6 +161,7 @@ pub fn typescript() -> String {
         Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,
         SetupGuide, SetupStep, StepGuide, Guide, TokenKind, Permission, AccountChoices, ChoiceList, ChoiceKind, Choice, Also,
         ProofPlan, ProofItem, ProofPhase, ProofReport, ProofResource,
+        Inbox, SourceView, PollReport, IntakeItem, IntakeSource, IntakeState, IntakeSourceState,
         RateLimits, ProviderLeft, AccountsLeft, PlanLimit, Left, Budget,
         Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, Finding, StartOutcome, RunRequest, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
         TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,

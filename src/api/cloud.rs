@@ -158,6 +158,16 @@ impl CloudApi {
         .with_failure_policy(on_failure))
     }
 
+    /// The token runs would use for `provider` (the sandbox's own there, unless one is saved);
+    /// blocking (the keyring).
+    pub fn token(&self, provider: Provider) -> crate::Result<Option<crate::secrets::Secret>> {
+        let tokens = match (&self.sandbox, self.environment) {
+            (Some(sb), Environment::Sandbox) => sb.tokens(Some(&self.secrets)),
+            _ => Tokens::resolve(&self.secrets)?,
+        };
+        Ok(tokens.get(provider).cloned())
+    }
+
     /// Everything the preflight looks at, read here (keyring, SQLite: call it on the blocking
     /// pool) so the checks only wait for the network.
     fn preflight_inputs(&self) -> Inputs {

@@ -57,6 +57,12 @@ macro_rules! with_commands {
             async start_setup_proof() -> $crate::api::proof::ProofReport;
             async setup_proof() -> $crate::api::proof::ProofReport;
             blocking rate_limits() -> $crate::api::left::RateLimits;
+            async intake_list() -> $crate::api::intake::Inbox;
+            async intake_poll() -> $crate::api::intake::PollReport;
+            async intake_approve(id: i64) -> $crate::store::intake::IntakeItem;
+            async intake_reject(id: i64, reason: String) -> $crate::store::intake::IntakeItem;
+            async intake_set_source(source: $crate::store::intake::IntakeSource, auto: bool, plans: std::collections::BTreeMap<String, $crate::customer::Plan>) -> $crate::store::intake::IntakeSourceState;
+            async intake_set_portal(url: String, password: String) -> $crate::api::intake::Inbox;
             async accounts_left() -> $crate::api::left::AccountsLeft;
             async bulk_budget(kind: $crate::ledger::RunKind, count: u32) -> $crate::api::left::Budget;
             async list_settings() -> Vec<$crate::api::cloud::SettingEntry>;

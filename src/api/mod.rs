@@ -11,6 +11,7 @@ pub mod deployments;
 pub mod events;
 pub mod health;
 pub mod host;
+pub mod intake;
 pub mod left;
 pub mod proof;
 pub mod rollout_desk;

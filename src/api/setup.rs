@@ -28,12 +28,14 @@ pub enum SetupStep {
     N8n,
     Resend,
     Gitea,
+    /// Optional: the inbox's payments (`intake`).
+    Stripe,
     Proof,
     Done,
 }
 
 impl SetupStep {
-    pub const ALL: [SetupStep; 9] = [
+    pub const ALL: [SetupStep; 10] = [
         SetupStep::Agency,
         SetupStep::Github,
         SetupStep::Supabase,
@@ -41,6 +43,7 @@ impl SetupStep {
         SetupStep::N8n,
         SetupStep::Resend,
         SetupStep::Gitea,
+        SetupStep::Stripe,
         SetupStep::Proof,
         SetupStep::Done,
     ];
@@ -54,6 +57,7 @@ impl SetupStep {
             SetupStep::N8n => "n8n",
             SetupStep::Resend => "resend",
             SetupStep::Gitea => "gitea",
+            SetupStep::Stripe => "stripe",
             SetupStep::Proof => "proof",
             SetupStep::Done => "done",
         }
@@ -80,7 +84,7 @@ impl SetupStep {
             SetupStep::N8n => &["n8n.api_url"],
             SetupStep::Resend => &["email.sender_address"],
             SetupStep::Gitea => &["gitea.api_url", "backup.repository"],
-            SetupStep::Proof | SetupStep::Done => &[],
+            SetupStep::Stripe | SetupStep::Proof | SetupStep::Done => &[],
         }
     }
 }

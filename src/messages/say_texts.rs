@@ -611,6 +611,78 @@ impl Say {
                 "Bara sändning, begränsad till byråns verifierade domän; Fabrik läser inget annat hos Resend.",
                 "Sending only, limited to the agency's verified domain; Fabrik reads nothing else at Resend.",
             ),
+            IntakeStripeDays => t(
+                "Stripe sparar händelser i 30 dagar: en dator som inte frågat på längre än så missar betalningarna däremellan.",
+                "Stripe keeps events for 30 days: a computer that has not asked for longer misses the payments in between.",
+            ),
+            IntakeStripeGap => t(
+                "Stripe frågades senast {at}, för {days} dagar sedan: betalningar äldre än 30 dagar finns inte kvar som händelser. Se Stripes instrumentpanel (Betalningar) för tiden däremellan.",
+                "Stripe was last asked {at}, {days} days ago: payments older than 30 days are no longer kept as events. See Stripe's Dashboard (Payments) for the time in between.",
+            ),
+            IntakePortalUnread => t(
+                "Portalens förfrågningar kunde inte läsas: {e}",
+                "The portal's requests could not be read: {e}",
+            ),
+            IntakeStripeUnread => t(
+                "Stripes händelser kunde inte läsas: {e}",
+                "Stripe's events could not be read: {e}",
+            ),
+            IntakeDecided => t(
+                "{name} är redan {state} (av {by}); ingenting gjordes",
+                "{name} is already {state} (by {by}); nothing was done",
+            ),
+            IntakeNoSuchRequest => t(
+                "det finns ingen förfrågan {id} i inkorgen",
+                "there is no request {id} in the inbox",
+            ),
+            IntakePortalUnwritten => t(
+                "Portalen kunde inte nås för att få veta vad som byggts: {e}. Det skrivs igen vid nästa kontroll.",
+                "The portal could not be reached to learn what was built: {e}. It is written again at the next check.",
+            ),
+            IntakePortalRefused => t(
+                "Portalen tog inte emot det som hänt med {name}: {e}. Det skrivs igen vid nästa kontroll.",
+                "The portal did not take what happened to {name}: {e}. It is written again at the next check.",
+            ),
+            SettingPortalPasswordInUrl => t(
+                "Skriv adressen utan lösenord; lösenordet sparas i nyckelringen (Inkorg → Portalen).",
+                "Write the address without its password; the password is kept in the keyring (Inbox → Portal).",
+            ),
+            GuideStripePurpose => t(
+                "Läser betalningarna i Stripe: en betald checkout eller prenumeration hamnar i Inkorgen (valfritt).",
+                "Reads the payments in Stripe: a paid checkout or subscription lands in the inbox (optional).",
+            ),
+            GuideStripeRestricted => t(
+                "Begränsad nyckel (rk_), som bara läser",
+                "Restricted key (rk_) that only reads",
+            ),
+            GuideStripeEvents => t(
+                "Händelserna Fabrik hämtar (betald checkout, betald faktura, uppsagd prenumeration).",
+                "The events Fabrik fetches (paid checkout, paid invoice, cancelled subscription).",
+            ),
+            GuideStripeCheckout => t(
+                "Vilket pris en checkout sålde, som bestämmer kundens plan.",
+                "Which price a checkout sold, which decides the customer's plan.",
+            ),
+            GuideStripePrices => t(
+                "Priserna du knyter till planerna.",
+                "The prices you tie to the plans.",
+            ),
+            GuideStripeProducts => t(
+                "Produkternas namn bredvid priserna.",
+                "The products' names beside the prices.",
+            ),
+            VerifyStripeReads => t(
+                "Nyckeln läser händelser ({mode}-läge)",
+                "The key reads events ({mode} mode)",
+            ),
+            VerifyStripeSecretKey => t(
+                "Det här är en hemlig nyckel som får göra allt i kontot; en begränsad nyckel (rk_) som bara läser räcker.",
+                "This is a secret key that may do anything in the account; a restricted key (rk_) that only reads is enough.",
+            ),
+            ChoiceStripePrice => t(
+                "{label} ({price}, {product})",
+                "{label} ({price}, {product})",
+            ),
             GuideGiteaPurpose => t(
                 "Tar emot säkerhetskopiorna av kundernas arbetsflöden, en commit per ändring (valfritt: provisionering fungerar utan).",
                 "Receives the backups of the customers' workflows, one commit per change (optional: provisioning works without it).",

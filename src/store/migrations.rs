@@ -34,6 +34,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/022_server_stamps.sql"),
     include_str!("migrations/023_vocabulary_tables.sql"),
     include_str!("migrations/024_who_starts.sql"),
+    include_str!("migrations/025_intake.sql"),
 ];
 
 /// The schema version this build writes.
@@ -124,6 +125,7 @@ const PG_STEPS: &[(i64, &str)] = &[
         include_str!("migrations/postgres/023_vocabulary_tables.sql"),
     ),
     (24, include_str!("migrations/postgres/024_who_starts.sql")),
+    (25, include_str!("migrations/postgres/025_intake.sql")),
 ];
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first

@@ -10,6 +10,7 @@ pub mod db;
 mod delivery;
 mod health;
 mod instances;
+pub mod intake;
 mod journal;
 mod leases;
 mod listing;

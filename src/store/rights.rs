@@ -95,6 +95,9 @@ pub const TABLES: &[&str] = &[
     "customers",
     "health_checks",
     "instances",
+    "intake",
+    "intake_events",
+    "intake_sources",
     "listing",
     "listing_environments",
     "rights_applied",
@@ -220,6 +223,36 @@ pub const GRANTS: &[Grant] = &[
     ),
     all(Operator, "template_prs", &[Insert, Update]),
     all(Operator, "workflow_backups", &[Insert]),
+    // The inbox: requests and payments arrive (any seat that polls) and are decided by
+    // operators; a decision is never undone by rewriting who made it or where it came from.
+    // An event is only added. A source's cursor moves as operators poll; whether it
+    // provisions on its own and which price is which plan are the owners' to decide.
+    all(Operator, "intake", &[Insert]),
+    only(
+        Operator,
+        "intake",
+        &[Update],
+        &[
+            "state",
+            "reason",
+            "customer_id",
+            "run_id",
+            "cancelled_at",
+            "decided_at",
+            "decided_by",
+            "portal_written",
+            "portal_error",
+        ],
+    ),
+    all(Operator, "intake_events", &[Insert]),
+    only(
+        Operator,
+        "intake_sources",
+        &[Update],
+        &["cursor", "polled_at", "polled_by", "problem"],
+    ),
+    only(Owner, "intake_sources", &[Update], &["auto", "plans"]),
+    all(Owner, "intake_events", &[Delete]),
 ];
 
 /// The functions every group calls (policies and the window's "what may I do").

@@ -203,8 +203,10 @@ test('a new installation: the guide from the sandbox to a checked production set
     await shot(s, '5-resend');
     await click(s, 'setup-next');
 
-    // Gitea is optional: on to the end, which names what is left.
+    // Gitea and Stripe are optional: on to the end, which names what is left.
     await s.byTestId('setup-provider-gitea');
+    await click(s, 'setup-next');
+    await s.byTestId('setup-provider-stripe');
     await click(s, 'setup-next');
     // The proof waits until every account is in, and says which is not.
     await s.byTestId('setup-proof-error', 20_000);
@@ -225,8 +227,8 @@ test('a new installation: the guide from the sandbox to a checked production set
     await choose(s, 'setup-choice-vercel.team_id', await s.exec(
       `return [...document.querySelector('[data-testid="setup-choice-vercel.team_id"]').options].map((o) => o.value).find((v) => v.startsWith('team_'));`,
     ));
-    // On through n8n, Resend and Gitea, done before, to the proof.
-    for (const next of ['n8n', 'resend', 'gitea', 'proof']) {
+    // On through n8n, Resend, Gitea and Stripe, done before, to the proof.
+    for (const next of ['n8n', 'resend', 'gitea', 'stripe', 'proof']) {
       await click(s, 'setup-next');
       await s.until(async () => (await step(s)) === next, next);
     }

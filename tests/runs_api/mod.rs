@@ -15,6 +15,7 @@ use fabrik::provision::RunRequest;
 use fabrik::provision::{RunEvent, RunState};
 
 mod health;
+mod intake;
 mod proof;
 
 /// Both tests use the real sandbox keyring namespace; they must not overlap.

@@ -7,6 +7,7 @@ mod customers;
 mod deployments;
 mod fleet;
 mod health;
+mod intake;
 mod print;
 mod progress;
 mod register;
@@ -119,6 +120,10 @@ enum Command {
     /// Fabrik's own updates: what the update feed offers this computer.
     #[command(subcommand)]
     Update(update::UpdateCmd),
+    /// The inbox: the portal's requests and Stripe's payments, approved into provisioning
+    /// runs or rejected; the portal is told what was built.
+    #[command(subcommand)]
+    Intake(intake::IntakeCmd),
 }
 
 fn main() -> ExitCode {
@@ -197,6 +202,7 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
     let result = match cmd {
         Command::Secrets(cmd) => secrets::run(&cloud, cmd).await,
         Command::Setup(args) => setup::run(&cloud, args).await,
+        Command::Intake(cmd) => intake::run(&cloud, cmd).await,
         Command::Status(args) => health::status(&cloud, args).await,
         Command::Provision(args) => runs::provision(&cloud, args).await,
         Command::UpdateModules(a) => runs::day_two(&cloud, a, RunRequest::UpdateModules).await,

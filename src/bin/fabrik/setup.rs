@@ -29,6 +29,11 @@ pub fn incomplete() -> bool {
     INCOMPLETE.load(Ordering::Relaxed)
 }
 
+/// Another command's run did not end well: the command exits 1 too.
+pub fn mark_incomplete() {
+    INCOMPLETE.store(true, Ordering::Relaxed);
+}
+
 #[derive(Args)]
 pub struct SetupArgs {
     /// Run every check without asking anything: exit 0 when every required token works, 1
