@@ -23,6 +23,7 @@ const views = {
   rollouts: () => import('./views/Rollouts'),
   templates: () => import('./views/Templates'),
   setup: () => import('./views/Setup'),
+  inbox: () => import('./views/Inbox'),
 };
 const CustomerForm = lazy(() => views.form().then((m) => ({ default: m.CustomerForm })));
 const CustomerPage = lazy(() => views.page().then((m) => ({ default: m.CustomerPage })));
@@ -30,6 +31,7 @@ const Settings = lazy(() => views.settings().then((m) => ({ default: m.Settings 
 const Rollouts = lazy(() => views.rollouts().then((m) => ({ default: m.Rollouts })));
 const Templates = lazy(() => views.templates().then((m) => ({ default: m.Templates })));
 const Setup = lazy(() => views.setup().then((m) => ({ default: m.Setup })));
+const Inbox = lazy(() => views.inbox().then((m) => ({ default: m.Inbox })));
 void afterListPainted.then(() => Promise.all(Object.values(views).map((load) => load())).catch(() => {}));
 
 export function App() {
@@ -88,6 +90,7 @@ function Shell({ environment }: { environment: Environment | null }) {
   const [list, setList] = useState<ListState>({ search: '', status: '', sort: 'name_asc' });
   const [manifest, setManifest] = useState<ModuleManifest | null>(null);
   const { err } = useI18n();
+  const [pending, setPending] = usePendingRequests(view.kind === 'inbox');
 
   useEffect(() => {
     call('module_manifest', {})
@@ -110,12 +113,12 @@ function Shell({ environment }: { environment: Environment | null }) {
   useEvent('update', updateMoved);
 
   const section =
-    view.kind === 'settings' || view.kind === 'setup' ? 'settings' : view.kind === 'activity' ? 'activity' : view.kind === 'rollouts' ? 'rollouts' : view.kind === 'templates' ? 'templates' : view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
+    view.kind === 'settings' || view.kind === 'setup' ? 'settings' : view.kind === 'activity' ? 'activity' : view.kind === 'rollouts' ? 'rollouts' : view.kind === 'templates' ? 'templates' : view.kind === 'inbox' ? 'inbox' : view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
 
   return (
     <div className="app">
       <div className="banner-slot">{environment === 'sandbox' && <SandboxBanner />}</div>
-      <Header current={section} environment={environment} onNavigate={(v) => setView(v)} />
+      <Header current={section} environment={environment} pending={pending} onNavigate={(v) => setView(v)} />
       <ResumeBanner />
       <LiveBanner />
       <UpdateBanner onShow={() => setView({ kind: 'settings' })} />
@@ -145,6 +148,7 @@ function Shell({ environment }: { environment: Environment | null }) {
         {view.kind === 'setup' && <Setup onClose={() => setView({ kind: 'customers' })} />}
         {view.kind === 'rollouts' && <Rollouts onOpenRun={(slug, run) => setView({ kind: 'customer', slug, run })} />}
         {view.kind === 'templates' && <Templates onOpenRun={(slug, run) => setView({ kind: 'customer', slug, run })} />}
+        {view.kind === 'inbox' && <Inbox onOpenCustomer={(slug, run) => setView({ kind: 'customer', slug, run })} onPending={setPending} />}
         {view.kind === 'customer' && (
           <CustomerPage
             key={`${view.slug}#${view.run ?? ''}`}
@@ -207,7 +211,7 @@ function SandboxBanner() {
   );
 }
 
-function Header({ current, environment, onNavigate }: { current: string; environment: Environment | null; onNavigate: (v: View) => void }) {
+function Header({ current, environment, pending, onNavigate }: { current: string; environment: Environment | null; pending: number; onNavigate: (v: View) => void }) {
   const { t, lang, setLanguage } = useI18n();
   return (
     <header className="header">
@@ -263,6 +267,20 @@ function Header({ current, environment, onNavigate }: { current: string; environ
         >
           {t('nav.templates')}
         </button>
+        <button
+          type="button"
+          className={`nav-item${current === 'inbox' ? ' is-current' : ''}`}
+          aria-current={current === 'inbox' ? 'page' : undefined}
+          data-testid="nav-inbox"
+          onClick={() => onNavigate({ kind: 'inbox' })}
+        >
+          {t('nav.inbox')}
+          {pending > 0 && (
+            <span className="nav-count" data-testid="nav-inbox-count" aria-label={t('nav.inboxPending', { n: pending })}>
+              {pending}
+            </span>
+          )}
+        </button>
       </nav>
       <div className="header-end">
         <ActiveRunsIndicator onOpen={() => onNavigate({ kind: 'activity' })} />
@@ -284,4 +302,32 @@ function Header({ current, environment, onNavigate }: { current: string; environ
       </div>
     </header>
   );
+}
+
+/** How often the header reads the inbox's count while the inbox itself is not open (a register read). */
+const INBOX_COUNT_EVERY_MS = 60_000;
+
+/**
+ * The inbox's pending requests for the header's badge: read after the list is painted and then
+ * now and then; the open inbox reports its own reads (every few seconds) through the setter.
+ */
+function usePendingRequests(inboxOpen: boolean) {
+  const [pending, setPending] = useState(0);
+  useEffect(() => {
+    if (inboxOpen) return;
+    let live = true;
+    const read = () =>
+      call('intake_list', {})
+        .then((i) => live && setPending(i.items.filter((x) => x.state === 'pending').length))
+        .catch(() => {
+          /* No badge: the inbox itself says why. */
+        });
+    void afterListPainted.then(() => live && read());
+    const timer = window.setInterval(read, INBOX_COUNT_EVERY_MS);
+    return () => {
+      live = false;
+      window.clearInterval(timer);
+    };
+  }, [inboxOpen]);
+  return [pending, setPending] as const;
 }

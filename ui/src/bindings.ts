@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_newer_words" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "update_no_feed" | "update_no_key" | "update_insecure_feed" | "update_unreachable" | "update_feed_invalid" | "update_nothing_newer" | "update_download" | "update_signature" | "update_install" | "update_runs_active" | "update_not_installable" | "workflow_version_not_ours" | "restore_mismatch" | "recovery_not_on_plan" | "recovery_outside_window" | "recovery_no_backup_at" | "recovery_failed" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked" | "moment_invalid";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_newer_words" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "intake" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "update_no_feed" | "update_no_key" | "update_insecure_feed" | "update_unreachable" | "update_feed_invalid" | "update_nothing_newer" | "update_download" | "update_signature" | "update_install" | "update_runs_active" | "update_not_installable" | "workflow_version_not_ours" | "restore_mismatch" | "recovery_not_on_plan" | "recovery_outside_window" | "recovery_no_backup_at" | "recovery_failed" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked" | "moment_invalid";
 
 export type Text = { sv: string, en: string, };
 
@@ -163,7 +163,7 @@ export type ModuleManifest = { version: number, modules: Array<ModuleInfo>, plan
 
 export type Environment = "sandbox" | "production";
 
-export type Provider = "github" | "supabase" | "vercel" | "n8n" | "resend" | "gitea";
+export type Provider = "github" | "supabase" | "vercel" | "n8n" | "resend" | "gitea" | "stripe";
 
 export type VerifyState = "verified" | "rejected" | "missing_scope" | "wrong_account" | "unreachable" | "not_configured";
 
@@ -302,6 +302,72 @@ seconds: number | null,
 problem: Text | null, };
 
 export type ProofResource = { step: StepKey, id: string, state: StepState, };
+
+export type Inbox = { items: Array<IntakeItem>, sources: Array<SourceView>, };
+
+export type SourceView = { state: IntakeSourceState, 
+/**
+ * Set up on this seat (the portal's address and password, a Stripe key).
+ */
+configured: boolean, 
+/**
+ * Where it is read from, without a secret (`user@host:port/db`, Stripe's API).
+ */
+place: string | null, 
+/**
+ * What to know about it (Stripe's 30 days).
+ */
+notes: Array<Text>, };
+
+export type PollReport = { new_requests: number, cancelled: number, 
+/**
+ * Stripe events read, and those handled before (the overlap, another seat).
+ */
+events: number, seen_before: number, 
+/**
+ * Requests sent to Stripe and to the portal.
+ */
+requests: number, 
+/**
+ * Approved on their own (a source set to provision automatically).
+ */
+approved: number[], 
+/**
+ * Portal writes made, and refused (kept and tried again).
+ */
+written: number, problems: Array<Text>, };
+
+export type IntakeItem = { id: number, source: IntakeSource, external_id: string, name: string, admin_email: string, plan: Plan | null, detail: Record<string, unknown>, state: IntakeState, reason: string | null, 
+/**
+ * The customer it became (its slug), once approved.
+ */
+slug: string | null, run_id: number | null, run_state: RunState | null, 
+/**
+ * The step the run is on now, or failed at.
+ */
+run_step: StepKey | null, run_error: string | null, cancelled_at: string | null, received_at: string, decided_at: string | null, decided_by: string | null, portal_error: string | null, };
+
+export type IntakeSource = "portal" | "stripe";
+
+export type IntakeState = "pending" | "approved" | "rejected" | "cancelled";
+
+export type IntakeSourceState = { source: IntakeSource, 
+/**
+ * Stripe: the newest event's `created` read so far (Stripe's clock, unix seconds).
+ */
+cursor: number | null, polled_at: string | null, polled_by: string | null, 
+/**
+ * What the last poll could not do.
+ */
+problem: string | null, 
+/**
+ * Approve what arrives without asking.
+ */
+auto: boolean, 
+/**
+ * Stripe price or product id → plan.
+ */
+plans: { [key in string]: Plan }, };
 
 export type RateLimits = { environment: Environment, 
 /**
@@ -1037,6 +1103,12 @@ export type Commands = {
   start_setup_proof: { args: {  }; result: ProofReport };
   setup_proof: { args: {  }; result: ProofReport };
   rate_limits: { args: {  }; result: RateLimits };
+  intake_list: { args: {  }; result: Inbox };
+  intake_poll: { args: {  }; result: PollReport };
+  intake_approve: { args: { id: number }; result: IntakeItem };
+  intake_reject: { args: { id: number; reason: string }; result: IntakeItem };
+  intake_set_source: { args: { source: IntakeSource; auto: boolean; plans: { [key in string]: Plan } }; result: IntakeSourceState };
+  intake_set_portal: { args: { url: string; password: string }; result: Inbox };
   accounts_left: { args: {  }; result: AccountsLeft };
   bulk_budget: { args: { kind: RunKind; count: number }; result: Budget };
   list_settings: { args: {  }; result: Array<SettingEntry> };
@@ -1207,6 +1279,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   internal: { sv: "Internt fel: {detail}", en: "Internal error: {detail}" },
   import_file_invalid: { sv: "Filen kan inte importeras: {reason}; ingenting lades till", en: "The file cannot be imported: {reason_en}; nothing was added" },
   import_portal: { sv: "Portalens tabell kan inte importeras: {reason}; ingenting lades till", en: "The portal's table cannot be imported: {reason_en}; nothing was added" },
+  intake: { sv: "Inkorgen: {reason}", en: "Inbox: {reason_en}" },
   import_value_unknown: { sv: "{label} \"{value}\" finns inte (giltiga: {valid})", en: "{label_en} \"{value}\" does not exist (valid: {valid})" },
   import_status: { sv: "Statusen \"{value}\" kan inte importeras: en pågående körning följer inte med en fil; ange pending, active, inactive eller failed", en: "The status \"{value}\" cannot be imported: a run in progress does not come with a file; use pending, active, inactive or failed" },
   import_exists: { sv: "Adressen {slug} finns redan i registret; en import lägger bara till nya kunder och ändrar aldrig en befintlig", en: "The address {slug} is already in the register; an import only adds new customers and never changes an existing one" },

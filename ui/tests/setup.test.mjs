@@ -131,6 +131,11 @@ describe('setup guide', () => {
     await tid(page, 'setup-provider-gitea').waitFor();
     assert.match(await tid(page, 'setup-provider-gitea').innerText(), /valfri/);
     await tid(page, 'setup-next').click();
+    // Stripe (the inbox's payments) is optional too: a restricted key that only reads.
+    await tid(page, 'setup-provider-stripe').waitFor();
+    assert.match(await tid(page, 'setup-provider-stripe').innerText(), /valfri/);
+    assert.match(await tid(page, 'setup-provider-stripe').innerText(), /Events: Read/);
+    await tid(page, 'setup-next').click();
     // The proof is offered, its cost said; skipped, it stays on offer at the end.
     await tid(page, 'setup-proof-item-supabase').waitFor();
     await tid(page, 'setup-skip').click();

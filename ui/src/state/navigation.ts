@@ -14,7 +14,9 @@ export type View =
   | { kind: 'setup' }
   | { kind: 'activity' }
   | { kind: 'rollouts' }
-  | { kind: 'templates' };
+  | { kind: 'templates' }
+  /** Inkorg: the portal's requests and Stripe's payments (views/Inbox.tsx). */
+  | { kind: 'inbox' };
 
 /** The register's search, filter and order survive a visit to a customer. */
 export interface ListState {

@@ -20,6 +20,7 @@ export const PROVIDER_NAMES: Record<Provider, string> = {
   n8n: 'n8n',
   resend: 'Resend',
   gitea: 'Gitea',
+  stripe: 'Stripe',
 };
 
 export function Credentials({ environment }: { environment: Environment | null }) {

@@ -30,6 +30,7 @@ const STEP_NAME: Record<SetupStep, TextKey> = {
   n8n: 'setup.step.n8n',
   resend: 'setup.step.resend',
   gitea: 'setup.step.gitea',
+  stripe: 'setup.step.stripe',
   proof: 'setup.step.proof',
   done: 'setup.step.done',
 };
