@@ -210,7 +210,7 @@ at: SetupStep, skipped: Array<SetupStep>,
  */
 started: boolean, };
 
-export type SetupStep = "agency" | "github" | "supabase" | "vercel" | "n8n" | "resend" | "gitea" | "proof" | "done";
+export type SetupStep = "agency" | "github" | "supabase" | "vercel" | "n8n" | "resend" | "gitea" | "stripe" | "proof" | "done";
 
 export type StepGuide = { step: SetupStep, 
 /**
