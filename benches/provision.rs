@@ -61,6 +61,7 @@ fn engine(sim: &SimHandle, store: Arc<Store>, sequential: bool) -> Engine {
         n8n_api: sim.n8n_api_url(),
         resend_api: sim.resend_api_url(),
         gitea_api: sim.gitea_api_url(),
+        stripe_api: sim.stripe_api_url(),
         site_url: sim.vercel_site_url_template(),
     };
     let settings = ProvisionSettings::load(&store).unwrap();

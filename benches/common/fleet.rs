@@ -45,6 +45,7 @@ pub fn endpoints(sim: &SimHandle) -> Endpoints {
         n8n_api: sim.n8n_api_url(),
         resend_api: sim.resend_api_url(),
         gitea_api: sim.gitea_api_url(),
+        stripe_api: sim.stripe_api_url(),
         site_url: sim.vercel_site_url_template(),
     }
 }
