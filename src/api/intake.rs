@@ -71,6 +71,17 @@ fn intake_error(say: Say, p: crate::messages::Params) -> Error {
     Error::Intake(say.with(p))
 }
 
+/// A request someone already decided: nothing is done, and who decided is named.
+fn decided(item: &IntakeItem) -> Error {
+    intake_error(
+        Say::IntakeDecided,
+        params! {
+            "name" => item.name.as_str(), "state" => item.state.as_str(),
+            "by" => item.decided_by.clone().unwrap_or_default(),
+        },
+    )
+}
+
 impl Intake {
     pub fn new(cloud: Arc<CloudApi>, supervisor: Arc<Supervisor>) -> Intake {
         Intake { cloud, supervisor }
@@ -323,26 +334,11 @@ impl Intake {
                         return Ok(slug);
                     }
                 }
-                _ => {
-                    return Err(intake_error(
-                        Say::IntakeDecided,
-                        params! {
-                            "name" => item.name.as_str(), "state" => item.state.as_str(),
-                            "by" => item.decided_by.clone().unwrap_or_default(),
-                        },
-                    ))
-                }
+                _ => return Err(decided(&item)),
             }
             let by = store.person().unwrap_or(store.seat()).to_string();
             if item.state == IntakeState::Pending && !store.claim_intake(id, &by)? {
-                let now = me.item(id)?;
-                return Err(intake_error(
-                    Say::IntakeDecided,
-                    params! {
-                        "name" => now.name.as_str(), "state" => now.state.as_str(),
-                        "by" => now.decided_by.unwrap_or_default(),
-                    },
-                ));
+                return Err(decided(&me.item(id)?));
             }
             // Checked like any customer; a request that is not one stays in the inbox.
             match store.create_customer(crate::intake::draft_of(&item), &manifest) {
@@ -397,14 +393,7 @@ impl Intake {
             let store = me.cloud.store();
             let by = store.person().unwrap_or(store.seat()).to_string();
             if !store.reject_intake(id, reason, &by)? {
-                let now = me.item(id)?;
-                return Err(intake_error(
-                    Say::IntakeDecided,
-                    params! {
-                        "name" => now.name.as_str(), "state" => now.state.as_str(),
-                        "by" => now.decided_by.unwrap_or_default(),
-                    },
-                ));
+                return Err(decided(&me.item(id)?));
             }
             me.item(id)
         })
