@@ -4,6 +4,7 @@
 //! record, so a write it refused is written again and never blocks the run.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -16,6 +17,7 @@ use super::ApiResult;
 use crate::customer::Plan;
 use crate::error::Error;
 use crate::intake::portal::Portal;
+use crate::ledger::RunEvent;
 use crate::messages::{params, Say, Text};
 use crate::provision::RunRequest;
 use crate::secrets::{Provider, SecretKey};
@@ -65,6 +67,38 @@ pub struct PollReport {
 pub struct Intake {
     cloud: Arc<CloudApi>,
     supervisor: Arc<Supervisor>,
+    /// A portal write under way, and one asked for meanwhile (`sync_soon`).
+    syncing: AtomicBool,
+    again: AtomicBool,
+}
+
+/// What a run approved from the inbox reports to: everything goes on to the window or the
+/// CLI, and each step started and the run's end are told to the portal as they happen.
+struct Telling {
+    inner: Arc<dyn RunHost>,
+    intake: Arc<Intake>,
+}
+
+impl RunHost for Telling {
+    fn emit(&self, event: &RunEvent) {
+        self.inner.emit(event);
+        if matches!(
+            event,
+            RunEvent::StepStarted { .. }
+                | RunEvent::StepFailed { .. }
+                | RunEvent::RunFinished { .. }
+        ) {
+            self.intake.sync_soon();
+        }
+    }
+
+    fn notify(&self, title: &str, body: &str) {
+        self.inner.notify(title, body);
+    }
+
+    fn sweep(&self, status: &super::host::Sweep) {
+        self.inner.sweep(status);
+    }
 }
 
 fn intake_error(say: Say, p: crate::messages::Params) -> Error {
@@ -84,7 +118,37 @@ fn decided(item: &IntakeItem) -> Error {
 
 impl Intake {
     pub fn new(cloud: Arc<CloudApi>, supervisor: Arc<Supervisor>) -> Intake {
-        Intake { cloud, supervisor }
+        Intake {
+            cloud,
+            supervisor,
+            syncing: AtomicBool::new(false),
+            again: AtomicBool::new(false),
+        }
+    }
+
+    /// Tells the portal what changed, soon and off the caller's path: one write at a time,
+    /// and one more after it when something changed meanwhile. A refusal is kept on the
+    /// request (`sync`) and written again later.
+    fn sync_soon(self: &Arc<Self>) {
+        self.again.store(true, Ordering::SeqCst);
+        if self.syncing.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            self.syncing.store(false, Ordering::SeqCst);
+            return;
+        };
+        let me = self.clone();
+        runtime.spawn(async move {
+            while me.again.swap(false, Ordering::SeqCst) {
+                let _ = me.sync().await;
+            }
+            me.syncing.store(false, Ordering::SeqCst);
+            // Asked for between the last write and the flag's reset.
+            if me.again.load(Ordering::SeqCst) {
+                me.sync_soon();
+            }
+        });
     }
 
     /// The portal's connection settings (blocking: the keyring), or `None` when not set up.
@@ -341,11 +405,8 @@ impl Intake {
                 return Err(decided(&me.item(id)?));
             }
             // Checked like any customer; a request that is not one stays in the inbox.
-            match store.create_customer(crate::intake::draft_of(&item), &manifest) {
-                Ok(c) => {
-                    store.link_intake(id, c.id, None)?;
-                    Ok(c.slug)
-                }
+            match store.create_intake_customer(id, crate::intake::draft_of(&item), &manifest) {
+                Ok(c) => Ok(c.slug),
                 Err(e) => {
                     store.unclaim_intake(id, &e.to_string())?;
                     Err(e)
@@ -353,6 +414,10 @@ impl Intake {
             }
         })
         .await?;
+        let host: Arc<dyn RunHost> = Arc::new(Telling {
+            inner: host,
+            intake: self.clone(),
+        });
         let launched = self
             .supervisor
             .start_run(slug.clone(), RunRequest::Provision, host)

@@ -77,6 +77,9 @@ pub struct Customer {
     /// The saved plan or modules differ from what the instance runs: "Uppdatera moduler" has
     /// something to do. Only for an active instance.
     pub modules_outdated: bool,
+    /// When Stripe ended the subscription this customer came from (the inbox): shown as
+    /// cancelled, with pause and teardown offered. Fabrik never tears down on its own.
+    pub cancelled_at: Option<String>,
 }
 
 /// A plan and its modules as an instance was built with them.
@@ -124,6 +127,8 @@ pub struct CustomerRow {
     pub health: Option<super::health::HealthSummary>,
     /// The instance's site, repository, Supabase and Vercel, for the register's column.
     pub links: InstanceLinks,
+    /// Stripe ended the subscription (`Customer::cancelled_at`).
+    pub cancelled_at: Option<String>,
 }
 
 /// A new customer as typed in the form or on the command line.

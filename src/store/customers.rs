@@ -26,7 +26,8 @@ const CUSTOMER_SELECT: &str =
             COALESCE(i.status, 'pending'), c.notes, c.is_example,
             i.production_url, i.github_repo_url, i.supabase_project_ref, i.vercel_project_id,
             i.n8n_workflow_id, c.created_at, c.updated_at, c.version, c.uid, ?2,
-            i.applied_plan, i.applied_modules
+            i.applied_plan, i.applied_modules,
+            (SELECT MAX(x.cancelled_at) FROM intake x WHERE x.customer_id = c.id)
      FROM customers c LEFT JOIN instances i ON i.customer_id = c.id AND i.environment = ?2";
 
 pub(super) fn parse_enum<T: std::str::FromStr>(row: &Row, idx: usize) -> super::db::Result<T> {
@@ -68,6 +69,7 @@ fn customer_from_row(row: &Row, vercel_scope: Option<&str>) -> super::db::Result
         updated_at: row.get(16)?,
         version: row.get(17)?,
         uid: row.get(18)?,
+        cancelled_at: row.get(22)?,
         environment: row.get(19)?,
     })
 }
@@ -156,6 +158,17 @@ impl Store {
         draft: CustomerDraft,
         manifest: &ModuleManifest,
     ) -> Result<Customer> {
+        self.create_customer_then(draft, manifest, |_, _| Ok(()))
+    }
+
+    /// `create_customer`, and `then` in the same transaction: what refers to the new customer
+    /// is written with it or not at all (a process killed in between leaves neither).
+    pub fn create_customer_then(
+        &self,
+        draft: CustomerDraft,
+        manifest: &ModuleManifest,
+        then: impl FnOnce(&Conn, &Customer) -> Result<()>,
+    ) -> Result<Customer> {
         let fields = validate_draft(draft, manifest).map_err(Error::Validation)?;
         let env = self.environment();
         let mut conn = self.conn();
@@ -166,6 +179,7 @@ impl Store {
         insert(&tx, &fields, false, env)?;
         let created = load(&tx, &fields.slug, env)?
             .ok_or_else(|| Error::CustomerNotFound(fields.slug.clone()))?;
+        then(&tx, &created)?;
         tx.commit()?;
         Ok(created)
     }

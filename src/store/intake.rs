@@ -282,6 +282,29 @@ impl Store {
         Ok(())
     }
 
+    /// The customer an approved request becomes, written with the link to it in one
+    /// transaction; refused when the request is no longer approved or already has a customer.
+    pub fn create_intake_customer(
+        &self,
+        id: i64,
+        draft: crate::customer::CustomerDraft,
+        manifest: &crate::customer::ModuleManifest,
+    ) -> Result<crate::customer::Customer> {
+        self.create_customer_then(draft, manifest, |tx, c| {
+            let linked = tx.execute(
+                "UPDATE intake SET customer_id = ?2 WHERE id = ?1 AND state = 'approved' AND customer_id IS NULL",
+                params![id, c.id],
+            )?;
+            if linked == 1 {
+                Ok(())
+            } else {
+                Err(crate::error::Error::Internal(format!(
+                    "request {id} is no longer approved without a customer"
+                )))
+            }
+        })
+    }
+
     pub fn link_intake(&self, id: i64, customer_id: i64, run_id: Option<i64>) -> Result<()> {
         self.conn().execute(
             "UPDATE intake SET customer_id = ?2, run_id = COALESCE(?3, run_id) WHERE id = ?1",

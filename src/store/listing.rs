@@ -188,7 +188,8 @@ impl Store {
              SELECT c.id, c.slug, c.name, c.admin_email, c.plan, COALESCE(i.status, 'pending'),
                     c.is_example, i.production_url, c.created_at,
                     h.healthy, h.findings_n, h.checked_at,
-                    i.github_repo_url, i.supabase_project_ref, i.vercel_project_id
+                    i.github_repo_url, i.supabase_project_ref, i.vercel_project_id,
+                    (SELECT MAX(x.cancelled_at) FROM intake x WHERE x.customer_id = c.id)
              FROM page JOIN customers c ON c.id = page.id
              LEFT JOIN instances i ON i.customer_id = c.id AND i.environment = ?1
              LEFT JOIN health_checks h ON h.customer_id = c.id AND h.environment = ?1
@@ -215,6 +216,7 @@ impl Store {
                 is_example: r.get(6)?,
                 production_url: r.get(7)?,
                 created_at: r.get(8)?,
+                cancelled_at: r.get(15)?,
                 health: match (r.get(9)?, r.get(10)?, r.get(11)?) {
                     (Some(healthy), Some(findings), Some(checked_at)) => {
                         Some(crate::customer::health::HealthSummary {

@@ -126,6 +126,50 @@ async fn approved_requests_are_provisioned_and_the_portal_learns_what_was_built(
     let stays = s.api.store().intake_item(id_of(&bad)).unwrap().unwrap();
     assert_eq!(stays.state, IntakeState::Pending);
 
+    // Rejected: the portal gets the reason.
+    let nej = request(&owner, "Portal Nej AB", "dan@nej.se");
+    assert_eq!(intake.poll(host.clone()).await.unwrap().new_requests, 1);
+    let nej_id = intake
+        .inbox()
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .find(|i| i.external_id == nej)
+        .unwrap()
+        .id;
+    assert!(
+        intake.reject(nej_id, "  ".into(),).await.is_err(),
+        "a reason is asked for"
+    );
+    let rejected = intake
+        .reject(nej_id, "Dubblett av Portal Ett AB".into())
+        .await
+        .unwrap();
+    assert_eq!(rejected.state, IntakeState::Rejected);
+    assert!(intake.approve(nej_id, host.clone()).await.is_err());
+
+    // A seat killed after it approved "Portal Två AB" and wrote its customer, before the run
+    // started: approving again starts the run for that customer, and makes no second one.
+    {
+        let store = s.api.store();
+        let manifest = s
+            .runs
+            .supervisor()
+            .engine()
+            .unwrap()
+            .settings()
+            .manifest
+            .clone();
+        let item = store.intake_item(id_of(&tva)).unwrap().unwrap();
+        assert!(store.claim_intake(item.id, "seat-killed").unwrap());
+        store
+            .create_intake_customer(item.id, fabrik::intake::draft_of(&item), &manifest)
+            .unwrap();
+        let half = store.intake_item(item.id).unwrap().unwrap();
+        assert_eq!((half.state, half.run_id), (IntakeState::Approved, None));
+        assert!(half.slug.is_some());
+    }
     for ext in [&ett, &tva] {
         let item = intake.approve(id_of(ext), host.clone()).await.unwrap();
         assert_eq!(
@@ -134,6 +178,20 @@ async fn approved_requests_are_provisioned_and_the_portal_learns_what_was_built(
         );
         // Approved twice: refused, nothing started.
         assert!(intake.approve(item.id, host.clone()).await.is_err());
+    }
+    // The portal was told as the runs went, without anyone asking (a write per step and at
+    // the end, off the run's path): both requests reach `deployed` on their own.
+    for ext in [&ett, &tva] {
+        let sql = "SELECT status FROM public.agency_onboarding_requests WHERE id::text = ?1";
+        let mut status = None;
+        for _ in 0..200 {
+            status = column(&owner, sql, ext);
+            if status.as_deref() == Some("deployed") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(status.as_deref(), Some("deployed"), "{ext}");
     }
     // A run that fails: Vercel refuses the project.
     let base = s.cloud.sandbox.as_ref().unwrap().base_url().to_string();
@@ -204,15 +262,30 @@ async fn approved_requests_are_provisioned_and_the_portal_learns_what_was_built(
         org("Portal Ett AB", "billing_note").as_deref(),
         Some("kort")
     );
-    let failed = |c: &str| {
+    // A request's column in the portal.
+    let of = |id: &str, c: &str| {
         column(
             &owner,
             &format!("SELECT {c}::text FROM public.agency_onboarding_requests WHERE id::text = ?1"),
-            &fel,
+            id,
         )
     };
+    let failed = |c: &str| of(&fel, c);
     assert_eq!(failed("status").as_deref(), Some("failed"));
     assert!(failed("error_message").is_some_and(|e| !e.is_empty()));
+
+    let nej_col = |c: &str| of(&nej, c);
+    assert_eq!(nej_col("status").as_deref(), Some("rejected"));
+    assert_eq!(
+        nej_col("error_message").as_deref(),
+        Some("Dubblett av Portal Ett AB")
+    );
+    assert_eq!(nej_col("instance_url"), None);
+    // One customer per approved request, the interrupted one included.
+    assert_eq!(
+        s.api.list_customers(Default::default()).unwrap().rows.len(),
+        3
+    );
 
     // Nothing changed: a sync writes nothing; the password is in no table of the register.
     assert_eq!(intake.sync().await.unwrap().0, 0);
@@ -255,6 +328,7 @@ async fn stripe_payments_twice_out_of_order_and_from_two_seats_provision_once() 
             Some(body),
         )
     };
+    let paid_at = std::time::Instant::now();
     let first = checkout(json!({"email": "ada@betalt.se", "company": "Betalt Ett AB"})).await;
     let seat = |_: usize| Arc::new(Intake::new(s.cloud.clone(), s.runs.supervisor().clone()));
     let (a, b) = (seat(0), seat(1));
@@ -302,6 +376,11 @@ async fn stripe_payments_twice_out_of_order_and_from_two_seats_provision_once() 
         host.finished(item.run_id.unwrap()).await,
         RunState::Succeeded
     );
+    // For the closing note (the sandbox's clock as `sandboxed` sets it), not a limit.
+    eprintln!(
+        "intake: paid checkout to a delivered instance ms={}",
+        paid_at.elapsed().as_millis()
+    );
 
     // An event that appears after newer ones were read (created a minute before the cursor),
     // and the same events read again: one new request, the rest seen before.
@@ -328,5 +407,48 @@ async fn stripe_payments_twice_out_of_order_and_from_two_seats_provision_once() 
     // A poll with nothing new costs one request.
     let idle = a.poll(host.clone()).await.unwrap();
     assert_eq!((idle.new_requests, idle.requests), (0, 1), "{idle:?}");
-    let _ = settled(&s.runs, inbox.items[0].slug.as_deref().unwrap()).await;
+    for item in &inbox.items {
+        let _ = settled(&s.runs, item.slug.as_deref().unwrap()).await;
+    }
+
+    // Subscriptions cancelled in Stripe: the approved customer is shown as cancelled and
+    // keeps everything (pause or teardown are the owner's); a request still pending (the
+    // owner turned automatic provisioning off) is cancelled and makes no customer.
+    a.set_source(IntakeSource::Stripe, false, Default::default())
+        .await
+        .unwrap();
+    let third = checkout(json!({"email": "cy@kort.se", "company": "Kort Tid AB"})).await;
+    assert_eq!(a.poll(host.clone()).await.unwrap().new_requests, 1);
+    for made in [&first, &third] {
+        let sub = made["subscription"].as_str().unwrap();
+        common::api(
+            reqwest::Method::POST,
+            format!("{base}/__sim/stripe/subscriptions/{sub}/cancel"),
+            None,
+        )
+        .await;
+    }
+    let ended = b.poll(host.clone()).await.unwrap();
+    assert_eq!(ended.cancelled, 2, "{ended:?}");
+    let inbox = a.inbox().await.unwrap();
+    let by_name = |n: &str| inbox.items.iter().find(|i| i.name == n).unwrap().clone();
+    let (paid, short) = (by_name("Betalt Ett AB"), by_name("Kort Tid AB"));
+    assert_eq!(paid.state, IntakeState::Approved);
+    assert!(paid.cancelled_at.is_some());
+    assert_eq!(short.state, IntakeState::Cancelled);
+    assert!(short.slug.is_none());
+    let customer = s.api.get_customer(paid.slug.clone().unwrap()).unwrap();
+    assert!(customer.cancelled_at.is_some());
+    assert_eq!(customer.status, fabrik::customer::Status::Active);
+    let other = s
+        .api
+        .get_customer(by_name("Sen Betalning AB").slug.unwrap())
+        .unwrap();
+    assert!(other.cancelled_at.is_none());
+    // Nothing left to approve: a cancelled request is decided.
+    assert!(a.approve(short.id, host.clone()).await.is_err());
+    assert_eq!(
+        s.api.list_customers(Default::default()).unwrap().rows.len(),
+        2
+    );
 }

@@ -221,6 +221,7 @@ fn customer(slug: &str, status: Status, instance: Instance) -> Customer {
         updated_at: at,
         version: 1,
         uid: "00000000-0000-4000-8000-000000000000".into(),
+        cancelled_at: None,
         environment: fabrik::environment::Environment::Sandbox,
     }
 }

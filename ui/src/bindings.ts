@@ -92,7 +92,12 @@ applied: Applied | null,
  * The saved plan or modules differ from what the instance runs: "Uppdatera moduler" has
  * something to do. Only for an active instance.
  */
-modules_outdated: boolean, };
+modules_outdated: boolean, 
+/**
+ * When Stripe ended the subscription this customer came from (the inbox): shown as
+ * cancelled, with pause and teardown offered. Fabrik never tears down on its own.
+ */
+cancelled_at: string | null, };
 
 export type CustomerRow = { id: number, slug: string, name: string, admin_email: string, plan: Plan, status: Status, is_example: boolean, production_url: string | null, created_at: string, 
 /**
@@ -102,7 +107,11 @@ health: HealthSummary | null,
 /**
  * The instance's site, repository, Supabase and Vercel, for the register's column.
  */
-links: InstanceLinks, };
+links: InstanceLinks, 
+/**
+ * Stripe ended the subscription (`Customer::cancelled_at`).
+ */
+cancelled_at: string | null, };
 
 export type CustomerListing = { 
 /**

@@ -272,6 +272,12 @@ fn print_customer(c: &Customer) {
             .join(", ")
     );
     println!("  Status:            {}", c.status);
+    if let Some(at) = &c.cancelled_at {
+        println!(
+            "  Uppsagd i Stripe:  {at} (instansen är kvar: `fabrik pause {0}` eller `fabrik teardown {0}`)",
+            c.slug
+        );
+    }
     if c.status == fabrik::customer::Status::Active {
         let applied = c.applied.as_ref().map_or("okänt".to_string(), |a| {
             let list: Vec<&str> = a.modules.iter().map(|m| m.as_str()).collect();

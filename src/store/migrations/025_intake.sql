@@ -27,6 +27,9 @@ CREATE TABLE intake (
     UNIQUE (source, external_id)
 ) STRICT;
 
+-- The customer page and the register's list say whether a customer's subscription ended.
+CREATE INDEX intake_customer ON intake (customer_id) WHERE customer_id IS NOT NULL;
+
 -- Each Stripe event handled, by its id: a poll reads back over its overlap and an event comes
 -- twice; it is handled once. Kept for Stripe's 30 days (then it cannot be listed again).
 CREATE TABLE intake_events (
