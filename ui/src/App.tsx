@@ -304,6 +304,9 @@ function Header({ current, environment, pending, onNavigate }: { current: string
   );
 }
 
+/** How often the window reads the inbox's sources (Stripe's events, the portal's requests) while it is open. */
+const SOURCES_EVERY_MS = 5 * 60_000;
+
 /** How often the header reads the inbox's count while the inbox itself is not open (a register read). */
 const INBOX_COUNT_EVERY_MS = 60_000;
 
@@ -329,5 +332,24 @@ function usePendingRequests(inboxOpen: boolean) {
       window.clearInterval(timer);
     };
   }, [inboxOpen]);
+  // The sources themselves (the portal, Stripe's events) are read once the list is painted and
+  // then every few minutes while the window is open; a read with nothing new costs one request
+  // to each. Only when a source is set up on this seat.
+  useEffect(() => {
+    let live = true;
+    const poll = () =>
+      call('intake_list', {})
+        .then((i) => (live && i.sources.some((src) => src.configured) ? call('intake_poll', {}).then(() => call('intake_list', {})) : null))
+        .then((i) => i && live && setPending(i.items.filter((x) => x.state === 'pending').length))
+        .catch(() => {
+          /* The inbox shows each source's last problem. */
+        });
+    void afterListPainted.then(() => live && poll());
+    const timer = window.setInterval(poll, SOURCES_EVERY_MS);
+    return () => {
+      live = false;
+      window.clearInterval(timer);
+    };
+  }, []);
   return [pending, setPending] as const;
 }

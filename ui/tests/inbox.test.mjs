@@ -3,7 +3,7 @@
 // headless Chromium, fake backend (tests/lib/mock-backend.js, config key `intake`).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ipcCalls, openApp, requireDist, sharedBrowser } from './lib/harness.mjs';
+import { ipcCalls, openApp, requireDist, runStarts, sharedBrowser } from './lib/harness.mjs';
 
 requireDist();
 const shared = sharedBrowser();
@@ -18,6 +18,7 @@ async function open(t, config) {
 }
 
 const tid = (page, id) => page.getByTestId(id);
+const runStartCount = async (page) => (await ipcCalls(page, 'start_run')).length;
 const row = (page, id) => page.locator(`[data-testid="inbox-item"][data-id="${id}"]`);
 
 const TWO_PENDING = {
@@ -145,6 +146,27 @@ describe('inbox', () => {
     await page.locator('[data-testid="inbox-source-portal"][data-configured="true"]').waitFor();
     assert.deepEqual((await ipcCalls(page, 'intake_set_portal'))[0].args, { url: 'postgres://fabrik@db.portal.se:5432/portal', password: 'hemligt' });
     assert.equal(await portal.getByTestId('inbox-portal-password').inputValue(), '');
+    assertClean();
+  });
+
+  test('a customer whose subscription Stripe ended: marked in the list, pause and teardown offered, nothing done alone', async (t) => {
+    const { page, assertClean } = await open(t, { examples: true, cancelled: { 'cafe-oresund': '2025-01-04T08:00:00Z' } });
+    const tags = page.locator('[data-slug="cafe-oresund"]').getByTestId('cancelled-tag');
+    await tags.waitFor();
+    assert.equal(await tags.innerText(), 'Uppsagd');
+    assert.equal(await page.getByTestId('cancelled-tag').count(), 1, 'only the cancelled customer');
+    await page.locator('[data-slug="cafe-oresund"] .row-name').click();
+    await tid(page, 'customer-cancelled').waitFor();
+    assert.match(await tid(page, 'customer-cancelled').innerText(), /Prenumerationen sades upp i Stripe .*aldrig ner en kund av sig själv/);
+    assert.equal(await runStartCount(page), 0, 'nothing started on its own');
+    await tid(page, 'cancelled-teardown').waitFor();
+    await tid(page, 'cancelled-pause').click();
+    await tid(page, 'cancelled-pause-confirm').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="cancelled-pause"]'));
+    assert.deepEqual((await runStarts(page, 'pause', 'teardown', 'resume')).map((c) => c.args), [{ slug: 'cafe-oresund', kind: 'pause' }]);
+    await tid(page, 'resume-button').waitFor();
+    // Paused, the teardown is still offered.
+    await tid(page, 'cancelled-teardown').waitFor();
     assertClean();
   });
 });

@@ -8,10 +8,10 @@ import { useToast } from '../state/toast';
 import { Dialog } from './common';
 
 /** The providers in the order the agency sets them up (as `Provider::ALL`). */
-export const PROVIDERS: Provider[] = ['github', 'supabase', 'vercel', 'n8n', 'resend', 'gitea'];
+export const PROVIDERS: Provider[] = ['github', 'supabase', 'vercel', 'n8n', 'resend', 'gitea', 'stripe'];
 
-/** Not needed to provision: only workflow backups use them. */
-const OPTIONAL: Partial<Record<Provider, TextKey>> = { gitea: 'cred.optional' };
+/** Not needed to provision: only workflow backups (Gitea) or the inbox (Stripe) use them. */
+const OPTIONAL: Partial<Record<Provider, TextKey>> = { gitea: 'cred.optional', stripe: 'cred.optionalStripe' };
 
 export const PROVIDER_NAMES: Record<Provider, string> = {
   github: 'GitHub',

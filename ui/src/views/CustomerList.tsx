@@ -5,7 +5,7 @@ import type { BackupAge, CustomerRow, SortKey, Status } from '../bindings';
 import { countText, formatAge, formatDate, formatDateTime, SORT_KEYS, STATUSES, useI18n } from '../i18n';
 import { useToast } from '../state/toast';
 import type { ListState } from '../state/navigation';
-import { ExampleTag, LiveStatusBadge, useDebounced } from './common';
+import { CancelledTag, ExampleTag, LiveStatusBadge, useDebounced } from './common';
 import { useFixedRows } from './fixedRows';
 import { useRuns } from '../state/runs';
 import { afterListPainted, markListPainted, takeFirstPage, takeFirstPageNow } from '../state/startup';
@@ -472,6 +472,7 @@ function VirtualRows({
                     <span className="row-name">
                       <span className="truncate">{r.name}</span>
                       {r.is_example && <ExampleTag />}
+                      {r.cancelled_at && <CancelledTag />}
                     </span>
                     <span className="row-slug truncate">{r.slug}</span>
                   </span>

@@ -11,7 +11,7 @@ import { ProvisionButton } from './Provision';
 import { RunPanel } from './Runs';
 import { formatDateTime, targetVerdictKey, useI18n } from '../i18n';
 import { useToast } from '../state/toast';
-import { Dialog, ExampleTag, LiveStatusBadge, TypedConfirmDialog } from './common';
+import { CancelledTag, Dialog, ExampleTag, LiveStatusBadge, TypedConfirmDialog } from './common';
 import { ForeignPanel, HealthPanel } from './Findings';
 import { hasInstance, InstanceCard } from './InstanceCard';
 import { BackupsPanel } from './Backups';
@@ -57,6 +57,7 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
   const [selectedRun, setSelectedRun] = useState<number | null>(run ?? null);
   const [tearingDown, setTearingDown] = useState(false);
   const [updating, setUpdating] = useState(false);
+  const [pausing, setPausing] = useState(false);
   const finishedCount = runsCtx.finished[slug] ?? 0;
   const latestId = runsCtx.latest[slug];
   const { trackRows, track, refreshReadiness } = runsCtx;
@@ -144,6 +145,7 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
             <span className="mono">{c.slug}</span>
             <LiveStatusBadge slug={c.slug} status={c.status} />
             {c.is_example && <ExampleTag />}
+            {c.cancelled_at && <CancelledTag />}
           </div>
         </div>
         <div className="actions">
@@ -173,6 +175,55 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
         </div>
       </div>
 
+      {c.cancelled_at && (
+        <div className="panel panel-warning" role="note" data-testid="customer-cancelled">
+          <p>
+            <strong>{t('customer.cancelled', { time: formatDateTime(lang, c.cancelled_at) })}</strong> {t('customer.cancelledBody')}
+          </p>
+          {!runActive && (c.status === 'active' || hasInstance(c)) && (
+            <div className="actions">
+              {c.status === 'active' && (
+                <button type="button" className="btn btn-small" data-testid="cancelled-pause" onClick={() => setPausing(true)}>
+                  {t('ops.pause')}
+                </button>
+              )}
+              {hasInstance(c) && (
+                <button type="button" className="btn btn-small btn-danger-outline" data-testid="cancelled-teardown" onClick={() => setTearingDown(true)}>
+                  {t('teardown.button')}
+                </button>
+              )}
+            </div>
+          )}
+        </div>
+      )}
+      {pausing && (
+        <Dialog
+          title={t('ops.pause')}
+          labelledBy="cancelled-pause-confirm"
+          testId="cancelled-pause-dialog"
+          onCancel={() => setPausing(false)}
+          actions={
+            <>
+              <button type="button" className="btn" data-autofocus onClick={() => setPausing(false)}>
+                {t('form.cancel')}
+              </button>
+              <button
+                type="button"
+                className="btn btn-primary"
+                data-testid="cancelled-pause-confirm"
+                onClick={() => {
+                  setPausing(false);
+                  void runsCtx.dayTwo(c.slug, 'pause').then((ok) => ok && setSelectedRun(null));
+                }}
+              >
+                {t('ops.pause')}
+              </button>
+            </>
+          }
+        >
+          <p>{t('ops.pauseConfirm', { name: c.name })}</p>
+        </Dialog>
+      )}
       <div className="columns">
         <div className="card">
           <h2 className="card-title">{t('customer.details')}</h2>

@@ -177,7 +177,7 @@ function InboxRow({ item, onChanged, onOpenCustomer }: { item: IntakeItem; onCha
   );
 
   return (
-    <li className={`inbox-item inbox-${item.state}`} data-testid="inbox-item" data-id={item.id} data-state={item.state}>
+    <li className={`inbox-item inbox-${item.state}`} data-testid="inbox-item" data-id={item.id} data-name={item.name} data-state={item.state} data-run={item.run_state ?? ''}>
       <div className="inbox-main">
         <div className="inbox-who">
           <strong data-testid="inbox-name">{item.name}</strong>
@@ -315,16 +315,22 @@ function SourceCard({ view, onInbox, onSource }: { view: SourceView; onInbox: (i
   const errorText = useErrorText();
   const { state } = view;
   const [saving, setSaving] = useState(false);
+  // The box follows the click at once (a checkbox that waits for the register looks broken),
+  // and goes back if the register refuses; a change another seat made comes in with the list.
+  const [auto, setAuto] = useState(state.auto);
+  useEffect(() => setAuto(state.auto), [state.auto]);
   const name = sourceName(t, state.source);
 
   const setSource = async (auto: boolean, plans: Record<string, Plan>) => {
     setSaving(true);
+    setAuto(auto);
     try {
       const next = await call('intake_set_source', { source: state.source, auto, plans });
       onSource(next);
       toast('success', t('inbox.sourceSaved', { source: name }));
       return true;
     } catch (e) {
+      setAuto(state.auto);
       toast('error', errorText(e as ApiError));
       return false;
     } finally {
@@ -360,12 +366,12 @@ function SourceCard({ view, onInbox, onSource }: { view: SourceView; onInbox: (i
         </ul>
       )}
       <label className="inbox-auto">
-        <input type="checkbox" data-testid="inbox-auto" checked={state.auto} disabled={saving} onChange={(e) => void setSource(e.target.checked, savedPlans)} />{' '}
+        <input type="checkbox" data-testid="inbox-auto" checked={auto} disabled={saving} onChange={(e) => void setSource(e.target.checked, savedPlans)} />{' '}
         {t('inbox.auto')}
         <span className="muted small"> — {t('inbox.autoHint')}</span>
       </label>
       {state.source === 'portal' && <PortalForm onInbox={onInbox} />}
-      {state.source === 'stripe' && <PlansEditor key={JSON.stringify(savedPlans)} saved={savedPlans} saving={saving} onSave={(plans) => setSource(state.auto, plans)} />}
+      {state.source === 'stripe' && <PlansEditor key={JSON.stringify(savedPlans)} saved={savedPlans} saving={saving} onSave={(plans) => setSource(auto, plans)} />}
     </section>
   );
 }

@@ -26,6 +26,16 @@ export function LiveStatusBadge({ slug, status }: { slug: string; status: Status
   return <StatusBadge status={live} />;
 }
 
+/** Stripe ended the subscription the customer came from (the inbox). */
+export function CancelledTag() {
+  const { t } = useI18n();
+  return (
+    <span className="tag-cancelled" data-testid="cancelled-tag">
+      {t('customer.cancelledTag')}
+    </span>
+  );
+}
+
 export function ExampleTag() {
   const { t } = useI18n();
   return <span className="tag-example">{t('list.example')}</span>;

@@ -90,7 +90,7 @@
   // ---------- cloud: environment, credentials, settings (mirrors src/api/cloud.rs,
   // src/credentials.rs, src/providers/verify.rs, src/provision/settings.rs) ----------
   const ENVIRONMENT = CONFIG.environment === 'production' ? 'production' : 'sandbox';
-  const PROVIDERS = ['github', 'supabase', 'vercel', 'n8n', 'resend', 'gitea'];
+  const PROVIDERS = ['github', 'supabase', 'vercel', 'n8n', 'resend', 'gitea', 'stripe'];
   const SETTING_KEYS = [
     ['github.template', 'Mallrepo på GitHub, ägare/namn'],
     ['github.owner', 'Användare eller organisation som nya repon hamnar hos'],
@@ -168,7 +168,7 @@
     if (CONFIG.keyring) throw apiError(CONFIG.keyring, KEYRING_MESSAGES[CONFIG.keyring] || 'Nyckelringen gav ett fel');
   }
   function checkProvider(p) {
-    if (!PROVIDERS.includes(p)) throw apiError('invalid_args', `unknown variant \`${p}\`, expected one of \`github\`, \`supabase\`, \`vercel\`, \`n8n\`, \`resend\`, \`gitea\``);
+    if (!PROVIDERS.includes(p)) throw apiError('invalid_args', `unknown variant \`${p}\`, expected one of \`github\`, \`supabase\`, \`vercel\`, \`n8n\`, \`resend\`, \`gitea\`, \`stripe\``);
   }
   function verdictOf(token) {
     for (const [kind, list] of Object.entries(TOKENS)) if (list.includes(token)) return kind;
@@ -412,7 +412,7 @@
     return c.status === 'active' && (!applied || applied.plan !== c.plan || !same(applied.modules, c.modules));
   }
   function full(c) {
-    return JSON.parse(JSON.stringify({ ...c, applied: c.applied ?? null, modules_outdated: outdated(c), links: links(c.instance, c.slug) }));
+    return JSON.parse(JSON.stringify({ ...c, applied: c.applied ?? null, modules_outdated: outdated(c), links: links(c.instance, c.slug), cancelled_at: cancelledAt(c) }));
   }
   function row(c) {
     return {
@@ -428,7 +428,12 @@
       // The last health check (src/store/health.rs): from the test's config, by slug.
       health: (CONFIG.health || {})[c.slug] ?? null,
       links: links(c.instance, c.slug),
+      cancelled_at: cancelledAt(c),
     };
+  }
+  // Stripe ended the customer's subscription (the inbox): CONFIG.cancelled, by slug.
+  function cancelledAt(c) {
+    return (CONFIG.cancelled || {})[c.slug] ?? null;
   }
   // SQLite's NOCASE folds ASCII only; everything else compares by code point.
   const nocase = (s) => s.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
