@@ -244,7 +244,7 @@ export class Session {
    * covered by anything (a notice, a leftover dialog) fails the test at once, naming what lies
    * over it, because a person could not click it either. */
   async click(testId) {
-    const el = await this.byTestId(testId);
+    const el = await this.element(testId);
     await this.exec('arguments[0].scrollIntoView({block: "center"})', [refs.get(el)]);
     try {
       return await this.cmd('POST', `/element/${el}/click`, {});
@@ -264,7 +264,7 @@ export class Session {
   /** What a click at the middle of the element would hit instead of it, or null when the
    * element itself (or something inside it) is on top there. Scrolls it into view first. */
   async coveredBy(testId) {
-    const el = await this.byTestId(testId);
+    const el = await this.element(testId);
     return this.exec(
       `const el = arguments[0];
        el.scrollIntoView({block: "center"});
@@ -290,8 +290,13 @@ export class Session {
     await this.cmd('POST', `/element/${el}/value`, { text });
   }
 
+  /** An element by its test id, or by a CSS selector (anything with a `[`). */
+  element(testIdOrCss) {
+    return testIdOrCss.includes('[') ? this.find(testIdOrCss) : this.byTestId(testIdOrCss);
+  }
+
   async text(testIdOrCss) {
-    const el = testIdOrCss.includes('[') ? await this.find(testIdOrCss) : await this.byTestId(testIdOrCss);
+    const el = await this.element(testIdOrCss);
     return this.cmd('GET', `/element/${el}/text`);
   }
 
