@@ -172,14 +172,15 @@ describe('Säkerhetskopior av flöden', () => {
 });
 
 describe('Gitea in Settings', () => {
-  test('the Gitea token row comes last and says it is optional; its settings show under Säkerhetskopior', async (t) => {
+  test('the optional token rows (Gitea, Stripe) come last and say what they are for; Gitea\'s settings show under Säkerhetskopior', async (t) => {
     const { page, assertClean } = await open(t);
     await tid(page, 'nav-settings').click();
     const row = tid(page, 'credential-gitea');
     await row.waitFor();
     const order = await page.$$eval('.cred-row[data-testid^="credential-"]', (rows) => rows.map((r) => r.dataset.testid.replace('credential-', '')));
-    assert.deepEqual(order, ['github', 'supabase', 'vercel', 'n8n', 'resend', 'gitea']);
+    assert.deepEqual(order, ['github', 'supabase', 'vercel', 'n8n', 'resend', 'gitea', 'stripe']);
     assert.equal(await tid(page, 'credential-optional-gitea').innerText(), 'Valfri: för säkerhetskopior av n8n-flöden');
+    assert.match(await tid(page, 'credential-optional-stripe').innerText(), /^Valfri: för Inkorgen/);
     assert.equal(await tid(page, 'credential-optional-github').count(), 0);
     assert.equal(await row.getAttribute('data-state'), 'missing');
     // Save, test, delete: like the others.
