@@ -314,6 +314,8 @@ const INBOX_COUNT_EVERY_MS = 60_000;
  * The inbox's pending requests for the header's badge: read after the list is painted and then
  * now and then; the open inbox reports its own reads (every few seconds) through the setter.
  */
+const pendingOf = (inbox: { items: { state: string }[] }) => inbox.items.filter((x) => x.state === 'pending').length;
+
 function usePendingRequests(inboxOpen: boolean) {
   const [pending, setPending] = useState(0);
   useEffect(() => {
@@ -321,7 +323,7 @@ function usePendingRequests(inboxOpen: boolean) {
     let live = true;
     const read = () =>
       call('intake_list', {})
-        .then((i) => live && setPending(i.items.filter((x) => x.state === 'pending').length))
+        .then((i) => live && setPending(pendingOf(i)))
         .catch(() => {
           /* No badge: the inbox itself says why. */
         });
@@ -340,7 +342,7 @@ function usePendingRequests(inboxOpen: boolean) {
     const poll = () =>
       call('intake_list', {})
         .then((i) => (live && i.sources.some((src) => src.configured) ? call('intake_poll', {}).then(() => call('intake_list', {})) : null))
-        .then((i) => i && live && setPending(i.items.filter((x) => x.state === 'pending').length))
+        .then((i) => i && live && setPending(pendingOf(i)))
         .catch(() => {
           /* The inbox shows each source's last problem. */
         });

@@ -169,4 +169,15 @@ describe('inbox', () => {
     await tid(page, 'cancelled-teardown').waitFor();
     assertClean();
   });
+
+  test('the open window reads the sources by itself once the list is painted, only those set up', async (t) => {
+    const none = await open(t, TWO_PENDING);
+    await none.page.waitForFunction(() => window.__mockCalls.filter((c) => c.cmd === 'intake_list').length >= 2);
+    assert.equal((await ipcCalls(none.page, 'intake_poll')).length, 0, 'no source set up: nothing read');
+    const stripe = { ...TWO_PENDING.intake, sources: [{ source: 'portal' }, { source: 'stripe', configured: true }] };
+    const { page, assertClean } = await open(t, { intake: stripe });
+    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'intake_poll'));
+    assert.equal((await ipcCalls(page, 'intake_poll')).length, 1);
+    assertClean();
+  });
 });
