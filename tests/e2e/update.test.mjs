@@ -154,6 +154,8 @@ async function checkNow(s) {
 
 /** Installs what the feed offers and returns the failure the window shows. */
 async function installFails(s) {
+  // The check before cleared the last attempt's failure; otherwise the wait below would end on it.
+  assert.equal(await s.exec(`return document.querySelectorAll('[data-testid="update-failed"]').length`), 0, 'an old failure is still shown');
   await s.click('update-install');
   await s.until(async () => s.exec(`return !!document.querySelector('[data-testid="update-failed"]')`), 'the update refused', 60_000);
   return (await s.text('update-failed')).trim();

@@ -84,8 +84,16 @@ describe('update', () => {
     assert.match(said, /Fabrik 0\.1\.0-mock körs vidare/);
     assert.equal(await page.evaluate(() => window.__mockUpdate.installed()), false);
     assert.equal(await tid(page, 'app-version').innerText(), '0.1.0-mock');
-    // It can be tried again.
+    // It can be tried again: a new check clears the old failure, and what the next attempt shows
+    // is its own (the window test reads the failure right after the click; an old one left over
+    // would be read instead, or vanish under it).
+    await page.evaluate(() => window.__mockUpdate.configure({ offer: { kind: 'newer', version: '0.2.0', notes: null, date: null }, fails: 'update_download' }));
+    await checkNow(page);
     await tid(page, 'update-install').waitFor();
+    assert.equal(await tid(page, 'update-failed').count(), 0, 'the old failure went with the new check');
+    await tid(page, 'update-install').click();
+    await tid(page, 'update-failed').waitFor();
+    assert.match(await tid(page, 'update-failed').innerText(), /Nedladdningen av Fabrik 0\.2\.0 blev inte hel/);
     assertClean();
   });
 

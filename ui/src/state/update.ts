@@ -39,7 +39,9 @@ export function useUpdate(): UpdateState {
 
 export async function checkForUpdate(asked: boolean): Promise<void> {
   if (state.checking) return;
-  set({ checking: true, asked: asked || state.asked });
+  // A failed install belongs to the offer it was for; a new check starts from a clean slate.
+  const progress = state.progress?.phase === 'failed' ? null : state.progress;
+  set({ checking: true, asked: asked || state.asked, progress });
   try {
     set({ check: await call('update_check', {}), error: null });
   } catch (e) {
@@ -50,6 +52,8 @@ export async function checkForUpdate(asked: boolean): Promise<void> {
 }
 
 export async function installUpdate(): Promise<void> {
+  // The last attempt's failure goes as this one starts, so what is shown is this attempt's.
+  set({ progress: null });
   try {
     set({ progress: await call('update_install', {}) });
   } catch (e) {
