@@ -20,6 +20,7 @@ pub mod providers;
 pub mod provision;
 pub mod register;
 pub mod sandbox;
+pub mod schedule;
 pub mod seat;
 pub mod seat_settings;
 pub mod secrets;

@@ -80,6 +80,9 @@ vocabulary!(
         KeyringNoSessionBus => "keyring_no_session_bus",
         KeyringNoSecretService => "keyring_no_secret_service",
         KeyringLocked => "keyring_locked",
+        // Scheduled work (issue #43).
+        TickBusy => "tick_busy",
+        ScheduleFailed => "schedule_failed",
         KeyringTimeout => "keyring_timeout",
         KeyringError => "keyring_error",
         // A provider's answer, by kind.
@@ -401,6 +404,14 @@ impl ErrorCode {
             KeyringNoSecretService => t(
                 "Ingen nyckelringstjänst (Secret Service) körs. Installera och starta gnome-keyring (eller KeePassXC med Secret Service påslaget) och försök igen.",
                 "No keyring service (Secret Service) is running. Install and start gnome-keyring (or KeePassXC with Secret Service enabled) and try again.",
+            ),
+            TickBusy => t(
+                "En annan körning av fabrik tick pågår redan på den här datorn (sedan {since}); den här avslutas utan att göra något.",
+                "Another fabrik tick is already running on this computer (since {since}); this one ends without doing anything.",
+            ),
+            ScheduleFailed => t(
+                "Schemaläggaren ({scheduler}) tog inte emot jobbet: {detail}. Inget installerades.",
+                "The scheduler ({scheduler}) did not take the job: {detail}. Nothing was installed.",
             ),
             KeyringLocked => t(
                 "Nyckelringen är låst. Lås upp den (till exempel genom att logga ut och in igen) och försök igen.",

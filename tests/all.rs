@@ -29,6 +29,7 @@ mod rollout;
 mod rollouts_window;
 mod runs_api;
 mod sandbox_postgres;
+mod schedule;
 mod self_contained;
 mod setup;
 mod shared_register;

@@ -14,6 +14,7 @@ const LAYERS: &[&str] = &[
     "fnv",
     "blocking",
     "paths",
+    "schedule",
     "seat",
     "seat_settings",
     "sql",

@@ -12,14 +12,11 @@ use crate::common;
 
 use std::collections::BTreeMap;
 use std::process::Command;
-use std::sync::Arc;
 
 use common::github_person::{Person, PERSON};
 use common::template_corpus::{self as corpus, check, Files};
 use common::*;
 use fabrik::api::cloud::Environment;
-use fabrik::provision::{FailurePolicy, RunState};
-use fabrik::store::Store;
 use fabrik_sim::{Profile, SimConfig, SimHandle};
 use serde_json::{json, Value};
 
@@ -108,23 +105,7 @@ async fn setup(tag: &str, customers: usize) -> Option<Setup> {
     let names: Vec<String> = (0..customers)
         .map(|i| format!("Mallkund {i:02} AB"))
         .collect();
-    let (dir, db, first) = register_file(&sim, &names[0]);
-    let store = Arc::new(Store::open(&db).unwrap());
-    let mut slugs = vec![first];
-    for name in &names[1..] {
-        slugs.push(customer(&store, name));
-    }
-    let engine = engine_in(
-        &sim,
-        store.clone(),
-        secrets,
-        FailurePolicy::Rollback,
-        Environment::Production,
-    );
-    let runs = slugs.iter().map(|s| provision_logged(&engine, s));
-    for (_, state, events) in futures_util::future::join_all(runs).await {
-        assert_eq!(state, RunState::Succeeded, "{}", events.json());
-    }
+    let (dir, db, store, slugs) = delivered_fleet(&sim, secrets, &names).await;
     let seed = sim.seed();
     let org = seed.github_org.clone();
     let template = seed.github_template.clone();

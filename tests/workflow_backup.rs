@@ -11,7 +11,6 @@ use std::sync::Arc;
 
 use common::*;
 use fabrik::api::cloud::Environment;
-use fabrik::provision::{FailurePolicy, RunState};
 use fabrik::store::Store;
 use fabrik_sim::SimHandle;
 use serde_json::{json, Value};
@@ -125,31 +124,9 @@ impl Fleet {
 async fn fleet(tag: &str, n: usize) -> Option<Fleet> {
     let secrets = keyring(tag)?;
     let sim = sim_scaled(fabrik_sim::Profile::Realistic, 0.02).await;
-    let made = reqwest::Client::new()
-        .post(format!("{}/__sim/gitea/repos", sim.base_url()))
-        .json(&json!({ "owner": "ops-hub", "name": "client-backups", "private": true }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(made.status().as_u16(), 201);
+    backup_repository(&sim).await;
     let names: Vec<String> = (0..n).map(|i| format!("Flödeskund {i:02} AB")).collect();
-    let (dir, db, first) = register_file(&sim, &names[0]);
-    let store = Arc::new(Store::open(&db).unwrap());
-    let mut slugs = vec![first];
-    for name in &names[1..] {
-        slugs.push(customer(&store, name));
-    }
-    let engine = engine_in(
-        &sim,
-        store.clone(),
-        secrets,
-        FailurePolicy::Rollback,
-        Environment::Production,
-    );
-    let runs = slugs.iter().map(|s| provision_logged(&engine, s));
-    for (_, state, events) in futures_util::future::join_all(runs).await {
-        assert_eq!(state, RunState::Succeeded, "{}", events.json());
-    }
+    let (dir, db, store, slugs) = delivered_fleet(&sim, secrets, &names).await;
     Some(Fleet {
         sim,
         _dir: dir,

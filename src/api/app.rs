@@ -116,13 +116,14 @@ impl Fabrik {
                 let runs = RunsApi::window(api.shared_store(), cloud.clone());
                 let health = HealthApi::new(api.shared_store(), cloud.clone());
                 health.schedule(host.clone());
-                // The backups' schedule (`backup.schedule_hours`) runs while the window is open.
-                Arc::new(super::backups::BackupsApi::new(
-                    api.shared_store(),
+                // The scheduled jobs the window does while it is open (the backups and the
+                // alerts), leased through the register like `fabrik tick`'s.
+                Arc::new(super::tick::Ticker::new(
+                    cloud.clone(),
                     runs.supervisor().clone(),
-                    cloud.secrets.clone(),
+                    &data_dir,
                 ))
-                .schedule_in_background(host);
+                .in_window(host);
                 // Roll-outs run their instances through the window's supervisor: one pacer,
                 // one lease per run, and a failed instance kept as it failed (its backup is
                 // the way back).

@@ -6,7 +6,6 @@
 //! `backup.schedule_hours` (default 24; 0 turns it off) gets a backup run.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -26,8 +25,6 @@ use crate::store::Store;
 /// The setting that says how old the newest backup of an instance may grow.
 pub const SCHEDULE_SETTING: &str = "backup.schedule_hours";
 const DEFAULT_SCHEDULE_HOURS: i64 = 24;
-/// How often the window looks for instances whose backup is due.
-const SCHEDULE_TICK: Duration = Duration::from_secs(15 * 60);
 
 /// How old an instance's newest backups are, for the register beside its health.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -313,6 +310,16 @@ impl BackupsApi {
         Ok(out)
     }
 
+    /// Whether the stale-backup alert is on (`backup.alert_hours` above 0).
+    pub fn alert_limit_on(&self) -> ApiResult<bool> {
+        Ok(self
+            .store
+            .get_setting(ALERT_SETTING)?
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .unwrap_or(DEFAULT_ALERT_HOURS)
+            > 0)
+    }
+
     /// How old the newest backup may grow (`None`: the schedule is off).
     pub fn schedule(&self) -> Option<chrono::Duration> {
         let hours = self
@@ -398,53 +405,5 @@ impl BackupsApi {
             return Ok(Vec::new());
         }
         self.due_by(|n| n.workflows.as_deref())
-    }
-
-    /// The alert email naming the instances whose backups grew too old since the last time it
-    /// looked (`known`: the ones already named; one that got a backup since leaves the set).
-    pub async fn alert_stale(
-        &self,
-        known: &mut std::collections::BTreeSet<String>,
-    ) -> ApiResult<Vec<String>> {
-        let stale: std::collections::BTreeSet<String> = self
-            .ages()?
-            .into_iter()
-            .filter(|a| a.stale)
-            .map(|a| a.slug)
-            .collect();
-        let new: Vec<String> = stale.difference(known).cloned().collect();
-        *known = stale;
-        if new.is_empty() {
-            return Ok(new);
-        }
-        let text = crate::messages::Say::BackupsStaleAlert
-            .with(crate::messages::params! { "slugs" => new.join(", ") })
-            .sv;
-        let subject = crate::messages::Say::BackupsStale.text().sv;
-        self.supervisor
-            .engine()?
-            .send_alert(&subject, &text)
-            .await?;
-        Ok(new)
-    }
-
-    /// The window's schedule: every quarter of an hour, the due backups.
-    pub fn schedule_in_background(self: Arc<Self>, host: Arc<dyn RunHost>) {
-        tokio::spawn(async move {
-            let mut alerted = std::collections::BTreeSet::new();
-            loop {
-                tokio::time::sleep(SCHEDULE_TICK).await;
-                match self.run_due(host.clone()).await {
-                    Ok(done) if !done.is_empty() => {
-                        tracing::info!(count = done.len(), "scheduled backups taken")
-                    }
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(code = %e.code, "scheduled backups: {}", e.message),
-                }
-                if let Err(e) = self.alert_stale(&mut alerted).await {
-                    tracing::warn!(code = %e.code, "backup age alert: {}", e.message);
-                }
-            }
-        });
     }
 }

@@ -67,12 +67,23 @@ impl HealthApi {
     /// a check runs, it starts nothing and says where that one stands. Blocking (the keyring
     /// and SQLite): callers on the runtime use `start_all`.
     pub fn check_all(self: &Arc<Self>, host: Arc<dyn RunHost>) -> ApiResult<Sweep> {
+        let Some((engine, slugs)) = self.prepare(host.as_ref())? else {
+            return Ok(self.sweep());
+        };
+        let me = self.clone();
+        tokio::spawn(async move { me.run_sweep(engine, slugs, host).await });
+        Ok(self.sweep())
+    }
+
+    /// The sweep claimed and set up: the engine and the instances, or `None` while another
+    /// sweep runs. Blocking (the keyring and SQLite).
+    fn prepare(&self, host: &dyn RunHost) -> ApiResult<Option<(Engine, Vec<String>)>> {
         // Claimed first, so a second press neither starts a second sweep nor touches the
         // keyring while the first one is being set up.
         {
             let mut s = self.sweep.lock().unwrap_or_else(|p| p.into_inner());
             if s.running {
-                return Ok(s.clone());
+                return Ok(None);
             }
             *s = Sweep {
                 running: true,
@@ -92,11 +103,19 @@ impl HealthApi {
         };
         self.sweep.lock().unwrap_or_else(|p| p.into_inner()).total = slugs.len() as u32;
         *self.last_sweep.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
-        let started = self.sweep();
-        host.sweep(&started);
-        let me = self.clone();
-        tokio::spawn(async move { me.run_sweep(engine, slugs, host).await });
-        Ok(started)
+        host.sweep(&self.sweep());
+        Ok(Some((engine, slugs)))
+    }
+
+    /// "Kontrollera alla" run here to its end: the scheduled tick waits for it. While another
+    /// sweep runs, where that one stands.
+    pub async fn sweep_to_end(self: &Arc<Self>, host: Arc<dyn RunHost>) -> ApiResult<Sweep> {
+        let (me, h) = (self.clone(), host.clone());
+        let prepared = crate::blocking::run(move || me.prepare(h.as_ref())).await?;
+        if let Some((engine, slugs)) = prepared {
+            self.clone().run_sweep(engine, slugs, host).await;
+        }
+        Ok(self.sweep())
     }
 
     /// `check_all` from async code, on the blocking pool.

@@ -20,6 +20,7 @@ pub mod runs;
 pub mod setup;
 pub mod supervisor;
 pub mod templates;
+pub mod tick;
 pub mod updates;
 
 use std::path::Path;

@@ -19,6 +19,8 @@ vocabulary!(
         WorkflowBackupCommitted => "workflow_backup_committed",
         BackupsStale => "backups_stale",
         BackupsStaleAlert => "backups_stale_alert",
+        RunsFailed => "runs_failed",
+        RunsFailedAlert => "runs_failed_alert",
         WorkflowBackupUnchanged => "workflow_backup_unchanged",
         StepDone => "step_done",
         StepSkipped => "step_skipped",

@@ -27,6 +27,11 @@ impl Say {
                 "De här instansernas senaste säkerhetskopia (databas eller flöden) är äldre än gränsen (backup.alert_hours): {slugs}. Ta en ny med fabrik backup create SLUG och fabrik backup workflows SLUG, eller se Säkerhetskopior på kundens sida.",
                 "These instances' newest backup (database or workflows) is older than the limit (backup.alert_hours): {slugs}. Take a new one with fabrik backup create SLUG and fabrik backup workflows SLUG, or see Backups on the customer's page.",
             ),
+            RunsFailed => t("Misslyckade körningar", "Failed runs"),
+            RunsFailedAlert => t(
+                "De här körningarna misslyckades: {runs}. Se Aktivitet i Fabrik, eller fabrik runs show NUMMER.",
+                "These runs failed: {runs}. See Activity in Fabrik, or fabrik runs show NUMBER.",
+            ),
             WorkflowBackupCommitted => t(
                 "Flödet sparat i {repository} (commit {commit})",
                 "The workflow saved in {repository} (commit {commit})",

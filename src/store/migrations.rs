@@ -35,6 +35,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/023_vocabulary_tables.sql"),
     include_str!("migrations/024_who_starts.sql"),
     include_str!("migrations/025_intake.sql"),
+    include_str!("migrations/026_schedule.sql"),
 ];
 
 /// The schema version this build writes.
@@ -126,6 +127,7 @@ const PG_STEPS: &[(i64, &str)] = &[
     ),
     (24, include_str!("migrations/postgres/024_who_starts.sql")),
     (25, include_str!("migrations/postgres/025_intake.sql")),
+    (26, include_str!("migrations/postgres/026_schedule.sql")),
 ];
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first

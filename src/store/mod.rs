@@ -21,6 +21,7 @@ pub mod people;
 pub mod rights;
 pub mod rollouts;
 pub mod runs;
+pub mod schedule;
 mod search;
 mod settings;
 pub mod templates;

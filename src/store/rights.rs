@@ -91,6 +91,7 @@ const fn only(
 /// (and the generated test fails until it is declared).
 pub const TABLES: &[&str] = &[
     "adoptions",
+    "alerts",
     "backups",
     "customers",
     "health_checks",
@@ -108,10 +109,12 @@ pub const TABLES: &[&str] = &[
     "run_log",
     "run_steps",
     "runs",
+    "scheduled_jobs",
     "schema_version",
     "settings",
     "step_keys",
     "template_prs",
+    "ticks",
     "workflow_backups",
 ];
 
@@ -253,6 +256,24 @@ pub const GRANTS: &[Grant] = &[
     ),
     only(Owner, "intake_sources", &[Update], &["auto", "plans"]),
     all(Owner, "intake_events", &[Delete]),
+    // Scheduled work: any seat that ticks takes a job's lease and writes what it did, and
+    // keeps its tick (the login fills `person`); an alert's episode is raised and cleared by
+    // the seat that looks. Nothing here is removed.
+    all(Operator, "scheduled_jobs", &[Insert, Update]),
+    only(
+        Operator,
+        "ticks",
+        &[Insert, Update],
+        &[
+            "seat",
+            "started_at",
+            "finished_at",
+            "outcome",
+            "reason",
+            "report",
+        ],
+    ),
+    all(Operator, "alerts", &[Insert, Update]),
 ];
 
 /// The functions every group calls (policies and the window's "what may I do").

@@ -427,6 +427,56 @@ pub fn cli(sim: &SimHandle, db: &std::path::Path) -> std::process::Command {
     c
 }
 
+/// A register file in production with one customer per name, every one provisioned (at once)
+/// on the simulator: the folder, the file, the register and the slugs.
+#[allow(dead_code)] // only the binaries with a delivered fleet use it
+pub async fn delivered_fleet(
+    sim: &SimHandle,
+    secrets: SecretStore,
+    names: &[String],
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Arc<Store>,
+    Vec<String>,
+) {
+    let (dir, db, first) = register_file(sim, &names[0]);
+    let store = Arc::new(Store::open(&db).unwrap());
+    let mut slugs = vec![first];
+    for name in &names[1..] {
+        slugs.push(customer(&store, name));
+    }
+    let engine = engine_in(
+        sim,
+        store.clone(),
+        secrets,
+        FailurePolicy::Rollback,
+        Environment::Production,
+    );
+    let runs = slugs.iter().map(|s| provision_logged(&engine, s));
+    for (_, state, events) in futures_util::future::join_all(runs).await {
+        assert_eq!(
+            state,
+            fabrik::provision::RunState::Succeeded,
+            "{}",
+            events.json()
+        );
+    }
+    (dir, db, store, slugs)
+}
+
+/// The workflows' backup repository (the default one) made in the simulated Gitea.
+#[allow(dead_code)] // only the binaries that back workflows up use it
+pub async fn backup_repository(sim: &SimHandle) {
+    let made = reqwest::Client::new()
+        .post(format!("{}/__sim/gitea/repos", sim.base_url()))
+        .json(&json!({ "owner": "ops-hub", "name": "client-backups", "private": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status().as_u16(), 201);
+}
+
 /// A register file, as the CLI opens it, with the simulator's settings and one customer.
 #[allow(dead_code)] // only the binaries that run the CLI use it
 pub fn register_file(

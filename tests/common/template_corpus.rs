@@ -388,11 +388,11 @@ fn customer(
     // Fabrik's own file and the ignored ones: the customer's, whatever the template did.
     let own = docs.get_mut(OWN_FILE).unwrap();
     own.lines[2] = line(OWN_FILE, 2, &tag);
-    if k % 2 == 0 {
+    if k.is_multiple_of(2) {
         let plan = docs.get_mut(IGNORED[0]).unwrap();
         plan.lines[1] = line(IGNORED[0], 1, &tag);
     }
-    if k % 3 == 0 {
+    if k.is_multiple_of(3) {
         docs.remove(IGNORED[1]);
     }
     for p in [OWN_FILE, IGNORE_FILE].iter().chain(IGNORED) {

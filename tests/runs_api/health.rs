@@ -237,13 +237,21 @@ async fn backup_ages_show_the_stale_instance_and_the_alert_names_it_once() {
     assert!(ages[0].workflows_at.is_some(), "{ages:?}");
     assert!(ages[0].database_at.is_none() && ages[0].stale, "{ages:?}");
 
-    let mut alerted = std::collections::BTreeSet::new();
-    let named = backups.alert_stale(&mut alerted).await.unwrap();
-    assert_eq!(named, std::slice::from_ref(&slug));
+    // The alert is the scheduled job's; what it named is the register's, so a second ticker
+    // (the window restarted, or another seat) does not name it again while it stays stale.
+    let seat_dir = tempfile::tempdir().unwrap();
+    let ticker = || {
+        fabrik::api::tick::Ticker::new(cloud.clone(), runs.supervisor().clone(), seat_dir.path())
+    };
+    let only = [fabrik::store::schedule::Job::BackupAlert];
+    let first = ticker().tick(&only, host.clone()).await;
     assert_eq!(
-        backups.alert_stale(&mut alerted).await.unwrap(),
-        Vec::<String>::new()
+        first.jobs[0].alerted,
+        std::slice::from_ref(&slug),
+        "{first:?}"
     );
+    let again = ticker().tick(&only, host.clone()).await;
+    assert!(again.jobs[0].alerted.is_empty(), "{again:?}");
     let sent: Vec<_> = agency_emails(&sim)
         .await
         .into_iter()

@@ -17,6 +17,7 @@ use fabrik::provision::{RunEvent, RunState};
 mod health;
 mod intake;
 mod proof;
+mod tick;
 
 /// Both tests use the real sandbox keyring namespace; they must not overlap.
 static SANDBOX: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

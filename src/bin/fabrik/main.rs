@@ -14,6 +14,7 @@ mod register;
 mod rollout;
 mod runs;
 mod runtime;
+mod schedule;
 mod secrets;
 mod settings;
 mod setup;
@@ -124,13 +125,23 @@ enum Command {
     /// runs or rejected; the portal is told what was built.
     #[command(subcommand)]
     Intake(intake::IntakeCmd),
+    /// Work without an open window: `fabrik tick` in this computer's own scheduler (systemd
+    /// user timer, launchd agent, Task Scheduler task) for you: install, status, remove.
+    #[command(subcommand)]
+    Schedule(schedule::ScheduleCmd),
+    /// Does the scheduled work that is due, and nothing else: the inbox's polls, backups whose
+    /// schedule has come, the health sweep, the stale-backup and failed-run alerts. Exit 0, or
+    /// 3 when something failed or the tick did not begin (named).
+    Tick(schedule::TickArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) if setup::incomplete() => ExitCode::FAILURE,
-        Ok(()) if health::unhealthy() || fleet::not_all_done() => ExitCode::from(3),
+        Ok(()) if health::unhealthy() || fleet::not_all_done() || schedule::tick_failed() => {
+            ExitCode::from(3)
+        }
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if e.fields.is_empty() {
@@ -168,6 +179,22 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Register(register::RegisterCmd::Migrate { to, json }) => {
             register::migrate(&path, &to, json)
         }
+        Command::Schedule(cmd) => {
+            let flag = if cli.sandbox {
+                Some("--sandbox")
+            } else if cli.production {
+                Some("--production")
+            } else {
+                None
+            };
+            schedule::run(&path, flag, cmd)
+        }
+        // Its own opening: a register it cannot reach is the tick's report, not an error.
+        Command::Tick(args) => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| ApiError::from(fabrik::Error::Io(e)))?
+            .block_on(schedule::tick(&path, chosen, args)),
         Command::Customers(cmd) => customers::run(&runtime::register(&path, chosen)?, cmd),
         Command::Settings(cmd) => {
             // The seat's own folder: the one the register file is in, as `runtime::open` has it.
@@ -227,7 +254,9 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Customers(_)
         | Command::Settings(_)
         | Command::Register(_)
-        | Command::Update(_) => Ok(()),
+        | Command::Update(_)
+        | Command::Schedule(_)
+        | Command::Tick(_) => Ok(()),
     };
     runtime::close(cloud).await;
     result

@@ -34,6 +34,13 @@ impl Engine {
     /// Emails the agency's alert address (setting `alerts.email`) through Resend, from the
     /// welcome email's sender. Nothing is sent when the address is not set.
     pub async fn send_alert(&self, subject: &str, text: &str) -> Result<bool> {
+        let key = format!("fabrik-alert-{}", uuid::Uuid::new_v4());
+        self.send_alert_keyed(subject, text, &key).await
+    }
+
+    /// `send_alert` under an idempotency key the caller derives from what it names: sent again
+    /// after a crash between the email and its record, Resend delivers it once.
+    pub async fn send_alert_keyed(&self, subject: &str, text: &str, key: &str) -> Result<bool> {
         let to = self
             .db(|s| s.get_setting(ALERT_ADDRESS))
             .await?
@@ -49,10 +56,9 @@ impl Engine {
             html: &html,
             text,
         };
-        let key = format!("fabrik-alert-{}", uuid::Uuid::new_v4());
         self.clients
             .resend
-            .send(&email, &key)
+            .send(&email, key)
             .await
             .map_err(|e| Error::Provider(e.to_string()))?;
         Ok(true)

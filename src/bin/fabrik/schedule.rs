@@ -1,0 +1,312 @@
+//! `fabrik schedule install|status|remove` puts `fabrik tick` in the system's own scheduler
+//! for the signed-in person (systemd user timer, launchd agent, Task Scheduler task); `fabrik
+//! tick` does what is due and says what it did: exit 0, or 3 when something failed or it did
+//! not begin (named).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::{Args, Subcommand};
+use fabrik::api::host::RunHost;
+use fabrik::api::tick::{self, JobState, TickReport, Ticker};
+use fabrik::messages::ErrorCode;
+use fabrik::provision::RunEvent;
+use fabrik::schedule::{system, units};
+use fabrik::store::schedule::{Job, TickOutcome};
+use fabrik::ApiError;
+
+use crate::print::print_json;
+
+static FAILED: AtomicBool = AtomicBool::new(false);
+
+/// Whether the tick failed or did not begin (exit 3).
+pub fn tick_failed() -> bool {
+    FAILED.load(Ordering::Relaxed)
+}
+
+#[derive(Subcommand)]
+pub enum ScheduleCmd {
+    /// Puts `fabrik tick` in this computer's scheduler for you (systemd user timer, launchd
+    /// agent or Task Scheduler task), on this register. Installing again replaces the times.
+    Install {
+        /// Every this many minutes (5 to 1440; default 15). The tick decides what is due.
+        #[arg(long, conflicts_with = "at")]
+        every: Option<u32>,
+        /// At this time of day (HH:MM, local time); may be given several times.
+        #[arg(long)]
+        at: Vec<String>,
+    },
+    /// What is installed, when it runs next, and what the last ticks on the register did.
+    Status {
+        /// The result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Takes the job out of the scheduler and removes its files.
+    Remove,
+}
+
+#[derive(Args)]
+pub struct TickArgs {
+    /// Only these jobs (intake_poll, database_backups, workflow_backups, health_sweep,
+    /// backup_alert, run_alert); all when none is given.
+    #[arg(long = "only")]
+    only: Vec<String>,
+    /// The report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The folder of the seat: the register file's.
+pub fn seat_dir(db: &Path) -> PathBuf {
+    db.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf()
+}
+
+fn job_name(job: Job) -> &'static str {
+    match job {
+        Job::IntakePoll => "Inkorgen",
+        Job::DatabaseBackups => "Databaskopior",
+        Job::WorkflowBackups => "Flödeskopior",
+        Job::HealthSweep => "Hälsokontroll",
+        Job::BackupAlert => "Larm om gamla kopior",
+        Job::RunAlert => "Larm om misslyckade körningar",
+    }
+}
+
+/// A tick's progress needs no screen: a run's events go to the log, notifications too.
+struct Quiet;
+
+impl RunHost for Quiet {
+    fn emit(&self, _event: &RunEvent) {}
+    fn notify(&self, title: &str, body: &str) {
+        tracing::info!("{title}: {body}");
+    }
+}
+
+fn print_report(r: &TickReport) {
+    if let Some(e) = &r.refused {
+        println!("Ingenting gjordes: {} [{}]", e.message, e.code);
+        return;
+    }
+    for j in &r.jobs {
+        let state = match j.state {
+            JobState::Done => "gjort",
+            JobState::Nothing => "inget att göra",
+            JobState::Held => "görs av en annan plats",
+            JobState::Off => "av",
+            JobState::Failed => "MISSLYCKADES",
+        };
+        let mut line = format!("{:<30} {state}", job_name(j.job));
+        if !j.did.is_empty() {
+            line.push_str(&format!(": {}", j.did.join(", ")));
+        }
+        if let Some(by) = &j.held_by {
+            line.push_str(&format!(" ({by})"));
+        }
+        println!("{line}");
+        if !j.alerted.is_empty() {
+            println!("  larm: {}", j.alerted.join(", "));
+        }
+        for f in &j.failed {
+            println!("  ! {f}");
+        }
+    }
+    println!(
+        "Klart på {:.1} s{}.",
+        r.ms as f64 / 1000.0,
+        if r.outcome == TickOutcome::Failed {
+            " — något misslyckades (se ovan)"
+        } else {
+            ""
+        }
+    );
+}
+
+fn finish(report: &TickReport, json: bool) {
+    FAILED.store(tick::exit_code(report) != 0, Ordering::Relaxed);
+    if json {
+        print_json(report);
+    } else {
+        print_report(report);
+    }
+}
+
+/// `fabrik tick`: this computer's lock, the register, the keyring, then each due job.
+pub async fn tick(
+    db: &Path,
+    chosen: crate::runtime::Chosen,
+    args: TickArgs,
+) -> Result<(), ApiError> {
+    let dir = seat_dir(db);
+    let mut only = Vec::new();
+    for name in &args.only {
+        only.push(Job::parse(name.trim()).ok_or_else(|| {
+            ApiError::from(fabrik::error::invalid_setting(
+                "--only",
+                fabrik::messages::Text::new(
+                    format!(
+                        "«{name}» är inget jobb; välj bland {}",
+                        Job::ALL
+                            .iter()
+                            .map(|j| j.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    format!(
+                        "“{name}” is not a job; choose from {}",
+                        Job::ALL
+                            .iter()
+                            .map(|j| j.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+            ))
+        })?);
+    }
+    let started = Instant::now();
+    let _lock = match tick::lock_seat(&dir) {
+        Ok(lock) => lock,
+        Err(e) => {
+            let store = fabrik::store::Store::open_register(db).ok();
+            finish(&tick::refuse(&dir, store.as_ref(), e, started), args.json);
+            return Ok(());
+        }
+    };
+    fabrik::sandbox::prefer_postgres();
+    let cloud = match crate::runtime::open(db, chosen).await {
+        Ok(c) => c,
+        Err(e) => {
+            finish(&tick::unreachable(&dir, e), args.json);
+            return Ok(());
+        }
+    };
+    let supervisor = crate::runtime::supervisor(&cloud, false);
+    crate::runs::stop_on_ctrl_c(&supervisor);
+    let ticker = Ticker::new(cloud.clone(), supervisor, &dir);
+    let report = ticker.tick(&only, Arc::new(Quiet)).await;
+    drop(ticker);
+    crate::runtime::close(cloud).await;
+    finish(&report, args.json);
+    Ok(())
+}
+
+/// `fabrik schedule …`.
+pub fn run(db: &Path, environment_flag: Option<&str>, cmd: ScheduleCmd) -> Result<(), ApiError> {
+    let dir = seat_dir(db);
+    match cmd {
+        ScheduleCmd::Install { every, at } => {
+            let plan = if at.is_empty() {
+                units::Plan {
+                    every_minutes: Some(every.unwrap_or(units::DEFAULT_EVERY_MINUTES)),
+                    at: Vec::new(),
+                }
+            } else {
+                units::Plan {
+                    every_minutes: None,
+                    at,
+                }
+            };
+            let exe = std::env::current_exe().map_err(|e| ApiError::from(fabrik::Error::Io(e)))?;
+            let db = std::path::absolute(db).map_err(|e| ApiError::from(fabrik::Error::Io(e)))?;
+            let cmd = units::Command {
+                exe,
+                db: Some(db),
+                environment: environment_flag.map(str::to_string),
+            };
+            let installed = system::install(&cmd, &plan, &dir).map_err(|e| failed(&e))?;
+            println!(
+                "Installerat i {}: fabrik tick {}.",
+                installed.scheduler.name(),
+                plan.describe()
+            );
+            for f in &installed.files {
+                println!("  {f}");
+            }
+            Ok(())
+        }
+        ScheduleCmd::Status { json } => {
+            let installed = system::status(&dir);
+            let register =
+                crate::runtime::register(db, crate::runtime::Chosen::from_flags(false, false)?)
+                    .ok()
+                    .and_then(|api| api.store().recent_ticks(5).ok());
+            if json {
+                print_json(&serde_json::json!({ "installed": installed, "ticks": register }));
+                return Ok(());
+            }
+            match &installed.plan {
+                None if installed.files.is_empty() => {
+                    println!(
+                        "Inte installerat ({}). Installera med fabrik schedule install.",
+                        installed.scheduler.name()
+                    )
+                }
+                plan => println!(
+                    "Installerat i {}: {}",
+                    installed.scheduler.name(),
+                    plan.as_ref()
+                        .map(units::Plan::describe)
+                        .unwrap_or_else(|| "okänd plan".into())
+                ),
+            }
+            for f in &installed.files {
+                println!("  {f}");
+            }
+            if let Some(s) = &installed.scheduler_says {
+                println!("Schemaläggaren säger:\n{s}");
+            }
+            if let Some(ticks) = register {
+                println!("Senaste körningar av fabrik tick:");
+                if ticks.is_empty() {
+                    println!("  inga ännu");
+                }
+                for t in ticks {
+                    println!(
+                        "  {}  {}  {}{}",
+                        t.started_at,
+                        t.seat,
+                        t.outcome.map(|o| o.as_str()).unwrap_or("pågår"),
+                        t.reason.map(|r| format!(" ({r})")).unwrap_or_default()
+                    );
+                }
+            }
+            if let Some(r) = tick::last_refusal_here(&dir) {
+                println!(
+                    "Senast stoppad här innan registret nåddes: {} {}",
+                    r["at"].as_str().unwrap_or(""),
+                    r["refused"]["message"].as_str().unwrap_or("")
+                );
+            }
+            Ok(())
+        }
+        ScheduleCmd::Remove => {
+            let removed = system::remove(&dir).map_err(|e| failed(&e))?;
+            if removed.is_empty() {
+                println!("Inget att ta bort: fabrik tick var inte installerat.");
+            } else {
+                println!("Borttaget:");
+                for f in removed {
+                    println!("  {f}");
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn failed(e: &system::ScheduleError) -> ApiError {
+    let mut params = fabrik::messages::Params::new();
+    params.insert("scheduler".into(), system::Scheduler::here().name().into());
+    params.insert("detail".into(), e.to_string());
+    fabrik::Error::Refused {
+        code: ErrorCode::ScheduleFailed,
+        params,
+    }
+    .into()
+}

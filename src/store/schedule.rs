@@ -1,0 +1,370 @@
+//! Scheduled work in the register (issue #43): each job's lease, judged on the database's clock
+//! so one seat at a time does it and a seat that died hands over when its lease ends; what each
+//! job did last; each tick; and what an alert named, once per episode, across restarts and
+//! seats.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::clock::db_now;
+use super::db::{params, Optional, Row};
+use super::Store;
+use crate::error::Result;
+use crate::vocabulary::vocabulary;
+
+vocabulary!(
+    /// The work `fabrik tick` does, in the order it does it: the inbox first (a paid customer
+    /// waits least), then the backups, the sweep, and the alerts that read what those left.
+    pub enum Job {
+        IntakePoll => "intake_poll",
+        DatabaseBackups => "database_backups",
+        WorkflowBackups => "workflow_backups",
+        HealthSweep => "health_sweep",
+        BackupAlert => "backup_alert",
+        RunAlert => "run_alert",
+    }
+);
+
+vocabulary!(
+    /// What a job's last turn came to.
+    pub enum JobOutcome {
+        /// It did something (a backup, a sweep, an alert sent).
+        Done => "done",
+        /// It looked and nothing was due.
+        Nothing => "nothing",
+        Failed => "failed",
+    }
+);
+
+vocabulary!(
+    /// How a tick ended.
+    pub enum TickOutcome {
+        Ok => "ok",
+        /// Something it did failed (named in its report).
+        Failed => "failed",
+        /// It did not begin: the register, the keyring or another tick (its reason's code).
+        Refused => "refused",
+    }
+);
+
+vocabulary!(
+    /// What an alert is about; its subject is a slug or a run's number.
+    pub enum AlertKind {
+        BackupStale => "backup_stale",
+        RunFailed => "run_failed",
+    }
+);
+
+/// A job as the register keeps it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct JobRow {
+    pub job: Job,
+    /// The seat holding its lease now, and until when (the register's clock).
+    pub lease_holder: Option<String>,
+    pub lease_until: Option<String>,
+    pub last_started_at: Option<String>,
+    pub last_finished_at: Option<String>,
+    pub last_seat: Option<String>,
+    pub last_outcome: Option<JobOutcome>,
+    /// JSON: what it did.
+    pub last_summary: Option<String>,
+}
+
+/// A tick as the register keeps it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TickRow {
+    pub id: i64,
+    pub seat: String,
+    /// The login on a shared register.
+    pub person: Option<String>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub outcome: Option<TickOutcome>,
+    /// The code a refused tick stopped on.
+    pub reason: Option<String>,
+    /// JSON: the tick's report.
+    pub report: String,
+}
+
+/// A job's lease held by this seat: renewed while the job works, released with what it did.
+#[derive(Debug, Clone)]
+pub struct JobLease {
+    pub job: Job,
+    /// This seat and this tick: a lease taken over by another holder is no longer this one.
+    pub holder: String,
+    /// When it was taken (the register's clock): the job's start once it is given back.
+    pub started_at: String,
+}
+
+const JOB_COLUMNS: &str = "job, lease_holder, lease_until, last_started_at, last_finished_at, last_seat, last_outcome, last_summary";
+
+fn job_row(r: &Row) -> super::db::Result<JobRow> {
+    Ok(JobRow {
+        job: r.get(0)?,
+        lease_holder: r.get(1)?,
+        lease_until: r.get(2)?,
+        last_started_at: r.get(3)?,
+        last_finished_at: r.get(4)?,
+        last_seat: r.get(5)?,
+        last_outcome: r.get(6)?,
+        last_summary: r.get(7)?,
+    })
+}
+
+const TICK_COLUMNS: &str = "id, seat, person, started_at, finished_at, outcome, reason, report";
+
+fn tick_row(r: &Row) -> super::db::Result<TickRow> {
+    Ok(TickRow {
+        id: r.get(0)?,
+        seat: r.get(1)?,
+        person: r.get(2)?,
+        started_at: r.get(3)?,
+        finished_at: r.get(4)?,
+        outcome: r.get(5)?,
+        reason: r.get(6)?,
+        report: r.get(7)?,
+    })
+}
+
+impl Store {
+    /// Every job the register has a row for.
+    pub fn scheduled_jobs(&self) -> Result<Vec<JobRow>> {
+        let conn = self.conn();
+        Ok(conn.query_map(
+            &format!("SELECT {JOB_COLUMNS} FROM scheduled_jobs ORDER BY job"),
+            (),
+            job_row,
+        )?)
+    }
+
+    pub fn scheduled_job(&self, job: Job) -> Result<Option<JobRow>> {
+        let conn = self.conn();
+        Ok(conn
+            .query_row(
+                &format!("SELECT {JOB_COLUMNS} FROM scheduled_jobs WHERE job = ?1"),
+                params![job],
+                job_row,
+            )
+            .optional()?)
+    }
+
+    /// Whether `job` last started longer than `every` ago by the register's clock (or never;
+    /// a turn counts once it is given back).
+    pub fn job_due(&self, job: Job, every: std::time::Duration) -> Result<bool> {
+        let conn = self.conn();
+        let now = db_now(&conn)?;
+        let last: Option<String> = conn
+            .query_row(
+                "SELECT last_started_at FROM scheduled_jobs WHERE job = ?1",
+                params![job],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let every = chrono::Duration::from_std(every).unwrap_or(chrono::Duration::MAX);
+        Ok(last
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+            .is_none_or(|t| now - t.with_timezone(&chrono::Utc) >= every))
+    }
+
+    /// Takes `job`'s lease for `ttl` when nobody holds it (or a holder's lease ran out), on the
+    /// register's clock; `None` with the holder and the lease's end when another holds it.
+    /// One statement decides, so of two seats asking at once exactly one gets it.
+    pub fn lease_job(
+        &self,
+        job: Job,
+        holder: &str,
+        ttl: std::time::Duration,
+    ) -> Result<std::result::Result<JobLease, (String, String)>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO scheduled_jobs (job) VALUES (?1) ON CONFLICT (job) DO NOTHING",
+            params![job],
+        )?;
+        let now = db_now(&tx)?;
+        let until = now + chrono::Duration::from_std(ttl).unwrap_or_default();
+        let taken = tx.execute(
+            "UPDATE scheduled_jobs SET lease_holder = ?2, lease_until = ?3
+             WHERE job = ?1 AND (lease_until IS NULL OR lease_until <= ?4)",
+            params![job, holder, until.to_rfc3339(), now.to_rfc3339()],
+        )?;
+        if taken == 1 {
+            tx.commit()?;
+            return Ok(Ok(JobLease {
+                job,
+                holder: holder.to_string(),
+                started_at: now.to_rfc3339(),
+            }));
+        }
+        let held: (Option<String>, Option<String>) = tx.query_row(
+            "SELECT lease_holder, lease_until FROM scheduled_jobs WHERE job = ?1",
+            params![job],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        tx.commit()?;
+        Ok(Err((
+            held.0.unwrap_or_default(),
+            held.1.unwrap_or_default(),
+        )))
+    }
+
+    /// The lease kept for another `ttl` while the job works; false once another holder took it
+    /// (this one ran out: the job stops writing).
+    pub fn renew_job(&self, lease: &JobLease, ttl: std::time::Duration) -> Result<bool> {
+        let conn = self.conn();
+        let now = db_now(&conn)?;
+        let until = now + chrono::Duration::from_std(ttl).unwrap_or_default();
+        let changed = conn.execute(
+            "UPDATE scheduled_jobs SET lease_until = ?3 WHERE job = ?1 AND lease_holder = ?2",
+            params![lease.job, lease.holder, until.to_rfc3339()],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// The lease given back with what the job did.
+    pub fn release_job(
+        &self,
+        lease: &JobLease,
+        outcome: JobOutcome,
+        summary: &serde_json::Value,
+    ) -> Result<()> {
+        let conn = self.conn();
+        conn.execute(
+            &format!(
+                "UPDATE scheduled_jobs SET lease_holder = NULL, lease_until = NULL,
+                   last_started_at = ?5, last_seat = ?6, last_finished_at = {},
+                   last_outcome = ?3, last_summary = ?4
+                 WHERE job = ?1 AND lease_holder = ?2",
+                conn.dialect().now()
+            ),
+            params![
+                lease.job,
+                lease.holder,
+                outcome,
+                summary.to_string(),
+                lease.started_at,
+                self.seat()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// A tick begun (or refused: `outcome` given at once); its number.
+    pub fn begin_tick(&self, refused: Option<(&str, &serde_json::Value)>) -> Result<i64> {
+        let conn = self.conn();
+        let now = conn.dialect().now();
+        let (outcome, reason, report, finished) = match refused {
+            Some((code, report)) => (
+                Some(TickOutcome::Refused),
+                Some(code.to_string()),
+                report.to_string(),
+                now,
+            ),
+            None => (None, None, "{}".to_string(), "NULL"),
+        };
+        Ok(conn.query_row(
+            &format!(
+                "INSERT INTO ticks (seat, started_at, finished_at, outcome, reason, report)
+                 VALUES (?1, {now}, {finished}, ?2, ?3, ?4) RETURNING id"
+            ),
+            params![self.seat(), outcome, reason, report],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// A tick ended, with its report.
+    pub fn finish_tick(
+        &self,
+        id: i64,
+        outcome: TickOutcome,
+        report: &serde_json::Value,
+    ) -> Result<()> {
+        let conn = self.conn();
+        conn.execute(
+            &format!(
+                "UPDATE ticks SET finished_at = {}, outcome = ?2, report = ?3 WHERE id = ?1",
+                conn.dialect().now()
+            ),
+            params![id, outcome, report.to_string()],
+        )?;
+        Ok(())
+    }
+
+    /// The newest ticks, newest first.
+    pub fn recent_ticks(&self, limit: u32) -> Result<Vec<TickRow>> {
+        let conn = self.conn();
+        Ok(conn.query_map(
+            &format!("SELECT {TICK_COLUMNS} FROM ticks ORDER BY id DESC LIMIT ?1"),
+            params![i64::from(limit)],
+            tick_row,
+        )?)
+    }
+
+    /// The subjects of `kind` whose alert is raised and not cleared.
+    pub fn open_alerts(&self, kind: AlertKind) -> Result<Vec<String>> {
+        let conn = self.conn();
+        Ok(conn.query_map(
+            "SELECT subject FROM alerts WHERE kind = ?1 AND cleared_at IS NULL ORDER BY subject",
+            params![kind],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Every subject of `kind` ever raised (cleared or not).
+    pub fn alerted(&self, kind: AlertKind) -> Result<Vec<String>> {
+        let conn = self.conn();
+        Ok(conn.query_map(
+            "SELECT subject FROM alerts WHERE kind = ?1 ORDER BY subject",
+            params![kind],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// An episode begun for each subject (named once; one whose episode is open stays as it
+    /// is): the subjects this call raised.
+    pub fn raise_alerts(&self, kind: AlertKind, subjects: &[String]) -> Result<Vec<String>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let now = db_now(&tx)?.to_rfc3339();
+        let mut raised = Vec::new();
+        for s in subjects {
+            let again = tx.execute(
+                "UPDATE alerts SET raised_at = ?3, raised_by = ?4, cleared_at = NULL
+                 WHERE kind = ?1 AND subject = ?2 AND cleared_at IS NOT NULL",
+                params![kind, s, now, self.seat()],
+            )?;
+            let new = tx.execute(
+                "INSERT INTO alerts (kind, subject, raised_at, raised_by) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (kind, subject) DO NOTHING",
+                params![kind, s, now, self.seat()],
+            )?;
+            if again + new > 0 {
+                raised.push(s.clone());
+            }
+        }
+        tx.commit()?;
+        Ok(raised)
+    }
+
+    /// The episodes of `kind` whose subject is not in `still`: ended (named again only when it
+    /// turns bad again).
+    pub fn clear_alerts_except(&self, kind: AlertKind, still: &[String]) -> Result<u32> {
+        let open = self.open_alerts(kind)?;
+        let conn = self.conn();
+        let now = db_now(&conn)?.to_rfc3339();
+        let mut cleared = 0;
+        for s in open.iter().filter(|s| !still.contains(s)) {
+            cleared += conn.execute(
+                "UPDATE alerts SET cleared_at = ?3 WHERE kind = ?1 AND subject = ?2 AND cleared_at IS NULL",
+                params![kind, s, now],
+            )? as u32;
+        }
+        Ok(cleared)
+    }
+
+    /// The register's clock now (RFC 3339), for a report's times.
+    pub fn register_now(&self) -> Result<String> {
+        Ok(db_now(&self.conn())?.to_rfc3339())
+    }
+}
