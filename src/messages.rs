@@ -83,6 +83,7 @@ vocabulary!(
         // Scheduled work (issue #43).
         TickBusy => "tick_busy",
         ScheduleFailed => "schedule_failed",
+        SchedulePlan => "schedule_plan",
         KeyringTimeout => "keyring_timeout",
         KeyringError => "keyring_error",
         // A provider's answer, by kind.
@@ -412,6 +413,10 @@ impl ErrorCode {
             ScheduleFailed => t(
                 "Schemaläggaren ({scheduler}) tog inte emot jobbet: {detail}. Inget installerades.",
                 "The scheduler ({scheduler}) did not take the job: {detail}. Nothing was installed.",
+            ),
+            SchedulePlan => t(
+                "Ogiltig tid för fabrik tick: {value}. Ange antingen var 5–1440:e minut eller ett eller flera klockslag som TT:MM.",
+                "Invalid time for fabrik tick: {value}. Give either every 5–1440 minutes or one or more times of day as HH:MM.",
             ),
             KeyringLocked => t(
                 "Nyckelringen är låst. Lås upp den (till exempel genom att logga ut och in igen) och försök igen.",

@@ -94,6 +94,14 @@ impl Host for WindowHost {
 
 pub fn run() {
     let _log_guard = fabrik::logging::init(&fabrik::paths::data_dir().join("logs"), true);
+    // `fabrik-app tick`: what the system's scheduler runs (Inställningar → Schemalagt arbete),
+    // without a window.
+    if std::env::args().nth(1).as_deref() == Some("tick") {
+        fabrik::sandbox::prefer_postgres();
+        std::process::exit(fabrik::api::tick::headless(
+            &fabrik::paths::default_db_path(),
+        ));
+    }
     // The app's sandbox gives its projects real PostgreSQL databases when PostgreSQL is
     // installed (FABRIK_SANDBOX_POSTGRES=0 turns it off); the CLI and tests opt in.
     fabrik::sandbox::prefer_postgres();

@@ -221,6 +221,25 @@ impl Commands for Fabrik {
         })
     }
 
+    fn schedule_status(&self) -> ApiResult<super::tick::ScheduleView> {
+        super::tick::schedule_view(self.api()?.store(), &self.data_dir)
+    }
+
+    fn schedule_install(
+        &self,
+        plan: crate::schedule::units::Plan,
+    ) -> ApiResult<super::tick::ScheduleView> {
+        let cmd = super::tick::app_command()?;
+        crate::schedule::system::install(&cmd, &plan, &self.data_dir)
+            .map_err(super::tick::schedule_error)?;
+        self.schedule_status()
+    }
+
+    fn schedule_remove(&self) -> ApiResult<super::tick::ScheduleView> {
+        crate::schedule::system::remove(&self.data_dir).map_err(super::tick::schedule_error)?;
+        self.schedule_status()
+    }
+
     fn list_customers(&self, query: CustomerQuery) -> ApiResult<CustomerListing> {
         self.api()?.list_customers(query)
     }

@@ -14,6 +14,7 @@ use super::rollouts::{FileHead, InstanceSchemaView, RolloutSource, RolloutView, 
 use super::runs::{Readiness, RunDetail};
 use super::setup::{SetupGuide, SetupStep, StepGuide};
 use super::templates::{RepoPlan, TemplateInstance, TemplateRolloutView};
+use super::tick::{JobReport, JobState, ScheduleView, TickReport};
 use super::{AppInfo, DraftCheck, ExportedFile, Language, Preferences};
 use crate::api::backups::{BackupAge, BackupView};
 use crate::credentials::{CredentialState, CredentialStatus};
@@ -41,6 +42,8 @@ use crate::provision::{
 use crate::register::{
     ExportFormat, ImportPreview, ImportReport, ImportRow, PortalRows, PortalSource,
 };
+use crate::schedule::system::{Installed, Scheduler};
+use crate::schedule::units::Plan as SchedulePlan;
 use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
 use crate::store::backups::{Backup, BackupReason};
@@ -50,6 +53,7 @@ use crate::store::location::SharedRegister;
 use crate::store::people::{NewPerson, Person, Role};
 use crate::store::rollouts::{MemberRow, RolloutRow};
 use crate::store::runs::{LogLine, RunRow, StepRow};
+use crate::store::schedule::{Job, TickOutcome, TickRow};
 use crate::store::templates::{TemplateBase, TemplatePr};
 use crate::store::transfer::{MoveReport, TableCheck};
 use crate::store::workflow_backups::{WorkflowBackup, WorkflowBackupReason, WorkflowFile};
@@ -140,6 +144,7 @@ fn vocabularies() -> String {
         ),
         members("LOG_LEVELS", "LogLevel", LogLevel::ALL),
         members("PLANS", "Plan", Plan::ALL),
+        members("JOBS", "Job", Job::ALL),
         members("MODULES", "Module", Module::ALL),
         members("STATUSES", "Status", Status::ALL),
         members("ENVIRONMENTS", "Environment", Environment::ALL),
@@ -162,6 +167,7 @@ pub fn typescript() -> String {
         SetupGuide, SetupStep, StepGuide, Guide, TokenKind, Permission, AccountChoices, ChoiceList, ChoiceKind, Choice, Also,
         ProofPlan, ProofItem, ProofPhase, ProofReport, ProofResource,
         Inbox, SourceView, PollReport, IntakeItem, IntakeSource, IntakeState, IntakeSourceState,
+        ScheduleView, Installed, Scheduler, SchedulePlan, TickRow, TickOutcome, TickReport, JobReport, JobState, Job,
         RateLimits, ProviderLeft, AccountsLeft, PlanLimit, Left, Budget,
         Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, Finding, StartOutcome, RunRequest, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
         TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,

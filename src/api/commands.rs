@@ -63,6 +63,9 @@ macro_rules! with_commands {
             async intake_reject(id: i64, reason: String) -> $crate::store::intake::IntakeItem;
             async intake_set_source(source: $crate::store::intake::IntakeSource, auto: bool, plans: std::collections::BTreeMap<String, $crate::customer::Plan>) -> $crate::store::intake::IntakeSourceState;
             async intake_set_portal(url: String, password: String) -> $crate::api::intake::Inbox;
+            blocking schedule_status() -> $crate::api::tick::ScheduleView;
+            blocking schedule_install(plan: $crate::schedule::units::Plan) -> $crate::api::tick::ScheduleView;
+            blocking schedule_remove() -> $crate::api::tick::ScheduleView;
             async accounts_left() -> $crate::api::left::AccountsLeft;
             async bulk_budget(kind: $crate::ledger::RunKind, count: u32) -> $crate::api::left::Budget;
             async list_settings() -> Vec<$crate::api::cloud::SettingEntry>;

@@ -678,6 +678,95 @@ pub fn unreachable(data_dir: &Path, error: ApiError) -> TickReport {
     refuse(data_dir, None, error, Instant::now())
 }
 
+/// A whole scheduled tick on the register at `db` (the CLI's `fabrik tick` and the app's
+/// `fabrik-app tick`, which the scheduler starts): this computer's lock, the register, the
+/// clouds of `environment` (the window's choice when `None`), the keyring, then each due job.
+/// Whatever stops it is the report's, never an error.
+pub async fn run_scheduled(
+    db: &Path,
+    environment: Option<crate::environment::Environment>,
+    timing: crate::provision::Timing,
+    only: &[Job],
+    host: Arc<dyn RunHost>,
+) -> TickReport {
+    let dir = db
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let started = Instant::now();
+    let _lock = match lock_seat(&dir) {
+        Ok(lock) => lock,
+        Err(e) => {
+            let store = Store::open_register(db).ok();
+            return refuse(&dir, store.as_ref(), e, started);
+        }
+    };
+    let store = match Store::open_register(db) {
+        Ok(s) => Arc::new(s),
+        Err(e) => return unreachable(&dir, e.into()),
+    };
+    let environment = environment.unwrap_or_else(|| store.stored_environment());
+    store.set_environment(environment);
+    let mut cloud = match CloudApi::open_in(store.clone(), environment, &dir).await {
+        Ok(c) => c,
+        Err(e) => return refuse(&dir, Some(&store), e.into(), started),
+    };
+    cloud.timeout = timing.call_timeout;
+    let cloud = Arc::new(cloud);
+    let supervisor = Supervisor::new(
+        store,
+        cloud.clone(),
+        timing,
+        crate::provision::FailurePolicy::Rollback,
+    );
+    let ticker = Ticker::new(cloud.clone(), supervisor, &dir);
+    let report = ticker.tick(only, host).await;
+    drop(ticker);
+    // The sandbox saves its world as it stops.
+    if let Some(sb) = Arc::into_inner(cloud).and_then(|c| c.sandbox) {
+        sb.shutdown().await;
+    }
+    report
+}
+
+/// `fabrik-app tick` (what the scheduler installed from the window runs): the tick without a
+/// window, its report in the log and on standard output; the process's exit code.
+pub fn headless(db: &Path) -> i32 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!("the tick could not start: {e}");
+            return 3;
+        }
+    };
+    let report = runtime.block_on(run_scheduled(
+        db,
+        None,
+        crate::provision::Timing::default(),
+        &[],
+        Arc::new(LogHost),
+    ));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&report).unwrap_or_default()
+    );
+    i32::from(exit_code(&report))
+}
+
+/// A tick's runs need no screen: their notifications go to the log.
+pub struct LogHost;
+
+impl RunHost for LogHost {
+    fn emit(&self, _event: &crate::provision::RunEvent) {}
+    fn notify(&self, title: &str, body: &str) {
+        tracing::info!("{title}: {body}");
+    }
+}
+
 /// The tick's exit: 0 when it did what was due, 3 when something failed or it did not begin.
 pub fn exit_code(report: &TickReport) -> u8 {
     if report.failed() {
@@ -685,4 +774,53 @@ pub fn exit_code(report: &TickReport) -> u8 {
     } else {
         0
     }
+}
+
+/// Inställningar → Schemalagt arbete: what the system's scheduler has, the last ticks on the
+/// register (who, when, what), and the last tick on this seat that never reached the register.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ScheduleView {
+    pub installed: crate::schedule::system::Installed,
+    pub ticks: Vec<crate::store::schedule::TickRow>,
+    /// JSON of a tick refused here before the register answered (`at`, `refused`).
+    pub refused_here: Option<String>,
+}
+
+/// The view, read now.
+pub fn schedule_view(store: &Store, data_dir: &Path) -> ApiResult<ScheduleView> {
+    Ok(ScheduleView {
+        installed: crate::schedule::system::status(data_dir),
+        ticks: store.recent_ticks(10)?,
+        refused_here: last_refusal_here(data_dir).map(|v| v.to_string()),
+    })
+}
+
+/// What the scheduler is to run from the window: this app (the AppImage itself when it runs
+/// as one: the program inside is gone once it stops) with `tick`, on the default register.
+pub fn app_command() -> ApiResult<crate::schedule::units::Command> {
+    let exe = match std::env::var_os("APPIMAGE") {
+        Some(image) => PathBuf::from(image),
+        None => std::env::current_exe().map_err(|e| ApiError::from(Error::Io(e)))?,
+    };
+    Ok(crate::schedule::units::Command {
+        exe,
+        db: None,
+        environment: None,
+    })
+}
+
+/// A scheduler's refusal, or a plan that is not one, as the window and the CLI say it.
+pub fn schedule_error(e: crate::schedule::system::ScheduleError) -> ApiError {
+    use crate::schedule::system::{ScheduleError, Scheduler};
+    match e {
+        ScheduleError::Plan(value) => Error::Refused {
+            code: ErrorCode::SchedulePlan,
+            params: params! { "value" => value },
+        },
+        other => Error::Refused {
+            code: ErrorCode::ScheduleFailed,
+            params: params! { "scheduler" => Scheduler::here().name(), "detail" => other },
+        },
+    }
+    .into()
 }

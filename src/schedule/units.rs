@@ -16,6 +16,7 @@ pub const TASK: &str = "\\Fabrik\\Tick";
 /// decides what is due, so a frequent timer costs little (a tick with nothing due reads the
 /// register only).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(rename = "SchedulePlan")]
 pub struct Plan {
     pub every_minutes: Option<u32>,
     /// "HH:MM", local time.
@@ -41,16 +42,15 @@ pub fn time_of_day(text: &str) -> Option<(u32, u32)> {
 }
 
 impl Plan {
-    /// The plan checked: 5 to 1,440 minutes, or valid times; the message names what is wrong.
+    /// The plan checked: every 5 to 1,440 minutes, or valid times of day, not both. The error
+    /// is what was given that is not (`SchedulePlan` says the rest in either language).
     pub fn check(&self) -> Result<(), String> {
         match (self.every_minutes, self.at.is_empty()) {
-            (Some(_), false) => Err("either an interval or times of day, not both".into()),
-            (None, true) => Err("an interval or at least one time of day".into()),
-            (Some(m), true) if !(5..=1440).contains(&m) => {
-                Err(format!("{m} minutes: the interval is 5 to 1440 minutes"))
-            }
+            (Some(m), false) => Err(format!("{m} + {}", self.at.join(", "))),
+            (None, true) => Err("–".into()),
+            (Some(m), true) if !(5..=1440).contains(&m) => Err(m.to_string()),
             _ => match self.at.iter().find(|t| time_of_day(t).is_none()) {
-                Some(bad) => Err(format!("{bad}: a time of day is HH:MM")),
+                Some(bad) => Err(bad.clone()),
                 None => Ok(()),
             },
         }
@@ -357,7 +357,7 @@ mod tests {
             every_minutes: Some(m),
             at: Vec::new(),
         };
-        assert!(every(4).check().unwrap_err().contains("4 minutes"));
+        assert_eq!(every(4).check().unwrap_err(), "4");
         assert!(every(1441).check().is_err());
     }
 

@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_newer_words" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "intake" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "tick_busy" | "schedule_failed" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "update_no_feed" | "update_no_key" | "update_insecure_feed" | "update_unreachable" | "update_feed_invalid" | "update_nothing_newer" | "update_download" | "update_signature" | "update_install" | "update_runs_active" | "update_not_installable" | "workflow_version_not_ours" | "restore_mismatch" | "recovery_not_on_plan" | "recovery_outside_window" | "recovery_no_backup_at" | "recovery_failed" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked" | "moment_invalid";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_newer_words" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "intake" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "tick_busy" | "schedule_failed" | "schedule_plan" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "update_no_feed" | "update_no_key" | "update_insecure_feed" | "update_unreachable" | "update_feed_invalid" | "update_nothing_newer" | "update_download" | "update_signature" | "update_install" | "update_runs_active" | "update_not_installable" | "workflow_version_not_ours" | "restore_mismatch" | "recovery_not_on_plan" | "recovery_outside_window" | "recovery_no_backup_at" | "recovery_failed" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked" | "moment_invalid";
 
 export type Text = { sv: string, en: string, };
 
@@ -377,6 +377,82 @@ auto: boolean,
  * Stripe price or product id → plan.
  */
 plans: { [key in string]: Plan }, };
+
+export type ScheduleView = { installed: Installed, ticks: Array<TickRow>, 
+/**
+ * JSON of a tick refused here before the register answered (`at`, `refused`).
+ */
+refused_here: string | null, };
+
+export type Installed = { scheduler: Scheduler, 
+/**
+ * The files Fabrik wrote for it (none: not installed).
+ */
+files: Array<string>, 
+/**
+ * The plan the files say, when they are Fabrik's.
+ */
+plan: SchedulePlan | null, 
+/**
+ * What the scheduler itself answered (next run, or why it does not know the job).
+ */
+scheduler_says: string | null, };
+
+export type Scheduler = "systemd" | "launchd" | "task_scheduler";
+
+export type SchedulePlan = { every_minutes: number | null, 
+/**
+ * "HH:MM", local time.
+ */
+at: Array<string>, };
+
+export type TickRow = { id: number, seat: string, 
+/**
+ * The login on a shared register.
+ */
+person: string | null, started_at: string, finished_at: string | null, outcome: TickOutcome | null, 
+/**
+ * The code a refused tick stopped on.
+ */
+reason: string | null, 
+/**
+ * JSON: the tick's report.
+ */
+report: string, };
+
+export type TickOutcome = "ok" | "failed" | "refused";
+
+export type TickReport = { 
+/**
+ * Its number in the register (none when the register could not be reached).
+ */
+id: number | null, seat: string, outcome: TickOutcome, 
+/**
+ * Why it did not begin.
+ */
+refused: ApiError | null, jobs: Array<JobReport>, ms: number, };
+
+export type JobReport = { job: Job, state: JobState, 
+/**
+ * What it did: the instances backed up or checked, the requests read.
+ */
+did: Array<string>, 
+/**
+ * What its alert named.
+ */
+alerted: Array<string>, 
+/**
+ * What failed, each named ("slug: why").
+ */
+failed: Array<string>, 
+/**
+ * The seat holding the job, and until when (the register's clock).
+ */
+held_by: string | null, ms: number, };
+
+export type JobState = "done" | "nothing" | "held" | "off" | "failed";
+
+export type Job = "intake_poll" | "database_backups" | "workflow_backups" | "health_sweep" | "backup_alert" | "run_alert";
 
 export type RateLimits = { environment: Environment, 
 /**
@@ -1118,6 +1194,9 @@ export type Commands = {
   intake_reject: { args: { id: number; reason: string }; result: IntakeItem };
   intake_set_source: { args: { source: IntakeSource; auto: boolean; plans: { [key in string]: Plan } }; result: IntakeSourceState };
   intake_set_portal: { args: { url: string; password: string }; result: Inbox };
+  schedule_status: { args: {  }; result: ScheduleView };
+  schedule_install: { args: { plan: SchedulePlan }; result: ScheduleView };
+  schedule_remove: { args: {  }; result: ScheduleView };
   accounts_left: { args: {  }; result: AccountsLeft };
   bulk_budget: { args: { kind: RunKind; count: number }; result: Budget };
   list_settings: { args: {  }; result: Array<SettingEntry> };
@@ -1176,6 +1255,7 @@ export const STEP_STATES: readonly StepState[] = ['pending', 'running', 'waiting
 export const UNFINISHED_STEP_STATES: readonly StepState[] = ['running', 'waiting', 'retrying'];
 export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
 export const PLANS: readonly Plan[] = ['starter', 'professional', 'enterprise'];
+export const JOBS: readonly Job[] = ['intake_poll', 'database_backups', 'workflow_backups', 'health_sweep', 'backup_alert', 'run_alert'];
 export const MODULES: readonly Module[] = ['crm', 'email', 'social', 'content', 'accommodation'];
 export const STATUSES: readonly Status[] = ['pending', 'provisioning', 'active', 'failed', 'inactive'];
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'production'];
@@ -1298,6 +1378,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   keyring_locked: { sv: "Nyckelringen är låst. Lås upp den (till exempel genom att logga ut och in igen) och försök igen.", en: "The keyring is locked. Unlock it (for example by logging out and in again) and try again." },
   tick_busy: { sv: "En annan körning av fabrik tick pågår redan på den här datorn (sedan {since}); den här avslutas utan att göra något.", en: "Another fabrik tick is already running on this computer (since {since}); this one ends without doing anything." },
   schedule_failed: { sv: "Schemaläggaren ({scheduler}) tog inte emot jobbet: {detail}. Inget installerades.", en: "The scheduler ({scheduler}) did not take the job: {detail}. Nothing was installed." },
+  schedule_plan: { sv: "Ogiltig tid för fabrik tick: {value}. Ange antingen var 5–1440:e minut eller ett eller flera klockslag som TT:MM.", en: "Invalid time for fabrik tick: {value}. Give either every 5–1440 minutes or one or more times of day as HH:MM." },
   keyring_timeout: { sv: "Nyckelringen svarade inte inom {seconds} sekunder, troligen för att den väntar på att låsas upp. Lås upp nyckelringen och försök igen.", en: "The keyring did not answer within {seconds} seconds, probably because it is waiting to be unlocked. Unlock the keyring and try again." },
   keyring_error: { sv: "Nyckelringen gav ett fel: {detail}", en: "The keyring reported an error: {detail}" },
   provider_unauthorized: { sv: "{provider} avvisade token ({detail})", en: "{provider} rejected the token ({detail})" },

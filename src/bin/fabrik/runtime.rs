@@ -51,6 +51,11 @@ impl Chosen {
         }
     }
 
+    /// The environment asked for, if any (`None`: the window's).
+    pub fn environment(self) -> Option<Environment> {
+        self.0
+    }
+
     /// The environment for this register.
     fn resolve(self, store: &Store) -> Environment {
         self.0.unwrap_or_else(|| store.stored_environment())

@@ -6,13 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
 
 use clap::{Args, Subcommand};
-use fabrik::api::host::RunHost;
-use fabrik::api::tick::{self, JobState, TickReport, Ticker};
-use fabrik::messages::ErrorCode;
-use fabrik::provision::RunEvent;
+use fabrik::api::tick::{self, JobState, TickReport};
 use fabrik::schedule::{system, units};
 use fabrik::store::schedule::{Job, TickOutcome};
 use fabrik::ApiError;
@@ -78,16 +74,6 @@ fn job_name(job: Job) -> &'static str {
     }
 }
 
-/// A tick's progress needs no screen: a run's events go to the log, notifications too.
-struct Quiet;
-
-impl RunHost for Quiet {
-    fn emit(&self, _event: &RunEvent) {}
-    fn notify(&self, title: &str, body: &str) {
-        tracing::info!("{title}: {body}");
-    }
-}
-
 fn print_report(r: &TickReport) {
     if let Some(e) = &r.refused {
         println!("Ingenting gjordes: {} [{}]", e.message, e.code);
@@ -142,7 +128,6 @@ pub async fn tick(
     chosen: crate::runtime::Chosen,
     args: TickArgs,
 ) -> Result<(), ApiError> {
-    let dir = seat_dir(db);
     let mut only = Vec::new();
     for name in &args.only {
         only.push(Job::parse(name.trim()).ok_or_else(|| {
@@ -169,29 +154,15 @@ pub async fn tick(
             ))
         })?);
     }
-    let started = Instant::now();
-    let _lock = match tick::lock_seat(&dir) {
-        Ok(lock) => lock,
-        Err(e) => {
-            let store = fabrik::store::Store::open_register(db).ok();
-            finish(&tick::refuse(&dir, store.as_ref(), e, started), args.json);
-            return Ok(());
-        }
-    };
     fabrik::sandbox::prefer_postgres();
-    let cloud = match crate::runtime::open(db, chosen).await {
-        Ok(c) => c,
-        Err(e) => {
-            finish(&tick::unreachable(&dir, e), args.json);
-            return Ok(());
-        }
-    };
-    let supervisor = crate::runtime::supervisor(&cloud, false);
-    crate::runs::stop_on_ctrl_c(&supervisor);
-    let ticker = Ticker::new(cloud.clone(), supervisor, &dir);
-    let report = ticker.tick(&only, Arc::new(Quiet)).await;
-    drop(ticker);
-    crate::runtime::close(cloud).await;
+    let report = tick::run_scheduled(
+        db,
+        chosen.environment(),
+        crate::runtime::timing(),
+        &only,
+        Arc::new(tick::LogHost),
+    )
+    .await;
     finish(&report, args.json);
     Ok(())
 }
@@ -219,7 +190,7 @@ pub fn run(db: &Path, environment_flag: Option<&str>, cmd: ScheduleCmd) -> Resul
                 db: Some(db),
                 environment: environment_flag.map(str::to_string),
             };
-            let installed = system::install(&cmd, &plan, &dir).map_err(|e| failed(&e))?;
+            let installed = system::install(&cmd, &plan, &dir).map_err(tick::schedule_error)?;
             println!(
                 "Installerat i {}: fabrik tick {}.",
                 installed.scheduler.name(),
@@ -286,7 +257,7 @@ pub fn run(db: &Path, environment_flag: Option<&str>, cmd: ScheduleCmd) -> Resul
             Ok(())
         }
         ScheduleCmd::Remove => {
-            let removed = system::remove(&dir).map_err(|e| failed(&e))?;
+            let removed = system::remove(&dir).map_err(tick::schedule_error)?;
             if removed.is_empty() {
                 println!("Inget att ta bort: fabrik tick var inte installerat.");
             } else {
@@ -298,15 +269,4 @@ pub fn run(db: &Path, environment_flag: Option<&str>, cmd: ScheduleCmd) -> Resul
             Ok(())
         }
     }
-}
-
-fn failed(e: &system::ScheduleError) -> ApiError {
-    let mut params = fabrik::messages::Params::new();
-    params.insert("scheduler".into(), system::Scheduler::here().name().into());
-    params.insert("detail".into(), e.to_string());
-    fabrik::Error::Refused {
-        code: ErrorCode::ScheduleFailed,
-        params,
-    }
-    .into()
 }

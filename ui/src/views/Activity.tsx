@@ -5,6 +5,7 @@ import type { RunKind, RunRow, RunState } from '../bindings';
 import { RUN_KINDS, RUN_STATES } from '../bindings';
 import { formatDateTime, runKindKey, runStateKey, useI18n } from '../i18n';
 import { useRuns } from '../state/runs';
+import { LastTick } from './Schedule';
 
 function RunListItem({ r, onOpen, testId }: { r: RunRow; onOpen: () => void; testId: string }) {
   const { t, lang } = useI18n();
@@ -84,6 +85,7 @@ export function Activity({ onOpenRun }: { onOpenRun: (slug: string, run: number)
         </h1>
       </div>
       <p className="muted">{t('activity.intro')}</p>
+      <LastTick />
       {rows && rows.length > 0 && (
         <div className="toolbar" role="search">
           <label className="field-inline grow">

@@ -12,6 +12,7 @@ import { Credentials } from './Credentials';
 import { PeopleCard } from './People';
 import { ExportButtons, ImportButton, SharedRegisterCard } from './RegisterFile';
 import { AccountsLeftCard } from './AccountsLeft';
+import { ScheduleCard } from './Schedule';
 
 type Group = 'github' | 'supabase' | 'vercel' | 'n8n' | 'email' | 'backups' | 'templates' | 'advanced';
 const GROUPS: Group[] = ['github', 'supabase', 'vercel', 'n8n', 'email', 'backups', 'templates', 'advanced'];
@@ -65,6 +66,7 @@ export function Settings({ environment, onGuide }: { environment: Environment | 
       <RegisterCard />
       <SharedRegisterCard />
       <PeopleCard />
+      <ScheduleCard />
       <AboutCard />
     </section>
   );

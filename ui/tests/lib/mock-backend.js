@@ -1586,6 +1586,20 @@
       const n = state.customers.filter((c) => !c.is_example).length;
       return move_file ? { target: `postgres://${state.shared}`, millis: 412, tables: [{ table: 'customers', rows: n, checksum: '00', target_rows: n, target_checksum: '00' }] } : null;
     },
+    // Schemalagt arbete (src/api/tick.rs). CONFIG.schedule: { plan (installed), ticks: [partial
+    // TickRow] (newest first; `report` an object), refusedHere: object, refuse: code (the
+    // scheduler's answer to install) }.
+    schedule_status: () => scheduleView(),
+    schedule_install: ({ plan }) => {
+      const sch = CONFIG.schedule ?? {};
+      if (sch.refuse) throw { ...apiError(sch.refuse, 'Schemaläggaren tog inte emot jobbet'), params: { scheduler: 'systemd (användarens timer)', detail: 'systemctl --user daemon-reload: Failed to connect to bus' } };
+      state.schedulePlan = plan;
+      return scheduleView();
+    },
+    schedule_remove: () => {
+      state.schedulePlan = null;
+      return scheduleView();
+    },
     // CONFIG.people: the shared register's logins ({ name, role, you }); CONFIG.peopleRefused:
     // this login may not add or remove (the core's `forbidden`, Right::People).
     people: () => (state.people ??= [...(CONFIG.people || [])]),
@@ -1825,6 +1839,19 @@
     seconds: PROOF.phase === 'done' ? 94 : null,
     problem: null,
   });
+
+  // ---------- Schemalagt arbete ----------
+  function scheduleView() {
+    const sch = CONFIG.schedule ?? {};
+    if (state.schedulePlan === undefined) state.schedulePlan = sch.plan ?? null;
+    const plan = state.schedulePlan;
+    const files = plan ? ['/home/user/.config/systemd/user/fabrik-tick.service', '/home/user/.config/systemd/user/fabrik-tick.timer'] : [];
+    return {
+      installed: { scheduler: 'systemd', files, plan, scheduler_says: plan ? 'NEXT                        LEFT     LAST PASSED UNIT\nThu 2026-11-26 23:45:00 UTC 9min left -    -      fabrik-tick.timer' : null },
+      ticks: (sch.ticks ?? []).map((t, i) => ({ id: 100 - i, seat: 'anna@laptop', person: null, started_at: '2026-11-26T02:30:04+00:00', finished_at: '2026-11-26T02:31:10+00:00', outcome: 'ok', reason: null, ...t, report: JSON.stringify(t.report ?? { jobs: [] }) })),
+      refused_here: sch.refusedHere ? JSON.stringify(sch.refusedHere) : null,
+    };
+  }
 
   // ---------- Fabrik's own update (src/api/updates.rs) ----------
   // CONFIG.update: { offer: Offer (default: up to date), error: code (the check fails with it),
