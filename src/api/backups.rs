@@ -341,18 +341,36 @@ impl BackupsApi {
     /// The active instances whose `pick` of their newest backups is older than the schedule
     /// allows, or missing.
     fn due_by(&self, pick: fn(&Newest) -> Option<&str>) -> ApiResult<Vec<String>> {
-        let Some(max_age) = self.schedule() else {
-            return Ok(Vec::new());
-        };
-        let env = self.supervisor.environment();
         let mut due = Vec::new();
-        for slug in self.store.delivered_slugs(env)? {
-            let c = self.store.get_customer_in(&slug, env)?;
-            if c.status == Status::Active && older_than(pick(&self.newest(c.id)?), max_age) {
+        for slug in self.store.delivered_slugs(self.supervisor.environment())? {
+            if self.one_due_by(&slug, pick)? {
                 due.push(slug);
             }
         }
         Ok(due)
+    }
+
+    /// Whether this one instance's database backup is still due (the schedule's tick asks
+    /// again right before each run: another seat may have taken it meanwhile).
+    pub fn still_due(&self, slug: &str, workflows: bool) -> ApiResult<bool> {
+        self.one_due_by(
+            slug,
+            if workflows {
+                |n| n.workflows.as_deref()
+            } else {
+                |n| n.database.as_deref()
+            },
+        )
+    }
+
+    fn one_due_by(&self, slug: &str, pick: fn(&Newest) -> Option<&str>) -> ApiResult<bool> {
+        let Some(max_age) = self.schedule() else {
+            return Ok(false);
+        };
+        let c = self
+            .store
+            .get_customer_in(slug, self.supervisor.environment())?;
+        Ok(c.status == Status::Active && older_than(pick(&self.newest(c.id)?), max_age))
     }
 
     /// The newest backup of each kind of one instance, as RFC 3339 times.

@@ -10,6 +10,7 @@
 //! register, so a restart or another seat does not name a stale backup again.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -25,7 +26,7 @@ use super::intake::Intake;
 use super::supervisor::Supervisor;
 use super::{ApiError, ApiResult};
 use crate::error::Error;
-use crate::ledger::RunState;
+use crate::ledger::{RunKind, RunState};
 use crate::messages::{params, ErrorCode, Say};
 use crate::secrets::{Provider, SecretError, SecretKey};
 use crate::store::schedule::{AlertKind, Job, JobLease, JobOutcome, TickOutcome};
@@ -232,8 +233,19 @@ impl Ticker {
         }
     }
 
-    /// One tick: `only` the given jobs (all when empty), each when due.
+    /// One tick: `only` the given jobs (all when empty), each when due. Kept in the register
+    /// whatever it found.
     pub async fn tick(&self, only: &[Job], host: Arc<dyn RunHost>) -> TickReport {
+        self.tick_with(only, host, true).await
+    }
+
+    /// The window's round: the same, kept in the register only when something was due (a
+    /// window open all day would otherwise add a row every quarter of an hour).
+    pub async fn round(&self, only: &[Job], host: Arc<dyn RunHost>) -> TickReport {
+        self.tick_with(only, host, false).await
+    }
+
+    async fn tick_with(&self, only: &[Job], host: Arc<dyn RunHost>, always: bool) -> TickReport {
         let started = Instant::now();
         let me = self.cloud.clone();
         let keyring =
@@ -241,10 +253,13 @@ impl Ticker {
         if let Err(e) = keyring {
             return refuse(&self.data_dir(), Some(&self.store), e, started);
         }
-        let id = match self.db(|s| s.begin_tick(None)).await {
-            Ok(id) => id,
-            Err(e) => return refuse(&self.data_dir(), None, e, started),
-        };
+        let mut id = None;
+        if always {
+            match self.db(|s| s.begin_tick(None)).await {
+                Ok(n) => id = Some(n),
+                Err(e) => return refuse(&self.data_dir(), None, e, started),
+            }
+        }
         let mut jobs = Vec::new();
         for job in Job::ALL
             .iter()
@@ -252,14 +267,21 @@ impl Ticker {
             .filter(|j| only.is_empty() || only.contains(j))
         {
             let t = Instant::now();
-            let mut r = match self.job(job, host.clone()).await {
-                Ok(r) => r,
-                Err(e) => {
-                    let mut r = JobReport::new(job, JobState::Failed);
-                    r.failed.push(e.message);
-                    r
-                }
-            };
+            let looked = self.look(job).await;
+            if id.is_none() && !matches!(looked, Ok(Some(_))) {
+                // Something is due (or could not be looked at): from here the tick is kept.
+                id = self.db(|s| s.begin_tick(None)).await.ok();
+            }
+            let mut r = match looked {
+                Ok(Some(r)) => Ok(r),
+                Ok(None) => self.leased(job, host.clone()).await,
+                Err(e) => Err(e),
+            }
+            .unwrap_or_else(|e| {
+                let mut r = JobReport::new(job, JobState::Failed);
+                r.failed.push(e.message);
+                r
+            });
             r.ms = t.elapsed().as_millis() as u64;
             if r.state == JobState::Failed {
                 tracing::warn!(job = %job, failed = ?r.failed, "a scheduled job failed");
@@ -272,7 +294,7 @@ impl Ticker {
             TickOutcome::Ok
         };
         let report = TickReport {
-            id: Some(id),
+            id,
             seat: self.store.seat().to_string(),
             outcome,
             refused: None,
@@ -280,8 +302,10 @@ impl Ticker {
             ms: started.elapsed().as_millis() as u64,
         };
         let value = serde_json::to_value(&report).unwrap_or_default();
-        if let Err(e) = self.db(move |s| s.finish_tick(id, outcome, &value)).await {
-            tracing::warn!("the tick's report could not be kept: {}", e.message);
+        if let Some(id) = id {
+            if let Err(e) = self.db(move |s| s.finish_tick(id, outcome, &value)).await {
+                tracing::warn!("the tick's report could not be kept: {}", e.message);
+            }
         }
         tracing::info!(
             outcome = %outcome,
@@ -311,14 +335,19 @@ impl Ticker {
         crate::blocking::run(move || f(&store).map_err(ApiError::from)).await
     }
 
-    /// One job: off, nothing due, held elsewhere, or done under its lease.
-    async fn job(&self, job: Job, host: Arc<dyn RunHost>) -> ApiResult<JobReport> {
+    /// A job looked at, reading only: off or nothing due (its report), or due (`None`).
+    async fn look(&self, job: Job) -> ApiResult<Option<JobReport>> {
         if !self.is_on(job).await? {
-            return Ok(JobReport::new(job, JobState::Off));
+            return Ok(Some(JobReport::new(job, JobState::Off)));
         }
         if !self.is_due(job).await? {
-            return Ok(JobReport::new(job, JobState::Nothing));
+            return Ok(Some(JobReport::new(job, JobState::Nothing)));
         }
+        Ok(None)
+    }
+
+    /// A due job: held elsewhere, or done under its lease.
+    async fn leased(&self, job: Job, host: Arc<dyn RunHost>) -> ApiResult<JobReport> {
         let holder = self.holder.clone();
         let lease = match self.db(move |s| s.lease_job(job, &holder, LEASE)).await? {
             Ok(lease) => lease,
@@ -328,10 +357,11 @@ impl Ticker {
                 return Ok(r);
             }
         };
-        // Kept while the job works; a lease lost to another holder stops nothing here, but
-        // the job's runs are fenced by their own leases.
+        // Kept while the job works. A lease that could not be kept (the register away longer
+        // than the lease, another seat holding it now) stops the job before its next instance.
+        let lost = Arc::new(AtomicBool::new(false));
         let renewing = {
-            let (store, lease) = (self.store.clone(), lease.clone());
+            let (store, lease, lost) = (self.store.clone(), lease.clone(), lost.clone());
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(LEASE / 3).await;
@@ -341,6 +371,7 @@ impl Ticker {
                     })
                     .await;
                     if !matches!(kept, Ok(true)) {
+                        lost.store(true, Ordering::SeqCst);
                         return;
                     }
                 }
@@ -349,7 +380,7 @@ impl Ticker {
         // Looked at again under the lease: another seat may have done it a moment ago.
         let report = match self.is_due(job).await {
             Ok(false) => Ok(JobReport::new(job, JobState::Nothing)),
-            Ok(true) => self.work(job, host).await,
+            Ok(true) => self.work(job, host, &lost).await,
             Err(e) => Err(e),
         };
         renewing.abort();
@@ -433,7 +464,12 @@ impl Ticker {
     }
 
     /// The job's work, under its lease.
-    async fn work(&self, job: Job, host: Arc<dyn RunHost>) -> ApiResult<JobReport> {
+    async fn work(
+        &self,
+        job: Job,
+        host: Arc<dyn RunHost>,
+        lost: &AtomicBool,
+    ) -> ApiResult<JobReport> {
         let mut r = JobReport::new(job, JobState::Done);
         match job {
             Job::IntakePoll => {
@@ -446,30 +482,20 @@ impl Ticker {
                     .extend(polled.problems.iter().map(|p| p.sv.clone()));
             }
             Job::DatabaseBackups => {
+                // A backup a dead tick left half-way is finished first, as it was begun.
+                self.resume_interrupted(RunKind::Backup, &mut r, host.clone())
+                    .await?;
                 let b = self.backups.clone();
                 let due = crate::blocking::run(move || b.due()).await?;
-                for slug in due {
-                    self.one_run(
-                        &slug,
-                        &mut r,
-                        |b, slug, host| async move { b.create(&slug, true, host).await },
-                        host.clone(),
-                    )
+                self.backups_of(due, false, &mut r, host.clone(), lost)
                     .await;
-                }
             }
             Job::WorkflowBackups => {
+                self.resume_interrupted(RunKind::WorkflowBackup, &mut r, host.clone())
+                    .await?;
                 let b = self.backups.clone();
                 let due = crate::blocking::run(move || b.workflows_due()).await?;
-                for slug in due {
-                    self.one_run(
-                        &slug,
-                        &mut r,
-                        |b, slug, host| async move { b.back_up_workflows(&slug, true, host).await },
-                        host.clone(),
-                    )
-                    .await;
-                }
+                self.backups_of(due, true, &mut r, host.clone(), lost).await;
             }
             Job::HealthSweep => {
                 let s = self.health.sweep_to_end(host).await?;
@@ -532,25 +558,81 @@ impl Ticker {
         Ok(r)
     }
 
-    /// One backup run started and followed to its end; the slug goes to `did` or, with why,
-    /// to `failed`.
-    async fn one_run<F, Fut>(&self, slug: &str, r: &mut JobReport, start: F, host: Arc<dyn RunHost>)
-    where
-        F: FnOnce(Arc<BackupsApi>, String, Arc<dyn RunHost>) -> Fut,
-        Fut: std::future::Future<Output = ApiResult<super::supervisor::Launched>>,
-    {
-        match start(self.backups.clone(), slug.to_string(), host).await {
-            Ok(launched) => match launched.wait().await {
-                Some(Ok(RunState::Succeeded)) => r.did.push(slug.to_string()),
-                Some(Ok(state)) => r.failed.push(format!("{slug}: {}", state.as_str())),
-                Some(Err(e)) => r.failed.push(format!("{slug}: {e}")),
-                // Another driver has it (a seat working on it): not this tick's.
-                None => {}
-            },
-            // Busy with another run: the next tick takes it.
-            Err(e) if e.code == ErrorCode::CustomerBusy => {}
-            Err(e) => r.failed.push(format!("{slug}: {}", e.message)),
+    /// A backup run (of the workflows with `workflows`) for each instance, one after another,
+    /// each followed to its end: the slug goes to `did` or, with why, to `failed`. Each is asked
+    /// again right before (another seat may have taken it meanwhile); a lost lease stops here.
+    async fn backups_of(
+        &self,
+        slugs: Vec<String>,
+        workflows: bool,
+        r: &mut JobReport,
+        host: Arc<dyn RunHost>,
+        lost: &AtomicBool,
+    ) {
+        for slug in slugs {
+            if lost.load(Ordering::SeqCst) {
+                r.failed.push(format!(
+                    "{slug}: jobbets lån i registret gick förlorat; nästa körning tar resten"
+                ));
+                return;
+            }
+            let (b, s) = (self.backups.clone(), slug.clone());
+            match crate::blocking::run(move || b.still_due(&s, workflows)).await {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    r.failed.push(format!("{slug}: {}", e.message));
+                    continue;
+                }
+            }
+            let started = if workflows {
+                self.backups
+                    .back_up_workflows(&slug, true, host.clone())
+                    .await
+            } else {
+                self.backups.create(&slug, true, host.clone()).await
+            };
+            match started {
+                Ok(launched) => match launched.wait().await {
+                    Some(Ok(RunState::Succeeded)) => r.did.push(slug),
+                    Some(Ok(state)) => r.failed.push(format!("{slug}: {}", state.as_str())),
+                    Some(Err(e)) => r.failed.push(format!("{slug}: {e}")),
+                    // Another driver has it (a seat working on it): not this tick's.
+                    None => {}
+                },
+                // Busy with another run: the next tick takes it.
+                Err(e) if e.code == ErrorCode::CustomerBusy => {}
+                Err(e) => r.failed.push(format!("{slug}: {}", e.message)),
+            }
         }
+    }
+
+    /// The runs of `kind` whose driver is gone (a tick or a window killed), resumed and
+    /// followed to their end.
+    async fn resume_interrupted(
+        &self,
+        kind: RunKind,
+        r: &mut JobReport,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<()> {
+        let env = self.supervisor.environment();
+        let runs = self
+            .db(move |s| s.interrupted_runs(crate::provision::STALE_AFTER, env))
+            .await?;
+        for run in runs.into_iter().filter(|run| run.kind == kind) {
+            match self.supervisor.resume(run.id, host.clone()).await {
+                Ok(handle) => match handle.await {
+                    Ok(Ok(RunState::Succeeded)) => r.did.push(run.slug),
+                    Ok(Ok(state)) => r.failed.push(format!("{}: {}", run.slug, state.as_str())),
+                    Ok(Err(e)) => r.failed.push(format!("{}: {e}", run.slug)),
+                    Err(e) => r.failed.push(format!("{}: {e}", run.slug)),
+                },
+                // Another seat took it over first.
+                Err(e) if e.code == ErrorCode::RunBusy => {}
+                Err(e) => r.failed.push(format!("{}: {}", run.slug, e.message)),
+            }
+        }
+        Ok(())
     }
 
     /// The stale instances now, and the open episodes.
@@ -667,7 +749,7 @@ impl Ticker {
                 let Ok(_lock) = lock_seat(&self.data_dir) else {
                     continue;
                 };
-                self.tick(WINDOW_JOBS, host.clone()).await;
+                self.round(WINDOW_JOBS, host.clone()).await;
             }
         });
     }

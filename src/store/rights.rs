@@ -257,8 +257,8 @@ pub const GRANTS: &[Grant] = &[
     only(Owner, "intake_sources", &[Update], &["auto", "plans"]),
     all(Owner, "intake_events", &[Delete]),
     // Scheduled work: any seat that ticks takes a job's lease and writes what it did, and
-    // keeps its tick (the login fills `person`); an alert's episode is raised and cleared by
-    // the seat that looks. Nothing here is removed.
+    // keeps its tick (the login fills `person`), removing ticks past their 90 days; an alert's
+    // episode is raised and cleared by the seat that looks.
     all(Operator, "scheduled_jobs", &[Insert, Update]),
     only(
         Operator,

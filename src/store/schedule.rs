@@ -96,6 +96,9 @@ pub struct JobLease {
     pub started_at: String,
 }
 
+/// How long the register keeps a tick's report.
+pub const TICKS_KEPT_DAYS: i64 = 90;
+
 const JOB_COLUMNS: &str = "job, lease_holder, lease_until, last_started_at, last_finished_at, last_seat, last_outcome, last_summary";
 
 fn job_row(r: &Row) -> super::db::Result<JobRow> {
@@ -273,7 +276,7 @@ impl Store {
         )?)
     }
 
-    /// A tick ended, with its report.
+    /// A tick ended, with its report; ticks older than `TICKS_KEPT_DAYS` go.
     pub fn finish_tick(
         &self,
         id: i64,
@@ -287,6 +290,11 @@ impl Store {
                 conn.dialect().now()
             ),
             params![id, outcome, report.to_string()],
+        )?;
+        let cutoff = db_now(&conn)? - chrono::Duration::days(TICKS_KEPT_DAYS);
+        conn.execute(
+            "DELETE FROM ticks WHERE started_at < ?1",
+            params![cutoff.to_rfc3339()],
         )?;
         Ok(())
     }
