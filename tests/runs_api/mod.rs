@@ -109,8 +109,8 @@ async fn sandbox(
     .unwrap()
 }
 
-/// The window's APIs over a fresh register in the sandbox (fast clock); `None` without a
-/// keyring. Hold `SANDBOX` first: the tests of one process share the sandbox's clock setting.
+/// The window's APIs over a fresh register in the sandbox (fast clock; a register file, or a
+/// PostgreSQL register in the test command's PostgreSQL pass); `None` without a keyring. Hold `SANDBOX` first: the tests of one process share the sandbox's clock setting.
 struct Sandboxed {
     _dir: tempfile::TempDir,
     api: Api,
@@ -123,7 +123,12 @@ async fn sandboxed(customers: &[&str]) -> Option<(Sandboxed, Vec<String>)> {
     // Only this test binary sets it: the sandbox's clock, fast.
     std::env::set_var("FABRIK_SANDBOX_TIME_SCALE", "0.01");
     let dir = tempfile::tempdir().unwrap();
-    let api = Api::open(&dir.path().join("fabrik.sqlite3")).unwrap();
+    // The test command's PostgreSQL pass (`FABRIK_TEST_REGISTER=postgres`): the register is a
+    // fresh database on the tests' cluster, shared by every seat a test makes.
+    let api = match std::env::var("FABRIK_TEST_REGISTER").as_deref() {
+        Ok("postgres") => Api::new(common::pg_store()),
+        _ => Api::open(&dir.path().join("fabrik.sqlite3")).unwrap(),
+    };
     let slugs = customers
         .iter()
         .map(|n| common::customer(api.store(), n))
