@@ -370,7 +370,24 @@ impl BackupsApi {
         let c = self
             .store
             .get_customer_in(slug, self.supervisor.environment())?;
-        Ok(c.status == Status::Active && older_than(pick(&self.newest(c.id)?), max_age))
+        Ok(c.status == Status::Active
+            && self.delivered_here(&c)?
+            && older_than(pick(&self.newest(c.id)?), max_age))
+    }
+
+    /// Whether Fabrik delivered the instance in this environment (the ledger says so): an
+    /// imported or hand-typed instance card has nothing Fabrik may back up.
+    fn delivered_here(&self, c: &crate::customer::Customer) -> ApiResult<bool> {
+        let env = self.supervisor.environment();
+        Ok(!c.instance.is_empty() && self.store.delivered_by(c.id, env)?.is_some())
+    }
+
+    /// `delivered_here` by slug.
+    pub fn backed_up_by_fabrik(&self, slug: &str) -> ApiResult<bool> {
+        let c = self
+            .store
+            .get_customer_in(slug, self.supervisor.environment())?;
+        self.delivered_here(&c)
     }
 
     /// The newest backup of each kind of one instance, as RFC 3339 times.

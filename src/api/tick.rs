@@ -474,10 +474,12 @@ impl Ticker {
         match job {
             Job::IntakePoll => {
                 let polled = self.intake.poll(host).await?;
-                r.did.push(format!(
-                    "{} nya, {} uppsagda, {} händelser",
-                    polled.new_requests, polled.cancelled, polled.events
-                ));
+                if polled.new_requests > 0 || polled.cancelled > 0 {
+                    r.did.push(format!(
+                        "{} nya, {} uppsagda",
+                        polled.new_requests, polled.cancelled
+                    ));
+                }
                 r.failed
                     .extend(polled.problems.iter().map(|p| p.sv.clone()));
             }
@@ -498,14 +500,15 @@ impl Ticker {
                 self.backups_of(due, true, &mut r, host.clone(), lost).await;
             }
             Job::HealthSweep => {
+                // What the sweep found is its own to alert (an instance turned unhealthy, a
+                // token about to expire); the tick says what it checked.
                 let s = self.health.sweep_to_end(host).await?;
                 r.did.push(format!("{} kontrollerade", s.done));
                 if s.unhealthy > 0 {
-                    r.alerted.push(format!("{} inte friska", s.unhealthy));
+                    r.did.push(format!("{} inte friska", s.unhealthy));
                 }
                 if s.failed > 0 {
-                    r.failed
-                        .push(format!("{} kunde inte kontrolleras", s.failed));
+                    r.did.push(format!("{} kunde inte kontrolleras", s.failed));
                 }
             }
             Job::BackupAlert => {
@@ -638,12 +641,17 @@ impl Ticker {
     /// The stale instances now, and the open episodes.
     async fn stale_now(&self) -> ApiResult<(Vec<String>, Vec<String>)> {
         let b = self.backups.clone();
-        let stale: Vec<String> = crate::blocking::run(move || b.ages())
-            .await?
-            .into_iter()
-            .filter(|a| a.stale)
-            .map(|a| a.slug)
-            .collect();
+        // Only what Fabrik delivered and so backs up: an imported card's age says nothing.
+        let stale: Vec<String> = crate::blocking::run(move || {
+            let mut stale = Vec::new();
+            for a in b.ages()?.into_iter().filter(|a| a.stale) {
+                if b.backed_up_by_fabrik(&a.slug)? {
+                    stale.push(a.slug);
+                }
+            }
+            Ok::<_, ApiError>(stale)
+        })
+        .await?;
         let open = self.db(|s| s.open_alerts(AlertKind::BackupStale)).await?;
         Ok((stale, open))
     }
