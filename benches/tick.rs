@@ -106,6 +106,9 @@ fn main() {
             started.elapsed().as_secs_f64(),
             load()
         );
+        // The register works in production, as the CLI's does (`run_scheduled` sets it): the
+        // sweep reads the delivered instances of the store's environment.
+        store.set_environment(fabrik::environment::Environment::Production);
         let (cloud, supervisor) = cli_supervisor(&sim, &store, work.path(), "bench-token-0").await;
         let ticker = Ticker::new(cloud, supervisor, &work.path().join("data"));
 
