@@ -385,12 +385,12 @@ mod tests {
     fn command_lines_keep_odd_paths_whole() {
         let cmd = Command {
             exe: "/opt/Fabrik App/fabrik".into(),
-            db: Some("/home/a/100% \"data\"/fabrik.sqlite3".into()),
+            db: Some("/srv/byrå/100% \"data\"/fabrik.sqlite3".into()),
             environment: None,
         };
         let s = systemd_service(&cmd);
         assert!(
-            s.contains(r#"ExecStart="/opt/Fabrik App/fabrik" "--db" "/home/a/100%% \"data\"/fabrik.sqlite3" "tick""#),
+            s.contains(r#"ExecStart="/opt/Fabrik App/fabrik" "--db" "/srv/byrå/100%% \"data\"/fabrik.sqlite3" "tick""#),
             "{s}"
         );
         assert_eq!(windows_word(r#"C:\a b\"x"\"#), r#""C:\a b\\\"x\"\\""#);
