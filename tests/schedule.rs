@@ -471,3 +471,47 @@ mod plist_like {
         }
     }
 }
+
+/// A tick that cannot reach the register ends at once with the reason, exit 3; the seat keeps
+/// it (the register could not), and `fabrik schedule status` (and the window) say so.
+#[test]
+fn a_tick_that_cannot_reach_the_register_says_so_and_the_seat_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fabrik.sqlite3");
+    let fabrik = || {
+        let mut c = Command::new(assert_cmd::cargo::cargo_bin("fabrik"));
+        c.arg("--db")
+            .arg(&db)
+            .env(
+                "FABRIK_DATABASE_URL",
+                "postgres://fabrik@127.0.0.1:1/fabrik",
+            )
+            .env("XDG_CONFIG_HOME", dir.path().join("config"));
+        c
+    };
+    let started = std::time::Instant::now();
+    let out = fabrik().args(["tick", "--json"]).output().unwrap();
+    let ms = started.elapsed().as_millis();
+    assert_eq!(out.status.code(), Some(3), "{}", said(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["outcome"], "refused", "{report:#}");
+    let code = report["refused"]["code"].as_str().unwrap();
+    assert!(
+        code == "register_unreachable" || code == "database_open",
+        "{report:#}"
+    );
+    assert!(report["jobs"].as_array().unwrap().is_empty());
+    let kept: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("logs/tick-refused.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(kept["refused"]["code"], code);
+    assert!(kept["at"].is_string());
+    let status = fabrik().args(["schedule", "status"]).output().unwrap();
+    assert!(
+        said(&status).contains("Senast stoppad här innan registret nåddes"),
+        "{}",
+        said(&status)
+    );
+    println!("bench: tick_register_unreachable_ms={ms}");
+}
