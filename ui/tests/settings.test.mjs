@@ -83,7 +83,7 @@ describe('environment', () => {
 
 describe('credentials', () => {
   test('save → Sparad with an empty input; test → Verifierad with the account; delete → Saknas', async (t) => {
-    const { page, assertClean } = await open(t, { testLatency: 400 });
+    const { page, assertClean } = await open(t, { testHeld: true });
     await openSettings(page);
     for (const p of ['github', 'supabase', 'vercel', 'n8n', 'resend']) await waitState(page, p, 'missing', 'Saknas');
     const input = tid(page, 'credential-input-github');
@@ -110,6 +110,7 @@ describe('credentials', () => {
     assert.equal(await testBtn.getAttribute('aria-busy'), 'true');
     const during = await testBtn.boundingBox();
     assert.deepEqual([during.width, during.height], [before.width, before.height], 'no layout jump while testing');
+    await page.evaluate(() => window.__mockCredentials.release());
     await waitState(page, 'github', 'verified', 'Verifierad');
     await tid(page, 'credential-spinner-github').waitFor({ state: 'detached' });
     const msg = await tid(page, 'credential-message-github').innerText();

@@ -1637,8 +1637,16 @@
       checkProvider(provider);
       const { token } = tokenOf(provider);
       if (!token) return credStatus(provider);
-      // A network round trip: long enough for the spinner to be seen.
-      await new Promise((r) => setTimeout(r, CONFIG.testLatency ?? 150));
+      if (CONFIG.testHeld && !state.testHeldOnce) {
+        // CONFIG.testHeld: the first check waits until the test lets it go
+        // (window.__mockCredentials.release()), so the spinner is there for as long as the
+        // test looks at it, however slow the machine.
+        state.testHeldOnce = true;
+        await new Promise((r) => (window.__credentialWaiters = [...(window.__credentialWaiters ?? []), r]));
+      } else {
+        // A network round trip: long enough for the spinner to be seen.
+        await new Promise((r) => setTimeout(r, CONFIG.testLatency ?? 150));
+      }
       state.credCache[provider] = verify(provider, token);
       return credStatus(provider);
     },
@@ -1876,6 +1884,11 @@
       }
     }, 50);
   }
+  window.__mockCredentials = {
+    release() {
+      (window.__credentialWaiters ?? []).splice(0).forEach((r) => r());
+    },
+  };
   window.__mockUpdate = {
     /** Another answer from now on (a test that walks several in one window). */
     configure(cfg) {
