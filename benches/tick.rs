@@ -18,8 +18,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fabrik::api::tick::{JobState, TickReport, Ticker};
-use fabrik_sim::Timings;
-use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 const SCALE: f64 = 0.1;
@@ -87,17 +85,7 @@ fn main() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let mut timings = Timings::realistic();
-        timings.gitea_read = timings.gitea_read.mul_f64(1.0 / SCALE);
-        timings.gitea_write = timings.gitea_write.mul_f64(1.0 / SCALE);
-        let (sim, store, _cluster) = world(work.path(), SCALE, Some(timings)).await;
-        let made = reqwest::Client::new()
-            .post(format!("{}/__sim/gitea/repos", sim.base_url()))
-            .json(&json!({ "owner": "ops-hub", "name": "client-backups", "private": true }))
-            .send()
-            .await
-            .unwrap();
-        assert!(made.status().is_success(), "the backup repository: {}", made.status());
+        let (sim, store, _cluster) = world_with_backups(work.path(), SCALE).await;
         let started = Instant::now();
         let built = setup("tick", &sim, &store, |i| format!("Nattkund {i}"), n, setup_parallel).await;
         println!(

@@ -32,7 +32,7 @@ use fabrik::api::backups::BackupsApi;
 use fabrik::api::cloud::Environment;
 use fabrik::provision::RunState;
 use fabrik::store::Store;
-use fabrik_sim::{SimHandle, Timings};
+use fabrik_sim::SimHandle;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
@@ -201,17 +201,7 @@ fn main() {
         .unwrap();
     rt.block_on(async {
         // Gitea's realistic timings after the scale; the setup's slow transitions at ×0.1.
-        let mut timings = Timings::realistic();
-        timings.gitea_read = timings.gitea_read.mul_f64(1.0 / SCALE);
-        timings.gitea_write = timings.gitea_write.mul_f64(1.0 / SCALE);
-        let (sim, store, _cluster) = world(work.path(), SCALE, Some(timings)).await;
-        let made = reqwest::Client::new()
-            .post(format!("{}/__sim/gitea/repos", sim.base_url()))
-            .json(&json!({ "owner": OWNER, "name": NAME, "private": true }))
-            .send()
-            .await
-            .unwrap();
-        assert!(made.status().is_success(), "the backup repository: {}", made.status());
+        let (sim, store, _cluster) = world_with_backups(work.path(), SCALE).await;
 
         println!("load before setup: {}", load());
         let started = Instant::now();

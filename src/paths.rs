@@ -1,7 +1,7 @@
 //! Where Fabrik keeps its files. The window and the CLI resolve the same register file, so a
 //! customer added in one is seen by the other.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Same identifier as `tauri.conf.json`, so the data folder is the one Tauri would pick.
 pub const APP_IDENTIFIER: &str = "se.fabrik.desktop";
@@ -14,6 +14,15 @@ pub fn data_dir() -> PathBuf {
     dirs::data_dir()
         .unwrap_or_else(|| PathBuf::from("."))
         .join(APP_IDENTIFIER)
+}
+
+/// A seat's own folder: the one its register file is in (its log, its seat settings, its tick
+/// lock), so a test's temporary register gets a folder of its own.
+pub fn seat_dir(db: &Path) -> PathBuf {
+    db.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf()
 }
 
 /// `FABRIK_DB` when set, else the register in the app-data folder.

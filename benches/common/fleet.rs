@@ -118,6 +118,30 @@ pub async fn world(
     (sim, store, cluster)
 }
 
+/// `world` with Gitea at its realistic timings after the scale (a read 40 ms, a contents write
+/// 300 ms), and the workflows' backup repository (the default `backup.repository`) made.
+pub async fn world_with_backups(
+    work: &Path,
+    scale: f64,
+) -> (SimHandle, Arc<Store>, Arc<TestCluster>) {
+    let mut timings = Timings::realistic();
+    timings.gitea_read = timings.gitea_read.mul_f64(1.0 / scale);
+    timings.gitea_write = timings.gitea_write.mul_f64(1.0 / scale);
+    let (sim, store, cluster) = world(work, scale, Some(timings)).await;
+    let made = reqwest::Client::new()
+        .post(format!("{}/__sim/gitea/repos", sim.base_url()))
+        .json(&serde_json::json!({ "owner": "ops-hub", "name": "client-backups", "private": true }))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        made.status().is_success(),
+        "the backup repository: {}",
+        made.status()
+    );
+    (sim, store, cluster)
+}
+
 /// The keyring the engine writes each instance's secrets to answers: a value written, read back
 /// and removed. Otherwise the bench ends here, naming itself and the keyring's answer, instead
 /// of provisioning nothing and measuring that.

@@ -779,11 +779,7 @@ pub async fn run_scheduled(
     only: &[Job],
     host: Arc<dyn RunHost>,
 ) -> TickReport {
-    let dir = db
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .to_path_buf();
+    let dir = crate::paths::seat_dir(db);
     let started = Instant::now();
     let _lock = match lock_seat(&dir) {
         Ok(lock) => lock,

@@ -160,11 +160,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), ApiError> {
     let path = cli.db.unwrap_or_else(fabrik::paths::default_db_path);
     // The log lives beside the register, so a test's temporary register gets its own log.
-    let log_dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .join("logs");
+    let log_dir = fabrik::paths::seat_dir(&path).join("logs");
     let _log = fabrik::logging::init(&log_dir, false);
     let chosen = runtime::Chosen::from_flags(cli.sandbox, cli.production)?;
     match cli.command {
@@ -198,8 +194,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Customers(cmd) => customers::run(&runtime::register(&path, chosen)?, cmd),
         Command::Settings(cmd) => {
             // The seat's own folder: the one the register file is in, as `runtime::open` has it.
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-            let seat = fabrik::seat_settings::SeatSettings::open(dir.unwrap_or(Path::new(".")));
+            let seat = fabrik::seat_settings::SeatSettings::open(&fabrik::paths::seat_dir(&path));
             settings::run(&runtime::register(&path, chosen)?, &seat, cmd)
         }
         Command::Register(cmd) => register::run(&runtime::register(&path, chosen)?, cmd),

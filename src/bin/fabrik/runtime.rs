@@ -111,11 +111,8 @@ pub async fn open(db: &Path, chosen: Chosen) -> Result<Arc<CloudApi>, ApiError> 
     let environment = chosen.resolve(&store);
     chosen.say(environment);
     store.set_environment(environment);
-    let dir = db
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut cloud = CloudApi::open_in(store, environment, dir).await?;
+    let dir = fabrik::paths::seat_dir(db);
+    let mut cloud = CloudApi::open_in(store, environment, &dir).await?;
     cloud.timeout = timing().call_timeout;
     Ok(Arc::new(cloud))
 }

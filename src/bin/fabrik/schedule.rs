@@ -3,7 +3,7 @@
 //! tick` does what is due and says what it did: exit 0, or 3 when something failed or it did
 //! not begin (named).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -53,14 +53,6 @@ pub struct TickArgs {
     /// The report as JSON.
     #[arg(long)]
     json: bool,
-}
-
-/// The folder of the seat: the register file's.
-pub fn seat_dir(db: &Path) -> PathBuf {
-    db.parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .to_path_buf()
 }
 
 fn job_name(job: Job) -> &'static str {
@@ -169,7 +161,7 @@ pub async fn tick(
 
 /// `fabrik schedule …`.
 pub fn run(db: &Path, environment_flag: Option<&str>, cmd: ScheduleCmd) -> Result<(), ApiError> {
-    let dir = seat_dir(db);
+    let dir = fabrik::paths::seat_dir(db);
     match cmd {
         ScheduleCmd::Install { every, at } => {
             let plan = if at.is_empty() {
