@@ -55,6 +55,7 @@ pub fn router() -> Router<Arc<AppState>> {
             "/supabase/projects/{ref}/backups",
             post(crate::providers::supabase_backups::admin_backup),
         )
+        .route("/supabase/projects/{ref}/auth/mail", get(auth_mail))
 }
 
 fn sql_mode(st: &AppState) -> &'static str {
@@ -82,7 +83,13 @@ pub fn inventory_json(w: &World, sql_mode: &str, now: i64) -> Value {
                 "foreign": w.is_foreign("supabase", &p.r#ref),
                 "sql": sql_mode,
                 "tables": p.tables.iter().map(|t| json!({"schema": t.schema, "name": t.name, "rls": t.rls, "columns": t.columns, "policies": t.policies})).collect::<Vec<_>>(),
-                "auth_users": p.auth_users.iter().map(|u| json!({"id": u.id, "email": u.email, "phone": u.phone, "email_confirmed": u.email_confirmed_ms.is_some(), "user_metadata": u.user_metadata, "app_metadata": u.app_metadata})).collect::<Vec<_>>(),
+                "auth_users": p.auth_users.iter().map(|u| json!({
+                    "id": u.id, "email": u.email, "phone": u.phone, "email_confirmed": u.email_confirmed_ms.is_some(),
+                    "user_metadata": u.user_metadata, "app_metadata": u.app_metadata,
+                    "invited_at": u.invited_ms.map(iso), "banned_until": u.banned_until_ms.map(iso),
+                    "last_sign_in_at": u.last_sign_in_ms.map(iso),
+                })).collect::<Vec<_>>(),
+                "auth_mail": p.auth_mail.iter().map(auth_mail_json).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -161,6 +168,30 @@ pub fn inventory_json(w: &World, sql_mode: &str, now: i64) -> Value {
         "stripe": stripe::inventory(w, now),
         "resend": {"domains": w.resend_domains().iter().map(|d| json!({"name": d.name, "status": d.status})).collect::<Vec<_>>(), "emails": emails},
     })
+}
+
+/// One message of a project's built-in outbox.
+fn auth_mail_json(m: &crate::world::AuthMail) -> Value {
+    json!({
+        "id": m.id, "kind": m.kind, "from": m.from, "to": m.to, "subject": m.subject, "html": m.html,
+        "link": m.link, "token_hash": m.token_hash, "otp": m.otp, "created_at": iso(m.created_ms),
+    })
+}
+
+/// `GET /__sim/supabase/projects/{ref}/auth/mail`: what the project's Auth sent through
+/// Supabase's built-in mailer (mail through custom SMTP is in Resend's `emails` instead).
+async fn auth_mail(State(st): St, Path(r): Path<String>) -> Response {
+    let found = st.read(|w| {
+        w.supabase
+            .projects
+            .iter()
+            .find(|p| p.r#ref == r)
+            .map(|p| p.auth_mail.iter().map(auth_mail_json).collect::<Vec<_>>())
+    });
+    match found {
+        Some(messages) => json_response(200, json!({ "messages": messages })),
+        None => json_response(404, json!({"error": "no such project"})),
+    }
 }
 
 async fn inventory(State(st): St) -> Response {

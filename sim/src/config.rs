@@ -127,8 +127,13 @@ pub struct RateLimits {
     /// Vercel: requests per minute per token and endpoint (Vercel's limits are per endpoint; 100 is a
     /// conservative common value, not an official figure).
     pub vercel_per_minute: u32,
-    /// Resend: requests per second per token (team).
+    /// Resend: requests per second per token (team). Mail a Supabase project sends through
+    /// Resend's SMTP relay counts too.
     pub resend_per_second: u32,
+    /// Supabase Auth: the length of the window `rate_limit_email_sent` (mails per hour) counts
+    /// in, in seconds (3600). A test makes it short to see the window reset.
+    #[serde(default = "default_auth_email_window")]
+    pub supabase_auth_email_window_secs: u32,
     /// Stripe: requests per second per key; test mode allows 25 read operations a second
     /// (docs.stripe.com/rate-limits).
     #[serde(default = "default_stripe_per_second")]
@@ -143,6 +148,10 @@ fn default_stripe_per_second() -> u32 {
     25
 }
 
+fn default_auth_email_window() -> u32 {
+    3600
+}
+
 impl Default for RateLimits {
     fn default() -> Self {
         RateLimits {
@@ -153,6 +162,7 @@ impl Default for RateLimits {
             vercel_per_minute: 100,
             resend_per_second: 2,
             stripe_per_second: default_stripe_per_second(),
+            supabase_auth_email_window_secs: default_auth_email_window(),
         }
     }
 }
@@ -227,6 +237,15 @@ pub struct SeedConfig {
     pub vercel_team_slug: String,
     /// Resend verified sending domain (default `sandbox.fabrik.test`).
     pub resend_domain: String,
+    /// E-mail addresses of the Supabase organization's team (default
+    /// `fabrik-agent@sandbox.fabrik.test`). Without custom SMTP a project's Auth only mails
+    /// these addresses, as Supabase's built-in mailer does.
+    #[serde(default = "default_org_members")]
+    pub supabase_org_members: Vec<String>,
+}
+
+fn default_org_members() -> Vec<String> {
+    vec!["fabrik-agent@sandbox.fabrik.test".into()]
 }
 
 impl Default for SeedConfig {
@@ -250,6 +269,7 @@ impl Default for SeedConfig {
             vercel_user: "fabrik-agent".into(),
             vercel_team_slug: "fabrik-agency".into(),
             resend_domain: "sandbox.fabrik.test".into(),
+            supabase_org_members: default_org_members(),
         }
     }
 }

@@ -130,6 +130,8 @@ fn supabase_project(
             tables: vec![],
             history: vec![],
             recovery: Default::default(),
+            auth_config: Default::default(),
+            auth_mail: vec![],
         };
         w.supabase.projects.push(p.clone());
         w.foreign.push(format!("supabase:{}", p.r#ref));

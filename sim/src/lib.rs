@@ -133,6 +133,23 @@ impl SimHandle {
         let pg = self.state.pg.as_ref()?;
         Some(pg.db_name(&self.state.read(|w| w.instance.clone()), project_ref))
     }
+    /// Every mail of the Resend account, oldest first: those sent through the API and those a
+    /// Supabase project's Auth sent through Resend's SMTP relay.
+    pub fn resend_emails(&self) -> Vec<world::Email> {
+        self.state.read(|w| w.resend.emails.clone())
+    }
+    /// What a project's Auth sent through Supabase's built-in mailer (no custom SMTP), oldest
+    /// first; empty for an unknown project.
+    pub fn auth_mail(&self, project_ref: &str) -> Vec<world::AuthMail> {
+        self.state.read(|w| {
+            w.supabase
+                .projects
+                .iter()
+                .find(|p| p.r#ref == project_ref)
+                .map(|p| p.auth_mail.clone())
+                .unwrap_or_default()
+        })
+    }
     /// The configuration in effect.
     pub fn config(&self) -> &SimConfig {
         &self.state.cfg

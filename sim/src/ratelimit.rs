@@ -52,6 +52,11 @@ impl RateLimiter {
         }
     }
 
+    /// Drops one counter: its window starts again with the next request.
+    pub fn forget(&mut self, key: &str) {
+        self.windows.remove(key);
+    }
+
     pub fn clear(&mut self) {
         self.windows.clear();
     }

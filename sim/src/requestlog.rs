@@ -64,6 +64,7 @@ fn is_secret_field(name: &str) -> bool {
     ]
     .iter()
     .any(|s| n.contains(s))
+        || n.ends_with("_pass")
         || matches!(n.as_str(), "value" | "html" | "text" | "content")
 }
 
@@ -113,5 +114,6 @@ mod tests {
         assert_eq!(m["env"][0]["value"], "***");
         assert_eq!(m["html"], "***");
         assert_eq!(mask_query("a=1&access_token=zz"), "a=1&access_token=***");
+        assert_eq!(mask(&json!({"smtp_pass": "re_x"}))["smtp_pass"], "***");
     }
 }

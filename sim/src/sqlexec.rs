@@ -51,6 +51,12 @@ CREATE TABLE IF NOT EXISTS auth.users (
     deleted_at timestamptz,
     is_anonymous boolean NOT NULL DEFAULT false
 );
+-- Invitation and one-time-link columns (added here too for databases prepared before them).
+ALTER TABLE auth.users ADD COLUMN IF NOT EXISTS invited_at timestamptz;
+ALTER TABLE auth.users ADD COLUMN IF NOT EXISTS confirmation_token varchar(255);
+ALTER TABLE auth.users ADD COLUMN IF NOT EXISTS confirmation_sent_at timestamptz;
+ALTER TABLE auth.users ADD COLUMN IF NOT EXISTS recovery_token varchar(255);
+ALTER TABLE auth.users ADD COLUMN IF NOT EXISTS recovery_sent_at timestamptz;
 CREATE OR REPLACE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $$
   SELECT coalesce(
     nullif(current_setting('request.jwt.claim.sub', true), ''),
@@ -463,37 +469,65 @@ impl PgBackend {
         Ok(rows)
     }
 
-    /// Mirrors a user created through the Auth admin API into `auth.users`.
-    pub async fn insert_auth_user(
+    /// Mirrors an Auth user into `auth.users`: inserted the first time, its Auth-owned columns
+    /// updated afterwards (confirmation, invitation, ban, sign-in, metadata, one-time tokens).
+    /// `user` is the user as GoTrue answers it; a `None` password keeps the one stored.
+    pub async fn upsert_auth_user(
         &self,
         db: &str,
         user: &Value,
         encrypted_password: Option<&str>,
+        tokens: AuthTokens<'_>,
     ) -> Result<(), PgError> {
         let client = self.client(db).await?;
         let p = |k: &str| text_param(user.get(k).unwrap_or(&Value::Null));
-        let pw = TextParam(encrypted_password.map(str::to_string));
+        let own = |v: Option<&str>| TextParam(v.map(str::to_string));
         let args = [
             p("id"),
             p("aud"),
             p("role"),
             p("email"),
-            pw,
+            own(encrypted_password),
             p("email_confirmed_at"),
             p("phone"),
             p("app_metadata"),
             p("user_metadata"),
             p("created_at"),
+            p("updated_at"),
+            p("invited_at"),
+            p("confirmation_sent_at"),
+            own(tokens.confirmation_token),
+            p("recovery_sent_at"),
+            own(tokens.recovery_token),
+            p("banned_until"),
+            p("last_sign_in_at"),
         ];
         let refs: Vec<&(dyn ToSql + Sync)> =
             args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
         client
             .execute(
-                "INSERT INTO auth.users (id, aud, role, email, encrypted_password, email_confirmed_at, phone, raw_app_meta_data, raw_user_meta_data, created_at, updated_at) \
-                 VALUES ($1::uuid, $2, $3, $4, $5, $6::timestamptz, nullif($7, ''), $8::jsonb, $9::jsonb, $10::timestamptz, $10::timestamptz) ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO auth.users (id, aud, role, email, encrypted_password, email_confirmed_at, phone, raw_app_meta_data, raw_user_meta_data, created_at, updated_at, \
+                   invited_at, confirmation_sent_at, confirmation_token, recovery_sent_at, recovery_token, banned_until, last_sign_in_at) \
+                 VALUES ($1::uuid, $2, $3, $4, $5, $6::timestamptz, nullif($7, ''), $8::jsonb, $9::jsonb, $10::timestamptz, $11::timestamptz, \
+                   $12::timestamptz, $13::timestamptz, $14, $15::timestamptz, $16, $17::timestamptz, $18::timestamptz) \
+                 ON CONFLICT (id) DO UPDATE SET email = excluded.email, \
+                   encrypted_password = coalesce(excluded.encrypted_password, auth.users.encrypted_password), \
+                   email_confirmed_at = excluded.email_confirmed_at, raw_app_meta_data = excluded.raw_app_meta_data, \
+                   raw_user_meta_data = excluded.raw_user_meta_data, updated_at = excluded.updated_at, \
+                   invited_at = excluded.invited_at, confirmation_sent_at = excluded.confirmation_sent_at, \
+                   confirmation_token = excluded.confirmation_token, recovery_sent_at = excluded.recovery_sent_at, \
+                   recovery_token = excluded.recovery_token, banned_until = excluded.banned_until, \
+                   last_sign_in_at = excluded.last_sign_in_at",
                 &refs,
             )
             .await?;
         Ok(())
     }
+}
+
+/// A user's pending one-time tokens (hashes), mirrored as GoTrue keeps them in `auth.users`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AuthTokens<'a> {
+    pub confirmation_token: Option<&'a str>,
+    pub recovery_token: Option<&'a str>,
 }

@@ -7,9 +7,12 @@ pub mod resend;
 pub mod stripe;
 pub mod supabase;
 pub mod supabase_auth;
+pub mod supabase_auth_config;
+pub mod supabase_auth_mail;
 pub mod supabase_backups;
 pub mod supabase_data;
 pub mod supabase_keys;
+pub mod supabase_mailer;
 pub mod supabase_orgs;
 pub mod vercel;
 

@@ -38,6 +38,11 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/v1/projects/{ref}/restore", post(restore))
         .route("/v1/projects/{ref}/health", get(health))
         .route(
+            "/v1/projects/{ref}/config/auth",
+            get(super::supabase_auth_config::get_config)
+                .patch(super::supabase_auth_config::update_config),
+        )
+        .route(
             "/v1/projects/{ref}/database/backups",
             get(super::supabase_backups::list),
         )
@@ -251,6 +256,8 @@ async fn create_project(
             tables: vec![],
             history: vec![],
             recovery: Default::default(),
+            auth_config: Default::default(),
+            auth_mail: vec![],
         };
         w.supabase.projects.push(p.clone());
         Some(p)

@@ -40,7 +40,7 @@ pub fn router(_st: Arc<AppState>) -> Router<Arc<AppState>> {
 }
 
 /// What the user's password is checked against: a digest bound to the user's id.
-fn password_digest(user_id: &str, password: &str) -> String {
+pub(crate) fn password_digest(user_id: &str, password: &str) -> String {
     use sha2::Digest;
     let d = sha2::Sha256::digest(format!("{user_id}:{password}").as_bytes());
     d.iter().map(|b| format!("{b:02x}")).collect()
@@ -97,18 +97,45 @@ async fn token(
     else {
         return invalid();
     };
+    let now = now_ms();
+    // GoTrue's order: a banned user is told so before the password is checked.
+    if user.is_banned(now) {
+        return errors::gotrue(400, "user_banned", "User is banned", api24);
+    }
     if user.password_digest.as_deref() != Some(password_digest(&user.id, password).as_str()) {
         return invalid();
     }
-    let now = now_ms();
     if user.email_confirmed_ms.is_none() {
         return errors::gotrue(400, "email_not_confirmed", "Email not confirmed", api24);
     }
-    if user.banned_until_ms.is_some_and(|t| t > now) {
-        return errors::gotrue(400, "user_banned", "User is banned", api24);
+    match issue_session(&st, &r, &user.id, "password").await {
+        Some(session) => json_response(200, session),
+        None => invalid(),
     }
+}
+
+/// A new session for a user of project `r` (GoTrue's `issueRefreshToken`): `last_sign_in_at`
+/// is set and the answer is `AccessTokenResponseSchema`, whose access token carries the claims
+/// PostgREST applies (`sub`, `role: authenticated`, `email`, …). `None` when the user is gone.
+pub(crate) async fn issue_session(
+    st: &AppState,
+    r: &str,
+    user_id: &str,
+    method: &str,
+) -> Option<Value> {
+    let now = now_ms();
     let iat = now / 1000;
-    let (access, refresh, session) = st.mutate(|w| {
+    let (user, access, refresh) = st.mutate(|w| {
+        let u = w
+            .supabase
+            .projects
+            .iter_mut()
+            .find(|x| x.r#ref == r)?
+            .auth_users
+            .iter_mut()
+            .find(|u| u.id == user_id)?;
+        u.last_sign_in_ms = Some(now);
+        let user = u.clone();
         let session = w.ids.uuid_v4();
         let claims = json!({
             "aud": user.aud,
@@ -122,31 +149,49 @@ async fn token(
             "user_metadata": user.user_metadata,
             "role": user.role,
             "aal": "aal1",
-            "amr": [{"method": "password", "timestamp": iat}],
+            "amr": [{"method": method, "timestamp": iat}],
             "session_id": session,
             "is_anonymous": false,
         });
-        (
-            super::supabase_keys::unsigned_jwt(&mut w.ids, &claims),
-            w.ids.b64url(12),
-            session,
-        )
-    });
-    tracing::debug!(project = %r, session = %session, "fabrik-sim: signed in");
-    json_response(
-        200,
-        json!({
-            "access_token": access,
-            "token_type": "bearer",
-            "expires_in": 3600,
-            "expires_at": iat + 3600,
-            "refresh_token": refresh,
-            "user": user_json(&user),
-        }),
-    )
+        let access = super::supabase_keys::unsigned_jwt(&mut w.ids, &claims);
+        Some((user, access, w.ids.b64url(12)))
+    })?;
+    tracing::debug!(project = %r, user = %user.id, "fabrik-sim: session issued");
+    mirror(st, r, &user).await;
+    Some(json!({
+        "access_token": access,
+        "token_type": "bearer",
+        "expires_in": 3600,
+        "expires_at": iat + 3600,
+        "refresh_token": refresh,
+        "user": user_json(&user),
+    }))
 }
 
-fn v2024(h: &HeaderMap) -> bool {
+/// Writes the user into the project's `auth.users` (PostgreSQL mode only), inserting or
+/// updating the row, so foreign keys to `auth.users(id)` hold as soon as Auth answers.
+pub(crate) async fn mirror(st: &AppState, r: &str, user: &AuthUser) {
+    let Some(pg) = &st.pg else {
+        return;
+    };
+    let db = pg.db_name(&st.read(|w| w.instance.clone()), r);
+    // The hash only marks that a password exists; nothing signs in against the database.
+    let hash = user
+        .has_password
+        .then_some("$2a$10$fabriksimulatedpasswordhashxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    let tokens = crate::sqlexec::AuthTokens {
+        confirmation_token: user.confirmation_token.as_deref(),
+        recovery_token: user.recovery_token.as_deref(),
+    };
+    if let Err(e) = pg
+        .upsert_auth_user(&db, &user_json(user), hash, tokens)
+        .await
+    {
+        tracing::warn!("fabrik-sim: cannot mirror auth user into {db}: {e}");
+    }
+}
+
+pub(crate) fn v2024(h: &HeaderMap) -> bool {
     h.get("x-supabase-api-version")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v == "2024-01-01")
@@ -186,7 +231,7 @@ pub(crate) fn gateway(st: &AppState, r: &str, h: &HeaderMap) -> Result<Project, 
 }
 
 /// Gateway + admin checks; returns the project when the request may proceed.
-fn authorize(st: &AppState, r: &str, h: &HeaderMap) -> Result<Project, Response> {
+pub(crate) fn authorize(st: &AppState, r: &str, h: &HeaderMap) -> Result<Project, Response> {
     let api24 = v2024(h);
     let p = gateway(st, r, h)?;
     let Some(token) = bearer(h) else {
@@ -227,9 +272,19 @@ pub fn user_json(u: &AuthUser) -> Value {
         "user_metadata": u.user_metadata,
         "identities": [],
         "created_at": iso(u.created_ms),
-        "updated_at": iso(u.created_ms),
+        "updated_at": iso(u.updated_ms.unwrap_or(u.created_ms)),
         "is_anonymous": false,
     });
+    for (key, at) in [
+        ("invited_at", u.invited_ms),
+        ("confirmation_sent_at", u.confirmation_sent_ms),
+        ("recovery_sent_at", u.recovery_sent_ms),
+        ("last_sign_in_at", u.last_sign_in_ms),
+    ] {
+        if let Some(ms) = at {
+            v[key] = json!(iso(ms));
+        }
+    }
     if let Some(ms) = u.email_confirmed_ms {
         v["email_confirmed_at"] = json!(iso(ms));
         v["confirmed_at"] = json!(iso(ms));
@@ -251,7 +306,7 @@ pub fn user_json(u: &AuthUser) -> Value {
     v
 }
 
-fn valid_email(e: &str) -> bool {
+pub(crate) fn valid_email(e: &str) -> bool {
     let Some((local, domain)) = e.split_once('@') else {
         return false;
     };
@@ -421,25 +476,15 @@ async fn create_user(
                 .unwrap_or("authenticated")
                 .to_string(),
             created_ms: now,
-            banned_until_ms: None,
+            ..Default::default()
         };
         if let Some(proj) = w.supabase.projects.iter_mut().find(|x| x.r#ref == r) {
             proj.auth_users.push(user.clone());
         }
         user
     });
-    let v = user_json(&user);
-    if let Some(pg) = &st.pg {
-        let db = pg.db_name(&st.read(|w| w.instance.clone()), &r);
-        // The hash only marks that a password exists; nothing signs in against the simulator.
-        let hash = user
-            .has_password
-            .then_some("$2a$10$fabriksimulatedpasswordhashxxxxxxxxxxxxxxxxxxxxxxxxxxx");
-        if let Err(e) = pg.insert_auth_user(&db, &v, hash).await {
-            tracing::warn!("fabrik-sim: cannot mirror auth user into {db}: {e}");
-        }
-    }
-    json_response(200, v)
+    mirror(&st, &r, &user).await;
+    json_response(200, user_json(&user))
 }
 
 fn user_not_found(api24: bool) -> Response {
@@ -463,8 +508,10 @@ async fn get_user(
     }
 }
 
-/// `PUT /admin/users/{userId}`: the fields given change (a password is checked like at
-/// creation; `user_metadata` is merged into what the user has, as GoTrue does).
+/// `PUT /admin/users/{userId}` (GoTrue's `adminUserUpdate`): the fields given change. A
+/// password is checked like at creation; `user_metadata` and `app_metadata` are merged into
+/// what the user has (a `null` value removes its key); `email_confirm: true` confirms the
+/// address; `ban_duration` (a Go duration) bans from now, `"none"` lifts the ban.
 async fn update_user(
     State(st): St,
     Path((r, id)): Path<(String, String)>,
@@ -486,43 +533,211 @@ async fn update_user(
     if let Err(refused) = known_fields(&b, api24) {
         return refused;
     }
-    let password = b.get("password").and_then(Value::as_str);
-    if password.is_some_and(|pw| pw.chars().count() < 6) {
-        return errors::gotrue(
-            422,
-            "weak_password",
-            "Password should be at least 6 characters.",
-            api24,
-        );
-    }
-    let meta = b.get("user_metadata").cloned();
-    if meta
-        .as_ref()
-        .is_some_and(|v| !v.is_object() && !v.is_null())
-    {
-        return errors::gotrue(
-            400,
-            "bad_json",
-            "Could not parse request body as JSON: user_metadata must be an object",
-            api24,
-        );
-    }
+    let changes = match UserChanges::parse(&b, api24) {
+        Ok(c) => c,
+        Err(refused) => return refused,
+    };
+    let now = now_ms();
     let updated = st.mutate(|w| {
         let proj = w.supabase.projects.iter_mut().find(|x| x.r#ref == r)?;
         let u = proj.auth_users.iter_mut().find(|u| u.id == id)?;
-        if let Some(pw) = password {
-            u.password_digest = Some(password_digest(&u.id, pw));
-            u.has_password = true;
-        }
-        if let (Some(Value::Object(m)), Value::Object(have)) = (&meta, &mut u.user_metadata) {
-            have.extend(m.clone());
-        }
+        changes.apply(u, now);
         Some(u.clone())
     });
     match updated {
-        Some(u) => json_response(200, user_json(&u)),
+        Some(u) => {
+            mirror(&st, &r, &u).await;
+            json_response(200, user_json(&u))
+        }
         None => user_not_found(api24),
     }
+}
+
+/// What a `PUT /admin/users/{id}` changes.
+struct UserChanges {
+    password: Option<String>,
+    user_metadata: Option<serde_json::Map<String, Value>>,
+    app_metadata: Option<serde_json::Map<String, Value>>,
+    email_confirm: bool,
+    /// `Some(None)`: lift the ban; `Some(Some(ms))`: banned for `ms` from now.
+    ban: Option<Option<i64>>,
+}
+
+/// Go's decoding error for a field of the wrong JSON type (`field`: `Struct.field`).
+pub(crate) fn go_type_error(field: &str, got: &Value, want: &str, api24: bool) -> Response {
+    let kind = match got {
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        _ => "object",
+    };
+    errors::gotrue(
+        400,
+        "bad_json",
+        &format!("Could not parse request body as JSON: json: cannot unmarshal {kind} into Go struct field {field} of type {want}"),
+        api24,
+    )
+}
+
+impl UserChanges {
+    /// GoTrue's order: the body is decoded, the ban duration parsed, the password checked.
+    fn parse(b: &serde_json::Map<String, Value>, api24: bool) -> Result<Self, Response> {
+        let typed = |k: &str, ok: fn(&Value) -> bool, want: &str| match b.get(k) {
+            Some(v) if !v.is_null() && !ok(v) => Err(go_type_error(
+                &format!("adminUserParams.{k}"),
+                v,
+                want,
+                api24,
+            )),
+            _ => Ok(()),
+        };
+        typed("password", Value::is_string, "string")?;
+        typed("ban_duration", Value::is_string, "string")?;
+        typed("email_confirm", Value::is_boolean, "bool")?;
+        typed("user_metadata", Value::is_object, "map[string]interface {}")?;
+        typed("app_metadata", Value::is_object, "map[string]interface {}")?;
+        let ban = match b.get("ban_duration").and_then(Value::as_str) {
+            None | Some("") => None,
+            Some("none") => Some(None),
+            Some(d) => match parse_go_duration(d) {
+                Ok(ms) => Some((ms != 0).then_some(ms)),
+                Err(e) => {
+                    return Err(errors::gotrue(
+                        400,
+                        "validation_failed",
+                        &format!("invalid format for ban duration: {e}"),
+                        api24,
+                    ))
+                }
+            },
+        };
+        let password = b
+            .get("password")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        if password.as_ref().is_some_and(|pw| pw.chars().count() < 6) {
+            return Err(errors::gotrue(
+                422,
+                "weak_password",
+                "Password should be at least 6 characters.",
+                api24,
+            ));
+        }
+        let object = |k: &str| b.get(k).and_then(Value::as_object).cloned();
+        Ok(UserChanges {
+            password,
+            user_metadata: object("user_metadata"),
+            app_metadata: object("app_metadata"),
+            email_confirm: b.get("email_confirm").and_then(Value::as_bool) == Some(true),
+            ban,
+        })
+    }
+
+    fn apply(&self, u: &mut AuthUser, now: i64) {
+        if self.email_confirm {
+            confirm_email(u, now);
+        }
+        if let Some(pw) = &self.password {
+            u.password_digest = Some(password_digest(&u.id, pw));
+            u.has_password = true;
+        }
+        if let Some(m) = &self.app_metadata {
+            merge_metadata(&mut u.app_metadata, m);
+        }
+        if let Some(m) = &self.user_metadata {
+            merge_metadata(&mut u.user_metadata, m);
+        }
+        if let Some(ban) = self.ban {
+            u.banned_until_ms = ban.map(|ms| now.saturating_add(ms));
+        }
+        u.updated_ms = Some(now);
+    }
+}
+
+/// GoTrue's `UpdateUserMetaData`/`UpdateAppMetaData`: keys set, a `null` removes its key.
+pub(crate) fn merge_metadata(have: &mut Value, updates: &serde_json::Map<String, Value>) {
+    if !have.is_object() {
+        *have = json!({});
+    }
+    if let Value::Object(have) = have {
+        for (k, v) in updates {
+            if v.is_null() {
+                have.remove(k);
+            } else {
+                have.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+/// GoTrue's `User.Confirm`: the address confirmed now, `email_verified` in the user's metadata,
+/// and every one-time token of the user spent.
+pub(crate) fn confirm_email(u: &mut AuthUser, now: i64) {
+    u.email_confirmed_ms = Some(now);
+    u.confirmation_token = None;
+    u.recovery_token = None;
+    let verified = json!({"email_verified": true});
+    if let Some(m) = verified.as_object() {
+        merge_metadata(&mut u.user_metadata, m);
+    }
+    u.updated_ms = Some(now);
+}
+
+/// Go's `time.ParseDuration` (`876000h`, `1h30m`, `-1.5s`, `0`), in milliseconds; the error
+/// text is Go's.
+pub(crate) fn parse_go_duration(orig: &str) -> Result<i64, String> {
+    let invalid = || format!("time: invalid duration \"{orig}\"");
+    let (neg, mut s) = match orig.as_bytes().first() {
+        Some(b'-') => (true, &orig[1..]),
+        Some(b'+') => (false, &orig[1..]),
+        _ => (false, orig),
+    };
+    if s == "0" {
+        return Ok(0);
+    }
+    if s.is_empty() {
+        return Err(invalid());
+    }
+    let mut total_ns = 0f64;
+    while !s.is_empty() {
+        let digits = s
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(s.len());
+        let number = &s[..digits];
+        if number.is_empty() || number == "." || number.matches('.').count() > 1 {
+            return Err(invalid());
+        }
+        let value: f64 = number.parse().map_err(|_| invalid())?;
+        s = &s[digits..];
+        let unit_len = s
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(s.len());
+        let unit = &s[..unit_len];
+        if unit.is_empty() {
+            return Err(format!("time: missing unit in duration \"{orig}\""));
+        }
+        let scale = match unit {
+            "ns" => 1.0,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            other => {
+                return Err(format!(
+                    "time: unknown unit \"{other}\" in duration \"{orig}\""
+                ))
+            }
+        };
+        total_ns += value * scale;
+        s = &s[unit_len..];
+    }
+    if total_ns > i64::MAX as f64 {
+        return Err(invalid());
+    }
+    let ms = (total_ns / 1e6) as i64;
+    Ok(if neg { -ms } else { ms })
 }
 
 async fn list_users(

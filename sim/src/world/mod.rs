@@ -23,8 +23,8 @@ pub use n8n::{N8nState, Workflow};
 pub use resend::{Email, IdempotencyEntry, ResendDomain, ResendState};
 pub use stripe::{EventCtx, StripeState, EVENT_RETENTION_SECS, STRIPE_API_VERSION};
 pub use supabase::{
-    AuthUser, HistoryRow, Org, Phase, PhysicalBackup, Project, ProjectKeys, Recovery, RestorePoint,
-    Snapshot, SupabaseState, TableInfo,
+    AuthConfig, AuthMail, AuthUser, HistoryRow, Org, Phase, PhysicalBackup, Project, ProjectKeys,
+    Recovery, RestorePoint, Snapshot, SupabaseState, TableInfo,
 };
 pub use vercel::{Deployment, EnvVar, GitLink, ProjectDomain, VProject, VercelState};
 
@@ -68,6 +68,10 @@ pub struct SeedWorld {
     pub vercel_team_slug: String,
     pub vercel_team_name: String,
     pub resend_domain: String,
+    /// E-mail addresses of the Supabase organization's team: the only ones a project's Auth
+    /// mails without custom SMTP (a world saved before has none).
+    #[serde(default)]
+    pub supabase_org_members: Vec<String>,
     /// Stripe product and price of the "Fabrik Starter" plan (4 900 SEK a month).
     #[serde(default)]
     pub stripe_starter_product_id: String,
@@ -139,6 +143,7 @@ impl World {
             vercel_team_slug: cfg.vercel_team_slug.clone(),
             vercel_team_name: title_case(&cfg.vercel_team_slug),
             resend_domain: cfg.resend_domain.clone(),
+            supabase_org_members: cfg.supabase_org_members.clone(),
             stripe_starter_product_id: String::new(),
             stripe_starter_price_id: String::new(),
             stripe_professional_product_id: String::new(),

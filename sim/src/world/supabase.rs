@@ -56,6 +56,38 @@ pub struct Project {
     /// The plan's backups: physical ones, point-in-time recovery, the snapshots behind them.
     #[serde(default)]
     pub recovery: Recovery,
+    /// Auth settings changed through `PATCH /v1/projects/{ref}/config/auth` (a world saved
+    /// before they existed has the defaults).
+    #[serde(default)]
+    pub auth_config: AuthConfig,
+    /// Mail the project's Auth sent through Supabase's built-in mailer (not through custom SMTP).
+    #[serde(default)]
+    pub auth_mail: Vec<AuthMail>,
+}
+
+/// The project's Auth settings that differ from a new project's: every field a PATCH set, as
+/// the API answers it (`smtp_pass` only as its SHA-256, never the password itself).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AuthConfig {
+    pub values: serde_json::Map<String, Value>,
+}
+
+/// One message of the built-in mailer's outbox.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthMail {
+    pub id: String,
+    /// `invite` or `recovery`.
+    pub kind: String,
+    pub from: String,
+    pub to: String,
+    pub subject: String,
+    pub html: String,
+    /// The confirmation link the mail carries (`{{ .ConfirmationURL }}`).
+    pub link: String,
+    /// The one-time token of the link (`{{ .TokenHash }}`) and the code (`{{ .Token }}`).
+    pub token_hash: String,
+    pub otp: String,
+    pub created_ms: i64,
 }
 
 /// What a project's plan gives for recovering its database (spec: v1-list-all-backups). A new
@@ -173,7 +205,7 @@ impl ProjectKeys {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AuthUser {
     pub id: String,
     pub email: Option<String>,
@@ -190,6 +222,32 @@ pub struct AuthUser {
     /// SHA-256 of the user's id and password, for `grant_type=password` (never the password).
     #[serde(default)]
     pub password_digest: Option<String>,
+    /// When the last invitation was sent.
+    #[serde(default)]
+    pub invited_ms: Option<i64>,
+    /// The pending confirmation (invite/signup) link's token hash and when it was sent.
+    #[serde(default)]
+    pub confirmation_token: Option<String>,
+    #[serde(default)]
+    pub confirmation_sent_ms: Option<i64>,
+    /// The pending recovery link's token hash and when it was sent.
+    #[serde(default)]
+    pub recovery_token: Option<String>,
+    #[serde(default)]
+    pub recovery_sent_ms: Option<i64>,
+    /// When a session was last issued (`/token`, `/verify`).
+    #[serde(default)]
+    pub last_sign_in_ms: Option<i64>,
+    /// Last change through Auth (None: never changed since creation).
+    #[serde(default)]
+    pub updated_ms: Option<i64>,
+}
+
+impl AuthUser {
+    /// Banned at `now` (GoTrue: `banned_until` in the future).
+    pub fn is_banned(&self, now: i64) -> bool {
+        self.banned_until_ms.is_some_and(|t| t > now)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -9,7 +9,9 @@ use fabrik_sim::{Profile, RateLimits, SimConfig, Timings};
 use serde_json::{json, Value};
 
 mod auth;
+mod auth_config;
 mod backups;
+mod invite;
 mod limits;
 mod sql;
 
