@@ -80,6 +80,22 @@ vocabulary!(
         KeyringNoSessionBus => "keyring_no_session_bus",
         KeyringNoSecretService => "keyring_no_secret_service",
         KeyringLocked => "keyring_locked",
+        // The customer's team (issue #44).
+        TeamAlreadyInTeam => "team_already_in_team",
+        TeamOwnerRole => "team_owner_role",
+        TeamRoleUnknown => "team_role_unknown",
+        TeamDuplicateRow => "team_duplicate_row",
+        TeamListUnreadable => "team_list_unreadable",
+        TeamListEmpty => "team_list_empty",
+        TeamListTooLong => "team_list_too_long",
+        TeamMailNotAgency => "team_mail_not_agency",
+        TeamOverHourlyLimit => "team_over_hourly_limit",
+        TeamNotInTeam => "team_not_in_team",
+        TeamNotFabriks => "team_not_fabriks",
+        TeamAlreadyAccepted => "team_already_accepted",
+        TeamResendTooSoon => "team_resend_too_soon",
+        TeamRevokeConfirm => "team_revoke_confirm",
+        TeamInviteFailed => "team_invite_failed",
         // Scheduled work (issue #43).
         TickBusy => "tick_busy",
         ScheduleFailed => "schedule_failed",
@@ -111,6 +127,7 @@ vocabulary!(
         VercelEnvRejected => "vercel_env_rejected",
         VercelEnvNotSaved => "vercel_env_not_saved",
         SchemaMismatch => "schema_mismatch",
+        AuthMailNotTaken => "auth_mail_not_taken",
         /// The instance's history or schema disagrees with the roll-out's files: reported, skipped.
         SchemaDrift => "schema_drift",
         /// A migration file Fabrik cannot apply as one transaction with its history row.
@@ -614,7 +631,71 @@ impl ErrorCode {
                 "Supabase kunde inte återställa databasen i projektet {project} till {at} ({status}); Fabriks säkerhetskopia av det som fanns före finns i fabrik backup list {slug}",
                 "Supabase could not restore the database of the project {project} to {at} ({status}); Fabrik's backup of what was there before is in fabrik backup list {slug}",
             ),
+            TeamAlreadyInTeam => t(
+                "{email} är redan med i teamet (inbjuden eller med ett konto i instansen) och bjuds inte in igen",
+                "{email} is in the team already (invited, or with an account in the instance) and is not invited again",
+            ),
+            TeamOwnerRole => t(
+                "Ägare är den första administratören; bjud in som admin, medlem eller läsare",
+                "The owner is the first administrator; invite as admin, member or viewer",
+            ),
+            TeamRoleUnknown => t(
+                "Rollen «{role}» finns inte; skriv admin, medlem eller läsare (member, viewer)",
+                "There is no role \"{role}\"; write admin, member or viewer",
+            ),
+            TeamDuplicateRow => t(
+                "Samma adress som på rad {line}",
+                "The same address as on line {line}",
+            ),
+            TeamListUnreadable => t(
+                "Listan kan inte läsas som CSV: {detail}",
+                "The list cannot be read as CSV: {detail}",
+            ),
+            TeamListEmpty => t(
+                "Listan har ingen person (kolumnerna är namn, e-post, roll)",
+                "The list has nobody in it (the columns are name, email, role)",
+            ),
+            TeamListTooLong => t(
+                "Listan har {count} personer; högst {max} bjuds in åt gången",
+                "The list has {count} people; at most {max} are invited at a time",
+            ),
+            TeamMailNotAgency => t(
+                "Instansen för {slug} skickar ännu sin e-post med Supabases inbyggda tjänst (några brev i timmen, från Supabases adress). Låt den skicka som byrån först: «Skicka e-post som byrån» på kundsidan, eller fabrik team mail {slug}. Ingen bjöds in.",
+                "The instance of {slug} still sends its email through Supabase's built-in service (a few emails an hour, from Supabase's address). Let it send as the agency first: \"Send email as the agency\" on the customer page, or fabrik team mail {slug}. Nobody was invited.",
+            ),
+            TeamOverHourlyLimit => t(
+                "Instansen för {slug} får skicka {limit} e-brev i timmen och {sent} har gått den senaste timmen: {count} inbjudningar ryms inte. Bjud in högst {left} nu och resten om en timme, eller höj team.emails_per_hour och kör «Skicka e-post som byrån». Ingen bjöds in.",
+                "The instance of {slug} may send {limit} emails an hour and {sent} went in the last hour: {count} invitations do not fit. Invite at most {left} now and the rest in an hour, or raise team.emails_per_hour and run \"Send email as the agency\". Nobody was invited.",
+            ),
+            TeamNotInTeam => t(
+                "{email} finns inte i teamet för {slug}",
+                "{email} is not in the team of {slug}",
+            ),
+            TeamNotFabriks => t(
+                "{email} i {slug} lades inte till av Fabrik ({why}) och ändras inte härifrån. Gör det i kundens app eller i Supabase (Authentication → Users).",
+                "{email} in {slug} was not added by Fabrik ({why_en}) and is not changed from here. Do it in the customer's app or in Supabase (Authentication → Users).",
+            ),
+            TeamAlreadyAccepted => t(
+                "{email} har redan tackat ja och har ett konto; en ny inbjudan behövs inte (ett glömt lösenord återställs från appens inloggning)",
+                "{email} has accepted already and has an account; no new invitation is needed (a forgotten password is reset from the app's sign-in)",
+            ),
+            TeamResendTooSoon => t(
+                "Inbjudan till {email} gick för mindre än en minut sedan; skicka igen om {seconds} s",
+                "The invitation to {email} went less than a minute ago; send again in {seconds} s",
+            ),
+            TeamRevokeConfirm => t(
+                "{email} är {role} i {slug}: skriv adressen för att ta bort behörigheten",
+                "{email} is {role} in {slug}: type the address to revoke the access",
+            ),
+            TeamInviteFailed => t(
+                "{email} bjöds inte in: {detail}",
+                "{email} was not invited: {detail}",
+            ),
             SchemaMismatch => t("Databasschemat stämmer inte: {problem}", "The database schema does not match: {problem}"),
+            AuthMailNotTaken => t(
+                "Supabase-projektet {project} tog inte emot byråns e-postinställningar; det svarade {detail}. Kontrollera avsändaren (email.sender_address) och kör «Skicka e-post som byrån» igen.",
+                "The Supabase project {project} did not take the agency's email settings; it answered {detail}. Check the sender (email.sender_address) and run \"Send email as the agency\" again.",
+            ),
             SchemaDrift => t(
                 "Databasen har glidit från migreringsfilerna och hoppas över: {problem}",
                 "The database has drifted from the migration files and is skipped: {problem}",

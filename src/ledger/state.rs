@@ -48,6 +48,9 @@ vocabulary!(
         /// The welcome email again, to the first administrator, without a password: it went
         /// once, and the email points to the password reset instead.
         ResendWelcome => "resend_welcome",
+        /// The instance's Auth set to send its emails (invitations, password resets) through
+        /// the agency's Resend, as the agency: for instances delivered before provisioning did.
+        AuthMail => "auth_mail",
     }
 );
 
@@ -76,7 +79,8 @@ impl RunKind {
             | RunKind::WorkflowBackup
             | RunKind::WorkflowRestore
             | RunKind::Promote
-            | RunKind::ResendWelcome => Right::DayTwo,
+            | RunKind::ResendWelcome
+            | RunKind::AuthMail => Right::DayTwo,
         }
     }
 

@@ -55,6 +55,8 @@ vocabulary!(
         /// waited for until the project is healthy again.
         SupabaseRecover => "supabase.recover",
         EmailWelcomeAgain => "email.welcome_again",
+        /// The instance's Auth set to send through the agency's Resend, as the agency.
+        SupabaseAuthMail => "supabase.auth_mail",
     }
 );
 

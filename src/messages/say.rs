@@ -65,6 +65,7 @@ vocabulary!(
         SettingGiveWholeNumber => "setting_give_whole_number",
         SettingGiveBackupTarget => "setting_give_backup_target",
         SettingGiveParallel => "setting_give_parallel",
+        SettingGiveEmailsPerHour => "setting_give_emails_per_hour",
         AlreadyPaused => "already_paused",
         AlreadyRunning => "already_running",
         PausedResumeFirst => "paused_resume_first",

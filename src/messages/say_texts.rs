@@ -159,6 +159,10 @@ impl Say {
                 "{file} fanns redan i historiken; inte inlagd igen",
                 "{file} was in the history already; not applied again",
             ),
+            SettingGiveEmailsPerHour => t(
+                "Ange ett heltal från 1 till 10000 (tomt = 100)",
+                "Give a whole number from 1 to 10000 (empty = 100)",
+            ),
             SettingGiveParallel => t(
                 "Ange ett heltal från 1 till 64 (tomt = 8)",
                 "Give a whole number from 1 to 64 (empty = 8)",

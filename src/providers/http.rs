@@ -44,11 +44,8 @@ pub fn with_redirects(timeout: Duration, redirects: reqwest::redirect::Policy) -
         .expect("a client with a timeout can always be built")
 }
 
-/// Sends a request when the provider's budget allows (the shared pacer) and turns every
-/// failure into a `ProviderError`.
-pub async fn send(provider: Provider, req: RequestBuilder) -> Result<Response, ProviderError> {
-    let (client, built) = req.build_split();
-    let mut request = built.map_err(|e| transport(provider, &e))?;
+/// The pacer's buckets a request would spend (its account is its host and credential).
+fn buckets_of(provider: Provider, request: &reqwest::Request) -> Vec<pacer::Bucket> {
     let url = request.url();
     let host = format!(
         "{}:{:?}",
@@ -60,12 +57,30 @@ pub async fn send(provider: Provider, req: RequestBuilder) -> Result<Response, P
         .get(reqwest::header::AUTHORIZATION)
         .map(|v| v.as_bytes())
         .unwrap_or_default();
-    let buckets = pacer::buckets(
+    pacer::buckets(
         provider,
         pacer::account(&host, credential),
         request.method(),
         url.path(),
-    );
+    )
+}
+
+/// Waits for the turn `req` would take, without sending it: for work another service does
+/// on the provider's account (an instance's Auth mailing through Resend's SMTP relay spends
+/// the same per-team budget as Fabrik's own emails).
+pub async fn pace(provider: Provider, req: RequestBuilder) -> Result<(), ProviderError> {
+    let request = req.build().map_err(|e| transport(provider, &e))?;
+    pacer::shared()
+        .acquire(&buckets_of(provider, &request))
+        .await
+}
+
+/// Sends a request when the provider's budget allows (the shared pacer) and turns every
+/// failure into a `ProviderError`.
+pub async fn send(provider: Provider, req: RequestBuilder) -> Result<Response, ProviderError> {
+    let (client, built) = req.build_split();
+    let mut request = built.map_err(|e| transport(provider, &e))?;
+    let buckets = buckets_of(provider, &request);
     let mut resends = resends(request.method());
     let resp = loop {
         pacer::shared().acquire(&buckets).await?;

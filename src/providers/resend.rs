@@ -54,6 +54,30 @@ impl Resend {
     }
 }
 
+/// Resend's SMTP relay (https://resend.com/docs/send-with-smtp): the user is `resend` and the
+/// password an API key; a sending-only key is enough.
+pub const SMTP_HOST: &str = "smtp.resend.com";
+pub const SMTP_PORT: &str = "465";
+pub const SMTP_USER: &str = "resend";
+
+impl Resend {
+    /// The key the relay takes as its password. It goes only to the instance's Auth (the
+    /// Management API, over TLS); Fabrik keeps it nowhere but the keyring.
+    pub fn smtp_password(&self) -> &Secret {
+        &self.key
+    }
+
+    /// Waits for one email's turn in the team's budget (2 a second), shared with the emails
+    /// Fabrik sends itself: for a mail an instance sends through the relay on the agency's key.
+    pub async fn pace_relayed(&self) -> Result<(), ProviderError> {
+        let req = self
+            .http
+            .post(format!("{}/emails", self.api))
+            .bearer_auth(self.key.expose());
+        http::pace(P, req).await
+    }
+}
+
 /// A sending domain of the account (`domains/list`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Domain {

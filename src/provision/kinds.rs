@@ -179,6 +179,7 @@ run_kinds! {
             S::VercelEnv,
             S::VercelDeploy,
             S::N8nWorkflow,
+            S::SupabaseAuthMail,
             S::EmailWelcome,
             S::Finalize,
         ],
@@ -372,6 +373,15 @@ run_kinds! {
         checks_after: false,
         ..DAY_TWO
     },
+    /// "Skicka som byrån": the instance's Auth sends through the agency's Resend, from the
+    /// agency's sender, under `team.emails_per_hour` (what provisioning does now, for an
+    /// instance delivered before it did, or after the agency's Resend key or sender changed).
+    AuthMail => {
+        label: ("Skicka e-post som byrån", "Send email as the agency"),
+        steps: &[S::SupabaseAuthMail],
+        checks_after: false,
+        ..DAY_TWO
+    },
 }
 
 /// Every kind's declaration, in `RunKind` order.
@@ -401,6 +411,7 @@ impl RunRequest {
             | RunRequest::Redeploy
             | RunRequest::ResetPassword
             | RunRequest::ResendWelcome
+            | RunRequest::AuthMail
             | RunRequest::Migrate { .. }
             | RunRequest::TemplateSync { .. }
             | RunRequest::WorkflowRestore { .. } => {}

@@ -80,6 +80,11 @@ pub const SETTING_KEYS: &[(&str, &str, &str)] = &[
         "Back up every active instance whose newest backup is older than N hours (empty = 24, 0 = off)",
     ),
     (
+        "team.emails_per_hour",
+        "Hur många e-brev en kunds instans får skicka i timmen genom byråns Resend: inbjudningar, lösenordsbyten, bekräftelser, 1–10000 (tomt = 100)",
+        "How many emails a customer's instance may send an hour through the agency's Resend: invitations, password resets, confirmations, 1–10000 (empty = 100)",
+    ),
+    (
         "rollout.parallel",
         "Hur många instanser i en utrullningsvåg som uppdateras samtidigt, 1–64 (tomt = 8)",
         "How many instances of a roll-out wave are updated at once, 1–64 (empty = 8)",
@@ -218,6 +223,9 @@ pub struct ProvisionSettings {
     pub vercel_team_id: Option<String>,
     pub vercel_framework: String,
     pub sender: String,
+    /// What an instance's Auth may send an hour through the agency's Resend
+    /// (`team.emails_per_hour`).
+    pub emails_per_hour: u32,
     /// The agency's name as the welcome email signs it (the sender name).
     pub agency: String,
     /// Where the customer's admin writes with questions.
@@ -237,6 +245,11 @@ pub struct ProvisionSettings {
 }
 
 /// The backup repository when none is set: the provisioning plan's `ops-hub/client-backups`.
+/// An instance's emails an hour when `team.emails_per_hour` is empty: Supabase's own limit
+/// for a project with its own SMTP is 30, too few to invite a team.
+pub const DEFAULT_EMAILS_PER_HOUR: u32 = 100;
+pub const MAX_EMAILS_PER_HOUR: u32 = 10_000;
+
 pub const DEFAULT_BACKUP_REPOSITORY: &str = "ops-hub/client-backups";
 
 fn read_file(key: &str, path: &str) -> Result<String> {
@@ -433,6 +446,9 @@ impl ProvisionSettings {
             backup_target: crate::workflows::TargetKind::parse(&or("backup.target", "gitea"))
                 .unwrap_or(crate::workflows::TargetKind::Gitea),
             vercel_framework: or("vercel.framework", "nextjs"),
+            emails_per_hour: get("team.emails_per_hour")
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(DEFAULT_EMAILS_PER_HOUR),
             sender: format!("{sender_name} <{sender_address}>"),
             agency: sender_name,
             support_address,
@@ -449,6 +465,14 @@ impl ProvisionSettings {
                 modules: or(ENV_DEFAULTS[4].0, ENV_DEFAULTS[4].1),
             },
         })
+    }
+
+    /// The sender's bare address (`Byrån <valkommen@agency.se>` → `valkommen@agency.se`).
+    pub fn sender_address(&self) -> &str {
+        self.sender
+            .rsplit_once('<')
+            .map(|(_, a)| a.trim_end_matches('>'))
+            .unwrap_or(&self.sender)
     }
 
     /// The sending domain of the sender address (`valkommen@agency.se` → `agency.se`).
@@ -561,6 +585,15 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
                 && !value.parse::<u32>().is_ok_and(|m| (5..=1440).contains(&m)) =>
         {
             bad(crate::messages::Say::SettingGiveMinutes51440Empty.text())
+        }
+        "team.emails_per_hour"
+            if !value.is_empty()
+                && !value
+                    .trim()
+                    .parse::<u32>()
+                    .is_ok_and(|n| (1..=MAX_EMAILS_PER_HOUR).contains(&n)) =>
+        {
+            bad(crate::messages::Say::SettingGiveEmailsPerHour.text())
         }
         "rollout.parallel"
             if !value.is_empty()

@@ -201,7 +201,7 @@ async fn provision_from_the_window_in_the_sandbox() {
         .iter()
         .filter(|e| matches!(e, RunEvent::StepDone { .. }))
         .count();
-    assert_eq!(steps_done, 12);
+    assert_eq!(steps_done, 13);
 
     let c = api.get_customer(slug.clone()).unwrap();
     assert_eq!(c.status, fabrik::customer::Status::Active);

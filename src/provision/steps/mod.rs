@@ -37,6 +37,7 @@ macro_rules! step {
     };
 }
 
+mod auth_mail;
 mod backup;
 mod delivery;
 mod domains;
@@ -64,6 +65,7 @@ use crate::ledger::StepKey;
 use crate::messages::Text;
 use crate::secrets::{CustomerSecret, Provider, Secret, SecretKey};
 
+pub use auth_mail::MAX_FREQUENCY_SECONDS;
 pub use domains::{records as domain_records, records_line, DnsRecord, DomainStatus};
 pub use n8n::workflow_name;
 pub use promote::{judge as judge_deployment, Refusal};
@@ -230,7 +232,7 @@ pub enum Owned {
 
 /// Every step once, in `StepKey` order (each kind's declaration in `kinds` names the ones it
 /// runs, by key).
-static STEPS: [&StepDef; 36] = [
+static STEPS: [&StepDef; 37] = [
     &supabase::PROJECT,
     &supabase::READY,
     &supabase::KEYS,
@@ -267,6 +269,7 @@ static STEPS: [&StepDef; 36] = [
     &promote::PROMOTE,
     &recover::RECOVER,
     &delivery::WELCOME_AGAIN,
+    &auth_mail::AUTH_MAIL,
 ];
 
 /// Every step of every kind, each once, in `StepKey` order.
