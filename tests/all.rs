@@ -34,6 +34,7 @@ mod self_contained;
 mod setup;
 mod shared_register;
 mod store;
+mod team;
 mod template_rollout;
 mod template_update;
 mod ui_fixtures;

@@ -72,6 +72,10 @@ impl UpdateHost for WindowHost {
 }
 
 impl Host for WindowHost {
+    fn team(&self, progress: &fabrik::api::team::TeamProgress) {
+        self.send(WindowEvent::Team(progress));
+    }
+
     fn open_url(&self, url: &str) -> Result<(), String> {
         self.0
             .opener()

@@ -44,6 +44,8 @@ pub trait Host: RunHost + UpdateHost {
     /// Live changes stopped (since when) or resumed (the window reads everything it shows
     /// again: what changed meanwhile was never announced).
     fn live_updates(&self, _status: &crate::store::db::LiveStatus) {}
+    /// One person of a team invitation done.
+    fn team(&self, _progress: &super::team::TeamProgress) {}
 }
 
 type Clouds = Result<
@@ -535,6 +537,54 @@ impl Commands for Fabrik {
     async fn deployments(&self, slug: String) -> ApiResult<crate::provision::Deployments> {
         let api = super::deployments::DeploymentsApi::new(self.supervisor().await?);
         api.list(&slug).await
+    }
+
+    async fn team(&self, slug: String) -> ApiResult<crate::provision::engine::team::TeamView> {
+        super::team::TeamApi::new(self.supervisor().await?)
+            .list(&slug)
+            .await
+    }
+
+    async fn team_preview(
+        &self,
+        slug: String,
+        csv: String,
+    ) -> ApiResult<crate::customer::TeamPreview> {
+        super::team::TeamApi::new(self.supervisor().await?)
+            .preview(&slug, &csv)
+            .await
+    }
+
+    async fn team_invite(
+        &self,
+        slug: String,
+        people: Vec<crate::customer::Invitee>,
+    ) -> ApiResult<crate::provision::engine::team::InviteReport> {
+        let host = self.host.clone();
+        super::team::TeamApi::new(self.supervisor().await?)
+            .invite(&slug, &people, move |p| host.team(p))
+            .await
+    }
+
+    async fn team_resend(
+        &self,
+        slug: String,
+        email: String,
+    ) -> ApiResult<crate::provision::engine::team::InviteReport> {
+        super::team::TeamApi::new(self.supervisor().await?)
+            .resend(&slug, &email)
+            .await
+    }
+
+    async fn team_revoke(
+        &self,
+        slug: String,
+        email: String,
+        confirmation: Option<String>,
+    ) -> ApiResult<crate::provision::engine::team::Revoked> {
+        super::team::TeamApi::new(self.supervisor().await?)
+            .revoke(&slug, &email, confirmation.as_deref())
+            .await
     }
 
     async fn promote_deployment(

@@ -13,6 +13,7 @@ use super::rollout_desk::{RolloutsOverview, TemplatesOverview};
 use super::rollouts::{FileHead, InstanceSchemaView, RolloutSource, RolloutView, WaveView};
 use super::runs::{Readiness, RunDetail};
 use super::setup::{SetupGuide, SetupStep, StepGuide};
+use super::team::TeamProgress;
 use super::templates::{RepoPlan, TemplateInstance, TemplateRolloutView};
 use super::tick::{JobReport, JobState, ScheduleView, TickReport};
 use super::{AppInfo, DraftCheck, ExportedFile, Language, Preferences};
@@ -22,6 +23,7 @@ use crate::customer::{
     Applied, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery, CustomerRow,
     FieldError, Instance, InstanceLinks, Module, ModuleInfo, ModuleManifest, Plan, SortKey, Status,
 };
+use crate::customer::{BadRow, Invitee, TeamPreview, TeamRole};
 use crate::database::recovery::{PhysicalBackup, RecoveryView};
 use crate::error::ApiError;
 use crate::fleet::{DEFAULT_HALT_SHARE, DEFAULT_WAVES};
@@ -32,6 +34,9 @@ use crate::providers::choices::{AccountChoices, Also, Choice, ChoiceKind, Choice
 use crate::providers::guide::{Guide, Permission, TokenKind};
 use crate::providers::pacer::Left;
 use crate::providers::verify::{Verification, VerifyState};
+use crate::provision::engine::team::{
+    InviteOutcome, InviteReport, InviteResult, Member, MemberStatus, Revoked, TeamView,
+};
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
 use crate::provision::preflight::Finding;
 use crate::provision::{
@@ -168,6 +173,7 @@ pub fn typescript() -> String {
         ProofPlan, ProofItem, ProofPhase, ProofReport, ProofResource,
         Inbox, SourceView, PollReport, IntakeItem, IntakeSource, IntakeState, IntakeSourceState,
         ScheduleView, Installed, Scheduler, SchedulePlan, TickRow, TickOutcome, TickReport, JobReport, JobState, Job,
+        TeamView, Member, MemberStatus, TeamPreview, BadRow, Invitee, TeamRole, InviteReport, InviteResult, InviteOutcome, Revoked, TeamProgress,
         RateLimits, ProviderLeft, AccountsLeft, PlanLimit, Left, Budget,
         Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, Finding, StartOutcome, RunRequest, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
         TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,

@@ -19,6 +19,8 @@ macro_rules! with_events {
             LiveUpdates "live-updates" => $crate::store::db::LiveStatus;
             /// Fabrik's own update moved on: waiting, downloading, installed, or not.
             Update "update" => $crate::update::UpdateProgress;
+            /// One person of a team invitation done (issue #44).
+            Team "team-progress" => $crate::api::team::TeamProgress;
         }
     };
 }

@@ -19,6 +19,7 @@ pub mod rollouts;
 pub mod runs;
 pub mod setup;
 pub mod supervisor;
+pub mod team;
 pub mod templates;
 pub mod tick;
 pub mod updates;

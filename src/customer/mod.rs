@@ -5,6 +5,7 @@ pub mod health;
 mod manifest;
 mod model;
 mod slug;
+pub mod team;
 pub(crate) mod validate;
 
 pub use crate::messages::FieldError;
@@ -15,6 +16,7 @@ pub use model::{
     EnvNames, Instance, InstanceLinks, Module, Plan, SortKey, Status,
 };
 pub use slug::{derive_slug, validate_slug, SlugError, RESERVED_SLUGS, SLUG_MAX, SLUG_MIN};
+pub use team::{check_invitee, BadRow, Invitee, TeamPreview, TeamRole};
 pub use validate::{
     host_name, validate_domain, validate_draft, validate_email, validate_https_url, validate_patch,
     ValidFields, EMAIL_MAX, NAME_MAX, NOTES_MAX,

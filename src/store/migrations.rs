@@ -36,6 +36,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/024_who_starts.sql"),
     include_str!("migrations/025_intake.sql"),
     include_str!("migrations/026_schedule.sql"),
+    include_str!("migrations/027_team.sql"),
 ];
 
 /// The schema version this build writes.
@@ -128,6 +129,7 @@ const PG_STEPS: &[(i64, &str)] = &[
     (24, include_str!("migrations/postgres/024_who_starts.sql")),
     (25, include_str!("migrations/postgres/025_intake.sql")),
     (26, include_str!("migrations/postgres/026_schedule.sql")),
+    (27, include_str!("migrations/postgres/027_team.sql")),
 ];
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first

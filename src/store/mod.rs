@@ -24,6 +24,7 @@ pub mod runs;
 pub mod schedule;
 mod search;
 mod settings;
+pub mod team;
 pub mod templates;
 pub mod transfer;
 mod words;

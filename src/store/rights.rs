@@ -113,6 +113,7 @@ pub const TABLES: &[&str] = &[
     "schema_version",
     "settings",
     "step_keys",
+    "team_invites",
     "template_prs",
     "ticks",
     "workflow_backups",
@@ -274,6 +275,27 @@ pub const GRANTS: &[Grant] = &[
         ],
     ),
     all(Operator, "alerts", &[Insert, Update]),
+    // The customer's team: any operator invites, resends and revokes (the login fills
+    // `created_by`); nobody deletes the record of having invited someone.
+    only(
+        Operator,
+        "team_invites",
+        &[Insert, Update],
+        &[
+            "customer_id",
+            "environment",
+            "email",
+            "full_name",
+            "role",
+            "state",
+            "auth_user_id",
+            "sends",
+            "last_sent_at",
+            "revoked_at",
+            "problem",
+            "created_at",
+        ],
+    ),
 ];
 
 /// The functions every group calls (policies and the window's "what may I do").

@@ -12,6 +12,7 @@ use crate::common;
 
 mod portal;
 mod register;
+mod team;
 mod update;
 
 fn fabrik(db: &Path) -> Command {

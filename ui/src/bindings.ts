@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_newer_words" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "intake" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "tick_busy" | "schedule_failed" | "schedule_plan" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "update_no_feed" | "update_no_key" | "update_insecure_feed" | "update_unreachable" | "update_feed_invalid" | "update_nothing_newer" | "update_download" | "update_signature" | "update_install" | "update_runs_active" | "update_not_installable" | "workflow_version_not_ours" | "restore_mismatch" | "recovery_not_on_plan" | "recovery_outside_window" | "recovery_no_backup_at" | "recovery_failed" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked" | "moment_invalid";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_newer_words" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "intake" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "team_already_in_team" | "team_owner_role" | "team_role_unknown" | "team_duplicate_row" | "team_list_unreadable" | "team_list_empty" | "team_list_too_long" | "team_mail_not_agency" | "team_over_hourly_limit" | "team_not_in_team" | "team_not_fabriks" | "team_already_accepted" | "team_resend_too_soon" | "team_revoke_confirm" | "team_invite_failed" | "tick_busy" | "schedule_failed" | "schedule_plan" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "auth_mail_not_taken" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "update_no_feed" | "update_no_key" | "update_insecure_feed" | "update_unreachable" | "update_feed_invalid" | "update_nothing_newer" | "update_download" | "update_signature" | "update_install" | "update_runs_active" | "update_not_installable" | "workflow_version_not_ours" | "restore_mismatch" | "recovery_not_on_plan" | "recovery_outside_window" | "recovery_no_backup_at" | "recovery_failed" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked" | "moment_invalid";
 
 export type Text = { sv: string, en: string, };
 
@@ -454,6 +454,78 @@ export type JobState = "done" | "nothing" | "held" | "off" | "failed";
 
 export type Job = "intake_poll" | "database_backups" | "workflow_backups" | "health_sweep" | "backup_alert" | "run_alert";
 
+export type TeamView = { slug: string, project_ref: string, 
+/**
+ * The instance's Auth sends through the agency's Resend (invitations may go).
+ */
+sends_as_agency: boolean, 
+/**
+ * The address its emails leave from, when it has its own.
+ */
+sender: string | null, 
+/**
+ * Emails it may send an hour, and how many of Fabrik's invitations went in the last one.
+ */
+per_hour: number | null, sent_last_hour: number, members: Array<Member>, };
+
+export type Member = { email: string, full_name: string | null, 
+/**
+ * The instance's word: `owner`, `admin`, `member` or `viewer`.
+ */
+role: string, status: MemberStatus, 
+/**
+ * Fabrik invited them (or made them: the first administrator): only they are changed here.
+ */
+by_fabrik: boolean, 
+/**
+ * The first administrator provisioning made.
+ */
+first_admin: boolean, 
+/**
+ * Invitations Fabrik sent, and when the last went (the register's clock).
+ */
+sends: number, last_sent_at: string | null, last_sign_in_at: string | null, 
+/**
+ * What the instance answered the last time it refused.
+ */
+problem: string | null, };
+
+export type MemberStatus = "invited" | "active" | "revoked" | "failed" | "sending";
+
+export type TeamPreview = { people: Array<Invitee>, bad: Array<BadRow>, };
+
+export type BadRow = { 
+/**
+ * The file's line (1 is the first line, the header when there is one).
+ */
+line: number, 
+/**
+ * The address as written (may be empty or wrong).
+ */
+email: string, problems: Array<FieldError>, };
+
+export type Invitee = { email: string, full_name: string | null, role: TeamRole, };
+
+export type TeamRole = "admin" | "member" | "viewer";
+
+export type InviteReport = { slug: string, results: Array<InviteResult>, invited: number, failed: number, 
+/**
+ * Requests made to the instance (Supabase's APIs), all of them.
+ */
+calls: number, elapsed_ms: number, };
+
+export type InviteResult = { email: string, outcome: InviteOutcome, 
+/**
+ * Why it failed, naming the person.
+ */
+problem: Text | null, };
+
+export type InviteOutcome = "invited" | "again" | "restored" | "failed";
+
+export type Revoked = { slug: string, email: string, role: string, };
+
+export type TeamProgress = { slug: string, done: number, total: number, result: InviteResult, };
+
 export type RateLimits = { environment: Environment, 
 /**
  * Every provider this process has called, in `Provider::ALL` order.
@@ -594,13 +666,13 @@ already_running: boolean,
  */
 driven_by: string | null, };
 
-export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup", scheduled?: boolean, } | { "kind": "restore", backup: number, confirmation: string, } | { "kind": "template_sync", rollout: number, } | { "kind": "workflow_backup", scheduled?: boolean, provisioned?: boolean, } | { "kind": "workflow_restore", version: number, } | { "kind": "promote", deployment: string, } | { "kind": "recover", target: number, confirmation: string, } | { "kind": "resend_welcome" };
+export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup", scheduled?: boolean, } | { "kind": "restore", backup: number, confirmation: string, } | { "kind": "template_sync", rollout: number, } | { "kind": "workflow_backup", scheduled?: boolean, provisioned?: boolean, } | { "kind": "workflow_restore", version: number, } | { "kind": "promote", deployment: string, } | { "kind": "recover", target: number, confirmation: string, } | { "kind": "resend_welcome" } | { "kind": "auth_mail" };
 
-export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup" | "github.template_pr" | "n8n.backup" | "n8n.restore" | "vercel.promote" | "supabase.recover" | "email.welcome_again";
+export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup" | "github.template_pr" | "n8n.backup" | "n8n.restore" | "vercel.promote" | "supabase.recover" | "email.welcome_again" | "supabase.auth_mail";
 
 export type StepOutcome = "created" | "adopted" | "done" | "skipped";
 
-export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove" | "migrate" | "backup" | "restore" | "template_sync" | "workflow_backup" | "workflow_restore" | "promote" | "recover" | "resend_welcome";
+export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove" | "migrate" | "backup" | "restore" | "template_sync" | "workflow_backup" | "workflow_restore" | "promote" | "recover" | "resend_welcome" | "auth_mail";
 
 export type RunState = "running" | "cancelling" | "rolling_back" | "succeeded" | "failed" | "cancelled" | "rolled_back" | "rollback_failed";
 
@@ -1207,6 +1279,11 @@ export type Commands = {
   start_run: { args: { slug: string; request: RunRequest }; result: StartOutcome };
   domains: { args: { slug: string }; result: Array<DomainStatus> };
   deployments: { args: { slug: string }; result: Deployments };
+  team: { args: { slug: string }; result: TeamView };
+  team_preview: { args: { slug: string; csv: string }; result: TeamPreview };
+  team_invite: { args: { slug: string; people: Array<Invitee> }; result: InviteReport };
+  team_resend: { args: { slug: string; email: string }; result: InviteReport };
+  team_revoke: { args: { slug: string; email: string; confirmation: string | null }; result: Revoked };
   promote_deployment: { args: { slug: string; deployment: string }; result: StartOutcome };
   undo_promotion: { args: { slug: string }; result: StartOutcome };
   cancel_run: { args: { run: number; rollback: boolean }; result: boolean };
@@ -1245,12 +1322,13 @@ export type Events = {
   'register-changed': RegisterChange;
   'live-updates': LiveStatus;
   'update': UpdateProgress;
+  'team-progress': TeamProgress;
 };
 
-export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore', 'template_sync', 'workflow_backup', 'workflow_restore', 'promote', 'recover', 'resend_welcome'];
+export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore', 'template_sync', 'workflow_backup', 'workflow_restore', 'promote', 'recover', 'resend_welcome', 'auth_mail'];
 export const RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back', 'succeeded', 'failed', 'cancelled', 'rolled_back', 'rollback_failed'];
 export const ACTIVE_RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back'];
-export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove', 'supabase.backup', 'supabase.migrate', 'supabase.verify', 'supabase.restore_backup', 'github.template_pr', 'n8n.backup', 'n8n.restore', 'vercel.promote', 'supabase.recover', 'email.welcome_again'];
+export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove', 'supabase.backup', 'supabase.migrate', 'supabase.verify', 'supabase.restore_backup', 'github.template_pr', 'n8n.backup', 'n8n.restore', 'vercel.promote', 'supabase.recover', 'email.welcome_again', 'supabase.auth_mail'];
 export const STEP_STATES: readonly StepState[] = ['pending', 'running', 'waiting', 'retrying', 'succeeded', 'failed', 'skipped', 'compensating', 'compensated', 'compensation_failed'];
 export const UNFINISHED_STEP_STATES: readonly StepState[] = ['running', 'waiting', 'retrying'];
 export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
@@ -1306,6 +1384,7 @@ export const STEP_LABEL: Record<StepKey, Text> = {
   'vercel.promote': { sv: "Gör en tidigare driftsättning till produktion", en: "Make an earlier deployment production" },
   'supabase.recover': { sv: "Återställ databasen med Supabases säkerhetskopior", en: "Restore the database with Supabase's backups" },
   'email.welcome_again': { sv: "Skicka välkomstmejlet igen", en: "Send the welcome email again" },
+  'supabase.auth_mail': { sv: "Låt instansen skicka e-post som byrån", en: "Make the instance send email as the agency" },
 };
 
 export const RUN_KIND_LABEL: Record<RunKind, Text> = {
@@ -1328,6 +1407,7 @@ export const RUN_KIND_LABEL: Record<RunKind, Text> = {
   promote: { sv: "Återgång till tidigare driftsättning", en: "Rollback to an earlier deployment" },
   recover: { sv: "Återställning med Supabases säkerhetskopior", en: "Recovery from Supabase's backups" },
   resend_welcome: { sv: "Välkomstmejl igen", en: "Welcome email again" },
+  auth_mail: { sv: "Skicka e-post som byrån", en: "Send email as the agency" },
 };
 
 export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
@@ -1376,6 +1456,21 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   keyring_no_session_bus: { sv: "Nyckelringen kan inte nås: ingen D-Bus-session körs. Starta Fabrik från en skrivbordssession (eller i en terminal med `dbus-run-session`).", en: "The keyring cannot be reached: no D-Bus session is running. Start Fabrik from a desktop session (or in a terminal with `dbus-run-session`)." },
   keyring_no_secret_service: { sv: "Ingen nyckelringstjänst (Secret Service) körs. Installera och starta gnome-keyring (eller KeePassXC med Secret Service påslaget) och försök igen.", en: "No keyring service (Secret Service) is running. Install and start gnome-keyring (or KeePassXC with Secret Service enabled) and try again." },
   keyring_locked: { sv: "Nyckelringen är låst. Lås upp den (till exempel genom att logga ut och in igen) och försök igen.", en: "The keyring is locked. Unlock it (for example by logging out and in again) and try again." },
+  team_already_in_team: { sv: "{email} är redan med i teamet (inbjuden eller med ett konto i instansen) och bjuds inte in igen", en: "{email} is in the team already (invited, or with an account in the instance) and is not invited again" },
+  team_owner_role: { sv: "Ägare är den första administratören; bjud in som admin, medlem eller läsare", en: "The owner is the first administrator; invite as admin, member or viewer" },
+  team_role_unknown: { sv: "Rollen «{role}» finns inte; skriv admin, medlem eller läsare (member, viewer)", en: "There is no role \"{role}\"; write admin, member or viewer" },
+  team_duplicate_row: { sv: "Samma adress som på rad {line}", en: "The same address as on line {line}" },
+  team_list_unreadable: { sv: "Listan kan inte läsas som CSV: {detail}", en: "The list cannot be read as CSV: {detail}" },
+  team_list_empty: { sv: "Listan har ingen person (kolumnerna är namn, e-post, roll)", en: "The list has nobody in it (the columns are name, email, role)" },
+  team_list_too_long: { sv: "Listan har {count} personer; högst {max} bjuds in åt gången", en: "The list has {count} people; at most {max} are invited at a time" },
+  team_mail_not_agency: { sv: "Instansen för {slug} skickar ännu sin e-post med Supabases inbyggda tjänst (några brev i timmen, från Supabases adress). Låt den skicka som byrån först: «Skicka e-post som byrån» på kundsidan, eller fabrik team mail {slug}. Ingen bjöds in.", en: "The instance of {slug} still sends its email through Supabase's built-in service (a few emails an hour, from Supabase's address). Let it send as the agency first: \"Send email as the agency\" on the customer page, or fabrik team mail {slug}. Nobody was invited." },
+  team_over_hourly_limit: { sv: "Instansen för {slug} får skicka {limit} e-brev i timmen och {sent} har gått den senaste timmen: {count} inbjudningar ryms inte. Bjud in högst {left} nu och resten om en timme, eller höj team.emails_per_hour och kör «Skicka e-post som byrån». Ingen bjöds in.", en: "The instance of {slug} may send {limit} emails an hour and {sent} went in the last hour: {count} invitations do not fit. Invite at most {left} now and the rest in an hour, or raise team.emails_per_hour and run \"Send email as the agency\". Nobody was invited." },
+  team_not_in_team: { sv: "{email} finns inte i teamet för {slug}", en: "{email} is not in the team of {slug}" },
+  team_not_fabriks: { sv: "{email} i {slug} lades inte till av Fabrik ({why}) och ändras inte härifrån. Gör det i kundens app eller i Supabase (Authentication → Users).", en: "{email} in {slug} was not added by Fabrik ({why_en}) and is not changed from here. Do it in the customer's app or in Supabase (Authentication → Users)." },
+  team_already_accepted: { sv: "{email} har redan tackat ja och har ett konto; en ny inbjudan behövs inte (ett glömt lösenord återställs från appens inloggning)", en: "{email} has accepted already and has an account; no new invitation is needed (a forgotten password is reset from the app's sign-in)" },
+  team_resend_too_soon: { sv: "Inbjudan till {email} gick för mindre än en minut sedan; skicka igen om {seconds} s", en: "The invitation to {email} went less than a minute ago; send again in {seconds} s" },
+  team_revoke_confirm: { sv: "{email} är {role} i {slug}: skriv adressen för att ta bort behörigheten", en: "{email} is {role} in {slug}: type the address to revoke the access" },
+  team_invite_failed: { sv: "{email} bjöds inte in: {detail}", en: "{email} was not invited: {detail}" },
   tick_busy: { sv: "En annan körning av fabrik tick pågår redan på den här datorn (sedan {since}); den här avslutas utan att göra något.", en: "Another fabrik tick is already running on this computer (since {since}); this one ends without doing anything." },
   schedule_failed: { sv: "Schemaläggaren ({scheduler}) tog inte emot jobbet: {detail}. Inget installerades.", en: "The scheduler ({scheduler}) did not take the job: {detail}. Nothing was installed." },
   schedule_plan: { sv: "Ogiltig tid för fabrik tick: {value}. Ange antingen var 5–1440:e minut eller ett eller flera klockslag som TT:MM.", en: "Invalid time for fabrik tick: {value}. Give either every 5–1440 minutes or one or more times of day as HH:MM." },
@@ -1404,6 +1499,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   vercel_env_rejected: { sv: "Vercel sparade inte miljövariabeln {key}: {message}", en: "Vercel did not save the environment variable {key}: {message}" },
   vercel_env_not_saved: { sv: "Vercel sparade inte {keys} efter {attempts} försök: {message}", en: "Vercel did not save {keys} after {attempts} attempts: {message}" },
   schema_mismatch: { sv: "Databasschemat stämmer inte: {problem}", en: "The database schema does not match: {problem}" },
+  auth_mail_not_taken: { sv: "Supabase-projektet {project} tog inte emot byråns e-postinställningar; det svarade {detail}. Kontrollera avsändaren (email.sender_address) och kör «Skicka e-post som byrån» igen.", en: "The Supabase project {project} did not take the agency's email settings; it answered {detail}. Check the sender (email.sender_address) and run \"Send email as the agency\" again." },
   schema_drift: { sv: "Databasen har glidit från migreringsfilerna och hoppas över: {problem}", en: "The database has drifted from the migration files and is skipped: {problem}" },
   migration_refused: { sv: "Migreringen läggs inte in: {problem}", en: "The migration is not applied: {problem}" },
   rollout_not_found: { sv: "Ingen utrullning {id} i registret", en: "No roll-out {id} in the register" },

@@ -18,6 +18,7 @@ mod schedule;
 mod secrets;
 mod settings;
 mod setup;
+mod team;
 mod template;
 mod update;
 
@@ -81,6 +82,10 @@ enum Command {
     /// The customer's first administrator.
     #[command(subcommand)]
     Admin(runs::AdminCmd),
+    /// The customer's team in their own instance: list, invite (one or a CSV list), send an
+    /// invitation again, revoke access; `mail` makes the instance send as the agency.
+    #[command(subcommand)]
+    Team(team::TeamCmd),
     /// Runs: list, show, resume, cancel, roll back.
     #[command(subcommand)]
     Runs(runs::RunsCmd),
@@ -240,6 +245,7 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         }
         Command::Domain(cmd) => runs::domain(&cloud, cmd).await,
         Command::Deployments(cmd) => deployments::run(&cloud, cmd).await,
+        Command::Team(cmd) => team::run(&cloud, cmd).await,
         Command::Teardown(args) => runs::teardown(&cloud, args).await,
         Command::Runs(cmd) => runs::continue_run(&cloud, cmd).await,
         Command::Rollout(cmd) => rollout::run(&cloud, cmd).await,

@@ -15,6 +15,7 @@ mod owner;
 mod reader;
 mod recovery;
 mod retry;
+pub mod team;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

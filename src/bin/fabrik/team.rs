@@ -1,0 +1,289 @@
+//! `fabrik team list|invite|resend|revoke|mail`: the customer's team in their own instance,
+//! through the core's `TeamApi` (the window's too). This file only asks and prints.
+
+use std::sync::Arc;
+
+use clap::Subcommand;
+use fabrik::api::cloud::CloudApi;
+use fabrik::api::team::TeamApi;
+use fabrik::customer::{Invitee, TeamPreview, TeamRole};
+use fabrik::provision::engine::team::{InviteOutcome, InviteReport, TeamView};
+use fabrik::provision::RunRequest;
+use fabrik::ApiError;
+
+use crate::print::{ask, confirm, print_json};
+use crate::runs::{day_two, DayTwo};
+use crate::runtime;
+
+#[derive(Subcommand)]
+pub enum TeamCmd {
+    /// Everyone in the customer's instance: address, role, whether they accepted, and who
+    /// Fabrik invited (only they are changed from here).
+    List {
+        /// The customer's slug (its address name).
+        slug: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Invite one person (EMAIL) or a list (--csv FILE: name, email, role; a header is
+    /// optional). A list is checked first and every bad row named: all or nothing. Each
+    /// person is made in the instance's Auth with their profile and role, and gets an
+    /// invitation from the agency's address to set their own password. Exit 3 when anyone
+    /// could not be invited (they are named; the others are done).
+    Invite {
+        /// The customer's slug (its address name).
+        slug: String,
+        /// The person's address.
+        #[arg(required_unless_present = "csv", conflicts_with = "csv")]
+        email: Option<String>,
+        /// Their name.
+        #[arg(long, conflicts_with = "csv")]
+        name: Option<String>,
+        /// admin, member or viewer (Swedish: admin, medlem, läsare); default member.
+        #[arg(long, conflicts_with = "csv", default_value = "member")]
+        role: String,
+        /// A CSV file of people: name, email, role.
+        #[arg(long)]
+        csv: Option<std::path::PathBuf>,
+        /// Only check the list and print what would be done.
+        #[arg(long, requires = "csv")]
+        dry_run: bool,
+        /// Invite without asking.
+        #[arg(long)]
+        yes: bool,
+        /// The report as JSON (and, with --dry-run, the preview).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send the invitation again to a person Fabrik invited who has not accepted yet.
+    Resend {
+        /// The customer's slug (its address name).
+        slug: String,
+        /// The person's address.
+        email: String,
+        /// The report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a person's access away: they can no longer sign in or see the organization's
+    /// rows; everything they made stays. An owner or admin only with their address typed
+    /// (asked, or --confirm EMAIL).
+    Revoke {
+        /// The customer's slug (its address name).
+        slug: String,
+        /// The person's address.
+        email: String,
+        /// The person's address, typed: needed for an owner or admin.
+        #[arg(long)]
+        confirm: Option<String>,
+        /// What was done, as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make the instance send its emails (invitations, password resets) through the agency's
+    /// Resend, from the agency's sender: a run, for instances delivered before provisioning
+    /// did it, or after the Resend key or the sender changed.
+    Mail(DayTwo),
+}
+
+pub async fn run(cloud: &Arc<CloudApi>, cmd: TeamCmd) -> Result<(), ApiError> {
+    let api = || TeamApi::new(runtime::supervisor(cloud, false));
+    match cmd {
+        TeamCmd::List { slug, json } => {
+            let team = api().list(&slug).await?;
+            match json {
+                true => print_json(&team),
+                false => print_team(&team),
+            }
+            Ok(())
+        }
+        TeamCmd::Invite {
+            slug,
+            email,
+            name,
+            role,
+            csv,
+            dry_run,
+            yes,
+            json,
+        } => {
+            let api = api();
+            let people = match (email, csv) {
+                // The role as written: the core judges it with the rest (a wrong one is named).
+                (Some(email), _) => vec![Invitee {
+                    email,
+                    full_name: name,
+                    role: TeamRole::read(&role).ok_or_else(|| {
+                        let mut p = fabrik::messages::Params::new();
+                        p.insert("role".into(), role.clone());
+                        fabrik::Error::Validation(vec![fabrik::messages::FieldError::new(
+                            "role",
+                            fabrik::messages::ErrorCode::TeamRoleUnknown,
+                            p,
+                        )])
+                        .to_api()
+                    })?,
+                }],
+                (None, Some(path)) => {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| fabrik::Error::Io(e).to_api())?;
+                    let preview = api.preview(&slug, &text).await?;
+                    if json && dry_run {
+                        print_json(&preview);
+                    } else {
+                        print_preview(&preview);
+                    }
+                    if !preview.bad.is_empty() {
+                        return Err(fabrik::Error::Validation(
+                            preview.bad.into_iter().flat_map(|b| b.problems).collect(),
+                        )
+                        .into());
+                    }
+                    if dry_run {
+                        return Ok(());
+                    }
+                    if !yes
+                        && !confirm(&format!(
+                            "Bjud in {} personer till {slug}? [j/N] ",
+                            preview.people.len()
+                        ))
+                    {
+                        return Err(fabrik::Error::NotConfirmed.into());
+                    }
+                    preview.people
+                }
+                (None, None) => unreachable!("clap requires one"),
+            };
+            let report = api
+                .invite(&slug, &people, |p| {
+                    if !json {
+                        println!("  [{}/{}] {}", p.done, p.total, line(&p.result));
+                    }
+                })
+                .await?;
+            finish(report, json)
+        }
+        TeamCmd::Resend { slug, email, json } => {
+            let report = api().resend(&slug, &email).await?;
+            if !json {
+                for r in &report.results {
+                    println!("  {}", line(r));
+                }
+            }
+            finish(report, json)
+        }
+        TeamCmd::Revoke {
+            slug,
+            email,
+            confirm: typed,
+            json,
+        } => {
+            let api = api();
+            let done = match api.revoke(&slug, &email, typed.as_deref()).await {
+                // An owner or admin: asked for the address, typed, when it was not given.
+                Err(e)
+                    if e.code == fabrik::messages::ErrorCode::TeamRevokeConfirm
+                        && typed.is_none() =>
+                {
+                    eprintln!("{}", e.message);
+                    let typed = ask("Skriv adressen: ").unwrap_or_default();
+                    api.revoke(&slug, &email, Some(&typed)).await?
+                }
+                other => other?,
+            };
+            match json {
+                true => print_json(&done),
+                false => println!(
+                    "{} ({}) har inte längre tillgång till {}; allt personen har gjort finns kvar.",
+                    done.email, done.role, done.slug
+                ),
+            }
+            Ok(())
+        }
+        TeamCmd::Mail(a) => day_two(cloud, a, RunRequest::AuthMail).await,
+    }
+}
+
+fn line(r: &fabrik::provision::engine::team::InviteResult) -> String {
+    match (&r.outcome, &r.problem) {
+        (_, Some(p)) => format!("✗ {}", p.sv),
+        (InviteOutcome::Invited, None) => format!("✓ {} inbjuden", r.email),
+        (InviteOutcome::Again, None) => format!("✓ {} inbjuden igen", r.email),
+        (InviteOutcome::Restored, None) => format!("✓ {} har tillgång igen", r.email),
+        (InviteOutcome::Failed, None) => format!("✗ {}", r.email),
+    }
+}
+
+/// Prints the report's totals; exit 3 (named) when anyone failed.
+fn finish(report: InviteReport, json: bool) -> Result<(), ApiError> {
+    if json {
+        print_json(&report);
+    } else {
+        println!(
+            "{} klara, {} misslyckades; {} anrop till instansen på {:.1} s.",
+            report.invited,
+            report.failed,
+            report.calls,
+            report.elapsed_ms as f64 / 1000.0
+        );
+    }
+    if report.failed > 0 {
+        std::process::exit(3);
+    }
+    Ok(())
+}
+
+fn print_preview(p: &TeamPreview) {
+    println!("{} att bjuda in:", p.people.len());
+    for x in &p.people {
+        println!(
+            "  {:<36} {:<8} {}",
+            x.email,
+            x.role.as_str(),
+            x.full_name.as_deref().unwrap_or("")
+        );
+    }
+    if !p.bad.is_empty() {
+        println!(
+            "{} rader kan inte bjudas in (ingen bjuds in förrän de är rättade):",
+            p.bad.len()
+        );
+        for b in &p.bad {
+            let why: Vec<&str> = b.problems.iter().map(|f| f.message.as_str()).collect();
+            println!("  rad {}: {} — {}", b.line, b.email, why.join("; "));
+        }
+    }
+}
+
+fn print_team(t: &TeamView) {
+    let mail = match (t.sends_as_agency, &t.sender) {
+        (true, Some(s)) => format!(
+            "skickar som {s}, högst {} i timmen",
+            t.per_hour.unwrap_or(0)
+        ),
+        _ => format!(
+            "skickar med Supabases inbyggda e-post: kör fabrik team mail {}",
+            t.slug
+        ),
+    };
+    println!(
+        "Teamet i {} (Supabase-projektet {}; {mail}):",
+        t.slug, t.project_ref
+    );
+    for m in &t.members {
+        let by = match (m.first_admin, m.by_fabrik) {
+            (true, _) => "första admin",
+            (false, true) => "Fabrik",
+            (false, false) => "inte Fabriks",
+        };
+        println!(
+            "  {:<36} {:<7} {:<8} {:<13} {}",
+            m.email,
+            m.role,
+            m.status.as_str(),
+            by,
+            m.problem.as_deref().unwrap_or("")
+        );
+    }
+}

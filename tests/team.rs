@@ -1,0 +1,690 @@
+//! The customer's team in their own instance (issue #44), against fabrik-sim on a real
+//! PostgreSQL with the real keyring: provisioning makes the instance send as the agency, a list
+//! is checked before anyone is invited, each invited person is made in the instance's Auth with
+//! their profile and role and gets the agency's invitation through Resend, an accepted person
+//! sees their own organization only (row-level security on PostgreSQL), a revoked one nothing
+//! while their rows stay, and nobody Fabrik did not invite is touched.
+
+use crate::common::*;
+
+use fabrik::customer::{Invitee, TeamRole};
+use fabrik::error::Error;
+use fabrik::messages::ErrorCode;
+use fabrik::provision::engine::team::{InviteOutcome, MemberStatus};
+use fabrik::provision::{RunRequest, RunState};
+use serde_json::{json, Value};
+
+fn person(email: &str, name: &str, role: TeamRole) -> Invitee {
+    Invitee {
+        email: email.into(),
+        full_name: Some(name.into()),
+        role,
+    }
+}
+
+fn code(e: &Error) -> ErrorCode {
+    e.code()
+}
+
+/// The refusal's code, or the first field's when it is a validation.
+fn why(e: &Error) -> ErrorCode {
+    match e {
+        Error::Validation(f) => f[0].code,
+        other => code(other),
+    }
+}
+
+/// A world whose customer is provisioned (`None` without a keyring).
+async fn delivered(tag: &str, name: &str) -> Option<World> {
+    let w = world(tag, name).await?;
+    let (_, state, events) = provision_logged(&w.engine, &w.slug).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    Some(w)
+}
+
+fn quiet(_: u32, _: u32, _: &fabrik::provision::engine::team::InviteResult) {}
+
+/// The emails Resend received for `to`.
+async fn mails_to(sim: &fabrik_sim::SimHandle, to: &str) -> Vec<Value> {
+    inventory(sim).await["resend"]["emails"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| {
+            m["to"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|x| x == to))
+        })
+        .collect()
+}
+
+/// The one-time token of an invitation's link (GoTrue's `…/verify?token=<hash>&type=invite`).
+fn token_in(mail: &Value) -> String {
+    let html = mail["html"].as_str().unwrap_or_default();
+    let at = html
+        .find("verify?token=")
+        .expect("the invitation carries its link")
+        + 13;
+    html[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// The customer's project ref and its anon key.
+async fn project(w: &World) -> (String, String) {
+    let c = w.store.get_customer(&w.slug).unwrap();
+    let r = c.instance.supabase_project_ref.clone().unwrap();
+    let keys = w.engine.clients().supabase.api_keys(&r).await.unwrap();
+    (r, keys.anon.expose().to_string())
+}
+
+/// Accepts an invitation as the person would: the link's token for a session; its claims.
+async fn accept(w: &World, r: &str, anon: &str, to: &str) -> Value {
+    let mail = mails_to(&w.sim, to).await.pop().expect("an invitation");
+    let session: Value = reqwest::Client::new()
+        .post(format!("{}/auth/v1/verify", w.sim.supabase_project_url(r)))
+        .header("apikey", anon)
+        .json(&json!({ "type": "invite", "token_hash": token_in(&mail) }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = session["access_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{session}"));
+    use base64::Engine as _;
+    let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token.split('.').nth(1).unwrap())
+        .unwrap();
+    serde_json::from_slice(&claims).unwrap()
+}
+
+/// The customer's database on the PostgreSQL behind the simulator.
+async fn database(w: &World, r: &str) -> tokio_postgres::Client {
+    let db = w.sim.project_database(r).expect("SQL runs on PostgreSQL");
+    let mut config: tokio_postgres::Config = cluster().url().parse().unwrap();
+    config.dbname(&db);
+    let (pg, conn) = config.connect(tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    pg
+}
+
+/// What a signed-in person sees of a table, the way the Data API runs a request (their role
+/// and claims, then row-level security).
+async fn as_person(pg: &mut tokio_postgres::Client, claims: &Value, sql: &str) -> Vec<String> {
+    let tx = pg.transaction().await.unwrap();
+    tx.batch_execute("set local role authenticated")
+        .await
+        .unwrap();
+    tx.execute(
+        "select set_config('request.jwt.claims', $1, true)",
+        &[&claims.to_string()],
+    )
+    .await
+    .unwrap();
+    let rows = tx.query(sql, &[]).await.unwrap();
+    rows.iter().map(|r| r.get::<_, String>(0)).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_is_invited_and_an_accepted_person_sees_their_organization_only() {
+    let Some(w) = delivered("team-list", "Teamets Kund AB").await else {
+        return;
+    };
+    let (r, anon) = project(&w).await;
+    let c = w.store.get_customer(&w.slug).unwrap();
+
+    // Provisioning made the instance send as the agency, through Resend's relay.
+    let config = w.engine.clients().supabase.auth_config(&r).await.unwrap();
+    let sender = w.engine.settings().sender_address().to_string();
+    assert_eq!(config.smtp_host.as_deref(), Some("smtp.resend.com"));
+    assert_eq!(config.smtp_admin_email.as_deref(), Some(sender.as_str()));
+    assert_eq!(config.rate_limit_email_sent, Some(100));
+
+    // A list with bad rows invites nobody, and names every one.
+    let team = w.engine.team();
+    let preview = team
+        .preview(
+            &w.slug,
+            "namn;e-post;roll\nKarin Ek;karin@kund.example.se;admin\nOlle;olle@;chef\nAdmin;ADMIN@kund.example.se;member\nKarin igen;karin@kund.example.se;viewer\n",
+        )
+        .await
+        .unwrap();
+    let named: Vec<(u32, Vec<ErrorCode>)> = preview
+        .bad
+        .iter()
+        .map(|b| (b.line, b.problems.iter().map(|f| f.code).collect()))
+        .collect();
+    assert_eq!(
+        named,
+        vec![
+            (3, vec![ErrorCode::EmailInvalid, ErrorCode::TeamRoleUnknown]),
+            (4, vec![ErrorCode::TeamAlreadyInTeam]),
+            (5, vec![ErrorCode::TeamDuplicateRow]),
+        ],
+        "the first admin is in the team already; every bad row is named"
+    );
+    let before = inventory(&w.sim).await["resend"]["emails"]
+        .as_array()
+        .unwrap()
+        .len();
+
+    // The corrected list: three people, each invited, each mailed from the agency.
+    let preview = team
+        .preview(
+            &w.slug,
+            "namn;e-post;roll\nKarin Ek;karin@kund.example.se;admin\nOlle Berg;olle@kund.example.se;medlem\nLisa;lisa@kund.example.se;läsare\n",
+        )
+        .await
+        .unwrap();
+    assert!(preview.bad.is_empty(), "{:?}", preview.bad);
+    let report = team.invite(&w.slug, &preview.people, &quiet).await.unwrap();
+    assert_eq!((report.invited, report.failed), (3, 0), "{report:?}");
+    assert!(report
+        .results
+        .iter()
+        .all(|r| r.outcome == InviteOutcome::Invited));
+    let emails = inventory(&w.sim).await["resend"]["emails"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        emails.len(),
+        before + 3,
+        "one invitation each, through Resend"
+    );
+    for to in [
+        "karin@kund.example.se",
+        "olle@kund.example.se",
+        "lisa@kund.example.se",
+    ] {
+        let mail = mails_to(&w.sim, to).await;
+        assert_eq!(mail.len(), 1, "{to}");
+        assert!(
+            mail[0]["from"].as_str().unwrap().contains(&sender),
+            "from the agency's sender: {}",
+            mail[0]["from"]
+        );
+    }
+
+    // In the instance's real PostgreSQL: their Auth users, and their profiles with the role.
+    let mut pg = database(&w, &r).await;
+    let rows = pg
+        .query(
+            "select u.email, u.role, u.status, u.organization_id::text from public.users u join auth.users a on a.id = u.id order by u.email",
+            &[],
+        )
+        .await
+        .unwrap();
+    let rows: Vec<(String, String, String, String)> = rows
+        .iter()
+        .map(|x| (x.get(0), x.get(1), x.get(2), x.get(3)))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "admin@kund.example.se".into(),
+                "owner".into(),
+                "active".into(),
+                c.uid.clone()
+            ),
+            (
+                "karin@kund.example.se".into(),
+                "admin".into(),
+                "invited".into(),
+                c.uid.clone()
+            ),
+            (
+                "lisa@kund.example.se".into(),
+                "viewer".into(),
+                "invited".into(),
+                c.uid.clone()
+            ),
+            (
+                "olle@kund.example.se".into(),
+                "member".into(),
+                "invited".into(),
+                c.uid.clone()
+            ),
+        ]
+    );
+
+    // Another tenant in the same database, written past RLS.
+    pg.batch_execute(
+        "insert into public.organizations (id, name, slug) values
+           ('00000000-0000-4000-8000-0000000000bb', 'Annan Organisation', 'annan-team');
+         insert into public.contacts (organization_id, first_name) values
+           ('00000000-0000-4000-8000-0000000000bb', 'Hemlig');",
+    )
+    .await
+    .unwrap();
+
+    // Lisa accepts: her link's token gives a session; row-level security shows her the
+    // customer's organization only, and her own profile as a viewer.
+    let lisa = accept(&w, &r, &anon, "lisa@kund.example.se").await;
+    assert_eq!(lisa["role"], "authenticated");
+    let orgs = as_person(&mut pg, &lisa, "select id::text from public.organizations").await;
+    assert_eq!(orgs, vec![c.uid.clone()], "exactly her own organization");
+    let role = as_person(
+        &mut pg,
+        &lisa,
+        "select role from public.users where id = auth.uid()",
+    )
+    .await;
+    assert_eq!(role, vec!["viewer".to_string()]);
+    let hidden = as_person(&mut pg, &lisa, "select first_name from public.contacts").await;
+    assert!(
+        hidden.is_empty(),
+        "another organization's contact is invisible"
+    );
+    let listed = team.list(&w.slug).await.unwrap();
+    let status = |e: &str| {
+        listed
+            .members
+            .iter()
+            .find(|m| m.email == e)
+            .map(|m| (m.status, m.by_fabrik, m.first_admin))
+    };
+    assert!(listed.sends_as_agency);
+    assert_eq!(
+        status("lisa@kund.example.se"),
+        Some((MemberStatus::Active, true, false))
+    );
+    assert_eq!(
+        status("olle@kund.example.se"),
+        Some((MemberStatus::Invited, true, false))
+    );
+    assert_eq!(
+        status("admin@kund.example.se"),
+        Some((MemberStatus::Active, true, true))
+    );
+
+    // Nobody is invited twice.
+    let again = team
+        .invite(
+            &w.slug,
+            &[person("OLLE@kund.example.se", "Olle", TeamRole::Member)],
+            &quiet,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(why(&again), ErrorCode::TeamAlreadyInTeam);
+    // Resent at once: refused before the instance is asked (its own limit is a minute).
+    let soon = team
+        .resend(&w.slug, "olle@kund.example.se")
+        .await
+        .unwrap_err();
+    assert_eq!(code(&soon), ErrorCode::TeamResendTooSoon, "{soon}");
+    // Accepted already: no invitation again.
+    let accepted = team
+        .resend(&w.slug, "lisa@kund.example.se")
+        .await
+        .unwrap_err();
+    assert_eq!(code(&accepted), ErrorCode::TeamAlreadyAccepted);
+
+    // Lisa adds a contact, then her access is revoked: she sees nothing, her row stays.
+    {
+        let tx = pg.transaction().await.unwrap();
+        tx.batch_execute("set local role authenticated")
+            .await
+            .unwrap();
+        tx.execute(
+            "select set_config('request.jwt.claims', $1, true)",
+            &[&lisa.to_string()],
+        )
+        .await
+        .unwrap();
+        tx.execute(
+            "insert into public.contacts (organization_id, first_name) values ($1::text::uuid, 'Lisas kontakt')",
+            &[&c.uid],
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let revoked = team
+        .revoke(&w.slug, "lisa@kund.example.se", None)
+        .await
+        .unwrap();
+    assert_eq!(revoked.role, "viewer");
+    let orgs = as_person(&mut pg, &lisa, "select id::text from public.organizations").await;
+    assert!(orgs.is_empty(), "a revoked person's session opens nothing");
+    let kept: i64 = pg
+        .query_one(
+            "select count(*) from public.contacts where first_name = 'Lisas kontakt'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(kept, 1, "what she made stays");
+    let banned = w
+        .engine
+        .clients()
+        .supabase
+        .find_user(
+            &r,
+            &w.engine.clients().supabase.api_keys(&r).await.unwrap(),
+            "lisa@kund.example.se",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(banned.banned_until.is_some(), "she cannot sign in again");
+
+    // An administrator is revoked only with the address typed; the first admin likewise.
+    let karin = team
+        .revoke(&w.slug, "karin@kund.example.se", None)
+        .await
+        .unwrap_err();
+    assert_eq!(code(&karin), ErrorCode::TeamRevokeConfirm);
+    let wrong = team
+        .revoke(
+            &w.slug,
+            "karin@kund.example.se",
+            Some("olle@kund.example.se"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(code(&wrong), ErrorCode::TeamRevokeConfirm);
+    let owner = team
+        .revoke(&w.slug, "admin@kund.example.se", None)
+        .await
+        .unwrap_err();
+    assert_eq!(code(&owner), ErrorCode::TeamRevokeConfirm);
+    team.revoke(
+        &w.slug,
+        "karin@kund.example.se",
+        Some("Karin@kund.example.se"),
+    )
+    .await
+    .unwrap();
+
+    // Someone the customer's own app added is not Fabrik's to change.
+    let keys = w.engine.clients().supabase.api_keys(&r).await.unwrap();
+    let theirs = reqwest::Client::new()
+        .post(format!("{}/auth/v1/admin/users", w.sim.supabase_project_url(&r)))
+        .header("apikey", keys.service_role.expose())
+        .bearer_auth(keys.service_role.expose())
+        .json(&json!({ "email": "egen@kund.example.se", "password": "hemligt-123", "email_confirm": true }))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    pg.execute(
+        "insert into public.users (id, organization_id, email, role) values ($1::text::uuid, $2::text::uuid, 'egen@kund.example.se', 'member')",
+        &[&theirs["id"].as_str().unwrap(), &c.uid],
+    )
+    .await
+    .unwrap();
+    let not_ours = team
+        .revoke(&w.slug, "egen@kund.example.se", None)
+        .await
+        .unwrap_err();
+    assert_eq!(code(&not_ours), ErrorCode::TeamNotFabriks, "{not_ours}");
+    let gone = team
+        .revoke(&w.slug, "ingen@kund.example.se", None)
+        .await
+        .unwrap_err();
+    assert_eq!(code(&gone), ErrorCode::TeamNotInTeam);
+
+    // A revoked person invited again has their access back, without a new email.
+    let mails = mails_to(&w.sim, "lisa@kund.example.se").await.len();
+    let back = team
+        .invite(
+            &w.slug,
+            &[person("lisa@kund.example.se", "Lisa", TeamRole::Member)],
+            &quiet,
+        )
+        .await
+        .unwrap();
+    assert_eq!(back.results[0].outcome, InviteOutcome::Restored, "{back:?}");
+    assert_eq!(mails_to(&w.sim, "lisa@kund.example.se").await.len(), mails);
+    let orgs = as_person(&mut pg, &lisa, "select id::text from public.organizations").await;
+    assert_eq!(orgs, vec![c.uid.clone()]);
+
+    // The agency's Resend key (the relay's password) is in no row of the register.
+    let mut found = Vec::new();
+    for suffix in ["", "-wal"] {
+        let file = format!("{}{suffix}", w.store.path().display());
+        if let Ok(bytes) = std::fs::read(&file) {
+            if bytes.windows(8).any(|x| x == b"SENTINEL") {
+                found.push(file);
+            }
+        }
+    }
+    assert!(found.is_empty(), "the key is in {found:?}");
+    cleanup(&w.engine, &w.slug).await;
+    w.sim.shutdown().await;
+}
+
+/// An instance delivered before provisioning set its mail sends with Supabase's built-in
+/// mailer: invitations are refused (nobody made) until the `auth_mail` run, then they go.
+/// One invitation the instance refuses names that person; the others are done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_earlier_instance_sends_as_the_agency_after_its_run_and_a_failure_names_the_person() {
+    let Some(w) = delivered("team-mail", "Tidigare Kund AB").await else {
+        return;
+    };
+    let (r, _) = project(&w).await;
+    // As delivered before issue #44: no SMTP of its own.
+    api(
+        reqwest::Method::PATCH,
+        format!("{}/v1/projects/{r}/config/auth", w.sim.supabase_api_url()),
+        Some(json!({ "smtp_host": null, "smtp_user": null, "smtp_pass": null, "smtp_admin_email": null, "smtp_port": null, "rate_limit_email_sent": 2 })),
+    )
+    .await;
+    let team = w.engine.team();
+    let people = vec![
+        person("a@kund.example.se", "A", TeamRole::Member),
+        person("b@kund.example.se", "B", TeamRole::Member),
+        person("c@kund.example.se", "C", TeamRole::Viewer),
+    ];
+    let refused = team.invite(&w.slug, &people, &quiet).await.unwrap_err();
+    assert_eq!(code(&refused), ErrorCode::TeamMailNotAgency, "{refused}");
+    let listed = team.list(&w.slug).await.unwrap();
+    assert!(!listed.sends_as_agency);
+    assert_eq!(
+        listed.members.len(),
+        1,
+        "nobody was made: {:?}",
+        listed.members
+    );
+
+    // The day-two run for instances delivered before.
+    let state = w
+        .engine
+        .run(&w.slug, &RunRequest::AuthMail, Events::default().sink())
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Succeeded);
+    assert!(team.list(&w.slug).await.unwrap().sends_as_agency);
+
+    // The instance refuses the second invitation (for good: a 400 is not asked again).
+    fault(
+        &w.sim,
+        json!({ "method": "POST", "path": format!("/supabase-project/{r}/auth/v1/invite"), "status": 400, "one_in": 2, "times": 1 }),
+    )
+    .await;
+    let told = std::sync::Mutex::new(Vec::new());
+    let report = team
+        .invite(&w.slug, &people, &|done, total, res| {
+            told.lock().unwrap().push((done, total, res.email.clone()))
+        })
+        .await
+        .unwrap();
+    let outcomes: Vec<(String, InviteOutcome)> = report
+        .results
+        .iter()
+        .map(|x| (x.email.clone(), x.outcome))
+        .collect();
+    assert_eq!(
+        outcomes,
+        vec![
+            ("a@kund.example.se".into(), InviteOutcome::Invited),
+            ("b@kund.example.se".into(), InviteOutcome::Failed),
+            ("c@kund.example.se".into(), InviteOutcome::Invited),
+        ]
+    );
+    let problem = report.results[1].problem.clone().unwrap();
+    assert!(problem.sv.contains("b@kund.example.se"), "{problem:?}");
+    assert_eq!(told.lock().unwrap().len(), 3, "each person told as it came");
+    assert!(mails_to(&w.sim, "b@kund.example.se").await.is_empty());
+    let listed = team.list(&w.slug).await.unwrap();
+    let b = listed
+        .members
+        .iter()
+        .find(|m| m.email == "b@kund.example.se")
+        .unwrap();
+    assert_eq!(b.status, MemberStatus::Failed);
+    assert!(b.problem.is_some());
+    // Asked again, the failed one is invited; a relay busy for a moment (GoTrue's 500, which
+    // makes nobody) is asked again after Resend's window.
+    fault(
+        &w.sim,
+        json!({ "method": "POST", "path": format!("/supabase-project/{r}/auth/v1/invite"), "status": 500, "times": 1 }),
+    )
+    .await;
+    let again = team.invite(&w.slug, &people[1..2], &quiet).await.unwrap();
+    assert_eq!(
+        again.results[0].outcome,
+        InviteOutcome::Invited,
+        "{again:?}"
+    );
+    assert_eq!(mails_to(&w.sim, "b@kund.example.se").await.len(), 1);
+    assert_eq!(
+        again.calls,
+        5 + 2 + 2,
+        "five to look, two invitations, marker and profile"
+    );
+    cleanup(&w.engine, &w.slug).await;
+    w.sim.shutdown().await;
+}
+
+/// A list larger than what the instance may still send this hour is refused whole, with the
+/// numbers, before anyone is invited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_beyond_the_hourly_limit_invites_nobody() {
+    let Some(w) = world("team-limit", "Timgräns AB").await else {
+        return;
+    };
+    w.store.set_setting("team.emails_per_hour", "2").unwrap();
+    let w = World {
+        engine: engine(
+            &w.sim,
+            w.store.clone(),
+            w.secrets.clone(),
+            fabrik::provision::FailurePolicy::Rollback,
+        ),
+        ..w
+    };
+    let (_, state, events) = provision_logged(&w.engine, &w.slug).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    let people: Vec<Invitee> = (0..3)
+        .map(|i| person(&format!("p{i}@kund.example.se"), "P", TeamRole::Member))
+        .collect();
+    let refused = w
+        .engine
+        .team()
+        .invite(&w.slug, &people, &quiet)
+        .await
+        .unwrap_err();
+    assert_eq!(code(&refused), ErrorCode::TeamOverHourlyLimit, "{refused}");
+    assert!(
+        refused.to_string().contains("2 e-brev i timmen"),
+        "{refused}"
+    );
+    for p in &people {
+        assert!(mails_to(&w.sim, &p.email).await.is_empty());
+    }
+    let two = w
+        .engine
+        .team()
+        .invite(&w.slug, &people[..2], &quiet)
+        .await
+        .unwrap();
+    assert_eq!(two.invited, 2);
+    cleanup(&w.engine, &w.slug).await;
+    w.sim.shutdown().await;
+}
+
+/// A crash between the instance's invitation and the register's record of it (the seat died
+/// after GoTrue sent the mail) leaves the person `sending`. Invited again, Fabrik finds them by
+/// their address, finishes them (marker, profile) and sends no second email.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invitation_a_crash_interrupted_is_finished_without_a_second_email() {
+    let Some(w) = delivered("team-crash", "Krasch AB").await else {
+        return;
+    };
+    let (r, _) = project(&w).await;
+    let c = w.store.get_customer(&w.slug).unwrap();
+    // What the dead seat did: its row written `sending`, then the instance asked.
+    w.store
+        .begin_team_invite(
+            c.id,
+            fabrik::environment::Environment::Sandbox,
+            "nina@kund.example.se",
+            Some("Nina"),
+            TeamRole::Member,
+        )
+        .unwrap();
+    let keys = w.engine.clients().supabase.api_keys(&r).await.unwrap();
+    w.engine
+        .clients()
+        .supabase
+        .invite_user(
+            &r,
+            &keys,
+            "nina@kund.example.se",
+            &json!({ "full_name": "Nina" }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(mails_to(&w.sim, "nina@kund.example.se").await.len(), 1);
+
+    let report = w
+        .engine
+        .team()
+        .invite(
+            &w.slug,
+            &[person("nina@kund.example.se", "Nina", TeamRole::Member)],
+            &quiet,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        report.results[0].outcome,
+        InviteOutcome::Again,
+        "{report:?}"
+    );
+    assert_eq!(
+        mails_to(&w.sim, "nina@kund.example.se").await.len(),
+        1,
+        "no second invitation"
+    );
+    let listed = w.engine.team().list(&w.slug).await.unwrap();
+    let nina = listed
+        .members
+        .iter()
+        .find(|m| m.email == "nina@kund.example.se")
+        .unwrap();
+    assert_eq!(
+        (nina.status, nina.by_fabrik, nina.role.as_str()),
+        (MemberStatus::Invited, true, "member")
+    );
+    // And she is Fabrik's now: revoking her needs no more than for any member.
+    w.engine
+        .team()
+        .revoke(&w.slug, "nina@kund.example.se", None)
+        .await
+        .unwrap();
+    cleanup(&w.engine, &w.slug).await;
+    w.sim.shutdown().await;
+}
