@@ -1,6 +1,6 @@
 // A customer's page: its details and modules, its instance and links, its runs live and its
 // history, health and findings, day-two operations, domains, deployments, backups and recovery,
-// and its teardown.
+// the customer's team in their instance, and its teardown.
 import { useCallback, useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
 import type { Customer, ModuleManifest, RunRow, TeardownTarget } from '../bindings';
@@ -19,6 +19,7 @@ import { WorkflowBackupsPanel } from './WorkflowBackups';
 import { DeploymentsPanel } from './Deployments';
 import { RecoveryPanel } from './Recovery';
 import { DomainsPanel, OperationsPanel } from './DayTwo';
+import { TeamPanel } from './Team';
 
 interface Props {
   slug: string;
@@ -283,6 +284,8 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
           <RecoveryPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} />
         </div>
       )}
+      {/* The customer's team in their own instance: wide, for its table and its invitations. */}
+      {delivered(c) && <TeamPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} />}
 
       <ForeignPanel slug={c.slug} reload={finishedCount} />
 
