@@ -58,7 +58,7 @@ fn tokens(k: usize) -> Tokens {
 }
 
 /// An engine of the setup, spending token set `k`.
-fn engine(sim: &SimHandle, store: Arc<Store>, k: usize) -> Engine {
+pub fn engine(sim: &SimHandle, store: Arc<Store>, k: usize) -> Engine {
     let settings = ProvisionSettings::load(&store).unwrap();
     let mut timing = Timing::default();
     // Two polls a second per project stays within Supabase's 120 requests/min per endpoint.
