@@ -146,9 +146,14 @@ async function openAbout(s) {
 
 /** Sök efter uppdatering, then what the status says once it says something. */
 async function checkNow(s) {
+  // No check under way (the button is enabled), so the click starts one; what the status shows
+  // is then that check's answer once the count of answered checks has moved on. Before, a wait
+  // for "enabled and not empty" could end at once on the last check's answer.
   await s.until(async () => s.exec(`return !document.querySelector('[data-testid="update-check"]').disabled`), 'the check button');
+  const answered = () => s.exec(`return Number(document.querySelector('[data-testid="update-status"]').dataset.answered)`);
+  const before = await answered();
   await s.click('update-check');
-  await s.until(async () => s.exec(`return !document.querySelector('[data-testid="update-check"]').disabled && document.querySelector('[data-testid="update-status"]').innerText.trim().length > 0`), 'the check answered');
+  await s.until(async () => (await answered()) > before && s.exec(`return !document.querySelector('[data-testid="update-check"]').disabled`), 'the check answered');
   return (await s.text('update-status')).trim();
 }
 

@@ -17,9 +17,12 @@ export type UpdateState = {
   progress: UpdateProgress | null;
   /** Set by a check the user asked for; the start's own check stays quiet about errors. */
   asked: boolean;
+  /** Checks answered so far: what is shown belongs to the newest (a window test reads it to
+   * know the answer on screen is the one to its own check, not the one before). */
+  answered: number;
 };
 
-let state: UpdateState = { checking: false, check: null, error: null, progress: null, asked: false };
+let state: UpdateState = { checking: false, check: null, error: null, progress: null, asked: false, answered: 0 };
 const listeners = new Set<() => void>();
 
 function set(patch: Partial<UpdateState>) {
@@ -47,7 +50,7 @@ export async function checkForUpdate(asked: boolean): Promise<void> {
   } catch (e) {
     set({ error: e as ApiError, check: null });
   } finally {
-    set({ checking: false });
+    set({ checking: false, answered: state.answered + 1 });
   }
 }
 
