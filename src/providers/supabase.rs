@@ -158,16 +158,21 @@ pub struct AuthMail<'a> {
 }
 
 impl AuthMailConfig {
-    /// Whether the project sends as `want` says (the password aside, which is not readable).
-    pub fn sends_as(&self, want: &AuthMail<'_>) -> bool {
-        let is = |v: &Option<String>, w: &str| v.as_deref() == Some(w);
-        is(&self.smtp_host, want.smtp_host)
-            && is(&self.smtp_port, want.smtp_port)
-            && is(&self.smtp_user, want.smtp_user)
+    /// Whether the project's Auth sends through `host` from `sender` (what an invitation needs).
+    pub fn relays(&self, host: &str, sender: &str) -> bool {
+        self.smtp_host.as_deref() == Some(host)
             && self
                 .smtp_admin_email
                 .as_deref()
-                .is_some_and(|a| a.eq_ignore_ascii_case(want.admin_email))
+                .is_some_and(|a| a.eq_ignore_ascii_case(sender))
+    }
+
+    /// Whether the project sends as `want` says (the password aside, which is not readable).
+    pub fn sends_as(&self, want: &AuthMail<'_>) -> bool {
+        let is = |v: &Option<String>, w: &str| v.as_deref() == Some(w);
+        self.relays(want.smtp_host, want.admin_email)
+            && is(&self.smtp_port, want.smtp_port)
+            && is(&self.smtp_user, want.smtp_user)
             && is(&self.smtp_sender_name, want.sender_name)
             && self.rate_limit_email_sent == Some(want.per_hour)
             && want.site_url.is_none_or(|u| is(&self.site_url, u))
@@ -511,11 +516,7 @@ impl Supabase {
     ) -> Result<Option<RestorePoint>, ProviderError> {
         let path = format!("/v1/projects/{project_ref}/database/backups/restore-point");
         let req = self.req(Method::GET, &path).query(&[("name", name)]);
-        match http::send(P, req).await {
-            Ok(r) => http::json(P, r).await.map(Some),
-            Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
+        found(req).await
     }
 
     /// Makes a named restore point now (spec: v1-create-restore-point; a name of at most 20).
@@ -676,11 +677,7 @@ impl Supabase {
             &format!("/admin/users/{user_id}"),
             keys,
         );
-        match http::send(P, req).await {
-            Ok(r) => http::json(P, r).await.map(Some),
-            Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
+        found(req).await
     }
 
     /// Changes a user's account (GoTrue `PUT /admin/users/{id}`): `ban_duration` ("876000h"
@@ -753,6 +750,17 @@ async fn user_or_conflict(req: reqwest::RequestBuilder) -> Result<AuthUser, Prov
             e.kind = ErrorKind::Conflict;
             Err(e)
         }
+        Err(e) => Err(e),
+    }
+}
+
+/// What a read by id answers, `None` when there is nothing by that id (404).
+async fn found<T: serde::de::DeserializeOwned>(
+    req: reqwest::RequestBuilder,
+) -> Result<Option<T>, ProviderError> {
+    match http::send(P, req).await {
+        Ok(r) => http::json(P, r).await.map(Some),
+        Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e),
     }
 }

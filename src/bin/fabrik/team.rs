@@ -6,7 +6,7 @@ use std::sync::Arc;
 use clap::Subcommand;
 use fabrik::api::cloud::CloudApi;
 use fabrik::api::team::TeamApi;
-use fabrik::customer::{Invitee, TeamPreview, TeamRole};
+use fabrik::customer::{check_invitee, TeamPreview};
 use fabrik::provision::engine::team::{InviteOutcome, InviteReport, TeamView};
 use fabrik::provision::RunRequest;
 use fabrik::ApiError;
@@ -110,21 +110,10 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: TeamCmd) -> Result<(), ApiError> {
         } => {
             let api = api();
             let people = match (email, csv) {
-                // The role as written: the core judges it with the rest (a wrong one is named).
-                (Some(email), _) => vec![Invitee {
-                    email,
-                    full_name: name,
-                    role: TeamRole::read(&role).ok_or_else(|| {
-                        let mut p = fabrik::messages::Params::new();
-                        p.insert("role".into(), role.clone());
-                        fabrik::Error::Validation(vec![fabrik::messages::FieldError::new(
-                            "role",
-                            fabrik::messages::ErrorCode::TeamRoleUnknown,
-                            p,
-                        )])
-                        .to_api()
-                    })?,
-                }],
+                // Judged by the core's rule for a person, as a list's rows are (the team's own
+                // addresses are judged again by the invitation itself).
+                (Some(email), _) => vec![check_invitee(&email, name.as_deref(), &role, &|_| false)
+                    .map_err(|f| fabrik::Error::Validation(f).to_api())?],
                 (None, Some(path)) => {
                     let text = std::fs::read_to_string(&path)
                         .map_err(|e| fabrik::Error::Io(e).to_api())?;

@@ -205,15 +205,6 @@ fn provider(e: ProviderError) -> Error {
     Error::Provider(e.to_string())
 }
 
-/// Whether the instance's Auth sends through the agency's relay from the agency's sender.
-fn sends_as_agency(config: &crate::providers::supabase::AuthMailConfig, sender: &str) -> bool {
-    config.smtp_host.as_deref() == Some(SMTP_HOST)
-        && config
-            .smtp_admin_email
-            .as_deref()
-            .is_some_and(|a| a.eq_ignore_ascii_case(sender))
-}
-
 /// Whether Fabrik's marker for this customer is on the user (only the service role writes
 /// `app_metadata`).
 fn marked(user: &AuthUser, uid: &str) -> bool {
@@ -392,7 +383,7 @@ impl Team {
         Ok(TeamView {
             slug: at.customer.slug.clone(),
             project_ref: at.project_ref.clone(),
-            sends_as_agency: sends_as_agency(&config, &sender),
+            sends_as_agency: config.relays(SMTP_HOST, &sender),
             sender: config.smtp_admin_email.clone(),
             per_hour: config.rate_limit_email_sent,
             sent_last_hour,
@@ -457,7 +448,7 @@ impl Team {
             .add(s.auth_config(&at.project_ref).await)
             .map_err(provider)?;
         let sender = self.engine.settings.sender_address().to_string();
-        if !sends_as_agency(&config, &sender) {
+        if !config.relays(SMTP_HOST, &sender) {
             return Err(refused(
                 ErrorCode::TeamMailNotAgency,
                 params! { "slug" => at.customer.slug },
