@@ -49,8 +49,7 @@ fn text(path: &str) -> String {
 /// bundle configuration a developer uses, and every secret it reads is named in its header.
 #[test]
 fn the_release_workflow_builds_every_system_with_the_one_script_and_configuration() {
-    let file = text(".github/workflows/release.yml");
-    let flow: Value = serde_norway::from_str(&file).expect("release.yml is YAML");
+    let (file, flow) = workflow();
     assert_eq!(
         flow["on"]["push"]["tags"][0], "v*",
         "a version tag starts it"
@@ -136,18 +135,211 @@ fn the_release_workflow_builds_every_system_with_the_one_script_and_configuratio
             "{var} is not given to the build"
         );
     }
-    let feed: Vec<&str> = flow["jobs"]["feed"]["steps"]
-        .as_array()
-        .expect("a feed job")
-        .iter()
-        .filter_map(|s| s["run"].as_str())
-        .collect();
+    let release = &flow["jobs"]["release"];
+    let feed = runs_of(release);
     assert!(
         feed.iter()
-            .any(|r| r.contains("node ../scripts/update-feed.mjs")),
+            .any(|r| r.contains("node scripts/update-feed.mjs")),
         "latest.json comes from scripts/update-feed.mjs: {feed:?}"
     );
-    assert_eq!(flow["jobs"]["feed"]["needs"], "installers");
+    assert_eq!(
+        release["needs"],
+        serde_json::json!(["installers", "sign"]),
+        "the release is made of the installers and their signatures"
+    );
+}
+
+fn workflow() -> (String, Value) {
+    let file = text(".github/workflows/release.yml");
+    let flow = serde_norway::from_str(&file).expect("release.yml is YAML");
+    (file, flow)
+}
+
+fn jobs(flow: &Value) -> Vec<(&str, &Value)> {
+    let jobs = flow["jobs"].as_object().expect("jobs");
+    jobs.iter()
+        .map(|(name, job)| (name.as_str(), job))
+        .collect()
+}
+
+fn steps(job: &Value) -> &[Value] {
+    job["steps"].as_array().map_or(&[], Vec::as_slice)
+}
+
+fn runs_of(job: &Value) -> Vec<&str> {
+    steps(job)
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect()
+}
+
+/// What a job says anywhere (its steps, environment, inputs), as one text to search.
+fn said(value: &Value) -> String {
+    serde_json::to_string(value).unwrap()
+}
+
+/// Every action the release runs is the commit it was reviewed at (issue #55): a full commit
+/// SHA, which no one can move the way a tag or a branch moves, with the tag it was in a comment
+/// for the next person who bumps it.
+#[test]
+fn every_action_is_pinned_by_a_full_commit_with_its_tag_named() {
+    let (file, flow) = workflow();
+    let line = regex::Regex::new(r"^\s*(?:-\s+)?uses:\s*([^\s#]+)\s*(?:#\s*(.*))?$").unwrap();
+    let pinned = regex::Regex::new(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$").unwrap();
+    let mut lines = 0;
+    for l in file.lines() {
+        let Some(c) = line.captures(l) else { continue };
+        lines += 1;
+        assert!(
+            pinned.is_match(&c[1]),
+            "not pinned by a full commit SHA: {}",
+            l.trim()
+        );
+        let tag = c.get(2).map_or("", |m| m.as_str().trim());
+        assert!(
+            !tag.is_empty(),
+            "the tag the commit is, in a comment after it: {}",
+            l.trim()
+        );
+    }
+    // Every `uses` of the workflow is one of those lines (none written another way YAML has).
+    let uses = jobs(&flow)
+        .into_iter()
+        .map(|(_, job)| {
+            usize::from(job.get("uses").is_some())
+                + steps(job)
+                    .iter()
+                    .filter(|s| s.get("uses").is_some())
+                    .count()
+        })
+        .sum::<usize>();
+    assert_eq!(uses, lines, "a `uses` not on a line of its own");
+    assert!(uses >= 5, "{uses} actions");
+}
+
+/// The token of each job may do what that job does and no more, and no checkout leaves it in
+/// the working copy (where every later step, and every package's install script, reads it).
+#[test]
+fn every_job_has_least_permissions_and_no_checkout_keeps_its_token() {
+    let (_, flow) = workflow();
+    let top = flow
+        .get("permissions")
+        .expect("permissions at the top: `{}` (each job says its own)");
+    let read_only = |p: &Value| {
+        p.as_object()
+            .is_some_and(|m| m.values().all(|v| v == "read" || v == "none"))
+    };
+    assert!(read_only(top), "the workflow's permissions: {top}");
+    let mut writers = Vec::new();
+    for (name, job) in jobs(&flow) {
+        let p = job
+            .get("permissions")
+            .unwrap_or_else(|| panic!("{name}: no permissions of its own"));
+        let map = p
+            .as_object()
+            .unwrap_or_else(|| panic!("{name}: permissions {p}"));
+        for (scope, level) in map {
+            assert!(
+                level == "read" || level == "none" || (scope == "contents" && level == "write"),
+                "{name}: {scope}: {level}"
+            );
+        }
+        if !read_only(p) {
+            writers.push(name);
+            // The job that writes the release builds nothing, installs nothing and holds no
+            // secret: what it uploads was made and signed by the jobs before it.
+            for r in runs_of(job) {
+                for build in ["npm ", "npx ", "cargo ", "package.sh", "tauri "] {
+                    assert!(!r.contains(build), "{name} writes and runs {build}: {r}");
+                }
+            }
+            assert!(
+                !said(job).contains("secrets."),
+                "{name} writes and holds a secret"
+            );
+        }
+        for step in steps(job) {
+            let uses = step["uses"].as_str().unwrap_or("");
+            if uses.starts_with("actions/checkout@") {
+                let keep = &step["with"]["persist-credentials"];
+                assert!(
+                    keep == false || keep == "false",
+                    "{name}: a checkout keeps the token in .git/config: {step}"
+                );
+            }
+        }
+    }
+    assert_eq!(writers, ["release"], "the jobs that write");
+}
+
+/// The update key signs in a job of its own, which builds nothing and runs no package's install
+/// script, and binds the version into each signature: the window refuses a bundle signed as a
+/// version not newer than its own, whatever the feed calls it (src-tauri/src/update.rs).
+#[test]
+fn the_update_key_is_in_a_job_of_its_own_without_install_scripts() {
+    let (_, flow) = workflow();
+    let key = "secrets.TAURI_SIGNING_PRIVATE_KEY";
+    assert!(
+        !said(&flow["env"]).contains("secrets."),
+        "a secret in the workflow's environment"
+    );
+    let holders: Vec<&str> = jobs(&flow)
+        .into_iter()
+        .filter(|(_, job)| said(job).contains(key))
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(holders, ["sign"], "the jobs the update key is given to");
+    let sign = &flow["jobs"]["sign"];
+    assert!(
+        !said(&sign["env"]).contains("secrets."),
+        "the key in the sign job's environment: every step's"
+    );
+    let permissions = sign["permissions"].as_object().expect("permissions");
+    assert!(
+        permissions.values().all(|v| v == "read" || v == "none"),
+        "the sign job's token writes: {permissions:?}"
+    );
+    let mut signed = 0;
+    for step in steps(sign) {
+        let uses = step["uses"].as_str().unwrap_or("");
+        assert!(
+            step["with"].get("cache").is_none() && !uses.starts_with("actions/cache"),
+            "the sign job restores a cache another run wrote: {step}"
+        );
+        let run = step["run"].as_str().unwrap_or("");
+        for build in [
+            "cargo ",
+            "package.sh",
+            "tauri build",
+            "npx ",
+            "npm install",
+            "npm i ",
+        ] {
+            assert!(!run.contains(build), "the sign job runs {build}: {run}");
+        }
+        if said(step).contains(key) {
+            assert!(
+                run.contains("signer sign") && run.contains("--app-version"),
+                "the key goes to the step that signs, which binds the version: {step}"
+            );
+            signed += 1;
+        }
+    }
+    assert_eq!(signed, 1, "one step holds the key");
+    // No package's install script runs in the release at all: the installers job holds the
+    // Apple and Windows certificates, the sign job the update key.
+    let install = regex::Regex::new(r"npm\b[^\n]*\bci\b[^\n]*").unwrap();
+    for (name, job) in jobs(&flow) {
+        for r in runs_of(job) {
+            for m in install.find_iter(r) {
+                assert!(
+                    m.as_str().contains("--ignore-scripts"),
+                    "{name}: {} runs the packages' install scripts",
+                    m.as_str()
+                );
+            }
+        }
+    }
 }
 
 /// The script a developer and the workflow use packs the `fabrik` command and the licences into
