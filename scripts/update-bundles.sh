@@ -6,7 +6,10 @@
 #   newer.AppImage     the same build one patch version later: only the window is compiled
 #                      again, with Tauri's version set through TAURI_CONFIG (what its updater
 #                      compares and Om Fabrik shows)
-#   newer.AppImage.sig           signed with KEY_DIR/key (`tauri signer sign`, as a release is)
+#   newer.AppImage.sig           signed with KEY_DIR/key as its version (`tauri signer sign
+#                                --app-version`, as the release workflow's sign job signs)
+#   older.AppImage.sig           the older one signed the same way, as its own version: a
+#                                genuine older release, which the test offers labelled newer
 #   newer.AppImage.wrong-key.sig signed with a key made here, which no build trusts
 #   bundles.json       the versions and file names
 #
@@ -38,14 +41,15 @@ TAURI_CONFIG="{\"version\":\"$newer\"}" cargo build --quiet --workspace --exclud
 bash "$ROOT/scripts/appimage.sh" "$TARGET/debug" "$OUT/newer.AppImage"
 
 export TAURI_SIGNING_PRIVATE_KEY_PASSWORD=""
-tauri signer sign -f "$KEY_DIR/key" "$OUT/newer.AppImage" >/dev/null
+tauri signer sign -f "$KEY_DIR/key" --app-version "$newer" "$OUT/newer.AppImage" >/dev/null
+tauri signer sign -f "$KEY_DIR/key" --app-version "$older" "$OUT/older.AppImage" >/dev/null
 rm -rf "$OUT/other-key"
 mkdir -p "$OUT/other-key"
 tauri signer generate --ci -w "$OUT/other-key/key" >/dev/null 2>&1
 cp "$OUT/newer.AppImage" "$OUT/wrong-key.AppImage"
-tauri signer sign -f "$OUT/other-key/key" "$OUT/wrong-key.AppImage" >/dev/null
+tauri signer sign -f "$OUT/other-key/key" --app-version "$newer" "$OUT/wrong-key.AppImage" >/dev/null
 mv "$OUT/wrong-key.AppImage.sig" "$OUT/newer.AppImage.wrong-key.sig"
 rm -f "$OUT/wrong-key.AppImage"
 
-printf '{"older":{"version":"%s","file":"older.AppImage"},"newer":{"version":"%s","file":"newer.AppImage","signature":"newer.AppImage.sig","wrongKeySignature":"newer.AppImage.wrong-key.sig"}}\n' \
+printf '{"older":{"version":"%s","file":"older.AppImage","signature":"older.AppImage.sig"},"newer":{"version":"%s","file":"newer.AppImage","signature":"newer.AppImage.sig","wrongKeySignature":"newer.AppImage.wrong-key.sig"}}\n' \
   "$older" "$newer" > "$OUT/bundles.json"

@@ -159,6 +159,7 @@ vocabulary!(
         UpdateNothingNewer => "update_nothing_newer",
         UpdateDownload => "update_download",
         UpdateSignature => "update_signature",
+        UpdateNotNewer => "update_not_newer",
         UpdateInstall => "update_install",
         UpdateRunsActive => "update_runs_active",
         UpdateNotInstallable => "update_not_installable",
@@ -590,6 +591,10 @@ impl ErrorCode {
             UpdateSignature => t(
                 "Fabrik {version} är inte signerad med nyckeln som den här versionen litar på ({detail}): filen kan vara ändrad eller signerad av någon annan. Inget installerades och Fabrik {current} körs vidare.",
                 "Fabrik {version} is not signed with the key this version trusts ({detail}): the file may have been altered or signed by someone else. Nothing was installed and Fabrik {current} keeps running.",
+            ),
+            UpdateNotNewer => t(
+                "Uppdateringskällan erbjuder Fabrik {version}, men paketets signatur säger {signed}: Fabrik installerar bara den erbjudna versionen när den är nyare än {current}, aldrig en äldre under ett nyare nummer. Inget installerades och Fabrik {current} körs vidare.",
+                "The update feed offers Fabrik {version}, but the bundle's signature says {signed_en}: Fabrik installs the version offered only when it is newer than {current}, never an older one under a newer number. Nothing was installed and Fabrik {current} keeps running.",
             ),
             UpdateInstall => t(
                 "Fabrik {version} kunde inte installeras ({detail}); Fabrik {current} finns kvar och körs vidare.",

@@ -1,7 +1,8 @@
 //! The window's half of an update (the core decides when, `fabrik::api::updates`): Tauri's
 //! updater, with the public key built in when Fabrik is built (`FABRIK_UPDATE_PUBKEY`, the
 //! public half of the key the release is signed with; docs/INSTALL.md). A bundle whose
-//! signature is not that key's is never put in place.
+//! signature is not that key's is never put in place, nor one that key signed as a version not
+//! newer than the running one, whatever the feed calls it (`fabrik::update::signed`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -120,6 +121,10 @@ pub fn install(
                 detail: format!("> {} MB", MAX_BUNDLE_BYTES / 1_048_576),
             }),
         };
+        // `download` verified the bytes against `update.signature`, the trusted comment in it
+        // included; the version that comment names is the release's, the feed's is only a label.
+        // An older bundle, validly signed, offered as newer is refused here (a downgrade).
+        fabrik::update::signed::check(&update.signature, &version, &update.current_version)?;
         progress(&UpdateProgress::Installing {
             version: version.clone(),
         });

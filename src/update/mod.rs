@@ -5,6 +5,7 @@
 //! words (`fabrik update check` and the window's Om Fabrik say the same).
 
 pub mod feed;
+pub mod signed;
 #[cfg(test)]
 pub(crate) mod tests;
 
@@ -114,6 +115,14 @@ pub enum UpdateError {
         version: String,
         detail: String,
     },
+    /// The bundle is validly signed, but as `signed` (none when its signature names no
+    /// version), which is not the `version` the feed offered or not newer than the `current`
+    /// one that runs: an older release under a newer number (`signed::check`).
+    NotNewer {
+        version: String,
+        signed: Option<String>,
+        current: String,
+    },
     Install {
         version: String,
         detail: String,
@@ -141,6 +150,7 @@ impl UpdateError {
             UpdateError::NothingNewer => ErrorCode::UpdateNothingNewer,
             UpdateError::Download { .. } => ErrorCode::UpdateDownload,
             UpdateError::Signature { .. } => ErrorCode::UpdateSignature,
+            UpdateError::NotNewer { .. } => ErrorCode::UpdateNotNewer,
             UpdateError::Install { .. } => ErrorCode::UpdateInstall,
             UpdateError::RunsStillActive { .. } => ErrorCode::UpdateRunsActive,
             UpdateError::NotInstallable { .. } => ErrorCode::UpdateNotInstallable,
@@ -164,8 +174,21 @@ impl UpdateError {
             UpdateError::RunsStillActive { version, runs } => {
                 params! { "version" => version, "runs" => runs }
             }
+            UpdateError::NotNewer {
+                version, signed, ..
+            } => {
+                let (sv, en) = match signed {
+                    Some(v) => (format!("Fabrik {v}"), format!("Fabrik {v}")),
+                    None => ("ingen version".to_string(), "no version".to_string()),
+                };
+                params! { "version" => version, "signed" => sv, "signed_en" => en }
+            }
         };
         p.insert("current".into(), VERSION.into());
+        // The window's own version, which is the workspace's unless it was built otherwise.
+        if let UpdateError::NotNewer { current, .. } = self {
+            p.insert("current".into(), current.clone());
+        }
         p
     }
 }

@@ -157,12 +157,122 @@ fn every_failure_says_the_running_version_stays() {
             version: "9.9.9".into(),
             detail: "d".into(),
         },
+        UpdateError::NotNewer {
+            version: "9.9.9".into(),
+            signed: Some("0.0.1".into()),
+            current: VERSION.into(),
+        },
+        UpdateError::NotNewer {
+            version: "9.9.9".into(),
+            signed: None,
+            current: VERSION.into(),
+        },
     ];
     for e in all {
         let (sv, en) = (e.code().sv(&e.params()), e.code().en(&e.params()));
         assert!(sv.contains(VERSION) && en.contains(VERSION), "{sv} / {en}");
         assert!(!sv.contains('{') && !en.contains('{'), "{sv} / {en}");
     }
+}
+
+/// A signature as the feed carries it (base64 of the `.sig` file), with `trusted` as its trusted
+/// comment; the signature lines are `tauri signer sign`'s shape, not checked here (Tauri's
+/// updater verifies them before `signed::check` reads the comment).
+fn sig(trusted: &str) -> String {
+    sig_with("signature from tauri secret key", trusted)
+}
+
+fn sig_with(untrusted: &str, trusted: &str) -> String {
+    use base64::Engine;
+    let text = format!(
+        "untrusted comment: {untrusted}\nRUSDygM0RqwFQQzbxJVlQi+9QlkTBM8a\ntrusted comment: {trusted}\nmmOdbY5oExsn7Kfd2R1XtSfUWnafCCcg\n"
+    );
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+#[test]
+fn a_signature_names_the_version_its_bundle_was_signed_as() {
+    let at = "timestamp:1795763419\tfile:Fabrik_0.2.0_amd64.AppImage";
+    assert_eq!(
+        signed::version(&sig(&format!("{at}\tversion:0.2.0"))),
+        Some(v("0.2.0"))
+    );
+    // Signed before versions were (or by hand without --app-version): none, not the file's name.
+    assert_eq!(signed::version(&sig(at)), None);
+    // Only the trusted comment counts; two versions in it name none.
+    assert_eq!(signed::version(&sig_with("version:9.9.9", at)), None);
+    assert_eq!(
+        signed::version(&sig(&format!("{at}\tversion:0.2.0\tversion:9.9.9"))),
+        None
+    );
+    assert_eq!(signed::version("c2ln"), None);
+    assert_eq!(signed::version("inte base64"), None);
+}
+
+#[test]
+fn a_bundle_signed_as_older_than_the_running_version_is_refused_whatever_the_feed_says() {
+    let signed_as = |version: &str| sig(&format!("timestamp:1\tfile:f\tversion:{version}"));
+    // What a release is: signed as the version the feed offers, newer than the running one.
+    assert_eq!(
+        signed::check(&signed_as("0.2.0"), "0.2.0", "0.1.0"),
+        Ok(v("0.2.0"))
+    );
+    // An older release's genuine bundle labelled newer (a downgrade), the running version's own
+    // bundle labelled newer, a pre-release of it, and a bundle the feed names wrongly.
+    for (bundle, current) in [
+        ("0.1.0", "0.1.1"),
+        ("0.1.0", "0.1.0"),
+        ("0.1.0-rc.1", "0.1.0"),
+        ("0.3.0", "0.1.0"),
+    ] {
+        assert_eq!(
+            signed::check(&signed_as(bundle), "0.2.0", current),
+            Err(UpdateError::NotNewer {
+                version: "0.2.0".into(),
+                signed: Some(bundle.into()),
+                current: current.into(),
+            }),
+            "{bundle} offered as 0.2.0 to {current}"
+        );
+    }
+    let unsigned = signed::check(
+        &sig("timestamp:1\tfile:Fabrik_0.2.0_amd64.AppImage"),
+        "0.2.0",
+        "0.1.0",
+    );
+    assert_eq!(
+        unsigned,
+        Err(UpdateError::NotNewer {
+            version: "0.2.0".into(),
+            signed: None,
+            current: "0.1.0".into(),
+        })
+    );
+
+    // Said with the bundle's version and the running one's (the window's, which a test build
+    // may set apart from the workspace's).
+    let e = signed::check(&signed_as("0.1.0"), "0.1.2", "0.1.1").unwrap_err();
+    assert_eq!(e.code(), crate::messages::ErrorCode::UpdateNotNewer);
+    let (sv, en) = (e.code().sv(&e.params()), e.code().en(&e.params()));
+    assert!(
+        sv.starts_with(
+            "Uppdateringskällan erbjuder Fabrik 0.1.2, men paketets signatur säger Fabrik 0.1.0"
+        ) && sv.ends_with("Fabrik 0.1.1 körs vidare."),
+        "{sv}"
+    );
+    assert!(
+        en.contains("the bundle's signature says Fabrik 0.1.0") && en.contains("newer than 0.1.1"),
+        "{en}"
+    );
+    let e = unsigned.unwrap_err();
+    assert!(e
+        .code()
+        .sv(&e.params())
+        .contains("signatur säger ingen version"));
+    assert!(e
+        .code()
+        .en(&e.params())
+        .contains("signature says no version"));
 }
 
 /// A one-connection-at-a-time HTTP server on loopback answering every request with `answer`.

@@ -2,11 +2,14 @@
 // (scripts/update-bundles.sh) runs in the real window on a register holding customers and
 // finished runs, with its update feed on a local HTTP server (a static latest.json, as on
 // GitHub Releases). First every way an update must not happen: an older version offered, a
-// bundle changed after signing, a bundle signed by another key, a download cut short, a feed
-// that does not answer. Each leaves the AppImage byte for byte and the window at its version.
-// Then the real one: Om Fabrik → Sök efter uppdatering → Installera och starta om; the window
-// downloads, verifies, replaces its AppImage and starts again as the newer version, which
-// shows every customer and run the older one had.
+// bundle changed after signing, a bundle signed by another key, a download cut short, the
+// running version's own signed bundle labelled newer, a feed that does not answer. Each leaves
+// the AppImage byte for byte and the window at its version. Then the real one: Om Fabrik → Sök
+// efter uppdatering → Installera och starta om; the window downloads, verifies, replaces its
+// AppImage and starts again as the newer version, which shows every customer and run the older
+// one had. Last, a downgrade (issue #55): the newer version is offered the older release's
+// genuine, validly signed bundle labelled newer still, and refuses it by the version the
+// bundle was signed as (src/update/signed.rs), staying the version it is.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -99,6 +102,8 @@ before(async () => {
   const newer = readFileSync(join(bundles, info.newer.file));
   const bodies = {
     good: newer,
+    // The older release as it was signed: a genuine bundle of a version that is not newer.
+    older: readFileSync(join(bundles, info.older.file)),
     // One byte changed after signing, in the middle of the file system.
     tampered: Buffer.from(newer).fill(newer[newer.length >> 1] ^ 0xff, newer.length >> 1, (newer.length >> 1) + 1),
   };
@@ -138,6 +143,8 @@ after(async () => {
 });
 
 const signature = (file) => readFileSync(join(bundles, file), 'utf8').trim();
+/** A version as a regular expression's text. */
+const escaped = (version) => version.replaceAll('.', '\\.');
 
 async function openAbout(s) {
   await s.click('nav-settings');
@@ -189,13 +196,18 @@ test('the older version refuses every bad update, then updates itself and keeps 
     ['a bundle changed after it was signed', { mode: 'ok', body: 'tampered', signature: signature(info.newer.signature) }, /är inte signerad med nyckeln som den här versionen litar på/],
     ['a bundle signed with another key', { mode: 'ok', body: 'good', signature: signature(info.newer.wrongKeySignature) }, /är inte signerad med nyckeln som den här versionen litar på/],
     ['a download cut short', { mode: 'truncated', body: 'good', signature: signature(info.newer.signature) }, /Nedladdningen av Fabrik [\d.]+ blev inte hel/],
+    [
+      'the running version\'s own bundle, validly signed, labelled newer',
+      { mode: 'ok', body: 'older', signature: signature(info.older.signature) },
+      new RegExp(`men paketets signatur säger Fabrik ${escaped(info.older.version)}: Fabrik installerar bara den erbjudna versionen när den är nyare än ${escaped(info.older.version)}`),
+    ],
   ];
   for (const [what, answer, says] of refusals) {
     serve = { ...answer, version: info.newer.version };
-    assert.match(await checkNow(s), new RegExp(`Fabrik ${info.newer.version.replaceAll('.', '\\.')} finns`), what);
+    assert.match(await checkNow(s), new RegExp(`Fabrik ${escaped(info.newer.version)} finns`), what);
     const failed = await installFails(s);
     assert.match(failed, says, what);
-    assert.match(failed, new RegExp(`Fabrik ${info.older.version.replaceAll('.', '\\.')} (finns kvar och )?körs vidare`), what);
+    assert.match(failed, new RegExp(`Fabrik ${escaped(info.older.version)} (finns kvar och )?körs vidare`), what);
     assert.equal(sha(installed), olderSha, `${what}: the AppImage is as it was`);
     assert.equal((await s.text('app-version')).trim(), info.older.version, what);
   }
@@ -226,6 +238,19 @@ test('the older version refuses every bad update, then updates itself and keeps 
     assert.match(await t.exec(`return document.body.innerText`), /Uppdatering AB/);
     await t.click('nav-activity');
     await t.until(async () => (await t.exec(`return document.querySelectorAll('[data-testid="activity-item"]').length`)) >= before.runs.length, 'the runs in Aktivitet');
+
+    // A downgrade: the older release's genuine bundle, its signature valid, offered as a version
+    // newer than this one. The feed's number is a label; the bundle was signed as the older
+    // version, and that is what is compared with the running one.
+    const later = info.newer.version.replace(/\d+$/, (n) => String(Number(n) + 1));
+    serve = { mode: 'ok', version: later, body: 'older', signature: signature(info.older.signature) };
+    await openAbout(t);
+    assert.match(await checkNow(t), new RegExp(`Fabrik ${escaped(later)} finns`));
+    const refused = await installFails(t);
+    assert.match(refused, new RegExp(`Uppdateringskällan erbjuder Fabrik ${escaped(later)}, men paketets signatur säger Fabrik ${escaped(info.older.version)}`));
+    assert.match(refused, new RegExp(`Fabrik ${escaped(info.newer.version)} körs vidare`));
+    assert.equal(sha(installed), sha(join(bundles, info.newer.file)), 'the downgrade left the newer AppImage as it was');
+    assert.equal((await t.text('app-version')).trim(), info.newer.version);
   } finally {
     await t.close().catch(() => {});
   }
