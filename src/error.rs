@@ -75,6 +75,13 @@ pub enum Error {
     DriverLost(i64),
     Sandbox(String),
     RunNotActive(i64),
+    /// A finished run asked to be resumed, cancelled or rolled back: nothing was changed, and
+    /// `reason` says why and what the way is (a succeeded run's resources go by a teardown).
+    RunFinished {
+        run: i64,
+        slug: String,
+        reason: crate::messages::Text,
+    },
     RunEnded(crate::ledger::RunState),
     NotConfirmed,
     /// Nothing by this name was refused for the customer: there is nothing to adopt.
@@ -159,6 +166,7 @@ impl Error {
             Error::InvalidToken(_) => ErrorCode::InvalidToken,
             Error::RunNotActive(_) => ErrorCode::RunNotActive,
             Error::RunEnded(_) => ErrorCode::RunNotSucceeded,
+            Error::RunFinished { .. } => ErrorCode::RunFinished,
             Error::NotConfirmed => ErrorCode::NotConfirmed,
             Error::AdoptionNotFound { .. } => ErrorCode::AdoptionNotFound,
             Error::AdoptionMismatch { .. } => ErrorCode::AdoptionMismatch,
@@ -266,6 +274,9 @@ impl Error {
             Error::NotNow { slug, reason } => {
                 params! { "slug" => slug, "reason" => reason.sv, "reason_en" => reason.en }
             }
+            Error::RunFinished { run, slug, reason } => params! {
+                "run" => run, "slug" => slug, "reason" => reason.sv, "reason_en" => reason.en
+            },
             Error::InvalidSetting { key, reason } => {
                 params! { "key" => key, "reason" => reason.sv, "reason_en" => reason.en }
             }

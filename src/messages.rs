@@ -56,6 +56,7 @@ vocabulary!(
         SandboxFailed => "sandbox_failed",
         RunNotActive => "run_not_active",
         RunNotSucceeded => "run_not_succeeded",
+        RunFinished => "run_finished",
         NotConfirmed => "not_confirmed",
         AdoptionNotFound => "adoption_not_found",
         AdoptionMismatch => "adoption_mismatch",
@@ -226,24 +227,48 @@ pub enum Right {
     Read,
     /// Any other write (the catch-all when the store does not know more).
     Write,
+    /// Adding, editing and removing customers in the register (operators and owners).
+    Customers,
+    /// Allowing Fabrik to take over a resource it did not make (owners).
+    Adopt,
     Provision,
     DayTwo,
     Teardown,
     /// A restore replaces a customer's database: an owner's, like a teardown.
     Restore,
+    /// Removing what a delivered instance stands on short of a teardown (a custom domain, its
+    /// first administrator): an owner's, through the guarded gate.
+    Remove,
     Settings,
     People,
 }
 
 impl Right {
+    /// The weakest of the register's groups that holds this right (`has_right`'s word).
+    pub fn group(self) -> &'static str {
+        match self {
+            Right::Read => "viewer",
+            Right::Write | Right::Customers | Right::Provision | Right::DayTwo => "operator",
+            Right::Teardown
+            | Right::Restore
+            | Right::Remove
+            | Right::Adopt
+            | Right::Settings
+            | Right::People => "owner",
+        }
+    }
+
     pub fn text(self) -> Text {
         match self {
             Right::Read => Say::RightRead,
             Right::Write => Say::RightWrite,
+            Right::Customers => Say::RightCustomers,
+            Right::Adopt => Say::RightAdopt,
             Right::Provision => Say::RightProvision,
             Right::DayTwo => Say::RightDayTwo,
             Right::Teardown => Say::RightTeardown,
             Right::Restore => Say::RightRestore,
+            Right::Remove => Say::RightRemove,
             Right::Settings => Say::RightSettings,
             Right::People => Say::RightPeople,
         }
@@ -381,6 +406,7 @@ impl ErrorCode {
             SandboxFailed => t("Sandlådan kunde inte starta: {detail}", "The sandbox could not start: {detail}"),
             RunNotActive => t("Körningen {run} är inte aktiv", "Run {run} is not active"),
             RunNotSucceeded => t("Körningen slutade som {state}", "The run ended as {state}"),
+            RunFinished => t("Körning {run} ({slug}): {reason}", "Run {run} ({slug}): {reason_en}"),
             NotConfirmed => t("Inte bekräftat; inget gjordes", "Not confirmed; nothing was done"),
             ProviderError => t("{detail}", "A cloud service answered with an error: {detail}"),
             InvalidToken => t("{detail}", "{detail_en}"),

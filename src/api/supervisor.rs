@@ -328,7 +328,7 @@ impl Supervisor {
 
     /// "Avbryt": the run stops at its next safe point, here at once, elsewhere within a beat.
     pub fn cancel(&self, run_id: i64, rollback: bool) -> ApiResult<bool> {
-        let asked = self.store.set_cancel_action(run_id, rollback)?;
+        let asked = crate::provision::cancel_run(&self.store, run_id, rollback)?;
         if let Some(token) = self
             .active
             .lock()

@@ -65,6 +65,8 @@ impl RunKind {
             RunKind::Teardown => Right::Teardown,
             // Both replace a customer's database: an owner's, like a teardown.
             RunKind::Restore | RunKind::Recover => Right::Restore,
+            // What the customer's site answers on: through the guarded gate, an owner's.
+            RunKind::DomainRemove => Right::Remove,
             RunKind::UpdateModules
             | RunKind::Repair
             | RunKind::Pause
@@ -72,7 +74,6 @@ impl RunKind {
             | RunKind::Redeploy
             | RunKind::ResetPassword
             | RunKind::DomainAdd
-            | RunKind::DomainRemove
             | RunKind::Migrate
             | RunKind::Backup
             | RunKind::TemplateSync
@@ -86,7 +87,7 @@ impl RunKind {
 
     /// Whether only the register's owners may start it.
     pub const fn owners_only(self) -> bool {
-        matches!(self.right(), Right::Teardown | Right::Restore)
+        matches!(self.right(), Right::Teardown | Right::Restore | Right::Remove)
     }
 }
 

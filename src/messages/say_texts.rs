@@ -185,6 +185,26 @@ impl Say {
                 "instansen är {status} och inte levererad; provisionera den färdigt först",
                 "the instance is {status} and not delivered; finish provisioning it first",
             ),
+            SucceededNotRolledBack => t(
+                "den lyckades, och en lyckad körning rullas inte tillbaka. Det en leverans skapade tas bort bara genom en avveckling (teardown: `fabrik teardown {slug}`, med ägarens rätt och slugen inskriven); ingenting ändrades",
+                "it succeeded, and a succeeded run is not rolled back. What a delivery made is removed only by a teardown (`fabrik teardown {slug}`, with an owner's right and the slug typed); nothing was changed",
+            ),
+            AlreadyRolledBack => t(
+                "den är redan återställd; ingenting ändrades",
+                "it is rolled back already; nothing was changed",
+            ),
+            FinishedNothingToResume => t(
+                "den slutade som {state} och har inget kvar att fortsätta; ingenting ändrades",
+                "it ended as {state} and has nothing left to continue; nothing was changed",
+            ),
+            FinishedNothingToCancel => t(
+                "den slutade redan som {state}; det finns inget att stoppa, ingenting ändrades",
+                "it ended already as {state}; there is nothing to stop, nothing was changed",
+            ),
+            TeardownNotRolledBack => t(
+                "en avveckling rullas inte tillbaka (det den tog bort kommer inte tillbaka); den fortsätts med `fabrik runs resume {run}`. Ingenting ändrades",
+                "a teardown is not rolled back (what it removed does not come back); it is continued with `fabrik runs resume {run}`. Nothing was changed",
+            ),
             NothingToRepair => t(
                 "den senaste hälsokontrollen fann inget som en reparation kan laga; kontrollera igen först",
                 "the last health check found nothing a repair can mend; check again first",
@@ -193,6 +213,18 @@ impl Say {
             NoKnownSeat => t("ingen plats som registret känner till", "no seat the register knows of"),
             RightRead => t("läsa registret", "read the register"),
             RightWrite => t("ändra i registret", "change the register"),
+            RightRemove => t(
+                "ta bort det en levererad instans står på (en domän, dess första administratör)",
+                "remove what a delivered instance stands on (a domain, its first administrator)",
+            ),
+            RightAdopt => t(
+                "låta Fabrik ta över en resurs som Fabrik inte skapade",
+                "let Fabrik take over a resource Fabrik did not make",
+            ),
+            RightCustomers => t(
+                "lägga till, ändra och ta bort kunder",
+                "add, edit and remove customers",
+            ),
             RightProvision => t("provisionera", "provision"),
             RightDayTwo => t(
                 "köra åtgärder på en levererad instans",

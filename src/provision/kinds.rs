@@ -263,7 +263,9 @@ run_kinds! {
         steps: &[S::VercelDomainAdd, S::VercelDomainVerify, S::VercelDomainProduction],
         ..DAY_TWO
     },
-    DomainRemove { domain: String } => {
+    /// The domain off the customer's site, through the guarded gate: `confirmation` must be
+    /// the domain, typed.
+    DomainRemove { domain: String, confirmation: String } => {
         label: ("Ta bort domän", "Remove domain"),
         steps: &[S::VercelDomainRemove],
         ..DAY_TWO
@@ -394,10 +396,7 @@ impl RunRequest {
     /// deployment, a confirmation that is not the slug) is refused before anything is written;
     /// a domain is kept as validated, a deployment trimmed, a flag that is not set left out.
     pub fn checked(&self, slug: &str) -> Result<RunRequest> {
-        let confirmed = |confirmation: &str| match confirmation.trim() == slug {
-            true => Ok(()),
-            false => Err(Error::NotConfirmed),
-        };
+        let confirmed = |confirmation: &str| crate::provision::gate::typed(slug, confirmation);
         let domain = |domain: &str| {
             crate::customer::validate_domain(domain).map_err(|e| Error::Validation(vec![e]))
         };
@@ -420,8 +419,13 @@ impl RunRequest {
             RunRequest::Teardown { confirmation }
             | RunRequest::Restore { confirmation, .. }
             | RunRequest::Recover { confirmation, .. } => confirmed(confirmation.as_str())?,
-            RunRequest::DomainAdd { domain: d } | RunRequest::DomainRemove { domain: d } => {
+            RunRequest::DomainAdd { domain: d } => *d = domain(d.as_str())?,
+            RunRequest::DomainRemove {
+                domain: d,
+                confirmation,
+            } => {
                 *d = domain(d.as_str())?;
+                crate::provision::gate::typed(d, confirmation)?;
             }
             RunRequest::Promote { deployment } => {
                 *deployment = deployment.trim().to_string();
@@ -491,7 +495,25 @@ impl RunRequest {
     /// The domain a domain run adds or removes.
     pub fn domain(&self) -> Option<&str> {
         match self {
-            RunRequest::DomainAdd { domain } | RunRequest::DomainRemove { domain } => Some(domain),
+            RunRequest::DomainAdd { domain } | RunRequest::DomainRemove { domain, .. } => {
+                Some(domain)
+            }
+            _ => None,
+        }
+    }
+
+    /// What a request through the guarded gate names and what was typed for it (`gate::pass`):
+    /// the slug of a teardown, a restore or a recovery, a removed domain; `None` for every
+    /// other kind.
+    pub fn consent<'a>(&'a self, slug: &'a str) -> Option<(&'a str, &'a str)> {
+        match self {
+            RunRequest::Teardown { confirmation }
+            | RunRequest::Restore { confirmation, .. }
+            | RunRequest::Recover { confirmation, .. } => Some((slug, confirmation)),
+            RunRequest::DomainRemove {
+                domain,
+                confirmation,
+            } => Some((domain, confirmation)),
             _ => None,
         }
     }

@@ -5,6 +5,7 @@ pub mod client_config;
 mod context;
 pub mod email;
 pub mod engine;
+pub mod gate;
 pub mod kinds;
 pub mod outputs;
 pub mod ownership;
@@ -22,7 +23,7 @@ pub use crate::ledger::{
 pub use crate::ledger::{EventSink, RunEvent, StepOutcome};
 pub use crate::providers::clients::{Clients, Tokens};
 pub use engine::{
-    Claimed, DeploymentView, Deployments, Engine, FailurePolicy, Reader, StartOutcome,
+    cancel_run, Claimed, DeploymentView, Deployments, Engine, FailurePolicy, Reader, StartOutcome,
     TargetVerdict, TeardownTarget, ALERT_ADDRESS, DEPLOYMENTS_LISTED, HEARTBEAT, STALE_AFTER,
 };
 pub use kinds::RunRequest;

@@ -141,6 +141,18 @@ impl Store {
         resource: &str,
         by: AllowedBy,
     ) -> Result<Adoption> {
+        self.allow_unrefused(customer_id, slug, environment, resource, by)
+            .map_err(self.refused(crate::messages::Right::Adopt))
+    }
+
+    fn allow_unrefused(
+        &self,
+        customer_id: i64,
+        slug: &str,
+        environment: Environment,
+        resource: &str,
+        by: AllowedBy,
+    ) -> Result<Adoption> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let known = one(&tx, customer_id, environment, resource)?;

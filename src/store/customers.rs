@@ -12,7 +12,7 @@ use crate::customer::{
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::ledger::{RunKind, RunState, StepState};
-use crate::messages::{param_text, Say, Text};
+use crate::messages::{param_text, Right, Say, Text};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -86,7 +86,8 @@ fn map_unique(e: DbError, slug: &str) -> Error {
     if e.is_constraint() {
         slug_taken(slug)
     } else {
-        Error::Database(e)
+        // Through `From`, so that the database's refusal of a login becomes `forbidden`.
+        e.into()
     }
 }
 
@@ -170,6 +171,15 @@ impl Store {
         then: impl FnOnce(&Conn, &Customer) -> Result<()>,
     ) -> Result<Customer> {
         let fields = validate_draft(draft, manifest).map_err(Error::Validation)?;
+        self.create_unrefused(fields, then)
+            .map_err(self.refused(Right::Customers))
+    }
+
+    fn create_unrefused(
+        &self,
+        fields: ValidFields,
+        then: impl FnOnce(&Conn, &Customer) -> Result<()>,
+    ) -> Result<Customer> {
         let env = self.environment();
         let mut conn = self.conn();
         let tx = conn.transaction()?;
@@ -187,6 +197,16 @@ impl Store {
     /// Applies `patch` atomically: the read, the validation and the write happen inside one
     /// IMMEDIATE transaction, so a concurrent writer in another process cannot be overwritten.
     pub fn update_customer(
+        &self,
+        slug: &str,
+        patch: CustomerPatch,
+        manifest: &ModuleManifest,
+    ) -> Result<Customer> {
+        self.update_unrefused(slug, patch, manifest)
+            .map_err(self.refused(Right::Customers))
+    }
+
+    fn update_unrefused(
         &self,
         slug: &str,
         patch: CustomerPatch,
@@ -238,6 +258,11 @@ impl Store {
     /// made for it may still exist ("Avveckla" first). A customer with runs is archived rather
     /// than deleted: its ledger is kept and its slug stays taken.
     pub fn delete_customer(&self, slug: &str) -> Result<()> {
+        self.delete_unrefused(slug)
+            .map_err(self.refused(Right::Customers))
+    }
+
+    fn delete_unrefused(&self, slug: &str) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let customer = load(&tx, slug, self.environment())?

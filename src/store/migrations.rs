@@ -37,6 +37,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/025_intake.sql"),
     include_str!("migrations/026_schedule.sql"),
     include_str!("migrations/027_team.sql"),
+    include_str!("migrations/028_ledger_guard.sql"),
 ];
 
 /// The schema version this build writes.
@@ -130,6 +131,13 @@ const PG_STEPS: &[(i64, &str)] = &[
     (25, include_str!("migrations/postgres/025_intake.sql")),
     (26, include_str!("migrations/postgres/026_schedule.sql")),
     (27, include_str!("migrations/postgres/027_team.sql")),
+    (
+        28,
+        include_str!("migrations/postgres/028_ledger_guard.sql"),
+    ),
+    (
+        29,
+    ),
 ];
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first

@@ -55,6 +55,21 @@ pub struct NewPerson {
 const PASSWORD_LEN: usize = 24;
 
 impl Store {
+    /// Whether this login holds `right`, asked of the register itself (PostgreSQL's
+    /// `has_right`, which the grants and policies follow); a register file is its one person's,
+    /// who holds every right. The guarded gate asks before anything is written.
+    pub fn holds(&self, right: crate::messages::Right) -> Result<bool> {
+        if self.shared.is_none() {
+            return Ok(true);
+        }
+        Ok(self
+            .conn()
+            .query_row("SELECT fabrik.has_right(?1)", [right.group()], |r| {
+                r.get::<Option<bool>>(0)
+            })?
+            .unwrap_or(false))
+    }
+
     /// The register's people, by name; none on a register file.
     pub fn people(&self) -> Result<Vec<Person>> {
         if self.shared.is_none() {

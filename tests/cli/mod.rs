@@ -10,6 +10,7 @@ use predicates::prelude::*;
 
 use crate::common;
 
+mod gate;
 mod portal;
 mod register;
 mod team;

@@ -102,6 +102,7 @@ async fn a_domain_goes_from_added_to_verified_to_production_and_off_again() {
             &w.slug,
             &RunRequest::DomainRemove {
                 domain: domain.into(),
+                confirmation: domain.into(),
             },
         )
         .unwrap();
@@ -137,6 +138,7 @@ async fn a_domain_added_by_hand_is_never_removed() {
             &w.slug,
             &RunRequest::DomainRemove {
                 domain: domain.into(),
+                confirmation: domain.into(),
             },
         )
         .unwrap();

@@ -470,6 +470,7 @@ async fn an_imported_active_customer_is_refused_every_day_two_run() {
             },
             _ => RunRequest::DomainRemove {
                 domain: "kund.se".into(),
+                confirmation: "kund.se".into(),
             },
         });
         let refused = match w.engine.record(&w.slug, &request) {

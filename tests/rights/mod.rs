@@ -15,6 +15,7 @@ use fabrik::Error;
 use crate::common;
 
 mod declared;
+mod ledger;
 mod tampering;
 
 /// Never a real password: found by the same search as the other sentinels if it leaks.

@@ -655,7 +655,7 @@ describe('day two', () => {
     assertClean();
   });
 
-  test("a custom domain: one click for the agency's subdomain, then listed as production; a bad name is refused", async (t) => {
+  test("a custom domain: one click for the agency's subdomain, then listed as production; a bad name is refused; removed only with its name typed", async (t) => {
     const { page, assertClean } = await open(t, { examples: true, settings: { 'domains.agency': 'byran.se' } });
     await page.locator('[data-slug="cafe-oresund"] .row-name').click();
     // The list arrives after the panel is drawn: wait for it rather than read the panel at once.
@@ -669,11 +669,20 @@ describe('day two', () => {
     assert.match(await tid(page, 'domain-list').innerText(), /Produktionsadress/);
     assert.equal(await tid(page, 'add-agency-domain').count(), 0, 'added once');
     await tid(page, 'remove-domain').click();
+    // The guarded gate: the domain typed again, nothing started before.
+    const confirm = tid(page, 'domain-remove-confirm');
+    await tid(page, 'domain-remove-input').fill('cafe-oresund.byran');
+    assert.equal(await confirm.isDisabled(), true, 'a wrong name removes nothing');
+    assert.equal((await runStarts(page, 'domain_remove')).length, 0);
+    await tid(page, 'domain-remove-input').fill('cafe-oresund.byran.se');
+    await confirm.click();
     await page.waitForFunction(() => !document.querySelector('[data-domain]'));
+    const starts = await runStarts(page, 'domain_add', 'domain_remove');
     assert.deepEqual(
-      (await runStarts(page, 'domain_add', 'domain_remove')).map((c) => c.args.domain),
+      starts.map((c) => c.args.domain),
       ['https://kund.se/', 'cafe-oresund.byran.se', 'cafe-oresund.byran.se'],
     );
+    assert.equal(starts[2].args.confirmation, 'cafe-oresund.byran.se');
     assertClean();
   });
 });

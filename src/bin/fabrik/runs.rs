@@ -90,6 +90,10 @@ pub enum DomainCmd {
         slug: String,
         /// The domain to remove.
         domain: String,
+        /// The domain typed again, to confirm (otherwise asked for at the terminal). Removing
+        /// it is an owner's right.
+        #[arg(long, value_name = "DOMAIN")]
+        confirm: Option<String>,
         /// One JSON event per line.
         #[arg(long)]
         json: bool,
@@ -302,15 +306,24 @@ pub async fn domain(cloud: &Arc<CloudApi>, cmd: DomainCmd) -> Result<(), ApiErro
             let supervisor = runtime::supervisor(cloud, keep_on_failure);
             start(&supervisor, &slug, RunRequest::DomainAdd { domain }, json).await
         }
-        DomainCmd::Rm { slug, domain, json } => {
+        DomainCmd::Rm {
+            slug,
+            domain,
+            confirm,
+            json,
+        } => {
             let supervisor = runtime::supervisor(cloud, false);
-            start(
-                &supervisor,
-                &slug,
-                RunRequest::DomainRemove { domain },
-                json,
-            )
-            .await
+            let confirmation = match confirm {
+                Some(typed) => typed,
+                None => typed_at_terminal(&format!(
+                    "{domain} tas bort från {slug}s webbplats. Skriv domänen för att bekräfta: "
+                )),
+            };
+            let request = RunRequest::DomainRemove {
+                domain,
+                confirmation,
+            };
+            start(&supervisor, &slug, request, json).await
         }
         DomainCmd::Status { slug, domain, json } => {
             let supervisor = runtime::supervisor(cloud, false);
@@ -345,13 +358,10 @@ pub async fn teardown(cloud: &Arc<CloudApi>, a: TeardownArgs) -> Result<(), ApiE
     let confirmation = if a.yes {
         a.slug.clone()
     } else {
-        eprint!(
+        typed_at_terminal(&format!(
             "Allt som {} äger tas bort för gott. Skriv kundens adressnamn för att bekräfta: ",
             a.slug
-        );
-        let mut typed = String::new();
-        let _ = std::io::stdin().read_line(&mut typed);
-        typed.trim().to_string()
+        ))
     };
     start(
         &supervisor,
@@ -382,9 +392,7 @@ pub async fn continue_run(cloud: &Arc<CloudApi>, cmd: RunsCmd) -> Result<(), Api
 
 /// `runs cancel`: the flag in the register; the driving process stops within a heartbeat.
 pub fn cancel(api: &Api, id: i64, rollback: bool) -> Result<(), ApiError> {
-    if !api.store().set_cancel_action(id, rollback)? {
-        return Err(fabrik::Error::RunNotActive(id).into());
-    }
+    fabrik::provision::cancel_run(api.store(), id, rollback)?;
     println!(
         "Körning {id} stoppas vid nästa säkra punkt{}",
         if rollback {
@@ -533,4 +541,12 @@ fn print_plan(p: &fabrik::provision::ProvisionPlan) {
     if !p.feasible {
         println!("Planen kan inte genomföras som den är (se ✗ ovan).");
     }
+}
+
+/// The name of what goes, typed at the terminal after `question` (empty without a line).
+fn typed_at_terminal(question: &str) -> String {
+    eprint!("{question}");
+    let mut typed = String::new();
+    let _ = std::io::stdin().read_line(&mut typed);
+    typed.trim().to_string()
 }

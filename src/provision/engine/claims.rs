@@ -120,6 +120,9 @@ impl Engine {
     /// `RunBusy` at once, before any task starts. Blocking (SQLite).
     pub fn claim_resume(&self, run_id: i64) -> Result<Claimed> {
         let run = self.store.get_run(run_id)?;
+        if let Some(refusal) = finished(&run, Act::Resume) {
+            return Err(refusal);
+        }
         let rolling_back = run.state == RunState::RollingBack;
         // A day-two run stopped before the instance was torn down (or recorded for a card
         // Fabrik never delivered) must not go on working on what is not Fabrik's delivery,
@@ -152,17 +155,25 @@ impl Engine {
         })
     }
 
-    /// Claims a run for "Återställ" (see `claim_resume`). Blocking (SQLite).
+    /// Claims a run for "Återställ" (see `claim_resume`): only a run that stopped (failed,
+    /// cancelled, a rollback that failed) or whose driver died. A succeeded run delivered what
+    /// it made: that goes only through a teardown, the guarded gate, never a rollback.
+    /// Blocking (SQLite).
     pub fn claim_rollback(&self, run_id: i64) -> Result<Driver> {
+        let run = self.store.get_run(run_id)?;
+        if let Some(refusal) = finished(&run, Act::Rollback) {
+            return Err(refusal);
+        }
         self.store
             .claim_run(run_id, RunState::RollingBack, self.timing.lease)?
             .ok_or_else(|| run_busy(&self.store, run_id))
     }
 
     /// Asks a run to stop at its next safe point (from any process); `rollback` chooses what
-    /// follows. Blocking (SQLite).
+    /// follows. A run that has ended is left as it is, and the refusal says how it ended.
+    /// Blocking (SQLite).
     pub fn cancel(&self, run_id: i64, rollback: bool) -> Result<bool> {
-        self.store.set_cancel_action(run_id, rollback)
+        cancel_run(&self.store, run_id, rollback)
     }
 
     /// Heartbeats, and turns a cancel asked for in the database (by any process) into the
@@ -233,6 +244,48 @@ impl Drop for Heartbeat {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+/// What a person asked of a run that may have ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Resume,
+    Rollback,
+    Cancel,
+}
+
+/// The refusal of `act` on a run that has ended where `act` has nothing to do, with the way
+/// out; `None` when `act` may go on to its claim. Nothing is written either way.
+fn finished(run: &crate::store::runs::RunRow, act: Act) -> Option<Error> {
+    let compensates =
+        crate::provision::kinds::def(run.kind).drive == crate::provision::kinds::Drive::Compensate;
+    let state = run.state;
+    let params = crate::messages::params! {
+        "slug" => run.slug, "run" => run.id, "state" => state
+    };
+    let say = match (act, state) {
+        (Act::Rollback, _) if compensates => Say::TeardownNotRolledBack,
+        (Act::Rollback, RunState::Succeeded) => Say::SucceededNotRolledBack,
+        (Act::Rollback | Act::Resume, RunState::RolledBack) => Say::AlreadyRolledBack,
+        (Act::Resume, RunState::Succeeded) => Say::FinishedNothingToResume,
+        (Act::Cancel, s) if !s.is_active() => Say::FinishedNothingToCancel,
+        _ => return None,
+    };
+    Some(Error::RunFinished {
+        run: run.id,
+        slug: run.slug.clone(),
+        reason: say.with(params),
+    })
+}
+
+/// "Avbryt" from any process: the flag in the register, which the driver reads within a
+/// heartbeat. A run that has ended is refused, named with how it ended.
+pub fn cancel_run(store: &Store, run_id: i64, rollback: bool) -> Result<bool> {
+    if store.set_cancel_action(run_id, rollback)? {
+        return Ok(true);
+    }
+    let run = store.get_run(run_id)?;
+    Err(finished(&run, Act::Cancel).unwrap_or(Error::RunNotActive(run_id)))
 }
 
 /// "Run N is driven by anna@laptop": whose run is in the way, when the register knows.

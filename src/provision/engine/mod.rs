@@ -41,6 +41,7 @@ use crate::providers::Clients;
 use crate::secrets::SecretStore;
 use crate::store::Store;
 
+pub use claims::cancel_run;
 pub use owner::ALERT_ADDRESS;
 pub use reader::{
     DeploymentView, Deployments, Reader, TargetVerdict, TeardownTarget, DEPLOYMENTS_LISTED,
@@ -180,6 +181,11 @@ impl Engine {
     /// Blocking (SQLite): call it from the blocking pool or a plain thread.
     pub fn record(&self, slug: &str, request: &RunRequest) -> Result<StartOutcome> {
         let def = kinds::def(request.kind());
+        // Through the guarded gate before anything is read or written: the right, then what
+        // was typed (`checked` holds the typing again for every other caller).
+        if let Some((expected, typed)) = request.consent(slug) {
+            crate::provision::gate::pass(&self.store, request.kind().right(), expected, typed)?;
+        }
         let request = request.checked(slug)?;
         let customer = self.store.get_customer_in(slug, self.environment)?;
         self.requires(def, &customer)?;

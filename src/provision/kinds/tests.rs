@@ -18,6 +18,7 @@ fn every_request() -> Vec<RunRequest> {
                 },
                 RunKind::DomainRemove => RunRequest::DomainRemove {
                     domain: "kund.se".into(),
+                    confirmation: "kund.se".into(),
                 },
                 RunKind::Migrate => RunRequest::Migrate { rollout: 1 },
                 RunKind::TemplateSync => RunRequest::TemplateSync { rollout: 1 },

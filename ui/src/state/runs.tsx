@@ -177,7 +177,8 @@ interface RunsContextValue {
   /** Starts a day-two run (repair, pause, resume, redeploy, a new admin password) and follows it. */
   dayTwo: (slug: string, kind: InputlessDayTwo) => Promise<boolean>;
   /** Adds or removes a custom domain (a run) and follows it. */
-  domain: (slug: string, domain: string, remove: boolean) => Promise<boolean>;
+  /** A domain added, or removed with the domain typed again (`confirmation`): the guarded gate. */
+  domain: (slug: string, domain: string, confirmation?: string) => Promise<boolean>;
   /** Puts the customer's database back to a backup (a run; `confirmation` is the slug typed). */
   restore: (slug: string, backup: number, confirmation: string) => Promise<boolean>;
   /** Starts a run and follows it; a refusal comes back (the caller shows it where it belongs). */
@@ -470,7 +471,8 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
       void track(o.run_id);
     },
     dayTwo: (slug, kind) => follow(() => startRun(slug, { kind })),
-    domain: (slug, domain, remove) => follow(() => startRun(slug, remove ? { kind: 'domain_remove', domain } : { kind: 'domain_add', domain })),
+    domain: (slug, domain, confirmation) =>
+      follow(() => startRun(slug, confirmation === undefined ? { kind: 'domain_add', domain } : { kind: 'domain_remove', domain, confirmation })),
     restore: (slug, backup, confirmation) => follow(() => startRun(slug, { kind: 'restore', backup, confirmation })),
     begin: async (slug, request) => {
       try {

@@ -7,7 +7,7 @@ import type { Customer } from '../bindings';
 import { useI18n } from '../i18n';
 import { useLoad } from '../state/load';
 import { useRuns } from '../state/runs';
-import { Dialog } from './common';
+import { Dialog, TypedConfirmDialog } from './common';
 
 /** Pausa/Återuppta, Driftsätt igen, Nytt adminlösenord, the welcome email again. Hidden while a run drives the customer. */
 export function OperationsPanel({ customer, busy, onStarted }: { customer: Customer; busy: boolean; onStarted: () => void }) {
@@ -111,9 +111,11 @@ export function DomainsPanel({ customer, busy, reload, onStarted }: { customer: 
     return () => window.clearInterval(timer);
   }, [waiting]);
 
-  async function change(domain: string, remove: boolean) {
-    if (await runs.domain(slug, domain, remove)) {
-      if (!remove) setName('');
+  const [removing, setRemoving] = useState<string | null>(null);
+  async function change(domain: string, confirmation?: string) {
+    if (await runs.domain(slug, domain, confirmation)) {
+      if (confirmation === undefined) setName('');
+      setRemoving(null);
       onStarted();
     }
   }
@@ -138,7 +140,7 @@ export function DomainsPanel({ customer, busy, reload, onStarted }: { customer: 
                 {d.production && <span className="tag">{t('domains.production')}</span>}
                 {!d.added_by_fabrik && <span className="tag muted">{t('domains.notOurs')}</span>}
                 {d.added_by_fabrik && (
-                  <button type="button" className="btn btn-small btn-danger-outline" data-testid="remove-domain" disabled={!canChange} onClick={() => void change(d.domain, true)}>
+                  <button type="button" className="btn btn-small btn-danger-outline" data-testid="remove-domain" disabled={!canChange} onClick={() => setRemoving(d.domain)}>
                     {t('domains.remove')}
                   </button>
                 )}
@@ -174,7 +176,7 @@ export function DomainsPanel({ customer, busy, reload, onStarted }: { customer: 
         className="domain-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (name.trim()) void change(name.trim(), false);
+          if (name.trim()) void change(name.trim());
         }}
       >
         <label htmlFor="domain-input">{t('domains.label')}</label>
@@ -191,11 +193,25 @@ export function DomainsPanel({ customer, busy, reload, onStarted }: { customer: 
           {t('domains.add')}
         </button>
         {offerSuggested && (
-          <button type="button" className="btn btn-small" data-testid="add-agency-domain" disabled={!canChange} onClick={() => void change(suggested, false)}>
+          <button type="button" className="btn btn-small" data-testid="add-agency-domain" disabled={!canChange} onClick={() => void change(suggested)}>
             {t('domains.addAgency', { domain: suggested })}
           </button>
         )}
       </form>
+      {removing && (
+        <TypedConfirmDialog
+          id="domain-remove"
+          title={t('domains.removeTitle', { domain: removing })}
+          label={t('domains.removeLabel', { domain: removing })}
+          expected={removing}
+          confirmLabel={t('domains.remove')}
+          cancelLabel={t('form.cancel')}
+          onCancel={() => setRemoving(null)}
+          onConfirm={(typed) => change(removing, typed)}
+        >
+          <p>{t('domains.removeBody', { domain: removing, name: customer.name })}</p>
+        </TypedConfirmDialog>
+      )}
     </div>
   );
 }
