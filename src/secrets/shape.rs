@@ -26,7 +26,7 @@ const SECRET_NAMES: [&str; 8] = [
     "sig",
     "signature",
 ];
-const SECRET_SUFFIXES: [&str; 8] = [
+const SECRET_SUFFIXES: [&str; 10] = [
     "apikey",
     "token",
     "secret",
@@ -35,10 +35,14 @@ const SECRET_SUFFIXES: [&str; 8] = [
     "privatekey",
     "accesskey",
     "secretkey",
+    // Azure: `x-functions-key` (Functions), `Ocp-Apim-Subscription-Key` (API Management).
+    "functionskey",
+    "subscriptionkey",
 ];
 
 /// Is a value named `name` a secret? `Authorization`, `x-api-key`, `api_key`, `clientSecret`,
-/// `DB_PASSWORD`, `access_token`; not `authentication`, `tokenType` or `keyword`.
+/// `DB_PASSWORD`, `access_token`, `x-functions-key`; not `authentication`, `tokenType` or
+/// `keyword`.
 pub fn secret_name(name: &str) -> bool {
     let folded: String = name
         .chars()
@@ -146,14 +150,43 @@ fn looks_like_a_value(value: &str) -> bool {
     v.len() >= 8
         && !v.contains(char::is_whitespace)
         && v != REDACTED
-        && !(v.starts_with("{{") || v.starts_with("${") || v.starts_with('='))
+        && !(v.starts_with("{{") || v.starts_with("${") || refers_only(v))
+}
+
+/// Whether an n8n field in expression mode (`=` first) only refers to a secret kept elsewhere:
+/// `={{ $env.KEY }}`, `=Bearer {{ $json.token }}`. Its text outside the braces holds no word a
+/// key could be (8 characters or more). Without braces (`=sk-…`) the field is its literal text,
+/// the key itself.
+fn refers_only(value: &str) -> bool {
+    let Some(mut rest) = value.trim().strip_prefix('=') else {
+        return false;
+    };
+    if !rest.contains("{{") {
+        return false;
+    }
+    let mut literal = String::new();
+    while let Some(open) = rest.find("{{") {
+        literal.push_str(&rest[..open]);
+        literal.push(' ');
+        match rest[open..].find("}}") {
+            Some(close) => rest = &rest[open + close + 2..],
+            // Not closed: all of it is text.
+            None => {
+                literal.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    literal.push_str(rest);
+    literal.split_whitespace().all(|w| w.chars().count() < 8)
 }
 
 /// A JSON document (an exported workflow) with every secret replaced: the process's known
 /// secrets, the value of every secret-named key or `{name, value}` pair (the form n8n keeps
 /// headers, query and body parameters and Set assignments in), and every shape in every
 /// string. An n8n expression (`={{ … }}`) under a secret name is kept: it refers to a secret,
-/// and its literal parts still go through the shape rules.
+/// and its literal parts still go through the shape rules; a field in expression mode with a
+/// literal in it (`=sk-…`) is not kept (`refers_only`).
 pub fn redact_json(value: Value) -> Value {
     match value {
         Value::String(s) => Value::String(redact_shapes(&redact(&s))),
@@ -167,7 +200,7 @@ pub fn redact_json(value: Value) -> Value {
             for (k, v) in m {
                 let secret = secret_name(&k) || (pair_is_secret && k == "value");
                 let v = match v {
-                    Value::String(s) if secret && !s.is_empty() && !s.starts_with('=') => {
+                    Value::String(s) if secret && !s.is_empty() && !refers_only(&s) => {
                         Value::String(REDACTED.to_string())
                     }
                     other => redact_json(other),
@@ -299,5 +332,53 @@ mod tests {
         );
         assert_eq!(v["password"], REDACTED);
         assert_eq!(v["authentication"], "genericCredentialType");
+    }
+
+    /// Issue #55: n8n's expression mode puts `=` before a field's text, and a key pasted into
+    /// such a field (`=sk-…`, no `{{ … }}` in it) is the key itself, not a reference. It was kept
+    /// because it began with `=`.
+    #[test]
+    fn a_secret_named_value_that_starts_with_an_equals_sign_is_redacted() {
+        const SENTINEL: &str = "SENTINEL-eq-9f8e7d6c5b4a";
+        let v = redact_json(json!({
+            "password": format!("={SENTINEL}"),
+            "headerParameters": {"parameters": [
+                {"name": "x-api-key", "value": format!("={SENTINEL}")},
+                {"name": "Authorization", "value": format!("=Bearer {SENTINEL}{{{{ '' }}}}")},
+                {"name": "Authorization", "value": "=Bearer {{ $json.token }}"},
+                {"name": "x-api-key", "value": "={{ $env.KEY }}"}
+            ]},
+            "jsCode": format!("const apiKey = '={SENTINEL}';"),
+        }));
+        let text = v.to_string();
+        assert!(!text.contains(SENTINEL), "{text}");
+        assert_eq!(v["password"], REDACTED);
+        let p = &v["headerParameters"]["parameters"];
+        assert_eq!(p[0]["value"], REDACTED);
+        assert_eq!(p[1]["value"], REDACTED);
+        // What only refers to a secret stays.
+        assert_eq!(p[2]["value"], "=Bearer {{ $json.token }}");
+        assert_eq!(p[3]["value"], "={{ $env.KEY }}");
+        assert_eq!(v["jsCode"], "const apiKey = '<redacted>';");
+    }
+
+    /// Issue #55: Azure's key headers, `x-functions-key` (Functions) and
+    /// `Ocp-Apim-Subscription-Key` (API Management), in any case, as text and as n8n's pairs.
+    #[test]
+    fn the_azure_key_headers_are_secret() {
+        const SENTINEL: &str = "SENTINEL0azure1key2a7c";
+        for n in [
+            "x-functions-key",
+            "X-Functions-Key",
+            "Ocp-Apim-Subscription-Key",
+            "ocp-apim-subscription-key",
+        ] {
+            assert!(secret_name(n), "{n}");
+            let line = format!("{n}: {SENTINEL}");
+            assert_eq!(redact_shapes(&line), format!("{n}: {REDACTED}"));
+            let v = redact_json(json!({"parameters": [{"name": n, "value": SENTINEL}]}));
+            assert_eq!(v["parameters"][0]["value"], REDACTED, "{n}");
+        }
+        assert!(!secret_name("functions"));
     }
 }
