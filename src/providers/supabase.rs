@@ -548,14 +548,16 @@ impl Supabase {
         self.project_url.replace("{ref}", project_ref)
     }
 
-    /// Creates a confirmed user through the project's Auth admin API. `email_exists` comes back
-    /// as a `Conflict` so the caller can adopt the user.
+    /// Creates a confirmed user through the project's Auth admin API, an administrator with
+    /// `marker` (Fabrik's) in its `app_metadata`. `email_exists` comes back as a `Conflict` so
+    /// the caller can adopt the user.
     pub async fn create_user(
         &self,
         project_ref: &str,
         keys: &ApiKeys,
         email: &str,
         password: &Secret,
+        marker: &Value,
     ) -> Result<AuthUser, ProviderError> {
         let url = format!("{}/auth/v1/admin/users", self.project_url(project_ref));
         let req = self
@@ -570,7 +572,7 @@ impl Supabase {
                 "email": email,
                 "password": password.expose(),
                 "email_confirm": true,
-                "app_metadata": { "role": "admin" },
+                "app_metadata": { "role": "admin", "fabrik": marker },
                 "user_metadata": { "must_change_password": true },
             }));
         user_or_conflict(req).await

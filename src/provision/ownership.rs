@@ -32,6 +32,18 @@ pub fn carries(text: Option<&str>, uid: &str) -> bool {
     text.is_some_and(|t| t.contains(&marker(uid)))
 }
 
+/// Fabrik's marker on a person in the instance's Auth (the first administrator, an invited
+/// member): `app_metadata.fabrik.customer`. Only the service role writes `app_metadata`, so
+/// the person cannot forge it, and it reads back with the user.
+pub fn auth_marker(uid: &str) -> Value {
+    json!({ "customer": uid })
+}
+
+/// Whether a user's `app_metadata` carries this customer's marker.
+pub fn auth_marked(app_metadata: &Value, uid: &str) -> bool {
+    app_metadata["fabrik"]["customer"].as_str() == Some(uid)
+}
+
 pub fn supabase_project_name(slug: &str, uid: &str) -> String {
     format!("{slug}-{uid}")
 }

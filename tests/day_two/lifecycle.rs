@@ -383,3 +383,86 @@ async fn a_stopped_backup_asked_again_is_a_new_run() {
     );
     done(w).await;
 }
+
+/// Issue #55: a new password goes to the first administrator's own account, proven Fabrik's by
+/// its marker, never to where the card's address was edited (an operator's edit, and before
+/// this an account taken over); an account that carries another customer's marker is refused,
+/// named, with no password set and nothing mailed.
+#[tokio::test]
+async fn a_new_password_goes_to_the_proven_administrator_only() {
+    let Some(w) = delivered("d2-takeover", "Kapad Kund AB").await else {
+        return;
+    };
+    let admin = customer(&w).admin_email;
+    let r = customer(&w).instance.supabase_project_ref.unwrap();
+    let inv = inventory(&w.sim).await;
+    let user = &inv["supabase"]["projects"][0]["auth_users"][0];
+    assert_eq!(user["email"], admin.as_str());
+    let keys = w.engine.clients().supabase.api_keys(&r).await.unwrap();
+    let id = customer_admin_id(&w);
+    let made = w.engine.clients().supabase.get_user(&r, &keys, &id).await;
+    let marker = made.unwrap().unwrap().app_metadata;
+    assert_eq!(
+        marker["fabrik"]["customer"].as_str(),
+        Some(customer(&w).uid.as_str()),
+        "Fabrik's marker is on the admin it made: {marker}"
+    );
+    let (sent, _) = mailed_password(&w, &admin).await;
+
+    let outsider = "angripare@ondska.example";
+    let patch = fabrik::customer::CustomerPatch {
+        admin_email: Some(outsider.into()),
+        ..Default::default()
+    };
+    w.store
+        .update_customer(&w.slug, patch, &fabrik::customer::ModuleManifest::bundled())
+        .unwrap();
+    let (state, events) = day_two(&w, RunKind::ResetPassword).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    let (now, _) = mailed_password(&w, &admin).await;
+    assert_eq!(
+        now,
+        sent + 1,
+        "the new password went to the account's own address"
+    );
+    let mails = inventory(&w.sim).await["resend"]["emails"].to_string();
+    assert!(
+        !mails.contains(outsider),
+        "nothing went to the card's edited address"
+    );
+
+    // The account carries another customer's marker now: not Fabrik's for this customer.
+    let foreign = json!({ "app_metadata": { "fabrik": { "customer": "en-annan-kund" } } });
+    w.engine
+        .clients()
+        .supabase
+        .update_user(&r, &keys, &id, &foreign)
+        .await
+        .unwrap();
+    let emails = inventory(&w.sim).await["resend"]["emails"]
+        .as_array()
+        .unwrap()
+        .len();
+    let (state, events) = day_two(&w, RunKind::ResetPassword).await;
+    assert_eq!(state, RunState::RolledBack, "{}", events.json());
+    let failure = events.first_failure();
+    assert_eq!(failure["code"], "resource_not_ours", "{failure}");
+    assert!(failure.to_string().contains(&admin), "named: {failure}");
+    let after = inventory(&w.sim).await["resend"]["emails"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(after, emails, "nothing was mailed");
+    done(w).await;
+}
+
+/// The first administrator's id as provisioning recorded it.
+fn customer_admin_id(w: &World) -> String {
+    let c = customer(w);
+    let out = w
+        .store
+        .last_step_output(c.id, StepKey::SupabaseAdminUser, c.environment)
+        .unwrap()
+        .unwrap();
+    out["user_id"].as_str().unwrap().to_string()
+}

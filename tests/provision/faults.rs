@@ -314,3 +314,108 @@ async fn an_unreachable_keyring_stops_the_run_before_anything_is_created() {
     cleanup(&engine, &slug).await;
     sim.shutdown().await;
 }
+
+/// Issue #55: what cannot be taken back goes last. Each other step of provisioning fails for
+/// good in turn, late (five busy answers first, so that the steps beside it have gone on): the
+/// run is rolled back, nothing is left, and no email went out, whichever step it was. Before,
+/// the welcome email started with `supabase.auth_mail` and went out when that failed a moment
+/// later. (`finalize` writes only the register: nothing outside can fail it.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_email_goes_out_for_a_run_that_does_not_succeed() {
+    let Some(secrets) = keyring("emails-last") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let store = store();
+    let engine = engine(&sim, store.clone(), secrets, FailurePolicy::Rollback);
+    let late = |method: &str, path: &str, status: u16| {
+        vec![
+            // Five busy answers: the step's sixth and last attempt is refused, about half a
+            // second after it began.
+            json!({"method": method, "path": path, "status": 503, "times": 5}),
+            // Once: what rolls the run back reads the same endpoints.
+            json!({"method": method, "path": path, "status": status, "times": 1}),
+        ]
+    };
+    let once = |method: &str, path: &str, outcome: &str| {
+        vec![json!({"method": method, "path": path, "outcome": outcome})]
+    };
+    let cases = [
+        (
+            "supabase.project",
+            once("POST", "/supabase/v1/projects", "INIT_FAILED"),
+        ),
+        (
+            "supabase.ready",
+            late("GET", "/supabase/v1/projects/*", 400),
+        ),
+        (
+            "supabase.keys",
+            late("GET", "/supabase/v1/projects/*/api-keys", 403),
+        ),
+        (
+            "supabase.schema",
+            late("POST", "/supabase/v1/projects/*/database/query", 400),
+        ),
+        (
+            "supabase.admin_user",
+            late("POST", "/supabase-project/*/auth/v1/admin/users", 400),
+        ),
+        (
+            "github.repo",
+            // Every time: a refused generate is looked up, and retried when nothing is found.
+            vec![
+                json!({"method": "POST", "path": "/github/repos/*/*/generate", "status": 503, "times": 2}),
+                json!({"method": "POST", "path": "/github/repos/*/*/generate", "status": 422}),
+            ],
+        ),
+        ("vercel.project", late("POST", "/vercel/v11/projects", 400)),
+        (
+            "vercel.env",
+            once("POST", "/vercel/v10/projects/*/env", "ENV_ITEM_REJECTED"),
+        ),
+        (
+            "vercel.deploy",
+            once("POST", "/vercel/v13/deployments", "ERROR"),
+        ),
+        ("n8n.workflow", late("POST", "/n8n/api/v1/workflows", 400)),
+        (
+            "supabase.auth_mail",
+            late("PATCH", "/supabase/v1/projects/*/config/auth", 400),
+        ),
+    ];
+    // Every step of provisioning but the last two is named above, and none twice.
+    let named: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    for key in fabrik::provision::steps::delivery().map(|d| d.key) {
+        use fabrik::provision::StepKey;
+        let last = matches!(key, StepKey::Finalize | StepKey::EmailWelcome);
+        assert_eq!(named.contains(&key.as_str()), !last, "{key}");
+    }
+    let mut table = Vec::new();
+    for (i, (step, faults)) in cases.iter().enumerate() {
+        clear_faults(&sim).await;
+        for f in faults {
+            fault(&sim, f.clone()).await;
+        }
+        let slug = customer(&store, &format!("Sent Fel {i} AB"));
+        let (run, state, events) = provision_logged(&engine, &slug).await;
+        let inv = inventory(&sim).await;
+        let (emails, left) = (
+            counts(&inv)["emails"].clone(),
+            inv["total_created_resources"].clone(),
+        );
+        let failed = store.get_run(run.run_id).unwrap().failed_step;
+        table.push(format!(
+            "{step:<20} {} failed at {failed:?}, emails={emails} left={left}",
+            state.as_str()
+        ));
+        assert_eq!(state, RunState::RolledBack, "{step}: {}", events.json());
+        assert_eq!(emails, 0, "{step}: an email went out for a run that failed");
+        assert_eq!(left, 0, "{step}: nothing may be left");
+    }
+    println!(
+        "a late failure of each step (emails sent):\n{}",
+        table.join("\n")
+    );
+    sim.shutdown().await;
+}

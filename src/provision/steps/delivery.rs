@@ -11,11 +11,13 @@ use crate::providers::resend::Email;
 use crate::provision::context::{Done, RunCtx, StepError};
 use crate::secrets::{CustomerSecret, Provider};
 
-step!(WELCOME: EmailWelcome, "Skicka välkomstmejl", "Send welcome email", needs [SupabaseAdminUser, VercelDeploy], Some(Provider::Resend), welcome);
+// The one email of a provisioning run goes last: it cannot be taken back, so it waits for every
+// step that can fail (a run that fails before it is rolled back with nothing told the customer).
+step!(WELCOME: EmailWelcome, "Skicka välkomstmejl", "Send welcome email", needs [Finalize], Some(Provider::Resend), welcome);
 
 step!(WELCOME_AGAIN: EmailWelcomeAgain, "Skicka välkomstmejlet igen", "Send the welcome email again", needs [], Some(Provider::Resend), welcome_again);
 
-step!(FINALIZE: Finalize, "Spara instansens uppgifter", "Save the instance details", needs [EmailWelcome, N8nWorkflow], None, finalize);
+step!(FINALIZE: Finalize, "Spara instansens uppgifter", "Save the instance details", needs [SupabaseAdminUser, VercelDeploy, N8nWorkflow, SupabaseAuthMail], None, finalize);
 
 async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
     // One welcome per customer, not per run: a later run of the same customer sends nothing.
@@ -53,7 +55,8 @@ async fn welcome(ctx: &RunCtx) -> Result<Done, StepError> {
         ctx.run_id,
         seat_tag(ctx.store.seat())
     );
-    let id = send_welcome(ctx, &url, password.as_ref().map(|p| p.expose()), &key).await?;
+    let to = &ctx.customer.admin_email;
+    let id = send_welcome(ctx, to, &url, password.as_ref().map(|p| p.expose()), &key).await?;
     // Whose keyring holds the password this email carried: only that seat may put it back
     // (`lifecycle::old_password`).
     done(
@@ -73,7 +76,7 @@ async fn welcome_again(ctx: &RunCtx) -> Result<Done, StepError> {
         None => ctx.out::<outputs::Deployment>()?.url,
     };
     let key = format!("fabrik-welcome-again-{}-{}", ctx.customer.uid, ctx.run_id);
-    let id = send_welcome(ctx, &url, None, &key).await?;
+    let id = send_welcome(ctx, &ctx.customer.admin_email, &url, None, &key).await?;
     done(
         StepOutcome::Done,
         Some(id.clone()),
@@ -102,9 +105,10 @@ pub(super) fn seat_tag(seat: &str) -> String {
     format!("{:016x}", h.finish())
 }
 
-/// The welcome email to the customer's admin, sent under the idempotency `key`: its id.
+/// The welcome email to the customer's admin at `to`, sent under the idempotency `key`: its id.
 pub(super) async fn send_welcome(
     ctx: &RunCtx,
+    to: &str,
     login_url: &str,
     password: Option<&str>,
     key: &str,
@@ -113,13 +117,13 @@ pub(super) async fn send_welcome(
         customer_name: &ctx.customer.name,
         agency: &ctx.settings.agency,
         login_url,
-        email: &ctx.customer.admin_email,
+        email: to,
         password,
         support_address: &ctx.settings.support_address,
     });
     let email = Email {
         from: &ctx.settings.sender,
-        to: &ctx.customer.admin_email,
+        to,
         subject: &mail.subject,
         html: &mail.html,
         text: &mail.text,

@@ -249,8 +249,39 @@ async fn redeploy(ctx: &RunCtx) -> Result<Done, StepError> {
 }
 
 /// The first administrator provisioning created (or adopted).
-fn admin_id(ctx: &RunCtx) -> Result<String, StepError> {
-    Ok(ctx.out::<crate::provision::outputs::AdminUser>()?.user_id)
+/// The first administrator, read back from the instance's Auth and proven Fabrik's before a
+/// password is set or mailed: the ledger's id (written once, while provisioning ran) and on the
+/// user Fabrik's marker; an administrator made before the marker existed passes when the
+/// ledger says Fabrik made it and no marker of anyone else's is on it. Its address is the one
+/// Auth holds, never the card's (which an operator edits): a new password goes to the account.
+async fn proven_admin(
+    ctx: &RunCtx,
+    project_ref: &str,
+    keys: &crate::providers::supabase::ApiKeys,
+) -> Result<crate::providers::supabase::AuthUser, StepError> {
+    let admin = ctx.out::<outputs::AdminUser>()?;
+    let name = ctx.customer.admin_email.clone();
+    let found = ctx
+        .clients
+        .supabase
+        .get_user(project_ref, keys, &admin.user_id)
+        .await?;
+    let Some(user) = found else {
+        return Err(StepError::permanent(
+            ErrorCode::ResourceGone,
+            params! { "resource" => "Administratören", "resource_en" => "The administrator", "name" => name },
+        ));
+    };
+    let marked = crate::provision::ownership::auth_marked(&user.app_metadata, &ctx.customer.uid);
+    let before_markers = admin.created && user.app_metadata.get("fabrik").is_none();
+    if !(marked || before_markers) || user.email.is_none() {
+        let who = user.email.clone().unwrap_or(admin.user_id);
+        return Err(StepError::permanent(
+            ErrorCode::ResourceNotOurs,
+            params! { "resource" => "Administratören", "resource_en" => "The administrator", "name" => who },
+        ));
+    }
+    Ok(user)
 }
 
 /// Sets a new password for the admin provisioning made, kept in this seat's keyring as
@@ -258,8 +289,8 @@ fn admin_id(ctx: &RunCtx) -> Result<String, StepError> {
 /// set); returns the project and the user.
 async fn set_new_password(ctx: &RunCtx) -> Result<(String, String), StepError> {
     let r = project_ref(ctx).await?;
-    let user = admin_id(ctx)?;
     let keys = ctx.api_keys().await?;
+    let user = proven_admin(ctx, &r, &keys).await?.id;
     // Kept before it is used anywhere: a crash after the call cannot lose the password that
     // was set.
     let password = kept_secret(ctx, CustomerSecret::NewAdminPassword).await?;
@@ -368,6 +399,14 @@ async fn new_password_email(ctx: &RunCtx) -> Result<Done, StepError> {
         .production_url
         .clone()
         .unwrap_or_default();
+    // To the account's own address as Auth holds it, proven Fabrik's again: the card's
+    // address is an operator's to edit, and a password must not follow an edit there.
+    let r = project_ref(ctx).await?;
+    let keys = ctx.api_keys().await?;
+    let to = proven_admin(ctx, &r, &keys)
+        .await?
+        .email
+        .unwrap_or_default();
     // Per seat, and apart for a replaced password: Resend must not answer with an earlier send
     // that carried a password set since.
     let key = format!(
@@ -377,7 +416,7 @@ async fn new_password_email(ctx: &RunCtx) -> Result<Done, StepError> {
         super::delivery::seat_tag(ctx.store.seat()),
         if replaced { "-r" } else { "" }
     );
-    let id = super::delivery::send_welcome(ctx, &url, Some(password.expose()), &key).await?;
+    let id = super::delivery::send_welcome(ctx, &to, &url, Some(password.expose()), &key).await?;
     let (secrets, admin) = (
         ctx.secrets.clone(),
         customer_secret(ctx, CustomerSecret::AdminPassword),
@@ -388,7 +427,7 @@ async fn new_password_email(ctx: &RunCtx) -> Result<Done, StepError> {
         StepKey::EmailNewPassword,
         crate::provision::LogLevel::Info,
         &crate::messages::Say::StepNewWelcomeEmailWent
-            .with(crate::messages::params! { "admin_email" => ctx.customer.admin_email }),
+            .with(crate::messages::params! { "admin_email" => to }),
     )
     .await;
     done(

@@ -313,6 +313,16 @@ impl StepKey {
         self.def().provider
     }
 
+    /// Whether what the step does cannot be taken back: an email, once sent, is read. Such a
+    /// step waits for every other step of its run (a test holds every kind to it), so a run
+    /// that fails tells nobody anything.
+    pub fn irreversible(self) -> bool {
+        matches!(
+            self,
+            StepKey::EmailWelcome | StepKey::EmailNewPassword | StepKey::EmailWelcomeAgain
+        )
+    }
+
     /// What one run of the step takes of the account's plan limits, at most (a resumed or
     /// repeated run finds what it made and takes nothing). The previews of bulk runs and
     /// roll-outs add these up (`api::left::budget`); a test provisions and counts the
@@ -346,9 +356,7 @@ impl StepKey {
                 vercel_deployments: 1,
                 ..none
             },
-            StepKey::EmailWelcome | StepKey::EmailNewPassword | StepKey::EmailWelcomeAgain => {
-                Spends { emails: 1, ..none }
-            }
+            key if key.irreversible() => Spends { emails: 1, ..none },
             _ => none,
         }
     }
@@ -517,6 +525,33 @@ mod tests {
                     );
                 }
                 assert!(!d.label.is_empty() && !d.label_en.is_empty());
+            }
+        }
+    }
+
+    /// What cannot be taken back comes after everything that can fail: in every kind, an
+    /// email step needs (through its needs) every other step of the kind's table.
+    #[test]
+    fn irreversible_steps_wait_for_every_other_step_of_their_kind() {
+        fn ancestors(key: StepKey, table: &[StepKey], into: &mut Vec<StepKey>) {
+            for dep in key.needs().iter().filter(|d| table.contains(d)) {
+                if !into.contains(dep) {
+                    into.push(*dep);
+                    ancestors(*dep, table, into);
+                }
+            }
+        }
+        for kind in RunKind::ALL {
+            let table = crate::provision::kinds::def(*kind).steps;
+            for last in table.iter().filter(|k| k.irreversible()) {
+                let mut before = Vec::new();
+                ancestors(*last, table, &mut before);
+                for other in table.iter().filter(|k| *k != last) {
+                    assert!(
+                        before.contains(other),
+                        "{kind}: {last} cannot be taken back, yet it may go before {other} ends"
+                    );
+                }
             }
         }
     }

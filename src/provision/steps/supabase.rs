@@ -363,7 +363,13 @@ async fn admin_user(ctx: &RunCtx) -> Result<Done, StepError> {
             match ctx
                 .clients
                 .supabase
-                .create_user(&project_ref, &keys, email, &password)
+                .create_user(
+                    &project_ref,
+                    &keys,
+                    email,
+                    &password,
+                    &crate::provision::ownership::auth_marker(&ctx.customer.uid),
+                )
                 .await
             {
                 Ok(u) => (u.id, StepOutcome::Created),
