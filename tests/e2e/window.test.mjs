@@ -285,7 +285,7 @@ test('save a token in Inställningar, restart, verify it; the token is nowhere a
   assert.deepEqual(found, [], 'the token occurs in no file');
 });
 
-const STEPS = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize'];
+const STEPS = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'finalize', 'email.welcome'];
 
 /** Every step row's data-state, by key (only rows in the DOM). */
 async function stepStates(s) {

@@ -446,7 +446,7 @@
   const SCENARIO = CONFIG.scenario || {};
   const EVENT_DELAY = CONFIG.eventDelay ?? 40;
   const HOLDS = [...(CONFIG.holdAfter || [])];
-  const STEP_KEYS = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize'];
+  const STEP_KEYS = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'finalize', 'email.welcome'];
   const RESOURCE_KEYS = ['supabase.project', 'github.repo', 'vercel.project', 'n8n.workflow'];
   const STEP_LABEL = {
     'supabase.project': 'Skapa Supabase-projekt',
