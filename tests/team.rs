@@ -42,6 +42,33 @@ async fn delivered(tag: &str, name: &str) -> Option<World> {
     Some(w)
 }
 
+/// `delivered` on a register file of its own, for what reads or writes the file itself.
+async fn delivered_on_file(tag: &str, name: &str) -> Option<(World, tempfile::TempDir)> {
+    let secrets = keyring(tag)?;
+    let sim = sim(fabrik_sim::Profile::Instant).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(
+        fabrik::store::Store::open(&dir.path().join("fabrik.sqlite3")).unwrap(),
+    );
+    let engine = engine(
+        &sim,
+        store.clone(),
+        secrets.clone(),
+        fabrik::provision::FailurePolicy::Rollback,
+    );
+    let slug = customer(&store, name);
+    let (_, state, events) = provision_logged(&engine, &slug).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    let w = World {
+        sim,
+        store,
+        engine,
+        slug,
+        secrets,
+    };
+    Some((w, dir))
+}
+
 fn quiet(_: u32, _: u32, _: &fabrik::provision::engine::team::InviteResult) {}
 
 /// The emails Resend received for `to`.
@@ -111,6 +138,37 @@ async fn database(w: &World, r: &str) -> tokio_postgres::Client {
     let (pg, conn) = config.connect(tokio_postgres::NoTls).await.unwrap();
     tokio::spawn(conn);
     pg
+}
+
+/// A person the customer's own app made (not Fabrik): a confirmed Auth user and their profile
+/// in the customer's organization. Their Auth id.
+async fn apps_own(w: &World, r: &str, email: &str, role: &str) -> String {
+    let keys = w.engine.clients().supabase.api_keys(r).await.unwrap();
+    let theirs = reqwest::Client::new()
+        .post(format!(
+            "{}/auth/v1/admin/users",
+            w.sim.supabase_project_url(r)
+        ))
+        .header("apikey", keys.service_role.expose())
+        .bearer_auth(keys.service_role.expose())
+        .json(&json!({ "email": email, "password": "hemligt-123", "email_confirm": true }))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let id = theirs["id"].as_str().unwrap().to_string();
+    let uid = w.store.get_customer(&w.slug).unwrap().uid;
+    database(w, r)
+        .await
+        .execute(
+            "insert into public.users (id, organization_id, email, role) values ($1::text::uuid, $2::text::uuid, $3, $4)",
+            &[&id, &uid, &email, &role],
+        )
+        .await
+        .unwrap();
+    id
 }
 
 /// What a signed-in person sees of a table, the way the Data API runs a request (their role
@@ -409,24 +467,7 @@ async fn a_list_is_invited_and_an_accepted_person_sees_their_organization_only()
     .unwrap();
 
     // Someone the customer's own app added is not Fabrik's to change.
-    let keys = w.engine.clients().supabase.api_keys(&r).await.unwrap();
-    let theirs = reqwest::Client::new()
-        .post(format!("{}/auth/v1/admin/users", w.sim.supabase_project_url(&r)))
-        .header("apikey", keys.service_role.expose())
-        .bearer_auth(keys.service_role.expose())
-        .json(&json!({ "email": "egen@kund.example.se", "password": "hemligt-123", "email_confirm": true }))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
-    pg.execute(
-        "insert into public.users (id, organization_id, email, role) values ($1::text::uuid, $2::text::uuid, 'egen@kund.example.se', 'member')",
-        &[&theirs["id"].as_str().unwrap(), &c.uid],
-    )
-    .await
-    .unwrap();
+    apps_own(&w, &r, "egen@kund.example.se", "member").await;
     let not_ours = team
         .revoke(&w.slug, "egen@kund.example.se", None)
         .await
@@ -688,6 +729,211 @@ async fn an_invitation_a_crash_interrupted_is_finished_without_a_second_email() 
         .revoke(&w.slug, "nina@kund.example.se", None)
         .await
         .unwrap();
+    cleanup(&w.engine, &w.slug).await;
+    w.sim.shutdown().await;
+}
+
+/// The sim's requests that change something in a project's Auth or data (a ban, an
+/// invitation, a profile written), since the log was last cleared.
+async fn changes_to(sim: &fabrik_sim::SimHandle, r: &str) -> Vec<Value> {
+    let log = get(sim, "/__sim/requests").await["requests"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    log.into_iter()
+        .filter(|q| {
+            let (method, path) = (
+                q["method"].as_str().unwrap_or(""),
+                q["path"].as_str().unwrap_or(""),
+            );
+            let auth = path.starts_with(&format!("/supabase-project/{r}/auth/v1/"));
+            let sql = path.ends_with(&format!("/projects/{r}/database/query"));
+            (auth && method != "GET")
+                || (sql
+                    && !q["body"]
+                        .to_string()
+                        .to_lowercase()
+                        .contains("select id::text as id, email"))
+        })
+        .collect()
+}
+
+async fn clear_requests(sim: &fabrik_sim::SimHandle) {
+    api(
+        reqwest::Method::DELETE,
+        format!("{}/__sim/requests", sim.base_url()),
+        None,
+    )
+    .await;
+}
+
+/// Issue #55: on a shared register a viewer may not act on a customer's team. Their revoke and
+/// resend are refused by PostgreSQL (the register's write comes first), named as the right
+/// they lack, and the instance is not changed: nobody banned, no invitation sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewers_revoke_and_resend_are_refused_before_the_instance_changes() {
+    let Some(secrets) = keyring("team-viewer") else {
+        return;
+    };
+    let register = crate::rights::Register::new("teamview");
+    let sim = sim(fabrik_sim::Profile::Instant).await;
+    let owner = std::sync::Arc::new(
+        fabrik::store::Store::connect(&register.config(&register.role)).unwrap(),
+    );
+    let engine = engine(
+        &sim,
+        owner.clone(),
+        secrets.clone(),
+        fabrik::provision::FailurePolicy::Rollback,
+    );
+    let slug = customer(&owner, "Läsarens Kund AB");
+    let (_, state, events) = provision_logged(&engine, &slug).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    let people = [person("olle@kund.example.se", "Olle", TeamRole::Member)];
+    let report = engine.team().invite(&slug, &people, &quiet).await.unwrap();
+    assert_eq!(report.invited, 1, "{report:?}");
+    let r = owner
+        .get_customer(&slug)
+        .unwrap()
+        .instance
+        .supabase_project_ref
+        .unwrap();
+
+    // Olle's invitation went long ago: a resend now is not refused as too soon.
+    register
+        .conn(&register.role)
+        .execute(
+            "UPDATE team_invites SET last_sent_at = '2020-01-01T00:00:00+00:00'",
+            (),
+        )
+        .unwrap();
+    let vera = register.person("vera", "viewer");
+    let viewer =
+        std::sync::Arc::new(fabrik::store::Store::connect(&register.config(&vera)).unwrap());
+    let seen = engine_as_set(
+        &sim,
+        viewer,
+        secrets.clone(),
+        fabrik::provision::FailurePolicy::Rollback,
+        fabrik::environment::Environment::Sandbox,
+        fast_timing(),
+    );
+    clear_requests(&sim).await;
+    let revoke = seen
+        .team()
+        .revoke(&slug, "olle@kund.example.se", None)
+        .await
+        .unwrap_err();
+    let resend = seen
+        .team()
+        .resend(&slug, "olle@kund.example.se")
+        .await
+        .unwrap_err();
+    for refused in [&revoke, &resend] {
+        assert!(
+            matches!(
+                refused,
+                Error::Forbidden {
+                    right: fabrik::messages::Right::DayTwo,
+                    person: Some(p),
+                } if p == &vera
+            ),
+            "{refused:?}"
+        );
+        assert_eq!(code(refused), ErrorCode::Forbidden);
+    }
+    let changed = changes_to(&sim, &r).await;
+    assert!(changed.is_empty(), "the instance was changed: {changed:?}");
+    let keys = engine.clients().supabase.api_keys(&r).await.unwrap();
+    let olle = engine
+        .clients()
+        .supabase
+        .find_user(&r, &keys, "olle@kund.example.se")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(olle.banned_until.is_none(), "{olle:?}");
+    assert_eq!(mails_to(&sim, "olle@kund.example.se").await.len(), 1);
+    cleanup(&engine, &slug).await;
+    sim.shutdown().await;
+}
+
+/// Issue #55: the first administrator's id in the ledger is no proof. An operator who rewrote
+/// the `supabase.admin_user` step to the id of someone the customer's own app made does not
+/// get that person banned through Fabrik: revoke and resend are refused naming them, since
+/// Fabrik's marker is not on their account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_admin_rewritten_in_the_ledger_is_not_fabriks_to_revoke() {
+    // On a shared register the ledger guard refuses the rewrite itself (tests/rights/); a
+    // register file is written by whoever has it.
+    let Some((w, _dir)) = delivered_on_file("team-forged", "Förfalskad Kund AB").await else {
+        return;
+    };
+    let (r, _) = project(&w).await;
+    let keys = w.engine.clients().supabase.api_keys(&r).await.unwrap();
+    let id = apps_own(&w, &r, "chef@kund.example.se", "admin").await;
+    // The operator's own SQL on the register file.
+    let file = rusqlite::Connection::open(w.store.path()).unwrap();
+    let rows = file
+        .execute(
+            "UPDATE run_steps SET external_id = ?1, output = json_set(output, '$.user_id', ?1)
+             WHERE key = 'supabase.admin_user' AND state = 'succeeded'",
+            [&id],
+        )
+        .unwrap();
+    assert_eq!(rows, 1);
+
+    clear_requests(&w.sim).await;
+    let revoke = w
+        .engine
+        .team()
+        .revoke(
+            &w.slug,
+            "chef@kund.example.se",
+            Some("chef@kund.example.se"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(code(&revoke), ErrorCode::TeamNotFabriks, "{revoke}");
+    assert!(
+        revoke.to_string().contains("chef@kund.example.se"),
+        "{revoke}"
+    );
+    let resend = w
+        .engine
+        .team()
+        .resend(&w.slug, "chef@kund.example.se")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            code(&resend),
+            ErrorCode::TeamNotFabriks | ErrorCode::TeamNotInTeam
+        ),
+        "{resend}"
+    );
+    assert!(
+        resend.to_string().contains("chef@kund.example.se"),
+        "{resend}"
+    );
+    let changed = changes_to(&w.sim, &r).await;
+    assert!(changed.is_empty(), "the instance was changed: {changed:?}");
+    let chef = w
+        .engine
+        .clients()
+        .supabase
+        .find_user(&r, &keys, "chef@kund.example.se")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(chef.banned_until.is_none(), "nobody banned: {chef:?}");
+    let listed = w.engine.team().list(&w.slug).await.unwrap();
+    let chef = listed
+        .members
+        .iter()
+        .find(|m| m.email == "chef@kund.example.se")
+        .unwrap();
+    assert!(!chef.by_fabrik && !chef.first_admin, "{chef:?}");
     cleanup(&w.engine, &w.slug).await;
     w.sim.shutdown().await;
 }

@@ -2,6 +2,11 @@
 //! customer's instance, by address, with the role it gave them, what the instance answered and
 //! when the last invitation went (the register's clock). The instance itself holds the person;
 //! this is Fabrik's record of having invited them, which a resend or a revoke proves first.
+//!
+//! Every action is written here before the instance is asked (issue #55): an invitation as
+//! `sending`, a resend as one more send, a revoke as `revoked`. On a shared register the
+//! database refuses a login without the right, and the instance is then never touched; when the
+//! instance refuses, the row is put back as it was, with what the instance said.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -11,7 +16,8 @@ use super::db::{params, Optional, Row};
 use super::Store;
 use crate::customer::TeamRole;
 use crate::environment::Environment;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::messages::Right;
 use crate::vocabulary::vocabulary;
 
 vocabulary!(
@@ -73,7 +79,47 @@ fn row(r: &Row) -> super::db::Result<TeamInvite> {
     })
 }
 
+/// Where a resend stands once the register has been asked for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResendClaim {
+    /// Counted as sent now; what the row held before, to put back if the instance refuses.
+    Claimed {
+        sends: u32,
+        last_sent_at: Option<String>,
+    },
+    /// The address was mailed less than the gap ago: this many seconds are left.
+    TooSoon(u64),
+    /// The row is not an invitation that went out (failed, revoked, or under way).
+    NotInvited,
+}
+
+/// What a revoke's row held before it was written `revoked`, to put back if the instance
+/// refuses (`None`: the row is new, the first administrator's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revoking {
+    pub id: i64,
+    pub before: Option<(InviteState, Option<String>)>,
+}
+
 impl Store {
+    /// A write of the team's register refused by the shared register's database: named as the
+    /// right of acting on a delivered instance, for this login.
+    fn team_refused(&self) -> impl Fn(super::db::DbError) -> Error + '_ {
+        move |e| self.refused(Right::DayTwo)(e.into())
+    }
+
+    /// Whether this login may act on a customer's team (invite, resend, revoke): asked of the
+    /// database with a write that changes nothing, before anything is asked of the instance.
+    pub fn team_may_act(&self) -> Result<()> {
+        self.conn()
+            .execute(
+                "UPDATE team_invites SET state = state, sends = sends WHERE 1 = 0",
+                (),
+            )
+            .map_err(self.team_refused())?;
+        Ok(())
+    }
+
     /// Everyone Fabrik invited into the customer's instance in `environment`, by address.
     pub fn team_invites(
         &self,
@@ -131,7 +177,8 @@ impl Store {
                     problem = NULL, revoked_at = NULL
                 WHERE team_invites.state IN ('failed', 'revoked')",
             params![customer_id, environment, email, full_name, role, now],
-        )?;
+        )
+        .map_err(self.team_refused())?;
         let invite = tx.query_row(
             &format!(
                 "SELECT {COLUMNS} FROM team_invites WHERE customer_id = ?1 AND environment = ?2 AND email = ?3"
@@ -152,7 +199,8 @@ impl Store {
                     last_sent_at = ?3, problem = NULL, revoked_at = NULL
              WHERE id = ?1",
             params![id, auth_user_id, now],
-        )?;
+        )
+        .map_err(self.team_refused())?;
         Ok(())
     }
 
@@ -164,7 +212,8 @@ impl Store {
             "UPDATE team_invites SET state = 'invited', auth_user_id = ?2, problem = NULL
              WHERE id = ?1",
             params![id, auth_user_id],
-        )?;
+        )
+        .map_err(self.team_refused())?;
         Ok(())
     }
 
@@ -177,17 +226,146 @@ impl Store {
                     state = CASE WHEN state = 'sending' THEN 'failed' ELSE state END
              WHERE id = ?1",
             params![id, problem],
-        )?;
+        )
+        .map_err(self.team_refused())?;
         Ok(())
     }
 
-    pub fn team_invite_revoked(&self, id: i64) -> Result<()> {
-        let conn = self.conn();
-        let now = db_now(&conn)?.to_rfc3339();
-        conn.execute(
-            "UPDATE team_invites SET state = 'revoked', revoked_at = ?2, problem = NULL WHERE id = ?1",
-            params![id, now],
+    /// A revoke written before the instance is asked: the person's row `revoked` now, or, for
+    /// the first administrator (whom provisioning made, not an invitation), a row of theirs
+    /// written `revoked`. Answers what to put back if the instance refuses.
+    pub fn team_revoking(
+        &self,
+        customer_id: i64,
+        environment: Environment,
+        email: &str,
+        auth_user_id: &str,
+        role: TeamRole,
+    ) -> Result<Revoking> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let now = db_now(&tx)?.to_rfc3339();
+        let email = email.to_lowercase();
+        let before: Option<(i64, InviteState, Option<String>)> = tx
+            .query_row(
+                "SELECT id, state, revoked_at FROM team_invites
+                 WHERE customer_id = ?1 AND environment = ?2 AND email = ?3",
+                params![customer_id, environment, email],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let revoking = match before {
+            Some((id, state, revoked_at)) => {
+                tx.execute(
+                    "UPDATE team_invites SET state = 'revoked', revoked_at = ?2, problem = NULL
+                     WHERE id = ?1",
+                    params![id, now],
+                )
+                .map_err(self.team_refused())?;
+                Revoking {
+                    id,
+                    before: Some((state, revoked_at)),
+                }
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO team_invites (customer_id, environment, email, role, state,
+                                               auth_user_id, revoked_at, created_at)
+                     VALUES (?1, ?2, ?3, ?4, 'revoked', ?5, ?6, ?6)",
+                    params![customer_id, environment, email, role, auth_user_id, now],
+                )
+                .map_err(self.team_refused())?;
+                let id = tx.query_row(
+                    "SELECT id FROM team_invites
+                     WHERE customer_id = ?1 AND environment = ?2 AND email = ?3",
+                    params![customer_id, environment, email],
+                    |r| r.get(0),
+                )?;
+                Revoking { id, before: None }
+            }
+        };
+        tx.commit()?;
+        Ok(revoking)
+    }
+
+    /// The instance refused the revoke: the row as it was before (a new row stays `revoked`,
+    /// with the refusal), with what the instance said.
+    pub fn team_revoke_refused(&self, revoking: &Revoking, problem: &str) -> Result<()> {
+        let (state, revoked_at) = match &revoking.before {
+            Some((state, at)) => (*state, at.clone()),
+            None => (InviteState::Revoked, None),
+        };
+        self.conn()
+            .execute(
+                "UPDATE team_invites SET state = ?2, revoked_at = ?3, problem = ?4 WHERE id = ?1",
+                params![revoking.id, state, revoked_at, problem],
+            )
+            .map_err(self.team_refused())?;
+        Ok(())
+    }
+
+    /// A resend written before the instance is asked: one more send, now, when the row is an
+    /// invitation that went and its address was last mailed `gap_seconds` ago or more (the
+    /// register's clock, so two seats and a double click send once).
+    pub fn team_resend_claim(&self, id: i64, gap_seconds: u64) -> Result<ResendClaim> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let now = db_now(&tx)?;
+        let (state, sends, last): (InviteState, i64, Option<String>) = tx.query_row(
+            "SELECT state, sends, last_sent_at FROM team_invites WHERE id = ?1",
+            params![id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
+        if state != InviteState::Invited {
+            return Ok(ResendClaim::NotInvited);
+        }
+        let gone = last
+            .as_deref()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| (now - t.with_timezone(&chrono::Utc)).num_seconds().max(0) as u64);
+        if let Some(wait) = gone
+            .map(|g| gap_seconds.saturating_sub(g))
+            .filter(|w| *w > 0)
+        {
+            return Ok(ResendClaim::TooSoon(wait));
+        }
+        tx.execute(
+            "UPDATE team_invites SET sends = sends + 1, last_sent_at = ?2 WHERE id = ?1",
+            params![id, now.to_rfc3339()],
+        )
+        .map_err(self.team_refused())?;
+        tx.commit()?;
+        Ok(ResendClaim::Claimed {
+            sends: sends.try_into().unwrap_or(0),
+            last_sent_at: last,
+        })
+    }
+
+    /// The instance sent the invitation again.
+    pub fn team_resent(&self, id: i64, auth_user_id: &str) -> Result<()> {
+        self.conn()
+            .execute(
+                "UPDATE team_invites SET auth_user_id = ?2, problem = NULL WHERE id = ?1",
+                params![id, auth_user_id],
+            )
+            .map_err(self.team_refused())?;
+        Ok(())
+    }
+
+    /// The instance refused the resend: the count and time as they were, with what it said.
+    pub fn team_resend_refused(
+        &self,
+        id: i64,
+        sends: u32,
+        last_sent_at: Option<&str>,
+        problem: &str,
+    ) -> Result<()> {
+        self.conn()
+            .execute(
+                "UPDATE team_invites SET sends = ?2, last_sent_at = ?3, problem = ?4 WHERE id = ?1",
+                params![id, i64::from(sends), last_sent_at, problem],
+            )
+            .map_err(self.team_refused())?;
         Ok(())
     }
 

@@ -156,10 +156,22 @@ pub fn engine_timed(
     environment: Environment,
     timing: Timing,
 ) -> Engine {
-    fabrik::providers::install_crypto_provider();
     for (k, v) in settings_for(sim) {
         store.set_setting(k, &v).unwrap();
     }
+    engine_as_set(sim, store, secrets, on_failure, environment, timing)
+}
+
+/// An engine on the settings `store` holds already, writing none (a login that may not).
+pub fn engine_as_set(
+    sim: &SimHandle,
+    store: Arc<Store>,
+    secrets: SecretStore,
+    on_failure: FailurePolicy,
+    environment: Environment,
+    timing: Timing,
+) -> Engine {
+    fabrik::providers::install_crypto_provider();
     let settings = ProvisionSettings::load(&store).expect("settings");
     let tokens = Tokens::all(&Secret::new(TOKEN));
     let clients = Clients::new(

@@ -62,15 +62,15 @@ fn script(admin_url: &str, name: &str, vars: &[(&str, &str)]) {
     assert!(!said.contains(PASSWORD), "{said}");
 }
 
-struct Register {
+pub(crate) struct Register {
     admin_url: String,
-    role: String,
+    pub(crate) role: String,
     customer: i64,
 }
 
 impl Register {
     /// A register made by fabrik-role.sql and migrated by its role, with one customer.
-    fn new(tag: &str) -> Register {
+    pub(crate) fn new(tag: &str) -> Register {
         let admin_url = common::pg_database_url();
         let role = format!("fabrik_{tag}_{}", std::process::id());
         script(&admin_url, "fabrik-role.sql", &[("role", &role)]);
@@ -96,7 +96,7 @@ impl Register {
         }
     }
 
-    fn config(&self, user: &str) -> PgConfig {
+    pub(crate) fn config(&self, user: &str) -> PgConfig {
         let mut url = url::Url::parse(&self.admin_url).unwrap();
         url.set_username(user).unwrap();
         let mut config = PgConfig::parse(url.as_str()).unwrap();
@@ -105,7 +105,7 @@ impl Register {
     }
 
     /// A person in one of the register's groups, made by fabrik-person.sql.
-    fn person(&self, name: &str, right: &str) -> String {
+    pub(crate) fn person(&self, name: &str, right: &str) -> String {
         let person = format!("{name}_{}", self.role);
         script(
             &self.admin_url,
@@ -119,7 +119,7 @@ impl Register {
         person
     }
 
-    fn conn(&self, person: &str) -> Conn {
+    pub(crate) fn conn(&self, person: &str) -> Conn {
         Conn::postgres(PgConn::connect(&self.config(person)).unwrap())
     }
 }

@@ -10,6 +10,12 @@
 //! the address typed. Invitations go out through the instance's own Auth, which sends through
 //! the agency's Resend (`supabase.auth_mail`): each waits for its turn in the Resend team's
 //! budget, and a list that does not fit in the instance's hourly email limit is refused whole.
+//!
+//! Each action asks the register first (issue #55): whether this login may act at all (a write
+//! that changes nothing), then the action's own row (`sending`, a send counted, `revoked`),
+//! and only then the instance. On a shared register a viewer is refused by the database before
+//! anything is asked of the instance. The first administrator is changed only with Fabrik's
+//! marker on their account, like anyone invited: the ledger's id alone proves nothing.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -27,7 +33,7 @@ use crate::providers::resend::SMTP_HOST;
 use crate::providers::supabase::{ApiKeys, AuthUser};
 use crate::providers::{ErrorKind, ProviderError};
 use crate::provision::{kinds, outputs, ownership};
-use crate::store::team::{InviteState, TeamInvite};
+use crate::store::team::{InviteState, ResendClaim, TeamInvite};
 use crate::vocabulary::vocabulary;
 
 vocabulary!(
@@ -208,7 +214,7 @@ fn provider(e: ProviderError) -> Error {
 /// Whether Fabrik's marker for this customer is on the user (only the service role writes
 /// `app_metadata`).
 fn marked(user: &AuthUser, uid: &str) -> bool {
-    user.app_metadata["fabrik"]["customer"].as_str() == Some(uid)
+    ownership::auth_marked(&user.app_metadata, uid)
 }
 
 fn banned(user: &AuthUser) -> bool {
@@ -233,6 +239,11 @@ impl Engine {
 }
 
 impl Team {
+    /// Whether this login may act on a team, asked of the register before anything else.
+    async fn may_act(&self) -> Result<()> {
+        self.engine.db(|s| s.team_may_act()).await
+    }
+
     /// The ledger's project for the customer's delivered, active instance, proven theirs now.
     async fn instance(&self, slug: &str) -> Result<Instance> {
         let (slug, env) = (slug.to_string(), self.engine.environment);
@@ -333,7 +344,9 @@ impl Team {
                 let invite = invites
                     .iter()
                     .find(|i| i.auth_user_id.as_deref() == Some(p.id.as_str()));
-                let first_admin = at.first_admin.as_deref() == Some(p.id.as_str());
+                // The ledger's id, and Fabrik's marker on the account.
+                let first_admin = at.first_admin.as_deref() == Some(p.id.as_str())
+                    && user.is_some_and(|u| marked(u, &at.customer.uid));
                 let status = if p.status == "disabled" || user.is_some_and(banned) {
                     MemberStatus::Revoked
                 } else if user.is_some_and(|u| u.email_confirmed_at.is_some()) {
@@ -441,6 +454,7 @@ impl Team {
         progress: &(dyn Fn(u32, u32, &InviteResult) + Send + Sync),
     ) -> Result<InviteReport> {
         let started = Instant::now();
+        self.may_act().await?;
         let at = self.instance(slug).await?;
         let mut calls = Calls::after_proof();
         let s = &self.engine.clients.supabase;
@@ -474,8 +488,11 @@ impl Team {
         for p in people {
             let email = p.email.trim().to_lowercase();
             // Fabrik's own revoked person, or an invitation a crash left: asked again, not new.
-            let ours_again = invite_of(&email)
-                .is_some_and(|i| matches!(i.state, InviteState::Revoked | InviteState::Sending));
+            // The first administrator's row (a revoke of theirs) is not an invitation.
+            let ours_again = invite_of(&email).is_some_and(|i| {
+                matches!(i.state, InviteState::Revoked | InviteState::Sending)
+                    && (i.auth_user_id.is_none() || i.auth_user_id != at.first_admin)
+            });
             let taken = |e: &str| {
                 !ours_again
                     && (by_email(e).is_some()
@@ -788,8 +805,8 @@ impl Team {
                 "the account's address changed",
             ));
         }
-        let first_admin = at.first_admin.as_deref() == Some(user.id.as_str());
-        if !first_admin && !marked(&user, &at.customer.uid) {
+        // The first administrator too: the ledger's id is only where to look.
+        if !marked(&user, &at.customer.uid) {
             return Err(not_ours(
                 "Fabriks märkning saknas på kontot",
                 "Fabrik's marker is missing from the account",
@@ -799,19 +816,25 @@ impl Team {
         Ok((invite, user, role))
     }
 
-    /// The invitation again, to a person Fabrik invited who has not accepted yet.
+    /// The invitation again, to a person Fabrik invited who has not accepted yet. The send is
+    /// counted in the register before the instance is asked (at most one a minute per
+    /// address, by the register's clock), and put back when the instance refuses.
     pub async fn resend(&self, slug: &str, email: &str) -> Result<InviteReport> {
         let started = Instant::now();
+        self.may_act().await?;
         let at = self.instance(slug).await?;
         let mut calls = Calls::after_proof();
         let keys = self.keys(&at, &mut calls).await?;
         let (invite, user, _) = self.ours(&at, &keys, email, &mut calls).await?;
         let email = email.trim().to_lowercase();
-        let Some(invite) = invite.filter(|i| i.state == InviteState::Invited) else {
-            return Err(refused(
+        let not_in_team = || {
+            refused(
                 ErrorCode::TeamNotInTeam,
                 params! { "email" => email, "slug" => at.customer.slug },
-            ));
+            )
+        };
+        let Some(invite) = invite.filter(|i| i.state == InviteState::Invited) else {
+            return Err(not_in_team());
         };
         if user.email_confirmed_at.is_some() {
             return Err(refused(
@@ -819,14 +842,29 @@ impl Team {
                 params! { "email" => email },
             ));
         }
-        // The instance refuses the same address within its frequency; said before asking.
-        let wait = self.resend_wait(&invite).await?;
-        if wait > 0 {
-            return Err(refused(
-                ErrorCode::TeamResendTooSoon,
-                params! { "email" => email, "seconds" => wait },
-            ));
-        }
+        // The instance refuses the same address within its frequency: said before asking, and
+        // the send counted before it goes (two seats, a double click: one invitation).
+        let (id, gap) = (
+            invite.id,
+            u64::from(crate::provision::steps::MAX_FREQUENCY_SECONDS),
+        );
+        let claim = self
+            .engine
+            .db(move |s| s.team_resend_claim(id, gap))
+            .await?;
+        let (sends, last_sent_at) = match claim {
+            ResendClaim::Claimed {
+                sends,
+                last_sent_at,
+            } => (sends, last_sent_at),
+            ResendClaim::TooSoon(wait) => {
+                return Err(refused(
+                    ErrorCode::TeamResendTooSoon,
+                    params! { "email" => email, "seconds" => wait },
+                ))
+            }
+            ResendClaim::NotInvited => return Err(not_in_team()),
+        };
         let person = Invitee {
             email: email.clone(),
             full_name: invite.full_name.clone(),
@@ -834,10 +872,7 @@ impl Team {
         };
         let result = match self.send_invitation(&at, &keys, &person, &mut calls).await {
             Ok(u) => {
-                let id = invite.id;
-                self.engine
-                    .db(move |s| s.team_invite_sent(id, &u.id))
-                    .await?;
+                self.engine.db(move |s| s.team_resent(id, &u.id)).await?;
                 InviteResult {
                     email: email.clone(),
                     outcome: InviteOutcome::Again,
@@ -845,9 +880,11 @@ impl Team {
                 }
             }
             Err(e) => {
-                let (id, problem) = (invite.id, e.to_string());
+                let problem = e.to_string();
                 self.engine
-                    .db(move |s| s.team_invite_problem(id, &problem))
+                    .db(move |s| {
+                        s.team_resend_refused(id, sends, last_sent_at.as_deref(), &problem)
+                    })
                     .await?;
                 InviteResult {
                     email: email.clone(),
@@ -867,22 +904,6 @@ impl Team {
         })
     }
 
-    /// Seconds until the instance mails the address again (0: now), by the register's clock.
-    async fn resend_wait(&self, invite: &TeamInvite) -> Result<u64> {
-        let Some(last) = invite
-            .last_sent_at
-            .as_deref()
-            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-        else {
-            return Ok(0);
-        };
-        let now = self.engine.db(|s| s.register_now()).await?;
-        let now = chrono::DateTime::parse_from_rfc3339(&now)
-            .map_err(|e| Error::Internal(e.to_string()))?;
-        let gone = (now - last).num_seconds().max(0) as u64;
-        Ok(u64::from(crate::provision::steps::MAX_FREQUENCY_SECONDS).saturating_sub(gone))
-    }
-
     /// Takes a person's access away: they cannot sign in (a ban on their account) and their
     /// profile no longer opens the organization's rows (disabled); everything they made stays.
     /// An owner or admin only with `confirmation` their address, typed.
@@ -892,6 +913,7 @@ impl Team {
         email: &str,
         confirmation: Option<&str>,
     ) -> Result<Revoked> {
+        self.may_act().await?;
         let at = self.instance(slug).await?;
         let mut calls = Calls::after_proof();
         let keys = self.keys(&at, &mut calls).await?;
@@ -905,11 +927,49 @@ impl Team {
                 params! { "email" => email, "role" => role, "slug" => at.customer.slug },
             ));
         }
+        // The register first: a login that may not is refused before the instance changes.
+        // The first administrator's row is written now (the role column holds invitations'
+        // roles: an owner is written as an admin).
+        let (cid, env, uid) = (at.customer.id, self.engine.environment, user.id.clone());
+        let (e, as_role) = (
+            email.clone(),
+            invite.map(|i| i.role).unwrap_or(TeamRole::Admin),
+        );
+        let revoking = self
+            .engine
+            .db(move |s| s.team_revoking(cid, env, &e, &uid, as_role))
+            .await?;
+        if let Err(e) = self
+            .take_access(&at, &keys, &user, &email, &mut calls)
+            .await
+        {
+            let problem = e.to_string();
+            self.engine
+                .db(move |s| s.team_revoke_refused(&revoking, &problem))
+                .await?;
+            return Err(e);
+        }
+        Ok(Revoked {
+            slug: at.customer.slug,
+            email,
+            role,
+        })
+    }
+
+    /// The person's account banned and their profile disabled (their rows stay).
+    async fn take_access(
+        &self,
+        at: &Instance,
+        keys: &ApiKeys,
+        user: &AuthUser,
+        email: &str,
+        calls: &mut Calls,
+    ) -> Result<()> {
         let s = &self.engine.clients.supabase;
         let r = &at.project_ref;
         calls
             .add(
-                s.update_user(r, &keys, &user.id, &json!({ "ban_duration": BANNED }))
+                s.update_user(r, keys, &user.id, &json!({ "ban_duration": BANNED }))
                     .await,
             )
             .map_err(provider)?;
@@ -922,14 +982,7 @@ impl Team {
                 params! { "problem" => format!("the profile of {email} was not disabled (the database answered {})", Value::Array(rows)) },
             ));
         }
-        if let Some(i) = invite {
-            self.engine.db(move |s| s.team_invite_revoked(i.id)).await?;
-        }
-        Ok(Revoked {
-            slug: at.customer.slug,
-            email,
-            role,
-        })
+        Ok(())
     }
 }
 
