@@ -153,10 +153,17 @@ pub fn inventory_json(w: &World, sql_mode: &str, now: i64) -> Value {
         .iter()
         .map(|e| json!({"id": e.id, "from": e.from, "to": e.to, "cc": e.cc, "bcc": e.bcc, "subject": e.subject, "html": e.html, "text": e.text, "created_at": iso(e.created_ms)}))
         .collect();
+    let keys: Vec<Value> = w
+        .resend
+        .api_keys
+        .iter()
+        .map(|k| json!({"id": k.id, "name": k.name, "permission": k.permission, "domain_id": k.domain_id, "token_sha256": k.token_sha256, "created_at": iso(k.created_ms)}))
+        .collect();
     let created = w.supabase.projects.len()
         + w.github.repos.iter().filter(|r| !r.seeded).count()
         + w.vercel.projects.len()
-        + w.n8n.workflows.len();
+        + w.n8n.workflows.len()
+        + w.resend.api_keys.len();
     json!({
         "total_created_resources": created,
         "sql": sql_mode,
@@ -166,7 +173,7 @@ pub fn inventory_json(w: &World, sql_mode: &str, now: i64) -> Value {
         "n8n": {"workflows": workflows},
         "gitea": crate::providers::gitea::inventory(w),
         "stripe": stripe::inventory(w, now),
-        "resend": {"domains": w.resend_domains().iter().map(|d| json!({"name": d.name, "status": d.status})).collect::<Vec<_>>(), "emails": emails},
+        "resend": {"domains": w.resend_domains().iter().map(|d| json!({"id": d.id, "name": d.name, "status": d.status})).collect::<Vec<_>>(), "emails": emails, "api_keys": keys},
     })
 }
 

@@ -138,6 +138,12 @@ impl SimHandle {
     pub fn resend_emails(&self) -> Vec<world::Email> {
         self.state.read(|w| w.resend.emails.clone())
     }
+    /// The tokens of the Resend API keys made since the simulator started, with their key ids
+    /// (the world keeps only their hashes).
+    pub fn resend_key_tokens(&self) -> Vec<(String, String)> {
+        self.state.issued_tokens()
+    }
+
     /// What a project's Auth sent through Supabase's built-in mailer (no custom SMTP), oldest
     /// first; empty for an unknown project.
     pub fn auth_mail(&self, project_ref: &str) -> Vec<world::AuthMail> {

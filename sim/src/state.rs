@@ -22,6 +22,9 @@ pub struct AppState {
     pub faults: Mutex<FaultSet>,
     pub limiter: Mutex<RateLimiter>,
     pub log: Mutex<RequestLog>,
+    /// The tokens of the Resend keys made through the API since the simulator started, by key
+    /// id: the world keeps only their hashes (a test looks for them where they must not be).
+    issued: Mutex<Vec<(String, String)>>,
 }
 
 /// Locks ignoring poisoning: a panic in one handler must not take the whole simulator down.
@@ -47,7 +50,18 @@ impl AppState {
             faults: Mutex::new(FaultSet::default()),
             limiter: Mutex::new(RateLimiter::default()),
             log: Mutex::new(RequestLog::default()),
+            issued: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Remembers a Resend key's token, in this process only.
+    pub fn issued(&self, key_id: &str, token: &str) {
+        lock(&self.issued).push((key_id.to_string(), token.to_string()));
+    }
+
+    /// Every Resend key token made since the start, with its key's id.
+    pub fn issued_tokens(&self) -> Vec<(String, String)> {
+        lock(&self.issued).clone()
     }
 
     /// Reads the world.

@@ -351,3 +351,90 @@ async fn n8n_refuses_to_activate_a_webhook_path_already_in_use() {
     assert_eq!(s, 200, "free once the first is deactivated");
     sim.shutdown().await;
 }
+
+/// Resend's API keys (issue #55): the account's key makes a sending key restricted to its
+/// domain; that key sends from the domain and nowhere else, may call nothing but
+/// `POST /emails` (401 `restricted_api_key`, as Resend's error catalogue says), is listed by
+/// id and name only, and stops the moment it is deleted.
+#[tokio::test]
+async fn resend_sending_keys_send_only_from_their_domain_until_deleted() {
+    // The team's two requests a second are another test's (above).
+    let mut cfg = fabrik_sim::SimConfig::default();
+    cfg.rate_limits.resend_per_second = 100;
+    let sim = sim_with(cfg).await;
+    let (r, c) = (sim.resend_api_url(), client());
+    let call =
+        |method: reqwest::Method, path: &str, token: &str, body: Option<serde_json::Value>| {
+            let req = c.request(method, format!("{r}{path}")).bearer_auth(token);
+            let req = match body {
+                Some(b) => req.json(&b),
+                None => req,
+            };
+            async move { json_of(req.send().await.unwrap()).await }
+        };
+    use reqwest::Method as M;
+    let (_, _, domains) = call(M::GET, "/domains", TOKEN, None).await;
+    let domain = domains["data"][0]["id"].as_str().unwrap().to_string();
+    let body =
+        json!({"name": "fabrik:kund-1", "permission": "sending_access", "domain_id": domain});
+    assert_request(Spec::Resend, "POST", "/api-keys", &body);
+    let (s, _, made) = call(M::POST, "/api-keys", TOKEN, Some(body.clone())).await;
+    assert_eq!(s, 201, "{made}");
+    assert_response(Spec::Resend, "POST", "/api-keys", 201, &made);
+    let (id, key) = (
+        made["id"].as_str().unwrap().to_string(),
+        made["token"].as_str().unwrap().to_string(),
+    );
+    assert!(key.starts_with("re_"));
+    assert_eq!(sim.resend_key_tokens(), vec![(id.clone(), key.clone())]);
+
+    let send = |from: &str| {
+        let mail = json!({"from": from, "to": ["a@kund.test"], "subject": "Hej", "text": "x"});
+        call(M::POST, "/emails", &key, Some(mail))
+    };
+    let (s, _, v) = send("noreply@sandbox.fabrik.test").await;
+    assert_eq!(s, 200, "{v}");
+    // Another verified domain of the account: not this key's.
+    let other = json!({"kind": "resend_domain", "name": "annan.test", "status": "verified"});
+    let added = c
+        .post(format!("{}/__sim/foreign", sim.base_url()))
+        .json(&other)
+        .send()
+        .await
+        .unwrap();
+    assert!(added.status().is_success());
+    let (s, _, v) = send("noreply@annan.test").await;
+    assert_eq!(
+        (s, v["name"].as_str()),
+        (403, Some("validation_error")),
+        "{v}"
+    );
+    let one = format!("/api-keys/{id}");
+    for (method, path) in [
+        (M::GET, "/domains"),
+        (M::GET, "/api-keys"),
+        (M::POST, "/api-keys"),
+        (M::DELETE, one.as_str()),
+    ] {
+        let (s, _, v) = call(method.clone(), path, &key, Some(body.clone())).await;
+        assert_eq!(
+            (s, v["name"].as_str()),
+            (401, Some("restricted_api_key")),
+            "{method} {path}: {v}"
+        );
+    }
+
+    let (s, _, listed) = call(M::GET, "/api-keys", TOKEN, None).await;
+    assert_eq!(s, 200);
+    assert_response(Spec::Resend, "GET", "/api-keys", 200, &listed);
+    assert_eq!(listed["data"][0]["name"], "fabrik:kund-1");
+    assert!(!listed.to_string().contains(&key), "a token is shown once");
+
+    let (s, _, gone) = call(M::DELETE, &one, TOKEN, None).await;
+    assert_eq!((s, &gone["deleted"]), (200, &json!(true)));
+    assert_response(Spec::Resend, "DELETE", "/api-keys/{api_key_id}", 200, &gone);
+    let (s, _, v) = send("noreply@sandbox.fabrik.test").await;
+    assert_eq!((s, v["name"].as_str()), (403, Some("invalid_api_key")));
+    assert_eq!(call(M::DELETE, &one, TOKEN, None).await.0, 404);
+    sim.shutdown().await;
+}

@@ -1,4 +1,6 @@
-//! Resend (`/resend/emails`): sending mail from the verified domain, idempotency keys, 2 req/s.
+//! Resend (`/resend/emails`): sending mail from the verified domain, idempotency keys, 2 req/s
+//! per team; API keys (`/resend/api-keys`): a `sending_access` key only sends, from its domain
+//! when it names one, and a deleted key stops at once (here and at the SMTP relay).
 
 use std::sync::Arc;
 
@@ -7,14 +9,14 @@ use axum::extract::{Path, Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use serde_json::{json, Value};
 
 use super::{bearer, json_body};
 use crate::errors::{self, json_response, with_header};
 use crate::state::{lock, AppState};
-use crate::world::{iso, now_ms, Email, IdempotencyEntry};
+use crate::world::{iso, now_ms, Email, IdempotencyEntry, ResendAccess, ResendApiKey};
 
 type St = State<Arc<AppState>>;
 
@@ -23,24 +25,48 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/emails", post(send))
         .route("/emails/{id}", get(get_email))
         .route("/domains", get(list_domains))
+        .route("/api-keys", post(create_key).get(list_keys))
+        .route("/api-keys/{id}", delete(delete_key))
         .route_layer(middleware::from_fn_with_state(st, auth_and_limit))
 }
 
-async fn auth_and_limit(State(st): St, req: Request, next: Next) -> Response {
-    let token = match bearer(req.headers()) {
-        None => {
-            return errors::resend(
-                401,
-                "missing_api_key",
-                "Missing API key in the authorization header. Include the following header 'Authorization: Bearer YOUR_API_KEY' in the request.",
-            )
-        }
-        Some(t) if !st.accepts(|x| &x.resend, &t) => return errors::resend(403, "invalid_api_key", "API key is invalid"),
-        Some(t) => t,
+/// The one budget of the Resend team (2 requests a second): the API's requests and the mail an
+/// instance sends through the SMTP relay, whichever key they come with.
+pub(crate) const TEAM_BUDGET: &str = "resend|team";
+
+/// What `token` may do: a configured token is the account's own (full access); a key made
+/// through the API has its permission; anything else is no key.
+pub(crate) fn access(st: &AppState, token: &str) -> Option<ResendAccess> {
+    if st.accepts(|x| &x.resend, token) {
+        return Some(ResendAccess::Full);
+    }
+    let sha = super::supabase_auth_config::sha256_hex(token);
+    st.read(|w| w.resend_key_access(&sha))
+}
+
+async fn auth_and_limit(State(st): St, mut req: Request, next: Next) -> Response {
+    let Some(token) = bearer(req.headers()) else {
+        return errors::resend(
+            401,
+            "missing_api_key",
+            "Missing API key in the authorization header. Include the following header 'Authorization: Bearer YOUR_API_KEY' in the request.",
+        );
     };
+    let Some(access) = access(&st, &token) else {
+        return errors::resend(403, "invalid_api_key", "API key is invalid");
+    };
+    let sending = req.method() == axum::http::Method::POST && req.uri().path() == "/emails";
+    if matches!(access, ResendAccess::Sending { .. }) && !sending {
+        return errors::resend(
+            401,
+            "restricted_api_key",
+            "This API key is restricted to only send emails.",
+        );
+    }
+    req.extensions_mut().insert(access);
     let now = now_ms();
     let limit = st.cfg.rate_limits.resend_per_second;
-    let info = lock(&st.limiter).hit(&format!("resend|{token}"), limit, 1_000, now, true);
+    let info = lock(&st.limiter).hit(TEAM_BUDGET, limit, 1_000, now, true);
     let resp = if info.allowed {
         next.run(req).await
     } else {
@@ -82,7 +108,12 @@ fn list(v: Option<&Value>) -> Result<Vec<String>, ()> {
     }
 }
 
-async fn send(State(st): St, headers: HeaderMap, body: Bytes) -> Response {
+async fn send(
+    State(st): St,
+    axum::Extension(access): axum::Extension<ResendAccess>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let Some(Value::Object(b)) = json_body(&body) else {
         return errors::resend(400, "validation_error", "Invalid JSON body.");
     };
@@ -167,6 +198,14 @@ async fn send(State(st): St, headers: HeaderMap, body: Bytes) -> Response {
             &format!("The {from_domain} domain is not verified. Please, add and verify your domain on https://resend.com/domains"),
         );
     }
+    // A key restricted to one domain (the answer's wording is not confirmed).
+    if !access.may_send_from(&from_domain) {
+        return errors::resend(
+            403,
+            "validation_error",
+            &format!("This API key is not authorized to send emails from {from_domain}"),
+        );
+    }
     // Canonical form of the payload for idempotency comparison (serde_json maps are sorted).
     let payload = Value::Object(b.clone()).to_string();
     let now = now_ms();
@@ -233,6 +272,26 @@ async fn list_domains(
     State(st): St,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Response {
+    let mut all = st.read(|w| w.resend_domains());
+    all.reverse();
+    let all = all
+        .iter()
+        .map(|d| {
+            let v = json!({"id": d.id, "name": d.name, "status": d.status, "created_at": iso(d.created_ms),
+                   "region": "eu-west-1", "capabilities": {"sending": "enabled", "receiving": "disabled"}});
+            (d.id.clone(), v)
+        })
+        .collect();
+    page(&q, all, "Domain not found")
+}
+
+/// One page of a list (`limit` 1–100, default 20; `after` an item's id, `missing` when it is
+/// none of them): `{object: "list", has_more, data}`.
+fn page(
+    q: &std::collections::HashMap<String, String>,
+    all: Vec<(String, Value)>,
+    missing: &str,
+) -> Response {
     let limit = match q.get("limit").map(|l| l.parse::<usize>()) {
         None => 20,
         Some(Ok(n)) if (1..=100).contains(&n) => n,
@@ -244,27 +303,120 @@ async fn list_domains(
             )
         }
     };
-    let mut all = st.read(|w| w.resend_domains());
-    all.reverse();
     let start = match q.get("after") {
-        Some(after) => match all.iter().position(|d| &d.id == after) {
+        Some(after) => match all.iter().position(|(id, _)| id == after) {
             Some(i) => i + 1,
-            None => return errors::resend(404, "not_found", "Domain not found"),
+            None => return errors::resend(404, "not_found", missing),
         },
         None => 0,
     };
-    let page: Vec<Value> = all
+    let data: Vec<Value> = all
         .iter()
         .skip(start)
         .take(limit)
-        .map(|d| {
-            json!({"id": d.id, "name": d.name, "status": d.status, "created_at": iso(d.created_ms),
-                   "region": "eu-west-1", "capabilities": {"sending": "enabled", "receiving": "disabled"}})
-        })
+        .map(|(_, v)| v.clone())
         .collect();
-    let has_more = start + page.len() < all.len();
+    let has_more = start + data.len() < all.len();
     json_response(
         200,
-        json!({"object": "list", "has_more": has_more, "data": page}),
+        json!({"object": "list", "has_more": has_more, "data": data}),
     )
+}
+
+/// `POST /api-keys` (`api-keys/create`): `name` (required, at most 50 characters),
+/// `permission` (`full_access`, the default, or `sending_access`), `domain_id` (a domain of the
+/// account; with `sending_access` only). 201 `{id, token}`: the token this once.
+async fn create_key(State(st): St, body: Bytes) -> Response {
+    let Some(Value::Object(b)) = json_body(&body) else {
+        return errors::resend(400, "validation_error", "Invalid JSON body.");
+    };
+    let Some(name) = b.get("name").and_then(Value::as_str).map(str::to_string) else {
+        return errors::resend(422, "missing_required_field", "Missing `name` field.");
+    };
+    if name.trim().is_empty() || name.chars().count() > 50 {
+        return errors::resend(
+            422,
+            "validation_error",
+            "The `name` field must be between 1 and 50 characters.",
+        );
+    }
+    let permission = match b.get("permission") {
+        None | Some(Value::Null) => "full_access",
+        Some(Value::String(p)) if p == "full_access" || p == "sending_access" => p.as_str(),
+        Some(_) => {
+            return errors::resend(
+                422,
+                "validation_error",
+                "The `permission` field must be `full_access` or `sending_access`.",
+            )
+        }
+    }
+    .to_string();
+    let domain_id = match b.get("domain_id") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(d)) => Some(d.clone()),
+        Some(_) => {
+            return errors::resend(
+                422,
+                "validation_error",
+                "The `domain_id` field must be a string.",
+            )
+        }
+    };
+    if let Some(d) = &domain_id {
+        if st.read(|w| w.resend_domains().iter().all(|x| &x.id != d)) {
+            return errors::resend(404, "not_found", "Domain not found");
+        }
+    }
+    // Resend uses the domain only with sending access.
+    let domain_id = domain_id.filter(|_| permission == "sending_access");
+    let now = now_ms();
+    let (id, token) = st.mutate(|w| {
+        let id = w.ids.uuid_v4();
+        let token = format!("re_{}", w.ids.alnum(32));
+        w.resend.api_keys.push(ResendApiKey {
+            id: id.clone(),
+            name,
+            permission,
+            domain_id,
+            token_sha256: super::supabase_auth_config::sha256_hex(&token),
+            created_ms: now,
+        });
+        (id, token)
+    });
+    st.issued(&id, &token);
+    json_response(201, json!({"id": id, "token": token}))
+}
+
+/// `GET /api-keys` (`api-keys/list`): newest first, `limit` 1–100 (default 20) and `after`.
+async fn list_keys(
+    State(st): St,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let all: Vec<(String, Value)> = st.read(|w| {
+        w.resend
+            .api_keys
+            .iter()
+            .rev()
+            .map(|k| {
+                let v = json!({"id": k.id, "name": k.name, "created_at": iso(k.created_ms), "last_used_at": null});
+                (k.id.clone(), v)
+            })
+            .collect()
+    });
+    page(&q, all, "API key not found")
+}
+
+/// `DELETE /api-keys/{id}` (`api-keys/remove`): the key stops at once.
+async fn delete_key(State(st): St, Path(id): Path<String>) -> Response {
+    let removed = st.mutate(|w| {
+        let before = w.resend.api_keys.len();
+        w.resend.api_keys.retain(|k| k.id != id);
+        w.resend.api_keys.len() < before
+    });
+    if removed {
+        json_response(200, json!({"object": "api_key", "id": id, "deleted": true}))
+    } else {
+        errors::resend(404, "not_found", "API key not found")
+    }
 }

@@ -22,7 +22,7 @@ use serde_json::Value;
 use super::supabase_auth_config::{effective, email_window_key, sha256_hex, Settings, Smtp};
 use crate::errors;
 use crate::state::{lock, AppState};
-use crate::world::{AuthMail, Email, World};
+use crate::world::{AuthMail, Email, ResendAccess, World};
 
 /// Who Supabase's built-in mailer sends as.
 const BUILT_IN_FROM: &str = "Supabase Auth <noreply@mail.app.supabase.io>";
@@ -390,8 +390,10 @@ fn keep_built_in(w: &mut World, project_ref: &str, letter: &Letter, msg: Message
 }
 
 /// Custom SMTP. Only Resend's relay is reachable from the simulator: it takes the mail when
-/// the user is `resend`, the password a Resend API key the simulator accepts, the sender's
-/// domain a verified one, and the team is under its per-second limit (SMTP counts like the API).
+/// the user is `resend`, the password a Resend API key the account has (a configured token, or
+/// a key made through the API and not deleted; a sending key restricted to a domain sends from
+/// that domain only), the sender's domain a verified one, and the team is under its per-second
+/// limit (SMTP counts like the API).
 fn relay(
     st: &AppState,
     w: &mut World,
@@ -407,8 +409,8 @@ fn relay(
     if !RESEND_PORTS.contains(&port) {
         return fail(format!("dial tcp {RESEND_HOST}:{port}: i/o timeout"));
     }
-    let key = resend_key(st, smtp.pass_sha256.as_deref());
-    let (true, Some(key)) = (smtp.user.as_deref() == Some(RESEND_USER), key) else {
+    let access = resend_access(st, w, smtp.pass_sha256.as_deref());
+    let (true, Some(access)) = (smtp.user.as_deref() == Some(RESEND_USER), access) else {
         return fail("535 Authentication credentials invalid".into());
     };
     let Some(sender_addr) = smtp.admin_email.as_deref() else {
@@ -422,9 +424,14 @@ fn relay(
     if !verified {
         return fail(format!("550 The {domain} domain is not verified. Please, add and verify your domain on https://resend.com/domains"));
     }
+    if !access.may_send_from(&domain) {
+        return fail(format!(
+            "550 This API key is not authorized to send emails from {domain}"
+        ));
+    }
     let per_second = st.cfg.rate_limits.resend_per_second;
     if !lock(&st.limiter)
-        .hit(&format!("resend|{key}"), per_second, 1_000, now, true)
+        .hit(super::resend::TEAM_BUDGET, per_second, 1_000, now, true)
         .allowed
     {
         return fail("451 Too many requests: rate limit exceeded".into());
@@ -445,15 +452,14 @@ fn relay(
     Ok(())
 }
 
-/// The Resend API key whose SHA-256 is `pass_sha256`, if the simulator accepts one.
-fn resend_key(st: &AppState, pass_sha256: Option<&str>) -> Option<String> {
+/// What the Resend key whose SHA-256 is `pass_sha256` may do, if the account has it.
+fn resend_access(st: &AppState, w: &World, pass_sha256: Option<&str>) -> Option<ResendAccess> {
     let digest = pass_sha256?;
     let tokens = st.tokens.read().unwrap_or_else(|p| p.into_inner());
-    tokens
-        .resend
-        .iter()
-        .find(|t| sha256_hex(t) == digest)
-        .cloned()
+    if tokens.resend.iter().any(|t| sha256_hex(t) == digest) {
+        return Some(ResendAccess::Full);
+    }
+    w.resend_key_access(digest)
 }
 
 #[cfg(test)]

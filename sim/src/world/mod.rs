@@ -20,7 +20,7 @@ mod vercel;
 pub use gitea::{GiteaRepo, GiteaState};
 pub use github::{GithubState, Pull, Repo};
 pub use n8n::{N8nState, Workflow};
-pub use resend::{Email, IdempotencyEntry, ResendDomain, ResendState};
+pub use resend::{Email, IdempotencyEntry, ResendAccess, ResendApiKey, ResendDomain, ResendState};
 pub use stripe::{EventCtx, StripeState, EVENT_RETENTION_SECS, STRIPE_API_VERSION};
 pub use supabase::{
     AuthConfig, AuthMail, AuthUser, HistoryRow, Org, Phase, PhysicalBackup, Project, ProjectKeys,
@@ -195,6 +195,7 @@ impl World {
                 emails: vec![],
                 idempotency: vec![],
                 domains: vec![],
+                api_keys: vec![],
             },
             foreign: vec![],
             stripe: StripeState::default(),
