@@ -29,6 +29,8 @@ struct SignupBody {
     /// Unix seconds; the Stripe clock when absent (earlier values make late, out-of-order events).
     created: Option<i64>,
     paid: Option<bool>,
+    /// A free trial: nothing charged, `payment_status: no_payment_required`.
+    trial: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -91,6 +93,7 @@ fn signup(w: &World, body: &Bytes, now: i64) -> Result<Signup, Response> {
         metadata,
         created: b.created.unwrap_or_else(|| w.stripe.clock(now)),
         paid: b.paid.unwrap_or(true),
+        trial: b.trial.unwrap_or(false),
     })
 }
 

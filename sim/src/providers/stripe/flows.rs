@@ -41,7 +41,8 @@ fn product_name(s: &StripeState, price: &Value) -> String {
         .to_string()
 }
 
-/// A new customer and a subscription with its first invoice, finalized (draft → open).
+/// A new customer and a subscription with its first invoice, finalized (draft → open); a
+/// `trialing` one's first invoice is for 0 (the trial period).
 /// Emits customer.created, customer.subscription.created, invoice.created, invoice.finalized.
 fn subscribe(
     e: &mut Emitted,
@@ -67,10 +68,17 @@ fn subscribe(
     e.emit("customer.subscription.created", &sub, None);
     customer["currency"] = json!("sek");
     let name = product_name(e.s, price);
+    let mut trial_price = price.clone();
+    trial_price["unit_amount"] = json!(0);
+    trial_price["unit_amount_decimal"] = json!("0");
     let billed = Billed {
         subscription: &sub_id,
         item: &si,
-        price,
+        price: if status == "trialing" {
+            &trial_price
+        } else {
+            price
+        },
         product_name: &name,
         start: created,
         end,
@@ -124,22 +132,22 @@ pub struct Signup {
     pub metadata: Map<String, Value>,
     pub created: i64,
     pub paid: bool,
+    /// A free trial (or a 100 % coupon): nothing is charged.
+    pub trial: bool,
 }
 
 /// A completed subscription-mode Checkout session. Paid: the subscription starts
 /// `incomplete`, the first invoice is paid, the subscription turns `active`, and the session
 /// completes last. Unpaid (a delayed payment method): the session completes `unpaid` and the
-/// invoice stays open until [`pay_session`].
+/// invoice stays open until [`pay_session`]. A trial: the subscription is `trialing`, its first
+/// invoice of 0 is paid at once, and the session completes `no_payment_required`.
 pub fn checkout(s: &mut StripeState, req: Signup) -> Value {
     let mut e = Emitted::new(s, EventCtx::by_stripe(req.created));
-    let (mut sub, mut inv) = subscribe(
-        &mut e,
-        &req.email,
-        req.name.as_deref(),
-        &req.price,
-        "incomplete",
-    );
-    if req.paid {
+    let status = if req.trial { "trialing" } else { "incomplete" };
+    let (mut sub, mut inv) = subscribe(&mut e, &req.email, req.name.as_deref(), &req.price, status);
+    if req.trial {
+        inv = pay(&mut e, inv);
+    } else if req.paid {
         inv = pay(&mut e, inv);
         sub = activate(&mut e, sub);
     }
@@ -156,7 +164,11 @@ pub fn checkout(s: &mut StripeState, req: Signup) -> Value {
         &sub,
         inv["id"].as_str().unwrap_or_default(),
         req.created,
-        req.paid,
+        match (req.trial, req.paid) {
+            (true, _) => "no_payment_required",
+            (false, true) => "paid",
+            (false, false) => "unpaid",
+        },
     );
     let name = product_name(e.s, &req.price);
     e.s.line_items.push((
@@ -214,7 +226,7 @@ fn active_subscription(s: &StripeState, id: &str) -> Result<Value, Refusal> {
         .get_kind("subscription", id)
         .cloned()
         .ok_or((404, format!("no subscription {id}")))?;
-    if sub["status"] != "active" {
+    if sub["status"] != "active" && sub["status"] != "trialing" {
         return Err((409, format!("subscription {id} is {}", sub["status"])));
     }
     Ok(sub)

@@ -189,9 +189,12 @@ pub fn session(
     sub: &Value,
     invoice: &str,
     created: i64,
-    paid: bool,
+    payment_status: &str,
 ) -> Value {
-    let total = sub["items"]["data"][0]["price"]["unit_amount"].clone();
+    let total = match payment_status {
+        "no_payment_required" => json!(0),
+        _ => sub["items"]["data"][0]["price"]["unit_amount"].clone(),
+    };
     json!({
         "id": id, "object": "checkout.session", "adaptive_pricing": {"enabled": false}, "after_expiration": null,
         "allow_promotion_codes": null, "amount_subtotal": total, "amount_total": total,
@@ -214,7 +217,7 @@ pub fn session(
         "mode": "subscription", "origin_context": null, "payment_intent": null, "payment_link": null,
         "payment_method_collection": "always", "payment_method_configuration_details": null,
         "payment_method_options": null, "payment_method_types": ["card"],
-        "payment_status": if paid { "paid" } else { "unpaid" },
+        "payment_status": payment_status,
         "phone_number_collection": {"enabled": false}, "recovered_from": null,
         "saved_payment_method_options": null, "setup_intent": null, "shipping_address_collection": null,
         "shipping_cost": null, "shipping_options": [], "status": "complete", "submit_type": null,
