@@ -35,7 +35,7 @@ use crate::vocabulary::vocabulary;
 
 /// How long a job's lease lasts without renewal: a seat that dies mid-job hands the job over
 /// after this. Renewed every third of it while the job works.
-const LEASE: Duration = Duration::from_secs(120);
+const LEASE: Duration = crate::store::schedule::JOB_LEASE;
 /// A failed run is alerted when it ended within this long (older ones were seen or are history).
 const RUN_ALERT_WINDOW_HOURS: i64 = 24;
 /// The health sweep's interval when `health.check_minutes` is not set: once a day.

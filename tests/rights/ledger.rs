@@ -48,7 +48,7 @@ fn delivered(store: &Store, customer: i64) -> i64 {
     driver.run_id
 }
 
-fn refused(conn: &Conn, sql: &str, params: Vec<Value>) {
+pub(super) fn refused(conn: &Conn, sql: &str, params: Vec<Value>) {
     let e = conn.execute(sql, params).unwrap_err();
     assert_eq!(sqlstate(&e), Some("42501"), "{sql}: {e}");
 }

@@ -16,6 +16,7 @@ use crate::common;
 
 mod declared;
 mod ledger;
+mod stamps;
 mod tampering;
 
 /// Never a real password: found by the same search as the other sentinels if it leaks.

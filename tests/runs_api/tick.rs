@@ -75,3 +75,72 @@ async fn two_ticks_at_once_back_up_each_instance_once() {
         Some(fabrik::store::schedule::JobOutcome::Done)
     );
 }
+
+/// Issue #55: an alert is named once per episode, so a row in `alerts` says the email went. An
+/// operator's own SQL inserted one for a stale instance ahead of the tick, and the agency never
+/// heard of it. Now only the login holding the alert's job raises an episode (migration 031):
+/// on a shared register, with an operator's login, the row inserted ahead is refused and the
+/// next tick, the same operator's, sends the email.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alert_row_inserted_ahead_keeps_no_alert_from_being_sent() {
+    use fabrik::store::db::Value;
+    use fabrik::store::Store;
+    let _one_at_a_time = SANDBOX.lock().await;
+    let Some(secrets) = common::keyring("runs-api-alert") else {
+        return;
+    };
+    std::env::set_var("FABRIK_SANDBOX_TIME_SCALE", "0.01");
+    let register = crate::rights::Register::new("alertahead");
+    let otto = register.person("otto", "operator");
+    // Where the alerts go is the register's, an owner's setting.
+    Store::connect(&register.config(&register.role))
+        .unwrap()
+        .set_setting("alerts.email", "larm@byran.example.se")
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let api = Api::new(Store::connect(&register.config(&otto)).unwrap());
+    let slug = common::customer(api.store(), "Tyst Larm AB");
+    let cloud = Arc::new(sandbox(&api, secrets, dir.path()).await);
+    let runs = RunsApi::window(api.shared_store(), cloud.clone());
+    let host = Arc::new(Host::default());
+    let run = start_provision(&runs, &host, &slug).await;
+    assert_eq!(host.finished(run).await, RunState::Succeeded);
+    settled(&runs, &slug).await;
+
+    // No database backup yet: the instance is stale. The row goes in ahead of the tick, or not.
+    let ahead = register.conn(&otto).execute(
+        "INSERT INTO alerts (kind, subject, raised_at, raised_by)
+         VALUES ('backup_stale', ?1, '2026-01-01T00:00:00+00:00', 'otto@kontoret')",
+        vec![Value::Text(slug.clone())],
+    );
+    let ticker = Ticker::new(cloud.clone(), runs.supervisor().clone(), dir.path());
+    let r = ticker.tick(&[Job::BackupAlert], host.clone()).await;
+    let sim = cloud.sandbox.as_ref().unwrap().base_url();
+    let sent: Vec<serde_json::Value> = agency_emails(sim)
+        .await
+        .into_iter()
+        .filter(|e| {
+            e["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("backup.alert_hours") && t.contains(&slug))
+        })
+        .collect();
+    assert_eq!(
+        sent.len(),
+        1,
+        "the alert went: {r:?} (the row ahead: {ahead:?})"
+    );
+    assert_eq!(r.jobs[0].state, JobState::Done, "{r:?}");
+    assert_eq!(r.jobs[0].alerted, [slug.clone()]);
+    assert!(ahead.is_err(), "{ahead:?}");
+    // The episode is the tick's, stamped with its login.
+    let by: String = register
+        .conn(&register.role)
+        .query_row(
+            "SELECT raised_by FROM alerts WHERE subject = ?1",
+            vec![Value::Text(slug.clone())],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(by, otto);
+}

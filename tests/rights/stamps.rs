@@ -1,0 +1,271 @@
+//! Issue #55, the lower findings: what the server decides for every login but an owner's. A
+//! job's lease ends on the register's clock within the tick's own lease; an alert's episode is
+//! raised and cleared only by the seat that holds the alert's job; a backup is marked removed
+//! by the retention of the login that took it; the listing is written by its triggers alone.
+//! Each is refused at PostgreSQL while the app's own path, as an operator, still works.
+
+use std::time::Duration;
+
+use fabrik::store::backups::{BackupReason, NewBackup};
+use fabrik::store::schedule::{AlertKind, Job, JobOutcome, JOB_LEASE as LEASE};
+use serde_json::json;
+
+use super::ledger::refused;
+use super::*;
+
+/// An operator held the scheduled jobs as long as they liked: `lease_until = '2999-…'` and no
+/// other seat's tick did the job again (found it held). Now a lease ends at most the tick's
+/// lease after the register's clock, whoever writes it (UPDATE or INSERT); a job's last turn is
+/// not dated ahead (the sweep never due again); another login's live lease is not taken over.
+/// The tick's own lease, renewal and release work for an operator, and the server names the
+/// login that holds a lease.
+#[test]
+fn an_operator_holds_no_job_past_the_ticks_lease() {
+    let register = Register::new("lease");
+    let otto = register.person("otto", "operator");
+    let ada = register.person("ada", "operator");
+    let conn = register.conn(&otto);
+    refused(
+        &conn,
+        "INSERT INTO scheduled_jobs (job, lease_holder, lease_until)
+         VALUES ('backup_alert', 'otto', '2999-01-01T00:00:00+00:00')",
+        Vec::new(),
+    );
+    let store = Store::connect(&register.config(&otto))
+        .unwrap()
+        .with_seat("otto@kontoret");
+    let lease = store
+        .lease_job(Job::HealthSweep, "otto (pid 1)", LEASE)
+        .unwrap()
+        .expect("free");
+    assert!(store.renew_job(&lease, LEASE).unwrap());
+    let admin = register.conn(&register.role);
+    let person = |job: &str| -> Option<String> {
+        admin
+            .query_row(
+                "SELECT lease_person FROM scheduled_jobs WHERE job = ?1",
+                vec![Value::Text(job.into())],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(person("health_sweep").as_deref(), Some(otto.as_str()));
+    store
+        .release_job(&lease, JobOutcome::Done, &json!({}))
+        .unwrap();
+    assert_eq!(person("health_sweep"), None);
+
+    for sql in [
+        "UPDATE scheduled_jobs SET lease_holder = 'otto', lease_until = '2999-01-01T00:00:00+00:00'
+          WHERE job = 'health_sweep'",
+        "UPDATE scheduled_jobs SET last_started_at = '2999-01-01T00:00:00+00:00'
+          WHERE job = 'health_sweep'",
+        "UPDATE scheduled_jobs SET lease_person = 'ada' WHERE job = 'health_sweep'",
+    ] {
+        refused(&conn, sql, Vec::new());
+    }
+    assert!(
+        store
+            .lease_job(Job::DatabaseBackups, "otto", Duration::from_secs(3600))
+            .is_err(),
+        "an hour's lease"
+    );
+
+    // Another login's live lease stays theirs until it ends.
+    let theirs = Store::connect(&register.config(&ada)).unwrap();
+    theirs
+        .lease_job(Job::RunAlert, "ada (pid 2)", LEASE)
+        .unwrap()
+        .expect("free");
+    refused(
+        &conn,
+        "UPDATE scheduled_jobs SET lease_holder = 'otto (pid 1)' WHERE job = 'run_alert'",
+        Vec::new(),
+    );
+    assert_eq!(person("run_alert").as_deref(), Some(ada.as_str()));
+
+    // An owner decides otherwise.
+    let olle = register.person("olle", "owner");
+    register
+        .conn(&olle)
+        .execute(
+            "UPDATE scheduled_jobs SET lease_holder = 'olle', lease_until = '2999-01-01T00:00:00+00:00'
+              WHERE job = 'run_alert'",
+            (),
+        )
+        .unwrap();
+}
+
+/// An alert is named once per episode, so a row in `alerts` means "the email went". An operator
+/// inserted one ahead of time and the real alert was never sent. Now an episode is raised or
+/// cleared only by the seat holding the alert's job (its live lease, whose login the server
+/// stamped), and stamped with that login and the server's clock.
+#[test]
+fn an_alert_is_raised_only_under_its_jobs_lease() {
+    let register = Register::new("alerts");
+    let otto = register.person("otto", "operator");
+    let conn = register.conn(&otto);
+    let subject = || vec![Value::Text("tyst-kund".into())];
+    refused(
+        &conn,
+        "INSERT INTO alerts (kind, subject, raised_at, raised_by)
+         VALUES ('backup_stale', ?1, '2999-01-01T00:00:00+00:00', 'olle@kontoret')",
+        subject(),
+    );
+    let store = Store::connect(&register.config(&otto))
+        .unwrap()
+        .with_seat("otto@kontoret");
+    let named = vec!["tyst-kund".to_string()];
+    assert!(store.raise_alerts(AlertKind::BackupStale, &named).is_err());
+
+    // The tick's own path: the job's lease, the alert raised, then given back.
+    let lease = store
+        .lease_job(Job::BackupAlert, "otto (pid 1)", LEASE)
+        .unwrap()
+        .expect("free");
+    assert_eq!(
+        store.raise_alerts(AlertKind::BackupStale, &named).unwrap(),
+        named
+    );
+    // The backup alert's lease raises no run alert.
+    assert!(store
+        .raise_alerts(AlertKind::RunFailed, &["7".to_string()])
+        .is_err());
+    let (at, by): (String, String) = register
+        .conn(&register.role)
+        .query_row(
+            "SELECT raised_at, raised_by FROM alerts WHERE subject = ?1",
+            subject(),
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(at.starts_with("20") && !at.starts_with("2999"), "{at}");
+    assert_eq!(by, otto, "the login, stamped by the server");
+    assert_eq!(
+        store
+            .clear_alerts_except(AlertKind::BackupStale, &[])
+            .unwrap(),
+        1
+    );
+    store
+        .release_job(&lease, JobOutcome::Done, &json!({}))
+        .unwrap();
+    // Without the lease the episode is not opened again (no email would go).
+    refused(
+        &conn,
+        "UPDATE alerts SET cleared_at = NULL WHERE subject = ?1",
+        subject(),
+    );
+}
+
+fn backup(customer: i64, file: &str) -> NewBackup {
+    NewBackup {
+        customer_id: customer,
+        environment: Environment::Sandbox,
+        project_ref: "projref".into(),
+        run_id: None,
+        reason: BackupReason::Scheduled,
+        file: file.into(),
+        bytes: 1,
+        sha256: "00".into(),
+        key_id: "k".into(),
+        schema_version: None,
+        tables: Vec::new(),
+    }
+}
+
+/// A backup's file is on the computer of the login that took it, and only that login's
+/// retention deletes it and marks its row removed. An operator marked any backup removed
+/// (`UPDATE backups SET removed_at = …`): it left every list and no restore offered it. Now
+/// `removed_at` is set once, on a row of the login's own, at the server's clock.
+#[test]
+fn an_operator_marks_only_its_own_backups_removed() {
+    let register = Register::new("removed");
+    let ola = register.person("ola", "owner");
+    let otto = register.person("otto", "operator");
+    let owners = Store::connect(&register.config(&ola))
+        .unwrap()
+        .with_seat("ola@kontoret")
+        .insert_backup(&backup(register.customer, "ola.fbk"))
+        .unwrap()
+        .id;
+    let store = Store::connect(&register.config(&otto))
+        .unwrap()
+        .with_seat("otto@kontoret");
+    let own = store
+        .insert_backup(&backup(register.customer, "otto.fbk"))
+        .unwrap()
+        .id;
+    let conn = register.conn(&otto);
+    refused(
+        &conn,
+        "UPDATE backups SET removed_at = '2020-01-01T00:00:00+00:00' WHERE id = ?1",
+        vec![Value::Int(owners)],
+    );
+    assert!(store.mark_backup_removed(owners).is_err());
+
+    assert!(store.mark_backup_removed(own).unwrap());
+    let at: String = register
+        .conn(&register.role)
+        .query_row(
+            "SELECT removed_at FROM backups WHERE id = ?1",
+            vec![Value::Int(own)],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(at.starts_with("20"), "{at}");
+    for sql in [
+        "UPDATE backups SET removed_at = NULL WHERE id = ?1",
+        "UPDATE backups SET removed_at = '2020-01-01T00:00:00+00:00' WHERE id = ?1",
+    ] {
+        refused(&conn, sql, vec![Value::Int(own)]);
+    }
+    let left = store
+        .backups(register.customer, Environment::Sandbox, false)
+        .unwrap();
+    assert_eq!(left.iter().map(|b| b.id).collect::<Vec<_>>(), [owners]);
+}
+
+/// The listing (each live customer's status per environment, what the list pages read) is
+/// derived by triggers from `customers` and `instances`. An operator deleted a customer's rows
+/// and it left every seat's list. Now no login writes it directly, and an operator's edits of
+/// customers still keep it in step.
+#[test]
+fn nobody_writes_the_listing_but_its_triggers() {
+    let register = Register::new("listing");
+    let otto = register.person("otto", "operator");
+    let olle = register.person("olle", "owner");
+    let customer = || vec![Value::Int(register.customer)];
+    for person in [&otto, &olle] {
+        let conn = register.conn(person);
+        for sql in [
+            "DELETE FROM listing WHERE customer_id = ?1",
+            "UPDATE listing SET status = 'active' WHERE customer_id = ?1",
+            "INSERT INTO listing (environment, status, name, created_at, customer_id)
+             VALUES ('production', 'active', 'Spöke AB', '2026-01-01T00:00:00+00:00', ?1)",
+        ] {
+            refused(&conn, sql, customer());
+        }
+    }
+    let rows = |name: &str| -> i64 {
+        register
+            .conn(&register.role)
+            .query_row(
+                "SELECT count(*) FROM listing WHERE customer_id = ?1 AND name = ?2",
+                vec![Value::Int(register.customer), Value::Text(name.into())],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(rows("Rätt Person AB"), 2, "one per environment");
+    let conn = register.conn(&otto);
+    conn.execute(
+        "UPDATE customers SET name = 'Rätt Person AB (ny)' WHERE id = ?1",
+        customer(),
+    )
+    .unwrap();
+    assert_eq!(rows("Rätt Person AB (ny)"), 2);
+    conn.execute("DELETE FROM customers WHERE id = ?1", customer())
+        .unwrap();
+    assert_eq!(rows("Rätt Person AB (ny)"), 0);
+}
