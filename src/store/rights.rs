@@ -6,9 +6,10 @@
 //! `scripts/postgres/fabrik-rights.sql`), so each is granted only what it adds. What the
 //! grants cannot say is said by the migrations, and stays there: row-level security on `runs`
 //! (teardowns and restores are the owners') and `settings` (the register's own keys are the
-//! owners'), and the ledger guard (a customer with runs and its adoptions are removed by owners
-//! only). Rows that a foreign key's `ON DELETE CASCADE` removes need no right of the person: the
-//! cascade runs as the tables' owner.
+//! owners'), the ledger guard (a customer with runs and its adoptions are removed by owners
+//! only), and what the server decides (031: a job's lease, an alert's episode, a backup's
+//! removal). Rows that a foreign key's `ON DELETE CASCADE` removes need no right of the person:
+//! the cascade runs as the tables' owner.
 
 use std::fmt::Write as _;
 
@@ -128,8 +129,7 @@ pub const GRANTS: &[Grant] = &[
     // ledger guard.
     all(Operator, "customers", &[Insert, Update, Delete]),
     all(Operator, "adoptions", &[Insert, Update, Delete]),
-    // The listing is kept by triggers that run as the writer of a customer.
-    all(Operator, "listing", &[Insert, Update, Delete]),
+    // The listing is written by its triggers alone, as the register's role (031): nobody's.
     // The ledger: written as runs go, removed by owners only.
     all(Operator, "instances", &[Insert, Update]),
     all(Operator, "run_steps", &[Insert, Update]),
@@ -257,10 +257,25 @@ pub const GRANTS: &[Grant] = &[
     ),
     only(Owner, "intake_sources", &[Update], &["auto", "plans"]),
     all(Owner, "intake_events", &[Delete]),
-    // Scheduled work: any seat that ticks takes a job's lease and writes what it did, and
-    // keeps its tick (the login fills `person`), removing ticks past their 90 days; an alert's
-    // episode is raised and cleared by the seat that looks.
-    all(Operator, "scheduled_jobs", &[Insert, Update]),
+    // Scheduled work: any seat that ticks takes a job's lease and writes what it did (the
+    // server fills `lease_person` and bounds the lease: 031), and keeps its tick (the login
+    // fills `person`), removing ticks past their 90 days; an alert's episode is raised and
+    // cleared by the seat holding the alert's job (031).
+    only(
+        Operator,
+        "scheduled_jobs",
+        &[Insert, Update],
+        &[
+            "job",
+            "lease_holder",
+            "lease_until",
+            "last_started_at",
+            "last_finished_at",
+            "last_seat",
+            "last_outcome",
+            "last_summary",
+        ],
+    ),
     only(
         Operator,
         "ticks",
