@@ -19,5 +19,5 @@ pub use slug::{derive_slug, validate_slug, SlugError, RESERVED_SLUGS, SLUG_MAX, 
 pub use team::{check_invitee, BadRow, Invitee, TeamPreview, TeamRole};
 pub use validate::{
     host_name, validate_domain, validate_draft, validate_email, validate_https_url, validate_patch,
-    ValidFields, EMAIL_MAX, NAME_MAX, NOTES_MAX,
+    without_controls, ValidFields, EMAIL_MAX, NAME_MAX, NOTES_MAX,
 };

@@ -79,6 +79,28 @@ pub fn validate_https_url(field: &str, value: &str) -> Result<(), FieldError> {
     }
 }
 
+/// Text from outside (a portal's request, a payer's checkout, the update feed) as a terminal
+/// may print it and a customer may be named: without control characters (C0, DEL and C1: an
+/// escape sequence clears a screen or retitles the window, a bell rings, a carriage return
+/// writes over the line) and without the bidirectional controls that reorder what is shown
+/// (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069). Borrowed when there is none.
+pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let control = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
+    if text.chars().any(control) {
+        text.chars()
+            .filter(|c| !control(*c))
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
 /// A host name: trimmed, lower-cased, without a trailing dot; two labels or more, each of
 /// letters, digits and inner hyphens. `None` for anything else (it may become part of a URL
 /// path, where a `..` or a `/` must never get).
@@ -338,6 +360,16 @@ pub fn validate_patch(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn outside_text_loses_its_control_characters_and_nothing_else() {
+        let said = without_controls("Evil\u{1b}[2J\u{7}Co\u{202e}fdp.exe\u{9b}\r\n\t Åsa");
+        assert_eq!(said, "Evil[2JCofdp.exe Åsa");
+        assert!(matches!(
+            without_controls("Åsa's Bageri & Café AB"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
     #[test]
     fn domains_are_host_names_of_the_customer() {
         use super::validate_domain;

@@ -119,3 +119,23 @@ fn a_feed_that_cannot_be_read_fails_with_its_reason() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("fel [update_no_feed]"));
 }
+
+/// Issue #55: the feed's release notes are printed without their control characters (an
+/// escape sequence, a bell, a carriage return, a right-to-left override), line by line.
+#[test]
+fn release_notes_are_printed_without_their_control_characters() {
+    let body = serde_json::json!({
+        "version": "99.0.0",
+        "notes": "Snabbare\u{1b}[2J lista\u{7}\r\nRad två\u{202e}",
+        "platforms": { fabrik::update::feed::platform_key(): { "url": "https://x.test/Fabrik.AppImage", "signature": "c2ln" } }
+    })
+    .to_string();
+    let out = check(&serve(body), false);
+    assert!(out.status.success());
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(said.contains("  Snabbare"), "{said:?}");
+    assert!(said.contains("  Rad två"), "{said:?}");
+    for bad in ['\u{1b}', '\u{7}', '\r', '\u{202e}'] {
+        assert!(!said.contains(bad), "{bad:?} in {said:?}");
+    }
+}

@@ -7,7 +7,7 @@ use fabrik::customer::{
 };
 use fabrik::ApiError;
 
-use crate::print::print_json;
+use crate::print::{plain, print_json};
 
 #[derive(Subcommand)]
 pub enum CustomersCmd {
@@ -251,16 +251,16 @@ fn print_table(rows: &[CustomerRow]) {
             r.slug,
             r.status.as_str(),
             r.plan.as_str(),
-            r.name
+            plain(&r.name)
         );
     }
     println!("{} kunder", rows.len());
 }
 
 fn print_customer(c: &Customer) {
-    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
-    println!("{} ({})", c.name, c.slug);
-    println!("  Admin-e-post:      {}", c.admin_email);
+    let dash = |v: &Option<String>| v.as_deref().map_or("–".into(), |v| plain(v).into_owned());
+    println!("{} ({})", plain(&c.name), c.slug);
+    println!("  Admin-e-post:      {}", plain(&c.admin_email));
     println!("  Kontaktperson:     {}", dash(&c.contact_name));
     println!("  Plan:              {}", c.plan);
     println!(
@@ -307,6 +307,10 @@ fn print_customer(c: &Customer) {
         c.created_at.format("%Y-%m-%d %H:%M UTC")
     );
     if !c.notes.is_empty() {
-        println!("  Anteckningar:      {}", c.notes);
+        let notes: Vec<_> = c.notes.lines().map(plain).collect();
+        println!(
+            "  Anteckningar:      {}",
+            notes.join("\n                     ")
+        );
     }
 }

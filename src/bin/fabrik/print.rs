@@ -1,6 +1,12 @@
-//! What every command group prints with: JSON, a question at the terminal, a hidden line.
+//! What every command group prints with: JSON, a question at the terminal, a hidden line, and
+//! text from outside made safe to print (`plain`).
 
 use fabrik::ApiError;
+
+/// Text from outside (a portal's request, a payer's name, a customer named from them, the update
+/// feed's notes) as the terminal gets it: without control characters, so an escape sequence in
+/// a name clears no screen and a bidirectional override reorders no line.
+pub use fabrik::customer::without_controls as plain;
 
 pub fn print_json<T: serde::Serialize>(v: &T) {
     // Serialising our own plain data types cannot fail.

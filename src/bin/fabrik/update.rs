@@ -41,11 +41,12 @@ pub async fn run(cmd: UpdateCmd) -> Result<(), ApiError> {
         } => {
             let date = date
                 .as_deref()
-                .map(|d| format!(" ({d})"))
+                .map(|d| format!(" ({})", crate::print::plain(d)))
                 .unwrap_or_default();
             println!("Fabrik {version} finns{date}.");
+            // The feed's words, not ours: printed without control characters.
             for line in notes.lines() {
-                println!("  {line}");
+                println!("  {}", crate::print::plain(line));
             }
             println!(
                 "Installera den från fönstret (Inställningar → Om Fabrik → Sök efter uppdatering), \
