@@ -451,9 +451,13 @@ impl Commands for Fabrik {
         self.intake().await?.poll(host).await
     }
 
-    async fn intake_approve(&self, id: i64) -> ApiResult<crate::store::intake::IntakeItem> {
+    async fn intake_approve(
+        &self,
+        id: i64,
+        plan: Option<crate::customer::Plan>,
+    ) -> ApiResult<crate::store::intake::IntakeItem> {
         let host = self.run_host();
-        self.intake().await?.approve(id, host).await
+        self.intake().await?.approve(id, plan, host).await
     }
 
     async fn intake_reject(
@@ -467,10 +471,9 @@ impl Commands for Fabrik {
     async fn intake_set_source(
         &self,
         source: crate::store::intake::IntakeSource,
-        auto: bool,
-        plans: std::collections::BTreeMap<String, crate::customer::Plan>,
+        choices: crate::store::intake::IntakeChoices,
     ) -> ApiResult<crate::store::intake::IntakeSourceState> {
-        self.intake().await?.set_source(source, auto, plans).await
+        self.intake().await?.set_source(source, choices).await
     }
 
     async fn intake_set_portal(

@@ -53,7 +53,9 @@ use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
 use crate::store::backups::{Backup, BackupReason};
 use crate::store::db::{LiveStatus, RegisterChange};
-use crate::store::intake::{IntakeItem, IntakeSource, IntakeSourceState, IntakeState};
+use crate::store::intake::{
+    IntakeChoices, IntakeItem, IntakeSource, IntakeSourceState, IntakeState,
+};
 use crate::store::location::SharedRegister;
 use crate::store::people::{NewPerson, Person, Role};
 use crate::store::rollouts::{MemberRow, RolloutRow};
@@ -171,7 +173,7 @@ pub fn typescript() -> String {
         Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,
         SetupGuide, SetupStep, StepGuide, Guide, TokenKind, Permission, AccountChoices, ChoiceList, ChoiceKind, Choice, Also,
         ProofPlan, ProofItem, ProofPhase, ProofReport, ProofResource,
-        Inbox, SourceView, PollReport, IntakeItem, IntakeSource, IntakeState, IntakeSourceState,
+        Inbox, SourceView, PollReport, IntakeItem, IntakeSource, IntakeState, IntakeSourceState, IntakeChoices,
         ScheduleView, Installed, Scheduler, SchedulePlan, TickRow, TickOutcome, TickReport, JobReport, JobState, Job,
         TeamView, Member, MemberStatus, TeamPreview, BadRow, Invitee, TeamRole, InviteReport, InviteResult, InviteOutcome, Revoked, TeamProgress,
         RateLimits, ProviderLeft, AccountsLeft, PlanLimit, Left, Budget,

@@ -59,9 +59,9 @@ macro_rules! with_commands {
             blocking rate_limits() -> $crate::api::left::RateLimits;
             async intake_list() -> $crate::api::intake::Inbox;
             async intake_poll() -> $crate::api::intake::PollReport;
-            async intake_approve(id: i64) -> $crate::store::intake::IntakeItem;
+            async intake_approve(id: i64, plan: Option<$crate::customer::Plan>) -> $crate::store::intake::IntakeItem;
             async intake_reject(id: i64, reason: String) -> $crate::store::intake::IntakeItem;
-            async intake_set_source(source: $crate::store::intake::IntakeSource, auto: bool, plans: std::collections::BTreeMap<String, $crate::customer::Plan>) -> $crate::store::intake::IntakeSourceState;
+            async intake_set_source(source: $crate::store::intake::IntakeSource, choices: $crate::store::intake::IntakeChoices) -> $crate::store::intake::IntakeSourceState;
             async intake_set_portal(url: String, password: String) -> $crate::api::intake::Inbox;
             blocking schedule_status() -> $crate::api::tick::ScheduleView;
             blocking schedule_install(plan: $crate::schedule::units::Plan) -> $crate::api::tick::ScheduleView;

@@ -1,9 +1,9 @@
 //! Inkorg (`fabrik intake`): the portal's requests and Stripe's payments as requests to
 //! approve or reject. Approving is one ordinary provisioning run of a customer made from the
 //! request; the portal is then kept told what happened (`sync`), from the register's own
-//! record, so a write it refused is written again and never blocks the run.
+//! record, so a write it refused is written again and never blocks the run. A source approves
+//! on its own only what `crate::intake::waiting` lets through, and only its limit a day.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -22,7 +22,9 @@ use crate::messages::{params, Say, Text};
 use crate::provision::RunRequest;
 use crate::secrets::{Provider, SecretKey};
 use crate::store::db::PgConfig;
-use crate::store::intake::{IntakeItem, IntakeSource, IntakeSourceState, IntakeState, NewIntake};
+use crate::store::intake::{
+    AutoClaim, IntakeChoices, IntakeItem, IntakeSource, IntakeSourceState, IntakeState, NewIntake,
+};
 
 /// The portal's address (a seat setting: this seat's password goes there).
 pub const PORTAL_URL: &str = "portal.database_url";
@@ -62,6 +64,22 @@ pub struct PollReport {
     /// Portal writes made, and refused (kept and tried again).
     pub written: u32,
     pub problems: Vec<Text>,
+}
+
+/// Who approves a request: a person (with the plan they chose, which a Stripe price nobody
+/// mapped needs), or its source on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Approval {
+    Person(Option<Plan>),
+    Automatic,
+}
+
+/// What claiming a request for an approval found.
+enum Claimed {
+    /// Its customer, to provision.
+    Customer(String),
+    /// The source's limit a day is reached: it waits.
+    Limit,
 }
 
 pub struct Intake {
@@ -204,7 +222,7 @@ impl Intake {
 
     fn inbox_now(&self) -> crate::Result<Inbox> {
         let store = self.cloud.store();
-        let items = store.intake(30)?;
+        let mut items = store.intake(30)?;
         let portal = self.portal_config().ok().flatten();
         let stripe_key = self.cloud.token(Provider::Stripe).ok().flatten();
         let mut sources = Vec::new();
@@ -229,6 +247,12 @@ impl Intake {
                         Say::IntakeStripeGap.with(params! { "at" => at.as_str(), "days" => days }),
                     );
                 }
+            }
+            for item in items.iter_mut().filter(|i| i.source == *source) {
+                if item.state == IntakeState::Pending {
+                    item.plan = crate::intake::plan_for(item, &state);
+                }
+                item.waiting = crate::intake::waiting(item, &state).map(|w| w.text());
             }
             sources.push(SourceView {
                 state,
@@ -265,6 +289,7 @@ impl Intake {
                                 name: r.agency_name,
                                 admin_email: r.admin_email,
                                 plan: None,
+                                organization_id: r.organization_id,
                                 detail: serde_json::json!({ "created_at": r.created_at })
                                     .to_string(),
                             };
@@ -336,25 +361,41 @@ impl Intake {
                 }
             }
         }
-        // What a source provisions on its own.
+        // What a source provisions on its own: paid for a mapped price (or a trial the owner
+        // marked), oldest first, until the source's limit a day; the rest wait, with the reason.
         let s = store.clone();
-        let auto = crate::blocking::run(move || -> crate::Result<Vec<i64>> {
-            let on: Vec<IntakeSource> = IntakeSource::ALL
-                .iter()
-                .filter(|src| s.intake_source(**src).is_ok_and(|st| st.auto))
-                .copied()
-                .collect();
-            Ok(s.intake(30)?
-                .into_iter()
-                .filter(|i| i.state == IntakeState::Pending && on.contains(&i.source))
-                .map(|i| i.id)
-                .collect())
+        let auto = crate::blocking::run(move || -> crate::Result<Vec<(i64, IntakeSource)>> {
+            let mut due = Vec::new();
+            for source in IntakeSource::ALL {
+                let state = s.intake_source(*source)?;
+                if !state.auto {
+                    continue;
+                }
+                let mut items: Vec<IntakeItem> = s
+                    .intake(30)?
+                    .into_iter()
+                    .filter(|i| i.source == *source && crate::intake::waiting(i, &state).is_none())
+                    .collect();
+                items.reverse();
+                due.extend(items.into_iter().map(|i| (i.id, i.source)));
+            }
+            Ok(due)
         })
         .await?;
-        for id in auto {
-            match self.approve_launch(id, host.clone(), true).await {
-                Ok(_) => report.approved.push(id),
-                // Another seat approved it first: it is under way there.
+        let mut full: Vec<IntakeSource> = Vec::new();
+        for (id, source) in auto {
+            if full.contains(&source) {
+                continue;
+            }
+            match self.claim(id, Approval::Automatic).await {
+                Ok(Claimed::Customer(slug)) => match self.launch(id, slug, host.clone()).await {
+                    Ok(_) => report.approved.push(id),
+                    Err(e) => report
+                        .problems
+                        .push(Text::new(e.message.clone(), e.message.clone())),
+                },
+                Ok(Claimed::Limit) => full.push(source),
+                // Another seat or a person decided first: it is under way there.
                 Err(e) if e.code == crate::messages::ErrorCode::Intake => {}
                 Err(e) => report
                     .problems
@@ -367,53 +408,102 @@ impl Intake {
         Ok(report)
     }
 
-    /// Approves a pending request: a customer made from it, then its provisioning run. An
-    /// approved one whose run never started (the window closed, a check refused) starts now.
+    /// A person approves a pending request: a customer made from it (on `plan`, which a
+    /// Stripe price nobody mapped needs), then its provisioning run. An approved one whose run
+    /// never started (the window closed, a check refused) starts now.
     pub async fn approve(
         self: &Arc<Self>,
         id: i64,
+        plan: Option<Plan>,
         host: Arc<dyn RunHost>,
     ) -> ApiResult<IntakeItem> {
-        Ok(self.approve_launch(id, host, false).await?.0)
+        Ok(self.approve_launch(id, plan, host).await?.0)
     }
 
     /// `approve`, with the run to wait for (the CLI follows it to its end).
-    /// `pending_only`: only a request still pending (what a source approves on its own, so
-    /// a seat never counts another's approval as its own).
     pub async fn approve_launch(
         self: &Arc<Self>,
         id: i64,
+        plan: Option<Plan>,
         host: Arc<dyn RunHost>,
-        pending_only: bool,
     ) -> ApiResult<(IntakeItem, super::supervisor::Launched)> {
+        match self.claim(id, Approval::Person(plan)).await? {
+            Claimed::Customer(slug) => self.launch(id, slug, host).await,
+            // A person is held to no limit.
+            Claimed::Limit => Err(decided(&self.item(id)?).into()),
+        }
+    }
+
+    /// Takes the request for an approval, in the register (only one seat can), and makes its
+    /// customer. A source on its own takes only a request still pending (so a seat never counts
+    /// another's approval as its own) and only while its limit a day is not reached.
+    async fn claim(self: &Arc<Self>, id: i64, how: Approval) -> ApiResult<Claimed> {
         let me = self.clone();
         let manifest = self.supervisor.engine()?.settings().manifest.clone();
-        let slug = crate::blocking::run(move || -> crate::Result<String> {
+        Ok(crate::blocking::run(move || -> crate::Result<Claimed> {
             let store = me.cloud.store();
             let item = me.item(id)?;
             match item.state {
                 IntakeState::Pending => {}
-                IntakeState::Approved if item.run_id.is_none() && !pending_only => {
+                IntakeState::Approved if item.run_id.is_none() && how != Approval::Automatic => {
                     if let Some(slug) = item.slug.clone() {
-                        return Ok(slug);
+                        return Ok(Claimed::Customer(slug));
                     }
                 }
                 _ => return Err(decided(&item)),
             }
+            let source = store.intake_source(item.source)?;
+            let plan = match how {
+                Approval::Person(Some(plan)) => Some(plan),
+                _ => crate::intake::plan_for(&item, &source),
+            };
+            // A price nobody mapped is no plan: never the starter plan by default.
+            if let (IntakeSource::Stripe, None) = (item.source, plan) {
+                let prices = match crate::intake::waiting(&item, &source) {
+                    Some(crate::intake::Waiting::Unmapped(p)) => p.join(", "),
+                    _ => String::new(),
+                };
+                return Err(intake_error(
+                    Say::IntakeChoosePlan,
+                    params! { "name" => item.name.as_str(), "prices" => prices },
+                ));
+            }
             let by = store.person().unwrap_or(store.seat()).to_string();
-            if item.state == IntakeState::Pending && !store.claim_intake(id, &by)? {
-                return Err(decided(&me.item(id)?));
+            if item.state == IntakeState::Pending {
+                let taken = match how {
+                    Approval::Person(_) => store.claim_intake(id, &by)?,
+                    Approval::Automatic => {
+                        match store.claim_intake_automatically(id, item.source, &by)? {
+                            AutoClaim::Claimed => true,
+                            AutoClaim::Decided => false,
+                            AutoClaim::Limit => return Ok(Claimed::Limit),
+                        }
+                    }
+                };
+                if !taken {
+                    return Err(decided(&me.item(id)?));
+                }
             }
             // Checked like any customer; a request that is not one stays in the inbox.
-            match store.create_intake_customer(id, crate::intake::draft_of(&item), &manifest) {
-                Ok(c) => Ok(c.slug),
+            let draft = crate::intake::draft_of(&item, plan);
+            match store.create_intake_customer(id, draft, &manifest) {
+                Ok(c) => Ok(Claimed::Customer(c.slug)),
                 Err(e) => {
                     store.unclaim_intake(id, &e.to_string())?;
                     Err(e)
                 }
             }
         })
-        .await?;
+        .await?)
+    }
+
+    /// Starts the provisioning run of an approved request's customer, told to the portal.
+    async fn launch(
+        self: &Arc<Self>,
+        id: i64,
+        slug: String,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<(IntakeItem, super::supervisor::Launched)> {
         let host: Arc<dyn RunHost> = Arc::new(Telling {
             inner: host,
             intake: self.clone(),
@@ -467,16 +557,16 @@ impl Intake {
         Ok(item)
     }
 
-    /// The owner's choices for a source: automatic provisioning, Stripe's price → plan.
+    /// The owner's choices for a source: automatic provisioning and its limit a day, Stripe's
+    /// price → plan and the prices whose free checkouts count as trials.
     pub async fn set_source(
         self: &Arc<Self>,
         source: IntakeSource,
-        auto: bool,
-        plans: BTreeMap<String, Plan>,
+        choices: IntakeChoices,
     ) -> ApiResult<IntakeSourceState> {
         let me = self.clone();
         Ok(
-            crate::blocking::run(move || me.cloud.store().set_intake_source(source, auto, &plans))
+            crate::blocking::run(move || me.cloud.store().set_intake_source(source, &choices))
                 .await?,
         )
     }
@@ -544,7 +634,10 @@ impl Intake {
                     "job" if item.source == IntakeSource::Portal => {
                         portal.write_job(&item.external_id, &columns)
                     }
-                    "organization" => portal.write_organization(&item.name, &columns),
+                    "organization" => match &item.organization_id {
+                        Some(organization) => portal.write_organization(organization, &columns),
+                        None => Ok(()),
+                    },
                     _ => Ok(()),
                 };
                 match done {

@@ -1,9 +1,11 @@
 //! The portal's database, as the inbox uses it: its pending `agency_onboarding_requests` read,
 //! and what Fabrik built written back into the columns the Phase 2 plan names, into
-//! `provisioning_jobs` where that table exists, and into the organization's `production_url`,
-//! `github_repo_url` and `supabase_project_ref` (the sprint document). The login is the
-//! least-privileged one `scripts/postgres/portal-intake-role.sql` makes: it reads requests and
-//! organizations and updates only these columns; anything else the portal refuses.
+//! `provisioning_jobs` where that table exists, and into the `production_url`,
+//! `github_repo_url` and `supabase_project_ref` (the sprint document) of the organization the
+//! request is linked to by id (its `organization_id`, where the portal has that column). Every
+//! write names its row by id, never by a name someone typed. The login is the least-privileged
+//! one `scripts/postgres/portal-intake-role.sql` makes: it reads the request columns it needs
+//! and organizations' ids, and updates only these columns; anything else the portal refuses.
 
 use serde_json::{Map, Value};
 
@@ -20,6 +22,8 @@ pub struct PortalRequest {
     pub agency_name: String,
     pub admin_email: String,
     pub created_at: Option<String>,
+    /// The organization it belongs to, by id (when the portal's requests have that column).
+    pub organization_id: Option<String>,
 }
 
 /// One write the portal refused or could not take, in its own words.
@@ -52,13 +56,31 @@ impl Portal {
         Refused(format!("{}: {e}", self.place))
     }
 
-    /// The requests waiting (`status = 'pending'`), oldest first.
+    /// The requests waiting (`status = 'pending'`), oldest first, each with the organization
+    /// it is linked to by id where the portal's requests have an `organization_id`.
     pub fn pending(&self) -> Result<Vec<PortalRequest>, Refused> {
+        let linked: bool = self
+            .conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
+                                 WHERE attrelid = to_regclass('public.agency_onboarding_requests')
+                                   AND attname = 'organization_id' AND attnum > 0 AND NOT attisdropped)",
+                (),
+                |r| r.get(0),
+            )
+            .map_err(|e| self.refused(e))?;
+        let organization = if linked {
+            "organization_id::text"
+        } else {
+            "NULL::text"
+        };
         self.conn
             .query_map(
-                "SELECT id::text, agency_name::text, admin_email::text, created_at::text
-                 FROM public.agency_onboarding_requests WHERE status = 'pending'
-                 ORDER BY created_at NULLS LAST, id LIMIT ?1",
+                &format!(
+                    "SELECT id::text, agency_name::text, admin_email::text, created_at::text, {organization}
+                     FROM public.agency_onboarding_requests WHERE status = 'pending'
+                     ORDER BY created_at NULLS LAST, id LIMIT ?1"
+                ),
                 [MAX_PENDING],
                 |r| {
                     Ok(PortalRequest {
@@ -66,6 +88,7 @@ impl Portal {
                         agency_name: r.get::<Option<String>>(1)?.unwrap_or_default(),
                         admin_email: r.get::<Option<String>>(2)?.unwrap_or_default(),
                         created_at: r.get(3)?,
+                        organization_id: r.get(4)?,
                     })
                 },
             )
@@ -135,30 +158,18 @@ impl Portal {
         Ok(())
     }
 
-    /// The organization named `name` (case-blind; exactly one), its instance columns.
+    /// The instance columns of the organization `id` (the one the request is linked to).
     pub fn write_organization(
         &self,
-        name: &str,
+        id: &str,
         columns: &Map<String, Value>,
     ) -> Result<(), Refused> {
-        let ids: Vec<String> = self
-            .conn
-            .query_map(
-                "SELECT id::text FROM public.organizations WHERE lower(name) = lower(?1) LIMIT 2",
-                [name],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.refused(e))?;
-        match ids.as_slice() {
-            [id] => {
-                self.update("public.organizations", "id::text = ", id, columns)?;
-                Ok(())
-            }
-            [] => Err(self.refused(format!("no organization is named {name:?}"))),
-            _ => Err(self.refused(format!(
-                "more than one organization is named {name:?}; name one of them apart"
-            ))),
+        if self.update("public.organizations", "id::text = ", id, columns)? == 0 {
+            return Err(self.refused(format!(
+                "the organization {id} is no longer in organizations"
+            )));
         }
+        Ok(())
     }
 
     fn update(

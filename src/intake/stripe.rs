@@ -3,7 +3,9 @@
 //! minutes back from it: an event that became visible late is still read. Each event is
 //! handled once, by its id (`intake_events`), whatever seat read it and however often; a
 //! request is one per subscription (or per checkout without one), so a paid checkout and its
-//! subscription's first paid invoice make one request, in whichever order they come.
+//! subscription's first paid invoice make one request, in whichever order they come. What the
+//! payer typed (the company, the name) is only a name: a request is linked to a portal
+//! organization only by an id the agency put in the checkout's metadata (`organization_id`).
 
 use serde_json::{json, Value};
 
@@ -26,7 +28,8 @@ pub const OVERLAP_SECONDS: i64 = 300;
 /// What one event meant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Meaning {
-    /// A paid checkout or a first paid invoice: someone to provision.
+    /// A completed checkout or a first invoice: someone who asks for an instance (paid, or
+    /// free: a trial or a 100 % coupon).
     Paid(Payment),
     /// A subscription ended.
     Cancelled { subscription: String },
@@ -47,6 +50,11 @@ pub struct Payment {
     pub customer: Option<String>,
     pub amount: Option<i64>,
     pub currency: Option<String>,
+    /// Money was taken (`payment_status: paid`, an invoice's `amount_paid` above 0); a trial
+    /// or a 100 % coupon is `no_payment_required` and not paid.
+    pub paid: bool,
+    /// The portal organization the agency linked the checkout to (`metadata.organization_id`).
+    pub organization: Option<String>,
 }
 
 fn s(v: &Value) -> Option<String> {
@@ -63,11 +71,13 @@ pub fn meaning(event: &Event) -> Meaning {
     let o = &event.data.object;
     match event.kind.as_str() {
         "checkout.session.completed" | "checkout.session.async_payment_succeeded" => {
-            let paid = matches!(
-                o["payment_status"].as_str(),
-                Some("paid") | Some("no_payment_required")
-            );
-            let (Some(session), true) = (s(&o["id"]), paid) else {
+            // An unpaid one (a delayed payment method) waits for its async_payment_succeeded.
+            let paid = match o["payment_status"].as_str() {
+                Some("paid") => true,
+                Some("no_payment_required") => false,
+                _ => return Meaning::Nothing,
+            };
+            let Some(session) = s(&o["id"]) else {
                 return Meaning::Nothing;
             };
             let details = &o["customer_details"];
@@ -93,6 +103,8 @@ pub fn meaning(event: &Event) -> Meaning {
                 customer: id_of(&o["customer"]),
                 amount: o["amount_total"].as_i64(),
                 currency: s(&o["currency"]),
+                paid,
+                organization: s(&o["metadata"]["organization_id"]),
             })
         }
         "invoice.paid" => {
@@ -100,8 +112,9 @@ pub fn meaning(event: &Event) -> Meaning {
             if o["billing_reason"].as_str() != Some("subscription_create") {
                 return Meaning::Nothing;
             }
-            let subscription = id_of(&o["parent"]["subscription_details"]["subscription"])
-                .or_else(|| id_of(&o["subscription"]));
+            let details = &o["parent"]["subscription_details"];
+            let subscription =
+                id_of(&details["subscription"]).or_else(|| id_of(&o["subscription"]));
             let Some(subscription) = subscription else {
                 return Meaning::Nothing;
             };
@@ -127,6 +140,8 @@ pub fn meaning(event: &Event) -> Meaning {
                 customer: id_of(&o["customer"]),
                 amount: o["amount_paid"].as_i64(),
                 currency: s(&o["currency"]),
+                paid: o["amount_paid"].as_i64().is_some_and(|a| a > 0),
+                organization: s(&details["metadata"]["organization_id"]),
             })
         }
         "customer.subscription.deleted" => match s(&o["id"]) {
@@ -218,7 +233,7 @@ pub async fn poll(
                     let detail = json!({
                         "event": id, "customer": p.customer, "session": p.session,
                         "prices": p.prices.iter().map(|(price, product)| json!({"price": price, "product": product})).collect::<Vec<_>>(),
-                        "amount": p.amount, "currency": p.currency,
+                        "amount": p.amount, "currency": p.currency, "paid": p.paid,
                     });
                     let new = NewIntake {
                         source: IntakeSource::Stripe,
@@ -226,6 +241,7 @@ pub async fn poll(
                         name: p.name,
                         admin_email: p.email,
                         plan: plan_of(&p.prices, &plans),
+                        organization_id: p.organization,
                         detail: detail.to_string(),
                     };
                     let added = store2.add_intake(&new)?;
@@ -287,11 +303,41 @@ mod tests {
             (p.key.as_str(), p.name.as_str(), p.email.as_str()),
             ("sub_1", "Kund AB", "anna@kund.se")
         );
+        assert!(p.paid);
+        assert_eq!(p.organization, None, "a company typed is no link");
         let unpaid = event(
             "checkout.session.completed",
             json!({"id": "cs_test_2", "payment_status": "unpaid"}),
         );
         assert_eq!(meaning(&unpaid), Meaning::Nothing);
+    }
+
+    /// Issue #55: a free checkout (a trial, a 100 % coupon) asks for an instance but is not
+    /// paid, and neither is a first invoice of 0; the agency's metadata links by id.
+    #[test]
+    fn a_free_checkout_is_a_request_that_is_not_paid() {
+        let free = event(
+            "checkout.session.completed",
+            json!({"id": "cs_test_3", "payment_status": "no_payment_required", "subscription": "sub_3",
+                   "metadata": {"organization_id": "0a000000-0000-0000-0000-00000000000a"},
+                   "customer_details": {"email": "gratis@prov.se", "name": "Gratis AB"}}),
+        );
+        let Meaning::Paid(p) = meaning(&free) else {
+            panic!()
+        };
+        assert!(!p.paid);
+        assert_eq!(
+            p.organization.as_deref(),
+            Some("0a000000-0000-0000-0000-00000000000a")
+        );
+        let trial_invoice = event(
+            "invoice.paid",
+            json!({"billing_reason": "subscription_create", "amount_paid": 0, "subscription": "sub_3"}),
+        );
+        let Meaning::Paid(p) = meaning(&trial_invoice) else {
+            panic!()
+        };
+        assert!(!p.paid);
     }
 
     #[test]

@@ -684,6 +684,22 @@ impl Say {
                 "Portalen tog inte emot det som hänt med {name}: {e}. Det skrivs igen vid nästa kontroll.",
                 "The portal did not take what happened to {name}: {e}. It is written again at the next check.",
             ),
+            IntakeUnmappedPrice => t(
+                "Priset {prices} är inte knutet till någon plan: den som godkänner väljer planen (eller knyt priset till en plan under Inkorg → Stripe).",
+                "The price {prices} is not mapped to a plan: whoever approves chooses the plan (or map the price to a plan under Inbox → Stripe).",
+            ),
+            IntakeUnpaid => t(
+                "Inget betalades (en provperiod eller en rabatt på 100 %): en person godkänner, om inte priset är markerat som provperiod under Inkorg → Stripe.",
+                "Nothing was paid (a trial or a 100 % discount): a person approves, unless the price is marked as a trial under Inbox → Stripe.",
+            ),
+            IntakeDailyLimit => t(
+                "Dagens gräns för automatiska godkännanden är nådd ({limit} på 24 timmar): en person godkänner, eller ägaren höjer gränsen.",
+                "Today's limit of automatic approvals is reached ({limit} in 24 hours): a person approves, or the owner raises the limit.",
+            ),
+            IntakeChoosePlan => t(
+                "Välj en plan för {name}: priset {prices} är inte knutet till någon plan.",
+                "Choose a plan for {name}: the price {prices} is not mapped to a plan.",
+            ),
             SettingPortalPasswordInUrl => t(
                 "Skriv adressen utan lösenord; lösenordet sparas i nyckelringen (Inkorg → Portalen).",
                 "Write the address without its password; the password is kept in the keyring (Inbox → Portal).",

@@ -2,9 +2,11 @@
 //! (`UNIQUE (source, external_id)`), before they are customers. The register decides who
 //! approves: `claim_intake` is one `pending` → `approved` change that only one seat can make, so
 //! two seats never provision one request twice. After the approval the row points at the
-//! customer and the run; what the portal was last told is kept beside it.
+//! customer and the run; what the portal was last told is kept beside it. An approval a source
+//! makes on its own is marked (`automatic`) and counted against the source's limit a day in the
+//! same change (`claim_intake_automatically`), so seats and ticks together never pass it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::db::{params, Optional, Row};
@@ -36,6 +38,8 @@ pub struct NewIntake {
     pub name: String,
     pub admin_email: String,
     pub plan: Option<crate::customer::Plan>,
+    /// The portal organization the source linked it to by id (never one found by a name).
+    pub organization_id: Option<String>,
     /// JSON object, no secret.
     pub detail: String,
 }
@@ -66,6 +70,13 @@ pub struct IntakeItem {
     pub received_at: String,
     pub decided_at: Option<String>,
     pub decided_by: Option<String>,
+    /// Approved by its source on its own (counted against the source's limit a day).
+    pub automatic: bool,
+    /// The portal organization it is linked to by id; without one no organization is written.
+    pub organization_id: Option<String>,
+    /// Why it waits for a person (a price no plan is mapped to, nothing paid, the day's limit
+    /// of automatic approvals reached); filled in by the inbox, not kept.
+    pub waiting: Option<crate::messages::Text>,
     /// What the portal was last told (JSON of its columns), and its last refusal.
     #[ts(skip)]
     #[serde(skip)]
@@ -88,12 +99,43 @@ pub struct IntakeSourceState {
     pub auto: bool,
     /// Stripe price or product id → plan.
     pub plans: std::collections::BTreeMap<String, crate::customer::Plan>,
+    /// Stripe price or product ids whose free checkouts (a trial, a 100 % coupon) are
+    /// approved on their own like paid ones; any other free checkout waits for a person.
+    pub trials: Vec<String>,
+    /// The most requests this source approves on its own in 24 hours (the register's clock).
+    pub daily_limit: u32,
+    /// Approved on their own in the last 24 hours.
+    pub automatic_today: u32,
+}
+
+/// The owner's choices for a source (Inkorg → the source's card).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct IntakeChoices {
+    pub auto: bool,
+    pub plans: std::collections::BTreeMap<String, crate::customer::Plan>,
+    pub trials: Vec<String>,
+    pub daily_limit: u32,
+}
+
+/// The most a source approves on its own in 24 hours until its owner says otherwise.
+pub const DAILY_LIMIT: u32 = 3;
+
+/// What an automatic approval found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AutoClaim {
+    /// Approved, and counted.
+    Claimed,
+    /// No longer pending (a person or another seat decided).
+    Decided,
+    /// The source's limit for 24 hours is reached: it waits.
+    Limit,
 }
 
 const COLUMNS: &str = "i.id, i.source, i.external_id, i.name, i.admin_email, i.plan, i.detail, i.state, i.reason,
     c.slug, i.run_id, r.state, r.failed_step, r.error, i.cancelled_at, i.received_at, i.decided_at, i.decided_by,
     i.portal_written, i.portal_error,
-    (SELECT s.key FROM run_steps s WHERE s.run_id = i.run_id AND s.state IN ('running', 'waiting', 'retrying') LIMIT 1)
+    (SELECT s.key FROM run_steps s WHERE s.run_id = i.run_id AND s.state IN ('running', 'waiting', 'retrying') LIMIT 1),
+    i.automatic, i.organization_id
     FROM intake i LEFT JOIN customers c ON c.id = i.customer_id LEFT JOIN runs r ON r.id = i.run_id";
 
 fn row(r: &Row) -> super::db::Result<IntakeItem> {
@@ -119,6 +161,9 @@ fn row(r: &Row) -> super::db::Result<IntakeItem> {
         received_at: r.get(15)?,
         decided_at: r.get(16)?,
         decided_by: r.get(17)?,
+        automatic: r.get::<i64>(21)? != 0,
+        organization_id: r.get(22)?,
+        waiting: None,
         portal_written: r.get(18)?,
         portal_error: r.get(19)?,
     })
@@ -127,6 +172,7 @@ fn row(r: &Row) -> super::db::Result<IntakeItem> {
 fn source_row(r: &Row) -> super::db::Result<IntakeSourceState> {
     let plans: String = r.get(6)?;
     let auto: i64 = r.get(5)?;
+    let trials: String = r.get(7)?;
     Ok(IntakeSourceState {
         source: r.get(0)?,
         cursor: r.get(1)?,
@@ -135,7 +181,19 @@ fn source_row(r: &Row) -> super::db::Result<IntakeSourceState> {
         problem: r.get(4)?,
         auto: auto != 0,
         plans: serde_json::from_str(&plans).unwrap_or_default(),
+        trials: serde_json::from_str(&trials).unwrap_or_default(),
+        daily_limit: u32::try_from(r.get::<i64>(8)?).unwrap_or(0),
+        automatic_today: u32::try_from(r.get::<i64>(9)?).unwrap_or(0),
     })
+}
+
+/// Since when an automatic approval counts against the day's limit: 24 hours before the
+/// register's clock, in the form `Dialect::now` writes.
+fn day_ago(conn: &super::db::Conn) -> Result<String> {
+    let now = super::clock::db_now(conn)?;
+    Ok((now - chrono::Duration::days(1))
+        .format("%Y-%m-%dT%H:%M:%S+00:00")
+        .to_string())
 }
 
 impl Store {
@@ -176,8 +234,8 @@ impl Store {
         Ok(conn
             .query_row(
                 &format!(
-                    "INSERT INTO intake (source, external_id, name, admin_email, plan, detail, state, received_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', {now})
+                    "INSERT INTO intake (source, external_id, name, admin_email, plan, detail, organization_id, state, received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', {now})
                      ON CONFLICT (source, external_id) DO NOTHING RETURNING id"
                 ),
                 params![
@@ -186,7 +244,8 @@ impl Store {
                     new.name,
                     new.admin_email,
                     new.plan,
-                    new.detail
+                    new.detail,
+                    new.organization_id
                 ],
                 |r| r.get(0),
             )
@@ -195,7 +254,8 @@ impl Store {
 
     /// A later event about a request still pending says more of it: a paid checkout names the
     /// company and the price (`prefer`), where the subscription's first invoice, which Stripe
-    /// sends first, has only the payer; an invoice fills in only what is still empty.
+    /// sends first, has only the payer; an invoice fills in only what is still empty. The link
+    /// to an organization is the first one an event carried.
     pub fn refine_intake(&self, new: &NewIntake, prefer: bool) -> Result<()> {
         let take = |col: &str| {
             if prefer {
@@ -205,7 +265,8 @@ impl Store {
             }
         };
         let sql = format!(
-            "UPDATE intake SET name = {}, admin_email = {}, plan = COALESCE({}, plan), detail = ?6
+            "UPDATE intake SET name = {}, admin_email = {}, plan = COALESCE({}, plan), detail = ?6,
+                    organization_id = COALESCE(organization_id, ?7)
              WHERE source = ?1 AND external_id = ?2 AND state = 'pending'",
             take("name").replace("{n}", "3"),
             take("admin_email").replace("{n}", "4"),
@@ -219,7 +280,8 @@ impl Store {
                 new.name,
                 new.admin_email,
                 new.plan,
-                new.detail
+                new.detail,
+                new.organization_id
             ],
         )?;
         Ok(())
@@ -260,6 +322,8 @@ impl Store {
     }
 
     /// `pending` → `approved` by `by`; `false` when it was not pending (another seat took it).
+    /// On a shared register the server writes who and when (the login, its clock), whatever
+    /// `by` says.
     pub fn claim_intake(&self, id: i64, by: &str) -> Result<bool> {
         let conn = self.conn();
         let now = conn.dialect().now();
@@ -272,10 +336,58 @@ impl Store {
         )? == 1)
     }
 
+    /// `pending` → `approved` by the source on its own, only while the source has approved
+    /// fewer than its limit in the last 24 hours (the register's clock). The count and the
+    /// change are one transaction, with the source's row locked on a shared register, so
+    /// seats and ticks approving at once never pass the limit together.
+    pub fn claim_intake_automatically(
+        &self,
+        id: i64,
+        source: IntakeSource,
+        by: &str,
+    ) -> Result<AutoClaim> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        if tx.dialect() == super::db::Dialect::Postgres {
+            tx.query_row(
+                "SELECT 1 FROM intake_sources WHERE source = ?1 FOR UPDATE",
+                [source],
+                |r| r.get::<i64>(0),
+            )?;
+        }
+        let since = day_ago(&tx)?;
+        let now = tx.dialect().now();
+        let claimed = tx.execute(
+            &format!(
+                "UPDATE intake SET state = 'approved', decided_at = {now}, decided_by = ?3, reason = NULL,
+                        automatic = 1
+                 WHERE id = ?1 AND source = ?2 AND state = 'pending'
+                   AND (SELECT count(*) FROM intake a
+                         WHERE a.source = ?2 AND a.automatic = 1 AND a.decided_at >= ?4)
+                       < (SELECT s.daily_limit FROM intake_sources s WHERE s.source = ?2)"
+            ),
+            params![id, source, by, since],
+        )?;
+        let outcome = if claimed == 1 {
+            AutoClaim::Claimed
+        } else {
+            let state: Option<IntakeState> = tx
+                .query_row("SELECT state FROM intake WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?;
+            match state {
+                Some(IntakeState::Pending) => AutoClaim::Limit,
+                _ => AutoClaim::Decided,
+            }
+        };
+        tx.commit()?;
+        Ok(outcome)
+    }
+
     /// An approval that made nothing (its customer could not be written) is undone.
     pub fn unclaim_intake(&self, id: i64, reason: &str) -> Result<()> {
         self.conn().execute(
-            "UPDATE intake SET state = 'pending', decided_at = NULL, decided_by = NULL, reason = ?2
+            "UPDATE intake SET state = 'pending', decided_at = NULL, decided_by = NULL, reason = ?2,
+                    automatic = 0
              WHERE id = ?1 AND state = 'approved' AND customer_id IS NULL",
             params![id, reason],
         )?;
@@ -351,9 +463,15 @@ impl Store {
     }
 
     pub fn intake_source(&self, source: IntakeSource) -> Result<IntakeSourceState> {
-        Ok(self.conn().query_row(
-            "SELECT source, cursor, polled_at, polled_by, problem, auto, plans FROM intake_sources WHERE source = ?1",
-            [source],
+        let conn = self.conn();
+        let since = day_ago(&conn)?;
+        Ok(conn.query_row(
+            "SELECT s.source, s.cursor, s.polled_at, s.polled_by, s.problem, s.auto, s.plans, s.trials,
+                    s.daily_limit,
+                    (SELECT count(*) FROM intake a
+                      WHERE a.source = s.source AND a.automatic = 1 AND a.decided_at >= ?2)
+             FROM intake_sources s WHERE s.source = ?1",
+            params![source, since],
             source_row,
         )?)
     }
@@ -383,14 +501,21 @@ impl Store {
     pub fn set_intake_source(
         &self,
         source: IntakeSource,
-        auto: bool,
-        plans: &std::collections::BTreeMap<String, crate::customer::Plan>,
+        choices: &IntakeChoices,
     ) -> Result<IntakeSourceState> {
-        let plans = serde_json::to_string(plans).unwrap_or_else(|_| "{}".into());
+        let plans = serde_json::to_string(&choices.plans).unwrap_or_else(|_| "{}".into());
+        let trials = serde_json::to_string(&choices.trials).unwrap_or_else(|_| "[]".into());
         self.conn()
             .execute(
-                "UPDATE intake_sources SET auto = ?2, plans = ?3 WHERE source = ?1",
-                params![source, i64::from(auto), plans],
+                "UPDATE intake_sources SET auto = ?2, plans = ?3, trials = ?4, daily_limit = ?5
+                 WHERE source = ?1",
+                params![
+                    source,
+                    i64::from(choices.auto),
+                    plans,
+                    trials,
+                    i64::from(choices.daily_limit)
+                ],
             )
             .map_err(crate::error::Error::from)
             .map_err(self.refused(crate::messages::Right::Settings))?;

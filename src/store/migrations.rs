@@ -38,6 +38,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/026_schedule.sql"),
     include_str!("migrations/027_team.sql"),
     include_str!("migrations/028_ledger_guard.sql"),
+    include_str!("migrations/029_intake_by_id.sql"),
     include_str!("migrations/031_server_decides.sql"),
 ];
 
@@ -138,6 +139,7 @@ const PG_STEPS: &[(i64, &str)] = &[
     ),
     (
         29,
+        include_str!("migrations/postgres/029_intake_by_id.sql"),
     ),
     // 031 (030 is the team's, on its way): numbered by its place until both are in.
     (

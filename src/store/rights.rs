@@ -228,15 +228,22 @@ pub const GRANTS: &[Grant] = &[
     all(Operator, "template_prs", &[Insert, Update]),
     all(Operator, "workflow_backups", &[Insert]),
     // The inbox: requests and payments arrive (any seat that polls) and are decided by
-    // operators; a decision is never undone by rewriting who made it or where it came from.
-    // An event is only added. A source's cursor moves as operators poll; whether it
-    // provisions on its own and which price is which plan are the owners' to decide.
+    // operators; a decision is never undone by rewriting who made it or where it came from
+    // (who and when are the server's, and what a request is changes only while it is pending:
+    // the trigger `intake_stamp`; a later event refines a pending one). An event is only added. A
+    // source's cursor moves as operators poll; whether it provisions on its own, how many a
+    // day, and which price is which plan (or a trial) are the owners' to decide.
     all(Operator, "intake", &[Insert]),
     only(
         Operator,
         "intake",
         &[Update],
         &[
+            "name",
+            "admin_email",
+            "plan",
+            "detail",
+            "organization_id",
             "state",
             "reason",
             "customer_id",
@@ -244,6 +251,7 @@ pub const GRANTS: &[Grant] = &[
             "cancelled_at",
             "decided_at",
             "decided_by",
+            "automatic",
             "portal_written",
             "portal_error",
         ],
@@ -255,7 +263,12 @@ pub const GRANTS: &[Grant] = &[
         &[Update],
         &["cursor", "polled_at", "polled_by", "problem"],
     ),
-    only(Owner, "intake_sources", &[Update], &["auto", "plans"]),
+    only(
+        Owner,
+        "intake_sources",
+        &[Update],
+        &["auto", "plans", "trials", "daily_limit"],
+    ),
     all(Owner, "intake_events", &[Delete]),
     // Scheduled work: any seat that ticks takes a job's lease and writes what it did (the
     // server fills `lease_person` and bounds the lease: 031), and keeps its tick (the login

@@ -258,3 +258,56 @@ fn the_portal_is_read_in_a_read_only_session_and_only_the_columns_an_import_read
     let rows = read_portal(&source("public.organizations_with_credits")).unwrap();
     assert_eq!(rows.rows, 1, "{}", rows.contents);
 }
+
+/// Issue #55: names and emails from outside are printed without their control characters: a
+/// portal request named with a terminal's escape sequences, a bell and a right-to-left
+/// override clears no screen and reorders no line of `fabrik intake list`, nor of the customer
+/// it became in `fabrik customers list` and `show`.
+#[test]
+fn outside_names_are_printed_without_their_control_characters() {
+    use fabrik::store::intake::{IntakeSource, NewIntake};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("reg.sqlite3");
+    let evil = "Evil\u{1b}[2J\u{7}Co\u{202e}gpj.exe\u{9b}31m\r";
+    {
+        let api = fabrik::api::Api::open(&db).unwrap();
+        api.store()
+            .add_intake(&NewIntake {
+                source: IntakeSource::Portal,
+                external_id: "req-1".into(),
+                name: evil.into(),
+                admin_email: "eve\u{1b}]0;x\u{7}@evil.se".into(),
+                plan: None,
+                organization_id: None,
+                detail: "{}".into(),
+            })
+            .unwrap();
+        api.store()
+            .create_customer(
+                fabrik::customer::CustomerDraft {
+                    name: evil.into(),
+                    admin_email: "eve@evil.se".into(),
+                    contact_name: Some("Eve\u{1b}[1A".into()),
+                    ..Default::default()
+                },
+                &fabrik::customer::ModuleManifest::bundled(),
+            )
+            .unwrap();
+    }
+    let printed = |args: &[&str]| {
+        let out = fabrik(&db).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", common::said(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let slug = list_json(&db)[0]["slug"].as_str().unwrap().to_string();
+    for said in [
+        printed(&["intake", "list"]),
+        printed(&["customers", "list"]),
+        printed(&["customers", "show", &slug]),
+    ] {
+        assert!(said.contains("Evil"), "{said:?}");
+        for bad in ['\u{1b}', '\u{7}', '\r', '\u{202e}', '\u{9b}'] {
+            assert!(!said.contains(bad), "{bad:?} in {said:?}");
+        }
+    }
+}

@@ -3,7 +3,8 @@
 // scripts/postgres/portal-intake-role.sql makes; its address and password are typed into Inkorg →
 // Portalen (the password goes to the keyring). Two requests waiting in the portal are read
 // ("Hämta nu"), approved from the window, provisioned in the sandbox, and the portal holds
-// `deployed` with the columns the Phase 2 plan names; the organizations get their URLs.
+// `deployed` with the columns the Phase 2 plan names; the organizations each request is linked to
+// by id get their URLs.
 // The picture docs/inbox.png is taken here (FABRIK_SCREENSHOTS).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,7 +28,8 @@ CREATE TABLE public.organizations (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text NOT NULL, billing_note text,
     production_url text, github_repo_url text, supabase_project_ref text, created_at timestamptz DEFAULT now());
 CREATE TABLE public.agency_onboarding_requests (
-    id uuid PRIMARY KEY DEFAULT gen_random_uuid(), agency_name text NOT NULL, admin_email text NOT NULL,
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(), organization_id uuid REFERENCES public.organizations(id),
+    agency_name text NOT NULL, admin_email text NOT NULL,
     status text NOT NULL DEFAULT 'pending', created_at timestamptz DEFAULT now(),
     instance_url TEXT, supabase_project_id TEXT, vercel_project_id TEXT, error_message TEXT,
     provisioning_started_at TIMESTAMP, provisioning_completed_at TIMESTAMP);
@@ -86,9 +88,10 @@ after(async () => {
   pg?.stop();
 });
 
+/** A request and its organization, linked by the organization's id (the portal is written by ids). */
 const request = (name, email) =>
-  psql(portal.owner, `INSERT INTO public.organizations (name) VALUES ('${name}');
-    INSERT INTO public.agency_onboarding_requests (agency_name, admin_email) VALUES ('${name}', '${email}') RETURNING id`);
+  psql(portal.owner, `WITH o AS (INSERT INTO public.organizations (name) VALUES ('${name}') RETURNING id)
+    INSERT INTO public.agency_onboarding_requests (organization_id, agency_name, admin_email) SELECT id, '${name}', '${email}' FROM o RETURNING id`);
 const column = (id, c) => psql(portal.owner, `SELECT COALESCE(${c}::text, '') FROM public.agency_onboarding_requests WHERE id = '${id}'`);
 const item = (name) => `[data-testid="inbox-item"][data-name="${name}"]`;
 const stateOf = (s, name) => s.exec(`const e = document.querySelector(arguments[0]); return e ? e.dataset.state + '/' + (e.dataset.run ?? '') : null;`, [item(name)]);

@@ -306,3 +306,101 @@ fn forged_backup_rows_push_no_seats_real_backups_out() {
         assert!(left.iter().any(|b| b.id == id), "{id} was removed");
     }
 }
+
+/// Issue #55: who decided about a request in the inbox is the server's to say. An operator's
+/// approval is stamped with their own login whatever the statement names, and neither the
+/// approval nor a rejection can be rewritten afterwards into someone else's (nor a row
+/// inserted as decided by someone else).
+#[test]
+fn who_decided_about_a_request_is_the_login_that_did() {
+    use fabrik::store::intake::{IntakeSource, NewIntake};
+    let register = Register::new("decided");
+    let olle = register.person("olle", "owner");
+    let otto = register.person("otto", "operator");
+    let store = Store::connect(&register.config(&otto))
+        .unwrap()
+        .with_seat("otto@kontoret");
+    let new = |ext: &str| NewIntake {
+        source: IntakeSource::Portal,
+        external_id: ext.into(),
+        name: format!("Kund {ext}"),
+        admin_email: format!("{ext}@kund.se"),
+        plan: None,
+        organization_id: None,
+        detail: "{}".into(),
+    };
+    let approved = store.add_intake(&new("a")).unwrap().unwrap();
+    let rejected = store.add_intake(&new("b")).unwrap().unwrap();
+    // An operator's seat polls: a later event says more of a pending request (the checkout's
+    // company and its link to an organization after the invoice's payer).
+    let org = "0a000000-0000-0000-0000-00000000000a";
+    store
+        .refine_intake(
+            &NewIntake {
+                name: "Kund a AB".into(),
+                organization_id: Some(org.into()),
+                ..new("a")
+            },
+            true,
+        )
+        .unwrap();
+    let refined = store.intake_item(approved).unwrap().unwrap();
+    assert_eq!(
+        (refined.name.as_str(), refined.organization_id.as_deref()),
+        ("Kund a AB", Some(org))
+    );
+    assert!(store.claim_intake(approved, &olle).unwrap());
+    assert!(store.reject_intake(rejected, "dubblett", &olle).unwrap());
+    let by = |id: i64| store.intake_item(id).unwrap().unwrap().decided_by;
+    assert_eq!(
+        by(approved).as_deref(),
+        Some(otto.as_str()),
+        "the login, not the name given"
+    );
+    assert_eq!(by(rejected).as_deref(), Some(otto.as_str()));
+
+    let forger = register.conn(&otto);
+    forger
+        .execute(
+            "UPDATE intake SET decided_by = ?1, decided_at = '2020-01-01T00:00:00+00:00'",
+            vec![Value::Text(olle.clone())],
+        )
+        .unwrap();
+    // Nor is what a decided request was rewritten: its link and its name are kept, where it
+    // came from is no operator's to write.
+    forger
+        .execute_batch(
+            "UPDATE intake SET organization_id = '0b000000-0000-0000-0000-00000000000b',
+                    name = 'Någon annan'",
+        )
+        .unwrap();
+    let e = forger
+        .execute_batch("UPDATE intake SET external_id = 'z'")
+        .unwrap_err();
+    assert_eq!(sqlstate(&e), Some("42501"), "{e}");
+    let kept = store.intake_item(approved).unwrap().unwrap();
+    assert_eq!(
+        (kept.name.as_str(), kept.organization_id.as_deref()),
+        ("Kund a AB", Some(org))
+    );
+    forger
+        .execute(
+            "INSERT INTO intake (source, external_id, name, admin_email, state, received_at, decided_at, decided_by)
+             VALUES ('portal', 'c', 'Kund c', 'c@kund.se', 'approved', 'x', '2020-01-01T00:00:00+00:00', ?1)",
+            vec![Value::Text(olle.clone())],
+        )
+        .unwrap();
+    let rows: Vec<(String, Option<String>, Option<String>)> = register
+        .conn(&register.role)
+        .query_map(
+            "SELECT external_id, decided_by, decided_at FROM intake ORDER BY external_id",
+            (),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(rows.len(), 3);
+    for (ext, by, at) in rows {
+        assert_eq!(by.as_deref(), Some(otto.as_str()), "{ext}");
+        assert!(at.is_some_and(|at| !at.starts_with("2020")), "{ext}");
+    }
+}

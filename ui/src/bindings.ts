@@ -354,7 +354,20 @@ slug: string | null, run_id: number | null, run_state: RunState | null,
 /**
  * The step the run is on now, or failed at.
  */
-run_step: StepKey | null, run_error: string | null, cancelled_at: string | null, received_at: string, decided_at: string | null, decided_by: string | null, portal_error: string | null, };
+run_step: StepKey | null, run_error: string | null, cancelled_at: string | null, received_at: string, decided_at: string | null, decided_by: string | null, 
+/**
+ * Approved by its source on its own (counted against the source's limit a day).
+ */
+automatic: boolean, 
+/**
+ * The portal organization it is linked to by id; without one no organization is written.
+ */
+organization_id: string | null, 
+/**
+ * Why it waits for a person (a price no plan is mapped to, nothing paid, the day's limit
+ * of automatic approvals reached); filled in by the inbox, not kept.
+ */
+waiting: Text | null, portal_error: string | null, };
 
 export type IntakeSource = "portal" | "stripe";
 
@@ -376,7 +389,22 @@ auto: boolean,
 /**
  * Stripe price or product id → plan.
  */
-plans: { [key in string]: Plan }, };
+plans: { [key in string]: Plan }, 
+/**
+ * Stripe price or product ids whose free checkouts (a trial, a 100 % coupon) are
+ * approved on their own like paid ones; any other free checkout waits for a person.
+ */
+trials: Array<string>, 
+/**
+ * The most requests this source approves on its own in 24 hours (the register's clock).
+ */
+daily_limit: number, 
+/**
+ * Approved on their own in the last 24 hours.
+ */
+automatic_today: number, };
+
+export type IntakeChoices = { auto: boolean, plans: { [key in string]: Plan }, trials: Array<string>, daily_limit: number, };
 
 export type ScheduleView = { installed: Installed, ticks: Array<TickRow>, 
 /**
@@ -1262,9 +1290,9 @@ export type Commands = {
   rate_limits: { args: {  }; result: RateLimits };
   intake_list: { args: {  }; result: Inbox };
   intake_poll: { args: {  }; result: PollReport };
-  intake_approve: { args: { id: number }; result: IntakeItem };
+  intake_approve: { args: { id: number; plan: Plan | null }; result: IntakeItem };
   intake_reject: { args: { id: number; reason: string }; result: IntakeItem };
-  intake_set_source: { args: { source: IntakeSource; auto: boolean; plans: { [key in string]: Plan } }; result: IntakeSourceState };
+  intake_set_source: { args: { source: IntakeSource; choices: IntakeChoices }; result: IntakeSourceState };
   intake_set_portal: { args: { url: string; password: string }; result: Inbox };
   schedule_status: { args: {  }; result: ScheduleView };
   schedule_install: { args: { plan: SchedulePlan }; result: ScheduleView };

@@ -84,7 +84,7 @@ describe('inbox', () => {
     await page.locator('[data-testid="inbox-item"][data-id="1"][data-state="approved"]').waitFor();
     const approves = await ipcCalls(page, 'intake_approve');
     assert.equal(approves.length, 1);
-    assert.deepEqual(approves[0].args, { id: 1 });
+    assert.deepEqual(approves[0].args, { id: 1, plan: null });
     assert.equal(await first.getByTestId('inbox-state').innerText(), 'Godkänd');
     assert.equal(await first.getByTestId('inbox-customer').innerText(), 'aldre-bageri-ab');
     assert.match(await first.getByTestId('inbox-run').innerText(), /Pågår/);
@@ -133,11 +133,26 @@ describe('inbox', () => {
     await stripe.getByTestId('inbox-plan-plan').selectOption('enterprise');
     await stripe.getByTestId('inbox-plans-save').click();
     await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'intake_set_source'));
-    assert.deepEqual((await ipcCalls(page, 'intake_set_source'))[0].args, { source: 'stripe', auto: false, plans: { price_123: 'enterprise' } });
+    const set = async (n) => {
+      await page.waitForFunction((n) => window.__mockCalls.filter((c) => c.cmd === 'intake_set_source').length === n, n);
+      return (await ipcCalls(page, 'intake_set_source'))[n - 1].args;
+    };
+    assert.deepEqual(await set(1), { source: 'stripe', choices: { auto: false, plans: { price_123: 'enterprise' }, trials: [], daily_limit: 3 } });
 
     await stripe.getByTestId('inbox-auto').check();
-    await page.waitForFunction(() => window.__mockCalls.filter((c) => c.cmd === 'intake_set_source').length === 2);
-    assert.deepEqual((await ipcCalls(page, 'intake_set_source'))[1].args, { source: 'stripe', auto: true, plans: { price_123: 'enterprise' } });
+    assert.deepEqual(await set(2), { source: 'stripe', choices: { auto: true, plans: { price_123: 'enterprise' }, trials: [], daily_limit: 3 } });
+
+    // Issue #55: the price's free checkouts count as trials, and at most one a day on its own.
+    await stripe.getByTestId('inbox-plan-trial').check();
+    await stripe.getByTestId('inbox-plans-save').click();
+    assert.deepEqual(await set(3), { source: 'stripe', choices: { auto: true, plans: { price_123: 'enterprise' }, trials: ['price_123'], daily_limit: 3 } });
+    assert.match(await stripe.getByTestId('inbox-automatic-today').innerText(), /0 av 3 godkända automatiskt/);
+    await stripe.getByTestId('inbox-daily-limit').fill('-1');
+    assert.equal(await stripe.getByTestId('inbox-daily-limit-save').isDisabled(), true, 'no negative limit');
+    await stripe.getByTestId('inbox-daily-limit').fill('1');
+    await stripe.getByTestId('inbox-daily-limit-save').click();
+    assert.deepEqual(await set(4), { source: 'stripe', choices: { auto: true, plans: { price_123: 'enterprise' }, trials: ['price_123'], daily_limit: 1 } });
+    await stripe.getByTestId('inbox-automatic-today').filter({ hasText: '0 av 1' }).waitFor();
 
     const portal = tid(page, 'inbox-source-portal');
     await portal.getByTestId('inbox-portal-url').fill('postgres://fabrik@db.portal.se:5432/portal');
@@ -146,6 +161,39 @@ describe('inbox', () => {
     await page.locator('[data-testid="inbox-source-portal"][data-configured="true"]').waitFor();
     assert.deepEqual((await ipcCalls(page, 'intake_set_portal'))[0].args, { url: 'postgres://fabrik@db.portal.se:5432/portal', password: 'hemligt' });
     assert.equal(await portal.getByTestId('inbox-portal-password').inputValue(), '');
+    assertClean();
+  });
+
+  test('a request that waits says why; a Stripe price without a plan is approved only with one chosen', async (t) => {
+    const waiting = {
+      intake: {
+        items: [
+          {
+            id: 5,
+            name: 'Omappad AB',
+            source: 'stripe',
+            plan: null,
+            waiting: { sv: 'Priset price_x är inte knutet till någon plan', en: 'The price price_x is not mapped to a plan' },
+          },
+          { id: 6, name: 'Gratis AB', source: 'stripe', plan: 'starter', waiting: { sv: 'Inget betalades', en: 'Nothing was paid' } },
+          { id: 7, name: 'Auto AB', source: 'stripe', state: 'approved', automatic: true, slug: 'auto-ab', run_id: 70, run_state: 'succeeded', decided_by: 'kontoret', decided_at: '2025-01-05T08:00:00Z' },
+        ],
+      },
+    };
+    const { page, assertClean } = await open(t, waiting);
+    await openInbox(page);
+    assert.equal(await row(page, 5).getByTestId('inbox-waiting').innerText(), 'Priset price_x är inte knutet till någon plan');
+    assert.equal(await row(page, 6).getByTestId('inbox-waiting').innerText(), 'Inget betalades');
+    assert.match(await row(page, 7).getByTestId('inbox-decided').innerText(), /^automatiskt, kontoret/);
+    // No plan chosen: approving is not offered; the mapped one needs no choice.
+    const unmapped = row(page, 5);
+    assert.equal(await unmapped.getByTestId('inbox-approve').isDisabled(), true);
+    assert.equal(await row(page, 6).getByTestId('inbox-approve-plan').count(), 0);
+    await unmapped.getByTestId('inbox-approve-plan').selectOption('professional');
+    await unmapped.getByTestId('inbox-approve').click();
+    await page.locator('[data-testid="inbox-item"][data-id="5"][data-state="approved"]').waitFor();
+    assert.deepEqual((await ipcCalls(page, 'intake_approve'))[0].args, { id: 5, plan: 'professional' });
+    assert.equal(await unmapped.getByTestId('inbox-waiting').count(), 0);
     assertClean();
   });
 

@@ -1,17 +1,19 @@
 //! `fabrik intake`: the inbox in a terminal, over the same core as Inkorg. `list` shows what
 //! waits and what became of the rest, `poll` reads the portal and Stripe now, `approve ID`
-//! provisions a request (and follows the run to its end), `reject ID --reason TEXT` keeps the
-//! reason. The portal is told what happened as it happens.
+//! provisions a request (and follows the run to its end; `--plan` for a Stripe price no plan is
+//! mapped to), `reject ID --reason TEXT` keeps the reason. The portal is told what happened as
+//! it happens. Names and emails come from outside: they are printed without control characters.
 
 use std::sync::Arc;
 
 use clap::Subcommand;
 use fabrik::api::cloud::CloudApi;
 use fabrik::api::intake::Intake;
+use fabrik::customer::Plan;
 use fabrik::store::intake::IntakeItem;
 use fabrik::ApiError;
 
-use crate::print::print_json;
+use crate::print::{plain, print_json};
 
 #[derive(Subcommand)]
 pub enum IntakeCmd {
@@ -33,6 +35,10 @@ pub enum IntakeCmd {
     Approve {
         /// The request's number (`fabrik intake list`).
         id: i64,
+        /// The customer's plan (starter, professional or enterprise); needed when the request's
+        /// Stripe price is mapped to none.
+        #[arg(long)]
+        plan: Option<Plan>,
         /// Do not ask first.
         #[arg(long)]
         yes: bool,
@@ -62,15 +68,18 @@ fn line(i: &IntakeItem) -> String {
         "{:>5}  {:<7} {:<32} {:<32} {}",
         i.id,
         i.source.as_str(),
-        i.name,
-        i.admin_email,
+        plain(&i.name),
+        plain(&i.admin_email),
         state
     );
     if i.cancelled_at.is_some() {
         out.push_str("  [uppsagd i Stripe]");
     }
+    if let Some(w) = &i.waiting {
+        out.push_str(&format!("\n       väntar: {}", plain(&w.sv)));
+    }
     if let Some(e) = &i.portal_error {
-        out.push_str(&format!("\n       portalen: {e}"));
+        out.push_str(&format!("\n       portalen: {}", plain(e)));
     }
     out
 }
@@ -132,7 +141,12 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: IntakeCmd) -> Result<(), ApiError> 
                 println!("  ! {}", p.sv);
             }
         }
-        IntakeCmd::Approve { id, yes, json } => {
+        IntakeCmd::Approve {
+            id,
+            plan,
+            yes,
+            json,
+        } => {
             crate::runs::stop_on_ctrl_c(&supervisor);
             if !yes {
                 let inbox = intake.inbox().await?;
@@ -145,7 +159,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: IntakeCmd) -> Result<(), ApiError> 
                 }
             }
             let (_, launched) = intake
-                .approve_launch(id, crate::runs::terminal(json), false)
+                .approve_launch(id, plan, crate::runs::terminal(json))
                 .await?;
             let ended = launched.wait().await;
             let _ = intake.sync().await;

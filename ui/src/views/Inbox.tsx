@@ -1,10 +1,12 @@
 // "Inkorg" (issue #42): the portal's requests and Stripe's paid checkouts, to approve (one
 // provisioning run) or reject (with a reason), and each source's card: set up or not, its last
-// poll, and the owner's choices (provision on its own, the portal's address, Stripe's prices).
+// poll, and the owner's choices (provision on its own and how many a day, the portal's address,
+// Stripe's prices and which of them a free checkout counts for). A request that waits for a
+// person says why; one whose Stripe price has no plan is approved only with a plan chosen.
 // The list is read again every few seconds while the view is open, so approved runs move on.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { call, type ApiError } from '../api';
-import type { Inbox as InboxData, IntakeItem, IntakeSource, Plan, PollReport, SourceView } from '../bindings';
+import type { Inbox as InboxData, IntakeChoices, IntakeItem, IntakeSource, Plan, PollReport, SourceView } from '../bindings';
 import { formatDateTime, PLANS, planKey, runStateKey, useI18n } from '../i18n';
 import { stepLabel, useRuns } from '../state/runs';
 import { useToast } from '../state/toast';
@@ -120,6 +122,20 @@ export function Inbox({ onOpenCustomer, onPending }: { onOpenCustomer: (slug: st
   );
 }
 
+/** Every plan as a select's options, in the user's language. */
+function PlanOptions() {
+  const { t } = useI18n();
+  return (
+    <>
+      {PLANS.map((p) => (
+        <option key={p} value={p}>
+          {t(planKey(p))}
+        </option>
+      ))}
+    </>
+  );
+}
+
 function sourceName(t: ReturnType<typeof useI18n>['t'], s: IntakeSource) {
   return t(s === 'portal' ? 'inbox.source.portal' : 'inbox.source.stripe');
 }
@@ -135,6 +151,9 @@ function InboxRow({ item, onChanged, onOpenCustomer }: { item: IntakeItem; onCha
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState(false);
+  // A Stripe price nobody mapped is no plan: the person approving chooses one.
+  const needsPlan = item.state === 'pending' && item.source === 'stripe' && !item.plan;
+  const [plan, setPlan] = useState<Plan | ''>('');
 
   const act = async (fn: () => Promise<IntakeItem>, done: (i: IntakeItem) => string) => {
     if (busyRef.current) return;
@@ -155,7 +174,7 @@ function InboxRow({ item, onChanged, onOpenCustomer }: { item: IntakeItem; onCha
     }
   };
 
-  const approve = () => void act(() => call('intake_approve', { id: item.id }), (i) => t('inbox.approved', { name: i.name }));
+  const approve = () => void act(() => call('intake_approve', { id: item.id, plan: plan || null }), (i) => t('inbox.approved', { name: i.name }));
 
   const reject = async (e: FormEvent) => {
     e.preventDefault();
@@ -208,7 +227,13 @@ function InboxRow({ item, onChanged, onOpenCustomer }: { item: IntakeItem; onCha
         <div className="inbox-actions">
           {item.state === 'pending' && !rejecting && (
             <>
-              <button type="button" className={`btn btn-small btn-primary${busy ? ' btn-busy' : ''}`} data-testid="inbox-approve" disabled={busy} onClick={approve}>
+              {needsPlan && (
+                <select className="select" aria-label={t('inbox.choosePlan')} data-testid="inbox-approve-plan" value={plan} onChange={(e) => setPlan(e.target.value as Plan | '')}>
+                  <option value="">{t('inbox.choosePlan')}</option>
+                  <PlanOptions />
+                </select>
+              )}
+              <button type="button" className={`btn btn-small btn-primary${busy ? ' btn-busy' : ''}`} data-testid="inbox-approve" disabled={busy || (needsPlan && !plan)} onClick={approve}>
                 {t(busy ? 'inbox.approving' : 'inbox.approve')}
               </button>
               <button type="button" className="btn btn-small btn-danger-outline" data-testid="inbox-reject" disabled={busy} onClick={() => setRejecting(true)}>
@@ -242,8 +267,17 @@ function InboxRow({ item, onChanged, onOpenCustomer }: { item: IntakeItem; onCha
           {item.run_error && <span className="field-error"> · {item.run_error}</span>}
         </p>
       )}
+      {item.state === 'pending' && item.waiting && (
+        <p className="inbox-line inbox-warning" role="note" data-testid="inbox-waiting">
+          {tx(item.waiting)}
+        </p>
+      )}
       {item.state === 'rejected' && item.reason && <p className="inbox-line muted">{t('inbox.reason', { reason: item.reason })}</p>}
-      {item.decided_by && item.decided_at && <p className="inbox-line muted small">{t('inbox.decided', { who: item.decided_by, time: formatDateTime(lang, item.decided_at) })}</p>}
+      {item.decided_by && item.decided_at && (
+        <p className="inbox-line muted small" data-testid="inbox-decided">
+          {t(item.automatic ? 'inbox.decidedAutomatic' : 'inbox.decided', { who: item.decided_by, time: formatDateTime(lang, item.decided_at) })}
+        </p>
+      )}
       {item.portal_error && (
         <p className="inbox-line inbox-warning" role="note" data-testid="inbox-portal-error">
           {t('inbox.portalError', { error: item.portal_error })}
@@ -321,11 +355,17 @@ function SourceCard({ view, onInbox, onSource }: { view: SourceView; onInbox: (i
   useEffect(() => setAuto(state.auto), [state.auto]);
   const name = sourceName(t, state.source);
 
-  const setSource = async (auto: boolean, plans: Record<string, Plan>) => {
+  const savedPlans = Object.fromEntries(Object.entries(state.plans).filter((e): e is [string, Plan] => !!e[1]));
+  const saved: IntakeChoices = { auto: state.auto, plans: savedPlans, trials: state.trials, daily_limit: state.daily_limit };
+  const [limit, setLimit] = useState(String(state.daily_limit));
+  useEffect(() => setLimit(String(state.daily_limit)), [state.daily_limit]);
+
+  const setSource = async (change: Partial<IntakeChoices>) => {
+    const choices = { ...saved, auto, ...change };
     setSaving(true);
-    setAuto(auto);
+    setAuto(choices.auto);
     try {
-      const next = await call('intake_set_source', { source: state.source, auto, plans });
+      const next = await call('intake_set_source', { source: state.source, choices });
       onSource(next);
       toast('success', t('inbox.sourceSaved', { source: name }));
       return true;
@@ -337,7 +377,8 @@ function SourceCard({ view, onInbox, onSource }: { view: SourceView; onInbox: (i
       setSaving(false);
     }
   };
-  const savedPlans = Object.fromEntries(Object.entries(state.plans).filter((e): e is [string, Plan] => !!e[1]));
+  const limitValue = Number(limit);
+  const limitValid = limit.trim() !== '' && Number.isInteger(limitValue) && limitValue >= 0;
 
   return (
     <section className="card inbox-source" data-testid={`inbox-source-${state.source}`} data-configured={view.configured}>
@@ -366,12 +407,33 @@ function SourceCard({ view, onInbox, onSource }: { view: SourceView; onInbox: (i
         </ul>
       )}
       <label className="inbox-auto">
-        <input type="checkbox" data-testid="inbox-auto" checked={auto} disabled={saving} onChange={(e) => void setSource(e.target.checked, savedPlans)} />{' '}
+        <input type="checkbox" data-testid="inbox-auto" checked={auto} disabled={saving} onChange={(e) => void setSource({ auto: e.target.checked })} />{' '}
         {t('inbox.auto')}
         <span className="muted small"> — {t('inbox.autoHint')}</span>
       </label>
+      <form
+        className="inbox-limit"
+        data-testid="inbox-limit"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (limitValid) void setSource({ daily_limit: limitValue });
+        }}
+      >
+        <label className="field">
+          <span className="label">{t('inbox.dailyLimit')}</span>
+          <input className="input" type="number" min={0} step={1} data-testid="inbox-daily-limit" value={limit} aria-invalid={!limitValid || undefined} onChange={(e) => setLimit(e.target.value)} />
+        </label>
+        <button type="submit" className="btn btn-small" data-testid="inbox-daily-limit-save" disabled={saving || !limitValid || limitValue === state.daily_limit}>
+          {t('inbox.dailyLimitSave')}
+        </button>
+        <p className="muted small" data-testid="inbox-automatic-today">
+          {t('inbox.automaticToday', { count: state.automatic_today, limit: state.daily_limit })}
+        </p>
+      </form>
       {state.source === 'portal' && <PortalForm onInbox={onInbox} />}
-      {state.source === 'stripe' && <PlansEditor key={JSON.stringify(savedPlans)} saved={savedPlans} saving={saving} onSave={(plans) => setSource(auto, plans)} />}
+      {state.source === 'stripe' && (
+        <PlansEditor key={JSON.stringify([savedPlans, state.trials])} saved={savedPlans} trials={state.trials} saving={saving} onSave={(plans, trials) => setSource({ plans, trials })} />
+      )}
     </section>
   );
 }
@@ -422,13 +484,29 @@ function PortalForm({ onInbox }: { onInbox: (i: InboxData) => void }) {
   );
 }
 
-function PlansEditor({ saved, saving, onSave }: { saved: Record<string, Plan>; saving: boolean; onSave: (plans: Record<string, Plan>) => Promise<boolean> }) {
+type PlanRow = { id: string; plan: Plan; trial: boolean };
+
+function PlansEditor({
+  saved,
+  trials,
+  saving,
+  onSave,
+}: {
+  saved: Record<string, Plan>;
+  trials: string[];
+  saving: boolean;
+  onSave: (plans: Record<string, Plan>, trials: string[]) => Promise<boolean>;
+}) {
   const { t } = useI18n();
-  const [rows, setRows] = useState<{ id: string; plan: Plan }[]>(() => Object.entries(saved).map(([id, plan]) => ({ id, plan })));
-  const set = (i: number, patch: Partial<{ id: string; plan: Plan }>) => setRows((all) => all.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const [rows, setRows] = useState<PlanRow[]>(() => Object.entries(saved).map(([id, plan]) => ({ id, plan, trial: trials.includes(id) })));
+  const set = (i: number, patch: Partial<PlanRow>) => setRows((all) => all.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   const save = (e: FormEvent) => {
     e.preventDefault();
-    void onSave(Object.fromEntries(rows.filter((r) => r.id.trim()).map((r) => [r.id.trim(), r.plan])));
+    const kept = rows.filter((r) => r.id.trim());
+    void onSave(
+      Object.fromEntries(kept.map((r) => [r.id.trim(), r.plan])),
+      kept.filter((r) => r.trial).map((r) => r.id.trim()),
+    );
   };
   return (
     <form className="inbox-plans" data-testid="inbox-plans" onSubmit={save}>
@@ -439,19 +517,18 @@ function PlansEditor({ saved, saving, onSave }: { saved: Record<string, Plan>; s
         <div className="inbox-plan-row" key={i} data-testid="inbox-plan-row">
           <input className="input mono" aria-label={t('inbox.plans.id')} placeholder={t('inbox.plans.id')} data-testid="inbox-plan-id" value={r.id} spellCheck={false} onChange={(e) => set(i, { id: e.target.value })} />
           <select className="select" aria-label={t('inbox.plans.plan')} data-testid="inbox-plan-plan" value={r.plan} onChange={(e) => set(i, { plan: e.target.value as Plan })}>
-            {PLANS.map((p) => (
-              <option key={p} value={p}>
-                {t(planKey(p))}
-              </option>
-            ))}
+            <PlanOptions />
           </select>
+          <label className="inbox-plan-trial" title={t('inbox.plans.trialHint')}>
+            <input type="checkbox" data-testid="inbox-plan-trial" checked={r.trial} onChange={(e) => set(i, { trial: e.target.checked })} /> {t('inbox.plans.trial')}
+          </label>
           <button type="button" className="btn btn-small btn-ghost" data-testid="inbox-plan-remove" onClick={() => setRows((all) => all.filter((_, j) => j !== i))}>
             {t('inbox.plans.remove')}
           </button>
         </div>
       ))}
       <div className="form-actions">
-        <button type="button" className="btn btn-small btn-ghost" data-testid="inbox-plan-add" onClick={() => setRows((all) => [...all, { id: '', plan: 'starter' }])}>
+        <button type="button" className="btn btn-small btn-ghost" data-testid="inbox-plan-add" onClick={() => setRows((all) => [...all, { id: '', plan: 'starter', trial: false }])}>
           {t('inbox.plans.add')}
         </button>
         <button type="submit" className="btn btn-small" data-testid="inbox-plans-save" disabled={saving}>

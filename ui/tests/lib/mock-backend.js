@@ -462,6 +462,7 @@
     'email.welcome': 'Skicka välkomstmejl',
     'email.welcome_again': 'Skicka välkomstmejlet igen',
     'supabase.auth_mail': 'Låt instansen skicka e-post som byrån',
+    'resend.sending_key': 'Skapa instansens egen sändningsnyckel hos Resend',
     finalize: 'Spara instansens uppgifter',
     'n8n.backup': 'Säkerhetskopiera n8n-flödet',
     'n8n.restore': 'Skriv tillbaka flödets version',
@@ -1195,7 +1196,7 @@
     if (!c) throw notFound(slug);
     if (!c.instance.production_url) throw apiError('not_provisioned', `${slug} har ingen levererad instans i den här miljön att uppdatera; provisionera kunden först.`);
     if (c.status !== 'active') throw apiError('not_now', `${slug}: instansen är ${c.status}`);
-    return playDayTwo(c, 'auth_mail', ['supabase.auth_mail'], () => {
+    return playDayTwo(c, 'auth_mail', ['resend.sending_key', 'supabase.auth_mail'], () => {
       teamOf(c).agency = true;
     });
   };
@@ -2198,6 +2199,9 @@
     received_at: new Date(BASE_TIME - (n + 1) * 3600_000).toISOString(),
     decided_at: null,
     decided_by: null,
+    automatic: false,
+    organization_id: null,
+    waiting: null,
     portal_error: null,
     ...i,
   });
@@ -2206,7 +2210,7 @@
     place: null,
     notes: [],
     ...v,
-    state: { source, cursor: null, polled_at: null, polled_by: null, problem: null, auto: false, plans: {}, ...(v.state || {}) },
+    state: { source, cursor: null, polled_at: null, polled_by: null, problem: null, auto: false, plans: {}, trials: [], daily_limit: 3, automatic_today: 0, ...(v.state || {}) },
   });
   const INTAKE = {
     items: (INTAKE_CFG.items || []).map(intakeItem),
@@ -2232,13 +2236,19 @@
       for (const s of INTAKE.sources) Object.assign(s.state, { polled_at: now, polled_by: 'den här datorn' });
       return { new_requests: 0, cancelled: 0, events: 0, seen_before: 0, requests: 2, approved: [], written: 0, problems: [], ...(INTAKE_CFG.poll || {}) };
     },
-    intake_approve: ({ id }) => {
+    intake_approve: ({ id, plan }) => {
       const item = intakeFind(id);
       intakeDecided(item);
-      const r = validateDraft({ name: item.name, admin_email: item.admin_email, slug: null, plan: item.plan });
+      // A Stripe price no plan is mapped to: a person chooses the plan (src/api/intake.rs).
+      if (item.source === 'stripe' && !(plan ?? item.plan)) {
+        throw { ...apiError('intake', `Inkorgen: Välj en plan för ${item.name}`), params: { reason: `Välj en plan för ${item.name}`, reason_en: `Choose a plan for ${item.name}` } };
+      }
+      const r = validateDraft({ name: item.name, admin_email: item.admin_email, slug: null, plan: plan ?? item.plan });
       if (r.errors) throw validation(r.errors);
       Object.assign(item, {
         state: 'approved',
+        plan: plan ?? item.plan,
+        waiting: null,
         slug: r.fields.slug,
         run_id: INTAKE.nextRun++,
         run_state: 'running',
@@ -2255,9 +2265,10 @@
       Object.assign(item, { state: 'rejected', reason: reason.trim(), decided_at: new Date(BASE_TIME).toISOString(), decided_by: 'den här datorn' });
       return JSON.parse(JSON.stringify(item));
     },
-    intake_set_source: ({ source, auto, plans }) => {
+    intake_set_source: ({ source, choices }) => {
       const s = INTAKE.sources.find((x) => x.state.source === source);
-      Object.assign(s.state, { auto, plans: { ...plans } });
+      const { auto, plans, trials, daily_limit } = choices;
+      Object.assign(s.state, { auto, plans: { ...plans }, trials: [...trials], daily_limit });
       return JSON.parse(JSON.stringify(s.state));
     },
     intake_set_portal: ({ url, password }) => {
