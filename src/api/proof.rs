@@ -4,7 +4,8 @@
 //! ordinary runs (the same ledger, ownership proof and teardown), so the proof shows that a
 //! real one will work. What the seat has under way is kept on the seat (`setup.proof`), so a
 //! window closed in the middle continues where it stopped and never leaves the customer's
-//! resources behind unannounced.
+//! resources behind unannounced; the test customer is marked in the register when it is made,
+//! and the proof tears down no customer without that mark (`its_own`).
 
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ use super::ApiResult;
 use crate::customer::CustomerDraft;
 use crate::environment::Environment;
 use crate::error::Error;
-use crate::ledger::{RunState, StepKey, StepState};
+use crate::ledger::{RunKind, RunState, StepKey, StepState};
 use crate::messages::{params, Say, Text};
 use crate::provision::{RunRequest, ALERT_ADDRESS};
 use crate::secrets::Provider;
@@ -265,6 +266,8 @@ impl Proof {
         if let Some(k) = Kept::read(&self.cloud) {
             // One whose teardown succeeded is over: a start after it is a new proof.
             if self.run_state(k.teardown).await != Some(RunState::Succeeded) {
+                let (cloud, kept) = (self.cloud.clone(), k.clone());
+                crate::blocking::run(move || its_own(&cloud, &kept)).await?;
                 return Ok(k);
             }
         }
@@ -286,7 +289,7 @@ impl Proof {
                 status: None,
                 notes: Some(Say::ProofNote.text().sv),
             };
-            cloud.store().create_customer(draft, &manifest)
+            cloud.store().create_proof_customer(draft, &manifest)
         })
         .await?;
         let kept = Kept {
@@ -372,6 +375,44 @@ impl Proof {
         let cloud = self.cloud.clone();
         Ok(crate::blocking::run(move || report(&cloud, kept)).await?)
     }
+}
+
+/// The proof continues only with the test customer it made: the one marked so in the register
+/// when the proof made it (`Store::create_proof_customer`), the runs the seat kept being that
+/// customer's own provisioning and teardown. Another customer in `setup.proof` (written by hand,
+/// or by anyone who can write this seat's settings) is refused by name and nothing of it is
+/// touched; the value is forgotten, so that the next start is a new proof.
+fn its_own(cloud: &CloudApi, kept: &Kept) -> crate::Result<()> {
+    let store = cloud.store();
+    let customer = match store.get_customer(&kept.slug) {
+        Ok(c) => Some(c),
+        Err(Error::CustomerNotFound(_)) => None,
+        Err(e) => return Err(e),
+    };
+    if let Some(c) = &customer {
+        let of_it = |run: Option<i64>, kind: RunKind| {
+            run.is_none_or(|id| {
+                store
+                    .get_run(id)
+                    .is_ok_and(|r| r.customer_id == c.id && r.kind == kind)
+            })
+        };
+        if store.is_proof_customer(c.id)?
+            && of_it(kept.provision, RunKind::Provision)
+            && of_it(kept.teardown, RunKind::Teardown)
+        {
+            return Ok(());
+        }
+    }
+    cloud
+        .seat
+        .set(PROOF_SETTING, "")
+        .map_err(|e| Error::Internal(format!("could not forget the proof's progress: {e}")))?;
+    let name = customer.map_or_else(|| kept.slug.clone(), |c| c.name);
+    Err(Error::NotNow {
+        slug: kept.slug.clone(),
+        reason: Say::ProofNotItsCustomer.with(params! { "name" => name }),
+    })
 }
 
 /// The proofs this process drives: a report of one is never `stopped` between its two runs,

@@ -280,6 +280,7 @@ vocabulary!(
         ProofUnread => "proof_unread",
         ProofNote => "proof_note",
         ProofRunStopped => "proof_run_stopped",
+        ProofNotItsCustomer => "proof_not_its_customer",
         // What each account has left (api/left.rs).
         LeftTokenExpires => "left_token_expires",
         LeftTokenExpiresTitle => "left_token_expires_title",

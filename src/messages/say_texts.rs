@@ -899,6 +899,10 @@ impl Say {
                 "Körning {run} slutade som {state}.",
                 "Run {run} ended as {state}.",
             ),
+            ProofNotItsCustomer => t(
+                "{name} är ingen testkund som provet har skapat (den här platsens setup.proof pekade på den), så provet avvecklar den inte och lämnar den orörd. Värdet är glömt: Prova igen börjar ett nytt prov med en ny testkund. Var det ett tidigare provs testkund, avveckla den på kundens sida.",
+                "{name} is not a test customer the proof made (this seat's setup.proof pointed at it), so the proof does not tear it down and leaves it as it is. The value is forgotten: Try again starts a new proof with a new test customer. If it was an earlier proof's test customer, tear it down from the customer's page.",
+            ),
             ChoicePersonalAccount => t("personligt konto", "personal account"),
             ChoiceDomainNotVerified => t(
                 "inte verifierad ({status}): Resend skickar bara från verifierade domäner",

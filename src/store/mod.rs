@@ -18,6 +18,7 @@ pub mod location;
 mod mailed;
 mod migrations;
 pub mod people;
+mod proof;
 pub mod rights;
 pub mod rollouts;
 pub mod runs;

@@ -126,6 +126,10 @@ async fn a_proof_stopped_between_its_runs_tears_down_its_own_customer_only() {
     let Some((s, slugs)) = sandboxed(&["Provad Kund AB", "Riktig Kund AB"]).await else {
         return;
     };
+    // The first is the proof's test customer, marked so when it was made (as the proof's start
+    // makes it); the second a real customer.
+    let first = s.api.store().get_customer(&slugs[0]).unwrap().id;
+    assert!(s.api.store().mark_proof_customer(first).unwrap());
     let host = Arc::new(Host::default());
     let sim = s.cloud.sandbox.as_ref().unwrap().base_url().to_string();
     common::api(
@@ -228,4 +232,53 @@ async fn a_proof_stopped_between_its_runs_tears_down_its_own_customer_only() {
     let other = s.api.get_customer(slugs[1].clone()).unwrap();
     assert_eq!(other.status, fabrik::customer::Status::Active);
     assert!(project_stands(&s, &project_ref(&s, provision_runs[1])).await);
+}
+
+/// Issue #55: "Prova igen" continues the proof its seat keeps in `setup.proof` (the test
+/// customer's slug and its runs) and tears that customer down. A real customer's slug written
+/// there, with its own provisioning run, was torn down as the proof's. Now the proof tears down
+/// only the test customer it made (marked so in the register when it made it): the real one is
+/// refused by name with the way out, nothing of it is touched, and the value is forgotten so
+/// that the next start is a new proof.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_customer_in_the_proofs_value_is_refused_not_torn_down() {
+    let _one_at_a_time = SANDBOX.lock().await;
+    let Some((s, slugs)) = sandboxed(&["Verklig Kund AB"]).await else {
+        return;
+    };
+    let host = Arc::new(Host::default());
+    let slug = slugs[0].clone();
+    let run = start_provision(&s.runs, &host, &slug).await;
+    assert_eq!(host.finished(run).await, RunState::Succeeded);
+    settled(&s.runs, &slug).await;
+    let sim = s.cloud.sandbox.as_ref().unwrap().base_url().to_string();
+    let inventory = || common::api(reqwest::Method::GET, format!("{sim}/__sim/inventory"), None);
+    let before = inventory().await;
+    let runs_before = s.api.store().list_runs(None, 100).unwrap().len();
+
+    let p = proof(&s);
+    for kept in [format!("{slug} {run} 0"), format!("{slug} 0 0")] {
+        s.cloud.seat.set(PROOF_SETTING, &kept).unwrap();
+        let refused = p.run(host.clone()).await.map(|r| r.phase).unwrap_err();
+        assert!(
+            refused.message.contains(&slug) && refused.message.contains("setup.proof"),
+            "{kept}: {}",
+            refused.message
+        );
+        assert_eq!(s.cloud.seat.get(PROOF_SETTING), None, "forgotten");
+        assert_eq!(p.report().await.unwrap().phase, ProofPhase::NotStarted);
+    }
+    assert_eq!(
+        s.api.store().list_runs(None, 100).unwrap().len(),
+        runs_before,
+        "no run started"
+    );
+    assert_eq!(
+        inventory().await,
+        before,
+        "nothing touched at the providers"
+    );
+    let c = s.api.get_customer(slug.clone()).unwrap();
+    assert_eq!(c.status, fabrik::customer::Status::Active);
+    assert!(project_stands(&s, &project_ref(&s, run)).await);
 }
