@@ -269,3 +269,39 @@ fn nobody_writes_the_listing_but_its_triggers() {
         .unwrap();
     assert_eq!(rows("Rätt Person AB (ny)"), 0);
 }
+
+/// The setup proof's mark (031) goes only on a customer that never ran, made by the proof: a
+/// real customer marked the proof's would be torn down by "Prova igen" as its test customer.
+/// Refused for every login, an owner's too.
+#[test]
+fn a_customer_that_ran_is_never_marked_the_proofs() {
+    let register = Register::new("proofmark");
+    let otto = register.person("otto", "operator");
+    let olle = register.person("olle", "owner");
+    let customer = || vec![Value::Int(register.customer)];
+    register
+        .conn(&otto)
+        .execute(INSERT_RUN, run_values(register.customer, "provision"))
+        .unwrap();
+    for person in [&otto, &olle] {
+        refused(
+            &register.conn(person),
+            "UPDATE customers SET is_proof = true WHERE id = ?1",
+            customer(),
+        );
+    }
+    let store = Store::connect(&register.config(&otto)).unwrap();
+    assert!(!store.mark_proof_customer(register.customer).unwrap());
+    assert!(!store.is_proof_customer(register.customer).unwrap());
+    let made = store
+        .create_proof_customer(
+            CustomerDraft {
+                name: "Fabrik provkund".into(),
+                admin_email: "larm@byran.se".into(),
+                ..Default::default()
+            },
+            &ModuleManifest::bundled(),
+        )
+        .unwrap();
+    assert!(store.is_proof_customer(made.id).unwrap());
+}
