@@ -252,7 +252,25 @@ async fn a_real_customer_in_the_proofs_value_is_refused_not_torn_down() {
     assert_eq!(host.finished(run).await, RunState::Succeeded);
     settled(&s.runs, &slug).await;
     let sim = s.cloud.sandbox.as_ref().unwrap().base_url().to_string();
-    let inventory = || common::api(reqwest::Method::GET, format!("{sim}/__sim/inventory"), None);
+    // What stands at the providers: each resource made, and how it stands.
+    let inventory = || async {
+        let inv = common::api(reqwest::Method::GET, format!("{sim}/__sim/inventory"), None).await;
+        let each = |list: &serde_json::Value, fields: &[&str]| -> Vec<String> {
+            list.as_array()
+                .into_iter()
+                .flatten()
+                .map(|x| fields.iter().map(|f| x[*f].to_string()).collect())
+                .collect()
+        };
+        (
+            inv["total_created_resources"].clone(),
+            each(&inv["supabase"]["projects"], &["ref", "status"]),
+            each(&inv["github"]["repos"], &["full_name", "branches"]),
+            each(&inv["vercel"]["projects"], &["id", "name"]),
+            each(&inv["n8n"]["workflows"], &["id", "active"]),
+            each(&inv["resend"]["api_keys"], &["id"]),
+        )
+    };
     let before = inventory().await;
     let runs_before = s.api.store().list_runs(None, 100).unwrap().len();
 
