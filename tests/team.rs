@@ -858,6 +858,63 @@ async fn a_viewers_revoke_and_resend_are_refused_before_the_instance_changes() {
     sim.shutdown().await;
 }
 
+/// Issue #55: an administrator is what a customer's instance stands on, revoked only through
+/// the guarded gate. An operator who typed the first administrator's address is refused,
+/// named as the owner's right to remove, and the administrator keeps their access.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_may_not_revoke_the_first_administrator() {
+    let Some(secrets) = keyring("team-gate") else {
+        return;
+    };
+    let register = crate::rights::Register::new("teamgate");
+    let sim = sim(fabrik_sim::Profile::Instant).await;
+    let owner = std::sync::Arc::new(
+        fabrik::store::Store::connect(&register.config(&register.role)).unwrap(),
+    );
+    let engine = engine(
+        &sim,
+        owner.clone(),
+        secrets.clone(),
+        fabrik::provision::FailurePolicy::Rollback,
+    );
+    let slug = customer(&owner, "Grindens Kund AB");
+    let (_, state, events) = provision_logged(&engine, &slug).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    let c = owner.get_customer(&slug).unwrap();
+    let r = c.instance.supabase_project_ref.unwrap();
+    let otto = register.person("otto", "operator");
+    let operator =
+        std::sync::Arc::new(fabrik::store::Store::connect(&register.config(&otto)).unwrap());
+    let seen = engine_as_set(
+        &sim,
+        operator,
+        secrets.clone(),
+        fabrik::provision::FailurePolicy::Rollback,
+        fabrik::environment::Environment::Sandbox,
+        fast_timing(),
+    );
+    clear_requests(&sim).await;
+    let refused = seen
+        .team()
+        .revoke(&slug, &c.admin_email, Some(&c.admin_email))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &refused,
+            Error::Forbidden {
+                right: fabrik::messages::Right::Remove,
+                person: Some(p),
+            } if p == &otto
+        ),
+        "{refused:?}"
+    );
+    let changed = changes_to(&sim, &r).await;
+    assert!(changed.is_empty(), "the instance was changed: {changed:?}");
+    cleanup(&engine, &slug).await;
+    sim.shutdown().await;
+}
+
 /// Issue #55: the first administrator's id in the ledger is no proof. An operator who rewrote
 /// the `supabase.admin_user` step to the id of someone the customer's own app made does not
 /// get that person banned through Fabrik: revoke and resend are refused naming them, since

@@ -919,13 +919,26 @@ impl Team {
         let keys = self.keys(&at, &mut calls).await?;
         let (invite, user, role) = self.ours(&at, &keys, email, &mut calls).await?;
         let email = email.trim().to_lowercase();
-        if matches!(role.as_str(), "owner" | "admin")
-            && confirmation.is_none_or(|c| !c.trim().eq_ignore_ascii_case(&email))
-        {
-            return Err(refused(
-                ErrorCode::TeamRevokeConfirm,
-                params! { "email" => email, "role" => role, "slug" => at.customer.slug },
-            ));
+        // An owner or an administrator is what the customer's instance stands on: revoked only
+        // through the guarded gate, an owner's right and the address typed.
+        if matches!(role.as_str(), "owner" | "admin") {
+            let (e, typed) = (email.clone(), confirmation.unwrap_or_default().to_string());
+            let passed = self
+                .engine
+                .db(move |s| {
+                    crate::provision::gate::pass(s, crate::messages::Right::Remove, &e, &typed)
+                })
+                .await;
+            match passed {
+                Ok(()) => {}
+                Err(Error::NotConfirmed) => {
+                    return Err(refused(
+                        ErrorCode::TeamRevokeConfirm,
+                        params! { "email" => email, "role" => role, "slug" => at.customer.slug },
+                    ))
+                }
+                Err(e) => return Err(e),
+            }
         }
         // The register first: a login that may not is refused before the instance changes.
         // The first administrator's row is written now (the role column holds invitations'
