@@ -129,6 +129,11 @@ vocabulary!(
         VercelEnvNotSaved => "vercel_env_not_saved",
         SchemaMismatch => "schema_mismatch",
         AuthMailNotTaken => "auth_mail_not_taken",
+        /// The sender's domain is not a verified domain of the agency's Resend account: an
+        /// instance's sending key cannot be restricted to it.
+        SendingDomainUnusable => "sending_domain_unusable",
+        /// The agency's Resend key may only send: it cannot make an instance's sending key.
+        ResendKeySendsOnly => "resend_key_sends_only",
         /// The instance's history or schema disagrees with the roll-out's files: reported, skipped.
         SchemaDrift => "schema_drift",
         /// A migration file Fabrik cannot apply as one transaction with its history row.
@@ -726,6 +731,14 @@ impl ErrorCode {
             AuthMailNotTaken => t(
                 "Supabase-projektet {project} tog inte emot byråns e-postinställningar; det svarade {detail}. Kontrollera avsändaren (email.sender_address) och kör «Skicka e-post som byrån» igen.",
                 "The Supabase project {project} did not take the agency's email settings; it answered {detail}. Check the sender (email.sender_address) and run \"Send email as the agency\" again.",
+            ),
+            SendingDomainUnusable => t(
+                "Avsändardomänen {domain} är inte en verifierad domän i byråns Resend-konto ({status}): instansens sändningsnyckel begränsas till den domänen. Verifiera den i Resend (Domains) eller byt email.sender_address.",
+                "The sender domain {domain} is not a verified domain of the agency's Resend account ({status}): the instance's sending key is restricted to that domain. Verify it in Resend (Domains) or change email.sender_address.",
+            ),
+            ResendKeySendsOnly => t(
+                "Byråns Resend-nyckel får bara skicka e-post, så den kan inte ge instansen en egen sändningsnyckel. Skapa en nyckel med Full access i Resend (API Keys) och spara den: fabrik secrets set resend.",
+                "The agency's Resend key may only send email, so it cannot give the instance a sending key of its own. Make a key with Full access in Resend (API Keys) and save it: fabrik secrets set resend.",
             ),
             SchemaDrift => t(
                 "Databasen har glidit från migreringsfilerna och hoppas över: {problem}",

@@ -57,6 +57,8 @@ vocabulary!(
         EmailWelcomeAgain => "email.welcome_again",
         /// The instance's Auth set to send through the agency's Resend, as the agency.
         SupabaseAuthMail => "supabase.auth_mail",
+        /// The instance's own Resend key: it may only send, from the agency's domain.
+        ResendSendingKey => "resend.sending_key",
     }
 );
 

@@ -423,8 +423,8 @@ impl Say {
                 "Resend rejected the key ({message})",
             ),
             PreflightResendKeyMayOnlySend => t(
-                "Resend-nyckeln får bara skicka, så avsändardomänen {domain} kan inte kontrolleras i förväg",
-                "The Resend key may only send, so the sender domain {domain} cannot be checked beforehand",
+                "Resend-nyckeln får bara skicka, så den kan inte ge instansen en egen sändningsnyckel från {domain}: spara en nyckel med Full access (fabrik secrets set resend)",
+                "The Resend key may only send, so it cannot give the instance a sending key of its own from {domain}: save a key with Full access (fabrik secrets set resend)",
             ),
             PreflightSenderDomainNotResendAccount => t(
                 "Avsändardomänen {domain} finns inte i Resend-kontot; lägg till och verifiera den på resend.com/domains, eller byt avsändaradress",
@@ -645,12 +645,12 @@ impl Say {
                 "n8n's API key (Settings → n8n API); on n8n Cloud and the enterprise edition the scopes are chosen: workflow:read, workflow:create, workflow:update, workflow:activate.",
             ),
             GuideResendPurpose => t(
-                "Skickar välkomstmejlet från byråns verifierade domän, och larmen.",
-                "Sends the welcome email from the agency's verified domain, and the alerts.",
+                "Skickar välkomstmejlet från byråns verifierade domän, och larmen, och ger varje instans en egen nyckel att skicka med.",
+                "Sends the welcome email from the agency's verified domain, and the alerts, and gives each instance a key of its own to send with.",
             ),
             GuideResendSending => t(
-                "Bara sändning, begränsad till byråns verifierade domän; Fabrik läser inget annat hos Resend.",
-                "Sending only, limited to the agency's verified domain; Fabrik reads nothing else at Resend.",
+                "Full åtkomst: Fabrik gör varje instans en egen nyckel som bara får skicka, från byråns verifierade domän, och tar bort den när instansen avvecklas. Byråns nyckel lämnar aldrig Fabrik.",
+                "Full access: Fabrik makes each instance a key of its own that may only send, from the agency's verified domain, and deletes it when the instance is torn down. The agency's key never leaves Fabrik.",
             ),
             IntakeStripeDays => t(
                 "Stripe sparar händelser i 30 dagar: en dator som inte frågat på längre än så missar betalningarna däremellan.",
@@ -909,8 +909,8 @@ impl Say {
                 "not verified ({status}): Resend sends only from verified domains",
             ),
             ChoiceSendingOnlyKey => t(
-                "En nyckel med bara sändrätt kan inte lista domänerna (så ska det vara): skriv avsändaradressen, på en domän som är verifierad hos Resend.",
-                "A key with sending access only cannot list the domains (as it should be): type the sender address, on a domain verified at Resend.",
+                "Nyckeln får bara skicka: Fabrik behöver en nyckel med Full access för att ge varje instans en egen sändningsnyckel. Skapa en i Resend (API Keys) och spara den här.",
+                "The key may only send: Fabrik needs a key with Full access to give each instance a sending key of its own. Make one in Resend (API Keys) and save it here.",
             ),
             VerifyTokenExpires => t(
                 "Token slutar fungera {date}: gör en ny på {url} och spara den här innan dess.",

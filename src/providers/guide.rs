@@ -122,7 +122,7 @@ pub fn guide(provider: Provider, n8n_api: &str, gitea_api: &str) -> Guide {
             Say::GuideResendPurpose.text(),
             one(
                 "https://resend.com/api-keys".into(),
-                vec![need("Sending access", Say::GuideResendSending)],
+                vec![need("Full access", Say::GuideResendSending)],
             ),
         ),
         Provider::Gitea => (

@@ -1,5 +1,6 @@
-//! Resend (spec: resend/resend.openapi.yaml, `emails/send`). The idempotency key makes a resent
-//! request return the first answer instead of sending twice.
+//! Resend (spec: resend/resend.openapi.json: `emails/send`, `domains/list`, and
+//! `api-keys/create`, `api-keys/list`, `api-keys/remove` for each instance's own sending key).
+//! The idempotency key makes a resent request return the first answer instead of sending twice.
 
 use serde::Deserialize;
 use serde_json::json;
@@ -55,20 +56,15 @@ impl Resend {
 }
 
 /// Resend's SMTP relay (https://resend.com/docs/send-with-smtp): the user is `resend` and the
-/// password an API key; a sending-only key is enough.
+/// password an API key; each instance's own sending-only key (`create_sending_key`).
 pub const SMTP_HOST: &str = "smtp.resend.com";
 pub const SMTP_PORT: &str = "465";
 pub const SMTP_USER: &str = "resend";
 
 impl Resend {
-    /// The key the relay takes as its password. It goes only to the instance's Auth (the
-    /// Management API, over TLS); Fabrik keeps it nowhere but the keyring.
-    pub fn smtp_password(&self) -> &Secret {
-        &self.key
-    }
-
     /// Waits for one email's turn in the team's budget (2 a second), shared with the emails
-    /// Fabrik sends itself: for a mail an instance sends through the relay on the agency's key.
+    /// Fabrik sends itself: for a mail an instance sends through the relay on its own key (the
+    /// team counts every key's).
     pub async fn pace_relayed(&self) -> Result<(), ProviderError> {
         let req = self
             .http
@@ -87,29 +83,34 @@ pub struct Domain {
     pub status: String,
 }
 
-/// At most this many pages of 100 domains are read (an account with more is not one agency's).
-const MAX_DOMAIN_PAGES: usize = 10;
+/// At most this many pages of 100 are read (an account with more is not one agency's).
+const MAX_PAGES: usize = 10;
 
 impl Resend {
-    /// Every domain of the account. A sending-only key gets 401 `restricted_api_key` here.
-    pub async fn domains(&self) -> Result<Vec<Domain>, ProviderError> {
+    /// Every item of a list endpoint (`domains/list`, `api-keys/list`), pages of 100 followed
+    /// by the last item's id (`after`).
+    async fn all<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        id: fn(&T) -> &str,
+    ) -> Result<Vec<T>, ProviderError> {
         #[derive(Deserialize)]
-        struct Page {
+        struct Page<T> {
             #[serde(default)]
             has_more: bool,
-            data: Vec<Domain>,
+            data: Vec<T>,
         }
-        let mut all: Vec<Domain> = Vec::new();
-        for _ in 0..MAX_DOMAIN_PAGES {
+        let mut all: Vec<T> = Vec::new();
+        for _ in 0..MAX_PAGES {
             let mut req = self
                 .http
-                .get(format!("{}/domains", self.api))
+                .get(format!("{}{path}", self.api))
                 .bearer_auth(self.key.expose())
                 .query(&[("limit", "100")]);
             if let Some(last) = all.last() {
-                req = req.query(&[("after", last.id.as_str())]);
+                req = req.query(&[("after", id(last))]);
             }
-            let page: Page = http::json(P, http::send(P, req).await?).await?;
+            let page: Page<T> = http::json(P, http::send(P, req).await?).await?;
             let more = page.has_more && !page.data.is_empty();
             all.extend(page.data);
             if !more {
@@ -117,5 +118,66 @@ impl Resend {
             }
         }
         Ok(all)
+    }
+
+    /// Every domain of the account. A sending-only key gets 401 `restricted_api_key` here.
+    pub async fn domains(&self) -> Result<Vec<Domain>, ProviderError> {
+        self.all("/domains", |d: &Domain| d.id.as_str()).await
+    }
+}
+
+/// An API key of the account as `api-keys/list` shows it: never its token.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApiKey {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub created_at: Option<String>,
+}
+
+/// A key just made (`api-keys/create`): Resend shows its token this once.
+pub struct NewKey {
+    pub id: String,
+    pub token: Secret,
+}
+
+impl Resend {
+    /// A key that may only send, and only from the domain `domain_id` (`POST /api-keys`,
+    /// `permission: sending_access`). Its token comes back once, straight into a `Secret`.
+    pub async fn create_sending_key(
+        &self,
+        name: &str,
+        domain_id: &str,
+    ) -> Result<NewKey, ProviderError> {
+        #[derive(Deserialize)]
+        struct Made {
+            id: String,
+            token: String,
+        }
+        let req = self
+            .http
+            .post(format!("{}/api-keys", self.api))
+            .bearer_auth(self.key.expose())
+            .json(&json!({ "name": name, "permission": "sending_access", "domain_id": domain_id }));
+        let made: Made = http::json(P, http::send(P, req).await?).await?;
+        Ok(NewKey {
+            id: made.id,
+            token: Secret::new(made.token),
+        })
+    }
+
+    /// Every API key of the account (`api-keys/list`): ids and names, never a token.
+    pub async fn api_keys(&self) -> Result<Vec<ApiKey>, ProviderError> {
+        self.all("/api-keys", |k: &ApiKey| k.id.as_str()).await
+    }
+
+    /// Removes the key `id` (`DELETE /api-keys/{id}`); from then on it sends nothing, through
+    /// the API or the relay. `NotFound` when it is gone already.
+    pub async fn delete_api_key(&self, id: &str) -> Result<(), ProviderError> {
+        let req = self
+            .http
+            .delete(format!("{}/api-keys/{id}", self.api))
+            .bearer_auth(self.key.expose());
+        http::send(P, req).await.map(|_| ())
     }
 }

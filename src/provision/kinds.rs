@@ -179,6 +179,7 @@ run_kinds! {
             S::VercelEnv,
             S::VercelDeploy,
             S::N8nWorkflow,
+            S::ResendSendingKey,
             S::SupabaseAuthMail,
             S::Finalize,
             S::EmailWelcome,
@@ -375,12 +376,13 @@ run_kinds! {
         checks_after: false,
         ..DAY_TWO
     },
-    /// "Skicka som byrån": the instance's Auth sends through the agency's Resend, from the
-    /// agency's sender, under `team.emails_per_hour` (what provisioning does now, for an
-    /// instance delivered before it did, or after the agency's Resend key or sender changed).
+    /// "Skicka som byrån": the instance's Auth sends through the agency's Resend on a sending
+    /// key of its own (a new one; the one it had goes), from the agency's sender, under
+    /// `team.emails_per_hour` (what provisioning does now, for an instance delivered before it
+    /// did, or after the agency's sender changed).
     AuthMail => {
         label: ("Skicka e-post som byrån", "Send email as the agency"),
-        steps: &[S::SupabaseAuthMail],
+        steps: &[S::ResendSendingKey, S::SupabaseAuthMail],
         checks_after: false,
         ..DAY_TWO
     },

@@ -175,7 +175,8 @@ async fn check_tokens(
 }
 
 /// The sender's domain among the account's: present and `verified`, or a finding that says
-/// what to do. A sending-only key may not list domains; that is a caveat, not a stop.
+/// what to do. A sending-only key may not list domains, nor make an instance's own sending key
+/// (`resend.sending_key`): a stop.
 fn sender_domain(
     domain: &str,
     listed: Result<Vec<crate::providers::resend::Domain>, ProviderError>,
@@ -195,8 +196,8 @@ fn sender_domain(
                     .with(crate::messages::params! { "domain" => domain }),
             )),
         },
-        Err(e) if e.code.as_deref() == Some("restricted_api_key") => Some(Finding::caveat(
-            S,
+        Err(e) if e.code.as_deref() == Some("restricted_api_key") => Some(Finding::blocking(
+            "Resend",
             crate::messages::Say::PreflightResendKeyMayOnlySend
                 .with(crate::messages::params! { "domain" => domain }),
         )),
@@ -238,11 +239,11 @@ mod tests {
     }
 
     #[test]
-    fn a_sending_only_key_is_a_caveat_not_a_stop() {
+    fn a_sending_only_key_is_a_stop() {
         let mut e = ProviderError::new(Provider::Resend, ErrorKind::Unauthorized, "restricted");
         e.code = Some("restricted_api_key".into());
         let f = sender_domain("byra.se", Err(e)).unwrap();
-        assert!(!f.blocking);
+        assert!(f.blocking && f.message.en.contains("Full access"));
         let rejected = ProviderError::new(Provider::Resend, ErrorKind::Forbidden, "invalid");
         assert!(sender_domain("byra.se", Err(rejected)).unwrap().blocking);
     }

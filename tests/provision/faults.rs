@@ -379,6 +379,7 @@ async fn no_email_goes_out_for_a_run_that_does_not_succeed() {
             once("POST", "/vercel/v13/deployments", "ERROR"),
         ),
         ("n8n.workflow", late("POST", "/n8n/api/v1/workflows", 400)),
+        ("resend.sending_key", late("POST", "/resend/api-keys", 400)),
         (
             "supabase.auth_mail",
             late("PATCH", "/supabase/v1/projects/*/config/auth", 400),

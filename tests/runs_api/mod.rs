@@ -201,7 +201,7 @@ async fn provision_from_the_window_in_the_sandbox() {
         .iter()
         .filter(|e| matches!(e, RunEvent::StepDone { .. }))
         .count();
-    assert_eq!(steps_done, 13);
+    assert_eq!(steps_done, 14);
 
     let c = api.get_customer(slug.clone()).unwrap();
     assert_eq!(c.status, fabrik::customer::Status::Active);
@@ -467,6 +467,16 @@ async fn one_preflight_serves_the_starts_of_one_dialog() {
             .filter(|r| r["method"] == "GET" && r["path"] == "/resend/domains")
             .count()
     };
+    // A run's own sending key looks the sender's domain up too (`resend.sending_key`, after the
+    // deployment): the runs wait at their deployment while the checks are counted.
+    reqwest::Client::new()
+        .post(format!("{base}/__sim/faults"))
+        .json(&serde_json::json!({"method": "POST", "path": "/vercel/v13/deployments", "delay_ms": 5000}))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
 
     let found = runs.preflight().await.unwrap();
     assert!(found.iter().all(|f| !f.blocking), "{found:?}");

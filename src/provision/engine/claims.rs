@@ -319,6 +319,10 @@ pub(super) fn teardown_targets(
             StepKey::SupabaseProject => field("ref"),
             StepKey::GithubRepo => field("full_name"),
             StepKey::VercelProject | StepKey::N8nWorkflow => field("id"),
+            // The instance's sending keys: the newest one made, and the one it was given (a
+            // failed run may have made one it never got). Only the ledger names them.
+            StepKey::ResendSendingKey => field("id"),
+            StepKey::SupabaseAuthMail => field("key_id"),
             _ => None,
         };
         let id = match key {
@@ -328,8 +332,14 @@ pub(super) fn teardown_targets(
             }
             StepKey::VercelProject => field("id").or(instance.vercel_project_id.clone()),
             StepKey::N8nWorkflow => field("id").or(instance.n8n_workflow_id.clone()),
-            _ => None,
+            _ => from_ledger.clone(),
         };
+        // One resource once (the instance's key is most often the newest one made).
+        let id = id.filter(|i| {
+            !targets
+                .iter()
+                .any(|t: &(StepKey, Option<String>, Value)| t.1.as_ref() == Some(i))
+        });
         let output = match (&from_ledger, &id) {
             (None, Some(_)) => serde_json::json!({ CARD_ONLY: true }),
             _ => recorded.unwrap_or(Value::Null),

@@ -48,6 +48,7 @@ mod modules;
 mod n8n;
 mod promote;
 mod recover;
+mod sending_key;
 mod supabase;
 mod template;
 mod vercel;
@@ -69,6 +70,7 @@ pub use auth_mail::MAX_FREQUENCY_SECONDS;
 pub use domains::{records as domain_records, records_line, DnsRecord, DomainStatus};
 pub use n8n::workflow_name;
 pub use promote::{judge as judge_deployment, Refusal};
+pub use sending_key::{forget_held_token, key_name as sending_key_name};
 
 pub type StepFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StepError>> + Send + 'a>>;
 
@@ -232,7 +234,7 @@ pub enum Owned {
 
 /// Every step once, in `StepKey` order (each kind's declaration in `kinds` names the ones it
 /// runs, by key).
-static STEPS: [&StepDef; 37] = [
+static STEPS: [&StepDef; 38] = [
     &supabase::PROJECT,
     &supabase::READY,
     &supabase::KEYS,
@@ -270,6 +272,7 @@ static STEPS: [&StepDef; 37] = [
     &recover::RECOVER,
     &delivery::WELCOME_AGAIN,
     &auth_mail::AUTH_MAIL,
+    &sending_key::SENDING_KEY,
 ];
 
 /// Every step of every kind, each once, in `StepKey` order.
@@ -575,7 +578,9 @@ mod tests {
                 StepKey::SupabaseProject,
                 StepKey::GithubRepo,
                 StepKey::VercelProject,
-                StepKey::N8nWorkflow
+                StepKey::N8nWorkflow,
+                StepKey::ResendSendingKey,
+                StepKey::SupabaseAuthMail
             ]
         );
         for d in undoable() {

@@ -1,0 +1,233 @@
+//! The instance's own sending key at Resend (issue #55). Its Auth sends through Resend's SMTP
+//! relay, whose password is a Resend API key; with the agency's one key there, every end user of
+//! every instance spent the agency's quota and reputation, a project handed over exposed it, and
+//! it could not be revoked for one customer. Each instance gets a key of its own instead: it may
+//! only send (`sending_access`), only from the agency's verified sender domain, named with the
+//! customer's marker (`fabrik:<uid>`: a key has nothing but a name), made here, given to the
+//! instance by `supabase.auth_mail`, and deleted by id, its name proven, by rollback and teardown.
+//!
+//! Resend shows a key's token once, in the answer that makes it. It goes from that answer to
+//! the instance and nowhere else: not the ledger (which keeps the key's id), not the keyring,
+//! not a log. Between this step and `supabase.auth_mail` it is held in this process only. A
+//! process that did not make the key (a restart, another seat taking the run over) cannot give
+//! it to anyone: `supabase.auth_mail` then makes a key of its own and this one goes.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::{done, gone, Owned, StepDef};
+use crate::ledger::events::StepOutcome;
+use crate::ledger::StepKey;
+use crate::messages::{params, ErrorCode, Text};
+use crate::providers::{ErrorKind, ProviderError};
+use crate::provision::context::{Done, RunCtx, StepError};
+use crate::provision::{outputs, ownership};
+use crate::secrets::{Provider, Secret};
+
+step!(SENDING_KEY: ResendSendingKey, "Skapa instansens egen sändningsnyckel hos Resend", "Make the instance's own sending key at Resend", needs [SupabaseReady, VercelDeploy], Some(Provider::Resend), sending_key;
+    undo find_key, owns_key, delete_key,
+    by hand "Ta bort API-nyckeln {id} i Resend (API Keys → ⋯ → Remove API Key).",
+    "Remove the API key {id} in Resend (API Keys → ⋯ → Remove API Key).");
+
+/// `resend.sending_key`: the key (never its token) and the domain it may send from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SendingKey {
+    pub id: String,
+    pub name: String,
+    pub domain_id: String,
+    pub domain: String,
+}
+
+impl outputs::StepOutput for SendingKey {
+    const STEP: StepKey = StepKey::ResendSendingKey;
+}
+
+/// The name of the customer's sending key: their marker, which proves a key theirs.
+pub fn key_name(uid: &str) -> String {
+    ownership::marker(uid)
+}
+
+/// Tokens of the keys this process made, by key id, until the instance has been given one.
+static HELD: LazyLock<Mutex<HashMap<String, Secret>>> = LazyLock::new(Default::default);
+
+fn held_map() -> std::sync::MutexGuard<'static, HashMap<String, Secret>> {
+    HELD.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The token of the key `id`, when this process made it and still holds it.
+pub(super) fn held(id: &str) -> Option<Secret> {
+    held_map().get(id).cloned()
+}
+
+/// The token of the key `id` is no longer needed here (the instance has it, or the key went).
+pub(super) fn let_go(id: &str) {
+    held_map().remove(id);
+}
+
+/// Forgets the token of the key `id`: what a process that did not make it sees (a test of a
+/// run taken over by another seat).
+#[doc(hidden)]
+pub fn forget_held_token(id: &str) {
+    let_go(id);
+}
+
+async fn sending_key(ctx: &RunCtx) -> Result<Done, StepError> {
+    let key = StepKey::ResendSendingKey;
+    let name = key_name(&ctx.customer.uid);
+    // What this run made before (a retry, or a resume after a crash).
+    let run_id = ctx.run_id;
+    let mine = ctx
+        .db(move |s| s.run_steps(run_id))
+        .await?
+        .into_iter()
+        .find(|r| r.key == key);
+    if let Some((id, out)) = mine
+        .as_ref()
+        .and_then(|r| Some((r.external_id.clone()?, r.output.clone()?)))
+    {
+        if held(&id).is_some() {
+            return done(StepOutcome::Created, Some(id), out);
+        }
+    }
+    // A key this run made whose token this process does not hold is of use to nobody (Resend
+    // shows a token once): it goes before another is made. Those the ledger names for the
+    // instance from earlier runs stay; `supabase.auth_mail` retires them.
+    if mine.as_ref().is_some_and(|r| r.intent.is_some()) {
+        let earlier: Vec<String> = instance_key(ctx)
+            .into_iter()
+            .chain(
+                mine.as_ref()
+                    .filter(|r| r.external_id.is_none())
+                    .and_then(|_| ctx.recorded::<SendingKey>())
+                    .map(|k| k.id),
+            )
+            .collect();
+        for k in ctx.clients.resend.api_keys().await? {
+            if k.name == name && !earlier.contains(&k.id) && held(&k.id).is_none() {
+                gone(ctx.clients.resend.delete_api_key(&k.id).await)?;
+            }
+        }
+    }
+    let (made, out, _) = make(ctx, key).await?;
+    done(StepOutcome::Created, Some(made.id), out)
+}
+
+/// The key the instance was given by an earlier run (`supabase.auth_mail`'s record), if any.
+pub(super) fn instance_key(ctx: &RunCtx) -> Option<String> {
+    ctx.output(StepKey::SupabaseAuthMail)["key_id"]
+        .as_str()
+        .map(str::to_string)
+}
+
+/// A new sending key for the customer, restricted to the sender's domain, recorded as `step`'s
+/// resource (its intent first, so a crash in between leaves its name); its token held here
+/// and answered.
+pub(super) async fn make(
+    ctx: &RunCtx,
+    step: StepKey,
+) -> Result<(SendingKey, Value, Secret), StepError> {
+    let name = key_name(&ctx.customer.uid);
+    let (domain_id, domain) = sending_domain(ctx).await?;
+    ctx.record_intent(step, &name).await?;
+    let new = ctx
+        .clients
+        .resend
+        .create_sending_key(&name, &domain_id)
+        .await
+        .map_err(sends_only)?;
+    held_map().insert(new.id.clone(), new.token.clone());
+    let key = SendingKey {
+        id: new.id,
+        name,
+        domain_id,
+        domain,
+    };
+    let out = json!(key);
+    ctx.record_resource(step, &key.id, true, &out).await?;
+    Ok((key, out, new.token))
+}
+
+/// The sender's domain in the agency's Resend account, verified: its id and name.
+async fn sending_domain(ctx: &RunCtx) -> Result<(String, String), StepError> {
+    let wanted = ctx.settings.sender_domain().to_string();
+    let domains = ctx.clients.resend.domains().await.map_err(sends_only)?;
+    match domains
+        .into_iter()
+        .find(|d| d.name.eq_ignore_ascii_case(&wanted))
+    {
+        Some(d) if d.status == "verified" => Ok((d.id, d.name)),
+        found => Err(StepError::permanent(
+            ErrorCode::SendingDomainUnusable,
+            params! {
+                "domain" => wanted,
+                "status" => found.map(|d| d.status).unwrap_or_else(|| "—".into()),
+            },
+        )),
+    }
+}
+
+/// Resend's refusal of a key that may only send, said as what to do.
+fn sends_only(e: ProviderError) -> StepError {
+    if e.code.as_deref() == Some("restricted_api_key") {
+        StepError::permanent(ErrorCode::ResendKeySendsOnly, params! {})
+    } else {
+        e.into()
+    }
+}
+
+/// Removes the customer's key `id`, proven theirs by its name first; gone already is done.
+pub(super) async fn remove(ctx: &RunCtx, id: &str) -> Result<(), StepError> {
+    match owns_key(ctx, id, &Value::Null).await? {
+        Owned::Ours => delete_key(ctx, id, &Value::Null).await,
+        Owned::Gone => Ok(()),
+        Owned::NotOurs(refusal) => Err(refusal),
+    }
+}
+
+/// A key a crash left between its making and its id in the ledger: the newest of the
+/// customer's name that is not the one the instance was given before.
+pub(super) async fn find_key(
+    ctx: &RunCtx,
+    intent: &str,
+) -> Result<Option<(String, Value)>, StepError> {
+    let instance = instance_key(ctx);
+    let mut ours: Vec<_> = ctx
+        .clients
+        .resend
+        .api_keys()
+        .await?
+        .into_iter()
+        .filter(|k| k.name == intent && Some(&k.id) != instance.as_ref())
+        .collect();
+    ours.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+    Ok(ours.pop().map(|k| (k.id, json!({}))))
+}
+
+/// Reads the key back by its id: only one named with this customer's marker is theirs.
+pub(super) async fn owns_key(ctx: &RunCtx, id: &str, _: &Value) -> Result<Owned, StepError> {
+    let keys = ctx.clients.resend.api_keys().await?;
+    Ok(match keys.into_iter().find(|k| k.id == id) {
+        None => Owned::Gone,
+        Some(k) if k.name == key_name(&ctx.customer.uid) => Owned::Ours,
+        Some(k) => Owned::NotOurs(ownership::not_ours(
+            "Resend-nyckeln",
+            "The Resend key",
+            &format!("{} ({id})", k.name),
+        )),
+    })
+}
+
+/// Deletes the key: from now on it sends nothing, through the API or the relay.
+pub(super) async fn delete_key(ctx: &RunCtx, id: &str, _: &Value) -> Result<(), StepError> {
+    let deleted = ctx.clients.resend.delete_api_key(id).await;
+    if deleted
+        .as_ref()
+        .map_or_else(|e| e.kind == ErrorKind::NotFound, |()| true)
+    {
+        let_go(id);
+    }
+    gone(deleted)
+}
