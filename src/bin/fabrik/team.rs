@@ -82,8 +82,9 @@ pub enum TeamCmd {
         json: bool,
     },
     /// Make the instance send its emails (invitations, password resets) through the agency's
-    /// Resend, from the agency's sender: a run, for instances delivered before provisioning
-    /// did it, or after the Resend key or the sender changed.
+    /// Resend on a sending key of its own (a new one; the one it had is deleted), from the
+    /// agency's sender: a run, for instances delivered before provisioning did it, or after
+    /// the sender changed.
     Mail(DayTwo),
 }
 
