@@ -39,7 +39,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/027_team.sql"),
     include_str!("migrations/028_ledger_guard.sql"),
     include_str!("migrations/029_intake_by_id.sql"),
-    include_str!("migrations/031_server_decides.sql"),
+    include_str!("migrations/030_server_decides.sql"),
 ];
 
 /// The schema version this build writes.
@@ -141,10 +141,9 @@ const PG_STEPS: &[(i64, &str)] = &[
         29,
         include_str!("migrations/postgres/029_intake_by_id.sql"),
     ),
-    // 031 (030 is the team's, on its way): numbered by its place until both are in.
     (
         30,
-        include_str!("migrations/postgres/031_server_decides.sql"),
+        include_str!("migrations/postgres/030_server_decides.sql"),
     ),
 ];
 

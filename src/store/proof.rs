@@ -1,7 +1,7 @@
 //! The setup proof's test customer, marked in the register when the proof makes it (issue
 //! #55). "Prova igen" tears down the customer its seat's `setup.proof` names; only this mark,
 //! set in the transaction that made the customer (never on one that ran: the register refuses
-//! it, `customers_proof_guard` of migration 031), says the customer is the proof's. A slug or
+//! it, `customers_proof_guard` of migration 030), says the customer is the proof's. A slug or
 //! a name proves nothing: anyone may write one into the seat's settings, or call a real
 //! customer "Fabrik provkund".
 

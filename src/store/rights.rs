@@ -7,7 +7,7 @@
 //! grants cannot say is said by the migrations, and stays there: row-level security on `runs`
 //! (teardowns and restores are the owners') and `settings` (the register's own keys are the
 //! owners'), the ledger guard (a customer with runs and its adoptions are removed by owners
-//! only), and what the server decides (031: a job's lease, an alert's episode, a backup's
+//! only), and what the server decides (030: a job's lease, an alert's episode, a backup's
 //! removal). Rows that a foreign key's `ON DELETE CASCADE` removes need no right of the person:
 //! the cascade runs as the tables' owner.
 
@@ -129,7 +129,7 @@ pub const GRANTS: &[Grant] = &[
     // ledger guard.
     all(Operator, "customers", &[Insert, Update, Delete]),
     all(Operator, "adoptions", &[Insert, Update, Delete]),
-    // The listing is written by its triggers alone, as the register's role (031): nobody's.
+    // The listing is written by its triggers alone, as the register's role (030): nobody's.
     // The ledger: written as runs go, removed by owners only.
     all(Operator, "instances", &[Insert, Update]),
     all(Operator, "run_steps", &[Insert, Update]),
@@ -271,9 +271,9 @@ pub const GRANTS: &[Grant] = &[
     ),
     all(Owner, "intake_events", &[Delete]),
     // Scheduled work: any seat that ticks takes a job's lease and writes what it did (the
-    // server fills `lease_person` and bounds the lease: 031), and keeps its tick (the login
+    // server fills `lease_person` and bounds the lease: 030), and keeps its tick (the login
     // fills `person`), removing ticks past their 90 days; an alert's episode is raised and
-    // cleared by the seat holding the alert's job (031).
+    // cleared by the seat holding the alert's job (030).
     only(
         Operator,
         "scheduled_jobs",

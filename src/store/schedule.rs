@@ -101,7 +101,7 @@ pub const TICKS_KEPT_DAYS: i64 = 90;
 
 /// How long a job's lease lasts without renewal (the tick's): a seat that dies mid-job hands
 /// the job over after this. The longest lease the code takes: the shared register refuses a
-/// longer one from anyone but an owner (migration 031), so a job cannot be held for good.
+/// longer one from anyone but an owner (migration 030), so a job cannot be held for good.
 pub const JOB_LEASE: std::time::Duration = std::time::Duration::from_secs(120);
 
 const JOB_COLUMNS: &str = "job, lease_holder, lease_until, last_started_at, last_finished_at, last_seat, last_outcome, last_summary";
@@ -387,8 +387,8 @@ mod tests {
     /// The bound the shared register keeps is the tick's own lease.
     #[test]
     fn the_register_bounds_a_lease_at_the_ticks_own() {
-        let sql = include_str!("migrations/postgres/031_server_decides.sql");
+        let sql = include_str!("migrations/postgres/030_server_decides.sql");
         let bound = format!("interval '{} seconds'", super::JOB_LEASE.as_secs());
-        assert!(sql.contains(&bound), "031 does not say {bound}");
+        assert!(sql.contains(&bound), "030 does not say {bound}");
     }
 }

@@ -270,7 +270,7 @@ fn nobody_writes_the_listing_but_its_triggers() {
     assert_eq!(rows("Rätt Person AB (ny)"), 0);
 }
 
-/// The setup proof's mark (031) goes only on a customer that never ran, made by the proof: a
+/// The setup proof's mark (030) goes only on a customer that never ran, made by the proof: a
 /// real customer marked the proof's would be torn down by "Prova igen" as its test customer.
 /// Refused for every login, an owner's too.
 #[test]

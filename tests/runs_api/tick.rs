@@ -78,7 +78,7 @@ async fn two_ticks_at_once_back_up_each_instance_once() {
 
 /// Issue #55: an alert is named once per episode, so a row in `alerts` says the email went. An
 /// operator's own SQL inserted one for a stale instance ahead of the tick, and the agency never
-/// heard of it. Now only the login holding the alert's job raises an episode (migration 031):
+/// heard of it. Now only the login holding the alert's job raises an episode (migration 030):
 /// on a shared register, with an operator's login, the row inserted ahead is refused and the
 /// next tick, the same operator's, sends the email.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -131,7 +131,7 @@ async fn an_alert_row_inserted_ahead_keeps_no_alert_from_being_sent() {
         "the alert went: {r:?} (the row ahead: {ahead:?})"
     );
     assert_eq!(r.jobs[0].state, JobState::Done, "{r:?}");
-    assert_eq!(r.jobs[0].alerted, [slug.clone()]);
+    assert_eq!(r.jobs[0].alerted, std::slice::from_ref(&slug));
     assert!(ahead.is_err(), "{ahead:?}");
     // The episode is the tick's, stamped with its login.
     let by: String = register

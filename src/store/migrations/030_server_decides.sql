@@ -1,5 +1,5 @@
 -- What the server decides (issue #55, the lower findings) is the shared register's
--- (postgres/031_server_decides.sql): a register file has one person, its owner, and no login to
+-- (postgres/030_server_decides.sql): a register file has one person, its owner, and no login to
 -- refuse. Its columns come here too, so both backends keep one schema: the login holding a
 -- job's lease (written by PostgreSQL only) and the mark of the setup proof's test customer, set
 -- only on a customer that never ran (the proof tears down no other).
