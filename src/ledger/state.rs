@@ -87,7 +87,10 @@ impl RunKind {
 
     /// Whether only the register's owners may start it.
     pub const fn owners_only(self) -> bool {
-        matches!(self.right(), Right::Teardown | Right::Restore | Right::Remove)
+        matches!(
+            self.right(),
+            Right::Teardown | Right::Restore | Right::Remove
+        )
     }
 }
 

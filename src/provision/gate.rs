@@ -48,11 +48,20 @@ mod tests {
     #[test]
     fn only_the_name_typed_passes() {
         assert!(typed("kund-ab", " kund-ab\n").is_ok());
-        assert!(typed("kund.se", "Kund.SE").is_ok(), "a domain knows no case");
+        assert!(
+            typed("kund.se", "Kund.SE").is_ok(),
+            "a domain knows no case"
+        );
         for wrong in ["", "kund", "kund_ab", "kund-ab-2"] {
-            assert!(matches!(typed("kund-ab", wrong), Err(Error::NotConfirmed)), "{wrong:?}");
+            assert!(
+                matches!(typed("kund-ab", wrong), Err(Error::NotConfirmed)),
+                "{wrong:?}"
+            );
         }
-        assert!(typed("", "").is_err(), "nothing typed for nothing named is no consent");
+        assert!(
+            typed("", "").is_err(),
+            "nothing typed for nothing named is no consent"
+        );
     }
 
     #[test]

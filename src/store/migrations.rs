@@ -133,14 +133,8 @@ const PG_STEPS: &[(i64, &str)] = &[
     (25, include_str!("migrations/postgres/025_intake.sql")),
     (26, include_str!("migrations/postgres/026_schedule.sql")),
     (27, include_str!("migrations/postgres/027_team.sql")),
-    (
-        28,
-        include_str!("migrations/postgres/028_ledger_guard.sql"),
-    ),
-    (
-        29,
-        include_str!("migrations/postgres/029_intake_by_id.sql"),
-    ),
+    (28, include_str!("migrations/postgres/028_ledger_guard.sql")),
+    (29, include_str!("migrations/postgres/029_intake_by_id.sql")),
     (
         30,
         include_str!("migrations/postgres/030_server_decides.sql"),
