@@ -402,7 +402,7 @@ async fn deployment_rollback_from_the_command_line() {
     assert_eq!(promotes, 2, "the refused one wrote no run: {runs}");
     let usage = run(&["deployments", "promote", &slug]);
     assert_eq!(usage.status.code(), Some(2), "neither an id nor --undo");
-    let _ = run(&["teardown", &slug, "--yes"]);
+    let _ = run(&["teardown", &slug, "--confirm", &slug]);
     sim.shutdown().await;
 }
 

@@ -358,6 +358,6 @@ async fn status_from_the_command_line() {
     );
     assert!(!text.contains(TOKEN), "no token in the output");
     clear_faults(&sim).await;
-    let _ = run(&["teardown", &slug, "--yes"]);
+    let _ = run(&["teardown", &slug, "--confirm", &slug]);
     sim.shutdown().await;
 }

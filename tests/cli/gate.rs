@@ -2,7 +2,7 @@
 //! provisioning run deleted the customer's database, repository, site and workflow with no
 //! question asked. A finished run is now left as it is by `runs rollback`, `runs resume` and
 //! `runs cancel`, each saying so and naming the way (a teardown), and nothing in the clouds
-//! changes.
+//! changes. A teardown itself takes the slug typed (`--confirm SLUG`); no flag skips that.
 
 use super::*;
 
@@ -53,6 +53,27 @@ async fn a_succeeded_run_is_not_rolled_back_resumed_or_cancelled() {
         }
         assert!(said.contains("run_finished"), "{args:?}: {said}");
     }
+    // The gate from the command line: the slug typed, never a flag that skips it.
+    let out = common::cli(&sim, &db)
+        .args(["teardown", &slugs[0], "--confirm", &slugs[1]])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", common::said(&out));
+    assert!(
+        common::said(&out).contains("not_confirmed"),
+        "{}",
+        common::said(&out)
+    );
+    let out = common::cli(&sim, &db)
+        .args(["teardown", &slugs[0], "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a usage error: {}",
+        common::said(&out)
+    );
     let after = common::counts(&common::inventory(&sim).await);
     assert_eq!(before, after, "nothing in the clouds changed");
     let run = store.get_run(run.id).unwrap();

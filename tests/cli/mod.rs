@@ -310,7 +310,7 @@ async fn a_provisioned_example_is_kept_until_it_is_torn_down() {
         "its instance is there: {inv}"
     );
 
-    ok(&["teardown", slug, "--yes"]);
+    ok(&["teardown", slug, "--confirm", slug]);
     let said = ok(&["customers", "examples", "--remove"]);
     assert!(
         said.contains("Exempelkunder borttagna: 1.") && !said.contains("Behölls"),

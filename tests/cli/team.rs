@@ -137,6 +137,6 @@ async fn a_csv_list_is_checked_invited_listed_and_revoked_from_the_command_line(
         "karin@listkund.example.se",
     ]);
     assert!(said.contains("karin@listkund.example.se (admin)"), "{said}");
-    ok(&["teardown", slug, "--yes"]);
+    ok(&["teardown", slug, "--confirm", slug]);
     sim.shutdown().await;
 }

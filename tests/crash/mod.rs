@@ -335,7 +335,7 @@ async fn teardown_killed_midway(
     )
     .await;
     let mut cmd = cli(&sim, &db);
-    cmd.args(["teardown", &slug, "--yes", "--json"]);
+    cmd.args(["teardown", &slug, "--confirm", &slug, "--json"]);
     let (events, output, killed) = run_until(cmd, &|e| e["type"] == "compensation_done");
     assert!(killed, "the teardown was killed mid-way: {output}");
     clear_faults(&sim).await;
@@ -413,7 +413,7 @@ async fn a_second_teardown_continues_the_interrupted_one() {
     };
     let (sim, _dir, db, slug, run_id) = teardown_killed_midway("Avvecklas Igen AB").await;
     let mut cmd = cli(&sim, &db);
-    cmd.args(["teardown", &slug, "--yes", "--json"]);
+    cmd.args(["teardown", &slug, "--confirm", &slug, "--json"]);
     let (events, output, _) = run_until(cmd, &|_| false);
     let finished = events.iter().find(|e| e["type"] == "run_finished");
     assert_eq!(

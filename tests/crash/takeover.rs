@@ -243,7 +243,7 @@ async fn a_driver_frozen_between_its_read_and_its_delete_makes_no_call_after_a_t
     .await;
 
     let mut child = cli(&sim, &db)
-        .args(["teardown", &slug, "--yes", "--json"])
+        .args(["teardown", &slug, "--confirm", &slug, "--json"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

@@ -271,7 +271,7 @@ async fn day_two_from_the_command_line() {
     assert!(ok(&["domain", "status", &slug]).contains("inga egna domäner"));
     let status = run(&["status", &slug]);
     assert_eq!(status.status.code(), Some(0), "{}", said(&status));
-    let _ = run(&["teardown", &slug, "--yes"]);
+    let _ = run(&["teardown", &slug, "--confirm", &slug]);
     sim.shutdown().await;
 }
 
@@ -406,7 +406,7 @@ async fn the_command_line_alerts_on_failure_and_reads_the_environment_it_provisi
         .unwrap();
     let f: Value = serde_json::from_slice(&flagged.stdout).unwrap();
     assert_eq!(f["status"], "active", "{f}");
-    let _ = run(&["teardown", &slug, "--yes"]);
+    let _ = run(&["teardown", &slug, "--confirm", &slug]);
 }
 
 /// #28: a customer imported as active with an instance card Fabrik never delivered (its only
@@ -540,7 +540,7 @@ async fn a_stopped_repair_is_not_resumed_after_a_teardown() {
         .find(|r| r.kind == RunKind::Repair)
         .expect("the repair run");
     assert_eq!(repair.state, RunState::Failed);
-    ok(&["teardown", &slug, "--yes"]);
+    ok(&["teardown", &slug, "--confirm", &slug]);
 
     let resumed = run(&["runs", "resume", &repair.id.to_string()]);
     let text = said(&resumed);

@@ -33,7 +33,11 @@ use fabrik::ApiError;
 #[command(
     name = "fabrik",
     version,
-    about = "Fabrik – kundregister och provisionering för SaaS-fabriken"
+    about = "Fabrik – kundregister och provisionering för SaaS-fabriken",
+    after_help = "What removes or replaces what a delivered instance stands on (teardown, a database \
+restore or recovery, domain rm, revoking an administrator) goes through one guarded gate: an \
+owner's right and the name typed, at the terminal or as --confirm VALUE. --yes skips a question, \
+never that."
 )]
 struct Cli {
     /// The register file (default: the app-data folder, the same file the window uses).
@@ -89,7 +93,7 @@ enum Command {
     /// Runs: list, show, resume, cancel, roll back.
     #[command(subcommand)]
     Runs(runs::RunsCmd),
-    /// Delete everything a customer's instance owns (asks for the slug to confirm).
+    /// Delete everything a customer's instance owns (the slug typed, or --confirm SLUG).
     Teardown(runs::TeardownArgs),
     /// Check delivered instances against what Fabrik delivered (only reads). Exit 0 when
     /// every checked instance is healthy, 3 when any is not.

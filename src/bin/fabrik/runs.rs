@@ -159,9 +159,10 @@ pub enum RunsCmd {
 pub struct TeardownArgs {
     /// The customer's slug (its address name).
     slug: String,
-    /// Do not ask for the slug to confirm.
-    #[arg(long)]
-    yes: bool,
+    /// The slug typed again, to confirm (otherwise asked for at the terminal): a teardown goes
+    /// through the guarded gate, and nothing short of the name typed lets it through.
+    #[arg(long, value_name = "SLUG")]
+    confirm: Option<String>,
     /// One JSON event per line.
     #[arg(long)]
     json: bool,
@@ -355,13 +356,12 @@ pub async fn teardown(cloud: &Arc<CloudApi>, a: TeardownArgs) -> Result<(), ApiE
     } else {
         print_teardown(&a.slug, &targets);
     }
-    let confirmation = if a.yes {
-        a.slug.clone()
-    } else {
-        typed_at_terminal(&format!(
+    let confirmation = match a.confirm {
+        Some(typed) => typed,
+        None => typed_at_terminal(&format!(
             "Allt som {} äger tas bort för gott. Skriv kundens adressnamn för att bekräfta: ",
             a.slug
-        ))
+        )),
     };
     start(
         &supervisor,
