@@ -756,15 +756,20 @@ async fn clear_requests(sim: &fabrik_sim::SimHandle) {
     .await;
 }
 
-/// Issue #55: on a shared register a viewer may not act on a customer's team. Their revoke and
-/// resend are refused by PostgreSQL (the register's write comes first), named as the right
-/// they lack, and the instance is not changed: nobody banned, no invitation sent.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_viewers_revoke_and_resend_are_refused_before_the_instance_changes() {
-    let Some(secrets) = keyring("team-viewer") else {
-        return;
-    };
-    let register = crate::rights::Register::new("teamview");
+/// A shared register (made by `fabrik-role.sql`) with one customer delivered on the simulator
+/// by the register's own role, its owner.
+struct Shared {
+    register: crate::rights::Register,
+    sim: fabrik_sim::SimHandle,
+    owner: std::sync::Arc<fabrik::store::Store>,
+    engine: fabrik::provision::Engine,
+    slug: String,
+    secrets: fabrik::secrets::SecretStore,
+}
+
+async fn delivered_on_shared(tag: &str, register: &str, name: &str) -> Option<Shared> {
+    let secrets = keyring(tag)?;
+    let register = crate::rights::Register::new(register);
     let sim = sim(fabrik_sim::Profile::Instant).await;
     let owner = std::sync::Arc::new(
         fabrik::store::Store::connect(&register.config(&register.role)).unwrap(),
@@ -775,9 +780,53 @@ async fn a_viewers_revoke_and_resend_are_refused_before_the_instance_changes() {
         secrets.clone(),
         fabrik::provision::FailurePolicy::Rollback,
     );
-    let slug = customer(&owner, "Läsarens Kund AB");
+    let slug = customer(&owner, name);
     let (_, state, events) = provision_logged(&engine, &slug).await;
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    Some(Shared {
+        register,
+        sim,
+        owner,
+        engine,
+        slug,
+        secrets,
+    })
+}
+
+/// An engine on `person`'s own login of the shared register.
+fn engine_of(
+    sim: &fabrik_sim::SimHandle,
+    register: &crate::rights::Register,
+    person: &str,
+    secrets: &fabrik::secrets::SecretStore,
+) -> fabrik::provision::Engine {
+    let store = fabrik::store::Store::connect(&register.config(person)).unwrap();
+    engine_as_set(
+        sim,
+        std::sync::Arc::new(store),
+        secrets.clone(),
+        fabrik::provision::FailurePolicy::Rollback,
+        fabrik::environment::Environment::Sandbox,
+        fast_timing(),
+    )
+}
+
+/// Issue #55: on a shared register a viewer may not act on a customer's team. Their revoke and
+/// resend are refused by PostgreSQL (the register's write comes first), named as the right
+/// they lack, and the instance is not changed: nobody banned, no invitation sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewers_revoke_and_resend_are_refused_before_the_instance_changes() {
+    let Some(Shared {
+        register,
+        sim,
+        owner,
+        engine,
+        slug,
+        secrets,
+    }) = delivered_on_shared("team-viewer", "teamview", "Läsarens Kund AB").await
+    else {
+        return;
+    };
     let people = [person("olle@kund.example.se", "Olle", TeamRole::Member)];
     let report = engine.team().invite(&slug, &people, &quiet).await.unwrap();
     assert_eq!(report.invited, 1, "{report:?}");
@@ -797,16 +846,7 @@ async fn a_viewers_revoke_and_resend_are_refused_before_the_instance_changes() {
         )
         .unwrap();
     let vera = register.person("vera", "viewer");
-    let viewer =
-        std::sync::Arc::new(fabrik::store::Store::connect(&register.config(&vera)).unwrap());
-    let seen = engine_as_set(
-        &sim,
-        viewer,
-        secrets.clone(),
-        fabrik::provision::FailurePolicy::Rollback,
-        fabrik::environment::Environment::Sandbox,
-        fast_timing(),
-    );
+    let seen = engine_of(&sim, &register, &vera, &secrets);
     clear_requests(&sim).await;
     let revoke = seen
         .team()
@@ -852,36 +892,21 @@ async fn a_viewers_revoke_and_resend_are_refused_before_the_instance_changes() {
 /// named as the owner's right to remove, and the administrator keeps their access.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operator_may_not_revoke_the_first_administrator() {
-    let Some(secrets) = keyring("team-gate") else {
+    let Some(Shared {
+        register,
+        sim,
+        owner,
+        engine,
+        slug,
+        secrets,
+    }) = delivered_on_shared("team-gate", "teamgate", "Grindens Kund AB").await
+    else {
         return;
     };
-    let register = crate::rights::Register::new("teamgate");
-    let sim = sim(fabrik_sim::Profile::Instant).await;
-    let owner = std::sync::Arc::new(
-        fabrik::store::Store::connect(&register.config(&register.role)).unwrap(),
-    );
-    let engine = engine(
-        &sim,
-        owner.clone(),
-        secrets.clone(),
-        fabrik::provision::FailurePolicy::Rollback,
-    );
-    let slug = customer(&owner, "Grindens Kund AB");
-    let (_, state, events) = provision_logged(&engine, &slug).await;
-    assert_eq!(state, RunState::Succeeded, "{}", events.json());
     let c = owner.get_customer(&slug).unwrap();
     let r = c.instance.supabase_project_ref.unwrap();
     let otto = register.person("otto", "operator");
-    let operator =
-        std::sync::Arc::new(fabrik::store::Store::connect(&register.config(&otto)).unwrap());
-    let seen = engine_as_set(
-        &sim,
-        operator,
-        secrets.clone(),
-        fabrik::provision::FailurePolicy::Rollback,
-        fabrik::environment::Environment::Sandbox,
-        fast_timing(),
-    );
+    let seen = engine_of(&sim, &register, &otto, &secrets);
     clear_requests(&sim).await;
     let refused = seen
         .team()
