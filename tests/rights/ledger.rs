@@ -231,3 +231,37 @@ fn a_viewers_add_is_refused_naming_the_right() {
     assert!(text.contains("ägare"), "who can grant it: {text}");
     assert_eq!(store.count_customers().unwrap(), 1, "nothing was written");
 }
+
+/// A custom domain removed from a delivered site is an owner's, like a teardown (the guarded
+/// gate): an operator's run of it is refused by PostgreSQL and named as the right to remove.
+#[test]
+fn an_operators_domain_removal_is_refused() {
+    let register = Register::new("domainrm");
+    let bo = register.person("bo", "operator");
+    let refused_insert = register
+        .conn(&bo)
+        .execute(INSERT_RUN, run_values(register.customer, "domain_remove"))
+        .unwrap_err();
+    assert_eq!(sqlstate(&refused_insert), Some("42501"), "{refused_insert}");
+    let store = Store::connect(&register.config(&bo)).unwrap();
+    let Err(e) = store.create_run(
+        register.customer,
+        RunKind::DomainRemove,
+        Environment::Sandbox,
+        &[],
+    ) else {
+        panic!("an operator recorded a domain removal");
+    };
+    assert!(
+        matches!(
+            e,
+            Error::Forbidden {
+                right: Right::Remove,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(!store.holds(Right::Remove).unwrap());
+    assert!(store.holds(Right::DayTwo).unwrap());
+}
