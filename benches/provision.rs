@@ -447,7 +447,7 @@ fn main() {
         // next ones wait about as long as each state took (provision::policy::Observed).
         // The waits are kept in the seat's folder, as the window and the CLI keep them.
         let seat = tempfile::tempdir().unwrap();
-        let waits = seat.path().join(fabrik::api::cloud::WAITS_FILE);
+        let waits = seat.path().join(fabrik::supervisor::cloud::WAITS_FILE);
         let observed = fabrik::provision::policy::observed();
         observed.keep_in(&waits);
         let (wall_cold, critical, calls_cold, _) = one_run(false).await;

@@ -29,9 +29,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fabrik::api::backups::BackupsApi;
-use fabrik::api::cloud::Environment;
 use fabrik::provision::RunState;
 use fabrik::store::Store;
+use fabrik::supervisor::cloud::Environment;
 use fabrik_sim::SimHandle;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;

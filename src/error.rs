@@ -425,3 +425,6 @@ pub fn invalid_setting(key: &str, reason: crate::messages::Text) -> Error {
         reason,
     }
 }
+
+/// What a command returns to a front end.
+pub type ApiResult<T> = std::result::Result<T, ApiError>;

@@ -39,6 +39,7 @@ const LAYERS: &[&str] = &[
     "register",
     "intake",
     "sandbox",
+    "supervisor",
     "api",
 ];
 

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
-use fabrik::api::cloud::Environment;
 use fabrik::schedule::units::{self, Plan};
+use fabrik::supervisor::cloud::Environment;
 use serde_json::Value;
 
 fn contract(name: &str) -> PathBuf {

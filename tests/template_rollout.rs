@@ -16,7 +16,7 @@ use std::process::Command;
 use common::github_person::{Person, PERSON};
 use common::template_corpus::{self as corpus, check, Files};
 use common::*;
-use fabrik::api::cloud::Environment;
+use fabrik::supervisor::cloud::Environment;
 use fabrik_sim::{Profile, SimConfig, SimHandle};
 use serde_json::{json, Value};
 

@@ -10,8 +10,8 @@ use std::process::Command;
 use std::sync::Arc;
 
 use common::*;
-use fabrik::api::cloud::Environment;
 use fabrik::store::Store;
+use fabrik::supervisor::cloud::Environment;
 use fabrik_sim::SimHandle;
 use serde_json::{json, Value};
 

@@ -11,9 +11,6 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use fabrik::api::cloud::{CloudApi, Environment};
-use fabrik::api::host::RunHost;
-use fabrik::api::supervisor::Supervisor;
 use fabrik::customer::{CustomerDraft, ModuleManifest};
 use fabrik::providers::{Clients, Endpoints, Tokens};
 use fabrik::provision::{
@@ -21,6 +18,9 @@ use fabrik::provision::{
 };
 use fabrik::secrets::{Secret, SecretStore};
 use fabrik::store::Store;
+use fabrik::supervisor::cloud::{CloudApi, Environment};
+use fabrik::supervisor::host::RunHost;
+use fabrik::supervisor::Supervisor;
 use fabrik_sim::pg::TestCluster;
 use fabrik_sim::{Profile, SimConfig, SimHandle, Timings};
 use serde_json::Value;

@@ -9,14 +9,12 @@ use std::sync::Arc;
 
 use tokio::sync::OnceCell;
 
-use super::cloud::{CloudApi, SettingEntry};
 use super::commands::Commands;
 use super::health::{HealthApi, Sweep};
 use super::rollout_desk::{RolloutDesk, RolloutsOverview, TemplatesOverview};
 use super::rollouts::{RolloutSource, RolloutView};
 use super::runs::{Readiness, RunDetail, RunHost, RunsApi};
 use super::setup::{SetupGuide, SetupStep};
-use super::supervisor::Supervisor;
 use super::templates::TemplateRolloutView;
 use super::updates::{UpdateHost, Updates};
 use super::{Api, ApiResult, AppInfo, DraftCheck, Language, Preferences};
@@ -32,6 +30,8 @@ use crate::provision::{DomainStatus, ProvisionPlan, RunRequest, StartOutcome, Te
 use crate::secrets::Provider;
 use crate::store::adoptions::Adoption;
 use crate::store::runs::RunRow;
+use crate::supervisor::cloud::{CloudApi, SettingEntry};
+use crate::supervisor::Supervisor;
 
 /// What the window does for the core.
 pub trait Host: RunHost + UpdateHost {
@@ -410,7 +410,7 @@ impl Commands for Fabrik {
     }
 
     async fn setup_guide(&self) -> ApiResult<SetupGuide> {
-        Ok(self.cloud().await?.setup_guide())
+        Ok(super::setup::seat_guide(&*self.cloud().await?))
     }
 
     async fn setup_progress(
@@ -418,7 +418,10 @@ impl Commands for Fabrik {
         at: SetupStep,
         skipped: Vec<SetupStep>,
     ) -> ApiResult<SetupGuide> {
-        blocking(self.cloud().await?, move |c| c.setup_progress(at, &skipped)).await
+        blocking(self.cloud().await?, move |c| {
+            super::setup::progress(c, at, &skipped)
+        })
+        .await
     }
 
     async fn setup_choices(&self, provider: Provider) -> ApiResult<AccountChoices> {

@@ -10,8 +10,6 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::host::RunHost;
-use super::supervisor::{Launched, Supervisor};
 use super::ApiResult;
 use crate::customer::Status;
 use crate::database::backup::{crypt, files};
@@ -21,6 +19,8 @@ use crate::secrets::SecretStore;
 use crate::store::backups::Backup;
 use crate::store::workflow_backups::WorkflowBackup;
 use crate::store::Store;
+use crate::supervisor::host::RunHost;
+use crate::supervisor::{Launched, Supervisor};
 
 /// The setting that says how old the newest backup of an instance may grow.
 pub const SCHEDULE_SETTING: &str = "backup.schedule_hours";

@@ -4,7 +4,6 @@
 
 use ts_rs::{Config, TS};
 
-use super::cloud::{Environment, SettingEntry};
 use super::health::Sweep;
 use super::intake::{Inbox, PollReport, SourceView};
 use super::left::{AccountsLeft, Budget, PlanLimit, ProviderLeft, RateLimits};
@@ -65,6 +64,7 @@ use crate::store::templates::{TemplateBase, TemplatePr};
 use crate::store::transfer::{MoveReport, TableCheck};
 use crate::store::workflow_backups::{WorkflowBackup, WorkflowBackupReason, WorkflowFile};
 use crate::store::{ExamplesRemoved, KeptExample};
+use crate::supervisor::cloud::{Environment, SettingEntry};
 use crate::template::{
     Action, Attention, CustomerChange, FileChange, NeedsPerson, Summary, TemplateChange,
 };

@@ -68,8 +68,8 @@ macro_rules! with_commands {
             blocking schedule_remove() -> $crate::api::tick::ScheduleView;
             async accounts_left() -> $crate::api::left::AccountsLeft;
             async bulk_budget(kind: $crate::ledger::RunKind, count: u32) -> $crate::api::left::Budget;
-            async list_settings() -> Vec<$crate::api::cloud::SettingEntry>;
-            async set_setting(key: String, value: String) -> Vec<$crate::api::cloud::SettingEntry>;
+            async list_settings() -> Vec<$crate::supervisor::cloud::SettingEntry>;
+            async set_setting(key: String, value: String) -> Vec<$crate::supervisor::cloud::SettingEntry>;
             async readiness() -> $crate::api::runs::Readiness;
             async preflight() -> Vec<$crate::provision::preflight::Finding>;
             async plan_provision(slug: String) -> $crate::provision::ProvisionPlan;

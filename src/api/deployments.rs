@@ -9,10 +9,10 @@
 
 use std::sync::Arc;
 
-use super::host::RunHost;
-use super::supervisor::{Launched, Supervisor};
 use super::ApiResult;
 use crate::provision::{Deployments, Reader, RunRequest};
+use crate::supervisor::host::RunHost;
+use crate::supervisor::{Launched, Supervisor};
 
 pub struct DeploymentsApi {
     supervisor: Arc<Supervisor>,

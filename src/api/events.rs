@@ -12,7 +12,7 @@ macro_rules! with_events {
             /// A run moved: a step started, waited, ended; the run ended.
             Run "run-event" => $crate::provision::RunEvent;
             /// "Kontrollera alla" moved on.
-            HealthSweep "health-sweep" => $crate::api::host::Sweep;
+            HealthSweep "health-sweep" => $crate::supervisor::host::Sweep;
             /// Another seat changed the shared register: the window reads it again.
             RegisterChanged "register-changed" => $crate::store::db::RegisterChange;
             /// Live changes stopped (since when) or resumed.

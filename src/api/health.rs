@@ -7,13 +7,13 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
-use super::cloud::CloudApi;
-use super::host::RunHost;
-pub use super::host::Sweep;
 use super::ApiResult;
 use crate::health::Health;
 use crate::provision::{Engine, FailurePolicy, Timing};
 use crate::store::Store;
+use crate::supervisor::cloud::CloudApi;
+use crate::supervisor::host::RunHost;
+pub use crate::supervisor::host::Sweep;
 
 /// How often the schedule looks at its setting (a changed interval takes effect within this).
 const SCHEDULE_TICK: Duration = Duration::from_secs(60);

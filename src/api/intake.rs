@@ -10,9 +10,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::cloud::CloudApi;
 use super::runs::RunHost;
-use super::supervisor::Supervisor;
 use super::ApiResult;
 use crate::customer::Plan;
 use crate::error::Error;
@@ -25,6 +23,8 @@ use crate::store::db::PgConfig;
 use crate::store::intake::{
     AutoClaim, IntakeChoices, IntakeItem, IntakeSource, IntakeSourceState, IntakeState, NewIntake,
 };
+use crate::supervisor::cloud::CloudApi;
+use crate::supervisor::Supervisor;
 
 /// The portal's address (a seat setting: this seat's password goes there).
 pub const PORTAL_URL: &str = "portal.database_url";
@@ -114,7 +114,7 @@ impl RunHost for Telling {
         self.inner.notify(title, body);
     }
 
-    fn sweep(&self, status: &super::host::Sweep) {
+    fn sweep(&self, status: &crate::supervisor::host::Sweep) {
         self.inner.sweep(status);
     }
 }
@@ -426,7 +426,7 @@ impl Intake {
         id: i64,
         plan: Option<Plan>,
         host: Arc<dyn RunHost>,
-    ) -> ApiResult<(IntakeItem, super::supervisor::Launched)> {
+    ) -> ApiResult<(IntakeItem, crate::supervisor::Launched)> {
         match self.claim(id, Approval::Person(plan)).await? {
             Claimed::Customer(slug) => self.launch(id, slug, host).await,
             // A person is held to no limit.
@@ -503,7 +503,7 @@ impl Intake {
         id: i64,
         slug: String,
         host: Arc<dyn RunHost>,
-    ) -> ApiResult<(IntakeItem, super::supervisor::Launched)> {
+    ) -> ApiResult<(IntakeItem, crate::supervisor::Launched)> {
         let host: Arc<dyn RunHost> = Arc::new(Telling {
             inner: host,
             intake: self.clone(),

@@ -10,14 +10,14 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::cloud::CloudApi;
 use super::proof::SUPABASE_FREE_ACTIVE;
-use super::supervisor::Supervisor;
 use super::ApiResult;
 use crate::environment::Environment;
 use crate::messages::{params, Say, Text};
 use crate::providers::pacer::{self, Left};
 use crate::secrets::Provider;
+use crate::supervisor::cloud::CloudApi;
+use crate::supervisor::Supervisor;
 
 /// Vercel's Hobby plan: projects per account (contracts/README.md, Vercel "Plan limits").
 pub const VERCEL_HOBBY_PROJECTS: u64 = 200;

@@ -5,12 +5,10 @@
 pub mod app;
 pub mod backups;
 pub mod bindings;
-pub mod cloud;
 pub mod commands;
 pub mod deployments;
 pub mod events;
 pub mod health;
-pub mod host;
 pub mod intake;
 pub mod left;
 pub mod proof;
@@ -18,7 +16,6 @@ pub mod rollout_desk;
 pub mod rollouts;
 pub mod runs;
 pub mod setup;
-pub mod supervisor;
 pub mod team;
 pub mod templates;
 pub mod tick;
@@ -75,7 +72,7 @@ pub struct DraftCheck {
     pub errors: Vec<FieldError>,
 }
 
-pub type ApiResult<T> = std::result::Result<T, ApiError>;
+pub use crate::error::ApiResult;
 
 pub struct Api {
     store: std::sync::Arc<Store>,

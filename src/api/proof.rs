@@ -12,9 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::cloud::CloudApi;
 use super::runs::RunHost;
-use super::supervisor::Supervisor;
 use super::ApiResult;
 use crate::customer::CustomerDraft;
 use crate::environment::Environment;
@@ -23,6 +21,8 @@ use crate::ledger::{RunKind, RunState, StepKey, StepState};
 use crate::messages::{params, Say, Text};
 use crate::provision::{RunRequest, ALERT_ADDRESS};
 use crate::secrets::Provider;
+use crate::supervisor::cloud::CloudApi;
+use crate::supervisor::Supervisor;
 
 /// The test customer under way on this seat and its runs: `slug provision_run teardown_run`.
 pub const PROOF_SETTING: &str = "setup.proof";

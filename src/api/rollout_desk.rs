@@ -12,11 +12,11 @@ use ts_rs::TS;
 
 use super::rollouts::{InstanceSchemaView, RolloutSource, RolloutView, RolloutsApi};
 use super::runs::RunHost;
-use super::supervisor::Supervisor;
 use super::templates::{TemplateInstance, TemplateRolloutView, TemplatesApi};
 use super::ApiResult;
 use crate::store::rollouts::RolloutRow;
 use crate::store::Store;
+use crate::supervisor::Supervisor;
 
 /// How long "Starta" waits for the driver's first answer (the lease taken, or why not), so a
 /// roll-out driven by another process is refused to the button that asked, not afterwards.

@@ -7,8 +7,6 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 
-use super::host::RunHost;
-use super::supervisor::Supervisor;
 use super::ApiResult;
 use crate::environment::Environment;
 use crate::error::Error;
@@ -22,6 +20,8 @@ use crate::ledger::{RolloutKind, RunState};
 use crate::provision::{Engine, RunRequest};
 use crate::store::rollouts::RolloutRow;
 use crate::store::Store;
+use crate::supervisor::host::RunHost;
+use crate::supervisor::Supervisor;
 
 /// The fleet's way to runs: the supervisor, telling `host` what the runs and the driver say.
 pub(super) struct Supervised {

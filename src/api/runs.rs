@@ -7,17 +7,17 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::cloud::CloudApi;
-use super::supervisor::Supervisor;
 use super::ApiResult;
 use crate::provision::preflight::Finding;
 use crate::provision::{plan::ProvisionPlan, AllowedBy, DomainStatus, TeardownTarget};
 use crate::store::adoptions::Adoption;
 use crate::store::runs::{LogLine, RunRow, StepRow};
 use crate::store::Store;
+use crate::supervisor::cloud::CloudApi;
+use crate::supervisor::Supervisor;
 
-pub use super::host::RunHost;
-pub use super::supervisor::Readiness;
+pub use crate::supervisor::host::RunHost;
+pub use crate::supervisor::Readiness;
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RunDetail {

@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::environment::Environment;
+use crate::error::ApiResult;
 use crate::providers::guide::{guide, Guide};
 use crate::seat_settings::SeatSettings;
 use crate::secrets::Provider;
+use crate::supervisor::cloud::CloudApi;
 
 /// Where the guide stopped (`agency`, `github`, …, `done`).
 pub const STEP_SETTING: &str = "setup.step";
@@ -152,6 +154,18 @@ pub fn save_progress(
     }
     seat.set(SKIPPED_SETTING, &kept.join(","))?;
     seat.set(STEP_SETTING, at.as_str())
+}
+
+/// The setup guide as this seat left it.
+pub fn seat_guide(cloud: &CloudApi) -> SetupGuide {
+    let e = cloud.endpoints();
+    setup_guide(&cloud.seat, cloud.environment, &e.n8n_api, &e.gitea_api)
+}
+
+/// Where this seat stopped in the guide, kept; the guide as it now stands.
+pub fn progress(cloud: &CloudApi, at: SetupStep, skipped: &[SetupStep]) -> ApiResult<SetupGuide> {
+    save_progress(&cloud.seat, at, skipped).map_err(crate::error::Error::Io)?;
+    Ok(seat_guide(cloud))
 }
 
 #[cfg(test)]

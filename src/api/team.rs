@@ -8,10 +8,10 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::supervisor::Supervisor;
 use super::ApiResult;
 use crate::customer::{Invitee, TeamPreview};
 use crate::provision::engine::team::{InviteReport, InviteResult, Revoked, Team, TeamView};
+use crate::supervisor::Supervisor;
 
 /// One person's invitation done, of how many (sent to the window as it goes).
 #[derive(Debug, Clone, Serialize, TS)]

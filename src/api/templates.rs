@@ -14,7 +14,6 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::rollouts::{RolloutView, RolloutsApi};
-use super::supervisor::Supervisor;
 use super::ApiResult;
 use crate::customer::Status;
 use crate::environment::Environment;
@@ -26,6 +25,7 @@ use crate::ledger::{BaseHow, PrState, RolloutKind};
 use crate::store::rollouts::RolloutRow;
 use crate::store::templates::{TemplateBase, TemplatePr};
 use crate::store::Store;
+use crate::supervisor::Supervisor;
 use crate::template::sync::Target;
 
 /// A template roll-out with its plans and the pull requests it opened.

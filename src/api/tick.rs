@@ -19,11 +19,8 @@ use serde_json::json;
 use ts_rs::TS;
 
 use super::backups::BackupsApi;
-use super::cloud::CloudApi;
 use super::health::HealthApi;
-use super::host::RunHost;
 use super::intake::Intake;
-use super::supervisor::Supervisor;
 use super::{ApiError, ApiResult};
 use crate::error::Error;
 use crate::ledger::{RunKind, RunState};
@@ -31,6 +28,9 @@ use crate::messages::{params, ErrorCode, Say};
 use crate::secrets::{Provider, SecretError, SecretKey};
 use crate::store::schedule::{AlertKind, Job, JobLease, JobOutcome, TickOutcome};
 use crate::store::Store;
+use crate::supervisor::cloud::CloudApi;
+use crate::supervisor::host::RunHost;
+use crate::supervisor::Supervisor;
 use crate::vocabulary::vocabulary;
 
 /// How long a job's lease lasts without renewal: a seat that dies mid-job hands the job over

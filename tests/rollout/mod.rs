@@ -14,9 +14,9 @@ use std::process::Command;
 use std::sync::Arc;
 
 use common::*;
-use fabrik::api::cloud::Environment;
 use fabrik::provision::{Engine, FailurePolicy, RunKind, RunRequest, RunState};
 use fabrik::store::Store;
+use fabrik::supervisor::cloud::Environment;
 use fabrik_sim::{Profile, SimHandle};
 use serde_json::Value;
 

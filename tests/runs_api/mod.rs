@@ -7,12 +7,12 @@ use crate::common;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use fabrik::api::cloud::CloudApi;
 use fabrik::api::runs::{RunHost, RunsApi};
 use fabrik::api::Api;
 use fabrik::ledger::RunKind;
 use fabrik::provision::RunRequest;
 use fabrik::provision::{RunEvent, RunState};
+use fabrik::supervisor::cloud::CloudApi;
 
 mod health;
 mod intake;
@@ -101,7 +101,7 @@ async fn sandbox(
 ) -> CloudApi {
     CloudApi::open_with(
         api.shared_store(),
-        fabrik::api::cloud::Environment::Sandbox,
+        fabrik::supervisor::cloud::Environment::Sandbox,
         secrets,
         dir,
     )
@@ -161,7 +161,7 @@ async fn provision_from_the_window_in_the_sandbox() {
     let slug = slugs[0].clone();
     assert_eq!(
         cloud.environment,
-        fabrik::api::cloud::Environment::Sandbox,
+        fabrik::supervisor::cloud::Environment::Sandbox,
         "a fresh install starts in the sandbox"
     );
     assert!(
@@ -309,7 +309,7 @@ async fn production_refuses_to_provision_until_tokens_and_settings_are_there() {
     let cloud = Arc::new(
         CloudApi::open_with(
             api.shared_store(),
-            fabrik::api::cloud::Environment::Production,
+            fabrik::supervisor::cloud::Environment::Production,
             secrets,
             dir.path(),
         )

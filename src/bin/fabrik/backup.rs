@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use clap::Subcommand;
 use fabrik::api::backups::BackupsApi;
-use fabrik::api::cloud::CloudApi;
+use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 
 use crate::print::print_json;

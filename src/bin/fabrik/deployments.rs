@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use clap::Subcommand;
-use fabrik::api::cloud::CloudApi;
 use fabrik::api::deployments::DeploymentsApi;
+use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 
 use crate::print::{confirm, print_json};

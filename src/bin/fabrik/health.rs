@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::Args;
-use fabrik::api::cloud::CloudApi;
+use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 
 use crate::print::print_json;

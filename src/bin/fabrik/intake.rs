@@ -7,10 +7,10 @@
 use std::sync::Arc;
 
 use clap::Subcommand;
-use fabrik::api::cloud::CloudApi;
 use fabrik::api::intake::Intake;
 use fabrik::customer::Plan;
 use fabrik::store::intake::IntakeItem;
+use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 
 use crate::print::{plain, print_json};

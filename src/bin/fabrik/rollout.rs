@@ -7,11 +7,11 @@
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use fabrik::api::cloud::CloudApi;
 use fabrik::api::rollouts::{RolloutSource, RolloutView, RolloutsApi};
 use fabrik::fleet as rules;
 use fabrik::ledger::{MemberState, RolloutState};
 use fabrik::store::rollouts::RolloutRow;
+use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 
 use crate::fleet::{self, Kind, Progress, Shared};

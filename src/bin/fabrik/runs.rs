@@ -1,16 +1,16 @@
 //! The commands that start, continue and show runs: provisioning, day two, domains, teardown,
-//! and `runs …`. Every run starts through the core's supervisor (`fabrik::api::supervisor`),
+//! and `runs …`. Every run starts through the core's supervisor (`fabrik::supervisor`),
 //! the same way in as the window's: the readiness gate and the preflight, the driver, the check
 //! after a day-two run, the alert email when a run fails. This file only prints.
 
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use fabrik::api::cloud::CloudApi;
 use fabrik::api::runs::{RunHost, RunsApi};
-use fabrik::api::supervisor::{Launched, Supervisor};
 use fabrik::api::Api;
 use fabrik::provision::{AllowedBy, RunEvent, RunRequest, RunState};
+use fabrik::supervisor::cloud::CloudApi;
+use fabrik::supervisor::{Launched, Supervisor};
 use fabrik::ApiError;
 
 use crate::print::{confirm, print_json};

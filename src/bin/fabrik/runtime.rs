@@ -12,11 +12,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use fabrik::api::cloud::{CloudApi, Environment};
-use fabrik::api::supervisor::Supervisor;
 use fabrik::api::Api;
 use fabrik::provision::{FailurePolicy, Timing};
 use fabrik::store::Store;
+use fabrik::supervisor::cloud::{CloudApi, Environment};
+use fabrik::supervisor::Supervisor;
 use fabrik::ApiError;
 
 /// The environment variable that names the environment when no flag does.

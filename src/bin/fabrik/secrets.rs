@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use clap::Subcommand;
-use fabrik::api::cloud::CloudApi;
+use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 
 use crate::print::{print_json, read_secret_line};

@@ -32,7 +32,7 @@ pub enum SettingsCmd {
 /// the register file and never in the register, which other seats may share.
 pub fn run(api: &Api, seat: &SeatSettings, cmd: SettingsCmd) -> Result<(), ApiError> {
     use fabrik::provision::settings::SETTING_KEYS;
-    fabrik::api::cloud::adopt_own_register_settings(api.store(), seat);
+    fabrik::supervisor::cloud::adopt_own_register_settings(api.store(), seat);
     let value_of = |k: &str| -> Result<Option<String>, ApiError> {
         Ok(match is_seat_key(k) {
             true => seat.get(k),

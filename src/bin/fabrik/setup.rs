@@ -10,11 +10,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::Args;
-use fabrik::api::cloud::CloudApi;
 use fabrik::api::proof::ProofPhase;
 use fabrik::credentials::{CredentialState, CredentialStatus};
 use fabrik::providers::guide::{guide, Guide};
 use fabrik::secrets::Provider;
+use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 
 use crate::print::{print_json, read_secret_line};

@@ -4,11 +4,11 @@
 use std::sync::Arc;
 
 use clap::Subcommand;
-use fabrik::api::cloud::CloudApi;
 use fabrik::api::team::TeamApi;
 use fabrik::customer::{check_invitee, TeamPreview};
 use fabrik::provision::engine::team::{InviteOutcome, InviteReport, TeamView};
 use fabrik::provision::RunRequest;
+use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 
 use crate::print::{ask, confirm, print_json};

@@ -7,12 +7,12 @@
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use fabrik::api::cloud::CloudApi;
 use fabrik::api::rollouts::{RolloutView, RolloutsApi};
 use fabrik::api::templates::{RepoPlan, TemplateRolloutView, TemplatesApi};
 use fabrik::fleet as rules;
 use fabrik::ledger::RolloutState;
 use fabrik::store::rollouts::RolloutRow;
+use fabrik::supervisor::cloud::CloudApi;
 use fabrik::template::Action;
 use fabrik::ApiError;
 

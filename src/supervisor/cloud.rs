@@ -9,9 +9,8 @@ use std::time::Duration;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::ApiResult;
-use crate::api::setup::{save_progress, setup_guide, SetupGuide, SetupStep};
 use crate::credentials::{CredentialStatus, Credentials};
+use crate::error::ApiResult;
 use crate::messages::Text;
 use crate::providers::choices::AccountChoices;
 use crate::providers::Endpoints;
@@ -357,17 +356,6 @@ impl CloudApi {
                 Ok(crate::blocking::run(move || me.credentials().status(Provider::Resend)).await?)
             }
         }
-    }
-
-    /// The setup guide as this seat left it.
-    pub fn setup_guide(&self) -> SetupGuide {
-        let e = self.endpoints();
-        setup_guide(&self.seat, self.environment, &e.n8n_api, &e.gitea_api)
-    }
-
-    pub fn setup_progress(&self, at: SetupStep, skipped: &[SetupStep]) -> ApiResult<SetupGuide> {
-        save_progress(&self.seat, at, skipped).map_err(crate::error::Error::Io)?;
-        Ok(self.setup_guide())
     }
 
     /// What the saved token's account offers for its provider's settings (read-only calls).

@@ -1,7 +1,12 @@
 //! The supervisor: the one way a run starts, continues or is rolled back, from the window and
 //! the CLI alike. It owns what surrounds a run: the readiness gate and the preflight before it,
 //! spawning its driver, "Avbryt", and what follows its end (the instance checked, then the
-//! window told, a notification, the alert email when it failed).
+//! window told, a notification, the alert email when it failed). Beside it what every service
+//! stands on: the seat's cloud (`cloud.rs`: environment, endpoints, tokens, settings) and the
+//! host runs report to (`host.rs`).
+
+pub mod cloud;
+pub mod host;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -9,10 +14,10 @@ use std::sync::{Arc, Mutex};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::cloud::{CloudApi, Environment};
-use super::host::RunHost;
-use super::ApiResult;
+use self::cloud::{CloudApi, Environment};
+use self::host::RunHost;
 use crate::credentials::CredentialState;
+use crate::error::ApiResult;
 use crate::error::Error;
 use crate::ledger::{RunKind, RunState};
 use crate::messages::params;
