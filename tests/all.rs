@@ -33,6 +33,7 @@ mod schedule;
 mod self_contained;
 mod setup;
 mod shared_register;
+mod sizes;
 mod store;
 mod team;
 mod template_rollout;

@@ -275,3 +275,142 @@ fn the_readmes_command_table_is_the_command_line() {
         );
     }
 }
+
+/// The words in backticks of the paragraph of `doc` that starts with `opening`, up to its end
+/// (an empty line or the next bullet).
+fn paragraph_words(doc: &str, opening: &str) -> Vec<String> {
+    let start = doc
+        .find(opening)
+        .unwrap_or_else(|| panic!("docs/ARCHITECTURE.md no longer says {opening:?}"));
+    let rest = &doc[start..];
+    let end = rest[1..]
+        .find("\n\n")
+        .into_iter()
+        .chain(rest[1..].find("\n- "))
+        .min()
+        .map_or(rest.len(), |e| e + 1);
+    rest[..end]
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+fn architecture() -> String {
+    std::fs::read_to_string(root().join("docs/ARCHITECTURE.md")).unwrap()
+}
+
+/// A count in the document, as digits or an English number word up to twenty.
+fn count_after(doc: &str, before: &str, after: &str) -> usize {
+    const WORDS: [&str; 21] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    let at = doc
+        .find(before)
+        .unwrap_or_else(|| panic!("docs/ARCHITECTURE.md no longer says {before:?}"));
+    let tail = &doc[at + before.len()..];
+    let word = tail[..tail.find(after).expect(after)].trim();
+    word.parse()
+        .ok()
+        .or_else(|| WORDS.iter().position(|w| *w == word))
+        .unwrap_or_else(|| panic!("{word:?} is no count"))
+}
+
+#[test]
+fn the_architecture_counts_and_lists_every_run_kind() {
+    use fabrik::ledger::RunKind;
+    let doc = architecture();
+    let all: Vec<String> = RunKind::ALL
+        .iter()
+        .map(|k| k.as_str().to_string())
+        .collect();
+    assert_eq!(count_after(&doc, "There are ", " kinds:"), all.len());
+    let mut listed = paragraph_words(&doc, "There are ");
+    listed.retain(|w| all.contains(w));
+    assert_eq!(listed, all, "the kinds, in RunKind's order");
+    let day_two: Vec<String> = RunKind::ALL
+        .iter()
+        .filter(|k| k.right() == fabrik::messages::Right::DayTwo)
+        .map(|k| k.as_str().to_string())
+        .collect();
+    let mut said = paragraph_words(&doc, "- **Day-two runs**");
+    said.retain(|w| all.contains(w));
+    assert_eq!(said, day_two, "the day-two runs, in RunKind's order");
+}
+
+#[test]
+fn the_architecture_counts_the_cloud_apis_and_the_readme_names_them() {
+    use fabrik::secrets::Provider;
+    let doc = architecture();
+    assert_eq!(
+        count_after(&doc, "a simulator of the ", " cloud APIs"),
+        Provider::ALL.len()
+    );
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let at = readme.find("an in-process simulator of").unwrap();
+    let sentence = readme[at..].split(", so ").next().unwrap();
+    for p in Provider::ALL {
+        assert!(
+            sentence.contains(p.display_name()),
+            "the README's sandbox leaves out {}",
+            p.display_name()
+        );
+    }
+}
+
+/// The files of the engine and the supervisor that name a kind are the ones the document names.
+#[test]
+fn the_architecture_names_every_place_the_engine_names_a_kind() {
+    let doc = architecture();
+    let named: BTreeSet<String> = paragraph_words(&doc, "or names the active one")
+        .into_iter()
+        .filter(|w| w.starts_with("src/") && w.ends_with(".rs"))
+        .collect();
+    let mut found = BTreeSet::new();
+    for dir in ["src/provision/engine", "src/supervisor"] {
+        let mut stack = vec![root().join(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&p).unwrap();
+                let code = text.split("#[cfg(test)]").next().unwrap();
+                let names_a_kind = ["RunKind::", "RunRequest::"].iter().any(|t| {
+                    code.match_indices(t).any(|(i, _)| {
+                        code[i + t.len()..].starts_with(|c: char| c.is_ascii_uppercase())
+                            && !code[..i].ends_with("//! ")
+                    })
+                });
+                if names_a_kind {
+                    let rel = p.strip_prefix(root()).unwrap();
+                    found.insert(rel.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+    }
+    assert_eq!(named, found);
+}

@@ -1,6 +1,6 @@
-//! Layers only point down (issue #27). Reads every source file of the core (not the CLI, which
-//! stands on top of it), finds the modules each one names (`crate::a::b`, `super::c`, and
-//! `use crate::a::{b, c::d}` groups), and holds the result to two rules:
+//! Layers only point down (issue #27). Reads every source file of the core (the CLI, which stands
+//! on top of it, has a rule of its own below), finds the modules each one names (`crate::a::b`,
+//! `super::c`, and `use crate::a::{b, c::d}` groups), and holds the result to two rules:
 //! - no cycle between files;
 //! - no top-level module names one above it in `LAYERS`.
 //!
@@ -238,6 +238,34 @@ fn no_two_files_of_the_core_use_each_other() {
 #[test]
 fn no_two_files_of_the_simulator_use_each_other() {
     no_cycle(&graph_of("sim/src"));
+}
+
+/// The CLI stands on the core like the window does, and its files keep the same discipline: the
+/// shared ground (printing, following a run, the runtime, the roll-out commands every roll-out
+/// kind shares) is used by the command groups; a command group uses no other command group, so
+/// each `fabrik <group>` reads on its own and nothing circles.
+const CLI_GROUND: &[&str] = &["print", "progress", "runtime", "watch", "fleet"];
+
+#[test]
+fn the_clis_command_groups_stand_on_its_ground_alone() {
+    let edges = graph_of("src/bin/fabrik");
+    no_cycle(&edges);
+    let is_ground = |m: &Module| m.first().is_some_and(|f| CLI_GROUND.contains(&f.as_str()));
+    let mut across = Vec::new();
+    for (from, targets) in &edges {
+        if from.first().is_some_and(|f| f == "main") {
+            continue;
+        }
+        for to in targets {
+            if !is_ground(to) {
+                across.push(format!("{} -> {}", name(from), name(to)));
+            }
+        }
+    }
+    assert!(
+        across.is_empty(),
+        "CLI files that use a command group (move what they share to the ground: {CLI_GROUND:?}): {across:#?}"
+    );
 }
 
 /// A macro exported at the crate root would be named `crate::m!` from below, an import that
