@@ -11,8 +11,8 @@ use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 
 use crate::print::print_json;
-use crate::runs::{follow, stop_on_ctrl_c, terminal};
 use crate::runtime;
+use crate::watch::{follow, stop_on_ctrl_c, terminal};
 
 #[derive(Subcommand)]
 pub enum BackupCmd {

@@ -128,7 +128,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: IntakeCmd) -> Result<(), ApiError> 
             }
         }
         IntakeCmd::Poll { json } => {
-            let report = intake.poll(crate::runs::terminal(json)).await?;
+            let report = intake.poll(crate::watch::terminal(json)).await?;
             if json {
                 print_json(&report);
                 return Ok(());
@@ -147,7 +147,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: IntakeCmd) -> Result<(), ApiError> 
             yes,
             json,
         } => {
-            crate::runs::stop_on_ctrl_c(&supervisor);
+            crate::watch::stop_on_ctrl_c(&supervisor);
             if !yes {
                 let inbox = intake.inbox().await?;
                 if let Some(i) = inbox.items.iter().find(|i| i.id == id) {
@@ -159,7 +159,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: IntakeCmd) -> Result<(), ApiError> 
                 }
             }
             let (_, launched) = intake
-                .approve_launch(id, plan, crate::runs::terminal(json))
+                .approve_launch(id, plan, crate::watch::terminal(json))
                 .await?;
             let ended = launched.wait().await;
             let _ = intake.sync().await;
@@ -171,7 +171,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: IntakeCmd) -> Result<(), ApiError> 
                 println!("{}", line(i));
             }
             if !matches!(ended, Some(Ok(fabrik::ledger::RunState::Succeeded)) | None) {
-                crate::setup::mark_incomplete();
+                crate::runtime::mark_incomplete();
             }
         }
         IntakeCmd::Reject { id, reason, json } => {

@@ -21,6 +21,7 @@ mod setup;
 mod team;
 mod template;
 mod update;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -65,17 +66,17 @@ enum Command {
     Provision(runs::ProvisionArgs),
     /// "Uppdatera moduler": bring a delivered instance to the customer's saved plan and
     /// modules (client-config.json, the modules variable, a new production deployment).
-    UpdateModules(runs::DayTwo),
+    UpdateModules(watch::DayTwo),
     /// "Reparera": check the instance, then run the steps that mend what the check found
     /// (a missing env var, an inactive workflow, a failed production deployment).
-    Repair(runs::DayTwo),
+    Repair(watch::DayTwo),
     /// Pause the instance: the n8n workflow off, the Supabase project paused; the customer
     /// becomes inactive.
-    Pause(runs::DayTwo),
+    Pause(watch::DayTwo),
     /// Resume a paused instance: the Supabase project restored, the workflow on again.
-    Resume(runs::DayTwo),
+    Resume(watch::DayTwo),
     /// A new production deployment of the customer's repository as it is.
-    Redeploy(runs::DayTwo),
+    Redeploy(watch::DayTwo),
     /// Production deployments: list the recent ones, make an earlier one production again
     /// (a rollback of the site), or undo the last rollback.
     #[command(subcommand)]
@@ -147,7 +148,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) if setup::incomplete() => ExitCode::FAILURE,
+        Ok(()) if runtime::incomplete() => ExitCode::FAILURE,
         Ok(()) if health::unhealthy() || fleet::not_all_done() || schedule::tick_failed() => {
             ExitCode::from(3)
         }
@@ -236,16 +237,16 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Intake(cmd) => intake::run(&cloud, cmd).await,
         Command::Status(args) => health::status(&cloud, args).await,
         Command::Provision(args) => runs::provision(&cloud, args).await,
-        Command::UpdateModules(a) => runs::day_two(&cloud, a, RunRequest::UpdateModules).await,
+        Command::UpdateModules(a) => watch::day_two(&cloud, a, RunRequest::UpdateModules).await,
         Command::Repair(a) => runs::repair(&cloud, a).await,
-        Command::Pause(a) => runs::day_two(&cloud, a, RunRequest::Pause).await,
-        Command::Resume(a) => runs::day_two(&cloud, a, RunRequest::Resume).await,
-        Command::Redeploy(a) => runs::day_two(&cloud, a, RunRequest::Redeploy).await,
+        Command::Pause(a) => watch::day_two(&cloud, a, RunRequest::Pause).await,
+        Command::Resume(a) => watch::day_two(&cloud, a, RunRequest::Resume).await,
+        Command::Redeploy(a) => watch::day_two(&cloud, a, RunRequest::Redeploy).await,
         Command::Admin(runs::AdminCmd::ResetPassword(a)) => {
-            runs::day_two(&cloud, a, RunRequest::ResetPassword).await
+            watch::day_two(&cloud, a, RunRequest::ResetPassword).await
         }
         Command::Admin(runs::AdminCmd::ResendWelcome(a)) => {
-            runs::day_two(&cloud, a, RunRequest::ResendWelcome).await
+            watch::day_two(&cloud, a, RunRequest::ResendWelcome).await
         }
         Command::Domain(cmd) => runs::domain(&cloud, cmd).await,
         Command::Deployments(cmd) => deployments::run(&cloud, cmd).await,

@@ -6,16 +6,16 @@
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use fabrik::api::runs::{RunHost, RunsApi};
+use fabrik::api::runs::RunsApi;
 use fabrik::api::Api;
-use fabrik::provision::{AllowedBy, RunEvent, RunRequest, RunState};
+use fabrik::provision::{AllowedBy, RunRequest};
 use fabrik::supervisor::cloud::CloudApi;
-use fabrik::supervisor::{Launched, Supervisor};
+use fabrik::supervisor::Supervisor;
 use fabrik::ApiError;
 
 use crate::print::{confirm, print_json};
-use crate::progress::Printer;
 use crate::runtime;
+use crate::watch::{finished, start, stop_on_ctrl_c, terminal, DayTwo};
 
 #[derive(Args)]
 pub struct ProvisionArgs {
@@ -39,20 +39,6 @@ pub struct ProvisionArgs {
     /// from then on it is the customer's (changed by runs, deleted by teardown).
     #[arg(long, value_name = "NAME")]
     adopt: Vec<String>,
-}
-
-/// What every day-two run takes.
-#[derive(Args)]
-pub struct DayTwo {
-    /// The customer's slug (its address name).
-    pub slug: String,
-    /// One JSON event per line.
-    #[arg(long)]
-    json: bool,
-    /// On a permanent failure keep what was changed (retry later) instead of putting the
-    /// instance back as it was.
-    #[arg(long)]
-    keep_on_failure: bool,
 }
 
 #[derive(Subcommand)]
@@ -168,71 +154,6 @@ pub struct TeardownArgs {
     json: bool,
 }
 
-/// The terminal as the supervisor's host: events printed as they come; the end is printed by
-/// the command itself (its exit status says it too).
-struct Terminal(Printer);
-
-impl RunHost for Terminal {
-    fn emit(&self, event: &RunEvent) {
-        self.0.print(event);
-    }
-    fn notify(&self, _title: &str, _body: &str) {}
-}
-
-pub fn terminal(json: bool) -> Arc<dyn RunHost> {
-    Arc::new(Terminal(Printer::new(json)))
-}
-
-/// Ctrl-C stops this process's runs at their next safe point and leaves them resumable.
-pub fn stop_on_ctrl_c(supervisor: &Arc<Supervisor>) {
-    let supervisor = supervisor.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("Avbryter vid nästa säkra punkt…");
-            supervisor.cancel_all_here();
-        }
-    });
-}
-
-/// Starts a run through the supervisor and follows it to its end with live progress; a run
-/// already driven elsewhere is only named.
-async fn start(
-    supervisor: &Arc<Supervisor>,
-    slug: &str,
-    request: RunRequest,
-    json: bool,
-) -> Result<(), ApiError> {
-    stop_on_ctrl_c(supervisor);
-    let launched = supervisor
-        .start_run(slug.to_string(), request, terminal(json))
-        .await?;
-    follow(slug, launched).await
-}
-
-pub async fn follow(slug: &str, launched: Launched) -> Result<(), ApiError> {
-    let (run_id, by) = (launched.outcome.run_id, launched.outcome.driven_by.clone());
-    match launched.wait().await {
-        Some(state) => finished(state?),
-        None => {
-            let by = by
-                .as_deref()
-                .map(|seat| format!(", som drivs av {seat}"))
-                .unwrap_or_default();
-            println!(
-                "{slug} har redan en aktiv körning: {run_id}{by} (visa den med `fabrik runs show {run_id}`)"
-            );
-            Ok(())
-        }
-    }
-}
-
-fn finished(state: RunState) -> Result<(), ApiError> {
-    match state {
-        RunState::Succeeded => Ok(()),
-        other => Err(fabrik::Error::RunEnded(other).into()),
-    }
-}
-
 pub async fn provision(cloud: &Arc<CloudApi>, a: ProvisionArgs) -> Result<(), ApiError> {
     let supervisor = runtime::supervisor(cloud, a.keep_on_failure);
     let runs = reader(cloud, &supervisor);
@@ -273,16 +194,6 @@ fn print_plan_as(p: &fabrik::provision::ProvisionPlan, json: bool) {
     } else {
         print_plan(p);
     }
-}
-
-/// A day-two run that needs nothing but the customer.
-pub async fn day_two(
-    cloud: &Arc<CloudApi>,
-    a: DayTwo,
-    request: RunRequest,
-) -> Result<(), ApiError> {
-    let supervisor = runtime::supervisor(cloud, a.keep_on_failure);
-    start(&supervisor, &a.slug, request, a.json).await
 }
 
 /// "Reparera": repairs what is wrong now, not what an older check saw.

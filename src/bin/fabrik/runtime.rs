@@ -9,6 +9,7 @@
 //! nothing (its answer, e.g. `customers show --json`, names the environment itself).
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -133,4 +134,16 @@ pub async fn close(cloud: Arc<CloudApi>) {
     if let Some(sb) = Arc::into_inner(cloud).and_then(|c| c.sandbox) {
         sb.shutdown().await;
     }
+}
+
+static INCOMPLETE: AtomicBool = AtomicBool::new(false);
+
+/// A check found a required token missing or not working: the command exits 1.
+pub fn incomplete() -> bool {
+    INCOMPLETE.load(Ordering::Relaxed)
+}
+
+/// Another command's run did not end well: the command exits 1 too.
+pub fn mark_incomplete() {
+    INCOMPLETE.store(true, Ordering::Relaxed);
 }

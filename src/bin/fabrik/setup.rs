@@ -6,7 +6,6 @@
 //! `fabrik setup --check` runs every check without asking; `fabrik setup --proof` provisions a
 //! test customer and tears it down, its cost said first (`fabrik::api::proof`).
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::Args;
@@ -21,18 +20,6 @@ use crate::print::{print_json, read_secret_line};
 
 /// Tries per step before the guide moves on (the step stays to do).
 const TRIES: usize = 3;
-
-static INCOMPLETE: AtomicBool = AtomicBool::new(false);
-
-/// A check found a required token missing or not working: the command exits 1.
-pub fn incomplete() -> bool {
-    INCOMPLETE.load(Ordering::Relaxed)
-}
-
-/// Another command's run did not end well: the command exits 1 too.
-pub fn mark_incomplete() {
-    INCOMPLETE.store(true, Ordering::Relaxed);
-}
 
 #[derive(Args)]
 pub struct SetupArgs {
@@ -111,7 +98,7 @@ async fn check(cloud: &Arc<CloudApi>, guides: &[Guide], json: bool) -> Result<()
             });
         }
         if all.iter().any(|c| !c.ok) {
-            INCOMPLETE.store(true, Ordering::Relaxed);
+            crate::runtime::mark_incomplete();
         }
         if json {
             print_json(&all);
@@ -212,7 +199,7 @@ fn print_check(c: &Checked) {
 /// `--proof`: the cost, a question, the two runs with their progress, the report.
 async fn proof(cloud: &Arc<CloudApi>, yes: bool, json: bool) -> Result<(), ApiError> {
     let supervisor = crate::runtime::supervisor(cloud, false);
-    crate::runs::stop_on_ctrl_c(&supervisor);
+    crate::watch::stop_on_ctrl_c(&supervisor);
     let proof = fabrik::api::proof::Proof::new(cloud.clone(), supervisor.clone());
     let under_way = proof.report().await?;
     if !json {
@@ -240,9 +227,9 @@ async fn proof(cloud: &Arc<CloudApi>, yes: bool, json: bool) -> Result<(), ApiEr
         println!("Inget gjordes.");
         return Ok(());
     }
-    let report = proof.run(crate::runs::terminal(json)).await?;
+    let report = proof.run(crate::watch::terminal(json)).await?;
     if report.phase != ProofPhase::Done {
-        INCOMPLETE.store(true, Ordering::Relaxed);
+        crate::runtime::mark_incomplete();
     }
     if json {
         print_json(&report);

@@ -12,8 +12,8 @@ use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 
 use crate::print::{ask, confirm, print_json};
-use crate::runs::{day_two, DayTwo};
 use crate::runtime;
+use crate::watch::{day_two, DayTwo};
 
 #[derive(Subcommand)]
 pub enum TeamCmd {

@@ -1,0 +1,104 @@
+//! Following a run from the terminal: the supervisor's host that prints each event, Ctrl-C that
+//! stops at the next safe point, waiting for the end and what it means for the exit status.
+//! Every command group that starts a run stands on this file, never on another group.
+
+use std::sync::Arc;
+
+use clap::Args;
+use fabrik::api::runs::RunHost;
+use fabrik::provision::{RunEvent, RunRequest, RunState};
+use fabrik::supervisor::cloud::CloudApi;
+use fabrik::supervisor::{Launched, Supervisor};
+use fabrik::ApiError;
+
+use crate::progress::Printer;
+use crate::runtime;
+
+/// What every day-two run takes.
+#[derive(Args)]
+pub struct DayTwo {
+    /// The customer's slug (its address name).
+    pub slug: String,
+    /// One JSON event per line.
+    #[arg(long)]
+    pub json: bool,
+    /// On a permanent failure keep what was changed (retry later) instead of putting the
+    /// instance back as it was.
+    #[arg(long)]
+    pub keep_on_failure: bool,
+}
+
+/// The terminal as the supervisor's host: events printed as they come; the end is printed by
+/// the command itself (its exit status says it too).
+struct Terminal(Printer);
+
+impl RunHost for Terminal {
+    fn emit(&self, event: &RunEvent) {
+        self.0.print(event);
+    }
+    fn notify(&self, _title: &str, _body: &str) {}
+}
+
+pub fn terminal(json: bool) -> Arc<dyn RunHost> {
+    Arc::new(Terminal(Printer::new(json)))
+}
+
+/// Ctrl-C stops this process's runs at their next safe point and leaves them resumable.
+pub fn stop_on_ctrl_c(supervisor: &Arc<Supervisor>) {
+    let supervisor = supervisor.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("Avbryter vid nästa säkra punkt…");
+            supervisor.cancel_all_here();
+        }
+    });
+}
+
+/// Starts a run through the supervisor and follows it to its end with live progress; a run
+/// already driven elsewhere is only named.
+pub async fn start(
+    supervisor: &Arc<Supervisor>,
+    slug: &str,
+    request: RunRequest,
+    json: bool,
+) -> Result<(), ApiError> {
+    stop_on_ctrl_c(supervisor);
+    let launched = supervisor
+        .start_run(slug.to_string(), request, terminal(json))
+        .await?;
+    follow(slug, launched).await
+}
+
+pub async fn follow(slug: &str, launched: Launched) -> Result<(), ApiError> {
+    let (run_id, by) = (launched.outcome.run_id, launched.outcome.driven_by.clone());
+    match launched.wait().await {
+        Some(state) => finished(state?),
+        None => {
+            let by = by
+                .as_deref()
+                .map(|seat| format!(", som drivs av {seat}"))
+                .unwrap_or_default();
+            println!(
+                "{slug} har redan en aktiv körning: {run_id}{by} (visa den med `fabrik runs show {run_id}`)"
+            );
+            Ok(())
+        }
+    }
+}
+
+pub fn finished(state: RunState) -> Result<(), ApiError> {
+    match state {
+        RunState::Succeeded => Ok(()),
+        other => Err(fabrik::Error::RunEnded(other).into()),
+    }
+}
+
+/// A day-two run that needs nothing but the customer.
+pub async fn day_two(
+    cloud: &Arc<CloudApi>,
+    a: DayTwo,
+    request: RunRequest,
+) -> Result<(), ApiError> {
+    let supervisor = runtime::supervisor(cloud, a.keep_on_failure);
+    start(&supervisor, &a.slug, request, a.json).await
+}
