@@ -26,6 +26,7 @@ pub mod seat_settings;
 pub mod secrets;
 pub mod sql;
 pub mod store;
+pub mod team;
 pub mod template;
 pub mod update;
 pub mod vocabulary;

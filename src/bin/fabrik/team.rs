@@ -7,8 +7,8 @@ use clap::Subcommand;
 use fabrik::api::cloud::CloudApi;
 use fabrik::api::team::TeamApi;
 use fabrik::customer::{check_invitee, TeamPreview};
-use fabrik::provision::engine::team::{InviteOutcome, InviteReport, TeamView};
 use fabrik::provision::RunRequest;
+use fabrik::team::{InviteOutcome, InviteReport, TeamView};
 use fabrik::ApiError;
 
 use crate::print::{ask, confirm, print_json};
@@ -195,7 +195,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: TeamCmd) -> Result<(), ApiError> {
     }
 }
 
-fn line(r: &fabrik::provision::engine::team::InviteResult) -> String {
+fn line(r: &fabrik::team::InviteResult) -> String {
     match (&r.outcome, &r.problem) {
         (_, Some(p)) => format!("✗ {}", p.sv),
         (InviteOutcome::Invited, None) => format!("✓ {} inbjuden", r.email),
