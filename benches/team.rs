@@ -55,8 +55,7 @@ fn main() {
         let reading = CancellationToken::new();
         let reader = read_log_while(sim.base_url(), log.clone(), reading.clone());
         let started = Instant::now();
-        let report = engine
-            .team()
+        let report = fabrik::team::Team::new(&engine)
             .invite(slug, &people, &|_, _, _| {})
             .await
             .expect("the list is invited");

@@ -27,6 +27,7 @@ pub mod secrets;
 pub mod sql;
 pub mod store;
 pub mod supervisor;
+pub mod team;
 pub mod template;
 pub mod update;
 pub mod vocabulary;

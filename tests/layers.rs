@@ -35,6 +35,7 @@ const LAYERS: &[&str] = &[
     "health",
     "provision",
     "fleet",
+    "team",
     "credentials",
     "register",
     "intake",

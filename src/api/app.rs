@@ -545,7 +545,7 @@ impl Commands for Fabrik {
         api.list(&slug).await
     }
 
-    async fn team(&self, slug: String) -> ApiResult<crate::provision::engine::team::TeamView> {
+    async fn team(&self, slug: String) -> ApiResult<crate::team::TeamView> {
         super::team::TeamApi::new(self.supervisor().await?)
             .list(&slug)
             .await
@@ -565,7 +565,7 @@ impl Commands for Fabrik {
         &self,
         slug: String,
         people: Vec<crate::customer::Invitee>,
-    ) -> ApiResult<crate::provision::engine::team::InviteReport> {
+    ) -> ApiResult<crate::team::InviteReport> {
         let host = self.host.clone();
         super::team::TeamApi::new(self.supervisor().await?)
             .invite(&slug, &people, move |p| host.team(p))
@@ -576,7 +576,7 @@ impl Commands for Fabrik {
         &self,
         slug: String,
         email: String,
-    ) -> ApiResult<crate::provision::engine::team::InviteReport> {
+    ) -> ApiResult<crate::team::InviteReport> {
         super::team::TeamApi::new(self.supervisor().await?)
             .resend(&slug, &email)
             .await
@@ -587,7 +587,7 @@ impl Commands for Fabrik {
         slug: String,
         email: String,
         confirmation: Option<String>,
-    ) -> ApiResult<crate::provision::engine::team::Revoked> {
+    ) -> ApiResult<crate::team::Revoked> {
         super::team::TeamApi::new(self.supervisor().await?)
             .revoke(&slug, &email, confirmation.as_deref())
             .await

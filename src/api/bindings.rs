@@ -33,9 +33,6 @@ use crate::providers::choices::{AccountChoices, Also, Choice, ChoiceKind, Choice
 use crate::providers::guide::{Guide, Permission, TokenKind};
 use crate::providers::pacer::Left;
 use crate::providers::verify::{Verification, VerifyState};
-use crate::provision::engine::team::{
-    InviteOutcome, InviteReport, InviteResult, Member, MemberStatus, Revoked, TeamView,
-};
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
 use crate::provision::preflight::Finding;
 use crate::provision::{
@@ -65,6 +62,9 @@ use crate::store::transfer::{MoveReport, TableCheck};
 use crate::store::workflow_backups::{WorkflowBackup, WorkflowBackupReason, WorkflowFile};
 use crate::store::{ExamplesRemoved, KeptExample};
 use crate::supervisor::cloud::{Environment, SettingEntry};
+use crate::team::{
+    InviteOutcome, InviteReport, InviteResult, Member, MemberStatus, Revoked, TeamView,
+};
 use crate::template::{
     Action, Attention, CustomerChange, FileChange, NeedsPerson, Summary, TemplateChange,
 };

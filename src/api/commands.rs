@@ -76,11 +76,11 @@ macro_rules! with_commands {
             async start_run(slug: String, request: $crate::provision::RunRequest) -> $crate::provision::StartOutcome;
             async domains(slug: String) -> Vec<$crate::provision::DomainStatus>;
             async deployments(slug: String) -> $crate::provision::Deployments;
-            async team(slug: String) -> $crate::provision::engine::team::TeamView;
+            async team(slug: String) -> $crate::team::TeamView;
             async team_preview(slug: String, csv: String) -> $crate::customer::TeamPreview;
-            async team_invite(slug: String, people: Vec<$crate::customer::Invitee>) -> $crate::provision::engine::team::InviteReport;
-            async team_resend(slug: String, email: String) -> $crate::provision::engine::team::InviteReport;
-            async team_revoke(slug: String, email: String, confirmation: Option<String>) -> $crate::provision::engine::team::Revoked;
+            async team_invite(slug: String, people: Vec<$crate::customer::Invitee>) -> $crate::team::InviteReport;
+            async team_resend(slug: String, email: String) -> $crate::team::InviteReport;
+            async team_revoke(slug: String, email: String, confirmation: Option<String>) -> $crate::team::Revoked;
             async promote_deployment(slug: String, deployment: String) -> $crate::provision::StartOutcome;
             async undo_promotion(slug: String) -> $crate::provision::StartOutcome;
             async cancel_run(run: i64, rollback: bool) -> bool;

@@ -10,8 +10,8 @@ use ts_rs::TS;
 
 use super::ApiResult;
 use crate::customer::{Invitee, TeamPreview};
-use crate::provision::engine::team::{InviteReport, InviteResult, Revoked, Team, TeamView};
 use crate::supervisor::Supervisor;
+use crate::team::{InviteReport, InviteResult, Revoked, Team, TeamView};
 
 /// One person's invitation done, of how many (sent to the window as it goes).
 #[derive(Debug, Clone, Serialize, TS)]
@@ -33,7 +33,7 @@ impl TeamApi {
 
     async fn team(&self) -> ApiResult<Team> {
         let me = self.supervisor.clone();
-        crate::blocking::run(move || Ok(me.engine()?.team())).await
+        crate::blocking::run(move || Ok(Team::new(&me.engine()?))).await
     }
 
     /// The team as the instance and the register hold it now. Only reads.

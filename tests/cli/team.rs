@@ -1,6 +1,7 @@
 //! `fabrik team` as the agency owner uses it: a list with bad rows names them and invites
 //! nobody (exit 1), the corrected list is invited (a line per person), the team is listed as
-//! JSON, a member is revoked, an admin only with the address typed.
+//! JSON, a member is revoked once asked (or with --yes), an admin only with the address typed
+//! (--yes never replaces it).
 
 use crate::common;
 
@@ -123,11 +124,66 @@ async fn a_csv_list_is_checked_invited_listed_and_revoked_from_the_command_line(
         ]
     );
 
-    let said = ok(&["team", "revoke", slug, "olle@listkund.example.se"]);
+    // The command line's one convention: a revoke is asked first, and without a terminal to
+    // ask in nothing is done; --yes skips the question.
+    let status_of = |email: &str| {
+        let out = run(&["team", "list", slug, "--json"]);
+        let team: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        team["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["email"] == email)
+            .map(|m| m["status"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let out = run(&["team", "revoke", slug, "olle@listkund.example.se"]);
+    let said = common::said(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("--yes hoppar över frågan") && said.contains("not_confirmed"),
+        "{said}"
+    );
+    assert_eq!(status_of("olle@listkund.example.se"), "invited");
+    let said = ok(&["team", "revoke", slug, "olle@listkund.example.se", "--yes"]);
     assert!(said.contains("har inte längre tillgång"), "{said}");
-    // An admin: the address typed, not given and not asked (stdin is empty) → refused.
-    let out = run(&["team", "revoke", slug, "karin@listkund.example.se"]);
-    assert!(!out.status.success(), "{}", common::said(&out));
+    assert_eq!(status_of("olle@listkund.example.se"), "revoked");
+    // An admin: the address typed, which --yes does not replace; not given and not asked
+    // (stdin is no terminal) → refused, and nothing changed. Not a usage error: --yes is the
+    // same word here as everywhere.
+    for args in [
+        vec!["team", "revoke", slug, "karin@listkund.example.se"],
+        vec!["team", "revoke", slug, "karin@listkund.example.se", "--yes"],
+        vec![
+            "team",
+            "revoke",
+            slug,
+            "karin@listkund.example.se",
+            "--yes",
+            "--confirm",
+            "olle@listkund.example.se",
+        ],
+    ] {
+        let out = run(&args);
+        let said = common::said(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {said}");
+        assert_eq!(
+            status_of("karin@listkund.example.se"),
+            "invited",
+            "{args:?}"
+        );
+    }
+    let said = common::said(&run(&[
+        "team",
+        "revoke",
+        slug,
+        "karin@listkund.example.se",
+        "--yes",
+    ]));
+    assert!(
+        said.contains("skriv adressen för att ta bort behörigheten"),
+        "{said}"
+    );
     let said = ok(&[
         "team",
         "revoke",

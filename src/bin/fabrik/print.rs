@@ -16,7 +16,7 @@ pub fn print_json<T: serde::Serialize>(v: &T) {
 pub fn confirm(question: &str) -> bool {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() {
-        eprintln!("Ingen terminal att fråga i; använd --yes för att starta.");
+        eprintln!("Ingen terminal att fråga i; --yes hoppar över frågan.");
         return false;
     }
     eprint!("{question}");

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use clap::Subcommand;
 use fabrik::api::team::TeamApi;
 use fabrik::customer::{check_invitee, TeamPreview};
-use fabrik::provision::engine::team::{InviteOutcome, InviteReport, TeamView};
 use fabrik::provision::RunRequest;
 use fabrik::supervisor::cloud::CloudApi;
+use fabrik::team::{InviteOutcome, InviteReport, TeamView};
 use fabrik::ApiError;
 
 use crate::print::{ask, confirm, print_json};
@@ -67,16 +67,21 @@ pub enum TeamCmd {
         json: bool,
     },
     /// Take a person's access away: they can no longer sign in or see the organization's
-    /// rows; everything they made stays. An owner or admin only with their address typed
-    /// (asked, or --confirm EMAIL).
+    /// rows; everything they made stays (an invitation gives it back). Asked first (--yes
+    /// skips the question). An owner or admin goes through the guarded gate: their address
+    /// typed (asked, or --confirm EMAIL), which --yes never skips.
     Revoke {
         /// The customer's slug (its address name).
         slug: String,
         /// The person's address.
         email: String,
-        /// The person's address, typed: needed for an owner or admin.
-        #[arg(long)]
+        /// The person's address, typed: needed for an owner or admin (and, typed, no question
+        /// is asked for anyone else either).
+        #[arg(long, value_name = "EMAIL")]
         confirm: Option<String>,
+        /// Revoke without the question (an owner or admin still needs the address typed).
+        #[arg(long)]
+        yes: bool,
         /// What was done, as JSON.
         #[arg(long)]
         json: bool,
@@ -167,9 +172,19 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: TeamCmd) -> Result<(), ApiError> {
             slug,
             email,
             confirm: typed,
+            yes,
             json,
         } => {
             let api = api();
+            // The question, skipped by --yes or by the address typed (which says more).
+            if typed.is_none()
+                && !yes
+                && !confirm(&format!(
+                    "Ta bort behörigheten för {email} i {slug}? Allt personen har gjort finns kvar. [j/N] "
+                ))
+            {
+                return Err(fabrik::Error::NotConfirmed.into());
+            }
             let done = match api.revoke(&slug, &email, typed.as_deref()).await {
                 // An owner or admin: asked for the address, typed, when it was not given.
                 Err(e)
@@ -195,7 +210,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: TeamCmd) -> Result<(), ApiError> {
     }
 }
 
-fn line(r: &fabrik::provision::engine::team::InviteResult) -> String {
+fn line(r: &fabrik::team::InviteResult) -> String {
     match (&r.outcome, &r.problem) {
         (_, Some(p)) => format!("✗ {}", p.sv),
         (InviteOutcome::Invited, None) => format!("✓ {} inbjuden", r.email),

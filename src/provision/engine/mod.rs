@@ -15,7 +15,6 @@ mod owner;
 mod reader;
 mod recovery;
 mod retry;
-pub mod team;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -174,6 +173,22 @@ impl Engine {
         &self.clients
     }
 
+    /// The timing its runs keep: what works beside runs (the team's invitations) starts its
+    /// own retry from the same policy.
+    pub fn timing(&self) -> &Timing {
+        &self.timing
+    }
+
+    /// Whether the customer is as a run of `kind` needs them, for what works beside runs on
+    /// the same instance (the team: as the instance's mail needs it). Blocking (SQLite).
+    pub fn ready_for(
+        &self,
+        kind: crate::ledger::RunKind,
+        customer: &crate::customer::Customer,
+    ) -> Result<()> {
+        self.requires(kinds::def(kind), customer)
+    }
+
     /// Records the run a request asks for, or continues the one of its kind that stopped, or
     /// names the customer's active run: the one way a run comes to exist. The kind's
     /// declaration (`kinds::def`) says what the customer must be and how a stopped run is
@@ -255,8 +270,9 @@ impl Engine {
         Ok(())
     }
 
-    /// Ledger work on the blocking pool (SQLite never runs on an async worker).
-    async fn db<T, F>(&self, f: F) -> Result<T>
+    /// Ledger work on the blocking pool (SQLite never runs on an async worker); public for
+    /// what keeps its own rows in the same register beside runs (the team's invitations).
+    pub async fn db<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Store) -> Result<T> + Send + 'static,

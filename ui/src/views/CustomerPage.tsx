@@ -19,7 +19,7 @@ import { WorkflowBackupsPanel } from './WorkflowBackups';
 import { DeploymentsPanel } from './Deployments';
 import { RecoveryPanel } from './Recovery';
 import { DomainsPanel, OperationsPanel } from './DayTwo';
-import { TeamPanel } from './Team';
+import { TeamPanel } from './team/TeamPanel';
 
 interface Props {
   slug: string;

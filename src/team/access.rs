@@ -3,7 +3,15 @@
 //! (banned and their profile disabled; their rows stay), an administrator only through the
 //! guarded gate.
 
+use super::invite::failed;
 use super::*;
+
+/// The ban that stands for "no access": a hundred years (GoTrue's duration syntax).
+const BANNED: &str = "876000h";
+
+/// A profile's access taken away (its rows stay): `$1` the Auth id.
+const DISABLE_SQL: &str =
+    "update public.users set status = 'disabled' where id = $1::uuid returning id::text as id, status";
 
 impl Team {
     /// A person of the register's, and the instance's user by the id the register holds,
@@ -16,7 +24,7 @@ impl Team {
         calls: &mut Calls,
     ) -> Result<(Option<TeamInvite>, AuthUser, String)> {
         let email = email.trim().to_lowercase();
-        let (cid, env, e) = (at.customer.id, self.engine.environment, email.clone());
+        let (cid, env, e) = (at.customer.id, self.engine.environment(), email.clone());
         let invite = self.engine.db(move |s| s.team_invite(cid, env, &e)).await?;
         let profiles = self.profiles(at, calls).await?;
         let profile = profiles.iter().find(|p| p.email == email);
@@ -45,7 +53,7 @@ impl Team {
             }
             (Some(_), None) | (None, None) => return Err(not_in_team()),
         };
-        let s = &self.engine.clients.supabase;
+        let s = &self.engine.clients().supabase;
         let Some(user) = calls
             .add(s.get_user(&at.project_ref, keys, &id).await)
             .map_err(provider)?
@@ -200,7 +208,7 @@ impl Team {
         // The register first: a login that may not is refused before the instance changes.
         // The first administrator's row is written now (the role column holds invitations'
         // roles: an owner is written as an admin).
-        let (cid, env, uid) = (at.customer.id, self.engine.environment, user.id.clone());
+        let (cid, env, uid) = (at.customer.id, self.engine.environment(), user.id.clone());
         let (e, as_role) = (
             email.clone(),
             invite.map(|i| i.role).unwrap_or(TeamRole::Admin),
@@ -235,7 +243,7 @@ impl Team {
         email: &str,
         calls: &mut Calls,
     ) -> Result<()> {
-        let s = &self.engine.clients.supabase;
+        let s = &self.engine.clients().supabase;
         let r = &at.project_ref;
         calls
             .add(
