@@ -10,9 +10,9 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::ApiResult;
 use crate::customer::Status;
 use crate::database::backup::{crypt, files};
+use crate::error::ApiResult;
 use crate::error::Error;
 use crate::provision::RunRequest;
 use crate::secrets::SecretStore;

@@ -1,25 +1,7 @@
-//! The application's command surface, free of Tauri: each method is one IPC command. The Tauri
-//! shell maps commands onto these one-to-one, so the window, the CLI and the tests share one
-//! implementation (the pattern Yaak and GitButler follow).
-
-pub mod app;
-pub mod backups;
-pub mod bindings;
-pub mod commands;
-pub mod deployments;
-pub mod events;
-pub mod health;
-pub mod intake;
-pub mod left;
-pub mod proof;
-pub mod rollout_desk;
-pub mod rollouts;
-pub mod runs;
-pub mod setup;
-pub mod team;
-pub mod templates;
-pub mod tick;
-pub mod updates;
+//! The register's own service: customers (listed, read, checked as they are typed, saved),
+//! the example customers, people, the module manifest, import and export, the seat's language.
+//! It answers from the register alone (`Register`), so the window paints the list before the
+//! clouds are up and the CLI's register commands need no token.
 
 use std::path::Path;
 
@@ -30,7 +12,7 @@ use crate::customer::{
     derive_slug, validate_draft, validate_patch, validate_slug, Customer, CustomerDraft,
     CustomerListing, CustomerPatch, CustomerQuery, FieldError, ModuleManifest,
 };
-use crate::error::{ApiError, Error, Result};
+use crate::error::{ApiResult, Error, Result};
 use crate::register::{self, ExportFormat, ImportPreview, ImportReport};
 use crate::store::{Store, SCHEMA_VERSION};
 
@@ -72,24 +54,22 @@ pub struct DraftCheck {
     pub errors: Vec<FieldError>,
 }
 
-pub use crate::error::ApiResult;
-
-pub struct Api {
+pub struct Register {
     store: std::sync::Arc<Store>,
     manifest: ModuleManifest,
 }
 
-impl Api {
-    pub fn new(store: Store) -> Api {
-        Api {
+impl Register {
+    pub fn new(store: Store) -> Register {
+        Register {
             store: std::sync::Arc::new(store),
             manifest: ModuleManifest::bundled(),
         }
     }
 
     /// The register this seat uses (`FABRIK_DATABASE_URL`, else the file at `path`).
-    pub fn open(path: &Path) -> Result<Api> {
-        Ok(Api::new(Store::open_register(path)?))
+    pub fn open(path: &Path) -> Result<Register> {
+        Ok(Register::new(Store::open_register(path)?))
     }
 
     pub fn shared_store(&self) -> std::sync::Arc<Store> {
@@ -310,21 +290,13 @@ impl Api {
     }
 }
 
-/// The only links the app opens in the system browser: absolute `https:` URLs.
-pub fn checked_external_link(url: &str) -> Result<String> {
-    match url::Url::parse(url) {
-        Ok(u) if u.scheme() == "https" && u.host_str().is_some() => Ok(u.to_string()),
-        _ => Err(Error::UnsafeLink(url.chars().take(200).collect())),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn the_slug_preview_does_not_wait_for_the_rest_of_the_form() {
-        let api = Api::new(Store::open_in_memory().unwrap());
+        let api = Register::new(Store::open_in_memory().unwrap());
         let check = api
             .check_draft(CustomerDraft {
                 name: "Åsa's Bageri & Café AB".into(),
@@ -338,7 +310,7 @@ mod tests {
 
     #[test]
     fn an_export_from_the_window_never_writes_over_an_earlier_one() {
-        let api = Api::new(Store::open_in_memory().unwrap());
+        let api = Register::new(Store::open_in_memory().unwrap());
         api.create_customer(CustomerDraft {
             name: "Åkeri Nord".into(),
             admin_email: "ola@akeri.se".into(),

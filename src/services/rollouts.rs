@@ -7,8 +7,8 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 
-use super::ApiResult;
 use crate::environment::Environment;
+use crate::error::ApiResult;
 use crate::error::Error;
 use crate::fleet::definition::{FleetResult, Runs, Started};
 pub use crate::fleet::definition::{PARALLEL, PARALLEL_SETTING};

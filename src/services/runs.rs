@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::ApiResult;
+use crate::error::ApiResult;
 use crate::provision::preflight::Finding;
 use crate::provision::{plan::ProvisionPlan, AllowedBy, DomainStatus, TeardownTarget};
 use crate::store::adoptions::Adoption;
@@ -15,9 +15,6 @@ use crate::store::runs::{LogLine, RunRow, StepRow};
 use crate::store::Store;
 use crate::supervisor::cloud::CloudApi;
 use crate::supervisor::Supervisor;
-
-pub use crate::supervisor::host::RunHost;
-pub use crate::supervisor::Readiness;
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RunDetail {

@@ -1,0 +1,34 @@
+//! The application's command surface, free of Tauri: the command table (`commands.rs`), and a
+//! file per area whose every method is one command, a short call of one service below (the
+//! register's, the supervisor's, the backups'…). The Tauri shell maps commands onto these
+//! one-to-one, so the window, the CLI and the tests share one implementation (the pattern Yaak
+//! and GitButler follow). No file here uses another but `app.rs`: `Fabrik`, the handles every
+//! command reads.
+
+pub mod app;
+pub mod bindings;
+pub mod commands;
+pub mod events;
+
+mod about;
+mod backups;
+mod credentials;
+mod customers;
+mod guide;
+mod inbox;
+mod instances;
+mod register;
+mod rollouts;
+mod runs;
+mod schedule;
+
+pub mod health;
+pub mod intake;
+pub mod left;
+pub mod proof;
+pub mod setup;
+pub mod team;
+pub mod tick;
+
+// What the files on their way out of this folder (#56) still take from here.
+use crate::error::{ApiError, ApiResult};
