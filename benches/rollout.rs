@@ -34,8 +34,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use fabrik::api::rollouts::{RolloutSource, RolloutsApi};
 use fabrik::ledger::MemberState;
+use fabrik::services::rollouts::{RolloutSource, RolloutsApi};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
@@ -164,7 +164,7 @@ fn main() {
         let (_cloud, supervisor) = cli_supervisor(&sim, &store, work.path(), "bench-token-0").await;
         if let Ok(p) = std::env::var("FABRIK_BENCH_ROLLOUT_PARALLEL") {
             store
-                .set_setting(fabrik::api::rollouts::PARALLEL_SETTING, &p)
+                .set_setting(fabrik::services::rollouts::PARALLEL_SETTING, &p)
                 .unwrap();
         }
         let api = RolloutsApi::new(store.clone(), supervisor);

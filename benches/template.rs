@@ -49,8 +49,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use fabrik::api::templates::TemplatesApi;
 use fabrik::ledger::MemberState;
+use fabrik::services::templates::TemplatesApi;
 use fabrik::store::Store;
 use fabrik_sim::{Profile, SimConfig};
 use serde_json::Value;
@@ -254,7 +254,7 @@ fn main() {
         let (_cloud, supervisor) = cli_supervisor(&sim, &store, work.path(), ROLLOUT_TOKEN).await;
         if let Ok(p) = std::env::var("FABRIK_BENCH_TEMPLATE_PARALLEL") {
             store
-                .set_setting(fabrik::api::rollouts::PARALLEL_SETTING, &p)
+                .set_setting(fabrik::services::rollouts::PARALLEL_SETTING, &p)
                 .unwrap();
         }
         let api = TemplatesApi::new(store.clone(), supervisor);

@@ -28,8 +28,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use fabrik::api::backups::BackupsApi;
 use fabrik::provision::RunState;
+use fabrik::services::backups::BackupsApi;
 use fabrik::store::Store;
 use fabrik::supervisor::cloud::Environment;
 use fabrik_sim::SimHandle;

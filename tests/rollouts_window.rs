@@ -10,11 +10,11 @@ use std::time::Duration;
 
 use fabrik::api::app::{Fabrik, Host};
 use fabrik::api::commands::Commands;
-use fabrik::api::rollouts::RolloutSource;
-use fabrik::api::runs::RunHost;
-use fabrik::api::Api;
 use fabrik::ledger::{MemberState, RolloutState};
 use fabrik::provision::{RunEvent, RunKind, RunRequest, RunState};
+use fabrik::services::register::Register;
+use fabrik::services::rollouts::RolloutSource;
+use fabrik::supervisor::host::RunHost;
 
 #[derive(Default)]
 struct Window {
@@ -28,7 +28,7 @@ impl RunHost for Window {
     fn notify(&self, _title: &str, _body: &str) {}
 }
 
-impl fabrik::api::updates::UpdateHost for Window {}
+impl fabrik::update::window::UpdateHost for Window {}
 
 impl Host for Window {
     fn open_url(&self, _url: &str) -> Result<(), String> {
@@ -63,7 +63,7 @@ async fn roll_out_from_the_window_in_the_sandbox() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("fabrik.sqlite3");
     let slug = {
-        let api = Api::open(&db).unwrap();
+        let api = Register::open(&db).unwrap();
         common::customer(api.store(), "Vågen Kund AB")
     };
     let window = Arc::new(Window::default());

@@ -261,7 +261,7 @@ async fn an_expiring_token_is_shown_with_the_budgets_and_emailed_once() {
 
     #[derive(Default)]
     struct Notices(std::sync::Mutex<Vec<String>>);
-    impl fabrik::api::runs::RunHost for Notices {
+    impl fabrik::supervisor::host::RunHost for Notices {
         fn emit(&self, _: &fabrik::provision::RunEvent) {}
         fn notify(&self, title: &str, _: &str) {
             self.0.lock().unwrap().push(title.to_string());

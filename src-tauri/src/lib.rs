@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use fabrik::api::app::{Fabrik, Host};
 use fabrik::api::events::WindowEvent;
-use fabrik::api::runs::RunHost;
-use fabrik::api::updates::{Installing, UpdateHost};
 use fabrik::provision::RunEvent;
+use fabrik::supervisor::host::RunHost;
+use fabrik::update::window::{Installing, UpdateHost};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_opener::OpenerExt;
 

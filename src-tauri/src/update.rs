@@ -1,4 +1,4 @@
-//! The window's half of an update (the core decides when, `fabrik::api::updates`): Tauri's
+//! The window's half of an update (the core decides when, `fabrik::update::window`): Tauri's
 //! updater, with the public key built in when Fabrik is built (`FABRIK_UPDATE_PUBKEY`, the
 //! public half of the key the release is signed with; docs/INSTALL.md). A bundle whose
 //! signature is not that key's is never put in place, nor one that key signed as a version not
@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use fabrik::api::updates::Installing;
+use fabrik::update::window::Installing;
 use fabrik::update::{UpdateError, UpdateProgress};
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_updater::{Error, UpdaterExt};

@@ -8,15 +8,9 @@ use super::health::Sweep;
 use super::intake::{Inbox, PollReport, SourceView};
 use super::left::{AccountsLeft, Budget, PlanLimit, ProviderLeft, RateLimits};
 use super::proof::{ProofItem, ProofPhase, ProofPlan, ProofReport, ProofResource};
-use super::rollout_desk::{RolloutsOverview, TemplatesOverview};
-use super::rollouts::{FileHead, InstanceSchemaView, RolloutSource, RolloutView, WaveView};
-use super::runs::{Readiness, RunDetail};
 use super::setup::{SetupGuide, SetupStep, StepGuide};
 use super::team::TeamProgress;
-use super::templates::{RepoPlan, TemplateInstance, TemplateRolloutView};
 use super::tick::{JobReport, JobState, ScheduleView, TickReport};
-use super::{AppInfo, DraftCheck, ExportedFile, Language, Preferences};
-use crate::api::backups::{BackupAge, BackupView};
 use crate::credentials::{CredentialState, CredentialStatus};
 use crate::customer::{
     Applied, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery, CustomerRow,
@@ -46,6 +40,14 @@ use crate::register::{
 use crate::schedule::system::{Installed, Scheduler};
 use crate::schedule::units::Plan as SchedulePlan;
 use crate::secrets::Provider;
+use crate::services::backups::{BackupAge, BackupView};
+use crate::services::register::{AppInfo, DraftCheck, ExportedFile, Language, Preferences};
+use crate::services::rollout_desk::{RolloutsOverview, TemplatesOverview};
+use crate::services::rollouts::{
+    FileHead, InstanceSchemaView, RolloutSource, RolloutView, WaveView,
+};
+use crate::services::runs::RunDetail;
+use crate::services::templates::{RepoPlan, TemplateInstance, TemplateRolloutView};
 use crate::store::adoptions::Adoption;
 use crate::store::backups::{Backup, BackupReason};
 use crate::store::db::{LiveStatus, RegisterChange};
@@ -62,6 +64,7 @@ use crate::store::transfer::{MoveReport, TableCheck};
 use crate::store::workflow_backups::{WorkflowBackup, WorkflowBackupReason, WorkflowFile};
 use crate::store::{ExamplesRemoved, KeptExample};
 use crate::supervisor::cloud::{Environment, SettingEntry};
+use crate::supervisor::Readiness;
 use crate::team::{
     InviteOutcome, InviteReport, InviteResult, Member, MemberStatus, Revoked, TeamView,
 };
@@ -91,6 +94,21 @@ macro_rules! command_table {
 }
 
 crate::with_commands!(command_table);
+
+/// The TypeScript `Events` type, from the one event table (`super::events`): each event's name
+/// and payload.
+macro_rules! events_table {
+    ($( $(#[$doc:meta])* $variant:ident $name:literal => $ty:ty ;)*) => {
+        fn events_table(cfg: &Config) -> String {
+            let mut out = String::from("export type Events = {\n");
+            $( out.push_str(&format!("  '{}': {};\n", $name, <$ty as TS>::name(cfg))); )*
+            out.push_str("};\n");
+            out
+        }
+    };
+}
+
+crate::with_events!(events_table);
 
 macro_rules! decls {
     ($cfg:expr; $($t:ty),* $(,)?) => { vec![$(format!("export {}", <$t as TS>::decl($cfg))),*] };
@@ -198,7 +216,7 @@ pub fn typescript() -> String {
     }
     out.push_str(&command_table(&cfg));
     out.push('\n');
-    out.push_str(&super::events::typescript(&cfg));
+    out.push_str(&events_table(&cfg));
     out.push('\n');
     out.push_str(&vocabularies());
     out.push_str(&format!(

@@ -5,8 +5,9 @@
 //! - `async`: waits for the network (or for the clouds to come up); it does its own blocking
 //!   parts on the blocking pool (`crate::blocking`).
 //!
-//! From this table come the `Commands` trait below (so the core fails to compile until every
-//! command is implemented), the TypeScript `Commands` type in `ui/src/bindings.ts` (so the UI
+//! From this table come the `Commands` trait below and its implementation on `Fabrik` (each
+//! command calls the method of the same name its area's file adds to `Fabrik`, so the core fails
+//! to compile until every command is implemented), the TypeScript `Commands` type in `ui/src/bindings.ts` (so the UI
 //! cannot call what does not exist, nor with the wrong arguments), and in the Tauri shell both
 //! the `#[tauri::command]` wrappers and the handler list (so no command can be left out of
 //! either). See docs/ARCHITECTURE.md, "One source of truth".
@@ -16,7 +17,7 @@
 macro_rules! with_commands {
     ($callback:path) => {
         $callback! {
-            blocking app_info() -> $crate::api::AppInfo;
+            blocking app_info() -> $crate::services::register::AppInfo;
             async update_check() -> $crate::update::UpdateCheck;
             async update_install() -> $crate::update::UpdateProgress;
             blocking list_customers(query: $crate::customer::CustomerQuery) -> $crate::customer::CustomerListing;
@@ -24,14 +25,14 @@ macro_rules! with_commands {
             blocking create_customer(draft: $crate::customer::CustomerDraft) -> $crate::customer::Customer;
             blocking update_customer(slug: String, patch: $crate::customer::CustomerPatch) -> $crate::customer::Customer;
             blocking delete_customer(slug: String) -> ();
-            blocking check_draft(draft: $crate::customer::CustomerDraft) -> $crate::api::DraftCheck;
-            blocking check_patch(slug: String, patch: $crate::customer::CustomerPatch) -> $crate::api::DraftCheck;
+            blocking check_draft(draft: $crate::customer::CustomerDraft) -> $crate::services::register::DraftCheck;
+            blocking check_patch(slug: String, patch: $crate::customer::CustomerPatch) -> $crate::services::register::DraftCheck;
             blocking load_examples() -> u32;
             blocking remove_examples() -> $crate::store::ExamplesRemoved;
             blocking preview_import(contents: String) -> $crate::register::ImportPreview;
             blocking import_customers(contents: String) -> $crate::register::ImportReport;
             blocking read_portal(source: $crate::register::PortalSource) -> $crate::register::PortalRows;
-            blocking export_register(format: $crate::register::ExportFormat) -> $crate::api::ExportedFile;
+            blocking export_register(format: $crate::register::ExportFormat) -> $crate::services::register::ExportedFile;
             blocking shared_register() -> $crate::store::location::SharedRegister;
             blocking use_shared_register(url: String, password: String, move_file: bool) -> Option<$crate::store::transfer::MoveReport>;
             blocking stop_shared_register() -> ();
@@ -39,8 +40,8 @@ macro_rules! with_commands {
             blocking add_person(name: String, role: $crate::store::people::Role) -> $crate::store::people::NewPerson;
             blocking remove_person(name: String) -> Vec<$crate::store::people::Person>;
             blocking module_manifest() -> $crate::customer::ModuleManifest;
-            blocking get_preferences() -> $crate::api::Preferences;
-            blocking set_language(language: $crate::api::Language) -> $crate::api::Preferences;
+            blocking get_preferences() -> $crate::services::register::Preferences;
+            blocking set_language(language: $crate::services::register::Language) -> $crate::services::register::Preferences;
             blocking open_external(url: String) -> ();
             blocking set_environment(environment: $crate::environment::Environment) -> ();
             blocking environment() -> $crate::environment::Environment;
@@ -70,7 +71,7 @@ macro_rules! with_commands {
             async bulk_budget(kind: $crate::ledger::RunKind, count: u32) -> $crate::api::left::Budget;
             async list_settings() -> Vec<$crate::supervisor::cloud::SettingEntry>;
             async set_setting(key: String, value: String) -> Vec<$crate::supervisor::cloud::SettingEntry>;
-            async readiness() -> $crate::api::runs::Readiness;
+            async readiness() -> $crate::supervisor::Readiness;
             async preflight() -> Vec<$crate::provision::preflight::Finding>;
             async plan_provision(slug: String) -> $crate::provision::ProvisionPlan;
             async start_run(slug: String, request: $crate::provision::RunRequest) -> $crate::provision::StartOutcome;
@@ -94,23 +95,23 @@ macro_rules! with_commands {
             async adoptions(slug: String) -> Vec<$crate::store::adoptions::Adoption>;
             async adopt_resource(slug: String, name: String, confirmation: String) -> $crate::store::adoptions::Adoption;
             async list_runs(slug: Option<String>) -> Vec<$crate::store::runs::RunRow>;
-            async run_detail(run: i64) -> $crate::api::runs::RunDetail;
+            async run_detail(run: i64) -> $crate::services::runs::RunDetail;
             async interrupted_runs() -> Vec<$crate::store::runs::RunRow>;
-            async backups(slug: String) -> Vec<$crate::api::backups::BackupView>;
+            async backups(slug: String) -> Vec<$crate::services::backups::BackupView>;
             async workflow_backups(slug: String) -> Vec<$crate::store::workflow_backups::WorkflowBackup>;
-            async backup_ages() -> Vec<$crate::api::backups::BackupAge>;
+            async backup_ages() -> Vec<$crate::services::backups::BackupAge>;
             async recovery(slug: String) -> $crate::database::recovery::RecoveryView;
-            async rollouts_overview() -> $crate::api::rollout_desk::RolloutsOverview;
-            async plan_rollout(source: $crate::api::rollouts::RolloutSource, waves: String, halt_share: f64) -> $crate::api::rollouts::RolloutView;
-            async rollout(id: i64) -> $crate::api::rollouts::RolloutView;
-            async start_rollout(id: i64) -> $crate::api::rollouts::RolloutView;
-            async pause_rollout(id: i64) -> $crate::api::rollouts::RolloutView;
-            async resume_rollout(id: i64) -> $crate::api::rollouts::RolloutView;
-            async abort_rollout(id: i64) -> $crate::api::rollouts::RolloutView;
-            async templates_overview() -> $crate::api::rollout_desk::TemplatesOverview;
-            async refresh_templates() -> $crate::api::rollout_desk::TemplatesOverview;
-            async plan_template(at: Option<String>, waves: String, halt_share: f64) -> $crate::api::templates::TemplateRolloutView;
-            async template_rollout(id: i64) -> $crate::api::templates::TemplateRolloutView;
+            async rollouts_overview() -> $crate::services::rollout_desk::RolloutsOverview;
+            async plan_rollout(source: $crate::services::rollouts::RolloutSource, waves: String, halt_share: f64) -> $crate::services::rollouts::RolloutView;
+            async rollout(id: i64) -> $crate::services::rollouts::RolloutView;
+            async start_rollout(id: i64) -> $crate::services::rollouts::RolloutView;
+            async pause_rollout(id: i64) -> $crate::services::rollouts::RolloutView;
+            async resume_rollout(id: i64) -> $crate::services::rollouts::RolloutView;
+            async abort_rollout(id: i64) -> $crate::services::rollouts::RolloutView;
+            async templates_overview() -> $crate::services::rollout_desk::TemplatesOverview;
+            async refresh_templates() -> $crate::services::rollout_desk::TemplatesOverview;
+            async plan_template(at: Option<String>, waves: String, halt_share: f64) -> $crate::services::templates::TemplateRolloutView;
+            async template_rollout(id: i64) -> $crate::services::templates::TemplateRolloutView;
         }
     };
 }
@@ -124,15 +125,37 @@ macro_rules! commands_trait {
         }
     };
     (@method blocking $name:ident ($($arg:ident : $ty:ty),*) -> $ret:ty) => {
-        fn $name(&self, $($arg: $ty),*) -> $crate::api::ApiResult<$ret>;
+        fn $name(&self, $($arg: $ty),*) -> $crate::error::ApiResult<$ret>;
     };
     (@method async $name:ident ($($arg:ident : $ty:ty),*) -> $ret:ty) => {
         fn $name(&self, $($arg: $ty),*)
-            -> impl std::future::Future<Output = $crate::api::ApiResult<$ret>> + Send;
+            -> impl std::future::Future<Output = $crate::error::ApiResult<$ret>> + Send;
     };
 }
 
 with_commands!(commands_trait);
+
+/// `impl Commands for Fabrik`: each command is the method of the same name that its area's file
+/// (`customers.rs`, `runs.rs`, …) adds to `Fabrik` (an inherent method, found before this one).
+macro_rules! commands_impl {
+    ($( $kind:ident $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty ;)*) => {
+        impl Commands for super::app::Fabrik {
+            $( commands_impl!(@method $kind $name ($($arg: $ty),*) -> $ret); )*
+        }
+    };
+    (@method blocking $name:ident ($($arg:ident : $ty:ty),*) -> $ret:ty) => {
+        fn $name(&self, $($arg: $ty),*) -> $crate::error::ApiResult<$ret> {
+            super::app::Fabrik::$name(self, $($arg),*)
+        }
+    };
+    (@method async $name:ident ($($arg:ident : $ty:ty),*) -> $ret:ty) => {
+        async fn $name(&self, $($arg: $ty),*) -> $crate::error::ApiResult<$ret> {
+            super::app::Fabrik::$name(self, $($arg),*).await
+        }
+    };
+}
+
+with_commands!(commands_impl);
 
 /// The command names, in declaration order (what the shell registers).
 macro_rules! command_names {

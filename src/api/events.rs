@@ -1,7 +1,7 @@
 //! The events the core sends the window, declared once beside the command table: each line of
 //! `with_events!` is an event's Rust name, the name it crosses the IPC boundary under, and its
 //! payload. From it come `WindowEvent` (the shell emits every event through it, so it writes no
-//! event name of its own) and the TypeScript `Events` type in `ui/src/bindings.ts`, which the
+//! event name of its own) and the TypeScript `Events` type in `ui/src/bindings.ts` (`bindings.rs`), which the
 //! window's one listener hook (`ui/src/state/events.ts`) is typed by.
 
 /// Calls `$callback! { … }` with the event table.
@@ -49,20 +49,6 @@ macro_rules! window_event {
                     $( WindowEvent::$variant(p) => p.serialize(s), )*
                 }
             }
-        }
-
-        /// The TypeScript `Events` type: each event's name and payload.
-        pub fn typescript(cfg: &ts_rs::Config) -> String {
-            let mut out = String::from("export type Events = {\n");
-            $(
-                out.push_str(&format!(
-                    "  '{}': {};\n",
-                    $name,
-                    <$ty as ts_rs::TS>::name(cfg),
-                ));
-            )*
-            out.push_str("};\n");
-            out
         }
     };
 }

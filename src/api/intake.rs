@@ -10,7 +10,6 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::runs::RunHost;
 use super::ApiResult;
 use crate::customer::Plan;
 use crate::error::Error;
@@ -24,6 +23,7 @@ use crate::store::intake::{
     AutoClaim, IntakeChoices, IntakeItem, IntakeSource, IntakeSourceState, IntakeState, NewIntake,
 };
 use crate::supervisor::cloud::CloudApi;
+use crate::supervisor::host::RunHost;
 use crate::supervisor::Supervisor;
 
 /// The portal's address (a seat setting: this seat's password goes there).

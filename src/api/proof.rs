@@ -12,7 +12,6 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::runs::RunHost;
 use super::ApiResult;
 use crate::customer::CustomerDraft;
 use crate::environment::Environment;
@@ -22,6 +21,7 @@ use crate::messages::{params, Say, Text};
 use crate::provision::{RunRequest, ALERT_ADDRESS};
 use crate::secrets::Provider;
 use crate::supervisor::cloud::CloudApi;
+use crate::supervisor::host::RunHost;
 use crate::supervisor::Supervisor;
 
 /// The test customer under way on this seat and its runs: `slug provision_run teardown_run`.

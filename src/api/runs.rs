@@ -1,137 +1,87 @@
-//! What the window asks about runs without starting one: the plan, the preflight, domains, what
-//! a teardown would delete, adoptions, the run history and the resume banner. Runs themselves
-//! start, continue and roll back through the supervisor (`supervisor.rs`).
+//! Runs: whether the seat is ready, the plan and the preflight, a run started, cancelled,
+//! resumed or rolled back through the supervisor, the history and the resume banner, what a
+//! teardown would delete, and resources adopted on purpose.
 
-use std::sync::Arc;
-
-use serde::Serialize;
-use ts_rs::TS;
-
-use super::ApiResult;
+use super::app::{blocking, Fabrik};
+use crate::error::ApiResult;
 use crate::provision::preflight::Finding;
-use crate::provision::{plan::ProvisionPlan, AllowedBy, DomainStatus, TeardownTarget};
+use crate::provision::{ProvisionPlan, RunRequest, StartOutcome, TeardownTarget};
+use crate::services::runs::RunDetail;
 use crate::store::adoptions::Adoption;
-use crate::store::runs::{LogLine, RunRow, StepRow};
-use crate::store::Store;
-use crate::supervisor::cloud::CloudApi;
-use crate::supervisor::Supervisor;
+use crate::store::runs::RunRow;
+use crate::supervisor::Readiness;
 
-pub use crate::supervisor::host::RunHost;
-pub use crate::supervisor::Readiness;
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct RunDetail {
-    pub run: RunRow,
-    pub steps: Vec<StepRow>,
-    pub log: Vec<LogLine>,
-}
-
-pub struct RunsApi {
-    store: Arc<Store>,
-    cloud: Arc<CloudApi>,
-    supervisor: Arc<Supervisor>,
-}
-
-impl RunsApi {
-    /// The window's: a failed run is kept as it is, so the user chooses "Försök igen" or
-    /// "Återställ".
-    pub fn window(store: Arc<Store>, cloud: Arc<CloudApi>) -> Arc<RunsApi> {
-        let supervisor = Supervisor::new(
-            store.clone(),
-            cloud.clone(),
-            crate::provision::Timing::default(),
-            crate::provision::FailurePolicy::Pause,
-        );
-        Arc::new(RunsApi::new(store, cloud, supervisor))
+impl Fabrik {
+    pub(crate) async fn readiness(&self) -> ApiResult<Readiness> {
+        let supervisor = self.supervisor().await?;
+        blocking(supervisor, |s| s.readiness()).await
     }
 
-    pub fn new(store: Arc<Store>, cloud: Arc<CloudApi>, supervisor: Arc<Supervisor>) -> RunsApi {
-        RunsApi {
-            store,
-            cloud,
-            supervisor,
-        }
+    pub(crate) async fn preflight(&self) -> ApiResult<Vec<Finding>> {
+        self.runs().await?.preflight().await
     }
 
-    pub fn supervisor(&self) -> &Arc<Supervisor> {
-        &self.supervisor
+    pub(crate) async fn plan_provision(&self, slug: String) -> ApiResult<ProvisionPlan> {
+        self.runs().await?.plan(slug).await
     }
 
-    /// The customer's custom domains, read from Vercel, with the DNS records still to set.
-    pub async fn domains(&self, slug: String) -> ApiResult<Vec<DomainStatus>> {
-        let me = self.supervisor.clone();
-        let reader = crate::blocking::run(move || me.reader()).await?;
-        Ok(reader.domains(&slug).await?)
-    }
-
-    pub async fn plan(&self, slug: String) -> ApiResult<ProvisionPlan> {
-        Ok(self.cloud.plan(|| self.supervisor.engine(), &slug).await?)
-    }
-
-    /// The preflight alone (the bulk dialog: one check for every customer it starts).
-    pub async fn preflight(&self) -> ApiResult<Vec<Finding>> {
-        Ok(self.cloud.preflight().await?)
-    }
-
-    /// What "Avveckla" would delete and what it leaves alone, read back now.
-    pub async fn teardown_preview(&self, slug: String) -> ApiResult<Vec<TeardownTarget>> {
-        Ok(self.supervisor.reader()?.teardown_preview(&slug).await?)
-    }
-
-    /// Resources Fabrik refused to touch for the customer, and the ones adopted on purpose.
-    pub fn adoptions(&self, slug: String) -> ApiResult<Vec<Adoption>> {
-        Ok(self.supervisor.reader()?.adoptions(&slug)?)
-    }
-
-    /// "Ta över…": the owner typed the resource's name to adopt it; the next run marks it.
-    pub fn adopt(&self, slug: String, name: String, confirmation: String) -> ApiResult<Adoption> {
-        self.adopt_by(&slug, &name, &confirmation, AllowedBy::Window)
-    }
-
-    /// An adoption allowed from the window or the command line (`--adopt NAME`), recorded so.
-    pub fn adopt_by(
+    pub(crate) async fn start_run(
         &self,
-        slug: &str,
-        name: &str,
-        confirmation: &str,
-        by: AllowedBy,
+        slug: String,
+        request: RunRequest,
+    ) -> ApiResult<StartOutcome> {
+        let host = self.run_host();
+        let supervisor = self.supervisor().await?;
+        Ok(supervisor.start_run(slug, request, host).await?.outcome)
+    }
+
+    pub(crate) async fn cancel_run(&self, run: i64, rollback: bool) -> ApiResult<bool> {
+        blocking(self.supervisor().await?, move |s| s.cancel(run, rollback)).await
+    }
+
+    pub(crate) async fn resume_run(&self, run: i64) -> ApiResult<()> {
+        let host = self.run_host();
+        self.supervisor().await?.resume(run, host).await.map(|_| ())
+    }
+
+    pub(crate) async fn rollback_run(&self, run: i64) -> ApiResult<()> {
+        let host = self.run_host();
+        self.supervisor()
+            .await?
+            .rollback(run, host)
+            .await
+            .map(|_| ())
+    }
+
+    pub(crate) async fn teardown_preview(&self, slug: String) -> ApiResult<Vec<TeardownTarget>> {
+        self.runs().await?.teardown_preview(slug).await
+    }
+
+    pub(crate) async fn adoptions(&self, slug: String) -> ApiResult<Vec<Adoption>> {
+        blocking(self.runs().await?, move |r| r.adoptions(slug)).await
+    }
+
+    pub(crate) async fn adopt_resource(
+        &self,
+        slug: String,
+        name: String,
+        confirmation: String,
     ) -> ApiResult<Adoption> {
-        Ok(self
-            .supervisor
-            .engine()?
-            .allow_adoption(slug, name, confirmation, by)?)
-    }
-
-    /// What a person sees before "Provisionera" and confirms: the plan with the preflight's
-    /// findings. `Ok` only when it may start (a blocking finding is the error, naming every
-    /// finding at once), so a front end shows it and asks.
-    pub async fn plan_to_start(&self, slug: String) -> ApiResult<ProvisionPlan> {
-        let plan = self.plan(slug).await?;
-        crate::provision::preflight::gate(plan.preflight.clone())?;
-        Ok(plan)
-    }
-
-    pub fn list_runs(&self, slug: Option<String>) -> ApiResult<Vec<RunRow>> {
-        let id = match slug {
-            Some(s) => Some(self.store.get_customer(&s)?.id),
-            None => None,
-        };
-        Ok(self.store.list_runs(id, 500)?)
-    }
-
-    pub fn run_detail(&self, run_id: i64) -> ApiResult<RunDetail> {
-        Ok(RunDetail {
-            run: self.store.get_run(run_id)?,
-            steps: self.store.run_steps(run_id)?,
-            log: self.store.run_log(run_id, 0)?,
+        blocking(self.runs().await?, move |r| {
+            r.adopt(slug, name, confirmation)
         })
+        .await
     }
 
-    /// Runs left active by a process that is gone (quit, crash): the resume banner. The
-    /// window's lease (`Timing::default`), whoever drove the run.
-    pub fn interrupted_runs(&self) -> ApiResult<Vec<RunRow>> {
-        Ok(self
-            .store
-            .interrupted_runs(crate::provision::STALE_AFTER, self.cloud.environment)?)
+    pub(crate) async fn list_runs(&self, slug: Option<String>) -> ApiResult<Vec<RunRow>> {
+        blocking(self.runs().await?, move |r| r.list_runs(slug)).await
+    }
+
+    pub(crate) async fn run_detail(&self, run: i64) -> ApiResult<RunDetail> {
+        blocking(self.runs().await?, move |r| r.run_detail(run)).await
+    }
+
+    pub(crate) async fn interrupted_runs(&self) -> ApiResult<Vec<RunRow>> {
+        blocking(self.runs().await?, |r| r.interrupted_runs()).await
     }
 }

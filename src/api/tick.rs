@@ -18,7 +18,6 @@ use serde::Serialize;
 use serde_json::json;
 use ts_rs::TS;
 
-use super::backups::BackupsApi;
 use super::health::HealthApi;
 use super::intake::Intake;
 use super::{ApiError, ApiResult};
@@ -26,6 +25,7 @@ use crate::error::Error;
 use crate::ledger::{RunKind, RunState};
 use crate::messages::{params, ErrorCode, Say};
 use crate::secrets::{Provider, SecretError, SecretKey};
+use crate::services::backups::BackupsApi;
 use crate::store::schedule::{AlertKind, Job, JobLease, JobOutcome, TickOutcome};
 use crate::store::Store;
 use crate::supervisor::cloud::CloudApi;

@@ -8,6 +8,7 @@ pub mod feed;
 pub mod signed;
 #[cfg(test)]
 pub(crate) mod tests;
+pub mod window;
 
 use std::time::Duration;
 

@@ -270,7 +270,7 @@ fn outside_names_are_printed_without_their_control_characters() {
     let db = dir.path().join("reg.sqlite3");
     let evil = "Evil\u{1b}[2J\u{7}Co\u{202e}gpj.exe\u{9b}31m\r";
     {
-        let api = fabrik::api::Api::open(&db).unwrap();
+        let api = fabrik::services::register::Register::open(&db).unwrap();
         api.store()
             .add_intake(&NewIntake {
                 source: IntakeSource::Portal,

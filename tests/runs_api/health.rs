@@ -226,7 +226,7 @@ async fn backup_ages_show_the_stale_instance_and_the_alert_names_it_once() {
     let run = start_provision(&runs, &host, &slug).await;
     assert_eq!(host.finished(run).await, RunState::Succeeded);
     settled(&runs, &slug).await;
-    let backups = Arc::new(fabrik::api::backups::BackupsApi::new(
+    let backups = Arc::new(fabrik::services::backups::BackupsApi::new(
         cloud.shared_store(),
         runs.supervisor().clone(),
         cloud.secrets.clone(),

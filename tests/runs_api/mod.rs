@@ -7,12 +7,13 @@ use crate::common;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use fabrik::api::runs::{RunHost, RunsApi};
-use fabrik::api::Api;
 use fabrik::ledger::RunKind;
 use fabrik::provision::RunRequest;
 use fabrik::provision::{RunEvent, RunState};
+use fabrik::services::register::Register;
+use fabrik::services::runs::RunsApi;
 use fabrik::supervisor::cloud::CloudApi;
+use fabrik::supervisor::host::RunHost;
 
 mod health;
 mod intake;
@@ -95,7 +96,7 @@ async fn settled(runs: &RunsApi, slug: &str) -> Vec<fabrik::store::runs::RunRow>
 /// of its own, side by side, so the app's shared "sandbox" namespace would let one test's
 /// saved token reach another's simulator (a 401 in CI).
 async fn sandbox(
-    api: &Api,
+    api: &Register,
     secrets: fabrik::secrets::SecretStore,
     dir: &std::path::Path,
 ) -> CloudApi {
@@ -113,7 +114,7 @@ async fn sandbox(
 /// PostgreSQL register in the test command's PostgreSQL pass); `None` without a keyring. Hold `SANDBOX` first: the tests of one process share the sandbox's clock setting.
 struct Sandboxed {
     _dir: tempfile::TempDir,
-    api: Api,
+    api: Register,
     cloud: Arc<CloudApi>,
     runs: Arc<RunsApi>,
 }
@@ -126,8 +127,8 @@ async fn sandboxed(customers: &[&str]) -> Option<(Sandboxed, Vec<String>)> {
     // The test command's PostgreSQL pass (`FABRIK_TEST_REGISTER=postgres`): the register is a
     // fresh database on the tests' cluster, shared by every seat a test makes.
     let api = match std::env::var("FABRIK_TEST_REGISTER").as_deref() {
-        Ok("postgres") => Api::new(common::pg_store()),
-        _ => Api::open(&dir.path().join("fabrik.sqlite3")).unwrap(),
+        Ok("postgres") => Register::new(common::pg_store()),
+        _ => Register::open(&dir.path().join("fabrik.sqlite3")).unwrap(),
     };
     let slugs = customers
         .iter()
@@ -281,7 +282,7 @@ async fn a_token_saved_in_the_sandbox_works_at_once() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let api = Api::open(&dir.path().join("fabrik.sqlite3")).unwrap();
+    let api = Register::open(&dir.path().join("fabrik.sqlite3")).unwrap();
     let cloud = Arc::new(sandbox(&api, secrets, dir.path()).await);
     let provider = fabrik::secrets::Provider::Github;
     cloud
@@ -304,7 +305,7 @@ async fn production_refuses_to_provision_until_tokens_and_settings_are_there() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let api = Api::open(&dir.path().join("fabrik.sqlite3")).unwrap();
+    let api = Register::open(&dir.path().join("fabrik.sqlite3")).unwrap();
     let slug = common::customer(api.store(), "Produktion Kund AB");
     let cloud = Arc::new(
         CloudApi::open_with(
@@ -367,7 +368,7 @@ async fn a_second_retry_click_is_refused_and_the_first_driver_finishes() {
     };
     std::env::set_var("FABRIK_SANDBOX_TIME_SCALE", "0.01");
     let dir = tempfile::tempdir().unwrap();
-    let api = Api::open(&dir.path().join("fabrik.sqlite3")).unwrap();
+    let api = Register::open(&dir.path().join("fabrik.sqlite3")).unwrap();
     let slug = common::customer(api.store(), "Två Klick AB");
     let cloud = Arc::new(sandbox(&api, secrets, dir.path()).await);
     let sim = cloud.sandbox.as_ref().unwrap().base_url();

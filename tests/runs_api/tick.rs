@@ -98,7 +98,7 @@ async fn an_alert_row_inserted_ahead_keeps_no_alert_from_being_sent() {
         .set_setting("alerts.email", "larm@byran.example.se")
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let api = Api::new(Store::connect(&register.config(&otto)).unwrap());
+    let api = Register::new(Store::connect(&register.config(&otto)).unwrap());
     let slug = common::customer(api.store(), "Tyst Larm AB");
     let cloud = Arc::new(sandbox(&api, secrets, dir.path()).await);
     let runs = RunsApi::window(api.shared_store(), cloud.clone());

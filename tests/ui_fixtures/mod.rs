@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use fabrik::api::{Api, DraftCheck};
 use fabrik::customer::{
     derive_slug, validate_draft, validate_email, validate_https_url, validate_patch, validate_slug,
     Customer, CustomerDraft, CustomerPatch, FieldError, Instance, InstanceLinks, Module,
@@ -19,6 +18,7 @@ use fabrik::customer::{
     RESERVED_SLUGS, SLUG_MAX, SLUG_MIN,
 };
 use fabrik::messages::{ErrorCode, Params};
+use fabrik::services::register::{DraftCheck, Register};
 use fabrik::store::Store;
 use samples::{drafts, names, patches, slugs};
 
@@ -300,7 +300,7 @@ fn probe(out: &mut BTreeMap<String, Shape>, errors: Vec<FieldError>, field: &str
 
 /// The shape of every field problem, read off the validators' answers to inputs that break
 /// each rule once.
-fn field_errors(api: &Api, taken: &str) -> BTreeMap<String, Shape> {
+fn field_errors(api: &Register, taken: &str) -> BTreeMap<String, Shape> {
     use ErrorCode as C;
     let m = ModuleManifest::bundled();
     let mut out = BTreeMap::new();
@@ -420,7 +420,7 @@ fn slug_fold(extra: impl Iterator<Item = char>) -> BTreeMap<String, String> {
 fn rules() -> CoreRules {
     let manifest = ModuleManifest::bundled();
     let taken = "upptagen-ab";
-    let api = Api::new(Store::open_in_memory().expect("store"));
+    let api = Register::new(Store::open_in_memory().expect("store"));
     let created = api
         .create_customer(draft("Upptagen AB", "a@upptagen.se"))
         .expect("create");

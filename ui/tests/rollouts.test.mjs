@@ -1,6 +1,6 @@
 // "Utrullningar": the view's own logic (src/state/rollouts.ts, loaded through esbuild), then the
 // built view in Chromium against the fake backend's roll-outs (lib/mock-backend.js: waves, the
-// halt rule, pause and abort as src/api/rollouts.rs and src/fleet.rs have them). Run
+// halt rule, pause and abort as src/services/rollouts.rs and src/fleet.rs have them). Run
 // `npm run build` first.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';

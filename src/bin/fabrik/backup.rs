@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use clap::Subcommand;
-use fabrik::api::backups::BackupsApi;
+use fabrik::services::backups::BackupsApi;
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 

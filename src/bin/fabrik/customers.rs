@@ -1,10 +1,10 @@
 //! `fabrik customers …`: the register, a customer at a time.
 
 use clap::{Args, Subcommand};
-use fabrik::api::Api;
 use fabrik::customer::{
     Customer, CustomerDraft, CustomerPatch, CustomerQuery, CustomerRow, Plan, SortKey, Status,
 };
+use fabrik::services::register::Register;
 use fabrik::ApiError;
 
 use crate::print::{plain, print_json};
@@ -127,7 +127,7 @@ pub enum SortArg {
     Oldest,
 }
 
-pub fn run(api: &Api, cmd: CustomersCmd) -> Result<(), ApiError> {
+pub fn run(api: &Register, cmd: CustomersCmd) -> Result<(), ApiError> {
     match cmd {
         CustomersCmd::List {
             json,

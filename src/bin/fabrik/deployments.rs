@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use clap::Subcommand;
-use fabrik::api::deployments::DeploymentsApi;
+use fabrik::services::deployments::DeploymentsApi;
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 

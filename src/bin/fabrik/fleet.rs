@@ -8,10 +8,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use fabrik::api::rollouts::{RolloutView, RolloutsApi};
-use fabrik::api::runs::RunHost;
 use fabrik::provision::RunEvent;
+use fabrik::services::rollouts::{RolloutView, RolloutsApi};
 use fabrik::store::rollouts::RolloutRow;
+use fabrik::supervisor::host::RunHost;
 use fabrik::ApiError;
 use serde::Serialize;
 

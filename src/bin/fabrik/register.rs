@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use fabrik::api::Api;
+use fabrik::services::register::Register;
 use fabrik::ApiError;
 
 use crate::print::{confirm, print_json, read_secret_line};
@@ -177,7 +177,7 @@ fn portal_source(url: String, table: String) -> Result<fabrik::register::PortalS
     })
 }
 
-pub fn run(api: &Api, cmd: RegisterCmd) -> Result<(), ApiError> {
+pub fn run(api: &Register, cmd: RegisterCmd) -> Result<(), ApiError> {
     use fabrik::register::{apply_import, export, export_file, preview_import, MAX_IMPORT_BYTES};
     match cmd {
         RegisterCmd::Export { format, out } => {

@@ -7,9 +7,9 @@
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use fabrik::api::rollouts::{RolloutSource, RolloutView, RolloutsApi};
 use fabrik::fleet as rules;
 use fabrik::ledger::{MemberState, RolloutState};
+use fabrik::services::rollouts::{RolloutSource, RolloutView, RolloutsApi};
 use fabrik::store::rollouts::RolloutRow;
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;

@@ -6,9 +6,9 @@
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use fabrik::api::runs::RunsApi;
-use fabrik::api::Api;
 use fabrik::provision::{AllowedBy, RunRequest};
+use fabrik::services::register::Register;
+use fabrik::services::runs::RunsApi;
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::supervisor::Supervisor;
 use fabrik::ApiError;
@@ -302,7 +302,7 @@ pub async fn continue_run(cloud: &Arc<CloudApi>, cmd: RunsCmd) -> Result<(), Api
 }
 
 /// `runs cancel`: the flag in the register; the driving process stops within a heartbeat.
-pub fn cancel(api: &Api, id: i64, rollback: bool) -> Result<(), ApiError> {
+pub fn cancel(api: &Register, id: i64, rollback: bool) -> Result<(), ApiError> {
     fabrik::provision::cancel_run(api.store(), id, rollback)?;
     println!(
         "Körning {id} stoppas vid nästa säkra punkt{}",
@@ -315,7 +315,7 @@ pub fn cancel(api: &Api, id: i64, rollback: bool) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub fn list(api: &Api, customer: Option<String>, json: bool) -> Result<(), ApiError> {
+pub fn list(api: &Register, customer: Option<String>, json: bool) -> Result<(), ApiError> {
     let id = match customer {
         Some(slug) => Some(api.store().get_customer(&slug)?.id),
         None => None,
@@ -338,7 +338,7 @@ pub fn list(api: &Api, customer: Option<String>, json: bool) -> Result<(), ApiEr
     Ok(())
 }
 
-pub fn show(api: &Api, id: i64, json: bool) -> Result<(), ApiError> {
+pub fn show(api: &Register, id: i64, json: bool) -> Result<(), ApiError> {
     let run = api.store().get_run(id)?;
     let steps = api.store().run_steps(id)?;
     let log = api.store().run_log(id, 0)?;

@@ -13,8 +13,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use fabrik::api::Api;
 use fabrik::provision::{FailurePolicy, Timing};
+use fabrik::services::register::Register;
 use fabrik::store::Store;
 use fabrik::supervisor::cloud::{CloudApi, Environment};
 use fabrik::supervisor::Supervisor;
@@ -98,8 +98,8 @@ pub fn timing() -> Timing {
 
 /// The register in the chosen environment: a customer's instance card and status are per
 /// environment.
-pub fn register(path: &Path, chosen: Chosen) -> Result<Api, ApiError> {
-    let api = Api::open(path)?;
+pub fn register(path: &Path, chosen: Chosen) -> Result<Register, ApiError> {
+    let api = Register::open(path)?;
     let env = chosen.resolve(api.store());
     api.store().set_environment(env);
     Ok(api)

@@ -1,8 +1,8 @@
 //! `fabrik settings …`: the non-secret settings, each checked before it is saved.
 
 use clap::Subcommand;
-use fabrik::api::Api;
 use fabrik::seat_settings::{is_seat_key, SeatSettings};
+use fabrik::services::register::Register;
 use fabrik::ApiError;
 
 #[derive(Subcommand)]
@@ -30,7 +30,7 @@ pub enum SettingsCmd {
 
 /// `seat`: this computer's own settings (endpoints, URL templates, file paths), kept beside
 /// the register file and never in the register, which other seats may share.
-pub fn run(api: &Api, seat: &SeatSettings, cmd: SettingsCmd) -> Result<(), ApiError> {
+pub fn run(api: &Register, seat: &SeatSettings, cmd: SettingsCmd) -> Result<(), ApiError> {
     use fabrik::provision::settings::SETTING_KEYS;
     fabrik::supervisor::cloud::adopt_own_register_settings(api.store(), seat);
     let value_of = |k: &str| -> Result<Option<String>, ApiError> {

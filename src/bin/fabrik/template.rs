@@ -7,10 +7,10 @@
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use fabrik::api::rollouts::{RolloutView, RolloutsApi};
-use fabrik::api::templates::{RepoPlan, TemplateRolloutView, TemplatesApi};
 use fabrik::fleet as rules;
 use fabrik::ledger::RolloutState;
+use fabrik::services::rollouts::{RolloutView, RolloutsApi};
+use fabrik::services::templates::{RepoPlan, TemplateRolloutView, TemplatesApi};
 use fabrik::store::rollouts::RolloutRow;
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::template::Action;

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use clap::Args;
-use fabrik::api::runs::RunHost;
 use fabrik::provision::{RunEvent, RunRequest, RunState};
 use fabrik::supervisor::cloud::CloudApi;
+use fabrik::supervisor::host::RunHost;
 use fabrik::supervisor::{Launched, Supervisor};
 use fabrik::ApiError;
 

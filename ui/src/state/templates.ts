@@ -1,7 +1,7 @@
 // What "Mallen" derives from the core's answers: how far each customer's repository is behind
 // the planned template commit, how each file of a plan reads (a conflict, the customer's kept,
 // Fabrik's own), the pull request of a roll-out member. The core plans, merges and opens the
-// pull requests (src/api/templates.rs); this only reads. Imports types only, so the unit tests
+// pull requests (src/services/templates.rs); this only reads. Imports types only, so the unit tests
 // (tests/templates.test.mjs) load this file on its own.
 import type { FileChange, NeedsPerson, RepoPlan, TemplateInstance, TemplatePr, TemplateRolloutView } from '../bindings';
 

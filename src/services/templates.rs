@@ -14,9 +14,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::rollouts::{RolloutView, RolloutsApi};
-use super::ApiResult;
 use crate::customer::Status;
 use crate::environment::Environment;
+use crate::error::ApiResult;
 use crate::error::Error;
 use crate::fleet::driver;
 use crate::fleet::template;

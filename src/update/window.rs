@@ -13,7 +13,7 @@ use std::time::Duration;
 #[cfg(test)]
 mod tests;
 
-use super::ApiResult;
+use crate::error::ApiResult;
 use crate::update::{self, UpdateCheck, UpdateError, UpdateProgress};
 
 /// How often a waiting update looks again whether the runs ended.

@@ -11,11 +11,11 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::rollouts::{InstanceSchemaView, RolloutSource, RolloutView, RolloutsApi};
-use super::runs::RunHost;
 use super::templates::{TemplateInstance, TemplateRolloutView, TemplatesApi};
-use super::ApiResult;
+use crate::error::ApiResult;
 use crate::store::rollouts::RolloutRow;
 use crate::store::Store;
+use crate::supervisor::host::RunHost;
 use crate::supervisor::Supervisor;
 
 /// How long "Starta" waits for the driver's first answer (the lease taken, or why not), so a

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use super::ApiResult;
+use crate::error::ApiResult;
 use crate::provision::{Deployments, Reader, RunRequest};
 use crate::supervisor::host::RunHost;
 use crate::supervisor::{Launched, Supervisor};

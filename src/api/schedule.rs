@@ -1,0 +1,23 @@
+//! Schemat: the system's scheduler running `fabrik tick`, shown, put in place and taken away.
+
+use super::app::Fabrik;
+use super::tick::{app_command, schedule_error, schedule_view, ScheduleView};
+use crate::error::ApiResult;
+use crate::schedule::{system, units::Plan};
+
+impl Fabrik {
+    pub(crate) fn schedule_status(&self) -> ApiResult<ScheduleView> {
+        schedule_view(self.register()?.store(), &self.data_dir)
+    }
+
+    pub(crate) fn schedule_install(&self, plan: Plan) -> ApiResult<ScheduleView> {
+        let cmd = app_command()?;
+        system::install(&cmd, &plan, &self.data_dir).map_err(schedule_error)?;
+        self.schedule_status()
+    }
+
+    pub(crate) fn schedule_remove(&self) -> ApiResult<ScheduleView> {
+        system::remove(&self.data_dir).map_err(schedule_error)?;
+        self.schedule_status()
+    }
+}

@@ -1,0 +1,14 @@
+//! The services the commands call, one per area, each over the supervisor: what the window and
+//! the CLI ask about runs without starting one (`runs.rs`), the customers' backups and their
+//! schedule (`backups.rs`), deployments made production again (`deployments.rs`), roll-outs
+//! and template updates driven by the fleet over this process's supervisor (`rollouts.rs`,
+//! `templates.rs`), and the window's desk that drives them in the background
+//! (`rollout_desk.rs`); the register's customers, people and preferences (`register.rs`).
+
+pub mod backups;
+pub mod deployments;
+pub mod register;
+pub mod rollout_desk;
+pub mod rollouts;
+pub mod runs;
+pub mod templates;
