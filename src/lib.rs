@@ -24,6 +24,7 @@ pub mod schedule;
 pub mod seat;
 pub mod seat_settings;
 pub mod secrets;
+pub mod setup;
 pub mod sql;
 pub mod store;
 pub mod supervisor;

@@ -40,6 +40,7 @@ const LAYERS: &[&str] = &[
     "intake",
     "sandbox",
     "supervisor",
+    "setup",
     "api",
 ];
 

@@ -14,7 +14,6 @@ use super::health::{HealthApi, Sweep};
 use super::rollout_desk::{RolloutDesk, RolloutsOverview, TemplatesOverview};
 use super::rollouts::{RolloutSource, RolloutView};
 use super::runs::{Readiness, RunDetail, RunHost, RunsApi};
-use super::setup::{SetupGuide, SetupStep};
 use super::templates::TemplateRolloutView;
 use super::updates::{UpdateHost, Updates};
 use super::{Api, ApiResult, AppInfo, DraftCheck, Language, Preferences};
@@ -28,6 +27,10 @@ use crate::providers::choices::AccountChoices;
 use crate::provision::preflight::Finding;
 use crate::provision::{DomainStatus, ProvisionPlan, RunRequest, StartOutcome, TeardownTarget};
 use crate::secrets::Provider;
+use crate::setup::accounts_left::{AccountsLeft, RateLimits};
+use crate::setup::budget::Budget;
+use crate::setup::guide::{SetupGuide, SetupStep};
+use crate::setup::test_customer::{ProofPlan, ProofReport};
 use crate::store::adoptions::Adoption;
 use crate::store::runs::RunRow;
 use crate::supervisor::cloud::{CloudApi, SettingEntry};
@@ -166,13 +169,6 @@ impl Fabrik {
 
     async fn rollouts(&self) -> ApiResult<Arc<RolloutDesk>> {
         Ok(self.clouds().await?.3)
-    }
-
-    async fn proof(&self) -> ApiResult<Arc<super::proof::Proof>> {
-        Ok(Arc::new(super::proof::Proof::new(
-            self.cloud().await?,
-            self.supervisor().await?,
-        )))
     }
 
     async fn intake(&self) -> ApiResult<Arc<super::intake::Intake>> {
@@ -410,7 +406,7 @@ impl Commands for Fabrik {
     }
 
     async fn setup_guide(&self) -> ApiResult<SetupGuide> {
-        Ok(super::setup::seat_guide(&*self.cloud().await?))
+        Ok(super::setup::setup_guide(&*self.cloud().await?))
     }
 
     async fn setup_progress(
@@ -418,10 +414,7 @@ impl Commands for Fabrik {
         at: SetupStep,
         skipped: Vec<SetupStep>,
     ) -> ApiResult<SetupGuide> {
-        blocking(self.cloud().await?, move |c| {
-            super::setup::progress(c, at, &skipped)
-        })
-        .await
+        super::setup::setup_progress(self.cloud().await?, at, skipped).await
     }
 
     async fn setup_choices(&self, provider: Provider) -> ApiResult<AccountChoices> {
@@ -432,17 +425,19 @@ impl Commands for Fabrik {
         self.cloud().await?.create_backup_repository().await
     }
 
-    async fn setup_proof_plan(&self) -> ApiResult<crate::api::proof::ProofPlan> {
-        self.proof().await?.plan().await
+    async fn setup_proof_plan(&self) -> ApiResult<ProofPlan> {
+        let (cloud, supervisor) = (self.cloud().await?, self.supervisor().await?);
+        super::setup::setup_proof_plan(cloud, supervisor).await
     }
 
-    async fn start_setup_proof(&self) -> ApiResult<crate::api::proof::ProofReport> {
-        let host = self.run_host();
-        self.proof().await?.start(host).await
+    async fn start_setup_proof(&self) -> ApiResult<ProofReport> {
+        let (cloud, supervisor) = (self.cloud().await?, self.supervisor().await?);
+        super::setup::start_setup_proof(cloud, supervisor, self.run_host()).await
     }
 
-    async fn setup_proof(&self) -> ApiResult<crate::api::proof::ProofReport> {
-        self.proof().await?.report().await
+    async fn setup_proof(&self) -> ApiResult<ProofReport> {
+        let (cloud, supervisor) = (self.cloud().await?, self.supervisor().await?);
+        super::setup::setup_proof(cloud, supervisor).await
     }
 
     async fn intake_list(&self) -> ApiResult<crate::api::intake::Inbox> {
@@ -490,23 +485,16 @@ impl Commands for Fabrik {
         intake.inbox().await
     }
 
-    fn rate_limits(&self) -> ApiResult<crate::api::left::RateLimits> {
-        Ok(crate::api::left::rate_limits(
-            self.api()?.store().environment(),
-        ))
+    fn rate_limits(&self) -> ApiResult<RateLimits> {
+        Ok(super::setup::rate_limits(self.api()?.store().environment()))
     }
 
-    async fn accounts_left(&self) -> ApiResult<crate::api::left::AccountsLeft> {
-        crate::api::left::accounts_left(&self.cloud().await?, &self.supervisor().await?).await
+    async fn accounts_left(&self) -> ApiResult<AccountsLeft> {
+        super::setup::accounts_left(&self.cloud().await?).await
     }
 
-    async fn bulk_budget(
-        &self,
-        kind: crate::ledger::RunKind,
-        count: u32,
-    ) -> ApiResult<crate::api::left::Budget> {
-        let (cloud, supervisor) = (self.cloud().await?, self.supervisor().await?);
-        crate::api::left::bulk_budget(&cloud, &supervisor, kind, count).await
+    async fn bulk_budget(&self, kind: crate::ledger::RunKind, count: u32) -> ApiResult<Budget> {
+        super::setup::bulk_budget(&self.cloud().await?, kind, count).await
     }
 
     async fn list_settings(&self) -> ApiResult<Vec<SettingEntry>> {

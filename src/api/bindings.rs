@@ -6,12 +6,9 @@ use ts_rs::{Config, TS};
 
 use super::health::Sweep;
 use super::intake::{Inbox, PollReport, SourceView};
-use super::left::{AccountsLeft, Budget, PlanLimit, ProviderLeft, RateLimits};
-use super::proof::{ProofItem, ProofPhase, ProofPlan, ProofReport, ProofResource};
 use super::rollout_desk::{RolloutsOverview, TemplatesOverview};
 use super::rollouts::{FileHead, InstanceSchemaView, RolloutSource, RolloutView, WaveView};
 use super::runs::{Readiness, RunDetail};
-use super::setup::{SetupGuide, SetupStep, StepGuide};
 use super::team::TeamProgress;
 use super::templates::{RepoPlan, TemplateInstance, TemplateRolloutView};
 use super::tick::{JobReport, JobState, ScheduleView, TickReport};
@@ -49,6 +46,10 @@ use crate::register::{
 use crate::schedule::system::{Installed, Scheduler};
 use crate::schedule::units::Plan as SchedulePlan;
 use crate::secrets::Provider;
+use crate::setup::accounts_left::{AccountsLeft, PlanLimit, ProviderLeft, RateLimits};
+use crate::setup::budget::Budget;
+use crate::setup::guide::{SetupGuide, SetupStep, StepGuide};
+use crate::setup::test_customer::{ProofItem, ProofPhase, ProofPlan, ProofReport, ProofResource};
 use crate::store::adoptions::Adoption;
 use crate::store::backups::{Backup, BackupReason};
 use crate::store::db::{LiveStatus, RegisterChange};

@@ -10,8 +10,6 @@ pub mod deployments;
 pub mod events;
 pub mod health;
 pub mod intake;
-pub mod left;
-pub mod proof;
 pub mod rollout_desk;
 pub mod rollouts;
 pub mod runs;

@@ -262,7 +262,7 @@ vocabulary!(
         ChoiceN8nVersionOff => "choice_n8n_version_off",
         ChoiceN8nVersionUnread => "choice_n8n_version_unread",
         BackupRepositoryDescription => "backup_repository_description",
-        // The setup guide's proof: a test customer made and removed (api/proof.rs).
+        // The setup guide's proof: a test customer made and removed (setup/test_customer/).
         ProofSupabase => "proof_supabase",
         ProofSupabaseCost => "proof_supabase_cost",
         ProofSupabaseCostUnread => "proof_supabase_cost_unread",
@@ -281,7 +281,7 @@ vocabulary!(
         ProofNote => "proof_note",
         ProofRunStopped => "proof_run_stopped",
         ProofNotItsCustomer => "proof_not_its_customer",
-        // What each account has left (api/left.rs).
+        // What each account has left (setup/accounts_left.rs, setup/budget.rs).
         LeftTokenExpires => "left_token_expires",
         LeftTokenExpiresTitle => "left_token_expires_title",
         LeftSupabaseProjects => "left_supabase_projects",

@@ -10,10 +10,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::Args;
-use fabrik::api::proof::ProofPhase;
 use fabrik::credentials::{CredentialState, CredentialStatus};
 use fabrik::providers::guide::{guide, Guide};
 use fabrik::secrets::Provider;
+use fabrik::setup::test_customer::ProofPhase;
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 
@@ -213,7 +213,7 @@ fn print_check(c: &Checked) {
 async fn proof(cloud: &Arc<CloudApi>, yes: bool, json: bool) -> Result<(), ApiError> {
     let supervisor = crate::runtime::supervisor(cloud, false);
     crate::runs::stop_on_ctrl_c(&supervisor);
-    let proof = fabrik::api::proof::Proof::new(cloud.clone(), supervisor.clone());
+    let proof = fabrik::setup::test_customer::Proof::new(cloud.clone(), supervisor.clone());
     let under_way = proof.report().await?;
     if !json {
         if under_way.phase == ProofPhase::Stopped {
