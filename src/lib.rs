@@ -25,6 +25,7 @@ pub mod seat;
 pub mod seat_settings;
 pub mod secrets;
 pub mod services;
+pub mod setup;
 pub mod sql;
 pub mod store;
 pub mod supervisor;

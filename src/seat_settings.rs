@@ -28,10 +28,10 @@ pub const SEAT_KEYS: [&str; 18] = [
     "schema.template_path",
     "n8n.workflow_template_path",
     "modules.manifest_path",
-    // Where this seat's setup guide stopped, and what it skipped (`api::setup`).
+    // Where this seat's setup guide stopped, and what it skipped (`setup::guide`).
     "setup.step",
     "setup.skipped",
-    // The guide's proof under way on this seat (`api::proof`).
+    // The guide's proof under way on this seat (`setup::test_customer`).
     "setup.proof",
 ];
 

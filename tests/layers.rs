@@ -41,6 +41,7 @@ const LAYERS: &[&str] = &[
     "intake",
     "sandbox",
     "supervisor",
+    "setup",
     "services",
     "api",
 ];
@@ -371,7 +372,7 @@ fn no_cycle(edges: &BTreeMap<Module, BTreeSet<Module>>) {
 fn no_file_of_the_command_surface_uses_another() {
     // Files on their way out of `src/api/` (#56), each moved by a change of its own; the test
     // fails once one has left, so this list only shrinks.
-    const LEAVING: &[&str] = &["health", "intake", "left", "proof", "setup", "team", "tick"];
+    const LEAVING: &[&str] = &["health", "intake", "team", "tick"];
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api");
     for l in LEAVING {
         assert!(

@@ -224,7 +224,9 @@ async fn an_expiring_token_is_shown_with_the_budgets_and_emailed_once() {
     );
     let env = fabrik::environment::Environment::Production;
     assert!(
-        fabrik::api::left::rate_limits(env).providers.is_empty(),
+        fabrik::setup::accounts_left::rate_limits(env)
+            .providers
+            .is_empty(),
         "nothing is known before an answer"
     );
 
@@ -235,7 +237,7 @@ async fn an_expiring_token_is_shown_with_the_budgets_and_emailed_once() {
         .list_organizations()
         .await
         .unwrap();
-    let limits = fabrik::api::left::rate_limits(env);
+    let limits = fabrik::setup::accounts_left::rate_limits(env);
     let github = limits
         .providers
         .iter()

@@ -6,9 +6,6 @@ use ts_rs::{Config, TS};
 
 use super::health::Sweep;
 use super::intake::{Inbox, PollReport, SourceView};
-use super::left::{AccountsLeft, Budget, PlanLimit, ProviderLeft, RateLimits};
-use super::proof::{ProofItem, ProofPhase, ProofPlan, ProofReport, ProofResource};
-use super::setup::{SetupGuide, SetupStep, StepGuide};
 use super::team::TeamProgress;
 use super::tick::{JobReport, JobState, ScheduleView, TickReport};
 use crate::credentials::{CredentialState, CredentialStatus};
@@ -48,6 +45,10 @@ use crate::services::rollouts::{
 };
 use crate::services::runs::RunDetail;
 use crate::services::templates::{RepoPlan, TemplateInstance, TemplateRolloutView};
+use crate::setup::accounts_left::{AccountsLeft, PlanLimit, ProviderLeft, RateLimits};
+use crate::setup::budget::Budget;
+use crate::setup::guide::{SetupGuide, SetupStep, StepGuide};
+use crate::setup::test_customer::{ProofItem, ProofPhase, ProofPlan, ProofReport, ProofResource};
 use crate::store::adoptions::Adoption;
 use crate::store::backups::{Backup, BackupReason};
 use crate::store::db::{LiveStatus, RegisterChange};

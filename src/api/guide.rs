@@ -5,17 +5,18 @@
 use std::sync::Arc;
 
 use super::app::{blocking, Fabrik};
-use super::left::{AccountsLeft, Budget, RateLimits};
-use super::proof::{Proof, ProofPlan, ProofReport};
-use super::setup::{SetupGuide, SetupStep};
 use crate::error::ApiResult;
 use crate::ledger::RunKind;
 use crate::providers::choices::AccountChoices;
 use crate::secrets::Provider;
+use crate::setup::accounts_left::{self, AccountsLeft, RateLimits};
+use crate::setup::budget::{self, Budget};
+use crate::setup::guide::{self, SetupGuide, SetupStep};
+use crate::setup::test_customer::{Proof, ProofPlan, ProofReport};
 
 impl Fabrik {
     pub(crate) async fn setup_guide(&self) -> ApiResult<SetupGuide> {
-        Ok(super::setup::seat_guide(&*self.cloud().await?))
+        Ok(guide::seat_guide(&*self.cloud().await?))
     }
 
     pub(crate) async fn setup_progress(
@@ -24,7 +25,7 @@ impl Fabrik {
         skipped: Vec<SetupStep>,
     ) -> ApiResult<SetupGuide> {
         blocking(self.cloud().await?, move |c| {
-            super::setup::progress(c, at, &skipped)
+            guide::progress(c, at, &skipped)
         })
         .await
     }
@@ -58,17 +59,16 @@ impl Fabrik {
     }
 
     pub(crate) fn rate_limits(&self) -> ApiResult<RateLimits> {
-        Ok(super::left::rate_limits(
+        Ok(accounts_left::rate_limits(
             self.register()?.store().environment(),
         ))
     }
 
     pub(crate) async fn accounts_left(&self) -> ApiResult<AccountsLeft> {
-        super::left::accounts_left(&self.cloud().await?, &self.supervisor().await?).await
+        accounts_left::accounts_left(&self.cloud().await?).await
     }
 
     pub(crate) async fn bulk_budget(&self, kind: RunKind, count: u32) -> ApiResult<Budget> {
-        let (cloud, supervisor) = (self.cloud().await?, self.supervisor().await?);
-        super::left::bulk_budget(&cloud, &supervisor, kind, count).await
+        budget::bulk_budget(&self.cloud().await?, kind, count).await
     }
 }

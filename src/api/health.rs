@@ -260,7 +260,7 @@ pub async fn alert_expiring_tokens(
         let Some(at) = crate::providers::pacer::shared().token_expiry(provider) else {
             continue;
         };
-        let Some(warning) = super::left::expiry_warning(provider, at) else {
+        let Some(warning) = crate::setup::accounts_left::expiry_warning(provider, at) else {
             continue;
         };
         {

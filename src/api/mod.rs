@@ -24,9 +24,6 @@ mod schedule;
 
 pub mod health;
 pub mod intake;
-pub mod left;
-pub mod proof;
-pub mod setup;
 pub mod team;
 pub mod tick;
 

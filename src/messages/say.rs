@@ -262,7 +262,7 @@ vocabulary!(
         ChoiceN8nVersionOff => "choice_n8n_version_off",
         ChoiceN8nVersionUnread => "choice_n8n_version_unread",
         BackupRepositoryDescription => "backup_repository_description",
-        // The setup guide's proof: a test customer made and removed (api/proof.rs).
+        // The setup guide's proof: a test customer made and removed (setup/test_customer/).
         ProofSupabase => "proof_supabase",
         ProofSupabaseCost => "proof_supabase_cost",
         ProofSupabaseCostUnread => "proof_supabase_cost_unread",
@@ -281,7 +281,28 @@ vocabulary!(
         ProofNote => "proof_note",
         ProofRunStopped => "proof_run_stopped",
         ProofNotItsCustomer => "proof_not_its_customer",
-        // What each account has left (api/left.rs).
+        // The setup guide in a terminal (bin/fabrik/setup.rs).
+        SetupCliSandbox => "setup_cli_sandbox",
+        SetupCliCheckingAll => "setup_cli_checking_all",
+        SetupCliAllReady => "setup_cli_all_ready",
+        SetupCliNotReady => "setup_cli_not_ready",
+        SetupCliOptional => "setup_cli_optional",
+        SetupCliVerified => "setup_cli_verified",
+        SetupCliFromEnv => "setup_cli_from_env",
+        SetupCliPasteToken => "setup_cli_paste_token",
+        SetupCliSkipped => "setup_cli_skipped",
+        SetupCliNote => "setup_cli_note",
+        SetupCliOptionalMissing => "setup_cli_optional_missing",
+        SetupCliMissing => "setup_cli_missing",
+        SetupCliProofContinues => "setup_cli_proof_continues",
+        SetupCliProofPlan => "setup_cli_proof_plan",
+        SetupCliProofAsk => "setup_cli_proof_ask",
+        SetupCliNothingDone => "setup_cli_nothing_done",
+        SetupCliProofMade => "setup_cli_proof_made",
+        SetupCliProofRemoved => "setup_cli_proof_removed",
+        SetupCliProofDone => "setup_cli_proof_done",
+        SetupCliProofStopped => "setup_cli_proof_stopped",
+        // What each account has left (setup/accounts_left.rs, setup/budget.rs).
         LeftTokenExpires => "left_token_expires",
         LeftTokenExpiresTitle => "left_token_expires_title",
         LeftSupabaseProjects => "left_supabase_projects",

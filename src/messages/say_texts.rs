@@ -903,6 +903,86 @@ impl Say {
                 "{name} är ingen testkund som provet har skapat (den här platsens setup.proof pekade på den), så provet avvecklar den inte och lämnar den orörd. Värdet är glömt: Prova igen börjar ett nytt prov med en ny testkund. Var det ett tidigare provs testkund, avveckla den på kundens sida.",
                 "{name} is not a test customer the proof made (this seat's setup.proof pointed at it), so the proof does not tear it down and leaves it as it is. The value is forgotten: Try again starts a new proof with a new test customer. If it was an earlier proof's test customer, tear it down from the customer's page.",
             ),
+            SetupCliSandbox => t(
+                "Sandlådan behöver inga token: guiden gäller produktionen (fabrik setup --production).",
+                "The sandbox needs no tokens: the guide is for production (fabrik setup --production).",
+            ),
+            SetupCliCheckingAll => t(
+                "Kontrollerar allt (fabrik setup --check):",
+                "Checking everything (fabrik setup --check):",
+            ),
+            SetupCliAllReady => t(
+                "Allt är klart: varje token som krävs fungerar.",
+                "All done: every token required works.",
+            ),
+            SetupCliNotReady => t(
+                "Inte klart: {names} (kör fabrik setup).",
+                "Not done: {names} (run fabrik setup).",
+            ),
+            SetupCliOptional => t(
+                "valfri",
+                "optional",
+            ),
+            SetupCliVerified => t(
+                "Klar: {detail}",
+                "Done: {detail}",
+            ),
+            SetupCliFromEnv => t(
+                "Token kommer från miljövariabeln; den ändras där, inte här.",
+                "The token comes from the environment variable; it is changed there, not here.",
+            ),
+            SetupCliPasteToken => t(
+                "Klistra in token för {name} (visas inte; tom rad hoppar över): ",
+                "Paste the token for {name} (not shown; an empty line skips): ",
+            ),
+            SetupCliSkipped => t(
+                "Överhoppad: gör det senare med fabrik setup.",
+                "Skipped: do it later with fabrik setup.",
+            ),
+            SetupCliNote => t(
+                "obs: {warning}",
+                "note: {warning}",
+            ),
+            SetupCliOptionalMissing => t(
+                "valfri, inte angiven",
+                "optional, not given",
+            ),
+            SetupCliMissing => t(
+                "saknas — gör den på {url}",
+                "missing — make it at {url}",
+            ),
+            SetupCliProofContinues => t(
+                "Provet med {slug} slutade i förtid; det fortsätter där det stannade.",
+                "The proof with {slug} ended early; it continues where it stopped.",
+            ),
+            SetupCliProofPlan => t(
+                "Provet gör detta i {environment} och tar sedan bort det:",
+                "The proof makes this in {environment} and then removes it:",
+            ),
+            SetupCliProofAsk => t(
+                "Starta provet? [j/N] ",
+                "Start the proof? [y/N] ",
+            ),
+            SetupCliNothingDone => t(
+                "Inget gjordes.",
+                "Nothing was done.",
+            ),
+            SetupCliProofMade => t(
+                "Gjort ({slug}):",
+                "Made ({slug}):",
+            ),
+            SetupCliProofRemoved => t(
+                "Borttaget:",
+                "Removed:",
+            ),
+            SetupCliProofDone => t(
+                "Provet gick igenom på {seconds} s: allt som gjordes är borttaget.",
+                "The proof passed in {seconds} s: everything it made is removed.",
+            ),
+            SetupCliProofStopped => t(
+                "Provet stannade: {problem} (kör fabrik setup --proof igen för att fortsätta).",
+                "The proof stopped: {problem} (run fabrik setup --proof again to continue).",
+            ),
             ChoicePersonalAccount => t("personligt konto", "personal account"),
             ChoiceDomainNotVerified => t(
                 "inte verifierad ({status}): Resend skickar bara från verifierade domäner",

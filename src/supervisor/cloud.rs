@@ -134,18 +134,7 @@ impl CloudApi {
     /// sandbox's own unless one is saved; production's from the environment or the keyring),
     /// the settings with the sandbox's fixed world on top, and the clients.
     pub fn engine(&self, timing: Timing, on_failure: FailurePolicy) -> crate::Result<Engine> {
-        self.check_endpoints()?;
-        let tokens = match (&self.sandbox, self.environment) {
-            (Some(sb), Environment::Sandbox) => sb.tokens(Some(&self.secrets)),
-            _ => Tokens::resolve(&self.secrets)?,
-        };
-        let settings = ProvisionSettings::load_with(&self.store, &self.seat, &self.overrides)?;
-        let clients = Clients::new(
-            &self.endpoints(),
-            &tokens,
-            settings.vercel_team_id.clone(),
-            timing.call_timeout,
-        )?;
+        let (settings, clients) = self.settings_and_clients(timing.call_timeout)?;
         Ok(Engine::new(
             self.store.clone(),
             clients,
@@ -155,6 +144,34 @@ impl CloudApi {
         )
         .with_timing(timing)
         .with_failure_policy(on_failure))
+    }
+
+    /// What an engine is made of, for a read that starts no run (the setup proof's plan, what
+    /// the accounts have left): the settings and the clients, as `engine` assembles them.
+    /// Blocking (the keyring, the register, the template's files).
+    pub fn settings_and_clients(
+        &self,
+        call_timeout: Duration,
+    ) -> crate::Result<(ProvisionSettings, Clients)> {
+        self.check_endpoints()?;
+        let tokens = match (&self.sandbox, self.environment) {
+            (Some(sb), Environment::Sandbox) => sb.tokens(Some(&self.secrets)),
+            _ => Tokens::resolve(&self.secrets)?,
+        };
+        let settings = self.settings()?;
+        let clients = Clients::new(
+            &self.endpoints(),
+            &tokens,
+            settings.vercel_team_id.clone(),
+            call_timeout,
+        )?;
+        Ok((settings, clients))
+    }
+
+    /// The settings as runs read them, the sandbox's fixed world on top (blocking: the
+    /// register and the template's files).
+    pub fn settings(&self) -> crate::Result<ProvisionSettings> {
+        ProvisionSettings::load_with(&self.store, &self.seat, &self.overrides)
     }
 
     /// The token runs would use for `provider` (the sandbox's own there, unless one is saved);

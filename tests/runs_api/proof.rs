@@ -5,15 +5,15 @@
 
 use super::*;
 
-use fabrik::api::proof::{Proof, ProofPhase, PROOF_SETTING};
 use fabrik::ledger::{StepKey, StepState};
 use fabrik::secrets::Provider;
+use fabrik::setup::test_customer::{Proof, ProofPhase, PROOF_SETTING};
 
 fn proof(s: &Sandboxed) -> Arc<Proof> {
     Arc::new(Proof::new(s.cloud.clone(), s.runs.supervisor().clone()))
 }
 
-fn supabase_cost(plan: &fabrik::api::proof::ProofPlan) -> String {
+fn supabase_cost(plan: &fabrik::setup::test_customer::ProofPlan) -> String {
     plan.items
         .iter()
         .find(|i| i.provider == Provider::Supabase)
@@ -179,7 +179,7 @@ async fn a_proof_stopped_between_its_runs_tears_down_its_own_customer_only() {
 
     // What the accounts have left, as Inställningar shows it: the free plan's two projects
     // taken, two of Hobby's 200 Vercel projects, GitHub's content writes of this hour counted.
-    let left = fabrik::api::left::accounts_left(&s.cloud, s.runs.supervisor())
+    let left = fabrik::setup::accounts_left::accounts_left(&s.cloud)
         .await
         .unwrap();
     let plan = |p: Provider| left.plan.iter().find(|l| l.provider == p).unwrap();

@@ -46,7 +46,7 @@ struct CoreRules {
     samples: Samples,
     /// The setup guide as a new seat sees it in production, its n8n at `N8N_API`
     /// (views/Setup.tsx; the fake answers `setup_guide` with it).
-    setup_guide: fabrik::api::setup::SetupGuide,
+    setup_guide: fabrik::setup::guide::SetupGuide,
 }
 
 const N8N_API: &str = "https://n8n.byran.se/api/v1";
@@ -498,7 +498,7 @@ fn rules() -> CoreRules {
             validate_draft: drafts,
             validate_patch: patches,
         },
-        setup_guide: fabrik::api::setup::setup_guide(
+        setup_guide: fabrik::setup::guide::setup_guide(
             &fabrik::seat_settings::SeatSettings::in_memory(&[]),
             fabrik::environment::Environment::Production,
             N8N_API,

@@ -1,5 +1,5 @@
-//! What every command group prints with: JSON, a question at the terminal, a hidden line, and
-//! text from outside made safe to print (`plain`).
+//! What every command group prints with: JSON, a question at the terminal, a hidden line, the
+//! catalogue's sentences (`say`), and text from outside made safe to print (`plain`).
 
 use fabrik::ApiError;
 
@@ -53,4 +53,13 @@ pub fn read_secret_line(prompt: &str) -> Result<String, ApiError> {
         line
     };
     Ok(token)
+}
+
+/// A sentence of the core's catalogue as the CLI says it (Swedish), its parameters by name.
+pub fn say(sentence: fabrik::messages::Say, params: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let params = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    sentence.with(params).sv
 }

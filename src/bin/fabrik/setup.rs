@@ -9,14 +9,15 @@
 use std::sync::Arc;
 
 use clap::Args;
-use fabrik::api::proof::ProofPhase;
 use fabrik::credentials::{CredentialState, CredentialStatus};
+use fabrik::messages::Say;
 use fabrik::providers::guide::{guide, Guide};
 use fabrik::secrets::Provider;
+use fabrik::setup::test_customer::ProofPhase;
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 
-use crate::print::{print_json, read_secret_line};
+use crate::print::{print_json, read_secret_line, say};
 
 /// Tries per step before the guide moves on (the step stays to do).
 const TRIES: usize = 3;
@@ -56,9 +57,7 @@ pub async fn run(cloud: &Arc<CloudApi>, args: SetupArgs) -> Result<(), ApiError>
     }
     if cloud.environment == fabrik::environment::Environment::Sandbox {
         // The sandbox's simulator has its own tokens; the guide is for the real accounts.
-        println!(
-            "Sandlådan behöver inga token: guiden gäller produktionen (fabrik setup --production)."
-        );
+        println!("{}", say(Say::SetupCliSandbox, &[]));
         return Ok(());
     }
     let endpoints = cloud.endpoints();
@@ -70,7 +69,7 @@ pub async fn run(cloud: &Arc<CloudApi>, args: SetupArgs) -> Result<(), ApiError>
     if !args.check {
         walk(cloud, &guides).await?;
         println!();
-        println!("Kontrollerar allt (fabrik setup --check):");
+        println!("{}", say(Say::SetupCliCheckingAll, &[]));
     }
     check(cloud, &guides, args.json).await
 }
@@ -112,9 +111,10 @@ async fn check(cloud: &Arc<CloudApi>, guides: &[Guide], json: bool) -> Result<()
                 .map(|c| c.status.provider.display_name())
                 .collect();
             if failed.is_empty() {
-                println!("Allt är klart: varje token som krävs fungerar.");
+                println!("{}", say(Say::SetupCliAllReady, &[]));
             } else {
-                println!("Inte klart: {} (kör fabrik setup).", failed.join(", "));
+                let names = failed.join(", ");
+                println!("{}", say(Say::SetupCliNotReady, &[("names", &names)]));
             }
         }
     }
@@ -131,31 +131,30 @@ async fn walk(cloud: &Arc<CloudApi>, guides: &[Guide]) -> Result<(), ApiError> {
         println!(
             "[{}/{total}] {name}{} — {}",
             i + 1,
-            if g.optional { " (valfri)" } else { "" },
+            optional(g.optional),
             g.purpose.sv
         );
         let now = creds.status(g.provider)?;
         if now.state == CredentialState::Verified && !now.from_env {
-            println!("  ✓ Klar: {}", detail(&now));
+            let detail = detail(&now);
+            println!("  ✓ {}", say(Say::SetupCliVerified, &[("detail", &detail)]));
             continue;
         }
         for kind in &g.kinds {
             println!("  {}: {}", kind.name.sv, kind.url);
             for p in &kind.permissions {
-                let optional = if p.optional { " (valfri)" } else { "" };
-                println!("    • {}{optional}: {}", p.name, p.why.sv);
+                println!("    • {}{}: {}", p.name, optional(p.optional), p.why.sv);
             }
         }
         if now.from_env {
-            println!("  Token kommer från miljövariabeln; den ändras där, inte här.");
+            println!("  {}", say(Say::SetupCliFromEnv, &[]));
             continue;
         }
         for _ in 0..TRIES {
-            let token = read_secret_line(&format!(
-                "  Klistra in token för {name} (visas inte; tom rad hoppar över): "
-            ))?;
+            let prompt = say(Say::SetupCliPasteToken, &[("name", &name)]);
+            let token = read_secret_line(&format!("  {prompt}"))?;
             if token.trim().is_empty() {
-                println!("  Överhoppad: gör det senare med fabrik setup.");
+                println!("  {}", say(Say::SetupCliSkipped, &[]));
                 break;
             }
             // Saved first (it is the user's to keep even if the check cannot reach the
@@ -175,11 +174,22 @@ async fn walk(cloud: &Arc<CloudApi>, guides: &[Guide]) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// ` (valfri)` after an optional token or permission.
+fn optional(optional: bool) -> String {
+    match optional {
+        true => format!(" ({})", say(Say::SetupCliOptional, &[])),
+        false => String::new(),
+    }
+}
+
 fn detail(s: &CredentialStatus) -> String {
     let v = s.verification.as_ref();
     let mut text = v.map(|v| v.message.sv.clone()).unwrap_or_default();
     for w in v.map(|v| v.warnings.as_slice()).unwrap_or_default() {
-        text.push_str(&format!(" (obs: {})", w.sv));
+        text.push_str(&format!(
+            " ({})",
+            say(Say::SetupCliNote, &[("warning", &w.sv)])
+        ));
     }
     text
 }
@@ -187,32 +197,30 @@ fn detail(s: &CredentialStatus) -> String {
 fn print_check(c: &Checked) {
     let name = c.status.provider.display_name();
     let mark = if c.ok { "✓" } else { "✗" };
-    match c.status.state {
-        CredentialState::Missing if c.optional => println!("{mark} {name}: valfri, inte angiven"),
-        CredentialState::Missing => {
-            println!("{mark} {name}: saknas — gör den på {}", c.make_at)
-        }
-        _ => println!("{mark} {name}: {}", detail(&c.status)),
-    }
+    let what = match c.status.state {
+        CredentialState::Missing if c.optional => say(Say::SetupCliOptionalMissing, &[]),
+        CredentialState::Missing => say(Say::SetupCliMissing, &[("url", &c.make_at)]),
+        _ => detail(&c.status),
+    };
+    println!("{mark} {name}: {what}");
 }
 
 /// `--proof`: the cost, a question, the two runs with their progress, the report.
 async fn proof(cloud: &Arc<CloudApi>, yes: bool, json: bool) -> Result<(), ApiError> {
     let supervisor = crate::runtime::supervisor(cloud, false);
     crate::watch::stop_on_ctrl_c(&supervisor);
-    let proof = fabrik::api::proof::Proof::new(cloud.clone(), supervisor.clone());
+    let proof = fabrik::setup::test_customer::Proof::new(cloud.clone(), supervisor.clone());
     let under_way = proof.report().await?;
     if !json {
         if under_way.phase == ProofPhase::Stopped {
-            println!(
-                "Provet med {} slutade i förtid; det fortsätter där det stannade.",
-                under_way.slug.as_deref().unwrap_or_default()
-            );
+            let slug = under_way.slug.as_deref().unwrap_or_default();
+            println!("{}", say(Say::SetupCliProofContinues, &[("slug", &slug)]));
         } else {
             let plan = proof.plan().await?;
+            let environment = plan.environment.as_str();
             println!(
-                "Provet gör detta i {} och tar sedan bort det:",
-                plan.environment.as_str()
+                "{}",
+                say(Say::SetupCliProofPlan, &[("environment", &environment)])
             );
             for item in &plan.items {
                 println!("  • {}: {}", item.provider.display_name(), item.made.sv);
@@ -223,8 +231,8 @@ async fn proof(cloud: &Arc<CloudApi>, yes: bool, json: bool) -> Result<(), ApiEr
             }
         }
     }
-    if !yes && !crate::print::confirm("Starta provet? [j/N] ") {
-        println!("Inget gjordes.");
+    if !yes && !crate::print::confirm(&say(Say::SetupCliProofAsk, &[])) {
+        println!("{}", say(Say::SetupCliNothingDone, &[]));
         return Ok(());
     }
     let report = proof.run(crate::watch::terminal(json)).await?;
@@ -236,11 +244,12 @@ async fn proof(cloud: &Arc<CloudApi>, yes: bool, json: bool) -> Result<(), ApiEr
         return Ok(());
     }
     println!();
-    println!("Gjort ({}):", report.slug.as_deref().unwrap_or_default());
+    let slug = report.slug.as_deref().unwrap_or_default();
+    println!("{}", say(Say::SetupCliProofMade, &[("slug", &slug)]));
     for r in &report.made {
         println!("  + {} {}", r.step.as_str(), r.id);
     }
-    println!("Borttaget:");
+    println!("{}", say(Say::SetupCliProofRemoved, &[]));
     for r in &report.removed {
         let mark = if r.state == fabrik::ledger::StepState::Compensated {
             "−"
@@ -254,15 +263,12 @@ async fn proof(cloud: &Arc<CloudApi>, yes: bool, json: bool) -> Result<(), ApiEr
             r.state.as_str()
         );
     }
-    match report.phase {
-        ProofPhase::Done => println!(
-            "Provet gick igenom på {} s: allt som gjordes är borttaget.",
-            report.seconds.unwrap_or(0)
-        ),
-        _ => println!(
-            "Provet stannade: {} (kör fabrik setup --proof igen för att fortsätta).",
-            report.problem.map(|p| p.sv).unwrap_or_default()
-        ),
-    }
+    let seconds = report.seconds.unwrap_or(0);
+    let problem = report.problem.map(|p| p.sv).unwrap_or_default();
+    let end = match report.phase {
+        ProofPhase::Done => say(Say::SetupCliProofDone, &[("seconds", &seconds)]),
+        _ => say(Say::SetupCliProofStopped, &[("problem", &problem)]),
+    };
+    println!("{end}");
     Ok(())
 }

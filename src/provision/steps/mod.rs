@@ -328,7 +328,7 @@ impl StepKey {
 
     /// What one run of the step takes of the account's plan limits, at most (a resumed or
     /// repeated run finds what it made and takes nothing). The previews of bulk runs and
-    /// roll-outs add these up (`api::left::budget`); a test provisions and counts the
+    /// roll-outs add these up (`setup::budget`); a test provisions and counts the
     /// simulator's requests against them.
     pub fn spends(self) -> Spends {
         let none = Spends::default();

@@ -1,4 +1,4 @@
-// What each account has left (src/api/left.rs): in Inställningar the rate limits the last
+// What each account has left (src/setup/accounts_left.rs): in Inställningar the rate limits the last
 // answers reported, the plan limits that stop a run, and a token about to expire; in the status
 // bar the tightest budget of each provider and the expiry warning, from memory (no call).
 import { useEffect, useState } from 'react';

@@ -18,7 +18,7 @@ pub const STEP_SETTING: &str = "setup.step";
 pub const SKIPPED_SETTING: &str = "setup.skipped";
 
 /// The guide's steps, in the order it walks them: the agency, then one per provider (as
-/// `Provider::ALL`), then the proof (a test customer made and removed, `api::proof`), then the
+/// `Provider::ALL`), then the proof (a test customer made and removed, `setup::test_customer`), then the
 /// end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -1,176 +1,21 @@
-//! What each account has left: the rate limits the last answers reported (the pacer reads every
-//! rate-limit header), the plan limits that stop a run (active projects in a Supabase
-//! organization on the free plan, Vercel projects on Hobby, GitHub's content-creating requests
-//! an hour), and when a token stops working. The status bar polls `rate_limits` (memory only,
-//! no call); Inställningar and the previews ask `accounts_left`, which reads the plan limits
-//! from the accounts (two Supabase calls).
+//! What a bulk run or a roll-out would take (`budget`), against what the accounts have left
+//! (`accounts_left`): each plan limit it would pass and the least time GitHub's content limits
+//! allow it in.
 
 use std::sync::Arc;
 
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::proof::SUPABASE_FREE_ACTIVE;
-use super::ApiResult;
-use crate::environment::Environment;
+use super::accounts_left::{accounts_left, AccountsLeft, PlanLimit};
+use super::plan_limits::{
+    GITHUB_CONTENT_HOUR, GITHUB_CONTENT_MINUTE, RESEND_FREE_A_DAY, VERCEL_HOBBY_DEPLOYS_A_DAY,
+};
+use crate::error::ApiResult;
 use crate::messages::{params, Say, Text};
-use crate::providers::pacer::{self, Left};
+use crate::providers::pacer;
 use crate::secrets::Provider;
 use crate::supervisor::cloud::CloudApi;
-use crate::supervisor::Supervisor;
-
-/// Vercel's Hobby plan: projects per account (contracts/README.md, Vercel "Plan limits").
-pub const VERCEL_HOBBY_PROJECTS: u64 = 200;
-/// GitHub's content-creating requests an hour (the pacer's documented limit).
-pub const GITHUB_CONTENT_HOUR: u64 = 500;
-/// Budgets shown per provider: the tightest.
-const SHOWN: usize = 4;
-
-/// A plan limit that stops a run when it is reached.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct PlanLimit {
-    pub provider: Provider,
-    pub what: Text,
-    #[ts(type = "number | null")]
-    pub used: Option<u64>,
-    /// `None`: the plan sets none (a paid Supabase organization).
-    #[ts(type = "number | null")]
-    pub limit: Option<u64>,
-    /// Why `used` is not known.
-    pub problem: Option<Text>,
-}
-
-impl PlanLimit {
-    /// How many more fit, when both are known.
-    pub fn room(&self) -> Option<u64> {
-        Some(self.limit?.saturating_sub(self.used?))
-    }
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct ProviderLeft {
-    pub provider: Provider,
-    /// The tightest budgets first.
-    pub rates: Vec<Left>,
-    /// When the token stops working (RFC 3339), when its provider says.
-    pub expires: Option<String>,
-    /// Said within `verify::EXPIRY_WARNING_DAYS`: the token and where to renew it.
-    pub expiry_warning: Option<Text>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct RateLimits {
-    pub environment: Environment,
-    /// Every provider this process has called, in `Provider::ALL` order.
-    pub providers: Vec<ProviderLeft>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct AccountsLeft {
-    pub rates: RateLimits,
-    pub plan: Vec<PlanLimit>,
-}
-
-/// What the answers have said so far (no call is made).
-pub fn rate_limits(environment: Environment) -> RateLimits {
-    let left = pacer::shared().left();
-    let providers = Provider::ALL
-        .into_iter()
-        .filter_map(|p| {
-            let rates: Vec<Left> = left
-                .iter()
-                .filter(|l| l.provider == p)
-                .take(SHOWN)
-                .cloned()
-                .collect();
-            let expires = pacer::shared().token_expiry(p);
-            (!rates.is_empty() || expires.is_some()).then(|| ProviderLeft {
-                provider: p,
-                rates,
-                expires: expires.map(|e| e.to_rfc3339()),
-                expiry_warning: expires.and_then(|at| expiry_warning(p, at)),
-            })
-        })
-        .collect();
-    RateLimits {
-        environment,
-        providers,
-    }
-}
-
-/// A token that stops working within a week, named with where it is renewed.
-pub fn expiry_warning(provider: Provider, at: chrono::DateTime<chrono::Utc>) -> Option<Text> {
-    let soon = crate::providers::verify::expires_soon(at);
-    let guide = crate::providers::guide::guide(provider, "", "");
-    soon.then(|| {
-        Say::LeftTokenExpires.with(params! {
-            "provider" => provider.display_name(),
-            "date" => at.format("%Y-%m-%d %H:%M UTC").to_string(),
-            "url" => guide.kinds.first().map(|k| k.url.clone()).unwrap_or_default(),
-        })
-    })
-}
-
-/// The rate limits and the plan limits read from the accounts.
-pub async fn accounts_left(
-    cloud: &Arc<CloudApi>,
-    supervisor: &Arc<Supervisor>,
-) -> ApiResult<AccountsLeft> {
-    let sup = supervisor.clone();
-    let engine = crate::blocking::run(move || sup.engine()).await?;
-    let store = cloud.shared_store();
-    let env = cloud.environment;
-    let delivered =
-        crate::blocking::run(move || store.delivered_slugs(env).map(|s| s.len() as u64)).await?;
-    let mut plan = Vec::new();
-
-    let org = engine.settings().supabase_org.clone();
-    let supabase = &engine.clients().supabase;
-    let unread = |e: crate::providers::ProviderError| {
-        Say::ProofUnread.with(params! { "what" => "Supabase", "problem" => e.to_string() })
-    };
-    let (org_plan, active) = futures_util::join!(
-        supabase.organization_plan(&org),
-        supabase.count_projects(&org, &["ACTIVE_HEALTHY", "COMING_UP"])
-    );
-    // A plan not said is taken as the free one: its limit is the one that stops a run.
-    let free = org_plan.as_ref().map_or(true, |p| {
-        p.as_deref().is_none_or(|p| p.eq_ignore_ascii_case("free"))
-    });
-    let (used, problem) = match active {
-        Ok(n) => (Some(n), None),
-        Err(e) => (None, Some(unread(e))),
-    };
-    plan.push(PlanLimit {
-        provider: Provider::Supabase,
-        what: Say::LeftSupabaseProjects.with(params! { "org" => org.as_str() }),
-        used,
-        limit: free.then_some(SUPABASE_FREE_ACTIVE),
-        problem,
-    });
-    plan.push(PlanLimit {
-        provider: Provider::Vercel,
-        what: Say::LeftVercelProjects.text(),
-        used: Some(delivered),
-        limit: Some(VERCEL_HOBBY_PROJECTS),
-        problem: None,
-    });
-    let content = pacer::shared()
-        .left()
-        .into_iter()
-        .find(|l| l.provider == Provider::Github && l.bucket == pacer::GITHUB_CONTENT_PER_HOUR);
-    plan.push(PlanLimit {
-        provider: Provider::Github,
-        what: Say::LeftGithubContent.text(),
-        used: Some(content.map_or(0, |l| u64::from(l.limit - l.remaining))),
-        limit: Some(GITHUB_CONTENT_HOUR),
-        problem: None,
-    });
-    Ok(AccountsLeft {
-        rates: rate_limits(env),
-        plan,
-    })
-}
 
 /// What a bulk run or a roll-out of `count` runs of one kind would take, against what the
 /// accounts have left: each limit it would exceed, and the least time the rate limits allow.
@@ -185,12 +30,6 @@ pub struct Budget {
     #[ts(type = "number")]
     pub minutes: u64,
 }
-
-/// Vercel's Hobby plan: deployments a day; Resend's free plan: emails a day.
-const VERCEL_HOBBY_DEPLOYS_A_DAY: u32 = 100;
-const RESEND_FREE_A_DAY: u32 = 100;
-/// GitHub's content-creating requests a minute.
-const GITHUB_CONTENT_MINUTE: u64 = 80;
 
 /// `count` runs of `kind` against what the accounts have left (`accounts_left`).
 pub fn budget(kind: crate::ledger::RunKind, count: u32, left: &AccountsLeft) -> Budget {
@@ -267,18 +106,21 @@ pub fn budget(kind: crate::ledger::RunKind, count: u32, left: &AccountsLeft) -> 
 /// `budget` with what the accounts have left read now.
 pub async fn bulk_budget(
     cloud: &Arc<CloudApi>,
-    supervisor: &Arc<Supervisor>,
     kind: crate::ledger::RunKind,
     count: u32,
 ) -> ApiResult<Budget> {
-    let left = accounts_left(cloud, supervisor).await?;
+    let left = accounts_left(cloud).await?;
     Ok(budget(kind, count, &left))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::environment::Environment;
     use crate::ledger::RunKind;
+    use crate::providers::pacer::Left;
+    use crate::setup::accounts_left::{ProviderLeft, RateLimits};
+    use crate::setup::plan_limits::{SUPABASE_FREE_ACTIVE, VERCEL_HOBBY_PROJECTS};
 
     fn left(supabase_room: u64, github_left: u32, reset_secs: u64) -> AccountsLeft {
         let text = || Text::new("x", "x");
