@@ -14,7 +14,6 @@ const LAYERS: &[&str] = &[
     "fnv",
     "blocking",
     "paths",
-    "schedule",
     "seat",
     "seat_settings",
     "sql",
@@ -37,9 +36,10 @@ const LAYERS: &[&str] = &[
     "fleet",
     "credentials",
     "register",
-    "intake",
     "sandbox",
     "supervisor",
+    "intake",
+    "schedule",
     "api",
 ];
 

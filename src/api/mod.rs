@@ -30,7 +30,7 @@ use crate::customer::{
     derive_slug, validate_draft, validate_patch, validate_slug, Customer, CustomerDraft,
     CustomerListing, CustomerPatch, CustomerQuery, FieldError, ModuleManifest,
 };
-use crate::error::{ApiError, Error, Result};
+use crate::error::{Error, Result};
 use crate::register::{self, ExportFormat, ImportPreview, ImportReport};
 use crate::store::{Store, SCHEMA_VERSION};
 

@@ -1,26 +1,29 @@
-//! Day two from the window (issue #13): one instance checked ("Kontrollera nu"), every
-//! delivered instance checked in the background ("Kontrollera alla", or on the schedule set in
-//! `health.check_minutes`), and the alert when a check finds an instance turned unhealthy.
+//! The health checks outside a run (issue #13), beside the check the supervisor makes after
+//! one: one instance checked ("Kontrollera nu"), every delivered instance checked in the
+//! background ("Kontrollera alla", on the window's clock set in `health.check_minutes`, or run
+//! to its end by the scheduled tick), the alert when a check finds an instance turned
+//! unhealthy, and the alert when a token the sweep saw is about to expire.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
-use super::ApiResult;
+use super::cloud::CloudApi;
+use super::host::{RunHost, Sweep};
+use crate::error::ApiResult;
 use crate::health::Health;
+use crate::messages::{params, Say, Text};
 use crate::provision::{Engine, FailurePolicy, Timing};
+use crate::secrets::Provider;
 use crate::store::Store;
-use crate::supervisor::cloud::CloudApi;
-use crate::supervisor::host::RunHost;
-pub use crate::supervisor::host::Sweep;
 
 /// How often the schedule looks at its setting (a changed interval takes effect within this).
 const SCHEDULE_TICK: Duration = Duration::from_secs(60);
 /// The setting that turns the schedule on (minutes; empty = off).
 pub const SCHEDULE_SETTING: &str = "health.check_minutes";
 
-pub struct HealthApi {
+pub struct HealthChecks {
     store: Arc<Store>,
     cloud: Arc<CloudApi>,
     sweep: Mutex<Sweep>,
@@ -32,9 +35,9 @@ pub fn turned_unhealthy(before: Option<&Health>, after: &Health) -> bool {
     !after.healthy && before.is_none_or(|b| b.healthy)
 }
 
-impl HealthApi {
-    pub fn new(store: Arc<Store>, cloud: Arc<CloudApi>) -> Arc<HealthApi> {
-        Arc::new(HealthApi {
+impl HealthChecks {
+    pub fn new(store: Arc<Store>, cloud: Arc<CloudApi>) -> Arc<HealthChecks> {
+        Arc::new(HealthChecks {
             store,
             cloud,
             sweep: Mutex::new(Sweep::default()),
@@ -249,18 +252,14 @@ async fn alert_unhealthy(engine: &Engine, host: &dyn RunHost, h: &Health) {
 /// notification and the alert email, naming the token and where to renew it. Said once per
 /// token and expiry in this process (a renewed token has another expiry, and is said again
 /// when it too comes near). Returns what was said.
-pub async fn alert_expiring_tokens(
-    engine: &Engine,
-    host: &dyn RunHost,
-) -> Vec<crate::messages::Text> {
-    static SAID: Mutex<Vec<(crate::secrets::Provider, chrono::DateTime<Utc>)>> =
-        Mutex::new(Vec::new());
+pub async fn alert_expiring_tokens(engine: &Engine, host: &dyn RunHost) -> Vec<Text> {
+    static SAID: Mutex<Vec<(Provider, chrono::DateTime<Utc>)>> = Mutex::new(Vec::new());
     let mut said = Vec::new();
-    for provider in crate::secrets::Provider::ALL {
+    for provider in Provider::ALL {
         let Some(at) = crate::providers::pacer::shared().token_expiry(provider) else {
             continue;
         };
-        let Some(warning) = super::left::expiry_warning(provider, at) else {
+        let Some(warning) = expiry_warning(provider, at) else {
             continue;
         };
         {
@@ -270,7 +269,7 @@ pub async fn alert_expiring_tokens(
             }
             done.push((provider, at));
         }
-        let title = crate::messages::Say::LeftTokenExpiresTitle.with(crate::messages::params! {
+        let title = Say::LeftTokenExpiresTitle.with(params! {
             "provider" => provider.display_name(),
         });
         host.notify(&title.sv, &warning.sv);
@@ -280,4 +279,18 @@ pub async fn alert_expiring_tokens(
         said.push(warning);
     }
     said
+}
+
+/// A token that stops working within a week, named with where it is renewed (the alert's
+/// text, and what Kvar på kontona says beside the token).
+pub fn expiry_warning(provider: Provider, at: chrono::DateTime<chrono::Utc>) -> Option<Text> {
+    let soon = crate::providers::verify::expires_soon(at);
+    let guide = crate::providers::guide::guide(provider, "", "");
+    soon.then(|| {
+        Say::LeftTokenExpires.with(params! {
+            "provider" => provider.display_name(),
+            "date" => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            "url" => guide.kinds.first().map(|k| k.url.clone()).unwrap_or_default(),
+        })
+    })
 }
