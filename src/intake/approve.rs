@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::inbox::{decided, intake_error};
 use super::Intake;
 use crate::customer::Plan;
-use crate::error::ApiResult;
+use crate::error::{ApiResult, Error};
 use crate::ledger::RunEvent;
 use crate::messages::{params, Say};
 use crate::provision::settings::ProvisionSettings;
@@ -91,6 +91,16 @@ impl Intake {
     /// customer. A source on its own takes only a request still pending (so a seat never counts
     /// another's approval as its own) and only while its limit a day is not reached.
     pub(super) async fn claim(self: &Arc<Self>, id: i64, how: Approval) -> ApiResult<Claimed> {
+        // Taken only when its run could start (the gate the run's start applies: the tokens,
+        // the settings), so neither a source's limit a day nor a person's approval is spent on
+        // a run that would be refused; the request stays pending.
+        let supervisor = self.supervisor.clone();
+        if let Some(reason) = crate::blocking::run(move || supervisor.readiness())
+            .await?
+            .reason
+        {
+            return Err(Error::NotReady(reason).into());
+        }
         let me = self.clone();
         Ok(crate::blocking::run(move || -> crate::Result<Claimed> {
             let store = me.cloud.store();
