@@ -410,7 +410,7 @@ async fn two_ticks_the_first_backs_up_and_alerts_once_the_second_does_nothing() 
 
     // Two ticks at once on this seat: the second ends at once, named, and is kept.
     let dir = db.parent().unwrap();
-    let lock = fabrik::api::tick::lock_seat(dir).unwrap();
+    let lock = fabrik::schedule::lock_seat(dir).unwrap();
     let (r3, _, code) = tick(&sim, &db);
     drop(lock);
     assert_eq!(code, 3);

@@ -268,10 +268,10 @@ async fn an_expiring_token_is_shown_with_the_budgets_and_emailed_once() {
         fn notify(&self, title: &str, _: &str) {
             self.0.lock().unwrap().push(title.to_string());
         }
-        fn sweep(&self, _: &fabrik::api::health::Sweep) {}
+        fn sweep(&self, _: &fabrik::supervisor::host::Sweep) {}
     }
     let host = Notices::default();
-    let alert = fabrik::api::health::alert_expiring_tokens;
+    let alert = fabrik::supervisor::sweep::alert_expiring_tokens;
     assert_eq!(alert(&engine, &host).await.len(), 1);
     assert!(alert(&engine, &host).await.is_empty(), "said once");
     assert_eq!(

@@ -31,7 +31,7 @@ impl RunHost for WindowHost {
         self.send(WindowEvent::Run(event));
     }
 
-    fn sweep(&self, status: &fabrik::api::health::Sweep) {
+    fn sweep(&self, status: &fabrik::supervisor::host::Sweep) {
         self.send(WindowEvent::HealthSweep(status));
     }
 
@@ -102,9 +102,7 @@ pub fn run() {
     // without a window.
     if std::env::args().nth(1).as_deref() == Some("tick") {
         fabrik::sandbox::prefer_postgres();
-        std::process::exit(fabrik::api::tick::headless(
-            &fabrik::paths::default_db_path(),
-        ));
+        std::process::exit(fabrik::schedule::headless(&fabrik::paths::default_db_path()));
     }
     // The app's sandbox gives its projects real PostgreSQL databases when PostgreSQL is
     // installed (FABRIK_SANDBOX_POSTGRES=0 turns it off); the CLI and tests opt in.

@@ -155,6 +155,14 @@ fn kind_labels() -> String {
     label_table("RUN_KIND_LABEL", "RunKind", rows)
 }
 
+/// Each scheduled job's name, from its declaration (`schedule::jobs`): the CLI says the same.
+fn job_labels() -> String {
+    let rows = Job::ALL
+        .iter()
+        .map(|j| (j.to_string(), crate::schedule::jobs::label(*j)));
+    label_table("JOB_LABEL", "Job", rows)
+}
+
 /// Every vocabulary's members, so the UI keeps no copy of a list the core owns.
 fn vocabularies() -> String {
     [
@@ -238,6 +246,8 @@ pub fn typescript() -> String {
     out.push_str(&step_labels());
     out.push('\n');
     out.push_str(&kind_labels());
+    out.push('\n');
+    out.push_str(&job_labels());
     out.push('\n');
     out.push_str(&crate::messages::typescript_catalog());
     out

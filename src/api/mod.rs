@@ -28,4 +28,4 @@ pub mod team;
 pub mod tick;
 
 // What the files on their way out of this folder (#56) still take from here.
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;

@@ -9,8 +9,16 @@
 //! person unless it was paid for a price the owner mapped (a free one only for a price the owner
 //! marked as a trial) and the source's limit a day is not reached (`waiting`).
 
+mod approve;
+mod inbox;
+mod poll;
 pub mod portal;
 pub mod stripe;
+mod sync;
+
+pub use approve::Approval;
+pub use inbox::{Inbox, Intake, SourceView, PORTAL_URL, PORTAL_URL_ENV};
+pub use poll::PollReport;
 
 use serde_json::{json, Map, Value};
 

@@ -17,6 +17,7 @@ use crate::messages::{params, Say, Text};
 use crate::providers::pacer::{self, Left};
 use crate::secrets::Provider;
 use crate::supervisor::cloud::CloudApi;
+use crate::supervisor::sweep::expiry_warning;
 
 /// Budgets shown per provider: the tightest.
 const SHOWN: usize = 4;
@@ -91,19 +92,6 @@ pub fn rate_limits(environment: Environment) -> RateLimits {
         environment,
         providers,
     }
-}
-
-/// A token that stops working within a week, named with where it is renewed.
-pub fn expiry_warning(provider: Provider, at: chrono::DateTime<chrono::Utc>) -> Option<Text> {
-    let soon = crate::providers::verify::expires_soon(at);
-    let guide = crate::providers::guide::guide(provider, "", "");
-    soon.then(|| {
-        Say::LeftTokenExpires.with(params! {
-            "provider" => provider.display_name(),
-            "date" => at.format("%Y-%m-%d %H:%M UTC").to_string(),
-            "url" => guide.kinds.first().map(|k| k.url.clone()).unwrap_or_default(),
-        })
-    })
 }
 
 /// The rate limits and the plan limits read from the accounts (the settings and a client, no

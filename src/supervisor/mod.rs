@@ -7,6 +7,7 @@
 
 pub mod cloud;
 pub mod host;
+pub mod sweep;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -134,6 +135,11 @@ impl Supervisor {
 
     pub fn environment(&self) -> Environment {
         self.cloud.environment
+    }
+
+    /// The seat's cloud the supervisor's runs use (its credentials and settings, to read).
+    pub fn cloud(&self) -> &Arc<CloudApi> {
+        &self.cloud
     }
 
     /// How long a driver's heartbeat counts (a roll-out's lease follows its runs').

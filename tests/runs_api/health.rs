@@ -29,7 +29,7 @@ async fn check_all_reports_progress_and_alerts_when_an_instance_turns_unhealthy(
         assert_eq!(host.finished(run.run_id).await, RunState::Succeeded);
         host.events.lock().unwrap().clear();
     }
-    let health = fabrik::api::health::HealthApi::new(api.shared_store(), cloud.clone());
+    let health = fabrik::supervisor::sweep::HealthChecks::new(api.shared_store(), cloud.clone());
     let sim = cloud.sandbox.as_ref().unwrap().base_url().to_string();
 
     // The sites answer slowly this once, so the sweep is still running at the second press.
@@ -148,7 +148,7 @@ async fn the_schedule_checks_every_instance_while_set() {
         .unwrap()
         .outcome;
     assert_eq!(host.finished(run.run_id).await, RunState::Succeeded);
-    let health = fabrik::api::health::HealthApi::new(api.shared_store(), cloud.clone());
+    let health = fabrik::supervisor::sweep::HealthChecks::new(api.shared_store(), cloud.clone());
     let tick = Duration::from_millis(50);
     health.schedule_every(host.clone(), tick, Duration::from_millis(20));
 
@@ -240,9 +240,8 @@ async fn backup_ages_show_the_stale_instance_and_the_alert_names_it_once() {
     // The alert is the scheduled job's; what it named is the register's, so a second ticker
     // (the window restarted, or another seat) does not name it again while it stays stale.
     let seat_dir = tempfile::tempdir().unwrap();
-    let ticker = || {
-        fabrik::api::tick::Ticker::new(cloud.clone(), runs.supervisor().clone(), seat_dir.path())
-    };
+    let ticker =
+        || fabrik::schedule::Ticker::new(cloud.clone(), runs.supervisor().clone(), seat_dir.path());
     let only = [fabrik::store::schedule::Job::BackupAlert];
     let first = ticker().tick(&only, host.clone()).await;
     assert_eq!(

@@ -6,8 +6,8 @@
 
 use super::*;
 
-use fabrik::api::intake::Intake;
 use fabrik::customer::Plan;
+use fabrik::intake::Intake;
 use fabrik::store::db::{Conn, PgConfig, PgConn, Value};
 use fabrik::store::intake::{IntakeChoices, IntakeSource, IntakeState, DAILY_LIMIT};
 use serde_json::json;
@@ -655,7 +655,7 @@ async fn outside_input_provisions_on_its_own_only_when_paid_mapped_and_under_the
     let (a, b) = two_seats(&s);
     // Until the owner says otherwise, a source approves a few a day on its own.
     let first = a.inbox().await.unwrap();
-    let stripe = |inbox: &fabrik::api::intake::Inbox| {
+    let stripe = |inbox: &fabrik::intake::Inbox| {
         inbox
             .sources
             .iter()
@@ -698,10 +698,10 @@ async fn outside_input_provisions_on_its_own_only_when_paid_mapped_and_under_the
         "the day's limit: {ra:?} {rb:?}"
     );
     let inbox = a.inbox().await.unwrap();
-    let by_name = |inbox: &fabrik::api::intake::Inbox, n: &str| {
+    let by_name = |inbox: &fabrik::intake::Inbox, n: &str| {
         inbox.items.iter().find(|i| i.name == n).unwrap().clone()
     };
-    let waits = |inbox: &fabrik::api::intake::Inbox, n: &str| {
+    let waits = |inbox: &fabrik::intake::Inbox, n: &str| {
         let item = by_name(inbox, n);
         assert_eq!(item.state, IntakeState::Pending, "{n}");
         item.waiting.map(|w| w.en).unwrap_or_default()

@@ -27,7 +27,7 @@ static SANDBOX: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 struct Host {
     events: Mutex<Vec<RunEvent>>,
     notices: Mutex<Vec<String>>,
-    sweeps: Mutex<Vec<fabrik::api::health::Sweep>>,
+    sweeps: Mutex<Vec<fabrik::supervisor::host::Sweep>>,
 }
 
 impl RunHost for Host {
@@ -40,7 +40,7 @@ impl RunHost for Host {
             .unwrap()
             .push(format!("{title}: {body}"));
     }
-    fn sweep(&self, status: &fabrik::api::health::Sweep) {
+    fn sweep(&self, status: &fabrik::supervisor::host::Sweep) {
         self.sweeps.lock().unwrap().push(status.clone());
     }
 }
@@ -533,7 +533,9 @@ async fn one_preflight_serves_the_starts_of_one_dialog() {
     }
 }
 
-async fn wait_sweep(health: &fabrik::api::health::HealthApi) -> fabrik::api::health::Sweep {
+async fn wait_sweep(
+    health: &fabrik::supervisor::sweep::HealthChecks,
+) -> fabrik::supervisor::host::Sweep {
     for _ in 0..600 {
         let s = health.sweep();
         if !s.running {

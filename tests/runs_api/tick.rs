@@ -5,7 +5,7 @@
 
 use super::*;
 
-use fabrik::api::tick::{JobState, Ticker};
+use fabrik::schedule::{JobState, Ticker};
 use fabrik::store::schedule::Job;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

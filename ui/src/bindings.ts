@@ -1439,6 +1439,15 @@ export const RUN_KIND_LABEL: Record<RunKind, Text> = {
   auth_mail: { sv: "Skicka e-post som byrån", en: "Send email as the agency" },
 };
 
+export const JOB_LABEL: Record<Job, Text> = {
+  intake_poll: { sv: "Inkorgen", en: "Inbox" },
+  database_backups: { sv: "Databaskopior", en: "Database backups" },
+  workflow_backups: { sv: "Flödeskopior", en: "Workflow backups" },
+  health_sweep: { sv: "Hälsokontroll", en: "Health sweep" },
+  backup_alert: { sv: "Larm om gamla kopior", en: "Old-backup alert" },
+  run_alert: { sv: "Larm om misslyckade körningar", en: "Failed-run alert" },
+};
+
 export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   validation: { sv: "{problems}", en: "{problems_en}" },
   customer_not_found: { sv: "Kunden '{slug}' finns inte", en: "The customer '{slug}' does not exist" },

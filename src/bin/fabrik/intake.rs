@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use clap::Subcommand;
-use fabrik::api::intake::Intake;
 use fabrik::customer::Plan;
+use fabrik::intake::Intake;
 use fabrik::store::intake::IntakeItem;
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;

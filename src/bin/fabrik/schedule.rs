@@ -8,8 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use fabrik::api::tick::{self, JobState, TickReport};
-use fabrik::schedule::{system, units};
+use fabrik::schedule::{self, jobs, system, units, TickReport};
 use fabrik::store::schedule::{Job, TickOutcome};
 use fabrik::ApiError;
 
@@ -46,24 +45,20 @@ pub enum ScheduleCmd {
 
 #[derive(Args)]
 pub struct TickArgs {
-    /// Only these jobs (intake_poll, database_backups, workflow_backups, health_sweep,
-    /// backup_alert, run_alert); all when none is given.
-    #[arg(long = "only")]
+    #[arg(long = "only", help = format!("Only these jobs ({}); all when none is given", job_words()))]
     only: Vec<String>,
     /// The report as JSON.
     #[arg(long)]
     json: bool,
 }
 
-fn job_name(job: Job) -> &'static str {
-    match job {
-        Job::IntakePoll => "Inkorgen",
-        Job::DatabaseBackups => "Databaskopior",
-        Job::WorkflowBackups => "Flödeskopior",
-        Job::HealthSweep => "Hälsokontroll",
-        Job::BackupAlert => "Larm om gamla kopior",
-        Job::RunAlert => "Larm om misslyckade körningar",
-    }
+/// The jobs' words, as `--only` takes them.
+fn job_words() -> String {
+    Job::ALL
+        .iter()
+        .map(|j| j.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn print_report(r: &TickReport) {
@@ -72,14 +67,7 @@ fn print_report(r: &TickReport) {
         return;
     }
     for j in &r.jobs {
-        let state = match j.state {
-            JobState::Done => "gjort",
-            JobState::Nothing => "inget att göra",
-            JobState::Held => "görs av en annan plats",
-            JobState::Off => "av",
-            JobState::Failed => "MISSLYCKADES",
-        };
-        let mut line = format!("{:<30} {state}", job_name(j.job));
+        let mut line = format!("{:<30} {}", jobs::label(j.job).sv, j.state.label().sv);
         if !j.did.is_empty() {
             line.push_str(&format!(": {}", j.did.join(", ")));
         }
@@ -106,7 +94,7 @@ fn print_report(r: &TickReport) {
 }
 
 fn finish(report: &TickReport, json: bool) {
-    FAILED.store(tick::exit_code(report) != 0, Ordering::Relaxed);
+    FAILED.store(schedule::exit_code(report) != 0, Ordering::Relaxed);
     if json {
         print_json(report);
     } else {
@@ -126,33 +114,19 @@ pub async fn tick(
             ApiError::from(fabrik::error::invalid_setting(
                 "--only",
                 fabrik::messages::Text::new(
-                    format!(
-                        "«{name}» är inget jobb; välj bland {}",
-                        Job::ALL
-                            .iter()
-                            .map(|j| j.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                    format!(
-                        "“{name}” is not a job; choose from {}",
-                        Job::ALL
-                            .iter()
-                            .map(|j| j.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                    format!("«{name}» är inget jobb; välj bland {}", job_words()),
+                    format!("“{name}” is not a job; choose from {}", job_words()),
                 ),
             ))
         })?);
     }
     fabrik::sandbox::prefer_postgres();
-    let report = tick::run_scheduled(
+    let report = schedule::run_scheduled(
         db,
         chosen.environment(),
         crate::runtime::timing(),
         &only,
-        Arc::new(tick::LogHost),
+        Arc::new(schedule::LogHost),
     )
     .await;
     finish(&report, args.json);
@@ -182,7 +156,7 @@ pub fn run(db: &Path, environment_flag: Option<&str>, cmd: ScheduleCmd) -> Resul
                 db: Some(db),
                 environment: environment_flag.map(str::to_string),
             };
-            let installed = system::install(&cmd, &plan, &dir).map_err(tick::schedule_error)?;
+            let installed = system::install(&cmd, &plan, &dir).map_err(schedule::schedule_error)?;
             println!(
                 "Installerat i {}: fabrik tick {}.",
                 installed.scheduler.name(),
@@ -239,7 +213,7 @@ pub fn run(db: &Path, environment_flag: Option<&str>, cmd: ScheduleCmd) -> Resul
                     );
                 }
             }
-            if let Some(r) = tick::last_refusal_here(&dir) {
+            if let Some(r) = schedule::last_refusal_here(&dir) {
                 println!(
                     "Senast stoppad här innan registret nåddes: {} {}",
                     r["at"].as_str().unwrap_or(""),
@@ -249,7 +223,7 @@ pub fn run(db: &Path, environment_flag: Option<&str>, cmd: ScheduleCmd) -> Resul
             Ok(())
         }
         ScheduleCmd::Remove => {
-            let removed = system::remove(&dir).map_err(tick::schedule_error)?;
+            let removed = system::remove(&dir).map_err(schedule::schedule_error)?;
             if removed.is_empty() {
                 println!("Inget att ta bort: fabrik tick var inte installerat.");
             } else {

@@ -5,7 +5,7 @@
 // the register answered.
 import { useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
-import type { JobReport, ScheduleView, TickReport, TickRow } from '../bindings';
+import { JOB_LABEL, type JobReport, type ScheduleView, type TickReport, type TickRow } from '../bindings';
 import { formatDateTime, useI18n } from '../i18n';
 import { useToast } from '../state/toast';
 
@@ -20,7 +20,7 @@ function reportOf(t: TickRow): TickReport | null {
 
 /** What a tick did, in a line: the jobs that did something, or failed, or why it did not begin. */
 function TickSummary({ tick }: { tick: TickRow }) {
-  const { t, err } = useI18n();
+  const { t, err, lang } = useI18n();
   const report = reportOf(tick);
   if (tick.outcome === 'refused') {
     return <span data-testid="tick-refused">{report?.refused ? err(report.refused) : t('schedule.refused', { code: tick.reason ?? '' })}</span>;
@@ -33,7 +33,7 @@ function TickSummary({ tick }: { tick: TickRow }) {
       {worked.map((j, i) => (
         <span key={j.job} className={j.state === 'failed' ? 'field-error' : undefined}>
           {i > 0 && ' · '}
-          {t(`schedule.job.${j.job}`)}
+          {JOB_LABEL[j.job][lang]}
           {j.did.length > 0 && `: ${j.did.join(', ')}`}
           {j.alerted.length > 0 && ` (${t('schedule.alerted', { names: j.alerted.join(', ') })})`}
           {j.failed.length > 0 && ` — ${j.failed.join('; ')}`}

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { coreBindings } from './core-bindings.mjs';
 
 const UI_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = path.join(UI_DIR, 'dist');
@@ -112,6 +113,8 @@ const backendSource = readFileSync(new URL('./mock-backend.js', import.meta.url)
 export const CORE_RULES_FILE = new URL('../fixtures/core-rules.json', import.meta.url);
 const coreRulesJson = JSON.stringify(JSON.parse(readFileSync(CORE_RULES_FILE, 'utf8')));
 const rulesSource = readFileSync(new URL('./mock-rules.js', import.meta.url), 'utf8');
+// The core's word lists and label tables from the generated bindings (core-bindings.mjs).
+const bindingsJson = JSON.stringify(coreBindings());
 
 /**
  * Opens the app in a fresh browser context with the fake backend.
@@ -132,7 +135,7 @@ export async function openApp(browser, url, config = {}, { viewport = { width: 1
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
   await page.addInitScript({
-    content: `${tauriMocksSource()}\nwindow.__FABRIK_MOCK_CONFIG__ = ${JSON.stringify(config)};\nwindow.__FABRIK_CORE_RULES__ = ${coreRulesJson};\n${rulesSource}\n${backendSource}\n${init}`,
+    content: `${tauriMocksSource()}\nwindow.__FABRIK_MOCK_CONFIG__ = ${JSON.stringify(config)};\nwindow.__FABRIK_CORE_RULES__ = ${coreRulesJson};\nwindow.__FABRIK_BINDINGS__ = ${bindingsJson};\n${rulesSource}\n${backendSource}\n${init}`,
   });
   await page.goto(url);
   await page.locator('.header').waitFor();

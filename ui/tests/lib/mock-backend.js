@@ -2108,6 +2108,19 @@
   });
 
   // ---------- Schemalagt arbete ----------
+  // The scheduled jobs are the core's (`JOBS` in the generated bindings, injected by the harness).
+  const JOBS = window.__FABRIK_BINDINGS__.JOBS;
+
+  /** A tick's report as the core writes it: every job in the core's order, those the test names as
+   * it says, the rest with nothing due; a refused tick did no job. A job the core lacks is refused. */
+  function tickReport(t) {
+    const report = t.report ?? { jobs: [] };
+    if (t.outcome === 'refused') return report;
+    const named = new Map((report.jobs ?? []).map((j) => [j.job, j]));
+    for (const job of named.keys()) if (!JOBS.includes(job)) throw new Error(`the core has no scheduled job ${job}`);
+    return { ...report, jobs: JOBS.map((job) => named.get(job) ?? { job, state: 'nothing', did: [], alerted: [], failed: [], held_by: null, ms: 0 }) };
+  }
+
   function scheduleView() {
     const sch = CONFIG.schedule ?? {};
     if (state.schedulePlan === undefined) state.schedulePlan = sch.plan ?? null;
@@ -2115,7 +2128,7 @@
     const files = plan ? ['/home/user/.config/systemd/user/fabrik-tick.service', '/home/user/.config/systemd/user/fabrik-tick.timer'] : [];
     return {
       installed: { scheduler: 'systemd', files, plan, scheduler_says: plan ? 'NEXT                        LEFT     LAST PASSED UNIT\nThu 2026-11-26 23:45:00 UTC 9min left -    -      fabrik-tick.timer' : null },
-      ticks: (sch.ticks ?? []).map((t, i) => ({ id: 100 - i, seat: 'anna@laptop', person: null, started_at: '2026-11-26T02:30:04+00:00', finished_at: '2026-11-26T02:31:10+00:00', outcome: 'ok', reason: null, ...t, report: JSON.stringify(t.report ?? { jobs: [] }) })),
+      ticks: (sch.ticks ?? []).map((t, i) => ({ id: 100 - i, seat: 'anna@laptop', person: null, started_at: '2026-11-26T02:30:04+00:00', finished_at: '2026-11-26T02:31:10+00:00', outcome: 'ok', reason: null, ...t, report: JSON.stringify(tickReport(t)) })),
       refused_here: sch.refusedHere ? JSON.stringify(sch.refusedHere) : null,
     };
   }

@@ -1,0 +1,224 @@
+//! What each job does once it is due and its lease is held: the inbox polled, the due backups
+//! run one after another (a backup a dead tick left half-way finished first), the health
+//! sweep run to its end, and the alerts sent and their episodes kept in the register.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use super::report::{JobReport, JobState};
+use super::ticker::Ticker;
+use crate::error::ApiResult;
+use crate::ledger::{RunKind, RunState};
+use crate::messages::{params, ErrorCode, Say};
+use crate::provision::RunRequest;
+use crate::store::schedule::{AlertKind, Job};
+use crate::supervisor::host::RunHost;
+
+impl Ticker {
+    /// The job's work, under its lease.
+    pub(super) async fn work(
+        &self,
+        job: Job,
+        host: Arc<dyn RunHost>,
+        lost: &AtomicBool,
+    ) -> ApiResult<JobReport> {
+        let mut r = JobReport::new(job, JobState::Done);
+        match job {
+            Job::IntakePoll => {
+                let polled = self.intake.poll(host).await?;
+                if polled.new_requests > 0 || polled.cancelled > 0 {
+                    r.did.push(format!(
+                        "{} nya, {} uppsagda",
+                        polled.new_requests, polled.cancelled
+                    ));
+                }
+                r.failed
+                    .extend(polled.problems.iter().map(|p| p.sv.clone()));
+            }
+            Job::DatabaseBackups => {
+                // A backup a dead tick left half-way is finished first, as it was begun.
+                self.resume_interrupted(RunKind::Backup, &mut r, host.clone())
+                    .await?;
+                let due = self.rules(|b| b.due()).await?;
+                self.backups_of(due, false, &mut r, host.clone(), lost)
+                    .await;
+            }
+            Job::WorkflowBackups => {
+                self.resume_interrupted(RunKind::WorkflowBackup, &mut r, host.clone())
+                    .await?;
+                let due = self.rules(|b| b.workflows_due()).await?;
+                self.backups_of(due, true, &mut r, host.clone(), lost).await;
+            }
+            Job::HealthSweep => {
+                // What the sweep found is its own to alert (an instance turned unhealthy, a
+                // token about to expire); the tick says what it checked.
+                let s = self.health.sweep_to_end(host).await?;
+                r.did.push(format!("{} kontrollerade", s.done));
+                if s.unhealthy > 0 {
+                    r.did.push(format!("{} inte friska", s.unhealthy));
+                }
+                if s.failed > 0 {
+                    r.did.push(format!("{} kunde inte kontrolleras", s.failed));
+                }
+            }
+            Job::BackupAlert => {
+                let (new, cleared) = self.stale_change().await?;
+                if !new.is_empty() {
+                    let text = Say::BackupsStaleAlert
+                        .with(params! { "slugs" => new.join(", ") })
+                        .sv;
+                    self.alert(
+                        AlertKind::BackupStale,
+                        &new,
+                        &Say::BackupsStale.text().sv,
+                        &text,
+                        host.as_ref(),
+                    )
+                    .await?;
+                    r.alerted = new.clone();
+                }
+                if !cleared.is_empty() {
+                    let (stale, _) = self.stale_now().await?;
+                    self.db(move |s| s.clear_alerts_except(AlertKind::BackupStale, &stale))
+                        .await?;
+                    r.did
+                        .extend(cleared.iter().map(|s| format!("{s}: aktuell igen")));
+                }
+            }
+            Job::RunAlert => {
+                let failed = self.unalerted_failures().await?;
+                let ids: Vec<String> = failed.iter().map(|(id, _)| id.to_string()).collect();
+                let named: Vec<String> = failed.iter().map(|(_, what)| what.clone()).collect();
+                let text = Say::RunsFailedAlert
+                    .with(params! { "runs" => named.join("; ") })
+                    .sv;
+                self.alert(
+                    AlertKind::RunFailed,
+                    &ids,
+                    &Say::RunsFailed.text().sv,
+                    &text,
+                    host.as_ref(),
+                )
+                .await?;
+                r.alerted = named;
+            }
+        }
+        if !r.failed.is_empty() {
+            r.state = JobState::Failed;
+        } else if r.did.is_empty() && r.alerted.is_empty() {
+            r.state = JobState::Nothing;
+        }
+        Ok(r)
+    }
+
+    /// A backup run (of the workflows with `workflows`) for each instance, one after another,
+    /// each followed to its end: the slug goes to `did` or, with why, to `failed`. Each is asked
+    /// again right before (another seat may have taken it meanwhile); a lost lease stops here.
+    async fn backups_of(
+        &self,
+        slugs: Vec<String>,
+        workflows: bool,
+        r: &mut JobReport,
+        host: Arc<dyn RunHost>,
+        lost: &AtomicBool,
+    ) {
+        for slug in slugs {
+            if lost.load(Ordering::SeqCst) {
+                r.failed.push(format!(
+                    "{slug}: jobbets lån i registret gick förlorat; nästa körning tar resten"
+                ));
+                return;
+            }
+            let s = slug.clone();
+            match self.rules(move |b| b.still_due(&s, workflows)).await {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    r.failed.push(format!("{slug}: {}", e.message));
+                    continue;
+                }
+            }
+            // Asked as the schedule (`scheduled`), like "Säkerhetskopiera nu" otherwise.
+            let request = if workflows {
+                RunRequest::WorkflowBackup {
+                    scheduled: Some(true),
+                    provisioned: None,
+                }
+            } else {
+                RunRequest::Backup {
+                    scheduled: Some(true),
+                }
+            };
+            let started = self
+                .supervisor
+                .start_run(slug.clone(), request, host.clone())
+                .await;
+            match started {
+                Ok(launched) => match launched.wait().await {
+                    Some(Ok(RunState::Succeeded)) => r.did.push(slug),
+                    Some(Ok(state)) => r.failed.push(format!("{slug}: {}", state.as_str())),
+                    Some(Err(e)) => r.failed.push(format!("{slug}: {e}")),
+                    // Another driver has it (a seat working on it): not this tick's.
+                    None => {}
+                },
+                // Busy with another run: the next tick takes it.
+                Err(e) if e.code == ErrorCode::CustomerBusy => {}
+                Err(e) => r.failed.push(format!("{slug}: {}", e.message)),
+            }
+        }
+    }
+
+    /// The runs of `kind` whose driver is gone (a tick or a window killed), resumed and
+    /// followed to their end.
+    async fn resume_interrupted(
+        &self,
+        kind: RunKind,
+        r: &mut JobReport,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<()> {
+        let env = self.supervisor.environment();
+        let runs = self
+            .db(move |s| s.interrupted_runs(crate::provision::STALE_AFTER, env))
+            .await?;
+        for run in runs.into_iter().filter(|run| run.kind == kind) {
+            match self.supervisor.resume(run.id, host.clone()).await {
+                Ok(handle) => match handle.await {
+                    Ok(Ok(RunState::Succeeded)) => r.did.push(run.slug),
+                    Ok(Ok(state)) => r.failed.push(format!("{}: {}", run.slug, state.as_str())),
+                    Ok(Err(e)) => r.failed.push(format!("{}: {e}", run.slug)),
+                    Err(e) => r.failed.push(format!("{}: {e}", run.slug)),
+                },
+                // Another seat took it over first.
+                Err(e) if e.code == ErrorCode::RunBusy => {}
+                Err(e) => r.failed.push(format!("{}: {}", run.slug, e.message)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The alert sent (an OS notification where a window or desktop shows it, and the email
+    /// to `alerts.email`), then its episodes raised. The email's key is the subjects': a tick
+    /// that dies between the two sends it again under the same key, and Resend delivers it once.
+    async fn alert(
+        &self,
+        kind: AlertKind,
+        subjects: &[String],
+        title: &str,
+        text: &str,
+        host: &dyn RunHost,
+    ) -> ApiResult<()> {
+        let mut key = crate::fnv::Fnv1a::new();
+        key.write(kind.as_str().as_bytes());
+        for s in subjects {
+            key.write(s.as_bytes());
+            key.write(&[0]);
+        }
+        let key = format!("fabrik-alert-{}-{:016x}", kind.as_str(), key.finish());
+        host.notify(title, text);
+        let engine = self.supervisor.engine()?;
+        engine.send_alert_keyed(title, text, &key).await?;
+        let subjects = subjects.to_vec();
+        self.db(move |s| s.raise_alerts(kind, &subjects)).await?;
+        Ok(())
+    }
+}
