@@ -184,6 +184,133 @@ async fn sql_runs_on_real_postgres_and_auth_users_are_mirrored() {
     sim.shutdown().await;
 }
 
+const HISTORY_DDL: &str = "CREATE SCHEMA IF NOT EXISTS supabase_migrations; \
+    CREATE TABLE IF NOT EXISTS supabase_migrations.schema_migrations (version text NOT NULL PRIMARY KEY, statements text[], name text);";
+const HISTORY_READ: &str =
+    "select version, name from supabase_migrations.schema_migrations order by version";
+
+/// One migration file applied as Fabrik applies it: one query text, one transaction.
+fn migration_script(version: &str, name: &str, body: &str) -> String {
+    format!(
+        "BEGIN;\nSELECT pg_advisory_xact_lock(727272);\n{body};\n\
+         INSERT INTO supabase_migrations.schema_migrations (version, name, statements) \
+         VALUES ('{version}', '{name}', ARRAY[$fabrik_q1$ {body} $fabrik_q1$]);\nCOMMIT;"
+    )
+}
+
+/// The roll-out story on one project, asserted the same way on PostgreSQL and on the parse-only
+/// executor: the history table, applied migrations, a failing script and a duplicate version
+/// that each leave nothing behind, and the error answer's shape. Returns the project's ref.
+async fn migration_history_story(sim: &fabrik_sim::SimHandle) -> String {
+    let base = sim.supabase_api_url();
+    let c = client();
+    let r = create(&c, &base, "history").await["ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let q = |sql: String| post_sql(&c, &base, &r, &sql);
+    let tables = || async {
+        json_of(
+            q(
+                "select tablename from pg_tables where schemaname = 'public' order by tablename"
+                    .into(),
+            )
+            .await
+            .unwrap(),
+        )
+        .await
+        .2
+    };
+    // Reading the history before it exists is PostgreSQL's 42P01.
+    let (s, _, v) = json_of(q(HISTORY_READ.into()).await.unwrap()).await;
+    assert_eq!(s, 400, "{v}");
+    assert!(
+        v["message"].as_str().unwrap().starts_with(
+            "Failed to run sql query: ERROR:  42P01: relation \"supabase_migrations.schema_migrations\" does not exist"
+        ),
+        "{v}"
+    );
+    for _ in 0..2 {
+        let (s, _, v) = json_of(q(HISTORY_DDL.into()).await.unwrap()).await;
+        assert_eq!((s, &v), (201, &json!([])), "{v}");
+    }
+    for (version, name, body) in [
+        (
+            "20250101000000",
+            "init",
+            "create table public.accounts (id uuid primary key)",
+        ),
+        (
+            "20250202000000",
+            "notes",
+            "create table public.notes (id int primary key, body text)",
+        ),
+    ] {
+        let (s, _, v) = json_of(q(migration_script(version, name, body)).await.unwrap()).await;
+        assert_eq!((s, &v), (201, &json!([])), "{v}");
+    }
+    let (s, _, v) = json_of(q(HISTORY_READ.into()).await.unwrap()).await;
+    assert_eq!(
+        (s, v),
+        (
+            201,
+            json!([{"version": "20250101000000", "name": "init"}, {"version": "20250202000000", "name": "notes"}])
+        )
+    );
+
+    // A statement failing after others: nothing of the script stays, no history row.
+    let (s, _, v) = json_of(
+        q(migration_script(
+            "20250303000000",
+            "broken",
+            "create table public.tags (id int); alter table public.missing enable row level security",
+        ))
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400, "{v}");
+    let obj = v.as_object().unwrap();
+    assert_eq!(obj.keys().collect::<Vec<_>>(), ["message"], "{v}");
+    assert!(
+        v["message"].as_str().unwrap().starts_with(
+            "Failed to run sql query: ERROR:  42P01: relation \"public.missing\" does not exist\n"
+        ),
+        "{v}"
+    );
+    assert_eq!(
+        tables().await,
+        json!([{"tablename": "accounts"}, {"tablename": "notes"}])
+    );
+
+    // A version already applied: the whole transaction fails with the primary key's 23505.
+    let (s, _, v) = json_of(
+        q(migration_script(
+            "20250202000000",
+            "again",
+            "create table public.again (id int)",
+        ))
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400, "{v}");
+    let msg = v["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with(
+            "Failed to run sql query: ERROR:  23505: duplicate key value violates unique constraint \"schema_migrations_pkey\"\n"
+        ) && msg.contains("DETAIL:  Key (version)=(20250202000000) already exists.\n"),
+        "{v}"
+    );
+    assert_eq!(
+        tables().await,
+        json!([{"tablename": "accounts"}, {"tablename": "notes"}])
+    );
+    let (_, _, v) = json_of(q(HISTORY_READ.into()).await.unwrap()).await;
+    assert_eq!(v.as_array().unwrap().len(), 2, "{v}");
+    r
+}
+
 #[tokio::test]
 async fn migration_history_and_atomic_scripts_without_postgres() {
     let sim = sim().await;
