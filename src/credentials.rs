@@ -27,6 +27,19 @@ pub enum CredentialState {
     Problem,
 }
 
+impl CredentialState {
+    /// Its word beside a token, from the catalogue.
+    pub fn label(self) -> crate::messages::Say {
+        use crate::messages::Say;
+        match self {
+            CredentialState::Missing => Say::CredentialMissing,
+            CredentialState::Saved => Say::CredentialSaved,
+            CredentialState::Verified => Say::CredentialVerified,
+            CredentialState::Problem => Say::CredentialProblem,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct CredentialStatus {
     pub provider: Provider,

@@ -163,6 +163,23 @@ fn job_labels() -> String {
     label_table("JOB_LABEL", "Job", rows)
 }
 
+/// Each kind of run's steps as its declaration lists them (a teardown's, a repair's and a
+/// recovery's are read from the ledger or the check, so none), for the UI tests' fake backend.
+fn kind_steps() -> String {
+    let mut out =
+        String::from("export const RUN_KIND_STEPS: Record<RunKind, readonly StepKey[]> = {\n");
+    for k in RunKind::ALL {
+        let steps: Vec<String> = crate::provision::kinds::def(*k)
+            .steps
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect();
+        out.push_str(&format!("  {k}: [{}],\n", steps.join(", ")));
+    }
+    out.push_str("};\n");
+    out
+}
+
 /// Every vocabulary's members, so the UI keeps no copy of a list the core owns.
 fn vocabularies() -> String {
     [
@@ -248,6 +265,7 @@ pub fn typescript() -> String {
     out.push_str(&kind_labels());
     out.push('\n');
     out.push_str(&job_labels());
+    out.push_str(&kind_steps());
     out.push('\n');
     out.push_str(&crate::messages::typescript_catalog());
     out

@@ -26,6 +26,20 @@ pub enum FindingKind {
     Unreachable,
 }
 
+impl FindingKind {
+    /// Its word beside a finding, from the catalogue.
+    pub fn label(self) -> crate::messages::Say {
+        use crate::messages::Say;
+        match self {
+            FindingKind::Missing => Say::FindingMissing,
+            FindingKind::Changed => Say::FindingChanged,
+            FindingKind::Unhealthy => Say::FindingUnhealthy,
+            FindingKind::Paused => Say::FindingPaused,
+            FindingKind::Unreachable => Say::FindingUnreachable,
+        }
+    }
+}
+
 /// Which part of the instance a finding is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -16,6 +16,19 @@ pub enum StepOutcome {
     Skipped,
 }
 
+impl StepOutcome {
+    /// Its word beside a finished step, from the catalogue.
+    pub fn label(self) -> crate::messages::Say {
+        use crate::messages::Say;
+        match self {
+            StepOutcome::Created => Say::OutcomeCreated,
+            StepOutcome::Adopted => Say::OutcomeAdopted,
+            StepOutcome::Done => Say::OutcomeDone,
+            StepOutcome::Skipped => Say::OutcomeSkipped,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RunEvent {

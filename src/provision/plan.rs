@@ -25,6 +25,19 @@ pub enum PlanAction {
     Skip,
 }
 
+impl PlanAction {
+    /// What the plan does with a step, from the catalogue.
+    pub fn label(self) -> Say {
+        match self {
+            PlanAction::Create => Say::PlanCreate,
+            PlanAction::Adopt => Say::PlanAdopt,
+            PlanAction::Refuse => Say::PlanRefuse,
+            PlanAction::Run => Say::PlanRun,
+            PlanAction::Skip => Say::PlanSkip,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct PlanItem {
     pub step: StepKey,

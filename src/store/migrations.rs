@@ -40,6 +40,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/028_ledger_guard.sql"),
     include_str!("migrations/029_intake_by_id.sql"),
     include_str!("migrations/030_server_decides.sql"),
+    include_str!("migrations/031_vocabulary_everywhere.sql"),
 ];
 
 /// The schema version this build writes.
@@ -138,6 +139,10 @@ const PG_STEPS: &[(i64, &str)] = &[
     (
         30,
         include_str!("migrations/postgres/030_server_decides.sql"),
+    ),
+    (
+        31,
+        include_str!("migrations/postgres/031_vocabulary_everywhere.sql"),
     ),
 ];
 

@@ -1,30 +1,56 @@
-//! The ledger's words as tables (issue #39). A run kind, a step or a kind of roll-out is declared
-//! once, in the code (`RunKind`, `StepKey`, `RolloutKind`); the register keeps the words in
-//! `run_kinds`, `step_keys` and `rollout_kinds`, filled
-//! from the code whenever it opens, and the ledger's columns point at them with foreign keys.
-//! So a new kind needs no migration, and a word the code does not declare is still refused.
+//! The register's words as tables (issues #39 and #56). A run kind, a step, a kind of roll-out,
+//! an inbox request's source, state and plan, a job's or a tick's outcome, an alert's kind and
+//! an invitation's environment, role and state are each declared once, in the code (a
+//! `vocabulary!`); the register keeps the words in a table each, filled from the code whenever
+//! it opens, and the columns point at them with foreign keys. So a new word needs no migration,
+//! and a word the code does not declare is still refused.
 //!
 //! A register holding a word this build does not declare was written by a newer Fabrik (one
 //! with another kind of run): it is refused before anything is written to it, as a newer schema
 //! version is.
 
+use crate::customer::{Plan, TeamRole};
+use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::ledger::{RolloutKind, RunKind, StepKey};
+use crate::store::intake::{IntakeSource, IntakeState};
+use crate::store::schedule::{AlertKind, JobOutcome, TickOutcome};
+use crate::store::team::InviteState;
+
+/// The words of one vocabulary, as stored.
+fn words<T: Copy + 'static>(all: &'static [T], text: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|w| text(*w)).collect()
+}
 
 /// Each table of words and the words the code declares for it.
-pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 3] {
+pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 12] {
     [
-        (
-            "run_kinds",
-            RunKind::ALL.iter().map(|k| k.as_str()).collect(),
-        ),
-        (
-            "step_keys",
-            StepKey::ALL.iter().map(|k| k.as_str()).collect(),
-        ),
+        ("run_kinds", words(RunKind::ALL, RunKind::as_str)),
+        ("step_keys", words(StepKey::ALL, StepKey::as_str)),
         (
             "rollout_kinds",
-            RolloutKind::ALL.iter().map(|k| k.as_str()).collect(),
+            words(RolloutKind::ALL, RolloutKind::as_str),
+        ),
+        (
+            "intake_source_names",
+            words(IntakeSource::ALL, IntakeSource::as_str),
+        ),
+        (
+            "intake_states",
+            words(IntakeState::ALL, IntakeState::as_str),
+        ),
+        ("plans", words(Plan::ALL, Plan::as_str)),
+        ("job_outcomes", words(JobOutcome::ALL, JobOutcome::as_str)),
+        (
+            "tick_outcomes",
+            words(TickOutcome::ALL, TickOutcome::as_str),
+        ),
+        ("alert_kinds", words(AlertKind::ALL, AlertKind::as_str)),
+        ("environments", words(Environment::ALL, Environment::as_str)),
+        ("team_roles", words(TeamRole::ALL, TeamRole::as_str)),
+        (
+            "invite_states",
+            words(InviteState::ALL, InviteState::as_str),
         ),
     ]
 }

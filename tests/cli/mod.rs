@@ -11,6 +11,7 @@ use predicates::prelude::*;
 use crate::common;
 
 mod gate;
+mod labels;
 mod portal;
 mod register;
 mod team;

@@ -1447,6 +1447,28 @@ export const JOB_LABEL: Record<Job, Text> = {
   backup_alert: { sv: "Larm om gamla kopior", en: "Old-backup alert" },
   run_alert: { sv: "Larm om misslyckade körningar", en: "Failed-run alert" },
 };
+export const RUN_KIND_STEPS: Record<RunKind, readonly StepKey[]> = {
+  provision: ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'resend.sending_key', 'supabase.auth_mail', 'finalize', 'email.welcome'],
+  teardown: [],
+  update_modules: ['modules.config', 'modules.env', 'modules.deploy'],
+  repair: ['vercel.env', 'n8n.workflow', 'vercel.redeploy'],
+  pause: ['n8n.deactivate', 'supabase.pause'],
+  resume: ['supabase.restore', 'n8n.activate'],
+  redeploy: ['vercel.redeploy'],
+  reset_password: ['supabase.admin_password', 'email.new_password'],
+  domain_add: ['vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production'],
+  domain_remove: ['vercel.domain_remove'],
+  migrate: ['supabase.backup', 'supabase.migrate', 'supabase.verify'],
+  backup: ['supabase.backup'],
+  restore: ['supabase.backup', 'supabase.restore_backup', 'supabase.verify'],
+  template_sync: ['github.template_pr'],
+  workflow_backup: ['n8n.backup'],
+  workflow_restore: ['n8n.backup', 'n8n.restore'],
+  promote: ['vercel.promote'],
+  recover: ['supabase.backup', 'supabase.recover', 'supabase.verify'],
+  resend_welcome: ['email.welcome_again'],
+  auth_mail: ['resend.sending_key', 'supabase.auth_mail'],
+};
 
 export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   validation: { sv: "{problems}", en: "{problems_en}" },

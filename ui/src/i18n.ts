@@ -1445,7 +1445,6 @@ const en: Record<TextKey, string> = {
   'runState.cancelled': 'Cancelled',
   'runState.rolled_back': 'Rolled back',
   'runState.rollback_failed': 'Rollback failed',
-  'runKind.recover': "Recovery from Supabase's backups",
   'modules.button': 'Update modules',
   'modules.applied': 'Running',
   'modules.outdated': 'The saved modules or plan differ from the instance\'s; update for them to apply.',

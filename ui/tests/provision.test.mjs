@@ -106,7 +106,7 @@ describe('provisioning', () => {
       [...document.querySelectorAll('[data-testid="timeline"] [data-testid^="step-"][data-state]')].map((e) => [e.dataset.testid, e.dataset.state]),
     );
     const steps = states.filter(([id]) => /^step-[a-z0-9]+\.[a-z_]+$|^step-finalize$/.test(id));
-    assert.equal(steps.length, 12, JSON.stringify(states));
+    assert.equal(steps.length, 14, JSON.stringify(states));
     assert.ok(steps.every(([, st]) => st === 'succeeded'), JSON.stringify(steps));
     assertClean();
   });
@@ -151,7 +151,7 @@ describe('provisioning', () => {
 
     // No layout jumps: the step rows keep their boxes while they change state.
     const before = await stepBoxes(page);
-    assert.equal(before.length, 13);
+    assert.equal(before.length, 15);
     await waitState(page, 'step-vercel.deploy', 'waiting');
     assert.deepEqual(await stepBoxes(page), before, 'rows moved while steps updated');
     assert.match(await tid(page, 'step-waiting-vercel.deploy').innerText(), /Vercel bygger.*BUILDING, 0:12/);

@@ -6,11 +6,12 @@
 use std::sync::Arc;
 
 use clap::Subcommand;
+use fabrik::messages::Say;
 use fabrik::services::backups::BackupsApi;
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 
-use crate::print::print_json;
+use crate::print::{print_json, sv};
 use crate::runtime;
 use crate::watch::{follow, stop_on_ctrl_c, terminal};
 
@@ -145,9 +146,9 @@ fn print_workflow_backups(list: &[fabrik::store::workflow_backups::WorkflowBacku
     for b in list {
         let short = |c: &String| c.chars().take(10).collect::<String>();
         let commit = match (&b.commit_sha, b.changed) {
-            (Some(c), 0) => format!("oförändrat ({})", short(c)),
-            (Some(c), _) => format!("commit {}", short(c)),
-            (None, _) => "oförändrat".to_string(),
+            (Some(c), 0) => sv(Say::WorkflowsUnchangedAt, &[("commit", &short(c))]),
+            (Some(c), _) => sv(Say::WorkflowsCommit, &[("commit", &short(c))]),
+            (None, _) => Say::WorkflowsUnchanged.text().sv,
         };
         let names: Vec<String> = b
             .files
@@ -192,13 +193,11 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
                 println!("Inga säkerhetskopior.");
             }
             for b in &list {
-                let where_ = match (&b.backup.removed_at, b.here) {
-                    (Some(_), _) => "borttagen (gallring)".to_string(),
-                    (None, true) => "här".to_string(),
-                    (None, false) => format!(
-                        "på {}",
-                        b.backup.seat.as_deref().unwrap_or("en annan plats")
-                    ),
+                let where_ = match (&b.backup.removed_at, b.here, &b.backup.seat) {
+                    (Some(_), _, _) => Say::BackupPruned.text().sv,
+                    (None, true, _) => Say::BackupHere.text().sv,
+                    (None, false, Some(seat)) => sv(Say::BackupOnSeat, &[("seat", seat)]),
+                    (None, false, None) => Say::BackupOnAnotherSeat.text().sv,
                 };
                 println!(
                     "{:>5}  {:<28} {}  {:<16} version {:<16} {:>9} B  {}",

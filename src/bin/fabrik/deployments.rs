@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use clap::Subcommand;
+use fabrik::messages::Say;
 use fabrik::services::deployments::DeploymentsApi;
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
@@ -110,10 +111,12 @@ fn print_list(d: &fabrik::provision::Deployments) {
             _ => "–".to_string(),
         };
         let note = match (x.serving, x.promotable) {
-            (true, _) => "  ← produktion nu",
-            (false, false) => "  (kan inte bli produktion)",
-            (false, true) => "",
-        };
+            (true, _) => Some(Say::DeploymentServing),
+            (false, false) => Some(Say::DeploymentNotPromotable),
+            (false, true) => None,
+        }
+        .map(|s| format!("  {}", s.text().sv))
+        .unwrap_or_default();
         println!(
             "{mark} {:<32} {:<9} {}  {:<18} {}{note}",
             x.id,

@@ -8,7 +8,9 @@ use clap::Args;
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 
-use crate::print::print_json;
+use fabrik::messages::Say;
+
+use crate::print::{print_json, sv};
 
 /// `fabrik status` found an instance that is not healthy: the process exits 3.
 static UNHEALTHY: AtomicBool = AtomicBool::new(false);
@@ -59,20 +61,17 @@ fn print_health(h: &fabrik::health::Health) {
         .site
         .as_ref()
         .map(|s| match s.status {
-            Some(code) => format!("webbplatsen {code} på {} ms", s.ms),
-            None => format!("webbplatsen svarade inte ({} ms)", s.ms),
+            Some(code) => sv(
+                Say::SiteAnswered,
+                &[("code", &code.to_string()), ("ms", &s.ms.to_string())],
+            ),
+            None => sv(Say::SiteNoAnswer, &[("ms", &s.ms.to_string())]),
         })
         .unwrap_or_default();
     let state = if h.healthy { "frisk" } else { "ej frisk" };
     println!("{:<32} {:<9} {site}", h.slug, state);
     for f in &h.findings {
-        let kind = match f.kind {
-            fabrik::health::FindingKind::Missing => "saknas",
-            fabrik::health::FindingKind::Changed => "ändrad",
-            fabrik::health::FindingKind::Unhealthy => "ej frisk",
-            fabrik::health::FindingKind::Paused => "pausad",
-            fabrik::health::FindingKind::Unreachable => "nås inte",
-        };
+        let kind = f.kind.label().text().sv;
         println!("  {kind:<9} {}", f.message.sv);
         println!("            → {}", f.action.sv);
     }

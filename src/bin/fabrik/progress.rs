@@ -4,7 +4,7 @@ use std::io::Write;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use fabrik::provision::{RunEvent, StepKey, StepOutcome};
+use fabrik::provision::{RunEvent, StepKey};
 
 pub struct Printer {
     json: bool,
@@ -105,12 +105,7 @@ impl Printer {
                 duration_ms,
                 ..
             } => {
-                let word = match outcome {
-                    StepOutcome::Created => "skapad",
-                    StepOutcome::Adopted => "fanns redan, övertagen",
-                    StepOutcome::Done => "klar",
-                    StepOutcome::Skipped => "hoppades över",
-                };
+                let word = outcome.label().text().sv;
                 let id = external_id
                     .as_deref()
                     .map(|i| format!(" ({i})"))

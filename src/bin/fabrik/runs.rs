@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
+use fabrik::messages::Say;
 use fabrik::provision::{AllowedBy, RunRequest};
 use fabrik::services::register::Register;
 use fabrik::services::runs::RunsApi;
@@ -13,7 +14,7 @@ use fabrik::supervisor::cloud::CloudApi;
 use fabrik::supervisor::Supervisor;
 use fabrik::ApiError;
 
-use crate::print::{confirm, print_json};
+use crate::print::{confirm, print_json, sv};
 use crate::runtime;
 use crate::watch::{finished, start, stop_on_ctrl_c, terminal, DayTwo};
 
@@ -381,10 +382,12 @@ fn print_domains(slug: &str, found: &[fabrik::provision::DomainStatus]) {
     }
     for d in found {
         let state = match (d.verified, d.configured) {
-            (true, true) => "verifierad, pekar på Vercel",
-            (true, false) => "verifierad, DNS pekar inte på Vercel än",
-            (false, _) => "inte verifierad än",
-        };
+            (true, true) => Say::DomainPointsAtVercel,
+            (true, false) => Say::DomainDnsNotYet,
+            (false, _) => Say::DomainNotVerified,
+        }
+        .text()
+        .sv;
         let mut notes = Vec::new();
         if d.production {
             notes.push("produktionsadress");
@@ -406,24 +409,16 @@ fn print_domains(slug: &str, found: &[fabrik::provision::DomainStatus]) {
 
 /// Every target of a teardown: "tas bort" only for what carries the customer's marker.
 fn print_teardown(slug: &str, targets: &[fabrik::provision::TeardownTarget]) {
-    use fabrik::provision::TargetVerdict::*;
     println!("Avveckling av {slug}:");
     if targets.is_empty() {
         println!("  (inget registrerat att ta bort)");
     }
     for t in targets {
-        let what = match t.verdict {
-            Delete => "tas bort".to_string(),
-            Keep => "lämnas kvar (inte skapad av Fabrik)".to_string(),
-            Gone => "finns inte längre".to_string(),
-            Unknown => format!(
-                "kunde inte läsas ({}); tas bort bara om den bär Fabriks märkning",
-                t.reason
-                    .as_ref()
-                    .map(|r| r.sv.as_str())
-                    .unwrap_or("okänt fel")
-            ),
-        };
+        let reason = t.reason.as_ref().map(|r| r.sv.as_str());
+        let what = sv(
+            t.verdict.label(),
+            &[("reason", reason.unwrap_or("okänt fel"))],
+        );
         println!("  {:<18} {:<40} {what}", t.step.as_str(), t.id);
     }
 }
@@ -440,13 +435,14 @@ fn print_plan(p: &fabrik::provision::ProvisionPlan) {
         println!("  {mark} {:<28} {}", f.subject, f.message.sv);
     }
     for i in &p.items {
-        let mark = match i.action {
-            Create => "+ skapa ",
-            Adopt => "= ta över",
-            Refuse => "✗ vägrar",
-            Run => "• kör   ",
-            Skip => "- hoppar",
+        let sign = match i.action {
+            Create => "+",
+            Adopt => "=",
+            Refuse => "✗",
+            Run => "•",
+            Skip => "-",
         };
+        let mark = format!("{sign} {:<6}", i.action.label().text().sv);
         println!("  {mark}  {:<20} {}", i.step.as_str(), i.detail);
     }
     if !p.feasible {

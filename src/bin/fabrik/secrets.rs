@@ -105,13 +105,7 @@ fn read_token(p: fabrik::secrets::Provider) -> Result<String, ApiError> {
 }
 
 fn print_credential(s: &fabrik::credentials::CredentialStatus) {
-    use fabrik::credentials::CredentialState::*;
-    let state = match s.state {
-        Missing => "Saknas",
-        Saved => "Sparad",
-        Verified => "Verifierad",
-        Problem => "Problem",
-    };
+    let state = s.state.label().text().sv;
     let detail = s
         .verification
         .as_ref()

@@ -34,6 +34,19 @@ vocabulary!(
     }
 );
 
+impl TargetVerdict {
+    /// What happens to the target, from the catalogue (`Unknown` takes the `reason`).
+    pub fn label(self) -> crate::messages::Say {
+        use crate::messages::Say;
+        match self {
+            TargetVerdict::Delete => Say::VerdictDelete,
+            TargetVerdict::Keep => Say::VerdictKeep,
+            TargetVerdict::Gone => Say::VerdictGone,
+            TargetVerdict::Unknown => Say::VerdictUnknown,
+        }
+    }
+}
+
 /// One target of a teardown as read back now.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct TeardownTarget {

@@ -10,6 +10,10 @@ use crate::store::Store;
 /// A register file as version `version` of Fabrik left it, holding what `rows` inserts.
 fn register_at(path: &Path, version: usize, rows: &str) {
     let mut conn = Connection::open(path).unwrap();
+    // As `migrate` runs them: 019's search triggers call this, and a rebuild (023) drops
+    // tables other tables point at.
+    crate::store::search::register_functions(&conn).unwrap();
+    conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
     let tx = conn.transaction().unwrap();
     for sql in &STEPS[..version] {
         tx.execute_batch(sql).unwrap();
@@ -359,3 +363,5 @@ fn check_constraints_hold_exactly_the_vocabularies() {
     assert!(adoption("x", "taken", None).is_err());
     assert!(adoption("y", "allowed", Some("api")).is_err());
 }
+
+mod words;

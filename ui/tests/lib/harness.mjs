@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import ts from 'typescript';
 import { chromium } from 'playwright-core';
-import { coreBindings } from './core-bindings.mjs';
 
 const UI_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = path.join(UI_DIR, 'dist');
@@ -113,8 +113,13 @@ const backendSource = readFileSync(new URL('./mock-backend.js', import.meta.url)
 export const CORE_RULES_FILE = new URL('../fixtures/core-rules.json', import.meta.url);
 const coreRulesJson = JSON.stringify(JSON.parse(readFileSync(CORE_RULES_FILE, 'utf8')));
 const rulesSource = readFileSync(new URL('./mock-rules.js', import.meta.url), 'utf8');
-// The core's word lists and label tables from the generated bindings (core-bindings.mjs).
-const bindingsJson = JSON.stringify(coreBindings());
+// The core's generated constants (ui/src/bindings.ts: each kind's steps, the step labels …), as
+// `window.__FABRIK_BINDINGS__` for the fake backend, so it keeps no copy of a list the core owns.
+export const BINDINGS_FILE = new URL('../../src/bindings.ts', import.meta.url);
+const bindingsJs = ts.transpileModule(readFileSync(BINDINGS_FILE, 'utf8'), {
+  compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+}).outputText;
+export const bindingsSource = `window.__FABRIK_BINDINGS__ = (function () {\nvar exports = {};\n${bindingsJs}\nreturn exports;\n})();`;
 
 /**
  * Opens the app in a fresh browser context with the fake backend.
@@ -135,7 +140,7 @@ export async function openApp(browser, url, config = {}, { viewport = { width: 1
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
   await page.addInitScript({
-    content: `${tauriMocksSource()}\nwindow.__FABRIK_MOCK_CONFIG__ = ${JSON.stringify(config)};\nwindow.__FABRIK_CORE_RULES__ = ${coreRulesJson};\nwindow.__FABRIK_BINDINGS__ = ${bindingsJson};\n${rulesSource}\n${backendSource}\n${init}`,
+    content: `${tauriMocksSource()}\nwindow.__FABRIK_MOCK_CONFIG__ = ${JSON.stringify(config)};\nwindow.__FABRIK_CORE_RULES__ = ${coreRulesJson};\n${bindingsSource}\n${rulesSource}\n${backendSource}\n${init}`,
   });
   await page.goto(url);
   await page.locator('.header').waitFor();

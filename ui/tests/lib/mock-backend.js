@@ -446,31 +446,13 @@
   const SCENARIO = CONFIG.scenario || {};
   const EVENT_DELAY = CONFIG.eventDelay ?? 40;
   const HOLDS = [...(CONFIG.holdAfter || [])];
-  const STEP_KEYS = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'finalize', 'email.welcome'];
+  // Each kind's steps and each step's label are the core's (ui/src/bindings.ts, injected by the
+  // harness as window.__FABRIK_BINDINGS__): a step the core adds reaches the fake at once.
+  const { RUN_KIND_STEPS, STEP_LABEL: STEP_TEXT } = window.__FABRIK_BINDINGS__;
+  const STEP_KEYS = RUN_KIND_STEPS.provision;
   const RESOURCE_KEYS = ['supabase.project', 'github.repo', 'vercel.project', 'n8n.workflow'];
-  const STEP_LABEL = {
-    'supabase.project': 'Skapa Supabase-projekt',
-    'supabase.ready': 'Vänta på att projektet startar',
-    'supabase.keys': 'Hämta API-nycklar',
-    'supabase.schema': 'Lägg in databasschema',
-    'supabase.admin_user': 'Skapa första administratör',
-    'github.repo': 'Skapa GitHub-repo från mallen',
-    'vercel.project': 'Skapa Vercel-projekt',
-    'vercel.env': 'Sätt miljövariabler',
-    'vercel.deploy': 'Driftsätt till produktion',
-    'n8n.workflow': 'Skapa n8n-flöde',
-    'email.welcome': 'Skicka välkomstmejl',
-    'email.welcome_again': 'Skicka välkomstmejlet igen',
-    'supabase.auth_mail': 'Låt instansen skicka e-post som byrån',
-    'resend.sending_key': 'Skapa instansens egen sändningsnyckel hos Resend',
-    finalize: 'Spara instansens uppgifter',
-    'n8n.backup': 'Säkerhetskopiera n8n-flödet',
-    'n8n.restore': 'Skriv tillbaka flödets version',
-    'modules.config': 'Skriv client-config.json med kundens moduler',
-    'modules.env': 'Uppdatera modulvariabeln i Vercel',
-    'modules.deploy': 'Driftsätt med de nya modulerna',
-  };
-  const MODULE_KEYS = ['modules.config', 'modules.env', 'modules.deploy'];
+  const STEP_LABEL = Object.fromEntries(Object.entries(STEP_TEXT).map(([key, text]) => [key, text.sv]));
+  const MODULE_KEYS = RUN_KIND_STEPS.update_modules;
   const ACTIVE = ['running', 'cancelling', 'rolling_back'];
   const R = { runs: [], steps: {}, log: {}, nextRun: 1, nextLog: 1, seq: 0, players: {}, adoptions: {} };
   for (const [slug, names] of Object.entries(CONFIG.refused || {})) {
@@ -728,14 +710,11 @@
       const wants = kind === 'resume' ? 'inactive' : 'active';
       if (c.status !== wants) throw apiError('not_now', `${slug}: instansen är ${c.status}`);
       const report = (CONFIG.healthReports || {})[slug];
-      const keys = {
-        repair: [...new Set((report?.findings || []).map((f) => f.repair).filter(Boolean))],
-        pause: ['n8n.deactivate', 'supabase.pause'],
-        resume: ['supabase.restore', 'n8n.activate'],
-        redeploy: ['vercel.redeploy'],
-        reset_password: ['supabase.admin_password', 'email.new_password'],
-        resend_welcome: ['email.welcome_again'],
-      }[kind];
+      // A repair's steps are what the last check found; the others' are the kind's own.
+      const dayTwo = ['pause', 'resume', 'redeploy', 'reset_password', 'resend_welcome'];
+      const keys = kind === 'repair'
+        ? [...new Set((report?.findings || []).map((f) => f.repair).filter(Boolean))]
+        : dayTwo.includes(kind) ? RUN_KIND_STEPS[kind] : undefined;
       if (!keys) throw apiError('internal', `${kind} is not started this way`);
       if (keys.length === 0) throw apiError('not_now', `${slug}: den senaste hälsokontrollen fann inget som en reparation kan laga`);
       return playDayTwo(c, kind, keys, () => {
@@ -750,7 +729,7 @@
       if (!c) throw notFound(slug);
       const d = String(domain).trim().toLowerCase();
       if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d)) throw apiError('validation', `«${domain}» är inte ett domännamn som kan läggas till`);
-      return playDayTwo(c, 'domain_add', ['vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production'], () => {
+      return playDayTwo(c, 'domain_add', RUN_KIND_STEPS.domain_add, () => {
         const list = ((CONFIG.domains ||= {})[slug] ||= []);
         for (const x of list) x.production = false;
         list.push({ domain: d, verified: true, configured: true, records: [], production: true, added_by_fabrik: true });
@@ -760,7 +739,7 @@
     remove_domain: ({ slug, domain }) => {
       const c = byslug(slug);
       if (!c) throw notFound(slug);
-      return playDayTwo(c, 'domain_remove', ['vercel.domain_remove'], () => {
+      return playDayTwo(c, 'domain_remove', RUN_KIND_STEPS.domain_remove, () => {
         (CONFIG.domains ||= {})[slug] = (CONFIG.domains[slug] || []).filter((x) => x.domain !== domain);
         setCustomer(slug, { instance: { ...c.instance, production_url: `https://${slug}.vercel.app` } });
       });
@@ -840,7 +819,7 @@
   function playWorkflowRun(c, kind, after) {
     const open = R.runs.filter((r) => r.customer_id === c.id).sort((a, b) => b.id - a.id)[0];
     if (open && ACTIVE.includes(open.state)) return { run_id: open.id, already_running: true, driven_by: open.seat ?? null };
-    const keys = kind === 'workflow_restore' ? ['n8n.backup', 'n8n.restore'] : ['n8n.backup'];
+    const keys = RUN_KIND_STEPS[kind];
     const run = newRun(c, kind, keys);
     const started = { type: 'run_started', run_id: run.id, slug: c.slug, resumed: false };
     if (CONFIG.giteaNotSet) {
@@ -962,7 +941,7 @@
     if ((CONFIG.sitePrivate || []).includes(slug)) {
       const open = R.runs.filter((r) => r.customer_id === c.id).sort((a, b) => b.id - a.id)[0];
       if (open && ACTIVE.includes(open.state)) return { run_id: open.id, already_running: true, driven_by: open.seat ?? null };
-      const run = newRun(c, 'promote', ['vercel.promote']);
+      const run = newRun(c, 'promote', RUN_KIND_STEPS.promote);
       const params = { url: c.instance.production_url || `https://${slug}.vercel.app`, status: '401' };
       void play(run.id, [
         { type: 'run_started', run_id: run.id, slug, resumed: false },
@@ -972,7 +951,7 @@
       ]);
       return { run_id: run.id, already_running: false, driven_by: null };
     }
-    return playDayTwo(c, 'promote', ['vercel.promote'], () => {
+    return playDayTwo(c, 'promote', RUN_KIND_STEPS.promote, () => {
       const previous = DP.production[slug];
       DP.production[slug] = deployment;
       DP.undo[slug] = previous && previous !== deployment ? previous : DP.undo[slug];
@@ -1022,7 +1001,7 @@
     if (typeof target !== 'number' || !Number.isInteger(target)) throw coreError('moment_invalid', { value: String(target) });
     if (target < v.earliest || target > v.latest) throw coreError('recovery_outside_window', { slug, at: moment(target), earliest: moment(v.earliest), latest: moment(v.latest) });
     if (!v.pitr_enabled && !v.backups.some((b) => b.at === target)) throw coreError('recovery_no_backup_at', { slug, times: v.backups.map((b) => `${moment(b.at)} (${b.at})`).join(', ') });
-    return playDayTwo(c, 'recover', ['supabase.backup', 'supabase.recover', 'supabase.verify'], () => {
+    return playDayTwo(c, 'recover', RUN_KIND_STEPS.recover, () => {
       RV.recovered[slug] = target;
     });
   };
@@ -1196,7 +1175,7 @@
     if (!c) throw notFound(slug);
     if (!c.instance.production_url) throw apiError('not_provisioned', `${slug} har ingen levererad instans i den här miljön att uppdatera; provisionera kunden först.`);
     if (c.status !== 'active') throw apiError('not_now', `${slug}: instansen är ${c.status}`);
-    return playDayTwo(c, 'auth_mail', ['resend.sending_key', 'supabase.auth_mail'], () => {
+    return playDayTwo(c, 'auth_mail', RUN_KIND_STEPS.auth_mail, () => {
       teamOf(c).agency = true;
     });
   };
