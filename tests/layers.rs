@@ -20,6 +20,7 @@ const LAYERS: &[&str] = &[
     "sql",
     "vocabulary",
     "messages",
+    "provider",
     "secrets",
     "logging",
     "ledger",

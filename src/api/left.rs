@@ -19,10 +19,9 @@ use crate::messages::{params, Say, Text};
 use crate::providers::pacer::{self, Left};
 use crate::secrets::Provider;
 
-/// Vercel's Hobby plan: projects per account (contracts/README.md, Vercel "Plan limits").
-pub const VERCEL_HOBBY_PROJECTS: u64 = 200;
-/// GitHub's content-creating requests an hour (the pacer's documented limit).
-pub const GITHUB_CONTENT_HOUR: u64 = 500;
+/// The plan limits and GitHub's content limits, as the providers' declarations document them.
+pub const VERCEL_HOBBY_PROJECTS: u64 = crate::provider::VERCEL_HOBBY_PROJECTS.count;
+pub const GITHUB_CONTENT_HOUR: u64 = crate::provider::GITHUB_CONTENT_HOUR.limit.requests as u64;
 /// Budgets shown per provider: the tightest.
 const SHOWN: usize = 4;
 
@@ -186,11 +185,9 @@ pub struct Budget {
     pub minutes: u64,
 }
 
-/// Vercel's Hobby plan: deployments a day; Resend's free plan: emails a day.
-const VERCEL_HOBBY_DEPLOYS_A_DAY: u32 = 100;
-const RESEND_FREE_A_DAY: u32 = 100;
-/// GitHub's content-creating requests a minute.
-const GITHUB_CONTENT_MINUTE: u64 = 80;
+const VERCEL_HOBBY_DEPLOYS_A_DAY: u32 = crate::provider::VERCEL_HOBBY_DEPLOYS_A_DAY.count as u32;
+const RESEND_FREE_A_DAY: u32 = crate::provider::RESEND_FREE_A_DAY.count as u32;
+const GITHUB_CONTENT_MINUTE: u64 = crate::provider::GITHUB_CONTENT_MINUTE.limit.requests as u64;
 
 /// `count` runs of `kind` against what the accounts have left (`accounts_left`).
 pub fn budget(kind: crate::ledger::RunKind, count: u32, left: &AccountsLeft) -> Budget {

@@ -30,9 +30,8 @@ pub const PROOF_SETTING: &str = "setup.proof";
 /// What the test customer is called (the date and time follow, so two proofs never meet).
 const PROOF_NAME: &str = "Fabrik provkund";
 
-/// Supabase's free plan: active free projects per user, across organizations
-/// (contracts/README.md, "Idempotency / duplicates").
-pub const SUPABASE_FREE_ACTIVE: u64 = 2;
+/// Supabase's free plan: active free projects per user, across organizations (its declaration).
+pub const SUPABASE_FREE_ACTIVE: u64 = crate::provider::SUPABASE_FREE_ACTIVE.count;
 
 /// One thing the proof makes, and what it costs.
 #[derive(Debug, Clone, Serialize, TS)]
