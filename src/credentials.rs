@@ -8,8 +8,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::providers::choices::{choices, AccountChoices};
-use crate::providers::verify::{verify, Expectations, Verification, VerifyState};
+use crate::providers::choices::AccountChoices;
+use crate::providers::declared::{choices, verify};
+use crate::providers::verify::{Expectations, Verification, VerifyState};
 use crate::providers::Endpoints;
 use crate::secrets::{Provider, Secret, SecretKey, SecretStore};
 use crate::store::Store;

@@ -16,6 +16,7 @@ pub mod ledger;
 pub mod logging;
 pub mod messages;
 pub mod paths;
+pub mod provider;
 pub mod providers;
 pub mod provision;
 pub mod register;

@@ -251,14 +251,8 @@ async fn backup_repository(sim: &fabrik_sim::SimHandle) -> Result<()> {
 }
 
 fn add_token(config: &mut SimConfig, p: Provider, token: &str) {
-    let list = match p {
-        Provider::Github => &mut config.tokens.github,
-        Provider::Supabase => &mut config.tokens.supabase,
-        Provider::Vercel => &mut config.tokens.vercel,
-        Provider::N8n => &mut config.tokens.n8n,
-        Provider::Resend => &mut config.tokens.resend,
-        Provider::Gitea => &mut config.tokens.gitea,
-        Provider::Stripe => &mut config.tokens.stripe,
+    let Some(list) = config.tokens.of_mut(p.as_str()) else {
+        return;
     };
     if !list.iter().any(|t| t == token) {
         list.push(token.to_string());

@@ -19,6 +19,7 @@ const LAYERS: &[&str] = &[
     "sql",
     "vocabulary",
     "messages",
+    "provider",
     "secrets",
     "logging",
     "ledger",

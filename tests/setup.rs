@@ -8,8 +8,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use common::*;
-use fabrik::providers::choices::{choices, AccountChoices, ChoiceKind, ChoiceList};
-use fabrik::providers::verify::{verify, Expectations, VerifyState};
+use fabrik::providers::choices::{AccountChoices, ChoiceKind, ChoiceList};
+use fabrik::providers::declared::{choices, verify};
+use fabrik::providers::verify::{Expectations, VerifyState};
 use fabrik::secrets::{Provider, Secret};
 use fabrik_sim::SimConfig;
 

@@ -53,7 +53,10 @@ pub fn endpoints(sim: &SimHandle) -> Endpoints {
 fn tokens(k: usize) -> Tokens {
     let t = Secret::new(format!("bench-token-{k}"));
     let mut tokens = Tokens::all(&t);
-    tokens.resend = Some(Secret::new(format!("re_bench-token-{k}")));
+    tokens.set(
+        fabrik::secrets::Provider::Resend,
+        Some(Secret::new(format!("re_bench-token-{k}"))),
+    );
     tokens
 }
 

@@ -198,6 +198,20 @@ impl Tokens {
         }
     }
 
+    /// The tokens of the provider Fabrik names `provider` (`github`, …), if the simulator has it.
+    pub fn of_mut(&mut self, provider: &str) -> Option<&mut Vec<String>> {
+        Some(match provider {
+            "supabase" => &mut self.supabase,
+            "github" => &mut self.github,
+            "vercel" => &mut self.vercel,
+            "n8n" => &mut self.n8n,
+            "resend" => &mut self.resend,
+            "gitea" => &mut self.gitea,
+            "stripe" => &mut self.stripe,
+            _ => return None,
+        })
+    }
+
     /// Adds `token` to every provider.
     pub fn add_all(&mut self, token: &str) {
         for list in [

@@ -21,7 +21,7 @@ use crate::health::{FindingKind, Health, HealthFinding, HealthPart, HealthSummar
 use crate::ledger::{BaseHow, MemberState, PrState, RolloutKind, RolloutState};
 use crate::messages::{ErrorCode, Text};
 use crate::providers::choices::{AccountChoices, Also, Choice, ChoiceKind, ChoiceList};
-use crate::providers::guide::{Guide, Permission, TokenKind};
+use crate::providers::guide::{Guide, Permission, ProviderInfo, TokenKind};
 use crate::providers::pacer::Left;
 use crate::providers::verify::{Verification, VerifyState};
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
@@ -215,7 +215,7 @@ pub fn typescript() -> String {
         Plan, Module, Status, SortKey, Instance, InstanceLinks, Applied, Customer, CustomerRow, CustomerListing,
         CustomerDraft, CustomerPatch, CustomerQuery, ModuleInfo, ModuleManifest,
         Environment, Provider, VerifyState, Verification, CredentialState, CredentialStatus, SettingEntry,
-        SetupGuide, SetupStep, StepGuide, Guide, TokenKind, Permission, AccountChoices, ChoiceList, ChoiceKind, Choice, Also,
+        SetupGuide, SetupStep, StepGuide, Guide, ProviderInfo, TokenKind, Permission, AccountChoices, ChoiceList, ChoiceKind, Choice, Also,
         ProofPlan, ProofItem, ProofPhase, ProofReport, ProofResource,
         Inbox, SourceView, PollReport, IntakeItem, IntakeSource, IntakeState, IntakeSourceState, IntakeChoices,
         ScheduleView, Installed, Scheduler, SchedulePlan, TickRow, TickOutcome, TickReport, JobReport, JobState, Job,
@@ -259,6 +259,7 @@ pub fn typescript() -> String {
     out.push_str(&format!(
         "export const DEFAULT_HALT_SHARE = {DEFAULT_HALT_SHARE};\n"
     ));
+    out.push_str(&crate::providers::guide::typescript());
     out.push('\n');
     out.push_str(&step_labels());
     out.push('\n');

@@ -237,6 +237,8 @@ vocabulary!(
         GuideGiteaPurpose => "guide_gitea_purpose",
         GuideGiteaWrite => "guide_gitea_write",
         GuideGiteaReadUser => "guide_gitea_read_user",
+        GuideOptionalGitea => "guide_optional_gitea",
+        GuideOptionalStripe => "guide_optional_stripe",
         SettingPortalPasswordInUrl => "setting_portal_password_in_url",
         // The inbox (issue #42).
         IntakeStripeDays => "intake_stripe_days",

@@ -595,6 +595,14 @@ impl Say {
                 "Verified as {username}",
             ),
             GuideToken => t("Token", "Token"),
+            GuideOptionalGitea => t(
+                "Valfri: för säkerhetskopior av n8n-flöden",
+                "Optional: for backups of the n8n workflows",
+            ),
+            GuideOptionalStripe => t(
+                "Valfri: för Inkorgen (betalningar i Stripe). En begränsad nyckel som bara läser.",
+                "Optional: for the inbox (payments in Stripe). A restricted key that only reads.",
+            ),
             GuideGithubPurpose => t(
                 "Skapar varje kunds privata repo från mallrepot och skriver kundens inställningar i det.",
                 "Creates each customer's private repository from the template and writes the customer's settings into it.",

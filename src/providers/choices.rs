@@ -101,28 +101,11 @@ fn failed(provider: Provider, e: &ProviderError) -> AccountChoices {
     }
 }
 
-/// What `token`'s account offers for `provider`'s settings.
-pub async fn choices(
-    provider: Provider,
+pub(super) async fn stripe(
     token: &Secret,
-    endpoints: &Endpoints,
-    expect: &Expectations<'_>,
+    e: &Endpoints,
     timeout: std::time::Duration,
 ) -> AccountChoices {
-    match provider {
-        Provider::Github => github(token, endpoints, timeout).await,
-        Provider::Supabase => supabase(token, endpoints, expect, timeout).await,
-        Provider::Vercel => vercel(token, endpoints, timeout).await,
-        Provider::Resend => resend(token, endpoints, timeout).await,
-        Provider::Gitea => gitea(token, endpoints, expect, timeout).await,
-        // Nothing to choose (its address is typed); its version is said.
-        Provider::N8n => n8n(token, endpoints, timeout).await,
-        // The prices the owner maps to plans (Inkorg's settings).
-        Provider::Stripe => stripe(token, endpoints, timeout).await,
-    }
-}
-
-async fn stripe(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> AccountChoices {
     let s = super::stripe::Stripe::new(&e.stripe_api, token.clone(), timeout);
     match s.prices().await {
         Ok(prices) => {
@@ -144,7 +127,11 @@ async fn stripe(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> 
 /// The token's user and the organizations it can write in, then the repositories it sees:
 /// templates first, the others listed as not usable (a repository becomes a template in its
 /// settings, "Template repository").
-async fn github(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> AccountChoices {
+pub(super) async fn github(
+    token: &Secret,
+    e: &Endpoints,
+    timeout: std::time::Duration,
+) -> AccountChoices {
     let p = Provider::Github;
     let gh = match super::github::Github::new(&e.github_api, token, timeout) {
         Ok(g) => g,
@@ -194,7 +181,7 @@ async fn github(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> 
 
 /// The organizations, then the regions a project of the chosen one (or the only one) can be
 /// made in, recommended first; a region at capacity is listed as not usable.
-async fn supabase(
+pub(super) async fn supabase(
     token: &Secret,
     e: &Endpoints,
     expect: &Expectations<'_>,
@@ -273,7 +260,11 @@ async fn supabase(
 }
 
 /// The personal account and every team the token is scoped to; a team sets its slug too.
-async fn vercel(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> AccountChoices {
+pub(super) async fn vercel(
+    token: &Secret,
+    e: &Endpoints,
+    timeout: std::time::Duration,
+) -> AccountChoices {
     let p = Provider::Vercel;
     let vc = super::vercel::Vercel::new(&e.vercel_api, token.clone(), None, timeout);
     let user = match vc.user().await {
@@ -312,7 +303,11 @@ async fn vercel(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> 
 
 /// The account's domains, verified first. A key with sending access only (what the guide
 /// asks for) cannot list them: the sender address is typed then.
-async fn resend(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> AccountChoices {
+pub(super) async fn resend(
+    token: &Secret,
+    e: &Endpoints,
+    timeout: std::time::Duration,
+) -> AccountChoices {
     let p = Provider::Resend;
     let rs = super::resend::Resend::new(&e.resend_api, token.clone(), timeout);
     match rs.domains().await {
@@ -356,7 +351,7 @@ const GITEA_PAGES: u32 = 4;
 
 /// The repositories the token can write to, for the backups; the one set (or the default)
 /// offered to be made when it does not exist yet.
-async fn gitea(
+pub(super) async fn gitea(
     token: &Secret,
     e: &Endpoints,
     expect: &Expectations<'_>,
@@ -391,7 +386,11 @@ async fn gitea(
 }
 
 /// The n8n instance's version, when its metrics say it (the public API has no version).
-async fn n8n(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> AccountChoices {
+pub(super) async fn n8n(
+    token: &Secret,
+    e: &Endpoints,
+    timeout: std::time::Duration,
+) -> AccountChoices {
     let n = super::n8n::N8n::new(&e.n8n_api, token.clone(), timeout);
     let about = match n.version().await {
         Ok(Some(version)) => Say::ChoiceN8nVersion.with(params! { "version" => version }),

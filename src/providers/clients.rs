@@ -13,41 +13,19 @@ use super::Endpoints;
 use crate::error::{Error, Result};
 use crate::secrets::{Provider, Secret, SecretError, SecretKey, SecretStore};
 
-/// The agency's tokens, one per provider.
+/// The agency's tokens, one per provider (in `Provider::ALL`'s order).
 #[derive(Clone, Default)]
 pub struct Tokens {
-    pub github: Option<Secret>,
-    pub supabase: Option<Secret>,
-    pub vercel: Option<Secret>,
-    pub n8n: Option<Secret>,
-    pub resend: Option<Secret>,
-    pub gitea: Option<Secret>,
-    pub stripe: Option<Secret>,
+    by_provider: [Option<Secret>; Provider::ALL.len()],
 }
 
 impl Tokens {
     pub fn get(&self, p: Provider) -> Option<&Secret> {
-        match p {
-            Provider::Github => self.github.as_ref(),
-            Provider::Supabase => self.supabase.as_ref(),
-            Provider::Vercel => self.vercel.as_ref(),
-            Provider::N8n => self.n8n.as_ref(),
-            Provider::Resend => self.resend.as_ref(),
-            Provider::Gitea => self.gitea.as_ref(),
-            Provider::Stripe => self.stripe.as_ref(),
-        }
+        self.by_provider[p as usize].as_ref()
     }
 
     pub fn set(&mut self, p: Provider, s: Option<Secret>) {
-        match p {
-            Provider::Github => self.github = s,
-            Provider::Supabase => self.supabase = s,
-            Provider::Vercel => self.vercel = s,
-            Provider::N8n => self.n8n = s,
-            Provider::Resend => self.resend = s,
-            Provider::Gitea => self.gitea = s,
-            Provider::Stripe => self.stripe = s,
-        }
+        self.by_provider[p as usize] = s;
     }
 
     /// The same value for every provider (the sandbox's simulator token).

@@ -72,6 +72,11 @@ impl Endpoints {
         })
     }
 
+    /// The address a setting names (`n8n.api_url`), as it is now.
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.clone().slot(key).map(|v| v.clone())
+    }
+
     /// Defaults, then the stored settings, then the environment (which is never written).
     pub fn resolve(setting: impl Fn(&str) -> Option<String>) -> Endpoints {
         let mut e = Endpoints::default();

@@ -5,7 +5,9 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::messages::{Say, Text};
+use super::Endpoints;
+use crate::messages::Text;
+use crate::provider::Page;
 use crate::secrets::Provider;
 
 /// One thing a token must be allowed to do, and why Fabrik needs it.
@@ -37,22 +39,6 @@ pub struct Guide {
     pub optional: bool,
 }
 
-fn need(name: &'static str, why: Say) -> Permission {
-    Permission {
-        name,
-        why: why.text(),
-        optional: false,
-    }
-}
-
-fn may(name: &'static str, why: Say) -> Permission {
-    Permission {
-        name,
-        why: why.text(),
-        optional: true,
-    }
-}
-
 /// The page of a self-hosted service, under its address (`n8n.api_url`, `gitea.api_url`).
 fn under(api: &str, path: &str) -> String {
     let base = api.trim_end_matches('/');
@@ -66,93 +52,74 @@ fn under(api: &str, path: &str) -> String {
 /// The guide for `provider`; `n8n_api` and `gitea_api` are the agency's own services'
 /// addresses (their token pages are on them), empty when not set yet.
 pub fn guide(provider: Provider, n8n_api: &str, gitea_api: &str) -> Guide {
-    let one = |url: String, permissions: Vec<Permission>| {
-        vec![TokenKind {
-            name: Say::GuideToken.text(),
-            url,
-            permissions,
-        }]
+    let instances = Endpoints {
+        n8n_api: n8n_api.into(),
+        gitea_api: gitea_api.into(),
+        ..Endpoints::default()
     };
-    let (purpose, kinds) = match provider {
-        Provider::Github => (
-            Say::GuideGithubPurpose.text(),
-            vec![
-                TokenKind {
-                    name: Say::GuideGithubClassic.text(),
-                    url: "https://github.com/settings/tokens/new?scopes=repo,delete_repo&description=Fabrik".into(),
-                    permissions: vec![
-                        need("repo", Say::GuideGithubRepo),
-                        may("delete_repo", Say::GuideGithubDeleteRepo),
-                    ],
-                },
-                TokenKind {
-                    name: Say::GuideGithubFineGrained.text(),
-                    url: "https://github.com/settings/personal-access-tokens/new".into(),
-                    permissions: vec![
-                        need("Administration: Read and write", Say::GuideGithubAdministration),
-                        need("Contents: Read and write", Say::GuideGithubContents),
-                        need("Metadata: Read-only", Say::GuideGithubMetadata),
-                        may("Pull requests: Read and write", Say::GuideGithubPullRequests),
-                    ],
-                },
-            ],
-        ),
-        Provider::Supabase => (
-            Say::GuideSupabasePurpose.text(),
-            one(
-                "https://supabase.com/dashboard/account/tokens".into(),
-                vec![need("Personal access token", Say::GuideSupabaseToken)],
-            ),
-        ),
-        Provider::Vercel => (
-            Say::GuideVercelPurpose.text(),
-            one(
-                "https://vercel.com/account/settings/tokens".into(),
-                vec![need("Scope", Say::GuideVercelScope)],
-            ),
-        ),
-        Provider::N8n => (
-            Say::GuideN8nPurpose.text(),
-            one(
-                under(n8n_api, "/settings/api"),
-                vec![need("API key", Say::GuideN8nKey)],
-            ),
-        ),
-        Provider::Resend => (
-            Say::GuideResendPurpose.text(),
-            one(
-                "https://resend.com/api-keys".into(),
-                vec![need("Full access", Say::GuideResendSending)],
-            ),
-        ),
-        Provider::Gitea => (
-            Say::GuideGiteaPurpose.text(),
-            one(
-                under(gitea_api, "/user/settings/applications"),
-                vec![
-                    need("write:repository", Say::GuideGiteaWrite),
-                    need("read:user", Say::GuideGiteaReadUser),
-                ],
-            ),
-        ),
-        Provider::Stripe => (
-            Say::GuideStripePurpose.text(),
-            vec![TokenKind {
-                name: Say::GuideStripeRestricted.text(),
-                url: "https://dashboard.stripe.com/apikeys/create".into(),
-                permissions: vec![
-                    need("Events: Read", Say::GuideStripeEvents),
-                    need("Checkout Sessions: Read", Say::GuideStripeCheckout),
-                    need("Prices: Read", Say::GuideStripePrices),
-                    may("Products: Read", Say::GuideStripeProducts),
-                ],
-            }],
-        ),
-    };
+    guide_at(provider, &instances)
+}
+
+/// The guide for `provider`, its self-hosted token page under its address in `endpoints`.
+pub fn guide_at(provider: Provider, endpoints: &Endpoints) -> Guide {
+    let d = provider.declared();
+    let kinds = d
+        .tokens
+        .iter()
+        .map(|k| TokenKind {
+            name: k.name.text(),
+            url: match k.page {
+                Page::At(url) => url.into(),
+                Page::OnInstance(path) => {
+                    under(&endpoints.get(d.api_setting).unwrap_or_default(), path)
+                }
+            },
+            permissions: k
+                .scopes
+                .iter()
+                .map(|s| Permission {
+                    name: s.name,
+                    why: s.why.text(),
+                    optional: s.optional,
+                })
+                .collect(),
+        })
+        .collect();
     Guide {
         provider,
-        purpose,
+        purpose: d.purpose.text(),
         kinds,
-        optional: !Provider::REQUIRED.contains(&provider),
+        optional: d.optional.is_some(),
     }
+}
+
+/// What the window shows of each provider, from its declaration (`bindings.ts`'s `PROVIDERS`,
+/// in `Provider::ALL`'s order), so the window keeps no list of its own.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ProviderInfo {
+    pub provider: Provider,
+    pub label: String,
+    /// Why its token is optional; `null`: every run needs it.
+    pub optional: Option<Text>,
+    /// What the token is for, where it is made and what it must be allowed (a self-hosted
+    /// service's page is a path on its address, which the setup guide fills in).
+    pub guide: Guide,
+}
+
+pub fn declared() -> Vec<ProviderInfo> {
+    Provider::ALL
+        .into_iter()
+        .map(|p| ProviderInfo {
+            provider: p,
+            label: p.display_name().into(),
+            optional: p.declared().optional.map(|why| why.text()),
+            guide: guide_at(p, &Endpoints::default()),
+        })
+        .collect()
+}
+
+/// `export const PROVIDERS`, for the generated bindings.
+pub fn typescript() -> String {
+    let table = serde_json::to_string_pretty(&declared()).expect("the table serialises");
+    format!("export const PROVIDERS: readonly ProviderInfo[] = {table};\n")
 }

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 use super::error::{ErrorKind, ProviderError};
 use super::pacer;
+use crate::provider::ResetWait;
 use crate::secrets::{redact, Provider};
 
 /// Per-call ceiling; long waits (a project coming up) are polling loops of short calls.
@@ -285,12 +286,10 @@ fn asked_wait(provider: Provider, h: &HeaderMap) -> Option<Duration> {
         }
     }
     let seen = pacer::rate_headers(provider, h);
-    match provider {
-        Provider::Supabase | Provider::Resend => seen.reset_in,
-        // Their reset is sent on every answer; it is a wait only once the budget is spent.
-        Provider::Github | Provider::Vercel => seen.reset_in.filter(|_| seen.remaining == Some(0)),
-        // Stripe sends no reset; its 429 is retried after the pacer's own wait.
-        Provider::N8n | Provider::Gitea | Provider::Stripe => None,
+    match provider.declared().rates.reset_is_wait {
+        ResetWait::Always => seen.reset_in,
+        ResetWait::WhenSpent => seen.reset_in.filter(|_| seen.remaining == Some(0)),
+        ResetWait::Never => None,
     }
 }
 
@@ -305,43 +304,38 @@ fn parse_body(provider: Provider, body: &str) -> (Option<String>, Option<String>
             )
         }
     };
-    let s = |v: &serde_json::Value| v.as_str().map(str::to_string);
-    match provider {
-        // An unknown token is a 403 with `invalidToken: true`, not a missing permission.
-        Provider::Vercel if v["error"]["invalidToken"] == true => {
-            (Some("invalid_token".into()), s(&v["error"]["message"]))
-        }
-        Provider::Vercel => (s(&v["error"]["code"]), s(&v["error"]["message"])),
-        Provider::Resend => (s(&v["name"]), s(&v["message"])),
-        // Supabase Auth sends {error_code, msg} or {code, message} depending on the API version.
-        Provider::Supabase => (
-            s(&v["error_code"]).or_else(|| s(&v["code"])),
-            s(&v["message"])
-                .or_else(|| s(&v["msg"]))
-                .or_else(|| s(&v["error_description"])),
-        ),
-        Provider::Github => {
-            let detail = v["errors"]
-                .as_array()
-                .and_then(|e| e.first())
-                .and_then(|e| s(&e["message"]));
-            (
-                detail.as_ref().map(|_| "validation".to_string()),
-                s(&v["message"]).map(|m| match &detail {
-                    Some(d) if !m.contains(d.as_str()) => format!("{m}: {d}"),
-                    _ => m,
-                }),
-            )
-        }
-        Provider::N8n => (None, s(&v["message"])),
-        // Gitea's APIError: {message, url}.
-        Provider::Gitea => (None, s(&v["message"])),
-        // {"error": {"type", "code", "message", "param"}}; `code` is absent on some types.
-        Provider::Stripe => (
-            s(&v["error"]["code"]).or_else(|| s(&v["error"]["type"])),
-            s(&v["error"]["message"]),
-        ),
+    let shape = &provider.declared().errors;
+    let first = |pointers: &[&str]| {
+        pointers
+            .iter()
+            .find_map(|p| v.pointer(p).and_then(|x| x.as_str()))
+            .map(str::to_string)
+    };
+    let (mut code, mut message) = (first(shape.code), first(shape.message));
+    if shape
+        .invalid_token
+        .is_some_and(|p| v.pointer(p) == Some(&serde_json::Value::Bool(true)))
+    {
+        code = Some("invalid_token".into());
     }
+    if let Some(details) = shape.details {
+        let detail = v
+            .pointer(details)
+            .and_then(|e| e.as_array())
+            .and_then(|e| e.first())
+            .and_then(|e| e["message"].as_str());
+        if let Some(d) = detail {
+            code = Some("validation".into());
+            message = message.map(|m| {
+                if m.contains(d) {
+                    m
+                } else {
+                    format!("{m}: {d}")
+                }
+            });
+        }
+    }
+    (code, message)
 }
 
 pub async fn from_response(provider: Provider, resp: Response) -> ProviderError {
@@ -365,9 +359,9 @@ pub fn classify(
 ) -> ProviderError {
     let (code, message) = parse_body(provider, body);
     let mut retry = retry_after(provider, headers);
-    let github = provider == Provider::Github;
+    let declared = provider.declared();
     let rate_limited = status == StatusCode::TOO_MANY_REQUESTS
-        || (github
+        || (declared.rates.forbidden_when_limited
             && status == StatusCode::FORBIDDEN
             && (header(headers, "x-ratelimit-remaining") == Some("0")
                 || message.as_deref().is_some_and(|m| m.contains("rate limit"))));
@@ -378,7 +372,7 @@ pub fn classify(
         404 => ErrorKind::NotFound,
         409 => ErrorKind::Conflict,
         // GitHub: "Could not clone: Name already exists on this account".
-        422 if github
+        422 if declared.errors.exists_is_conflict
             && message
                 .as_deref()
                 .is_some_and(|m| m.contains("already exists")) =>
@@ -389,9 +383,9 @@ pub fn classify(
         300..=399 => ErrorKind::Moved,
         _ => ErrorKind::Invalid,
     };
-    // A GitHub secondary limit without any header: wait at least a minute (GitHub's guidance).
-    if github && kind == ErrorKind::RateLimited && retry.is_none() {
-        retry = Some(std::time::Duration::from_secs(60));
+    // A refusal that names no wait (GitHub's secondary limit): its declared one.
+    if kind == ErrorKind::RateLimited && retry.is_none() {
+        retry = declared.rates.unsaid_wait;
     }
     let message = message.unwrap_or_else(|| status.canonical_reason().unwrap_or("fel").to_string());
     ProviderError {

@@ -3,6 +3,7 @@
 
 pub mod choices;
 pub mod clients;
+pub mod declared;
 pub mod endpoints;
 pub mod error;
 pub mod git_sha;

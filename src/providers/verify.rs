@@ -117,27 +117,13 @@ pub(crate) fn problem_of(provider: Provider, e: &ProviderError) -> Text {
 /// A token that stops working within this many days is warned about.
 pub const EXPIRY_WARNING_DAYS: i64 = 7;
 
-pub async fn verify(
-    provider: Provider,
-    token: &Secret,
-    endpoints: &Endpoints,
-    expect: &Expectations<'_>,
-    timeout: std::time::Duration,
-) -> Verification {
-    match provider {
-        Provider::Github => github(token, endpoints, expect, timeout).await,
-        Provider::Supabase => supabase(token, endpoints, expect, timeout).await,
-        Provider::Vercel => vercel(token, endpoints, expect, timeout).await,
-        Provider::N8n => n8n(token, endpoints, timeout).await,
-        Provider::Resend => resend(token, expect),
-        Provider::Gitea => gitea(token, endpoints, expect, timeout).await,
-        Provider::Stripe => stripe(token, endpoints, timeout).await,
-    }
-}
-
 /// The key reads events; a secret key (`sk_`) works but may do anything, so a restricted one
 /// that only reads is asked for.
-async fn stripe(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> Verification {
+pub(super) async fn stripe(
+    token: &Secret,
+    e: &Endpoints,
+    timeout: std::time::Duration,
+) -> Verification {
     let p = Provider::Stripe;
     let stripe = super::stripe::Stripe::new(&e.stripe_api, token.clone(), timeout);
     if let Err(err) = stripe.check().await {
@@ -162,7 +148,7 @@ async fn stripe(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> 
     v
 }
 
-async fn github(
+pub(super) async fn github(
     token: &Secret,
     e: &Endpoints,
     expect: &Expectations<'_>,
@@ -269,7 +255,7 @@ async fn github_scopes(
     }
 }
 
-async fn supabase(
+pub(super) async fn supabase(
     token: &Secret,
     e: &Endpoints,
     expect: &Expectations<'_>,
@@ -311,7 +297,7 @@ async fn supabase(
     }
 }
 
-async fn vercel(
+pub(super) async fn vercel(
     token: &Secret,
     e: &Endpoints,
     expect: &Expectations<'_>,
@@ -344,7 +330,11 @@ async fn vercel(
     )
 }
 
-async fn n8n(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> Verification {
+pub(super) async fn n8n(
+    token: &Secret,
+    e: &Endpoints,
+    timeout: std::time::Duration,
+) -> Verification {
     let p = Provider::N8n;
     if e.n8n_api.is_empty() {
         return result(
@@ -370,7 +360,7 @@ async fn n8n(token: &Secret, e: &Endpoints, timeout: std::time::Duration) -> Ver
 }
 
 /// The token's user, then the backup repository: there, and writable by it.
-async fn gitea(
+pub(super) async fn gitea(
     token: &Secret,
     e: &Endpoints,
     expect: &Expectations<'_>,
@@ -413,7 +403,7 @@ async fn gitea(
     }
 }
 
-fn resend(token: &Secret, expect: &Expectations<'_>) -> Verification {
+pub(super) fn resend(token: &Secret, expect: &Expectations<'_>) -> Verification {
     let p = Provider::Resend;
     // Resend has no read-only endpoint for a sending key; the format is what can be checked
     // without sending (a test email is a separate, explicit action).

@@ -61,7 +61,7 @@ pub enum SecretKey {
 impl SecretKey {
     fn account(&self) -> String {
         match self {
-            SecretKey::Token(p) => format!("token:{}", p.as_str()),
+            SecretKey::Token(p) => p.declared().keyring.to_string(),
             SecretKey::Customer { customer, which } => {
                 format!("customer:{customer}:{}", which.as_str())
             }

@@ -234,6 +234,17 @@ export type Guide = { provider: Provider, purpose: Text, kinds: Array<TokenKind>
  */
 optional: boolean, };
 
+export type ProviderInfo = { provider: Provider, label: string, 
+/**
+ * Why its token is optional; `null`: every run needs it.
+ */
+optional: Text | null, 
+/**
+ * What the token is for, where it is made and what it must be allowed (a self-hosted
+ * service's page is a path on its address, which the setup guide fills in).
+ */
+guide: Guide, };
+
 export type TokenKind = { name: Text, 
 /**
  * The page where it is made, with the permissions filled in where the page takes them.
@@ -1374,6 +1385,319 @@ export const MAX_IMPORT_BYTES = 33554432;
 export const PORTAL_TABLE = 'public.organizations';
 export const DEFAULT_WAVES = '1,10%,rest';
 export const DEFAULT_HALT_SHARE = 0.2;
+export const PROVIDERS: readonly ProviderInfo[] = [
+  {
+    "provider": "github",
+    "label": "GitHub",
+    "optional": null,
+    "guide": {
+      "provider": "github",
+      "purpose": {
+        "sv": "Skapar varje kunds privata repo från mallrepot och skriver kundens inställningar i det.",
+        "en": "Creates each customer's private repository from the template and writes the customer's settings into it."
+      },
+      "kinds": [
+        {
+          "name": {
+            "sv": "Klassisk token",
+            "en": "Classic token"
+          },
+          "url": "https://github.com/settings/tokens/new?scopes=repo,delete_repo&description=Fabrik",
+          "permissions": [
+            {
+              "name": "repo",
+              "why": {
+                "sv": "Skapa privata repon från mallen och skriva filer i dem.",
+                "en": "Create private repositories from the template and write files in them."
+              },
+              "optional": false
+            },
+            {
+              "name": "delete_repo",
+              "why": {
+                "sv": "Ta bort ett repo som Fabrik skapade när en körning rullas tillbaka eller en kund avvecklas; utan den blir repot kvar och Fabrik säger till.",
+                "en": "Delete a repository Fabrik created when a run is rolled back or a customer torn down; without it the repository stays and Fabrik says so."
+              },
+              "optional": true
+            }
+          ]
+        },
+        {
+          "name": {
+            "sv": "Finkornig token (på ägaren med mallrepot)",
+            "en": "Fine-grained token (on the owner of the template)"
+          },
+          "url": "https://github.com/settings/personal-access-tokens/new",
+          "permissions": [
+            {
+              "name": "Administration: Read and write",
+              "why": {
+                "sv": "Skapa kundernas repon (och ta bort dem Fabrik skapat).",
+                "en": "Create the customers' repositories (and delete those Fabrik created)."
+              },
+              "optional": false
+            },
+            {
+              "name": "Contents: Read and write",
+              "why": {
+                "sv": "Läsa mallen och skriva kundens filer.",
+                "en": "Read the template and write the customer's files."
+              },
+              "optional": false
+            },
+            {
+              "name": "Metadata: Read-only",
+              "why": {
+                "sv": "Krävs av GitHub för allt annat.",
+                "en": "Required by GitHub for everything else."
+              },
+              "optional": false
+            },
+            {
+              "name": "Pull requests: Read and write",
+              "why": {
+                "sv": "Malluppdateringar som pull requests.",
+                "en": "Template updates as pull requests."
+              },
+              "optional": true
+            }
+          ]
+        }
+      ],
+      "optional": false
+    }
+  },
+  {
+    "provider": "supabase",
+    "label": "Supabase",
+    "optional": null,
+    "guide": {
+      "provider": "supabase",
+      "purpose": {
+        "sv": "Skapar varje kunds Supabase-projekt i byråns organisation, kör mallens schema och gör den första administratören.",
+        "en": "Creates each customer's Supabase project in the agency's organization, runs the template's schema and makes the first admin."
+      },
+      "kinds": [
+        {
+          "name": {
+            "sv": "Token",
+            "en": "Token"
+          },
+          "url": "https://supabase.com/dashboard/account/tokens",
+          "permissions": [
+            {
+              "name": "Personal access token",
+              "why": {
+                "sv": "Supabase har inga behörigheter per token: den ser kontots organisationer. Skapa den med ett konto som bara är medlem i byråns organisation.",
+                "en": "Supabase has no permissions per token: it sees the account's organizations. Make it with an account that is a member of the agency's organization only."
+              },
+              "optional": false
+            }
+          ]
+        }
+      ],
+      "optional": false
+    }
+  },
+  {
+    "provider": "vercel",
+    "label": "Vercel",
+    "optional": null,
+    "guide": {
+      "provider": "vercel",
+      "purpose": {
+        "sv": "Skapar varje kunds Vercel-projekt kopplat till repot, sätter miljövariablerna och gör den publika produktionsdriftsättningen.",
+        "en": "Creates each customer's Vercel project linked to the repository, sets its environment variables and makes the public production deployment."
+      },
+      "kinds": [
+        {
+          "name": {
+            "sv": "Token",
+            "en": "Token"
+          },
+          "url": "https://vercel.com/account/settings/tokens",
+          "permissions": [
+            {
+              "name": "Scope",
+              "why": {
+                "sv": "Begränsa token till teamet som kundprojekten ska ligga i (inte hela kontot).",
+                "en": "Limit the token to the team the customers' projects belong to (not the whole account)."
+              },
+              "optional": false
+            }
+          ]
+        }
+      ],
+      "optional": false
+    }
+  },
+  {
+    "provider": "n8n",
+    "label": "n8n",
+    "optional": null,
+    "guide": {
+      "provider": "n8n",
+      "purpose": {
+        "sv": "Lägger in och aktiverar varje kunds arbetsflöde i byråns n8n och säkerhetskopierar det.",
+        "en": "Imports and activates each customer's workflow in the agency's n8n and backs it up."
+      },
+      "kinds": [
+        {
+          "name": {
+            "sv": "Token",
+            "en": "Token"
+          },
+          "url": "/settings/api",
+          "permissions": [
+            {
+              "name": "API key",
+              "why": {
+                "sv": "n8n:s API-nyckel (Settings → n8n API); på n8n Cloud och i företagsversionen väljs omfånget: workflow:read, workflow:create, workflow:update, workflow:activate.",
+                "en": "n8n's API key (Settings → n8n API); on n8n Cloud and the enterprise edition the scopes are chosen: workflow:read, workflow:create, workflow:update, workflow:activate."
+              },
+              "optional": false
+            }
+          ]
+        }
+      ],
+      "optional": false
+    }
+  },
+  {
+    "provider": "resend",
+    "label": "Resend",
+    "optional": null,
+    "guide": {
+      "provider": "resend",
+      "purpose": {
+        "sv": "Skickar välkomstmejlet från byråns verifierade domän, och larmen, och ger varje instans en egen nyckel att skicka med.",
+        "en": "Sends the welcome email from the agency's verified domain, and the alerts, and gives each instance a key of its own to send with."
+      },
+      "kinds": [
+        {
+          "name": {
+            "sv": "Token",
+            "en": "Token"
+          },
+          "url": "https://resend.com/api-keys",
+          "permissions": [
+            {
+              "name": "Full access",
+              "why": {
+                "sv": "Full åtkomst: Fabrik gör varje instans en egen nyckel som bara får skicka, från byråns verifierade domän, och tar bort den när instansen avvecklas. Byråns nyckel lämnar aldrig Fabrik.",
+                "en": "Full access: Fabrik makes each instance a key of its own that may only send, from the agency's verified domain, and deletes it when the instance is torn down. The agency's key never leaves Fabrik."
+              },
+              "optional": false
+            }
+          ]
+        }
+      ],
+      "optional": false
+    }
+  },
+  {
+    "provider": "gitea",
+    "label": "Gitea",
+    "optional": {
+      "sv": "Valfri: för säkerhetskopior av n8n-flöden",
+      "en": "Optional: for backups of the n8n workflows"
+    },
+    "guide": {
+      "provider": "gitea",
+      "purpose": {
+        "sv": "Tar emot säkerhetskopiorna av kundernas arbetsflöden, en commit per ändring (valfritt: provisionering fungerar utan).",
+        "en": "Receives the backups of the customers' workflows, one commit per change (optional: provisioning works without it)."
+      },
+      "kinds": [
+        {
+          "name": {
+            "sv": "Token",
+            "en": "Token"
+          },
+          "url": "/user/settings/applications",
+          "permissions": [
+            {
+              "name": "write:repository",
+              "why": {
+                "sv": "Skriva säkerhetskopiorna till backup-repot.",
+                "en": "Write the backups to the backup repository."
+              },
+              "optional": false
+            },
+            {
+              "name": "read:user",
+              "why": {
+                "sv": "Se vilket konto token hör till.",
+                "en": "See which account the token belongs to."
+              },
+              "optional": false
+            }
+          ]
+        }
+      ],
+      "optional": true
+    }
+  },
+  {
+    "provider": "stripe",
+    "label": "Stripe",
+    "optional": {
+      "sv": "Valfri: för Inkorgen (betalningar i Stripe). En begränsad nyckel som bara läser.",
+      "en": "Optional: for the inbox (payments in Stripe). A restricted key that only reads."
+    },
+    "guide": {
+      "provider": "stripe",
+      "purpose": {
+        "sv": "Läser betalningarna i Stripe: en betald checkout eller prenumeration hamnar i Inkorgen (valfritt).",
+        "en": "Reads the payments in Stripe: a paid checkout or subscription lands in the inbox (optional)."
+      },
+      "kinds": [
+        {
+          "name": {
+            "sv": "Begränsad nyckel (rk_), som bara läser",
+            "en": "Restricted key (rk_) that only reads"
+          },
+          "url": "https://dashboard.stripe.com/apikeys/create",
+          "permissions": [
+            {
+              "name": "Events: Read",
+              "why": {
+                "sv": "Händelserna Fabrik hämtar (betald checkout, betald faktura, uppsagd prenumeration).",
+                "en": "The events Fabrik fetches (paid checkout, paid invoice, cancelled subscription)."
+              },
+              "optional": false
+            },
+            {
+              "name": "Checkout Sessions: Read",
+              "why": {
+                "sv": "Vilket pris en checkout sålde, som bestämmer kundens plan.",
+                "en": "Which price a checkout sold, which decides the customer's plan."
+              },
+              "optional": false
+            },
+            {
+              "name": "Prices: Read",
+              "why": {
+                "sv": "Priserna du knyter till planerna.",
+                "en": "The prices you tie to the plans."
+              },
+              "optional": false
+            },
+            {
+              "name": "Products: Read",
+              "why": {
+                "sv": "Produkternas namn bredvid priserna.",
+                "en": "The products' names beside the prices."
+              },
+              "optional": true
+            }
+          ]
+        }
+      ],
+      "optional": true
+    }
+  }
+];
 
 export const STEP_LABEL: Record<StepKey, Text> = {
   'supabase.project': { sv: "Skapa Supabase-projekt", en: "Create Supabase project" },

@@ -113,8 +113,6 @@ const sv = {
   'cred.deleteBody': 'Token för {provider} tas bort ur nyckelringen. Fabrik kan inte provisionera med {provider} förrän du sparar en ny.',
   'cred.confirmDelete': 'Ta bort token',
   'cred.deleted': 'Token för {provider} har tagits bort',
-  'cred.optional': 'Valfri: för säkerhetskopior av n8n-flöden',
-  'cred.optionalStripe': 'Valfri: för Inkorgen (betalningar i Stripe). En begränsad nyckel som bara läser.',
 
   'settings.section': 'Inställningar',
   'settings.intro': 'Det som behövs för att provisionera en kund. Inget här är hemligt.',
@@ -1177,8 +1175,6 @@ const en: Record<TextKey, string> = {
   'cred.deleteBody': 'The token for {provider} is removed from the keyring. Fabrik cannot provision with {provider} until you save a new one.',
   'cred.confirmDelete': 'Remove token',
   'cred.deleted': 'Token for {provider} removed',
-  'cred.optional': 'Optional: for backups of the n8n workflows',
-  'cred.optionalStripe': 'Optional: for the inbox (payments in Stripe). A restricted key that only reads.',
 
   'settings.section': 'Settings',
   'settings.intro': 'What provisioning a customer needs. Nothing here is secret.',

@@ -2,26 +2,19 @@
 // environment), saved, tested and removed; a token never comes back to the window.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, type ApiError } from '../api';
-import type { CredentialStatus, Environment, Provider, Text } from '../bindings';
-import { useI18n, type TextKey } from '../i18n';
+import { PROVIDERS as DECLARED, type CredentialStatus, type Environment, type Provider, type Text } from '../bindings';
+import { useI18n } from '../i18n';
 import { useToast } from '../state/toast';
 import { Dialog } from './common';
 
-/** The providers in the order the agency sets them up (as `Provider::ALL`). */
-export const PROVIDERS: Provider[] = ['github', 'supabase', 'vercel', 'n8n', 'resend', 'gitea', 'stripe'];
+/** The providers in the order the agency sets them up, from their declarations (`Provider::ALL`). */
+export const PROVIDERS: readonly Provider[] = DECLARED.map((d) => d.provider);
 
-/** Not needed to provision: only workflow backups (Gitea) or the inbox (Stripe) use them. */
-const OPTIONAL: Partial<Record<Provider, TextKey>> = { gitea: 'cred.optional', stripe: 'cred.optionalStripe' };
+/** Not needed to provision (Gitea: only workflow backups; Stripe: only the inbox): why, per provider. */
+const OPTIONAL = Object.fromEntries(DECLARED.map((d) => [d.provider, d.optional])) as Record<Provider, Text | null>;
 
-export const PROVIDER_NAMES: Record<Provider, string> = {
-  github: 'GitHub',
-  supabase: 'Supabase',
-  vercel: 'Vercel',
-  n8n: 'n8n',
-  resend: 'Resend',
-  gitea: 'Gitea',
-  stripe: 'Stripe',
-};
+/** What the window calls each provider, from its declaration. */
+export const PROVIDER_NAMES = Object.fromEntries(DECLARED.map((d) => [d.provider, d.label])) as Record<Provider, string>;
 
 export function Credentials({ environment }: { environment: Environment | null }) {
   const { t, err } = useI18n();
@@ -166,7 +159,7 @@ function CredentialRow({ status, onChange }: { status: CredentialStatus; onChang
         </div>
         {OPTIONAL[p] && (
           <p className="muted small cred-optional" data-testid={`credential-optional-${p}`}>
-            {t(OPTIONAL[p])}
+            {tx(OPTIONAL[p])}
           </p>
         )}
         <div className="cred-message" data-testid={`credential-message-${p}`}>
