@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use fabrik::api::tick::{JobState, TickReport, Ticker};
+use fabrik::schedule::{JobState, TickReport, Ticker};
 use tokio_util::sync::CancellationToken;
 
 const SCALE: f64 = 0.1;

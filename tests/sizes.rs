@@ -109,3 +109,23 @@ fn every_exception_is_a_long_file_that_exists() {
         );
     }
 }
+
+/// The command surface stays a surface: each command a short call of one service below it, so
+/// no file of `src/api/` holds more than 300 lines and the folder at most 3,000.
+#[test]
+fn the_command_surface_is_thin() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    sources(&root.join("src/api"), &mut files);
+    let mut total = 0;
+    let mut long = Vec::new();
+    for f in &files {
+        let lines = std::fs::read_to_string(f).unwrap().lines().count();
+        total += lines;
+        if lines > 300 {
+            long.push(format!("{} ({lines} lines)", relative(root, f)));
+        }
+    }
+    assert!(long.is_empty(), "src/api/ files over 300 lines: {long:#?}");
+    assert!(total <= 3_000, "src/api/ holds {total} lines, over 3,000");
+}

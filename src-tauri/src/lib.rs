@@ -72,7 +72,7 @@ impl UpdateHost for WindowHost {
 }
 
 impl Host for WindowHost {
-    fn team(&self, progress: &fabrik::api::team::TeamProgress) {
+    fn team(&self, progress: &fabrik::services::team::TeamProgress) {
         self.send(WindowEvent::Team(progress));
     }
 

@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use tokio::sync::OnceCell;
 
-use super::health::HealthApi;
 use crate::error::{ApiError, ApiResult};
 use crate::services::backups::BackupsApi;
 use crate::services::register::Register;
@@ -17,6 +16,7 @@ use crate::services::rollout_desk::RolloutDesk;
 use crate::services::runs::RunsApi;
 use crate::supervisor::cloud::CloudApi;
 use crate::supervisor::host::{RunHost, Sweep};
+use crate::supervisor::sweep::HealthChecks as HealthApi;
 use crate::supervisor::Supervisor;
 use crate::update::window::{UpdateHost, Updates};
 
@@ -32,7 +32,7 @@ pub trait Host: RunHost + UpdateHost {
     /// again: what changed meanwhile was never announced).
     fn live_updates(&self, _status: &crate::store::db::LiveStatus) {}
     /// One person of a team invitation done.
-    fn team(&self, _progress: &super::team::TeamProgress) {}
+    fn team(&self, _progress: &crate::services::team::TeamProgress) {}
 }
 
 type Clouds = Result<
@@ -108,7 +108,7 @@ impl Fabrik {
                 health.schedule(host.clone());
                 // The scheduled jobs the window does while it is open (the backups and the
                 // alerts), leased through the register like `fabrik tick`'s.
-                Arc::new(super::tick::Ticker::new(
+                Arc::new(crate::schedule::Ticker::new(
                     cloud.clone(),
                     runs.supervisor().clone(),
                     &data_dir,

@@ -4,20 +4,17 @@
 
 use ts_rs::{Config, TS};
 
-use super::health::Sweep;
-use super::intake::{Inbox, PollReport, SourceView};
-use super::team::TeamProgress;
-use super::tick::{JobReport, JobState, ScheduleView, TickReport};
 use crate::credentials::{CredentialState, CredentialStatus};
 use crate::customer::{
-    Applied, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery, CustomerRow,
-    FieldError, Instance, InstanceLinks, Module, ModuleInfo, ModuleManifest, Plan, SortKey, Status,
+    Applied, BadRow, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery,
+    CustomerRow, FieldError, Instance, InstanceLinks, Invitee, Module, ModuleInfo, ModuleManifest,
+    Plan, SortKey, Status, TeamPreview, TeamRole,
 };
-use crate::customer::{BadRow, Invitee, TeamPreview, TeamRole};
 use crate::database::recovery::{PhysicalBackup, RecoveryView};
 use crate::error::ApiError;
 use crate::fleet::{DEFAULT_HALT_SHARE, DEFAULT_WAVES};
 use crate::health::{FindingKind, Health, HealthFinding, HealthPart, HealthSummary, SiteProbe};
+use crate::intake::{Inbox, PollReport, SourceView};
 use crate::ledger::{BaseHow, MemberState, PrState, RolloutKind, RolloutState};
 use crate::messages::{ErrorCode, Text};
 use crate::providers::choices::{AccountChoices, Also, Choice, ChoiceKind, ChoiceList};
@@ -36,6 +33,7 @@ use crate::register::{
 };
 use crate::schedule::system::{Installed, Scheduler};
 use crate::schedule::units::Plan as SchedulePlan;
+use crate::schedule::{JobReport, JobState, ScheduleView, TickReport};
 use crate::secrets::Provider;
 use crate::services::backups::{BackupAge, BackupView};
 use crate::services::register::{AppInfo, DraftCheck, ExportedFile, Language, Preferences};
@@ -44,6 +42,7 @@ use crate::services::rollouts::{
     FileHead, InstanceSchemaView, RolloutSource, RolloutView, WaveView,
 };
 use crate::services::runs::RunDetail;
+use crate::services::team::TeamProgress;
 use crate::services::templates::{RepoPlan, TemplateInstance, TemplateRolloutView};
 use crate::setup::accounts_left::{AccountsLeft, PlanLimit, ProviderLeft, RateLimits};
 use crate::setup::budget::Budget;
@@ -65,6 +64,7 @@ use crate::store::transfer::{MoveReport, TableCheck};
 use crate::store::workflow_backups::{WorkflowBackup, WorkflowBackupReason, WorkflowFile};
 use crate::store::{ExamplesRemoved, KeptExample};
 use crate::supervisor::cloud::{Environment, SettingEntry};
+use crate::supervisor::host::Sweep;
 use crate::supervisor::Readiness;
 use crate::team::{
     InviteOutcome, InviteReport, InviteResult, Member, MemberStatus, Revoked, TeamView,
@@ -169,11 +169,8 @@ fn kind_steps() -> String {
     let mut out =
         String::from("export const RUN_KIND_STEPS: Record<RunKind, readonly StepKey[]> = {\n");
     for k in RunKind::ALL {
-        let steps: Vec<String> = crate::provision::kinds::def(*k)
-            .steps
-            .iter()
-            .map(|s| format!("'{s}'"))
-            .collect();
+        let steps = crate::provision::kinds::def(*k).steps.iter();
+        let steps: Vec<String> = steps.map(|s| format!("'{s}'")).collect();
         out.push_str(&format!("  {k}: [{}],\n", steps.join(", ")));
     }
     out.push_str("};\n");

@@ -20,7 +20,7 @@ macro_rules! with_events {
             /// Fabrik's own update moved on: waiting, downloading, installed, or not.
             Update "update" => $crate::update::UpdateProgress;
             /// One person of a team invitation done (issue #44).
-            Team "team-progress" => $crate::api::team::TeamProgress;
+            Team "team-progress" => $crate::services::team::TeamProgress;
         }
     };
 }

@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use super::app::Fabrik;
-use super::intake::{Inbox, Intake, PollReport};
 use crate::customer::Plan;
 use crate::error::ApiResult;
+use crate::intake::{Inbox, Intake, PollReport};
 use crate::store::intake::{IntakeChoices, IntakeItem, IntakeSource, IntakeSourceState};
 
 impl Fabrik {

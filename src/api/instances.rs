@@ -2,12 +2,12 @@
 //! deployments (one made production again, and "Ångra"), and its team.
 
 use super::app::Fabrik;
-use super::team::TeamApi;
 use crate::customer::{Invitee, TeamPreview};
 use crate::error::ApiResult;
 use crate::health::Health;
 use crate::provision::{Deployments, DomainStatus, StartOutcome};
 use crate::services::deployments::DeploymentsApi;
+use crate::services::team::TeamApi;
 use crate::supervisor::host::Sweep;
 use crate::team::{InviteReport, Revoked, TeamView};
 

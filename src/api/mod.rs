@@ -21,11 +21,3 @@ mod register;
 mod rollouts;
 mod runs;
 mod schedule;
-
-pub mod health;
-pub mod intake;
-pub mod team;
-pub mod tick;
-
-// What the files on their way out of this folder (#56) still take from here.
-use crate::error::ApiResult;

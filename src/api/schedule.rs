@@ -1,8 +1,8 @@
 //! Schemat: the system's scheduler running `fabrik tick`, shown, put in place and taken away.
 
 use super::app::Fabrik;
-use super::tick::{app_command, schedule_error, schedule_view, ScheduleView};
 use crate::error::ApiResult;
+use crate::schedule::{app_command, schedule_error, schedule_view, ScheduleView};
 use crate::schedule::{system, units::Plan};
 
 impl Fabrik {

@@ -11,4 +11,5 @@ pub mod register;
 pub mod rollout_desk;
 pub mod rollouts;
 pub mod runs;
+pub mod team;
 pub mod templates;

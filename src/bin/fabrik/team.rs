@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use clap::Subcommand;
-use fabrik::api::team::TeamApi;
 use fabrik::customer::{check_invitee, TeamPreview};
 use fabrik::provision::RunRequest;
+use fabrik::services::team::TeamApi;
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::team::{InviteOutcome, InviteReport, TeamView};
 use fabrik::ApiError;

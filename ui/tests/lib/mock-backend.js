@@ -1385,7 +1385,7 @@
       (CONFIG.health ||= {})[slug] = { healthy: h.healthy, findings: found.length, checked_at: h.checked_at };
       return h;
     },
-    // "Kontrollera alla" (src/api/health.rs): every delivered instance, one `health-sweep`
+    // "Kontrollera alla" (src/supervisor/sweep.rs): every delivered instance, one `health-sweep`
     // event per check; a second press while it runs starts nothing.
     check_all_health: () => {
       if (R.sweep?.running) return { ...R.sweep };
@@ -1824,7 +1824,7 @@
       const n = state.customers.filter((c) => !c.is_example).length;
       return move_file ? { target: `postgres://${state.shared}`, millis: 412, tables: [{ table: 'customers', rows: n, checksum: '00', target_rows: n, target_checksum: '00' }] } : null;
     },
-    // Schemalagt arbete (src/api/tick.rs). CONFIG.schedule: { plan (installed), ticks: [partial
+    // Schemalagt arbete (src/schedule/). CONFIG.schedule: { plan (installed), ticks: [partial
     // TickRow] (newest first; `report` an object), refusedHere: object, refuse: code (the
     // scheduler's answer to install) }.
     schedule_status: () => scheduleView(),
@@ -1926,7 +1926,7 @@
     },
   };
 
-  // ---------- The setup guide (src/api/setup.rs, src/providers/choices.rs) ----------
+  // ---------- The setup guide (src/setup/guide.rs, src/providers/choices.rs) ----------
   // The steps and their texts are the core's (fixtures/core-rules.json, `setup_guide`).
   // CONFIG.setup: { started: false (a first start: the guide opens by itself; default true,
   // finished), at, skipped }. The choices mirror the simulator's seeded accounts, one of each
@@ -2018,7 +2018,7 @@
     },
   });
 
-  // ---------- What each account has left (src/api/left.rs) ----------
+  // ---------- What each account has left (src/setup/accounts_left.rs) ----------
   // CONFIG.left: { providers: [ProviderLeft] (what rate_limits says; default none, so the
   // status bar stays away), plan: [PlanLimit] }.
   const LEFT_CFG = CONFIG.left || {};
@@ -2032,7 +2032,7 @@
     },
   });
 
-  // ---------- The guide's proof (src/api/proof.rs) ----------
+  // ---------- The guide's proof (src/setup/test_customer/) ----------
   // CONFIG.proof: { active: n (Supabase's active projects: 2 names the free plan's limit),
   // stopAfterProvision: true (the window "closed" between the runs: it stops there) }. Each
   // `setup_proof` call moves it one step on, as polling a run does.
@@ -2166,7 +2166,7 @@
   });
 
 
-  // ---------- Inkorg (src/api/intake.rs) ----------
+  // ---------- Inkorg (src/intake/) ----------
   // CONFIG.intake: { items: [partial IntakeItem] (id, name, admin_email, source, plan, state …;
   // the rest filled in), sources: [partial SourceView] (default: the portal and Stripe, neither
   // set up), poll: partial PollReport (what intake_poll answers; default nothing new) }.
@@ -2231,7 +2231,7 @@
     intake_approve: ({ id, plan }) => {
       const item = intakeFind(id);
       intakeDecided(item);
-      // A Stripe price no plan is mapped to: a person chooses the plan (src/api/intake.rs).
+      // A Stripe price no plan is mapped to: a person chooses the plan (src/intake/).
       if (item.source === 'stripe' && !(plan ?? item.plan)) {
         throw { ...apiError('intake', `Inkorgen: Välj en plan för ${item.name}`), params: { reason: `Välj en plan för ${item.name}`, reason_en: `Choose a plan for ${item.name}` } };
       }

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::ApiResult;
 use crate::customer::{Invitee, TeamPreview};
+use crate::error::ApiResult;
 use crate::supervisor::Supervisor;
 use crate::team::{InviteReport, InviteResult, Revoked, Team, TeamView};
 
