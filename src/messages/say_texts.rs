@@ -994,6 +994,20 @@ impl Say {
                 "Borttaget:",
                 "Removed:",
             ),
+            TeamCliInvited => t("{email} inbjuden", "{email} invited"),
+            TeamCliInvitedAgain => t("{email} inbjuden igen", "{email} invited again"),
+            TeamCliRestored => t("{email} har tillgång igen", "{email} has access again"),
+            TeamCliSendsAs => t(
+                "skickar som {sender}, högst {per_hour} i timmen",
+                "sends as {sender}, at most {per_hour} an hour",
+            ),
+            TeamCliSendsBuiltIn => t(
+                "skickar med Supabases inbyggda e-post: kör fabrik team mail {slug}",
+                "sends with Supabase's built-in email: run fabrik team mail {slug}",
+            ),
+            TeamCliFirstAdmin => t("första admin", "first admin"),
+            TeamCliByFabrik => t("Fabrik", "Fabrik"),
+            TeamCliNotFabriks => t("inte Fabriks", "not Fabrik's"),
             SetupCliProofDone => t(
                 "Provet gick igenom på {seconds} s: allt som gjordes är borttaget.",
                 "The proof passed in {seconds} s: everything it made is removed.",

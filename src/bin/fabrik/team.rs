@@ -5,13 +5,14 @@ use std::sync::Arc;
 
 use clap::Subcommand;
 use fabrik::customer::{check_invitee, TeamPreview};
+use fabrik::messages::Say;
 use fabrik::provision::RunRequest;
 use fabrik::services::team::TeamApi;
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::team::{InviteOutcome, InviteReport, TeamView};
 use fabrik::ApiError;
 
-use crate::print::{ask, confirm, print_json};
+use crate::print::{ask, confirm, print_json, say};
 use crate::runtime;
 use crate::watch::{day_two, DayTwo};
 
@@ -211,13 +212,14 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: TeamCmd) -> Result<(), ApiError> {
 }
 
 fn line(r: &fabrik::team::InviteResult) -> String {
-    match (&r.outcome, &r.problem) {
-        (_, Some(p)) => format!("✗ {}", p.sv),
-        (InviteOutcome::Invited, None) => format!("✓ {} inbjuden", r.email),
-        (InviteOutcome::Again, None) => format!("✓ {} inbjuden igen", r.email),
-        (InviteOutcome::Restored, None) => format!("✓ {} har tillgång igen", r.email),
-        (InviteOutcome::Failed, None) => format!("✗ {}", r.email),
-    }
+    let done = match (&r.outcome, &r.problem) {
+        (_, Some(p)) => return format!("✗ {}", p.sv),
+        (InviteOutcome::Failed, None) => return format!("✗ {}", r.email),
+        (InviteOutcome::Invited, None) => Say::TeamCliInvited,
+        (InviteOutcome::Again, None) => Say::TeamCliInvitedAgain,
+        (InviteOutcome::Restored, None) => Say::TeamCliRestored,
+    };
+    format!("✓ {}", say(done, &[("email", &r.email)]))
 }
 
 /// Prints the report's totals; exit 3 (named) when anyone failed.
@@ -263,14 +265,14 @@ fn print_preview(p: &TeamPreview) {
 
 fn print_team(t: &TeamView) {
     let mail = match (t.sends_as_agency, &t.sender) {
-        (true, Some(s)) => format!(
-            "skickar som {s}, högst {} i timmen",
-            t.per_hour.unwrap_or(0)
-        ),
-        _ => format!(
-            "skickar med Supabases inbyggda e-post: kör fabrik team mail {}",
-            t.slug
-        ),
+        (true, Some(s)) => {
+            let per_hour = t.per_hour.unwrap_or(0);
+            say(
+                Say::TeamCliSendsAs,
+                &[("sender", s), ("per_hour", &per_hour)],
+            )
+        }
+        _ => say(Say::TeamCliSendsBuiltIn, &[("slug", &t.slug)]),
     };
     println!(
         "Teamet i {} (Supabase-projektet {}; {mail}):",
@@ -278,10 +280,11 @@ fn print_team(t: &TeamView) {
     );
     for m in &t.members {
         let by = match (m.first_admin, m.by_fabrik) {
-            (true, _) => "första admin",
-            (false, true) => "Fabrik",
-            (false, false) => "inte Fabriks",
+            (true, _) => Say::TeamCliFirstAdmin,
+            (false, true) => Say::TeamCliByFabrik,
+            (false, false) => Say::TeamCliNotFabriks,
         };
+        let by = say(by, &[]);
         println!(
             "  {:<36} {:<7} {:<8} {:<13} {}",
             m.email,
