@@ -11,7 +11,7 @@ use fabrik::services::backups::BackupsApi;
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 
-use crate::print::{print_json, sv};
+use crate::print::{print_json, say};
 use crate::runtime;
 use crate::watch::{follow, stop_on_ctrl_c, terminal};
 
@@ -146,8 +146,8 @@ fn print_workflow_backups(list: &[fabrik::store::workflow_backups::WorkflowBacku
     for b in list {
         let short = |c: &String| c.chars().take(10).collect::<String>();
         let commit = match (&b.commit_sha, b.changed) {
-            (Some(c), 0) => sv(Say::WorkflowsUnchangedAt, &[("commit", &short(c))]),
-            (Some(c), _) => sv(Say::WorkflowsCommit, &[("commit", &short(c))]),
+            (Some(c), 0) => say(Say::WorkflowsUnchangedAt, &[("commit", &short(c))]),
+            (Some(c), _) => say(Say::WorkflowsCommit, &[("commit", &short(c))]),
             (None, _) => Say::WorkflowsUnchanged.text().sv,
         };
         let names: Vec<String> = b
@@ -196,7 +196,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
                 let where_ = match (&b.backup.removed_at, b.here, &b.backup.seat) {
                     (Some(_), _, _) => Say::BackupPruned.text().sv,
                     (None, true, _) => Say::BackupHere.text().sv,
-                    (None, false, Some(seat)) => sv(Say::BackupOnSeat, &[("seat", seat)]),
+                    (None, false, Some(seat)) => say(Say::BackupOnSeat, &[("seat", seat)]),
                     (None, false, None) => Say::BackupOnAnotherSeat.text().sv,
                 };
                 println!(

@@ -10,7 +10,7 @@ use fabrik::ApiError;
 
 use fabrik::messages::Say;
 
-use crate::print::{print_json, sv};
+use crate::print::{print_json, say};
 
 /// `fabrik status` found an instance that is not healthy: the process exits 3.
 static UNHEALTHY: AtomicBool = AtomicBool::new(false);
@@ -61,11 +61,11 @@ fn print_health(h: &fabrik::health::Health) {
         .site
         .as_ref()
         .map(|s| match s.status {
-            Some(code) => sv(
+            Some(code) => say(
                 Say::SiteAnswered,
                 &[("code", &code.to_string()), ("ms", &s.ms.to_string())],
             ),
-            None => sv(Say::SiteNoAnswer, &[("ms", &s.ms.to_string())]),
+            None => say(Say::SiteNoAnswer, &[("ms", &s.ms.to_string())]),
         })
         .unwrap_or_default();
     let state = if h.healthy { "frisk" } else { "ej frisk" };

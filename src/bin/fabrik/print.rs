@@ -8,15 +8,6 @@ use fabrik::ApiError;
 /// a name clears no screen and a bidirectional override reorders no line.
 pub use fabrik::customer::without_controls as plain;
 
-/// A sentence of the catalogue in Swedish, the command line's language, with its parameters.
-pub fn sv(say: fabrik::messages::Say, params: &[(&str, &str)]) -> String {
-    let params = params
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    say.with(params).sv
-}
-
 pub fn print_json<T: serde::Serialize>(v: &T) {
     // Serialising our own plain data types cannot fail.
     println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());

@@ -14,7 +14,7 @@ use fabrik::supervisor::cloud::CloudApi;
 use fabrik::supervisor::Supervisor;
 use fabrik::ApiError;
 
-use crate::print::{confirm, print_json, sv};
+use crate::print::{confirm, print_json, say};
 use crate::runtime;
 use crate::watch::{finished, start, stop_on_ctrl_c, terminal, DayTwo};
 
@@ -415,9 +415,9 @@ fn print_teardown(slug: &str, targets: &[fabrik::provision::TeardownTarget]) {
     }
     for t in targets {
         let reason = t.reason.as_ref().map(|r| r.sv.as_str());
-        let what = sv(
+        let what = say(
             t.verdict.label(),
-            &[("reason", reason.unwrap_or("okänt fel"))],
+            &[("reason", &reason.unwrap_or("okänt fel"))],
         );
         println!("  {:<18} {:<40} {what}", t.step.as_str(), t.id);
     }
