@@ -33,6 +33,7 @@ pub mod supervisor;
 pub mod team;
 pub mod template;
 pub mod update;
+pub mod usage;
 pub mod vocabulary;
 pub mod workflows;
 

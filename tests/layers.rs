@@ -26,6 +26,7 @@ const LAYERS: &[&str] = &[
     "environment",
     "error",
     "customer",
+    "usage",
     "store",
     "providers",
     "update",

@@ -1,0 +1,13 @@
+//! What each customer uses, costs and pays (issue #57), as plain data: the figures read of an
+//! instance (`figures.rs`, one declaration), one day's reading (`reading.rs`), the plans' and
+//! the providers' limits (`limits.rs`), the agency's price book and an instance's estimated
+//! cost (`prices.rs`), the margin and how well a plan fits (`margin.rs`), and what the window
+//! and the CLI are shown (`view.rs`). Reading the providers is `metering`'s; keeping the days
+//! is the register's (`store::usage`).
+
+pub mod figures;
+pub mod reading;
+pub mod view;
+
+pub use figures::{Figure, FigureDef, Per, Unit};
+pub use reading::{Reading, Revenue};
