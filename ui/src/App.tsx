@@ -6,7 +6,7 @@ import { formatDateTime, I18nContext, LANGUAGES, makeI18n, translate, useI18n } 
 import { ToastProvider, useToast } from './state/toast';
 import { CustomerList } from './views/CustomerList';
 import { RunsProvider } from './state/runs';
-import type { ListState, View } from './state/navigation';
+import type { ListState, UsageState, View } from './state/navigation';
 import { Activity } from './views/Activity';
 import { PlanDialog } from './views/Provision';
 import { ActiveRunsIndicator, ResumeBanner } from './views/Runs';
@@ -24,6 +24,7 @@ const views = {
   templates: () => import('./views/Templates'),
   setup: () => import('./views/Setup'),
   inbox: () => import('./views/Inbox'),
+  usage: () => import('./views/usage/Fleet'),
 };
 const CustomerForm = lazy(() => views.form().then((m) => ({ default: m.CustomerForm })));
 const CustomerPage = lazy(() => views.page().then((m) => ({ default: m.CustomerPage })));
@@ -32,6 +33,7 @@ const Rollouts = lazy(() => views.rollouts().then((m) => ({ default: m.Rollouts 
 const Templates = lazy(() => views.templates().then((m) => ({ default: m.Templates })));
 const Setup = lazy(() => views.setup().then((m) => ({ default: m.Setup })));
 const Inbox = lazy(() => views.inbox().then((m) => ({ default: m.Inbox })));
+const Fleet = lazy(() => views.usage().then((m) => ({ default: m.Fleet })));
 void afterListPainted.then(() => Promise.all(Object.values(views).map((load) => load())).catch(() => {}));
 
 export function App() {
@@ -88,6 +90,7 @@ function Shell({ environment }: { environment: Environment | null }) {
   const toast = useToast();
   const [view, setView] = useState<View>({ kind: 'customers' });
   const [list, setList] = useState<ListState>({ search: '', status: '', sort: 'name_asc' });
+  const [usage, setUsage] = useState<UsageState>({ search: '', status: '', plan: '', sort: 'margin', days: 90 });
   const [manifest, setManifest] = useState<ModuleManifest | null>(null);
   const { err } = useI18n();
   const [pending, setPending] = usePendingRequests(view.kind === 'inbox');
@@ -113,7 +116,7 @@ function Shell({ environment }: { environment: Environment | null }) {
   useEvent('update', updateMoved);
 
   const section =
-    view.kind === 'settings' || view.kind === 'setup' ? 'settings' : view.kind === 'activity' ? 'activity' : view.kind === 'rollouts' ? 'rollouts' : view.kind === 'templates' ? 'templates' : view.kind === 'inbox' ? 'inbox' : view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
+    view.kind === 'settings' || view.kind === 'setup' ? 'settings' : view.kind === 'activity' ? 'activity' : view.kind === 'rollouts' ? 'rollouts' : view.kind === 'templates' ? 'templates' : view.kind === 'inbox' ? 'inbox' : view.kind === 'usage' ? 'usage' : view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
 
   return (
     <div className="app">
@@ -148,6 +151,7 @@ function Shell({ environment }: { environment: Environment | null }) {
         {view.kind === 'setup' && <Setup onClose={() => setView({ kind: 'customers' })} />}
         {view.kind === 'rollouts' && <Rollouts onOpenRun={(slug, run) => setView({ kind: 'customer', slug, run })} />}
         {view.kind === 'templates' && <Templates onOpenRun={(slug, run) => setView({ kind: 'customer', slug, run })} />}
+        {view.kind === 'usage' && <Fleet state={usage} onStateChange={setUsage} onOpen={(slug) => setView({ kind: 'customer', slug })} />}
         {view.kind === 'inbox' && <Inbox onOpenCustomer={(slug, run) => setView({ kind: 'customer', slug, run })} onPending={setPending} />}
         {view.kind === 'customer' && (
           <CustomerPage
@@ -230,6 +234,15 @@ function Header({ current, environment, pending, onNavigate }: { current: string
           onClick={() => onNavigate({ kind: 'customers' })}
         >
           {t('nav.customers')}
+        </button>
+        <button
+          type="button"
+          className={`nav-item${current === 'usage' ? ' is-current' : ''}`}
+          aria-current={current === 'usage' ? 'page' : undefined}
+          data-testid="nav-usage"
+          onClick={() => onNavigate({ kind: 'usage' })}
+        >
+          {t('nav.usage')}
         </button>
         <button
           type="button"

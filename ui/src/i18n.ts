@@ -1,6 +1,7 @@
 // Every text the UI shows, Swedish first, English second. Components never hold literal text.
 import { createContext, useContext } from 'react';
 import { ERROR_TEXT, PLANS as CORE_PLANS, RUN_KIND_LABEL, RUN_KINDS, STATUSES as CORE_STATUSES } from './bindings';
+import { usageEn, usageSv } from './i18n-usage';
 import type { AdoptionState, ErrorCode, Language, MemberState, Plan, RolloutState, RunKind, RunState, SortKey, Status, StepState, TargetVerdict, Text } from './bindings';
 
 /** Each kind of run's name, as the core declares it (`RUN_KIND_LABEL`), under `runKind.<kind>`. */
@@ -9,6 +10,7 @@ const kindTexts = (lang: Language) =>
 
 const sv = {
   ...kindTexts('sv'),
+  ...usageSv,
   'app.name': 'Fabrik',
   'app.loading': 'Laddar …',
   'nav.main': 'Huvudmeny',
@@ -1071,6 +1073,7 @@ export type TextKey = keyof typeof sv;
 
 const en: Record<TextKey, string> = {
   ...kindTexts('en'),
+  ...usageEn,
   'app.name': 'Fabrik',
   'app.loading': 'Loading …',
   'nav.main': 'Main menu',

@@ -1,6 +1,6 @@
 // Navigation state shared by the shell (App.tsx) and the views: which view is open, and the
 // register's search, filter and order. Types only, so views never import the shell.
-import type { SortKey, Status } from '../bindings';
+import type { Plan, SortKey, Status } from '../bindings';
 
 /** Simple state-based navigation; each view is one value of this type. */
 export type View =
@@ -16,11 +16,25 @@ export type View =
   | { kind: 'rollouts' }
   | { kind: 'templates' }
   /** Inkorg: the portal's requests and Stripe's payments (views/Inbox.tsx). */
-  | { kind: 'inbox' };
+  | { kind: 'inbox' }
+  /** Användning: the fleet's usage, cost and margin (views/usage/Fleet.tsx). */
+  | { kind: 'usage' };
 
 /** The register's search, filter and order survive a visit to a customer. */
 export interface ListState {
   search: string;
   status: Status | '';
   sort: SortKey;
+}
+
+/** How the fleet's usage is ordered: lowest margin, nearest limit, or fastest growth first. */
+export type UsageSort = 'margin' | 'limit' | 'growth';
+
+/** The fleet view's filters (the register's, and a plan), order and days survive a visit too. */
+export interface UsageState {
+  search: string;
+  status: Status | '';
+  plan: Plan | '';
+  sort: UsageSort;
+  days: 30 | 90;
 }

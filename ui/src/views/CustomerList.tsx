@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, type ApiError } from '../api';
 import { useEvent } from '../state/events';
-import type { BackupAge, CustomerRow, SortKey, Status } from '../bindings';
-import { countText, formatAge, formatDate, formatDateTime, SORT_KEYS, STATUSES, useI18n } from '../i18n';
+import type { BackupAge, CustomerRow, SortKey } from '../bindings';
+import { countText, formatAge, formatDate, formatDateTime, SORT_KEYS, useI18n } from '../i18n';
 import { useToast } from '../state/toast';
 import type { ListState } from '../state/navigation';
 import { CancelledTag, ExampleTag, LiveStatusBadge, useDebounced } from './common';
@@ -13,6 +13,7 @@ import { useSweep } from '../state/sweep';
 import { ProvisionButton } from './Provision';
 import { RowProgress } from './Runs';
 import { ImportButton } from './RegisterFile';
+import { SearchFilter, StatusFilter } from './ListFilters';
 
 const ROW_HEIGHT = 60;
 /** The shared register's tables whose change names a customer (`RegisterChange.id`). */
@@ -226,38 +227,8 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
       )}
 
       <div className="toolbar" role="search">
-        <label className="field-inline grow">
-          <span className="visually-hidden">{t('list.search')}</span>
-          <span className="search-icon" aria-hidden="true">
-            ⌕
-          </span>
-          <input
-            type="search"
-            className="input input-search"
-            data-testid="search"
-            placeholder={t('list.searchPlaceholder')}
-            value={state.search}
-            onChange={(e) => onStateChange({ ...state, search: e.target.value })}
-            autoComplete="off"
-            spellCheck={false}
-          />
-        </label>
-        <label className="field-inline">
-          <span className="toolbar-label">{t('list.statusFilter')}</span>
-          <select
-            className="select"
-            data-testid="status-filter"
-            value={state.status}
-            onChange={(e) => onStateChange({ ...state, status: e.target.value as Status | '' })}
-          >
-            <option value="">{t('list.allStatuses')}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`status.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SearchFilter value={state.search} onChange={(search) => onStateChange({ ...state, search })} />
+        <StatusFilter value={state.status} onChange={(status) => onStateChange({ ...state, status })} />
         <label className="field-inline">
           <span className="toolbar-label">{t('list.sort')}</span>
           <select className="select" data-testid="sort" value={state.sort} onChange={(e) => onStateChange({ ...state, sort: e.target.value as SortKey })}>

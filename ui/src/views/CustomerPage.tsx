@@ -20,6 +20,7 @@ import { DeploymentsPanel } from './Deployments';
 import { RecoveryPanel } from './Recovery';
 import { DomainsPanel, OperationsPanel } from './DayTwo';
 import { TeamPanel } from './team/TeamPanel';
+import { UsagePanel } from './usage/CustomerUsage';
 
 interface Props {
   slug: string;
@@ -286,6 +287,8 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
       )}
       {/* The customer's team in their own instance: wide, for its table and its invitations. */}
       {delivered(c) && <TeamPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} />}
+      {/* What it uses, costs and pays: the last 90 days as charts. */}
+      {delivered(c) && <UsagePanel slug={c.slug} reload={finishedCount} />}
 
       <ForeignPanel slug={c.slug} reload={finishedCount} />
 

@@ -13,6 +13,7 @@ import { PeopleCard } from './People';
 import { ExportButtons, ImportButton, SharedRegisterCard } from './RegisterFile';
 import { AccountsLeftCard } from './AccountsLeft';
 import { ScheduleCard } from './Schedule';
+import { PriceBookCard } from './usage/PriceBook';
 
 type Group = 'github' | 'supabase' | 'vercel' | 'n8n' | 'email' | 'backups' | 'templates' | 'advanced';
 const GROUPS: Group[] = ['github', 'supabase', 'vercel', 'n8n', 'email', 'backups', 'templates', 'advanced'];
@@ -67,6 +68,7 @@ export function Settings({ environment, onGuide }: { environment: Environment | 
       <SharedRegisterCard />
       <PeopleCard />
       <ScheduleCard />
+      <PriceBookCard />
       <AboutCard />
     </section>
   );

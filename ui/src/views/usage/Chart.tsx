@@ -1,0 +1,178 @@
+// A small time chart over uPlot: made on mount, given new data when it changes, sized with its
+// container, destroyed on unmount. A day not reported is a gap in the line, never a 0; the
+// numbers are also there as text (a summary for screen readers and a table to open).
+import { useEffect, useMemo, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { useI18n } from '../../i18n';
+import { dayToX, formatDay, formatValue, type Unit } from './format';
+import './usage.css';
+
+export interface ChartLine {
+  label: string;
+  values: (number | null)[];
+  /** A CSS variable of the app's palette (`--accent` when absent). */
+  color?: string;
+}
+
+interface Props {
+  title: string;
+  /** One day (`YYYY-MM-DD`) a value, oldest first. */
+  days: string[];
+  lines: ChartLine[];
+  unit: Unit;
+  currency?: string;
+  testId: string;
+  height?: number;
+}
+
+const cssVar = (name: string, fallback: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+
+export function Chart({ title, days, lines, unit, currency, testId, height = 120 }: Props) {
+  const { t, lang } = useI18n();
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const fmt = (v: number) => formatValue(lang, unit, v, currency);
+  const data = useMemo<uPlot.AlignedData>(() => [days.map(dayToX), ...lines.map((l) => l.values)], [days, lines]);
+  // The chart is made again only when what it draws with changes (its lines, its language).
+  const shape = `${lang}|${unit}|${currency ?? ''}|${lines.map((l) => `${l.label}:${l.color ?? ''}`).join(',')}`;
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const muted = cssVar('--muted', '#6b7585');
+    const grid = cssVar('--border', '#e2e5ea');
+    const font = `11px ${cssVar('--font', 'system-ui, sans-serif')}`;
+    const notReported = t('usage.notReported');
+    const opts: uPlot.Options = {
+      width: Math.max(120, el.clientWidth),
+      height,
+      cursor: { drag: { x: false, y: false } },
+      legend: { show: true, live: true },
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      axes: [
+        {
+          stroke: muted,
+          font,
+          grid: { show: false },
+          ticks: { stroke: grid },
+          values: (_u, splits) => splits.map((s) => formatDay(lang, new Date(s * 1000).toISOString().slice(0, 10))),
+        },
+        { stroke: muted, font, size: 64, grid: { stroke: grid, width: 1 }, ticks: { show: false }, values: (_u, splits) => splits.map(fmt) },
+      ],
+      series: [
+        { value: (_u, v) => (v == null ? '' : formatDay(lang, new Date(v * 1000).toISOString().slice(0, 10))) },
+        ...lines.map((l) => ({
+          label: l.label,
+          stroke: cssVar(l.color ?? '--accent', '#3a4ee0'),
+          width: 1.5,
+          spanGaps: false,
+          value: (_u: uPlot, v: number | null) => (v == null ? notReported : fmt(v)),
+        })),
+      ],
+    };
+    const u = new uPlot(opts, data, el);
+    plot.current = u;
+    const resize = new ResizeObserver(() => {
+      const w = el.clientWidth;
+      if (w > 0 && w !== u.width) u.setSize({ width: w, height });
+    });
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      u.destroy();
+      plot.current = null;
+    };
+    // `data` is the first drawing's; later data goes through the effect below.
+  }, [shape, height]);
+
+  useEffect(() => {
+    if (plot.current && plot.current.data !== data) plot.current.setData(data);
+  }, [data]);
+
+  const summary = summarize(lines, days, fmt, t);
+  return (
+    <figure className="usage-chart" data-testid={testId} data-days={days.length}>
+      <figcaption className="usage-chart-title">{title}</figcaption>
+      <div className="usage-chart-plot" ref={box} role="img" aria-label={`${title}: ${summary}`} data-testid={`${testId}-plot`} />
+      <details className="usage-chart-numbers">
+        <summary>{t('usage.chart.numbers')}</summary>
+        <table data-testid={`${testId}-table`}>
+          <thead>
+            <tr>
+              <th scope="col">{t('usage.chart.day')}</th>
+              {lines.map((l) => (
+                <th key={l.label} scope="col">
+                  {l.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {days.map((d, i) => (
+              <tr key={d}>
+                <th scope="row">{d}</th>
+                {lines.map((l) => {
+                  const v = l.values[i];
+                  return (
+                    <td key={l.label} className={v == null ? 'muted' : 'tabular'} data-null={v == null ? 'true' : undefined}>
+                      {v == null ? t('usage.notReported') : fmt(v)}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </figure>
+  );
+}
+
+/** "från 120 MB till 180 MB, högst 190 MB; 3 dagar rapporterades inte", for each line. */
+function summarize(lines: ChartLine[], days: string[], fmt: (v: number) => string, t: ReturnType<typeof useI18n>['t']): string {
+  return lines
+    .map((l) => {
+      const known = l.values.filter((v): v is number => v != null);
+      const missing = days.length - known.length;
+      const head = lines.length > 1 ? `${l.label} ` : '';
+      if (known.length === 0) return `${head}${t('usage.chart.none')}`;
+      const text = t('usage.chart.summary', { from: fmt(known[0]), to: fmt(known[known.length - 1]), max: fmt(Math.max(...known)) });
+      return `${head}${text}${missing > 0 ? `; ${t('usage.chart.missing', { n: missing })}` : ''}`;
+    })
+    .join('. ');
+}
+
+/**
+ * A line a few dozen pixels wide for a table row: plain SVG (hundreds of rows stay cheap); a day
+ * not reported breaks the line.
+ */
+export function Sparkline({ values, label, testId }: { values: (number | null)[]; label: string; testId?: string }) {
+  const w = 96;
+  const h = 24;
+  const known = values.filter((v): v is number => v != null);
+  const max = known.length ? Math.max(...known) : 0;
+  const min = known.length ? Math.min(...known) : 0;
+  const span = max - min || 1;
+  const x = (i: number) => (values.length > 1 ? (i / (values.length - 1)) * (w - 2) + 1 : w / 2);
+  const y = (v: number) => h - 2 - ((v - min) / span) * (h - 4);
+  // One path piece per run of reported days.
+  const pieces: string[] = [];
+  let cur = '';
+  values.forEach((v, i) => {
+    if (v == null) {
+      if (cur) pieces.push(cur);
+      cur = '';
+      return;
+    }
+    cur += `${cur ? 'L' : 'M'}${x(i).toFixed(1)} ${y(v).toFixed(1)}`;
+  });
+  if (cur) pieces.push(cur);
+  return (
+    <svg className="sparkline" width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={label} data-testid={testId} data-pieces={pieces.length}>
+      {pieces.map((d, i) => (
+        <path key={i} d={d.includes('L') ? d : `${d}h0.1`} />
+      ))}
+    </svg>
+  );
+}

@@ -1,0 +1,189 @@
+// Inställningar → "Prislista": what each compute size, disk, project share, email and execution
+// costs the agency a month, in one currency, typed in major units (kronor, euro) and kept in
+// minor units. The window checks what it can say at once; the core has the last word.
+import { useEffect, useState } from 'react';
+import type { ApiError } from '../../api';
+import { useI18n, type TextKey } from '../../i18n';
+import { useToast } from '../../state/toast';
+import { usageCall } from './api';
+import { minorDigits } from './format';
+import type { PriceBook } from './types';
+import './usage.css';
+
+interface Draft {
+  currency: string;
+  lines: { key: string; text: string }[];
+}
+
+/** A problem with one field: its text key and parameters. */
+type Problem = { key: TextKey; params?: Record<string, string | number> };
+
+/** Minor units as the owner types major ones: 12345 öre → "123,45" in Swedish. */
+export function toMajor(amount: number, currency: string, lang: string): string {
+  const digits = minorDigits(currency);
+  const text = (amount / 10 ** digits).toFixed(digits);
+  return lang === 'sv' ? text.replace('.', ',') : text;
+}
+
+/** "123,45" or "123.45" (spaces allowed) → 12345 minor units, or what is wrong with it. */
+export function parseMajor(text: string, currency: string): number | Problem {
+  const clean = text.replace(/[\s\u00a0]/g, '');
+  if (clean === '') return { key: 'prices.error.required' };
+  if (clean.startsWith('-')) return { key: 'prices.error.negative' };
+  const m = /^(\d+)(?:[.,](\d*))?$/.exec(clean);
+  if (!m) return { key: 'prices.error.number' };
+  const digits = minorDigits(currency);
+  const fraction = m[2] ?? '';
+  if (fraction.length > digits) return { key: 'prices.error.decimals', params: { n: digits } };
+  const minor = Number(m[1]) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
+  if (!Number.isSafeInteger(minor)) return { key: 'prices.error.number' };
+  return minor;
+}
+
+export const currencyProblem = (c: string): Problem | null => (/^[a-z]{3}$/i.test(c.trim()) ? null : { key: 'prices.error.currency' });
+
+const draftOf = (book: PriceBook, lang: string): Draft => ({
+  currency: book.currency,
+  lines: book.lines.map((l) => ({ key: l.key, text: toMajor(l.amount, book.currency, lang) })),
+});
+
+export function PriceBookCard() {
+  const { t, err, lang } = useI18n();
+  const toast = useToast();
+  const [book, setBook] = useState<PriceBook | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [saveError, setSaveError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [tried, setTried] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    usageCall('price_book', {})
+      .then((b) => {
+        if (!live) return;
+        setBook(b);
+        setDraft(draftOf(b, lang));
+      })
+      .catch((e) => live && setLoadError(e as ApiError));
+    return () => {
+      live = false;
+    };
+    // Read once: the draft keeps the language it was opened in; a switch does not retype it.
+  }, []);
+
+  const currency = draft?.currency.trim().toLowerCase() ?? '';
+  const currencyError = draft ? currencyProblem(draft.currency) : null;
+  const parsed = draft?.lines.map((l) => parseMajor(l.text, currencyError ? 'sek' : currency)) ?? [];
+  const valid = !!draft && !currencyError && parsed.every((p) => typeof p === 'number');
+  const say = (p: Problem) => t(p.key, p.params);
+
+  async function save() {
+    setTried(true);
+    if (!draft || !valid) return;
+    setBusy(true);
+    setSaveError(null);
+    try {
+      const next: PriceBook = { currency, lines: draft.lines.map((l, i) => ({ key: l.key, amount: parsed[i] as number })) };
+      const saved = await usageCall('set_price_book', { book: next });
+      setBook(saved);
+      setDraft(draftOf(saved, lang));
+      setTried(false);
+      toast('success', t('prices.saved'));
+    } catch (e) {
+      setSaveError(e as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card settings-card" aria-labelledby="prices-title" data-testid="price-book">
+      <h2 id="prices-title" className="card-title">
+        {t('prices.title')}
+      </h2>
+      <p className="muted section-intro">{t('prices.intro')}</p>
+      {loadError && (
+        <p className="field-error" role="alert">
+          {t('prices.loadFailed')} {err(loadError)}
+        </p>
+      )}
+      {draft && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+          noValidate
+        >
+          <label className="field-inline">
+            <span className="toolbar-label">{t('prices.currency')}</span>
+            <input
+              className="input"
+              data-testid="price-currency"
+              value={draft.currency}
+              maxLength={3}
+              size={5}
+              aria-invalid={tried && !!currencyError}
+              onChange={(e) => setDraft({ ...draft, currency: e.target.value })}
+            />
+          </label>
+          {tried && currencyError && (
+            <p className="field-error" data-testid="price-error-currency">
+              {say(currencyError)}
+            </p>
+          )}
+          {book && currency !== book.currency && !currencyError && <p className="field-hint warn">{t('prices.currencyChanged')}</p>}
+          <table className="price-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('prices.key')}</th>
+                <th scope="col">{t('prices.amount', { currency: currency.toUpperCase() })}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {draft.lines.map((l, i) => {
+                const p = parsed[i];
+                const problem = tried && typeof p !== 'number' ? p : null;
+                return (
+                  <tr key={l.key} data-testid="price-line" data-key={l.key}>
+                    <th scope="row" className="mono">
+                      <label htmlFor={`price-${i}`}>{l.key}</label>
+                    </th>
+                    <td>
+                      <input
+                        id={`price-${i}`}
+                        className="input tabular"
+                        inputMode="decimal"
+                        data-testid={`price-amount-${l.key}`}
+                        value={l.text}
+                        aria-invalid={!!problem}
+                        onChange={(e) => setDraft({ ...draft, lines: draft.lines.map((x, j) => (j === i ? { ...x, text: e.target.value } : x)) })}
+                      />
+                      {problem && (
+                        <span className="field-error" data-testid={`price-error-${l.key}`}>
+                          {' '}
+                          {say(problem)}
+                        </span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {saveError && (
+            <p className="field-error" role="alert" data-testid="price-save-error">
+              {err(saveError)}
+            </p>
+          )}
+          <div className="card-actions">
+            <button type="submit" className="btn btn-primary" data-testid="price-save" disabled={busy}>
+              {t('prices.save')}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}

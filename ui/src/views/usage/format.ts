@@ -1,0 +1,86 @@
+// How a usage figure reads: bytes as kB/MB/GB, counts with the language's digit grouping,
+// money in its currency from minor units. A value that was not reported is never a number.
+import type { Language } from '../../bindings';
+import type { Figure, Money } from './types';
+
+export type Unit = 'bytes' | 'count' | 'money';
+
+/** Each figure's unit, as src/usage/figures.rs declares it. */
+export const FIGURE_UNIT: Record<Figure, Unit> = {
+  database_bytes: 'bytes',
+  disk_used_bytes: 'bytes',
+  disk_size_bytes: 'bytes',
+  api_requests: 'count',
+  auth_users: 'count',
+  storage_bytes: 'bytes',
+  deployments: 'count',
+  executions: 'count',
+  failed_executions: 'count',
+  emails_sent: 'count',
+  revenue: 'money',
+};
+
+const locale = (lang: Language) => (lang === 'sv' ? 'sv-SE' : 'en-GB');
+
+/** Decimal units, as the providers state their limits (Supabase Free: 500 MB). */
+const BYTE_STEPS: [number, string][] = [
+  [1e12, 'terabyte'],
+  [1e9, 'gigabyte'],
+  [1e6, 'megabyte'],
+  [1e3, 'kilobyte'],
+];
+
+export function formatBytes(lang: Language, bytes: number): string {
+  const [size, unit] = BYTE_STEPS.find(([s]) => Math.abs(bytes) >= s) ?? [1, 'byte'];
+  const v = bytes / size;
+  return new Intl.NumberFormat(locale(lang), { style: 'unit', unit, maximumFractionDigits: v < 10 && size > 1 ? 1 : 0 }).format(v);
+}
+
+export function formatCount(lang: Language, n: number): string {
+  return new Intl.NumberFormat(locale(lang), { maximumFractionDigits: n < 10 ? 1 : 0 }).format(n);
+}
+
+/** The digits after the decimal point of a currency (2 for sek, eur, usd; 0 for jpy). */
+export function minorDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+export function formatMoney(lang: Language, m: Money): string {
+  const digits = minorDigits(m.currency);
+  const major = m.amount / 10 ** digits;
+  try {
+    return new Intl.NumberFormat(locale(lang), { style: 'currency', currency: m.currency.toUpperCase(), maximumFractionDigits: digits }).format(major);
+  } catch {
+    return `${major.toFixed(digits)} ${m.currency.toUpperCase()}`;
+  }
+}
+
+/** A value of `unit`; money values are minor units of `currency`. */
+export function formatValue(lang: Language, unit: Unit, v: number, currency = 'sek'): string {
+  if (unit === 'bytes') return formatBytes(lang, v);
+  if (unit === 'money') return formatMoney(lang, { amount: v, currency });
+  return formatCount(lang, v);
+}
+
+export function formatShare(lang: Language, share: number): string {
+  return new Intl.NumberFormat(locale(lang), { style: 'percent', maximumFractionDigits: 0 }).format(share);
+}
+
+/** A growth with its sign: "+12 %", "−3 %". */
+export function formatGrowth(lang: Language, growth: number): string {
+  return new Intl.NumberFormat(locale(lang), { style: 'percent', maximumFractionDigits: 0, signDisplay: 'exceptZero' }).format(growth);
+}
+
+/** A register day (`YYYY-MM-DD`) as a short date: "27 nov." / "27 Nov". */
+export function formatDay(lang: Language, day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return day;
+  return new Intl.DateTimeFormat(locale(lang), { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(d);
+}
+
+/** A day as uPlot's x value: seconds at UTC midnight. */
+export const dayToX = (day: string) => Date.parse(`${day}T00:00:00Z`) / 1000;
