@@ -2273,6 +2273,8 @@
   });
 
   Object.assign(commands, runCommands, rolloutCommands, templateCommands, workflowCommands, rollbackCommands, teamCommands);
+  // Usage, cost and the price book (mock-usage.js).
+  Object.assign(commands, window.__fabrikMockUsage({ CONFIG, customers: () => state.customers, apiError, validation }));
 
   const calls = [];
   window.__mockCalls = calls;

@@ -49,25 +49,35 @@ export function Chart({ title, days, lines, unit, currency, testId, height = 120
       height,
       cursor: { drag: { x: false, y: false } },
       legend: { show: true, live: true },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, niceSplits(max).at(-1)!] } },
       axes: [
         {
           stroke: muted,
           font,
+          size: 30,
           grid: { show: false },
           ticks: { stroke: grid },
           values: (_u, splits) => splits.map((s) => formatDay(lang, new Date(s * 1000).toISOString().slice(0, 10))),
         },
-        { stroke: muted, font, size: 64, grid: { stroke: grid, width: 1 }, ticks: { show: false }, values: (_u, splits) => splits.map(fmt) },
+        {
+          stroke: muted,
+          font,
+          size: 64,
+          grid: { stroke: grid, width: 1 },
+          ticks: { show: false },
+          splits: (u) => niceSplits(u.scales.y.max ?? 0),
+          values: (_u, splits) => splits.map(fmt),
+        },
       ],
       series: [
-        { value: (_u, v) => (v == null ? '' : formatDay(lang, new Date(v * 1000).toISOString().slice(0, 10))) },
+        { label: t('usage.chart.day'), value: (_u, v) => (v == null ? '–' : formatDay(lang, new Date(v * 1000).toISOString().slice(0, 10))) },
         ...lines.map((l) => ({
           label: l.label,
           stroke: cssVar(l.color ?? '--accent', '#3a4ee0'),
           width: 1.5,
           spanGaps: false,
-          value: (_u: uPlot, v: number | null) => (v == null ? notReported : fmt(v)),
+          // No day under the cursor: nothing to say; a day under it without a value: not reported.
+          value: (_u: uPlot, v: number | null, _s: number, idx: number | null) => (idx == null ? '–' : v == null ? notReported : fmt(v)),
         })),
       ],
     };
@@ -127,6 +137,17 @@ export function Chart({ title, days, lines, unit, currency, testId, height = 120
       </details>
     </figure>
   );
+}
+
+/** 0, a round step and its multiples up to just above `max`: two or three lines on a small chart. */
+export function niceSplits(max: number): number[] {
+  if (!(max > 0)) return [0, 1];
+  const rough = max / 2;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
+  const out = [0];
+  while (out[out.length - 1] < max) out.push(out.length * step);
+  return out;
 }
 
 /** "från 120 MB till 180 MB, högst 190 MB; 3 dagar rapporterades inte", for each line. */

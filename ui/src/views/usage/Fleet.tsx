@@ -233,7 +233,7 @@ function Row({ row: r, onOpen }: { row: FleetRow; onOpen: (slug: string) => void
         <StatusBadge status={r.status} />
       </td>
       <td>
-        <span className="field-inline">
+        <span className="usage-db">
           <Sparkline values={r.database} testId={`usage-spark-${r.slug}`} label={t('usage.sparkLabel', { name: r.name })} />
           <span className="tabular small">{latest === undefined ? t('usage.notReported') : formatBytes(lang, latest)}</span>
         </span>
