@@ -59,6 +59,19 @@ try {
   await section.scrollIntoViewIfNeeded();
   await section.screenshot({ path: path.join(out, 'backups.png') });
   await backups.close();
+
+  // Usage (issue #57): the fleet's Användning sorted by margin, and a customer's 90 days as
+  // charts, with the days the collection failed drawn as gaps.
+  const usage = await openApp(browser, server.url, { examples: true }, { viewport: { width: 1280, height: 1000 } });
+  await usage.page.getByTestId('nav-usage').click();
+  await usage.page.getByTestId('usage-row').first().waitFor();
+  await usage.page.screenshot({ path: path.join(out, 'usage-fleet.png') });
+  await usage.page.locator('[data-testid="usage-row"][data-slug="cafe-oresund"]').click();
+  await usage.page.getByTestId('usage-chart-emails').locator('canvas').waitFor();
+  const panel = usage.page.getByTestId('usage-panel');
+  await panel.scrollIntoViewIfNeeded();
+  await panel.screenshot({ path: path.join(out, 'usage-customer.png') });
+  await usage.close();
   console.log(`screenshots written to ${out}`);
 } finally {
   await browser.close();

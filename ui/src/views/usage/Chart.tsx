@@ -24,18 +24,23 @@ interface Props {
   currency?: string;
   testId: string;
   height?: number;
+  /** A limit to draw as a dashed line (a warning's), so the distance left is seen. */
+  limit?: { value: number; label: string };
 }
 
 const cssVar = (name: string, fallback: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 
-export function Chart({ title, days, lines, unit, currency, testId, height = 120 }: Props) {
+export function Chart({ title, days, lines, unit, currency, testId, height = 120, limit }: Props) {
   const { t, lang } = useI18n();
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const fmt = (v: number) => formatValue(lang, unit, v, currency);
-  const data = useMemo<uPlot.AlignedData>(() => [days.map(dayToX), ...lines.map((l) => l.values)], [days, lines]);
+  const data = useMemo<uPlot.AlignedData>(
+    () => [days.map(dayToX), ...lines.map((l) => l.values), ...(limit ? [days.map(() => limit.value)] : [])],
+    [days, lines, limit?.value],
+  );
   // The chart is made again only when what it draws with changes (its lines, its language).
-  const shape = `${lang}|${unit}|${currency ?? ''}|${lines.map((l) => `${l.label}:${l.color ?? ''}`).join(',')}`;
+  const shape = `${lang}|${unit}|${currency ?? ''}|${lines.map((l) => `${l.label}:${l.color ?? ''}`).join(',')}|${limit?.label ?? ''}`;
 
   useEffect(() => {
     const el = box.current;
@@ -79,6 +84,7 @@ export function Chart({ title, days, lines, unit, currency, testId, height = 120
           // No day under the cursor: nothing to say; a day under it without a value: not reported.
           value: (_u: uPlot, v: number | null, _s: number, idx: number | null) => (idx == null ? '–' : v == null ? notReported : fmt(v)),
         })),
+        ...(limit ? [{ label: limit.label, stroke: cssVar('--danger', '#c42b2b'), width: 1, dash: [4, 4], points: { show: false }, value: () => fmt(limit.value) }] : []),
       ],
     };
     const u = new uPlot(opts, data, el);

@@ -3,10 +3,10 @@
 // and its plan's fit, and what the last collection could not read.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ApiError } from '../../api';
-import { formatDateTime, useI18n, type TextKey } from '../../i18n';
+import { formatDateTime, useI18n } from '../../i18n';
 import { Chart, type ChartLine } from './Chart';
 import { EconomicsBlock, FitText, WarningItem } from './Economics';
-import { FIGURE_UNIT, formatValue } from './format';
+import { FIGURE_UNIT, figureKey, formatValue } from './format';
 import { usageCall } from './api';
 import type { CustomerUsage, Figure } from './types';
 
@@ -23,7 +23,6 @@ const CHARTS: { id: string; figures: Figure[]; colors?: string[] }[] = [
   { id: 'emails', figures: ['emails_sent'] },
 ];
 
-export const figureKey = (f: Figure) => `usage.figure.${f}` as TextKey;
 
 export function UsagePanel({ slug, reload }: { slug: string; reload?: number }) {
   const { t, err, tx, lang } = useI18n();
@@ -86,6 +85,7 @@ export function UsagePanel({ slug, reload }: { slug: string; reload?: number }) 
                 days={byDay.days}
                 unit={FIGURE_UNIT[c.figures[0]]}
                 lines={lines[i]}
+                limit={limitOf(usage, c.figures[0], t('usage.limit'))}
               />
             ))}
           </div>
@@ -147,4 +147,10 @@ function linesOf(figures: Figure[], colors: string[] | undefined, byDay: ByDay, 
     // A day the figure has no point for was not reported either.
     values: byDay.days.map((d) => byDay.values.get(f)?.get(d) ?? null),
   }));
+}
+
+/** The limit a warning names for this figure, for its chart. */
+function limitOf(usage: CustomerUsage, figure: Figure, label: string) {
+  const w = usage.warnings.find((x) => x.kind === 'figure' && x.figure === figure);
+  return w ? { value: w.limit, label: `${label} (${w.limit_of})` } : undefined;
 }

@@ -10,8 +10,7 @@ import { matchesSearch, PlanFilter, SearchFilter, StatusFilter } from '../ListFi
 import { StatusBadge } from '../common';
 import { Sparkline } from './Chart';
 import { daysLeftText, MoneyText } from './Economics';
-import { figureKey } from './CustomerUsage';
-import { formatBytes, formatGrowth, formatShare } from './format';
+import { figureKey, formatBytes, formatGrowth, formatShare } from './format';
 import { usageCall } from './api';
 import type { FleetRow, FleetUsage, Money } from './types';
 import './usage.css';

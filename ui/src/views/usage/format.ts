@@ -20,6 +20,9 @@ export const FIGURE_UNIT: Record<Figure, Unit> = {
   revenue: 'money',
 };
 
+/** A figure's name in the texts: a figure without one is a type error, not a raw key on screen. */
+export const figureKey = (f: Figure) => `usage.figure.${f}` as const;
+
 const locale = (lang: Language) => (lang === 'sv' ? 'sv-SE' : 'en-GB');
 
 /** Decimal units, as the providers state their limits (Supabase Free: 500 MB). */
