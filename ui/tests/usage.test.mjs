@@ -102,7 +102,7 @@ describe('a customer’s usage', () => {
     assert.match(await said(w), /Databasen närmar sig gränsen för Supabase Free 95 % av gränsen \(473 MB av 500 MB, Supabase Free\) · om 11 dagar/);
     assert.match(await said(tid(page, 'usage-fit')), /Använder som professional, betalar starter/);
     // The limit drawn on its figure's chart, and only there.
-    assert.match(await said(tid(page, 'usage-chart-database-plot').locator('.u-legend')), /Gräns \(Supabase Free\):\s*500 MB/);
+    assert.match(await said(tid(page, 'usage-chart-database-plot').locator('.u-legend')), /Gräns \(Supabase Free\)\s*500 MB/);
     assert.doesNotMatch(await said(tid(page, 'usage-chart-users-plot').locator('.u-legend')), /Gräns/);
 
     await tid(page, 'back-to-list').click();
