@@ -40,7 +40,7 @@ export function Chart({ title, days, lines, unit, currency, testId, height = 120
     [days, lines, limit?.value],
   );
   // The chart is made again only when what it draws with changes (its lines, its language).
-  const shape = `${lang}|${unit}|${currency ?? ''}|${lines.map((l) => `${l.label}:${l.color ?? ''}`).join(',')}|${limit?.label ?? ''}`;
+  const shape = `${lang}|${unit}|${currency ?? ''}|${lines.map((l) => `${l.label}:${l.color ?? ''}`).join(',')}|${limit?.label ?? ''}:${limit?.value ?? ''}`;
 
   useEffect(() => {
     const el = box.current;
