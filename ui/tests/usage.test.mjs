@@ -232,6 +232,7 @@ describe('the price book', () => {
     assert.equal(await tid(page, 'price-currency').inputValue(), 'sek');
     assert.equal(await tid(page, 'price-amount-vercel.project').inputValue(), '200,00');
     assert.equal(await tid(page, 'price-amount-supabase.disk_gb').inputValue(), '1,30');
+    assert.match(await said(page.locator('[data-testid="price-line"][data-key="supabase.compute.ci_small"] th')), /^Supabase-beräkning ci_small, i månaden supabase\.compute\.ci_small$/);
 
     await tid(page, 'price-amount-vercel.project').fill('tvåhundra');
     await tid(page, 'price-amount-supabase.disk_gb').fill('1,305');
@@ -262,6 +263,7 @@ describe('the price book', () => {
       'vercel.project': 25000,
       'resend.email_1000': 0,
       'n8n.execution_1000': 100025,
+      'fabrik.instance': 0,
     });
     assert.equal(await tid(page, 'price-amount-n8n.execution_1000').inputValue(), '1000,25');
     assertClean();

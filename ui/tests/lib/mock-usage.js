@@ -43,6 +43,7 @@
         { key: 'vercel.project', amount: 20000 },
         { key: 'resend.email_1000', amount: 1000 },
         { key: 'n8n.execution_1000', amount: 500 },
+        { key: 'fabrik.instance', amount: 0 },
       ],
     };
     let prices = JSON.parse(JSON.stringify(book));

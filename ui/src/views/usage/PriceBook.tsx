@@ -40,6 +40,21 @@ export function parseMajor(text: string, currency: string): number | Problem {
   return minor;
 }
 
+const COMPUTE = 'supabase.compute.';
+const LABELS: Record<string, TextKey> = {
+  'supabase.disk_gb': 'prices.label.disk',
+  'vercel.project': 'prices.label.vercel',
+  'resend.email_1000': 'prices.label.emails',
+  'n8n.execution_1000': 'prices.label.executions',
+  'fabrik.instance': 'prices.label.instance',
+};
+
+/** What a key prices, in words; a key the window has no words for is shown as it is. */
+function priceLabel(t: (k: TextKey, p?: Record<string, string>) => string, key: string): string {
+  if (key.startsWith(COMPUTE)) return t('prices.label.compute', { size: key.slice(COMPUTE.length) });
+  return LABELS[key] ? t(LABELS[key]) : key;
+}
+
 export const currencyProblem = (c: string): Problem | null => (/^[a-z]{3}$/i.test(c.trim()) ? null : { key: 'prices.error.currency' });
 
 const draftOf = (book: PriceBook, lang: string): Draft => ({
@@ -147,8 +162,8 @@ export function PriceBookCard() {
                 const problem = tried && typeof p !== 'number' ? p : null;
                 return (
                   <tr key={l.key} data-testid="price-line" data-key={l.key}>
-                    <th scope="row" className="mono">
-                      <label htmlFor={`price-${i}`}>{l.key}</label>
+                    <th scope="row">
+                      <label htmlFor={`price-${i}`}>{priceLabel(t, l.key)}</label> <span className="mono small muted">{l.key}</span>
                     </th>
                     <td>
                       <input
