@@ -134,7 +134,7 @@ export function PriceBookCard() {
           <label className="field-inline">
             <span className="toolbar-label">{t('prices.currency')}</span>
             <input
-              className="input"
+              className="input price-currency"
               data-testid="price-currency"
               value={draft.currency}
               maxLength={3}
