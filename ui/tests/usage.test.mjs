@@ -82,7 +82,7 @@ describe('a customer’s usage', () => {
     assert.match(await said(tid(page, 'usage-problems')), /Resend: svarade 503/);
     // The summary a screen reader hears.
     const label = await tid(page, 'usage-chart-database-plot').getAttribute('aria-label');
-    assert.match(label, /^Databasstorlek: från 120 MB till 173 MB, högst 173 MB; 3 dagar rapporterades inte$/);
+    assert.match(label, /^Databasens storlek: från 120 MB till 173 MB, högst 173 MB; 3 dagar rapporterades inte$/);
     // Latest figures, money and its lines.
     assert.equal(await said(tid(page, 'usage-latest-database_bytes')), '173 MB');
     assert.equal(await said(tid(page, 'usage-revenue')), '1 499,00 kr');
@@ -140,7 +140,7 @@ describe('the fleet’s usage', () => {
     const byLimit = await rowSlugs(page);
     assert.deepEqual(byLimit.slice(0, 2), ['linkopings-blomsterhandel', 'cafe-oresund']);
     assert.match(await said(page.locator('[data-slug="linkopings-blomsterhandel"] [data-testid="usage-nearest"]')), /Pausas vid inaktivitet · om 1 dag/);
-    assert.match(await said(page.locator('[data-slug="cafe-oresund"] [data-testid="usage-nearest"]')), /Databasstorlek 95 % · om 11 dagar/);
+    assert.match(await said(page.locator('[data-slug="cafe-oresund"] [data-testid="usage-nearest"]')), /Databasens storlek 95 % · om 11 dagar/);
 
     await tid(page, 'usage-sort').selectOption('growth');
     assert.deepEqual(await rowSlugs(page), ['cafe-oresund', 'asas-bageri-cafe-ab', 'linkopings-blomsterhandel', 'fjallstugan-boende', 'halsohuset-i-lund']);
@@ -233,23 +233,26 @@ describe('the price book', () => {
     assert.equal(await tid(page, 'price-amount-vercel.project').inputValue(), '200,00');
     assert.equal(await tid(page, 'price-amount-supabase.disk_gb').inputValue(), '1,30');
     assert.match(await said(page.locator('[data-testid="price-line"][data-key="supabase.compute.ci_small"] th')), /^Supabase-beräkning ci_small, i månaden supabase\.compute\.ci_small$/);
+    // A row for every key the core declares; one the book has no price for is empty.
+    assert.equal(await page.locator('[data-testid="price-line"]').count(), 23);
+    assert.equal(await tid(page, 'price-amount-supabase.compute.ci_medium').inputValue(), '');
+    assert.equal(await tid(page, 'price-amount-supabase.compute.ci_medium').getAttribute('placeholder'), 'inget pris');
 
     await tid(page, 'price-amount-vercel.project').fill('tvåhundra');
     await tid(page, 'price-amount-supabase.disk_gb').fill('1,305');
-    await tid(page, 'price-amount-resend.email_1000').fill('');
     await tid(page, 'price-amount-n8n.execution_1000').fill('-5');
     await tid(page, 'price-currency').fill('kr');
     await tid(page, 'price-save').click();
     assert.equal(await said(tid(page, 'price-error-vercel.project')), 'Skriv beloppet som ett tal, t.ex. 250 eller 12,50.');
     assert.equal(await said(tid(page, 'price-error-supabase.disk_gb')), 'Högst 2 decimaler.');
-    assert.equal(await said(tid(page, 'price-error-resend.email_1000')), 'Skriv ett belopp (0 om det inte kostar något).');
     assert.equal(await said(tid(page, 'price-error-n8n.execution_1000')), 'Ett pris kan inte vara negativt.');
     assert.match(await said(tid(page, 'price-error-currency')), /tre bokstäver/);
     assert.equal((await ipcCalls(page, 'set_price_book')).length, 0, 'nothing is sent while a field is wrong');
 
     await tid(page, 'price-amount-vercel.project').fill('250');
     await tid(page, 'price-amount-supabase.disk_gb').fill('1.5');
-    await tid(page, 'price-amount-resend.email_1000').fill('0');
+    // Emptied: no price for it in the book.
+    await tid(page, 'price-amount-resend.email_1000').fill('');
     await tid(page, 'price-amount-n8n.execution_1000').fill('1 000,25');
     await tid(page, 'price-currency').fill('SEK');
     await tid(page, 'price-save').click();
@@ -261,7 +264,6 @@ describe('the price book', () => {
       'supabase.compute.ci_small': 16500,
       'supabase.disk_gb': 150,
       'vercel.project': 25000,
-      'resend.email_1000': 0,
       'n8n.execution_1000': 100025,
       'fabrik.instance': 0,
     });

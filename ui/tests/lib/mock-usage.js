@@ -10,7 +10,8 @@
   const DAY = 86_400_000;
   const HISTORY = 90;
   const MB = 1e6;
-  const FIGURES = ['database_bytes', 'disk_used_bytes', 'disk_size_bytes', 'api_requests', 'auth_users', 'storage_bytes', 'deployments', 'executions', 'failed_executions', 'emails_sent', 'revenue'];
+  // The figures and the price book's keys are the core's (the generated bindings).
+  const { FIGURES, PRICE_KEYS } = window.__FABRIK_BINDINGS__;
   const REVENUE = { starter: 49900, professional: 149900, enterprise: 399900 };
   const FREE_DB = 500 * MB;
 
@@ -206,9 +207,9 @@
       },
       price_book: () => JSON.parse(JSON.stringify(prices)),
       set_price_book: ({ book: next }) => {
-        // The core's checks (src/usage/prices.rs): a currency of three letters, amounts ≥ 0.
+        // The core's checks (src/usage/prices.rs): a currency of three letters, known keys, amounts ≥ 0.
         if (!/^[a-z]{3}$/.test(next.currency)) throw validation([{ field: 'currency', code: 'invalid_setting', text: 'invalid_setting', message: 'Ogiltig valuta', params: {} }]);
-        if (next.lines.some((l) => !Number.isSafeInteger(l.amount) || l.amount < 0))
+        if (next.lines.some((l) => !PRICE_KEYS.includes(l.key) || !Number.isSafeInteger(l.amount) || l.amount < 0))
           throw validation([{ field: 'lines', code: 'invalid_setting', text: 'invalid_setting', message: 'Ogiltigt belopp', params: {} }]);
         prices = JSON.parse(JSON.stringify(next));
         return JSON.parse(JSON.stringify(prices));

@@ -1,14 +1,13 @@
 // "Användning" on a customer's page: the last 90 days of its main figures as small charts, the
 // latest figures (or "rapporteras inte"), the warnings before a limit bites, its money a month
 // and its plan's fit, and what the last collection could not read.
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ApiError } from '../../api';
+import { useMemo } from 'react';
 import { formatDateTime, useI18n } from '../../i18n';
 import { Chart, type ChartLine } from './Chart';
 import { EconomicsBlock, FitText, WarningItem } from './Economics';
-import { FIGURE_UNIT, figureKey, formatValue } from './format';
-import { usageCall } from './api';
-import type { CustomerUsage, Figure } from './types';
+import { FIGURE_UNIT, figureName, formatValue } from './format';
+import { useLoad } from '../../state/load';
+import type { CustomerUsage, Figure } from '../../bindings';
 
 /** The days a customer's page shows. */
 export const PAGE_DAYS = 90;
@@ -26,27 +25,11 @@ const CHARTS: { id: string; figures: Figure[]; colors?: string[] }[] = [
 
 export function UsagePanel({ slug, reload }: { slug: string; reload?: number }) {
   const { t, err, tx, lang } = useI18n();
-  const [usage, setUsage] = useState<CustomerUsage | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  const load = useCallback(() => {
-    let live = true;
-    usageCall('usage_customer', { slug, days: PAGE_DAYS })
-      .then((u) => {
-        if (!live) return;
-        setUsage(u);
-        setError(null);
-      })
-      .catch((e) => live && setError(e as ApiError));
-    return () => {
-      live = false;
-    };
-  }, [slug]);
-  useEffect(load, [load, reload]);
+  const { data: usage, error } = useLoad('usage_customer', { slug, days: PAGE_DAYS }, [slug, reload]);
 
   const byDay = useMemo(() => seriesByDay(usage), [usage]);
   // Made once per answer (and language): a chart is given new data only when it changed.
-  const lines = useMemo(() => CHARTS.map((c) => linesOf(c.figures, c.colors, byDay, (f) => t(figureKey(f)))), [byDay, t]);
+  const lines = useMemo(() => CHARTS.map((c) => linesOf(c.figures, c.colors, byDay, (f) => figureName(lang, f))), [byDay, lang]);
 
   return (
     <section className="card usage-card" aria-labelledby="usage-title" data-testid="usage-panel">
@@ -81,7 +64,7 @@ export function UsagePanel({ slug, reload }: { slug: string; reload?: number }) 
               <Chart
                 key={c.id}
                 testId={`usage-chart-${c.id}`}
-                title={c.figures.map((f) => t(figureKey(f))).join(' / ')}
+                title={c.figures.map((f) => figureName(lang, f)).join(' / ')}
                 days={byDay.days}
                 unit={FIGURE_UNIT[c.figures[0]]}
                 lines={lines[i]}
@@ -95,7 +78,7 @@ export function UsagePanel({ slug, reload }: { slug: string; reload?: number }) 
               <dl className="usage-latest" data-testid="usage-latest">
                 {usage.latest.map((l) => (
                   <div key={l.figure} style={{ display: 'contents' }} data-figure={l.figure}>
-                    <dt>{t(figureKey(l.figure))}</dt>
+                    <dt>{figureName(lang, l.figure)}</dt>
                     <dd data-testid={`usage-latest-${l.figure}`} className={l.value === null ? 'muted' : undefined}>
                       {l.value === null ? t('usage.notReported') : formatValue(lang, FIGURE_UNIT[l.figure], l.value, usage.economics.revenue?.currency)}
                     </dd>

@@ -2,7 +2,7 @@
 // warnings before a limit bites, and a plan that fits badly: the page's and the fleet's words.
 import { useI18n } from '../../i18n';
 import { formatMoney, formatShare, formatValue, FIGURE_UNIT } from './format';
-import type { Economics, Money, PlanFit, Warning } from './types';
+import type { Economics, Money, PlanFit, Warning } from '../../bindings';
 
 export function MoneyText({ money, testId }: { money: Money | null; testId?: string }) {
   const { t, lang } = useI18n();

@@ -1,8 +1,8 @@
 // "Användning": the fleet's usage, one row a delivered customer, ordered by lowest margin, by
 // nearest limit or by fastest growth, with the register's filters, the database's size as a
 // small line per row, the sums per currency and the view as a CSV file.
-import { useEffect, useMemo, useState } from 'react';
-import type { ApiError } from '../../api';
+import { useMemo, useState } from 'react';
+import { call, type ApiError } from '../../api';
 import { formatNumber, useI18n } from '../../i18n';
 import type { UsageSort, UsageState } from '../../state/navigation';
 import { useToast } from '../../state/toast';
@@ -10,9 +10,9 @@ import { matchesSearch, PlanFilter, SearchFilter, StatusFilter } from '../ListFi
 import { StatusBadge } from '../common';
 import { Sparkline } from './Chart';
 import { daysLeftText, MoneyText } from './Economics';
-import { figureKey, formatBytes, formatGrowth, formatShare } from './format';
-import { usageCall } from './api';
-import type { FleetRow, FleetUsage, Money } from './types';
+import { figureName, formatBytes, formatGrowth, formatShare } from './format';
+import { useLoad } from '../../state/load';
+import type { FleetRow, Money } from '../../bindings';
 import './usage.css';
 
 export const USAGE_SORTS: UsageSort[] = ['margin', 'limit', 'growth'];
@@ -46,23 +46,8 @@ function marginShare(r: FleetRow): number | null {
 export function Fleet({ state, onStateChange, onOpen }: { state: UsageState; onStateChange: (s: UsageState) => void; onOpen: (slug: string) => void }) {
   const { t, err, lang } = useI18n();
   const toast = useToast();
-  const [fleet, setFleet] = useState<FleetUsage | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { data: fleet, error } = useLoad('usage_fleet', { days: state.days }, [state.days]);
   const [exporting, setExporting] = useState(false);
-
-  useEffect(() => {
-    let live = true;
-    usageCall('usage_fleet', { days: state.days })
-      .then((f) => {
-        if (!live) return;
-        setFleet(f);
-        setError(null);
-      })
-      .catch((e) => live && setError(e as ApiError));
-    return () => {
-      live = false;
-    };
-  }, [state.days]);
 
   const rows = useMemo(() => {
     const shown = (fleet?.rows ?? []).filter(
@@ -74,7 +59,7 @@ export function Fleet({ state, onStateChange, onOpen }: { state: UsageState; onS
   async function exportCsv() {
     setExporting(true);
     try {
-      const done = await usageCall('usage_csv', { days: state.days });
+      const done = await call('usage_csv', { days: state.days });
       toast('success', t('usage.exported', { n: formatNumber(lang, done.count), path: done.path }));
     } catch (e) {
       toast('error', err(e as ApiError));
@@ -144,7 +129,7 @@ export function Fleet({ state, onStateChange, onOpen }: { state: UsageState; onS
                 <th scope="col">{t('list.col.customer')}</th>
                 <th scope="col">{t('list.col.plan')}</th>
                 <th scope="col">{t('list.col.status')}</th>
-                <th scope="col">{t('usage.figure.database_bytes')}</th>
+                <th scope="col">{figureName(lang, 'database_bytes')}</th>
                 <th scope="col" className="num">
                   {t('usage.growth')}
                 </th>
@@ -243,7 +228,7 @@ function Row({ row: r, onOpen }: { row: FleetRow; onOpen: (slug: string) => void
       <td data-testid="usage-nearest">
         {w ? (
           <span className={w.share >= 1 ? 'danger' : 'usage-fit'} title={tx(w.message)}>
-            {w.kind === 'idle_pause' ? t('usage.warning.idleShort') : `${w.figure ? t(figureKey(w.figure)) : ''} ${formatShare(lang, w.share)}`}
+            {w.kind === 'idle_pause' ? t('usage.warning.idleShort') : `${w.figure ? figureName(lang, w.figure) : ''} ${formatShare(lang, w.share)}`}
             {w.days_left !== null && ` · ${daysLeftText(t, w.days_left)}`}
             {r.warnings > 1 && ` (+${r.warnings - 1})`}
           </span>

@@ -1,13 +1,13 @@
 // Inställningar → "Prislista": what each compute size, disk, project share, email and execution
 // costs the agency a month, in one currency, typed in major units (kronor, euro) and kept in
-// minor units. The window checks what it can say at once; the core has the last word.
+// minor units. A row for every key the core declares; one left empty has no price (the estimate
+// says so). The window checks what it can say at once; the core has the last word.
 import { useEffect, useState } from 'react';
-import type { ApiError } from '../../api';
+import { call, type ApiError } from '../../api';
 import { useI18n, type TextKey } from '../../i18n';
 import { useToast } from '../../state/toast';
-import { usageCall } from './api';
 import { minorDigits } from './format';
-import type { PriceBook } from './types';
+import { PRICE_KEYS, type PriceBook } from '../../bindings';
 import './usage.css';
 
 interface Draft {
@@ -25,10 +25,10 @@ export function toMajor(amount: number, currency: string, lang: string): string 
   return lang === 'sv' ? text.replace('.', ',') : text;
 }
 
-/** "123,45" or "123.45" (spaces allowed) → 12345 minor units, or what is wrong with it. */
-export function parseMajor(text: string, currency: string): number | Problem {
+/** "123,45" or "123.45" (spaces allowed) → 12345 minor units, `null` for no price, or what is wrong. */
+export function parseMajor(text: string, currency: string): number | null | Problem {
   const clean = text.replace(/[\s\u00a0]/g, '');
-  if (clean === '') return { key: 'prices.error.required' };
+  if (clean === '') return null;
   if (clean.startsWith('-')) return { key: 'prices.error.negative' };
   const m = /^(\d+)(?:[.,](\d*))?$/.exec(clean);
   if (!m) return { key: 'prices.error.number' };
@@ -57,10 +57,19 @@ function priceLabel(t: (k: TextKey, p?: Record<string, string>) => string, key: 
 
 export const currencyProblem = (c: string): Problem | null => (/^[a-z]{3}$/i.test(c.trim()) ? null : { key: 'prices.error.currency' });
 
-const draftOf = (book: PriceBook, lang: string): Draft => ({
-  currency: book.currency,
-  lines: book.lines.map((l) => ({ key: l.key, text: toMajor(l.amount, book.currency, lang) })),
-});
+const isProblem = (p: number | null | Problem): p is Problem => p !== null && typeof p === 'object';
+
+const draftOf = (book: PriceBook, lang: string): Draft => {
+  const keys = [...PRICE_KEYS, ...book.lines.map((l) => l.key).filter((k) => !PRICE_KEYS.includes(k))];
+  const amount = (key: string) => book.lines.find((l) => l.key === key)?.amount;
+  return {
+    currency: book.currency,
+    lines: keys.map((key) => {
+      const a = amount(key);
+      return { key, text: a === undefined ? '' : toMajor(a, book.currency, lang) };
+    }),
+  };
+};
 
 export function PriceBookCard() {
   const { t, err, lang } = useI18n();
@@ -74,7 +83,7 @@ export function PriceBookCard() {
 
   useEffect(() => {
     let live = true;
-    usageCall('price_book', {})
+    call('price_book', {})
       .then((b) => {
         if (!live) return;
         setBook(b);
@@ -90,7 +99,7 @@ export function PriceBookCard() {
   const currency = draft?.currency.trim().toLowerCase() ?? '';
   const currencyError = draft ? currencyProblem(draft.currency) : null;
   const parsed = draft?.lines.map((l) => parseMajor(l.text, currencyError ? 'sek' : currency)) ?? [];
-  const valid = !!draft && !currencyError && parsed.every((p) => typeof p === 'number');
+  const valid = !!draft && !currencyError && !parsed.some(isProblem);
   const say = (p: Problem) => t(p.key, p.params);
 
   async function save() {
@@ -99,8 +108,12 @@ export function PriceBookCard() {
     setBusy(true);
     setSaveError(null);
     try {
-      const next: PriceBook = { currency, lines: draft.lines.map((l, i) => ({ key: l.key, amount: parsed[i] as number })) };
-      const saved = await usageCall('set_price_book', { book: next });
+      const lines = draft.lines.flatMap((l, i) => {
+        const amount = parsed[i];
+        return typeof amount === 'number' ? [{ key: l.key, amount }] : [];
+      });
+      const next: PriceBook = { currency, lines };
+      const saved = await call('set_price_book', { book: next });
       setBook(saved);
       setDraft(draftOf(saved, lang));
       setTried(false);
@@ -159,7 +172,7 @@ export function PriceBookCard() {
             <tbody>
               {draft.lines.map((l, i) => {
                 const p = parsed[i];
-                const problem = tried && typeof p !== 'number' ? p : null;
+                const problem = tried && isProblem(p) ? p : null;
                 return (
                   <tr key={l.key} data-testid="price-line" data-key={l.key}>
                     <th scope="row">
@@ -172,6 +185,7 @@ export function PriceBookCard() {
                         inputMode="decimal"
                         data-testid={`price-amount-${l.key}`}
                         value={l.text}
+                        placeholder={t('prices.none')}
                         aria-invalid={!!problem}
                         onChange={(e) => setDraft({ ...draft, lines: draft.lines.map((x, j) => (j === i ? { ...x, text: e.target.value } : x)) })}
                       />

@@ -1,27 +1,14 @@
 // How a usage figure reads: bytes as kB/MB/GB, counts with the language's digit grouping,
 // money in its currency from minor units. A value that was not reported is never a number.
-import type { Language } from '../../bindings';
-import type { Figure, Money } from './types';
+import { FIGURE_DEFS, FIGURE_LABEL, type Figure, type Language, type Money, type Unit } from '../../bindings';
 
-export type Unit = 'bytes' | 'count' | 'money';
+export type { Unit };
 
-/** Each figure's unit, as src/usage/figures.rs declares it. */
-export const FIGURE_UNIT: Record<Figure, Unit> = {
-  database_bytes: 'bytes',
-  disk_used_bytes: 'bytes',
-  disk_size_bytes: 'bytes',
-  api_requests: 'count',
-  auth_users: 'count',
-  storage_bytes: 'bytes',
-  deployments: 'count',
-  executions: 'count',
-  failed_executions: 'count',
-  emails_sent: 'count',
-  revenue: 'money',
-};
+/** Each figure's unit, as the core declares it (src/usage/figures.rs). */
+export const FIGURE_UNIT = Object.fromEntries(FIGURE_DEFS.map((d) => [d.figure, d.unit])) as Record<Figure, Unit>;
 
-/** A figure's name in the texts: a figure without one is a type error, not a raw key on screen. */
-export const figureKey = (f: Figure) => `usage.figure.${f}` as const;
+/** A figure's name, as the core declares it. */
+export const figureName = (lang: Language, f: Figure) => FIGURE_LABEL[f][lang];
 
 const locale = (lang: Language) => (lang === 'sv' ? 'sv-SE' : 'en-GB');
 
