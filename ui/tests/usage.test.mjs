@@ -118,6 +118,16 @@ describe('a customer’s usage', () => {
     assertClean();
   });
 
+  test('a customer never collected: said so, no empty charts', async (t) => {
+    const { page, assertClean } = await open(t, { usage: { never: ['cafe-oresund'] } });
+    await page.locator('[data-testid="customer-row"][data-slug="cafe-oresund"]').click();
+    await tid(page, 'usage-nothing').waitFor();
+    assert.match(await said(tid(page, 'usage-collected')), /^Inte avläst än/);
+    assert.equal(await tid(page, 'usage-chart-database').count(), 0);
+    assert.equal(await said(tid(page, 'usage-latest-database_bytes')), 'rapporteras inte');
+    assertClean();
+  });
+
   test('a customer not delivered has no usage section', async (t) => {
     const { page } = await open(t);
     await page.locator('[data-testid="customer-row"][data-slug="goteborgs-cykelverkstad"]').click();

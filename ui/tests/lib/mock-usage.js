@@ -51,8 +51,11 @@
     const priceOf = (key) => prices.lines.find((l) => l.key === key)?.amount ?? 0;
     const delivered = () => customers().filter((c) => c.instance?.production_url && (c.status === 'active' || c.status === 'inactive'));
 
+    // CONFIG.usage.never: the slugs never collected (no day has a figure).
+    const never = (c) => (U.never || []).includes(c.slug);
+
     function value(c, p, figure, g) {
-      if (fleetGap(g)) return null;
+      if (fleetGap(g) || never(c)) return null;
       const db = (p.db + p.rate * g) * MB;
       const idleFrom = p.idle ? HISTORY - 6 : Infinity;
       switch (figure) {
@@ -149,7 +152,7 @@
         slug: c.slug,
         name: c.name,
         plan: c.plan,
-        collected_at: collectedAt(p),
+        collected_at: never(c) ? null : collectedAt(p),
         latest: FIGURES.map((f) => {
           const g = [...gs].reverse().find((x) => value(c, p, f, x) !== null);
           return { figure: f, value: g === undefined ? null : value(c, p, f, g), day: g === undefined ? null : dayOf(g) };

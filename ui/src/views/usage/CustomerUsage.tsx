@@ -22,7 +22,6 @@ const CHARTS: { id: string; figures: Figure[]; colors?: string[] }[] = [
   { id: 'emails', figures: ['emails_sent'] },
 ];
 
-
 export function UsagePanel({ slug, reload }: { slug: string; reload?: number }) {
   const { t, err, tx, lang } = useI18n();
   const { data: usage, error } = useLoad('usage_customer', { slug, days: PAGE_DAYS }, [slug, reload]);
@@ -59,19 +58,26 @@ export function UsagePanel({ slug, reload }: { slug: string; reload?: number }) 
               ))}
             </ul>
           )}
-          <div className="usage-charts">
-            {CHARTS.map((c, i) => (
-              <Chart
-                key={c.id}
-                testId={`usage-chart-${c.id}`}
-                title={c.figures.map((f) => figureName(lang, f)).join(' / ')}
-                days={byDay.days}
-                unit={FIGURE_UNIT[c.figures[0]]}
-                lines={lines[i]}
-                limit={limitOf(usage, c.figures[0], t('usage.limit'))}
-              />
-            ))}
-          </div>
+          {byDay.empty && (
+            <p className="muted" data-testid="usage-nothing">
+              {t('usage.nothing')}
+            </p>
+          )}
+          {!byDay.empty && (
+            <div className="usage-charts">
+              {CHARTS.map((c, i) => (
+                <Chart
+                  key={c.id}
+                  testId={`usage-chart-${c.id}`}
+                  title={c.figures.map((f) => figureName(lang, f)).join(' / ')}
+                  days={byDay.days}
+                  unit={FIGURE_UNIT[c.figures[0]]}
+                  lines={lines[i]}
+                  limit={limitOf(usage, c.figures[0], t('usage.limit'))}
+                />
+              ))}
+            </div>
+          )}
           <div className="usage-grid">
             <div>
               <h3>{t('usage.latest')}</h3>
@@ -109,6 +115,8 @@ export function UsagePanel({ slug, reload }: { slug: string; reload?: number }) 
 
 interface ByDay {
   days: string[];
+  /** No figure has a value on any day: nothing to draw. */
+  empty: boolean;
   values: Map<Figure, Map<string, number | null>>;
 }
 
@@ -120,7 +128,8 @@ function seriesByDay(usage: CustomerUsage | null): ByDay {
     values.set(s.figure, new Map(s.points.map((p) => [p.day, p.value])));
     for (const p of s.points) days.add(p.day);
   }
-  return { days: [...days].sort(), values };
+  const empty = (usage?.series ?? []).every((s) => s.points.every((p) => p.value === null));
+  return { days: [...days].sort(), values, empty };
 }
 
 function linesOf(figures: Figure[], colors: string[] | undefined, byDay: ByDay, label: (f: Figure) => string): ChartLine[] {
