@@ -259,6 +259,7 @@ vocabulary!(
         GuideStripeCheckout => "guide_stripe_checkout",
         GuideStripePrices => "guide_stripe_prices",
         GuideStripeProducts => "guide_stripe_products",
+        GuideStripeSubscriptions => "guide_stripe_subscriptions",
         VerifyStripeReads => "verify_stripe_reads",
         VerifyStripeSecretKey => "verify_stripe_secret_key",
         ChoiceStripePrice => "choice_stripe_price",
@@ -420,6 +421,10 @@ vocabulary!(
         BackupHere => "backup_here",
         BackupOnSeat => "backup_on_seat",
         BackupOnAnotherSeat => "backup_on_another_seat",
+        // What could not be read of an instance's usage (`metering::read`).
+        UsageCouldNotRead => "usage_could_not_read",
+        UsageApiCountsNotReported => "usage_api_counts_not_reported",
+        UsageTooMany => "usage_too_many",
     }
 );
 

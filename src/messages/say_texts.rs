@@ -743,6 +743,10 @@ impl Say {
                 "Priserna du knyter till planerna.",
                 "The prices you tie to the plans.",
             ),
+            GuideStripeSubscriptions => t(
+                "Kundernas prenumerationer: vad varje kund betalar, bredvid vad den använder.",
+                "The customers' subscriptions: what each customer pays, beside what it uses.",
+            ),
             GuideStripeProducts => t(
                 "Produkternas namn bredvid priserna.",
                 "The products' names beside the prices.",
@@ -1281,6 +1285,18 @@ impl Say {
             BackupHere => t("här", "here"),
             BackupOnSeat => t("på {seat}", "on {seat}"),
             BackupOnAnotherSeat => t("på en annan plats", "on another seat"),
+            UsageCouldNotRead => t(
+                "{what} kunde inte läsas: {e}",
+                "{what} could not be read: {e}",
+            ),
+            UsageApiCountsNotReported => t(
+                "Supabase rapporterar inga API-anrop just nu: {reason}",
+                "Supabase reports no API requests just now: {reason}",
+            ),
+            UsageTooMany => t(
+                "{what}: fler än Fabrik läser ({limit}); talet rapporteras inte",
+                "{what}: more than Fabrik reads ({limit}); the figure is not reported",
+            ),
         }
     }
 }

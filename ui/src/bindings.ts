@@ -1690,6 +1690,14 @@ export const PROVIDERS: readonly ProviderInfo[] = [
                 "en": "The products' names beside the prices."
               },
               "optional": true
+            },
+            {
+              "name": "Subscriptions: Read",
+              "why": {
+                "sv": "Kundernas prenumerationer: vad varje kund betalar, bredvid vad den använder.",
+                "en": "The customers' subscriptions: what each customer pays, beside what it uses."
+              },
+              "optional": false
             }
           ]
         }
