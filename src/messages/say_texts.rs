@@ -244,6 +244,56 @@ impl Say {
             RightTeardown => t("avveckla", "tear down"),
             RightRestore => t("återställa en databas", "restore a database"),
             RightPeople => t("lägga till och ta bort personer", "add and remove people"),
+            PriceKeyUnknown => t(
+                "okänd post i prislistan; kända: {keys}",
+                "not a line of the price book; known: {keys}",
+            ),
+            PriceNotNegative => t("beloppet kan inte vara negativt", "the amount cannot be negative"),
+            PriceCurrency => t(
+                "valutan ska vara tre bokstäver (sek, eur, usd), inte {currency}",
+                "the currency is three letters (sek, eur, usd), not {currency}",
+            ),
+            PriceKeyTwice => t("posten står två gånger", "the line is there twice"),
+            PriceGiveKeyAmount => t(
+                "skriv POST=BELOPP i hela ören/cent, till exempel vercel.project=2100, inte {given}",
+                "write KEY=AMOUNT in whole minor units, for example vercel.project=2100, not {given}",
+            ),
+            CostCompute => t("Supabase compute {what}", "Supabase compute {what}"),
+            CostDisk => t("Supabase disk, {what} GB utöver det som ingår", "Supabase disk, {what} GB beyond what is included"),
+            CostVercel => t("Vercel, andel per projekt{what}", "Vercel, share per project{what}"),
+            CostEmails => t("Resend, {what} e-post i månaden", "Resend, {what} emails a month"),
+            CostExecutions => t("n8n, {what} körningar i månaden", "n8n, {what} executions a month"),
+            CostInstance => t("Fast kostnad per instans{what}", "Fixed cost per instance{what}"),
+            LimitNear => t(
+                "{figure}: {value} av {limit} ({limit_of}){days}",
+                "{figure_en}: {value} of {limit} ({limit_of}){days_en}",
+            ),
+            LimitReached => t(
+                "{figure}: {value} av {limit} ({limit_of}), gränsen är nådd",
+                "{figure_en}: {value} of {limit} ({limit_of}), the limit is reached",
+            ),
+            LimitIdlePause => t(
+                "Ingen aktivitet sedan {since}: Supabase pausar gratisprojekt efter {limit} dagar utan aktivitet, om {days_left} dagar",
+                "No activity since {since}: Supabase pauses free projects after {limit} idle days, in {days_left} days",
+            ),
+            LimitIdlePaused => t(
+                "Ingen aktivitet sedan {since}: Supabase kan ha pausat projektet ({limit} dagar utan aktivitet)",
+                "No activity since {since}: Supabase may have paused the project ({limit} idle days)",
+            ),
+            PlanFitsBadly => t(
+                "använder som {uses_like}, betalar {pays}",
+                "uses like {uses_like}, pays {pays}",
+            ),
+            MarginNoRevenue => t(
+                "ingen intäkt känd (Stripe är inte kopplat, eller kunden har ingen prenumeration)",
+                "no revenue known (Stripe is not set up, or the customer has no subscription)",
+            ),
+            MarginNoCost => t("ingen kostnad kunde uppskattas än", "no cost could be estimated yet"),
+            MarginCurrencies => t(
+                "intäkten är i {revenue} och prislistan i {cost}",
+                "the revenue is in {revenue} and the price book in {cost}",
+            ),
+            UsageNotReported => t("inte rapporterat", "not reported"),
             RightSettings => t("ändra registrets inställningar", "change the register's settings"),
             ExamplesRemoved => t(
                 "Exempelkunder borttagna: {removed}.",

@@ -41,6 +41,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/029_intake_by_id.sql"),
     include_str!("migrations/030_server_decides.sql"),
     include_str!("migrations/031_vocabulary_everywhere.sql"),
+    include_str!("migrations/032_usage.sql"),
 ];
 
 /// The schema version this build writes.
@@ -144,6 +145,7 @@ const PG_STEPS: &[(i64, &str)] = &[
         31,
         include_str!("migrations/postgres/031_vocabulary_everywhere.sql"),
     ),
+    (32, include_str!("migrations/postgres/032_usage.sql")),
 ];
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first

@@ -28,6 +28,7 @@ mod settings;
 pub mod team;
 pub mod templates;
 pub mod transfer;
+mod usage;
 mod words;
 pub mod workflow_backups;
 

@@ -97,6 +97,7 @@ pub const TABLES: &[&str] = &[
     "backups",
     "customers",
     "environments",
+    "figures",
     "health_checks",
     "instances",
     "intake",
@@ -126,6 +127,8 @@ pub const TABLES: &[&str] = &[
     "template_prs",
     "tick_outcomes",
     "ticks",
+    "usage_days",
+    "usage_figures",
     "workflow_backups",
 ];
 
@@ -333,6 +336,10 @@ pub const GRANTS: &[Grant] = &[
             "created_at",
         ],
     ),
+    // Usage: any seat that collects writes a customer's day, and a second collection of the
+    // day replaces it (its rows removed and written again).
+    all(Operator, "usage_days", &[Insert, Update, Delete]),
+    all(Operator, "usage_figures", &[Insert, Update, Delete]),
 ];
 
 /// The functions every group calls (policies and the window's "what may I do").

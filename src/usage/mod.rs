@@ -5,7 +5,9 @@
 //! and the CLI are shown (`view.rs`). Reading the providers is `metering`'s; keeping the days
 //! is the register's (`store::usage`).
 
+pub mod build;
 pub mod figures;
+pub mod prices;
 pub mod reading;
 pub mod view;
 

@@ -30,6 +30,7 @@ mod customers;
 mod ledger;
 mod listing;
 mod shared;
+mod usage;
 mod words;
 
 fn draft(name: &str, email: &str) -> CustomerDraft {

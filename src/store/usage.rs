@@ -1,0 +1,314 @@
+//! What each customer uses, a day at a time (issue #57): one reading a customer, environment and
+//! day (`usage_days`), each reported figure a row of its own (`usage_figures`; one not reported
+//! has none), and the agency's price book (a register setting, the owners'). The fleet view
+//! reads a few index ranges, not every row: see `fleet_usage`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+use super::db::{params, Conn, Optional, Row};
+use super::{now, Store};
+use crate::environment::Environment;
+use crate::error::{Error, Result};
+use crate::messages::Right;
+use crate::usage::build::Kept;
+use crate::usage::figures::{def, Per};
+use crate::usage::view::PriceBook;
+use crate::usage::{prices, Figure, Reading};
+
+const DAY: &str = "%Y-%m-%d";
+
+fn day_text(day: NaiveDate) -> String {
+    day.format(DAY).to_string()
+}
+
+fn parse_day(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, DAY)
+        .map_err(|e| Error::Internal(format!("a usage day {text}: {e}")))
+}
+
+/// The first day of a window of `days` ending on `last`.
+fn window_start(last: NaiveDate, days: i64) -> NaiveDate {
+    last - Duration::days(days.max(1) - 1)
+}
+
+/// A `usage_days` row's reading, without its figures: `day, compute, revenue, last_active,
+/// app_metrics, problems` from column `at`. A part this build cannot read is left out.
+fn reading_of(r: &Row, at: usize) -> Result<Reading> {
+    let json = |i: usize| -> Result<Option<String>> { Ok(r.get(at + i)?) };
+    Ok(Reading {
+        figures: BTreeMap::new(),
+        compute: r.get(at)?,
+        revenue: json(1)?.and_then(|t| serde_json::from_str(&t).ok()),
+        last_active: json(2)?.and_then(|t| parse_day(&t).ok()),
+        app_metrics: json(3)?
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default(),
+        problems: json(4)?
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default(),
+    })
+}
+
+const READING_COLUMNS: &str = "compute, revenue, last_active, app_metrics, problems";
+
+/// The environment's latest collected day.
+fn latest_day(conn: &Conn, env: Environment) -> Result<Option<NaiveDate>> {
+    let day: Option<String> = conn.query_row(
+        "SELECT max(day) FROM usage_days WHERE environment = ?1",
+        params![env],
+        |r| r.get(0),
+    )?;
+    day.as_deref().map(parse_day).transpose()
+}
+
+impl Store {
+    /// Keeps `reading` as the customer's day in `env`; a second collection the same day
+    /// replaces the first (figures it no longer reports included).
+    pub fn save_usage(
+        &self,
+        customer_id: i64,
+        env: Environment,
+        day: NaiveDate,
+        reading: &Reading,
+    ) -> Result<()> {
+        let day = day_text(day);
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let write = || -> Result<()> {
+            let key = params![customer_id, env, day];
+            tx.execute(
+                "DELETE FROM usage_figures WHERE customer_id = ?1 AND environment = ?2 AND day = ?3",
+                key,
+            )?;
+            tx.execute(
+                "DELETE FROM usage_days WHERE customer_id = ?1 AND environment = ?2 AND day = ?3",
+                key,
+            )?;
+            tx.execute(
+                &format!(
+                    "INSERT INTO usage_days (customer_id, environment, day, collected_at, {READING_COLUMNS})
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                ),
+                params![
+                    customer_id,
+                    env,
+                    day,
+                    now().to_rfc3339(),
+                    reading.compute,
+                    reading.revenue.as_ref().map(|r| json(r)),
+                    reading.last_active.map(day_text),
+                    json(&reading.app_metrics),
+                    json(&reading.problems)
+                ],
+            )?;
+            for (figure, value) in &reading.figures {
+                tx.execute(
+                    "INSERT INTO usage_figures (customer_id, environment, day, figure, value)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![customer_id, env, day, figure, value],
+                )?;
+            }
+            Ok(())
+        };
+        write().map_err(self.refused(Right::Write))?;
+        Ok(tx.commit()?)
+    }
+
+    /// The customer's readings in `env` over the last `days` days up to the environment's latest
+    /// collected day, oldest first (a day not collected is not there).
+    pub fn usage_of(
+        &self,
+        customer_id: i64,
+        env: Environment,
+        days: i64,
+    ) -> Result<Vec<(NaiveDate, Reading)>> {
+        let conn = self.conn();
+        let Some(last) = latest_day(&conn, env)? else {
+            return Ok(Vec::new());
+        };
+        let since = day_text(window_start(last, days));
+        let key = params![customer_id, env, since];
+        let mut out: Vec<(NaiveDate, Reading)> = conn
+            .rows(
+                &format!(
+                    "SELECT day, {READING_COLUMNS} FROM usage_days
+                     WHERE customer_id = ?1 AND environment = ?2 AND day >= ?3 ORDER BY day"
+                ),
+                key,
+            )?
+            .iter()
+            .map(|r| Ok((parse_day(&r.get::<String>(0)?)?, reading_of(r, 1)?)))
+            .collect::<Result<_>>()?;
+        let at: HashMap<NaiveDate, usize> =
+            out.iter().enumerate().map(|(i, (d, _))| (*d, i)).collect();
+        for r in conn.rows(
+            "SELECT day, figure, value FROM usage_figures
+             WHERE customer_id = ?1 AND environment = ?2 AND day >= ?3",
+            key,
+        )? {
+            if let Some(i) = at.get(&parse_day(&r.get::<String>(0)?)?) {
+                out[*i].1.set(r.get::<Figure>(1)?, Some(r.get(2)?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// When the customer's latest day in `env` was collected (RFC 3339).
+    pub fn usage_collected_at(&self, customer_id: i64, env: Environment) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT collected_at FROM usage_days WHERE customer_id = ?1 AND environment = ?2
+                 ORDER BY day DESC LIMIT 1",
+                params![customer_id, env],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Every delivered customer in `env` with what the fleet view needs of its last `days`
+    /// days, by name. Four reads, none of every row: the customers with the days picked from
+    /// their keys (the window's first, the latest and the one before it), those days' rows and
+    /// figures, the database's size across the window (one index range), and the month's sums
+    /// of the per-day figures.
+    pub fn fleet_usage(&self, env: Environment, days: i64) -> Result<Vec<Kept>> {
+        let conn = self.conn();
+        let last = latest_day(&conn, env)?;
+        let since = last.map(|l| window_start(l, days));
+        let since_text = since.map(day_text).unwrap_or_default();
+        let picked = format!(
+            "SELECT p.id, p.slug, p.name, p.plan, p.status, p.first, p.last,
+                    (SELECT max(day) FROM usage_days d
+                      WHERE d.customer_id = p.id AND d.environment = ?1 AND d.day < p.last) AS prev
+               FROM (SELECT c.id, c.slug, c.name, c.plan, i.status,
+                            (SELECT min(day) FROM usage_days d
+                              WHERE d.customer_id = c.id AND d.environment = ?1 AND d.day >= ?2) AS first,
+                            (SELECT max(day) FROM usage_days d
+                              WHERE d.customer_id = c.id AND d.environment = ?1 AND d.day >= ?2) AS last
+                       FROM customers c
+                       JOIN instances i ON i.customer_id = c.id AND i.environment = ?1
+                      WHERE c.archived_at IS NULL AND i.status IN ('active', 'inactive')) p"
+        );
+        let window = params![env, since_text];
+        let mut kept: Vec<Kept> = Vec::new();
+        let mut at: HashMap<i64, usize> = HashMap::new();
+        for r in conn.rows(
+            &format!(
+                "{picked} ORDER BY {}, p.id",
+                conn.dialect().nocase("p.name")
+            ),
+            window,
+        )? {
+            at.insert(r.get(0)?, kept.len());
+            kept.push(Kept {
+                customer_id: r.get(0)?,
+                slug: r.get(1)?,
+                name: r.get(2)?,
+                plan: r.get(3)?,
+                status: r.get(4)?,
+                collected_at: None,
+                days: Vec::new(),
+                month: BTreeMap::new(),
+                database: Vec::new(),
+            });
+        }
+        let (Some(last), Some(since)) = (last, since) else {
+            return Ok(kept);
+        };
+        let on_picked = "d.customer_id = w.id AND d.environment = ?1
+                         AND (d.day = w.first OR d.day = w.last OR d.day = w.prev)";
+        for r in conn.rows(
+            &format!(
+                "SELECT d.customer_id, d.day, d.collected_at, {} FROM ({picked}) w
+                 JOIN usage_days d ON {on_picked} ORDER BY d.customer_id, d.day",
+                "d.compute, d.revenue, d.last_active, d.app_metrics, d.problems"
+            ),
+            window,
+        )? {
+            let Some(k) = at.get(&r.get(0)?).map(|i| &mut kept[*i]) else {
+                continue;
+            };
+            k.collected_at = r.get(2)?;
+            k.days
+                .push((parse_day(&r.get::<String>(1)?)?, reading_of(&r, 3)?));
+        }
+        for r in conn.rows(
+            &format!(
+                "SELECT d.customer_id, d.day, d.figure, d.value FROM ({picked}) w
+                 JOIN usage_figures d ON {on_picked}"
+            ),
+            window,
+        )? {
+            let Some(k) = at.get(&r.get(0)?).map(|i| &mut kept[*i]) else {
+                continue;
+            };
+            let day = parse_day(&r.get::<String>(1)?)?;
+            if let Some((_, reading)) = k.days.iter_mut().find(|(d, _)| *d == day) {
+                reading.set(r.get::<Figure>(2)?, Some(r.get(3)?));
+            }
+        }
+        let width = (last - since).num_days() as usize + 1;
+        for k in &mut kept {
+            k.database = vec![None; width];
+        }
+        for r in conn.rows(
+            "SELECT customer_id, day, value FROM usage_figures
+             WHERE environment = ?1 AND figure = ?2 AND day >= ?3",
+            params![env, Figure::DatabaseBytes, since_text],
+        )? {
+            let Some(k) = at.get(&r.get(0)?).map(|i| &mut kept[*i]) else {
+                continue;
+            };
+            let i = (parse_day(&r.get::<String>(1)?)? - since).num_days() as usize;
+            if let Some(slot) = k.database.get_mut(i) {
+                *slot = Some(r.get(2)?);
+            }
+        }
+        let per_day: Vec<String> = Figure::ALL
+            .iter()
+            .filter(|f| def(**f).per == Per::Day)
+            .map(|f| format!("'{f}'"))
+            .collect();
+        let month_start = last.with_day(1).unwrap_or(last);
+        for r in conn.rows(
+            &format!(
+                "SELECT customer_id, figure, sum(value) FROM usage_figures
+                 WHERE environment = ?1 AND figure IN ({}) AND day >= ?2
+                 GROUP BY customer_id, figure",
+                per_day.join(", ")
+            ),
+            params![env, day_text(month_start)],
+        )? {
+            if let Some(k) = at.get(&r.get(0)?).map(|i| &mut kept[*i]) {
+                k.month.insert(r.get(1)?, r.get(2)?);
+            }
+        }
+        Ok(kept)
+    }
+
+    /// The agency's price book; a register that has none (or one this build cannot read) has
+    /// the default book.
+    pub fn price_book(&self) -> Result<PriceBook> {
+        Ok(self
+            .get_setting(prices::SETTING)?
+            .and_then(|t| serde_json::from_str::<PriceBook>(&t).ok())
+            .and_then(|b| b.checked().ok())
+            .unwrap_or_else(prices::default_book))
+    }
+
+    /// Keeps `book` once it passes `PriceBook::checked` (nothing changes otherwise); returns it
+    /// as kept.
+    pub fn set_price_book(&self, book: &PriceBook) -> Result<PriceBook> {
+        let book = book.checked()?;
+        let text = serde_json::to_string(&book).expect("a price book serializes");
+        self.set_setting(prices::SETTING, &text)?;
+        Ok(book)
+    }
+}
+
+/// JSON text of a part of a reading kept in a column.
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("a reading serializes")
+}
