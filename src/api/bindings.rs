@@ -73,6 +73,11 @@ use crate::template::{
     Action, Attention, CustomerChange, FileChange, NeedsPerson, Summary, TemplateChange,
 };
 use crate::update::{Offer, UpdateCheck, UpdateProgress};
+use crate::usage::view::{
+    CostLine, CustomerUsage, Economics, FleetRow, FleetUsage, Latest, LimitKind, Money, PlanFit,
+    Point, PriceBook, PriceLine, Series, Warning,
+};
+use crate::usage::{Figure, FigureDef, Per, Unit};
 
 /// The TypeScript `Commands` type, from the one command table (`super::commands`).
 macro_rules! command_table {
@@ -163,6 +168,17 @@ fn job_labels() -> String {
     label_table("JOB_LABEL", "Job", rows)
 }
 
+/// Each usage figure's name and declaration (provider, unit, per), from `usage::figures`.
+fn figures() -> String {
+    let rows = Figure::ALL.iter().map(|f| (f.to_string(), f.label()));
+    let defs =
+        serde_json::to_string(&crate::usage::figures::all()).expect("declarations serialise");
+    format!(
+        "{}export const FIGURE_DEFS: readonly FigureDef[] = {defs};\n",
+        label_table("FIGURE_LABEL", "Figure", rows)
+    )
+}
+
 /// Each kind of run's steps as its declaration lists them (a teardown's, a repair's and a
 /// recovery's are read from the ledger or the check, so none), for the UI tests' fake backend.
 fn kind_steps() -> String {
@@ -201,6 +217,8 @@ fn vocabularies() -> String {
         members("ROLLOUT_STATES", "RolloutState", RolloutState::ALL),
         members("MEMBER_STATES", "MemberState", MemberState::ALL),
         members("PR_STATES", "PrState", PrState::ALL),
+        members("FIGURES", "Figure", Figure::ALL),
+        members("PRICE_KEYS", "string", &crate::usage::prices::keys()),
     ]
     .concat()
 }
@@ -229,6 +247,8 @@ pub fn typescript() -> String {
         RolloutsOverview, RolloutSource, RolloutView, RolloutRow, MemberRow, FileHead, WaveView, InstanceSchemaView, RolloutState, MemberState,
         RolloutKind, TemplatesOverview, TemplateRolloutView, RepoPlan, TemplateInstance, TemplateBase, TemplatePr, BaseHow, PrState,
         FileChange, TemplateChange, CustomerChange, Action, Summary, NeedsPerson, Attention,
+        Figure, FigureDef, Unit, Per, Money, Point, Series, Latest, LimitKind, Warning, PlanFit, CostLine, Economics,
+        CustomerUsage, FleetRow, FleetUsage, PriceBook, PriceLine,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",
@@ -256,6 +276,10 @@ pub fn typescript() -> String {
     out.push_str(&format!(
         "export const DEFAULT_HALT_SHARE = {DEFAULT_HALT_SHARE};\n"
     ));
+    out.push_str(&format!(
+        "export const USAGE_MAX_DAYS = {};\n",
+        crate::services::usage::MAX_DAYS
+    ));
     out.push_str(&crate::providers::guide::typescript());
     out.push('\n');
     out.push_str(&step_labels());
@@ -263,6 +287,7 @@ pub fn typescript() -> String {
     out.push_str(&kind_labels());
     out.push('\n');
     out.push_str(&job_labels());
+    out.push_str(&figures());
     out.push_str(&kind_steps());
     out.push('\n');
     out.push_str(&crate::messages::typescript_catalog());

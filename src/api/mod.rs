@@ -21,3 +21,4 @@ mod register;
 mod rollouts;
 mod runs;
 mod schedule;
+mod usage;

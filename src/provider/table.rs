@@ -30,6 +30,30 @@ pub const SUPABASE_FREE_ACTIVE: PlanLimit = PlanLimit {
     count: 2,
     per: None,
 };
+/// Supabase's free plan per project: a 500 MB database, 50,000 monthly active users, 1 GB of
+/// file storage, and a project paused after 7 days without activity (supabase.com/pricing,
+/// "Free"; supabase.com/docs/guides/platform/billing-on-supabase). Compared with each instance's
+/// figures (`usage::limits`).
+pub const SUPABASE_FREE_DATABASE_MB: PlanLimit = PlanLimit {
+    what: "database size in MB on the free plan",
+    count: 500,
+    per: None,
+};
+pub const SUPABASE_FREE_MONTHLY_USERS: PlanLimit = PlanLimit {
+    what: "monthly active users on the free plan",
+    count: 50_000,
+    per: None,
+};
+pub const SUPABASE_FREE_STORAGE_MB: PlanLimit = PlanLimit {
+    what: "file storage in MB on the free plan",
+    count: 1024,
+    per: None,
+};
+pub const SUPABASE_FREE_IDLE_DAYS: PlanLimit = PlanLimit {
+    what: "days without activity before a free project is paused",
+    count: 7,
+    per: None,
+};
 /// Vercel's Hobby plan: 200 projects, 100 deployments created a day (contracts/README.md,
 /// "4. Vercel REST", Plan limits; vercel.com/docs/limits).
 pub const VERCEL_HOBBY_PROJECTS: PlanLimit = PlanLimit {
@@ -49,7 +73,15 @@ pub const RESEND_FREE_A_DAY: PlanLimit = PlanLimit {
     per: Some(DAY),
 };
 
+/// And 3,000 emails a month (resend.com/pricing, "Free").
+pub const RESEND_FREE_A_MONTH: PlanLimit = PlanLimit {
+    what: "emails a month on the free plan",
+    count: 3_000,
+    per: Some(MONTH),
+};
+
 const DAY: Duration = Duration::from_secs(24 * 3600);
+const MONTH: Duration = Duration::from_secs(30 * 24 * 3600);
 
 const fn need(name: &'static str, why: Say) -> Scope {
     Scope {

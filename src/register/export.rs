@@ -64,7 +64,7 @@ fn cell(c: &Customer, column: Column) -> String {
 }
 
 /// A cell a spreadsheet would run as a formula is written as text.
-fn defused(value: String) -> String {
+pub fn defused(value: String) -> String {
     if value.starts_with(FORMULA_START) {
         format!("'{value}")
     } else {

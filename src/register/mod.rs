@@ -7,7 +7,7 @@ mod export;
 mod import;
 mod portal;
 
-pub use export::{export, export_file, ExportFormat};
+pub use export::{defused, export, export_file, ExportFormat};
 pub use import::{
     apply_import, preview_import, ImportPreview, ImportReport, ImportRow, MAX_IMPORT_BYTES,
 };

@@ -3,7 +3,8 @@
 //! schedule (`backups.rs`), deployments made production again (`deployments.rs`), roll-outs
 //! and template updates driven by the fleet over this process's supervisor (`rollouts.rs`,
 //! `templates.rs`), and the window's desk that drives them in the background
-//! (`rollout_desk.rs`); the register's customers, people and preferences (`register.rs`).
+//! (`rollout_desk.rs`); the register's customers, people and preferences (`register.rs`); what each customer uses,
+//! costs and pays (`usage.rs`).
 
 pub mod backups;
 pub mod deployments;
@@ -13,3 +14,4 @@ pub mod rollouts;
 pub mod runs;
 pub mod team;
 pub mod templates;
+pub mod usage;

@@ -54,6 +54,41 @@ pub struct DraftCheck {
     pub errors: Vec<FieldError>,
 }
 
+/// Writes a new file `{stem}-{time}[-n].{extension}` in `dir` with `write` (which makes it,
+/// never over an existing one, and says how many rows it wrote) and says where.
+pub fn new_export(
+    dir: &Path,
+    stem: &str,
+    extension: &str,
+    mut write: impl FnMut(&Path) -> Result<usize>,
+) -> ApiResult<ExportedFile> {
+    std::fs::create_dir_all(dir).map_err(Error::Io)?;
+    let stamp = crate::store::now().format("%Y-%m-%d-%H%M%S");
+    for n in 0..100 {
+        let suffix = if n == 0 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
+        let path = dir.join(format!("{stem}-{stamp}{suffix}.{extension}"));
+        match write(&path) {
+            Ok(count) => {
+                return Ok(ExportedFile {
+                    path: path.display().to_string(),
+                    count: count.try_into().unwrap_or(u32::MAX),
+                })
+            }
+            Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Error::Io(std::io::Error::other(format!(
+        "kan inte skapa en ny fil i {}",
+        dir.display()
+    )))
+    .into())
+}
+
 pub struct Register {
     store: std::sync::Arc<Store>,
     manifest: ModuleManifest,
@@ -240,36 +275,13 @@ impl Register {
     }
 
     fn export_into(&self, dir: &Path, format: ExportFormat) -> ApiResult<ExportedFile> {
-        std::fs::create_dir_all(dir).map_err(Error::Io)?;
-        let stamp = crate::store::now().format("%Y-%m-%d-%H%M%S");
         let env = self.store.environment();
-        for n in 0..100 {
-            let suffix = if n == 0 {
-                String::new()
-            } else {
-                format!("-{n}")
-            };
-            let name = format!(
-                "fabrik-register-{env}-{stamp}{suffix}.{}",
-                format.extension()
-            );
-            let path = dir.join(name);
-            match register::export_file(&self.store, env, format, &path) {
-                Ok(count) => {
-                    return Ok(ExportedFile {
-                        path: path.display().to_string(),
-                        count: count.try_into().unwrap_or(u32::MAX),
-                    })
-                }
-                Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(Error::Io(std::io::Error::other(format!(
-            "kan inte skapa en ny fil i {}",
-            dir.display()
-        )))
-        .into())
+        new_export(
+            dir,
+            &format!("fabrik-register-{env}"),
+            format.extension(),
+            |path| register::export_file(&self.store, env, format, path),
+        )
     }
 
     pub fn get_preferences(&self) -> ApiResult<Preferences> {

@@ -5,6 +5,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::messages::{Say, Text};
 use crate::provider::Provider;
 use crate::vocabulary::vocabulary;
 
@@ -88,6 +89,27 @@ pub const fn def(figure: Figure) -> FigureDef {
         provider,
         unit,
         per,
+    }
+}
+
+impl Figure {
+    /// The figure's name, in both languages (the catalogue's).
+    pub fn label(self) -> Text {
+        use Figure::*;
+        match self {
+            DatabaseBytes => Say::FigureDatabaseBytes,
+            DiskUsedBytes => Say::FigureDiskUsedBytes,
+            DiskSizeBytes => Say::FigureDiskSizeBytes,
+            ApiRequests => Say::FigureApiRequests,
+            AuthUsers => Say::FigureAuthUsers,
+            StorageBytes => Say::FigureStorageBytes,
+            Deployments => Say::FigureDeployments,
+            Executions => Say::FigureExecutions,
+            FailedExecutions => Say::FigureFailedExecutions,
+            EmailsSent => Say::FigureEmailsSent,
+            Revenue => Say::FigureRevenue,
+        }
+        .text()
     }
 }
 

@@ -7,6 +7,8 @@
 
 pub mod build;
 pub mod figures;
+pub mod limits;
+pub mod margin;
 pub mod prices;
 pub mod reading;
 pub mod view;

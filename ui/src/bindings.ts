@@ -1257,6 +1257,127 @@ conflicts: number, };
 
 export type Attention = "conflicts" | "deleted_in_template" | "binary";
 
+export type Figure = "database_bytes" | "disk_used_bytes" | "disk_size_bytes" | "api_requests" | "auth_users" | "storage_bytes" | "deployments" | "executions" | "failed_executions" | "emails_sent" | "revenue";
+
+export type FigureDef = { figure: Figure, provider: Provider, unit: Unit, per: Per, };
+
+export type Unit = "bytes" | "count" | "money";
+
+export type Per = "now" | "day" | "month";
+
+export type Money = { 
+/**
+ * Minor units (öre, cents).
+ */
+amount: number, 
+/**
+ * Lower-case ISO 4217 (`sek`, `eur`, `usd`).
+ */
+currency: string, };
+
+export type Point = { day: string, 
+/**
+ * `None`: not reported that day.
+ */
+value: number | null, };
+
+export type Series = { figure: Figure, points: Array<Point>, };
+
+export type Latest = { figure: Figure, 
+/**
+ * `None`: not reported.
+ */
+value: number | null, 
+/**
+ * The day it was read.
+ */
+day: string | null, };
+
+export type LimitKind = "figure" | "idle_pause";
+
+export type Warning = { kind: LimitKind, 
+/**
+ * The figure, for `LimitKind::Figure`.
+ */
+figure: Figure | null, 
+/**
+ * How much of the limit is used (1.0 = at the limit).
+ */
+share: number, limit: number, value: number, 
+/**
+ * Days until it bites at the current pace, when that can be said.
+ */
+days_left: number | null, 
+/**
+ * Whose limit (`Supabase Free`, `Vercel Hobby`, `Resend Free`, the agency's plan).
+ */
+limit_of: string, message: Text, };
+
+export type PlanFit = { pays: Plan, uses_like: Plan, message: Text, };
+
+export type CostLine = { what: Text, amount: Money, };
+
+export type Economics = { 
+/**
+ * `None`: no subscription known (Stripe not set up, or no link to one).
+ */
+revenue: Money | null, cost: Money | null, cost_lines: Array<CostLine>, 
+/**
+ * Revenue less cost, when both are known and in one currency.
+ */
+margin: Money | null, 
+/**
+ * Why there is no margin, when there is none.
+ */
+margin_missing: Text | null, };
+
+export type CustomerUsage = { slug: string, name: string, plan: Plan, 
+/**
+ * When its figures were last collected (RFC 3339), `None` if never.
+ */
+collected_at: string | null, latest: Array<Latest>, 
+/**
+ * The last `days` of each figure, oldest first.
+ */
+series: Array<Series>, 
+/**
+ * The Supabase compute add-on, when it has one.
+ */
+compute: string | null, economics: Economics, fit: PlanFit | null, warnings: Array<Warning>, 
+/**
+ * What could not be read at the last collection.
+ */
+problems: Array<Text>, };
+
+export type FleetRow = { slug: string, name: string, plan: Plan, status: Status, collected_at: string | null, economics: Economics, 
+/**
+ * The warning nearest to biting, if any.
+ */
+nearest: Warning | null, warnings: number, 
+/**
+ * The database's growth over the days asked for (0.1 = 10 %), when it can be said.
+ */
+growth: number | null, fit: PlanFit | null, 
+/**
+ * The database's size over the days asked for, for a small chart in the row.
+ */
+database: Array<number | null>, };
+
+export type FleetUsage = { rows: Array<FleetRow>, 
+/**
+ * Sums per currency (a fleet may be paid in more than one).
+ */
+revenue: Array<Money>, cost: Array<Money>, margin: Array<Money>, days: number, };
+
+export type PriceBook = { currency: string, lines: Array<PriceLine>, };
+
+export type PriceLine = { 
+/**
+ * `supabase.compute.ci_micro`, `supabase.disk_gb`, `vercel.project`, `resend.email_1000`,
+ * `n8n.execution_1000`, … (the keys `prices.rs` declares).
+ */
+key: string, amount: number, };
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   update_check: { args: {  }; result: UpdateCheck };
@@ -1353,6 +1474,11 @@ export type Commands = {
   refresh_templates: { args: {  }; result: TemplatesOverview };
   plan_template: { args: { at: string | null; waves: string; halt_share: number }; result: TemplateRolloutView };
   template_rollout: { args: { id: number }; result: TemplateRolloutView };
+  usage_fleet: { args: { days: number }; result: FleetUsage };
+  usage_customer: { args: { slug: string; days: number }; result: CustomerUsage };
+  usage_csv: { args: { days: number }; result: ExportedFile };
+  price_book: { args: {  }; result: PriceBook };
+  set_price_book: { args: { book: PriceBook }; result: PriceBook };
 };
 
 export type Events = {
@@ -1381,10 +1507,13 @@ export const ADOPTION_STATES: readonly AdoptionState[] = ['refused', 'allowed', 
 export const ROLLOUT_STATES: readonly RolloutState[] = ['planned', 'running', 'paused', 'halted', 'aborted', 'done'];
 export const MEMBER_STATES: readonly MemberState[] = ['pending', 'running', 'done', 'failed', 'skipped'];
 export const PR_STATES: readonly PrState[] = ['open', 'merged', 'closed', 'pushed'];
+export const FIGURES: readonly Figure[] = ['database_bytes', 'disk_used_bytes', 'disk_size_bytes', 'api_requests', 'auth_users', 'storage_bytes', 'deployments', 'executions', 'failed_executions', 'emails_sent', 'revenue'];
+export const PRICE_KEYS: readonly string[] = ['supabase.compute.ci_micro', 'supabase.compute.ci_small', 'supabase.compute.ci_medium', 'supabase.compute.ci_large', 'supabase.compute.ci_xlarge', 'supabase.compute.ci_2xlarge', 'supabase.compute.ci_4xlarge', 'supabase.compute.ci_8xlarge', 'supabase.compute.ci_12xlarge', 'supabase.compute.ci_16xlarge', 'supabase.compute.ci_24xlarge', 'supabase.compute.ci_24xlarge_optimized_cpu', 'supabase.compute.ci_24xlarge_optimized_memory', 'supabase.compute.ci_24xlarge_high_memory', 'supabase.compute.ci_48xlarge', 'supabase.compute.ci_48xlarge_optimized_cpu', 'supabase.compute.ci_48xlarge_optimized_memory', 'supabase.compute.ci_48xlarge_high_memory', 'supabase.disk_gb', 'vercel.project', 'resend.email_1000', 'n8n.execution_1000', 'fabrik.instance'];
 export const MAX_IMPORT_BYTES = 33554432;
 export const PORTAL_TABLE = 'public.organizations';
 export const DEFAULT_WAVES = '1,10%,rest';
 export const DEFAULT_HALT_SHARE = 0.2;
+export const USAGE_MAX_DAYS = 366;
 export const PROVIDERS: readonly ProviderInfo[] = [
   {
     "provider": "github",
@@ -1779,6 +1908,20 @@ export const JOB_LABEL: Record<Job, Text> = {
   backup_alert: { sv: "Larm om gamla kopior", en: "Old-backup alert" },
   run_alert: { sv: "Larm om misslyckade körningar", en: "Failed-run alert" },
 };
+export const FIGURE_LABEL: Record<Figure, Text> = {
+  database_bytes: { sv: "Databasens storlek", en: "Database size" },
+  disk_used_bytes: { sv: "Använd disk", en: "Disk used" },
+  disk_size_bytes: { sv: "Diskens storlek", en: "Disk size" },
+  api_requests: { sv: "API-anrop", en: "API requests" },
+  auth_users: { sv: "Användare", en: "Users" },
+  storage_bytes: { sv: "Lagrade filer", en: "File storage" },
+  deployments: { sv: "Driftsättningar i månaden", en: "Deployments this month" },
+  executions: { sv: "Flödeskörningar", en: "Workflow executions" },
+  failed_executions: { sv: "Misslyckade flödeskörningar", en: "Failed workflow executions" },
+  emails_sent: { sv: "Skickad e-post", en: "Emails sent" },
+  revenue: { sv: "Intäkt i månaden", en: "Revenue a month" },
+};
+export const FIGURE_DEFS: readonly FigureDef[] = [{"figure":"database_bytes","provider":"supabase","unit":"bytes","per":"now"},{"figure":"disk_used_bytes","provider":"supabase","unit":"bytes","per":"now"},{"figure":"disk_size_bytes","provider":"supabase","unit":"bytes","per":"now"},{"figure":"api_requests","provider":"supabase","unit":"count","per":"day"},{"figure":"auth_users","provider":"supabase","unit":"count","per":"now"},{"figure":"storage_bytes","provider":"supabase","unit":"bytes","per":"now"},{"figure":"deployments","provider":"vercel","unit":"count","per":"month"},{"figure":"executions","provider":"n8n","unit":"count","per":"day"},{"figure":"failed_executions","provider":"n8n","unit":"count","per":"day"},{"figure":"emails_sent","provider":"resend","unit":"count","per":"day"},{"figure":"revenue","provider":"stripe","unit":"money","per":"month"}];
 export const RUN_KIND_STEPS: Record<RunKind, readonly StepKey[]> = {
   provision: ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'resend.sending_key', 'supabase.auth_mail', 'finalize', 'email.welcome'],
   teardown: [],
