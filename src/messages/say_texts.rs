@@ -38,6 +38,22 @@ impl Say {
             JobHealthSweep => t("Hälsokontroll", "Health sweep"),
             JobBackupAlert => t("Larm om gamla kopior", "Old-backup alert"),
             JobRunAlert => t("Larm om misslyckade körningar", "Failed-run alert"),
+            JobUsageCollect => t("Användning", "Usage"),
+            UsageNotRead => t("{slug}: {e}", "{slug}: {e_en}"),
+            UsageNotKept => t(
+                "{slug}: avläsningen kunde inte sparas: {e}",
+                "{slug}: the reading could not be kept: {e}",
+            ),
+            SettingGiveSubscriptions => t(
+                "Skriv slug=sub_… för varje kund, kommaseparerade",
+                "Write slug=sub_… for each customer, comma-separated",
+            ),
+            HealthUsageNear => t("gräns", "limit"),
+            UsageLimits => t("Gränser nära", "Limits near"),
+            UsageLimitsAlert => t(
+                "De här instanserna närmar sig en gräns: {warnings}. Se Användning i Fabrik, eller fabrik usage SLUG.",
+                "These instances are nearing a limit: {warnings}. See Usage in Fabrik, or fabrik usage SLUG.",
+            ),
             JobStateDone => t("gjort", "done"),
             JobStateNothing => t("inget att göra", "nothing to do"),
             JobStateHeld => t("görs av en annan plats", "done by another seat"),
