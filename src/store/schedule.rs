@@ -14,11 +14,13 @@ use crate::vocabulary::vocabulary;
 
 vocabulary!(
     /// The work `fabrik tick` does, in the order it does it: the inbox first (a paid customer
-    /// waits least), then the backups, the sweep, and the alerts that read what those left.
+    /// waits least), then the backups, the usage (before the sweep, which shows its
+    /// warnings), the sweep, and the alerts that read what those left.
     pub enum Job {
         IntakePoll => "intake_poll",
         DatabaseBackups => "database_backups",
         WorkflowBackups => "workflow_backups",
+        UsageCollect => "usage_collect",
         HealthSweep => "health_sweep",
         BackupAlert => "backup_alert",
         RunAlert => "run_alert",
@@ -52,6 +54,9 @@ vocabulary!(
     pub enum AlertKind {
         BackupStale => "backup_stale",
         RunFailed => "run_failed",
+        /// A usage limit near or an idle pause coming; its subject is `slug:figure` (or
+        /// `slug:idle_pause`), raised by `usage_collect`.
+        UsageLimit => "usage_limit",
     }
 );
 

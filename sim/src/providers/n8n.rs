@@ -53,6 +53,7 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         )
         .route("/workflows/{id}/activate", post(activate))
         .route("/workflows/{id}/deactivate", post(deactivate))
+        .route("/executions", get(super::n8n_executions::list))
         .route_layer(middleware::from_fn_with_state(st, auth))
 }
 
@@ -206,13 +207,14 @@ async fn create(State(st): St, body: Bytes) -> Response {
     json_response(200, workflow_json(&wf))
 }
 
-async fn list(State(st): St, Query(q): Query<HashMap<String, String>>) -> Response {
+/// A list's page as asked: `limit` (default 100, at most 250, as n8n's validator says) and the
+/// offset the cursor carries (base64 of {"offset": n}; n8n's real cursors are opaque base64 too).
+pub(super) fn page_of(q: &HashMap<String, String>) -> Result<(usize, usize), Response> {
     let limit = match q.get("limit").map(|l| l.parse::<usize>()) {
         None => 100,
         Some(Ok(n)) if (1..=250).contains(&n) => n,
-        Some(_) => return errors::n8n(400, "request/query/limit must be <= 250"),
+        Some(_) => return Err(errors::n8n(400, "request/query/limit must be <= 250")),
     };
-    // Cursor: base64 of {"offset": n}; n8n's real cursors are opaque base64 too.
     let offset = match q.get("cursor") {
         None => 0,
         Some(c) => match base64::engine::general_purpose::STANDARD
@@ -222,8 +224,24 @@ async fn list(State(st): St, Query(q): Query<HashMap<String, String>>) -> Respon
             .and_then(|v| v.get("offset").and_then(Value::as_u64))
         {
             Some(o) => o as usize,
-            None => return errors::n8n(400, "An invalid cursor was provided"),
+            None => return Err(errors::n8n(400, "An invalid cursor was provided")),
         },
+    };
+    Ok((limit, offset))
+}
+
+/// The cursor of the page after `offset`, `None` after the last.
+pub(super) fn next_cursor(offset: usize, limit: usize, total: usize) -> Option<String> {
+    (offset + limit < total).then(|| {
+        base64::engine::general_purpose::STANDARD
+            .encode(json!({"offset": offset + limit, "limit": limit}).to_string())
+    })
+}
+
+async fn list(State(st): St, Query(q): Query<HashMap<String, String>>) -> Response {
+    let (limit, offset) = match page_of(&q) {
+        Ok(p) => p,
+        Err(r) => return r,
     };
     let active = q.get("active").map(|a| a == "true");
     let all: Vec<Workflow> = st.read(|w| {
@@ -241,10 +259,7 @@ async fn list(State(st): St, Query(q): Query<HashMap<String, String>>) -> Respon
         .take(limit)
         .map(workflow_json)
         .collect();
-    let next = (offset + limit < all.len()).then(|| {
-        base64::engine::general_purpose::STANDARD
-            .encode(json!({"offset": offset + limit, "limit": limit}).to_string())
-    });
+    let next = next_cursor(offset, limit, all.len());
     json_response(200, json!({"data": page, "nextCursor": next}))
 }
 
