@@ -128,6 +128,17 @@ describe('a customer’s usage', () => {
     assertClean();
   });
 
+  test('Läs av nu: the collection runs, says what it read and what not, and the figures are read again', async (t) => {
+    const { page, assertClean } = await open(t);
+    await openCustomerUsage(page, 'cafe-oresund');
+    await tid(page, 'usage-collect').click();
+    await page.locator('[data-testid="toast"]', { hasText: 'Avläst nu' }).waitFor();
+    assert.match(await said(tid(page, 'toast')), /Avläst nu: 5 instanser \(0 var redan avlästa i dag\)\. asas-bageri-cafe-ab: Resend svarade 503/);
+    assert.equal((await ipcCalls(page, 'collect_usage')).length, 1);
+    await page.waitForFunction(() => window.__mockCalls.filter((c) => c.cmd === 'usage_customer').length === 2);
+    assertClean();
+  });
+
   test('a customer not delivered has no usage section', async (t) => {
     const { page } = await open(t);
     await page.locator('[data-testid="customer-row"][data-slug="goteborgs-cykelverkstad"]').click();

@@ -208,6 +208,15 @@
         exports += 1;
         return { path: `/home/user/Hämtningar/fabrik-usage-${days}d-${exports}.csv`, count: delivered().length };
       },
+      // What the tick's job does (src/metering/collect.rs): every delivered instance read, one
+      // with a provider that did not answer.
+      collect_usage: () => ({
+        read: delivered().length,
+        partial: 1,
+        failed: 0,
+        skipped: 0,
+        problems: [T('asas-bageri-cafe-ab: Resend svarade 503', 'asas-bageri-cafe-ab: Resend answered 503')],
+      }),
       price_book: () => JSON.parse(JSON.stringify(prices)),
       set_price_book: ({ book: next }) => {
         // The core's checks (src/usage/prices.rs): a currency of three letters, known keys, amounts ≥ 0.

@@ -1,12 +1,13 @@
 // "Användning" on a customer's page: the last 90 days of its main figures as small charts, the
 // latest figures (or "rapporteras inte"), the warnings before a limit bites, its money a month
 // and its plan's fit, and what the last collection could not read.
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { formatDateTime, useI18n } from '../../i18n';
 import { Chart, type ChartLine } from './Chart';
 import { EconomicsBlock, FitText, WarningItem } from './Economics';
 import { FIGURE_UNIT, figureName, formatValue } from './format';
 import { useLoad } from '../../state/load';
+import { CollectButton } from './Collect';
 import type { CustomerUsage, Figure } from '../../bindings';
 
 /** The days a customer's page shows. */
@@ -24,7 +25,8 @@ const CHARTS: { id: string; figures: Figure[]; colors?: string[] }[] = [
 
 export function UsagePanel({ slug, reload }: { slug: string; reload?: number }) {
   const { t, err, tx, lang } = useI18n();
-  const { data: usage, error } = useLoad('usage_customer', { slug, days: PAGE_DAYS }, [slug, reload]);
+  const [collected, setCollected] = useState(0);
+  const { data: usage, error } = useLoad('usage_customer', { slug, days: PAGE_DAYS }, [slug, reload, collected]);
 
   const byDay = useMemo(() => seriesByDay(usage), [usage]);
   // Made once per answer (and language): a chart is given new data only when it changed.
@@ -42,6 +44,7 @@ export function UsagePanel({ slug, reload }: { slug: string; reload?: number }) 
             {usage.compute && ` · ${t('usage.compute', { size: usage.compute })}`}
           </span>
         )}
+        <CollectButton onDone={() => setCollected((n) => n + 1)} />
       </div>
       {error && (
         <p className="field-error" role="alert">

@@ -13,6 +13,7 @@ import { daysLeftText, MoneyText } from './Economics';
 import { figureName, formatBytes, formatGrowth, formatShare } from './format';
 import { useLoad } from '../../state/load';
 import type { FleetRow, Money } from '../../bindings';
+import { CollectButton } from './Collect';
 import './usage.css';
 
 export const USAGE_SORTS: UsageSort[] = ['margin', 'limit', 'growth'];
@@ -46,7 +47,8 @@ function marginShare(r: FleetRow): number | null {
 export function Fleet({ state, onStateChange, onOpen }: { state: UsageState; onStateChange: (s: UsageState) => void; onOpen: (slug: string) => void }) {
   const { t, err, lang } = useI18n();
   const toast = useToast();
-  const { data: fleet, error } = useLoad('usage_fleet', { days: state.days }, [state.days]);
+  const [collected, setCollected] = useState(0);
+  const { data: fleet, error } = useLoad('usage_fleet', { days: state.days }, [state.days, collected]);
   const [exporting, setExporting] = useState(false);
 
   const rows = useMemo(() => {
@@ -80,9 +82,12 @@ export function Fleet({ state, onStateChange, onOpen }: { state: UsageState; onS
             {fleet ? t('usage.fleet.count', { n: formatNumber(lang, rows.length), total: formatNumber(lang, fleet.rows.length) }) : '\u00a0'}
           </span>
         </div>
-        <button type="button" className="btn" data-testid="usage-export-csv" disabled={exporting} onClick={() => void exportCsv()}>
-          {exporting ? t('register.exporting') : t('register.exportCsv')}
-        </button>
+        <div className="actions">
+          <CollectButton onDone={() => setCollected((n) => n + 1)} />
+          <button type="button" className="btn" data-testid="usage-export-csv" disabled={exporting} onClick={() => void exportCsv()}>
+            {exporting ? t('register.exporting') : t('register.exportCsv')}
+          </button>
+        </div>
       </div>
       <div className="toolbar" role="search">
         <SearchFilter value={state.search} onChange={(search) => set({ search })} />
