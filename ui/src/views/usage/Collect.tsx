@@ -5,7 +5,7 @@ import { call, type ApiError } from '../../api';
 import { useI18n } from '../../i18n';
 import { useToast } from '../../state/toast';
 
-export function CollectButton({ onDone }: { onDone: () => void }) {
+export function CollectButton({ onDone, small }: { onDone: () => void; small?: boolean }) {
   const { t, err, tx } = useI18n();
   const toast = useToast();
   const [busy, setBusy] = useState(false);
@@ -24,7 +24,7 @@ export function CollectButton({ onDone }: { onDone: () => void }) {
     }
   }
   return (
-    <button type="button" className="btn btn-small" data-testid="usage-collect" disabled={busy} aria-busy={busy} onClick={() => void collect()}>
+    <button type="button" className={small ? 'btn btn-small' : 'btn'} data-testid="usage-collect" disabled={busy} aria-busy={busy} onClick={() => void collect()}>
       {busy ? t('usage.collecting') : t('usage.collect')}
     </button>
   );

@@ -38,13 +38,15 @@ export function UsagePanel({ slug, reload }: { slug: string; reload?: number }) 
         <h2 id="usage-title" className="card-title">
           {t('usage.title')}
         </h2>
-        {usage && (
-          <span className="usage-meta" data-testid="usage-collected">
-            {usage.collected_at ? t('usage.collectedAt', { at: formatDateTime(lang, usage.collected_at) }) : t('usage.neverCollected')}
-            {usage.compute && ` · ${t('usage.compute', { size: usage.compute })}`}
-          </span>
-        )}
-        <CollectButton onDone={() => setCollected((n) => n + 1)} />
+        <span className="usage-head">
+          {usage && (
+            <span className="usage-meta" data-testid="usage-collected">
+              {usage.collected_at ? t('usage.collectedAt', { at: formatDateTime(lang, usage.collected_at) }) : t('usage.neverCollected')}
+              {usage.compute && ` · ${t('usage.compute', { size: usage.compute })}`}
+            </span>
+          )}
+          <CollectButton small onDone={() => setCollected((n) => n + 1)} />
+        </span>
       </div>
       {error && (
         <p className="field-error" role="alert">
