@@ -42,8 +42,11 @@ pub struct Collected {
     pub failed: u32,
     /// Instances already read within the interval (a collection begun again).
     pub skipped: u32,
-    /// What could not be read or kept, each "slug: what and why".
+    /// What could not be read, each "slug: what and why" (its figures not reported; the
+    /// rest of the reading kept).
     pub problems: Vec<Text>,
+    /// The instances that could not be kept, and why.
+    pub not_kept: Vec<Text>,
 }
 
 /// One instance to read.
@@ -109,7 +112,8 @@ pub fn parse_links(value: &str) -> Vec<(String, String)> {
 }
 
 /// The delivered instances in `env` whose last reading is `every` days old or more (or that
-/// were never read), and how many were read more recently. Blocking (the register).
+/// were never read), and how many were read more recently; example customers are not read.
+/// Blocking (the register).
 pub fn due(
     store: &Store,
     env: Environment,
@@ -121,6 +125,10 @@ pub fn due(
     let mut skipped = 0;
     for slug in store.delivered_slugs(env)? {
         let c = store.get_customer_in(&slug, env)?;
+        // Example data's instance cards name no real project.
+        if c.is_example {
+            continue;
+        }
         if read_within(store, c.id, env, today, every)? {
             skipped += 1;
             continue;
@@ -191,7 +199,7 @@ pub async fn collect(
             }
             Err(e) => {
                 out.failed += 1;
-                out.problems.push(Say::UsageNotKept.with(params! {
+                out.not_kept.push(Say::UsageNotKept.with(params! {
                     "slug" => d.slug,
                     "e" => e,
                 }));
