@@ -46,14 +46,17 @@ fn reading(i: usize, d: usize, day: NaiveDate) -> Reading {
         Some((day.format("%d").to_string().parse::<u32>().unwrap_or(1) / 3) as f64),
     );
     r.set(Figure::Executions, Some((i % 30 + d % 5) as f64));
-    r.set(Figure::FailedExecutions, Some((d % 11 == 0) as u8 as f64));
+    r.set(
+        Figure::FailedExecutions,
+        Some(f64::from(u8::from(d.is_multiple_of(11)))),
+    );
     // Some customers' email figure is not reported: the view says so, it does not count 0.
-    if i % 5 != 0 {
+    if !i.is_multiple_of(5) {
         r.set(Figure::EmailsSent, Some((i % 20) as f64));
     }
-    r.compute = (i % 4 == 0).then(|| "ci_small".to_string());
+    r.compute = i.is_multiple_of(4).then(|| "ci_small".to_string());
     r.last_active = Some(day - chrono::Duration::days((i % 3) as i64));
-    r.revenue = (i % 3 != 0).then(|| Revenue {
+    r.revenue = (!i.is_multiple_of(3)).then(|| Revenue {
         subscription: format!("sub_bench{i}"),
         status: "active".into(),
         price: "price_bench".into(),
