@@ -91,6 +91,7 @@ async fn a_delivered_instance_is_read_whole_and_follows_the_simulators_day() {
         json!({"email": "ekonomi@matbar.se", "price": "professional_monthly"}),
     )
     .await;
+    let customer = sub["customer"].as_str().unwrap().to_string();
     let sub = sub["subscription"].as_str().unwrap().to_string();
     let stripe = stripe(sim);
     let today = sim_today(sim).await;
@@ -141,6 +142,11 @@ async fn a_delivered_instance_is_read_whole_and_follows_the_simulators_day() {
         (1_490_000, "sek", "month")
     );
     assert_eq!(rev.status, "active");
+    assert_eq!(
+        stripe.subscription_of(&customer).await.unwrap(),
+        Some(sub.clone())
+    );
+    assert_eq!(stripe.subscription_of("cus_nobody").await.unwrap(), None);
 
     // The whole reading.
     let r = read(c, Some(&stripe), &instance, Some(&sub), today).await;
