@@ -17,7 +17,6 @@ use crate::health::{FindingKind, Health, HealthFinding, HealthPart, HealthSummar
 use crate::intake::{Inbox, PollReport, SourceView};
 use crate::ledger::{BaseHow, MemberState, PrState, RolloutKind, RolloutState};
 use crate::messages::{ErrorCode, Text};
-use crate::metering::collect::Collected;
 use crate::providers::choices::{AccountChoices, Also, Choice, ChoiceKind, ChoiceList};
 use crate::providers::guide::{Guide, Permission, ProviderInfo, TokenKind};
 use crate::providers::pacer::Left;
@@ -239,7 +238,7 @@ pub fn typescript() -> String {
         RateLimits, ProviderLeft, AccountsLeft, PlanLimit, Left, Budget,
         Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, Finding, StartOutcome, RunRequest, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
         TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,
-        Health, HealthFinding, HealthPart, FindingKind, HealthSummary, SiteProbe, Sweep, Collected,
+        Health, HealthFinding, HealthPart, FindingKind, HealthSummary, SiteProbe, Sweep, crate::metering::collect::Collected,
         DomainStatus, DnsRecord,
         ImportPreview, ImportReport, ImportRow, ExportFormat, ExportedFile, PortalSource, PortalRows, ExamplesRemoved, KeptExample,
         RegisterChange, LiveStatus, SharedRegister, MoveReport, TableCheck, Person, Role, NewPerson,

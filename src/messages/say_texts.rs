@@ -45,8 +45,8 @@ impl Say {
                 "{slug}: the reading could not be kept: {e}",
             ),
             SettingGiveSubscriptions => t(
-                "Skriv slug=sub_… för varje kund, kommaseparerade",
-                "Write slug=sub_… for each customer, comma-separated",
+                "Skriv slug=sub_… eller slug=cus_… för varje kund, kommaseparerade",
+                "Write slug=sub_… or slug=cus_… for each customer, comma-separated",
             ),
             HealthUsageNear => t("gräns", "limit"),
             UsageLimits => t("Gränser nära", "Limits near"),

@@ -16,6 +16,7 @@ use crate::customer::Instance;
 use crate::environment::Environment;
 use crate::error::Result;
 use crate::messages::{param_text, params, Say, Text};
+use crate::provider::Provider;
 use crate::providers::stripe::Stripe;
 use crate::providers::Clients;
 use crate::store::intake::IntakeSource;
@@ -27,8 +28,9 @@ pub const AT_ONCE: usize = crate::health::AT_ONCE;
 /// The setting: collect every N days (empty = 1, once a day; 0 = off).
 pub const DAYS_SETTING: &str = "usage.collect_days";
 
-/// The setting: the owner's own links of customers to Stripe subscriptions, `slug=sub_…`
-/// separated by commas or spaces. Before the inbox's link (a request Stripe sent).
+/// The setting: the owner's own links of customers to Stripe, `slug=sub_…` (a subscription)
+/// or `slug=cus_…` (a Stripe customer: its newest subscription that is not canceled), separated
+/// by commas or spaces. Before the inbox's link (a request Stripe sent).
 pub const SUBSCRIPTIONS_SETTING: &str = "usage.stripe_subscriptions";
 
 /// What a collection did.
@@ -42,8 +44,11 @@ pub struct Collected {
     pub failed: u32,
     /// Instances already read within the interval (a collection begun again).
     pub skipped: u32,
-    /// What could not be read or kept, each "slug: what and why".
+    /// What could not be read, each "slug: what and why" (its figures not reported; the
+    /// rest of the reading kept).
     pub problems: Vec<Text>,
+    /// The instances that could not be kept, and why.
+    pub not_kept: Vec<Text>,
 }
 
 /// One instance to read.
@@ -52,7 +57,8 @@ pub struct Due {
     pub customer_id: i64,
     pub slug: String,
     pub instance: Instance,
-    /// The Stripe subscription that is the customer's, when one is known.
+    /// The Stripe subscription that is the customer's (`sub_…`), or the Stripe customer whose
+    /// it is (`cus_…`), when one is known.
     pub subscription: Option<String>,
 }
 
@@ -104,12 +110,13 @@ pub fn parse_links(value: &str) -> Vec<(String, String)> {
         .split(|c: char| c == ',' || c.is_whitespace())
         .filter_map(|pair| pair.split_once('='))
         .map(|(slug, sub)| (slug.trim().to_string(), sub.trim().to_string()))
-        .filter(|(slug, sub)| !slug.is_empty() && sub.starts_with("sub_"))
+        .filter(|(slug, to)| !slug.is_empty() && (to.starts_with("sub_") || to.starts_with("cus_")))
         .collect()
 }
 
 /// The delivered instances in `env` whose last reading is `every` days old or more (or that
-/// were never read), and how many were read more recently. Blocking (the register).
+/// were never read), and how many were read more recently; example customers are not read.
+/// Blocking (the register).
 pub fn due(
     store: &Store,
     env: Environment,
@@ -121,6 +128,10 @@ pub fn due(
     let mut skipped = 0;
     for slug in store.delivered_slugs(env)? {
         let c = store.get_customer_in(&slug, env)?;
+        // Example data's instance cards name no real project.
+        if c.is_example {
+            continue;
+        }
         if read_within(store, c.id, env, today, every)? {
             skipped += 1;
             continue;
@@ -150,6 +161,29 @@ fn read_within(
         .any(|(day, _)| *day >= since))
 }
 
+/// The subscription to read: a linked one as it is, a Stripe customer's newest (asked of
+/// Stripe when it is set up), or what could not be asked.
+async fn subscription_of(
+    stripe: Option<&Stripe>,
+    linked: Option<String>,
+) -> (Option<String>, Option<(Provider, Text)>) {
+    match (stripe, linked) {
+        (Some(s), Some(customer)) if customer.starts_with("cus_") => {
+            match s.subscription_of(&customer).await {
+                Ok(sub) => (sub, None),
+                Err(e) => {
+                    let why = Say::UsageCouldNotRead.with(params! {
+                        "what" => "Stripe subscriptions",
+                        "e" => e,
+                    });
+                    (None, Some((Provider::Stripe, why)))
+                }
+            }
+        }
+        (_, linked) => (linked, None),
+    }
+}
+
 /// Reads every instance in `due`, `AT_ONCE` at a time, and keeps each reading as `today`'s
 /// as soon as it is read (so a collection killed half-way loses at most what it was reading).
 pub async fn collect(
@@ -164,14 +198,11 @@ pub async fn collect(
     let mut out = Collected::default();
     let mut reads = futures_util::stream::iter(due)
         .map(|d| async move {
-            let reading = super::read::read(
-                clients,
-                stripe,
-                &d.instance,
-                d.subscription.as_deref(),
-                today,
-            )
-            .await;
+            let (subscription, problem) = subscription_of(stripe, d.subscription.clone()).await;
+            let mut reading =
+                super::read::read(clients, stripe, &d.instance, subscription.as_deref(), today)
+                    .await;
+            reading.problems.extend(problem);
             (d, reading)
         })
         .buffer_unordered(AT_ONCE);
@@ -191,7 +222,7 @@ pub async fn collect(
             }
             Err(e) => {
                 out.failed += 1;
-                out.problems.push(Say::UsageNotKept.with(params! {
+                out.not_kept.push(Say::UsageNotKept.with(params! {
                     "slug" => d.slug,
                     "e" => e,
                 }));
@@ -199,4 +230,20 @@ pub async fn collect(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_owners_links_name_a_subscription_or_a_stripe_customer() {
+        let links = parse_links("acme=sub_1, beta=cus_2 gamma=price_3,=sub_4 delta");
+        let want = [("acme", "sub_1"), ("beta", "cus_2")];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(links, want);
+    }
 }

@@ -91,7 +91,13 @@ impl Ticker {
         if c.read > 0 {
             r.did.push(format!("{} avlästa", c.read));
         }
-        r.failed.extend(c.problems.into_iter().map(|p| p.sv));
+        // A figure not reported is kept as such, with why, on the customer's page: the job
+        // did its part. Only a reading that could not be kept fails it.
+        if c.partial > 0 {
+            r.did
+                .push(format!("{} med siffror som inte rapporterades", c.partial));
+        }
+        r.failed.extend(c.not_kept.into_iter().map(|p| p.sv));
         self.usage_alert(r, host).await
     }
 

@@ -202,8 +202,9 @@ impl Ticker {
     }
 
     /// The alert sent (an OS notification where a window or desktop shows it, and the email
-    /// to `alerts.email`), then its episodes raised. The email's key is the subjects': a tick
-    /// that dies between the two sends it again under the same key, and Resend delivers it once.
+    /// to `alerts.email`), then its episodes raised. The email's key is the subjects' and
+    /// their episodes' (when each last one ended): a tick that dies between the two sends it
+    /// again under the same key, and Resend delivers it once; a new episode is a new email.
     pub(super) async fn alert(
         &self,
         kind: AlertKind,
@@ -212,11 +213,16 @@ impl Ticker {
         text: &str,
         host: &dyn RunHost,
     ) -> ApiResult<()> {
+        let ended = self.db(move |s| s.cleared_alerts(kind)).await?;
         let mut key = crate::fnv::Fnv1a::new();
         key.write(kind.as_str().as_bytes());
         for s in subjects {
             key.write(s.as_bytes());
             key.write(&[0]);
+            if let Some((_, at)) = ended.iter().find(|(e, _)| e == s) {
+                key.write(at.as_bytes());
+                key.write(&[0]);
+            }
         }
         let key = format!("fabrik-alert-{}-{:016x}", kind.as_str(), key.finish());
         host.notify(title, text);

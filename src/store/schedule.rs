@@ -339,6 +339,17 @@ impl Store {
         )?)
     }
 
+    /// When each subject of `kind` whose episode is over was cleared: what tells a new
+    /// episode's alert from the last one's.
+    pub fn cleared_alerts(&self, kind: AlertKind) -> Result<Vec<(String, String)>> {
+        let conn = self.conn();
+        Ok(conn.query_map(
+            "SELECT subject, cleared_at FROM alerts WHERE kind = ?1 AND cleared_at IS NOT NULL",
+            params![kind],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
     /// An episode begun for each subject (named once; one whose episode is open stays as it
     /// is): the subjects this call raised.
     pub fn raise_alerts(&self, kind: AlertKind, subjects: &[String]) -> Result<Vec<String>> {

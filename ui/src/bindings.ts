@@ -839,9 +839,14 @@ failed: number,
  */
 skipped: number, 
 /**
- * What could not be read or kept, each "slug: what and why".
+ * What could not be read, each "slug: what and why" (its figures not reported; the
+ * rest of the reading kept).
  */
-problems: Array<Text>, };
+problems: Array<Text>, 
+/**
+ * The instances that could not be kept, and why.
+ */
+not_kept: Array<Text>, };
 
 export type DomainStatus = { domain: string, 
 /**

@@ -70,8 +70,8 @@ pub const SETTING_KEYS: &[(&str, &str, &str)] = &[
     ),
     (
         "usage.stripe_subscriptions",
-        "Kundernas Stripe-abonnemang där inkorgen inte kopplade dem: slug=sub_…, kommaseparerade",
-        "The customers' Stripe subscriptions where the inbox did not link them: slug=sub_…, comma-separated",
+        "Kundernas Stripe-abonnemang där inkorgen inte kopplade dem: slug=sub_… eller slug=cus_… (Stripe-kunden), kommaseparerade",
+        "The customers' Stripe subscriptions where the inbox did not link them: slug=sub_… or slug=cus_… (the Stripe customer), comma-separated",
     ),
     (
         "backup.schedule_hours",
