@@ -112,7 +112,7 @@ async fn a_delivered_instance_is_read_whole_and_follows_the_simulators_day() {
     let db = c.supabase.database_figures(&project).await.unwrap();
     assert!(db.database_bytes.unwrap() > 1_000_000.0, "{db:?}");
     assert!(db.auth_users.unwrap() >= 1.0, "the first admin: {db:?}");
-    assert_eq!(c.supabase.storage_bytes(&project).await.unwrap(), Some(0.0));
+    assert_eq!(db.storage_bytes, Some(0.0), "an empty storage");
     let project_id = instance.vercel_project_id.clone().unwrap();
     let month = today.format("%Y-%m-01").to_string();
     let since = NaiveDate::parse_from_str(&month, "%Y-%m-%d").unwrap();
@@ -186,6 +186,18 @@ async fn a_delivered_instance_is_read_whole_and_follows_the_simulators_day() {
     assert_eq!(after.last_active, today.succ_opt(), "its last day in use");
     assert_eq!(after.get(Figure::Executions), Some(24.0), "every hour");
     assert!(after.get(Figure::DiskUsedBytes) > Some(disk.used), "grew");
+
+    // A database without Supabase Storage: its size and users still, its storage not reported.
+    c.supabase
+        .run_query(&project, "drop schema storage cascade")
+        .await
+        .unwrap();
+    let db = c.supabase.database_figures(&project).await.unwrap();
+    assert!(
+        db.database_bytes.is_some() && db.auth_users.is_some(),
+        "{db:?}"
+    );
+    assert_eq!(db.storage_bytes, None);
     done(w).await;
 }
 

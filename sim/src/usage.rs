@@ -131,7 +131,7 @@ pub fn disk(id: &str, profile: Profile, created_ms: i64, day: NaiveDate) -> (u64
 pub fn compute(id: &str, profile: Profile) -> &'static str {
     match profile {
         Profile::Busy => "ci_small",
-        _ if hash(&[id, "compute"]) % 4 == 0 => "ci_small",
+        _ if hash(&[id, "compute"]).is_multiple_of(4) => "ci_small",
         _ => "ci_micro",
     }
 }

@@ -93,12 +93,11 @@ pub async fn read(
 async fn supabase(clients: &Clients, project_ref: &str, today: NaiveDate) -> Reading {
     let s = &clients.supabase;
     let p = policy();
-    let (disk, counts, addon, db, storage, app) = tokio::join!(
+    let (disk, counts, addon, db, app) = tokio::join!(
         p.retry(|| s.disk_use(project_ref)),
         p.retry(|| s.api_counts(project_ref)),
         p.retry(|| s.compute_addon(project_ref)),
         p.retry(|| s.database_figures(project_ref)),
-        p.retry(|| s.storage_bytes(project_ref)),
         p.retry(|| s.app_metrics(project_ref, today)),
     );
     let mut r = Reading::default();
@@ -146,14 +145,9 @@ async fn supabase(clients: &Clients, project_ref: &str, today: NaiveDate) -> Rea
         Ok(f) => {
             r.set(Figure::DatabaseBytes, f.database_bytes);
             r.set(Figure::AuthUsers, f.auth_users);
+            r.set(Figure::StorageBytes, f.storage_bytes);
         }
         Err(e) => r.problems.push(could_not_read("Supabase SQL", &e)),
-    }
-    match storage {
-        Ok(bytes) => r.set(Figure::StorageBytes, bytes),
-        Err(e) => r
-            .problems
-            .push(could_not_read("Supabase storage.objects", &e)),
     }
     match app {
         Ok(metrics) => r.app_metrics = metrics.unwrap_or_default().into_iter().collect(),

@@ -73,7 +73,7 @@ pub async fn list(State(st): St, Query(q): Query<HashMap<String, String>>) -> Re
             })
             .collect()
     });
-    all.sort_by(|a, b| b.1.id.cmp(&a.1.id));
+    all.sort_by_key(|e| std::cmp::Reverse(e.1.id));
     let page: Vec<Value> = all
         .iter()
         .skip(offset)

@@ -39,12 +39,15 @@ pub enum ApiCounts {
 pub struct DatabaseFigures {
     pub database_bytes: Option<f64>,
     pub auth_users: Option<f64>,
+    /// `None` when the database has no `storage.objects` (not a Supabase storage database).
+    pub storage_bytes: Option<f64>,
 }
 
-/// `pg_database_size` and the sign-in users: present in every Supabase database.
-const SIZE_AND_USERS: &str = "select pg_database_size(current_database())::bigint as database_bytes, (select count(*) from auth.users)::bigint as auth_users";
-/// The bytes of every object in the storage buckets (their `metadata.size`).
-const STORAGE_BYTES: &str = "select coalesce(sum((metadata->>'size')::bigint), 0)::bigint as storage_bytes from storage.objects";
+/// `pg_database_size`, the sign-in users and the bytes in the storage buckets (each object's
+/// `metadata.size`), in one statement: every Supabase database has all three.
+const FIGURES: &str = "select pg_database_size(current_database())::bigint as database_bytes, (select count(*) from auth.users)::bigint as auth_users, (select coalesce(sum((metadata->>'size')::bigint), 0) from storage.objects)::bigint as storage_bytes";
+/// The same without storage, for a database that has none.
+const FIGURES_NO_STORAGE: &str = "select pg_database_size(current_database())::bigint as database_bytes, (select count(*) from auth.users)::bigint as auth_users";
 /// The instance's own counters of the period `$1` falls in (the template's table).
 const APP_METRICS: &str = "select metric, sum(quantity)::bigint as quantity from public.client_usage_metrics where period_start <= $1::date and period_end >= $1::date group by metric";
 
@@ -132,27 +135,24 @@ impl Supabase {
         })
     }
 
-    /// The database's size and its sign-in users, by SQL.
+    /// The database's size, its sign-in users and its storage bytes, by SQL (one statement;
+    /// a second without storage only when the database has no `storage.objects`).
     pub async fn database_figures(
         &self,
         project_ref: &str,
     ) -> Result<DatabaseFigures, ProviderError> {
-        let rows = self.read_rows(project_ref, SIZE_AND_USERS, &[]).await?;
+        let rows = match self.read_rows(project_ref, FIGURES, &[]).await {
+            Err(e) if missing_table(&e) => {
+                self.read_rows(project_ref, FIGURES_NO_STORAGE, &[]).await?
+            }
+            other => other?,
+        };
         let row = rows.first().cloned().unwrap_or(Value::Null);
         Ok(DatabaseFigures {
             database_bytes: number(&row["database_bytes"]),
             auth_users: number(&row["auth_users"]),
+            storage_bytes: number(&row["storage_bytes"]),
         })
-    }
-
-    /// The bytes in the project's storage buckets, by SQL; `None` when the database has no
-    /// `storage.objects` (not a Supabase storage database).
-    pub async fn storage_bytes(&self, project_ref: &str) -> Result<Option<f64>, ProviderError> {
-        match self.read_rows(project_ref, STORAGE_BYTES, &[]).await {
-            Ok(rows) => Ok(rows.first().and_then(|r| number(&r["storage_bytes"]))),
-            Err(e) if missing_table(&e) => Ok(None),
-            Err(e) => Err(e),
-        }
     }
 
     /// The instance's own `client_usage_metrics` of the period `day` falls in, summed by metric;
