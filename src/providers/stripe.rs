@@ -215,6 +215,22 @@ impl Stripe {
     }
 }
 
+impl Stripe {
+    /// The newest subscription of the Stripe customer `customer` that is not canceled, `None`
+    /// when it has none (spec: GetSubscriptions): for a customer the owner maps by hand.
+    pub async fn subscription_of(&self, customer: &str) -> Result<Option<String>, ProviderError> {
+        let req = self
+            .get("/v1/subscriptions")
+            .query(&[("customer", customer), ("limit", "1")]);
+        let page: Page<Value> = http::json(P, http::send(P, req).await?).await?;
+        Ok(page
+            .data
+            .first()
+            .and_then(|s| s["id"].as_str())
+            .map(str::to_string))
+    }
+}
+
 /// A subscription's revenue: its items' `unit_amount × quantity` summed over the items billed
 /// like the first (same currency and interval; a metered or differently billed item is left
 /// out), named by the first item's price.

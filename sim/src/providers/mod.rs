@@ -4,6 +4,7 @@ pub mod gitea;
 pub mod github;
 pub mod n8n;
 pub mod n8n_executions;
+pub mod n8n_page;
 pub mod resend;
 pub mod stripe;
 pub mod supabase;

@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::n8n::{next_cursor, page_of};
+use super::n8n_page::{next_cursor, page_of};
 use crate::errors::{self, json_response};
 use crate::state::AppState;
 use crate::usage::{self, Execution};

@@ -28,7 +28,7 @@ fn find(w: &World, r: &str) -> Option<(Project, Profile, i64)> {
 /// `GET …/config/disk/util` (`DiskUtilMetricsResponse`).
 pub async fn disk_util(State(st): St, Path(r): Path<String>) -> Response {
     let Some((p, profile, now)) = st.read(|w| find(w, &r)) else {
-        return super::supabase::not_found();
+        return errors::supabase_project_not_found();
     };
     let (size, used) = usage::disk(&r, profile, p.created_ms, usage::day_of(now));
     json_response(
@@ -41,7 +41,8 @@ pub async fn disk_util(State(st): St, Path(r): Path<String>) -> Response {
 }
 
 /// The intervals the spec's enum allows, and how many daily buckets each answers (the
-/// simulator counts by day; a shorter interval answers the day so far as one bucket).
+/// simulator counts by day, each bucket the whole day's figure; a shorter interval answers
+/// today's bucket alone).
 const INTERVALS: [(&str, i64); 7] = [
     ("15min", 1),
     ("30min", 1),
@@ -73,7 +74,7 @@ pub async fn api_counts(
         );
     };
     let Some((p, profile, now)) = st.read(|w| find(w, &r)) else {
-        return super::supabase::not_found();
+        return errors::supabase_project_not_found();
     };
     if outcome.is_some_and(|Extension(FaultOutcome(o))| o == "ANALYTICS_ERROR") {
         return json_response(
@@ -122,7 +123,7 @@ fn compute_variant(id: &str) -> Value {
 /// sizes it could.
 pub async fn addons(State(st): St, Path(r): Path<String>) -> Response {
     let Some((_, profile, _)) = st.read(|w| find(w, &r)) else {
-        return super::supabase::not_found();
+        return errors::supabase_project_not_found();
     };
     let selected = usage::compute(&r, profile);
     let sizes = ["ci_micro", "ci_small", "ci_medium"].map(compute_variant);
