@@ -1,0 +1,205 @@
+// End-to-end, usage from the real window in the sandbox (issue #57): two customers delivered,
+// one of them made to use its database near the free plan's limit in the simulator; "Läs av nu"
+// reads them; the simulator's day moves on, and so does the seat's own clock (libfaketime, read
+// from a file the test rewrites: the register's day is the seat's, so a second reading the same
+// day would only replace the first); read again, the customer's page draws two days in its
+// charts, the fleet view lists both with their money and the nearest limit, sorts by it, and
+// "Exportera CSV" writes a file naming both.
+// The pictures docs/usage-customer.png and docs/usage-fleet.png are taken here (FABRIK_SCREENSHOTS).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startDriver, Session, freePort } from './webdriver.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik-app');
+const work = process.env.FABRIK_TEST_WORK ?? '/tmp';
+const shots = process.env.FABRIK_SCREENSHOTS ?? join(root, 'docs');
+const seat = join(work, `e2e-usage-${process.pid}`);
+const exports = join(seat, 'exports');
+/** The seat's clock offset, in libfaketime's words; re-read by the seat within a second. */
+const clock = join(seat, 'faketime');
+const FAKETIME_LIB = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/faketime/libfaketime.so.1'].find(existsSync);
+const CUSTOMERS = [
+  { name: 'Mätbageriet AB', email: 'info@matbageriet.se', slug: 'matbageriet-ab' },
+  // Named after the other: "nearest limit" must move it to the top, away from the name order.
+  { name: 'Mätverkstaden AB', email: 'info@matverkstaden.se', slug: 'matverkstaden-ab', profile: 'near_limit' },
+];
+
+let driver;
+let port;
+before(async () => {
+  assert.ok(existsSync(app), `build the app first (${app})`);
+  assert.ok(FAKETIME_LIB, 'libfaketime is missing: run scripts/setup.sh');
+  mkdirSync(exports, { recursive: true });
+  writeFileSync(clock, '+0\n');
+  port = await freePort();
+  driver = await startDriver({
+    FABRIK_DB: join(seat, 'fabrik.sqlite3'),
+    XDG_DATA_HOME: join(seat, 'xdg-data'),
+    FABRIK_SANDBOX_TIME_SCALE: '0.01',
+    FABRIK_SANDBOX_PORT: String(port),
+    FABRIK_EXPORT_DIR: exports,
+    LD_PRELOAD: FAKETIME_LIB,
+    FAKETIME_TIMESTAMP_FILE: clock,
+    FAKETIME_CACHE_DURATION: '1',
+    // Timers and timeouts keep the true pace; only the calendar moves.
+    FAKETIME_DONT_FAKE_MONOTONIC: '1',
+  });
+});
+after(async () => driver?.stop());
+
+async function sim(method, path, body) {
+  const r = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!r.ok) assert.fail(`${method} ${path}: ${r.status} ${await r.text().catch(() => '')}`);
+  return r.json();
+}
+const runState = (s) => s.exec(`const e = document.querySelector('[data-testid="run-state"]'); return e ? e.dataset.state : null;`);
+const attr = (s, css, name) => s.exec(`const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;`, [css, name]);
+const fleetOrder = (s) => s.exec(`return [...document.querySelectorAll('[data-testid="usage-row"]')].map((r) => r.dataset.slug)`);
+
+async function deliver(s, c) {
+  await s.click('nav-customers');
+  await s.click('add-customer');
+  await s.type('field-name', c.name);
+  await s.type('field-admin_email', c.email);
+  await s.click('save-customer');
+  await s.until(async () => (await s.text('customer-title')).includes(c.name), `${c.name}'s page`);
+  await s.until(async () => s.exec(`return !document.querySelector('[data-testid="provision-button"]').disabled`), 'provision button enabled', 60_000);
+  await s.click('provision-button');
+  await s.byTestId('plan-item-supabase.project');
+  await s.click('plan-start');
+  await s.until(async () => (await runState(s)) === 'succeeded', `${c.name} provisioned`, 120_000);
+  await s.until(async () => (await s.findAll('[data-testid="active-runs-indicator"]')).length === 0, 'no active runs', 60_000);
+}
+
+/** "Läs av nu" on the page shown, and the notice it gives ("Avläst nu: N instanser …"). */
+async function collect(s) {
+  const enabled = () => s.exec(`const b = document.querySelector('[data-testid="usage-collect"]'); return b && !b.disabled`);
+  const seen = new Set();
+  const said = async () => {
+    const texts = await s.exec(`return [...document.querySelectorAll('[data-testid="notice-bar"] .toast')].map((t) => t.textContent)`);
+    texts.forEach((t) => seen.add(t));
+    return texts.find((t) => /Avläst nu|Collected now/.test(t)) ?? null;
+  };
+  await s.until(enabled, 'Läs av nu enabled', 30_000);
+  // Earlier notices go first, so the one awaited is this collection's.
+  for (const b of await s.findAll('[data-testid="toast-close"], [data-testid="toast-dismiss-all"]')) await s.cmd('POST', `/element/${b}/click`, {}).catch(() => {});
+  await s.until(async () => (await said()) === null, 'no earlier collection told', 10_000);
+  await s.click('usage-collect');
+  await s.until(enabled, 'the collection done', 60_000);
+  try {
+    return await s.until(said, 'the collection told', 20_000);
+  } catch (e) {
+    const bar = await s.exec(`return document.querySelector('[data-testid="notice-bar"]')?.textContent ?? '(no notices)'`).catch(() => '?');
+    throw new Error(`${e.message}; the notices: ${bar}; seen: ${[...seen].join(" | ")}; the window showed: ${await s.shown()}`);
+  }
+}
+
+async function openCustomer(s, c) {
+  await s.click('nav-customers');
+  await s.click(`[data-testid="customer-row"][data-slug="${c.slug}"]`);
+  await s.until(async () => (await s.text('customer-title')).includes(c.name), `${c.name}'s page`);
+}
+
+test('usage in the window: read twice a day apart, drawn on the customer page, the fleet sorted by the nearest limit and exported', async () => {
+  const s = await Session.start(driver.url, app);
+  try {
+    for (const c of CUSTOMERS) await deliver(s, c);
+    const inventory = await sim('GET', '/__sim/inventory');
+    for (const c of CUSTOMERS.filter((c) => c.profile)) {
+      const project = inventory.supabase.projects.find((p) => JSON.stringify(p).includes(c.slug));
+      assert.ok(project, `${c.slug}'s Supabase project in the simulator`);
+      await sim('POST', '/__sim/usage/profile', { id: project.ref ?? project.id, profile: c.profile });
+    }
+
+    // The first day: read from the page of the customer near its limit.
+    const near = CUSTOMERS[1];
+    await s.until(async () => (await s.text('customer-title')).includes(near.name), 'still on the last page');
+    await s.byTestId('usage-panel');
+    const first = await collect(s);
+    assert.match(first, /Avläst nu: 2 instanser|Collected now: 2 instances/, `both instances read: ${first}`);
+    await s.until(async () => (await attr(s, '[data-testid="usage-chart-database"]', 'data-days')) === '1', 'the first day drawn', 20_000);
+
+    // The next day, at the simulator and at the seat: read again from the fleet view.
+    await sim('POST', '/__sim/clock', { advance_days: 1 });
+    writeFileSync(clock, '+1d\n');
+    await sleep(2_500);
+    await s.click('nav-usage');
+    await s.byTestId('usage-table');
+    const second = await collect(s);
+    assert.match(second, /Avläst nu: 2 instanser|Collected now: 2 instances/, `both read again: ${second}`);
+    await openCustomer(s, near);
+    await s.until(async () => (await attr(s, '[data-testid="usage-chart-database"]', 'data-days')) === '2', 'two days in the charts', 30_000);
+
+    // The charts are uPlot's canvases, each with two days; the latest figures carry numbers.
+    const charts = await s.exec(
+      `return [...document.querySelectorAll('[data-testid^="usage-chart-"][data-days]')].map((f) => ({ id: f.dataset.testid, days: Number(f.dataset.days), canvases: f.querySelectorAll('canvas').length, w: f.querySelector('canvas')?.width ?? 0 }))`,
+    );
+    assert.ok(charts.length >= 4, `the page's charts: ${JSON.stringify(charts)}`);
+    for (const c of charts) {
+      assert.equal(c.days, 2, `${c.id} over two days`);
+      assert.ok(c.canvases >= 1 && c.w > 0, `${c.id} drawn on a canvas: ${JSON.stringify(c)}`);
+    }
+    for (const f of ['database_bytes', 'api_requests', 'auth_users']) {
+      assert.match(await s.text(`usage-latest-${f}`), /\d/, `the latest ${f}`);
+    }
+    assert.match(await s.text('usage-latest-database_bytes'), /[kMG]?B\b/, 'a size in bytes');
+    // Its money a month: the price book's estimate, line by line, in the book's currency.
+    const cost = await s.exec(`const e = document.querySelector('[data-testid="usage-cost"]'); return e ? { amount: Number(e.dataset.amount), currency: e.dataset.currency, text: e.textContent } : null`);
+    assert.ok(cost && cost.amount > 0 && cost.currency, `an estimated cost: ${JSON.stringify(cost)}`);
+    assert.ok((await s.findAll('[data-testid="usage-cost-line"]')).length >= 1, 'the cost line by line');
+    // Near the free plan's database size: warned on the page.
+    await s.until(async () => (await s.findAll('[data-testid="usage-warning"]')).length >= 1, 'a warning before the limit bites');
+    if (shots) {
+      mkdirSync(shots, { recursive: true });
+      await s.exec(`document.querySelector('[data-testid="usage-panel"]').scrollIntoView({ block: 'start' })`);
+      writeFileSync(join(shots, 'usage-customer.png'), await s.screenshot());
+    }
+
+    // The fleet: both customers, their money and the nearest limit; sorted by that limit, the
+    // one near it comes first, out of the name order.
+    await s.click('nav-usage');
+    await s.until(async () => (await fleetOrder(s)).length === 2, 'both customers in the fleet view', 20_000);
+    const heads = await s.exec(`return [...document.querySelectorAll('[data-testid="usage-table"] thead th')].map((t) => t.textContent.trim())`);
+    assert.ok(heads.length >= 9, `the columns: ${heads}`);
+    await s.exec(
+      `const sel = document.querySelector('[data-testid="usage-sort"]');
+       Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set.call(sel, 'margin');
+       sel.dispatchEvent(new Event('change', { bubbles: true }));`,
+    );
+    await s.until(async () => (await attr(s, '[data-testid="usage-sort"]', 'data-testid')) && (await s.exec(`return document.querySelector('[data-testid="usage-sort"]').value`)) === 'margin', 'sorted by margin');
+    const byMargin = await fleetOrder(s);
+    assert.deepEqual([...byMargin].sort(), CUSTOMERS.map((c) => c.slug).sort());
+    const sel = await s.find('[data-testid="usage-sort"] option[value="limit"]');
+    await s.cmd('POST', `/element/${sel}/click`, {});
+    await s.until(async () => (await s.exec(`return document.querySelector('[data-testid="usage-sort"]').value`)) === 'limit', 'sorted by the nearest limit');
+    const byLimit = await fleetOrder(s);
+    assert.deepEqual(byLimit, [near.slug, CUSTOMERS[0].slug], 'the one near its limit first');
+    assert.notDeepEqual(byLimit, byMargin, 'the nearest limit reorders the list');
+    const nearest = await s.exec(`return [...document.querySelectorAll('[data-testid="usage-row"]')].map((r) => r.querySelector('[data-testid="usage-nearest"]').textContent.trim())`);
+    assert.match(nearest[0], /\d+\s?%/, `the nearest limit as a share: ${nearest}`);
+    assert.equal(nearest[1], '–', 'the other is near none');
+    const costs = await s.exec(`return [...document.querySelectorAll('[data-testid="usage-row"]')].map((r) => r.querySelectorAll('td.num .usage-money').length)`);
+    for (const n of costs) assert.ok(n >= 1, `an estimated cost on every row: ${costs}`);
+    if (shots) writeFileSync(join(shots, 'usage-fleet.png'), await s.screenshot());
+
+    // "Exportera CSV": a file whose rows name the customers.
+    await s.click('usage-export-csv');
+    await s.until(() => readdirSync(exports).some((f) => /^fabrik-usage-.*\.csv$/.test(f)), 'the CSV file', 20_000);
+    const file = readdirSync(exports).find((f) => /^fabrik-usage-.*\.csv$/.test(f));
+    const lines = readFileSync(join(exports, file), 'utf8').trim().split(/\r?\n/);
+    assert.equal(lines.length, 3, `a header and two rows: ${lines.join(' | ')}`);
+    for (const c of CUSTOMERS) assert.ok(lines.slice(1).some((l) => l.includes(c.slug) || l.includes(c.name)), `${c.name} in the CSV`);
+  } finally {
+    await s.close();
+  }
+});
