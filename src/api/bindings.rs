@@ -16,6 +16,7 @@ use crate::fleet::{DEFAULT_HALT_SHARE, DEFAULT_WAVES};
 use crate::health::{FindingKind, Health, HealthFinding, HealthPart, HealthSummary, SiteProbe};
 use crate::intake::{Inbox, PollReport, SourceView};
 use crate::ledger::{BaseHow, MemberState, PrState, RolloutKind, RolloutState};
+use crate::messages::typescript::{label_table, members};
 use crate::messages::{ErrorCode, Text};
 use crate::providers::choices::{AccountChoices, Also, Choice, ChoiceKind, ChoiceList};
 use crate::providers::guide::{Guide, Permission, ProviderInfo, TokenKind};
@@ -120,29 +121,6 @@ macro_rules! decls {
     ($cfg:expr; $($t:ty),* $(,)?) => { vec![$(format!("export {}", <$t as TS>::decl($cfg))),*] };
 }
 
-/// `export const NAME: readonly Type[] = [...]`, in the Rust order.
-fn members<T: std::fmt::Display>(name: &str, ty: &str, all: &[T]) -> String {
-    let items: Vec<String> = all.iter().map(|m| format!("'{m}'")).collect();
-    format!(
-        "export const {name}: readonly {ty}[] = [{}];\n",
-        items.join(", ")
-    )
-}
-
-/// `export const NAME: Record<Type, Text> = { key: { sv, en }, … };`
-fn label_table(name: &str, of: &str, rows: impl Iterator<Item = (String, Text)>) -> String {
-    let mut out = format!("export const {name}: Record<{of}, Text> = {{\n");
-    for (key, t) in rows {
-        out.push_str(&format!(
-            "  {key}: {{ sv: {}, en: {} }},\n",
-            serde_json::to_string(&t.sv).expect("a string serialises"),
-            serde_json::to_string(&t.en).expect("a string serialises"),
-        ));
-    }
-    out.push_str("};\n");
-    out
-}
-
 /// Each step's label in both languages, from the step table.
 fn step_labels() -> String {
     let rows = StepKey::ALL
@@ -166,17 +144,6 @@ fn job_labels() -> String {
         .iter()
         .map(|j| (j.to_string(), crate::schedule::jobs::label(*j)));
     label_table("JOB_LABEL", "Job", rows)
-}
-
-/// Each usage figure's name and declaration (provider, unit, per), from `usage::figures`.
-fn figures() -> String {
-    let rows = Figure::ALL.iter().map(|f| (f.to_string(), f.label()));
-    let defs =
-        serde_json::to_string(&crate::usage::figures::all()).expect("declarations serialise");
-    format!(
-        "{}export const FIGURE_DEFS: readonly FigureDef[] = {defs};\n",
-        label_table("FIGURE_LABEL", "Figure", rows)
-    )
 }
 
 /// Each kind of run's steps as its declaration lists them (a teardown's, a repair's and a
@@ -217,8 +184,6 @@ fn vocabularies() -> String {
         members("ROLLOUT_STATES", "RolloutState", RolloutState::ALL),
         members("MEMBER_STATES", "MemberState", MemberState::ALL),
         members("PR_STATES", "PrState", PrState::ALL),
-        members("FIGURES", "Figure", Figure::ALL),
-        members("PRICE_KEYS", "string", &crate::usage::prices::keys()),
     ]
     .concat()
 }
@@ -276,10 +241,7 @@ pub fn typescript() -> String {
     out.push_str(&format!(
         "export const DEFAULT_HALT_SHARE = {DEFAULT_HALT_SHARE};\n"
     ));
-    out.push_str(&format!(
-        "export const USAGE_MAX_DAYS = {};\n",
-        crate::services::usage::MAX_DAYS
-    ));
+    out.push_str(&crate::services::usage::typescript());
     out.push_str(&crate::providers::guide::typescript());
     out.push('\n');
     out.push_str(&step_labels());
@@ -287,7 +249,6 @@ pub fn typescript() -> String {
     out.push_str(&kind_labels());
     out.push('\n');
     out.push_str(&job_labels());
-    out.push_str(&figures());
     out.push_str(&kind_steps());
     out.push('\n');
     out.push_str(&crate::messages::typescript_catalog());

@@ -181,3 +181,21 @@ fn write_csv(fleet: &FleetUsage, path: &Path) -> Result<usize> {
 #[cfg(test)]
 #[path = "usage_tests.rs"]
 mod tests;
+
+/// The usage part of the generated bindings: each figure's name and declaration, the figures,
+/// the price book's keys and the longest window of days, so the window keeps no copy of them.
+pub fn typescript() -> String {
+    use crate::messages::typescript::{label_table, members};
+    use crate::usage::Figure;
+    let rows = Figure::ALL.iter().map(|f| (f.to_string(), f.label()));
+    let defs =
+        serde_json::to_string(&crate::usage::figures::all()).expect("declarations serialise");
+    [
+        label_table("FIGURE_LABEL", "Figure", rows),
+        format!("export const FIGURE_DEFS: readonly FigureDef[] = {defs};\n"),
+        members("FIGURES", "Figure", Figure::ALL),
+        members("PRICE_KEYS", "string", &crate::usage::prices::keys()),
+        format!("export const USAGE_MAX_DAYS = {MAX_DAYS};\n"),
+    ]
+    .concat()
+}

@@ -1546,12 +1546,26 @@ export const ADOPTION_STATES: readonly AdoptionState[] = ['refused', 'allowed', 
 export const ROLLOUT_STATES: readonly RolloutState[] = ['planned', 'running', 'paused', 'halted', 'aborted', 'done'];
 export const MEMBER_STATES: readonly MemberState[] = ['pending', 'running', 'done', 'failed', 'skipped'];
 export const PR_STATES: readonly PrState[] = ['open', 'merged', 'closed', 'pushed'];
-export const FIGURES: readonly Figure[] = ['database_bytes', 'disk_used_bytes', 'disk_size_bytes', 'api_requests', 'auth_users', 'storage_bytes', 'deployments', 'executions', 'failed_executions', 'emails_sent', 'revenue'];
-export const PRICE_KEYS: readonly string[] = ['supabase.compute.ci_micro', 'supabase.compute.ci_small', 'supabase.compute.ci_medium', 'supabase.compute.ci_large', 'supabase.compute.ci_xlarge', 'supabase.compute.ci_2xlarge', 'supabase.compute.ci_4xlarge', 'supabase.compute.ci_8xlarge', 'supabase.compute.ci_12xlarge', 'supabase.compute.ci_16xlarge', 'supabase.compute.ci_24xlarge', 'supabase.compute.ci_24xlarge_optimized_cpu', 'supabase.compute.ci_24xlarge_optimized_memory', 'supabase.compute.ci_24xlarge_high_memory', 'supabase.compute.ci_48xlarge', 'supabase.compute.ci_48xlarge_optimized_cpu', 'supabase.compute.ci_48xlarge_optimized_memory', 'supabase.compute.ci_48xlarge_high_memory', 'supabase.disk_gb', 'vercel.project', 'resend.email_1000', 'n8n.execution_1000', 'fabrik.instance'];
 export const MAX_IMPORT_BYTES = 33554432;
 export const PORTAL_TABLE = 'public.organizations';
 export const DEFAULT_WAVES = '1,10%,rest';
 export const DEFAULT_HALT_SHARE = 0.2;
+export const FIGURE_LABEL: Record<Figure, Text> = {
+  database_bytes: { sv: "Databasens storlek", en: "Database size" },
+  disk_used_bytes: { sv: "Använd disk", en: "Disk used" },
+  disk_size_bytes: { sv: "Diskens storlek", en: "Disk size" },
+  api_requests: { sv: "API-anrop", en: "API requests" },
+  auth_users: { sv: "Användare", en: "Users" },
+  storage_bytes: { sv: "Lagrade filer", en: "File storage" },
+  deployments: { sv: "Driftsättningar i månaden", en: "Deployments this month" },
+  executions: { sv: "Flödeskörningar", en: "Workflow executions" },
+  failed_executions: { sv: "Misslyckade flödeskörningar", en: "Failed workflow executions" },
+  emails_sent: { sv: "Skickad e-post", en: "Emails sent" },
+  revenue: { sv: "Intäkt i månaden", en: "Revenue a month" },
+};
+export const FIGURE_DEFS: readonly FigureDef[] = [{"figure":"database_bytes","provider":"supabase","unit":"bytes","per":"now"},{"figure":"disk_used_bytes","provider":"supabase","unit":"bytes","per":"now"},{"figure":"disk_size_bytes","provider":"supabase","unit":"bytes","per":"now"},{"figure":"api_requests","provider":"supabase","unit":"count","per":"day"},{"figure":"auth_users","provider":"supabase","unit":"count","per":"now"},{"figure":"storage_bytes","provider":"supabase","unit":"bytes","per":"now"},{"figure":"deployments","provider":"vercel","unit":"count","per":"month"},{"figure":"executions","provider":"n8n","unit":"count","per":"day"},{"figure":"failed_executions","provider":"n8n","unit":"count","per":"day"},{"figure":"emails_sent","provider":"resend","unit":"count","per":"day"},{"figure":"revenue","provider":"stripe","unit":"money","per":"month"}];
+export const FIGURES: readonly Figure[] = ['database_bytes', 'disk_used_bytes', 'disk_size_bytes', 'api_requests', 'auth_users', 'storage_bytes', 'deployments', 'executions', 'failed_executions', 'emails_sent', 'revenue'];
+export const PRICE_KEYS: readonly string[] = ['supabase.compute.ci_micro', 'supabase.compute.ci_small', 'supabase.compute.ci_medium', 'supabase.compute.ci_large', 'supabase.compute.ci_xlarge', 'supabase.compute.ci_2xlarge', 'supabase.compute.ci_4xlarge', 'supabase.compute.ci_8xlarge', 'supabase.compute.ci_12xlarge', 'supabase.compute.ci_16xlarge', 'supabase.compute.ci_24xlarge', 'supabase.compute.ci_24xlarge_optimized_cpu', 'supabase.compute.ci_24xlarge_optimized_memory', 'supabase.compute.ci_24xlarge_high_memory', 'supabase.compute.ci_48xlarge', 'supabase.compute.ci_48xlarge_optimized_cpu', 'supabase.compute.ci_48xlarge_optimized_memory', 'supabase.compute.ci_48xlarge_high_memory', 'supabase.disk_gb', 'vercel.project', 'resend.email_1000', 'n8n.execution_1000', 'fabrik.instance'];
 export const USAGE_MAX_DAYS = 366;
 export const PROVIDERS: readonly ProviderInfo[] = [
   {
@@ -1948,20 +1962,6 @@ export const JOB_LABEL: Record<Job, Text> = {
   backup_alert: { sv: "Larm om gamla kopior", en: "Old-backup alert" },
   run_alert: { sv: "Larm om misslyckade körningar", en: "Failed-run alert" },
 };
-export const FIGURE_LABEL: Record<Figure, Text> = {
-  database_bytes: { sv: "Databasens storlek", en: "Database size" },
-  disk_used_bytes: { sv: "Använd disk", en: "Disk used" },
-  disk_size_bytes: { sv: "Diskens storlek", en: "Disk size" },
-  api_requests: { sv: "API-anrop", en: "API requests" },
-  auth_users: { sv: "Användare", en: "Users" },
-  storage_bytes: { sv: "Lagrade filer", en: "File storage" },
-  deployments: { sv: "Driftsättningar i månaden", en: "Deployments this month" },
-  executions: { sv: "Flödeskörningar", en: "Workflow executions" },
-  failed_executions: { sv: "Misslyckade flödeskörningar", en: "Failed workflow executions" },
-  emails_sent: { sv: "Skickad e-post", en: "Emails sent" },
-  revenue: { sv: "Intäkt i månaden", en: "Revenue a month" },
-};
-export const FIGURE_DEFS: readonly FigureDef[] = [{"figure":"database_bytes","provider":"supabase","unit":"bytes","per":"now"},{"figure":"disk_used_bytes","provider":"supabase","unit":"bytes","per":"now"},{"figure":"disk_size_bytes","provider":"supabase","unit":"bytes","per":"now"},{"figure":"api_requests","provider":"supabase","unit":"count","per":"day"},{"figure":"auth_users","provider":"supabase","unit":"count","per":"now"},{"figure":"storage_bytes","provider":"supabase","unit":"bytes","per":"now"},{"figure":"deployments","provider":"vercel","unit":"count","per":"month"},{"figure":"executions","provider":"n8n","unit":"count","per":"day"},{"figure":"failed_executions","provider":"n8n","unit":"count","per":"day"},{"figure":"emails_sent","provider":"resend","unit":"count","per":"day"},{"figure":"revenue","provider":"stripe","unit":"money","per":"month"}];
 export const RUN_KIND_STEPS: Record<RunKind, readonly StepKey[]> = {
   provision: ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'resend.sending_key', 'supabase.auth_mail', 'finalize', 'email.welcome'],
   teardown: [],
