@@ -6,6 +6,7 @@
 pub mod admin;
 mod expand;
 mod flows;
+mod lifecycle;
 mod lists;
 mod objects;
 mod query;
@@ -34,6 +35,7 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/v1/events/{id}", get(get_event))
         .route("/v1/checkout/sessions/{id}", get(get_session))
         .route("/v1/checkout/sessions/{id}/line_items", get(line_items))
+        .route("/v1/subscriptions", get(list_subscriptions))
         .route("/v1/subscriptions/{id}", get(get_subscription))
         .route("/v1/invoices/{id}", get(get_invoice))
         .route("/v1/customers/{id}", get(get_customer))
@@ -227,6 +229,10 @@ async fn line_items(State(st): St, uri: Uri, Path(id): Path<String>) -> Response
 
 async fn get_subscription(State(st): St, uri: Uri, Path(id): Path<String>) -> Response {
     retrieve(&st, &uri, "subscription", &id)
+}
+
+async fn list_subscriptions(State(st): St, uri: Uri) -> Response {
+    list(&st, &uri, lists::subscriptions)
 }
 
 async fn get_invoice(State(st): St, uri: Uri, Path(id): Path<String>) -> Response {
