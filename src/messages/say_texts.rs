@@ -747,6 +747,14 @@ impl Say {
                 "Produkternas namn bredvid priserna.",
                 "The products' names beside the prices.",
             ),
+            GuideStripeSubscriptions => t(
+                "Prenumerationernas status och period, jämförda med registret när händelserna inte räcker.",
+                "The subscriptions' status and period, compared with the register when the events do not reach back.",
+            ),
+            GuideStripeInvoices => t(
+                "Den senaste fakturan: betalningsförsök och nästa försök när ett kort nekas.",
+                "The latest invoice: payment attempts and the next one when a card is declined.",
+            ),
             VerifyStripeReads => t(
                 "Nyckeln läser händelser ({mode}-läge)",
                 "The key reads events ({mode} mode)",

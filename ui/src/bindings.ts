@@ -1690,6 +1690,22 @@ export const PROVIDERS: readonly ProviderInfo[] = [
                 "en": "The products' names beside the prices."
               },
               "optional": true
+            },
+            {
+              "name": "Subscriptions: Read",
+              "why": {
+                "sv": "Prenumerationernas status och period, jämförda med registret när händelserna inte räcker.",
+                "en": "The subscriptions' status and period, compared with the register when the events do not reach back."
+              },
+              "optional": false
+            },
+            {
+              "name": "Invoices: Read",
+              "why": {
+                "sv": "Den senaste fakturan: betalningsförsök och nästa försök när ett kort nekas.",
+                "en": "The latest invoice: payment attempts and the next one when a card is declined."
+              },
+              "optional": false
             }
           ]
         }

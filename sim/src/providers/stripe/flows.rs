@@ -221,9 +221,22 @@ pub fn dashboard_subscription(s: &mut StripeState, req: Signup) -> Value {
     made(&sub, &inv, None, e.events)
 }
 
+/// A subscription in one of the `allowed` statuses; 404 or 409 otherwise.
+pub(super) fn subscription(s: &StripeState, id: &str, allowed: &[&str]) -> Result<Value, Refusal> {
+    let sub = s
+        .get_kind("subscription", id)
+        .cloned()
+        .ok_or((404, format!("no subscription {id}")))?;
+    let status = sub["status"].as_str().unwrap_or_default();
+    if !allowed.contains(&status) {
+        return Err((409, format!("subscription {id} is {status}")));
+    }
+    Ok(sub)
+}
+
 /// Canceled at once in the Dashboard: customer.subscription.deleted.
 pub fn cancel(s: &mut StripeState, id: &str, created: i64) -> Result<Value, Refusal> {
-    let mut sub = super::lifecycle::subscription(
+    let mut sub = subscription(
         s,
         id,
         &["active", "trialing", "past_due", "unpaid", "paused"],

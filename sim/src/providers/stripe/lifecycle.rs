@@ -205,26 +205,13 @@ fn end_at_period_end(e: &mut Emitted, mut sub: Value, at: i64) {
     e.emit("customer.subscription.deleted", &sub, None);
 }
 
-/// A subscription in one of the `allowed` statuses; 404 or 409 otherwise.
-pub(super) fn subscription(s: &StripeState, id: &str, allowed: &[&str]) -> Result<Value, Refusal> {
-    let sub = s
-        .get_kind("subscription", id)
-        .cloned()
-        .ok_or((404, format!("no subscription {id}")))?;
-    let status = sub["status"].as_str().unwrap_or_default();
-    if !allowed.contains(&status) {
-        return Err((409, format!("subscription {id} is {status}")));
-    }
-    Ok(sub)
-}
-
 fn done(sub: &Value, events: Vec<Value>) -> Value {
     json!({"subscription": sub["id"], "status": sub["status"], "events": events})
 }
 
 /// The period renews now, however far its end is (the test surface's manual renewal).
 pub fn renew(s: &mut StripeState, id: &str, created: i64) -> Result<Value, Refusal> {
-    let sub = subscription(s, id, &["active", "trialing"])?;
+    let sub = flows::subscription(s, id, &["active", "trialing"])?;
     let start = period_end(&sub).unwrap_or(created);
     let mut e = Emitted::new(s, EventCtx::by_stripe(created));
     let (sub, inv) = cycle(&mut e, sub, start, "subscription_cycle");
@@ -259,7 +246,7 @@ pub fn pay_invoice(s: &mut StripeState, id: &str, created: i64) -> Result<Value,
 /// Paused in the Dashboard: status `paused`, no invoices until it is resumed.
 /// Emits `customer.subscription.paused`.
 pub fn pause(s: &mut StripeState, id: &str, created: i64) -> Result<Value, Refusal> {
-    let mut sub = subscription(s, id, &["active", "trialing", "past_due"])?;
+    let mut sub = flows::subscription(s, id, &["active", "trialing", "past_due"])?;
     let before = sub["status"].clone();
     sub["status"] = json!("paused");
     let ctx = EventCtx::by_dashboard(s, created);
@@ -275,7 +262,7 @@ pub fn pause(s: &mut StripeState, id: &str, created: i64) -> Result<Value, Refus
 /// Resumed in the Dashboard: `customer.subscription.resumed`, and a new period starts now
 /// (`billing_cycle_anchor=now`, Stripe's default) with its invoice and payment attempt.
 pub fn resume(s: &mut StripeState, id: &str, created: i64) -> Result<Value, Refusal> {
-    let mut sub = subscription(s, id, &["paused"])?;
+    let mut sub = flows::subscription(s, id, &["paused"])?;
     sub["status"] = json!("active");
     sub["billing_cycle_anchor"] = json!(created);
     let ctx = EventCtx::by_dashboard(s, created);
@@ -297,7 +284,7 @@ pub fn cancel_at_period_end(
     created: i64,
     cancel: bool,
 ) -> Result<Value, Refusal> {
-    let mut sub = subscription(s, id, &["active", "trialing", "past_due"])?;
+    let mut sub = flows::subscription(s, id, &["active", "trialing", "past_due"])?;
     if sub["cancel_at_period_end"] == cancel {
         return Err((409, format!("subscription {id} already has that setting")));
     }
