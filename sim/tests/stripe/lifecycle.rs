@@ -280,7 +280,7 @@ async fn spent_retries_end_unpaid_or_canceled_as_the_account_says() {
     let (_, open) = get(&sim, "/v1/subscriptions").await;
     assert!(!ids(&open).contains(&gone), "{open}");
     let (_, canceled) = get(&sim, "/v1/subscriptions?status=canceled").await;
-    assert_eq!(ids(&canceled), [gone.clone()]);
+    assert_eq!(ids(&canceled), [gone]);
 }
 
 #[tokio::test]
