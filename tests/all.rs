@@ -36,6 +36,7 @@ mod setup;
 mod shared_register;
 mod sizes;
 mod store;
+mod stripe_client;
 mod team;
 mod template_rollout;
 mod template_update;

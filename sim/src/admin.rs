@@ -46,6 +46,15 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/stripe/subscriptions", post(stripe::subscription))
         .route("/stripe/subscriptions/{id}/renew", post(stripe::renew))
         .route("/stripe/subscriptions/{id}/cancel", post(stripe::cancel))
+        .route("/stripe/subscriptions/{id}/pause", post(stripe::pause))
+        .route("/stripe/subscriptions/{id}/resume", post(stripe::resume))
+        .route(
+            "/stripe/subscriptions/{id}/cancel_at_period_end",
+            post(stripe::cancel_at_period_end),
+        )
+        .route("/stripe/invoices/{id}/pay", post(stripe::pay_invoice))
+        .route("/stripe/customers/{id}/card", post(stripe::card))
+        .route("/stripe/settings", post(stripe::settings))
         .route("/stripe/clock", post(stripe::clock))
         .route(
             "/clock",

@@ -302,6 +302,7 @@ vocabulary!(
         GuideStripePrices => "guide_stripe_prices",
         GuideStripeProducts => "guide_stripe_products",
         GuideStripeSubscriptions => "guide_stripe_subscriptions",
+        GuideStripeInvoices => "guide_stripe_invoices",
         VerifyStripeReads => "verify_stripe_reads",
         VerifyStripeSecretKey => "verify_stripe_secret_key",
         ChoiceStripePrice => "choice_stripe_price",

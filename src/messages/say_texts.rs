@@ -822,12 +822,16 @@ impl Say {
                 "The prices you tie to the plans.",
             ),
             GuideStripeSubscriptions => t(
-                "Kundernas prenumerationer: vad varje kund betalar, bredvid vad den använder.",
-                "The customers' subscriptions: what each customer pays, beside what it uses.",
+                "Kundernas prenumerationer: vad varje kund betalar, och status och period när händelserna inte räcker bakåt.",
+                "The customers' subscriptions: what each customer pays, and their status and period when the events do not reach back.",
             ),
             GuideStripeProducts => t(
                 "Produkternas namn bredvid priserna.",
                 "The products' names beside the prices.",
+            ),
+            GuideStripeInvoices => t(
+                "Den senaste fakturan: betalningsförsök och nästa försök när ett kort nekas.",
+                "The latest invoice: payment attempts and the next one when a card is declined.",
             ),
             VerifyStripeReads => t(
                 "Nyckeln läser händelser ({mode}-läge)",

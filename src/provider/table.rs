@@ -339,6 +339,7 @@ pub(super) const TABLE: [Declaration; 7] = [
                 need("Prices: Read", Say::GuideStripePrices),
                 may("Products: Read", Say::GuideStripeProducts),
                 need("Subscriptions: Read", Say::GuideStripeSubscriptions),
+                need("Invoices: Read", Say::GuideStripeInvoices),
             ],
         }],
         // 25 read requests a second in test mode, 100 live (contracts/README.md, "Stripe API",

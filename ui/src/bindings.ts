@@ -1876,8 +1876,16 @@ export const PROVIDERS: readonly ProviderInfo[] = [
             {
               "name": "Subscriptions: Read",
               "why": {
-                "sv": "Kundernas prenumerationer: vad varje kund betalar, bredvid vad den använder.",
-                "en": "The customers' subscriptions: what each customer pays, beside what it uses."
+                "sv": "Kundernas prenumerationer: vad varje kund betalar, och status och period när händelserna inte räcker bakåt.",
+                "en": "The customers' subscriptions: what each customer pays, and their status and period when the events do not reach back."
+              },
+              "optional": false
+            },
+            {
+              "name": "Invoices: Read",
+              "why": {
+                "sv": "Den senaste fakturan: betalningsförsök och nästa försök när ett kort nekas.",
+                "en": "The latest invoice: payment attempts and the next one when a card is declined."
               },
               "optional": false
             }

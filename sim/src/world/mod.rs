@@ -22,7 +22,9 @@ pub use gitea::{GiteaRepo, GiteaState};
 pub use github::{GithubState, Pull, Repo};
 pub use n8n::{N8nState, Workflow};
 pub use resend::{Email, IdempotencyEntry, ResendAccess, ResendApiKey, ResendDomain, ResendState};
-pub use stripe::{EventCtx, StripeState, EVENT_RETENTION_SECS, STRIPE_API_VERSION};
+pub use stripe::{
+    BillingSettings, EventCtx, StripeState, EVENT_RETENTION_SECS, STRIPE_API_VERSION,
+};
 pub use supabase::{
     AuthConfig, AuthMail, AuthUser, HistoryRow, Org, Phase, PhysicalBackup, Project, ProjectKeys,
     Recovery, RestorePoint, Snapshot, SupabaseState, TableInfo,

@@ -29,6 +29,36 @@ pub struct StripeState {
     pub line_items: Vec<(String, Vec<Value>)>,
     /// In insertion order; the API lists them newest `created` first, ties newest-inserted first.
     pub events: Vec<Value>,
+    /// The account's billing settings and the customers whose card a test made fail.
+    #[serde(default)]
+    pub billing: BillingSettings,
+}
+
+/// What the account's Dashboard says about failed payments (Billing → Revenue recovery), and
+/// whose saved card is declined. Smart Retries' recommended default is 8 tries within 2 weeks
+/// (doc: https://docs.stripe.com/payments/off-session-payments/smart-retries); when they are
+/// spent the subscription is canceled or marked unpaid as the account chose.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BillingSettings {
+    /// Payment attempts in all, the first one included.
+    pub retry_tries: u32,
+    pub retry_days: i64,
+    /// `"canceled"` or `"unpaid"`: the status a subscription ends in when the tries are spent.
+    pub after_retries: String,
+    /// Customers whose saved card is declined until a test fixes it.
+    pub failing_cards: Vec<String>,
+}
+
+impl Default for BillingSettings {
+    fn default() -> Self {
+        BillingSettings {
+            retry_tries: 8,
+            retry_days: 14,
+            after_retries: "canceled".into(),
+            failing_cards: Vec::new(),
+        }
+    }
 }
 
 impl Default for StripeState {
@@ -39,6 +69,7 @@ impl Default for StripeState {
             objects: Vec::new(),
             line_items: Vec::new(),
             events: Vec::new(),
+            billing: BillingSettings::default(),
         }
     }
 }

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 mod billing;
 mod event_list;
+mod lifecycle;
 
 const DAY: i64 = 86_400;
 

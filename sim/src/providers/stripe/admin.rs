@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::flows::{self, Refusal, Signup};
+use super::lifecycle;
 use crate::errors::json_response;
 use crate::state::AppState;
 use crate::world::{now_ms, StripeState, World};
@@ -138,9 +139,119 @@ pub async fn pay(State(st): St, Path(id): Path<String>, body: Bytes) -> Response
     act(&st, &body, &id, flows::pay_session)
 }
 
-/// `POST /__sim/stripe/subscriptions/{id}/renew`: the next period's invoice is paid.
+/// `POST /__sim/stripe/subscriptions/{id}/renew`: the next period begins now and its invoice
+/// is paid (or fails, when the customer's card does).
 pub async fn renew(State(st): St, Path(id): Path<String>, body: Bytes) -> Response {
-    act(&st, &body, &id, flows::renew)
+    act(&st, &body, &id, lifecycle::renew)
+}
+
+/// `POST /__sim/stripe/subscriptions/{id}/pause`: status `paused`.
+pub async fn pause(State(st): St, Path(id): Path<String>, body: Bytes) -> Response {
+    act(&st, &body, &id, lifecycle::pause)
+}
+
+/// `POST /__sim/stripe/subscriptions/{id}/resume`: active again, a new period from now.
+pub async fn resume(State(st): St, Path(id): Path<String>, body: Bytes) -> Response {
+    act(&st, &body, &id, lifecycle::resume)
+}
+
+/// `POST /__sim/stripe/invoices/{id}/pay`: the customer pays an open invoice by hand.
+pub async fn pay_invoice(State(st): St, Path(id): Path<String>, body: Bytes) -> Response {
+    act(&st, &body, &id, lifecycle::pay_invoice)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeriodEndBody {
+    /// `false` takes a cancellation back.
+    cancel: Option<bool>,
+    created: Option<i64>,
+}
+
+/// `POST /__sim/stripe/subscriptions/{id}/cancel_at_period_end` `{"cancel": true}` (the
+/// default): it ends when its period does.
+pub async fn cancel_at_period_end(State(st): St, Path(id): Path<String>, body: Bytes) -> Response {
+    let b: PeriodEndBody = if body.iter().all(u8::is_ascii_whitespace) {
+        PeriodEndBody {
+            cancel: None,
+            created: None,
+        }
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(b) => b,
+            Err(e) => return refused((400, format!("invalid body: {e}"))),
+        }
+    };
+    let now = now_ms();
+    let r = st.mutate(|w| {
+        let at = b.created.unwrap_or_else(|| w.stripe.clock(now));
+        lifecycle::cancel_at_period_end(&mut w.stripe, &id, at, b.cancel.unwrap_or(true))
+    });
+    r.map_or_else(refused, |v| json_response(200, v))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CardBody {
+    failing: bool,
+}
+
+/// `POST /__sim/stripe/customers/{id}/card` `{"failing": true}`: the saved card is declined
+/// from now on (`false`: fixed); the next attempt, a renewal or a retry, tells.
+pub async fn card(State(st): St, Path(id): Path<String>, body: Bytes) -> Response {
+    let b: CardBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => return refused((400, format!("invalid body: {e}"))),
+    };
+    let r = st.mutate(|w| {
+        let s = &mut w.stripe;
+        if s.get_kind("customer", &id).is_none() {
+            return Err((404, format!("no customer {id}")));
+        }
+        s.billing.failing_cards.retain(|c| c != &id);
+        if b.failing {
+            s.billing.failing_cards.push(id.clone());
+        }
+        Ok(json!({"customer": id, "failing": b.failing}))
+    });
+    r.map_or_else(refused, |v| json_response(200, v))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsBody {
+    retry_tries: Option<u32>,
+    retry_days: Option<i64>,
+    after_retries: Option<String>,
+}
+
+/// `POST /__sim/stripe/settings`: the account's retry policy (Smart Retries' tries and window,
+/// and `after_retries`: `canceled` or `unpaid`). Answers the settings in force.
+pub async fn settings(State(st): St, body: Bytes) -> Response {
+    let b: SettingsBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => return refused((400, format!("invalid body: {e}"))),
+    };
+    if b.after_retries
+        .as_deref()
+        .is_some_and(|a| a != "canceled" && a != "unpaid")
+    {
+        return refused((400, "after_retries must be canceled or unpaid".into()));
+    }
+    if b.retry_tries == Some(0) || b.retry_days.is_some_and(|d| d < 0) {
+        return refused((
+            400,
+            "retry_tries must be at least 1, retry_days not negative".into(),
+        ));
+    }
+    let set = st.mutate(|w| {
+        let s = &mut w.stripe.billing;
+        s.retry_tries = b.retry_tries.unwrap_or(s.retry_tries);
+        s.retry_days = b.retry_days.unwrap_or(s.retry_days);
+        s.after_retries = b.after_retries.unwrap_or_else(|| s.after_retries.clone());
+        json!({"retry_tries": s.retry_tries, "retry_days": s.retry_days, "after_retries": s.after_retries})
+    });
+    json_response(200, set)
 }
 
 /// `POST /__sim/stripe/subscriptions/{id}/cancel`: canceled at once.
@@ -154,7 +265,9 @@ struct ClockBody {
     advance_seconds: i64,
 }
 
-/// `POST /__sim/stripe/clock` `{"advance_seconds"}`: the Stripe clock moves forward only.
+/// `POST /__sim/stripe/clock` `{"advance_seconds"}`: the Stripe clock moves forward only, and
+/// everything that falls due on the way (renewals, retries, ends of canceled periods) happens
+/// at its own moment, in order; the answer lists those events (`played`), oldest first.
 pub async fn clock(State(st): St, body: Bytes) -> Response {
     let b: ClockBody = match serde_json::from_slice(&body) {
         Ok(b) => b,
@@ -164,11 +277,16 @@ pub async fn clock(State(st): St, body: Bytes) -> Response {
         return refused((400, "advance_seconds must not be negative".into()));
     }
     let now = now_ms();
-    let (offset, clock) = st.mutate(|w| {
+    let (offset, clock, played) = st.mutate(|w| {
+        let until = w.stripe.clock(now) + b.advance_seconds;
+        let played = lifecycle::advance(&mut w.stripe, until);
         w.stripe.clock_offset_secs += b.advance_seconds;
-        (w.stripe.clock_offset_secs, w.stripe.clock(now))
+        (w.stripe.clock_offset_secs, w.stripe.clock(now), played)
     });
-    json_response(200, json!({"now": clock, "offset_seconds": offset}))
+    json_response(
+        200,
+        json!({"now": clock, "offset_seconds": offset, "played": played}),
+    )
 }
 
 /// The Stripe part of `GET /__sim/inventory`.
@@ -190,7 +308,8 @@ pub fn inventory(w: &World, now: i64) -> Value {
     json!({
         "clock": s.clock(now), "clock_offset_seconds": s.clock_offset_secs,
         "customers": pick("customer", &["id", "email", "name"]),
-        "subscriptions": pick("subscription", &["id", "customer", "status"]),
+        "subscriptions": pick("subscription", &["id", "customer", "status", "cancel_at_period_end", "latest_invoice"]),
+        "billing": s.billing,
         "checkout_sessions": pick("checkout.session", &["id", "customer", "subscription", "payment_status"]),
         "events": s.events.len(),
     })

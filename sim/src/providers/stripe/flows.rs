@@ -1,5 +1,5 @@
 //! What happens in a Stripe account when a customer pays in Checkout, a subscription is made in
-//! the Dashboard, renews or is canceled: the objects change and the events Stripe emits are
+//! the Dashboard or is canceled (the rest of its life: lifecycle.rs): the objects change and the events Stripe emits are
 //! recorded in its order, each carrying the object as it was at that moment.
 
 use serde_json::{json, Map, Value};
@@ -11,14 +11,14 @@ use crate::world::{EventCtx, StripeState};
 pub type Refusal = (u16, String);
 
 /// Collects the ids and types of the events one action emits.
-struct Emitted<'a> {
-    s: &'a mut StripeState,
-    ctx: EventCtx,
-    events: Vec<Value>,
+pub(super) struct Emitted<'a> {
+    pub s: &'a mut StripeState,
+    pub ctx: EventCtx,
+    pub events: Vec<Value>,
 }
 
 impl<'a> Emitted<'a> {
-    fn new(s: &'a mut StripeState, ctx: EventCtx) -> Self {
+    pub fn new(s: &'a mut StripeState, ctx: EventCtx) -> Self {
         Emitted {
             s,
             ctx,
@@ -26,14 +26,14 @@ impl<'a> Emitted<'a> {
         }
     }
 
-    fn emit(&mut self, kind: &str, object: &Value, previous: Option<Value>) {
+    pub fn emit(&mut self, kind: &str, object: &Value, previous: Option<Value>) {
         self.s.put(object.clone());
         let id = self.s.emit(kind, object, previous, &self.ctx);
         self.events.push(json!({"id": id, "type": kind}));
     }
 }
 
-fn product_name(s: &StripeState, price: &Value) -> String {
+pub(super) fn product_name(s: &StripeState, price: &Value) -> String {
     let product = price["product"].as_str().unwrap_or_default();
     s.get(product)
         .and_then(|p| p["name"].as_str())
@@ -91,7 +91,7 @@ fn subscribe(
     (sub, inv)
 }
 
-fn finalize(e: &mut Emitted, customer: &mut Value, mut inv: Value) -> Value {
+pub(super) fn finalize(e: &mut Emitted, customer: &mut Value, mut inv: Value) -> Value {
     let seq = customer["next_invoice_sequence"].as_i64().unwrap_or(1);
     let number = format!(
         "{}-{seq:04}",
@@ -104,7 +104,7 @@ fn finalize(e: &mut Emitted, customer: &mut Value, mut inv: Value) -> Value {
 }
 
 /// invoice.paid and invoice.payment_succeeded.
-fn pay(e: &mut Emitted, mut inv: Value) -> Value {
+pub(super) fn pay(e: &mut Emitted, mut inv: Value) -> Value {
     objects::mark_paid(&mut inv, e.ctx.created);
     e.emit("invoice.paid", &inv, None);
     e.emit("invoice.payment_succeeded", &inv, None);
@@ -221,57 +221,26 @@ pub fn dashboard_subscription(s: &mut StripeState, req: Signup) -> Value {
     made(&sub, &inv, None, e.events)
 }
 
-fn active_subscription(s: &StripeState, id: &str) -> Result<Value, Refusal> {
+/// A subscription in one of the `allowed` statuses; 404 or 409 otherwise.
+pub(super) fn subscription(s: &StripeState, id: &str, allowed: &[&str]) -> Result<Value, Refusal> {
     let sub = s
         .get_kind("subscription", id)
         .cloned()
         .ok_or((404, format!("no subscription {id}")))?;
-    if sub["status"] != "active" && sub["status"] != "trialing" {
-        return Err((409, format!("subscription {id} is {}", sub["status"])));
+    let status = sub["status"].as_str().unwrap_or_default();
+    if !allowed.contains(&status) {
+        return Err((409, format!("subscription {id} is {status}")));
     }
     Ok(sub)
 }
 
-/// The next period begins: the subscription moves on, and its invoice
-/// (`billing_reason: subscription_cycle`) is finalized and paid.
-pub fn renew(s: &mut StripeState, id: &str, created: i64) -> Result<Value, Refusal> {
-    let mut sub = active_subscription(s, id)?;
-    let mut customer = s
-        .get(sub["customer"].as_str().unwrap_or_default())
-        .cloned()
-        .ok_or((409, format!("subscription {id} has no customer")))?;
-    let before = json!({"items": sub["items"], "latest_invoice": sub["latest_invoice"]});
-    let item = sub["items"]["data"][0].clone();
-    let start = item["current_period_end"].as_i64().unwrap_or(created);
-    let end = objects::add_month(start);
-    let (inv_id, il) = (s.new_id("in_"), s.new_id("il_"));
-    sub["items"]["data"][0]["current_period_start"] = json!(start);
-    sub["items"]["data"][0]["current_period_end"] = json!(end);
-    sub["latest_invoice"] = json!(inv_id);
-    let price = item["price"].clone();
-    let name = product_name(s, &price);
-    let billed = Billed {
-        subscription: id,
-        item: item["id"].as_str().unwrap_or_default(),
-        price: &price,
-        product_name: &name,
-        start,
-        end,
-    };
-    let line = objects::invoice_line(&il, &inv_id, &billed);
-    let inv = objects::invoice(&inv_id, &customer, line, created, "subscription_cycle");
-    let mut e = Emitted::new(s, EventCtx::by_stripe(created));
-    e.emit("customer.subscription.updated", &sub, Some(before));
-    e.emit("invoice.created", &inv, None);
-    let inv = finalize(&mut e, &mut customer, inv);
-    let inv = pay(&mut e, inv);
-    e.s.put(customer);
-    Ok(made(&sub, &inv, None, e.events))
-}
-
 /// Canceled at once in the Dashboard: customer.subscription.deleted.
 pub fn cancel(s: &mut StripeState, id: &str, created: i64) -> Result<Value, Refusal> {
-    let mut sub = active_subscription(s, id)?;
+    let mut sub = subscription(
+        s,
+        id,
+        &["active", "trialing", "past_due", "unpaid", "paused"],
+    )?;
     sub["status"] = json!("canceled");
     sub["canceled_at"] = json!(created);
     sub["ended_at"] = json!(created);
@@ -282,7 +251,7 @@ pub fn cancel(s: &mut StripeState, id: &str, created: i64) -> Result<Value, Refu
     Ok(json!({"subscription": id, "status": "canceled", "events": e.events}))
 }
 
-fn made(sub: &Value, inv: &Value, session: Option<&str>, events: Vec<Value>) -> Value {
+pub(super) fn made(sub: &Value, inv: &Value, session: Option<&str>, events: Vec<Value>) -> Value {
     json!({
         "customer": sub["customer"], "subscription": sub["id"],
         "subscription_item": sub["items"]["data"][0]["id"], "invoice": inv["id"],

@@ -5,7 +5,7 @@
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::query::{created_filter, integer, Params};
+use super::query::{created_filter, integer, range_filter, Params};
 use super::{expand, missing, Lookup};
 use crate::errors;
 use crate::world::{now_ms, StripeState};
@@ -231,41 +231,76 @@ pub fn products(p: &Params, s: &StripeState) -> Result<Value, Response> {
     catalogue(p, s, "product", &known, |v| any_of(&ids, &v["id"]))
 }
 
-/// `GetSubscriptions`: newest first, by `customer`, `price` (an item's) and `status`; without a
-/// status every one but the canceled, as the operation says; `all` every one, `ended` the
-/// canceled and the expired incomplete ones.
+/// The `status` values `GET /v1/subscriptions` takes (spec: GetSubscriptions).
+const SUBSCRIPTION_STATUSES: [&str; 10] = [
+    "active",
+    "all",
+    "canceled",
+    "ended",
+    "incomplete",
+    "incomplete_expired",
+    "past_due",
+    "paused",
+    "trialing",
+    "unpaid",
+];
+
+/// Subscriptions, newest first. Without `status` every one not canceled; `ended` is canceled
+/// and incomplete_expired; `all` is all (spec: GetSubscriptions `status`).
 pub fn subscriptions(p: &Params, s: &StripeState) -> Result<Value, Response> {
-    let known = [
+    p.only(&[
+        "automatic_tax",
+        "collection_method",
         "created",
+        "current_period_end",
+        "current_period_start",
         "customer",
+        "customer_account",
         "ending_before",
         "expand",
         "limit",
         "price",
         "starting_after",
         "status",
-    ];
-    p.only(&known)?;
+        "test_clock",
+    ])?;
     let c = cursor(p)?;
     let created = created_filter(p)?;
+    let (start, end) = (
+        range_filter(p, "current_period_start")?,
+        range_filter(p, "current_period_end")?,
+    );
     let status = p.get("status").unwrap_or("");
+    if !status.is_empty() && !SUBSCRIPTION_STATUSES.contains(&status) {
+        return Err(errors::stripe(
+            400,
+            None,
+            &format!(
+                "Invalid status: must be one of {}",
+                SUBSCRIPTION_STATUSES.join(", ")
+            ),
+            Some("status"),
+        ));
+    }
+    let status_ok = |v: &str| match status {
+        "" => v != "canceled",
+        "all" => true,
+        "ended" => v == "canceled" || v == "incomplete_expired",
+        want => v == want,
+    };
+    let eq = |v: &Value, field: &str| p.get(field).is_none_or(|want| v[field] == want);
     let keep = |v: &Value| {
-        let st = v["status"].as_str().unwrap_or("");
-        let status_ok = match status {
-            "" => st != "canceled",
-            "all" => true,
-            "ended" => matches!(st, "canceled" | "incomplete_expired"),
-            want => st == want,
-        };
-        let has_price = |want: &str| {
-            v["items"]["data"]
-                .as_array()
-                .is_some_and(|items| items.iter().any(|i| i["price"]["id"] == want))
-        };
+        let item = &v["items"]["data"][0];
         created(v["created"].as_i64().unwrap_or(0))
-            && status_ok
-            && p.get("customer").is_none_or(|want| v["customer"] == want)
-            && p.get("price").is_none_or(has_price)
+            && status_ok(v["status"].as_str().unwrap_or_default())
+            && ["customer", "collection_method"].iter().all(|f| eq(v, f))
+            && p.get("price").is_none_or(|want| {
+                v["items"]["data"]
+                    .as_array()
+                    .is_some_and(|items| items.iter().any(|i| i["price"]["id"] == want))
+            })
+            && start(item["current_period_start"].as_i64().unwrap_or(0))
+            && end(item["current_period_end"].as_i64().unwrap_or(0))
     };
     let mut list = page(
         &s.newest_first("subscription"),

@@ -6,6 +6,7 @@
 pub mod admin;
 mod expand;
 mod flows;
+mod lifecycle;
 mod lists;
 mod objects;
 mod query;
@@ -230,6 +231,10 @@ async fn get_subscription(State(st): St, uri: Uri, Path(id): Path<String>) -> Re
     retrieve(&st, &uri, "subscription", &id)
 }
 
+async fn list_subscriptions(State(st): St, uri: Uri) -> Response {
+    list(&st, &uri, lists::subscriptions)
+}
+
 async fn get_invoice(State(st): St, uri: Uri, Path(id): Path<String>) -> Response {
     retrieve(&st, &uri, "invoice", &id)
 }
@@ -244,10 +249,6 @@ async fn list_prices(State(st): St, uri: Uri) -> Response {
 
 async fn list_products(State(st): St, uri: Uri) -> Response {
     list(&st, &uri, lists::products)
-}
-
-async fn list_subscriptions(State(st): St, uri: Uri) -> Response {
-    list(&st, &uri, lists::subscriptions)
 }
 
 #[cfg(test)]

@@ -157,7 +157,12 @@ pub fn mark_paid(inv: &mut Value, at: i64) {
     inv["status"] = json!("paid");
     inv["amount_paid"] = total;
     inv["amount_remaining"] = json!(0);
-    inv["attempt_count"] = json!(1);
+    // The first attempt counts; a later payment was counted by the retry that made it
+    // (a manual payment does not count: spec, invoice.attempt_count).
+    if inv["attempt_count"].as_i64().unwrap_or(0) == 0 {
+        inv["attempt_count"] = json!(1);
+    }
+    inv["next_payment_attempt"] = Value::Null;
     inv["attempted"] = json!(true);
     inv["auto_advance"] = json!(false);
     inv["status_transitions"]["paid_at"] = json!(at);

@@ -143,12 +143,17 @@ pub fn integer(param: &str, v: &str) -> Result<i64, Response> {
 
 /// `created` as an integer (equal) or `created[gt|gte|lt|lte]`: a predicate on unix seconds.
 pub fn created_filter(p: &Params) -> Result<Box<dyn Fn(i64) -> bool + Send>, Response> {
+    range_filter(p, "created")
+}
+
+/// A time parameter (`range_query_specs`): an integer (equal) or `name[gt|gte|lt|lte]`.
+pub fn range_filter(p: &Params, name: &str) -> Result<Box<dyn Fn(i64) -> bool + Send>, Response> {
     let mut bounds: Vec<(String, i64)> = Vec::new();
-    if let Some(v) = p.get("created") {
-        bounds.push(("eq".into(), integer("created", v)?));
+    if let Some(v) = p.get(name) {
+        bounds.push(("eq".into(), integer(name, v)?));
     }
-    for (op, v) in p.hash("created") {
-        let param = format!("created[{op}]");
+    for (op, v) in p.hash(name) {
+        let param = format!("{name}[{op}]");
         if !matches!(op.as_str(), "gt" | "gte" | "lt" | "lte") {
             return Err(errors::stripe(
                 400,

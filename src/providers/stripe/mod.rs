@@ -1,7 +1,7 @@
 //! Stripe (spec: contracts/stripe/stripe-subset.openapi.json), read only. A desktop app cannot
 //! receive webhooks, so the inbox polls the Events API for the payments that start a customer,
-//! with a restricted key that may only read (Events, Checkout Sessions, Prices, Products, and
-//! Subscriptions for what each customer pays).
+//! with a restricted key that may only read (Events, Checkout Sessions, Prices and Products,
+//! Subscriptions and Invoices: subscriptions.rs).
 //!
 //! Every request names the API version Fabrik reads (`Stripe-Version`), so an account upgraded
 //! in Stripe's dashboard does not change the shape of what Fabrik parses.
@@ -12,6 +12,11 @@ use serde_json::Value;
 use super::error::{ErrorKind, ProviderError};
 use super::http;
 use crate::secrets::{Provider, Secret};
+
+mod subscriptions;
+pub use subscriptions::{
+    InvoiceState, Status, Subscription, SubscriptionsRead, MAX_SUBSCRIPTION_PAGES,
+};
 
 const P: Provider = Provider::Stripe;
 
