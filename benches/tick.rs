@@ -14,11 +14,9 @@ mod fleet;
 use fleet::*;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fabrik::schedule::{JobState, TickReport, Ticker};
-use tokio_util::sync::CancellationToken;
 
 const SCALE: f64 = 0.1;
 
@@ -30,25 +28,16 @@ struct Measured {
 }
 
 async fn measured(sim: &fabrik_sim::SimHandle, ticker: &Ticker) -> Measured {
-    clear_log(sim).await;
-    let log = Arc::new(Mutex::new(Log::default()));
-    let reading = CancellationToken::new();
-    let reader = read_log_while(sim.base_url(), log.clone(), reading.clone());
-    let started = Instant::now();
-    let report = ticker.tick(&[], Arc::new(Quiet)).await;
-    let wall = started.elapsed();
-    reading.cancel();
-    reader.await.unwrap();
-    let entries = std::mem::take(&mut log.lock().unwrap().entries);
+    let (wall, log, report) = timed_tick(sim, ticker, &[]).await;
     let mut by_method = BTreeMap::new();
-    for e in entries.values() {
+    for e in log.entries.values() {
         *by_method
             .entry(e["method"].as_str().unwrap_or("").to_string())
             .or_default() += 1;
     }
     Measured {
         wall,
-        requests: entries.len(),
+        requests: log.entries.len(),
         by_method,
         report,
     }
@@ -86,19 +75,16 @@ fn main() {
         .unwrap();
     rt.block_on(async {
         let (sim, store, _cluster) = world_with_backups(work.path(), SCALE).await;
-        let started = Instant::now();
-        let built = setup("tick", &sim, &store, |i| format!("Nattkund {i}"), n, setup_parallel).await;
-        println!(
-            "setup: {} of {n} instances delivered in {:.0} s; load {}",
-            built.len(),
-            started.elapsed().as_secs_f64(),
-            load()
-        );
-        // The register works in production, as the CLI's does (`run_scheduled` sets it): the
-        // sweep reads the delivered instances of the store's environment.
-        store.set_environment(fabrik::environment::Environment::Production);
-        let (cloud, supervisor) = cli_supervisor(&sim, &store, work.path(), "bench-token-0").await;
-        let ticker = Ticker::new(cloud, supervisor, &work.path().join("data"));
+        let (built, ticker) = delivered_ticker(
+            "tick",
+            &sim,
+            &store,
+            work.path(),
+            |i| format!("Nattkund {i}"),
+            n,
+            setup_parallel,
+        )
+        .await;
 
         let nightly = measured(&sim, &ticker).await;
         say("nightly", &nightly);

@@ -6,7 +6,10 @@
 # changed repositories (default 200), and workflow backups of FABRIK_BENCH_WORKFLOWS_N instances
 # (default 100) to the simulated Gitea, and `fabrik tick` over FABRIK_BENCH_TICK_N delivered
 # instances (default 100): the nightly tick, then one with nothing due, and FABRIK_BENCH_TEAM_N
-# people (default 50) invited into one instance's team. Each runs in a D-Bus session of its own with a fresh
+# people (default 50) invited into one instance's team, the usage view at FABRIK_BENCH_USAGE_FLEET_N
+# delivered instances (default 500) × 90 days (each query's time, target ≤ 16 ms), and the
+# nightly usage collection over FABRIK_BENCH_USAGE_N delivered instances (default 500: calls
+# per instance, wall time, 429s). Each runs in a D-Bus session of its own with a fresh
 # unlocked keyring, whatever keyring the machine has; a benchmark whose set-up delivers fewer
 # instances than asked fails, and this script stops there and names it.
 #   bash scripts/bench.sh [NAME...]   (default: every benchmark, in the order above)
@@ -16,7 +19,7 @@ cd "$ROOT"
 WORK="$(mktemp -d -t fabrik-bench.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 benches=("$@")
-[ ${#benches[@]} -gt 0 ] || benches=(register provision rollout template workflow_backup tick team)
+[ ${#benches[@]} -gt 0 ] || benches=(register provision rollout template workflow_backup tick team usage_fleet usage_collect)
 for bench in "${benches[@]}"; do
   # A keyring and data folder of each benchmark's own: nothing carries over between them.
   export XDG_DATA_HOME="$WORK/$bench/data" XDG_RUNTIME_DIR="$WORK/$bench/run"

@@ -15,6 +15,7 @@ pub mod intake;
 pub mod ledger;
 pub mod logging;
 pub mod messages;
+pub mod metering;
 pub mod paths;
 pub mod provider;
 pub mod providers;

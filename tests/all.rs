@@ -18,6 +18,7 @@ mod fleet;
 mod health;
 mod keyring;
 mod layers;
+mod metering;
 mod ownership;
 mod pacing;
 mod preflight;

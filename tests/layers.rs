@@ -34,6 +34,7 @@ const LAYERS: &[&str] = &[
     "template",
     "workflows",
     "health",
+    "metering",
     "provision",
     "fleet",
     "team",

@@ -1,9 +1,9 @@
 //! Shared by the benches that need delivered instances (rollout.rs, template.rs,
-//! workflow_backup.rs): a
-//! simulator at `Profile::Realistic` whose project databases are real PostgreSQL, a register
-//! with its settings, N instances provisioned through the engine (one token set per
-//! `PER_TOKEN` instances), the environment the CLI reads its endpoints and tokens from, and the
-//! simulator's request log read as it goes.
+//! workflow_backup.rs, tick.rs, usage_collect.rs): a simulator at `Profile::Realistic` whose
+//! project databases are real PostgreSQL, a register with its settings, N instances provisioned
+//! through the engine (one token set per `PER_TOKEN` instances), the environment the CLI reads
+//! its endpoints and tokens from, the simulator's request log read as it goes, and a tick over
+//! the instances, timed.
 #![allow(dead_code)] // not every bench uses every helper
 
 use std::collections::BTreeMap;
@@ -378,4 +378,50 @@ pub fn load() -> String {
         .unwrap_or_default()
         .trim()
         .to_string()
+}
+
+/// `setup`'s N delivered instances (said with how long they took), and a tick over them as
+/// `fabrik tick` builds one: the register in production, as the CLI's is (`run_scheduled` sets
+/// it), so the jobs read the delivered instances of the store's environment.
+pub async fn delivered_ticker(
+    bench: &str,
+    sim: &SimHandle,
+    store: &Arc<Store>,
+    work: &Path,
+    name: impl Fn(usize) -> String,
+    n: usize,
+    parallel: usize,
+) -> (Vec<String>, fabrik::schedule::Ticker) {
+    let started = std::time::Instant::now();
+    let built = setup(bench, sim, store, name, n, parallel).await;
+    println!(
+        "setup: {} of {n} instances delivered in {:.0} s; load {}",
+        built.len(),
+        started.elapsed().as_secs_f64(),
+        load()
+    );
+    store.set_environment(fabrik::environment::Environment::Production);
+    let (cloud, supervisor) = cli_supervisor(sim, store, work, "bench-token-0").await;
+    let ticker = fabrik::schedule::Ticker::new(cloud, supervisor, &work.join("data"));
+    (built, ticker)
+}
+
+/// One tick of `only` (every job when empty), timed, with the simulator's requests it made
+/// (the log emptied first, read as it goes).
+pub async fn timed_tick(
+    sim: &SimHandle,
+    ticker: &fabrik::schedule::Ticker,
+    only: &[fabrik::store::schedule::Job],
+) -> (Duration, Log, fabrik::schedule::TickReport) {
+    clear_log(sim).await;
+    let log = Arc::new(Mutex::new(Log::default()));
+    let reading = CancellationToken::new();
+    let reader = read_log_while(sim.base_url(), log.clone(), reading.clone());
+    let started = std::time::Instant::now();
+    let report = ticker.tick(only, Arc::new(Quiet)).await;
+    let wall = started.elapsed();
+    reading.cancel();
+    reader.await.unwrap();
+    let log = std::mem::take(&mut *log.lock().unwrap());
+    (wall, log, report)
 }

@@ -48,6 +48,11 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/stripe/subscriptions/{id}/cancel", post(stripe::cancel))
         .route("/stripe/clock", post(stripe::clock))
         .route(
+            "/clock",
+            get(crate::clock::get_clock).post(crate::clock::advance),
+        )
+        .route("/usage/profile", post(crate::clock::set_profile))
+        .route(
             "/supabase/projects/{ref}/plan",
             post(crate::providers::supabase_backups::admin_plan),
         )

@@ -46,12 +46,13 @@ pub struct Fault {
 }
 
 /// The outcomes a handler knows how to produce.
-pub const OUTCOMES: [&str; 5] = [
+pub const OUTCOMES: [&str; 6] = [
     "INIT_FAILED",
     "ERROR",
     "ENV_ITEM_BUSY",
     "ENV_ITEM_REJECTED",
     "UNHEALTHY",
+    "ANALYTICS_ERROR",
 ];
 
 /// What the middleware does with a request.

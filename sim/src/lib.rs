@@ -15,6 +15,7 @@ pub mod pg;
 pub mod world;
 
 mod admin;
+mod clock;
 mod errors;
 mod faults;
 mod foreign;
@@ -26,6 +27,7 @@ mod server;
 mod sqlexec;
 mod sqlparse;
 mod state;
+mod usage;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

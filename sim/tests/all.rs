@@ -11,5 +11,6 @@ mod pg_cleanup;
 mod sim_admin;
 mod stripe;
 mod supabase;
+mod usage;
 mod vercel;
 mod vercel_domains;

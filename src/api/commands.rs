@@ -117,6 +117,7 @@ macro_rules! with_commands {
             blocking usage_csv(days: i64) -> $crate::services::register::ExportedFile;
             blocking price_book() -> $crate::usage::view::PriceBook;
             blocking set_price_book(book: $crate::usage::view::PriceBook) -> $crate::usage::view::PriceBook;
+            async collect_usage() -> $crate::metering::collect::Collected;
         }
     };
 }

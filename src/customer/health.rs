@@ -96,6 +96,11 @@ pub struct Health {
     pub healthy: bool,
     pub site: Option<SiteProbe>,
     pub findings: Vec<HealthFinding>,
+    /// Beside the findings: the usage warnings of the instance's stored days (a limit days
+    /// away, an idle pause coming), read from the register, not the providers. They do not
+    /// make the instance unhealthy; the usage job alerts on them.
+    #[serde(default)]
+    pub usage: Vec<Text>,
 }
 
 impl Health {
@@ -112,6 +117,7 @@ impl Health {
             healthy: findings.is_empty(),
             site,
             findings,
+            usage: Vec::new(),
         }
     }
 }

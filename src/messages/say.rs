@@ -28,6 +28,14 @@ vocabulary!(
         JobHealthSweep => "job_health_sweep",
         JobBackupAlert => "job_backup_alert",
         JobRunAlert => "job_run_alert",
+        JobUsageCollect => "job_usage_collect",
+        // Usage (issue #57): what a collection could not read or keep, the limits' alert.
+        UsageNotRead => "usage_not_read",
+        UsageNotKept => "usage_not_kept",
+        UsageLimits => "usage_limits",
+        UsageLimitsAlert => "usage_limits_alert",
+        SettingGiveSubscriptions => "setting_give_subscriptions",
+        HealthUsageNear => "health_usage_near",
         JobStateDone => "job_state_done",
         JobStateNothing => "job_state_nothing",
         JobStateHeld => "job_state_held",
@@ -294,6 +302,7 @@ vocabulary!(
         GuideStripeCheckout => "guide_stripe_checkout",
         GuideStripePrices => "guide_stripe_prices",
         GuideStripeProducts => "guide_stripe_products",
+        GuideStripeSubscriptions => "guide_stripe_subscriptions",
         VerifyStripeReads => "verify_stripe_reads",
         VerifyStripeSecretKey => "verify_stripe_secret_key",
         ChoiceStripePrice => "choice_stripe_price",
@@ -455,6 +464,10 @@ vocabulary!(
         BackupHere => "backup_here",
         BackupOnSeat => "backup_on_seat",
         BackupOnAnotherSeat => "backup_on_another_seat",
+        // What could not be read of an instance's usage (`metering::read`).
+        UsageCouldNotRead => "usage_could_not_read",
+        UsageApiCountsNotReported => "usage_api_counts_not_reported",
+        UsageTooMany => "usage_too_many",
     }
 );
 

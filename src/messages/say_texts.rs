@@ -38,6 +38,22 @@ impl Say {
             JobHealthSweep => t("Hälsokontroll", "Health sweep"),
             JobBackupAlert => t("Larm om gamla kopior", "Old-backup alert"),
             JobRunAlert => t("Larm om misslyckade körningar", "Failed-run alert"),
+            JobUsageCollect => t("Användning", "Usage"),
+            UsageNotRead => t("{slug}: {e}", "{slug}: {e_en}"),
+            UsageNotKept => t(
+                "{slug}: avläsningen kunde inte sparas: {e}",
+                "{slug}: the reading could not be kept: {e}",
+            ),
+            SettingGiveSubscriptions => t(
+                "Skriv slug=sub_… eller slug=cus_… för varje kund, kommaseparerade",
+                "Write slug=sub_… or slug=cus_… for each customer, comma-separated",
+            ),
+            HealthUsageNear => t("gräns", "limit"),
+            UsageLimits => t("Gränser nära", "Limits near"),
+            UsageLimitsAlert => t(
+                "De här instanserna närmar sig en gräns: {warnings}. Se Användning i Fabrik, eller fabrik usage SLUG.",
+                "These instances are nearing a limit: {warnings}. See Usage in Fabrik, or fabrik usage SLUG.",
+            ),
             JobStateDone => t("gjort", "done"),
             JobStateNothing => t("inget att göra", "nothing to do"),
             JobStateHeld => t("görs av en annan plats", "done by another seat"),
@@ -806,6 +822,10 @@ impl Say {
                 "Priserna du knyter till planerna.",
                 "The prices you tie to the plans.",
             ),
+            GuideStripeSubscriptions => t(
+                "Kundernas prenumerationer: vad varje kund betalar, bredvid vad den använder.",
+                "The customers' subscriptions: what each customer pays, beside what it uses.",
+            ),
             GuideStripeProducts => t(
                 "Produkternas namn bredvid priserna.",
                 "The products' names beside the prices.",
@@ -1344,6 +1364,18 @@ impl Say {
             BackupHere => t("här", "here"),
             BackupOnSeat => t("på {seat}", "on {seat}"),
             BackupOnAnotherSeat => t("på en annan plats", "on another seat"),
+            UsageCouldNotRead => t(
+                "{what} kunde inte läsas: {e}",
+                "{what} could not be read: {e}",
+            ),
+            UsageApiCountsNotReported => t(
+                "Supabase rapporterar inga API-anrop just nu: {reason}",
+                "Supabase reports no API requests just now: {reason}",
+            ),
+            UsageTooMany => t(
+                "{what}: fler än Fabrik läser ({limit}); talet rapporteras inte",
+                "{what}: more than Fabrik reads ({limit}); the figure is not reported",
+            ),
         }
     }
 }

@@ -338,6 +338,7 @@ pub(super) const TABLE: [Declaration; 7] = [
                 need("Checkout Sessions: Read", Say::GuideStripeCheckout),
                 need("Prices: Read", Say::GuideStripePrices),
                 may("Products: Read", Say::GuideStripeProducts),
+                need("Subscriptions: Read", Say::GuideStripeSubscriptions),
             ],
         }],
         // 25 read requests a second in test mode, 100 live (contracts/README.md, "Stripe API",

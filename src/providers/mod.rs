@@ -14,6 +14,7 @@ pub mod http;
 pub mod n8n;
 pub mod pacer;
 pub mod resend;
+pub mod retry;
 pub mod site;
 pub mod stripe;
 pub mod supabase;

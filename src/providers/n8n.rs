@@ -264,6 +264,87 @@ impl N8n {
     }
 }
 
+/// A workflow's executions on one day (UTC): all of them, and the failed ones (`error` or
+/// `crashed`), `None` when some execution did not say its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayExecutions {
+    pub total: u64,
+    pub failed: Option<u64>,
+}
+
+/// At most this many pages of 250 executions are read (10,000 on a day); beyond it the day's
+/// count is not known and is not reported.
+pub const MAX_EXECUTION_PAGES: usize = 40;
+
+impl N8n {
+    /// The executions of workflow `id` that started on `day` (`GET /executions?workflowId=`,
+    /// newest first, by cursor), read until one started before the day. One listing gives both
+    /// counts: each execution carries its status.
+    pub async fn executions_on(
+        &self,
+        id: &str,
+        day: chrono::NaiveDate,
+    ) -> Result<DayExecutions, ProviderError> {
+        #[derive(Deserialize)]
+        struct Execution {
+            #[serde(rename = "startedAt", default)]
+            started_at: Option<String>,
+            #[serde(default)]
+            status: Option<String>,
+        }
+        #[derive(Deserialize)]
+        struct Page {
+            #[serde(default)]
+            data: Vec<Execution>,
+            #[serde(rename = "nextCursor", default)]
+            next_cursor: Option<String>,
+        }
+        let mut counted = DayExecutions {
+            total: 0,
+            failed: Some(0),
+        };
+        let mut cursor: Option<String> = None;
+        for _ in 0..MAX_EXECUTION_PAGES {
+            let mut req = self
+                .req(Method::GET, "/executions")?
+                .query(&[("workflowId", id), ("limit", "250")]);
+            if let Some(c) = &cursor {
+                req = req.query(&[("cursor", c)]);
+            }
+            let page: Page = http::json(P, http::send(P, req).await?).await?;
+            let mut before = false;
+            for e in &page.data {
+                let started = e
+                    .started_at
+                    .as_deref()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| t.with_timezone(&chrono::Utc).date_naive());
+                match started {
+                    Some(d) if d == day => {
+                        counted.total += 1;
+                        counted.failed = match (counted.failed, e.status.as_deref()) {
+                            (Some(n), Some("error" | "crashed")) => Some(n + 1),
+                            (Some(n), Some(_)) => Some(n),
+                            _ => None,
+                        };
+                    }
+                    Some(d) if d < day => before = true,
+                    _ => {}
+                }
+            }
+            match page.next_cursor {
+                Some(c) if !c.is_empty() && !before && !page.data.is_empty() => cursor = Some(c),
+                _ => return Ok(counted),
+            }
+        }
+        Err(ProviderError::new(
+            P,
+            ErrorKind::TooLarge,
+            format!("> {} executions", MAX_EXECUTION_PAGES * 250),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod version_tests {
     #[test]

@@ -1,6 +1,7 @@
 //! Stripe (spec: contracts/stripe/stripe-subset.openapi.json), read only. A desktop app cannot
 //! receive webhooks, so the inbox polls the Events API for the payments that start a customer,
-//! with a restricted key that may only read (Events, Checkout Sessions, Prices and Products).
+//! with a restricted key that may only read (Events, Checkout Sessions, Prices, Products, and
+//! Subscriptions for what each customer pays).
 //!
 //! Every request names the API version Fabrik reads (`Stripe-Version`), so an account upgraded
 //! in Stripe's dashboard does not change the shape of what Fabrik parses.
@@ -192,6 +193,84 @@ impl Stripe {
     }
 }
 
+impl Stripe {
+    /// What the subscription `id` pays (spec: GetSubscriptionsSubscriptionExposedId).
+    pub async fn revenue(&self, id: &str) -> Result<crate::usage::Revenue, ProviderError> {
+        if !id.starts_with("sub_") || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(ProviderError::new(
+                P,
+                ErrorKind::Invalid,
+                format!("{id:?} is not a subscription id"),
+            ));
+        }
+        let req = self.get(&format!("/v1/subscriptions/{id}"));
+        let sub: Value = http::json(P, http::send(P, req).await?).await?;
+        revenue_of(&sub).ok_or_else(|| {
+            ProviderError::new(
+                P,
+                ErrorKind::Invalid,
+                "unexpected answer: the subscription has no recurring price",
+            )
+        })
+    }
+}
+
+impl Stripe {
+    /// The newest subscription of the Stripe customer `customer` that is not canceled, `None`
+    /// when it has none (spec: GetSubscriptions): for a customer the owner maps by hand.
+    pub async fn subscription_of(&self, customer: &str) -> Result<Option<String>, ProviderError> {
+        let req = self
+            .get("/v1/subscriptions")
+            .query(&[("customer", customer), ("limit", "1")]);
+        let page: Page<Value> = http::json(P, http::send(P, req).await?).await?;
+        Ok(page
+            .data
+            .first()
+            .and_then(|s| s["id"].as_str())
+            .map(str::to_string))
+    }
+}
+
+/// A subscription's revenue: its items' `unit_amount × quantity` summed over the items billed
+/// like the first (same currency and interval; a metered or differently billed item is left
+/// out), named by the first item's price.
+pub fn revenue_of(sub: &Value) -> Option<crate::usage::Revenue> {
+    let items = sub["items"]["data"].as_array()?;
+    let first = items.first()?;
+    let price = &first["price"];
+    let recurring = &price["recurring"];
+    let interval = recurring["interval"].as_str()?.to_string();
+    let interval_count = recurring["interval_count"].as_i64().unwrap_or(1).max(1);
+    let currency = price["currency"].as_str()?.to_string();
+    let amount = items
+        .iter()
+        .filter(|i| {
+            let p = &i["price"];
+            p["currency"].as_str() == Some(currency.as_str())
+                && p["recurring"]["interval"].as_str() == Some(interval.as_str())
+                && p["recurring"]["interval_count"]
+                    .as_i64()
+                    .unwrap_or(1)
+                    .max(1)
+                    == interval_count
+        })
+        .filter_map(|i| {
+            let unit = i["price"]["unit_amount"].as_i64()?;
+            let quantity = i["quantity"].as_i64().unwrap_or(1).max(0);
+            unit.checked_mul(quantity)
+        })
+        .fold(0i64, i64::saturating_add);
+    Some(crate::usage::Revenue {
+        subscription: sub["id"].as_str()?.to_string(),
+        status: sub["status"].as_str().unwrap_or("").to_string(),
+        price: price["id"].as_str()?.to_string(),
+        currency,
+        amount,
+        interval,
+        interval_count,
+    })
+}
+
 fn price_choice(p: &Value) -> Option<PriceChoice> {
     let id = p["id"].as_str()?.to_string();
     let (product, name) = match &p["product"] {
@@ -224,6 +303,28 @@ fn price_choice(p: &Value) -> Option<PriceChoice> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_subscription_pays_its_items_billed_alike() {
+        let sub = serde_json::json!({
+            "id": "sub_1", "status": "active", "extra": {"ignored": true},
+            "items": {"data": [
+                {"quantity": 2, "price": {"id": "price_a", "currency": "sek", "unit_amount": 490000,
+                    "recurring": {"interval": "month", "interval_count": 1}}},
+                {"quantity": 1, "price": {"id": "price_b", "currency": "sek", "unit_amount": 10000,
+                    "recurring": {"interval": "month"}}},
+                {"quantity": 1, "price": {"id": "price_y", "currency": "sek", "unit_amount": 99,
+                    "recurring": {"interval": "year", "interval_count": 1}}}
+            ]}
+        });
+        let r = revenue_of(&sub).unwrap();
+        assert_eq!(
+            (r.price.as_str(), r.amount, r.interval.as_str()),
+            ("price_a", 990000, "month")
+        );
+        assert_eq!(r.monthly(), 990000);
+        assert!(revenue_of(&serde_json::json!({"id": "sub_2", "items": {"data": []}})).is_none());
+    }
 
     #[test]
     fn a_price_is_labelled_with_its_product_and_amount() {

@@ -28,6 +28,6 @@ pub use engine::{
 };
 pub use kinds::RunRequest;
 pub use plan::{PlanAction, PlanItem, ProvisionPlan};
-pub use policy::{PollPolicy, RetryPolicy, Timing};
+pub use policy::{PollPolicy, Timing};
 pub use settings::ProvisionSettings;
 pub use steps::{strong_password, workflow_name, DnsRecord, DomainStatus, Spends};

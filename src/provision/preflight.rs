@@ -7,13 +7,13 @@
 
 use std::time::Duration;
 
-use super::policy::RetryPolicy;
 use super::settings::ProvisionSettings;
 use crate::error::Error;
 use crate::messages::Text;
 use crate::providers::declared::verify;
 use crate::providers::error::{ErrorKind, ProviderError};
 use crate::providers::resend::Resend;
+use crate::providers::retry::RetryPolicy;
 use crate::providers::verify::{Expectations, VerifyState};
 use crate::providers::Endpoints;
 use crate::providers::Tokens;

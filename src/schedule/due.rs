@@ -1,7 +1,7 @@
 //! Whether each job is set up here and whether anything is due, by reading only: a job that
-//! is off or has nothing due takes no lease. The backups go by `backups.rs`'s rules, the sweep
-//! by `health.check_minutes` on the register's clock, the alerts by what is new since the
-//! last one named it.
+//! is off or has nothing due takes no lease. The backups go by `backups.rs`'s rules, the usage
+//! by each instance's last reading (`usage.rs`), the sweep by `health.check_minutes` on the
+//! register's clock, the alerts by what is new since the last one named it.
 
 use std::time::Duration;
 
@@ -30,6 +30,7 @@ impl Ticker {
             Job::WorkflowBackups => {
                 self.backups.schedule().is_some() && self.rules(|b| b.gitea_set()).await?
             }
+            Job::UsageCollect => self.usage_every().await?.is_some(),
             Job::HealthSweep | Job::RunAlert => true,
             Job::BackupAlert => self.rules(|b| b.alert_limit_on()).await?,
         })
@@ -42,6 +43,7 @@ impl Ticker {
             Job::IntakePoll => Ok(true),
             Job::DatabaseBackups => self.rules(|b| Ok(!b.due()?.is_empty())).await,
             Job::WorkflowBackups => self.rules(|b| Ok(!b.workflows_due()?.is_empty())).await,
+            Job::UsageCollect => self.usage_due().await,
             Job::HealthSweep => {
                 let every = self.sweep_every();
                 self.db(move |s| s.job_due(Job::HealthSweep, every)).await

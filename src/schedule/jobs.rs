@@ -21,6 +21,8 @@ pub const fn def(job: Job) -> JobDef {
         Job::IntakePoll => (Say::JobIntakePoll, false),
         Job::DatabaseBackups => (Say::JobDatabaseBackups, true),
         Job::WorkflowBackups => (Say::JobWorkflowBackups, true),
+        // Once a day: a window open at the day's turn collects as the tick would.
+        Job::UsageCollect => (Say::JobUsageCollect, true),
         Job::HealthSweep => (Say::JobHealthSweep, false),
         Job::BackupAlert => (Say::JobBackupAlert, true),
         Job::RunAlert => (Say::JobRunAlert, true),

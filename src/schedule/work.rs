@@ -1,6 +1,7 @@
 //! What each job does once it is due and its lease is held: the inbox polled, the due backups
-//! run one after another (a backup a dead tick left half-way finished first), the health
-//! sweep run to its end, and the alerts sent and their episodes kept in the register.
+//! run one after another (a backup a dead tick left half-way finished first), the usage
+//! collected (`usage.rs`), the health sweep run to its end, and the alerts sent and their
+//! episodes kept in the register.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -49,6 +50,7 @@ impl Ticker {
                 let due = self.rules(|b| b.workflows_due()).await?;
                 self.backups_of(due, true, &mut r, host.clone(), lost).await;
             }
+            Job::UsageCollect => self.usage_work(&mut r, host.as_ref()).await?,
             Job::HealthSweep => {
                 // What the sweep found is its own to alert (an instance turned unhealthy, a
                 // token about to expire); the tick says what it checked.
@@ -56,6 +58,9 @@ impl Ticker {
                 r.did.push(format!("{} kontrollerade", s.done));
                 if s.unhealthy > 0 {
                     r.did.push(format!("{} inte friska", s.unhealthy));
+                }
+                if s.usage > 0 {
+                    r.did.push(format!("{} nära en gräns", s.usage));
                 }
                 if s.failed > 0 {
                     r.did.push(format!("{} kunde inte kontrolleras", s.failed));
@@ -197,9 +202,10 @@ impl Ticker {
     }
 
     /// The alert sent (an OS notification where a window or desktop shows it, and the email
-    /// to `alerts.email`), then its episodes raised. The email's key is the subjects': a tick
-    /// that dies between the two sends it again under the same key, and Resend delivers it once.
-    async fn alert(
+    /// to `alerts.email`), then its episodes raised. The email's key is the subjects' and
+    /// their episodes' (when each last one ended): a tick that dies between the two sends it
+    /// again under the same key, and Resend delivers it once; a new episode is a new email.
+    pub(super) async fn alert(
         &self,
         kind: AlertKind,
         subjects: &[String],
@@ -207,11 +213,16 @@ impl Ticker {
         text: &str,
         host: &dyn RunHost,
     ) -> ApiResult<()> {
+        let ended = self.db(move |s| s.cleared_alerts(kind)).await?;
         let mut key = crate::fnv::Fnv1a::new();
         key.write(kind.as_str().as_bytes());
         for s in subjects {
             key.write(s.as_bytes());
             key.write(&[0]);
+            if let Some((_, at)) = ended.iter().find(|(e, _)| e == s) {
+                key.write(at.as_bytes());
+                key.write(&[0]);
+            }
         }
         let key = format!("fabrik-alert-{}-{:016x}", kind.as_str(), key.finish());
         host.notify(title, text);

@@ -14,11 +14,13 @@ use crate::vocabulary::vocabulary;
 
 vocabulary!(
     /// The work `fabrik tick` does, in the order it does it: the inbox first (a paid customer
-    /// waits least), then the backups, the sweep, and the alerts that read what those left.
+    /// waits least), then the backups, the usage (before the sweep, which shows its
+    /// warnings), the sweep, and the alerts that read what those left.
     pub enum Job {
         IntakePoll => "intake_poll",
         DatabaseBackups => "database_backups",
         WorkflowBackups => "workflow_backups",
+        UsageCollect => "usage_collect",
         HealthSweep => "health_sweep",
         BackupAlert => "backup_alert",
         RunAlert => "run_alert",
@@ -52,6 +54,9 @@ vocabulary!(
     pub enum AlertKind {
         BackupStale => "backup_stale",
         RunFailed => "run_failed",
+        /// A usage limit near or an idle pause coming; its subject is `slug:figure` (or
+        /// `slug:idle_pause`), raised by `usage_collect`.
+        UsageLimit => "usage_limit",
     }
 );
 
@@ -331,6 +336,17 @@ impl Store {
             "SELECT subject FROM alerts WHERE kind = ?1 ORDER BY subject",
             params![kind],
             |r| r.get(0),
+        )?)
+    }
+
+    /// When each subject of `kind` whose episode is over was cleared: what tells a new
+    /// episode's alert from the last one's.
+    pub fn cleared_alerts(&self, kind: AlertKind) -> Result<Vec<(String, String)>> {
+        let conn = self.conn();
+        Ok(conn.query_map(
+            "SELECT subject, cleared_at FROM alerts WHERE kind = ?1 AND cleared_at IS NOT NULL",
+            params![kind],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?)
     }
 

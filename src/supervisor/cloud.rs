@@ -205,7 +205,7 @@ impl CloudApi {
             strict_format: self.environment == Environment::Production,
             timeout: self.timeout,
             // A provider asking for a long wait is a problem to report before a run, not to sit out.
-            retry: crate::provision::RetryPolicy {
+            retry: crate::providers::retry::RetryPolicy {
                 max_honoured_wait: Duration::from_secs(30),
                 ..Timing::default().retry
             },

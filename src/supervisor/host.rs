@@ -23,6 +23,9 @@ pub struct Sweep {
     pub done: u32,
     /// Checked so far and not healthy.
     pub unhealthy: u32,
+    /// Checked so far with a usage warning beside the findings (a limit near, an idle pause
+    /// coming), from the stored days.
+    pub usage: u32,
     /// Could not be checked (e.g. the customer was deleted meanwhile).
     pub failed: u32,
     pub finished_at: Option<DateTime<Utc>>,

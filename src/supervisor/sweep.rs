@@ -2,7 +2,9 @@
 //! one: one instance checked ("Kontrollera nu"), every delivered instance checked in the
 //! background ("Kontrollera alla", on the window's clock set in `health.check_minutes`, or run
 //! to its end by the scheduled tick), the alert when a check finds an instance turned
-//! unhealthy, and the alert when a token the sweep saw is about to expire.
+//! unhealthy, and the alert when a token the sweep saw is about to expire. Each check also
+//! shows the usage warnings of the instance's stored days (`Health::usage`), read from the
+//! register: the sweep makes no usage call of its own.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -146,8 +148,10 @@ impl HealthChecks {
                 let mut s = self.sweep.lock().unwrap_or_else(|p| p.into_inner());
                 s.done += 1;
                 match &result {
-                    Ok(h) if !h.healthy => s.unhealthy += 1,
-                    Ok(_) => {}
+                    Ok(h) => {
+                        s.unhealthy += u32::from(!h.healthy);
+                        s.usage += u32::from(!h.usage.is_empty());
+                    }
                     Err(e) => {
                         tracing::warn!("an instance could not be checked: {e}");
                         s.failed += 1;

@@ -28,7 +28,7 @@ impl Team {
         // relay that refuses for good (a revoked key) fails each person in seconds, named.
         // Not after a 429: that is the instance's hourly limit, and an invitation does not
         // wait an hour.
-        let policy = crate::provision::RetryPolicy {
+        let policy = crate::providers::retry::RetryPolicy {
             max_attempts: 3,
             max_rate_limited_attempts: 1,
             base_delay: std::time::Duration::from_secs(1),

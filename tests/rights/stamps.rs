@@ -158,6 +158,44 @@ fn an_alert_is_raised_only_under_its_jobs_lease() {
     );
 }
 
+/// A usage limit's episode (issue #57) is raised by the login holding the usage job's lease,
+/// and by no other job's: the server's guard knows the pair (migration 032).
+#[test]
+fn a_usage_alert_is_raised_only_under_the_usage_jobs_lease() {
+    let register = Register::new("usagealert");
+    let otto = register.person("otto", "operator");
+    let store = Store::connect(&register.config(&otto))
+        .unwrap()
+        .with_seat("otto@kontoret");
+    let named = vec!["vilande-kund:idle_pause".to_string()];
+    assert!(store.raise_alerts(AlertKind::UsageLimit, &named).is_err());
+    let other = store
+        .lease_job(Job::BackupAlert, "otto (pid 1)", LEASE)
+        .unwrap()
+        .expect("free");
+    assert!(store.raise_alerts(AlertKind::UsageLimit, &named).is_err());
+    store
+        .release_job(&other, JobOutcome::Done, &json!({}))
+        .unwrap();
+    let lease = store
+        .lease_job(Job::UsageCollect, "otto (pid 1)", LEASE)
+        .unwrap()
+        .expect("free");
+    assert_eq!(
+        store.raise_alerts(AlertKind::UsageLimit, &named).unwrap(),
+        named
+    );
+    assert_eq!(
+        store
+            .clear_alerts_except(AlertKind::UsageLimit, &[])
+            .unwrap(),
+        1
+    );
+    store
+        .release_job(&lease, JobOutcome::Done, &json!({}))
+        .unwrap();
+}
+
 fn backup(customer: i64, file: &str) -> NewBackup {
     NewBackup {
         customer_id: customer,

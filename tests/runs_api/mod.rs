@@ -19,6 +19,7 @@ mod health;
 mod intake;
 mod proof;
 mod tick;
+mod usage;
 
 /// Both tests use the real sandbox keyring namespace; they must not overlap.
 static SANDBOX: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

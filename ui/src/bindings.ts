@@ -491,7 +491,7 @@ held_by: string | null, ms: number, };
 
 export type JobState = "done" | "nothing" | "held" | "off" | "failed";
 
-export type Job = "intake_poll" | "database_backups" | "workflow_backups" | "health_sweep" | "backup_alert" | "run_alert";
+export type Job = "intake_poll" | "database_backups" | "workflow_backups" | "usage_collect" | "health_sweep" | "backup_alert" | "run_alert";
 
 export type TeamView = { slug: string, project_ref: string, 
 /**
@@ -768,7 +768,13 @@ export type Health = { slug: string, environment: Environment, checked_at: strin
 /**
  * No findings.
  */
-healthy: boolean, site: SiteProbe | null, findings: Array<HealthFinding>, };
+healthy: boolean, site: SiteProbe | null, findings: Array<HealthFinding>, 
+/**
+ * Beside the findings: the usage warnings of the instance's stored days (a limit days
+ * away, an idle pause coming), read from the register, not the providers. They do not
+ * make the instance unhealthy; the usage job alerts on them.
+ */
+usage: Array<Text>, };
 
 export type HealthFinding = { part: HealthPart, kind: FindingKind, 
 /**
@@ -806,9 +812,41 @@ export type Sweep = { running: boolean, total: number, done: number,
  */
 unhealthy: number, 
 /**
+ * Checked so far with a usage warning beside the findings (a limit near, an idle pause
+ * coming), from the stored days.
+ */
+usage: number, 
+/**
  * Could not be checked (e.g. the customer was deleted meanwhile).
  */
 failed: number, finished_at: string | null, };
+
+export type Collected = { 
+/**
+ * Instances read and kept.
+ */
+read: number, 
+/**
+ * Of those, read with a figure not reported (a provider that failed, named in `problems`).
+ */
+partial: number, 
+/**
+ * Instances that could not be kept (the register refused, the customer went meanwhile).
+ */
+failed: number, 
+/**
+ * Instances already read within the interval (a collection begun again).
+ */
+skipped: number, 
+/**
+ * What could not be read, each "slug: what and why" (its figures not reported; the
+ * rest of the reading kept).
+ */
+problems: Array<Text>, 
+/**
+ * The instances that could not be kept, and why.
+ */
+not_kept: Array<Text>, };
 
 export type DomainStatus = { domain: string, 
 /**
@@ -1479,6 +1517,7 @@ export type Commands = {
   usage_csv: { args: { days: number }; result: ExportedFile };
   price_book: { args: {  }; result: PriceBook };
   set_price_book: { args: { book: PriceBook }; result: PriceBook };
+  collect_usage: { args: {  }; result: Collected };
 };
 
 export type Events = {
@@ -1498,7 +1537,7 @@ export const STEP_STATES: readonly StepState[] = ['pending', 'running', 'waiting
 export const UNFINISHED_STEP_STATES: readonly StepState[] = ['running', 'waiting', 'retrying'];
 export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
 export const PLANS: readonly Plan[] = ['starter', 'professional', 'enterprise'];
-export const JOBS: readonly Job[] = ['intake_poll', 'database_backups', 'workflow_backups', 'health_sweep', 'backup_alert', 'run_alert'];
+export const JOBS: readonly Job[] = ['intake_poll', 'database_backups', 'workflow_backups', 'usage_collect', 'health_sweep', 'backup_alert', 'run_alert'];
 export const MODULES: readonly Module[] = ['crm', 'email', 'social', 'content', 'accommodation'];
 export const STATUSES: readonly Status[] = ['pending', 'provisioning', 'active', 'failed', 'inactive'];
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'production'];
@@ -1819,6 +1858,14 @@ export const PROVIDERS: readonly ProviderInfo[] = [
                 "en": "The products' names beside the prices."
               },
               "optional": true
+            },
+            {
+              "name": "Subscriptions: Read",
+              "why": {
+                "sv": "Kundernas prenumerationer: vad varje kund betalar, bredvid vad den använder.",
+                "en": "The customers' subscriptions: what each customer pays, beside what it uses."
+              },
+              "optional": false
             }
           ]
         }
@@ -1896,6 +1943,7 @@ export const JOB_LABEL: Record<Job, Text> = {
   intake_poll: { sv: "Inkorgen", en: "Inbox" },
   database_backups: { sv: "Databaskopior", en: "Database backups" },
   workflow_backups: { sv: "Flödeskopior", en: "Workflow backups" },
+  usage_collect: { sv: "Användning", en: "Usage" },
   health_sweep: { sv: "Hälsokontroll", en: "Health sweep" },
   backup_alert: { sv: "Larm om gamla kopior", en: "Old-backup alert" },
   run_alert: { sv: "Larm om misslyckade körningar", en: "Failed-run alert" },

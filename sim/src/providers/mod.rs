@@ -3,6 +3,8 @@
 pub mod gitea;
 pub mod github;
 pub mod n8n;
+pub mod n8n_executions;
+pub mod n8n_page;
 pub mod resend;
 pub mod stripe;
 pub mod supabase;
@@ -14,6 +16,7 @@ pub mod supabase_data;
 pub mod supabase_keys;
 pub mod supabase_mailer;
 pub mod supabase_orgs;
+pub mod supabase_usage;
 pub mod vercel;
 
 use axum::http::HeaderMap;

@@ -10,7 +10,6 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use base64::Engine;
 use serde_json::{json, Map, Value};
 
 use super::json_body;
@@ -53,6 +52,7 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         )
         .route("/workflows/{id}/activate", post(activate))
         .route("/workflows/{id}/deactivate", post(deactivate))
+        .route("/executions", get(super::n8n_executions::list))
         .route_layer(middleware::from_fn_with_state(st, auth))
 }
 
@@ -207,23 +207,9 @@ async fn create(State(st): St, body: Bytes) -> Response {
 }
 
 async fn list(State(st): St, Query(q): Query<HashMap<String, String>>) -> Response {
-    let limit = match q.get("limit").map(|l| l.parse::<usize>()) {
-        None => 100,
-        Some(Ok(n)) if (1..=250).contains(&n) => n,
-        Some(_) => return errors::n8n(400, "request/query/limit must be <= 250"),
-    };
-    // Cursor: base64 of {"offset": n}; n8n's real cursors are opaque base64 too.
-    let offset = match q.get("cursor") {
-        None => 0,
-        Some(c) => match base64::engine::general_purpose::STANDARD
-            .decode(c)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-            .and_then(|v| v.get("offset").and_then(Value::as_u64))
-        {
-            Some(o) => o as usize,
-            None => return errors::n8n(400, "An invalid cursor was provided"),
-        },
+    let (limit, offset) = match super::n8n_page::page_of(&q) {
+        Ok(p) => p,
+        Err(r) => return r,
     };
     let active = q.get("active").map(|a| a == "true");
     let all: Vec<Workflow> = st.read(|w| {
@@ -241,10 +227,7 @@ async fn list(State(st): St, Query(q): Query<HashMap<String, String>>) -> Respon
         .take(limit)
         .map(workflow_json)
         .collect();
-    let next = (offset + limit < all.len()).then(|| {
-        base64::engine::general_purpose::STANDARD
-            .encode(json!({"offset": offset + limit, "limit": limit}).to_string())
-    });
+    let next = super::n8n_page::next_cursor(offset, limit, all.len());
     json_response(200, json!({"data": page, "nextCursor": next}))
 }
 

@@ -38,6 +38,18 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/v1/projects/{ref}/restore", post(restore))
         .route("/v1/projects/{ref}/health", get(health))
         .route(
+            "/v1/projects/{ref}/config/disk/util",
+            get(super::supabase_usage::disk_util),
+        )
+        .route(
+            "/v1/projects/{ref}/analytics/endpoints/usage.api-counts",
+            get(super::supabase_usage::api_counts),
+        )
+        .route(
+            "/v1/projects/{ref}/billing/addons",
+            get(super::supabase_usage::addons),
+        )
+        .route(
             "/v1/projects/{ref}/config/auth",
             get(super::supabase_auth_config::get_config)
                 .patch(super::supabase_auth_config::update_config),
@@ -476,6 +488,9 @@ async fn run_query(State(st): St, Path(r): Path<String>, body: Bytes) -> Respons
             pg.run(&db, &query, &params, read_only).await
         }
         None => st.mutate(|w| {
+            if let Some(rows) = crate::usage::answer_sql(w, &r, &query) {
+                return Ok(rows);
+            }
             let Some(p) = w.supabase.projects.iter_mut().find(|p| p.r#ref == r) else {
                 return Err("ERROR: 3D000: project database does not exist".to_string());
             };

@@ -15,6 +15,7 @@ mod n8n;
 mod resend;
 mod stripe;
 mod supabase;
+mod usage_profile;
 mod vercel;
 
 pub use gitea::{GiteaRepo, GiteaState};
@@ -26,6 +27,7 @@ pub use supabase::{
     AuthConfig, AuthMail, AuthUser, HistoryRow, Org, Phase, PhysicalBackup, Project, ProjectKeys,
     Recovery, RestorePoint, Snapshot, SupabaseState, TableInfo,
 };
+pub use usage_profile::Profile;
 pub use vercel::{Deployment, EnvVar, GitLink, ProjectDomain, VProject, VercelState};
 
 /// Wall-clock epoch milliseconds.
@@ -108,6 +110,13 @@ pub struct World {
     /// `<provider>:<id>` (`supabase:<ref>`, `github:<id>`, `vercel:<prj_id>`, `n8n:<id>`).
     #[serde(default)]
     pub foreign: Vec<String>,
+    /// Days the simulator's own clock runs ahead of the wall clock (`POST /__sim/clock`): the
+    /// day the usage figures are of (`usage.rs`). The Stripe clock is its own.
+    #[serde(default)]
+    pub clock_offset_days: i64,
+    /// How a resource is used, when a test set it (`POST /__sim/usage/profile`), by its id.
+    #[serde(default)]
+    pub usage_profiles: std::collections::BTreeMap<String, Profile>,
 }
 
 impl World {
@@ -198,6 +207,8 @@ impl World {
                 api_keys: vec![],
             },
             foreign: vec![],
+            clock_offset_days: 0,
+            usage_profiles: Default::default(),
             stripe: StripeState::default(),
             seed: seed_world,
             ids,

@@ -173,3 +173,45 @@ async fn prices_list_with_products_expanded_and_paged() {
     )
     .await;
 }
+
+/// `GetSubscriptions`: newest first, by customer, price and status; the canceled ones only
+/// when asked for (issue #57: what each customer pays).
+#[tokio::test]
+async fn subscriptions_are_listed_by_customer_price_and_status() {
+    let sim = stripe_sim().await;
+    let seed = sim.seed();
+    let (_, a) = admin(&sim, "subscriptions", json!({"email": "a@kund.se"})).await;
+    let (_, b) = admin(
+        &sim,
+        "subscriptions",
+        json!({"email": "b@kund.se", "price": "professional_monthly"}),
+    )
+    .await;
+    let (sub_a, sub_b) = (
+        a["subscription"].as_str().unwrap(),
+        b["subscription"].as_str().unwrap(),
+    );
+    let (s, all) = get(&sim, "/v1/subscriptions").await;
+    assert_eq!(s, 200, "{all}");
+    assert_response(Spec::Stripe, "GET", "/v1/subscriptions", 200, &all);
+    assert_eq!(ids(&all), vec![sub_b.to_string(), sub_a.to_string()]);
+    let customer = a["customer"].as_str().unwrap();
+    let (_, mine) = get(&sim, &format!("/v1/subscriptions?customer={customer}")).await;
+    assert_eq!(ids(&mine), vec![sub_a.to_string()]);
+    let price = &seed.stripe_professional_price_id;
+    let (_, by_price) = get(&sim, &format!("/v1/subscriptions?price={price}")).await;
+    assert_eq!(ids(&by_price), vec![sub_b.to_string()]);
+    admin(&sim, &format!("subscriptions/{sub_a}/cancel"), json!({})).await;
+    let (_, open) = get(&sim, "/v1/subscriptions").await;
+    assert_eq!(
+        ids(&open),
+        vec![sub_b.to_string()],
+        "canceled ones only when asked"
+    );
+    let (_, canceled) = get(&sim, "/v1/subscriptions?status=canceled&limit=1").await;
+    assert_response(Spec::Stripe, "GET", "/v1/subscriptions", 200, &canceled);
+    assert_eq!(ids(&canceled), vec![sub_a.to_string()]);
+    let (s, bad) = get(&sim, "/v1/subscriptions?colour=blue").await;
+    assert_eq!(s, 400, "{bad}");
+    sim.shutdown().await;
+}

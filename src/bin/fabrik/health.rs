@@ -75,4 +75,8 @@ fn print_health(h: &fabrik::health::Health) {
         println!("  {kind:<9} {}", f.message.sv);
         println!("            → {}", f.action.sv);
     }
+    // Beside the findings: the usage warnings of the stored days.
+    for u in &h.usage {
+        println!("  {:<9} {}", Say::HealthUsageNear.text().sv, u.sv);
+    }
 }

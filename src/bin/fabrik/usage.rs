@@ -29,6 +29,13 @@ pub struct UsageArgs {
 
 #[derive(Subcommand)]
 pub enum UsageCmd {
+    /// Read every delivered instance's figures now and keep them as today's (what the tick's
+    /// usage job does once a day; here every instance afresh).
+    Collect {
+        /// The result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// The price book: what each thing an instance uses costs the agency a month, in minor
     /// units (öre, cents). With --set or --currency, changed (every change checked first).
     Prices {
@@ -44,9 +51,37 @@ pub enum UsageCmd {
     },
 }
 
+impl UsageArgs {
+    /// Whether the command reads the clouds (`collect`) rather than the register alone.
+    pub fn collects(&self) -> bool {
+        matches!(self.cmd, Some(UsageCmd::Collect { .. }))
+    }
+}
+
+/// `fabrik usage collect`: the collection the tick runs, every instance afresh.
+pub async fn collect(
+    cloud: &std::sync::Arc<fabrik::supervisor::cloud::CloudApi>,
+    args: UsageArgs,
+) -> Result<(), ApiError> {
+    let done = fabrik::schedule::usage::collect(cloud.clone(), None).await?;
+    if matches!(args.cmd, Some(UsageCmd::Collect { json: true })) {
+        print_json(&done);
+        return Ok(());
+    }
+    println!(
+        "Avlästa: {}, varav med något som inte rapporterades: {}, kunde inte sparas: {}, redan avlästa: {}.",
+        done.read, done.partial, done.failed, done.skipped
+    );
+    for p in &done.problems {
+        println!("  ! {}", plain(&p.sv));
+    }
+    Ok(())
+}
+
 pub fn run(api: &Register, args: UsageArgs) -> Result<(), ApiError> {
     let usage = UsageApi::new(api.shared_store());
     match args.cmd {
+        Some(UsageCmd::Collect { .. }) => Ok(()),
         Some(UsageCmd::Prices {
             set,
             currency,

@@ -1,12 +1,14 @@
 //! Supabase Management API (spec: supabase/management-api-v1-subset.openapi.json): organizations,
 //! projects, their keys and SQL; their backups in `backups.rs`; one project's Auth admin API in
-//! `auth.rs`.
+//! `auth.rs`; what a project uses in `usage.rs`.
 
 mod auth;
 mod backups;
+mod usage;
 
 pub use auth::{AuthMail, AuthMailConfig, AuthUser};
 pub use backups::{BackupSchedule, Backups, PhysicalBackupData, ProviderBackup, RestorePoint};
+pub use usage::{ApiCount, ApiCounts, DatabaseFigures, DiskUse};
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize};

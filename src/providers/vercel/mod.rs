@@ -13,8 +13,10 @@ use crate::secrets::{Provider, Secret};
 const P: Provider = Provider::Vercel;
 
 mod domains;
+mod usage;
 
 pub use domains::{domain_name, DomainChallenge, DomainConfig, ProjectDomain};
+pub use usage::MAX_DEPLOYMENT_PAGES;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct User {

@@ -18,9 +18,9 @@ use crate::ledger::{Driver, StepUpdate};
 use crate::ledger::{LogLevel, RunState, StepKey, StepState};
 use crate::messages::params;
 use crate::messages::{param_text, Say, Text};
+use crate::providers::retry::RetryPolicy;
 use crate::provision::context::{Done, RunCtx, StepError};
 use crate::provision::kinds::{self, Drive, Settles};
-use crate::provision::policy::RetryPolicy;
 use crate::provision::proof;
 use crate::provision::steps;
 

@@ -335,11 +335,14 @@ impl Reader {
                     && f.kind == crate::health::FindingKind::Changed)
             });
         }
-        let health = crate::health::Health::new(&customer.slug, env, site, findings);
-        let saved = health.clone();
-        self.engine
-            .db(move |s| s.save_health(customer.id, &saved))
+        let mut health = crate::health::Health::new(&customer.slug, env, site, findings);
+        let (id, plan) = (customer.id, customer.plan);
+        health.usage = self
+            .engine
+            .db(move |s| crate::metering::warnings::messages(s, id, plan, env))
             .await?;
+        let saved = health.clone();
+        self.engine.db(move |s| s.save_health(id, &saved)).await?;
         Ok(health)
     }
 

@@ -5,9 +5,9 @@
 use std::future::Future;
 use std::time::Duration;
 
+use crate::providers::retry::RetryPolicy;
 use crate::providers::ProviderError;
 use crate::provision::context::StepError;
-use crate::provision::policy::RetryPolicy;
 
 /// Runs `attempt` until it succeeds, fails in a way retrying cannot mend, or the policy says
 /// no more. Before each retry, `before_retry` records why and waits the delay (it may stop the

@@ -85,6 +85,18 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
         {
             bad(crate::messages::Say::SettingGiveWholeNumber.text())
         }
+        "usage.collect_days" if !value.is_empty() && value.parse::<u32>().is_err() => {
+            bad(crate::messages::Say::SettingGiveWholeNumber.text())
+        }
+        "usage.stripe_subscriptions"
+            if crate::metering::collect::parse_links(value).len()
+                != value
+                    .split(|c: char| c == ',' || c.is_whitespace())
+                    .filter(|p| !p.is_empty())
+                    .count() =>
+        {
+            bad(crate::messages::Say::SettingGiveSubscriptions.text())
+        }
         "backup.target"
             if !value.is_empty() && crate::workflows::TargetKind::parse(value).is_none() =>
         {

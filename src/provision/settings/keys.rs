@@ -64,6 +64,16 @@ pub const SETTING_KEYS: &[(&str, &str, &str)] = &[
         "Check every instance every N minutes while Fabrik is open (empty = off)",
     ),
     (
+        "usage.collect_days",
+        "Läs av varje levererad instans användning var N:e dag (tomt = 1, varje dag; 0 = av)",
+        "Read every delivered instance's usage every N days (empty = 1, every day; 0 = off)",
+    ),
+    (
+        "usage.stripe_subscriptions",
+        "Kundernas Stripe-abonnemang där inkorgen inte kopplade dem: slug=sub_… eller slug=cus_… (Stripe-kunden), kommaseparerade",
+        "The customers' Stripe subscriptions where the inbox did not link them: slug=sub_… or slug=cus_… (the Stripe customer), comma-separated",
+    ),
+    (
         "backup.schedule_hours",
         "Säkerhetskopiera varje aktiv instans vars senaste kopia är äldre än N timmar (tomt = 24, 0 = av)",
         "Back up every active instance whose newest backup is older than N hours (empty = 24, 0 = off)",

@@ -1,4 +1,4 @@
-//! The list operations: events, prices, products and a session's line items. Cursor
+//! The list operations: events, prices, products, subscriptions and a session's line items. Cursor
 //! pagination (`limit` 1–100, default 10; `starting_after` / `ending_before` an object id)
 //! over lists sorted newest first (doc: https://docs.stripe.com/api/pagination).
 
@@ -229,6 +229,53 @@ pub fn products(p: &Params, s: &StripeState) -> Result<Value, Response> {
     ];
     let ids = p.list("ids");
     catalogue(p, s, "product", &known, |v| any_of(&ids, &v["id"]))
+}
+
+/// `GetSubscriptions`: newest first, by `customer`, `price` (an item's) and `status`; without a
+/// status every one but the canceled, as the operation says; `all` every one, `ended` the
+/// canceled and the expired incomplete ones.
+pub fn subscriptions(p: &Params, s: &StripeState) -> Result<Value, Response> {
+    let known = [
+        "created",
+        "customer",
+        "ending_before",
+        "expand",
+        "limit",
+        "price",
+        "starting_after",
+        "status",
+    ];
+    p.only(&known)?;
+    let c = cursor(p)?;
+    let created = created_filter(p)?;
+    let status = p.get("status").unwrap_or("");
+    let keep = |v: &Value| {
+        let st = v["status"].as_str().unwrap_or("");
+        let status_ok = match status {
+            "" => st != "canceled",
+            "all" => true,
+            "ended" => matches!(st, "canceled" | "incomplete_expired"),
+            want => st == want,
+        };
+        let has_price = |want: &str| {
+            v["items"]["data"]
+                .as_array()
+                .is_some_and(|items| items.iter().any(|i| i["price"]["id"] == want))
+        };
+        created(v["created"].as_i64().unwrap_or(0))
+            && status_ok
+            && p.get("customer").is_none_or(|want| v["customer"] == want)
+            && p.get("price").is_none_or(has_price)
+    };
+    let mut list = page(
+        &s.newest_first("subscription"),
+        keep,
+        &c,
+        "subscription",
+        "/v1/subscriptions",
+    )?;
+    expand::apply(&mut list, &p.expand(), s)?;
+    Ok(list)
 }
 
 /// A session's line items in the order of the session (not newest first).

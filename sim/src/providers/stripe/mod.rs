@@ -34,6 +34,7 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/v1/events/{id}", get(get_event))
         .route("/v1/checkout/sessions/{id}", get(get_session))
         .route("/v1/checkout/sessions/{id}/line_items", get(line_items))
+        .route("/v1/subscriptions", get(list_subscriptions))
         .route("/v1/subscriptions/{id}", get(get_subscription))
         .route("/v1/invoices/{id}", get(get_invoice))
         .route("/v1/customers/{id}", get(get_customer))
@@ -243,6 +244,10 @@ async fn list_prices(State(st): St, uri: Uri) -> Response {
 
 async fn list_products(State(st): St, uri: Uri) -> Response {
     list(&st, &uri, lists::products)
+}
+
+async fn list_subscriptions(State(st): St, uri: Uri) -> Response {
+    list(&st, &uri, lists::subscriptions)
 }
 
 #[cfg(test)]

@@ -377,7 +377,8 @@ pub(super) fn listed_deployment_json(w: &World, d: &Deployment, now: i64) -> Val
 }
 
 /// `getDeployments`: the account's deployments, newest first, filtered by `projectId` (an id or
-/// a name), `target`, `state` (comma-separated) and `until` (created before, ms); at most
+/// a name), `target`, `state` (comma-separated), `since` (created after, ms) and `until`
+/// (created before, ms); at most
 /// `limit` (default 20, at most 100). `pagination.next` is the `until` of the next page.
 pub(super) async fn list_deployments(State(st): St, Query(q): Q) -> Response {
     let owner = match scope(&st, &q) {
@@ -393,6 +394,10 @@ pub(super) async fn list_deployments(State(st): St, Query(q): Q) -> Response {
         .clamp(1, 100);
     let until: Option<i64> = q
         .get("until")
+        .and_then(|u| u.parse::<f64>().ok())
+        .map(|u| u as i64);
+    let since: Option<i64> = q
+        .get("since")
         .and_then(|u| u.parse::<f64>().ok())
         .map(|u| u as i64);
     let states: Option<Vec<String>> = q.get("state").map(|s| {
@@ -425,6 +430,7 @@ pub(super) async fn list_deployments(State(st): St, Query(q): Q) -> Response {
                     .is_none_or(|s| s.iter().any(|x| x == d.ready_state(now)))
             })
             .filter(|d| until.is_none_or(|u| d.created_ms < u))
+            .filter(|d| since.is_none_or(|s| d.created_ms > s))
             .take(limit + 1)
             .map(|d| (d.created_ms, listed_deployment_json(w, d, now)))
             .collect::<Vec<_>>()

@@ -1,0 +1,8 @@
+//! Reading what each delivered instance uses (issue #57): one instance at every provider into a
+//! `usage::Reading` (`read.rs`), and every delivered instance a few at a time, kept in the
+//! register (`collect.rs`), and what the kept days warn of (`warnings.rs`). Only reads: nothing
+//! here changes a provider or an instance.
+
+pub mod collect;
+pub mod read;
+pub mod warnings;
