@@ -96,7 +96,7 @@ impl Store {
                     day,
                     now().to_rfc3339(),
                     reading.compute,
-                    reading.revenue.as_ref().map(|r| json(r)),
+                    reading.revenue.as_ref().map(json),
                     reading.last_active.map(day_text),
                     json(&reading.app_metrics),
                     json(&reading.problems)
@@ -177,8 +177,7 @@ impl Store {
         let last = latest_day(&conn, env)?;
         let since = last.map(|l| window_start(l, days));
         let since_text = since.map(day_text).unwrap_or_default();
-        let picked = format!(
-            "SELECT p.id, p.slug, p.name, p.plan, p.status, p.first, p.last,
+        let picked = "SELECT p.id, p.slug, p.name, p.plan, p.status, p.first, p.last,
                     (SELECT max(day) FROM usage_days d
                       WHERE d.customer_id = p.id AND d.environment = ?1 AND d.day < p.last) AS prev
                FROM (SELECT c.id, c.slug, c.name, c.plan, i.status,
@@ -188,8 +187,7 @@ impl Store {
                               WHERE d.customer_id = c.id AND d.environment = ?1 AND d.day >= ?2) AS last
                        FROM customers c
                        JOIN instances i ON i.customer_id = c.id AND i.environment = ?1
-                      WHERE c.archived_at IS NULL AND i.status IN ('active', 'inactive')) p"
-        );
+                      WHERE c.archived_at IS NULL AND i.status IN ('active', 'inactive')) p";
         let mut kept: Vec<Kept> = Vec::new();
         let mut at: HashMap<i64, usize> = HashMap::new();
         // Each customer's picked days, as SQL values: ids and days the register wrote, the
