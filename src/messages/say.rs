@@ -134,6 +134,7 @@ vocabulary!(
         MarginCurrencies => "margin_currencies",
         UsageNotReported => "usage_not_reported",
         LimitDaysLeft => "limit_days_left",
+        UsageDays => "usage_days",
         FigureDatabaseBytes => "figure_database_bytes",
         FigureDiskUsedBytes => "figure_disk_used_bytes",
         FigureDiskSizeBytes => "figure_disk_size_bytes",

@@ -310,6 +310,7 @@ impl Say {
                 "the revenue is in {revenue} and the price book in {cost}",
             ),
             UsageNotReported => t("inte rapporterat", "not reported"),
+            UsageDays => t("ange ett antal dagar från 1 till {max}", "give a number of days from 1 to {max}"),
             LimitDaysLeft => t(", om {days} dagar i nuvarande takt", ", in {days} days at the current pace"),
             FigureDatabaseBytes => t("Databasens storlek", "Database size"),
             FigureDiskUsedBytes => t("Använd disk", "Disk used"),

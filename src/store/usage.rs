@@ -13,9 +13,8 @@ use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::messages::Right;
 use crate::usage::build::Kept;
-use crate::usage::figures::{def, Per};
 use crate::usage::view::PriceBook;
-use crate::usage::{prices, Figure, Reading};
+use crate::usage::{limits, prices, Figure, Reading};
 
 const DAY: &str = "%Y-%m-%d";
 
@@ -97,7 +96,7 @@ impl Store {
                     day,
                     now().to_rfc3339(),
                     reading.compute,
-                    reading.revenue.as_ref().map(|r| json(r)),
+                    reading.revenue.as_ref().map(json),
                     reading.last_active.map(day_text),
                     json(&reading.app_metrics),
                     json(&reading.problems)
@@ -169,17 +168,16 @@ impl Store {
     }
 
     /// Every delivered customer in `env` with what the fleet view needs of its last `days`
-    /// days, by name. Four reads, none of every row: the customers with the days picked from
-    /// their keys (the window's first, the latest and the one before it), those days' rows and
-    /// figures, the database's size across the window (one index range), and the month's sums
-    /// of the per-day figures.
+    /// days, by name. Each read seeks each customer in a key, none reads every row: the
+    /// customers with the days picked (the window's first, the latest and the one before it),
+    /// those days' rows and their figures, the database's size across the window, and the
+    /// month's sums of the figures limits count by the month.
     pub fn fleet_usage(&self, env: Environment, days: i64) -> Result<Vec<Kept>> {
         let conn = self.conn();
         let last = latest_day(&conn, env)?;
         let since = last.map(|l| window_start(l, days));
         let since_text = since.map(day_text).unwrap_or_default();
-        let picked = format!(
-            "SELECT p.id, p.slug, p.name, p.plan, p.status, p.first, p.last,
+        let picked = "SELECT p.id, p.slug, p.name, p.plan, p.status, p.first, p.last,
                     (SELECT max(day) FROM usage_days d
                       WHERE d.customer_id = p.id AND d.environment = ?1 AND d.day < p.last) AS prev
                FROM (SELECT c.id, c.slug, c.name, c.plan, i.status,
@@ -189,21 +187,28 @@ impl Store {
                               WHERE d.customer_id = c.id AND d.environment = ?1 AND d.day >= ?2) AS last
                        FROM customers c
                        JOIN instances i ON i.customer_id = c.id AND i.environment = ?1
-                      WHERE c.archived_at IS NULL AND i.status IN ('active', 'inactive')) p"
-        );
-        let window = params![env, since_text];
+                      WHERE c.archived_at IS NULL AND i.status IN ('active', 'inactive')) p";
         let mut kept: Vec<Kept> = Vec::new();
         let mut at: HashMap<i64, usize> = HashMap::new();
+        // Each customer's picked days, as SQL values: ids and days the register wrote, the
+        // days parsed and written again, so nothing else reaches the text.
+        let mut picks: Vec<String> = Vec::new();
         for r in conn.rows(
             &format!(
                 "{picked} ORDER BY {}, p.id",
                 conn.dialect().nocase("p.name")
             ),
-            window,
+            params![env, since_text],
         )? {
-            at.insert(r.get(0)?, kept.len());
+            let id: i64 = r.get(0)?;
+            for i in 5..=7 {
+                if let Some(day) = r.get::<Option<String>>(i)? {
+                    picks.push(format!("({id}, '{}')", day_text(parse_day(&day)?)));
+                }
+            }
+            at.insert(id, kept.len());
             kept.push(Kept {
-                customer_id: r.get(0)?,
+                customer_id: id,
                 slug: r.get(1)?,
                 name: r.get(2)?,
                 plan: r.get(3)?,
@@ -214,32 +219,43 @@ impl Store {
                 database: Vec::new(),
             });
         }
-        let (Some(last), Some(since)) = (last, since) else {
+        let (Some(last), Some(since), false) = (last, since, picks.is_empty()) else {
             return Ok(kept);
         };
-        let on_picked = "d.customer_id = w.id AND d.environment = ?1
-                         AND (d.day = w.first OR d.day = w.last OR d.day = w.prev)";
+        picks.sort();
+        picks.dedup();
+        let values = picks.join(", ");
+        // CROSS JOIN: SQLite walks the picks and seeks each in the key (not the other way
+        // round, which compared every row with every pick); PostgreSQL plans it as any join.
+        let sql = |columns: &str, table: &str| {
+            format!(
+                "WITH w (id, day) AS (VALUES {values}) SELECT {columns} FROM w CROSS JOIN {table} d
+                 WHERE d.customer_id = w.id AND d.environment = ?1 AND d.day = w.day"
+            )
+        };
         for r in conn.rows(
-            &format!(
-                "SELECT d.customer_id, d.day, d.collected_at, {} FROM ({picked}) w
-                 JOIN usage_days d ON {on_picked} ORDER BY d.customer_id, d.day",
-                "d.compute, d.revenue, d.last_active, d.app_metrics, d.problems"
+            &sql(
+                "d.customer_id, d.day, d.collected_at, d.compute, d.revenue, d.last_active,
+                 d.app_metrics, d.problems",
+                "usage_days",
             ),
-            window,
+            params![env],
         )? {
             let Some(k) = at.get(&r.get(0)?).map(|i| &mut kept[*i]) else {
                 continue;
             };
-            k.collected_at = r.get(2)?;
-            k.days
-                .push((parse_day(&r.get::<String>(1)?)?, reading_of(&r, 3)?));
+            let day = parse_day(&r.get::<String>(1)?)?;
+            if k.days.iter().all(|(d, _)| *d < day) {
+                k.collected_at = r.get(2)?;
+            }
+            k.days.push((day, reading_of(&r, 3)?));
+        }
+        for k in &mut kept {
+            k.days.sort_by_key(|(d, _)| *d);
         }
         for r in conn.rows(
-            &format!(
-                "SELECT d.customer_id, d.day, d.figure, d.value FROM ({picked}) w
-                 JOIN usage_figures d ON {on_picked}"
-            ),
-            window,
+            &sql("d.customer_id, d.day, d.figure, d.value", "usage_figures"),
+            params![env],
         )? {
             let Some(k) = at.get(&r.get(0)?).map(|i| &mut kept[*i]) else {
                 continue;
@@ -249,13 +265,21 @@ impl Store {
                 reading.set(r.get::<Figure>(2)?, Some(r.get(3)?));
             }
         }
+        // The customers as SQL values (their ids), each sought in the figures' index.
+        let ids: Vec<String> = kept
+            .iter()
+            .map(|k| format!("({})", k.customer_id))
+            .collect();
+        let customers = format!("WITH c (id) AS (VALUES {})", ids.join(", "));
         let width = (last - since).num_days() as usize + 1;
         for k in &mut kept {
             k.database = vec![None; width];
         }
         for r in conn.rows(
-            "SELECT customer_id, day, value FROM usage_figures
-             WHERE environment = ?1 AND figure = ?2 AND day >= ?3",
+            &format!(
+                "{customers} SELECT f.customer_id, f.day, f.value FROM c CROSS JOIN usage_figures f
+                 WHERE f.environment = ?1 AND f.figure = ?2 AND f.customer_id = c.id AND f.day >= ?3"
+            ),
             params![env, Figure::DatabaseBytes, since_text],
         )? {
             let Some(k) = at.get(&r.get(0)?).map(|i| &mut kept[*i]) else {
@@ -266,23 +290,27 @@ impl Store {
                 *slot = Some(r.get(2)?);
             }
         }
-        let per_day: Vec<String> = Figure::ALL
+        let sums: Vec<String> = limits::MONTHLY
             .iter()
-            .filter(|f| def(**f).per == Per::Day)
-            .map(|f| format!("'{f}'"))
+            .map(|f| {
+                format!(
+                    "(SELECT sum(value) FROM usage_figures f WHERE f.environment = ?1
+                       AND f.figure = '{f}' AND f.customer_id = c.id AND f.day >= ?2)"
+                )
+            })
             .collect();
         let month_start = last.with_day(1).unwrap_or(last);
         for r in conn.rows(
-            &format!(
-                "SELECT customer_id, figure, sum(value) FROM usage_figures
-                 WHERE environment = ?1 AND figure IN ({}) AND day >= ?2
-                 GROUP BY customer_id, figure",
-                per_day.join(", ")
-            ),
+            &format!("{customers} SELECT c.id, {} FROM c", sums.join(", ")),
             params![env, day_text(month_start)],
         )? {
-            if let Some(k) = at.get(&r.get(0)?).map(|i| &mut kept[*i]) {
-                k.month.insert(r.get(1)?, r.get(2)?);
+            let Some(k) = at.get(&r.get(0)?).map(|i| &mut kept[*i]) else {
+                continue;
+            };
+            for (i, f) in limits::MONTHLY.iter().enumerate() {
+                if let Some(sum) = r.get::<Option<f64>>(i + 1)? {
+                    k.month.insert(*f, sum);
+                }
             }
         }
         Ok(kept)

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::figures::{def, Figure, Per};
+use super::figures::Figure;
 use super::reading::Reading;
 use super::view::{
     CustomerUsage, Economics, FleetRow, FleetUsage, Latest, PlanFit, Point, PriceBook, Series,
@@ -27,13 +27,15 @@ pub struct Kept {
     /// window's first day, the day before the latest and the latest (what the pace, a day's
     /// change and the estimate need).
     pub days: Vec<(NaiveDate, Reading)>,
-    /// Each per-day figure summed over the latest day's calendar month.
+    /// The per-day figures limits count by the month (`limits::MONTHLY`), each summed over the
+    /// latest day's calendar month.
     pub month: BTreeMap<Figure, f64>,
     /// The database's size each day of the window, oldest first (the fleet's small chart).
     pub database: Vec<Option<f64>>,
 }
 
-/// Each per-day figure summed over the calendar month of the latest of `days` (oldest first).
+/// The per-day figures limits count by the month (`limits::MONTHLY`), each summed over the
+/// calendar month of the latest of `days` (oldest first).
 pub fn month_sums(days: &[(NaiveDate, Reading)]) -> BTreeMap<Figure, f64> {
     let mut sums = BTreeMap::new();
     let Some((last, _)) = days.last() else {
@@ -42,7 +44,7 @@ pub fn month_sums(days: &[(NaiveDate, Reading)]) -> BTreeMap<Figure, f64> {
     let start = last.with_day(1).unwrap_or(*last);
     for (_, r) in days.iter().filter(|(d, _)| *d >= start) {
         for (f, v) in &r.figures {
-            if def(*f).per == Per::Day {
+            if limits::MONTHLY.contains(f) {
                 *sums.entry(*f).or_insert(0.0) += v;
             }
         }

@@ -27,6 +27,10 @@ pub const IDLE_WARN_DAYS: i64 = 3;
 
 pub const MB: f64 = 1024.0 * 1024.0;
 
+/// The per-day figures a limit here counts by the month (`Over::Month`): what the register
+/// sums over the month for the fleet (a test holds the list to the limits).
+pub const MONTHLY: &[Figure] = &[Figure::EmailsSent, Figure::Executions];
+
 /// Over what a limit counts a figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Over {

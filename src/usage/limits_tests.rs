@@ -112,3 +112,18 @@ fn an_idle_free_project_is_warned_of_before_supabase_pauses_it() {
     r.compute = Some("ci_small".into());
     assert!(warnings(&[(day(9), r)], &BTreeMap::new(), Plan::Enterprise).is_empty());
 }
+
+#[test]
+fn the_monthly_figures_are_those_a_limit_counts_by_the_month() {
+    let mut counted: Vec<Figure> = provider_limits(true)
+        .into_iter()
+        .chain(Plan::ALL.iter().flat_map(|p| allowance(*p)))
+        .filter(|l| l.over == Over::Month && def(l.figure).per == Per::Day)
+        .map(|l| l.figure)
+        .collect();
+    counted.sort();
+    counted.dedup();
+    let mut declared = MONTHLY.to_vec();
+    declared.sort();
+    assert_eq!(counted, declared);
+}

@@ -16,6 +16,7 @@ mod portal;
 mod register;
 mod team;
 mod update;
+mod usage;
 
 fn fabrik(db: &Path) -> Command {
     let mut c = Command::new(cargo_bin("fabrik"));

@@ -21,6 +21,7 @@ mod setup;
 mod team;
 mod template;
 mod update;
+mod usage;
 mod watch;
 
 use std::path::{Path, PathBuf};
@@ -143,6 +144,10 @@ enum Command {
     /// schedule has come, the health sweep, the stale-backup and failed-run alerts. Exit 0, or
     /// 3 when something failed or the tick did not begin (named).
     Tick(schedule::TickArgs),
+    /// What each customer uses, costs and pays: the fleet sorted by margin, or one customer's
+    /// figures, warnings and money (from the days collected); `collect`: read them now;
+    /// `prices`: the price book.
+    Usage(usage::UsageArgs),
 }
 
 fn main() -> ExitCode {
@@ -208,6 +213,9 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             settings::run(&runtime::register(&path, chosen)?, &seat, cmd)
         }
         Command::Register(cmd) => register::run(&runtime::register(&path, chosen)?, cmd),
+        Command::Usage(args) if !args.collects() => {
+            usage::run(&runtime::register(&path, chosen)?, args)
+        }
         Command::Runs(runs::RunsCmd::List { customer, json }) => {
             runs::list(&runtime::register(&path, chosen)?, customer, json)
         }
@@ -257,6 +265,7 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Backup(cmd) => backup::run(&cloud, cmd).await,
         Command::Restore(cmd) => backup::restore(&cloud, cmd).await,
         Command::Template(cmd) => template::run(&cloud, cmd).await,
+        Command::Usage(args) => usage::collect(&cloud, args).await,
         Command::Customers(_)
         | Command::Settings(_)
         | Command::Register(_)

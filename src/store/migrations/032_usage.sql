@@ -25,8 +25,10 @@ CREATE TABLE usage_days (
     problems     TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY (customer_id, environment, day)
 ) STRICT, WITHOUT ROWID;
--- The fleet view finds the environment's latest day and each customer's days in a window.
-CREATE INDEX usage_days_by_day ON usage_days (environment, day);
+-- The environment's latest day, read backwards from the newest. The day leads, so no read of a
+-- customer's days takes it over the key (an index led by the environment made SQLite's planner
+-- walk a whole day's rows for each customer of the fleet).
+CREATE INDEX usage_days_latest ON usage_days (day, environment);
 
 -- One row a reported figure of a day.
 CREATE TABLE usage_figures (
@@ -39,6 +41,6 @@ CREATE TABLE usage_figures (
     FOREIGN KEY (customer_id, environment, day)
         REFERENCES usage_days (customer_id, environment, day) ON DELETE CASCADE
 ) STRICT, WITHOUT ROWID;
--- One figure across the fleet over a window (the database's size in every row's small chart,
--- the month's emails), read from the index alone.
-CREATE INDEX usage_figures_by_figure ON usage_figures (environment, figure, day, customer_id, value);
+-- One figure of each customer over a window (the database's size in the fleet's small charts,
+-- the month's emails), sought customer by customer and read from the index alone.
+CREATE INDEX usage_figures_by_figure ON usage_figures (environment, figure, customer_id, day, value);

@@ -16,7 +16,7 @@ CREATE TABLE usage_days (
     problems     TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY (customer_id, environment, day)
 );
-CREATE INDEX usage_days_by_day ON usage_days (environment, day);
+CREATE INDEX usage_days_latest ON usage_days (day, environment);
 
 CREATE TABLE usage_figures (
     customer_id  BIGINT NOT NULL,
@@ -28,7 +28,7 @@ CREATE TABLE usage_figures (
     FOREIGN KEY (customer_id, environment, day)
         REFERENCES usage_days (customer_id, environment, day) ON DELETE CASCADE
 );
-CREATE INDEX usage_figures_by_figure ON usage_figures (environment, figure, day, customer_id) INCLUDE (value);
+CREATE INDEX usage_figures_by_figure ON usage_figures (environment, figure, customer_id, day) INCLUDE (value);
 
 -- A usage limit's alert (`usage_limit`) is raised and cleared by the login holding the usage
 -- job (`usage_collect`), as the other alerts are by their jobs' (030): the guard learns the pair.

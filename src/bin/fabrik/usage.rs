@@ -1,0 +1,284 @@
+//! `fabrik usage [SLUG]`: what each customer uses, costs and pays (the fleet sorted by margin,
+//! or one customer's figures, warnings and money); `fabrik usage prices`: the agency's price
+//! book, shown or changed (every change checked before anything is kept).
+
+use clap::{Args, Subcommand};
+use fabrik::messages::Say;
+use fabrik::services::register::Register;
+use fabrik::services::usage::{UsageApi, MAX_DAYS};
+use fabrik::usage::limits::amount;
+use fabrik::usage::view::{CustomerUsage, FleetRow, FleetUsage, Money, PriceBook};
+use fabrik::ApiError;
+
+use crate::print::{plain, print_json, say};
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct UsageArgs {
+    #[command(subcommand)]
+    cmd: Option<UsageCmd>,
+    /// One customer's figures, warnings and money (without: the whole fleet).
+    slug: Option<String>,
+    /// Over the last this many days (1 to 366; default 30).
+    #[arg(long, default_value_t = 30)]
+    days: i64,
+    /// The result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum UsageCmd {
+    /// Read every delivered instance's figures now and keep them as today's (what the tick's
+    /// usage job does once a day; here every instance afresh).
+    Collect {
+        /// The result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The price book: what each thing an instance uses costs the agency a month, in minor
+    /// units (öre, cents). With --set or --currency, changed (every change checked first).
+    Prices {
+        /// A price: KEY=AMOUNT in whole minor units (e.g. vercel.project=2100); may be repeated.
+        #[arg(long = "set", value_name = "KEY=AMOUNT")]
+        set: Vec<String>,
+        /// The book's currency (three letters: sek, eur, usd).
+        #[arg(long)]
+        currency: Option<String>,
+        /// The book as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+impl UsageArgs {
+    /// Whether the command reads the clouds (`collect`) rather than the register alone.
+    pub fn collects(&self) -> bool {
+        matches!(self.cmd, Some(UsageCmd::Collect { .. }))
+    }
+}
+
+/// `fabrik usage collect`: the collection the tick runs, every instance afresh.
+pub async fn collect(
+    cloud: &std::sync::Arc<fabrik::supervisor::cloud::CloudApi>,
+    args: UsageArgs,
+) -> Result<(), ApiError> {
+    let done = fabrik::schedule::usage::collect(cloud.clone(), None).await?;
+    if matches!(args.cmd, Some(UsageCmd::Collect { json: true })) {
+        print_json(&done);
+        return Ok(());
+    }
+    println!(
+        "Avlästa: {}, varav med något som inte rapporterades: {}, kunde inte sparas: {}, redan avlästa: {}.",
+        done.read, done.partial, done.failed, done.skipped
+    );
+    for p in &done.problems {
+        println!("  ! {}", plain(&p.sv));
+    }
+    Ok(())
+}
+
+pub fn run(api: &Register, args: UsageArgs) -> Result<(), ApiError> {
+    let usage = UsageApi::new(api.shared_store());
+    match args.cmd {
+        Some(UsageCmd::Collect { .. }) => Ok(()),
+        Some(UsageCmd::Prices {
+            set,
+            currency,
+            json,
+        }) => prices(&usage, &set, currency, json),
+        None => {
+            if !(1..=MAX_DAYS).contains(&args.days) {
+                return Err(fabrik::error::invalid_setting(
+                    "--days",
+                    Say::UsageDays.with(fabrik::messages::Params::from([(
+                        "max".to_string(),
+                        MAX_DAYS.to_string(),
+                    )])),
+                )
+                .into());
+            }
+            match args.slug {
+                Some(slug) => {
+                    let u = usage.customer(&slug, args.days)?;
+                    match args.json {
+                        true => print_json(&u),
+                        false => print_customer(&u),
+                    }
+                }
+                None => {
+                    let fleet = usage.fleet(args.days)?;
+                    match args.json {
+                        true => print_json(&fleet),
+                        false => print_fleet(&fleet),
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// An amount as the terminal shows it: `499,00 SEK`.
+fn money(m: Option<&Money>) -> String {
+    match m {
+        Some(m) => {
+            let major = format!("{:.2}", m.amount as f64 / 100.0).replace('.', ",");
+            format!("{major} {}", m.currency.to_uppercase())
+        }
+        None => "–".into(),
+    }
+}
+
+/// The fleet, lowest margin first (a customer whose margin cannot be said last).
+fn print_fleet(fleet: &FleetUsage) {
+    let mut rows: Vec<&FleetRow> = fleet.rows.iter().collect();
+    rows.sort_by_key(|r| {
+        let m = r.economics.margin.as_ref().map(|m| m.amount);
+        (m.is_none(), m)
+    });
+    println!(
+        "{:<24} {:<13} {:>14} {:>14} {:>14} {:>8}  NÄRMASTE GRÄNS",
+        "KUND", "PLAN", "INTÄKT", "KOSTNAD", "MARGINAL", "TILLVÄXT"
+    );
+    for r in rows {
+        let e = &r.economics;
+        let growth = r
+            .growth
+            .map(|g| format!("{:+.0} %", g * 100.0))
+            .unwrap_or_else(|| "–".into());
+        let nearest = r
+            .nearest
+            .as_ref()
+            .map(|w| plain(&w.message.sv))
+            .unwrap_or_default();
+        println!(
+            "{:<24} {:<13} {:>14} {:>14} {:>14} {:>8}  {nearest}",
+            plain(&r.slug),
+            r.plan.as_str(),
+            money(e.revenue.as_ref()),
+            money(e.cost.as_ref()),
+            money(e.margin.as_ref()),
+            growth,
+        );
+        if let Some(fit) = &r.fit {
+            println!("{:<24} {}", "", fit.message.sv);
+        }
+    }
+    let sums = |ms: &[Money]| {
+        let all: Vec<String> = ms.iter().map(|m| money(Some(m))).collect();
+        match all.is_empty() {
+            true => "–".to_string(),
+            false => all.join(" + "),
+        }
+    };
+    println!(
+        "\n{} kunder, senaste {} dagarna. Intäkt {}, kostnad {}, marginal {}.",
+        fleet.rows.len(),
+        fleet.days,
+        sums(&fleet.revenue),
+        sums(&fleet.cost),
+        sums(&fleet.margin)
+    );
+}
+
+fn print_customer(u: &CustomerUsage) {
+    println!("{} ({}), plan {}", plain(&u.name), plain(&u.slug), u.plan);
+    match &u.collected_at {
+        Some(at) => println!("Senast avläst {at}"),
+        None => println!("Aldrig avläst än (fabrik usage collect)"),
+    }
+    if let Some(compute) = &u.compute {
+        println!("Supabase compute: {}", plain(compute));
+    }
+    println!();
+    for l in &u.latest {
+        let value = match l.value {
+            Some(v) => amount(l.figure, v),
+            None => say(Say::UsageNotReported, &[]),
+        };
+        let day = l
+            .day
+            .as_deref()
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        println!("  {:<32} {value}{day}", l.figure.label().sv);
+    }
+    if !u.warnings.is_empty() {
+        println!("\nVarningar:");
+        for w in &u.warnings {
+            println!("  ! {}", w.message.sv);
+        }
+    }
+    let e = &u.economics;
+    println!("\nI månaden:");
+    println!("  Intäkt    {}", money(e.revenue.as_ref()));
+    println!("  Kostnad   {}", money(e.cost.as_ref()));
+    for line in &e.cost_lines {
+        println!("    {:<44} {}", line.what.sv, money(Some(&line.amount)));
+    }
+    match (&e.margin, &e.margin_missing) {
+        (Some(m), _) => println!("  Marginal  {}", money(Some(m))),
+        (None, Some(why)) => println!("  Marginal  – ({})", why.sv),
+        (None, None) => println!("  Marginal  –"),
+    }
+    if let Some(fit) = &u.fit {
+        println!("\nPlanen passar dåligt: {}", fit.message.sv);
+    }
+    for p in &u.problems {
+        println!("Kunde inte läsas: {}", plain(&p.sv));
+    }
+}
+
+/// Shows the book, or changes it: every `--set` and the currency applied to a copy, checked,
+/// and kept only when all of it is valid.
+fn prices(
+    usage: &UsageApi,
+    set: &[String],
+    currency: Option<String>,
+    json: bool,
+) -> Result<(), ApiError> {
+    let mut book = usage.price_book()?;
+    if !set.is_empty() || currency.is_some() {
+        for given in set {
+            let (key, value) = given.split_once('=').unwrap_or((given, ""));
+            let amount: i64 = value.trim().parse().map_err(|_| {
+                fabrik::error::invalid_setting(
+                    key.trim(),
+                    Say::PriceGiveKeyAmount.with(fabrik::messages::Params::from([(
+                        "given".to_string(),
+                        given.clone(),
+                    )])),
+                )
+            })?;
+            book.set(key.trim(), amount)?;
+        }
+        if let Some(c) = currency {
+            book.currency = c;
+        }
+        book = usage.set_price_book(book)?;
+    }
+    match json {
+        true => print_json(&book),
+        false => print_book(&book),
+    }
+    Ok(())
+}
+
+fn print_book(book: &PriceBook) {
+    println!(
+        "Prislista i {} (belopp i hela ören/cent i månaden):",
+        book.currency.to_uppercase()
+    );
+    for line in &book.lines {
+        println!(
+            "  {:<44} {:>10}  {}",
+            line.key,
+            line.amount,
+            money(Some(&Money {
+                amount: line.amount,
+                currency: book.currency.clone()
+            }))
+        );
+    }
+}
