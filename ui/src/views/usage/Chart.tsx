@@ -2,6 +2,7 @@
 // container, destroyed on unmount. A day not reported is a gap in the line, never a 0; the
 // numbers are also there as text (a summary for screen readers and a table to open).
 import { useEffect, useMemo, useRef } from 'react';
+import './locale';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useI18n } from '../../i18n';
