@@ -104,6 +104,18 @@ async function collect(s) {
   }
 }
 
+/** Waits for the customer's database chart to hold `days` collected days (it spans the page's
+ * 90, those not collected as gaps); a failure says what it holds and what the panel shows. */
+async function drawn(s, days, what, timeoutMs) {
+  try {
+    await s.until(async () => (await attr(s, '[data-testid="usage-chart-database"]', 'data-reported')) === String(days), what, timeoutMs);
+  } catch (e) {
+    const now = await attr(s, '[data-testid="usage-chart-database"]', 'data-reported').catch(() => '?');
+    const panel = await s.exec(`return document.querySelector('[data-testid="usage-panel"]')?.innerText?.slice(0, 600) ?? '(no usage panel)'`).catch(() => '?');
+    throw new Error(`${e.message}; the chart holds ${now} days; the panel says: ${panel}`);
+  }
+}
+
 async function openCustomer(s, c) {
   await s.click('nav-customers');
   await s.click(`[data-testid="customer-row"][data-slug="${c.slug}"]`);
@@ -127,7 +139,7 @@ test('usage in the window: read twice a day apart, drawn on the customer page, t
     await s.byTestId('usage-panel');
     const first = await collect(s);
     assert.match(first, /Avläst nu: 2 instanser|Collected now: 2 instances/, `both instances read: ${first}`);
-    await s.until(async () => (await attr(s, '[data-testid="usage-chart-database"]', 'data-days')) === '1', 'the first day drawn', 20_000);
+    await drawn(s, 1, 'the first day drawn', 20_000);
 
     // The next day, at the simulator and at the seat: read again from the fleet view.
     await sim('POST', '/__sim/clock', { advance_days: 1 });
@@ -138,15 +150,16 @@ test('usage in the window: read twice a day apart, drawn on the customer page, t
     const second = await collect(s);
     assert.match(second, /Avläst nu: 2 instanser|Collected now: 2 instances/, `both read again: ${second}`);
     await openCustomer(s, near);
-    await s.until(async () => (await attr(s, '[data-testid="usage-chart-database"]', 'data-days')) === '2', 'two days in the charts', 30_000);
+    await drawn(s, 2, 'two days in the charts', 30_000);
 
     // The charts are uPlot's canvases, each with two days; the latest figures carry numbers.
     const charts = await s.exec(
-      `return [...document.querySelectorAll('[data-testid^="usage-chart-"][data-days]')].map((f) => ({ id: f.dataset.testid, days: Number(f.dataset.days), canvases: f.querySelectorAll('canvas').length, w: f.querySelector('canvas')?.width ?? 0 }))`,
+      `return [...document.querySelectorAll('[data-testid^="usage-chart-"][data-days]')].map((f) => ({ id: f.dataset.testid, days: Number(f.dataset.days), reported: Number(f.dataset.reported), canvases: f.querySelectorAll('canvas').length, w: f.querySelector('canvas')?.width ?? 0 }))`,
     );
     assert.ok(charts.length >= 4, `the page's charts: ${JSON.stringify(charts)}`);
     for (const c of charts) {
-      assert.equal(c.days, 2, `${c.id} over two days`);
+      assert.equal(c.days, 90, `${c.id} over the page's 90 days`);
+      assert.ok(c.reported <= 2, `${c.id}: no more than the two days collected: ${JSON.stringify(c)}`);
       assert.ok(c.canvases >= 1 && c.w > 0, `${c.id} drawn on a canvas: ${JSON.stringify(c)}`);
     }
     for (const f of ['database_bytes', 'api_requests', 'auth_users']) {

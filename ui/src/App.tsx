@@ -16,15 +16,24 @@ import { StatusBar } from './views/AccountsLeft';
 
 // Views other than the list are separate scripts: none is read before the list paints. Each is
 // fetched once the list is on screen, so the first click on it does not wait for its script.
+// Each script is asked for once (the prefetch and the click share the promise) and the prefetch
+// asks one after another: WebKitGTK (the real window) can hand a module fetched by two imports at
+// once to the second before its body has run (WebKit bug 242740), and the customer's page and
+// the usage view share the chunk holding uPlot, so drawing a chart then met
+// "Cannot access uninitialized variable" and blanked the window.
+const once = <T,>(load: () => Promise<T>) => {
+  let loading: Promise<T> | undefined;
+  return () => (loading ??= load());
+};
 const views = {
-  form: () => import('./views/CustomerForm'),
-  page: () => import('./views/CustomerPage'),
-  settings: () => import('./views/Settings'),
-  rollouts: () => import('./views/Rollouts'),
-  templates: () => import('./views/Templates'),
-  setup: () => import('./views/Setup'),
-  inbox: () => import('./views/Inbox'),
-  usage: () => import('./views/usage/Fleet'),
+  form: once(() => import('./views/CustomerForm')),
+  page: once(() => import('./views/CustomerPage')),
+  settings: once(() => import('./views/Settings')),
+  rollouts: once(() => import('./views/Rollouts')),
+  templates: once(() => import('./views/Templates')),
+  setup: once(() => import('./views/Setup')),
+  inbox: once(() => import('./views/Inbox')),
+  usage: once(() => import('./views/usage/Fleet')),
 };
 const CustomerForm = lazy(() => views.form().then((m) => ({ default: m.CustomerForm })));
 const CustomerPage = lazy(() => views.page().then((m) => ({ default: m.CustomerPage })));
@@ -34,7 +43,9 @@ const Templates = lazy(() => views.templates().then((m) => ({ default: m.Templat
 const Setup = lazy(() => views.setup().then((m) => ({ default: m.Setup })));
 const Inbox = lazy(() => views.inbox().then((m) => ({ default: m.Inbox })));
 const Fleet = lazy(() => views.usage().then((m) => ({ default: m.Fleet })));
-void afterListPainted.then(() => Promise.all(Object.values(views).map((load) => load())).catch(() => {}));
+void afterListPainted.then(async () => {
+  for (const load of Object.values(views)) await load().catch(() => {});
+});
 
 export function App() {
   const [lang, setLang] = useState<Language>('sv');

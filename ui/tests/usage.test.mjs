@@ -93,6 +93,17 @@ describe('a customer’s usage', () => {
     assertClean();
   });
 
+  test('a window whose locale is POSIX "C" (WebKitGTK with LANG unset) still draws the charts and the fleet', async (t) => {
+    // uPlot reads navigator.language as its module loads; "C" is no language tag for Intl.
+    const init = "Object.defineProperty(Navigator.prototype, 'language', { get: () => 'C', configurable: true });";
+    const { page, assertClean } = await open(t, {}, { init });
+    await openCustomerUsage(page, 'asas-bageri-cafe-ab');
+    assert.equal(await tid(page, 'usage-chart-database').locator('canvas').count(), 1);
+    await tid(page, 'back-to-list').click();
+    await openFleet(page);
+    assertClean();
+  });
+
   test('a warning with its days left, a plan that fits badly; no margin across currencies or without a subscription', async (t) => {
     const { page, assertClean } = await open(t);
     await openCustomerUsage(page, 'cafe-oresund');

@@ -2,6 +2,7 @@
 // container, destroyed on unmount. A day not reported is a gap in the line, never a 0; the
 // numbers are also there as text (a summary for screen readers and a table to open).
 import { useEffect, useMemo, useRef } from 'react';
+import './locale';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useI18n } from '../../i18n';
@@ -107,8 +108,10 @@ export function Chart({ title, days, lines, unit, currency, testId, height = 120
   }, [data]);
 
   const summary = summarize(lines, days, fmt, t);
+  // The window's days, and of them those some line has a value for (what was collected).
+  const reported = days.filter((_d, i) => lines.some((l) => l.values[i] != null)).length;
   return (
-    <figure className="usage-chart" data-testid={testId} data-days={days.length}>
+    <figure className="usage-chart" data-testid={testId} data-days={days.length} data-reported={reported}>
       <figcaption className="usage-chart-title">{title}</figcaption>
       <div className="usage-chart-plot" ref={box} role="img" aria-label={`${title}: ${summary}`} data-testid={`${testId}-plot`} />
       <details className="usage-chart-numbers">
