@@ -104,6 +104,9 @@ async function collect(s) {
   }
 }
 
+/** What the usage panel shows, for a failure's message. */
+const panelText = (s) => s.exec(`return document.querySelector('[data-testid="usage-panel"]')?.innerText?.slice(0, 1500) ?? '(no usage panel)'`).catch(() => '?');
+
 /** Waits for the customer's database chart to hold `days` collected days (it spans the page's
  * 90, those not collected as gaps); a failure says what it holds and what the panel shows. */
 async function drawn(s, days, what, timeoutMs) {
@@ -111,8 +114,7 @@ async function drawn(s, days, what, timeoutMs) {
     await s.until(async () => (await attr(s, '[data-testid="usage-chart-database"]', 'data-reported')) === String(days), what, timeoutMs);
   } catch (e) {
     const now = await attr(s, '[data-testid="usage-chart-database"]', 'data-reported').catch(() => '?');
-    const panel = await s.exec(`return document.querySelector('[data-testid="usage-panel"]')?.innerText?.slice(0, 600) ?? '(no usage panel)'`).catch(() => '?');
-    throw new Error(`${e.message}; the chart holds ${now} days; the panel says: ${panel}`);
+    throw new Error(`${e.message}; the chart holds ${now} days; the panel says: ${await panelText(s)}`);
   }
 }
 
@@ -171,10 +173,18 @@ test('usage in the window: read twice a day apart, drawn on the customer page, t
     assert.ok(cost && cost.amount > 0 && cost.currency, `an estimated cost: ${JSON.stringify(cost)}`);
     assert.ok((await s.findAll('[data-testid="usage-cost-line"]')).length >= 1, 'the cost line by line');
     // Near the free plan's database size: warned on the page.
-    await s.until(async () => (await s.findAll('[data-testid="usage-warning"]')).length >= 1, 'a warning before the limit bites');
+    await s.until(async () => (await s.findAll('[data-testid="usage-warning"]')).length >= 1, 'a warning before the limit bites').catch(async (e) => {
+      throw new Error(`${e.message}; the panel says: ${await panelText(s)}`);
+    });
     if (shots) {
       mkdirSync(shots, { recursive: true });
-      await s.exec(`document.querySelector('[data-testid="usage-panel"]').scrollIntoView({ block: 'start' })`);
+      // The page's other sections load after it and push the panel down: scrolled until it stays
+      // at the top, so the picture shows the charts.
+      await s.until(async () => {
+        const top = await s.exec(`const p = document.querySelector('[data-testid="usage-panel"]'); p.scrollIntoView({ block: 'start' }); return p.getBoundingClientRect().top`);
+        await sleep(300);
+        return Math.abs(top - (await s.exec(`return document.querySelector('[data-testid="usage-panel"]').getBoundingClientRect().top`))) < 1;
+      }, 'the usage panel at the top');
       writeFileSync(join(shots, 'usage-customer.png'), await s.screenshot());
     }
 

@@ -82,6 +82,9 @@ export function Chart({ title, days, lines, unit, currency, testId, height = 120
           stroke: cssVar(l.color ?? '--accent', '#3a4ee0'),
           width: 1.5,
           spanGaps: false,
+          // A day between days not reported has no line to be part of: drawn as a dot, or the
+          // first day collected would not be seen at all.
+          points: { show: true, size: 5, filter: (u: uPlot, si: number) => lone(u.data[si]) },
           // No day under the cursor: nothing to say; a day under it without a value: not reported.
           value: (_u: uPlot, v: number | null, _s: number, idx: number | null) => (idx == null ? '–' : v == null ? notReported : fmt(v)),
         })),
@@ -146,6 +149,15 @@ export function Chart({ title, days, lines, unit, currency, testId, height = 120
       </details>
     </figure>
   );
+}
+
+/** The indices of values with no value on either side. */
+function lone(values: ArrayLike<number | null | undefined>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] != null && values[i - 1] == null && values[i + 1] == null) out.push(i);
+  }
+  return out;
 }
 
 /** 0, a round step and its multiples up to just above `max`: two or three lines on a small chart. */
