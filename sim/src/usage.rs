@@ -215,6 +215,30 @@ pub fn answer_sql(w: &World, r: &str, sql: &str) -> Option<serde_json::Value> {
     (!row.is_empty()).then(|| serde_json::json!([row]))
 }
 
+/// The rows a real database answered, with each column the profile's `figures` (one row from
+/// [`answer_sql`]) also name taken from the profile: its shape and errors stay the database's.
+pub fn overlay(rows: serde_json::Value, figures: &serde_json::Value) -> serde_json::Value {
+    let Some(profile) = figures.get(0).and_then(|r| r.as_object()) else {
+        return rows;
+    };
+    match rows {
+        serde_json::Value::Array(rows) => rows
+            .into_iter()
+            .map(|mut row| {
+                if let Some(row) = row.as_object_mut() {
+                    for (k, v) in profile {
+                        if let Some(slot) = row.get_mut(k) {
+                            *slot = v.clone();
+                        }
+                    }
+                }
+                row
+            })
+            .collect(),
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -482,21 +482,26 @@ async fn run_query(State(st): St, Path(r): Path<String>, body: Bytes) -> Respons
             &format!("Project is not active: it is {}.", p.status(now)),
         );
     }
-    // A usage profile a test set (`/__sim/usage/profile`) says how big the project is, on a
-    // real PostgreSQL too, whose own database would report a few MB whatever the profile.
+    // A usage profile a test set (`/__sim/usage/profile`) says how big the project is. On a
+    // real PostgreSQL the database still answers first (a dropped `storage` schema is still a
+    // 42P01); the profile then overrides the figures it covers, which the real database would
+    // report as a few MB whatever the profile.
     let profiled = st.read(|w| {
         w.usage_profiles
             .contains_key(&r)
             .then(|| crate::usage::answer_sql(w, &r, &query))
             .flatten()
     });
-    let result = match (profiled, &st.pg) {
-        (Some(rows), _) => Ok(rows),
-        (None, Some(pg)) => {
+    let result = match &st.pg {
+        Some(pg) => {
             let db = pg.db_name(&st.read(|w| w.instance.clone()), &r);
-            pg.run(&db, &query, &params, read_only).await
+            let real = pg.run(&db, &query, &params, read_only).await;
+            match (real, profiled) {
+                (Ok(rows), Some(figures)) => Ok(crate::usage::overlay(rows, &figures)),
+                (real, _) => real,
+            }
         }
-        (None, None) => st.mutate(|w| {
+        None => st.mutate(|w| {
             if let Some(rows) = crate::usage::answer_sql(w, &r, &query) {
                 return Ok(rows);
             }
