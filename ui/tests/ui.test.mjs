@@ -584,6 +584,26 @@ describe('health', () => {
     assert.deepEqual(await ipcCalls(page, 'check_health').then((c) => c.map((x) => x.args.slug)), ['cafe-oresund']);
     assertClean();
   });
+
+  test('a usage warning stands beside the findings and does not make a healthy instance unhealthy', async (t) => {
+    const at = '2026-11-23T07:30:00Z';
+    const T = (sv, en) => ({ sv, en });
+    const near = T('Databasen närmar sig gränsen för Supabase Free: 473 MB av 500 MB, om 11 dagar.', 'The database nears the Supabase Free limit: 473 MB of 500 MB, in 11 days.');
+    const report = { slug: 'cafe-oresund', environment: 'sandbox', checked_at: at, healthy: true, site: null, findings: [], usage: [near] };
+    const config = {
+      examples: true,
+      health: { 'cafe-oresund': { healthy: true, findings: 0, checked_at: at } },
+      healthReports: { 'cafe-oresund': report },
+    };
+    const { page, assertClean } = await open(t, config);
+    await tid(page, 'health-cafe-oresund').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="health-panel"]')?.dataset.health === 'healthy');
+    assert.equal(await tid(page, 'health-findings').count(), 0);
+    const usage = await tid(page, 'health-usage').innerText();
+    assert.match(usage, /ANVÄNDNING/i);
+    assert.match(usage, /473 MB av 500 MB, om 11 dagar/);
+    assertClean();
+  });
 });
 
 describe('day two', () => {

@@ -151,6 +151,18 @@ export function HealthPanel({ slug, reload, canRepair, onStarted }: { slug: stri
               ))}
             </ul>
           )}
+          {health.usage.length > 0 && (
+            // Beside the findings, not among them: a limit days away does not make the
+            // instance unhealthy, but the owner should see it where they look.
+            <ul className="findings findings-usage" data-testid="health-usage" aria-label={t('health.usage')}>
+              {health.usage.map((w, i) => (
+                <li key={i} className="finding finding-usage">
+                  <span className="finding-kind">{t('nav.usage')}</span>
+                  <span className="finding-text">{w[lang]}</span>
+                </li>
+              ))}
+            </ul>
+          )}
         </>
       )}
     </div>
