@@ -2,6 +2,7 @@
 //! the CLI (src/bin/fabrik/) and the tests all stand on this crate.
 
 pub mod api;
+pub mod billing;
 pub mod blocking;
 pub mod credentials;
 pub mod customer;

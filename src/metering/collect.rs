@@ -5,7 +5,6 @@
 //! the day's in the register. An instance read today is not read again the same day, so a
 //! collection that was killed half-way begins again where it stopped.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -19,7 +18,6 @@ use crate::messages::{param_text, params, Say, Text};
 use crate::provider::Provider;
 use crate::providers::stripe::Stripe;
 use crate::providers::Clients;
-use crate::store::intake::IntakeSource;
 use crate::store::Store;
 
 /// Instances read at once (as the health sweep checks them).
@@ -27,11 +25,6 @@ pub const AT_ONCE: usize = crate::health::AT_ONCE;
 
 /// The setting: collect every N days (empty = 1, once a day; 0 = off).
 pub const DAYS_SETTING: &str = "usage.collect_days";
-
-/// The setting: the owner's own links of customers to Stripe, `slug=sub_…` (a subscription)
-/// or `slug=cus_…` (a Stripe customer: its newest subscription that is not canceled), separated
-/// by commas or spaces. Before the inbox's link (a request Stripe sent).
-pub const SUBSCRIPTIONS_SETTING: &str = "usage.stripe_subscriptions";
 
 /// What a collection did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
@@ -79,41 +72,6 @@ pub fn today(store: &Store) -> Result<NaiveDate> {
         .map_err(|e| crate::error::Error::Internal(e.to_string()))
 }
 
-/// The Stripe subscription of each customer, by customer id: the owner's setting first, then
-/// the inbox's link (a Stripe request approved into the customer). A checkout without a
-/// subscription (`cs_…`) links none.
-pub fn subscriptions(store: &Store) -> Result<HashMap<i64, String>> {
-    let mut by_slug: HashMap<String, String> = HashMap::new();
-    for item in store.intake_approved()? {
-        if let (IntakeSource::Stripe, Some(slug)) = (item.source, item.slug) {
-            if item.external_id.starts_with("sub_") {
-                by_slug.insert(slug, item.external_id);
-            }
-        }
-    }
-    let own = store
-        .get_setting(SUBSCRIPTIONS_SETTING)?
-        .unwrap_or_default();
-    by_slug.extend(parse_links(&own));
-    let mut out = HashMap::new();
-    for (slug, sub) in by_slug {
-        if let Ok(c) = store.get_customer(&slug) {
-            out.insert(c.id, sub);
-        }
-    }
-    Ok(out)
-}
-
-/// `slug=sub_…` pairs, separated by commas or white space; anything else is left out.
-pub fn parse_links(value: &str) -> Vec<(String, String)> {
-    value
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(slug, sub)| (slug.trim().to_string(), sub.trim().to_string()))
-        .filter(|(slug, to)| !slug.is_empty() && (to.starts_with("sub_") || to.starts_with("cus_")))
-        .collect()
-}
-
 /// The delivered instances in `env` whose last reading is `every` days old or more (or that
 /// were never read), and how many were read more recently; example customers are not read.
 /// Blocking (the register).
@@ -123,7 +81,7 @@ pub fn due(
     today: NaiveDate,
     every: i64,
 ) -> Result<(Vec<Due>, u32)> {
-    let subs = subscriptions(store)?;
+    let subs = crate::billing::link::subscriptions(store)?;
     let mut due = Vec::new();
     let mut skipped = 0;
     for slug in store.delivered_slugs(env)? {
@@ -230,20 +188,4 @@ pub async fn collect(
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_owners_links_name_a_subscription_or_a_stripe_customer() {
-        let links = parse_links("acme=sub_1, beta=cus_2 gamma=price_3,=sub_4 delta");
-        let want = [("acme", "sub_1"), ("beta", "cus_2")];
-        let want: Vec<(String, String)> = want
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect();
-        assert_eq!(links, want);
-    }
 }

@@ -89,7 +89,7 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
             bad(crate::messages::Say::SettingGiveWholeNumber.text())
         }
         "usage.stripe_subscriptions"
-            if crate::metering::collect::parse_links(value).len()
+            if crate::billing::link::parse_links(value).len()
                 != value
                     .split(|c: char| c == ',' || c.is_whitespace())
                     .filter(|p| !p.is_empty())

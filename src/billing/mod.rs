@@ -1,0 +1,3 @@
+//! The subscription's life beside the instance's (issue #58): which subscription is whose.
+
+pub mod link;
