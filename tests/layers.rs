@@ -29,6 +29,7 @@ const LAYERS: &[&str] = &[
     "usage",
     "store",
     "providers",
+    "billing",
     "update",
     "database",
     "template",
