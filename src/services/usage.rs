@@ -194,6 +194,11 @@ pub fn typescript() -> String {
         label_table("FIGURE_LABEL", "Figure", rows),
         format!("export const FIGURE_DEFS: readonly FigureDef[] = {defs};\n"),
         members("FIGURES", "Figure", Figure::ALL),
+        members(
+            "FLEET_SORTS",
+            "FleetSort",
+            crate::usage::order::FleetSort::ALL,
+        ),
         members("PRICE_KEYS", "string", &crate::usage::prices::keys()),
         format!("export const USAGE_MAX_DAYS = {MAX_DAYS};\n"),
     ]

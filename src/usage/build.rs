@@ -139,6 +139,7 @@ pub fn fleet(kept: &[Kept], book: &PriceBook, days: i64) -> FleetUsage {
         cost: Vec::new(),
         margin: Vec::new(),
         days,
+        orders: Vec::new(),
     };
     for k in kept {
         let economics = economics(k, book);
@@ -160,5 +161,6 @@ pub fn fleet(kept: &[Kept], book: &PriceBook, days: i64) -> FleetUsage {
             database: k.database.clone(),
         });
     }
+    out.orders = super::order::orders(&out.rows);
     out
 }

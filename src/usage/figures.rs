@@ -9,6 +9,11 @@ use crate::messages::{Say, Text};
 use crate::provider::Provider;
 use crate::vocabulary::vocabulary;
 
+/// A megabyte and a gigabyte as Supabase counts them (its Free plan's 500 MB database is
+/// 500 × 1024² bytes) and as every figure here is shown, in the window and the CLI alike.
+pub const MB: f64 = 1024.0 * 1024.0;
+pub const GB: f64 = 1024.0 * MB;
+
 vocabulary!(
     /// One figure of an instance's day.
     pub enum Figure {

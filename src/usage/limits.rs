@@ -25,7 +25,7 @@ pub const WARN_DAYS: i64 = 14;
 /// An idle free project is warned of from this many days before its pause.
 pub const IDLE_WARN_DAYS: i64 = 3;
 
-pub const MB: f64 = 1024.0 * 1024.0;
+pub use super::figures::{GB, MB};
 
 /// The per-day figures a limit here counts by the month (`Over::Month`): what the register
 /// sums over the month for the fleet (a test holds the list to the limits).
@@ -300,8 +300,8 @@ fn figure_message(l: &Limit, value: f64, days_left: Option<i64>) -> crate::messa
 /// A figure's value as a person reads it: bytes in MB or GB, counts whole.
 pub fn amount(figure: Figure, value: f64) -> String {
     match def(figure).unit {
-        super::figures::Unit::Bytes if value >= 1024.0 * MB => {
-            format!("{:.1} GB", value / (1024.0 * MB))
+        super::figures::Unit::Bytes if value >= GB => {
+            format!("{:.1} GB", value / GB)
         }
         super::figures::Unit::Bytes => format!("{:.0} MB", value / MB),
         _ => format!("{value:.0}"),

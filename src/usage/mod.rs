@@ -9,6 +9,7 @@ pub mod build;
 pub mod figures;
 pub mod limits;
 pub mod margin;
+pub mod order;
 pub mod prices;
 pub mod reading;
 pub mod view;

@@ -49,7 +49,7 @@ pub const INCLUDED_DISK_GB: f64 = 8.0;
 /// A month of per-day figures: the latest day's count times this.
 pub const DAYS_A_MONTH: f64 = 30.0;
 
-const GB: f64 = 1024.0 * 1024.0 * 1024.0;
+use super::figures::GB;
 
 /// Every key the book knows, in the order it is shown.
 pub fn keys() -> Vec<String> {

@@ -20,6 +20,42 @@ pub struct Money {
     pub currency: String,
 }
 
+impl Money {
+    /// The digits after the decimal point of its currency: 0 for those Stripe counts in whole
+    /// units (its zero-decimal currencies), 2 for the rest.
+    pub fn minor_digits(&self) -> u32 {
+        const ZERO_DECIMAL: [&str; 16] = [
+            "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd",
+            "vuv", "xaf", "xof", "xpf",
+        ];
+        match ZERO_DECIMAL.contains(&self.currency.as_str()) {
+            true => 0,
+            false => 2,
+        }
+    }
+
+    /// As a Swedish text shows it: `1 499,00 SEK`, `−120,50 EUR`, `5 000 JPY`.
+    pub fn shown(&self) -> String {
+        let digits = self.minor_digits();
+        let scale = 10i64.pow(digits);
+        let (whole, part) = (self.amount.abs() / scale, self.amount.abs() % scale);
+        let grouped = whole
+            .to_string()
+            .as_bytes()
+            .rchunks(3)
+            .rev()
+            .map(|c| std::str::from_utf8(c).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let sign = if self.amount < 0 { "−" } else { "" };
+        let cur = self.currency.to_uppercase();
+        match digits {
+            0 => format!("{sign}{grouped} {cur}"),
+            d => format!("{sign}{grouped},{part:0w$} {cur}", w = d as usize),
+        }
+    }
+}
+
 /// One figure's value on one day (`YYYY-MM-DD`, the register's clock).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Point {
@@ -150,6 +186,16 @@ pub struct FleetUsage {
     pub margin: Vec<Money>,
     #[ts(type = "number")]
     pub days: i64,
+    /// The rows' indexes in each of the fleet's orders (`usage::order`), so every front end
+    /// lists them alike.
+    pub orders: Vec<FleetOrder>,
+}
+
+/// One order of the fleet's rows: their indexes in `rows`, first to last.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FleetOrder {
+    pub sort: super::order::FleetSort,
+    pub rows: Vec<u32>,
 }
 
 /// What the agency pays, a month, in the book's one currency (minor units). A figure the book
@@ -168,4 +214,25 @@ pub struct PriceLine {
     pub key: String,
     #[ts(type = "number")]
     pub amount: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Money;
+
+    #[test]
+    fn money_reads_in_its_currencys_own_digits() {
+        let m = |amount, currency: &str| {
+            Money {
+                amount,
+                currency: currency.into(),
+            }
+            .shown()
+        };
+        assert_eq!(m(149_900, "sek"), "1 499,00 SEK");
+        assert_eq!(m(-12_050, "eur"), "−120,50 EUR");
+        assert_eq!(m(5, "usd"), "0,05 USD");
+        assert_eq!(m(5_000, "jpy"), "5 000 JPY");
+        assert_eq!(m(123_456_789, "sek"), "1 234 567,89 SEK");
+    }
 }

@@ -76,6 +76,21 @@ fn the_fleet_and_a_customer_are_shown_from_the_days_kept() {
         "{text}"
     );
     assert!(text.contains("2 kunder, senaste 30 dagarna"), "{text}");
+    // The core's margin order: the customer whose margin cannot be said comes last.
+    let at = |slug: &str| text.find(slug).unwrap();
+    assert!(at("betalar-ab") < at("okand-ab"), "{text}");
+    fabrik(&db)
+        .args(["usage", "--sort", "limit"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("okand-ab"));
+    fabrik(&db)
+        .args(["usage", "--sort", "pris"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "okänd ordning \"pris\": välj margin, limit, growth",
+        ));
 
     let out = fabrik(&db)
         .args(["usage", "--json", "--days", "5"])
@@ -85,6 +100,13 @@ fn the_fleet_and_a_customer_are_shown_from_the_days_kept() {
     assert_eq!(fleet["days"], 5);
     assert_eq!(fleet["rows"][0]["database"].as_array().unwrap().len(), 5);
     assert_eq!(fleet["revenue"][0]["amount"], 49_900);
+    let sorts: Vec<&str> = fleet["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["sort"].as_str().unwrap())
+        .collect();
+    assert_eq!(sorts, ["margin", "limit", "growth"]);
 
     fabrik(&db)
         .args(["usage", "okand-ab"])

@@ -1405,7 +1405,16 @@ export type FleetUsage = { rows: Array<FleetRow>,
 /**
  * Sums per currency (a fleet may be paid in more than one).
  */
-revenue: Array<Money>, cost: Array<Money>, margin: Array<Money>, days: number, };
+revenue: Array<Money>, cost: Array<Money>, margin: Array<Money>, days: number, 
+/**
+ * The rows' indexes in each of the fleet's orders (`usage::order`), so every front end
+ * lists them alike.
+ */
+orders: Array<FleetOrder>, };
+
+export type FleetOrder = { sort: FleetSort, rows: Array<number>, };
+
+export type FleetSort = "margin" | "limit" | "growth";
 
 export type PriceBook = { currency: string, lines: Array<PriceLine>, };
 
@@ -1565,6 +1574,7 @@ export const FIGURE_LABEL: Record<Figure, Text> = {
 };
 export const FIGURE_DEFS: readonly FigureDef[] = [{"figure":"database_bytes","provider":"supabase","unit":"bytes","per":"now"},{"figure":"disk_used_bytes","provider":"supabase","unit":"bytes","per":"now"},{"figure":"disk_size_bytes","provider":"supabase","unit":"bytes","per":"now"},{"figure":"api_requests","provider":"supabase","unit":"count","per":"day"},{"figure":"auth_users","provider":"supabase","unit":"count","per":"now"},{"figure":"storage_bytes","provider":"supabase","unit":"bytes","per":"now"},{"figure":"deployments","provider":"vercel","unit":"count","per":"month"},{"figure":"executions","provider":"n8n","unit":"count","per":"day"},{"figure":"failed_executions","provider":"n8n","unit":"count","per":"day"},{"figure":"emails_sent","provider":"resend","unit":"count","per":"day"},{"figure":"revenue","provider":"stripe","unit":"money","per":"month"}];
 export const FIGURES: readonly Figure[] = ['database_bytes', 'disk_used_bytes', 'disk_size_bytes', 'api_requests', 'auth_users', 'storage_bytes', 'deployments', 'executions', 'failed_executions', 'emails_sent', 'revenue'];
+export const FLEET_SORTS: readonly FleetSort[] = ['margin', 'limit', 'growth'];
 export const PRICE_KEYS: readonly string[] = ['supabase.compute.ci_micro', 'supabase.compute.ci_small', 'supabase.compute.ci_medium', 'supabase.compute.ci_large', 'supabase.compute.ci_xlarge', 'supabase.compute.ci_2xlarge', 'supabase.compute.ci_4xlarge', 'supabase.compute.ci_8xlarge', 'supabase.compute.ci_12xlarge', 'supabase.compute.ci_16xlarge', 'supabase.compute.ci_24xlarge', 'supabase.compute.ci_24xlarge_optimized_cpu', 'supabase.compute.ci_24xlarge_optimized_memory', 'supabase.compute.ci_24xlarge_high_memory', 'supabase.compute.ci_48xlarge', 'supabase.compute.ci_48xlarge_optimized_cpu', 'supabase.compute.ci_48xlarge_optimized_memory', 'supabase.compute.ci_48xlarge_high_memory', 'supabase.disk_gb', 'vercel.project', 'resend.email_1000', 'n8n.execution_1000', 'fabrik.instance'];
 export const USAGE_MAX_DAYS = 366;
 export const PROVIDERS: readonly ProviderInfo[] = [

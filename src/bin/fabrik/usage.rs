@@ -7,6 +7,7 @@ use fabrik::messages::Say;
 use fabrik::services::register::Register;
 use fabrik::services::usage::{UsageApi, MAX_DAYS};
 use fabrik::usage::limits::amount;
+use fabrik::usage::order::FleetSort;
 use fabrik::usage::view::{CustomerUsage, FleetRow, FleetUsage, Money, PriceBook};
 use fabrik::ApiError;
 
@@ -22,9 +23,20 @@ pub struct UsageArgs {
     /// Over the last this many days (1 to 366; default 30).
     #[arg(long, default_value_t = 30)]
     days: i64,
+    /// The fleet's order: margin (lowest first), limit (nearest first) or growth (fastest
+    /// first), as in the window's Användning.
+    #[arg(long, default_value = "margin", value_parser = sort_of)]
+    sort: FleetSort,
     /// The result as JSON.
     #[arg(long)]
     json: bool,
+}
+
+fn sort_of(s: &str) -> Result<FleetSort, String> {
+    s.parse::<FleetSort>().map_err(|_| {
+        let all: Vec<&str> = FleetSort::ALL.iter().map(|s| s.as_str()).collect();
+        format!("okänd ordning {s:?}: välj {}", all.join(", "))
+    })
 }
 
 #[derive(Subcommand)]
@@ -110,7 +122,7 @@ pub fn run(api: &Register, args: UsageArgs) -> Result<(), ApiError> {
                     let fleet = usage.fleet(args.days)?;
                     match args.json {
                         true => print_json(&fleet),
-                        false => print_fleet(&fleet),
+                        false => print_fleet(&fleet, args.sort),
                     }
                 }
             }
@@ -119,24 +131,22 @@ pub fn run(api: &Register, args: UsageArgs) -> Result<(), ApiError> {
     }
 }
 
-/// An amount as the terminal shows it: `499,00 SEK`.
+/// An amount as the terminal shows it (the core's one way): `499,00 SEK`.
 fn money(m: Option<&Money>) -> String {
-    match m {
-        Some(m) => {
-            let major = format!("{:.2}", m.amount as f64 / 100.0).replace('.', ",");
-            format!("{major} {}", m.currency.to_uppercase())
-        }
-        None => "–".into(),
-    }
+    m.map_or_else(|| "–".into(), Money::shown)
 }
 
-/// The fleet, lowest margin first (a customer whose margin cannot be said last).
-fn print_fleet(fleet: &FleetUsage) {
-    let mut rows: Vec<&FleetRow> = fleet.rows.iter().collect();
-    rows.sort_by_key(|r| {
-        let m = r.economics.margin.as_ref().map(|m| m.amount);
-        (m.is_none(), m)
-    });
+/// The fleet in the core's `sort` order (the window's too).
+fn print_fleet(fleet: &FleetUsage, sort: FleetSort) {
+    let order = fleet.orders.iter().find(|o| o.sort == sort);
+    let rows: Vec<&FleetRow> = order
+        .map(|o| {
+            o.rows
+                .iter()
+                .filter_map(|&i| fleet.rows.get(i as usize))
+                .collect()
+        })
+        .unwrap_or_else(|| fleet.rows.iter().collect());
     println!(
         "{:<24} {:<13} {:>14} {:>14} {:>14} {:>8}  NÄRMASTE GRÄNS",
         "KUND", "PLAN", "INTÄKT", "KOSTNAD", "MARGINAL", "TILLVÄXT"

@@ -1,6 +1,6 @@
 // Navigation state shared by the shell (App.tsx) and the views: which view is open, and the
 // register's search, filter and order. Types only, so views never import the shell.
-import type { Plan, SortKey, Status } from '../bindings';
+import type { FleetSort, Plan, SortKey, Status } from '../bindings';
 
 /** Simple state-based navigation; each view is one value of this type. */
 export type View =
@@ -28,7 +28,8 @@ export interface ListState {
 }
 
 /** How the fleet's usage is ordered: lowest margin, nearest limit, or fastest growth first. */
-export type UsageSort = 'margin' | 'limit' | 'growth';
+/** The fleet's orders are the core's (src/usage/order.rs). */
+export type UsageSort = FleetSort;
 
 /** The fleet view's filters (the register's, and a plan), order and days survive a visit too. */
 export interface UsageState {

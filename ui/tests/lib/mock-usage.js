@@ -9,9 +9,9 @@
   const TODAY = Date.parse('2025-01-06T00:00:00Z');
   const DAY = 86_400_000;
   const HISTORY = 90;
-  const MB = 1e6;
+  const MB = 1024 * 1024; // as the core counts (src/usage/figures.rs)
   // The figures and the price book's keys are the core's (the generated bindings).
-  const { FIGURES, PRICE_KEYS } = window.__FABRIK_BINDINGS__;
+  const { FIGURES, FLEET_SORTS, PRICE_KEYS } = window.__FABRIK_BINDINGS__;
   const REVENUE = { starter: 49900, professional: 149900, enterprise: 399900 };
   const FREE_DB = 500 * MB;
 
@@ -64,7 +64,7 @@
         case 'disk_used_bytes':
           return Math.round(db * 1.4);
         case 'disk_size_bytes':
-          return 8e9;
+          return 8 * 1024 * MB;
         case 'api_requests':
           return g >= idleFrom ? 0 : Math.round(p.requests * (1 + 0.3 * Math.sin(g / 3)));
         case 'auth_users':
@@ -92,7 +92,7 @@
       const g = HISTORY - 1;
       const lines = [
         { what: T(`Supabase-beräkning (${p.compute ?? 'ci_micro'})`, `Supabase compute (${p.compute ?? 'ci_micro'})`), amount: priceOf(`supabase.compute.${p.compute ?? 'ci_micro'}`) },
-        { what: T('Supabase-disk', 'Supabase disk'), amount: Math.round((value(c, p, 'disk_size_bytes', g) / 1e9) * priceOf('supabase.disk_gb')) },
+        { what: T('Supabase-disk', 'Supabase disk'), amount: Math.round((value(c, p, 'disk_size_bytes', g) / (1024 * MB)) * priceOf('supabase.disk_gb')) },
         { what: T('Vercel-projekt', 'Vercel project'), amount: priceOf('vercel.project') },
         { what: T('Mejl via Resend', 'Email through Resend'), amount: Math.round(((30 * 30) / 1000) * priceOf('resend.email_1000')) },
         { what: T('n8n-körningar', 'n8n executions'), amount: Math.round(((30 * 60) / 1000) * priceOf('n8n.execution_1000')) },
@@ -172,6 +172,30 @@
       return [...sums].sort().map(([currency, amount]) => ({ amount, currency }));
     };
 
+    /** The core's orders (src/usage/order.rs), as the backend hands them: rows' indexes. */
+    function orders(rows) {
+      const share = (r) => {
+        const { margin, revenue } = r.economics;
+        if (!margin || !revenue) return null;
+        return revenue.amount > 0 ? margin.amount / revenue.amount : margin.amount < 0 ? -Infinity : 0;
+      };
+      const keys = {
+        margin: (r) => (share(r) === null ? null : [share(r), r.economics.margin.amount]),
+        limit: (r) => (r.nearest ? [r.nearest.days_left ?? Infinity, -r.nearest.share] : null),
+        growth: (r) => (r.growth === null ? null : [-r.growth, 0]),
+      };
+      return FLEET_SORTS.map((sort) => {
+        const k = rows.map(keys[sort]);
+        const at = rows.map((_, i) => i);
+        at.sort((a, b) => {
+          if (!k[a] || !k[b]) return (k[a] ? 0 : 1) - (k[b] ? 0 : 1);
+          for (let i = 0; i < 2; i++) if (k[a][i] !== k[b][i]) return k[a][i] < k[b][i] ? -1 : 1;
+          return 0;
+        });
+        return { sort, rows: at };
+      });
+    }
+
     function fleet(days) {
       const rows = delivered().map((c) => {
         const u = customerUsage(c, days);
@@ -193,7 +217,7 @@
         };
       });
       const e = rows.map((r) => r.economics);
-      return { rows, revenue: byCurrency(e.map((x) => x.revenue)), cost: byCurrency(e.map((x) => x.cost)), margin: byCurrency(e.map((x) => x.margin)), days: Number(days) };
+      return { rows, orders: orders(rows), revenue: byCurrency(e.map((x) => x.revenue)), cost: byCurrency(e.map((x) => x.cost)), margin: byCurrency(e.map((x) => x.margin)), days: Number(days) };
     }
 
     let exports = 0;

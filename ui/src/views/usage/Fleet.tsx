@@ -4,7 +4,7 @@
 import { useMemo, useState } from 'react';
 import { call, type ApiError } from '../../api';
 import { formatNumber, useI18n } from '../../i18n';
-import type { UsageSort, UsageState } from '../../state/navigation';
+import type { UsageState } from '../../state/navigation';
 import { useToast } from '../../state/toast';
 import { matchesSearch, PlanFilter, SearchFilter, StatusFilter } from '../ListFilters';
 import { StatusBadge } from '../common';
@@ -12,36 +12,20 @@ import { Sparkline } from './Chart';
 import { daysLeftText, MoneyText } from './Economics';
 import { figureName, formatBytes, formatGrowth, formatShare } from './format';
 import { useLoad } from '../../state/load';
-import type { FleetRow, Money } from '../../bindings';
+import { FLEET_SORTS, type FleetRow, type FleetSort, type FleetUsage, type Money } from '../../bindings';
 import { CollectButton } from './Collect';
 import './usage.css';
 
-export const USAGE_SORTS: UsageSort[] = ['margin', 'limit', 'growth'];
+export const USAGE_SORTS = FLEET_SORTS;
 export const USAGE_DAYS = [30, 90] as const;
 
-/** The order of each sort; rows it cannot place (no margin, no warning, no growth) come last. */
-export function sortRows(rows: FleetRow[], sort: UsageSort): FleetRow[] {
-  const last = (v: number | null | undefined) => (v === null || v === undefined ? Infinity : v);
-  const key: Record<UsageSort, (r: FleetRow) => number[]> = {
-    // Lowest first, as a share of revenue: margins in different currencies still compare.
-    margin: (r) => [last(marginShare(r)), last(r.economics.margin?.amount)],
-    // The warning that bites soonest, then the one nearest its limit.
-    limit: (r) => (r.nearest ? [last(r.nearest.days_left), -r.nearest.share] : [Infinity, Infinity]),
-    growth: (r) => [r.growth === null ? Infinity : -r.growth],
-  };
-  const k = key[sort];
-  return [...rows].sort((a, b) => {
-    const ka = k(a);
-    const kb = k(b);
-    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
-    return a.name.localeCompare(b.name);
-  });
-}
-
-function marginShare(r: FleetRow): number | null {
-  const { margin, revenue } = r.economics;
-  if (!margin || !revenue) return null;
-  return revenue.amount > 0 ? margin.amount / revenue.amount : margin.amount < 0 ? -Infinity : 0;
+/**
+ * The rows the filters keep, in the core's order for `sort` (src/usage/order.rs, the CLI's too):
+ * the window does not decide what "lowest margin first" means.
+ */
+export function orderedRows(fleet: FleetUsage, sort: FleetSort, keep: (r: FleetRow) => boolean): FleetRow[] {
+  const order = fleet.orders.find((o) => o.sort === sort)?.rows ?? fleet.rows.map((_, i) => i);
+  return order.map((i) => fleet.rows[i]).filter((r): r is FleetRow => r !== undefined && keep(r));
 }
 
 export function Fleet({ state, onStateChange, onOpen }: { state: UsageState; onStateChange: (s: UsageState) => void; onOpen: (slug: string) => void }) {
@@ -52,10 +36,12 @@ export function Fleet({ state, onStateChange, onOpen }: { state: UsageState; onS
   const [exporting, setExporting] = useState(false);
 
   const rows = useMemo(() => {
-    const shown = (fleet?.rows ?? []).filter(
+    if (!fleet) return [];
+    return orderedRows(
+      fleet,
+      state.sort,
       (r) => matchesSearch(state.search, r) && (state.status === '' || r.status === state.status) && (state.plan === '' || r.plan === state.plan),
     );
-    return sortRows(shown, state.sort);
   }, [fleet, state.search, state.status, state.plan, state.sort]);
 
   async function exportCsv() {
@@ -95,7 +81,7 @@ export function Fleet({ state, onStateChange, onOpen }: { state: UsageState; onS
         <PlanFilter value={state.plan} onChange={(plan) => set({ plan })} />
         <label className="field-inline">
           <span className="toolbar-label">{t('list.sort')}</span>
-          <select className="select" data-testid="usage-sort" value={state.sort} onChange={(e) => set({ sort: e.target.value as UsageSort })}>
+          <select className="select" data-testid="usage-sort" value={state.sort} onChange={(e) => set({ sort: e.target.value as FleetSort })}>
             {USAGE_SORTS.map((s) => (
               <option key={s} value={s}>
                 {t(`usage.sort.${s}`)}

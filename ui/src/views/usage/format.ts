@@ -12,12 +12,16 @@ export const figureName = (lang: Language, f: Figure) => FIGURE_LABEL[f][lang];
 
 const locale = (lang: Language) => (lang === 'sv' ? 'sv-SE' : 'en-GB');
 
-/** Decimal units, as the providers state their limits (Supabase Free: 500 MB). */
+/**
+ * Binary steps named MB and GB, as Supabase's own dashboard counts a database (its Free plan's
+ * 500 MB is 500 × 1024² bytes) and as the core writes a warning (src/usage/figures.rs `shown`):
+ * a figure reads the same in the chart, the table and the warning beside it.
+ */
 const BYTE_STEPS: [number, string][] = [
-  [1e12, 'terabyte'],
-  [1e9, 'gigabyte'],
-  [1e6, 'megabyte'],
-  [1e3, 'kilobyte'],
+  [1024 ** 4, 'terabyte'],
+  [1024 ** 3, 'gigabyte'],
+  [1024 ** 2, 'megabyte'],
+  [1024, 'kilobyte'],
 ];
 
 export function formatBytes(lang: Language, bytes: number): string {
