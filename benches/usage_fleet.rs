@@ -124,12 +124,26 @@ fn main() {
     let n: usize = env_or("FABRIK_BENCH_USAGE_FLEET_N", 500);
     let days: usize = env_or("FABRIK_BENCH_USAGE_DAYS", 90);
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("fabrik.sqlite3");
+    // FABRIK_BENCH_USAGE_DB: the register kept at that path (and reused when it is there), to
+    // look at its queries with other tools or to time again without the setup.
+    let kept = std::env::var_os("FABRIK_BENCH_USAGE_DB").map(std::path::PathBuf::from);
+    let path = kept
+        .clone()
+        .unwrap_or_else(|| dir.path().join("fabrik.sqlite3"));
     let today = chrono::Utc::now().date_naive();
     let started = Instant::now();
     let ids = {
         let store = Store::open(&path).unwrap();
-        populate(&store, n, days, today)
+        let there: Vec<(i64, String)> = store
+            .delivered_slugs(ENV)
+            .unwrap()
+            .into_iter()
+            .filter_map(|slug| store.get_customer(&slug).ok().map(|c| (c.id, c.slug)))
+            .collect();
+        match kept.is_some() && !there.is_empty() {
+            true => there,
+            false => populate(&store, n, days, today),
+        }
     };
     println!(
         "setup: {n} customers × {days} days written in {:.1} s, file {:.1} MiB",

@@ -29,6 +29,8 @@ pub mod team;
 pub mod templates;
 pub mod transfer;
 mod usage;
+mod usage_day;
+pub mod usage_series;
 mod words;
 pub mod workflow_backups;
 

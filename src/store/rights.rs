@@ -129,6 +129,7 @@ pub const TABLES: &[&str] = &[
     "ticks",
     "usage_days",
     "usage_figures",
+    "usage_series",
     "workflow_backups",
 ];
 
@@ -340,6 +341,7 @@ pub const GRANTS: &[Grant] = &[
     // day replaces it (its rows removed and written again).
     all(Operator, "usage_days", &[Insert, Update, Delete]),
     all(Operator, "usage_figures", &[Insert, Update, Delete]),
+    all(Operator, "usage_series", &[Insert, Update, Delete]),
 ];
 
 /// The functions every group calls (policies and the window's "what may I do").

@@ -8,24 +8,15 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::db::{params, Conn, Optional, Row};
+use super::usage_day::{day_text, parse_day};
+use super::usage_series::Series;
 use super::{now, Store};
 use crate::environment::Environment;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::messages::Right;
 use crate::usage::build::Kept;
 use crate::usage::view::PriceBook;
 use crate::usage::{limits, prices, Figure, Reading};
-
-const DAY: &str = "%Y-%m-%d";
-
-fn day_text(day: NaiveDate) -> String {
-    day.format(DAY).to_string()
-}
-
-fn parse_day(text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text, DAY)
-        .map_err(|e| Error::Internal(format!("a usage day {text}: {e}")))
-}
 
 /// The first day of a window of `days` ending on `last`.
 fn window_start(last: NaiveDate, days: i64) -> NaiveDate {
@@ -72,7 +63,7 @@ impl Store {
         day: NaiveDate,
         reading: &Reading,
     ) -> Result<()> {
-        let day = day_text(day);
+        let (on, day) = (day, day_text(day));
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let write = || -> Result<()> {
@@ -109,7 +100,7 @@ impl Store {
                     params![customer_id, env, day, figure, value],
                 )?;
             }
-            Ok(())
+            super::usage_series::keep(&tx, customer_id, env, on, reading)
         };
         write().map_err(self.refused(Right::Write))?;
         Ok(tx.commit()?)
@@ -253,43 +244,48 @@ impl Store {
         for k in &mut kept {
             k.days.sort_by_key(|(d, _)| *d);
         }
-        for r in conn.rows(
+        conn.for_each(
             &sql("d.customer_id, d.day, d.figure, d.value", "usage_figures"),
             params![env],
-        )? {
-            let Some(k) = at.get(&r.get(0)?).map(|i| &mut kept[*i]) else {
-                continue;
-            };
-            let day = parse_day(&r.get::<String>(1)?)?;
-            if let Some((_, reading)) = k.days.iter_mut().find(|(d, _)| *d == day) {
-                reading.set(r.get::<Figure>(2)?, Some(r.get(3)?));
-            }
-        }
-        // The customers as SQL values (their ids), each sought in the figures' index.
+            |r| -> Result<()> {
+                let Some(k) = at.get(&r.get(0)?).map(|i| &mut kept[*i]) else {
+                    return Ok(());
+                };
+                let day = parse_day(r.text(1).unwrap_or_default())?;
+                if let Some((_, reading)) = k.days.iter_mut().find(|(d, _)| *d == day) {
+                    reading.set(r.get::<Figure>(2)?, Some(r.get(3)?));
+                }
+                Ok(())
+            },
+        )?;
+        // The customers as SQL values (their ids), each sought in a key.
         let ids: Vec<String> = kept
             .iter()
             .map(|k| format!("({})", k.customer_id))
             .collect();
         let customers = format!("WITH c (id) AS (VALUES {})", ids.join(", "));
+        // The database's size over the window, one kept series a customer (`usage_series`).
         let width = (last - since).num_days() as usize + 1;
         for k in &mut kept {
             k.database = vec![None; width];
         }
-        for r in conn.rows(
+        conn.for_each(
             &format!(
-                "{customers} SELECT f.customer_id, f.day, f.value FROM c CROSS JOIN usage_figures f
-                 WHERE f.environment = ?1 AND f.figure = ?2 AND f.customer_id = c.id AND f.day >= ?3"
+                "{customers} SELECT s.customer_id, s.first_day, s.series FROM c CROSS JOIN usage_series s
+                 WHERE s.customer_id = c.id AND s.environment = ?1 AND s.figure = ?2"
             ),
-            params![env, Figure::DatabaseBytes, since_text],
-        )? {
-            let Some(k) = at.get(&r.get(0)?).map(|i| &mut kept[*i]) else {
-                continue;
-            };
-            let i = (parse_day(&r.get::<String>(1)?)? - since).num_days() as usize;
-            if let Some(slot) = k.database.get_mut(i) {
-                *slot = Some(r.get(2)?);
-            }
-        }
+            params![env, Figure::DatabaseBytes],
+            |r| -> Result<()> {
+                if let Some(k) = at.get(&r.get(0)?).map(|i| &mut kept[*i]) {
+                    let series = Series::parse(
+                        r.text(1).unwrap_or_default(),
+                        r.text(2).unwrap_or_default(),
+                    )?;
+                    k.database = series.window(since, width);
+                }
+                Ok(())
+            },
+        )?;
         let sums: Vec<String> = limits::MONTHLY
             .iter()
             .map(|f| {

@@ -3,21 +3,8 @@
 
 use std::cmp::Ordering;
 
+pub use super::view::FleetSort;
 use super::view::{FleetOrder, FleetRow};
-use crate::vocabulary::vocabulary;
-
-vocabulary!(
-    /// How the fleet's rows are ordered.
-    pub enum FleetSort {
-        /// Lowest margin first, as a share of revenue (so margins in different currencies
-        /// compare), then by amount; a row without a margin last.
-        Margin => "margin",
-        /// The warning that bites soonest, then the one nearest its limit; no warning last.
-        Limit => "limit",
-        /// The fastest-growing database first; growth that cannot be said last.
-        Growth => "growth",
-    }
-);
 
 /// A row's margin as a share of its revenue: a loss on no revenue is the lowest there is.
 fn margin_share(r: &FleetRow) -> Option<f64> {

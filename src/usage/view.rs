@@ -9,6 +9,7 @@ use ts_rs::TS;
 use super::figures::Figure;
 use crate::customer::{Plan, Status};
 use crate::messages::Text;
+use crate::vocabulary::vocabulary;
 
 /// An amount of money.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -191,10 +192,23 @@ pub struct FleetUsage {
     pub orders: Vec<FleetOrder>,
 }
 
+vocabulary!(
+    /// How the fleet's rows are ordered (`usage::order` orders them).
+    pub enum FleetSort {
+        /// Lowest margin first, as a share of revenue (so margins in different currencies
+        /// compare), then by amount; a row without a margin last.
+        Margin => "margin",
+        /// The warning that bites soonest, then the one nearest its limit; no warning last.
+        Limit => "limit",
+        /// The fastest-growing database first; growth that cannot be said last.
+        Growth => "growth",
+    }
+);
+
 /// One order of the fleet's rows: their indexes in `rows`, first to last.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct FleetOrder {
-    pub sort: super::order::FleetSort,
+    pub sort: FleetSort,
     pub rows: Vec<u32>,
 }
 

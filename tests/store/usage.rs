@@ -112,9 +112,24 @@ fn the_fleet_view_picks_its_days_and_sums_the_month(store: Store) {
             .save_usage(a, Environment::Sandbox, day(d), &reading(f64::from(d)))
             .unwrap();
     }
+    // Days saved out of order, and one collected again without the database's size: the
+    // small chart has a gap there, never a 0 or the earlier value.
+    let g = delivered(&store, "Gamma AB");
+    for d in [10, 7, 2, 8] {
+        store
+            .save_usage(g, Environment::Sandbox, day(d), &reading(f64::from(d)))
+            .unwrap();
+    }
+    store
+        .save_usage(g, Environment::Sandbox, day(8), &Reading::default())
+        .unwrap();
     let fleet = store.fleet_usage(Environment::Sandbox, 5).unwrap();
     let names: Vec<&str> = fleet.iter().map(|k| k.name.as_str()).collect();
-    assert_eq!(names, ["Alfa AB", "Beta AB"]);
+    assert_eq!(names, ["Alfa AB", "Beta AB", "Gamma AB"]);
+    assert_eq!(
+        fleet[2].database,
+        [None, Some(7.0), None, None, Some(10.0)].to_vec()
+    );
     let alfa = &fleet[0];
     assert_eq!(alfa.plan, Plan::Starter);
     assert_eq!(alfa.status, Status::Active);

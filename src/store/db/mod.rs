@@ -78,6 +78,15 @@ impl Row {
         T::from_value(v).map_err(|detail| DbError::conversion(idx, detail))
     }
 
+    /// A text value as it is held, without a copy (a read of many rows' days); `None` for
+    /// anything else.
+    pub fn text(&self, idx: usize) -> Option<&str> {
+        match self.0.get(idx) {
+            Some(Value::Text(t)) => Some(t),
+            _ => None,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }

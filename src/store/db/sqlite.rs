@@ -75,13 +75,28 @@ pub(super) fn query_within(
     }
 }
 
+/// Each row to `f`, read into one buffer used again for the next row: a walk over tens of
+/// thousands of rows (the fleet's usage) makes no allocation a row but its texts.
 pub(super) fn for_each<E: From<DbError>>(
     c: &rusqlite::Connection,
     sql: &str,
     params: &[Value],
     mut f: impl FnMut(&Row) -> Result<(), E>,
 ) -> Result<(), E> {
-    walk(c, sql, params, |r| f(&r))
+    let mut stmt = c.prepare_cached(sql).map_err(DbError::from)?;
+    let width = stmt.column_count();
+    let mut rows = stmt
+        .query(rusqlite::params_from_iter(params))
+        .map_err(DbError::from)?;
+    let mut buf = Row(Vec::with_capacity(width));
+    while let Some(r) = rows.next().map_err(DbError::from)? {
+        buf.0.clear();
+        for i in 0..width {
+            buf.0.push(value(r.get_ref(i).map_err(DbError::from)?, i)?);
+        }
+        f(&buf)?;
+    }
+    Ok(())
 }
 
 fn walk<E: From<DbError>>(

@@ -201,6 +201,36 @@ fn a_version_16_register_keeps_the_runs_of_its_roll_out_members_and_backups() {
     assert_eq!(on, 1, "foreign keys are on again after the migrations");
 }
 
+/// A register whose usage days were kept before the fleet's series were (version 32): its
+/// series are rebuilt from the days as it opens, a day without the figure a gap.
+#[test]
+fn a_version_32_register_gets_its_series_from_the_days_it_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fabrik.sqlite3");
+    let mut rows = String::from(
+        "INSERT INTO customers (id, slug, name, admin_email, plan, modules, notes, is_example, search_text, created_at, updated_at, version, uid)
+           VALUES (1, 'kund-ab', 'Kund AB', 'a@kund.se', 'starter', '[]', '', 0, 'kund ab', 'x', 'x', 1, 'u-1');
+         INSERT INTO instances (customer_id, environment, status, updated_at) VALUES (1, 'sandbox', 'active', 'x');
+         INSERT OR IGNORE INTO figures (name) VALUES ('database_bytes'), ('auth_users');",
+    );
+    for d in [1, 2, 4] {
+        rows.push_str(&format!(
+            "INSERT INTO usage_days (customer_id, environment, day, collected_at) VALUES (1, 'sandbox', '2026-03-0{d}', 'x');
+             INSERT INTO usage_figures (customer_id, environment, day, figure, value) VALUES (1, 'sandbox', '2026-03-0{d}', 'database_bytes', {d}.0);"
+        ));
+    }
+    // Day 3 was read, but not its database's size.
+    rows.push_str(
+        "INSERT INTO usage_days (customer_id, environment, day, collected_at) VALUES (1, 'sandbox', '2026-03-03', 'x');
+         INSERT INTO usage_figures (customer_id, environment, day, figure, value) VALUES (1, 'sandbox', '2026-03-03', 'auth_users', 5.0);",
+    );
+    register_at(&path, 32, &rows);
+    let store = Store::open(&path).unwrap();
+    let fleet = store.fleet_usage(Environment::Sandbox, 4).unwrap();
+    assert_eq!(fleet.len(), 1);
+    assert_eq!(fleet[0].database, [Some(1.0), Some(2.0), None, Some(4.0)]);
+}
+
 /// A kind of run or a step the code declares and the register lacks (a build with a new
 /// kind opens it) is added when it opens, with no migration; the ledger takes it at once.
 #[test]
