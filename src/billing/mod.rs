@@ -1,3 +1,6 @@
 //! The subscription's life beside the instance's (issue #58): which subscription is whose.
 
+pub mod drift;
 pub mod link;
+pub mod plans;
+pub mod reconcile;

@@ -14,6 +14,7 @@ use super::http;
 use crate::secrets::{Provider, Secret};
 
 mod subscriptions;
+pub use subscriptions::parse as parse_subscription;
 pub use subscriptions::{
     InvoiceState, Status, Subscription, SubscriptionsRead, MAX_SUBSCRIPTION_PAGES,
 };
