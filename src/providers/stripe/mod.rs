@@ -14,9 +14,9 @@ use super::http;
 use crate::secrets::{Provider, Secret};
 
 mod subscriptions;
-pub use subscriptions::parse as parse_subscription;
 pub use subscriptions::{
-    InvoiceState, Status, Subscription, SubscriptionsRead, MAX_SUBSCRIPTION_PAGES,
+    invoice_state, parse as parse_subscription, InvoiceState, Status, Subscription,
+    SubscriptionsRead, MAX_SUBSCRIPTION_PAGES,
 };
 
 const P: Provider = Provider::Stripe;
