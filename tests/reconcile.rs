@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use fabrik::billing::drift::{DriftKind, Offer};
+use fabrik::billing::drift::{DriftKind, DriftOffer};
 use fabrik::billing::link::SUBSCRIPTIONS_SETTING;
 use fabrik::billing::reconcile::reconcile;
 use fabrik::customer::{CustomerDraft, Instance, ModuleManifest, Plan, Status};
@@ -158,7 +158,7 @@ async fn each_difference_between_stripe_and_the_register_is_found_with_its_offer
     let plan_change = found.findings.iter().find(|x| x.slug == c).unwrap();
     assert_eq!(
         plan_change.offers,
-        [Offer::ChangePlan {
+        [DriftOffer::ChangePlan {
             plan: Plan::Professional
         }]
     );

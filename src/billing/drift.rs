@@ -31,7 +31,7 @@ vocabulary!(
 /// What the owner can do about a finding, each through its existing, guarded path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Offer {
+pub enum DriftOffer {
     /// A pause run (`RunKind::Pause`).
     Pause,
     /// A resume run (`RunKind::Resume`).
@@ -52,7 +52,7 @@ pub struct DriftFinding {
     pub subscription: Option<String>,
     pub message: Text,
     pub action: Text,
-    pub offers: Vec<Offer>,
+    pub offers: Vec<DriftOffer>,
 }
 
 /// One customer as the register holds it, with what the link found in Stripe.
@@ -110,7 +110,7 @@ pub fn findings(seen: &Seen, plans: &BTreeMap<String, Plan>) -> Vec<DriftFinding
                     Say::DriftCancelledRunning
                         .with(params!("subscription" => id, "status" => "canceled")),
                     Say::DriftCancelledRunningDo.text(),
-                    vec![Offer::Pause, Offer::Teardown],
+                    vec![DriftOffer::Pause, DriftOffer::Teardown],
                 )]
             } else {
                 Vec::new()
@@ -125,7 +125,7 @@ pub fn findings(seen: &Seen, plans: &BTreeMap<String, Plan>) -> Vec<DriftFinding
             seen.link,
             message,
             Say::DriftNoSubscriptionDo.text(),
-            vec![Offer::Link],
+            vec![DriftOffer::Link],
         )];
     };
     let id = Some(sub.id.as_str());
@@ -139,7 +139,7 @@ pub fn findings(seen: &Seen, plans: &BTreeMap<String, Plan>) -> Vec<DriftFinding
                 Say::DriftCancelledRunning
                     .with(params!("subscription" => sub.id, "status" => status)),
                 Say::DriftCancelledRunningDo.text(),
-                vec![Offer::Pause, Offer::Teardown],
+                vec![DriftOffer::Pause, DriftOffer::Teardown],
             ));
         }
         // An ended subscription's plan is no longer anything to follow.
@@ -151,7 +151,7 @@ pub fn findings(seen: &Seen, plans: &BTreeMap<String, Plan>) -> Vec<DriftFinding
             id,
             Say::DriftPayingPaused.with(params!("subscription" => sub.id, "status" => status)),
             Say::DriftPayingPausedDo.text(),
-            vec![Offer::Resume],
+            vec![DriftOffer::Resume],
         ));
     }
     if let Some(plan) = super::plans::plan_of_subscription(sub, plans).filter(|p| *p != seen.plan) {
@@ -162,7 +162,7 @@ pub fn findings(seen: &Seen, plans: &BTreeMap<String, Plan>) -> Vec<DriftFinding
             Say::DriftPlanDiffers
                 .with(params!("price" => price, "plan" => plan, "current" => seen.plan)),
             Say::DriftPlanDiffersDo.with(params!("plan" => plan)),
-            vec![Offer::ChangePlan { plan }],
+            vec![DriftOffer::ChangePlan { plan }],
         ));
     }
     out

@@ -44,7 +44,7 @@ fn a_cancelled_subscription_with_a_running_instance_offers_pause_and_the_guarded
         let s = sub(status, "price_starter");
         let found = findings(&seen(Status::Active, Some(&s)), &plans());
         assert_eq!(kinds(&found), [DriftKind::CancelledRunning], "{status}");
-        assert_eq!(found[0].offers, [Offer::Pause, Offer::Teardown]);
+        assert_eq!(found[0].offers, [DriftOffer::Pause, DriftOffer::Teardown]);
         assert_eq!(found[0].subscription.as_deref(), Some("sub_1"));
         assert!(found[0].message.sv.contains("sub_1") && found[0].message.en.contains(status));
         // Paused already: nothing runs that is not paid for.
@@ -56,7 +56,7 @@ fn a_cancelled_subscription_with_a_running_instance_offers_pause_and_the_guarded
     gone.link = Some("sub_9");
     let found = findings(&gone, &plans());
     assert_eq!(kinds(&found), [DriftKind::CancelledRunning]);
-    assert_eq!(found[0].offers, [Offer::Pause, Offer::Teardown]);
+    assert_eq!(found[0].offers, [DriftOffer::Pause, DriftOffer::Teardown]);
 }
 
 #[test]
@@ -65,7 +65,7 @@ fn a_paid_subscription_with_a_paused_instance_offers_resume() {
         let s = sub(status, "price_starter");
         let found = findings(&seen(Status::Inactive, Some(&s)), &plans());
         assert_eq!(kinds(&found), [DriftKind::PayingPaused], "{status}");
-        assert_eq!(found[0].offers, [Offer::Resume]);
+        assert_eq!(found[0].offers, [DriftOffer::Resume]);
         assert!(findings(&seen(Status::Active, Some(&s)), &plans()).is_empty());
     }
     // Failing, paused in Stripe, or given up: pausing was right, nothing to resume.
@@ -83,7 +83,7 @@ fn a_delivered_instance_without_a_subscription_offers_a_link() {
     for status in [Status::Active, Status::Inactive] {
         let found = findings(&seen(status, None), &plans());
         assert_eq!(kinds(&found), [DriftKind::NoSubscription]);
-        assert_eq!(found[0].offers, [Offer::Link]);
+        assert_eq!(found[0].offers, [DriftOffer::Link]);
         assert_eq!(found[0].message, Say::DriftNoSubscription.text());
     }
     // A link that finds nothing says which.
@@ -109,7 +109,7 @@ fn a_price_mapped_to_another_plan_offers_the_plan_change() {
     assert_eq!(kinds(&found), [DriftKind::PlanDiffers]);
     assert_eq!(
         found[0].offers,
-        [Offer::ChangePlan {
+        [DriftOffer::ChangePlan {
             plan: Plan::Professional
         }]
     );

@@ -4,3 +4,4 @@ pub mod drift;
 pub mod link;
 pub mod plans;
 pub mod reconcile;
+pub mod view;

@@ -9,65 +9,13 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::drift::{self, DriftFinding, Seen};
+use super::view::SubscriptionView;
 use crate::customer::{Customer, Plan};
 use crate::error::{Error, Result};
 use crate::messages::{params, Say, Text};
 use crate::providers::stripe::{Stripe, Subscription};
 use crate::store::intake::IntakeSource;
 use crate::store::Store;
-
-/// A subscription as the window and the CLI show it beside the instance.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct SubscriptionView {
-    pub id: String,
-    pub customer: String,
-    pub status: String,
-    pub cancel_at_period_end: bool,
-    /// Unix seconds.
-    #[ts(type = "number | null")]
-    pub current_period_end: Option<i64>,
-    /// Unix seconds: Smart Retries' next try, else the renewal of a subscription that renews.
-    #[ts(type = "number | null")]
-    pub next_payment: Option<i64>,
-    /// Why the latest payment failed, when Stripe says.
-    pub last_failure: Option<String>,
-    #[ts(type = "number")]
-    pub attempt_count: i64,
-    pub price: Option<String>,
-    /// The plan the owner's map gives the price, if any.
-    pub plan: Option<Plan>,
-    /// In the currency's smallest unit.
-    #[ts(type = "number | null")]
-    pub amount: Option<i64>,
-    pub currency: Option<String>,
-    pub interval: Option<String>,
-}
-
-impl SubscriptionView {
-    pub fn of(s: &Subscription, plans: &BTreeMap<String, Plan>) -> SubscriptionView {
-        let invoice = s.latest_invoice.as_ref();
-        let retry = invoice.and_then(|i| i.next_payment_attempt);
-        let renews = !s.cancel_at_period_end && !drift::ended(&s.status);
-        SubscriptionView {
-            id: s.id.clone(),
-            customer: s.customer.clone(),
-            status: s.status.as_str().to_string(),
-            cancel_at_period_end: s.cancel_at_period_end,
-            current_period_end: s.current_period_end,
-            next_payment: retry.or(s.current_period_end.filter(|_| renews)),
-            // A failure is news only while its invoice is still open.
-            last_failure: invoice
-                .filter(|i| i.status.as_deref() != Some("paid"))
-                .and_then(|i| i.last_failure.clone()),
-            attempt_count: invoice.map_or(0, |i| i.attempt_count),
-            price: s.price.clone(),
-            plan: super::plans::plan_of_subscription(s, plans),
-            amount: s.amount,
-            currency: s.currency.clone(),
-            interval: s.interval.clone(),
-        }
-    }
-}
 
 /// A subscription that no customer of the register is linked to, and that has not ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -93,25 +41,22 @@ pub struct Reconciled {
     pub problems: Vec<Text>,
 }
 
-/// What a link names among the listed subscriptions (newest first): a `sub_…` itself; a
-/// `cus_…`'s newest subscription that has not ended, else its newest.
-pub fn resolve<'a>(link: &str, subs: &'a [Subscription]) -> Option<&'a Subscription> {
-    if link.starts_with("cus_") {
-        let mine = || subs.iter().filter(|s| s.customer == link);
-        mine()
-            .find(|s| !drift::ended(&s.status))
-            .or_else(|| mine().next())
-    } else {
-        subs.iter().find(|s| s.id == link)
-    }
+/// Where the subscriptions compared come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Stripe's whole list, read now: a link that names none names nothing.
+    Listed,
+    /// The register's snapshots: a link without one is only not read yet.
+    Kept,
 }
 
-/// The register's customers (`links` by customer id) compared with the listed subscriptions.
+/// The register's customers (`links` by customer id) compared with the subscriptions.
 pub fn compare(
     customers: &[Customer],
     links: &HashMap<i64, String>,
     subs: &[Subscription],
     plans: &BTreeMap<String, Plan>,
+    source: Source,
 ) -> Reconciled {
     let mut out = Reconciled {
         subscriptions: subs.len() as u32,
@@ -121,7 +66,7 @@ pub fn compare(
     for c in customers.iter().filter(|c| !c.is_example) {
         out.customers += 1;
         let link = links.get(&c.id).map(String::as_str);
-        let subscription = link.and_then(|l| resolve(l, subs));
+        let subscription = link.and_then(|l| super::view::resolve(l, subs));
         if let Some(l) = link {
             claimed.insert(l);
         }
@@ -130,6 +75,11 @@ pub fn compare(
             claimed.insert(s.customer.as_str());
             out.linked
                 .insert(c.slug.clone(), SubscriptionView::of(s, plans));
+        }
+        // Unread is no drift; the inbox's cancellation is known without a read.
+        let unread = link.is_some() && subscription.is_none() && c.cancelled_at.is_none();
+        if source == Source::Kept && unread {
+            continue;
         }
         let seen = Seen {
             slug: &c.slug,
@@ -182,7 +132,13 @@ pub async fn reconcile(store: Arc<Store>, stripe: &Stripe) -> Result<Reconciled>
         .subscriptions("all")
         .await
         .map_err(|e| Error::Provider(e.to_string()))?;
-    let mut out = compare(&customers, &links, &read.subscriptions, &plans);
+    let mut out = compare(
+        &customers,
+        &links,
+        &read.subscriptions,
+        &plans,
+        Source::Listed,
+    );
     if read.truncated {
         out.problems.push(Say::ReconcileTruncated.text());
     }
