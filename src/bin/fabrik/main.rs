@@ -3,6 +3,7 @@
 //! window's do. No rule lives here.
 
 mod backup;
+mod billing;
 mod customers;
 mod deployments;
 mod fleet;
@@ -148,6 +149,10 @@ enum Command {
     /// figures, warnings and money (from the days collected); `collect`: read them now;
     /// `prices`: the price book.
     Usage(usage::UsageArgs),
+    /// Billing beside the fleet: each customer's subscription, what differs between Stripe
+    /// and the instance with what to do, the decisions waiting (from the register);
+    /// `reconcile`: Stripe's subscriptions compared with the register now.
+    Billing(billing::BillingArgs),
 }
 
 fn main() -> ExitCode {
@@ -216,6 +221,9 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Usage(args) if !args.collects() => {
             usage::run(&runtime::register(&path, chosen)?, args)
         }
+        Command::Billing(args) if !args.reads_stripe() => {
+            billing::run(&runtime::register(&path, chosen)?, args)
+        }
         Command::Runs(runs::RunsCmd::List { customer, json }) => {
             runs::list(&runtime::register(&path, chosen)?, customer, json)
         }
@@ -266,6 +274,7 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Restore(cmd) => backup::restore(&cloud, cmd).await,
         Command::Template(cmd) => template::run(&cloud, cmd).await,
         Command::Usage(args) => usage::collect(&cloud, args).await,
+        Command::Billing(args) => billing::reconcile(&cloud, args).await,
         Command::Customers(_)
         | Command::Settings(_)
         | Command::Register(_)
