@@ -7,7 +7,7 @@ use std::time::Duration;
 use fabrik::billing::drift::{DriftKind, DriftOffer};
 use fabrik::billing::link::SUBSCRIPTIONS_SETTING;
 use fabrik::billing::reconcile::reconcile;
-use fabrik::customer::{CustomerDraft, Instance, ModuleManifest, Plan, Status};
+use fabrik::customer::{Plan, Status};
 use fabrik::providers::stripe::{Stripe, EVENT_DAYS};
 use fabrik::secrets::Secret;
 use fabrik::store::intake::{IntakeChoices, IntakeSource};
@@ -46,27 +46,8 @@ async fn subscribed(sim: &SimHandle, email: &str, price: &str) -> (String, Strin
     )
 }
 
-/// A customer on `plan` whose instance is `status` (delivered: running or paused).
 fn delivered(store: &Store, name: &str, plan: Plan, status: Status) -> String {
-    let c = store
-        .create_customer(
-            CustomerDraft {
-                name: name.into(),
-                admin_email: "admin@kund.example.se".into(),
-                plan: Some(plan),
-                ..Default::default()
-            },
-            &ModuleManifest::bundled(),
-        )
-        .unwrap();
-    let instance = Instance {
-        production_url: Some(format!("https://{}.example.se", c.slug)),
-        ..Instance::default()
-    };
-    store
-        .set_instance(c.id, store.environment(), status, Some(&instance))
-        .unwrap();
-    c.slug
+    crate::common::delivered(store, name, plan, store.environment(), status)
 }
 
 struct World {

@@ -12,21 +12,8 @@ use super::*;
 use crate::common::TOKEN;
 use crate::common::{cli, said};
 
-/// A delivered customer on Starter in `env`.
 fn delivered(store: &Store, name: &str, env: Environment, status: Status) -> String {
-    let c = store
-        .create_customer(
-            CustomerDraft {
-                name: name.into(),
-                admin_email: "a@kund.se".into(),
-                plan: Some(Plan::Starter),
-                ..Default::default()
-            },
-            &ModuleManifest::bundled(),
-        )
-        .unwrap();
-    store.set_instance(c.id, env, status, None).unwrap();
-    c.slug
+    crate::common::delivered(store, name, Plan::Starter, env, status)
 }
 
 #[test]
