@@ -111,8 +111,9 @@ fn text(v: &Value) -> Option<String> {
     v.as_str().map(str::to_string)
 }
 
-/// The latest invoice's payment state from the invoice object (or its id alone).
-fn invoice_state(v: &Value) -> Option<InvoiceState> {
+/// The latest invoice's payment state from the invoice object (or its id alone); also an
+/// invoice event's object.
+pub fn invoice_state(v: &Value) -> Option<InvoiceState> {
     let id = id_of(v)?;
     // The decline's message is on the PaymentIntent of the newest payment, when the answer
     // carried it (`payments.data.payment.payment_intent` expanded); a failed finalization
