@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use crate::customer::Plan;
 use crate::error::{Error, Result};
 use crate::ledger::RunKind;
-use crate::messages::{ErrorCode, FieldError};
+use crate::messages::{ErrorCode, FieldError, Say};
 use crate::store::Store;
 
 pub use crate::store::billing::{refuse_teardown_do, DecisionState, PolicyRow, Step, Transition};
@@ -101,6 +101,26 @@ impl Policy {
     /// Whether the owner chose this pair (else it is the default).
     pub fn chosen(&self, plan: Plan, t: Transition) -> bool {
         self.chosen.contains_key(&(plan, t))
+    }
+}
+
+/// A transition's words for a person.
+pub const fn transition_text(t: Transition) -> Say {
+    match t {
+        Transition::PaymentFailed => Say::BillingPaymentFailed,
+        Transition::Paused => Say::BillingPaused,
+        Transition::Resumed => Say::BillingResumed,
+        Transition::PeriodEnded => Say::BillingPeriodEnded,
+    }
+}
+
+/// A step's words for a person.
+pub const fn step_text(s: Step) -> Say {
+    match s {
+        Step::Nothing => Say::BillingStepNothing,
+        Step::Tell => Say::BillingStepTell,
+        Step::Offer => Say::BillingStepOffer,
+        Step::Do => Say::BillingStepDo,
     }
 }
 

@@ -247,8 +247,8 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Provision(args) => runs::provision(&cloud, args).await,
         Command::UpdateModules(a) => watch::day_two(&cloud, a, RunRequest::UpdateModules).await,
         Command::Repair(a) => runs::repair(&cloud, a).await,
-        Command::Pause(a) => watch::day_two(&cloud, a, RunRequest::Pause).await,
-        Command::Resume(a) => watch::day_two(&cloud, a, RunRequest::Resume).await,
+        Command::Pause(a) => watch::day_two(&cloud, a, RunRequest::Pause { cause: None }).await,
+        Command::Resume(a) => watch::day_two(&cloud, a, RunRequest::Resume { cause: None }).await,
         Command::Redeploy(a) => watch::day_two(&cloud, a, RunRequest::Redeploy).await,
         Command::Admin(runs::AdminCmd::ResetPassword(a)) => {
             watch::day_two(&cloud, a, RunRequest::ResetPassword).await
