@@ -3,6 +3,7 @@
 //! window's do. No rule lives here.
 
 mod backup;
+mod billing_policy;
 mod customers;
 mod deployments;
 mod fleet;
@@ -148,6 +149,10 @@ enum Command {
     /// figures, warnings and money (from the days collected); `collect`: read them now;
     /// `prices`: the price book.
     Usage(usage::UsageArgs),
+    /// The subscriptions' life beside the instances: `policy`: what a failed payment, a
+    /// pause, a resume or the period's end does to the instance, per plan.
+    #[command(subcommand)]
+    Billing(billing_policy::BillingCmd),
 }
 
 fn main() -> ExitCode {
@@ -213,6 +218,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             settings::run(&runtime::register(&path, chosen)?, &seat, cmd)
         }
         Command::Register(cmd) => register::run(&runtime::register(&path, chosen)?, cmd),
+        Command::Billing(cmd) => billing_policy::run(&runtime::register(&path, chosen)?, cmd),
         Command::Usage(args) if !args.collects() => {
             usage::run(&runtime::register(&path, chosen)?, args)
         }
@@ -267,6 +273,7 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Template(cmd) => template::run(&cloud, cmd).await,
         Command::Usage(args) => usage::collect(&cloud, args).await,
         Command::Customers(_)
+        | Command::Billing(_)
         | Command::Settings(_)
         | Command::Register(_)
         | Command::Update(_)
