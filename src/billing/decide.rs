@@ -1,12 +1,15 @@
 //! What a subscription's kept state asks of its instance now, under the owner's policy: the
-//! transition due (if any), the step, and the episode that makes it once. Plain rules: the
-//! tick (`schedule::billing`) keeps the decision and starts the run.
+//! transition due (if any), the step, and the episode that makes it once, kept in the
+//! register (`decide_all`). The tick (`schedule::billing`) starts the runs and says it.
 
 use chrono::{DateTime, Duration, Utc};
 
 use super::policy::{DecisionState, Policy, Step, Transition};
 use crate::customer::{Plan, Status};
-use crate::store::billing::{DecisionRow, SubscriptionRow};
+use crate::environment::Environment;
+use crate::error::{Error, Result};
+use crate::store::billing::{DecisionRow, NewDecision, SubscriptionRow};
+use crate::store::Store;
 
 /// A note a decision carries: a snapshot from a read (a reconciliation) is offered, never
 /// done, whatever the policy says.
@@ -110,10 +113,89 @@ pub fn due(
     })
 }
 
+/// A decision kept this tick.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Made {
+    pub id: i64,
+    pub slug: String,
+    pub transition: Transition,
+    pub step: Step,
+    pub episode: String,
+    pub event_id: Option<String>,
+}
+
+/// The snapshot a customer's link names: the subscription, or a Stripe customer's newest
+/// subscription that has not ended (else its newest).
+fn snapshot_for<'a>(link: &str, rows: &'a [SubscriptionRow]) -> Option<&'a SubscriptionRow> {
+    if link.starts_with("sub_") {
+        return rows.iter().find(|r| r.subscription == link);
+    }
+    let mut own = rows.iter().filter(|r| r.stripe_customer == link);
+    let newest = own.clone().next();
+    own.find(|r| r.status != "canceled").or(newest)
+}
+
+/// Every linked customer's due transition decided and kept (once per episode): the
+/// decisions this call made (none for an episode decided before, by any seat).
+pub fn decide_all(store: &Store, env: Environment) -> Result<Vec<Made>> {
+    let links = crate::billing::link::subscriptions(store)?;
+    let rows = store.subscription_rows(env)?;
+    let policy = Policy::load(store)?;
+    let now = chrono::DateTime::parse_from_rfc3339(&store.register_now()?)
+        .map_err(|e| Error::Internal(e.to_string()))?
+        .with_timezone(&chrono::Utc);
+    let mut made = Vec::new();
+    let mut customers: Vec<(i64, String)> = links.into_iter().collect();
+    customers.sort();
+    for (customer_id, link) in customers {
+        let Some(sub) = snapshot_for(&link, &rows) else {
+            continue;
+        };
+        let (slug, _) = store.customer_names(customer_id)?;
+        let c = store.get_customer_in(&slug, env)?;
+        let instance = Instance {
+            customer_id,
+            slug: slug.clone(),
+            plan: c.plan,
+            status: c.status,
+        };
+        let decisions = store.billing_decisions(env, None, Some(customer_id), 50)?;
+        let paused = paused_by_billing(&decisions);
+        let Some(due) = due(sub, &instance, paused, &policy, now) else {
+            continue;
+        };
+        let state = match due.step {
+            Step::Tell => DecisionState::Done,
+            _ => DecisionState::Waiting,
+        };
+        let new = NewDecision {
+            customer_id,
+            environment: env,
+            subscription: sub.subscription.clone(),
+            transition: due.transition,
+            step: due.step,
+            episode: due.episode.clone(),
+            event_id: due.event_id.clone(),
+            state,
+            note: due.note.clone(),
+        };
+        if let Some(id) = store.add_billing_decision(&new)? {
+            made.push(Made {
+                id,
+                slug,
+                transition: due.transition,
+                step: due.step,
+                episode: due.episode,
+                event_id: due.event_id,
+            });
+        }
+    }
+    Ok(made)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::environment::Environment;
     use crate::store::billing::PolicyRow;
 
     fn sub(status: &str, failed_since: Option<&str>, event: bool) -> SubscriptionRow {

@@ -9,95 +9,14 @@ use std::sync::Arc;
 
 use super::report::JobReport;
 use super::ticker::Ticker;
-use crate::billing::decide::{self, Instance};
-use crate::billing::policy::{self, DecisionState, Policy, Step, Transition};
-use crate::error::{ApiResult, Error};
+use crate::billing::decide::{decide_all, Made};
+use crate::billing::policy::{self, DecisionState, Step};
+use crate::error::ApiResult;
 use crate::ledger::{RunKind, RunState};
 use crate::messages::{param_text, params, Say, Text};
 use crate::provision::RunRequest;
-use crate::store::billing::{NewDecision, SubscriptionRow};
 use crate::store::schedule::AlertKind;
-use crate::store::Store;
 use crate::supervisor::host::RunHost;
-
-/// A decision kept this tick.
-#[derive(Debug, Clone)]
-struct Made {
-    id: i64,
-    slug: String,
-    transition: Transition,
-    step: Step,
-    episode: String,
-    event_id: Option<String>,
-}
-
-/// The snapshot a customer's link names: the subscription, or a Stripe customer's newest
-/// subscription that has not ended (else its newest).
-fn snapshot_for<'a>(link: &str, rows: &'a [SubscriptionRow]) -> Option<&'a SubscriptionRow> {
-    if link.starts_with("sub_") {
-        return rows.iter().find(|r| r.subscription == link);
-    }
-    let mut own = rows.iter().filter(|r| r.stripe_customer == link);
-    let newest = own.clone().next();
-    own.find(|r| r.status != "canceled").or(newest)
-}
-
-/// Every linked customer's due transition decided and kept (once per episode).
-fn decide_all(store: &Store, env: crate::environment::Environment) -> crate::Result<Vec<Made>> {
-    let links = crate::billing::link::subscriptions(store)?;
-    let rows = store.subscription_rows(env)?;
-    let policy = Policy::load(store)?;
-    let now = chrono::DateTime::parse_from_rfc3339(&store.register_now()?)
-        .map_err(|e| Error::Internal(e.to_string()))?
-        .with_timezone(&chrono::Utc);
-    let mut made = Vec::new();
-    let mut customers: Vec<(i64, String)> = links.into_iter().collect();
-    customers.sort();
-    for (customer_id, link) in customers {
-        let Some(sub) = snapshot_for(&link, &rows) else {
-            continue;
-        };
-        let (slug, _) = store.customer_names(customer_id)?;
-        let c = store.get_customer_in(&slug, env)?;
-        let instance = Instance {
-            customer_id,
-            slug: slug.clone(),
-            plan: c.plan,
-            status: c.status,
-        };
-        let decisions = store.billing_decisions(env, None, Some(customer_id), 50)?;
-        let paused = decide::paused_by_billing(&decisions);
-        let Some(due) = decide::due(sub, &instance, paused, &policy, now) else {
-            continue;
-        };
-        let state = match due.step {
-            Step::Tell => DecisionState::Done,
-            _ => DecisionState::Waiting,
-        };
-        let new = NewDecision {
-            customer_id,
-            environment: env,
-            subscription: sub.subscription.clone(),
-            transition: due.transition,
-            step: due.step,
-            episode: due.episode.clone(),
-            event_id: due.event_id.clone(),
-            state,
-            note: due.note.clone(),
-        };
-        if let Some(id) = store.add_billing_decision(&new)? {
-            made.push(Made {
-                id,
-                slug,
-                transition: due.transition,
-                step: due.step,
-                episode: due.episode,
-                event_id: due.event_id,
-            });
-        }
-    }
-    Ok(made)
-}
 
 /// The words of a decision for the alert's line.
 fn words(m: &Made) -> crate::messages::Params {
