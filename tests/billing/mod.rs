@@ -24,7 +24,7 @@ macro_rules! on_both {
 }
 
 mod register;
-
+mod tick;
 /// A Starter customer whose instance is `status`: (id, slug).
 fn customer(store: &Store, name: &str, status: Status) -> (i64, String) {
     let c = store
