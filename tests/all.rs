@@ -7,6 +7,7 @@
 mod common;
 
 mod backup;
+mod billing;
 mod by_id;
 mod cli;
 mod crash;

@@ -482,6 +482,22 @@ vocabulary!(
         UsageCouldNotRead => "usage_could_not_read",
         UsageApiCountsNotReported => "usage_api_counts_not_reported",
         UsageTooMany => "usage_too_many",
+        // Billing (issue #58): the transitions, the steps, what the tick did or offers.
+        BillingPaymentFailed => "billing_payment_failed",
+        BillingPaused => "billing_paused",
+        BillingResumed => "billing_resumed",
+        BillingPeriodEnded => "billing_period_ended",
+        BillingStepNothing => "billing_step_nothing",
+        BillingStepTell => "billing_step_tell",
+        BillingStepOffer => "billing_step_offer",
+        BillingStepDo => "billing_step_do",
+        BillingDid => "billing_did",
+        BillingOffers => "billing_offers",
+        BillingTells => "billing_tells",
+        BillingNotStarted => "billing_not_started",
+        BillingNoExport => "billing_no_export",
+        BillingAlertTitle => "billing_alert_title",
+        BillingAlert => "billing_alert",
     }
 );
 

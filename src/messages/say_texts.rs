@@ -27,6 +27,36 @@ impl Say {
                 "De här instansernas senaste säkerhetskopia (databas eller flöden) är äldre än gränsen (backup.alert_hours): {slugs}. Ta en ny med fabrik backup create SLUG och fabrik backup workflows SLUG, eller se Säkerhetskopior på kundens sida.",
                 "These instances' newest backup (database or workflows) is older than the limit (backup.alert_hours): {slugs}. Take a new one with fabrik backup create SLUG and fabrik backup workflows SLUG, or see Backups on the customer's page.",
             ),
+            BillingPaymentFailed => t("betalningen misslyckades", "the payment failed"),
+            BillingPaused => t("pausad i Stripe", "paused in Stripe"),
+            BillingResumed => t("återupptagen eller betald igen", "resumed or paid again"),
+            BillingPeriodEnded => t("slutade vid periodens slut", "ended at the period's end"),
+            BillingStepNothing => t("ingenting", "nothing"),
+            BillingStepTell => t("meddela", "tell"),
+            BillingStepOffer => t("erbjud", "offer"),
+            BillingStepDo => t("gör", "do"),
+            BillingDid => t(
+                "{slug}: {transition}; {action} startad (körning #{run})",
+                "{slug}: {transition_en}; {action_en} started (run #{run})",
+            ),
+            BillingOffers => t(
+                "{slug}: {transition}; väntar på ditt beslut: {action}",
+                "{slug}: {transition_en}; waits for your decision: {action_en}",
+            ),
+            BillingTells => t("{slug}: {transition}", "{slug}: {transition_en}"),
+            BillingNotStarted => t(
+                "{slug}: {transition}; {action} kunde inte startas ({reason}) och väntar på ditt beslut",
+                "{slug}: {transition_en}; {action_en} could not be started ({reason_en}) and waits for your decision",
+            ),
+            BillingNoExport => t(
+                "ingen export finns ännu för kunden; avveckla bara efter att ha sparat det som behövs",
+                "no export exists for the customer yet; tear down only after keeping what is needed",
+            ),
+            BillingAlertTitle => t("Prenumerationer", "Subscriptions"),
+            BillingAlert => t(
+                "Stripe ändrade de här prenumerationerna: {lines}. Se Prenumeration på kundens sida i Fabrik.",
+                "Stripe changed these subscriptions: {lines}. See Subscription on the customer's page in Fabrik.",
+            ),
             RunsFailed => t("Misslyckade körningar", "Failed runs"),
             RunsFailedAlert => t(
                 "De här körningarna misslyckades: {runs}. Se Aktivitet i Fabrik, eller fabrik runs show NUMMER.",

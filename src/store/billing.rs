@@ -370,6 +370,17 @@ impl Store {
             == 1)
     }
 
+    /// A note on a decision (a `do` whose run could not start: it waits for a person).
+    pub fn note_billing_decision(&self, id: i64, note: &str) -> Result<()> {
+        self.conn()
+            .execute(
+                "UPDATE billing_decisions SET note = ?2 WHERE id = ?1",
+                params![id, note],
+            )
+            .map_err(|e| Error::from(e).as_refusal_of(Right::Write, self.person()))?;
+        Ok(())
+    }
+
     /// The run a decision started, recorded beside it.
     pub fn billing_decision_run(&self, id: i64, run_id: i64) -> Result<()> {
         self.conn()

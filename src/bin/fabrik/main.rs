@@ -151,7 +151,8 @@ enum Command {
     Usage(usage::UsageArgs),
     /// Billing beside the fleet: each customer's subscription, what differs between Stripe
     /// and the instance with what to do, the decisions waiting (from the register);
-    /// `reconcile`: Stripe's subscriptions compared with the register now.
+    /// `reconcile`: Stripe's subscriptions compared with the register now; `policy`: what a
+    /// failed payment, a pause, a resume or the period's end does to the instance, per plan.
     Billing(billing::BillingArgs),
 }
 
@@ -255,8 +256,8 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Provision(args) => runs::provision(&cloud, args).await,
         Command::UpdateModules(a) => watch::day_two(&cloud, a, RunRequest::UpdateModules).await,
         Command::Repair(a) => runs::repair(&cloud, a).await,
-        Command::Pause(a) => watch::day_two(&cloud, a, RunRequest::Pause).await,
-        Command::Resume(a) => watch::day_two(&cloud, a, RunRequest::Resume).await,
+        Command::Pause(a) => watch::day_two(&cloud, a, RunRequest::Pause { cause: None }).await,
+        Command::Resume(a) => watch::day_two(&cloud, a, RunRequest::Resume { cause: None }).await,
         Command::Redeploy(a) => watch::day_two(&cloud, a, RunRequest::Redeploy).await,
         Command::Admin(runs::AdminCmd::ResetPassword(a)) => {
             watch::day_two(&cloud, a, RunRequest::ResetPassword).await

@@ -1367,7 +1367,9 @@
     // answers CONFIG.nextHealth[slug] (or a healthy check) and keeps it, list dot included.
     instance_health: ({ slug }) => {
       if (!byslug(slug)) throw notFound(slug);
-      return (CONFIG.healthReports || {})[slug] ?? null;
+      // The core's Health always carries its usage warnings (`#[serde(default)]`).
+      const report = (CONFIG.healthReports || {})[slug];
+      return report ? { usage: [], ...report } : null;
     },
     check_health: ({ slug }) => {
       const c = byslug(slug);

@@ -16,6 +16,8 @@ use fabrik::ApiError;
 
 use crate::print::{plain, print_json};
 
+mod policy;
+
 #[derive(Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct BillingArgs {
@@ -30,6 +32,8 @@ pub struct BillingArgs {
 
 #[derive(Subcommand)]
 pub enum BillingCmd {
+    /// The policy per plan and transition; with --set or --grace-days, changed (owners).
+    Policy(policy::PolicyArgs),
     /// List every subscription in Stripe now and compare them with the register: what
     /// differs is shown with what to do, never acted on.
     Reconcile {
@@ -158,6 +162,9 @@ fn print_column(cells: &[BillingCell]) {
 }
 
 pub fn run(api: &Register, args: BillingArgs) -> Result<(), ApiError> {
+    if let Some(BillingCmd::Policy(a)) = args.cmd {
+        return policy::run(api, policy::BillingCmd::Policy(a));
+    }
     let billing = BillingApi::new(api.shared_store());
     match args.slug {
         Some(slug) => {
