@@ -10,6 +10,7 @@ use fabrik::billing::reconcile::reconcile;
 use fabrik::customer::{Plan, Status};
 use fabrik::providers::stripe::{Stripe, EVENT_DAYS};
 use fabrik::secrets::Secret;
+use fabrik::services::billing::BillingApi;
 use fabrik::store::intake::{IntakeChoices, IntakeSource};
 use fabrik::store::Store;
 use fabrik_sim::{SimConfig, SimHandle, Tokens};
@@ -122,6 +123,13 @@ async fn each_difference_between_stripe_and_the_register_is_found_with_its_offer
         )
         .unwrap();
 
+    // Before any read the register knows only who has no link at all: a link not read yet
+    // is no drift.
+    let billing = BillingApi::new(w.store.clone());
+    let before = billing.column().unwrap();
+    let slugs: Vec<&str> = before.iter().map(|c| c.slug.as_str()).collect();
+    assert_eq!(slugs, [e.as_str()]);
+
     let found = reconcile(w.store.clone(), &w.stripe).await.unwrap();
     assert_eq!(found.subscriptions, 5);
     assert_eq!(found.customers, 6);
@@ -163,6 +171,25 @@ async fn each_difference_between_stripe_and_the_register_is_found_with_its_offer
         .map(|u| u.subscription.as_str())
         .collect();
     assert_eq!(unlinked, [stray.as_str()]);
+
+    // What was read is kept: the page and the column read it from the register after.
+    let cells = billing.column().unwrap();
+    let cell = |s: &str| cells.iter().find(|c| c.slug == s).unwrap().clone();
+    assert_eq!(
+        (cell(&a).status.as_deref(), cell(&a).findings),
+        (Some("canceled"), 1)
+    );
+    assert_eq!(
+        (cell(&b).status.as_deref(), cell(&b).findings),
+        (Some("active"), 1)
+    );
+    assert_eq!((cell(&e).status, cell(&e).findings), (None, 1));
+    assert_eq!(cell(&d).next_payment, found.linked[&d].next_payment);
+    let page = billing.customer(&b).unwrap();
+    assert_eq!(page.link.as_deref(), Some(paying.as_str()));
+    assert_eq!(page.subscription.unwrap().id, paying);
+    let kinds: Vec<DriftKind> = page.findings.iter().map(|f| f.kind).collect();
+    assert_eq!(kinds, [DriftKind::PayingPaused]);
 }
 
 #[tokio::test]

@@ -125,9 +125,13 @@ pub fn register_side(store: &Store) -> Result<RegisterSide> {
     Ok((customers, links, plans))
 }
 
-/// Lists every subscription (all statuses, paged) and compares them with the register.
+/// Lists every subscription (all statuses, paged), keeps each as the register's newest
+/// snapshot (`state::apply_read`, so the page and the column read it after), and compares
+/// them with the register. A snapshot that cannot be kept (a login that may not write) is
+/// said, and the comparison still shown.
 pub async fn reconcile(store: Arc<Store>, stripe: &Stripe) -> Result<Reconciled> {
-    let (customers, links, plans) = crate::blocking::run(move || register_side(&store)).await?;
+    let s = store.clone();
+    let (customers, links, plans) = crate::blocking::run(move || register_side(&s)).await?;
     let read = stripe
         .subscriptions("all")
         .await
@@ -139,6 +143,19 @@ pub async fn reconcile(store: Arc<Store>, stripe: &Stripe) -> Result<Reconciled>
         &plans,
         Source::Listed,
     );
+    let (subs, now) = (read.subscriptions.clone(), chrono::Utc::now().timestamp());
+    let kept = crate::blocking::run(move || -> Result<()> {
+        let env = store.environment();
+        for sub in &subs {
+            super::state::apply_read(&store, env, sub, now)?;
+        }
+        Ok(())
+    })
+    .await;
+    if let Err(e) = kept {
+        out.problems
+            .push(Say::ReconcileNotKept.with(params!("e" => e)));
+    }
     if read.truncated {
         out.problems.push(Say::ReconcileTruncated.text());
     }

@@ -49,6 +49,7 @@ vocabulary!(
         DriftUnlinked => "drift_unlinked",
         ReconcileTruncated => "reconcile_truncated",
         ReconcileSkipped => "reconcile_skipped",
+        ReconcileNotKept => "reconcile_not_kept",
         JobStateDone => "job_state_done",
         JobStateNothing => "job_state_nothing",
         JobStateHeld => "job_state_held",

@@ -124,6 +124,10 @@ impl Say {
                 "{n} prenumerationer kunde inte läsas och är inte jämförda",
                 "{n} subscriptions could not be read and are not compared",
             ),
+            ReconcileNotKept => t(
+                "Det som lästes kunde inte sparas i registret ({e}); sidan visar det först efter nästa läsning",
+                "What was read could not be kept in the register ({e}); the page shows it only after the next read",
+            ),
             UsageLimits => t("Gränser nära", "Limits near"),
             UsageLimitsAlert => t(
                 "De här instanserna närmar sig en gräns: {warnings}. Se Användning i Fabrik, eller fabrik usage SLUG.",
