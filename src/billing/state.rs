@@ -179,7 +179,7 @@ pub fn merged(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applied {
     /// Kept: the register's snapshot now.
-    Kept(SubscriptionRow),
+    Kept(Box<SubscriptionRow>),
     /// Older than the one kept: nothing changed.
     Older,
     /// Not an event of a subscription's state.
@@ -212,7 +212,7 @@ fn apply(
     let now = store.register_now()?;
     let row = merged(env, old.as_ref(), snap, as_of, event_id, &now);
     Ok(match store.keep_subscription(&row)? {
-        true => Applied::Kept(row),
+        true => Applied::Kept(Box::new(row)),
         false => Applied::Older,
     })
 }

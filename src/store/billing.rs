@@ -319,30 +319,29 @@ impl Store {
             DecisionState::Waiting => "NULL".to_string(),
             _ => now.to_string(),
         };
-        Ok(conn
-            .query_row(
-                &format!(
-                    "INSERT INTO billing_decisions (customer_id, environment, subscription,
+        conn.query_row(
+            &format!(
+                "INSERT INTO billing_decisions (customer_id, environment, subscription,
                         transition, step, episode, event_id, state, note, created_at, decided_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {now}, {decided})
                      ON CONFLICT (customer_id, environment, transition, episode) DO NOTHING
                      RETURNING id"
-                ),
-                params![
-                    d.customer_id,
-                    d.environment,
-                    d.subscription,
-                    d.transition,
-                    d.step,
-                    d.episode,
-                    d.event_id,
-                    d.state,
-                    d.note
-                ],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| Error::from(e).as_refusal_of(Right::Write, self.person()))?)
+            ),
+            params![
+                d.customer_id,
+                d.environment,
+                d.subscription,
+                d.transition,
+                d.step,
+                d.episode,
+                d.event_id,
+                d.state,
+                d.note
+            ],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| Error::from(e).as_refusal_of(Right::Write, self.person()))
     }
 
     /// A waiting decision settled (`done` with the run it started, or `dismissed`) by `by`:

@@ -23,6 +23,7 @@ macro_rules! on_both {
     };
 }
 
+mod cli;
 mod register;
 mod tick;
 /// A Starter customer whose instance is `status`: (id, slug).

@@ -249,13 +249,11 @@ fn each_transition_under_each_step_is_decided_once_per_episode(store: Store) {
             }
         }
         let made = decide_all(&store, env).unwrap();
-        let got: Vec<_> = made
+        let mut got: Vec<_> = made
             .iter()
             .map(|m| (m.slug.clone(), m.transition, m.step))
             .collect();
-        let mut want = want;
         want.sort();
-        let mut got = got;
         got.sort();
         assert_eq!(got, want, "under {step}");
         for m in &made {
@@ -335,7 +333,52 @@ fn a_reads_change_is_offered_never_done(store: Store) {
     assert_eq!((d.note.as_deref(), d.event_id), (Some("from_read"), None));
 }
 
+fn a_grace_is_judged_on_the_registers_clock(store: Store) {
+    let env = store.environment();
+    let grace = |days| PolicyRow {
+        plan: Plan::Starter,
+        transition: Transition::PaymentFailed,
+        step: Step::Do,
+        grace_days: Some(days),
+    };
+    store.set_billing_policy(&grace(7)).unwrap();
+    let (_, slug) = customer(&store, "Anstånd AB", Status::Active);
+    store
+        .set_setting(SUBSCRIPTIONS_SETTING, &format!("{slug}=sub_grace"))
+        .unwrap();
+    // Stripe's clock says the failure is long past; the register saw it just now.
+    for e in [
+        event(
+            "evt_g1",
+            "invoice.payment_failed",
+            10,
+            invoice("sub_grace", 1, Some(20), false),
+        ),
+        event(
+            "evt_g2",
+            "customer.subscription.updated",
+            10,
+            subscription("sub_grace", "past_due", false),
+        ),
+    ] {
+        assert!(kept(&store, &e));
+    }
+    assert_eq!(decide_all(&store, env).unwrap(), vec![], "7 days to go");
+    store.set_billing_policy(&grace(0)).unwrap();
+    let made = decide_all(&store, env).unwrap();
+    assert_eq!(made.len(), 1);
+    assert_eq!(
+        (
+            made[0].transition,
+            made[0].step,
+            made[0].event_id.as_deref()
+        ),
+        (Transition::PaymentFailed, Step::Do, Some("evt_g2"))
+    );
+}
+
 on_both!(
+    a_grace_is_judged_on_the_registers_clock,
     an_older_snapshot_changes_nothing_and_a_failure_lasts_until_paid,
     the_policy_is_the_owners_over_the_defaults_and_a_teardown_is_never_do,
     each_transition_under_each_step_is_decided_once_per_episode,

@@ -19,7 +19,7 @@ mod team;
 mod update;
 mod usage;
 
-fn fabrik(db: &Path) -> Command {
+pub(crate) fn fabrik(db: &Path) -> Command {
     let mut c = Command::new(cargo_bin("fabrik"));
     c.arg("--db")
         .arg(db)
