@@ -258,3 +258,51 @@ async fn after_a_45_day_gap_the_list_says_what_the_events_no_longer_do() {
         assert_eq!(w.store.get_customer(slug).unwrap().status, Status::Active);
     }
 }
+
+/// A decision the tick offers waits on the customer's page until a person settles it, once.
+#[test]
+fn a_waiting_decision_is_shown_until_a_person_settles_it_once() {
+    use fabrik::store::billing::{DecisionState, NewDecision, Step, Transition};
+    let store = std::sync::Arc::new(crate::common::test_store());
+    let slug = delivered(&store, "Väntar AB", Plan::Starter, Status::Active);
+    let c = store.get_customer(&slug).unwrap();
+    let new = |transition| NewDecision {
+        customer_id: c.id,
+        environment: store.environment(),
+        subscription: "sub_1".into(),
+        transition,
+        step: Step::Offer,
+        episode: "2026-11-01T00:00:00Z".into(),
+        event_id: Some("evt_1".into()),
+        state: DecisionState::Waiting,
+        note: None,
+    };
+    let paused = store
+        .add_billing_decision(&new(Transition::PaymentFailed))
+        .unwrap()
+        .unwrap();
+    let ended = store
+        .add_billing_decision(&new(Transition::PeriodEnded))
+        .unwrap()
+        .unwrap();
+    let billing = BillingApi::new(store.clone());
+    let waiting = |b: &BillingApi| -> Vec<i64> {
+        b.customer(&slug)
+            .unwrap()
+            .waiting
+            .iter()
+            .map(|d| d.id)
+            .collect()
+    };
+    assert_eq!(waiting(&billing), [ended, paused]);
+    let cell = billing.column().unwrap();
+    assert_eq!(cell.iter().find(|x| x.slug == slug).unwrap().waiting, 2);
+
+    assert!(billing.settle(paused, false).unwrap(), "done by hand");
+    assert!(billing.settle(ended, true).unwrap(), "dismissed");
+    assert!(!billing.settle(ended, false).unwrap(), "settled once");
+    assert!(waiting(&billing).is_empty());
+    let kept = store.billing_decision(ended).unwrap().unwrap();
+    assert_eq!(kept.state, DecisionState::Dismissed);
+    assert!(kept.decided_by.is_some());
+}

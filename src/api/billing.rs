@@ -19,6 +19,10 @@ impl Fabrik {
         self.billing()?.customer(&slug)
     }
 
+    pub(crate) fn billing_settle(&self, id: i64, dismissed: bool) -> ApiResult<bool> {
+        self.billing()?.settle(id, dismissed)
+    }
+
     pub(crate) async fn billing_reconcile(&self) -> ApiResult<Reconciled> {
         crate::services::billing::reconcile_now(self.cloud().await?).await
     }

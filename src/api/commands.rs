@@ -121,6 +121,7 @@ macro_rules! with_commands {
             blocking billing_column() -> Vec<$crate::services::billing::BillingCell>;
             blocking billing_customer(slug: String) -> $crate::services::billing::CustomerBilling;
             async billing_reconcile() -> $crate::billing::reconcile::Reconciled;
+            blocking billing_settle(id: i64, dismissed: bool) -> bool;
         }
     };
 }

@@ -133,6 +133,23 @@ impl BillingApi {
     }
 }
 
+impl BillingApi {
+    /// A waiting decision settled by the person at the window or the terminal: dismissed, or
+    /// done (they took the offer through its own guarded path: a run, the teardown's gate).
+    /// `false` when it was no longer waiting (another seat settled it first).
+    pub fn settle(&self, id: i64, dismissed: bool) -> ApiResult<bool> {
+        let state = match dismissed {
+            true => DecisionState::Dismissed,
+            false => DecisionState::Done,
+        };
+        let by = self.store.person().map(str::to_string);
+        let by = by.as_deref().or(Some(self.store.seat()));
+        Ok(self
+            .store
+            .settle_billing_decision(id, state, None, None, by)?)
+    }
+}
+
 /// Stripe's whole list compared with the register now, for the cloud's environment.
 pub async fn reconcile_now(cloud: Arc<CloudApi>) -> ApiResult<Reconciled> {
     let c = cloud.clone();

@@ -1626,6 +1626,7 @@ export type Commands = {
   billing_column: { args: {  }; result: Array<BillingCell> };
   billing_customer: { args: { slug: string }; result: CustomerBilling };
   billing_reconcile: { args: {  }; result: Reconciled };
+  billing_settle: { args: { id: number; dismissed: boolean }; result: boolean };
 };
 
 export type Events = {
