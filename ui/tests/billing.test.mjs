@@ -46,6 +46,29 @@ describe('a customer’s billing', () => {
     assertClean();
   });
 
+  test('a decision waiting is taken (its run started, then settled) or dismissed, each once', async (t) => {
+    const { page, assertClean } = await open(t, { billing: { waiting: { 'cafe-oresund': [['payment_failed', 'offer'], ['period_ended', 'offer']] } } });
+    await openBilling(page, 'cafe-oresund');
+    const rows = page.locator('[data-testid="billing-decision"]');
+    assert.equal(await rows.count(), 2);
+    const failed = page.locator('[data-testid="billing-decision"][data-transition="payment_failed"]');
+    const ended = page.locator('[data-testid="billing-decision"][data-transition="period_ended"]');
+    assert.equal(await said(ended.getByTestId('billing-decision-take')), 'Avveckla (skyddad grind)');
+    // The teardown is its typed gate only: nothing settled, nothing started.
+    await ended.getByTestId('billing-decision-take').click();
+    await tid(page, 'teardown-input').waitFor();
+    await page.keyboard.press('Escape');
+    assert.equal((await ipcCalls(page, 'billing_settle')).length, 0);
+    await failed.getByTestId('billing-decision-take').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="billing-decision"]').length === 1);
+    assert.deepEqual((await runStarts(page, 'pause')).map((c) => c.args), [{ slug: 'cafe-oresund', kind: 'pause' }]);
+    await ended.getByTestId('billing-decision-dismiss').click();
+    await tid(page, 'billing-waiting').waitFor({ state: 'detached' });
+    const settled = (await ipcCalls(page, 'billing_settle')).map((c) => [c.args.dismissed, c.result]);
+    assert.deepEqual(settled, [[false, true], [true, true]]);
+    assertClean();
+  });
+
   test('the plan change is the plan saved, then "Uppdatera moduler" asked as ever', async (t) => {
     const { page, assertClean } = await open(t);
     await openBilling(page, 'cafe-oresund');

@@ -127,10 +127,13 @@
       return { linked, findings, links: { ...own, ...Object.fromEntries(Object.entries(linked).map(([s, v]) => [s, v.id])) } };
     }
 
+    /** Settled decisions by id (`billing_settle`), so each is settled once. */
+    const settled = new Map();
     /** CONFIG.billing.waiting: { slug: [transition, step][] } decisions the tick offers. */
     function waiting(slug) {
+      const base = 100 + Object.keys(B.waiting ?? {}).indexOf(slug) * 10;
       return (B.waiting?.[slug] ?? []).map(([transition, step], i) => ({
-        id: 100 + i,
+        id: base + i,
         customer_id: 1,
         slug,
         environment: 'sandbox',
@@ -145,7 +148,7 @@
         created_at: '2025-01-04T08:00:00Z',
         decided_at: null,
         decided_by: null,
-      }));
+      })).filter((d) => !settled.has(d.id));
     }
 
     return {
@@ -178,6 +181,11 @@
           findings: r.findings.filter((f) => f.slug === slug),
           waiting: waiting(slug),
         };
+      },
+      billing_settle: ({ id, dismissed }) => {
+        if (settled.has(id)) return false;
+        settled.set(id, dismissed ? 'dismissed' : 'done');
+        return true;
       },
       billing_reconcile: () => {
         if (B.noStripe) throw apiError('missing_tokens', 'Token saknas för Stripe; spara dem under Inställningar → Inloggningsuppgifter');

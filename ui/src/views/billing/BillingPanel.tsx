@@ -54,6 +54,27 @@ export function BillingPanel({ customer, busy, reload, onStarted, onPause, onTea
     }
   }
 
+  /** A decision settled: dismissed, or done once its offer went its own guarded way. */
+  async function settle(id: number, dismissed: boolean) {
+    try {
+      await call('billing_settle', { id, dismissed });
+      setChanged((n) => n + 1);
+    } catch (e) {
+      toast('error', err(e as ApiError));
+    }
+  }
+
+  /** A decision taken: its run started (the button names it; the run is in the ledger), then
+   * settled as done. The teardown is only ever its typed gate: the decision waits until a
+   * person settles it after. */
+  async function take(id: number, o: DriftOffer) {
+    if (o.kind === 'teardown') return onTeardown();
+    if (o.kind !== 'pause' && o.kind !== 'resume') return;
+    if (!(await runs.dayTwo(slug, o.kind))) return;
+    onStarted();
+    await settle(id, false);
+  }
+
   async function offer(o: DriftOffer) {
     switch (o.kind) {
       case 'pause':
@@ -152,6 +173,22 @@ export function BillingPanel({ customer, busy, reload, onStarted, onPause, onTea
                       step: t(`billing.step.${d.step}` as TextKey),
                     })}{' '}
                     <span className="muted small">{formatDate(lang, d.created_at)}</span>
+                    <div className="actions">
+                      {decisionOffer(d.transition) && (
+                        <button
+                          type="button"
+                          className={d.transition === 'period_ended' ? 'btn btn-small btn-danger-outline' : 'btn btn-small'}
+                          data-testid="billing-decision-take"
+                          disabled={busy || !offerFits(decisionOffer(d.transition)!, customer)}
+                          onClick={() => void take(d.id, decisionOffer(d.transition)!)}
+                        >
+                          {t(`billing.offer.${decisionOffer(d.transition)!.kind}` as TextKey)}
+                        </button>
+                      )}
+                      <button type="button" className="btn btn-small" data-testid="billing-decision-dismiss" onClick={() => void settle(d.id, true)}>
+                        {t('billing.dismiss')}
+                      </button>
+                    </div>
                   </li>
                 ))}
               </ul>
@@ -192,6 +229,22 @@ function FindingItem({ finding, customer, busy, onOffer, onLinked }: { finding: 
       </div>
     </li>
   );
+}
+
+/** What taking a decision of this transition does (`billing::decide`): the period's end
+ * offers the teardown (never done on its own), the others the run they ask for. */
+function decisionOffer(transition: string): DriftOffer | null {
+  switch (transition) {
+    case 'payment_failed':
+    case 'paused':
+      return { kind: 'pause' };
+    case 'resumed':
+      return { kind: 'resume' };
+    case 'period_ended':
+      return { kind: 'teardown' };
+    default:
+      return null;
+  }
 }
 
 /** An offer the instance's state allows now (the run would be refused otherwise). */
