@@ -98,6 +98,8 @@ vocabulary!(
         TeamResendTooSoon => "team_resend_too_soon",
         TeamRevokeConfirm => "team_revoke_confirm",
         TeamInviteFailed => "team_invite_failed",
+        // Billing (issue #58).
+        BillingTeardownNeverDo => "billing_teardown_never_do",
         // Scheduled work (issue #43).
         TickBusy => "tick_busy",
         ScheduleFailed => "schedule_failed",
@@ -703,6 +705,10 @@ impl ErrorCode {
             TeamOverHourlyLimit => t(
                 "Instansen för {slug} får skicka {limit} e-brev i timmen och {sent} har gått den senaste timmen: {count} inbjudningar ryms inte. Bjud in högst {left} nu och resten om en timme, eller höj team.emails_per_hour och kör «Skicka e-post som byrån». Ingen bjöds in.",
                 "The instance of {slug} may send {limit} emails an hour and {sent} went in the last hour: {count} invitations do not fit. Invite at most {left} now and the rest in an hour, or raise team.emails_per_hour and run \"Send email as the agency\". Nobody was invited.",
+            ),
+            BillingTeardownNeverDo => t(
+                "En avveckling görs aldrig automatiskt: välj ingenting, meddela eller erbjud",
+                "A teardown is never done on its own: choose nothing, tell or offer",
             ),
             TeamNotInTeam => t(
                 "{email} finns inte i teamet för {slug}",

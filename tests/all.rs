@@ -7,6 +7,7 @@
 mod common;
 
 mod backup;
+mod billing;
 mod by_id;
 mod cli;
 mod crash;
@@ -23,6 +24,7 @@ mod ownership;
 mod pacing;
 mod preflight;
 mod provision;
+mod reconcile;
 mod recovery;
 mod release;
 mod rights;

@@ -334,8 +334,8 @@ async fn pause_resume_and_a_new_password_leave_the_strangers_alone() {
     let r = rename_and_impersonate(&w).await;
     let before = strangers(&w, &r).await;
     for request in [
-        RunRequest::Pause,
-        RunRequest::Resume,
+        RunRequest::Pause { cause: None },
+        RunRequest::Resume { cause: None },
         RunRequest::ResetPassword,
     ] {
         let (state, events) = run(&w, request.clone()).await;

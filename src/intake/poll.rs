@@ -32,6 +32,25 @@ pub struct PollReport {
     /// Portal writes made, and refused (kept and tried again).
     pub written: u32,
     pub problems: Vec<Text>,
+    /// Subscription snapshots kept from Stripe's events (billing).
+    pub billing_kept: u32,
+    /// Subscriptions whose state a reconciliation's read changed (the last poll was older
+    /// than Stripe's 30 days of events); none when the poll read the events alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reconciled: Option<u32>,
+}
+
+/// Whether the last poll (the register's clock) is older than the events Stripe keeps: what
+/// happened between is read from the subscriptions themselves.
+fn gap_over_events(polled_at: Option<&str>, now: &str) -> bool {
+    let parse = |t: &str| chrono::DateTime::parse_from_rfc3339(t).ok();
+    match (polled_at.and_then(parse), parse(now)) {
+        (Some(last), Some(now)) => {
+            now - last > chrono::Duration::days(crate::providers::stripe::EVENT_DAYS)
+        }
+        _ => false,
+    }
 }
 
 impl Intake {
@@ -90,11 +109,27 @@ impl Intake {
                 self.cloud.timeout,
             );
             let s = store.clone();
-            let state = crate::blocking::run(move || s.intake_source(IntakeSource::Stripe)).await?;
+            let (state, register_now) = crate::blocking::run(move || {
+                Ok::<_, Error>((s.intake_source(IntakeSource::Stripe)?, s.register_now()?))
+            })
+            .await?;
             let now = chrono::Utc::now().timestamp();
-            match super::stripe::poll(store.clone(), &stripe, state.cursor, now, &state.plans).await
-            {
+            let env = self.cloud.environment;
+            let reconcile = gap_over_events(state.polled_at.as_deref(), &register_now);
+            let polled = super::stripe::poll(
+                store.clone(),
+                &stripe,
+                state.cursor,
+                now,
+                &state.plans,
+                env,
+                reconcile,
+            )
+            .await;
+            match polled {
                 Ok(p) => {
+                    report.billing_kept += p.billing_kept;
+                    report.reconciled = p.reconciled.as_ref().map(|r| r.changed.len() as u32);
                     report.events += p.events;
                     report.seen_before += p.seen_before;
                     report.requests += p.requests;

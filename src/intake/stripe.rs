@@ -22,6 +22,18 @@ pub const EVENT_TYPES: [&str; 4] = [
     "customer.subscription.deleted",
 ];
 
+/// What a poll reads: the inbox's events and those that change a subscription's state
+/// (`billing::state::EVENT_TYPES`), each once.
+pub fn read_types() -> Vec<&'static str> {
+    let mut types = EVENT_TYPES.to_vec();
+    for t in crate::billing::state::EVENT_TYPES {
+        if !types.contains(&t) {
+            types.push(t);
+        }
+    }
+    types
+}
+
 /// How far back from the cursor each poll reads again.
 pub const OVERLAP_SECONDS: i64 = 300;
 
@@ -152,15 +164,7 @@ pub fn meaning(event: &Event) -> Meaning {
     }
 }
 
-/// The plan the owner tied to one of the prices (by price id, else product id).
-pub fn plan_of(
-    prices: &[(String, String)],
-    plans: &std::collections::BTreeMap<String, Plan>,
-) -> Option<Plan> {
-    prices
-        .iter()
-        .find_map(|(price, product)| plans.get(price).or_else(|| plans.get(product)).copied())
-}
+pub use crate::billing::plans::plan_of;
 
 /// What one poll did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -174,22 +178,31 @@ pub struct Polled {
     /// The newest `created` read.
     pub cursor: Option<i64>,
     pub truncated: bool,
+    /// Subscription snapshots kept from the events (`billing::state`).
+    pub billing_kept: u32,
+    /// The reconciliation's read, when the last poll was older than Stripe's 30 days.
+    pub reconciled: Option<crate::billing::state::Reconciled>,
 }
 
 /// Reads the events since `cursor` (less the overlap) and adds what they ask for. Each event
 /// is taken in the register before it is handled, so two seats polling at once add each
-/// request once; an event whose handling failed is not taken and comes again next poll.
+/// request once; an event whose handling failed is not taken and comes again next poll. A
+/// subscription's event also keeps its snapshot in `env` (`billing::state`), unless the poll
+/// `reconcile`s: the events of a gap longer than Stripe keeps them tell only part of the
+/// story, so every subscription is read instead, as of now.
 pub async fn poll(
     store: std::sync::Arc<Store>,
     stripe: &Stripe,
     cursor: Option<i64>,
     now: i64,
     plans: &std::collections::BTreeMap<String, Plan>,
+    env: crate::environment::Environment,
+    reconcile: bool,
 ) -> Result<Polled, crate::providers::ProviderError> {
     // A first poll reads what Stripe still keeps; a cursor older than that reads from there.
     let oldest = now - EVENT_DAYS * 86_400;
     let since = cursor.map_or(oldest, |c| (c - OVERLAP_SECONDS).max(oldest));
-    let read = stripe.events_since(&EVENT_TYPES, since).await?;
+    let read = stripe.events_since(&read_types(), since).await?;
     let mut polled = Polled {
         requests: read.requests,
         truncated: read.truncated,
@@ -224,11 +237,19 @@ pub async fn poll(
             m => m,
         };
         let plans = plans.clone();
-        let outcome = crate::blocking::run(move || -> crate::Result<(bool, Option<i64>, bool)> {
+        let billing_event = (!reconcile).then(|| event.clone());
+        let outcome = crate::blocking::run(move || -> crate::Result<(bool, Option<i64>, bool, bool)> {
             if !store2.take_intake_event(&id, created)? {
-                return Ok((false, None, false));
+                return Ok((false, None, false, false));
             }
-            match meaning {
+            let kept = match billing_event {
+                Some(e) => matches!(
+                    crate::billing::state::apply_event(&store2, env, &e)?,
+                    crate::billing::state::Applied::Kept(_)
+                ),
+                None => false,
+            };
+            let (taken, added, cancelled) = match meaning {
                 Meaning::Paid(p) => {
                     let detail = json!({
                         "event": id, "customer": p.customer, "session": p.session,
@@ -248,22 +269,24 @@ pub async fn poll(
                     if added.is_none() {
                         store2.refine_intake(&new, p.session.is_some())?;
                     }
-                    Ok((true, added, false))
+                    (true, added, false)
                 }
-                Meaning::Cancelled { subscription } => Ok((
+                Meaning::Cancelled { subscription } => (
                     true,
                     None,
                     store2.cancel_intake(IntakeSource::Stripe, &subscription)?,
-                )),
-                Meaning::Nothing => Ok((true, None, false)),
-            }
+                ),
+                Meaning::Nothing => (true, None, false),
+            };
+            Ok((taken, added, cancelled, kept))
         })
         .await;
         match outcome {
-            Ok((false, _, _)) => polled.seen_before += 1,
-            Ok((true, added, cancelled)) => {
+            Ok((false, _, _, _)) => polled.seen_before += 1,
+            Ok((true, added, cancelled, kept)) => {
                 polled.new_requests.extend(added);
                 polled.cancelled += u32::from(cancelled);
+                polled.billing_kept += u32::from(kept);
             }
             Err(e) => {
                 return Err(crate::providers::ProviderError::new(
@@ -273,6 +296,17 @@ pub async fn poll(
                 ))
             }
         }
+    }
+    if reconcile {
+        polled.requests += 1;
+        let read = crate::billing::state::snapshot_all(store.clone(), stripe, env, now).await?;
+        polled.reconciled = Some(read.map_err(|e| {
+            crate::providers::ProviderError::new(
+                crate::secrets::Provider::Stripe,
+                crate::providers::ErrorKind::Invalid,
+                format!("the register could not keep the subscriptions read: {e}"),
+            )
+        })?);
     }
     Ok(polled)
 }

@@ -27,6 +27,36 @@ impl Say {
                 "De här instansernas senaste säkerhetskopia (databas eller flöden) är äldre än gränsen (backup.alert_hours): {slugs}. Ta en ny med fabrik backup create SLUG och fabrik backup workflows SLUG, eller se Säkerhetskopior på kundens sida.",
                 "These instances' newest backup (database or workflows) is older than the limit (backup.alert_hours): {slugs}. Take a new one with fabrik backup create SLUG and fabrik backup workflows SLUG, or see Backups on the customer's page.",
             ),
+            BillingPaymentFailed => t("betalningen misslyckades", "the payment failed"),
+            BillingPaused => t("pausad i Stripe", "paused in Stripe"),
+            BillingResumed => t("återupptagen eller betald igen", "resumed or paid again"),
+            BillingPeriodEnded => t("slutade vid periodens slut", "ended at the period's end"),
+            BillingStepNothing => t("ingenting", "nothing"),
+            BillingStepTell => t("meddela", "tell"),
+            BillingStepOffer => t("erbjud", "offer"),
+            BillingStepDo => t("gör", "do"),
+            BillingDid => t(
+                "{slug}: {transition}; {action} startad (körning #{run})",
+                "{slug}: {transition_en}; {action_en} started (run #{run})",
+            ),
+            BillingOffers => t(
+                "{slug}: {transition}; väntar på ditt beslut: {action}",
+                "{slug}: {transition_en}; waits for your decision: {action_en}",
+            ),
+            BillingTells => t("{slug}: {transition}", "{slug}: {transition_en}"),
+            BillingNotStarted => t(
+                "{slug}: {transition}; {action} kunde inte startas ({reason}) och väntar på ditt beslut",
+                "{slug}: {transition_en}; {action_en} could not be started ({reason_en}) and waits for your decision",
+            ),
+            BillingNoExport => t(
+                "ingen export finns ännu för kunden; avveckla bara efter att ha sparat det som behövs",
+                "no export exists for the customer yet; tear down only after keeping what is needed",
+            ),
+            BillingAlertTitle => t("Prenumerationer", "Subscriptions"),
+            BillingAlert => t(
+                "Stripe ändrade de här prenumerationerna: {lines}. Se Prenumeration på kundens sida i Fabrik.",
+                "Stripe changed these subscriptions: {lines}. See Subscription on the customer's page in Fabrik.",
+            ),
             RunsFailed => t("Misslyckade körningar", "Failed runs"),
             RunsFailedAlert => t(
                 "De här körningarna misslyckades: {runs}. Se Aktivitet i Fabrik, eller fabrik runs show NUMMER.",
@@ -49,6 +79,55 @@ impl Say {
                 "Write slug=sub_… or slug=cus_… for each customer, comma-separated",
             ),
             HealthUsageNear => t("gräns", "limit"),
+            DriftCancelledRunning => t(
+                "Prenumerationen {subscription} är avslutad i Stripe ({status}) men instansen är igång",
+                "Subscription {subscription} has ended in Stripe ({status}) but the instance is running",
+            ),
+            DriftCancelledRunningDo => t(
+                "Pausa instansen, eller riv den genom den skyddade grinden när kunden är avslutad; Fabrik river aldrig själv",
+                "Pause the instance, or tear it down through the guarded gate once the customer is done; Fabrik never tears down on its own",
+            ),
+            DriftPayingPaused => t(
+                "Prenumerationen {subscription} är {status} i Stripe men instansen är pausad",
+                "Subscription {subscription} is {status} in Stripe but the instance is paused",
+            ),
+            DriftPayingPausedDo => t("Återuppta instansen", "Resume the instance"),
+            DriftNoSubscription => t(
+                "Instansen är levererad men ingen prenumeration i Stripe hör till kunden",
+                "The instance is delivered but no Stripe subscription belongs to the customer",
+            ),
+            DriftLinkNotFound => t(
+                "Kunden är länkad till {link}, som inte finns bland Stripes prenumerationer",
+                "The customer is linked to {link}, which is not among Stripe's subscriptions",
+            ),
+            DriftNoSubscriptionDo => t(
+                "Länka en prenumeration: slug=sub_… i inställningen usage.stripe_subscriptions",
+                "Link a subscription: slug=sub_… in the setting usage.stripe_subscriptions",
+            ),
+            DriftPlanDiffers => t(
+                "Prenumerationens pris {price} hör till planen {plan}, men instansen har {current}",
+                "The subscription's price {price} maps to the plan {plan}, but the instance has {current}",
+            ),
+            DriftPlanDiffersDo => t(
+                "Byt kundens plan till {plan} och kör Uppdatera moduler",
+                "Change the customer's plan to {plan} and run Update modules",
+            ),
+            DriftUnlinked => t(
+                "Prenumerationen {subscription} ({status}) hör inte till någon kund i registret",
+                "Subscription {subscription} ({status}) belongs to no customer in the register",
+            ),
+            ReconcileTruncated => t(
+                "Stripe har fler prenumerationer än Fabrik läser på en gång; jämförelsen är ofullständig",
+                "Stripe has more subscriptions than Fabrik reads at once; the comparison is incomplete",
+            ),
+            ReconcileSkipped => t(
+                "{n} prenumerationer kunde inte läsas och är inte jämförda",
+                "{n} subscriptions could not be read and are not compared",
+            ),
+            ReconcileNotKept => t(
+                "Det som lästes kunde inte sparas i registret ({e}); sidan visar det först efter nästa läsning",
+                "What was read could not be kept in the register ({e}); the page shows it only after the next read",
+            ),
             UsageLimits => t("Gränser nära", "Limits near"),
             UsageLimitsAlert => t(
                 "De här instanserna närmar sig en gräns: {warnings}. Se Användning i Fabrik, eller fabrik usage SLUG.",

@@ -236,16 +236,25 @@ run_kinds! {
         settles: Settles::Workflow,
         ..DAY_TWO
     },
-    /// The workflow off first, so nothing runs against a database on its way down.
-    Pause => {
+    /// The workflow off first, so nothing runs against a database on its way down. `cause`:
+    /// the Stripe event billing's policy started it for (the ledger keeps it).
+    Pause {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        cause: Option<String>,
+    } => {
         label: ("Paus", "Pause"),
         steps: &[S::N8nDeactivate, S::SupabasePause],
         already: Some(Say::AlreadyPaused),
         settles: Settles::Status(Status::Inactive),
         ..DAY_TWO
     },
-    /// The database up first, then the workflow that uses it.
-    Resume => {
+    /// The database up first, then the workflow that uses it. `cause` as a pause's.
+    Resume {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        cause: Option<String>,
+    } => {
         label: ("Återstart", "Resume"),
         steps: &[S::SupabaseRestore, S::N8nActivate],
         requires: Requires::Delivered(Status::Inactive),
@@ -407,8 +416,8 @@ impl RunRequest {
             RunRequest::Provision
             | RunRequest::UpdateModules
             | RunRequest::Repair
-            | RunRequest::Pause
-            | RunRequest::Resume
+            | RunRequest::Pause { .. }
+            | RunRequest::Resume { .. }
             | RunRequest::Redeploy
             | RunRequest::ResetPassword
             | RunRequest::ResendWelcome

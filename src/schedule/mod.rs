@@ -8,6 +8,7 @@
 //! judgement is on the register's clock.
 
 pub mod backups;
+mod billing;
 mod due;
 pub mod jobs;
 pub mod lock;

@@ -26,15 +26,24 @@ impl Ticker {
         let mut r = JobReport::new(job, JobState::Done);
         match job {
             Job::IntakePoll => {
-                let polled = self.intake.poll(host).await?;
+                let polled = self.intake.poll(host.clone()).await?;
                 if polled.new_requests > 0 || polled.cancelled > 0 {
                     r.did.push(format!(
                         "{} nya, {} uppsagda",
                         polled.new_requests, polled.cancelled
                     ));
                 }
+                if let Some(changed) = polled.reconciled {
+                    r.did.push(format!(
+                        "avstämning mot Stripes prenumerationer: {changed} ändrade"
+                    ));
+                }
                 r.failed
                     .extend(polled.problems.iter().map(|p| p.sv.clone()));
+                // What the subscriptions' states ask of the instances, under the same lease.
+                if let Err(e) = self.billing_work(&mut r, host).await {
+                    r.failed.push(e.message);
+                }
             }
             Job::DatabaseBackups => {
                 // A backup a dead tick left half-way is finished first, as it was begun.

@@ -42,6 +42,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/030_server_decides.sql"),
     include_str!("migrations/031_vocabulary_everywhere.sql"),
     include_str!("migrations/032_usage.sql"),
+    include_str!("migrations/033_billing.sql"),
     include_str!("migrations/034_usage_series.sql"),
 ];
 
@@ -147,7 +148,8 @@ const PG_STEPS: &[(i64, &str)] = &[
         include_str!("migrations/postgres/031_vocabulary_everywhere.sql"),
     ),
     (32, include_str!("migrations/postgres/032_usage.sql")),
-    (33, include_str!("migrations/postgres/034_usage_series.sql")),
+    (33, include_str!("migrations/postgres/033_billing.sql")),
+    (34, include_str!("migrations/postgres/034_usage_series.sql")),
 ];
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first

@@ -4,6 +4,7 @@
 
 pub mod adoptions;
 pub mod backups;
+pub mod billing;
 mod clock;
 mod customers;
 pub mod db;

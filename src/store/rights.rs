@@ -95,6 +95,11 @@ pub const TABLES: &[&str] = &[
     "alert_kinds",
     "alerts",
     "backups",
+    "billing_decision_states",
+    "billing_decisions",
+    "billing_policy",
+    "billing_steps",
+    "billing_transitions",
     "customers",
     "environments",
     "figures",
@@ -122,6 +127,7 @@ pub const TABLES: &[&str] = &[
     "schema_version",
     "settings",
     "step_keys",
+    "subscriptions",
     "team_invites",
     "team_roles",
     "template_prs",
@@ -342,6 +348,18 @@ pub const GRANTS: &[Grant] = &[
     all(Operator, "usage_days", &[Insert, Update, Delete]),
     all(Operator, "usage_figures", &[Insert, Update, Delete]),
     all(Operator, "usage_series", &[Insert, Update, Delete]),
+    // Billing: any seat that polls keeps the subscriptions' snapshots and the decisions the
+    // tick makes, and an operator accepts or dismisses an offer; what the policy says is the
+    // owners' to decide.
+    all(Operator, "subscriptions", &[Insert, Update]),
+    all(Operator, "billing_decisions", &[Insert]),
+    only(
+        Operator,
+        "billing_decisions",
+        &[Update],
+        &["run_id", "state", "note", "decided_at", "decided_by"],
+    ),
+    all(Owner, "billing_policy", &[Insert, Update, Delete]),
 ];
 
 /// The functions every group calls (policies and the window's "what may I do").

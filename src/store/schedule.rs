@@ -57,6 +57,9 @@ vocabulary!(
         /// A usage limit near or an idle pause coming; its subject is `slug:figure` (or
         /// `slug:idle_pause`), raised by `usage_collect`.
         UsageLimit => "usage_limit",
+        /// What billing's policy did or offers; its subject is `slug:transition:episode`
+        /// (one episode, one email), raised by `intake_poll`, whose tick decides.
+        Billing => "billing",
     }
 );
 

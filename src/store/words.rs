@@ -13,6 +13,7 @@ use crate::customer::{Plan, TeamRole};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::ledger::{RolloutKind, RunKind, StepKey};
+use crate::store::billing::{DecisionState, Step, Transition};
 use crate::store::intake::{IntakeSource, IntakeState};
 use crate::store::schedule::{AlertKind, JobOutcome, TickOutcome};
 use crate::store::team::InviteState;
@@ -24,7 +25,7 @@ fn words<T: Copy + 'static>(all: &'static [T], text: fn(T) -> &'static str) -> V
 }
 
 /// Each table of words and the words the code declares for it.
-pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 13] {
+pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 16] {
     [
         ("run_kinds", words(RunKind::ALL, RunKind::as_str)),
         ("step_keys", words(StepKey::ALL, StepKey::as_str)),
@@ -54,6 +55,15 @@ pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 13] {
             words(InviteState::ALL, InviteState::as_str),
         ),
         ("figures", words(Figure::ALL, Figure::as_str)),
+        (
+            "billing_transitions",
+            words(Transition::ALL, Transition::as_str),
+        ),
+        ("billing_steps", words(Step::ALL, Step::as_str)),
+        (
+            "billing_decision_states",
+            words(DecisionState::ALL, DecisionState::as_str),
+        ),
     ]
 }
 

@@ -10,6 +10,7 @@ use predicates::prelude::*;
 
 use crate::common;
 
+mod billing;
 mod gate;
 mod labels;
 mod portal;
@@ -18,7 +19,7 @@ mod team;
 mod update;
 mod usage;
 
-fn fabrik(db: &Path) -> Command {
+pub(crate) fn fabrik(db: &Path) -> Command {
     let mut c = Command::new(cargo_bin("fabrik"));
     c.arg("--db")
         .arg(db)

@@ -16,18 +16,18 @@ use fabrik::supervisor::cloud::CloudApi;
 use fabrik::supervisor::host::RunHost;
 
 mod health;
-mod intake;
+pub(crate) mod intake;
 mod proof;
 mod tick;
 mod usage;
 
 /// Both tests use the real sandbox keyring namespace; they must not overlap.
-static SANDBOX: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+pub(crate) static SANDBOX: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 #[derive(Default)]
-struct Host {
+pub(crate) struct Host {
     events: Mutex<Vec<RunEvent>>,
-    notices: Mutex<Vec<String>>,
+    pub(crate) notices: Mutex<Vec<String>>,
     sweeps: Mutex<Vec<fabrik::supervisor::host::Sweep>>,
 }
 
@@ -47,7 +47,7 @@ impl RunHost for Host {
 }
 
 impl Host {
-    async fn finished(&self, run_id: i64) -> RunState {
+    pub(crate) async fn finished(&self, run_id: i64) -> RunState {
         for _ in 0..1200 {
             if let Some(state) = self.events.lock().unwrap().iter().find_map(|e| match e {
                 RunEvent::RunFinished {
@@ -67,7 +67,7 @@ impl Host {
 }
 
 /// Starts provisioning the customer from the window's supervisor; the run's id.
-async fn start_provision(runs: &RunsApi, host: &Arc<Host>, slug: &str) -> i64 {
+pub(crate) async fn start_provision(runs: &RunsApi, host: &Arc<Host>, slug: &str) -> i64 {
     runs.supervisor()
         .start_run(slug.to_string(), RunRequest::Provision, host.clone())
         .await
@@ -78,7 +78,7 @@ async fn start_provision(runs: &RunsApi, host: &Arc<Host>, slug: &str) -> i64 {
 
 /// The customer's runs once none is active: a provisioning run is followed by a backup of the
 /// new workflow to the sandbox's Gitea, and a teardown waits for it to end.
-async fn settled(runs: &RunsApi, slug: &str) -> Vec<fabrik::store::runs::RunRow> {
+pub(crate) async fn settled(runs: &RunsApi, slug: &str) -> Vec<fabrik::store::runs::RunRow> {
     for _ in 0..1200 {
         let list = runs.list_runs(Some(slug.to_string())).unwrap();
         // A provisioning run that succeeded last has its backup still to come.
@@ -113,14 +113,14 @@ async fn sandbox(
 
 /// The window's APIs over a fresh register in the sandbox (fast clock; a register file, or a
 /// PostgreSQL register in the test command's PostgreSQL pass); `None` without a keyring. Hold `SANDBOX` first: the tests of one process share the sandbox's clock setting.
-struct Sandboxed {
+pub(crate) struct Sandboxed {
     _dir: tempfile::TempDir,
-    api: Register,
-    cloud: Arc<CloudApi>,
-    runs: Arc<RunsApi>,
+    pub(crate) api: Register,
+    pub(crate) cloud: Arc<CloudApi>,
+    pub(crate) runs: Arc<RunsApi>,
 }
 
-async fn sandboxed(customers: &[&str]) -> Option<(Sandboxed, Vec<String>)> {
+pub(crate) async fn sandboxed(customers: &[&str]) -> Option<(Sandboxed, Vec<String>)> {
     let secrets = common::keyring("runs-api")?;
     // Only this test binary sets it: the sandbox's clock, fast.
     std::env::set_var("FABRIK_SANDBOX_TIME_SCALE", "0.01");
@@ -548,7 +548,7 @@ async fn wait_sweep(
 }
 
 /// The emails the simulated Resend sent to the agency's alert address (`alerts.email`).
-async fn agency_emails(sim: &str) -> Vec<serde_json::Value> {
+pub(crate) async fn agency_emails(sim: &str) -> Vec<serde_json::Value> {
     let inv: serde_json::Value = reqwest::get(format!("{sim}/__sim/inventory"))
         .await
         .unwrap()

@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_newer_words" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "run_finished" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "intake" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "team_already_in_team" | "team_owner_role" | "team_role_unknown" | "team_duplicate_row" | "team_list_unreadable" | "team_list_empty" | "team_list_too_long" | "team_mail_not_agency" | "team_over_hourly_limit" | "team_not_in_team" | "team_not_fabriks" | "team_already_accepted" | "team_resend_too_soon" | "team_revoke_confirm" | "team_invite_failed" | "tick_busy" | "schedule_failed" | "schedule_plan" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "auth_mail_not_taken" | "sending_domain_unusable" | "resend_key_sends_only" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "update_no_feed" | "update_no_key" | "update_insecure_feed" | "update_unreachable" | "update_feed_invalid" | "update_nothing_newer" | "update_download" | "update_signature" | "update_not_newer" | "update_install" | "update_runs_active" | "update_not_installable" | "workflow_version_not_ours" | "restore_mismatch" | "recovery_not_on_plan" | "recovery_outside_window" | "recovery_no_backup_at" | "recovery_failed" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked" | "moment_invalid";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_newer_words" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "run_finished" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "intake" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "team_already_in_team" | "team_owner_role" | "team_role_unknown" | "team_duplicate_row" | "team_list_unreadable" | "team_list_empty" | "team_list_too_long" | "team_mail_not_agency" | "team_over_hourly_limit" | "team_not_in_team" | "team_not_fabriks" | "team_already_accepted" | "team_resend_too_soon" | "team_revoke_confirm" | "team_invite_failed" | "billing_teardown_never_do" | "tick_busy" | "schedule_failed" | "schedule_plan" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "auth_mail_not_taken" | "sending_domain_unusable" | "resend_key_sends_only" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "update_no_feed" | "update_no_key" | "update_insecure_feed" | "update_unreachable" | "update_feed_invalid" | "update_nothing_newer" | "update_download" | "update_signature" | "update_not_newer" | "update_install" | "update_runs_active" | "update_not_installable" | "workflow_version_not_ours" | "restore_mismatch" | "recovery_not_on_plan" | "recovery_outside_window" | "recovery_no_backup_at" | "recovery_failed" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked" | "moment_invalid";
 
 export type Text = { sv: string, en: string, };
 
@@ -355,7 +355,16 @@ approved: number[],
 /**
  * Portal writes made, and refused (kept and tried again).
  */
-written: number, problems: Array<Text>, };
+written: number, problems: Array<Text>, 
+/**
+ * Subscription snapshots kept from Stripe's events (billing).
+ */
+billing_kept: number, 
+/**
+ * Subscriptions whose state a reconciliation's read changed (the last poll was older
+ * than Stripe's 30 days of events); none when the poll read the events alone.
+ */
+reconciled?: number, };
 
 export type IntakeItem = { id: number, source: IntakeSource, external_id: string, name: string, admin_email: string, plan: Plan | null, detail: Record<string, unknown>, state: IntakeState, reason: string | null, 
 /**
@@ -705,7 +714,7 @@ already_running: boolean,
  */
 driven_by: string | null, };
 
-export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, confirmation: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup", scheduled?: boolean, } | { "kind": "restore", backup: number, confirmation: string, } | { "kind": "template_sync", rollout: number, } | { "kind": "workflow_backup", scheduled?: boolean, provisioned?: boolean, } | { "kind": "workflow_restore", version: number, } | { "kind": "promote", deployment: string, } | { "kind": "recover", target: number, confirmation: string, } | { "kind": "resend_welcome" } | { "kind": "auth_mail" };
+export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause", cause?: string, } | { "kind": "resume", cause?: string, } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, confirmation: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup", scheduled?: boolean, } | { "kind": "restore", backup: number, confirmation: string, } | { "kind": "template_sync", rollout: number, } | { "kind": "workflow_backup", scheduled?: boolean, provisioned?: boolean, } | { "kind": "workflow_restore", version: number, } | { "kind": "promote", deployment: string, } | { "kind": "recover", target: number, confirmation: string, } | { "kind": "resend_welcome" } | { "kind": "auth_mail" };
 
 export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup" | "github.template_pr" | "n8n.backup" | "n8n.restore" | "vercel.promote" | "supabase.recover" | "email.welcome_again" | "supabase.auth_mail" | "resend.sending_key";
 
@@ -1425,6 +1434,102 @@ export type PriceLine = {
  */
 key: string, amount: number, };
 
+export type DriftKind = "cancelled_running" | "paying_paused" | "no_subscription" | "plan_differs";
+
+export type DriftOffer = { "kind": "pause" } | { "kind": "resume" } | { "kind": "teardown" } | { "kind": "link" } | { "kind": "change_plan", plan: Plan, };
+
+export type DriftFinding = { slug: string, kind: DriftKind, 
+/**
+ * The subscription (or the link) it is about.
+ */
+subscription: string | null, message: Text, action: Text, offers: Array<DriftOffer>, };
+
+export type SubscriptionView = { id: string, customer: string, status: string, cancel_at_period_end: boolean, 
+/**
+ * Unix seconds.
+ */
+current_period_end: number | null, 
+/**
+ * Unix seconds: Smart Retries' next try, else the renewal of a subscription that renews.
+ */
+next_payment: number | null, 
+/**
+ * Why the latest payment failed, when Stripe says.
+ */
+last_failure: string | null, attempt_count: number, price: string | null, 
+/**
+ * The plan the owner's map gives the price, if any.
+ */
+plan: Plan | null, 
+/**
+ * In the currency's smallest unit.
+ */
+amount: number | null, currency: string | null, interval: string | null, };
+
+export type Unlinked = { subscription: string, customer: string, status: string, message: Text, };
+
+export type Reconciled = { 
+/**
+ * Subscriptions listed.
+ */
+subscriptions: number, 
+/**
+ * Customers compared (delivered or not; examples left out).
+ */
+customers: number, findings: Array<DriftFinding>, unlinked: Array<Unlinked>, 
+/**
+ * Each linked customer's subscription, by slug.
+ */
+linked: { [key in string]: SubscriptionView }, 
+/**
+ * Why the comparison is not whole (the listing stopped at its limit, items unread).
+ */
+problems: Array<Text>, };
+
+export type CustomerBilling = { slug: string, 
+/**
+ * The owner's or the inbox's link (`sub_…` or `cus_…`), if any.
+ */
+link: string | null, 
+/**
+ * The subscription as last kept; none when not linked or not read yet.
+ */
+subscription: SubscriptionView | null, 
+/**
+ * When the inbox read that Stripe ended it.
+ */
+cancelled_at: string | null, findings: Array<DriftFinding>, 
+/**
+ * What the tick offers and waits for a person to decide, newest first.
+ */
+waiting: Array<DecisionRow>, };
+
+export type BillingCell = { slug: string, linked: boolean, 
+/**
+ * Stripe's status as last kept (`active`, `past_due`, …); none when not read.
+ */
+status: string | null, cancel_at_period_end: boolean, 
+/**
+ * Unix seconds.
+ */
+next_payment: number | null, failing: boolean, findings: number, waiting: number, };
+
+export type DecisionRow = { id: number, customer_id: number, slug: string, environment: Environment, subscription: string, transition: Transition, step: Step, episode: string, 
+/**
+ * The Stripe event that caused it, when one did (a reconciliation's read has none).
+ */
+event_id: string | null, run_id: number | null, state: DecisionState, note: string | null, 
+/**
+ * The register's clock.
+ */
+created_at: string, decided_at: string | null, decided_by: string | null, };
+
+export type DecisionState = "waiting" | "done" | "dismissed";
+
+export type Transition = "payment_failed" | "paused" | "resumed" | "period_ended";
+
+export type Step = "nothing" | "tell" | "offer" | "do";
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   update_check: { args: {  }; result: UpdateCheck };
@@ -1527,6 +1632,10 @@ export type Commands = {
   price_book: { args: {  }; result: PriceBook };
   set_price_book: { args: { book: PriceBook }; result: PriceBook };
   collect_usage: { args: {  }; result: Collected };
+  billing_column: { args: {  }; result: Array<BillingCell> };
+  billing_customer: { args: { slug: string }; result: CustomerBilling };
+  billing_reconcile: { args: {  }; result: Reconciled };
+  billing_settle: { args: { id: number; dismissed: boolean }; result: boolean };
 };
 
 export type Events = {
@@ -2065,6 +2174,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   team_resend_too_soon: { sv: "Inbjudan till {email} gick för mindre än en minut sedan; skicka igen om {seconds} s", en: "The invitation to {email} went less than a minute ago; send again in {seconds} s" },
   team_revoke_confirm: { sv: "{email} är {role} i {slug}: skriv adressen för att ta bort behörigheten", en: "{email} is {role} in {slug}: type the address to revoke the access" },
   team_invite_failed: { sv: "{email} bjöds inte in: {detail}", en: "{email} was not invited: {detail}" },
+  billing_teardown_never_do: { sv: "En avveckling görs aldrig automatiskt: välj ingenting, meddela eller erbjud", en: "A teardown is never done on its own: choose nothing, tell or offer" },
   tick_busy: { sv: "En annan körning av fabrik tick pågår redan på den här datorn (sedan {since}); den här avslutas utan att göra något.", en: "Another fabrik tick is already running on this computer (since {since}); this one ends without doing anything." },
   schedule_failed: { sv: "Schemaläggaren ({scheduler}) tog inte emot jobbet: {detail}. Inget installerades.", en: "The scheduler ({scheduler}) did not take the job: {detail}. Nothing was installed." },
   schedule_plan: { sv: "Ogiltig tid för fabrik tick: {value}. Ange antingen var 5–1440:e minut eller ett eller flera klockslag som TT:MM.", en: "Invalid time for fabrik tick: {value}. Give either every 5–1440 minutes or one or more times of day as HH:MM." },

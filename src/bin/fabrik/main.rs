@@ -3,6 +3,7 @@
 //! window's do. No rule lives here.
 
 mod backup;
+mod billing;
 mod customers;
 mod deployments;
 mod fleet;
@@ -148,6 +149,11 @@ enum Command {
     /// figures, warnings and money (from the days collected); `collect`: read them now;
     /// `prices`: the price book.
     Usage(usage::UsageArgs),
+    /// Billing beside the fleet: each customer's subscription, what differs between Stripe
+    /// and the instance with what to do, the decisions waiting (from the register);
+    /// `reconcile`: Stripe's subscriptions compared with the register now; `policy`: what a
+    /// failed payment, a pause, a resume or the period's end does to the instance, per plan.
+    Billing(billing::BillingArgs),
 }
 
 fn main() -> ExitCode {
@@ -216,6 +222,9 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Usage(args) if !args.collects() => {
             usage::run(&runtime::register(&path, chosen)?, args)
         }
+        Command::Billing(args) if !args.reads_stripe() => {
+            billing::run(&runtime::register(&path, chosen)?, args)
+        }
         Command::Runs(runs::RunsCmd::List { customer, json }) => {
             runs::list(&runtime::register(&path, chosen)?, customer, json)
         }
@@ -247,8 +256,8 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Provision(args) => runs::provision(&cloud, args).await,
         Command::UpdateModules(a) => watch::day_two(&cloud, a, RunRequest::UpdateModules).await,
         Command::Repair(a) => runs::repair(&cloud, a).await,
-        Command::Pause(a) => watch::day_two(&cloud, a, RunRequest::Pause).await,
-        Command::Resume(a) => watch::day_two(&cloud, a, RunRequest::Resume).await,
+        Command::Pause(a) => watch::day_two(&cloud, a, RunRequest::Pause { cause: None }).await,
+        Command::Resume(a) => watch::day_two(&cloud, a, RunRequest::Resume { cause: None }).await,
         Command::Redeploy(a) => watch::day_two(&cloud, a, RunRequest::Redeploy).await,
         Command::Admin(runs::AdminCmd::ResetPassword(a)) => {
             watch::day_two(&cloud, a, RunRequest::ResetPassword).await
@@ -266,6 +275,7 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Restore(cmd) => backup::restore(&cloud, cmd).await,
         Command::Template(cmd) => template::run(&cloud, cmd).await,
         Command::Usage(args) => usage::collect(&cloud, args).await,
+        Command::Billing(args) => billing::reconcile(&cloud, args).await,
         Command::Customers(_)
         | Command::Settings(_)
         | Command::Register(_)

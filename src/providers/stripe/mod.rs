@@ -15,7 +15,8 @@ use crate::secrets::{Provider, Secret};
 
 mod subscriptions;
 pub use subscriptions::{
-    InvoiceState, Status, Subscription, SubscriptionsRead, MAX_SUBSCRIPTION_PAGES,
+    invoice_state, parse as parse_subscription, InvoiceState, Status, Subscription,
+    SubscriptionsRead, MAX_SUBSCRIPTION_PAGES,
 };
 
 const P: Provider = Provider::Stripe;

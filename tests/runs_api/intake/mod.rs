@@ -97,7 +97,7 @@ fn request_of(owner: &Conn, organization: Option<&str>, name: &str, email: &str)
 }
 
 /// The owner's choices for Stripe: on its own or not, prices → plans, the default limit.
-fn choices(auto: bool, plans: &[(&str, Plan)]) -> IntakeChoices {
+pub(crate) fn choices(auto: bool, plans: &[(&str, Plan)]) -> IntakeChoices {
     IntakeChoices {
         auto,
         plans: plans
@@ -375,7 +375,7 @@ async fn reading_the_portal(s: &Sandboxed, url: &str) -> Arc<Intake> {
 }
 
 /// A customer completes a checkout in the simulator's Stripe; what it made.
-async fn checkout(s: &Sandboxed, body: serde_json::Value) -> serde_json::Value {
+pub(crate) async fn checkout(s: &Sandboxed, body: serde_json::Value) -> serde_json::Value {
     let base = s.cloud.sandbox.as_ref().unwrap().base_url().to_string();
     common::api(
         reqwest::Method::POST,
@@ -392,7 +392,7 @@ fn two_seats(s: &Sandboxed) -> (Arc<Intake>, Arc<Intake>) {
 }
 
 /// The seeded Stripe prices, as the guide lists them: (Starter, Professional).
-async fn seeded_prices(s: &Sandboxed) -> (String, String) {
+pub(crate) async fn seeded_prices(s: &Sandboxed) -> (String, String) {
     let stripe = fabrik::providers::stripe::Stripe::new(
         &s.cloud.endpoints().stripe_api,
         s.cloud

@@ -1,0 +1,114 @@
+//! `fabrik billing policy`: the owner's policy for what a subscription's life does to its
+//! instance, per plan and transition (nothing, tell, offer, do; a grace for a failed
+//! payment), shown or changed. A teardown is never `do`: refused before anything is kept.
+
+use clap::{Args, Subcommand};
+use fabrik::billing::policy::{self, Policy, PolicyRow, Transition};
+use fabrik::services::register::Register;
+use fabrik::ApiError;
+
+use crate::print::print_json;
+
+#[derive(Subcommand)]
+pub enum BillingCmd {
+    /// The policy per plan and transition; with --set or --grace-days, changed (owners).
+    Policy(PolicyArgs),
+}
+
+#[derive(Args)]
+pub struct PolicyArgs {
+    /// PLAN.TRANSITION=STEP, e.g. starter.payment_failed=do; `*` as the plan sets every plan.
+    /// Transitions: payment_failed, paused, resumed, period_ended; steps: nothing, tell,
+    /// offer, do (never do for period_ended). May be repeated.
+    #[arg(long = "set", value_name = "PLAN.TRANSITION=STEP")]
+    set: Vec<String>,
+    /// Days after a failed payment before its step: of the plans --set names for
+    /// payment_failed, else of every plan. 0 acts at once.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..))]
+    grace_days: Option<i64>,
+    /// No grace: a failed payment's step waits until Stripe gives up (unpaid or canceled).
+    #[arg(long, conflicts_with = "grace_days")]
+    no_grace: bool,
+    /// The policy as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(api: &Register, cmd: BillingCmd) -> Result<(), ApiError> {
+    let BillingCmd::Policy(args) = cmd;
+    let store = api.shared_store();
+    let mut policy = Policy::load(&store)?;
+    // Every change checked first: a bad one keeps nothing.
+    let mut changes: Vec<PolicyRow> = Vec::new();
+    for text in &args.set {
+        let (plans, transition, step) = policy::parse_assignment(text)?;
+        for plan in plans {
+            let grace = policy.rule(plan, transition).grace_days;
+            changes.push(PolicyRow {
+                plan,
+                transition,
+                step,
+                grace_days: grace,
+            });
+        }
+    }
+    if args.grace_days.is_some() || args.no_grace {
+        let grace = args.grace_days;
+        let named: Vec<usize> = (0..changes.len())
+            .filter(|i| changes[*i].transition == Transition::PaymentFailed)
+            .collect();
+        if named.is_empty() {
+            for plan in fabrik::customer::Plan::ALL {
+                let rule = policy.rule(*plan, Transition::PaymentFailed);
+                changes.push(PolicyRow {
+                    plan: *plan,
+                    transition: Transition::PaymentFailed,
+                    step: rule.step,
+                    grace_days: grace,
+                });
+            }
+        } else {
+            for i in named {
+                changes[i].grace_days = grace;
+            }
+        }
+    }
+    for row in &changes {
+        policy::refuse_teardown_do(row.transition, row.step)?;
+    }
+    if !changes.is_empty() {
+        for row in &changes {
+            store.set_billing_policy(row)?;
+        }
+        policy = Policy::load(&store)?;
+    }
+    if args.json {
+        print_json(&policy.table());
+        return Ok(());
+    }
+    println!("{:<14} {:<34} {:<10} Anstånd", "Plan", "Övergång", "Steg");
+    for row in policy.table() {
+        let grace = match (row.transition, row.grace_days) {
+            (Transition::PaymentFailed, Some(d)) => format!("{d} dagar"),
+            (Transition::PaymentFailed, None) => "tills Stripe ger upp".to_string(),
+            _ => String::new(),
+        };
+        let chosen = if policy.chosen(row.plan, row.transition) {
+            ""
+        } else {
+            " (standard)"
+        };
+        println!(
+            "{:<14} {:<34} {:<10} {grace}{chosen}",
+            row.plan.as_str(),
+            policy::transition_text(row.transition).text().sv,
+            policy::step_text(row.step).text().sv,
+        );
+    }
+    if !policy::EXPORT_AVAILABLE {
+        println!(
+            "\nVid periodens slut finns ännu ingen export för kunden; avvecklingen erbjuds, görs aldrig automatiskt."
+        );
+    }
+    Ok(())
+}

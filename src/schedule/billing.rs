@@ -1,0 +1,108 @@
+//! Billing's step of the inbox's job (issue #58), under its lease, after the events were read
+//! and each subscription's snapshot kept: for every customer linked to a subscription, what
+//! its state asks under the owner's policy (`billing::decide`), decided once per episode in
+//! the register (two seats, or a second tick, find it decided). `do` starts an ordinary
+//! pause or resume run with the event as its cause; `offer` keeps a decision waiting for a
+//! person; `tell`, `offer` and `do` are named in one alert email per tick, each episode once.
+
+use std::sync::Arc;
+
+use super::report::JobReport;
+use super::ticker::Ticker;
+use crate::billing::decide::{decide_all, Made};
+use crate::billing::policy::{self, DecisionState, Step};
+use crate::error::ApiResult;
+use crate::ledger::{RunKind, RunState};
+use crate::messages::{param_text, params, Say, Text};
+use crate::provision::RunRequest;
+use crate::store::schedule::AlertKind;
+use crate::supervisor::host::RunHost;
+
+/// The words of a decision for the alert's line.
+fn words(m: &Made) -> crate::messages::Params {
+    let mut p = params! { "slug" => m.slug.clone() };
+    param_text(
+        &mut p,
+        "transition",
+        &policy::transition_text(m.transition).text(),
+    );
+    let kind = policy::action(m.transition);
+    let label = crate::provision::kinds::def(kind).label;
+    param_text(&mut p, "action", &Text::new(label.0, label.1));
+    p
+}
+
+impl Ticker {
+    /// Billing's step: decisions kept, `do` runs started and followed, the alert sent.
+    pub(super) async fn billing_work(
+        &self,
+        r: &mut JobReport,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<()> {
+        let env = self.supervisor.environment();
+        let made = self.db(move |s| decide_all(s, env)).await?;
+        let mut lines: Vec<Text> = Vec::new();
+        let mut subjects = Vec::new();
+        for m in &made {
+            subjects.push(format!("{}:{}:{}", m.slug, m.transition, m.episode));
+            let line = match m.step {
+                Step::Do => self.start(m, host.clone()).await?,
+                Step::Offer => Say::BillingOffers.with(words(m)),
+                _ => Say::BillingTells.with(words(m)),
+            };
+            r.did.push(line.sv.clone());
+            lines.push(line);
+        }
+        if !lines.is_empty() {
+            let sv: Vec<String> = lines.iter().map(|l| l.sv.clone()).collect();
+            let text = Say::BillingAlert
+                .with(params! { "lines" => sv.join("; ") })
+                .sv;
+            let title = Say::BillingAlertTitle.text().sv;
+            self.alert(AlertKind::Billing, &subjects, &title, &text, host.as_ref())
+                .await?;
+            r.alerted.extend(sv);
+        }
+        Ok(())
+    }
+
+    /// A `do` decision's run, started with its event as the cause and followed to its end;
+    /// the decision done with the run's id. One that cannot start waits for a person.
+    async fn start(&self, m: &Made, host: Arc<dyn RunHost>) -> ApiResult<Text> {
+        let cause = m.event_id.clone();
+        let request = match policy::action(m.transition) {
+            RunKind::Resume => RunRequest::Resume { cause },
+            _ => RunRequest::Pause { cause },
+        };
+        let started = self
+            .supervisor
+            .start_run(m.slug.clone(), request, host)
+            .await;
+        let id = m.id;
+        match started {
+            Ok(launched) => {
+                let run = launched.outcome.run_id;
+                self.db(move |s| {
+                    s.settle_billing_decision(id, DecisionState::Done, Some(run), None, None)
+                })
+                .await?;
+                let mut p = words(m);
+                p.insert("run".into(), run.to_string());
+                let state = launched.wait().await;
+                if !matches!(state, None | Some(Ok(RunState::Succeeded))) {
+                    tracing::warn!(run, "a billing run did not succeed: {state:?}");
+                }
+                Ok(Say::BillingDid.with(p))
+            }
+            Err(e) => {
+                let reason = e.message.clone();
+                let note = format!("not_started: {reason}");
+                self.db(move |s| s.note_billing_decision(id, &note)).await?;
+                let mut p = words(m);
+                // The register's words for why (in Swedish, as the error says it).
+                param_text(&mut p, "reason", &Text::new(reason.clone(), reason));
+                Ok(Say::BillingNotStarted.with(p))
+            }
+        }
+    }
+}
