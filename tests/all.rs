@@ -24,6 +24,7 @@ mod ownership;
 mod pacing;
 mod preflight;
 mod provision;
+mod reconcile;
 mod recovery;
 mod release;
 mod rights;

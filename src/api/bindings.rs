@@ -4,6 +4,9 @@
 
 use ts_rs::{Config, TS};
 
+use crate::billing::drift::{DriftFinding, DriftKind, DriftOffer};
+use crate::billing::reconcile::{Reconciled, Unlinked};
+use crate::billing::view::SubscriptionView;
 use crate::credentials::{CredentialState, CredentialStatus};
 use crate::customer::{
     Applied, BadRow, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery,
@@ -37,6 +40,7 @@ use crate::schedule::units::Plan as SchedulePlan;
 use crate::schedule::{JobReport, JobState, ScheduleView, TickReport};
 use crate::secrets::Provider;
 use crate::services::backups::{BackupAge, BackupView};
+use crate::services::billing::{BillingCell, CustomerBilling};
 use crate::services::register::{AppInfo, DraftCheck, ExportedFile, Language, Preferences};
 use crate::services::rollout_desk::{RolloutsOverview, TemplatesOverview};
 use crate::services::rollouts::{
@@ -51,6 +55,7 @@ use crate::setup::guide::{SetupGuide, SetupStep, StepGuide};
 use crate::setup::test_customer::{ProofItem, ProofPhase, ProofPlan, ProofReport, ProofResource};
 use crate::store::adoptions::Adoption;
 use crate::store::backups::{Backup, BackupReason};
+use crate::store::billing::{DecisionRow, DecisionState, Step as BillingStep, Transition};
 use crate::store::db::{LiveStatus, RegisterChange};
 use crate::store::intake::{
     IntakeChoices, IntakeItem, IntakeSource, IntakeSourceState, IntakeState,
@@ -214,6 +219,8 @@ pub fn typescript() -> String {
         FileChange, TemplateChange, CustomerChange, Action, Summary, NeedsPerson, Attention,
         Figure, FigureDef, Unit, Per, Money, Point, Series, Latest, LimitKind, Warning, PlanFit, CostLine, Economics,
         CustomerUsage, FleetRow, FleetUsage, PriceBook, PriceLine,
+        DriftKind, DriftOffer, DriftFinding, SubscriptionView, Unlinked, Reconciled, CustomerBilling, BillingCell,
+        DecisionRow, DecisionState, Transition, BillingStep,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

@@ -118,6 +118,9 @@ macro_rules! with_commands {
             blocking price_book() -> $crate::usage::view::PriceBook;
             blocking set_price_book(book: $crate::usage::view::PriceBook) -> $crate::usage::view::PriceBook;
             async collect_usage() -> $crate::metering::collect::Collected;
+            blocking billing_column() -> Vec<$crate::services::billing::BillingCell>;
+            blocking billing_customer(slug: String) -> $crate::services::billing::CustomerBilling;
+            async billing_reconcile() -> $crate::billing::reconcile::Reconciled;
         }
     };
 }

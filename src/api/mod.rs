@@ -12,6 +12,7 @@ pub mod events;
 
 mod about;
 mod backups;
+mod billing;
 mod credentials;
 mod customers;
 mod guide;

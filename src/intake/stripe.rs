@@ -164,15 +164,7 @@ pub fn meaning(event: &Event) -> Meaning {
     }
 }
 
-/// The plan the owner tied to one of the prices (by price id, else product id).
-pub fn plan_of(
-    prices: &[(String, String)],
-    plans: &std::collections::BTreeMap<String, Plan>,
-) -> Option<Plan> {
-    prices
-        .iter()
-        .find_map(|(price, product)| plans.get(price).or_else(|| plans.get(product)).copied())
-}
+pub use crate::billing::plans::plan_of;
 
 /// What one poll did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -36,6 +36,19 @@ vocabulary!(
         UsageLimitsAlert => "usage_limits_alert",
         SettingGiveSubscriptions => "setting_give_subscriptions",
         HealthUsageNear => "health_usage_near",
+        // Drift between billing and the fleet (issue #58): what differs, what to do.
+        DriftCancelledRunning => "drift_cancelled_running",
+        DriftCancelledRunningDo => "drift_cancelled_running_do",
+        DriftPayingPaused => "drift_paying_paused",
+        DriftPayingPausedDo => "drift_paying_paused_do",
+        DriftNoSubscription => "drift_no_subscription",
+        DriftLinkNotFound => "drift_link_not_found",
+        DriftNoSubscriptionDo => "drift_no_subscription_do",
+        DriftPlanDiffers => "drift_plan_differs",
+        DriftPlanDiffersDo => "drift_plan_differs_do",
+        DriftUnlinked => "drift_unlinked",
+        ReconcileTruncated => "reconcile_truncated",
+        ReconcileSkipped => "reconcile_skipped",
         JobStateDone => "job_state_done",
         JobStateNothing => "job_state_nothing",
         JobStateHeld => "job_state_held",
@@ -485,6 +498,8 @@ vocabulary!(
         BillingNoExport => "billing_no_export",
         BillingAlertTitle => "billing_alert_title",
         BillingAlert => "billing_alert",
+        BillingGraceDays => "billing_grace_days",
+        BillingGraceUntilStripe => "billing_grace_until_stripe",
     }
 );
 

@@ -53,6 +53,8 @@ impl Say {
                 "no export exists for the customer yet; tear down only after keeping what is needed",
             ),
             BillingAlertTitle => t("Prenumerationer", "Subscriptions"),
+            BillingGraceDays => t("{days} dagar", "{days} days"),
+            BillingGraceUntilStripe => t("tills Stripe ger upp", "until Stripe gives up"),
             BillingAlert => t(
                 "Stripe ändrade de här prenumerationerna: {lines}. Se Prenumeration på kundens sida i Fabrik.",
                 "Stripe changed these subscriptions: {lines}. See Subscription on the customer's page in Fabrik.",
@@ -79,6 +81,51 @@ impl Say {
                 "Write slug=sub_… or slug=cus_… for each customer, comma-separated",
             ),
             HealthUsageNear => t("gräns", "limit"),
+            DriftCancelledRunning => t(
+                "Prenumerationen {subscription} är avslutad i Stripe ({status}) men instansen är igång",
+                "Subscription {subscription} has ended in Stripe ({status}) but the instance is running",
+            ),
+            DriftCancelledRunningDo => t(
+                "Pausa instansen, eller riv den genom den skyddade grinden när kunden är avslutad; Fabrik river aldrig själv",
+                "Pause the instance, or tear it down through the guarded gate once the customer is done; Fabrik never tears down on its own",
+            ),
+            DriftPayingPaused => t(
+                "Prenumerationen {subscription} är {status} i Stripe men instansen är pausad",
+                "Subscription {subscription} is {status} in Stripe but the instance is paused",
+            ),
+            DriftPayingPausedDo => t("Återuppta instansen", "Resume the instance"),
+            DriftNoSubscription => t(
+                "Instansen är levererad men ingen prenumeration i Stripe hör till kunden",
+                "The instance is delivered but no Stripe subscription belongs to the customer",
+            ),
+            DriftLinkNotFound => t(
+                "Kunden är länkad till {link}, som inte finns bland Stripes prenumerationer",
+                "The customer is linked to {link}, which is not among Stripe's subscriptions",
+            ),
+            DriftNoSubscriptionDo => t(
+                "Länka en prenumeration: slug=sub_… i inställningen usage.stripe_subscriptions",
+                "Link a subscription: slug=sub_… in the setting usage.stripe_subscriptions",
+            ),
+            DriftPlanDiffers => t(
+                "Prenumerationens pris {price} hör till planen {plan}, men instansen har {current}",
+                "The subscription's price {price} maps to the plan {plan}, but the instance has {current}",
+            ),
+            DriftPlanDiffersDo => t(
+                "Byt kundens plan till {plan} och kör Uppdatera moduler",
+                "Change the customer's plan to {plan} and run Update modules",
+            ),
+            DriftUnlinked => t(
+                "Prenumerationen {subscription} ({status}) hör inte till någon kund i registret",
+                "Subscription {subscription} ({status}) belongs to no customer in the register",
+            ),
+            ReconcileTruncated => t(
+                "Stripe har fler prenumerationer än Fabrik läser på en gång; jämförelsen är ofullständig",
+                "Stripe has more subscriptions than Fabrik reads at once; the comparison is incomplete",
+            ),
+            ReconcileSkipped => t(
+                "{n} prenumerationer kunde inte läsas och är inte jämförda",
+                "{n} subscriptions could not be read and are not compared",
+            ),
             UsageLimits => t("Gränser nära", "Limits near"),
             UsageLimitsAlert => t(
                 "De här instanserna närmar sig en gräns: {warnings}. Se Användning i Fabrik, eller fabrik usage SLUG.",

@@ -4,9 +4,10 @@
 //! and template updates driven by the fleet over this process's supervisor (`rollouts.rs`,
 //! `templates.rs`), and the window's desk that drives them in the background
 //! (`rollout_desk.rs`); the register's customers, people and preferences (`register.rs`); what each customer uses,
-//! costs and pays (`usage.rs`).
+//! costs and pays (`usage.rs`); billing beside the fleet (`billing.rs`).
 
 pub mod backups;
+pub mod billing;
 pub mod deployments;
 pub mod register;
 pub mod rollout_desk;

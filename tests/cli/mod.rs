@@ -10,6 +10,7 @@ use predicates::prelude::*;
 
 use crate::common;
 
+mod billing;
 mod gate;
 mod labels;
 mod portal;

@@ -203,6 +203,31 @@ pub fn customer(store: &Store, name: &str) -> String {
     c.slug
 }
 
+/// A customer on `plan` whose instance in `env` is `status` (delivered: running or paused),
+/// as the billing tests compare it with Stripe.
+#[allow(dead_code)]
+pub fn delivered(
+    store: &Store,
+    name: &str,
+    plan: Plan,
+    env: Environment,
+    status: fabrik::customer::Status,
+) -> String {
+    let c = store
+        .create_customer(
+            CustomerDraft {
+                name: name.into(),
+                admin_email: "admin@kund.example.se".into(),
+                plan: Some(plan),
+                ..Default::default()
+            },
+            &ModuleManifest::bundled(),
+        )
+        .unwrap();
+    store.set_instance(c.id, env, status, None).unwrap();
+    c.slug
+}
+
 /// Collects every event of a run.
 #[derive(Default, Clone)]
 pub struct Events(pub Arc<Mutex<Vec<RunEvent>>>);

@@ -1425,6 +1425,102 @@ export type PriceLine = {
  */
 key: string, amount: number, };
 
+export type DriftKind = "cancelled_running" | "paying_paused" | "no_subscription" | "plan_differs";
+
+export type DriftOffer = { "kind": "pause" } | { "kind": "resume" } | { "kind": "teardown" } | { "kind": "link" } | { "kind": "change_plan", plan: Plan, };
+
+export type DriftFinding = { slug: string, kind: DriftKind, 
+/**
+ * The subscription (or the link) it is about.
+ */
+subscription: string | null, message: Text, action: Text, offers: Array<DriftOffer>, };
+
+export type SubscriptionView = { id: string, customer: string, status: string, cancel_at_period_end: boolean, 
+/**
+ * Unix seconds.
+ */
+current_period_end: number | null, 
+/**
+ * Unix seconds: Smart Retries' next try, else the renewal of a subscription that renews.
+ */
+next_payment: number | null, 
+/**
+ * Why the latest payment failed, when Stripe says.
+ */
+last_failure: string | null, attempt_count: number, price: string | null, 
+/**
+ * The plan the owner's map gives the price, if any.
+ */
+plan: Plan | null, 
+/**
+ * In the currency's smallest unit.
+ */
+amount: number | null, currency: string | null, interval: string | null, };
+
+export type Unlinked = { subscription: string, customer: string, status: string, message: Text, };
+
+export type Reconciled = { 
+/**
+ * Subscriptions listed.
+ */
+subscriptions: number, 
+/**
+ * Customers compared (delivered or not; examples left out).
+ */
+customers: number, findings: Array<DriftFinding>, unlinked: Array<Unlinked>, 
+/**
+ * Each linked customer's subscription, by slug.
+ */
+linked: { [key in string]: SubscriptionView }, 
+/**
+ * Why the comparison is not whole (the listing stopped at its limit, items unread).
+ */
+problems: Array<Text>, };
+
+export type CustomerBilling = { slug: string, 
+/**
+ * The owner's or the inbox's link (`sub_…` or `cus_…`), if any.
+ */
+link: string | null, 
+/**
+ * The subscription as last kept; none when not linked or not read yet.
+ */
+subscription: SubscriptionView | null, 
+/**
+ * When the inbox read that Stripe ended it.
+ */
+cancelled_at: string | null, findings: Array<DriftFinding>, 
+/**
+ * What the tick offers and waits for a person to decide, newest first.
+ */
+waiting: Array<DecisionRow>, };
+
+export type BillingCell = { slug: string, linked: boolean, 
+/**
+ * Stripe's status as last kept (`active`, `past_due`, …); none when not read.
+ */
+status: string | null, cancel_at_period_end: boolean, 
+/**
+ * Unix seconds.
+ */
+next_payment: number | null, failing: boolean, findings: number, waiting: number, };
+
+export type DecisionRow = { id: number, customer_id: number, slug: string, environment: Environment, subscription: string, transition: Transition, step: Step, episode: string, 
+/**
+ * The Stripe event that caused it, when one did (a reconciliation's read has none).
+ */
+event_id: string | null, run_id: number | null, state: DecisionState, note: string | null, 
+/**
+ * The register's clock.
+ */
+created_at: string, decided_at: string | null, decided_by: string | null, };
+
+export type DecisionState = "waiting" | "done" | "dismissed";
+
+export type Transition = "payment_failed" | "paused" | "resumed" | "period_ended";
+
+export type Step = "nothing" | "tell" | "offer" | "do";
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   update_check: { args: {  }; result: UpdateCheck };
@@ -1527,6 +1623,9 @@ export type Commands = {
   price_book: { args: {  }; result: PriceBook };
   set_price_book: { args: { book: PriceBook }; result: PriceBook };
   collect_usage: { args: {  }; result: Collected };
+  billing_column: { args: {  }; result: Array<BillingCell> };
+  billing_customer: { args: { slug: string }; result: CustomerBilling };
+  billing_reconcile: { args: {  }; result: Reconciled };
 };
 
 export type Events = {

@@ -2,6 +2,7 @@
 import { createContext, useContext } from 'react';
 import { ERROR_TEXT, PLANS as CORE_PLANS, RUN_KIND_LABEL, RUN_KINDS, STATUSES as CORE_STATUSES } from './bindings';
 import { usageEn, usageSv } from './i18n-usage';
+import { billingEn, billingSv } from './i18n-billing';
 import type { AdoptionState, ErrorCode, Language, MemberState, Plan, RolloutState, RunKind, RunState, SortKey, Status, StepState, TargetVerdict, Text } from './bindings';
 
 /** Each kind of run's name, as the core declares it (`RUN_KIND_LABEL`), under `runKind.<kind>`. */
@@ -11,6 +12,7 @@ const kindTexts = (lang: Language) =>
 const sv = {
   ...kindTexts('sv'),
   ...usageSv,
+  ...billingSv,
   'app.name': 'Fabrik',
   'app.loading': 'Laddar …',
   'nav.main': 'Huvudmeny',
@@ -1075,6 +1077,7 @@ export type TextKey = keyof typeof sv;
 const en: Record<TextKey, string> = {
   ...kindTexts('en'),
   ...usageEn,
+  ...billingEn,
   'app.name': 'Fabrik',
   'app.loading': 'Loading …',
   'nav.main': 'Main menu',

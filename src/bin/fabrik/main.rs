@@ -3,7 +3,7 @@
 //! window's do. No rule lives here.
 
 mod backup;
-mod billing_policy;
+mod billing;
 mod customers;
 mod deployments;
 mod fleet;
@@ -149,10 +149,11 @@ enum Command {
     /// figures, warnings and money (from the days collected); `collect`: read them now;
     /// `prices`: the price book.
     Usage(usage::UsageArgs),
-    /// The subscriptions' life beside the instances: `policy`: what a failed payment, a
-    /// pause, a resume or the period's end does to the instance, per plan.
-    #[command(subcommand)]
-    Billing(billing_policy::BillingCmd),
+    /// Billing beside the fleet: each customer's subscription, what differs between Stripe
+    /// and the instance with what to do, the decisions waiting (from the register);
+    /// `reconcile`: Stripe's subscriptions compared with the register now; `policy`: what a
+    /// failed payment, a pause, a resume or the period's end does to the instance, per plan.
+    Billing(billing::BillingArgs),
 }
 
 fn main() -> ExitCode {
@@ -218,9 +219,11 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             settings::run(&runtime::register(&path, chosen)?, &seat, cmd)
         }
         Command::Register(cmd) => register::run(&runtime::register(&path, chosen)?, cmd),
-        Command::Billing(cmd) => billing_policy::run(&runtime::register(&path, chosen)?, cmd),
         Command::Usage(args) if !args.collects() => {
             usage::run(&runtime::register(&path, chosen)?, args)
+        }
+        Command::Billing(args) if !args.reads_stripe() => {
+            billing::run(&runtime::register(&path, chosen)?, args)
         }
         Command::Runs(runs::RunsCmd::List { customer, json }) => {
             runs::list(&runtime::register(&path, chosen)?, customer, json)
@@ -272,8 +275,8 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Restore(cmd) => backup::restore(&cloud, cmd).await,
         Command::Template(cmd) => template::run(&cloud, cmd).await,
         Command::Usage(args) => usage::collect(&cloud, args).await,
+        Command::Billing(args) => billing::reconcile(&cloud, args).await,
         Command::Customers(_)
-        | Command::Billing(_)
         | Command::Settings(_)
         | Command::Register(_)
         | Command::Update(_)

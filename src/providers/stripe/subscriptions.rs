@@ -81,6 +81,8 @@ pub struct Subscription {
     pub cancel_at: Option<i64>,
     pub current_period_end: Option<i64>,
     pub price: Option<String>,
+    /// The price's product: the owner may map a product rather than each of its prices.
+    pub product: Option<String>,
     /// In the currency's smallest unit (öre).
     pub amount: Option<i64>,
     pub currency: Option<String>,
@@ -152,6 +154,7 @@ pub fn parse(v: &Value) -> Option<Subscription> {
         cancel_at: v["cancel_at"].as_i64(),
         current_period_end: period_end,
         price: id_of(price),
+        product: id_of(&price["product"]),
         amount: price["unit_amount"].as_i64(),
         currency: text(&price["currency"]).or_else(|| text(&v["currency"])),
         interval: text(&price["recurring"]["interval"]),
@@ -247,7 +250,7 @@ mod tests {
     fn the_period_is_read_from_the_item_or_from_an_older_subscription() {
         let new = json!({"id": "sub_1", "customer": "cus_1", "status": "past_due",
             "items": {"data": [{"current_period_end": 200,
-                "price": {"id": "price_1", "unit_amount": 4900, "currency": "sek",
+                "price": {"id": "price_1", "product": {"id": "prod_1"}, "unit_amount": 4900, "currency": "sek",
                           "recurring": {"interval": "month"}}}]},
             "latest_invoice": {"id": "in_1", "status": "open", "attempt_count": 2,
                 "next_payment_attempt": 300,
@@ -262,6 +265,7 @@ mod tests {
             (s.price.as_deref(), s.amount, s.interval.as_deref()),
             (Some("price_1"), Some(4900), Some("month"))
         );
+        assert_eq!(s.product.as_deref(), Some("prod_1"));
         let inv = s.latest_invoice.unwrap();
         assert_eq!(
             (inv.attempt_count, inv.next_payment_attempt),

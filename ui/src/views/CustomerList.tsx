@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, type ApiError } from '../api';
 import { useEvent } from '../state/events';
-import type { BackupAge, CustomerRow, SortKey } from '../bindings';
+import type { BackupAge, BillingCell as BillingCellData, CustomerRow, SortKey } from '../bindings';
 import { countText, formatAge, formatDate, formatDateTime, SORT_KEYS, useI18n } from '../i18n';
 import { useToast } from '../state/toast';
 import type { ListState } from '../state/navigation';
@@ -14,6 +14,7 @@ import { ProvisionButton } from './Provision';
 import { RowProgress } from './Runs';
 import { ImportButton } from './RegisterFile';
 import { SearchFilter, StatusFilter } from './ListFilters';
+import { BillingCell, useBillingColumn } from './billing/BillingCell';
 
 const ROW_HEIGHT = 60;
 /** The shared register's tables whose change names a customer (`RegisterChange.id`). */
@@ -110,6 +111,8 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
       live = false;
     };
   }, [finishedTotal, reloads]);
+  // Each customer's billing as the register last kept it: one call a load, like the ages.
+  const billing = useBillingColumn([finishedTotal, reloads]);
   const sweepFailed = useCallback((e: ApiError) => toast('error', err(e)), [toast, err]);
   const { sweep, start: startSweep } = useSweep((s) => {
     toast(s.unhealthy > 0 ? 'error' : 'success', t('health.sweepDone', { total: s.done, unhealthy: s.unhealthy }));
@@ -298,6 +301,7 @@ export function CustomerList({ state, onStateChange, onOpen, onAdd }: Props) {
             onNeed={(index) => void fetchPage(index)}
             onOpen={onOpen}
             ages={ages}
+            billing={billing}
             selected={selected}
             onToggle={toggle}
             noMatch={
@@ -320,6 +324,7 @@ function VirtualRows({
   onNeed,
   onOpen,
   ages,
+  billing,
   noMatch,
   selected,
   onToggle,
@@ -328,6 +333,7 @@ function VirtualRows({
   onNeed: (page: number) => void;
   onOpen: (slug: string) => void;
   ages: Map<string, BackupAge>;
+  billing: Map<string, BillingCellData>;
   noMatch: React.ReactNode;
   selected: Map<string, string>;
   onToggle: (row: CustomerRow, on: boolean) => void;
@@ -389,6 +395,7 @@ function VirtualRows({
         <span>{t('list.col.email')}</span>
         <span>{t('list.col.plan')}</span>
         <span>{t('list.col.status')}</span>
+        <span className="col-billing">{t('billing.col')}</span>
         <span className="col-date">{t('list.col.created')}</span>
         <span>{t('list.col.provision')}</span>
       </div>
@@ -453,6 +460,9 @@ function VirtualRows({
                   </span>
                   <span className="cell">
                     <LiveStatusBadge slug={r.slug} status={r.status} />
+                  </span>
+                  <span className="cell col-billing">
+                    <BillingCell cell={billing.get(r.slug)} />
                   </span>
                   <span className="cell col-date muted tabular">{formatDate(lang, r.created_at)}</span>
                   <span className="cell cell-provision">

@@ -3,7 +3,7 @@
 // the customer's team in their instance, and its teardown.
 import { useCallback, useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
-import type { Customer, ModuleManifest, RunRow, TeardownTarget } from '../bindings';
+import type { Customer, ModuleManifest, Plan, RunRow, TeardownTarget } from '../bindings';
 import { STEP_LABEL } from '../bindings';
 import { isActive, useRuns } from '../state/runs';
 import { RunHistory } from './Activity';
@@ -21,6 +21,7 @@ import { RecoveryPanel } from './Recovery';
 import { DomainsPanel, OperationsPanel } from './DayTwo';
 import { TeamPanel } from './team/TeamPanel';
 import { UsagePanel } from './usage/CustomerUsage';
+import { BillingPanel } from './billing/BillingPanel';
 
 interface Props {
   slug: string;
@@ -99,6 +100,18 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
     } catch (e) {
       setDeleting(false);
       setConfirming(false);
+      toast('error', err(e as ApiError));
+    }
+  }
+
+  // A billing finding's plan change: the plan saved, then "Uppdatera moduler" asked as ever.
+  async function changePlan(plan: Plan) {
+    if (!customer) return;
+    try {
+      const saved = await call('update_customer', { slug: customer.slug, patch: { plan, expected_version: customer.version } });
+      setCustomer(saved);
+      setUpdating(true);
+    } catch (e) {
       toast('error', err(e as ApiError));
     }
   }
@@ -289,6 +302,18 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
       {delivered(c) && <TeamPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} />}
       {/* What it uses, costs and pays: the last 90 days as charts. */}
       {delivered(c) && <UsagePanel slug={c.slug} reload={finishedCount} />}
+      {/* Its Stripe subscription beside it, and what differs (issue #58). */}
+      {delivered(c) && (
+        <BillingPanel
+          customer={c}
+          busy={runActive}
+          reload={finishedCount}
+          onStarted={() => setSelectedRun(null)}
+          onPause={() => setPausing(true)}
+          onTeardown={() => setTearingDown(true)}
+          onChangePlan={(plan) => void changePlan(plan)}
+        />
+      )}
 
       <ForeignPanel slug={c.slug} reload={finishedCount} />
 

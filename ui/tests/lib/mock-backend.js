@@ -120,6 +120,7 @@
     ['gitea.api_url', T('Byråns Gitea-API för säkerhetskopior av flöden, t.ex. https://git.byran.se/api/v1', "The agency's Gitea API for workflow backups, e.g. https://git.agency.com/api/v1")],
     ['backup.schedule_hours', T('Säkerhetskopiera varje aktiv instans vars senaste kopia är äldre än N timmar (tomt = 24, 0 = av)', 'Back up every active instance whose newest backup is older than N hours (empty = 24, 0 = off)')],
     ['backup.repository', T('Förrådet i Gitea där kundernas n8n-flöden säkerhetskopieras, ägare/namn (tomt = ops-hub/client-backups)', "The Gitea repository the customers' n8n workflows are backed up to, owner/name (empty = ops-hub/client-backups)")],
+    ['usage.stripe_subscriptions', T('Kundernas prenumerationer i Stripe: slug=sub_… eller slug=cus_…, kommaseparerade', "The customers' Stripe subscriptions: slug=sub_… or slug=cus_…, comma-separated")],
     ['backup.alert_hours', T('Larma om en instans vars senaste säkerhetskopia (databas eller flöden) är äldre än N timmar (tomt = 48, 0 = av)', 'Alert about an instance whose newest backup (database or workflows) is older than N hours (empty = 48, 0 = off)')],
   ];
   // The simulated world (fabrik-sim's default seed); it takes precedence over stored settings.
@@ -1380,6 +1381,8 @@
         healthy: found.length === 0,
         site: { url: c.instance.production_url, status: 200, ms: 84 },
         findings: found,
+        // The core's Health always carries its usage warnings (none here).
+        usage: [],
       };
       (CONFIG.healthReports ||= {})[slug] = h;
       (CONFIG.health ||= {})[slug] = { healthy: h.healthy, findings: found.length, checked_at: h.checked_at };
@@ -2275,6 +2278,8 @@
   Object.assign(commands, runCommands, rolloutCommands, templateCommands, workflowCommands, rollbackCommands, teamCommands);
   // Usage, cost and the price book (mock-usage.js).
   Object.assign(commands, window.__fabrikMockUsage({ CONFIG, customers: () => state.customers, apiError, validation }));
+  // Billing beside the fleet (mock-billing.js).
+  Object.assign(commands, window.__fabrikMockBilling({ CONFIG, customers: () => state.customers, settings: () => state.settings, apiError }));
 
   const calls = [];
   window.__mockCalls = calls;

@@ -1,0 +1,220 @@
+//! `fabrik billing [SLUG]`: each customer's subscription beside its instance, the drift between
+//! billing and the fleet with what to do about it, and the decisions waiting, read from the
+//! register; `fabrik billing reconcile`: Stripe's subscriptions listed and compared with the
+//! register now (shown, never acted on).
+
+use std::sync::Arc;
+
+use clap::{Args, Subcommand};
+use fabrik::billing::drift::{DriftFinding, DriftOffer};
+use fabrik::billing::reconcile::Reconciled;
+use fabrik::billing::view::SubscriptionView;
+use fabrik::services::billing::{BillingApi, BillingCell, CustomerBilling};
+use fabrik::services::register::Register;
+use fabrik::supervisor::cloud::CloudApi;
+use fabrik::ApiError;
+
+use crate::print::{plain, print_json};
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BillingArgs {
+    #[command(subcommand)]
+    cmd: Option<BillingCmd>,
+    /// One customer's subscription, findings and decisions (without: every customer's line).
+    slug: Option<String>,
+    /// The result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `fabrik billing policy` (`billing/policy.rs`).
+mod policy;
+
+#[derive(Subcommand)]
+pub enum BillingCmd {
+    /// The owner's policy per plan and transition (nothing, tell, offer, do; a grace for a
+    /// failed payment); with --set or --grace-days, changed (owners).
+    Policy(policy::PolicyArgs),
+    /// List every subscription in Stripe now and compare them with the register: what
+    /// differs is shown with what to do, never acted on.
+    Reconcile {
+        /// The result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+impl BillingArgs {
+    /// Whether the command reads Stripe (`reconcile`) rather than the register alone.
+    pub fn reads_stripe(&self) -> bool {
+        matches!(self.cmd, Some(BillingCmd::Reconcile { .. }))
+    }
+}
+
+/// A moment in Stripe's unix seconds as a date (UTC).
+fn day(ts: Option<i64>) -> String {
+    ts.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "–".into())
+}
+
+/// What the CLI types for an offer: each the command that already exists for it.
+fn offer_command(o: &DriftOffer, slug: &str) -> String {
+    match o {
+        DriftOffer::Pause => format!("fabrik pause {slug}"),
+        DriftOffer::Resume => format!("fabrik resume {slug}"),
+        DriftOffer::Teardown => format!("fabrik teardown {slug} (den skyddade grinden)"),
+        DriftOffer::Link => {
+            format!("fabrik settings set usage.stripe_subscriptions \"{slug}=sub_…\"")
+        }
+        DriftOffer::ChangePlan { plan } => {
+            format!(
+                "fabrik customers edit {slug} --plan {plan}, sedan fabrik update-modules {slug}"
+            )
+        }
+    }
+}
+
+fn print_finding(f: &DriftFinding) {
+    println!("  ! {}: {}", plain(&f.slug), plain(&f.message.sv));
+    println!("    {}", plain(&f.action.sv));
+    for o in &f.offers {
+        println!("    → {}", plain(&offer_command(o, &f.slug)));
+    }
+}
+
+fn print_subscription(s: &SubscriptionView) {
+    let end = if s.cancel_at_period_end {
+        " (upphör vid periodens slut)"
+    } else {
+        ""
+    };
+    println!("Prenumeration {}: {}{end}", plain(&s.id), s.status);
+    println!("  Perioden slutar: {}", day(s.current_period_end));
+    println!("  Nästa betalning: {}", day(s.next_payment));
+    if let Some(plan) = s.plan {
+        println!("  Priset hör till planen: {plan}");
+    }
+    if let Some(f) = &s.last_failure {
+        println!(
+            "  Senaste misslyckade betalning: {} (försök {})",
+            plain(f),
+            s.attempt_count
+        );
+    }
+}
+
+fn print_customer(b: &CustomerBilling) {
+    println!("{}", plain(&b.slug));
+    match (&b.subscription, &b.link) {
+        (Some(s), _) => print_subscription(s),
+        (None, Some(link)) => println!(
+            "Länkad till {}, ännu inte läst från Stripe (fabrik billing reconcile)",
+            plain(link)
+        ),
+        (None, None) => println!("Ingen prenumeration länkad"),
+    }
+    if let Some(at) = &b.cancelled_at {
+        println!("Uppsagd i Stripe {at}");
+    }
+    if b.findings.is_empty() {
+        println!("Ingen skillnad mellan Stripe och instansen.");
+    } else {
+        println!("\nSkillnader:");
+        b.findings.iter().for_each(print_finding);
+    }
+    if !b.waiting.is_empty() {
+        println!("\nVäntar på beslut:");
+        for d in &b.waiting {
+            println!(
+                "  #{} {} → {} ({})",
+                d.id,
+                d.transition,
+                d.step,
+                plain(&d.subscription)
+            );
+        }
+    }
+}
+
+fn print_column(cells: &[BillingCell]) {
+    println!(
+        "{:<24} {:<20} {:<12} {:>9} {:>7}",
+        "KUND", "STATUS", "NÄSTA BET.", "SKILLNAD", "BESLUT"
+    );
+    for c in cells {
+        let mut status = c.status.clone().unwrap_or_else(|| "–".into());
+        if c.cancel_at_period_end {
+            status.push_str(" (slutar)");
+        }
+        if c.failing {
+            status.push_str(" !");
+        }
+        println!(
+            "{:<24} {:<20} {:<12} {:>9} {:>7}",
+            plain(&c.slug),
+            status,
+            day(c.next_payment),
+            c.findings,
+            c.waiting
+        );
+    }
+    println!("\n{} kunder med något om fakturering.", cells.len());
+}
+
+pub fn run(api: &Register, args: BillingArgs) -> Result<(), ApiError> {
+    if let Some(BillingCmd::Policy(p)) = args.cmd {
+        return policy::run(api, p);
+    }
+    let billing = BillingApi::new(api.shared_store());
+    match args.slug {
+        Some(slug) => {
+            let b = billing.customer(&slug)?;
+            match args.json {
+                true => print_json(&b),
+                false => print_customer(&b),
+            }
+        }
+        None => {
+            let cells = billing.column()?;
+            match args.json {
+                true => print_json(&cells),
+                false => print_column(&cells),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_reconciled(r: &Reconciled) {
+    println!(
+        "Jämförde {} prenumerationer i Stripe med {} kunder.",
+        r.subscriptions, r.customers
+    );
+    for p in &r.problems {
+        println!("  ! {}", plain(&p.sv));
+    }
+    if r.findings.is_empty() {
+        println!("Inga skillnader mellan Stripe och flottan.");
+    } else {
+        println!("\nSkillnader ({}):", r.findings.len());
+        r.findings.iter().for_each(print_finding);
+    }
+    if !r.unlinked.is_empty() {
+        println!("\nUtan kund i registret:");
+        for u in &r.unlinked {
+            println!("  {}", plain(&u.message.sv));
+        }
+    }
+}
+
+/// `fabrik billing reconcile`: Stripe's list compared with the register now.
+pub async fn reconcile(cloud: &Arc<CloudApi>, args: BillingArgs) -> Result<(), ApiError> {
+    let r = fabrik::services::billing::reconcile_now(cloud.clone()).await?;
+    match args.cmd {
+        Some(BillingCmd::Reconcile { json: true }) => print_json(&r),
+        _ => print_reconciled(&r),
+    }
+    Ok(())
+}

@@ -1,0 +1,145 @@
+//! Billing as the owner sees it (issue #58), one core behind the window and the CLI: each
+//! customer's subscription beside its instance, the drift findings with their offers, the
+//! decisions waiting, the register's billing column, and a reconciliation on demand. The page
+//! and the column read the register alone (the snapshots the tick and the reconciliation
+//! keep); only the reconciliation calls Stripe.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::billing::drift::DriftFinding;
+use crate::billing::reconcile::{self, compare, Reconciled, Source};
+use crate::billing::view::{self, SubscriptionView};
+use crate::error::{ApiResult, Error};
+use crate::providers::stripe::Stripe;
+use crate::secrets::Provider;
+use crate::store::billing::{DecisionRow, DecisionState};
+use crate::store::Store;
+use crate::supervisor::cloud::CloudApi;
+
+/// The most decisions a customer's page lists.
+const DECISIONS_SHOWN: u32 = 20;
+
+/// One customer's billing on its page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct CustomerBilling {
+    pub slug: String,
+    /// The owner's or the inbox's link (`sub_…` or `cus_…`), if any.
+    pub link: Option<String>,
+    /// The subscription as last kept; none when not linked or not read yet.
+    pub subscription: Option<SubscriptionView>,
+    /// When the inbox read that Stripe ended it.
+    pub cancelled_at: Option<String>,
+    pub findings: Vec<DriftFinding>,
+    /// What the tick offers and waits for a person to decide, newest first.
+    pub waiting: Vec<DecisionRow>,
+}
+
+/// One customer's cell in the register's billing column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct BillingCell {
+    pub slug: String,
+    pub linked: bool,
+    /// Stripe's status as last kept (`active`, `past_due`, …); none when not read.
+    pub status: Option<String>,
+    pub cancel_at_period_end: bool,
+    /// Unix seconds.
+    #[ts(type = "number | null")]
+    pub next_payment: Option<i64>,
+    pub failing: bool,
+    pub findings: u32,
+    pub waiting: u32,
+}
+
+pub struct BillingApi {
+    store: Arc<Store>,
+}
+
+impl BillingApi {
+    pub fn new(store: Arc<Store>) -> BillingApi {
+        BillingApi { store }
+    }
+
+    /// The register compared with its own snapshots: no call to Stripe.
+    fn kept(&self) -> ApiResult<(Reconciled, Vec<DecisionRow>)> {
+        let (customers, links, plans) = reconcile::register_side(&self.store)?;
+        let env = self.store.environment();
+        let subs: Vec<_> = self
+            .store
+            .subscription_rows(env)?
+            .iter()
+            .map(view::from_row)
+            .collect();
+        let found = compare(&customers, &links, &subs, &plans, Source::Kept);
+        let waiting =
+            self.store
+                .billing_decisions(env, Some(DecisionState::Waiting), None, 1_000)?;
+        Ok((found, waiting))
+    }
+
+    /// The register's billing column, every customer's cell (customers with nothing to say
+    /// are left out).
+    pub fn column(&self) -> ApiResult<Vec<BillingCell>> {
+        let (found, waiting) = self.kept()?;
+        let mut slugs: Vec<&String> = found.linked.keys().collect();
+        slugs.extend(found.findings.iter().map(|f| &f.slug));
+        slugs.extend(waiting.iter().map(|d| &d.slug));
+        slugs.sort();
+        slugs.dedup();
+        Ok(slugs
+            .into_iter()
+            .map(|slug| {
+                let sub = found.linked.get(slug);
+                BillingCell {
+                    slug: slug.clone(),
+                    linked: sub.is_some(),
+                    status: sub.map(|s| s.status.clone()),
+                    cancel_at_period_end: sub.is_some_and(|s| s.cancel_at_period_end),
+                    next_payment: sub.and_then(|s| s.next_payment),
+                    failing: sub.is_some_and(|s| s.last_failure.is_some()),
+                    findings: found.findings.iter().filter(|f| &f.slug == slug).count() as u32,
+                    waiting: waiting.iter().filter(|d| &d.slug == slug).count() as u32,
+                }
+            })
+            .collect())
+    }
+
+    /// One customer's billing, from the register.
+    pub fn customer(&self, slug: &str) -> ApiResult<CustomerBilling> {
+        let env = self.store.environment();
+        let c = self.store.get_customer_in(slug, env)?;
+        let link = crate::billing::link::subscriptions(&self.store)?.remove(&c.id);
+        let (mut found, _) = self.kept()?;
+        let waiting = self.store.billing_decisions(
+            env,
+            Some(DecisionState::Waiting),
+            Some(c.id),
+            DECISIONS_SHOWN,
+        )?;
+        Ok(CustomerBilling {
+            slug: c.slug.clone(),
+            link,
+            subscription: found.linked.remove(&c.slug),
+            cancelled_at: c.cancelled_at,
+            findings: found
+                .findings
+                .into_iter()
+                .filter(|f| f.slug == c.slug)
+                .collect(),
+            waiting,
+        })
+    }
+}
+
+/// Stripe's whole list compared with the register now, for the cloud's environment.
+pub async fn reconcile_now(cloud: Arc<CloudApi>) -> ApiResult<Reconciled> {
+    let c = cloud.clone();
+    let key = crate::blocking::run(move || c.token(Provider::Stripe)).await?;
+    let Some(key) = key else {
+        return Err(Error::MissingTokens(Provider::Stripe.display_name().into()).into());
+    };
+    let stripe = Stripe::new(&cloud.endpoints().stripe_api, key, cloud.timeout);
+    Ok(reconcile::reconcile(cloud.shared_store(), &stripe).await?)
+}

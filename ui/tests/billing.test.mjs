@@ -1,0 +1,170 @@
+// UI tests for billing beside the fleet (views/billing/, issue #58): the customer's Fakturering
+// card shows the subscription (status, period, next payment, last failure), the drift with each
+// offer on its existing guarded path (a pause asked first, a resume run, the plan saved then
+// "Uppdatera moduler" asked, the teardown's typed gate, the owner's link), the decisions
+// waiting, a comparison with Stripe on demand; the register's billing column; both languages.
+// Built UI in headless Chromium, fake backend (lib/mock-billing.js).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ipcCalls, mockState, openApp, requireDist, runStarts, sharedBrowser } from './lib/harness.mjs';
+
+requireDist();
+const shared = sharedBrowser();
+
+async function open(t, config = {}) {
+  const app = await openApp(shared.browser, shared.server.url, { examples: true, ...config });
+  t.after(() => app.close());
+  app.assertClean = () => assert.deepEqual(app.problems, [], 'the page logged errors');
+  return app;
+}
+
+const tid = (page, id) => page.getByTestId(id);
+const said = async (locator) => (await locator.textContent()).replace(/[\u00a0\u202f]/g, ' ').trim();
+
+async function openBilling(page, slug) {
+  await page.locator(`[data-testid="customer-row"][data-slug="${slug}"]`).click();
+  await tid(page, 'billing-panel').waitFor();
+  await page.locator('[data-testid="billing-panel"] [aria-busy="true"]').waitFor({ state: 'detached' });
+}
+
+const finding = (page, kind) => page.locator(`[data-testid="billing-finding"][data-kind="${kind}"]`);
+
+describe('a customer’s billing', () => {
+  test('a failing subscription: status, period, next payment and the failure, the plan it pays for, and the decision waiting', async (t) => {
+    const { page, assertClean } = await open(t, { billing: { waiting: { 'cafe-oresund': [['payment_failed', 'offer']] } } });
+    await openBilling(page, 'cafe-oresund');
+    assert.equal(await tid(page, 'billing-subscription').getAttribute('data-status'), 'past_due');
+    assert.equal(await said(tid(page, 'billing-status')), 'Förfallen');
+    assert.equal(await said(tid(page, 'billing-period')), '2025-01-18');
+    assert.equal(await said(tid(page, 'billing-next')), '2025-01-08');
+    assert.equal(await said(tid(page, 'billing-failure')), 'Kortet nekades. (försök 3)');
+    assert.match(await said(finding(page, 'plan_differs')), /hör till planen professional, men instansen har starter/);
+    assert.equal(await said(tid(page, 'billing-offer-change_plan')), 'Byt till Professional och uppdatera moduler');
+    const waiting = page.locator('[data-testid="billing-decision"]');
+    assert.equal(await waiting.count(), 1);
+    assert.match(await said(waiting), /^Betalning misslyckades: erbjud/);
+    assertClean();
+  });
+
+  test('the plan change is the plan saved, then "Uppdatera moduler" asked as ever', async (t) => {
+    const { page, assertClean } = await open(t);
+    await openBilling(page, 'cafe-oresund');
+    await tid(page, 'billing-offer-change_plan').click();
+    await tid(page, 'confirm-update-modules').waitFor();
+    const saved = (await ipcCalls(page, 'update_customer')).at(-1);
+    assert.equal(saved.args.patch.plan, 'professional');
+    assert.equal(typeof saved.args.patch.expected_version, 'number');
+    assert.match(await said(tid(page, 'modules-to')), /^Professional/);
+    await tid(page, 'confirm-update-modules').click();
+    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'start_run' && c.args.request.kind === 'update_modules'));
+    assert.equal((await runStarts(page, 'update_modules')).length, 1);
+    assertClean();
+  });
+
+  test('cancelled but running: the pause is asked first, the teardown only through its typed gate; nothing starts on its own', async (t) => {
+    const { page, assertClean } = await open(t);
+    await openBilling(page, 'fjallstugan-boende');
+    assert.equal(await said(tid(page, 'billing-status')), 'Avslutad');
+    assert.match(await said(finding(page, 'cancelled_running')), /är avslutad i Stripe \(canceled\) men instansen är igång/);
+    assert.equal(await said(tid(page, 'billing-next')), 'ingen');
+    assert.equal((await runStarts(page, 'pause', 'teardown')).length, 0, 'shown, not acted on');
+    await tid(page, 'billing-offer-teardown').click();
+    await tid(page, 'teardown-input').waitFor();
+    assert.ok(await tid(page, 'teardown-confirm').isDisabled(), 'the slug must be typed');
+    await page.keyboard.press('Escape');
+    await tid(page, 'billing-offer-pause').click();
+    await tid(page, 'cancelled-pause-dialog').waitFor();
+    assert.equal((await runStarts(page, 'pause', 'teardown')).length, 0, 'asked first');
+    assertClean();
+  });
+
+  test('once paused, nothing differs; paying but paused offers the resume run', async (t) => {
+    const { page, assertClean } = await open(t, { billing: { subscriptions: { 'cafe-oresund': { status: 'canceled', plan: 'starter' } } } });
+    await openBilling(page, 'cafe-oresund');
+    await tid(page, 'billing-offer-pause').click();
+    await tid(page, 'cancelled-pause-confirm').click();
+    await tid(page, 'resume-button').waitFor();
+    await tid(page, 'billing-no-findings').waitFor();
+    assert.deepEqual((await runStarts(page, 'pause')).map((c) => c.args), [{ slug: 'cafe-oresund', kind: 'pause' }]);
+    assertClean();
+
+    const other = await open(t, { billing: { subscriptions: { 'cafe-oresund': { status: 'active', plan: 'starter' } } } });
+    await openBilling(other.page, 'cafe-oresund');
+    await tid(other.page, 'pause-button').click();
+    await tid(other.page, 'confirm-operation').click();
+    await finding(other.page, 'paying_paused').waitFor();
+    assert.match(await said(finding(other.page, 'paying_paused')), /är active i Stripe men instansen är pausad/);
+    await tid(other.page, 'billing-offer-resume').click();
+    await tid(other.page, 'pause-button').waitFor();
+    assert.deepEqual((await runStarts(other.page, 'resume')).map((c) => c.args), [{ slug: 'cafe-oresund', kind: 'resume' }]);
+    await tid(other.page, 'billing-no-findings').waitFor();
+    other.assertClean();
+  });
+
+  test('delivered without a subscription: the owner links one, kept in the setting the core reads', async (t) => {
+    const { page, assertClean } = await open(t, { settings: { 'usage.stripe_subscriptions': 'annan-kund=sub_annan' } });
+    await openBilling(page, 'halsohuset-i-lund');
+    assert.equal(await said(tid(page, 'billing-no-subscription')), 'Ingen prenumeration i Stripe är länkad till kunden.');
+    assert.match(await said(finding(page, 'no_subscription')), /ingen prenumeration i Stripe hör till kunden/);
+    await tid(page, 'billing-link-input').fill('price_fel');
+    await tid(page, 'billing-offer-link').click();
+    assert.equal(await said(page.locator('.billing-link [role="alert"]')), 'Skriv ett id som börjar med sub_ eller cus_.');
+    assert.equal((await ipcCalls(page, 'set_setting')).length, 0);
+    await tid(page, 'billing-link-input').fill('sub_halsa1');
+    await tid(page, 'billing-offer-link').click();
+    await page.getByText('Länkad till sub_halsa1, men inte läst från Stripe än.').waitFor();
+    const set = (await ipcCalls(page, 'set_setting')).at(-1);
+    assert.deepEqual(set.args, { key: 'usage.stripe_subscriptions', value: 'annan-kund=sub_annan, halsohuset-i-lund=sub_halsa1' });
+    assert.equal(await finding(page, 'no_subscription').count(), 0);
+    assertClean();
+  });
+
+  test('"Jämför med Stripe" compares now and says what it found; without a Stripe key it says so', async (t) => {
+    const { page, assertClean } = await open(t);
+    await openBilling(page, 'asas-bageri-cafe-ab');
+    assert.equal(await said(tid(page, 'billing-status')), 'Aktiv');
+    await tid(page, 'billing-reconcile').click();
+    await page.getByText(/^Jämförde 5 prenumerationer med 5 kunder: \d+ skillnader\.$/).waitFor();
+    assert.equal((await ipcCalls(page, 'billing_reconcile')).length, 1);
+    assertClean();
+
+    const other = await open(t, { billing: { noStripe: true } });
+    await openBilling(other.page, 'asas-bageri-cafe-ab');
+    await tid(other.page, 'billing-reconcile').click();
+    await other.page.getByText(/Token saknas för Stripe/).first().waitFor();
+  });
+});
+
+describe('the register’s billing column', () => {
+  test('each delivered customer’s status, marked when something differs or a payment failed, read once from the register', async (t) => {
+    const { page, assertClean } = await open(t);
+    await tid(page, 'billing-cell-asas-bageri-cafe-ab').waitFor();
+    assert.equal(await tid(page, 'billing-cell-asas-bageri-cafe-ab').getAttribute('data-status'), 'active');
+    assert.equal(await tid(page, 'billing-mark-asas-bageri-cafe-ab').count(), 0);
+    assert.equal(await said(tid(page, 'billing-cell-cafe-oresund')), 'Förfallen!');
+    assert.equal(await said(tid(page, 'billing-cell-fjallstugan-boende')), 'Avslutad!');
+    assert.equal(await said(tid(page, 'billing-cell-halsohuset-i-lund')), '–!');
+    const title = await tid(page, 'billing-cell-cafe-oresund').getAttribute('title');
+    assert.match(title, /betalning misslyckades/);
+    assert.match(title, /1 skillnader/);
+    // One call for the whole list, none to Stripe.
+    assert.equal((await ipcCalls(page, 'billing_column')).length, 1);
+    assert.equal((await ipcCalls(page, 'billing_reconcile')).length, 0);
+    assert.equal(await page.locator('.table-head .col-billing').textContent(), 'Fakturering');
+    assertClean();
+  });
+
+  test('in English', async (t) => {
+    const { page, assertClean } = await open(t, { language: 'en' });
+    await tid(page, 'billing-cell-cafe-oresund').waitFor();
+    assert.equal(await said(tid(page, 'billing-cell-cafe-oresund')), 'Past due!');
+    assert.equal(await page.locator('.table-head .col-billing').textContent(), 'Billing');
+    await openBilling(page, 'fjallstugan-boende');
+    assert.match(await said(finding(page, 'cancelled_running')), /has ended in Stripe \(canceled\) but the instance is running/);
+    assert.equal(await said(tid(page, 'billing-offer-teardown')), 'Tear down (guarded gate)');
+    assert.equal(await said(tid(page, 'billing-next')), 'none');
+    const state = await mockState(page);
+    assert.ok(state.customers.length > 0);
+    assertClean();
+  });
+});

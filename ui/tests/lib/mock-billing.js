@@ -1,0 +1,189 @@
+// The fake backend's billing (the shapes of src/services/billing.rs and src/billing/, the
+// commands of src/api/billing.rs): each delivered example's Stripe subscription, and the drift
+// findings worked out from the customer as it is now (a pause the page starts changes what
+// differs), as the core's `billing::drift` does. Classic script; mock-backend.js calls
+// `__fabrikMockBilling`.
+(function () {
+  'use strict';
+  const T = (sv, en = sv) => ({ sv, en });
+  const NOW = Date.parse('2025-01-06T00:00:00Z') / 1000;
+  const DAY = 86_400;
+  const LINKS = 'usage.stripe_subscriptions';
+
+  /** Each example's subscription: what Stripe says of it (CONFIG.billing.subscriptions adds or replaces). */
+  const SUBSCRIPTIONS = {
+    'asas-bageri-cafe-ab': { status: 'active', plan: 'professional' },
+    'fjallstugan-boende': { status: 'canceled', plan: 'enterprise' },
+    'cafe-oresund': { status: 'past_due', plan: 'professional', failure: 'Kortet nekades.', attempts: 3 },
+    'linkopings-blomsterhandel': { status: 'active', plan: 'starter', endsAtPeriod: true },
+  };
+
+  const ENDED = ['canceled', 'incomplete_expired'];
+  const PAYING = ['active', 'trialing'];
+
+  window.__fabrikMockBilling = function ({ CONFIG, customers, settings, apiError }) {
+    const B = CONFIG.billing || {};
+    const subs = { ...SUBSCRIPTIONS, ...(B.subscriptions || {}) };
+    const delivered = () => customers().filter((c) => c.instance?.production_url && (c.status === 'active' || c.status === 'inactive'));
+    const ownLinks = () =>
+      Object.fromEntries(
+        String(settings()[LINKS] ?? '')
+          .split(/[\s,]+/)
+          .map((p) => p.split('='))
+          .filter(([s, l]) => s && /^(sub|cus)_/.test(l ?? '')),
+      );
+
+    function view(slug, s, i) {
+      const ended = ENDED.includes(s.status);
+      const end = NOW + (10 + i) * DAY;
+      return {
+        id: `sub_mock${slug.replace(/-/g, '').slice(0, 12)}`,
+        customer: `cus_mock${i}`,
+        status: s.status,
+        cancel_at_period_end: !!s.endsAtPeriod,
+        current_period_end: end,
+        next_payment: s.failure ? NOW + 2 * DAY : ended || s.endsAtPeriod ? null : end,
+        last_failure: s.failure ?? null,
+        attempt_count: s.attempts ?? 1,
+        price: `price_mock_${s.plan}`,
+        plan: s.plan,
+        amount: 49900,
+        currency: 'sek',
+        interval: 'month',
+      };
+    }
+
+    function finding(c, kind, sub, message, action, offers) {
+      return { slug: c.slug, kind, subscription: sub, message, action, offers };
+    }
+
+    /** The core's drift for one customer (src/billing/drift.rs). */
+    function drift(c, link, v) {
+      if (!v) {
+        if (link) return [];
+        return [
+          finding(
+            c,
+            'no_subscription',
+            null,
+            T('Instansen är levererad men ingen prenumeration i Stripe hör till kunden', 'The instance is delivered but no Stripe subscription belongs to the customer'),
+            T('Länka en prenumeration: slug=sub_… i inställningen usage.stripe_subscriptions', 'Link a subscription: slug=sub_… in the setting usage.stripe_subscriptions'),
+            [{ kind: 'link' }],
+          ),
+        ];
+      }
+      const out = [];
+      if (ENDED.includes(v.status)) {
+        if (c.status === 'active')
+          out.push(
+            finding(
+              c,
+              'cancelled_running',
+              v.id,
+              T(`Prenumerationen ${v.id} är avslutad i Stripe (${v.status}) men instansen är igång`, `Subscription ${v.id} has ended in Stripe (${v.status}) but the instance is running`),
+              T('Pausa instansen, eller riv den genom den skyddade grinden när kunden är avslutad; Fabrik river aldrig själv', 'Pause the instance, or tear it down through the guarded gate once the customer is done; Fabrik never tears down on its own'),
+              [{ kind: 'pause' }, { kind: 'teardown' }],
+            ),
+          );
+        return out;
+      }
+      if (PAYING.includes(v.status) && c.status === 'inactive')
+        out.push(
+          finding(
+            c,
+            'paying_paused',
+            v.id,
+            T(`Prenumerationen ${v.id} är ${v.status} i Stripe men instansen är pausad`, `Subscription ${v.id} is ${v.status} in Stripe but the instance is paused`),
+            T('Återuppta instansen', 'Resume the instance'),
+            [{ kind: 'resume' }],
+          ),
+        );
+      if (v.plan && v.plan !== c.plan)
+        out.push(
+          finding(
+            c,
+            'plan_differs',
+            v.id,
+            T(`Prenumerationens pris ${v.price} hör till planen ${v.plan}, men instansen har ${c.plan}`, `The subscription's price ${v.price} maps to the plan ${v.plan}, but the instance has ${c.plan}`),
+            T(`Byt kundens plan till ${v.plan} och kör Uppdatera moduler`, `Change the customer's plan to ${v.plan} and run Update modules`),
+            [{ kind: 'change_plan', plan: v.plan }],
+          ),
+        );
+      return out;
+    }
+
+    /** Every delivered customer compared (`Source::Kept`: a link without a snapshot is unread). */
+    function compare() {
+      const own = ownLinks();
+      const linked = {};
+      const findings = [];
+      delivered().forEach((c, i) => {
+        const s = subs[c.slug];
+        const v = s ? view(c.slug, s, i) : null;
+        const link = v?.id ?? own[c.slug] ?? null;
+        if (v) linked[c.slug] = v;
+        findings.push(...drift(c, link, v));
+      });
+      return { linked, findings, links: { ...own, ...Object.fromEntries(Object.entries(linked).map(([s, v]) => [s, v.id])) } };
+    }
+
+    /** CONFIG.billing.waiting: { slug: [transition, step][] } decisions the tick offers. */
+    function waiting(slug) {
+      return (B.waiting?.[slug] ?? []).map(([transition, step], i) => ({
+        id: 100 + i,
+        customer_id: 1,
+        slug,
+        environment: 'sandbox',
+        subscription: subs[slug] ? `sub_mock${slug.replace(/-/g, '').slice(0, 12)}` : 'sub_unknown',
+        transition,
+        step,
+        episode: '2025-01-04T08:00:00Z',
+        event_id: 'evt_mock1',
+        run_id: null,
+        state: 'waiting',
+        note: null,
+        created_at: '2025-01-04T08:00:00Z',
+        decided_at: null,
+        decided_by: null,
+      }));
+    }
+
+    return {
+      billing_column: () => {
+        const r = compare();
+        const slugs = [...new Set([...Object.keys(r.linked), ...r.findings.map((f) => f.slug), ...Object.keys(B.waiting ?? {})])].sort();
+        return slugs.map((slug) => {
+          const v = r.linked[slug];
+          return {
+            slug,
+            linked: !!v,
+            status: v?.status ?? null,
+            cancel_at_period_end: !!v?.cancel_at_period_end,
+            next_payment: v?.next_payment ?? null,
+            failing: !!v?.last_failure,
+            findings: r.findings.filter((f) => f.slug === slug).length,
+            waiting: waiting(slug).length,
+          };
+        });
+      },
+      billing_customer: ({ slug }) => {
+        const c = customers().find((x) => x.slug === slug);
+        if (!c) throw apiError('customer_not_found', `Kunden ${slug} finns inte`);
+        const r = compare();
+        return {
+          slug,
+          link: r.links[slug] ?? null,
+          subscription: r.linked[slug] ?? null,
+          cancelled_at: c.cancelled_at ?? null,
+          findings: r.findings.filter((f) => f.slug === slug),
+          waiting: waiting(slug),
+        };
+      },
+      billing_reconcile: () => {
+        if (B.noStripe) throw apiError('missing_tokens', 'Token saknas för Stripe; spara dem under Inställningar → Inloggningsuppgifter');
+        const r = compare();
+        return { subscriptions: Object.keys(r.linked).length + 1, customers: delivered().length, findings: r.findings, unlinked: [], linked: r.linked, problems: [] };
+      },
+    };
+  };
+})();
