@@ -499,6 +499,8 @@ vocabulary!(
         BillingNoExport => "billing_no_export",
         BillingAlertTitle => "billing_alert_title",
         BillingAlert => "billing_alert",
+        BillingGraceDays => "billing_grace_days",
+        BillingGraceUntilStripe => "billing_grace_until_stripe",
     }
 );
 

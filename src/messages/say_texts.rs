@@ -53,6 +53,8 @@ impl Say {
                 "no export exists for the customer yet; tear down only after keeping what is needed",
             ),
             BillingAlertTitle => t("Prenumerationer", "Subscriptions"),
+            BillingGraceDays => t("{days} dagar", "{days} days"),
+            BillingGraceUntilStripe => t("tills Stripe ger upp", "until Stripe gives up"),
             BillingAlert => t(
                 "Stripe ändrade de här prenumerationerna: {lines}. Se Prenumeration på kundens sida i Fabrik.",
                 "Stripe changed these subscriptions: {lines}. See Subscription on the customer's page in Fabrik.",

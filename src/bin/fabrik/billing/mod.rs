@@ -16,8 +16,6 @@ use fabrik::ApiError;
 
 use crate::print::{plain, print_json};
 
-mod policy;
-
 #[derive(Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct BillingArgs {
@@ -30,9 +28,13 @@ pub struct BillingArgs {
     json: bool,
 }
 
+/// `fabrik billing policy` (`billing/policy.rs`).
+mod policy;
+
 #[derive(Subcommand)]
 pub enum BillingCmd {
-    /// The policy per plan and transition; with --set or --grace-days, changed (owners).
+    /// The owner's policy per plan and transition (nothing, tell, offer, do; a grace for a
+    /// failed payment); with --set or --grace-days, changed (owners).
     Policy(policy::PolicyArgs),
     /// List every subscription in Stripe now and compare them with the register: what
     /// differs is shown with what to do, never acted on.
@@ -162,8 +164,8 @@ fn print_column(cells: &[BillingCell]) {
 }
 
 pub fn run(api: &Register, args: BillingArgs) -> Result<(), ApiError> {
-    if let Some(BillingCmd::Policy(a)) = args.cmd {
-        return policy::run(api, policy::BillingCmd::Policy(a));
+    if let Some(BillingCmd::Policy(p)) = args.cmd {
+        return policy::run(api, p);
     }
     let billing = BillingApi::new(api.shared_store());
     match args.slug {

@@ -2,18 +2,13 @@
 //! instance, per plan and transition (nothing, tell, offer, do; a grace for a failed
 //! payment), shown or changed. A teardown is never `do`: refused before anything is kept.
 
-use clap::{Args, Subcommand};
+use clap::Args;
 use fabrik::billing::policy::{self, Policy, PolicyRow, Transition};
+use fabrik::messages::Say;
 use fabrik::services::register::Register;
 use fabrik::ApiError;
 
 use crate::print::print_json;
-
-#[derive(Subcommand)]
-pub enum BillingCmd {
-    /// The policy per plan and transition; with --set or --grace-days, changed (owners).
-    Policy(PolicyArgs),
-}
 
 #[derive(Args)]
 pub struct PolicyArgs {
@@ -34,8 +29,7 @@ pub struct PolicyArgs {
     json: bool,
 }
 
-pub fn run(api: &Register, cmd: BillingCmd) -> Result<(), ApiError> {
-    let BillingCmd::Policy(args) = cmd;
+pub fn run(api: &Register, args: PolicyArgs) -> Result<(), ApiError> {
     let store = api.shared_store();
     let mut policy = Policy::load(&store)?;
     // Every change checked first: a bad one keeps nothing.
@@ -89,8 +83,12 @@ pub fn run(api: &Register, cmd: BillingCmd) -> Result<(), ApiError> {
     println!("{:<14} {:<34} {:<10} Anstånd", "Plan", "Övergång", "Steg");
     for row in policy.table() {
         let grace = match (row.transition, row.grace_days) {
-            (Transition::PaymentFailed, Some(d)) => format!("{d} dagar"),
-            (Transition::PaymentFailed, None) => "tills Stripe ger upp".to_string(),
+            (Transition::PaymentFailed, Some(d)) => {
+                Say::BillingGraceDays
+                    .with(std::iter::once(("days".to_string(), d.to_string())).collect())
+                    .sv
+            }
+            (Transition::PaymentFailed, None) => Say::BillingGraceUntilStripe.text().sv,
             _ => String::new(),
         };
         let chosen = if policy.chosen(row.plan, row.transition) {
