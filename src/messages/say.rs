@@ -47,6 +47,12 @@ vocabulary!(
         DriftPlanDiffers => "drift_plan_differs",
         DriftPlanDiffersDo => "drift_plan_differs_do",
         DriftUnlinked => "drift_unlinked",
+        // The command line's way to take each drift offer (`fabrik billing`).
+        DriftCliPause => "drift_cli_pause",
+        DriftCliResume => "drift_cli_resume",
+        DriftCliTeardown => "drift_cli_teardown",
+        DriftCliLink => "drift_cli_link",
+        DriftCliPlan => "drift_cli_plan",
         ReconcileTruncated => "reconcile_truncated",
         ReconcileSkipped => "reconcile_skipped",
         ReconcileNotKept => "reconcile_not_kept",

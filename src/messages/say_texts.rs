@@ -106,6 +106,20 @@ impl Say {
                 "Länka en prenumeration: slug=sub_… i inställningen usage.stripe_subscriptions",
                 "Link a subscription: slug=sub_… in the setting usage.stripe_subscriptions",
             ),
+            DriftCliPause => t("fabrik pause {slug}", "fabrik pause {slug}"),
+            DriftCliResume => t("fabrik resume {slug}", "fabrik resume {slug}"),
+            DriftCliTeardown => t(
+                "fabrik teardown {slug} (den skyddade grinden)",
+                "fabrik teardown {slug} (the guarded gate)",
+            ),
+            DriftCliLink => t(
+                "fabrik settings set usage.stripe_subscriptions \"{slug}=sub_…\"",
+                "fabrik settings set usage.stripe_subscriptions \"{slug}=sub_…\"",
+            ),
+            DriftCliPlan => t(
+                "fabrik customers edit {slug} --plan {plan}, sedan fabrik update-modules {slug}",
+                "fabrik customers edit {slug} --plan {plan}, then fabrik update-modules {slug}",
+            ),
             DriftPlanDiffers => t(
                 "Prenumerationens pris {price} hör till planen {plan}, men instansen har {current}",
                 "The subscription's price {price} maps to the plan {plan}, but the instance has {current}",

@@ -9,6 +9,7 @@ use clap::{Args, Subcommand};
 use fabrik::billing::drift::{DriftFinding, DriftOffer};
 use fabrik::billing::reconcile::Reconciled;
 use fabrik::billing::view::SubscriptionView;
+use fabrik::messages::{Params, Say};
 use fabrik::services::billing::{BillingApi, BillingCell, CustomerBilling};
 use fabrik::services::register::Register;
 use fabrik::supervisor::cloud::CloudApi;
@@ -61,19 +62,19 @@ fn day(ts: Option<i64>) -> String {
 
 /// What the CLI types for an offer: each the command that already exists for it.
 fn offer_command(o: &DriftOffer, slug: &str) -> String {
+    let p = Params::from([("slug".to_string(), slug.to_string())]);
     match o {
-        DriftOffer::Pause => format!("fabrik pause {slug}"),
-        DriftOffer::Resume => format!("fabrik resume {slug}"),
-        DriftOffer::Teardown => format!("fabrik teardown {slug} (den skyddade grinden)"),
-        DriftOffer::Link => {
-            format!("fabrik settings set usage.stripe_subscriptions \"{slug}=sub_…\"")
-        }
+        DriftOffer::Pause => Say::DriftCliPause.with(p),
+        DriftOffer::Resume => Say::DriftCliResume.with(p),
+        DriftOffer::Teardown => Say::DriftCliTeardown.with(p),
+        DriftOffer::Link => Say::DriftCliLink.with(p),
         DriftOffer::ChangePlan { plan } => {
-            format!(
-                "fabrik customers edit {slug} --plan {plan}, sedan fabrik update-modules {slug}"
-            )
+            let mut p = p;
+            p.insert("plan".to_string(), plan.to_string());
+            Say::DriftCliPlan.with(p)
         }
     }
+    .sv
 }
 
 fn print_finding(f: &DriftFinding) {
