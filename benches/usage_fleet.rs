@@ -5,7 +5,8 @@
 //! Setup (timed apart): N customers (`FABRIK_BENCH_USAGE_FLEET_N`, default 500) with delivered
 //! instance cards and DAYS days (`FABRIK_BENCH_USAGE_DAYS`, default 90) of readings each, kept
 //! as a collection keeps them (`Store::save_usage`), figures that grow day by day.
-//! Then, each the median of RUNS: `fleet_usage` (the register's part of the view), the whole
+//! Then, each the median of RUNS: `fleet_usage` (the register's part of the view) and each of
+//! its queries (`usage_query_*_ms`, from `fleet_usage_timed`), the whole
 //! fleet view as the window gets it (`usage_fleet`), `usage_of` and the whole customer's page
 //! (`usage_customer`), and the CSV export (`usage_csv`, a file written each time).
 
@@ -157,6 +158,19 @@ fn main() {
     let rows = store.fleet_usage(ENV, days as i64).unwrap().len();
     let fleet_first = first.elapsed();
     let fleet = median(|| store.fleet_usage(ENV, days as i64).unwrap());
+    // Each of its queries: the median of RUNS of each, as the whole was timed.
+    let runs: Vec<_> = (0..RUNS)
+        .map(|_| store.fleet_usage_timed(ENV, days as i64).unwrap().1.laps)
+        .collect();
+    let queries: Vec<String> = runs[0]
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            let mut times: Vec<Duration> = runs.iter().map(|r| r[i].1).collect();
+            times.sort();
+            format!("usage_query_{name}_ms={:.1}", ms(times[RUNS / 2]))
+        })
+        .collect();
     let (mid, _) = &ids[ids.len() / 2];
     let usage_of = median(|| store.usage_of(*mid, ENV, days as i64).unwrap());
     let store = std::sync::Arc::new(store);
@@ -180,7 +194,8 @@ fn main() {
         .map(|(key, d)| format!("{key}={:.1}", ms(*d)))
         .collect();
     println!(
-        "bench: usage_fleet_n={rows} usage_fleet_days={days} {} usage_target_ms=16",
-        said.join(" ")
+        "bench: usage_fleet_n={rows} usage_fleet_days={days} {} {} usage_target_ms=16",
+        said.join(" "),
+        queries.join(" ")
     );
 }
