@@ -13,11 +13,16 @@ fn day(d: u32) -> NaiveDate {
 /// A register with one delivered starter customer, read on days 1..=20: its database grows
 /// 20 MB a day toward the free plan's 500, it pays 499 kr a month, and it sends 60 emails a day.
 fn api() -> UsageApi {
+    api_named("Kund AB")
+}
+
+/// As [`api`], the customer named `name`.
+fn api_named(name: &str) -> UsageApi {
     let store = Store::open_in_memory().unwrap();
     let c = store
         .create_customer(
             CustomerDraft {
-                name: "Kund AB".into(),
+                name: name.into(),
                 admin_email: "a@kund.se".into(),
                 ..Default::default()
             },
@@ -117,4 +122,25 @@ fn the_fleet_sums_and_its_csv_say_the_same() {
     // A second export the same second gets a name of its own.
     let again = api.csv_into(dir.path(), 90).unwrap();
     assert_ne!(again.path, file.path);
+}
+
+#[test]
+fn a_name_a_spreadsheet_would_run_is_written_as_text() {
+    let api = api_named("=HYPERLINK(\"https://ond.example\";\"Kund\")");
+    let dir = tempfile::tempdir().unwrap();
+    let file = api.csv_into(dir.path(), 30).unwrap();
+    let text = std::fs::read_to_string(&file.path).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(
+        &row[1], "'=HYPERLINK(\"https://ond.example\";\"Kund\")",
+        "{text}"
+    );
+    assert!(
+        !text
+            .lines()
+            .skip(1)
+            .any(|l| l.starts_with('=') || l.contains(",=")),
+        "{text}"
+    );
 }

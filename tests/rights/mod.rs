@@ -297,7 +297,21 @@ fn an_operators_teardown_is_refused_by_postgresql() {
         "{refused:?}"
     );
 
-    // An owner may tear down, and change the settings.
+    // The price book is what the agency pays: the owners' to change, like the settings.
+    let book = store.price_book().unwrap();
+    let refused = store.set_price_book(&book).unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            Error::Forbidden {
+                right: Right::Settings,
+                ..
+            }
+        ),
+        "{refused:?}"
+    );
+
+    // An owner may tear down, and change the settings and the price book.
     let cecilia = register.person("cecilia", "owner");
     let owner = register.conn(&cecilia);
     owner
@@ -306,6 +320,10 @@ fn an_operators_teardown_is_refused_by_postgresql() {
     Store::connect(&register.config(&cecilia))
         .unwrap()
         .set_setting("supabase.organization", "annan-org")
+        .unwrap();
+    Store::connect(&register.config(&cecilia))
+        .unwrap()
+        .set_price_book(&book)
         .unwrap();
 }
 
