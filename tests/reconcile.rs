@@ -14,38 +14,12 @@ use fabrik::services::billing::BillingApi;
 use fabrik::store::intake::{IntakeChoices, IntakeSource};
 use fabrik::store::Store;
 use fabrik_sim::{SimConfig, SimHandle, Tokens};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::common::TOKEN;
+use crate::stripe_client::{admin, subscribed};
 
 const DAY: i64 = 86_400;
-
-async fn admin(sim: &SimHandle, what: &str, body: Value) -> Value {
-    let r = reqwest::Client::new()
-        .post(format!("{}/__sim/stripe/{what}", sim.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let body: Value = r.json().await.unwrap();
-    assert!(status.is_success(), "{what}: {status} {body}");
-    body
-}
-
-/// A Dashboard subscription: (subscription, Stripe customer).
-async fn subscribed(sim: &SimHandle, email: &str, price: &str) -> (String, String) {
-    let made = admin(
-        sim,
-        "subscriptions",
-        json!({"email": email, "price": price}),
-    )
-    .await;
-    (
-        made["subscription"].as_str().unwrap().into(),
-        made["customer"].as_str().unwrap().into(),
-    )
-}
 
 fn delivered(store: &Store, name: &str, plan: Plan, status: Status) -> String {
     crate::common::delivered(store, name, plan, store.environment(), status)

@@ -27,7 +27,8 @@ fn client(api: &str) -> Stripe {
     Stripe::new(api, Secret::new(TOKEN), Duration::from_secs(10))
 }
 
-async fn admin(sim: &SimHandle, what: &str, body: Value) -> Value {
+/// A call to the simulator's Stripe admin routes (`/__sim/stripe/{what}`), its answer.
+pub(crate) async fn admin(sim: &SimHandle, what: &str, body: Value) -> Value {
     let r = reqwest::Client::new()
         .post(format!("{}/__sim/stripe/{what}", sim.base_url()))
         .json(&body)
@@ -41,7 +42,7 @@ async fn admin(sim: &SimHandle, what: &str, body: Value) -> Value {
 }
 
 /// A Dashboard subscription: (subscription, customer).
-async fn subscribed(sim: &SimHandle, email: &str, price: &str) -> (String, String) {
+pub(crate) async fn subscribed(sim: &SimHandle, email: &str, price: &str) -> (String, String) {
     let made = admin(
         sim,
         "subscriptions",
