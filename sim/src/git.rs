@@ -66,7 +66,7 @@ pub enum Object {
     Commit(Commit),
 }
 
-mod b64 {
+pub(crate) mod b64 {
     use base64::Engine;
     use serde::{Deserialize, Deserializer, Serializer};
 

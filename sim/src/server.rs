@@ -28,6 +28,7 @@ pub fn router(st: Arc<AppState>) -> Router {
         .merge(providers::supabase_auth::router(st.clone()))
         .merge(providers::supabase_auth_mail::router(st.clone()))
         .merge(providers::supabase_data::router(st.clone()))
+        .merge(providers::supabase_storage::router(st.clone()))
         // The Git database routes sit under the same token check and limits as the rest.
         .nest("/github", providers::github::router(st.clone()))
         .nest("/vercel", providers::vercel::router(st.clone()))

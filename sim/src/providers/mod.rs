@@ -16,6 +16,7 @@ pub mod supabase_data;
 pub mod supabase_keys;
 pub mod supabase_mailer;
 pub mod supabase_orgs;
+pub mod supabase_storage;
 pub mod supabase_usage;
 pub mod vercel;
 

@@ -316,7 +316,10 @@ async fn delete_project(State(st): St, Path(r): Path<String>) -> Response {
         }
     }
     // The project disappears at once (404 afterwards): the real GOING_DOWN/REMOVED window is not confirmed.
-    st.mutate(|w| w.supabase.projects.retain(|x| x.r#ref != r));
+    st.mutate(|w| {
+        w.supabase.projects.retain(|x| x.r#ref != r);
+        w.storage.remove(&r);
+    });
     json_response(
         200,
         json!({"id": p.numeric_id, "ref": p.r#ref, "name": p.name, "slug": p.r#ref}),

@@ -13,6 +13,7 @@ mod gitea;
 mod github;
 mod n8n;
 mod resend;
+mod storage;
 mod stripe;
 mod supabase;
 mod usage_profile;
@@ -22,6 +23,7 @@ pub use gitea::{GiteaRepo, GiteaState};
 pub use github::{GithubState, Pull, Repo};
 pub use n8n::{N8nState, Workflow};
 pub use resend::{Email, IdempotencyEntry, ResendAccess, ResendApiKey, ResendDomain, ResendState};
+pub use storage::{Bucket, ProjectStorage, StoredObject};
 pub use stripe::{
     BillingSettings, EventCtx, StripeState, EVENT_RETENTION_SECS, STRIPE_API_VERSION,
 };
@@ -119,6 +121,9 @@ pub struct World {
     /// How a resource is used, when a test set it (`POST /__sim/usage/profile`), by its id.
     #[serde(default)]
     pub usage_profiles: std::collections::BTreeMap<String, Profile>,
+    /// Each Supabase project's Storage, by project ref (a world saved before has none).
+    #[serde(default)]
+    pub storage: std::collections::BTreeMap<String, ProjectStorage>,
 }
 
 impl World {
@@ -211,6 +216,7 @@ impl World {
             foreign: vec![],
             clock_offset_days: 0,
             usage_profiles: Default::default(),
+            storage: Default::default(),
             stripe: StripeState::default(),
             seed: seed_world,
             ids,

@@ -1,13 +1,15 @@
 //! Supabase Management API (spec: supabase/management-api-v1-subset.openapi.json): organizations,
 //! projects, their keys and SQL; their backups in `backups.rs`; one project's Auth admin API in
-//! `auth.rs`; what a project uses in `usage.rs`.
+//! `auth.rs`; its Storage API in `storage.rs`; what a project uses in `usage.rs`.
 
 mod auth;
 mod backups;
+mod storage;
 mod usage;
 
 pub use auth::{AuthMail, AuthMailConfig, AuthUser};
 pub use backups::{BackupSchedule, Backups, PhysicalBackupData, ProviderBackup, RestorePoint};
+pub use storage::{Downloaded, StorageObject, DOWNLOAD_TIMEOUT, MAX_OBJECTS, MAX_OBJECT_BYTES};
 pub use usage::{ApiCount, ApiCounts, DatabaseFigures, DiskUse};
 
 use reqwest::Method;
