@@ -31,6 +31,8 @@ pub fn router(st: Arc<AppState>) -> Router {
         .merge(providers::supabase_storage::router(st.clone()))
         // The Git database routes sit under the same token check and limits as the rest.
         .nest("/github", providers::github::router(st.clone()))
+        // Git's own protocol for the same repositories, with git's own authentication.
+        .nest("/github-git", providers::github::smart_http::router())
         .nest("/vercel", providers::vercel::router(st.clone()))
         // The sites Vercel serves, as an anonymous visitor sees them (no token).
         .route(

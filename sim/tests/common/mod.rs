@@ -40,6 +40,7 @@ pub async fn json_of(r: reqwest::Response) -> (u16, reqwest::header::HeaderMap, 
 pub enum Spec {
     Supabase,
     Auth,
+    Storage,
     Github,
     Vercel,
     N8n,
@@ -70,6 +71,7 @@ pub fn load(spec: Spec) -> Value {
     let rel = match spec {
         Spec::Supabase => "supabase/management-api-v1-subset.openapi.json",
         Spec::Auth => "supabase/auth-gotrue.openapi.yaml",
+        Spec::Storage => "supabase/storage-api-subset.openapi.json",
         Spec::Github => "github/github-rest-subset.openapi.json",
         Spec::Vercel => "vercel/vercel-subset.openapi.json",
         Spec::N8n => "n8n/n8n-public-api-v1.openapi.yml",

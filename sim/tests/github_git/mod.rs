@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 mod history;
 mod pulls;
+mod smart_http;
 
 const REPO: &str = "fabrik-agency/saas-template";
 

@@ -14,6 +14,7 @@ mod backups;
 mod invite;
 mod limits;
 mod sql;
+mod storage;
 
 async fn create(c: &reqwest::Client, base: &str, name: &str) -> Value {
     let body = json!({"name": name, "db_pass": "S3cret-pass!", "organization_slug": "fabrik-sandbox", "region": "us-east-1"});

@@ -8,6 +8,7 @@ pub(crate) mod contents;
 mod git;
 mod pulls;
 mod repos;
+pub mod smart_http;
 
 use std::sync::Arc;
 
@@ -159,6 +160,12 @@ fn has_scope(st: &AppState, token: &str, scope: &str) -> bool {
     st.cfg.scopes_for(token).iter().any(|s| s == scope)
 }
 
+/// Where git clones a repository: the simulator's own smart HTTP (`smart_http.rs`), as GitHub's
+/// `clone_url` names github.com.
+pub(crate) fn clone_url(st: &AppState, full_name: &str) -> String {
+    format!("{}/github-git/{full_name}.git", st.base_url)
+}
+
 pub(crate) fn api(st: &AppState) -> String {
     format!("{}/github", st.base_url)
 }
@@ -224,7 +231,7 @@ fn repo_json(st: &AppState, r: &Repo, now: i64, full: bool) -> Value {
         "releases_url": format!("{u}/releases{{/id}}"), "ssh_url": format!("git@github.com:{full_name}.git"),
         "stargazers_url": format!("{u}/stargazers"), "statuses_url": format!("{u}/statuses/{{sha}}"),
         "subscribers_url": format!("{u}/subscribers"), "subscription_url": format!("{u}/subscription"), "tags_url": format!("{u}/tags"),
-        "teams_url": format!("{u}/teams"), "trees_url": format!("{u}/git/trees{{/sha}}"), "clone_url": format!("https://github.com/{full_name}.git"),
+        "teams_url": format!("{u}/teams"), "trees_url": format!("{u}/git/trees{{/sha}}"), "clone_url": clone_url(st, &full_name),
         "mirror_url": null, "hooks_url": format!("{u}/hooks"), "svn_url": format!("https://github.com/{full_name}"),
         "homepage": null, "language": if empty { Value::Null } else { json!("TypeScript") },
         "forks_count": 0, "stargazers_count": 0, "watchers_count": 0, "size": size, "default_branch": r.default_branch,
