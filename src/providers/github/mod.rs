@@ -17,8 +17,11 @@ use crate::secrets::{redact, Provider, Secret};
 
 const P: Provider = Provider::Github;
 
+mod bundle;
 mod contents;
 pub mod git;
+
+pub use bundle::{BundleRef, Bundled, MAX_BUNDLE_BYTES};
 
 /// How many pages of 100 repositories `by_id` reads at most (10,000 repositories).
 const MAX_LIST_PAGES: u32 = 100;
@@ -80,6 +83,9 @@ pub struct Repo {
     pub size: u64,
     #[serde(default)]
     pub permissions: Option<Permissions>,
+    /// Where git clones it over HTTPS (`bundle.rs`).
+    #[serde(default)]
+    pub clone_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -109,6 +115,9 @@ fn caused_by_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
 
 pub struct Github {
     octo: Octocrab,
+    /// The API's base URL and the token, for what goes past octocrab: git's own clone.
+    api: String,
+    token: Secret,
     timeout: Duration,
     /// Which budget of the shared pacer this token spends.
     account: u64,
@@ -174,6 +183,8 @@ impl Github {
         let account = pacer::account(api, token.expose().as_bytes());
         Ok(Github {
             octo,
+            api: api.trim_end_matches('/').to_string(),
+            token: token.clone(),
             timeout,
             account,
         })
