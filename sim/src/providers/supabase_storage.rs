@@ -46,6 +46,8 @@ pub fn router(_st: Arc<AppState>) -> Router<Arc<AppState>> {
             &format!("{base}/object/{{bucket}}/{{*name}}"),
             get(get_object).post(create_object),
         )
+        // A file is larger than axum's default 2 MB; the request log reads up to 32 MB.
+        .layer(axum::extract::DefaultBodyLimit::max(32 << 20))
 }
 
 /// A storage error as `src/http/error-handler.ts` answers it: HTTP 400 unless it is a 500.
