@@ -160,6 +160,7 @@ async fn a_repository_bundles_verifies_and_clones_with_the_apis_head_and_files()
     assert_eq!(git(&work, &["tag"]).trim(), "v1.0");
 }
 
+#[cfg(unix)]
 #[tokio::test]
 async fn the_token_reaches_git_only_through_its_environment_and_no_error_carries_it() {
     let sim = sim().await;
@@ -231,9 +232,15 @@ async fn the_token_reaches_git_only_through_its_environment_and_no_error_carries
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    // nextest runs this test in a process of its own: changing PATH reaches no other test.
+    // nextest runs this test in a process of its own; under cargo test another test's git
+    // would only pass through the same logging wrapper until PATH is put back.
+    let before = std::env::var_os("PATH");
     std::env::set_var("PATH", path);
-    gh.bundle(&owner, &name, &dest).await.unwrap();
+    let bundled = gh.bundle(&owner, &name, &dest).await;
+    if let Some(p) = before {
+        std::env::set_var("PATH", p);
+    }
+    bundled.unwrap();
     let argv = std::fs::read_to_string(&log).unwrap();
     assert!(argv.contains("clone --mirror"), "{argv}");
     no_sentinel("git's arguments", &argv);
