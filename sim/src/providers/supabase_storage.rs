@@ -8,7 +8,8 @@
 //! entry with `id: null`; names are relative to the prefix. Gateway rule as for Auth (`apikey`
 //! one of the project's keys); the bearer must be one of the project's keys. The service_role
 //! key passes RLS; another role (no storage policies in a new project) lists nothing and reads
-//! only public buckets.
+//! only public buckets. With PostgreSQL behind the project, each upload is also its row in
+//! `storage.objects` (the sim's schema has no `storage.buckets`).
 
 use std::sync::Arc;
 
@@ -377,6 +378,43 @@ async fn create_object(
     match outcome {
         None => no_such_bucket(),
         Some(Err(resp)) => resp,
-        Some(Ok(id)) => json_response(200, json!({"Id": id, "Key": format!("{bucket}/{name}")})),
+        Some(Ok(id)) => {
+            mirror(&st, &r, &bucket, &name, &id).await;
+            json_response(200, json!({"Id": id, "Key": format!("{bucket}/{name}")}))
+        }
+    }
+}
+
+/// Writes the object's row into the project's `storage.objects` (PostgreSQL mode only), as
+/// Storage keeps it there: what the database says of the project's files agrees with the API.
+async fn mirror(st: &AppState, r: &str, bucket: &str, name: &str, id: &str) {
+    let Some(pg) = &st.pg else {
+        return;
+    };
+    let row = st.read(|w| {
+        let o = w.storage.get(r)?.buckets.get(bucket)?.objects.get(name)?;
+        Some((iso(o.created_ms), iso(o.updated_ms), json!({
+            "eTag": format!("\"{}\"", etag(&o.data)), "size": o.data.len(), "mimetype": o.mimetype,
+            "cacheControl": o.cache_control, "lastModified": iso(o.updated_ms),
+            "contentLength": o.data.len(), "httpStatusCode": 200,
+        })))
+    });
+    let Some((created, updated, metadata)) = row else {
+        return;
+    };
+    let db = pg.db_name(&st.read(|w| w.instance.clone()), r);
+    let sql = "WITH gone AS (DELETE FROM storage.objects WHERE bucket_id = $1 AND name = $2) \
+               INSERT INTO storage.objects (id, bucket_id, name, metadata, created_at, updated_at) \
+               VALUES ($3::uuid, $1, $2, $4::jsonb, $5::timestamptz, $6::timestamptz)";
+    let params = [
+        json!(bucket),
+        json!(name),
+        json!(id),
+        metadata,
+        json!(created),
+        json!(updated),
+    ];
+    if let Err(e) = pg.run(&db, sql, &params, false).await {
+        tracing::warn!("fabrik-sim: cannot mirror a storage object into {db}: {e}");
     }
 }

@@ -252,3 +252,40 @@ async fn buckets_objects_folders_pages_and_refusals() {
     .await;
     assert_eq!((s, v["code"].as_str()), (400, Some("InvalidJWT")));
 }
+
+/// With PostgreSQL behind the project, an upload is also its row in `storage.objects`: what the
+/// usage query sums (`metadata->>'size'`) agrees with what the API holds, an upsert included.
+#[tokio::test]
+async fn an_upload_is_its_row_in_storage_objects_on_postgres() {
+    let (_pg, sim) = pg_sim().await;
+    let base = sim.supabase_api_url();
+    let c = client();
+    let (r, _, service) = project(&c, &base).await;
+    let storage = format!("{}/storage/v1", sim.supabase_project_url(&r));
+    let as_ = |req: reqwest::RequestBuilder| req.header("apikey", &service).bearer_auth(&service);
+    let s = as_(c.post(format!("{storage}/bucket")))
+        .json(&json!({"name": "docs"}))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(s, 200);
+    for (body, upsert) in [(vec![1u8; 10], "false"), (vec![2u8; 25], "true")] {
+        let s = as_(c.post(format!("{storage}/object/docs/a/b.bin")))
+            .header("x-upsert", upsert)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(s, 200);
+    }
+    let sql = "select bucket_id, name, (metadata->>'size')::bigint as size from storage.objects";
+    let (s, _, v) = json_of(post_sql(&c, &base, &r, sql).await.unwrap()).await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(
+        v,
+        json!([{"bucket_id": "docs", "name": "a/b.bin", "size": 25}])
+    );
+    sim.shutdown().await;
+}
