@@ -85,7 +85,8 @@ describe('a customer’s billing', () => {
   });
 
   test('cancelled but running: the pause is asked first, the teardown only through its typed gate; nothing starts on its own', async (t) => {
-    const { page, assertClean } = await open(t);
+    // Ended at the period's end: that end is past, so it is not said to come.
+    const { page, assertClean } = await open(t, { billing: { subscriptions: { 'fjallstugan-boende': { status: 'canceled', plan: 'enterprise', endsAtPeriod: true } } } });
     await openBilling(page, 'fjallstugan-boende');
     assert.equal(await said(tid(page, 'billing-status')), 'Avslutad');
     assert.match(await said(finding(page, 'cancelled_running')), /är avslutad i Stripe \(canceled\) men instansen är igång/);
@@ -214,7 +215,7 @@ describe('the owner’s billing policy (Inställningar)', () => {
     assert.match(await said(tid(page, 'policy-never-period_ended')), /^Perioden slut: En avveckling görs aldrig automatiskt/);
     assert.match(await said(tid(page, 'policy-no-export')), /ingen export/);
     assert.equal(await tid(page, 'policy-grace-starter').inputValue(), '');
-    assert.equal(await tid(page, 'policy-grace-starter').getAttribute('placeholder'), 'tills Stripe ger upp');
+    assert.equal(await said(tid(page, 'policy-grace-kept-starter')), 'tills Stripe ger upp');
 
     await step(page, 'starter', 'payment_failed').selectOption('do');
     await page.locator('[data-testid="toast"]', { hasText: 'Policyn är sparad' }).first().waitFor();
@@ -229,10 +230,10 @@ describe('the owner’s billing policy (Inställningar)', () => {
     assert.equal((await ipcCalls(page, 'billing_policy_grace')).length, 0);
     await tid(page, 'policy-grace-starter').fill('14');
     await tid(page, 'policy-grace-starter').press('Enter');
-    await page.waitForFunction(() => document.querySelector('[data-testid="policy-grace-starter"]')?.nextElementSibling?.textContent === '14 dagar');
+    await page.waitForFunction(() => document.querySelector('[data-testid="policy-grace-kept-starter"]')?.textContent.trim() === '14 dagar');
     await tid(page, 'policy-grace-starter').fill('');
     await tid(page, 'policy-grace-starter').press('Enter');
-    await page.waitForFunction(() => document.querySelector('[data-testid="policy-grace-starter"]')?.nextElementSibling?.textContent === 'tills Stripe ger upp');
+    await page.waitForFunction(() => document.querySelector('[data-testid="policy-grace-kept-starter"]')?.textContent.trim() === 'tills Stripe ger upp');
     assert.deepEqual((await ipcCalls(page, 'billing_policy_grace')).map((c) => c.args), [
       { plan: 'starter', days: 14 },
       { plan: 'starter', days: null },
@@ -256,7 +257,7 @@ describe('the owner’s billing policy (Inställningar)', () => {
     await tid(en.page, 'policy-grace-professional').press('Enter');
     await tid(en.page, 'policy-refused').waitFor();
     assert.match(await said(tid(en.page, 'policy-refused')), /^The change was not saved: The login anna lacks the right to change the register's settings/);
-    assert.equal(await tid(en.page, 'policy-grace-professional').getAttribute('placeholder'), 'until Stripe gives up');
+    assert.equal(await said(tid(en.page, 'policy-grace-kept-professional')), 'until Stripe gives up', 'as it was');
   });
 
   test('the core’s refusal of a teardown set to "do" is shown in its words', async (t) => {

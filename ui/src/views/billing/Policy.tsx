@@ -149,7 +149,6 @@ function GraceInput({ plan, cell, busy, onSave }: { plan: Plan; cell: PolicyCell
         data-testid={`policy-grace-${plan}`}
         aria-label={`${t(`plan.${plan}` as TextKey)}: ${t('policy.grace')}`}
         aria-invalid={parsed === undefined}
-        placeholder={t('policy.untilStripe')}
         value={text}
         disabled={busy}
         onChange={(e) => setText(e.target.value)}
@@ -159,7 +158,9 @@ function GraceInput({ plan, cell, busy, onSave }: { plan: Plan; cell: PolicyCell
           if (e.key === 'Enter') e.currentTarget.blur();
         }}
       />{' '}
-      <span className="muted small">{kept === null ? t('policy.untilStripe') : t('policy.days', { n: kept })}</span>
+      <span className="muted small" data-testid={`policy-grace-kept-${plan}`}>
+        {kept === null ? t('policy.untilStripe') : t('policy.days', { n: kept })}
+      </span>
       {parsed === undefined && (
         <span className="field-error" data-testid={`policy-grace-error-${plan}`}>
           {' '}
