@@ -100,6 +100,7 @@ vocabulary!(
         TeamInviteFailed => "team_invite_failed",
         // Billing (issue #58).
         BillingTeardownNeverDo => "billing_teardown_never_do",
+        BillingGraceNegative => "billing_grace_negative",
         // Scheduled work (issue #43).
         TickBusy => "tick_busy",
         ScheduleFailed => "schedule_failed",
@@ -709,6 +710,10 @@ impl ErrorCode {
             BillingTeardownNeverDo => t(
                 "En avveckling görs aldrig automatiskt: välj ingenting, meddela eller erbjud",
                 "A teardown is never done on its own: choose nothing, tell or offer",
+            ),
+            BillingGraceNegative => t(
+                "Anståndet är ett antal dagar, 0 eller fler (0 gör steget direkt), eller inget: tills Stripe ger upp",
+                "The grace is a number of days, 0 or more (0 acts at once), or none: until Stripe gives up",
             ),
             TeamNotInTeam => t(
                 "{email} finns inte i teamet för {slug}",

@@ -278,5 +278,13 @@ fn a_waiting_decision_is_shown_until_a_person_settles_it_once() {
     assert!(waiting(&billing).is_empty());
     let kept = store.billing_decision(ended).unwrap().unwrap();
     assert_eq!(kept.state, DecisionState::Dismissed);
-    assert!(kept.decided_by.is_some());
+    // Who settled it and when: the seat (a register file has no logins; a shared register
+    // names the person's login), at the register's clock.
+    assert_eq!(
+        kept.decided_by.as_deref(),
+        Some(store.person().unwrap_or(store.seat()))
+    );
+    let at = chrono::DateTime::parse_from_rfc3339(kept.decided_at.as_deref().unwrap()).unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339(&store.register_now().unwrap()).unwrap();
+    assert!((now - at).num_seconds().abs() < 60, "{at} vs {now}");
 }

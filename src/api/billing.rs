@@ -2,7 +2,9 @@
 //! (both from the register), and a reconciliation with Stripe on demand.
 
 use super::app::Fabrik;
+use crate::billing::policy::{PolicyView, Step, Transition};
 use crate::billing::reconcile::Reconciled;
+use crate::customer::Plan;
 use crate::error::ApiResult;
 use crate::services::billing::{BillingApi, BillingCell, CustomerBilling};
 
@@ -21,6 +23,27 @@ impl Fabrik {
 
     pub(crate) fn billing_settle(&self, id: i64, dismissed: bool) -> ApiResult<bool> {
         self.billing()?.settle(id, dismissed)
+    }
+
+    pub(crate) fn billing_policy(&self) -> ApiResult<PolicyView> {
+        self.billing()?.policy()
+    }
+
+    pub(crate) fn billing_policy_set(
+        &self,
+        plan: Plan,
+        transition: Transition,
+        step: Step,
+    ) -> ApiResult<PolicyView> {
+        self.billing()?.set_policy_step(plan, transition, step)
+    }
+
+    pub(crate) fn billing_policy_grace(
+        &self,
+        plan: Plan,
+        days: Option<i64>,
+    ) -> ApiResult<PolicyView> {
+        self.billing()?.set_policy_grace(plan, days)
     }
 
     pub(crate) async fn billing_reconcile(&self) -> ApiResult<Reconciled> {

@@ -5,6 +5,7 @@
 use ts_rs::{Config, TS};
 
 use crate::billing::drift::{DriftFinding, DriftKind, DriftOffer};
+use crate::billing::policy::{PolicyCell, PolicyView, TransitionChoice};
 use crate::billing::reconcile::{Reconciled, Unlinked};
 use crate::billing::view::SubscriptionView;
 use crate::credentials::{CredentialState, CredentialStatus};
@@ -220,7 +221,7 @@ pub fn typescript() -> String {
         Figure, FigureDef, Unit, Per, Money, Point, Series, Latest, LimitKind, Warning, PlanFit, CostLine, Economics,
         CustomerUsage, FleetRow, FleetUsage, crate::usage::view::FleetOrder, crate::usage::order::FleetSort, PriceBook, PriceLine,
         DriftKind, DriftOffer, DriftFinding, SubscriptionView, Unlinked, Reconciled, CustomerBilling, BillingCell,
-        DecisionRow, DecisionState, Transition, BillingStep,
+        DecisionRow, DecisionState, Transition, BillingStep, PolicyView, PolicyCell, TransitionChoice,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

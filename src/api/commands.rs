@@ -122,6 +122,9 @@ macro_rules! with_commands {
             blocking billing_customer(slug: String) -> $crate::services::billing::CustomerBilling;
             async billing_reconcile() -> $crate::billing::reconcile::Reconciled;
             blocking billing_settle(id: i64, dismissed: bool) -> bool;
+            blocking billing_policy() -> $crate::billing::policy::PolicyView;
+            blocking billing_policy_set(plan: $crate::customer::Plan, transition: $crate::store::billing::Transition, step: $crate::store::billing::Step) -> $crate::billing::policy::PolicyView;
+            blocking billing_policy_grace(plan: $crate::customer::Plan, days: Option<i64>) -> $crate::billing::policy::PolicyView;
         }
     };
 }

@@ -6,13 +6,18 @@
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
+use ts_rs::TS;
+
 use crate::customer::Plan;
 use crate::error::{Error, Result};
 use crate::ledger::RunKind;
 use crate::messages::{ErrorCode, FieldError, Say};
 use crate::store::Store;
 
-pub use crate::store::billing::{refuse_teardown_do, DecisionState, PolicyRow, Step, Transition};
+pub use crate::store::billing::{
+    refuse_negative_grace, refuse_teardown_do, DecisionState, PolicyRow, Step, Transition,
+};
 
 /// Whether the customer's export (its archive) exists in this build: the period's end would
 /// export first. It does not yet; a period-end decision says so.
@@ -102,6 +107,99 @@ impl Policy {
     pub fn chosen(&self, plan: Plan, t: Transition) -> bool {
         self.chosen.contains_key(&(plan, t))
     }
+
+    /// The row that sets `step` for the pair, its grace as in force; a teardown's `do` is
+    /// refused before anything is kept.
+    pub fn with_step(&self, plan: Plan, t: Transition, step: Step) -> Result<PolicyRow> {
+        refuse_teardown_do(t, step)?;
+        Ok(PolicyRow {
+            plan,
+            transition: t,
+            step,
+            grace_days: self.rule(plan, t).grace_days,
+        })
+    }
+
+    /// The row that sets a failed payment's grace for `plan` (none: until Stripe gives up),
+    /// its step as in force.
+    pub fn with_grace(&self, plan: Plan, days: Option<i64>) -> Result<PolicyRow> {
+        refuse_negative_grace(days)?;
+        Ok(PolicyRow {
+            plan,
+            transition: Transition::PaymentFailed,
+            step: self.rule(plan, Transition::PaymentFailed).step,
+            grace_days: days,
+        })
+    }
+
+    /// The policy as the window shows and edits it.
+    pub fn view(&self) -> PolicyView {
+        PolicyView {
+            cells: self
+                .table()
+                .into_iter()
+                .map(|r| PolicyCell {
+                    chosen: self.chosen(r.plan, r.transition),
+                    plan: r.plan,
+                    transition: r.transition,
+                    step: r.step,
+                    grace_days: r.grace_days,
+                })
+                .collect(),
+            transitions: Transition::ALL
+                .iter()
+                .map(|t| TransitionChoice {
+                    transition: *t,
+                    allowed: allowed(*t),
+                    grace: *t == Transition::PaymentFailed,
+                    action: action(*t),
+                })
+                .collect(),
+            export_available: EXPORT_AVAILABLE,
+        }
+    }
+}
+
+/// The steps the owner may choose for a transition: every step the core does not refuse.
+pub fn allowed(t: Transition) -> Vec<Step> {
+    Step::ALL
+        .iter()
+        .copied()
+        .filter(|s| refuse_teardown_do(t, *s).is_ok())
+        .collect()
+}
+
+/// One plan and transition as in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct PolicyCell {
+    pub plan: Plan,
+    pub transition: Transition,
+    pub step: Step,
+    /// A failed payment's days of grace; none: until Stripe gives up.
+    #[ts(type = "number | null")]
+    pub grace_days: Option<i64>,
+    /// The owner chose it (else it is the default).
+    pub chosen: bool,
+}
+
+/// What the owner may choose for a transition, and the run it asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TransitionChoice {
+    pub transition: Transition,
+    /// The steps the core accepts, in order (a teardown is never `do`).
+    pub allowed: Vec<Step>,
+    /// Whether it has a grace (a failed payment's).
+    pub grace: bool,
+    pub action: RunKind,
+}
+
+/// The whole policy: every plan × transition, and each transition's choices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct PolicyView {
+    pub cells: Vec<PolicyCell>,
+    pub transitions: Vec<TransitionChoice>,
+    /// Whether the period's end exports for the customer first (not yet in this build).
+    pub export_available: bool,
 }
 
 /// A transition's words for a person.

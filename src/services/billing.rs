@@ -10,8 +10,10 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::billing::drift::DriftFinding;
+use crate::billing::policy::{Policy, PolicyRow, PolicyView, Step, Transition};
 use crate::billing::reconcile::{self, compare, Reconciled, Source};
 use crate::billing::view::{self, SubscriptionView};
+use crate::customer::Plan;
 use crate::error::{ApiResult, Error};
 use crate::providers::stripe::Stripe;
 use crate::secrets::Provider;
@@ -147,6 +149,41 @@ impl BillingApi {
         Ok(self
             .store
             .settle_billing_decision(id, state, None, None, by)?)
+    }
+}
+
+/// The owner's policy (the window's editor and `fabrik billing policy`). Who may change it is
+/// the register's to say, in one place (`Store::set_billing_policy`: on a shared register the
+/// owners alone); the core refuses a teardown's `do` and a negative grace before anything is
+/// kept.
+impl BillingApi {
+    /// Every plan × transition as in force, and what each transition allows.
+    pub fn policy(&self) -> ApiResult<PolicyView> {
+        Ok(Policy::load(&self.store)?.view())
+    }
+
+    /// Keeps `changes`, each checked before the first is written; the policy as it is then.
+    pub fn set_policy(&self, changes: &[PolicyRow]) -> ApiResult<PolicyView> {
+        for row in changes {
+            crate::billing::policy::refuse_teardown_do(row.transition, row.step)?;
+            crate::billing::policy::refuse_negative_grace(row.grace_days)?;
+        }
+        for row in changes {
+            self.store.set_billing_policy(row)?;
+        }
+        self.policy()
+    }
+
+    /// One plan's step for one transition (its grace kept).
+    pub fn set_policy_step(&self, plan: Plan, t: Transition, step: Step) -> ApiResult<PolicyView> {
+        let row = Policy::load(&self.store)?.with_step(plan, t, step)?;
+        self.set_policy(&[row])
+    }
+
+    /// One plan's grace after a failed payment (its step kept); none: until Stripe gives up.
+    pub fn set_policy_grace(&self, plan: Plan, days: Option<i64>) -> ApiResult<PolicyView> {
+        let row = Policy::load(&self.store)?.with_grace(plan, days)?;
+        self.set_policy(&[row])
     }
 }
 

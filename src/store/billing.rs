@@ -189,6 +189,17 @@ pub fn refuse_teardown_do(transition: Transition, step: Step) -> Result<()> {
     Ok(())
 }
 
+/// A failed payment's grace is days from the first failure, never before it.
+pub fn refuse_negative_grace(days: Option<i64>) -> Result<()> {
+    if days.is_some_and(|d| d < 0) {
+        return Err(Error::Validation(vec![FieldError::plain(
+            "grace_days",
+            ErrorCode::BillingGraceNegative,
+        )]));
+    }
+    Ok(())
+}
+
 impl Store {
     /// The subscription's snapshot in `env`, when one was kept.
     pub fn subscription_row(
@@ -287,12 +298,7 @@ impl Store {
     /// register refuses it too).
     pub fn set_billing_policy(&self, row: &PolicyRow) -> Result<()> {
         refuse_teardown_do(row.transition, row.step)?;
-        if row.grace_days.is_some_and(|d| d < 0) {
-            return Err(Error::Validation(vec![FieldError::plain(
-                "grace_days",
-                ErrorCode::Validation,
-            )]));
-        }
+        refuse_negative_grace(row.grace_days)?;
         let conn = self.conn();
         let now = conn.dialect().now();
         conn.execute(

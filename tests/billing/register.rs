@@ -132,6 +132,62 @@ fn the_policy_is_the_owners_over_the_defaults_and_a_teardown_is_never_do(store: 
     assert_eq!(store.billing_policy().unwrap().len(), 1);
 }
 
+/// The window's editor (`BillingApi`, as `fabrik billing policy`): the whole policy with what
+/// each transition allows, one cell or one grace set with the rest of the pair kept, and a
+/// refusal in the core's words that keeps nothing.
+fn the_editor_sets_one_cell_or_one_grace_and_keeps_the_rest(store: Store) {
+    use fabrik::services::billing::BillingApi;
+    let api = BillingApi::new(std::sync::Arc::new(store));
+    let view = api.policy().unwrap();
+    assert_eq!(view.cells.len(), Plan::ALL.len() * Transition::ALL.len());
+    assert!(view.cells.iter().all(|c| !c.chosen));
+    let allows = |t| {
+        view.transitions
+            .iter()
+            .find(|c| c.transition == t)
+            .unwrap()
+            .allowed
+            .clone()
+    };
+    assert_eq!(allows(Transition::Paused), Step::ALL.to_vec());
+    assert!(!allows(Transition::PeriodEnded).contains(&Step::Do));
+    assert!(!view.export_available);
+
+    let cell = |v: &fabrik::billing::policy::PolicyView, plan, t| {
+        v.cells
+            .iter()
+            .find(|c| c.plan == plan && c.transition == t)
+            .unwrap()
+            .clone()
+    };
+    let v = api.set_policy_grace(Plan::Starter, Some(10)).unwrap();
+    let c = cell(&v, Plan::Starter, Transition::PaymentFailed);
+    assert_eq!(
+        (c.step, c.grace_days, c.chosen),
+        (Step::Offer, Some(10), true)
+    );
+    let v = api
+        .set_policy_step(Plan::Starter, Transition::PaymentFailed, Step::Do)
+        .unwrap();
+    let c = cell(&v, Plan::Starter, Transition::PaymentFailed);
+    assert_eq!(
+        (c.step, c.grace_days),
+        (Step::Do, Some(10)),
+        "the grace kept"
+    );
+    assert!(!cell(&v, Plan::Professional, Transition::PaymentFailed).chosen);
+
+    let refused = api
+        .set_policy_step(Plan::Starter, Transition::PeriodEnded, Step::Do)
+        .unwrap_err();
+    assert_eq!(refused.code.as_str(), "validation");
+    assert_eq!(refused.fields[0].code.as_str(), "billing_teardown_never_do");
+    let refused = api.set_policy_grace(Plan::Starter, Some(-1)).unwrap_err();
+    assert_eq!(refused.fields[0].code.as_str(), "billing_grace_negative");
+    assert!(refused.message.contains("Anståndet"), "{}", refused.message);
+    assert_eq!(api.policy().unwrap(), v, "nothing kept of a refusal");
+}
+
 /// The snapshot that makes `transition` due for a customer linked to `sub`.
 fn make_due(store: &Store, transition: Transition, sub: &str, n: i64) {
     let t = 1_000 + n * 10;
@@ -381,6 +437,7 @@ on_both!(
     a_grace_is_judged_on_the_registers_clock,
     an_older_snapshot_changes_nothing_and_a_failure_lasts_until_paid,
     the_policy_is_the_owners_over_the_defaults_and_a_teardown_is_never_do,
+    the_editor_sets_one_cell_or_one_grace_and_keeps_the_rest,
     each_transition_under_each_step_is_decided_once_per_episode,
     a_reads_change_is_offered_never_done,
 );

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::runs_api::intake::{checkout, choices, seeded_prices};
-use crate::runs_api::{agency_emails, sandboxed, settled, Host, Sandboxed, SANDBOX};
+use crate::runs_api::{agency_emails, sandboxed, sandboxed_on, settled, Host, Sandboxed, SANDBOX};
 
 use fabrik::billing::policy::{DecisionState, PolicyRow, Step, Transition};
 use fabrik::intake::Intake;
@@ -329,18 +329,58 @@ async fn two_seats_at_once_act_once_and_an_old_pause_changes_nothing() {
     assert_eq!(s.api.get_customer(slug).unwrap().status, Status::Active);
 }
 
+/// The laptop off for 45 days, on a register file and on a shared PostgreSQL register.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_gap_longer_than_stripes_events_is_read_from_the_subscriptions_and_only_offered() {
+    a_gap_of_45_days(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gap_longer_than_stripes_events_is_reconciled_on_a_shared_register() {
+    a_gap_of_45_days(Some(common::pg_database_url())).await;
+}
+
+/// The last poll dated 45 days back in the register (by the register's own clock: a file's
+/// is this computer's; a shared register stamps a poll with the server's, so it is dated back
+/// on the server, by its administrator).
+fn date_the_last_poll_back(store: &fabrik::store::Store, pg: Option<&str>) {
+    match pg {
+        None => {
+            let file = rusqlite::Connection::open(store.path()).unwrap();
+            let long_ago = (chrono::Utc::now() - chrono::Duration::days(45)).to_rfc3339();
+            file.execute(
+                "UPDATE intake_sources SET polled_at = ?1 WHERE source = 'stripe'",
+                [long_ago],
+            )
+            .unwrap();
+        }
+        Some(url) => {
+            use fabrik::store::db::{Conn, PgConfig, PgConn};
+            let admin = Conn::postgres(PgConn::connect(&PgConfig::parse(url).unwrap()).unwrap());
+            let changed = admin
+                .execute(
+                    "UPDATE fabrik.intake_sources SET polled_at = to_char(
+                        (clock_timestamp() - interval '45 days') AT TIME ZONE 'UTC',
+                        'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')
+                     WHERE source = 'stripe'",
+                    (),
+                )
+                .unwrap();
+            assert_eq!(changed, 1, "the Stripe source polled before");
+        }
+    }
+}
+
+async fn a_gap_of_45_days(pg: Option<String>) {
     let _one_at_a_time = SANDBOX.lock().await;
-    let Some((s, _)) = sandboxed(&[]).await else {
+    let config = pg
+        .as_deref()
+        .map(|url| fabrik::store::db::PgConfig::parse(url).unwrap());
+    let Some((s, _)) = sandboxed_on(config, &[]).await else {
         return;
     };
     let store = s.cloud.shared_store();
-    // The gap is made by dating the last poll back in a register file; a PostgreSQL register
-    // stamps it with its own clock (the same path runs there in the year's test).
-    if !store.is_own() {
-        return;
-    }
+    assert_eq!(store.is_own(), pg.is_none());
     let host = Arc::new(Host::default());
     let dir = tempfile::tempdir().unwrap();
     let ticker = Ticker::new(s.cloud.clone(), s.runs.supervisor().clone(), dir.path());
@@ -356,13 +396,7 @@ async fn a_gap_longer_than_stripes_events_is_read_from_the_subscriptions_and_onl
     // that event is past the 30 days Stripe keeps.
     post(&s, &format!("subscriptions/{sub}/pause"), json!({})).await;
     advance(&s, 45).await;
-    let file = rusqlite::Connection::open(store.path()).unwrap();
-    let long_ago = (chrono::Utc::now() - chrono::Duration::days(45)).to_rfc3339();
-    file.execute(
-        "UPDATE intake_sources SET polled_at = ?1 WHERE source = 'stripe'",
-        [long_ago],
-    )
-    .unwrap();
+    date_the_last_poll_back(&store, pg.as_deref());
     let j = tick(&ticker, &host).await;
     assert!(j.did.iter().any(|d| d.contains("avstämning")), "{j:?}");
     let env = s.cloud.environment;

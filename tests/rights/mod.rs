@@ -311,6 +311,23 @@ fn an_operators_teardown_is_refused_by_postgresql() {
         "{refused:?}"
     );
 
+    // The billing policy too, the window's editor as the CLI: the register says who (issue #58).
+    use fabrik::store::billing::{Step, Transition};
+    let billing = |who: &str| {
+        fabrik::services::billing::BillingApi::new(std::sync::Arc::new(
+            Store::connect(&register.config(who)).unwrap(),
+        ))
+    };
+    let refused = billing(&bo)
+        .set_policy_step(
+            fabrik::customer::Plan::Starter,
+            Transition::Paused,
+            Step::Do,
+        )
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Forbidden, "{refused:?}");
+    assert!(store.billing_policy().unwrap().is_empty(), "nothing kept");
+
     // An owner may tear down, and change the settings and the price book.
     let cecilia = register.person("cecilia", "owner");
     let owner = register.conn(&cecilia);
@@ -325,6 +342,13 @@ fn an_operators_teardown_is_refused_by_postgresql() {
         .unwrap()
         .set_price_book(&book)
         .unwrap();
+    let kept = billing(&cecilia)
+        .set_policy_grace(fabrik::customer::Plan::Starter, Some(5))
+        .unwrap();
+    assert!(kept
+        .cells
+        .iter()
+        .any(|c| c.chosen && c.grace_days == Some(5)));
 }
 
 /// A register of the one role of before (no groups) keeps working as that role, teardown

@@ -121,15 +121,27 @@ pub(crate) struct Sandboxed {
 }
 
 pub(crate) async fn sandboxed(customers: &[&str]) -> Option<(Sandboxed, Vec<String>)> {
+    // The test command's PostgreSQL pass (`FABRIK_TEST_REGISTER=postgres`): the register is a
+    // fresh database on the tests' cluster, shared by every seat a test makes.
+    let on_pg = matches!(
+        std::env::var("FABRIK_TEST_REGISTER").as_deref(),
+        Ok("postgres")
+    );
+    sandboxed_on(on_pg.then(common::pg_database), customers).await
+}
+
+/// `sandboxed`, on the PostgreSQL database given (a register file when none).
+pub(crate) async fn sandboxed_on(
+    pg: Option<fabrik::store::db::PgConfig>,
+    customers: &[&str],
+) -> Option<(Sandboxed, Vec<String>)> {
     let secrets = common::keyring("runs-api")?;
     // Only this test binary sets it: the sandbox's clock, fast.
     std::env::set_var("FABRIK_SANDBOX_TIME_SCALE", "0.01");
     let dir = tempfile::tempdir().unwrap();
-    // The test command's PostgreSQL pass (`FABRIK_TEST_REGISTER=postgres`): the register is a
-    // fresh database on the tests' cluster, shared by every seat a test makes.
-    let api = match std::env::var("FABRIK_TEST_REGISTER").as_deref() {
-        Ok("postgres") => Register::new(common::pg_store()),
-        _ => Register::open(&dir.path().join("fabrik.sqlite3")).unwrap(),
+    let api = match pg {
+        Some(config) => Register::new(fabrik::store::Store::connect(&config).unwrap()),
+        None => Register::open(&dir.path().join("fabrik.sqlite3")).unwrap(),
     };
     let slugs = customers
         .iter()

@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_newer_words" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "run_finished" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "intake" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "team_already_in_team" | "team_owner_role" | "team_role_unknown" | "team_duplicate_row" | "team_list_unreadable" | "team_list_empty" | "team_list_too_long" | "team_mail_not_agency" | "team_over_hourly_limit" | "team_not_in_team" | "team_not_fabriks" | "team_already_accepted" | "team_resend_too_soon" | "team_revoke_confirm" | "team_invite_failed" | "billing_teardown_never_do" | "tick_busy" | "schedule_failed" | "schedule_plan" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "auth_mail_not_taken" | "sending_domain_unusable" | "resend_key_sends_only" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "update_no_feed" | "update_no_key" | "update_insecure_feed" | "update_unreachable" | "update_feed_invalid" | "update_nothing_newer" | "update_download" | "update_signature" | "update_not_newer" | "update_install" | "update_runs_active" | "update_not_installable" | "workflow_version_not_ours" | "restore_mismatch" | "recovery_not_on_plan" | "recovery_outside_window" | "recovery_no_backup_at" | "recovery_failed" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked" | "moment_invalid";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_newer_words" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "run_finished" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "intake" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "team_already_in_team" | "team_owner_role" | "team_role_unknown" | "team_duplicate_row" | "team_list_unreadable" | "team_list_empty" | "team_list_too_long" | "team_mail_not_agency" | "team_over_hourly_limit" | "team_not_in_team" | "team_not_fabriks" | "team_already_accepted" | "team_resend_too_soon" | "team_revoke_confirm" | "team_invite_failed" | "billing_teardown_never_do" | "billing_grace_negative" | "tick_busy" | "schedule_failed" | "schedule_plan" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "auth_mail_not_taken" | "sending_domain_unusable" | "resend_key_sends_only" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "update_no_feed" | "update_no_key" | "update_insecure_feed" | "update_unreachable" | "update_feed_invalid" | "update_nothing_newer" | "update_download" | "update_signature" | "update_not_newer" | "update_install" | "update_runs_active" | "update_not_installable" | "workflow_version_not_ours" | "restore_mismatch" | "recovery_not_on_plan" | "recovery_outside_window" | "recovery_no_backup_at" | "recovery_failed" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked" | "moment_invalid";
 
 export type Text = { sv: string, en: string, };
 
@@ -1530,6 +1530,32 @@ export type Transition = "payment_failed" | "paused" | "resumed" | "period_ended
 
 export type Step = "nothing" | "tell" | "offer" | "do";
 
+export type PolicyView = { cells: Array<PolicyCell>, transitions: Array<TransitionChoice>, 
+/**
+ * Whether the period's end exports for the customer first (not yet in this build).
+ */
+export_available: boolean, };
+
+export type PolicyCell = { plan: Plan, transition: Transition, step: Step, 
+/**
+ * A failed payment's days of grace; none: until Stripe gives up.
+ */
+grace_days: number | null, 
+/**
+ * The owner chose it (else it is the default).
+ */
+chosen: boolean, };
+
+export type TransitionChoice = { transition: Transition, 
+/**
+ * The steps the core accepts, in order (a teardown is never `do`).
+ */
+allowed: Array<Step>, 
+/**
+ * Whether it has a grace (a failed payment's).
+ */
+grace: boolean, action: RunKind, };
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   update_check: { args: {  }; result: UpdateCheck };
@@ -1636,6 +1662,9 @@ export type Commands = {
   billing_customer: { args: { slug: string }; result: CustomerBilling };
   billing_reconcile: { args: {  }; result: Reconciled };
   billing_settle: { args: { id: number; dismissed: boolean }; result: boolean };
+  billing_policy: { args: {  }; result: PolicyView };
+  billing_policy_set: { args: { plan: Plan; transition: Transition; step: Step }; result: PolicyView };
+  billing_policy_grace: { args: { plan: Plan; days: number | null }; result: PolicyView };
 };
 
 export type Events = {
@@ -2175,6 +2204,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   team_revoke_confirm: { sv: "{email} är {role} i {slug}: skriv adressen för att ta bort behörigheten", en: "{email} is {role} in {slug}: type the address to revoke the access" },
   team_invite_failed: { sv: "{email} bjöds inte in: {detail}", en: "{email} was not invited: {detail}" },
   billing_teardown_never_do: { sv: "En avveckling görs aldrig automatiskt: välj ingenting, meddela eller erbjud", en: "A teardown is never done on its own: choose nothing, tell or offer" },
+  billing_grace_negative: { sv: "Anståndet är ett antal dagar, 0 eller fler (0 gör steget direkt), eller inget: tills Stripe ger upp", en: "The grace is a number of days, 0 or more (0 acts at once), or none: until Stripe gives up" },
   tick_busy: { sv: "En annan körning av fabrik tick pågår redan på den här datorn (sedan {since}); den här avslutas utan att göra något.", en: "Another fabrik tick is already running on this computer (since {since}); this one ends without doing anything." },
   schedule_failed: { sv: "Schemaläggaren ({scheduler}) tog inte emot jobbet: {detail}. Inget installerades.", en: "The scheduler ({scheduler}) did not take the job: {detail}. Nothing was installed." },
   schedule_plan: { sv: "Ogiltig tid för fabrik tick: {value}. Ange antingen var 5–1440:e minut eller ett eller flera klockslag som TT:MM.", en: "Invalid time for fabrik tick: {value}. Give either every 5–1440 minutes or one or more times of day as HH:MM." },

@@ -85,7 +85,8 @@ describe('a customer’s billing', () => {
   });
 
   test('cancelled but running: the pause is asked first, the teardown only through its typed gate; nothing starts on its own', async (t) => {
-    const { page, assertClean } = await open(t);
+    // Ended at the period's end: that end is past, so it is not said to come.
+    const { page, assertClean } = await open(t, { billing: { subscriptions: { 'fjallstugan-boende': { status: 'canceled', plan: 'enterprise', endsAtPeriod: true } } } });
     await openBilling(page, 'fjallstugan-boende');
     assert.equal(await said(tid(page, 'billing-status')), 'Avslutad');
     assert.match(await said(finding(page, 'cancelled_running')), /är avslutad i Stripe \(canceled\) men instansen är igång/);
@@ -189,5 +190,88 @@ describe('the register’s billing column', () => {
     const state = await mockState(page);
     assert.ok(state.customers.length > 0);
     assertClean();
+  });
+});
+
+describe('the owner’s billing policy (Inställningar)', () => {
+  async function openPolicy(page) {
+    await tid(page, 'nav-settings').click();
+    await tid(page, 'policy-table').waitFor();
+  }
+  const step = (page, plan, tr) => tid(page, `policy-step-${plan}-${tr}`);
+
+  test('every plan × transition as the core has it; a cell and a grace saved one at a time; the teardown never "do"', async (t) => {
+    const { page, assertClean } = await open(t);
+    await openPolicy(page);
+    assert.equal(await page.locator('[data-testid="policy-row"]').count(), 3);
+    assert.equal(await step(page, 'starter', 'payment_failed').inputValue(), 'offer');
+    assert.equal(await step(page, 'starter', 'resumed').inputValue(), 'do');
+    assert.equal(await step(page, 'starter', 'payment_failed').getAttribute('data-chosen'), 'false');
+    // The period's end offers every step but "do", which is shown, disabled, and said why.
+    const ended = step(page, 'enterprise', 'period_ended');
+    assert.ok(await ended.locator('option[value="do"]').isDisabled());
+    assert.ok(!(await ended.locator('option[value="offer"]').isDisabled()));
+    assert.ok(!(await step(page, 'enterprise', 'paused').locator('option[value="do"]').isDisabled()));
+    assert.match(await said(tid(page, 'policy-never-period_ended')), /^Perioden slut: En avveckling görs aldrig automatiskt/);
+    assert.match(await said(tid(page, 'policy-no-export')), /ingen export/);
+    assert.equal(await tid(page, 'policy-grace-starter').inputValue(), '');
+    assert.equal(await said(tid(page, 'policy-grace-kept-starter')), 'tills Stripe ger upp');
+
+    await step(page, 'starter', 'payment_failed').selectOption('do');
+    await page.locator('[data-testid="toast"]', { hasText: 'Policyn är sparad' }).first().waitFor();
+    assert.deepEqual((await ipcCalls(page, 'billing_policy_set')).map((c) => c.args), [{ plan: 'starter', transition: 'payment_failed', step: 'do' }]);
+    await page.waitForFunction(() => document.querySelector('[data-testid="policy-step-starter-payment_failed"]').dataset.chosen === 'true');
+    assert.equal(await step(page, 'professional', 'payment_failed').inputValue(), 'offer', 'another plan as it was');
+
+    // A grace the core could not take is not sent; a number is, and kept beside the step.
+    await tid(page, 'policy-grace-starter').fill('-3');
+    await tid(page, 'policy-grace-starter').press('Enter');
+    assert.equal(await said(tid(page, 'policy-grace-error-starter')), 'Skriv ett helt antal dagar, 0 eller fler, eller lämna tomt.');
+    assert.equal((await ipcCalls(page, 'billing_policy_grace')).length, 0);
+    await tid(page, 'policy-grace-starter').fill('14');
+    await tid(page, 'policy-grace-starter').press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid="policy-grace-kept-starter"]')?.textContent.trim() === '14 dagar');
+    await tid(page, 'policy-grace-starter').fill('');
+    await tid(page, 'policy-grace-starter').press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid="policy-grace-kept-starter"]')?.textContent.trim() === 'tills Stripe ger upp');
+    assert.deepEqual((await ipcCalls(page, 'billing_policy_grace')).map((c) => c.args), [
+      { plan: 'starter', days: 14 },
+      { plan: 'starter', days: null },
+    ]);
+    assert.equal(await step(page, 'starter', 'payment_failed').inputValue(), 'do', 'the step kept beside the grace');
+    assertClean();
+  });
+
+  test('the register’s refusal in words (a login that is not an owner), in English too; nothing changes', async (t) => {
+    const { page } = await open(t, { billing: { policyRefused: 'anna' } });
+    await openPolicy(page);
+    await step(page, 'starter', 'paused').selectOption('do');
+    await tid(page, 'policy-refused').waitFor();
+    assert.equal(await tid(page, 'policy-refused').getAttribute('data-code'), 'forbidden');
+    assert.match(await said(tid(page, 'policy-refused')), /^Ändringen sparades inte: Inloggningen anna saknar rätten att ändra registrets inställningar/);
+
+    const en = await open(t, { language: 'en', billing: { policyRefused: 'anna' } });
+    await openPolicy(en.page);
+    assert.match(await said(tid(en.page, 'policy-never-period_ended')), /^Period ended: A teardown is never done on its own/);
+    await tid(en.page, 'policy-grace-professional').fill('7');
+    await tid(en.page, 'policy-grace-professional').press('Enter');
+    await tid(en.page, 'policy-refused').waitFor();
+    assert.match(await said(tid(en.page, 'policy-refused')), /^The change was not saved: The login anna lacks the right to change the register's settings/);
+    assert.equal(await said(tid(en.page, 'policy-grace-kept-professional')), 'until Stripe gives up', 'as it was');
+  });
+
+  test('the core’s refusal of a teardown set to "do" is shown in its words', async (t) => {
+    const { page } = await open(t);
+    await openPolicy(page);
+    // Only a forged choice reaches the core: the option is disabled in the window.
+    await page.evaluate(() => {
+      const sel = document.querySelector('[data-testid="policy-step-starter-period_ended"]');
+      sel.querySelector('option[value="do"]').disabled = false;
+    });
+    await step(page, 'starter', 'period_ended').selectOption('do');
+    await tid(page, 'policy-refused').waitFor();
+    assert.equal(await tid(page, 'policy-refused').getAttribute('data-code'), 'billing_teardown_never_do');
+    assert.match(await said(tid(page, 'policy-refused')), /En avveckling görs aldrig automatiskt: välj ingenting, meddela eller erbjud/);
+    assert.equal(await step(page, 'starter', 'period_ended').inputValue(), 'offer', 'as the core keeps it');
   });
 });

@@ -1,6 +1,6 @@
 // "Inställningar": the environment (sandbox or production), the tokens (Credentials.tsx), the
 // settings by provider, the register file or shared register, the people on a shared register
-// (People.tsx), and Om Fabrik.
+// (People.tsx), the price book, the billing policy (billing/Policy.tsx), and Om Fabrik.
 import { useCallback, useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
 import type { Environment, SettingEntry } from '../bindings';
@@ -14,6 +14,7 @@ import { ExportButtons, ImportButton, SharedRegisterCard } from './RegisterFile'
 import { AccountsLeftCard } from './AccountsLeft';
 import { ScheduleCard } from './Schedule';
 import { PriceBookCard } from './usage/PriceBook';
+import { BillingPolicyCard } from './billing/Policy';
 
 type Group = 'github' | 'supabase' | 'vercel' | 'n8n' | 'email' | 'backups' | 'templates' | 'advanced';
 const GROUPS: Group[] = ['github', 'supabase', 'vercel', 'n8n', 'email', 'backups', 'templates', 'advanced'];
@@ -69,6 +70,7 @@ export function Settings({ environment, onGuide }: { environment: Environment | 
       <PeopleCard />
       <ScheduleCard />
       <PriceBookCard />
+      <BillingPolicyCard />
       <AboutCard />
     </section>
   );

@@ -151,7 +151,50 @@
       })).filter((d) => !settled.has(d.id));
     }
 
+    // The owner's policy (src/billing/policy.rs): the defaults, the owner's choices over them,
+    // and the core's refusals (a teardown never "do", a grace not below 0). CONFIG.billing
+    // .policyRefused: the shared register refuses this login (`forbidden`, Right::Settings).
+    const PLANS = ['starter', 'professional', 'enterprise'];
+    const TRANSITIONS = ['payment_failed', 'paused', 'resumed', 'period_ended'];
+    const STEPS = ['nothing', 'tell', 'offer', 'do'];
+    const ACTION = { payment_failed: 'pause', paused: 'pause', resumed: 'resume', period_ended: 'teardown' };
+    const defaultStep = (tr) => (tr === 'resumed' ? 'do' : 'offer');
+    const chosen = new Map(Object.entries(B.policy ?? {}));
+    const allowed = (tr) => STEPS.filter((s) => !(tr === 'period_ended' && s === 'do'));
+    const rule = (plan, tr) => chosen.get(`${plan}.${tr}`) ?? { step: defaultStep(tr), grace_days: null };
+    function policyView() {
+      return {
+        cells: PLANS.flatMap((plan) => TRANSITIONS.map((transition) => ({ plan, transition, ...rule(plan, transition), chosen: chosen.has(`${plan}.${transition}`) }))),
+        transitions: TRANSITIONS.map((transition) => ({ transition, allowed: allowed(transition), grace: transition === 'payment_failed', action: ACTION[transition] })),
+        export_available: false,
+      };
+    }
+    function refusePolicy() {
+      if (!B.policyRefused) return;
+      const p = { right: 'ändra registrets inställningar', right_en: "change the register's settings", person: B.policyRefused };
+      throw { ...apiError('forbidden', `Inloggningen ${p.person} saknar rätten att ${p.right}; en ägare (owner) av det delade registret kan ge den`), params: p };
+    }
+    const invalid = (field, code, sv, en) => ({
+      ...apiError('validation', `${field}: ${sv}`, [{ field, code, text: code, message: sv, params: {} }]),
+      params: { problems: sv, problems_en: en },
+    });
+
     return {
+      billing_policy: () => policyView(),
+      billing_policy_set: ({ plan, transition, step }) => {
+        if (!allowed(transition).includes(step))
+          throw invalid('step', 'billing_teardown_never_do', 'En avveckling görs aldrig automatiskt: välj ingenting, meddela eller erbjud', 'A teardown is never done on its own: choose nothing, tell or offer');
+        refusePolicy();
+        chosen.set(`${plan}.${transition}`, { ...rule(plan, transition), step });
+        return policyView();
+      },
+      billing_policy_grace: ({ plan, days }) => {
+        if (days !== null && !(Number.isInteger(days) && days >= 0))
+          throw invalid('grace_days', 'billing_grace_negative', 'Anståndet är ett antal dagar, 0 eller fler (0 gör steget direkt), eller inget: tills Stripe ger upp', 'The grace is a number of days, 0 or more (0 acts at once), or none: until Stripe gives up');
+        refusePolicy();
+        chosen.set(`${plan}.payment_failed`, { ...rule(plan, 'payment_failed'), grace_days: days });
+        return policyView();
+      },
       billing_column: () => {
         const r = compare();
         const slugs = [...new Set([...Object.keys(r.linked), ...r.findings.map((f) => f.slug), ...Object.keys(B.waiting ?? {})])].sort();

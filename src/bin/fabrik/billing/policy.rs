@@ -5,6 +5,7 @@
 use clap::Args;
 use fabrik::billing::policy::{self, Policy, PolicyRow, Transition};
 use fabrik::messages::Say;
+use fabrik::services::billing::BillingApi;
 use fabrik::services::register::Register;
 use fabrik::ApiError;
 
@@ -31,19 +32,14 @@ pub struct PolicyArgs {
 
 pub fn run(api: &Register, args: PolicyArgs) -> Result<(), ApiError> {
     let store = api.shared_store();
+    let billing = BillingApi::new(store.clone());
     let mut policy = Policy::load(&store)?;
-    // Every change checked first: a bad one keeps nothing.
+    // Every change made first: a bad one keeps nothing (`BillingApi::set_policy`).
     let mut changes: Vec<PolicyRow> = Vec::new();
     for text in &args.set {
         let (plans, transition, step) = policy::parse_assignment(text)?;
         for plan in plans {
-            let grace = policy.rule(plan, transition).grace_days;
-            changes.push(PolicyRow {
-                plan,
-                transition,
-                step,
-                grace_days: grace,
-            });
+            changes.push(policy.with_step(plan, transition, step)?);
         }
     }
     if args.grace_days.is_some() || args.no_grace {
@@ -53,13 +49,7 @@ pub fn run(api: &Register, args: PolicyArgs) -> Result<(), ApiError> {
             .collect();
         if named.is_empty() {
             for plan in fabrik::customer::Plan::ALL {
-                let rule = policy.rule(*plan, Transition::PaymentFailed);
-                changes.push(PolicyRow {
-                    plan: *plan,
-                    transition: Transition::PaymentFailed,
-                    step: rule.step,
-                    grace_days: grace,
-                });
+                changes.push(policy.with_grace(*plan, grace)?);
             }
         } else {
             for i in named {
@@ -67,13 +57,8 @@ pub fn run(api: &Register, args: PolicyArgs) -> Result<(), ApiError> {
             }
         }
     }
-    for row in &changes {
-        policy::refuse_teardown_do(row.transition, row.step)?;
-    }
     if !changes.is_empty() {
-        for row in &changes {
-            store.set_billing_policy(row)?;
-        }
+        billing.set_policy(&changes)?;
         policy = Policy::load(&store)?;
     }
     if args.json {

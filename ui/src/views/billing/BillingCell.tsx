@@ -6,7 +6,7 @@ import { call } from '../../api';
 import type { BillingCell as Cell } from '../../bindings';
 import { useI18n } from '../../i18n';
 import { afterListPainted } from '../../state/startup';
-import { statusKey, unixDate } from './format';
+import { ended, statusKey, unixDate } from './format';
 
 /** Every customer's cell by slug, read after the list's first paint and on each `reload`. */
 export function useBillingColumn(reload: unknown[]): Map<string, Cell> {
@@ -32,7 +32,7 @@ export function BillingCell({ cell }: { cell: Cell | undefined }) {
   const next = unixDate(lang, cell.next_payment);
   const title = [
     cell.failing ? t('billing.cell.failing') : null,
-    cell.cancel_at_period_end ? t('billing.endsAtPeriod') : null,
+    cell.cancel_at_period_end && !ended(cell.status) ? t('billing.endsAtPeriod') : null,
     next ? `${t('billing.next')}: ${next}` : null,
     cell.findings > 0 ? t('billing.cell.findings', { n: cell.findings }) : null,
     cell.waiting > 0 ? t('billing.cell.waiting', { n: cell.waiting }) : null,

@@ -10,7 +10,7 @@ import { formatDate, useI18n, type TextKey } from '../../i18n';
 import { useLoad } from '../../state/load';
 import { useRuns } from '../../state/runs';
 import { useToast } from '../../state/toast';
-import { statusKey, unixDate } from './format';
+import { ended, statusKey, unixDate } from './format';
 
 /** The setting that holds the owner's links, `slug=sub_…` (src/billing/link.rs). */
 const LINKS_SETTING = 'usage.stripe_subscriptions';
@@ -122,7 +122,7 @@ export function BillingPanel({ customer, busy, reload, onStarted, onPause, onTea
               <dt>{t('billing.status')}</dt>
               <dd data-testid="billing-status">
                 <span className={`tag billing-status billing-${s.status}`}>{t(statusKey(s.status), { status: s.status })}</span>
-                {s.cancel_at_period_end && <span className="muted"> · {t('billing.endsAtPeriod')}</span>}
+                {s.cancel_at_period_end && !ended(s.status) && <span className="muted"> · {t('billing.endsAtPeriod')}</span>}
               </dd>
               <dt>{t('billing.period')}</dt>
               <dd className="tabular" data-testid="billing-period">

@@ -12,3 +12,6 @@ export function statusKey(status: string): TextKey {
 export function unixDate(lang: Language, seconds: number | null | undefined): string | null {
   return seconds == null ? null : formatDate(lang, new Date(seconds * 1000).toISOString());
 }
+
+/** A subscription that has ended (`billing::drift::ended`): "ends at the period's end" is past. */
+export const ended = (status: string | null | undefined): boolean => status === 'canceled' || status === 'incomplete_expired';
