@@ -11,6 +11,7 @@ use crate::ids::IdGen;
 
 mod gitea;
 mod github;
+mod handover;
 mod n8n;
 mod resend;
 mod stripe;
@@ -20,6 +21,9 @@ mod vercel;
 
 pub use gitea::{GiteaRepo, GiteaState};
 pub use github::{GithubState, Pull, Repo};
+pub use handover::{
+    ClaimState, ClaimToken, HandoverState, OutsideAccount, RepoTransfer, TransferRequest,
+};
 pub use n8n::{N8nState, Workflow};
 pub use resend::{Email, IdempotencyEntry, ResendAccess, ResendApiKey, ResendDomain, ResendState};
 pub use stripe::{
@@ -119,6 +123,10 @@ pub struct World {
     /// How a resource is used, when a test set it (`POST /__sim/usage/profile`), by its id.
     #[serde(default)]
     pub usage_profiles: std::collections::BTreeMap<String, Profile>,
+    /// Claim tokens, transfer requests, repository transfers and the customer's own accounts
+    /// (a world saved before handovers has none).
+    #[serde(default)]
+    pub handover: HandoverState,
 }
 
 impl World {
@@ -211,6 +219,7 @@ impl World {
             foreign: vec![],
             clock_offset_days: 0,
             usage_profiles: Default::default(),
+            handover: Default::default(),
             stripe: StripeState::default(),
             seed: seed_world,
             ids,

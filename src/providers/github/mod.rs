@@ -19,6 +19,9 @@ const P: Provider = Provider::Github;
 
 mod contents;
 pub mod git;
+mod transfer;
+
+pub use transfer::Transferring;
 
 /// How many pages of 100 repositories `by_id` reads at most (10,000 repositories).
 const MAX_LIST_PAGES: u32 = 100;

@@ -4,10 +4,12 @@
 
 mod auth;
 mod backups;
+mod claim;
 mod usage;
 
 pub use auth::{AuthMail, AuthMailConfig, AuthUser};
 pub use backups::{BackupSchedule, Backups, PhysicalBackupData, ProviderBackup, RestorePoint};
+pub use claim::{ClaimToken, NewClaimToken};
 pub use usage::{ApiCount, ApiCounts, DatabaseFigures, DiskUse};
 
 use reqwest::Method;

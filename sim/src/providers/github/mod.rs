@@ -8,6 +8,7 @@ pub(crate) mod contents;
 mod git;
 mod pulls;
 mod repos;
+pub(crate) mod transfer;
 
 use std::sync::Arc;
 
@@ -91,6 +92,7 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
             get(check_merged).put(merge_pull),
         )
         .merge(git::router())
+        .merge(transfer::routes())
         .route_layer(middleware::from_fn_with_state(st, auth_and_limit))
 }
 
