@@ -111,6 +111,18 @@ vocabulary!(
         PausedResumeFirst => "paused_resume_first",
         NotDelivered => "not_delivered",
         NothingToRepair => "nothing_to_repair",
+        // A handover (issue #59).
+        HandedOver => "handed_over",
+        HandoverNone => "handover_none",
+        HandoverWaiting => "handover_waiting",
+        HandoverDone => "handover_done",
+        HandoverTaken => "handover_taken",
+        HandoverNotYet => "handover_not_yet",
+        HandoverWithdrawn => "handover_withdrawn",
+        HandoverRevoked => "handover_revoked",
+        HandoverVercelLapses => "handover_vercel_lapses",
+        HandoverGithubByHand => "handover_github_by_hand",
+        HandoverAlreadyDone => "handover_already_done",
         // Why a finished run is not resumed, cancelled or rolled back (issue #55).
         SucceededNotRolledBack => "succeeded_not_rolled_back",
         AlreadyRolledBack => "already_rolled_back",
