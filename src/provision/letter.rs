@@ -101,7 +101,7 @@ pub fn letter(f: &LetterFacts) -> Letter {
     html.push_str(&format!("<p>{}</p>", esc(&outro)));
     Letter {
         subject,
-        html: format!("<!doctype html><html lang=\"sv\"><meta charset=\"utf-8\"><title>{}</title><body>{html}</body></html>", esc(&f.customer_name)),
+        html: format!("<!doctype html><html lang=\"sv\"><meta charset=\"utf-8\"><title>{}</title><body>{html}</body></html>", esc(f.customer_name)),
         text,
     }
 }
