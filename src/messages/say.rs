@@ -28,6 +28,7 @@ vocabulary!(
         JobHealthSweep => "job_health_sweep",
         JobBackupAlert => "job_backup_alert",
         JobRunAlert => "job_run_alert",
+        JobHandoverFollow => "job_handover_follow",
         JobUsageCollect => "job_usage_collect",
         // Usage (issue #57): what a collection could not read or keep, the limits' alert.
         UsageNotRead => "usage_not_read",

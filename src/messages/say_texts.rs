@@ -70,6 +70,7 @@ impl Say {
             JobHealthSweep => t("Hälsokontroll", "Health sweep"),
             JobBackupAlert => t("Larm om gamla kopior", "Old-backup alert"),
             JobRunAlert => t("Larm om misslyckade körningar", "Failed-run alert"),
+            JobHandoverFollow => t("Följ överlämningar", "Follow handovers"),
             JobUsageCollect => t("Användning", "Usage"),
             UsageNotRead => t("{slug}: {e}", "{slug}: {e_en}"),
             UsageNotKept => t(

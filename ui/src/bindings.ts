@@ -500,7 +500,7 @@ held_by: string | null, ms: number, };
 
 export type JobState = "done" | "nothing" | "held" | "off" | "failed";
 
-export type Job = "intake_poll" | "database_backups" | "workflow_backups" | "usage_collect" | "health_sweep" | "backup_alert" | "run_alert";
+export type Job = "intake_poll" | "database_backups" | "workflow_backups" | "usage_collect" | "health_sweep" | "backup_alert" | "run_alert" | "handover_follow";
 
 export type TeamView = { slug: string, project_ref: string, 
 /**
@@ -1657,7 +1657,7 @@ export const STEP_STATES: readonly StepState[] = ['pending', 'running', 'waiting
 export const UNFINISHED_STEP_STATES: readonly StepState[] = ['running', 'waiting', 'retrying'];
 export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
 export const PLANS: readonly Plan[] = ['starter', 'professional', 'enterprise'];
-export const JOBS: readonly Job[] = ['intake_poll', 'database_backups', 'workflow_backups', 'usage_collect', 'health_sweep', 'backup_alert', 'run_alert'];
+export const JOBS: readonly Job[] = ['intake_poll', 'database_backups', 'workflow_backups', 'usage_collect', 'health_sweep', 'backup_alert', 'run_alert', 'handover_follow'];
 export const MODULES: readonly Module[] = ['crm', 'email', 'social', 'content', 'accommodation'];
 export const STATUSES: readonly Status[] = ['pending', 'provisioning', 'active', 'failed', 'inactive'];
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'production'];
@@ -2096,6 +2096,7 @@ export const JOB_LABEL: Record<Job, Text> = {
   health_sweep: { sv: "Hälsokontroll", en: "Health sweep" },
   backup_alert: { sv: "Larm om gamla kopior", en: "Old-backup alert" },
   run_alert: { sv: "Larm om misslyckade körningar", en: "Failed-run alert" },
+  handover_follow: { sv: "Följ överlämningar", en: "Follow handovers" },
 };
 export const RUN_KIND_STEPS: Record<RunKind, readonly StepKey[]> = {
   provision: ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'resend.sending_key', 'supabase.auth_mail', 'finalize', 'email.welcome'],
