@@ -574,6 +574,48 @@ export type Revoked = { slug: string, email: string, role: string, };
 
 export type TeamProgress = { slug: string, done: number, total: number, result: InviteResult, };
 
+export type HandoverStatus = { slug: string, 
+/**
+ * The handover not withdrawn, if any (none: never asked, or withdrawn).
+ */
+handover: Handover | null, 
+/**
+ * Every part taken: the instance is the customer's.
+ */
+handed_over: boolean, 
+/**
+ * The status in sentences, one a line (what the CLI prints, what the window shows).
+ */
+lines: Array<Text>, };
+
+export type Handover = { id: number, run_id: number | null, 
+/**
+ * The GitHub account or organization the repository goes to.
+ */
+to_github: string, 
+/**
+ * The Vercel team that accepts the project.
+ */
+to_vercel_team: string, 
+/**
+ * The Supabase organization that claims the project.
+ */
+to_supabase_org: string, 
+/**
+ * Where the letter went.
+ */
+contact: string, 
+/**
+ * Where the letter was saved, on the seat that sent it.
+ */
+letter: string | null, requested_at: string, requested_by: string | null, supabase_claimed_at: string | null, vercel_accepted_at: string | null, github_accepted_at: string | null, 
+/**
+ * All three taken: the instance is the customer's, and Fabrik leaves it alone.
+ */
+handed_over_at: string | null, withdrawn_at: string | null, withdrawn_by: string | null, };
+
+export type Withdrawal = { slug: string, lines: Array<Text>, };
+
 export type RateLimits = { environment: Environment, 
 /**
  * Every provider this process has called, in `Provider::ALL` order.
