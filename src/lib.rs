@@ -11,6 +11,7 @@ pub mod environment;
 pub mod error;
 pub mod fleet;
 pub mod fnv;
+pub mod handover;
 pub mod health;
 pub mod intake;
 pub mod ledger;

@@ -133,6 +133,9 @@ vocabulary!(
         VercelEnvNotSaved => "vercel_env_not_saved",
         SchemaMismatch => "schema_mismatch",
         AuthMailNotTaken => "auth_mail_not_taken",
+        /// A provider refused a handover's part (issue #59): a target without permission, a
+        /// name the target already has, a code used or withdrawn.
+        HandoverRefused => "handover_refused",
         /// The sender's domain is not a verified domain of the agency's Resend account: an
         /// instance's sending key cannot be restricted to it.
         SendingDomainUnusable => "sending_domain_unusable",
@@ -222,6 +225,8 @@ vocabulary!(
         SlugReserved => "slug_reserved",
         SlugNotDerivable => "slug_not_derivable",
         SlugTaken => "slug_taken",
+        /// A handover's target that its provider could not have named (issue #59).
+        AccountNameInvalid => "account_name_invalid",
         SlugLocked => "slug_locked",
         /// A moment that is neither RFC 3339 nor unix seconds.
         MomentInvalid => "moment_invalid",
@@ -744,6 +749,10 @@ impl ErrorCode {
                 "Supabase-projektet {project} tog inte emot byråns e-postinställningar; det svarade {detail}. Kontrollera avsändaren (email.sender_address) och kör «Skicka e-post som byrån» igen.",
                 "The Supabase project {project} did not take the agency's email settings; it answered {detail}. Check the sender (email.sender_address) and run \"Send email as the agency\" again.",
             ),
+            HandoverRefused => t(
+                "{provider} tog inte emot överlämningen till {target}: {why} ({detail}). Inget mer lämnades över; rätta det och kör överlämningen igen, eller dra tillbaka den med `fabrik handover SLUG --withdraw`.",
+                "{provider} did not take the handover to {target}: {why_en} ({detail}). Nothing more was handed over; put it right and run the handover again, or withdraw it with `fabrik handover SLUG --withdraw`.",
+            ),
             SendingDomainUnusable => t(
                 "Avsändardomänen {domain} är inte en verifierad domän i byråns Resend-konto ({status}): instansens sändningsnyckel begränsas till den domänen. Verifiera den i Resend (Domains) eller byt email.sender_address.",
                 "The sender domain {domain} is not a verified domain of the agency's Resend account ({status}): the instance's sending key is restricted to that domain. Verify it in Resend (Domains) or change email.sender_address.",
@@ -822,6 +831,10 @@ impl ErrorCode {
             ),
             Cancelled => t("Avbruten", "Cancelled"),
             Required => t("{label} måste anges", "{label_en} is required"),
+            AccountNameInvalid => t(
+                "{label} \"{value}\" är inget namn som kontot kan ha: bara bokstäver, siffror och bindestreck",
+                "{label_en} \"{value}\" is not a name the account can have: only letters, digits and hyphens",
+            ),
             TooLong => t("{label} får vara högst {max} tecken", "{label_en} may be at most {max} characters"),
             EmailTooLong => t("E-postadressen är för lång", "The email address is too long"),
             EmailInvalid => t(

@@ -16,6 +16,7 @@ mod day_two;
 mod deployments;
 mod docs;
 mod fleet;
+mod handover;
 mod health;
 mod keyring;
 mod layers;

@@ -39,6 +39,7 @@ const LAYERS: &[&str] = &[
     "provision",
     "fleet",
     "team",
+    "handover",
     "credentials",
     "register",
     "sandbox",

@@ -70,6 +70,7 @@ pub fn router() -> Router<Arc<AppState>> {
             post(crate::providers::supabase_backups::admin_backup),
         )
         .route("/supabase/projects/{ref}/auth/mail", get(auth_mail))
+        .merge(crate::providers::handover::admin_routes())
 }
 
 fn sql_mode(st: &AppState) -> &'static str {

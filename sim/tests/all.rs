@@ -5,6 +5,7 @@ mod common;
 mod gitea;
 mod github;
 mod github_git;
+mod handover;
 mod n8n_export;
 mod n8n_resend;
 mod pg_cleanup;

@@ -206,6 +206,7 @@ pub fn typescript() -> String {
         Inbox, SourceView, PollReport, IntakeItem, IntakeSource, IntakeState, IntakeSourceState, IntakeChoices,
         ScheduleView, Installed, Scheduler, SchedulePlan, TickRow, TickOutcome, TickReport, JobReport, JobState, Job,
         TeamView, Member, MemberStatus, TeamPreview, BadRow, Invitee, TeamRole, InviteReport, InviteResult, InviteOutcome, Revoked, TeamProgress,
+        crate::handover::HandoverStatus, crate::store::handovers::Handover, crate::handover::Withdrawal,
         RateLimits, ProviderLeft, AccountsLeft, PlanLimit, Left, Budget,
         Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, Finding, StartOutcome, RunRequest, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
         TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,

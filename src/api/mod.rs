@@ -16,6 +16,7 @@ mod billing;
 mod credentials;
 mod customers;
 mod guide;
+mod handover;
 mod inbox;
 mod instances;
 mod register;

@@ -1,6 +1,7 @@
 //! The customer register: the model, the rules a customer must satisfy, and example data.
 
 mod examples;
+mod handover;
 pub mod health;
 mod manifest;
 mod model;
@@ -10,6 +11,7 @@ pub(crate) mod validate;
 
 pub use crate::messages::FieldError;
 pub use examples::example_customers;
+pub use handover::handover_targets;
 pub use manifest::{ModuleInfo, ModuleManifest};
 pub use model::{
     Applied, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery, CustomerRow,

@@ -51,6 +51,10 @@ vocabulary!(
         /// The instance's Auth set to send its emails (invitations, password resets) through
         /// the agency's Resend, as the agency: for instances delivered before provisioning did.
         AuthMail => "auth_mail",
+        /// The instance handed to the customer: the Supabase project claimed by their
+        /// organization, the Vercel project accepted by their team, the repository transferred
+        /// to them, the workflow exported, and a letter with each code and step.
+        Handover => "handover",
     }
 );
 
@@ -62,7 +66,8 @@ impl RunKind {
     pub const fn right(self) -> Right {
         match self {
             RunKind::Provision => Right::Provision,
-            RunKind::Teardown => Right::Teardown,
+            // Handing the instance away is, for the agency, a teardown: an owner's.
+            RunKind::Teardown | RunKind::Handover => Right::Teardown,
             // Both replace a customer's database: an owner's, like a teardown.
             RunKind::Restore | RunKind::Recover => Right::Restore,
             // What the customer's site answers on: through the guarded gate, an owner's.

@@ -59,6 +59,16 @@ vocabulary!(
         SupabaseAuthMail => "supabase.auth_mail",
         /// The instance's own Resend key: it may only send, from the agency's domain.
         ResendSendingKey => "resend.sending_key",
+        /// A claim token for the Supabase project, for the customer's own organization.
+        SupabaseClaimToken => "supabase.claim_token",
+        /// A transfer request for the Vercel project, for the customer's own team.
+        VercelTransferRequest => "vercel.transfer_request",
+        /// The workflow exported (normalized, redacted) beside the handover letter.
+        N8nHandoverExport => "n8n.handover_export",
+        /// The repository transferred to the customer's account or organization.
+        GithubTransfer => "github.transfer",
+        /// The handover letter, with every link, code and step, to the customer's contact.
+        EmailHandover => "email.handover",
     }
 );
 

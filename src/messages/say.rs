@@ -28,6 +28,7 @@ vocabulary!(
         JobHealthSweep => "job_health_sweep",
         JobBackupAlert => "job_backup_alert",
         JobRunAlert => "job_run_alert",
+        JobHandoverFollow => "job_handover_follow",
         JobUsageCollect => "job_usage_collect",
         // Usage (issue #57): what a collection could not read or keep, the limits' alert.
         UsageNotRead => "usage_not_read",
@@ -111,6 +112,18 @@ vocabulary!(
         PausedResumeFirst => "paused_resume_first",
         NotDelivered => "not_delivered",
         NothingToRepair => "nothing_to_repair",
+        // A handover (issue #59).
+        HandedOver => "handed_over",
+        HandoverNone => "handover_none",
+        HandoverWaiting => "handover_waiting",
+        HandoverDone => "handover_done",
+        HandoverTaken => "handover_taken",
+        HandoverNotYet => "handover_not_yet",
+        HandoverWithdrawn => "handover_withdrawn",
+        HandoverRevoked => "handover_revoked",
+        HandoverVercelLapses => "handover_vercel_lapses",
+        HandoverGithubByHand => "handover_github_by_hand",
+        HandoverAlreadyDone => "handover_already_done",
         // Why a finished run is not resumed, cancelled or rolled back (issue #55).
         SucceededNotRolledBack => "succeeded_not_rolled_back",
         AlreadyRolledBack => "already_rolled_back",

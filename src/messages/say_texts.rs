@@ -70,6 +70,7 @@ impl Say {
             JobHealthSweep => t("Hälsokontroll", "Health sweep"),
             JobBackupAlert => t("Larm om gamla kopior", "Old-backup alert"),
             JobRunAlert => t("Larm om misslyckade körningar", "Failed-run alert"),
+            JobHandoverFollow => t("Följ överlämningar", "Follow handovers"),
             JobUsageCollect => t("Användning", "Usage"),
             UsageNotRead => t("{slug}: {e}", "{slug}: {e_en}"),
             UsageNotKept => t(
@@ -326,6 +327,44 @@ impl Say {
             TeardownNotRolledBack => t(
                 "en avveckling rullas inte tillbaka (det den tog bort kommer inte tillbaka); den fortsätts med `fabrik runs resume {run}`. Ingenting ändrades",
                 "a teardown is not rolled back (what it removed does not come back); it is continued with `fabrik runs resume {run}`. Nothing was changed",
+            ),
+            HandedOver => t(
+                "instansen är överlämnad till kunden; Fabrik rör den inte längre",
+                "the instance was handed over to the customer; Fabrik no longer touches it",
+            ),
+            HandoverNone => t(
+                "Ingen överlämning av {slug} pågår.",
+                "No handover of {slug} is under way.",
+            ),
+            HandoverWaiting => t(
+                "Överlämningen av {slug} (begärd {at}) väntar på kunden:",
+                "The handover of {slug} (asked {at}) waits for the customer:",
+            ),
+            HandoverDone => t(
+                "{slug} är överlämnad till kunden ({at}). Fabrik rör inte instansen längre.",
+                "{slug} was handed over to the customer ({at}). Fabrik no longer touches the instance.",
+            ),
+            HandoverTaken => t("{part}: övertagen {at}", "{part}: taken {at}"),
+            HandoverNotYet => t("{part}: väntar", "{part}: waiting"),
+            HandoverWithdrawn => t(
+                "Överlämningen av {slug} är tillbakadragen.",
+                "The handover of {slug} was withdrawn.",
+            ),
+            HandoverRevoked => t(
+                "Supabase: koden för att ta över projektet är återkallad.",
+                "Supabase: the claim token for the project was revoked.",
+            ),
+            HandoverVercelLapses => t(
+                "Vercel: en flyttbegäran kan inte dras tillbaka; koden slutar gälla 24 timmar efter att den gjordes.",
+                "Vercel: a transfer request cannot be withdrawn; its code lapses 24 hours after it was made.",
+            ),
+            HandoverGithubByHand => t(
+                "GitHub: en flytt kan inte dras tillbaka genom API:t. Väntar den på en användare: avbryt den i GitHub (repot → Settings). Har den redan gått till en organisation: be kunden flytta tillbaka repot.",
+                "GitHub: a transfer cannot be withdrawn through the API. If it waits for a user: cancel it in GitHub (the repository → Settings). If it already went to an organization: ask the customer to transfer the repository back.",
+            ),
+            HandoverAlreadyDone => t(
+                "{slug} är redan överlämnad och kan inte dras tillbaka.",
+                "{slug} was already handed over and cannot be withdrawn.",
             ),
             NothingToRepair => t(
                 "den senaste hälsokontrollen fann inget som en reparation kan laga; kontrollera igen först",

@@ -395,6 +395,28 @@ run_kinds! {
         checks_after: false,
         ..DAY_TWO
     },
+    /// "Lämna över", through the guarded gate (`confirmation`: the slug, typed): a claim
+    /// token for the customer's Supabase organization, a transfer request for their Vercel
+    /// team, the workflow exported, the repository transferred to their GitHub account or
+    /// organization, and a letter with every code and step to the customer's contact. Fabrik
+    /// then follows until the customer took all three (`services::handover`).
+    Handover {
+        to_github: String,
+        to_vercel_team: String,
+        to_supabase_org: String,
+        confirmation: String,
+    } => {
+        label: ("Överlämning", "Handover"),
+        steps: &[
+            S::SupabaseClaimToken,
+            S::VercelTransferRequest,
+            S::N8nHandoverExport,
+            S::GithubTransfer,
+            S::EmailHandover,
+        ],
+        checks_after: false,
+        ..DAY_TWO
+    },
 }
 
 /// Every kind's declaration, in `RunKind` order.
@@ -430,6 +452,15 @@ impl RunRequest {
             RunRequest::Teardown { confirmation }
             | RunRequest::Restore { confirmation, .. }
             | RunRequest::Recover { confirmation, .. } => confirmed(confirmation.as_str())?,
+            RunRequest::Handover {
+                to_github,
+                to_vercel_team,
+                to_supabase_org,
+                confirmation,
+            } => {
+                confirmed(confirmation.as_str())?;
+                crate::customer::handover_targets(to_github, to_vercel_team, to_supabase_org)?;
+            }
             RunRequest::DomainAdd { domain: d } => *d = domain(d.as_str())?,
             RunRequest::DomainRemove {
                 domain: d,
@@ -520,7 +551,8 @@ impl RunRequest {
         match self {
             RunRequest::Teardown { confirmation }
             | RunRequest::Restore { confirmation, .. }
-            | RunRequest::Recover { confirmation, .. } => Some((slug, confirmation)),
+            | RunRequest::Recover { confirmation, .. }
+            | RunRequest::Handover { confirmation, .. } => Some((slug, confirmation)),
             RunRequest::DomainRemove {
                 domain,
                 confirmation,

@@ -7,6 +7,7 @@ pub mod email;
 pub mod engine;
 pub mod gate;
 pub mod kinds;
+pub mod letter;
 pub mod outputs;
 pub mod ownership;
 pub mod plan;

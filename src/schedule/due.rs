@@ -31,7 +31,7 @@ impl Ticker {
                 self.backups.schedule().is_some() && self.rules(|b| b.gitea_set()).await?
             }
             Job::UsageCollect => self.usage_every().await?.is_some(),
-            Job::HealthSweep | Job::RunAlert => true,
+            Job::HealthSweep | Job::RunAlert | Job::HandoverFollow => true,
             Job::BackupAlert => self.rules(|b| b.alert_limit_on()).await?,
         })
     }
@@ -53,6 +53,11 @@ impl Ticker {
                 Ok(!new.is_empty() || !cleared.is_empty())
             }
             Job::RunAlert => Ok(!self.unalerted_failures().await?.is_empty()),
+            Job::HandoverFollow => {
+                let env = self.supervisor.environment();
+                self.db(move |s| Ok(!s.handovers_waiting(env)?.is_empty()))
+                    .await
+            }
         }
     }
 

@@ -26,6 +26,7 @@ pub const fn def(job: Job) -> JobDef {
         Job::HealthSweep => (Say::JobHealthSweep, false),
         Job::BackupAlert => (Say::JobBackupAlert, true),
         Job::RunAlert => (Say::JobRunAlert, true),
+        Job::HandoverFollow => (Say::JobHandoverFollow, true),
     };
     JobDef { label, in_window }
 }

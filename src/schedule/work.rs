@@ -116,6 +116,15 @@ impl Ticker {
                 .await?;
                 r.alerted = named;
             }
+            Job::HandoverFollow => {
+                let supervisor = self.supervisor.clone();
+                let engine = crate::blocking::run(move || supervisor.engine()).await?;
+                let done = crate::handover::Handovers::new(&engine)
+                    .follow_all()
+                    .await?;
+                r.did
+                    .extend(done.into_iter().map(|s| format!("{s}: överlämnad")));
+            }
         }
         if !r.failed.is_empty() {
             r.state = JobState::Failed;

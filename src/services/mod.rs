@@ -9,6 +9,7 @@
 pub mod backups;
 pub mod billing;
 pub mod deployments;
+pub mod handover;
 pub mod register;
 pub mod rollout_desk;
 pub mod rollouts;

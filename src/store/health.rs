@@ -30,13 +30,18 @@ impl Store {
     }
 
     /// The slugs of every customer whose instance in `env` is delivered (active or paused),
-    /// by name: what "Kontrollera alla" and `fabrik status` check.
+    /// by name: what "Kontrollera alla" and `fabrik status` check, and the one list every
+    /// roll-out, template update and scheduled job covers. An instance handed over to its
+    /// customer is not Fabrik's any more: it is never in it.
     pub fn delivered_slugs(&self, env: Environment) -> Result<Vec<String>> {
         let conn = self.conn();
         let sql = format!(
             "SELECT c.slug FROM customers c
              JOIN instances i ON i.customer_id = c.id AND i.environment = ?1
              WHERE c.archived_at IS NULL AND i.status IN ('active', 'inactive')
+               AND NOT EXISTS (SELECT 1 FROM handovers h
+                               WHERE h.customer_id = c.id AND h.environment = ?1
+                                 AND h.handed_over_at IS NOT NULL AND h.withdrawn_at IS NULL)
              ORDER BY {}, c.id",
             conn.dialect().nocase("c.name")
         );

@@ -9,6 +9,7 @@ mod clock;
 mod customers;
 pub mod db;
 mod delivery;
+pub mod handovers;
 mod health;
 mod instances;
 pub mod intake;

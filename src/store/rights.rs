@@ -103,6 +103,7 @@ pub const TABLES: &[&str] = &[
     "customers",
     "environments",
     "figures",
+    "handovers",
     "health_checks",
     "instances",
     "intake",
@@ -360,6 +361,20 @@ pub const GRANTS: &[Grant] = &[
         &["run_id", "state", "note", "decided_at", "decided_by"],
     ),
     all(Owner, "billing_policy", &[Insert, Update, Delete]),
+    // A handover gives a customer's instance away: an owner records and withdraws it (the
+    // teardown's right); any seat's tick follows it, writing only when each part was taken.
+    all(Owner, "handovers", &[Insert, Update]),
+    only(
+        Operator,
+        "handovers",
+        &[Update],
+        &[
+            "supabase_claimed_at",
+            "vercel_accepted_at",
+            "github_accepted_at",
+            "handed_over_at",
+        ],
+    ),
 ];
 
 /// The functions every group calls (policies and the window's "what may I do").

@@ -24,6 +24,8 @@ vocabulary!(
         HealthSweep => "health_sweep",
         BackupAlert => "backup_alert",
         RunAlert => "run_alert",
+        /// Each handover waiting for its customer asked after (issue #59).
+        HandoverFollow => "handover_follow",
     }
 );
 

@@ -2,6 +2,7 @@
 
 pub mod gitea;
 pub mod github;
+pub mod handover;
 pub mod n8n;
 pub mod n8n_executions;
 pub mod n8n_page;
@@ -12,6 +13,7 @@ pub mod supabase_auth;
 pub mod supabase_auth_config;
 pub mod supabase_auth_mail;
 pub mod supabase_backups;
+pub mod supabase_claim;
 pub mod supabase_data;
 pub mod supabase_keys;
 pub mod supabase_mailer;

@@ -75,6 +75,7 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
             "/v1/projects/{ref}/database/backups/schedule",
             get(super::supabase_backups::schedule),
         )
+        .merge(super::supabase_claim::routes())
         .route_layer(middleware::from_fn_with_state(st, auth_and_limit))
 }
 

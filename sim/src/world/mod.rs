@@ -11,6 +11,7 @@ use crate::ids::IdGen;
 
 mod gitea;
 mod github;
+mod handover;
 mod n8n;
 mod resend;
 mod storage;
@@ -21,6 +22,9 @@ mod vercel;
 
 pub use gitea::{GiteaRepo, GiteaState};
 pub use github::{GithubState, Pull, Repo};
+pub use handover::{
+    ClaimState, ClaimToken, HandoverState, OutsideAccount, RepoTransfer, TransferRequest,
+};
 pub use n8n::{N8nState, Workflow};
 pub use resend::{Email, IdempotencyEntry, ResendAccess, ResendApiKey, ResendDomain, ResendState};
 pub use storage::{Bucket, ProjectStorage, StoredObject};
@@ -124,6 +128,10 @@ pub struct World {
     /// Each Supabase project's Storage, by project ref (a world saved before has none).
     #[serde(default)]
     pub storage: std::collections::BTreeMap<String, ProjectStorage>,
+    /// Claim tokens, transfer requests, repository transfers and the customer's own accounts
+    /// (a world saved before handovers has none).
+    #[serde(default)]
+    pub handover: HandoverState,
 }
 
 impl World {
@@ -217,6 +225,7 @@ impl World {
             clock_offset_days: 0,
             usage_profiles: Default::default(),
             storage: Default::default(),
+            handover: Default::default(),
             stripe: StripeState::default(),
             seed: seed_world,
             ids,

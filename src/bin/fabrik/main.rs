@@ -7,6 +7,7 @@ mod billing;
 mod customers;
 mod deployments;
 mod fleet;
+mod handover;
 mod health;
 mod intake;
 mod print;
@@ -83,6 +84,11 @@ enum Command {
     /// (a rollback of the site), or undo the last rollback.
     #[command(subcommand)]
     Deployments(deployments::DeploymentsCmd),
+    /// Hand the instance to the customer: the Supabase project to their organization, the
+    /// Vercel project to their team, the repository to their GitHub account, the workflow
+    /// exported, a letter with every code and step (the slug typed to confirm); --status
+    /// follows it, --withdraw takes it back while it waits.
+    Handover(handover::HandoverArgs),
     /// Custom domains: add one (and wait for its DNS), show what to set, remove one.
     #[command(subcommand)]
     Domain(runs::DomainCmd),
@@ -267,6 +273,7 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         }
         Command::Domain(cmd) => runs::domain(&cloud, cmd).await,
         Command::Deployments(cmd) => deployments::run(&cloud, cmd).await,
+        Command::Handover(args) => handover::run(&cloud, args).await,
         Command::Team(cmd) => team::run(&cloud, cmd).await,
         Command::Teardown(args) => runs::teardown(&cloud, args).await,
         Command::Runs(cmd) => runs::continue_run(&cloud, cmd).await,

@@ -20,6 +20,9 @@ const P: Provider = Provider::Github;
 mod bundle;
 mod contents;
 pub mod git;
+mod transfer;
+
+pub use transfer::Transferring;
 
 pub use bundle::{BundleRef, Bundled, MAX_BUNDLE_BYTES};
 

@@ -13,9 +13,11 @@ use crate::secrets::{Provider, Secret};
 const P: Provider = Provider::Vercel;
 
 mod domains;
+mod transfer;
 mod usage;
 
 pub use domains::{domain_name, DomainChallenge, DomainConfig, ProjectDomain};
+pub use transfer::TRANSFER_CODE_HOURS;
 pub use usage::MAX_DEPLOYMENT_PAGES;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

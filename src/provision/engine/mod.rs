@@ -203,6 +203,14 @@ impl Engine {
         }
         let request = request.checked(slug)?;
         let customer = self.store.get_customer_in(slug, self.environment)?;
+        // Handed over: the customer's now. No run of any kind touches it again (a teardown
+        // would reach for what is theirs), whoever asks.
+        if self.store.handed_over(customer.id, self.environment)? {
+            return Err(Error::NotNow {
+                slug: customer.slug.clone(),
+                reason: crate::messages::Say::HandedOver.text(),
+            });
+        }
         self.requires(def, &customer)?;
         match def.drive {
             Drive::Compensate => {

@@ -34,6 +34,12 @@ fn every_request() -> Vec<RunRequest> {
                     target: 1,
                     confirmation: "kund".into(),
                 },
+                RunKind::Handover => RunRequest::Handover {
+                    to_github: "kund-gh".into(),
+                    to_vercel_team: "kund-team".into(),
+                    to_supabase_org: "kund-org".into(),
+                    confirmation: "kund".into(),
+                },
                 other => panic!("{other} needs input this test does not know"),
             })
         })
@@ -178,6 +184,7 @@ fn a_kind_needs_input_exactly_when_its_request_has_a_required_field() {
             RunKind::WorkflowRestore,
             RunKind::Promote,
             RunKind::Recover,
+            RunKind::Handover,
         ]
     );
 }

@@ -99,7 +99,7 @@ pub(super) async fn workflow_id(ctx: &RunCtx) -> Result<String, StepError> {
     Ok(id)
 }
 
-async fn project_ref(ctx: &RunCtx) -> Result<String, StepError> {
+pub(super) async fn project_ref(ctx: &RunCtx) -> Result<String, StepError> {
     let r = card(
         &ctx.customer.instance.supabase_project_ref,
         "supabase_project_ref",

@@ -42,6 +42,7 @@ mod backup;
 mod delivery;
 mod domains;
 mod github;
+mod handover;
 mod lifecycle;
 mod migrate;
 mod modules;
@@ -234,7 +235,7 @@ pub enum Owned {
 
 /// Every step once, in `StepKey` order (each kind's declaration in `kinds` names the ones it
 /// runs, by key).
-static STEPS: [&StepDef; 38] = [
+static STEPS: [&StepDef; 43] = [
     &supabase::PROJECT,
     &supabase::READY,
     &supabase::KEYS,
@@ -273,6 +274,11 @@ static STEPS: [&StepDef; 38] = [
     &delivery::WELCOME_AGAIN,
     &auth_mail::AUTH_MAIL,
     &sending_key::SENDING_KEY,
+    &handover::CLAIM_TOKEN,
+    &handover::TRANSFER_REQUEST,
+    &handover::WORKFLOW_EXPORT,
+    &handover::REPO_TRANSFER,
+    &handover::LETTER,
 ];
 
 /// Every step of every kind, each once, in `StepKey` order.
@@ -318,12 +324,9 @@ impl StepKey {
 
     /// Whether what the step does cannot be taken back: an email, once sent, is read. Such a
     /// step waits for every other step of its run (a test holds every kind to it), so a run
-    /// that fails tells nobody anything.
+    /// that fails tells nobody anything. The email steps are the ones named `email.…`.
     pub fn irreversible(self) -> bool {
-        matches!(
-            self,
-            StepKey::EmailWelcome | StepKey::EmailNewPassword | StepKey::EmailWelcomeAgain
-        )
+        self.as_str().starts_with("email.")
     }
 
     /// What one run of the step takes of the account's plan limits, at most (a resumed or

@@ -9,6 +9,7 @@ mod git;
 mod pulls;
 mod repos;
 pub mod smart_http;
+pub(crate) mod transfer;
 
 use std::sync::Arc;
 
@@ -92,6 +93,7 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
             get(check_merged).put(merge_pull),
         )
         .merge(git::router())
+        .merge(transfer::routes())
         .route_layer(middleware::from_fn_with_state(st, auth_and_limit))
 }
 

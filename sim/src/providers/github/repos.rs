@@ -191,6 +191,10 @@ pub(super) fn renamed(st: &AppState, owner: &str, name: &str) -> Option<Repo> {
                         .iter()
                         .any(|p| p.eq_ignore_ascii_case(name))
             })
+            .or_else(|| {
+                let id = super::transfer::moved_from(w, owner, name)?;
+                w.github.repos.iter().find(|r| r.id == id)
+            })
             .cloned()
     })
 }

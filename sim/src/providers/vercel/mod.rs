@@ -12,6 +12,7 @@ mod env;
 mod names;
 mod projects;
 mod site;
+pub(crate) mod transfer;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -70,6 +71,7 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
             post(domains::verify),
         )
         .route("/v6/domains/{domain}/config", get(domains::config))
+        .merge(transfer::routes())
         .route_layer(middleware::from_fn_with_state(st, auth_and_limit))
 }
 

@@ -1,0 +1,315 @@
+//! Handing the instance to the customer (issue #59), through the guarded gate: a claim token
+//! for their Supabase organization, a transfer request for their Vercel team, the workflow
+//! exported, the repository transferred to their GitHub account or organization, and the
+//! letter with every code and step. Each step proves the resource this customer's (marker and
+//! the ledger's id, fence held) right before its call.
+//!
+//! The token and the code are the customer's keys to their instance: they are held in this
+//! process's memory until the letter carries them, and never written to the ledger, a log or
+//! an error (each is a `Secret`, registered with the redactor). A letter sent by a process that
+//! no longer holds them (a resumed run) asks anew: a new claim token replaces the earlier one,
+//! and an earlier transfer request lapses after 24 hours.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{LazyLock, Mutex};
+
+use serde_json::json;
+
+use super::lifecycle::{project_ref, workflow_id};
+use super::{done, StepDef};
+use crate::ledger::events::StepOutcome;
+use crate::ledger::StepKey;
+use crate::messages::{params, ErrorCode};
+use crate::providers::{ErrorKind, ProviderError};
+use crate::provision::context::{Done, RunCtx, StepError};
+use crate::provision::kinds::RunRequest;
+use crate::provision::proof;
+use crate::secrets::{Provider, Secret};
+
+step!(CLAIM_TOKEN: SupabaseClaimToken, "Skapa en kod för att ta över Supabase-projektet", "Make a claim token for the Supabase project", needs [], Some(Provider::Supabase), claim_token);
+
+step!(TRANSFER_REQUEST: VercelTransferRequest, "Begär flytt av Vercel-projektet", "Request the Vercel project's transfer", needs [], Some(Provider::Vercel), transfer_request);
+
+step!(WORKFLOW_EXPORT: N8nHandoverExport, "Exportera n8n-flödet till överlämningen", "Export the n8n workflow for the handover", needs [], Some(Provider::N8n), workflow_export);
+
+// The repository moves last of the three: once it has, the agency may no longer reach it.
+step!(REPO_TRANSFER: GithubTransfer, "Flytta GitHub-repot till kunden", "Transfer the GitHub repository to the customer", needs [SupabaseClaimToken, VercelTransferRequest, N8nHandoverExport], Some(Provider::Github), repo_transfer);
+
+step!(LETTER: EmailHandover, "Skicka överlämningsbrevet", "Send the handover letter", needs [GithubTransfer], Some(Provider::Resend), letter);
+
+/// The codes made by this process, by run and step, until the letter takes them.
+static HELD: LazyLock<Mutex<HashMap<(i64, StepKey), Secret>>> = LazyLock::new(Default::default);
+
+fn hold(ctx: &RunCtx, step: StepKey, secret: Secret) {
+    HELD.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert((ctx.run_id, step), secret);
+}
+
+fn take(ctx: &RunCtx, step: StepKey) -> Option<Secret> {
+    HELD.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&(ctx.run_id, step))
+}
+
+/// The accounts the request names.
+struct Targets {
+    github: String,
+    vercel_team: String,
+    supabase_org: String,
+}
+
+fn targets(ctx: &RunCtx) -> Result<Targets, StepError> {
+    match &ctx.request {
+        Some(RunRequest::Handover {
+            to_github,
+            to_vercel_team,
+            to_supabase_org,
+            ..
+        }) => Ok(Targets {
+            github: to_github.trim().to_string(),
+            vercel_team: to_vercel_team.trim().to_string(),
+            supabase_org: to_supabase_org.trim().to_string(),
+        }),
+        _ => Err(StepError::permanent(
+            ErrorCode::LedgerIncomplete,
+            params! { "step" => StepKey::GithubTransfer, "field" => "to_github" },
+        )),
+    }
+}
+
+/// A provider's refusal of a part, in words: why, for whom, and what it said.
+fn refused(e: ProviderError, target: &str) -> StepError {
+    let (why, why_en) = match e.kind {
+        ErrorKind::Forbidden => (
+            "byråns konto får inte lämna något dit",
+            "the agency's account may not hand anything there",
+        ),
+        ErrorKind::Conflict => (
+            "mottagaren har redan något med samma namn",
+            "the receiver already has something of the same name",
+        ),
+        ErrorKind::NotFound => (
+            "koden eller mottagaren finns inte (använd, tillbakadragen eller för gammal)",
+            "the code or the receiver does not exist (used, withdrawn or too old)",
+        ),
+        ErrorKind::Invalid => (
+            "mottagaren finns inte eller har redan något med samma namn",
+            "the receiver does not exist or already has something of the same name",
+        ),
+        _ => return e.into(),
+    };
+    StepError::permanent(
+        ErrorCode::HandoverRefused,
+        params! {
+            "provider" => e.provider.display_name(), "target" => target,
+            "why" => why, "why_en" => why_en, "detail" => e.message,
+        },
+    )
+}
+
+/// Where the handover's files go: the letter and the workflow, beside each other.
+fn folder(ctx: &RunCtx) -> PathBuf {
+    crate::paths::export_dir().join(format!(
+        "fabrik-overlamning-{}-{}",
+        ctx.customer.slug, ctx.run_id
+    ))
+}
+
+fn io(e: std::io::Error, path: &std::path::Path) -> StepError {
+    StepError::permanent(
+        ErrorCode::Io,
+        params! { "detail" => format!("{}: {e}", path.display()) },
+    )
+}
+
+/// A claim token for the proven project: (token, alias, expiry).
+async fn new_claim_token(ctx: &RunCtx) -> Result<(Secret, String, String, String), StepError> {
+    let t = targets(ctx)?;
+    let r = project_ref(ctx).await?;
+    proof::fence(ctx).await?;
+    let made = ctx
+        .clients
+        .supabase
+        .create_claim_token(&r)
+        .await
+        .map_err(|e| refused(e, &t.supabase_org))?;
+    Ok((made.token, made.token_alias, made.expires_at, r))
+}
+
+async fn claim_token(ctx: &RunCtx) -> Result<Done, StepError> {
+    let (token, alias, expires, r) = new_claim_token(ctx).await?;
+    hold(ctx, StepKey::SupabaseClaimToken, token);
+    done(
+        StepOutcome::Done,
+        None,
+        json!({ "project_ref": r, "token_alias": alias, "expires_at": expires }),
+    )
+}
+
+/// A transfer request for the proven project: (its code, the project's name).
+async fn new_transfer_code(ctx: &RunCtx) -> Result<(Secret, String), StepError> {
+    let t = targets(ctx)?;
+    let p = proof::project(ctx).await?;
+    let code = ctx
+        .clients
+        .vercel
+        .request_transfer(&p.id)
+        .await
+        .map_err(|e| refused(e, &t.vercel_team))?;
+    Ok((code, p.name))
+}
+
+async fn transfer_request(ctx: &RunCtx) -> Result<Done, StepError> {
+    let (code, name) = new_transfer_code(ctx).await?;
+    hold(ctx, StepKey::VercelTransferRequest, code);
+    done(
+        StepOutcome::Done,
+        None,
+        json!({ "project": name, "valid_hours": crate::providers::vercel::TRANSFER_CODE_HOURS }),
+    )
+}
+
+const WORKFLOW_FILE: &str = "workflow.json";
+
+async fn workflow_export(ctx: &RunCtx) -> Result<Done, StepError> {
+    let id = workflow_id(ctx).await?;
+    let Some(wf) = ctx.clients.n8n.export(&id).await? else {
+        return Err(StepError::permanent(
+            ErrorCode::ResourceGone,
+            params! { "resource" => "n8n-flödet", "resource_en" => "The n8n workflow", "name" => id },
+        ));
+    };
+    // Redacted by shape and by what this process knows, as a backup is.
+    let bytes = crate::workflows::normalize(&wf)
+        .map_err(|e| StepError::permanent(ErrorCode::Io, params! { "detail" => e.to_string() }))?;
+    let dir = folder(ctx);
+    let path = dir.join(WORKFLOW_FILE);
+    let write = {
+        let (dir, path) = (dir.clone(), path.clone());
+        move || -> std::io::Result<()> {
+            std::fs::create_dir_all(&dir)?;
+            std::fs::write(&path, bytes)
+        }
+    };
+    crate::blocking::run(write)
+        .await
+        .map_err(|e| io(e, &path))?;
+    done(
+        StepOutcome::Done,
+        Some(id),
+        json!({ "file": path.display().to_string() }),
+    )
+}
+
+async fn repo_transfer(ctx: &RunCtx) -> Result<Done, StepError> {
+    let t = targets(ctx)?;
+    let r = proof::repo(ctx).await?;
+    let moved = ctx
+        .clients
+        .github
+        .transfer(&r.owner.login, &r.name, &t.github)
+        .await
+        .map_err(|e| refused(e, &t.github))?;
+    done(
+        StepOutcome::Done,
+        Some(moved.id.to_string()),
+        json!({ "from": r.full_name, "to": t.github, "name": r.name, "repo_id": r.id }),
+    )
+}
+
+fn recorded(ctx: &RunCtx, step: StepKey, field: &str) -> String {
+    ctx.outputs
+        .lock()
+        .ok()
+        .and_then(|o| o.get(&step).and_then(|v| v.get(field)).cloned())
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+async fn letter(ctx: &RunCtx) -> Result<Done, StepError> {
+    let t = targets(ctx)?;
+    let (token, expires, project_ref) = match take(ctx, StepKey::SupabaseClaimToken) {
+        Some(token) => (
+            token,
+            recorded(ctx, StepKey::SupabaseClaimToken, "expires_at"),
+            recorded(ctx, StepKey::SupabaseClaimToken, "project_ref"),
+        ),
+        None => {
+            let (token, _, expires, r) = new_claim_token(ctx).await?;
+            (token, expires, r)
+        }
+    };
+    let (code, project) = match take(ctx, StepKey::VercelTransferRequest) {
+        Some(code) => (
+            code,
+            recorded(ctx, StepKey::VercelTransferRequest, "project"),
+        ),
+        None => new_transfer_code(ctx).await?,
+    };
+    let repo_name = recorded(ctx, StepKey::GithubTransfer, "name");
+    let settings = &ctx.settings;
+    let mail = crate::provision::letter::letter(&crate::provision::letter::LetterFacts {
+        customer_name: &ctx.customer.name,
+        agency: &settings.agency,
+        support_address: &settings.support_address,
+        supabase_org: &t.supabase_org,
+        project_ref: &project_ref,
+        claim_token: token.expose(),
+        claim_expires: &expires,
+        vercel_team: &t.vercel_team,
+        vercel_project: &project,
+        transfer_code: code.expose(),
+        github_target: &t.github,
+        repo_name: &repo_name,
+        workflow_file: WORKFLOW_FILE,
+    });
+    let dir = folder(ctx);
+    let path = dir.join("overlamning.html");
+    {
+        let (dir, file, html) = (dir.clone(), path.clone(), mail.html.clone());
+        crate::blocking::run(move || {
+            std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&file, html))
+        })
+        .await
+        .map_err(|e| io(e, &path))?;
+    }
+    let to = ctx.customer.admin_email.clone();
+    let key = format!("fabrik-handover-{}-{}", ctx.customer.uid, ctx.run_id);
+    let email = crate::providers::resend::Email {
+        from: &settings.sender,
+        to: &to,
+        subject: &mail.subject,
+        html: &mail.html,
+        text: &mail.text,
+    };
+    let id = ctx.clients.resend.send(&email, &key).await?;
+    let letter_path = path.display().to_string();
+    let (customer_id, environment, run_id) = (ctx.customer.id, ctx.environment, ctx.run_id);
+    let (github, team, org, contact, saved) = (
+        t.github.clone(),
+        t.vercel_team.clone(),
+        t.supabase_org.clone(),
+        to.clone(),
+        letter_path.clone(),
+    );
+    ctx.db(move |s| {
+        s.record_handover(&crate::store::handovers::NewHandover {
+            customer_id,
+            environment,
+            run_id,
+            to_github: &github,
+            to_vercel_team: &team,
+            to_supabase_org: &org,
+            contact: &contact,
+            letter: Some(&saved),
+        })
+    })
+    .await?;
+    done(
+        StepOutcome::Done,
+        Some(id.clone()),
+        json!({ "email_id": id, "to": to, "letter": letter_path }),
+    )
+}

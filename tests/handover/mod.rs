@@ -1,0 +1,303 @@
+//! A handover (issue #59) of a delivered instance in the simulator, end to end: the run behind
+//! the teardown's gate, the letter in Resend's outbox with the codes, the customer taking each
+//! part through the simulator's customer routes, the instance then handed over and left alone
+//! by every run and roll-out; a withdrawal before it is taken; the providers' refusals in
+//! words; and the codes nowhere in the register, the run's events or its log.
+
+use crate::common;
+
+use common::*;
+use fabrik::handover::Handovers;
+use fabrik::provision::{RunRequest, RunState};
+use fabrik::Error;
+use serde_json::{json, Value};
+use tokio_util::sync::CancellationToken;
+
+/// A provisioned customer, and the customer's own accounts in the simulator.
+async fn delivered(tag: &str, name: &str) -> Option<World> {
+    let w = world(tag, name).await?;
+    let (_, state) = provision(&w.engine, &w.slug).await;
+    assert_eq!(state, RunState::Succeeded);
+    for body in [
+        json!({"provider": "supabase", "name": "kundens-org"}),
+        json!({"provider": "vercel", "name": "kundens-team"}),
+        json!({"provider": "github", "name": "kund-gh"}),
+        json!({"provider": "github", "name": "stangd-org", "org": true}),
+    ] {
+        customer_side(&w.sim, "accounts", Some(body)).await;
+    }
+    Some(w)
+}
+
+/// The customer acting (`/__sim/handover/...`): status and answer.
+async fn customer_side(
+    sim: &fabrik_sim::SimHandle,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut r = reqwest::Client::new().post(format!("{}/__sim/handover/{path}", sim.base_url()));
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+fn request(w: &World, github: &str, typed: &str) -> RunRequest {
+    let _ = w;
+    RunRequest::Handover {
+        to_github: github.into(),
+        to_vercel_team: "kundens-team".into(),
+        to_supabase_org: "kundens-org".into(),
+        confirmation: typed.into(),
+    }
+}
+
+async fn hand_over(w: &World, github: &str) -> (Result<RunState, Error>, Events) {
+    let start = w
+        .engine
+        .record(&w.slug, &request(w, github, &w.slug))
+        .unwrap();
+    let events = Events::default();
+    let state = w
+        .engine
+        .drive(
+            start.driver.expect("this caller drives the run"),
+            events.sink(),
+            CancellationToken::new(),
+            false,
+        )
+        .await;
+    (state, events)
+}
+
+/// The letter in the outbox: (html, the claim token, the transfer code).
+async fn letter(w: &World) -> (String, String, String) {
+    let inv = inventory(&w.sim).await;
+    let mail = inv["resend"]["emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| {
+            e["subject"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("Överlämning")
+        })
+        .cloned()
+        .expect("the handover letter was sent");
+    let html = mail["html"].as_str().unwrap().to_string();
+    let after = |label: &str| {
+        let i = html
+            .find(label)
+            .unwrap_or_else(|| panic!("{label} in {html}"))
+            + label.len();
+        html[i..].split('<').next().unwrap().trim().to_string()
+    };
+    (
+        html.clone(),
+        after("Kod för att ta över projektet:"),
+        after("Kod för flytten:"),
+    )
+}
+
+fn register_text(w: &World) -> String {
+    let c = w.store.get_customer(&w.slug).unwrap();
+    let runs = w.store.list_runs(Some(c.id), 100).unwrap();
+    let mut all = String::new();
+    for r in &runs {
+        all.push_str(&serde_json::to_string(&w.store.run_steps(r.id).unwrap()).unwrap());
+        all.push_str(&serde_json::to_string(&w.store.run_log(r.id, 0).unwrap()).unwrap());
+        all.push_str(&format!("{:?}", r));
+    }
+    all.push_str(&format!(
+        "{:?}",
+        w.store.handover(c.id, w.engine.environment()).unwrap()
+    ));
+    all
+}
+
+#[tokio::test]
+async fn a_delivered_instance_is_handed_over_and_left_alone() {
+    let Some(w) = delivered("handover-e2e", "Lämnas Över AB").await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::env::set_var(fabrik::paths::EXPORT_DIR_ENV, dir.path());
+
+    let (state, events) = hand_over(&w, "kund-gh").await;
+    assert_eq!(
+        state.unwrap_or_else(|e| panic!("{e}\n{}", events.json())),
+        RunState::Succeeded
+    );
+    let (html, token, code) = letter(&w).await;
+    assert!(
+        html.contains("kundens-org") && html.contains("kund-gh"),
+        "{html}"
+    );
+    assert!(html.contains(&format!("https://vercel.com/claim-deployment?code={code}")));
+    // The same letter saved for the owner to hand over, and the workflow beside it.
+    let folder = std::fs::read_dir(dir.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert_eq!(
+        std::fs::read_to_string(folder.join("overlamning.html")).unwrap(),
+        html
+    );
+    let workflow = std::fs::read_to_string(folder.join("workflow.json")).unwrap();
+    assert!(workflow.contains("\"nodes\""));
+
+    // The codes went to the customer only: not the register, the events, the log.
+    let kept = register_text(&w) + &events.json();
+    assert!(!kept.contains(&token), "the claim token is kept somewhere");
+    assert!(!kept.contains(&code), "the transfer code is kept somewhere");
+
+    let handovers = Handovers::new(&w.engine);
+    let waiting = handovers.status(&w.slug).await.unwrap();
+    assert!(!waiting.handed_over);
+    assert!(waiting.lines.iter().any(|l| l.sv.contains("väntar")));
+
+    // The customer takes the three parts.
+    let (s, _) = customer_side(&w.sim, &format!("supabase/kundens-org/claim/{token}"), None).await;
+    assert_eq!(s, 204);
+    let (s, used) =
+        customer_side(&w.sim, &format!("supabase/kundens-org/claim/{token}"), None).await;
+    assert_eq!(s, 403, "a used token: {used}");
+    let (s, v) = customer_side(&w.sim, &format!("vercel/kundens-team/accept/{code}"), None).await;
+    assert_eq!(s, 202, "{v}");
+    let half = handovers.status(&w.slug).await.unwrap();
+    assert!(!half.handed_over, "the repository still waits for its user");
+    let h = half.handover.unwrap();
+    assert!(h.supabase_claimed_at.is_some() && h.vercel_accepted_at.is_some());
+    assert!(h.github_accepted_at.is_none());
+    let repo = w
+        .store
+        .get_customer(&w.slug)
+        .unwrap()
+        .instance
+        .github_repo_url
+        .unwrap();
+    let name = repo.rsplit('/').next().unwrap();
+    let (s, v) = customer_side(&w.sim, &format!("github/fabrik-agency/{name}/accept"), None).await;
+    assert_eq!(s, 200, "{v}");
+    // The tick's job follows every waiting handover: this one is now handed over.
+    assert_eq!(handovers.follow_all().await.unwrap(), [w.slug.clone()]);
+    let done = handovers.status(&w.slug).await.unwrap();
+    assert!(done.handed_over, "{:?}", done.lines);
+    let h = done.handover.unwrap();
+    assert_eq!(
+        (h.to_github.as_str(), h.to_vercel_team.as_str()),
+        ("kund-gh", "kundens-team")
+    );
+
+    // Left alone: no roll-out lists it, and no run of any kind starts on it.
+    let env = w.engine.environment();
+    assert!(!w.store.delivered_slugs(env).unwrap().contains(&w.slug));
+    for asked in [
+        RunRequest::Migrate { rollout: 1 },
+        RunRequest::TemplateSync { rollout: 1 },
+        RunRequest::Redeploy,
+        RunRequest::Teardown {
+            confirmation: w.slug.clone(),
+        },
+    ] {
+        match w.engine.record(&w.slug, &asked) {
+            Err(Error::NotNow { reason, .. }) => {
+                assert!(reason.sv.contains("överlämnad"), "{reason}")
+            }
+            other => panic!("{asked:?} on a handed-over instance: {other:?}"),
+        }
+    }
+    w.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_gate_refuses_a_wrong_slug_and_bad_targets_before_anything_is_written() {
+    let Some(w) = delivered("handover-gate", "Grind AB").await else {
+        return;
+    };
+    let id = w.store.get_customer(&w.slug).unwrap().id;
+    let before = w.store.list_runs(Some(id), 100).unwrap().len();
+    assert!(matches!(
+        w.engine
+            .record(&w.slug, &request(&w, "kund-gh", "fel-kund")),
+        Err(Error::NotConfirmed)
+    ));
+    match w
+        .engine
+        .record(&w.slug, &request(&w, "-inte ett namn", &w.slug))
+    {
+        Err(Error::Validation(errors)) => assert_eq!(errors[0].field, "to_github"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        w.store.list_runs(Some(id), 100).unwrap().len(),
+        before,
+        "nothing written"
+    );
+    cleanup(&w.engine, &w.slug).await;
+    w.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_refusal_reaches_the_owner_in_words_and_a_withdrawal_revokes_the_token() {
+    let Some(w) = delivered("handover-refused", "Vägrad AB").await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::env::set_var(fabrik::paths::EXPORT_DIR_ENV, dir.path());
+    // An organization where the agency may not create repositories.
+    let (state, events) = hand_over(&w, "stangd-org").await;
+    let failed = format!("{state:?}\n{}", events.json());
+    assert!(
+        failed.contains("handover_refused") || failed.contains("tog inte emot"),
+        "{failed}"
+    );
+    assert!(failed.contains("stangd-org"), "{failed}");
+    let inv = inventory(&w.sim).await;
+    assert!(
+        !inv["resend"]["emails"].to_string().contains("Överlämning"),
+        "no letter when a part was refused"
+    );
+
+    // A handover to a user, withdrawn before the customer took anything.
+    let w2 = w;
+    let (state, events) = hand_over(&w2, "kund-gh").await;
+    assert_eq!(
+        state.unwrap_or_else(|e| panic!("{e}\n{}", events.json())),
+        RunState::Succeeded
+    );
+    let (_, token, _) = letter(&w2).await;
+    let handovers = Handovers::new(&w2.engine);
+    assert!(matches!(
+        handovers.withdraw(&w2.slug, "fel").await,
+        Err(Error::NotConfirmed)
+    ));
+    let done = handovers.withdraw(&w2.slug, &w2.slug).await.unwrap();
+    let said: Vec<String> = done.lines.iter().map(|l| l.sv.clone()).collect();
+    assert!(said.iter().any(|l| l.contains("återkallad")), "{said:?}");
+    assert!(
+        said.iter()
+            .any(|l| l.contains("Vercel") && l.contains("24 timmar")),
+        "{said:?}"
+    );
+    assert!(said.iter().any(|l| l.contains("GitHub")), "{said:?}");
+    let (s, _) = customer_side(
+        &w2.sim,
+        &format!("supabase/kundens-org/claim/{token}"),
+        None,
+    )
+    .await;
+    assert_eq!(s, 403, "a revoked token is refused");
+    let c = w2.store.get_customer(&w2.slug).unwrap();
+    assert!(w2
+        .store
+        .handover(c.id, w2.engine.environment())
+        .unwrap()
+        .is_none());
+    w2.sim.shutdown().await;
+}
