@@ -27,6 +27,7 @@ mod provision;
 mod reconcile;
 mod recovery;
 mod release;
+mod relocation;
 mod rights;
 mod rollout;
 mod rollouts_window;

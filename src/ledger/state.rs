@@ -51,6 +51,9 @@ vocabulary!(
         /// The instance's Auth set to send its emails (invitations, password resets) through
         /// the agency's Resend, as the agency: for instances delivered before provisioning did.
         AuthMail => "auth_mail",
+        /// Another instance's move archive put into this one (issue #59): its database and its
+        /// people replaced, after a backup of what it replaces, and checked table by table.
+        Import => "import",
     }
 );
 
@@ -63,8 +66,8 @@ impl RunKind {
         match self {
             RunKind::Provision => Right::Provision,
             RunKind::Teardown => Right::Teardown,
-            // Both replace a customer's database: an owner's, like a teardown.
-            RunKind::Restore | RunKind::Recover => Right::Restore,
+            // Each replaces a customer's database: an owner's, like a teardown.
+            RunKind::Restore | RunKind::Recover | RunKind::Import => Right::Restore,
             // What the customer's site answers on: through the guarded gate, an owner's.
             RunKind::DomainRemove => Right::Remove,
             RunKind::UpdateModules

@@ -10,6 +10,7 @@ pub mod backups;
 pub mod billing;
 pub mod deployments;
 pub mod register;
+pub mod relocation;
 pub mod rollout_desk;
 pub mod rollouts;
 pub mod runs;

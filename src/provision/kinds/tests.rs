@@ -34,6 +34,10 @@ fn every_request() -> Vec<RunRequest> {
                     target: 1,
                     confirmation: "kund".into(),
                 },
+                RunKind::Import => RunRequest::Import {
+                    archive: "/tmp/kund.fbk".into(),
+                    confirmation: "kund".into(),
+                },
                 other => panic!("{other} needs input this test does not know"),
             })
         })
@@ -178,6 +182,7 @@ fn a_kind_needs_input_exactly_when_its_request_has_a_required_field() {
             RunKind::WorkflowRestore,
             RunKind::Promote,
             RunKind::Recover,
+            RunKind::Import,
         ]
     );
 }

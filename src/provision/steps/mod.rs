@@ -42,6 +42,7 @@ mod backup;
 mod delivery;
 mod domains;
 mod github;
+mod import;
 mod lifecycle;
 mod migrate;
 mod modules;
@@ -234,7 +235,7 @@ pub enum Owned {
 
 /// Every step once, in `StepKey` order (each kind's declaration in `kinds` names the ones it
 /// runs, by key).
-static STEPS: [&StepDef; 38] = [
+static STEPS: [&StepDef; 39] = [
     &supabase::PROJECT,
     &supabase::READY,
     &supabase::KEYS,
@@ -265,6 +266,7 @@ static STEPS: [&StepDef; 38] = [
     &migrate::MIGRATE,
     &migrate::VERIFY,
     &backup::RESTORE,
+    &import::IMPORT,
     &template::PR,
     &workflows::BACKUP,
     &workflows::RESTORE,
@@ -498,12 +500,13 @@ mod tests {
     use super::*;
     use crate::ledger::RunKind;
 
-    /// The database runs' own steps: verify follows a migrate, a restore or a recovery.
-    const DATABASE: [StepKey; 5] = [
+    /// The database runs' own steps: verify follows a migrate, a restore, an import or a recovery.
+    const DATABASE: [StepKey; 6] = [
         StepKey::SupabaseBackup,
         StepKey::SupabaseMigrate,
         StepKey::SupabaseVerify,
         StepKey::SupabaseRestoreBackup,
+        StepKey::SupabaseImport,
         StepKey::SupabaseRecover,
     ];
 
