@@ -19,6 +19,7 @@ mod guide;
 mod inbox;
 mod instances;
 mod register;
+mod relocation;
 mod rollouts;
 mod runs;
 mod schedule;

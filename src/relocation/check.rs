@@ -29,7 +29,7 @@ pub fn version_refusal(archive: Option<&str>, target: Option<&str>) -> Option<Te
 
 /// One table after an import: what the archive recorded and what the target holds now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct TableCheck {
+pub struct MovedTable {
     pub table: String,
     #[ts(type = "number")]
     pub rows_archive: u64,
@@ -42,15 +42,15 @@ pub struct TableCheck {
 }
 
 /// Every table either side has, by name, with whether both sides agree.
-pub fn tables(archive: &[TableSum], now: &[TableSum]) -> Vec<TableCheck> {
+pub fn tables(archive: &[TableSum], now: &[TableSum]) -> Vec<MovedTable> {
     let name = |t: &TableSum| format!("{}.{}", t.schema, t.table);
-    let mut out: Vec<TableCheck> = archive
+    let mut out: Vec<MovedTable> = archive
         .iter()
         .map(|a| {
             let n = now
                 .iter()
                 .find(|n| n.schema == a.schema && n.table == a.table);
-            TableCheck {
+            MovedTable {
                 table: name(a),
                 rows_archive: a.rows,
                 rows_now: n.map(|n| n.rows),
@@ -65,7 +65,7 @@ pub fn tables(archive: &[TableSum], now: &[TableSum]) -> Vec<TableCheck> {
             .iter()
             .any(|a| a.schema == n.schema && a.table == n.table)
         {
-            out.push(TableCheck {
+            out.push(MovedTable {
                 table: name(n),
                 rows_archive: 0,
                 rows_now: Some(n.rows),

@@ -16,4 +16,4 @@ pub mod auth;
 pub mod check;
 
 pub use archive::{open, seal, write, Manifest, Opened};
-pub use check::{version_refusal, TableCheck};
+pub use check::{version_refusal, MovedTable};

@@ -15,7 +15,7 @@ use crate::error::{ApiResult, Error, Result};
 use crate::ledger::{RunKind, StepKey};
 use crate::messages::{param_text, params, ErrorCode, Right};
 use crate::provision::{gate, outputs, ownership, Engine, RunRequest};
-use crate::relocation::{self, archive, auth, TableCheck};
+use crate::relocation::{self, archive, auth, MovedTable};
 use crate::secrets::SecretStore;
 use crate::store::Store;
 use crate::supervisor::host::RunHost;
@@ -42,7 +42,7 @@ pub struct MoveExport {
 pub struct MoveCheck {
     pub source: String,
     pub target: String,
-    pub tables: Vec<TableCheck>,
+    pub tables: Vec<MovedTable>,
     #[ts(type = "number")]
     pub users_archive: u64,
     #[ts(type = "number")]

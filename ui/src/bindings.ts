@@ -1164,6 +1164,20 @@ inserted_at: string,
  */
 at: number | null, };
 
+export type MoveExport = { slug: string, file: string, bytes: number, sha256: string, 
+/**
+ * The backup key it is sealed with (its id; the key stays in the keyring).
+ */
+key_id: string, schema_version: string | null, tables: number, users: number, };
+
+export type MoveCheck = { source: string, target: string, tables: Array<MovedTable>, users_archive: number, users_now: number, equal: boolean, };
+
+export type MovedTable = { table: string, rows_archive: number, 
+/**
+ * `None`: the table is not on the target.
+ */
+rows_now: number | null, checksum_archive: string, checksum_now: string | null, equal: boolean, };
+
 export type RolloutsOverview = { 
 /**
  * Every delivered instance with its schema version: who is behind.
@@ -1615,6 +1629,9 @@ export type Commands = {
   workflow_backups: { args: { slug: string }; result: Array<WorkflowBackup> };
   backup_ages: { args: {  }; result: Array<BackupAge> };
   recovery: { args: { slug: string }; result: RecoveryView };
+  export_for_move: { args: { slug: string; out: string }; result: MoveExport };
+  import_archive: { args: { file: string; into: string; confirmation: string }; result: StartOutcome };
+  move_check: { args: { file: string; into: string }; result: MoveCheck };
   rollouts_overview: { args: {  }; result: RolloutsOverview };
   plan_rollout: { args: { source: RolloutSource; waves: string; halt_share: number }; result: RolloutView };
   rollout: { args: { id: number }; result: RolloutView };
