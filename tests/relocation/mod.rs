@@ -7,6 +7,8 @@
 
 use crate::common;
 
+mod rights;
+
 use common::*;
 use fabrik::database::backup::{self, crypt, TableSum};
 use fabrik::provision::{RunRequest, RunState};
@@ -238,6 +240,24 @@ async fn a_move_brings_every_row_and_every_login_into_another_instance() {
         "DELETE FROM supabase_migrations.schema_migrations WHERE version = '29990101000000'",
     )
     .await;
+
+    // An import that fails inside its transaction (the target's Auth refuses one of the
+    // people) leaves the target's tables and people as they were.
+    let before = m.sums(&m.to).await;
+    let users_before = auth::count(m.sb(), &m.to, "users").await.unwrap();
+    let refuse =
+        format!("ALTER TABLE auth.users ADD CONSTRAINT not_this_one CHECK (email <> '{person}')");
+    m.sql(&m.to, &refuse).await;
+    let (state, events) = m.import(&file, &m.target).await.unwrap();
+    assert_ne!(state, RunState::Succeeded, "{}", events.json());
+    assert!(events.json().contains("not_this_one"), "{}", events.json());
+    assert_eq!(m.sums(&m.to).await, before, "the target changed");
+    assert_eq!(
+        auth::count(m.sb(), &m.to, "users").await.unwrap(),
+        users_before
+    );
+    m.sql(&m.to, "ALTER TABLE auth.users DROP CONSTRAINT not_this_one")
+        .await;
 
     // Moved: every table and the users equal, and the person signs in on the target.
     let (state, events) = m.import(&file, &m.target).await.unwrap();
