@@ -53,7 +53,14 @@ fn main() {
         let sb = &engine.clients().supabase;
         let refs: Vec<String> = built
             .iter()
-            .map(|s| store.get_customer(s).unwrap().instance.supabase_project_ref.unwrap())
+            .map(|s| {
+                store
+                    .get_customer_in(s, engine.environment())
+                    .unwrap()
+                    .instance
+                    .supabase_project_ref
+                    .unwrap()
+            })
             .collect();
         let (companies, contacts) = (rows / 10, rows / 2);
         let activities = rows - companies - contacts;
