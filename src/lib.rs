@@ -23,6 +23,7 @@ pub mod provider;
 pub mod providers;
 pub mod provision;
 pub mod register;
+pub mod relocation;
 pub mod sandbox;
 pub mod schedule;
 pub mod seat;

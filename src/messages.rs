@@ -230,6 +230,11 @@ vocabulary!(
         SlugLocked => "slug_locked",
         /// A moment that is neither RFC 3339 nor unix seconds.
         MomentInvalid => "moment_invalid",
+        // A move (issue #59): the archive, the target's version, the check after.
+        MoveArchiveUnreadable => "move_archive_unreadable",
+        MoveVersion => "move_version",
+        MoveFailed => "move_failed",
+        MoveMismatch => "move_mismatch",
     }
 );
 
@@ -651,6 +656,22 @@ impl ErrorCode {
             WorkflowVersionNotOurs => t(
                 "Version {version} i {repository} är inte kundens flöde {workflow} ({why}) och skrivs inte tillbaka. Välj en annan version.",
                 "Version {version} in {repository} is not the customer's workflow {workflow} ({why_en}) and is not written back. Choose another version.",
+            ),
+            MoveArchiveUnreadable => t(
+                "Flyttarkivet {file} kan inte läsas: {detail}",
+                "The move archive {file} cannot be read: {detail}",
+            ),
+            MoveVersion => t(
+                "Arkivet flyttas inte in i {slug}, och ingenting ändrades: {problem}",
+                "The archive is not moved into {slug}, and nothing was changed: {problem_en}",
+            ),
+            MoveFailed => t(
+                "Arkivet kunde inte flyttas in i {slug}, som är som det var: {detail}",
+                "The archive could not be moved into {slug}, which is as it was: {detail}",
+            ),
+            MoveMismatch => t(
+                "Arkivet är inflyttat i {slug} (databasen och användarna är ersatta), men det gav inte tillbaka detsamma: {differs}",
+                "The archive was moved into {slug} (the database and the users are replaced), but it did not bring back the same: {differs}",
             ),
             RestoreFailed => t(
                 "Databasen kunde inte återställas från säkerhetskopia {backup} och är som den var: {detail}",

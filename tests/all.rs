@@ -28,6 +28,7 @@ mod provision;
 mod reconcile;
 mod recovery;
 mod release;
+mod relocation;
 mod repo_storage;
 mod rights;
 mod rollout;

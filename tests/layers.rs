@@ -32,6 +32,7 @@ const LAYERS: &[&str] = &[
     "billing",
     "update",
     "database",
+    "relocation",
     "template",
     "workflows",
     "health",

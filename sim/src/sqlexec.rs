@@ -57,6 +57,19 @@ ALTER TABLE auth.users ADD COLUMN IF NOT EXISTS confirmation_token varchar(255);
 ALTER TABLE auth.users ADD COLUMN IF NOT EXISTS confirmation_sent_at timestamptz;
 ALTER TABLE auth.users ADD COLUMN IF NOT EXISTS recovery_token varchar(255);
 ALTER TABLE auth.users ADD COLUMN IF NOT EXISTS recovery_sent_at timestamptz;
+-- How a user signs in (GoTrue's `auth.identities`: one row per provider, the e-mail's own).
+CREATE TABLE IF NOT EXISTS auth.identities (
+    provider_id text NOT NULL,
+    user_id uuid NOT NULL REFERENCES auth.users (id) ON DELETE CASCADE,
+    identity_data jsonb NOT NULL,
+    provider text NOT NULL,
+    last_sign_in_at timestamptz,
+    created_at timestamptz,
+    updated_at timestamptz,
+    email text GENERATED ALWAYS AS (lower(identity_data ->> 'email')) STORED,
+    id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
+    CONSTRAINT identities_provider_id_provider_unique UNIQUE (provider_id, provider)
+);
 CREATE OR REPLACE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $$
   SELECT coalesce(
     nullif(current_setting('request.jwt.claim.sub', true), ''),
@@ -533,7 +546,40 @@ impl PgBackend {
                 &refs,
             )
             .await?;
+        // GoTrue gives a user with an e-mail its `email` identity when it makes the user.
+        client
+            .execute(
+                "INSERT INTO auth.identities (provider_id, user_id, identity_data, provider, created_at, updated_at) \
+                 SELECT $1::text, $1::text::uuid, jsonb_build_object('sub', $1::text, 'email', $2::text, 'email_verified', false), 'email', now(), now() \
+                 WHERE nullif($2::text, '') IS NOT NULL ON CONFLICT (provider_id, provider) DO NOTHING",
+                &[&args[0], &args[3]],
+            )
+            .await?;
         Ok(())
+    }
+
+    /// The user GoTrue signs in by e-mail, read from `auth.users` (its own table is what it
+    /// trusts): id, stored password hash, confirmed, banned until (unix ms), metadata, role, aud,
+    /// created (unix ms). `None` when no row has the address.
+    pub async fn auth_user_by_email(
+        &self,
+        db: &str,
+        email: &str,
+    ) -> Result<Option<Value>, PgError> {
+        let client = self.client(db).await?;
+        let row = client
+            .query_opt(
+                "SELECT json_build_object('id', id::text, 'hash', encrypted_password, \
+                   'confirmed_ms', (extract(epoch FROM email_confirmed_at) * 1000)::bigint, \
+                   'banned_until_ms', (extract(epoch FROM banned_until) * 1000)::bigint, \
+                   'app_metadata', coalesce(raw_app_meta_data, '{}'), 'user_metadata', coalesce(raw_user_meta_data, '{}'), \
+                   'role', role, 'aud', aud, 'email', email, \
+                   'created_ms', (extract(epoch FROM created_at) * 1000)::bigint) \
+                 FROM auth.users WHERE lower(email) = lower($1) LIMIT 1",
+                &[&email],
+            )
+            .await?;
+        Ok(row.map(|r| r.get::<_, Value>(0)))
     }
 }
 

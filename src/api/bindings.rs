@@ -36,6 +36,7 @@ use crate::provision::{
 use crate::register::{
     ExportFormat, ImportPreview, ImportReport, ImportRow, PortalRows, PortalSource,
 };
+use crate::relocation::MovedTable;
 use crate::schedule::system::{Installed, Scheduler};
 use crate::schedule::units::Plan as SchedulePlan;
 use crate::schedule::{JobReport, JobState, ScheduleView, TickReport};
@@ -43,6 +44,7 @@ use crate::secrets::Provider;
 use crate::services::backups::{BackupAge, BackupView};
 use crate::services::billing::{BillingCell, CustomerBilling};
 use crate::services::register::{AppInfo, DraftCheck, ExportedFile, Language, Preferences};
+use crate::services::relocation::{MoveCheck, MoveExport};
 use crate::services::rollout_desk::{RolloutsOverview, TemplatesOverview};
 use crate::services::rollouts::{
     FileHead, InstanceSchemaView, RolloutSource, RolloutView, WaveView,
@@ -216,6 +218,7 @@ pub fn typescript() -> String {
         RegisterChange, LiveStatus, SharedRegister, MoveReport, TableCheck, Person, Role, NewPerson,
         BackupView, Backup, BackupReason, WorkflowBackup, WorkflowFile, WorkflowBackupReason, BackupAge,
         Deployments, DeploymentView, RecoveryView, PhysicalBackup,
+        MoveExport, MoveCheck, MovedTable,
         RolloutsOverview, RolloutSource, RolloutView, RolloutRow, MemberRow, FileHead, WaveView, InstanceSchemaView, RolloutState, MemberState,
         RolloutKind, TemplatesOverview, TemplateRolloutView, RepoPlan, TemplateInstance, TemplateBase, TemplatePr, BaseHow, PrState,
         FileChange, TemplateChange, CustomerChange, Action, Summary, NeedsPerson, Attention,

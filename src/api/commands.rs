@@ -103,6 +103,9 @@ macro_rules! with_commands {
             async workflow_backups(slug: String) -> Vec<$crate::store::workflow_backups::WorkflowBackup>;
             async backup_ages() -> Vec<$crate::services::backups::BackupAge>;
             async recovery(slug: String) -> $crate::database::recovery::RecoveryView;
+            async export_for_move(slug: String, out: String) -> $crate::services::relocation::MoveExport;
+            async import_archive(file: String, into: String, confirmation: String) -> $crate::provision::StartOutcome;
+            async move_check(file: String, into: String) -> $crate::services::relocation::MoveCheck;
             async rollouts_overview() -> $crate::services::rollout_desk::RolloutsOverview;
             async plan_rollout(source: $crate::services::rollouts::RolloutSource, waves: String, halt_share: f64) -> $crate::services::rollouts::RolloutView;
             async rollout(id: i64) -> $crate::services::rollouts::RolloutView;

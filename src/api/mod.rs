@@ -20,6 +20,7 @@ mod handover;
 mod inbox;
 mod instances;
 mod register;
+mod relocation;
 mod rollouts;
 mod runs;
 mod schedule;

@@ -55,6 +55,9 @@ vocabulary!(
         /// organization, the Vercel project accepted by their team, the repository transferred
         /// to them, the workflow exported, and a letter with each code and step.
         Handover => "handover",
+        /// Another instance's move archive put into this one (issue #59): its database and its
+        /// people replaced, after a backup of what it replaces, and checked table by table.
+        Import => "import",
     }
 );
 
@@ -68,8 +71,8 @@ impl RunKind {
             RunKind::Provision => Right::Provision,
             // Handing the instance away is, for the agency, a teardown: an owner's.
             RunKind::Teardown | RunKind::Handover => Right::Teardown,
-            // Both replace a customer's database: an owner's, like a teardown.
-            RunKind::Restore | RunKind::Recover => Right::Restore,
+            // Each replaces a customer's database: an owner's, like a teardown.
+            RunKind::Restore | RunKind::Recover | RunKind::Import => Right::Restore,
             // What the customer's site answers on: through the guarded gate, an owner's.
             RunKind::DomainRemove => Right::Remove,
             RunKind::UpdateModules

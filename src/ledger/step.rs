@@ -40,6 +40,8 @@ vocabulary!(
         SupabaseVerify => "supabase.verify",
         /// The customer's schemas replaced by a backup's.
         SupabaseRestoreBackup => "supabase.restore_backup",
+        /// The customer's schemas and people replaced by a move archive's, then checked.
+        SupabaseImport => "supabase.import",
         /// The template's changes since the repository's base, merged onto its own, as one
         /// commit on a branch of Fabrik's and one pull request.
         GithubTemplatePr => "github.template_pr",

@@ -520,6 +520,17 @@ vocabulary!(
         BillingAlert => "billing_alert",
         BillingGraceDays => "billing_grace_days",
         BillingGraceUntilStripe => "billing_grace_until_stripe",
+        // A move (issue #59): the version rule, the CLI's lines.
+        MoveRollOutTargetFirst => "move_roll_out_target_first",
+        MoveRollOutSourceFirst => "move_roll_out_source_first",
+        MoveExported => "move_exported",
+        MoveConfirm => "move_confirm",
+        MoveTableHeader => "move_table_header",
+        MoveUsers => "move_users",
+        MoveAllEqual => "move_all_equal",
+        MoveNotEqual => "move_not_equal",
+        MoveYes => "move_yes",
+        MoveNo => "move_no",
     }
 );
 

@@ -1514,6 +1514,40 @@ impl Say {
                 "{what}: fler än Fabrik läser ({limit}); talet rapporteras inte",
                 "{what}: more than Fabrik reads ({limit}); the figure is not reported",
             ),
+            MoveRollOutTargetFirst => t(
+                "målet är på version {target}, arkivet på {archive}: rulla ut {archive} till målet först (fabrik rollout start --dir MAPP), importera sedan",
+                "the target is at version {target}, the archive at {archive}: roll out {archive} to the target first (fabrik rollout start --dir FOLDER), then import",
+            ),
+            MoveRollOutSourceFirst => t(
+                "målet är på version {target}, arkivet på {archive}: rulla ut {target} till källan först (fabrik rollout start --dir MAPP) och exportera igen",
+                "the target is at version {target}, the archive at {archive}: roll out {target} to the source first (fabrik rollout start --dir FOLDER) and export again",
+            ),
+            MoveExported => t(
+                "Flyttarkivet för {slug} är skrivet till {file}: {bytes} byte, {tables} tabeller, {users} användare, schemaversion {version}. Det är krypterat med byråns nyckel {key} och läses bara av en Fabrik med den nyckeln.",
+                "The move archive of {slug} is written to {file}: {bytes} bytes, {tables} tables, {users} users, schema version {version}. It is encrypted with the agency's key {key} and only a Fabrik with that key reads it.",
+            ),
+            MoveConfirm => t(
+                "Importen ersätter databasen och användarna i {slug} med arkivets (från {source}). Skriv målets slug för att bekräfta: ",
+                "The import replaces the database and the users of {slug} with the archive's (from {source}). Type the target's slug to confirm: ",
+            ),
+            MoveTableHeader => t(
+                "tabell|rader i arkivet|rader nu|kontrollsumma|lika",
+                "table|rows in the archive|rows now|checksum|equal",
+            ),
+            MoveUsers => t(
+                "användare: {archive} i arkivet, {now} nu",
+                "users: {archive} in the archive, {now} now",
+            ),
+            MoveAllEqual => t(
+                "{slug} håller nu arkivets data: varje tabell och användarna är lika.",
+                "{slug} now holds the archive's data: every table and the users are equal.",
+            ),
+            MoveNotEqual => t(
+                "{slug} håller inte detsamma som arkivet: se raderna med \"nej\".",
+                "{slug} does not hold what the archive holds: see the rows with \"no\".",
+            ),
+            MoveYes => t("ja", "yes"),
+            MoveNo => t("nej", "no"),
         }
     }
 }

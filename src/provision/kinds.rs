@@ -311,6 +311,16 @@ run_kinds! {
         checks_after: false,
         ..DAY_TWO
     },
+    /// Another instance's move archive (`archive`: its path on this seat) put into this one:
+    /// `confirmation` must be the slug, typed. What it replaces is backed up first, the
+    /// archive's schema version must be the instance's, and every table and the users are
+    /// checked against the archive afterwards.
+    Import { archive: String, confirmation: String } => {
+        label: ("Flytt in av data", "Data moved in"),
+        steps: &[S::SupabaseBackup, S::SupabaseImport, S::SupabaseVerify],
+        checks_after: false,
+        ..DAY_TWO
+    },
     /// One repository's part of a template roll-out: a pull request carrying the template to
     /// the roll-out's commit, on an active instance (a roll-out skips a paused one, saying so).
     TemplateSync { rollout: i64 } => {
@@ -451,7 +461,8 @@ impl RunRequest {
             // teardown is.
             RunRequest::Teardown { confirmation }
             | RunRequest::Restore { confirmation, .. }
-            | RunRequest::Recover { confirmation, .. } => confirmed(confirmation.as_str())?,
+            | RunRequest::Recover { confirmation, .. }
+            | RunRequest::Import { confirmation, .. } => confirmed(confirmation.as_str())?,
             RunRequest::Handover {
                 to_github,
                 to_vercel_team,
@@ -552,7 +563,8 @@ impl RunRequest {
             RunRequest::Teardown { confirmation }
             | RunRequest::Restore { confirmation, .. }
             | RunRequest::Recover { confirmation, .. }
-            | RunRequest::Handover { confirmation, .. } => Some((slug, confirmation)),
+            | RunRequest::Handover { confirmation, .. }
+            | RunRequest::Import { confirmation, .. } => Some((slug, confirmation)),
             RunRequest::DomainRemove {
                 domain,
                 confirmation,

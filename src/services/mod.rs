@@ -11,6 +11,7 @@ pub mod billing;
 pub mod deployments;
 pub mod handover;
 pub mod register;
+pub mod relocation;
 pub mod rollout_desk;
 pub mod rollouts;
 pub mod runs;

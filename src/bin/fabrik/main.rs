@@ -6,9 +6,11 @@ mod backup;
 mod billing;
 mod customers;
 mod deployments;
+mod export;
 mod fleet;
 mod handover;
 mod health;
+mod import;
 mod intake;
 mod print;
 mod progress;
@@ -118,6 +120,11 @@ enum Command {
     /// Write a backed-up version back.
     #[command(subcommand)]
     Restore(backup::RestoreCmd),
+    /// A customer's instance as one archive: --for-move, the full form for `fabrik import`.
+    Export(export::ExportArgs),
+    /// A move archive into another delivered instance: its database and users replaced (the
+    /// slug typed, or --confirm SLUG), then every table and the users checked against it.
+    Import(import::ImportArgs),
     /// Template updates: the template's changes into every customer's repository as one pull
     /// request each (three-way merged, the customer's changes kept), in waves. Exit 0 when
     /// every planned repository is done, 3 when any failed or was skipped.
@@ -280,6 +287,8 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Rollout(cmd) => rollout::run(&cloud, cmd).await,
         Command::Backup(cmd) => backup::run(&cloud, cmd).await,
         Command::Restore(cmd) => backup::restore(&cloud, cmd).await,
+        Command::Export(args) => export::run(&cloud, args).await,
+        Command::Import(args) => import::run(&cloud, args).await,
         Command::Template(cmd) => template::run(&cloud, cmd).await,
         Command::Usage(args) => usage::collect(&cloud, args).await,
         Command::Billing(args) => billing::reconcile(&cloud, args).await,

@@ -211,6 +211,12 @@ fn seal(key: &BackupKey, aad: Vec<u8>, plaintext: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Whose database a file says it holds (`None` in an `FBK1` file), read before any byte is
+/// decrypted; `decrypt` holds the file to it, as the key's seal covers it.
+pub fn binding(file: &[u8]) -> Result<Option<Binding>, BackupError> {
+    Ok(read_header(file)?.1)
+}
+
 /// The id of the key a backup file was written with.
 pub fn key_id(file: &[u8]) -> Result<String, BackupError> {
     Ok(read_header(file)?.0)

@@ -40,6 +40,10 @@ fn every_request() -> Vec<RunRequest> {
                     to_supabase_org: "kund-org".into(),
                     confirmation: "kund".into(),
                 },
+                RunKind::Import => RunRequest::Import {
+                    archive: "/tmp/kund.fbk".into(),
+                    confirmation: "kund".into(),
+                },
                 other => panic!("{other} needs input this test does not know"),
             })
         })
@@ -185,6 +189,7 @@ fn a_kind_needs_input_exactly_when_its_request_has_a_required_field() {
             RunKind::Promote,
             RunKind::Recover,
             RunKind::Handover,
+            RunKind::Import,
         ]
     );
 }

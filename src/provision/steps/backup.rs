@@ -69,7 +69,7 @@ async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
     }
     let reason = match ctx.kind {
         RunKind::Migrate => BackupReason::BeforeMigration,
-        RunKind::Restore | RunKind::Recover => BackupReason::BeforeRestore,
+        RunKind::Restore | RunKind::Recover | RunKind::Import => BackupReason::BeforeRestore,
         _ if ctx.request.as_ref().is_some_and(RunRequest::scheduled) => BackupReason::Scheduled,
         _ => BackupReason::OnDemand,
     };

@@ -25,7 +25,7 @@ const SUPABASE: Option<Provider> = Some(Provider::Supabase);
 step!(MIGRATE: SupabaseMigrate, "Lägg in migreringar", "Apply migrations", needs [SupabaseBackup], SUPABASE, migrate);
 
 // In a restore or recover run the migrations are not its steps: a need outside the run's table is not waited for.
-step!(VERIFY: SupabaseVerify, "Kontrollera databasschemat", "Verify the database schema", needs [SupabaseMigrate, SupabaseRestoreBackup, SupabaseRecover], SUPABASE, verify);
+step!(VERIFY: SupabaseVerify, "Kontrollera databasschemat", "Verify the database schema", needs [SupabaseMigrate, SupabaseRestoreBackup, SupabaseImport, SupabaseRecover], SUPABASE, verify);
 
 /// The customer's project by the ref the ledger recorded, proven theirs (its name carries the
 /// customer's id) and this run still its driver's, right before its database is changed.

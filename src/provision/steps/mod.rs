@@ -43,6 +43,7 @@ mod delivery;
 mod domains;
 mod github;
 mod handover;
+mod import;
 mod lifecycle;
 mod migrate;
 mod modules;
@@ -235,7 +236,7 @@ pub enum Owned {
 
 /// Every step once, in `StepKey` order (each kind's declaration in `kinds` names the ones it
 /// runs, by key).
-static STEPS: [&StepDef; 43] = [
+static STEPS: [&StepDef; 44] = [
     &supabase::PROJECT,
     &supabase::READY,
     &supabase::KEYS,
@@ -266,6 +267,7 @@ static STEPS: [&StepDef; 43] = [
     &migrate::MIGRATE,
     &migrate::VERIFY,
     &backup::RESTORE,
+    &import::IMPORT,
     &template::PR,
     &workflows::BACKUP,
     &workflows::RESTORE,
@@ -501,12 +503,13 @@ mod tests {
     use super::*;
     use crate::ledger::RunKind;
 
-    /// The database runs' own steps: verify follows a migrate, a restore or a recovery.
-    const DATABASE: [StepKey; 5] = [
+    /// The database runs' own steps: verify follows a migrate, a restore, an import or a recovery.
+    const DATABASE: [StepKey; 6] = [
         StepKey::SupabaseBackup,
         StepKey::SupabaseMigrate,
         StepKey::SupabaseVerify,
         StepKey::SupabaseRestoreBackup,
+        StepKey::SupabaseImport,
         StepKey::SupabaseRecover,
     ];
 

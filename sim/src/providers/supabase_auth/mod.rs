@@ -53,6 +53,18 @@ pub(crate) fn password_digest(user_id: &str, password: &str) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The simulator's password digest as `auth.users.encrypted_password` holds it.
+pub(crate) fn stored_hash(digest: &str) -> String {
+    format!("{SIM_HASH}{digest}")
+}
+
+/// The digest in a stored hash the simulator wrote (`None` for any other hash).
+pub(crate) fn digest_of(hash: &str) -> Option<&str> {
+    hash.strip_prefix(SIM_HASH)
+}
+
+const SIM_HASH: &str = "$fabrik-sim-sha256$";
+
 /// Writes the user into the project's `auth.users` (PostgreSQL mode only), inserting or
 /// updating the row, so foreign keys to `auth.users(id)` hold as soon as Auth answers.
 pub(crate) async fn mirror(st: &AppState, r: &str, user: &AuthUser) {
@@ -60,10 +72,14 @@ pub(crate) async fn mirror(st: &AppState, r: &str, user: &AuthUser) {
         return;
     };
     let db = pg.db_name(&st.read(|w| w.instance.clone()), r);
-    // The hash only marks that a password exists; nothing signs in against the database.
-    let hash = user
-        .has_password
-        .then_some("$2a$10$fabriksimulatedpasswordhashxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    // The database keeps what sign-in checks (`/token` reads it back, as GoTrue reads its
+    // own table): the digest when there is one, else a mark that a password exists.
+    let digest = user.password_digest.as_deref().map(stored_hash);
+    let hash = match (&digest, user.has_password) {
+        (Some(d), _) => Some(d.as_str()),
+        (None, true) => Some("$2a$10$fabriksimulatedpasswordhashxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+        (None, false) => None,
+    };
     let tokens = crate::sqlexec::AuthTokens {
         confirmation_token: user.confirmation_token.as_deref(),
         recovery_token: user.recovery_token.as_deref(),

@@ -58,6 +58,21 @@ pub(super) async fn token(
         )
     };
     let Some(email) = email else { return invalid() };
+    // With a database, GoTrue's table is the truth: a user moved in by SQL signs in, one
+    // deleted by SQL does not.
+    if let Err(refused) = from_database(&st, &r, &email).await {
+        return refused.then(invalid).unwrap_or_else(|| {
+            errors::gotrue(
+                500,
+                "unexpected_failure",
+                "Database error querying schema",
+                api24,
+            )
+        });
+    }
+    let p = st
+        .read(|w| w.supabase.projects.iter().find(|x| x.r#ref == r).cloned())
+        .unwrap_or(p);
     let Some(user) = p
         .auth_users
         .iter()
@@ -81,6 +96,62 @@ pub(super) async fn token(
         Some(session) => json_response(200, session),
         None => invalid(),
     }
+}
+
+/// In PostgreSQL mode, the user with `email` as `auth.users` holds it, brought into the
+/// project's users (the row's id, hash, confirmation, ban and metadata win). `Err(true)` when
+/// the table has no such user, `Err(false)` when it cannot be read; `Ok` without a database.
+async fn from_database(st: &AppState, r: &str, email: &str) -> Result<(), bool> {
+    let Some(pg) = &st.pg else {
+        return Ok(());
+    };
+    let db = pg.db_name(&st.read(|w| w.instance.clone()), r);
+    let row = match pg.auth_user_by_email(&db, email).await {
+        Ok(Some(row)) => row,
+        Ok(None) => return Err(true),
+        Err(e) => {
+            tracing::warn!("fabrik-sim: cannot read auth.users of {db}: {e}");
+            return Err(false);
+        }
+    };
+    let text = |k: &str| row[k].as_str().map(str::to_string);
+    let Some(id) = text("id") else {
+        return Err(true);
+    };
+    let digest = text("hash").and_then(|h| super::digest_of(&h).map(str::to_string));
+    st.mutate(|w| {
+        let Some(p) = w.supabase.projects.iter_mut().find(|x| x.r#ref == r) else {
+            return;
+        };
+        // An address is one user's: another that had it is no longer in the table.
+        p.auth_users.retain(|u| {
+            u.id == id || u.email.as_deref().map(str::to_lowercase).as_deref() != Some(email)
+        });
+        let at = match p.auth_users.iter().position(|u| u.id == id) {
+            Some(at) => at,
+            None => {
+                p.auth_users.push(crate::world::AuthUser {
+                    id: id.clone(),
+                    ..Default::default()
+                });
+                p.auth_users.len() - 1
+            }
+        };
+        let u = &mut p.auth_users[at];
+        u.email = text("email");
+        u.has_password = row["hash"].is_string();
+        if digest.is_some() {
+            u.password_digest = digest.clone();
+        }
+        u.email_confirmed_ms = row["confirmed_ms"].as_i64();
+        u.banned_until_ms = row["banned_until_ms"].as_i64();
+        u.app_metadata = row["app_metadata"].clone();
+        u.user_metadata = row["user_metadata"].clone();
+        u.role = text("role").unwrap_or_else(|| "authenticated".into());
+        u.aud = text("aud").unwrap_or_else(|| "authenticated".into());
+        u.created_ms = row["created_ms"].as_i64().unwrap_or(u.created_ms);
+    });
+    Ok(())
 }
 
 /// A new session for a user of project `r` (GoTrue's `issueRefreshToken`): `last_sign_in_at`

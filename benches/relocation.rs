@@ -1,0 +1,139 @@
+//! A move (issue #59; numbers, not assertions). Needs the OS keyring and PostgreSQL: run
+//! through `bash scripts/bench.sh relocation`.
+//!
+//! Setup (timed apart): two instances provisioned through the engine on the simulator's real
+//! PostgreSQL, and FABRIK_BENCH_MOVE_ROWS rows (default 1,000,000) in the first, across the
+//! template's tables (a tenth companies, half contacts, the rest activities). Then the move
+//! archive taken, sealed and written (`fabrik export --for-move`), and the import run into the
+//! second (its backup of the target first, the archive put in, every table checked): wall time
+//! of each, the process's peak memory during each (VmHWM, reset before; the simulator runs in
+//! this process), and the archive's bytes.
+
+#[path = "common/fleet.rs"]
+mod fleet;
+use fleet::*;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fabrik::database::backup::crypt;
+use fabrik::ledger::RunEvent;
+use fabrik::provision::{RunRequest, RunState};
+use fabrik::relocation::{self, archive};
+use tokio_util::sync::CancellationToken;
+
+const SCALE: f64 = 0.02;
+
+/// The process's peak resident memory in MiB since the last `reset_peak` (Linux).
+fn peak_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn main() {
+    let rows: usize = env_or("FABRIK_BENCH_MOVE_ROWS", 1_000_000);
+    let work = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (sim, store, _cluster) = world(work.path(), SCALE, None).await;
+        let started = Instant::now();
+        let built = setup("relocation", &sim, &store, |i| format!("Flyttkund {i} AB"), 2, 2).await;
+        let engine = engine(&sim, store.clone(), 0);
+        let sb = &engine.clients().supabase;
+        let refs: Vec<String> = built
+            .iter()
+            .map(|s| {
+                store
+                    .get_customer_in(s, engine.environment())
+                    .unwrap()
+                    .instance
+                    .supabase_project_ref
+                    .unwrap()
+            })
+            .collect();
+        let (companies, contacts) = (rows / 10, rows / 2);
+        let activities = rows - companies - contacts;
+        let fill = format!(
+            "INSERT INTO public.companies (organization_id, name, domain, tags)
+               SELECT (SELECT id FROM public.organizations LIMIT 1), 'Företag ' || g, 'f' || g || '.se', ARRAY['a', 'b']
+               FROM generate_series(1, {companies}) g;
+             INSERT INTO public.contacts (organization_id, first_name, last_name, email, custom_fields)
+               SELECT (SELECT id FROM public.organizations LIMIT 1), 'Förnamn' || g, 'Efternamn', 'k' || g || '@kund.se', jsonb_build_object('n', g)
+               FROM generate_series(1, {contacts}) g;
+             INSERT INTO public.activities (organization_id, type, subject, body)
+               SELECT (SELECT id FROM public.organizations LIMIT 1), 'note', 'Anteckning ' || g, repeat('x', 40)
+               FROM generate_series(1, {activities}) g;"
+        );
+        sb.run_query_within(&refs[0], &fill, Duration::from_secs(30 * 60))
+            .await
+            .expect("the rows");
+        println!(
+            "setup: 2 instances delivered, {rows} rows in the first, in {:.1} s; load {}",
+            started.elapsed().as_secs_f64(),
+            load()
+        );
+
+        let c = store.get_customer(&built[0]).unwrap();
+        let source = archive::Source {
+            slug: c.slug.clone(),
+            customer_uid: c.uid.clone(),
+            environment: engine.environment(),
+            project_ref: refs[0].clone(),
+        };
+        let file = work.path().join("flytt.fbk");
+        reset_peak();
+        let started = Instant::now();
+        let taken = archive::take(sb, &source).await.expect("the archive");
+        let tables = taken.manifest.tables.len();
+        let secrets = fabrik::secrets::SecretStore::new(engine.environment().as_str());
+        let path = file.clone();
+        tokio::task::spawn_blocking(move || {
+            let key = crypt::current_key(&secrets).unwrap();
+            relocation::write(&path, &relocation::seal(&key, &taken)).unwrap();
+        })
+        .await
+        .unwrap();
+        let export_s = started.elapsed().as_secs_f64();
+        let export_peak = peak_mib();
+        let bytes = std::fs::metadata(&file).unwrap().len();
+        println!("export: {tables} tables, {bytes} bytes in {export_s:.1} s, peak {export_peak:.0} MiB");
+
+        reset_peak();
+        let started = Instant::now();
+        let request = RunRequest::Import {
+            archive: file.display().to_string(),
+            confirmation: built[1].clone(),
+        };
+        let run = engine.record(&built[1], &request).unwrap();
+        let state = engine
+            .drive(
+                run.driver.clone().unwrap(),
+                Arc::new(|_: &RunEvent| {}),
+                CancellationToken::new(),
+                false,
+            )
+            .await;
+        let import_s = started.elapsed().as_secs_f64();
+        let import_peak = peak_mib();
+        let steps = store.run_steps(run.run_id).unwrap();
+        if !matches!(state, Ok(RunState::Succeeded)) {
+            eprintln!("bench relocation: the import ended {state:?}: {steps:?}");
+            std::process::exit(1);
+        }
+        println!("import: the run (the target's backup, the archive in, every table checked) in {import_s:.1} s, peak {import_peak:.0} MiB");
+        println!(
+            "bench: move_rows={rows} move_tables={tables} move_archive_bytes={bytes} move_export_s={export_s:.1} move_export_peak_mib={export_peak:.0} move_import_s={import_s:.1} move_import_peak_mib={import_peak:.0}"
+        );
+    });
+}
