@@ -9,6 +9,7 @@ mod clock;
 mod customers;
 pub mod db;
 mod delivery;
+pub mod exports;
 mod health;
 mod instances;
 pub mod intake;

@@ -102,6 +102,7 @@ pub const TABLES: &[&str] = &[
     "billing_transitions",
     "customers",
     "environments",
+    "exports",
     "figures",
     "health_checks",
     "instances",
@@ -360,6 +361,9 @@ pub const GRANTS: &[Grant] = &[
         &["run_id", "state", "note", "decided_at", "decided_by"],
     ),
     all(Owner, "billing_policy", &[Insert, Update, Delete]),
+    // A customer's export: whoever may act on a delivered instance writes one and says so;
+    // what was handed out stays as it was written.
+    all(Operator, "exports", &[Insert]),
 ];
 
 /// The functions every group calls (policies and the window's "what may I do").
