@@ -101,6 +101,8 @@ macro_rules! with_commands {
             async workflow_backups(slug: String) -> Vec<$crate::store::workflow_backups::WorkflowBackup>;
             async backup_ages() -> Vec<$crate::services::backups::BackupAge>;
             async recovery(slug: String) -> $crate::database::recovery::RecoveryView;
+            async export_customer(slug: String) -> $crate::services::export::Exported;
+            async exports(slug: String) -> Vec<$crate::store::exports::ExportRecord>;
             async rollouts_overview() -> $crate::services::rollout_desk::RolloutsOverview;
             async plan_rollout(source: $crate::services::rollouts::RolloutSource, waves: String, halt_share: f64) -> $crate::services::rollouts::RolloutView;
             async rollout(id: i64) -> $crate::services::rollouts::RolloutView;

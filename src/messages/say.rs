@@ -507,6 +507,9 @@ vocabulary!(
         BillingAlert => "billing_alert",
         BillingGraceDays => "billing_grace_days",
         BillingGraceUntilStripe => "billing_grace_until_stripe",
+        // A customer's export (issue #59): the archive written, and a part it does not hold.
+        ExportWritten => "export_written",
+        ExportOmitted => "export_omitted",
     }
 );
 

@@ -1475,6 +1475,14 @@ impl Say {
                 "{what}: fler än Fabrik läser ({limit}); talet rapporteras inte",
                 "{what}: more than Fabrik reads ({limit}); the figure is not reported",
             ),
+            ExportWritten => t(
+                "Exporten av {slug} är skriven till {path}: {tables} tabeller, {rows} rader, {bytes} byte, SHA-256 {sha256}.",
+                "The export of {slug} is written to {path}: {tables} tables, {rows} rows, {bytes} bytes, SHA-256 {sha256}.",
+            ),
+            ExportOmitted => t(
+                "Inte med i arkivet: {part} ({why}).",
+                "Not in the archive: {part} ({why}).",
+            ),
         }
     }
 }

@@ -6,6 +6,7 @@ mod backup;
 mod billing;
 mod customers;
 mod deployments;
+mod export;
 mod fleet;
 mod health;
 mod intake;
@@ -112,6 +113,10 @@ enum Command {
     /// Write a backed-up version back.
     #[command(subcommand)]
     Restore(backup::RestoreCmd),
+    /// A customer's data as one archive for them (a ZIP file anyone opens): the tables as CSV
+    /// and JSON with their column types, the users (never a password), the workflow, and a
+    /// manifest with every file's size and SHA-256. Never over a file; nothing half-written.
+    Export(export::ExportArgs),
     /// Template updates: the template's changes into every customer's repository as one pull
     /// request each (three-way merged, the customer's changes kept), in waves. Exit 0 when
     /// every planned repository is done, 3 when any failed or was skipped.
@@ -273,6 +278,7 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Rollout(cmd) => rollout::run(&cloud, cmd).await,
         Command::Backup(cmd) => backup::run(&cloud, cmd).await,
         Command::Restore(cmd) => backup::restore(&cloud, cmd).await,
+        Command::Export(args) => export::run(&cloud, args).await,
         Command::Template(cmd) => template::run(&cloud, cmd).await,
         Command::Usage(args) => usage::collect(&cloud, args).await,
         Command::Billing(args) => billing::reconcile(&cloud, args).await,
