@@ -163,6 +163,12 @@ vocabulary!(
         /// The backup repository refused or kept changing under the backup.
         WorkflowBackupFailed => "workflow_backup_failed",
         WorkflowVersionNotFound => "workflow_version_not_found",
+        /// A customer's export is never written over a file that is there.
+        ExportOutExists => "export_out_exists",
+        /// A customer's export into a folder that does not exist.
+        ExportFolderMissing => "export_folder_missing",
+        /// The export could not be written; nothing was left behind.
+        ExportFailed => "export_failed",
         // Fabrik's own updates (src/update): each leaves the running version in place.
         UpdateNoFeed => "update_no_feed",
         UpdateNoKey => "update_no_key",
@@ -604,6 +610,18 @@ impl ErrorCode {
             WorkflowVersionNotFound => t(
                 "Version {version} av flödet {workflow} finns inte för den här kunden; välj en i listan (fabrik backup list {slug}).",
                 "Version {version} of the workflow {workflow} does not exist for this customer; choose one from the list (fabrik backup list {slug}).",
+            ),
+            ExportOutExists => t(
+                "{path} finns redan; exporten skriver aldrig över en fil. Välj ett annat namn.",
+                "{path} exists already; an export never writes over a file. Choose another name.",
+            ),
+            ExportFolderMissing => t(
+                "Mappen {folder} finns inte; skapa den först eller välj en annan.",
+                "The folder {folder} does not exist; create it first or choose another.",
+            ),
+            ExportFailed => t(
+                "Exporten av {slug} kunde inte skrivas, och inget lämnades kvar: {detail}",
+                "The export of {slug} could not be written, and nothing was left behind: {detail}",
             ),
             UpdateNoFeed => t(
                 "Den här versionen av Fabrik ({current}) är byggd utan uppdateringskälla; en ny version installeras som ett nytt paket (docs/INSTALL.md).",

@@ -15,6 +15,7 @@ mod credentials;
 mod day_two;
 mod deployments;
 mod docs;
+mod export;
 mod fleet;
 mod handover;
 mod health;

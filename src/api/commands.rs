@@ -106,6 +106,8 @@ macro_rules! with_commands {
             async export_for_move(slug: String, out: String) -> $crate::services::relocation::MoveExport;
             async import_archive(file: String, into: String, confirmation: String) -> $crate::provision::StartOutcome;
             async move_check(file: String, into: String) -> $crate::services::relocation::MoveCheck;
+            async export_customer(slug: String) -> $crate::services::export::Exported;
+            async exports(slug: String) -> Vec<$crate::store::exports::ExportRecord>;
             async rollouts_overview() -> $crate::services::rollout_desk::RolloutsOverview;
             async plan_rollout(source: $crate::services::rollouts::RolloutSource, waves: String, halt_share: f64) -> $crate::services::rollouts::RolloutView;
             async rollout(id: i64) -> $crate::services::rollouts::RolloutView;

@@ -15,6 +15,7 @@ mod backups;
 mod billing;
 mod credentials;
 mod customers;
+mod export;
 mod guide;
 mod handover;
 mod inbox;

@@ -193,8 +193,12 @@ pub fn newest(versions: impl Iterator<Item = impl AsRef<str>>) -> Option<String>
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    let d = sha2::Sha256::digest(bytes);
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    lower_hex(&sha2::Sha256::digest(bytes))
+}
+
+/// A digest as lowercase hex (a hash taken in pieces, as an export's files are).
+pub fn lower_hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

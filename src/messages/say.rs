@@ -531,6 +531,9 @@ vocabulary!(
         MoveNotEqual => "move_not_equal",
         MoveYes => "move_yes",
         MoveNo => "move_no",
+        // A customer's export (issue #59): the archive written, and a part it does not hold.
+        ExportWritten => "export_written",
+        ExportOmitted => "export_omitted",
     }
 );
 

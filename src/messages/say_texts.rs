@@ -1548,6 +1548,14 @@ impl Say {
             ),
             MoveYes => t("ja", "yes"),
             MoveNo => t("nej", "no"),
+            ExportWritten => t(
+                "Exporten av {slug} är skriven till {path}: {tables} tabeller, {rows} rader, {bytes} byte, SHA-256 {sha256}.",
+                "The export of {slug} is written to {path}: {tables} tables, {rows} rows, {bytes} bytes, SHA-256 {sha256}.",
+            ),
+            ExportOmitted => t(
+                "Inte med i arkivet: {part} ({why}).",
+                "Not in the archive: {part} ({why}).",
+            ),
         }
     }
 }

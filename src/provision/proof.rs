@@ -18,6 +18,33 @@ use crate::providers::vercel::Project;
 use crate::provision::context::{RunCtx, StepError};
 use crate::provision::{outputs, ownership};
 
+/// The ledger's Supabase project of `customer`, read now by its ref, proven theirs by its
+/// marker name: for what reads or changes an instance beside runs (the team, an export).
+pub async fn supabase_project(
+    supabase: &crate::providers::supabase::Supabase,
+    customer: &crate::customer::Customer,
+    project_ref: &str,
+) -> Result<(), Error> {
+    match supabase.get_project(project_ref).await {
+        Ok(p) if p.name == ownership::supabase_project_name(&customer.slug, &customer.uid) => {
+            Ok(())
+        }
+        Ok(p) => {
+            let not_ours = ownership::not_ours(
+                "Supabase-projektet",
+                "The Supabase project",
+                &format!("{} ({project_ref})", p.name),
+            );
+            Err(crate::provision::steps::Refusal::from(not_ours).into())
+        }
+        Err(e) if e.kind == crate::providers::ErrorKind::NotFound => Err(Error::Refused {
+            code: ErrorCode::ResourceGone,
+            params: params! { "resource" => "Supabase-projektet", "resource_en" => "The Supabase project", "name" => project_ref },
+        }),
+        Err(e) => Err(Error::Provider(e.to_string())),
+    }
+}
+
 /// The run's fence as the providers see it (`pacer::FENCE`).
 pub struct RunFence {
     pub store: std::sync::Arc<crate::store::Store>,

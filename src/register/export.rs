@@ -6,10 +6,11 @@ use std::io::Write;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{Column, FORMULA_START, MODULE_SEPARATOR};
+use super::{Column, MODULE_SEPARATOR};
 use crate::customer::Customer;
 use crate::environment::Environment;
 use crate::error::{Error, Result};
+use crate::spreadsheet::defused;
 use crate::store::Store;
 
 /// The two forms of an export.
@@ -60,15 +61,6 @@ fn cell(c: &Customer, column: Column) -> String {
         Column::Uid => c.uid.clone(),
         Column::CreatedAt => c.created_at.to_rfc3339(),
         Column::UpdatedAt => c.updated_at.to_rfc3339(),
-    }
-}
-
-/// A cell a spreadsheet would run as a formula is written as text.
-pub fn defused(value: String) -> String {
-    if value.starts_with(FORMULA_START) {
-        format!("'{value}")
-    } else {
-        value
     }
 }
 

@@ -12,12 +12,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{Column, FORMULA_START, MODULE_SEPARATOR};
+use super::{Column, MODULE_SEPARATOR};
 use crate::customer::validate::{validate_new, ValidFields};
 use crate::customer::{CustomerDraft, FieldError, Instance, Module, ModuleManifest, Plan, Status};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::messages::{ErrorCode, Text};
+use crate::spreadsheet::undefused;
 use crate::store::Store;
 
 /// The largest file an import reads (a register of 100,000 customers exports to about 20 MB).
@@ -134,14 +135,6 @@ fn separator(text: &str) -> u8 {
         .into_iter()
         .max_by_key(|&s| header.bytes().filter(|&b| b == s).count())
         .unwrap_or(b',')
-}
-
-/// A cell an export wrote as text (`'=…`) is read as what it was.
-fn undefused(cell: &str) -> String {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_START) => rest.to_string(),
-        _ => cell.to_string(),
-    }
 }
 
 fn columns(headers: &[String]) -> Result<(Vec<Option<Column>>, Vec<String>)> {

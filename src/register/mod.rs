@@ -7,7 +7,7 @@ mod export;
 mod import;
 mod portal;
 
-pub use export::{defused, export, export_file, ExportFormat};
+pub use export::{export, export_file, ExportFormat};
 pub use import::{
     apply_import, preview_import, ImportPreview, ImportReport, ImportRow, MAX_IMPORT_BYTES,
 };
@@ -89,10 +89,6 @@ fn column_read_by_import(header: &str) -> bool {
 
 /// Modules in one cell: `crm;email` (commas and spaces are read too).
 const MODULE_SEPARATOR: &str = ";";
-
-/// A cell a spreadsheet would read as a formula starts with one of these; an export puts a `'`
-/// in front (OWASP's advice for CSV injection) and an import takes it off again.
-const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 use super::*;
 use crate::customer::{CustomerDraft, CustomerPatch, Module, ModuleManifest, Plan, Status};
 use crate::messages::ErrorCode;
+use crate::spreadsheet::FORMULA_START;
 use crate::store::Store;
 
 fn manifest() -> ModuleManifest {

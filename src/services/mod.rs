@@ -4,12 +4,14 @@
 //! and template updates driven by the fleet over this process's supervisor (`rollouts.rs`,
 //! `templates.rs`), and the window's desk that drives them in the background
 //! (`rollout_desk.rs`); the register's customers, people and preferences (`register.rs`); what each customer uses,
-//! costs and pays (`usage.rs`); billing beside the fleet (`billing.rs`).
+//! costs and pays (`usage.rs`); billing beside the fleet (`billing.rs`); a customer's data as an
+//! archive for them (`export.rs`).
 
 pub mod backups;
 pub mod billing;
 pub mod deployments;
 pub mod handover;
+pub mod export;
 pub mod register;
 pub mod relocation;
 pub mod rollout_desk;

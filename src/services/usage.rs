@@ -8,8 +8,8 @@ use std::sync::Arc;
 use chrono::Duration;
 
 use crate::error::{ApiResult, Error, Result};
-use crate::register::defused;
 use crate::services::register::{new_export, ExportedFile};
+use crate::spreadsheet::defused;
 use crate::store::Store;
 use crate::usage::build::{self, Kept};
 use crate::usage::view::{CustomerUsage, FleetRow, FleetUsage, Money, PriceBook};

@@ -45,6 +45,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/033_billing.sql"),
     include_str!("migrations/034_usage_series.sql"),
     include_str!("migrations/035_handover.sql"),
+    include_str!("migrations/036_exports.sql"),
 ];
 
 /// The schema version this build writes.
@@ -152,6 +153,7 @@ const PG_STEPS: &[(i64, &str)] = &[
     (33, include_str!("migrations/postgres/033_billing.sql")),
     (34, include_str!("migrations/postgres/034_usage_series.sql")),
     (35, include_str!("migrations/postgres/035_handover.sql")),
+    (36, include_str!("migrations/postgres/036_exports.sql")),
 ];
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first

@@ -10,6 +10,7 @@ mod customers;
 pub mod db;
 mod delivery;
 pub mod handovers;
+pub mod exports;
 mod health;
 mod instances;
 pub mod intake;

@@ -102,6 +102,7 @@ pub const TABLES: &[&str] = &[
     "billing_transitions",
     "customers",
     "environments",
+    "exports",
     "figures",
     "handovers",
     "health_checks",
@@ -375,6 +376,9 @@ pub const GRANTS: &[Grant] = &[
             "handed_over_at",
         ],
     ),
+    // A customer's export: whoever may act on a delivered instance writes one and says so;
+    // what was handed out stays as it was written.
+    all(Operator, "exports", &[Insert]),
 ];
 
 /// The functions every group calls (policies and the window's "what may I do").

@@ -3,7 +3,6 @@
 //! and the register's invitations. Each request to the instance is counted (`Calls`).
 
 use super::*;
-use crate::provision::steps::Refusal;
 
 /// The profiles of the instance's team, every one.
 const PROFILES_SQL: &str = "select id::text as id, email, full_name, role, status from public.users order by created_at, email";
@@ -83,25 +82,8 @@ impl Team {
             .and_then(|v| serde_json::from_value::<outputs::AdminUser>(v).ok())
             .map(|a| a.user_id);
         let r = project.project_ref;
-        let found = self.engine.clients().supabase.get_project(&r).await;
-        match found {
-            Ok(p) if p.name == ownership::supabase_project_name(&customer.slug, &customer.uid) => {}
-            Ok(p) => {
-                let not_ours = ownership::not_ours(
-                    "Supabase-projektet",
-                    "The Supabase project",
-                    &format!("{} ({r})", p.name),
-                );
-                return Err(Refusal::from(not_ours).into());
-            }
-            Err(e) if e.kind == ErrorKind::NotFound => {
-                return Err(refused(
-                    ErrorCode::ResourceGone,
-                    params! { "resource" => "Supabase-projektet", "resource_en" => "The Supabase project", "name" => r },
-                ))
-            }
-            Err(e) => return Err(provider(e)),
-        }
+        crate::provision::proof::supabase_project(&self.engine.clients().supabase, &customer, &r)
+            .await?;
         Ok(Instance {
             customer,
             project_ref: r,

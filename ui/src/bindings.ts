@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_newer_words" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "run_finished" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "intake" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "team_already_in_team" | "team_owner_role" | "team_role_unknown" | "team_duplicate_row" | "team_list_unreadable" | "team_list_empty" | "team_list_too_long" | "team_mail_not_agency" | "team_over_hourly_limit" | "team_not_in_team" | "team_not_fabriks" | "team_already_accepted" | "team_resend_too_soon" | "team_revoke_confirm" | "team_invite_failed" | "billing_teardown_never_do" | "tick_busy" | "schedule_failed" | "schedule_plan" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "auth_mail_not_taken" | "sending_domain_unusable" | "resend_key_sends_only" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "update_no_feed" | "update_no_key" | "update_insecure_feed" | "update_unreachable" | "update_feed_invalid" | "update_nothing_newer" | "update_download" | "update_signature" | "update_not_newer" | "update_install" | "update_runs_active" | "update_not_installable" | "workflow_version_not_ours" | "restore_mismatch" | "recovery_not_on_plan" | "recovery_outside_window" | "recovery_no_backup_at" | "recovery_failed" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked" | "moment_invalid" | "move_archive_unreadable" | "move_version" | "move_failed" | "move_mismatch";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_newer_words" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "run_finished" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "intake" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "team_already_in_team" | "team_owner_role" | "team_role_unknown" | "team_duplicate_row" | "team_list_unreadable" | "team_list_empty" | "team_list_too_long" | "team_mail_not_agency" | "team_over_hourly_limit" | "team_not_in_team" | "team_not_fabriks" | "team_already_accepted" | "team_resend_too_soon" | "team_revoke_confirm" | "team_invite_failed" | "billing_teardown_never_do" | "tick_busy" | "schedule_failed" | "schedule_plan" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "auth_mail_not_taken" | "sending_domain_unusable" | "resend_key_sends_only" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "export_out_exists" | "export_folder_missing" | "export_failed" | "update_no_feed" | "update_no_key" | "update_insecure_feed" | "update_unreachable" | "update_feed_invalid" | "update_nothing_newer" | "update_download" | "update_signature" | "update_not_newer" | "update_install" | "update_runs_active" | "update_not_installable" | "workflow_version_not_ours" | "restore_mismatch" | "recovery_not_on_plan" | "recovery_outside_window" | "recovery_no_backup_at" | "recovery_failed" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked" | "moment_invalid";
 
 export type Text = { sv: string, en: string, };
 
@@ -714,13 +714,13 @@ already_running: boolean,
  */
 driven_by: string | null, };
 
-export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause", cause?: string, } | { "kind": "resume", cause?: string, } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, confirmation: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup", scheduled?: boolean, } | { "kind": "restore", backup: number, confirmation: string, } | { "kind": "import", archive: string, confirmation: string, } | { "kind": "template_sync", rollout: number, } | { "kind": "workflow_backup", scheduled?: boolean, provisioned?: boolean, } | { "kind": "workflow_restore", version: number, } | { "kind": "promote", deployment: string, } | { "kind": "recover", target: number, confirmation: string, } | { "kind": "resend_welcome" } | { "kind": "auth_mail" };
+export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause", cause?: string, } | { "kind": "resume", cause?: string, } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, confirmation: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup", scheduled?: boolean, } | { "kind": "restore", backup: number, confirmation: string, } | { "kind": "template_sync", rollout: number, } | { "kind": "workflow_backup", scheduled?: boolean, provisioned?: boolean, } | { "kind": "workflow_restore", version: number, } | { "kind": "promote", deployment: string, } | { "kind": "recover", target: number, confirmation: string, } | { "kind": "resend_welcome" } | { "kind": "auth_mail" };
 
-export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup" | "supabase.import" | "github.template_pr" | "n8n.backup" | "n8n.restore" | "vercel.promote" | "supabase.recover" | "email.welcome_again" | "supabase.auth_mail" | "resend.sending_key";
+export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup" | "github.template_pr" | "n8n.backup" | "n8n.restore" | "vercel.promote" | "supabase.recover" | "email.welcome_again" | "supabase.auth_mail" | "resend.sending_key";
 
 export type StepOutcome = "created" | "adopted" | "done" | "skipped";
 
-export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove" | "migrate" | "backup" | "restore" | "template_sync" | "workflow_backup" | "workflow_restore" | "promote" | "recover" | "resend_welcome" | "auth_mail" | "import";
+export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove" | "migrate" | "backup" | "restore" | "template_sync" | "workflow_backup" | "workflow_restore" | "promote" | "recover" | "resend_welcome" | "auth_mail";
 
 export type RunState = "running" | "cancelling" | "rolling_back" | "succeeded" | "failed" | "cancelled" | "rolled_back" | "rollback_failed";
 
@@ -1164,20 +1164,6 @@ inserted_at: string,
  */
 at: number | null, };
 
-export type MoveExport = { slug: string, file: string, bytes: number, sha256: string, 
-/**
- * The backup key it is sealed with (its id; the key stays in the keyring).
- */
-key_id: string, schema_version: string | null, tables: number, users: number, };
-
-export type MoveCheck = { source: string, target: string, tables: Array<MovedTable>, users_archive: number, users_now: number, equal: boolean, };
-
-export type MovedTable = { table: string, rows_archive: number, 
-/**
- * `None`: the table is not on the target.
- */
-rows_now: number | null, checksum_archive: string, checksum_now: string | null, equal: boolean, };
-
 export type RolloutsOverview = { 
 /**
  * Every delivered instance with its schema version: who is behind.
@@ -1544,6 +1530,22 @@ export type Transition = "payment_failed" | "paused" | "resumed" | "period_ended
 
 export type Step = "nothing" | "tell" | "offer" | "do";
 
+export type Exported = { path: string, record: ExportRecord, tables: number, rows: number, omitted: Array<OmittedPart>, };
+
+export type OmittedPart = { part: ExportPart, why: string, };
+
+export type ExportRecord = { id: number, customer_id: number, environment: Environment, 
+/**
+ * The archive's file name (not its folder: a seat's own disk).
+ */
+file: string, bytes: number, sha256: string, schema_version: string | null, template_version: string | null, taken_at: string, 
+/**
+ * The seat (user@host) that wrote it, and the login on a shared register.
+ */
+seat: string, person: string | null, };
+
+export type ExportPart = "tables" | "users" | "workflow" | "repository" | "storage";
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   update_check: { args: {  }; result: UpdateCheck };
@@ -1629,9 +1631,8 @@ export type Commands = {
   workflow_backups: { args: { slug: string }; result: Array<WorkflowBackup> };
   backup_ages: { args: {  }; result: Array<BackupAge> };
   recovery: { args: { slug: string }; result: RecoveryView };
-  export_for_move: { args: { slug: string; out: string }; result: MoveExport };
-  import_archive: { args: { file: string; into: string; confirmation: string }; result: StartOutcome };
-  move_check: { args: { file: string; into: string }; result: MoveCheck };
+  export_customer: { args: { slug: string }; result: Exported };
+  exports: { args: { slug: string }; result: Array<ExportRecord> };
   rollouts_overview: { args: {  }; result: RolloutsOverview };
   plan_rollout: { args: { source: RolloutSource; waves: string; halt_share: number }; result: RolloutView };
   rollout: { args: { id: number }; result: RolloutView };
@@ -1664,10 +1665,10 @@ export type Events = {
   'team-progress': TeamProgress;
 };
 
-export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore', 'template_sync', 'workflow_backup', 'workflow_restore', 'promote', 'recover', 'resend_welcome', 'auth_mail', 'import'];
+export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore', 'template_sync', 'workflow_backup', 'workflow_restore', 'promote', 'recover', 'resend_welcome', 'auth_mail'];
 export const RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back', 'succeeded', 'failed', 'cancelled', 'rolled_back', 'rollback_failed'];
 export const ACTIVE_RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back'];
-export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove', 'supabase.backup', 'supabase.migrate', 'supabase.verify', 'supabase.restore_backup', 'supabase.import', 'github.template_pr', 'n8n.backup', 'n8n.restore', 'vercel.promote', 'supabase.recover', 'email.welcome_again', 'supabase.auth_mail', 'resend.sending_key'];
+export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove', 'supabase.backup', 'supabase.migrate', 'supabase.verify', 'supabase.restore_backup', 'github.template_pr', 'n8n.backup', 'n8n.restore', 'vercel.promote', 'supabase.recover', 'email.welcome_again', 'supabase.auth_mail', 'resend.sending_key'];
 export const STEP_STATES: readonly StepState[] = ['pending', 'running', 'waiting', 'retrying', 'succeeded', 'failed', 'skipped', 'compensating', 'compensated', 'compensation_failed'];
 export const UNFINISHED_STEP_STATES: readonly StepState[] = ['running', 'waiting', 'retrying'];
 export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
@@ -2064,7 +2065,6 @@ export const STEP_LABEL: Record<StepKey, Text> = {
   'supabase.migrate': { sv: "Lägg in migreringar", en: "Apply migrations" },
   'supabase.verify': { sv: "Kontrollera databasschemat", en: "Verify the database schema" },
   'supabase.restore_backup': { sv: "Återställ databasen från säkerhetskopian", en: "Restore the database from the backup" },
-  'supabase.import': { sv: "Flytta in databasen och användarna från arkivet", en: "Move the database and the users in from the archive" },
   'github.template_pr': { sv: "Öppna en pull request med mallens ändringar", en: "Open a pull request with the template's changes" },
   'n8n.backup': { sv: "Säkerhetskopiera n8n-flödet", en: "Back up the n8n workflow" },
   'n8n.restore': { sv: "Skriv tillbaka flödets version", en: "Write the workflow's version back" },
@@ -2096,7 +2096,6 @@ export const RUN_KIND_LABEL: Record<RunKind, Text> = {
   recover: { sv: "Återställning med Supabases säkerhetskopior", en: "Recovery from Supabase's backups" },
   resend_welcome: { sv: "Välkomstmejl igen", en: "Welcome email again" },
   auth_mail: { sv: "Skicka e-post som byrån", en: "Send email as the agency" },
-  import: { sv: "Flytt in av data", en: "Data moved in" },
 };
 
 export const JOB_LABEL: Record<Job, Text> = {
@@ -2129,7 +2128,6 @@ export const RUN_KIND_STEPS: Record<RunKind, readonly StepKey[]> = {
   recover: ['supabase.backup', 'supabase.recover', 'supabase.verify'],
   resend_welcome: ['email.welcome_again'],
   auth_mail: ['resend.sending_key', 'supabase.auth_mail'],
-  import: ['supabase.backup', 'supabase.import', 'supabase.verify'],
 };
 
 export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
@@ -2242,6 +2240,9 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   gitea_not_set: { sv: "Säkerhetskopior av flöden går till byråns Gitea, men {missing} saknas. Ange den under Inställningar → Gitea (eller fabrik secrets set gitea / fabrik settings set gitea.api_url URL) och testa anslutningen.", en: "Workflow backups go to the agency's Gitea, but {missing_en} is missing. Set it under Settings → Gitea (or fabrik secrets set gitea / fabrik settings set gitea.api_url URL) and test the connection." },
   workflow_backup_failed: { sv: "Flödena kunde inte säkerhetskopieras till {repository}: {detail}", en: "The workflows could not be backed up to {repository}: {detail}" },
   workflow_version_not_found: { sv: "Version {version} av flödet {workflow} finns inte för den här kunden; välj en i listan (fabrik backup list {slug}).", en: "Version {version} of the workflow {workflow} does not exist for this customer; choose one from the list (fabrik backup list {slug})." },
+  export_out_exists: { sv: "{path} finns redan; exporten skriver aldrig över en fil. Välj ett annat namn.", en: "{path} exists already; an export never writes over a file. Choose another name." },
+  export_folder_missing: { sv: "Mappen {folder} finns inte; skapa den först eller välj en annan.", en: "The folder {folder} does not exist; create it first or choose another." },
+  export_failed: { sv: "Exporten av {slug} kunde inte skrivas, och inget lämnades kvar: {detail}", en: "The export of {slug} could not be written, and nothing was left behind: {detail}" },
   update_no_feed: { sv: "Den här versionen av Fabrik ({current}) är byggd utan uppdateringskälla; en ny version installeras som ett nytt paket (docs/INSTALL.md).", en: "This build of Fabrik ({current}) names no update feed; a new version is installed as a new package (docs/INSTALL.md)." },
   update_no_key: { sv: "Den här versionen av Fabrik ({current}) är byggd utan nyckel att kontrollera uppdateringar med, så ingen installeras; en ny version installeras som ett nytt paket (docs/INSTALL.md).", en: "This build of Fabrik ({current}) carries no key to verify updates with, so none is installed; a new version is installed as a new package (docs/INSTALL.md)." },
   update_insecure_feed: { sv: "Uppdateringskällan {feed} är inte https; Fabrik läser bara en källa över https (eller http på den här datorn). Fabrik {current} körs vidare.", en: "The update feed {feed} is not https; Fabrik reads a feed over https only (or http on this computer). Fabrik {current} keeps running." },
@@ -2294,8 +2295,4 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   slug_taken: { sv: "Adressnamnet {slug} används redan av en annan kund", en: "The address name {slug} is already used by another customer" },
   slug_locked: { sv: "Adressnamnet kan inte ändras när kunden har en instans", en: "The address name cannot change while the customer has an instance" },
   moment_invalid: { sv: "Tiden «{value}» kan inte läsas; ange den som RFC 3339 (2025-03-01T12:00:00Z) eller i unixsekunder", en: "The time “{value}” cannot be read; give it as RFC 3339 (2025-03-01T12:00:00Z) or in unix seconds" },
-  move_archive_unreadable: { sv: "Flyttarkivet {file} kan inte läsas: {detail}", en: "The move archive {file} cannot be read: {detail}" },
-  move_version: { sv: "Arkivet flyttas inte in i {slug}, och ingenting ändrades: {problem}", en: "The archive is not moved into {slug}, and nothing was changed: {problem_en}" },
-  move_failed: { sv: "Arkivet kunde inte flyttas in i {slug}, som är som det var: {detail}", en: "The archive could not be moved into {slug}, which is as it was: {detail}" },
-  move_mismatch: { sv: "Arkivet är inflyttat i {slug} (databasen och användarna är ersatta), men det gav inte tillbaka detsamma: {differs}", en: "The archive was moved into {slug} (the database and the users are replaced), but it did not bring back the same: {differs}" },
 };

@@ -120,7 +120,10 @@ enum Command {
     /// Write a backed-up version back.
     #[command(subcommand)]
     Restore(backup::RestoreCmd),
-    /// A customer's instance as one archive: --for-move, the full form for `fabrik import`.
+    /// A customer's data as one archive for them (a ZIP file anyone opens): the tables as CSV
+    /// and JSON with their column types, the users (never a password), the workflow, and a
+    /// manifest with every file's size and SHA-256. Never over a file; nothing half-written.
+    /// --for-move: the full form, encrypted, for `fabrik import`.
     Export(export::ExportArgs),
     /// A move archive into another delivered instance: its database and users replaced (the
     /// slug typed, or --confirm SLUG), then every table and the users checked against it.

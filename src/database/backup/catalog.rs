@@ -18,7 +18,7 @@ use crate::providers::supabase::Supabase;
 
 /// A table whose rows a backup copies.
 #[derive(Debug, Clone)]
-pub(super) struct Table {
+pub(crate) struct Table {
     pub schema: String,
     pub name: String,
     /// The columns that take values (not generated ones), quoted, in the table's order.
@@ -432,7 +432,7 @@ fn table(r: &Value) -> Table {
 }
 
 /// The customer's tables, in one call.
-pub(super) async fn tables(
+pub(crate) async fn tables(
     supabase: &Supabase,
     project_ref: &str,
 ) -> Result<Vec<Table>, BackupError> {

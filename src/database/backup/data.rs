@@ -3,6 +3,8 @@
 //! its input function reads back exactly: bytea, jsonb, arrays, numeric, timestamps), in
 //! pages bounded by bytes, so no answer comes near the HTTP layer's 16 MiB limit.
 
+use serde_json::Value;
+
 use super::catalog::{self, Table};
 use super::{column, text, BackupError, TableSum};
 use crate::providers::supabase::Supabase;
@@ -16,7 +18,7 @@ const PAGE_ROWS: usize = 5_000;
 /// Tables per checksum query.
 const SUM_BATCH: usize = 40;
 
-pub(super) fn ident(name: &str) -> String {
+pub(crate) fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
@@ -32,11 +34,7 @@ pub(super) struct Read {
     pub checksum: String,
 }
 
-/// The table's rows, page after page in key order: each page starts after the last row of
-/// the one before (a keyset), so a row written meanwhile is read once or not at all, never
-/// twice or instead of another (an `OFFSET` shifted by an insert did both). The key is the
-/// primary key, whose value an update keeps; a table without one is read in the order of its
-/// rows' text and their place (`ctid`).
+/// The table's rows, page after page in key order (`Pages`), as `INSERT` statements.
 pub(super) async fn rows(
     supabase: &Supabase,
     project_ref: &str,
@@ -61,49 +59,13 @@ pub(super) async fn rows(
             ""
         }
     );
-    let order = Order::of(t);
-    let keys = order
-        .exprs
-        .iter()
-        .enumerate()
-        .map(|(i, e)| format!("{e} AS o{i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let by = (0..order.exprs.len())
-        .map(|i| format!("o{i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let cursor = order
-        .exprs
-        .iter()
-        .map(|e| format!("({e})::text"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let select = [
+        (format!("'(' || concat_ws(', ', {tuple}) || ')'"), "v"),
+        ("md5(ROW(_r.*)::text)".to_string(), "h"),
+    ];
     let (mut out, mut count, mut sum) = (String::new(), 0u64, Checksum::default());
-    let mut after: Option<Vec<String>> = None;
-    loop {
-        let from = match &after {
-            None => String::new(),
-            Some(last) => format!("WHERE {}", order.after(last)),
-        };
-        let sql = format!(
-            "SELECT v, h, c, n FROM (
-                SELECT v, h, c, count(*) OVER () AS n,
-                       sum(octet_length(v)) OVER (ORDER BY {by} ROWS UNBOUNDED PRECEDING) - octet_length(v) AS before
-                  FROM (SELECT '(' || concat_ws(', ', {tuple}) || ')' AS v, md5(ROW(_r.*)::text) AS h,
-                               json_build_array({cursor})::text AS c, {keys}
-                          FROM {target} _r {from} ORDER BY {by} LIMIT {PAGE_ROWS}) p
-             ) q WHERE before < {PAGE_BYTES} ORDER BY before"
-        );
-        let page = supabase.run_query(project_ref, &sql).await?;
-        if page.is_empty() {
-            break;
-        }
-        let in_window: usize = page
-            .first()
-            .and_then(|r| text(&r["n"]))
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0);
+    let mut pages = Pages::of(t);
+    while let Some(page) = pages.next(supabase, project_ref, &select).await? {
         out.push_str(&head);
         out.push_str(&column(&page, "v").join(",\n"));
         out.push_str(";\n");
@@ -111,13 +73,6 @@ pub(super) async fn rows(
             sum.add(&h)?;
         }
         count += page.len() as u64;
-        let last = page.last().and_then(|r| text(&r["c"])).unwrap_or_default();
-        after = Some(serde_json::from_str(&last).map_err(|_| {
-            BackupError::Unreadable(format!("{target}: the page's last key is not readable"))
-        })?);
-        if page.len() == in_window && in_window < PAGE_ROWS {
-            break;
-        }
     }
     if !out.is_empty() {
         out = format!("-- data {target}\n{out}\n");
@@ -127,6 +82,99 @@ pub(super) async fn rows(
         rows: count,
         checksum: sum.text(),
     })
+}
+
+/// A table's rows, page after page in key order: each page starts after the last row of the
+/// one before (a keyset), so a row written meanwhile is read once or not at all, never twice
+/// or instead of another (an `OFFSET` shifted by an insert did both). The key is the primary
+/// key, whose value an update keeps; a table without one is read in the order of its rows'
+/// text and their place (`ctid`). A page holds at most `PAGE_ROWS` rows and, counted by the
+/// first expression asked for, about `PAGE_BYTES` (one row at least, however large).
+pub(crate) struct Pages {
+    target: String,
+    order: Order,
+    after: Option<Vec<String>>,
+    done: bool,
+}
+
+impl Pages {
+    pub(crate) fn of(t: &Table) -> Pages {
+        Pages {
+            target: format!("{}.{}", ident(&t.schema), ident(&t.name)),
+            order: Order::of(t),
+            after: None,
+            done: false,
+        }
+    }
+
+    /// The next page of `select` (expressions over the row `_r`, each with its column name;
+    /// the first is what a page's bytes are counted by), `None` after the last.
+    pub(crate) async fn next(
+        &mut self,
+        supabase: &Supabase,
+        project_ref: &str,
+        select: &[(String, &str)],
+    ) -> Result<Option<Vec<Value>>, BackupError> {
+        if self.done {
+            return Ok(None);
+        }
+        let exprs = &self.order.exprs;
+        let keys = exprs
+            .iter()
+            .enumerate()
+            .map(|(i, e)| format!("{e} AS o{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let by = (0..exprs.len())
+            .map(|i| format!("o{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let cursor = exprs
+            .iter()
+            .map(|e| format!("({e})::text"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let names = select
+            .iter()
+            .map(|(_, n)| *n)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let values = select
+            .iter()
+            .map(|(e, n)| format!("{e} AS {n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let measured = select.first().map(|(_, n)| *n).unwrap_or("c");
+        let from = match &self.after {
+            None => String::new(),
+            Some(last) => format!("WHERE {}", self.order.after(last)),
+        };
+        let target = &self.target;
+        let sql = format!(
+            "SELECT {names}, c, n FROM (
+                SELECT {names}, c, count(*) OVER () AS n,
+                       sum(octet_length({measured})) OVER (ORDER BY {by} ROWS UNBOUNDED PRECEDING) - octet_length({measured}) AS before
+                  FROM (SELECT {values}, json_build_array({cursor})::text AS c, {keys}
+                          FROM {target} _r {from} ORDER BY {by} LIMIT {PAGE_ROWS}) p
+             ) q WHERE before < {PAGE_BYTES} ORDER BY before"
+        );
+        let page = supabase.run_query(project_ref, &sql).await?;
+        if page.is_empty() {
+            self.done = true;
+            return Ok(None);
+        }
+        let in_window: usize = page
+            .first()
+            .and_then(|r| text(&r["n"]))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let last = page.last().and_then(|r| text(&r["c"])).unwrap_or_default();
+        self.after = Some(serde_json::from_str(&last).map_err(|_| {
+            BackupError::Unreadable(format!("{target}: the page's last key is not readable"))
+        })?);
+        self.done = page.len() == in_window && in_window < PAGE_ROWS;
+        Ok(Some(page))
+    }
 }
 
 /// The order a table's rows are read in, and the condition "after this row" in it.

@@ -24,7 +24,10 @@ use crate::providers::ProviderError;
 
 /// Kept with the register's rows (`store::backups`), which record one per table.
 pub use crate::store::backups::TableSum;
+/// The catalog's table list and the key order its rows are read in, for the customer's export.
+pub(crate) use catalog::{tables, Table};
 pub use data::checksums;
+pub(crate) use data::{ident, Pages};
 pub use restore::restore;
 
 /// The first line of every script Fabrik writes; `restore` refuses anything else.

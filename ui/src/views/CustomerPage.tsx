@@ -1,6 +1,6 @@
 // A customer's page: its details and modules, its instance and links, its runs live and its
 // history, health and findings, day-two operations, domains, deployments, backups and recovery,
-// the customer's team in their instance, and its teardown.
+// the customer's team in their instance, an export of its data for them, and its teardown.
 import { useCallback, useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
 import type { Customer, ModuleManifest, Plan, RunRow, TeardownTarget } from '../bindings';
@@ -22,6 +22,7 @@ import { DomainsPanel, OperationsPanel } from './DayTwo';
 import { TeamPanel } from './team/TeamPanel';
 import { UsagePanel } from './usage/CustomerUsage';
 import { BillingPanel } from './billing/BillingPanel';
+import { ExportButton } from './ExportData';
 
 interface Props {
   slug: string;
@@ -176,6 +177,7 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
               {t('modules.button')}
             </button>
           )}
+          {c.status === 'active' && hasInstance(c) && <ExportButton customer={c} />}
           {hasInstance(c) && !runActive && (
             <button type="button" className="btn btn-danger-outline" data-testid="teardown-button" onClick={() => setTearingDown(true)}>
               {t('teardown.button')}

@@ -2278,6 +2278,32 @@
   });
 
   Object.assign(commands, runCommands, rolloutCommands, templateCommands, workflowCommands, rollbackCommands, teamCommands);
+  // A customer's export (src/api/export.rs): the archive written to the export folder and
+  // recorded; the repository and the storage files named as left out, as the core says today.
+  const exportsOf = {};
+  Object.assign(commands, {
+    export_customer: ({ slug }) => {
+      const c = state.customers.find((x) => x.slug === slug);
+      if (!c) throw notFound(slug);
+      if (c.status !== 'active') throw apiError('not_provisioned', `${slug} har ingen levererad instans i den här miljön`);
+      const list = (exportsOf[slug] ||= []);
+      const file = `fabrik-export-${slug}-2025-01-06-12000${list.length}.zip`;
+      const record = {
+        id: list.length + 1, customer_id: c.id, environment: 'sandbox', file, bytes: 2_621_440,
+        sha256: '9f2c'.repeat(16), schema_version: '20250101000000', template_version: 'c0ffee'.padEnd(40, '0'),
+        taken_at: iso(), seat: 'byran@laptop', person: null,
+      };
+      list.unshift(record);
+      return {
+        path: `/home/user/Hämtningar/${file}`, record, tables: 21, rows: 12345,
+        omitted: [
+          { part: 'repository', why: "the repository's git bundle is not part of this version of Fabrik's export yet" },
+          { part: 'storage', why: "the storage files are not part of this version of Fabrik's export yet" },
+        ],
+      };
+    },
+    exports: ({ slug }) => exportsOf[slug] ?? [],
+  });
   // Usage, cost and the price book (mock-usage.js).
   Object.assign(commands, window.__fabrikMockUsage({ CONFIG, customers: () => state.customers, apiError, validation }));
   // Billing beside the fleet (mock-billing.js).

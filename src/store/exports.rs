@@ -1,0 +1,101 @@
+//! The register of customers' exports (issue #59): one row per archive written for a customer,
+//! with who wrote it, when, and its size and SHA-256. The archive is on the disk of the seat
+//! that wrote it; the register only says what was handed out.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::db::{params, Row};
+use super::{now, Store};
+use crate::environment::Environment;
+use crate::error::Result;
+
+/// An export as the register keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ExportRecord {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub customer_id: i64,
+    pub environment: Environment,
+    /// The archive's file name (not its folder: a seat's own disk).
+    pub file: String,
+    #[ts(type = "number")]
+    pub bytes: i64,
+    pub sha256: String,
+    pub schema_version: Option<String>,
+    pub template_version: Option<String>,
+    pub taken_at: String,
+    /// The seat (user@host) that wrote it, and the login on a shared register.
+    pub seat: String,
+    pub person: Option<String>,
+}
+
+/// An export as written, before the register numbers it.
+pub struct NewExport<'a> {
+    pub customer_id: i64,
+    pub environment: Environment,
+    pub file: &'a str,
+    pub bytes: u64,
+    pub sha256: &'a str,
+    pub schema_version: Option<&'a str>,
+    pub template_version: Option<&'a str>,
+}
+
+const COLUMNS: &str = "id, customer_id, environment, file, bytes, sha256, schema_version,
+    template_version, taken_at, seat, person";
+
+fn row(r: &Row) -> super::db::Result<ExportRecord> {
+    Ok(ExportRecord {
+        id: r.get(0)?,
+        customer_id: r.get(1)?,
+        environment: r.get(2)?,
+        file: r.get(3)?,
+        bytes: r.get(4)?,
+        sha256: r.get(5)?,
+        schema_version: r.get(6)?,
+        template_version: r.get(7)?,
+        taken_at: r.get(8)?,
+        seat: r.get(9)?,
+        person: r.get(10)?,
+    })
+}
+
+impl Store {
+    /// Records an export written (on a shared register the server writes when and by whom).
+    pub fn record_export(&self, new: &NewExport<'_>) -> Result<ExportRecord> {
+        let bytes = i64::try_from(new.bytes).unwrap_or(i64::MAX);
+        Ok(self.conn().query_row(
+            &format!(
+                "INSERT INTO exports (customer_id, environment, file, bytes, sha256, schema_version,
+                                      template_version, taken_at, seat, person)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING {COLUMNS}"
+            ),
+            params![
+                new.customer_id,
+                new.environment,
+                new.file,
+                bytes,
+                new.sha256,
+                new.schema_version,
+                new.template_version,
+                now().to_rfc3339(),
+                self.seat(),
+                self.person(),
+            ],
+            row,
+        )?)
+    }
+
+    /// The customer's exports in `env`, newest first.
+    pub fn exports(&self, customer_id: i64, env: Environment) -> Result<Vec<ExportRecord>> {
+        Ok(self.conn().query_map(
+            &format!(
+                "SELECT {COLUMNS} FROM exports WHERE customer_id = ?1 AND environment = ?2
+                  ORDER BY id DESC"
+            ),
+            params![customer_id, env],
+            row,
+        )?)
+    }
+}
