@@ -1,6 +1,6 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.
 
-export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_newer_words" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "run_finished" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "intake" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "team_already_in_team" | "team_owner_role" | "team_role_unknown" | "team_duplicate_row" | "team_list_unreadable" | "team_list_empty" | "team_list_too_long" | "team_mail_not_agency" | "team_over_hourly_limit" | "team_not_in_team" | "team_not_fabriks" | "team_already_accepted" | "team_resend_too_soon" | "team_revoke_confirm" | "team_invite_failed" | "billing_teardown_never_do" | "tick_busy" | "schedule_failed" | "schedule_plan" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "auth_mail_not_taken" | "sending_domain_unusable" | "resend_key_sends_only" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "export_out_exists" | "export_folder_missing" | "export_failed" | "update_no_feed" | "update_no_key" | "update_insecure_feed" | "update_unreachable" | "update_feed_invalid" | "update_nothing_newer" | "update_download" | "update_signature" | "update_not_newer" | "update_install" | "update_runs_active" | "update_not_installable" | "workflow_version_not_ours" | "restore_mismatch" | "recovery_not_on_plan" | "recovery_outside_window" | "recovery_no_backup_at" | "recovery_failed" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "slug_locked" | "moment_invalid";
+export type ErrorCode = "validation" | "customer_not_found" | "customer_busy" | "customer_has_instance" | "stale_version" | "database_too_new" | "database_newer_words" | "database_open" | "database" | "register_unreachable" | "register_write_lost" | "password_on_command_line" | "move_run_active" | "missing_tokens" | "preflight_failed" | "run_busy" | "forbidden" | "not_provisioned" | "not_now" | "run_taken_over" | "sandbox_failed" | "run_not_active" | "run_not_succeeded" | "run_finished" | "not_confirmed" | "adoption_not_found" | "adoption_mismatch" | "provider_error" | "invalid_token" | "not_ready" | "run_not_found" | "invalid_setting" | "unsafe_link" | "open_failed" | "io" | "internal" | "import_file_invalid" | "import_portal" | "intake" | "import_value_unknown" | "import_status" | "import_exists" | "import_duplicate" | "keyring_no_session_bus" | "keyring_no_secret_service" | "keyring_locked" | "team_already_in_team" | "team_owner_role" | "team_role_unknown" | "team_duplicate_row" | "team_list_unreadable" | "team_list_empty" | "team_list_too_long" | "team_mail_not_agency" | "team_over_hourly_limit" | "team_not_in_team" | "team_not_fabriks" | "team_already_accepted" | "team_resend_too_soon" | "team_revoke_confirm" | "team_invite_failed" | "billing_teardown_never_do" | "billing_grace_negative" | "tick_busy" | "schedule_failed" | "schedule_plan" | "keyring_timeout" | "keyring_error" | "provider_unauthorized" | "provider_forbidden" | "provider_not_found" | "provider_conflict" | "provider_rate_limited" | "provider_unavailable" | "provider_rejected" | "provider_moved" | "provider_too_large" | "repo_name_taken" | "resource_not_ours" | "not_in_ledger" | "changed_elsewhere" | "not_restorable" | "admin_password_replaced" | "resource_gone" | "domain_not_added" | "domain_taken" | "resource_foreign" | "vercel_name_taken" | "vercel_env_rejected" | "vercel_env_not_saved" | "schema_mismatch" | "auth_mail_not_taken" | "handover_refused" | "sending_domain_unusable" | "resend_key_sends_only" | "schema_drift" | "migration_refused" | "rollout_not_found" | "rollout_open" | "rollout_busy" | "rollout_state" | "rollout_plan" | "template_base_unknown" | "template_branch_taken" | "backup_failed" | "backup_not_found" | "backup_unreadable" | "restore_failed" | "gitea_not_set" | "workflow_backup_failed" | "workflow_version_not_found" | "export_out_exists" | "export_folder_missing" | "export_failed" | "update_no_feed" | "update_no_key" | "update_insecure_feed" | "update_unreachable" | "update_feed_invalid" | "update_nothing_newer" | "update_download" | "update_signature" | "update_not_newer" | "update_install" | "update_runs_active" | "update_not_installable" | "workflow_version_not_ours" | "restore_mismatch" | "recovery_not_on_plan" | "recovery_outside_window" | "recovery_no_backup_at" | "recovery_failed" | "supabase_init_failed" | "deployment_failed" | "deployment_unknown" | "deployment_foreign" | "deployment_not_ready" | "deployment_not_production" | "nothing_to_undo" | "site_not_public" | "wait_timeout" | "ledger_incomplete" | "ledger_write_failed" | "ledger_row_missing" | "cancelled" | "required" | "too_long" | "email_too_long" | "email_invalid" | "email_no_at" | "url_not_https" | "domain_invalid" | "url_invalid" | "supabase_ref_invalid" | "vercel_id_invalid" | "n8n_id_invalid" | "slug_too_short" | "slug_too_long" | "slug_invalid_character" | "slug_edge_hyphen" | "slug_double_hyphen" | "slug_reserved" | "slug_not_derivable" | "slug_taken" | "account_name_invalid" | "slug_locked" | "moment_invalid" | "move_archive_unreadable" | "move_version" | "move_failed" | "move_mismatch";
 
 export type Text = { sv: string, en: string, };
 
@@ -500,7 +500,7 @@ held_by: string | null, ms: number, };
 
 export type JobState = "done" | "nothing" | "held" | "off" | "failed";
 
-export type Job = "intake_poll" | "database_backups" | "workflow_backups" | "usage_collect" | "health_sweep" | "backup_alert" | "run_alert";
+export type Job = "intake_poll" | "database_backups" | "workflow_backups" | "usage_collect" | "health_sweep" | "backup_alert" | "run_alert" | "handover_follow";
 
 export type TeamView = { slug: string, project_ref: string, 
 /**
@@ -573,6 +573,48 @@ export type InviteOutcome = "invited" | "again" | "restored" | "failed";
 export type Revoked = { slug: string, email: string, role: string, };
 
 export type TeamProgress = { slug: string, done: number, total: number, result: InviteResult, };
+
+export type HandoverStatus = { slug: string, 
+/**
+ * The handover not withdrawn, if any (none: never asked, or withdrawn).
+ */
+handover: Handover | null, 
+/**
+ * Every part taken: the instance is the customer's.
+ */
+handed_over: boolean, 
+/**
+ * The status in sentences, one a line (what the CLI prints, what the window shows).
+ */
+lines: Array<Text>, };
+
+export type Handover = { id: number, run_id: number | null, 
+/**
+ * The GitHub account or organization the repository goes to.
+ */
+to_github: string, 
+/**
+ * The Vercel team that accepts the project.
+ */
+to_vercel_team: string, 
+/**
+ * The Supabase organization that claims the project.
+ */
+to_supabase_org: string, 
+/**
+ * Where the letter went.
+ */
+contact: string, 
+/**
+ * Where the letter was saved, on the seat that sent it.
+ */
+letter: string | null, requested_at: string, requested_by: string | null, supabase_claimed_at: string | null, vercel_accepted_at: string | null, github_accepted_at: string | null, 
+/**
+ * All three taken: the instance is the customer's, and Fabrik leaves it alone.
+ */
+handed_over_at: string | null, withdrawn_at: string | null, withdrawn_by: string | null, };
+
+export type Withdrawal = { slug: string, lines: Array<Text>, };
 
 export type RateLimits = { environment: Environment, 
 /**
@@ -714,13 +756,13 @@ already_running: boolean,
  */
 driven_by: string | null, };
 
-export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause", cause?: string, } | { "kind": "resume", cause?: string, } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, confirmation: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup", scheduled?: boolean, } | { "kind": "restore", backup: number, confirmation: string, } | { "kind": "template_sync", rollout: number, } | { "kind": "workflow_backup", scheduled?: boolean, provisioned?: boolean, } | { "kind": "workflow_restore", version: number, } | { "kind": "promote", deployment: string, } | { "kind": "recover", target: number, confirmation: string, } | { "kind": "resend_welcome" } | { "kind": "auth_mail" };
+export type RunRequest = { "kind": "provision" } | { "kind": "teardown", confirmation: string, } | { "kind": "update_modules" } | { "kind": "repair" } | { "kind": "pause", cause?: string, } | { "kind": "resume", cause?: string, } | { "kind": "redeploy" } | { "kind": "reset_password" } | { "kind": "domain_add", domain: string, } | { "kind": "domain_remove", domain: string, confirmation: string, } | { "kind": "migrate", rollout: number, } | { "kind": "backup", scheduled?: boolean, } | { "kind": "restore", backup: number, confirmation: string, } | { "kind": "import", archive: string, confirmation: string, } | { "kind": "template_sync", rollout: number, } | { "kind": "workflow_backup", scheduled?: boolean, provisioned?: boolean, } | { "kind": "workflow_restore", version: number, } | { "kind": "promote", deployment: string, } | { "kind": "recover", target: number, confirmation: string, } | { "kind": "resend_welcome" } | { "kind": "auth_mail" } | { "kind": "handover", to_github: string, to_vercel_team: string, to_supabase_org: string, confirmation: string, };
 
-export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup" | "github.template_pr" | "n8n.backup" | "n8n.restore" | "vercel.promote" | "supabase.recover" | "email.welcome_again" | "supabase.auth_mail" | "resend.sending_key";
+export type StepKey = "supabase.project" | "supabase.ready" | "supabase.keys" | "supabase.schema" | "supabase.admin_user" | "github.repo" | "vercel.project" | "vercel.env" | "vercel.deploy" | "n8n.workflow" | "email.welcome" | "finalize" | "modules.config" | "modules.env" | "modules.deploy" | "supabase.pause" | "supabase.restore" | "supabase.admin_password" | "n8n.deactivate" | "n8n.activate" | "vercel.redeploy" | "email.new_password" | "vercel.domain_add" | "vercel.domain_verify" | "vercel.domain_production" | "vercel.domain_remove" | "supabase.backup" | "supabase.migrate" | "supabase.verify" | "supabase.restore_backup" | "supabase.import" | "github.template_pr" | "n8n.backup" | "n8n.restore" | "vercel.promote" | "supabase.recover" | "email.welcome_again" | "supabase.auth_mail" | "resend.sending_key" | "supabase.claim_token" | "vercel.transfer_request" | "n8n.handover_export" | "github.transfer" | "email.handover";
 
 export type StepOutcome = "created" | "adopted" | "done" | "skipped";
 
-export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove" | "migrate" | "backup" | "restore" | "template_sync" | "workflow_backup" | "workflow_restore" | "promote" | "recover" | "resend_welcome" | "auth_mail";
+export type RunKind = "provision" | "teardown" | "update_modules" | "repair" | "pause" | "resume" | "redeploy" | "reset_password" | "domain_add" | "domain_remove" | "migrate" | "backup" | "restore" | "template_sync" | "workflow_backup" | "workflow_restore" | "promote" | "recover" | "resend_welcome" | "auth_mail" | "handover" | "import";
 
 export type RunState = "running" | "cancelling" | "rolling_back" | "succeeded" | "failed" | "cancelled" | "rolled_back" | "rollback_failed";
 
@@ -1164,6 +1206,20 @@ inserted_at: string,
  */
 at: number | null, };
 
+export type MoveExport = { slug: string, file: string, bytes: number, sha256: string, 
+/**
+ * The backup key it is sealed with (its id; the key stays in the keyring).
+ */
+key_id: string, schema_version: string | null, tables: number, users: number, };
+
+export type MoveCheck = { source: string, target: string, tables: Array<MovedTable>, users_archive: number, users_now: number, equal: boolean, };
+
+export type MovedTable = { table: string, rows_archive: number, 
+/**
+ * `None`: the table is not on the target.
+ */
+rows_now: number | null, checksum_archive: string, checksum_now: string | null, equal: boolean, };
+
 export type RolloutsOverview = { 
 /**
  * Every delivered instance with its schema version: who is behind.
@@ -1530,6 +1586,32 @@ export type Transition = "payment_failed" | "paused" | "resumed" | "period_ended
 
 export type Step = "nothing" | "tell" | "offer" | "do";
 
+export type PolicyView = { cells: Array<PolicyCell>, transitions: Array<TransitionChoice>, 
+/**
+ * Whether the period's end exports for the customer first (not yet in this build).
+ */
+export_available: boolean, };
+
+export type PolicyCell = { plan: Plan, transition: Transition, step: Step, 
+/**
+ * A failed payment's days of grace; none: until Stripe gives up.
+ */
+grace_days: number | null, 
+/**
+ * The owner chose it (else it is the default).
+ */
+chosen: boolean, };
+
+export type TransitionChoice = { transition: Transition, 
+/**
+ * The steps the core accepts, in order (a teardown is never `do`).
+ */
+allowed: Array<Step>, 
+/**
+ * Whether it has a grace (a failed payment's).
+ */
+grace: boolean, action: RunKind, };
+
 export type Exported = { path: string, record: ExportRecord, tables: number, rows: number, omitted: Array<OmittedPart>, };
 
 export type OmittedPart = { part: ExportPart, why: string, };
@@ -1614,6 +1696,8 @@ export type Commands = {
   team_revoke: { args: { slug: string; email: string; confirmation: string | null }; result: Revoked };
   promote_deployment: { args: { slug: string; deployment: string }; result: StartOutcome };
   undo_promotion: { args: { slug: string }; result: StartOutcome };
+  handover_status: { args: { slug: string }; result: HandoverStatus };
+  handover_withdraw: { args: { slug: string; confirmation: string }; result: Withdrawal };
   cancel_run: { args: { run: number; rollback: boolean }; result: boolean };
   resume_run: { args: { run: number }; result: null };
   rollback_run: { args: { run: number }; result: null };
@@ -1631,6 +1715,9 @@ export type Commands = {
   workflow_backups: { args: { slug: string }; result: Array<WorkflowBackup> };
   backup_ages: { args: {  }; result: Array<BackupAge> };
   recovery: { args: { slug: string }; result: RecoveryView };
+  export_for_move: { args: { slug: string; out: string }; result: MoveExport };
+  import_archive: { args: { file: string; into: string; confirmation: string }; result: StartOutcome };
+  move_check: { args: { file: string; into: string }; result: MoveCheck };
   export_customer: { args: { slug: string }; result: Exported };
   exports: { args: { slug: string }; result: Array<ExportRecord> };
   rollouts_overview: { args: {  }; result: RolloutsOverview };
@@ -1654,6 +1741,9 @@ export type Commands = {
   billing_customer: { args: { slug: string }; result: CustomerBilling };
   billing_reconcile: { args: {  }; result: Reconciled };
   billing_settle: { args: { id: number; dismissed: boolean }; result: boolean };
+  billing_policy: { args: {  }; result: PolicyView };
+  billing_policy_set: { args: { plan: Plan; transition: Transition; step: Step }; result: PolicyView };
+  billing_policy_grace: { args: { plan: Plan; days: number | null }; result: PolicyView };
 };
 
 export type Events = {
@@ -1665,15 +1755,15 @@ export type Events = {
   'team-progress': TeamProgress;
 };
 
-export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore', 'template_sync', 'workflow_backup', 'workflow_restore', 'promote', 'recover', 'resend_welcome', 'auth_mail'];
+export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore', 'template_sync', 'workflow_backup', 'workflow_restore', 'promote', 'recover', 'resend_welcome', 'auth_mail', 'handover', 'import'];
 export const RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back', 'succeeded', 'failed', 'cancelled', 'rolled_back', 'rollback_failed'];
 export const ACTIVE_RUN_STATES: readonly RunState[] = ['running', 'cancelling', 'rolling_back'];
-export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove', 'supabase.backup', 'supabase.migrate', 'supabase.verify', 'supabase.restore_backup', 'github.template_pr', 'n8n.backup', 'n8n.restore', 'vercel.promote', 'supabase.recover', 'email.welcome_again', 'supabase.auth_mail', 'resend.sending_key'];
+export const STEP_KEYS: readonly StepKey[] = ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'email.welcome', 'finalize', 'modules.config', 'modules.env', 'modules.deploy', 'supabase.pause', 'supabase.restore', 'supabase.admin_password', 'n8n.deactivate', 'n8n.activate', 'vercel.redeploy', 'email.new_password', 'vercel.domain_add', 'vercel.domain_verify', 'vercel.domain_production', 'vercel.domain_remove', 'supabase.backup', 'supabase.migrate', 'supabase.verify', 'supabase.restore_backup', 'supabase.import', 'github.template_pr', 'n8n.backup', 'n8n.restore', 'vercel.promote', 'supabase.recover', 'email.welcome_again', 'supabase.auth_mail', 'resend.sending_key', 'supabase.claim_token', 'vercel.transfer_request', 'n8n.handover_export', 'github.transfer', 'email.handover'];
 export const STEP_STATES: readonly StepState[] = ['pending', 'running', 'waiting', 'retrying', 'succeeded', 'failed', 'skipped', 'compensating', 'compensated', 'compensation_failed'];
 export const UNFINISHED_STEP_STATES: readonly StepState[] = ['running', 'waiting', 'retrying'];
 export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
 export const PLANS: readonly Plan[] = ['starter', 'professional', 'enterprise'];
-export const JOBS: readonly Job[] = ['intake_poll', 'database_backups', 'workflow_backups', 'usage_collect', 'health_sweep', 'backup_alert', 'run_alert'];
+export const JOBS: readonly Job[] = ['intake_poll', 'database_backups', 'workflow_backups', 'usage_collect', 'health_sweep', 'backup_alert', 'run_alert', 'handover_follow'];
 export const MODULES: readonly Module[] = ['crm', 'email', 'social', 'content', 'accommodation'];
 export const STATUSES: readonly Status[] = ['pending', 'provisioning', 'active', 'failed', 'inactive'];
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'production'];
@@ -2065,6 +2155,7 @@ export const STEP_LABEL: Record<StepKey, Text> = {
   'supabase.migrate': { sv: "Lägg in migreringar", en: "Apply migrations" },
   'supabase.verify': { sv: "Kontrollera databasschemat", en: "Verify the database schema" },
   'supabase.restore_backup': { sv: "Återställ databasen från säkerhetskopian", en: "Restore the database from the backup" },
+  'supabase.import': { sv: "Flytta in databasen och användarna från arkivet", en: "Move the database and the users in from the archive" },
   'github.template_pr': { sv: "Öppna en pull request med mallens ändringar", en: "Open a pull request with the template's changes" },
   'n8n.backup': { sv: "Säkerhetskopiera n8n-flödet", en: "Back up the n8n workflow" },
   'n8n.restore': { sv: "Skriv tillbaka flödets version", en: "Write the workflow's version back" },
@@ -2073,6 +2164,11 @@ export const STEP_LABEL: Record<StepKey, Text> = {
   'email.welcome_again': { sv: "Skicka välkomstmejlet igen", en: "Send the welcome email again" },
   'supabase.auth_mail': { sv: "Låt instansen skicka e-post som byrån", en: "Make the instance send email as the agency" },
   'resend.sending_key': { sv: "Skapa instansens egen sändningsnyckel hos Resend", en: "Make the instance's own sending key at Resend" },
+  'supabase.claim_token': { sv: "Skapa en kod för att ta över Supabase-projektet", en: "Make a claim token for the Supabase project" },
+  'vercel.transfer_request': { sv: "Begär flytt av Vercel-projektet", en: "Request the Vercel project's transfer" },
+  'n8n.handover_export': { sv: "Exportera n8n-flödet till överlämningen", en: "Export the n8n workflow for the handover" },
+  'github.transfer': { sv: "Flytta GitHub-repot till kunden", en: "Transfer the GitHub repository to the customer" },
+  'email.handover': { sv: "Skicka överlämningsbrevet", en: "Send the handover letter" },
 };
 
 export const RUN_KIND_LABEL: Record<RunKind, Text> = {
@@ -2096,6 +2192,8 @@ export const RUN_KIND_LABEL: Record<RunKind, Text> = {
   recover: { sv: "Återställning med Supabases säkerhetskopior", en: "Recovery from Supabase's backups" },
   resend_welcome: { sv: "Välkomstmejl igen", en: "Welcome email again" },
   auth_mail: { sv: "Skicka e-post som byrån", en: "Send email as the agency" },
+  handover: { sv: "Överlämning", en: "Handover" },
+  import: { sv: "Flytt in av data", en: "Data moved in" },
 };
 
 export const JOB_LABEL: Record<Job, Text> = {
@@ -2106,6 +2204,7 @@ export const JOB_LABEL: Record<Job, Text> = {
   health_sweep: { sv: "Hälsokontroll", en: "Health sweep" },
   backup_alert: { sv: "Larm om gamla kopior", en: "Old-backup alert" },
   run_alert: { sv: "Larm om misslyckade körningar", en: "Failed-run alert" },
+  handover_follow: { sv: "Följ överlämningar", en: "Follow handovers" },
 };
 export const RUN_KIND_STEPS: Record<RunKind, readonly StepKey[]> = {
   provision: ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'resend.sending_key', 'supabase.auth_mail', 'finalize', 'email.welcome'],
@@ -2128,6 +2227,8 @@ export const RUN_KIND_STEPS: Record<RunKind, readonly StepKey[]> = {
   recover: ['supabase.backup', 'supabase.recover', 'supabase.verify'],
   resend_welcome: ['email.welcome_again'],
   auth_mail: ['resend.sending_key', 'supabase.auth_mail'],
+  handover: ['supabase.claim_token', 'vercel.transfer_request', 'n8n.handover_export', 'github.transfer', 'email.handover'],
+  import: ['supabase.backup', 'supabase.import', 'supabase.verify'],
 };
 
 export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
@@ -2193,6 +2294,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   team_revoke_confirm: { sv: "{email} är {role} i {slug}: skriv adressen för att ta bort behörigheten", en: "{email} is {role} in {slug}: type the address to revoke the access" },
   team_invite_failed: { sv: "{email} bjöds inte in: {detail}", en: "{email} was not invited: {detail}" },
   billing_teardown_never_do: { sv: "En avveckling görs aldrig automatiskt: välj ingenting, meddela eller erbjud", en: "A teardown is never done on its own: choose nothing, tell or offer" },
+  billing_grace_negative: { sv: "Anståndet är ett antal dagar, 0 eller fler (0 gör steget direkt), eller inget: tills Stripe ger upp", en: "The grace is a number of days, 0 or more (0 acts at once), or none: until Stripe gives up" },
   tick_busy: { sv: "En annan körning av fabrik tick pågår redan på den här datorn (sedan {since}); den här avslutas utan att göra något.", en: "Another fabrik tick is already running on this computer (since {since}); this one ends without doing anything." },
   schedule_failed: { sv: "Schemaläggaren ({scheduler}) tog inte emot jobbet: {detail}. Inget installerades.", en: "The scheduler ({scheduler}) did not take the job: {detail}. Nothing was installed." },
   schedule_plan: { sv: "Ogiltig tid för fabrik tick: {value}. Ange antingen var 5–1440:e minut eller ett eller flera klockslag som TT:MM.", en: "Invalid time for fabrik tick: {value}. Give either every 5–1440 minutes or one or more times of day as HH:MM." },
@@ -2222,6 +2324,7 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   vercel_env_not_saved: { sv: "Vercel sparade inte {keys} efter {attempts} försök: {message}", en: "Vercel did not save {keys} after {attempts} attempts: {message}" },
   schema_mismatch: { sv: "Databasschemat stämmer inte: {problem}", en: "The database schema does not match: {problem}" },
   auth_mail_not_taken: { sv: "Supabase-projektet {project} tog inte emot byråns e-postinställningar; det svarade {detail}. Kontrollera avsändaren (email.sender_address) och kör «Skicka e-post som byrån» igen.", en: "The Supabase project {project} did not take the agency's email settings; it answered {detail}. Check the sender (email.sender_address) and run \"Send email as the agency\" again." },
+  handover_refused: { sv: "{provider} tog inte emot överlämningen till {target}: {why} ({detail}). Inget mer lämnades över; rätta det och kör överlämningen igen, eller dra tillbaka den med `fabrik handover SLUG --withdraw`.", en: "{provider} did not take the handover to {target}: {why_en} ({detail}). Nothing more was handed over; put it right and run the handover again, or withdraw it with `fabrik handover SLUG --withdraw`." },
   sending_domain_unusable: { sv: "Avsändardomänen {domain} är inte en verifierad domän i byråns Resend-konto ({status}): instansens sändningsnyckel begränsas till den domänen. Verifiera den i Resend (Domains) eller byt email.sender_address.", en: "The sender domain {domain} is not a verified domain of the agency's Resend account ({status}): the instance's sending key is restricted to that domain. Verify it in Resend (Domains) or change email.sender_address." },
   resend_key_sends_only: { sv: "Byråns Resend-nyckel får bara skicka e-post, så den kan inte ge instansen en egen sändningsnyckel. Skapa en nyckel med Full access i Resend (API Keys) och spara den: fabrik secrets set resend.", en: "The agency's Resend key may only send email, so it cannot give the instance a sending key of its own. Make a key with Full access in Resend (API Keys) and save it: fabrik secrets set resend." },
   schema_drift: { sv: "Databasen har glidit från migreringsfilerna och hoppas över: {problem}", en: "The database has drifted from the migration files and is skipped: {problem}" },
@@ -2293,6 +2396,11 @@ export const ERROR_TEXT: Record<ErrorCode, { sv: string; en: string }> = {
   slug_reserved: { sv: "Adressnamnet är reserverat", en: "The address name is reserved" },
   slug_not_derivable: { sv: "Kunde inte skapa ett adressnamn av namnet ({reason}); skriv ett själv", en: "Could not make an address name from the name ({reason_en}); type one yourself" },
   slug_taken: { sv: "Adressnamnet {slug} används redan av en annan kund", en: "The address name {slug} is already used by another customer" },
+  account_name_invalid: { sv: "{label} \"{value}\" är inget namn som kontot kan ha: bara bokstäver, siffror och bindestreck", en: "{label_en} \"{value}\" is not a name the account can have: only letters, digits and hyphens" },
   slug_locked: { sv: "Adressnamnet kan inte ändras när kunden har en instans", en: "The address name cannot change while the customer has an instance" },
   moment_invalid: { sv: "Tiden «{value}» kan inte läsas; ange den som RFC 3339 (2025-03-01T12:00:00Z) eller i unixsekunder", en: "The time “{value}” cannot be read; give it as RFC 3339 (2025-03-01T12:00:00Z) or in unix seconds" },
+  move_archive_unreadable: { sv: "Flyttarkivet {file} kan inte läsas: {detail}", en: "The move archive {file} cannot be read: {detail}" },
+  move_version: { sv: "Arkivet flyttas inte in i {slug}, och ingenting ändrades: {problem}", en: "The archive is not moved into {slug}, and nothing was changed: {problem_en}" },
+  move_failed: { sv: "Arkivet kunde inte flyttas in i {slug}, som är som det var: {detail}", en: "The archive could not be moved into {slug}, which is as it was: {detail}" },
+  move_mismatch: { sv: "Arkivet är inflyttat i {slug} (databasen och användarna är ersatta), men det gav inte tillbaka detsamma: {differs}", en: "The archive was moved into {slug} (the database and the users are replaced), but it did not bring back the same: {differs}" },
 };
