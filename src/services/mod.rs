@@ -10,8 +10,8 @@
 pub mod backups;
 pub mod billing;
 pub mod deployments;
-pub mod handover;
 pub mod export;
+pub mod handover;
 pub mod register;
 pub mod relocation;
 pub mod rollout_desk;

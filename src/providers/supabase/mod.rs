@@ -4,14 +4,14 @@
 
 mod auth;
 mod backups;
-mod storage;
 mod claim;
+mod storage;
 mod usage;
 
 pub use auth::{AuthMail, AuthMailConfig, AuthUser};
 pub use backups::{BackupSchedule, Backups, PhysicalBackupData, ProviderBackup, RestorePoint};
-pub use storage::{Downloaded, StorageObject, DOWNLOAD_TIMEOUT, MAX_OBJECTS, MAX_OBJECT_BYTES};
 pub use claim::{ClaimToken, NewClaimToken};
+pub use storage::{Downloaded, StorageObject, DOWNLOAD_TIMEOUT, MAX_OBJECTS, MAX_OBJECT_BYTES};
 pub use usage::{ApiCount, ApiCounts, DatabaseFigures, DiskUse};
 
 use reqwest::Method;

@@ -234,8 +234,7 @@ pub enum Owned {
     NotOurs(StepError),
 }
 
-/// Every step once, in `StepKey` order (each kind's declaration in `kinds` names the ones it
-/// runs, by key).
+/// Every step once, in `StepKey` order (each kind's declaration in `kinds` names its own).
 static STEPS: [&StepDef; 44] = [
     &supabase::PROJECT,
     &supabase::READY,
@@ -294,8 +293,7 @@ pub fn def(key: StepKey) -> &'static StepDef {
         .expect("every step key has a row in a step table (checked by a test)")
 }
 
-/// The steps that deliver an instance, in DAG order (provisioning's, as its kind declares
-/// them): later runs read what they recorded.
+/// The steps that deliver an instance, in provisioning's DAG order: later runs read them.
 pub fn delivery() -> impl Iterator<Item = &'static StepDef> {
     crate::provision::kinds::def(crate::ledger::RunKind::Provision)
         .steps
