@@ -9,7 +9,8 @@
 # people (default 50) invited into one instance's team, the usage view at FABRIK_BENCH_USAGE_FLEET_N
 # delivered instances (default 500) × 90 days (each query's time, target ≤ 16 ms), and the
 # nightly usage collection over FABRIK_BENCH_USAGE_N delivered instances (default 500: calls
-# per instance, wall time, 429s), and a move of an instance with FABRIK_BENCH_MOVE_ROWS rows (default
+# per instance, wall time, 429s), a customer's export of FABRIK_BENCH_EXPORT_ROWS rows (default
+# 1,000,000) across the template's tables (wall time, peak memory, bytes), and a move of an instance with FABRIK_BENCH_MOVE_ROWS rows (default
 # 1,000,000) into another: export and import wall time, peak memory, the archive's bytes. Each runs in a D-Bus session of its own with a fresh
 # unlocked keyring, whatever keyring the machine has; a benchmark whose set-up delivers fewer
 # instances than asked fails, and this script stops there and names it.
@@ -20,7 +21,7 @@ cd "$ROOT"
 WORK="$(mktemp -d -t fabrik-bench.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 benches=("$@")
-[ ${#benches[@]} -gt 0 ] || benches=(register provision rollout template workflow_backup tick team usage_fleet usage_collect relocation)
+[ ${#benches[@]} -gt 0 ] || benches=(register provision rollout template workflow_backup tick team usage_fleet usage_collect export relocation)
 for bench in "${benches[@]}"; do
   # A keyring and data folder of each benchmark's own: nothing carries over between them.
   export XDG_DATA_HOME="$WORK/$bench/data" XDG_RUNTIME_DIR="$WORK/$bench/run"
