@@ -169,6 +169,35 @@ impl Archive {
         Ok(())
     }
 
+    /// A scratch file's path for a part that writes its file first (the git bundle, a stored
+    /// object): beside the spools, removed with them.
+    pub(super) fn scratch(&self, name: &str) -> PathBuf {
+        self.spools
+            .join(format!("scratch-{}", name.replace(['/', '\\'], "_")))
+    }
+
+    /// A finished scratch file copied in as `path` (its size and SHA-256 as its writer
+    /// counted them), and removed.
+    pub(super) fn add_file(
+        &mut self,
+        path: &str,
+        file: &Path,
+        bytes: u64,
+        sha256: String,
+    ) -> std::io::Result<()> {
+        self.zip
+            .start_file(path, self.options(bytes))
+            .map_err(zip_error)?;
+        std::io::copy(&mut File::open(file)?, &mut self.zip)?;
+        std::fs::remove_file(file)?;
+        self.files.push(FileEntry {
+            path: path.to_string(),
+            bytes,
+            sha256,
+        });
+        Ok(())
+    }
+
     pub(super) fn files(&self) -> &[FileEntry] {
         &self.files
     }

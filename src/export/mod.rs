@@ -42,6 +42,9 @@ pub use users::FILE as USERS_FILE;
 pub struct Source<'a> {
     pub supabase: &'a Supabase,
     pub n8n: &'a N8n,
+    pub github: &'a crate::providers::github::Github,
+    /// The repository provisioning recorded (`None`: the instance has none).
+    pub repo: Option<crate::provision::outputs::GithubRepo>,
     pub project_ref: String,
     /// The instance card's workflow (`None`: it has none).
     pub workflow_id: Option<String>,

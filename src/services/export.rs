@@ -64,7 +64,7 @@ impl ExportApi {
         let (slug, env, target) = (slug.to_string(), engine.environment(), out.to_path_buf());
         let (checked, store) = (engine.clone(), self.store.clone());
         // Everything that can refuse is asked before the instance is read.
-        let (customer, project, template) = crate::blocking::run(move || {
+        let (customer, project, template, repo) = crate::blocking::run(move || {
             let customer = store.get_customer_in(&slug, env)?;
             if !store.holds(Right::DayTwo)? {
                 return Err(Error::Forbidden {
@@ -77,7 +77,8 @@ impl ExportApi {
             export::check_target(&target).map_err(|e| refusal(&slug, e))?;
             let project = store.last_step_output(customer.id, StepKey::SupabaseProject, env)?;
             let template = store.template_base(customer.id, env)?.map(|b| b.sha);
-            Ok((customer, project, template))
+            let repo = store.last_step_output(customer.id, StepKey::GithubRepo, env)?;
+            Ok((customer, project, template, repo))
         })
         .await?;
         let project_ref = project
@@ -101,6 +102,8 @@ impl ExportApi {
         let source = Source {
             supabase: &clients.supabase,
             n8n: &clients.n8n,
+            github: &clients.github,
+            repo: repo.and_then(|v| serde_json::from_value(v).ok()),
             project_ref,
             workflow_id: customer.instance.n8n_workflow_id.clone(),
             customer_uid: customer.uid.clone(),

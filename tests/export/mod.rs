@@ -140,6 +140,47 @@ pub fn listing(dir: &Path) -> Vec<std::ffi::OsString> {
 }
 
 /// Row counts of the `public` tables as the database holds them.
+/// A private bucket with a file in a nested folder and one at its root, uploaded through
+/// `POST /storage/v1/object/{bucket}/{path}`: each path in the bucket and its bytes.
+async fn stored_files(
+    supabase: &Supabase,
+    project_ref: &str,
+    keys: &fabrik::providers::supabase::ApiKeys,
+) -> Vec<(String, Vec<u8>)> {
+    let key = keys.service_role.expose().to_string();
+    let base = format!("{}/storage/v1", supabase.project_url(project_ref));
+    let http = reqwest::Client::new();
+    let made = http
+        .post(format!("{base}/bucket"))
+        .header("apikey", &key)
+        .bearer_auth(&key)
+        .json(&serde_json::json!({"name": "avtal", "public": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 200);
+    let files = vec![
+        (
+            "avtal/2026/kund avtal.pdf".to_string(),
+            (0..200_000u32).map(|i| (i % 251) as u8).collect(),
+        ),
+        ("avtal/logga.txt".to_string(), b"logga\n".to_vec()),
+    ];
+    for (path, body) in &files {
+        let r = http
+            .post(format!("{base}/object/{path}"))
+            .header("apikey", &key)
+            .bearer_auth(&key)
+            .header("content-type", "application/octet-stream")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+    }
+    files
+}
+
 pub async fn counts(supabase: &Supabase, project_ref: &str) -> BTreeMap<String, u64> {
     let tables = sql(
         supabase,
@@ -209,6 +250,20 @@ async fn an_archive_holds_every_table_and_user_as_its_manifest_says_and_no_secre
         .await[0]["n"],
     );
     let keys = supabase.api_keys(&project_ref).await.unwrap();
+    // Two stored files through the Storage API's own routes: a private bucket, a nested folder.
+    let stored = stored_files(supabase, &project_ref, &keys).await;
+    let repo: fabrik::provision::outputs::GithubRepo = serde_json::from_value(
+        world
+            .store
+            .last_step_output(
+                customer.id,
+                fabrik::ledger::StepKey::GithubRepo,
+                fabrik::environment::Environment::Sandbox,
+            )
+            .unwrap()
+            .unwrap(),
+    )
+    .unwrap();
 
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("export.zip");
@@ -223,6 +278,8 @@ async fn an_archive_holds_every_table_and_user_as_its_manifest_says_and_no_secre
     let source = Source {
         supabase,
         n8n: &world.engine.clients().n8n,
+        github: &world.engine.clients().github,
+        repo: Some(repo.clone()),
         project_ref: project_ref.clone(),
         workflow_id: customer.instance.n8n_workflow_id.clone(),
         customer_uid: customer.uid.clone(),
@@ -302,15 +359,25 @@ async fn an_archive_holds_every_table_and_user_as_its_manifest_says_and_no_secre
         ]
     );
 
-    // The workflow came, redacted; the repository and the storage are named as left out.
+    // The workflow came, redacted; the repository as a bundle git reads; the stored files
+    // byte for byte.
     let part = |p: export::ExportPart| manifest.parts.iter().find(|e| e.part == p).unwrap();
     assert!(
         part(export::ExportPart::Workflow).omitted.is_none(),
         "{manifest:?}"
     );
     assert!(files.contains_key(export::WORKFLOW_FILE));
-    assert!(part(export::ExportPart::Repository).omitted.is_some());
-    assert!(part(export::ExportPart::Storage).omitted.is_some());
+    for p in [export::ExportPart::Repository, export::ExportPart::Storage] {
+        assert!(part(p).omitted.is_none(), "{manifest:?}");
+    }
+    let bundle = &files[&format!("repo/{}.bundle", repo.name)];
+    assert!(
+        bundle.starts_with(b"# v2 git bundle\n") || bundle.starts_with(b"# v3 git bundle\n"),
+        "a git bundle"
+    );
+    for (path, body) in &stored {
+        assert_eq!(&files[&format!("storage/{path}")], body, "{path}");
+    }
 
     let hashes = sql(
         supabase,
