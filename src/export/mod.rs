@@ -12,6 +12,7 @@
 //! service does, by the project's marker name), and records the export in the register.
 
 mod archive;
+pub mod deliver;
 mod manifest;
 mod parts;
 mod readme;

@@ -1,42 +1,16 @@
-//! A customer's export (issue #59), one core behind the window's "Exportera data" and
-//! `fabrik export`: the checks before anything is read (the customer, their delivered and
-//! active instance, this login's right, the target), the project proven the customer's, the
-//! archive written (`crate::export`), and the export recorded in the register. Not a run: it
-//! changes nothing at the instance, and reads it beside whatever runs there.
+//! A customer's export as the window and `fabrik export` ask for it: this process's engine
+//! handed to the one core (`crate::export::deliver`), which the tick also calls at a
+//! subscription's end.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
-use serde::Serialize;
-use ts_rs::TS;
-
-use crate::error::{ApiResult, Error};
-use crate::export::{self, About, ExportError, ExportPart, Source};
-use crate::ledger::{RunKind, StepKey};
-use crate::messages::{params, ErrorCode, Right};
-use crate::provision::outputs;
-use crate::store::exports::{ExportRecord, NewExport};
+use crate::error::ApiResult;
+use crate::export::deliver;
+pub use crate::export::deliver::{Exported, OmittedPart};
+use crate::store::exports::ExportRecord;
 use crate::store::Store;
 use crate::supervisor::Supervisor;
-
-/// A part the archive does not hold, and why.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct OmittedPart {
-    pub part: ExportPart,
-    pub why: String,
-}
-
-/// An export written: where, what the register recorded, and what the archive holds.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct Exported {
-    pub path: String,
-    pub record: ExportRecord,
-    #[ts(type = "number")]
-    pub tables: u64,
-    #[ts(type = "number")]
-    pub rows: u64,
-    pub omitted: Vec<OmittedPart>,
-}
 
 pub struct ExportApi {
     store: Arc<Store>,
@@ -50,104 +24,14 @@ impl ExportApi {
 
     /// The window's export: a new file `fabrik-export-SLUG-TIME.zip` in the export folder.
     pub async fn to_export_folder(&self, slug: &str) -> ApiResult<Exported> {
-        let dir = crate::paths::export_dir();
-        std::fs::create_dir_all(&dir).map_err(Error::Io)?;
-        let stamp = crate::store::now().format("%Y-%m-%d-%H%M%S");
-        self.to_file(slug, &dir.join(format!("fabrik-export-{slug}-{stamp}.zip")))
-            .await
+        self.to_file(slug, &deliver::in_export_folder(slug)?).await
     }
 
     /// The customer's archive written to `out` (never over a file, into a folder that exists).
     pub async fn to_file(&self, slug: &str, out: &Path) -> ApiResult<Exported> {
         let me = self.supervisor.clone();
         let engine = crate::blocking::run(move || me.engine()).await?;
-        let (slug, env, target) = (slug.to_string(), engine.environment(), out.to_path_buf());
-        let (checked, store) = (engine.clone(), self.store.clone());
-        // Everything that can refuse is asked before the instance is read.
-        let (customer, project, template, repo) = crate::blocking::run(move || {
-            let customer = store.get_customer_in(&slug, env)?;
-            if !store.holds(Right::DayTwo)? {
-                return Err(Error::Forbidden {
-                    right: Right::DayTwo,
-                    person: store.person().map(str::to_string),
-                });
-            }
-            // An export reads what a backup reads, of an instance as a backup needs it.
-            checked.ready_for(RunKind::Backup, &customer)?;
-            export::check_target(&target).map_err(|e| refusal(&slug, e))?;
-            let project = store.last_step_output(customer.id, StepKey::SupabaseProject, env)?;
-            let template = store.template_base(customer.id, env)?.map(|b| b.sha);
-            let repo = store.last_step_output(customer.id, StepKey::GithubRepo, env)?;
-            Ok((customer, project, template, repo))
-        })
-        .await?;
-        let project_ref = project
-            .and_then(|v| serde_json::from_value::<outputs::SupabaseProject>(v).ok())
-            .map(|p| p.project_ref)
-            .ok_or_else(|| Error::NotProvisioned(customer.slug.clone()))?;
-        let clients = engine.clients();
-        crate::provision::proof::supabase_project(&clients.supabase, &customer, &project_ref)
-            .await?;
-        let schema_version = crate::database::instance::version(&clients.supabase, &project_ref)
-            .await
-            .map_err(|e| Error::Provider(e.to_string()))?;
-        let about = About {
-            slug: customer.slug.clone(),
-            name: customer.name.clone(),
-            environment: env,
-            schema_version: schema_version.clone(),
-            template_version: template.clone(),
-            taken_at: chrono::Utc::now(),
-        };
-        let source = Source {
-            supabase: &clients.supabase,
-            n8n: &clients.n8n,
-            github: &clients.github,
-            repo: repo.and_then(|v| serde_json::from_value(v).ok()),
-            project_ref,
-            workflow_id: customer.instance.n8n_workflow_id.clone(),
-            customer_uid: customer.uid.clone(),
-        };
-        let written = export::write(out, about, &source)
-            .await
-            .map_err(|e| refusal(&customer.slug, e))?;
-        let file = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let (store, path) = (self.store.clone(), out.to_path_buf());
-        let (id, sha256, bytes) = (customer.id, written.sha256.clone(), written.bytes);
-        let recorded = crate::blocking::run(move || {
-            store.record_export(&NewExport {
-                customer_id: id,
-                environment: env,
-                file: &file,
-                bytes,
-                sha256: &sha256,
-                schema_version: schema_version.as_deref(),
-                template_version: template.as_deref(),
-            })
-        })
-        .await;
-        // An archive the register does not know of was not handed out: it goes.
-        let record = recorded.inspect_err(|_| remove(&path))?;
-        let m = &written.manifest;
-        Ok(Exported {
-            path: out.display().to_string(),
-            record,
-            tables: m.tables.len() as u64,
-            rows: m.tables.iter().map(|t| t.rows).sum(),
-            omitted: m
-                .parts
-                .iter()
-                .filter_map(|p| {
-                    p.omitted.as_ref().map(|why| OmittedPart {
-                        part: p.part,
-                        why: why.clone(),
-                    })
-                })
-                .collect(),
-        })
+        deliver::to_file(&self.store, &engine, slug, out).await
     }
 
     /// The customer's exports, newest first.
@@ -156,27 +40,4 @@ impl ExportApi {
         let c = self.store.get_customer_in(slug, env)?;
         Ok(self.store.exports(c.id, env)?)
     }
-}
-
-fn remove(path: &PathBuf) {
-    let _ = std::fs::remove_file(path);
-}
-
-/// Why no archive was written, as the person is told.
-fn refusal(slug: &str, e: ExportError) -> Error {
-    let (code, params) = match e {
-        ExportError::Exists(p) => (
-            ErrorCode::ExportOutExists,
-            params! { "path" => p.display() },
-        ),
-        ExportError::NoFolder(f) => (
-            ErrorCode::ExportFolderMissing,
-            params! { "folder" => f.display() },
-        ),
-        other => (
-            ErrorCode::ExportFailed,
-            params! { "slug" => slug, "detail" => other },
-        ),
-    };
-    Error::Refused { code, params }
 }
