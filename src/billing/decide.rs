@@ -14,8 +14,6 @@ use crate::store::Store;
 /// A note a decision carries: a snapshot from a read (a reconciliation) is offered, never
 /// done, whatever the policy says.
 pub const NOTE_FROM_READ: &str = "from_read";
-/// A note a period-end decision carries while the customer's export does not exist.
-pub const NOTE_NO_EXPORT: &str = "export_unavailable";
 
 /// The customer's instance, as far as billing looks at it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,9 +98,6 @@ pub fn due(
     if step == Step::Do && sub.event_id.is_none() {
         step = Step::Offer;
         note = Some(NOTE_FROM_READ.to_string());
-    }
-    if transition == Transition::PeriodEnded && !super::policy::EXPORT_AVAILABLE {
-        note = Some(NOTE_NO_EXPORT.to_string());
     }
     Some(Due {
         transition,
@@ -303,7 +298,7 @@ mod tests {
     }
 
     #[test]
-    fn the_periods_end_offers_the_teardown_and_says_the_export_is_missing() {
+    fn the_periods_end_offers_the_teardown() {
         let d = due(
             &sub("canceled", None, true),
             &instance(Status::Active),
@@ -316,7 +311,10 @@ mod tests {
             (d.transition, d.step),
             (Transition::PeriodEnded, Step::Offer)
         );
-        assert_eq!(d.note.as_deref(), Some(NOTE_NO_EXPORT));
+        assert_eq!(
+            d.note, None,
+            "the tick exports; the decision notes its file"
+        );
         let paused = due(
             &sub("paused", None, true),
             &instance(Status::Active),

@@ -19,9 +19,9 @@ pub use crate::store::billing::{
     refuse_negative_grace, refuse_teardown_do, DecisionState, PolicyRow, Step, Transition,
 };
 
-/// Whether the customer's export (its archive) exists in this build: the period's end would
-/// export first. It does not yet; a period-end decision says so.
-pub const EXPORT_AVAILABLE: bool = false;
+/// Whether the customer's export (its archive, `crate::export`) exists in this build: at the
+/// period's end the tick writes it to the export folder before the teardown is offered.
+pub const EXPORT_AVAILABLE: bool = true;
 
 /// One plan's choice for one transition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

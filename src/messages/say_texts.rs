@@ -48,9 +48,17 @@ impl Say {
                 "{slug}: {transition}; {action} kunde inte startas ({reason}) och väntar på ditt beslut",
                 "{slug}: {transition_en}; {action_en} could not be started ({reason_en}) and waits for your decision",
             ),
-            BillingNoExport => t(
-                "ingen export finns ännu för kunden; avveckla bara efter att ha sparat det som behövs",
-                "no export exists for the customer yet; tear down only after keeping what is needed",
+            BillingPeriodEndExports => t(
+                "Vid periodens slut sparas kundens export i exportmappen; avvecklingen erbjuds, görs aldrig automatiskt.",
+                "At the period's end the customer's export is kept in the export folder; the teardown is offered, never done on its own.",
+            ),
+            BillingExported => t(
+                "{slug}: kundens export är sparad i {path} inför avvecklingen",
+                "{slug}: the customer's export is kept in {path} before the teardown",
+            ),
+            BillingExportFailed => t(
+                "{slug}: kundens export kunde inte göras ({reason}); gör den med `fabrik export {slug}` innan du avvecklar",
+                "{slug}: the customer's export could not be made ({reason}); make it with `fabrik export {slug}` before tearing down",
             ),
             BillingAlertTitle => t("Prenumerationer", "Subscriptions"),
             BillingGraceDays => t("{days} dagar", "{days} days"),

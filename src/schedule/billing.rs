@@ -4,13 +4,15 @@
 //! the register (two seats, or a second tick, find it decided). `do` starts an ordinary
 //! pause or resume run with the event as its cause; `offer` keeps a decision waiting for a
 //! person; `tell`, `offer` and `do` are named in one alert email per tick, each episode once.
+//! At a subscription's end the customer's export is written to the export folder first
+//! (`crate::export::deliver`), its file noted on the decision, before the teardown is offered.
 
 use std::sync::Arc;
 
 use super::report::JobReport;
 use super::ticker::Ticker;
 use crate::billing::decide::{decide_all, Made};
-use crate::billing::policy::{self, DecisionState, Step};
+use crate::billing::policy::{self, DecisionState, Step, Transition};
 use crate::error::ApiResult;
 use crate::ledger::{RunKind, RunState};
 use crate::messages::{param_text, params, Say, Text};
@@ -52,6 +54,12 @@ impl Ticker {
             };
             r.did.push(line.sv.clone());
             lines.push(line);
+            if m.transition == Transition::PeriodEnded {
+                // Boxed: the export's future would not fit a test thread's stack beside the tick's.
+                let line = Box::pin(self.export_for(m)).await?;
+                r.did.push(line.sv.clone());
+                lines.push(line);
+            }
         }
         if !lines.is_empty() {
             let sv: Vec<String> = lines.iter().map(|l| l.sv.clone()).collect();
@@ -104,5 +112,46 @@ impl Ticker {
                 Ok(Say::BillingNotStarted.with(p))
             }
         }
+    }
+}
+
+impl Ticker {
+    /// The customer's export at the period's end, into the export folder, its file noted on
+    /// the decision; one that fails is said and noted, and the teardown still only offered.
+    async fn export_for(&self, m: &Made) -> ApiResult<Text> {
+        let sup = self.supervisor.clone();
+        let engine = crate::blocking::run(move || sup.engine()).await?;
+        let written = match crate::export::deliver::in_export_folder(&m.slug) {
+            Ok(out) => Box::pin(crate::export::deliver::to_file(
+                &self.store,
+                &engine,
+                &m.slug,
+                &out,
+            ))
+            .await
+            .map(|done| done.path),
+            Err(e) => Err(e),
+        };
+        let (id, slug) = (m.id, m.slug.clone());
+        let (note, line) = match written {
+            Ok(path) => (
+                format!("exported: {path}"),
+                Say::BillingExported.with(params! { "slug" => slug, "path" => path }),
+            ),
+            Err(e) => {
+                let mut p = params! { "slug" => slug };
+                param_text(
+                    &mut p,
+                    "reason",
+                    &Text::new(e.message.clone(), e.message.clone()),
+                );
+                (
+                    format!("export_failed: {}", e.message),
+                    Say::BillingExportFailed.with(p),
+                )
+            }
+        };
+        self.db(move |s| s.note_billing_decision(id, &note)).await?;
+        Ok(line)
     }
 }

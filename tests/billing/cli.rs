@@ -41,7 +41,9 @@ fn the_policy_is_shown_and_changed_only_when_every_change_is_valid() {
         .success()
         .stdout(predicate::str::contains("betalningen misslyckades"))
         .stdout(predicate::str::contains("tills Stripe ger upp"))
-        .stdout(predicate::str::contains("ingen export"));
+        .stdout(predicate::str::contains(
+            "sparas kundens export i exportmappen",
+        ));
     let before = policy(&db);
     assert_eq!(before.len(), 12);
     assert_eq!(rule(&before, "starter", "resumed").0, "do");

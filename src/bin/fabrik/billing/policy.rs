@@ -88,10 +88,6 @@ pub fn run(api: &Register, args: PolicyArgs) -> Result<(), ApiError> {
             policy::step_text(row.step).text().sv,
         );
     }
-    if !policy::EXPORT_AVAILABLE {
-        println!(
-            "\nVid periodens slut finns ännu ingen export för kunden; avvecklingen erbjuds, görs aldrig automatiskt."
-        );
-    }
+    println!("\n{}", Say::BillingPeriodEndExports.text().sv);
     Ok(())
 }
