@@ -3,6 +3,7 @@ import { createContext, useContext } from 'react';
 import { ERROR_TEXT, PLANS as CORE_PLANS, RUN_KIND_LABEL, RUN_KINDS, STATUSES as CORE_STATUSES } from './bindings';
 import { usageEn, usageSv } from './i18n-usage';
 import { billingEn, billingSv } from './i18n-billing';
+import { handoverEn, handoverSv } from './i18n-handover';
 import type { AdoptionState, ErrorCode, Language, MemberState, Plan, RolloutState, RunKind, RunState, SortKey, Status, StepState, TargetVerdict, Text } from './bindings';
 
 /** Each kind of run's name, as the core declares it (`RUN_KIND_LABEL`), under `runKind.<kind>`. */
@@ -13,6 +14,7 @@ const sv = {
   ...kindTexts('sv'),
   ...usageSv,
   ...billingSv,
+  ...handoverSv,
   'app.name': 'Fabrik',
   'app.loading': 'Laddar …',
   'nav.main': 'Huvudmeny',
@@ -1087,6 +1089,7 @@ const en: Record<TextKey, string> = {
   ...kindTexts('en'),
   ...usageEn,
   ...billingEn,
+  ...handoverEn,
   'app.name': 'Fabrik',
   'app.loading': 'Loading …',
   'nav.main': 'Main menu',

@@ -1,6 +1,7 @@
 // A customer's page: its details and modules, its instance and links, its runs live and its
 // history, health and findings, day-two operations, domains, deployments, backups and recovery,
-// the customer's team in their instance, an export of its data for them, and its teardown.
+// the customer's team in their instance, an export of its data for them, its handover to them,
+// and its teardown.
 import { useCallback, useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
 import type { Customer, ModuleManifest, Plan, RunRow, TeardownTarget } from '../bindings';
@@ -23,6 +24,7 @@ import { TeamPanel } from './team/TeamPanel';
 import { UsagePanel } from './usage/CustomerUsage';
 import { BillingPanel } from './billing/BillingPanel';
 import { ExportButton } from './ExportData';
+import { HandoverButton, HandoverDialog, HandoverPanel } from './Handover';
 
 interface Props {
   slug: string;
@@ -62,6 +64,7 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
   const [tearingDown, setTearingDown] = useState(false);
   const [updating, setUpdating] = useState(false);
   const [pausing, setPausing] = useState(false);
+  const [handingOver, setHandingOver] = useState(false);
   const finishedCount = runsCtx.finished[slug] ?? 0;
   const latestId = runsCtx.latest[slug];
   const { trackRows, track, refreshReadiness } = runsCtx;
@@ -178,6 +181,7 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
             </button>
           )}
           {c.status === 'active' && hasInstance(c) && <ExportButton customer={c} />}
+          {delivered(c) && !runActive && <HandoverButton onClick={() => setHandingOver(true)} />}
           {hasInstance(c) && !runActive && (
             <button type="button" className="btn btn-danger-outline" data-testid="teardown-button" onClick={() => setTearingDown(true)}>
               {t('teardown.button')}
@@ -317,6 +321,9 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
         />
       )}
 
+      {/* The handover to the customer's own accounts (issue #59); nothing when there is none. */}
+      {hasInstance(c) && <HandoverPanel customer={c} reload={finishedCount} />}
+
       <ForeignPanel slug={c.slug} reload={finishedCount} />
 
       {shownRun !== null && (
@@ -368,6 +375,7 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
         </Dialog>
       )}
 
+      {handingOver && <HandoverDialog customer={c} onClose={() => setHandingOver(false)} onStarted={() => setSelectedRun(null)} />}
       {tearingDown && <TeardownDialog customer={c} onClose={() => setTearingDown(false)} onStarted={() => setSelectedRun(null)} />}
 
       {confirming && (

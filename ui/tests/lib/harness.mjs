@@ -115,6 +115,7 @@ const coreRulesJson = JSON.stringify(JSON.parse(readFileSync(CORE_RULES_FILE, 'u
 const rulesSource = readFileSync(new URL('./mock-rules.js', import.meta.url), 'utf8');
 const usageSource = readFileSync(new URL('./mock-usage.js', import.meta.url), 'utf8');
 const billingSource = readFileSync(new URL('./mock-billing.js', import.meta.url), 'utf8');
+const handoverSource = readFileSync(new URL('./mock-handover.js', import.meta.url), 'utf8');
 // The core's generated constants (ui/src/bindings.ts: each kind's steps, the step labels …), as
 // `window.__FABRIK_BINDINGS__` for the fake backend, so it keeps no copy of a list the core owns.
 export const BINDINGS_FILE = new URL('../../src/bindings.ts', import.meta.url);
@@ -142,7 +143,7 @@ export async function openApp(browser, url, config = {}, { viewport = { width: 1
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
   await page.addInitScript({
-    content: `${tauriMocksSource()}\nwindow.__FABRIK_MOCK_CONFIG__ = ${JSON.stringify(config)};\nwindow.__FABRIK_CORE_RULES__ = ${coreRulesJson};\n${bindingsSource}\n${rulesSource}\n${usageSource}\n${billingSource}\n${backendSource}\n${init}`,
+    content: `${tauriMocksSource()}\nwindow.__FABRIK_MOCK_CONFIG__ = ${JSON.stringify(config)};\nwindow.__FABRIK_CORE_RULES__ = ${coreRulesJson};\n${bindingsSource}\n${rulesSource}\n${usageSource}\n${billingSource}\n${handoverSource}\n${backendSource}\n${init}`,
   });
   await page.goto(url);
   await page.locator('.header').waitFor();

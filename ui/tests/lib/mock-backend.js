@@ -667,6 +667,9 @@
     run.interrupted = true;
   }
 
+  // A handover: its status, its withdrawal and its run (mock-handover.js).
+  const handover = window.__fabrikMockHandover({ CONFIG, byslug, notFound, apiError, playDayTwo, steps: RUN_KIND_STEPS.handover });
+
   // How each kind of run starts, behind `start_run` (the core's one way in).
   const starts = {
     start_provision: ({ slug }) => {
@@ -1339,6 +1342,7 @@
         promote: starts.promote,
         recover: starts.recover,
         auth_mail: starts.auth_mail,
+        handover: handover.start,
       }[kind];
       if (!start) throw apiError('internal', `unknown run kind ${kind}`);
       return start({ slug, ...request });
@@ -2308,6 +2312,8 @@
   Object.assign(commands, window.__fabrikMockUsage({ CONFIG, customers: () => state.customers, apiError, validation }));
   // Billing beside the fleet (mock-billing.js).
   Object.assign(commands, window.__fabrikMockBilling({ CONFIG, customers: () => state.customers, settings: () => state.settings, apiError }));
+  // A handover to the customer's own accounts (mock-handover.js).
+  Object.assign(commands, handover.commands);
 
   const calls = [];
   window.__mockCalls = calls;
