@@ -269,7 +269,10 @@ async fn one_customers_year_on_the_stripe_clock() {
         ]
     );
     // The period's end wrote the customer's export before offering the teardown.
-    let exported = d[2].note.as_deref().and_then(|n| n.strip_prefix("exported: "));
+    let exported = d[2]
+        .note
+        .as_deref()
+        .and_then(|n| n.strip_prefix("exported: "));
     let archive = exported.unwrap_or_else(|| panic!("{:?}", d[2].note));
     assert!(std::path::Path::new(archive).is_file(), "{archive}");
     assert!(d.iter().all(|d| d.event_id.is_some()));

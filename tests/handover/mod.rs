@@ -185,7 +185,10 @@ async fn a_delivered_instance_is_handed_over_and_left_alone() {
     let (s, v) = customer_side(&w.sim, &format!("github/fabrik-agency/{name}/accept"), None).await;
     assert_eq!(s, 200, "{v}");
     // The tick's job follows every waiting handover: this one is now handed over.
-    assert_eq!(handovers.follow_all().await.unwrap(), [w.slug.clone()]);
+    assert_eq!(
+        handovers.follow_all().await.unwrap(),
+        std::slice::from_ref(&w.slug)
+    );
     let done = handovers.status(&w.slug).await.unwrap();
     assert!(done.handed_over, "{:?}", done.lines);
     let h = done.handover.unwrap();
