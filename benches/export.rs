@@ -115,6 +115,16 @@ fn main() {
         let source = fabrik::export::Source {
             supabase,
             n8n: &engine.clients().n8n,
+            github: &engine.clients().github,
+            // The repository's bundle is part of the export, as `fabrik export` writes it.
+            repo: store
+                .last_step_output(
+                    customer.id,
+                    fabrik::ledger::StepKey::GithubRepo,
+                    engine.environment(),
+                )
+                .unwrap()
+                .and_then(|v| serde_json::from_value(v).ok()),
             project_ref,
             workflow_id: customer.instance.n8n_workflow_id.clone(),
             customer_uid: customer.uid.clone(),

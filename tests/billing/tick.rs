@@ -233,7 +233,7 @@ async fn one_customers_year_on_the_stripe_clock() {
     );
 
     // Months of renewals, then the customer cancels at the period's end: nothing until the
-    // day, then the teardown offered (never done) and the missing export said.
+    // day, then the customer's export written and the teardown offered (never done).
     for _ in 0..5 {
         advance(&s, 31).await;
         tick(&ticker, &host).await;
