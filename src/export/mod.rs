@@ -133,7 +133,8 @@ pub async fn write(target: &Path, about: About, from: &Source<'_>) -> Result<Wri
         Ok::<_, ExportError>((work, archive))
     })
     .await?;
-    let written = parts::write(archive, from).await?;
+    // Boxed, as each part is: the whole export's future would not fit a test thread's stack.
+    let written = Box::pin(parts::write(archive, from)).await?;
     let manifest = Manifest {
         format: FORMAT.into(),
         format_version: FORMAT_VERSION,

@@ -25,15 +25,15 @@ pub(super) async fn write(mut archive: Archive, from: &Source<'_>) -> Result<Wri
     for &part in ExportPart::ALL {
         let omitted = match part {
             ExportPart::Tables => {
-                let (a, t) = super::tables::write(archive, from).await?;
+                let (a, t) = Box::pin(super::tables::write(archive, from)).await?;
                 (archive, tables) = (a, t);
                 None
             }
             ExportPart::Users => {
-                archive = users::write(archive, from).await?.0;
+                archive = Box::pin(users::write(archive, from)).await?.0;
                 None
             }
-            ExportPart::Workflow => match workflow(from).await? {
+            ExportPart::Workflow => match Box::pin(workflow(from)).await? {
                 Ok(bytes) => {
                     archive = crate::blocking::run(move || {
                         archive.add(WORKFLOW_FILE, &bytes)?;

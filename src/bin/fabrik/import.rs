@@ -25,6 +25,7 @@ pub struct ImportArgs {
     /// The target's slug again, typed: the import replaces its data.
     #[arg(long)]
     pub confirm: Option<String>,
+    /// The per-table check as JSON.
     #[arg(long)]
     pub json: bool,
 }
