@@ -193,13 +193,7 @@ impl Supabase {
         path: &str,
         keys: &ApiKeys,
     ) -> reqwest::RequestBuilder {
-        self.http
-            .request(
-                method,
-                format!("{}/auth/v1{path}", self.project_url(project_ref)),
-            )
-            .header("apikey", keys.service_role.expose())
-            .bearer_auth(keys.service_role.expose())
+        self.as_service(method, project_ref, "/auth/v1", path, keys)
     }
 
     /// Invites a person by email (GoTrue `POST /invite`): they are made unconfirmed and sent a

@@ -110,6 +110,25 @@ pub struct Supabase {
 }
 
 impl Supabase {
+    /// A request to one of the project's own services (`/auth/v1`, `/storage/v1`) as the
+    /// project's service role: one place for the URL and the two headers both need.
+    fn as_service(
+        &self,
+        method: Method,
+        project_ref: &str,
+        service: &str,
+        path: &str,
+        keys: &ApiKeys,
+    ) -> reqwest::RequestBuilder {
+        self.http
+            .request(
+                method,
+                format!("{}{service}{path}", self.project_url(project_ref)),
+            )
+            .header("apikey", keys.service_role.expose())
+            .bearer_auth(keys.service_role.expose())
+    }
+
     pub fn new(
         api: &str,
         project_url_template: &str,

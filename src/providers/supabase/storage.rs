@@ -77,13 +77,7 @@ impl Supabase {
         path: &str,
         keys: &ApiKeys,
     ) -> reqwest::RequestBuilder {
-        self.http
-            .request(
-                method,
-                format!("{}/storage/v1{path}", self.project_url(project_ref)),
-            )
-            .header("apikey", keys.service_role.expose())
-            .bearer_auth(keys.service_role.expose())
+        self.as_service(method, project_ref, "/storage/v1", path, keys)
     }
 
     /// Every object in every bucket of the project, bucket by bucket, each folder read in pages
