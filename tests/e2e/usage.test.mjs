@@ -155,9 +155,18 @@ test('usage in the window: read twice a day apart, drawn on the customer page, t
     await drawn(s, 2, 'two days in the charts', 30_000);
 
     // The charts are uPlot's canvases, each with two days; the latest figures carry numbers.
-    const charts = await s.exec(
-      `return [...document.querySelectorAll('[data-testid^="usage-chart-"][data-days]')].map((f) => ({ id: f.dataset.testid, days: Number(f.dataset.days), reported: Number(f.dataset.reported), canvases: f.querySelectorAll('canvas').length, w: f.querySelector('canvas')?.width ?? 0 }))`,
-    );
+    const readCharts = () =>
+      s.exec(
+        `return [...document.querySelectorAll('[data-testid^="usage-chart-"][data-days]')].map((f) => ({ id: f.dataset.testid, days: Number(f.dataset.days), reported: Number(f.dataset.reported), canvases: f.querySelectorAll('canvas').length, w: f.querySelector('canvas')?.width ?? 0 }))`,
+      );
+    // The page was just opened: its charts are drawn as they mount, so a moment is given.
+    let charts = [];
+    await s
+      .until(async () => {
+        charts = await readCharts();
+        return charts.length >= 4 && charts.every((c) => c.canvases >= 1 && c.w > 0);
+      }, 'the charts drawn', 10_000)
+      .catch(() => {});
     assert.ok(charts.length >= 4, `the page's charts: ${JSON.stringify(charts)}`);
     for (const c of charts) {
       assert.equal(c.days, 90, `${c.id} over the page's 90 days`);

@@ -1,7 +1,7 @@
 // A small time chart over uPlot: made on mount, given new data when it changes, sized with its
 // container, destroyed on unmount. A day not reported is a gap in the line, never a 0; the
 // numbers are also there as text (a summary for screen readers and a table to open).
-import { useEffect, useMemo, useRef } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import './locale';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -43,7 +43,9 @@ export function Chart({ title, days, lines, unit, currency, testId, height = 120
   // The chart is made again only when what it draws with changes (its lines, its language).
   const shape = `${lang}|${unit}|${currency ?? ''}|${lines.map((l) => `${l.label}:${l.color ?? ''}`).join(',')}|${limit?.label ?? ''}:${limit?.value ?? ''}`;
 
-  useEffect(() => {
+  // Made in the commit itself, before the frame is painted: a chart is never seen (nor read) as an
+  // empty box between its figure appearing and a passive effect getting round to drawing it.
+  useLayoutEffect(() => {
     const el = box.current;
     if (!el) return;
     const muted = cssVar('--muted', '#6b7585');
@@ -106,7 +108,7 @@ export function Chart({ title, days, lines, unit, currency, testId, height = 120
     // `data` is the first drawing's; later data goes through the effect below.
   }, [shape, height]);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (plot.current && plot.current.data !== data) plot.current.setData(data);
   }, [data]);
 
