@@ -94,13 +94,18 @@ async function collect(s) {
   // Earlier notices go first, so the one awaited is this collection's.
   for (const b of await s.findAll('[data-testid="toast-close"], [data-testid="toast-dismiss-all"]')) await s.cmd('POST', `/element/${b}/click`, {}).catch(() => {});
   await s.until(async () => (await said()) === null, 'no earlier collection told', 10_000);
+  const started = Date.now();
   await s.click('usage-collect');
-  await s.until(enabled, 'the collection done', 60_000);
+  // Done when it has told (the button is busy only from React's next render on, so "enabled"
+  // right after the click says nothing), however long the providers take under load.
   try {
-    return await s.until(said, 'the collection told', 20_000);
+    const told = await s.until(said, 'the collection told', 90_000);
+    await s.until(enabled, 'the collection done', 10_000);
+    return told;
   } catch (e) {
     const bar = await s.exec(`return document.querySelector('[data-testid="notice-bar"]')?.textContent ?? '(no notices)'`).catch(() => '?');
-    throw new Error(`${e.message}; the notices: ${bar}; seen: ${[...seen].join(" | ")}; the window showed: ${await s.shown()}`);
+    const busy = await s.exec(`return document.querySelector('[data-testid="usage-collect"]')?.getAttribute('aria-busy')`).catch(() => '?');
+    throw new Error(`${e.message} (after ${Date.now() - started} ms, the button busy: ${busy}); the notices: ${bar}; seen: ${[...seen].join(' | ')}; the window showed: ${await s.shown()}`);
   }
 }
 
