@@ -226,7 +226,7 @@ pub fn typescript() -> String {
         CustomerUsage, FleetRow, FleetUsage, crate::usage::view::FleetOrder, crate::usage::order::FleetSort, PriceBook, PriceLine,
         DriftKind, DriftOffer, DriftFinding, SubscriptionView, Unlinked, Reconciled, CustomerBilling, BillingCell,
         DecisionRow, DecisionState, Transition, BillingStep, PolicyView, PolicyCell, TransitionChoice,
-        crate::export::deliver::Exported, crate::export::deliver::OmittedPart, crate::store::exports::ExportRecord, crate::export::ExportPart,
+        crate::export::deliver::Exported, crate::export::deliver::OmittedPart, crate::store::exports::ExportRecord, crate::store::exports::ExportReason, crate::export::keeping::Keeping, crate::export::ExportPart,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

@@ -108,6 +108,8 @@ macro_rules! with_commands {
             async move_check(file: String, into: String) -> $crate::services::relocation::MoveCheck;
             async export_customer(slug: String) -> $crate::services::export::Exported;
             async exports(slug: String) -> Vec<$crate::store::exports::ExportRecord>;
+            async export_before_teardown(slug: String, confirmation: String) -> $crate::services::export::Exported;
+            async export_keeping(slug: String) -> $crate::services::export::Keeping;
             async rollouts_overview() -> $crate::services::rollout_desk::RolloutsOverview;
             async plan_rollout(source: $crate::services::rollouts::RolloutSource, waves: String, halt_share: f64) -> $crate::services::rollouts::RolloutView;
             async rollout(id: i64) -> $crate::services::rollouts::RolloutView;

@@ -3,7 +3,7 @@
 
 use super::app::Fabrik;
 use crate::error::ApiResult;
-use crate::services::export::{ExportApi, Exported};
+use crate::services::export::{ExportApi, Exported, Keeping};
 use crate::store::exports::ExportRecord;
 
 impl Fabrik {
@@ -17,6 +17,20 @@ impl Fabrik {
 
     pub(crate) async fn export_customer(&self, slug: String) -> ApiResult<Exported> {
         self.export_service().await?.to_export_folder(&slug).await
+    }
+
+    pub(crate) async fn export_before_teardown(
+        &self,
+        slug: String,
+        confirmation: String,
+    ) -> ApiResult<Exported> {
+        let api = self.export_service().await?;
+        api.before_teardown(&slug, &confirmation).await
+    }
+
+    pub(crate) async fn export_keeping(&self, slug: String) -> ApiResult<Keeping> {
+        let api = self.export_service().await?;
+        crate::blocking::run(move || api.keeping(&slug)).await
     }
 
     pub(crate) async fn exports(&self, slug: String) -> ApiResult<Vec<ExportRecord>> {

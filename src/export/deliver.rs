@@ -15,7 +15,7 @@ use crate::ledger::{RunKind, StepKey};
 use crate::messages::{params, ErrorCode, Right};
 use crate::provision::outputs;
 use crate::provision::Engine;
-use crate::store::exports::{ExportRecord, NewExport};
+use crate::store::exports::{ExportReason, ExportRecord, NewExport};
 use crate::store::Store;
 
 /// A part the archive does not hold, and why.
@@ -37,21 +37,62 @@ pub struct Exported {
     pub omitted: Vec<OmittedPart>,
 }
 
-/// The window's and the tick's file: `fabrik-export-SLUG-TIME.zip` in the export folder (made
-/// if missing).
-pub fn in_export_folder(slug: &str) -> ApiResult<PathBuf> {
+/// The customer's archive as a new `fabrik-export-SLUG-TIME.zip` in the seat's export folder
+/// (the window's, the teardown's, the tick's at a subscription's end): the agency's, kept for
+/// the owner's `export.keep_days` (`super::keeping`).
+pub async fn to_export_folder(
+    store: &Arc<Store>,
+    engine: &Engine,
+    slug: &str,
+    reason: ExportReason,
+) -> ApiResult<Exported> {
+    let out = in_export_folder(slug)?;
+    written(store, engine, slug, &out, reason, true).await
+}
+
+/// The export a teardown offers, taken right before it: the teardown's own gate is passed first
+/// (its right, the slug typed), so no archive is written for a teardown that would be refused.
+/// The archive goes into the export folder, the agency's to keep (`super::keeping`).
+pub async fn before_teardown(
+    store: &Arc<Store>,
+    engine: &Engine,
+    slug: &str,
+    typed: &str,
+) -> ApiResult<Exported> {
+    let (gate, expected, typed) = (store.clone(), slug.to_string(), typed.to_string());
+    crate::blocking::run(move || {
+        crate::provision::gate::pass(&gate, RunKind::Teardown.right(), &expected, &typed)
+    })
+    .await?;
+    to_export_folder(store, engine, slug, ExportReason::Teardown).await
+}
+
+/// The customer's archive written to `out`, a file a person named (never over a file, into a
+/// folder that exists): theirs, never deleted by Fabrik.
+pub async fn to_file(
+    store: &Arc<Store>,
+    engine: &Engine,
+    slug: &str,
+    out: &Path,
+) -> ApiResult<Exported> {
+    written(store, engine, slug, out, ExportReason::Asked, false).await
+}
+
+/// `fabrik-export-SLUG-TIME.zip` in the export folder (made if missing).
+fn in_export_folder(slug: &str) -> ApiResult<PathBuf> {
     let dir = crate::paths::export_dir();
     std::fs::create_dir_all(&dir).map_err(Error::Io)?;
     let stamp = crate::store::now().format("%Y-%m-%d-%H%M%S");
     Ok(dir.join(format!("fabrik-export-{slug}-{stamp}.zip")))
 }
 
-/// The customer's archive written to `out` (never over a file, into a folder that exists).
-pub async fn to_file(
+async fn written(
     store: &Arc<Store>,
     engine: &Engine,
     slug: &str,
     out: &Path,
+    reason: ExportReason,
+    in_folder: bool,
 ) -> ApiResult<Exported> {
     let (slug, env, target) = (slug.to_string(), engine.environment(), out.to_path_buf());
     let (checked, reader) = (engine.clone(), store.clone());
@@ -117,6 +158,8 @@ pub async fn to_file(
             sha256: &sha256,
             schema_version: schema_version.as_deref(),
             template_version: template.as_deref(),
+            reason,
+            in_folder,
         })
     })
     .await;

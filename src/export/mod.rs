@@ -13,6 +13,7 @@
 
 mod archive;
 pub mod deliver;
+pub mod keeping;
 mod manifest;
 mod parts;
 mod readme;

@@ -29,6 +29,7 @@ vocabulary!(
         JobBackupAlert => "job_backup_alert",
         JobRunAlert => "job_run_alert",
         JobHandoverFollow => "job_handover_follow",
+        JobExportKeeping => "job_export_keeping",
         JobUsageCollect => "job_usage_collect",
         // Usage (issue #57): what a collection could not read or keep, the limits' alert.
         UsageNotRead => "usage_not_read",
@@ -536,6 +537,10 @@ vocabulary!(
         // A customer's export (issue #59): the archive written, and a part it does not hold.
         ExportWritten => "export_written",
         ExportOmitted => "export_omitted",
+        // The teardown's offer of an export first, and the agency's keeping of it.
+        ExportKeptDays => "export_kept_days",
+        ExportKeptAlways => "export_kept_always",
+        TeardownWithoutExport => "teardown_without_export",
     }
 );
 

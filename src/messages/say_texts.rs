@@ -79,6 +79,7 @@ impl Say {
             JobBackupAlert => t("Larm om gamla kopior", "Old-backup alert"),
             JobRunAlert => t("Larm om misslyckade körningar", "Failed-run alert"),
             JobHandoverFollow => t("Följ överlämningar", "Follow handovers"),
+            JobExportKeeping => t("Gallra kundexporter", "Prune customer exports"),
             JobUsageCollect => t("Användning", "Usage"),
             UsageNotRead => t("{slug}: {e}", "{slug}: {e_en}"),
             UsageNotKept => t(
@@ -1563,6 +1564,18 @@ impl Say {
             ExportOmitted => t(
                 "Inte med i arkivet: {part} ({why}).",
                 "Not in the archive: {part} ({why}).",
+            ),
+            ExportKeptDays => t(
+                "Byrån sparar arkivet i exportmappen i {days} dagar (till {until}); sedan tas det bort (inställningen export.keep_days).",
+                "The agency keeps the archive in the export folder for {days} days (until {until}); then it is deleted (the setting export.keep_days).",
+            ),
+            ExportKeptAlways => t(
+                "Byrån sparar arkivet i exportmappen tills någon tar bort det (export.keep_days är 0).",
+                "The agency keeps the archive in the export folder until someone deletes it (export.keep_days is 0).",
+            ),
+            TeardownWithoutExport => t(
+                "Ingen export tas först. Med --export sparas kundens data i exportmappen innan allt tas bort.",
+                "No export is taken first. With --export the customer's data is saved in the export folder before everything is removed.",
             ),
         }
     }

@@ -121,17 +121,14 @@ impl Ticker {
     async fn export_for(&self, m: &Made) -> ApiResult<Text> {
         let sup = self.supervisor.clone();
         let engine = crate::blocking::run(move || sup.engine()).await?;
-        let written = match crate::export::deliver::in_export_folder(&m.slug) {
-            Ok(out) => Box::pin(crate::export::deliver::to_file(
-                &self.store,
-                &engine,
-                &m.slug,
-                &out,
-            ))
-            .await
-            .map(|done| done.path),
-            Err(e) => Err(e),
-        };
+        let written = Box::pin(crate::export::deliver::to_export_folder(
+            &self.store,
+            &engine,
+            &m.slug,
+            crate::store::exports::ExportReason::PeriodEnd,
+        ))
+        .await
+        .map(|done| done.path);
         let (id, slug) = (m.id, m.slug.clone());
         let (note, line) = match written {
             Ok(path) => (

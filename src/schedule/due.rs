@@ -33,6 +33,10 @@ impl Ticker {
             Job::UsageCollect => self.usage_every().await?.is_some(),
             Job::HealthSweep | Job::RunAlert | Job::HandoverFollow => true,
             Job::BackupAlert => self.rules(|b| b.alert_limit_on()).await?,
+            Job::ExportKeeping => {
+                self.db(|s| Ok(crate::export::keeping::keep_days(s).is_some()))
+                    .await?
+            }
         })
     }
 
@@ -56,6 +60,10 @@ impl Ticker {
             Job::HandoverFollow => {
                 let env = self.supervisor.environment();
                 self.db(move |s| Ok(!s.handovers_waiting(env)?.is_empty()))
+                    .await
+            }
+            Job::ExportKeeping => {
+                self.db(|s| Ok(!crate::export::keeping::due(s, crate::store::now())?.is_empty()))
                     .await
             }
         }

@@ -27,6 +27,7 @@ pub const fn def(job: Job) -> JobDef {
         Job::BackupAlert => (Say::JobBackupAlert, true),
         Job::RunAlert => (Say::JobRunAlert, true),
         Job::HandoverFollow => (Say::JobHandoverFollow, true),
+        Job::ExportKeeping => (Say::JobExportKeeping, true),
     };
     JobDef { label, in_window }
 }

@@ -125,6 +125,24 @@ impl Ticker {
                 r.did
                     .extend(done.into_iter().map(|s| format!("{s}: överlämnad")));
             }
+            Job::ExportKeeping => {
+                let swept = self
+                    .db(|s| crate::export::keeping::sweep(s, crate::store::now()))
+                    .await?;
+                r.did.extend(
+                    swept
+                        .removed
+                        .iter()
+                        .map(|e| format!("{}: borttagen", e.file)),
+                );
+                // A person decides about a file that is not the one written: said each time.
+                r.failed.extend(
+                    swept
+                        .left
+                        .iter()
+                        .map(|(e, why)| format!("{}: lämnad, {why}", e.file)),
+                );
+            }
         }
         if !r.failed.is_empty() {
             r.state = JobState::Failed;

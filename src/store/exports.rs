@@ -1,14 +1,28 @@
 //! The register of customers' exports (issue #59): one row per archive written for a customer,
 //! with who wrote it, when, and its size and SHA-256. The archive is on the disk of the seat
-//! that wrote it; the register only says what was handed out.
+//! that wrote it; the register only says what was handed out, and when the agency's keeping of
+//! one in its export folder ended (`removed_at`).
 
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::db::{params, Row};
+use super::db::{params, Dialect, Row};
 use super::{now, Store};
 use crate::environment::Environment;
 use crate::error::Result;
+use crate::vocabulary::vocabulary;
+
+vocabulary!(
+    /// Why an archive was written.
+    pub enum ExportReason {
+        /// A person asked for it (the window's button, `fabrik export`).
+        Asked => "asked",
+        /// Before the instance was torn down, as the teardown offers.
+        Teardown => "teardown",
+        /// At the end of a subscription cancelled at its period's end (the tick).
+        PeriodEnd => "period_end",
+    }
+);
 
 /// An export as the register keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -29,6 +43,12 @@ pub struct ExportRecord {
     /// The seat (user@host) that wrote it, and the login on a shared register.
     pub seat: String,
     pub person: Option<String>,
+    pub reason: ExportReason,
+    /// In the seat's export folder, kept for the agency's `export.keep_days`; otherwise where a
+    /// person put it, and theirs.
+    pub in_folder: bool,
+    /// When the keeping ended and the file was deleted (or found gone).
+    pub removed_at: Option<String>,
 }
 
 /// An export as written, before the register numbers it.
@@ -40,10 +60,12 @@ pub struct NewExport<'a> {
     pub sha256: &'a str,
     pub schema_version: Option<&'a str>,
     pub template_version: Option<&'a str>,
+    pub reason: ExportReason,
+    pub in_folder: bool,
 }
 
 const COLUMNS: &str = "id, customer_id, environment, file, bytes, sha256, schema_version,
-    template_version, taken_at, seat, person";
+    template_version, taken_at, seat, person, reason, in_folder, removed_at";
 
 fn row(r: &Row) -> super::db::Result<ExportRecord> {
     Ok(ExportRecord {
@@ -58,6 +80,9 @@ fn row(r: &Row) -> super::db::Result<ExportRecord> {
         taken_at: r.get(8)?,
         seat: r.get(9)?,
         person: r.get(10)?,
+        reason: r.get(11)?,
+        in_folder: r.get(12)?,
+        removed_at: r.get(13)?,
     })
 }
 
@@ -68,8 +93,8 @@ impl Store {
         Ok(self.conn().query_row(
             &format!(
                 "INSERT INTO exports (customer_id, environment, file, bytes, sha256, schema_version,
-                                      template_version, taken_at, seat, person)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING {COLUMNS}"
+                                      template_version, taken_at, seat, person, reason, in_folder)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING {COLUMNS}"
             ),
             params![
                 new.customer_id,
@@ -82,6 +107,8 @@ impl Store {
                 now().to_rfc3339(),
                 self.seat(),
                 self.person(),
+                new.reason,
+                new.in_folder,
             ],
             row,
         )?)
@@ -97,5 +124,34 @@ impl Store {
             params![customer_id, env],
             row,
         )?)
+    }
+
+    /// The archives this seat wrote into its export folder and still keeps, oldest first: what
+    /// its keeping may delete. On a shared register only rows its own login wrote (the server
+    /// stamps the login), so a row written in this seat's name by another cannot steer it.
+    pub fn own_kept_exports(&self) -> Result<Vec<ExportRecord>> {
+        let conn = self.conn();
+        let login = match conn.dialect() {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => "AND person = session_user",
+        };
+        Ok(conn.query_map(
+            &format!(
+                "SELECT {COLUMNS} FROM exports
+                  WHERE seat = ?1 AND in_folder AND removed_at IS NULL {login}
+                  ORDER BY taken_at, id"
+            ),
+            params![self.seat()],
+            row,
+        )?)
+    }
+
+    /// Marks an export's file as deleted; `false` when it already was.
+    pub fn mark_export_removed(&self, id: i64) -> Result<bool> {
+        let changed = self.conn().execute(
+            "UPDATE exports SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL",
+            params![id, now().to_rfc3339()],
+        )?;
+        Ok(changed > 0)
     }
 }

@@ -46,6 +46,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/034_usage_series.sql"),
     include_str!("migrations/035_handover.sql"),
     include_str!("migrations/036_exports.sql"),
+    include_str!("migrations/037_export_keeping.sql"),
 ];
 
 /// The schema version this build writes.
@@ -154,6 +155,10 @@ const PG_STEPS: &[(i64, &str)] = &[
     (34, include_str!("migrations/postgres/034_usage_series.sql")),
     (35, include_str!("migrations/postgres/035_handover.sql")),
     (36, include_str!("migrations/postgres/036_exports.sql")),
+    (
+        37,
+        include_str!("migrations/postgres/037_export_keeping.sql"),
+    ),
 ];
 
 /// Brings the shared register's schema up to date. Several seats may start at once: the first

@@ -377,8 +377,10 @@ pub const GRANTS: &[Grant] = &[
         ],
     ),
     // A customer's export: whoever may act on a delivered instance writes one and says so;
-    // what was handed out stays as it was written.
+    // what was handed out stays as it was written…
     all(Operator, "exports", &[Insert]),
+    // …and only marked removed when the agency's keeping of one in its export folder ends.
+    only(Operator, "exports", &[Update], &["removed_at"]),
 ];
 
 /// The functions every group calls (policies and the window's "what may I do").

@@ -26,6 +26,8 @@ vocabulary!(
         RunAlert => "run_alert",
         /// Each handover waiting for its customer asked after (issue #59).
         HandoverFollow => "handover_follow",
+        /// The archives in this seat's export folder whose keeping ended, deleted (issue #59).
+        ExportKeeping => "export_keeping",
     }
 );
 

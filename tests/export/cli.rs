@@ -5,30 +5,23 @@
 
 use super::*;
 use fabrik::environment::Environment;
-use fabrik::provision::FailurePolicy;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fabrik_export_writes_and_records_the_archive_and_refuses_leaving_nothing() {
-    let Some(secrets) = common::keyring("cli-export") else {
+    let Some(Delivered {
+        sim,
+        dir,
+        db,
+        store,
+        slug,
+        engine,
+        customer,
+        project_ref,
+    }) = delivered_with_data("cli-export", "Exportkund AB").await
+    else {
         return;
     };
-    let sim = common::sim(fabrik_sim::Profile::Instant).await;
-    let names = ["Exportkund AB".to_string()];
-    let (dir, db, store, slugs) = common::delivered_fleet(&sim, secrets.clone(), &names).await;
-    let slug = slugs[0].clone();
-    let engine = common::engine_in(
-        &sim,
-        store.clone(),
-        secrets,
-        FailurePolicy::Rollback,
-        Environment::Production,
-    );
-    let customer = store
-        .get_customer_in(&slug, Environment::Production)
-        .unwrap();
-    let project_ref = customer.instance.supabase_project_ref.clone().unwrap();
     let supabase = &engine.clients().supabase;
-    sql(supabase, &project_ref, DATA).await;
     let expected = counts(supabase, &project_ref).await;
 
     let out_dir = dir.path().join("ut");

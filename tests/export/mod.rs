@@ -19,6 +19,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 mod cli;
+mod keeping;
 
 /// Rows in the template's tables (contacts over two pages of 5,000), a cell a spreadsheet
 /// would run, a table without a key, and Auth users carrying what must never leave: a
@@ -48,6 +49,49 @@ pub const NEVER: [&str; 3] = [
     "SENTINEL-confirmation-token-9c1e",
     "SENTINELhashSENTINELhash",
 ];
+
+/// A customer delivered in the simulator (through the CLI's register file), with `DATA` in its
+/// instance: what the CLI tests export.
+pub struct Delivered {
+    pub sim: fabrik_sim::SimHandle,
+    pub dir: tempfile::TempDir,
+    pub db: std::path::PathBuf,
+    pub store: std::sync::Arc<fabrik::store::Store>,
+    pub slug: String,
+    pub engine: fabrik::provision::Engine,
+    pub customer: fabrik::customer::Customer,
+    pub project_ref: String,
+}
+
+pub async fn delivered_with_data(keyring: &str, name: &str) -> Option<Delivered> {
+    let secrets = common::keyring(keyring)?;
+    let sim = common::sim(fabrik_sim::Profile::Instant).await;
+    let (dir, db, store, slugs) =
+        common::delivered_fleet(&sim, secrets.clone(), &[name.to_string()]).await;
+    let slug = slugs[0].clone();
+    let engine = common::engine_in(
+        &sim,
+        store.clone(),
+        secrets,
+        fabrik::provision::FailurePolicy::Rollback,
+        fabrik::environment::Environment::Production,
+    );
+    let customer = store
+        .get_customer_in(&slug, fabrik::environment::Environment::Production)
+        .unwrap();
+    let project_ref = customer.instance.supabase_project_ref.clone().unwrap();
+    sql(&engine.clients().supabase, &project_ref, DATA).await;
+    Some(Delivered {
+        sim,
+        dir,
+        db,
+        store,
+        slug,
+        engine,
+        customer,
+        project_ref,
+    })
+}
 
 pub async fn sql(supabase: &Supabase, project_ref: &str, sql: &str) -> Vec<Value> {
     supabase

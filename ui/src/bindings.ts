@@ -500,7 +500,7 @@ held_by: string | null, ms: number, };
 
 export type JobState = "done" | "nothing" | "held" | "off" | "failed";
 
-export type Job = "intake_poll" | "database_backups" | "workflow_backups" | "usage_collect" | "health_sweep" | "backup_alert" | "run_alert" | "handover_follow";
+export type Job = "intake_poll" | "database_backups" | "workflow_backups" | "usage_collect" | "health_sweep" | "backup_alert" | "run_alert" | "handover_follow" | "export_keeping";
 
 export type TeamView = { slug: string, project_ref: string, 
 /**
@@ -1624,7 +1624,33 @@ file: string, bytes: number, sha256: string, schema_version: string | null, temp
 /**
  * The seat (user@host) that wrote it, and the login on a shared register.
  */
-seat: string, person: string | null, };
+seat: string, person: string | null, reason: ExportReason, 
+/**
+ * In the seat's export folder, kept for the agency's `export.keep_days`; otherwise where a
+ * person put it, and theirs.
+ */
+in_folder: boolean, 
+/**
+ * When the keeping ended and the file was deleted (or found gone).
+ */
+removed_at: string | null, };
+
+export type ExportReason = "asked" | "teardown" | "period_end";
+
+export type Keeping = { 
+/**
+ * Days an archive in the export folder is kept; `None`: until deleted by hand.
+ */
+days: number | null, 
+/**
+ * The export folder on this seat's disk.
+ */
+folder: string, 
+/**
+ * The customer's newest export, and until when it is kept (`None` for one a person
+ * wrote elsewhere, or kept until deleted by hand).
+ */
+latest: ExportRecord | null, latest_until: string | null, };
 
 export type ExportPart = "tables" | "users" | "workflow" | "repository" | "storage";
 
@@ -1720,6 +1746,8 @@ export type Commands = {
   move_check: { args: { file: string; into: string }; result: MoveCheck };
   export_customer: { args: { slug: string }; result: Exported };
   exports: { args: { slug: string }; result: Array<ExportRecord> };
+  export_before_teardown: { args: { slug: string; confirmation: string }; result: Exported };
+  export_keeping: { args: { slug: string }; result: Keeping };
   rollouts_overview: { args: {  }; result: RolloutsOverview };
   plan_rollout: { args: { source: RolloutSource; waves: string; halt_share: number }; result: RolloutView };
   rollout: { args: { id: number }; result: RolloutView };
@@ -1763,7 +1791,7 @@ export const STEP_STATES: readonly StepState[] = ['pending', 'running', 'waiting
 export const UNFINISHED_STEP_STATES: readonly StepState[] = ['running', 'waiting', 'retrying'];
 export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
 export const PLANS: readonly Plan[] = ['starter', 'professional', 'enterprise'];
-export const JOBS: readonly Job[] = ['intake_poll', 'database_backups', 'workflow_backups', 'usage_collect', 'health_sweep', 'backup_alert', 'run_alert', 'handover_follow'];
+export const JOBS: readonly Job[] = ['intake_poll', 'database_backups', 'workflow_backups', 'usage_collect', 'health_sweep', 'backup_alert', 'run_alert', 'handover_follow', 'export_keeping'];
 export const MODULES: readonly Module[] = ['crm', 'email', 'social', 'content', 'accommodation'];
 export const STATUSES: readonly Status[] = ['pending', 'provisioning', 'active', 'failed', 'inactive'];
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'production'];
@@ -2205,6 +2233,7 @@ export const JOB_LABEL: Record<Job, Text> = {
   backup_alert: { sv: "Larm om gamla kopior", en: "Old-backup alert" },
   run_alert: { sv: "Larm om misslyckade körningar", en: "Failed-run alert" },
   handover_follow: { sv: "Följ överlämningar", en: "Follow handovers" },
+  export_keeping: { sv: "Gallra kundexporter", en: "Prune customer exports" },
 };
 export const RUN_KIND_STEPS: Record<RunKind, readonly StepKey[]> = {
   provision: ['supabase.project', 'supabase.ready', 'supabase.keys', 'supabase.schema', 'supabase.admin_user', 'github.repo', 'vercel.project', 'vercel.env', 'vercel.deploy', 'n8n.workflow', 'resend.sending_key', 'supabase.auth_mail', 'finalize', 'email.welcome'],

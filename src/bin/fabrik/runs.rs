@@ -150,6 +150,10 @@ pub struct TeardownArgs {
     /// through the guarded gate, and nothing short of the name typed lets it through.
     #[arg(long, value_name = "SLUG")]
     confirm: Option<String>,
+    /// The customer's data exported first, into the export folder (the agency keeps it for
+    /// `export.keep_days`); the teardown starts only once the archive is written.
+    #[arg(long)]
+    export: bool,
     /// One JSON event per line.
     #[arg(long)]
     json: bool,
@@ -275,6 +279,11 @@ pub async fn teardown(cloud: &Arc<CloudApi>, a: TeardownArgs) -> Result<(), ApiE
             a.slug
         )),
     };
+    if a.export {
+        crate::export::before_teardown(cloud, &supervisor, &a.slug, &confirmation, a.json).await?;
+    } else if !a.json {
+        println!("{}", say(Say::TeardownWithoutExport, &[]));
+    }
     start(
         &supervisor,
         &a.slug,

@@ -81,6 +81,7 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
         | "backup.keep_days"
         | "backup.keep_last"
         | "backup.alert_hours"
+        | "export.keep_days"
             if !value.is_empty() && value.trim().parse::<u32>().is_err() =>
         {
             bad(crate::messages::Say::SettingGiveWholeNumber.text())

@@ -114,6 +114,11 @@ pub const SETTING_KEYS: &[(&str, &str, &str)] = &[
         "Retention: keep every backup younger than N days (empty = 30)",
     ),
     (
+        "export.keep_days",
+        "Gallring: hur många dagar byrån sparar kundexporter som Fabrik lagt i exportmappen (före avveckling, vid abonnemangets slut, på begäran), sedan tas de bort (tomt = 90, 0 = tills du tar bort dem)",
+        "Retention: how many days the agency keeps the customer exports Fabrik put in the export folder (before a teardown, at a subscription's end, on request), then they are deleted (empty = 90, 0 = until you delete them)",
+    ),
+    (
         "domains.agency",
         "Byråns domän för kundernas underdomäner, t.ex. byran.se: \"Lägg till\" ger kund.byran.se med ett klick (tomt = av)",
         "The agency's domain for customers' subdomains, e.g. agency.com: \"Add\" gives customer.agency.com in one click (empty = off)",

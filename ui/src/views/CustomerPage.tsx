@@ -4,15 +4,14 @@
 // and its teardown.
 import { useCallback, useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
-import type { Customer, ModuleManifest, Plan, RunRow, TeardownTarget } from '../bindings';
-import { STEP_LABEL } from '../bindings';
+import type { Customer, ModuleManifest, Plan, RunRow } from '../bindings';
 import { isActive, useRuns } from '../state/runs';
 import { RunHistory } from './Activity';
 import { ProvisionButton } from './Provision';
 import { RunPanel } from './Runs';
-import { formatDateTime, targetVerdictKey, useI18n } from '../i18n';
+import { formatDateTime, useI18n } from '../i18n';
 import { useToast } from '../state/toast';
-import { CancelledTag, Dialog, ExampleTag, LiveStatusBadge, TypedConfirmDialog } from './common';
+import { CancelledTag, Dialog, ExampleTag, LiveStatusBadge } from './common';
 import { ForeignPanel, HealthPanel } from './Findings';
 import { hasInstance, InstanceCard } from './InstanceCard';
 import { BackupsPanel } from './Backups';
@@ -24,6 +23,7 @@ import { TeamPanel } from './team/TeamPanel';
 import { UsagePanel } from './usage/CustomerUsage';
 import { BillingPanel } from './billing/BillingPanel';
 import { ExportButton } from './ExportData';
+import { TeardownDialog } from './Teardown';
 import { HandoverButton, HandoverDialog, HandoverPanel } from './Handover';
 
 interface Props {
@@ -376,7 +376,7 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
       )}
 
       {handingOver && <HandoverDialog customer={c} onClose={() => setHandingOver(false)} onStarted={() => setSelectedRun(null)} />}
-      {tearingDown && <TeardownDialog customer={c} onClose={() => setTearingDown(false)} onStarted={() => setSelectedRun(null)} />}
+      {tearingDown && <TeardownDialog customer={c} exportable={c.status === 'active' && hasInstance(c)} onClose={() => setTearingDown(false)} onStarted={() => setSelectedRun(null)} />}
 
       {confirming && (
         <Dialog
@@ -412,74 +412,6 @@ function ModuleChips({ modules, name }: { modules: readonly string[]; name: (key
         </span>
       ))}
     </span>
-  );
-}
-
-/** "Avveckla": every target as it reads now (deleted only if it carries Fabrik's marker), then the slug typed. */
-function TeardownDialog({ customer, onClose, onStarted }: { customer: Customer; onClose: () => void; onStarted: () => void }) {
-  const { t, err, lang } = useI18n();
-  const toast = useToast();
-  const { teardown } = useRuns();
-  const [targets, setTargets] = useState<TeardownTarget[] | null>(null);
-  const [previewError, setPreviewError] = useState<ApiError | null>(null);
-  useEffect(() => {
-    let live = true;
-    call('teardown_preview', { slug: customer.slug })
-      .then((list) => {
-        if (live) setTargets(list);
-      })
-      .catch((e) => {
-        if (live) setPreviewError(e as ApiError);
-      });
-    return () => {
-      live = false;
-    };
-  }, [customer.slug]);
-  return (
-    <TypedConfirmDialog
-      id="teardown"
-      title={t('teardown.title', { name: customer.name })}
-      label={t('teardown.label')}
-      expected={customer.slug}
-      confirmLabel={t('teardown.confirm')}
-      cancelLabel={t('form.cancel')}
-      ready={targets !== null}
-      onCancel={onClose}
-      onConfirm={async (typed) => {
-        try {
-          await teardown(customer.slug, typed);
-        } catch (e) {
-          toast('error', err(e as ApiError));
-          throw e;
-        }
-        onStarted();
-        onClose();
-      }}
-    >
-      <p>{t('teardown.body', { slug: customer.slug })}</p>
-      {previewError && (
-        <p className="field-error" role="alert">
-          {err(previewError)}
-        </p>
-      )}
-      {!targets && !previewError && (
-        <p className="muted" aria-busy="true">
-          {t('teardown.reading')}
-        </p>
-      )}
-      {targets && (
-        <ul className="teardown-targets" data-testid="teardown-targets">
-          {targets.length === 0 && <li className="muted">{t('teardown.nothing')}</li>}
-          {targets.map((x) => (
-            <li key={x.step} data-testid="teardown-target" data-verdict={x.verdict} data-id={x.id}>
-              <span>{STEP_LABEL[x.step][lang]}</span> <span className="mono">{x.id}</span>{' '}
-              <strong className={x.verdict === 'delete' ? 'danger' : undefined}>{t(targetVerdictKey(x.verdict))}</strong>
-              {x.reason && <div className="muted small">{x.reason[lang]}</div>}
-            </li>
-          ))}
-        </ul>
-      )}
-    </TypedConfirmDialog>
   );
 }
 

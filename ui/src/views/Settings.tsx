@@ -37,6 +37,7 @@ const GROUP_OF: Record<string, Group> = {
   'backup.alert_hours': 'backups',
   'backup.keep_last': 'backups',
   'backup.keep_days': 'backups',
+  'export.keep_days': 'backups',
   'schema.template_path': 'templates',
   'n8n.workflow_template_path': 'templates',
   'modules.manifest_path': 'templates',

@@ -1,0 +1,76 @@
+// UI tests for the teardown's offer of an export first (views/Teardown.tsx, issue #59): ticked
+// for a delivered instance, it says how long the agency keeps the archive; the export is taken
+// behind the teardown's gate (the slug typed) before the teardown starts, and a failed export
+// starts nothing; unticked, the teardown goes alone; an instance that cannot be exported is
+// not offered one. Built UI in headless Chromium, fake backend (lib/mock-backend.js).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp, requireDist, runStarts, sharedBrowser } from './lib/harness.mjs';
+
+requireDist();
+const shared = sharedBrowser();
+const SLUG = 'asas-bageri-cafe-ab';
+
+async function open(t, config = {}) {
+  const app = await openApp(shared.browser, shared.server.url, { examples: true, ...config });
+  t.after(() => app.close());
+  app.assertClean = () => assert.deepEqual(app.problems, [], 'the page logged errors');
+  return app;
+}
+
+const tid = (page, id) => page.getByTestId(id, { exact: true });
+const said = async (locator) => (await locator.textContent()).replace(/[\u00a0\u202f]/g, ' ').trim();
+const calls = (page, cmd) => page.evaluate((c) => window.__mockCalls.filter((x) => x.cmd === c), cmd);
+
+async function openTeardown(page) {
+  await page.locator(`[data-testid="customer-row"][data-slug="${SLUG}"]`).click();
+  await tid(page, 'customer-title').waitFor();
+  await tid(page, 'teardown-button').click();
+  await tid(page, 'teardown-targets').waitFor();
+  // The keeping is read beside the targets.
+  await page.waitForFunction(() => /90 dagar|tills någon|90 days|until someone/.test(document.querySelector('[data-testid="teardown-export-note"]')?.textContent ?? ''));
+}
+
+describe('the teardown offers the export first', () => {
+  test('ticked by default: the archive is written behind the typed slug, then the teardown starts', async (t) => {
+    const { page, assertClean } = await open(t);
+    await openTeardown(page);
+    assert.equal(await tid(page, 'teardown-export-first').isChecked(), true);
+    assert.match(await said(tid(page, 'teardown-export-note')), /sparas i exportmappen \/home\/user\/Hämtningar i 90 dagar, sedan tas det bort/);
+    assert.equal(await said(tid(page, 'teardown-confirm')), 'Exportera och avveckla');
+    await tid(page, 'teardown-input').fill(SLUG);
+    await tid(page, 'teardown-confirm').click();
+    await page.getByTestId('toast').filter({ hasText: 'Kundens data är sparad i /home/user/Hämtningar/fabrik-export-asas-bageri-cafe-ab' }).waitFor();
+    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'start_run' && c.args.request?.kind === 'teardown'));
+    const exported = await calls(page, 'export_before_teardown');
+    assert.deepEqual(exported.map((c) => c.args), [{ slug: SLUG, confirmation: SLUG }]);
+    const order = await page.evaluate(() => window.__mockCalls.map((c) => c.cmd).filter((c) => c === 'export_before_teardown' || c === 'start_run'));
+    assert.deepEqual(order, ['export_before_teardown', 'start_run'], 'the archive first, then the teardown');
+    assert.deepEqual((await runStarts(page, 'teardown')).map((c) => c.args), [{ slug: SLUG, kind: 'teardown', confirmation: SLUG }]);
+    assertClean();
+  });
+
+  test('a failed export starts no teardown and says how to go on; unticked, the teardown goes alone', async (t) => {
+    const { page } = await open(t, { exportFails: 'the query endpoint timed out' });
+    await openTeardown(page);
+    await tid(page, 'teardown-input').fill(SLUG);
+    await tid(page, 'teardown-confirm').click();
+    await page.getByTestId('toast').filter({ hasText: 'Exporten misslyckades, så inget avvecklades' }).waitFor();
+    assert.match(await said(page.getByTestId('toast').filter({ hasText: 'Exporten misslyckades' })), /timed out.*Bocka ur exporten/);
+    assert.equal((await runStarts(page, 'teardown')).length, 0, 'no archive, no teardown');
+    await tid(page, 'teardown-dialog').waitFor();
+    await tid(page, 'teardown-export-first').uncheck();
+    assert.equal(await said(tid(page, 'teardown-confirm')), 'Avveckla för gott');
+    await tid(page, 'teardown-confirm').click();
+    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'start_run' && c.args.request?.kind === 'teardown'));
+    assert.equal((await calls(page, 'export_before_teardown')).length, 1, 'the export was asked once, when ticked');
+  });
+
+  test('the owner’s keeping is said as set, in English too; kept until deleted when 0', async (t) => {
+    const { page, assertClean } = await open(t, { settings: { 'export.keep_days': '0' }, language: 'en' });
+    await openTeardown(page);
+    assert.match(await said(tid(page, 'teardown-export-note')), /kept in the export folder \/home\/user\/Hämtningar until someone deletes it/);
+    assert.equal(await said(tid(page, 'teardown-confirm')), 'Export and tear down');
+    assertClean();
+  });
+});
