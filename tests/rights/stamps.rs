@@ -343,3 +343,68 @@ fn a_customer_that_ran_is_never_marked_the_proofs() {
         .unwrap();
     assert!(store.is_proof_customer(made.id).unwrap());
 }
+
+/// An archive in a seat's export folder is marked removed by that login's keeping alone, once,
+/// at the server's time; one a person wrote elsewhere (`--out`) is nobody's to mark.
+#[test]
+fn an_operator_marks_only_its_own_kept_exports_removed() {
+    use fabrik::store::exports::{ExportReason, NewExport};
+    let register = Register::new("exports");
+    let ola = register.person("ola", "owner");
+    let otto = register.person("otto", "operator");
+    let export = |file: &'static str, in_folder: bool| NewExport {
+        customer_id: register.customer,
+        environment: Environment::Sandbox,
+        file,
+        bytes: 1,
+        sha256: "00",
+        schema_version: None,
+        template_version: None,
+        reason: ExportReason::Teardown,
+        in_folder,
+    };
+    let owners = Store::connect(&register.config(&ola))
+        .unwrap()
+        .with_seat("otto@kontoret")
+        .record_export(&export("ola.zip", true))
+        .unwrap()
+        .id;
+    let store = Store::connect(&register.config(&otto))
+        .unwrap()
+        .with_seat("otto@kontoret");
+    let own = store.record_export(&export("otto.zip", true)).unwrap().id;
+    let theirs = store.record_export(&export("ut.zip", false)).unwrap().id;
+    // The keeping lists this login's archives in the folder, not a row written in its seat's name.
+    let kept: Vec<i64> = store
+        .own_kept_exports()
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(kept, [own]);
+    let conn = register.conn(&otto);
+    for id in [owners, theirs] {
+        refused(
+            &conn,
+            "UPDATE exports SET removed_at = '2020-01-01T00:00:00+00:00' WHERE id = ?1",
+            vec![Value::Int(id)],
+        );
+        assert!(store.mark_export_removed(id).is_err(), "{id}");
+    }
+    assert!(store.mark_export_removed(own).unwrap());
+    let at: String = register
+        .conn(&register.role)
+        .query_row(
+            "SELECT removed_at FROM exports WHERE id = ?1",
+            vec![Value::Int(own)],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(at.starts_with("20") && !at.starts_with("2020"), "{at}");
+    for sql in [
+        "UPDATE exports SET removed_at = NULL WHERE id = ?1",
+        "UPDATE exports SET file = 'x.zip' WHERE id = ?1",
+    ] {
+        refused(&conn, sql, vec![Value::Int(own)]);
+    }
+}
