@@ -2,7 +2,8 @@
 //! (renewals, a failed payment retried then paid, a pause and a resume, the end at the
 //! period's end) with the runs it started, its decisions and its emails; two seats ticking at
 //! once act once, and an old `paused` read after a newer `resume` changes nothing; a gap
-//! longer than Stripe keeps its events is read from the subscriptions and only offered.
+//! longer than Stripe keeps its events is read from the subscriptions and only offered; an
+//! export that fails at the period's end is said, and the teardown still only offered.
 
 use std::sync::Arc;
 
@@ -420,4 +421,74 @@ async fn a_gap_of_45_days(pg: Option<String>) {
     // The next poll is a poll again.
     let j = tick(&ticker, &host).await;
     assert!(!j.did.iter().any(|d| d.contains("avstämning")), "{j:?}");
+}
+
+/// The period's end with the instance unreadable: the export's failure is noted on the
+/// decision and said in the alert with the command that makes it by hand; no archive is left
+/// half-written and the teardown is still only offered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_export_at_the_periods_end_is_said_and_the_teardown_only_offered() {
+    let _one_at_a_time = SANDBOX.lock().await;
+    let Some((s, _)) = sandboxed(&[]).await else {
+        return;
+    };
+    let host = Arc::new(Host::default());
+    let dir = tempfile::tempdir().unwrap();
+    let ticker = Ticker::new(s.cloud.clone(), s.runs.supervisor().clone(), dir.path());
+    let (slug, sub, _) = paying_customer(&s, &ticker, &host, "Oläsbar AB", &[]).await;
+    post(
+        &s,
+        &format!("subscriptions/{sub}/cancel_at_period_end"),
+        json!({ "cancel": true }),
+    )
+    .await;
+    tick(&ticker, &host).await;
+    // Every read of the instance's database fails from here on.
+    let faults = format!("{}/__sim/faults", sim(&s));
+    common::api(
+        reqwest::Method::POST,
+        faults.clone(),
+        Some(json!({ "method": "POST", "path": "/supabase/v1/projects/*/database/query", "status": 500 })),
+    )
+    .await;
+    advance(&s, 32).await;
+    tick(&ticker, &host).await;
+    common::api(reqwest::Method::DELETE, faults, None).await;
+
+    let ended: Vec<_> = decisions(&s)
+        .into_iter()
+        .filter(|d| d.transition == Transition::PeriodEnded)
+        .collect();
+    assert_eq!(ended.len(), 1, "{ended:?}");
+    assert_eq!(
+        (ended[0].step, ended[0].state),
+        (Step::Offer, DecisionState::Waiting)
+    );
+    let note = ended[0].note.clone().unwrap_or_default();
+    assert!(note.starts_with("export_failed: "), "{note}");
+    assert!(runs_of(&s, &slug, RunKind::Teardown).is_empty());
+    let mails = billing_emails(&agency_emails(&sim(&s)).await);
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.contains("kundens export kunde inte göras")
+                && m.contains(&format!("fabrik export {slug}"))),
+        "{mails:#?}"
+    );
+    // Nothing half-written in the export folder, and nothing recorded.
+    let customer = s.api.get_customer(slug.clone()).unwrap();
+    assert!(s
+        .cloud
+        .shared_store()
+        .exports(customer.id, s.cloud.environment)
+        .unwrap()
+        .is_empty());
+    let folder = fabrik::paths::export_dir();
+    let left: Vec<_> = std::fs::read_dir(&folder)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(
+        !left.iter().any(|n| n.to_string_lossy().contains(&slug)),
+        "{left:?}"
+    );
 }
