@@ -206,20 +206,9 @@ impl Handovers {
             return Ok(None);
         };
         let org = self.engine.settings().supabase_org.clone();
-        match self.engine.clients().supabase.get_project(&r).await {
-            Ok(p)
-                if p.organization_slug.as_deref() == Some(org.as_str())
-                    && crate::provision::ownership::supabase_project_name(
-                        &customer.slug,
-                        &customer.uid,
-                    ) == p.name =>
-            {
-                Ok(Some(r))
-            }
-            Ok(_) => Ok(None),
-            Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(provider(e)),
-        }
+        let supabase = &self.engine.clients().supabase;
+        let ours = crate::provision::proof::supabase_handable(supabase, &org, customer, &r).await;
+        Ok(ours.map_err(provider)?.then_some(r))
     }
 }
 

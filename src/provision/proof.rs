@@ -45,6 +45,24 @@ pub async fn supabase_project(
     }
 }
 
+/// Whether the customer's Supabase project is still the agency's to hand over: in the agency's
+/// organization (`agency_org`) and named with the customer's marker. Only then is its claim
+/// token Fabrik's to revoke; a project the customer claimed is theirs, token and all. A project
+/// no longer there is not.
+pub async fn supabase_handable(
+    supabase: &crate::providers::supabase::Supabase,
+    agency_org: &str,
+    customer: &crate::customer::Customer,
+    project_ref: &str,
+) -> Result<bool, crate::providers::ProviderError> {
+    match supabase.get_project(project_ref).await {
+        Ok(p) => Ok(p.organization_slug.as_deref() == Some(agency_org)
+            && p.name == ownership::supabase_project_name(&customer.slug, &customer.uid)),
+        Err(e) if e.kind == crate::providers::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// The run's fence as the providers see it (`pacer::FENCE`).
 pub struct RunFence {
     pub store: std::sync::Arc<crate::store::Store>,

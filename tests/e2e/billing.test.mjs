@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { execFile, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDriver, Session, freePort } from './webdriver.mjs';
+import { atTop } from './walk.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const target = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
@@ -142,15 +143,6 @@ async function openCustomer(s) {
   await s.click(`[data-testid="customer-row"][data-slug="${CUSTOMER.slug}"]`);
   await s.until(async () => (await s.text('customer-title')).includes(CUSTOMER.name), `${CUSTOMER.name}'s page`);
   await s.byTestId('billing-panel');
-}
-
-/** Scrolled until it stays at the top, so a picture shows it (the page's sections load late). */
-async function atTop(s, testId) {
-  await s.until(async () => {
-    const top = await s.exec(`const p = document.querySelector('[data-testid="${testId}"]'); p.scrollIntoView({ block: 'start' }); return p.getBoundingClientRect().top`);
-    await sleep(300);
-    return Math.abs(top - (await s.exec(`return document.querySelector('[data-testid="${testId}"]').getBoundingClientRect().top`))) < 1;
-  }, `${testId} at the top`);
 }
 
 test('billing in the window: one customer’s year on the Stripe clock, paused after the grace, resumed, the teardown offered', async () => {

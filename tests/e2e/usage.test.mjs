@@ -13,6 +13,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDriver, Session, freePort } from './webdriver.mjs';
+import { atTop, deliver, simCall } from './walk.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik-app');
@@ -52,34 +53,10 @@ before(async () => {
 });
 after(async () => driver?.stop());
 
-async function sim(method, path, body) {
-  const r = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (!r.ok) assert.fail(`${method} ${path}: ${r.status} ${await r.text().catch(() => '')}`);
-  return r.json();
-}
-const runState = (s) => s.exec(`const e = document.querySelector('[data-testid="run-state"]'); return e ? e.dataset.state : null;`);
+/** The window's simulator (the sandbox): its test surface. */
+const sim = (method, path, body) => simCall(port, method, path, body);
 const attr = (s, css, name) => s.exec(`const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;`, [css, name]);
 const fleetOrder = (s) => s.exec(`return [...document.querySelectorAll('[data-testid="usage-row"]')].map((r) => r.dataset.slug)`);
-
-async function deliver(s, c) {
-  await s.click('nav-customers');
-  await s.click('add-customer');
-  await s.type('field-name', c.name);
-  await s.type('field-admin_email', c.email);
-  await s.click('save-customer');
-  await s.until(async () => (await s.text('customer-title')).includes(c.name), `${c.name}'s page`);
-  await s.until(async () => s.exec(`return !document.querySelector('[data-testid="provision-button"]').disabled`), 'provision button enabled', 60_000);
-  await s.click('provision-button');
-  await s.byTestId('plan-item-supabase.project');
-  await s.click('plan-start');
-  await s.until(async () => (await runState(s)) === 'succeeded', `${c.name} provisioned`, 120_000);
-  await s.until(async () => (await s.findAll('[data-testid="active-runs-indicator"]')).length === 0, 'no active runs', 60_000);
-}
 
 /** "Läs av nu" on the page shown, and the notice it gives ("Avläst nu: N instanser …"). */
 async function collect(s) {
@@ -192,13 +169,7 @@ test('usage in the window: read twice a day apart, drawn on the customer page, t
     });
     if (shots) {
       mkdirSync(shots, { recursive: true });
-      // The page's other sections load after it and push the panel down: scrolled until it stays
-      // at the top, so the picture shows the charts.
-      await s.until(async () => {
-        const top = await s.exec(`const p = document.querySelector('[data-testid="usage-panel"]'); p.scrollIntoView({ block: 'start' }); return p.getBoundingClientRect().top`);
-        await sleep(300);
-        return Math.abs(top - (await s.exec(`return document.querySelector('[data-testid="usage-panel"]').getBoundingClientRect().top`))) < 1;
-      }, 'the usage panel at the top');
+      await atTop(s, 'usage-panel');
       writeFileSync(join(shots, 'usage-customer.png'), await s.screenshot());
     }
 

@@ -304,3 +304,44 @@ async fn a_refusal_reaches_the_owner_in_words_and_a_withdrawal_revokes_the_token
         .is_none());
     w2.sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_handover_rolled_back_revokes_the_claim_token_it_made() {
+    let Some(w) = delivered("handover-rollback", "Återkallad AB").await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::env::set_var(fabrik::paths::EXPORT_DIR_ENV, dir.path());
+    let c = w.store.get_customer(&w.slug).unwrap();
+    let project = c.instance.supabase_project_ref.clone().unwrap();
+    // The repository's transfer, the step after the token, is refused: the run fails, and
+    // this engine rolls a failed run back.
+    let (state, events) = hand_over(&w, "stangd-org").await;
+    assert_eq!(
+        state.unwrap_or_else(|e| panic!("{e}\n{}", events.json())),
+        RunState::RolledBack
+    );
+    // The simulator has no open token for the project any more: none for anyone to redeem.
+    let open = w
+        .engine
+        .clients()
+        .supabase
+        .claim_token(&project)
+        .await
+        .unwrap();
+    assert!(open.is_none(), "a live claim token was left: {open:?}");
+    // Revoked by the claim token step's undo, as the ledger says.
+    let run = w.store.list_runs(Some(c.id), 1).unwrap().remove(0);
+    let steps = w.store.run_steps(run.id).unwrap();
+    let token = steps
+        .iter()
+        .find(|s| s.key == fabrik::ledger::StepKey::SupabaseClaimToken)
+        .unwrap();
+    assert!(token.external_id.is_some(), "the token was made: {token:?}");
+    assert_eq!(token.state, fabrik::ledger::StepState::Compensated);
+    // Only the token went: the project is still there.
+    assert!(inventory(&w.sim).await["supabase"]["projects"]
+        .to_string()
+        .contains(&project));
+    w.sim.shutdown().await;
+}

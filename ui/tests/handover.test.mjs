@@ -115,6 +115,30 @@ describe('a handover', () => {
     assertClean();
   });
 
+  test('"Lämna över" is not offered while a handover waits, nor once handed over; back after a withdrawal', async (t) => {
+    const waiting = { to_github: 'asas-bageri', to_vercel_team: 'team_asas', to_supabase_org: 'asas-org' };
+    const { page, assertClean } = await open(t, { handovers: { [SLUG]: waiting } });
+    await openCustomer(page, SLUG);
+    await tid(page, 'handover-panel').waitFor();
+    assert.equal(await tid(page, 'handover-button').count(), 0, 'offered while the customer has not taken it');
+    // Withdrawn: the page reads the same status again, and the button is back.
+    await tid(page, 'handover-withdraw').click();
+    await tid(page, 'handover-withdraw-input').fill(SLUG);
+    await tid(page, 'handover-withdraw-confirm').click();
+    await tid(page, 'handover-panel').waitFor({ state: 'detached' });
+    await tid(page, 'handover-button').waitFor();
+    // One read of the status per change, shared by the card and the button.
+    assert.equal((await ipcCalls(page, 'handover_status')).filter((c) => c.args.slug === SLUG).length, 2);
+    assertClean();
+
+    const done = { ...waiting, supabase_claimed_at: '2025-01-05T10:00:00Z', vercel_accepted_at: '2025-01-05T11:00:00Z', github_accepted_at: '2025-01-05T12:00:00Z', handed_over_at: '2025-01-05T12:00:00Z' };
+    const over = await open(t, { handovers: { [SLUG]: done } });
+    await openCustomer(over.page, SLUG);
+    await tid(over.page, 'handover-done').waitFor();
+    assert.equal(await tid(over.page, 'handover-button').count(), 0, 'offered for an instance already handed over');
+    over.assertClean();
+  });
+
   test('handed over: no withdraw, the moment shown; in English', async (t) => {
     const handovers = {
       [SLUG]: {

@@ -14,20 +14,25 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{LazyLock, Mutex};
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::lifecycle::{project_ref, workflow_id};
-use super::{done, StepDef};
+use super::{done, gone, Found, Owned, StepDef};
 use crate::ledger::events::StepOutcome;
 use crate::ledger::StepKey;
-use crate::messages::{params, ErrorCode};
+use crate::messages::{params, ErrorCode, Text};
 use crate::providers::{ErrorKind, ProviderError};
 use crate::provision::context::{Done, RunCtx, StepError};
 use crate::provision::kinds::RunRequest;
 use crate::provision::proof;
 use crate::secrets::{Provider, Secret};
 
-step!(CLAIM_TOKEN: SupabaseClaimToken, "Skapa en kod för att ta över Supabase-projektet", "Make a claim token for the Supabase project", needs [], Some(Provider::Supabase), claim_token);
+// A token left open by a handover that did not happen would still hand the project to whoever
+// holds it: a rollback revokes it.
+step!(CLAIM_TOKEN: SupabaseClaimToken, "Skapa en kod för att ta över Supabase-projektet", "Make a claim token for the Supabase project", needs [], Some(Provider::Supabase), claim_token;
+    undo find_token, owns_token, revoke_token,
+    by hand "Återkalla Supabase-projektets kod för överlämning ({id}) med Management API:s DELETE /v1/projects/{{ref}}/claim-token.",
+    "Revoke the Supabase project's claim token ({id}) with the Management API's DELETE /v1/projects/{{ref}}/claim-token.");
 
 step!(TRANSFER_REQUEST: VercelTransferRequest, "Begär flytt av Vercel-projektet", "Request the Vercel project's transfer", needs [], Some(Provider::Vercel), transfer_request);
 
@@ -124,28 +129,63 @@ fn io(e: std::io::Error, path: &std::path::Path) -> StepError {
     )
 }
 
-/// A claim token for the proven project: (token, alias, expiry).
-async fn new_claim_token(ctx: &RunCtx) -> Result<(Secret, String, String, String), StepError> {
+/// A claim token for the project `r`, proven the customer's: (token, alias, expiry).
+async fn new_claim_token(ctx: &RunCtx, r: &str) -> Result<(Secret, String, String), StepError> {
     let t = targets(ctx)?;
-    let r = project_ref(ctx).await?;
     proof::fence(ctx).await?;
     let made = ctx
         .clients
         .supabase
-        .create_claim_token(&r)
+        .create_claim_token(r)
         .await
         .map_err(|e| refused(e, &t.supabase_org))?;
-    Ok((made.token, made.token_alias, made.expires_at, r))
+    Ok((made.token, made.token_alias, made.expires_at))
 }
 
+/// The token is named by its alias (the project is not what a rollback removes); the project's
+/// ref, which the revocation needs, is in the output.
 async fn claim_token(ctx: &RunCtx) -> Result<Done, StepError> {
-    let (token, alias, expires, r) = new_claim_token(ctx).await?;
+    let r = project_ref(ctx).await?;
+    // Before the call: a crash right after it leaves a token for a rollback to find.
+    ctx.record_intent(StepKey::SupabaseClaimToken, &r).await?;
+    let (token, alias, expires) = new_claim_token(ctx, &r).await?;
     hold(ctx, StepKey::SupabaseClaimToken, token);
-    done(
-        StepOutcome::Done,
-        None,
-        json!({ "project_ref": r, "token_alias": alias, "expires_at": expires }),
-    )
+    let out = json!({ "project_ref": r, "token_alias": alias, "expires_at": expires });
+    ctx.record_resource(StepKey::SupabaseClaimToken, &alias, true, &out)
+        .await?;
+    done(StepOutcome::Created, Some(alias), out)
+}
+
+/// The project's open claim token, after a crash between its making and its record (`intent`:
+/// the project's ref). While an earlier handover waits, an open token may be its: left alone.
+async fn find_token(ctx: &RunCtx, intent: &str) -> Result<Found, StepError> {
+    let (id, env) = (ctx.customer.id, ctx.environment);
+    if ctx.db(move |s| s.handover(id, env)).await?.is_some() {
+        return Ok(None);
+    }
+    let open = ctx.clients.supabase.claim_token(intent).await?;
+    Ok(open.map(|t| (t.token_alias, json!({ "project_ref": intent }))))
+}
+
+/// Ours while the project is still the agency's to hand and its open token is the one this run
+/// made; a token used (the project claimed), revoked or replaced by a later one is gone.
+async fn owns_token(ctx: &RunCtx, alias: &str, out: &Value) -> Result<Owned, StepError> {
+    let Some(r) = out["project_ref"].as_str() else {
+        return Ok(Owned::Gone);
+    };
+    let supabase = &ctx.clients.supabase;
+    if !proof::supabase_handable(supabase, &ctx.settings.supabase_org, &ctx.customer, r).await? {
+        return Ok(Owned::Gone);
+    }
+    Ok(match supabase.claim_token(r).await? {
+        Some(t) if t.token_alias == alias => Owned::Ours,
+        _ => Owned::Gone,
+    })
+}
+
+async fn revoke_token(ctx: &RunCtx, _: &str, out: &Value) -> Result<(), StepError> {
+    let r = out["project_ref"].as_str().unwrap_or_default();
+    gone(ctx.clients.supabase.revoke_claim_token(r).await)
 }
 
 /// A transfer request for the proven project: (its code, the project's name).
@@ -237,7 +277,8 @@ async fn letter(ctx: &RunCtx) -> Result<Done, StepError> {
             recorded(ctx, StepKey::SupabaseClaimToken, "project_ref"),
         ),
         None => {
-            let (token, _, expires, r) = new_claim_token(ctx).await?;
+            let r = project_ref(ctx).await?;
+            let (token, _, expires) = new_claim_token(ctx, &r).await?;
             (token, expires, r)
         }
     };

@@ -375,8 +375,13 @@ export function RunsProvider({ children, renderPlan }: { children: ReactNode; re
       else if (e.state === 'rolled_back') show('success', tr('run.stopped', { name, state: tr(runStateKey('rolled_back')) }));
       else if (!v) show('error', e.error ? tRef.current.tx(e.error) : tr('err.unknown'));
       else show('error', tr('run.stopped', { name, state: tr(runStateKey(e.state)) }));
-      // The final detail (log lines, the outcome of the last step).
-      void track(e.run_id);
+      // The final detail (log lines, the outcome of the last step). A run that ended before its
+      // detail first came (a fast run) is counted once the detail names its customer, so the
+      // customer's page reads what the run changed.
+      void track(e.run_id).then((d) => {
+        const of = d?.run.slug;
+        if (!slug && of) setFinished((f) => ({ ...f, [of]: (f[of] ?? 0) + 1 }));
+      });
     }
   });
 

@@ -24,7 +24,7 @@ import { UsagePanel } from './usage/CustomerUsage';
 import { BillingPanel } from './billing/BillingPanel';
 import { ExportButton } from './ExportData';
 import { TeardownDialog } from './Teardown';
-import { HandoverButton, HandoverDialog, HandoverPanel } from './Handover';
+import { HandoverButton, HandoverDialog, HandoverPanel, useHandover } from './Handover';
 
 interface Props {
   slug: string;
@@ -93,6 +93,7 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
   const shownRun = selectedRun ?? latestId ?? history[0]?.id ?? null;
   const latestRun = latestId !== undefined ? runsCtx.runs[latestId] : undefined;
   const runActive = !!latestRun && isActive(latestRun.run.state);
+  const handover = useHandover(slug, finishedCount);
 
   async function remove() {
     if (!customer) return;
@@ -181,7 +182,7 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
             </button>
           )}
           {c.status === 'active' && hasInstance(c) && <ExportButton customer={c} />}
-          {delivered(c) && !runActive && <HandoverButton onClick={() => setHandingOver(true)} />}
+          {delivered(c) && !runActive && handover.offered && <HandoverButton onClick={() => setHandingOver(true)} />}
           {hasInstance(c) && !runActive && (
             <button type="button" className="btn btn-danger-outline" data-testid="teardown-button" onClick={() => setTearingDown(true)}>
               {t('teardown.button')}
@@ -322,7 +323,7 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
       )}
 
       {/* The handover to the customer's own accounts (issue #59); nothing when there is none. */}
-      {hasInstance(c) && <HandoverPanel customer={c} reload={finishedCount} />}
+      {hasInstance(c) && <HandoverPanel customer={c} status={handover} />}
 
       <ForeignPanel slug={c.slug} reload={finishedCount} />
 

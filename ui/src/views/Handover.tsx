@@ -2,8 +2,8 @@
 // Supabase organization, then the slug typed at the same guarded gate as a teardown (the core
 // checks the owner's right and the slug; its refusal shows in words) — started as a run like
 // any other; and the Överlämning card: each part waiting or taken, and "Dra tillbaka" while
-// anything waits. No handover, no card.
-import { useState } from 'react';
+// anything waits. No handover, no card; "Lämna över" only when there is none.
+import { useCallback, useState } from 'react';
 import { call, type ApiError } from '../api';
 import type { Customer, Handover } from '../bindings';
 import { formatDateTime, useI18n, type TextKey } from '../i18n';
@@ -94,15 +94,28 @@ export function HandoverDialog({ customer, onClose, onStarted }: { customer: Cus
   );
 }
 
+/**
+ * Where the customer's handover stands, read once for the whole page: the card shows it, and
+ * "Lämna över" is offered only once it is known there is none (never asked, or withdrawn).
+ * `changed` reads it again (after a withdrawal).
+ */
+export function useHandover(slug: string, reload: number) {
+  const [changes, setChanges] = useState(0);
+  const { data, error } = useLoad('handover_status', { slug }, [slug, reload, changes]);
+  const changed = useCallback(() => setChanges((n) => n + 1), []);
+  return { data, error, changed, offered: data !== null && data.handover === null };
+}
+
+export type HandoverState = ReturnType<typeof useHandover>;
+
 /** "Överlämning": where the customer's handover stands; nothing when there is none. */
-export function HandoverPanel({ customer, reload }: { customer: Customer; reload: number }) {
+export function HandoverPanel({ customer, status }: { customer: Customer; status: HandoverState }) {
   const { t, err, lang, tx } = useI18n();
   const toast = useToast();
   const slug = customer.slug;
-  const [changed, setChanged] = useState(0);
   const [withdrawing, setWithdrawing] = useState(false);
   const [refused, setRefused] = useState<ApiError | null>(null);
-  const { data, error } = useLoad('handover_status', { slug }, [slug, reload, changed]);
+  const { data, error, changed } = status;
 
   if (error) {
     return (
@@ -183,7 +196,7 @@ export function HandoverPanel({ customer, reload }: { customer: Customer; reload
             toast('success', t('handover.withdrawn'));
             setWithdrawing(false);
             setRefused(null);
-            setChanged((n) => n + 1);
+            changed();
           }}
         >
           <p>{t('handover.withdrawBody')}</p>
