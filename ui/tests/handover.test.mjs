@@ -136,6 +136,12 @@ describe('a handover', () => {
     await openCustomer(over.page, SLUG);
     await tid(over.page, 'handover-done').waitFor();
     assert.equal(await tid(over.page, 'handover-button').count(), 0, 'offered for an instance already handed over');
+    // The customer's now: neither torn down nor read for an export from here.
+    assert.equal(await tid(over.page, 'teardown-button').count(), 0, 'a teardown offered for a handed-over instance');
+    assert.equal(await tid(over.page, 'export-data-button').count(), 0, 'an export offered for a handed-over instance');
+    for (const id of ['update-modules-button', 'usage-panel', 'team-panel']) {
+      assert.equal(await tid(over.page, id).count(), 0, `${id} for a handed-over instance`);
+    }
     over.assertClean();
   });
 

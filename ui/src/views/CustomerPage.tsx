@@ -94,6 +94,9 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
   const latestRun = latestId !== undefined ? runsCtx.runs[latestId] : undefined;
   const runActive = !!latestRun && isActive(latestRun.run.state);
   const handover = useHandover(slug, finishedCount);
+  // Handed over, the instance is the customer's: the page keeps its card and history, and
+  // offers nothing that would read, change or remove it (the engine refuses each anyway).
+  const ours = !handover.handedOver;
 
   async function remove() {
     if (!customer) return;
@@ -170,7 +173,7 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
         </div>
         <div className="actions">
           {!hasInstance(c) && <ProvisionButton slug={c.slug} name={c.name} testId="provision-button" showReason />}
-          {c.status === 'active' && hasInstance(c) && !runActive && (
+          {c.status === 'active' && hasInstance(c) && !runActive && ours && (
             <button
               type="button"
               className={c.modules_outdated ? 'btn btn-primary' : 'btn'}
@@ -181,9 +184,9 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
               {t('modules.button')}
             </button>
           )}
-          {c.status === 'active' && hasInstance(c) && <ExportButton customer={c} />}
+          {c.status === 'active' && hasInstance(c) && ours && <ExportButton customer={c} />}
           {delivered(c) && !runActive && handover.offered && <HandoverButton onClick={() => setHandingOver(true)} />}
-          {hasInstance(c) && !runActive && (
+          {hasInstance(c) && !runActive && ours && (
             <button type="button" className="btn btn-danger-outline" data-testid="teardown-button" onClick={() => setTearingDown(true)}>
               {t('teardown.button')}
             </button>
@@ -202,7 +205,7 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
           <p>
             <strong>{t('customer.cancelled', { time: formatDateTime(lang, c.cancelled_at) })}</strong> {t('customer.cancelledBody')}
           </p>
-          {!runActive && (c.status === 'active' || hasInstance(c)) && (
+          {!runActive && ours && (c.status === 'active' || hasInstance(c)) && (
             <div className="actions">
               {c.status === 'active' && (
                 <button type="button" className="btn btn-small" data-testid="cancelled-pause" onClick={() => setPausing(true)}>
@@ -291,10 +294,10 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
         <InstanceCard customer={c} onSaved={setCustomer} onOpen={open} />
       </div>
 
-      {hasInstance(c) && (
+      {hasInstance(c) && ours && (
         <HealthPanel slug={c.slug} reload={finishedCount} canRepair={c.status === 'active' && !runActive} onStarted={() => setSelectedRun(null)} />
       )}
-      {delivered(c) && (
+      {delivered(c) && ours && (
         <div className="columns">
           <OperationsPanel customer={c} busy={runActive} onStarted={() => setSelectedRun(null)} />
           <DeploymentsPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} />
@@ -306,11 +309,11 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
         </div>
       )}
       {/* The customer's team in their own instance: wide, for its table and its invitations. */}
-      {delivered(c) && <TeamPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} />}
+      {delivered(c) && ours && <TeamPanel customer={c} busy={runActive} reload={finishedCount} onStarted={() => setSelectedRun(null)} />}
       {/* What it uses, costs and pays: the last 90 days as charts. */}
-      {delivered(c) && <UsagePanel slug={c.slug} reload={finishedCount} />}
+      {delivered(c) && ours && <UsagePanel slug={c.slug} reload={finishedCount} />}
       {/* Its Stripe subscription beside it, and what differs (issue #58). */}
-      {delivered(c) && (
+      {delivered(c) && ours && (
         <BillingPanel
           customer={c}
           busy={runActive}

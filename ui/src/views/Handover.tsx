@@ -103,14 +103,15 @@ export function useHandover(slug: string, reload: number) {
   const [changes, setChanges] = useState(0);
   const { data, error } = useLoad('handover_status', { slug }, [slug, reload, changes]);
   const changed = useCallback(() => setChanges((n) => n + 1), []);
-  return { data, error, changed, offered: data !== null && data.handover === null };
+  // The core's status lines are the CLI's words for what the card shows part by part.
+  return { data, error, changed, offered: data !== null && data.handover === null, handedOver: data?.handed_over === true };
 }
 
 export type HandoverState = ReturnType<typeof useHandover>;
 
 /** "Överlämning": where the customer's handover stands; nothing when there is none. */
 export function HandoverPanel({ customer, status }: { customer: Customer; status: HandoverState }) {
-  const { t, err, lang, tx } = useI18n();
+  const { t, err, lang } = useI18n();
   const toast = useToast();
   const slug = customer.slug;
   const [withdrawing, setWithdrawing] = useState(false);
@@ -167,13 +168,6 @@ export function HandoverPanel({ customer, status }: { customer: Customer; status
           );
         })}
       </dl>
-      {data.lines.length > 0 && (
-        <ul className="muted small" data-testid="handover-lines">
-          {data.lines.map((l, i) => (
-            <li key={i}>{tx(l)}</li>
-          ))}
-        </ul>
-      )}
       {withdrawing && (
         <TypedConfirmDialog
           id="handover-withdraw"
