@@ -9,13 +9,12 @@ use std::sync::Arc;
 
 use clap::Args;
 use fabrik::messages::Say;
-use fabrik::services::export::{ExportApi, Exported};
+use fabrik::services::export::ExportApi;
 use fabrik::services::relocation::RelocationApi;
 use fabrik::supervisor::cloud::CloudApi;
-use fabrik::supervisor::Supervisor;
 use fabrik::ApiError;
 
-use crate::print::{print_json, say};
+use crate::print::{print_export, print_json, say};
 use crate::runtime;
 
 #[derive(Args)]
@@ -44,63 +43,8 @@ pub async fn run(cloud: &Arc<CloudApi>, args: ExportArgs) -> Result<(), ApiError
         print_json(&done);
         return Ok(());
     }
-    print_written(&args.slug, &done);
+    print_export(&args.slug, &done);
     Ok(())
-}
-
-/// `fabrik teardown --export`: the archive written into the export folder behind the
-/// teardown's gate (`confirmation`: the slug typed), and how long the agency keeps it.
-pub async fn before_teardown(
-    cloud: &Arc<CloudApi>,
-    supervisor: &Arc<Supervisor>,
-    slug: &str,
-    confirmation: &str,
-    json: bool,
-) -> Result<(), ApiError> {
-    let api = ExportApi::new(cloud.shared_store(), supervisor.clone());
-    let done = api.before_teardown(slug, confirmation).await?;
-    if json {
-        print_json(&done);
-        return Ok(());
-    }
-    print_written(slug, &done);
-    let keeping = api.keeping(slug)?;
-    let line = match (keeping.days, &keeping.latest_until) {
-        (Some(days), Some(until)) => say(
-            Say::ExportKeptDays,
-            &[
-                ("days", &days),
-                ("until", &until.get(..10).unwrap_or(until)),
-            ],
-        ),
-        _ => say(Say::ExportKeptAlways, &[]),
-    };
-    println!("{line}");
-    Ok(())
-}
-
-fn print_written(slug: &str, done: &Exported) {
-    let r = &done.record;
-    println!(
-        "{}",
-        say(
-            Say::ExportWritten,
-            &[
-                ("slug", &slug),
-                ("path", &done.path),
-                ("tables", &done.tables),
-                ("rows", &done.rows),
-                ("bytes", &r.bytes),
-                ("sha256", &r.sha256),
-            ],
-        )
-    );
-    for o in &done.omitted {
-        println!(
-            "{}",
-            say(Say::ExportOmitted, &[("part", &o.part), ("why", &o.why)])
-        );
-    }
 }
 
 async fn for_move(cloud: &Arc<CloudApi>, a: ExportArgs) -> Result<(), ApiError> {

@@ -63,3 +63,31 @@ pub fn say(sentence: fabrik::messages::Say, params: &[(&str, &dyn std::fmt::Disp
         .collect();
     sentence.with(params).sv
 }
+
+/// A customer's export written: where, how much, its SHA-256, and the parts it does not hold.
+pub fn print_export(slug: &str, done: &fabrik::services::export::Exported) {
+    let r = &done.record;
+    println!(
+        "{}",
+        say(
+            fabrik::messages::Say::ExportWritten,
+            &[
+                ("slug", &slug),
+                ("path", &done.path),
+                ("tables", &done.tables),
+                ("rows", &done.rows),
+                ("bytes", &r.bytes),
+                ("sha256", &r.sha256),
+            ],
+        )
+    );
+    for o in &done.omitted {
+        println!(
+            "{}",
+            say(
+                fabrik::messages::Say::ExportOmitted,
+                &[("part", &o.part), ("why", &o.why)]
+            )
+        );
+    }
+}

@@ -8,13 +8,14 @@ use std::sync::Arc;
 use clap::{Args, Subcommand};
 use fabrik::messages::Say;
 use fabrik::provision::{AllowedBy, RunRequest};
+use fabrik::services::export::ExportApi;
 use fabrik::services::register::Register;
 use fabrik::services::runs::RunsApi;
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::supervisor::Supervisor;
 use fabrik::ApiError;
 
-use crate::print::{confirm, print_json, say};
+use crate::print::{confirm, print_export, print_json, say};
 use crate::runtime;
 use crate::watch::{finished, start, stop_on_ctrl_c, terminal, DayTwo};
 
@@ -280,7 +281,7 @@ pub async fn teardown(cloud: &Arc<CloudApi>, a: TeardownArgs) -> Result<(), ApiE
         )),
     };
     if a.export {
-        crate::export::before_teardown(cloud, &supervisor, &a.slug, &confirmation, a.json).await?;
+        export_before_teardown(cloud, &supervisor, &a.slug, &confirmation, a.json).await?;
     } else if !a.json {
         println!("{}", say(Say::TeardownWithoutExport, &[]));
     }
@@ -291,6 +292,37 @@ pub async fn teardown(cloud: &Arc<CloudApi>, a: TeardownArgs) -> Result<(), ApiE
         a.json,
     )
     .await
+}
+
+/// `fabrik teardown --export`: the archive written into the export folder behind the
+/// teardown's gate (`confirmation`: the slug typed), and how long the agency keeps it.
+async fn export_before_teardown(
+    cloud: &Arc<CloudApi>,
+    supervisor: &Arc<Supervisor>,
+    slug: &str,
+    confirmation: &str,
+    json: bool,
+) -> Result<(), ApiError> {
+    let api = ExportApi::new(cloud.shared_store(), supervisor.clone());
+    let done = api.before_teardown(slug, confirmation).await?;
+    if json {
+        print_json(&done);
+        return Ok(());
+    }
+    print_export(slug, &done);
+    let keeping = api.keeping(slug)?;
+    let line = match (keeping.days, &keeping.latest_until) {
+        (Some(days), Some(until)) => say(
+            Say::ExportKeptDays,
+            &[
+                ("days", &days),
+                ("until", &until.get(..10).unwrap_or(until)),
+            ],
+        ),
+        _ => say(Say::ExportKeptAlways, &[]),
+    };
+    println!("{line}");
+    Ok(())
 }
 
 /// `runs resume` and `runs rollback`: claimed here, driven by the supervisor.
