@@ -6,6 +6,7 @@ mod context;
 pub mod email;
 pub mod engine;
 pub mod gate;
+pub mod kept;
 pub mod kinds;
 pub mod letter;
 pub mod outputs;
