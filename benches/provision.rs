@@ -501,7 +501,7 @@ fn main() {
         // The waits and the sender domain are kept in the seat's folder, as the window and the
         // CLI keep them.
         let seat = tempfile::tempdir().unwrap();
-        fabrik::provision::kept::keep_in(seat.path());
+        fabrik::provision::seat_files::keep_in(seat.path());
         let (wall_cold, critical, calls_cold, cold, _) = one_run(false).await;
         println!(
             "first run ever on this seat (realistic ×{SCALE}, nothing observed yet): wall {:.2} s, critical path {:.2} s, ratio {:.3}, API calls {calls_cold}",
@@ -522,8 +522,8 @@ fn main() {
             calls_cold - calls_onetime
         );
         // A new process (every CLI command): nothing in memory, the seat's kept waits read.
-        fabrik::provision::kept::forget();
-        fabrik::provision::kept::keep_in(seat.path());
+        fabrik::provision::seat_files::forget();
+        fabrik::provision::seat_files::keep_in(seat.path());
         let (wall_fresh, _, calls_fresh, fresh, _) = one_run(false).await;
         println!(
             "first run of a new process: wall {:.2} s, ratio {:.3}, API calls {calls_fresh}",

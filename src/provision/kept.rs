@@ -1,7 +1,8 @@
-//! What a seat keeps between processes in its own folder, beside its register: every CLI
-//! command is a process of its own, and what one run learned the next would otherwise ask the
-//! providers again (issue #60). Only hints and public ids, never a secret; each is checked by
-//! the call that uses it, and a missing or unreadable file is a start from nothing.
+//! A record a seat keeps between processes in a file of its folder, beside its register: every
+//! CLI command is a process of its own, and what one run learned the next would otherwise ask
+//! the providers again (issue #60). Only hints and public ids, never a secret; each is checked
+//! by the call that uses it, and a missing or unreadable file is a start from nothing. Which
+//! records there are, and their files: `provision::seat_files`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,29 +10,6 @@ use std::sync::{Mutex, MutexGuard};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-
-/// How long each kind of wait took (`policy::Observed`).
-pub const WAITS_FILE: &str = "waits.json";
-/// The agency's sender domain at Resend (`steps::sending_key`).
-pub const SENDER_DOMAIN_FILE: &str = "sender-domain.json";
-/// `client-config.json` in the template trees repositories were generated from.
-pub const CONFIG_IN_TREES_FILE: &str = "client-config-in-trees.json";
-
-/// Points every record this process keeps at its file in the seat's folder `dir`, reading
-/// what an earlier process kept there.
-pub fn keep_in(dir: &Path) {
-    super::policy::observed().keep_in(&dir.join(WAITS_FILE));
-    super::steps::kept_domain().keep_in(&dir.join(SENDER_DOMAIN_FILE));
-    super::client_config::kept_in_trees().keep_in(&dir.join(CONFIG_IN_TREES_FILE));
-}
-
-/// Forgets what this process kept and where, as a new process starts (benches, tests).
-#[doc(hidden)]
-pub fn forget() {
-    super::policy::observed().forget();
-    super::steps::kept_domain().forget();
-    super::client_config::kept_in_trees().forget();
-}
 
 /// Values by key, for this process and, once `keep_in` named a file, for the next ones.
 #[derive(Debug)]

@@ -56,7 +56,7 @@ pub const PROBE: f64 = 0.0025;
 /// environment: production's accounts and the sandbox's simulator take very different times.
 #[derive(Debug, Default)]
 pub struct Observed {
-    /// Milliseconds by `environment/kind`, kept in the seat's folder (`kept::keep_in`): every
+    /// Milliseconds by `environment/kind`, kept in the seat's folder (`seat_files::keep_in`): every
     /// CLI command is a process of its own, and without them its first wait of each kind
     /// polls blind.
     estimates: super::kept::Kept<u64>,

@@ -26,8 +26,8 @@ async fn keys_on_the_domain(sim: &fabrik_sim::SimHandle) {
 
 /// A new process, as every CLI command is: nothing in memory, the seat's files read.
 fn new_process(seat: &std::path::Path) {
-    fabrik::provision::kept::forget();
-    fabrik::provision::kept::keep_in(seat);
+    fabrik::provision::seat_files::forget();
+    fabrik::provision::seat_files::keep_in(seat);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -64,7 +64,7 @@ async fn the_next_process_does_not_ask_again_what_the_seat_kept() {
     // The domain removed and added again (a new id): the kept one is refused, asked anew.
     let file = seat
         .path()
-        .join(fabrik::provision::kept::SENDER_DOMAIN_FILE);
+        .join(fabrik::provision::seat_files::SENDER_DOMAIN_FILE);
     let mut kept: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     for (_, d) in kept.as_object_mut().unwrap() {
@@ -80,5 +80,5 @@ async fn the_next_process_does_not_ask_again_what_the_seat_kept() {
     for slug in [first, next, third] {
         cleanup(&engine, &slug).await;
     }
-    fabrik::provision::kept::forget();
+    fabrik::provision::seat_files::forget();
 }
