@@ -4,8 +4,10 @@
 //! 1. One run against the simulator's realistic profile, scaled: wall time over the critical
 //!    path of the simulated latencies (target ≤ 1.05) and the API calls per run (target ≤ 30 for
 //!    the next run and a new process's first), for the first run ever on a seat and for the
-//!    next two, which poll from what the first saw;
-//!    then the same run with the steps forced sequential.
+//!    next two, which poll from what the first saw; the calls the first makes beyond the
+//!    next's (what a seat looks up once) on a line of their own (`first_run_onetime_calls`);
+//!    then the same run with the steps forced sequential. `FABRIK_BENCH_CALLS=1` lists each
+//!    run's calls by endpoint.
 //! 2. 50 customers provisioned at once under the simulator's rate limits: wall time against the
 //!    bound computed from those limits (target ≤ 1.15), failures (target 0), and 429s (target 0:
 //!    the shared pacer keeps every run within the limits).
@@ -128,9 +130,50 @@ fn by_endpoint(
     out
 }
 
-/// What one run gives the summary: wall time, critical path, API calls, and the calls GitHub
-/// counts as content creation (a repository, a commit).
-async fn one_run(sequential: bool) -> (Duration, Duration, usize, usize) {
+/// A request's path with the ids a run's resources get replaced by `{id}`, so two runs' calls
+/// compare by endpoint: a segment with a digit or a capital (not an API version such as `v13`),
+/// or a Supabase project ref (20 small letters).
+fn endpoint_of(path: &str) -> String {
+    path.split('/')
+        .map(|seg| {
+            let version = seg.len() > 1
+                && seg.starts_with('v')
+                && seg[1..].bytes().all(|b| b.is_ascii_digit());
+            let id = seg
+                .bytes()
+                .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+                || (seg.len() == 20 && seg.bytes().all(|b| b.is_ascii_lowercase()));
+            if id && !version {
+                "{id}"
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Calls per endpoint (`endpoint_of`), to tell what one run asked that another did not.
+type Calls = std::collections::BTreeMap<String, usize>;
+
+/// The calls `run` made beyond `next`'s, by endpoint: what a seat's first run looks up once.
+fn beyond(run: &Calls, next: &Calls) -> Vec<(String, usize)> {
+    run.iter()
+        .filter_map(|(e, n)| {
+            let more = n.saturating_sub(next.get(e).copied().unwrap_or(0));
+            (more > 0).then(|| (e.clone(), more))
+        })
+        .collect()
+}
+
+fn said(calls: &[(String, usize)]) -> String {
+    let each: Vec<String> = calls.iter().map(|(e, n)| format!("{n} {e}")).collect();
+    each.join(", ")
+}
+
+/// What one run gives the summary: wall time, critical path, API calls (in all and by
+/// endpoint), and the calls GitHub counts as content creation (a repository, a commit).
+async fn one_run(sequential: bool) -> (Duration, Duration, usize, Calls, usize) {
     let sim = sim().await;
     let t = sim.config().effective_timings();
     // The longest chain: project up, keys served, build queued and built; the GitHub copy runs
@@ -161,6 +204,16 @@ async fn one_run(sequential: bool) -> (Duration, Duration, usize, usize) {
         }
     }
     let calls = reqs.len();
+    let mut endpoints = Calls::new();
+    for r in &reqs {
+        *endpoints
+            .entry(format!(
+                "{} {}",
+                r["method"].as_str().unwrap_or(""),
+                endpoint_of(r["path"].as_str().unwrap_or(""))
+            ))
+            .or_default() += 1;
+    }
     let github_content = reqs
         .iter()
         .filter(|r| {
@@ -180,7 +233,7 @@ async fn one_run(sequential: bool) -> (Duration, Duration, usize, usize) {
         )
         .await;
     sim.shutdown().await;
-    (wall, critical, calls, github_content)
+    (wall, critical, calls, endpoints, github_content)
 }
 
 /// What the 50-customer run gives the summary line.
@@ -445,30 +498,42 @@ fn main() {
         }
         // The first run of a process has seen no waits yet and polls at the policy's pace; the
         // next ones wait about as long as each state took (provision::policy::Observed).
-        // The waits are kept in the seat's folder, as the window and the CLI keep them.
+        // The waits and the sender domain are kept in the seat's folder, as the window and the
+        // CLI keep them.
         let seat = tempfile::tempdir().unwrap();
-        let waits = seat.path().join(fabrik::supervisor::cloud::WAITS_FILE);
-        let observed = fabrik::provision::policy::observed();
-        observed.keep_in(&waits);
-        let (wall_cold, critical, calls_cold, _) = one_run(false).await;
+        fabrik::provision::seat_files::keep_in(seat.path());
+        let (wall_cold, critical, calls_cold, cold, _) = one_run(false).await;
         println!(
             "first run ever on this seat (realistic ×{SCALE}, nothing observed yet): wall {:.2} s, critical path {:.2} s, ratio {:.3}, API calls {calls_cold}",
             wall_cold.as_secs_f64(), critical.as_secs_f64(), wall_cold.as_secs_f64() / critical.as_secs_f64()
         );
-        let (wall, _, calls, github_content) = one_run(false).await;
+        let (wall, _, calls, next, github_content) = one_run(false).await;
         println!(
             "next run: wall {:.2} s, ratio {:.3}, API calls {calls}",
             wall.as_secs_f64(), wall.as_secs_f64() / critical.as_secs_f64()
         );
+        // What the seat's first run asked once, beyond what every run asks: the polls of
+        // waits not seen yet, and any answer the seat keeps.
+        let onetime = beyond(&cold, &next);
+        let calls_onetime: usize = onetime.iter().map(|(_, n)| n).sum();
+        println!(
+            "  once on a seat's first run: {calls_onetime} calls ({}); every run: {}",
+            said(&onetime),
+            calls_cold - calls_onetime
+        );
         // A new process (every CLI command): nothing in memory, the seat's kept waits read.
-        observed.forget();
-        observed.keep_in(&waits);
-        let (wall_fresh, _, calls_fresh, _) = one_run(false).await;
+        fabrik::provision::seat_files::forget();
+        fabrik::provision::seat_files::keep_in(seat.path());
+        let (wall_fresh, _, calls_fresh, fresh, _) = one_run(false).await;
         println!(
             "first run of a new process: wall {:.2} s, ratio {:.3}, API calls {calls_fresh}",
             wall_fresh.as_secs_f64(), wall_fresh.as_secs_f64() / critical.as_secs_f64()
         );
-        let (wall_seq, _, calls_seq, _) = one_run(true).await;
+        let more = beyond(&fresh, &next);
+        if !more.is_empty() {
+            println!("  beyond the next run's: {}", said(&more));
+        }
+        let (wall_seq, _, calls_seq, _, _) = one_run(true).await;
         println!(
             "same run, steps forced sequential: wall {:.2} s, ratio {:.3}, API calls {calls_seq}",
             wall_seq.as_secs_f64(), wall_seq.as_secs_f64() / critical.as_secs_f64()
@@ -476,7 +541,7 @@ fn main() {
         let bulk = fifty_at_once(github_content).await;
         // One line to compare across runs and sessions (issue #12).
         println!(
-            "bench: single_ratio={:.3} calls_per_run={calls} first_run_ratio={:.3} first_run_calls={calls_cold} fresh_process_ratio={:.3} fresh_process_calls={calls_fresh} sequential_ratio={:.3} bulk50_ratio={:.2} bulk50_wall_s={:.1} bulk50_bound_s={:.1} bulk50_failures={} bulk50_429s={} bulk50_calls={}",
+            "bench: single_ratio={:.3} calls_per_run={calls} first_run_ratio={:.3} first_run_calls={calls_cold} first_run_onetime_calls={calls_onetime} fresh_process_ratio={:.3} fresh_process_calls={calls_fresh} sequential_ratio={:.3} bulk50_ratio={:.2} bulk50_wall_s={:.1} bulk50_bound_s={:.1} bulk50_failures={} bulk50_429s={} bulk50_calls={}",
             wall.as_secs_f64() / critical.as_secs_f64(),
             wall_cold.as_secs_f64() / critical.as_secs_f64(),
             wall_fresh.as_secs_f64() / critical.as_secs_f64(),

@@ -9,6 +9,16 @@ use crate::customer::{Customer, ModuleManifest};
 /// Where the file lives in the customer's repository.
 pub const PATH: &str = "client-config.json";
 
+/// The file's blob in each template tree seen generated (`None`: the tree has no such file),
+/// by tree id. A tree is named by its content, so the answer never goes stale: kept with the
+/// seat, a repository generated from a tree seen before needs no read of the file before the
+/// commit (issue #60).
+pub fn kept_in_trees() -> &'static crate::provision::kept::Kept<Option<String>> {
+    static KEPT: std::sync::LazyLock<crate::provision::kept::Kept<Option<String>>> =
+        std::sync::LazyLock::new(Default::default);
+    &KEPT
+}
+
 /// The file's text: every module the manifest knows, enabled or not for this customer, with
 /// its names and what it covers; stable (sorted keys, a final newline) so an unchanged
 /// customer gives the same bytes and a resumed run commits nothing.

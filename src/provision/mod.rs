@@ -6,6 +6,7 @@ mod context;
 pub mod email;
 pub mod engine;
 pub mod gate;
+pub mod kept;
 pub mod kinds;
 pub mod letter;
 pub mod outputs;
@@ -15,6 +16,7 @@ pub mod policy;
 pub mod preflight;
 pub mod proof;
 pub mod schema;
+pub mod seat_files;
 pub mod settings;
 pub mod steps;
 

@@ -71,7 +71,7 @@ pub fn adopt_own_register_settings(store: &Store, seat: &SeatSettings) {
 }
 
 /// This seat's record of how long each kind of wait took (`policy::Observed::keep_in`).
-pub const WAITS_FILE: &str = "waits.json";
+pub const WAITS_FILE: &str = crate::provision::seat_files::WAITS_FILE;
 
 /// How long a passing preflight stands for the starts that follow it.
 const PREFLIGHT_FRESH: Duration = Duration::from_secs(60);
@@ -103,9 +103,9 @@ impl CloudApi {
         data_dir: &Path,
     ) -> crate::Result<CloudApi> {
         crate::providers::install_crypto_provider();
-        // How long each kind of wait took on this seat before: a CLI command's first poll of
-        // a kind is then as informed as the window's tenth.
-        crate::provision::policy::observed().keep_in(&data_dir.join(WAITS_FILE));
+        // How long each kind of wait took on this seat before, and its sender domain: a CLI
+        // command's first run is then as informed as the window's tenth.
+        crate::provision::seat_files::keep_in(data_dir);
         let seat = SeatSettings::open(data_dir);
         adopt_own_register_settings(&store, &seat);
         let (endpoints, overrides, sandbox) = match environment {

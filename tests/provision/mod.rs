@@ -16,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 mod delivered;
 mod drivers;
 mod faults;
+mod kept;
 
 fn store() -> Arc<Store> {
     Arc::new(test_store())

@@ -90,7 +90,7 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
         ctx.record_resource(StepKey::GithubRepo, &r.full_name, created, &out)
             .await?;
     }
-    write_client_config(ctx, &r.owner.login, &r.name).await?;
+    write_client_config(ctx, &r.owner.login, &r.name, &history).await?;
     done(created_or_adopted(created), Some(r.full_name.clone()), out)
 }
 
@@ -177,12 +177,34 @@ async fn template_base(
 
 /// Commits `client-config.json` (the customer's modules) before anything deploys, so the first
 /// build reads it; only when it differs, so a resumed or repeated run commits nothing twice.
-async fn write_client_config(ctx: &RunCtx, owner: &str, name: &str) -> Result<(), StepError> {
+/// A repository still at the one commit it was generated as holds its template tree's file,
+/// known without a read once a run of this seat read it in that tree.
+async fn write_client_config(
+    ctx: &RunCtx,
+    owner: &str,
+    name: &str,
+    history: &[crate::providers::github::git::CommitHead],
+) -> Result<(), StepError> {
     use crate::provision::client_config;
     let text = client_config::render(&ctx.customer, &ctx.settings.manifest);
     let github = &ctx.clients.github;
-    let current = github.file(owner, name, client_config::PATH).await?;
-    if current.as_ref().is_some_and(|f| f.text == text) {
+    let generated = match history {
+        [only] if only.parents.is_empty() => Some(only.tree.as_str()),
+        _ => None,
+    };
+    let kept = generated.and_then(|tree| client_config::kept_in_trees().get(tree));
+    let current = match kept {
+        Some(blob) => blob,
+        None => {
+            let file = github.file(owner, name, client_config::PATH).await?;
+            let blob = file.as_ref().map(|f| f.sha.clone());
+            if let Some(tree) = generated {
+                client_config::kept_in_trees().put(tree.to_string(), blob.clone());
+            }
+            blob
+        }
+    };
+    if current.as_deref() == Some(&crate::providers::git_sha::blob_sha(text.as_bytes())) {
         return Ok(());
     }
     github
@@ -192,7 +214,7 @@ async fn write_client_config(ctx: &RunCtx, owner: &str, name: &str) -> Result<()
             client_config::PATH,
             &text,
             "Fabrik: kundens moduler (client-config.json)",
-            current.as_ref().map(|f| f.sha.as_str()),
+            current.as_deref(),
         )
         .await?;
     let modules: Vec<&str> = ctx.customer.modules.iter().map(|m| m.as_str()).collect();

@@ -24,6 +24,7 @@ use crate::ledger::StepKey;
 use crate::messages::{params, ErrorCode, Text};
 use crate::providers::{ErrorKind, ProviderError};
 use crate::provision::context::{Done, RunCtx, StepError};
+use crate::provision::kept::Kept;
 use crate::provision::{outputs, ownership};
 use crate::secrets::{Provider, Secret};
 
@@ -130,14 +131,26 @@ pub(super) async fn make(
     step: StepKey,
 ) -> Result<(SendingKey, Value, Secret), StepError> {
     let name = key_name(&ctx.customer.uid);
-    let (domain_id, domain) = sending_domain(ctx).await?;
+    let (mut domain_id, mut domain, kept) = match kept(ctx) {
+        Some(d) => (d.id, d.name, true),
+        None => {
+            let (id, name) = sending_domain(ctx).await?;
+            (id, name, false)
+        }
+    };
     ctx.record_intent(step, &name).await?;
-    let new = ctx
-        .clients
-        .resend
-        .create_sending_key(&name, &domain_id)
-        .await
-        .map_err(sends_only)?;
+    let resend = &ctx.clients.resend;
+    let new = match resend.create_sending_key(&name, &domain_id).await {
+        // The kept domain is no longer the account's (removed and added again, another
+        // account's token): asked anew, and checked verified, as on a seat's first run.
+        Err(e) if kept && e.kind == ErrorKind::NotFound => {
+            kept_domain().remove(&kept_key(ctx));
+            (domain_id, domain) = sending_domain(ctx).await?;
+            resend.create_sending_key(&name, &domain_id).await
+        }
+        made => made,
+    }
+    .map_err(sends_only)?;
     held_map().insert(new.id.clone(), new.token.clone());
     let key = SendingKey {
         id: new.id,
@@ -150,7 +163,43 @@ pub(super) async fn make(
     Ok((key, out, new.token))
 }
 
-/// The sender's domain in the agency's Resend account, verified: its id and name.
+/// The sender's domain as a seat saw it verified: the same for every customer, so it is asked
+/// once a day per seat instead of before every key (issue #60). A key restricted to a domain
+/// that went unverified since sends nothing; the welcome email's own refusal says so.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KeptDomain {
+    pub id: String,
+    pub name: String,
+    /// When it was seen verified (Unix seconds).
+    pub seen: i64,
+}
+
+/// How long a domain seen verified is taken as verified without asking.
+const DOMAIN_KEPT_FOR: i64 = 24 * 3600;
+
+/// The seat's record of its sender domain, by environment and domain name.
+pub fn kept_domain() -> &'static Kept<KeptDomain> {
+    static KEPT: LazyLock<Kept<KeptDomain>> = LazyLock::new(Kept::default);
+    &KEPT
+}
+
+fn kept_key(ctx: &RunCtx) -> String {
+    format!(
+        "{}/{}",
+        ctx.environment,
+        ctx.settings.sender_domain().to_ascii_lowercase()
+    )
+}
+
+fn kept(ctx: &RunCtx) -> Option<KeptDomain> {
+    let now = chrono::Utc::now().timestamp();
+    kept_domain()
+        .get(&kept_key(ctx))
+        .filter(|d| (0..DOMAIN_KEPT_FOR).contains(&(now - d.seen)))
+}
+
+/// The sender's domain in the agency's Resend account, verified: its id and name, kept for
+/// the seat's next runs.
 async fn sending_domain(ctx: &RunCtx) -> Result<(String, String), StepError> {
     let wanted = ctx.settings.sender_domain().to_string();
     let domains = ctx.clients.resend.domains().await.map_err(sends_only)?;
@@ -158,7 +207,12 @@ async fn sending_domain(ctx: &RunCtx) -> Result<(String, String), StepError> {
         .into_iter()
         .find(|d| d.name.eq_ignore_ascii_case(&wanted))
     {
-        Some(d) if d.status == "verified" => Ok((d.id, d.name)),
+        Some(d) if d.status == "verified" => {
+            let seen = chrono::Utc::now().timestamp();
+            let (id, name) = (d.id.clone(), d.name.clone());
+            kept_domain().put(kept_key(ctx), KeptDomain { id, name, seen });
+            Ok((d.id, d.name))
+        }
         found => Err(StepError::permanent(
             ErrorCode::SendingDomainUnusable,
             params! {
