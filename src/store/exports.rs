@@ -65,7 +65,7 @@ pub struct NewExport<'a> {
 }
 
 const COLUMNS: &str = "id, customer_id, environment, file, bytes, sha256, schema_version,
-    template_version, taken_at, seat, person, reason, in_folder, removed_at";
+    template_version, taken_at, seat, person, COALESCE(reason, 'asked'), in_folder, removed_at";
 
 fn row(r: &Row) -> super::db::Result<ExportRecord> {
     Ok(ExportRecord {

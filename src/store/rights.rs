@@ -102,6 +102,7 @@ pub const TABLES: &[&str] = &[
     "billing_transitions",
     "customers",
     "environments",
+    "export_reasons",
     "exports",
     "figures",
     "handovers",

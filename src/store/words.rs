@@ -1,6 +1,6 @@
 //! The register's words as tables (issues #39 and #56). A run kind, a step, a kind of roll-out,
 //! an inbox request's source, state and plan, a job's or a tick's outcome, an alert's kind and
-//! an invitation's environment, role and state and a usage figure are each declared once, in the code (a
+//! an invitation's environment, role and state, a usage figure and why an export was written are each declared once, in the code (a
 //! `vocabulary!`); the register keeps the words in a table each, filled from the code whenever
 //! it opens, and the columns point at them with foreign keys. So a new word needs no migration,
 //! and a word the code does not declare is still refused.
@@ -14,6 +14,7 @@ use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::ledger::{RolloutKind, RunKind, StepKey};
 use crate::store::billing::{DecisionState, Step, Transition};
+use crate::store::exports::ExportReason;
 use crate::store::intake::{IntakeSource, IntakeState};
 use crate::store::schedule::{AlertKind, JobOutcome, TickOutcome};
 use crate::store::team::InviteState;
@@ -25,7 +26,7 @@ fn words<T: Copy + 'static>(all: &'static [T], text: fn(T) -> &'static str) -> V
 }
 
 /// Each table of words and the words the code declares for it.
-pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 16] {
+pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 17] {
     [
         ("run_kinds", words(RunKind::ALL, RunKind::as_str)),
         ("step_keys", words(StepKey::ALL, StepKey::as_str)),
@@ -63,6 +64,10 @@ pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 16] {
         (
             "billing_decision_states",
             words(DecisionState::ALL, DecisionState::as_str),
+        ),
+        (
+            "export_reasons",
+            words(ExportReason::ALL, ExportReason::as_str),
         ),
     ]
 }

@@ -2,8 +2,8 @@
 -- comments). Only `removed_at` is ever written after the row (rights.rs), as a backup's is
 -- (030): by the login that wrote the archive (its file is on that seat's disk), once, and
 -- stamped by the server.
-ALTER TABLE exports ADD COLUMN reason TEXT NOT NULL DEFAULT 'asked'
-    CHECK (reason IN ('asked', 'teardown', 'period_end'));
+CREATE TABLE export_reasons (name TEXT PRIMARY KEY);
+ALTER TABLE exports ADD COLUMN reason TEXT REFERENCES export_reasons (name);
 ALTER TABLE exports ADD COLUMN in_folder BOOLEAN NOT NULL DEFAULT false;
 ALTER TABLE exports ADD COLUMN removed_at TEXT;
 
