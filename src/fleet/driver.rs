@@ -398,6 +398,9 @@ async fn follow(cx: &dyn Runs, run_id: i64) -> FleetResult<RunState> {
             Ok(end) => return end.await.map_err(|e| e.to_api()),
             // Driven by a live driver: wait for it.
             Err(e) if e.code == ErrorCode::RunBusy => tokio::time::sleep(BEAT).await,
+            // It ended between the read above and the resume (another driver had it): its end
+            // is read again above. Taken as an error, a second "Starta" failed under load.
+            Err(e) if e.code == ErrorCode::RunFinished => {}
             Err(e) => return Err(e),
         }
     }
