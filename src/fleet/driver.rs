@@ -437,3 +437,6 @@ fn settle(
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod follow_tests;
