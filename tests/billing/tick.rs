@@ -51,6 +51,14 @@ fn stripe(s: &Sandboxed) -> fabrik::providers::stripe::Stripe {
     )
 }
 
+/// A seat's ticker over the sandbox, its host, and the folder it keeps its state in (kept
+/// alive by the caller).
+fn ticker(s: &Sandboxed) -> (Arc<Host>, Ticker, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let ticker = Ticker::new(s.cloud.clone(), s.runs.supervisor().clone(), dir.path());
+    (Arc::new(Host::default()), ticker, dir)
+}
+
 /// The inbox's job, once (the billing step is part of it).
 async fn tick(ticker: &Ticker, host: &Arc<Host>) -> JobReport {
     let r = ticker.tick(&[Job::IntakePoll], host.clone()).await;
@@ -147,9 +155,7 @@ async fn one_customers_year_on_the_stripe_clock() {
     let Some((s, _)) = sandboxed(&[]).await else {
         return;
     };
-    let host = Arc::new(Host::default());
-    let dir = tempfile::tempdir().unwrap();
-    let ticker = Ticker::new(s.cloud.clone(), s.runs.supervisor().clone(), dir.path());
+    let (host, ticker, _dir) = ticker(&s);
     // The owner pauses on Stripe's pause; the rest as the defaults say.
     let (slug, sub, cus) = paying_customer(
         &s,
@@ -388,9 +394,7 @@ async fn a_gap_of_45_days(pg: Option<String>) {
     };
     let store = s.cloud.shared_store();
     assert_eq!(store.is_own(), pg.is_none());
-    let host = Arc::new(Host::default());
-    let dir = tempfile::tempdir().unwrap();
-    let ticker = Ticker::new(s.cloud.clone(), s.runs.supervisor().clone(), dir.path());
+    let (host, ticker, _dir) = ticker(&s);
     let (slug, sub, _) = paying_customer(
         &s,
         &ticker,
@@ -432,9 +436,7 @@ async fn a_failed_export_at_the_periods_end_is_said_and_the_teardown_only_offere
     let Some((s, _)) = sandboxed(&[]).await else {
         return;
     };
-    let host = Arc::new(Host::default());
-    let dir = tempfile::tempdir().unwrap();
-    let ticker = Ticker::new(s.cloud.clone(), s.runs.supervisor().clone(), dir.path());
+    let (host, ticker, _dir) = ticker(&s);
     let (slug, sub, _) = paying_customer(&s, &ticker, &host, "Oläsbar AB", &[]).await;
     post(
         &s,
