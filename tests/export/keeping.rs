@@ -1,7 +1,8 @@
 //! The agency's keeping of the archives in its export folder: one whose time is up is deleted
 //! and its row marked, but only when it is still the file Fabrik wrote (size and SHA-256 as
 //! recorded); a changed one is left and named, one a person wrote elsewhere is never looked at,
-//! and the owner's 0 keeps everything. And the teardown's offer: `fabrik teardown --export`
+//! and the owner's 0 keeps everything; the tick's job `export_keeping` is what does it. And the
+//! teardown's offer: `fabrik teardown --export`
 //! writes the archive into the export folder behind the teardown's own gate, says how long the
 //! agency keeps it, and only then tears down; the slug mistyped writes nothing.
 
@@ -12,7 +13,13 @@ use fabrik::export::keeping::{self, KEEP_DAYS_SETTING};
 use fabrik::store::exports::{ExportReason, NewExport};
 use fabrik::store::Store;
 
-fn archive(store: &Store, folder: &Path, customer_id: i64, file: &str, in_folder: bool) -> i64 {
+pub(super) fn archive(
+    store: &Store,
+    folder: &Path,
+    customer_id: i64,
+    file: &str,
+    in_folder: bool,
+) -> i64 {
     let path = folder.join(file);
     std::fs::write(&path, format!("the archive {file}")).unwrap();
     let (bytes, sha256) = export::hash_file(&path).unwrap();
@@ -180,4 +187,55 @@ async fn fabrik_teardown_export_writes_the_archive_behind_the_gate_then_tears_do
         "{}",
         common::said(&out)
     );
+}
+
+/// The tick's job `export_keeping` is what sweeps: an archive whose keeping ended is deleted by
+/// the next tick, one still kept stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ticks_job_deletes_an_archive_whose_keeping_ended() {
+    use crate::runs_api::{sandboxed_on, Host, SANDBOX};
+    use fabrik::schedule::Ticker;
+    use fabrik::store::schedule::Job;
+    let _one_at_a_time = SANDBOX.lock().await;
+    let Some((s, slugs)) = sandboxed_on(None, &["Gallras AB"]).await else {
+        return;
+    };
+    let store = s.cloud.shared_store();
+    let c = store.get_customer(&slugs[0]).unwrap();
+    // The process's export folder, as the window's and the tick's.
+    let folder = tempfile::tempdir().unwrap();
+    std::env::set_var(fabrik::paths::EXPORT_DIR_ENV, folder.path());
+    let old = archive(&store, folder.path(), c.id, "gammal.zip", true);
+    let new = archive(&store, folder.path(), c.id, "ny.zip", true);
+    // Written 31 days ago, against the owner's 30.
+    store.set_setting(KEEP_DAYS_SETTING, "30").unwrap();
+    let long_ago = (Utc::now() - Duration::days(31)).to_rfc3339();
+    rusqlite::Connection::open(store.path())
+        .unwrap()
+        .execute(
+            "UPDATE exports SET taken_at = ?1 WHERE id = ?2",
+            rusqlite::params![long_ago, old],
+        )
+        .unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let ticker = Ticker::new(s.cloud.clone(), s.runs.supervisor().clone(), dir.path());
+    let report = ticker
+        .tick(&[Job::ExportKeeping], std::sync::Arc::new(Host::default()))
+        .await;
+    let job = &report.jobs[0];
+    assert!(
+        job.did.iter().any(|d| d.contains("gammal.zip")),
+        "{report:?}"
+    );
+    assert!(!folder.path().join("gammal.zip").exists());
+    assert!(folder.path().join("ny.zip").is_file());
+    let removed: Vec<i64> = store
+        .exports(c.id, Environment::Sandbox)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.removed_at.is_some())
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(removed, [old], "{new} is still kept");
 }
