@@ -190,14 +190,16 @@ impl SecretStore {
         answer.map_err(|_| timed_out)
     }
 
-    /// `op` once more, twice at most, when the keyring daemon left the bus while it was asked:
+    /// `op` again, five times at most, when the keyring daemon left the bus while it was asked:
     /// gnome-keyring dies on some requests (seen: `g_variant_new: expected GVariant of type 'v'`
     /// under many clients at once) and is started again by the session, so a run does not
     /// fail on it. Every operation is the same when repeated (a value written is the same
-    /// value). A keyring that is not there at all is reported within about a second.
+    /// value). The pauses add up to 3 s: a restart on a loaded machine can take longer than
+    /// the 0.8 s waited before (a CI run saw the daemon restart in the middle of the crash
+    /// test's resumes). A keyring that is not there at all is reported within about 3 s.
     fn again<T>(&self, mut op: impl FnMut() -> Result<T, SecretError>) -> Result<T, SecretError> {
-        const ATTEMPTS: u32 = 3;
-        const PAUSE: Duration = Duration::from_millis(400);
+        const ATTEMPTS: u32 = 6;
+        const PAUSES_MS: [u64; 5] = [200, 400, 800, 800, 800];
         let went_away = |e: &SecretError| match e {
             SecretError::NoSecretService => true,
             SecretError::Backend(t) => {
@@ -209,7 +211,7 @@ impl SecretStore {
         loop {
             match op() {
                 Err(e) if attempt < ATTEMPTS && went_away(&e) => {
-                    std::thread::sleep(PAUSE);
+                    std::thread::sleep(Duration::from_millis(PAUSES_MS[attempt as usize - 1]));
                     attempt += 1;
                 }
                 answer => return answer,

@@ -48,6 +48,8 @@ async fn killed_at_every_boundary_and_mid_wait_then_resumed_no_duplicates_no_lea
     let mut run_id: Option<i64> = None;
     let mut kills = 0;
     let mut finished = None;
+    // What the last process printed, first in a failure's message (CI cuts a long one short).
+    let mut last_output = String::new();
     for target in &targets {
         let mut cmd = cli(&sim, &db);
         match run_id {
@@ -56,6 +58,7 @@ async fn killed_at_every_boundary_and_mid_wait_then_resumed_no_duplicates_no_lea
         };
         let (events, output, killed) = run_until(cmd, target.as_ref());
         all_output.push_str(&output);
+        last_output = output;
         if run_id.is_none() {
             run_id = events
                 .iter()
@@ -78,6 +81,7 @@ async fn killed_at_every_boundary_and_mid_wait_then_resumed_no_duplicates_no_lea
         cmd.args(["runs", "resume", &run_id.unwrap().to_string(), "--json"]);
         let (events, output, _) = run_until(cmd, &|_| false);
         all_output.push_str(&output);
+        last_output = format!("{last_output}\n--- the last resume:\n{output}");
         finished = events
             .iter()
             .find(|e| e["type"] == "run_finished")
@@ -85,7 +89,11 @@ async fn killed_at_every_boundary_and_mid_wait_then_resumed_no_duplicates_no_lea
     }
     println!("killed {kills} times; finished: {finished:?}");
     assert!(kills >= 5, "the run was interrupted {kills} times");
-    assert_eq!(finished, Some(json!("succeeded")), "{all_output}");
+    assert_eq!(
+        finished,
+        Some(json!("succeeded")),
+        "the last processes printed:\n{last_output}\n--- everything:\n{all_output}"
+    );
 
     let inv = inventory(&sim).await;
     assert_eq!(
