@@ -13,7 +13,7 @@ fn keyring_required() -> bool {
 
 /// A store under a service name of its own, so parallel tests never share entries.
 fn store(tag: &str) -> Option<SecretStore> {
-    let s = SecretStore::new(&format!("test-{tag}-{}", std::process::id()));
+    let s = SecretStore::new(&format!("test-{tag}-{}", std::process::id())).always_asking();
     match s.get(&SecretKey::Token(Provider::Github)) {
         Ok(_) => Some(s),
         Err(e) if !keyring_required() => {
@@ -243,7 +243,11 @@ fn child_daemon_dies() {
         return;
     }
     let s = SecretStore::new("dies");
-    let key = SecretKey::Token(Provider::Github);
+    // A customer's secret: the agency's own entries are answered from memory for a while.
+    let key = SecretKey::Customer {
+        customer: "dies-uid".into(),
+        which: CustomerSecret::DatabasePassword,
+    };
     s.set(&key, &Secret::new("SENTINEL-before".to_string()))
         .unwrap();
     let runtime = std::env::var("XDG_RUNTIME_DIR").unwrap();
@@ -277,4 +281,63 @@ fn child_daemon_dies() {
     assert_eq!(s.get(&key).unwrap().unwrap().expose(), "SENTINEL-after");
     s.delete(&key).unwrap();
     println!("DIES ok");
+}
+
+/// Every run reads the providers' tokens and the backup key: those answers are kept a while
+/// in the process, so a hundred reads of a token ask the keyring once, while a token written
+/// or removed here is what the next read gives at once, and a customer's secrets are asked
+/// of the keyring every time.
+#[test]
+fn the_agencys_entries_are_asked_once_and_a_change_here_is_seen_at_once() {
+    let Some(asking) = store("recent") else {
+        return;
+    };
+    // The same service as `asking`, remembering as every store in Fabrik does.
+    let s = SecretStore::new(
+        asking
+            .service()
+            .trim_start_matches(&format!("{}.", fabrik::paths::APP_IDENTIFIER)),
+    );
+    assert_eq!(s.service(), asking.service());
+    let token = SecretKey::Token(Provider::Vercel);
+    s.set(&token, &Secret::new("SENTINEL-recent-token-1"))
+        .unwrap();
+
+    let before = fabrik::secrets::keyring_calls();
+    for _ in 0..100 {
+        assert_eq!(
+            s.get(&token).unwrap().unwrap().expose(),
+            "SENTINEL-recent-token-1"
+        );
+    }
+    assert_eq!(fabrik::secrets::keyring_calls(), before, "read from memory");
+
+    // A change made here is read at once, through either store.
+    asking
+        .set(&token, &Secret::new("SENTINEL-recent-token-2"))
+        .unwrap();
+    assert_eq!(
+        s.get(&token).unwrap().unwrap().expose(),
+        "SENTINEL-recent-token-2"
+    );
+    assert!(s.delete(&token).unwrap());
+    assert!(s.get(&token).unwrap().is_none());
+    assert!(
+        asking.get(&token).unwrap().is_none(),
+        "gone from the keyring"
+    );
+
+    // A customer's secret is asked of the keyring each time.
+    let customer = SecretKey::Customer {
+        customer: "recent-uid".into(),
+        which: CustomerSecret::AdminPassword,
+    };
+    s.set(&customer, &Secret::new("SENTINEL-recent-admin"))
+        .unwrap();
+    let before = fabrik::secrets::keyring_calls();
+    for _ in 0..3 {
+        s.get(&customer).unwrap();
+    }
+    assert_eq!(fabrik::secrets::keyring_calls(), before + 3);
+    s.delete(&customer).unwrap();
 }

@@ -8,7 +8,7 @@
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{Provider, Secret};
+use super::{recent, Provider, Secret};
 use crate::messages::{ErrorCode, Params};
 
 pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(5);
@@ -132,10 +132,20 @@ fn classify(e: keyring::Error) -> SecretError {
     }
 }
 
+/// Operations asked of the keyring by this process (for tests and benchmarks).
+static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many operations this process has asked of the keyring itself.
+pub fn keyring_calls() -> u64 {
+    CALLS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 #[derive(Debug, Clone)]
 pub struct SecretStore {
     service: String,
     timeout: Duration,
+    /// Whether reads of the agency's own entries may be answered from `recent`.
+    recent: bool,
 }
 
 impl SecretStore {
@@ -144,7 +154,15 @@ impl SecretStore {
         SecretStore {
             service: format!("{}.{environment}", crate::paths::APP_IDENTIFIER),
             timeout: KEYRING_TIMEOUT,
+            recent: true,
         }
+    }
+
+    /// A store whose every read asks the keyring (what it holds, not what it said): the
+    /// keyring's own tests. Its writes still update what other stores remember.
+    pub fn always_asking(mut self) -> Self {
+        self.recent = false;
+        self
     }
 
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
@@ -169,6 +187,7 @@ impl SecretStore {
         op: impl FnOnce(keyring::Entry) -> keyring::Result<T> + Send + 'static,
     ) -> Result<keyring::Result<T>, SecretError> {
         static TURN: Mutex<Option<Instant>> = Mutex::new(None);
+        CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut stuck_until = TURN.lock().unwrap_or_else(|p| p.into_inner());
         let timed_out = SecretError::Timeout(self.timeout.as_secs().max(1));
         if stuck_until.is_some_and(|t| Instant::now() < t) {
@@ -219,29 +238,57 @@ impl SecretStore {
         }
     }
 
+    /// The entry's value; the agency's own entries (tokens, backup keys) from what the keyring
+    /// said less than `recent::FRESH` ago, when it was asked (`recent`).
     pub fn get(&self, key: &SecretKey) -> Result<Option<Secret>, SecretError> {
-        self.again(|| match self.call(key, |e| e.get_password())? {
+        let kept = recent::kept(key);
+        if kept && self.recent {
+            if let Some(answer) = recent::get(&self.service, &key.account()) {
+                return Ok(answer);
+            }
+        }
+        let answer = self.again(|| match self.call(key, |e| e.get_password())? {
             Ok(v) => Ok(Some(Secret::new(v))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(classify(e)),
-        })
+        })?;
+        if kept {
+            recent::put(&self.service, &key.account(), answer.clone());
+        }
+        Ok(answer)
     }
 
     pub fn set(&self, key: &SecretKey, secret: &Secret) -> Result<(), SecretError> {
-        self.again(|| {
+        let written = self.again(|| {
             let value = secret.clone();
             self.call(key, move |e| e.set_password(value.expose()))?
                 .map_err(classify)
-        })
+        });
+        self.remember(key, written.as_ref().ok().map(|_| Some(secret.clone())));
+        written
     }
 
     /// Removes the entry; `false` when there was none.
     pub fn delete(&self, key: &SecretKey) -> Result<bool, SecretError> {
-        self.again(|| match self.call(key, |e| e.delete_credential())? {
+        let removed = self.again(|| match self.call(key, |e| e.delete_credential())? {
             Ok(()) => Ok(true),
             Err(keyring::Error::NoEntry) => Ok(false),
             Err(e) => Err(classify(e)),
-        })
+        });
+        self.remember(key, removed.as_ref().ok().map(|_| None));
+        removed
+    }
+
+    /// After a write: what the keyring now holds, or `None` when the write's outcome is not
+    /// known (the next read asks the keyring).
+    fn remember(&self, key: &SecretKey, now: Option<Option<Secret>>) {
+        if !recent::kept(key) {
+            return;
+        }
+        match now {
+            Some(answer) => recent::put(&self.service, &key.account(), answer),
+            None => recent::forget(&self.service, &key.account()),
+        }
     }
 
     /// A customer's secret, under its uid; one stored under its slug by an older Fabrik is

@@ -3,11 +3,14 @@
 //! backs up but did not write (by shape as well).
 
 mod keyring_store;
+mod recent;
 mod redact;
 mod secret;
 mod shape;
 
-pub use keyring_store::{CustomerSecret, SecretError, SecretKey, SecretStore, KEYRING_TIMEOUT};
+pub use keyring_store::{
+    keyring_calls, CustomerSecret, SecretError, SecretKey, SecretStore, KEYRING_TIMEOUT,
+};
 pub use redact::{redact, RedactingWriter, REDACTED};
 pub use secret::Secret;
 pub use shape::{redact_json, redact_shapes, secret_name};

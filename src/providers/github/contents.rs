@@ -24,7 +24,7 @@ impl Github {
             })
             .unwrap_or_default();
         let url = format!("/repos/{owner}/{name}/contents/{path}{query}");
-        match self.call(Method::GET, || self.octo._get(&url)).await {
+        match self.call(Method::GET, |o| o._get(&url)).await {
             Ok(resp) => Ok(Some(self.json(resp).await?)),
             Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
@@ -183,8 +183,8 @@ impl Github {
             body["sha"] = json!(sha);
         }
         let resp = self
-            .call(Method::PUT, || {
-                self.octo._put(
+            .call(Method::PUT, |o| {
+                o._put(
                     format!("/repos/{owner}/{name}/contents/{path}"),
                     Some(&body),
                 )

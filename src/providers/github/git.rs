@@ -115,7 +115,7 @@ impl Github {
         &self,
         path: String,
     ) -> Result<T, ProviderError> {
-        let resp = self.call(Method::GET, || self.octo._get(&path)).await?;
+        let resp = self.call(Method::GET, |o| o._get(&path)).await?;
         self.json(resp).await
     }
 
@@ -125,7 +125,7 @@ impl Github {
         body: &serde_json::Value,
     ) -> Result<T, ProviderError> {
         let resp = self
-            .call(Method::POST, || self.octo._post(&path, Some(body)))
+            .call(Method::POST, |o| o._post(&path, Some(body)))
             .await?;
         self.json(resp).await
     }
@@ -299,7 +299,7 @@ impl Github {
         let path = format!("/repos/{owner}/{name}/git/refs/heads/{}", seg(branch));
         let body = json!({ "sha": sha, "force": false });
         let resp = self
-            .call(Method::PATCH, || self.octo._patch(&path, Some(&body)))
+            .call(Method::PATCH, |o| o._patch(&path, Some(&body)))
             .await?;
         self.json::<serde_json::Value>(resp).await.map(|_| ())
     }
@@ -419,8 +419,8 @@ impl Github {
         sha: &str,
     ) -> Result<(), ProviderError> {
         let body = json!({ "sha": sha, "merge_method": "merge" });
-        self.call(Method::PUT, || {
-            self.octo._put(
+        self.call(Method::PUT, |o| {
+            o._put(
                 format!("/repos/{owner}/{name}/pulls/{number}/merge"),
                 Some(&body),
             )

@@ -117,7 +117,9 @@ fn caused_by_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
 }
 
 pub struct Github {
-    octo: Octocrab,
+    /// Made at the first call (`octo`): building it loads the system's TLS roots from disk,
+    /// and most runs (every schema roll-out's) never call GitHub. The error is kept as said.
+    octo: std::sync::OnceLock<Result<Octocrab, String>>,
     /// The API's base URL and the token, for what goes past octocrab: git's own clone.
     api: String,
     token: Secret,
@@ -166,26 +168,15 @@ impl super::http::Chunks for Octo {
 
 impl Github {
     pub fn new(api: &str, token: &Secret, timeout: Duration) -> Result<Github, ProviderError> {
-        let octo = Octocrab::builder()
-            .base_uri(api.trim_end_matches('/'))
-            .and_then(|b| {
-                b.personal_token(token.expose().to_string())
-                    .add_header(http::header::ACCEPT, "application/vnd.github+json".into())
-                    .add_header(
-                        http::HeaderName::from_static("x-github-api-version"),
-                        "2022-11-28".into(),
-                    )
-                    .set_connect_timeout(Some(CONNECT_TIMEOUT))
-                    .set_read_timeout(Some(timeout))
-                    .set_write_timeout(Some(timeout))
-                    .build()
-            })
+        // The address is checked here, as octocrab reads it, so a wrong one is said at once.
+        api.trim_end_matches('/')
+            .parse::<http::Uri>()
             .map_err(|e| {
                 ProviderError::new(P, ErrorKind::Invalid, format!("ogiltig GitHub-adress: {e}"))
             })?;
         let account = pacer::account(api, token.expose().as_bytes());
         Ok(Github {
-            octo,
+            octo: std::sync::OnceLock::new(),
             api: api.trim_end_matches('/').to_string(),
             token: token.clone(),
             timeout,
@@ -193,21 +184,46 @@ impl Github {
         })
     }
 
+    /// octocrab's client for this address and token, made once.
+    fn octo(&self) -> Result<&Octocrab, ProviderError> {
+        let made = self.octo.get_or_init(|| {
+            Octocrab::builder()
+                .base_uri(self.api.as_str())
+                .and_then(|b| {
+                    b.personal_token(self.token.expose().to_string())
+                        .add_header(http::header::ACCEPT, "application/vnd.github+json".into())
+                        .add_header(
+                            http::HeaderName::from_static("x-github-api-version"),
+                            "2022-11-28".into(),
+                        )
+                        .set_connect_timeout(Some(CONNECT_TIMEOUT))
+                        .set_read_timeout(Some(self.timeout))
+                        .set_write_timeout(Some(self.timeout))
+                        .build()
+                })
+                .map_err(|e| redact(&e.to_string()))
+        });
+        made.as_ref().map_err(|e| {
+            ProviderError::new(P, ErrorKind::Invalid, format!("ogiltig GitHub-adress: {e}"))
+        })
+    }
+
     /// One exchange, sent when the token's budgets allow (the shared pacer). `request` makes
     /// octocrab's lazy request: nothing leaves before it is awaited. A read whose connection
     /// broke before any answer is sent once more (`http::RESENDS`): a pooled keep-alive
     /// connection the server closed at that moment is no answer from GitHub.
-    async fn call<F>(
-        &self,
+    async fn call<'a, F>(
+        &'a self,
         method: Method,
-        request: impl Fn() -> F,
+        request: impl Fn(&'a Octocrab) -> F,
     ) -> Result<Response<Body>, ProviderError>
     where
         F: std::future::Future<Output = octocrab::Result<Response<Body>>>,
     {
+        let octo = self.octo()?;
         let mut resends = super::http::resends(&method);
         loop {
-            match self.exchange(&method, request()).await {
+            match self.exchange(&method, request(octo)).await {
                 Err(e) if resends > 0 && super::http::broke_unanswered(&e) => resends -= 1,
                 answer => return answer,
             }
@@ -279,7 +295,7 @@ impl Github {
     }
 
     pub async fn user(&self) -> Result<User, ProviderError> {
-        let resp = self.call(Method::GET, || self.octo._get("/user")).await?;
+        let resp = self.call(Method::GET, |o| o._get("/user")).await?;
         let scopes = resp
             .headers()
             .get("x-oauth-scopes")
@@ -306,8 +322,8 @@ impl Github {
     /// One page of 100 of the repositories the token can see, by name.
     async fn repos_page(&self, page: u32) -> Result<Vec<Repo>, ProviderError> {
         let resp = self
-            .call(Method::GET, || {
-                self.octo._get(format!(
+            .call(Method::GET, |o| {
+                o._get(format!(
                     "/user/repos?per_page=100&page={page}&sort=full_name"
                 ))
             })
@@ -343,9 +359,7 @@ impl Github {
     /// never followed): before a delete, "renamed" must not read as "gone".
     pub async fn lookup(&self, owner: &str, name: &str) -> Result<Option<Repo>, ProviderError> {
         match self
-            .call(Method::GET, || {
-                self.octo._get(format!("/repos/{owner}/{name}"))
-            })
+            .call(Method::GET, |o| o._get(format!("/repos/{owner}/{name}")))
             .await
         {
             Ok(r) => {
@@ -378,8 +392,8 @@ impl Github {
     ) -> Result<Repo, ProviderError> {
         let body = json!({ "owner": owner, "name": name, "description": description, "private": true, "include_all_branches": false });
         let resp = self
-            .call(Method::POST, || {
-                self.octo._post(
+            .call(Method::POST, |o| {
+                o._post(
                     format!("/repos/{template_owner}/{template}/generate"),
                     Some(&body),
                 )
@@ -399,9 +413,8 @@ impl Github {
     ) -> Result<Repo, ProviderError> {
         let body = json!({ "description": description });
         let resp = self
-            .call(Method::PATCH, || {
-                self.octo
-                    ._patch(format!("/repos/{owner}/{name}"), Some(&body))
+            .call(Method::PATCH, |o| {
+                o._patch(format!("/repos/{owner}/{name}"), Some(&body))
             })
             .await?;
         self.json(resp).await
@@ -433,9 +446,8 @@ impl Github {
     }
 
     pub async fn delete(&self, owner: &str, name: &str) -> Result<(), ProviderError> {
-        self.call(Method::DELETE, || {
-            self.octo
-                ._delete(format!("/repos/{owner}/{name}"), None::<&()>)
+        self.call(Method::DELETE, |o| {
+            o._delete(format!("/repos/{owner}/{name}"), None::<&()>)
         })
         .await
         .map(|_| ())

@@ -29,7 +29,7 @@ impl Github {
         let body = json!({ "new_owner": new_owner });
         let path = format!("/repos/{owner}/{name}/transfer");
         let resp = self
-            .call(Method::POST, || self.octo._post(path.as_str(), Some(&body)))
+            .call(Method::POST, |o| o._post(path.as_str(), Some(&body)))
             .await?;
         self.json(resp).await
     }
