@@ -192,8 +192,10 @@ fn main() {
         let plan_seq = log.lock().unwrap().entries.keys().next_back().copied().unwrap_or(0);
         let wave_sizes: Vec<u32> = view.waves.iter().map(|w| w.total).collect();
         let started = Instant::now();
+        let keyring_before = fabrik::secrets::keyring_calls();
         let view = api.drive(view.rollout.id, Arc::new(Quiet)).await.unwrap();
         let drive_wall = started.elapsed();
+        let keyring_calls = fabrik::secrets::keyring_calls() - keyring_before;
         let load_after = load();
         reading.cancel();
         reader.await.unwrap();
@@ -241,7 +243,7 @@ fn main() {
         }
         println!("waves {wave_sizes:?}; parallel {parallel}; mean chain of answer times per instance {} ms; load after {load_after}", mean_chain.as_millis());
         println!(
-            "bench: rollout_n={n} rollout_delivered={} rollout_setup_s={:.0} rollout_plan_s={:.1} rollout_drive_s={:.1} rollout_wall_s={:.1} rollout_bound_s={:.1} rollout_bound_limits_s={:.1} rollout_bound_latency_s={:.1} rollout_bound_service_s={:.1} rollout_ratio={:.2} rollout_parallel={parallel} rollout_calls={} rollout_calls_per_instance={:.2} rollout_plan_calls_per_instance={:.2} rollout_drive_calls_per_instance={:.2} rollout_busiest_bucket={} rollout_429s={} rollout_done={done} rollout_failures={failed} rollout_skipped={skipped} rollout_log_gaps={}",
+            "bench: rollout_n={n} rollout_delivered={} rollout_setup_s={:.0} rollout_plan_s={:.1} rollout_drive_s={:.1} rollout_wall_s={:.1} rollout_bound_s={:.1} rollout_bound_limits_s={:.1} rollout_bound_latency_s={:.1} rollout_bound_service_s={:.1} rollout_ratio={:.2} rollout_parallel={parallel} rollout_calls={} rollout_calls_per_instance={:.2} rollout_plan_calls_per_instance={:.2} rollout_drive_calls_per_instance={:.2} rollout_busiest_bucket={} rollout_keyring_calls_per_instance={:.2} rollout_429s={} rollout_done={done} rollout_failures={failed} rollout_skipped={skipped} rollout_log_gaps={}",
             built.len(),
             setup_wall.as_secs_f64(),
             plan_wall.as_secs_f64(),
@@ -257,6 +259,7 @@ fn main() {
             per(&plan_calls),
             per(&drive_calls),
             drive_calls.busiest_bucket,
+            keyring_calls as f64 / members.max(1) as f64,
             plan_calls.limited + drive_calls.limited,
             gaps,
         );

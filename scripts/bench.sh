@@ -22,7 +22,14 @@ WORK="$(mktemp -d -t fabrik-bench.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 benches=("$@")
 [ ${#benches[@]} -gt 0 ] || benches=(register provision rollout template workflow_backup tick team usage_fleet usage_collect export relocation)
+# Every benchmark's program built first, so each one's time below is its own run.
+built=$SECONDS
+args=(); for bench in "${benches[@]}"; do args+=(--bench "$bench"); done
+cargo bench --no-run "${args[@]}"
+echo "bench: bench_build_s=$((SECONDS - built))"
+suite_started=$SECONDS
 for bench in "${benches[@]}"; do
+  started=$SECONDS
   # A keyring and data folder of each benchmark's own: nothing carries over between them.
   export XDG_DATA_HOME="$WORK/$bench/data" XDG_RUNTIME_DIR="$WORK/$bench/run"
   mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
@@ -31,4 +38,6 @@ for bench in "${benches[@]}"; do
     echo "bench.sh: the $bench benchmark failed (see above); the ones after it did not run" >&2
     exit 1
   fi
+  echo "bench: bench_${bench}_s=$((SECONDS - started))"
 done
+echo "bench: bench_suite_s=$((SECONDS - suite_started)) bench_suite_count=${#benches[@]}"
