@@ -359,7 +359,7 @@ test('provision a customer in the sandbox: plan, live timeline, quick links; a f
       const failed = Object.entries(states).find(([, st]) => st === 'failed');
       if (failed) throw new Error(`step ${failed[0]} failed: ${await s.text('run-error').catch(() => '?')}`);
       return STEPS.every((k) => states[k] === 'succeeded');
-    }, 'every step succeeded', 60_000);
+    }, 'every step succeeded', 60_000).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await stepStates(s))} run ${await runState(s)}`); });
     await s.until(async () => (await runState(s)) === 'succeeded', 'run succeeded', 30_000);
     await s.byTestId('link-production');
     await s.byTestId('link-github');

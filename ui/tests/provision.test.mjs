@@ -111,6 +111,29 @@ describe('provisioning', () => {
     assertClean();
   });
 
+  test('the delivery stays on the page when the workflow backup that follows it starts at once', async (t) => {
+    const { page, assertClean } = await open(t, { scenario: fixture('recorded-success'), eventDelay: 5, backupAfterDelivery: true });
+    await openCustomer(page);
+    await tid(page, 'provision-button').click();
+    await tid(page, 'plan-dialog').waitFor();
+    await tid(page, 'plan-start').click();
+    await tid(page, 'timeline').waitFor();
+    // The backup run ends after the delivery: wait for its end, then read the page.
+    await page.waitForFunction(() => {
+      const ends = window.__mockEmitted.filter((e) => e.type === 'run_finished' && e.state === 'succeeded');
+      return new Set(ends.map((e) => e.run_id)).size === 2;
+    });
+    await waitState(page, 'run-state', 'succeeded');
+    const steps = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="timeline"] [data-testid^="step-"][data-state]')]
+        .map((e) => [e.dataset.testid, e.dataset.state])
+        .filter(([id]) => /^step-[a-z0-9]+\.[a-z_]+$|^step-finalize$/.test(id)),
+    );
+    assert.equal(steps.length, 14, JSON.stringify(steps));
+    assert.ok(steps.every(([, st]) => st === 'succeeded'), JSON.stringify(steps));
+    assertClean();
+  });
+
   test('success: plan dialog, live timeline with waiting text, no layout jumps, one run on double clicks, toast and quick links', async (t) => {
     const { page, assertClean } = await open(t, {
       scenario: fixture('success'),

@@ -2,7 +2,7 @@
 // history, health and findings, day-two operations, domains, deployments, backups and recovery,
 // the customer's team in their instance, an export of its data for them, its handover to them,
 // and its teardown.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { call, type ApiError } from '../api';
 import type { Customer, ModuleManifest, Plan, RunRow } from '../bindings';
 import { isActive, useRuns } from '../state/runs';
@@ -90,7 +90,16 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
   useEffect(() => {
     if (finishedCount > 0) load();
   }, [finishedCount, load]);
-  const shownRun = selectedRun ?? latestId ?? history[0]?.id ?? null;
+  // A workflow backup is shown in its own panel: the one that follows a delivery starts the
+  // moment it ends and would otherwise take the delivery's timeline away from the owner.
+  const pageRunId = useMemo(() => {
+    let id: number | undefined;
+    for (const v of Object.values(runsCtx.runs)) {
+      if (v.run.slug === slug && v.run.kind !== 'workflow_backup' && (id === undefined || v.run.id > id)) id = v.run.id;
+    }
+    return id;
+  }, [runsCtx.runs, slug]);
+  const shownRun = selectedRun ?? pageRunId ?? latestId ?? history[0]?.id ?? null;
   const latestRun = latestId !== undefined ? runsCtx.runs[latestId] : undefined;
   const runActive = !!latestRun && isActive(latestRun.run.state);
   const handover = useHandover(slug, finishedCount);

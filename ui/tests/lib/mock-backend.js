@@ -684,7 +684,11 @@
       const open = R.runs.filter((r) => r.customer_id === c.id).sort((a, b) => b.id - a.id)[0];
       if (open && ACTIVE.includes(open.state)) return { run_id: open.id, already_running: true, driven_by: open.seat ?? null };
       const run = newRun(c, 'provision', STEP_KEYS);
-      void play(run.id, SCENARIO.start);
+      // CONFIG.backupAfterDelivery: the workflow backup the core starts the moment a delivery
+      // succeeds (src/provision/kinds.rs `then`), with no pause between them.
+      void play(run.id, SCENARIO.start).then(() => {
+        if (CONFIG.backupAfterDelivery && run.state === 'succeeded') playWorkflowRun(c, 'workflow_backup', () => {});
+      });
       return { run_id: run.id, already_running: false, driven_by: null };
     },
     // "Uppdatera moduler" (src/provision/engine.rs start_update_modules): three steps, played.
