@@ -217,7 +217,7 @@ impl SecretStore {
     /// the 0.8 s waited before (a CI run saw the daemon restart in the middle of the crash
     /// test's resumes). A keyring that is not there at all is reported within about 3 s.
     fn again<T>(&self, mut op: impl FnMut() -> Result<T, SecretError>) -> Result<T, SecretError> {
-        const ATTEMPTS: u32 = 6;
+        // The pause before each repeat; one attempt more than pauses.
         const PAUSES_MS: [u64; 5] = [200, 400, 800, 800, 800];
         let went_away = |e: &SecretError| match e {
             SecretError::NoSecretService => true,
@@ -226,16 +226,13 @@ impl SecretStore {
             }
             _ => false,
         };
-        let mut attempt = 1;
-        loop {
+        for pause in PAUSES_MS {
             match op() {
-                Err(e) if attempt < ATTEMPTS && went_away(&e) => {
-                    std::thread::sleep(Duration::from_millis(PAUSES_MS[attempt as usize - 1]));
-                    attempt += 1;
-                }
+                Err(e) if went_away(&e) => std::thread::sleep(Duration::from_millis(pause)),
                 answer => return answer,
             }
         }
+        op()
     }
 
     /// The entry's value; the agency's own entries (tokens, backup keys) from what the keyring

@@ -11,7 +11,7 @@
 //! and the register's password are read once a run and never kept here.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{LazyLock, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::{Secret, SecretKey};
@@ -19,12 +19,17 @@ use super::{Secret, SecretKey};
 /// How long an answer stands.
 pub const FRESH: Duration = Duration::from_secs(30);
 
+/// (service, account) → when the keyring gave the answer, and the answer.
 type Answers = HashMap<(String, String), (Instant, Option<Secret>)>;
 
-static ANSWERS: Mutex<Option<Answers>> = Mutex::new(None);
+static ANSWERS: LazyLock<Mutex<Answers>> = LazyLock::new(Mutex::default);
 
-fn answers() -> MutexGuard<'static, Option<Answers>> {
+fn answers() -> MutexGuard<'static, Answers> {
     ANSWERS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn at(service: &str, account: &str) -> (String, String) {
+    (service.to_string(), account.to_string())
 }
 
 /// Whether `key`'s answers are kept.
@@ -34,13 +39,12 @@ pub fn kept(key: &SecretKey) -> bool {
 
 /// The answer given less than `FRESH` ago (`Some(None)`: there was no entry).
 pub fn get(service: &str, account: &str) -> Option<Option<Secret>> {
-    let mut guard = answers();
-    let map = guard.get_or_insert_with(HashMap::new);
-    let k = (service.to_string(), account.to_string());
-    match map.get(&k) {
-        Some((at, answer)) if at.elapsed() < FRESH => Some(answer.clone()),
+    let mut answers = answers();
+    let k = at(service, account);
+    match answers.get(&k) {
+        Some((when, answer)) if when.elapsed() < FRESH => Some(answer.clone()),
         Some(_) => {
-            map.remove(&k);
+            answers.remove(&k);
             None
         }
         None => None,
@@ -49,15 +53,35 @@ pub fn get(service: &str, account: &str) -> Option<Option<Secret>> {
 
 /// Keeps what the keyring holds now under `account`.
 pub fn put(service: &str, account: &str, answer: Option<Secret>) {
-    answers().get_or_insert_with(HashMap::new).insert(
-        (service.to_string(), account.to_string()),
-        (Instant::now(), answer),
-    );
+    put_given(service, account, Instant::now(), answer);
+}
+
+fn put_given(service: &str, account: &str, when: Instant, answer: Option<Secret>) {
+    answers().insert(at(service, account), (when, answer));
 }
 
 /// Forgets `account`'s answer: a write whose outcome is not known.
 pub fn forget(service: &str, account: &str) {
-    if let Some(map) = answers().as_mut() {
-        map.remove(&(service.to_string(), account.to_string()));
+    answers().remove(&at(service, account));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An answer older than `FRESH` is not given: the keyring is asked again.
+    #[test]
+    fn an_answer_stands_for_fresh_and_no_longer() {
+        let given = |ago: Duration| {
+            put_given("unit-recent", "token:x", Instant::now() - ago, None);
+            get("unit-recent", "token:x")
+        };
+        assert_eq!(
+            given(FRESH - Duration::from_secs(1)).map(|a| a.is_none()),
+            Some(true)
+        );
+        assert!(given(FRESH + Duration::from_secs(1)).is_none(), "too old");
+        forget("unit-recent", "token:x");
+        assert!(get("unit-recent", "token:x").is_none());
     }
 }
