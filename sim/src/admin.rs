@@ -373,7 +373,7 @@ async fn status(State(st): St) -> Response {
                 "gitea_read": ms(t.gitea_read),
                 "gitea_write": ms(t.gitea_write),
             },
-            "rate_limits": st.cfg.rate_limits,
+            "rate_limits": st.rate_limits(),
             "state_file": st.cfg.state_file.as_ref().map(|p| p.display().to_string()),
             "seed": st.cfg.seed,
             "world": st.read(|w| w.seed.clone()),

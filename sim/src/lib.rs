@@ -72,6 +72,12 @@ impl SimHandle {
             .add_all(token);
     }
 
+    /// Puts `limits` in force from the next request on, every counter starting again: a bench
+    /// lifts them while it delivers the fleet it then measures under the configured ones.
+    pub fn set_rate_limits(&self, limits: RateLimits) {
+        self.state.set_rate_limits(limits);
+    }
+
     /// `http://127.0.0.1:PORT` (no trailing slash).
     pub fn base_url(&self) -> &str {
         &self.base_url

@@ -2,7 +2,7 @@
 
 use std::sync::{Mutex, MutexGuard};
 
-use crate::config::{SimConfig, Timings};
+use crate::config::{RateLimits, SimConfig, Timings};
 use crate::faults::FaultSet;
 use crate::persist;
 use crate::ratelimit::RateLimiter;
@@ -21,6 +21,9 @@ pub struct AppState {
     world: Mutex<World>,
     pub faults: Mutex<FaultSet>,
     pub limiter: Mutex<RateLimiter>,
+    /// The request limits in force: `cfg.rate_limits` until a bench lifts them for a set-up it
+    /// does not measure (`SimHandle::set_rate_limits`).
+    limits: std::sync::RwLock<RateLimits>,
     pub log: Mutex<RequestLog>,
     /// The tokens of the Resend keys made through the API since the simulator started, by key
     /// id: the world keeps only their hashes (a test looks for them where they must not be).
@@ -43,6 +46,7 @@ impl AppState {
         AppState {
             tokens: std::sync::RwLock::new(cfg.tokens.clone()),
             timings: cfg.effective_timings(),
+            limits: std::sync::RwLock::new(cfg.rate_limits),
             cfg,
             base_url,
             pg,
@@ -52,6 +56,17 @@ impl AppState {
             log: Mutex::new(RequestLog::default()),
             issued: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The request limits in force.
+    pub fn rate_limits(&self) -> RateLimits {
+        *self.limits.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Puts `limits` in force, every counter starting again with the next request.
+    pub fn set_rate_limits(&self, limits: RateLimits) {
+        *self.limits.write().unwrap_or_else(|p| p.into_inner()) = limits;
+        lock(&self.limiter).clear();
     }
 
     /// Remembers a Resend key's token, in this process only.

@@ -65,7 +65,7 @@ async fn auth_and_limit(State(st): St, mut req: Request, next: Next) -> Response
     }
     req.extensions_mut().insert(access);
     let now = now_ms();
-    let limit = st.cfg.rate_limits.resend_per_second;
+    let limit = st.rate_limits().resend_per_second;
     let info = lock(&st.limiter).hit(TEAM_BUDGET, limit, 1_000, now, true);
     let resp = if info.allowed {
         next.run(req).await

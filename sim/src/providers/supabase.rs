@@ -125,7 +125,7 @@ async fn auth_and_limit(State(st): St, req: Request, next: Next) -> Response {
     let key = format!("supabase|{scope}|{method} {endpoint}");
     let info = lock(&st.limiter).hit(
         &key,
-        st.cfg.rate_limits.supabase_per_minute,
+        st.rate_limits().supabase_per_minute,
         60_000,
         now,
         true,

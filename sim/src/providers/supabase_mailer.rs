@@ -230,7 +230,7 @@ fn count_against_limit(
         // GoTrue skips the limiter while autoconfirm is on ("TODO: Deprecate this behaviour").
         return Ok(());
     }
-    let window = i64::from(st.cfg.rate_limits.supabase_auth_email_window_secs).max(1) * 1000;
+    let window = i64::from(st.rate_limits().supabase_auth_email_window_secs).max(1) * 1000;
     let limit = u32::try_from(limit).unwrap_or(u32::MAX);
     let info = lock(&st.limiter).hit(&email_window_key(project_ref), limit, window, now, true);
     if info.allowed {
@@ -429,7 +429,7 @@ fn relay(
             "550 This API key is not authorized to send emails from {domain}"
         ));
     }
-    let per_second = st.cfg.rate_limits.resend_per_second;
+    let per_second = st.rate_limits().resend_per_second;
     if !lock(&st.limiter)
         .hit(super::resend::TEAM_BUDGET, per_second, 1_000, now, true)
         .allowed

@@ -118,7 +118,7 @@ async fn auth_and_limit(State(st): St, mut req: Request, next: Next) -> Response
     let counts = !req.uri().path().ends_with("/rate_limit");
     let info = lock(&st.limiter).hit(
         &format!("github|core|{token}"),
-        st.cfg.rate_limits.github_per_hour,
+        st.rate_limits().github_per_hour,
         3_600_000,
         now,
         counts,

@@ -116,7 +116,7 @@ pub(super) async fn rate_limit(State(st): St, headers: HeaderMap) -> Response {
     let now = now_ms();
     let core = lock(&st.limiter).hit(
         &format!("github|core|{token}"),
-        st.cfg.rate_limits.github_per_hour,
+        st.rate_limits().github_per_hour,
         3_600_000,
         now,
         false,
@@ -437,7 +437,7 @@ pub(crate) fn valid_repo_name(n: &str) -> bool {
 /// is full resets), once either budget is spent. A limit of 0 is off.
 pub(super) fn content_limit(st: &AppState, token: &str) -> Option<Response> {
     let now = now_ms();
-    let limits = st.cfg.rate_limits;
+    let limits = st.rate_limits();
     let mut limiter = lock(&st.limiter);
     let mut refused_for: Option<i64> = None;
     for (scope, limit, window) in [

@@ -129,7 +129,7 @@ async fn auth_and_limit(State(st): St, req: Request, next: Next) -> Response {
     if let Some(v) = version.as_deref().filter(|v| !valid_version(v)) {
         return errors::stripe(400, None, &format!("Invalid Stripe API version: {v}"), None);
     }
-    let limit = st.cfg.rate_limits.stripe_per_second;
+    let limit = st.rate_limits().stripe_per_second;
     if !lock(&st.limiter)
         .hit(&format!("stripe|{key}"), limit, 1_000, now_ms(), true)
         .allowed

@@ -98,7 +98,7 @@ async fn auth_and_limit(State(st): St, req: Request, next: Next) -> Response {
         .map(|m| m.as_str().to_string())
         .unwrap_or_default();
     let now = now_ms();
-    let limit = st.cfg.rate_limits.vercel_per_minute;
+    let limit = st.rate_limits().vercel_per_minute;
     let info = lock(&st.limiter).hit(
         &format!("vercel|{token}|{} {endpoint}", req.method()),
         limit,
