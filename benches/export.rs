@@ -3,8 +3,9 @@
 //!
 //! Setup (timed apart): one instance provisioned through the engine on a simulator at
 //! `Profile::Realistic` ×0.1 with a real PostgreSQL database, and FABRIK_BENCH_EXPORT_ROWS rows
-//! (default 1,000,000) written into the template's tables: an organization, then a tenth of the
-//! rows companies, six tenths contacts, two tenths deals and a tenth activities. Then one export
+//! (default 250,000; 1,000,000 measured as well, see docs/BENCHMARKS.md) written into the
+//! template's tables: an organization, then a tenth of the rows companies, six tenths
+//! contacts, two tenths deals and a tenth activities. Then one export
 //! of the instance (`crate::export::write`, as `fabrik export` writes it): wall time, the
 //! archive's bytes, the rows and tables, the queries, and the process's peak memory (VmHWM of
 //! /proc/self/status, reset right before the export through /proc/self/clear_refs, so it is the
@@ -66,7 +67,7 @@ fn status_kb(key: &str) -> u64 {
 }
 
 fn main() {
-    let n: u64 = env_or("FABRIK_BENCH_EXPORT_ROWS", 1_000_000);
+    let n: u64 = env_or("FABRIK_BENCH_EXPORT_ROWS", 250_000);
     let work = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -39,6 +39,14 @@ pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
+/// The multi-threaded runtime every bench's `main` runs its work on.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
 pub fn endpoints(sim: &SimHandle) -> Endpoints {
     Endpoints {
         supabase_api: sim.supabase_api_url(),
@@ -388,9 +396,44 @@ pub fn load() -> String {
         .to_string()
 }
 
-/// `setup`'s N delivered instances (said with how long they took), and a tick over them as
-/// `fabrik tick` builds one: the register in production, as the CLI's is (`run_scheduled` sets
-/// it), so the jobs read the delivered instances of the store's environment.
+/// `setup`'s N delivered instances, said with how long they took (returned too) and the load.
+pub async fn delivered(
+    bench: &str,
+    sim: &SimHandle,
+    store: &Arc<Store>,
+    name: impl Fn(usize) -> String,
+    n: usize,
+    parallel: usize,
+) -> (Vec<String>, Duration) {
+    println!("load before setup: {}", load());
+    let started = std::time::Instant::now();
+    let built = setup(bench, sim, store, name, n, parallel).await;
+    let wall = started.elapsed();
+    println!(
+        "setup: {} of {n} instances delivered in {:.0} s ({} token sets, {parallel} runs at once, the simulator's limits lifted); load {}",
+        built.len(),
+        wall.as_secs_f64(),
+        token_sets(n),
+        load()
+    );
+    (built, wall)
+}
+
+/// The register in production, as the CLI's is (`run_scheduled` sets it, so the jobs read
+/// the delivered instances of the store's environment), and a supervisor and a tick as
+/// `fabrik tick` builds them.
+pub async fn cli_ticker(
+    sim: &SimHandle,
+    store: &Arc<Store>,
+    work: &Path,
+) -> (Arc<Supervisor>, fabrik::schedule::Ticker) {
+    store.set_environment(fabrik::environment::Environment::Production);
+    let (cloud, supervisor) = cli_supervisor(sim, store, work, "bench-token-0").await;
+    let ticker = fabrik::schedule::Ticker::new(cloud, supervisor.clone(), &work.join("data"));
+    (supervisor, ticker)
+}
+
+/// `delivered`'s N instances and a tick over them (`cli_ticker`).
 pub async fn delivered_ticker(
     bench: &str,
     sim: &SimHandle,
@@ -400,17 +443,8 @@ pub async fn delivered_ticker(
     n: usize,
     parallel: usize,
 ) -> (Vec<String>, fabrik::schedule::Ticker) {
-    let started = std::time::Instant::now();
-    let built = setup(bench, sim, store, name, n, parallel).await;
-    println!(
-        "setup: {} of {n} instances delivered in {:.0} s; load {}",
-        built.len(),
-        started.elapsed().as_secs_f64(),
-        load()
-    );
-    store.set_environment(fabrik::environment::Environment::Production);
-    let (cloud, supervisor) = cli_supervisor(sim, store, work, "bench-token-0").await;
-    let ticker = fabrik::schedule::Ticker::new(cloud, supervisor, &work.join("data"));
+    let (built, _) = delivered(bench, sim, store, name, n, parallel).await;
+    let (_, ticker) = cli_ticker(sim, store, work).await;
     (built, ticker)
 }
 
