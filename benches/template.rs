@@ -37,8 +37,8 @@
 //! inside one hour of GitHub's limits. The calls per repository do not depend on N, and the
 //! bound at 200 is printed from them at any N (`template_github_bound_minutes_at_200`): the
 //! default is 50, whose content-creating calls stay within one token's hourly budget. At 200
-//! they do not (about 600 for 200, against 500 an hour), and Fabrik's pacer keeps that budget:
-//! the roll-out itself then takes over an hour, which no benchmark suite can wait for.
+//! they do not (about 800, against 500 an hour): GitHub allows that roll-out no less than 96
+//! minutes, which no benchmark suite can wait for.
 
 #[path = "../tests/common/github_person.rs"]
 mod github_person;
