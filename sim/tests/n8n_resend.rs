@@ -438,3 +438,35 @@ async fn resend_sending_keys_send_only_from_their_domain_until_deleted() {
     assert_eq!(call(M::DELETE, &one, TOKEN, None).await.0, 404);
     sim.shutdown().await;
 }
+
+/// A bench lifts the limits while it delivers the fleet it measures (`SimHandle::set_rate_limits`):
+/// nothing is refused meanwhile, and once the configured limits are back they hold from zero,
+/// so what is measured runs under the documented ones.
+#[tokio::test]
+async fn lifted_limits_refuse_nothing_and_the_configured_ones_hold_again_from_zero() {
+    let sim = sim_with(fabrik_sim::SimConfig::default()).await;
+    let (r, c) = (sim.resend_api_url(), client());
+    let domains = || async {
+        let resp = c
+            .get(format!("{r}/domains"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap();
+        resp.status().as_u16()
+    };
+    let configured = sim.config().rate_limits;
+    assert_eq!(configured.resend_per_second, 2);
+    sim.set_rate_limits(configured.lifted());
+    for _ in 0..6 {
+        assert_eq!(domains().await, 200, "lifted: nothing refused");
+    }
+    sim.set_rate_limits(configured);
+    let answers = [domains().await, domains().await, domains().await];
+    assert_eq!(
+        answers,
+        [200, 200, 429],
+        "Resend's two a second, counted from zero"
+    );
+    sim.shutdown().await;
+}
