@@ -206,17 +206,9 @@ fn main() {
             store.set_setting(k, &v).unwrap();
         }
 
-        println!("load before setup: {}", load());
-        let started = Instant::now();
-        let built = setup("template", &sim, &store, |i| format!("Mallkund {i:03} AB"), n, setup_parallel).await;
-        let provision_wall = started.elapsed();
-        println!(
-            "setup: {} of {n} instances delivered in {:.0} s (realistic ×{SCALE}, {} token sets, {setup_parallel} runs at once); load {}",
-            built.len(),
-            provision_wall.as_secs_f64(),
-            token_sets(n),
-            load()
-        );
+        let name = |i| format!("Mallkund {i:03} AB");
+        let (built, provision_wall) =
+            delivered("template", &sim, &store, name, n, setup_parallel).await;
 
         // The customers' own changes (the corpus's customers, cycled), then the template's
         // second release, as a person.
@@ -290,10 +282,7 @@ fn main() {
         reading.cancel();
         reader.await.unwrap();
 
-        let (entries, gaps) = {
-            let mut log = log.lock().unwrap();
-            (std::mem::take(&mut log.entries), log.gaps)
-        };
+        let (entries, gaps) = Log::take(&log);
         let all: Vec<Value> = entries.values().cloned().collect();
         let plan_entries: Vec<Value> = entries.range(..=plan_seq).map(|(_, v)| v.clone()).collect();
         let (total, plan_calls) = (calls(&all), calls(&plan_entries));

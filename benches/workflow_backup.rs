@@ -122,10 +122,7 @@ async fn pass(label: &str, sim: &SimHandle, api: &Arc<BackupsApi>, parallel: usi
     {
         eprintln!("{label}: {slug}: {r:?}");
     }
-    let (entries, gaps) = {
-        let mut log = log.lock().unwrap();
-        (std::mem::take(&mut log.entries), log.gaps)
-    };
+    let (entries, gaps) = Log::take(&log);
     let mut by_endpoint = BTreeMap::new();
     let (mut writes, mut reads, mut answer_ms) = (0, 0, 0);
     for e in entries.values() {
@@ -195,24 +192,13 @@ fn main() {
     let parallel: usize = env_or("FABRIK_BENCH_WORKFLOWS_PARALLEL", 8);
     let setup_parallel: usize = env_or("FABRIK_BENCH_WORKFLOWS_SETUP_PARALLEL", 100);
     let work = tempfile::tempdir().unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    runtime().block_on(async {
         // Gitea's realistic timings after the scale; the setup's slow transitions at ×0.1.
         let (sim, store, _cluster) = world_with_backups(work.path(), SCALE).await;
 
-        println!("load before setup: {}", load());
-        let started = Instant::now();
-        let built = setup("workflow_backup", &sim, &store, |i| format!("Flödeskund {i}"), n, setup_parallel).await;
-        let setup_wall = started.elapsed();
-        println!(
-            "setup: {} of {n} instances delivered in {:.0} s (realistic ×{SCALE}, Gitea at its realistic timings, {setup_parallel} runs at once); load {}",
-            built.len(),
-            setup_wall.as_secs_f64(),
-            load()
-        );
+        let name = |i| format!("Flödeskund {i}");
+        let (built, setup_wall) =
+            delivered("workflow_backup", &sim, &store, name, n, setup_parallel).await;
 
         // The backups as `fabrik backup workflows` runs them.
         let (cloud, supervisor) = cli_supervisor(&sim, &store, work.path(), "bench-token-0").await;

@@ -329,6 +329,14 @@ pub struct Log {
     pub gaps: u64,
 }
 
+impl Log {
+    /// What was read (by sequence number) and the gaps, the log left empty.
+    pub fn take(log: &Mutex<Log>) -> (BTreeMap<u64, Value>, u64) {
+        let mut log = log.lock().unwrap();
+        (std::mem::take(&mut log.entries), log.gaps)
+    }
+}
+
 pub async fn read_log(base: &str, log: &Mutex<Log>) {
     let Ok(resp) = reqwest::get(format!("{base}/__sim/requests")).await else {
         return;

@@ -192,10 +192,7 @@ pub async fn measure(
     reading.cancel();
     reader.await.unwrap();
 
-    let (entries, gaps) = {
-        let mut log = log.lock().unwrap();
-        (std::mem::take(&mut log.entries), log.gaps)
-    };
+    let (entries, gaps) = Log::take(&log);
     let plan_entries: Vec<Value> = entries.range(..=plan_seq).map(|(_, v)| v.clone()).collect();
     let drive_entries: Vec<Value> = entries
         .range(plan_seq + 1..)
