@@ -85,6 +85,14 @@ async fn a_delivered_instance_is_read_whole_and_follows_the_simulators_day() {
         json!({"id": workflow, "profile": "normal"}),
     )
     .await;
+    // The project's own profile too: drawn from its id otherwise, and a busy one shrinks when it
+    // falls idle below (the simulator replaces the database's size by the profile's).
+    admin(
+        sim,
+        "/usage/profile",
+        json!({"id": project, "profile": "normal"}),
+    )
+    .await;
     let sub = admin(
         sim,
         "/stripe/subscriptions",
