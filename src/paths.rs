@@ -43,3 +43,54 @@ pub fn export_dir() -> PathBuf {
         _ => dirs::download_dir().unwrap_or_else(data_dir),
     }
 }
+
+/// A new file only this user may read (0600 on Unix; on Windows a new file in the user's own
+/// folders inherits the user's ACL): for what carries a customer's data or a bearer code (a
+/// handover letter, an export, a backup). Refuses to replace a file that exists.
+pub fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// `bytes` written to `path` readable by this user only, replacing what was there (written
+/// beside it first, then moved over it, so no reader sees it half-written or readable by others).
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let written = create_private(&tmp).and_then(|mut f| {
+        std::io::Write::write_all(&mut f, bytes)?;
+        f.sync_all()
+    });
+    match written.and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+#[cfg(all(test, unix))]
+mod private_tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn private_files_are_the_users_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("brev.html");
+        std::fs::write(&path, "old").unwrap();
+        super::write_private(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let made = dir.path().join("export.zip");
+        drop(super::create_private(&made).unwrap());
+        let mode = std::fs::metadata(&made).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert!(super::create_private(&made).is_err(), "never replaced");
+    }
+}

@@ -91,7 +91,7 @@ pub(super) struct Archive {
 
 impl Archive {
     pub(super) fn create(work: &Work, at: DateTime<Utc>) -> std::io::Result<Archive> {
-        let file = File::create_new(work.path(ARCHIVE))?;
+        let file = crate::paths::create_private(&work.path(ARCHIVE))?;
         // The DOS time ZIP keeps has no zone and two-second steps; outside 1980–2107 it is unset.
         let modified = zip::DateTime::from_date_and_time(
             u16::try_from(at.year()).unwrap_or(0),
@@ -139,7 +139,7 @@ impl Archive {
             .join(format!("spool-{}", path.replace(['/', '\\'], "_")));
         Ok(Spool {
             path: path.to_string(),
-            out: BufWriter::with_capacity(256 * 1024, File::create_new(&file)?),
+            out: BufWriter::with_capacity(256 * 1024, crate::paths::create_private(&file)?),
             file,
             hasher: Sha256::new(),
             bytes: 0,

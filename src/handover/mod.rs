@@ -102,6 +102,9 @@ impl Handovers {
             let hid = h.id;
             h = self.engine.db(move |s| s.handover_taken(hid, part)).await?;
         }
+        if h.handed_over_at.is_some() {
+            remove_letter(customer, &h);
+        }
         Ok(Some(h))
     }
 
@@ -192,6 +195,7 @@ impl Handovers {
         }
         let hid = h.id;
         self.engine.db(move |s| s.withdraw_handover(hid)).await?;
+        remove_letter(&customer, &h);
         lines.push(Say::HandoverWithdrawn.with(slug_p));
         Ok(Withdrawal {
             slug: customer.slug,
@@ -213,6 +217,21 @@ impl Handovers {
 }
 
 /// The status in sentences.
+/// The letter (the claim token and the transfer code inside) goes once the handover is done or
+/// withdrawn: its codes are of no more use to anyone but a thief. Only the file this seat's
+/// handover run wrote, its path derived again, never the register's word for it.
+fn remove_letter(customer: &Customer, h: &Handover) {
+    let Some(run) = h.run_id else { return };
+    let path = crate::provision::steps::handover_letter_path(&customer.slug, run);
+    match std::fs::remove_file(&path) {
+        Ok(()) => tracing::info!(path = %path.display(), "the handover letter was removed"),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            tracing::warn!(path = %path.display(), "the handover letter was not removed: {e}")
+        }
+    }
+}
+
 fn view(slug: &str, handover: Option<Handover>) -> HandoverStatus {
     let mut lines = Vec::new();
     let handed_over = handover

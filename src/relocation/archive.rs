@@ -129,11 +129,7 @@ pub fn write(path: &Path, sealed: &[u8]) -> Result<(), BackupError> {
         .file_name()
         .ok_or_else(|| io("cannot write", path, "no file name"))?;
     let tmp = path.with_file_name(format!(".{}.tmp", name.to_string_lossy()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options.open(&tmp).and_then(|mut f| {
+    let written = crate::paths::create_private(&tmp).and_then(|mut f| {
         std::io::Write::write_all(&mut f, sealed)?;
         f.sync_all()
     });

@@ -116,11 +116,20 @@ fn refused(e: ProviderError, target: &str) -> StepError {
 
 /// Where the handover's files go: the letter and the workflow, beside each other.
 fn folder(ctx: &RunCtx) -> PathBuf {
-    crate::paths::export_dir().join(format!(
-        "fabrik-overlamning-{}-{}",
-        ctx.customer.slug, ctx.run_id
-    ))
+    folder_of(&ctx.customer.slug, ctx.run_id)
 }
+
+fn folder_of(slug: &str, run_id: i64) -> PathBuf {
+    crate::paths::export_dir().join(format!("fabrik-overlamning-{slug}-{run_id}"))
+}
+
+/// Where the handover run `run_id` of `slug` saved its letter on this seat. Derived again here,
+/// never read from the register (a path written there could name any file of the seat's user).
+pub fn letter_path(slug: &str, run_id: i64) -> PathBuf {
+    folder_of(slug, run_id).join(LETTER_FILE)
+}
+
+const LETTER_FILE: &str = "overlamning.html";
 
 fn io(e: std::io::Error, path: &std::path::Path) -> StepError {
     StepError::permanent(
@@ -178,7 +187,9 @@ async fn owns_token(ctx: &RunCtx, alias: &str, out: &Value) -> Result<Owned, Ste
         return Ok(Owned::Gone);
     }
     Ok(match supabase.claim_token(r).await? {
-        Some(t) if t.token_alias == alias => Owned::Ours,
+        Some(t) if t.token_alias == alias => {
+            Owned::Ours(crate::provision::creation::Made::Unmarkable)
+        }
         _ => Owned::Gone,
     })
 }
@@ -230,7 +241,7 @@ async fn workflow_export(ctx: &RunCtx) -> Result<Done, StepError> {
         let (dir, path) = (dir.clone(), path.clone());
         move || -> std::io::Result<()> {
             std::fs::create_dir_all(&dir)?;
-            std::fs::write(&path, bytes)
+            crate::paths::write_private(&path, &bytes)
         }
     };
     crate::blocking::run(write)
@@ -307,11 +318,12 @@ async fn letter(ctx: &RunCtx) -> Result<Done, StepError> {
         workflow_file: WORKFLOW_FILE,
     });
     let dir = folder(ctx);
-    let path = dir.join("overlamning.html");
+    let path = dir.join(LETTER_FILE);
     {
         let (dir, file, html) = (dir.clone(), path.clone(), mail.html.clone());
         crate::blocking::run(move || {
-            std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&file, html))
+            std::fs::create_dir_all(&dir)
+                .and_then(|_| crate::paths::write_private(&file, html.as_bytes()))
         })
         .await
         .map_err(|e| io(e, &path))?;
