@@ -121,6 +121,9 @@ vocabulary!(
         RepoNameTaken => "repo_name_taken",
         ResourceNotOurs => "resource_not_ours",
         NotInLedger => "not_in_ledger",
+        // A rollback's delete refused by the rule of creation proof (`provision::creation`).
+        ResourceDelivered => "resource_delivered",
+        NotMadeByRun => "not_made_by_run",
         ChangedElsewhere => "changed_elsewhere",
         NotRestorable => "not_restorable",
         AdminPasswordReplaced => "admin_password_replaced",
@@ -534,6 +537,14 @@ impl ErrorCode {
             ResourceNotOurs => t(
                 "{resource} {name} finns redan men skapades inte av Fabrik för den här kunden (Fabriks märkning saknas), så det varken tas över, ändras eller tas bort. Byt namn på eller ta bort det, eller ge kunden ett annat adressnamn.",
                 "{resource_en} {name} already exists but was not created by Fabrik for this customer (Fabrik's marker is missing), so it is not adopted, changed or deleted. Rename or delete it, or give the customer another address name.",
+            ),
+            ResourceDelivered => t(
+                "{name} levererades av körning {run} och tas inte bort av en återställning: det som levererats tas bara bort av en avveckling (fabrik teardown {slug}).",
+                "{name} was delivered by run {run} and is not removed by a rollback: what was delivered is removed only by a teardown (fabrik teardown {slug}).",
+            ),
+            NotMadeByRun => t(
+                "{name} bär inte den här körningens märkning, så körningen skapade det inte och tar inte bort det. Ska det bort görs det med en avveckling (fabrik teardown {slug}) eller för hand.",
+                "{name} does not carry this run's mark, so this run did not create it and does not remove it. If it should go, a teardown (fabrik teardown {slug}) or a person removes it.",
             ),
             ChangedElsewhere => t(
                 "{resource} {name} har ändrats av någon annan sedan Fabrik skrev det, så Fabrik återställer det inte och lämnar det som det är. Återställ det för hand om ändringen inte ska vara kvar.",

@@ -132,6 +132,9 @@ pub struct RunCtx {
     /// What the run was asked (`RunRow::input`, read back by `RunRequest::from_stored`);
     /// `None` when the ledger holds input this Fabrik does not know.
     pub request: Option<crate::provision::kinds::RunRequest>,
+    /// This run's mark (`creation::run_mark`), written on what it creates: the resource's own
+    /// proof that this run made it. Empty where no run is driven (a read-only context).
+    pub mark: String,
 }
 
 impl RunCtx {

@@ -3,6 +3,7 @@
 
 pub mod client_config;
 mod context;
+pub mod creation;
 pub mod email;
 pub mod engine;
 pub mod gate;

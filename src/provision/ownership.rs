@@ -52,6 +52,16 @@ pub fn github_description(customer_name: &str, uid: &str) -> String {
     format!("SaaS-instans för {customer_name} [{}]", marker(uid))
 }
 
+/// The description a run gives the repository it creates: the customer's marker and the run's
+/// own (`creation`), the repository's proof of which run made it.
+pub fn github_description_by_run(customer_name: &str, uid: &str, mark: &str) -> String {
+    format!(
+        "{} [{}]",
+        github_description(customer_name, uid),
+        super::creation::tag(mark)
+    )
+}
+
 /// A description that keeps what the owner wrote and adds the marker (adoption on purpose).
 pub fn github_description_marked(existing: Option<&str>, customer_name: &str, uid: &str) -> String {
     match existing.map(str::trim).filter(|d| !d.is_empty()) {
@@ -61,6 +71,8 @@ pub fn github_description_marked(existing: Option<&str>, customer_name: &str, ui
 }
 
 pub const VERCEL_ENV_KEY: &str = "FABRIK_CUSTOMER_ID";
+/// The plain variable that names the run that created a Vercel project (`creation`).
+pub const VERCEL_RUN_KEY: &str = "FABRIK_RUN";
 
 /// The create body's `environmentVariables` entry that marks a Vercel project.
 pub fn vercel_env(uid: &str) -> Value {
@@ -71,6 +83,34 @@ pub fn vercel_env(uid: &str) -> Value {
 }
 
 pub const N8N_NODE_NAME: &str = "Fabrik";
+
+/// The create body's entry that names the run creating a Vercel project (`creation`).
+pub fn vercel_run_env(mark: &str) -> Value {
+    json!({
+        "key": VERCEL_RUN_KEY, "value": mark, "type": "plain",
+        "target": ["production", "preview", "development"],
+    })
+}
+
+/// The sticky note a run puts in the workflow it creates: the customer's marker and the run's.
+pub fn n8n_node_by_run(uid: &str, mark: &str) -> Value {
+    let mut node = n8n_node(uid);
+    node["parameters"]["content"] = json!(format!(
+        "Skapad av Fabrik för kunden {} [{}]. Ändra inte den här lappen.",
+        marker(uid),
+        super::creation::tag(mark)
+    ));
+    node
+}
+
+/// Whether the workflow's sticky note names this run (`creation`).
+pub fn n8n_made(nodes: &[Value], mark: &str) -> super::creation::Made {
+    let note = nodes
+        .iter()
+        .find(|n| n["name"] == N8N_NODE_NAME)
+        .and_then(|n| n["parameters"]["content"].as_str());
+    super::creation::in_text(note, mark)
+}
 
 /// A sticky note in the workflow, visible in n8n's editor too.
 pub fn n8n_node(uid: &str) -> Value {
@@ -164,5 +204,22 @@ mod tests {
         assert!(n8n_carries(&[n8n_node(uid)], uid));
         assert!(!n8n_carries(&[n8n_node(other)], uid));
         assert_eq!(vercel_env(uid)["value"], uid);
+        // A run's own mark keeps the customer's marker beside it.
+        let by_run = github_description_by_run("Kund AB", uid, "r0123456789ab");
+        assert!(carries(Some(&by_run), uid));
+        assert_eq!(
+            super::super::creation::in_text(Some(&by_run), "r0123456789ab"),
+            super::super::creation::Made::ThisRun
+        );
+        let note = n8n_node_by_run(uid, "r0123456789ab");
+        assert!(n8n_carries(std::slice::from_ref(&note), uid));
+        assert_eq!(
+            n8n_made(&[note], "r0123456789ab"),
+            super::super::creation::Made::ThisRun
+        );
+        assert_eq!(
+            n8n_made(&[n8n_node(uid)], "r0123456789ab"),
+            super::super::creation::Made::Elsewhere
+        );
     }
 }

@@ -17,6 +17,7 @@ mod delivered;
 mod drivers;
 mod faults;
 mod kept;
+mod rerun;
 
 fn store() -> Arc<Store> {
     Arc::new(test_store())

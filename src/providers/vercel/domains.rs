@@ -443,11 +443,12 @@ mod domain_tests {
             Some(team),
             Duration::from_secs(10),
         );
-        let marker = json!({"key": "FABRIK_MANAGED", "value": "1", "type": "plain", "target": ["production"]});
-        let p = v
-            .create_project("kund-ab", "fabrik-agency/saas-template", "nextjs", &marker)
-            .await
-            .unwrap();
+        let marker = [
+            json!({"key": "FABRIK_MANAGED", "value": "1", "type": "plain", "target": ["production"]}),
+        ];
+        let template = "fabrik-agency/saas-template";
+        let p = v.create_project("kund-ab", template, "nextjs", &marker);
+        let p = p.await.unwrap();
         let repo_id = p.link.as_ref().and_then(|l| l.repo_id.as_ref());
         let repo_id = repo_id
             .and_then(|v| v.as_u64())
@@ -580,10 +581,8 @@ mod domain_tests {
         assert_eq!(names, ["kund.se"]);
 
         // Someone else's project has a domain: a conflict, never adopted.
-        let other = v
-            .create_project("annan", "fabrik-agency/saas-template", "nextjs", &marker)
-            .await
-            .unwrap();
+        let other = v.create_project("annan", template, "nextjs", &marker);
+        let other = other.await.unwrap();
         let taken = v.add_domain(&other.id, "kund.se").await.unwrap_err();
         assert_eq!((taken.kind, taken.status), (ErrorKind::Conflict, Some(409)));
         assert_eq!(

@@ -399,12 +399,12 @@ impl Vercel {
         name: &str,
         repo_full_name: &str,
         framework: &str,
-        marker_env: &Value,
+        marker_env: &[Value],
     ) -> Result<Project, ProviderError> {
         let body = json!({
             "name": name, "framework": framework,
             "gitRepository": { "type": "github", "repo": repo_full_name },
-            "environmentVariables": [marker_env],
+            "environmentVariables": marker_env,
         });
         let r = http::send(P, self.req(Method::POST, "/v11/projects").json(&body)).await?;
         http::json(P, r).await

@@ -18,8 +18,8 @@ use crate::ledger::{LogLevel, RunState, StepKey, StepState};
 use crate::messages::params;
 use crate::messages::{param_text, ErrorCode, Say, Text};
 use crate::provision::context::{RunCtx, StepError};
-use crate::provision::proof;
 use crate::provision::steps::{self, Owned};
+use crate::provision::{creation, proof};
 use crate::store::runs::StepRow;
 
 impl Engine {
@@ -161,7 +161,7 @@ impl Engine {
             };
             if let Some((external_id, output)) = target {
                 if let Some(manual) = self
-                    .compensate_one(ctx, &row, undo, &external_id, &output)
+                    .compensate_one(ctx, &row, undo, &external_id, &output, everything)
                     .await?
                 {
                     left.push(manual);
@@ -179,6 +179,7 @@ impl Engine {
         undo: &steps::Undo,
         external_id: &str,
         output: &Value,
+        everything: bool,
     ) -> Result<Option<Text>> {
         let (run_id, key) = (ctx.run_id, row.key);
         let started = RunEvent::CompensationStarted {
@@ -198,8 +199,21 @@ impl Engine {
                         return Err(refusal);
                     }
                     match (undo.owns)(ctx, external_id, output).await {
+                        // A rollback deletes only what this run made and nothing delivered,
+                        // proven by the resource as read now and the register (`creation`).
+                        Ok(Owned::Ours(made)) if !everything && !undo.restores => {
+                            match rollback_may_delete(ctx, key, external_id, made).await {
+                                Ok(()) => match proof::fence(ctx).await {
+                                    Ok(()) => (undo.delete)(ctx, external_id, output)
+                                        .await
+                                        .map(|()| false),
+                                    Err(e) => Err(e),
+                                },
+                                Err(refusal) => Err(refusal),
+                            }
+                        }
                         // The fence right after the read; the pacer checks it again at the call.
-                        Ok(Owned::Ours) => match proof::fence(ctx).await {
+                        Ok(Owned::Ours(_)) => match proof::fence(ctx).await {
                             Ok(()) => (undo.delete)(ctx, external_id, output)
                                 .await
                                 .map(|()| false),
@@ -227,7 +241,10 @@ impl Engine {
             Err(e)
                 if matches!(
                     e.code(),
-                    ErrorCode::ResourceNotOurs | ErrorCode::NotInLedger
+                    ErrorCode::ResourceNotOurs
+                        | ErrorCode::NotInLedger
+                        | ErrorCode::ResourceDelivered
+                        | ErrorCode::NotMadeByRun
                 ) =>
             {
                 let mut p = params! { "id" => external_id };
@@ -287,6 +304,34 @@ impl Engine {
             }
         }
     }
+}
+
+/// The rule of creation proof at a rollback's delete (`creation::rollback_may_delete`): the
+/// resource as just read, and the register's succeeded runs of the customer that name it
+/// through a step of the same provider.
+async fn rollback_may_delete(
+    ctx: &RunCtx,
+    key: StepKey,
+    external_id: &str,
+    made: creation::Made,
+) -> std::result::Result<(), StepError> {
+    let (customer, env, id) = (ctx.customer.id, ctx.environment, external_id.to_string());
+    let delivered = ctx
+        .db(move |s| s.delivered_resource(customer, env, &id))
+        .await?
+        .into_iter()
+        .find(|(run, k)| *run != ctx.run_id && k.provider() == key.provider())
+        .map(|(run, _)| run);
+    creation::rollback_may_delete(made, delivered).map_err(|keep| {
+        let (code, run) = match keep {
+            creation::Keep::Delivered(run) => (ErrorCode::ResourceDelivered, run),
+            creation::Keep::NotThisRun => (ErrorCode::NotMadeByRun, ctx.run_id),
+        };
+        StepError::permanent(
+            code,
+            params! { "name" => external_id, "run" => run, "slug" => ctx.customer.slug },
+        )
+    })
 }
 
 /// A compensation's end in the ledger: the step's state, the line that says why, the event.

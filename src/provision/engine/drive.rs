@@ -292,9 +292,17 @@ impl Engine {
         if !kinds::def(ctx.kind).marks_customer {
             return;
         }
-        let (id, env) = (ctx.customer.id, self.environment);
+        let (id, env, run) = (ctx.customer.id, self.environment, ctx.run_id);
         if let Err(e) = self
-            .db(move |s| s.set_instance(id, env, status, None))
+            .db(move |s| {
+                // A rollback leaves what another run delivered (`creation`): still active.
+                let delivered = s.delivered_by(id, env)?.is_some_and(|by| by != run);
+                let status = match status {
+                    Status::Pending if delivered => Status::Active,
+                    other => other,
+                };
+                s.set_instance(id, env, status, None)
+            })
             .await
         {
             tracing::warn!("the customer's status could not be updated: {e}");

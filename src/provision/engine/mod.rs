@@ -325,6 +325,7 @@ impl Engine {
         let mut ctx = self.run_ctx(driver.clone(), customer, sink, cancel, outputs);
         ctx.kind = run.kind;
         ctx.request = RunRequest::from_stored(run.kind, run.input.as_ref());
+        ctx.mark = crate::provision::creation::run_mark(&ctx.customer.uid, run.id, &run.started_at);
         Ok(Arc::new(ctx))
     }
 
@@ -353,6 +354,7 @@ impl Engine {
             environment: self.environment,
             keys: Default::default(),
             request: None,
+            mark: String::new(),
         }
     }
 }

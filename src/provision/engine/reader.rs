@@ -428,7 +428,7 @@ impl Reader {
                 continue;
             }
             let (verdict, reason) = match (undo.owns)(&ctx, &id, &output).await {
-                Ok(Owned::Ours) => (TargetVerdict::Delete, None),
+                Ok(Owned::Ours(_)) => (TargetVerdict::Delete, None),
                 Ok(Owned::Gone) => (TargetVerdict::Gone, None),
                 Ok(Owned::NotOurs(refusal)) => (TargetVerdict::Keep, Some(refusal.text())),
                 Err(e) => (TargetVerdict::Unknown, Some(e.text())),

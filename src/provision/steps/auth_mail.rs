@@ -65,8 +65,30 @@ async fn auth_mail(ctx: &RunCtx) -> Result<Done, StepError> {
         .map(|d| d.url)
         .or_else(|| ctx.customer.instance.production_url.clone());
     // The key the instance had from an earlier run (read before this run records its own).
-    let before = sending_key::instance_key(ctx);
+    let before = sending_key::instance_key(ctx).await?;
     let key = ctx.out::<SendingKey>()?;
+    // The instance's own key, adopted by `resend.sending_key` (a provisioning run again): when
+    // the instance already sends as it should, nothing changes and no key is made.
+    if sending_key::held(&key.id).is_none() && before.as_deref() == Some(key.id.as_str()) {
+        let unread = Secret::new(String::new());
+        let want = wanted(ctx, &unread, site_url.as_deref());
+        if ctx
+            .clients
+            .supabase
+            .auth_config(&project_ref)
+            .await?
+            .sends_as(&want)
+        {
+            let out = json!({
+                "ref": project_ref,
+                "sender": ctx.settings.sender,
+                "per_hour": want.per_hour,
+                "site_url": site_url,
+                "key_id": key.id,
+            });
+            return done(StepOutcome::Done, Some(project_ref), out);
+        }
+    }
     let (key_id, token, made) = match sending_key::held(&key.id) {
         Some(token) => (key.id.clone(), token, false),
         None => {

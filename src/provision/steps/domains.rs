@@ -200,12 +200,12 @@ async fn owns_domain(ctx: &RunCtx, domain: &str, out: &Value) -> Result<Owned, S
         return Ok(Owned::Gone);
     };
     match owns_project(ctx, project, &Value::Null).await? {
-        Owned::Ours => {}
+        Owned::Ours(_) => {}
         other => return Ok(other),
     }
     Ok(
         match ctx.clients.vercel.project_domain(project, domain).await? {
-            Some(_) => Owned::Ours,
+            Some(_) => Owned::Ours(crate::provision::creation::Made::Unmarkable),
             None => Owned::Gone,
         },
     )
@@ -308,7 +308,7 @@ async fn owns_address(ctx: &RunCtx, url: &str, _: &Value) -> Result<Owned, StepE
         .instance
         .production_url;
     Ok(if now.as_deref() == Some(url) {
-        Owned::Ours
+        Owned::Ours(crate::provision::creation::Made::Unmarkable)
     } else {
         Owned::Gone
     })

@@ -8,7 +8,7 @@ use crate::messages::params;
 use crate::messages::{ErrorCode, Text};
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::ownership;
-use crate::provision::{outputs, proof};
+use crate::provision::{creation, outputs, proof};
 use crate::secrets::Provider;
 
 /// What a step waits for, as the window shows it.
@@ -28,18 +28,19 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
     let template = format!("{}/{}", s.template_owner, s.template_repo);
     let uid = ctx.customer.uid.clone();
     let github = &ctx.clients.github;
-    let desc = ownership::github_description(&ctx.customer.name, &uid);
+    let desc = ownership::github_description_by_run(&ctx.customer.name, &uid, &ctx.mark);
     let found = super::create_first(
         ctx,
         StepKey::GithubRepo,
         &format!("{owner}/{name}"),
         || github.repo(&owner, &name),
         || github.generate(&s.template_owner, &s.template_repo, &owner, &name, &desc),
+        |r| creation::in_text(r.description.as_deref(), &ctx.mark),
     )
     .await?;
     let (r, created) = match found {
         super::Made::Created(r) => (r, true),
-        super::Made::Existing { it, intended } => existing(ctx, it, &template, intended).await?,
+        super::Made::Existing { it, ours } => existing(ctx, it, &template, ours).await?,
     };
     let out = json!({
         "id": r.id, "full_name": r.full_name, "html_url": r.html_url, "owner": r.owner.login, "name": r.name,
@@ -95,13 +96,13 @@ async fn repo(ctx: &RunCtx) -> Result<Done, StepError> {
 }
 
 /// A repository that is there already, and whether this run made it: the customer's by its
-/// marker (this run's own when it `intended` to create it), or generated from the template
-/// and adopted after the owner's confirmation; any other is refused with its name.
+/// marker (this run's own when it carries this run's mark: `ours`), or generated from the
+/// template and adopted after the owner's confirmation; any other is refused with its name.
 async fn existing(
     ctx: &RunCtx,
     r: crate::providers::github::Repo,
     template: &str,
-    intended: bool,
+    ours: bool,
 ) -> Result<(crate::providers::github::Repo, bool), StepError> {
     let (owner, name) = (ctx.settings.repo_owner.clone(), ctx.customer.slug.clone());
     let uid = &ctx.customer.uid;
@@ -116,7 +117,7 @@ async fn existing(
         ));
     }
     if ownership::carries(r.description.as_deref(), uid) {
-        return Ok((r, intended));
+        return Ok((r, ours));
     }
     let full_name = format!("{owner}/{name}");
     let desc =
@@ -243,6 +244,7 @@ async fn find_repo(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Value)>
         .repo(o, n)
         .await?
         .filter(|r| ownership::carries(r.description.as_deref(), uid))
+        .filter(|r| creation::claims(creation::in_text(r.description.as_deref(), &ctx.mark)))
         .map(|r| (r.full_name, json!({ "owner": o, "name": n }))))
 }
 
@@ -268,7 +270,9 @@ async fn owns_repo(ctx: &RunCtx, full_name: &str, output: &Value) -> Result<Owne
     let recorded = recorded(full_name, output);
     Ok(match proof::repo_by_record(ctx, &recorded).await? {
         None => Owned::Gone,
-        Some(r) if ownership::carries(r.description.as_deref(), &ctx.customer.uid) => Owned::Ours,
+        Some(r) if ownership::carries(r.description.as_deref(), &ctx.customer.uid) => {
+            Owned::Ours(creation::in_text(r.description.as_deref(), &ctx.mark))
+        }
         Some(r) => Owned::NotOurs(ownership::not_ours(
             "GitHub-repot",
             "The GitHub repository",

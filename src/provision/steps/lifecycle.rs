@@ -72,7 +72,7 @@ fn card(value: &Option<String>, what: &str) -> Result<String, StepError> {
 /// A resource is changed only when it is this customer's and still there.
 pub(super) fn ours(owned: Owned, (sv, en): (&str, &str), name: &str) -> Result<(), StepError> {
     match owned {
-        Owned::Ours => Ok(()),
+        Owned::Ours(_) => Ok(()),
         Owned::NotOurs(refusal) => Err(refusal),
         Owned::Gone => Err(StepError::permanent(
             ErrorCode::ResourceGone,

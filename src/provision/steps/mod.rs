@@ -71,6 +71,7 @@ use crate::secrets::{CustomerSecret, Provider, Secret, SecretKey};
 
 pub use auth_mail::MAX_FREQUENCY_SECONDS;
 pub use domains::{records as domain_records, records_line, DnsRecord, DomainStatus};
+pub use handover::letter_path as handover_letter_path;
 pub use n8n::workflow_name;
 pub use promote::{judge as judge_deployment, Refusal};
 pub use sending_key::{forget_held_token, key_name as sending_key_name};
@@ -227,8 +228,9 @@ pub struct Undo {
 /// What a re-read found where the ledger or the instance card points.
 #[derive(Debug)]
 pub enum Owned {
-    /// It carries this customer's marker: Fabrik may delete it.
-    Ours,
+    /// It carries this customer's marker: Fabrik may delete it in a teardown; a rollback only
+    /// when it was made by the run rolled back (`creation`).
+    Ours(super::creation::Made),
     /// Nothing is there any more.
     Gone,
     /// Someone else's: the refusal that names it (`ownership::not_ours`).
@@ -397,23 +399,26 @@ fn done(
     })
 }
 
-/// What `create_first` came to: made by this call, or there already (`intended`: this run
-/// meant to create it, so a retry or resume may be finding its own).
+/// What `create_first` came to: made by this call, or there already (`ours`: it carries this
+/// run's mark, so a lost answer or a crash came between its creation and this look).
 enum Made<T> {
     Created(T),
-    Existing { it: T, intended: bool },
+    Existing { it: T, ours: bool },
 }
 
 /// The one rule for a resource named by the customer: a first attempt creates at once, and
 /// only a refusal (the name is taken, whatever the provider's wording) has it looked up; a
-/// retried or resumed attempt looks first, since its create may have landed. One look-up
-/// fewer for every new instance.
+/// retried or resumed attempt looks first, since its create may have landed. What is found is
+/// this run's only when it proves it (`made`: the resource's mark, `creation::claims`); a
+/// run's intent and the order of its calls prove nothing. One look-up fewer for every new
+/// instance.
 async fn create_first<T, L, LF, C, CF>(
     ctx: &RunCtx,
     step: StepKey,
     intent: &str,
     find: L,
     create: C,
+    made: impl Fn(&T) -> super::creation::Made,
 ) -> Result<Made<T>, StepError>
 where
     L: Fn() -> LF,
@@ -422,10 +427,13 @@ where
     CF: Future<Output = Result<T, crate::providers::ProviderError>>,
 {
     use crate::providers::ErrorKind;
-    let intended = ctx.intended_by_this_run(step).await?;
-    if intended {
+    let existing = |it: T| {
+        let ours = super::creation::claims(made(&it));
+        Made::Existing { it, ours }
+    };
+    if ctx.intended_by_this_run(step).await? {
         if let Some(it) = find().await? {
-            return Ok(Made::Existing { it, intended });
+            return Ok(existing(it));
         }
     }
     ctx.record_intent(step, intent).await?;
@@ -433,10 +441,7 @@ where
         Ok(it) => Ok(Made::Created(it)),
         Err(e) if matches!(e.kind, ErrorKind::Invalid | ErrorKind::Conflict) => match find().await?
         {
-            Some(it) => Ok(Made::Existing {
-                it,
-                intended: false,
-            }),
+            Some(it) => Ok(existing(it)),
             None => Err(e.into()),
         },
         Err(e) => Err(e.into()),

@@ -150,7 +150,9 @@ async fn owns_config(ctx: &RunCtx, id: &str, out: &Value) -> Result<Owned, StepE
     };
     let current = ctx.clients.github.file(&owner, &name, PATH).await?;
     Ok(match current {
-        Some(f) if Some(f.text.as_str()) == text => Owned::Ours,
+        Some(f) if Some(f.text.as_str()) == text => {
+            Owned::Ours(crate::provision::creation::Made::Unmarkable)
+        }
         // Never written, or already put back.
         Some(f) if Some(f.text.as_str()) == previous => Owned::Gone,
         None if previous.is_none() => Owned::Gone,
@@ -343,14 +345,14 @@ pub(super) async fn owns_deploy(ctx: &RunCtx, id: &str, out: &Value) -> Result<O
         return Ok(Owned::Gone);
     };
     match owns_project(ctx, project_id, &Value::Null).await? {
-        Owned::Ours => {}
+        Owned::Ours(_) => {}
         other => return Ok(other),
     }
     let Some(project) = ctx.clients.vercel.project(project_id).await? else {
         return Ok(Owned::Gone);
     };
     Ok(match project.production_deployment() {
-        Some(p) if p == id => Owned::Ours,
+        Some(p) if p == id => Owned::Ours(crate::provision::creation::Made::Unmarkable),
         // The new deployment never became production (a failed build): nothing to give back.
         p if p == out.previous.as_deref() => Owned::Gone,
         _ => Owned::NotOurs(changed_elsewhere(

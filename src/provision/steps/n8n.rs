@@ -7,7 +7,7 @@ use crate::ledger::StepKey;
 use crate::messages::Text;
 use crate::providers::n8n::Workflow;
 use crate::provision::context::{Done, RunCtx, StepError};
-use crate::provision::ownership;
+use crate::provision::{creation, ownership};
 use crate::secrets::Provider;
 
 pub fn workflow_name(slug: &str) -> String {
@@ -57,9 +57,10 @@ async fn workflow(ctx: &RunCtx) -> Result<Done, StepError> {
             .or(ours.first()),
         theirs,
     ) {
+        // The customer's: this run's own only when its note names this run (`creation`).
         (Some(w), _) => (
             (*w).clone(),
-            ctx.intended_by_this_run(StepKey::N8nWorkflow).await?,
+            creation::claims(ownership::n8n_made(&w.nodes, &ctx.mark)),
         ),
         // Someone else's by this name: adopted only when the owner allowed it.
         (None, Some(theirs)) => {
@@ -84,7 +85,7 @@ async fn workflow(ctx: &RunCtx) -> Result<Done, StepError> {
             (
                 ctx.clients
                     .n8n
-                    .create(&name, &template, ownership::n8n_node(uid))
+                    .create(&name, &template, ownership::n8n_node_by_run(uid, &ctx.mark))
                     .await?,
                 true,
             )
@@ -124,7 +125,10 @@ async fn find_workflow(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Val
         .find_by_name(intent)
         .await?
         .into_iter()
-        .find(|w| ownership::n8n_carries(&w.nodes, &uid))
+        .find(|w| {
+            ownership::n8n_carries(&w.nodes, &uid)
+                && creation::claims(ownership::n8n_made(&w.nodes, &ctx.mark))
+        })
         .map(|w| (w.id, json!({}))))
 }
 
@@ -132,7 +136,9 @@ async fn find_workflow(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Val
 pub(super) async fn owns_workflow(ctx: &RunCtx, id: &str, _: &Value) -> Result<Owned, StepError> {
     Ok(match ctx.clients.n8n.get(id).await? {
         None => Owned::Gone,
-        Some(w) if ownership::n8n_carries(&w.nodes, &ctx.customer.uid) => Owned::Ours,
+        Some(w) if ownership::n8n_carries(&w.nodes, &ctx.customer.uid) => {
+            Owned::Ours(ownership::n8n_made(&w.nodes, &ctx.mark))
+        }
         Some(w) => Owned::NotOurs(ownership::not_ours(
             "n8n-flödet",
             "The n8n workflow",

@@ -25,7 +25,7 @@ use crate::messages::{params, ErrorCode, Text};
 use crate::providers::{ErrorKind, ProviderError};
 use crate::provision::context::{Done, RunCtx, StepError};
 use crate::provision::kept::Kept;
-use crate::provision::{outputs, ownership};
+use crate::provision::{creation, outputs, ownership};
 use crate::secrets::{Provider, Secret};
 
 step!(SENDING_KEY: ResendSendingKey, "Skapa instansens egen sändningsnyckel hos Resend", "Make the instance's own sending key at Resend", needs [SupabaseReady, VercelDeploy], Some(Provider::Resend), sending_key;
@@ -49,6 +49,34 @@ impl outputs::StepOutput for SendingKey {
 /// The name of the customer's sending key: their marker, which proves a key theirs.
 pub fn key_name(uid: &str) -> String {
     ownership::marker(uid)
+}
+
+/// The name a run gives the key it makes: the customer's marker and the run's mark
+/// (`creation`), all a key can carry. Resend takes at most 50 characters and the marker has 43,
+/// so the key carries the mark's first six hex digits: enough to tell this customer's runs
+/// apart, and what was delivered is kept by the register's word besides.
+fn key_name_by_run(uid: &str, mark: &str) -> String {
+    format!("{} {}", key_name(uid), key_mark(mark))
+}
+
+fn key_mark(mark: &str) -> &str {
+    mark.get(1..7).unwrap_or(mark)
+}
+
+/// Whether the key was made by this run: its name ends in this run's mark.
+fn made(name: &str, ctx: &RunCtx) -> creation::Made {
+    let suffix = name.strip_prefix(&key_name(&ctx.customer.uid));
+    creation::exactly(suffix.map(str::trim_start), key_mark(&ctx.mark))
+}
+
+/// Whether a key's name is the customer's: their marker alone (keys made before runs were
+/// marked) or followed by a run's mark.
+fn carries(name: &str, uid: &str) -> bool {
+    let marker = key_name(uid);
+    name == marker
+        || name
+            .strip_prefix(&marker)
+            .is_some_and(|r| r.starts_with(' '))
 }
 
 /// Tokens of the keys this process made, by key id, until the instance has been given one.
@@ -77,7 +105,7 @@ pub fn forget_held_token(id: &str) {
 
 async fn sending_key(ctx: &RunCtx) -> Result<Done, StepError> {
     let key = StepKey::ResendSendingKey;
-    let name = key_name(&ctx.customer.uid);
+    let name = key_name_by_run(&ctx.customer.uid, &ctx.mark);
     // What this run made before (a retry, or a resume after a crash).
     let run_id = ctx.run_id;
     let mine = ctx
@@ -93,19 +121,25 @@ async fn sending_key(ctx: &RunCtx) -> Result<Done, StepError> {
             return done(StepOutcome::Created, Some(id), out);
         }
     }
+    // An instance delivered before has its key: provisioning it again adopts the key, and
+    // `supabase.auth_mail` gives it a new one only when the instance's mail must change (issue
+    // #67: each second provisioning left one more live key). The `auth_mail` run is asked to
+    // give the instance a new key, and does.
+    if ctx.kind == crate::ledger::RunKind::Provision
+        && mine.as_ref().is_none_or(|r| r.intent.is_none())
+    {
+        if let Some(adopted) = delivered_key(ctx).await? {
+            let out = json!(adopted);
+            ctx.record_resource(key, &adopted.id, false, &out).await?;
+            return done(StepOutcome::Adopted, Some(adopted.id), out);
+        }
+    }
     // A key this run made whose token this process does not hold is of use to nobody (Resend
-    // shows a token once): it goes before another is made. Those the ledger names for the
-    // instance from earlier runs stay; `supabase.auth_mail` retires them.
+    // shows a token once): it goes before another is made. Only this run's keys (named with
+    // its mark) are looked at; the instance's key from earlier runs stays, and
+    // `supabase.auth_mail` retires it.
     if mine.as_ref().is_some_and(|r| r.intent.is_some()) {
-        let earlier: Vec<String> = instance_key(ctx)
-            .into_iter()
-            .chain(
-                mine.as_ref()
-                    .filter(|r| r.external_id.is_none())
-                    .and_then(|_| ctx.recorded::<SendingKey>())
-                    .map(|k| k.id),
-            )
-            .collect();
+        let earlier: Vec<String> = instance_key(ctx).await?.into_iter().collect();
         for k in ctx.clients.resend.api_keys().await? {
             if k.name == name && !earlier.contains(&k.id) && held(&k.id).is_none() {
                 gone(ctx.clients.resend.delete_api_key(&k.id).await)?;
@@ -116,11 +150,49 @@ async fn sending_key(ctx: &RunCtx) -> Result<Done, StepError> {
     done(StepOutcome::Created, Some(made.id), out)
 }
 
-/// The key the instance was given by an earlier run (`supabase.auth_mail`'s record), if any.
-pub(super) fn instance_key(ctx: &RunCtx) -> Option<String> {
-    ctx.output(StepKey::SupabaseAuthMail)["key_id"]
-        .as_str()
-        .map(str::to_string)
+/// The key a succeeded run gave the instance, when it is still there, the customer's: what a
+/// provisioning run again adopts instead of making another.
+async fn delivered_key(ctx: &RunCtx) -> Result<Option<SendingKey>, StepError> {
+    let Some(id) = instance_key(ctx).await? else {
+        return Ok(None);
+    };
+    let Some(k) = ctx
+        .clients
+        .resend
+        .api_keys()
+        .await?
+        .into_iter()
+        .find(|k| k.id == id && carries(&k.name, &ctx.customer.uid))
+    else {
+        return Ok(None);
+    };
+    let (customer, env) = (ctx.customer.id, ctx.environment);
+    let before: Option<SendingKey> = ctx
+        .db(move |s| s.last_step_output(customer, StepKey::ResendSendingKey, env))
+        .await?
+        .and_then(|v| serde_json::from_value(v).ok());
+    let domain = ctx.settings.sender_domain().to_string();
+    Ok(Some(SendingKey {
+        id: k.id,
+        name: k.name,
+        domain_id: before.map(|b| b.domain_id).unwrap_or_default(),
+        domain,
+    }))
+}
+
+/// The key the instance was given by an earlier run (`supabase.auth_mail`'s record), if any:
+/// the run's own reading of the delivery, or the register's for a run that does not read it
+/// (a provisioning run again).
+pub(super) async fn instance_key(ctx: &RunCtx) -> Result<Option<String>, StepError> {
+    let read = |v: Value| v["key_id"].as_str().map(str::to_string);
+    if let Some(id) = read(ctx.output(StepKey::SupabaseAuthMail)) {
+        return Ok(Some(id));
+    }
+    let (customer, env) = (ctx.customer.id, ctx.environment);
+    Ok(ctx
+        .db(move |s| s.last_step_output(customer, StepKey::SupabaseAuthMail, env))
+        .await?
+        .and_then(read))
 }
 
 /// A new sending key for the customer, restricted to the sender's domain, recorded as `step`'s
@@ -130,7 +202,7 @@ pub(super) async fn make(
     ctx: &RunCtx,
     step: StepKey,
 ) -> Result<(SendingKey, Value, Secret), StepError> {
-    let name = key_name(&ctx.customer.uid);
+    let name = key_name_by_run(&ctx.customer.uid, &ctx.mark);
     let (mut domain_id, mut domain, kept) = match kept(ctx) {
         Some(d) => (d.id, d.name, true),
         None => {
@@ -235,7 +307,7 @@ fn sends_only(e: ProviderError) -> StepError {
 /// Removes the customer's key `id`, proven theirs by its name first; gone already is done.
 pub(super) async fn remove(ctx: &RunCtx, id: &str) -> Result<(), StepError> {
     match owns_key(ctx, id, &Value::Null).await? {
-        Owned::Ours => delete_key(ctx, id, &Value::Null).await,
+        Owned::Ours(_) => delete_key(ctx, id, &Value::Null).await,
         Owned::Gone => Ok(()),
         Owned::NotOurs(refusal) => Err(refusal),
     }
@@ -247,7 +319,7 @@ pub(super) async fn find_key(
     ctx: &RunCtx,
     intent: &str,
 ) -> Result<Option<(String, Value)>, StepError> {
-    let instance = instance_key(ctx);
+    let instance = instance_key(ctx).await?;
     let mut ours: Vec<_> = ctx
         .clients
         .resend
@@ -265,7 +337,7 @@ pub(super) async fn owns_key(ctx: &RunCtx, id: &str, _: &Value) -> Result<Owned,
     let keys = ctx.clients.resend.api_keys().await?;
     Ok(match keys.into_iter().find(|k| k.id == id) {
         None => Owned::Gone,
-        Some(k) if k.name == key_name(&ctx.customer.uid) => Owned::Ours,
+        Some(k) if carries(&k.name, &ctx.customer.uid) => Owned::Ours(made(&k.name, ctx)),
         Some(k) => Owned::NotOurs(ownership::not_ours(
             "Resend-nyckeln",
             "The Resend key",

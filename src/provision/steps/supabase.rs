@@ -11,8 +11,8 @@ use crate::messages::params;
 use crate::messages::{ErrorCode, Text};
 use crate::providers::ErrorKind;
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
-use crate::provision::ownership;
 use crate::provision::schema;
+use crate::provision::{creation, ownership};
 use crate::secrets::{CustomerSecret, Provider};
 
 const SUPABASE: Option<Provider> = Some(Provider::Supabase);
@@ -71,7 +71,10 @@ async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
         .find(|p| Some(&p.project_ref) == recorded.as_ref())
         .or_else(|| found.iter().find(|p| !is_going(&p.status)));
     if let Some(p) = existing {
-        let created = ctx.intended_by_this_run(StepKey::SupabaseProject).await?;
+        // A project's name holds the customer's marker and nothing more: one found is adopted,
+        // never claimed (`creation`), even when this run's create may have made it. Only the
+        // create call's own answer below makes it this run's.
+        let created = false;
         let out = json!({ "ref": p.project_ref, "name": p.name });
         ctx.record_resource(StepKey::SupabaseProject, &p.project_ref, created, &out)
             .await?;
@@ -117,7 +120,7 @@ pub(super) async fn owns_project(
             if p.name
                 == ownership::supabase_project_name(&ctx.customer.slug, &ctx.customer.uid) =>
         {
-            Ok(Owned::Ours)
+            Ok(Owned::Ours(creation::Made::Unmarkable))
         }
         Ok(p) => Ok(Owned::NotOurs(ownership::not_ours(
             "Supabase-projektet",

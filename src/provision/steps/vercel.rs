@@ -12,8 +12,8 @@ use crate::messages::{ErrorCode, Text};
 use crate::providers::vercel::{EnvValue, EnvVar, Project};
 use crate::providers::{ErrorKind, ProviderError};
 use crate::provision::context::{Done, Poll, RunCtx, StepError};
-use crate::provision::ownership;
 use crate::provision::proof;
+use crate::provision::{creation, ownership};
 use crate::secrets::Provider;
 
 const VERCEL: Option<Provider> = Some(Provider::Vercel);
@@ -43,18 +43,23 @@ async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
     let repo = ctx.out::<outputs::GithubRepo>()?.full_name();
     let uid = ctx.customer.uid.clone();
     let vercel = &ctx.clients.vercel;
-    let (framework, marker) = (&ctx.settings.vercel_framework, ownership::vercel_env(&uid));
+    let framework = &ctx.settings.vercel_framework;
+    let marks = [
+        ownership::vercel_env(&uid),
+        ownership::vercel_run_env(&ctx.mark),
+    ];
     let found = super::create_first(
         ctx,
         StepKey::VercelProject,
         &name,
         || vercel.project(&name),
-        || vercel.create_project(&name, &repo, framework, &marker),
+        || vercel.create_project(&name, &repo, framework, &marks),
+        |p| made(ctx, p),
     )
     .await?;
     let (p, created) = match found {
         super::Made::Created(p) => (p, true),
-        super::Made::Existing { it, intended } => existing(ctx, it, &repo, intended).await?,
+        super::Made::Existing { it, ours } => existing(ctx, it, &repo, ours).await?,
     };
     let out = json!({ "id": p.id, "name": p.name });
     ctx.record_resource(StepKey::VercelProject, &p.id, created, &out)
@@ -62,14 +67,19 @@ async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
     done(created_or_adopted(created), Some(p.id), out)
 }
 
+/// Whether the project names this run as its maker (`creation`).
+fn made(ctx: &RunCtx, p: &Project) -> creation::Made {
+    creation::exactly(p.plain_env(ownership::VERCEL_RUN_KEY), &ctx.mark)
+}
+
 /// A project that is there already, and whether this run made it: linked to another
 /// repository it is refused; carrying the customer's marker it is theirs (this run's own when
-/// it `intended` to create it); else adopted after the owner's confirmation.
+/// it carries this run's mark: `ours`); else adopted after the owner's confirmation.
 async fn existing(
     ctx: &RunCtx,
     p: Project,
     repo: &str,
-    intended: bool,
+    ours: bool,
 ) -> Result<(Project, bool), StepError> {
     let (name, uid) = (ctx.customer.slug.clone(), ctx.customer.uid.clone());
     let linked = p.link.as_ref().and_then(|l| match (&l.org, &l.repo) {
@@ -87,7 +97,7 @@ async fn existing(
         ));
     }
     if p.plain_env(ownership::VERCEL_ENV_KEY) == Some(uid.as_str()) {
-        return Ok((p, intended));
+        return Ok((p, ours));
     }
     let vercel = &ctx.clients.vercel;
     let id = p.id.clone();
@@ -114,6 +124,7 @@ async fn find_project(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Valu
         .project(intent)
         .await?
         .filter(|p| p.plain_env(ownership::VERCEL_ENV_KEY) == Some(uid))
+        .filter(|p| creation::claims(made(ctx, p)))
         .map(|p| (p.id, json!({}))))
 }
 
@@ -122,7 +133,9 @@ pub(super) async fn owns_project(ctx: &RunCtx, id: &str, _: &Value) -> Result<Ow
     Ok(match ctx.clients.vercel.project(id).await? {
         None => Owned::Gone,
         // Vercel reads the path as an id or a name: only the project with this very id counts.
-        Some(p) if p.id == id && proof::project_carries(&p, &ctx.customer.uid) => Owned::Ours,
+        Some(p) if p.id == id && proof::project_carries(&p, &ctx.customer.uid) => {
+            Owned::Ours(made(ctx, &p))
+        }
         Some(p) => Owned::NotOurs(ownership::not_ours(
             "Vercel-projektet",
             "The Vercel project",

@@ -1,0 +1,188 @@
+//! A run removes only what it made, proven by the resource itself (issue #67): provisioning a
+//! delivered instance again, with a provider answering its first call with a rate limit or a
+//! timeout, and the run then failing and rolled back, removes nothing and adds nothing.
+
+use super::*;
+
+/// Every resource of the providers' inventory by its id (the seeded ones aside): what must not
+/// change when a delivered instance is provisioned again.
+fn resources(inv: &serde_json::Value) -> serde_json::Value {
+    let ids = |v: &serde_json::Value, id: &str| {
+        let mut ids: Vec<String> = v
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["seeded"] != true)
+            .map(|r| r[id].to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    json!({
+        "supabase": ids(&inv["supabase"]["projects"], "ref"),
+        "github": ids(&inv["github"]["repos"], "full_name"),
+        "vercel": ids(&inv["vercel"]["projects"], "id"),
+        "n8n": ids(&inv["n8n"]["workflows"], "id"),
+        "resend_keys": ids(&inv["resend"]["api_keys"], "id"),
+    })
+}
+
+/// The finding's own path, then each provider in turn: its first call answered with a rate
+/// limit (GitHub's secondary limit is a 403) or past the call's timeout, in a run that then
+/// fails for good and is rolled back. Before the rule of creation proof, the GitHub cases
+/// deleted the delivered repository: the retry found it, the run claimed it as its own
+/// creation, and the rollback deleted it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provisioning_again_under_rate_limits_and_timeouts_removes_nothing_and_adds_nothing() {
+    let Some(World {
+        sim,
+        store,
+        engine,
+        slug,
+        ..
+    }) = world("rerun", "Levererad Igen AB").await
+    else {
+        return;
+    };
+    let (_, state, events) = provision_logged(&engine, &slug).await;
+    assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    let delivered = resources(&inventory(&sim).await);
+    assert_eq!(delivered["resend_keys"].as_array().unwrap().len(), 1);
+
+    let first_calls = [
+        (
+            "GitHub's secondary rate limit",
+            json!({"method": "POST", "path": "/github/repos/*/*/generate", "status": 403, "retry_after": 1, "times": 1}),
+        ),
+        (
+            "GitHub past the timeout",
+            json!({"method": "POST", "path": "/github/repos/*/*/generate", "delay_ms": 1500, "times": 1}),
+        ),
+        (
+            "Vercel 429",
+            json!({"method": "POST", "path": "/vercel/v11/projects", "status": 429, "retry_after": 1, "times": 1}),
+        ),
+        (
+            "Vercel past the timeout",
+            json!({"method": "POST", "path": "/vercel/v11/projects", "delay_ms": 1500, "times": 1}),
+        ),
+        (
+            "n8n 503",
+            json!({"method": "POST", "path": "/n8n/api/v1/workflows", "status": 503, "times": 1}),
+        ),
+        (
+            "Supabase 429",
+            json!({"method": "GET", "path": "/supabase/v1/organizations/*/projects", "status": 429, "retry_after": 1, "times": 1}),
+        ),
+        (
+            "Resend 429",
+            json!({"method": "GET", "path": "/resend/api-keys", "status": 429, "retry_after": 1, "times": 1}),
+        ),
+    ];
+    // What fails the run after the first calls, so that it is rolled back: the repository's
+    // client configuration refused, as GitHub refused the write without the file's sha.
+    let late =
+        json!({"method": "GET", "path": "/github/repos/*/*/contents/*", "status": 422, "times": 1});
+    for (what, first) in first_calls {
+        for fails in [false, true] {
+            clear_faults(&sim).await;
+            fault(&sim, first.clone()).await;
+            if fails {
+                fault(&sim, late.clone()).await;
+            }
+            let (run, outcome, events) = start_and_drive(&engine, &slug).await;
+            let state = outcome.unwrap_or_else(|e| panic!("{what}: {e}\n{}", events.json()));
+            let expected = if fails {
+                [RunState::RolledBack, RunState::Failed]
+            } else {
+                [RunState::Succeeded; 2]
+            };
+            assert!(
+                expected.contains(&state),
+                "{what} (fails: {fails}): {state:?}\n{}",
+                events.json()
+            );
+            assert_eq!(
+                resources(&inventory(&sim).await),
+                delivered,
+                "{what} (fails: {fails}): run {} changed the providers' inventory\n{}",
+                run.run_id,
+                events.json()
+            );
+        }
+    }
+    clear_faults(&sim).await;
+    // Still the customer's delivered instance: a run again succeeds on it.
+    let (_, state) = provision(&engine, &slug).await;
+    assert_eq!(state, RunState::Succeeded);
+    assert_eq!(resources(&inventory(&sim).await), delivered);
+    let _ = store;
+    sim.shutdown().await;
+}
+
+/// The finding itself: a delivered instance provisioned again, GitHub answering the template's
+/// generate with its secondary rate limit, the step retried and finding the delivered
+/// repository, then failing; the rollback deleted the delivered repository (`DELETE
+/// /repos/{owner}/{repo}` → 204), four times in four tries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollback_after_githubs_secondary_rate_limit_keeps_the_delivered_repository() {
+    let Some(World {
+        sim, engine, slug, ..
+    }) = world("rerun-github", "Repot Kvar AB").await
+    else {
+        return;
+    };
+    let (_, state) = provision(&engine, &slug).await;
+    assert_eq!(state, RunState::Succeeded);
+    let repos = resources(&inventory(&sim).await)["github"].clone();
+    assert_eq!(repos.as_array().unwrap().len(), 1);
+    fault(
+        &sim,
+        json!({"method": "POST", "path": "/github/repos/*/*/generate", "status": 403, "retry_after": 1, "times": 1}),
+    )
+    .await;
+    fault(
+        &sim,
+        json!({"method": "GET", "path": "/github/repos/*/*/contents/*", "status": 422, "times": 1}),
+    )
+    .await;
+    let (_, outcome, events) = start_and_drive(&engine, &slug).await;
+    assert_eq!(outcome.unwrap(), RunState::RolledBack, "{}", events.json());
+    let log = get(&sim, "/__sim/requests").await["requests"].clone();
+    let deletes: Vec<_> = log
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| {
+            r["method"] == "DELETE" && r["path"].as_str().unwrap_or("").starts_with("/github/")
+        })
+        .collect();
+    assert!(
+        deletes.is_empty(),
+        "a rollback asked GitHub to delete: {deletes:?}"
+    );
+    assert_eq!(resources(&inventory(&sim).await)["github"], repos);
+    sim.shutdown().await;
+}
+
+/// Three provisionings of one customer left three live sending keys named `fabrik:<uid>`. A
+/// run again adopts the instance's key: one key, the same one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provisioning_three_times_leaves_the_instance_its_one_sending_key() {
+    let Some(World {
+        sim, engine, slug, ..
+    }) = world("rerun-keys", "En Nyckel AB").await
+    else {
+        return;
+    };
+    let mut keys = Vec::new();
+    for _ in 0..3 {
+        let (_, state, events) = provision_logged(&engine, &slug).await;
+        assert_eq!(state, RunState::Succeeded, "{}", events.json());
+        keys.push(resources(&inventory(&sim).await)["resend_keys"].clone());
+    }
+    assert_eq!(keys[0].as_array().unwrap().len(), 1, "{keys:?}");
+    assert_eq!(keys[1], keys[0], "the second run added or replaced a key");
+    assert_eq!(keys[2], keys[0], "the third run added or replaced a key");
+    sim.shutdown().await;
+}
