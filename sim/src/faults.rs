@@ -17,6 +17,10 @@ pub struct FaultSpec {
     pub delay_ms: Option<u64>,
     #[serde(default)]
     pub drop: Option<bool>,
+    /// The request is carried out, and then its answer is lost (the connection drops): what a
+    /// timeout or a broken connection leaves a client with for real, the outcome unknown.
+    #[serde(default)]
+    pub lose_answer: Option<bool>,
     /// `INIT_FAILED` (Supabase project creation), `ERROR` (Vercel deployment),
     /// `ENV_ITEM_BUSY` / `ENV_ITEM_REJECTED` (the first item of a Vercel env batch fails inside
     /// the 201: transiently, or for good), `UNHEALTHY` (Supabase service health: the first
@@ -64,6 +68,7 @@ pub enum FaultAction {
     },
     Delay(u64),
     Drop,
+    LoseAnswer,
     Outcome(String),
 }
 
@@ -84,10 +89,14 @@ impl FaultSpec {
             self.status.is_some(),
             self.delay_ms.is_some(),
             self.drop == Some(true),
+            self.lose_answer == Some(true),
             self.outcome.is_some(),
         ];
         if effects.iter().filter(|e| **e).count() != 1 {
-            return Err("give exactly one of status, delay_ms, drop: true, outcome".into());
+            return Err(
+                "give exactly one of status, delay_ms, drop: true, lose_answer: true, outcome"
+                    .into(),
+            );
         }
         if let Some(s) = self.status {
             if !(100..=599).contains(&s) {
@@ -129,6 +138,8 @@ impl FaultSpec {
             FaultAction::Delay(ms)
         } else if self.drop == Some(true) {
             FaultAction::Drop
+        } else if self.lose_answer == Some(true) {
+            FaultAction::LoseAnswer
         } else {
             FaultAction::Outcome(self.outcome.clone().unwrap_or_default())
         }
@@ -197,6 +208,7 @@ mod tests {
             status: Some(500),
             delay_ms: None,
             drop: None,
+            lose_answer: None,
             outcome: None,
             times: None,
             one_in: None,

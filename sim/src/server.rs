@@ -132,6 +132,10 @@ async fn faults(State(st): State<Arc<AppState>>, mut req: Request, next: Next) -
             errors::generic(provider, status, retry_after)
         }
         Some(FaultAction::Drop) => dropped_connection(),
+        Some(FaultAction::LoseAnswer) => {
+            let _carried_out = next.run(req).await;
+            dropped_connection()
+        }
         Some(FaultAction::Outcome(o)) => {
             req.extensions_mut().insert(FaultOutcome(o));
             next.run(req).await

@@ -4,7 +4,7 @@
 //!
 //! | provider | where the marker is |
 //! |---|---|
-//! | Supabase | the project name, `<slug>-<uid>` (the create body has no other field that reads back) |
+//! | Supabase | the project name, `<slug>-<uid>`, since issue #67 followed by `-<run mark>` (the create body has no other field that reads back) |
 //! | GitHub | the repository description, `… [fabrik:<uid>]` (given to "generate from template") |
 //! | Vercel | a plain env var `FABRIK_CUSTOMER_ID=<uid>` in the create body |
 //! | n8n | a sticky-note node `Fabrik` whose content is `fabrik:<uid>` |
@@ -46,6 +46,31 @@ pub fn auth_marked(app_metadata: &Value, uid: &str) -> bool {
 
 pub fn supabase_project_name(slug: &str, uid: &str) -> String {
     format!("{slug}-{uid}")
+}
+
+/// The name a run gives the project it creates: the customer's marker name and the run's mark
+/// (`creation`), the only field of a project that reads back.
+pub fn supabase_project_name_by_run(slug: &str, uid: &str, mark: &str) -> String {
+    format!("{}-{mark}", supabase_project_name(slug, uid))
+}
+
+/// The run mark a customer's project name carries: `None` for another's name, `Some("")` for
+/// the marker name alone (a project made before runs were marked).
+pub fn supabase_run_mark<'a>(name: &'a str, slug: &str, uid: &str) -> Option<&'a str> {
+    let rest = name.strip_prefix(&supabase_project_name(slug, uid))?;
+    if rest.is_empty() {
+        return Some("");
+    }
+    let mark = rest.strip_prefix('-')?;
+    let is_mark = mark.len() == 13
+        && mark.starts_with('r')
+        && mark[1..].bytes().all(|b| b.is_ascii_hexdigit());
+    is_mark.then_some(mark)
+}
+
+/// Whether a project's name is the customer's (with or without a run's mark).
+pub fn supabase_named(name: &str, slug: &str, uid: &str) -> bool {
+    supabase_run_mark(name, slug, uid).is_some()
 }
 
 pub fn github_description(customer_name: &str, uid: &str) -> String {
@@ -204,6 +229,24 @@ mod tests {
         assert!(n8n_carries(&[n8n_node(uid)], uid));
         assert!(!n8n_carries(&[n8n_node(other)], uid));
         assert_eq!(vercel_env(uid)["value"], uid);
+        let by_run = supabase_project_name_by_run("kund-ab", uid, "r0123456789ab");
+        assert_eq!(
+            supabase_run_mark(&by_run, "kund-ab", uid),
+            Some("r0123456789ab")
+        );
+        assert!(supabase_named(
+            &supabase_project_name("kund-ab", uid),
+            "kund-ab",
+            uid
+        ));
+        assert!(!supabase_named(&by_run, "kund-ab", other));
+        // A name that goes on past the marker is someone else's.
+        assert!(!supabase_named(&format!("{by_run}0"), "kund-ab", uid));
+        assert!(!supabase_named(
+            &format!("{}-x", supabase_project_name("kund-ab", uid)),
+            "kund-ab",
+            uid
+        ));
         // A run's own mark keeps the customer's marker beside it.
         let by_run = github_description_by_run("Kund AB", uid, "r0123456789ab");
         assert!(carries(Some(&by_run), uid));

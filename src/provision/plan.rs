@@ -150,6 +150,7 @@ pub async fn plan(
         .find_projects(
             &settings.supabase_org,
             &super::ownership::supabase_project_name(slug, &customer.uid),
+            |name| super::ownership::supabase_named(name, slug, &customer.uid),
         )
         .await?;
     let project = projects

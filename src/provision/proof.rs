@@ -26,9 +26,7 @@ pub async fn supabase_project(
     project_ref: &str,
 ) -> Result<(), Error> {
     match supabase.get_project(project_ref).await {
-        Ok(p) if p.name == ownership::supabase_project_name(&customer.slug, &customer.uid) => {
-            Ok(())
-        }
+        Ok(p) if ownership::supabase_named(&p.name, &customer.slug, &customer.uid) => Ok(()),
         Ok(p) => {
             let not_ours = ownership::not_ours(
                 "Supabase-projektet",
@@ -57,7 +55,7 @@ pub async fn supabase_handable(
 ) -> Result<bool, crate::providers::ProviderError> {
     match supabase.get_project(project_ref).await {
         Ok(p) => Ok(p.organization_slug.as_deref() == Some(agency_org)
-            && p.name == ownership::supabase_project_name(&customer.slug, &customer.uid)),
+            && ownership::supabase_named(&p.name, &customer.slug, &customer.uid)),
         Err(e) if e.kind == crate::providers::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(e),
     }

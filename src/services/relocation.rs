@@ -136,7 +136,7 @@ impl RelocationApi {
             .get_project(&r)
             .await
             .map_err(|e| Error::Provider(e.to_string()))?;
-        if found.name != ownership::supabase_project_name(&customer.slug, &customer.uid) {
+        if !ownership::supabase_named(&found.name, &customer.slug, &customer.uid) {
             let not_ours = ownership::not_ours(
                 "Supabase-projektet",
                 "The Supabase project",

@@ -1,6 +1,6 @@
 //! A run removes only what it made, proven by the resource itself (issue #67): provisioning a
 //! delivered instance again, with a provider answering its first call with a rate limit or a
-//! timeout, and the run then failing and rolled back, removes nothing and adds nothing.
+//! lost answer, and the run then failing and rolled back, removes nothing and adds nothing.
 
 use super::*;
 
@@ -28,22 +28,16 @@ fn resources(inv: &serde_json::Value) -> serde_json::Value {
 }
 
 /// The finding's own path, then each provider in turn: its first call answered with a rate
-/// limit (GitHub's secondary limit is a 403) or past the call's timeout, in a run that then
+/// limit (GitHub's secondary limit is a 403) or carried out with its answer lost, in a run that then
 /// fails for good and is rolled back. Before the rule of creation proof, the GitHub cases
 /// deleted the delivered repository: the retry found it, the run claimed it as its own
 /// creation, and the rollback deleted it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn provisioning_again_under_rate_limits_and_timeouts_removes_nothing_and_adds_nothing() {
-    let Some(World {
-        sim,
-        store,
-        engine,
-        slug,
-        ..
-    }) = world("rerun", "Levererad Igen AB").await
-    else {
+async fn provisioning_again_under_rate_limits_and_lost_answers_removes_nothing_and_adds_nothing() {
+    let Some(w) = world("rerun", "Levererad Igen AB").await else {
         return;
     };
+    let (sim, slug, engine) = (&w.sim, &w.slug, &w.engine);
     let (_, state, events) = provision_logged(&engine, &slug).await;
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
     let delivered = resources(&inventory(&sim).await);
@@ -55,16 +49,16 @@ async fn provisioning_again_under_rate_limits_and_timeouts_removes_nothing_and_a
             json!({"method": "POST", "path": "/github/repos/*/*/generate", "status": 403, "retry_after": 1, "times": 1}),
         ),
         (
-            "GitHub past the timeout",
-            json!({"method": "POST", "path": "/github/repos/*/*/generate", "delay_ms": 1500, "times": 1}),
+            "GitHub's answer lost",
+            json!({"method": "POST", "path": "/github/repos/*/*/generate", "lose_answer": true, "times": 1}),
         ),
         (
             "Vercel 429",
             json!({"method": "POST", "path": "/vercel/v11/projects", "status": 429, "retry_after": 1, "times": 1}),
         ),
         (
-            "Vercel past the timeout",
-            json!({"method": "POST", "path": "/vercel/v11/projects", "delay_ms": 1500, "times": 1}),
+            "Vercel's answer lost",
+            json!({"method": "POST", "path": "/vercel/v11/projects", "lose_answer": true, "times": 1}),
         ),
         (
             "n8n 503",
@@ -116,8 +110,7 @@ async fn provisioning_again_under_rate_limits_and_timeouts_removes_nothing_and_a
     let (_, state) = provision(&engine, &slug).await;
     assert_eq!(state, RunState::Succeeded);
     assert_eq!(resources(&inventory(&sim).await), delivered);
-    let _ = store;
-    sim.shutdown().await;
+    w.sim.shutdown().await;
 }
 
 /// The finding itself: a delivered instance provisioned again, GitHub answering the template's
@@ -185,4 +178,48 @@ async fn provisioning_three_times_leaves_the_instance_its_one_sending_key() {
     assert_eq!(keys[1], keys[0], "the second run added or replaced a key");
     assert_eq!(keys[2], keys[0], "the third run added or replaced a key");
     sim.shutdown().await;
+}
+
+/// The other side of the rule: a create whose answer was lost (carried out, the connection
+/// then dropped) is found again by this run's mark, claimed, and removed by the rollback, for
+/// every provider that creates. Without the mark it would be adopted and left
+/// behind: a Supabase project was, while its name carried only the customer's marker.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_create_whose_answer_was_lost_is_claimed_by_its_mark_and_rolled_back_to_nothing() {
+    let Some(w) = world("lost-answer", "Borttappat Svar AB").await else {
+        return;
+    };
+    let (sim, slug, engine) = (&w.sim, &w.slug, &w.engine);
+    let deploy_fails =
+        json!({"method": "POST", "path": "/vercel/v13/deployments", "outcome": "ERROR"});
+    let mail_fails =
+        json!({"method": "PATCH", "path": "/supabase/v1/projects/*/config/auth", "status": 400});
+    let cases = [
+        ("Supabase", "/supabase/v1/projects", &deploy_fails),
+        ("GitHub", "/github/repos/*/*/generate", &deploy_fails),
+        ("Vercel", "/vercel/v11/projects", &deploy_fails),
+        ("n8n", "/n8n/api/v1/workflows", &deploy_fails),
+        ("Resend", "/resend/api-keys", &mail_fails),
+    ];
+    for (what, path, late) in cases {
+        clear_faults(&sim).await;
+        fault(
+            &sim,
+            json!({"method": "POST", "path": path, "lose_answer": true, "times": 1}),
+        )
+        .await;
+        fault(&sim, late.clone()).await;
+        let (_, outcome, events) = start_and_drive(&engine, &slug).await;
+        let state = outcome.unwrap_or_else(|e| panic!("{what}: {e}\n{}", events.json()));
+        assert_eq!(state, RunState::RolledBack, "{what}\n{}", events.json());
+        let inv = inventory(&sim).await;
+        assert_eq!(
+            counts(&inv),
+            json!({"projects": 0, "repos": 0, "vercel_projects": 0, "workflows": 0, "emails": 0}),
+            "{what}: the rollback left what its run made\n{}",
+            events.json()
+        );
+        assert_eq!(resources(&inv)["resend_keys"], json!([]), "{what}");
+    }
+    w.sim.shutdown().await;
 }

@@ -163,12 +163,13 @@ impl Supabase {
         http::json(P, http::send(P, req).await?).await
     }
 
-    /// Every project in the organization whose name matches exactly (the search is a substring
-    /// match, and the list pages by 100).
+    /// Every project in the organization whose name `search` finds and `keep` accepts (the
+    /// search is a substring match, and the list pages by 100).
     pub async fn find_projects(
         &self,
         org: &str,
         name: &str,
+        keep: impl Fn(&str) -> bool,
     ) -> Result<Vec<Project>, ProviderError> {
         let mut found = Vec::new();
         let mut offset = 0u64;
@@ -183,7 +184,7 @@ impl Supabase {
                 ]);
             let page: ProjectPage = http::json(P, http::send(P, req).await?).await?;
             let n = page.projects.len() as u64;
-            found.extend(page.projects.into_iter().filter(|p| p.name == name));
+            found.extend(page.projects.into_iter().filter(|p| keep(&p.name)));
             offset += n;
             if n == 0 || offset >= page.pagination.count {
                 break;

@@ -54,12 +54,17 @@ step!(ADMIN_USER: SupabaseAdminUser, "Skapa första administratör", "Create fir
 
 async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
     let s = &ctx.settings;
-    // The name carries the customer's id: the only marker a Supabase project can hold.
-    let name = ownership::supabase_project_name(&ctx.customer.slug, &ctx.customer.uid);
+    // The name carries the customer's id and the run's mark: the only field a Supabase project
+    // reads back.
+    let (slug, uid) = (&ctx.customer.slug, &ctx.customer.uid);
+    let name = ownership::supabase_project_name_by_run(slug, uid, &ctx.mark);
+    let base = ownership::supabase_project_name(slug, uid);
     let found = ctx
         .clients
         .supabase
-        .find_projects(&s.supabase_org, &name)
+        .find_projects(&s.supabase_org, &base, |n| {
+            ownership::supabase_named(n, slug, uid)
+        })
         .await?;
     let recorded = ctx
         .recorded::<outputs::SupabaseProject>()
@@ -71,10 +76,9 @@ async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
         .find(|p| Some(&p.project_ref) == recorded.as_ref())
         .or_else(|| found.iter().find(|p| !is_going(&p.status)));
     if let Some(p) = existing {
-        // A project's name holds the customer's marker and nothing more: one found is adopted,
-        // never claimed (`creation`), even when this run's create may have made it. Only the
-        // create call's own answer below makes it this run's.
-        let created = false;
+        // This run's own only when its name carries this run's mark (`creation`): a create
+        // whose answer was lost, or a crash in between. Any other is adopted.
+        let created = creation::claims(made(ctx, &p.name));
         let out = json!({ "ref": p.project_ref, "name": p.name });
         ctx.record_resource(StepKey::SupabaseProject, &p.project_ref, created, &out)
             .await?;
@@ -97,11 +101,18 @@ async fn project(ctx: &RunCtx) -> Result<Done, StepError> {
     done(StepOutcome::Created, Some(p.project_ref), out)
 }
 
+/// Whether the project's name carries this run's mark.
+fn made(ctx: &RunCtx, name: &str) -> creation::Made {
+    let mark = ownership::supabase_run_mark(name, &ctx.customer.slug, &ctx.customer.uid);
+    creation::exactly(mark, &ctx.mark)
+}
+
+/// The project this run meant to create (`intent`: its name, this run's mark included).
 async fn find_project(ctx: &RunCtx, intent: &str) -> Result<Option<(String, Value)>, StepError> {
     Ok(ctx
         .clients
         .supabase
-        .find_projects(&ctx.settings.supabase_org, intent)
+        .find_projects(&ctx.settings.supabase_org, intent, |n| n == intent)
         .await?
         .into_iter()
         .next()
@@ -116,11 +127,8 @@ pub(super) async fn owns_project(
 ) -> Result<Owned, StepError> {
     match ctx.clients.supabase.get_project(project_ref).await {
         Ok(p) if is_going(&p.status) => Ok(Owned::Gone),
-        Ok(p)
-            if p.name
-                == ownership::supabase_project_name(&ctx.customer.slug, &ctx.customer.uid) =>
-        {
-            Ok(Owned::Ours(creation::Made::Unmarkable))
+        Ok(p) if ownership::supabase_named(&p.name, &ctx.customer.slug, &ctx.customer.uid) => {
+            Ok(Owned::Ours(made(ctx, &p.name)))
         }
         Ok(p) => Ok(Owned::NotOurs(ownership::not_ours(
             "Supabase-projektet",
