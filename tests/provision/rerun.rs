@@ -38,9 +38,9 @@ async fn provisioning_again_under_rate_limits_and_lost_answers_removes_nothing_a
         return;
     };
     let (sim, slug, engine) = (&w.sim, &w.slug, &w.engine);
-    let (_, state, events) = provision_logged(&engine, &slug).await;
+    let (_, state, events) = provision_logged(engine, slug).await;
     assert_eq!(state, RunState::Succeeded, "{}", events.json());
-    let delivered = resources(&inventory(&sim).await);
+    let delivered = resources(&inventory(sim).await);
     assert_eq!(delivered["resend_keys"].as_array().unwrap().len(), 1);
 
     let first_calls = [
@@ -79,12 +79,12 @@ async fn provisioning_again_under_rate_limits_and_lost_answers_removes_nothing_a
         json!({"method": "GET", "path": "/github/repos/*/*/contents/*", "status": 422, "times": 1});
     for (what, first) in first_calls {
         for fails in [false, true] {
-            clear_faults(&sim).await;
-            fault(&sim, first.clone()).await;
+            clear_faults(sim).await;
+            fault(sim, first.clone()).await;
             if fails {
-                fault(&sim, late.clone()).await;
+                fault(sim, late.clone()).await;
             }
-            let (run, outcome, events) = start_and_drive(&engine, &slug).await;
+            let (run, outcome, events) = start_and_drive(engine, slug).await;
             let state = outcome.unwrap_or_else(|e| panic!("{what}: {e}\n{}", events.json()));
             let expected = if fails {
                 [RunState::RolledBack, RunState::Failed]
@@ -97,7 +97,7 @@ async fn provisioning_again_under_rate_limits_and_lost_answers_removes_nothing_a
                 events.json()
             );
             assert_eq!(
-                resources(&inventory(&sim).await),
+                resources(&inventory(sim).await),
                 delivered,
                 "{what} (fails: {fails}): run {} changed the providers' inventory\n{}",
                 run.run_id,
@@ -105,11 +105,11 @@ async fn provisioning_again_under_rate_limits_and_lost_answers_removes_nothing_a
             );
         }
     }
-    clear_faults(&sim).await;
+    clear_faults(sim).await;
     // Still the customer's delivered instance: a run again succeeds on it.
-    let (_, state) = provision(&engine, &slug).await;
+    let (_, state) = provision(engine, slug).await;
     assert_eq!(state, RunState::Succeeded);
-    assert_eq!(resources(&inventory(&sim).await), delivered);
+    assert_eq!(resources(&inventory(sim).await), delivered);
     w.sim.shutdown().await;
 }
 
@@ -202,17 +202,17 @@ async fn a_create_whose_answer_was_lost_is_claimed_by_its_mark_and_rolled_back_t
         ("Resend", "/resend/api-keys", &mail_fails),
     ];
     for (what, path, late) in cases {
-        clear_faults(&sim).await;
+        clear_faults(sim).await;
         fault(
-            &sim,
+            sim,
             json!({"method": "POST", "path": path, "lose_answer": true, "times": 1}),
         )
         .await;
-        fault(&sim, late.clone()).await;
-        let (_, outcome, events) = start_and_drive(&engine, &slug).await;
+        fault(sim, late.clone()).await;
+        let (_, outcome, events) = start_and_drive(engine, slug).await;
         let state = outcome.unwrap_or_else(|e| panic!("{what}: {e}\n{}", events.json()));
         assert_eq!(state, RunState::RolledBack, "{what}\n{}", events.json());
-        let inv = inventory(&sim).await;
+        let inv = inventory(sim).await;
         assert_eq!(
             counts(&inv),
             json!({"projects": 0, "repos": 0, "vercel_projects": 0, "workflows": 0, "emails": 0}),
