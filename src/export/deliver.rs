@@ -99,19 +99,14 @@ async fn written(
     // Everything that can refuse is asked before the instance is read.
     let (customer, project, template, repo) = crate::blocking::run(move || {
         let customer = reader.get_customer_in(&slug, env)?;
-        if !reader.holds(Right::DayTwo)? {
-            return Err(Error::Forbidden {
-                right: Right::DayTwo,
-                person: reader.person().map(str::to_string),
-            });
-        }
+        reader.require(Right::DayTwo)?;
         // An export reads what a backup reads, of an instance as a backup needs it.
         checked.ready_for(RunKind::Backup, &customer)?;
         super::check_target(&target).map_err(|e| refusal(&slug, e))?;
         let project = reader.last_step_output(customer.id, StepKey::SupabaseProject, env)?;
         let template = reader.template_base(customer.id, env)?.map(|b| b.sha);
         let repo = reader.last_step_output(customer.id, StepKey::GithubRepo, env)?;
-        Ok((customer, project, template, repo))
+        Ok::<_, Error>((customer, project, template, repo))
     })
     .await?;
     let project_ref = project

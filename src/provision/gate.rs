@@ -32,12 +32,7 @@ pub fn typed(expected: &str, typed: &str) -> Result<()> {
 /// The gate: `right` held by this login (refused, named with the right, before anything is
 /// written), then `expected` typed.
 pub fn pass(store: &Store, right: Right, expected: &str, typed_text: &str) -> Result<()> {
-    if !store.holds(right)? {
-        return Err(Error::Forbidden {
-            right,
-            person: store.person().map(str::to_string),
-        });
-    }
+    store.require(right)?;
     typed(expected, typed_text)
 }
 

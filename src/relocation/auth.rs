@@ -13,8 +13,32 @@ const PAGE: usize = 1_000;
 /// The two tables a move carries, in the order they are put back (identities point at users).
 pub const TABLES: [&str; 2] = ["users", "identities"];
 
+/// The columns of `auth.users` that hold a live one-time token (a recovery link, an email
+/// confirmation or change, a reauthentication): never carried by a move, written empty, as
+/// GoTrue writes a token it does not hold (it reads them as text, so not NULL).
+pub const TOKEN_COLUMNS: [&str; 6] = [
+    "confirmation_token",
+    "recovery_token",
+    "email_change_token_new",
+    "email_change_token_current",
+    "phone_change_token",
+    "reauthentication_token",
+];
+
+/// A user's row without its live tokens.
+fn without_tokens(mut row: Value) -> Value {
+    if let Some(obj) = row.as_object_mut() {
+        for c in TOKEN_COLUMNS {
+            if obj.get(c).is_some_and(|v| !v.is_null()) {
+                obj.insert(c.to_string(), Value::from(""));
+            }
+        }
+    }
+    row
+}
+
 /// Every row of `auth.<table>` as JSON objects (`row_to_json`: each column by its name, as its
-/// type's JSON), in id order.
+/// type's JSON), in id order; a user's live one-time tokens left out (`TOKEN_COLUMNS`).
 pub async fn rows(
     supabase: &Supabase,
     project_ref: &str,
@@ -41,7 +65,11 @@ pub async fn rows(
                 BackupError::Unreadable(format!("auth.{table}: a row is not JSON: {e}"))
             })?;
             after = text(&row["k"]).unwrap_or_default();
-            out.push(value);
+            out.push(if table == "users" {
+                without_tokens(value)
+            } else {
+                value
+            });
         }
         if n < PAGE {
             return Ok(out);
@@ -119,6 +147,24 @@ pub fn replace_sql(tables: &[(&str, Vec<String>, &[Value])]) -> String {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+
+    #[test]
+    fn a_users_live_tokens_are_not_carried() {
+        let row = serde_json::json!({
+            "id": "u1", "email": "a@kund.se", "encrypted_password": "$2a$10$hash",
+            "recovery_token": "SENTINEL-recovery", "confirmation_token": "SENTINEL-confirm",
+            "email_change_token_new": null,
+        });
+        let kept = super::without_tokens(row);
+        assert_eq!(kept["recovery_token"], "");
+        assert_eq!(kept["confirmation_token"], "");
+        assert!(kept["email_change_token_new"].is_null());
+        assert_eq!(
+            kept["encrypted_password"], "$2a$10$hash",
+            "the hash moves: the person's login"
+        );
+        assert!(!kept.to_string().contains("SENTINEL"));
+    }
 
     #[test]
     fn the_people_are_replaced_in_the_columns_both_sides_have() {

@@ -147,10 +147,12 @@ impl RelocationApi {
         Ok((customer, r))
     }
 
-    /// `fabrik export SLUG --for-move`: the instance's database and people, sealed with the
-    /// agency's backup key, written to `out` (never over an existing file).
+    /// `fabrik export SLUG --for-move`: the instance's database and people (their live one-time
+    /// tokens left out), sealed with the agency's backup key, written to `out` (never over an
+    /// existing file), and recorded as an export. The day-two right, as any export.
     pub async fn export(&self, slug: &str, out: &Path) -> ApiResult<MoveExport> {
         let engine = self.engine().await?;
+        engine.db(|s| s.require(Right::DayTwo)).await?;
         let (customer, project_ref) = self.instance(&engine, slug).await?;
         let source = archive::Source {
             slug: customer.slug.clone(),
@@ -176,6 +178,33 @@ impl RelocationApi {
         })
         .await
         .map_err(|e| unreadable(out, e))?;
+        let file = out.display().to_string();
+        let (id, env, sha, version) = (
+            customer.id,
+            engine.environment(),
+            sha256.clone(),
+            manifest.schema_version.clone(),
+        );
+        let recorded = engine
+            .db(move |s| {
+                s.record_export(&crate::store::exports::NewExport {
+                    customer_id: id,
+                    environment: env,
+                    file: &file,
+                    bytes,
+                    sha256: &sha,
+                    schema_version: version.as_deref(),
+                    template_version: None,
+                    reason: crate::store::exports::ExportReason::Move,
+                    in_folder: false,
+                })
+            })
+            .await;
+        // An archive the register does not know of was not handed out: it goes.
+        if let Err(e) = recorded {
+            let _ = std::fs::remove_file(out);
+            return Err(e.into());
+        }
         Ok(MoveExport {
             slug: customer.slug,
             file: out.display().to_string(),

@@ -21,6 +21,8 @@ vocabulary!(
         Teardown => "teardown",
         /// At the end of a subscription cancelled at its period's end (the tick).
         PeriodEnd => "period_end",
+        /// The instance's database and people for another instance (`fabrik export --for-move`).
+        Move => "move",
     }
 );
 

@@ -70,6 +70,18 @@ impl Store {
             .unwrap_or(false))
     }
 
+    /// `right` held by this login, or the refusal that names it and the person: the one way a
+    /// service asks before it acts.
+    pub fn require(&self, right: crate::messages::Right) -> Result<()> {
+        if self.holds(right)? {
+            return Ok(());
+        }
+        Err(Error::Forbidden {
+            right,
+            person: self.person().map(str::to_string),
+        })
+    }
+
     /// The register's people, by name; none on a register file.
     pub fn people(&self) -> Result<Vec<Person>> {
         if self.shared.is_none() {

@@ -173,9 +173,43 @@ async fn a_move_brings_every_row_and_every_login_into_another_instance() {
         .unwrap()
         .to_string();
 
+    // A live recovery link of the person's, asked for on the source's Auth (issue #67: a move
+    // carried every column of auth.users, its one-time tokens included, into the target).
+    let recover = reqwest::Client::new()
+        .post(format!(
+            "{}/auth/v1/recover",
+            m.world.sim.supabase_project_url(&m.from)
+        ))
+        .header("apikey", keys.anon.expose())
+        .json(&json!({ "email": person }))
+        .send()
+        .await
+        .unwrap();
+    assert!(recover.status().is_success(), "{}", recover.status());
+    let read = format!("SELECT recovery_token FROM auth.users WHERE email = '{person}'");
+    let live = m.sql(&m.from, &read).await[0]["recovery_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(!live.is_empty(), "the source holds a live recovery token");
+
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("flytt.fbk");
     let manifest = export(&m, &file).await;
+    let opened = {
+        let (secrets, file) = (m.world.secrets.clone(), file.clone());
+        tokio::task::spawn_blocking(move || relocation::open(&secrets, &file).unwrap())
+            .await
+            .unwrap()
+    };
+    let moved = opened.users.iter().find(|u| u["email"] == person).unwrap();
+    assert_eq!(
+        moved["recovery_token"], "",
+        "a live token is not carried by a move"
+    );
+    assert!(!serde_json::to_string(&opened.users)
+        .unwrap()
+        .contains(&live));
     assert_eq!(manifest.users, 2, "the first administrator and the person");
     assert!(manifest.identities >= 2, "{manifest:?}");
     assert!(
@@ -276,6 +310,17 @@ async fn a_move_brings_every_row_and_every_login_into_another_instance() {
     );
     assert_eq!(m.sign_in(&m.to, person, PASSWORD).await, 200);
     assert_eq!(m.sign_in(&m.to, person, "fel lösen").await, 400);
+    let token = m
+        .sql(
+            &m.to,
+            &format!("SELECT recovery_token AS t FROM auth.users WHERE email = '{person}'"),
+        )
+        .await;
+    assert_ne!(
+        token[0]["t"],
+        live.as_str(),
+        "the source's recovery link works on the target"
+    );
     let author = m
         .sql(
             &m.to,

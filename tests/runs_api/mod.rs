@@ -18,6 +18,7 @@ use fabrik::supervisor::host::RunHost;
 mod health;
 pub(crate) mod intake;
 mod proof;
+mod relocation;
 mod tick;
 mod usage;
 

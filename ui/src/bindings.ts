@@ -1635,7 +1635,7 @@ in_folder: boolean,
  */
 removed_at: string | null, };
 
-export type ExportReason = "asked" | "teardown" | "period_end";
+export type ExportReason = "asked" | "teardown" | "period_end" | "move";
 
 export type Keeping = { 
 /**
