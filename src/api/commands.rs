@@ -85,6 +85,7 @@ macro_rules! with_commands {
             async promote_deployment(slug: String, deployment: String) -> $crate::provision::StartOutcome;
             async undo_promotion(slug: String) -> $crate::provision::StartOutcome;
             async handover_status(slug: String) -> $crate::handover::HandoverStatus;
+            async handover_recipient(slug: String) -> String;
             async handover_withdraw(slug: String, confirmation: String) -> $crate::handover::Withdrawal;
             async cancel_run(run: i64, rollback: bool) -> bool;
             async resume_run(run: i64) -> ();

@@ -13,6 +13,12 @@ impl Fabrik {
             .await
     }
 
+    pub(crate) async fn handover_recipient(&self, slug: String) -> ApiResult<String> {
+        HandoverApi::new(self.supervisor().await?)
+            .recipient(&slug)
+            .await
+    }
+
     pub(crate) async fn handover_withdraw(
         &self,
         slug: String,

@@ -43,6 +43,28 @@ pub async fn supabase_project(
     }
 }
 
+/// The address the instance's Auth holds for its first administrator (`user_id`, the ledger's
+/// record), proven the customer's by Fabrik's marker in the person's `app_metadata`, which only
+/// the service role writes: where a handover's letter with its codes goes. Never the card's
+/// address, which a register login can edit.
+pub async fn first_admin_email(
+    supabase: &crate::providers::supabase::Supabase,
+    keys: &crate::providers::supabase::ApiKeys,
+    customer: &crate::customer::Customer,
+    project_ref: &str,
+    user_id: &str,
+) -> Result<String, StepError> {
+    let admin = ("Den första administratören", "The first administrator");
+    let user = supabase.get_user(project_ref, keys, user_id).await?;
+    let Some(user) = user else {
+        return Err(gone(admin, user_id));
+    };
+    match user.email.filter(|e| !e.trim().is_empty()) {
+        Some(email) if ownership::auth_marked(&user.app_metadata, &customer.uid) => Ok(email),
+        _ => Err(ownership::not_ours(admin.0, admin.1, user_id)),
+    }
+}
+
 /// Whether the customer's Supabase project is still the agency's to hand over: in the agency's
 /// organization (`agency_org`) and named with the customer's marker. Only then is its claim
 /// token Fabrik's to revoke; a project the customer claimed is theirs, token and all. A project

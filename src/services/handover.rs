@@ -5,8 +5,11 @@
 
 use std::sync::Arc;
 
-use crate::error::ApiResult;
+use crate::error::{ApiResult, Error};
 use crate::handover::{HandoverStatus, Handovers, Withdrawal};
+use crate::ledger::StepKey;
+use crate::provision::proof;
+use crate::provision::steps::Refusal;
 use crate::provision::RunRequest;
 use crate::supervisor::host::RunHost;
 use crate::supervisor::{Launched, Supervisor};
@@ -50,6 +53,38 @@ impl HandoverApi {
         self.supervisor
             .start_run(slug.to_string(), request, host)
             .await
+    }
+
+    /// Where a handover's letter would go now: the address the instance's Auth holds for its
+    /// proven first administrator (`proof::first_admin_email`), shown before anyone confirms.
+    pub async fn recipient(&self, slug: &str) -> ApiResult<String> {
+        let me = self.supervisor.clone();
+        let engine = crate::blocking::run(move || me.engine()).await?;
+        let (slug, env) = (slug.to_string(), engine.environment());
+        let (customer, project, admin) = engine
+            .db(move |s| {
+                let c = s.get_customer_in(&slug, env)?;
+                let project = s.last_step_output(c.id, StepKey::SupabaseProject, env)?;
+                let admin = s.last_step_output(c.id, StepKey::SupabaseAdminUser, env)?;
+                Ok((c, project, admin))
+            })
+            .await?;
+        let read = |v: Option<serde_json::Value>, field: &str| {
+            v.and_then(|v| v[field].as_str().map(str::to_string))
+        };
+        let (Some(project_ref), Some(user_id)) = (read(project, "ref"), read(admin, "user_id"))
+        else {
+            return Err(Error::NotProvisioned(customer.slug).into());
+        };
+        let supabase = &engine.clients().supabase;
+        proof::supabase_project(supabase, &customer, &project_ref).await?;
+        let keys = supabase
+            .api_keys(&project_ref)
+            .await
+            .map_err(|e| Error::Provider(e.to_string()))?;
+        proof::first_admin_email(supabase, &keys, &customer, &project_ref, &user_id)
+            .await
+            .map_err(|e| Error::from(Refusal::from(e)).into())
     }
 
     /// Where the customer's handover stands, each waiting part asked of its provider now.

@@ -345,3 +345,64 @@ async fn a_handover_rolled_back_revokes_the_claim_token_it_made() {
         .contains(&project));
     w.sim.shutdown().await;
 }
+
+/// Issue #67: the letter with the claim token and the transfer code went to the card's
+/// address, which any login that edits customers can change (`UPDATE customers SET
+/// admin_email = 'angripare@…'`). It goes to the address the instance's Auth holds for the
+/// proven first administrator, whatever the card says, and the service says so before anyone
+/// confirms.
+#[tokio::test]
+async fn the_letter_goes_to_the_proven_first_administrator_not_the_cards_address() {
+    let Some(w) = delivered("handover-recipient", "Rätt Mottagare AB").await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::env::set_var(fabrik::paths::EXPORT_DIR_ENV, dir.path());
+    let admin = w.store.get_customer(&w.slug).unwrap().admin_email;
+    let patch = fabrik::customer::CustomerPatch {
+        admin_email: Some("angripare@annan.example.se".into()),
+        ..Default::default()
+    };
+    w.store
+        .update_customer(&w.slug, patch, &fabrik::customer::ModuleManifest::bundled())
+        .unwrap();
+
+    let (state, events) = hand_over(&w, "kund-gh").await;
+    assert_eq!(state.unwrap(), RunState::Succeeded, "{}", events.json());
+    let inv = inventory(&w.sim).await;
+    let to: Vec<Value> = inv["resend"]["emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            e["subject"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("Överlämning")
+        })
+        .map(|e| e["to"].clone())
+        .collect();
+    assert_eq!(to.len(), 1, "{to:?}");
+    assert!(to[0].to_string().contains(&admin), "{to:?}");
+    assert!(!to[0].to_string().contains("angripare"), "{to:?}");
+    #[cfg(unix)]
+    for entry in walk(dir.path()) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&entry).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{} is readable by others", entry.display());
+    }
+}
+
+/// Every file below `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files.extend(walk(&p));
+        } else {
+            files.push(p);
+        }
+    }
+    files
+}

@@ -1723,6 +1723,7 @@ export type Commands = {
   promote_deployment: { args: { slug: string; deployment: string }; result: StartOutcome };
   undo_promotion: { args: { slug: string }; result: StartOutcome };
   handover_status: { args: { slug: string }; result: HandoverStatus };
+  handover_recipient: { args: { slug: string }; result: string };
   handover_withdraw: { args: { slug: string; confirmation: string }; result: Withdrawal };
   cancel_run: { args: { run: number; rollback: boolean }; result: boolean };
   resume_run: { args: { run: number }; result: null };

@@ -48,6 +48,9 @@ describe('a handover', () => {
     await tid(page, 'handover-button').click();
     const confirm = tid(page, 'handover-confirm');
     assert.equal(await confirm.isDisabled(), true);
+    // Where the letter goes is said before anything is confirmed.
+    await page.waitForFunction(() => document.querySelector('[data-testid="handover-recipient"]')?.textContent?.includes('@'));
+    assert.match(await said(tid(page, 'handover-recipient')), /^Brevet med koderna skickas till \S+@\S+,/);
     // The slug typed but the accounts empty: still refused.
     await tid(page, 'handover-input').fill(SLUG);
     assert.equal(await confirm.isDisabled(), true);

@@ -78,10 +78,16 @@ pub async fn run(cloud: &Arc<CloudApi>, a: HandoverArgs) -> Result<(), ApiError>
         a.to_vercel_team.unwrap_or_default(),
         a.to_supabase_org.unwrap_or_default(),
     );
+    // The letter's recipient, as the instance's Auth holds the proven first administrator:
+    // said before anyone confirms, and on stderr when the slug was given on the command line.
+    let recipient = api.recipient(&a.slug).await?;
     let question = format!(
-        "{} lämnas över: Supabase-projektet till organisationen {org}, Vercel-projektet till teamet {team}, GitHub-repot till {github}. Det kan inte tas tillbaka när kunden tagit emot det.",
+        "{} lämnas över: Supabase-projektet till organisationen {org}, Vercel-projektet till teamet {team}, GitHub-repot till {github}. Brevet med koderna skickas till {recipient}. Det kan inte tas tillbaka när kunden tagit emot det.",
         a.slug
     );
+    if a.confirm.is_some() && !a.json {
+        eprintln!("Brevet med koderna skickas till {recipient}.");
+    }
     let confirmation = typed(&a.slug, a.confirm, &question)?;
     stop_on_ctrl_c(&supervisor);
     let to = Receivers {

@@ -115,6 +115,14 @@ fn refused(e: ProviderError, target: &str) -> StepError {
 }
 
 /// Where the handover's files go: the letter and the workflow, beside each other.
+/// Where the letter goes: the proven first administrator's address in the instance's Auth.
+async fn recipient(ctx: &RunCtx, project_ref: &str) -> Result<String, StepError> {
+    let admin = ctx.out::<crate::provision::outputs::AdminUser>()?;
+    let keys = ctx.api_keys().await?;
+    let supabase = &ctx.clients.supabase;
+    proof::first_admin_email(supabase, &keys, &ctx.customer, project_ref, &admin.user_id).await
+}
+
 fn folder(ctx: &RunCtx) -> PathBuf {
     folder_of(&ctx.customer.slug, ctx.run_id)
 }
@@ -328,7 +336,7 @@ async fn letter(ctx: &RunCtx) -> Result<Done, StepError> {
         .await
         .map_err(|e| io(e, &path))?;
     }
-    let to = ctx.customer.admin_email.clone();
+    let to = recipient(ctx, &project_ref).await?;
     let key = format!("fabrik-handover-{}-{}", ctx.customer.uid, ctx.run_id);
     let email = crate::providers::resend::Email {
         from: &settings.sender,

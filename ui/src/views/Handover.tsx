@@ -36,6 +36,8 @@ export function HandoverDialog({ customer, onClose, onStarted }: { customer: Cus
   const [vercel, setVercel] = useState('');
   const [supabase, setSupabase] = useState('');
   const [refused, setRefused] = useState<ApiError | null>(null);
+  // Where the letter with the codes goes, read from the instance before anyone confirms.
+  const recipient = useLoad('handover_recipient', { slug: customer.slug }, [customer.slug]);
   const filled = [github, vercel, supabase].every((v) => v.trim() !== '');
   const field = (id: string, label: TextKey, value: string, set: (v: string) => void) => (
     <>
@@ -61,7 +63,7 @@ export function HandoverDialog({ customer, onClose, onStarted }: { customer: Cus
       expected={customer.slug}
       confirmLabel={t('handover.confirm')}
       cancelLabel={t('form.cancel')}
-      ready={filled}
+      ready={filled && recipient.data !== null}
       onCancel={onClose}
       onConfirm={async (typed) => {
         const e = await runs.begin(customer.slug, {
@@ -85,6 +87,13 @@ export function HandoverDialog({ customer, onClose, onStarted }: { customer: Cus
       {field('vercel', 'handover.vercel', vercel, setVercel)}
       {field('supabase', 'handover.supabase', supabase, setSupabase)}
       {!filled && <p className="field-hint">{t('handover.fieldsMissing')}</p>}
+      <p className={recipient.error ? 'field-error' : 'field-hint'} data-testid="handover-recipient">
+        {recipient.data !== null
+          ? t('handover.recipient', { email: recipient.data })
+          : recipient.error
+            ? t('handover.recipientRefused', { message: err(recipient.error) })
+            : t('handover.recipientLoading')}
+      </p>
       {refused && (
         <p className="field-error" role="alert" data-testid="handover-refused" data-code={refused.code}>
           {t('handover.refused', { message: err(refused) })}

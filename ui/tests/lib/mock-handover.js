@@ -43,6 +43,8 @@
             : [T(`${slug} har ingen överlämning.`, `${slug} has no handover.`)];
           return { slug, handover: h, handed_over: !!h?.handed_over_at, lines };
         },
+        // The proven first administrator's address in the instance's Auth: here the card's.
+        handover_recipient: ({ slug }) => customer(slug).admin_email,
         handover_withdraw: ({ slug, confirmation }) => {
           customer(slug);
           gate(slug, confirmation);
