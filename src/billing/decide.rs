@@ -48,6 +48,19 @@ pub fn paused_by_billing(decisions: &[DecisionRow]) -> bool {
         })
 }
 
+/// Whether Stripe's own word for the subscription now (its `status`, read right before the
+/// run) still asks for the transition a decision was made on. The register's snapshot is what
+/// the poll kept, but any login that writes the register could have written it: a `do` acts
+/// only on what Stripe says.
+pub fn stripe_confirms(transition: Transition, status: &str) -> bool {
+    match transition {
+        Transition::Paused => status == "paused",
+        Transition::PaymentFailed => matches!(status, "past_due" | "unpaid" | "canceled"),
+        Transition::Resumed => matches!(status, "active" | "trialing"),
+        Transition::PeriodEnded => status == "canceled",
+    }
+}
+
 /// The transition the subscription's state asks for now (`now`: the register's clock), if
 /// any, and the policy's step for it; `None` also when the step is "nothing".
 pub fn due(
@@ -113,6 +126,8 @@ pub fn due(
 pub struct Made {
     pub id: i64,
     pub slug: String,
+    /// The subscription the decision was made on, read again from Stripe before a `do`.
+    pub subscription: String,
     pub transition: Transition,
     pub step: Step,
     pub episode: String,
@@ -178,6 +193,7 @@ pub fn decide_all(store: &Store, env: Environment) -> Result<Vec<Made>> {
             made.push(Made {
                 id,
                 slug,
+                subscription: sub.subscription.clone(),
                 transition: due.transition,
                 step: due.step,
                 episode: due.episode,
@@ -192,6 +208,16 @@ pub fn decide_all(store: &Store, env: Environment) -> Result<Vec<Made>> {
 mod tests {
     use super::*;
     use crate::store::billing::PolicyRow;
+
+    #[test]
+    fn a_do_waits_for_stripe_to_say_the_same() {
+        assert!(stripe_confirms(Transition::Paused, "paused"));
+        assert!(!stripe_confirms(Transition::Paused, "active"));
+        assert!(stripe_confirms(Transition::PaymentFailed, "unpaid"));
+        assert!(!stripe_confirms(Transition::PaymentFailed, "active"));
+        assert!(stripe_confirms(Transition::Resumed, "active"));
+        assert!(!stripe_confirms(Transition::Resumed, "past_due"));
+    }
 
     fn sub(status: &str, failed_since: Option<&str>, event: bool) -> SubscriptionRow {
         SubscriptionRow {

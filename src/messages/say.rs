@@ -516,6 +516,7 @@ vocabulary!(
         BillingOffers => "billing_offers",
         BillingTells => "billing_tells",
         BillingNotStarted => "billing_not_started",
+        BillingStripeSaysOtherwise => "billing_stripe_says_otherwise",
         BillingExported => "billing_exported",
         BillingPeriodEndExports => "billing_period_end_exports",
         BillingExportFailed => "billing_export_failed",

@@ -44,6 +44,10 @@ impl Say {
                 "{slug}: {transition_en}; waits for your decision: {action_en}",
             ),
             BillingTells => t("{slug}: {transition}", "{slug}: {transition_en}"),
+            BillingStripeSaysOtherwise => t(
+                "Stripe säger nu att prenumerationen är {status}",
+                "Stripe now says the subscription is {status}",
+            ),
             BillingNotStarted => t(
                 "{slug}: {transition}; {action} kunde inte startas ({reason}) och väntar på ditt beslut",
                 "{slug}: {transition_en}; {action_en} could not be started ({reason_en}) and waits for your decision",

@@ -11,12 +11,14 @@ use std::sync::Arc;
 
 use super::report::JobReport;
 use super::ticker::Ticker;
-use crate::billing::decide::{decide_all, Made};
+use crate::billing::decide::{decide_all, stripe_confirms, Made};
 use crate::billing::policy::{self, DecisionState, Step, Transition};
 use crate::error::ApiResult;
 use crate::ledger::{RunKind, RunState};
 use crate::messages::{param_text, params, Say, Text};
+use crate::providers::stripe::Stripe;
 use crate::provision::RunRequest;
+use crate::secrets::Provider;
 use crate::store::schedule::AlertKind;
 use crate::supervisor::host::RunHost;
 
@@ -77,6 +79,14 @@ impl Ticker {
     /// A `do` decision's run, started with its event as the cause and followed to its end;
     /// the decision done with the run's id. One that cannot start waits for a person.
     async fn start(&self, m: &Made, host: Arc<dyn RunHost>) -> ApiResult<Text> {
+        if let Some(reason) = self.stripe_says_otherwise(m).await {
+            let note = format!("not_started: {}", reason.sv);
+            let id = m.id;
+            self.db(move |s| s.note_billing_decision(id, &note)).await?;
+            let mut p = words(m);
+            param_text(&mut p, "reason", &reason);
+            return Ok(Say::BillingNotStarted.with(p));
+        }
         let cause = m.event_id.clone();
         let request = match policy::action(m.transition) {
             RunKind::Resume => RunRequest::Resume { cause },
@@ -116,6 +126,31 @@ impl Ticker {
 }
 
 impl Ticker {
+    /// Why Stripe, asked now, does not say what the decision was made on (`stripe_confirms`):
+    /// its status, or why it could not be asked. `None` when it says the same.
+    async fn stripe_says_otherwise(&self, m: &Made) -> Option<Text> {
+        let cloud = self.cloud.clone();
+        let stripe = crate::blocking::run(move || {
+            let key = cloud.token(Provider::Stripe)?;
+            Ok::<_, crate::error::ApiError>(
+                key.map(|key| Stripe::new(&cloud.endpoints().stripe_api, key, cloud.timeout)),
+            )
+        })
+        .await;
+        let status = match stripe {
+            Ok(Some(stripe)) => match stripe.subscription(&m.subscription).await {
+                Ok(sub) => sub.status.as_str().to_string(),
+                Err(e) => return Some(Text::new(e.to_string(), e.to_string())),
+            },
+            Ok(None) => {
+                return Some(Say::BillingStripeSaysOtherwise.with(params! { "status" => "—" }))
+            }
+            Err(e) => return Some(Text::new(e.message.clone(), e.message)),
+        };
+        (!stripe_confirms(m.transition, &status))
+            .then(|| Say::BillingStripeSaysOtherwise.with(params! { "status" => status }))
+    }
+
     /// The customer's export at the period's end, into the export folder, its file noted on
     /// the decision; one that fails is said and noted, and the teardown still only offered.
     async fn export_for(&self, m: &Made) -> ApiResult<Text> {

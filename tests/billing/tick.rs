@@ -494,3 +494,51 @@ async fn a_failed_export_at_the_periods_end_is_said_and_the_teardown_only_offere
         "{left:?}"
     );
 }
+
+/// Issue #67: a snapshot written into the register (any login that writes `subscriptions`
+/// could) made the tick pause a paying customer "for billing". A `do` now reads the
+/// subscription again from Stripe first: Stripe says active, so nothing is paused, and the
+/// decision waits for a person with Stripe's word on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_snapshot_pauses_nobody_stripe_is_asked_first() {
+    let _one_at_a_time = SANDBOX.lock().await;
+    let Some((s, _)) = sandboxed(&[]).await else {
+        return;
+    };
+    let (host, ticker, _dir) = ticker(&s);
+    let (slug, sub, _) = paying_customer(
+        &s,
+        &ticker,
+        &host,
+        "Betalar Visst AB",
+        &[(Transition::Paused, Step::Do)],
+    )
+    .await;
+    let store = s.cloud.shared_store();
+    let env = s.cloud.environment;
+    let real = store.subscription_row(env, &sub).unwrap().unwrap();
+    assert_eq!(real.status, "active");
+    let forged = fabrik::store::billing::SubscriptionRow {
+        status: "paused".into(),
+        status_since: real.status_since + 1,
+        as_of: real.as_of + 1,
+        event_id: Some("evt_forged".into()),
+        ..real
+    };
+    assert!(store.keep_subscription(&forged).unwrap());
+
+    let j = tick(&ticker, &host).await;
+    assert!(runs_of(&s, &slug, RunKind::Pause).is_empty(), "{j:?}");
+    assert_eq!(
+        s.api.get_customer(slug.clone()).unwrap().status,
+        Status::Active
+    );
+    let d = decisions(&s);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].state, DecisionState::Waiting);
+    assert!(
+        d[0].note.as_deref().unwrap_or("").contains("active"),
+        "{:?}",
+        d[0].note
+    );
+}
