@@ -434,3 +434,58 @@ async fn a_github_repository_as_the_target_gets_the_same_commits() {
     assert_ne!(now["nodes"][0]["parameters"]["path"], "annan");
     assert_eq!(now["active"], true);
 }
+
+/// Backups of several instances commit to one repository at once. The simulator moved the
+/// branch without checking that it was still where the commit was made (so one of two
+/// commits fell out of the history, as `a_github_repository_as_the_target_gets_the_same_commits`
+/// saw under load); GitHub refuses such a move as not a fast forward. Eight commits at once
+/// now all land, each made again on the new tip when the branch moved under it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commits_at_once_to_one_github_repository_all_land() {
+    let sim = sim(fabrik_sim::Profile::Instant).await;
+    let org = sim.seed().github_org.clone();
+    let made = common::seed(
+        &sim,
+        json!({ "kind": "github_repo", "name": "samtidiga", "from_template": true }),
+    )
+    .await;
+    let repository = made["full_name"].as_str().unwrap().to_string();
+    assert_eq!(repository, format!("{org}/samtidiga"));
+    let github = fabrik::providers::github::Github::new(
+        &sim.github_api_url(),
+        &fabrik::secrets::Secret::new(TOKEN),
+        std::time::Duration::from_secs(10),
+    )
+    .unwrap();
+    let target = fabrik::workflows::Target::Github(&github);
+    let author = fabrik::providers::gitea::Identity {
+        name: "Fabrik".into(),
+        email: "fabrik@byran.example.se".into(),
+    };
+    let commits = (0..8).map(|i| {
+        let (target, author, repository) = (&target, &author, &repository);
+        async move {
+            let change = fabrik::providers::gitea::Change::Create {
+                path: format!("kund-{i}/workflow.json"),
+                content: format!("{{\"i\": {i}}}").into_bytes(),
+            };
+            target
+                .commit(repository, &format!("kund {i}"), author, &[change])
+                .await
+        }
+    });
+    for made in futures_util::future::join_all(commits).await {
+        made.unwrap();
+    }
+    for i in 0..8 {
+        let path = format!("kund-{i}/workflow.json");
+        let head = github
+            .branch_head(&org, "samtidiga", "main")
+            .await
+            .unwrap()
+            .unwrap();
+        let file = target.file_at(&repository, &path, &head).await.unwrap();
+        assert!(file.is_some(), "{path} fell out of the branch");
+    }
+    sim.shutdown().await;
+}

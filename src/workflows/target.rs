@@ -86,21 +86,33 @@ impl Target<'_> {
             Target::Github(g) => {
                 let (owner, name) = split(repository)?;
                 let branch = default_branch(g, owner, name).await?;
-                let head = g.branch_head(owner, name, &branch).await?.ok_or_else(|| {
-                    ProviderError::new(
-                        crate::secrets::Provider::Github,
-                        ErrorKind::NotFound,
-                        format!("{repository} has no branch {branch} (an empty repository)"),
-                    )
-                })?;
-                let base = g.commit(owner, name, &head).await?.tree;
                 let tree_changes: Vec<TreeChange> = changes.iter().map(tree_change).collect();
-                let tree = g.create_tree(owner, name, &base, &tree_changes).await?;
-                let commit = g
-                    .create_commit(owner, name, message, &tree, &[head])
-                    .await?;
-                g.update_branch(owner, name, &branch, &commit).await?;
-                Ok(commit)
+                // Backups of several instances share the repository: another commit may land
+                // between this one's read of the tip and its move of the branch, which GitHub
+                // then refuses (not a fast forward). The changes are this instance's files
+                // alone, so they are made again on the new tip, a bounded number of times.
+                let mut tries = 0;
+                loop {
+                    tries += 1;
+                    let head = branch_tip(g, repository, owner, name, &branch).await?;
+                    let base = g.commit(owner, name, &head).await?.tree;
+                    let tree = g.create_tree(owner, name, &base, &tree_changes).await?;
+                    let commit = g
+                        .create_commit(owner, name, message, &tree, std::slice::from_ref(&head))
+                        .await?;
+                    match g.update_branch(owner, name, &branch, &commit).await {
+                        Ok(_) => return Ok(commit),
+                        Err(e) if tries < BRANCH_TRIES && e.kind == ErrorKind::Invalid => {
+                            let now = g.branch_head(owner, name, &branch).await?;
+                            if now.as_deref() == Some(head.as_str()) {
+                                return Err(e);
+                            }
+                            let pause = rand::random_range(0..50 * u64::from(tries));
+                            tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
             }
         }
     }
@@ -120,6 +132,28 @@ impl Target<'_> {
             }
         }
     }
+}
+
+/// How often a commit is made again on a branch that moved meanwhile (`Target::commit`): one
+/// of the writers wins each round, so enough for a wave of backups at once, each try after a
+/// short random pause that keeps the writers from meeting again.
+const BRANCH_TRIES: u32 = 12;
+
+/// The branch's tip now; an empty repository has none.
+async fn branch_tip(
+    g: &Github,
+    repository: &str,
+    owner: &str,
+    name: &str,
+    branch: &str,
+) -> Result<String, ProviderError> {
+    g.branch_head(owner, name, branch).await?.ok_or_else(|| {
+        ProviderError::new(
+            crate::secrets::Provider::Github,
+            ErrorKind::NotFound,
+            format!("{repository} has no branch {branch} (an empty repository)"),
+        )
+    })
 }
 
 fn tree_change(c: &Change) -> TreeChange {

@@ -304,6 +304,11 @@ pub(super) async fn put_contents(
             }
         }
         let r = w.github.repos.iter_mut().find(|r| r.id == repo.id)?;
+        // The branch moved since it was read (another write landed in between): GitHub
+        // answers 409 rather than drop that write from the history.
+        if r.git.branch(&branch) != Some(&parent) {
+            return Some(Err(()));
+        }
         let commit = r.git.commit_changes(
             vec![parent.clone()],
             &[(path.clone(), Some(bytes.clone()))],
@@ -314,10 +319,18 @@ pub(super) async fn put_contents(
             .refs
             .insert(format!("refs/heads/{branch}"), commit.clone());
         r.sync();
-        Some((r.clone(), commit))
+        Some(Ok((r.clone(), commit)))
     });
-    let Some((r, commit)) = committed else {
-        return repo_not_found(PUT_CONTENTS_DOC);
+    let (r, commit) = match committed {
+        Some(Ok(made)) => made,
+        Some(Err(())) => {
+            return errors::github(
+                409,
+                &format!("{branch} moved while {path} was written; read it again"),
+                &doc(PUT_CONTENTS_DOC),
+            )
+        }
+        None => return repo_not_found(PUT_CONTENTS_DOC),
     };
     let tree = r.git.tree_of(&commit).unwrap_or_default();
     let entry = entry_at(&r, &tree, &path).expect("the file just written");

@@ -505,20 +505,23 @@ async fn update_ref(
     };
     let force = b.get("force").and_then(Value::as_bool).unwrap_or(false);
     let full = full_ref(&r);
-    let Some(current) = repo.git.refs.get(&full).cloned() else {
-        return unprocessable("Reference does not exist", what);
-    };
     if repo.git.commit(sha).is_none() {
         return unprocessable("Object does not exist", what);
     }
-    if !force && !repo.git.is_ancestor(&current, sha) {
-        return unprocessable("Update is not a fast forward", what);
-    }
+    // Checked and moved in one step, as GitHub does: two updates that both read the same
+    // tip never both land (the second is not a fast forward of the first).
     match change(&st, repo.id, |x, _| {
+        let Some(current) = x.git.refs.get(&full).cloned() else {
+            return Err("Reference does not exist");
+        };
+        if !force && !x.git.is_ancestor(&current, sha) {
+            return Err("Update is not a fast forward");
+        }
         x.git.refs.insert(full.clone(), sha.to_string());
-        x.clone()
+        Ok(x.clone())
     }) {
-        Some(x) => json_response(200, ref_json(&st, &x, &full, sha)),
+        Some(Ok(x)) => json_response(200, ref_json(&st, &x, &full, sha)),
+        Some(Err(why)) => unprocessable(why, what),
         None => repo_not_found(what),
     }
 }
