@@ -70,8 +70,22 @@ pub fn new_export(
         } else {
             format!("-{n}")
         };
-        let path = dir.join(format!("{stem}-{stamp}{suffix}.{extension}"));
-        match write(&path) {
+        let name = format!("{stem}-{stamp}{suffix}.{extension}");
+        let path = dir.join(&name);
+        if path.exists() {
+            continue;
+        }
+        // Written under a hidden name and linked in whole: whoever watches the folder (a sync
+        // client, the owner's spreadsheet) never sees a file half-written.
+        let part = dir.join(format!(".{name}.part"));
+        let _ = std::fs::remove_file(&part);
+        let written = write(&part);
+        let placed = written.and_then(|count| {
+            std::fs::hard_link(&part, &path).map_err(Error::Io)?;
+            Ok(count)
+        });
+        let _ = std::fs::remove_file(&part);
+        match placed {
             Ok(count) => {
                 return Ok(ExportedFile {
                     path: path.display().to_string(),
@@ -343,5 +357,26 @@ mod tests {
             assert!(text.starts_with("slug,name,"), "{text}");
             assert!(text.contains("akeri-nord"));
         }
+    }
+
+    #[test]
+    fn an_export_appears_only_when_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut seen_while_writing = Vec::new();
+        let file = new_export(dir.path(), "fabrik-usage-test", "csv", |path| {
+            std::fs::write(path, "slug\n")?;
+            let visible: Vec<String> = std::fs::read_dir(dir.path())?
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !n.starts_with('.'))
+                .collect();
+            seen_while_writing.extend(visible);
+            Ok(1)
+        })
+        .unwrap();
+        assert!(seen_while_writing.is_empty(), "{seen_while_writing:?}");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "only the export itself stays");
+        assert_eq!(std::fs::read_to_string(&file.path).unwrap(), "slug\n");
     }
 }
