@@ -49,6 +49,17 @@ impl Ticker {
         let mut subjects = Vec::new();
         for m in &made {
             subjects.push(format!("{}:{}:{}", m.slug, m.transition, m.episode));
+            // What acts on the customer (a run, or their data written out before a teardown
+            // is offered) acts only on what Stripe says now, never on the register's snapshot
+            // alone: any login that writes the register could have written that.
+            if m.step == Step::Do || m.transition == Transition::PeriodEnded {
+                if let Some(reason) = self.stripe_says_otherwise(m).await {
+                    let line = self.not_so(m, reason).await?;
+                    r.did.push(line.sv.clone());
+                    lines.push(line);
+                    continue;
+                }
+            }
             let line = match m.step {
                 Step::Do => self.start(m, host.clone()).await?,
                 Step::Offer => Say::BillingOffers.with(words(m)),
@@ -79,14 +90,6 @@ impl Ticker {
     /// A `do` decision's run, started with its event as the cause and followed to its end;
     /// the decision done with the run's id. One that cannot start waits for a person.
     async fn start(&self, m: &Made, host: Arc<dyn RunHost>) -> ApiResult<Text> {
-        if let Some(reason) = self.stripe_says_otherwise(m).await {
-            let note = format!("not_started: {}", reason.sv);
-            let id = m.id;
-            self.db(move |s| s.note_billing_decision(id, &note)).await?;
-            let mut p = words(m);
-            param_text(&mut p, "reason", &reason);
-            return Ok(Say::BillingNotStarted.with(p));
-        }
         let cause = m.event_id.clone();
         let request = match policy::action(m.transition) {
             RunKind::Resume => RunRequest::Resume { cause },
@@ -126,6 +129,17 @@ impl Ticker {
 }
 
 impl Ticker {
+    /// A decision Stripe, asked now, does not bear out: nothing done, the decision noted with
+    /// Stripe's word and left waiting for a person.
+    async fn not_so(&self, m: &Made, reason: Text) -> ApiResult<Text> {
+        let note = format!("not_started: {}", reason.sv);
+        let id = m.id;
+        self.db(move |s| s.note_billing_decision(id, &note)).await?;
+        let mut p = words(m);
+        param_text(&mut p, "reason", &reason);
+        Ok(Say::BillingNotStarted.with(p))
+    }
+
     /// Why Stripe, asked now, does not say what the decision was made on (`stripe_confirms`):
     /// its status, or why it could not be asked. `None` when it says the same.
     async fn stripe_says_otherwise(&self, m: &Made) -> Option<Text> {

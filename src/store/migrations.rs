@@ -47,6 +47,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/035_handover.sql"),
     include_str!("migrations/036_exports.sql"),
     include_str!("migrations/037_export_keeping.sql"),
+    include_str!("migrations/038_closed_register.sql"),
 ];
 
 /// The schema version this build writes.
@@ -158,6 +159,10 @@ const PG_STEPS: &[(i64, &str)] = &[
     (
         37,
         include_str!("migrations/postgres/037_export_keeping.sql"),
+    ),
+    (
+        38,
+        include_str!("migrations/postgres/038_closed_register.sql"),
     ),
 ];
 

@@ -10,7 +10,7 @@ use serde_json::json;
 use super::*;
 
 /// A provisioning run recorded and driven to `succeeded` by `store`'s login: the run's id.
-fn delivered(store: &Store, customer: i64) -> i64 {
+pub(super) fn delivered(store: &Store, customer: i64) -> i64 {
     let steps = [StepKey::SupabaseProject, StepKey::Finalize];
     let NewRun::Created(driver) = store
         .create_run_with(

@@ -14,6 +14,7 @@ use fabrik::Error;
 
 use crate::common;
 
+mod closed;
 mod creation;
 mod declared;
 mod ledger;

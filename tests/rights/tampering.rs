@@ -369,11 +369,12 @@ fn who_decided_about_a_request_is_the_login_that_did() {
     // Nor is what a decided request was rewritten: its link and its name are kept, where it
     // came from is no operator's to write.
     forger
-        .execute_batch(
-            "UPDATE intake SET organization_id = '0b000000-0000-0000-0000-00000000000b',
-                    name = 'Någon annan'",
-        )
+        .execute_batch("UPDATE intake SET name = 'Någon annan'")
         .unwrap();
+    let e = forger
+        .execute_batch("UPDATE intake SET organization_id = '0b000000-0000-0000-0000-00000000000b'")
+        .unwrap_err();
+    assert_eq!(sqlstate(&e), Some("42501"), "{e}");
     let e = forger
         .execute_batch("UPDATE intake SET external_id = 'z'")
         .unwrap_err();
