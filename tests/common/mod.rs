@@ -343,6 +343,29 @@ pub async fn inventory(sim: &SimHandle) -> Value {
     get(sim, "/__sim/inventory").await
 }
 
+/// Every resource of the providers' inventory by its id (the seeded ones aside): what a run on a
+/// delivered instance must not change (issue #67).
+pub fn resources(inv: &serde_json::Value) -> serde_json::Value {
+    let ids = |v: &serde_json::Value, id: &str| {
+        let mut ids: Vec<String> = v
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["seeded"] != true)
+            .map(|r| r[id].to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    serde_json::json!({
+        "supabase": ids(&inv["supabase"]["projects"], "ref"),
+        "github": ids(&inv["github"]["repos"], "full_name"),
+        "vercel": ids(&inv["vercel"]["projects"], "id"),
+        "n8n": ids(&inv["n8n"]["workflows"], "id"),
+        "resend_keys": ids(&inv["resend"]["api_keys"], "id"),
+    })
+}
+
 pub async fn fault(sim: &SimHandle, spec: Value) {
     let r = reqwest::Client::new()
         .post(format!("{}/__sim/faults", sim.base_url()))

@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 mod domains;
 mod lifecycle;
+mod twice;
 
 /// A provisioned customer whose check is healthy.
 async fn delivered(tag: &str, name: &str) -> Option<World> {

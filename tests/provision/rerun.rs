@@ -4,29 +4,6 @@
 
 use super::*;
 
-/// Every resource of the providers' inventory by its id (the seeded ones aside): what must not
-/// change when a delivered instance is provisioned again.
-fn resources(inv: &serde_json::Value) -> serde_json::Value {
-    let ids = |v: &serde_json::Value, id: &str| {
-        let mut ids: Vec<String> = v
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|r| r["seeded"] != true)
-            .map(|r| r[id].to_string())
-            .collect();
-        ids.sort();
-        ids
-    };
-    json!({
-        "supabase": ids(&inv["supabase"]["projects"], "ref"),
-        "github": ids(&inv["github"]["repos"], "full_name"),
-        "vercel": ids(&inv["vercel"]["projects"], "id"),
-        "n8n": ids(&inv["n8n"]["workflows"], "id"),
-        "resend_keys": ids(&inv["resend"]["api_keys"], "id"),
-    })
-}
-
 /// The finding's own path, then each provider in turn: its first call answered with a rate
 /// limit (GitHub's secondary limit is a 403) or carried out with its answer lost, in a run that then
 /// fails for good and is rolled back. Before the rule of creation proof, the GitHub cases
