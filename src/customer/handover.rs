@@ -53,6 +53,19 @@ pub fn handover_targets(github: &str, vercel_team: &str, supabase_org: &str) -> 
     }
 }
 
+/// The address the owner typed for the handover's letter, checked as an email address:
+/// `None` when none was typed (the letter then goes to the proven first administrator).
+pub fn handover_letter_to(typed: Option<&str>) -> Result<Option<String>> {
+    let Some(address) = typed.map(str::trim).filter(|a| !a.is_empty()) else {
+        return Ok(None);
+    };
+    super::validate_email(address).map_err(|mut e| {
+        e.field = "letter_to".into();
+        Error::Validation(vec![e])
+    })?;
+    Ok(Some(address.to_string()))
+}
+
 /// GitHub: letters, digits and single hyphens, not at either end, at most 39.
 fn github_login(s: &str) -> bool {
     s.len() <= 39

@@ -11,7 +11,7 @@ pub(crate) mod validate;
 
 pub use crate::messages::FieldError;
 pub use examples::example_customers;
-pub use handover::handover_targets;
+pub use handover::{handover_letter_to, handover_targets};
 pub use manifest::{ModuleInfo, ModuleManifest};
 pub use model::{
     Applied, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery, CustomerRow,

@@ -407,11 +407,15 @@ run_kinds! {
     /// token for the customer's Supabase organization, a transfer request for their Vercel
     /// team, the workflow exported, the repository transferred to their GitHub account or
     /// organization, and a letter with every code and step to the customer's contact. Fabrik
-    /// then follows until the customer took all three (`services::handover`).
+    /// then follows until the customer took all three (`services::handover`). The letter goes
+    /// to `letter_to` when the owner typed one, else to the proven first administrator.
     Handover {
         to_github: String,
         to_vercel_team: String,
         to_supabase_org: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        letter_to: Option<String>,
         confirmation: String,
     } => {
         label: ("Överlämning", "Handover"),

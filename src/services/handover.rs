@@ -23,6 +23,8 @@ pub struct Receivers<'a> {
     pub github: &'a str,
     pub vercel_team: &'a str,
     pub supabase_org: &'a str,
+    /// The letter's address when the owner types one (else the proven first administrator).
+    pub letter_to: Option<&'a str>,
 }
 
 impl HandoverApi {
@@ -48,6 +50,7 @@ impl HandoverApi {
             to_github: to.github.trim().to_string(),
             to_vercel_team: to.vercel_team.trim().to_string(),
             to_supabase_org: to.supabase_org.trim().to_string(),
+            letter_to: to.letter_to.map(str::to_string),
             confirmation: confirmation.to_string(),
         };
         self.supervisor

@@ -50,6 +50,7 @@ fn request(w: &World, github: &str, typed: &str) -> RunRequest {
         to_github: github.into(),
         to_vercel_team: "kundens-team".into(),
         to_supabase_org: "kundens-org".into(),
+        letter_to: None,
         confirmation: typed.into(),
     }
 }
@@ -369,8 +370,74 @@ async fn the_letter_goes_to_the_proven_first_administrator_not_the_cards_address
 
     let (state, events) = hand_over(&w, "kund-gh").await;
     assert_eq!(state.unwrap(), RunState::Succeeded, "{}", events.json());
-    let inv = inventory(&w.sim).await;
-    let to: Vec<Value> = inv["resend"]["emails"]
+    let to = letters_to(&w).await;
+    assert_eq!(to.len(), 1, "{to:?}");
+    assert!(to[0].contains(&admin), "{to:?}");
+    assert!(!to[0].contains("angripare"), "{to:?}");
+    #[cfg(unix)]
+    for entry in walk(dir.path()) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&entry).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{} is readable by others", entry.display());
+    }
+}
+
+/// Issue #67: the owner may send the letter elsewhere (the customer's CTO, say): typed at the
+/// gate, checked as an address before anything is written, and the letter goes there only.
+#[tokio::test]
+async fn the_letter_goes_to_the_address_the_owner_typed() {
+    let Some(w) = delivered("handover-typed", "Skrivet Till AB").await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::env::set_var(fabrik::paths::EXPORT_DIR_ENV, dir.path());
+    let id = w.store.get_customer(&w.slug).unwrap().id;
+    let runs = w.store.list_runs(Some(id), 100).unwrap().len();
+    let with = |to: &str| match request(&w, "kund-gh", &w.slug) {
+        RunRequest::Handover {
+            to_github,
+            to_vercel_team,
+            to_supabase_org,
+            confirmation,
+            ..
+        } => RunRequest::Handover {
+            to_github,
+            to_vercel_team,
+            to_supabase_org,
+            letter_to: Some(to.into()),
+            confirmation,
+        },
+        _ => unreachable!(),
+    };
+    match w.engine.record(&w.slug, &with("cto at kunden")) {
+        Err(Error::Validation(errors)) => assert_eq!(errors[0].field, "letter_to"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(w.store.list_runs(Some(id), 100).unwrap().len(), runs);
+
+    let start = w
+        .engine
+        .record(&w.slug, &with(" cto@kunden.example.se "))
+        .unwrap();
+    let events = Events::default();
+    let state = w
+        .engine
+        .drive(
+            start.driver.unwrap(),
+            events.sink(),
+            CancellationToken::new(),
+            false,
+        )
+        .await;
+    assert_eq!(state.unwrap(), RunState::Succeeded, "{}", events.json());
+    let to = letters_to(&w).await;
+    assert_eq!(to.len(), 1, "{to:?}");
+    assert!(to[0].contains("cto@kunden.example.se"), "{to:?}");
+}
+
+/// Whom each handover letter the simulator's Resend took went to.
+async fn letters_to(w: &World) -> Vec<String> {
+    inventory(&w.sim).await["resend"]["emails"]
         .as_array()
         .unwrap()
         .iter()
@@ -380,17 +447,8 @@ async fn the_letter_goes_to_the_proven_first_administrator_not_the_cards_address
                 .unwrap_or("")
                 .starts_with("Överlämning")
         })
-        .map(|e| e["to"].clone())
-        .collect();
-    assert_eq!(to.len(), 1, "{to:?}");
-    assert!(to[0].to_string().contains(&admin), "{to:?}");
-    assert!(!to[0].to_string().contains("angripare"), "{to:?}");
-    #[cfg(unix)]
-    for entry in walk(dir.path()) {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&entry).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600, "{} is readable by others", entry.display());
-    }
+        .map(|e| e["to"].to_string())
+        .collect()
 }
 
 /// Every file below `dir`.

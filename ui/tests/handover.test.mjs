@@ -73,6 +73,21 @@ describe('a handover', () => {
     assertClean();
   });
 
+  test('an address the owner types takes the letter, and the dialog says so before anyone confirms', async (t) => {
+    const { page, assertClean } = await open(t);
+    await openCustomer(page, SLUG);
+    await tid(page, 'handover-button').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="handover-recipient"]')?.textContent?.includes('@'));
+    await fillForm(page);
+    await tid(page, 'handover-letter-to').fill(' cto@asas.example.se ');
+    assert.equal(await said(tid(page, 'handover-recipient')), 'Brevet med koderna skickas till cto@asas.example.se, adressen du skrev, och ingen annanstans.');
+    await tid(page, 'handover-input').fill(SLUG);
+    await tid(page, 'handover-confirm').click();
+    await tid(page, 'handover-dialog').waitFor({ state: 'detached' });
+    assert.deepEqual((await runStarts(page, 'handover')).map((c) => c.args.letter_to), ['cto@asas.example.se']);
+    assertClean();
+  });
+
   test('the core’s refusal stays in the form, in words', async (t) => {
     const { page } = await open(t);
     await openCustomer(page, SLUG);

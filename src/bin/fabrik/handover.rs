@@ -27,6 +27,10 @@ pub struct HandoverArgs {
     /// The customer's Supabase organization (its slug), which claims the project.
     #[arg(long, required_unless_present_any = ["status", "withdraw"])]
     to_supabase_org: Option<String>,
+    /// Send the letter with the codes to this address instead of the instance's proven first
+    /// administrator (who is named in the question otherwise).
+    #[arg(long, value_name = "EMAIL")]
+    letter_to: Option<String>,
     /// The slug typed again, to confirm (otherwise asked for at the terminal): a handover gives
     /// the instance away.
     #[arg(long)]
@@ -78,9 +82,13 @@ pub async fn run(cloud: &Arc<CloudApi>, a: HandoverArgs) -> Result<(), ApiError>
         a.to_vercel_team.unwrap_or_default(),
         a.to_supabase_org.unwrap_or_default(),
     );
-    // The letter's recipient, as the instance's Auth holds the proven first administrator:
-    // said before anyone confirms, and on stderr when the slug was given on the command line.
-    let recipient = api.recipient(&a.slug).await?;
+    // The letter's recipient, the one typed or as the instance's Auth holds the proven first
+    // administrator: said before anyone confirms, and on stderr when the slug was given on the command line.
+    let typed_to = fabrik::customer::handover_letter_to(a.letter_to.as_deref())?;
+    let recipient = match &typed_to {
+        Some(to) => to.clone(),
+        None => api.recipient(&a.slug).await?,
+    };
     let question = format!(
         "{} lämnas över: Supabase-projektet till organisationen {org}, Vercel-projektet till teamet {team}, GitHub-repot till {github}. Brevet med koderna skickas till {recipient}. Det kan inte tas tillbaka när kunden tagit emot det.",
         a.slug
@@ -94,6 +102,7 @@ pub async fn run(cloud: &Arc<CloudApi>, a: HandoverArgs) -> Result<(), ApiError>
         github: &github,
         vercel_team: &team,
         supabase_org: &org,
+        letter_to: typed_to.as_deref(),
     };
     let launched = api
         .start(&a.slug, to, &confirmation, terminal(a.json))

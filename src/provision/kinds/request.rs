@@ -40,10 +40,12 @@ impl RunRequest {
                 to_github,
                 to_vercel_team,
                 to_supabase_org,
+                letter_to,
                 confirmation,
             } => {
                 confirmed(confirmation.as_str())?;
                 crate::customer::handover_targets(to_github, to_vercel_team, to_supabase_org)?;
+                *letter_to = crate::customer::handover_letter_to(letter_to.as_deref())?;
             }
             RunRequest::DomainAdd { domain: d } => *d = domain(d.as_str())?,
             RunRequest::DomainRemove {

@@ -38,6 +38,7 @@ fn every_request() -> Vec<RunRequest> {
                     to_github: "kund-gh".into(),
                     to_vercel_team: "kund-team".into(),
                     to_supabase_org: "kund-org".into(),
+                    letter_to: None,
                     confirmation: "kund".into(),
                 },
                 RunKind::Import => RunRequest::Import {

@@ -63,6 +63,7 @@ struct Targets {
     github: String,
     vercel_team: String,
     supabase_org: String,
+    letter_to: Option<String>,
 }
 
 fn targets(ctx: &RunCtx) -> Result<Targets, StepError> {
@@ -71,11 +72,13 @@ fn targets(ctx: &RunCtx) -> Result<Targets, StepError> {
             to_github,
             to_vercel_team,
             to_supabase_org,
+            letter_to,
             ..
         }) => Ok(Targets {
             github: to_github.trim().to_string(),
             vercel_team: to_vercel_team.trim().to_string(),
             supabase_org: to_supabase_org.trim().to_string(),
+            letter_to: letter_to.clone(),
         }),
         _ => Err(StepError::permanent(
             ErrorCode::LedgerIncomplete,
@@ -114,15 +117,19 @@ fn refused(e: ProviderError, target: &str) -> StepError {
     )
 }
 
-/// Where the handover's files go: the letter and the workflow, beside each other.
-/// Where the letter goes: the proven first administrator's address in the instance's Auth.
-async fn recipient(ctx: &RunCtx, project_ref: &str) -> Result<String, StepError> {
+/// Where the letter goes: the address the owner typed at the gate, else the proven first
+/// administrator's address in the instance's Auth (never the card's, which any operator edits).
+async fn recipient(ctx: &RunCtx, t: &Targets, project_ref: &str) -> Result<String, StepError> {
+    if let Some(typed) = &t.letter_to {
+        return Ok(typed.clone());
+    }
     let admin = ctx.out::<crate::provision::outputs::AdminUser>()?;
     let keys = ctx.api_keys().await?;
     let supabase = &ctx.clients.supabase;
     proof::first_admin_email(supabase, &keys, &ctx.customer, project_ref, &admin.user_id).await
 }
 
+/// Where the handover's files go: the letter and the workflow, beside each other.
 fn folder(ctx: &RunCtx) -> PathBuf {
     folder_of(&ctx.customer.slug, ctx.run_id)
 }
@@ -336,7 +343,7 @@ async fn letter(ctx: &RunCtx) -> Result<Done, StepError> {
         .await
         .map_err(|e| io(e, &path))?;
     }
-    let to = recipient(ctx, &project_ref).await?;
+    let to = recipient(ctx, &t, &project_ref).await?;
     let key = format!("fabrik-handover-{}-{}", ctx.customer.uid, ctx.run_id);
     let email = crate::providers::resend::Email {
         from: &settings.sender,

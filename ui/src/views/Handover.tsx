@@ -35,11 +35,15 @@ export function HandoverDialog({ customer, onClose, onStarted }: { customer: Cus
   const [github, setGithub] = useState('');
   const [vercel, setVercel] = useState('');
   const [supabase, setSupabase] = useState('');
+  // Another address for the letter (the customer's CTO, say), typed by the owner; empty: the
+  // proven first administrator's.
+  const [letterTo, setLetterTo] = useState('');
   const [refused, setRefused] = useState<ApiError | null>(null);
   // Where the letter with the codes goes, read from the instance before anyone confirms.
   const recipient = useLoad('handover_recipient', { slug: customer.slug }, [customer.slug]);
   const filled = [github, vercel, supabase].every((v) => v.trim() !== '');
-  const field = (id: string, label: TextKey, value: string, set: (v: string) => void) => (
+  const typedTo = letterTo.trim();
+  const field = (id: string, label: TextKey, value: string, set: (v: string) => void, type = 'text') => (
     <>
       <label className="label" htmlFor={`handover-${id}`}>
         {t(label)}
@@ -47,6 +51,7 @@ export function HandoverDialog({ customer, onClose, onStarted }: { customer: Cus
       <input
         id={`handover-${id}`}
         className="input mono"
+        type={type}
         data-testid={`handover-${id}`}
         value={value}
         autoComplete="off"
@@ -63,7 +68,7 @@ export function HandoverDialog({ customer, onClose, onStarted }: { customer: Cus
       expected={customer.slug}
       confirmLabel={t('handover.confirm')}
       cancelLabel={t('form.cancel')}
-      ready={filled && recipient.data !== null}
+      ready={filled && (typedTo !== '' || recipient.data !== null)}
       onCancel={onClose}
       onConfirm={async (typed) => {
         const e = await runs.begin(customer.slug, {
@@ -71,6 +76,7 @@ export function HandoverDialog({ customer, onClose, onStarted }: { customer: Cus
           to_github: github.trim(),
           to_vercel_team: vercel.trim(),
           to_supabase_org: supabase.trim(),
+          ...(typedTo !== '' ? { letter_to: typedTo } : {}),
           confirmation: typed,
         });
         if (e) {
@@ -87,8 +93,11 @@ export function HandoverDialog({ customer, onClose, onStarted }: { customer: Cus
       {field('vercel', 'handover.vercel', vercel, setVercel)}
       {field('supabase', 'handover.supabase', supabase, setSupabase)}
       {!filled && <p className="field-hint">{t('handover.fieldsMissing')}</p>}
-      <p className={recipient.error ? 'field-error' : 'field-hint'} data-testid="handover-recipient">
-        {recipient.data !== null
+      {field('letter-to', 'handover.letterTo', letterTo, setLetterTo, 'email')}
+      <p className={recipient.error && typedTo === '' ? 'field-error' : 'field-hint'} data-testid="handover-recipient">
+        {typedTo !== ''
+          ? t('handover.recipientTyped', { email: typedTo })
+          : recipient.data !== null
           ? t('handover.recipient', { email: recipient.data })
           : recipient.error
             ? t('handover.recipientRefused', { message: err(recipient.error) })
