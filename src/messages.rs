@@ -124,6 +124,8 @@ vocabulary!(
         // A rollback's delete refused by the rule of creation proof (`provision::creation`).
         ResourceDelivered => "resource_delivered",
         NotMadeByRun => "not_made_by_run",
+        // A stopped run whose starter does not hold its kind's right: not taken up.
+        RunNotVouched => "run_not_vouched",
         ChangedElsewhere => "changed_elsewhere",
         NotRestorable => "not_restorable",
         AdminPasswordReplaced => "admin_password_replaced",
@@ -541,6 +543,10 @@ impl ErrorCode {
             ResourceDelivered => t(
                 "{name} levererades av körning {run} och tas inte bort av en återställning: det som levererats tas bara bort av en avveckling (fabrik teardown {slug}).",
                 "{name} was delivered by run {run} and is not removed by a rollback: what was delivered is removed only by a teardown (fabrik teardown {slug}).",
+            ),
+            RunNotVouched => t(
+                "Körning {run} ({slug}, {kind}) startades av {person}, som inte längre har rätten att {right}; ingen dator tar upp den av sig själv. En ägare ser över den (fabrik runs show {run}) och tar upp eller återställer den.",
+                "Run {run} ({slug}, {kind_en}) was started by {person}, who no longer holds the right to {right_en}; no computer takes it up on its own. An owner looks it over (fabrik runs show {run}) and resumes or rolls it back.",
             ),
             NotMadeByRun => t(
                 "{name} bär inte den här körningens märkning, så körningen skapade det inte och tar inte bort det. Ska det bort görs det med en avveckling (fabrik teardown {slug}) eller för hand.",

@@ -123,7 +123,23 @@ impl Ticker {
                 .map_err(|e| Error::Internal(e.to_string()))?;
             let since = now - chrono::Duration::hours(RUN_ALERT_WINDOW_HOURS);
             let named = s.alerted(AlertKind::RunFailed)?;
-            Ok(s.list_runs(None, 500)?
+            // A run stopped half-way that no seat takes up (its starter does not hold its
+            // kind's right: `Engine::vouch`) waits for an owner: named once, like a failure.
+            let mut unvouched = Vec::new();
+            for r in s.interrupted_runs(crate::provision::STALE_AFTER, env)? {
+                if !named.contains(&r.id.to_string()) && !s.vouches_for(&r)? {
+                    let who = r.person.clone().unwrap_or_default();
+                    let what = format!(
+                        "#{} {} {}: startad av {who}, som saknar rätten; ingen dator tar upp den",
+                        r.id,
+                        r.slug,
+                        r.kind.as_str()
+                    );
+                    unvouched.push((r.id, what));
+                }
+            }
+            let failed: Vec<(i64, String)> = s
+                .list_runs(None, 500)?
                 .into_iter()
                 .filter(|r| r.environment == env)
                 .filter(|r| {
@@ -145,7 +161,8 @@ impl Ticker {
                         format!("#{} {} {}: {why}", r.id, r.slug, r.kind.as_str()),
                     )
                 })
-                .collect())
+                .collect();
+            Ok(failed.into_iter().chain(unvouched).collect())
         })
         .await
     }

@@ -218,8 +218,19 @@ impl Ticker {
         host: Arc<dyn RunHost>,
     ) -> ApiResult<()> {
         let env = self.supervisor.environment();
+        // Only runs this seat can vouch for (`Engine::vouch`); the others wait for an owner,
+        // named once by the run alert's job.
         let runs = self
-            .db(move |s| s.interrupted_runs(crate::provision::STALE_AFTER, env))
+            .db(move |s| {
+                let mut runs = s.interrupted_runs(crate::provision::STALE_AFTER, env)?;
+                let mut vouched = Vec::with_capacity(runs.len());
+                for r in runs.drain(..) {
+                    if s.vouches_for(&r)? {
+                        vouched.push(r);
+                    }
+                }
+                Ok(vouched)
+            })
             .await?;
         for run in runs.into_iter().filter(|run| run.kind == kind) {
             match self.supervisor.resume(run.id, host.clone()).await {

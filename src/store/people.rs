@@ -70,6 +70,39 @@ impl Store {
             .unwrap_or(false))
     }
 
+    /// Whether the login `person` holds `right` now, as the register's groups say: a seat asks
+    /// before it takes up a run another login started (`Engine::vouch`). A login that is gone
+    /// or may no longer log in holds nothing; on a register file its one person holds all.
+    pub fn person_holds(&self, person: &str, right: crate::messages::Right) -> Result<bool> {
+        if self.shared.is_none() {
+            return Ok(true);
+        }
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT coalesce((
+                    SELECT pg_has_role(r.oid, n.nspowner, 'MEMBER')
+                           OR EXISTS (SELECT 1 FROM pg_roles g
+                                       WHERE g.rolname = fabrik.register_group(?2)
+                                         AND pg_has_role(r.oid, g.oid, 'MEMBER'))
+                      FROM pg_roles r, pg_namespace n
+                     WHERE r.rolname = ?1 AND r.rolcanlogin AND n.nspname = 'fabrik'), false)",
+                [person, right.group()],
+                |r| r.get::<Option<bool>>(0),
+            )?
+            .unwrap_or(false))
+    }
+
+    /// Whether this seat may take up `run` (`Engine::vouch`): it started it, or its starter
+    /// holds its kind's right now. A run from before the register stamped logins names none.
+    pub fn vouches_for(&self, run: &super::runs::RunRow) -> Result<bool> {
+        match run.person.as_deref() {
+            None => Ok(true),
+            Some(person) if self.person() == Some(person) => Ok(true),
+            Some(person) => self.person_holds(person, run.kind.right()),
+        }
+    }
+
     /// `right` held by this login, or the refusal that names it and the person: the one way a
     /// service asks before it acts.
     pub fn require(&self, right: crate::messages::Right) -> Result<()> {

@@ -20,6 +20,7 @@ mod declared;
 mod ledger;
 mod stamps;
 mod tampering;
+mod vouch;
 
 /// Never a real password: found by the same search as the other sentinels if it leaks.
 const PASSWORD: &str = "SENTINEL-person-password-5b7e";

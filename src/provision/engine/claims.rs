@@ -39,6 +39,7 @@ impl Engine {
             // A run whose driver died (kill -9, power loss) is continued once its heartbeat
             // has lapsed, instead of being refused as "already active" for ever.
             if r.kind == kind && r.state.is_active() {
+                self.vouch(&r)?;
                 if let Some(driver) = self.store.claim_stale(r.id, self.timing.lease)? {
                     self.store.reset_unfinished_steps(r.id, false)?;
                     return Ok(StartOutcome::driven(driver));
@@ -123,6 +124,7 @@ impl Engine {
         if let Some(refusal) = finished(&run, Act::Resume) {
             return Err(refusal);
         }
+        self.vouch(&run)?;
         let rolling_back = run.state == RunState::RollingBack;
         // A day-two run stopped before the instance was torn down (or recorded for a card
         // Fabrik never delivered) must not go on working on what is not Fabrik's delivery,
@@ -155,6 +157,31 @@ impl Engine {
         })
     }
 
+    /// A seat takes up only a run it can vouch for: one this login started, or one whose
+    /// starter (the login the register stamped on it) holds its kind's right now. Anything
+    /// else (the run of a person since removed or demoted) is refused, naming the run and its
+    /// starter, and waits for an owner, whose own resume or rollback vouches for it; the
+    /// tick never takes one up (`schedule::work`). What a run's steps name is proven again
+    /// by the resource before anything is removed (`provision::creation`).
+    fn vouch(&self, run: &crate::store::runs::RunRow) -> Result<()> {
+        if self.store.vouches_for(run)? || self.store.holds(crate::messages::Right::People)? {
+            return Ok(());
+        }
+        let person = run.person.as_deref().unwrap_or("–");
+        let (label, right) = (
+            crate::provision::kinds::def(run.kind).label_text(),
+            run.kind.right().text(),
+        );
+        Err(Error::Refused {
+            code: crate::messages::ErrorCode::RunNotVouched,
+            params: crate::messages::params! {
+                "run" => run.id, "slug" => run.slug.clone(), "person" => person,
+                "kind" => label.sv, "kind_en" => label.en,
+                "right" => right.sv, "right_en" => right.en,
+            },
+        })
+    }
+
     /// Claims a run for "Återställ" (see `claim_resume`): only a run that stopped (failed,
     /// cancelled, a rollback that failed) or whose driver died. A succeeded run delivered what
     /// it made: that goes only through a teardown, the guarded gate, never a rollback.
@@ -164,6 +191,7 @@ impl Engine {
         if let Some(refusal) = finished(&run, Act::Rollback) {
             return Err(refusal);
         }
+        self.vouch(&run)?;
         self.store
             .claim_run(run_id, RunState::RollingBack, self.timing.lease)?
             .ok_or_else(|| run_busy(&self.store, run_id))
