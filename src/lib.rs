@@ -19,6 +19,7 @@ pub mod ledger;
 pub mod logging;
 pub mod messages;
 pub mod metering;
+pub mod overview;
 pub mod paths;
 pub mod provider;
 pub mod providers;

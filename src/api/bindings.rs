@@ -192,6 +192,11 @@ fn vocabularies() -> String {
         members("ROLLOUT_STATES", "RolloutState", RolloutState::ALL),
         members("MEMBER_STATES", "MemberState", MemberState::ALL),
         members("PR_STATES", "PrState", PrState::ALL),
+        members(
+            "ATTENTION_KINDS",
+            "AttentionKind",
+            crate::overview::AttentionKind::ALL,
+        ),
     ]
     .concat()
 }
@@ -227,6 +232,7 @@ pub fn typescript() -> String {
         DriftKind, DriftOffer, DriftFinding, SubscriptionView, Unlinked, Reconciled, CustomerBilling, BillingCell,
         DecisionRow, DecisionState, Transition, BillingStep, PolicyView, PolicyCell, TransitionChoice,
         crate::export::deliver::Exported, crate::export::deliver::OmittedPart, crate::store::exports::ExportRecord, crate::store::exports::ExportReason, crate::export::keeping::Keeping, crate::export::ExportPart,
+        crate::overview::Overview, crate::overview::Attention, crate::overview::AttentionKind, crate::overview::Urgency, crate::overview::Place, crate::overview::Glance,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

@@ -122,6 +122,7 @@ macro_rules! with_commands {
             async refresh_templates() -> $crate::services::rollout_desk::TemplatesOverview;
             async plan_template(at: Option<String>, waves: String, halt_share: f64) -> $crate::services::templates::TemplateRolloutView;
             async template_rollout(id: i64) -> $crate::services::templates::TemplateRolloutView;
+            blocking overview() -> $crate::overview::Overview;
             blocking usage_fleet(days: i64) -> $crate::usage::view::FleetUsage;
             blocking usage_customer(slug: String, days: i64) -> $crate::usage::view::CustomerUsage;
             blocking usage_csv(days: i64) -> $crate::services::register::ExportedFile;

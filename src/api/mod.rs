@@ -20,6 +20,7 @@ mod guide;
 mod handover;
 mod inbox;
 mod instances;
+mod overview;
 mod register;
 mod relocation;
 mod rollouts;

@@ -542,6 +542,19 @@ vocabulary!(
         ExportKeptDays => "export_kept_days",
         ExportKeptAlways => "export_kept_always",
         TeardownWithoutExport => "teardown_without_export",
+        // The overview (issue #68): what needs a person now, one sentence a kind.
+        OverviewRunFailed => "overview_run_failed",
+        OverviewRunStuck => "overview_run_stuck",
+        OverviewHealth => "overview_health",
+        OverviewLimitNear => "overview_limit_near",
+        OverviewPaymentFailed => "overview_payment_failed",
+        OverviewDecisionWaiting => "overview_decision_waiting",
+        OverviewRequestWaiting => "overview_request_waiting",
+        OverviewTemplateConflict => "overview_template_conflict",
+        OverviewHandoverWaiting => "overview_handover_waiting",
+        OverviewBackupOverdue => "overview_backup_overdue",
+        OverviewTokenExpiring => "overview_token_expiring",
+        OverviewNothing => "overview_nothing",
     }
 );
 

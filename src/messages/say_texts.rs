@@ -1581,6 +1581,54 @@ impl Say {
                 "Ingen export tas först. Med --export sparas kundens data i exportmappen innan allt tas bort.",
                 "No export is taken first. With --export the customer's data is saved in the export folder before everything is removed.",
             ),
+            OverviewRunFailed => t(
+                "{kind} för {name} misslyckades",
+                "{kind_en} for {name} failed",
+            ),
+            OverviewRunStuck => t(
+                "{kind} för {name} stannade halvvägs",
+                "{kind_en} for {name} stopped half-way",
+            ),
+            OverviewHealth => t(
+                "{name}: senaste kontrollen hittade {count} fel",
+                "{name}: the last check found {count} problems",
+            ),
+            OverviewLimitNear => t(
+                "{name} närmar sig en gräns",
+                "{name} is nearing a limit",
+            ),
+            OverviewPaymentFailed => t(
+                "Betalningen från {name} gick inte igenom",
+                "The payment from {name} did not go through",
+            ),
+            OverviewDecisionWaiting => t(
+                "Ett beslut om {name} väntar på dig: {transition}",
+                "A decision about {name} waits for you: {transition_en}",
+            ),
+            OverviewRequestWaiting => t(
+                "{name} vill bli kund",
+                "{name} wants to become a customer",
+            ),
+            OverviewTemplateConflict => t(
+                "Malluppdateringen för {name} krockar med ändringar i kundens kod",
+                "The template update for {name} conflicts with changes in the customer's code",
+            ),
+            OverviewHandoverWaiting => t(
+                "Överlämningen av {name} väntar på kunden ({taken} av 3 delar tagna)",
+                "The handover of {name} waits for the customer ({taken} of 3 parts taken)",
+            ),
+            OverviewBackupOverdue => t(
+                "Säkerhetskopian av {name} är för gammal",
+                "The backup of {name} is too old",
+            ),
+            OverviewTokenExpiring => t(
+                "Nyckeln till {provider} går ut {date}",
+                "The {provider} token expires {date}",
+            ),
+            OverviewNothing => t(
+                "Inget behöver dig just nu.",
+                "Nothing needs you right now.",
+            ),
         }
     }
 }

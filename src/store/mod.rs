@@ -3,6 +3,7 @@
 //! IMMEDIATE transaction, and readers wait on a busy timeout rather than fail.
 
 pub mod adoptions;
+pub mod attention;
 pub mod backups;
 pub mod billing;
 mod clock;

@@ -1654,6 +1654,55 @@ latest: ExportRecord | null, latest_until: string | null, };
 
 export type ExportPart = "tables" | "users" | "workflow" | "repository" | "storage";
 
+export type Overview = { environment: Environment, items: Array<AttentionItem>, glance: OverviewGlance, };
+
+export type AttentionItem = { kind: AttentionKind, urgency: Urgency, 
+/**
+ * Stable while it is the same thing (a run, a customer's finding): what a notification is
+ * given once for, and what the window keeps its place by.
+ */
+key: string, slug: string | null, 
+/**
+ * The customer's name, as an owner knows them.
+ */
+name: string | null, title: Text, 
+/**
+ * What more there is to say in a line, when there is.
+ */
+detail: Text | null, 
+/**
+ * Since when (RFC 3339), when known: the newest first within an urgency.
+ */
+since: string | null, place: Place, id: number | null, url: string | null, 
+/**
+ * The command that does the one action in a terminal.
+ */
+command: string, };
+
+export type AttentionKind = "run_failed" | "run_stuck" | "health" | "limit_near" | "payment_failed" | "decision_waiting" | "request_waiting" | "template_conflict" | "handover_waiting" | "backup_overdue" | "token_expiring";
+
+export type Urgency = "now" | "soon";
+
+export type Place = "run" | "customer" | "usage" | "billing" | "inbox" | "templates" | "backups" | "credentials";
+
+export type OverviewGlance = { 
+/**
+ * Live customers with a delivered, running instance, and all live customers.
+ */
+customers_active: number, customers: number, 
+/**
+ * The last 30 days' revenue, cost and margin, per currency; empty when unknown.
+ */
+revenue: Array<Money>, cost: Array<Money>, margin: Array<Money>, 
+/**
+ * Delivered customers whose revenue is not linked (their margin is unknown).
+ */
+revenue_unlinked: number, payments_failed: number, 
+/**
+ * Delivered instances by their newest health check.
+ */
+healthy: number, unhealthy: number, unchecked: number, };
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   update_check: { args: {  }; result: UpdateCheck };
@@ -1760,6 +1809,7 @@ export type Commands = {
   refresh_templates: { args: {  }; result: TemplatesOverview };
   plan_template: { args: { at: string | null; waves: string; halt_share: number }; result: TemplateRolloutView };
   template_rollout: { args: { id: number }; result: TemplateRolloutView };
+  overview: { args: {  }; result: Overview };
   usage_fleet: { args: { days: number }; result: FleetUsage };
   usage_customer: { args: { slug: string; days: number }; result: CustomerUsage };
   usage_csv: { args: { days: number }; result: ExportedFile };
@@ -1801,6 +1851,7 @@ export const ADOPTION_STATES: readonly AdoptionState[] = ['refused', 'allowed', 
 export const ROLLOUT_STATES: readonly RolloutState[] = ['planned', 'running', 'paused', 'halted', 'aborted', 'done'];
 export const MEMBER_STATES: readonly MemberState[] = ['pending', 'running', 'done', 'failed', 'skipped'];
 export const PR_STATES: readonly PrState[] = ['open', 'merged', 'closed', 'pushed'];
+export const ATTENTION_KINDS: readonly AttentionKind[] = ['run_failed', 'run_stuck', 'health', 'limit_near', 'payment_failed', 'decision_waiting', 'request_waiting', 'template_conflict', 'handover_waiting', 'backup_overdue', 'token_expiring'];
 export const MAX_IMPORT_BYTES = 33554432;
 export const PORTAL_TABLE = 'public.organizations';
 export const DEFAULT_WAVES = '1,10%,rest';
