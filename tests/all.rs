@@ -22,6 +22,7 @@ mod health;
 mod keyring;
 mod layers;
 mod metering;
+mod overview;
 mod ownership;
 mod pacing;
 mod preflight;

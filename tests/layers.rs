@@ -50,6 +50,7 @@ const LAYERS: &[&str] = &[
     "setup",
     "intake",
     "schedule",
+    "overview",
     "services",
     "api",
 ];

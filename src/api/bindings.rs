@@ -1,6 +1,5 @@
-//! Generates `ui/src/bindings.ts`: every IPC payload type and the command table, from the Rust
-//! types. `cargo test` fails when the committed file is stale; `UPDATE_BINDINGS=1 cargo test
-//! bindings` rewrites it.
+//! Generates `ui/src/bindings.ts` (every IPC payload type, the command table) from the Rust
+//! types; `cargo test` fails on a stale file, `UPDATE_BINDINGS=1 cargo test bindings` rewrites it.
 
 use ts_rs::{Config, TS};
 
@@ -22,6 +21,7 @@ use crate::intake::{Inbox, PollReport, SourceView};
 use crate::ledger::{BaseHow, MemberState, PrState, RolloutKind, RolloutState};
 use crate::messages::typescript::{label_table, members};
 use crate::messages::{ErrorCode, Text};
+use crate::overview as ov;
 use crate::providers::choices::{AccountChoices, Also, Choice, ChoiceKind, ChoiceList};
 use crate::providers::guide::{Guide, Permission, ProviderInfo, TokenKind};
 use crate::providers::pacer::Left;
@@ -154,8 +154,7 @@ fn job_labels() -> String {
     label_table("JOB_LABEL", "Job", rows)
 }
 
-/// Each kind of run's steps as its declaration lists them (a teardown's, a repair's and a
-/// recovery's are read from the ledger or the check, so none), for the UI tests' fake backend.
+/// Each kind's declared steps (a teardown's, a repair's: none), for the UI tests' fake backend.
 fn kind_steps() -> String {
     let mut out =
         String::from("export const RUN_KIND_STEPS: Record<RunKind, readonly StepKey[]> = {\n");
@@ -192,11 +191,7 @@ fn vocabularies() -> String {
         members("ROLLOUT_STATES", "RolloutState", RolloutState::ALL),
         members("MEMBER_STATES", "MemberState", MemberState::ALL),
         members("PR_STATES", "PrState", PrState::ALL),
-        members(
-            "ATTENTION_KINDS",
-            "AttentionKind",
-            crate::overview::AttentionKind::ALL,
-        ),
+        members("ATTENTION_KINDS", "AttentionKind", ov::AttentionKind::ALL),
     ]
     .concat()
 }
@@ -232,7 +227,7 @@ pub fn typescript() -> String {
         DriftKind, DriftOffer, DriftFinding, SubscriptionView, Unlinked, Reconciled, CustomerBilling, BillingCell,
         DecisionRow, DecisionState, Transition, BillingStep, PolicyView, PolicyCell, TransitionChoice,
         crate::export::deliver::Exported, crate::export::deliver::OmittedPart, crate::store::exports::ExportRecord, crate::store::exports::ExportReason, crate::export::keeping::Keeping, crate::export::ExportPart,
-        crate::overview::Overview, crate::overview::Attention, crate::overview::AttentionKind, crate::overview::Urgency, crate::overview::Place, crate::overview::Glance,
+        ov::Overview, ov::Attention, ov::AttentionKind, ov::Urgency, ov::Place, ov::Glance,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

@@ -548,6 +548,7 @@ vocabulary!(
         OverviewHealth => "overview_health",
         OverviewLimitNear => "overview_limit_near",
         OverviewPaymentFailed => "overview_payment_failed",
+        OverviewPaymentFailedUnlinked => "overview_payment_failed_unlinked",
         OverviewDecisionWaiting => "overview_decision_waiting",
         OverviewRequestWaiting => "overview_request_waiting",
         OverviewTemplateConflict => "overview_template_conflict",
@@ -555,6 +556,8 @@ vocabulary!(
         OverviewBackupOverdue => "overview_backup_overdue",
         OverviewTokenExpiring => "overview_token_expiring",
         OverviewNothing => "overview_nothing",
+        OverviewNow => "overview_now",
+        OverviewSoon => "overview_soon",
     }
 );
 

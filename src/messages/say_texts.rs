@@ -1601,6 +1601,10 @@ impl Say {
                 "Betalningen från {name} gick inte igenom",
                 "The payment from {name} did not go through",
             ),
+            OverviewPaymentFailedUnlinked => t(
+                "En betalning gick inte igenom för en prenumeration som inte är länkad till någon kund",
+                "A payment did not go through for a subscription linked to no customer",
+            ),
             OverviewDecisionWaiting => t(
                 "Ett beslut om {name} väntar på dig: {transition}",
                 "A decision about {name} waits for you: {transition_en}",
@@ -1625,6 +1629,8 @@ impl Say {
                 "Nyckeln till {provider} går ut {date}",
                 "The {provider} token expires {date}",
             ),
+            OverviewNow => t("Nu", "Now"),
+            OverviewSoon => t("Snart", "Soon"),
             OverviewNothing => t(
                 "Inget behöver dig just nu.",
                 "Nothing needs you right now.",

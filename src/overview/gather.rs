@@ -79,6 +79,10 @@ pub fn gather(store: &Store, now: DateTime<Utc>) -> Result<Overview> {
     let mut items = Items { list: Vec::new() };
 
     for r in store.runs_ending_in_failure(env)? {
+        let why = match &r.error {
+            Some(e) => Some(e.clone()),
+            None => store.last_run_error(r.id)?,
+        };
         let label = crate::provision::kinds::def(r.kind).label_text();
         let mut p = params! { "name" => r.customer_name.clone() };
         param_text(&mut p, "kind", &label);
@@ -88,7 +92,7 @@ pub fn gather(store: &Store, now: DateTime<Utc>) -> Result<Overview> {
             &r.id.to_string(),
             Some((&r.slug, &r.customer_name)),
             Say::OverviewRunFailed.with(p),
-            r.error.clone(),
+            why,
             r.finished_at.clone(),
             Place::Run,
             Some(r.id),
@@ -167,16 +171,21 @@ pub fn gather(store: &Store, now: DateTime<Utc>) -> Result<Overview> {
         let who = by_sub
             .get(sub.subscription.as_str())
             .and_then(|id| names.get(id));
-        let (slug, name) = match who {
-            Some((s, n)) => (Some(s.as_str()), n.clone()),
-            None => (None, sub.stripe_customer.clone()),
+        // Linked to no customer: said so, never by Stripe's id for it.
+        let (who, title) = match who {
+            Some((s, n)) => (
+                Some((s.as_str(), n.as_str())),
+                Say::OverviewPaymentFailed.with(params! { "name" => n.clone() }),
+            ),
+            None => (None, Say::OverviewPaymentFailedUnlinked.text()),
         };
+        let slug = who.map(|(s, _)| s);
         items.push(
             AttentionKind::PaymentFailed,
             Urgency::Now,
             &sub.subscription,
-            slug.map(|s| (s, name.as_str())),
-            Say::OverviewPaymentFailed.with(params! { "name" => name.clone() }),
+            who,
+            title,
             None,
             sub.failed_since.clone(),
             Place::Billing,
@@ -331,7 +340,7 @@ pub fn gather(store: &Store, now: DateTime<Utc>) -> Result<Overview> {
 
     let (by_status, healthy, unhealthy) = store.fleet_counts(env)?;
     let active = by_status.get(&Status::Active).copied().unwrap_or(0);
-    let delivered = fleet.rows.len() as u32;
+    let delivered = store.delivered_slugs(env)?.len() as u32;
     let glance = Glance {
         customers_active: active,
         customers: by_status.values().sum(),

@@ -14,6 +14,14 @@ use crate::vocabulary::vocabulary;
 
 pub use gather::gather;
 
+/// The overview now, by the register's clock (a token's days left count alike on every seat).
+pub fn read(store: &crate::store::Store) -> crate::error::Result<Overview> {
+    let now = chrono::DateTime::parse_from_rfc3339(&store.register_now()?)
+        .map_err(|e| crate::error::Error::Internal(e.to_string()))?
+        .with_timezone(&chrono::Utc);
+    gather(store, now)
+}
+
 vocabulary!(
     /// What needs a person, one word a kind. The notifications' settings are per kind.
     pub enum AttentionKind {
@@ -49,6 +57,16 @@ vocabulary!(
         Soon => "soon",
     }
 );
+
+impl Urgency {
+    /// The word for it.
+    pub fn text(self) -> Text {
+        match self {
+            Urgency::Now => crate::messages::Say::OverviewNow.text(),
+            Urgency::Soon => crate::messages::Say::OverviewSoon.text(),
+        }
+    }
+}
 
 vocabulary!(
     /// Where an item's one action leads in the window (`AttentionPlace` in the UI).

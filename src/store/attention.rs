@@ -5,13 +5,13 @@
 
 use std::collections::HashMap;
 
-use super::db::params;
+use super::db::{params, Optional};
 use super::runs::{run_row, RunRow, RUN_COLUMNS};
 use super::Store;
 use crate::customer::Status;
 use crate::environment::Environment;
 use crate::error::Result;
-use crate::ledger::RunState;
+use crate::ledger::{LogLevel, RunState};
 
 /// An instance whose newest health check was not healthy.
 #[derive(Debug, Clone)]
@@ -23,21 +23,49 @@ pub struct Unhealthy {
 }
 
 impl Store {
-    /// Each customer's newest run in `env`, when it failed or its rollback did: a later run of
-    /// any kind (a retry, a teardown) answers it.
+    /// Each customer's newest run in `env`, when it failed, its rollback did, or it was rolled
+    /// back after a failure (what it was to do is not done): a later run of any kind (a retry,
+    /// a teardown) answers it.
     pub fn runs_ending_in_failure(&self, env: Environment) -> Result<Vec<RunRow>> {
         let conn = self.conn();
         Ok(conn.query_map(
             &format!(
                 "SELECT {RUN_COLUMNS} FROM runs r JOIN customers c ON c.id = r.customer_id
-                  WHERE r.environment = ?1 AND r.state IN (?2, ?3) AND c.archived_at IS NULL
+                  WHERE r.environment = ?1 AND c.archived_at IS NULL
+                    AND (r.state IN (?2, ?3)
+                         OR (r.state = ?4 AND (r.error IS NOT NULL
+                             OR EXISTS (SELECT 1 FROM run_log l WHERE l.run_id = r.id AND l.level = ?5))))
                     AND NOT EXISTS (SELECT 1 FROM runs l WHERE l.customer_id = r.customer_id
                                        AND l.environment = r.environment AND l.id > r.id)
                   ORDER BY r.id DESC"
             ),
-            params![env, RunState::Failed, RunState::RollbackFailed],
+            params![
+                env,
+                RunState::Failed,
+                RunState::RollbackFailed,
+                RunState::RolledBack,
+                LogLevel::Error
+            ],
             run_row,
         )?)
+    }
+
+    /// The last error a run logged, in words: why a run that was rolled back failed (its own
+    /// error is cleared when the rollback leaves nothing behind).
+    pub fn last_run_error(&self, run_id: i64) -> Result<Option<crate::messages::Text>> {
+        let row: Option<(String, Option<String>)> = self
+            .conn()
+            .query_row(
+                "SELECT message, message_en FROM run_log WHERE run_id = ?1 AND level = ?2
+                  ORDER BY id DESC LIMIT 1",
+                params![run_id, LogLevel::Error],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.map(|(sv, en)| crate::messages::Text {
+            en: en.unwrap_or_else(|| sv.clone()),
+            sv,
+        }))
     }
 
     /// The live customers whose newest health check in `env` found something.

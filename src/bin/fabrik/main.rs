@@ -12,6 +12,7 @@ mod handover;
 mod health;
 mod import;
 mod intake;
+mod overview;
 mod print;
 mod progress;
 mod register;
@@ -56,14 +57,18 @@ struct Cli {
     /// Work in production (the real APIs, tokens from the keyring or FABRIK_*_TOKEN).
     #[arg(long, global = true)]
     production: bool,
+    /// Without a command at a terminal: the overview (what needs you now).
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 // Parsed once per process; the size difference between subcommands does not matter.
 #[allow(clippy::large_enum_variant)]
 enum Command {
+    /// What needs a person now, each with the command that does it, and the business at a
+    /// glance (the window's Översikt).
+    Overview(overview::OverviewArgs),
     /// The customer register.
     #[command(subcommand)]
     Customers(customers::CustomersCmd),
@@ -200,7 +205,20 @@ fn run(cli: Cli) -> Result<(), ApiError> {
     let log_dir = fabrik::paths::seat_dir(&path).join("logs");
     let _log = fabrik::logging::init(&log_dir, false);
     let chosen = runtime::Chosen::from_flags(cli.sandbox, cli.production)?;
-    match cli.command {
+    // `fabrik` alone: the overview at a terminal; in a script, the help (nothing is guessed).
+    let command = match cli.command {
+        Some(c) => c,
+        None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+            Command::Overview(overview::OverviewArgs::default())
+        }
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            std::process::exit(2);
+        }
+    };
+    match command {
+        Command::Overview(args) => overview::run(&runtime::register(&path, chosen)?, args),
         // Fabrik itself, not a register.
         Command::Update(cmd) => tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -296,6 +314,7 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Usage(args) => usage::collect(&cloud, args).await,
         Command::Billing(args) => billing::reconcile(&cloud, args).await,
         Command::Customers(_)
+        | Command::Overview(_)
         | Command::Settings(_)
         | Command::Register(_)
         | Command::Update(_)
