@@ -66,13 +66,16 @@ async function measure(binary, label, db, search = null) {
   try {
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
-      const s = await Session.start(driver.url, binary);
-      await s.find('[data-testid="customer-list"], [data-testid="empty-state"]', 20_000);
+      // Fabrik opens on Översikt (issue #68): its first view, as the empty window's.
+      const s = await Session.start(driver.url, binary, { landing: 'overview' });
+      await s.find('[data-testid="overview"], [data-testid="customer-list"], [data-testid="empty-state"]', 20_000);
       // Painted: two animation frames after the list is in the DOM.
       await s.exec(painted);
       starts.push(performance.now() - t0);
       if (search) {
         // Typed as a person types it (a key at a time), until only its rows are painted.
+        await s.click('nav-customers');
+        await s.find('[data-testid="customer-list"]', 20_000);
         const t1 = performance.now();
         await s.type('search', search);
         await s.until(
@@ -94,7 +97,7 @@ async function measure(binary, label, db, search = null) {
           `const m = (n) => performance.getEntriesByName(n)[0]?.startTime ?? null;
            const nav = performance.getEntriesByType('navigation')[0];
            return { origin: performance.timeOrigin, dom: nav ? nav.domContentLoadedEventEnd : null,
-             script: m('fabrik:script'), prefs: m('fabrik:preferences'), answered: m('fabrik:list-answered'), painted: m('fabrik:list-painted') };`,
+             script: m('fabrik:script'), prefs: m('fabrik:preferences'), answered: m('fabrik:list-answered'), painted: m('fabrik:first-painted') };`,
         );
         const launch = performance.timeOrigin + t0;
         traces.push({
@@ -102,7 +105,7 @@ async function measure(binary, label, db, search = null) {
           'document → app script runs (list asked)': marks.script,
           'script → list answered (IPC + SQLite)': marks.answered - marks.script,
           'script → preferences answered (IPC)': marks.prefs - marks.script,
-          'preferences answered → list painted (shell frame, list frame)': marks.painted - marks.prefs,
+          'preferences answered → first view painted (shell frame, overview frame)': marks.painted - marks.prefs,
           'painted → seen by WebDriver': performance.now() - t0 - (marks.origin - launch) - marks.painted,
         });
       }

@@ -181,12 +181,21 @@ function appRunning(binary) {
 }
 
 export class Session {
-  static async start(driverUrl, application) {
+  /**
+   * The window opens on Översikt (issue #68); a test written for the customer list lands on it
+   * as a person does, with a click on "Kunder" once the header shows. `landing: 'overview'`
+   * stays where the window opens.
+   */
+  static async start(driverUrl, application, { landing = 'customers' } = {}) {
     const value = await wd(driverUrl, 'POST', '/session', {
       capabilities: { alwaysMatch: { 'tauri:options': { application } } },
     });
     const session = new Session(driverUrl, value.sessionId);
     session.application = application;
+    if (landing === 'customers') {
+      await session.find('[data-testid="nav-customers"]', 30_000);
+      await session.click('nav-customers');
+    }
     return session;
   }
 

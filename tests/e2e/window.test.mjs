@@ -39,19 +39,21 @@ after(async () => driver?.stop());
 // whatever lies there instead. In one fresh run of four, "Ny kund" was clicked that way and the
 // form never opened.
 test('nothing moves once the window has opened: the first frame already has the sandbox banner', async () => {
-  const s = await Session.start(driver.url, app);
+  // The window opens on Översikt: what a person clicks first there ("Kunder", "Uppdatera").
+  const s = await Session.start(driver.url, app, { landing: 'overview' });
   try {
-    // Where "Ny kund" is and whether the banner is there, read in one go.
+    // Where "Kunder" and "Uppdatera" are and whether the banner is there, read in one go.
     const at = () =>
-      s.exec(`const b = document.querySelector('[data-testid="add-customer"]');
-        if (!b) return null;
-        const r = b.getBoundingClientRect();
-        return { at: [Math.round(r.left), Math.round(r.top)], banner: !!document.querySelector('[data-testid="sandbox-banner"]') };`);
+      s.exec(`const place = (id) => { const b = document.querySelector('[data-testid="' + id + '"]');
+          if (!b) return null; const r = b.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.top)]; };
+        const nav = place('nav-customers'), refresh = place('overview-refresh');
+        if (!nav || !refresh) return null;
+        return { at: [nav, refresh], banner: !!document.querySelector('[data-testid="sandbox-banner"]') };`);
     let first = null;
-    await s.until(async () => (first = await at()) !== null, '"Ny kund"');
+    await s.until(async () => (first = await at()) !== null, 'Översikt');
     await s.byTestId('sandbox-banner');
-    assert.ok(first.banner, 'the banner is in the frame the list first shows in');
-    assert.deepEqual((await at()).at, first.at, '"Ny kund" stays where it first showed');
+    assert.ok(first.banner, 'the banner is in the frame the overview first shows in');
+    assert.deepEqual((await at()).at, first.at, '"Kunder" and "Uppdatera" stay where they first showed');
   } finally {
     await s.close();
   }

@@ -1,21 +1,22 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { call } from './api';
 import { useEvent } from './state/events';
 import type { Environment, Language, ModuleManifest } from './bindings';
 import { formatDateTime, I18nContext, LANGUAGES, makeI18n, translate, useI18n } from './i18n';
 import { ToastProvider, useToast } from './state/toast';
 import { CustomerList } from './views/CustomerList';
-import { RunsProvider } from './state/runs';
+import { RunsProvider, useRuns } from './state/runs';
 import type { ListState, UsageState, View } from './state/navigation';
 import { Activity } from './views/Activity';
 import { PlanDialog } from './views/Provision';
 import { ActiveRunsIndicator, ResumeBanner } from './views/Runs';
-import { afterListPainted, opening, type Opening } from './state/startup';
+import { afterListPainted, opening, takeFirstOverview, type Opening } from './state/startup';
 import { checkAfterStart, updateMoved, useUpdate } from './state/update';
 import { StatusBar } from './views/AccountsLeft';
 
-// Views other than the list are separate scripts: none is read before the list paints. Each is
-// fetched once the list is on screen, so the first click on it does not wait for its script.
+// Views other than the list are separate scripts: none but Översikt, the view the window opens
+// on, is read before the first view paints. Each is fetched once that view is on screen, so the
+// first click on it does not wait for its script.
 // Each script is asked for once (the prefetch and the click share the promise) and the prefetch
 // asks one after another: WebKitGTK (the real window) can hand a module fetched by two imports at
 // once to the second before its body has run (WebKit bug 242740), and the customer's page and
@@ -26,6 +27,7 @@ const once = <T,>(load: () => Promise<T>) => {
   return () => (loading ??= load());
 };
 const views = {
+  overview: once(() => import('./views/Overview')),
   form: once(() => import('./views/CustomerForm')),
   page: once(() => import('./views/CustomerPage')),
   settings: once(() => import('./views/Settings')),
@@ -35,6 +37,18 @@ const views = {
   inbox: once(() => import('./views/Inbox')),
   usage: once(() => import('./views/usage/Fleet')),
 };
+// Översikt, the view the window opens on: its script is asked for at once and awaited with the
+// opening (App below), so the first frame shows the overview itself, not a lazy view's fallback.
+let overviewScript: typeof import('./views/Overview') | null = null;
+const overviewLoaded = views.overview().then(
+  (m) => {
+    overviewScript = m;
+  },
+  () => {
+    /* The lazy view below asks again. */
+  },
+);
+const LazyOverview = lazy(() => views.overview().then((m) => ({ default: m.Overview })));
 const CustomerForm = lazy(() => views.form().then((m) => ({ default: m.CustomerForm })));
 const CustomerPage = lazy(() => views.page().then((m) => ({ default: m.CustomerPage })));
 const Settings = lazy(() => views.settings().then((m) => ({ default: m.Settings })));
@@ -54,7 +68,7 @@ export function App() {
   useEffect(() => {
     let live = true;
     // Asked as the script starts (state/startup.ts), beside the list's first page.
-    void opening.then((o) => {
+    void Promise.all([opening, overviewLoaded]).then(([o]) => {
       if (!live) return;
       // Swedish is the default when the preference cannot be read.
       if (o.preferences) setLang(o.preferences.language);
@@ -99,12 +113,15 @@ export function App() {
 /** `environment` is null when it could not be read (the register did not open): no banner; the views explain. */
 function Shell({ environment }: { environment: Environment | null }) {
   const toast = useToast();
-  const [view, setView] = useState<View>({ kind: 'customers' });
+  // The window opens on Översikt (issue #68); the customer list is one click away.
+  const [view, setView] = useState<View>({ kind: 'overview' });
   const [list, setList] = useState<ListState>({ search: '', status: '', sort: 'name_asc' });
   const [usage, setUsage] = useState<UsageState>({ search: '', status: '', plan: '', sort: 'margin', days: 90 });
   const [manifest, setManifest] = useState<ModuleManifest | null>(null);
   const { err } = useI18n();
   const [pending, setPending] = usePendingRequests(view.kind === 'inbox');
+  const [attention, setAttention] = useAttentionCount(view.kind === 'overview');
+  const Overview = overviewScript?.Overview ?? LazyOverview;
 
   useEffect(() => {
     call('module_manifest', {})
@@ -127,17 +144,18 @@ function Shell({ environment }: { environment: Environment | null }) {
   useEvent('update', updateMoved);
 
   const section =
-    view.kind === 'settings' || view.kind === 'setup' ? 'settings' : view.kind === 'activity' ? 'activity' : view.kind === 'rollouts' ? 'rollouts' : view.kind === 'templates' ? 'templates' : view.kind === 'inbox' ? 'inbox' : view.kind === 'usage' ? 'usage' : view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
+    view.kind === 'overview' ? 'overview' : view.kind === 'settings' || view.kind === 'setup' ? 'settings' : view.kind === 'activity' ? 'activity' : view.kind === 'rollouts' ? 'rollouts' : view.kind === 'templates' ? 'templates' : view.kind === 'inbox' ? 'inbox' : view.kind === 'usage' ? 'usage' : view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';
 
   return (
     <div className="app">
       <div className="banner-slot">{environment === 'sandbox' && <SandboxBanner />}</div>
-      <Header current={section} environment={environment} pending={pending} onNavigate={(v) => setView(v)} />
+      <Header current={section} environment={environment} pending={pending} attention={attention} onNavigate={(v) => setView(v)} />
       <ResumeBanner />
       <LiveBanner />
       <UpdateBanner onShow={() => setView({ kind: 'settings' })} />
       <main className="main" id="main">
         <Suspense fallback={<div className="page" aria-busy="true" />}>
+        {view.kind === 'overview' && <Overview onOpen={(v) => setView(v)} onCount={setAttention} />}
         {view.kind === 'activity' && <Activity onOpenRun={(slug, run) => setView({ kind: 'customer', slug, run })} />}
         {view.kind === 'customers' && (
           <CustomerList state={list} onStateChange={setList} onOpen={(slug) => setView({ kind: 'customer', slug })} onAdd={() => setView({ kind: 'new-customer' })} />
@@ -226,7 +244,7 @@ function SandboxBanner() {
   );
 }
 
-function Header({ current, environment, pending, onNavigate }: { current: string; environment: Environment | null; pending: number; onNavigate: (v: View) => void }) {
+function Header({ current, environment, pending, attention, onNavigate }: { current: string; environment: Environment | null; pending: number; attention: number; onNavigate: (v: View) => void }) {
   const { t, lang, setLanguage } = useI18n();
   return (
     <header className="header">
@@ -237,6 +255,20 @@ function Header({ current, environment, pending, onNavigate }: { current: string
         <span className="brand-name">{t('app.name')}</span>
       </div>
       <nav className="nav" aria-label={t('nav.main')}>
+        <button
+          type="button"
+          className={`nav-item${current === 'overview' ? ' is-current' : ''}`}
+          aria-current={current === 'overview' ? 'page' : undefined}
+          data-testid="nav-overview"
+          onClick={() => onNavigate({ kind: 'overview' })}
+        >
+          {t('nav.overview')}
+          {attention > 0 && (
+            <span className="nav-count" data-testid="nav-overview-count" aria-label={t('nav.overviewCount', { n: attention })}>
+              {attention}
+            </span>
+          )}
+        </button>
         <button
           type="button"
           className={`nav-item${current === 'customers' ? ' is-current' : ''}`}
@@ -378,4 +410,40 @@ function usePendingRequests(inboxOpen: boolean) {
     };
   }, []);
   return [pending, setPending] as const;
+}
+
+/** How often the header reads how many things need a person while Översikt itself is not open. */
+const ATTENTION_EVERY_MS = 60_000;
+
+/**
+ * How many things need a person, for Översikt's badge: the opening overview's count at first,
+ * then read now and then, and when a run ends or a health sweep finishes, while the view is not
+ * open; the open view reports its own reads through the setter.
+ */
+function useAttentionCount(overviewOpen: boolean) {
+  const [count, setCount] = useState(() => takeFirstOverview(true)?.items.length ?? 0);
+  const open = useRef(overviewOpen);
+  open.current = overviewOpen;
+  const read = useCallback(
+    () =>
+      call('overview', {})
+        .then((o) => !open.current && setCount(o.items.length))
+        .catch(() => {
+          /* The badge keeps its count: Översikt itself says why. */
+        }),
+    [],
+  );
+  useEffect(() => {
+    if (overviewOpen) return;
+    const timer = window.setInterval(read, ATTENTION_EVERY_MS);
+    return () => window.clearInterval(timer);
+  }, [overviewOpen, read]);
+  const { finished } = useRuns();
+  const finishedTotal = Object.values(finished).reduce((a, b) => a + b, 0);
+  const [swept, setSwept] = useState(0);
+  useEvent('health-sweep', (s) => !s.running && setSwept((n) => n + 1));
+  useEffect(() => {
+    if (finishedTotal + swept > 0 && !open.current) void read();
+  }, [finishedTotal, swept, read]);
+  return [count, setCount] as const;
 }

@@ -4,6 +4,7 @@ import { ERROR_TEXT, PLANS as CORE_PLANS, RUN_KIND_LABEL, RUN_KINDS, STATUSES as
 import { usageEn, usageSv } from './i18n-usage';
 import { billingEn, billingSv } from './i18n-billing';
 import { handoverEn, handoverSv } from './i18n-handover';
+import { overviewEn, overviewSv } from './i18n-overview';
 import type { AdoptionState, ErrorCode, Language, MemberState, Plan, RolloutState, RunKind, RunState, SortKey, Status, StepState, TargetVerdict, Text } from './bindings';
 
 /** Each kind of run's name, as the core declares it (`RUN_KIND_LABEL`), under `runKind.<kind>`. */
@@ -15,6 +16,7 @@ const sv = {
   ...usageSv,
   ...billingSv,
   ...handoverSv,
+  ...overviewSv,
   'app.name': 'Fabrik',
   'app.loading': 'Laddar …',
   'nav.main': 'Huvudmeny',
@@ -1099,6 +1101,7 @@ const en: Record<TextKey, string> = {
   ...usageEn,
   ...billingEn,
   ...handoverEn,
+  ...overviewEn,
   'app.name': 'Fabrik',
   'app.loading': 'Loading …',
   'nav.main': 'Main menu',

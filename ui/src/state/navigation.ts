@@ -4,6 +4,8 @@ import type { FleetSort, Plan, SortKey, Status } from '../bindings';
 
 /** Simple state-based navigation; each view is one value of this type. */
 export type View =
+  /** Översikt: what needs a person now, and the business at a glance (views/Overview.tsx); the start page. */
+  | { kind: 'overview' }
   | { kind: 'customers' }
   | { kind: 'new-customer' }
   /** `run`: the run to show first (a link from Aktivitet); else the newest. */

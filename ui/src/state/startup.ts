@@ -1,26 +1,49 @@
-// Start-up order (issue #12): the customer list is painted from the register first; anything
+// Start-up order (issue #12): the first view is painted from the register first; anything
 // that needs the clouds (the simulator, the keyring, the network) is asked for afterwards, so
-// it neither delays the first paint nor competes with it for the CPU.
+// it neither delays the first paint nor competes with it for the CPU. The window opens on
+// Översikt (issue #68); the customer list is one click away, so its first page is still asked
+// for here, beside the overview, and the list shows it at once when it opens.
 
 import { call } from '../api';
-import type { CustomerListing, CustomerQuery, Environment, Preferences } from '../bindings';
+import type { CustomerListing, CustomerQuery, Environment, Overview, Preferences } from '../bindings';
 
 let painted: () => void = () => {};
-const listPainted = new Promise<void>((resolve) => {
+const firstPainted = new Promise<void>((resolve) => {
   painted = resolve;
 });
 
-/** Cloud work waits for this: the list painted, or at most 1.5 s (a window opened elsewhere). */
-export const afterListPainted: Promise<void> = Promise.race([listPainted, new Promise<void>((r) => setTimeout(r, 1500))]);
+/**
+ * Cloud work waits for this: the first view painted (Översikt, or the list when it comes
+ * first), or at most 1.5 s (a window opened elsewhere). Named for the list it once waited for.
+ */
+export const afterListPainted: Promise<void> = Promise.race([firstPainted, new Promise<void>((r) => setTimeout(r, 1500))]);
 
-/** Called by the list once its first page (or its empty state, or its error) is on screen. */
+/** Two frames on: what was rendered is on screen. */
+const afterPaint = (then: () => void) => requestAnimationFrame(() => requestAnimationFrame(then));
+
+/**
+ * Called by the view the window opens on (Översikt) once its first content (or its error) is
+ * on screen: marks `fabrik:first-painted` and lets the cloud work start.
+ */
+export function markFirstPainted() {
+  afterPaint(firstPaintSeen);
+}
+
+function firstPaintSeen() {
+  if (!performance.getEntriesByName('fabrik:first-painted').length) performance.mark('fabrik:first-painted');
+  painted();
+}
+
+/**
+ * Called by the list once its first page (or its empty state, or its error) is on screen:
+ * marks `fabrik:list-painted` (start-up trace, scripts/measure-window.mjs) and, should the list
+ * be the first view painted, counts as the first paint too.
+ */
 export function markListPainted() {
-  requestAnimationFrame(() =>
-    requestAnimationFrame(() => {
-      if (!performance.getEntriesByName('fabrik:list-painted').length) performance.mark('fabrik:list-painted');
-      painted();
-    }),
-  );
+  afterPaint(() => {
+    if (!performance.getEntriesByName('fabrik:list-painted').length) performance.mark('fabrik:list-painted');
+    firstPaintSeen();
+  });
 }
 
 /** The list's first request and the preferences, as the window opens: both sent at once. */
@@ -39,6 +62,27 @@ const firstPageSettled = firstPage.then(
   },
 );
 
+/**
+ * Översikt, the view the window opens on (a read of the register alone, no provider asked):
+ * asked beside the list's first page, so the first frame has it.
+ */
+let firstOverviewNow: Overview | null = null;
+const firstOverviewSettled = call('overview', {}).then(
+  (o) => {
+    firstOverviewNow = o;
+  },
+  () => {
+    /* The view asks again and shows the error. */
+  },
+);
+
+/** The opening overview, if it answered and nobody has taken it; `peek` leaves it for the view. */
+export function takeFirstOverview(peek = false): Overview | null {
+  const o = firstOverviewNow;
+  if (!peek) firstOverviewNow = null;
+  return o;
+}
+
 /** The saved preferences, asked beside the first page; `null` when they cannot be read. */
 const preferences: Promise<Preferences | null> = call('get_preferences', {}).catch(() => null);
 
@@ -54,10 +98,11 @@ export type Opening = { preferences: Preferences | null; environment: Environmen
 
 /**
  * What the shell waits for before its first render: the preferences (the language every word
- * is in), the environment and the first page's answer, whichever comes last, so the first
- * frame has the list and nothing moves after it.
+ * is in), the environment, the overview's and the list's first page's answers, whichever comes
+ * last, so the first frame has the overview (and a click on Kunder the list) and nothing moves
+ * after it.
  */
-export const opening: Promise<Opening> = Promise.all([preferences, environment, firstPageSettled]).then(([p, e]) => {
+export const opening: Promise<Opening> = Promise.all([preferences, environment, firstPageSettled, firstOverviewSettled]).then(([p, e]) => {
   performance.mark('fabrik:preferences'); // start-up trace (scripts/measure-window.mjs)
   return { preferences: p, environment: e };
 });

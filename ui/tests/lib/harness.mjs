@@ -116,6 +116,7 @@ const rulesSource = readFileSync(new URL('./mock-rules.js', import.meta.url), 'u
 const usageSource = readFileSync(new URL('./mock-usage.js', import.meta.url), 'utf8');
 const billingSource = readFileSync(new URL('./mock-billing.js', import.meta.url), 'utf8');
 const handoverSource = readFileSync(new URL('./mock-handover.js', import.meta.url), 'utf8');
+const overviewSource = readFileSync(new URL('./mock-overview.js', import.meta.url), 'utf8');
 // The core's generated constants (ui/src/bindings.ts: each kind's steps, the step labels …), as
 // `window.__FABRIK_BINDINGS__` for the fake backend, so it keeps no copy of a list the core owns.
 export const BINDINGS_FILE = new URL('../../src/bindings.ts', import.meta.url);
@@ -125,13 +126,26 @@ const bindingsJs = ts.transpileModule(readFileSync(BINDINGS_FILE, 'utf8'), {
 export const bindingsSource = `window.__FABRIK_BINDINGS__ = (function () {\nvar exports = {};\n${bindingsJs}\nreturn exports;\n})();`;
 
 /**
- * Opens the app in a fresh browser context with the fake backend.
+ * The window opens on Översikt (issue #68); the tests written for the customer list land on it
+ * as a person does, one click later: "Kunder" is clicked the moment the header is there, before
+ * anything else can happen, on every load of the page (a reload too).
+ */
+const TO_THE_LIST = `new MutationObserver((_, seen) => {
+  const nav = document.querySelector('[data-testid="nav-customers"]');
+  if (!nav) return;
+  seen.disconnect();
+  nav.click();
+}).observe(document, { childList: true, subtree: true });`;
+
+/**
+ * Opens the app in a fresh browser context with the fake backend, on the customer list (a click
+ * on "Kunder" once the header shows); `landing: 'overview'` stays where the window opens.
  * config: { examples?: boolean, customers?: CustomerDraft[], bulk?: number, language?: 'sv'|'en', latency?: number,
  *   environment?: 'sandbox'|'production', settings?: Record<string,string>, fromEnv?: Provider[],
  *   keyring?: keyring error code, tokens?: { rejected?, forbidden?, missingScope?, noDeleteRepo?, unreachable? },
  *   testLatency?: number }
  */
-export async function openApp(browser, url, config = {}, { viewport = { width: 1280, height: 800 }, init = '' } = {}) {
+export async function openApp(browser, url, config = {}, { viewport = { width: 1280, height: 800 }, init = '', landing = 'customers' } = {}) {
   const context = await browser.newContext({ viewport, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
   const page = await context.newPage();
   page.setDefaultTimeout(5000);
@@ -143,7 +157,7 @@ export async function openApp(browser, url, config = {}, { viewport = { width: 1
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
   await page.addInitScript({
-    content: `${tauriMocksSource()}\nwindow.__FABRIK_MOCK_CONFIG__ = ${JSON.stringify(config)};\nwindow.__FABRIK_CORE_RULES__ = ${coreRulesJson};\n${bindingsSource}\n${rulesSource}\n${usageSource}\n${billingSource}\n${handoverSource}\n${backendSource}\n${init}`,
+    content: `${tauriMocksSource()}\nwindow.__FABRIK_MOCK_CONFIG__ = ${JSON.stringify(config)};\nwindow.__FABRIK_CORE_RULES__ = ${coreRulesJson};\n${bindingsSource}\n${rulesSource}\n${usageSource}\n${billingSource}\n${handoverSource}\n${overviewSource}\n${backendSource}\n${landing === 'customers' ? TO_THE_LIST : ''}\n${init}`,
   });
   await page.goto(url);
   await page.locator('.header').waitFor();

@@ -2337,6 +2337,8 @@
   Object.assign(commands, window.__fabrikMockBilling({ CONFIG, customers: () => state.customers, settings: () => state.settings, apiError }));
   // A handover to the customer's own accounts (mock-handover.js).
   Object.assign(commands, handover.commands);
+  // Översikt: what needs a person, from the fake's own state (mock-overview.js).
+  Object.assign(commands, window.__fabrikMockOverview({ CONFIG, customers: () => state.customers, byslug, R, newRun, intake: () => INTAKE.items, environment: ENVIRONMENT }));
 
   const calls = [];
   window.__mockCalls = calls;
