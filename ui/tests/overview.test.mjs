@@ -175,6 +175,10 @@ describe('Översikt', () => {
     const asked = (await ipcCalls(page, 'overview')).length;
     await tid(page, 'overview-refresh').click();
     await page.waitForFunction((n) => window.__mockCalls.filter((c) => c.cmd === 'overview').length > n, asked);
+    // That read answered (the button is back) before the next one is made to fail: armed while
+    // it was still on its way (the fake's latency), the failure was that read's, and the next
+    // click's read cleared it again (failed once in the full run, under load).
+    await page.waitForFunction(() => !document.querySelector('[data-testid="overview-refresh"]')?.disabled);
     await page.evaluate(() => {
       window.__mockFail.overview = { code: 'internal', message: 'Internt fel: disken', params: { detail: 'disken' }, fields: [] };
     });
