@@ -434,8 +434,10 @@ async fn a_second_retry_click_is_refused_and_the_first_driver_finishes() {
         .lock()
         .unwrap()
         .iter()
+        // This run's ending: a run that follows it (the workflow's first backup after a
+        // provisioning) tells the same host of its own (full run, once under load).
         .filter_map(|e| match e {
-            RunEvent::RunFinished { state, .. } => Some(*state),
+            RunEvent::RunFinished { state, run_id, .. } if *run_id == run => Some(*state),
             _ => None,
         })
         .collect();
