@@ -17,8 +17,6 @@ use crate::store::Store;
 /// A token that expires within this many days is named; within `URGENT_DAYS`, as urgent.
 const TOKEN_DAYS: i64 = 14;
 const URGENT_DAYS: i64 = 3;
-/// A limit used to this share is near.
-const NEAR: f64 = 0.8;
 /// The glance's money: the last 30 days.
 const MONEY_DAYS: i64 = 30;
 /// How far back the inbox is read for requests that still wait.
@@ -137,8 +135,10 @@ pub fn gather(store: &Store, now: DateTime<Utc>) -> Result<Overview> {
         &store.price_book()?,
         MONEY_DAYS,
     );
+    // A limit near is what the usage view warns of (`usage::limits`: a share of the limit, or
+    // days left at the current pace); at or past it, now.
     for row in &fleet.rows {
-        let Some(w) = row.nearest.as_ref().filter(|w| w.share >= NEAR) else {
+        let Some(w) = row.nearest.as_ref() else {
             continue;
         };
         items.push(

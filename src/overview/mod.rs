@@ -31,7 +31,7 @@ vocabulary!(
         RunStuck => "run_stuck",
         /// The newest health check of a delivered instance found something.
         Health => "health",
-        /// A customer's use nears a limit of their plan or a provider's.
+        /// A customer's use nears a limit of their plan or a provider's (the usage view's warning).
         LimitNear => "limit_near",
         /// Stripe could not collect a customer's payment.
         PaymentFailed => "payment_failed",

@@ -207,6 +207,24 @@ test('usage in the window: read twice a day apart, drawn on the customer page, t
     const lines = readFileSync(join(exports, file), 'utf8').trim().split(/\r?\n/);
     assert.equal(lines.length, 3, `a header and two rows: ${lines.join(' | ')}`);
     for (const c of CUSTOMERS) assert.ok(lines.slice(1).some((l) => l.includes(c.slug) || l.includes(c.name)), `${c.name} in the CSV`);
+
+    // Översikt: the customer near its limit is one thing that needs a person, in the owner's
+    // words, and its one action opens the customer.
+    await s.click('nav-overview');
+    const nearItem = '[data-testid="overview-item"][data-kind="limit_near"]';
+    await s.until(async () => (await s.findAll(nearItem)).length === 1, 'the limit near on Översikt', 20_000);
+    const said = await s.exec(`return document.querySelector(arguments[0]).textContent`, [nearItem]);
+    assert.ok(said.includes(`${near.name} närmar sig en gräns`), said);
+    assert.ok(!/\b(sub|in|prj|dpl|cus)_[A-Za-z0-9]+|\d{7,}/.test(said), `no raw id: ${said}`);
+    assert.equal(await s.text('nav-overview-count'), String((await s.findAll('[data-testid="overview-item"]')).length));
+    if (shots) {
+      // The picture without the export's notice (it names a folder of this test's own).
+      await s.exec(`for (const b of document.querySelectorAll('[data-testid="toast-close"], [data-testid="toast-dismiss-all"]')) b.click();`);
+      await s.until(async () => (await s.findAll('[data-testid="toast"]')).length === 0, 'the notices put away');
+      writeFileSync(join(shots, 'overview.png'), await s.screenshot());
+    }
+    await s.exec(`document.querySelector(arguments[0] + ' [data-testid="overview-action"]').click()`, [nearItem]);
+    await s.until(async () => (await s.text('customer-title')).includes(near.name), 'the customer near its limit');
   } finally {
     await s.close();
   }
