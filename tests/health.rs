@@ -109,18 +109,14 @@ async fn a_deactivated_workflow_and_a_public_repository_are_changes() {
     let Some(w) = delivered("health-changed", "Ändrad Instans AB").await else {
         return;
     };
-    let c = w.store.get_customer(&w.slug).unwrap();
-    let workflow = c.instance.n8n_workflow_id.clone().unwrap();
-    let r = reqwest::Client::new()
-        .post(format!(
-            "{}/workflows/{workflow}/deactivate",
-            w.sim.n8n_api_url()
-        ))
-        .header("X-N8N-API-KEY", TOKEN)
-        .send()
-        .await
+    let workflow = w
+        .store
+        .get_customer(&w.slug)
+        .unwrap()
+        .instance
+        .n8n_workflow_id
         .unwrap();
-    assert_eq!(r.status(), 200);
+    assert_eq!(deactivate_workflow(&w.sim, &w.store, &w.slug).await, 200);
     let owner = w.sim.seed().github_org.clone();
     api(
         Method::PATCH,

@@ -24,19 +24,7 @@ async fn what_needs_a_person_is_listed_once_each_the_broken_first() {
     );
 
     // The instance breaks: its workflow turned off by someone.
-    let id = w
-        .store
-        .get_customer(&w.slug)
-        .unwrap()
-        .instance
-        .n8n_workflow_id
-        .unwrap();
-    reqwest::Client::new()
-        .post(format!("{}/workflows/{id}/deactivate", w.sim.n8n_api_url()))
-        .header("X-N8N-API-KEY", TOKEN)
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(deactivate_workflow(&w.sim, &w.store, &w.slug).await, 200);
     assert!(
         !w.engine
             .reader()

@@ -521,3 +521,22 @@ pub async fn delete_vercel_env(sim: &SimHandle, project: &str, key: &str) {
     let url = vercel_url(sim, &format!("/v9/projects/{project}/env/{id}"));
     api(reqwest::Method::DELETE, url, None).await;
 }
+
+/// Someone switches a customer's workflow off by hand, in n8n: the status n8n answered.
+#[allow(dead_code)] // not every test binary breaks a workflow
+pub async fn deactivate_workflow(sim: &SimHandle, store: &Store, slug: &str) -> u16 {
+    let id = store
+        .get_customer(slug)
+        .unwrap()
+        .instance
+        .n8n_workflow_id
+        .expect("a delivered workflow");
+    reqwest::Client::new()
+        .post(format!("{}/workflows/{id}/deactivate", sim.n8n_api_url()))
+        .header("X-N8N-API-KEY", TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}

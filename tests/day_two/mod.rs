@@ -166,12 +166,7 @@ async fn repair_mends_a_missing_variable_and_an_inactive_workflow() {
 
     delete_vercel_env(&w.sim, &w.slug, "FABRIK_CUSTOMER_SLUG").await;
     let id = customer(&w).instance.n8n_workflow_id.unwrap();
-    reqwest::Client::new()
-        .post(format!("{}/workflows/{id}/deactivate", w.sim.n8n_api_url()))
-        .header("X-N8N-API-KEY", TOKEN)
-        .send()
-        .await
-        .unwrap();
+    deactivate_workflow(&w.sim, &w.store, &w.slug).await;
     let before = production_deployment(&w).await;
     let h = w.engine.reader().check_health(&w.slug).await.unwrap();
     assert!(!h.healthy);
