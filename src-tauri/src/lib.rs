@@ -2,6 +2,7 @@
 //! here decides anything; every rule lives in the `fabrik` crate (docs/ARCHITECTURE.md).
 
 mod commands;
+mod notice;
 mod update;
 mod webview;
 mod window_state;
@@ -93,6 +94,10 @@ impl Host for WindowHost {
 
     fn live_updates(&self, status: &fabrik::store::db::LiveStatus) {
         self.send(WindowEvent::LiveUpdates(status));
+    }
+
+    fn notice(&self, notice: &fabrik::overview::notices::Notice) {
+        notice::show(&self.0, notice);
     }
 }
 

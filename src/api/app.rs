@@ -10,6 +10,8 @@ use std::sync::Arc;
 use tokio::sync::OnceCell;
 
 use crate::error::{ApiError, ApiResult};
+use crate::overview::notices::{Notice, Notices};
+use crate::services::notices::Watcher;
 use crate::services::backups::BackupsApi;
 use crate::services::register::Register;
 use crate::services::rollout_desk::RolloutDesk;
@@ -33,6 +35,11 @@ pub trait Host: RunHost + UpdateHost {
     fn live_updates(&self, _status: &crate::store::db::LiveStatus) {}
     /// One person of a team invitation done.
     fn team(&self, _progress: &crate::services::team::TeamProgress) {}
+    /// Something the overview lists as new: a desktop notification whose click opens it (the
+    /// shell's to do where the desktop tells it of a click).
+    fn notice(&self, notice: &Notice) {
+        self.notify(&notice.title, &notice.body);
+    }
 }
 
 type Clouds = Result<
@@ -55,6 +62,10 @@ pub struct Fabrik {
     pub(crate) db: PathBuf,
     pub(crate) host: Arc<dyn Host>,
     pub(crate) updates: Arc<Updates>,
+    /// What this person was notified of, and which kinds they turned off.
+    pub(crate) notices: Arc<Notices>,
+    /// The watch that notifies what is new (while the register is open).
+    watcher: Option<Arc<Watcher>>,
     /// Live changes from other seats, while the register is a shared one.
     _listener: Option<crate::store::db::Listener>,
 }
@@ -65,10 +76,20 @@ impl Fabrik {
             tracing::error!(code = %e.code(), "could not open the register: {e}");
             e.to_api()
         });
-        let listener = register.as_ref().ok().and_then(|api| {
+        let notices = Arc::new(Notices::open(data_dir));
+        let watcher = register.as_ref().ok().map(|api| {
             let host = host.clone();
+            Arc::new(Watcher::start(api.clone(), notices.clone(), move |n| {
+                host.notice(n)
+            }))
+        });
+        let listener = register.as_ref().ok().and_then(|api| {
+            let (host, watcher) = (host.clone(), watcher.clone());
             api.store().watch(move |event| match event {
-                crate::store::db::Live::Change(change) => host.register_changed(&change),
+                crate::store::db::Live::Change(change) => {
+                    host.register_changed(&change);
+                    watcher.iter().for_each(|w| w.poke());
+                }
                 crate::store::db::Live::Status(status) => host.live_updates(&status),
             })
         });
@@ -79,8 +100,15 @@ impl Fabrik {
             db: db.to_path_buf(),
             updates: Arc::new(Updates::new(host.clone(), crate::update::feed_url())),
             host,
+            notices,
+            watcher,
             _listener: listener,
         }
+    }
+
+    /// Something may have changed: the notifications' watch looks soon.
+    pub(crate) fn poke_notices(&self) {
+        self.watcher.iter().for_each(|w| w.poke());
     }
 
     /// The register, or why it could not be opened.
@@ -166,22 +194,29 @@ impl Fabrik {
     }
 
     pub(crate) fn run_host(&self) -> Arc<dyn RunHost> {
-        Arc::new(HostRef(self.host.clone()))
+        Arc::new(HostRef(self.host.clone(), self.watcher.clone()))
     }
 }
 
-/// A `Host` seen as the `RunHost` the runs API takes.
-struct HostRef(Arc<dyn Host>);
+/// A `Host` seen as the `RunHost` the runs API takes; a run's end wakes the notifications'
+/// watch (a failed run is notified from the overview, in the reader's language).
+struct HostRef(Arc<dyn Host>, Option<Arc<Watcher>>);
 
 impl RunHost for HostRef {
     fn emit(&self, event: &crate::provision::RunEvent) {
-        self.0.emit(event)
+        self.0.emit(event);
+        if matches!(event, crate::provision::RunEvent::RunFinished { .. }) {
+            self.1.iter().for_each(|w| w.poke());
+        }
     }
     fn notify(&self, title: &str, body: &str) {
         self.0.notify(title, body)
     }
     fn sweep(&self, status: &Sweep) {
-        self.0.sweep(status)
+        self.0.sweep(status);
+        if !status.running {
+            self.1.iter().for_each(|w| w.poke());
+        }
     }
 }
 

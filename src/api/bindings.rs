@@ -227,7 +227,7 @@ pub fn typescript() -> String {
         DriftKind, DriftOffer, DriftFinding, SubscriptionView, Unlinked, Reconciled, CustomerBilling, BillingCell,
         DecisionRow, DecisionState, Transition, BillingStep, PolicyView, PolicyCell, TransitionChoice,
         crate::export::deliver::Exported, crate::export::deliver::OmittedPart, crate::store::exports::ExportRecord, crate::store::exports::ExportReason, crate::export::keeping::Keeping, crate::export::ExportPart,
-        ov::Overview, ov::Attention, ov::AttentionKind, ov::Urgency, ov::Place, ov::Glance,
+        ov::Overview, ov::Attention, ov::AttentionKind, ov::Urgency, ov::Place, ov::Glance, ov::notices::NotificationSetting, ov::notices::Notice,
     );
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p fabrik bindings`. Do not edit.\n\n",

@@ -123,6 +123,8 @@ macro_rules! with_commands {
             async plan_template(at: Option<String>, waves: String, halt_share: f64) -> $crate::services::templates::TemplateRolloutView;
             async template_rollout(id: i64) -> $crate::services::templates::TemplateRolloutView;
             blocking overview() -> $crate::overview::Overview;
+            blocking notification_settings() -> Vec<$crate::overview::notices::NotificationSetting>;
+            blocking set_notification(kind: $crate::overview::AttentionKind, on: bool) -> Vec<$crate::overview::notices::NotificationSetting>;
             blocking usage_fleet(days: i64) -> $crate::usage::view::FleetUsage;
             blocking usage_customer(slug: String, days: i64) -> $crate::usage::view::CustomerUsage;
             blocking usage_csv(days: i64) -> $crate::services::register::ExportedFile;

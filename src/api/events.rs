@@ -21,6 +21,8 @@ macro_rules! with_events {
             Update "update" => $crate::update::UpdateProgress;
             /// One person of a team invitation done (issue #44).
             Team "team-progress" => $crate::services::team::TeamProgress;
+            /// A desktop notification was clicked: the window opens what it names (issue #68).
+            OpenNotice "open-notice" => $crate::overview::notices::Notice;
         }
     };
 }

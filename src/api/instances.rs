@@ -18,8 +18,10 @@ impl Fabrik {
     }
 
     pub(crate) async fn check_health(&self, slug: String) -> ApiResult<Health> {
-        let host = self.run_host();
-        self.health().await?.check(slug, host.as_ref()).await
+        let checked = self.health().await?.check(slug).await;
+        // A finding is notified from the overview.
+        self.poke_notices();
+        checked
     }
 
     pub(crate) async fn check_all_health(&self) -> ApiResult<Sweep> {

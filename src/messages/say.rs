@@ -558,6 +558,11 @@ vocabulary!(
         OverviewNothing => "overview_nothing",
         OverviewNow => "overview_now",
         OverviewSoon => "overview_soon",
+        // The desktop notifications of what the overview lists as new.
+        NoticeOpen => "notice_open",
+        NoticeManyTitle => "notice_many_title",
+        NoticeManyBody => "notice_many_body",
+        NoticeKindSilent => "notice_kind_silent",
     }
 );
 

@@ -1635,6 +1635,19 @@ impl Say {
                 "Inget behöver dig just nu.",
                 "Nothing needs you right now.",
             ),
+            NoticeOpen => t("Klicka för att öppna.", "Click to open."),
+            NoticeManyTitle => t(
+                "{count} saker behöver dig",
+                "{count} things need you",
+            ),
+            NoticeManyBody => t(
+                "Klicka för att öppna Översikt.",
+                "Click to open the overview.",
+            ),
+            NoticeKindSilent => t(
+                "Fabrik visar ingen notis för {kind}: det står på Översikt.",
+                "Fabrik shows no notification for {kind}: it waits on the overview.",
+            ),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! (no provider is asked), in a handful of queries.
 
 mod gather;
+pub mod notices;
 
 use serde::Serialize;
 use ts_rs::TS;

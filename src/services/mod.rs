@@ -5,13 +5,15 @@
 //! `templates.rs`), and the window's desk that drives them in the background
 //! (`rollout_desk.rs`); the register's customers, people and preferences (`register.rs`); what each customer uses,
 //! costs and pays (`usage.rs`); billing beside the fleet (`billing.rs`); a customer's data as an
-//! archive for them (`export.rs`).
+//! archive for them (`export.rs`); the watch that notifies what the overview lists as new
+//! (`notices.rs`).
 
 pub mod backups;
 pub mod billing;
 pub mod deployments;
 pub mod export;
 pub mod handover;
+pub mod notices;
 pub mod register;
 pub mod relocation;
 pub mod rollout_desk;

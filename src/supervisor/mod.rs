@@ -468,16 +468,20 @@ impl Supervisor {
                 }
                 let mut stopped = what.clone();
                 stopped.insert("state".into(), state.as_str().into());
-                host.notify(
-                    &Say::RunStopped.text().sv,
-                    &Say::RunStoppedBody.with(stopped.clone()).sv,
-                );
-                // The agency hears of a failed run by email too, when it asked to (not of one
-                // the owner cancelled).
                 let failed = matches!(
                     state,
                     RunState::Failed | RunState::RolledBack | RunState::RollbackFailed
                 );
+                // A failed run is on the overview, and notified from there (once, in the
+                // reader's language, opening the run); a cancelled one is said here.
+                if !failed {
+                    host.notify(
+                        &Say::RunStopped.text().sv,
+                        &Say::RunStoppedBody.with(stopped.clone()).sv,
+                    );
+                }
+                // The agency hears of a failed run by email too, when it asked to (not of one
+                // the owner cancelled).
                 if let (true, Some(engine)) = (failed, &engine) {
                     let text = Say::RunStoppedAlert.with(stopped).sv;
                     if let Err(e) = engine.send_alert(&Say::RunStopped.text().sv, &text).await {

@@ -53,13 +53,13 @@ impl HealthChecks {
 
     /// "Kontrollera nu": reads the instance at every provider, keeps the result, and alerts
     /// when the instance turned unhealthy.
-    pub async fn check(&self, slug: String, host: &dyn RunHost) -> ApiResult<Health> {
+    pub async fn check(&self, slug: String) -> ApiResult<Health> {
         // The engine reads the tokens from the keyring: on the blocking pool.
         let cloud = self.cloud.clone();
         let engine =
             crate::blocking::run(move || cloud.engine(Timing::default(), FailurePolicy::Pause))
                 .await?;
-        Ok(check_one(&engine, &self.store, &slug, host).await?)
+        Ok(check_one(&engine, &self.store, &slug).await?)
     }
 
     /// Where "Kontrollera alla" stands.
@@ -138,10 +138,7 @@ impl HealthChecks {
         use futures_util::StreamExt;
         let (engine, store) = (&engine, &self.store);
         let mut checks = futures_util::stream::iter(slugs)
-            .map(|slug| {
-                let host = host.clone();
-                async move { check_one(engine, store, &slug, host.as_ref()).await }
-            })
+            .map(|slug| async move { check_one(engine, store, &slug).await })
             .buffer_unordered(crate::health::AT_ONCE);
         while let Some(result) = checks.next().await {
             let now = {
@@ -213,13 +210,12 @@ impl HealthChecks {
     }
 }
 
-/// One check, kept, with its alert: an OS notification and, when `alerts.email` is set, an
-/// email to the agency.
+/// One check, kept, with its alert: when `alerts.email` is set, an email to the agency (the
+/// window's notification comes from the overview, `services::notices`).
 async fn check_one(
     engine: &Engine,
     store: &Arc<Store>,
     slug: &str,
-    host: &dyn RunHost,
 ) -> crate::Result<Health> {
     let before = {
         let (store, slug) = (store.clone(), slug.to_string());
@@ -231,20 +227,18 @@ async fn check_one(
     };
     let after = engine.reader().check_health(slug).await?;
     if turned_unhealthy(before.as_ref(), &after) {
-        alert_unhealthy(engine, host, &after).await;
+        alert_unhealthy(engine, &after).await;
     }
     Ok(after)
 }
 
-async fn alert_unhealthy(engine: &Engine, host: &dyn RunHost, h: &Health) {
+async fn alert_unhealthy(engine: &Engine, h: &Health) {
     let title = format!("{} är inte frisk", h.slug);
     let mut lines: Vec<String> = h
         .findings
         .iter()
         .map(|f| format!("{} {}", f.message.sv, f.action.sv))
         .collect();
-    let body = lines.first().cloned().unwrap_or_default();
-    host.notify(&title, &body);
     lines.insert(0, format!("Fabrik kontrollerade {} och fann:", h.slug));
     match engine.send_alert(&title, &lines.join("\n")).await {
         Ok(_) => {}

@@ -2,10 +2,12 @@
 //! unhealthy, the schedule while it is set, the stale backup named once.
 
 use super::*;
+use fabrik::overview::notices::Notices;
+use fabrik::services::notices::look;
 
 /// "Kontrollera alla" from the window: every delivered instance checked in the background with
-/// progress, pressed twice it starts one sweep; an instance that turns unhealthy raises an OS
-/// notification and, once the agency set its address, an email through Resend.
+/// progress, pressed twice it starts one sweep; an instance that turns unhealthy is notified
+/// once from the overview and, once the agency set its address, emailed through Resend.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn check_all_reports_progress_and_alerts_when_an_instance_turns_unhealthy() {
     let _one_at_a_time = SANDBOX.lock().await;
@@ -66,6 +68,10 @@ async fn check_all_reports_progress_and_alerts_when_an_instance_turns_unhealthy(
             == 2
     );
 
+    // The window's watch looks at the overview (the first look: nothing to say).
+    let notices = Notices::in_memory();
+    assert_eq!(look(&api, &notices).unwrap(), vec![]);
+
     // The second instance's site starts failing; the agency wants an email.
     cloud
         .set_setting("alerts.email".into(), "larm@byran.example.se".into())
@@ -81,15 +87,21 @@ async fn check_all_reports_progress_and_alerts_when_an_instance_turns_unhealthy(
     health.check_all(host.clone()).unwrap();
     let done = wait_sweep(&health).await;
     assert_eq!((done.done, done.unhealthy), (2, 1));
-    let notices = host.notices.lock().unwrap().clone();
-    let alerts: Vec<&String> = notices
-        .iter()
-        .filter(|n| n.contains("är inte frisk"))
-        .collect();
-    assert_eq!(alerts.len(), 1, "{notices:?}");
+    // One notification, from the overview (the sweep says nothing of its own twice over).
+    let said = look(&api, &notices).unwrap();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert_eq!(said[0].title, "Larm Två AB: senaste kontrollen hittade 1 fel");
+    let item = said[0].item.as_ref().unwrap();
+    assert_eq!(
+        (item.slug.as_deref(), item.place),
+        (Some(broken.as_str()), fabrik::overview::Place::Customer)
+    );
+    let direct = host.notices.lock().unwrap().clone();
     assert!(
-        alerts[0].starts_with(&format!("{broken} är inte frisk")) && alerts[0].contains("HTTP 503"),
-        "{alerts:?}"
+        direct
+            .iter()
+            .all(|n| !n.contains("inte frisk") && !n.contains("Larm Två")),
+        "{direct:?}"
     );
     let to_agency = agency_emails(&sim).await;
     assert_eq!(to_agency.len(), 1, "{to_agency:?}");
@@ -98,16 +110,10 @@ async fn check_all_reports_progress_and_alerts_when_an_instance_turns_unhealthy(
         .unwrap()
         .contains(broken.as_str()));
 
-    // Still unhealthy at the next check: no second alert.
-    health.check(broken.clone(), host.as_ref()).await.unwrap();
-    let again = host
-        .notices
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|n| n.contains("är inte frisk"))
-        .count();
-    assert_eq!(again, 1);
+    // Still unhealthy at the next check: no second notification, no second email.
+    health.check(broken.clone()).await.unwrap();
+    assert_eq!(look(&api, &notices).unwrap(), vec![]);
+    assert_eq!(agency_emails(&sim).await.len(), 1);
 
     for slug in &slugs[..2] {
         settled(&runs, slug).await;

@@ -7,6 +7,7 @@ import { ToastProvider, useToast } from './state/toast';
 import { CustomerList } from './views/CustomerList';
 import { RunsProvider, useRuns } from './state/runs';
 import type { ListState, UsageState, View } from './state/navigation';
+import { destination } from './state/places';
 import { Activity } from './views/Activity';
 import { PlanDialog } from './views/Provision';
 import { ActiveRunsIndicator, ResumeBanner } from './views/Runs';
@@ -142,6 +143,13 @@ function Shell({ environment }: { environment: Environment | null }) {
       });
   }, []);
   useEvent('update', updateMoved);
+  // A desktop notification clicked: its item, as Översikt's action would open it; many at once
+  // (no item) open Översikt.
+  useEvent('open-notice', (n) => {
+    const to = n.item ? destination(n.item) : { view: { kind: 'overview' } as View };
+    if ('view' in to) setView(to.view);
+    else call('open_external', { url: to.url }).catch((e) => toast('error', err(e)));
+  });
 
   const section =
     view.kind === 'overview' ? 'overview' : view.kind === 'settings' || view.kind === 'setup' ? 'settings' : view.kind === 'activity' ? 'activity' : view.kind === 'rollouts' ? 'rollouts' : view.kind === 'templates' ? 'templates' : view.kind === 'inbox' ? 'inbox' : view.kind === 'usage' ? 'usage' : view.kind === 'customers' || view.kind.endsWith('customer') ? 'customers' : '';

@@ -1703,6 +1703,10 @@ revenue_unlinked: number, payments_failed: number,
  */
 healthy: number, unhealthy: number, unchecked: number, };
 
+export type NotificationSetting = { kind: AttentionKind, on: boolean, };
+
+export type Notice = { title: string, body: string, item: AttentionItem | null, };
+
 export type Commands = {
   app_info: { args: {  }; result: AppInfo };
   update_check: { args: {  }; result: UpdateCheck };
@@ -1810,6 +1814,8 @@ export type Commands = {
   plan_template: { args: { at: string | null; waves: string; halt_share: number }; result: TemplateRolloutView };
   template_rollout: { args: { id: number }; result: TemplateRolloutView };
   overview: { args: {  }; result: Overview };
+  notification_settings: { args: {  }; result: Array<NotificationSetting> };
+  set_notification: { args: { kind: AttentionKind; on: boolean }; result: Array<NotificationSetting> };
   usage_fleet: { args: { days: number }; result: FleetUsage };
   usage_customer: { args: { slug: string; days: number }; result: CustomerUsage };
   usage_csv: { args: { days: number }; result: ExportedFile };
@@ -1832,6 +1838,7 @@ export type Events = {
   'live-updates': LiveStatus;
   'update': UpdateProgress;
   'team-progress': TeamProgress;
+  'open-notice': Notice;
 };
 
 export const RUN_KINDS: readonly RunKind[] = ['provision', 'teardown', 'update_modules', 'repair', 'pause', 'resume', 'redeploy', 'reset_password', 'domain_add', 'domain_remove', 'migrate', 'backup', 'restore', 'template_sync', 'workflow_backup', 'workflow_restore', 'promote', 'recover', 'resend_welcome', 'auth_mail', 'handover', 'import'];

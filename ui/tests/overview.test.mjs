@@ -208,4 +208,45 @@ describe('Översikt', () => {
     await tid(page, 'overview-nothing').filter({ hasText: 'Nothing needs you right now.' }).waitFor();
     assertClean();
   });
+
+  test('a clicked desktop notification opens its item; many at once open Översikt', async (t) => {
+    const config = { overview: { failed: [{ slug: 'cafe-oresund', kind: 'redeploy' }] } };
+    const { page, assertClean } = await open(t, config);
+    await tid(page, 'overview-item').first().waitFor();
+    const item = await page.evaluate(() => window.__TAURI_INTERNALS__.invoke('overview', {}).then((o) => o.items[0]));
+    await tid(page, 'nav-customers').click();
+    await tid(page, 'customer-row').first().waitFor();
+    // What the shell emits when the desktop says the notification was clicked (src-tauri/src/notice.rs).
+    const click = (payload) => page.evaluate((p) => window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event: 'open-notice', payload: p }), payload);
+    await click({ title: item.title.sv, body: item.detail.sv, item });
+    await page.locator('[data-testid="customer-title"]', { hasText: 'Café Öresund' }).waitFor();
+    await page.locator(`[data-testid="run-panel"][data-run="${item.id}"] [data-testid="run-state"][data-state="failed"]`).waitFor();
+    await click({ title: '4 saker behöver dig', body: 'Klicka för att öppna Översikt.', item: null });
+    await tid(page, 'overview-items').waitFor();
+    assert.equal(await tid(page, 'nav-overview').getAttribute('aria-current'), 'page');
+    assertClean();
+  });
+
+  test('Inställningar → Notiser: a switch a kind, kept by the core, in both languages', async (t) => {
+    const { page, assertClean } = await open(t, { overview: { notificationsOff: ['limit_near'] } });
+    await tid(page, 'nav-settings').click();
+    await tid(page, 'notifications').waitFor();
+    const boxes = page.locator('[data-testid="notifications"] input[type="checkbox"]');
+    await boxes.first().waitFor();
+    assert.deepEqual(
+      await boxes.evaluateAll((xs) => xs.map((x) => [x.dataset.testid, x.checked])),
+      [['notify-run_failed', true], ['notify-run_stuck', true], ['notify-health', true], ['notify-payment_failed', true], ['notify-decision_waiting', true], ['notify-request_waiting', true], ['notify-limit_near', false]],
+    );
+    assert.equal(said(await tid(page, 'notify-health').locator('xpath=..').innerText()), 'En kontroll hittade fel');
+    await tid(page, 'notify-health').uncheck();
+    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'set_notification' && c.ok));
+    assert.deepEqual((await ipcCalls(page, 'set_notification')).map((c) => c.args), [{ kind: 'health', on: false }]);
+    assert.equal(await tid(page, 'notify-health').isChecked(), false);
+    await tid(page, 'notify-limit_near').check();
+    await page.waitForFunction(() => window.__mockCalls.filter((c) => c.cmd === 'set_notification' && c.ok).length === 2);
+    assert.equal(await tid(page, 'notify-limit_near').isChecked(), true);
+    await tid(page, 'language-switch').selectOption('en');
+    await tid(page, 'notifications').getByText('A check found problems').waitFor();
+    assertClean();
+  });
 });

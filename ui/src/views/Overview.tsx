@@ -11,6 +11,7 @@ import type { AttentionItem, Money, Overview as OverviewData, OverviewGlance } f
 import { formatDateTime, formatNumber, useI18n } from '../i18n';
 import { useEvent } from '../state/events';
 import type { View } from '../state/navigation';
+import { destination } from '../state/places';
 import { useRuns } from '../state/runs';
 import { markFirstPainted, takeFirstOverview } from '../state/startup';
 import { useToast } from '../state/toast';
@@ -19,31 +20,6 @@ import './overview.css';
 
 /** How often the open view reads the overview again (a handful of register queries). */
 const EVERY_MS = 60_000;
-
-/** Where an item's one action leads: a view of the window, or a page outside it. */
-type Destination = { view: View } | { url: string };
-
-/** The place the core named, as a view of the window (state/navigation.ts). */
-function destination(item: AttentionItem): Destination {
-  const customer = (v: View): Destination => (item.slug ? { view: v } : { view: { kind: 'customers' } });
-  switch (item.place) {
-    case 'run':
-      return customer({ kind: 'customer', slug: item.slug ?? '', run: item.id ?? undefined });
-    case 'customer':
-    case 'usage':
-    case 'backups':
-      return customer({ kind: 'customer', slug: item.slug ?? '' });
-    case 'billing':
-      // A payment no customer is linked to: Stripe's payments are in the inbox.
-      return item.slug ? { view: { kind: 'customer', slug: item.slug } } : { view: { kind: 'inbox' } };
-    case 'inbox':
-      return { view: { kind: 'inbox' } };
-    case 'templates':
-      return item.url ? { url: item.url } : { view: { kind: 'templates' } };
-    case 'credentials':
-      return { view: { kind: 'settings' } };
-  }
-}
 
 export function Overview({ onOpen, onCount }: { onOpen: (v: View) => void; onCount: (n: number) => void }) {
   const { t, err } = useI18n();

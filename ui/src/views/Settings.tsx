@@ -1,6 +1,6 @@
 // "Inställningar": the environment (sandbox or production), the tokens (Credentials.tsx), the
 // settings by provider, the register file or shared register, the people on a shared register
-// (People.tsx), the price book, the billing policy (billing/Policy.tsx), and Om Fabrik.
+// (People.tsx), the desktop notifications (Notifications.tsx), the price book, the billing policy (billing/Policy.tsx), and Om Fabrik.
 import { useCallback, useEffect, useState } from 'react';
 import { call, type ApiError } from '../api';
 import type { Environment, SettingEntry } from '../bindings';
@@ -13,6 +13,7 @@ import { PeopleCard } from './People';
 import { ExportButtons, ImportButton, SharedRegisterCard } from './RegisterFile';
 import { AccountsLeftCard } from './AccountsLeft';
 import { ScheduleCard } from './Schedule';
+import { NotificationsCard } from './Notifications';
 import { PriceBookCard } from './usage/PriceBook';
 import { BillingPolicyCard } from './billing/Policy';
 
@@ -69,6 +70,7 @@ export function Settings({ environment, onGuide }: { environment: Environment | 
       <RegisterCard />
       <SharedRegisterCard />
       <PeopleCard />
+      <NotificationsCard />
       <ScheduleCard />
       <PriceBookCard />
       <BillingPolicyCard />

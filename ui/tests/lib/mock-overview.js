@@ -4,7 +4,8 @@
 // findings, a request waiting in the inbox), most urgent and newest first, and the glance.
 // CONFIG.overview: { failed?: [{ slug, kind?, error? }] seeds failed runs (a run's customer page
 // shows them), items?: [AttentionItem] the list as the core would send it (its order kept,
-// nothing worked out), glance?: partial OverviewGlance over the worked-out one }.
+// nothing worked out), glance?: partial OverviewGlance over the worked-out one,
+// notificationsOff?: [AttentionKind] the kinds this seat turned off }.
 // Classic script; mock-backend.js calls `__fabrikMockOverview`.
 (function () {
   'use strict';
@@ -80,10 +81,26 @@
       };
     }
 
+    // The desktop notifications' switches (src/overview/notices.rs): the kinds notified, each on
+    // unless turned off; another kind is refused as the core refuses it.
+    const NOTIFYING = ['run_failed', 'run_stuck', 'health', 'payment_failed', 'decision_waiting', 'request_waiting', 'limit_near'];
+    const off = new Set(O.notificationsOff || []);
+    const notificationSettings = () => NOTIFYING.map((kind) => ({ kind, on: !off.has(kind) }));
+
     return {
       overview: () => {
         const list = O.items ? JSON.parse(JSON.stringify(O.items)) : items();
         return { environment, items: list, glance: glance(list) };
+      },
+      notification_settings: () => notificationSettings(),
+      set_notification: ({ kind, on }) => {
+        if (!NOTIFYING.includes(kind)) {
+          const reason = T(`Fabrik visar ingen notis för ${kind}: det står på Översikt.`, `Fabrik shows no notification for ${kind}: it waits on the overview.`);
+          throw { code: 'invalid_setting', message: `Ogiltig inställning notifications.json: ${reason.sv}`, params: { key: 'notifications.json', reason: reason.sv, reason_en: reason.en }, fields: [] };
+        }
+        if (on) off.delete(kind);
+        else off.add(kind);
+        return notificationSettings();
       },
     };
   };
