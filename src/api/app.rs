@@ -11,8 +11,8 @@ use tokio::sync::OnceCell;
 
 use crate::error::{ApiError, ApiResult};
 use crate::overview::notices::{Notice, Notices};
-use crate::services::notices::Watcher;
 use crate::services::backups::BackupsApi;
+use crate::services::notices::Watcher;
 use crate::services::register::Register;
 use crate::services::rollout_desk::RolloutDesk;
 use crate::services::runs::RunsApi;

@@ -176,7 +176,8 @@ impl Notices {
         let Some(path) = &self.path else {
             return Ok(());
         };
-        let text = serde_json::to_string_pretty(kept).map_err(|e| Error::Internal(e.to_string()))?;
+        let text =
+            serde_json::to_string_pretty(kept).map_err(|e| Error::Internal(e.to_string()))?;
         // Whole or not at all: a half-written file would read as nothing said (all said again).
         let part = path.with_extension("json.part");
         std::fs::write(&part, text)?;

@@ -8,7 +8,10 @@ fn item(kind: AttentionKind, subject: &str) -> Attention {
         key: format!("{}:{subject}", kind.as_str()),
         slug: Some(subject.to_string()),
         name: Some(format!("Kund {subject}")),
-        title: Text::new(format!("{subject} på svenska"), format!("{subject} in English")),
+        title: Text::new(
+            format!("{subject} på svenska"),
+            format!("{subject} in English"),
+        ),
         detail: None,
         since: None,
         place: Place::Customer,
@@ -46,7 +49,10 @@ fn each_thing_is_said_once_while_it_lasts_and_again_when_it_comes_back() {
     assert!(n.due(&overview(vec![failed.clone()]), false).is_empty());
     // Gone, then back: a new episode.
     assert!(n.due(&overview(vec![]), false).is_empty());
-    assert_eq!(n.due(&overview(vec![failed]), true)[0].title, "acme in English");
+    assert_eq!(
+        n.due(&overview(vec![failed]), true)[0].title,
+        "acme in English"
+    );
 }
 
 #[test]

@@ -212,11 +212,7 @@ impl HealthChecks {
 
 /// One check, kept, with its alert: when `alerts.email` is set, an email to the agency (the
 /// window's notification comes from the overview, `services::notices`).
-async fn check_one(
-    engine: &Engine,
-    store: &Arc<Store>,
-    slug: &str,
-) -> crate::Result<Health> {
+async fn check_one(engine: &Engine, store: &Arc<Store>, slug: &str) -> crate::Result<Health> {
     let before = {
         let (store, slug) = (store.clone(), slug.to_string());
         crate::blocking::run(move || {

@@ -5,6 +5,9 @@
 // day would only replace the first); read again, the customer's page draws two days in its
 // charts, the fleet view lists both with their money and the nearest limit, sorts by it, and
 // "Exportera CSV" writes a file naming both.
+// The limit near is on Översikt, and told once by a desktop notification (the test's own
+// notification server on its private D-Bus session, sim/src/bin/test_notifications.rs) whose
+// click opens the customer.
 // The pictures docs/usage-customer.png and docs/usage-fleet.png are taken here (FABRIK_SCREENSHOTS).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +15,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { startDriver, Session, freePort } from './webdriver.mjs';
 import { atTop, deliver, simCall } from './walk.mjs';
 
@@ -30,9 +35,29 @@ const CUSTOMERS = [
   { name: 'Mätverkstaden AB', email: 'info@matverkstaden.se', slug: 'matverkstaden-ab', profile: 'near_limit' },
 ];
 
+/** The desktop's notification server: what it was shown, and a click on one. */
+const NOTIFICATIONS = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'fabrik-test-notifications');
+let desktop;
+async function notificationServer() {
+  assert.ok(existsSync(NOTIFICATIONS), `build the test notification server first (${NOTIFICATIONS})`);
+  const proc = spawn(NOTIFICATIONS, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const shown = [];
+  const lines = createInterface({ input: proc.stdout });
+  await new Promise((resolve, reject) => {
+    lines.on('line', (l) => {
+      const m = JSON.parse(l);
+      if (m.ready) resolve();
+      else shown.push(m);
+    });
+    proc.once('exit', (code) => reject(new Error(`the notification server ended (${code})`)));
+  });
+  return { shown, click: (id) => proc.stdin.write(`click ${id}\n`), stop: () => proc.stdin.end() };
+}
+
 let driver;
 let port;
 before(async () => {
+  desktop = await notificationServer();
   assert.ok(existsSync(app), `build the app first (${app})`);
   assert.ok(FAKETIME_LIB, 'libfaketime is missing: run scripts/setup.sh');
   mkdirSync(exports, { recursive: true });
@@ -51,7 +76,10 @@ before(async () => {
     FAKETIME_DONT_FAKE_MONOTONIC: '1',
   });
 });
-after(async () => driver?.stop());
+after(async () => {
+  await driver?.stop();
+  desktop?.stop();
+});
 
 /** The window's simulator (the sandbox): its test surface. */
 const sim = (method, path, body) => simCall(port, method, path, body);
@@ -225,6 +253,22 @@ test('usage in the window: read twice a day apart, drawn on the customer page, t
     }
     await s.exec(`document.querySelector(arguments[0] + ' [data-testid="overview-action"]').click()`, [nearItem]);
     await s.until(async () => (await s.text('customer-title')).includes(near.name), 'the customer near its limit');
+
+    // The desktop was told once, in Swedish, with a click that opens the customer from anywhere.
+    const told = () => desktop.shown.filter((n) => n.summary.includes(`${near.name} närmar sig en gräns`));
+    await s.until(async () => told().length === 1, `the limit near notified: ${JSON.stringify(desktop.shown)}`, 30_000);
+    assert.equal(told()[0].app, 'Fabrik');
+    assert.ok(told()[0].actions.includes('default'), `a click is asked for: ${JSON.stringify(told()[0])}`);
+    assert.ok(!desktop.shown.some((n) => /\b(sub|in|prj|dpl|cus)_[A-Za-z0-9]+|\d{7,}/.test(n.summary + n.body)), `no raw id: ${JSON.stringify(desktop.shown)}`);
+    await s.click('nav-customers');
+    await s.until(async () => (await s.findAll('[data-testid="customer-row"]')).length === 2, 'the customer list');
+    desktop.click(told()[0].id);
+    await s.until(async () => (await s.findAll('[data-testid="customer-title"]')).length === 1 && (await s.text('customer-title')).includes(near.name), 'the clicked notification opened the customer', 20_000);
+    // Looked at again (Översikt read anew): still the same episode, not told twice.
+    await s.click('nav-overview');
+    await s.until(async () => (await s.findAll(nearItem)).length === 1, 'the limit near still on Översikt', 20_000);
+    await sleep(1500);
+    assert.equal(told().length, 1, `told once: ${JSON.stringify(desktop.shown)}`);
   } finally {
     await s.close();
   }

@@ -90,7 +90,10 @@ async fn check_all_reports_progress_and_alerts_when_an_instance_turns_unhealthy(
     // One notification, from the overview (the sweep says nothing of its own twice over).
     let said = look(&api, &notices).unwrap();
     assert_eq!(said.len(), 1, "{said:?}");
-    assert_eq!(said[0].title, "Larm Två AB: senaste kontrollen hittade 1 fel");
+    assert_eq!(
+        said[0].title,
+        "Larm Två AB: senaste kontrollen hittade 1 fel"
+    );
     let item = said[0].item.as_ref().unwrap();
     assert_eq!(
         (item.slug.as_deref(), item.place),
