@@ -347,7 +347,7 @@ async fn deployment_rollback_from_the_command_line() {
     let early = run(&["deployments", "list", &slug]);
     assert_eq!(early.status.code(), Some(1), "{}", said(&early));
     ok(&["provision", &slug, "--yes"]);
-    ok(&["redeploy", &slug]);
+    ok(&["redeploy", &slug, "--yes"]);
 
     let listed: Value =
         serde_json::from_str(&ok(&["deployments", "list", &slug, "--json"])).unwrap();

@@ -312,7 +312,10 @@ async fn two_ticks_the_first_backs_up_and_alerts_once_the_second_does_nothing() 
         .unwrap();
     assert!(out.status.success(), "{}", said(&out));
     let paused = slugs[4].clone();
-    let out = cli(&sim, &db).args(["pause", &paused]).output().unwrap();
+    let out = cli(&sim, &db)
+        .args(["pause", &paused, "--yes"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", said(&out));
     let runs_before = store.list_runs(None, 500).unwrap().len();
 

@@ -322,7 +322,7 @@ async fn update_modules_from_the_command_line() {
     let (_dir, db, slug) = register_file(&sim, "Moduler Kommandorad AB");
     let run = |args: &[&str]| cli(&sim, &db).args(args).output().unwrap();
 
-    let early = run(&["update-modules", &slug]);
+    let early = run(&["update-modules", &slug, "--yes"]);
     let text = said(&early);
     assert!(!early.status.success(), "{text}");
     assert!(
@@ -345,7 +345,7 @@ async fn update_modules_from_the_command_line() {
     let before = show(&slug);
     assert_eq!(before["modules_outdated"], true, "{before}");
 
-    let updated = run(&["update-modules", &slug]);
+    let updated = run(&["update-modules", &slug, "--yes"]);
     let text = said(&updated);
     assert!(updated.status.success(), "{text}");
     assert!(text.contains("client-config.json"), "{text}");

@@ -563,6 +563,8 @@ vocabulary!(
         NoticeManyTitle => "notice_many_title",
         NoticeManyBody => "notice_many_body",
         NoticeKindSilent => "notice_kind_silent",
+        // The command line's question before an act that changes an instance.
+        CliConfirmRun => "cli_confirm_run",
     }
 );
 

@@ -1644,6 +1644,10 @@ impl Say {
                 "Klicka för att öppna Översikt.",
                 "Click to open the overview.",
             ),
+            CliConfirmRun => t(
+                "{what} för {name} ({slug})? [j/N] ",
+                "{what_en} for {name} ({slug})? [y/N] ",
+            ),
             NoticeKindSilent => t(
                 "Fabrik visar ingen notis för {kind}: det står på Översikt.",
                 "Fabrik shows no notification for {kind}: it waits on the overview.",

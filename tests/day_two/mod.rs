@@ -230,7 +230,7 @@ async fn day_two_from_the_command_line() {
         said(&out)
     };
 
-    let early = run(&["pause", &slug]);
+    let early = run(&["pause", &slug, "--yes"]);
     assert_eq!(early.status.code(), Some(1), "{}", said(&early));
     assert!(
         said(&early).contains("provisionera kunden först"),
@@ -238,15 +238,41 @@ async fn day_two_from_the_command_line() {
         said(&early)
     );
     ok(&["provision", &slug, "--yes"]);
-    ok(&["pause", &slug]);
+    // One rule for every act that changes an instance: without a terminal to ask in and
+    // without --yes, nothing starts (and the way is named).
+    for act in [
+        vec!["pause", &slug],
+        vec!["redeploy", &slug],
+        vec!["admin", "reset-password", &slug],
+    ] {
+        let refused = run(&act);
+        assert_eq!(
+            refused.status.code(),
+            Some(1),
+            "{act:?}: {}",
+            said(&refused)
+        );
+        assert!(
+            said(&refused).contains("--yes") && said(&refused).contains("Inte bekräftat"),
+            "{act:?}: {}",
+            said(&refused)
+        );
+    }
+    let store = fabrik::store::Store::open(&db).unwrap();
+    assert_eq!(
+        store.list_runs(None, 10).unwrap().len(),
+        1,
+        "the provisioning only"
+    );
+    ok(&["pause", &slug, "--yes"]);
     let paused = run(&["status", &slug, "--json"]);
     assert_eq!(paused.status.code(), Some(3), "paused is not healthy");
-    let again = run(&["pause", &slug]);
+    let again = run(&["pause", &slug, "--yes"]);
     assert_eq!(again.status.code(), Some(1));
     assert!(said(&again).contains("redan pausad"), "{}", said(&again));
-    ok(&["resume", &slug]);
-    ok(&["redeploy", &slug]);
-    let reset = ok(&["admin", "reset-password", &slug]);
+    ok(&["resume", &slug, "--yes"]);
+    ok(&["redeploy", &slug, "--yes"]);
+    let reset = ok(&["admin", "reset-password", &slug, "--yes"]);
     let inv = inventory(&sim).await;
     let text = inv["resend"]["emails"].as_array().unwrap().last().unwrap()["text"]
         .as_str()
@@ -525,7 +551,7 @@ async fn a_stopped_repair_is_not_resumed_after_a_teardown() {
         json!({"method": "POST", "path": "/n8n/api/v1/workflows", "status": 400}),
     )
     .await;
-    let failed = run(&["repair", &slug, "--keep-on-failure"]);
+    let failed = run(&["repair", &slug, "--keep-on-failure", "--yes"]);
     assert_eq!(failed.status.code(), Some(1), "{}", said(&failed));
     clear_faults(&sim).await;
     let store = fabrik::store::Store::open(&db).unwrap();

@@ -210,6 +210,8 @@ pub async fn repair(cloud: &Arc<CloudApi>, a: DayTwo) -> Result<(), ApiError> {
         println!("{} är frisk; inget att reparera", a.slug);
         return Ok(());
     }
+    // Asked once the check found something to mend.
+    crate::watch::confirmed(cloud, &a.slug, &RunRequest::Repair, a.yes)?;
     start(&supervisor, &a.slug, RunRequest::Repair, a.json).await
 }
 

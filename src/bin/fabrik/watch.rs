@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use clap::Args;
+use fabrik::messages::Say;
 use fabrik::provision::{RunEvent, RunRequest, RunState};
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::supervisor::host::RunHost;
@@ -26,6 +27,39 @@ pub struct DayTwo {
     /// instance back as it was.
     #[arg(long)]
     pub keep_on_failure: bool,
+    /// Start without asking (a script's way; without it the terminal is asked).
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// The command line's one rule for an act that changes an instance: the terminal is asked what
+/// will be done to whom, and `--yes` skips the question (the way a script says it); without a
+/// terminal and without `--yes` nothing starts. A destructive act also wants its name typed
+/// (`--confirm`), which `--yes` never replaces (`provision::gate`).
+pub fn confirmed(
+    cloud: &CloudApi,
+    slug: &str,
+    request: &RunRequest,
+    yes: bool,
+) -> Result<(), ApiError> {
+    if yes {
+        return Ok(());
+    }
+    // An unknown customer is said as such before anything is asked.
+    let customer = cloud.store().get_customer(slug)?;
+    let def = fabrik::provision::kinds::def(request.kind());
+    let mut p = fabrik::messages::Params::new();
+    p.insert(
+        "name".into(),
+        crate::print::plain(&customer.name).to_string(),
+    );
+    p.insert("slug".into(), slug.to_string());
+    fabrik::messages::param_text(&mut p, "what", &def.label_text());
+    if crate::print::confirm(&Say::CliConfirmRun.with(p).sv) {
+        Ok(())
+    } else {
+        Err(fabrik::Error::NotConfirmed.into())
+    }
 }
 
 /// The terminal as the supervisor's host: events printed as they come; the end is printed by
@@ -99,6 +133,7 @@ pub async fn day_two(
     a: DayTwo,
     request: RunRequest,
 ) -> Result<(), ApiError> {
+    confirmed(cloud, &a.slug, &request, a.yes)?;
     let supervisor = runtime::supervisor(cloud, a.keep_on_failure);
     start(&supervisor, &a.slug, request, a.json).await
 }
