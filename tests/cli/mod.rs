@@ -12,6 +12,7 @@ use crate::common;
 
 mod billing;
 mod gate;
+mod json;
 mod labels;
 mod portal;
 mod register;

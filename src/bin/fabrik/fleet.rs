@@ -70,6 +70,9 @@ pub enum Shared<P: Args> {
     Pause {
         /// The roll-out's number (default: the open one).
         id: Option<i64>,
+        /// Where it stands then, as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Resume a paused or halted roll-out and drive it on.
     Resume {
@@ -83,6 +86,9 @@ pub enum Shared<P: Args> {
     Abort {
         /// The roll-out's number (default: the open one).
         id: Option<i64>,
+        /// Where it stands then, as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -190,10 +196,10 @@ pub async fn run<K: Kind>(kind: &K, cmd: Shared<K::Plan>) -> Result<(), ApiError
             };
             show::<K>(&kind.view(id)?, json, false);
         }
-        Shared::Pause { id } => {
+        Shared::Pause { id, json } => {
             let id = open_or(kind, id)?;
             kind.controls().pause(id)?;
-            show::<K>(&kind.view(id)?, false, false);
+            show::<K>(&kind.view(id)?, json, false);
         }
         Shared::Resume { id, json } => {
             let id = match id {
@@ -202,10 +208,10 @@ pub async fn run<K: Kind>(kind: &K, cmd: Shared<K::Plan>) -> Result<(), ApiError
             };
             drive(kind, id, json).await?;
         }
-        Shared::Abort { id } => {
+        Shared::Abort { id, json } => {
             let id = open_or(kind, id)?;
             kind.controls().abort(id)?;
-            show::<K>(&kind.view(id)?, false, false);
+            show::<K>(&kind.view(id)?, json, false);
         }
     }
     Ok(())

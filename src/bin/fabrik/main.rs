@@ -142,8 +142,7 @@ enum Command {
     #[command(subcommand)]
     Register(register::RegisterCmd),
     /// Non-secret settings (template repo, organization, region, base URLs, …).
-    #[command(subcommand)]
-    Settings(settings::SettingsCmd),
+    Settings(settings::SettingsArgs),
     /// The agency's tokens in the OS keyring (never shown, never on the command line).
     #[command(subcommand)]
     Secrets(secrets::SecretsCmd),
@@ -265,8 +264,8 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Runs(runs::RunsCmd::Show { id, json }) => {
             runs::show(&runtime::register(&path, chosen)?, id, json)
         }
-        Command::Runs(runs::RunsCmd::Cancel { id, rollback }) => {
-            runs::cancel(&runtime::register(&path, chosen)?, id, rollback)
+        Command::Runs(runs::RunsCmd::Cancel { id, rollback, json }) => {
+            runs::cancel(&runtime::register(&path, chosen)?, id, rollback, json)
         }
         other => tokio::runtime::Builder::new_multi_thread()
             .enable_all()

@@ -132,6 +132,9 @@ pub enum RunsCmd {
         /// Remove what the run created once it has stopped.
         #[arg(long)]
         rollback: bool,
+        /// What was asked, as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Remove what a failed or cancelled run created.
     Rollback {
@@ -346,8 +349,12 @@ pub async fn continue_run(cloud: &Arc<CloudApi>, cmd: RunsCmd) -> Result<(), Api
 }
 
 /// `runs cancel`: the flag in the register; the driving process stops within a heartbeat.
-pub fn cancel(api: &Register, id: i64, rollback: bool) -> Result<(), ApiError> {
+pub fn cancel(api: &Register, id: i64, rollback: bool, json: bool) -> Result<(), ApiError> {
     fabrik::provision::cancel_run(api.store(), id, rollback)?;
+    if json {
+        print_json(&serde_json::json!({ "run": id, "cancelling": true, "rollback": rollback }));
+        return Ok(());
+    }
     println!(
         "Körning {id} stoppas vid nästa säkra punkt{}",
         if rollback {

@@ -32,6 +32,9 @@ pub enum ScheduleCmd {
         /// At this time of day (HH:MM, local time); may be given several times.
         #[arg(long)]
         at: Vec<String>,
+        /// What was installed, as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// What is installed, when it runs next, and what the last ticks on the register did.
     Status {
@@ -40,7 +43,11 @@ pub enum ScheduleCmd {
         json: bool,
     },
     /// Takes the job out of the scheduler and removes its files.
-    Remove,
+    Remove {
+        /// What was removed, as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args)]
@@ -137,7 +144,7 @@ pub async fn tick(
 pub fn run(db: &Path, environment_flag: Option<&str>, cmd: ScheduleCmd) -> Result<(), ApiError> {
     let dir = fabrik::paths::seat_dir(db);
     match cmd {
-        ScheduleCmd::Install { every, at } => {
+        ScheduleCmd::Install { every, at, json } => {
             let plan = if at.is_empty() {
                 units::Plan {
                     every_minutes: Some(every.unwrap_or(units::DEFAULT_EVERY_MINUTES)),
@@ -157,6 +164,14 @@ pub fn run(db: &Path, environment_flag: Option<&str>, cmd: ScheduleCmd) -> Resul
                 environment: environment_flag.map(str::to_string),
             };
             let installed = system::install(&cmd, &plan, &dir).map_err(schedule::schedule_error)?;
+            if json {
+                print_json(&serde_json::json!({
+                    "scheduler": installed.scheduler,
+                    "plan": plan,
+                    "files": installed.files,
+                }));
+                return Ok(());
+            }
             println!(
                 "Installerat i {}: fabrik tick {}.",
                 installed.scheduler.name(),
@@ -222,9 +237,11 @@ pub fn run(db: &Path, environment_flag: Option<&str>, cmd: ScheduleCmd) -> Resul
             }
             Ok(())
         }
-        ScheduleCmd::Remove => {
+        ScheduleCmd::Remove { json } => {
             let removed = system::remove(&dir).map_err(schedule::schedule_error)?;
-            if removed.is_empty() {
+            if json {
+                print_json(&serde_json::json!({ "removed": removed }));
+            } else if removed.is_empty() {
                 println!("Inget att ta bort: fabrik tick var inte installerat.");
             } else {
                 println!("Borttaget:");

@@ -1,9 +1,19 @@
 //! `fabrik settings …`: the non-secret settings, each checked before it is saved.
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use fabrik::seat_settings::{is_seat_key, SeatSettings};
 use fabrik::services::register::Register;
 use fabrik::ApiError;
+
+/// The settings' commands, each with `--json` for a script.
+#[derive(Args)]
+pub struct SettingsArgs {
+    #[command(subcommand)]
+    cmd: SettingsCmd,
+    /// The result as JSON (`list`: every setting; the others: the one setting).
+    #[arg(long, global = true)]
+    json: bool,
+}
 
 #[derive(Subcommand)]
 pub enum SettingsCmd {
@@ -30,7 +40,10 @@ pub enum SettingsCmd {
 
 /// `seat`: this computer's own settings (endpoints, URL templates, file paths), kept beside
 /// the register file and never in the register, which other seats may share.
-pub fn run(api: &Register, seat: &SeatSettings, cmd: SettingsCmd) -> Result<(), ApiError> {
+pub fn run(api: &Register, seat: &SeatSettings, args: SettingsArgs) -> Result<(), ApiError> {
+    let SettingsArgs { cmd, json } = args;
+    // One setting as a script reads it: its key, its value (none: the default), whose it is.
+    let one = |key: &str, value: Option<String>| serde_json::json!({ "key": key, "value": value, "seat": is_seat_key(key) });
     use fabrik::provision::settings::SETTING_KEYS;
     fabrik::supervisor::cloud::adopt_own_register_settings(api.store(), seat);
     let value_of = |k: &str| -> Result<Option<String>, ApiError> {
@@ -55,6 +68,15 @@ pub fn run(api: &Register, seat: &SeatSettings, cmd: SettingsCmd) -> Result<(), 
             })
     };
     match cmd {
+        SettingsCmd::List if json => {
+            let mut all = Vec::new();
+            for (key, help, _) in SETTING_KEYS {
+                let mut v = one(key, value_of(key)?);
+                v["help"] = (*help).into();
+                all.push(v);
+            }
+            crate::print::print_json(&all);
+        }
         SettingsCmd::List => {
             for (key, help, _) in SETTING_KEYS {
                 let v = value_of(key)?.unwrap_or_else(|| "–".into());
@@ -68,7 +90,10 @@ pub fn run(api: &Register, seat: &SeatSettings, cmd: SettingsCmd) -> Result<(), 
         }
         SettingsCmd::Get { key } => {
             known(&key)?;
-            println!("{}", value_of(&key)?.unwrap_or_default());
+            match json {
+                true => crate::print::print_json(&one(&key, value_of(&key)?)),
+                false => println!("{}", value_of(&key)?.unwrap_or_default()),
+            }
         }
         SettingsCmd::Set { key, value } => {
             known(&key)?;
@@ -78,7 +103,10 @@ pub fn run(api: &Register, seat: &SeatSettings, cmd: SettingsCmd) -> Result<(), 
             } else {
                 api.store().set_setting(&key, value.trim())?;
             }
-            println!("{key} = {}", value.trim());
+            match json {
+                true => crate::print::print_json(&one(&key, Some(value.trim().to_string()))),
+                false => println!("{key} = {}", value.trim()),
+            }
         }
         SettingsCmd::Unset { key } => {
             known(&key)?;
@@ -86,6 +114,9 @@ pub fn run(api: &Register, seat: &SeatSettings, cmd: SettingsCmd) -> Result<(), 
                 seat.set(&key, "").map_err(fabrik::Error::Io)?;
             } else {
                 api.store().remove_setting(&key)?;
+            }
+            if json {
+                crate::print::print_json(&one(&key, None));
             }
         }
     }
