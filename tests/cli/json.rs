@@ -99,3 +99,67 @@ fn a_cancelled_run_and_a_removed_schedule_are_said_as_json() {
     let removed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(removed, serde_json::json!({ "removed": [] }));
 }
+
+#[test]
+fn a_customer_removed_and_the_examples_are_said_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("reg.sqlite3");
+    let added = json(&db, &["customers", "examples", "--json"]);
+    let n = added["added"].as_u64().unwrap();
+    assert!(n > 0, "{added}");
+    let first = super::list_json(&db)[0]["slug"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        json(&db, &["customers", "rm", &first, "--json"]),
+        serde_json::json!({ "removed": first })
+    );
+    let removed = json(&db, &["customers", "examples", "--remove", "--json"]);
+    assert_eq!(removed["removed"].as_u64(), Some(n - 1), "{removed}");
+}
+
+/// The commands whose output is not a report: an export writes the data itself (`--format
+/// json`), and the shared register's password is only asked for.
+const NOT_A_REPORT: [&str; 2] = ["register export", "register password"];
+
+/// Every command that reports takes `--json`: a new one without it fails here.
+#[test]
+fn every_command_that_reports_takes_json() {
+    let help = |args: &[&str]| -> String {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("fabrik"))
+            .args(args)
+            .arg("--help")
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // The names under "Commands:" in a help text.
+    let commands = |text: &str| -> Vec<String> {
+        text.lines()
+            .skip_while(|l| !l.starts_with("Commands:"))
+            .skip(1)
+            .take_while(|l| !l.trim().is_empty())
+            .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+            .filter(|c| c != "help")
+            .collect()
+    };
+    let mut without = Vec::new();
+    let mut seen = 0;
+    for group in commands(&help(&[])) {
+        let subs = commands(&help(&[&group]));
+        let paths: Vec<Vec<String>> = match subs.is_empty() {
+            true => vec![vec![group.clone()]],
+            false => subs.into_iter().map(|s| vec![group.clone(), s]).collect(),
+        };
+        for path in paths {
+            seen += 1;
+            let args: Vec<&str> = path.iter().map(String::as_str).collect();
+            if !help(&args).contains("--json") && !NOT_A_REPORT.contains(&path.join(" ").as_str()) {
+                without.push(path.join(" "));
+            }
+        }
+    }
+    assert!(seen > 50, "the commands were found ({seen})");
+    assert_eq!(without, Vec::<String>::new(), "commands without --json");
+}

@@ -29,7 +29,7 @@ pub(crate) fn fabrik(db: &Path) -> Command {
     c
 }
 
-fn list_json(db: &Path) -> Vec<serde_json::Value> {
+pub(crate) fn list_json(db: &Path) -> Vec<serde_json::Value> {
     let out = fabrik(db)
         .args(["customers", "list", "--json"])
         .output()

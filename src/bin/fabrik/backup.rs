@@ -99,6 +99,9 @@ pub enum BackupCmd {
         /// Where to write it (readable by you alone).
         #[arg(long, value_name = "FILE")]
         out: std::path::PathBuf,
+        /// What was written, as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -318,9 +321,15 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
                 .await?;
             follow(&slug, launched).await?;
         }
-        BackupCmd::Export { id, out } => {
+        BackupCmd::Export { id, out, json } => {
             let sql = api.plain_sql(id)?;
             write_private(&out, &sql).map_err(fabrik::Error::Io)?;
+            if json {
+                crate::print::print_json(&serde_json::json!({
+                    "backup": id, "path": out, "bytes": sql.len(),
+                }));
+                return Ok(());
+            }
             eprintln!(
                 "Skrev {} ({} B): psql -v ON_ERROR_STOP=1 -f {}",
                 out.display(),

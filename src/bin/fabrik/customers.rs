@@ -61,12 +61,18 @@ pub enum CustomersCmd {
     Rm {
         /// The customer's slug (its address name).
         slug: String,
+        /// The result as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Add the example customers, or remove them with --remove.
     Examples {
         /// Remove the example customers instead of adding them.
         #[arg(long)]
         remove: bool,
+        /// The result as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -218,17 +224,19 @@ pub fn run(api: &Register, cmd: CustomersCmd) -> Result<(), ApiError> {
                 println!("Uppdaterade {} ({})", c.name, c.slug);
             }
         }
-        CustomersCmd::Rm { slug } => {
+        CustomersCmd::Rm { slug, json } => {
             api.delete_customer(slug.clone())?;
-            println!("Tog bort {slug}");
-        }
-        CustomersCmd::Examples { remove } => {
-            if remove {
-                println!("{}", api.remove_examples()?.message.sv);
-            } else {
-                println!("Lade till {} exempelkunder", api.load_examples()?);
+            match json {
+                true => print_json(&serde_json::json!({ "removed": slug })),
+                false => println!("Tog bort {slug}"),
             }
         }
+        CustomersCmd::Examples { remove, json } => match (remove, json) {
+            (true, true) => print_json(&api.remove_examples()?),
+            (true, false) => println!("{}", api.remove_examples()?.message.sv),
+            (false, true) => print_json(&serde_json::json!({ "added": api.load_examples()? })),
+            (false, false) => println!("Lade till {} exempelkunder", api.load_examples()?),
+        },
     }
     Ok(())
 }

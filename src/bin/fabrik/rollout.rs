@@ -56,6 +56,9 @@ pub enum RolloutCmd {
         /// The roll-out's number again, typed.
         #[arg(long, value_name = "ID")]
         confirm: Option<String>,
+        /// Each instance's end as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -97,7 +100,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: RolloutCmd) -> Result<(), ApiError>
     let schema = Schema(RolloutsApi::new(cloud.shared_store(), supervisor));
     match cmd {
         RolloutCmd::Shared(cmd) => fleet::run(&schema, cmd).await?,
-        RolloutCmd::Restore { id, confirm } => {
+        RolloutCmd::Restore { id, confirm, json } => {
             let id = match id {
                 Some(id) => id,
                 None => fleet::newest(&schema)?,
@@ -113,8 +116,16 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: RolloutCmd) -> Result<(), ApiError>
                 .0
                 .restore_wave(id, &confirmation, Arc::new(Progress::new(false)))
                 .await?;
-            for (slug, state) in &ended {
-                println!("{slug}: {state}");
+            if json {
+                let ended: Vec<_> = ended
+                    .iter()
+                    .map(|(slug, state)| serde_json::json!({ "slug": slug, "state": state }))
+                    .collect();
+                crate::print::print_json(&ended);
+            } else {
+                for (slug, state) in &ended {
+                    println!("{slug}: {state}");
+                }
             }
             if ended
                 .iter()

@@ -21,6 +21,9 @@ pub enum SecretsCmd {
     Set {
         /// github, supabase, vercel, n8n or resend.
         provider: fabrik::secrets::Provider,
+        /// What is kept now (never the token), as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Verify saved tokens against the providers (read-only calls).
     Test {
@@ -37,6 +40,9 @@ pub enum SecretsCmd {
     Rm {
         /// github, supabase, vercel, n8n or resend.
         provider: fabrik::secrets::Provider,
+        /// What is kept now, as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -52,9 +58,13 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: SecretsCmd) -> Result<(), ApiError>
             }
             Ok(())
         }
-        SecretsCmd::Set { provider } => {
+        SecretsCmd::Set { provider, json } => {
             let token = read_token(provider)?;
-            print_credential(&creds.save(provider, &token)?);
+            let saved = creds.save(provider, &token)?;
+            match json {
+                true => print_json(&saved),
+                false => print_credential(&saved),
+            }
             Ok(())
         }
         SecretsCmd::Test {
@@ -92,8 +102,12 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: SecretsCmd) -> Result<(), ApiError>
                 Ok(())
             }
         }
-        SecretsCmd::Rm { provider } => {
-            print_credential(&creds.delete(provider)?);
+        SecretsCmd::Rm { provider, json } => {
+            let left = creds.delete(provider)?;
+            match json {
+                true => print_json(&left),
+                false => print_credential(&left),
+            }
             Ok(())
         }
     }

@@ -50,6 +50,9 @@ pub enum TemplateCmd {
         slug: String,
         /// A commit (or branch) of the template.
         sha: String,
+        /// The base as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -117,9 +120,12 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: TemplateCmd) -> Result<(), ApiError
                 println!("{:<28} mall {base}{pr}", i.slug);
             }
         }
-        TemplateCmd::Base { slug, sha } => {
+        TemplateCmd::Base { slug, sha, json } => {
             let base = api.set_base(&slug, &sha).await?;
-            println!("{slug}: mall {} ({})", base.sha, base.how);
+            match json {
+                true => crate::print::print_json(&base),
+                false => println!("{slug}: mall {} ({})", base.sha, base.how),
+            }
         }
     }
     Ok(())
