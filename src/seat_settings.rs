@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// The settings only a seat may decide, each read from this seat's file and nowhere else.
-pub const SEAT_KEYS: [&str; 18] = [
+pub const SEAT_KEYS: [&str; 19] = [
     "supabase.api_url",
     "supabase.project_url_template",
     "github.api_url",
@@ -33,6 +33,8 @@ pub const SEAT_KEYS: [&str; 18] = [
     "setup.skipped",
     // The guide's proof under way on this seat (`setup::test_customer`).
     "setup.proof",
+    // The environment this seat's command line works in (`fabrik use`), never the window's.
+    "cli.environment",
 ];
 
 /// The file, in the seat's own folder.

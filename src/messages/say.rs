@@ -565,6 +565,10 @@ vocabulary!(
         NoticeKindSilent => "notice_kind_silent",
         // The command line's question before an act that changes an instance.
         CliConfirmRun => "cli_confirm_run",
+        // How the command line's environment was chosen, as its first line says it.
+        CliEnvAsked => "cli_env_asked",
+        CliEnvSeat => "cli_env_seat",
+        CliEnvDefault => "cli_env_default",
     }
 );
 

@@ -1644,6 +1644,9 @@ impl Say {
                 "Klicka för att öppna Översikt.",
                 "Click to open the overview.",
             ),
+            CliEnvAsked => t("vald", "chosen"),
+            CliEnvSeat => t("fabrik use", "fabrik use"),
+            CliEnvDefault => t("standard", "default"),
             CliConfirmRun => t(
                 "{what} för {name} ({slug})? [j/N] ",
                 "{what_en} for {name} ({slug})? [y/N] ",

@@ -11,6 +11,7 @@ use predicates::prelude::*;
 use crate::common;
 
 mod billing;
+mod environment;
 mod gate;
 mod json;
 mod labels;

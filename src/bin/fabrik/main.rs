@@ -6,6 +6,7 @@ mod backup;
 mod billing;
 mod customers;
 mod deployments;
+mod environment;
 mod export;
 mod fleet;
 mod handover;
@@ -51,7 +52,7 @@ struct Cli {
     #[arg(long, global = true, env = "FABRIK_DB", value_name = "PATH")]
     db: Option<PathBuf>,
     /// Work in the sandbox (the in-process simulator, no accounts needed). Without --sandbox
-    /// or --production (or FABRIK_ENVIRONMENT), the environment the window is set to.
+    /// or --production (or FABRIK_ENVIRONMENT), this computer's `fabrik use`, else the sandbox.
     #[arg(long, global = true, conflicts_with = "production")]
     sandbox: bool,
     /// Work in production (the real APIs, tokens from the keyring or FABRIK_*_TOKEN).
@@ -66,6 +67,9 @@ struct Cli {
 // Parsed once per process; the size difference between subcommands does not matter.
 #[allow(clippy::large_enum_variant)]
 enum Command {
+    /// The environment this computer's command line works in (sandbox or production), kept
+    /// for this seat alone; left out, the choice is shown.
+    Use(environment::UseArgs),
     /// What needs a person now, each with the command that does it, and the business at a
     /// glance (the window's Översikt).
     Overview(overview::OverviewArgs),
@@ -218,6 +222,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
     };
     match command {
         Command::Overview(args) => overview::run(&runtime::register(&path, chosen)?, args),
+        Command::Use(args) => environment::run(&path, args),
         // Fabrik itself, not a register.
         Command::Update(cmd) => tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -313,6 +318,7 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
         Command::Usage(args) => usage::collect(&cloud, args).await,
         Command::Billing(args) => billing::reconcile(&cloud, args).await,
         Command::Customers(_)
+        | Command::Use(_)
         | Command::Overview(_)
         | Command::Settings(_)
         | Command::Register(_)

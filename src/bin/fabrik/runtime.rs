@@ -3,16 +3,20 @@
 //! supervisor) is the core's, the same as the window's.
 //!
 //! One environment rule for every command, reads and runs alike: `--sandbox` or `--production`
-//! when given, else `FABRIK_ENVIRONMENT`, else the environment the window is set to (stored in
-//! the register; a fresh install starts in the sandbox). A command that reaches a cloud says
-//! which, once, on a line of its own on stderr; one that only reads or writes the register says
-//! nothing (its answer, e.g. `customers show --json`, names the environment itself).
+//! when given, else `FABRIK_ENVIRONMENT`, else this seat's own choice (`fabrik use`, kept in the
+//! seat's folder), else the sandbox. The window's switch never moves the command line into
+//! production: with the window there and no choice of the command line's own, a command is
+//! refused and told how to choose (as `vercel link` makes the target explicit). A command that
+//! reaches a cloud says which, once, on a line of its own on stderr; one that only reads or
+//! writes the register says nothing (its answer, e.g. `customers show --json`, names the
+//! environment itself).
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use fabrik::messages::Say;
 use fabrik::provision::{FailurePolicy, Timing};
 use fabrik::services::register::Register;
 use fabrik::store::Store;
@@ -22,6 +26,27 @@ use fabrik::ApiError;
 
 /// The environment variable that names the environment when no flag does.
 const ENVIRONMENT_ENV: &str = "FABRIK_ENVIRONMENT";
+
+/// This seat's own choice (`fabrik use`), in its settings file.
+pub const USE_KEY: &str = "cli.environment";
+
+/// How the environment came to be chosen, as the first line says it.
+#[derive(Debug, Clone, Copy)]
+enum How {
+    /// A flag or `FABRIK_ENVIRONMENT`.
+    Asked,
+    /// `fabrik use`.
+    Seat,
+    /// Nothing chosen: the sandbox.
+    Default,
+}
+
+/// This seat's `fabrik use`, if it made one.
+pub fn seat_choice(db: &Path) -> Option<Environment> {
+    fabrik::seat_settings::SeatSettings::open(&fabrik::paths::seat_dir(db))
+        .get(USE_KEY)
+        .and_then(|v| Environment::parse(v.trim()))
+}
 
 /// What the command line asked for; `None`: what the window is set to.
 #[derive(Debug, Clone, Copy)]
@@ -57,23 +82,45 @@ impl Chosen {
         self.0
     }
 
-    /// The environment for this register.
-    fn resolve(self, store: &Store) -> Environment {
-        self.0.unwrap_or_else(|| store.stored_environment())
+    /// The environment for this register, and how it was chosen.
+    fn resolve(self, store: &Store, db: &Path) -> Result<(Environment, How), ApiError> {
+        if let Some(env) = self.0 {
+            return Ok((env, How::Asked));
+        }
+        if let Some(env) = seat_choice(db) {
+            return Ok((env, How::Seat));
+        }
+        match store.stored_environment() {
+            Environment::Sandbox => Ok((Environment::Sandbox, How::Default)),
+            Environment::Production => Err(fabrik::error::invalid_setting(
+                USE_KEY,
+                fabrik::messages::Text::new(
+                    "fönstret står på produktion, men kommandoraden väljer sin miljö själv: \
+                     `fabrik use production` (en gång, för den här datorn) eller --production \
+                     för ett kommando; `fabrik use sandbox` för sandlådan",
+                    "the window is set to production, but the command line chooses its own: \
+                     `fabrik use production` (once, for this computer) or --production for one \
+                     command; `fabrik use sandbox` for the sandbox",
+                ),
+            )
+            .into()),
+        }
     }
 
     /// Says which environment a cloud command acts in, on stderr (stdout stays the command's
     /// answer): once, before anything else the command prints.
-    fn say(self, env: Environment) {
+    fn say(env: Environment, how: How) {
         let (name, other) = match env {
             Environment::Sandbox => ("sandlådan", "--production"),
             Environment::Production => ("produktion", "--sandbox"),
         };
-        let how = if self.0.is_some() {
-            "vald"
-        } else {
-            "fönstrets val"
-        };
+        let how = match how {
+            How::Asked => Say::CliEnvAsked,
+            How::Seat => Say::CliEnvSeat,
+            How::Default => Say::CliEnvDefault,
+        }
+        .text()
+        .sv;
         eprintln!("Miljö: {name} ({how}; {other} byter)");
     }
 }
@@ -100,7 +147,7 @@ pub fn timing() -> Timing {
 /// environment.
 pub fn register(path: &Path, chosen: Chosen) -> Result<Register, ApiError> {
     let api = Register::open(path)?;
-    let env = chosen.resolve(api.store());
+    let (env, _) = chosen.resolve(api.store(), path)?;
     api.store().set_environment(env);
     Ok(api)
 }
@@ -109,8 +156,8 @@ pub fn register(path: &Path, chosen: Chosen) -> Result<Register, ApiError> {
 /// a test's temporary register gets a world of its own.
 pub async fn open(db: &Path, chosen: Chosen) -> Result<Arc<CloudApi>, ApiError> {
     let store = Arc::new(Store::open_register(db)?);
-    let environment = chosen.resolve(&store);
-    chosen.say(environment);
+    let (environment, how) = chosen.resolve(&store, db)?;
+    Chosen::say(environment, how);
     store.set_environment(environment);
     let dir = fabrik::paths::seat_dir(db);
     let mut cloud = CloudApi::open_in(store, environment, &dir).await?;
