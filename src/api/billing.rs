@@ -2,6 +2,7 @@
 //! (both from the register), and a reconciliation with Stripe on demand.
 
 use super::app::Fabrik;
+use crate::billing::candidates::Candidate;
 use crate::billing::policy::{PolicyView, Step, Transition};
 use crate::billing::reconcile::Reconciled;
 use crate::customer::Plan;
@@ -48,5 +49,17 @@ impl Fabrik {
 
     pub(crate) async fn billing_reconcile(&self) -> ApiResult<Reconciled> {
         crate::services::billing::reconcile_now(self.cloud().await?).await
+    }
+
+    pub(crate) async fn billing_candidates(&self, slug: String) -> ApiResult<Vec<Candidate>> {
+        crate::services::billing::candidates(self.cloud().await?, slug).await
+    }
+
+    pub(crate) async fn billing_link(
+        &self,
+        slug: String,
+        subscription: String,
+    ) -> ApiResult<CustomerBilling> {
+        crate::services::billing::link(self.cloud().await?, slug, subscription).await
     }
 }

@@ -224,7 +224,7 @@ pub fn typescript() -> String {
         FileChange, TemplateChange, CustomerChange, Action, Summary, NeedsPerson, Attention,
         Figure, FigureDef, Unit, Per, Money, Point, Series, Latest, LimitKind, Warning, PlanFit, CostLine, Economics,
         CustomerUsage, FleetRow, FleetUsage, crate::usage::view::FleetOrder, crate::usage::order::FleetSort, PriceBook, PriceLine,
-        DriftKind, DriftOffer, DriftFinding, SubscriptionView, Unlinked, Reconciled, CustomerBilling, BillingCell,
+        DriftKind, DriftOffer, DriftFinding, crate::billing::candidates::Candidate, crate::billing::candidates::Match, SubscriptionView, Unlinked, Reconciled, CustomerBilling, BillingCell,
         DecisionRow, DecisionState, Transition, BillingStep, PolicyView, PolicyCell, TransitionChoice,
         crate::export::deliver::Exported, crate::export::deliver::OmittedPart, crate::store::exports::ExportRecord, crate::store::exports::ExportReason, crate::export::keeping::Keeping, crate::export::ExportPart,
         ov::Overview, ov::Attention, ov::AttentionKind, ov::Urgency, ov::Place, ov::Glance, ov::notices::NotificationSetting, ov::notices::Notice,

@@ -134,6 +134,8 @@ macro_rules! with_commands {
             blocking billing_column() -> Vec<$crate::services::billing::BillingCell>;
             blocking billing_customer(slug: String) -> $crate::services::billing::CustomerBilling;
             async billing_reconcile() -> $crate::billing::reconcile::Reconciled;
+            async billing_candidates(slug: String) -> Vec<$crate::billing::candidates::Candidate>;
+            async billing_link(slug: String, subscription: String) -> $crate::services::billing::CustomerBilling;
             blocking billing_settle(id: i64, dismissed: bool) -> bool;
             blocking billing_policy() -> $crate::billing::policy::PolicyView;
             blocking billing_policy_set(plan: $crate::customer::Plan, transition: $crate::store::billing::Transition, step: $crate::store::billing::Step) -> $crate::billing::policy::PolicyView;

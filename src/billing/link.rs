@@ -38,6 +38,21 @@ pub fn subscriptions(store: &Store) -> Result<HashMap<i64, String>> {
     Ok(out)
 }
 
+/// Keeps the owner's link of `slug` to `to` (a `sub_…` or `cus_…`), in place of its earlier
+/// one; every other customer's link stays.
+pub fn set(store: &Store, slug: &str, to: &str) -> Result<()> {
+    let own = store
+        .get_setting(SUBSCRIPTIONS_SETTING)?
+        .unwrap_or_default();
+    let mut links: Vec<(String, String)> = parse_links(&own)
+        .into_iter()
+        .filter(|(s, _)| s != slug)
+        .collect();
+    links.push((slug.to_string(), to.to_string()));
+    let value: Vec<String> = links.iter().map(|(s, t)| format!("{s}={t}")).collect();
+    store.set_setting(SUBSCRIPTIONS_SETTING, &value.join(", "))
+}
+
 /// `slug=sub_…` pairs, separated by commas or white space; anything else is left out.
 pub fn parse_links(value: &str) -> Vec<(String, String)> {
     value

@@ -29,8 +29,8 @@ pub const EVENT_TYPES: [&str; 6] = [
 /// What an event says of a subscription.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Snapshot {
-    /// The subscription's object as it was.
-    Subscription(Subscription),
+    /// The subscription's object as it was (boxed: it is the larger by far).
+    Subscription(Box<Subscription>),
     /// A payment of one of its invoices, failed or made.
     Invoice {
         subscription: String,
@@ -62,7 +62,7 @@ pub fn snapshot_of(event: &Event) -> Option<Snapshot> {
             })
         }
         k if k.starts_with("customer.subscription.") && EVENT_TYPES.contains(&k) => {
-            parse_subscription(o).map(Snapshot::Subscription)
+            parse_subscription(o).map(|s| Snapshot::Subscription(Box::new(s)))
         }
         _ => None,
     }
@@ -244,7 +244,7 @@ pub fn apply_read(
     apply(
         store,
         env,
-        &Snapshot::Subscription(sub.clone()),
+        &Snapshot::Subscription(Box::new(sub.clone())),
         as_of,
         None,
     )?;

@@ -71,6 +71,8 @@ pub fn from_row(row: &SubscriptionRow) -> Subscription {
     Subscription {
         id: row.subscription.clone(),
         customer: row.stripe_customer.clone(),
+        customer_name: None,
+        customer_email: None,
         status: Status::parse(&row.status),
         cancel_at_period_end: row.cancel_at_period_end,
         cancel_at: row.current_period_end.filter(|_| row.cancel_at_period_end),

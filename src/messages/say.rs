@@ -2,7 +2,6 @@
 //! notification says, why an action waits. Declared once, in both languages, like the error
 //! codes: a sentence is a name plus named parameters, rendered from its templates.
 
-use super::{render, Params, Text};
 use crate::vocabulary::vocabulary;
 
 vocabulary!(
@@ -565,6 +564,8 @@ vocabulary!(
         NoticeKindSilent => "notice_kind_silent",
         // The command line's question before an act that changes an instance.
         CliConfirmRun => "cli_confirm_run",
+        // Linking a customer's revenue from the list of Stripe's subscriptions.
+        BillingLinkTaken => "billing_link_taken",
         // How the command line's environment was chosen, as its first line says it.
         CliEnvAsked => "cli_env_asked",
         CliEnvSeat => "cli_env_seat",
@@ -572,27 +573,12 @@ vocabulary!(
     }
 );
 
-impl Say {
-    /// The sentence with no parameters.
-    pub fn text(self) -> Text {
-        self.with(Params::new())
-    }
-
-    /// The sentence with its parameters, in both languages.
-    pub fn with(self, params: Params) -> Text {
-        let t = self.template();
-        Text::new(render(t.sv, &params), render(t.en, &params))
-    }
-}
-
-/// Puts a two-language value into a sentence's parameters: `name` and `name_en`.
-pub fn param_text(params: &mut Params, name: &str, text: &Text) {
-    params.insert(name.to_string(), text.sv.clone());
-    params.insert(format!("{name}_en"), text.en.clone());
-}
-
+#[path = "say_render.rs"]
+mod rendered;
 #[path = "say_texts.rs"]
 mod texts;
+
+pub use rendered::param_text;
 
 #[cfg(test)]
 #[path = "say_tests.rs"]

@@ -1647,6 +1647,10 @@ impl Say {
             CliEnvAsked => t("vald", "chosen"),
             CliEnvSeat => t("fabrik use", "fabrik use"),
             CliEnvDefault => t("standard", "default"),
+            BillingLinkTaken => t(
+                "prenumerationen är redan länkad till {name}; ta bort den länken först",
+                "the subscription is linked to {name} already; remove that link first",
+            ),
             CliConfirmRun => t(
                 "{what} för {name} ({slug})? [j/N] ",
                 "{what_en} for {name} ({slug})? [y/N] ",

@@ -4,17 +4,21 @@
 //! and the column read the register alone (the snapshots the tick and the reconciliation
 //! keep); only the reconciliation calls Stripe.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::billing::candidates::{rank, Candidate, Whom};
 use crate::billing::drift::DriftFinding;
+use crate::billing::link;
 use crate::billing::policy::{Policy, PolicyRow, PolicyView, Step, Transition};
 use crate::billing::reconcile::{self, compare, Reconciled, Source};
 use crate::billing::view::{self, SubscriptionView};
 use crate::customer::Plan;
 use crate::error::{ApiResult, Error};
+use crate::messages::{params, Say};
 use crate::providers::stripe::Stripe;
 use crate::secrets::Provider;
 use crate::store::billing::{DecisionRow, DecisionState};
@@ -189,11 +193,88 @@ impl BillingApi {
 
 /// Stripe's whole list compared with the register now, for the cloud's environment.
 pub async fn reconcile_now(cloud: Arc<CloudApi>) -> ApiResult<Reconciled> {
+    let stripe = stripe(&cloud).await?;
+    Ok(reconcile::reconcile(cloud.shared_store(), &stripe).await?)
+}
+
+/// The account's Stripe client, from the seat's keyring.
+async fn stripe(cloud: &Arc<CloudApi>) -> ApiResult<Stripe> {
     let c = cloud.clone();
     let key = crate::blocking::run(move || c.token(Provider::Stripe)).await?;
     let Some(key) = key else {
         return Err(Error::MissingTokens(Provider::Stripe.display_name().into()).into());
     };
-    let stripe = Stripe::new(&cloud.endpoints().stripe_api, key, cloud.timeout);
-    Ok(reconcile::reconcile(cloud.shared_store(), &stripe).await?)
+    Ok(Stripe::new(
+        &cloud.endpoints().stripe_api,
+        key,
+        cloud.timeout,
+    ))
+}
+
+/// The subscriptions a person may link `slug`'s revenue to (Stripe read now), the ones whose
+/// payer has the customer's email or name first, each with the customer it is linked to already.
+pub async fn candidates(cloud: Arc<CloudApi>, slug: String) -> ApiResult<Vec<Candidate>> {
+    let stripe = stripe(&cloud).await?;
+    let store = cloud.shared_store();
+    let (customer, customers, links) = crate::blocking::run(move || {
+        let (customers, links, _) = reconcile::register_side(&store)?;
+        Ok::<_, Error>((store.get_customer(&slug)?, customers, links))
+    })
+    .await?;
+    let read = stripe
+        .subscriptions("all")
+        .await
+        .map_err(|e| Error::Provider(e.to_string()))?;
+    // Each linked subscription, by id, with the name of its customer.
+    let mut linked = HashMap::new();
+    for c in &customers {
+        if let Some(sub) = links
+            .get(&c.id)
+            .and_then(|l| view::resolve(l, &read.subscriptions))
+        {
+            linked.insert(sub.id.clone(), c.name.clone());
+        }
+    }
+    let whom = Whom {
+        name: &customer.name,
+        email: &customer.admin_email,
+    };
+    Ok(rank(whom, &read.subscriptions, &linked))
+}
+
+/// Links `slug`'s revenue to `subscription` once Stripe says it is the account's and no other
+/// customer is linked to it; its state is kept at once, so the card shows it.
+pub async fn link(
+    cloud: Arc<CloudApi>,
+    slug: String,
+    subscription: String,
+) -> ApiResult<CustomerBilling> {
+    let stripe = stripe(&cloud).await?;
+    let sub = stripe
+        .subscription(subscription.trim())
+        .await
+        .map_err(|e| Error::Provider(e.to_string()))?;
+    let store = cloud.shared_store();
+    crate::blocking::run(move || {
+        let customer = store.get_customer(&slug)?;
+        let (customers, links, _) = reconcile::register_side(&store)?;
+        let taken = customers.iter().find(|c| {
+            c.id != customer.id
+                && links
+                    .get(&c.id)
+                    .is_some_and(|l| *l == sub.id || *l == sub.customer)
+        });
+        if let Some(other) = taken {
+            return Err(Error::InvalidSetting {
+                key: link::SUBSCRIPTIONS_SETTING.into(),
+                reason: Say::BillingLinkTaken.with(params! { "name" => other.name.clone() }),
+            }
+            .into());
+        }
+        link::set(&store, &slug, &sub.id)?;
+        let now = chrono::Utc::now().timestamp();
+        crate::billing::state::apply_read(&store, store.environment(), &sub, now)?;
+        BillingApi::new(store).customer(&slug)
+    })
+    .await
 }

@@ -24,6 +24,7 @@ macro_rules! on_both {
 }
 
 mod cli;
+mod link;
 mod register;
 mod tick;
 /// A Starter customer whose instance is `status`: (id, slug).

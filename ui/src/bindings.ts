@@ -1500,6 +1500,18 @@ export type DriftFinding = { slug: string, kind: DriftKind,
  */
 subscription: string | null, message: Text, action: Text, offers: Array<DriftOffer>, };
 
+export type Candidate = { subscription: string, payer_name: string | null, payer_email: string | null, status: string, 
+/**
+ * In the currency's smallest unit.
+ */
+amount: number | null, currency: string | null, interval: string | null, matched: Match, 
+/**
+ * Another customer this one is linked to already (its name): linking moves nothing.
+ */
+linked_to: string | null, };
+
+export type Match = "email" | "name" | "none";
+
 export type SubscriptionView = { id: string, customer: string, status: string, cancel_at_period_end: boolean, 
 /**
  * Unix seconds.
@@ -1825,6 +1837,8 @@ export type Commands = {
   billing_column: { args: {  }; result: Array<BillingCell> };
   billing_customer: { args: { slug: string }; result: CustomerBilling };
   billing_reconcile: { args: {  }; result: Reconciled };
+  billing_candidates: { args: { slug: string }; result: Array<Candidate> };
+  billing_link: { args: { slug: string; subscription: string }; result: CustomerBilling };
   billing_settle: { args: { id: number; dismissed: boolean }; result: boolean };
   billing_policy: { args: {  }; result: PolicyView };
   billing_policy_set: { args: { plan: Plan; transition: Transition; step: Step }; result: PolicyView };

@@ -130,6 +130,8 @@ describe('a customer’s billing', () => {
     await openBilling(page, 'halsohuset-i-lund');
     assert.equal(await said(tid(page, 'billing-no-subscription')), 'Ingen prenumeration i Stripe är länkad till kunden.');
     assert.match(await said(finding(page, 'no_subscription')), /ingen prenumeration i Stripe hör till kunden/);
+    // The id typed by hand is the rare way, folded away under the list.
+    await page.locator('.billing-link-manual summary').click();
     await tid(page, 'billing-link-input').fill('price_fel');
     await tid(page, 'billing-offer-link').click();
     assert.equal(await said(page.locator('.billing-link [role="alert"]')), 'Skriv ett id som börjar med sub_ eller cus_.');
@@ -140,6 +142,37 @@ describe('a customer’s billing', () => {
     const set = (await ipcCalls(page, 'set_setting')).at(-1);
     assert.deepEqual(set.args, { key: 'usage.stripe_subscriptions', value: 'annan-kund=sub_annan, halsohuset-i-lund=sub_halsa1' });
     assert.equal(await finding(page, 'no_subscription').count(), 0);
+    assertClean();
+  });
+
+  test('revenue linked from the account\'s subscriptions: the payer with the customer\'s email first, no id typed or shown', async (t) => {
+    const account = [
+      { id: 'sub_nyast', name: 'Någon Annan AB', email: 'kassa@annan.se', status: 'active', amount: 29900 },
+      { id: 'sub_annans', name: 'Annan Kund AB', email: 'info@annankund.se', status: 'active', amount: 49900 },
+      { id: 'sub_namn', name: 'Hälsohuset i Lund AB', email: 'ekonomi@example.se', status: 'trialing', amount: 49900 },
+      { id: 'sub_avslutad', name: 'Hälsohuset i Lund', email: 'info@halsohusetlund.se', status: 'canceled', amount: 49900 },
+      { id: 'sub_halsa', name: 'Karin Dahl', email: 'INFO@halsohusetlund.se', status: 'active', amount: 99900, interval: 'year' },
+    ];
+    const { page, assertClean } = await open(t, { billing: { account }, settings: { 'usage.stripe_subscriptions': 'cafe-oresund=sub_annans' } });
+    await openBilling(page, 'halsohuset-i-lund');
+    await tid(page, 'billing-link-pick').click();
+    await tid(page, 'billing-candidate').first().waitFor();
+    const rows = await tid(page, 'billing-candidate').evaluateAll((xs) => xs.map((x) => [x.dataset.match, x.querySelector('[data-testid="billing-candidate-payer"]').textContent]));
+    assert.deepEqual(rows, [['email', 'Karin Dahl'], ['name', 'Hälsohuset i Lund AB'], ['none', 'Någon Annan AB'], ['none', 'Annan Kund AB']]);
+    const text = (await page.locator('[data-testid="billing-link-picker"] fieldset').innerText()).replace(/[\u00a0\u202f]/g, ' ');
+    assert.match(text, /Karin Dahl · INFO@halsohusetlund\.se · 999,00 kr om året · Aktiv Samma e-post/);
+    assert.match(text, /Annan Kund AB · info@annankund\.se · 499,00 kr i månaden · Aktiv · länkad till Café Öresund/);
+    assert.ok(!/\b(sub|cus|price)_[A-Za-z0-9]+/.test(text), `no raw id: ${text}`);
+    // The best match is picked for the person; another customer's is not pickable.
+    assert.equal(await tid(page, 'billing-candidate').nth(0).locator('input').isChecked(), true);
+    assert.equal(await tid(page, 'billing-candidate').nth(3).locator('input').isDisabled(), true);
+    await tid(page, 'billing-link-confirm').click();
+    await tid(page, 'billing-subscription').waitFor();
+    assert.deepEqual((await ipcCalls(page, 'billing_link')).map((c) => c.args), [{ slug: 'halsohuset-i-lund', subscription: 'sub_halsa' }]);
+    await page.getByText('Intäkterna är länkade till prenumerationen som Karin Dahl betalar.').waitFor();
+    assert.equal(await finding(page, 'no_subscription').count(), 0);
+    assert.equal((await mockState(page)).settings['usage.stripe_subscriptions'], 'cafe-oresund=sub_annans, halsohuset-i-lund=sub_halsa');
+    await tid(page, 'language-switch').selectOption('en');
     assertClean();
   });
 

@@ -75,6 +75,9 @@ pub struct InvoiceState {
 pub struct Subscription {
     pub id: String,
     pub customer: String,
+    /// The Stripe customer's name and email, when the listing expanded it (`data.customer`).
+    pub customer_name: Option<String>,
+    pub customer_email: Option<String>,
     pub status: Status,
     pub cancel_at_period_end: bool,
     /// Unix seconds: when it is set to end (the period's end when canceled at it).
@@ -149,6 +152,8 @@ pub fn parse(v: &Value) -> Option<Subscription> {
     Some(Subscription {
         id,
         customer,
+        customer_name: text(&v["customer"]["name"]).filter(|s| !s.trim().is_empty()),
+        customer_email: text(&v["customer"]["email"]).filter(|s| !s.trim().is_empty()),
         status: Status::parse(v["status"].as_str().unwrap_or_default()),
         cancel_at_period_end: v["cancel_at_period_end"].as_bool().unwrap_or(false),
         cancel_at: v["cancel_at"].as_i64(),
@@ -200,7 +205,8 @@ impl Stripe {
     }
 
     /// Every subscription of `status` (`all` for every one; the API's default leaves the
-    /// canceled out), newest first, with their latest invoices, up to
+    /// canceled out), newest first, with their latest invoices and their customers (name and
+    /// email, for linking one to a customer of the register by a person), up to
     /// [`MAX_SUBSCRIPTION_PAGES`] pages.
     pub async fn subscriptions(&self, status: &str) -> Result<SubscriptionsRead, ProviderError> {
         if !LIST_STATUSES.contains(&status) {
@@ -217,6 +223,7 @@ impl Stripe {
                 ("limit", "100".into()),
                 ("status", status.into()),
                 ("expand[]", "data.latest_invoice".into()),
+                ("expand[]", "data.customer".into()),
             ];
             if let Some(a) = &after {
                 query.push(("starting_after", a.clone()));

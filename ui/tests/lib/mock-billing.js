@@ -179,7 +179,7 @@
       params: { problems: sv, problems_en: en },
     });
 
-    return {
+    const commands = {
       billing_policy: () => policyView(),
       billing_policy_set: ({ plan, transition, step }) => {
         if (!allowed(transition).includes(step))
@@ -230,11 +230,44 @@
         settled.set(id, dismissed ? 'dismissed' : 'done');
         return true;
       },
+      // The account's subscriptions a person may link a customer to (src/billing/candidates.rs):
+      // CONFIG.billing.account [{ id, name, email, status, amount, interval }], the ones with
+      // the customer's email, then its name, first; the ended left out.
+      billing_candidates: ({ slug }) => {
+        if (B.noStripe) throw apiError('missing_tokens', 'Token saknas för Stripe; spara dem under Inställningar → Inloggningsuppgifter');
+        const c = customers().find((x) => x.slug === slug);
+        if (!c) throw apiError('customer_not_found', `Kunden ${slug} finns inte`);
+        const plain = (n) => String(n ?? '').toLowerCase().replace(/[^\p{L}\p{N} ]/gu, '').split(/\s+/).filter((w) => w && w !== 'ab').join(' ');
+        const own = ownLinks();
+        const owner = (id) => customers().find((x) => x.slug !== slug && own[x.slug] === id)?.name ?? null;
+        const rank = { email: 0, name: 1, none: 2 };
+        return (B.account ?? [])
+          .filter((a) => !ENDED.includes(a.status))
+          .map((a) => ({
+            subscription: a.id, payer_name: a.name ?? null, payer_email: a.email ?? null, status: a.status,
+            amount: a.amount ?? null, currency: a.amount == null ? null : 'sek', interval: a.interval ?? 'month',
+            matched: a.email && a.email.toLowerCase() === c.admin_email.toLowerCase() ? 'email' : a.name && plain(a.name) === plain(c.name) ? 'name' : 'none',
+            linked_to: owner(a.id),
+          }))
+          .sort((x, y) => rank[x.matched] - rank[y.matched]);
+      },
+      billing_link: ({ slug, subscription }) => {
+        const a = (B.account ?? []).find((x) => x.id === subscription);
+        if (!a) throw apiError('provider_error', `Stripe: No such subscription: '${subscription}'`);
+        const taken = customers().find((x) => x.slug !== slug && ownLinks()[x.slug] === subscription);
+        if (taken) throw apiError('invalid_setting', `Ogiltig inställning usage.stripe_subscriptions: prenumerationen är redan länkad till ${taken.name}; ta bort den länken först`);
+        const kept = Object.entries(ownLinks()).filter(([s]) => s !== slug).map(([s, l]) => `${s}=${l}`);
+        settings()[LINKS] = [...kept, `${slug}=${subscription}`].join(', ');
+        const c = customers().find((x) => x.slug === slug);
+        subs[slug] = { status: a.status, plan: c.plan };
+        return commands.billing_customer({ slug });
+      },
       billing_reconcile: () => {
         if (B.noStripe) throw apiError('missing_tokens', 'Token saknas för Stripe; spara dem under Inställningar → Inloggningsuppgifter');
         const r = compare();
         return { subscriptions: Object.keys(r.linked).length + 1, customers: delivered().length, findings: r.findings, unlinked: [], linked: r.linked, problems: [] };
       },
     };
+    return commands;
   };
 })();

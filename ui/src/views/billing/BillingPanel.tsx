@@ -11,6 +11,7 @@ import { useLoad } from '../../state/load';
 import { useRuns } from '../../state/runs';
 import { useToast } from '../../state/toast';
 import { ended, statusKey, unixDate } from './format';
+import { LinkPicker } from './LinkPicker';
 
 /** The setting that holds the owner's links, `slug=sub_…` (src/billing/link.rs). */
 const LINKS_SETTING = 'usage.stripe_subscriptions';
@@ -115,6 +116,9 @@ export function BillingPanel({ customer, busy, reload, onStarted, onPause, onTea
               {billing.link ? t('billing.unread', { link: billing.link }) : t('billing.noLink')}
             </p>
           )}
+          {!s && !billing.link && !billing.findings.some((f) => f.offers.some((o) => o.kind === 'link')) && (
+            <LinkPicker slug={slug} onLinked={() => setChanged((n) => n + 1)} manual={<LinkForm slug={slug} onLinked={() => setChanged((n) => n + 1)} />} />
+          )}
           {s && (
             <dl className="details" data-testid="billing-subscription" data-status={s.status}>
               <dt>{t('billing.subscription')}</dt>
@@ -212,7 +216,7 @@ function FindingItem({ finding, customer, busy, onOffer, onLinked }: { finding: 
       <div className="actions">
         {finding.offers.map((o) =>
           o.kind === 'link' ? (
-            <LinkForm key="link" slug={finding.slug} onLinked={onLinked} />
+            <LinkPicker key="link" slug={finding.slug} onLinked={onLinked} manual={<LinkForm slug={finding.slug} onLinked={onLinked} />} />
           ) : (
             <button
               key={o.kind}
