@@ -96,16 +96,16 @@ impl Say {
             ),
             HealthUsageNear => t("gräns", "limit"),
             DriftCancelledRunning => t(
-                "Prenumerationen {subscription} är avslutad i Stripe ({status}) men instansen är igång",
-                "Subscription {subscription} has ended in Stripe ({status}) but the instance is running",
+                "Prenumerationen är avslutad i Stripe men instansen är igång",
+                "The subscription has ended in Stripe but the instance is running",
             ),
             DriftCancelledRunningDo => t(
                 "Pausa instansen, eller riv den genom den skyddade grinden när kunden är avslutad; Fabrik river aldrig själv",
                 "Pause the instance, or tear it down through the guarded gate once the customer is done; Fabrik never tears down on its own",
             ),
             DriftPayingPaused => t(
-                "Prenumerationen {subscription} är {status} i Stripe men instansen är pausad",
-                "Subscription {subscription} is {status} in Stripe but the instance is paused",
+                "Prenumerationen betalas i Stripe men instansen är pausad",
+                "The subscription is being paid in Stripe but the instance is paused",
             ),
             DriftPayingPausedDo => t("Återuppta instansen", "Resume the instance"),
             DriftNoSubscription => t(
@@ -135,8 +135,8 @@ impl Say {
                 "fabrik customers edit {slug} --plan {plan}, then fabrik update-modules {slug}",
             ),
             DriftPlanDiffers => t(
-                "Prenumerationens pris {price} hör till planen {plan}, men instansen har {current}",
-                "The subscription's price {price} maps to the plan {plan}, but the instance has {current}",
+                "Prenumerationens pris hör till planen {plan}, men instansen har {current}",
+                "The subscription's price maps to the plan {plan}, but the instance has {current}",
             ),
             DriftPlanDiffersDo => t(
                 "Byt kundens plan till {plan} och kör Uppdatera moduler",

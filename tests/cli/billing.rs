@@ -132,7 +132,7 @@ async fn reconcile_lists_stripe_and_says_what_differs_without_acting() {
     );
     assert!(
         text.contains(&format!(
-            "Prenumerationen {ended} är avslutad i Stripe (canceled) men instansen är igång"
+            "Prenumerationen är avslutad i Stripe men instansen är igång ({ended})"
         )),
         "{text}"
     );

@@ -346,6 +346,10 @@ const sv = {
 
   'instance.title': 'SaaS-instans',
   'instance.edit': 'Redigera',
+  'instance.recorded': 'Registrerat',
+  'copyId.button': 'Kopiera id',
+  'copyId.done': 'Id:t är kopierat.',
+  'copyId.failed': 'Id:t kunde inte kopieras.',
   'instance.save': 'Spara',
   'instance.cancel': 'Avbryt',
   'instance.saved': 'Instansens uppgifter har sparats',
@@ -1431,6 +1435,10 @@ const en: Record<TextKey, string> = {
 
   'instance.title': 'SaaS instance',
   'instance.edit': 'Edit',
+  'instance.recorded': 'Recorded',
+  'copyId.button': 'Copy id',
+  'copyId.done': 'The id is copied.',
+  'copyId.failed': 'The id could not be copied.',
   'instance.save': 'Save',
   'instance.cancel': 'Cancel',
   'instance.saved': 'Instance details saved',

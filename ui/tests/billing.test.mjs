@@ -89,7 +89,7 @@ describe('a customer’s billing', () => {
     const { page, assertClean } = await open(t, { billing: { subscriptions: { 'fjallstugan-boende': { status: 'canceled', plan: 'enterprise', endsAtPeriod: true } } } });
     await openBilling(page, 'fjallstugan-boende');
     assert.equal(await said(tid(page, 'billing-status')), 'Avslutad');
-    assert.match(await said(finding(page, 'cancelled_running')), /är avslutad i Stripe \(canceled\) men instansen är igång/);
+    assert.match(await said(finding(page, 'cancelled_running')), /Prenumerationen är avslutad i Stripe men instansen är igång/);
     assert.equal(await said(tid(page, 'billing-next')), 'ingen');
     assert.equal((await runStarts(page, 'pause', 'teardown')).length, 0, 'shown, not acted on');
     await tid(page, 'billing-offer-teardown').click();
@@ -117,7 +117,7 @@ describe('a customer’s billing', () => {
     await tid(other.page, 'pause-button').click();
     await tid(other.page, 'confirm-operation').click();
     await finding(other.page, 'paying_paused').waitFor();
-    assert.match(await said(finding(other.page, 'paying_paused')), /är active i Stripe men instansen är pausad/);
+    assert.match(await said(finding(other.page, 'paying_paused')), /Prenumerationen betalas i Stripe men instansen är pausad/);
     await tid(other.page, 'billing-offer-resume').click();
     await tid(other.page, 'pause-button').waitFor();
     assert.deepEqual((await runStarts(other.page, 'resume')).map((c) => c.args), [{ slug: 'cafe-oresund', kind: 'resume' }]);
@@ -138,7 +138,8 @@ describe('a customer’s billing', () => {
     assert.equal((await ipcCalls(page, 'set_setting')).length, 0);
     await tid(page, 'billing-link-input').fill('sub_halsa1');
     await tid(page, 'billing-offer-link').click();
-    await page.getByText('Länkad till sub_halsa1, men inte läst från Stripe än.').waitFor();
+    await page.getByText('Länkad till en prenumeration som inte lästs från Stripe än.').waitFor();
+    assert.equal(await tid(page, 'billing-link-id').getAttribute('data-id'), 'sub_halsa1');
     const set = (await ipcCalls(page, 'set_setting')).at(-1);
     assert.deepEqual(set.args, { key: 'usage.stripe_subscriptions', value: 'annan-kund=sub_annan, halsohuset-i-lund=sub_halsa1' });
     assert.equal(await finding(page, 'no_subscription').count(), 0);
@@ -217,7 +218,7 @@ describe('the register’s billing column', () => {
     assert.equal(await said(tid(page, 'billing-cell-cafe-oresund')), 'Past due!');
     assert.equal(await page.locator('.table-head .col-billing').textContent(), 'Billing');
     await openBilling(page, 'fjallstugan-boende');
-    assert.match(await said(finding(page, 'cancelled_running')), /has ended in Stripe \(canceled\) but the instance is running/);
+    assert.match(await said(finding(page, 'cancelled_running')), /The subscription has ended in Stripe but the instance is running/);
     assert.equal(await said(tid(page, 'billing-offer-teardown')), 'Tear down (guarded gate)');
     assert.equal(await said(tid(page, 'billing-next')), 'none');
     const state = await mockState(page);

@@ -48,8 +48,10 @@ describe('Driftsättningar', () => {
     ]);
     const first = rows(page).nth(0);
     assert.equal(await first.getByTestId('deployment-serving').innerText(), 'Produktion nu');
-    assert.match(await first.innerText(), /[0-9a-f]{7} · main/);
-    assert.match(await first.innerText(), /Nya öppettider på startsidan/);
+    // The change in words; the commit behind "Kopiera id", never as text.
+    assert.match(await first.innerText(), /Nya öppettider på startsidan · main Kopiera id/);
+    assert.match((await first.getByTestId('deployment-commit').getAttribute('data-id')) ?? '', /^[0-9a-f]{40}$/);
+    assert.doesNotMatch(await first.innerText(), /\b[0-9a-f]{7}\b/);
     assert.equal(await rows(page).nth(1).getByTestId('deployment-promote').count(), 0, 'a failed build cannot become production');
     assert.match(await rows(page).nth(1).innerText(), /Misslyckades/);
     assert.equal(await first.getByTestId('deployment-promote').count(), 0, 'what already serves is not offered');

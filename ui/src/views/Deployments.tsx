@@ -10,8 +10,7 @@ import type { Customer, DeploymentView } from '../bindings';
 import { formatDateTime, useI18n } from '../i18n';
 import { isActive, useRuns } from '../state/runs';
 import { useLoad, useRefusal } from '../state/load';
-import { Dialog } from './common';
-import { shortSha } from './WorkflowBackups';
+import { CopyId, Dialog } from './common';
 
 /** What the confirmation is about: a deployment to promote, or the undo back to one. */
 type Asking = { undo: false; target: DeploymentView } | { undo: true; target: DeploymentView | null; id: string };
@@ -60,7 +59,7 @@ export function DeploymentsPanel({ customer, busy, reload, onStarted }: { custom
   const list = data?.deployments ?? [];
   const undoTarget = data?.undo ? list.find((d) => d.id === data.undo) ?? null : null;
   const disabled = busy || running || starting;
-  const label = (d: DeploymentView | null, id: string) => (d ? `${when(d.created_at)}${d.commit ? ` (${shortSha(d.commit)})` : ''}` : id);
+  const label = (d: DeploymentView | null, id: string) => (d ? `${when(d.created_at)}${d.commit_message ? ` (${d.commit_message})` : ''}` : id);
 
   return (
     <div className="card" data-testid="deployments-panel">
@@ -115,9 +114,15 @@ export function DeploymentsPanel({ customer, busy, reload, onStarted }: { custom
                   {when(d.created_at)}
                 </td>
                 <td>
-                  {d.commit ? <span className="mono" title={d.commit}>{shortSha(d.commit)}</span> : <span className="muted">–</span>}
+                  {/* The change in words (its message, its branch); the commit itself behind "Kopiera id". */}
+                  {d.commit_message ? <span className="deploy-message">{d.commit_message}</span> : !d.commit && <span className="muted">–</span>}
                   {d.commit_ref && <span className="muted"> · {d.commit_ref}</span>}
-                  {d.commit_message && <div className="small muted deploy-message">{d.commit_message}</div>}
+                  {d.commit && (
+                    <>
+                      {' '}
+                      <CopyId id={d.commit} testId="deployment-commit" />
+                    </>
+                  )}
                 </td>
                 <td className="deploy-state-cell">
                   <span className={`badge deploy-state deploy-${d.state.toLowerCase()}`}>{stateText(t, d.state)}</span>

@@ -6,6 +6,7 @@ import type { Customer, CustomerPatch, FieldError, Instance, InstanceLinks } fro
 import { useI18n, type TextKey } from '../i18n';
 import { useToast } from '../state/toast';
 import { FieldMessage } from './CustomerForm';
+import { CopyId } from './common';
 
 type InstanceField = keyof Instance;
 
@@ -135,8 +136,17 @@ export function InstanceCard({ customer, onSaved, onOpen }: { customer: Customer
             {INSTANCE_FIELDS.map((f) => (
               <div key={f} className="details-row">
                 <dt>{t(`instance.${f}`)}</dt>
-                <dd className={URL_FIELDS.includes(f) ? 'break' : 'mono break'} data-testid={`instance-${f}`}>
-                  {customer.instance[f] ?? <span className="muted">{t('customer.none')}</span>}
+                <dd className={URL_FIELDS.includes(f) ? 'break' : undefined} data-testid={`instance-${f}`} data-id={URL_FIELDS.includes(f) ? undefined : (customer.instance[f] ?? undefined)}>
+                  {customer.instance[f] == null ? (
+                    <span className="muted">{t('customer.none')}</span>
+                  ) : URL_FIELDS.includes(f) ? (
+                    customer.instance[f]
+                  ) : (
+                    // An address reads as itself; a provider's id is recorded, one click from the clipboard.
+                    <>
+                      {t('instance.recorded')} <CopyId id={customer.instance[f] as string} testId={`copy-${f}`} />
+                    </>
+                  )}
                 </dd>
               </div>
             ))}

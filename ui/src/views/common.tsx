@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Status } from '../bindings';
 import { useI18n } from '../i18n';
 import { isActive, useRuns } from '../state/runs';
+import { useToast } from '../state/toast';
 
 export function StatusBadge({ status }: { status: Status }) {
   const { t } = useI18n();
@@ -188,5 +189,22 @@ export function TypedConfirmDialog({
         }}
       />
     </Dialog>
+  );
+}
+
+/** A provider's id behind "Kopiera id" (issue #68): the window shows an owner no raw id; the id
+ * is one click from the clipboard (and in the button's tooltip) for a support case. */
+export function CopyId({ id, testId }: { id: string; testId?: string }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const copy = () =>
+    navigator.clipboard.writeText(id).then(
+      () => toast('success', t('copyId.done')),
+      () => toast('error', t('copyId.failed')),
+    );
+  return (
+    <button type="button" className="btn btn-small btn-link copy-id" data-testid={testId} data-id={id} title={id} onClick={() => void copy()}>
+      {t('copyId.button')}
+    </button>
   );
 }

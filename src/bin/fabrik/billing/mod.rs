@@ -78,7 +78,17 @@ fn offer_command(o: &DriftOffer, slug: &str) -> String {
 }
 
 fn print_finding(f: &DriftFinding) {
-    println!("  ! {}: {}", plain(&f.slug), plain(&f.message.sv));
+    // The window names no id; the command line gives it after the words, for a script or a
+    // search in Stripe's Dashboard.
+    match &f.subscription {
+        Some(id) => println!(
+            "  ! {}: {} ({})",
+            plain(&f.slug),
+            plain(&f.message.sv),
+            plain(id)
+        ),
+        None => println!("  ! {}: {}", plain(&f.slug), plain(&f.message.sv)),
+    }
     println!("    {}", plain(&f.action.sv));
     for o in &f.offers {
         println!("    → {}", plain(&offer_command(o, &f.slug)));

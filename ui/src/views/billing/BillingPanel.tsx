@@ -12,6 +12,7 @@ import { useRuns } from '../../state/runs';
 import { useToast } from '../../state/toast';
 import { ended, statusKey, unixDate } from './format';
 import { LinkPicker } from './LinkPicker';
+import { CopyId } from '../common';
 
 /** The setting that holds the owner's links, `slug=sub_…` (src/billing/link.rs). */
 const LINKS_SETTING = 'usage.stripe_subscriptions';
@@ -113,7 +114,13 @@ export function BillingPanel({ customer, busy, reload, onStarted, onPause, onTea
         <>
           {!s && (
             <p className="muted" data-testid="billing-no-subscription">
-              {billing.link ? t('billing.unread', { link: billing.link }) : t('billing.noLink')}
+              {billing.link ? t('billing.unread') : t('billing.noLink')}
+              {billing.link && (
+                <>
+                  {' '}
+                  <CopyId id={billing.link} testId="billing-link-id" />
+                </>
+              )}
             </p>
           )}
           {!s && !billing.link && !billing.findings.some((f) => f.offers.some((o) => o.kind === 'link')) && (
@@ -122,7 +129,9 @@ export function BillingPanel({ customer, busy, reload, onStarted, onPause, onTea
           {s && (
             <dl className="details" data-testid="billing-subscription" data-status={s.status}>
               <dt>{t('billing.subscription')}</dt>
-              <dd className="mono">{s.id}</dd>
+              <dd>
+                {t('billing.linkedWord')} <CopyId id={s.id} testId="billing-subscription-id" />
+              </dd>
               <dt>{t('billing.status')}</dt>
               <dd data-testid="billing-status">
                 <span className={`tag billing-status billing-${s.status}`}>{t(statusKey(s.status), { status: s.status })}</span>
