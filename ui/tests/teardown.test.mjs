@@ -89,3 +89,24 @@ describe('the teardown offers the export first', () => {
     assertClean();
   });
 });
+
+describe('the danger zone', () => {
+  test('one danger zone at the foot of the page, each act with its line, none in the page head; no teardown without an instance', async (t) => {
+    const { page, assertClean } = await open(t);
+    await page.locator('[data-testid="customer-row"][data-slug="cafe-oresund"]').click();
+    await tid(page, 'danger-zone').waitFor();
+    assert.equal(await page.locator('.page-head .btn-danger-outline, .page-head .btn-danger').count(), 0, 'nothing red in the page head');
+    const acts = await tid(page, 'danger-zone').locator('li').evaluateAll((xs) => xs.map((x) => [x.querySelector('button').dataset.testid, x.querySelector('.muted').textContent]));
+    assert.deepEqual(acts.map(([id]) => id), ['handover-button', 'teardown-button', 'delete-customer']);
+    assert.match(acts[0][1], /^Flyttar instansen till kundens egna konton/);
+    assert.match(acts[1][1], /^Tar bort allt som Fabrik skapade för instansen hos leverantörerna/);
+    assert.match(acts[2][1], /^Tar bort kunden ur registret; instansen hos leverantörerna rörs inte/);
+    // Never provisioned, no instance: only the register's own act is offered.
+    await tid(page, 'nav-customers').click();
+    await page.locator('[data-testid="customer-row"][data-slug="goteborgs-cykelverkstad"]').click();
+    await tid(page, 'danger-zone').waitFor();
+    assert.equal(await tid(page, 'teardown-button').count(), 0);
+    assert.equal(await tid(page, 'delete-customer').count(), 1);
+    assertClean();
+  });
+});

@@ -20,8 +20,8 @@ export function useToast(): Show {
 /** How long a notice stays: it covers nothing, so it may stay long enough to be read; errors
  * longer than successes. */
 const LIFETIME_MS: Record<ToastKind, number> = { success: 6000, error: 10000 };
-/** Notices kept at once; the oldest go first. */
-const KEEP = 5;
+/** Notices kept at once (issue #68: at most three); the oldest go first. */
+const KEEP = 3;
 
 /**
  * Notices live in a bar of their own at the bottom of the window, part of the layout: they

@@ -194,17 +194,8 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
             </button>
           )}
           {c.status === 'active' && hasInstance(c) && ours && <ExportButton customer={c} />}
-          {delivered(c) && !runActive && handover.offered && <HandoverButton onClick={() => setHandingOver(true)} />}
-          {hasInstance(c) && !runActive && ours && (
-            <button type="button" className="btn btn-danger-outline" data-testid="teardown-button" onClick={() => setTearingDown(true)}>
-              {t('teardown.button')}
-            </button>
-          )}
           <button type="button" className="btn" data-testid="edit-customer" onClick={onEdit}>
             {t('customer.edit')}
-          </button>
-          <button type="button" className="btn btn-danger-outline" data-testid="delete-customer" onClick={() => setConfirming(true)}>
-            {t('customer.delete')}
           </button>
         </div>
       </div>
@@ -346,6 +337,36 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
         </div>
       )}
       <RunHistory rows={history} selected={shownRun} onSelect={setSelectedRun} />
+
+      {/* One danger zone a page (issue #68): what gives away or removes, each act in a line,
+          offered only where it can apply; none of it in the page's head. */}
+      <section className="card danger-zone" aria-labelledby="danger-title" data-testid="danger-zone">
+        <h2 id="danger-title" className="card-title">
+          {t('danger.title')}
+        </h2>
+        <ul className="danger-acts">
+          {delivered(c) && !runActive && handover.offered && (
+            <li>
+              <HandoverButton onClick={() => setHandingOver(true)} />
+              <span className="muted">{t('danger.handover')}</span>
+            </li>
+          )}
+          {hasInstance(c) && !runActive && ours && (
+            <li>
+              <button type="button" className="btn btn-danger-outline" data-testid="teardown-button" onClick={() => setTearingDown(true)}>
+                {t('teardown.button')}
+              </button>
+              <span className="muted">{t('danger.teardown')}</span>
+            </li>
+          )}
+          <li>
+            <button type="button" className="btn btn-danger-outline" data-testid="delete-customer" onClick={() => setConfirming(true)}>
+              {t('customer.delete')}
+            </button>
+            <span className="muted">{t('danger.delete')}</span>
+          </li>
+        </ul>
+      </section>
 
       {updating && (
         <Dialog
