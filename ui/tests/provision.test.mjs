@@ -563,3 +563,26 @@ describe('provisioning', () => {
     assertClean();
   });
 });
+
+describe('a dialog taller than the window (large text, a small screen)', () => {
+  test('opens at its top and scrolls within the window; its last button is in reach', async (t) => {
+    const { page, assertClean } = await open(t);
+    await page.setViewportSize({ width: 1280, height: 200 });
+    await openCustomer(page);
+    await tid(page, 'provision-button').click();
+    await tid(page, 'plan-dialog').waitFor();
+    await page.waitForTimeout(300);
+    const at = await page.evaluate(() => {
+      const d = document.querySelector('[data-testid="plan-dialog"]');
+      const backdrop = d.parentElement;
+      return { top: d.querySelector('.dialog-title').getBoundingClientRect().top, scrolled: backdrop.scrollTop, tall: d.getBoundingClientRect().height > window.innerHeight };
+    });
+    assert.ok(at.tall, 'the dialog is taller than this window');
+    assert.equal(at.scrolled, 0, 'opened at its top');
+    assert.ok(at.top >= 0, `the title on screen: ${at.top}`);
+    await tid(page, 'plan-start').scrollIntoViewIfNeeded();
+    const start = await tid(page, 'plan-start').boundingBox();
+    assert.ok(start && start.y + start.height <= 200, `Starta in reach: ${JSON.stringify(start)}`);
+    assertClean();
+  });
+});

@@ -74,7 +74,10 @@ export function Dialog({
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     const first = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>('button');
-    first?.focus();
+    // Focus without scrolling: a dialog opens at its top, whatever button is focused below
+    // (issue #68: the plan dialog opened scrolled to its middle).
+    first?.focus({ preventScroll: true });
+    for (const el of [ref.current, ref.current?.querySelector('.dialog-body')]) if (el) el.scrollTop = 0;
     return () => before?.focus?.();
   }, []);
 
