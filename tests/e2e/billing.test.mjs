@@ -170,10 +170,17 @@ test('billing in the window: one customer’s year on the Stripe clock, paused a
     cus = made.customer;
     assert.match(sub, /^sub_/);
     await openCustomer(s);
-    await s.byTestId('billing-link-input');
-    await s.type('billing-link-input', sub);
-    await s.click('billing-offer-link');
-    await s.until(async () => (await s.text('billing-no-subscription')).includes(sub), 'linked, not read yet');
+    // Linked without typing an id: the account's subscriptions by payer, the customer's own
+    // first by its email and picked; once linked the card shows it at once.
+    await s.click('billing-link-pick');
+    await s.until(async () => (await s.findAll('[data-testid="billing-candidate"]')).length >= 1, "the account's subscriptions", 30_000);
+    const first = await s.exec(`const li = document.querySelector('[data-testid="billing-candidate"]'); return { match: li.dataset.match, checked: li.querySelector('input').checked, text: li.textContent }`);
+    assert.equal(first.match, 'email', JSON.stringify(first));
+    assert.ok(first.checked && first.text.includes(CUSTOMER.email), JSON.stringify(first));
+    assert.ok(!/\b(sub|cus|price)_[A-Za-z0-9]+/.test(first.text), `no raw id: ${first.text}`);
+    await s.click('billing-link-confirm');
+    await s.until(async () => (await s.findAll('[data-testid="billing-subscription"]')).length === 1, 'linked and shown', 30_000);
+    assert.equal(await s.exec(`return document.querySelector('[data-testid="billing-subscription-id"]').dataset.id`), sub);
 
     // Inställningar → Faktureringspolicy: a Starter customer's failed payment pauses on its own
     // after two days; the period's end cannot be "do".
