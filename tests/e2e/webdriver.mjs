@@ -249,12 +249,22 @@ export class Session {
     return this.find(`[data-testid="${id}"]`);
   }
 
-  /** Clicks like a user: scrolled into view, then one click. Nothing is retried: an element
-   * covered by anything (a notice, a leftover dialog) fails the test at once, naming what lies
-   * over it, because a person could not click it either. */
+  /** Clicks like a user: scrolled into view, once it holds still, then one click. Nothing is
+   * retried: an element covered by anything (a notice, a leftover dialog) fails the test at
+   * once, naming what lies over it, because a person could not click it either. A page still
+   * filling its cards above the element moves it after the scroll; a person's eye follows it,
+   * a WebDriver click lands where it was (a customer page's danger zone at its foot). */
   async click(testId) {
     const el = await this.element(testId);
-    await this.exec('arguments[0].scrollIntoView({block: "center"})', [refs.get(el)]);
+    const place = () =>
+      this.exec('arguments[0].scrollIntoView({block: "center"}); const r = arguments[0].getBoundingClientRect(); return [r.x, r.y, r.width, r.height].join(",");', [refs.get(el)]);
+    let at = await place();
+    for (let i = 0; i < 30; i++) {
+      await sleep(100);
+      const now = await place();
+      if (now === at) break;
+      at = now;
+    }
     try {
       return await this.cmd('POST', `/element/${el}/click`, {});
     } catch (e) {
