@@ -421,7 +421,7 @@ impl Say {
                 "skriv POST=BELOPP i hela ören/cent, till exempel vercel.project=2100, inte {given}",
                 "write KEY=AMOUNT in whole minor units, for example vercel.project=2100, not {given}",
             ),
-            CostCompute => t("Supabase compute {what}", "Supabase compute {what}"),
+            CostCompute => t("Supabase-beräkning {what}", "Supabase compute {what}"),
             CostDisk => t("Supabase disk, {what} GB utöver det som ingår", "Supabase disk, {what} GB beyond what is included"),
             CostVercel => t("Vercel, andel per projekt{what}", "Vercel, share per project{what}"),
             CostEmails => t("Resend, {what} e-post i månaden", "Resend, {what} emails a month"),

@@ -183,7 +183,7 @@ fn write_csv(fleet: &FleetUsage, path: &Path) -> Result<usize> {
 mod tests;
 
 /// The usage part of the generated bindings: each figure's name and declaration, the figures,
-/// the price book's keys and the longest window of days, so the window keeps no copy of them.
+/// the price book's keys, the compute sizes' names and the longest window of days, so the window keeps no copy of them.
 pub fn typescript() -> String {
     use crate::messages::typescript::{label_table, members};
     use crate::usage::Figure;
@@ -200,6 +200,16 @@ pub fn typescript() -> String {
             crate::usage::order::FleetSort::ALL,
         ),
         members("PRICE_KEYS", "string", &crate::usage::prices::keys()),
+        format!(
+            "export const COMPUTE_NAME: Readonly<Record<string, string>> = {};\n",
+            serde_json::to_string(
+                &crate::usage::prices::COMPUTE
+                    .iter()
+                    .copied()
+                    .collect::<std::collections::BTreeMap<_, _>>()
+            )
+            .expect("names serialise")
+        ),
         format!("export const USAGE_MAX_DAYS = {MAX_DAYS};\n"),
     ]
     .concat()

@@ -9,27 +9,37 @@ use crate::error::{invalid_setting, Result};
 use crate::messages::{params, Say};
 
 /// The Supabase compute add-ons the Management API's `/billing/addons` names (`AddonVariantId`'s
-/// `ci_*` values in contracts/supabase/management-api-v1.openapi.json).
-pub const COMPUTE_SIZES: &[&str] = &[
-    "ci_micro",
-    "ci_small",
-    "ci_medium",
-    "ci_large",
-    "ci_xlarge",
-    "ci_2xlarge",
-    "ci_4xlarge",
-    "ci_8xlarge",
-    "ci_12xlarge",
-    "ci_16xlarge",
-    "ci_24xlarge",
-    "ci_24xlarge_optimized_cpu",
-    "ci_24xlarge_optimized_memory",
-    "ci_24xlarge_high_memory",
-    "ci_48xlarge",
-    "ci_48xlarge_optimized_cpu",
-    "ci_48xlarge_optimized_memory",
-    "ci_48xlarge_high_memory",
+/// `ci_*` values in contracts/supabase/management-api-v1.openapi.json), each with the name
+/// Supabase's dashboard and pricing page give it: an owner reads "Micro", never `ci_micro`.
+pub const COMPUTE: &[(&str, &str)] = &[
+    ("ci_micro", "Micro"),
+    ("ci_small", "Small"),
+    ("ci_medium", "Medium"),
+    ("ci_large", "Large"),
+    ("ci_xlarge", "XL"),
+    ("ci_2xlarge", "2XL"),
+    ("ci_4xlarge", "4XL"),
+    ("ci_8xlarge", "8XL"),
+    ("ci_12xlarge", "12XL"),
+    ("ci_16xlarge", "16XL"),
+    ("ci_24xlarge", "24XL"),
+    ("ci_24xlarge_optimized_cpu", "24XL Optimized CPU"),
+    ("ci_24xlarge_optimized_memory", "24XL Optimized Memory"),
+    ("ci_24xlarge_high_memory", "24XL High Memory"),
+    ("ci_48xlarge", "48XL"),
+    ("ci_48xlarge_optimized_cpu", "48XL Optimized CPU"),
+    ("ci_48xlarge_optimized_memory", "48XL Optimized Memory"),
+    ("ci_48xlarge_high_memory", "48XL High Memory"),
 ];
+
+/// A compute size's name ("Micro"); a size this list does not know yet is shown as Supabase
+/// sent it, so a new one is still said rather than hidden.
+pub fn compute_name(size: &str) -> String {
+    COMPUTE
+        .iter()
+        .find(|(id, _)| *id == size)
+        .map_or_else(|| size.to_string(), |(_, name)| (*name).to_string())
+}
 
 /// Every key but the compute sizes (those are `supabase.compute.<size>`).
 pub const DISK_GB: &str = "supabase.disk_gb";
@@ -53,9 +63,9 @@ use super::figures::GB;
 
 /// Every key the book knows, in the order it is shown.
 pub fn keys() -> Vec<String> {
-    let mut keys: Vec<String> = COMPUTE_SIZES
+    let mut keys: Vec<String> = COMPUTE
         .iter()
-        .map(|s| format!("{COMPUTE_PREFIX}{s}"))
+        .map(|(s, _)| format!("{COMPUTE_PREFIX}{s}"))
         .collect();
     keys.extend([DISK_GB, VERCEL_PROJECT, RESEND_1000, N8N_1000, INSTANCE].map(String::from));
     keys
@@ -72,10 +82,10 @@ pub fn default_book() -> PriceBook {
         3_916_500, 5_859_000, 5_859_000, 5_859_000, 5_859_000, 11_718_000, 11_718_000, 11_718_000,
         11_718_000,
     ];
-    let mut lines: Vec<PriceLine> = COMPUTE_SIZES
+    let mut lines: Vec<PriceLine> = COMPUTE
         .iter()
         .zip(compute)
-        .map(|(s, amount)| PriceLine {
+        .map(|((s, _), amount)| PriceLine {
             key: format!("{COMPUTE_PREFIX}{s}"),
             amount,
         })
@@ -184,7 +194,7 @@ pub fn monthly_cost(book: &PriceBook, reading: &Reading, free: bool) -> Vec<Cost
                 &format!("{COMPUTE_PREFIX}{size}"),
                 1.0,
                 1.0,
-                size.clone(),
+                compute_name(size),
             );
         }
         if let Some(disk) = reading.get(Figure::DiskSizeBytes) {

@@ -167,7 +167,7 @@ test('usage in the window: read twice a day apart, drawn on the customer page, t
     // The charts are uPlot's canvases, each with two days; the latest figures carry numbers.
     const readCharts = () =>
       s.exec(
-        `return [...document.querySelectorAll('[data-testid^="usage-chart-"][data-days]')].map((f) => ({ id: f.dataset.testid, days: Number(f.dataset.days), reported: Number(f.dataset.reported), canvases: f.querySelectorAll('canvas').length, w: f.querySelector('canvas')?.width ?? 0 }))`,
+        `return [...document.querySelectorAll('[data-testid^="usage-chart-"][data-days]')].map((f) => ({ id: f.dataset.testid, days: Number(f.dataset.days), window: Number(f.dataset.window), reported: Number(f.dataset.reported), canvases: f.querySelectorAll('canvas').length, w: f.querySelector('canvas')?.width ?? 0 }))`,
       );
     // The page was just opened: its charts are drawn as they mount, so a moment is given.
     let charts = [];
@@ -179,7 +179,8 @@ test('usage in the window: read twice a day apart, drawn on the customer page, t
       .catch(() => {});
     assert.ok(charts.length >= 4, `the page's charts: ${JSON.stringify(charts)}`);
     for (const c of charts) {
-      assert.equal(c.days, 90, `${c.id} over the page's 90 days`);
+      assert.equal(c.window, 90, `${c.id} of the page's 90 days`);
+      assert.equal(c.days, 7, `${c.id}: its axis from the first reading, a week at least: ${JSON.stringify(c)}`);
       assert.ok(c.reported <= 2, `${c.id}: no more than the two days collected: ${JSON.stringify(c)}`);
       assert.ok(c.canvases >= 1 && c.w > 0, `${c.id} drawn on a canvas: ${JSON.stringify(c)}`);
     }

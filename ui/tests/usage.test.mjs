@@ -90,6 +90,44 @@ describe('a customer’s usage', () => {
     assert.equal(await page.locator('[data-testid="usage-cost-line"]').count(), 5);
     assert.equal(await said(tid(page, 'usage-margin')), '1 160,60 kr');
     assert.equal(await tid(page, 'usage-warnings').count(), 0);
+    // The compute size by its plan name, in the head and in the cost.
+    assert.match(await said(tid(page, 'usage-collected')), /· beräkningsstorlek Micro$/);
+    assertClean();
+  });
+
+  test('a chart reads at a glance: its axis from the first reading, round steps in the unit it names with the period, a hover that names the day and value', async (t) => {
+    const { page, assertClean } = await open(t, { usage: { since: { 'asas-bageri-cafe-ab': 2 } } });
+    await openCustomerUsage(page, 'asas-bageri-cafe-ab');
+    const chart = tid(page, 'usage-chart-database');
+    // Two days collected of the page's 90: a week's axis, the two days at its end, not two dots at the edge of 90.
+    assert.equal(await chart.getAttribute('data-window'), '90');
+    assert.equal(await chart.getAttribute('data-days'), '7');
+    assert.equal(await chart.getAttribute('data-reported'), '2');
+    assert.ok((await lineInk(page, 'usage-chart-database', 5.5, 7)) > 0, 'the two days drawn as a line');
+    // The unit and the period under the title; the steps round in it (173 MB: 0, 100, 200).
+    assert.match(await said(tid(page, 'usage-chart-database-unit')), /^MB, dagens värde · \d+ \w+\.? – \d+ \w+\.?$/);
+    assert.equal(await tid(page, 'usage-chart-database-plot').getAttribute('data-ticks'), '0|100|200');
+    assert.match(await said(tid(page, 'usage-chart-requests-unit')), /^per dag · /);
+    // Whole users, never half of one.
+    for (const tick of (await tid(page, 'usage-chart-users-plot').getAttribute('data-ticks')).split('|')) assert.match(tick, /^[\d ]+$/, `a whole user: ${tick}`);
+    // No "Dag: –" legend: the lines named, and a hover that says the day and the value.
+    assert.equal(await said(tid(page, 'usage-chart-database-legend')), 'Databasens storlek');
+    assert.equal(await tid(page, 'usage-chart-database-hover').count(), 0);
+    const over = tid(page, 'usage-chart-database-plot').locator('.u-over');
+    await over.scrollIntoViewIfNeeded();
+    const box = await over.boundingBox();
+    await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+    const hover = tid(page, 'usage-chart-database-hover');
+    await hover.waitFor();
+    const last = await tid(page, 'usage-chart-database-table').locator('tbody tr').last().locator('td').textContent();
+    assert.match(await said(hover), new RegExp(`^\\d+ \\w+\\.?${last.replace(/[\u00a0\u202f]/g, ' ')}$`));
+    await page.mouse.move(box.x + 2, box.y + box.height / 2);
+    assert.match(await said(hover), /rapporteras inte$/, 'a day before the first reading is said as not reported');
+    await page.mouse.move(0, 0);
+    await hover.waitFor({ state: 'detached' });
+    // English: the same words in the reader's language.
+    await page.getByTestId('language-switch').selectOption('en');
+    assert.match(await said(tid(page, 'usage-chart-database-unit')), /^MB, the day’s value · /);
     assertClean();
   });
 
@@ -113,8 +151,8 @@ describe('a customer’s usage', () => {
     assert.match(await said(w), /Databasen närmar sig gränsen för Supabase Free 95 % av gränsen \(473 MB av 500 MB, Supabase Free\) · om 11 dagar/);
     assert.match(await said(tid(page, 'usage-fit')), /Använder som professional, betalar starter/);
     // The limit drawn on its figure's chart, and only there.
-    assert.match(await said(tid(page, 'usage-chart-database-plot').locator('.u-legend')), /Gräns \(Supabase Free\)\s*500 MB/);
-    assert.doesNotMatch(await said(tid(page, 'usage-chart-users-plot').locator('.u-legend')), /Gräns/);
+    assert.match(await said(tid(page, 'usage-chart-database-legend')), /Gräns \(Supabase Free\): 500 MB/);
+    assert.doesNotMatch(await said(tid(page, 'usage-chart-users-legend')), /Gräns/);
 
     await tid(page, 'back-to-list').click();
     await openCustomerUsage(page, 'fjallstugan-boende');
@@ -264,7 +302,7 @@ describe('the price book', () => {
     assert.equal(await tid(page, 'price-currency').inputValue(), 'sek');
     assert.equal(await tid(page, 'price-amount-vercel.project').inputValue(), '200,00');
     assert.equal(await tid(page, 'price-amount-supabase.disk_gb').inputValue(), '1,30');
-    assert.match(await said(page.locator('[data-testid="price-line"][data-key="supabase.compute.ci_small"] th')), /^Supabase-beräkning ci_small, i månaden supabase\.compute\.ci_small$/);
+    assert.match(await said(page.locator('[data-testid="price-line"][data-key="supabase.compute.ci_small"] th')), /^Supabase-beräkning Small, i månaden$/);
     // A row for every key the core declares; one the book has no price for is empty.
     assert.equal(await page.locator('[data-testid="price-line"]').count(), 23);
     assert.equal(await tid(page, 'price-amount-supabase.compute.ci_medium').inputValue(), '');

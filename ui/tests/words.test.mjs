@@ -1,5 +1,5 @@
 // Words an owner uses (issue #68): no provider's raw id in any rendered view, in either
-// language: not `sub_…`, `in_…`, `prj_…`, `dpl_…`, `cus_…`, `price_…`, nor a long run of digits.
+// language: not `sub_…`, `in_…`, `prj_…`, `dpl_…`, `cus_…`, `price_…`, `ci_…`, nor a long run of digits.
 // An id an owner may need for a support case sits behind "Kopiera id" (views/common.tsx
 // `CopyId`: in its tooltip and the clipboard, never in the text). Every page of the window is
 // visited on the example agency, and every example customer's page. Built UI in headless
@@ -11,7 +11,8 @@ import { openApp, requireDist, sharedBrowser } from './lib/harness.mjs';
 requireDist();
 const shared = sharedBrowser();
 
-const RAW = /\b(?:sub|in|prj|dpl|cus|price|prod|pi)_[A-Za-z0-9]{3,}|\d{7,}/g;
+// A compute size's code (`ci_micro`) is a raw id too: an owner reads its plan name, Micro.
+const RAW = /\b(?:sub|in|prj|dpl|cus|price|prod|pi|ci)_[A-Za-z0-9]{3,}|\d{7,}/g;
 const PAGES = ['nav-overview', 'nav-customers', 'nav-activity', 'nav-rollouts', 'nav-templates', 'nav-usage', 'nav-inbox', 'nav-settings'];
 
 /** The raw ids in what the page shows now (text only: a tooltip or a data attribute is no reading). */

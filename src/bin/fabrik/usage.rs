@@ -199,7 +199,10 @@ fn print_customer(u: &CustomerUsage) {
         None => println!("Aldrig avläst än (fabrik usage collect)"),
     }
     if let Some(compute) = &u.compute {
-        println!("Supabase compute: {}", plain(compute));
+        println!(
+            "Supabase-beräkning: {}",
+            plain(&fabrik::usage::prices::compute_name(compute))
+        );
     }
     println!();
     for l in &u.latest {

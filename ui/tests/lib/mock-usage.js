@@ -52,10 +52,14 @@
     const delivered = () => customers().filter((c) => c.instance?.production_url && (c.status === 'active' || c.status === 'inactive'));
 
     // CONFIG.usage.never: the slugs never collected (no day has a figure).
+    // The core's names of the sizes the examples use (src/usage/prices.rs COMPUTE).
+    const COMPUTE_NAME = { ci_micro: 'Micro', ci_small: 'Small', ci_medium: 'Medium' };
     const never = (c) => (U.never || []).includes(c.slug);
+    // CONFIG.usage.since: { slug: n }, a customer collected only these last n days.
+    const before = (c, g) => U.since?.[c.slug] != null && g < HISTORY - U.since[c.slug];
 
     function value(c, p, figure, g) {
-      if (fleetGap(g) || never(c)) return null;
+      if (fleetGap(g) || never(c) || before(c, g)) return null;
       const db = (p.db + p.rate * g) * MB;
       const idleFrom = p.idle ? HISTORY - 6 : Infinity;
       switch (figure) {
@@ -91,7 +95,7 @@
       const revenue = p.noSubscription ? null : { amount: p.revenue ?? REVENUE[c.plan], currency };
       const g = HISTORY - 1;
       const lines = [
-        { what: T(`Supabase-beräkning (${p.compute ?? 'ci_micro'})`, `Supabase compute (${p.compute ?? 'ci_micro'})`), amount: priceOf(`supabase.compute.${p.compute ?? 'ci_micro'}`) },
+        { what: T(`Supabase-beräkning ${COMPUTE_NAME[p.compute ?? 'ci_micro']}`, `Supabase compute ${COMPUTE_NAME[p.compute ?? 'ci_micro']}`), amount: priceOf(`supabase.compute.${p.compute ?? 'ci_micro'}`) },
         { what: T('Supabase-disk', 'Supabase disk'), amount: Math.round((value(c, p, 'disk_size_bytes', g) / (1024 * MB)) * priceOf('supabase.disk_gb')) },
         { what: T('Vercel-projekt', 'Vercel project'), amount: priceOf('vercel.project') },
         { what: T('Mejl via Resend', 'Email through Resend'), amount: Math.round(((30 * 30) / 1000) * priceOf('resend.email_1000')) },

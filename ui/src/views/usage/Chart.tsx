@@ -1,12 +1,16 @@
 // A small time chart over uPlot: made on mount, given new data when it changes, sized with its
-// container, destroyed on unmount. A day not reported is a gap in the line, never a 0; the
-// numbers are also there as text (a summary for screen readers and a table to open).
-import { useLayoutEffect, useMemo, useRef } from 'react';
+// container, destroyed on unmount. Its axis runs from the first reading, its steps are round in the
+// unit named under its title with the period, a hover names the day and each value, and a day not
+// reported is a gap in the line, never a 0; the numbers are also there as text (a summary for
+// screen readers and a table to open).
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import './locale';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useI18n } from '../../i18n';
 import { dayToX, formatDay, formatValue, type Unit } from './format';
+import { firstShown, scaleOf, splitsOf, tickText, unitLine, type Scale } from './axis';
+import type { Per } from '../../bindings';
 import './usage.css';
 
 export interface ChartLine {
@@ -18,10 +22,12 @@ export interface ChartLine {
 
 interface Props {
   title: string;
-  /** One day (`YYYY-MM-DD`) a value, oldest first. */
+  /** One day (`YYYY-MM-DD`) a value, oldest first: the page's window, of which the chart shows the days from the first reading. */
   days: string[];
   lines: ChartLine[];
   unit: Unit;
+  /** What a point is: the day's value, a day's count, a month's. */
+  per: Per;
   currency?: string;
   testId: string;
   height?: number;
@@ -31,11 +37,32 @@ interface Props {
 
 const cssVar = (name: string, fallback: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 
-export function Chart({ title, days, lines, unit, currency, testId, height = 120, limit }: Props) {
+/** Day ticks a week, a fortnight or a month apart, as many as fit: at most six. */
+function daySplits(days: string[]): number[] {
+  const every = [1, 2, 7, 14, 30, 60].find((k) => days.length / k <= 6) ?? 90;
+  const out: number[] = [];
+  for (let i = days.length - 1; i >= 0; i -= every) out.unshift(dayToX(days[i]));
+  return out;
+}
+
+export function Chart({ title, days: window, lines: all, unit, per, currency, testId, height = 120, limit }: Props) {
   const { t, lang } = useI18n();
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const [hover, setHover] = useState<{ idx: number; left: number } | null>(null);
   const fmt = (v: number) => formatValue(lang, unit, v, currency);
+
+  // The days from the first reading (at least a week), and each line over them.
+  const from = firstShown(window.length, all.map((l) => l.values));
+  const days = useMemo(() => window.slice(from), [window, from]);
+  const lines = useMemo(() => all.map((l) => ({ ...l, values: l.values.slice(from) })), [all, from]);
+  const top = Math.max(0, ...lines.flatMap((l) => l.values.filter((v): v is number => v != null)), limit?.value ?? 0);
+  const scale = scaleOf(unit, top, currency);
+  // What the axis callbacks read: they live as long as the chart, the data changes under them.
+  const axis = useRef<{ days: string[]; scale: Scale; ySplits: number[] }>({ days, scale, ySplits: [] });
+  axis.current.days = days;
+  axis.current.scale = scale;
+
   const data = useMemo<uPlot.AlignedData>(
     () => [days.map(dayToX), ...lines.map((l) => l.values), ...(limit ? [days.map(() => limit.value)] : [])],
     [days, lines, limit?.value],
@@ -51,13 +78,20 @@ export function Chart({ title, days, lines, unit, currency, testId, height = 120
     const muted = cssVar('--muted', '#6b7585');
     const grid = cssVar('--border', '#e2e5ea');
     const font = `11px ${cssVar('--font', 'system-ui, sans-serif')}`;
-    const notReported = t('usage.notReported');
     const opts: uPlot.Options = {
       width: Math.max(120, el.clientWidth),
       height,
-      cursor: { drag: { x: false, y: false } },
-      legend: { show: true, live: true },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, niceSplits(max).at(-1)!] } },
+      cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+      legend: { show: false },
+      scales: {
+        x: { time: true },
+        y: {
+          range: (_u, _min, max) => {
+            axis.current.ySplits = splitsOf(max ?? 0, scaleOf(unit, max ?? 0, currency));
+            return [0, axis.current.ySplits.at(-1)!];
+          },
+        },
+      },
       axes: [
         {
           stroke: muted,
@@ -65,20 +99,26 @@ export function Chart({ title, days, lines, unit, currency, testId, height = 120
           size: 30,
           grid: { show: false },
           ticks: { stroke: grid },
+          splits: () => daySplits(axis.current.days),
           values: (_u, splits) => splits.map((s) => formatDay(lang, new Date(s * 1000).toISOString().slice(0, 10))),
         },
         {
           stroke: muted,
           font,
-          size: 64,
+          size: 48,
           grid: { stroke: grid, width: 1 },
           ticks: { show: false },
-          splits: (u) => niceSplits(u.scales.y.max ?? 0),
-          values: (_u, splits) => splits.map(fmt),
+          splits: () => axis.current.ySplits,
+          values: (u, splits) => {
+            const texts = splits.map((v) => tickText(lang, v, axis.current.scale));
+            // Drawn on the canvas: also said on the element, for a test to read what a person sees.
+            u.root.parentElement?.setAttribute('data-ticks', texts.join('|'));
+            return texts;
+          },
         },
       ],
       series: [
-        { label: t('usage.chart.day'), value: (_u, v) => (v == null ? '–' : formatDay(lang, new Date(v * 1000).toISOString().slice(0, 10))) },
+        {},
         ...lines.map((l) => ({
           label: l.label,
           stroke: cssVar(l.color ?? '--accent', '#3a4ee0'),
@@ -87,14 +127,24 @@ export function Chart({ title, days, lines, unit, currency, testId, height = 120
           // A day between days not reported has no line to be part of: drawn as a dot, or the
           // first day collected would not be seen at all.
           points: { show: true, size: 5, filter: (u: uPlot, si: number) => lone(u.data[si]) },
-          // No day under the cursor: nothing to say; a day under it without a value: not reported.
-          value: (_u: uPlot, v: number | null, _s: number, idx: number | null) => (idx == null ? '–' : v == null ? notReported : fmt(v)),
         })),
-        ...(limit ? [{ label: limit.label, stroke: cssVar('--danger', '#c42b2b'), width: 1, dash: [4, 4], points: { show: false }, value: () => fmt(limit.value) }] : []),
+        ...(limit ? [{ label: limit.label, stroke: cssVar('--danger', '#c42b2b'), width: 1, dash: [4, 4], points: { show: false } }] : []),
       ],
+      hooks: {
+        setCursor: [
+          (u) => {
+            const idx = u.cursor.idx;
+            if (idx == null || u.cursor.left == null || u.cursor.left < 0) return setHover(null);
+            const left = u.valToPos(u.data[0][idx], 'x') + u.over.offsetLeft;
+            setHover((h) => (h && h.idx === idx && h.left === left ? h : { idx, left }));
+          },
+        ],
+      },
     };
     const u = new uPlot(opts, data, el);
     plot.current = u;
+    const leave = () => setHover(null);
+    u.over.addEventListener('mouseleave', leave);
     const resize = new ResizeObserver(() => {
       const w = el.clientWidth;
       if (w > 0 && w !== u.width) u.setSize({ width: w, height });
@@ -102,6 +152,7 @@ export function Chart({ title, days, lines, unit, currency, testId, height = 120
     resize.observe(el);
     return () => {
       resize.disconnect();
+      u.over.removeEventListener('mouseleave', leave);
       u.destroy();
       plot.current = null;
     };
@@ -113,12 +164,48 @@ export function Chart({ title, days, lines, unit, currency, testId, height = 120
   }, [data]);
 
   const summary = summarize(lines, days, fmt, t);
-  // The window's days, and of them those some line has a value for (what was collected).
+  // The days shown, and of them those some line has a value for (what was collected).
   const reported = days.filter((_d, i) => lines.some((l) => l.values[i] != null)).length;
+  const period = days.length ? `${formatDay(lang, days[0])} – ${formatDay(lang, days[days.length - 1])}` : '';
+  const shown = hover && hover.idx < days.length ? hover : null;
   return (
-    <figure className="usage-chart" data-testid={testId} data-days={days.length} data-reported={reported}>
-      <figcaption className="usage-chart-title">{title}</figcaption>
-      <div className="usage-chart-plot" ref={box} role="img" aria-label={`${title}: ${summary}`} data-testid={`${testId}-plot`} />
+    <figure className="usage-chart" data-testid={testId} data-days={days.length} data-window={window.length} data-reported={reported}>
+      <figcaption>
+        <span className="usage-chart-title">{title}</span>
+        <span className="usage-chart-unit" data-testid={`${testId}-unit`}>
+          {unitLine(lang, scale, per)} · {period}
+        </span>
+      </figcaption>
+      <div className="usage-chart-plot" ref={box} role="img" aria-label={`${title}: ${summary}`} data-testid={`${testId}-plot`}>
+        {shown && (
+          <div className={`usage-chart-hover${shown.left > (box.current?.clientWidth ?? 0) / 2 ? ' left' : ''}`} style={{ left: shown.left }} data-testid={`${testId}-hover`}>
+            <strong>{formatDay(lang, days[shown.idx])}</strong>
+            {lines.map((l) => {
+              const v = l.values[shown.idx];
+              return (
+                <span key={l.label}>
+                  {lines.length > 1 && `${l.label}: `}
+                  {v == null ? t('usage.notReported') : fmt(v)}
+                </span>
+              );
+            })}
+          </div>
+        )}
+      </div>
+      <ul className="usage-chart-legend" data-testid={`${testId}-legend`}>
+        {lines.map((l) => (
+          <li key={l.label}>
+            <i style={{ background: `var(${l.color ?? '--accent'})` }} aria-hidden="true" />
+            {l.label}
+          </li>
+        ))}
+        {limit && (
+          <li className="limit">
+            <i aria-hidden="true" />
+            {limit.label}: {fmt(limit.value)}
+          </li>
+        )}
+      </ul>
       <details className="usage-chart-numbers">
         <summary>{t('usage.chart.numbers')}</summary>
         <table data-testid={`${testId}-table`}>
@@ -162,17 +249,6 @@ function lone(values: ArrayLike<number | null | undefined>): number[] {
   return out;
 }
 
-/** 0, a round step and its multiples up to just above `max`: two or three lines on a small chart. */
-export function niceSplits(max: number): number[] {
-  if (!(max > 0)) return [0, 1];
-  const rough = max / 2;
-  const power = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
-  const out = [0];
-  while (out[out.length - 1] < max) out.push(out.length * step);
-  return out;
-}
-
 /** "från 120 MB till 180 MB, högst 190 MB; 3 dagar rapporterades inte", for each line. */
 function summarize(lines: ChartLine[], days: string[], fmt: (v: number) => string, t: ReturnType<typeof useI18n>['t']): string {
   return lines
@@ -191,7 +267,9 @@ function summarize(lines: ChartLine[], days: string[], fmt: (v: number) => strin
  * A line a few dozen pixels wide for a table row: plain SVG (hundreds of rows stay cheap); a day
  * not reported breaks the line.
  */
-export function Sparkline({ values, label, testId }: { values: (number | null)[]; label: string; testId?: string }) {
+export function Sparkline({ values: window, label, testId }: { values: (number | null)[]; label: string; testId?: string }) {
+  // From the first reading, as the charts: two days collected are a line, not a dot at the edge.
+  const values = window.slice(firstShown(window.length, [window]));
   const w = 96;
   const h = 24;
   const known = values.filter((v): v is number => v != null);

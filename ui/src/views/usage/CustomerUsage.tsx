@@ -5,10 +5,10 @@ import { useMemo, useState } from 'react';
 import { formatDateTime, useI18n } from '../../i18n';
 import { Chart, type ChartLine } from './Chart';
 import { EconomicsBlock, FitText, WarningItem } from './Economics';
-import { FIGURE_UNIT, figureName, formatValue } from './format';
+import { FIGURE_PER, FIGURE_UNIT, figureName, formatValue } from './format';
 import { useLoad } from '../../state/load';
 import { CollectButton } from './Collect';
-import type { CustomerUsage, Figure } from '../../bindings';
+import { COMPUTE_NAME, type CustomerUsage, type Figure } from '../../bindings';
 
 /** The days a customer's page shows. */
 export const PAGE_DAYS = 90;
@@ -42,7 +42,7 @@ export function UsagePanel({ slug, reload }: { slug: string; reload?: number }) 
           {usage && (
             <span className="usage-meta" data-testid="usage-collected">
               {usage.collected_at ? t('usage.collectedAt', { at: formatDateTime(lang, usage.collected_at) }) : t('usage.neverCollected')}
-              {usage.compute && ` · ${t('usage.compute', { size: usage.compute })}`}
+              {usage.compute && ` · ${t('usage.compute', { size: COMPUTE_NAME[usage.compute] ?? usage.compute })}`}
             </span>
           )}
           <CollectButton small onDone={() => setCollected((n) => n + 1)} />
@@ -77,6 +77,7 @@ export function UsagePanel({ slug, reload }: { slug: string; reload?: number }) 
                   title={c.figures.map((f) => figureName(lang, f)).join(' / ')}
                   days={byDay.days}
                   unit={FIGURE_UNIT[c.figures[0]]}
+                  per={FIGURE_PER[c.figures[0]]}
                   lines={lines[i]}
                   limit={limitOf(usage, c.figures[0], t('usage.limit'))}
                 />

@@ -7,7 +7,7 @@ import { call, type ApiError } from '../../api';
 import { useI18n, type TextKey } from '../../i18n';
 import { useToast } from '../../state/toast';
 import { minorDigits } from './format';
-import { PRICE_KEYS, type PriceBook } from '../../bindings';
+import { COMPUTE_NAME, PRICE_KEYS, type PriceBook } from '../../bindings';
 import './usage.css';
 
 interface Draft {
@@ -51,7 +51,7 @@ const LABELS: Record<string, TextKey> = {
 
 /** What a key prices, in words; a key the window has no words for is shown as it is. */
 function priceLabel(t: (k: TextKey, p?: Record<string, string>) => string, key: string): string {
-  if (key.startsWith(COMPUTE)) return t('prices.label.compute', { size: key.slice(COMPUTE.length) });
+  if (key.startsWith(COMPUTE)) return t('prices.label.compute', { size: COMPUTE_NAME[key.slice(COMPUTE.length)] ?? key.slice(COMPUTE.length) });
   return LABELS[key] ? t(LABELS[key]) : key;
 }
 
@@ -176,7 +176,7 @@ export function PriceBookCard() {
                 return (
                   <tr key={l.key} data-testid="price-line" data-key={l.key}>
                     <th scope="row">
-                      <label htmlFor={`price-${i}`}>{priceLabel(t, l.key)}</label> <span className="mono small muted">{l.key}</span>
+                      <label htmlFor={`price-${i}`}>{priceLabel(t, l.key)}</label>
                     </th>
                     <td>
                       <input

@@ -1,11 +1,14 @@
 // How a usage figure reads: bytes as kB/MB/GB, counts with the language's digit grouping,
 // money in its currency from minor units. A value that was not reported is never a number.
-import { FIGURE_DEFS, FIGURE_LABEL, type Figure, type Language, type Money, type Unit } from '../../bindings';
+import { FIGURE_DEFS, FIGURE_LABEL, type Figure, type Language, type Money, type Per, type Unit } from '../../bindings';
 
 export type { Unit };
 
 /** Each figure's unit, as the core declares it (src/usage/figures.rs). */
 export const FIGURE_UNIT = Object.fromEntries(FIGURE_DEFS.map((d) => [d.figure, d.unit])) as Record<Figure, Unit>;
+
+/** What each figure's point is (the day's value, a day's count, a month's), as the core declares it. */
+export const FIGURE_PER = Object.fromEntries(FIGURE_DEFS.map((d) => [d.figure, d.per])) as Record<Figure, Per>;
 
 /** A figure's name, as the core declares it. */
 export const figureName = (lang: Language, f: Figure) => FIGURE_LABEL[f][lang];
