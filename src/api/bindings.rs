@@ -256,6 +256,7 @@ pub fn typescript() -> String {
         "export const DEFAULT_HALT_SHARE = {DEFAULT_HALT_SHARE};\n"
     ));
     out.push_str(&crate::services::usage::typescript());
+    out.push_str(&crate::services::billing::typescript());
     out.push_str(&crate::providers::guide::typescript());
     out.push('\n');
     out.push_str(&step_labels());

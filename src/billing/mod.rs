@@ -13,3 +13,4 @@ pub mod policy;
 pub mod reconcile;
 pub mod state;
 pub mod view;
+pub mod words;

@@ -163,12 +163,13 @@ pub fn merged(
         let failed = matches!(snap, Snapshot::Invoice { paid: false, .. })
             || (inv.last_failure.is_some() && inv.status.as_deref() == Some("open"));
         if failed {
-            row.last_failure = Some(inv.last_failure.clone().unwrap_or_else(|| {
-                format!(
-                    "invoice {}: payment attempt {} failed",
-                    inv.id, inv.attempt_count
-                )
-            }));
+            // Stripe's code, said in words where it is shown (billing::words); the try's number
+            // is kept beside it.
+            row.last_failure = Some(
+                inv.last_failure
+                    .clone()
+                    .unwrap_or_else(|| super::words::FAILED.to_string()),
+            );
             row.last_failure_at = Some(as_of);
         }
     }

@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::drift;
+use super::{drift, words};
 use crate::customer::Plan;
+use crate::messages::Text;
 use crate::providers::stripe::{InvoiceState, Status, Subscription};
 use crate::store::billing::SubscriptionRow;
 
@@ -17,7 +18,9 @@ use crate::store::billing::SubscriptionRow;
 pub struct SubscriptionView {
     pub id: String,
     pub customer: String,
+    /// Stripe's code (`past_due`), for scripts; `status_text` is what a person reads.
     pub status: String,
+    pub status_text: Text,
     pub cancel_at_period_end: bool,
     /// Unix seconds.
     #[ts(type = "number | null")]
@@ -25,8 +28,10 @@ pub struct SubscriptionView {
     /// Unix seconds: Smart Retries' next try, else the renewal of a subscription that renews.
     #[ts(type = "number | null")]
     pub next_payment: Option<i64>,
-    /// Why the latest payment failed, when Stripe says.
-    pub last_failure: Option<String>,
+    /// Why the latest payment failed, in words (billing::words), when it failed.
+    pub last_failure: Option<Text>,
+    /// Stripe's code for it (`insufficient_funds`), for scripts.
+    pub failure_code: Option<String>,
     #[ts(type = "number")]
     pub attempt_count: i64,
     pub price: Option<String>,
@@ -44,17 +49,20 @@ impl SubscriptionView {
         let invoice = s.latest_invoice.as_ref();
         let retry = invoice.and_then(|i| i.next_payment_attempt);
         let renews = !s.cancel_at_period_end && !drift::ended(&s.status);
+        // A failure is news only while its invoice is still open.
+        let failure = invoice
+            .filter(|i| i.status.as_deref() != Some("paid"))
+            .and_then(|i| i.last_failure.clone());
         SubscriptionView {
             id: s.id.clone(),
             customer: s.customer.clone(),
             status: s.status.as_str().to_string(),
+            status_text: words::status(s.status.as_str()),
             cancel_at_period_end: s.cancel_at_period_end,
             current_period_end: s.current_period_end,
             next_payment: retry.or(s.current_period_end.filter(|_| renews)),
-            // A failure is news only while its invoice is still open.
-            last_failure: invoice
-                .filter(|i| i.status.as_deref() != Some("paid"))
-                .and_then(|i| i.last_failure.clone()),
+            last_failure: failure.as_deref().map(words::failure),
+            failure_code: failure,
             attempt_count: invoice.map_or(0, |i| i.attempt_count),
             price: s.price.clone(),
             plan: super::plans::plan_of_subscription(s, plans),

@@ -186,7 +186,10 @@ pub fn gather(store: &Store, now: DateTime<Utc>) -> Result<Overview> {
             &sub.subscription,
             who,
             title,
-            None,
+            // Why, in words: Stripe's code for the decline, never its English message.
+            sub.last_failure
+                .as_deref()
+                .map(crate::billing::words::failure),
             sub.failed_since.clone(),
             Place::Billing,
             None,

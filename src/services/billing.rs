@@ -278,3 +278,13 @@ pub async fn link(
     })
     .await
 }
+
+/// The billing part of the generated bindings: each subscription status's one word, so the
+/// window keeps no copy of them (`SUBSCRIPTION_STATUS_LABEL`).
+pub fn typescript() -> String {
+    crate::messages::typescript::label_table(
+        "SUBSCRIPTION_STATUS_LABEL",
+        "string",
+        crate::billing::words::status_rows(),
+    )
+}

@@ -1512,7 +1512,11 @@ linked_to: string | null, };
 
 export type Match = "email" | "name" | "none";
 
-export type SubscriptionView = { id: string, customer: string, status: string, cancel_at_period_end: boolean, 
+export type SubscriptionView = { id: string, customer: string, 
+/**
+ * Stripe's code (`past_due`), for scripts; `status_text` is what a person reads.
+ */
+status: string, status_text: Text, cancel_at_period_end: boolean, 
 /**
  * Unix seconds.
  */
@@ -1522,9 +1526,13 @@ current_period_end: number | null,
  */
 next_payment: number | null, 
 /**
- * Why the latest payment failed, when Stripe says.
+ * Why the latest payment failed, in words (billing::words), when it failed.
  */
-last_failure: string | null, attempt_count: number, price: string | null, 
+last_failure: Text | null, 
+/**
+ * Stripe's code for it (`insufficient_funds`), for scripts.
+ */
+failure_code: string | null, attempt_count: number, price: string | null, 
 /**
  * The plan the owner's map gives the price, if any.
  */
@@ -1896,6 +1904,16 @@ export const FLEET_SORTS: readonly FleetSort[] = ['margin', 'limit', 'growth'];
 export const PRICE_KEYS: readonly string[] = ['supabase.compute.ci_micro', 'supabase.compute.ci_small', 'supabase.compute.ci_medium', 'supabase.compute.ci_large', 'supabase.compute.ci_xlarge', 'supabase.compute.ci_2xlarge', 'supabase.compute.ci_4xlarge', 'supabase.compute.ci_8xlarge', 'supabase.compute.ci_12xlarge', 'supabase.compute.ci_16xlarge', 'supabase.compute.ci_24xlarge', 'supabase.compute.ci_24xlarge_optimized_cpu', 'supabase.compute.ci_24xlarge_optimized_memory', 'supabase.compute.ci_24xlarge_high_memory', 'supabase.compute.ci_48xlarge', 'supabase.compute.ci_48xlarge_optimized_cpu', 'supabase.compute.ci_48xlarge_optimized_memory', 'supabase.compute.ci_48xlarge_high_memory', 'supabase.disk_gb', 'vercel.project', 'resend.email_1000', 'n8n.execution_1000', 'fabrik.instance'];
 export const COMPUTE_NAME: Readonly<Record<string, string>> = {"ci_12xlarge":"12XL","ci_16xlarge":"16XL","ci_24xlarge":"24XL","ci_24xlarge_high_memory":"24XL High Memory","ci_24xlarge_optimized_cpu":"24XL Optimized CPU","ci_24xlarge_optimized_memory":"24XL Optimized Memory","ci_2xlarge":"2XL","ci_48xlarge":"48XL","ci_48xlarge_high_memory":"48XL High Memory","ci_48xlarge_optimized_cpu":"48XL Optimized CPU","ci_48xlarge_optimized_memory":"48XL Optimized Memory","ci_4xlarge":"4XL","ci_8xlarge":"8XL","ci_large":"Large","ci_medium":"Medium","ci_micro":"Micro","ci_small":"Small","ci_xlarge":"XL"};
 export const USAGE_MAX_DAYS = 366;
+export const SUBSCRIPTION_STATUS_LABEL: Record<string, Text> = {
+  active: { sv: "Aktiv", en: "Active" },
+  trialing: { sv: "Provperiod", en: "Trial" },
+  past_due: { sv: "Förfallen", en: "Past due" },
+  unpaid: { sv: "Obetald", en: "Unpaid" },
+  canceled: { sv: "Uppsagd", en: "Cancelled" },
+  paused: { sv: "Pausad", en: "Paused" },
+  incomplete: { sv: "Ofullständig", en: "Incomplete" },
+  incomplete_expired: { sv: "Ofullständig, utgången", en: "Incomplete, expired" },
+};
 export const PROVIDERS: readonly ProviderInfo[] = [
   {
     "provider": "github",

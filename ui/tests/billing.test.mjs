@@ -37,7 +37,7 @@ describe('a customer’s billing', () => {
     assert.equal(await said(tid(page, 'billing-status')), 'Förfallen');
     assert.equal(await said(tid(page, 'billing-period')), '2025-01-18');
     assert.equal(await said(tid(page, 'billing-next')), '2025-01-08');
-    assert.equal(await said(tid(page, 'billing-failure')), 'Kortet nekades. (försök 3)');
+    assert.equal(await said(tid(page, 'billing-failure')), 'Kortet saknar täckning eller har nått sin gräns (försök 3)');
     assert.match(await said(finding(page, 'plan_differs')), /hör till planen professional, men instansen har starter/);
     assert.equal(await said(tid(page, 'billing-offer-change_plan')), 'Byt till Professional och uppdatera moduler');
     const waiting = page.locator('[data-testid="billing-decision"]');
@@ -88,7 +88,7 @@ describe('a customer’s billing', () => {
     // Ended at the period's end: that end is past, so it is not said to come.
     const { page, assertClean } = await open(t, { billing: { subscriptions: { 'fjallstugan-boende': { status: 'canceled', plan: 'enterprise', endsAtPeriod: true } } } });
     await openBilling(page, 'fjallstugan-boende');
-    assert.equal(await said(tid(page, 'billing-status')), 'Avslutad');
+    assert.equal(await said(tid(page, 'billing-status')), 'Uppsagd');
     assert.match(await said(finding(page, 'cancelled_running')), /Prenumerationen är avslutad i Stripe men instansen är igång/);
     assert.equal(await said(tid(page, 'billing-next')), 'ingen');
     assert.equal((await runStarts(page, 'pause', 'teardown')).length, 0, 'shown, not acted on');
@@ -200,7 +200,7 @@ describe('the register’s billing column', () => {
     assert.equal(await tid(page, 'billing-cell-asas-bageri-cafe-ab').getAttribute('data-status'), 'active');
     assert.equal(await tid(page, 'billing-mark-asas-bageri-cafe-ab').count(), 0);
     assert.equal(await said(tid(page, 'billing-cell-cafe-oresund')), 'Förfallen!');
-    assert.equal(await said(tid(page, 'billing-cell-fjallstugan-boende')), 'Avslutad!');
+    assert.equal(await said(tid(page, 'billing-cell-fjallstugan-boende')), 'Uppsagd!');
     assert.equal(await said(tid(page, 'billing-cell-halsohuset-i-lund')), '–!');
     const title = await tid(page, 'billing-cell-cafe-oresund').getAttribute('title');
     assert.match(title, /betalning misslyckades/);

@@ -68,6 +68,7 @@ pub struct InvoiceState {
     pub attempt_count: i64,
     /// Unix seconds; none when no retry is scheduled.
     pub next_payment_attempt: Option<i64>,
+    /// Stripe's code for why the last try failed (`insufficient_funds`, …).
     pub last_failure: Option<String>,
 }
 
@@ -116,26 +117,37 @@ fn text(v: &Value) -> Option<String> {
     v.as_str().map(str::to_string)
 }
 
+/// A Stripe error's code: the card's `decline_code` before the error's `code`; an error with a
+/// message and no code is still a failure (`payment_failed`).
+fn failure_code(error: &Value) -> Option<String> {
+    text(&error["decline_code"])
+        .or_else(|| text(&error["code"]))
+        .filter(|c| !c.is_empty())
+        .or_else(|| {
+            error["message"]
+                .as_str()
+                .map(|_| "payment_failed".to_string())
+        })
+}
+
 /// The latest invoice's payment state from the invoice object (or its id alone); also an
 /// invoice event's object.
 pub fn invoice_state(v: &Value) -> Option<InvoiceState> {
     let id = id_of(v)?;
-    // The decline's message is on the PaymentIntent of the newest payment, when the answer
-    // carried it (`payments.data.payment.payment_intent` expanded); a failed finalization
-    // has its own error.
+    // Why the newest payment was declined is on its PaymentIntent, when the answer carried it
+    // (`payments.data.payment.payment_intent` expanded); a failed finalization has its own
+    // error. The code is kept, never Stripe's English message: the owner reads it in words.
     let declined = v["payments"]["data"].as_array().and_then(|ps| {
-        ps.iter().rev().find_map(|p| {
-            p["payment"]["payment_intent"]["last_payment_error"]["message"]
-                .as_str()
-                .map(str::to_string)
-        })
+        ps.iter()
+            .rev()
+            .find_map(|p| failure_code(&p["payment"]["payment_intent"]["last_payment_error"]))
     });
     Some(InvoiceState {
         id,
         status: text(&v["status"]),
         attempt_count: v["attempt_count"].as_i64().unwrap_or(0),
         next_payment_attempt: v["next_payment_attempt"].as_i64(),
-        last_failure: declined.or_else(|| text(&v["last_finalization_error"]["message"])),
+        last_failure: declined.or_else(|| failure_code(&v["last_finalization_error"])),
     })
 }
 
@@ -262,7 +274,8 @@ mod tests {
             "latest_invoice": {"id": "in_1", "status": "open", "attempt_count": 2,
                 "next_payment_attempt": 300,
                 "payments": {"data": [{"payment": {"payment_intent": {
-                    "last_payment_error": {"message": "Your card was declined."}}}}]}}});
+                    "last_payment_error": {"code": "card_declined", "decline_code": "insufficient_funds",
+                        "message": "Your card has insufficient funds."}}}}]}}});
         let s = parse(&new).unwrap();
         assert_eq!(
             (s.status.clone(), s.current_period_end),
@@ -278,7 +291,8 @@ mod tests {
             (inv.attempt_count, inv.next_payment_attempt),
             (2, Some(300))
         );
-        assert_eq!(inv.last_failure.as_deref(), Some("Your card was declined."));
+        // The decline's code, not Stripe's English sentence.
+        assert_eq!(inv.last_failure.as_deref(), Some("insufficient_funds"));
         let old = json!({"id": "sub_2", "customer": {"id": "cus_2"}, "status": "hibernating",
             "current_period_end": 100, "latest_invoice": "in_2", "currency": "eur"});
         let s = parse(&old).unwrap();

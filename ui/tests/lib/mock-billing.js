@@ -14,7 +14,7 @@
   const SUBSCRIPTIONS = {
     'asas-bageri-cafe-ab': { status: 'active', plan: 'professional' },
     'fjallstugan-boende': { status: 'canceled', plan: 'enterprise' },
-    'cafe-oresund': { status: 'past_due', plan: 'professional', failure: 'Kortet nekades.', attempts: 3 },
+    'cafe-oresund': { status: 'past_due', plan: 'professional', failure: 'insufficient_funds', attempts: 3 },
     'linkopings-blomsterhandel': { status: 'active', plan: 'starter', endsAtPeriod: true },
   };
 
@@ -33,6 +33,18 @@
           .filter(([s, l]) => s && /^(sub|cus)_/.test(l ?? '')),
       );
 
+    // The core's words (src/billing/words.rs) for what the examples use.
+    const STATUS_WORD = {
+      active: { sv: 'Aktiv', en: 'Active' },
+      past_due: { sv: 'Förfallen', en: 'Past due' },
+      canceled: { sv: 'Uppsagd', en: 'Cancelled' },
+      trialing: { sv: 'Provperiod', en: 'Trial' },
+      unpaid: { sv: 'Obetald', en: 'Unpaid' },
+    };
+    const FAILURE_WORD = {
+      insufficient_funds: { sv: 'Kortet saknar täckning eller har nått sin gräns', en: 'The card has insufficient funds or reached its limit' },
+    };
+
     function view(slug, s, i) {
       const ended = ENDED.includes(s.status);
       const end = NOW + (10 + i) * DAY;
@@ -43,7 +55,10 @@
         cancel_at_period_end: !!s.endsAtPeriod,
         current_period_end: end,
         next_payment: s.failure ? NOW + 2 * DAY : ended || s.endsAtPeriod ? null : end,
-        last_failure: s.failure ?? null,
+        status_text: STATUS_WORD[s.status] ?? { sv: `Okänd (${s.status})`, en: `Unknown (${s.status})` },
+        // The core's words for Stripe's code (src/billing/words.rs), and the code itself.
+        last_failure: s.failure ? FAILURE_WORD[s.failure] : null,
+        failure_code: s.failure ?? null,
         attempt_count: s.attempts ?? 1,
         price: `price_mock_${s.plan}`,
         plan: s.plan,

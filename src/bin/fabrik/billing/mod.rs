@@ -101,7 +101,11 @@ fn print_subscription(s: &SubscriptionView) {
     } else {
         ""
     };
-    println!("Prenumeration {}: {}{end}", plain(&s.id), s.status);
+    println!(
+        "Prenumeration {}: {}{end}",
+        plain(&s.id),
+        plain(&s.status_text.sv)
+    );
     println!("  Perioden slutar: {}", day(s.current_period_end));
     println!("  Nästa betalning: {}", day(s.next_payment));
     if let Some(plan) = s.plan {
@@ -110,7 +114,7 @@ fn print_subscription(s: &SubscriptionView) {
     if let Some(f) = &s.last_failure {
         println!(
             "  Senaste misslyckade betalning: {} (försök {})",
-            plain(f),
+            plain(&f.sv),
             s.attempt_count
         );
     }

@@ -6,7 +6,7 @@ import { call } from '../../api';
 import type { BillingCell as Cell } from '../../bindings';
 import { useI18n } from '../../i18n';
 import { afterListPainted } from '../../state/startup';
-import { ended, statusKey, unixDate } from './format';
+import { ended, statusWord, unixDate } from './format';
 
 /** Every customer's cell by slug, read after the list's first paint and on each `reload`. */
 export function useBillingColumn(reload: unknown[]): Map<string, Cell> {
@@ -42,7 +42,7 @@ export function BillingCell({ cell }: { cell: Cell | undefined }) {
   return (
     <span className="billing-cell" data-testid={`billing-cell-${cell.slug}`} data-status={cell.status ?? ''} title={title || undefined}>
       {cell.status ? (
-        <span className={`tag billing-status billing-${cell.status}`}>{t(statusKey(cell.status), { status: cell.status })}</span>
+        <span className={`tag billing-status billing-${cell.status}`}>{statusWord(lang, cell.status)}</span>
       ) : (
         <span className="muted">{t('billing.cell.none')}</span>
       )}

@@ -10,7 +10,7 @@ import { formatDate, useI18n, type TextKey } from '../../i18n';
 import { useLoad } from '../../state/load';
 import { useRuns } from '../../state/runs';
 import { useToast } from '../../state/toast';
-import { ended, statusKey, unixDate } from './format';
+import { ended, statusWord, unixDate } from './format';
 import { LinkPicker } from './LinkPicker';
 import { CopyId } from '../common';
 
@@ -31,7 +31,7 @@ interface Props {
 }
 
 export function BillingPanel({ customer, busy, reload, onStarted, onPause, onTeardown, onChangePlan }: Props) {
-  const { t, err, lang } = useI18n();
+  const { t, tx, err, lang } = useI18n();
   const toast = useToast();
   const runs = useRuns();
   const slug = customer.slug;
@@ -134,7 +134,7 @@ export function BillingPanel({ customer, busy, reload, onStarted, onPause, onTea
               </dd>
               <dt>{t('billing.status')}</dt>
               <dd data-testid="billing-status">
-                <span className={`tag billing-status billing-${s.status}`}>{t(statusKey(s.status), { status: s.status })}</span>
+                <span className={`tag billing-status billing-${s.status}`}>{statusWord(lang, s.status)}</span>
                 {s.cancel_at_period_end && !ended(s.status) && <span className="muted"> · {t('billing.endsAtPeriod')}</span>}
               </dd>
               <dt>{t('billing.period')}</dt>
@@ -155,7 +155,7 @@ export function BillingPanel({ customer, busy, reload, onStarted, onPause, onTea
                 <>
                   <dt>{t('billing.lastFailure')}</dt>
                   <dd className="warn" data-testid="billing-failure">
-                    {t('billing.attempts', { failure: s.last_failure, n: s.attempt_count })}
+                    {t('billing.attempts', { failure: tx(s.last_failure), n: s.attempt_count })}
                   </dd>
                 </>
               )}

@@ -8,7 +8,7 @@ import type { Candidate, CustomerBilling } from '../../bindings';
 import { useI18n, type TextKey } from '../../i18n';
 import { useToast } from '../../state/toast';
 import { formatMoney } from '../usage/format';
-import { statusKey } from './format';
+import { statusWord } from './format';
 
 export function LinkPicker({ slug, onLinked, manual }: { slug: string; onLinked: (b: CustomerBilling) => void; manual: React.ReactNode }) {
   const { t, err, lang } = useI18n();
@@ -78,7 +78,7 @@ export function LinkPicker({ slug, onLinked, manual }: { slug: string; onLinked:
                     {c.payer_email && c.payer_name && <span className="muted"> · {c.payer_email}</span>}
                     <span className="muted small">
                       {' · '}
-                      {[price(c), t(statusKey(c.status), { status: c.status })].filter(Boolean).join(' · ')}
+                      {[price(c), statusWord(lang, c.status)].filter(Boolean).join(' · ')}
                     </span>
                     {c.matched !== 'none' && <span className="tag billing-candidate-match"> {t(`billing.candidate.match.${c.matched}` as TextKey)}</span>}
                     {c.linked_to && <span className="muted small"> · {t('billing.candidate.linkedTo', { name: c.linked_to })}</span>}

@@ -1,12 +1,13 @@
 // How billing's values read: a Stripe status by its word (one Stripe adds later by its name),
 // a moment in Stripe's unix seconds as a date.
-import { formatDate, type TextKey } from '../../i18n';
-import type { Language } from '../../bindings';
+import { formatDate } from '../../i18n';
+import { SUBSCRIPTION_STATUS_LABEL, type Language } from '../../bindings';
 
-const KNOWN = ['active', 'trialing', 'past_due', 'unpaid', 'canceled', 'paused', 'incomplete', 'incomplete_expired'];
-
-export function statusKey(status: string): TextKey {
-  return (KNOWN.includes(status) ? `billing.status.${status}` : 'billing.status.other') as TextKey;
+/** A subscription status's one word, from the core's table (src/billing/words.rs). */
+export function statusWord(lang: Language, status: string): string {
+  const known = SUBSCRIPTION_STATUS_LABEL[status];
+  if (known) return known[lang];
+  return lang === 'sv' ? `Okänd (${status})` : `Unknown (${status})`;
 }
 
 export function unixDate(lang: Language, seconds: number | null | undefined): string | null {
