@@ -245,7 +245,10 @@ impl Error {
             }
             Error::Secret(e) => e.params(),
             Error::RunBusy { run, seat } => match seat {
-                Some(seat) => params! { "run" => run, "by" => seat, "by_en" => seat },
+                Some(seat) => {
+                    let who = crate::messages::seat::shown(seat, None);
+                    params! { "run" => run, "by" => who.sv, "by_en" => who.en }
+                }
                 None => params! {
                     "run" => run,
                     "by" => "ett annat fönster eller en annan process",

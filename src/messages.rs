@@ -12,6 +12,7 @@ use crate::vocabulary::vocabulary;
 
 mod field_error;
 mod say;
+pub mod seat;
 pub mod typescript;
 pub use field_error::FieldError;
 pub use say::{param_text, Say};

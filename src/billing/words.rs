@@ -3,7 +3,7 @@
 //! Stripe's own `message` is English and written for developers; the window, the CLI and
 //! Översikt say these instead, in the reader's language.
 
-use crate::messages::Text;
+use crate::messages::{params, Say, Text};
 
 /// A subscription's status (`Subscription.status`, docs.stripe.com/api/subscriptions/object).
 const STATUSES: &[(&str, &str, &str)] = &[
@@ -136,7 +136,7 @@ pub const FAILED: &str = "payment_failed";
 /// A subscription status in words; a status Stripe adds later is said as unknown, with its code.
 pub fn status(status: &str) -> Text {
     lookup(STATUSES, status)
-        .unwrap_or_else(|| Text::new(format!("Okänd ({status})"), format!("Unknown ({status})")))
+        .unwrap_or_else(|| Say::StripeStatusUnknown.with(params! { "status" => status }))
 }
 
 /// An invoice status in words.
@@ -155,12 +155,9 @@ pub fn failure(code: &str) -> Text {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if is_code && code != FAILED {
-        Text::new(
-            format!("Betalningen misslyckades (Stripes kod {code})"),
-            format!("The payment failed (Stripe's code {code})"),
-        )
+        Say::PaymentFailedCode.with(params! { "code" => code })
     } else {
-        Text::new("Betalningen misslyckades", "The payment failed")
+        Say::PaymentFailed.text()
     }
 }
 

@@ -32,6 +32,8 @@ pub struct BackupView {
     pub name: String,
     /// Whether this seat holds the file (a backup is on the disk of the seat that took it).
     pub here: bool,
+    /// The seat that holds it, as a person reads it ("anna på byran-laptop").
+    pub seat_shown: Option<crate::messages::Text>,
 }
 
 pub struct BackupsApi {
@@ -69,6 +71,10 @@ impl BackupsApi {
             let (slug, name) = names[&b.customer_id].clone();
             let here = b.removed_at.is_none() && files::path_of(&b).is_ok_and(|p| p.is_file());
             out.push(BackupView {
+                seat_shown: b
+                    .seat
+                    .as_deref()
+                    .map(|s| crate::messages::seat::shown(s, None)),
                 backup: b,
                 slug,
                 name,

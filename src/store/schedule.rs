@@ -89,6 +89,8 @@ pub struct TickRow {
     pub seat: String,
     /// The login on a shared register.
     pub person: Option<String>,
+    /// Who ticked, as a person reads it (the login, else "anna på byran-laptop").
+    pub who: crate::messages::Text,
     pub started_at: String,
     pub finished_at: Option<String>,
     pub outcome: Option<TickOutcome>,
@@ -134,10 +136,12 @@ fn job_row(r: &Row) -> super::db::Result<JobRow> {
 const TICK_COLUMNS: &str = "id, seat, person, started_at, finished_at, outcome, reason, report";
 
 fn tick_row(r: &Row) -> super::db::Result<TickRow> {
+    let (seat, person): (String, Option<String>) = (r.get(1)?, r.get(2)?);
     Ok(TickRow {
         id: r.get(0)?,
-        seat: r.get(1)?,
-        person: r.get(2)?,
+        who: crate::messages::seat::shown(&seat, person.as_deref()),
+        seat,
+        person,
         started_at: r.get(3)?,
         finished_at: r.get(4)?,
         outcome: r.get(5)?,

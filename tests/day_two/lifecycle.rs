@@ -286,7 +286,7 @@ async fn a_rollback_never_restores_a_password_another_seat_replaced_since() {
     // Said, with the seat whose email is the one that counts, and the way out.
     assert!(
         events.json().contains("sätts inte tillbaka")
-            && events.json().contains("bo@dator-b")
+            && events.json().contains("bo på dator-b")
             && events.json().contains("reset-password"),
         "the rollback does not say why: {}",
         events.json()

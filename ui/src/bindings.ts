@@ -458,7 +458,11 @@ export type TickRow = { id: number, seat: string,
 /**
  * The login on a shared register.
  */
-person: string | null, started_at: string, finished_at: string | null, outcome: TickOutcome | null, 
+person: string | null, 
+/**
+ * Who ticked, as a person reads it (the login, else "anna på byran-laptop").
+ */
+who: Text, started_at: string, finished_at: string | null, outcome: TickOutcome | null, 
 /**
  * The code a refused tick stopped on.
  */
@@ -1029,7 +1033,11 @@ export type BackupView = { slug: string, name: string,
 /**
  * Whether this seat holds the file (a backup is on the disk of the seat that took it).
  */
-here: boolean, id: number, customer_id: number, environment: Environment, project_ref: string, 
+here: boolean, 
+/**
+ * The seat that holds it, as a person reads it ("anna på byran-laptop").
+ */
+seat_shown: Text | null, id: number, customer_id: number, environment: Environment, project_ref: string, 
 /**
  * The run that took it (`None` once that run was deleted).
  */

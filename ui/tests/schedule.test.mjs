@@ -98,7 +98,9 @@ describe('scheduled work', () => {
     const lines = tid(page, 'tick');
     assert.equal(await lines.count(), 2);
     const first = await lines.nth(0).innerText();
-    assert.match(first, /anna@laptop/);
+    // The seat by its person and computer, never `user@host #installation`.
+    assert.match(first, /anna på laptop/);
+    assert.doesNotMatch(first, /@|#5201dd47/);
     assert.match(first, /Något misslyckades/);
     assert.match(first, /Databaskopior: cykel-ab, bageri-ab/);
     assert.match(first, /Larm om gamla kopior \(larm: pausad-ab\)/);
@@ -127,6 +129,7 @@ describe('scheduled work', () => {
     await openSchedule(page);
     assert.match(await tid(page, 'schedule-state').innerText(), /Not installed \(systemd \(your user timer\)\)/);
     assert.match(await tid(page, 'tick').innerText(), /Database backups: cykel-ab, bageri-ab/);
+    assert.match(await tid(page, 'tick').innerText(), /anna on laptop/);
     assertClean();
   });
 });

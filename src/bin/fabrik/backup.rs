@@ -199,7 +199,10 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
                 let where_ = match (&b.backup.removed_at, b.here, &b.backup.seat) {
                     (Some(_), _, _) => Say::BackupPruned.text().sv,
                     (None, true, _) => Say::BackupHere.text().sv,
-                    (None, false, Some(seat)) => say(Say::BackupOnSeat, &[("seat", seat)]),
+                    (None, false, Some(seat)) => say(
+                        Say::BackupOnSeat,
+                        &[("seat", &fabrik::messages::seat::shown(seat, None).sv)],
+                    ),
                     (None, false, None) => Say::BackupOnAnotherSeat.text().sv,
                 };
                 println!(

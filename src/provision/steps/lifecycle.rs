@@ -341,7 +341,7 @@ async fn old_password(ctx: &RunCtx, user: &str, out: &Value) -> Result<(), StepE
         .await?;
     if mailed_by.as_deref() != Some(ctx.store.seat()) {
         let seat = match mailed_by {
-            Some(seat) => Text::new(seat.clone(), seat),
+            Some(seat) => crate::messages::seat::shown(&seat, None),
             None => crate::messages::Say::NoKnownSeat.text(),
         };
         let mut p = params! { "name" => ctx.customer.admin_email };

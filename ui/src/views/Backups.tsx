@@ -2,7 +2,7 @@
 // version it holds, where its file is, "Säkerhetskopiera nu", and a restore behind the slug typed.
 // Both are runs: they show in the run panel with their steps.
 import { useState } from 'react';
-import type { BackupView, Customer } from '../bindings';
+import type { BackupView, Customer, Language } from '../bindings';
 import { useI18n } from '../i18n';
 import { useLoad } from '../state/load';
 import { useRuns } from '../state/runs';
@@ -10,10 +10,11 @@ import { useToast } from '../state/toast';
 import { TypedConfirmDialog } from './common';
 
 /** Where a backup's file is, for the table's last column. */
-export function backupPlace(b: BackupView): { key: 'backups.removed' | 'backups.here' | 'backups.elsewhere'; seat: string } {
+export function backupPlace(b: BackupView, lang: Language): { key: 'backups.removed' | 'backups.here' | 'backups.elsewhere'; seat: string } {
   if (b.removed_at) return { key: 'backups.removed', seat: '' };
   if (b.here) return { key: 'backups.here', seat: '' };
-  return { key: 'backups.elsewhere', seat: b.seat ?? '?' };
+  // The seat by its person and computer, as the core says it; never its installation id.
+  return { key: 'backups.elsewhere', seat: b.seat_shown?.[lang] ?? '?' };
 }
 
 /** A size in bytes as people read it (1 decimal above a kilobyte). */
@@ -24,7 +25,7 @@ export function formatBytes(n: number): string {
 }
 
 export function BackupsPanel({ customer, busy, reload, onStarted }: { customer: Customer; busy: boolean; reload: number; onStarted: () => void }) {
-  const { t, err } = useI18n();
+  const { t, err, lang } = useI18n();
   const runs = useRuns();
   const toast = useToast();
   const [restoring, setRestoring] = useState<BackupView | null>(null);
@@ -70,7 +71,7 @@ export function BackupsPanel({ customer, busy, reload, onStarted }: { customer: 
           </thead>
           <tbody>
             {list.map((b) => {
-              const place = backupPlace(b);
+              const place = backupPlace(b, lang);
               return (
                 <tr key={b.id} data-testid="backup-row" data-reason={b.reason}>
                   <td className="mono">{b.created_at.replace('T', ' ').slice(0, 19)}</td>

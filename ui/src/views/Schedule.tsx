@@ -47,7 +47,7 @@ function TickLine({ tick }: { tick: TickRow }) {
   const { t, lang } = useI18n();
   return (
     <li data-testid="tick" data-outcome={tick.outcome ?? 'running'}>
-      <span className="tabular">{formatDateTime(lang, tick.started_at)}</span> <span className="muted">{tick.person ?? tick.seat}</span>{' '}
+      <span className="tabular">{formatDateTime(lang, tick.started_at)}</span> <span className="muted">{tick.who[lang]}</span>{' '}
       <span className={`run-state run-state-${tick.outcome === 'ok' ? 'succeeded' : 'failed'}`}>{t(`schedule.outcome.${tick.outcome ?? 'running'}`)}</span>{' '}
       <TickSummary tick={tick} />
     </li>

@@ -2120,7 +2120,7 @@
     const files = plan ? ['/home/user/.config/systemd/user/fabrik-tick.service', '/home/user/.config/systemd/user/fabrik-tick.timer'] : [];
     return {
       installed: { scheduler: 'systemd', files, plan, scheduler_says: plan ? 'NEXT                        LEFT     LAST PASSED UNIT\nThu 2026-11-26 23:45:00 UTC 9min left -    -      fabrik-tick.timer' : null },
-      ticks: (sch.ticks ?? []).map((t, i) => ({ id: 100 - i, seat: 'anna@laptop', person: null, started_at: '2026-11-26T02:30:04+00:00', finished_at: '2026-11-26T02:31:10+00:00', outcome: 'ok', reason: null, ...t, report: JSON.stringify(tickReport(t)) })),
+      ticks: (sch.ticks ?? []).map((t, i) => ({ id: 100 - i, seat: 'anna@laptop #5201dd47', person: null, who: { sv: 'anna på laptop', en: 'anna on laptop' }, started_at: '2026-11-26T02:30:04+00:00', finished_at: '2026-11-26T02:31:10+00:00', outcome: 'ok', reason: null, ...t, report: JSON.stringify(tickReport(t)) })),
       refused_here: sch.refusedHere ? JSON.stringify(sch.refusedHere) : null,
     };
   }
