@@ -47,6 +47,12 @@ pub enum Error {
     PasswordOnCommandLine {
         register: String,
     },
+    /// What was pasted as an invitation to the shared register is not one.
+    InvitationMalformed,
+    /// The invitation's login no longer takes its password: used once already, or revoked.
+    InvitationSpent {
+        register: String,
+    },
     /// Provider names, comma-separated.
     MissingTokens(String),
     Secret(crate::secrets::SecretError),
@@ -153,6 +159,8 @@ impl Error {
             Error::DatabaseOpen(_) => ErrorCode::DatabaseOpen,
             Error::Database(_) => ErrorCode::Database,
             Error::PasswordOnCommandLine { .. } => ErrorCode::PasswordOnCommandLine,
+            Error::InvitationMalformed => ErrorCode::InvitationMalformed,
+            Error::InvitationSpent { .. } => ErrorCode::InvitationSpent,
             Error::MoveRunActive { .. } => ErrorCode::MoveRunActive,
             Error::RegisterUnreachable { lost_write, .. } => {
                 if *lost_write {
@@ -225,7 +233,8 @@ impl Error {
             }
             Error::Database(e) => params! { "detail" => e },
             Error::RegisterUnreachable { register, .. }
-            | Error::PasswordOnCommandLine { register } => params! { "register" => register },
+            | Error::PasswordOnCommandLine { register }
+            | Error::InvitationSpent { register } => params! { "register" => register },
             Error::Io(e) => params! { "detail" => e },
             Error::DatabaseOpen(d)
             | Error::Sandbox(d)
@@ -298,7 +307,7 @@ impl Error {
                 params! { "reason" => reason.sv, "reason_en" => reason.en }
             }
             Error::Refused { params, .. } => params.clone(),
-            Error::StaleVersion | Error::NotConfirmed => Params::new(),
+            Error::StaleVersion | Error::NotConfirmed | Error::InvitationMalformed => Params::new(),
         }
     }
 

@@ -47,6 +47,8 @@ vocabulary!(
         RegisterUnreachable => "register_unreachable",
         RegisterWriteLost => "register_write_lost",
         PasswordOnCommandLine => "password_on_command_line",
+        InvitationMalformed => "invitation_malformed",
+        InvitationSpent => "invitation_spent",
         MoveRunActive => "move_run_active",
         MissingTokens => "missing_tokens",
         PreflightFailed => "preflight_failed",
@@ -400,6 +402,14 @@ impl ErrorCode {
             MoveRunActive => t(
                 "Registret flyttas inte medan körning {run} för {slug} pågår ({state}): den skulle fortsätta skriva i filen medan det delade registret visade den som pågående, för en annan plats att ta över. Låt den bli klar (en körning vars process har stannat fortsätter med `fabrik runs resume {run}`) eller avbryt den (`fabrik runs cancel {run}`, eller Avbryt i fönstret), och flytta sedan.",
                 "The register is not moved while run {run} for {slug} is in progress ({state}): it would go on writing to the file while the shared register showed it as in progress, for another seat to take over. Let it finish (a run whose process has stopped continues with `fabrik runs resume {run}`) or cancel it (`fabrik runs cancel {run}`, or Cancel in the window), then move.",
+            ),
+            InvitationMalformed => t(
+                "Det här är ingen inbjudan till ett delat register. En inbjudan börjar med fabrik-inbjudan: och kommer från en ägare (Inställningar → Personer → Lägg till); klistra in hela.",
+                "This is not an invitation to a shared register. An invitation starts with fabrik-inbjudan: and comes from an owner (Settings → People → Add); paste all of it.",
+            ),
+            InvitationSpent => t(
+                "Inbjudan till {register} gäller inte längre: den har redan använts eller så har personen tagits bort. Be en ägare om en ny (Inställningar → Personer).",
+                "The invitation to {register} no longer holds: it has been used already or the person was removed. Ask an owner for a new one (Settings → People).",
             ),
             PasswordOnCommandLine => t(
                 "Lösenordet hör inte hemma på kommandoraden, där alla på datorn kan se det (ps), och användes inte. Ge adressen utan lösenord ({register}); lösenordet tas då från PGPASSWORD, från nyckelringen (`fabrik register password`) eller frågas efter.",

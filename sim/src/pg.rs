@@ -339,7 +339,13 @@ fn pg_command(bin: &Path, as_postgres: bool, tool: &str) -> Command {
     }
 }
 
-/// `initdb` with a trusting superuser `postgres`, UTF-8 and the C locale, plus `extra`.
+/// The group whose members must give their password over TCP, as every login on a hosted
+/// register must: a test that proves a password stopped working (a spent invitation) puts its
+/// login in it. Nobody else is in it, so every other login is trusted as before.
+pub const PASSWORD_CHECKED_GROUP: &str = "fabrik_password_checked";
+
+/// `initdb` with a trusting superuser `postgres`, UTF-8 and the C locale, plus `extra`; members
+/// of `PASSWORD_CHECKED_GROUP` are asked for their password (SCRAM).
 fn initdb(bin: &Path, as_postgres: bool, data: &Path, extra: &[&str]) -> Result<(), ClusterError> {
     run(
         "initdb",
@@ -348,7 +354,15 @@ fn initdb(bin: &Path, as_postgres: bool, data: &Path, extra: &[&str]) -> Result<
             .arg(data)
             .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C"])
             .args(extra),
-    )
+    )?;
+    // The first line that matches decides: this one before initdb's trusting ones.
+    let hba = data.join("pg_hba.conf");
+    let rest = std::fs::read_to_string(&hba)?;
+    std::fs::write(
+        &hba,
+        format!("host all +{PASSWORD_CHECKED_GROUP} 127.0.0.1/32 scram-sha-256\n{rest}"),
+    )?;
+    Ok(())
 }
 
 /// `pg_ctl start` on a free loopback port with the server options `opts` added; returns the

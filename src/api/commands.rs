@@ -38,6 +38,7 @@ macro_rules! with_commands {
             blocking stop_shared_register() -> ();
             blocking people() -> Vec<$crate::store::people::Person>;
             blocking add_person(name: String, role: $crate::store::people::Role) -> $crate::store::people::NewPerson;
+            blocking join_shared_register(invitation: String) -> String;
             blocking remove_person(name: String) -> Vec<$crate::store::people::Person>;
             blocking module_manifest() -> $crate::customer::ModuleManifest;
             blocking get_preferences() -> $crate::services::register::Preferences;

@@ -55,7 +55,16 @@ impl Fabrik {
     }
 
     pub(crate) fn add_person(&self, name: String, role: Role) -> ApiResult<NewPerson> {
-        self.register()?.add_person(&name, role)
+        let url = location::register_url(&self.db);
+        self.register()?.add_person(&name, role, url.as_deref())
+    }
+
+    /// Joins the shared register a pasted invitation names (its password changed at once to one
+    /// only this seat keeps) and uses it from the next start; the app restarts into it.
+    pub(crate) fn join_shared_register(&self, invitation: String) -> ApiResult<String> {
+        let person = crate::store::invitation::join(&self.db, &invitation)?;
+        self.host.restart();
+        Ok(person)
     }
 
     pub(crate) fn remove_person(&self, name: String) -> ApiResult<Vec<Person>> {

@@ -236,16 +236,23 @@ impl Register {
         Ok(self.store.people()?)
     }
 
+    /// Adds a login for `name`, and the one-time invitation to the register at `register_url`
+    /// (this seat's own address) that carries its first password.
     pub fn add_person(
         &self,
         name: &str,
         role: crate::store::people::Role,
+        register_url: Option<&str>,
     ) -> ApiResult<crate::store::people::NewPerson> {
         let name = name.trim().to_lowercase();
         let password = self.store.add_person(&name, role)?;
+        let invitation = register_url
+            .map(|url| crate::store::invitation::make(url, &name, &password))
+            .transpose()?;
         Ok(crate::store::people::NewPerson {
             name,
             password: password.expose().to_string(),
+            invitation,
         })
     }
 

@@ -177,6 +177,16 @@ pub fn use_shared(
     Ok(report)
 }
 
+/// The shared register's address this seat uses (`FABRIK_DATABASE_URL`, else the one chosen in
+/// Inställningar), without its password; none on a register file.
+pub fn register_url(file: &Path) -> Option<String> {
+    let url = std::env::var(DATABASE_URL_ENV)
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .or_else(|| chosen(file))?;
+    without_password(url.trim()).ok()
+}
+
 /// The URL with no password in it, neither in its user part nor as `?password=` (both are
 /// read by the driver): what may be shown, kept in a file or put on a command line.
 pub fn without_password(url: &str) -> Result<String> {
@@ -203,7 +213,7 @@ pub fn stop_sharing(file: &Path) -> Result<()> {
     }
 }
 
-fn write_choice(file: &Path, url: &str) -> Result<()> {
+pub(super) fn write_choice(file: &Path, url: &str) -> Result<()> {
     let path = choice_path(file);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;

@@ -15,6 +15,7 @@ pub mod handovers;
 mod health;
 mod instances;
 pub mod intake;
+pub mod invitation;
 mod journal;
 mod leases;
 mod listing;

@@ -43,12 +43,17 @@ pub struct Person {
     pub you: bool,
 }
 
-/// A person just added, with the first password: the window shows it once, for the person to
-/// keep in their own keyring (`fabrik register password`). No `Debug`: it holds the password.
+/// A person just added, with the first password and the one-time invitation that carries it:
+/// the window shows the invitation once, for the person to paste into their own Fabrik
+/// (Inställningar → Delat register → Gå med, or `fabrik register join`). No `Debug`: it holds
+/// the password.
 #[derive(Clone, Serialize, TS)]
 pub struct NewPerson {
     pub name: String,
     pub password: String,
+    /// `fabrik-inbjudan:…` (store::invitation); none when this seat's register address is not
+    /// known to it.
+    pub invitation: Option<String>,
 }
 
 /// How long a new person's first password is: it is shown once and then kept in their keyring.
@@ -163,6 +168,28 @@ impl Store {
             )
             .map_err(|e| self.refused(Right::People)(e.into()))?;
         Ok(password)
+    }
+
+    /// Gives this login a new password, known from now on only to the caller: a person joining
+    /// by invitation makes its first password (the one the invitation carried) stop working.
+    /// It crosses to the server only as its SCRAM verifier; PostgreSQL lets every login change
+    /// its own password and no other.
+    pub fn set_own_password(&self, password: &Secret) -> Result<()> {
+        self.require_shared()?;
+        let verifier = postgres_protocol::password::scram_sha_256(password.expose().as_bytes());
+        // ALTER ROLE takes no bound parameter: the verifier (base64, `$` and `:`) is checked to
+        // be only that before it is written into the statement.
+        let safe = verifier
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+/=$:-".contains(c));
+        if !safe {
+            return Err(Error::Internal("an unexpected SCRAM verifier".into()));
+        }
+        self.conn().execute(
+            &format!("ALTER ROLE SESSION_USER PASSWORD '{verifier}'"),
+            (),
+        )?;
+        Ok(())
     }
 
     /// Takes `name`'s login away (not the caller's own).

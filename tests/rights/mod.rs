@@ -17,6 +17,7 @@ use crate::common;
 mod closed;
 mod creation;
 mod declared;
+mod invitation;
 mod ledger;
 mod stamps;
 mod tampering;
@@ -67,7 +68,7 @@ fn script(admin_url: &str, name: &str, vars: &[(&str, &str)]) {
 }
 
 pub(crate) struct Register {
-    admin_url: String,
+    pub(crate) admin_url: String,
     pub(crate) role: String,
     customer: i64,
 }
@@ -98,6 +99,13 @@ impl Register {
             customer: customer.id,
             ..register
         }
+    }
+
+    /// The register's address for `user`, without a password: what a seat keeps as its choice.
+    pub(crate) fn url(&self, user: &str) -> String {
+        let mut url = url::Url::parse(&self.admin_url).unwrap();
+        url.set_username(user).unwrap();
+        fabrik::store::location::without_password(url.as_str()).unwrap()
     }
 
     pub(crate) fn config(&self, user: &str) -> PgConfig {

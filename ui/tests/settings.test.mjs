@@ -412,13 +412,45 @@ describe('shared register', () => {
   });
 });
 
+describe('joining by invitation', () => {
+  test('a new person pastes the invitation an owner made: joined, and a spent or foreign one is said so', async (t) => {
+    const { page, assertClean } = await open(t, {});
+    await openSettings(page);
+    const join = tid(page, 'shared-join');
+    await join.waitFor();
+    await tid(page, 'shared-join-submit').click();
+    await expectText(page.getByTestId('toast'), 'Klistra in inbjudan (den börjar med fabrik-inbjudan:)');
+    assert.equal((await ipcCalls(page, 'join_shared_register')).length, 0, 'nothing asked without an invitation');
+    await tid(page, 'shared-invitation').fill('postgres://dora@db.example.se/postgres');
+    await tid(page, 'shared-join-submit').click();
+    await expectText(page.getByTestId('toast'), 'Det här är ingen inbjudan till ett delat register');
+    // As a mail client may break it over lines.
+    await tid(page, 'shared-invitation').fill('fabrik-inbjudan:SENTINEL-one-\ntime-dora');
+    await tid(page, 'shared-join-submit').click();
+    await expectText(page.getByTestId('toast'), 'Du är med som dora; appen startar om');
+    assert.deepEqual((await ipcCalls(page, 'join_shared_register')).map((c) => c.args.invitation), ['postgres://dora@db.example.se/postgres', 'fabrik-inbjudan:SENTINEL-one-\ntime-dora']);
+    assertClean();
+  });
+
+  test('an invitation used once is refused the second time, in English too', async (t) => {
+    const { page, assertClean } = await open(t, { spentInvitations: ['dora'] });
+    await tid(page, 'language-switch').selectOption('en');
+    await openSettings(page);
+    await tid(page, 'shared-invitation').fill('fabrik-inbjudan:SENTINEL-one-time-dora');
+    await tid(page, 'shared-join-submit').click();
+    await expectText(page.getByTestId('toast'), 'no longer holds: it has been used already or the person was removed');
+    assert.equal(await tid(page, 'shared-join-submit').isEnabled(), true, 'free to paste another');
+    assertClean();
+  });
+});
+
 describe('people', () => {
   const people = [
     { name: 'cecilia', role: 'owner', you: true },
     { name: 'bo', role: 'operator', you: false },
   ];
 
-  test('an owner adds a person, sees the password once, and removes a person', async (t) => {
+  test('an owner adds a person, sees the one-time invitation once, and removes a person', async (t) => {
     const { page, assertClean } = await open(t, { shared: 'cecilia@db.example.se:5432/postgres', people });
     await openSettings(page);
     const card = tid(page, 'people');
@@ -427,7 +459,9 @@ describe('people', () => {
     await tid(page, 'person-name').fill('dora');
     await tid(page, 'person-role').selectOption('viewer');
     await tid(page, 'person-add').click();
-    await expectText(tid(page, 'person-password'), 'Lösenordet för dora visas bara nu');
+    await expectText(tid(page, 'person-invitation'), 'Inbjudan för dora visas bara nu');
+    assert.equal(await tid(page, 'person-invitation-text').inputValue(), 'fabrik-inbjudan:SENTINEL-one-time-dora');
+    assert.equal(await page.getByText('fabrik register password').count(), 0, 'no command to type');
     assert.deepEqual((await ipcCalls(page, 'add_person')).map((c) => c.args), [{ name: 'dora', role: 'viewer' }]);
     await page.locator('[data-testid="person"][data-name="dora"]').waitFor();
     await page.locator('[data-testid="person"][data-name="bo"] [data-testid="person-remove"]').click();
@@ -443,7 +477,7 @@ describe('people', () => {
     await tid(page, 'person-name').fill('eve');
     await tid(page, 'person-add').click();
     await expectText(page.getByTestId('toast'), 'Inloggningen cecilia saknar rätten att lägga till och ta bort personer; en ägare (owner) av det delade registret kan ge den');
-    assert.equal(await tid(page, 'person-password').count(), 0);
+    assert.equal(await tid(page, 'person-invitation').count(), 0);
     assertClean();
   });
 

@@ -229,8 +229,9 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             .build()
             .map_err(|e| ApiError::from(fabrik::Error::Io(e)))?
             .block_on(update::run(cmd)),
-        // These two work on registers by their addresses, in no environment.
+        // These work on registers by their addresses, in no environment.
         Command::Register(register::RegisterCmd::Password) => register::password(),
+        Command::Register(register::RegisterCmd::Join { json }) => register::join(&path, json),
         Command::Register(register::RegisterCmd::Migrate { to, json }) => {
             register::migrate(&path, &to, json)
         }

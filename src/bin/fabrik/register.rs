@@ -26,6 +26,15 @@ pub enum RegisterCmd {
     /// Keep the password of the shared register (FABRIK_DATABASE_URL) in this seat's keyring,
     /// read without echo (or as one line from a pipe).
     Password,
+    /// Join the agency's shared register with the one-time invitation an owner made
+    /// (Inställningar → Personer → Lägg till), read without echo (or from a pipe): its password is
+    /// changed at once to one only this seat's keyring keeps, and this seat uses the register
+    /// from then on.
+    Join {
+        /// Print who joined which register as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write every customer (examples left out) with status and instance card, as CSV or JSON.
     Export {
         /// csv (one row per customer, opens in a spreadsheet) or json.
@@ -158,6 +167,21 @@ pub fn password() -> Result<(), ApiError> {
     Ok(())
 }
 
+pub fn join(file: &Path, json: bool) -> Result<(), ApiError> {
+    use fabrik::store::invitation::join;
+    use fabrik::store::location::register_url;
+    // It carries a password: never an argument (`ps`, the shell's history), always read here.
+    let invitation = read_secret_line("Klistra in inbjudan (visas inte): ")?;
+    let person = join(file, &invitation)?;
+    let register = register_url(file).unwrap_or_default();
+    if json {
+        print_json(&serde_json::json!({ "person": person, "register": register }));
+    } else {
+        println!("Du är med i det delade registret som {person} ({register}); lösenordet finns bara i den här datorns nyckelring.");
+    }
+    Ok(())
+}
+
 /// The portal's database: its password from PGPASSWORD (as psql reads it), the URL, or asked
 /// for at a terminal; none (a server that trusts this machine) otherwise.
 fn portal_source(url: String, table: String) -> Result<fabrik::register::PortalSource, ApiError> {
@@ -192,6 +216,9 @@ pub fn run(api: &Register, cmd: RegisterCmd) -> Result<(), ApiError> {
             Ok(())
         }
         RegisterCmd::Password => password(),
+        RegisterCmd::Join { .. } => {
+            Err(fabrik::Error::Internal("register join opens its own register".into()).into())
+        }
         // Opens its own two registers (see `run`); never reached through here.
         RegisterCmd::Migrate { .. } => {
             Err(fabrik::Error::Internal("register migrate opens its own registers".into()).into())

@@ -50,6 +50,7 @@ export function PeopleCard() {
   }
 
   async function remove(who: string) {
+    // Removing ends the login at once: a seat that joined as them is refused from its next query.
     setBusy(true);
     try {
       setPeople(await call('remove_person', { name: who }));
@@ -80,15 +81,7 @@ export function PeopleCard() {
           </li>
         ))}
       </ul>
-      {fresh && (
-        <div className="hint" role="status" data-testid="person-password">
-          <p>{t('people.password', { name: fresh.name })}</p>
-          <code>{fresh.password}</code>{' '}
-          <button type="button" className="btn btn-small" onClick={() => setFresh(null)}>
-            {t('people.done')}
-          </button>
-        </div>
-      )}
+      {fresh && <Invitation person={fresh} onDone={() => setFresh(null)} />}
       {manages && (
         <form className="people-form" onSubmit={(e) => void add(e)} noValidate>
           <label>
@@ -110,5 +103,36 @@ export function PeopleCard() {
         </form>
       )}
     </section>
+  );
+}
+
+/** The one-time invitation of a person just added: shown once, copied with one click, for the
+ * person to paste into their own Fabrik (Inställningar → Delat register → Gå med). It holds their
+ * first password, which joining replaces: it works once. */
+function Invitation({ person, onDone }: { person: NewPerson; onDone: () => void }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const text = person.invitation ?? person.password;
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(text);
+      toast('success', t('people.copied'));
+    } catch {
+      toast('error', t('people.copyFailed'));
+    }
+  }
+  return (
+    <div className="hint invitation" role="status" data-testid="person-invitation">
+      <p>{t(person.invitation ? 'people.invitation' : 'people.password', { name: person.name })}</p>
+      <textarea readOnly rows={3} value={text} data-testid="person-invitation-text" onFocus={(e) => e.currentTarget.select()} />
+      <div className="card-actions">
+        <button type="button" className="btn btn-primary btn-small" data-testid="person-invitation-copy" onClick={() => void copy()}>
+          {t('people.copy')}
+        </button>
+        <button type="button" className="btn btn-small" onClick={onDone}>
+          {t('people.done')}
+        </button>
+      </div>
+    </div>
   );
 }

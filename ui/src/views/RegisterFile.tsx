@@ -313,6 +313,9 @@ export function SharedRegisterCard() {
         </div>
       ) : (
         info && (
+          <>
+          <JoinForm />
+          <h3 className="card-subtitle">{t('shared.ownTitle')}</h3>
           <form className="shared-form" onSubmit={(e) => e.preventDefault()} noValidate>
             <DatabaseFields url={url} password={password} testId="shared" placeholder="postgres://fabrik_app@db.example.supabase.co:5432/postgres" />
             <div className="card-actions">
@@ -324,8 +327,49 @@ export function SharedRegisterCard() {
               </button>
             </div>
           </form>
+          </>
         )
       )}
     </section>
+  );
+}
+
+/** "Gå med": the one-time invitation an owner made, pasted; the app restarts into the register. */
+function JoinForm() {
+  const { t, err } = useI18n();
+  const toast = useToast();
+  const [busy, setBusy] = useState(false);
+  const field = useRef<HTMLTextAreaElement>(null);
+  async function join(e: React.FormEvent) {
+    e.preventDefault();
+    const invitation = field.current?.value.trim() ?? '';
+    if (!invitation) {
+      toast('error', t('shared.joinMissing'));
+      return;
+    }
+    setBusy(true);
+    try {
+      const person = await call('join_shared_register', { invitation });
+      toast('success', t('shared.joined', { person }));
+      // The app restarts into the shared register.
+    } catch (e) {
+      toast('error', err(e as ApiError));
+      setBusy(false);
+    }
+  }
+  return (
+    <form className="shared-join" onSubmit={(e) => void join(e)} noValidate data-testid="shared-join">
+      <h3 className="card-subtitle">{t('shared.joinTitle')}</h3>
+      <p className="muted">{t('shared.joinIntro')}</p>
+      <label className="field">
+        <span>{t('shared.invitation')}</span>
+        <textarea ref={field} rows={3} spellCheck={false} autoComplete="off" placeholder="fabrik-inbjudan:…" data-testid="shared-invitation" />
+      </label>
+      <div className="card-actions">
+        <button type="submit" className="btn btn-primary" data-testid="shared-join-submit" disabled={busy}>
+          {busy ? t('shared.joining') : t('shared.join')}
+        </button>
+      </div>
+    </form>
   );
 }

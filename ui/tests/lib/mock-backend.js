@@ -1857,9 +1857,19 @@
     add_person: ({ name, role }) => {
       if (CONFIG.peopleRefused) throw { ...apiError('forbidden', coded('forbidden', CONFIG.peopleRefused).sv), params: CONFIG.peopleRefused };
       state.people = [...(state.people ?? CONFIG.people ?? []), { name, role, you: false }];
-      return { name, password: 'SENTINEL-one-time-password' };
+      return { name, password: 'SENTINEL-one-time-password', invitation: `fabrik-inbjudan:SENTINEL-one-time-${name}` };
     },
     remove_person: ({ name }) => (state.people = (state.people ?? CONFIG.people ?? []).filter((p) => p.name !== name)),
+    // The core's join (src/store/location.rs): a pasted invitation, the login it names.
+    join_shared_register: ({ invitation }) => {
+      const m = /^fabrik-inbjudan:SENTINEL-one-time-(.+)$/.exec(invitation.replace(/\s+/g, ''));
+      if (!m) throw coreError('invitation_malformed', {});
+      // CONFIG.spentInvitations: the logins whose invitation was used already.
+      if ((state.joined ??= new Set(CONFIG.spentInvitations || [])).has(m[1])) throw coreError('invitation_spent', { register: 'db.example.se:5432/postgres' });
+      state.joined.add(m[1]);
+      state.shared = `${m[1]}@db.example.se:5432/postgres`;
+      return m[1];
+    },
     stop_shared_register: () => {
       state.shared = null;
       return null;
