@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// The settings only a seat may decide, each read from this seat's file and nowhere else.
-pub const SEAT_KEYS: [&str; 19] = [
+pub const SEAT_KEYS: [&str; 20] = [
     "supabase.api_url",
     "supabase.project_url_template",
     "github.api_url",
@@ -35,7 +35,12 @@ pub const SEAT_KEYS: [&str; 19] = [
     "setup.proof",
     // The environment this seat's command line works in (`fabrik use`), never the window's.
     "cli.environment",
+    // The language this seat's command line speaks (`fabrik use sv|en`, the window's switch).
+    CLI_LANGUAGE_KEY,
 ];
+
+/// The seat's language for its command line; the window's language switch sets it too.
+pub const CLI_LANGUAGE_KEY: &str = "cli.language";
 
 /// The file, in the seat's own folder.
 const FILE: &str = "seat-settings.json";

@@ -212,7 +212,11 @@ fn the_reader_tells_paths_from_other_words() {
 /// The names `fabrik [GROUP] --help` lists under "Commands:", `help` aside.
 fn commands_of(group: Option<&str>) -> BTreeSet<String> {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_fabrik"));
-    cmd.args(group).arg("--help").env_remove("FABRIK_DB");
+    // The structure is read from clap's English headings.
+    cmd.args(group)
+        .arg("--help")
+        .env_remove("FABRIK_DB")
+        .env("FABRIK_LANG", "en");
     let out = cmd.output().unwrap();
     assert!(out.status.success(), "fabrik {group:?} --help: {out:?}");
     let text = String::from_utf8(out.stdout).unwrap();

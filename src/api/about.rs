@@ -38,7 +38,18 @@ impl Fabrik {
     }
 
     pub(crate) fn set_language(&self, language: Language) -> ApiResult<Preferences> {
-        self.register()?.set_language(language)
+        let prefs = self.register()?.set_language(language)?;
+        // The seat's language: its command line speaks it too (`fabrik use sv|en` changes it
+        // back for the command line alone). A seat folder that cannot be written costs only that.
+        let code = match language {
+            Language::Sv => "sv",
+            Language::En => "en",
+        };
+        let seat = crate::seat_settings::SeatSettings::open(&crate::paths::seat_dir(&self.db));
+        if let Err(e) = seat.set(crate::seat_settings::CLI_LANGUAGE_KEY, code) {
+            tracing::warn!(error = %e, "the seat's language was not kept for its command line");
+        }
+        Ok(prefs)
     }
 
     pub(crate) fn open_external(&self, url: String) -> ApiResult<()> {

@@ -29,7 +29,7 @@ fn the_command_line_works_where_this_seat_chose_never_where_the_window_is() {
     assert_eq!(code, Some(0));
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&out).unwrap(),
-        serde_json::json!({ "environment": null })
+        serde_json::json!({ "environment": null, "language": "sv" })
     );
 
     // The window switched to production: the command line does not follow it.
@@ -72,7 +72,10 @@ fn the_command_line_works_where_this_seat_chose_never_where_the_window_is() {
     // A word that is no environment changes nothing.
     let (code, _, err) = run(&db, &["use", "prod"]);
     assert_eq!(code, Some(1));
-    assert!(err.contains("«prod» är ingen miljö"), "{err}");
+    assert!(
+        err.contains("«prod» är varken en miljö eller ett språk"),
+        "{err}"
+    );
     let (_, out, _) = run(&db, &["use", "--json"]);
     assert!(out.contains("\"production\""), "{out}");
     // Kept in the seat's own folder, not the register other seats share.

@@ -130,6 +130,8 @@ fn every_command_that_reports_takes_json() {
         let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("fabrik"))
             .args(args)
             .arg("--help")
+            // The structure is read from clap's English headings.
+            .env("FABRIK_LANG", "en")
             .output()
             .unwrap();
         String::from_utf8(out.stdout).unwrap()

@@ -15,6 +15,7 @@ mod environment;
 mod gate;
 mod json;
 mod labels;
+mod language;
 mod portal;
 mod register;
 mod team;
@@ -26,7 +27,9 @@ pub(crate) fn fabrik(db: &Path) -> Command {
     c.arg("--db")
         .arg(db)
         .env_remove("FABRIK_DB")
-        .env_remove("FABRIK_DATABASE_URL");
+        .env_remove("FABRIK_DATABASE_URL")
+        // The seat's own choice decides, not the developer's shell.
+        .env_remove("FABRIK_LANG");
     c
 }
 

@@ -3,6 +3,7 @@
 //! and workflow backups, through the core's `BackupsApi` (the window's too). This file only
 //! asks and prints.
 
+use crate::language::Said;
 use std::sync::Arc;
 
 use clap::Subcommand;
@@ -151,7 +152,7 @@ fn print_workflow_backups(list: &[fabrik::store::workflow_backups::WorkflowBacku
         let commit = match (&b.commit_sha, b.changed) {
             (Some(c), 0) => say(Say::WorkflowsUnchangedAt, &[("commit", &short(c))]),
             (Some(c), _) => say(Say::WorkflowsCommit, &[("commit", &short(c))]),
-            (None, _) => Say::WorkflowsUnchanged.text().sv,
+            (None, _) => Say::WorkflowsUnchanged.text().said(),
         };
         let names: Vec<String> = b
             .files
@@ -197,13 +198,13 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
             }
             for b in &list {
                 let where_ = match (&b.backup.removed_at, b.here, &b.backup.seat) {
-                    (Some(_), _, _) => Say::BackupPruned.text().sv,
-                    (None, true, _) => Say::BackupHere.text().sv,
+                    (Some(_), _, _) => Say::BackupPruned.text().said(),
+                    (None, true, _) => Say::BackupHere.text().said(),
                     (None, false, Some(seat)) => say(
                         Say::BackupOnSeat,
-                        &[("seat", &fabrik::messages::seat::shown(seat, None).sv)],
+                        &[("seat", &fabrik::messages::seat::shown(seat, None).said())],
                     ),
-                    (None, false, None) => Say::BackupOnAnotherSeat.text().sv,
+                    (None, false, None) => Say::BackupOnAnotherSeat.text().said(),
                 };
                 println!(
                     "{:>5}  {:<28} {}  {:<16} version {:<16} {:>9} B  {}",
@@ -359,7 +360,7 @@ fn print_recovery(v: &fabrik::database::recovery::RecoveryView) {
     use fabrik::database::recovery::moment;
     println!("{} (Supabase-projekt {})", v.slug, v.project_ref);
     if let Some(note) = &v.note {
-        println!("Inte tillgängligt på den här planen: {}", note.sv);
+        println!("Inte tillgängligt på den här planen: {}", note.said());
         return;
     }
     println!(

@@ -1,5 +1,6 @@
 //! `fabrik customers …`: the register, a customer at a time.
 
+use crate::language::Said;
 use clap::{Args, Subcommand};
 use fabrik::customer::{
     Customer, CustomerDraft, CustomerPatch, CustomerQuery, CustomerRow, Plan, SortKey, Status,
@@ -233,7 +234,7 @@ pub fn run(api: &Register, cmd: CustomersCmd) -> Result<(), ApiError> {
         }
         CustomersCmd::Examples { remove, json } => match (remove, json) {
             (true, true) => print_json(&api.remove_examples()?),
-            (true, false) => println!("{}", api.remove_examples()?.message.sv),
+            (true, false) => println!("{}", api.remove_examples()?.message.said()),
             (false, true) => print_json(&serde_json::json!({ "added": api.load_examples()? })),
             (false, false) => println!("Lade till {} exempelkunder", api.load_examples()?),
         },

@@ -1,6 +1,7 @@
 //! `fabrik deployments list|promote`: deployment rollback through the core's `DeploymentsApi`
 //! (the window's too). This file only asks and prints.
 
+use crate::language::Said;
 use std::sync::Arc;
 
 use clap::Subcommand;
@@ -115,7 +116,7 @@ fn print_list(d: &fabrik::provision::Deployments) {
             (false, false) => Some(Say::DeploymentNotPromotable),
             (false, true) => None,
         }
-        .map(|s| format!("  {}", s.text().sv))
+        .map(|s| format!("  {}", s.text().said()))
         .unwrap_or_default();
         println!(
             "{mark} {:<32} {:<9} {}  {:<18} {}{note}",

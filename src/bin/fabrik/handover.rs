@@ -3,6 +3,7 @@
 //! the teardown's gate (the slug typed); `--status` follows it, `--withdraw` takes it back
 //! while it waits. This file only asks and prints.
 
+use crate::language::Said;
 use std::sync::Arc;
 
 use clap::Args;
@@ -63,7 +64,7 @@ pub async fn run(cloud: &Arc<CloudApi>, a: HandoverArgs) -> Result<(), ApiError>
         let status = api.status(&a.slug).await?;
         match a.json {
             true => print_json(&status),
-            false => status.lines.iter().for_each(|l| println!("{}", l.sv)),
+            false => status.lines.iter().for_each(|l| println!("{}", l.said())),
         }
         return Ok(());
     }
@@ -72,7 +73,7 @@ pub async fn run(cloud: &Arc<CloudApi>, a: HandoverArgs) -> Result<(), ApiError>
         let done = api.withdraw(&a.slug, &confirmation).await?;
         match a.json {
             true => print_json(&done),
-            false => done.lines.iter().for_each(|l| println!("{}", l.sv)),
+            false => done.lines.iter().for_each(|l| println!("{}", l.said())),
         }
         return Ok(());
     }

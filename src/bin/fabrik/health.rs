@@ -1,6 +1,7 @@
 //! `fabrik status`: the health of delivered instances, read now (exit 3 when any is not
 //! healthy).
 
+use crate::language::Said;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -71,12 +72,12 @@ fn print_health(h: &fabrik::health::Health) {
     let state = if h.healthy { "frisk" } else { "ej frisk" };
     println!("{:<32} {:<9} {site}", h.slug, state);
     for f in &h.findings {
-        let kind = f.kind.label().text().sv;
-        println!("  {kind:<9} {}", f.message.sv);
-        println!("            → {}", f.action.sv);
+        let kind = f.kind.label().text().said();
+        println!("  {kind:<9} {}", f.message.said());
+        println!("            → {}", f.action.said());
     }
     // Beside the findings: the usage warnings of the stored days.
     for u in &h.usage {
-        println!("  {:<9} {}", Say::HealthUsageNear.text().sv, u.sv);
+        println!("  {:<9} {}", Say::HealthUsageNear.text().said(), u.said());
     }
 }

@@ -2,6 +2,7 @@
 //! instance (an import run through the guarded gate), then every table and the users checked
 //! against the archive and printed as a table.
 
+use crate::language::Said;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -63,7 +64,7 @@ pub async fn run(cloud: &Arc<CloudApi>, a: ImportArgs) -> Result<(), ApiError> {
 }
 
 fn print_check(check: &MoveCheck) {
-    let header = Say::MoveTableHeader.text().sv;
+    let header = Say::MoveTableHeader.text().said();
     let h: Vec<&str> = header.split('|').collect();
     let width = check
         .tables
@@ -78,8 +79,8 @@ fn print_check(check: &MoveCheck) {
     );
     for t in &check.tables {
         let equal = match t.equal {
-            true => Say::MoveYes.text().sv,
-            false => Say::MoveNo.text().sv,
+            true => Say::MoveYes.text().said(),
+            false => Say::MoveNo.text().said(),
         };
         println!(
             "{:<width$}  {:>14}  {:>10}  {:<24}  {}",

@@ -4,6 +4,7 @@
 //! mapped to), `reject ID --reason TEXT` keeps the reason. The portal is told what happened as
 //! it happens. Names and emails come from outside: they are printed without control characters.
 
+use crate::language::Said;
 use std::sync::Arc;
 
 use clap::Subcommand;
@@ -76,7 +77,7 @@ fn line(i: &IntakeItem) -> String {
         out.push_str("  [uppsagd i Stripe]");
     }
     if let Some(w) = &i.waiting {
-        out.push_str(&format!("\n       väntar: {}", plain(&w.sv)));
+        out.push_str(&format!("\n       väntar: {}", plain(&w.said())));
     }
     if let Some(e) = &i.portal_error {
         out.push_str(&format!("\n       portalen: {}", plain(e)));
@@ -114,7 +115,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: IntakeCmd) -> Result<(), ApiError> 
                         .unwrap_or_default()
                 );
                 for n in &s.notes {
-                    println!("  {}", n.sv);
+                    println!("  {}", n.said());
                 }
                 if let Some(p) = &s.state.problem {
                     println!("  ! {p}");
@@ -138,7 +139,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: IntakeCmd) -> Result<(), ApiError> 
                 report.new_requests, report.cancelled, report.events, report.seen_before, report.requests, report.written
             );
             for p in &report.problems {
-                println!("  ! {}", p.sv);
+                println!("  ! {}", p.said());
             }
         }
         IntakeCmd::Approve {

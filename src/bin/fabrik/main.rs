@@ -11,8 +11,10 @@ mod export;
 mod fleet;
 mod handover;
 mod health;
+mod help_sv;
 mod import;
 mod intake;
+mod language;
 mod overview;
 mod print;
 mod progress;
@@ -33,7 +35,7 @@ mod watch;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use fabrik::provision::RunRequest;
 use fabrik::ApiError;
 
@@ -41,7 +43,7 @@ use fabrik::ApiError;
 #[command(
     name = "fabrik",
     version,
-    about = "Fabrik – kundregister och provisionering för SaaS-fabriken",
+    about = "Fabrik – the customer register and provisioning of the SaaS factory",
     after_help = "What removes or replaces what a delivered instance stands on (teardown, a database \
 restore or recovery, domain rm, revoking an administrator) goes through one guarded gate: an \
 owner's right and the name typed, at the terminal or as --confirm VALUE. --yes skips a question, \
@@ -181,7 +183,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // The seat's language first: the help itself is in it.
+    language::init(&language::db_from_args());
+    let matches = language::localized(Cli::command()).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     match run(cli) {
         Ok(()) if runtime::incomplete() => ExitCode::FAILURE,
         Ok(()) if health::unhealthy() || fleet::not_all_done() || schedule::tick_failed() => {
@@ -189,13 +194,22 @@ fn main() -> ExitCode {
         }
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            use language::Said;
+            let sv = language::current() == fabrik::services::register::Language::Sv;
+            let word = if sv { "fel" } else { "error" };
             if e.fields.is_empty() {
-                eprintln!("fel [{}]: {}", e.code, e.message);
+                // The core's text in the seat's language, from its code and parameters.
+                let text = fabrik::messages::Text::of(e.code, &e.params);
+                let message = if sv { e.message.clone() } else { text.said() };
+                eprintln!("{word} [{}]: {message}", e.code);
+            } else if sv {
+                eprintln!("{word} [{}]: ogiltiga uppgifter", e.code);
             } else {
-                eprintln!("fel [{}]: ogiltiga uppgifter", e.code);
+                eprintln!("{word} [{}]: invalid input", e.code);
             }
             for f in &e.fields {
-                eprintln!("  {}: {} [{}]", f.field, f.message, f.code);
+                let message = if sv { f.message.clone() } else { f.en() };
+                eprintln!("  {}: {message} [{}]", f.field, f.code);
             }
             ExitCode::FAILURE
         }
@@ -359,5 +373,33 @@ mod tests {
         let mut missing = Vec::new();
         walk(&super::Cli::command(), "", &mut missing);
         assert!(missing.is_empty(), "without help: {missing:#?}");
+    }
+
+    /// Every command has its Swedish line (`help_sv`): a new command is not left English in a
+    /// Swedish seat's help; and no line is kept for a command that is gone.
+    #[test]
+    fn every_command_has_a_swedish_line() {
+        fn walk(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+            out.push(path.to_string());
+            for sub in cmd.get_subcommands() {
+                let sub_path = [path, sub.get_name()].join(" ").trim().to_string();
+                walk(sub, &sub_path, out);
+            }
+        }
+        let mut paths = Vec::new();
+        walk(&super::Cli::command(), "", &mut paths);
+        let untranslated: Vec<_> = paths
+            .iter()
+            .filter(|p| crate::language::command_line(p).is_none())
+            .collect();
+        assert!(
+            untranslated.is_empty(),
+            "no Swedish line: {untranslated:#?}"
+        );
+        let gone: Vec<_> = crate::help_sv::COMMANDS
+            .iter()
+            .filter(|(p, _)| !paths.iter().any(|q| q == p))
+            .collect();
+        assert!(gone.is_empty(), "a line for no command: {gone:#?}");
     }
 }

@@ -2,6 +2,7 @@
 //! command that does its one action, and the business at a glance, as the window's Översikt
 //! shows them (`fabrik::overview`). This file only prints.
 
+use crate::language::Said;
 use clap::Args;
 use fabrik::messages::Say;
 use fabrik::overview::Overview;
@@ -37,21 +38,21 @@ fn sums(m: &[Money]) -> String {
 
 fn print(o: &Overview) {
     match o.items.len() {
-        0 => println!("Översikt: {}", Say::OverviewNothing.text().sv),
+        0 => println!("Översikt: {}", Say::OverviewNothing.text().said()),
         1 => println!("Översikt: en sak behöver dig."),
         n => println!("Översikt: {n} saker behöver dig."),
     }
     for item in &o.items {
-        let when = format!("{:<5}", item.urgency.text().sv.to_uppercase());
+        let when = format!("{:<5}", item.urgency.text().said().to_uppercase());
         let since = item
             .since
             .as_deref()
             .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
             .map(|t| format!(" · {}", t.format("%Y-%m-%d %H:%M")))
             .unwrap_or_default();
-        println!("  {when} {}{since}", item.title.sv);
+        println!("  {when} {}{since}", item.title.said());
         if let Some(d) = &item.detail {
-            println!("        {}", d.sv);
+            println!("        {}", d.said());
         }
         println!("        → {}", item.command);
     }

@@ -55,13 +55,13 @@ pub fn read_secret_line(prompt: &str) -> Result<String, ApiError> {
     Ok(token)
 }
 
-/// A sentence of the core's catalogue as the CLI says it (Swedish), its parameters by name.
+/// A sentence of the core's catalogue in the seat's language (`language`), its parameters by name.
 pub fn say(sentence: fabrik::messages::Say, params: &[(&str, &dyn std::fmt::Display)]) -> String {
     let params = params
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    sentence.with(params).sv
+    crate::language::Said::said(&sentence.with(params))
 }
 
 /// A customer's export written: where, how much, its SHA-256, and the parts it does not hold.

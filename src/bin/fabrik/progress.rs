@@ -1,5 +1,6 @@
 //! Prints run events: a live line per step for people, or one JSON object per line (`--json`).
 
+use crate::language::Said;
 use std::io::Write;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -105,7 +106,7 @@ impl Printer {
                 duration_ms,
                 ..
             } => {
-                let word = outcome.label().text().sv;
+                let word = outcome.label().text().said();
                 let id = external_id
                     .as_deref()
                     .map(|i| format!(" ({i})"))
@@ -150,7 +151,7 @@ impl Printer {
             } => {
                 let err = error
                     .as_ref()
-                    .map(|e| format!(": {}", e.sv))
+                    .map(|e| format!(": {}", e.said()))
                     .unwrap_or_default();
                 self.line("■", &format!("Körning {run_id}: {}{err}", state.as_str()))
             }

@@ -4,6 +4,7 @@
 //! roll-out prints, and `restore`. Exit 0 when every planned instance is done, 3 when any
 //! failed or was skipped.
 
+use crate::language::Said;
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
@@ -150,7 +151,7 @@ fn print(view: &RolloutView) {
         );
     }
     if let Some(why) = &r.halt_reason {
-        println!("  stoppad: {}", why.sv);
+        println!("  stoppad: {}", why.said());
     }
     for w in &view.waves {
         let marker = if r.state == RolloutState::Running && w.index == r.wave {
@@ -179,7 +180,7 @@ fn print(view: &RolloutView) {
             .reason
             .as_ref()
             .filter(|_| m.state != MemberState::Done)
-            .map(|t| format!("  {}", t.sv))
+            .map(|t| format!("  {}", t.said()))
             .unwrap_or_default();
         println!(
             "    {:<28} våg {}  {:<8} {}{}",

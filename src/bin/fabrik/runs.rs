@@ -3,6 +3,7 @@
 //! the same way in as the window's: the readiness gate and the preflight, the driver, the check
 //! after a day-two run, the alert email when a run fails. This file only prints.
 
+use crate::language::Said;
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
@@ -437,7 +438,7 @@ fn print_domains(slug: &str, found: &[fabrik::provision::DomainStatus]) {
             (false, _) => Say::DomainNotVerified,
         }
         .text()
-        .sv;
+        .said();
         let mut notes = Vec::new();
         if d.production {
             notes.push("produktionsadress");
@@ -464,11 +465,12 @@ fn print_teardown(slug: &str, targets: &[fabrik::provision::TeardownTarget]) {
         println!("  (inget registrerat att ta bort)");
     }
     for t in targets {
-        let reason = t.reason.as_ref().map(|r| r.sv.as_str());
-        let what = say(
-            t.verdict.label(),
-            &[("reason", &reason.unwrap_or("okänt fel"))],
-        );
+        let reason = t
+            .reason
+            .as_ref()
+            .map(|r| r.said())
+            .unwrap_or_else(|| "okänt fel".into());
+        let what = say(t.verdict.label(), &[("reason", &reason)]);
         println!("  {:<18} {:<40} {what}", t.step.as_str(), t.id);
     }
 }
@@ -482,7 +484,7 @@ fn print_plan(p: &fabrik::provision::ProvisionPlan) {
     }
     for f in &p.preflight {
         let mark = if f.blocking { "✗" } else { "!" };
-        println!("  {mark} {:<28} {}", f.subject, f.message.sv);
+        println!("  {mark} {:<28} {}", f.subject, f.message.said());
     }
     for i in &p.items {
         let sign = match i.action {
@@ -492,7 +494,7 @@ fn print_plan(p: &fabrik::provision::ProvisionPlan) {
             Run => "•",
             Skip => "-",
         };
-        let mark = format!("{sign} {:<6}", i.action.label().text().sv);
+        let mark = format!("{sign} {:<6}", i.action.label().text().said());
         println!("  {mark}  {:<20} {}", i.step.as_str(), i.detail);
     }
     if !p.feasible {

@@ -11,6 +11,7 @@
 //! writes the register says nothing (its answer, e.g. `customers show --json`, names the
 //! environment itself).
 
+use crate::language::Said;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -120,7 +121,7 @@ impl Chosen {
             How::Default => Say::CliEnvDefault,
         }
         .text()
-        .sv;
+        .said();
         eprintln!("Miljö: {name} ({how}; {other} byter)");
     }
 }

@@ -3,6 +3,7 @@
 //! tick` does what is due and says what it did: exit 0, or 3 when something failed or it did
 //! not begin (named).
 
+use crate::language::Said;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -74,7 +75,11 @@ fn print_report(r: &TickReport) {
         return;
     }
     for j in &r.jobs {
-        let mut line = format!("{:<30} {}", jobs::label(j.job).sv, j.state.label().sv);
+        let mut line = format!(
+            "{:<30} {}",
+            jobs::label(j.job).said(),
+            j.state.label().said()
+        );
         if !j.did.is_empty() {
             line.push_str(&format!(": {}", j.did.join(", ")));
         }

@@ -1,6 +1,7 @@
 //! `fabrik secrets …`: the agency's tokens in the OS keyring, never shown, never on the
 //! command line.
 
+use crate::language::Said;
 use std::sync::Arc;
 
 use clap::Subcommand;
@@ -119,11 +120,11 @@ fn read_token(p: fabrik::secrets::Provider) -> Result<String, ApiError> {
 }
 
 fn print_credential(s: &fabrik::credentials::CredentialStatus) {
-    let state = s.state.label().text().sv;
+    let state = s.state.label().text().said();
     let detail = s
         .verification
         .as_ref()
-        .map(|v| v.message.sv.clone())
+        .map(|v| v.message.said().clone())
         .unwrap_or_default();
     let env = if s.from_env {
         " (från miljövariabel)"

@@ -6,6 +6,7 @@
 //! `fabrik setup --check` runs every check without asking; `fabrik setup --proof` provisions a
 //! test customer and tears it down, its cost said first (`fabrik::api::proof`).
 
+use crate::language::Said;
 use std::sync::Arc;
 
 use clap::Args;
@@ -132,7 +133,7 @@ async fn walk(cloud: &Arc<CloudApi>, guides: &[Guide]) -> Result<(), ApiError> {
             "[{}/{total}] {name}{} — {}",
             i + 1,
             optional(g.optional),
-            g.purpose.sv
+            g.purpose.said()
         );
         let now = creds.status(g.provider)?;
         if now.state == CredentialState::Verified && !now.from_env {
@@ -141,9 +142,9 @@ async fn walk(cloud: &Arc<CloudApi>, guides: &[Guide]) -> Result<(), ApiError> {
             continue;
         }
         for kind in &g.kinds {
-            println!("  {}: {}", kind.name.sv, kind.url);
+            println!("  {}: {}", kind.name.said(), kind.url);
             for p in &kind.permissions {
-                println!("    • {}{}: {}", p.name, optional(p.optional), p.why.sv);
+                println!("    • {}{}: {}", p.name, optional(p.optional), p.why.said());
             }
         }
         if now.from_env {
@@ -184,11 +185,11 @@ fn optional(optional: bool) -> String {
 
 fn detail(s: &CredentialStatus) -> String {
     let v = s.verification.as_ref();
-    let mut text = v.map(|v| v.message.sv.clone()).unwrap_or_default();
+    let mut text = v.map(|v| v.message.said().clone()).unwrap_or_default();
     for w in v.map(|v| v.warnings.as_slice()).unwrap_or_default() {
         text.push_str(&format!(
             " ({})",
-            say(Say::SetupCliNote, &[("warning", &w.sv)])
+            say(Say::SetupCliNote, &[("warning", &w.said())])
         ));
     }
     text
@@ -223,11 +224,11 @@ async fn proof(cloud: &Arc<CloudApi>, yes: bool, json: bool) -> Result<(), ApiEr
                 say(Say::SetupCliProofPlan, &[("environment", &environment)])
             );
             for item in &plan.items {
-                println!("  • {}: {}", item.provider.display_name(), item.made.sv);
-                println!("      {}", item.cost.sv);
+                println!("  • {}: {}", item.provider.display_name(), item.made.said());
+                println!("      {}", item.cost.said());
             }
             for c in &plan.caveats {
-                println!("  ! {}", c.sv);
+                println!("  ! {}", c.said());
             }
         }
     }
@@ -264,7 +265,7 @@ async fn proof(cloud: &Arc<CloudApi>, yes: bool, json: bool) -> Result<(), ApiEr
         );
     }
     let seconds = report.seconds.unwrap_or(0);
-    let problem = report.problem.map(|p| p.sv).unwrap_or_default();
+    let problem = report.problem.map(|p| p.said()).unwrap_or_default();
     let end = match report.phase {
         ProofPhase::Done => say(Say::SetupCliProofDone, &[("seconds", &seconds)]),
         _ => say(Say::SetupCliProofStopped, &[("problem", &problem)]),

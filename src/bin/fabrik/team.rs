@@ -1,6 +1,7 @@
 //! `fabrik team list|invite|resend|revoke|mail`: the customer's team in their own instance,
 //! through the core's `TeamApi` (the window's too). This file only asks and prints.
 
+use crate::language::Said;
 use std::sync::Arc;
 
 use clap::Subcommand;
@@ -213,7 +214,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: TeamCmd) -> Result<(), ApiError> {
 
 fn line(r: &fabrik::team::InviteResult) -> String {
     let done = match (&r.outcome, &r.problem) {
-        (_, Some(p)) => return format!("✗ {}", p.sv),
+        (_, Some(p)) => return format!("✗ {}", p.said()),
         (InviteOutcome::Failed, None) => return format!("✗ {}", r.email),
         (InviteOutcome::Invited, None) => Say::TeamCliInvited,
         (InviteOutcome::Again, None) => Say::TeamCliInvitedAgain,

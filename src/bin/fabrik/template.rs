@@ -4,6 +4,7 @@
 //! plan's arguments, how a template roll-out prints, `versions` and `base`. Exit 0 when every
 //! planned repository is done, 3 when any failed or was skipped (as `rollout`).
 
+use crate::language::Said;
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
@@ -143,7 +144,7 @@ fn print(view: &TemplateRolloutView, files: bool) {
         println!("Mallen {} till {}", view.template, short(&view.target));
     }
     if let Some(why) = &r.halt_reason {
-        println!("  stoppad: {}", why.sv);
+        println!("  stoppad: {}", why.said());
     }
     if !files {
         for w in &view.view.waves {
@@ -164,7 +165,7 @@ fn print(view: &TemplateRolloutView, files: bool) {
         let reason = m
             .reason
             .as_ref()
-            .map(|t| format!("  {}", t.sv))
+            .map(|t| format!("  {}", t.said()))
             .unwrap_or_default();
         let behind = plan
             .and_then(|p| p.behind)

@@ -2,6 +2,7 @@
 //! or one customer's figures, warnings and money); `fabrik usage prices`: the agency's price
 //! book, shown or changed (every change checked before anything is kept).
 
+use crate::language::Said;
 use clap::{Args, Subcommand};
 use fabrik::messages::Say;
 use fabrik::services::register::Register;
@@ -85,7 +86,7 @@ pub async fn collect(
         done.read, done.partial, done.failed, done.skipped
     );
     for p in &done.problems {
-        println!("  ! {}", plain(&p.sv));
+        println!("  ! {}", plain(&p.said()));
     }
     Ok(())
 }
@@ -160,7 +161,7 @@ fn print_fleet(fleet: &FleetUsage, sort: FleetSort) {
         let nearest = r
             .nearest
             .as_ref()
-            .map(|w| plain(&w.message.sv))
+            .map(|w| plain(&w.message.said()).into_owned())
             .unwrap_or_default();
         println!(
             "{:<24} {:<13} {:>14} {:>14} {:>14} {:>8}  {nearest}",
@@ -172,7 +173,7 @@ fn print_fleet(fleet: &FleetUsage, sort: FleetSort) {
             growth,
         );
         if let Some(fit) = &r.fit {
-            println!("{:<24} {}", "", fit.message.sv);
+            println!("{:<24} {}", "", fit.message.said());
         }
     }
     let sums = |ms: &[Money]| {
@@ -215,12 +216,12 @@ fn print_customer(u: &CustomerUsage) {
             .as_deref()
             .map(|d| format!(" ({d})"))
             .unwrap_or_default();
-        println!("  {:<32} {value}{day}", l.figure.label().sv);
+        println!("  {:<32} {value}{day}", l.figure.label().said());
     }
     if !u.warnings.is_empty() {
         println!("\nVarningar:");
         for w in &u.warnings {
-            println!("  ! {}", w.message.sv);
+            println!("  ! {}", w.message.said());
         }
     }
     let e = &u.economics;
@@ -228,18 +229,18 @@ fn print_customer(u: &CustomerUsage) {
     println!("  Intäkt    {}", money(e.revenue.as_ref()));
     println!("  Kostnad   {}", money(e.cost.as_ref()));
     for line in &e.cost_lines {
-        println!("    {:<44} {}", line.what.sv, money(Some(&line.amount)));
+        println!("    {:<44} {}", line.what.said(), money(Some(&line.amount)));
     }
     match (&e.margin, &e.margin_missing) {
         (Some(m), _) => println!("  Marginal  {}", money(Some(m))),
-        (None, Some(why)) => println!("  Marginal  – ({})", why.sv),
+        (None, Some(why)) => println!("  Marginal  – ({})", why.said()),
         (None, None) => println!("  Marginal  –"),
     }
     if let Some(fit) = &u.fit {
-        println!("\nPlanen passar dåligt: {}", fit.message.sv);
+        println!("\nPlanen passar dåligt: {}", fit.message.said());
     }
     for p in &u.problems {
-        println!("Kunde inte läsas: {}", plain(&p.sv));
+        println!("Kunde inte läsas: {}", plain(&p.said()));
     }
 }
 

@@ -2,6 +2,7 @@
 //! stops at the next safe point, waiting for the end and what it means for the exit status.
 //! Every command group that starts a run stands on this file, never on another group.
 
+use crate::language::Said;
 use std::sync::Arc;
 
 use clap::Args;
@@ -55,7 +56,7 @@ pub fn confirmed(
     );
     p.insert("slug".into(), slug.to_string());
     fabrik::messages::param_text(&mut p, "what", &def.label_text());
-    if crate::print::confirm(&Say::CliConfirmRun.with(p).sv) {
+    if crate::print::confirm(&Say::CliConfirmRun.with(p).said()) {
         Ok(())
     } else {
         Err(fabrik::Error::NotConfirmed.into())

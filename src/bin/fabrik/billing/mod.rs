@@ -3,6 +3,7 @@
 //! register; `fabrik billing reconcile`: Stripe's subscriptions listed and compared with the
 //! register now (shown, never acted on).
 
+use crate::language::Said;
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
@@ -74,7 +75,7 @@ fn offer_command(o: &DriftOffer, slug: &str) -> String {
             Say::DriftCliPlan.with(p)
         }
     }
-    .sv
+    .said()
 }
 
 fn print_finding(f: &DriftFinding) {
@@ -84,12 +85,12 @@ fn print_finding(f: &DriftFinding) {
         Some(id) => println!(
             "  ! {}: {} ({})",
             plain(&f.slug),
-            plain(&f.message.sv),
+            plain(&f.message.said()),
             plain(id)
         ),
-        None => println!("  ! {}: {}", plain(&f.slug), plain(&f.message.sv)),
+        None => println!("  ! {}: {}", plain(&f.slug), plain(&f.message.said())),
     }
-    println!("    {}", plain(&f.action.sv));
+    println!("    {}", plain(&f.action.said()));
     for o in &f.offers {
         println!("    → {}", plain(&offer_command(o, &f.slug)));
     }
@@ -104,7 +105,7 @@ fn print_subscription(s: &SubscriptionView) {
     println!(
         "Prenumeration {}: {}{end}",
         plain(&s.id),
-        plain(&s.status_text.sv)
+        plain(&s.status_text.said())
     );
     println!("  Perioden slutar: {}", day(s.current_period_end));
     println!("  Nästa betalning: {}", day(s.next_payment));
@@ -114,7 +115,7 @@ fn print_subscription(s: &SubscriptionView) {
     if let Some(f) = &s.last_failure {
         println!(
             "  Senaste misslyckade betalning: {} (försök {})",
-            plain(&f.sv),
+            plain(&f.said()),
             s.attempt_count
         );
     }
@@ -208,7 +209,7 @@ fn print_reconciled(r: &Reconciled) {
         r.subscriptions, r.customers
     );
     for p in &r.problems {
-        println!("  ! {}", plain(&p.sv));
+        println!("  ! {}", plain(&p.said()));
     }
     if r.findings.is_empty() {
         println!("Inga skillnader mellan Stripe och flottan.");
@@ -219,7 +220,7 @@ fn print_reconciled(r: &Reconciled) {
     if !r.unlinked.is_empty() {
         println!("\nUtan kund i registret:");
         for u in &r.unlinked {
-            println!("  {}", plain(&u.message.sv));
+            println!("  {}", plain(&u.message.said()));
         }
     }
 }

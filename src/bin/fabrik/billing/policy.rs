@@ -2,6 +2,7 @@
 //! instance, per plan and transition (nothing, tell, offer, do; a grace for a failed
 //! payment), shown or changed. A teardown is never `do`: refused before anything is kept.
 
+use crate::language::Said;
 use clap::Args;
 use fabrik::billing::policy::{self, Policy, PolicyRow, Transition};
 use fabrik::messages::Say;
@@ -68,12 +69,10 @@ pub fn run(api: &Register, args: PolicyArgs) -> Result<(), ApiError> {
     println!("{:<14} {:<34} {:<10} Anstånd", "Plan", "Övergång", "Steg");
     for row in policy.table() {
         let grace = match (row.transition, row.grace_days) {
-            (Transition::PaymentFailed, Some(d)) => {
-                Say::BillingGraceDays
-                    .with(std::iter::once(("days".to_string(), d.to_string())).collect())
-                    .sv
-            }
-            (Transition::PaymentFailed, None) => Say::BillingGraceUntilStripe.text().sv,
+            (Transition::PaymentFailed, Some(d)) => Say::BillingGraceDays
+                .with(std::iter::once(("days".to_string(), d.to_string())).collect())
+                .said(),
+            (Transition::PaymentFailed, None) => Say::BillingGraceUntilStripe.text().said(),
             _ => String::new(),
         };
         let chosen = if policy.chosen(row.plan, row.transition) {
@@ -84,10 +83,10 @@ pub fn run(api: &Register, args: PolicyArgs) -> Result<(), ApiError> {
         println!(
             "{:<14} {:<34} {:<10} {grace}{chosen}",
             row.plan.as_str(),
-            policy::transition_text(row.transition).text().sv,
-            policy::step_text(row.step).text().sv,
+            policy::transition_text(row.transition).text().said(),
+            policy::step_text(row.step).text().said(),
         );
     }
-    println!("\n{}", Say::BillingPeriodEndExports.text().sv);
+    println!("\n{}", Say::BillingPeriodEndExports.text().said());
     Ok(())
 }
