@@ -143,7 +143,7 @@ const sv = {
 
   'list.title': 'Kunder',
   'list.search': 'Sök',
-  'list.searchPlaceholder': 'Sök på namn, adressnamn eller e-post',
+  'list.searchPlaceholder': 'Namn, adressnamn eller e-post',
   'list.statusFilter': 'Status',
   'list.allStatuses': 'Alla',
   'list.sort': 'Sortering',
@@ -1248,7 +1248,7 @@ const en: Record<TextKey, string> = {
 
   'list.title': 'Customers',
   'list.search': 'Search',
-  'list.searchPlaceholder': 'Search by name, address name or email',
+  'list.searchPlaceholder': 'Name, address name or email',
   'list.statusFilter': 'Status',
   'list.allStatuses': 'All',
   'list.sort': 'Sort',

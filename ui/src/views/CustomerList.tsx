@@ -449,17 +449,21 @@ function VirtualRows({
                   <span className="cell cell-name">
                     <span className="row-name">
                       <span className="truncate">{r.name}</span>
-                      {r.is_example && <ExampleTag />}
-                      {r.cancelled_at && <CancelledTag />}
                     </span>
                     <span className="row-slug truncate">{r.slug}</span>
                   </span>
-                  <span className="cell truncate muted">{r.admin_email}</span>
+                  {/* An address longer than its column breaks after the @ onto a second line, never cut. */}
+                  <span className="cell cell-email muted">
+                    <EmailText email={r.admin_email} />
+                  </span>
                   <span className="cell">
                     <span className={`plan plan-${r.plan}`}>{t(`plan.${r.plan}`)}</span>
                   </span>
-                  <span className="cell">
+                  {/* The tags sit under the status: the name and the slug keep the whole width of theirs. */}
+                  <span className="cell cell-status">
                     <LiveStatusBadge slug={r.slug} status={r.status} />
+                    {r.is_example && <ExampleTag />}
+                    {r.cancelled_at && <CancelledTag />}
                   </span>
                   <span className="cell col-billing">
                     <BillingCell cell={billing.get(r.slug)} />
@@ -571,5 +575,18 @@ function RowLinks({ row }: { row: CustomerRow }) {
         );
       })}
     </span>
+  );
+}
+
+/** An address that may break after its @ (and only elsewhere when a part alone is too long). */
+function EmailText({ email }: { email: string }) {
+  const at = email.indexOf('@');
+  if (at < 0) return <>{email}</>;
+  return (
+    <>
+      {email.slice(0, at + 1)}
+      <wbr />
+      {email.slice(at + 1)}
+    </>
   );
 }

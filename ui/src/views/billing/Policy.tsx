@@ -61,7 +61,9 @@ export function BillingPolicyCard() {
         </p>
       )}
       {!data && !error && <p className="muted" aria-busy="true">{t('billing.loading')}</p>}
+      {/* A table wider than the window (large text) scrolls sideways on its own. */}
       {data && (
+        <div className="table-wrap">
         <table className="policy-table" data-testid="policy-table">
           <thead>
             <tr>
@@ -109,6 +111,7 @@ export function BillingPolicyCard() {
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {data && (
         <ul className="muted small policy-notes">

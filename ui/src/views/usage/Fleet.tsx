@@ -114,6 +114,8 @@ export function Fleet({ state, onStateChange, onOpen }: { state: UsageState; onS
       )}
       {fleet && fleet.rows.length > 0 && (
         <div className="card">
+          {/* A table wider than the window (large text) scrolls sideways on its own. */}
+          <div className="table-wrap">
           <table className="usage-table" data-testid="usage-table">
             <thead>
               <tr>
@@ -166,6 +168,7 @@ export function Fleet({ state, onStateChange, onOpen }: { state: UsageState; onS
               </tr>
             </tfoot>
           </table>
+          </div>
         </div>
       )}
     </section>
