@@ -254,9 +254,12 @@ fn no_two_files_of_the_simulator_use_each_other() {
 
 /// The CLI stands on the core like the window does, and its files keep the same discipline: the
 /// shared ground (printing, following a run, the runtime, the roll-out commands every roll-out
-/// kind shares) is used by the command groups; a command group uses no other command group, so
-/// each `fabrik <group>` reads on its own and nothing circles.
-const CLI_GROUND: &[&str] = &["print", "progress", "runtime", "watch", "fleet"];
+/// kind shares, the seat's language and its Swedish help) is used by the command groups; a
+/// command group uses no other command group, so each `fabrik <group>` reads on its own and
+/// nothing circles.
+const CLI_GROUND: &[&str] = &[
+    "print", "progress", "runtime", "watch", "fleet", "language", "help_sv",
+];
 
 #[test]
 fn the_clis_command_groups_stand_on_its_ground_alone() {

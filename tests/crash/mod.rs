@@ -87,6 +87,13 @@ async fn killed_at_every_boundary_and_mid_wait_then_resumed_no_duplicates_no_lea
             .find(|e| e["type"] == "run_finished")
             .map(|e| e["state"].clone());
     }
+    if finished.is_none() && last_output.contains("[run_finished]") {
+        // Killed after the ledger recorded the run's end and before `run_finished` was printed
+        // (#69): a resume then rightly refuses, naming how the run ended, and changes nothing.
+        // The ledger is where that end is read; the refusal alone is not taken for success.
+        let run = Store::open(&db).unwrap().get_run(run_id.unwrap()).unwrap();
+        finished = Some(json!(run.state.as_str()));
+    }
     println!("killed {kills} times; finished: {finished:?}");
     assert!(kills >= 5, "the run was interrupted {kills} times");
     assert_eq!(

@@ -73,11 +73,13 @@ async fn seats_with_clocks_60_s_apart_do_not_take_a_live_run_over() {
     }
     let anna_said = lines.join("\n");
     assert!(
-        ok.success() && pressed.contains("som drivs av anna@dator-a"),
+        ok.success() && pressed.contains("som drivs av anna på dator-a"),
         "bo's Provisionera took anna's live run over: {pressed}"
     );
     assert!(
-        resumed.contains(&format!("Körningen {run_id} drivs redan av anna@dator-a")),
+        resumed.contains(&format!(
+            "Körningen {run_id} drivs redan av anna på dator-a"
+        )),
         "bo's resume took anna's live run over: {resumed}"
     );
     assert!(status.success(), "{anna_said}");

@@ -90,10 +90,12 @@ async fn two_seat_processes_one_driver_killed_and_the_other_takes_over() {
         lines[seat].extend(line);
     }
     let (dead, alive) = (seats[driver].name, seats[other].name);
+    // A seat is said by its person and computer (`bo på dator-b`), never by its id.
+    let dead_shown = dead.replace('@', " på ");
     let refused = lines[other].join("\n");
     assert!(status.success(), "{refused}");
     assert!(
-        refused.contains(&format!("som drivs av {dead}")),
+        refused.contains(&format!("som drivs av {dead_shown}")),
         "the other seat is told whose run it is: {refused}"
     );
     all_output.push_str(&lines.concat().join("\n"));
@@ -102,7 +104,7 @@ async fn two_seat_processes_one_driver_killed_and_the_other_takes_over() {
     let (ok, out) = seat_output(seats[other].command(&sim, &url, &args));
     all_output.push_str(&out);
     assert!(
-        ok.success() && out.contains(&format!("som drivs av {dead}")),
+        ok.success() && out.contains(&format!("som drivs av {dead_shown}")),
         "{out}"
     );
 
@@ -116,7 +118,7 @@ async fn two_seat_processes_one_driver_killed_and_the_other_takes_over() {
         seat_output(seats[other].command(&sim, &url, &["runs", "resume", &run_id.to_string()]));
     all_output.push_str(&out);
     assert!(
-        !ok.success() && out.contains(&format!("Körningen {run_id} drivs redan av {dead}")),
+        !ok.success() && out.contains(&format!("Körningen {run_id} drivs redan av {dead_shown}")),
         "{out}"
     );
 

@@ -111,7 +111,12 @@ pub async fn follow(slug: &str, launched: Launched) -> Result<(), ApiError> {
         None => {
             let by = by
                 .as_deref()
-                .map(|seat| format!(", som drivs av {seat}"))
+                .map(|seat| {
+                    format!(
+                        ", som drivs av {}",
+                        fabrik::messages::seat::shown(seat, None).sv
+                    )
+                })
                 .unwrap_or_default();
             println!(
                 "{slug} har redan en aktiv körning: {run_id}{by} (visa den med `fabrik runs show {run_id}`)"
