@@ -82,11 +82,13 @@ async fn a_subscription_is_read_with_its_price_period_and_payment_state() {
         (Some("paid"), 1)
     );
 
-    // The card fails at the renewal: past due, the retry scheduled 2 days on.
+    // The card fails at the renewal, for want of money: past due, the retry scheduled 2 days
+    // on, and why it failed read by Stripe's code (#70: the invoice's payments are included
+    // only when asked for, and their PaymentIntent expanded).
     admin(
         &sim,
         &format!("customers/{cus}/card"),
-        json!({"failing": true}),
+        json!({"failing": true, "decline_code": "insufficient_funds"}),
     )
     .await;
     let clock = admin(&sim, "clock", json!({"advance_seconds": 0})).await["now"]
@@ -108,6 +110,17 @@ async fn a_subscription_is_read_with_its_price_period_and_payment_state() {
             inv.next_payment_attempt
         ),
         (Some("open"), 1, Some(end + 2 * DAY))
+    );
+    assert_eq!(inv.last_failure.as_deref(), Some("insufficient_funds"));
+    let listed = stripe.subscriptions("past_due").await.unwrap();
+    assert_eq!(
+        listed.subscriptions[0]
+            .latest_invoice
+            .as_ref()
+            .unwrap()
+            .last_failure
+            .as_deref(),
+        Some("insufficient_funds")
     );
     admin(
         &sim,

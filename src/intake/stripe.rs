@@ -209,7 +209,7 @@ pub async fn poll(
         cursor,
         ..Polled::default()
     };
-    for event in read.events {
+    for mut event in read.events {
         polled.events += 1;
         polled.cursor = Some(
             polled
@@ -236,6 +236,9 @@ pub async fn poll(
             }
             m => m,
         };
+        if !reconcile && event.kind == "invoice.payment_failed" {
+            declined_with_reason(stripe, &mut event, &mut polled.requests).await;
+        }
         let plans = plans.clone();
         let billing_event = (!reconcile).then(|| event.clone());
         let outcome = crate::blocking::run(move || -> crate::Result<(bool, Option<i64>, bool, bool)> {
@@ -309,6 +312,25 @@ pub async fn poll(
         })?);
     }
     Ok(polled)
+}
+
+/// A failed payment's event carries its invoice without the reason (Stripe sends an invoice's
+/// `payments` only when asked for): the invoice's payments are read once and put where they
+/// belong, so the register keeps the decline's code. A read that fails leaves it unknown (the
+/// owner reads that the payment failed) rather than holding up the poll.
+async fn declined_with_reason(stripe: &Stripe, event: &mut Event, requests: &mut u32) {
+    let object = &mut event.data.object;
+    let Some(id) = object["id"].as_str().map(str::to_string) else {
+        return;
+    };
+    if object.get("payments").is_some_and(|p| !p.is_null()) {
+        return;
+    }
+    *requests += 1;
+    match stripe.invoice_payments(&id).await {
+        Ok(payments) => object["payments"] = payments,
+        Err(e) => tracing::warn!(invoice = %id, error = %e, "why a payment failed was not read"),
+    }
 }
 
 #[cfg(test)]

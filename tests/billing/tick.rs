@@ -178,18 +178,20 @@ async fn one_customers_year_on_the_stripe_clock() {
     assert!(snapshot().current_period_end.unwrap() > first_end);
 
     // The card is declined at the next renewal: past due while Smart Retries try, shown with
-    // the failure and the next try; by the default policy nothing until Stripe gives up.
+    // the failure (by the bank's reason, read from the invoice's payments: #70) and the next
+    // try; by the default policy nothing until Stripe gives up.
     post(
         &s,
         &format!("customers/{cus}/card"),
-        json!({ "failing": true }),
+        json!({ "failing": true, "decline_code": "expired_card" }),
     )
     .await;
     advance(&s, 31).await;
     tick(&ticker, &host).await;
     let failing = snapshot();
     assert_eq!(failing.status, "past_due");
-    assert!(failing.last_failure.is_some() && failing.next_payment_attempt.is_some());
+    assert_eq!(failing.last_failure.as_deref(), Some("expired_card"));
+    assert!(failing.next_payment_attempt.is_some());
     assert!(failing.failed_since.is_some());
     advance(&s, 4).await;
     let j = tick(&ticker, &host).await;

@@ -48,6 +48,9 @@ pub struct BillingSettings {
     pub after_retries: String,
     /// Customers whose saved card is declined until a test fixes it.
     pub failing_cards: Vec<String>,
+    /// The `decline_code` a failing card gives, when a test named one (customer, code);
+    /// otherwise `generic_decline`.
+    pub decline_codes: Vec<(String, String)>,
 }
 
 impl Default for BillingSettings {
@@ -57,6 +60,7 @@ impl Default for BillingSettings {
             retry_days: 14,
             after_retries: "canceled".into(),
             failing_cards: Vec::new(),
+            decline_codes: Vec::new(),
         }
     }
 }

@@ -160,6 +160,34 @@ async fn a_failed_renewal_is_retried_on_schedule_and_recovers_when_the_card_is_f
     let now = subscription(&sim, &sub).await;
     assert_eq!(now["status"], "past_due");
     assert_eq!(now["latest_invoice"]["attempt_count"], 1);
+    // Why: not in the invoice (`payments` is includable), nor in five levels from the
+    // subscription (Stripe expands four); on the invoice's PaymentIntent when asked for.
+    assert!(now["latest_invoice"].get("payments").is_none(), "{now}");
+    assert!(inv.get("payments").is_none(), "{inv}");
+    let (s, deep) = get(
+        &sim,
+        &format!(
+            "/v1/subscriptions/{sub}?expand[]=latest_invoice.payments.data.payment.payment_intent"
+        ),
+    )
+    .await;
+    assert_eq!(s, 400, "{deep}");
+    let inv_id = inv["id"].as_str().unwrap();
+    let path = "/v1/invoices/{invoice}";
+    let (s, read) = get(
+        &sim,
+        &format!("/v1/invoices/{inv_id}?expand[]=payments.data.payment.payment_intent"),
+    )
+    .await;
+    assert_eq!(s, 200, "{read}");
+    assert_response(Spec::Stripe, "GET", path, 200, &read);
+    let payments = read["payments"]["data"].as_array().unwrap();
+    assert_eq!(payments.len(), 1, "one PaymentIntent an invoice: {read}");
+    let error = &payments[0]["payment"]["payment_intent"]["last_payment_error"];
+    assert_eq!(
+        (error["code"].as_str(), error["decline_code"].as_str()),
+        (Some("card_declined"), Some("generic_decline"))
+    );
 
     // Two more retries fail, each event with its own count and next attempt.
     let played = advance_to(&sim, end + 4 * DAY + 3_600).await;
@@ -198,6 +226,15 @@ async fn a_failed_renewal_is_retried_on_schedule_and_recovers_when_the_card_is_f
         ),
         (Some("paid"), Some(4), &Value::Null)
     );
+    let inv_id = inv["id"].as_str().unwrap();
+    let (_, read) = get(
+        &sim,
+        &format!("/v1/invoices/{inv_id}?expand[]=payments.data.payment.payment_intent"),
+    )
+    .await;
+    let payment = &read["payments"]["data"][0];
+    assert_eq!(payment["status"], "paid");
+    assert_eq!(payment["payment"]["payment_intent"]["status"], "succeeded");
     // The next period renews as usual.
     let next = period_end(&now);
     assert_eq!(kinds(&advance_to(&sim, next + 3_600).await), RENEWED);

@@ -13,7 +13,9 @@ use super::error::{ErrorKind, ProviderError};
 use super::http;
 use crate::secrets::{Provider, Secret};
 
+mod declines;
 mod subscriptions;
+pub use declines::MAX_DECLINE_READS;
 pub use subscriptions::{
     invoice_state, parse as parse_subscription, InvoiceState, Status, Subscription,
     SubscriptionsRead, MAX_SUBSCRIPTION_PAGES,

@@ -135,12 +135,17 @@ fn failure_code(error: &Value) -> Option<String> {
 pub fn invoice_state(v: &Value) -> Option<InvoiceState> {
     let id = id_of(v)?;
     // Why the newest payment was declined is on its PaymentIntent, when the answer carried it
-    // (`payments.data.payment.payment_intent` expanded); a failed finalization has its own
-    // error. The code is kept, never Stripe's English message: the owner reads it in words.
+    // (`payments.data.payment.payment_intent` expanded: declines.rs); a failed finalization
+    // has its own error. The code is kept, never Stripe's English message: the owner reads it
+    // in words.
     let declined = v["payments"]["data"].as_array().and_then(|ps| {
         ps.iter()
-            .rev()
-            .find_map(|p| failure_code(&p["payment"]["payment_intent"]["last_payment_error"]))
+            .filter_map(|p| {
+                let code = failure_code(&p["payment"]["payment_intent"]["last_payment_error"])?;
+                Some((p["created"].as_i64().unwrap_or(0), code))
+            })
+            .max_by_key(|(created, _)| *created)
+            .map(|(_, code)| code)
     });
     Some(InvoiceState {
         id,
@@ -207,13 +212,15 @@ impl Stripe {
             .get(&format!("/v1/subscriptions/{id}"))
             .query(&[("expand[]", "latest_invoice")]);
         let v: Value = http::json(P, http::send(P, req).await?).await?;
-        parse(&v).ok_or_else(|| {
+        let mut sub = parse(&v).ok_or_else(|| {
             ProviderError::new(
                 P,
                 ErrorKind::Invalid,
                 format!("unexpected answer: no subscription {id} in it"),
             )
-        })
+        })?;
+        self.fill_declines(std::slice::from_mut(&mut sub)).await;
+        Ok(sub)
     }
 
     /// Every subscription of `status` (`all` for every one; the API's default leaves the
@@ -252,10 +259,12 @@ impl Stripe {
                 }
             }
             if !more || after.is_none() {
+                self.fill_declines(&mut read.subscriptions).await;
                 return Ok(read);
             }
         }
         read.truncated = true;
+        self.fill_declines(&mut read.subscriptions).await;
         Ok(read)
     }
 }

@@ -194,10 +194,13 @@ pub async fn cancel_at_period_end(State(st): St, Path(id): Path<String>, body: B
 #[serde(deny_unknown_fields)]
 struct CardBody {
     failing: bool,
+    /// Why the bank declines it (`insufficient_funds`, …); `generic_decline` when not given.
+    decline_code: Option<String>,
 }
 
-/// `POST /__sim/stripe/customers/{id}/card` `{"failing": true}`: the saved card is declined
-/// from now on (`false`: fixed); the next attempt, a renewal or a retry, tells.
+/// `POST /__sim/stripe/customers/{id}/card` `{"failing": true, "decline_code": "…"}`: the
+/// saved card is declined from now on, for the reason given (`false`: fixed); the next
+/// attempt, a renewal or a retry, tells.
 pub async fn card(State(st): St, Path(id): Path<String>, body: Bytes) -> Response {
     let b: CardBody = match serde_json::from_slice(&body) {
         Ok(b) => b,
@@ -209,8 +212,12 @@ pub async fn card(State(st): St, Path(id): Path<String>, body: Bytes) -> Respons
             return Err((404, format!("no customer {id}")));
         }
         s.billing.failing_cards.retain(|c| c != &id);
+        s.billing.decline_codes.retain(|(c, _)| c != &id);
         if b.failing {
             s.billing.failing_cards.push(id.clone());
+            if let Some(code) = b.decline_code.filter(|c| !c.is_empty()) {
+                s.billing.decline_codes.push((id.clone(), code));
+            }
         }
         Ok(json!({"customer": id, "failing": b.failing}))
     });

@@ -1,6 +1,7 @@
 //! `expand[]`: an id field becomes the object it names, along a dotted path of at most four
 //! levels (doc: https://docs.stripe.com/expand); `data.` walks into a list's items, and a
-//! checkout session's `line_items` (includable, not sent by default) is added.
+//! checkout session's `line_items` and an invoice's `payments` (includable, not sent by default)
+//! are added.
 
 use axum::response::Response;
 use serde_json::{json, Value};
@@ -49,16 +50,18 @@ fn walk(v: &mut Value, segs: &[&str], s: &StripeState) -> bool {
             None => false,
         };
     }
-    let is_session = v["object"] == "checkout.session";
+    let kind = v["object"].as_str().unwrap_or_default().to_string();
     let Some(obj) = v.as_object_mut() else {
         return false;
     };
     if !obj.contains_key(*first) {
-        if !(is_session && *first == "line_items") {
-            return false;
-        }
         let id = obj["id"].as_str().unwrap_or_default().to_string();
-        obj.insert("line_items".into(), session_items(s, &id));
+        let included = match (kind.as_str(), *first) {
+            ("checkout.session", "line_items") => session_items(s, &id),
+            ("invoice", "payments") => super::payments::list(s, &id),
+            _ => return false,
+        };
+        obj.insert((*first).to_string(), included);
     }
     let Some(field) = obj.get_mut(*first) else {
         return false;

@@ -105,6 +105,7 @@ pub(super) fn finalize(e: &mut Emitted, customer: &mut Value, mut inv: Value) ->
 
 /// invoice.paid and invoice.payment_succeeded.
 pub(super) fn pay(e: &mut Emitted, mut inv: Value) -> Value {
+    super::payments::record(e.s, &inv, e.ctx.created, super::payments::Outcome::Paid);
     objects::mark_paid(&mut inv, e.ctx.created);
     e.emit("invoice.paid", &inv, None);
     e.emit("invoice.payment_succeeded", &inv, None);

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use super::flows::{self, Emitted, Refusal};
 use super::objects::{self, Billed};
+use super::payments;
 use crate::world::{EventCtx, StripeState};
 
 /// How many things may fall due in one advance: a guard against a loop, far above what ten
@@ -90,9 +91,18 @@ pub fn advance(s: &mut StripeState, until: i64) -> Vec<Value> {
     s.events[before..].to_vec()
 }
 
-fn failing(s: &StripeState, customer: &Value) -> bool {
+/// Why the customer's saved card is declined, when a test made it fail.
+fn declined(s: &StripeState, customer: &Value) -> Option<String> {
     let id = customer.as_str().unwrap_or_default();
-    s.billing.failing_cards.iter().any(|c| c == id)
+    if !s.billing.failing_cards.iter().any(|c| c == id) {
+        return None;
+    }
+    let code = s.billing.decline_codes.iter().find(|(c, _)| c == id);
+    Some(
+        code.map_or(payments::DEFAULT_DECLINE.to_string(), |(_, code)| {
+            code.clone()
+        }),
+    )
 }
 
 /// A status change of the subscription: `customer.subscription.updated` with what it was.
@@ -145,12 +155,16 @@ pub(super) fn cycle(e: &mut Emitted, mut sub: Value, start: i64, reason: &str) -
 
 /// One payment attempt of an open invoice by the saved card.
 fn attempt(e: &mut Emitted, mut sub: Value, mut inv: Value) -> (Value, Value) {
-    if !failing(e.s, &sub["customer"]) {
+    let Some(decline_code) = declined(e.s, &sub["customer"]) else {
         inv["attempt_count"] = json!(inv["attempt_count"].as_i64().unwrap_or(0) + 1);
         inv = flows::pay(e, inv);
         set_status(e, &mut sub, "active");
         return (sub, inv);
-    }
+    };
+    let declined = payments::Outcome::Declined {
+        decline_code: &decline_code,
+    };
+    payments::record(e.s, &inv, e.ctx.created, declined);
     let (tries, days) = (
         i64::from(e.s.billing.retry_tries.max(1)),
         e.s.billing.retry_days.max(0),

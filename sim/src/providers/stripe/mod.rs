@@ -9,6 +9,7 @@ mod flows;
 mod lifecycle;
 mod lists;
 mod objects;
+mod payments;
 mod query;
 
 use std::sync::Arc;
