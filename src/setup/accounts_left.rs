@@ -113,7 +113,7 @@ pub async fn accounts_left(cloud: &Arc<CloudApi>) -> ApiResult<AccountsLeft> {
     };
     let (org_plan, active) = futures_util::join!(
         supabase.organization_plan(&org),
-        supabase.count_projects(&org, &["ACTIVE_HEALTHY", "COMING_UP"])
+        supabase.projects_holding_a_place(&org)
     );
     // A plan not said is taken as the free one: its limit is the one that stops a run.
     let free = org_plan.as_ref().map_or(true, |p| {

@@ -65,6 +65,18 @@ pub(crate) async fn org_projects(
     let statuses: Option<Vec<String>> = q
         .get("statuses")
         .map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
+    // The description supports these two and no other (`statuses`); another is refused, so a
+    // client that filters by a status the service does not is caught here too.
+    if let Some(odd) = statuses
+        .iter()
+        .flatten()
+        .find(|s| !["ACTIVE_HEALTHY", "INACTIVE"].contains(&s.as_str()))
+    {
+        return errors::supabase(
+            400,
+            &format!("statuses: {odd} is not one of ACTIVE_HEALTHY, INACTIVE"),
+        );
+    }
     let mut found: Vec<Project> = st.read(|w| {
         w.supabase
             .projects

@@ -205,12 +205,26 @@ impl Supabase {
         Ok(detail.plan)
     }
 
-    /// How many projects of the organization are in one of `statuses` (one page of one: the
-    /// count is the pagination's).
-    pub async fn count_projects(&self, org: &str, statuses: &[&str]) -> Result<u64, ProviderError> {
+    /// How many projects of the organization hold a place on its plan: every one not paused.
+    /// The list filters only by `ACTIVE_HEALTHY` and `INACTIVE` (spec:
+    /// v1-list-all-projects-for-organization, `statuses`), and a project coming up or being
+    /// restored holds a place too, so it is all of them less the paused ones: two pages of one,
+    /// each count the pagination's.
+    pub async fn projects_holding_a_place(&self, org: &str) -> Result<u64, ProviderError> {
+        let (all, paused) = futures_util::future::try_join(
+            self.count_projects(org, None),
+            self.count_projects(org, Some("INACTIVE")),
+        )
+        .await?;
+        Ok(all.saturating_sub(paused))
+    }
+
+    async fn count_projects(&self, org: &str, status: Option<&str>) -> Result<u64, ProviderError> {
+        let mut query = vec![("limit", "1")];
+        query.extend(status.map(|s| ("statuses", s)));
         let req = self
             .req(Method::GET, &format!("/v1/organizations/{org}/projects"))
-            .query(&[("statuses", statuses.join(",").as_str()), ("limit", "1")]);
+            .query(&query);
         let page: ProjectPage = http::json(P, http::send(P, req).await?).await?;
         Ok(page.pagination.count)
     }

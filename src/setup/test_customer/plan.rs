@@ -56,7 +56,7 @@ pub async fn plan(cloud: &Arc<CloudApi>) -> ApiResult<(ProofPlan, ProvisionSetti
     // Supabase: how many projects of the organization are active now.
     let active = clients
         .supabase
-        .count_projects(&s.supabase_org, &["ACTIVE_HEALTHY", "COMING_UP"])
+        .projects_holding_a_place(&s.supabase_org)
         .await;
     let org = params! { "org" => s.supabase_org.as_str(), "region" => s.supabase_region.as_str() };
     let supabase_cost = match &active {
