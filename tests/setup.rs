@@ -142,6 +142,40 @@ async fn the_choices_come_from_the_accounts_each_unusable_one_with_why() {
     sim.shutdown().await;
 }
 
+/// #70: the teams list is read page by page (getTeams pages by `until`): a user in more teams
+/// than one page holds is offered every one, the seed's oldest team included.
+#[tokio::test]
+async fn every_vercel_team_is_offered_whatever_the_pages() {
+    let (sim, e, token, t) = one_token_sim().await;
+    let seed = sim.seed().clone();
+    let added = common::api(
+        reqwest::Method::POST,
+        format!("{}/__sim/vercel/teams", sim.base_url()),
+        Some(serde_json::json!({"count": 130})),
+    )
+    .await;
+    assert_eq!(added["teams"], 131, "{added}");
+    let vercel = choices(Provider::Vercel, &token, &e, &expect(None), t).await;
+    assert_eq!(vercel.problem, None, "{vercel:?}");
+    let teams = list(&vercel, "vercel.team_id");
+    // The personal account first, then every team.
+    assert_eq!(teams.choices.len(), 1 + 131);
+    assert!(teams.choices.iter().any(|c| c.value == seed.vercel_team_id));
+    let log = common::api(
+        reqwest::Method::GET,
+        format!("{}/__sim/requests", sim.base_url()),
+        None,
+    )
+    .await;
+    let pages = log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"] == "/vercel/v2/teams")
+        .count();
+    assert_eq!(pages, 2, "two pages of at most 100");
+}
+
 #[tokio::test]
 async fn a_github_token_that_expires_within_a_week_is_warned_about_and_an_expired_one_refused() {
     fabrik::providers::install_crypto_provider();

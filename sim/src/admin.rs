@@ -36,6 +36,10 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/vercel/rename", post(rename_project))
         .route(
+            "/vercel/teams",
+            post(crate::providers::vercel::teams::admin_add),
+        )
+        .route(
             "/vercel/domains/{domain}/verifiable",
             post(crate::providers::vercel::domains::admin_verifiable),
         )

@@ -212,6 +212,7 @@ impl World {
                 projects: vec![],
                 deployments: vec![],
                 domains: vec![],
+                other_teams: vec![],
             },
             n8n: N8nState { workflows: vec![] },
             gitea: GiteaState::default(),

@@ -12,6 +12,10 @@ pub struct VercelState {
     /// is on at most one project in the whole world.
     #[serde(default)]
     pub domains: Vec<ProjectDomain>,
+    /// The teams besides the seed's that the user belongs to (`getTeams` items), added by a
+    /// test (`POST /__sim/vercel/teams`).
+    #[serde(default)]
+    pub other_teams: Vec<serde_json::Value>,
 }
 
 /// A custom domain of a project (addProjectDomain).

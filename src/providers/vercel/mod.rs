@@ -29,6 +29,9 @@ pub struct User {
     pub email: Option<String>,
 }
 
+/// Pages of 100 the teams list is followed for at most: 2,000 teams.
+pub const MAX_TEAM_PAGES: usize = 20;
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Team {
     pub id: String,
@@ -365,19 +368,41 @@ impl Vercel {
         Ok(http::json::<Wrap>(P, r).await?.user)
     }
 
+    /// Every team the token's user belongs to, following the pages (spec: getTeams,
+    /// `pagination.next` as `until`), at most [`MAX_TEAM_PAGES`] of 100.
     pub async fn teams(&self) -> Result<Vec<Team>, ProviderError> {
         #[derive(Deserialize)]
-        struct Wrap {
+        struct TeamPage {
             teams: Vec<Team>,
+            #[serde(default)]
+            pagination: serde_json::Value,
         }
-        let r = http::send(
-            P,
-            self.http
+        let mut all: Vec<Team> = Vec::new();
+        let mut until: Option<i64> = None;
+        for _ in 0..MAX_TEAM_PAGES {
+            let mut req = self
+                .http
                 .get(format!("{}/v2/teams", self.api))
-                .bearer_auth(self.token.expose()),
-        )
-        .await?;
-        Ok(http::json::<Wrap>(P, r).await?.teams)
+                .bearer_auth(self.token.expose())
+                .query(&[("limit", "100")]);
+            if let Some(u) = until {
+                req = req.query(&[("until", u.to_string())]);
+            }
+            let page: TeamPage = http::json(P, http::send(P, req).await?).await?;
+            let empty = page.teams.is_empty();
+            for t in page.teams {
+                if !all.iter().any(|x| x.id == t.id) {
+                    all.push(t);
+                }
+            }
+            let next = &page.pagination["next"];
+            match next.as_i64().or_else(|| next.as_f64().map(|f| f as i64)) {
+                // Only onwards: a cursor that does not move would loop.
+                Some(n) if !empty && until.is_none_or(|u| n < u) => until = Some(n),
+                _ => break,
+            }
+        }
+        Ok(all)
     }
 
     /// By id or by name; `None` when it does not exist.

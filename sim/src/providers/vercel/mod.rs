@@ -1,7 +1,8 @@
 //! Vercel REST (`/vercel/...`): the router, the token check and rate limits, the scope every
 //! route shares, the user and teams. The routes are by resource: projects (`projects.rs`),
 //! environment variables (`env.rs`), deployments (`deployments.rs`), project domains
-//! (`domains.rs`), and a deployment's site as a visitor sees it (`site.rs`).
+//! (`domains.rs`), a deployment's site as a visitor sees it (`site.rs`), and the teams
+//! (`teams.rs`).
 //!
 //! Scope: `?teamId=` (or `?slug=`) acts on the team; without it, on the personal account. A
 //! resource of one scope is invisible (404) from the other.
@@ -12,6 +13,7 @@ mod env;
 mod names;
 mod projects;
 mod site;
+pub(crate) mod teams;
 pub(crate) mod transfer;
 
 use std::collections::HashMap;
@@ -44,7 +46,7 @@ type Q = Query<HashMap<String, String>>;
 pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
         .route("/v2/user", get(get_user))
-        .route("/v2/teams", get(get_teams))
+        .route("/v2/teams", get(teams::get_teams))
         .route("/v11/projects", post(create_project))
         .route("/v10/projects", post(create_project).get(list_projects))
         .route("/v9/projects/{id}", get(get_project).delete(delete_project))
@@ -163,20 +165,6 @@ async fn get_user(State(st): St) -> Response {
                         "language": null, "address": null, "name": null, "currency": "usd", "status": "active", "platform": "stripe"},
             "resourceConfig": {}, "stagingPrefix": s.vercel_user, "hasTrialAvailable": false, "version": "northstar"
         }}),
-    )
-}
-
-async fn get_teams(State(st): St) -> Response {
-    let s = st.read(|w| w.seed.clone());
-    json_response(
-        200,
-        json!({
-            "teams": [{"id": s.vercel_team_id, "slug": s.vercel_team_slug, "name": s.vercel_team_name, "avatar": null,
-                       "description": null, "stagingPrefix": s.vercel_team_slug,
-                       "createdAt": 1_700_000_000_000i64, "creatorId": s.vercel_user_id, "updatedAt": 1_700_000_000_000i64,
-                       "membership": {"role": "OWNER", "confirmed": true, "createdAt": 1_700_000_000_000i64, "created": 1_700_000_000_000i64, "teamId": s.vercel_team_id, "uid": s.vercel_user_id}}],
-            "pagination": {"count": 1, "next": null, "prev": null}
-        }),
     )
 }
 
