@@ -263,12 +263,9 @@ impl Vercel {
                     all.push(d);
                 }
             }
-            let next = &page.pagination["next"];
-            let next = next.as_i64().or_else(|| next.as_f64().map(|f| f as i64));
-            match next {
-                // Only onwards: a cursor that does not move would loop.
-                Some(n) if !empty && until.is_none_or(|u| n < u) => until = Some(n),
-                _ => break,
+            match super::next_until(&page.pagination, empty, until) {
+                Some(n) => until = Some(n),
+                None => break,
             }
         }
         Ok(all)

@@ -29,6 +29,18 @@ pub struct User {
     pub email: Option<String>,
 }
 
+/// The next page's `until` in Vercel's paging (`pagination.next`, a timestamp): none when the
+/// list is done, or when the cursor would not move back in time (the same page again, a loop).
+pub(crate) fn next_until(
+    pagination: &serde_json::Value,
+    empty: bool,
+    until: Option<i64>,
+) -> Option<i64> {
+    let next = &pagination["next"];
+    let n = next.as_i64().or_else(|| next.as_f64().map(|f| f as i64))?;
+    (!empty && until.is_none_or(|u| n < u)).then_some(n)
+}
+
 /// Pages of 100 the teams list is followed for at most: 2,000 teams.
 pub const MAX_TEAM_PAGES: usize = 20;
 
@@ -395,11 +407,9 @@ impl Vercel {
                     all.push(t);
                 }
             }
-            let next = &page.pagination["next"];
-            match next.as_i64().or_else(|| next.as_f64().map(|f| f as i64)) {
-                // Only onwards: a cursor that does not move would loop.
-                Some(n) if !empty && until.is_none_or(|u| n < u) => until = Some(n),
-                _ => break,
+            match next_until(&page.pagination, empty, until) {
+                Some(n) => until = Some(n),
+                None => break,
             }
         }
         Ok(all)

@@ -55,17 +55,10 @@ impl Vercel {
                 .filter(|d| d.project_id.as_deref() == Some(project_id))
                 .filter(|d| d.created.is_none_or(|c| c >= since_ms as f64))
                 .count() as u64;
-            let next = page
-                .pagination
-                .as_ref()
-                .and_then(|p| p["next"].as_f64())
-                .map(|n| n as i64);
-            match next {
-                // A next page that does not move back in time would repeat this one.
-                Some(n) if !page.deployments.is_empty() && until.is_none_or(|u| n < u) => {
-                    until = Some(n)
-                }
-                _ => return Ok(count),
+            let pagination = page.pagination.unwrap_or_default();
+            match super::next_until(&pagination, page.deployments.is_empty(), until) {
+                Some(n) => until = Some(n),
+                None => return Ok(count),
             }
         }
         Err(ProviderError::new(
