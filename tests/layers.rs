@@ -258,7 +258,14 @@ fn no_two_files_of_the_simulator_use_each_other() {
 /// command group uses no other command group, so each `fabrik <group>` reads on its own and
 /// nothing circles.
 const CLI_GROUND: &[&str] = &[
-    "print", "progress", "runtime", "watch", "fleet", "language", "help_sv",
+    "print",
+    "progress",
+    "runtime",
+    "watch",
+    "fleet",
+    "language",
+    "help_sv",
+    "help_sv_args",
 ];
 
 #[test]

@@ -3,7 +3,7 @@
 //! and workflow backups, through the core's `BackupsApi` (the window's too). This file only
 //! asks and prints.
 
-use crate::language::Said;
+use crate::language::{tr, trf, Said};
 use std::sync::Arc;
 
 use clap::Subcommand;
@@ -143,10 +143,16 @@ pub async fn restore(cloud: &Arc<CloudApi>, cmd: RestoreCmd) -> Result<(), ApiEr
 
 fn print_workflow_backups(list: &[fabrik::store::workflow_backups::WorkflowBackup]) {
     if list.is_empty() {
-        println!("Inga säkerhetskopior av flöden.");
+        println!(
+            "{}",
+            tr("Inga säkerhetskopior av flöden.", "No workflow backups.")
+        );
         return;
     }
-    println!("Flöden (i {}):", list[0].repository);
+    println!(
+        "{}",
+        trf!("Flöden (i {}):", "Workflows (in {}):", list[0].repository)
+    );
     for b in list {
         let short = |c: &String| c.chars().take(10).collect::<String>();
         let commit = match (&b.commit_sha, b.changed) {
@@ -157,7 +163,17 @@ fn print_workflow_backups(list: &[fabrik::store::workflow_backups::WorkflowBacku
         let names: Vec<String> = b
             .files
             .iter()
-            .map(|f| format!("{} ({})", f.name, if f.active { "på" } else { "av" }))
+            .map(|f| {
+                format!(
+                    "{} ({})",
+                    f.name,
+                    if f.active {
+                        tr("på", "on")
+                    } else {
+                        tr("av", "off")
+                    }
+                )
+            })
             .collect();
         println!(
             "{:>5}  {}  {:<15} {:<17} {}",
@@ -191,10 +207,10 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
             }
             if slug.is_some() {
                 print_workflow_backups(&workflows);
-                println!("Databaser:");
+                println!("{}", tr("Databaser:", "Databases:"));
             }
             if list.is_empty() {
-                println!("Inga säkerhetskopior.");
+                println!("{}", tr("Inga säkerhetskopior.", "No backups."));
             }
             for b in &list {
                 let where_ = match (&b.backup.removed_at, b.here, &b.backup.seat) {
@@ -222,7 +238,10 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
             stop_on_ctrl_c(&supervisor);
             if due {
                 let done = api.run_due(terminal(json)).await?;
-                eprintln!("{} säkerhetskopior tagna", done.len());
+                eprintln!(
+                    "{}",
+                    trf!("{} säkerhetskopior tagna", "{} backups taken", done.len())
+                );
                 return Ok(());
             }
             let slug = slug.unwrap_or_default();
@@ -237,8 +256,9 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
         } => {
             let confirmation = match confirm {
                 Some(c) => c,
-                None => crate::print::ask(&format!(
-                    "Återställningen ersätter databasens innehåll för {slug}. Skriv kundens slug för att bekräfta: "
+                None => crate::print::ask(&trf!(
+                    "Återställningen ersätter databasens innehåll för {slug}. Skriv kundens slug för att bekräfta: ",
+                    "The restore replaces the contents of {slug}'s database. Type the customer's slug to confirm: "
                 ))
                 .unwrap_or_default(),
             };
@@ -279,9 +299,13 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
                 }
             }
             eprintln!(
-                "{} av {} instanser säkerhetskopierade",
-                results.len() - failed.len(),
-                results.len()
+                "{}",
+                trf!(
+                    "{} av {} instanser säkerhetskopierade",
+                    "{} of {} instances backed up",
+                    results.len() - failed.len(),
+                    results.len()
+                )
             );
             if !failed.is_empty() {
                 return Err(fabrik::Error::RunEnded(fabrik::ledger::RunState::Failed).into());
@@ -313,8 +337,9 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
             };
             let confirmation = match confirm {
                 Some(c) => c,
-                None => crate::print::ask(&format!(
+                None => crate::print::ask(&trf!(
                     "Supabase återställer databasen för {slug} till {} och ersätter allt som skrivits efter det (Fabrik tar en egen säkerhetskopia först). Skriv kundens slug för att bekräfta: ",
+                    "Supabase restores {slug}'s database to {} and replaces everything written after it (Fabrik takes a backup of its own first). Type the customer's slug to confirm: ",
                     fabrik::database::recovery::moment(target)
                 ))
                 .unwrap_or_default(),
@@ -335,10 +360,14 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
                 return Ok(());
             }
             eprintln!(
-                "Skrev {} ({} B): psql -v ON_ERROR_STOP=1 -f {}",
-                out.display(),
-                sql.len(),
-                out.display()
+                "{}",
+                trf!(
+                    "Skrev {} ({} B): psql -v ON_ERROR_STOP=1 -f {}",
+                    "Wrote {} ({} B): psql -v ON_ERROR_STOP=1 -f {}",
+                    out.display(),
+                    sql.len(),
+                    out.display()
+                )
             );
         }
     }
@@ -358,26 +387,72 @@ fn parse_moment(at: &str) -> Option<i64> {
 
 fn print_recovery(v: &fabrik::database::recovery::RecoveryView) {
     use fabrik::database::recovery::moment;
-    println!("{} (Supabase-projekt {})", v.slug, v.project_ref);
+    println!(
+        "{}",
+        trf!(
+            "{} (Supabase-projekt {})",
+            "{} (Supabase project {})",
+            v.slug,
+            v.project_ref
+        )
+    );
     if let Some(note) = &v.note {
-        println!("Inte tillgängligt på den här planen: {}", note.said());
+        println!(
+            "{}",
+            trf!(
+                "Inte tillgängligt på den här planen: {}",
+                "Not available on this plan: {}",
+                note.said()
+            )
+        );
         return;
     }
     println!(
-        "Återställning till en tidpunkt (PITR): {}",
-        if v.pitr_enabled { "på" } else { "av" }
+        "{}",
+        trf!(
+            "Återställning till en tidpunkt (PITR): {}",
+            "Point-in-time recovery (PITR): {}",
+            if v.pitr_enabled {
+                tr("på", "on")
+            } else {
+                tr("av", "off")
+            }
+        )
     );
     let show = |t: Option<i64>| {
         t.map(|t| format!("{} ({t})", moment(t)))
             .unwrap_or_else(|| "–".into())
     };
-    println!("Tidigaste återställningspunkt: {}", show(v.earliest));
-    println!("Senaste återställningspunkt:   {}", show(v.latest));
+    println!(
+        "{}",
+        trf!(
+            "Tidigaste återställningspunkt: {}",
+            "Earliest recovery point: {}",
+            show(v.earliest)
+        )
+    );
+    println!(
+        "{}",
+        trf!(
+            "Senaste återställningspunkt:   {}",
+            "Latest recovery point:   {}",
+            show(v.latest)
+        )
+    );
     if let Some(s) = &v.schedule {
-        println!("Daglig säkerhetskopia kl. {s} UTC");
+        println!(
+            "{}",
+            trf!(
+                "Daglig säkerhetskopia kl. {s} UTC",
+                "Daily backup at {s} UTC"
+            )
+        );
     }
     if v.backups.is_empty() {
-        println!("Inga fysiska säkerhetskopior.");
+        println!(
+            "{}",
+            tr("Inga fysiska säkerhetskopior.", "No physical backups.")
+        );
     }
     for b in &v.backups {
         println!(
@@ -390,13 +465,21 @@ fn print_recovery(v: &fabrik::database::recovery::RecoveryView) {
     }
     if v.pitr_enabled {
         println!(
-            "Återställ: fabrik backup recover {} --at <tid inom fönstret>",
-            v.slug
+            "{}",
+            trf!(
+                "Återställ: fabrik backup recover {} --at <tid inom fönstret>",
+                "Recover: fabrik backup recover {} --at <a time within the window>",
+                v.slug
+            )
         );
     } else {
         println!(
-            "Återställ: fabrik backup recover {} --at <en säkerhetskopias tid>",
-            v.slug
+            "{}",
+            trf!(
+                "Återställ: fabrik backup recover {} --at <en säkerhetskopias tid>",
+                "Recover: fabrik backup recover {} --at <a backup's time>",
+                v.slug
+            )
         );
     }
 }

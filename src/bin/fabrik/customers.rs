@@ -1,6 +1,6 @@
 //! `fabrik customers …`: the register, a customer at a time.
 
-use crate::language::Said;
+use crate::language::{tr, trf, Said};
 use clap::{Args, Subcommand};
 use fabrik::customer::{
     Customer, CustomerDraft, CustomerPatch, CustomerQuery, CustomerRow, Plan, SortKey, Status,
@@ -191,7 +191,10 @@ pub fn run(api: &Register, cmd: CustomersCmd) -> Result<(), ApiError> {
             if json {
                 print_json(&c);
             } else {
-                println!("Lade till {} ({})", c.name, c.slug);
+                println!(
+                    "{}",
+                    trf!("Lade till {} ({})", "Added {} ({})", c.name, c.slug)
+                );
             }
         }
         CustomersCmd::Show { slug, json } => {
@@ -222,21 +225,31 @@ pub fn run(api: &Register, cmd: CustomersCmd) -> Result<(), ApiError> {
             if a.json {
                 print_json(&c);
             } else {
-                println!("Uppdaterade {} ({})", c.name, c.slug);
+                println!(
+                    "{}",
+                    trf!("Uppdaterade {} ({})", "Updated {} ({})", c.name, c.slug)
+                );
             }
         }
         CustomersCmd::Rm { slug, json } => {
             api.delete_customer(slug.clone())?;
             match json {
                 true => print_json(&serde_json::json!({ "removed": slug })),
-                false => println!("Tog bort {slug}"),
+                false => println!("{}", trf!("Tog bort {slug}", "Removed {slug}")),
             }
         }
         CustomersCmd::Examples { remove, json } => match (remove, json) {
             (true, true) => print_json(&api.remove_examples()?),
             (true, false) => println!("{}", api.remove_examples()?.message.said()),
             (false, true) => print_json(&serde_json::json!({ "added": api.load_examples()? })),
-            (false, false) => println!("Lade till {} exempelkunder", api.load_examples()?),
+            (false, false) => println!(
+                "{}",
+                trf!(
+                    "Lade till {} exempelkunder",
+                    "Added {} example customers",
+                    api.load_examples()?
+                )
+            ),
         },
     }
     Ok(())
@@ -244,7 +257,7 @@ pub fn run(api: &Register, cmd: CustomersCmd) -> Result<(), ApiError> {
 
 fn print_table(rows: &[CustomerRow]) {
     if rows.is_empty() {
-        println!("Inga kunder.");
+        println!("{}", tr("Inga kunder.", "No customers."));
         return;
     }
     let w = rows
@@ -253,7 +266,13 @@ fn print_table(rows: &[CustomerRow]) {
         .max()
         .unwrap_or(4)
         .max(4);
-    println!("{:<w$}  {:<12}  {:<12}  NAMN", "SLUG", "STATUS", "PLAN");
+    println!(
+        "{:<w$}  {:<12}  {:<12}  {}",
+        "SLUG",
+        "STATUS",
+        "PLAN",
+        tr("NAMN", "NAME")
+    );
     for r in rows {
         println!(
             "{:<w$}  {:<12}  {:<12}  {}",
@@ -263,63 +282,86 @@ fn print_table(rows: &[CustomerRow]) {
             plain(&r.name)
         );
     }
-    println!("{} kunder", rows.len());
+    println!("{}", trf!("{} kunder", "{} customers", rows.len()));
 }
 
 fn print_customer(c: &Customer) {
     let dash = |v: &Option<String>| v.as_deref().map_or("–".into(), |v| plain(v).into_owned());
+    // One field a line, its label in a column of its own.
+    let field = |sv: &'static str, en: &'static str, value: &dyn std::fmt::Display| {
+        println!("  {:<19}{value}", tr(sv, en));
+    };
     println!("{} ({})", plain(&c.name), c.slug);
-    println!("  Admin-e-post:      {}", plain(&c.admin_email));
-    println!("  Kontaktperson:     {}", dash(&c.contact_name));
-    println!("  Plan:              {}", c.plan);
-    println!(
-        "  Moduler:           {}",
-        c.modules
-            .iter()
-            .map(|m| m.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    println!("  Status:            {}", c.status);
+    field("Admin-e-post:", "Admin email:", &plain(&c.admin_email));
+    field("Kontaktperson:", "Contact person:", &dash(&c.contact_name));
+    field("Plan:", "Plan:", &c.plan);
+    let modules: Vec<_> = c.modules.iter().map(|m| m.as_str()).collect();
+    field("Moduler:", "Modules:", &modules.join(", "));
+    field("Status:", "Status:", &c.status);
     if let Some(at) = &c.cancelled_at {
-        println!(
-            "  Uppsagd i Stripe:  {at} (instansen är kvar: `fabrik pause {0}` eller `fabrik teardown {0}`)",
-            c.slug
+        let slug = &c.slug;
+        let what = trf!(
+            "{at} (instansen är kvar: `fabrik pause {slug}` eller `fabrik teardown {slug}`)",
+            "{at} in Stripe (the instance remains: `fabrik pause {slug}` or `fabrik teardown {slug}`)"
         );
+        field("Uppsagd i Stripe:", "Cancelled:", &what);
     }
     if c.status == fabrik::customer::Status::Active {
-        let applied = c.applied.as_ref().map_or("okänt".to_string(), |a| {
-            let list: Vec<&str> = a.modules.iter().map(|m| m.as_str()).collect();
-            format!("{} ({})", a.plan, list.join(", "))
-        });
-        println!("  I drift:           {applied}");
+        let applied = c
+            .applied
+            .as_ref()
+            .map_or(tr("okänt", "unknown").to_string(), |a| {
+                let list: Vec<&str> = a.modules.iter().map(|m| m.as_str()).collect();
+                format!("{} ({})", a.plan, list.join(", "))
+            });
+        field("I drift:", "In service:", &applied);
         if c.modules_outdated {
             println!(
-                "                     skiljer sig från det sparade: `fabrik update-modules {}`",
-                c.slug
+                "                     {}",
+                trf!(
+                    "skiljer sig från det sparade: `fabrik update-modules {}`",
+                    "differs from what is saved: `fabrik update-modules {}`",
+                    c.slug
+                )
             );
         }
     }
-    println!("  Produktions-URL:   {}", dash(&c.instance.production_url));
-    println!("  GitHub-repo:       {}", dash(&c.instance.github_repo_url));
-    println!(
-        "  Supabase-projekt:  {}",
-        dash(&c.instance.supabase_project_ref)
+    field(
+        "Produktions-URL:",
+        "Production URL:",
+        &dash(&c.instance.production_url),
     );
-    println!(
-        "  Vercel-projekt:    {}",
-        dash(&c.instance.vercel_project_id)
+    field(
+        "GitHub-repo:",
+        "GitHub repo:",
+        &dash(&c.instance.github_repo_url),
     );
-    println!("  n8n-flöde:         {}", dash(&c.instance.n8n_workflow_id));
-    println!(
-        "  Skapad:            {}",
-        c.created_at.format("%Y-%m-%d %H:%M UTC")
+    field(
+        "Supabase-projekt:",
+        "Supabase project:",
+        &dash(&c.instance.supabase_project_ref),
+    );
+    field(
+        "Vercel-projekt:",
+        "Vercel project:",
+        &dash(&c.instance.vercel_project_id),
+    );
+    field(
+        "n8n-flöde:",
+        "n8n workflow:",
+        &dash(&c.instance.n8n_workflow_id),
+    );
+    field(
+        "Skapad:",
+        "Created:",
+        &c.created_at.format("%Y-%m-%d %H:%M UTC"),
     );
     if !c.notes.is_empty() {
         let notes: Vec<_> = c.notes.lines().map(plain).collect();
-        println!(
-            "  Anteckningar:      {}",
-            notes.join("\n                     ")
+        field(
+            "Anteckningar:",
+            "Notes:",
+            &notes.join("\n                     "),
         );
     }
 }

@@ -1,7 +1,7 @@
 //! `fabrik deployments list|promote`: deployment rollback through the core's `DeploymentsApi`
 //! (the window's too). This file only asks and prints.
 
-use crate::language::Said;
+use crate::language::{tr, trf, Said};
 use std::sync::Arc;
 
 use clap::Subcommand;
@@ -78,11 +78,15 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: DeploymentsCmd) -> Result<(), ApiEr
             };
             if !yes {
                 let question = if undo {
-                    format!(
-                        "Ångra återgången: gör {target} till produktion för {slug} igen? [j/N] "
+                    trf!(
+                        "Ångra återgången: gör {target} till produktion för {slug} igen? [j/N] ",
+                        "Undo the rollback: make {target} production for {slug} again? [y/N] "
                     )
                 } else {
-                    format!("Gör {target} till produktion för {slug}? [j/N] ")
+                    trf!(
+                        "Gör {target} till produktion för {slug}? [j/N] ",
+                        "Make {target} production for {slug}? [y/N] "
+                    )
                 };
                 if !confirm(&question) {
                     return Err(fabrik::Error::NotConfirmed.into());
@@ -97,11 +101,16 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: DeploymentsCmd) -> Result<(), ApiEr
 
 fn print_list(d: &fabrik::provision::Deployments) {
     println!(
-        "Produktionsdriftsättningar för {} (Vercel-projektet {}), nyast först:",
-        d.slug, d.project
+        "{}",
+        trf!(
+            "Produktionsdriftsättningar för {} (Vercel-projektet {}), nyast först:",
+            "Production deployments of {} (the Vercel project {}), newest first:",
+            d.slug,
+            d.project
+        )
     );
     if d.deployments.is_empty() {
-        println!("  (inga)");
+        println!("  {}", tr("(inga)", "(none)"));
     }
     for x in &d.deployments {
         let mark = if x.serving { "*" } else { " " };
@@ -128,14 +137,30 @@ fn print_list(d: &fabrik::provision::Deployments) {
         );
     }
     match (&d.production, d.deployments.iter().any(|x| x.serving)) {
-        (Some(p), false) => println!("Produktionen serverar {p} (äldre än listan)."),
-        (None, _) => println!("Ingen driftsättning serverar produktion just nu."),
+        (Some(p), false) => println!(
+            "{}",
+            trf!(
+                "Produktionen serverar {p} (äldre än listan).",
+                "Production serves {p} (older than the list)."
+            )
+        ),
+        (None, _) => println!(
+            "{}",
+            tr(
+                "Ingen driftsättning serverar produktion just nu.",
+                "No deployment serves production right now."
+            )
+        ),
         _ => {}
     }
     if let Some(u) = &d.undo {
         println!(
-            "Ångra den senaste återgången: fabrik deployments promote {} --undo (gör {u} till produktion igen)",
-            d.slug
+            "{}",
+            trf!(
+                "Ångra den senaste återgången: fabrik deployments promote {} --undo (gör {u} till produktion igen)",
+                "Undo the last rollback: fabrik deployments promote {} --undo (makes {u} production again)",
+                d.slug
+            )
         );
     }
 }

@@ -10,7 +10,7 @@ use fabrik::seat_settings::SeatSettings;
 use fabrik::supervisor::cloud::Environment;
 use fabrik::ApiError;
 
-use crate::language;
+use crate::language::{self, tr};
 use crate::print::print_json;
 use crate::runtime::{seat_choice, USE_KEY};
 use fabrik::services::register::Language;
@@ -60,16 +60,20 @@ pub fn run(db: &Path, args: UseArgs) -> Result<(), ApiError> {
         print_json(&serde_json::json!({ "environment": chosen, "language": lang }));
         return Ok(());
     }
-    match chosen {
-        Some(Environment::Production) => println!(
-            "Kommandoraden arbetar i produktion på den här datorn (--sandbox för ett kommando)."
+    let line = match chosen {
+        Some(Environment::Production) => tr(
+            "Kommandoraden arbetar i produktion på den här datorn (--sandbox för ett kommando).",
+            "The command line works in production on this computer (--sandbox for one command).",
         ),
-        Some(Environment::Sandbox) => println!(
-            "Kommandoraden arbetar i sandlådan på den här datorn (--production för ett kommando)."
+        Some(Environment::Sandbox) => tr(
+            "Kommandoraden arbetar i sandlådan på den här datorn (--production för ett kommando).",
+            "The command line works in the sandbox on this computer (--production for one command).",
         ),
-        None => println!(
-            "Inget val gjort: kommandoraden arbetar i sandlådan. `fabrik use production` byter."
+        None => tr(
+            "Inget val gjort: kommandoraden arbetar i sandlådan. `fabrik use production` byter.",
+            "Nothing chosen: the command line works in the sandbox. `fabrik use production` switches.",
         ),
-    }
+    };
+    println!("{line}");
     Ok(())
 }

@@ -15,6 +15,7 @@ use fabrik::supervisor::host::RunHost;
 use fabrik::ApiError;
 use serde::Serialize;
 
+use crate::language::{tr, trf};
 use crate::print::{confirm, print_json};
 
 static NOT_ALL_DONE: AtomicBool = AtomicBool::new(false);
@@ -96,8 +97,8 @@ pub enum Shared<P: Args> {
 pub trait Kind {
     type Plan: Args;
     type View: Serialize;
-    /// What a person calls it, in the CLI's Swedish ("utrullning", "mallutrullning").
-    const NOUN: &'static str;
+    /// What a person calls it, in Swedish and English ("utrullning", "roll-out").
+    const NOUN: (&'static str, &'static str);
     /// The `type` of the JSON line a driven roll-out ends with.
     const END: &'static str;
 
@@ -169,7 +170,15 @@ pub async fn run<K: Kind>(kind: &K, cmd: Shared<K::Plan>) -> Result<(), ApiError
         Shared::Start { plan, yes, json } => {
             let id = match kind.open()? {
                 Some(open) => {
-                    eprintln!("Fortsätter {} {} ({})", K::NOUN, open.id, open.state);
+                    let noun = tr(K::NOUN.0, K::NOUN.1);
+                    let (id, state) = (open.id, &open.state);
+                    eprintln!(
+                        "{}",
+                        trf!(
+                            "Fortsätter {noun} {id} ({state})",
+                            "Continuing {noun} {id} ({state})"
+                        )
+                    );
                     open.id
                 }
                 None => {
@@ -178,9 +187,11 @@ pub async fn run<K: Kind>(kind: &K, cmd: Shared<K::Plan>) -> Result<(), ApiError
                         K::print(&view, true);
                     }
                     let id = K::rollout(&view).rollout.id;
-                    if !yes && !confirm(&format!("Starta {}en? [j/N] ", K::NOUN)) {
+                    let noun = tr(K::NOUN.0, K::NOUN.1);
+                    let question = trf!("Starta {noun}en? [j/N] ", "Start the {noun}? [y/N] ");
+                    if !yes && !confirm(&question) {
                         let _ = kind.controls().abort(id);
-                        eprintln!("Inget startades.");
+                        eprintln!("{}", tr("Inget startades.", "Nothing was started."));
                         return Ok(());
                     }
                     id
@@ -234,7 +245,10 @@ impl RunHost for Progress {
         if self.json {
             println!("{}", serde_json::to_string(event).unwrap_or_default());
         } else if let RunEvent::RunFinished { run_id, state, .. } = event {
-            eprintln!("  körning {run_id}: {state}");
+            eprintln!(
+                "  {}",
+                trf!("körning {run_id}: {state}", "run {run_id}: {state}")
+            );
         }
     }
     fn notify(&self, _title: &str, body: &str) {

@@ -3,7 +3,7 @@
 //! the teardown's gate (the slug typed); `--status` follows it, `--withdraw` takes it back
 //! while it waits. This file only asks and prints.
 
-use crate::language::Said;
+use crate::language::{tr, trf, Said};
 use std::sync::Arc;
 
 use clap::Args;
@@ -50,8 +50,9 @@ pub struct HandoverArgs {
 fn typed(slug: &str, given: Option<String>, question: &str) -> Result<String, ApiError> {
     match given {
         Some(t) => Ok(t),
-        None => ask(&format!(
-            "{question} Skriv kundens adressnamn ({slug}) för att bekräfta: "
+        None => ask(&trf!(
+            "{question} Skriv kundens adressnamn ({slug}) för att bekräfta: ",
+            "{question} Type the customer's address name ({slug}) to confirm: "
         ))
         .ok_or_else(|| fabrik::Error::NotConfirmed.into()),
     }
@@ -69,7 +70,11 @@ pub async fn run(cloud: &Arc<CloudApi>, a: HandoverArgs) -> Result<(), ApiError>
         return Ok(());
     }
     if a.withdraw {
-        let confirmation = typed(&a.slug, a.confirm, "Överlämningen dras tillbaka.")?;
+        let confirmation = typed(
+            &a.slug,
+            a.confirm,
+            tr("Överlämningen dras tillbaka.", "The handover is withdrawn."),
+        )?;
         let done = api.withdraw(&a.slug, &confirmation).await?;
         match a.json {
             true => print_json(&done),
@@ -90,12 +95,19 @@ pub async fn run(cloud: &Arc<CloudApi>, a: HandoverArgs) -> Result<(), ApiError>
         Some(to) => to.clone(),
         None => api.recipient(&a.slug).await?,
     };
-    let question = format!(
+    let question = trf!(
         "{} lämnas över: Supabase-projektet till organisationen {org}, Vercel-projektet till teamet {team}, GitHub-repot till {github}. Brevet med koderna skickas till {recipient}. Det kan inte tas tillbaka när kunden tagit emot det.",
+        "{} is handed over: the Supabase project to the organization {org}, the Vercel project to the team {team}, the GitHub repository to {github}. The letter with the codes is sent to {recipient}. It cannot be taken back once the customer has accepted it.",
         a.slug
     );
     if a.confirm.is_some() && !a.json {
-        eprintln!("Brevet med koderna skickas till {recipient}.");
+        eprintln!(
+            "{}",
+            trf!(
+                "Brevet med koderna skickas till {recipient}.",
+                "The letter with the codes is sent to {recipient}."
+            )
+        );
     }
     let confirmation = typed(&a.slug, a.confirm, &question)?;
     stop_on_ctrl_c(&supervisor);

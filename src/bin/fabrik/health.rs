@@ -1,7 +1,7 @@
 //! `fabrik status`: the health of delivered instances, read now (exit 3 when any is not
 //! healthy).
 
-use crate::language::Said;
+use crate::language::{tr, Said};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -49,7 +49,13 @@ pub async fn status(cloud: &Arc<CloudApi>, args: StatusArgs) -> Result<(), ApiEr
     if args.json {
         print_json(&serde_json::json!({ "healthy": healthy, "customers": checks }));
     } else if checks.is_empty() {
-        println!("Inga levererade instanser att kontrollera.");
+        println!(
+            "{}",
+            tr(
+                "Inga levererade instanser att kontrollera.",
+                "No delivered instances to check."
+            )
+        );
     } else {
         checks.iter().for_each(print_health);
     }
@@ -69,7 +75,11 @@ fn print_health(h: &fabrik::health::Health) {
             None => say(Say::SiteNoAnswer, &[("ms", &s.ms.to_string())]),
         })
         .unwrap_or_default();
-    let state = if h.healthy { "frisk" } else { "ej frisk" };
+    let state = if h.healthy {
+        tr("frisk", "healthy")
+    } else {
+        tr("ej frisk", "unhealthy")
+    };
     println!("{:<32} {:<9} {site}", h.slug, state);
     for f in &h.findings {
         let kind = f.kind.label().text().said();

@@ -112,7 +112,8 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("billing reconcile", "Jämför Stripes prenumerationer med registret nu; skillnader visas med vad som kan göras"),
 ];
 
-/// `(flag, line)`: the flags many commands share, by their long name.
+/// `(flag, line)`: the flags many commands share, by their id; a command's own line in
+/// `help_sv_args` comes first.
 pub const FLAGS: &[(&str, &str)] = &[
     (
         "db",
@@ -133,7 +134,7 @@ pub const FLAGS: &[(&str, &str)] = &[
         "Kundens slugg, skriven för att bekräfta en åtgärd som tar bort",
     ),
     (
-        "keep-on-failure",
+        "keep_on_failure",
         "Låt det körningen skapade stå kvar om den misslyckas (annars återställs den)",
     ),
     ("help", "Visa hjälpen"),

@@ -4,7 +4,7 @@
 //! mapped to), `reject ID --reason TEXT` keeps the reason. The portal is told what happened as
 //! it happens. Names and emails come from outside: they are printed without control characters.
 
-use crate::language::Said;
+use crate::language::{tr, trf, Said};
 use std::sync::Arc;
 
 use clap::Subcommand;
@@ -74,13 +74,15 @@ fn line(i: &IntakeItem) -> String {
         state
     );
     if i.cancelled_at.is_some() {
-        out.push_str("  [uppsagd i Stripe]");
+        out.push_str(tr("  [uppsagd i Stripe]", "  [cancelled in Stripe]"));
     }
     if let Some(w) = &i.waiting {
-        out.push_str(&format!("\n       väntar: {}", plain(&w.said())));
+        let w = plain(&w.said()).into_owned();
+        out.push_str(&trf!("\n       väntar: {w}", "\n       waiting: {w}"));
     }
     if let Some(e) = &i.portal_error {
-        out.push_str(&format!("\n       portalen: {}", plain(e)));
+        let e = plain(e).into_owned();
+        out.push_str(&trf!("\n       portalen: {e}", "\n       portal: {e}"));
     }
     out
 }
@@ -97,9 +99,9 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: IntakeCmd) -> Result<(), ApiError> 
             }
             for s in &inbox.sources {
                 let set = if s.configured {
-                    "inställd"
+                    tr("inställd", "set up")
                 } else {
-                    "inte inställd"
+                    tr("inte inställd", "not set up")
                 };
                 println!(
                     "{}: {set}{}{}",
@@ -111,7 +113,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: IntakeCmd) -> Result<(), ApiError> 
                     s.state
                         .polled_at
                         .as_deref()
-                        .map(|p| format!(", hämtad {p}"))
+                        .map(|p| trf!(", hämtad {p}", ", fetched {p}"))
                         .unwrap_or_default()
                 );
                 for n in &s.notes {
@@ -122,7 +124,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: IntakeCmd) -> Result<(), ApiError> 
                 }
             }
             if inbox.items.is_empty() {
-                println!("Inkorgen är tom.");
+                println!("{}", tr("Inkorgen är tom.", "The inbox is empty."));
             }
             for i in &inbox.items {
                 println!("{}", line(i));
@@ -135,8 +137,17 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: IntakeCmd) -> Result<(), ApiError> 
                 return Ok(());
             }
             println!(
-                "{} nya förfrågningar, {} uppsagda; {} händelser lästa ({} sedda förut), {} anrop; {} skrivningar till portalen",
-                report.new_requests, report.cancelled, report.events, report.seen_before, report.requests, report.written
+                "{}",
+                trf!(
+                    "{} nya förfrågningar, {} uppsagda; {} händelser lästa ({} sedda förut), {} anrop; {} skrivningar till portalen",
+                    "{} new requests, {} cancelled; {} events read ({} seen before), {} calls; {} writes to the portal",
+                    report.new_requests,
+                    report.cancelled,
+                    report.events,
+                    report.seen_before,
+                    report.requests,
+                    report.written
+                )
             );
             for p in &report.problems {
                 println!("  ! {}", p.said());
@@ -154,8 +165,8 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: IntakeCmd) -> Result<(), ApiError> 
                 if let Some(i) = inbox.items.iter().find(|i| i.id == id) {
                     println!("{}", line(i));
                 }
-                if !crate::print::confirm("Provisionera? [j/N] ") {
-                    println!("Inget gjordes.");
+                if !crate::print::confirm(tr("Provisionera? [j/N] ", "Provision? [y/N] ")) {
+                    println!("{}", tr("Inget gjordes.", "Nothing was done."));
                     return Ok(());
                 }
             }

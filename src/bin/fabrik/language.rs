@@ -10,7 +10,7 @@ use clap::{Arg, ArgAction, Command};
 use fabrik::messages::Text;
 use fabrik::services::register::Language;
 
-use crate::help_sv;
+use crate::{help_sv, help_sv_args};
 
 /// The seat setting the choice is kept in (shared with the window's language switch).
 pub use fabrik::seat_settings::CLI_LANGUAGE_KEY as LANGUAGE_KEY;
@@ -75,6 +75,28 @@ pub fn db_from_args() -> PathBuf {
         .unwrap_or_else(fabrik::paths::default_db_path)
 }
 
+/// One of the command line's own fixed lines in this command's language (a table heading, a
+/// word in a line): `tr("Inkorgen är tom.", "The inbox is empty.")`. A line with values is
+/// `trf!` with the same two texts as `format!` strings.
+pub fn tr<T>(sv: T, en: T) -> T {
+    match current() {
+        Language::Sv => sv,
+        Language::En => en,
+    }
+}
+
+/// `tr` for a line with values: `trf!("Plan för {}:", "Plan for {}:", p.slug)`, each text a
+/// `format!` string over the same arguments (or the same names, `{slug}`).
+macro_rules! trf {
+    ($sv:literal, $en:literal $(, $arg:expr)* $(,)?) => {
+        match $crate::language::current() {
+            ::fabrik::services::register::Language::Sv => format!($sv $(, $arg)*),
+            ::fabrik::services::register::Language::En => format!($en $(, $arg)*),
+        }
+    };
+}
+pub(crate) use trf;
+
 /// A text of the core's in this command's language.
 pub trait Said {
     fn said(&self) -> String;
@@ -90,7 +112,8 @@ impl Said for Text {
 }
 
 /// The command line as clap prints its help: the doc comments' English, or for a Swedish seat
-/// each command's and shared flag's Swedish line and Swedish headings.
+/// each command's, each of its arguments' (`help_sv_args`) and each shared flag's Swedish line,
+/// and Swedish headings.
 pub fn localized(cmd: Command) -> Command {
     match current() {
         Language::En => cmd,
@@ -116,7 +139,8 @@ fn swedish(cmd: Command, path: &str) -> Command {
                 .help(flag("help").unwrap_or_default()),
         )
         .mut_args(|a| {
-            let a = match flag(a.get_id().as_str()) {
+            let id = a.get_id().as_str();
+            let a = match arg_line(path, id).or_else(|| flag(id)) {
                 Some(line) => a.help(line).long_help(None),
                 None => a,
             };
@@ -166,7 +190,17 @@ pub fn command_line(path: &str) -> Option<&'static str> {
         .map(|(_, l)| *l)
 }
 
-fn flag(name: &str) -> Option<&'static str> {
+/// A command's own argument's Swedish line, by the command's path and the argument's id
+/// (`customers add`, `email`).
+pub fn arg_line(path: &str, id: &str) -> Option<&'static str> {
+    help_sv_args::ARGS
+        .iter()
+        .find(|(p, i, _)| *p == path && *i == id)
+        .map(|(_, _, l)| *l)
+}
+
+/// A shared flag's Swedish line (`help_sv::FLAGS`), by its id.
+pub fn flag(name: &str) -> Option<&'static str> {
     help_sv::FLAGS
         .iter()
         .find(|(n, _)| *n == name)

@@ -12,6 +12,7 @@ mod fleet;
 mod handover;
 mod health;
 mod help_sv;
+mod help_sv_args;
 mod import;
 mod intake;
 mod language;
@@ -375,19 +376,35 @@ mod tests {
         assert!(missing.is_empty(), "without help: {missing:#?}");
     }
 
-    /// Every command has its Swedish line (`help_sv`): a new command is not left English in a
-    /// Swedish seat's help; and no line is kept for a command that is gone.
+    /// Every command has its Swedish line (`help_sv`), and so has each of its arguments with a
+    /// help text (`help_sv_args`; a global flag may have the shared one of `help_sv::FLAGS`): a
+    /// new command or flag is not left English in a Swedish seat's help; and no line is kept for
+    /// a command or an argument that is gone.
     #[test]
     fn every_command_has_a_swedish_line() {
-        fn walk(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+        fn walk(cmd: &clap::Command, path: &str, out: &mut Vec<String>, args: &mut Vec<Arg>) {
             out.push(path.to_string());
+            for arg in cmd.get_arguments() {
+                // clap's own --help and --version have theirs in `help_sv::FLAGS`.
+                let own = matches!(
+                    arg.get_action(),
+                    clap::ArgAction::Help | clap::ArgAction::Version
+                );
+                if own || (arg.get_help().is_none() && arg.get_long_help().is_none()) {
+                    continue;
+                }
+                let id = arg.get_id().as_str();
+                args.push((path.to_string(), id.to_string(), arg.is_global_set()));
+            }
             for sub in cmd.get_subcommands() {
                 let sub_path = [path, sub.get_name()].join(" ").trim().to_string();
-                walk(sub, &sub_path, out);
+                walk(sub, &sub_path, out, args);
             }
         }
+        type Arg = (String, String, bool);
         let mut paths = Vec::new();
-        walk(&super::Cli::command(), "", &mut paths);
+        let mut args = Vec::new();
+        walk(&super::Cli::command(), "", &mut paths, &mut args);
         let untranslated: Vec<_> = paths
             .iter()
             .filter(|p| crate::language::command_line(p).is_none())
@@ -401,5 +418,23 @@ mod tests {
             .filter(|(p, _)| !paths.iter().any(|q| q == p))
             .collect();
         assert!(gone.is_empty(), "a line for no command: {gone:#?}");
+
+        let untranslated: Vec<_> = args
+            .iter()
+            .filter(|(path, id, global)| {
+                crate::language::arg_line(path, id).is_none()
+                    && !(*global && crate::language::flag(id).is_some())
+            })
+            .map(|(path, id, _)| format!("{path} <{id}>"))
+            .collect();
+        assert!(
+            untranslated.is_empty(),
+            "an argument without a Swedish line (help_sv_args): {untranslated:#?}"
+        );
+        let gone: Vec<_> = crate::help_sv_args::ARGS
+            .iter()
+            .filter(|(p, i, _)| !args.iter().any(|(q, j, _)| q == p && j == i))
+            .collect();
+        assert!(gone.is_empty(), "a line for no argument: {gone:#?}");
     }
 }

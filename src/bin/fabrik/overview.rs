@@ -2,7 +2,7 @@
 //! command that does its one action, and the business at a glance, as the window's Översikt
 //! shows them (`fabrik::overview`). This file only prints.
 
-use crate::language::Said;
+use crate::language::{tr, trf, Said};
 use clap::Args;
 use fabrik::messages::Say;
 use fabrik::overview::Overview;
@@ -28,19 +28,38 @@ pub fn run(api: &Register, a: OverviewArgs) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Sums per currency, or "okänd" when nothing is linked to a subscription.
+/// Sums per currency, or "okänd" ("unknown") when nothing is linked to a subscription.
 fn sums(m: &[Money]) -> String {
     if m.is_empty() {
-        return "okänd".into();
+        return tr("okänd", "unknown").into();
     }
     m.iter().map(Money::shown).collect::<Vec<_>>().join(" + ")
 }
 
 fn print(o: &Overview) {
     match o.items.len() {
-        0 => println!("Översikt: {}", Say::OverviewNothing.text().said()),
-        1 => println!("Översikt: en sak behöver dig."),
-        n => println!("Översikt: {n} saker behöver dig."),
+        0 => println!(
+            "{}",
+            trf!(
+                "Översikt: {}",
+                "Overview: {}",
+                Say::OverviewNothing.text().said()
+            )
+        ),
+        1 => println!(
+            "{}",
+            tr(
+                "Översikt: en sak behöver dig.",
+                "Overview: one thing needs you."
+            )
+        ),
+        n => println!(
+            "{}",
+            trf!(
+                "Översikt: {n} saker behöver dig.",
+                "Overview: {n} things need you."
+            )
+        ),
     }
     for item in &o.items {
         let when = format!("{:<5}", item.urgency.text().said().to_uppercase());
@@ -59,21 +78,36 @@ fn print(o: &Overview) {
     let g = &o.glance;
     println!();
     println!(
-        "Verksamheten: {} av {} kunder aktiva · senaste 30 dagarna: intäkt {}, kostnad {}, marginal {}",
-        g.customers_active,
-        g.customers,
-        sums(&g.revenue),
-        sums(&g.cost),
-        sums(&g.margin)
+        "{}",
+        trf!(
+            "Verksamheten: {} av {} kunder aktiva · senaste 30 dagarna: intäkt {}, kostnad {}, marginal {}",
+            "The business: {} of {} customers active · last 30 days: revenue {}, cost {}, margin {}",
+            g.customers_active,
+            g.customers,
+            sums(&g.revenue),
+            sums(&g.cost),
+            sums(&g.margin)
+        )
     );
     if g.revenue_unlinked > 0 {
         println!(
-            "  {} levererade kunder saknar länkad prenumeration: deras intäkt och marginal är okända (fabrik billing).",
-            g.revenue_unlinked
+            "  {}",
+            trf!(
+                "{} levererade kunder saknar länkad prenumeration: deras intäkt och marginal är okända (fabrik billing).",
+                "{} delivered customers have no linked subscription: their revenue and margin are unknown (fabrik billing).",
+                g.revenue_unlinked
+            )
         );
     }
     println!(
-        "Betalningar som inte gick igenom: {} · hälsa: {} friska, {} med fel, {} inte kontrollerade",
-        g.payments_failed, g.healthy, g.unhealthy, g.unchecked
+        "{}",
+        trf!(
+            "Betalningar som inte gick igenom: {} · hälsa: {} friska, {} med fel, {} inte kontrollerade",
+            "Payments that did not go through: {} · health: {} healthy, {} with faults, {} not checked",
+            g.payments_failed,
+            g.healthy,
+            g.unhealthy,
+            g.unchecked
+        )
     );
 }

@@ -16,7 +16,13 @@ pub fn print_json<T: serde::Serialize>(v: &T) {
 pub fn confirm(question: &str) -> bool {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() {
-        eprintln!("Ingen terminal att fråga i; --yes hoppar över frågan.");
+        eprintln!(
+            "{}",
+            crate::language::tr(
+                "Ingen terminal att fråga i; --yes hoppar över frågan.",
+                "No terminal to ask at; --yes skips the question."
+            )
+        );
         return false;
     }
     eprint!("{question}");
@@ -32,7 +38,10 @@ pub fn confirm(question: &str) -> bool {
 pub fn ask(question: &str) -> Option<String> {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() {
-        eprintln!("Ingen terminal att fråga i.");
+        eprintln!(
+            "{}",
+            crate::language::tr("Ingen terminal att fråga i.", "No terminal to ask at.")
+        );
         return None;
     }
     eprint!("{question}");

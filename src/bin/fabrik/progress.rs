@@ -1,6 +1,6 @@
 //! Prints run events: a live line per step for people, or one JSON object per line (`--json`).
 
-use crate::language::Said;
+use crate::language::{tr, trf, Said};
 use std::io::Write;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -42,20 +42,26 @@ impl Printer {
                 resumed,
             } => self.line(
                 "▶",
-                &format!(
-                    "Körning {run_id} för {slug}{}",
-                    if *resumed { " återupptas" } else { " startar" }
-                ),
+                &match resumed {
+                    true => trf!(
+                        "Körning {run_id} för {slug} återupptas",
+                        "Run {run_id} for {slug} resumes"
+                    ),
+                    false => trf!(
+                        "Körning {run_id} för {slug} startar",
+                        "Run {run_id} for {slug} starts"
+                    ),
+                },
             ),
             RunEvent::StepStarted { step, attempt, .. } => {
                 let again = if *attempt > 1 {
-                    format!(" (försök {attempt})")
+                    trf!(" (försök {attempt})", " (attempt {attempt})")
                 } else {
                     String::new()
                 };
                 self.line(
                     "…",
-                    &format!("{:<20} {}{again}", step.as_str(), step.label()),
+                    &format!("{:<20} {}{again}", step.as_str(), step.label_text().said()),
                 )
             }
             RunEvent::StepWaiting {
@@ -65,6 +71,7 @@ impl Printer {
                 elapsed_ms,
                 ..
             } => {
+                let waiting_for = waiting_for.said();
                 let mut last = self.last_wait.lock().unwrap_or_else(|p| p.into_inner());
                 // One line per change of state, not per poll.
                 if last.as_ref() != Some(&(*step, detail.clone())) {
@@ -94,9 +101,14 @@ impl Printer {
             } => self.line(
                 "↻",
                 &format!(
-                    "{:<20} försök {attempt} misslyckades: {reason}; nytt försök om {:.1} s",
+                    "{:<20} {}",
                     step.as_str(),
-                    *delay_ms as f64 / 1000.0
+                    trf!(
+                        "försök {attempt} misslyckades: {}; nytt försök om {:.1} s",
+                        "attempt {attempt} failed: {}; trying again in {:.1} s",
+                        reason.said(),
+                        *delay_ms as f64 / 1000.0
+                    )
                 ),
             ),
             RunEvent::StepDone {
@@ -114,9 +126,13 @@ impl Printer {
                 self.line(
                     "✓",
                     &format!(
-                        "{:<20} {word}{id} på {:.1} s",
+                        "{:<20} {}",
                         step.as_str(),
-                        *duration_ms as f64 / 1000.0
+                        trf!(
+                            "{word}{id} på {:.1} s",
+                            "{word}{id} in {:.1} s",
+                            *duration_ms as f64 / 1000.0
+                        )
                     ),
                 )
             }
@@ -127,10 +143,15 @@ impl Printer {
                 step, external_id, ..
             } => self.line(
                 "↺",
-                &format!("{:<20} tar bort {external_id}", step.as_str()),
+                &format!(
+                    "{:<20} {}",
+                    step.as_str(),
+                    trf!("tar bort {external_id}", "removing {external_id}")
+                ),
             ),
             RunEvent::CompensationDone { step, .. } => {
-                self.line("↺", &format!("{:<20} borttagen", step.as_str()))
+                let removed = tr("borttagen", "removed");
+                self.line("↺", &format!("{:<20} {removed}", step.as_str()))
             }
             RunEvent::CompensationFailed {
                 step,
@@ -140,8 +161,14 @@ impl Printer {
             } => self.line(
                 "!",
                 &format!(
-                    "{:<20} kunde inte tas bort: {message}. {manual}",
-                    step.as_str()
+                    "{:<20} {}",
+                    step.as_str(),
+                    trf!(
+                        "kunde inte tas bort: {}. {}",
+                        "could not be removed: {}. {}",
+                        message.said(),
+                        manual.said()
+                    )
                 ),
             ),
             RunEvent::RunFinished {
@@ -153,7 +180,14 @@ impl Printer {
                     .as_ref()
                     .map(|e| format!(": {}", e.said()))
                     .unwrap_or_default();
-                self.line("■", &format!("Körning {run_id}: {}{err}", state.as_str()))
+                let state = state.as_str();
+                self.line(
+                    "■",
+                    &trf!(
+                        "Körning {run_id}: {state}{err}",
+                        "Run {run_id}: {state}{err}"
+                    ),
+                )
             }
         }
     }

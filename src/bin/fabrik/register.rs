@@ -7,6 +7,7 @@ use clap::Subcommand;
 use fabrik::services::register::Register;
 use fabrik::ApiError;
 
+use crate::language::{tr, trf};
 use crate::print::{confirm, print_json, read_secret_line};
 
 #[derive(Subcommand)]
@@ -79,7 +80,12 @@ pub fn migrate(file: &Path, to: &str, json: bool) -> Result<(), ApiError> {
     use fabrik::store::location::{save_password, saved_password, without_password, Location};
     use std::io::IsTerminal;
     if !file.exists() {
-        return Err(fabrik::Error::DatabaseOpen(format!("{} finns inte", file.display())).into());
+        return Err(fabrik::Error::DatabaseOpen(trf!(
+            "{} finns inte",
+            "{} does not exist",
+            file.display()
+        ))
+        .into());
     }
     let Location::Postgres(mut config) = Location::postgres(to)? else {
         unreachable!("Location::postgres is a PostgreSQL location");
@@ -100,8 +106,9 @@ pub fn migrate(file: &Path, to: &str, json: bool) -> Result<(), ApiError> {
     let password = match from_env.or_else(|| saved_password(&config)) {
         Some(p) => Some(p),
         None if std::io::stdin().is_terminal() => {
-            let typed = read_secret_line(&format!(
+            let typed = read_secret_line(&trf!(
                 "Lösenord för {} (visas inte; tomt om servern inte frågar): ",
+                "Password for {} (not shown; empty if the server does not ask): ",
                 config.describe()
             ))?;
             let typed = Secret::new(typed.trim_end_matches(['\r', '\n']));
@@ -128,20 +135,36 @@ pub fn migrate(file: &Path, to: &str, json: bool) -> Result<(), ApiError> {
         print_json(&report);
     } else {
         println!(
-            "Registret {} flyttat till {} på {} ms",
-            file.display(),
-            report.target,
-            report.millis
+            "{}",
+            trf!(
+                "Registret {} flyttat till {} på {} ms",
+                "The register {} moved to {} in {} ms",
+                file.display(),
+                report.target,
+                report.millis
+            )
         );
         for t in &report.tables {
             println!(
-                "  {:<14} {:>8} rader  kontrollsumma {}  (målet: {} rader, {})",
-                t.table, t.rows, t.checksum, t.target_rows, t.target_checksum
+                "  {}",
+                trf!(
+                    "{:<14} {:>8} rader  kontrollsumma {}  (målet: {} rader, {})",
+                    "{:<14} {:>8} rows  checksum {}  (the target: {} rows, {})",
+                    t.table,
+                    t.rows,
+                    t.checksum,
+                    t.target_rows,
+                    t.target_checksum
+                )
             );
         }
         println!(
-            "Peka nu varje plats på det delade registret: FABRIK_DATABASE_URL={}",
-            without_password(to)?
+            "{}",
+            trf!(
+                "Peka nu varje plats på det delade registret: FABRIK_DATABASE_URL={}",
+                "Now point every seat at the shared register: FABRIK_DATABASE_URL={}",
+                without_password(to)?
+            )
         );
     }
     Ok(())
@@ -150,19 +173,25 @@ pub fn migrate(file: &Path, to: &str, json: bool) -> Result<(), ApiError> {
 pub fn password() -> Result<(), ApiError> {
     use fabrik::store::location::{save_password, Location, DATABASE_URL_ENV};
     let Location::Postgres(config) = Location::from_env(Path::new(""))? else {
-        return Err(fabrik::Error::DatabaseOpen(format!(
-            "{DATABASE_URL_ENV} är inte satt: ange den delade databasens adress (postgres://…) först"
+        return Err(fabrik::Error::DatabaseOpen(trf!(
+            "{DATABASE_URL_ENV} är inte satt: ange den delade databasens adress (postgres://…) först",
+            "{DATABASE_URL_ENV} is not set: give the shared database's address (postgres://…) first"
         ))
         .into());
     };
-    let password = read_secret_line(&format!(
+    let password = read_secret_line(&trf!(
         "Lösenord för {} (visas inte): ",
+        "Password for {} (not shown): ",
         config.describe()
     ))?;
     save_password(&config, &password)?;
     println!(
-        "Lösenordet för {} är sparat i nyckelringen",
-        config.describe()
+        "{}",
+        trf!(
+            "Lösenordet för {} är sparat i nyckelringen",
+            "The password for {} is saved in the keyring",
+            config.describe()
+        )
     );
     Ok(())
 }
@@ -171,13 +200,22 @@ pub fn join(file: &Path, json: bool) -> Result<(), ApiError> {
     use fabrik::store::invitation::join;
     use fabrik::store::location::register_url;
     // It carries a password: never an argument (`ps`, the shell's history), always read here.
-    let invitation = read_secret_line("Klistra in inbjudan (visas inte): ")?;
+    let invitation = read_secret_line(tr(
+        "Klistra in inbjudan (visas inte): ",
+        "Paste the invitation (not shown): ",
+    ))?;
     let person = join(file, &invitation)?;
     let register = register_url(file).unwrap_or_default();
     if json {
         print_json(&serde_json::json!({ "person": person, "register": register }));
     } else {
-        println!("Du är med i det delade registret som {person} ({register}); lösenordet finns bara i den här datorns nyckelring.");
+        println!(
+            "{}",
+            trf!(
+                "Du är med i det delade registret som {person} ({register}); lösenordet finns bara i den här datorns nyckelring.",
+                "You are in the shared register as {person} ({register}); the password is only in this computer's keyring."
+            )
+        );
     }
     Ok(())
 }
@@ -190,9 +228,10 @@ fn portal_source(url: String, table: String) -> Result<fabrik::register::PortalS
     let password = match std::env::var("PGPASSWORD") {
         Ok(p) if !p.is_empty() => Some(p),
         _ if in_url || !std::io::stdin().is_terminal() => None,
-        _ => Some(read_secret_line(
+        _ => Some(read_secret_line(tr(
             "Lösenord för portalens databas (visas inte): ",
-        )?),
+            "Password for the portal's database (not shown): ",
+        ))?),
     };
     Ok(fabrik::register::PortalSource {
         url,
@@ -211,7 +250,14 @@ pub fn run(api: &Register, cmd: RegisterCmd) -> Result<(), ApiError> {
                 None => export(api.store(), env, format, std::io::stdout().lock())?,
             };
             if let Some(path) = out {
-                eprintln!("{n} kunder ({env}) skrivna till {}", path.display());
+                let path = path.display();
+                eprintln!(
+                    "{}",
+                    trf!(
+                        "{n} kunder ({env}) skrivna till {path}",
+                        "{n} customers ({env}) written to {path}"
+                    )
+                );
             }
             Ok(())
         }
@@ -235,7 +281,15 @@ pub fn run(api: &Register, cmd: RegisterCmd) -> Result<(), ApiError> {
                 (Some(file), _) => read_limited(&file, MAX_IMPORT_BYTES)?,
                 (None, Some(url)) => {
                     let rows = fabrik::register::read_portal(&portal_source(url, table)?)?;
-                    eprintln!("{} rader lästa från {}", rows.rows, rows.source);
+                    eprintln!(
+                        "{}",
+                        trf!(
+                            "{} rader lästa från {}",
+                            "{} rows read from {}",
+                            rows.rows,
+                            rows.source
+                        )
+                    );
                     rows.contents.into_bytes()
                 }
                 (None, None) => unreachable!("clap requires a file or --from-portal"),
@@ -252,12 +306,14 @@ pub fn run(api: &Register, cmd: RegisterCmd) -> Result<(), ApiError> {
                 return Ok(());
             }
             if !yes
-                && !confirm(&format!(
+                && !confirm(&trf!(
                     "Lägga till {} kunder ({})? [j/N] ",
-                    plan.to_add, plan.environment
+                    "Add {} customers ({})? [y/N] ",
+                    plan.to_add,
+                    plan.environment
                 ))
             {
-                println!("Inget importerades.");
+                println!("{}", tr("Inget importerades.", "Nothing was imported."));
                 return Ok(());
             }
             let report = apply_import(api.store(), &bytes, api.manifest())?;
@@ -265,10 +321,14 @@ pub fn run(api: &Register, cmd: RegisterCmd) -> Result<(), ApiError> {
                 print_json(&report);
             } else {
                 println!(
-                    "{} kunder tillagda ({}), {} rader hoppades över.",
-                    report.added,
-                    report.environment,
-                    report.skipped.len()
+                    "{}",
+                    trf!(
+                        "{} kunder tillagda ({}), {} rader hoppades över.",
+                        "{} customers added ({}), {} rows skipped.",
+                        report.added,
+                        report.environment,
+                        report.skipped.len()
+                    )
                 );
                 print_skipped(&report.skipped);
             }
@@ -297,26 +357,41 @@ fn read_limited(path: &Path, max: usize) -> Result<Vec<u8>, ApiError> {
 }
 
 fn print_import_preview(p: &fabrik::register::ImportPreview) {
-    println!("Läggs till ({}): {}", p.environment, p.to_add);
+    let (env, to_add) = (&p.environment, p.to_add);
+    println!(
+        "{}",
+        trf!("Läggs till ({env}): {to_add}", "To add ({env}): {to_add}")
+    );
+    let row = tr("rad", "row");
     for r in &p.sample {
-        println!("  rad {:<5} {:<32} {}", r.line, r.slug, r.name);
+        println!("  {row} {:<5} {:<32} {}", r.line, r.slug, r.name);
     }
     if (p.sample.len() as u32) < p.to_add {
-        println!("  … och {} till", p.to_add - p.sample.len() as u32);
+        let more = p.to_add - p.sample.len() as u32;
+        println!("  {}", trf!("… och {more} till", "… and {more} more"));
     }
     if !p.ignored_columns.is_empty() {
-        println!("Kolumner som inte läses: {}", p.ignored_columns.join(", "));
+        let columns = p.ignored_columns.join(", ");
+        println!(
+            "{}",
+            trf!(
+                "Kolumner som inte läses: {columns}",
+                "Columns not read: {columns}"
+            )
+        );
     }
-    println!("Hoppas över: {}", p.skipped.len());
+    let skipped = p.skipped.len();
+    println!("{}", trf!("Hoppas över: {skipped}", "Skipped: {skipped}"));
     print_skipped(&p.skipped);
 }
 
 fn print_skipped(rows: &[fabrik::register::ImportRow]) {
     for r in rows {
         let who = if r.slug.is_empty() { &r.name } else { &r.slug };
-        println!("  rad {:<5} {who}", r.line);
+        println!("  {} {:<5} {who}", tr("rad", "row"), r.line);
         for f in &r.problems {
-            println!("            {}: {} [{}]", f.field, f.message, f.code);
+            let message = tr(f.message.clone(), f.en());
+            println!("            {}: {message} [{}]", f.field, f.code);
         }
     }
 }

@@ -4,7 +4,7 @@
 //! roll-out prints, and `restore`. Exit 0 when every planned instance is done, 3 when any
 //! failed or was skipped.
 
-use crate::language::Said;
+use crate::language::{tr, trf, Said};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
@@ -69,7 +69,7 @@ struct Schema(RolloutsApi);
 impl Kind for Schema {
     type Plan = SourceArgs;
     type View = RolloutView;
-    const NOUN: &'static str = "utrullning";
+    const NOUN: (&'static str, &'static str) = ("utrullning", "roll-out");
     const END: &'static str = "rollout";
 
     fn controls(&self) -> &RolloutsApi {
@@ -108,8 +108,9 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: RolloutCmd) -> Result<(), ApiError>
             };
             let confirmation = match confirm {
                 Some(c) => c,
-                None => crate::print::ask(&format!(
-                    "Instanserna i utrullning {id}s stoppade våg återställs till sina säkerhetskopior. Skriv {id} för att bekräfta: "
+                None => crate::print::ask(&trf!(
+                    "Instanserna i utrullning {id}s stoppade våg återställs till sina säkerhetskopior. Skriv {id} för att bekräfta: ",
+                    "The instances of roll-out {id}'s halted wave are restored from their backups. Type {id} to confirm: "
                 ))
                 .unwrap_or_default(),
             };
@@ -141,17 +142,27 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: RolloutCmd) -> Result<(), ApiError>
 
 fn print(view: &RolloutView) {
     let r = &view.rollout;
-    println!("Utrullning {}: {} ({})", r.id, r.state, r.source);
+    println!(
+        "{}",
+        trf!(
+            "Utrullning {}: {} ({})",
+            "Roll-out {}: {} ({})",
+            r.id,
+            r.state,
+            r.source
+        )
+    );
     for f in &view.files {
         println!(
-            "  fil {}_{}.sql  sha256 {}",
+            "  {} {}_{}.sql  sha256 {}",
+            tr("fil", "file"),
             f.version,
             f.name,
             &f.sha256[..12]
         );
     }
     if let Some(why) = &r.halt_reason {
-        println!("  stoppad: {}", why.said());
+        println!("  {}", trf!("stoppad: {}", "halted: {}", why.said()));
     }
     for w in &view.waves {
         let marker = if r.state == RolloutState::Running && w.index == r.wave {
@@ -160,14 +171,18 @@ fn print(view: &RolloutView) {
             ""
         };
         println!(
-            "  våg {}: {} instanser · klara {} · misslyckade {} · överhoppade {} · pågår {} · väntar {}{marker}",
-            w.index + 1,
-            w.total,
-            w.done,
-            w.failed,
-            w.skipped,
-            w.running,
-            w.pending
+            "  {}",
+            trf!(
+                "våg {}: {} instanser · klara {} · misslyckade {} · överhoppade {} · pågår {} · väntar {}{marker}",
+                "wave {}: {} instances · done {} · failed {} · skipped {} · running {} · waiting {}{marker}",
+                w.index + 1,
+                w.total,
+                w.done,
+                w.failed,
+                w.skipped,
+                w.running,
+                w.pending
+            )
         );
     }
     for m in &view.members {
@@ -183,8 +198,9 @@ fn print(view: &RolloutView) {
             .map(|t| format!("  {}", t.said()))
             .unwrap_or_default();
         println!(
-            "    {:<28} våg {}  {:<8} {}{}",
+            "    {:<28} {} {}  {:<8} {}{}",
             m.slug,
+            tr("våg", "wave"),
             m.wave + 1,
             m.state,
             version,

@@ -3,7 +3,7 @@
 //! the same way in as the window's: the readiness gate and the preflight, the driver, the check
 //! after a day-two run, the alert email when a run fails. This file only prints.
 
-use crate::language::Said;
+use crate::language::{tr, trf, Said};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
@@ -172,10 +172,14 @@ pub async fn provision(cloud: &Arc<CloudApi>, a: ProvisionArgs) -> Result<(), Ap
     for name in &a.adopt {
         let adopted = runs.adopt_by(&a.slug, name, name, AllowedBy::Cli)?;
         eprintln!(
-            "{} (id {}) tas över med avsikt i {}: Fabriks märkning skrivs på det vid körningen.",
-            adopted.resource,
-            adopted.external_id.as_deref().unwrap_or("?"),
-            adopted.environment
+            "{}",
+            trf!(
+                "{} (id {}) tas över med avsikt i {}: Fabriks märkning skrivs på det vid körningen.",
+                "{} (id {}) is adopted on purpose in {}: the run writes Fabrik's marker on it.",
+                adopted.resource,
+                adopted.external_id.as_deref().unwrap_or("?"),
+                adopted.environment
+            )
         );
     }
     if a.plan {
@@ -185,7 +189,10 @@ pub async fn provision(cloud: &Arc<CloudApi>, a: ProvisionArgs) -> Result<(), Ap
     }
     if !a.yes {
         print_plan_as(&runs.plan_to_start(a.slug.clone()).await?, a.json);
-        if !confirm("Starta provisioneringen? [j/N] ") {
+        if !confirm(tr(
+            "Starta provisioneringen? [j/N] ",
+            "Start the provisioning? [y/N] ",
+        )) {
             return Err(fabrik::Error::NotConfirmed.into());
         }
     }
@@ -211,7 +218,14 @@ pub async fn repair(cloud: &Arc<CloudApi>, a: DayTwo) -> Result<(), ApiError> {
     let supervisor = runtime::supervisor(cloud, a.keep_on_failure);
     let health = supervisor.reader()?.check_health(&a.slug).await?;
     if health.healthy {
-        println!("{} är frisk; inget att reparera", a.slug);
+        println!(
+            "{}",
+            trf!(
+                "{} är frisk; inget att reparera",
+                "{} is healthy; nothing to repair",
+                a.slug
+            )
+        );
         return Ok(());
     }
     // Asked once the check found something to mend.
@@ -239,8 +253,9 @@ pub async fn domain(cloud: &Arc<CloudApi>, cmd: DomainCmd) -> Result<(), ApiErro
             let supervisor = runtime::supervisor(cloud, false);
             let confirmation = match confirm {
                 Some(typed) => typed,
-                None => typed_at_terminal(&format!(
-                    "{domain} tas bort från {slug}s webbplats. Skriv domänen för att bekräfta: "
+                None => typed_at_terminal(&trf!(
+                    "{domain} tas bort från {slug}s webbplats. Skriv domänen för att bekräfta: ",
+                    "{domain} is removed from {slug}'s site. Type the domain to confirm: "
                 )),
             };
             let request = RunRequest::DomainRemove {
@@ -281,8 +296,9 @@ pub async fn teardown(cloud: &Arc<CloudApi>, a: TeardownArgs) -> Result<(), ApiE
     }
     let confirmation = match a.confirm {
         Some(typed) => typed,
-        None => typed_at_terminal(&format!(
+        None => typed_at_terminal(&trf!(
             "Allt som {} äger tas bort för gott. Skriv kundens adressnamn för att bekräfta: ",
+            "Everything {} owns is removed for good. Type the customer's address name to confirm: ",
             a.slug
         )),
     };
@@ -356,14 +372,18 @@ pub fn cancel(api: &Register, id: i64, rollback: bool, json: bool) -> Result<(),
         print_json(&serde_json::json!({ "run": id, "cancelling": true, "rollback": rollback }));
         return Ok(());
     }
-    println!(
-        "Körning {id} stoppas vid nästa säkra punkt{}",
-        if rollback {
-            " och återställs"
-        } else {
-            "; den kan återupptas"
-        }
-    );
+    let line = if rollback {
+        trf!(
+            "Körning {id} stoppas vid nästa säkra punkt och återställs",
+            "Run {id} stops at the next safe point and is rolled back"
+        )
+    } else {
+        trf!(
+            "Körning {id} stoppas vid nästa säkra punkt; den kan återupptas",
+            "Run {id} stops at the next safe point; it can be resumed"
+        )
+    };
+    println!("{line}");
     Ok(())
 }
 
@@ -378,8 +398,12 @@ pub fn list(api: &Register, customer: Option<String>, json: bool) -> Result<(), 
         return Ok(());
     }
     println!(
-        "{:>5}  {:<28} {:<14} {:<16} STARTAD",
-        "ID", "KUND", "TYP", "STATUS"
+        "{:>5}  {:<28} {:<14} {:<16} {}",
+        "ID",
+        tr("KUND", "CUSTOMER"),
+        tr("TYP", "KIND"),
+        "STATUS",
+        tr("STARTAD", "STARTED")
     );
     for r in runs {
         println!(
@@ -399,22 +423,30 @@ pub fn show(api: &Register, id: i64, json: bool) -> Result<(), ApiError> {
         return Ok(());
     }
     println!(
-        "Körning {} ({}) för {}: {}",
-        run.id, run.kind, run.slug, run.state
+        "{}",
+        trf!(
+            "Körning {} ({}) för {}: {}",
+            "Run {} ({}) for {}: {}",
+            run.id,
+            run.kind,
+            run.slug,
+            run.state
+        )
     );
     if let Some(e) = &run.error {
-        println!("  Fel: {e}");
+        println!("  {}", trf!("Fel: {}", "Error: {}", e.said()));
     }
     for s in &steps {
         println!(
-            "  {:<20} {:<20} försök {:<2} {}",
+            "  {:<20} {:<20} {} {:<2} {}",
             s.key,
             s.state,
+            tr("försök", "attempt"),
             s.attempts,
             s.external_id.as_deref().unwrap_or("")
         );
     }
-    println!("Logg:");
+    println!("{}", tr("Logg:", "Log:"));
     for l in log {
         let step = l.step.map(|s| s.as_str()).unwrap_or("");
         let rid = l
@@ -429,7 +461,13 @@ pub fn show(api: &Register, id: i64, json: bool) -> Result<(), ApiError> {
 
 fn print_domains(slug: &str, found: &[fabrik::provision::DomainStatus]) {
     if found.is_empty() {
-        println!("{slug} har inga egna domäner");
+        println!(
+            "{}",
+            trf!(
+                "{slug} har inga egna domäner",
+                "{slug} has no custom domains"
+            )
+        );
     }
     for d in found {
         let state = match (d.verified, d.configured) {
@@ -441,10 +479,10 @@ fn print_domains(slug: &str, found: &[fabrik::provision::DomainStatus]) {
         .said();
         let mut notes = Vec::new();
         if d.production {
-            notes.push("produktionsadress");
+            notes.push(tr("produktionsadress", "production address"));
         }
         if !d.added_by_fabrik {
-            notes.push("inte tillagd av Fabrik");
+            notes.push(tr("inte tillagd av Fabrik", "not added by Fabrik"));
         }
         let notes = if notes.is_empty() {
             String::new()
@@ -460,16 +498,22 @@ fn print_domains(slug: &str, found: &[fabrik::provision::DomainStatus]) {
 
 /// Every target of a teardown: "tas bort" only for what carries the customer's marker.
 fn print_teardown(slug: &str, targets: &[fabrik::provision::TeardownTarget]) {
-    println!("Avveckling av {slug}:");
+    println!("{}", trf!("Avveckling av {slug}:", "Teardown of {slug}:"));
     if targets.is_empty() {
-        println!("  (inget registrerat att ta bort)");
+        println!(
+            "  {}",
+            tr(
+                "(inget registrerat att ta bort)",
+                "(nothing registered to remove)"
+            )
+        );
     }
     for t in targets {
         let reason = t
             .reason
             .as_ref()
             .map(|r| r.said())
-            .unwrap_or_else(|| "okänt fel".into());
+            .unwrap_or_else(|| tr("okänt fel", "unknown error").into());
         let what = say(t.verdict.label(), &[("reason", &reason)]);
         println!("  {:<18} {:<40} {what}", t.step.as_str(), t.id);
     }
@@ -477,10 +521,16 @@ fn print_teardown(slug: &str, targets: &[fabrik::provision::TeardownTarget]) {
 
 fn print_plan(p: &fabrik::provision::ProvisionPlan) {
     use fabrik::provision::PlanAction::*;
-    println!("Plan för {}:", p.slug);
+    println!("{}", trf!("Plan för {}:", "Plan for {}:", p.slug));
     let blocking = p.preflight.iter().filter(|f| f.blocking).count();
     if blocking > 0 {
-        println!("Förkontrollen hittade {blocking} problem som måste lösas först:");
+        println!(
+            "{}",
+            trf!(
+                "Förkontrollen hittade {blocking} problem som måste lösas först:",
+                "The preflight found {blocking} problems to solve first:"
+            )
+        );
     }
     for f in &p.preflight {
         let mark = if f.blocking { "✗" } else { "!" };
@@ -495,10 +545,16 @@ fn print_plan(p: &fabrik::provision::ProvisionPlan) {
             Skip => "-",
         };
         let mark = format!("{sign} {:<6}", i.action.label().text().said());
-        println!("  {mark}  {:<20} {}", i.step.as_str(), i.detail);
+        println!("  {mark}  {:<20} {}", i.step.as_str(), i.detail.said());
     }
     if !p.feasible {
-        println!("Planen kan inte genomföras som den är (se ✗ ovan).");
+        println!(
+            "{}",
+            tr(
+                "Planen kan inte genomföras som den är (se ✗ ovan).",
+                "The plan cannot be carried out as it is (see ✗ above)."
+            )
+        );
     }
 }
 

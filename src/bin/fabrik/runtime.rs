@@ -11,7 +11,7 @@
 //! writes the register says nothing (its answer, e.g. `customers show --json`, names the
 //! environment itself).
 
-use crate::language::Said;
+use crate::language::{tr, trf, Said};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -112,8 +112,8 @@ impl Chosen {
     /// answer): once, before anything else the command prints.
     fn say(env: Environment, how: How) {
         let (name, other) = match env {
-            Environment::Sandbox => ("sandlådan", "--production"),
-            Environment::Production => ("produktion", "--sandbox"),
+            Environment::Sandbox => (tr("sandlådan", "sandbox"), "--production"),
+            Environment::Production => (tr("produktion", "production"), "--sandbox"),
         };
         let how = match how {
             How::Asked => Say::CliEnvAsked,
@@ -122,7 +122,13 @@ impl Chosen {
         }
         .text()
         .said();
-        eprintln!("Miljö: {name} ({how}; {other} byter)");
+        eprintln!(
+            "{}",
+            trf!(
+                "Miljö: {name} ({how}; {other} byter)",
+                "Environment: {name} ({how}; {other} switches)"
+            )
+        );
     }
 }
 

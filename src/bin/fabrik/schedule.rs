@@ -3,7 +3,7 @@
 //! tick` does what is due and says what it did: exit 0, or 3 when something failed or it did
 //! not begin (named).
 
-use crate::language::Said;
+use crate::language::{tr, trf, Said};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -69,9 +69,31 @@ fn job_words() -> String {
         .join(", ")
 }
 
+/// A plan in words: the core's Swedish, or the same in English.
+fn described(plan: &units::Plan) -> String {
+    let sv = plan.describe();
+    let en = if let Some(m) = plan.every_minutes {
+        format!("every {m} minutes")
+    } else {
+        format!("at {}", sv.trim_start_matches("kl. "))
+    };
+    tr(sv, en)
+}
+
 fn print_report(r: &TickReport) {
     if let Some(e) = &r.refused {
-        println!("Ingenting gjordes: {} [{}]", e.message, e.code);
+        let message = tr(
+            e.message.clone(),
+            fabrik::messages::Text::of(e.code, &e.params).said(),
+        );
+        println!(
+            "{}",
+            trf!(
+                "Ingenting gjordes: {message} [{}]",
+                "Nothing was done: {message} [{}]",
+                e.code
+            )
+        );
         return;
     }
     for j in &r.jobs {
@@ -88,21 +110,22 @@ fn print_report(r: &TickReport) {
         }
         println!("{line}");
         if !j.alerted.is_empty() {
-            println!("  larm: {}", j.alerted.join(", "));
+            println!("  {}", trf!("larm: {}", "alert: {}", j.alerted.join(", ")));
         }
         for f in &j.failed {
             println!("  ! {f}");
         }
     }
-    println!(
-        "Klart på {:.1} s{}.",
-        r.ms as f64 / 1000.0,
-        if r.outcome == TickOutcome::Failed {
-            " — något misslyckades (se ovan)"
-        } else {
-            ""
-        }
-    );
+    let seconds = r.ms as f64 / 1000.0;
+    let line = if r.outcome == TickOutcome::Failed {
+        trf!(
+            "Klart på {seconds:.1} s — något misslyckades (se ovan).",
+            "Done in {seconds:.1} s — something failed (see above)."
+        )
+    } else {
+        trf!("Klart på {seconds:.1} s.", "Done in {seconds:.1} s.")
+    };
+    println!("{line}");
 }
 
 fn finish(report: &TickReport, json: bool) {
@@ -178,9 +201,13 @@ pub fn run(db: &Path, environment_flag: Option<&str>, cmd: ScheduleCmd) -> Resul
                 return Ok(());
             }
             println!(
-                "Installerat i {}: fabrik tick {}.",
-                installed.scheduler.name(),
-                plan.describe()
+                "{}",
+                trf!(
+                    "Installerat i {}: fabrik tick {}.",
+                    "Installed in {}: fabrik tick {}.",
+                    installed.scheduler.name(),
+                    described(&plan)
+                )
             );
             for f in &installed.files {
                 println!("  {f}");
@@ -200,44 +227,69 @@ pub fn run(db: &Path, environment_flag: Option<&str>, cmd: ScheduleCmd) -> Resul
             match &installed.plan {
                 None if installed.files.is_empty() => {
                     println!(
-                        "Inte installerat ({}). Installera med fabrik schedule install.",
-                        installed.scheduler.name()
+                        "{}",
+                        trf!(
+                            "Inte installerat ({}). Installera med fabrik schedule install.",
+                            "Not installed ({}). Install with fabrik schedule install.",
+                            installed.scheduler.name()
+                        )
                     )
                 }
                 plan => println!(
-                    "Installerat i {}: {}",
-                    installed.scheduler.name(),
-                    plan.as_ref()
-                        .map(units::Plan::describe)
-                        .unwrap_or_else(|| "okänd plan".into())
+                    "{}",
+                    trf!(
+                        "Installerat i {}: {}",
+                        "Installed in {}: {}",
+                        installed.scheduler.name(),
+                        plan.as_ref().map(described).unwrap_or_else(|| tr(
+                            "okänd plan",
+                            "unknown plan"
+                        )
+                        .into())
+                    )
                 ),
             }
             for f in &installed.files {
                 println!("  {f}");
             }
             if let Some(s) = &installed.scheduler_says {
-                println!("Schemaläggaren säger:\n{s}");
+                println!(
+                    "{}",
+                    trf!("Schemaläggaren säger:\n{s}", "The scheduler says:\n{s}")
+                );
             }
             if let Some(ticks) = register {
-                println!("Senaste körningar av fabrik tick:");
+                println!(
+                    "{}",
+                    tr(
+                        "Senaste körningar av fabrik tick:",
+                        "Latest runs of fabrik tick:"
+                    )
+                );
                 if ticks.is_empty() {
-                    println!("  inga ännu");
+                    println!("  {}", tr("inga ännu", "none yet"));
                 }
                 for t in ticks {
                     println!(
                         "  {}  {}  {}{}",
                         t.started_at,
                         t.seat,
-                        t.outcome.map(|o| o.as_str()).unwrap_or("pågår"),
+                        t.outcome
+                            .map(|o| o.as_str())
+                            .unwrap_or(tr("pågår", "running")),
                         t.reason.map(|r| format!(" ({r})")).unwrap_or_default()
                     );
                 }
             }
             if let Some(r) = schedule::last_refusal_here(&dir) {
                 println!(
-                    "Senast stoppad här innan registret nåddes: {} {}",
-                    r["at"].as_str().unwrap_or(""),
-                    r["refused"]["message"].as_str().unwrap_or("")
+                    "{}",
+                    trf!(
+                        "Senast stoppad här innan registret nåddes: {} {}",
+                        "Last stopped here before the register was reached: {} {}",
+                        r["at"].as_str().unwrap_or(""),
+                        r["refused"]["message"].as_str().unwrap_or("")
+                    )
                 );
             }
             Ok(())
@@ -247,9 +299,15 @@ pub fn run(db: &Path, environment_flag: Option<&str>, cmd: ScheduleCmd) -> Resul
             if json {
                 print_json(&serde_json::json!({ "removed": removed }));
             } else if removed.is_empty() {
-                println!("Inget att ta bort: fabrik tick var inte installerat.");
+                println!(
+                    "{}",
+                    tr(
+                        "Inget att ta bort: fabrik tick var inte installerat.",
+                        "Nothing to remove: fabrik tick was not installed."
+                    )
+                );
             } else {
-                println!("Borttaget:");
+                println!("{}", tr("Borttaget:", "Removed:"));
                 for f in removed {
                     println!("  {f}");
                 }

@@ -1,7 +1,7 @@
 //! `fabrik secrets …`: the agency's tokens in the OS keyring, never shown, never on the
 //! command line.
 
-use crate::language::Said;
+use crate::language::{tr, trf, Said};
 use std::sync::Arc;
 
 use clap::Subcommand;
@@ -116,7 +116,11 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: SecretsCmd) -> Result<(), ApiError>
 
 /// Reads a token without echo at a terminal, or as one line from a pipe.
 fn read_token(p: fabrik::secrets::Provider) -> Result<String, ApiError> {
-    read_secret_line(&format!("Token för {} (visas inte): ", p.display_name()))
+    read_secret_line(&trf!(
+        "Token för {} (visas inte): ",
+        "Token for {} (not shown): ",
+        p.display_name()
+    ))
 }
 
 fn print_credential(s: &fabrik::credentials::CredentialStatus) {
@@ -127,7 +131,7 @@ fn print_credential(s: &fabrik::credentials::CredentialStatus) {
         .map(|v| v.message.said().clone())
         .unwrap_or_default();
     let env = if s.from_env {
-        " (från miljövariabel)"
+        tr(" (från miljövariabel)", " (from an environment variable)")
     } else {
         ""
     };
@@ -138,7 +142,8 @@ fn print_credential(s: &fabrik::credentials::CredentialStatus) {
     );
     if let Some(v) = &s.verification {
         for w in &v.warnings {
-            println!("{:<10} {:<11} obs: {w}", "", "");
+            let w = w.said();
+            println!("{:<10} {:<11} {}", "", "", trf!("obs: {w}", "note: {w}"));
         }
     }
 }

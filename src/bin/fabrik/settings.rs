@@ -5,6 +5,8 @@ use fabrik::seat_settings::{is_seat_key, SeatSettings};
 use fabrik::services::register::Register;
 use fabrik::ApiError;
 
+use crate::language::tr;
+
 /// The settings' commands, each with `--json` for a script.
 #[derive(Args)]
 pub struct SettingsArgs {
@@ -78,10 +80,11 @@ pub fn run(api: &Register, seat: &SeatSettings, args: SettingsArgs) -> Result<()
             crate::print::print_json(&all);
         }
         SettingsCmd::List => {
-            for (key, help, _) in SETTING_KEYS {
+            for (key, help_sv, help_en) in SETTING_KEYS {
                 let v = value_of(key)?.unwrap_or_else(|| "–".into());
+                let help = tr(*help_sv, *help_en);
                 let here = if is_seat_key(key) {
-                    " (den här datorn)"
+                    tr(" (den här datorn)", " (this computer)")
                 } else {
                     ""
                 };

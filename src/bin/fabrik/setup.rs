@@ -161,7 +161,9 @@ async fn walk(cloud: &Arc<CloudApi>, guides: &[Guide]) -> Result<(), ApiError> {
             // Saved first (it is the user's to keep even if the check cannot reach the
             // provider now), then checked as Inställningar does.
             if let Err(e) = creds.save(g.provider, token.trim()) {
-                println!("  ✗ {}", ApiError::from(e).message);
+                let e = ApiError::from(e);
+                let text = fabrik::messages::Text::of(e.code, &e.params);
+                println!("  ✗ {}", crate::language::tr(e.message, text.said()));
                 continue;
             }
             let checked = creds.test(g.provider).await?;

@@ -1,7 +1,7 @@
 //! `fabrik team list|invite|resend|revoke|mail`: the customer's team in their own instance,
 //! through the core's `TeamApi` (the window's too). This file only asks and prints.
 
-use crate::language::Said;
+use crate::language::{tr, trf, Said};
 use std::sync::Arc;
 
 use clap::Subcommand;
@@ -141,8 +141,9 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: TeamCmd) -> Result<(), ApiError> {
                         return Ok(());
                     }
                     if !yes
-                        && !confirm(&format!(
+                        && !confirm(&trf!(
                             "Bjud in {} personer till {slug}? [j/N] ",
+                            "Invite {} people to {slug}? [y/N] ",
                             preview.people.len()
                         ))
                     {
@@ -181,8 +182,9 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: TeamCmd) -> Result<(), ApiError> {
             // The question, skipped by --yes or by the address typed (which says more).
             if typed.is_none()
                 && !yes
-                && !confirm(&format!(
-                    "Ta bort behörigheten för {email} i {slug}? Allt personen har gjort finns kvar. [j/N] "
+                && !confirm(&trf!(
+                    "Ta bort behörigheten för {email} i {slug}? Allt personen har gjort finns kvar. [j/N] ",
+                    "Remove the access of {email} in {slug}? Everything the person did remains. [y/N] "
                 ))
             {
                 return Err(fabrik::Error::NotConfirmed.into());
@@ -193,8 +195,10 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: TeamCmd) -> Result<(), ApiError> {
                     if e.code == fabrik::messages::ErrorCode::TeamRevokeConfirm
                         && typed.is_none() =>
                 {
-                    eprintln!("{}", e.message);
-                    let typed = ask("Skriv adressen: ").unwrap_or_default();
+                    let text = fabrik::messages::Text::of(e.code, &e.params);
+                    eprintln!("{}", tr(e.message, text.said()));
+                    let typed =
+                        ask(tr("Skriv adressen: ", "Type the address: ")).unwrap_or_default();
                     api.revoke(&slug, &email, Some(&typed)).await?
                 }
                 other => other?,
@@ -202,8 +206,14 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: TeamCmd) -> Result<(), ApiError> {
             match json {
                 true => print_json(&done),
                 false => println!(
-                    "{} ({}) har inte längre tillgång till {}; allt personen har gjort finns kvar.",
-                    done.email, done.role, done.slug
+                    "{}",
+                    trf!(
+                        "{} ({}) har inte längre tillgång till {}; allt personen har gjort finns kvar.",
+                        "{} ({}) no longer has access to {}; everything the person did remains.",
+                        done.email,
+                        done.role,
+                        done.slug
+                    )
                 ),
             }
             Ok(())
@@ -229,11 +239,15 @@ fn finish(report: InviteReport, json: bool) -> Result<(), ApiError> {
         print_json(&report);
     } else {
         println!(
-            "{} klara, {} misslyckades; {} anrop till instansen på {:.1} s.",
-            report.invited,
-            report.failed,
-            report.calls,
-            report.elapsed_ms as f64 / 1000.0
+            "{}",
+            trf!(
+                "{} klara, {} misslyckades; {} anrop till instansen på {:.1} s.",
+                "{} done, {} failed; {} calls to the instance in {:.1} s.",
+                report.invited,
+                report.failed,
+                report.calls,
+                report.elapsed_ms as f64 / 1000.0
+            )
         );
     }
     if report.failed > 0 {
@@ -243,7 +257,10 @@ fn finish(report: InviteReport, json: bool) -> Result<(), ApiError> {
 }
 
 fn print_preview(p: &TeamPreview) {
-    println!("{} att bjuda in:", p.people.len());
+    println!(
+        "{}",
+        trf!("{} att bjuda in:", "{} to invite:", p.people.len())
+    );
     for x in &p.people {
         println!(
             "  {:<36} {:<8} {}",
@@ -254,12 +271,26 @@ fn print_preview(p: &TeamPreview) {
     }
     if !p.bad.is_empty() {
         println!(
-            "{} rader kan inte bjudas in (ingen bjuds in förrän de är rättade):",
-            p.bad.len()
+            "{}",
+            trf!(
+                "{} rader kan inte bjudas in (ingen bjuds in förrän de är rättade):",
+                "{} rows cannot be invited (no one is invited until they are corrected):",
+                p.bad.len()
+            )
         );
         for b in &p.bad {
-            let why: Vec<&str> = b.problems.iter().map(|f| f.message.as_str()).collect();
-            println!("  rad {}: {} — {}", b.line, b.email, why.join("; "));
+            let why: Vec<String> = b
+                .problems
+                .iter()
+                .map(|f| tr(f.message.clone(), f.en()))
+                .collect();
+            println!(
+                "  {} {}: {} — {}",
+                tr("rad", "row"),
+                b.line,
+                b.email,
+                why.join("; ")
+            );
         }
     }
 }
@@ -276,8 +307,13 @@ fn print_team(t: &TeamView) {
         _ => say(Say::TeamCliSendsBuiltIn, &[("slug", &t.slug)]),
     };
     println!(
-        "Teamet i {} (Supabase-projektet {}; {mail}):",
-        t.slug, t.project_ref
+        "{}",
+        trf!(
+            "Teamet i {} (Supabase-projektet {}; {mail}):",
+            "The team in {} (the Supabase project {}; {mail}):",
+            t.slug,
+            t.project_ref
+        )
     );
     for m in &t.members {
         let by = match (m.first_admin, m.by_fabrik) {

@@ -4,7 +4,7 @@
 //! plan's arguments, how a template roll-out prints, `versions` and `base`. Exit 0 when every
 //! planned repository is done, 3 when any failed or was skipped (as `rollout`).
 
-use crate::language::Said;
+use crate::language::{tr, trf, Said};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
@@ -63,7 +63,7 @@ struct Templates(TemplatesApi);
 impl Kind for Templates {
     type Plan = TargetArgs;
     type View = TemplateRolloutView;
-    const NOUN: &'static str = "mallutrullning";
+    const NOUN: (&'static str, &'static str) = ("mallutrullning", "template roll-out");
     const END: &'static str = "template_rollout";
 
     fn controls(&self) -> &RolloutsApi {
@@ -113,19 +113,25 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: TemplateCmd) -> Result<(), ApiError
                     .base
                     .as_ref()
                     .map(|b| format!("{} ({})", short(&b.sha), b.how))
-                    .unwrap_or_else(|| "okänd".into());
+                    .unwrap_or_else(|| tr("okänd", "unknown").into());
                 let pr =
                     i.pr.as_ref()
                         .map(|p| format!("  pull request #{} {} {}", p.number, p.state, p.url))
                         .unwrap_or_default();
-                println!("{:<28} mall {base}{pr}", i.slug);
+                let template = tr("mall", "template");
+                println!("{:<28} {template} {base}{pr}", i.slug);
             }
         }
         TemplateCmd::Base { slug, sha, json } => {
             let base = api.set_base(&slug, &sha).await?;
             match json {
                 true => crate::print::print_json(&base),
-                false => println!("{slug}: mall {} ({})", base.sha, base.how),
+                false => println!(
+                    "{slug}: {} {} ({})",
+                    tr("mall", "template"),
+                    base.sha,
+                    base.how
+                ),
             }
         }
     }
@@ -139,12 +145,29 @@ fn short(sha: &str) -> &str {
 fn print(view: &TemplateRolloutView, files: bool) {
     let r = &view.view.rollout;
     if !files {
-        println!("Mallutrullning {}: {} ({})", r.id, r.state, r.source);
+        println!(
+            "{}",
+            trf!(
+                "Mallutrullning {}: {} ({})",
+                "Template roll-out {}: {} ({})",
+                r.id,
+                r.state,
+                r.source
+            )
+        );
     } else {
-        println!("Mallen {} till {}", view.template, short(&view.target));
+        println!(
+            "{}",
+            trf!(
+                "Mallen {} till {}",
+                "The template {} to {}",
+                view.template,
+                short(&view.target)
+            )
+        );
     }
     if let Some(why) = &r.halt_reason {
-        println!("  stoppad: {}", why.said());
+        println!("  {}", trf!("stoppad: {}", "halted: {}", why.said()));
     }
     if !files {
         for w in &view.view.waves {
@@ -154,8 +177,18 @@ fn print(view: &TemplateRolloutView, files: bool) {
                 ""
             };
             println!(
-                "  våg {}: {} repon · klara {} · misslyckade {} · överhoppade {} · pågår {} · väntar {}{marker}",
-                w.index + 1, w.total, w.done, w.failed, w.skipped, w.running, w.pending
+                "  {}",
+                trf!(
+                    "våg {}: {} repon · klara {} · misslyckade {} · överhoppade {} · pågår {} · väntar {}{marker}",
+                    "wave {}: {} repositories · done {} · failed {} · skipped {} · running {} · waiting {}{marker}",
+                    w.index + 1,
+                    w.total,
+                    w.done,
+                    w.failed,
+                    w.skipped,
+                    w.running,
+                    w.pending
+                )
             );
         }
     }
@@ -169,11 +202,12 @@ fn print(view: &TemplateRolloutView, files: bool) {
             .unwrap_or_default();
         let behind = plan
             .and_then(|p| p.behind)
-            .map(|n| format!("{n} bakom"))
+            .map(|n| trf!("{n} bakom", "{n} behind"))
             .unwrap_or_else(|| "–".into());
         println!(
-            "    {:<28} våg {}  {:<8} {:<10}{}",
+            "    {:<28} {} {}  {:<8} {:<10}{}",
             m.slug,
+            tr("våg", "wave"),
             m.wave + 1,
             m.state,
             behind,
@@ -181,8 +215,15 @@ fn print(view: &TemplateRolloutView, files: bool) {
         );
         if let Some(p) = pr {
             println!(
-                "      pull request #{} ({}, {} konflikter) {}",
-                p.number, p.state, p.conflicts, p.url
+                "      {}",
+                trf!(
+                    "pull request #{} ({}, {} konflikter) {}",
+                    "pull request #{} ({}, {} conflicts) {}",
+                    p.number,
+                    p.state,
+                    p.conflicts,
+                    p.url
+                )
             );
         }
         if let (true, Some(p)) = (files, plan) {
@@ -197,15 +238,22 @@ fn show_files(p: &RepoPlan) {
         return;
     }
     println!(
-        "      {} filer ändrade i mallen, {} också av kunden, {} egna, {} ignorerade",
-        s.template_changed, s.customer_changed_too, s.own, s.ignored
+        "      {}",
+        trf!(
+            "{} filer ändrade i mallen, {} också av kunden, {} egna, {} ignorerade",
+            "{} files changed in the template, {} also by the customer, {} own, {} ignored",
+            s.template_changed,
+            s.customer_changed_too,
+            s.own,
+            s.ignored
+        )
     );
     for c in &p.changes {
         if let Some(n) = p.needs_person.iter().find(|n| n.path == c.path) {
             let what = if n.conflicts > 0 {
-                format!("{} konflikt(er)", n.conflicts)
+                trf!("{} konflikt(er)", "{} conflict(s)", n.conflicts)
             } else {
-                "kundens behålls".into()
+                tr("kundens behålls", "the customer's is kept").into()
             };
             println!("      ⚠ {:<44} {what}", c.path);
             continue;
@@ -217,8 +265,13 @@ fn show_files(p: &RepoPlan) {
             _ => " ",
         };
         println!(
-            "      {mark} {:<44} mall {:?} · kund {:?} → {:?}",
-            c.path, c.template, c.customer, c.action
+            "      {mark} {:<44} {} {:?} · {} {:?} → {:?}",
+            c.path,
+            tr("mall", "template"),
+            c.template,
+            tr("kund", "customer"),
+            c.customer,
+            c.action
         );
     }
 }

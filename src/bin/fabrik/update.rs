@@ -7,6 +7,8 @@ use clap::Subcommand;
 use fabrik::update::{self, Offer, UpdateError};
 use fabrik::ApiError;
 
+use crate::language::{tr, trf};
+
 #[derive(Subcommand)]
 pub enum UpdateCmd {
     /// Ask the update feed whether a newer Fabrik exists for this computer (nothing is
@@ -30,8 +32,13 @@ pub async fn run(cmd: UpdateCmd) -> Result<(), ApiError> {
         return Ok(());
     }
     println!(
-        "Fabrik {} körs; uppdateringskällan är {}.",
-        check.current, check.feed
+        "{}",
+        trf!(
+            "Fabrik {} körs; uppdateringskällan är {}.",
+            "Fabrik {} is running; the update feed is {}.",
+            check.current,
+            check.feed
+        )
     );
     match &check.offer {
         Offer::Newer {
@@ -43,24 +50,49 @@ pub async fn run(cmd: UpdateCmd) -> Result<(), ApiError> {
                 .as_deref()
                 .map(|d| format!(" ({})", crate::print::plain(d)))
                 .unwrap_or_default();
-            println!("Fabrik {version} finns{date}.");
+            println!(
+                "{}",
+                trf!(
+                    "Fabrik {version} finns{date}.",
+                    "Fabrik {version} is out{date}."
+                )
+            );
             // The feed's words, not ours: printed without control characters.
             for line in notes.lines() {
                 println!("  {}", crate::print::plain(line));
             }
             println!(
-                "Installera den från fönstret (Inställningar → Om Fabrik → Sök efter uppdatering), \
-                 eller installera den nya versionens paket (docs/INSTALL.md)."
+                "{}",
+                tr(
+                    "Installera den från fönstret (Inställningar → Om Fabrik → Sök efter uppdatering), \
+                     eller installera den nya versionens paket (docs/INSTALL.md).",
+                    "Install it from the window (Settings → About Fabrik → Check for updates), \
+                     or install the new version's package (docs/INSTALL.md)."
+                )
             );
         }
-        Offer::UpToDate { version } => println!("Du har den senaste versionen ({version})."),
-        Offer::Older { version } => println!(
-            "Källan erbjuder {version}, som är äldre än {}; inget installeras.",
-            check.current
+        Offer::UpToDate { version } => println!(
+            "{}",
+            trf!(
+                "Du har den senaste versionen ({version}).",
+                "You have the latest version ({version})."
+            )
         ),
-        Offer::NotForThisSystem { version, platform } => {
-            println!("Fabrik {version} finns, men inte ännu för det här systemet ({platform}).")
-        }
+        Offer::Older { version } => println!(
+            "{}",
+            trf!(
+                "Källan erbjuder {version}, som är äldre än {}; inget installeras.",
+                "The feed offers {version}, which is older than {}; nothing is installed.",
+                check.current
+            )
+        ),
+        Offer::NotForThisSystem { version, platform } => println!(
+            "{}",
+            trf!(
+                "Fabrik {version} finns, men inte ännu för det här systemet ({platform}).",
+                "Fabrik {version} is out, but not yet for this system ({platform})."
+            )
+        ),
     }
     Ok(())
 }

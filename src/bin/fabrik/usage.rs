@@ -2,7 +2,7 @@
 //! or one customer's figures, warnings and money); `fabrik usage prices`: the agency's price
 //! book, shown or changed (every change checked before anything is kept).
 
-use crate::language::Said;
+use crate::language::{tr, trf, Said};
 use clap::{Args, Subcommand};
 use fabrik::messages::Say;
 use fabrik::services::register::Register;
@@ -36,7 +36,11 @@ pub struct UsageArgs {
 fn sort_of(s: &str) -> Result<FleetSort, String> {
     s.parse::<FleetSort>().map_err(|_| {
         let all: Vec<&str> = FleetSort::ALL.iter().map(|s| s.as_str()).collect();
-        format!("okänd ordning {s:?}: välj {}", all.join(", "))
+        let all = all.join(", ");
+        trf!(
+            "okänd ordning {s:?}: välj {all}",
+            "unknown order {s:?}: choose {all}"
+        )
     })
 }
 
@@ -82,8 +86,15 @@ pub async fn collect(
         return Ok(());
     }
     println!(
-        "Avlästa: {}, varav med något som inte rapporterades: {}, kunde inte sparas: {}, redan avlästa: {}.",
-        done.read, done.partial, done.failed, done.skipped
+        "{}",
+        trf!(
+            "Avlästa: {}, varav med något som inte rapporterades: {}, kunde inte sparas: {}, redan avlästa: {}.",
+            "Read: {}, of which with something not reported: {}, could not be kept: {}, read already: {}.",
+            done.read,
+            done.partial,
+            done.failed,
+            done.skipped
+        )
     );
     for p in &done.problems {
         println!("  ! {}", plain(&p.said()));
@@ -149,8 +160,14 @@ fn print_fleet(fleet: &FleetUsage, sort: FleetSort) {
         })
         .unwrap_or_else(|| fleet.rows.iter().collect());
     println!(
-        "{:<24} {:<13} {:>14} {:>14} {:>14} {:>8}  NÄRMASTE GRÄNS",
-        "KUND", "PLAN", "INTÄKT", "KOSTNAD", "MARGINAL", "TILLVÄXT"
+        "{:<24} {:<13} {:>14} {:>14} {:>14} {:>8}  {}",
+        tr("KUND", "CUSTOMER"),
+        "PLAN",
+        tr("INTÄKT", "REVENUE"),
+        tr("KOSTNAD", "COST"),
+        tr("MARGINAL", "MARGIN"),
+        tr("TILLVÄXT", "GROWTH"),
+        tr("NÄRMASTE GRÄNS", "NEAREST LIMIT")
     );
     for r in rows {
         let e = &r.economics;
@@ -184,25 +201,39 @@ fn print_fleet(fleet: &FleetUsage, sort: FleetSort) {
         }
     };
     println!(
-        "\n{} kunder, senaste {} dagarna. Intäkt {}, kostnad {}, marginal {}.",
-        fleet.rows.len(),
-        fleet.days,
-        sums(&fleet.revenue),
-        sums(&fleet.cost),
-        sums(&fleet.margin)
+        "\n{}",
+        trf!(
+            "{} kunder, senaste {} dagarna. Intäkt {}, kostnad {}, marginal {}.",
+            "{} customers, last {} days. Revenue {}, cost {}, margin {}.",
+            fleet.rows.len(),
+            fleet.days,
+            sums(&fleet.revenue),
+            sums(&fleet.cost),
+            sums(&fleet.margin)
+        )
     );
 }
 
 fn print_customer(u: &CustomerUsage) {
     println!("{} ({}), plan {}", plain(&u.name), plain(&u.slug), u.plan);
     match &u.collected_at {
-        Some(at) => println!("Senast avläst {at}"),
-        None => println!("Aldrig avläst än (fabrik usage collect)"),
+        Some(at) => println!("{}", trf!("Senast avläst {at}", "Last read {at}")),
+        None => println!(
+            "{}",
+            tr(
+                "Aldrig avläst än (fabrik usage collect)",
+                "Never read yet (fabrik usage collect)"
+            )
+        ),
     }
     if let Some(compute) = &u.compute {
         println!(
-            "Supabase-beräkning: {}",
-            plain(&fabrik::usage::prices::compute_name(compute))
+            "{}",
+            trf!(
+                "Supabase-beräkning: {}",
+                "Supabase compute: {}",
+                plain(&fabrik::usage::prices::compute_name(compute))
+            )
         );
     }
     println!();
@@ -219,28 +250,44 @@ fn print_customer(u: &CustomerUsage) {
         println!("  {:<32} {value}{day}", l.figure.label().said());
     }
     if !u.warnings.is_empty() {
-        println!("\nVarningar:");
+        println!("\n{}", tr("Varningar:", "Warnings:"));
         for w in &u.warnings {
             println!("  ! {}", w.message.said());
         }
     }
     let e = &u.economics;
-    println!("\nI månaden:");
-    println!("  Intäkt    {}", money(e.revenue.as_ref()));
-    println!("  Kostnad   {}", money(e.cost.as_ref()));
+    println!("\n{}", tr("I månaden:", "A month:"));
+    let (revenue, cost) = (tr("Intäkt", "Revenue"), tr("Kostnad", "Cost"));
+    println!("  {revenue:<10}{}", money(e.revenue.as_ref()));
+    println!("  {cost:<10}{}", money(e.cost.as_ref()));
     for line in &e.cost_lines {
         println!("    {:<44} {}", line.what.said(), money(Some(&line.amount)));
     }
+    let margin = tr("Marginal", "Margin");
     match (&e.margin, &e.margin_missing) {
-        (Some(m), _) => println!("  Marginal  {}", money(Some(m))),
-        (None, Some(why)) => println!("  Marginal  – ({})", why.said()),
-        (None, None) => println!("  Marginal  –"),
+        (Some(m), _) => println!("  {margin:<10}{}", money(Some(m))),
+        (None, Some(why)) => println!("  {margin:<10}– ({})", why.said()),
+        (None, None) => println!("  {margin:<10}–"),
     }
     if let Some(fit) = &u.fit {
-        println!("\nPlanen passar dåligt: {}", fit.message.said());
+        println!(
+            "\n{}",
+            trf!(
+                "Planen passar dåligt: {}",
+                "The plan fits badly: {}",
+                fit.message.said()
+            )
+        );
     }
     for p in &u.problems {
-        println!("Kunde inte läsas: {}", plain(&p.said()));
+        println!(
+            "{}",
+            trf!(
+                "Kunde inte läsas: {}",
+                "Could not be read: {}",
+                plain(&p.said())
+            )
+        );
     }
 }
 
@@ -281,8 +328,12 @@ fn prices(
 
 fn print_book(book: &PriceBook) {
     println!(
-        "Prislista i {} (belopp i hela ören/cent i månaden):",
-        book.currency.to_uppercase()
+        "{}",
+        trf!(
+            "Prislista i {} (belopp i hela ören/cent i månaden):",
+            "Price book in {} (amounts in whole minor units a month):",
+            book.currency.to_uppercase()
+        )
     );
     for line in &book.lines {
         println!(

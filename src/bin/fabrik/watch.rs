@@ -2,7 +2,7 @@
 //! stops at the next safe point, waiting for the end and what it means for the exit status.
 //! Every command group that starts a run stands on this file, never on another group.
 
-use crate::language::Said;
+use crate::language::{tr, trf, Said};
 use std::sync::Arc;
 
 use clap::Args;
@@ -83,7 +83,13 @@ pub fn stop_on_ctrl_c(supervisor: &Arc<Supervisor>) {
     let supervisor = supervisor.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("Avbryter vid nästa säkra punkt…");
+            eprintln!(
+                "{}",
+                tr(
+                    "Avbryter vid nästa säkra punkt…",
+                    "Stopping at the next safe point…"
+                )
+            );
             supervisor.cancel_all_here();
         }
     });
@@ -112,14 +118,16 @@ pub async fn follow(slug: &str, launched: Launched) -> Result<(), ApiError> {
             let by = by
                 .as_deref()
                 .map(|seat| {
-                    format!(
-                        ", som drivs av {}",
-                        fabrik::messages::seat::shown(seat, None).sv
-                    )
+                    let seat = fabrik::messages::seat::shown(seat, None).said();
+                    trf!(", som drivs av {seat}", ", driven by {seat}")
                 })
                 .unwrap_or_default();
             println!(
-                "{slug} har redan en aktiv körning: {run_id}{by} (visa den med `fabrik runs show {run_id}`)"
+                "{}",
+                trf!(
+                    "{slug} har redan en aktiv körning: {run_id}{by} (visa den med `fabrik runs show {run_id}`)",
+                    "{slug} has an active run already: {run_id}{by} (show it with `fabrik runs show {run_id}`)"
+                )
             );
             Ok(())
         }

@@ -3,7 +3,7 @@
 //! register; `fabrik billing reconcile`: Stripe's subscriptions listed and compared with the
 //! register now (shown, never acted on).
 
-use crate::language::Said;
+use crate::language::{tr, trf, Said};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
@@ -98,25 +98,49 @@ fn print_finding(f: &DriftFinding) {
 
 fn print_subscription(s: &SubscriptionView) {
     let end = if s.cancel_at_period_end {
-        " (upphör vid periodens slut)"
+        tr(
+            " (upphör vid periodens slut)",
+            " (ends at the period's end)",
+        )
     } else {
         ""
     };
     println!(
-        "Prenumeration {}: {}{end}",
-        plain(&s.id),
-        plain(&s.status_text.said())
+        "{}",
+        trf!(
+            "Prenumeration {}: {}{end}",
+            "Subscription {}: {}{end}",
+            plain(&s.id),
+            plain(&s.status_text.said())
+        )
     );
-    println!("  Perioden slutar: {}", day(s.current_period_end));
-    println!("  Nästa betalning: {}", day(s.next_payment));
+    let (ends, next) = (day(s.current_period_end), day(s.next_payment));
+    println!(
+        "  {}",
+        trf!("Perioden slutar: {ends}", "The period ends: {ends}")
+    );
+    println!(
+        "  {}",
+        trf!("Nästa betalning: {next}", "Next payment: {next}")
+    );
     if let Some(plan) = s.plan {
-        println!("  Priset hör till planen: {plan}");
+        println!(
+            "  {}",
+            trf!(
+                "Priset hör till planen: {plan}",
+                "The price belongs to the plan: {plan}"
+            )
+        );
     }
     if let Some(f) = &s.last_failure {
         println!(
-            "  Senaste misslyckade betalning: {} (försök {})",
-            plain(&f.said()),
-            s.attempt_count
+            "  {}",
+            trf!(
+                "Senaste misslyckade betalning: {} (försök {})",
+                "Last failed payment: {} (attempt {})",
+                plain(&f.said()),
+                s.attempt_count
+            )
         );
     }
 }
@@ -126,22 +150,38 @@ fn print_customer(b: &CustomerBilling) {
     match (&b.subscription, &b.link) {
         (Some(s), _) => print_subscription(s),
         (None, Some(link)) => println!(
-            "Länkad till {}, ännu inte läst från Stripe (fabrik billing reconcile)",
-            plain(link)
+            "{}",
+            trf!(
+                "Länkad till {}, ännu inte läst från Stripe (fabrik billing reconcile)",
+                "Linked to {}, not yet read from Stripe (fabrik billing reconcile)",
+                plain(link)
+            )
         ),
-        (None, None) => println!("Ingen prenumeration länkad"),
+        (None, None) => println!(
+            "{}",
+            tr("Ingen prenumeration länkad", "No subscription linked")
+        ),
     }
     if let Some(at) = &b.cancelled_at {
-        println!("Uppsagd i Stripe {at}");
+        println!(
+            "{}",
+            trf!("Uppsagd i Stripe {at}", "Cancelled in Stripe {at}")
+        );
     }
     if b.findings.is_empty() {
-        println!("Ingen skillnad mellan Stripe och instansen.");
+        println!(
+            "{}",
+            tr(
+                "Ingen skillnad mellan Stripe och instansen.",
+                "No difference between Stripe and the instance."
+            )
+        );
     } else {
-        println!("\nSkillnader:");
+        println!("\n{}", tr("Skillnader:", "Differences:"));
         b.findings.iter().for_each(print_finding);
     }
     if !b.waiting.is_empty() {
-        println!("\nVäntar på beslut:");
+        println!("\n{}", tr("Väntar på beslut:", "Waiting for a decision:"));
         for d in &b.waiting {
             println!(
                 "  #{} {} → {} ({})",
@@ -157,12 +197,16 @@ fn print_customer(b: &CustomerBilling) {
 fn print_column(cells: &[BillingCell]) {
     println!(
         "{:<24} {:<20} {:<12} {:>9} {:>7}",
-        "KUND", "STATUS", "NÄSTA BET.", "SKILLNAD", "BESLUT"
+        tr("KUND", "CUSTOMER"),
+        "STATUS",
+        tr("NÄSTA BET.", "NEXT PAY"),
+        tr("SKILLNAD", "FINDINGS"),
+        tr("BESLUT", "WAITING")
     );
     for c in cells {
         let mut status = c.status.clone().unwrap_or_else(|| "–".into());
         if c.cancel_at_period_end {
-            status.push_str(" (slutar)");
+            status.push_str(tr(" (slutar)", " (ends)"));
         }
         if c.failing {
             status.push_str(" !");
@@ -176,7 +220,14 @@ fn print_column(cells: &[BillingCell]) {
             c.waiting
         );
     }
-    println!("\n{} kunder med något om fakturering.", cells.len());
+    println!(
+        "\n{}",
+        trf!(
+            "{} kunder med något om fakturering.",
+            "{} customers with something about billing.",
+            cells.len()
+        )
+    );
 }
 
 pub fn run(api: &Register, args: BillingArgs) -> Result<(), ApiError> {
@@ -205,20 +256,38 @@ pub fn run(api: &Register, args: BillingArgs) -> Result<(), ApiError> {
 
 fn print_reconciled(r: &Reconciled) {
     println!(
-        "Jämförde {} prenumerationer i Stripe med {} kunder.",
-        r.subscriptions, r.customers
+        "{}",
+        trf!(
+            "Jämförde {} prenumerationer i Stripe med {} kunder.",
+            "Compared {} subscriptions in Stripe with {} customers.",
+            r.subscriptions,
+            r.customers
+        )
     );
     for p in &r.problems {
         println!("  ! {}", plain(&p.said()));
     }
     if r.findings.is_empty() {
-        println!("Inga skillnader mellan Stripe och flottan.");
+        println!(
+            "{}",
+            tr(
+                "Inga skillnader mellan Stripe och flottan.",
+                "No differences between Stripe and the fleet."
+            )
+        );
     } else {
-        println!("\nSkillnader ({}):", r.findings.len());
+        let n = r.findings.len();
+        println!("\n{}", trf!("Skillnader ({n}):", "Differences ({n}):"));
         r.findings.iter().for_each(print_finding);
     }
     if !r.unlinked.is_empty() {
-        println!("\nUtan kund i registret:");
+        println!(
+            "\n{}",
+            tr(
+                "Utan kund i registret:",
+                "Without a customer in the register:"
+            )
+        );
         for u in &r.unlinked {
             println!("  {}", plain(&u.message.said()));
         }

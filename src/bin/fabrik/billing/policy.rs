@@ -2,7 +2,7 @@
 //! instance, per plan and transition (nothing, tell, offer, do; a grace for a failed
 //! payment), shown or changed. A teardown is never `do`: refused before anything is kept.
 
-use crate::language::Said;
+use crate::language::{tr, Said};
 use clap::Args;
 use fabrik::billing::policy::{self, Policy, PolicyRow, Transition};
 use fabrik::messages::Say;
@@ -66,7 +66,13 @@ pub fn run(api: &Register, args: PolicyArgs) -> Result<(), ApiError> {
         print_json(&policy.table());
         return Ok(());
     }
-    println!("{:<14} {:<34} {:<10} Anstånd", "Plan", "Övergång", "Steg");
+    println!(
+        "{:<14} {:<34} {:<10} {}",
+        "Plan",
+        tr("Övergång", "Transition"),
+        tr("Steg", "Step"),
+        tr("Anstånd", "Grace")
+    );
     for row in policy.table() {
         let grace = match (row.transition, row.grace_days) {
             (Transition::PaymentFailed, Some(d)) => Say::BillingGraceDays
@@ -78,7 +84,7 @@ pub fn run(api: &Register, args: PolicyArgs) -> Result<(), ApiError> {
         let chosen = if policy.chosen(row.plan, row.transition) {
             ""
         } else {
-            " (standard)"
+            tr(" (standard)", " (default)")
         };
         println!(
             "{:<14} {:<34} {:<10} {grace}{chosen}",
