@@ -162,6 +162,10 @@ pub struct Rates {
     pub unsaid_wait: Option<Duration>,
     /// The header that says when the token stops working.
     pub token_expiry_header: Option<&'static str>,
+    /// Services at the same provider that the limit is not documented for (a path holding one
+    /// of these): not paced, so no budget is invented for them. A 429 they answer is still
+    /// waited out as it says.
+    pub not_counted_under: &'static [&'static str],
 }
 
 /// A plan limit, as the provider documents it.

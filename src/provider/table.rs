@@ -120,6 +120,7 @@ const fn unpaced(limit: Option<Limit>, counted: Counted) -> Rates {
         forbidden_when_limited: false,
         unsaid_wait: None,
         token_expiry_header: None,
+        not_counted_under: &[],
     }
 }
 
@@ -185,6 +186,7 @@ pub(super) const TABLE: [Declaration; 7] = [
             forbidden_when_limited: true,
             unsaid_wait: Some(Duration::from_secs(60)),
             token_expiry_header: Some("github-authentication-token-expiration"),
+            not_counted_under: &[],
         },
         plans: &[GITHUB_CONTENT_HOUR_PLAN],
         // `{message, errors: [{message}]}`; "Could not clone: Name already exists on this
@@ -212,8 +214,10 @@ pub(super) const TABLE: [Declaration; 7] = [
         )],
         // 120 requests a minute, per project or organization scope and endpoint; reset in
         // seconds remaining (contracts/README.md, "1. Supabase Management API", Rate limits).
+        // The limit is the Management API's: a project's own Auth and Storage document none.
         rates: Rates {
             reset_is_wait: ResetWait::Always,
+            not_counted_under: &["/auth/v1/", "/storage/v1/"],
             ..unpaced(Some(per(120, 60)), Counted::PerPath)
         },
         plans: &[SUPABASE_FREE_ACTIVE],

@@ -130,6 +130,9 @@ pub fn buckets(provider: Provider, account: u64, method: &Method, path: &str) ->
         name,
     };
     let rates = &provider.declared().rates;
+    if rates.not_counted_under.iter().any(|s| path.contains(s)) {
+        return Vec::new();
+    }
     let first = match rates.counted {
         Counted::PerPath => b(format!("{method} {path}")),
         Counted::PerEndpoint => b(format!("{method} {}", endpoint(path))),

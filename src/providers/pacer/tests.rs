@@ -19,6 +19,11 @@ fn endpoints_name_the_route_not_the_resource() {
     let p1 = buckets(Provider::Supabase, a, &Method::GET, "/v1/projects/a");
     let p2 = buckets(Provider::Supabase, a, &Method::GET, "/v1/projects/b");
     assert_ne!(p1, p2, "Supabase counts per project");
+    // #70: its limit is the Management API's; a project's Auth and Storage document none.
+    let storage = "/storage/v1/object/list/exports";
+    assert!(buckets(Provider::Supabase, a, &Method::POST, storage).is_empty());
+    let auth = "/supabase-project/abc/auth/v1/admin/users";
+    assert!(buckets(Provider::Supabase, a, &Method::GET, auth).is_empty());
     assert_eq!(
         buckets(Provider::Github, a, &Method::PUT, "").len(),
         3,
