@@ -124,7 +124,12 @@ pub fn meaning(event: &Event) -> Meaning {
             if o["billing_reason"].as_str() != Some("subscription_create") {
                 return Meaning::Nothing;
             }
-            let details = &o["parent"]["subscription_details"];
+            // Since basil the subscription is under `parent`; an event made in an older
+            // version has it, and its metadata, at the top.
+            let details = match &o["parent"]["subscription_details"] {
+                Value::Null => &o["subscription_details"],
+                d => d,
+            };
             let subscription =
                 id_of(&details["subscription"]).or_else(|| id_of(&o["subscription"]));
             let Some(subscription) = subscription else {

@@ -27,6 +27,7 @@ mod cli;
 mod link;
 mod register;
 mod tick;
+mod versions;
 /// A Starter customer whose instance is `status`: (id, slug).
 fn customer(store: &Store, name: &str, status: Status) -> (i64, String) {
     let c = store
