@@ -9,7 +9,9 @@ export const MIN_DAYS = 7;
 
 /**
  * The index of the first day the axis shows: the first day any line has a value, or earlier so
- * that at least `MIN_DAYS` are shown; 0 when nothing was reported (the caller says so instead).
+ * that at least `MIN_DAYS` are shown. With nothing reported it is the last `MIN_DAYS` (the
+ * caller says there is nothing yet), so an empty chart spans what its neighbours that began
+ * reporting today span.
  */
 export function firstShown(length: number, lines: (number | null)[][]): number {
   let first = length;
@@ -17,7 +19,6 @@ export function firstShown(length: number, lines: (number | null)[][]): number {
     const i = values.findIndex((v) => v != null);
     if (i >= 0 && i < first) first = i;
   }
-  if (first === length) return 0;
   return Math.max(0, Math.min(first, length - MIN_DAYS));
 }
 
