@@ -198,7 +198,7 @@ pub struct TransitionChoice {
 pub struct PolicyView {
     pub cells: Vec<PolicyCell>,
     pub transitions: Vec<TransitionChoice>,
-    /// Whether the period's end exports for the customer first (not yet in this build).
+    /// Whether the period's end exports for the customer first ([`EXPORT_AVAILABLE`]).
     pub export_available: bool,
 }
 
