@@ -19,13 +19,19 @@ use fabrik::supervisor::host::RunHost;
 #[derive(Default)]
 struct Window {
     events: Mutex<Vec<RunEvent>>,
+    notified: Mutex<Vec<String>>,
 }
 
 impl RunHost for Window {
     fn emit(&self, event: &RunEvent) {
         self.events.lock().unwrap().push(event.clone());
     }
-    fn notify(&self, _title: &str, _body: &str) {}
+    fn notify(&self, title: &str, body: &str) {
+        self.notified
+            .lock()
+            .unwrap()
+            .push(format!("{title}: {body}"));
+    }
 }
 
 impl fabrik::update::window::UpdateHost for Window {}
@@ -64,6 +70,9 @@ async fn roll_out_from_the_window_in_the_sandbox() {
     let db = dir.path().join("fabrik.sqlite3");
     let slug = {
         let api = Register::open(&db).unwrap();
+        // The reader reads English: the run's end is notified in English (#68).
+        api.set_language(fabrik::services::register::Language::En)
+            .unwrap();
         common::customer(api.store(), "Vågen Kund AB")
     };
     let window = Arc::new(Window::default());
@@ -75,6 +84,21 @@ async fn roll_out_from_the_window_in_the_sandbox() {
         .await
         .unwrap();
     assert_eq!(window.finished(run.run_id).await, RunState::Succeeded);
+    // The notification follows the run's last event.
+    let mut said = Vec::new();
+    for _ in 0..100 {
+        said = window.notified.lock().unwrap().clone();
+        if !said.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        said.iter()
+            .any(|n| n.contains(&format!("{slug}: ")) && n.contains(" is done")),
+        "{said:?}"
+    );
+    assert!(!said.iter().any(|n| n.contains("är klar")), "{said:?}");
     let overview = app.rollouts_overview().await.unwrap();
     assert_eq!(overview.instances.len(), 1);
     assert_eq!(overview.instances[0].slug, slug);

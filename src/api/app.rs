@@ -194,13 +194,18 @@ impl Fabrik {
     }
 
     pub(crate) fn run_host(&self) -> Arc<dyn RunHost> {
-        Arc::new(HostRef(self.host.clone(), self.watcher.clone()))
+        Arc::new(HostRef(
+            self.host.clone(),
+            self.watcher.clone(),
+            self.register.as_ref().ok().cloned(),
+        ))
     }
 }
 
 /// A `Host` seen as the `RunHost` the runs API takes; a run's end wakes the notifications'
-/// watch (a failed run is notified from the overview, in the reader's language).
-struct HostRef(Arc<dyn Host>, Option<Arc<Watcher>>);
+/// watch (a failed run is notified from the overview, in the reader's language), and what the
+/// core notifies in both languages is said in the reader's (the register's preferences).
+struct HostRef(Arc<dyn Host>, Option<Arc<Watcher>>, Option<Arc<Register>>);
 
 impl RunHost for HostRef {
     fn emit(&self, event: &crate::provision::RunEvent) {
@@ -211,6 +216,16 @@ impl RunHost for HostRef {
     }
     fn notify(&self, title: &str, body: &str) {
         self.0.notify(title, body)
+    }
+    fn notify_said(&self, title: &crate::messages::Text, body: &crate::messages::Text) {
+        let english = self.2.as_ref().is_some_and(|r| {
+            r.get_preferences()
+                .is_ok_and(|p| p.language == crate::services::register::Language::En)
+        });
+        match english {
+            true => self.0.notify(&title.en, &body.en),
+            false => self.0.notify(&title.sv, &body.sv),
+        }
     }
     fn sweep(&self, status: &Sweep) {
         self.0.sweep(status);

@@ -11,6 +11,11 @@ use crate::provision::RunEvent;
 pub trait RunHost: Send + Sync + 'static {
     fn emit(&self, event: &RunEvent);
     fn notify(&self, title: &str, body: &str);
+    /// A notification the core words in both languages: said in the reader's language where
+    /// the host knows it (the window), else in Swedish.
+    fn notify_said(&self, title: &crate::messages::Text, body: &crate::messages::Text) {
+        self.notify(&title.sv, &body.sv);
+    }
     /// "Kontrollera alla" moved on (the window shows its progress).
     fn sweep(&self, _status: &Sweep) {}
 }

@@ -463,7 +463,7 @@ impl Supervisor {
                 sink.release();
                 if *state == RunState::Succeeded {
                     let title = def.done.with(what.clone());
-                    host.notify(&title.sv, &Say::DoneBody.with(what).sv);
+                    host.notify_said(&title, &Say::DoneBody.with(what));
                     return;
                 }
                 let mut stopped = what.clone();
@@ -475,9 +475,9 @@ impl Supervisor {
                 // A failed run is on the overview, and notified from there (once, in the
                 // reader's language, opening the run); a cancelled one is said here.
                 if !failed {
-                    host.notify(
-                        &Say::RunStopped.text().sv,
-                        &Say::RunStoppedBody.with(stopped.clone()).sv,
+                    host.notify_said(
+                        &Say::RunStopped.text(),
+                        &Say::RunStoppedBody.with(stopped.clone()),
                     );
                 }
                 // The agency hears of a failed run by email too, when it asked to (not of one

@@ -266,7 +266,7 @@ pub async fn alert_expiring_tokens(engine: &Engine, host: &dyn RunHost) -> Vec<T
         let title = Say::LeftTokenExpiresTitle.with(params! {
             "provider" => provider.display_name(),
         });
-        host.notify(&title.sv, &warning.sv);
+        host.notify_said(&title, &warning);
         if let Err(e) = engine.send_alert(&title.sv, &warning.sv).await {
             tracing::warn!(?provider, "the alert email could not be sent: {e}");
         }

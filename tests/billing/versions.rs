@@ -29,14 +29,14 @@ fn replayed(version: &str, id: &str, kind: &str, created: i64, object: Value) ->
 fn first_invoice(sub: &str) -> Value {
     json!({"id": format!("in_{sub}_1"), "object": "invoice", "customer": format!("cus_{sub}"),
            "customer_email": "ekonomi@gammal.example.se", "customer_name": "Gammal Version AB",
-           "billing_reason": "subscription_create", "status": "paid", "amount_paid": 149_00,
+           "billing_reason": "subscription_create", "status": "paid", "amount_paid": 14_900,
            "currency": "sek", "attempt_count": 1,
            "subscription": sub,
            "subscription_details": {"metadata": {"organization_id": "org_gammal"}},
            "lines": {"object": "list", "data": [{
                "id": "il_1", "object": "line_item", "type": "subscription", "subscription": sub,
                "price": {"id": "price_pro_old", "object": "price", "product": "prod_pro_old",
-                         "unit_amount": 149_00, "currency": "sek"}}]}})
+                         "unit_amount": 14_900, "currency": "sek"}}]}})
 }
 
 /// A renewal's failed payment, as an older version renders it.
@@ -52,7 +52,7 @@ fn old_subscription(sub: &str, status: &str, period_end: i64) -> Value {
            "cancel_at_period_end": false, "current_period_start": period_end - 2_592_000,
            "current_period_end": period_end, "latest_invoice": format!("in_{sub}_2"),
            "items": {"object": "list", "data": [{"id": "si_1", "object": "subscription_item",
-               "price": {"id": "price_pro_old", "product": "prod_pro_old", "unit_amount": 149_00,
+               "price": {"id": "price_pro_old", "product": "prod_pro_old", "unit_amount": 14_900,
                          "currency": "sek", "recurring": {"interval": "month"}}}]}})
 }
 
@@ -75,7 +75,7 @@ fn events_of_older_versions_are_read_as_the_newest(store: Store) {
         assert_eq!(p.organization.as_deref(), Some("org_gammal"), "{version}");
         assert_eq!(
             (p.email.as_str(), p.amount, p.paid),
-            ("ekonomi@gammal.example.se", Some(149_00), true),
+            ("ekonomi@gammal.example.se", Some(14_900), true),
             "{version}"
         );
 
