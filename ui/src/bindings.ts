@@ -1621,7 +1621,7 @@ export type Step = "nothing" | "tell" | "offer" | "do";
 
 export type PolicyView = { cells: Array<PolicyCell>, transitions: Array<TransitionChoice>, 
 /**
- * Whether the period's end exports for the customer first (not yet in this build).
+ * Whether the period's end exports for the customer first ([`EXPORT_AVAILABLE`]).
  */
 export_available: boolean, };
 
