@@ -80,6 +80,10 @@ pub struct Customer {
     /// When Stripe ended the subscription this customer came from (the inbox): shown as
     /// cancelled, with pause and teardown offered. Fabrik never tears down on its own.
     pub cancelled_at: Option<String>,
+    /// Fabrik's own runs made (or may have made) something for this customer in this
+    /// environment that no teardown has removed since: the ledger's word, not the card's. Only
+    /// then is "Avveckla" offered; a card typed by hand or imported has nothing of Fabrik's.
+    pub made_by_fabrik: bool,
 }
 
 /// A plan and its modules as an instance was built with them.

@@ -21,14 +21,49 @@ pub const VERCEL_SCOPE_SETTING: &str = "vercel.team_slug";
 
 /// A customer with its instance in one environment (`?2`); no instance row reads as pending
 /// with an empty card.
-const CUSTOMER_SELECT: &str =
-    "SELECT c.id, c.slug, c.name, c.admin_email, c.contact_name, c.plan, c.modules,
-            COALESCE(i.status, 'pending'), c.notes, c.is_example,
-            i.production_url, i.github_repo_url, i.supabase_project_ref, i.vercel_project_id,
-            i.n8n_workflow_id, c.created_at, c.updated_at, c.version, c.uid, ?2,
-            i.applied_plan, i.applied_modules,
-            (SELECT MAX(x.cancelled_at) FROM intake x WHERE x.customer_id = c.id)
-     FROM customers c LEFT JOIN instances i ON i.customer_id = c.id AND i.environment = ?2";
+fn customer_select() -> String {
+    format!(
+        "SELECT c.id, c.slug, c.name, c.admin_email, c.contact_name, c.plan, c.modules,
+                COALESCE(i.status, 'pending'), c.notes, c.is_example,
+                i.production_url, i.github_repo_url, i.supabase_project_ref, i.vercel_project_id,
+                i.n8n_workflow_id, c.created_at, c.updated_at, c.version, c.uid, ?2,
+                i.applied_plan, i.applied_modules,
+                (SELECT MAX(x.cancelled_at) FROM intake x WHERE x.customer_id = c.id),
+                {}
+         FROM customers c LEFT JOIN instances i ON i.customer_id = c.id AND i.environment = ?2",
+        may_have_resources("c.id", Some("?2"))
+    )
+}
+
+/// Whether Fabrik's runs may have made something for the customer (`customer`, an SQL
+/// expression) that no teardown has removed since, in one environment or in any: a step that
+/// created its resource, or meant to and recorded no id (it may exist), not compensated, in a
+/// run not rolled back. The ledger's word, never the card's: ids typed by hand prove nothing.
+/// The one rule behind "Avveckla" being offered and "Ta bort" being refused.
+fn may_have_resources(customer: &str, env: Option<&str>) -> String {
+    let (in_env, teardown_in_env) = match env {
+        Some(e) => (
+            format!("AND r.environment = {e}"),
+            format!("AND t.environment = {e}"),
+        ),
+        None => (String::new(), String::new()),
+    };
+    format!(
+        "EXISTS (
+            SELECT 1 FROM run_steps s JOIN runs r ON r.id = s.run_id
+            WHERE r.customer_id = {customer} {in_env}
+              AND (s.created OR (s.intent IS NOT NULL AND s.external_id IS NULL))
+              AND s.state != '{compensated}' AND r.state != '{rolled_back}'
+              AND NOT EXISTS (SELECT 1 FROM runs t WHERE t.customer_id = r.customer_id
+                              {teardown_in_env}
+                              AND t.kind = '{teardown}' AND t.state = '{succeeded}'
+                              AND t.id > r.id))",
+        compensated = StepState::Compensated.as_str(),
+        rolled_back = RunState::RolledBack.as_str(),
+        teardown = RunKind::Teardown.as_str(),
+        succeeded = RunState::Succeeded.as_str(),
+    )
+}
 
 pub(super) fn parse_enum<T: std::str::FromStr>(row: &Row, idx: usize) -> super::db::Result<T> {
     let text: String = row.get(idx)?;
@@ -70,6 +105,7 @@ fn customer_from_row(row: &Row, vercel_scope: Option<&str>) -> super::db::Result
         version: row.get(17)?,
         uid: row.get(18)?,
         cancelled_at: row.get(22)?,
+        made_by_fabrik: row.get(23)?,
         environment: row.get(19)?,
     })
 }
@@ -106,7 +142,7 @@ fn load(tx: &Conn, slug: &str, env: Environment) -> Result<Option<Customer>> {
     let scope = vercel_scope(tx)?;
     Ok(tx
         .query_row(
-            &format!("{CUSTOMER_SELECT} WHERE c.slug = ?1"),
+            &format!("{} WHERE c.slug = ?1", customer_select()),
             params![slug, env],
             |r| customer_from_row(r, scope.as_deref()),
         )
@@ -223,7 +259,7 @@ impl Store {
         let f = validate_patch(&current, patch, manifest).map_err(Error::Validation)?;
         // The ledger, not only the instance card: a failed run may have left resources named
         // after the slug before anything reached the card.
-        if f.slug != current.slug && may_have_resources(&tx, current.id)? {
+        if f.slug != current.slug && has_resources(&tx, current.id)? {
             return Err(Error::Validation(vec![FieldError::plain(
                 "slug",
                 crate::messages::ErrorCode::SlugLocked,
@@ -279,7 +315,7 @@ impl Store {
             return Err(Error::CustomerBusy(slug.to_string()));
         }
         // The ledger, not the instance card: ids typed by hand prove nothing Fabrik made.
-        if may_have_resources(&tx, customer.id)? {
+        if has_resources(&tx, customer.id)? {
             return Err(Error::CustomerHasInstance(slug.to_string()));
         }
         let has_runs: bool = tx.query_row(
@@ -398,9 +434,10 @@ impl Store {
         // must know every parameter's type).
         let walked = conn.for_each(
             &format!(
-                "{CUSTOMER_SELECT} WHERE c.archived_at IS NULL AND NOT c.is_example
+                "{} WHERE c.archived_at IS NULL AND NOT c.is_example
                    AND CAST(?1 AS TEXT) IS NULL
                  ORDER BY {}, c.id",
+                customer_select(),
                 conn.dialect().nocase("c.name")
             ),
             params![Option::<String>::None, env],
@@ -557,22 +594,10 @@ impl ExamplesRemoved {
     }
 }
 
-fn may_have_resources(tx: &Conn, customer_id: i64) -> Result<bool> {
+fn has_resources(tx: &Conn, customer_id: i64) -> Result<bool> {
     Ok(tx.query_row(
-        "SELECT EXISTS (
-            SELECT 1 FROM run_steps s JOIN runs r ON r.id = s.run_id
-            WHERE r.customer_id = ?1
-              AND (s.created OR (s.intent IS NOT NULL AND s.external_id IS NULL))
-              AND s.state != ?2 AND r.state != ?3
-              AND NOT EXISTS (SELECT 1 FROM runs t WHERE t.customer_id = r.customer_id
-                              AND t.kind = ?4 AND t.state = ?5 AND t.id > r.id))",
-        params![
-            customer_id,
-            StepState::Compensated,
-            RunState::RolledBack,
-            RunKind::Teardown,
-            RunState::Succeeded
-        ],
+        &format!("SELECT {}", may_have_resources("?1", None)),
+        [customer_id],
         |r| r.get(0),
     )?)
 }

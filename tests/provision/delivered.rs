@@ -84,7 +84,9 @@ async fn each_environment_has_its_own_instance_card() {
     let sandbox_card = card(Environment::Sandbox);
     assert_eq!(sandbox_card.status, fabrik::customer::Status::Active);
     assert!(sandbox_card.instance.supabase_project_ref.is_some());
+    assert!(sandbox_card.made_by_fabrik, "the sandbox's run made it");
     let untouched = card(Environment::Production);
+    assert!(!untouched.made_by_fabrik, "nothing made in production yet");
     assert_eq!(untouched.status, fabrik::customer::Status::Pending);
     assert!(untouched.instance.is_empty(), "{:?}", untouched.instance);
     assert_eq!(untouched.environment, Environment::Production);
@@ -126,6 +128,10 @@ async fn each_environment_has_its_own_instance_card() {
         .unwrap();
     assert_eq!(state, RunState::Succeeded);
     assert!(card(Environment::Production).instance.is_empty());
+    assert!(
+        !card(Environment::Production).made_by_fabrik,
+        "after its teardown nothing of Fabrik's is left to tear down"
+    );
     assert_eq!(
         card(Environment::Production).status,
         fabrik::customer::Status::Inactive
@@ -133,6 +139,7 @@ async fn each_environment_has_its_own_instance_card() {
     let after = card(Environment::Sandbox);
     assert_eq!(after.instance, sandbox_card.instance);
     assert_eq!(after.status, fabrik::customer::Status::Active);
+    assert!(after.made_by_fabrik);
     assert_eq!(
         counts(&inventory(&sandbox_cloud).await),
         json!({"projects": 1, "repos": 1, "vercel_projects": 1, "workflows": 1, "emails": 1}),

@@ -235,7 +235,32 @@ fn the_slug_is_locked_while_resources_may_exist(store: Store) {
     assert!(store.get_customer(&c.slug).is_ok(), "nothing was written");
 }
 
+/// A card typed by hand (or imported) shows an instance, but no run of Fabrik's made any of it:
+/// the ledger says so, and "Avveckla" is not offered for it (issue #68).
+fn a_card_typed_by_hand_is_not_made_by_fabrik(store: Store) {
+    use fabrik::environment::Environment;
+    let c = store
+        .create_customer(
+            draft("Handskriven AB", "a@hand.se"),
+            &ModuleManifest::bundled(),
+        )
+        .unwrap();
+    assert!(!c.made_by_fabrik);
+    let card = fabrik::customer::Instance {
+        production_url: Some("https://hand.vercel.app".into()),
+        supabase_project_ref: Some("abcdefghijklmnopqrst".into()),
+        ..Default::default()
+    };
+    store
+        .set_instance(c.id, Environment::Sandbox, Status::Active, Some(&card))
+        .unwrap();
+    let read = store.get_customer(&c.slug).unwrap();
+    assert_eq!(read.instance, card);
+    assert!(!read.made_by_fabrik, "a typed card counted as Fabrik's");
+}
+
 on_both!(
+    a_card_typed_by_hand_is_not_made_by_fabrik,
     a_taken_slug_is_a_typed_error_and_nothing_is_written,
     invalid_edits_change_nothing,
     an_edit_from_a_stale_version_is_refused,

@@ -197,7 +197,10 @@ fn customer(slug: &str, status: Status, instance: Instance) -> Customer {
         plan: Plan::Starter,
         modules: vec![Module::Crm],
     });
+    // What the fixtures' instances show was made by Fabrik's runs (none is typed by hand).
+    let made_by_fabrik = !instance.is_empty();
     Customer {
+        made_by_fabrik,
         modules_outdated: Customer::outdated(
             status,
             Plan::Starter,

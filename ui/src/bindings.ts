@@ -97,7 +97,13 @@ modules_outdated: boolean,
  * When Stripe ended the subscription this customer came from (the inbox): shown as
  * cancelled, with pause and teardown offered. Fabrik never tears down on its own.
  */
-cancelled_at: string | null, };
+cancelled_at: string | null, 
+/**
+ * Fabrik's own runs made (or may have made) something for this customer in this
+ * environment that no teardown has removed since: the ledger's word, not the card's. Only
+ * then is "Avveckla" offered; a card typed by hand or imported has nothing of Fabrik's.
+ */
+made_by_fabrik: boolean, };
 
 export type CustomerRow = { id: number, slug: string, name: string, admin_email: string, plan: Plan, status: Status, is_example: boolean, production_url: string | null, created_at: string, 
 /**

@@ -109,4 +109,19 @@ describe('the danger zone', () => {
     assert.equal(await tid(page, 'delete-customer').count(), 1);
     assertClean();
   });
+  test('an instance card typed by hand is not offered a teardown: nothing on it is Fabrik\'s to remove', async (t) => {
+    const { page, assertClean } = await open(t, { typedByHand: ['cafe-oresund'], cancelled: { 'cafe-oresund': '2025-01-04T08:00:00Z' } });
+    await page.locator('[data-testid="customer-row"][data-slug="cafe-oresund"]').click();
+    await tid(page, 'danger-zone').waitFor();
+    await tid(page, 'customer-cancelled').waitFor();
+    assert.equal(await page.locator('.instance-card').count(), 1, 'the card is shown');
+    assert.equal(await tid(page, 'teardown-button').count(), 0, 'Avveckla offered for a card Fabrik never made');
+    assert.equal(await tid(page, 'cancelled-teardown').count(), 0, 'Avveckla offered on the cancelled note');
+    assert.equal(await tid(page, 'delete-customer').count(), 1);
+    // A delivered one beside it still has it.
+    await tid(page, 'nav-customers').click();
+    await page.locator(`[data-testid="customer-row"][data-slug="${SLUG}"]`).click();
+    await tid(page, 'teardown-button').waitFor();
+    assertClean();
+  });
 });

@@ -212,7 +212,7 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
                   {t('ops.pause')}
                 </button>
               )}
-              {hasInstance(c) && (
+              {c.made_by_fabrik && (
                 <button type="button" className="btn btn-small btn-danger-outline" data-testid="cancelled-teardown" onClick={() => setTearingDown(true)}>
                   {t('teardown.button')}
                 </button>
@@ -351,7 +351,8 @@ export function CustomerPage({ slug, run, manifest, onBack, onEdit, onDeleted, o
               <span className="muted">{t('danger.handover')}</span>
             </li>
           )}
-          {hasInstance(c) && !runActive && ours && (
+          {/* Only what Fabrik's runs made can go: a card typed by hand has nothing to tear down. */}
+          {c.made_by_fabrik && !runActive && ours && (
             <li>
               <button type="button" className="btn btn-danger-outline" data-testid="teardown-button" onClick={() => setTearingDown(true)}>
                 {t('teardown.button')}

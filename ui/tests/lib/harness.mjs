@@ -143,7 +143,7 @@ const TO_THE_LIST = `new MutationObserver((_, seen) => {
  * config: { examples?: boolean, customers?: CustomerDraft[], bulk?: number, language?: 'sv'|'en', latency?: number,
  *   environment?: 'sandbox'|'production', settings?: Record<string,string>, fromEnv?: Provider[],
  *   keyring?: keyring error code, tokens?: { rejected?, forbidden?, missingScope?, noDeleteRepo?, unreachable? },
- *   testLatency?: number }
+ *   testLatency?: number, typedByHand?: slug[] (instance cards typed by hand: nothing of Fabrik's to tear down) }
  */
 export async function openApp(browser, url, config = {}, { viewport = { width: 1280, height: 800 }, init = '', landing = 'customers' } = {}) {
   const context = await browser.newContext({ viewport, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });

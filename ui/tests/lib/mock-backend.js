@@ -334,7 +334,7 @@
       /* storage full: state stays in memory */
     }
   }
-  function insertFields(f, isExample) {
+  function insertFields(f, isExample, seeding = true) {
     const ts = now();
     const c = {
       id: state.nextId++,
@@ -348,6 +348,10 @@
       notes: f.notes,
       is_example: isExample,
       instance: f.instance,
+      // The ledger's word (Customer::made_by_fabrik): the examples and the configured customers
+      // stand for an agency whose instances Fabrik delivered, unless the test names a card as
+      // typed by hand (CONFIG.typedByHand); the form's customers have made nothing yet.
+      made_by_fabrik: seeding && Object.values(f.instance || {}).some(Boolean) && !(CONFIG.typedByHand || []).includes(f.slug),
       created_at: ts,
       updated_at: ts,
       version: 1,
@@ -413,7 +417,7 @@
     return c.status === 'active' && (!applied || applied.plan !== c.plan || !same(applied.modules, c.modules));
   }
   function full(c) {
-    return JSON.parse(JSON.stringify({ ...c, applied: c.applied ?? null, modules_outdated: outdated(c), links: links(c.instance, c.slug), cancelled_at: cancelledAt(c) }));
+    return JSON.parse(JSON.stringify({ ...c, applied: c.applied ?? null, modules_outdated: outdated(c), links: links(c.instance, c.slug), cancelled_at: cancelledAt(c), made_by_fabrik: !!c.made_by_fabrik }));
   }
   function row(c) {
     return {
@@ -585,6 +589,7 @@
           const built = byslug(run.slug);
           setCustomer(run.slug, {
             status: 'active',
+            made_by_fabrik: true,
             applied: built ? { plan: built.plan, modules: [...built.modules] } : null,
             instance: {
               production_url: `https://${run.slug}.vercel.app`,
@@ -601,7 +606,7 @@
         } else if (!['provision', 'teardown'].includes(run.kind)) {
           // Day two: the instance keeps its status unless the run said otherwise (playDayTwo).
         } else if (e.state === 'succeeded' && run.kind === 'teardown') {
-          setCustomer(run.slug, { status: 'inactive', instance: emptyInstance() });
+          setCustomer(run.slug, { status: 'inactive', instance: emptyInstance(), made_by_fabrik: false });
         } else if (e.state === 'failed' || e.state === 'rollback_failed') setCustomer(run.slug, { status: 'failed' });
         else setCustomer(run.slug, { status: 'pending' });
         break;
@@ -1743,7 +1748,7 @@
       const r = validateDraft(draft);
       if (r.errors) throw validation(r.errors);
       if (byslug(r.fields.slug)) throw validation([takenField(r.fields.slug)]);
-      return full(insertFields(r.fields, false));
+      return full(insertFields(r.fields, false, false));
     },
     update_customer: ({ slug, patch }) => {
       const cur = byslug(slug);
