@@ -1,9 +1,10 @@
-//! Every Rust and TypeScript source stays under 600 lines (issue #56). A file that grows past it
+//! Every source stays under 600 lines (issues #56, #69): Rust, TypeScript, JavaScript (the UI
+//! tests' fake backend, the end-to-end tests, the scripts), CSS and SQL. A file that grows past it
 //! holds more than one thing: split it into modules named for what they hold. Two files had
 //! been split under the limit and grew back while nothing held it; this test does.
 //!
 //! The exceptions are named, each with why: the text catalogues (one entry a line, read by
-//! key, never as a whole) and the generated bindings.
+//! key, never as a whole), the generated bindings, and the customer template's schema.
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +22,9 @@ const ROOTS: &[&str] = &[
     "examples",
     "ui/src",
     "ui/tests",
+    "ui/scripts",
+    "schema",
+    "scripts",
 ];
 
 const EXEMPT: &[(&str, &str)] = &[
@@ -40,7 +44,14 @@ const EXEMPT: &[(&str, &str)] = &[
         "ui/src/bindings.ts",
         "generated from the core by src/api/bindings.rs",
     ),
+    (
+        "schema/template.sql",
+        "the customer template's schema, applied whole as one migration: split with the Rust that applies it",
+    ),
 ];
+
+/// The kinds of source: Rust, TypeScript, JavaScript (classic scripts and modules), CSS and SQL.
+const EXTENSIONS: &[&str] = &["rs", "ts", "tsx", "js", "mjs", "css", "sql"];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -55,7 +66,7 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
             }
         } else if path
             .extension()
-            .is_some_and(|e| e == "rs" || e == "ts" || e == "tsx")
+            .is_some_and(|e| EXTENSIONS.iter().any(|x| e == *x))
         {
             out.push(path);
         }

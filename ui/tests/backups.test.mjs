@@ -1,7 +1,7 @@
 // Workflow backups in the window (issue #32): the customer page's "Säkerhetskopior av flöden"
 // (the versions, "Säkerhetskopiera flödet nu", a restore behind a confirmation, Gitea missing
 // with its way out), the Gitea row in Settings, and each instance's backup age in the register,
-// against the fake backend's workflow backups (lib/mock-backend.js). Run `npm run build` first.
+// against the fake backend's workflow backups (lib/mock-backups.js). Run `npm run build` first.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ipcCalls, openApp, requireDist, runStarts, sharedBrowser } from './lib/harness.mjs';

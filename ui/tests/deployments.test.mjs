@@ -1,7 +1,7 @@
 // Deployment rollback in the window (issue #32): the customer page's "Driftsättningar" (the
 // recent production deployments with the one serving marked, "Gör till produktion" behind a
 // confirmation, "Ångra", a refusal with the core's text), against the fake backend's
-// deployments (lib/mock-backend.js). Run `npm run build` first.
+// deployments (lib/mock-deployments.js). Run `npm run build` first.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ipcCalls, openApp, requireDist, sharedBrowser } from './lib/harness.mjs';

@@ -1,7 +1,7 @@
 // "Exportera data" on a customer's page (issue #59): only for a delivered, active instance; the
 // core writes the archive into the export folder and the toast says where, how large, its
 // SHA-256 and which parts it does not hold; a refusal is said in the reader's language.
-// Against the fake backend (lib/mock-backend.js). Run `npm run build` first.
+// Against the fake backend (lib/mock-exports.js). Run `npm run build` first.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ipcCalls, openApp, requireDist, sharedBrowser } from './lib/harness.mjs';

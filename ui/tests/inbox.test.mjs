@@ -1,6 +1,6 @@
 // UI tests for Inkorg (issue #42): requests from the portal and Stripe, approved (one
 // provisioning run) or rejected with a reason; "Hämta nu" reads the sources. Built UI in
-// headless Chromium, fake backend (tests/lib/mock-backend.js, config key `intake`).
+// headless Chromium, fake backend (tests/lib/mock-intake.js, config key `intake`).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ipcCalls, openApp, requireDist, runStarts, sharedBrowser } from './lib/harness.mjs';

@@ -2,7 +2,7 @@
 // "Återställning med Supabases säkerhetskopior" beside Fabrik's database backups — not on the
 // free plan (with the way to Fabrik's own backups), the PITR window, a moment outside it refused
 // before anything is sent, the slug typed, the `recover` run; a plan with physical backups only.
-// Against the fake backend's recovery (lib/mock-backend.js). Run `npm run build` first.
+// Against the fake backend's recovery (lib/mock-backups.js). Run `npm run build` first.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp, requireDist, runStarts, sharedBrowser } from './lib/harness.mjs';

@@ -1,5 +1,5 @@
 // "Utrullningar": the view's own logic (src/state/rollouts.ts, loaded through esbuild), then the
-// built view in Chromium against the fake backend's roll-outs (lib/mock-backend.js: waves, the
+// built view in Chromium against the fake backend's roll-outs (lib/mock-rollouts.js: waves, the
 // halt rule, pause and abort as src/services/rollouts.rs and src/fleet.rs have them). Run
 // `npm run build` first.
 import { describe, test } from 'node:test';

@@ -7,11 +7,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
-import { CORE_RULES_FILE, launchBrowser, openApp, startPreview } from './lib/harness.mjs';
+import { CORE_RULES_FILE, FAKE_BACKEND_FILES, launchBrowser, openApp, startPreview } from './lib/harness.mjs';
 
 const core = JSON.parse(readFileSync(CORE_RULES_FILE, 'utf8'));
 const RULES_FILE = new URL('./lib/mock-rules.js', import.meta.url);
-const BACKEND_FILE = new URL('./lib/mock-backend.js', import.meta.url);
 vm.runInThisContext(readFileSync(RULES_FILE, 'utf8'), { filename: RULES_FILE.pathname });
 const rules = globalThis.__fabrikMockRules(core);
 const samples = core.samples;
@@ -117,7 +116,8 @@ describe('the fake backend applies the core rules', () => {
   });
 
   test('the fake keeps no copy of the core data', () => {
-    const source = readFileSync(RULES_FILE, 'utf8') + readFileSync(BACKEND_FILE, 'utf8');
+    // Every script of the fake: the rules' interpreter, mock-backend.js and its areas'.
+    const source = FAKE_BACKEND_FILES.map((file) => readFileSync(file, 'utf8')).join('\n');
     const copies = [];
     // The texts of the field problems (templates cut at their placeholders) and their parameters.
     for (const [key, shape] of Object.entries(core.field_errors)) {

@@ -4,7 +4,7 @@
 // named, then invited with each person's result as the `team-progress` events come and a
 // summary; "Skicka igen"; "Ta bort behörighet" with the address typed for an owner or admin;
 // "Skicka e-post som byrån" first when the instance still sends with Supabase's mailer),
-// against the fake backend's team (lib/mock-backend.js). Run `npm run build` first.
+// against the fake backend's team (lib/mock-team.js). Run `npm run build` first.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ipcCalls, openApp, requireDist, runStarts, sharedBrowser } from './lib/harness.mjs';

@@ -2,7 +2,7 @@
 // for a delivered instance, it says how long the agency keeps the archive; the export is taken
 // behind the teardown's gate (the slug typed) before the teardown starts, and a failed export
 // starts nothing; unticked, the teardown goes alone; an instance that cannot be exported is
-// not offered one. Built UI in headless Chromium, fake backend (lib/mock-backend.js).
+// not offered one. Built UI in headless Chromium, fake backend (lib/mock-instances.js).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp, requireDist, runStarts, sharedBrowser } from './lib/harness.mjs';

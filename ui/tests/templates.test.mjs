@@ -1,5 +1,5 @@
 // "Mallen": the view's own logic (src/state/templates.ts, loaded through esbuild), then the built
-// view in Chromium against the fake backend's template roll-outs (lib/mock-backend.js: plans per
+// view in Chromium against the fake backend's template roll-outs (lib/mock-rollouts.js: plans per
 // repository, pull requests, the roll-out controls shared with "Utrullningar"). Run
 // `npm run build` first.
 import { describe, test } from 'node:test';

@@ -6,13 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
-import { bindingsSource } from './lib/harness.mjs';
+import { FAKE_BACKEND_FILES, bindingsSource } from './lib/harness.mjs';
 
 const sandbox = { window: {} };
 vm.runInNewContext(bindingsSource, sandbox);
 const { RUN_KINDS, STEP_KEYS, RUN_KIND_STEPS, STEP_LABEL } = sandbox.window.__FABRIK_BINDINGS__;
 const i18n = readFileSync(new URL('../src/i18n.ts', import.meta.url), 'utf8');
-const backend = readFileSync(new URL('./lib/mock-backend.js', import.meta.url), 'utf8');
+// The fake backend, every script of it (mock-backend.js and its areas').
+const backend = FAKE_BACKEND_FILES.map((file) => readFileSync(file, 'utf8')).join('\n');
 
 /** Every quoted key of the texts with this prefix (`'runKind.pause'` → `pause`). */
 const keys = (prefix) => [...i18n.matchAll(new RegExp(`['"\`]${prefix}\\.([a-z0-9_.]+)['"\`]\\s*:`, 'g'))].map((m) => m[1]);
@@ -46,8 +47,8 @@ test('the fake backend lists no step keys of its own beyond the resources it fak
   const steps = lists.filter((l) => [...l.matchAll(/'([^']+)'/g)].every((m) => STEP_KEYS.includes(m[1])));
   // RESOURCE_KEYS and the teardown's order: the four resources the fake's instances carry ids for.
   const resources = steps.filter((l) => !/^'supabase\.project', 'github\.repo', 'vercel\.project', 'n8n\.workflow'$|^'n8n\.workflow', 'vercel\.project', 'github\.repo', 'supabase\.project'$/.test(l));
-  assert.deepEqual(resources, [], 'a kind\'s steps written in mock-backend.js');
-  assert.ok(!/const STEP_LABEL = \{/.test(backend), 'step labels written in mock-backend.js');
+  assert.deepEqual(resources, [], 'a kind\'s steps written in the fake backend');
+  assert.ok(!/const STEP_LABEL = \{/.test(backend), 'step labels written in the fake backend');
   // A run started with a list written in place, however short.
   const started = [...backend.matchAll(/(?:newRun|playDayTwo)\([^()]*\[\s*'/g)].map((m) => m[0]);
   assert.deepEqual(started, [], 'a run of the fake started with steps of its own');
