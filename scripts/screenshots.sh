@@ -60,6 +60,14 @@ bash scripts/package.sh --debug deb >/dev/null
 FABRIK_PACKAGE="$(ls -t "${CARGO_TARGET_DIR:-$ROOT/target}"/debug/bundle/deb/*.deb | head -1)"
 dpkg-deb -x "$FABRIK_PACKAGE" "$WORK/installed"
 export FABRIK_PACKAGE FABRIK_SCREENSHOTS="$ROOT/docs"
+# The picture of a desktop notification (docs/notification.png) needs a notification daemon
+# that draws: dunst, on a D-Bus of the usage test's own. Only here, never in the test command.
+if ! command -v dunst >/dev/null; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends dunst >/dev/null
+fi
+export FABRIK_NOTIFICATION_PICTURE=1
 
 FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" bash scripts/keyring-session.sh \
   xvfb-run -a -s "-screen 0 1280x800x24" \

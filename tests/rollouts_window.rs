@@ -95,10 +95,12 @@ async fn roll_out_from_the_window_in_the_sandbox() {
     }
     assert!(
         said.iter()
-            .any(|n| n.contains(&format!("{slug}: ")) && n.contains(" is done")),
+            .any(|n| n.contains("Vågen Kund AB: ") && n.contains(" is done")),
         "{said:?}"
     );
     assert!(!said.iter().any(|n| n.contains("är klar")), "{said:?}");
+    // The customer by the owner's word, its name; never the slug.
+    assert!(!said.iter().any(|n| n.contains(&slug)), "{said:?}");
     let overview = app.rollouts_overview().await.unwrap();
     assert_eq!(overview.instances.len(), 1);
     assert_eq!(overview.instances[0].slug, slug);

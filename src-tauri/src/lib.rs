@@ -37,14 +37,7 @@ impl RunHost for WindowHost {
     }
 
     fn notify(&self, title: &str, body: &str) {
-        use tauri_plugin_notification::NotificationExt;
-        let _ = self
-            .0
-            .notification()
-            .builder()
-            .title(title)
-            .body(body)
-            .show();
+        notice::say(&self.0, title, body);
     }
 }
 

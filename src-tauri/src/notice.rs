@@ -17,7 +17,7 @@ pub fn show(app: &AppHandle, notice: &Notice) {
             .name("fabrik-notice".into())
             .spawn(move || {
                 let shown = notify_rust::Notification::new()
-                    .appname("Fabrik")
+                    .appname(APP_NAME)
                     .summary(&notice.title)
                     .body(&notice.body)
                     .action("default", &notice.title)
@@ -46,6 +46,41 @@ pub fn show(app: &AppHandle, notice: &Notice) {
             .show();
     }
 }
+
+/// A notification that opens nothing (a run's end, a sweep's finding): under the app's own
+/// name, as the notices above, not the binary's that the notification plugin gives on Linux.
+pub fn say(app: &AppHandle, title: &str, body: &str) {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = app;
+        let (title, body) = (title.to_string(), body.to_string());
+        // A D-Bus call: off the caller's thread (an async task), bounded by the bus.
+        let spawned = std::thread::Builder::new()
+            .name("fabrik-say".into())
+            .spawn(move || {
+                let shown = notify_rust::Notification::new()
+                    .appname(APP_NAME)
+                    .summary(&title)
+                    .body(&body)
+                    .show();
+                if let Err(e) = shown {
+                    tracing::debug!("no desktop notification: {e}");
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::debug!("no desktop notification: {e}");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        use tauri_plugin_notification::NotificationExt;
+        let _ = app.notification().builder().title(title).body(body).show();
+    }
+}
+
+/// The name a desktop shows beside every notification of Fabrik's.
+#[cfg(target_os = "linux")]
+const APP_NAME: &str = "Fabrik";
 
 /// The window forward, on the notice's item (or Översikt).
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]

@@ -491,9 +491,9 @@ impl Say {
             DoneProvision => t("Provisionering klar", "Provisioning done"),
             DoneTeardown => t("Avveckling klar", "Teardown done"),
             DoneDayTwo => t("Klart: {what}", "Done: {what_en}"),
-            DoneBody => t("{slug}: {what} är klar", "{slug}: {what_en} is done"),
+            DoneBody => t("{name}: {what} är klar", "{name}: {what_en} is done"),
             RunStopped => t("Körningen stannade", "The run stopped"),
-            RunStoppedBody => t("{slug}: {what} slutade som {state}", "{slug}: {what_en} ended as {state}"),
+            RunStoppedBody => t("{name}: {what} avbröts och kan återupptas", "{name}: {what_en} was cancelled and can be resumed"),
             RunStoppedAlert => t(
                 "Körning {run} ({what}) för {slug} slutade som {state}.",
                 "Run {run} ({what_en}) for {slug} ended as {state}.",

@@ -2,6 +2,7 @@
 
 use super::db::{params, Conn, DbError, Optional, Row};
 
+use super::delivery::{has_resources, may_have_resources};
 use super::instances::{applied_from, write_instance};
 use super::{now, Store};
 use crate::customer::validate::ValidFields;
@@ -32,36 +33,6 @@ fn customer_select() -> String {
                 {}
          FROM customers c LEFT JOIN instances i ON i.customer_id = c.id AND i.environment = ?2",
         may_have_resources("c.id", Some("?2"))
-    )
-}
-
-/// Whether Fabrik's runs may have made something for the customer (`customer`, an SQL
-/// expression) that no teardown has removed since, in one environment or in any: a step that
-/// created its resource, or meant to and recorded no id (it may exist), not compensated, in a
-/// run not rolled back. The ledger's word, never the card's: ids typed by hand prove nothing.
-/// The one rule behind "Avveckla" being offered and "Ta bort" being refused.
-fn may_have_resources(customer: &str, env: Option<&str>) -> String {
-    let (in_env, teardown_in_env) = match env {
-        Some(e) => (
-            format!("AND r.environment = {e}"),
-            format!("AND t.environment = {e}"),
-        ),
-        None => (String::new(), String::new()),
-    };
-    format!(
-        "EXISTS (
-            SELECT 1 FROM run_steps s JOIN runs r ON r.id = s.run_id
-            WHERE r.customer_id = {customer} {in_env}
-              AND (s.created OR (s.intent IS NOT NULL AND s.external_id IS NULL))
-              AND s.state != '{compensated}' AND r.state != '{rolled_back}'
-              AND NOT EXISTS (SELECT 1 FROM runs t WHERE t.customer_id = r.customer_id
-                              {teardown_in_env}
-                              AND t.kind = '{teardown}' AND t.state = '{succeeded}'
-                              AND t.id > r.id))",
-        compensated = StepState::Compensated.as_str(),
-        rolled_back = RunState::RolledBack.as_str(),
-        teardown = RunKind::Teardown.as_str(),
-        succeeded = RunState::Succeeded.as_str(),
     )
 }
 
@@ -592,12 +563,4 @@ impl ExamplesRemoved {
             message: Text::join(&said, " "),
         }
     }
-}
-
-fn has_resources(tx: &Conn, customer_id: i64) -> Result<bool> {
-    Ok(tx.query_row(
-        &format!("SELECT {}", may_have_resources("?1", None)),
-        [customer_id],
-        |r| r.get(0),
-    )?)
 }

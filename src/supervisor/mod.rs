@@ -448,7 +448,14 @@ impl Supervisor {
     ) {
         let def = kinds::def(kind);
         let run_id = driver.run_id;
-        let mut what = params! { "slug" => slug, "run" => run_id };
+        // The owner's word for the customer (its name), not the slug; the slug if it is gone.
+        let name = {
+            let (store, key) = (self.store.clone(), slug.to_string());
+            crate::blocking::run(move || Ok(store.get_customer(&key)?.name))
+                .await
+                .unwrap_or_else(|_: crate::Error| slug.to_string())
+        };
+        let mut what = params! { "slug" => slug, "name" => name, "run" => run_id };
         param_text(&mut what, "what", &def.label_text());
         match (outcome, &engine) {
             (Ok(RunState::Succeeded), Some(engine)) if def.checks_after => {
@@ -474,7 +481,7 @@ impl Supervisor {
                 );
                 // A failed run is on the overview, and notified from there (once, in the
                 // reader's language, opening the run); a cancelled one is said here.
-                if !failed {
+                if *state == RunState::Cancelled {
                     host.notify_said(
                         &Say::RunStopped.text(),
                         &Say::RunStoppedBody.with(stopped.clone()),

@@ -131,7 +131,12 @@ pub fn provider_limits(free: bool) -> Vec<Limit> {
 /// Fabrik's defaults for the template's plans (a starter site, a professional one, enterprise
 /// without limits), not a provider's.
 pub fn allowance(plan: Plan) -> Vec<Limit> {
-    let of = plan.as_str();
+    // The plan by the name the owner sells it under (the window's), not its code.
+    let of = match plan {
+        Plan::Starter => "Starter",
+        Plan::Professional => "Professional",
+        Plan::Enterprise => "Enterprise",
+    };
     let per = |figure, over, amount| Limit {
         figure,
         over,

@@ -79,7 +79,7 @@ fn the_agency_plan_and_the_daily_and_monthly_email_limits_are_counted() {
     let w = warnings(&days, &month, Plan::Starter);
     assert_eq!(
         (w[0].limit_of.as_str(), w[0].days_left),
-        ("starter", Some(0))
+        ("Starter", Some(0))
     );
 }
 

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { startDriver, Session, freePort } from './webdriver.mjs';
 import { atTop, deliver, simCall } from './walk.mjs';
@@ -35,12 +35,43 @@ const CUSTOMERS = [
   { name: 'Mätverkstaden AB', email: 'info@matverkstaden.se', slug: 'matverkstaden-ab', profile: 'near_limit' },
 ];
 
-/** The desktop's notification server: what it was shown, and a click on one. */
+/** The desktop's notification server: what it was shown, and a click on one. For the picture
+ * of a notification (scripts/screenshots.sh sets FABRIK_NOTIFICATION_PICTURE), it hands each
+ * one to a real notification daemon (dunst) on a D-Bus of its own, which draws it on the X
+ * display the window is on; the picture is of that whole screen. */
 const NOTIFICATIONS = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'fabrik-test-notifications');
+const PICTURE = process.env.FABRIK_NOTIFICATION_PICTURE === '1' && process.env.FABRIK_SCREENSHOTS;
 let desktop;
+/** The first line a process prints (its readiness or its address), bounded. */
+function firstLine(proc, what) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} said nothing in 10 s`)), 10_000);
+    createInterface({ input: proc.stdout }).once('line', (l) => {
+      clearTimeout(timer);
+      resolve(l.trim());
+    });
+    proc.once('exit', (code) => reject(new Error(`${what} ended (${code})`)));
+  });
+}
+/** dunst on a bus of its own, drawing as a plain desktop's notification would look. */
+async function drawingDaemon() {
+  const bus = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const address = await firstLine(bus, 'the picture\'s D-Bus');
+  const config = join(work, `dunstrc-${process.pid}`);
+  writeFileSync(
+    config,
+    ['[global]', 'width = 380', 'height = 160', 'origin = top-right', 'offset = 18x18', 'font = DejaVu Sans 10.5', 'frame_width = 1',
+      'frame_color = "#c9ced8"', 'corner_radius = 8', 'padding = 12', 'horizontal_padding = 14', 'show_indicators = no', 'icon_position = off',
+      'markup = full', 'show_age_threshold = -1', 'format = "<small>%a</small>\\n<b>%s</b>\\n%b"', '[urgency_normal]', 'background = "#ffffff"', 'foreground = "#1d2433"', 'timeout = 0', ''].join('\n'),
+  );
+  const dunst = spawn('dunst', ['-config', config], { stdio: 'ignore', env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address } });
+  await sleep(1000);
+  return { address, stop: () => [dunst, bus].forEach((p) => p.kill()) };
+}
 async function notificationServer() {
   assert.ok(existsSync(NOTIFICATIONS), `build the test notification server first (${NOTIFICATIONS})`);
-  const proc = spawn(NOTIFICATIONS, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const drawing = PICTURE ? await drawingDaemon() : null;
+  const proc = spawn(NOTIFICATIONS, drawing ? ['--relay', drawing.address] : [], { stdio: ['pipe', 'pipe', 'inherit'] });
   const shown = [];
   const lines = createInterface({ input: proc.stdout });
   await new Promise((resolve, reject) => {
@@ -51,7 +82,14 @@ async function notificationServer() {
     });
     proc.once('exit', (code) => reject(new Error(`the notification server ended (${code})`)));
   });
-  return { shown, click: (id) => proc.stdin.write(`click ${id}\n`), stop: () => proc.stdin.end() };
+  return {
+    shown,
+    click: (id) => proc.stdin.write(`click ${id}\n`),
+    stop: () => {
+      proc.stdin.end();
+      drawing?.stop();
+    },
+  };
 }
 
 let driver;
@@ -261,6 +299,13 @@ test('usage in the window: read twice a day apart, drawn on the customer page, t
     assert.equal(told()[0].app, 'Fabrik');
     assert.ok(told()[0].actions.includes('default'), `a click is asked for: ${JSON.stringify(told()[0])}`);
     assert.ok(!desktop.shown.some((n) => /\b(sub|in|prj|dpl|cus)_[A-Za-z0-9]+|\d{7,}/.test(n.summary + n.body)), `no raw id: ${JSON.stringify(desktop.shown)}`);
+    if (PICTURE) {
+      // docs/notification.png: the desktop as the owner sees it, Översikt under the notification.
+      await s.click('nav-overview');
+      await s.until(async () => (await s.findAll(nearItem)).length === 1, 'the limit near on Översikt', 20_000);
+      await sleep(1500);
+      execFileSync('import', ['-window', 'root', join(shots, 'notification.png')]);
+    }
     await s.click('nav-customers');
     await s.until(async () => (await s.findAll('[data-testid="customer-row"]')).length === 2, 'the customer list');
     desktop.click(told()[0].id);

@@ -3,6 +3,10 @@
 //! prints every notification it is given as a JSON line, and clicks one when told
 //! (`click <id>` on stdin), so a test sees what Fabrik said and what a click opens. It ends
 //! when its stdin closes: a test that dies leaves no server behind.
+//!
+//! With `--relay ADDRESS` it also hands each notification, as Fabrik gave it, to a real
+//! notification daemon on another D-Bus (dunst, drawing on the test's X display), for the
+//! picture of a notification in `docs/` (scripts/screenshots.sh).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -14,12 +18,14 @@ const PATH: &str = "/org/freedesktop/Notifications";
 
 struct Server {
     next: AtomicU32,
+    /// The real daemon's bus, when drawing for a picture.
+    relay: Option<zbus::Connection>,
 }
 
 #[zbus::interface(name = "org.freedesktop.Notifications")]
 impl Server {
     #[allow(clippy::too_many_arguments)]
-    fn notify(
+    async fn notify(
         &self,
         app_name: String,
         _replaces_id: u32,
@@ -31,6 +37,22 @@ impl Server {
         _expire_timeout: i32,
     ) -> u32 {
         let id = self.next.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Some(relay) = &self.relay {
+            // Shown until closed (0), so the picture is taken while it is there.
+            let hints: HashMap<&str, zbus::zvariant::Value> = HashMap::new();
+            let drawn = relay
+                .call_method(
+                    Some("org.freedesktop.Notifications"),
+                    PATH,
+                    Some("org.freedesktop.Notifications"),
+                    "Notify",
+                    &(&app_name, 0u32, "", &summary, &body, &actions, hints, 0i32),
+                )
+                .await;
+            if let Err(e) = drawn {
+                eprintln!("the relayed daemon refused the notification: {e}");
+            }
+        }
         let line = serde_json::json!({
             "id": id, "app": app_name, "summary": summary, "body": body, "actions": actions,
         });
@@ -62,12 +84,23 @@ impl Server {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let relay = match args.as_slice() {
+        [] => None,
+        [flag, address] if flag == "--relay" => Some(
+            zbus::connection::Builder::address(address.as_str())?
+                .build()
+                .await?,
+        ),
+        _ => return Err("usage: fabrik-test-notifications [--relay D-BUS-ADDRESS]".into()),
+    };
     let conn = zbus::connection::Builder::session()?
         .name("org.freedesktop.Notifications")?
         .serve_at(
             PATH,
             Server {
                 next: AtomicU32::new(0),
+                relay,
             },
         )?
         .build()
