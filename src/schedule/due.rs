@@ -16,57 +16,78 @@ const RUN_ALERT_WINDOW_HOURS: i64 = 24;
 const DEFAULT_SWEEP_MINUTES: u64 = 24 * 60;
 
 impl Ticker {
-    /// Whether the job is set up here at all.
+    /// Whether the job is set up here at all, and whether anything is due: reads only.
     pub(super) async fn is_on(&self, job: Job) -> ApiResult<bool> {
-        Ok(match job {
-            Job::IntakePoll => self
-                .intake
-                .inbox()
-                .await?
-                .sources
-                .iter()
-                .any(|s| s.configured),
-            Job::DatabaseBackups => self.backups.schedule().is_some(),
-            Job::WorkflowBackups => {
-                self.backups.schedule().is_some() && self.rules(|b| b.gitea_set()).await?
-            }
-            Job::UsageCollect => self.usage_every().await?.is_some(),
-            Job::HealthSweep | Job::RunAlert | Job::HandoverFollow => true,
-            Job::BackupAlert => self.rules(|b| b.alert_limit_on()).await?,
-            Job::ExportKeeping => {
-                self.db(|s| Ok(crate::export::keeping::keep_days(s).is_some()))
-                    .await?
-            }
-        })
+        (super::jobs::def(job).on)(self).await
     }
 
-    /// Whether anything is due, by reading only.
     pub(super) async fn is_due(&self, job: Job) -> ApiResult<bool> {
-        match job {
-            // Each tick reads the sources (one request to each when nothing is new).
-            Job::IntakePoll => Ok(true),
-            Job::DatabaseBackups => self.rules(|b| Ok(!b.due()?.is_empty())).await,
-            Job::WorkflowBackups => self.rules(|b| Ok(!b.workflows_due()?.is_empty())).await,
-            Job::UsageCollect => self.usage_due().await,
-            Job::HealthSweep => {
-                let every = self.sweep_every();
-                self.db(move |s| s.job_due(Job::HealthSweep, every)).await
-            }
-            Job::BackupAlert => {
-                let (new, cleared) = self.stale_change().await?;
-                Ok(!new.is_empty() || !cleared.is_empty())
-            }
-            Job::RunAlert => Ok(!self.unalerted_failures().await?.is_empty()),
-            Job::HandoverFollow => {
-                let env = self.supervisor.environment();
-                self.db(move |s| Ok(!s.handovers_waiting(env)?.is_empty()))
-                    .await
-            }
-            Job::ExportKeeping => {
-                self.db(|s| Ok(!crate::export::keeping::due(s, crate::store::now())?.is_empty()))
-                    .await
-            }
-        }
+        (super::jobs::def(job).due)(self).await
+    }
+
+    /// The inbox: any of its sources set up.
+    pub(super) async fn intake_on(&self) -> ApiResult<bool> {
+        Ok(self
+            .intake
+            .inbox()
+            .await?
+            .sources
+            .iter()
+            .any(|s| s.configured))
+    }
+
+    pub(super) async fn backups_on(&self) -> ApiResult<bool> {
+        Ok(self.backups.schedule().is_some())
+    }
+
+    pub(super) async fn backups_due(&self) -> ApiResult<bool> {
+        self.rules(|b| Ok(!b.due()?.is_empty())).await
+    }
+
+    pub(super) async fn workflow_backups_on(&self) -> ApiResult<bool> {
+        Ok(self.backups.schedule().is_some() && self.rules(|b| b.gitea_set()).await?)
+    }
+
+    pub(super) async fn workflow_backups_due(&self) -> ApiResult<bool> {
+        self.rules(|b| Ok(!b.workflows_due()?.is_empty())).await
+    }
+
+    pub(super) async fn usage_on(&self) -> ApiResult<bool> {
+        Ok(self.usage_every().await?.is_some())
+    }
+
+    pub(super) async fn sweep_due(&self) -> ApiResult<bool> {
+        let every = self.sweep_every();
+        self.db(move |s| s.job_due(Job::HealthSweep, every)).await
+    }
+
+    pub(super) async fn backup_alert_on(&self) -> ApiResult<bool> {
+        self.rules(|b| b.alert_limit_on()).await
+    }
+
+    pub(super) async fn backup_alert_due(&self) -> ApiResult<bool> {
+        let (new, cleared) = self.stale_change().await?;
+        Ok(!new.is_empty() || !cleared.is_empty())
+    }
+
+    pub(super) async fn run_alert_due(&self) -> ApiResult<bool> {
+        Ok(!self.unalerted_failures().await?.is_empty())
+    }
+
+    pub(super) async fn handover_due(&self) -> ApiResult<bool> {
+        let env = self.supervisor.environment();
+        self.db(move |s| Ok(!s.handovers_waiting(env)?.is_empty()))
+            .await
+    }
+
+    pub(super) async fn export_keeping_on(&self) -> ApiResult<bool> {
+        self.db(|s| Ok(crate::export::keeping::keep_days(s).is_some()))
+            .await
+    }
+
+    pub(super) async fn export_keeping_due(&self) -> ApiResult<bool> {
+        self.db(|s| Ok(!crate::export::keeping::due(s, crate::store::now())?.is_empty()))
+            .await
     }
 
     fn sweep_every(&self) -> Duration {

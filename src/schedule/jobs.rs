@@ -1,10 +1,30 @@
 //! The scheduled jobs, each declared once here beyond its word in the register
-//! (`store::schedule::Job`): its name for a person, which the CLI reads from the messages
-//! catalogue and the window from the generated bindings (`JOB_LABEL`), and whether the open
-//! window runs it on its own round. When a job is due is `due.rs`'s, what it does `work.rs`'s.
+//! (`store::schedule::Job`): its name for a person (the CLI reads it from the messages
+//! catalogue, the window from the generated bindings' `JOB_LABEL`), whether the open window runs
+//! it on its own round, whether it is set up here, when it is due and what it does. The one
+//! match over the jobs: a new job does not compile without its whole declaration. The checks
+//! read only (`due.rs`), the work runs under the job's lease (`work.rs` and the job's own file).
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use super::report::JobReport;
+use super::ticker::Ticker;
+use crate::error::ApiResult;
 use crate::messages::{Say, Text};
 use crate::store::schedule::Job;
+use crate::supervisor::host::RunHost;
+
+/// A job's future, borrowing the ticker (and the report it fills) while it runs.
+pub(super) type Step<'a, T> = Pin<Box<dyn Future<Output = ApiResult<T>> + Send + 'a>>;
+/// Whether the job is set up here, or whether anything is due: reads only, takes no lease.
+pub(super) type Check = for<'a> fn(&'a Ticker) -> Step<'a, bool>;
+/// What the job does once due and its lease is held: what it did (or could not) goes into the
+/// report; a lost lease (`AtomicBool`) stops it before its next instance.
+pub(super) type Work =
+    for<'a> fn(&'a Ticker, &'a mut JobReport, Arc<dyn RunHost>, &'a AtomicBool) -> Step<'a, ()>;
 
 /// One job, beyond its word.
 pub struct JobDef {
@@ -13,23 +33,84 @@ pub struct JobDef {
     /// Run by the window's own round while it is open. The window polls the inbox and sweeps
     /// on its own clock, with their progress on screen.
     pub in_window: bool,
+    pub(super) on: Check,
+    pub(super) due: Check,
+    pub(super) work: Work,
 }
 
-/// A job's declaration (an exhaustive match: a new job does not compile without one).
-pub const fn def(job: Job) -> JobDef {
-    let (label, in_window) = match job {
-        Job::IntakePoll => (Say::JobIntakePoll, false),
-        Job::DatabaseBackups => (Say::JobDatabaseBackups, true),
-        Job::WorkflowBackups => (Say::JobWorkflowBackups, true),
+fn always(_: &Ticker) -> Step<'_, bool> {
+    Box::pin(async { Ok(true) })
+}
+
+/// A job's declaration.
+pub fn def(job: Job) -> JobDef {
+    match job {
+        Job::IntakePoll => JobDef {
+            label: Say::JobIntakePoll,
+            in_window: false,
+            on: |t| Box::pin(t.intake_on()),
+            // Each tick reads the sources (one request to each when nothing is new).
+            due: always,
+            work: |t, r, host, _| Box::pin(t.intake_work(r, host)),
+        },
+        Job::DatabaseBackups => JobDef {
+            label: Say::JobDatabaseBackups,
+            in_window: true,
+            on: |t| Box::pin(t.backups_on()),
+            due: |t| Box::pin(t.backups_due()),
+            work: |t, r, host, lost| Box::pin(t.backups_work(false, r, host, lost)),
+        },
+        Job::WorkflowBackups => JobDef {
+            label: Say::JobWorkflowBackups,
+            in_window: true,
+            on: |t| Box::pin(t.workflow_backups_on()),
+            due: |t| Box::pin(t.workflow_backups_due()),
+            work: |t, r, host, lost| Box::pin(t.backups_work(true, r, host, lost)),
+        },
         // Once a day: a window open at the day's turn collects as the tick would.
-        Job::UsageCollect => (Say::JobUsageCollect, true),
-        Job::HealthSweep => (Say::JobHealthSweep, false),
-        Job::BackupAlert => (Say::JobBackupAlert, true),
-        Job::RunAlert => (Say::JobRunAlert, true),
-        Job::HandoverFollow => (Say::JobHandoverFollow, true),
-        Job::ExportKeeping => (Say::JobExportKeeping, true),
-    };
-    JobDef { label, in_window }
+        Job::UsageCollect => JobDef {
+            label: Say::JobUsageCollect,
+            in_window: true,
+            on: |t| Box::pin(t.usage_on()),
+            due: |t| Box::pin(t.usage_due()),
+            work: |t, r, host, _| Box::pin(t.usage_job(r, host)),
+        },
+        Job::HealthSweep => JobDef {
+            label: Say::JobHealthSweep,
+            in_window: false,
+            on: always,
+            due: |t| Box::pin(t.sweep_due()),
+            work: |t, r, host, _| Box::pin(t.sweep_work(r, host)),
+        },
+        Job::BackupAlert => JobDef {
+            label: Say::JobBackupAlert,
+            in_window: true,
+            on: |t| Box::pin(t.backup_alert_on()),
+            due: |t| Box::pin(t.backup_alert_due()),
+            work: |t, r, host, _| Box::pin(t.backup_alert_work(r, host)),
+        },
+        Job::RunAlert => JobDef {
+            label: Say::JobRunAlert,
+            in_window: true,
+            on: always,
+            due: |t| Box::pin(t.run_alert_due()),
+            work: |t, r, host, _| Box::pin(t.run_alert_work(r, host)),
+        },
+        Job::HandoverFollow => JobDef {
+            label: Say::JobHandoverFollow,
+            in_window: true,
+            on: always,
+            due: |t| Box::pin(t.handover_due()),
+            work: |t, r, _, _| Box::pin(t.handover_work(r)),
+        },
+        Job::ExportKeeping => JobDef {
+            label: Say::JobExportKeeping,
+            in_window: true,
+            on: |t| Box::pin(t.export_keeping_on()),
+            due: |t| Box::pin(t.export_keeping_due()),
+            work: |t, r, _, _| Box::pin(t.export_keeping_work(r)),
+        },
+    }
 }
 
 /// A job's name, in both languages.

@@ -16,7 +16,7 @@ use crate::store::schedule::{AlertKind, Job};
 use crate::supervisor::host::RunHost;
 
 impl Ticker {
-    /// The job's work, under its lease.
+    /// The job's work, under its lease (`jobs::def`), and its report's state from what it did.
     pub(super) async fn work(
         &self,
         job: Job,
@@ -24,132 +24,177 @@ impl Ticker {
         lost: &AtomicBool,
     ) -> ApiResult<JobReport> {
         let mut r = JobReport::new(job, JobState::Done);
-        match job {
-            Job::IntakePoll => {
-                let polled = self.intake.poll(host.clone()).await?;
-                if polled.new_requests > 0 || polled.cancelled > 0 {
-                    r.did.push(format!(
-                        "{} nya, {} uppsagda",
-                        polled.new_requests, polled.cancelled
-                    ));
-                }
-                if let Some(changed) = polled.reconciled {
-                    r.did.push(format!(
-                        "avstämning mot Stripes prenumerationer: {changed} ändrade"
-                    ));
-                }
-                r.failed
-                    .extend(polled.problems.iter().map(|p| p.sv.clone()));
-                // What the subscriptions' states ask of the instances, under the same lease.
-                if let Err(e) = self.billing_work(&mut r, host).await {
-                    r.failed.push(e.message);
-                }
-            }
-            Job::DatabaseBackups => {
-                // A backup a dead tick left half-way is finished first, as it was begun.
-                self.resume_interrupted(RunKind::Backup, &mut r, host.clone())
-                    .await?;
-                let due = self.rules(|b| b.due()).await?;
-                self.backups_of(due, false, &mut r, host.clone(), lost)
-                    .await;
-            }
-            Job::WorkflowBackups => {
-                self.resume_interrupted(RunKind::WorkflowBackup, &mut r, host.clone())
-                    .await?;
-                let due = self.rules(|b| b.workflows_due()).await?;
-                self.backups_of(due, true, &mut r, host.clone(), lost).await;
-            }
-            Job::UsageCollect => self.usage_work(&mut r, host.as_ref()).await?,
-            Job::HealthSweep => {
-                // What the sweep found is its own to alert (an instance turned unhealthy, a
-                // token about to expire); the tick says what it checked.
-                let s = self.health.sweep_to_end(host).await?;
-                r.did.push(format!("{} kontrollerade", s.done));
-                if s.unhealthy > 0 {
-                    r.did.push(format!("{} inte friska", s.unhealthy));
-                }
-                if s.usage > 0 {
-                    r.did.push(format!("{} nära en gräns", s.usage));
-                }
-                if s.failed > 0 {
-                    r.did.push(format!("{} kunde inte kontrolleras", s.failed));
-                }
-            }
-            Job::BackupAlert => {
-                let (new, cleared) = self.stale_change().await?;
-                if !new.is_empty() {
-                    let text = Say::BackupsStaleAlert
-                        .with(params! { "slugs" => new.join(", ") })
-                        .sv;
-                    self.alert(
-                        AlertKind::BackupStale,
-                        &new,
-                        &Say::BackupsStale.text().sv,
-                        &text,
-                        host.as_ref(),
-                    )
-                    .await?;
-                    r.alerted = new.clone();
-                }
-                if !cleared.is_empty() {
-                    let (stale, _) = self.stale_now().await?;
-                    self.db(move |s| s.clear_alerts_except(AlertKind::BackupStale, &stale))
-                        .await?;
-                    r.did
-                        .extend(cleared.iter().map(|s| format!("{s}: aktuell igen")));
-                }
-            }
-            Job::RunAlert => {
-                let failed = self.unalerted_failures().await?;
-                let ids: Vec<String> = failed.iter().map(|(id, _)| id.to_string()).collect();
-                let named: Vec<String> = failed.iter().map(|(_, what)| what.clone()).collect();
-                let text = Say::RunsFailedAlert
-                    .with(params! { "runs" => named.join("; ") })
-                    .sv;
-                self.alert(
-                    AlertKind::RunFailed,
-                    &ids,
-                    &Say::RunsFailed.text().sv,
-                    &text,
-                    host.as_ref(),
-                )
-                .await?;
-                r.alerted = named;
-            }
-            Job::HandoverFollow => {
-                let supervisor = self.supervisor.clone();
-                let engine = crate::blocking::run(move || supervisor.engine()).await?;
-                let done = crate::handover::Handovers::new(&engine)
-                    .follow_all()
-                    .await?;
-                r.did
-                    .extend(done.into_iter().map(|s| format!("{s}: överlämnad")));
-            }
-            Job::ExportKeeping => {
-                let swept = self
-                    .db(|s| crate::export::keeping::sweep(s, crate::store::now()))
-                    .await?;
-                r.did.extend(
-                    swept
-                        .removed
-                        .iter()
-                        .map(|e| format!("{}: borttagen", e.file)),
-                );
-                // A person decides about a file that is not the one written: said each time.
-                r.failed.extend(
-                    swept
-                        .left
-                        .iter()
-                        .map(|(e, why)| format!("{}: lämnad, {why}", e.file)),
-                );
-            }
-        }
+        (super::jobs::def(job).work)(self, &mut r, host, lost).await?;
         if !r.failed.is_empty() {
             r.state = JobState::Failed;
         } else if r.did.is_empty() && r.alerted.is_empty() {
             r.state = JobState::Nothing;
         }
         Ok(r)
+    }
+
+    /// The inbox polled, then what the subscriptions' states ask of the instances.
+    pub(super) async fn intake_work(
+        &self,
+        r: &mut JobReport,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<()> {
+        let polled = self.intake.poll(host.clone()).await?;
+        if polled.new_requests > 0 || polled.cancelled > 0 {
+            r.did.push(format!(
+                "{} nya, {} uppsagda",
+                polled.new_requests, polled.cancelled
+            ));
+        }
+        if let Some(changed) = polled.reconciled {
+            r.did.push(format!(
+                "avstämning mot Stripes prenumerationer: {changed} ändrade"
+            ));
+        }
+        r.failed
+            .extend(polled.problems.iter().map(|p| p.sv.clone()));
+        // Under the same lease.
+        if let Err(e) = self.billing_work(r, host).await {
+            r.failed.push(e.message);
+        }
+        Ok(())
+    }
+
+    /// The due database backups (`workflows`: the workflows'), one after another; a backup a
+    /// dead tick left half-way is finished first, as it was begun.
+    pub(super) async fn backups_work(
+        &self,
+        workflows: bool,
+        r: &mut JobReport,
+        host: Arc<dyn RunHost>,
+        lost: &AtomicBool,
+    ) -> ApiResult<()> {
+        let kind = if workflows {
+            RunKind::WorkflowBackup
+        } else {
+            RunKind::Backup
+        };
+        self.resume_interrupted(kind, r, host.clone()).await?;
+        let due = if workflows {
+            self.rules(|b| b.workflows_due()).await?
+        } else {
+            self.rules(|b| b.due()).await?
+        };
+        self.backups_of(due, workflows, r, host, lost).await;
+        Ok(())
+    }
+
+    pub(super) async fn usage_job(
+        &self,
+        r: &mut JobReport,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<()> {
+        self.usage_work(r, host.as_ref()).await
+    }
+
+    /// What the sweep found is its own to alert (an instance turned unhealthy, a token about to
+    /// expire); the tick says what it checked.
+    pub(super) async fn sweep_work(
+        &self,
+        r: &mut JobReport,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<()> {
+        let s = self.health.sweep_to_end(host).await?;
+        r.did.push(format!("{} kontrollerade", s.done));
+        if s.unhealthy > 0 {
+            r.did.push(format!("{} inte friska", s.unhealthy));
+        }
+        if s.usage > 0 {
+            r.did.push(format!("{} nära en gräns", s.usage));
+        }
+        if s.failed > 0 {
+            r.did.push(format!("{} kunde inte kontrolleras", s.failed));
+        }
+        Ok(())
+    }
+
+    pub(super) async fn backup_alert_work(
+        &self,
+        r: &mut JobReport,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<()> {
+        let (new, cleared) = self.stale_change().await?;
+        if !new.is_empty() {
+            let text = Say::BackupsStaleAlert
+                .with(params! { "slugs" => new.join(", ") })
+                .sv;
+            self.alert(
+                AlertKind::BackupStale,
+                &new,
+                &Say::BackupsStale.text().sv,
+                &text,
+                host.as_ref(),
+            )
+            .await?;
+            r.alerted = new.clone();
+        }
+        if !cleared.is_empty() {
+            let (stale, _) = self.stale_now().await?;
+            self.db(move |s| s.clear_alerts_except(AlertKind::BackupStale, &stale))
+                .await?;
+            r.did
+                .extend(cleared.iter().map(|s| format!("{s}: aktuell igen")));
+        }
+        Ok(())
+    }
+
+    pub(super) async fn run_alert_work(
+        &self,
+        r: &mut JobReport,
+        host: Arc<dyn RunHost>,
+    ) -> ApiResult<()> {
+        let failed = self.unalerted_failures().await?;
+        let ids: Vec<String> = failed.iter().map(|(id, _)| id.to_string()).collect();
+        let named: Vec<String> = failed.iter().map(|(_, what)| what.clone()).collect();
+        let text = Say::RunsFailedAlert
+            .with(params! { "runs" => named.join("; ") })
+            .sv;
+        self.alert(
+            AlertKind::RunFailed,
+            &ids,
+            &Say::RunsFailed.text().sv,
+            &text,
+            host.as_ref(),
+        )
+        .await?;
+        r.alerted = named;
+        Ok(())
+    }
+
+    pub(super) async fn handover_work(&self, r: &mut JobReport) -> ApiResult<()> {
+        let supervisor = self.supervisor.clone();
+        let engine = crate::blocking::run(move || supervisor.engine()).await?;
+        let done = crate::handover::Handovers::new(&engine)
+            .follow_all()
+            .await?;
+        r.did
+            .extend(done.into_iter().map(|s| format!("{s}: överlämnad")));
+        Ok(())
+    }
+
+    pub(super) async fn export_keeping_work(&self, r: &mut JobReport) -> ApiResult<()> {
+        let swept = self
+            .db(|s| crate::export::keeping::sweep(s, crate::store::now()))
+            .await?;
+        r.did.extend(
+            swept
+                .removed
+                .iter()
+                .map(|e| format!("{}: borttagen", e.file)),
+        );
+        // A person decides about a file that is not the one written: said each time.
+        r.failed.extend(
+            swept
+                .left
+                .iter()
+                .map(|(e, why)| format!("{}: lämnad, {why}", e.file)),
+        );
+        Ok(())
     }
 
     /// A backup run (of the workflows with `workflows`) for each instance, one after another,
