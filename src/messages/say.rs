@@ -22,6 +22,7 @@ vocabulary!(
         RunsFailedAlert => "runs_failed_alert",
         // The scheduled jobs' names, and what each did in a tick (`schedule::jobs`).
         JobIntakePoll => "job_intake_poll",
+        JobBilling => "job_billing",
         JobDatabaseBackups => "job_database_backups",
         JobWorkflowBackups => "job_workflow_backups",
         JobHealthSweep => "job_health_sweep",

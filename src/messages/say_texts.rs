@@ -77,6 +77,7 @@ impl Say {
                 "These runs failed: {runs}. See Activity in Fabrik, or fabrik runs show NUMBER.",
             ),
             JobIntakePoll => t("Inkorgen", "Inbox"),
+            JobBilling => t("Fakturering", "Billing"),
             JobDatabaseBackups => t("Databaskopior", "Database backups"),
             JobWorkflowBackups => t("Flödeskopior", "Workflow backups"),
             JobHealthSweep => t("Hälsokontroll", "Health sweep"),

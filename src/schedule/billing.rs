@@ -1,5 +1,5 @@
-//! Billing's step of the inbox's job (issue #58), under its lease, after the events were read
-//! and each subscription's snapshot kept: for every customer linked to a subscription, what
+//! Billing's job (issue #58), under its own lease, after the inbox's job read the events and
+//! kept each subscription's snapshot: for every customer linked to a subscription, what
 //! its state asks under the owner's policy (`billing::decide`), decided once per episode in
 //! the register (two seats, or a second tick, find it decided). `do` starts an ordinary
 //! pause or resume run with the event as its cause; `offer` keeps a decision waiting for a

@@ -36,6 +36,11 @@ impl Ticker {
             .any(|s| s.configured))
     }
 
+    /// Billing decides on what the inbox's poll kept of the subscriptions: set up with it.
+    pub(super) async fn billing_on(&self) -> ApiResult<bool> {
+        self.intake_on().await
+    }
+
     pub(super) async fn backups_on(&self) -> ApiResult<bool> {
         Ok(self.backups.schedule().is_some())
     }

@@ -53,6 +53,14 @@ pub fn def(job: Job) -> JobDef {
             due: always,
             work: |t, r, host, _| Box::pin(t.intake_work(r, host)),
         },
+        Job::Billing => JobDef {
+            label: Say::JobBilling,
+            in_window: false,
+            on: |t| Box::pin(t.billing_on()),
+            // Each tick looks at every linked subscription's state (the register only).
+            due: always,
+            work: |t, r, host, _| Box::pin(t.billing_work(r, host)),
+        },
         Job::DatabaseBackups => JobDef {
             label: Say::JobDatabaseBackups,
             in_window: true,

@@ -33,7 +33,7 @@ impl Ticker {
         Ok(r)
     }
 
-    /// The inbox polled, then what the subscriptions' states ask of the instances.
+    /// The inbox polled: new requests, cancellations, the subscriptions' snapshots kept.
     pub(super) async fn intake_work(
         &self,
         r: &mut JobReport,
@@ -53,10 +53,6 @@ impl Ticker {
         }
         r.failed
             .extend(polled.problems.iter().map(|p| p.sv.clone()));
-        // Under the same lease.
-        if let Err(e) = self.billing_work(r, host).await {
-            r.failed.push(e.message);
-        }
         Ok(())
     }
 

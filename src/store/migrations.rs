@@ -48,6 +48,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/036_exports.sql"),
     include_str!("migrations/037_export_keeping.sql"),
     include_str!("migrations/038_closed_register.sql"),
+    include_str!("migrations/039_alert_kind_job.sql"),
 ];
 
 /// The schema version this build writes.
@@ -163,6 +164,10 @@ const PG_STEPS: &[(i64, &str)] = &[
     (
         38,
         include_str!("migrations/postgres/038_closed_register.sql"),
+    ),
+    (
+        39,
+        include_str!("migrations/postgres/039_alert_kind_job.sql"),
     ),
 ];
 

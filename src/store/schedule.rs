@@ -18,6 +18,9 @@ vocabulary!(
     /// warnings), the sweep, and the alerts that read what those left.
     pub enum Job {
         IntakePoll => "intake_poll",
+        /// What the subscriptions' states ask of the instances, by the owner's policy, after
+        /// the inbox read Stripe's events (issue #58): its own job, with its own lease.
+        Billing => "billing",
         DatabaseBackups => "database_backups",
         WorkflowBackups => "workflow_backups",
         UsageCollect => "usage_collect",
@@ -62,10 +65,23 @@ vocabulary!(
         /// `slug:idle_pause`), raised by `usage_collect`.
         UsageLimit => "usage_limit",
         /// What billing's policy did or offers; its subject is `slug:transition:episode`
-        /// (one episode, one email), raised by `intake_poll`, whose tick decides.
+        /// (one episode, one email), raised by the `billing` job, which decides.
         Billing => "billing",
     }
 );
+
+impl AlertKind {
+    /// The job whose lease holder alone raises and clears this kind (owners aside): kept with
+    /// the word in the register's `alert_kinds`, which a shared register's guard reads.
+    pub const fn raised_by(self) -> Job {
+        match self {
+            AlertKind::BackupStale => Job::BackupAlert,
+            AlertKind::RunFailed => Job::RunAlert,
+            AlertKind::UsageLimit => Job::UsageCollect,
+            AlertKind::Billing => Job::Billing,
+        }
+    }
+}
 
 /// A job as the register keeps it.
 #[derive(Debug, Clone, Serialize, TS)]

@@ -74,7 +74,8 @@ pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 17] {
 
 /// Adds the declared words a register lacks (the same SQL in both dialects; the words are the
 /// code's own, never input). A kind of run comes with whether only owners may start it
-/// (`RunKind::owners_only`), which the policy on `runs` reads on a shared register.
+/// (`RunKind::owners_only`), which the policy on `runs` reads on a shared register; an alert's
+/// kind with the job that raises it (`AlertKind::raised_by`).
 pub(super) fn fill_sql() -> String {
     declared()
         .iter()
@@ -85,6 +86,15 @@ pub(super) fn fill_sql() -> String {
                     RunKind::ALL
                         .iter()
                         .map(|k| format!("('{k}', {})", k.owners_only()))
+                        .collect(),
+                ),
+                // An alert kind comes with the job whose lease holder raises it (the shared
+                // register's guard reads it): a new kind is a row, not a rewritten trigger.
+                "alert_kinds" => (
+                    "name, job",
+                    AlertKind::ALL
+                        .iter()
+                        .map(|k| format!("('{k}', '{}')", k.raised_by()))
                         .collect(),
                 ),
                 _ => ("name", words.iter().map(|w| format!("('{w}')")).collect()),

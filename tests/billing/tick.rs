@@ -59,10 +59,18 @@ fn ticker(s: &Sandboxed) -> (Arc<Host>, Ticker, tempfile::TempDir) {
     (Arc::new(Host::default()), ticker, dir)
 }
 
-/// The inbox's job, once (the billing step is part of it).
+/// The inbox's job and then billing's, once, as a tick runs them: what both did, in one report.
 async fn tick(ticker: &Ticker, host: &Arc<Host>) -> JobReport {
-    let r = ticker.tick(&[Job::IntakePoll], host.clone()).await;
-    r.jobs.into_iter().next().unwrap()
+    let r = ticker
+        .tick(&[Job::IntakePoll, Job::Billing], host.clone())
+        .await;
+    let mut jobs = r.jobs.into_iter();
+    let (mut inbox, billing) = (jobs.next().unwrap(), jobs.next().unwrap());
+    assert_eq!((inbox.job, billing.job), (Job::IntakePoll, Job::Billing));
+    inbox.did.extend(billing.did);
+    inbox.failed.extend(billing.failed);
+    inbox.alerted.extend(billing.alerted);
+    inbox
 }
 
 /// A customer who paid for a Starter instance in Stripe's checkout, delivered by the tick on

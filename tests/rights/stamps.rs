@@ -196,6 +196,44 @@ fn a_usage_alert_is_raised_only_under_the_usage_jobs_lease() {
         .unwrap();
 }
 
+/// Billing has a job of its own (issue #69): its alerts are raised under the `billing` job's
+/// lease and no longer under the inbox's, read by the guard from the alert kind's row, which
+/// no operator can point at another job.
+#[test]
+fn a_billing_alert_is_raised_only_under_the_billing_jobs_lease_and_its_row_stays() {
+    let register = Register::new("billingalert");
+    let otto = register.person("otto", "operator");
+    let conn = register.conn(&otto);
+    refused(
+        &conn,
+        "UPDATE alert_kinds SET job = 'intake_poll' WHERE name = ?1",
+        vec![Value::Text("billing".into())],
+    );
+    let store = Store::connect(&register.config(&otto))
+        .unwrap()
+        .with_seat("otto@kontoret");
+    let named = vec!["kund:payment_failed:1".to_string()];
+    let inbox = store
+        .lease_job(Job::IntakePoll, "otto (pid 1)", LEASE)
+        .unwrap()
+        .expect("free");
+    assert!(store.raise_alerts(AlertKind::Billing, &named).is_err());
+    store
+        .release_job(&inbox, JobOutcome::Done, &json!({}))
+        .unwrap();
+    let lease = store
+        .lease_job(Job::Billing, "otto (pid 1)", LEASE)
+        .unwrap()
+        .expect("free");
+    assert_eq!(
+        store.raise_alerts(AlertKind::Billing, &named).unwrap(),
+        named
+    );
+    store
+        .release_job(&lease, JobOutcome::Done, &json!({}))
+        .unwrap();
+}
+
 fn backup(customer: i64, file: &str) -> NewBackup {
     NewBackup {
         customer_id: customer,

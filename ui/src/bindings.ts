@@ -510,7 +510,7 @@ held_by: string | null, ms: number, };
 
 export type JobState = "done" | "nothing" | "held" | "off" | "failed";
 
-export type Job = "intake_poll" | "database_backups" | "workflow_backups" | "usage_collect" | "health_sweep" | "backup_alert" | "run_alert" | "handover_follow" | "export_keeping";
+export type Job = "intake_poll" | "billing" | "database_backups" | "workflow_backups" | "usage_collect" | "health_sweep" | "backup_alert" | "run_alert" | "handover_follow" | "export_keeping";
 
 export type TeamView = { slug: string, project_ref: string, 
 /**
@@ -1891,7 +1891,7 @@ export const STEP_STATES: readonly StepState[] = ['pending', 'running', 'waiting
 export const UNFINISHED_STEP_STATES: readonly StepState[] = ['running', 'waiting', 'retrying'];
 export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
 export const PLANS: readonly Plan[] = ['starter', 'professional', 'enterprise'];
-export const JOBS: readonly Job[] = ['intake_poll', 'database_backups', 'workflow_backups', 'usage_collect', 'health_sweep', 'backup_alert', 'run_alert', 'handover_follow', 'export_keeping'];
+export const JOBS: readonly Job[] = ['intake_poll', 'billing', 'database_backups', 'workflow_backups', 'usage_collect', 'health_sweep', 'backup_alert', 'run_alert', 'handover_follow', 'export_keeping'];
 export const MODULES: readonly Module[] = ['crm', 'email', 'social', 'content', 'accommodation'];
 export const STATUSES: readonly Status[] = ['pending', 'provisioning', 'active', 'failed', 'inactive'];
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'production'];
@@ -2338,6 +2338,7 @@ export const RUN_KIND_LABEL: Record<RunKind, Text> = {
 
 export const JOB_LABEL: Record<Job, Text> = {
   intake_poll: { sv: "Inkorgen", en: "Inbox" },
+  billing: { sv: "Fakturering", en: "Billing" },
   database_backups: { sv: "Databaskopior", en: "Database backups" },
   workflow_backups: { sv: "Flödeskopior", en: "Workflow backups" },
   usage_collect: { sv: "Användning", en: "Usage" },

@@ -309,7 +309,7 @@ pub const ARGS: &[(&str, &str, &str)] = &[
     ("schedule install", "json", "Det som installerades, som JSON"),
     ("schedule status", "json", RESULT),
     ("schedule remove", "json", "Det som togs bort, som JSON"),
-    ("tick", "only", "Bara de här jobben (intake_poll, database_backups, workflow_backups, usage_collect, health_sweep, backup_alert, run_alert, handover_follow, export_keeping); alla när inget anges"),
+    ("tick", "only", "Bara de här jobben (intake_poll, billing, database_backups, workflow_backups, usage_collect, health_sweep, backup_alert, run_alert, handover_follow, export_keeping); alla när inget anges"),
     ("tick", "json", "Rapporten som JSON"),
 
     ("usage", "slug", "En kunds siffror, varningar och pengar (utan: hela flottan)"),
