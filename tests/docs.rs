@@ -418,3 +418,50 @@ fn the_architecture_names_every_place_the_engine_names_a_kind() {
     }
     assert_eq!(named, found);
 }
+
+/// The table of calls outside the descriptions (contracts/README.md, issue #70) names only
+/// routes the clients call: each route's fixed words (its path without the `{…}` parts) are in
+/// the source of `src/providers/`, so a row cannot outlive the call it excuses.
+#[test]
+fn the_calls_outside_the_descriptions_are_calls_the_clients_make() {
+    let readme = std::fs::read_to_string(root().join("contracts/README.md")).unwrap();
+    let table: Vec<&str> = readme
+        .split("## Calls outside the descriptions")
+        .nth(1)
+        .expect("the section")
+        .lines()
+        .skip_while(|l| !l.starts_with("| Provider"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert!(table.len() >= 5, "{table:?}");
+    let mut source = String::new();
+    let mut dirs = vec![root().join("src/providers")];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                source.push_str(&std::fs::read_to_string(p).unwrap());
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    for row in table {
+        let route = code_spans(row.split('|').nth(2).unwrap_or_default())[0];
+        let path = route.split_whitespace().nth(1).expect("METHOD /path");
+        for fixed in path
+            .split('/')
+            .filter(|p| !p.is_empty() && !p.starts_with('{'))
+        {
+            if !source.contains(fixed) {
+                missing.push(format!("{route}: `{fixed}`"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "routes in the table no client calls: {missing:?}"
+    );
+}
