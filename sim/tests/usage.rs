@@ -202,6 +202,10 @@ fn as_spec_execution(e: &Value) -> Value {
 #[tokio::test]
 async fn n8n_executions_are_paged_newest_first_and_follow_the_day() {
     let sim = sim().await;
+    // Made in the last minutes of a day (UTC), a workflow has no execution left that day.
+    let (_, clock) = get_json(format!("{}/__sim/clock", sim.base_url()), None).await;
+    let into_day_ms = clock["now_ms"].as_i64().unwrap().rem_euclid(86_400_000);
+    let first_day_has_some = into_day_ms < 86_400_000 - 10 * 60_000;
     let (s, wf) = admin(
         &sim,
         "/foreign",
@@ -246,7 +250,11 @@ async fn n8n_executions_are_paged_newest_first_and_follow_the_day() {
         .iter()
         .map(|e| &e["startedAt"].as_str().unwrap()[..10])
         .collect();
-    assert_eq!(days.len(), 3, "{days:?}");
+    if first_day_has_some {
+        assert_eq!(days.len(), 3, "{days:?}");
+    } else {
+        assert!((2..=3).contains(&days.len()), "{days:?}");
+    }
     let ids: Vec<u64> = seen.iter().map(|e| e["id"].as_u64().unwrap()).collect();
     assert!(
         ids.windows(2).all(|w| w[0] > w[1]),

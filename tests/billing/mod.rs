@@ -24,6 +24,7 @@ macro_rules! on_both {
 }
 
 mod cli;
+mod forged;
 mod link;
 mod register;
 mod tick;
