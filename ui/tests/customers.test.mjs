@@ -5,28 +5,16 @@
 // lib/mock-customers.js, lib/mock-register.js). Run `npm run build` first, then `npm test`.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ipcCalls, mockState, openApp, requireDist, sharedBrowser, visibleSlugs } from './lib/harness.mjs';
+import { expectText, ipcCalls, mockState, opener, requireDist, sharedBrowser, visibleSlugs, waitRows } from './lib/harness.mjs';
 
 requireDist();
 
 const shared = sharedBrowser();
 
-/** Opens the app; the test fails on any page error or console error (CSP violations included). */
-async function open(t, config, options) {
-  const app = await openApp(shared.browser, shared.server.url, config, options);
-  t.after(async () => {
-    await app.close();
-  });
-  app.assertClean = () => assert.deepEqual(app.problems, [], 'the page logged errors');
-  return app;
-}
+const open = opener(shared);
 
 const tid = (page, id) => page.getByTestId(id);
 const rows = (page) => page.getByTestId('customer-row');
-
-async function expectText(locator, text) {
-  await locator.filter({ hasText: text }).first().waitFor();
-}
 
 /** Waits until the rendered rows are exactly these slugs (in order). */
 async function waitSlugs(page, slugs) {
@@ -39,13 +27,6 @@ async function waitSlugs(page, slugs) {
       ) === JSON.stringify(want),
     slugs,
   );
-}
-
-async function waitRows(page, n) {
-  await page.waitForFunction((n) => {
-    const c = document.querySelector('[data-testid="customer-count"]');
-    return c && Number(c.textContent.replace(/\D/g, '')) === n;
-  }, n);
 }
 
 describe('customer register', () => {

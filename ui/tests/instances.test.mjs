@@ -5,34 +5,15 @@
 // lib/mock-runs.js). Run `npm run build` first, then `npm test`.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ipcCalls, openApp, requireDist, runStarts, sharedBrowser } from './lib/harness.mjs';
+import { expectText, ipcCalls, opener, requireDist, runStarts, sharedBrowser, waitRows } from './lib/harness.mjs';
 
 requireDist();
 
 const shared = sharedBrowser();
 
-/** Opens the app; the test fails on any page error or console error (CSP violations included). */
-async function open(t, config, options) {
-  const app = await openApp(shared.browser, shared.server.url, config, options);
-  t.after(async () => {
-    await app.close();
-  });
-  app.assertClean = () => assert.deepEqual(app.problems, [], 'the page logged errors');
-  return app;
-}
+const open = opener(shared);
 
 const tid = (page, id) => page.getByTestId(id);
-
-async function expectText(locator, text) {
-  await locator.filter({ hasText: text }).first().waitFor();
-}
-
-async function waitRows(page, n) {
-  await page.waitForFunction((n) => {
-    const c = document.querySelector('[data-testid="customer-count"]');
-    return c && Number(c.textContent.replace(/\D/g, '')) === n;
-  }, n);
-}
 
 describe('health', () => {
   test('a healthy, an unhealthy and an unchecked instance side by side in the register', async (t) => {

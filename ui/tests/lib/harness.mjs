@@ -4,6 +4,7 @@
 // by mock-rules.js) through mockIPC.
 import { spawn } from 'node:child_process';
 import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -229,4 +230,32 @@ export function sharedBrowser() {
     await shared.server?.stop();
   });
   return shared;
+}
+
+/**
+ * A test file's `open`: the app on the shared browser, closed after the test, and
+ * `assertClean()` failing on any page error or console error (CSP violations included).
+ */
+export function opener(shared) {
+  return async function open(t, config, options) {
+    const app = await openApp(shared.browser, shared.server.url, config, options);
+    t.after(async () => {
+      await app.close();
+    });
+    app.assertClean = () => assert.deepEqual(app.problems, [], 'the page logged errors');
+    return app;
+  };
+}
+
+/** Waits for the first element under `locator` holding `text`. */
+export async function expectText(locator, text) {
+  await locator.filter({ hasText: text }).first().waitFor();
+}
+
+/** Waits until the list's count says `n` customers. */
+export async function waitRows(page, n) {
+  await page.waitForFunction((n) => {
+    const c = document.querySelector('[data-testid="customer-count"]');
+    return c && Number(c.textContent.replace(/\D/g, '')) === n;
+  }, n);
 }
