@@ -17,6 +17,7 @@ use fabrik::supervisor::host::RunHost;
 
 mod health;
 pub(crate) mod intake;
+mod notices;
 mod proof;
 mod relocation;
 mod tick;
