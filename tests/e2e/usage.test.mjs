@@ -297,6 +297,10 @@ test('usage in the window: read twice a day apart, drawn on the customer page, t
     const told = () => desktop.shown.filter((n) => n.summary.includes(`${near.name} närmar sig en gräns`));
     await s.until(async () => told().length === 1, `the limit near notified: ${JSON.stringify(desktop.shown)}`, 30_000);
     assert.equal(told()[0].app, 'Fabrik');
+    // Every notification of Fabrik's under its own name (the runs' ends too, which the
+    // notification plugin gave as "fabrik-app"), each customer by its name, never its slug.
+    assert.ok(desktop.shown.every((n) => n.app === 'Fabrik'), `under Fabrik's name: ${JSON.stringify(desktop.shown)}`);
+    assert.ok(!desktop.shown.some((n) => CUSTOMERS.some((c) => (n.summary + n.body).includes(c.slug))), `no slug: ${JSON.stringify(desktop.shown)}`);
     assert.ok(told()[0].actions.includes('default'), `a click is asked for: ${JSON.stringify(told()[0])}`);
     assert.ok(!desktop.shown.some((n) => /\b(sub|in|prj|dpl|cus)_[A-Za-z0-9]+|\d{7,}/.test(n.summary + n.body)), `no raw id: ${JSON.stringify(desktop.shown)}`);
     if (PICTURE) {
