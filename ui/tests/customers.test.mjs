@@ -443,13 +443,11 @@ describe('scale', () => {
 
     await tid(page, 'sort').selectOption('created_asc');
     await page.waitForFunction(() => document.querySelector('[data-index="0"]')?.dataset.slug === 'syd-cafe-00001-ab');
-    const started = Date.now();
     await tid(page, 'customer-list').evaluate((el) => {
       el.scrollTop = el.scrollHeight;
     });
+    // How fast is the benchmarks' (scripts/measure-window.sh); here, that it reads few pages.
     await page.locator('[data-slug="berg-bygg-100000-ab"]').waitFor();
-    const ms = Date.now() - started;
-    assert.ok(ms < 2000, `scrolling to the end took ${ms} ms`);
     assert.ok((await rows(page).count()) < 100);
     await page.locator('[data-slug="berg-bygg-100000-ab"]').scrollIntoViewIfNeeded();
     assert.ok(await page.locator('[data-slug="berg-bygg-100000-ab"]').isVisible());

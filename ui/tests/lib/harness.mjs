@@ -174,6 +174,10 @@ export async function openApp(browser, url, config = {}, { viewport = { width: 1
   const context = await browser.newContext({ viewport, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
   const page = await context.newPage();
   page.setDefaultTimeout(5000);
+  // The load waits for the fake backend's init script, which seeds CONFIG.bulk customers first:
+  // 100,000 took over 5 s on CI's loaded cores (the build runs beside these tests). A bound on a
+  // hang, not a speed check.
+  page.setDefaultNavigationTimeout(60_000);
   const problems = [];
   const consoleMessages = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
