@@ -1,6 +1,7 @@
 //! Layers only point down (issue #27). Reads every source file of the core (the CLI, which stands
 //! on top of it, has a rule of its own below), finds the modules each one names (`crate::a::b`,
-//! `super::c`, and `use crate::a::{b, c::d}` groups), and holds the result to two rules:
+//! `super::c`, and `use crate::a::{b, c::d}` groups), follows a name a module passes on (`pub
+//! use`) to the file that defines it, and holds the result to two rules:
 //! - no cycle between files;
 //! - no top-level module names one above it in `LAYERS`.
 //!
@@ -102,7 +103,8 @@ fn is_ident_start(c: char) -> bool {
     c.is_ascii_lowercase() || c == '_'
 }
 
-/// The lowercase path segments following `at` (`::a::b::C` gives `[a, b]`; a type ends it).
+/// The path segments following `at`: the modules, and the item they lead to (`::a::b::C::d`
+/// gives `[a, b, C]`: a type ends it). The item is what a re-export is followed by.
 fn segments(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = text;
@@ -111,11 +113,15 @@ fn segments(text: &str) -> Vec<String> {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect();
-        if seg.is_empty() || !seg.starts_with(is_ident_start) {
+        if seg.is_empty() || seg.starts_with(|c: char| c.is_ascii_digit()) {
             break;
         }
         rest = &after[seg.len()..];
+        let item = !seg.starts_with(is_ident_start);
         out.push(seg);
+        if item {
+            break;
+        }
     }
     out
 }
@@ -163,9 +169,13 @@ fn named_paths(module: &Module, code: &str) -> Vec<Module> {
                 let mut p = path.clone();
                 for seg in member.split("::") {
                     let seg = seg.trim();
-                    if seg.starts_with(is_ident_start) && seg != "self" {
-                        p.push(seg.to_string());
-                    } else {
+                    let ident = seg.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                        && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                    if !ident || seg == "self" {
+                        break;
+                    }
+                    p.push(seg.to_string());
+                    if !seg.starts_with(is_ident_start) {
                         break;
                     }
                 }
@@ -185,6 +195,99 @@ fn resolve(files: &BTreeSet<Module>, path: &Module) -> Option<Module> {
         .find(|p| files.contains(p))
 }
 
+/// What each file re-exports: `pub use promote::{judge as judge_deployment, Refusal};` in
+/// `provision/steps` maps `judge_deployment` and `Refusal` to the paths they stand for
+/// (`provision/steps/promote/judge`, …). Globs (`*`) are left out.
+type Reexports = BTreeMap<Module, BTreeMap<String, Module>>;
+
+fn reexports_of(module: &Module, code: &str) -> BTreeMap<String, Module> {
+    let statement = regex::Regex::new(r"\bpub(?:\([^)]*\))?\s+use\s+([^;]+);").unwrap();
+    let mut out = BTreeMap::new();
+    for c in statement.captures_iter(code) {
+        let tree: String = c[1].chars().filter(|c| !c.is_whitespace() || *c == ' ').collect();
+        use_tree(module, &[], tree.trim(), &mut out);
+    }
+    out
+}
+
+/// One use tree (`a::{b as c, d::{e, F}}`) under `prefix`, each leaf made absolute.
+fn use_tree(module: &Module, prefix: &[String], tree: &str, out: &mut BTreeMap<String, Module>) {
+    let tree = tree.trim();
+    if let Some(open) = tree.find('{') {
+        let head: Vec<String> = tree[..open]
+            .trim_end_matches("::")
+            .split("::")
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| s.trim().to_string())
+            .collect();
+        let inner = &tree[open + 1..tree.rfind('}').unwrap_or(tree.len())];
+        let mut depth = 0;
+        let mut start = 0;
+        let mut path = prefix.to_vec();
+        path.extend(head);
+        for (i, ch) in inner.char_indices() {
+            match ch {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    use_tree(module, &path, &inner[start..i], out);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        use_tree(module, &path, &inner[start..], out);
+        return;
+    }
+    let (path, alias) = match tree.split_once(" as ") {
+        Some((p, a)) => (p.trim(), Some(a.trim())),
+        None => (tree, None),
+    };
+    let mut full = prefix.to_vec();
+    full.extend(path.split("::").map(|s| s.trim().to_string()));
+    let Some(last) = full.last().cloned() else {
+        return;
+    };
+    if last.is_empty() || last == "*" || last == "self" {
+        return;
+    }
+    // Where the path starts: the crate's root, a parent, this module, or (Rust 2018) a child.
+    let absolute = match full.first().map(String::as_str) {
+        Some("crate") => full[1..].to_vec(),
+        Some("super") => {
+            let ups = full.iter().take_while(|s| *s == "super").count();
+            let mut p = module[..module.len().saturating_sub(ups)].to_vec();
+            p.extend(full[ups..].iter().cloned());
+            p
+        }
+        Some("self") => module.iter().chain(&full[1..]).cloned().collect(),
+        _ => module.iter().chain(&full).cloned().collect(),
+    };
+    out.insert(alias.unwrap_or(&last).to_string(), absolute);
+}
+
+/// The file a path lands in, through re-exports: `crate::provision::steps::Refusal` lands in
+/// the file that defines `Refusal`, not in `steps/mod.rs`, which only passes it on.
+fn land(files: &BTreeSet<Module>, reexports: &Reexports, path: &Module) -> Option<Module> {
+    let mut path = path.clone();
+    // A bound: a re-export of a re-export is followed, a loop of them is not.
+    for _ in 0..8 {
+        let file = resolve(files, &path)?;
+        let next = path
+            .get(file.len())
+            .and_then(|item| reexports.get(&file)?.get(item));
+        match next {
+            Some(to) if resolve(files, to).is_some() => {
+                let mut to = to.clone();
+                to.extend(path[file.len() + 1..].iter().cloned());
+                path = to;
+            }
+            _ => return Some(file),
+        }
+    }
+    resolve(files, &path)
+}
+
 /// The file-level import graph of one crate's source folder (`src`, `sim/src`).
 fn graph_of(folder: &str) -> BTreeMap<Module, BTreeSet<Module>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
@@ -195,12 +298,20 @@ fn graph_of(folder: &str) -> BTreeMap<Module, BTreeSet<Module>> {
         .map(|p| (module_of(&src, &p), p))
         .collect();
     let known: BTreeSet<Module> = files.keys().cloned().collect();
+    let texts: BTreeMap<&Module, String> = files
+        .iter()
+        .map(|(m, p)| (m, code(&std::fs::read_to_string(p).unwrap())))
+        .collect();
+    let reexports: Reexports = texts
+        .iter()
+        .map(|(m, text)| ((*m).clone(), reexports_of(m, text)))
+        .collect();
     let mut edges = BTreeMap::new();
-    for (module, path) in &files {
-        let text = code(&std::fs::read_to_string(path).unwrap());
-        let targets: BTreeSet<Module> = named_paths(module, &text)
+    for (module, text) in &texts {
+        let module = *module;
+        let targets: BTreeSet<Module> = named_paths(module, text)
             .iter()
-            .filter_map(|p| resolve(&known, p))
+            .filter_map(|p| land(&known, &reexports, p))
             .filter(|t| t != module && !t.is_empty())
             .collect();
         edges.insert(module.clone(), targets);
@@ -418,9 +529,36 @@ fn the_reader_sees_imports_groups_and_super() {
     );
     let has = |p: &[&str]| found.iter().any(|f| f == p);
     assert!(has(&["store", "now"]), "{found:?}");
-    assert!(has(&["provision", "engine"]), "{found:?}");
+    assert!(has(&["provision", "engine", "Engine"]), "{found:?}");
+    assert!(has(&["provision", "RunKind"]), "{found:?}");
     assert!(has(&["health", "check"]), "{found:?}");
     assert!(has(&["x", "y"]), "{found:?}");
+}
+
+/// A name a module passes on (`pub use`) leads to the file that defines it: the circle of
+/// `provision/proof.rs` with `steps/promote.rs` through `steps::Refusal` (issue #69) was
+/// invisible while the arrow stopped at `steps/mod.rs`.
+#[test]
+fn the_reader_follows_what_a_module_passes_on() {
+    let steps: Module = vec!["provision".into(), "steps".into()];
+    let passed = reexports_of(
+        &steps,
+        "pub use promote::{judge as judge_deployment, Refusal};\npub(crate) use super::super::x::{Y, z::W};\nmod promote;",
+    );
+    let at = |s: &[&str]| -> Module { s.iter().map(|s| s.to_string()).collect() };
+    assert_eq!(passed["Refusal"], at(&["provision", "steps", "promote", "Refusal"]));
+    assert_eq!(passed["judge_deployment"], at(&["provision", "steps", "promote", "judge"]));
+    assert_eq!(passed["W"], at(&["x", "z", "W"]));
+    let files: BTreeSet<Module> = [
+        at(&["provision", "steps"]),
+        at(&["provision", "steps", "promote"]),
+        at(&["provision", "proof"]),
+    ]
+    .into();
+    let reexports: Reexports = [(steps.clone(), passed)].into();
+    let from_proof = named_paths(&at(&["provision", "proof"]), "crate::provision::steps::Refusal::from(e)");
+    let landed: Vec<Module> = from_proof.iter().filter_map(|p| land(&files, &reexports, p)).collect();
+    assert_eq!(landed, vec![at(&["provision", "steps", "promote"])]);
 }
 
 /// The top-level modules `src/lib.rs` declares.

@@ -16,6 +16,7 @@ pub mod plan;
 pub mod policy;
 pub mod preflight;
 pub mod proof;
+pub mod refusal;
 pub mod schema;
 pub mod seat_files;
 pub mod settings;

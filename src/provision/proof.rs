@@ -33,7 +33,7 @@ pub async fn supabase_project(
                 "The Supabase project",
                 &format!("{} ({project_ref})", p.name),
             );
-            Err(crate::provision::steps::Refusal::from(not_ours).into())
+            Err(crate::provision::refusal::Refusal::from(not_ours).into())
         }
         Err(e) if e.kind == crate::providers::ErrorKind::NotFound => Err(Error::Refused {
             code: ErrorCode::ResourceGone,

@@ -9,7 +9,7 @@ use crate::error::{ApiResult, Error};
 use crate::handover::{HandoverStatus, Handovers, Withdrawal};
 use crate::ledger::StepKey;
 use crate::provision::proof;
-use crate::provision::steps::Refusal;
+use crate::provision::refusal::Refusal;
 use crate::provision::RunRequest;
 use crate::supervisor::host::RunHost;
 use crate::supervisor::{Launched, Supervisor};

@@ -142,7 +142,7 @@ impl RelocationApi {
                 "The Supabase project",
                 &format!("{} ({r})", found.name),
             );
-            return Err(crate::provision::steps::Refusal::from(not_ours).into());
+            return Err(crate::provision::refusal::Refusal::from(not_ours).into());
         }
         Ok((customer, r))
     }

@@ -153,7 +153,7 @@ impl Reader {
             return Err(Error::NotProvisioned(customer.slug));
         };
         let refused = |e: crate::provision::context::StepError| {
-            Error::from(crate::provision::steps::Refusal::from(e))
+            Error::from(crate::provision::refusal::Refusal::from(e))
         };
         let provider = |e: crate::providers::ProviderError| Error::Provider(e.to_string());
         let found = self

@@ -73,7 +73,7 @@ pub use auth_mail::MAX_FREQUENCY_SECONDS;
 pub use domains::{records as domain_records, records_line, DnsRecord, DomainStatus};
 pub use handover::letter_path as handover_letter_path;
 pub use n8n::workflow_name;
-pub use promote::{judge as judge_deployment, Refusal};
+pub use promote::judge as judge_deployment;
 pub use sending_key::{forget_held_token, key_name as sending_key_name};
 
 pub type StepFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StepError>> + Send + 'a>>;

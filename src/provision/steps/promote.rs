@@ -21,6 +21,7 @@ use crate::provision::context::{Done, Poll, RunCtx, StepError};
 use crate::provision::kinds::RunRequest;
 use crate::provision::outputs::{self, NewProduction};
 use crate::provision::proof;
+use crate::provision::refusal::Refusal;
 use crate::secrets::Provider;
 
 const WAIT_PROMOTION: (&str, &str) = (
@@ -32,45 +33,6 @@ step!(PROMOTE: VercelPromote, "Gör en tidigare driftsättning till produktion",
     restore nothing_to_find, owns_promotion, promote_back,
     by hand "Gör den driftsättning som var produktion före körningen till produktion igen i Vercel (projektet → Deployments → … → Promote to Production); den valda är {id}.",
     "Make the deployment that was production before the run production again in Vercel (the project → Deployments → … → Promote to Production); the chosen one is {id}.");
-
-/// Why Fabrik does not do what it was asked, before anything changed: the code names the
-/// reason, the parameters the resource and the way out (a deployment that is not made
-/// production; the project it would be made production in, gone or not the customer's).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    pub code: ErrorCode,
-    pub params: Params,
-}
-
-impl From<Refusal> for crate::Error {
-    fn from(r: Refusal) -> crate::Error {
-        crate::Error::Refused {
-            code: r.code,
-            params: r.params,
-        }
-    }
-}
-
-impl From<StepError> for Refusal {
-    fn from(e: StepError) -> Refusal {
-        Refusal {
-            code: e.code(),
-            params: e.params(),
-        }
-    }
-}
-
-impl Refusal {
-    fn new(code: ErrorCode, slug: &str, deployment: &str, mut more: Params) -> Refusal {
-        more.insert("slug".into(), slug.to_string());
-        more.insert("deployment".into(), deployment.to_string());
-        Refusal { code, params: more }
-    }
-
-    pub fn to_step_error(&self) -> StepError {
-        StepError::permanent(self.code, self.params.clone())
-    }
-}
 
 /// Whether `deployment` may become production for the customer `slug`, whose project the
 /// ledger records as `project_id`: read by its id from Vercel (`getDeployment`), it must be
@@ -88,7 +50,7 @@ pub async fn judge(
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    let refuse = |code, more| Ok(Err(Refusal::new(code, slug, id, more)));
+    let refuse = |code, more| Ok(Err(Refusal::of_deployment(code, slug, id, more)));
     if !plausible {
         return refuse(ErrorCode::DeploymentUnknown, Params::new());
     }
