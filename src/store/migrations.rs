@@ -49,6 +49,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/037_export_keeping.sql"),
     include_str!("migrations/038_closed_register.sql"),
     include_str!("migrations/039_alert_kind_job.sql"),
+    include_str!("migrations/040_words_everywhere.sql"),
 ];
 
 /// The schema version this build writes.
@@ -168,6 +169,10 @@ const PG_STEPS: &[(i64, &str)] = &[
     (
         39,
         include_str!("migrations/postgres/039_alert_kind_job.sql"),
+    ),
+    (
+        40,
+        include_str!("migrations/postgres/040_words_everywhere.sql"),
     ),
 ];
 

@@ -1,23 +1,29 @@
-//! The register's words as tables (issues #39 and #56). A run kind, a step, a kind of roll-out,
-//! an inbox request's source, state and plan, a job's or a tick's outcome, an alert's kind and
-//! an invitation's environment, role and state, a usage figure and why an export was written are each declared once, in the code (a
+//! The register's words as tables (issues #39, #56 and #69). Every word a column takes (a run's
+//! kind and state, a step and its state, a log line's level, a plan, an environment, an
+//! instance's status, the roll-outs', backups', templates', adoptions', inbox's, scheduler's,
+//! team's, usage's, billing's and exports' words) is declared once, in the code (a
 //! `vocabulary!`); the register keeps the words in a table each, filled from the code whenever
-//! it opens, and the columns point at them with foreign keys. So a new word needs no migration,
-//! and a word the code does not declare is still refused.
+//! it opens, and the columns point at them with foreign keys. No migration holds a list of
+//! words: a new word needs no migration, and a word the code does not declare is refused.
 //!
 //! A register holding a word this build does not declare was written by a newer Fabrik (one
 //! with another kind of run): it is refused before anything is written to it, as a newer schema
 //! version is.
 
-use crate::customer::{Plan, TeamRole};
+use crate::customer::{Plan, Status, TeamRole};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
-use crate::ledger::{RolloutKind, RunKind, StepKey};
+use crate::ledger::{
+    AdoptionState, AllowedBy, BaseHow, LogLevel, MemberState, PrState, RolloutKind, RolloutState,
+    RunKind, RunState, StepKey, StepState,
+};
+use crate::store::backups::BackupReason;
 use crate::store::billing::{DecisionState, Step, Transition};
 use crate::store::exports::ExportReason;
 use crate::store::intake::{IntakeSource, IntakeState};
 use crate::store::schedule::{AlertKind, JobOutcome, TickOutcome};
 use crate::store::team::InviteState;
+use crate::store::workflow_backups::{TargetKind, WorkflowBackupReason};
 use crate::usage::Figure;
 
 /// The words of one vocabulary, as stored.
@@ -26,7 +32,7 @@ fn words<T: Copy + 'static>(all: &'static [T], text: fn(T) -> &'static str) -> V
 }
 
 /// Each table of words and the words the code declares for it.
-pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 17] {
+pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 30] {
     [
         ("run_kinds", words(RunKind::ALL, RunKind::as_str)),
         ("step_keys", words(StepKey::ALL, StepKey::as_str)),
@@ -69,6 +75,29 @@ pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 17] {
             "export_reasons",
             words(ExportReason::ALL, ExportReason::as_str),
         ),
+        // The ledger's, the fleet's and the backups' words, CHECK lists until 040.
+        ("run_states", words(RunState::ALL, RunState::as_str)),
+        ("step_states", words(StepState::ALL, StepState::as_str)),
+        ("log_levels", words(LogLevel::ALL, LogLevel::as_str)),
+        ("statuses", words(Status::ALL, Status::as_str)),
+        ("template_base_hows", words(BaseHow::ALL, BaseHow::as_str)),
+        ("template_pr_states", words(PrState::ALL, PrState::as_str)),
+        ("rollout_states", words(RolloutState::ALL, RolloutState::as_str)),
+        (
+            "rollout_member_states",
+            words(MemberState::ALL, MemberState::as_str),
+        ),
+        ("backup_reasons", words(BackupReason::ALL, BackupReason::as_str)),
+        (
+            "workflow_backup_reasons",
+            words(WorkflowBackupReason::ALL, WorkflowBackupReason::as_str),
+        ),
+        (
+            "workflow_backup_targets",
+            words(TargetKind::ALL, TargetKind::as_str),
+        ),
+        ("adoption_states", words(AdoptionState::ALL, AdoptionState::as_str)),
+        ("adoption_approvers", words(AllowedBy::ALL, AllowedBy::as_str)),
     ]
 }
 

@@ -13,6 +13,14 @@ use crate::error::{Error, Result};
 use crate::vocabulary::vocabulary;
 
 vocabulary!(
+    /// Which server holds the backup repository (`backup.target`), as a backup's row names it.
+    pub enum TargetKind {
+        Gitea => "gitea",
+        Github => "github",
+    }
+);
+
+vocabulary!(
     /// Why the workflows were backed up.
     pub enum WorkflowBackupReason {
         Provisioned => "provisioned",

@@ -10,15 +10,9 @@ use crate::providers::gitea::{Change, Gitea, Identity};
 use crate::providers::github::git::TreeChange;
 use crate::providers::github::Github;
 use crate::providers::{ErrorKind, ProviderError};
-use crate::vocabulary::vocabulary;
 
-vocabulary!(
-    /// Which server holds the backup repository (`backup.target`).
-    pub enum TargetKind {
-        Gitea => "gitea",
-        Github => "github",
-    }
-);
+/// Which server holds the backup repository: declared with the register's rows that name it.
+pub use crate::store::workflow_backups::TargetKind;
 
 /// A backup repository and the client that writes it.
 pub enum Target<'a> {

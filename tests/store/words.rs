@@ -1,6 +1,7 @@
-//! The shared register's words move into tables (issue #56): a register that version 30 left,
-//! with rows, migrated by this build to 031, keeps every row; the CHECK lists 025–027 brought
-//! back are gone and each column refuses a word the code does not declare.
+//! The shared register's words move into tables (issues #56 and #69): a register that version
+//! 30 left, with rows, migrated by this build to 031, keeps every row, and so does one at 39
+//! migrated to 040; the CHECK lists are gone and each column refuses a word the code does not
+//! declare.
 
 use fabrik::store::db::{Conn, PgConn};
 
@@ -92,4 +93,117 @@ fn a_shared_register_at_version_30_keeps_its_rows_as_its_words_move_into_tables(
     }
     pg.execute("UPDATE team_invites SET role = 'viewer'", ())
         .unwrap();
+}
+
+/// The shared register at version 39 (issue #69): the last 25 lists, in 13 tables, move into
+/// tables of words; every row is kept and each column points at its table, which refuses a
+/// stranger. The rows are the ones SQLite's test of 040 migrates (one file, both dialects).
+#[test]
+fn a_shared_register_at_version_39_keeps_its_rows_as_its_last_lists_move_into_tables() {
+    const LAST: &[(&str, &str)] = &[
+        ("customers", "plan"),
+        ("instances", "environment"),
+        ("instances", "status"),
+        ("instances", "applied_plan"),
+        ("instances", "template_base_how"),
+        ("listing", "environment"),
+        ("listing", "status"),
+        ("health_checks", "environment"),
+        ("backups", "environment"),
+        ("backups", "reason"),
+        ("rollout_members", "state"),
+        ("template_prs", "environment"),
+        ("template_prs", "state"),
+        ("workflow_backups", "environment"),
+        ("workflow_backups", "target"),
+        ("workflow_backups", "reason"),
+        ("runs", "state"),
+        ("runs", "environment"),
+        ("run_steps", "state"),
+        ("run_log", "level"),
+        ("adoptions", "environment"),
+        ("adoptions", "state"),
+        ("adoptions", "allowed_by"),
+        ("rollouts", "environment"),
+        ("rollouts", "state"),
+    ];
+    let db = common::pg_database();
+    let pg = Conn::postgres(PgConn::connect(&db).unwrap());
+    pg.execute_batch("CREATE SCHEMA fabrik").unwrap();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/store/migrations/postgres");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().as_ref() < "040")
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 27, "013 to 039: {files:?}");
+    for f in &files {
+        pg.execute_batch(&std::fs::read_to_string(f).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+    }
+    pg.execute_batch(
+        "CREATE TABLE schema_version (version BIGINT NOT NULL);
+         INSERT INTO schema_version (version) VALUES (39);",
+    )
+    .unwrap();
+    pg.execute_batch(include_str!(
+        "../../src/store/migrations/tests/register_039_rows.sql"
+    ))
+    .unwrap();
+    let mut tables: Vec<&str> = LAST.iter().map(|(t, _)| *t).collect();
+    tables.dedup();
+    let rows = |pg: &Conn| -> Vec<Vec<String>> {
+        tables
+            .iter()
+            .map(|t| {
+                pg.query_map(
+                    &format!("SELECT row_to_json(t)::text FROM {t} t ORDER BY row_to_json(t)::text"),
+                    (),
+                    |r| r.get(0),
+                )
+                .unwrap()
+            })
+            .collect()
+    };
+    let lists = |pg: &Conn| -> Vec<String> {
+        pg.query_map(
+            "SELECT conrelid::regclass::text || ': ' || pg_get_constraintdef(oid) FROM pg_constraint
+              WHERE contype = 'c' AND connamespace = 'fabrik'::regnamespace
+                AND pg_get_constraintdef(oid) LIKE '%''%'",
+            (),
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let before = rows(&pg);
+    assert!(before.iter().all(|r| !r.is_empty()), "{before:?}");
+    assert_eq!(lists(&pg).len(), 25, "the lists version 39 held");
+
+    drop(Store::connect(&db).unwrap());
+    assert_eq!(rows(&pg), before, "every row and column as it was");
+    assert_eq!(lists(&pg), Vec::<String>::new(), "lists of words left");
+    for (table, column) in LAST {
+        let points_at: String = pg
+            .query_row(
+                &format!(
+                    "SELECT confrelid::regclass::text FROM pg_constraint c
+                      WHERE c.contype = 'f' AND c.conrelid = '{table}'::regclass
+                        AND c.conkey = ARRAY[(SELECT attnum FROM pg_attribute
+                                              WHERE attrelid = '{table}'::regclass AND attname = '{column}')]"
+                ),
+                (),
+                |r| r.get(0),
+            )
+            .unwrap_or_else(|e| panic!("{table}.{column} points at no table: {e}"));
+        let held: i64 = pg
+            .query_row(&format!("SELECT count(*) FROM {points_at}"), (), |r| r.get(0))
+            .unwrap();
+        assert!(held >= 2, "{table}.{column} -> {points_at}: {held} words");
+        let stranger = pg.execute(
+            &format!("UPDATE {table} SET {column} = 'nonsense' WHERE {column} IS NOT NULL"),
+            (),
+        );
+        assert!(stranger.is_err(), "{table}.{column} takes a stranger");
+    }
 }

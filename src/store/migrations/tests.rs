@@ -395,3 +395,4 @@ fn check_constraints_hold_exactly_the_vocabularies() {
 }
 
 mod words;
+mod words_everywhere;
