@@ -82,12 +82,18 @@ pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 30] {
         ("statuses", words(Status::ALL, Status::as_str)),
         ("template_base_hows", words(BaseHow::ALL, BaseHow::as_str)),
         ("template_pr_states", words(PrState::ALL, PrState::as_str)),
-        ("rollout_states", words(RolloutState::ALL, RolloutState::as_str)),
+        (
+            "rollout_states",
+            words(RolloutState::ALL, RolloutState::as_str),
+        ),
         (
             "rollout_member_states",
             words(MemberState::ALL, MemberState::as_str),
         ),
-        ("backup_reasons", words(BackupReason::ALL, BackupReason::as_str)),
+        (
+            "backup_reasons",
+            words(BackupReason::ALL, BackupReason::as_str),
+        ),
         (
             "workflow_backup_reasons",
             words(WorkflowBackupReason::ALL, WorkflowBackupReason::as_str),
@@ -96,8 +102,14 @@ pub(super) fn declared() -> [(&'static str, Vec<&'static str>); 30] {
             "workflow_backup_targets",
             words(TargetKind::ALL, TargetKind::as_str),
         ),
-        ("adoption_states", words(AdoptionState::ALL, AdoptionState::as_str)),
-        ("adoption_approvers", words(AllowedBy::ALL, AllowedBy::as_str)),
+        (
+            "adoption_states",
+            words(AdoptionState::ALL, AdoptionState::as_str),
+        ),
+        (
+            "adoption_approvers",
+            words(AllowedBy::ALL, AllowedBy::as_str),
+        ),
     ]
 }
 

@@ -158,7 +158,9 @@ fn a_shared_register_at_version_39_keeps_its_rows_as_its_last_lists_move_into_ta
             .iter()
             .map(|t| {
                 pg.query_map(
-                    &format!("SELECT row_to_json(t)::text FROM {t} t ORDER BY row_to_json(t)::text"),
+                    &format!(
+                        "SELECT row_to_json(t)::text FROM {t} t ORDER BY row_to_json(t)::text"
+                    ),
                     (),
                     |r| r.get(0),
                 )
@@ -170,7 +172,7 @@ fn a_shared_register_at_version_39_keeps_its_rows_as_its_last_lists_move_into_ta
         pg.query_map(
             "SELECT conrelid::regclass::text || ': ' || pg_get_constraintdef(oid) FROM pg_constraint
               WHERE contype = 'c' AND connamespace = 'fabrik'::regnamespace
-                AND pg_get_constraintdef(oid) LIKE '%''%'",
+                AND pg_get_constraintdef(oid) LIKE '%= ANY (ARRAY[''%'",
             (),
             |r| r.get(0),
         )
@@ -197,7 +199,9 @@ fn a_shared_register_at_version_39_keeps_its_rows_as_its_last_lists_move_into_ta
             )
             .unwrap_or_else(|e| panic!("{table}.{column} points at no table: {e}"));
         let held: i64 = pg
-            .query_row(&format!("SELECT count(*) FROM {points_at}"), (), |r| r.get(0))
+            .query_row(&format!("SELECT count(*) FROM {points_at}"), (), |r| {
+                r.get(0)
+            })
             .unwrap();
         assert!(held >= 2, "{table}.{column} -> {points_at}: {held} words");
         let stranger = pg.execute(

@@ -86,8 +86,14 @@ fn a_version_39_register_keeps_every_row_as_its_last_lists_move_into_tables() {
 
     drop(Store::open(&path).unwrap());
     let conn = Connection::open(&path).unwrap();
+    // The search's triggers call these, as the store's connections do.
+    crate::store::search::register_functions(&conn).unwrap();
     conn.pragma_update(None, "foreign_keys", "ON").unwrap();
-    assert_eq!(snapshot(&conn), before, "every row, rowid and column as it was");
+    assert_eq!(
+        snapshot(&conn),
+        before,
+        "every row, rowid and column as it was"
+    );
     let fk: i64 = conn
         .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
             r.get(0)
@@ -113,11 +119,19 @@ fn a_version_39_register_keeps_every_row_as_its_last_lists_move_into_tables() {
     )
     .unwrap();
     let listed: i64 = conn
-        .query_row("SELECT count(*) FROM listing WHERE customer_id = 3", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM listing WHERE customer_id = 3",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(listed as usize, crate::environment::Environment::ALL.len());
     let found: i64 = conn
-        .query_row("SELECT count(*) FROM customers_find WHERE rowid = 3", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM customers_find WHERE rowid = 3",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(found, 1);
 
@@ -126,7 +140,9 @@ fn a_version_39_register_keeps_every_row_as_its_last_lists_move_into_tables() {
     for (table, column, words) in WORD_COLUMNS {
         let points_at: String = conn
             .query_row(
-                &format!("SELECT \"table\" FROM pragma_foreign_key_list('{table}') WHERE \"from\" = ?1"),
+                &format!(
+                    "SELECT \"table\" FROM pragma_foreign_key_list('{table}') WHERE \"from\" = ?1"
+                ),
                 [column],
                 |r| r.get(0),
             )
@@ -137,7 +153,9 @@ fn a_version_39_register_keeps_every_row_as_its_last_lists_move_into_tables() {
             .find(|(t, _)| t == words)
             .unwrap_or_else(|| panic!("{words} is not filled from the code"))
             .1;
-        let mut stmt = conn.prepare(&format!("SELECT name FROM {words} ORDER BY name")).unwrap();
+        let mut stmt = conn
+            .prepare(&format!("SELECT name FROM {words} ORDER BY name"))
+            .unwrap();
         let held: Vec<String> = stmt
             .query_map([], |r| r.get(0))
             .unwrap()
