@@ -29,10 +29,10 @@ pub use crate::ledger::{EventSink, RunEvent, StepOutcome};
 pub use crate::providers::clients::{Clients, Tokens};
 pub use engine::{
     cancel_run, Claimed, DeploymentView, Deployments, Engine, FailurePolicy, Reader, StartOutcome,
-    TargetVerdict, TeardownTarget, ALERT_ADDRESS, DEPLOYMENTS_LISTED, HEARTBEAT, STALE_AFTER,
+    TargetVerdict, TeardownTarget, ALERT_ADDRESS, DEPLOYMENTS_LISTED,
 };
 pub use kinds::RunRequest;
 pub use plan::{PlanAction, PlanItem, ProvisionPlan};
-pub use policy::{PollPolicy, Timing};
+pub use policy::{PollPolicy, Timing, HEARTBEAT, STALE_AFTER};
 pub use settings::ProvisionSettings;
 pub use steps::{strong_password, workflow_name, DnsRecord, DomainStatus, Spends};

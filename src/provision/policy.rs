@@ -138,6 +138,13 @@ pub struct Timing {
     pub heartbeat: Duration,
 }
 
+/// How often a driving process says it is alive, and when silence means it is gone
+/// (`Timing::heartbeat`, `Timing::lease`). Sized for real networks, not a test machine: a seat
+/// on hotel Wi-Fi, or a shared database that stalls for a while, misses a few beats and keeps
+/// its run; a dead seat's run waits under a minute to be taken over.
+pub const HEARTBEAT: Duration = Duration::from_secs(10);
+pub const STALE_AFTER: Duration = Duration::from_secs(45);
+
 impl Default for Timing {
     fn default() -> Self {
         Timing {
@@ -149,8 +156,8 @@ impl Default for Timing {
             domain_verification: Duration::from_secs(72 * 3600),
             call_timeout: crate::providers::http::CALL_TIMEOUT,
             sequential: false,
-            lease: super::STALE_AFTER,
-            heartbeat: super::HEARTBEAT,
+            lease: STALE_AFTER,
+            heartbeat: HEARTBEAT,
         }
     }
 }

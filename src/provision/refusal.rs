@@ -35,7 +35,12 @@ impl From<StepError> for Refusal {
 
 impl Refusal {
     /// A deployment of `slug` that is not made production, and why.
-    pub fn of_deployment(code: ErrorCode, slug: &str, deployment: &str, mut more: Params) -> Refusal {
+    pub fn of_deployment(
+        code: ErrorCode,
+        slug: &str,
+        deployment: &str,
+        mut more: Params,
+    ) -> Refusal {
         more.insert("slug".into(), slug.to_string());
         more.insert("deployment".into(), deployment.to_string());
         Refusal { code, params: more }

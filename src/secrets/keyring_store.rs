@@ -8,68 +8,11 @@
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{recent, Provider, Secret};
+use super::key::{CustomerSecret, SecretKey};
+use super::{recent, Secret};
 use crate::messages::{ErrorCode, Params};
 
 pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// What a run keeps under the customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CustomerSecret {
-    DatabasePassword,
-    AdminPassword,
-    ServiceRoleKey,
-    /// A reset's new admin password, until its email has gone out (then it is the admin's).
-    NewAdminPassword,
-}
-
-impl CustomerSecret {
-    /// Every secret Fabrik keeps per customer: teardown and rollback forget exactly these.
-    pub const ALL: [CustomerSecret; 4] = [
-        CustomerSecret::DatabasePassword,
-        CustomerSecret::AdminPassword,
-        CustomerSecret::ServiceRoleKey,
-        CustomerSecret::NewAdminPassword,
-    ];
-
-    fn as_str(self) -> &'static str {
-        match self {
-            CustomerSecret::DatabasePassword => "database_password",
-            CustomerSecret::AdminPassword => "admin_password",
-            CustomerSecret::ServiceRoleKey => "service_role_key",
-            CustomerSecret::NewAdminPassword => "new_admin_password",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SecretKey {
-    Token(Provider),
-    /// `customer` is the customer's immutable id (uid); entries written before customers had
-    /// one are under its slug, and are moved to the uid when next read.
-    Customer {
-        customer: String,
-        which: CustomerSecret,
-    },
-    /// The password of the shared register on PostgreSQL, per `user@host:port/db`.
-    Database(String),
-    /// A key that encrypts backups at rest (issue #30), hex, by its id; `current` names the
-    /// id new backups are written with. Old keys stay, so older backups still read.
-    BackupKey(String),
-}
-
-impl SecretKey {
-    fn account(&self) -> String {
-        match self {
-            SecretKey::Token(p) => p.declared().keyring.to_string(),
-            SecretKey::Customer { customer, which } => {
-                format!("customer:{customer}:{}", which.as_str())
-            }
-            SecretKey::Database(describe) => format!("database:{describe}"),
-            SecretKey::BackupKey(id) => format!("backup-key:{id}"),
-        }
-    }
-}
 
 /// Why the keyring could not be used; the text comes from the message catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -332,6 +275,7 @@ impl SecretStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secrets::Provider;
 
     /// One test, as the keyring's turn is one per process. The Secret Service answers one
     /// request after another: 12 callers at once, each request taking 150 ms, all succeed

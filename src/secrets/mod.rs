@@ -2,15 +2,15 @@
 //! redaction policy applied to logs and error text (known values), and to content Fabrik
 //! backs up but did not write (by shape as well).
 
+mod key;
 mod keyring_store;
 mod recent;
 mod redact;
 mod secret;
 mod shape;
 
-pub use keyring_store::{
-    keyring_calls, CustomerSecret, SecretError, SecretKey, SecretStore, KEYRING_TIMEOUT,
-};
+pub use key::{CustomerSecret, SecretKey};
+pub use keyring_store::{keyring_calls, SecretError, SecretStore, KEYRING_TIMEOUT};
 pub use redact::{redact, RedactingWriter, REDACTED};
 pub use secret::Secret;
 pub use shape::{redact_json, redact_shapes, secret_name};

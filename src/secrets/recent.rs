@@ -14,7 +14,8 @@ use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use super::{Secret, SecretKey};
+use super::key::SecretKey;
+use super::Secret;
 
 /// How long an answer stands.
 pub const FRESH: Duration = Duration::from_secs(30);

@@ -18,7 +18,7 @@ mod retry;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -45,13 +45,6 @@ pub use owner::ALERT_ADDRESS;
 pub use reader::{
     DeploymentView, Deployments, Reader, TargetVerdict, TeardownTarget, DEPLOYMENTS_LISTED,
 };
-
-/// How often a driving process says it is alive, and when silence means it is gone
-/// (`Timing::heartbeat`, `Timing::lease`). Sized for real networks, not a test machine: a seat
-/// on hotel Wi-Fi, or a shared database that stalls for a while, misses a few beats and keeps
-/// its run; a dead seat's run waits under a minute to be taken over.
-pub const HEARTBEAT: Duration = Duration::from_secs(10);
-pub const STALE_AFTER: Duration = Duration::from_secs(45);
 
 /// What happens when a step fails for good.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
