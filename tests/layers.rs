@@ -1,5 +1,5 @@
-//! Layers only point down (issue #27). Reads every source file of the core (the CLI, which stands
-//! on top of it, has a rule of its own below), finds the modules each one names (`crate::a::b`,
+//! Layers only point down (issue #27). Reads every source file of the core and of its foundation
+//! crate (the CLI, which stands on top of it, has a rule of its own below), finds the modules each one names (`crate::a::b`,
 //! `super::c`, and `use crate::a::{b, c::d}` groups), follows a name a module passes on (`pub
 //! use`) to the file that defines it, and holds the result to two rules:
 //! - no cycle between files;
@@ -14,8 +14,10 @@ use std::path::Path;
 
 use reader::{code, graph_of, name, no_cycle, source_files, Module};
 
-/// The core's top-level modules, lowest first. A module may use the ones before it.
-const LAYERS: &[&str] = &[
+/// The foundation crate (`crates/fabrik-base`): its modules, lowest first. A module may use the
+/// ones before it; Cargo keeps the whole crate from using the core above it.
+const BASE: &str = "crates/fabrik-base/src";
+const BASE_LAYERS: &[&str] = &[
     "fnv",
     "blocking",
     "paths",
@@ -31,6 +33,11 @@ const LAYERS: &[&str] = &[
     "ledger",
     "environment",
     "error",
+];
+
+/// The core's top-level modules (`src/`), lowest first, each above the whole foundation. A module
+/// may use the ones before it.
+const LAYERS: &[&str] = &[
     "customer",
     "usage",
     "store",
@@ -64,33 +71,50 @@ fn graph() -> BTreeMap<Module, BTreeSet<Module>> {
     graph_of("src")
 }
 
-#[test]
-fn no_module_of_the_core_uses_one_above_it() {
+/// The imports of a crate's files that point at a module above their own in `layers`.
+fn upward(edges: BTreeMap<Module, BTreeSet<Module>>, layers: &[&str]) -> Vec<String> {
     let rank = |m: &Module| {
-        LAYERS
+        layers
             .iter()
             .position(|l| m.first().is_some_and(|f| f == l))
     };
     let mut upward = Vec::new();
-    for (from, targets) in graph() {
+    for (from, targets) in edges {
         let Some(r) = rank(&from) else {
-            assert!(from.is_empty(), "{} is not in LAYERS", name(&from));
+            assert!(from.is_empty(), "{} is not in {layers:?}", name(&from));
             continue;
         };
         for to in targets {
             match rank(&to) {
                 Some(t) if t > r => upward.push(format!("{} -> {}", name(&from), name(&to))),
-                None => panic!("{} is not in LAYERS", name(&to)),
+                None => panic!("{} is not in {layers:?}", name(&to)),
                 _ => {}
             }
         }
     }
-    assert!(upward.is_empty(), "imports that point up: {upward:#?}");
+    upward
+}
+
+#[test]
+fn no_module_of_the_core_uses_one_above_it() {
+    let up = upward(graph(), LAYERS);
+    assert!(up.is_empty(), "imports that point up: {up:#?}");
+}
+
+#[test]
+fn no_module_of_the_foundation_uses_one_above_it() {
+    let up = upward(graph_of(BASE), BASE_LAYERS);
+    assert!(up.is_empty(), "imports that point up: {up:#?}");
 }
 
 #[test]
 fn no_two_files_of_the_core_use_each_other() {
     no_cycle(&graph());
+}
+
+#[test]
+fn no_two_files_of_the_foundation_use_each_other() {
+    no_cycle(&graph_of(BASE));
 }
 
 /// The simulator too: two of its services that need each other are one service, or share a
@@ -140,17 +164,26 @@ fn the_clis_command_groups_stand_on_its_ground_alone() {
 
 /// A macro exported at the crate root would be named `crate::m!` from below, an import that
 /// runs up to `lib.rs`: the core's macros belong to the module that declares them. The top
-/// layer (`api`) alone exports one, the command table the shells expand.
+/// layer (`api`) alone exports one, the command table the shells expand; the foundation exports
+/// its two (`vocabulary!`, `params!`) under hidden names, each named by its module.
 #[test]
 fn no_module_of_the_core_names_a_macro_at_the_crate_root() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = root.join("src");
     let mut paths = Vec::new();
     source_files(&src, &mut paths);
+    source_files(&root.join(BASE), &mut paths);
     let top = src.join(LAYERS[LAYERS.len() - 1]);
     let mut found = Vec::new();
     for path in paths.into_iter().filter(|p| !p.starts_with(&top)) {
         let text = std::fs::read_to_string(&path).unwrap();
-        if text.contains("#[macro_export]") {
+        let hidden = |i: usize| text[i..].contains("macro_rules! __fabrik_");
+        let exports: Vec<usize> = text
+            .match_indices("#[macro_export]")
+            .map(|(i, _)| i)
+            .collect();
+        let foundation = path.starts_with(root.join(BASE));
+        if exports.iter().any(|&i| !(foundation && hidden(i))) {
             found.push(format!("{}: #[macro_export]", path.display()));
         }
         let code = code(&text);
@@ -192,33 +225,54 @@ fn no_file_of_the_command_surface_uses_another() {
     );
 }
 
-/// The top-level modules `src/lib.rs` declares.
-fn declared_modules() -> Vec<String> {
-    let lib =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
+/// The top-level modules a crate's `lib.rs` declares (`folder` is its source folder).
+fn declared_modules(folder: &str) -> Vec<String> {
+    let lib = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(folder)
+            .join("lib.rs"),
+    )
+    .unwrap();
     lib.lines()
         .filter_map(|l| l.trim().strip_prefix("pub mod "))
         .map(|m| m.trim_end_matches(';').trim().to_string())
         .collect()
 }
 
-/// `LAYERS` is every top-level module of the core, each once, and each has its file.
+/// `LAYERS` is every top-level module of the core and `BASE_LAYERS` every one of the
+/// foundation, each once, and each has its file; the core passes on every module of the
+/// foundation under its own name (`pub use fabrik_base::{…}`), so a path reads the same in both.
 #[test]
 fn the_layers_are_the_cores_modules() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let layers: BTreeSet<String> = LAYERS.iter().map(|l| l.to_string()).collect();
-    assert_eq!(layers.len(), LAYERS.len(), "a module twice in LAYERS");
-    let declared: BTreeSet<String> = declared_modules().into_iter().collect();
-    assert_eq!(
-        declared, layers,
-        "src/lib.rs declares other modules than LAYERS"
-    );
-    for m in LAYERS {
-        assert!(
-            src.join(format!("{m}.rs")).is_file() || src.join(m).join("mod.rs").is_file(),
-            "{m} has neither src/{m}.rs nor src/{m}/mod.rs"
+    for (folder, list) in [("src", LAYERS), (BASE, BASE_LAYERS)] {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+        let layers: BTreeSet<String> = list.iter().map(|l| l.to_string()).collect();
+        assert_eq!(layers.len(), list.len(), "a module twice in {list:?}");
+        let declared: BTreeSet<String> = declared_modules(folder).into_iter().collect();
+        assert_eq!(
+            declared, layers,
+            "{folder}/lib.rs declares other modules than its layers"
         );
+        for m in list {
+            assert!(
+                src.join(format!("{m}.rs")).is_file() || src.join(m).join("mod.rs").is_file(),
+                "{m} has neither {folder}/{m}.rs nor {folder}/{m}/mod.rs"
+            );
+        }
     }
+    let lib =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
+    let passed = lib
+        .split("pub use fabrik_base::{")
+        .nth(1)
+        .and_then(|r| r.split('}').next())
+        .expect("src/lib.rs passes on the foundation's modules");
+    let passed: BTreeSet<&str> = passed
+        .split(',')
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .collect();
+    assert_eq!(passed, BASE_LAYERS.iter().copied().collect::<BTreeSet<_>>());
 }
 
 /// The section of docs/ARCHITECTURE.md whose level-2 heading ends with `title`.
@@ -263,9 +317,10 @@ fn the_architectures_layer_list_is_the_layers() {
         })
         .map_or(after.len(), |(i, _)| i);
     let listed: Vec<&str> = spans(&after[..end]).collect();
+    let all: Vec<&str> = BASE_LAYERS.iter().chain(LAYERS).copied().collect();
     assert_eq!(
-        listed, LAYERS,
-        "docs/ARCHITECTURE.md: the layer list, lowest first, as tests/layers.rs has it"
+        listed, all,
+        "docs/ARCHITECTURE.md: the layer list, lowest first (the foundation's, then the core's), as tests/layers.rs has it"
     );
 }
 
@@ -279,16 +334,18 @@ fn the_architectures_layout_table_has_every_module_in_layer_order() {
         let first = row.trim_matches('|').split('|').next().unwrap_or("");
         for path in spans(first) {
             let module = path
-                .strip_prefix("src/")
+                .strip_prefix("crates/fabrik-base/src/")
+                .or_else(|| path.strip_prefix("src/"))
                 .and_then(|p| p.strip_suffix(".rs").or_else(|| p.strip_suffix('/')))
                 .filter(|m| !m.contains('/'));
-            if let Some(m) = module.filter(|m| LAYERS.contains(m)) {
+            if let Some(m) = module.filter(|m| LAYERS.contains(m) || BASE_LAYERS.contains(m)) {
                 listed.push(m);
             }
         }
     }
+    let all: Vec<&str> = BASE_LAYERS.iter().chain(LAYERS).copied().collect();
     assert_eq!(
-        listed, LAYERS,
+        listed, all,
         "docs/ARCHITECTURE.md, \"Layout\": one row per top-level module, in layer order"
     );
 }

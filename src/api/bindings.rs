@@ -31,7 +31,7 @@ use crate::provision::preflight::Finding;
 use crate::provision::{
     AdoptionState, AllowedBy, DeploymentView, Deployments, DnsRecord, DomainStatus, LogLevel,
     RunEvent, RunKind, RunRequest, RunState, StartOutcome, StepKey, StepOutcome, StepState,
-    TargetVerdict, TeardownTarget,
+    StepTable, TargetVerdict, TeardownTarget,
 };
 use crate::register::{
     ExportFormat, ImportPreview, ImportReport, ImportRow, PortalRows, PortalSource,

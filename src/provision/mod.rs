@@ -35,4 +35,4 @@ pub use kinds::RunRequest;
 pub use plan::{PlanAction, PlanItem, ProvisionPlan};
 pub use policy::{PollPolicy, Timing, HEARTBEAT, STALE_AFTER};
 pub use settings::ProvisionSettings;
-pub use steps::{strong_password, workflow_name, DnsRecord, DomainStatus, Spends};
+pub use steps::{strong_password, workflow_name, DnsRecord, DomainStatus, Spends, StepTable};

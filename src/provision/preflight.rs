@@ -21,23 +21,6 @@ use crate::secrets::{Provider, SecretError};
 
 pub use crate::error::Finding;
 
-impl Finding {
-    fn blocking(subject: impl Into<String>, message: Text) -> Finding {
-        Finding {
-            subject: subject.into(),
-            message,
-            blocking: true,
-        }
-    }
-
-    fn caveat(subject: impl Into<String>, message: Text) -> Finding {
-        Finding {
-            blocking: false,
-            ..Finding::blocking(subject, message)
-        }
-    }
-}
-
 /// Whether any finding stops a run.
 pub fn blocks(found: &[Finding]) -> bool {
     found.iter().any(|f| f.blocking)

@@ -1,7 +1,7 @@
 //! The command line's words come from the catalogue (issue #56): no match arm in `src/bin`
 //! yields a string literal with words (`X => "tas bort"`, `X => format!("på {}", …)`), which
-//! made the CLI a third text catalogue beside `src/messages` and `ui/src/i18n.ts`. A label is a
-//! sentence of `Say` (`src/messages/say.rs`), reached through the thing's own `label()` where
+//! made the CLI a third text catalogue beside `crates/fabrik-base/src/messages` and `ui/src/i18n.ts`. A label is a
+//! sentence of `Say` (`crates/fabrik-base/src/messages/say.rs`), reached through the thing's own `label()` where
 //! the core declares one. Symbols (`⇄`, `✗`) are no words and pass.
 
 use std::path::{Path, PathBuf};
@@ -63,7 +63,7 @@ fn no_match_arm_in_the_command_line_yields_words() {
     }
     assert!(
         found.is_empty(),
-        "labels written in the command line; declare them in src/messages/say.rs:\n{}",
+        "labels written in the command line; declare them in crates/fabrik-base/src/messages/say.rs:\n{}",
         found.join("\n")
     );
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use fabrik::provision::{RunEvent, StepKey};
+use fabrik::provision::{RunEvent, StepKey, StepTable};
 
 pub struct Printer {
     json: bool,

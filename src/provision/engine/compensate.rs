@@ -18,6 +18,7 @@ use crate::ledger::{LogLevel, RunState, StepKey, StepState};
 use crate::messages::params;
 use crate::messages::{param_text, ErrorCode, Say, Text};
 use crate::provision::context::{RunCtx, StepError};
+use crate::provision::steps::StepTable;
 use crate::provision::steps::{self, Owned};
 use crate::provision::{creation, proof};
 use crate::store::runs::StepRow;

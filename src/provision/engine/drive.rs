@@ -23,6 +23,7 @@ use crate::provision::context::{Done, RunCtx, StepError};
 use crate::provision::kinds::{self, Drive, Settles};
 use crate::provision::proof;
 use crate::provision::steps;
+use crate::provision::steps::StepTable;
 
 impl Engine {
     /// Takes over an interrupted, failed or cancelled run and drives it to its end.

@@ -18,6 +18,7 @@ use crate::ledger::StepKey;
 use crate::messages::Text;
 use crate::provision::context::RunCtx;
 use crate::provision::plan::{PlanLedger, ProvisionPlan};
+use crate::provision::steps::StepTable;
 use crate::provision::steps::{self, Owned};
 use crate::store::adoptions::Adoption;
 use crate::store::runs::Driver;

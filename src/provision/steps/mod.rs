@@ -310,33 +310,44 @@ pub fn undoable() -> impl Iterator<Item = &'static StepDef> {
     delivery().filter(|d| d.undo.as_ref().is_some_and(|u| !u.restores))
 }
 
-impl StepKey {
-    pub fn def(self) -> &'static StepDef {
-        def(self)
-    }
+/// What the step table says of a step: the key is the ledger's word (in the foundation, which
+/// knows no step's declaration), the declaration is here. In scope wherever a key's label,
+/// needs or provider is read.
+pub trait StepTable: Copy {
+    fn def(self) -> &'static StepDef;
 
     /// What must have succeeded before this step may start. Independent chains (Supabase,
     /// GitHub → Vercel, n8n) run side by side.
-    pub fn needs(self) -> &'static [StepKey] {
-        self.def().needs
-    }
+    fn needs(self) -> &'static [StepKey];
 
-    pub fn provider(self) -> Option<Provider> {
-        self.def().provider
-    }
-
-    /// Whether what the step does cannot be taken back: an email, once sent, is read. Such a
-    /// step waits for every other step of its run (a test holds every kind to it), so a run
-    /// that fails tells nobody anything. The email steps are the ones named `email.…`.
-    pub fn irreversible(self) -> bool {
-        self.as_str().starts_with("email.")
-    }
+    fn provider(self) -> Option<Provider>;
 
     /// What one run of the step takes of the account's plan limits, at most (a resumed or
     /// repeated run finds what it made and takes nothing). The previews of bulk runs and
     /// roll-outs add these up (`setup::budget`); a test provisions and counts the
     /// simulator's requests against them.
-    pub fn spends(self) -> Spends {
+    fn spends(self) -> Spends;
+
+    /// What the step does, in Swedish (the CLI) and in both languages.
+    fn label(self) -> &'static str;
+
+    fn label_text(self) -> crate::messages::Text;
+}
+
+impl StepTable for StepKey {
+    fn def(self) -> &'static StepDef {
+        def(self)
+    }
+
+    fn needs(self) -> &'static [StepKey] {
+        self.def().needs
+    }
+
+    fn provider(self) -> Option<Provider> {
+        self.def().provider
+    }
+
+    fn spends(self) -> Spends {
         let none = Spends::default();
         match self {
             StepKey::SupabaseProject => Spends {
@@ -370,12 +381,11 @@ impl StepKey {
         }
     }
 
-    /// What the step does, in Swedish (the CLI) and in both languages.
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         self.def().label
     }
 
-    pub fn label_text(self) -> crate::messages::Text {
+    fn label_text(self) -> crate::messages::Text {
         Text::new(self.def().label, self.def().label_en)
     }
 }

@@ -1,21 +1,8 @@
 //! [`Value`]s to and from SQLite, through rusqlite's cached statements.
 
-use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::types::ValueRef;
 
 use super::{DbError, Result, Row, Value};
-
-impl rusqlite::ToSql for Value {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(match self {
-            Value::Null => ToSqlOutput::Owned(rusqlite::types::Value::Null),
-            Value::Int(i) => ToSqlOutput::from(*i),
-            Value::Real(r) => ToSqlOutput::from(*r),
-            Value::Text(s) => ToSqlOutput::from(s.as_str()),
-            // SQLite has no booleans: a flag is 0 or 1, as it always was in the register.
-            Value::Bool(b) => ToSqlOutput::from(i64::from(*b)),
-        })
-    }
-}
 
 fn value(v: ValueRef<'_>, column: usize) -> Result<Value> {
     Ok(match v {

@@ -20,7 +20,7 @@
   const rules = window.__fabrikMockRules(window.__FABRIK_CORE_RULES__);
   const { MANIFEST, coded } = rules;
 
-  // ---------- errors (mirrors src/error.rs) ----------
+  // ---------- errors (mirrors crates/fabrik-base/src/error.rs) ----------
   function apiError(code, message, fields = []) {
     return { code, message, fields };
   }

@@ -18,7 +18,7 @@
         if (!c) throw notFound(slug);
         if (CONFIG.notReady) throw apiError('not_ready', CONFIG.notReady);
         // CONFIG.forbidden: the shared register's database refused this login the right
-        // (src/error.rs Error::Forbidden; the params it carries).
+        // (crates/fabrik-base/src/error.rs Error::Forbidden; the params it carries).
         if (CONFIG.forbidden) throw { ...apiError('forbidden', coded('forbidden', CONFIG.forbidden).sv), params: CONFIG.forbidden };
         const blocking = (CONFIG.preflight || []).filter((f) => f.blocking);
         if (blocking.length) throw apiError('preflight_failed', `Förkontrollen stoppade körningen innan något skapades: ${blocking.map((f) => f.message.sv).join('; ')}`);

@@ -74,6 +74,15 @@ vocabulary!(
     }
 );
 
+impl StepKey {
+    /// Whether what the step does cannot be taken back: an email, once sent, is read. Such a
+    /// step waits for every other step of its run (a test holds every kind to it), so a run
+    /// that fails tells nobody anything. The email steps are the ones named `email.…`.
+    pub fn irreversible(self) -> bool {
+        self.as_str().starts_with("email.")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

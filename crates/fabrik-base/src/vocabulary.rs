@@ -5,7 +5,12 @@
 //! The states and kinds of runs and steps, step keys, plans, modules, statuses and error codes
 //! all come from here, so a new member is added in one place and every `match` must learn it.
 
-macro_rules! vocabulary {
+// Exported from the crate's root under a hidden name, and named below as
+// `vocabulary::vocabulary`, the one path every crate uses. Its expansion names `serde`, `ts_rs`
+// and `rusqlite`: a crate that declares a vocabulary depends on them.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __fabrik_vocabulary {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
@@ -84,7 +89,7 @@ macro_rules! vocabulary {
     };
 }
 
-pub(crate) use vocabulary;
+pub use crate::__fabrik_vocabulary as vocabulary;
 
 /// `('a', 'b', …)`: some words of a vocabulary as an SQL list, for a query's `IN`.
 pub fn sql_list(texts: impl IntoIterator<Item = &'static str>) -> String {

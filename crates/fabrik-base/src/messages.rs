@@ -20,8 +20,11 @@ pub use say::{param_text, Say};
 /// Named values a message's template refers to as `{name}`.
 pub type Params = BTreeMap<String, String>;
 
-/// Builds `Params` from `name => value` pairs (`use crate::messages::params;`).
-macro_rules! params {
+/// Builds `Params` from `name => value` pairs (`use crate::messages::params;`). Exported from
+/// the crate's root under a hidden name, and named here, so every crate uses it by this path.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __fabrik_params {
     ($($k:literal => $v:expr),* $(,)?) => {{
         #[allow(unused_mut)]
         let mut p = $crate::messages::Params::new();
@@ -29,7 +32,7 @@ macro_rules! params {
         p
     }};
 }
-pub(crate) use params;
+pub use crate::__fabrik_params as params;
 
 vocabulary!(
     /// The stable codes of every error and field problem.

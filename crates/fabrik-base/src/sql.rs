@@ -7,6 +7,10 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+// How each backend binds a `Value` as a parameter (the traits are the drivers').
+mod pg_param;
+mod sqlite_param;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Null,
@@ -195,7 +199,7 @@ impl DbError {
         matches!(self, DbError::Postgres(_, Some(state)) if state == "42501")
     }
 
-    pub(crate) fn conversion(column: usize, detail: impl Into<String>) -> DbError {
+    pub fn conversion(column: usize, detail: impl Into<String>) -> DbError {
         DbError::Conversion {
             column,
             detail: detail.into(),

@@ -430,6 +430,25 @@ pub struct Finding {
     pub blocking: bool,
 }
 
+impl Finding {
+    /// A finding that stops the run.
+    pub fn blocking(subject: impl Into<String>, message: crate::messages::Text) -> Finding {
+        Finding {
+            subject: subject.into(),
+            message,
+            blocking: true,
+        }
+    }
+
+    /// A finding the run goes on with, said beside it.
+    pub fn caveat(subject: impl Into<String>, message: crate::messages::Text) -> Finding {
+        Finding {
+            blocking: false,
+            ..Finding::blocking(subject, message)
+        }
+    }
+}
+
 /// A setting that is missing or invalid, named with the reason (settings, endpoints).
 pub fn invalid_setting(key: &str, reason: crate::messages::Text) -> Error {
     Error::InvalidSetting {

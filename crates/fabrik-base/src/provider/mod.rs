@@ -269,17 +269,6 @@ mod tests {
         assert_eq!("GitHub".parse::<Provider>(), Ok(Provider::Github));
     }
 
-    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                rust_files(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-
     /// Whether a line is an arm of a `match` on `Provider` (`Provider::X =>`, `Some(Provider::X)
     /// | … =>`), a `matches!` on one, or a `let` that takes one apart.
     fn matches_a_provider(line: &str) -> bool {
@@ -306,29 +295,21 @@ mod tests {
     /// layer's `providers/declared.rs`), never an arm somewhere else.
     #[test]
     fn no_match_on_a_provider_outside_its_declaration() {
-        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut files = Vec::new();
-        rust_files(&src, &mut files);
         let mut found = Vec::new();
-        for file in files {
-            let rel = file
-                .strip_prefix(&src)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            if rel.starts_with("provider/") {
+        for (rel, file) in crate::sources::every_rust_file() {
+            if rel.starts_with("crates/fabrik-base/src/provider/") {
                 continue;
             }
             let text = std::fs::read_to_string(&file).unwrap();
             for (n, line) in text.lines().enumerate() {
                 if matches_a_provider(line) {
-                    found.push(format!("src/{rel}:{}: {}", n + 1, line.trim()));
+                    found.push(format!("{rel}:{}: {}", n + 1, line.trim()));
                 }
             }
         }
         assert!(
             found.is_empty(),
-            "a per-provider difference belongs in the declaration (src/provider/table.rs):\n{}",
+            "a per-provider difference belongs in the declaration (crates/fabrik-base/src/provider/table.rs):\n{}",
             found.join("\n")
         );
         // The check sees what it is for.
