@@ -245,9 +245,20 @@ pub(super) fn graph_of(folder: &str) -> BTreeMap<Module, BTreeSet<Module>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     let mut paths = Vec::new();
     source_files(&src, &mut paths);
+    // A top-level module the crate declares only for its tests (`#[cfg(test)] mod x;` in
+    // `lib.rs`) is test code, left out as a file's own test module is.
+    let lib = std::fs::read_to_string(src.join("lib.rs")).unwrap_or_default();
+    let for_tests: BTreeSet<String> = lib
+        .split("#[cfg(test)]")
+        .skip(1)
+        .filter_map(|rest| rest.trim_start().strip_prefix("mod "))
+        .filter_map(|rest| rest.split(';').next())
+        .map(|m| m.trim().to_string())
+        .collect();
     let files: BTreeMap<Module, PathBuf> = paths
         .into_iter()
         .map(|p| (module_of(&src, &p), p))
+        .filter(|(m, _)| !m.first().is_some_and(|f| for_tests.contains(f)))
         .collect();
     let known: BTreeSet<Module> = files.keys().cloned().collect();
     let texts: BTreeMap<&Module, String> = files
