@@ -26,7 +26,6 @@ after(async () => {
 async function open(t, config) {
   const app = await openApp(browser, server.url, { eventDelay: 30, customers: [ASA], ...config });
   t.after(() => app.close());
-  app.page.setDefaultTimeout(8000);
   app.assertClean = () => assert.deepEqual(app.problems, [], 'the page logged errors');
   // Every data-state a step row or the run state ever had, in order (to prove what was shown).
   await app.page.evaluate(() => {

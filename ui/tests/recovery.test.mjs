@@ -15,7 +15,6 @@ const shared = sharedBrowser();
 async function open(t, config = {}) {
   const app = await openApp(shared.browser, shared.server.url, { examples: true, ...config });
   t.after(() => app.close());
-  app.page.setDefaultTimeout(8000);
   app.assertClean = () => assert.deepEqual(app.problems, [], 'the page logged errors');
   return app;
 }

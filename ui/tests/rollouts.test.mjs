@@ -170,7 +170,6 @@ const shared = sharedBrowser();
 async function open(t, rollouts = {}, config = {}) {
   const app = await openApp(shared.browser, shared.server.url, { examples: true, rollouts: { folders: { [FOLDER]: FILES }, versions: VERSIONS, delay: 120, ...rollouts }, ...config });
   t.after(() => app.close());
-  app.page.setDefaultTimeout(8000);
   app.assertClean = () => assert.deepEqual(app.problems, [], 'the page logged errors');
   await app.page.getByTestId('nav-rollouts').click();
   await app.page.getByTestId('rollouts-fleet').waitFor();

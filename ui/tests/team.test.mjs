@@ -32,7 +32,6 @@ const TEAM = {
 async function open(t, config = {}) {
   const app = await openApp(shared.browser, shared.server.url, { examples: true, ...config });
   t.after(() => app.close());
-  app.page.setDefaultTimeout(8000);
   app.assertClean = () => assert.deepEqual(app.problems, [], 'the page logged errors');
   return app;
 }

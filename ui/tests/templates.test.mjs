@@ -105,7 +105,6 @@ const shared = sharedBrowser();
 async function open(t, templates = {}) {
   const app = await openApp(shared.browser, shared.server.url, { examples: true, templates: { target: TARGET, bases: BASES, plans: PLANS, prs: EARLIER_PR, delay: 150, ...templates } });
   t.after(() => app.close());
-  app.page.setDefaultTimeout(8000);
   app.assertClean = () => assert.deepEqual(app.problems, [], 'the page logged errors');
   await app.page.getByTestId('nav-templates').click();
   await app.page.getByTestId('templates-fleet').waitFor();

@@ -173,7 +173,9 @@ const TO_THE_LIST = `new MutationObserver((_, seen) => {
 export async function openApp(browser, url, config = {}, { viewport = { width: 1280, height: 800 }, init = '', landing = 'customers' } = {}) {
   const context = await browser.newContext({ viewport, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
   const page = await context.newPage();
-  page.setDefaultTimeout(5000);
+  // A bound on a hang, not a speed check: these tests run beside the build (niced), and on
+  // CI's two cores a fake run's end took over 5 s to reach the page (handover.test.mjs).
+  page.setDefaultTimeout(10_000);
   // The load waits for the fake backend's init script, which seeds CONFIG.bulk customers first:
   // 100,000 took over 5 s on CI's loaded cores (the build runs beside these tests). A bound on a
   // hang, not a speed check.
