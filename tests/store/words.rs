@@ -31,33 +31,46 @@ fn rows(pg: &Conn) -> Vec<Vec<String>> {
         .collect()
 }
 
-#[test]
-fn a_shared_register_at_version_30_keeps_its_rows_as_its_words_move_into_tables() {
-    let db = common::pg_database();
-    let pg = Conn::postgres(PgConn::connect(&db).unwrap());
-    // The schema as version 30 left it: every PostgreSQL migration up to it, in order.
+/// The shared register as version `version` left it (every PostgreSQL migration up to it, in
+/// order, and its number), holding what `rows` inserts.
+fn register_at(pg: &Conn, version: i64, rows: &str) {
     pg.execute_batch("CREATE SCHEMA fabrik").unwrap();
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/store/migrations/postgres");
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().as_ref() < "031")
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name[..3].parse::<i64>().is_ok_and(|v| v <= version)
+        })
         .collect();
     files.sort();
-    assert_eq!(files.len(), 18, "013 to 030: {files:?}");
+    assert_eq!(
+        files.len() as i64,
+        version - 12,
+        "013 to {version:03}: {files:?}"
+    );
     for f in &files {
         pg.execute_batch(&std::fs::read_to_string(f).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
     }
-    pg.execute_batch(
+    pg.execute_batch(&format!(
         "CREATE TABLE schema_version (version BIGINT NOT NULL);
-         INSERT INTO schema_version (version) VALUES (30);",
-    )
-    .unwrap();
-    pg.execute_batch(include_str!(
-        "../../src/store/migrations/tests/register_030_rows.sql"
+         INSERT INTO schema_version (version) VALUES ({version});"
     ))
     .unwrap();
+    pg.execute_batch(rows).unwrap();
+}
+
+#[test]
+fn a_shared_register_at_version_30_keeps_its_rows_as_its_words_move_into_tables() {
+    let db = common::pg_database();
+    let pg = Conn::postgres(PgConn::connect(&db).unwrap());
+    register_at(
+        &pg,
+        30,
+        include_str!("../../src/store/migrations/tests/register_030_rows.sql"),
+    );
     let before = rows(&pg);
     assert!(before.iter().all(|r| !r.is_empty()), "{before:?}");
 
@@ -129,28 +142,11 @@ fn a_shared_register_at_version_39_keeps_its_rows_as_its_last_lists_move_into_ta
     ];
     let db = common::pg_database();
     let pg = Conn::postgres(PgConn::connect(&db).unwrap());
-    pg.execute_batch("CREATE SCHEMA fabrik").unwrap();
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/store/migrations/postgres");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().as_ref() < "040")
-        .collect();
-    files.sort();
-    assert_eq!(files.len(), 27, "013 to 039: {files:?}");
-    for f in &files {
-        pg.execute_batch(&std::fs::read_to_string(f).unwrap())
-            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-    }
-    pg.execute_batch(
-        "CREATE TABLE schema_version (version BIGINT NOT NULL);
-         INSERT INTO schema_version (version) VALUES (39);",
-    )
-    .unwrap();
-    pg.execute_batch(include_str!(
-        "../../src/store/migrations/tests/register_039_rows.sql"
-    ))
-    .unwrap();
+    register_at(
+        &pg,
+        39,
+        include_str!("../../src/store/migrations/tests/register_039_rows.sql"),
+    );
     let mut tables: Vec<&str> = LAST.iter().map(|(t, _)| *t).collect();
     tables.dedup();
     let rows = |pg: &Conn| -> Vec<Vec<String>> {
