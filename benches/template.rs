@@ -28,7 +28,7 @@
 //! roll-out reads every file it compares (52 reads a repository before trees and blobs were
 //! cached per process, 13 after), and the first run at 200 stalled on 403s before the cache. Its bound,
 //! `60 * requests / 5000`, is printed apart; `template_github_bound_minutes` is the larger.
-//! Fabrik's own pacer (src/providers/pacer.rs) still paces the roll-out's token at 80 a minute
+//! Fabrik's own pacer (crates/fabrik-providers/src/providers/pacer.rs) still paces the roll-out's token at 80 a minute
 //! in this process (a call whose turn is further away than its `MAX_WAIT` of 90 s is sent
 //! anyway, so the hour's budget does not hold the bench back), so the measured wall time is
 //! at least every content-creating call (blobs included) over 80 a minute.

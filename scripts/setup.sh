@@ -15,7 +15,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # shared register, openssl for the certificates of the register-over-TLS test, faketime for the
 # seats whose clocks are off (tests/crash/), squashfs-tools for the AppImage (scripts/appimage.sh),
 # systemd's systemd-analyze and libxml2's xmllint for the scheduler units (tests/schedule.rs),
-# git for a repository's export bundle and the simulator's clone URLs (src/providers/github/bundle.rs).
+# git for a repository's export bundle and the simulator's clone URLs (crates/fabrik-providers/src/providers/github/bundle.rs).
 APT_PACKAGES=(
   build-essential pkg-config file curl
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev

@@ -4,7 +4,6 @@
 pub mod api;
 pub mod billing;
 pub mod credentials;
-pub mod customer;
 pub mod database;
 pub mod export;
 pub mod fleet;
@@ -13,7 +12,6 @@ pub mod health;
 pub mod intake;
 pub mod metering;
 pub mod overview;
-pub mod providers;
 pub mod provision;
 pub mod register;
 pub mod relocation;
@@ -21,12 +19,10 @@ pub mod sandbox;
 pub mod schedule;
 pub mod services;
 pub mod setup;
-pub mod store;
 pub mod supervisor;
 pub mod team;
 pub mod template;
 pub mod update;
-pub mod usage;
 pub mod workflows;
 
 // The foundation (crates/fabrik-base), under the names the core has always used.
@@ -34,5 +30,13 @@ pub use fabrik_base::{
     blocking, environment, error, fnv, ledger, logging, messages, paths, provider, seat,
     seat_settings, secrets, spreadsheet, sql, vocabulary,
 };
+// The model crates above it: the customer (crates/fabrik-customer) and its usage
+// (crates/fabrik-usage).
+pub use fabrik_customer::customer;
+pub use fabrik_usage::usage;
+// The provider clients (crates/fabrik-providers).
+pub use fabrik_providers::providers;
+// The register (crates/fabrik-store).
+pub use fabrik_store::store;
 
 pub use error::{ApiError, Error, Result};

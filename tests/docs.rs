@@ -421,7 +421,7 @@ fn the_architecture_names_every_place_the_engine_names_a_kind() {
 
 /// The table of calls outside the descriptions (contracts/README.md, issue #70) names only
 /// routes the clients call: each route's fixed words (its path without the `{…}` parts) are in
-/// the source of `src/providers/`, so a row cannot outlive the call it excuses.
+/// the source of `crates/fabrik-providers/src/providers/`, so a row cannot outlive the call it excuses.
 #[test]
 fn the_calls_outside_the_descriptions_are_calls_the_clients_make() {
     let readme = std::fs::read_to_string(root().join("contracts/README.md")).unwrap();
@@ -436,7 +436,7 @@ fn the_calls_outside_the_descriptions_are_calls_the_clients_make() {
         .collect();
     assert!(table.len() >= 5, "{table:?}");
     let mut source = String::new();
-    let mut dirs = vec![root().join("src/providers")];
+    let mut dirs = vec![root().join("crates/fabrik-providers/src/providers")];
     while let Some(dir) = dirs.pop() {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();

@@ -1,9 +1,11 @@
-//! Layers only point down (issue #27). Reads every source file of the core and of its foundation
-//! crate (the CLI, which stands on top of it, has a rule of its own below), finds the modules each one names (`crate::a::b`,
-//! `super::c`, and `use crate::a::{b, c::d}` groups), follows a name a module passes on (`pub
-//! use`) to the file that defines it, and holds the result to two rules:
+//! Layers only point down (issues #27, #69). Between crates Cargo holds it: a crate names only
+//! the crates below it in its `Cargo.toml`. Inside a crate this test does: it reads every source
+//! file of the core and of each crate below it (the CLI, which stands on top of the core, has a
+//! rule of its own below), finds the modules each one names (`crate::a::b`, `super::c`, and `use
+//! crate::a::{b, c::d}` groups), follows a name a module passes on (`pub use`) to the file that
+//! defines it, and holds the result to two rules:
 //! - no cycle between files;
-//! - no top-level module names one above it in `LAYERS`.
+//! - no top-level module names one above it in its crate's layers (`LAYERS`, `CRATES`).
 //!
 //! Tests inside a file (`#[cfg(test)] mod tests`) are left out: they may reach anywhere.
 
@@ -14,8 +16,20 @@ use std::path::Path;
 
 use reader::{code, graph_of, name, no_cycle, source_files, Module};
 
-/// The foundation crate (`crates/fabrik-base`): its modules, lowest first. A module may use the
-/// ones before it; Cargo keeps the whole crate from using the core above it.
+/// Fabrik's crates below the core, lowest first: each one's source folder and its modules,
+/// lowest first. A crate may use the crates before it, which Cargo enforces (each names only
+/// those in its `Cargo.toml`); inside a crate a module may use the ones before it, which this
+/// test holds. The core passes every module of theirs on under the same name (`pub use
+/// fabrik_x::…` in `src/lib.rs`), so `crate::store` reads the same in every crate.
+const CRATES: &[(&str, &[&str])] = &[
+    (BASE, BASE_LAYERS),
+    ("crates/fabrik-customer/src", &["customer"]),
+    ("crates/fabrik-usage/src", &["usage"]),
+    ("crates/fabrik-store/src", &["store"]),
+    ("crates/fabrik-providers/src", &["providers"]),
+];
+
+/// The foundation (`crates/fabrik-base`), the lowest crate: its modules, lowest first.
 const BASE: &str = "crates/fabrik-base/src";
 const BASE_LAYERS: &[&str] = &[
     "fnv",
@@ -35,13 +49,9 @@ const BASE_LAYERS: &[&str] = &[
     "error",
 ];
 
-/// The core's top-level modules (`src/`), lowest first, each above the whole foundation. A module
-/// may use the ones before it.
+/// The core's top-level modules (`src/`), lowest first, each above every crate of `CRATES`. A
+/// module may use the ones before it.
 const LAYERS: &[&str] = &[
-    "customer",
-    "usage",
-    "store",
-    "providers",
     "billing",
     "update",
     "database",
@@ -102,9 +112,11 @@ fn no_module_of_the_core_uses_one_above_it() {
 }
 
 #[test]
-fn no_module_of_the_foundation_uses_one_above_it() {
-    let up = upward(graph_of(BASE), BASE_LAYERS);
-    assert!(up.is_empty(), "imports that point up: {up:#?}");
+fn no_module_of_a_lower_crate_uses_one_above_it() {
+    for (folder, layers) in CRATES {
+        let up = upward(graph_of(folder), layers);
+        assert!(up.is_empty(), "{folder}: imports that point up: {up:#?}");
+    }
 }
 
 #[test]
@@ -113,8 +125,10 @@ fn no_two_files_of_the_core_use_each_other() {
 }
 
 #[test]
-fn no_two_files_of_the_foundation_use_each_other() {
-    no_cycle(&graph_of(BASE));
+fn no_two_files_of_a_lower_crate_use_each_other() {
+    for (folder, _) in CRATES {
+        no_cycle(&graph_of(folder));
+    }
 }
 
 /// The simulator too: two of its services that need each other are one service, or share a
@@ -164,15 +178,18 @@ fn the_clis_command_groups_stand_on_its_ground_alone() {
 
 /// A macro exported at the crate root would be named `crate::m!` from below, an import that
 /// runs up to `lib.rs`: the core's macros belong to the module that declares them. The top
-/// layer (`api`) alone exports one, the command table the shells expand; the foundation exports
-/// its two (`vocabulary!`, `params!`) under hidden names, each named by its module.
+/// layer (`api`) alone exports one, the command table the shells expand; a lower crate exports
+/// its own under hidden names (`__fabrik_…`), each named by its module (the foundation's
+/// `vocabulary!` and `params!`, the register's `store::db::params!`).
 #[test]
 fn no_module_of_the_core_names_a_macro_at_the_crate_root() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let src = root.join("src");
     let mut paths = Vec::new();
     source_files(&src, &mut paths);
-    source_files(&root.join(BASE), &mut paths);
+    for (folder, _) in CRATES {
+        source_files(&root.join(folder), &mut paths);
+    }
     let top = src.join(LAYERS[LAYERS.len() - 1]);
     let mut found = Vec::new();
     for path in paths.into_iter().filter(|p| !p.starts_with(&top)) {
@@ -182,8 +199,8 @@ fn no_module_of_the_core_names_a_macro_at_the_crate_root() {
             .match_indices("#[macro_export]")
             .map(|(i, _)| i)
             .collect();
-        let foundation = path.starts_with(root.join(BASE));
-        if exports.iter().any(|&i| !(foundation && hidden(i))) {
+        let lower = path.starts_with(root.join("crates"));
+        if exports.iter().any(|&i| !(lower && hidden(i))) {
             found.push(format!("{}: #[macro_export]", path.display()));
         }
         let code = code(&text);
@@ -239,12 +256,14 @@ fn declared_modules(folder: &str) -> Vec<String> {
         .collect()
 }
 
-/// `LAYERS` is every top-level module of the core and `BASE_LAYERS` every one of the
-/// foundation, each once, and each has its file; the core passes on every module of the
-/// foundation under its own name (`pub use fabrik_base::{…}`), so a path reads the same in both.
+/// `LAYERS` is every top-level module of the core and each crate of `CRATES` lists every one of
+/// its own, each once, and each has its file; the core passes on every module of the crates
+/// below it under its own name (`pub use fabrik_x::{…}` or `pub use fabrik_x::m;`), so a path
+/// reads the same in all of them.
 #[test]
 fn the_layers_are_the_cores_modules() {
-    for (folder, list) in [("src", LAYERS), (BASE, BASE_LAYERS)] {
+    let all = std::iter::once(("src", LAYERS)).chain(CRATES.iter().copied());
+    for (folder, list) in all {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
         let layers: BTreeSet<String> = list.iter().map(|l| l.to_string()).collect();
         assert_eq!(layers.len(), list.len(), "a module twice in {list:?}");
@@ -262,17 +281,42 @@ fn the_layers_are_the_cores_modules() {
     }
     let lib =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
-    let passed = lib
-        .split("pub use fabrik_base::{")
-        .nth(1)
-        .and_then(|r| r.split('}').next())
-        .expect("src/lib.rs passes on the foundation's modules");
-    let passed: BTreeSet<&str> = passed
-        .split(',')
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-        .collect();
-    assert_eq!(passed, BASE_LAYERS.iter().copied().collect::<BTreeSet<_>>());
+    for (folder, list) in CRATES {
+        let name = folder
+            .strip_prefix("crates/")
+            .and_then(|f| f.strip_suffix("/src"))
+            .expect("crates/<name>/src")
+            .replace('-', "_");
+        let passed: BTreeSet<&str> = lib
+            .split(&format!("pub use {name}::"))
+            .skip(1)
+            .flat_map(|rest| {
+                let rest = rest.trim_start();
+                match rest.strip_prefix('{') {
+                    Some(group) => group.split('}').next().unwrap_or_default(),
+                    None => rest.split(';').next().unwrap_or_default(),
+                }
+                .split(',')
+            })
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .collect();
+        assert_eq!(
+            passed,
+            list.iter().copied().collect::<BTreeSet<_>>(),
+            "src/lib.rs passes on the modules of {folder}"
+        );
+    }
+}
+
+/// Every layer, lowest first: the crates' below the core, then the core's.
+fn every_layer() -> Vec<&'static str> {
+    CRATES
+        .iter()
+        .flat_map(|(_, layers)| layers.iter())
+        .chain(LAYERS)
+        .copied()
+        .collect()
 }
 
 /// The section of docs/ARCHITECTURE.md whose level-2 heading ends with `title`.
@@ -317,10 +361,10 @@ fn the_architectures_layer_list_is_the_layers() {
         })
         .map_or(after.len(), |(i, _)| i);
     let listed: Vec<&str> = spans(&after[..end]).collect();
-    let all: Vec<&str> = BASE_LAYERS.iter().chain(LAYERS).copied().collect();
     assert_eq!(
-        listed, all,
-        "docs/ARCHITECTURE.md: the layer list, lowest first (the foundation's, then the core's), as tests/layers.rs has it"
+        listed,
+        every_layer(),
+        "docs/ARCHITECTURE.md: the layer list, lowest first (the crates' below the core, then the core's), as tests/layers.rs has it"
     );
 }
 
@@ -333,19 +377,86 @@ fn the_architectures_layout_table_has_every_module_in_layer_order() {
     for row in section.lines().filter(|l| l.starts_with('|')) {
         let first = row.trim_matches('|').split('|').next().unwrap_or("");
         for path in spans(first) {
-            let module = path
-                .strip_prefix("crates/fabrik-base/src/")
+            let inside = CRATES
+                .iter()
+                .find_map(|(folder, _)| path.strip_prefix(&format!("{folder}/")));
+            let module = inside
                 .or_else(|| path.strip_prefix("src/"))
                 .and_then(|p| p.strip_suffix(".rs").or_else(|| p.strip_suffix('/')))
                 .filter(|m| !m.contains('/'));
-            if let Some(m) = module.filter(|m| LAYERS.contains(m) || BASE_LAYERS.contains(m)) {
+            if let Some(m) = module.filter(|m| every_layer().contains(m)) {
                 listed.push(m);
             }
         }
     }
-    let all: Vec<&str> = BASE_LAYERS.iter().chain(LAYERS).copied().collect();
     assert_eq!(
-        listed, all,
+        listed,
+        every_layer(),
         "docs/ARCHITECTURE.md, \"Layout\": one row per top-level module, in layer order"
     );
+}
+
+/// The crates' table in docs/ARCHITECTURE.md ("Layers") is the workspace: one row per member, in
+/// an order where each uses only rows above it, and its "Uses" are the Fabrik crates its
+/// `Cargo.toml` names as dependencies (not the ones only its tests use).
+#[test]
+fn the_architectures_crate_table_is_the_workspace() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let section = architecture_section("Layers");
+    let rows: Vec<(String, String, BTreeSet<String>)> = section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|row| {
+            let cells: Vec<&str> = row.trim_matches('|').split('|').collect();
+            let first = |c: &str| spans(c).next().unwrap_or_default().to_string();
+            let uses = spans(cells[2]).map(String::from).collect();
+            (first(cells[0]), first(cells[1]), uses)
+        })
+        .collect();
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let members = manifest
+        .split("\nmembers = [")
+        .nth(1)
+        .and_then(|r| r.split(']').next())
+        .expect("the workspace's members");
+    let mut folders = BTreeSet::new();
+    for member in members.split(',').map(|m| m.trim().trim_matches('"')) {
+        match member.strip_suffix("/*") {
+            Some(parent) => {
+                for e in std::fs::read_dir(root.join(parent)).unwrap() {
+                    let name = e.unwrap().file_name().to_string_lossy().to_string();
+                    folders.insert(format!("{parent}/{name}/"));
+                }
+            }
+            None if member == "." => drop(folders.insert("./".to_string())),
+            None if !member.is_empty() => drop(folders.insert(format!("{member}/"))),
+            None => {}
+        }
+    }
+    let listed: BTreeSet<String> = rows.iter().map(|(_, f, _)| f.clone()).collect();
+    assert_eq!(listed, folders, "the crates' table names every member once");
+    let mut above = BTreeSet::new();
+    for (name, folder, uses) in &rows {
+        let cargo = std::fs::read_to_string(root.join(folder).join("Cargo.toml")).unwrap();
+        assert!(
+            cargo.contains(&format!("\nname = \"{name}\"")),
+            "{folder}Cargo.toml is not {name}"
+        );
+        let mut section = "";
+        let mut named = BTreeSet::new();
+        for line in cargo.lines() {
+            if line.starts_with('[') {
+                section = line;
+            } else if section.ends_with("dependencies]") && !section.contains("dev-") {
+                let dep = line.split(['=', ' ']).next().unwrap_or_default();
+                if dep.starts_with("fabrik") {
+                    named.insert(dep.to_string());
+                }
+            }
+        }
+        assert_eq!(&named, uses, "{name}: what its Cargo.toml uses");
+        let later: Vec<&String> = named.iter().filter(|n| !above.contains(*n)).collect();
+        assert!(later.is_empty(), "{name} uses crates below it: {later:?}");
+        above.insert(name.clone());
+    }
 }

@@ -8,7 +8,7 @@
 --
 -- fabrik-role.sql runs it for a new register. For a register made before the groups existed, run
 -- it once as the same administrator; the next time Fabrik connects as <role> it grants the groups
--- their rights (declared in src/store/rights.rs).
+-- their rights (declared in crates/fabrik-store/src/store/rights.rs).
 --
 -- The groups are NOLOGIN: nobody connects as a group. Each includes the one below it, so an
 -- owner is also an operator and a viewer. Their names carry the register's role, since roles

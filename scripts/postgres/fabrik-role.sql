@@ -21,7 +21,7 @@
 --     <role>_owner. Each person then logs in as a role of their own in one group
 --     (fabrik-person.sql); Fabrik's migrations give the groups their rights.
 -- It revokes nothing and changes no object it does not create. Fabrik then runs
--- src/store/migrations/postgres/*.sql as this role.
+-- crates/fabrik-store/src/store/migrations/postgres/*.sql as this role.
 --
 -- Supabase: connect on port 5432 (the direct connection or the session pooler), not through the
 -- transaction pooler on 6543: Fabrik LISTENs for `fabrik_changes`, which needs a session.

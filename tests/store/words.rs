@@ -35,7 +35,10 @@ fn rows(pg: &Conn) -> Vec<Vec<String>> {
 /// order, and its number), holding what `rows` inserts.
 fn register_at(pg: &Conn, version: i64, rows: &str) {
     pg.execute_batch("CREATE SCHEMA fabrik").unwrap();
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/store/migrations/postgres");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/crates/fabrik-store/src/store/migrations/postgres"
+    );
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -69,7 +72,7 @@ fn a_shared_register_at_version_30_keeps_its_rows_as_its_words_move_into_tables(
     register_at(
         &pg,
         30,
-        include_str!("../../src/store/migrations/tests/register_030_rows.sql"),
+        include_str!("../../crates/fabrik-store/src/store/migrations/tests/register_030_rows.sql"),
     );
     let before = rows(&pg);
     assert!(before.iter().all(|r| !r.is_empty()), "{before:?}");
@@ -145,7 +148,7 @@ fn a_shared_register_at_version_39_keeps_its_rows_as_its_last_lists_move_into_ta
     register_at(
         &pg,
         39,
-        include_str!("../../src/store/migrations/tests/register_039_rows.sql"),
+        include_str!("../../crates/fabrik-store/src/store/migrations/tests/register_039_rows.sql"),
     );
     let mut tables: Vec<&str> = LAST.iter().map(|(t, _)| *t).collect();
     tables.dedup();

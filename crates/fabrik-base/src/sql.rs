@@ -5,6 +5,11 @@
 //! back as a [`Value`] the Rust type is taken from, so `1` read from an `INTEGER` flag and
 //! `true` read from a `BOOLEAN` are both a `bool`.
 
+// The vocabularies' SQLite conversions (`vocabulary!`) name it here, so a crate that declares
+// one needs no `rusqlite` of its own.
+#[doc(hidden)]
+pub use rusqlite;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 // How each backend binds a `Value` as a parameter (the traits are the drivers').

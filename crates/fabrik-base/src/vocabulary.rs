@@ -6,8 +6,9 @@
 //! all come from here, so a new member is added in one place and every `match` must learn it.
 
 // Exported from the crate's root under a hidden name, and named below as
-// `vocabulary::vocabulary`, the one path every crate uses. Its expansion names `serde`, `ts_rs`
-// and `rusqlite`: a crate that declares a vocabulary depends on them.
+// `vocabulary::vocabulary`, the one path every crate uses. Its expansion names `serde` and
+// `ts_rs` (their derives name their own crates): a crate that declares a vocabulary depends on
+// them; SQLite's conversions go through the foundation's own `rusqlite`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __fabrik_vocabulary {
@@ -70,17 +71,17 @@ macro_rules! __fabrik_vocabulary {
             }
         }
 
-        impl rusqlite::types::ToSql for $name {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+        impl $crate::sql::rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> $crate::sql::rusqlite::Result<$crate::sql::rusqlite::types::ToSqlOutput<'_>> {
+                Ok($crate::sql::rusqlite::types::ToSqlOutput::from(self.as_str()))
             }
         }
 
-        impl rusqlite::types::FromSql for $name {
-            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        impl $crate::sql::rusqlite::types::FromSql for $name {
+            fn column_result(v: $crate::sql::rusqlite::types::ValueRef<'_>) -> $crate::sql::rusqlite::types::FromSqlResult<Self> {
                 let text = v.as_str()?;
                 $name::parse(text).ok_or_else(|| {
-                    rusqlite::types::FromSqlError::Other(
+                    $crate::sql::rusqlite::types::FromSqlError::Other(
                         format!("unknown {} {text:?}", stringify!($name)).into(),
                     )
                 })

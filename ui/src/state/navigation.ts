@@ -30,7 +30,7 @@ export interface ListState {
 }
 
 /** How the fleet's usage is ordered: lowest margin, nearest limit, or fastest growth first. */
-/** The fleet's orders are the core's (src/usage/order.rs). */
+/** The fleet's orders are the core's (crates/fabrik-usage/src/usage/order.rs). */
 export type UsageSort = FleetSort;
 
 /** The fleet view's filters (the register's, and a plan), order and days survive a visit too. */

@@ -1,4 +1,4 @@
-// The fake backend's customers (the shapes of src/customer/ and src/store/customers.rs, the
+// The fake backend's customers (the shapes of crates/fabrik-customer/src/customer/ and crates/fabrik-store/src/store/customers.rs, the
 // commands of src/api/customers.rs): the cards with their links, the twelve examples, a bulk of
 // generated ones (CONFIG.bulk), the configured ones (CONFIG.customers), the list's search, sort
 // and pages, and the checks of a draft and a patch by the core's rules (mock-rules.js). The
@@ -69,7 +69,7 @@
         created_at: ts,
         updated_at: ts,
         version: 1,
-        // The card and status are this environment's (src/store/customers.rs).
+        // The card and status are this environment's (crates/fabrik-store/src/store/customers.rs).
         environment: ENVIRONMENT,
       };
       state.customers.push(c);
@@ -124,7 +124,7 @@
     function byslug(slug) {
       return state.customers.find((c) => c.slug === slug) || null;
     }
-    // What the instance runs against what is saved (Customer::outdated in src/customer/model.rs).
+    // What the instance runs against what is saved (Customer::outdated in crates/fabrik-customer/src/customer/model.rs).
     function outdated(c) {
       const applied = c.applied ?? null;
       const same = (a, b) => [...new Set(a)].sort().join() === [...new Set(b)].sort().join();
@@ -144,7 +144,7 @@
         is_example: c.is_example,
         production_url: c.instance.production_url,
         created_at: c.created_at,
-        // The last health check (src/store/health.rs): from the test's config, by slug.
+        // The last health check (crates/fabrik-store/src/store/health.rs): from the test's config, by slug.
         health: (CONFIG.health || {})[c.slug] ?? null,
         links: links(c.instance, c.slug),
         cancelled_at: cancelledAt(c),

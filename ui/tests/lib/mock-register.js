@@ -1,4 +1,4 @@
-// The fake backend's register as a whole (src/register, src/store/location.rs): a file or the
+// The fake backend's register as a whole (src/register, crates/fabrik-store/src/store/location.rs): a file or the
 // portal's table imported, the register exported, the shared register chosen, joined and left,
 // and its people. Classic script; mock-backend.js calls `__fabrikMockRegister`.
 (function () {
@@ -76,7 +76,7 @@
         const count = state.customers.filter((c) => !c.is_example).length;
         return { path: `/home/user/Hämtningar/fabrik-register-${ENVIRONMENT}-${state.exports}.${format}`, count };
       },
-      // The shared register (src/store/location.rs): the choice only; the mock never restarts.
+      // The shared register (crates/fabrik-store/src/store/location.rs): the choice only; the mock never restarts.
       shared_register: () => ({ shared: state.shared ?? null, from_env: false, file: '/home/user/.local/share/se.fabrik.desktop/fabrik.sqlite3' }),
       use_shared_register: ({ url, move_file }) => {
         if (!String(url).startsWith('postgres://')) throw apiError('database_open', 'Databasen kunde inte öppnas: ange en adress som börjar med postgres://');
@@ -93,7 +93,7 @@
         return { name, password: 'SENTINEL-one-time-password', invitation: `fabrik-inbjudan:SENTINEL-one-time-${name}` };
       },
       remove_person: ({ name }) => (state.people = (state.people ?? CONFIG.people ?? []).filter((p) => p.name !== name)),
-      // The core's join (src/store/location.rs): a pasted invitation, the login it names.
+      // The core's join (crates/fabrik-store/src/store/location.rs): a pasted invitation, the login it names.
       join_shared_register: ({ invitation }) => {
         const m = /^fabrik-inbjudan:SENTINEL-one-time-(.+)$/.exec(invitation.replace(/\s+/g, ''));
         if (!m) throw coreError('invitation_malformed', {});

@@ -35,7 +35,7 @@
       return { field, code: code ?? shape.code, text: shape.text, message: render(CATALOG[shape.text].sv, p), params: p };
     }
 
-    // ---------- slugs (src/customer/slug.rs) ----------
+    // ---------- slugs (crates/fabrik-customer/src/customer/slug.rs) ----------
     /** The code of the first rule the slug breaks, or null. */
     function validateSlug(s) {
       if (/[^a-z0-9-]/.test(s)) return 'slug_invalid_character';
@@ -88,7 +88,7 @@
     }
     const takenField = (slug) => fe('slug.slug_taken', { params: { slug } });
 
-    // ---------- fields (src/customer/validate.rs) ----------
+    // ---------- fields (crates/fabrik-customer/src/customer/validate.rs) ----------
     const bytes = (s) => new TextEncoder().encode(s).length;
     const len = (s) => [...s].length;
     // The `email_address` crate's atext: Unicode letters and digits and these symbols.

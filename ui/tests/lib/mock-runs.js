@@ -292,7 +292,7 @@
         if (!start) throw apiError('internal', `unknown run kind ${kind}`);
         return start({ slug, ...request });
       },
-      // The adoption ledger (src/store/adoptions.rs): CONFIG.refused seeds refusals per slug.
+      // The adoption ledger (crates/fabrik-store/src/store/adoptions.rs): CONFIG.refused seeds refusals per slug.
       adoptions: ({ slug }) => {
         if (!byslug(slug)) throw notFound(slug);
         return (R.adoptions[slug] || []).map((a) => ({ ...a }));

@@ -1,6 +1,6 @@
 // The fake backend's setup: the guide and each provider's choices, what each account has left,
 // and the guide's proof, a test customer delivered and torn down (src/setup/,
-// src/providers/choices.rs). Classic script; mock-backend.js calls `__fabrikMockSetup`.
+// crates/fabrik-providers/src/providers/choices.rs). Classic script; mock-backend.js calls `__fabrikMockSetup`.
 (function () {
   'use strict';
 
@@ -8,7 +8,7 @@
     const { CONFIG, T, apiError, ENVIRONMENT, SIM, settingValue, tokenOf, checkProvider } = fake;
 
     const setupCommands = {};
-    // ---------- The setup guide (src/setup/guide.rs, src/providers/choices.rs) ----------
+    // ---------- The setup guide (src/setup/guide.rs, crates/fabrik-providers/src/providers/choices.rs) ----------
     // The steps and their texts are the core's (fixtures/core-rules.json, `setup_guide`).
     // CONFIG.setup: { started: false (a first start: the guide opens by itself; default true,
     // finished), at, skipped }. The choices mirror the simulator's seeded accounts, one of each

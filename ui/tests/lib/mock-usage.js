@@ -1,4 +1,4 @@
-// The fake backend's usage (the shapes of src/usage/view.rs, the commands of src/api/usage.rs):
+// The fake backend's usage (the shapes of crates/fabrik-usage/src/usage/view.rs, the commands of src/api/usage.rs):
 // 90 days of figures for each delivered customer, with days not reported (a collection that
 // failed for the fleet, a provider that did not answer for one customer), warnings before a
 // limit, a customer paid in another currency than the price book's, one without a subscription,
@@ -9,7 +9,7 @@
   const TODAY = Date.parse('2025-01-06T00:00:00Z');
   const DAY = 86_400_000;
   const HISTORY = 90;
-  const MB = 1024 * 1024; // as the core counts (src/usage/figures.rs)
+  const MB = 1024 * 1024; // as the core counts (crates/fabrik-usage/src/usage/figures.rs)
   // The figures and the price book's keys are the core's (the generated bindings).
   const { FIGURES, FLEET_SORTS, PRICE_KEYS } = window.__FABRIK_BINDINGS__;
   const REVENUE = { starter: 49900, professional: 149900, enterprise: 399900 };
@@ -52,7 +52,7 @@
     const delivered = () => customers().filter((c) => c.instance?.production_url && (c.status === 'active' || c.status === 'inactive'));
 
     // CONFIG.usage.never: the slugs never collected (no day has a figure).
-    // The core's names of the sizes the examples use (src/usage/prices.rs COMPUTE).
+    // The core's names of the sizes the examples use (crates/fabrik-usage/src/usage/prices.rs COMPUTE).
     const COMPUTE_NAME = { ci_micro: 'Micro', ci_small: 'Small', ci_medium: 'Medium' };
     const never = (c) => (U.never || []).includes(c.slug);
     // CONFIG.usage.since: { slug: n }, a customer collected only these last n days.
@@ -176,7 +176,7 @@
       return [...sums].sort().map(([currency, amount]) => ({ amount, currency }));
     };
 
-    /** The core's orders (src/usage/order.rs), as the backend hands them: rows' indexes. */
+    /** The core's orders (crates/fabrik-usage/src/usage/order.rs), as the backend hands them: rows' indexes. */
     function orders(rows) {
       const share = (r) => {
         const { margin, revenue } = r.economics;
@@ -247,7 +247,7 @@
       }),
       price_book: () => JSON.parse(JSON.stringify(prices)),
       set_price_book: ({ book: next }) => {
-        // The core's checks (src/usage/prices.rs): a currency of three letters, known keys, amounts ≥ 0.
+        // The core's checks (crates/fabrik-usage/src/usage/prices.rs): a currency of three letters, known keys, amounts ≥ 0.
         if (!/^[a-z]{3}$/.test(next.currency)) throw validation([{ field: 'currency', code: 'invalid_setting', text: 'invalid_setting', message: 'Ogiltig valuta', params: {} }]);
         if (next.lines.some((l) => !PRICE_KEYS.includes(l.key) || !Number.isSafeInteger(l.amount) || l.amount < 0))
           throw validation([{ field: 'lines', code: 'invalid_setting', text: 'invalid_setting', message: 'Ogiltigt belopp', params: {} }]);

@@ -20,7 +20,7 @@ export const USAGE_SORTS = FLEET_SORTS;
 export const USAGE_DAYS = [30, 90] as const;
 
 /**
- * The rows the filters keep, in the core's order for `sort` (src/usage/order.rs, the CLI's too):
+ * The rows the filters keep, in the core's order for `sort` (crates/fabrik-usage/src/usage/order.rs, the CLI's too):
  * the window does not decide what "lowest margin first" means.
  */
 export function orderedRows(fleet: FleetUsage, sort: FleetSort, keep: (r: FleetRow) => boolean): FleetRow[] {

@@ -4,7 +4,7 @@ import { FIGURE_DEFS, FIGURE_LABEL, type Figure, type Language, type Money, type
 
 export type { Unit };
 
-/** Each figure's unit, as the core declares it (src/usage/figures.rs). */
+/** Each figure's unit, as the core declares it (crates/fabrik-usage/src/usage/figures.rs). */
 export const FIGURE_UNIT = Object.fromEntries(FIGURE_DEFS.map((d) => [d.figure, d.unit])) as Record<Figure, Unit>;
 
 /** What each figure's point is (the day's value, a day's count, a month's), as the core declares it. */
@@ -17,7 +17,7 @@ const locale = (lang: Language) => (lang === 'sv' ? 'sv-SE' : 'en-GB');
 
 /**
  * Binary steps named MB and GB, as Supabase's own dashboard counts a database (its Free plan's
- * 500 MB is 500 × 1024² bytes) and as the core writes a warning (src/usage/figures.rs `shown`):
+ * 500 MB is 500 × 1024² bytes) and as the core writes a warning (crates/fabrik-usage/src/usage/figures.rs `shown`):
  * a figure reads the same in the chart, the table and the warning beside it.
  */
 const BYTE_STEPS: [number, string][] = [

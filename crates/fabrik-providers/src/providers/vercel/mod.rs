@@ -234,7 +234,7 @@ impl ListedDeployment {
 }
 
 /// `example.se` from `https://example.se/` or `example.se`.
-pub(crate) fn host_of(url: &str) -> String {
+pub fn host_of(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     rest.split(['/', '?', '#']).next().unwrap_or("").to_string()
 }

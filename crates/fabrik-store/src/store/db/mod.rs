@@ -140,12 +140,15 @@ impl Params for Vec<Value> {
     }
 }
 
-/// `params![a, b, c]`: values of different types for one statement.
-macro_rules! params {
+/// `params![a, b, c]`: values of different types for one statement. Exported from the crate's
+/// root under a hidden name (the core's areas use it too) and named as `store::db::params`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __fabrik_store_params {
     () => { &[] as &[&dyn $crate::store::db::ToValue] };
     ($($v:expr),+ $(,)?) => { &[$(&$v as &dyn $crate::store::db::ToValue),+] as &[&dyn $crate::store::db::ToValue] };
 }
-pub(crate) use params;
+pub use crate::__fabrik_store_params as params;
 
 enum Backend {
     Sqlite(rusqlite::Connection),

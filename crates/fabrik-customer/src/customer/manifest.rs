@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use super::model::{Module, Plan};
 
-const BUNDLED: &str = include_str!("../../assets/module-manifest.json");
+const BUNDLED: &str = include_str!("../../../../assets/module-manifest.json");
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ModuleInfo {

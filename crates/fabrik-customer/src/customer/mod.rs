@@ -7,7 +7,7 @@ mod manifest;
 mod model;
 mod slug;
 pub mod team;
-pub(crate) mod validate;
+pub mod validate;
 
 pub use crate::messages::FieldError;
 pub use examples::example_customers;

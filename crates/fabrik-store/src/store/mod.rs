@@ -249,7 +249,7 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+pub fn now() -> chrono::DateTime<chrono::Utc> {
     // Second precision keeps the stored text stable and sortable.
     let t = chrono::Utc::now();
     t - Duration::from_nanos(u64::from(chrono::Timelike::nanosecond(&t)))

@@ -78,7 +78,7 @@ fn no_migration_from_023_on_declares_a_check_list_of_words() {
         .collect();
     assert!(
         new.is_empty(),
-        "words belong in a table of words filled from the code (src/store/words.rs), not a \
+        "words belong in a table of words filled from the code (crates/fabrik-store/src/store/words.rs), not a \
          CHECK list:\n{}",
         new.join("\n")
     );
