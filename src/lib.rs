@@ -2,7 +2,6 @@
 //! the CLI (src/bin/fabrik/) and the tests all stand on this crate.
 
 pub mod api;
-pub mod billing;
 pub mod credentials;
 pub mod database;
 pub mod export;
@@ -38,5 +37,7 @@ pub use fabrik_usage::usage;
 pub use fabrik_providers::providers;
 // The register (crates/fabrik-store).
 pub use fabrik_store::store;
+// The first business area of its own (crates/fabrik-billing).
+pub use fabrik_billing::billing;
 
 pub use error::{ApiError, Error, Result};

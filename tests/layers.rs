@@ -27,6 +27,7 @@ const CRATES: &[(&str, &[&str])] = &[
     ("crates/fabrik-usage/src", &["usage"]),
     ("crates/fabrik-store/src", &["store"]),
     ("crates/fabrik-providers/src", &["providers"]),
+    ("crates/fabrik-billing/src", &["billing"]),
 ];
 
 /// The foundation (`crates/fabrik-base`), the lowest crate: its modules, lowest first.
@@ -52,7 +53,6 @@ const BASE_LAYERS: &[&str] = &[
 /// The core's top-level modules (`src/`), lowest first, each above every crate of `CRATES`. A
 /// module may use the ones before it.
 const LAYERS: &[&str] = &[
-    "billing",
     "update",
     "database",
     "relocation",

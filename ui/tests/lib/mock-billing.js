@@ -1,4 +1,4 @@
-// The fake backend's billing (the shapes of src/services/billing.rs and src/billing/, the
+// The fake backend's billing (the shapes of src/services/billing.rs and crates/fabrik-billing/src/billing/, the
 // commands of src/api/billing.rs): each delivered example's Stripe subscription, and the drift
 // findings worked out from the customer as it is now (a pause the page starts changes what
 // differs), as the core's `billing::drift` does. Classic script; mock-backend.js calls
@@ -33,7 +33,7 @@
           .filter(([s, l]) => s && /^(sub|cus)_/.test(l ?? '')),
       );
 
-    // The core's words (src/billing/words.rs) for what the examples use.
+    // The core's words (crates/fabrik-billing/src/billing/words.rs) for what the examples use.
     const STATUS_WORD = {
       active: { sv: 'Aktiv', en: 'Active' },
       past_due: { sv: 'Förfallen', en: 'Past due' },
@@ -56,7 +56,7 @@
         current_period_end: end,
         next_payment: s.failure ? NOW + 2 * DAY : ended || s.endsAtPeriod ? null : end,
         status_text: STATUS_WORD[s.status] ?? { sv: `Okänd (${s.status})`, en: `Unknown (${s.status})` },
-        // The core's words for Stripe's code (src/billing/words.rs), and the code itself.
+        // The core's words for Stripe's code (crates/fabrik-billing/src/billing/words.rs), and the code itself.
         last_failure: s.failure ? FAILURE_WORD[s.failure] : null,
         failure_code: s.failure ?? null,
         attempt_count: s.attempts ?? 1,
@@ -72,7 +72,7 @@
       return { slug: c.slug, kind, subscription: sub, message, action, offers };
     }
 
-    /** The core's drift for one customer (src/billing/drift.rs). */
+    /** The core's drift for one customer (crates/fabrik-billing/src/billing/drift.rs). */
     function drift(c, link, v) {
       if (!v) {
         if (link) return [];
@@ -166,7 +166,7 @@
       })).filter((d) => !settled.has(d.id));
     }
 
-    // The owner's policy (src/billing/policy.rs): the defaults, the owner's choices over them,
+    // The owner's policy (crates/fabrik-billing/src/billing/policy.rs): the defaults, the owner's choices over them,
     // and the core's refusals (a teardown never "do", a grace not below 0). CONFIG.billing
     // .policyRefused: the shared register refuses this login (`forbidden`, Right::Settings).
     const PLANS = ['starter', 'professional', 'enterprise'];
@@ -245,7 +245,7 @@
         settled.set(id, dismissed ? 'dismissed' : 'done');
         return true;
       },
-      // The account's subscriptions a person may link a customer to (src/billing/candidates.rs):
+      // The account's subscriptions a person may link a customer to (crates/fabrik-billing/src/billing/candidates.rs):
       // CONFIG.billing.account [{ id, name, email, status, amount, interval }], the ones with
       // the customer's email, then its name, first; the ended left out.
       billing_candidates: ({ slug }) => {

@@ -14,7 +14,7 @@ import { ended, statusWord, unixDate } from './format';
 import { LinkPicker } from './LinkPicker';
 import { CopyId } from '../common';
 
-/** The setting that holds the owner's links, `slug=sub_…` (src/billing/link.rs). */
+/** The setting that holds the owner's links, `slug=sub_…` (crates/fabrik-billing/src/billing/link.rs). */
 const LINKS_SETTING = 'usage.stripe_subscriptions';
 
 interface Props {

@@ -1,6 +1,6 @@
 // Linking a customer's revenue without typing an id (issue #68): the account's Stripe
 // subscriptions, read now, each by its payer (name, email), its price and its state; the ones
-// whose payer has the customer's email or name first (src/billing/candidates.rs). One is picked
+// whose payer has the customer's email or name first (crates/fabrik-billing/src/billing/candidates.rs). One is picked
 // and linked; the id itself is typed only under "Ange id för hand", for the rare case.
 import { useState } from 'react';
 import { call, type ApiError } from '../../api';

@@ -3,7 +3,7 @@
 import { formatDate } from '../../i18n';
 import { SUBSCRIPTION_STATUS_LABEL, type Language } from '../../bindings';
 
-/** A subscription status's one word, from the core's table (src/billing/words.rs). */
+/** A subscription status's one word, from the core's table (crates/fabrik-billing/src/billing/words.rs). */
 export function statusWord(lang: Language, status: string): string {
   const known = SUBSCRIPTION_STATUS_LABEL[status];
   if (known) return known[lang];

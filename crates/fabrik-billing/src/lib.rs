@@ -1,0 +1,14 @@
+//! Fabrik's billing (issue #58), the first business area that is a crate of its own: a
+//! customer's subscription beside its instance, which subscription is whose, its state kept from
+//! Stripe's events and reads, the owner's policy and what it asks of the instance now, the drift
+//! between billing and the fleet. It stands on the foundation, the customer, the register and
+//! the provider clients; the runs it asks for are started by the core's tick
+//! (`src/schedule/billing.rs`). The core passes the module on as `fabrik::billing`.
+
+pub mod billing;
+
+// The names every crate of Fabrik uses (`crate::messages`, `crate::store`, …).
+use fabrik_base::{blocking, environment, error, ledger, messages, vocabulary};
+use fabrik_customer::customer;
+use fabrik_providers::providers;
+use fabrik_store::store;
