@@ -1,5 +1,5 @@
 // The update feed: a static latest.json in the format of Tauri's updater (plugin 2.9; read by
-// the window's updater and by `fabrik update check`, src/update/feed.rs), from the signed
+// the window's updater and by `fabrik update check`, crates/fabrik-update/src/update/feed.rs), from the signed
 // bundles of a release. The release workflow uploads it beside the installers, so
 // https://github.com/<owner>/<repo>/releases/latest/download/latest.json is the feed
 // (FABRIK_UPDATE_FEED when Fabrik is built). tests/e2e/update.test.mjs serves one made here.

@@ -3,26 +3,19 @@
 
 pub mod api;
 pub mod credentials;
-pub mod database;
 pub mod export;
 pub mod fleet;
 pub mod handover;
-pub mod health;
 pub mod intake;
-pub mod metering;
 pub mod overview;
 pub mod provision;
 pub mod register;
-pub mod relocation;
 pub mod sandbox;
 pub mod schedule;
 pub mod services;
 pub mod setup;
 pub mod supervisor;
 pub mod team;
-pub mod template;
-pub mod update;
-pub mod workflows;
 
 // The foundation (crates/fabrik-base), under the names the core has always used.
 pub use fabrik_base::{
@@ -39,5 +32,11 @@ pub use fabrik_providers::providers;
 pub use fabrik_store::store;
 // The first business area of its own (crates/fabrik-billing).
 pub use fabrik_billing::billing;
+pub use fabrik_database::{database, relocation};
+pub use fabrik_health::health;
+pub use fabrik_metering::metering;
+pub use fabrik_template::template;
+pub use fabrik_update::update;
+pub use fabrik_workflows::workflows;
 
 pub use error::{ApiError, Error, Result};

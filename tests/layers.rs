@@ -28,6 +28,12 @@ const CRATES: &[(&str, &[&str])] = &[
     ("crates/fabrik-store/src", &["store"]),
     ("crates/fabrik-providers/src", &["providers"]),
     ("crates/fabrik-billing/src", &["billing"]),
+    ("crates/fabrik-update/src", &["update"]),
+    ("crates/fabrik-database/src", &["database", "relocation"]),
+    ("crates/fabrik-template/src", &["template"]),
+    ("crates/fabrik-workflows/src", &["workflows"]),
+    ("crates/fabrik-health/src", &["health"]),
+    ("crates/fabrik-metering/src", &["metering"]),
 ];
 
 /// The foundation (`crates/fabrik-base`), the lowest crate: its modules, lowest first.
@@ -53,13 +59,6 @@ const BASE_LAYERS: &[&str] = &[
 /// The core's top-level modules (`src/`), lowest first, each above every crate of `CRATES`. A
 /// module may use the ones before it.
 const LAYERS: &[&str] = &[
-    "update",
-    "database",
-    "relocation",
-    "template",
-    "workflows",
-    "health",
-    "metering",
     "provision",
     "fleet",
     "team",

@@ -71,7 +71,7 @@ test('a template release from the window: planned with the conflict shown, one p
     await push(repo, { 'README.md': readme.replace(/^.*\n/, '# Mallad Kund: vår egen rubrik\n') }, 'Kundens rubrik');
     await push(template.full_name, {
       'README.md': readme.replace(/^.*\n/, '# SaaS-mallen, utgåva 2\n'),
-      'src/health.ts': 'export const health = () => "ok";\n',
+      'crates/fabrik-health/src/health.ts': 'export const health = () => "ok";\n',
     }, 'Mallen, utgåva 2');
 
     await s.click('nav-templates');
@@ -94,7 +94,7 @@ test('a template release from the window: planned with the conflict shown, one p
     assert.equal(theirs.pulls.length, 1, JSON.stringify(theirs.pulls));
     const main = theirs.files.find((f) => f.path === 'README.md').content;
     assert.match(main, /^# Mallad Kund: vår egen rubrik/, 'the customer\'s branch is untouched');
-    assert.equal(theirs.files.find((f) => f.path === 'src/health.ts'), undefined, 'the template\'s file only on the pull request');
+    assert.equal(theirs.files.find((f) => f.path === 'crates/fabrik-health/src/health.ts'), undefined, 'the template\'s file only on the pull request');
   } finally {
     await s.close();
   }

@@ -9,7 +9,7 @@
 // AppImage and starts again as the newer version, which shows every customer and run the older
 // one had. Last, a downgrade (issue #55): the newer version is offered the older release's
 // genuine, validly signed bundle labelled newer still, and refuses it by the version the
-// bundle was signed as (src/update/signed.rs), staying the version it is.
+// bundle was signed as (crates/fabrik-update/src/update/signed.rs), staying the version it is.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

@@ -180,7 +180,7 @@ vocabulary!(
         ExportFolderMissing => "export_folder_missing",
         /// The export could not be written; nothing was left behind.
         ExportFailed => "export_failed",
-        // Fabrik's own updates (src/update): each leaves the running version in place.
+        // Fabrik's own updates (crates/fabrik-update/src/update): each leaves the running version in place.
         UpdateNoFeed => "update_no_feed",
         UpdateNoKey => "update_no_key",
         UpdateInsecureFeed => "update_insecure_feed",

@@ -1,4 +1,4 @@
-// Fabrik's own update (src/update and src/update/window.rs in the core): one state for the whole
+// Fabrik's own update (crates/fabrik-update/src/update and crates/fabrik-update/src/update/window.rs in the core): one state for the whole
 // window, so the notice in the header and Om Fabrik show the same check and the same install.
 // The window checks once after start (when the list is painted and the clouds had their turn)
 // and again whenever Om Fabrik asks.

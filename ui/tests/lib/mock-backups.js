@@ -1,7 +1,7 @@
 // The fake backend's backups: the workflows' (a version per backup, committed to Gitea when it
 // changed, and a restore), the database's list and each instance's newest ages, and a recovery
 // with Supabase's own backups (src/provision/steps/workflows.rs, crates/fabrik-store/src/store/workflow_backups.rs,
-// src/database/recovery.rs). Classic script; mock-backend.js calls `__fabrikMockBackups`.
+// crates/fabrik-database/src/database/recovery.rs). Classic script; mock-backend.js calls `__fabrikMockBackups`.
 (function () {
   'use strict';
 
@@ -97,7 +97,7 @@
       });
     };
 
-    // ---------- recovery with Supabase's backups (src/database/recovery.rs) ----------
+    // ---------- recovery with Supabase's backups (crates/fabrik-database/src/database/recovery.rs) ----------
     // CONFIG.recovery: { slug: 'pitr' | 'physical' | 'free' }; everyone else is on the free plan.
     // PITR: any second of the last seven days (to a minute ago); physical: the daily backups'
     // own times only. A recover run: Fabrik's backup, `supabase.recover`, `supabase.verify`.

@@ -1,7 +1,7 @@
 // The fake backend's instances: how each kind of run on a customer's instance starts behind
 // `start_run` (a delivery, a module update, the day-two runs, a domain added or removed, a
 // teardown; src/provision/engine.rs), what a teardown would do with each resource, the
-// domains, and the health checks, one or all (src/health, src/supervisor/sweep.rs). Classic
+// domains, and the health checks, one or all (crates/fabrik-health/src/health, src/supervisor/sweep.rs). Classic
 // script; mock-backend.js calls `__fabrikMockInstances`.
 (function () {
   'use strict';
@@ -132,7 +132,7 @@
           };
         });
       },
-      // Health (src/health): CONFIG.healthReports[slug] is the kept check; "Kontrollera nu"
+      // Health (crates/fabrik-health/src/health): CONFIG.healthReports[slug] is the kept check; "Kontrollera nu"
       // answers CONFIG.nextHealth[slug] (or a healthy check) and keeps it, list dot included.
       instance_health: ({ slug }) => {
         if (!byslug(slug)) throw notFound(slug);

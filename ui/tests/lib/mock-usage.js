@@ -236,7 +236,7 @@
         exports += 1;
         return { path: `/home/user/Hämtningar/fabrik-usage-${days}d-${exports}.csv`, count: delivered().length };
       },
-      // What the tick's job does (src/metering/collect.rs): every delivered instance read, one
+      // What the tick's job does (crates/fabrik-metering/src/metering/collect.rs): every delivered instance read, one
       // with a provider that did not answer.
       collect_usage: () => ({
         read: delivered().length,

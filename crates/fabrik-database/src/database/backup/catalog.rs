@@ -18,7 +18,7 @@ use crate::providers::supabase::Supabase;
 
 /// A table whose rows a backup copies.
 #[derive(Debug, Clone)]
-pub(crate) struct Table {
+pub struct Table {
     pub schema: String,
     pub name: String,
     /// The columns that take values (not generated ones), quoted, in the table's order.
@@ -432,10 +432,7 @@ fn table(r: &Value) -> Table {
 }
 
 /// The customer's tables, in one call.
-pub(crate) async fn tables(
-    supabase: &Supabase,
-    project_ref: &str,
-) -> Result<Vec<Table>, BackupError> {
+pub async fn tables(supabase: &Supabase, project_ref: &str) -> Result<Vec<Table>, BackupError> {
     let rows = supabase.run_query(project_ref, &table_list()).await?;
     Ok(rows.iter().map(table).collect())
 }

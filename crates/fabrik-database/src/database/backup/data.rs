@@ -18,7 +18,7 @@ const PAGE_ROWS: usize = 5_000;
 /// Tables per checksum query.
 const SUM_BATCH: usize = 40;
 
-pub(crate) fn ident(name: &str) -> String {
+pub fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
@@ -90,7 +90,7 @@ pub(super) async fn rows(
 /// key, whose value an update keeps; a table without one is read in the order of its rows'
 /// text and their place (`ctid`). A page holds at most `PAGE_ROWS` rows and, counted by the
 /// first expression asked for, about `PAGE_BYTES` (one row at least, however large).
-pub(crate) struct Pages {
+pub struct Pages {
     target: String,
     order: Order,
     after: Option<Vec<String>>,
@@ -98,7 +98,7 @@ pub(crate) struct Pages {
 }
 
 impl Pages {
-    pub(crate) fn of(t: &Table) -> Pages {
+    pub fn of(t: &Table) -> Pages {
         Pages {
             target: format!("{}.{}", ident(&t.schema), ident(&t.name)),
             order: Order::of(t),
@@ -109,7 +109,7 @@ impl Pages {
 
     /// The next page of `select` (expressions over the row `_r`, each with its column name;
     /// the first is what a page's bytes are counted by), `None` after the last.
-    pub(crate) async fn next(
+    pub async fn next(
         &mut self,
         supabase: &Supabase,
         project_ref: &str,

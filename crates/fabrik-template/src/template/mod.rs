@@ -19,7 +19,7 @@ pub use merge::{merge3, Merged};
 
 /// The corpus integration tests use too (tests/common), included here for the unit tests.
 #[cfg(test)]
-#[path = "../../tests/common/template_corpus.rs"]
+#[path = "../../../../tests/common/template_corpus.rs"]
 mod corpus;
 #[cfg(test)]
 mod corpus_tests;

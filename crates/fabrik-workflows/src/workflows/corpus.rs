@@ -10,19 +10,19 @@ use super::{normalize, unredact};
 const CORPUS: [(&str, &str); 4] = [
     (
         "http-request-v4",
-        include_str!("../../tests/fixtures/n8n/http-request-v4.json"),
+        include_str!("../../../../tests/fixtures/n8n/http-request-v4.json"),
     ),
     (
         "http-request-v1",
-        include_str!("../../tests/fixtures/n8n/http-request-v1.json"),
+        include_str!("../../../../tests/fixtures/n8n/http-request-v1.json"),
     ),
     (
         "code-nodes",
-        include_str!("../../tests/fixtures/n8n/code-nodes.json"),
+        include_str!("../../../../tests/fixtures/n8n/code-nodes.json"),
     ),
     (
         "set-command-email",
-        include_str!("../../tests/fixtures/n8n/set-command-email.json"),
+        include_str!("../../../../tests/fixtures/n8n/set-command-email.json"),
     ),
 ];
 

@@ -25,9 +25,9 @@ use crate::providers::ProviderError;
 /// Kept with the register's rows (`store::backups`), which record one per table.
 pub use crate::store::backups::TableSum;
 /// The catalog's table list and the key order its rows are read in, for the customer's export.
-pub(crate) use catalog::{tables, Table};
+pub use catalog::{tables, Table};
 pub use data::checksums;
-pub(crate) use data::{ident, Pages};
+pub use data::{ident, Pages};
 pub use restore::restore;
 
 /// The first line of every script Fabrik writes; `restore` refuses anything else.
@@ -68,8 +68,7 @@ pub enum BackupError {
 /// The customer's own schemas, as a condition on `n.nspname` (a `pg_namespace n`): not
 /// PostgreSQL's, not one Supabase manages, not an extension's. `supabase_migrations` is the
 /// customer's history and is included.
-pub(crate) const CUSTOMER_SCHEMA: &str =
-    "(n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT LIKE 'pgsodium%'
+pub const CUSTOMER_SCHEMA: &str = "(n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT LIKE 'pgsodium%'
     AND n.nspname NOT IN ('information_schema', 'auth', 'storage', 'extensions', 'graphql',
         'graphql_public', 'realtime', 'supabase_functions', 'vault', 'net', 'cron', '_realtime',
         'pgbouncer', '_analytics', '_supavisor', 'pgtle', 'pgmq', 'tiger', 'tiger_data', 'topology',
@@ -78,7 +77,7 @@ pub(crate) const CUSTOMER_SCHEMA: &str =
         AND e.objid = n.oid AND e.deptype = 'e'))";
 
 /// A condition that the object `oid` of catalog `class` is not an extension's member.
-pub(crate) fn not_extension(class: &str, oid: &str) -> String {
+pub fn not_extension(class: &str, oid: &str) -> String {
     format!(
         "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '{class}'::regclass \
          AND e.objid = {oid} AND e.deptype = 'e')"
@@ -160,7 +159,7 @@ pub async fn schema_version(
 
 /// A column's value as text, whichever JSON type the endpoint rendered it as. (No query here
 /// names a column `t`: an endpoint may wrap the query as a subquery aliased `t`.)
-pub(crate) fn text(v: &Value) -> Option<String> {
+pub fn text(v: &Value) -> Option<String> {
     match v {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),
@@ -169,7 +168,7 @@ pub(crate) fn text(v: &Value) -> Option<String> {
 }
 
 /// The one column `col` of every row, in order; a NULL is an empty string.
-pub(crate) fn column(rows: &[Value], col: &str) -> Vec<String> {
+pub fn column(rows: &[Value], col: &str) -> Vec<String> {
     rows.iter()
         .map(|r| text(&r[col]).unwrap_or_default())
         .collect()
