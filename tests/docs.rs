@@ -389,10 +389,13 @@ fn the_architecture_names_every_place_the_engine_names_a_kind() {
     let doc = architecture();
     let named: BTreeSet<String> = paragraph_words(&doc, "or names the active one")
         .into_iter()
-        .filter(|w| w.starts_with("src/") && w.ends_with(".rs"))
+        .filter(|w| (w.starts_with("src/") || w.starts_with("crates/")) && w.ends_with(".rs"))
         .collect();
     let mut found = BTreeSet::new();
-    for dir in ["src/provision/engine", "src/supervisor"] {
+    for dir in [
+        "crates/fabrik-provision/src/provision/engine",
+        "src/supervisor",
+    ] {
         let mut stack = vec![root().join(dir)];
         while let Some(d) = stack.pop() {
             for e in std::fs::read_dir(&d).unwrap() {

@@ -34,6 +34,11 @@ const CRATES: &[(&str, &[&str])] = &[
     ("crates/fabrik-workflows/src", &["workflows"]),
     ("crates/fabrik-health/src", &["health"]),
     ("crates/fabrik-metering/src", &["metering"]),
+    ("crates/fabrik-provision/src", &["provision"]),
+    ("crates/fabrik-fleet/src", &["fleet"]),
+    ("crates/fabrik-team/src", &["team"]),
+    ("crates/fabrik-export/src", &["export", "handover"]),
+    ("crates/fabrik-register/src", &["register"]),
 ];
 
 /// The foundation (`crates/fabrik-base`), the lowest crate: its modules, lowest first.
@@ -59,13 +64,7 @@ const BASE_LAYERS: &[&str] = &[
 /// The core's top-level modules (`src/`), lowest first, each above every crate of `CRATES`. A
 /// module may use the ones before it.
 const LAYERS: &[&str] = &[
-    "provision",
-    "fleet",
-    "team",
-    "export",
-    "handover",
     "credentials",
-    "register",
     "sandbox",
     "supervisor",
     "setup",

@@ -1,5 +1,5 @@
 // Provisioning in the window: the fake backend REPLAYS RECORDED EVENT STREAMS (tests/fixtures/*.json,
-// in the shape src/provision/events.rs emits them) through the Tauri event mock, keeping
+// in the shape crates/fabrik-provision/src/provision/events.rs emits them) through the Tauri event mock, keeping
 // run_detail/list_runs consistent with what it emitted. Run `npm run build` first.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 // The register as a file: export it as CSV or JSON, import customers from a file with a
 // preview of what is added and what is skipped and why. The rules are the core's
-// (src/register); this view only picks the file and shows the answers.
+// (crates/fabrik-register/src/register); this view only picks the file and shows the answers.
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { call, type ApiError } from '../api';
 import { MAX_IMPORT_BYTES, PORTAL_TABLE, type ExportFormat, type ImportPreview, type ImportRow, type PortalSource, type SharedRegister } from '../bindings';

@@ -1,7 +1,7 @@
 // "Utrullningar": schema roll-outs over every delivered instance, as one kind of the roll-out
 // screen (rollout/Screen.tsx): planned from a folder of migration files or the template
 // repository, the instances behind with what they lack, the files, and a plan that shows who is
-// in which wave and who is left out, and why. The core plans, drives and halts (src/fleet/).
+// in which wave and who is left out, and why. The core plans, drives and halts (crates/fabrik-fleet/src/fleet/).
 import { useState } from 'react';
 import { call } from '../api';
 import type { FileHead, InstanceSchemaView, RolloutSource, RolloutsOverview, RolloutView } from '../bindings';

@@ -79,7 +79,7 @@ export function Settings({ environment, onGuide }: { environment: Environment | 
   );
 }
 
-/** Export and import of the register (src/register in the core). */
+/** Export and import of the register (crates/fabrik-register/src/register in the core). */
 function RegisterCard() {
   const { t } = useI18n();
   return (

@@ -2,7 +2,7 @@
 // roll-out screen (rollout/Screen.tsx): which template version each repository stands on and its
 // newest pull request, a plan shown file by file (conflicts and the customer's kept files marked)
 // before anything is sent, and each member's pull request in the waves. The core plans, merges,
-// opens the pull requests and halts (src/fleet/); this view asks and shows.
+// opens the pull requests and halts (crates/fabrik-fleet/src/fleet/); this view asks and shows.
 import { useState } from 'react';
 import { call, type ApiError } from '../api';
 import type { MemberRow, RepoPlan, TemplateInstance, TemplatePr, TemplateRolloutView, TemplatesOverview } from '../bindings';

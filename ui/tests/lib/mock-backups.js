@@ -1,6 +1,6 @@
 // The fake backend's backups: the workflows' (a version per backup, committed to Gitea when it
 // changed, and a restore), the database's list and each instance's newest ages, and a recovery
-// with Supabase's own backups (src/provision/steps/workflows.rs, crates/fabrik-store/src/store/workflow_backups.rs,
+// with Supabase's own backups (crates/fabrik-provision/src/provision/steps/workflows.rs, crates/fabrik-store/src/store/workflow_backups.rs,
 // crates/fabrik-database/src/database/recovery.rs). Classic script; mock-backend.js calls `__fabrikMockBackups`.
 (function () {
   'use strict';
@@ -10,7 +10,7 @@
     const { RUN_KIND_STEPS, ACTIVE, R, newRun, play, playDayTwo, ref20 } = fake;
     const { coded } = fake.rules;
 
-    // ---------- workflow backups (src/provision/steps/workflows.rs, crates/fabrik-store/src/store/workflow_backups.rs) ----------
+    // ---------- workflow backups (crates/fabrik-provision/src/provision/steps/workflows.rs, crates/fabrik-store/src/store/workflow_backups.rs) ----------
     // Each customer's workflow has a content version; a backup commits when it differs from the
     // last one backed up, and when nothing changed records `changed: 0` with the commit that
     // already holds the file (crates/fabrik-store/src/store/workflow_backups.rs). A restore backs the

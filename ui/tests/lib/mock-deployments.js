@@ -1,10 +1,10 @@
-// The fake backend's deployment rollback (src/api/deployments.rs, src/provision/steps/promote.rs):
+// The fake backend's deployment rollback (src/api/deployments.rs, crates/fabrik-provision/src/provision/steps/promote.rs):
 // every delivered customer with a Vercel project has three production deployments, newest
 // first: the one serving (READY), a failed build (ERROR) and an earlier READY one.
 // CONFIG.deployments: { slug: [DeploymentView-like seeds] } replaces them. A promote is
 // judged before the run exists (unknown, not READY, not built for production: refused with
 // the core's codes), then runs `vercel.promote`; the undo target is what the last successful
-// rollback replaced (src/provision/engine/queries.rs undo_target_of). Classic script;
+// rollback replaced (crates/fabrik-provision/src/provision/engine/queries.rs undo_target_of). Classic script;
 // mock-backend.js calls `__fabrikMockDeployments`.
 (function () {
   'use strict';

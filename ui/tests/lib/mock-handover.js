@@ -1,4 +1,4 @@
-// The fake backend's handover (the shapes of src/handover/, the commands of src/api/handover.rs
+// The fake backend's handover (the shapes of crates/fabrik-export/src/handover/, the commands of src/api/handover.rs
 // and the `handover` run behind `start_run`): none by default; CONFIG.handovers[slug] seeds one
 // (the Handover row's fields), a handover run records one, a withdrawal ends it. Classic script;
 // mock-backend.js calls `__fabrikMockHandover`.
@@ -23,7 +23,7 @@
         github_accepted_at: null, handed_over_at: null, withdrawn_at: null, withdrawn_by: null, ...h,
       };
     }
-    /** The gate (src/provision/gate.rs): the slug typed, as the core refuses it. */
+    /** The gate (crates/fabrik-provision/src/provision/gate.rs): the slug typed, as the core refuses it. */
     function gate(slug, confirmation) {
       if (String(confirmation ?? '').trim() !== slug) throw apiError('not_confirmed', 'Skriv kundens adressnamn för att bekräfta');
     }
@@ -55,7 +55,7 @@
           return { slug, lines: [T('Överlämningen drogs tillbaka.', 'The handover was withdrawn.')] };
         },
       },
-      // The `handover` run (src/handover/ through start_run): the gate, then the kind's steps played.
+      // The `handover` run (crates/fabrik-export/src/handover/ through start_run): the gate, then the kind's steps played.
       start: ({ slug, confirmation, to_github, to_vercel_team, to_supabase_org }) => {
         const c = customer(slug);
         gate(slug, confirmation);

@@ -1,6 +1,6 @@
 // The fake backend's instances: how each kind of run on a customer's instance starts behind
 // `start_run` (a delivery, a module update, the day-two runs, a domain added or removed, a
-// teardown; src/provision/engine.rs), what a teardown would do with each resource, the
+// teardown; crates/fabrik-provision/src/provision/engine.rs), what a teardown would do with each resource, the
 // domains, and the health checks, one or all (crates/fabrik-health/src/health, src/supervisor/sweep.rs). Classic
 // script; mock-backend.js calls `__fabrikMockInstances`.
 (function () {
@@ -26,13 +26,13 @@
         if (open && ACTIVE.includes(open.state)) return { run_id: open.id, already_running: true, driven_by: open.seat ?? null };
         const run = newRun(c, 'provision', STEP_KEYS);
         // CONFIG.backupAfterDelivery: the workflow backup the core starts the moment a delivery
-        // succeeds (src/provision/kinds.rs `then`), with no pause between them.
+        // succeeds (crates/fabrik-provision/src/provision/kinds.rs `then`), with no pause between them.
         void play(run.id, SCENARIO.start).then(() => {
           if (CONFIG.backupAfterDelivery && run.state === 'succeeded') fake.playWorkflowRun(c, 'workflow_backup', () => {});
         });
         return { run_id: run.id, already_running: false, driven_by: null };
       },
-      // "Uppdatera moduler" (src/provision/engine.rs start_update_modules): three steps, played.
+      // "Uppdatera moduler" (crates/fabrik-provision/src/provision/engine.rs start_update_modules): three steps, played.
       update_modules: ({ slug }) => {
         const c = byslug(slug);
         if (!c) throw notFound(slug);
@@ -49,7 +49,7 @@
         void play(run.id, events);
         return { run_id: run.id, already_running: false, driven_by: null };
       },
-      // Day two (src/provision/engine.rs start_day_two / start_repair / start_domain): the
+      // Day two (crates/fabrik-provision/src/provision/engine.rs start_day_two / start_repair / start_domain): the
       // kind's steps, played to success; repair then keeps a healthy check, pause/resume move the
       // status, a domain run adds or removes CONFIG.domains[slug] entries.
       start_day_two: ({ slug, kind }) => {
@@ -116,7 +116,7 @@
         if (!byslug(slug)) throw notFound(slug);
         return (CONFIG.domains || {})[slug] || [];
       },
-      // What "Avveckla" would do with each target (src/provision/engine.rs teardown_preview):
+      // What "Avveckla" would do with each target (crates/fabrik-provision/src/provision/engine.rs teardown_preview):
       // ids listed in CONFIG.foreignIds read back without Fabrik's marker and are kept.
       teardown_preview: ({ slug }) => {
         const c = byslug(slug);

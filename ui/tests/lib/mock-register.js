@@ -1,4 +1,4 @@
-// The fake backend's register as a whole (src/register, crates/fabrik-store/src/store/location.rs): a file or the
+// The fake backend's register as a whole (crates/fabrik-register/src/register, crates/fabrik-store/src/store/location.rs): a file or the
 // portal's table imported, the register exported, the shared register chosen, joined and left,
 // and its people. Classic script; mock-backend.js calls `__fabrikMockRegister`.
 (function () {
@@ -8,7 +8,7 @@
     const { CONFIG, state, apiError, coreError, problem, ENVIRONMENT, byslug, insertFields } = fake;
     const { coded, validateDraft } = fake.rules;
 
-    // ---------- import (mirrors src/register/import.rs for the cases the UI tests use) ----------
+    // ---------- import (mirrors crates/fabrik-register/src/register/import.rs for the cases the UI tests use) ----------
     function importPlan(contents) {
       const fileError = (sv, en) => ({ ...apiError('import_file_invalid', `Filen kan inte importeras: ${sv}; ingenting lades till`), params: { reason: sv, reason_en: en } });
       let text = String(contents ?? '').replace(/^\ufeff/, '');
@@ -51,7 +51,7 @@
     }
 
     const registerCommands = {
-      // The register as a file (src/register): a small CSV reader (comma, a header naming
+      // The register as a file (crates/fabrik-register/src/register): a small CSV reader (comma, a header naming
       // name and admin_email/email, optional slug and plan) with the core's row rules.
       preview_import: ({ contents }) => importPlan(contents).preview,
       import_customers: ({ contents }) => {

@@ -1,5 +1,5 @@
 // The fake backend's runs (mirrors src/api/runs.rs and the ledger effects of
-// src/provision/engine.rs): the ledger, and a player of recorded event streams in place of the
+// crates/fabrik-provision/src/provision/engine.rs): the ledger, and a player of recorded event streams in place of the
 // engine, a day-two run played to success, cancel, resume and roll back, the adoption ledger,
 // and `start_run`, the core's one way in, which hands each kind to its start in `fake.starts`
 // (mock-instances.js, mock-backups.js, mock-deployments.js, mock-team.js, mock-handover.js).

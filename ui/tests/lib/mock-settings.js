@@ -1,7 +1,7 @@
 // The fake backend's cloud: the providers, their tokens (only a verdict kept, never the token:
 // how the fake provider will answer a check), the keyring's failures, each provider's check and
 // the settings, fixed by the sandbox or kept on this seat (mirrors src/api/cloud.rs,
-// src/credentials.rs, crates/fabrik-providers/src/providers/verify.rs, src/provision/settings.rs). Classic script;
+// src/credentials.rs, crates/fabrik-providers/src/providers/verify.rs, crates/fabrik-provision/src/provision/settings.rs). Classic script;
 // mock-backend.js calls `__fabrikMockSettings`.
 (function () {
   'use strict';

@@ -1,4 +1,4 @@
-// The fake backend's customer's team (src/provision/engine/team.rs, crates/fabrik-customer/src/customer/team.rs):
+// The fake backend's customer's team (crates/fabrik-provision/src/provision/engine/team.rs, crates/fabrik-customer/src/customer/team.rs):
 // every active, delivered customer's instance has its first administrator (the card's admin
 // address, role owner, made by provisioning). CONFIG.team: { slug: { members: [partial Member
 // (+ accepted: bool, whether a revoked person had accepted)], perHour, sender, sentLastHour } }

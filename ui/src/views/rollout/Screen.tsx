@@ -3,7 +3,7 @@
 // roll-out wave by wave, live, with its halt reason, each instance's reason and a link to its run,
 // and every roll-out of the kind. What differs per kind is its RolloutKindView (kind.ts), declared
 // beside the kind's screen (../Rollouts.tsx, ../Templates.tsx). The core plans, drives and halts
-// (src/fleet/); this view asks and shows.
+// (crates/fabrik-fleet/src/fleet/); this view asks and shows.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, type ApiError } from '../../api';
 import type { RolloutRow, RolloutView } from '../../bindings';

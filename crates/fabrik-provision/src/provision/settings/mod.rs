@@ -18,8 +18,8 @@ pub use env_names::PUBLIC_PREFIXES;
 use env_names::{check_env_name, ENV_DEFAULTS};
 pub use keys::SETTING_KEYS;
 
-pub const BUNDLED_SCHEMA: &str = include_str!("../../../schema/template.sql");
-pub const BUNDLED_WORKFLOW: &str = include_str!("../../../assets/n8n-workflow.json");
+pub const BUNDLED_SCHEMA: &str = include_str!("../../../../../schema/template.sql");
+pub const BUNDLED_WORKFLOW: &str = include_str!("../../../../../assets/n8n-workflow.json");
 
 pub use crate::customer::EnvNames;
 

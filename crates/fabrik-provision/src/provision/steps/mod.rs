@@ -51,7 +51,7 @@ mod n8n;
 mod promote;
 mod recover;
 mod sending_key;
-pub(crate) use sending_key::kept_domain;
+pub use sending_key::kept_domain;
 mod supabase;
 mod template;
 mod vercel;

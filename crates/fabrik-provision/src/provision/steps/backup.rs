@@ -189,7 +189,7 @@ async fn restore(ctx: &RunCtx) -> Result<Done, StepError> {
 
 /// The tables whose rows differ between what a backup recorded and what the database holds,
 /// with both counts (a table only on one side counts as differing).
-pub(crate) fn differences(recorded: &[TableSum], now: &[TableSum]) -> Vec<String> {
+pub fn differences(recorded: &[TableSum], now: &[TableSum]) -> Vec<String> {
     let name = |t: &TableSum| format!("{}.{}", t.schema, t.table);
     let mut out = Vec::new();
     for r in recorded {

@@ -220,7 +220,7 @@ async fn remove_domain(ctx: &RunCtx, domain: &str, out: &Value) -> Result<(), St
 }
 
 /// The domain's state on the project now, and what is left to set.
-pub(crate) async fn status_of(
+pub async fn status_of(
     clients: &crate::providers::Clients,
     project: &str,
     domain: &str,

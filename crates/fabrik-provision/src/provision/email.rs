@@ -1,7 +1,7 @@
 //! The Swedish welcome email to the customer's admin, and the agency's alert emails.
 
 /// Escapes text for HTML.
-pub(crate) fn esc(s: &str) -> String {
+pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
