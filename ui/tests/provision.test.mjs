@@ -218,12 +218,19 @@ describe('provisioning', () => {
   });
 
   test('retry: a transient failure shows retrying and the second attempt', async (t) => {
-    const { page, assertClean } = await open(t, { scenario: fixture('retry') });
+    // The stream holds at the retry until the test has read it: beside a build, the second
+    // attempt had already started between two reads of the step (fresh clone, CI mode).
+    const { page, assertClean } = await open(t, {
+      scenario: fixture('retry'),
+      holdAfter: [{ type: 'step_retrying', step: 'github.repo' }],
+    });
     await openCustomer(page);
     await startFromPage(page);
     await waitState(page, 'step-github.repo', 'retrying');
-    assert.match(await tid(page, 'step-github.repo').innerText(), /Försöker igen[\s\S]*försök 1/);
-    assert.match(await tid(page, 'step-github.repo').innerText(), /502 Bad Gateway/);
+    const retrying = await tid(page, 'step-github.repo').innerText();
+    assert.match(retrying, /Försöker igen[\s\S]*försök 1/);
+    assert.match(retrying, /502 Bad Gateway/);
+    await page.evaluate(() => window.__mockRelease());
     await waitState(page, 'step-github.repo', 'succeeded');
     assert.equal(await tid(page, 'step-attempts-github.repo').innerText(), 'försök 2');
     await waitState(page, 'run-state', 'succeeded', 15000);
