@@ -129,7 +129,7 @@ async function collect(s) {
   const enabled = () => s.exec(`const b = document.querySelector('[data-testid="usage-collect"]'); return b && !b.disabled`);
   const seen = new Set();
   const said = async () => {
-    const texts = await s.exec(`return [...document.querySelectorAll('[data-testid="notice-bar"] .toast')].map((t) => t.textContent)`);
+    const texts = await s.exec(`return [...document.querySelectorAll('[data-testid="notice-corner"] .toast')].map((t) => t.textContent)`);
     texts.forEach((t) => seen.add(t));
     return texts.find((t) => /Avläst nu|Collected now/.test(t)) ?? null;
   };
@@ -146,7 +146,7 @@ async function collect(s) {
     await s.until(enabled, 'the collection done', 10_000);
     return told;
   } catch (e) {
-    const bar = await s.exec(`return document.querySelector('[data-testid="notice-bar"]')?.textContent ?? '(no notices)'`).catch(() => '?');
+    const bar = await s.exec(`return document.querySelector('[data-testid="notice-corner"]')?.textContent ?? '(no notices)'`).catch(() => '?');
     const busy = await s.exec(`return document.querySelector('[data-testid="usage-collect"]')?.getAttribute('aria-busy')`).catch(() => '?');
     throw new Error(`${e.message} (after ${Date.now() - started} ms, the button busy: ${busy}); the notices: ${bar}; seen: ${[...seen].join(' | ')}; the window showed: ${await s.shown()}`);
   }

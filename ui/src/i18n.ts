@@ -383,10 +383,8 @@ const sv = {
 
   'dialog.close': 'Stäng',
   'toast.close': 'Stäng meddelandet',
-  'toast.more': '{count} till',
-  'toast.fewer': 'Dölj {count}',
   'toast.closeAll': 'Stäng alla',
-  'toast.earlier': 'Tidigare meddelanden',
+  'toast.list': 'Meddelanden',
 
   'err.n8n_id_invalid': 'n8n-flödets id får bara innehålla bokstäver, siffror och bindestreck',
   'err.unknown': 'Något gick fel.',
@@ -1488,10 +1486,8 @@ const en: Record<TextKey, string> = {
 
   'dialog.close': 'Close',
   'toast.close': 'Dismiss message',
-  'toast.more': '{count} more',
-  'toast.fewer': 'Hide {count}',
   'toast.closeAll': 'Dismiss all',
-  'toast.earlier': 'Earlier messages',
+  'toast.list': 'Messages',
 
   'err.n8n_id_invalid': 'An n8n workflow id may only contain letters, digits and hyphens',
   'err.unknown': 'Something went wrong.',

@@ -24,11 +24,11 @@ const LIFETIME_MS: Record<ToastKind, number> = { success: 6000, error: 10000 };
 const KEEP = 3;
 
 /**
- * Notices live in a bar of their own at the bottom of the window, part of the layout: they
- * take their own room instead of floating over the page, so no notice can ever lie over a
- * button, a form's actions or a dialog (a dialog's backdrop covers the bar, not the other way
- * round). Several in a row collapse into the newest one and a count; the count opens the
- * others in the same bar. Each can be dismissed, and each goes by itself.
+ * Notices stack in the window's bottom-right corner, newest at the bottom (in the very corner), at most three. The
+ * corner is part of the layout, not a layer over it: the page above ends where the stack begins,
+ * so no notice can lie over a button, a form's actions or a dialog (a dialog's backdrop covers
+ * the corner, not the other way round), and with no notice the corner takes no room. Each can be
+ * dismissed, two or more all at once, and each goes by itself.
  */
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [notices, setNotices] = useState<Notice[]>([]);
@@ -81,45 +81,29 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     <ToastContext.Provider value={show}>
       <div className="app-frame">
         <div className="app-frame-body">{children}</div>
-        <NoticeBar notices={notices} onDismiss={dismiss} onDismissAll={dismissAll} />
+        <NoticeCorner notices={notices} onDismiss={dismiss} onDismissAll={dismissAll} />
       </div>
     </ToastContext.Provider>
   );
 }
 
-function NoticeBar({ notices, onDismiss, onDismissAll }: { notices: Notice[]; onDismiss: (id: number) => void; onDismissAll: () => void }) {
+function NoticeCorner({ notices, onDismiss, onDismissAll }: { notices: Notice[]; onDismiss: (id: number) => void; onDismissAll: () => void }) {
   const { t } = useI18n();
-  const [open, setOpen] = useState(false);
-  const newest = notices[notices.length - 1];
-  const earlier = notices.slice(0, -1).reverse();
-  useEffect(() => {
-    if (earlier.length === 0) setOpen(false);
-  }, [earlier.length]);
-
+  if (notices.length === 0) return <footer className="notice-corner" data-testid="notice-corner" aria-live="polite" />;
   return (
-    <footer className="notice-bar" data-testid="notice-bar">
-      {open && earlier.length > 0 && (
-        <ul className="notice-list" data-testid="notice-list" aria-label={t('toast.earlier')}>
-          {earlier.map((n) => (
-            <li key={n.id}>
-              <NoticeLine notice={n} testId="toast-earlier" onDismiss={onDismiss} />
-            </li>
-          ))}
-        </ul>
+    <footer className="notice-corner" data-testid="notice-corner" aria-live="polite">
+      {notices.length > 1 && (
+        <button type="button" className="notice-all-button" data-testid="toast-dismiss-all" onClick={onDismissAll}>
+          {t('toast.closeAll')}
+        </button>
       )}
-      <div className="notice-current" aria-live="polite">
-        {newest && <NoticeLine key={newest.id} notice={newest} testId="toast" onDismiss={onDismiss} />}
-        {earlier.length > 0 && (
-          <span className="notice-more">
-            <button type="button" className="notice-more-button" data-testid="toast-more" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-              {t(open ? 'toast.fewer' : 'toast.more', { count: earlier.length })}
-            </button>
-            <button type="button" className="notice-more-button" data-testid="toast-dismiss-all" onClick={onDismissAll}>
-              {t('toast.closeAll')}
-            </button>
-          </span>
-        )}
-      </div>
+      <ol className="notice-stack" aria-label={t('toast.list')}>
+        {notices.map((n) => (
+          <li key={n.id}>
+            <NoticeLine notice={n} testId="toast" onDismiss={onDismiss} />
+          </li>
+        ))}
+      </ol>
     </footer>
   );
 }
