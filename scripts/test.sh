@@ -180,12 +180,24 @@ side_rust() {
   cargo test --quiet "${ALL[@]}" --doc
   FABRIK_TEST_REGISTER=postgres FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}" "${ON_POSTGRES[@]}" --test-threads 2
 }
+# Every exchange the suites have with the simulator is recorded (secrets masked) and then held
+# to its provider's official description in contracts/ (sim/tests/contract/; what is outside one: contracts/README.md).
+export FABRIK_CONTRACT_RECORD="$WORK/contract"
 say "Rust tests (core, CLI, simulator; beside them the documentation examples and the engine on a PostgreSQL register)"
 beside rust-side side_rust
 SIDE_RUST=$BESIDE
 FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}"
 joined rust-side "$SIDE_RUST" "Documentation examples and the engine on a PostgreSQL register"
 passed
+unset FABRIK_CONTRACT_RECORD
+say "The contract check: every exchange with the simulator against the official descriptions"
+if cargo nextest --version >/dev/null 2>&1; then
+  FABRIK_CONTRACT_RECORDED="$WORK/contract" cargo nextest run --cargo-quiet --hide-progress-bar --status-level fail \
+    --success-output immediate "${ALL[@]}" --run-ignored only -E 'test(=contract::recorded_exchanges_hold_to_their_descriptions)'
+else
+  FABRIK_CONTRACT_RECORDED="$WORK/contract" cargo test --quiet "${ALL[@]}" --test all -- --ignored --exact \
+    contract::recorded_exchanges_hold_to_their_descriptions --nocapture
+fi
 
 # The window tests drive the window as an agency gets it: the test build packed into a .deb by
 # Tauri's bundler (scripts/package.sh, which compiles nothing here: 11 s) and unpacked as dpkg

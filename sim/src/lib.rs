@@ -16,6 +16,7 @@ pub mod world;
 
 mod admin;
 mod clock;
+pub mod contract_record;
 mod errors;
 mod faults;
 mod foreign;

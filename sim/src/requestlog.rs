@@ -88,6 +88,39 @@ pub fn mask(v: &Value) -> Value {
     }
 }
 
+/// Secrets masked as [`mask`] masks them, but keeping each value's shape (the contract check's
+/// record): a string under
+/// a secret-looking name becomes `***`, an array or object under one keeps its items (each
+/// string masked), so the masked body is still checked against the description's types.
+pub fn mask_shaped(v: &Value) -> Value {
+    fn all_strings(v: &Value) -> Value {
+        match v {
+            Value::String(_) => Value::String(MASK.into()),
+            Value::Array(a) => Value::Array(a.iter().map(all_strings).collect()),
+            Value::Object(m) => {
+                Value::Object(m.iter().map(|(k, v)| (k.clone(), all_strings(v))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, val)| {
+                    let masked = if is_secret_field(k) {
+                        all_strings(val)
+                    } else {
+                        mask_shaped(val)
+                    };
+                    (k.clone(), masked)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(mask_shaped).collect()),
+        other => other.clone(),
+    }
+}
+
 /// Masks secret-looking query parameters too (`?token=...`).
 pub fn mask_query(q: &str) -> String {
     q.split('&')

@@ -11,10 +11,11 @@ use axum::response::Response;
 use axum::Router;
 use serde_json::Value;
 
+use crate::contract_record;
 use crate::errors::{self, Provider};
 use crate::faults::{FaultAction, FaultOutcome};
 use crate::providers;
-use crate::requestlog::{mask, mask_query, LogEntry};
+use crate::requestlog::{mask, mask_query, mask_shaped, LogEntry};
 use crate::state::{lock, AppState};
 use crate::world::{iso, now_ms};
 
@@ -90,7 +91,15 @@ async fn log(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Respo
     let logged = serde_json::from_slice::<Value>(&bytes)
         .map(|v| mask(&v))
         .unwrap_or(Value::Null);
-    let resp = next
+    let form = contract_record::enabled()
+        .then(|| form_of(&parts.headers, &bytes))
+        .flatten();
+    let request_bytes = if contract_record::enabled() {
+        bytes.clone()
+    } else {
+        Bytes::new()
+    };
+    let mut resp = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
     let status = if resp.extensions().get::<Dropped>().is_some() {
@@ -98,6 +107,22 @@ async fn log(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Respo
     } else {
         resp.status().as_u16()
     };
+    if status != 0 && contract_record::enabled() {
+        let (answer, unread);
+        (resp, answer, unread) = read_answer(resp).await;
+        contract_record::record(&contract_record::Exchange {
+            method: method.clone(),
+            path: path.clone(),
+            query: query.clone(),
+            request: serde_json::from_slice::<Value>(&request_bytes)
+                .map(|v| mask_shaped(&v))
+                .unwrap_or(Value::Null),
+            form,
+            status,
+            answer,
+            answer_unread: unread,
+        });
+    }
     lock(&st.log).push(LogEntry {
         seq: 0,
         at: iso(now_ms()),
@@ -109,6 +134,67 @@ async fn log(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Respo
         duration_ms: started.elapsed().as_millis() as u64,
     });
     resp
+}
+
+/// A form body (Stripe's requests), its secret-looking fields masked.
+fn form_of(headers: &axum::http::HeaderMap, bytes: &Bytes) -> Option<String> {
+    let form = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    form.then(|| mask_query(&String::from_utf8_lossy(bytes)))
+}
+
+/// The answer's JSON for the contract check, and the answer again to send: read whole only
+/// when it says it is JSON and is within [`contract_record::MAX_ANSWER`].
+async fn read_answer(resp: Response) -> (Response, Value, bool) {
+    let json = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.contains("json"));
+    let small = resp
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .is_none_or(|n| n <= contract_record::MAX_ANSWER);
+    if !json || !small {
+        let empty = resp
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .is_some_and(|v| v == "0");
+        return (resp, Value::Null, !empty);
+    }
+    let (parts, body) = resp.into_parts();
+    // Read whole whatever its size (a body that fails to read is sent as one that fails), and
+    // kept only within the limit.
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => {
+            let answer = (bytes.len() <= contract_record::MAX_ANSWER)
+                .then(|| {
+                    serde_json::from_slice::<Value>(&bytes)
+                        .ok()
+                        .map(|v| mask_shaped(&v))
+                })
+                .flatten();
+            let unread = answer.is_none() && !bytes.is_empty();
+            (
+                Response::from_parts(parts, Body::from(bytes)),
+                answer.unwrap_or(Value::Null),
+                unread,
+            )
+        }
+        Err(e) => {
+            let stream = futures_util::stream::once(async move {
+                Err::<Bytes, std::io::Error>(std::io::Error::other(e.to_string()))
+            });
+            (
+                Response::from_parts(parts, Body::from_stream(stream)),
+                Value::Null,
+                true,
+            )
+        }
+    }
 }
 
 /// Applies the first matching injected fault.

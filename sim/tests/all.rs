@@ -1,6 +1,7 @@
 //! Every integration test of the simulator, as one test binary (see tests/all.rs of the core).
 
 mod common;
+mod contract;
 
 mod gitea;
 mod github;

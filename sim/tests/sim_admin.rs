@@ -17,12 +17,12 @@ async fn faults_status_delay_drop_times_and_init_failed() {
     let add = |f: serde_json::Value| c.post(format!("{base}/__sim/faults")).json(&f).send();
 
     let r =
-        add(json!({"method": "POST", "path": "/vercel/v10/projects", "status": 500, "times": 1}))
+        add(json!({"method": "POST", "path": "/vercel/v11/projects", "status": 500, "times": 1}))
             .await
             .unwrap();
     assert_eq!(r.status(), 201);
     let (s, _, v) = json_of(
-        c.post(format!("{base}/vercel/v10/projects"))
+        c.post(format!("{base}/vercel/v11/projects"))
             .bearer_auth(TOKEN)
             .json(&json!({"name": "a"}))
             .send()
@@ -33,7 +33,7 @@ async fn faults_status_delay_drop_times_and_init_failed() {
     assert_eq!(s, 500);
     assert_eq!(v["error"]["code"], "internal_server_error");
     let (s, _, _) = json_of(
-        c.post(format!("{base}/vercel/v10/projects"))
+        c.post(format!("{base}/vercel/v11/projects"))
             .bearer_auth(TOKEN)
             .json(&json!({"name": "a"}))
             .send()

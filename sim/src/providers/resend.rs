@@ -257,11 +257,18 @@ async fn send(
 
 async fn get_email(State(st): St, Path(id): Path<String>) -> Response {
     match st.read(|w| w.resend.emails.iter().find(|e| e.id == id).cloned()) {
-        Some(e) => json_response(
-            200,
-            json!({"object": "email", "id": e.id, "from": e.from, "to": e.to, "subject": e.subject, "html": e.html, "text": e.text,
-                   "cc": e.cc, "bcc": e.bcc, "reply_to": e.reply_to, "created_at": iso(e.created_ms), "last_event": "delivered", "scheduled_at": null}),
-        ),
+        Some(e) => {
+            let mut v = json!({"object": "email", "id": e.id, "from": e.from, "to": e.to, "subject": e.subject, "html": e.html, "text": e.text,
+                   "cc": e.cc, "bcc": e.bcc, "reply_to": e.reply_to, "created_at": iso(e.created_ms), "last_event": "delivered", "scheduled_at": null});
+            // `html` and `text` are strings in the description (`Email`), not null: a part the
+            // email did not have is left out.
+            for part in ["html", "text"] {
+                if v[part].is_null() {
+                    v.as_object_mut().map(|m| m.remove(part));
+                }
+            }
+            json_response(200, v)
+        }
         None => errors::resend(404, "not_found", "Email not found"),
     }
 }

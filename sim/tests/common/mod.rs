@@ -48,7 +48,7 @@ pub enum Spec {
     Stripe,
 }
 
-fn contracts() -> PathBuf {
+pub fn contracts() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../contracts"))
 }
 
@@ -182,7 +182,11 @@ fn with_defs(spec: &Value, schema: &Value) -> Value {
 
 /// Compiled validators by spec and schema: the large descriptions (Stripe's 900 components)
 /// take long to compile, and a test validates many bodies against the same few schemas.
-fn validator(spec: &Value, schema: &Value, what: &str) -> std::sync::Arc<jsonschema::Validator> {
+pub fn validator(
+    spec: &Value,
+    schema: &Value,
+    what: &str,
+) -> std::sync::Arc<jsonschema::Validator> {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
     static CACHE: OnceLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> = OnceLock::new();

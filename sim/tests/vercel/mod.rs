@@ -80,9 +80,9 @@ async fn project_env_deployment_flow() {
     assert!(pid.starts_with("prj_") && pid.len() == 28);
     assert_eq!(p["link"]["repo"], "acme-app");
 
-    // Same name again (old /v10 path too).
+    // Same name again.
     let (s, _, e) = json_of(
-        c.post(format!("{v}/v10/projects?teamId={team}"))
+        c.post(format!("{v}/v11/projects?teamId={team}"))
             .bearer_auth(TOKEN)
             .json(&body)
             .send()

@@ -89,13 +89,21 @@ pub(super) async fn promote(
     }
 }
 
+/// The target as a deployment's answers carry it: `production` or `staging`, and null for a
+/// preview (the description's enum; "`null` value indicates the preview deployment").
+fn answered_target(d: &Deployment) -> Option<&str> {
+    d.target
+        .as_deref()
+        .filter(|t| matches!(*t, "production" | "staging"))
+}
+
 pub(super) fn deployment_json(w: &World, d: &Deployment, now: i64) -> Value {
     let state = d.ready_state(now);
     let building_at = d.created_ms + d.queue_ms;
     let mut v = json!({
         "id": d.id, "name": d.name, "url": d.url, "projectId": d.project_id, "ownerId": d.owner_id,
         "createdAt": d.created_ms, "buildingAt": building_at, "bootedAt": d.created_ms,
-        "readyState": state, "status": state, "type": "LAMBDAS", "version": 2, "target": d.target,
+        "readyState": state, "status": state, "type": "LAMBDAS", "version": 2, "target": answered_target(d),
         "inspectorUrl": format!("https://vercel.com/{}/{}/{}", w.seed.vercel_team_slug, d.name, &d.id[4..]),
         "isInConcurrentBuildsQueue": false, "isInSystemBuildsQueue": false, "projectSettings": {},
         "aliasAssigned": state == "READY", "aliasError": null, "alias": aliases(w, d, now),
@@ -169,7 +177,7 @@ pub(super) fn latest_deployment_json(w: &World, d: &Deployment, now: i64) -> Val
     let ready = state == "READY";
     let mut v = json!({
         "id": d.id, "name": d.name, "url": d.url, "createdAt": d.created_ms, "createdIn": "sfo1",
-        "buildingAt": d.created_ms + d.queue_ms, "readyState": state, "type": "LAMBDAS", "target": d.target,
+        "buildingAt": d.created_ms + d.queue_ms, "readyState": state, "type": "LAMBDAS", "target": answered_target(d),
         "creator": {"uid": w.seed.vercel_user_id, "username": w.seed.vercel_user, "email": w.seed.vercel_user_email},
         "deploymentHostname": d.url.trim_end_matches(".vercel.app"), "plan": "hobby",
         "private": d.owner_id.starts_with("team_"), "userId": w.seed.vercel_user_id,
@@ -359,7 +367,7 @@ pub(super) fn listed_deployment_json(w: &World, d: &Deployment, now: i64) -> Val
         "state": state, "readyState": state, "type": "LAMBDAS",
         "creator": {"uid": w.seed.vercel_user_id, "username": w.seed.vercel_user, "email": w.seed.vercel_user_email},
         "inspectorUrl": format!("https://vercel.com/{}/{}/{}", w.seed.vercel_team_slug, d.name, &d.id[4..]),
-        "meta": d.meta, "target": d.target, "aliasError": null, "aliasAssigned": ready,
+        "meta": d.meta, "target": answered_target(d), "aliasError": null, "aliasAssigned": ready,
         "isRollbackCandidate": ready && d.target.as_deref() == Some("production"),
         "projectSettings": {},
     });

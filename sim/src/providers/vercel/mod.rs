@@ -48,7 +48,8 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/v2/user", get(get_user))
         .route("/v2/teams", get(teams::get_teams))
         .route("/v11/projects", post(create_project))
-        .route("/v10/projects", post(create_project).get(list_projects))
+        // Creating is `/v11/projects` (createProject); `/v10/projects` only lists (getProjects).
+        .route("/v10/projects", get(list_projects))
         .route("/v9/projects/{id}", get(get_project).delete(delete_project))
         .route("/v10/projects/{id}/env", post(create_env).get(list_env))
         .route(

@@ -1,4 +1,4 @@
-//! Vercel's projects (`/vercel/v9/projects`, `/v10/projects`, `/v11/projects`): creating one
+//! Vercel's projects (`/vercel/v9/projects`, `/v10/projects` to list, `/v11/projects` to create): creating one
 //! (linked to a GitHub repository through the integration), listing, reading and deleting, with
 //! the fields and validation Vercel answers with.
 

@@ -1,0 +1,325 @@
+//! One provider's official description, and an exchange held to it: the route and method, each
+//! query parameter and its value, the request's JSON, and the answer for its status.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use fabrik_sim::contract_record::Exchange;
+use serde_json::{json, Value};
+
+use super::routes::fits;
+use crate::common::{contracts, convert};
+
+/// One thing outside the description, said without values so that one finding groups every
+/// exchange it happens in; with the place in the body it is about (`/data/*/workflowId`), for
+/// the table's field entries.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub text: String,
+    pub place: Option<String>,
+}
+
+impl Finding {
+    pub fn new(text: String) -> Finding {
+        Finding { text, place: None }
+    }
+}
+
+pub struct Description {
+    spec: Value,
+    templates: Vec<String>,
+    /// The description's component schemas as JSON Schema, converted once.
+    defs: serde_json::Map<String, Value>,
+    /// Compiled validators by schema: a suite validates many bodies against the same few.
+    validators: Mutex<HashMap<String, std::sync::Arc<jsonschema::Validator>>>,
+}
+
+/// The stored description of each provider the check knows (the whole published one where the
+/// repository holds it, otherwise the subset with its provenance in `SOURCE.txt`).
+fn file_of(provider: &str) -> Option<&'static str> {
+    Some(match provider {
+        "vercel" => "vercel/vercel-spec.json",
+        "supabase" => "supabase/management-api-v1.openapi.json",
+        "supabase-auth" => "supabase/auth-gotrue.openapi.yaml",
+        "supabase-storage" => "supabase/storage-api-subset.openapi.json",
+        "github" => "github/github-rest-subset.openapi.json",
+        "n8n" => "n8n/n8n-public-api-v1.openapi.yml",
+        "resend" => "resend/resend.openapi.json",
+        "stripe" => "stripe/stripe-subset.openapi.json",
+        _ => return None,
+    })
+}
+
+impl Description {
+    /// Read and parsed once a process.
+    pub fn of(provider: &str) -> Option<&'static Description> {
+        static ALL: OnceLock<Mutex<HashMap<String, &'static Description>>> = OnceLock::new();
+        let rel = file_of(provider)?;
+        let mut all = ALL.get_or_init(Default::default).lock().unwrap();
+        if let Some(d) = all.get(provider) {
+            return Some(d);
+        }
+        let text = std::fs::read_to_string(contracts().join(rel)).expect("a stored description");
+        let spec: Value = if rel.ends_with(".json") {
+            serde_json::from_str(&text).expect("the description's JSON")
+        } else {
+            serde_norway::from_str(&text).expect("the description's YAML")
+        };
+        let templates = spec["paths"]
+            .as_object()
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        let defs = convert(
+            &json!({"$defs": spec.pointer("/components/schemas").cloned().unwrap_or(json!({}))}),
+        )["$defs"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        let d: &'static Description = Box::leak(Box::new(Description {
+            spec,
+            templates,
+            defs,
+            validators: Mutex::default(),
+        }));
+        all.insert(provider.to_string(), d);
+        Some(d)
+    }
+
+    /// The description's path that `path` fits best: one that has the method before one that
+    /// has not (`/v13/deployments/{idOrUrl}` is GET's, `/v13/deployments/{id}` another's), then
+    /// the most literal segments; `None` when none fits.
+    pub fn route(&self, method: &str, path: &str) -> Option<String> {
+        let method = method.to_lowercase();
+        self.templates
+            .iter()
+            .filter_map(|t| {
+                let has = self.spec["paths"][t][&method].is_object();
+                fits(t, path).map(|n| ((has, n), t))
+            })
+            .max_by_key(|(rank, _)| *rank)
+            .map(|(_, t)| t.clone())
+    }
+
+    /// A `$ref` within the description followed to what it names.
+    fn resolve<'a>(&'a self, v: &'a Value) -> &'a Value {
+        match v["$ref"].as_str().and_then(|r| r.strip_prefix('#')) {
+            Some(pointer) => self.spec.pointer(pointer).unwrap_or(&Value::Null),
+            None => v,
+        }
+    }
+
+    /// The findings of one exchange on `template`, and whether its answer was validated.
+    pub fn exchange(&self, template: &str, e: &Exchange) -> (Vec<Finding>, bool) {
+        let at = format!("{} {template}", e.method);
+        let path_item = &self.spec["paths"][template];
+        let op = &path_item[e.method.to_lowercase()];
+        if !op.is_object() {
+            return (
+                vec![Finding::new(format!(
+                    "{at}: the method is not in the description"
+                ))],
+                false,
+            );
+        }
+        // A request outside the description that was refused (4xx) is the simulator doing what
+        // the service does; one that was taken is a finding.
+        let mut findings = Vec::new();
+        if !(400..500).contains(&e.status) {
+            findings.extend(self.query(&at, path_item, op, e.query.as_deref()));
+            findings.extend(self.request(&at, op, &e.request));
+        }
+        let (answer, checked) = self.answer(&at, op, e);
+        findings.extend(answer);
+        (findings, checked)
+    }
+
+    fn query(&self, at: &str, path_item: &Value, op: &Value, query: Option<&str>) -> Vec<Finding> {
+        let params: Vec<&Value> = [&path_item["parameters"], &op["parameters"]]
+            .into_iter()
+            .filter_map(Value::as_array)
+            .flatten()
+            .map(|p| self.resolve(p))
+            .filter(|p| p["in"] == "query")
+            .collect();
+        let mut findings = Vec::new();
+        for (key, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+            // `expand[]`, `metadata[plan]`: the parameter is the name before the brackets.
+            let name = key.split('[').next().unwrap_or(&key);
+            let Some(param) = params.iter().find(|p| p["name"] == name) else {
+                findings.push(Finding::new(format!(
+                    "{at}: query parameter `{name}` is not in the description"
+                )));
+                continue;
+            };
+            let schema = self.resolve(&param["schema"]);
+            let allowed = schema["enum"]
+                .as_array()
+                .or_else(|| self.resolve(&schema["items"])["enum"].as_array());
+            if let Some(allowed) = allowed {
+                let fits = |v: &str| {
+                    allowed
+                        .iter()
+                        .any(|a| a.as_str() == Some(v) || *a == json!(v))
+                };
+                if !fits(&value) && !value.split(',').all(fits) {
+                    findings.push(Finding::new(format!(
+                        "{at}: query `{name}={value}` is not one of {}",
+                        Value::Array(allowed.clone())
+                    )));
+                }
+            }
+        }
+        findings
+    }
+
+    fn request(&self, at: &str, op: &Value, body: &Value) -> Vec<Finding> {
+        if body.is_null() {
+            return Vec::new();
+        }
+        let described = self.resolve(&op["requestBody"]);
+        let Some(schema) = json_schema(described) else {
+            return vec![Finding::new(format!(
+                "{at}: a JSON body where the description has none"
+            ))];
+        };
+        self.validate(&format!("{at} request"), schema, body)
+    }
+
+    fn answer(&self, at: &str, op: &Value, e: &Exchange) -> (Vec<Finding>, bool) {
+        let responses = &op["responses"];
+        let status = e.status.to_string();
+        let family = format!("{}XX", e.status / 100);
+        let described = [status.as_str(), family.as_str(), "default"]
+            .into_iter()
+            .map(|k| &responses[k])
+            .find(|r| r.is_object())
+            .map(|r| self.resolve(r));
+        let Some(described) = described else {
+            // An error status the operation does not list (a 404, a 429, a 500) is how every
+            // service answers at times: its body is not held to the operation's.
+            if e.status >= 400 {
+                return (Vec::new(), false);
+            }
+            return (
+                vec![Finding::new(format!(
+                    "{at}: status {status} is not in the description"
+                ))],
+                false,
+            );
+        };
+        if e.answer_unread || e.answer.is_null() {
+            return (Vec::new(), false);
+        }
+        match json_schema(described) {
+            Some(schema) => (
+                self.validate(&format!("{at} {status} answer"), schema, &e.answer),
+                true,
+            ),
+            None => (Vec::new(), false),
+        }
+    }
+
+    /// The schema compiled with only the component schemas it reaches (Vercel's description
+    /// has thousands; compiling each validator with all of them took seconds).
+    fn validator(&self, schema: &Value, what: &str) -> std::sync::Arc<jsonschema::Validator> {
+        let key = schema.to_string();
+        if let Some(v) = self.validators.lock().unwrap().get(&key) {
+            return v.clone();
+        }
+        let mut root = convert(schema);
+        one_of_as_any_of(&mut root);
+        let mut reached = serde_json::Map::new();
+        let mut todo = refs_in(&root);
+        while let Some(name) = todo.pop() {
+            if reached.contains_key(&name) {
+                continue;
+            }
+            let mut def = self.defs.get(&name).cloned().unwrap_or(json!({}));
+            one_of_as_any_of(&mut def);
+            todo.extend(refs_in(&def));
+            reached.insert(name, def);
+        }
+        if !root.is_object() {
+            root = json!({ "allOf": [root] });
+        }
+        root["$defs"] = Value::Object(reached);
+        root["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+        let v =
+            std::sync::Arc::new(jsonschema::validator_for(&root).unwrap_or_else(|e| {
+                panic!("{what}: the description's schema does not compile: {e}")
+            }));
+        self.validators.lock().unwrap().insert(key, v.clone());
+        v
+    }
+
+    fn validate(&self, what: &str, schema: &Value, instance: &Value) -> Vec<Finding> {
+        let v = self.validator(schema, what);
+        v.iter_errors(instance)
+            .take(3)
+            .map(|err| {
+                // Indices out, so one finding groups every item it happens on.
+                let place: String = err
+                    .instance_path
+                    .to_string()
+                    .split('/')
+                    .map(|s| if s.parse::<usize>().is_ok() { "*" } else { s })
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let keyword = err.schema_path.to_string();
+                let keyword = keyword.rsplit('/').next().unwrap_or("");
+                Finding {
+                    text: format!("{what}: `{keyword}` at `{place}`"),
+                    place: Some(place),
+                }
+            })
+            .collect()
+    }
+}
+
+/// `oneOf` read as `anyOf`: the published descriptions use `oneOf` for alternatives that overlap
+/// (Vercel's deployment, a project's domains, an env variable: one alternative a subset of
+/// another), which a complete answer can never pass as written; each alternative is still held.
+fn one_of_as_any_of(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if let Some(alternatives) = m.remove("oneOf") {
+                m.insert("anyOf".into(), alternatives);
+            }
+            m.values_mut().for_each(one_of_as_any_of);
+        }
+        Value::Array(a) => a.iter_mut().for_each(one_of_as_any_of),
+        _ => {}
+    }
+}
+
+/// The component schemas a converted schema names (`#/$defs/Name`).
+fn refs_in(v: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(m) => {
+                if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+                    if let Some(name) = r.strip_prefix("#/$defs/") {
+                        out.push(name.to_string());
+                    }
+                }
+                stack.extend(m.values());
+            }
+            Value::Array(a) => stack.extend(a),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The JSON schema of a request body or an answer (`application/json`, or any `…json` type).
+fn json_schema(described: &Value) -> Option<&Value> {
+    let content = described["content"].as_object()?;
+    let (_, media) = content
+        .iter()
+        .find(|(t, _)| t.as_str() == "application/json")
+        .or_else(|| content.iter().find(|(t, _)| t.contains("json")))?;
+    let schema = &media["schema"];
+    (!schema.is_null() && schema != &json!({})).then_some(schema)
+}
