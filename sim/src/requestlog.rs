@@ -89,9 +89,8 @@ pub fn mask(v: &Value) -> Value {
 }
 
 /// Secrets masked as [`mask`] masks them, but keeping each value's shape (the contract check's
-/// record): a string under
-/// a secret-looking name becomes `***`, an array or object under one keeps its items (each
-/// string masked), so the masked body is still checked against the description's types.
+/// record): a string under a secret-looking name becomes `***`, an array or object under one
+/// keeps its items (each string masked), so the masked body still has the description's types.
 pub fn mask_shaped(v: &Value) -> Value {
     fn all_strings(v: &Value) -> Value {
         match v {

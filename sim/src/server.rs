@@ -88,17 +88,12 @@ async fn log(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Respo
             )
         }
     };
-    let logged = serde_json::from_slice::<Value>(&bytes)
-        .map(|v| mask(&v))
-        .unwrap_or(Value::Null);
-    let form = contract_record::enabled()
-        .then(|| form_of(&parts.headers, &bytes))
-        .flatten();
-    let request_bytes = if contract_record::enabled() {
-        bytes.clone()
-    } else {
-        Bytes::new()
-    };
+    let parsed = serde_json::from_slice::<Value>(&bytes).ok();
+    let logged = parsed.as_ref().map_or(Value::Null, mask);
+    let recording = contract_record::enabled();
+    // For the contract check: the request masked keeping its shape, and a form body.
+    let request = recording.then(|| parsed.as_ref().map_or(Value::Null, mask_shaped));
+    let form = recording.then(|| form_of(&parts.headers, &bytes)).flatten();
     let mut resp = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
@@ -107,16 +102,14 @@ async fn log(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Respo
     } else {
         resp.status().as_u16()
     };
-    if status != 0 && contract_record::enabled() {
+    if let (Some(request), true) = (request, status != 0) {
         let (answer, unread);
         (resp, answer, unread) = read_answer(resp).await;
         contract_record::record(&contract_record::Exchange {
             method: method.clone(),
             path: path.clone(),
             query: query.clone(),
-            request: serde_json::from_slice::<Value>(&request_bytes)
-                .map(|v| mask_shaped(&v))
-                .unwrap_or(Value::Null),
+            request,
             form,
             status,
             answer,

@@ -182,11 +182,7 @@ fn with_defs(spec: &Value, schema: &Value) -> Value {
 
 /// Compiled validators by spec and schema: the large descriptions (Stripe's 900 components)
 /// take long to compile, and a test validates many bodies against the same few schemas.
-pub fn validator(
-    spec: &Value,
-    schema: &Value,
-    what: &str,
-) -> std::sync::Arc<jsonschema::Validator> {
+fn validator(spec: &Value, schema: &Value, what: &str) -> std::sync::Arc<jsonschema::Validator> {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
     static CACHE: OnceLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> = OnceLock::new();
