@@ -2,8 +2,9 @@
 //! One service name per environment, so sandbox and production never see each other's entries;
 //! one entry per provider token, and entries under each customer for what a run generates.
 //!
-//! Every call runs on its own thread with a timeout: a locked keyring can open an unlock prompt
-//! and block forever, and the app must never hang on it.
+//! Every call runs on the keyring's own thread with a timeout: a locked keyring can open an
+//! unlock prompt and block forever, and the app must never hang on it. The thread keeps the
+//! platform's session (`backend::Session`) for the next call.
 
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
@@ -11,6 +12,13 @@ use std::time::{Duration, Instant};
 use super::key::{CustomerSecret, SecretKey};
 use super::{recent, Secret};
 use crate::messages::{ErrorCode, Params};
+
+#[cfg(not(target_os = "linux"))]
+use super::platform_keyring as backend;
+#[cfg(target_os = "linux")]
+use super::secret_service as backend;
+
+pub use backend::sessions_opened as keyring_sessions;
 
 pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -53,25 +61,20 @@ impl std::fmt::Display for SecretError {
 
 impl std::error::Error for SecretError {}
 
-fn classify(e: keyring::Error) -> SecretError {
-    match e {
-        keyring::Error::NoStorageAccess(_) => SecretError::Locked,
-        keyring::Error::PlatformFailure(inner) => {
-            let text = inner.to_string();
-            if text.contains("autolaunch")
-                || text.contains("DBUS_SESSION_BUS_ADDRESS")
-                || text.contains("Failed to connect to socket")
-            {
-                SecretError::NoSessionBus
-            } else if text.contains("ServiceUnknown") || text.contains("org.freedesktop.secrets") {
-                SecretError::NoSecretService
-            } else if text.to_lowercase().contains("locked") {
-                SecretError::Locked
-            } else {
-                SecretError::Backend(super::redact(&text))
-            }
-        }
-        other => SecretError::Backend(super::redact(&other.to_string())),
+/// What the platform said, as text, read for the cases the app explains (no session bus, no
+/// Secret Service, locked); anything else is passed on with secrets masked.
+pub(super) fn classify_platform(text: &str) -> SecretError {
+    if text.contains("autolaunch")
+        || text.contains("DBUS_SESSION_BUS_ADDRESS")
+        || text.contains("Failed to connect to socket")
+    {
+        SecretError::NoSessionBus
+    } else if text.contains("ServiceUnknown") || text.contains("org.freedesktop.secrets") {
+        SecretError::NoSecretService
+    } else if text.to_lowercase().contains("locked") {
+        SecretError::Locked
+    } else {
+        SecretError::Backend(super::redact(text))
     }
 }
 
@@ -81,6 +84,30 @@ static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0
 /// How many operations this process has asked of the keyring itself.
 pub fn keyring_calls() -> u64 {
     CALLS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// An operation for the keyring's thread, which holds the session.
+type Job = Box<dyn FnOnce(&mut backend::Session) + Send>;
+
+/// Whose turn it is with the keyring, and the thread that answers.
+struct Turn {
+    stuck_until: Option<Instant>,
+    thread: Option<mpsc::Sender<Job>>,
+}
+
+/// The thread that keeps the process's keyring session and runs one operation after another.
+fn keyring_thread() -> Result<mpsc::Sender<Job>, SecretError> {
+    let (tx, rx) = mpsc::channel::<Job>();
+    std::thread::Builder::new()
+        .name("keyring".into())
+        .spawn(move || {
+            let mut session = backend::Session::default();
+            for job in rx {
+                job(&mut session);
+            }
+        })
+        .map_err(|e| SecretError::Backend(e.to_string()))?;
+    Ok(tx)
 }
 
 #[derive(Debug, Clone)]
@@ -117,39 +144,64 @@ impl SecretStore {
         &self.service
     }
 
-    /// Runs one keyring operation on its own thread; the outer error is the timeout.
+    /// Runs one keyring operation on the keyring's thread; a call that does not answer in time
+    /// is a `Timeout`.
     ///
     /// Operations go one at a time, and the timeout counts from a call's own turn: the Secret
     /// Service answers one request after another, so fifty runs writing at once would
     /// otherwise wait behind each other and time out as if the keyring were locked. Once a call
     /// has timed out, the keyring counts as stuck for as long again, and the calls waiting for
-    /// their turn fail at once instead of each waiting the whole timeout.
+    /// their turn fail at once instead of each waiting the whole timeout; the stuck thread is
+    /// left behind (a blocked call cannot be cancelled) and the next call gets a new one.
     fn call<T: Send + 'static>(
         &self,
-        key: &SecretKey,
-        op: impl FnOnce(keyring::Entry) -> keyring::Result<T> + Send + 'static,
-    ) -> Result<keyring::Result<T>, SecretError> {
-        static TURN: Mutex<Option<Instant>> = Mutex::new(None);
+        op: impl FnOnce(&mut backend::Session) -> Result<T, SecretError> + Send + 'static,
+    ) -> Result<T, SecretError> {
+        static TURN: Mutex<Turn> = Mutex::new(Turn {
+            stuck_until: None,
+            thread: None,
+        });
         CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let mut stuck_until = TURN.lock().unwrap_or_else(|p| p.into_inner());
+        let mut turn = TURN.lock().unwrap_or_else(|p| p.into_inner());
         let timed_out = SecretError::Timeout(self.timeout.as_secs().max(1));
-        if stuck_until.is_some_and(|t| Instant::now() < t) {
+        if turn.stuck_until.is_some_and(|t| Instant::now() < t) {
             return Err(timed_out);
         }
-        let (service, account) = (self.service.clone(), key.account());
         let (tx, rx) = mpsc::channel();
-        // A blocked keyring call cannot be cancelled; the thread is left to finish or die with
-        // the process, and the caller gets a clear answer in time.
-        std::thread::Builder::new()
-            .name("keyring".into())
-            .spawn(move || {
-                let r = keyring::Entry::new(&service, &account).and_then(op);
-                let _ = tx.send(r);
-            })
-            .map_err(|e| SecretError::Backend(e.to_string()))?;
-        let answer = rx.recv_timeout(self.timeout);
-        *stuck_until = answer.is_err().then(|| Instant::now() + self.timeout);
-        answer.map_err(|_| timed_out)
+        let mut job: Job = Box::new(move |session| {
+            let _ = tx.send(op(session));
+        });
+        // A thread that ended (an operation panicked) is replaced once.
+        for _ in 0..2 {
+            let thread = match turn.thread.take() {
+                Some(t) => t,
+                None => keyring_thread()?,
+            };
+            match thread.send(job) {
+                Ok(()) => {
+                    turn.thread = Some(thread);
+                    break;
+                }
+                Err(mpsc::SendError(back)) => job = back,
+            }
+        }
+        match rx.recv_timeout(self.timeout) {
+            Ok(answer) => {
+                turn.stuck_until = None;
+                answer
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                turn.stuck_until = Some(Instant::now() + self.timeout);
+                turn.thread = None;
+                Err(timed_out)
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                turn.thread = None;
+                Err(SecretError::Backend(
+                    "the keyring's thread stopped before it answered".into(),
+                ))
+            }
+        }
     }
 
     /// `op` again, five times at most, when the keyring daemon left the bus while it was asked:
@@ -187,11 +239,13 @@ impl SecretStore {
                 return Ok(answer);
             }
         }
-        let answer = self.again(|| match self.call(key, |e| e.get_password())? {
-            Ok(v) => Ok(Some(Secret::new(v))),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(classify(e)),
-        })?;
+        let (service, account) = (self.service.clone(), key.account());
+        let answer = self
+            .again(|| {
+                let (service, account) = (service.clone(), account.clone());
+                self.call(move |s| s.get(&service, &account))
+            })?
+            .map(Secret::new);
         if kept {
             recent::put(&self.service, &key.account(), answer.clone());
         }
@@ -199,10 +253,10 @@ impl SecretStore {
     }
 
     pub fn set(&self, key: &SecretKey, secret: &Secret) -> Result<(), SecretError> {
+        let (service, account) = (self.service.clone(), key.account());
         let written = self.again(|| {
-            let value = secret.clone();
-            self.call(key, move |e| e.set_password(value.expose()))?
-                .map_err(classify)
+            let (service, account, value) = (service.clone(), account.clone(), secret.clone());
+            self.call(move |s| s.set(&service, &account, value.expose()))
         });
         self.remember(key, written.as_ref().ok().map(|_| Some(secret.clone())));
         written
@@ -210,10 +264,10 @@ impl SecretStore {
 
     /// Removes the entry; `false` when there was none.
     pub fn delete(&self, key: &SecretKey) -> Result<bool, SecretError> {
-        let removed = self.again(|| match self.call(key, |e| e.delete_credential())? {
-            Ok(()) => Ok(true),
-            Err(keyring::Error::NoEntry) => Ok(false),
-            Err(e) => Err(classify(e)),
+        let (service, account) = (self.service.clone(), key.account());
+        let removed = self.again(|| {
+            let (service, account) = (service.clone(), account.clone());
+            self.call(move |s| s.delete(&service, &account))
         });
         self.remember(key, removed.as_ref().ok().map(|_| None));
         removed
@@ -275,7 +329,6 @@ impl SecretStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secrets::Provider;
 
     /// One test, as the keyring's turn is one per process. The Secret Service answers one
     /// request after another: 12 callers at once, each request taking 150 ms, all succeed
@@ -290,7 +343,7 @@ mod tests {
             .map(|_| {
                 let store = store.clone();
                 std::thread::spawn(move || {
-                    store.call(&SecretKey::Token(Provider::Github), |_| {
+                    store.call(|_| {
                         let _one_at_a_time = SERVICE.lock().unwrap();
                         std::thread::sleep(Duration::from_millis(150));
                         Ok(())
@@ -299,12 +352,12 @@ mod tests {
             })
             .collect();
         for c in callers {
-            assert!(matches!(c.join().unwrap(), Ok(Ok(()))));
+            assert!(matches!(c.join().unwrap(), Ok(())));
         }
 
         let store = store.with_timeout(Duration::from_millis(200));
         let started = Instant::now();
-        let r = store.call(&SecretKey::Token(Provider::Github), |_| {
+        let r = store.call(|_| {
             std::thread::sleep(Duration::from_secs(30));
             Ok(())
         });
@@ -312,7 +365,7 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(2));
         assert!(SecretError::Timeout(5).to_string().contains("låsas upp"));
         let next = Instant::now();
-        let r = store.call(&SecretKey::Token(Provider::Github), |_| Ok(()));
+        let r = store.call(|_| Ok(()));
         assert!(
             matches!(r, Err(SecretError::Timeout(_))),
             "still stuck: {r:?}"
@@ -322,7 +375,7 @@ mod tests {
             "failed at once"
         );
         std::thread::sleep(Duration::from_millis(250));
-        let r = store.call(&SecretKey::Token(Provider::Github), |_| Ok(()));
-        assert!(matches!(r, Ok(Ok(()))), "answers again: {r:?}");
+        let r = store.call(|_| Ok(()));
+        assert!(matches!(r, Ok(())), "answers again: {r:?}");
     }
 }

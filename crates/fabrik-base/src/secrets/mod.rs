@@ -4,13 +4,19 @@
 
 mod key;
 mod keyring_store;
+#[cfg(not(target_os = "linux"))]
+mod platform_keyring;
 mod recent;
 mod redact;
 mod secret;
+#[cfg(target_os = "linux")]
+mod secret_service;
 mod shape;
 
 pub use key::{CustomerSecret, SecretKey};
-pub use keyring_store::{keyring_calls, SecretError, SecretStore, KEYRING_TIMEOUT};
+pub use keyring_store::{
+    keyring_calls, keyring_sessions, SecretError, SecretStore, KEYRING_TIMEOUT,
+};
 pub use redact::{redact, RedactingWriter, REDACTED};
 pub use secret::Secret;
 pub use shape::{redact_json, redact_shapes, secret_name};
