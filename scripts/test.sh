@@ -50,7 +50,12 @@ fi
 
 # Everything the tests write (app data, window state, keyring, logs) stays in one temp folder,
 # so the developer's own Fabrik data and keyring are never touched.
-WORK="$(mktemp -d -t fabrik-test.XXXXXX)"
+# In memory where the machine has a tmpfs: the PostgreSQL server's data folder is in it, and
+# on a disk (ext4) each project database's 300 files cost more to create than all the rest of
+# making it (a project's database in 9 ms in memory, 300 ms on the disk, late in a run).
+SCRATCH=/tmp
+[ -d /dev/shm ] && [ -w /dev/shm ] && SCRATCH=/dev/shm
+WORK="$(mktemp -d -p "$SCRATCH" fabrik-test.XXXXXX)"
 chmod 711 "$WORK"
 # On every way out, pass or fail: whatever a test started and left behind (a window, a driver,
 # a database server, a simulator) is stopped, so nothing keeps the runner waiting. Each of them

@@ -187,6 +187,42 @@ impl Drop for SimHandle {
     fn drop(&mut self) {
         // Without an explicit shutdown the server task would keep running on the caller's runtime.
         self.stop();
+        self.drop_databases();
+    }
+}
+
+impl SimHandle {
+    /// A simulator whose world is not saved leaves nothing on the PostgreSQL server: its
+    /// projects' databases could never be reached again, and a test run's server (its data
+    /// folder in memory) would otherwise hold every test's until the run ends. On a thread of
+    /// its own with a runtime of its own, as the caller's may be ending; 30 s at most.
+    fn drop_databases(&mut self) {
+        if self.state.cfg.state_file.is_some() {
+            return;
+        }
+        let Some(mut admin) = self.state.pg.as_ref().map(|pg| pg.admin()) else {
+            return;
+        };
+        admin.connect_timeout(std::time::Duration::from_secs(5));
+        let instance = self.state.read(|w| w.instance.clone());
+        let dropping = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            if let Ok(rt) = runtime {
+                let done = rt.block_on(async {
+                    tokio::time::timeout(
+                        std::time::Duration::from_secs(30),
+                        sqlexec::PgBackend::drop_instance(&admin, &instance),
+                    )
+                    .await
+                });
+                if let Ok(Err(e)) = done {
+                    tracing::debug!("fabrik-sim: the databases were not dropped: {e}");
+                }
+            }
+        });
+        let _ = dropping.join();
     }
 }
 

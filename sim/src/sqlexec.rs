@@ -193,6 +193,12 @@ fn position_in(sent: &str, shown: &str, p: usize) -> Option<usize> {
 pub struct PgBackend {
     admin: Config,
     prepared: tokio::sync::Mutex<HashSet<String>>,
+    /// The prepared database every new project's is copied from (made once per server).
+    template: tokio::sync::OnceCell<String>,
+    /// ` STRATEGY FILE_COPY` where the server has it (PostgreSQL 15 and later): a copy of the
+    /// template's files, where the default writes every page of it to the WAL as well. On a
+    /// data folder in memory a project's database is then made in about 9 ms instead of 43.
+    copy_strategy: &'static str,
 }
 
 /// A query parameter sent in PostgreSQL's text format, so the server converts it to whatever type
@@ -249,9 +255,19 @@ impl PgBackend {
             .map_err(|e: tokio_postgres::Error| PgError(e.to_string()))?;
         let client = connect(&admin).await?;
         client.batch_execute(ROLES_SQL).await?;
+        let version: i32 = client
+            .query_one("SELECT current_setting('server_version_num')::int", &[])
+            .await?
+            .get(0);
         Ok(PgBackend {
             admin,
             prepared: tokio::sync::Mutex::new(HashSet::new()),
+            template: tokio::sync::OnceCell::new(),
+            copy_strategy: if version >= 150000 {
+                " STRATEGY FILE_COPY"
+            } else {
+                ""
+            },
         })
     }
 
@@ -260,37 +276,144 @@ impl PgBackend {
         format!("fabrik_sim_{instance}_{project_ref}")
     }
 
-    /// Creates and prepares the project's database on first use.
+    /// Creates the project's database on first use, as a copy of the prepared template; one
+    /// that was there already (a simulator started again on its saved world) is prepared again,
+    /// which adds what a newer preparation has.
     pub async fn ensure_db(&self, name: &str) -> Result<(), PgError> {
         let mut prepared = self.prepared.lock().await;
         if prepared.contains(name) {
             return Ok(());
         }
+        let template = self
+            .template
+            .get_or_try_init(|| self.make_template())
+            .await?;
         let admin = connect(&self.admin).await?;
         let exists = admin
             .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
             .await?
             .is_some();
-        if !exists {
-            if let Err(e) = admin
-                .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+        let made = !exists
+            && match admin
+                .batch_execute(&format!(
+                    "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"{}",
+                    self.copy_strategy
+                ))
                 .await
             {
-                // Another session may have created it meanwhile: PostgreSQL says so with
-                // 42P04, or, when the two creations race in its catalog, with 23505 on
-                // pg_database_datname_index.
-                use tokio_postgres::error::SqlState;
-                let raced = [SqlState::DUPLICATE_DATABASE, SqlState::UNIQUE_VIOLATION];
-                if !e.code().is_some_and(|c| raced.contains(c)) {
-                    return Err(e.into());
+                Ok(()) => true,
+                Err(e) => {
+                    // Another session may have created it meanwhile: PostgreSQL says so with
+                    // 42P04, or, when the two creations race in its catalog, with 23505 on
+                    // pg_database_datname_index.
+                    use tokio_postgres::error::SqlState;
+                    let raced = [SqlState::DUPLICATE_DATABASE, SqlState::UNIQUE_VIOLATION];
+                    if !e.code().is_some_and(|c| raced.contains(c)) {
+                        return Err(e.into());
+                    }
+                    false
+                }
+            };
+        if !made {
+            let mut cfg = self.admin.clone();
+            cfg.dbname(name);
+            connect(&cfg).await?.batch_execute(PREPARE_SQL).await?;
+        }
+        prepared.insert(name.to_string());
+        Ok(())
+    }
+
+    /// The template for this preparation (its name carries a hash of `PREPARE_SQL`, so a
+    /// server kept across versions gets a new one): made under a name of its own, prepared, and
+    /// renamed; a simulator that lost the race to another one drops its own.
+    async fn make_template(&self) -> Result<String, PgError> {
+        let hash = PREPARE_SQL.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let name = format!("fabrik_sim_template_{hash:016x}");
+        let admin = connect(&self.admin).await?;
+        let has = |n: String| {
+            let admin = &admin;
+            async move {
+                admin
+                    .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&n])
+                    .await
+                    .map(|r| r.is_some())
+            }
+        };
+        if has(name.clone()).await? {
+            return Ok(name);
+        }
+        let building = format!("{name}_{:08x}", rand::random::<u32>());
+        admin
+            .batch_execute(&format!("CREATE DATABASE \"{building}\""))
+            .await?;
+        let mut cfg = self.admin.clone();
+        cfg.dbname(&building);
+        connect(&cfg).await?.batch_execute(PREPARE_SQL).await?;
+        let mut renamed = Err(PgError("the template could not be renamed".into()));
+        for _ in 0..20 {
+            // The preparing session may still be ending; a rename waits for none.
+            admin
+                .execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                    &[&building],
+                )
+                .await?;
+            match admin
+                .batch_execute(&format!(
+                    "ALTER DATABASE \"{building}\" RENAME TO \"{name}\""
+                ))
+                .await
+            {
+                Ok(()) => {
+                    renamed = Ok(());
+                    break;
+                }
+                Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::OBJECT_IN_USE) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                Err(e) => {
+                    renamed = Err(e.into());
+                    break;
                 }
             }
         }
-        let mut cfg = self.admin.clone();
-        cfg.dbname(name);
-        let client = connect(&cfg).await?;
-        client.batch_execute(PREPARE_SQL).await?;
-        prepared.insert(name.to_string());
+        if renamed.is_err() {
+            admin
+                .batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
+                ))
+                .await?;
+            if !has(name.clone()).await? {
+                renamed?;
+            }
+        }
+        Ok(name)
+    }
+
+    /// How the simulator connects as the server's administrator.
+    pub fn admin(&self) -> Config {
+        self.admin.clone()
+    }
+
+    /// Drops every database of the simulator `instance` (its projects and their copies): the
+    /// end of a simulator whose world is not saved, so nothing can reach them again.
+    pub async fn drop_instance(admin: &Config, instance: &str) -> Result<(), PgError> {
+        let admin = connect(admin).await?;
+        let prefix = format!("fabrik_sim_{instance}_");
+        let rows = admin
+            .query(
+                "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
+                &[&prefix],
+            )
+            .await?;
+        for row in rows {
+            let name: String = row.get(0);
+            admin
+                .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await?;
+        }
         Ok(())
     }
 
@@ -327,7 +450,10 @@ impl PgBackend {
                 )
                 .await?;
             match admin
-                .batch_execute(&format!("CREATE DATABASE \"{copy}\" TEMPLATE \"{source}\""))
+                .batch_execute(&format!(
+                    "CREATE DATABASE \"{copy}\" TEMPLATE \"{source}\"{}",
+                    self.copy_strategy
+                ))
                 .await
             {
                 Ok(()) => return Ok(()),
@@ -355,7 +481,8 @@ impl PgBackend {
             .await?;
         admin
             .batch_execute(&format!(
-                "CREATE DATABASE \"{target}\" TEMPLATE \"{snapshot}\""
+                "CREATE DATABASE \"{target}\" TEMPLATE \"{snapshot}\"{}",
+                self.copy_strategy
             ))
             .await?;
         // The snapshot was taken of a prepared database: the copy is prepared too.

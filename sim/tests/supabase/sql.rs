@@ -184,6 +184,63 @@ async fn sql_runs_on_real_postgres_and_auth_users_are_mirrored() {
     sim.shutdown().await;
 }
 
+/// A simulator whose world is not saved leaves no database behind when it ends: a test run's
+/// server (its data folder in memory) held every test's until the run's end. One whose world
+/// is saved keeps its projects' databases for its next start.
+#[tokio::test]
+async fn a_simulator_without_a_saved_world_leaves_no_database_behind() {
+    let pg = fabrik_sim::pg::TestCluster::shared().expect("postgres test cluster");
+    let (admin, conn) = tokio_postgres::connect(pg.url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let saved = tempfile::tempdir().unwrap();
+    for state_file in [None, Some(saved.path().join("world.json"))] {
+        let keeps = state_file.is_some();
+        let sim = sim_with(SimConfig {
+            database_url: Some(pg.url().to_string()),
+            state_file,
+            ..Default::default()
+        })
+        .await;
+        let (base, c) = (sim.supabase_api_url(), client());
+        let r = create(&c, &base, "ends").await["ref"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (s, _, _) = json_of(
+            c.post(format!("{base}/v1/projects/{r}/database/query"))
+                .bearer_auth(TOKEN)
+                .json(&json!({"query": "create table kept (id int)"}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 201);
+        let db = sim.project_database(&r).unwrap();
+        let there = || {
+            let (admin, db) = (&admin, &db);
+            async move {
+                admin
+                    .query_opt("select 1 from pg_database where datname = $1", &[db])
+                    .await
+                    .unwrap()
+                    .is_some()
+            }
+        };
+        assert!(there().await);
+        drop(sim);
+        assert_eq!(there().await, keeps, "saved world: {keeps}");
+        if keeps {
+            admin
+                .batch_execute(&format!("drop database \"{db}\" with (force)"))
+                .await
+                .unwrap();
+        }
+    }
+}
+
 const HISTORY_DDL: &str = "CREATE SCHEMA IF NOT EXISTS supabase_migrations; \
     CREATE TABLE IF NOT EXISTS supabase_migrations.schema_migrations (version text NOT NULL PRIMARY KEY, statements text[], name text);";
 const HISTORY_READ: &str =
