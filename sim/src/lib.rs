@@ -21,6 +21,8 @@ mod errors;
 mod faults;
 mod foreign;
 mod persist;
+mod pg_error;
+mod pgdb;
 mod providers;
 mod ratelimit;
 mod requestlog;

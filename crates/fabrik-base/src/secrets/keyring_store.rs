@@ -10,8 +10,8 @@ use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::key::{CustomerSecret, SecretKey};
+use super::keyring_error::SecretError;
 use super::{recent, Secret};
-use crate::messages::{ErrorCode, Params};
 
 #[cfg(not(target_os = "linux"))]
 use super::platform_keyring as backend;
@@ -21,62 +21,6 @@ use super::secret_service as backend;
 pub use backend::sessions_opened as keyring_sessions;
 
 pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Why the keyring could not be used; the text comes from the message catalog.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SecretError {
-    NoSessionBus,
-    NoSecretService,
-    Locked,
-    /// Seconds waited.
-    Timeout(u64),
-    Backend(String),
-}
-
-impl SecretError {
-    pub fn code(&self) -> ErrorCode {
-        match self {
-            SecretError::NoSessionBus => ErrorCode::KeyringNoSessionBus,
-            SecretError::NoSecretService => ErrorCode::KeyringNoSecretService,
-            SecretError::Locked => ErrorCode::KeyringLocked,
-            SecretError::Timeout(_) => ErrorCode::KeyringTimeout,
-            SecretError::Backend(_) => ErrorCode::KeyringError,
-        }
-    }
-
-    pub fn params(&self) -> Params {
-        match self {
-            SecretError::Timeout(s) => crate::messages::params! { "seconds" => s },
-            SecretError::Backend(d) => crate::messages::params! { "detail" => d },
-            _ => Params::new(),
-        }
-    }
-}
-
-impl std::fmt::Display for SecretError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.code().sv(&self.params()))
-    }
-}
-
-impl std::error::Error for SecretError {}
-
-/// What the platform said, as text, read for the cases the app explains (no session bus, no
-/// Secret Service, locked); anything else is passed on with secrets masked.
-pub(super) fn classify_platform(text: &str) -> SecretError {
-    if text.contains("autolaunch")
-        || text.contains("DBUS_SESSION_BUS_ADDRESS")
-        || text.contains("Failed to connect to socket")
-    {
-        SecretError::NoSessionBus
-    } else if text.contains("ServiceUnknown") || text.contains("org.freedesktop.secrets") {
-        SecretError::NoSecretService
-    } else if text.to_lowercase().contains("locked") {
-        SecretError::Locked
-    } else {
-        SecretError::Backend(super::redact(text))
-    }
-}
 
 /// Operations asked of the keyring by this process (for tests and benchmarks).
 static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);

@@ -3,6 +3,7 @@
 //! backs up but did not write (by shape as well).
 
 mod key;
+mod keyring_error;
 mod keyring_store;
 #[cfg(not(target_os = "linux"))]
 mod platform_keyring;
@@ -14,9 +15,8 @@ mod secret_service;
 mod shape;
 
 pub use key::{CustomerSecret, SecretKey};
-pub use keyring_store::{
-    keyring_calls, keyring_sessions, SecretError, SecretStore, KEYRING_TIMEOUT,
-};
+pub use keyring_error::SecretError;
+pub use keyring_store::{keyring_calls, keyring_sessions, SecretStore, KEYRING_TIMEOUT};
 pub use redact::{redact, RedactingWriter, REDACTED};
 pub use secret::Secret;
 pub use shape::{redact_json, redact_shapes, secret_name};

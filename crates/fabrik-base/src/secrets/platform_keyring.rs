@@ -1,7 +1,7 @@
 //! The keyring on macOS (Keychain) and Windows (Credential Manager), through the `keyring`
 //! crate: each operation is a call of the system's own library, with no session to keep.
 
-use super::keyring_store::{classify_platform, SecretError};
+use super::keyring_error::{classify_platform, SecretError};
 
 pub fn sessions_opened() -> u64 {
     0

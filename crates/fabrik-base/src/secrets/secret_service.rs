@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use dbus_secret_service::{EncryptionType, Error, Item, SecretService};
 
-use super::keyring_store::{classify_platform, SecretError};
+use super::keyring_error::{classify_platform, SecretError};
 
 /// Sessions this process has opened with the Secret Service (for tests).
 static SESSIONS: AtomicU64 = AtomicU64::new(0);
