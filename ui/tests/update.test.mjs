@@ -97,6 +97,21 @@ describe('update', () => {
     assertClean();
   });
 
+  test('the download\'s events can come before the install\'s own answer: the answer does not hide them', async (t) => {
+    // The full run of 2026-11-29 saw the failure of a download vanish under the install's own
+    // "downloading" answer, which came after it on a loaded machine.
+    const { page, assertClean } = await open(t, { offer: NEWER, fails: 'update_signature', answerLate: true });
+    await openAbout(page);
+    await checkNow(page);
+    await tid(page, 'update-install').click();
+    await tid(page, 'update-failed').waitFor();
+    await page.waitForFunction(() => window.__mockUpdate.answers() === 1);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
+    assert.equal(await tid(page, 'update-failed').count(), 1, 'the failure is still shown after the late answer');
+    assert.match(await tid(page, 'update-failed').innerText(), /inte signerad/);
+    assertClean();
+  });
+
   test('up to date, an older version offered, other systems only, an unreachable feed: each said, nothing to install', async (t) => {
     const cases = [
       [{ offer: { kind: 'up_to_date', version: '0.1.0-mock' } }, /Du har den senaste versionen \(0\.1\.0-mock\)/],

@@ -54,11 +54,18 @@ export async function checkForUpdate(asked: boolean): Promise<void> {
   }
 }
 
+/** `update` events seen: the install's own answer is older than any event after it was asked. */
+let moves = 0;
+
 export async function installUpdate(): Promise<void> {
   // The last attempt's failure goes as this one starts, so what is shown is this attempt's.
   set({ progress: null });
+  const asked = moves;
   try {
-    set({ progress: await call('update_install', {}) });
+    const answer = await call('update_install', {});
+    // The core starts the download before it answers, so its events can come first; the
+    // answer then says less than they did and is dropped.
+    if (moves === asked) set({ progress: answer });
   } catch (e) {
     set({ progress: { phase: 'failed', error: e as ApiError } });
   }
@@ -66,6 +73,7 @@ export async function installUpdate(): Promise<void> {
 
 /** From the `update` event. */
 export function updateMoved(p: UpdateProgress) {
+  moves += 1;
   set({ progress: p });
 }
 
