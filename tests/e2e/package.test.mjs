@@ -56,7 +56,7 @@ test('the .deb holds the window, the fabrik command, the desktop entry, the icon
   // The licences of everything it carries (scripts/licenses.mjs refuses a package that names
   // none): the crates and npm packages of the window, each with its licence, and the texts.
   const licences = readFileSync(join(unpacked, 'usr/share/doc/fabrik/THIRD-PARTY-LICENSES.txt'), 'utf8');
-  for (const name of ['tauri', 'wry', 'webkit2gtk', 'octocrab', 'rusqlite', 'tokio-postgres', 'keyring', 'react', 'react-dom', '@tauri-apps/api']) {
+  for (const name of ['tauri', 'wry', 'webkit2gtk', 'octocrab', 'rusqlite', 'tokio-postgres', 'dbus-secret-service', 'react', 'react-dom', '@tauri-apps/api']) {
     assert.match(licences, new RegExp(`^${name.replace(/[/@.]/g, '\\$&')} \\S+: \\S`, 'm'), `${name} is named with its licence`);
   }
   assert.match(licences, /Apache License/);
