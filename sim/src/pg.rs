@@ -77,6 +77,11 @@ impl TestCluster {
         self.owned.is_some()
     }
 
+    /// The server's data folder, when this process started it.
+    pub fn data_dir(&self) -> Option<&Path> {
+        self.owned.as_ref().map(|o| o.data.as_path())
+    }
+
     /// One cluster for every test of this process that holds it at the same time; it stops when
     /// the last holder drops it.
     pub fn shared() -> Result<Arc<TestCluster>, ClusterError> {
@@ -378,7 +383,13 @@ fn start_on_free_port(
     let mut last_err = None;
     for _ in 0..5 {
         let port = free_port()?;
-        let opts = format!("-c listen_addresses=127.0.0.1 -p {port} -c max_connections=200 {opts}");
+        // Dynamic shared memory as files in the data folder (`pg_dynshmem`), not in /dev/shm:
+        // a server killed with kill -9 (the test command's cleanup, a crashed run) never
+        // removes its segments, and /dev/shm had gathered 391 MB of them over a few days.
+        let opts = format!(
+            "-c listen_addresses=127.0.0.1 -p {port} -c max_connections=200 \
+             -c dynamic_shared_memory_type=mmap {opts}"
+        );
         match run(
             "pg_ctl start",
             pg_command(bin, as_postgres, "pg_ctl")

@@ -124,6 +124,14 @@ async fn connect(cfg: &Config) -> Result<Client, PgError> {
     });
     Ok(client)
 }
+/// Whether the server holds a database of that name.
+async fn database_exists(admin: &Client, name: &str) -> Result<bool, PgError> {
+    let row = admin
+        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+        .await?;
+    Ok(row.is_some())
+}
+
 impl PgBackend {
     /// Connects as the given (super)user and creates the cluster-wide roles.
     pub async fn connect(url: &str) -> Result<PgBackend, PgError> {
@@ -166,11 +174,7 @@ impl PgBackend {
             .get_or_try_init(|| self.make_template())
             .await?;
         let admin = connect(&self.admin).await?;
-        let exists = admin
-            .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
-            .await?
-            .is_some();
-        let made = !exists
+        let made = !database_exists(&admin, name).await?
             && match admin
                 .batch_execute(&format!(
                     "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"{}",
@@ -209,16 +213,7 @@ impl PgBackend {
         });
         let name = format!("fabrik_sim_template_{hash:016x}");
         let admin = connect(&self.admin).await?;
-        let has = |n: String| {
-            let admin = &admin;
-            async move {
-                admin
-                    .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&n])
-                    .await
-                    .map(|r| r.is_some())
-            }
-        };
-        if has(name.clone()).await? {
+        if database_exists(&admin, &name).await? {
             return Ok(name);
         }
         let building = format!("{name}_{:08x}", rand::random::<u32>());
@@ -262,7 +257,7 @@ impl PgBackend {
                     "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
                 ))
                 .await?;
-            if !has(name.clone()).await? {
+            if !database_exists(&admin, &name).await? {
                 renamed?;
             }
         }

@@ -1,7 +1,7 @@
 //! A test run stops and removes the PostgreSQL server it started, also when the test process
 //! dies without unwinding (abort, kill) or holds the cluster in a `static` that is never dropped.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -75,6 +75,50 @@ fn a_cluster_is_stopped_and_removed_when_its_test_process_dies() {
     }
     assert!(!listening(), "the server on port {port} was stopped");
     assert!(dirs().is_empty(), "its directory was removed: {:?}", dirs());
+}
+
+/// Every file of shared memory the server maps lies in its own folder, so that a server killed
+/// with kill -9 leaves none behind once the folder is gone: PostgreSQL's default keeps its
+/// dynamic shared memory in /dev/shm, where nothing removes a killed server's segments.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_killed_cluster_leaves_no_shared_memory_behind() {
+    if in_child() {
+        return;
+    }
+    let cluster = fabrik_sim::pg::TestCluster::start_own().expect("postgres");
+    let data = cluster
+        .data_dir()
+        .expect("a cluster of its own")
+        .to_path_buf();
+    let pid = std::fs::read_to_string(data.join("postmaster.pid")).unwrap();
+    let pid = pid.lines().next().unwrap().trim().to_string();
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).unwrap();
+    let files: Vec<&str> = maps
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(5))
+        .filter(|f| f.starts_with("/dev/shm/") || f.contains("pg_dynshmem"))
+        .collect();
+    assert!(
+        !files.is_empty(),
+        "the postmaster maps its dynamic shared memory: {maps}"
+    );
+    let outside: Vec<&&str> = files
+        .iter()
+        .filter(|f| !Path::new(f).starts_with(&data))
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "shared memory outside {}: {outside:?}",
+        data.display()
+    );
+    Command::new("kill").args(["-KILL", &pid]).status().unwrap();
+    drop(cluster);
+    let left: Vec<&&str> = files.iter().filter(|f| Path::new(f).exists()).collect();
+    assert!(
+        left.is_empty(),
+        "left behind by the killed server: {left:?}"
+    );
 }
 
 const PERSISTENT_CHILD: &str = "FABRIK_PG_PERSISTENT_CHILD";
