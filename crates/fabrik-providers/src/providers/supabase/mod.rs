@@ -5,6 +5,8 @@
 mod auth;
 mod backups;
 mod claim;
+#[cfg(test)]
+mod recorded_tests;
 mod storage;
 mod usage;
 
