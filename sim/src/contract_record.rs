@@ -34,7 +34,16 @@ pub struct Exchange {
     pub answer: Value,
     /// Whether the answer had a body that is not in `answer` (too large, or not JSON).
     pub answer_unread: bool,
+    /// A test's deliberate call outside the description ([`PROBE_HEADER`]), to see the
+    /// simulator refuse it as the service would.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub probe: bool,
 }
+
+/// The header a test of the simulator's refusals sends with a call it makes outside the
+/// description on purpose (an unknown route, to see the service's own 404). The check counts
+/// such a call as a probe when it was refused, and as a finding when it was served.
+pub const PROBE_HEADER: &str = "x-fabrik-contract-probe";
 
 struct Recorder {
     file: Mutex<std::fs::File>,

@@ -94,6 +94,7 @@ async fn log(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Respo
     // For the contract check: the request masked keeping its shape, and a form body.
     let request = recording.then(|| parsed.as_ref().map_or(Value::Null, mask_shaped));
     let form = recording.then(|| form_of(&parts.headers, &bytes)).flatten();
+    let probe = parts.headers.contains_key(contract_record::PROBE_HEADER);
     let mut resp = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
@@ -114,6 +115,7 @@ async fn log(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Respo
             status,
             answer,
             answer_unread: unread,
+            probe,
         });
     }
     lock(&st.log).push(LogEntry {

@@ -21,7 +21,7 @@ use describe::{Description, Finding};
 
 /// The providers whose exchanges fail the check when outside their description. The others are
 /// validated and reported, not yet held to it (issue #70 names what is left).
-pub const HELD: &[&str] = &["vercel", "n8n", "resend"];
+pub const HELD: &[&str] = &["vercel", "n8n", "resend", "supabase", "stripe"];
 
 /// What one run of the check saw, by provider.
 #[derive(Debug, Default)]
@@ -31,6 +31,9 @@ pub struct Tally {
     pub listed: usize,
     /// Answers not validated: a fault the test injected, or a body too large or not JSON.
     pub answers_skipped: usize,
+    /// A test's deliberate calls outside the description that the simulator refused, as the
+    /// service would (`fabrik_sim::contract_record::PROBE_HEADER`).
+    pub probes: usize,
     /// Each finding once, with how many exchanges had it.
     pub findings: BTreeMap<String, usize>,
 }
@@ -51,6 +54,21 @@ pub fn check_counted(exchanges: &[(Exchange, usize)]) -> BTreeMap<&'static str, 
         };
         let tally = tallies.entry(provider).or_default();
         tally.exchanges += times;
+        if e.probe {
+            if e.status >= 400 {
+                tally.probes += times;
+            } else {
+                let text = format!(
+                    "{} {route_path}: a probe outside the description was served ({})",
+                    e.method, e.status
+                );
+                *tally
+                    .findings
+                    .entry(format!("{provider}: {text}"))
+                    .or_default() += times;
+            }
+            continue;
+        }
         if outside::is_listed(&listed, provider, &e.method, &route_path, None) {
             tally.listed += times;
             continue;
@@ -132,10 +150,11 @@ pub fn report(tallies: &BTreeMap<&'static str, Tally>) -> String {
             "reported"
         };
         out.push_str(&format!(
-            "contract: {provider} ({held}): {} exchanges, {} within the description, {} listed as outside it, {} answers not validated, {} findings\n",
+            "contract: {provider} ({held}): {} exchanges, {} within the description, {} listed as outside it, {} refused probes, {} answers not validated, {} findings\n",
             t.exchanges,
             t.validated,
             t.listed,
+            t.probes,
             t.answers_skipped,
             t.findings.len()
         ));
@@ -188,6 +207,7 @@ fn exchange(method: &str, path: &str, request: Value, status: u16, answer: Value
         status,
         answer,
         answer_unread: false,
+        probe: false,
     }
 }
 
@@ -238,6 +258,66 @@ fn the_check_finds_what_is_outside_a_description() {
             report(&tallies)
         );
     }
+}
+
+/// A test's deliberate call outside the description is no finding when the simulator refused
+/// it (the service's own 404), and a finding when it was served.
+#[test]
+fn a_probe_is_a_finding_only_when_it_was_served() {
+    use serde_json::json;
+    let mut refused = exchange(
+        "GET",
+        "/vercel/v9/invented/route",
+        Value::Null,
+        404,
+        json!({"error": {"code": "not_found", "message": "The requested path was not found"}}),
+    );
+    refused.probe = true;
+    let tallies = check(std::slice::from_ref(&refused));
+    assert_eq!(
+        held_findings(&tallies),
+        Vec::<String>::new(),
+        "{}",
+        report(&tallies)
+    );
+    assert_eq!(tallies["vercel"].probes, 1);
+    let mut served = refused.clone();
+    served.status = 200;
+    let tallies = check(&[served]);
+    assert_eq!(held_findings(&tallies).len(), 1, "{}", report(&tallies));
+}
+
+/// A value the recorder masked (`***`) is held to its type, not to the rules on its value: the
+/// Auth settings' `password_required_characters` is masked by its name, and its enum is then
+/// no finding; an unmasked value outside the enum still is.
+#[test]
+fn a_masked_value_is_held_to_its_type_not_its_value() {
+    use serde_json::json;
+    let body = |v: Value| {
+        exchange(
+            "PATCH",
+            "/supabase/v1/projects/abcdefghijklmnopqrst/config/auth",
+            json!({ "password_required_characters": v }),
+            200,
+            Value::Null,
+        )
+    };
+    let masked = check(&[body(json!("***"))]);
+    assert_eq!(
+        held_findings(&masked),
+        Vec::<String>::new(),
+        "{}",
+        report(&masked)
+    );
+    let outside = check(&[body(json!("letters only"))]);
+    assert_eq!(held_findings(&outside).len(), 1, "{}", report(&outside));
+    let not_a_string = check(&[body(json!(8))]);
+    let findings = held_findings(&not_a_string);
+    assert!(
+        findings.iter().any(|f| f.contains("`type`")),
+        "{}",
+        report(&not_a_string)
+    );
 }
 
 /// What the simulator records for the check: the exchange with its request and answer, and no

@@ -354,7 +354,17 @@ async fn keys_limits_and_unknown_paths_answer_in_stripes_envelope() {
         None,
     )
     .await;
-    let e = refused(&sim, "/v1/charges", 404, None, None).await;
+    // A route outside the description, on purpose: marked so for the contract check.
+    let r = client()
+        .get(format!("{}/v1/charges", sim.stripe_api_url()))
+        .bearer_auth(TOKEN)
+        .header(fabrik_sim::contract_record::PROBE_HEADER, "1")
+        .send()
+        .await
+        .unwrap();
+    let (s, _, e) = json_of(r).await;
+    assert_eq!(s, 404, "{e}");
+    assert_error(&e, None);
     assert_eq!(
         e["error"]["message"],
         "Unrecognized request URL (GET: /v1/charges). Please see https://stripe.com/docs or we can help at https://support.stripe.com/."
