@@ -85,8 +85,8 @@ async fn a_delivered_instance_is_read_whole_and_follows_the_simulators_day() {
         json!({"id": workflow, "profile": "normal"}),
     )
     .await;
-    // The project's own profile too: drawn from its id otherwise, and a busy one shrinks when it
-    // falls idle below (the simulator replaces the database's size by the profile's).
+    // The project's own profile too: drawn from its id otherwise (the simulator adds the
+    // profile's growth to the database's real size).
     admin(
         sim,
         "/usage/profile",
@@ -112,6 +112,12 @@ async fn a_delivered_instance_is_read_whole_and_follows_the_simulators_day() {
     };
     assert_eq!(buckets.len(), 7);
     assert_eq!(buckets.last().unwrap().day, today);
+    // A new project is on Supabase's free plan: Nano compute, which is no add-on. On Pro it has
+    // one.
+    let free = c.supabase.compute_addon(&project).await.unwrap();
+    assert_eq!(free, None, "the free plan");
+    let plan = format!("/supabase/projects/{project}/plan");
+    admin(sim, &plan, json!({"plan": "pro"})).await;
     let compute = c.supabase.compute_addon(&project).await.unwrap();
     assert!(
         matches!(compute.as_deref(), Some("ci_micro" | "ci_small")),

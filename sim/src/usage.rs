@@ -215,11 +215,27 @@ pub fn answer_sql(w: &World, r: &str, sql: &str) -> Option<serde_json::Value> {
     (!row.is_empty()).then(|| serde_json::json!([row]))
 }
 
-/// The rows a real database answered, with each column the profile's `figures` (one row from
-/// [`answer_sql`]) also name taken from the profile: its shape and errors stay the database's.
+/// What an empty project's database weighs in the profiles above (`database_bytes` on its
+/// first day, before any growth): on a real PostgreSQL the database itself stands for it.
+const EMPTY_DATABASE_BYTES: f64 = 9.0 * 1_048_576.0;
+
+/// The rows a real database answered, with the profile's `figures` (one row from
+/// [`answer_sql`]) laid over the columns they also name: its shape and errors stay the
+/// database's. A size is the profile's growth added to what the database really holds (so rows
+/// a test writes still count); a count of users is the project's own.
 pub fn overlay(rows: serde_json::Value, figures: &serde_json::Value) -> serde_json::Value {
     let Some(profile) = figures.get(0).and_then(|r| r.as_object()) else {
         return rows;
+    };
+    let added = |k: &str, real: &serde_json::Value, figure: &serde_json::Value| {
+        let (Some(real), Some(figure)) = (number(real), figure.as_f64()) else {
+            return figure.clone();
+        };
+        let growth = match k {
+            "database_bytes" | "pg_database_size" => (figure - EMPTY_DATABASE_BYTES).max(0.0),
+            _ => figure,
+        };
+        serde_json::json!((real + growth).round() as u64)
     };
     match rows {
         serde_json::Value::Array(rows) => rows
@@ -228,7 +244,10 @@ pub fn overlay(rows: serde_json::Value, figures: &serde_json::Value) -> serde_js
                 if let Some(row) = row.as_object_mut() {
                     for (k, v) in profile {
                         if let Some(slot) = row.get_mut(k) {
-                            *slot = v.clone();
+                            *slot = match k.as_str() {
+                                "auth_users" | "count" => v.clone(),
+                                _ => added(k, slot, v),
+                            };
                         }
                     }
                 }
@@ -237,6 +256,12 @@ pub fn overlay(rows: serde_json::Value, figures: &serde_json::Value) -> serde_js
             .collect(),
         other => other,
     }
+}
+
+/// A number as PostgreSQL's JSON gives it: a bigint (`pg_database_size`) or a numeric sum
+/// (`coalesce(sum(…))`) may come as text.
+fn number(v: &serde_json::Value) -> Option<f64> {
+    v.as_f64().or_else(|| v.as_str()?.parse().ok())
 }
 
 #[cfg(test)]

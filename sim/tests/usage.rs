@@ -92,6 +92,17 @@ async fn supabase_usage_answers_in_the_spec_shapes_and_moves_with_the_day() {
     let (s, addons) = get_json(format!("{base}/v1/projects/{r}/billing/addons"), None).await;
     assert_eq!(s, 200, "{addons}");
     assert_response(Spec::Supabase, "GET", addons_path, 200, &addons);
+    // A new project is on the free plan: Nano compute, no add-on selected.
+    assert_eq!(addons["selected_addons"], json!([]), "{addons}");
+    let (s, _) = admin(
+        &sim,
+        &format!("/supabase/projects/{r}/plan"),
+        json!({"plan": "pro"}),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (_, addons) = get_json(format!("{base}/v1/projects/{r}/billing/addons"), None).await;
+    assert_response(Spec::Supabase, "GET", addons_path, 200, &addons);
     assert_eq!(addons["selected_addons"][0]["type"], "compute_instance");
 
     // Five days on: the figures are the new day's.
@@ -269,5 +280,53 @@ async fn n8n_executions_are_paged_newest_first_and_follow_the_day() {
     assert!(!failed.is_empty() && failed.iter().all(|e| e["status"] == "error"));
     let (s, _) = get_json(format!("{api}/executions?limit=251"), key).await;
     assert_eq!(s, 400);
+    sim.shutdown().await;
+}
+
+/// On a real PostgreSQL a usage profile adds its growth to what the database holds: rows a
+/// client writes still make the database bigger, as they would on Supabase.
+#[tokio::test]
+async fn a_usage_profile_adds_to_what_the_database_really_holds() {
+    let pg = fabrik_sim::pg::TestCluster::shared().expect("postgres test cluster");
+    let sim = sim_with(SimConfig {
+        database_url: Some(pg.url().to_string()),
+        ..Default::default()
+    })
+    .await;
+    let r = project(&sim, "usage-grows", "near_limit").await;
+    let c = client();
+    let sql = |query: &str| {
+        c.post(format!(
+            "{}/v1/projects/{r}/database/query",
+            sim.supabase_api_url()
+        ))
+        .bearer_auth(TOKEN)
+        .json(&json!({ "query": query }))
+        .send()
+    };
+    let size = || async {
+        let q = "select pg_database_size(current_database()) as database_bytes";
+        let (s, _, v) = json_of(sql(q).await.unwrap()).await;
+        assert_eq!(s, 201, "{v}");
+        let bytes = &v[0]["database_bytes"];
+        bytes
+            .as_f64()
+            .or_else(|| bytes.as_str()?.parse().ok())
+            .unwrap()
+    };
+    let before = size().await;
+    assert!(before > 450.0 * 1_048_576.0, "the profile's size: {before}");
+    let (s, _, v) = json_of(
+        sql("create table public.filler as select g, repeat('x', 1000) as pad from generate_series(1, 8000) g")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let after = size().await;
+    assert!(
+        after - before > 4.0 * 1_048_576.0,
+        "8 MB of rows written: {before} → {after}"
+    );
     sim.shutdown().await;
 }

@@ -488,8 +488,7 @@ async fn run_query(State(st): St, Path(r): Path<String>, body: Bytes) -> Respons
     }
     // A usage profile a test set (`/__sim/usage/profile`) says how big the project is. On a
     // real PostgreSQL the database still answers first (a dropped `storage` schema is still a
-    // 42P01); the profile then overrides the figures it covers, which the real database would
-    // report as a few MB whatever the profile.
+    // 42P01); the profile's growth is then added to the sizes it covers (`usage::overlay`).
     let profiled = st.read(|w| {
         w.usage_profiles
             .contains_key(&r)

@@ -120,17 +120,24 @@ fn compute_variant(id: &str) -> Value {
 }
 
 /// `GET …/billing/addons` (`ListProjectAddonsResponse`): the compute size it runs on, and the
-/// sizes it could.
+/// sizes it could. A project on the free plan runs on Nano compute, which is no add-on: none is
+/// selected (the sizes need a paid plan; `/__sim/supabase/projects/{ref}/plan` makes it `pro`).
 pub async fn addons(State(st): St, Path(r): Path<String>) -> Response {
-    let Some((_, profile, _)) = st.read(|w| find(w, &r)) else {
+    let Some((p, profile, _)) = st.read(|w| find(w, &r)) else {
         return errors::supabase_project_not_found();
     };
-    let selected = usage::compute(&r, profile);
+    let selected: Vec<Value> = match p.recovery.on_paid_plan() {
+        true => {
+            let size = usage::compute(&r, profile);
+            vec![json!({"type": "compute_instance", "variant": compute_variant(size)})]
+        }
+        false => Vec::new(),
+    };
     let sizes = ["ci_micro", "ci_small", "ci_medium"].map(compute_variant);
     json_response(
         200,
         json!({
-            "selected_addons": [{"type": "compute_instance", "variant": compute_variant(selected)}],
+            "selected_addons": selected,
             "available_addons": [{
                 "type": "compute_instance",
                 "name": "Compute Instance",

@@ -112,6 +112,12 @@ pub struct Recovery {
 
 impl Recovery {
     pub fn has_physical(&self) -> bool {
+        self.on_paid_plan()
+    }
+
+    /// Whether the project is on a paid plan (`pro`); a free one has no compute add-on, and
+    /// the free plan's limits apply to it.
+    pub fn on_paid_plan(&self) -> bool {
         self.plan == "pro"
     }
 }
