@@ -17,7 +17,9 @@ pub struct AppState {
     pub tokens: std::sync::RwLock<crate::config::Tokens>,
     pub timings: Timings,
     pub base_url: String,
-    pub pg: Option<PgBackend>,
+    /// Shared with the work a request starts that must end whatever becomes of the request
+    /// (an Auth user's row, `supabase_auth::mirror`).
+    pub pg: Option<std::sync::Arc<PgBackend>>,
     world: Mutex<World>,
     pub faults: Mutex<FaultSet>,
     pub limiter: Mutex<RateLimiter>,
@@ -49,7 +51,7 @@ impl AppState {
             limits: std::sync::RwLock::new(cfg.rate_limits),
             cfg,
             base_url,
-            pg,
+            pg: pg.map(std::sync::Arc::new),
             world: Mutex::new(world),
             faults: Mutex::new(FaultSet::default()),
             limiter: Mutex::new(RateLimiter::default()),

@@ -247,6 +247,84 @@ const HISTORY_READ: &str =
     "select version, name from supabase_migrations.schema_migrations order by version";
 
 /// One migration file applied as Fabrik applies it: one query text, one transaction.
+/// A client that goes away mid-request leaves Auth as GoTrue would: every user Auth lists has
+/// its row in `auth.users`, so a foreign key to it holds (a process killed mid-step in the crash
+/// test met a user Auth had and its database did not).
+#[tokio::test]
+async fn an_auth_user_has_its_row_even_when_its_client_went_away() {
+    let (_pg, sim) = pg_sim().await;
+    let base = sim.supabase_api_url();
+    let c = client();
+    let r = create(&c, &base, "gone").await["ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sql = |query: &str| {
+        c.post(format!("{base}/v1/projects/{r}/database/query"))
+            .bearer_auth(TOKEN)
+            .json(&json!({ "query": query }))
+            .send()
+    };
+    let (s, _, v) = json_of(sql("select 1").await.unwrap()).await;
+    assert_eq!(s, 201, "{v}");
+    let (_, _, keys) = json_of(
+        c.get(format!("{base}/v1/projects/{r}/api-keys?reveal=true"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let service = keys[1]["api_key"].as_str().unwrap().to_string();
+    let auth = format!("{}/auth/v1/admin/users", sim.supabase_project_url(&r));
+    // Clients that give up after a fraction of a millisecond to a few: some before Auth
+    // answered, some while it wrote the user.
+    for i in 0..48u64 {
+        let impatient = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_micros(300 + 200 * (i % 24)))
+            .build()
+            .unwrap();
+        let user = json!({"email": format!("u{i}@gone.test"), "password": "longpassword"});
+        let sent = impatient
+            .post(&auth)
+            .header("apikey", &service)
+            .bearer_auth(&service);
+        let _ = sent.json(&user).send().await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let (s, _, listed) = json_of(
+        c.get(format!("{auth}?per_page=100"))
+            .header("apikey", &service)
+            .bearer_auth(&service)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{listed}");
+    let listed: Vec<String> = listed["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].as_str().unwrap().to_string())
+        .collect();
+    let (_, _, rows) = json_of(sql("select email from auth.users").await.unwrap()).await;
+    let stored: Vec<String> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].as_str().unwrap().to_string())
+        .collect();
+    let missing: Vec<&String> = listed.iter().filter(|e| !stored.contains(e)).collect();
+    assert!(
+        missing.is_empty(),
+        "Auth has {} users, {} of them without a row: {missing:?}",
+        listed.len(),
+        missing.len()
+    );
+    sim.shutdown().await;
+}
+
 fn migration_script(version: &str, name: &str, body: &str) -> String {
     format!(
         "BEGIN;\nSELECT pg_advisory_xact_lock(727272);\n{body};\n\

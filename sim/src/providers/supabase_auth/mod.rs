@@ -67,29 +67,44 @@ const SIM_HASH: &str = "$fabrik-sim-sha256$";
 
 /// Writes the user into the project's `auth.users` (PostgreSQL mode only), inserting or
 /// updating the row, so foreign keys to `auth.users(id)` hold as soon as Auth answers.
+///
+/// The write is a task of its own: a client that goes away mid-request (a process killed, a
+/// timeout) drops the request's future, and GoTrue's user is one row in its database, there or
+/// not. Awaited in the request, the world kept a user whose row was never written, and the
+/// crash test's resumed run then met a foreign key to a user Auth said it had.
 pub(crate) async fn mirror(st: &AppState, r: &str, user: &AuthUser) {
-    let Some(pg) = &st.pg else {
+    let Some(pg) = st.pg.clone() else {
         return;
     };
     let db = pg.db_name(&st.read(|w| w.instance.clone()), r);
     // The database keeps what sign-in checks (`/token` reads it back, as GoTrue reads its
     // own table): the digest when there is one, else a mark that a password exists.
     let digest = user.password_digest.as_deref().map(stored_hash);
-    let hash = match (&digest, user.has_password) {
-        (Some(d), _) => Some(d.as_str()),
-        (None, true) => Some("$2a$10$fabriksimulatedpasswordhashxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+    let hash = match (digest, user.has_password) {
+        (Some(d), _) => Some(d),
+        (None, true) => {
+            Some("$2a$10$fabriksimulatedpasswordhashxxxxxxxxxxxxxxxxxxxxxxxxxxx".into())
+        }
         (None, false) => None,
     };
-    let tokens = crate::sqlexec::AuthTokens {
-        confirmation_token: user.confirmation_token.as_deref(),
-        recovery_token: user.recovery_token.as_deref(),
-    };
-    if let Err(e) = pg
-        .upsert_auth_user(&db, &user_json(user), hash, tokens)
-        .await
-    {
-        tracing::warn!("fabrik-sim: cannot mirror auth user into {db}: {e}");
-    }
+    let (json, confirmation, recovery) = (
+        user_json(user),
+        user.confirmation_token.clone(),
+        user.recovery_token.clone(),
+    );
+    let written = tokio::spawn(async move {
+        let tokens = crate::sqlexec::AuthTokens {
+            confirmation_token: confirmation.as_deref(),
+            recovery_token: recovery.as_deref(),
+        };
+        let done = pg
+            .upsert_auth_user(&db, &json, hash.as_deref(), tokens)
+            .await;
+        if let Err(e) = done {
+            tracing::warn!("fabrik-sim: cannot mirror auth user into {db}: {e}");
+        }
+    });
+    let _ = written.await;
 }
 
 pub(crate) fn v2024(h: &HeaderMap) -> bool {
