@@ -193,8 +193,19 @@ async fn the_schedule_checks_every_instance_while_set() {
     cloud
         .set_setting("health.check_minutes".into(), String::new())
         .unwrap();
-    wait_sweep(&health).await;
-    let stopped = host.sweeps.lock().unwrap().len();
+    // A check the schedule decided on just before the setting was cleared may still start
+    // after it (run 6 of ten in a row: three more sweep events): wait until none runs and none
+    // has begun for three ticks, then no other may come.
+    let mut stopped = host.sweeps.lock().unwrap().len();
+    for _ in 0..100 {
+        tokio::time::sleep(tick * 3).await;
+        wait_sweep(&health).await;
+        let now = host.sweeps.lock().unwrap().len();
+        if now == stopped {
+            break;
+        }
+        stopped = now;
+    }
     tokio::time::sleep(tick * 6).await;
     assert_eq!(
         host.sweeps.lock().unwrap().len(),
