@@ -12,14 +12,7 @@ async fn auth_admin_create_duplicate_validation_and_list() {
         .as_str()
         .unwrap()
         .to_string();
-    let (_, _, keys) = json_of(
-        c.get(format!("{base}/v1/projects/{r}/api-keys?reveal=true"))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let keys = revealed_keys(&c, &base, &r).await;
     let key = |name: &str| {
         keys.as_array()
             .unwrap()

@@ -161,14 +161,7 @@ async fn project_lifecycle_keys_and_delete() {
         secret["api_key"].as_str().unwrap().contains('·'),
         "masked without reveal"
     );
-    let (_, _, keys) = json_of(
-        c.get(format!("{base}/v1/projects/{r}/api-keys?reveal=true"))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let keys = revealed_keys(&c, &base, &r).await;
     let service = keys
         .as_array()
         .unwrap()
@@ -422,6 +415,19 @@ fn post_sql(
 }
 
 /// A simulator whose projects run their SQL on this binary's shared PostgreSQL.
+/// The project's keys, revealed (`GET /v1/projects/{ref}/api-keys?reveal=true`).
+async fn revealed_keys(c: &reqwest::Client, base: &str, r: &str) -> Value {
+    let (_, _, keys) = json_of(
+        c.get(format!("{base}/v1/projects/{r}/api-keys?reveal=true"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    keys
+}
+
 async fn pg_sim() -> (
     std::sync::Arc<fabrik_sim::pg::TestCluster>,
     fabrik_sim::SimHandle,

@@ -126,14 +126,7 @@ async fn sql_runs_on_real_postgres_and_auth_users_are_mirrored() {
     assert_eq!(v, json!([{"anonymous": true, "bypass": true}]));
 
     // Auth admin users land in auth.users.
-    let (_, _, keys) = json_of(
-        c.get(format!("{base}/v1/projects/{r}/api-keys?reveal=true"))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let keys = revealed_keys(&c, &base, &r).await;
     let service = keys[1]["api_key"].as_str().unwrap().to_string();
     let auth = format!("{}/auth/v1/admin/users", sim.supabase_project_url(&r));
     let (s, _, u) = json_of(
@@ -267,14 +260,7 @@ async fn an_auth_user_has_its_row_even_when_its_client_went_away() {
     };
     let (s, _, v) = json_of(sql("select 1").await.unwrap()).await;
     assert_eq!(s, 201, "{v}");
-    let (_, _, keys) = json_of(
-        c.get(format!("{base}/v1/projects/{r}/api-keys?reveal=true"))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let keys = revealed_keys(&c, &base, &r).await;
     let service = keys[1]["api_key"].as_str().unwrap().to_string();
     let auth = format!("{}/auth/v1/admin/users", sim.supabase_project_url(&r));
     // Clients that give up after a fraction of a millisecond to a few: some before Auth
