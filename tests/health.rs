@@ -216,6 +216,43 @@ async fn a_paused_project_is_paused() {
     done(w).await;
 }
 
+/// Supabase pauses a free project nobody has used for 7 days (issue #70; the simulator now does
+/// too): the check finds it paused on the day it is, not before.
+#[tokio::test]
+async fn a_free_project_nobody_used_for_a_week_is_found_paused() {
+    let Some(w) = delivered("health-unused", "Oanvand Instans AB").await else {
+        return;
+    };
+    let project = w
+        .store
+        .get_customer(&w.slug)
+        .unwrap()
+        .instance
+        .supabase_project_ref
+        .unwrap();
+    let sim = |path: &str| format!("{}/__sim{path}", w.sim.base_url());
+    let profile = json!({"id": project, "profile": "idle"});
+    api(Method::POST, sim("/usage/profile"), Some(profile)).await;
+    // Used on its first two days, then a whole week unused: still up.
+    let days = |n: i64| Some(json!({ "advance_days": n }));
+    api(Method::POST, sim("/clock"), days(8)).await;
+    let h = w.engine.reader().check_health(&w.slug).await.unwrap();
+    assert!(h.healthy, "{:#?}", h.findings);
+
+    api(Method::POST, sim("/clock"), days(1)).await;
+    let h = w.engine.reader().check_health(&w.slug).await.unwrap();
+    assert_eq!(
+        seen(&h),
+        [(
+            HealthPart::SupabaseProject,
+            FindingKind::Paused,
+            project,
+            None
+        )]
+    );
+    done(w).await;
+}
+
 #[tokio::test]
 async fn a_part_that_does_not_answer_is_unreachable_and_the_rest_is_still_checked() {
     let Some(w) = delivered("health-unreachable", "Tyst Instans AB").await else {

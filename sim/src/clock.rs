@@ -45,6 +45,8 @@ pub async fn advance(State(st): St, body: Bytes) -> Response {
         200,
         st.mutate(|w| {
             w.clock_offset_days += days;
+            // The days that passed may pause a free project nobody uses (`idle.rs`).
+            crate::idle::pause_unused(w, crate::world::now_ms());
             answer(w)
         }),
     )

@@ -132,6 +132,7 @@ fn supabase_project(
             recovery: Default::default(),
             auth_config: Default::default(),
             auth_mail: vec![],
+            ready_ms: Some(crate::usage::now_ms(w)),
         };
         w.supabase.projects.push(p.clone());
         w.foreign.push(format!("supabase:{}", p.r#ref));

@@ -20,6 +20,7 @@ pub mod contract_record;
 mod errors;
 mod faults;
 mod foreign;
+mod idle;
 mod persist;
 mod pg_error;
 mod pgdb;

@@ -330,3 +330,68 @@ async fn a_usage_profile_adds_to_what_the_database_really_holds() {
     );
     sim.shutdown().await;
 }
+
+/// The status `GET /v1/projects/{ref}` answers.
+async fn status_of(sim: &fabrik_sim::SimHandle, r: &str) -> String {
+    let (s, v) = get_json(format!("{}/v1/projects/{r}", sim.supabase_api_url()), None).await;
+    assert_eq!(s, 200, "{v}");
+    v["status"].as_str().unwrap().to_string()
+}
+
+/// Supabase pauses a free project after 7 days without use; the simulator did not (issue
+/// #70: "the free plan's ... idle pause in force"). A paid one, or one in use, stays up; a
+/// restored one has 7 days again.
+#[tokio::test]
+async fn a_free_project_nobody_uses_is_paused_after_a_week_and_a_restore_starts_the_week_again() {
+    let sim = sim().await;
+    let idle = project(&sim, "idle-free", "idle").await;
+    let used = project(&sim, "used-free", "normal").await;
+    let paid = project(&sim, "idle-paid", "idle").await;
+    let (s, _) = admin(
+        &sim,
+        &format!("/supabase/projects/{paid}/plan"),
+        json!({"plan": "pro"}),
+    )
+    .await;
+    assert_eq!(s, 200);
+
+    // Used on its first two days (`usage::api_requests`), then 7 whole days unused: still up.
+    admin(&sim, "/clock", json!({"advance_days": 8})).await;
+    assert_eq!(status_of(&sim, &idle).await, "ACTIVE_HEALTHY");
+    // The eighth day without use: paused, as the Dashboard shows a paused project.
+    admin(&sim, "/clock", json!({"advance_days": 1})).await;
+    assert_eq!(status_of(&sim, &idle).await, "INACTIVE");
+    assert_eq!(status_of(&sim, &used).await, "ACTIVE_HEALTHY");
+    assert_eq!(status_of(&sim, &paid).await, "ACTIVE_HEALTHY");
+    // Its database does not answer while it is paused.
+    let (s, _, refused) = json_of(
+        client()
+            .post(format!(
+                "{}/v1/projects/{idle}/database/query",
+                sim.supabase_api_url()
+            ))
+            .bearer_auth(TOKEN)
+            .json(&json!({"query": "select 1", "read_only": true}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400, "{refused}");
+
+    // Restored, then unused for a week again: paused again only after the whole week.
+    let restore = format!("{}/v1/projects/{idle}/restore", sim.supabase_api_url());
+    let r = client()
+        .post(&restore)
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(status_of(&sim, &idle).await, "ACTIVE_HEALTHY");
+    admin(&sim, "/clock", json!({"advance_days": 8})).await;
+    assert_eq!(status_of(&sim, &idle).await, "ACTIVE_HEALTHY");
+    admin(&sim, "/clock", json!({"advance_days": 1})).await;
+    assert_eq!(status_of(&sim, &idle).await, "INACTIVE");
+    sim.shutdown().await;
+}

@@ -122,6 +122,10 @@ async fn auth_and_limit(State(st): St, req: Request, next: Next) -> Response {
         req
     };
     let now = now_ms();
+    // A free project nobody used for a week is paused before anyone reads it (`idle.rs`).
+    if st.read(|w| crate::idle::any_due(w, now)) {
+        st.mutate(|w| crate::idle::pause_unused(w, now));
+    }
     let key = format!("supabase|{scope}|{method} {endpoint}");
     let info = lock(&st.limiter).hit(
         &key,
@@ -271,6 +275,7 @@ async fn create_project(
             recovery: Default::default(),
             auth_config: Default::default(),
             auth_mail: vec![],
+            ready_ms: Some(crate::usage::now_ms(w)),
         };
         w.supabase.projects.push(p.clone());
         Some(p)
@@ -393,6 +398,7 @@ async fn restore(State(st): St, Path(r): Path<String>) -> Response {
     let now = now_ms();
     let dur = AppState::ms(st.timings.supabase_restore);
     let res = st.mutate(|w| {
+        let sim_now = crate::usage::now_ms(w);
         let p = w.supabase.projects.iter_mut().find(|p| p.r#ref == r)?;
         let status = p.status(now);
         if status != "INACTIVE" {
@@ -401,6 +407,8 @@ async fn restore(State(st): St, Path(r): Path<String>) -> Response {
         p.phase = Phase::Restoring;
         p.phase_since_ms = now;
         p.phase_duration_ms = dur;
+        // Its days without use begin again (`idle.rs`).
+        p.ready_ms = Some(sim_now);
         Some(Ok(()))
     });
     match res {

@@ -63,6 +63,10 @@ pub struct Project {
     /// Mail the project's Auth sent through Supabase's built-in mailer (not through custom SMTP).
     #[serde(default)]
     pub auth_mail: Vec<AuthMail>,
+    /// When the project was made or last restored, on the simulator's clock (`/__sim/clock`):
+    /// where its days without use begin (`idle.rs`).
+    #[serde(default)]
+    pub ready_ms: Option<i64>,
 }
 
 /// The project's Auth settings that differ from a new project's: every field a PATCH set, as
