@@ -56,6 +56,18 @@ fn text_param(v: &Value) -> TextParam {
     })
 }
 
+/// How a query may write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Write,
+    /// The request's `read_only`: one read-only transaction.
+    Read,
+    /// A free project past its plan's database size is locked read-only (Supabase: "Database
+    /// size › Free Plan behavior"): every transaction is read-only unless the query opens
+    /// one of its own with `set transaction read write` to free space.
+    Locked,
+}
+
 impl PgBackend {
     /// Runs a query and renders the result as Supabase does (array of row objects).
     pub async fn run(
@@ -63,23 +75,34 @@ impl PgBackend {
         db: &str,
         query: &str,
         params: &[Value],
-        read_only: bool,
+        access: Access,
     ) -> Result<Value, String> {
         let client = self.client(db).await.map_err(|e| e.0)?;
-        if read_only {
+        let begin = match access {
+            Access::Write => None,
+            Access::Read => Some("BEGIN READ ONLY"),
+            Access::Locked => Some("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"),
+        };
+        if let Some(begin) = begin {
             client
-                .batch_execute("BEGIN READ ONLY")
+                .batch_execute(begin)
                 .await
                 .map_err(|e| format_pg_error(&e))?;
         }
         let result = self.run_in(&client, query, params).await;
-        if read_only && result.is_ok() {
+        if access == Access::Read && result.is_ok() {
             let _ = client.batch_execute("COMMIT").await;
         } else if result.is_err() {
             // A failed `BEGIN; …; COMMIT;` script leaves the session in an aborted transaction
             // (the server skips the rest of the string, COMMIT included): end it here, so the
             // connection never carries it further. Outside a transaction this is only a warning.
             let _ = client.batch_execute("ROLLBACK").await;
+        }
+        if access == Access::Locked {
+            // The connection goes back to the pool as it came.
+            let _ = client
+                .batch_execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE")
+                .await;
         }
         result
     }

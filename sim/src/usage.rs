@@ -109,6 +109,18 @@ pub fn database_bytes(id: &str, profile: Profile, created_ms: i64, day: NaiveDat
     bytes.round() as u64
 }
 
+/// The free plan's database size, a project (Supabase's pricing: 500 MB).
+pub const FREE_DATABASE_BYTES: u64 = 500 * 1_048_576;
+
+/// Whether a free project's database has grown past its plan's size by the simulator's day (its
+/// profile's figure): Supabase then locks it read-only ("Database size › Free Plan behavior",
+/// https://supabase.com/docs/guides/platform/database-size#free-plan-behavior).
+pub fn over_free_limit(w: &World, p: &crate::world::Project) -> bool {
+    let (id, created) = (p.r#ref.as_str(), p.created_ms);
+    !p.recovery.on_paid_plan()
+        && database_bytes(id, profile(w, id), created, today(w)) > FREE_DATABASE_BYTES
+}
+
 /// The bytes in the project's storage buckets (the parse-only SQL mode's `storage.objects`).
 pub fn storage_bytes(id: &str, profile: Profile, created_ms: i64, day: NaiveDate) -> u64 {
     let a = age(created_ms, day).max(0) as f64;

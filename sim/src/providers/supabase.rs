@@ -16,6 +16,7 @@ use super::supabase_orgs::{available_regions, get_org, list_orgs, org_projects};
 use super::{bearer, json_body};
 use crate::errors::{self, json_response, with_header};
 use crate::faults::FaultOutcome;
+use crate::sqlexec::Access;
 use crate::state::{lock, AppState};
 use crate::world::{iso, now_ms, Phase, Project, World};
 
@@ -494,6 +495,12 @@ async fn run_query(State(st): St, Path(r): Path<String>, body: Bytes) -> Respons
             &format!("Project is not active: it is {}.", p.status(now)),
         );
     }
+    // A free project past its plan's 500 MB is in read-only mode (`usage::over_free_limit`).
+    let access = match (read_only, st.read(|w| crate::usage::over_free_limit(w, &p))) {
+        (true, _) => Access::Read,
+        (false, true) => Access::Locked,
+        (false, false) => Access::Write,
+    };
     // A usage profile a test set (`/__sim/usage/profile`) says how big the project is. On a
     // real PostgreSQL the database still answers first (a dropped `storage` schema is still a
     // 42P01); the profile's growth is then added to the sizes it covers (`usage::overlay`).
@@ -506,7 +513,7 @@ async fn run_query(State(st): St, Path(r): Path<String>, body: Bytes) -> Respons
     let result = match &st.pg {
         Some(pg) => {
             let db = pg.db_name(&st.read(|w| w.instance.clone()), &r);
-            let real = pg.run(&db, &query, &params, read_only).await;
+            let real = pg.run(&db, &query, &params, access).await;
             match (real, profiled) {
                 (Ok(rows), Some(figures)) => Ok(crate::usage::overlay(rows, &figures)),
                 (real, _) => real,
@@ -519,6 +526,7 @@ async fn run_query(State(st): St, Path(r): Path<String>, body: Bytes) -> Respons
             let Some(p) = w.supabase.projects.iter_mut().find(|p| p.r#ref == r) else {
                 return Err("ERROR: 3D000: project database does not exist".to_string());
             };
+            let read_only = access != Access::Write;
             crate::sqlparse::run(&mut p.tables, &mut p.history, &query, &params, read_only)
         }),
     };

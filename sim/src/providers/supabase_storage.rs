@@ -414,7 +414,10 @@ async fn mirror(st: &AppState, r: &str, bucket: &str, name: &str, id: &str) {
         json!(created),
         json!(updated),
     ];
-    if let Err(e) = pg.run(&db, sql, &params, false).await {
+    if let Err(e) = pg
+        .run(&db, sql, &params, crate::sqlexec::Access::Write)
+        .await
+    {
         tracing::warn!("fabrik-sim: cannot mirror a storage object into {db}: {e}");
     }
 }

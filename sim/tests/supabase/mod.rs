@@ -414,7 +414,6 @@ fn post_sql(
         .send()
 }
 
-/// A simulator whose projects run their SQL on this binary's shared PostgreSQL.
 /// The project's keys, revealed (`GET /v1/projects/{ref}/api-keys?reveal=true`).
 async fn revealed_keys(c: &reqwest::Client, base: &str, r: &str) -> Value {
     let (_, _, keys) = json_of(
@@ -428,6 +427,7 @@ async fn revealed_keys(c: &reqwest::Client, base: &str, r: &str) -> Value {
     keys
 }
 
+/// A simulator whose projects run their SQL on this binary's shared PostgreSQL.
 async fn pg_sim() -> (
     std::sync::Arc<fabrik_sim::pg::TestCluster>,
     fabrik_sim::SimHandle,
