@@ -222,7 +222,33 @@ pub fn generic(provider: Provider, status: u16, retry_after: Option<u64>) -> Res
         },
     };
     match retry_after {
-        Some(s) => with_header(r, "retry-after", s.to_string()),
+        Some(wait) => asked_to_wait(provider, r, wait, now_s),
         None => r,
+    }
+}
+
+/// An injected refusal's wait, said as the service says it (contracts/README.md per provider):
+/// a client that only reads `Retry-After` would wait right here and not at a service that never
+/// sends it. Supabase's Management API gives the window's `X-RateLimit-*` (reset in seconds
+/// left; "No `Retry-After` header is documented"), Vercel the same with the reset as an epoch,
+/// GitHub's secondary limit and Resend a `retry-after`; Stripe, n8n, Gitea and a project's Auth
+/// document none, so the client's own bounded backoff is all there is.
+fn asked_to_wait(provider: Provider, r: Response, wait: u64, now_s: i64) -> Response {
+    let window = |r, limit: &str, reset: String| {
+        let r = with_header(r, "x-ratelimit-limit", limit);
+        let r = with_header(r, "x-ratelimit-remaining", "0");
+        with_header(r, "x-ratelimit-reset", reset)
+    };
+    match provider {
+        Provider::Supabase => window(r, "120", wait.to_string()),
+        Provider::Vercel => window(r, "100", (now_s + wait as i64).to_string()),
+        Provider::Github => with_header(r, "retry-after", wait.to_string()),
+        Provider::Resend => {
+            let r = with_header(r, "ratelimit-limit", "2");
+            let r = with_header(r, "ratelimit-remaining", "0");
+            let r = with_header(r, "ratelimit-reset", wait.to_string());
+            with_header(r, "retry-after", wait.to_string())
+        }
+        Provider::SupabaseProject | Provider::Stripe | Provider::N8n | Provider::Gitea => r,
     }
 }

@@ -16,3 +16,4 @@ mod supabase;
 mod usage;
 mod vercel;
 mod vercel_domains;
+mod waits;
