@@ -133,6 +133,7 @@ fn supabase_project(
             auth_config: Default::default(),
             auth_mail: vec![],
             ready_ms: Some(crate::usage::now_ms(w)),
+            read_only_override_until_ms: None,
         };
         w.supabase.projects.push(p.clone());
         w.foreign.push(format!("supabase:{}", p.r#ref));

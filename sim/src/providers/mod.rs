@@ -18,6 +18,7 @@ pub mod supabase_data;
 pub mod supabase_keys;
 pub mod supabase_mailer;
 pub mod supabase_orgs;
+pub mod supabase_readonly;
 pub mod supabase_storage;
 pub mod supabase_usage;
 pub mod vercel;

@@ -76,6 +76,14 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
             "/v1/projects/{ref}/database/backups/schedule",
             get(super::supabase_backups::schedule),
         )
+        .route(
+            "/v1/projects/{ref}/readonly",
+            get(super::supabase_readonly::status),
+        )
+        .route(
+            "/v1/projects/{ref}/readonly/temporary-disable",
+            post(super::supabase_readonly::temporary_disable),
+        )
         .merge(super::supabase_claim::routes())
         .route_layer(middleware::from_fn_with_state(st, auth_and_limit))
 }
@@ -277,6 +285,7 @@ async fn create_project(
             auth_config: Default::default(),
             auth_mail: vec![],
             ready_ms: Some(crate::usage::now_ms(w)),
+            read_only_override_until_ms: None,
         };
         w.supabase.projects.push(p.clone());
         Some(p)
@@ -495,8 +504,9 @@ async fn run_query(State(st): St, Path(r): Path<String>, body: Bytes) -> Respons
             &format!("Project is not active: it is {}.", p.status(now)),
         );
     }
-    // A free project past its plan's 500 MB is in read-only mode (`usage::over_free_limit`).
-    let access = match (read_only, st.read(|w| crate::usage::over_free_limit(w, &p))) {
+    // A free project past its plan's 500 MB is locked read-only (`supabase_readonly.rs`).
+    let locked = st.read(|w| super::supabase_readonly::locked(w, &p, now));
+    let access = match (read_only, locked) {
         (true, _) => Access::Read,
         (false, true) => Access::Locked,
         (false, false) => Access::Write,

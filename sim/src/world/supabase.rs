@@ -67,6 +67,9 @@ pub struct Project {
     /// where its days without use begin (`idle.rs`).
     #[serde(default)]
     pub ready_ms: Option<i64>,
+    /// Until when a read-only lock is lifted (`POST …/readonly/temporary-disable`), wall clock.
+    #[serde(default)]
+    pub read_only_override_until_ms: Option<i64>,
 }
 
 /// The project's Auth settings that differ from a new project's: every field a PATCH set, as

@@ -107,8 +107,31 @@ async fn a_free_project_past_its_database_size_is_read_only() {
     let days = json!({"advance_days": 19});
     assert!(admin("/clock", days).await.unwrap().status().is_success());
     assert_eq!(sql("insert into notes values ('b')").await.0, 201);
+    let url = format!("{base}/v1/projects/{r}/readonly");
+    let (_, _, v) = json_of(c.get(url).bearer_auth(TOKEN).send().await.unwrap()).await;
+    assert_eq!(v["enabled"], false, "{v}");
     let days = json!({"advance_days": 5});
     assert!(admin("/clock", days).await.unwrap().status().is_success());
+
+    // Said by the documented status (v1-get-readonly-mode-status).
+    let status = || {
+        let url = format!("{base}/v1/projects/{r}/readonly");
+        let c = c.clone();
+        async move {
+            let (s, _, v) = json_of(c.get(url).bearer_auth(TOKEN).send().await.unwrap()).await;
+            assert_eq!(s, 200, "{v}");
+            assert_response(
+                Spec::Supabase,
+                "GET",
+                "/v1/projects/{ref}/readonly",
+                200,
+                &v,
+            );
+            v
+        }
+    };
+    assert_eq!(status().await["enabled"], true);
+    assert_eq!(status().await["override_enabled"], false);
 
     let (s, refused) = sql("insert into notes values ('c')").await;
     assert_eq!(s, 400, "{refused}");
@@ -123,6 +146,17 @@ async fn a_free_project_past_its_database_size_is_read_only() {
     let (s, v) = sql("begin; set transaction read write; delete from notes; commit").await;
     assert_eq!(s, 201, "{v}");
     assert_eq!(sql("insert into notes values ('d')").await.0, 400);
+    // Lifted for 15 minutes (v1-disable-readonly-mode-temporarily): it writes meanwhile.
+    let lift = format!("{base}/v1/projects/{r}/readonly/temporary-disable");
+    let lifted = c.post(lift).bearer_auth(TOKEN).send().await.unwrap();
+    assert_eq!(lifted.status(), 201);
+    let v = status().await;
+    assert_eq!(
+        (&v["enabled"], &v["override_enabled"]),
+        (&json!(true), &json!(true)),
+        "{v}"
+    );
+    assert_eq!(sql("insert into notes values ('lifted')").await.0, 201);
     // On a paid plan the size is no longer a lock.
     let pro = format!("/supabase/projects/{r}/plan");
     assert!(admin(&pro, json!({"plan": "pro"}))
@@ -131,5 +165,6 @@ async fn a_free_project_past_its_database_size_is_read_only() {
         .status()
         .is_success());
     assert_eq!(sql("insert into notes values ('e')").await.0, 201);
+    assert_eq!(status().await["enabled"], false);
     sim.shutdown().await;
 }
