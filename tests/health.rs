@@ -253,6 +253,52 @@ async fn a_free_project_nobody_used_for_a_week_is_found_paused() {
     done(w).await;
 }
 
+/// Supabase locks a database past its plan's size for writing (issue #70; the simulator now does
+/// too): the check reads the project's read-only mode (v1-get-readonly-mode-status) and says so,
+/// and no longer once the lock is lifted for the customer to free space.
+#[tokio::test]
+async fn a_database_past_its_plans_size_is_found_locked() {
+    let Some(w) = delivered("health-locked", "Full Databas AB").await else {
+        return;
+    };
+    let project = w
+        .store
+        .get_customer(&w.slug)
+        .unwrap()
+        .instance
+        .supabase_project_ref
+        .unwrap();
+    let sim = |path: &str| format!("{}/__sim{path}", w.sim.base_url());
+    let profile = json!({"id": project, "profile": "near_limit"});
+    api(Method::POST, sim("/usage/profile"), Some(profile)).await;
+    // 480 MB and 1 MB a day: past the free plan's 500 MB in three weeks.
+    let days = json!({ "advance_days": 25 });
+    api(Method::POST, sim("/clock"), Some(days)).await;
+    let h = w.engine.reader().check_health(&w.slug).await.unwrap();
+    assert_eq!(
+        seen(&h),
+        [(
+            HealthPart::SupabaseProject,
+            FindingKind::Unhealthy,
+            project.clone(),
+            None
+        )]
+    );
+    assert_eq!(
+        h.findings[0].message,
+        fabrik::messages::Say::HealthSupabaseDatabaseReadOnly.text()
+    );
+
+    let lift = format!(
+        "{}/v1/projects/{project}/readonly/temporary-disable",
+        w.sim.supabase_api_url()
+    );
+    api(Method::POST, lift, None).await;
+    let h = w.engine.reader().check_health(&w.slug).await.unwrap();
+    assert!(h.healthy, "lifted: {:#?}", h.findings);
+    done(w).await;
+}
+
 #[tokio::test]
 async fn a_part_that_does_not_answer_is_unreachable_and_the_rest_is_still_checked() {
     let Some(w) = delivered("health-unreachable", "Tyst Instans AB").await else {

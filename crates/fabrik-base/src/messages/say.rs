@@ -230,6 +230,8 @@ vocabulary!(
         HealthVercelProjectNoLongerExists => "health_vercel_project_no_longer_exists",
         HealthCheckAgainFewMinutesStays => "health_check_again_few_minutes_stays",
         HealthServiceReports => "health_service_reports",
+        HealthSupabaseDatabaseReadOnly => "health_supabase_database_read_only",
+        HealthSupabaseFreeSpaceOrUpgrade => "health_supabase_free_space_or_upgrade",
         HealthSupabaseProjectNotHealthy => "health_supabase_project_not_healthy",
         HealthSupabaseProjectBeingRemoved => "health_supabase_project_being_removed",
         HealthResumeProjectCustomerShouldActive => "health_resume_project_customer_should_active",

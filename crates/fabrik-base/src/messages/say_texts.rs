@@ -619,6 +619,14 @@ impl Say {
                 "Kontrollera igen om några minuter; består det, se projektet i Supabase.",
                 "Check again in a few minutes; if it stays, look at the project in Supabase.",
             ),
+            HealthSupabaseDatabaseReadOnly => t(
+                "Supabase har låst projektets databas för skrivning: den har nått gränsen för sin plans databasstorlek. Kunden kan läsa men inte spara något.",
+                "Supabase has locked the project's database for writing: it has reached its plan's database size limit. The customer can read but cannot save anything.",
+            ),
+            HealthSupabaseFreeSpaceOrUpgrade => t(
+                "Frigör utrymme i databasen eller uppgradera projektets plan hos Supabase. Låset kan hävas i 15 minuter i taget medan utrymme frigörs.",
+                "Free space in the database or upgrade the project's plan at Supabase. The lock can be lifted for 15 minutes at a time while space is freed.",
+            ),
             HealthServiceReports => t(
                 "Tjänsten {name} svarar {status}{why}.",
                 "The {name} service reports {status}{why}.",

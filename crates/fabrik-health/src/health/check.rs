@@ -152,11 +152,11 @@ async fn supabase(clients: &Clients, project_ref: &str) -> Vec<HealthFinding> {
             )]
         }
     }
-    match clients
-        .supabase
-        .services_health(project_ref, &SERVICES)
-        .await
-    {
+    let (services, mode) = tokio::join!(
+        clients.supabase.services_health(project_ref, &SERVICES),
+        clients.supabase.read_only_mode(project_ref)
+    );
+    let mut out = match services {
         Err(e) => vec![unreachable(HealthPart::SupabaseService, project_ref, &e)],
         Ok(services) => services
             .iter()
@@ -179,7 +179,23 @@ async fn supabase(clients: &Clients, project_ref: &str) -> Vec<HealthFinding> {
                 )
             })
             .collect(),
+    };
+    // Supabase locks a database past its plan's size: the site answers, nothing is saved.
+    match mode {
+        Ok(m) if m.locked() => out.push(finding(
+            part,
+            Unhealthy,
+            project_ref,
+            crate::messages::Say::HealthSupabaseDatabaseReadOnly.text(),
+            crate::messages::Say::HealthSupabaseFreeSpaceOrUpgrade.text(),
+            None,
+        )),
+        Ok(_) => {}
+        // A service that does not know the route (another implementation) leaves it unknown.
+        Err(e) if e.kind == ErrorKind::NotFound => {}
+        Err(e) => out.push(unreachable(part, project_ref, &e)),
     }
+    out
 }
 
 async fn vercel(clients: &Clients, env: &EnvNames, project_id: &str) -> Vec<HealthFinding> {

@@ -80,6 +80,23 @@ pub struct ServiceHealth {
     pub error: Option<String>,
 }
 
+/// Whether Supabase locked the project's database read-only (spec:
+/// v1-get-readonly-mode-status): past its plan's database size, until space is freed or the
+/// plan changes; `override_enabled` while the lock is lifted for 15 minutes.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReadOnlyMode {
+    pub enabled: bool,
+    #[serde(default)]
+    pub override_enabled: bool,
+}
+
+impl ReadOnlyMode {
+    /// The database refuses every write now.
+    pub fn locked(&self) -> bool {
+        self.enabled && !self.override_enabled
+    }
+}
+
 #[derive(Deserialize)]
 struct ProjectPage {
     projects: Vec<Project>,
@@ -269,6 +286,12 @@ impl Supabase {
         let req = self
             .req(Method::GET, &format!("/v1/projects/{project_ref}/health"))
             .query(&query);
+        http::json(P, http::send(P, req).await?).await
+    }
+
+    /// The project's read-only mode (spec: v1-get-readonly-mode-status).
+    pub async fn read_only_mode(&self, project_ref: &str) -> Result<ReadOnlyMode, ProviderError> {
+        let req = self.req(Method::GET, &format!("/v1/projects/{project_ref}/readonly"));
         http::json(P, http::send(P, req).await?).await
     }
 
