@@ -10,8 +10,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::supabase::not_found;
-use crate::errors::json_response;
+use crate::errors::{self, json_response};
 use crate::state::AppState;
 use crate::usage;
 use crate::world::{iso, now_ms, Project, World};
@@ -46,7 +45,7 @@ pub async fn status(State(st): St, Path(r): Path<String>) -> Response {
     });
     match answer {
         Some(v) => json_response(200, v),
-        None => not_found(),
+        None => errors::supabase_project_not_found(),
     }
 }
 
@@ -60,6 +59,6 @@ pub async fn temporary_disable(State(st): St, Path(r): Path<String>) -> Response
     });
     match found {
         Some(()) => axum::http::StatusCode::CREATED.into_response(),
-        None => not_found(),
+        None => errors::supabase_project_not_found(),
     }
 }
