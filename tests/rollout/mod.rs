@@ -20,6 +20,7 @@ use fabrik::supervisor::cloud::Environment;
 use fabrik_sim::{Profile, SimHandle};
 use serde_json::Value;
 
+mod locked;
 mod once;
 mod refusals;
 

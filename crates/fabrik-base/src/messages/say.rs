@@ -84,6 +84,7 @@ vocabulary!(
         RolloutNoProject => "rollout_no_project",
         RolloutRunEnded => "rollout_run_ended",
         RolloutInstancePaused => "rollout_instance_paused",
+        RolloutDatabaseLocked => "rollout_database_locked",
         RolloutInstanceBusy => "rollout_instance_busy",
         RolloutAlreadyCurrent => "rollout_already_current",
         RolloutUnknownHistory => "rollout_unknown_history",

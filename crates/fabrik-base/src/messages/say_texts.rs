@@ -222,6 +222,10 @@ impl Say {
                 "Instansen är pausad; återstarta den och kör utrullningen igen",
                 "The instance is paused; resume it and run the roll-out again",
             ),
+            RolloutDatabaseLocked => t(
+                "Supabase har låst databasen för skrivning (den har nått sin plans storlek); frigör utrymme eller uppgradera planen och kör utrullningen igen",
+                "Supabase has locked the database for writing (it has reached its plan's size); free space or upgrade the plan and run the roll-out again",
+            ),
             RolloutInstanceBusy => t(
                 "Instansen hade en annan körning igång {tries} gånger i rad; låt den bli klar och kör utrullningen igen",
                 "The instance had another run going {tries} times in a row; let it finish and run the roll-out again",

@@ -1,6 +1,7 @@
 //! Schema roll-outs: migration files into every customer's database, one `migrate` run per
 //! instance (`supabase.backup` → `supabase.migrate` → `supabase.verify`). The plan reads each
-//! instance's own migration history; drift and paused instances are skipped with the reason.
+//! instance's own migration history; drift, paused instances and databases Supabase locked for
+//! writing are skipped with the reason.
 
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
@@ -162,6 +163,18 @@ async fn read(
     })
 }
 
+/// A database Supabase locked for writing (past its plan's size, v1-get-readonly-mode-status)
+/// takes no file: skipped with the reason instead of failing its run, which halted every wave
+/// after a locked canary. A status that cannot be read leaves the run to say what happens.
+async fn locked(sb: &Supabase, project_ref: &str) -> Option<Settled> {
+    let mode = sb.read_only_mode(project_ref).await.ok()?;
+    mode.locked().then(|| Settled {
+        state: MemberState::Skipped,
+        reason: Say::RolloutDatabaseLocked.text(),
+        version: None,
+    })
+}
+
 impl Definition for Schema {
     fn kind(&self) -> RolloutKind {
         RolloutKind::Schema
@@ -179,16 +192,19 @@ impl Definition for Schema {
             };
             let files = files_of(r)?;
             let engine = cx.engine()?;
-            Ok(
-                match read(&engine.clients().supabase, project_ref, &files).await {
-                    // A drifted instance is skipped without the version it was read at (as planned).
-                    Some((v, version)) => judged(&v, version).map(|s| match s.state {
-                        MemberState::Skipped => Settled { version: None, ..s },
-                        _ => s,
-                    }),
-                    None => None,
+            let sb = &engine.clients().supabase;
+            Ok(match read(sb, project_ref, &files).await {
+                // A drifted instance is skipped without the version it was read at (as planned).
+                Some((v, version)) => match judged(&v, version) {
+                    Some(s) if s.state == MemberState::Skipped => {
+                        Some(Settled { version: None, ..s })
+                    }
+                    Some(s) => Some(s),
+                    // Behind: asked again right before its run, as the plan asked.
+                    None => locked(sb, project_ref).await,
                 },
-            )
+                None => None,
+            })
         }
         .boxed()
     }
@@ -261,7 +277,10 @@ impl Plan for Schema {
                             (_, Some(r)) => match read(sb, r, files).await {
                                 Some((v, version)) => match judged(&v, version.clone()) {
                                     Some(s) => Found::Settled(s),
-                                    None => Found::Behind { version },
+                                    None => match locked(sb, r).await {
+                                        Some(s) => Found::Settled(s),
+                                        None => Found::Behind { version },
+                                    },
                                 },
                                 // Its database did not answer now; its run will say why.
                                 None => Found::Behind { version: None },
