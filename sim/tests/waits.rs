@@ -27,7 +27,7 @@ async fn an_injected_429_says_its_wait_as_each_service_does() {
             "/resend/domains",
             &["retry-after", "ratelimit-reset"][..],
         ),
-        ("GET", "/stripe/v1/customers", &[][..]),
+        ("GET", "/stripe/v1/events", &[][..]),
         ("GET", "/n8n/api/v1/workflows", &[][..]),
         ("GET", "/gitea/api/v1/user", &[][..]),
     ];
