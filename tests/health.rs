@@ -184,18 +184,42 @@ async fn a_failing_service_and_a_site_answering_5xx_are_unhealthy() {
     done(w).await;
 }
 
+/// One finding, of the Supabase project.
+fn the_project_is(
+    kind: FindingKind,
+    project: String,
+) -> Vec<(HealthPart, FindingKind, String, Option<StepKey>)> {
+    vec![(HealthPart::SupabaseProject, kind, project, None)]
+}
+
+/// The instance's Supabase project.
+fn project_of(w: &World) -> String {
+    w.store
+        .get_customer(&w.slug)
+        .unwrap()
+        .instance
+        .supabase_project_ref
+        .unwrap()
+}
+
+/// The project used as `profile` says (`/__sim/usage/profile`), then `days` on the simulator's
+/// clock; the project's ref.
+async fn used_for(w: &World, profile: &str, days: i64) -> String {
+    let project = project_of(w);
+    let sim = |path: &str| format!("{}/__sim{path}", w.sim.base_url());
+    let body = json!({"id": project, "profile": profile});
+    api(Method::POST, sim("/usage/profile"), Some(body)).await;
+    let body = json!({ "advance_days": days });
+    api(Method::POST, sim("/clock"), Some(body)).await;
+    project
+}
+
 #[tokio::test]
 async fn a_paused_project_is_paused() {
     let Some(w) = delivered("health-paused", "Pausad Instans AB").await else {
         return;
     };
-    let project = w
-        .store
-        .get_customer(&w.slug)
-        .unwrap()
-        .instance
-        .supabase_project_ref
-        .unwrap();
+    let project = project_of(&w);
     api(
         Method::POST,
         format!("{}/v1/projects/{project}/pause", w.sim.supabase_api_url()),
@@ -204,15 +228,7 @@ async fn a_paused_project_is_paused() {
     .await;
 
     let h = w.engine.reader().check_health(&w.slug).await.unwrap();
-    assert_eq!(
-        seen(&h),
-        [(
-            HealthPart::SupabaseProject,
-            FindingKind::Paused,
-            project,
-            None
-        )]
-    );
+    assert_eq!(seen(&h), the_project_is(FindingKind::Paused, project));
     done(w).await;
 }
 
@@ -223,33 +239,14 @@ async fn a_free_project_nobody_used_for_a_week_is_found_paused() {
     let Some(w) = delivered("health-unused", "Oanvand Instans AB").await else {
         return;
     };
-    let project = w
-        .store
-        .get_customer(&w.slug)
-        .unwrap()
-        .instance
-        .supabase_project_ref
-        .unwrap();
-    let sim = |path: &str| format!("{}/__sim{path}", w.sim.base_url());
-    let profile = json!({"id": project, "profile": "idle"});
-    api(Method::POST, sim("/usage/profile"), Some(profile)).await;
     // Used on its first two days, then a whole week unused: still up.
-    let days = |n: i64| Some(json!({ "advance_days": n }));
-    api(Method::POST, sim("/clock"), days(8)).await;
+    let project = used_for(&w, "idle", 8).await;
     let h = w.engine.reader().check_health(&w.slug).await.unwrap();
     assert!(h.healthy, "{:#?}", h.findings);
 
-    api(Method::POST, sim("/clock"), days(1)).await;
+    used_for(&w, "idle", 1).await;
     let h = w.engine.reader().check_health(&w.slug).await.unwrap();
-    assert_eq!(
-        seen(&h),
-        [(
-            HealthPart::SupabaseProject,
-            FindingKind::Paused,
-            project,
-            None
-        )]
-    );
+    assert_eq!(seen(&h), the_project_is(FindingKind::Paused, project));
     done(w).await;
 }
 
@@ -261,28 +258,12 @@ async fn a_database_past_its_plans_size_is_found_locked() {
     let Some(w) = delivered("health-locked", "Full Databas AB").await else {
         return;
     };
-    let project = w
-        .store
-        .get_customer(&w.slug)
-        .unwrap()
-        .instance
-        .supabase_project_ref
-        .unwrap();
-    let sim = |path: &str| format!("{}/__sim{path}", w.sim.base_url());
-    let profile = json!({"id": project, "profile": "near_limit"});
-    api(Method::POST, sim("/usage/profile"), Some(profile)).await;
     // 480 MB and 1 MB a day: past the free plan's 500 MB in three weeks.
-    let days = json!({ "advance_days": 25 });
-    api(Method::POST, sim("/clock"), Some(days)).await;
+    let project = used_for(&w, "near_limit", 25).await;
     let h = w.engine.reader().check_health(&w.slug).await.unwrap();
     assert_eq!(
         seen(&h),
-        [(
-            HealthPart::SupabaseProject,
-            FindingKind::Unhealthy,
-            project.clone(),
-            None
-        )]
+        the_project_is(FindingKind::Unhealthy, project.clone())
     );
     assert_eq!(
         h.findings[0].message,
