@@ -20,13 +20,18 @@ if [ -z "${FABRIK_KEYRING_SESSION:-}" ]; then
   # The session bus as dbus-run-session's default, less service activation.
   mkdir -p "$XDG_RUNTIME_DIR"
   conf="$XDG_RUNTIME_DIR/session-bus.conf"
-  cat >"$conf" <<'CONF'
+  # Its socket in the run's own folder, which the run removes: with `tmpdir=/tmp` every session
+  # left a dbus-* socket in /tmp (16 after a day of test runs). A socket's path holds at most
+  # 107 bytes, so a long folder falls back to /tmp.
+  listen="unix:dir=$XDG_RUNTIME_DIR"
+  [ "${#XDG_RUNTIME_DIR}" -le 80 ] || listen="unix:tmpdir=/tmp"
+  cat >"$conf" <<CONF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
   <keep_umask/>
-  <listen>unix:tmpdir=/tmp</listen>
+  <listen>$listen</listen>
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
