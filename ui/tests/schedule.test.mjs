@@ -57,7 +57,9 @@ describe('scheduled work', () => {
     assert.equal(await tid(page, 'ticks-empty').count(), 1);
     await tid(page, 'schedule-every').fill('30');
     await tid(page, 'schedule-install').click();
-    await page.locator('[data-testid="schedule-state"]', { hasText: 'Installerat' }).waitFor();
+    // A text match is a case-blind substring: 'Installerat' matched "Inte installerat" at once,
+    // and on a loaded machine (the run of 2026-11-29, 18:52) the state was read before the install.
+    await page.locator('[data-testid="schedule-state"]', { hasText: /^Installerat i/ }).waitFor();
     assert.match(await tid(page, 'schedule-state').innerText(), /Installerat i systemd \(din användartimer\): var 30:e minut\./);
     assert.match(await tid(page, 'schedule-says').textContent(), /fabrik-tick\.timer/);
 

@@ -97,6 +97,21 @@ describe('update', () => {
     assertClean();
   });
 
+  test('the start\'s own check, due after the owner already checked and an install failed, leaves the failure shown', async (t) => {
+    // The full run of 2026-11-29 (18:31) saw a failure vanish: the start's own check came four
+    // seconds after the list, later than the owner's own check on a loaded machine, and cleared it.
+    const { page, assertClean } = await open(t, { offer: NEWER, fails: 'update_signature' });
+    await openAbout(page);
+    await checkNow(page);
+    await tid(page, 'update-install').click();
+    await tid(page, 'update-failed').waitFor();
+    await page.locator('[data-testid="update-status"]:not([data-start-check="waiting"])').waitFor({ timeout: 15_000 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
+    assert.equal(await tid(page, 'update-failed').count(), 1, 'the failure is still shown after the start\'s turn');
+    assert.equal((await ipcCalls(page, 'update_check')).length, 1, 'the owner\'s check was the only one');
+    assertClean();
+  });
+
   test('the download\'s events can come before the install\'s own answer: the answer does not hide them', async (t) => {
     // The full run of 2026-11-29 saw the failure of a download vanish under the install's own
     // "downloading" answer, which came after it on a loaded machine.

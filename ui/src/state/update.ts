@@ -20,9 +20,11 @@ export type UpdateState = {
   /** Checks answered so far: what is shown belongs to the newest (a window test reads it to
    * know the answer on screen is the one to its own check, not the one before). */
   answered: number;
+  /** The start's own check: still to come, done, or left out (a test waits for its turn). */
+  startCheck: 'waiting' | 'done' | 'skipped';
 };
 
-let state: UpdateState = { checking: false, check: null, error: null, progress: null, asked: false, answered: 0 };
+let state: UpdateState = { checking: false, check: null, error: null, progress: null, asked: false, answered: 0, startCheck: 'waiting' };
 const listeners = new Set<() => void>();
 
 function set(patch: Partial<UpdateState>) {
@@ -79,5 +81,16 @@ export function updateMoved(p: UpdateProgress) {
 
 /** The check at start: after the first paint and the clouds' start, never in their way. */
 export function checkAfterStart(delayMs = 4000) {
-  void afterListPainted.then(() => setTimeout(() => void checkForUpdate(false), delayMs));
+  void afterListPainted.then(() =>
+    setTimeout(() => {
+      // The owner checked already (Om Fabrik), or an install is under way or failed: the start's
+      // check would only repeat theirs, and clear a failure they have not read yet.
+      if (state.asked || state.checking || state.progress) {
+        set({ startCheck: 'skipped' });
+        return;
+      }
+      set({ startCheck: 'done' });
+      void checkForUpdate(false);
+    }, delayMs),
+  );
 }

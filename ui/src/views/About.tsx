@@ -46,7 +46,7 @@ function UpdateSection() {
           {u.checking ? t('update.checking') : t('update.check')}
         </button>
       </div>
-      <div role="status" aria-live="polite" aria-busy={u.checking} data-testid="update-status" data-answered={u.answered}>
+      <div role="status" aria-live="polite" aria-busy={u.checking} data-testid="update-status" data-answered={u.answered} data-start-check={u.startCheck}>
         {u.error && (u.asked || u.error.code !== 'update_no_feed') && <p className="field-error">{err(u.error)}</p>}
         {offer?.kind === 'up_to_date' && <p>{t('update.upToDate', { version: offer.version })}</p>}
         {offer?.kind === 'older' && <p>{t('update.older', { version: offer.version, current: u.check!.current })}</p>}
