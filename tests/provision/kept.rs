@@ -1,6 +1,6 @@
 //! What a seat keeps between processes (issue #60): the next process's run asks neither the
 //! sender domain at Resend nor the template's `client-config.json` again, and a kept domain
-//! the account no longer has is asked anew.
+//! the account no longer has is asked anew; runs started together ask once (issue #71).
 
 use super::*;
 
@@ -78,6 +78,48 @@ async fn the_next_process_does_not_ask_again_what_the_seat_kept() {
     assert_eq!(gets(&sim, domains).await, 2);
     keys_on_the_domain(&sim).await;
     for slug in [first, next, third] {
+        cleanup(&engine, &slug).await;
+    }
+    fabrik::provision::seat_files::forget();
+}
+
+/// Runs a seat starts together (a bulk provisioning) ask Resend for the sender domain once
+/// between them, not once each: Resend counts every request against the team's two a second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_started_together_ask_for_the_domain_once() {
+    let Some(secrets) = keyring("kept-together") else {
+        return;
+    };
+    let sim = sim(Profile::Instant).await;
+    let seat = tempfile::tempdir().unwrap();
+    new_process(seat.path());
+    let store = Arc::new(test_store());
+    let engine = Arc::new(engine(
+        &sim,
+        store.clone(),
+        secrets,
+        FailurePolicy::Rollback,
+    ));
+    let slugs: Vec<String> = (0..4)
+        .map(|i| customer(&store, &format!("Samtidig Kund {i} AB")))
+        .collect();
+    // Resend answers the first read slowly, so every run comes to its key while it is out.
+    let slow = json!({"method": "GET", "path": "/resend/domains", "delay_ms": 800, "times": 1});
+    fault(&sim, slow).await;
+    let runs = slugs.iter().map(|slug| {
+        let engine = engine.clone();
+        async move { provision_logged(&engine, slug).await }
+    });
+    for (_, state, events) in futures_util::future::join_all(runs).await {
+        assert_eq!(state, RunState::Succeeded, "{}", events.json());
+    }
+    assert_eq!(
+        gets(&sim, "/resend/domains").await,
+        1,
+        "each run asked for the domain"
+    );
+    keys_on_the_domain(&sim).await;
+    for slug in slugs {
         cleanup(&engine, &slug).await;
     }
     fabrik::provision::seat_files::forget();

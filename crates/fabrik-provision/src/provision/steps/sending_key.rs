@@ -203,13 +203,7 @@ pub(super) async fn make(
     step: StepKey,
 ) -> Result<(SendingKey, Value, Secret), StepError> {
     let name = key_name_by_run(&ctx.customer.uid, &ctx.mark);
-    let (mut domain_id, mut domain, kept) = match kept(ctx) {
-        Some(d) => (d.id, d.name, true),
-        None => {
-            let (id, name) = sending_domain(ctx).await?;
-            (id, name, false)
-        }
-    };
+    let (mut domain_id, mut domain, kept) = kept_or_asked(ctx).await?;
     ctx.record_intent(step, &name).await?;
     let resend = &ctx.clients.resend;
     let new = match resend.create_sending_key(&name, &domain_id).await {
@@ -268,6 +262,22 @@ fn kept(ctx: &RunCtx) -> Option<KeptDomain> {
     kept_domain()
         .get(&kept_key(ctx))
         .filter(|d| (0..DOMAIN_KEPT_FOR).contains(&(now - d.seen)))
+}
+
+/// The sender's domain as kept (`true`), or asked for and kept now. One run at a time asks:
+/// the runs of a bulk provisioning start together, and each asking would spend one of Resend's
+/// two requests a second per team (issue #71).
+async fn kept_or_asked(ctx: &RunCtx) -> Result<(String, String, bool), StepError> {
+    static ASKING: LazyLock<tokio::sync::Mutex<()>> = LazyLock::new(|| tokio::sync::Mutex::new(()));
+    if let Some(d) = kept(ctx) {
+        return Ok((d.id, d.name, true));
+    }
+    let _one = ASKING.lock().await;
+    if let Some(d) = kept(ctx) {
+        return Ok((d.id, d.name, true));
+    }
+    let (id, name) = sending_domain(ctx).await?;
+    Ok((id, name, false))
 }
 
 /// The sender's domain in the agency's Resend account, verified: its id and name, kept for
