@@ -253,6 +253,9 @@ pub async fn setup(
         }
     }
     sim.set_rate_limits(limits);
+    // What is measured next starts as a new process does (`fabrik team invite`, a roll-out from
+    // the CLI): the lifted limits the set-up's answers reported are not carried over.
+    fabrik::providers::pacer::shared().forget();
     if built.len() < n {
         eprintln!(
             "bench {bench}: the set-up delivered {} of {n} instances (the reasons are above); nothing was measured",

@@ -190,3 +190,31 @@ async fn many_callers_share_one_budget_in_turn() {
     assert!(times[9] >= Duration::from_secs(4), "{times:?}");
     assert!(times[9] < Duration::from_secs(6), "{times:?}");
 }
+
+/// A limit an answer raised (a benchmark's set-up under lifted limits) is forgotten: the
+/// budget is the documented one again, as in a new process.
+#[tokio::test(start_paused = true)]
+async fn forgetting_goes_back_to_the_documented_limit() {
+    let pacer = Pacer::default();
+    let bucket = buckets(Provider::Resend, 3, &Method::POST, "/emails");
+    let lifted = headers(&[
+        ("ratelimit-limit", "4294967295"),
+        ("ratelimit-remaining", "4294967200"),
+        ("ratelimit-reset", "1"),
+    ]);
+    pacer.observe(&bucket, 200, &lifted, None);
+    let started = Instant::now();
+    for _ in 0..10 {
+        pacer.acquire(&bucket).await.unwrap();
+    }
+    assert!(started.elapsed() < Duration::from_millis(10), "lifted");
+    pacer.forget();
+    let started = Instant::now();
+    for _ in 0..3 {
+        pacer.acquire(&bucket).await.unwrap();
+    }
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Resend's documented 2 a second again"
+    );
+}
