@@ -69,6 +69,8 @@ pub struct Store {
     shared: Option<db::PgConfig>,
     /// From how many matches a search walks the list instead of sorting them (`listing.rs`).
     walk_from: std::sync::atomic::AtomicU32,
+    /// From how many it checks each row's own text instead of the index's matches.
+    walk_by_needle_from: std::sync::atomic::AtomicU32,
 }
 
 impl Store {
@@ -128,6 +130,7 @@ impl Store {
             seat: crate::seat::recorded(crate::seat::this(), crate::seat::process_id()),
             shared: None,
             walk_from: std::sync::atomic::AtomicU32::new(listing::WALK_FROM),
+            walk_by_needle_from: std::sync::atomic::AtomicU32::new(listing::WALK_BY_NEEDLE_FROM),
         };
         store.set_environment(store.stored_environment());
         store
@@ -181,12 +184,14 @@ impl Store {
         self
     }
 
-    /// Searches walk the list from `matches` matches on (tests take both ways with a few
-    /// customers: 0 walks always, `u32::MAX` never).
+    /// Searches walk the list from `matches` matches on, and check each row's own text from
+    /// `by_needle` on (tests take every way with a few customers: 0 walks always, `u32::MAX`
+    /// never).
     #[doc(hidden)]
-    pub fn walk_searches_from(&self, matches: u32) {
-        self.walk_from
-            .store(matches, std::sync::atomic::Ordering::Relaxed);
+    pub fn walk_searches_from(&self, matches: u32, by_needle: u32) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.walk_from.store(matches, Relaxed);
+        self.walk_by_needle_from.store(by_needle, Relaxed);
     }
 
     pub fn path(&self) -> &Path {
