@@ -220,11 +220,42 @@ impl SeatProcess {
         }
     }
 
+    /// The seat's session bus, as dbus-run-session's default but with its socket in the seat's
+    /// own folder: a seat killed with -9 leaves its socket behind, and in /tmp (the default)
+    /// nothing removes it. A socket's path holds at most 107 bytes.
+    fn bus_config(&self) -> std::path::PathBuf {
+        let dir = self.dir.path();
+        let listen = match dir.as_os_str().len() <= 80 {
+            true => format!("unix:dir={}", dir.display()),
+            false => "unix:tmpdir=/tmp".to_string(),
+        };
+        let conf = dir.join("session-bus.conf");
+        let text = format!(
+            r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <keep_umask/>
+  <listen>{listen}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#
+        );
+        std::fs::write(&conf, text).expect("the seat's bus configuration");
+        conf
+    }
+
     /// `fabrik args…` as this seat, in production against `sim`, on the register at `url`.
     fn command(&self, sim: &fabrik_sim::SimHandle, url: &str, args: &[&str]) -> Command {
         use std::os::unix::process::CommandExt;
         let inner = cli(sim, &self.dir.path().join("local.sqlite3"));
         let mut c = Command::new("dbus-run-session");
+        c.arg(format!("--config-file={}", self.bus_config().display()));
         c.args([
             "--",
             "bash",
