@@ -25,21 +25,7 @@ if [ -z "${FABRIK_KEYRING_SESSION:-}" ]; then
   # 107 bytes, so a long folder falls back to /tmp.
   listen="unix:dir=$XDG_RUNTIME_DIR"
   [ "${#XDG_RUNTIME_DIR}" -le 80 ] || listen="unix:tmpdir=/tmp"
-  cat >"$conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <keep_umask/>
-  <listen>$listen</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-CONF
+  sed "s|@LISTEN@|$listen|" "$(dirname "${BASH_SOURCE[0]}")/session-bus.conf" >"$conf"
   exec env FABRIK_KEYRING_SESSION=1 dbus-run-session --config-file="$conf" -- bash "${BASH_SOURCE[0]}" "$@"
 fi
 unset FABRIK_KEYRING_SESSION

@@ -230,22 +230,7 @@ impl SeatProcess {
             false => "unix:tmpdir=/tmp".to_string(),
         };
         let conf = dir.join("session-bus.conf");
-        let text = format!(
-            r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <keep_umask/>
-  <listen>{listen}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"#
-        );
+        let text = include_str!("../../scripts/session-bus.conf").replace("@LISTEN@", &listen);
         std::fs::write(&conf, text).expect("the seat's bus configuration");
         conf
     }
