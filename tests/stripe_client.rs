@@ -206,6 +206,30 @@ async fn the_list_reads_every_page_and_filters_by_status() {
     assert_eq!(MAX_SUBSCRIPTION_PAGES, 50);
 }
 
+/// A page of events refused with 429 is asked again after the wait and the poll goes on
+/// (#70): Stripe asks a client to back off and retry, and a poll that gave up read nothing until
+/// the next tick.
+#[tokio::test]
+async fn a_rate_limited_page_of_events_is_waited_out() {
+    let sim = stripe_sim().await;
+    let stripe = client(&sim.stripe_api_url());
+    subscribed(&sim, "vantar@example.se", "starter_monthly").await;
+    let once = json!({"method": "GET", "path": "/stripe/v1/events", "status": 429, "times": 1});
+    let r = reqwest::Client::new()
+        .post(format!("{}/__sim/faults", sim.base_url()))
+        .json(&once)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let read = stripe
+        .events_since(&["customer.subscription.created"], 0)
+        .await
+        .expect("the poll waits the 429 out");
+    assert_eq!(read.events.len(), 1, "{:?}", read.events);
+    assert_eq!(read.requests, 2, "the refused page and its retry");
+}
+
 /// The subscription lists the simulator answered: their queries, in order.
 async fn list_queries(sim: &SimHandle) -> Vec<String> {
     crate::common::get(sim, "/__sim/requests").await["requests"]

@@ -72,6 +72,17 @@ struct Page<T> {
     data: Vec<T>,
 }
 
+/// A poll's page: a 429 or a passing failure waited out a few times, as Stripe asks of a
+/// client (back off, then retry), and bounded so that a tick is not held for minutes (#70).
+fn page_policy() -> super::retry::RetryPolicy {
+    super::retry::RetryPolicy {
+        max_attempts: 3,
+        max_rate_limited_attempts: 5,
+        max_delay: std::time::Duration::from_secs(8),
+        ..super::retry::RetryPolicy::default()
+    }
+}
+
 pub struct Stripe {
     http: reqwest::Client,
     api: String,
@@ -111,9 +122,16 @@ impl Stripe {
             if let Some(a) = &after {
                 query.push(("starting_after", a.clone()));
             }
-            let req = self.get("/v1/events").query(&query);
-            read.requests += 1;
-            let page: Page<Event> = http::json(P, http::send(P, req).await?).await?;
+            let attempts = std::sync::atomic::AtomicU32::new(0);
+            let page: Result<Page<Event>, ProviderError> = page_policy()
+                .retry(|| {
+                    attempts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let req = self.get("/v1/events").query(&query);
+                    async move { http::json(P, http::send(P, req).await?).await }
+                })
+                .await;
+            read.requests += attempts.into_inner();
+            let page = page?;
             let more = page.has_more && !page.data.is_empty();
             after = page.data.last().map(|e| e.id.clone());
             read.events.extend(page.data);
