@@ -215,13 +215,7 @@ async fn a_rate_limited_page_of_events_is_waited_out() {
     let stripe = client(&sim.stripe_api_url());
     subscribed(&sim, "vantar@example.se", "starter_monthly").await;
     let once = json!({"method": "GET", "path": "/stripe/v1/events", "status": 429, "times": 1});
-    let r = reqwest::Client::new()
-        .post(format!("{}/__sim/faults", sim.base_url()))
-        .json(&once)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
+    crate::common::fault(&sim, once).await;
     let read = stripe
         .events_since(&["customer.subscription.created"], 0)
         .await
