@@ -2,8 +2,8 @@
 # An AppImage of a build that is already made, without the network: the type-2 AppImage
 # runtime (AppImageKit's, which the crates.io package `appimage` 0.4.0 carries; fetched and
 # checked by its SHA-256 once, into ~/.cache/fabrik) followed by a SquashFS image
-# (squashfs-tools) of an AppDir holding the window, the `fabrik` command, the desktop entry,
-# the icon and the licences. It is how the tests get two versions of the AppImage to update
+# (squashfs-tools) of an AppDir holding `fabrik` (the window, and the command line with a
+# subcommand), the desktop entry, the icon and the licences. It is how the tests get two versions of the AppImage to update
 # between (tests/e2e/update.test.mjs).
 #
 # Tauri's own AppImage (scripts/package.sh appimage, in the release workflow) also carries
@@ -11,7 +11,7 @@
 # this one uses the system's (the same the .deb declares).
 #
 #   bash scripts/appimage.sh --runtime           fetch the runtime (an install step; nothing else)
-#   bash scripts/appimage.sh BIN_DIR OUT.AppImage  pack BIN_DIR/fabrik-app and BIN_DIR/fabrik
+#   bash scripts/appimage.sh BIN_DIR OUT.AppImage  pack BIN_DIR/fabrik
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -47,9 +47,7 @@ fi
 [ $# -eq 2 ] || { echo "usage: appimage.sh BIN_DIR OUT.AppImage | --runtime" >&2; exit 2; }
 BIN="$1"
 OUT="$2"
-for b in fabrik-app fabrik; do
-  [ -x "$BIN/$b" ] || { echo "appimage.sh: $BIN/$b is missing; build it first" >&2; exit 1; }
-done
+[ -x "$BIN/fabrik" ] || { echo "appimage.sh: $BIN/fabrik is missing; build it first" >&2; exit 1; }
 runtime
 
 DIR="$(mktemp -d)"
@@ -57,15 +55,13 @@ trap 'rm -rf "$DIR"' EXIT
 APPDIR="$DIR/Fabrik.AppDir"
 mkdir -p "$APPDIR/usr/bin" "$APPDIR/usr/share/applications" "$APPDIR/usr/share/icons/hicolor/128x128/apps" "$APPDIR/usr/share/doc/fabrik"
 # Without their line tables: an installer carries the program, not what a debugger reads.
-for b in fabrik-app fabrik; do
-  objcopy --strip-debug "$BIN/$b" "$APPDIR/usr/bin/$b"
-done
+objcopy --strip-debug "$BIN/fabrik" "$APPDIR/usr/bin/fabrik"
 cat > "$APPDIR/usr/share/applications/fabrik.desktop" <<'EOF'
 [Desktop Entry]
 Type=Application
 Name=Fabrik
 Comment=Kommandocentral för SaaS-fabriken
-Exec=fabrik-app
+Exec=fabrik
 Icon=fabrik
 Categories=Office;
 Terminal=false
@@ -79,7 +75,7 @@ if [ -f "$BIN/package/THIRD-PARTY-LICENSES.txt" ]; then
 fi
 # The runtime starts AppRun with APPIMAGE (this file) and APPDIR set, which is how the window
 # knows it may replace itself (src-tauri/src/update.rs).
-ln -s usr/bin/fabrik-app "$APPDIR/AppRun"
+ln -s usr/bin/fabrik "$APPDIR/AppRun"
 
 # gzip, the one compression this runtime reads; its fastest level (the tests pack two).
 mksquashfs "$APPDIR" "$DIR/fs.squashfs" -root-owned -noappend -quiet -no-progress -comp gzip -Xcompression-level 1 -b 1M >/dev/null

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The licences of everything a Fabrik package carries, as one text file (scripts/package.sh puts
-// it in /usr/share/doc/fabrik/): every crate the window and the `fabrik` command link on this
-// system (normal dependencies, not build or dev ones) and every npm package of the bundled UI.
+// it in /usr/share/doc/fabrik/): every crate the one `fabrik` binary (window and command line)
+// links on this system (normal dependencies, not build or dev ones) and every npm package of the bundled UI.
 // Each is named with its version and licence; the licence texts each one ships follow, each text
 // once, with the packages that carry it.
 //
@@ -13,8 +13,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-// What the package holds: the window (src-tauri) and the command line (the root crate).
-const SHIPPED = ['fabrik-app', 'fabrik'];
+// What the package holds: the one binary (src-tauri's package, which the command line's crate
+// and the core are dependencies of).
+const SHIPPED = ['fabrik-app'];
 const TEXT = /^(licen[cs]e|copying|notice|unlicense)([-._].*)?$/i;
 
 function host() {

@@ -20,4 +20,4 @@ mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR
 T="${CARGO_TARGET_DIR:-$ROOT/target}/$PROFILE"
 cargo run -q --example seed_register -- "$WORK/register-100k.sqlite3" 100000
 dbus-run-session -- bash -c 'echo -n m | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  xvfb-run -a -s "-screen 0 1280x800x24" node scripts/measure-window.mjs "$1" "$2" "$3"' _ "$T/fabrik-app" "$T/empty-window" "$WORK/register-100k.sqlite3"
+  xvfb-run -a -s "-screen 0 1280x800x24" node scripts/measure-window.mjs "$1" "$2" "$3"' _ "$T/fabrik" "$T/empty-window" "$WORK/register-100k.sqlite3"

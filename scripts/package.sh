@@ -10,9 +10,10 @@
 #   bash scripts/package.sh --debug deb     the test build as it is (target/debug, built by
 #                                           scripts/test.sh): nothing is compiled, only packed
 #
-# Each package holds the window (fabrik-app), the `fabrik` command (on the PATH on Linux; inside
-# the app on macOS and beside it on Windows, see docs/INSTALL.md), the desktop entry and icons,
-# and the licences of everything it carries (scripts/licenses.mjs). The packages land in
+# Each package holds one binary, `fabrik`: alone it opens the window, with a subcommand it is the
+# command line (on the PATH on Linux; inside the app on macOS and the install folder on Windows,
+# see docs/INSTALL.md). Beside it the desktop entry and icons, and the licences of everything it
+# carries (scripts/licenses.mjs). The packages land in
 # target/<profile>/bundle/<kind>/ (target/universal-apple-darwin/… on macOS). The .AppImage
 # fetches Tauri's linuxdeploy tools on its first build (cached in ~/.cache/tauri); the .deb and
 # .rpm need nothing from the network.
@@ -40,47 +41,41 @@ tauri() { npm --prefix "$ROOT/ui" run --silent tauri -- "$@"; }
 native() { if [ "$os" = windows ]; then cygpath -m "$1"; else printf '%s' "$1"; fi; }
 flags=(--ci --bundles "$bundles")
 
-# The `fabrik` command, built for the same system as the window.
-exe=""; [ "$os" = windows ] && exe=".exe"
+# Where the build lands: the bundler packs what is there.
 if [ "$profile" = debug ]; then
   OUT="$TARGET/debug"
+  exe=""; [ "$os" = windows ] && exe=".exe"
+  [ -x "$OUT/fabrik$exe" ] || { echo "package.sh: $OUT/fabrik$exe is missing; build it first (scripts/test.sh builds the test build)." >&2; exit 1; }
 elif [ "$os" = macos ]; then
   OUT="$TARGET/universal-apple-darwin/release"
-  for arch in aarch64-apple-darwin x86_64-apple-darwin; do
-    cargo build --release --locked --bin fabrik --target "$arch"
-  done
-  mkdir -p "$OUT"
-  lipo -create -output "$OUT/fabrik" "$TARGET/aarch64-apple-darwin/release/fabrik" "$TARGET/x86_64-apple-darwin/release/fabrik"
   flags+=(--target universal-apple-darwin)
 else
   OUT="$TARGET/release"
-  cargo build --release --locked --bin fabrik
 fi
-[ -x "$OUT/fabrik$exe" ] || { echo "package.sh: $OUT/fabrik$exe is missing; build it first (scripts/test.sh builds the test build)." >&2; exit 1; }
 mkdir -p "$OUT/package"
 LICENCES="$OUT/package/THIRD-PARTY-LICENSES.txt"
 node "$ROOT/scripts/licenses.mjs" > "$LICENCES"
 
-# What the bundler adds beside the window, with this build's paths (tauri.conf.json holds
-# everything every build shares).
-cli="$(native "$OUT/fabrik$exe")"; lic="$(native "$LICENCES")"
+# What the bundler adds beside the one binary, with this build's paths (tauri.conf.json holds
+# everything every build shares): the licences.
+lic="$(native "$LICENCES")"
 case "$os" in
   linux)
-    files=$(printf '{"/usr/bin/fabrik":"%s","/usr/share/doc/fabrik/THIRD-PARTY-LICENSES.txt":"%s"}' "$cli" "$lic")
+    files=$(printf '{"/usr/share/doc/fabrik/THIRD-PARTY-LICENSES.txt":"%s"}' "$lic")
     config=$(printf '{"bundle":{"linux":{"deb":{"files":%s},"rpm":{"files":%s},"appimage":{"files":%s}}}}' "$files" "$files" "$files") ;;
   macos)
-    config=$(printf '{"bundle":{"macOS":{"files":{"MacOS/fabrik":"%s","Resources/THIRD-PARTY-LICENSES.txt":"%s"}}}}' "$cli" "$lic") ;;
+    config=$(printf '{"bundle":{"macOS":{"files":{"Resources/THIRD-PARTY-LICENSES.txt":"%s"}}}}' "$lic") ;;
   windows)
     sign=""
     if [ -n "${FABRIK_WINDOWS_CERT_THUMBPRINT:-}" ]; then
       sign=$(printf ',"windows":{"certificateThumbprint":"%s","digestAlgorithm":"sha256","timestampUrl":"http://timestamp.digicert.com"}' "$FABRIK_WINDOWS_CERT_THUMBPRINT")
     fi
-    config=$(printf '{"bundle":{"resources":{"%s":"fabrik.exe","%s":"THIRD-PARTY-LICENSES.txt"}%s}}' "$cli" "$lic" "$sign") ;;
+    config=$(printf '{"bundle":{"resources":{"%s":"THIRD-PARTY-LICENSES.txt"}%s}}' "$lic" "$sign") ;;
 esac
 
 # With the update key's private half (the release workflow's secret), the bundles the updater
 # installs are signed too (.sig beside each; scripts/update-feed.mjs makes the feed of them).
-# FABRIK_UPDATE_PUBKEY and FABRIK_UPDATE_FEED, when set, are built into the window and the CLI.
+# FABRIK_UPDATE_PUBKEY and FABRIK_UPDATE_FEED, when set, are built into the binary.
 if [ -n "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
   config=$(node -e 'const c = JSON.parse(process.argv[1]); c.bundle.createUpdaterArtifacts = true; process.stdout.write(JSON.stringify(c));' "$config")
 fi

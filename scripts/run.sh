@@ -7,4 +7,4 @@ cd "$ROOT"
 say "Building the app (first build takes 3-5 minutes)"
 tauri build --debug --no-bundle
 say "Starting Fabrik"
-exec "$ROOT/target/debug/fabrik-app" "$@"
+exec "$ROOT/target/debug/fabrik" "$@"

@@ -69,7 +69,7 @@ if ! command -v dunst >/dev/null; then
 fi
 export FABRIK_NOTIFICATION_PICTURE=1
 
-FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" bash scripts/keyring-session.sh \
+FABRIK_APP="$WORK/installed/usr/bin/fabrik" bash scripts/keyring-session.sh \
   xvfb-run -a -s "-screen 0 1280x800x24" \
   node --test --test-concurrency=1 --test-timeout=600000 "${FILES[@]}"
 echo "Pictures written to docs/:"

@@ -221,7 +221,7 @@ beside update bash scripts/update-test.sh
 UPDATE_TEST=$BESIDE
 WINDOW_TESTS=()
 for f in tests/e2e/*.test.mjs; do [ "$f" = tests/e2e/update.test.mjs ] || WINDOW_TESTS+=("$f"); done
-FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" in_session xvfb-run -a -s "-screen 0 1280x800x24" \
+FABRIK_APP="$WORK/installed/usr/bin/fabrik" in_session xvfb-run -a -s "-screen 0 1280x800x24" \
   node --test --test-concurrency=1 --test-timeout=600000 "${WINDOW_TESTS[@]}" || FAILED+=("The window tests")
 joined update "$UPDATE_TEST" "The update test (two AppImages a version apart)"
 passed

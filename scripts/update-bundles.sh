@@ -16,7 +16,7 @@
 #   bash scripts/update-bundles.sh KEY_DIR OUT_DIR
 #
 # Run by scripts/test.sh after the window tests' package, in the build's own environment (the
-# same flags, so the one crate is all that is compiled). target/debug/fabrik-app is the newer
+# same flags, so the one crate is all that is compiled). target/debug/fabrik is the newer
 # version afterwards; the next build makes it the plain one again.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,7 +34,7 @@ newer="$major.$minor.$((patch + 1))"
 bash "$ROOT/scripts/appimage.sh" "$TARGET/debug" "$OUT/older.AppImage"
 
 # Every target and feature as scripts/test.sh builds them: a narrower selection (`--bin
-# fabrik-app` alone) leaves the dev-dependencies' features out, and cargo compiled the whole
+# fabrik` alone) leaves the dev-dependencies' features out, and cargo compiled the whole
 # tree again (four minutes on CI's two cores instead of one crate).
 TAURI_CONFIG="{\"version\":\"$newer\"}" cargo build --quiet --workspace --exclude empty-window \
   --features fabrik-app/custom-protocol --bins --benches --examples

@@ -34,5 +34,5 @@ export XDG_RUNTIME_DIR="$WORK/xdg/runtime" NO_AT_BRIDGE=1
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 dpkg-deb -x "$(ls -t "${CARGO_TARGET_DIR:-$ROOT/target}"/debug/bundle/deb/*.deb | head -1)" "$WORK/installed"
 bash scripts/update-bundles.sh "$KEY" "$WORK/update"
-FABRIK_UPDATE_BUNDLES="$WORK/update" FABRIK_APP="$WORK/installed/usr/bin/fabrik-app" \
+FABRIK_UPDATE_BUNDLES="$WORK/update" FABRIK_APP="$WORK/installed/usr/bin/fabrik" \
   bash scripts/keyring-session.sh xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-timeout=600000 tests/e2e/update.test.mjs

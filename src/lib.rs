@@ -1,6 +1,6 @@
 //! Fabrik's core: the supervisor every run starts through, the sandbox, the seat's tokens, the
 //! setup guide, the inbox, the scheduled tick, Översikt, the services and the command surface,
-//! with no Tauri dependency. The window (src-tauri), the CLI (src/bin/fabrik/) and the tests all
+//! with no Tauri dependency. The window (src-tauri), the CLI (crates/fabrik-cli/) and the tests all
 //! stand on this crate. Everything below it is a crate of its own (`crates/`, docs/ARCHITECTURE.md
 //! "Layers"), each module passed on here under its own name, so `fabrik::store` and
 //! `crate::store` read the same in every crate.

@@ -9,7 +9,6 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use assert_cmd::cargo::cargo_bin;
 use common::*;
 use fabrik::credentials::{CredentialState, Credentials};
 use fabrik::providers::verify::VerifyState;
@@ -195,7 +194,7 @@ async fn the_cli_sets_tests_and_removes_without_leaking() {
         }
     }
     let fabrik = |args: &[&str], stdin: Option<&str>| {
-        let mut c = Command::new(cargo_bin("fabrik"));
+        let mut c = Command::new(crate::common::fabrik_exe());
         c.args(args)
             .env("FABRIK_DB", &db)
             .env("FABRIK_ENVIRONMENT", "production")

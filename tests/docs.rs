@@ -211,7 +211,7 @@ fn the_reader_tells_paths_from_other_words() {
 
 /// The names `fabrik [GROUP] --help` lists under "Commands:", `help` aside.
 fn commands_of(group: Option<&str>) -> BTreeSet<String> {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fabrik"));
+    let mut cmd = Command::new(crate::common::fabrik_exe());
     // The structure is read from clap's English headings.
     cmd.args(group)
         .arg("--help")

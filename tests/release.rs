@@ -30,7 +30,7 @@ fn the_app_the_core_the_cli_and_the_ui_have_one_version() {
         json("tauri.conf.json").get("version").is_none(),
         "tauri.conf.json names a version of its own: leave it out, the shell's Cargo.toml has it"
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fabrik"))
+    let out = std::process::Command::new(crate::common::fabrik_exe())
         .arg("--version")
         .output()
         .unwrap();
@@ -342,21 +342,43 @@ fn the_update_key_is_in_a_job_of_its_own_without_install_scripts() {
     }
 }
 
-/// The script a developer and the workflow use packs the `fabrik` command and the licences into
-/// every system's installer, and the test command drives the window from the Linux one.
+/// One binary (#71): the window's package builds `fabrik` and the bundler installs it under that
+/// name; no other package builds a program of that name, the script adds no second program to
+/// any system's installer (only the licences), and the test command drives the window from the
+/// Linux one.
 #[test]
-fn the_packages_carry_the_command_and_the_licences_and_the_window_tests_use_one() {
+fn the_packages_carry_one_binary_and_the_licences_and_the_window_tests_use_it() {
+    for conf in ["tauri.conf.json", "src-tauri/tauri.conf.json"] {
+        assert_eq!(json(conf)["mainBinaryName"], "fabrik", "{conf}");
+    }
+    assert!(
+        text("src-tauri/Cargo.toml").contains("[[bin]]\nname = \"fabrik\"\npath = \"src/main.rs\""),
+        "the shell's binary is `fabrik`"
+    );
+    assert!(
+        !text("Cargo.toml").contains("[[bin]]")
+            && !Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("src/bin")
+                .exists(),
+        "the core builds no program of its own: the command line is the shell's binary"
+    );
     let script = text("scripts/package.sh");
-    for needle in [
-        "\"/usr/bin/fabrik\"",
-        "MacOS/fabrik",
-        "\"fabrik.exe\"",
-        "THIRD-PARTY-LICENSES.txt",
-        "scripts/licenses.mjs",
-    ] {
+    for needle in ["THIRD-PARTY-LICENSES.txt", "scripts/licenses.mjs"] {
         assert!(script.contains(needle), "package.sh lacks {needle}");
+    }
+    for second in [
+        "/usr/bin/fabrik",
+        "MacOS/fabrik",
+        "fabrik.exe",
+        "--bin fabrik",
+        "lipo",
+    ] {
+        assert!(
+            !script.contains(second),
+            "package.sh adds a second program ({second})"
+        );
     }
     let test = text("scripts/test.sh");
     assert!(test.contains("bash scripts/package.sh --debug deb"));
-    assert!(test.contains("FABRIK_APP=\"$WORK/installed/usr/bin/fabrik-app\""));
+    assert!(test.contains("FABRIK_APP=\"$WORK/installed/usr/bin/fabrik\""));
 }

@@ -27,7 +27,7 @@ fn awkward(dir: &Path) -> units::Command {
     let odd = dir.join("Byrå 100% app");
     std::fs::create_dir_all(&odd).unwrap();
     let exe = odd.join("fabrik");
-    std::fs::copy(assert_cmd::cargo::cargo_bin("fabrik"), &exe).unwrap();
+    std::fs::copy(crate::common::fabrik_exe(), &exe).unwrap();
     units::Command {
         exe,
         db: Some(dir.join("Kund \"data\" 100%").join("fabrik.sqlite3")),
@@ -186,7 +186,7 @@ fn an_install_the_scheduler_refuses_leaves_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("fabrik.sqlite3");
     let config = dir.path().join("config");
-    let out = Command::new(assert_cmd::cargo::cargo_bin("fabrik"))
+    let out = Command::new(crate::common::fabrik_exe())
         .args(["--db"])
         .arg(&db)
         .args(["schedule", "install", "--every", "15"])
@@ -206,7 +206,7 @@ fn an_install_the_scheduler_refuses_leaves_nothing() {
     assert!(left.is_empty(), "files left behind: {left:?}");
 
     // A bad plan is refused before anything is written, naming the value.
-    let out = Command::new(assert_cmd::cargo::cargo_bin("fabrik"))
+    let out = Command::new(crate::common::fabrik_exe())
         .args(["--db"])
         .arg(&db)
         .args(["schedule", "install", "--at", "25:00"])
@@ -482,7 +482,7 @@ fn a_tick_that_cannot_reach_the_register_says_so_and_the_seat_keeps_it() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("fabrik.sqlite3");
     let fabrik = || {
-        let mut c = Command::new(assert_cmd::cargo::cargo_bin("fabrik"));
+        let mut c = Command::new(crate::common::fabrik_exe());
         c.arg("--db")
             .arg(&db)
             .env(

@@ -94,14 +94,19 @@ impl Host for WindowHost {
     }
 }
 
+/// This build's version as Tauri knows it: what Om Fabrik shows and the updater compares (the
+/// workspace's; a test build's TAURI_CONFIG may set another). `fabrik --version` says it too.
+pub fn version() -> String {
+    context().package_info().version.to_string()
+}
+
+/// The one expansion of Tauri's context (the bundled UI is embedded where it expands).
+fn context() -> tauri::Context {
+    tauri::generate_context!()
+}
+
 pub fn run() {
     let _log_guard = fabrik::logging::init(&fabrik::paths::data_dir().join("logs"), true);
-    // `fabrik-app tick`: what the system's scheduler runs (Inställningar → Schemalagt arbete),
-    // without a window.
-    if std::env::args().nth(1).as_deref() == Some("tick") {
-        fabrik::sandbox::prefer_postgres();
-        std::process::exit(fabrik::schedule::headless(&fabrik::paths::default_db_path()));
-    }
     // The app's sandbox gives its projects real PostgreSQL databases when PostgreSQL is
     // installed (FABRIK_SANDBOX_POSTGRES=0 turns it off); the CLI and tests opt in.
     fabrik::sandbox::prefer_postgres();
@@ -137,7 +142,7 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler(commands::handler())
-        .run(tauri::generate_context!());
+        .run(context());
     if let Err(e) = result {
         tracing::error!("the window could not start: {e}");
         eprintln!("Fabrik kunde inte starta: {e}");

@@ -3,7 +3,7 @@
 //! `backups.rs`), what each does (`work.rs`; the usage collection and its alert in `usage.rs`),
 //! the tick that runs them under leases in the register (`ticker.rs`) and what it reports
 //! (`report.rs`), this computer's tick lock (`lock.rs`), where a tick runs (`runtime.rs`: the
-//! window's round, `fabrik tick`, `fabrik-app tick`), and the system's own scheduler for the
+//! window's round, `fabrik tick`), and the system's own scheduler for the
 //! signed-in person: what it is given (`units.rs`), putting it in place (`system.rs`) and the
 //! settings view (`view.rs`). Every judgement is on the register's clock.
 
@@ -23,6 +23,6 @@ mod work;
 
 pub use lock::{last_refusal_here, lock_seat, SeatLock};
 pub use report::{exit_code, JobReport, JobState, TickReport};
-pub use runtime::{headless, run_scheduled, LogHost};
+pub use runtime::{run_scheduled, LogHost};
 pub use ticker::Ticker;
 pub use view::{app_command, schedule_error, schedule_view, ScheduleView};

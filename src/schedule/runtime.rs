@@ -1,14 +1,14 @@
 //! Where a tick runs: the open window's own round every quarter of an hour, and a whole
-//! scheduled tick from the CLI's `fabrik tick` or the app's `fabrik-app tick` (what the system's
-//! scheduler starts): this computer's lock, the register, the clouds, the keyring, then each
-//! due job; without a window, its report in the log and on standard output, and its exit code.
+//! scheduled tick from `fabrik tick` (what the system's scheduler starts, installed from the
+//! window's settings or by `fabrik schedule install`): this computer's lock, the register, the
+//! clouds, the keyring, then each due job.
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::lock::{lock_seat, refuse, unreachable};
-use super::report::{exit_code, TickReport};
+use super::report::TickReport;
 use super::ticker::Ticker;
 use crate::store::schedule::Job;
 use crate::store::Store;
@@ -37,8 +37,7 @@ impl Ticker {
     }
 }
 
-/// A whole scheduled tick on the register at `db` (the CLI's `fabrik tick` and the app's
-/// `fabrik-app tick`, which the scheduler starts): this computer's lock, the register, the
+/// A whole scheduled tick on the register at `db` (`fabrik tick`, which the scheduler starts): this computer's lock, the register, the
 /// clouds of `environment` (the window's choice when `None`), the keyring, then each due job.
 /// Whatever stops it is the report's, never an error.
 pub async fn run_scheduled(
@@ -83,33 +82,6 @@ pub async fn run_scheduled(
         sb.shutdown().await;
     }
     report
-}
-
-/// `fabrik-app tick` (what the scheduler installed from the window runs): the tick without a
-/// window, its report in the log and on standard output; the process's exit code.
-pub fn headless(db: &Path) -> i32 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::error!("the tick could not start: {e}");
-            return 3;
-        }
-    };
-    let report = runtime.block_on(run_scheduled(
-        db,
-        None,
-        crate::provision::Timing::default(),
-        &[],
-        Arc::new(LogHost),
-    ));
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&report).unwrap_or_default()
-    );
-    i32::from(exit_code(&report))
 }
 
 /// A tick's runs need no screen: their notifications go to the log.

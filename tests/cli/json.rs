@@ -127,7 +127,7 @@ const NOT_A_REPORT: [&str; 2] = ["register export", "register password"];
 #[test]
 fn every_command_that_reports_takes_json() {
     let help = |args: &[&str]| -> String {
-        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("fabrik"))
+        let out = std::process::Command::new(crate::common::fabrik_exe())
             .args(args)
             .arg("--help")
             // The structure is read from clap's English headings.

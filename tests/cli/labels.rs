@@ -1,4 +1,4 @@
-//! The command line's words come from the catalogue (issue #56): no match arm in `src/bin`
+//! The command line's words come from the catalogue (issue #56): no match arm in `crates/fabrik-cli/src`
 //! yields a string literal with words (`X => "tas bort"`, `X => format!("på {}", …)`), which
 //! made the CLI a third text catalogue beside `crates/fabrik-base/src/messages` and `ui/src/i18n.ts`. A label is a
 //! sentence of `Say` (`crates/fabrik-base/src/messages/say.rs`), reached through the thing's own `label()` where
@@ -40,7 +40,7 @@ fn label_arms(code: &str) -> Vec<String> {
 
 #[test]
 fn no_match_arm_in_the_command_line_yields_words() {
-    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/bin");
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/fabrik-cli/src");
     let mut files = Vec::new();
     rust_files(&bin, &mut files);
     assert!(files.len() > 10, "{files:?}");
@@ -58,7 +58,7 @@ fn no_match_arm_in_the_command_line_yields_words() {
         found.extend(
             label_arms(&text)
                 .into_iter()
-                .map(|a| format!("src/bin/{rel}:{a}")),
+                .map(|a| format!("crates/fabrik-cli/src/{rel}:{a}")),
         );
     }
     assert!(

@@ -4,7 +4,6 @@
 use std::path::Path;
 use std::process::Command;
 
-use assert_cmd::cargo::cargo_bin;
 use assert_cmd::prelude::*;
 use predicates::prelude::*;
 
@@ -23,7 +22,7 @@ mod update;
 mod usage;
 
 pub(crate) fn fabrik(db: &Path) -> Command {
-    let mut c = Command::new(cargo_bin("fabrik"));
+    let mut c = Command::new(crate::common::fabrik_exe());
     c.arg("--db")
         .arg(db)
         .env_remove("FABRIK_DB")
@@ -198,7 +197,7 @@ fn invalid_input_fails_with_the_reason_and_changes_nothing() {
 fn the_database_path_comes_from_fabrik_db() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("env.sqlite3");
-    Command::new(cargo_bin("fabrik"))
+    Command::new(crate::common::fabrik_exe())
         .env("FABRIK_DB", &db)
         .args([
             "customers",
@@ -236,7 +235,7 @@ fn two_processes_adding_at_once_lose_nothing() {
     let db = dir.path().join("shared.sqlite3");
     fabrik(&db).args(["customers", "list"]).assert().success();
     let script = |p: usize| {
-        (0..15).map(|i| format!("{} --db {} customers add --name 'Process {p} Kund {i}' --email p@kund.se >/dev/null || exit 1\n", cargo_bin("fabrik").display(), db.display())).collect::<String>()
+        (0..15).map(|i| format!("{} --db {} customers add --name 'Process {p} Kund {i}' --email p@kund.se >/dev/null || exit 1\n", crate::common::fabrik_exe().display(), db.display())).collect::<String>()
     };
     let children: Vec<_> = (0..2)
         .map(|p| Command::new("sh").arg("-c").arg(script(p)).spawn().unwrap())

@@ -22,11 +22,24 @@ pub fn said(out: &std::process::Output) -> String {
     )
 }
 
+/// The `fabrik` executable the tests run as the command line: the window's own binary with a
+/// subcommand (src-tauri, #71), which `scripts/test.sh` builds before the tests.
+pub fn fabrik_exe() -> std::path::PathBuf {
+    let exe = assert_cmd::cargo::cargo_bin("fabrik");
+    assert!(
+        exe.exists(),
+        "{} is missing: the command line is the app's binary; build it first (cargo build -p \
+         fabrik-app, as scripts/test.sh does)",
+        exe.display()
+    );
+    exe
+}
+
 /// The `fabrik` CLI in production mode, pointed at a test's simulator with tokens from the
 /// environment (FABRIK_*), on the register `db`.
 #[allow(dead_code)] // only the binaries that run the CLI use it
 pub fn cli(sim: &SimHandle, db: &std::path::Path) -> std::process::Command {
-    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("fabrik"));
+    let mut c = std::process::Command::new(fabrik_exe());
     c.env("FABRIK_DB", db)
         .env("FABRIK_ENVIRONMENT", "production")
         .env("FABRIK_FAST_POLL", "1")

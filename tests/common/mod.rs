@@ -7,7 +7,7 @@ pub mod github_person;
 pub mod template_corpus;
 
 mod cli;
-pub use cli::{cli, delivered_fleet, register_file, run_until, said};
+pub use cli::{cli, delivered_fleet, fabrik_exe, register_file, run_until, said};
 
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;

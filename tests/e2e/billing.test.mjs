@@ -27,7 +27,7 @@ import { atTop } from './walk.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const target = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
-const app = process.env.FABRIK_APP ?? join(target, 'debug', 'fabrik-app');
+const app = process.env.FABRIK_APP ?? join(target, 'debug', 'fabrik');
 const cli = process.env.FABRIK_CLI ?? join(target, 'debug', 'fabrik');
 const simBin = process.env.FABRIK_SIM ?? join(target, 'debug', 'fabrik-sim');
 const work = process.env.FABRIK_TEST_WORK ?? '/tmp';

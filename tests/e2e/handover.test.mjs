@@ -18,7 +18,7 @@ import { startDriver, Session, freePort } from './webdriver.mjs';
 import { atTop, deliver, simCall } from './walk.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik-app');
+const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik');
 const work = process.env.FABRIK_TEST_WORK ?? '/tmp';
 const shots = process.env.FABRIK_SCREENSHOTS;
 const seat = join(work, `e2e-handover-${process.pid}`);

@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { startDriver, Session, freePort } from './webdriver.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik-app');
+const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik');
 const work = process.env.FABRIK_TEST_WORK ?? '/tmp';
 const shots = process.env.FABRIK_SCREENSHOTS ?? join(root, 'docs');
 const seat = join(work, `e2e-inbox-${process.pid}`);

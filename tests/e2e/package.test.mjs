@@ -1,8 +1,9 @@
 // The Linux package as an agency receives it (scripts/package.sh; scripts/test.sh packs the test
-// build and unpacks it with dpkg-deb, the way dpkg installs it): what the .deb declares and holds,
-// that the libraries its two programs load all come from the packages it depends on (so
-// installing it on a system without the build tools gives them what they need), and that the
-// `fabrik` command from it runs on the embedded defaults. Every other window test drives the
+// build and unpacks it with dpkg-deb, the way dpkg installs it): what the .deb declares and holds
+// (one program, `fabrik`: the window alone, the command line with a subcommand), that the
+// libraries it loads all come from the packages it depends on (so installing it on a system
+// without the build tools gives them what they need), and that the `fabrik` command from it
+// runs on the embedded defaults. Every other window test drives the
 // window from this package too (FABRIK_APP points into it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,8 +15,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const deb = process.env.FABRIK_PACKAGE;
 const app = process.env.FABRIK_APP;
-// The unpacked package's root: FABRIK_APP is <root>/usr/bin/fabrik-app.
-const unpacked = app && app.endsWith('/usr/bin/fabrik-app') ? dirname(dirname(dirname(app))) : null;
+// The unpacked package's root: FABRIK_APP is <root>/usr/bin/fabrik.
+const unpacked = app && app.endsWith('/usr/bin/fabrik') ? dirname(dirname(dirname(app))) : null;
 const work = process.env.FABRIK_TEST_WORK ?? '/tmp';
 const sh = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts }).toString();
 const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^\[workspace\.package\][^[]*?^version = "([^"]+)"/ms)[1];
@@ -32,7 +33,7 @@ test('the .deb names Fabrik, its version and what it needs to run', { skip }, ()
   }
 });
 
-test('the .deb holds the window, the fabrik command, the desktop entry, the icons and the licences', { skip }, () => {
+test('the .deb holds one program (window and command line), the desktop entry, the icons and the licences', { skip }, () => {
   assert.ok(unpacked, `FABRIK_APP (${app}) is the window unpacked from the package`);
   const listed = new Map(
     sh('dpkg-deb', ['-c', deb])
@@ -41,17 +42,17 @@ test('the .deb holds the window, the fabrik command, the desktop entry, the icon
       .map((l) => l.split(/\s+/))
       .map((f) => [f[5].replace(/^\.\//, '').replace(/\/$/, ''), { mode: f[0], size: Number(f[2]) }]),
   );
-  for (const bin of ['usr/bin/fabrik-app', 'usr/bin/fabrik']) {
-    assert.match(listed.get(bin)?.mode ?? '', /^-rwxr-xr-x/, `${bin} is an executable in the package`);
-    assert.equal(statSync(join(unpacked, bin)).size, listed.get(bin).size, `${bin} is the package's own`);
-  }
+  const programs = [...listed.keys()].filter((p) => p.startsWith('usr/bin/'));
+  assert.deepEqual(programs, ['usr/bin/fabrik'], 'one program (#71)');
+  assert.match(listed.get('usr/bin/fabrik').mode, /^-rwxr-xr-x/, 'usr/bin/fabrik is an executable in the package');
+  assert.equal(statSync(join(unpacked, 'usr/bin/fabrik')).size, listed.get('usr/bin/fabrik').size, 'usr/bin/fabrik is the package\'s own');
   // The entry a desktop's menu reads, pointing at the window and its icon.
   const entry = readFileSync(join(unpacked, 'usr/share/applications/Fabrik.desktop'), 'utf8');
   assert.match(entry, /^Name=Fabrik$/m);
-  assert.match(entry, /^Exec=fabrik-app$/m);
-  assert.match(entry, /^Icon=fabrik-app$/m);
+  assert.match(entry, /^Exec=fabrik$/m);
+  assert.match(entry, /^Icon=fabrik$/m);
   assert.match(entry, /^Type=Application$/m);
-  const icons = [...listed.keys()].filter((p) => /^usr\/share\/icons\/hicolor\/[^/]+\/apps\/fabrik-app\.png$/.test(p));
+  const icons = [...listed.keys()].filter((p) => /^usr\/share\/icons\/hicolor\/[^/]+\/apps\/fabrik\.png$/.test(p));
   assert.ok(icons.length >= 3, `icons in several sizes: ${icons}`);
   // The licences of everything it carries (scripts/licenses.mjs refuses a package that names
   // none): the crates and npm packages of the window, each with its licence, and the texts.
@@ -63,7 +64,7 @@ test('the .deb holds the window, the fabrik command, the desktop entry, the icon
   assert.match(licences, /Permission is hereby granted, free of charge/);
 });
 
-test('every library the two programs load comes from a package the .deb depends on', { skip }, () => {
+test('every library the program loads comes from a package the .deb depends on', { skip }, () => {
   // Installed packages: what each provides and depends on.
   const rows = sh('dpkg-query', ['-W', '-f', '${Package}\t${Provides}\t${Depends}, ${Pre-Depends}\n'])
     .trim()
@@ -90,7 +91,7 @@ test('every library the two programs load comes from a package the .deb depends 
       queue.push(...(depends.get(pkg) ?? []));
     }
   }
-  for (const bin of ['usr/bin/fabrik-app', 'usr/bin/fabrik']) {
+  for (const bin of ['usr/bin/fabrik']) {
     const libs = sh('ldd', [join(unpacked, bin)])
       .split('\n')
       .map((l) => l.trim())

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { startDriver, Session, freePort, pidsOf } from './webdriver.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik-app');
+const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik');
 const simBinary = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'fabrik-sim');
 const work = process.env.FABRIK_TEST_WORK ?? '/tmp';
 const dir = join(work, `e2e-setup-${process.pid}`);

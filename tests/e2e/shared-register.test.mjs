@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { startDriver, Session, freePort } from './webdriver.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik-app');
+const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik');
 const cli = join(dirname(app), 'fabrik');
 const work = process.env.FABRIK_TEST_WORK ?? tmpdir();
 

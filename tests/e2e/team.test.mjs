@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startDriver, Session, freePort } from './webdriver.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik-app');
+const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik');
 const work = process.env.FABRIK_TEST_WORK ?? '/tmp';
 const db = join(work, `e2e-team-${process.pid}`, 'fabrik.sqlite3');
 

@@ -26,8 +26,8 @@ const work = join(process.env.FABRIK_TEST_WORK ?? '/tmp', `e2e-update-${process.
 const installed = join(work, 'Applications', 'Fabrik.AppImage');
 const tmp = join(work, 'tmp');
 const db = join(work, 'fabrik.sqlite3');
-// The CLI beside the window under test (the package's, or the build's).
-const cli = join(dirname(process.env.FABRIK_APP ?? join('target', 'debug', 'fabrik-app')), 'fabrik');
+// The command line: the window's own binary with a subcommand (the package's, or the build's).
+const cli = process.env.FABRIK_APP ?? join('target', 'debug', 'fabrik');
 const env = {
   FABRIK_DB: db,
   XDG_DATA_HOME: join(work, 'xdg-data'),
@@ -146,6 +146,9 @@ const signature = (file) => readFileSync(join(bundles, file), 'utf8').trim();
 /** A version as a regular expression's text. */
 const escaped = (version) => version.replaceAll('.', '\\.');
 
+/** What the AppImage's own binary says it is with a subcommand: `fabrik --version` (#71). */
+const versionOf = (appimage) => execFileSync(appimage, ['--version'], { env: { ...process.env, ...env }, encoding: 'utf8' }).trim();
+
 async function openAbout(s) {
   await s.click('nav-settings');
   await s.until(async () => (await s.text('app-version')).trim().length > 0, 'Om Fabrik');
@@ -182,6 +185,8 @@ test('the older version refuses every bad update, then updates itself and keeps 
   const s = await Session.start(driver.url, installed);
   await openAbout(s);
   assert.equal((await s.text('app-version')).trim(), info.older.version);
+  // One binary: the window's Om Fabrik and the command line of the same AppImage agree.
+  assert.equal(versionOf(installed), `fabrik ${info.older.version}`);
 
   // A feed that does not answer.
   serve = { mode: 'down' };
@@ -233,6 +238,7 @@ test('the older version refuses every bad update, then updates itself and keeps 
   try {
     await openAbout(t);
     assert.equal((await t.text('app-version')).trim(), info.newer.version);
+    assert.equal(versionOf(installed), `fabrik ${info.newer.version}`);
     await t.click('nav-customers');
     await t.until(async () => (await t.exec(`return document.body.innerText`)).includes('Kvarstående HB'), 'the customers in the newer window');
     assert.match(await t.exec(`return document.body.innerText`), /Uppdatering AB/);

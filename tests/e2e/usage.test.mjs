@@ -21,7 +21,7 @@ import { startDriver, Session, freePort } from './webdriver.mjs';
 import { atTop, deliver, simCall } from './walk.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik-app');
+const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik');
 const work = process.env.FABRIK_TEST_WORK ?? '/tmp';
 const shots = process.env.FABRIK_SCREENSHOTS ?? join(root, 'docs');
 const seat = join(work, `e2e-usage-${process.pid}`);
@@ -298,7 +298,7 @@ test('usage in the window: read twice a day apart, drawn on the customer page, t
     await s.until(async () => told().length === 1, `the limit near notified: ${JSON.stringify(desktop.shown)}`, 30_000);
     assert.equal(told()[0].app, 'Fabrik');
     // Every notification of Fabrik's under its own name (the runs' ends too, which the
-    // notification plugin gave as "fabrik-app"), each customer by its name, never its slug.
+    // notification plugin gave as the binary's name), each customer by its name, never its slug.
     assert.ok(desktop.shown.every((n) => n.app === 'Fabrik'), `under Fabrik's name: ${JSON.stringify(desktop.shown)}`);
     assert.ok(!desktop.shown.some((n) => CUSTOMERS.some((c) => (n.summary + n.body).includes(c.slug))), `no slug: ${JSON.stringify(desktop.shown)}`);
     assert.ok(told()[0].actions.includes('default'), `a click is asked for: ${JSON.stringify(told()[0])}`);

@@ -1,6 +1,6 @@
-//! `fabrik overview` (and `fabrik` alone at a terminal): what needs a person now, each with the
-//! command that does its one action, and the business at a glance, as the window's Översikt
-//! shows them (`fabrik::overview`). This file only prints.
+//! `fabrik overview` (and flags without a command, at a terminal): what needs a person now, each
+//! with the command that does its one action, and the business at a glance, as the window's
+//! Översikt shows them (`fabrik::overview`). This file only prints.
 
 use crate::language::{tr, trf, Said};
 use clap::Args;

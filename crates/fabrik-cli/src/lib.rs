@@ -1,6 +1,7 @@
-//! `fabrik`: the command-line front over the same core as the window. Each command group has
-//! its file, a thin printer over `fabrik::api`; runs start through the core's supervisor, as the
-//! window's do. No rule lives here.
+//! `fabrik` with a subcommand: the command-line front over the same core as the window, in the
+//! same executable (src-tauri's `main` calls [`main`] when there is anything after `fabrik`).
+//! Each command group has its file, a thin printer over `fabrik::api`; runs start through the
+//! core's supervisor, as the window's do. No rule lives here.
 
 mod backup;
 mod billing;
@@ -61,7 +62,8 @@ struct Cli {
     /// Work in production (the real APIs, tokens from the keyring or FABRIK_*_TOKEN).
     #[arg(long, global = true)]
     production: bool,
-    /// Without a command at a terminal: the overview (what needs you now).
+    /// Without a command (only flags, as `fabrik --sandbox`) at a terminal: the overview (what
+    /// needs you now). `fabrik` with nothing after it opens the window instead.
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -183,10 +185,15 @@ enum Command {
     Billing(billing::BillingArgs),
 }
 
-fn main() -> ExitCode {
+/// The command line: parses the process's arguments, runs the command, and says how it went.
+/// `version` is the executable's (what the window's Om Fabrik shows), so `fabrik --version`
+/// and the window agree.
+pub fn main(version: &str) -> ExitCode {
     // The seat's language first: the help itself is in it.
     language::init(&language::db_from_args());
-    let matches = language::localized(Cli::command()).get_matches();
+    // Once per process; clap keeps a static text.
+    let version: &'static str = Box::leak(version.to_owned().into_boxed_str());
+    let matches = language::localized(Cli::command().version(version)).get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     match run(cli) {
         Ok(()) if runtime::incomplete() => ExitCode::FAILURE,
@@ -223,7 +230,8 @@ fn run(cli: Cli) -> Result<(), ApiError> {
     let log_dir = fabrik::paths::seat_dir(&path).join("logs");
     let _log = fabrik::logging::init(&log_dir, false);
     let chosen = runtime::Chosen::from_flags(cli.sandbox, cli.production)?;
-    // `fabrik` alone: the overview at a terminal; in a script, the help (nothing is guessed).
+    // Flags without a command: the overview at a terminal; in a script, the help (nothing is
+    // guessed). `fabrik` with nothing at all never comes here: it opens the window.
     let command = match cli.command {
         Some(c) => c,
         None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
