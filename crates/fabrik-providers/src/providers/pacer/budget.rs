@@ -58,12 +58,14 @@ impl Budget {
         }
     }
 
-    pub(super) fn learn(&mut self, provider: Provider, seen: RateHeaders, now: Instant) {
+    /// Takes in an answer's rate-limit headers. True when the window now ends sooner than the
+    /// budget had it (a wait for it may be cut short).
+    pub(super) fn learn(&mut self, provider: Provider, seen: RateHeaders, now: Instant) -> bool {
         if let Some(limit) = seen.limit.filter(|l| *l > 0) {
             self.limit = Some(limit);
         }
         let (Some(remaining), Some(reset_in)) = (seen.remaining, seen.reset_in) else {
-            return;
+            return false;
         };
         self.reported = true;
         let slack = match provider.declared().rates.reset {
@@ -79,7 +81,9 @@ impl Budget {
         } else {
             self.remaining = self.remaining.min(remaining);
         }
+        let sooner = reset_at < self.reset_at;
         self.reset_at = reset_at;
+        sooner
     }
 
     /// What is left now: the whole limit once the window has ended.

@@ -151,6 +151,9 @@ struct Entry {
     /// Calls take their turn in the order they asked (tokio's mutex is fair).
     turn: tokio::sync::Mutex<()>,
     budget: Mutex<Budget>,
+    /// Told when an answer shows the window ends sooner than the budget thought: the call
+    /// waiting its turn reads the budget again instead of sleeping out the old estimate.
+    sooner: tokio::sync::Notify,
 }
 
 /// The budgets of every bucket seen in this process.
@@ -212,6 +215,7 @@ impl Pacer {
                         documented(bucket.provider, &bucket.name),
                         Instant::now(),
                     )),
+                    sooner: tokio::sync::Notify::new(),
                 })
             })
             .clone()
@@ -224,13 +228,18 @@ impl Pacer {
             let entry = self.entry(bucket);
             let _turn = entry.turn.lock().await;
             loop {
+                // Listening before the budget is read: an answer that shortens the wait in
+                // between is not missed.
+                let sooner = entry.sooner.notified();
+                tokio::pin!(sooner);
+                sooner.as_mut().enable();
                 let wait = lock(&entry.budget).take(Instant::now());
                 match wait {
                     None => break,
                     Some(w) if w > MAX_WAIT => break,
                     Some(w) => {
                         tracing::debug!(provider = ?bucket.provider, bucket = %bucket.name, wait_ms = w.as_millis() as u64, "paced");
-                        sleep_unless_cancelled(bucket.provider, w).await?;
+                        sleep_unless_cancelled(bucket.provider, w, sooner).await?;
                     }
                 }
             }
@@ -262,7 +271,10 @@ impl Pacer {
         }
         let now = Instant::now();
         let seen = rate_headers(first.provider, headers);
-        lock(&self.entry(first).budget).learn(first.provider, seen, now);
+        let entry = self.entry(first);
+        if lock(&entry.budget).learn(first.provider, seen, now) {
+            entry.sooner.notify_waiters();
+        }
         if let Some(e) = error.filter(|e| e.kind == ErrorKind::RateLimited) {
             // Without "remaining 0" a GitHub refusal is its secondary limit, not the hourly one.
             let exhausted_first = seen.remaining == Some(0) || buckets.len() == 1;
@@ -331,7 +343,12 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-async fn sleep_unless_cancelled(provider: Provider, d: Duration) -> Result<(), ProviderError> {
+/// Sleeps `d`, or less when the bucket's window turns out to end sooner (`sooner`).
+async fn sleep_unless_cancelled(
+    provider: Provider,
+    d: Duration,
+    sooner: std::pin::Pin<&mut tokio::sync::futures::Notified<'_>>,
+) -> Result<(), ProviderError> {
     let cancel = CANCEL.try_with(CancellationToken::clone).ok();
     match cancel {
         Some(c) => tokio::select! {
@@ -341,9 +358,13 @@ async fn sleep_unless_cancelled(provider: Provider, d: Duration) -> Result<(), P
                 "cancelled while waiting for the provider's rate limit",
             )),
             _ = tokio::time::sleep(d) => Ok(()),
+            _ = sooner => Ok(()),
         },
         None => {
-            tokio::time::sleep(d).await;
+            tokio::select! {
+                _ = tokio::time::sleep(d) => {},
+                _ = sooner => {},
+            }
             Ok(())
         }
     }

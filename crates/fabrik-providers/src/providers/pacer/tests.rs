@@ -218,3 +218,39 @@ async fn forgetting_goes_back_to_the_documented_limit() {
         "Resend's documented 2 a second again"
     );
 }
+
+/// A call waiting for the next window goes when an answer shows that the window ends sooner
+/// than the budget's own estimate (its first call's departure, the window and a slack): Resend
+/// at two a second, where bulk runs went at two per 1.25 s (#71).
+#[tokio::test(start_paused = true)]
+async fn a_wait_ends_when_an_answer_shows_the_window_ends_sooner() {
+    let pacer = Arc::new(Pacer::default());
+    let bucket = buckets(Provider::Resend, 4, &Method::POST, "/emails");
+    let started = Instant::now();
+    pacer.acquire(&bucket).await.unwrap();
+    pacer.acquire(&bucket).await.unwrap();
+    let third = {
+        let (pacer, bucket) = (pacer.clone(), bucket.clone());
+        tokio::spawn(async move {
+            pacer.acquire(&bucket).await.unwrap();
+            started.elapsed()
+        })
+    };
+    // The first two answers, 20 ms on: the provider's window ends a second after them at most.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let answer = headers(&[
+        ("ratelimit-limit", "2"),
+        ("ratelimit-remaining", "0"),
+        ("ratelimit-reset", "1"),
+    ]);
+    pacer.observe(&bucket, 200, &answer, None);
+    let went = third.await.unwrap();
+    assert!(
+        went >= Duration::from_millis(1_020),
+        "not before the window the answer names ends: {went:?}"
+    );
+    assert!(
+        went < Duration::from_millis(1_100),
+        "not at the budget's own estimate (1.25 s): {went:?}"
+    );
+}
