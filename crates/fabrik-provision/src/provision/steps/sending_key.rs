@@ -28,7 +28,10 @@ use crate::provision::kept::Kept;
 use crate::provision::{creation, outputs, ownership};
 use crate::secrets::{Provider, Secret};
 
-step!(SENDING_KEY: ResendSendingKey, "Skapa instansens egen sändningsnyckel hos Resend", "Make the instance's own sending key at Resend", needs [SupabaseReady, VercelDeploy], Some(Provider::Resend), sending_key;
+// After the project is up (a failed project makes no key), not after the deployment: runs
+// started together then spend Resend's two requests a second while GitHub and Vercel pace them,
+// not all at their end with the welcome email (#71).
+step!(SENDING_KEY: ResendSendingKey, "Skapa instansens egen sändningsnyckel hos Resend", "Make the instance's own sending key at Resend", needs [SupabaseReady], Some(Provider::Resend), sending_key;
     undo find_key, owns_key, delete_key,
     by hand "Ta bort API-nyckeln {id} i Resend (API Keys → ⋯ → Remove API Key).",
     "Remove the API key {id} in Resend (API Keys → ⋯ → Remove API Key).");
