@@ -86,6 +86,21 @@ if [ "$profile" = release ]; then
 else
   tauri bundle "${flags[@]}" --debug --no-sign --config "$config"
 fi
+# Tauri's bundler packs the .deb's files with gzip; dpkg's own xz (Debian's default) makes the
+# release package a third smaller (11.4 MiB → 7.9, #71). The test build is packed again the
+# same way, with gzip at its fastest: xz took a minute over its 200 MB debug binary.
+if [ "$os" = linux ] && [[ ",$bundles," == *,deb,* ]]; then
+  if [ "$profile" = release ]; then level=(-Zxz -z6); else level=(-Zgzip -z1); fi
+  for deb in "$OUT"/bundle/deb/*.deb; do
+    [ "$deb" -nt "$LICENCES" ] || continue
+    unpacked="$(mktemp -d)"
+    dpkg-deb -R "$deb" "$unpacked/root"
+    dpkg-deb --root-owner-group "${level[@]}" -b "$unpacked/root" "$deb.part" >/dev/null
+    mv "$deb.part" "$deb"
+    rm -rf "$unpacked"
+  done
+fi
+
 # What it made, and how big.
 find "$(dirname "$OUT")" -path '*/bundle/*' -type f -newer "$LICENCES" \
   \( -name '*.deb' -o -name '*.rpm' -o -name '*.AppImage' -o -name '*.dmg' -o -name '*.exe' -o -name '*.msi' \) |
