@@ -18,6 +18,8 @@ trap 'rm -rf "$WORK"' EXIT
 export XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config" XDG_CACHE_HOME="$WORK/cache" XDG_RUNTIME_DIR="$WORK/run" NO_AT_BRIDGE=1 FABRIK_TEST_WORK="$WORK"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 T="${CARGO_TARGET_DIR:-$ROOT/target}/$PROFILE"
+# The one binary (window and command line) beside the empty window's.
+echo "bench: binary_bytes=$(wc -c < "$T/fabrik" | tr -d ' ') empty_window_binary_bytes=$(wc -c < "$T/empty-window" | tr -d ' ')"
 cargo run -q --example seed_register -- "$WORK/register-100k.sqlite3" 100000
 dbus-run-session -- bash -c 'echo -n m | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   xvfb-run -a -s "-screen 0 1280x800x24" node scripts/measure-window.mjs "$1" "$2" "$3"' _ "$T/fabrik" "$T/empty-window" "$WORK/register-100k.sqlite3"
