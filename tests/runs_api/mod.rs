@@ -485,11 +485,11 @@ async fn one_preflight_serves_the_starts_of_one_dialog() {
             .filter(|r| r["method"] == "GET" && r["path"] == "/resend/domains")
             .count()
     };
-    // A run's own sending key looks the sender's domain up too (`resend.sending_key`, after the
-    // deployment): the runs wait at their deployment while the checks are counted.
+    // A run's own sending key looks the sender's domain up too (`resend.sending_key`, once the
+    // project is up): the runs wait at their project's creation while the checks are counted.
     reqwest::Client::new()
         .post(format!("{base}/__sim/faults"))
-        .json(&serde_json::json!({"method": "POST", "path": "/vercel/v13/deployments", "delay_ms": 5000}))
+        .json(&serde_json::json!({"method": "POST", "path": "/supabase/v1/projects", "delay_ms": 8000}))
         .send()
         .await
         .unwrap()
