@@ -62,9 +62,11 @@ fn count_contains(
             |r| r.get(0),
         )?,
         Some(_) => conn.query_row(
-            "SELECT COUNT(*) FROM listing l JOIN customers c ON c.id = l.customer_id
-             WHERE l.environment = ?1 AND l.status = ?2
-               AND strpos(c.search_text, ?3) > 0",
+            // The text's matches first, as the page finds them (`list_customers`).
+            "SELECT COUNT(*) FROM (SELECT t.id FROM customers t
+                                   WHERE strpos(t.search_text, ?3) > 0 OFFSET 0) c
+             JOIN listing l ON l.customer_id = c.id AND l.environment = ?1
+             WHERE l.status = ?2",
             params![env, status, needle],
             |r| r.get(0),
         )?,
@@ -217,15 +219,22 @@ impl Store {
                 // One scan for the page and the count: the matches gathered once (a scan
                 // with `strpos` costs about 0.7 µs a row here, a walk in list order several
                 // times that a row), then sorted; the count is read off the page's rows.
+                // With a status, the text's matches first and then their listing rows: from
+                // the status's range, each of its rows looked up in `customers` (8,000 at
+                // 10,000 customers) took 24 ms where the planner had no statistics yet (a
+                // register just imported), the scan and the matches' lookups 4.
                 let (from, name, age) = match status {
                     None => (
-                        "customers c WHERE c.archived_at IS NULL AND CAST(?2 AS TEXT) IS NULL",
+                        "customers c WHERE c.archived_at IS NULL AND CAST(?2 AS TEXT) IS NULL
+                           AND strpos(c.search_text, CAST(?3 AS TEXT)) > 0",
                         "c.name",
                         "c.created_at",
                     ),
                     Some(_) => (
-                        "listing l JOIN customers c ON c.id = l.customer_id
-                         WHERE l.environment = ?1 AND l.status = ?2",
+                        "(SELECT t.id FROM customers t
+                          WHERE strpos(t.search_text, CAST(?3 AS TEXT)) > 0 OFFSET 0) c
+                         JOIN listing l ON l.customer_id = c.id AND l.environment = ?1
+                         WHERE l.status = ?2",
                         "l.name",
                         "l.created_at",
                     ),
@@ -237,8 +246,7 @@ impl Store {
                 };
                 let ids = format!(
                     "WITH m AS MATERIALIZED (
-                         SELECT c.id AS id, {key} AS k FROM {from}
-                           AND strpos(c.search_text, CAST(?3 AS TEXT)) > 0)
+                         SELECT c.id AS id, {key} AS k FROM {from})
                      SELECT id, (SELECT COUNT(*) FROM m) AS n FROM m
                      ORDER BY k {dir}, id {dir} LIMIT ?4 OFFSET ?5"
                 );
