@@ -110,6 +110,9 @@ pub fn run() {
     // The app's sandbox gives its projects real PostgreSQL databases when PostgreSQL is
     // installed (FABRIK_SANDBOX_POSTGRES=0 turns it off); the CLI and tests opt in.
     fabrik::sandbox::prefer_postgres();
+    let context = context();
+    // What the update's errors call the running version, as Om Fabrik shows it.
+    fabrik::update::set_running_version(&context.package_info().version.to_string());
 
     let result = tauri::Builder::default()
         // First: a second launch hands over to the running app and focuses its window.
@@ -142,7 +145,7 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler(commands::handler())
-        .run(context());
+        .run(context);
     if let Err(e) = result {
         tracing::error!("the window could not start: {e}");
         eprintln!("Fabrik kunde inte starta: {e}");

@@ -12,12 +12,13 @@
 // bundle was signed as (crates/fabrik-update/src/update/signed.rs), staying the version it is.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { startDriver, Session } from './webdriver.mjs';
 import { feed } from '../../scripts/update-feed.mjs';
 
@@ -239,6 +240,17 @@ test('the older version refuses every bad update, then updates itself and keeps 
     await openAbout(t);
     assert.equal((await t.text('app-version')).trim(), info.newer.version);
     assert.equal(versionOf(installed), `fabrik ${info.newer.version}`);
+    // The command line's check counts from that version too (set apart from the workspace's,
+    // which the older one carries): the feed's offer is this very version; and a feed that does
+    // not answer names it as the one that goes on. Not execFileSync: the feed is this process's.
+    const cli = promisify(execFile);
+    const cliEnv = { env: { ...process.env, ...env, FABRIK_UPDATE_FEED: feedUrl }, encoding: 'utf8' };
+    const cliCheck = JSON.parse((await cli(installed, ['update', 'check', '--json'], cliEnv)).stdout);
+    assert.equal(cliCheck.current, info.newer.version, JSON.stringify(cliCheck));
+    assert.equal(cliCheck.offer.kind, 'up_to_date', JSON.stringify(cliCheck));
+    serve = { mode: 'down' };
+    const down = await cli(installed, ['update', 'check'], cliEnv).then(() => null, (e) => e.stderr);
+    assert.match(down ?? 'it answered', new RegExp(`Fabrik ${escaped(info.newer.version)} körs vidare`));
     await t.click('nav-customers');
     await t.until(async () => (await t.exec(`return document.body.innerText`)).includes('Kvarstående HB'), 'the customers in the newer window');
     assert.match(await t.exec(`return document.body.innerText`), /Uppdatering AB/);

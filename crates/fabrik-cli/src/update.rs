@@ -23,7 +23,7 @@ pub enum UpdateCmd {
 pub async fn run(cmd: UpdateCmd) -> Result<(), ApiError> {
     let UpdateCmd::Check { json } = cmd;
     let feed = update::feed_url().ok_or(UpdateError::NoFeed)?;
-    let check = update::check(&feed, update::VERSION).await?;
+    let check = update::check(&feed, update::running_version()).await?;
     if json {
         println!(
             "{}",

@@ -26,9 +26,22 @@ pub const TIMEOUT: Duration = Duration::from_secs(20);
 /// Redirects followed to the feed (GitHub Releases answers with one).
 const MAX_REDIRECTS: usize = 5;
 
-/// The version of this program: the workspace's, which the core, the CLI, the window and the
-/// UI share (`fabrik --version`, Om Fabrik).
+/// The workspace's version, which the core, the CLI, the window and the UI share unless a build
+/// sets the executable's apart (a test build's `TAURI_CONFIG`): see [`running_version`].
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+static RUNNING: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// The version that runs, as the executable knows it (`fabrik --version`, Om Fabrik): set by its
+/// `main` before anything asks; the workspace's in a program that sets none (the tests').
+pub fn running_version() -> &'static str {
+    RUNNING.get().map_or(VERSION, String::as_str)
+}
+
+/// Records the executable's version, once per process; a second call changes nothing.
+pub fn set_running_version(version: &str) {
+    let _ = RUNNING.set(version.to_owned());
+}
 
 /// The feed this program reads: `FABRIK_UPDATE_FEED` when it runs (a mirror, a test's server;
 /// harmless, since what it offers must still carry the built-in key's signature), else the one
@@ -185,8 +198,8 @@ impl UpdateError {
                 params! { "version" => version, "signed" => sv, "signed_en" => en }
             }
         };
-        p.insert("current".into(), VERSION.into());
-        // The window's own version, which is the workspace's unless it was built otherwise.
+        p.insert("current".into(), running_version().into());
+        // The version the install compared, which the window gave it.
         if let UpdateError::NotNewer { current, .. } = self {
             p.insert("current".into(), current.clone());
         }

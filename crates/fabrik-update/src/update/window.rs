@@ -29,7 +29,7 @@ pub type Installing = Pin<Box<dyn Future<Output = Result<String, UpdateError>> +
 pub trait UpdateHost: Send + Sync + 'static {
     /// The version that runs (the window's; the workspace's unless built otherwise).
     fn version(&self) -> String {
-        update::VERSION.to_string()
+        update::running_version().to_string()
     }
     /// How this copy was installed when it can replace itself (`appimage`); otherwise why not.
     fn installer(&self) -> Result<&'static str, UpdateError> {
