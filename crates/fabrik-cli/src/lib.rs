@@ -191,9 +191,9 @@ enum Command {
 pub fn main(version: &str) -> ExitCode {
     // The seat's language first: the help itself is in it.
     language::init(&language::db_from_args());
-    // Once per process; clap keeps a static text.
     // What `fabrik update check` and its errors call the running version.
     fabrik::update::set_running_version(version);
+    // Once per process; clap keeps a static text.
     let version: &'static str = Box::leak(version.to_owned().into_boxed_str());
     let matches = language::localized(Cli::command().version(version)).get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
