@@ -69,15 +69,22 @@ fn io(what: &str, path: &Path, e: std::io::Error) -> BackupError {
     BackupError::Io(format!("{what} {}: {e}", path.display()))
 }
 
+/// The most names `write` tries for backups of one customer and reason in one millisecond.
+const SAME_MILLISECOND: usize = 1000;
+
 /// Writes an encrypted backup of the customer `uid` under `root()`: to a temporary name
-/// first, then renamed, so a crash never leaves half a file under a backup's name.
+/// first, then linked under its own name, so a crash never leaves half a file under a
+/// backup's name and a second backup never takes the first one's file (two in one millisecond
+/// had one name: the second replaced the first's file, and deleting either took both).
 pub fn write(uid: &str, reason: BackupReason, sealed: &[u8]) -> Result<Written, BackupError> {
     let dir = root().join(uid);
     std::fs::create_dir_all(&dir).map_err(|e| io("cannot create", &dir, e))?;
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
-    let name = format!("{stamp}-{}.fbk", reason.as_str());
-    let path = dir.join(&name);
-    let tmp = dir.join(format!(".{name}.tmp"));
+    let base = format!("{stamp}-{}", reason.as_str());
+    // This process's own temporary name, apart from any other writer's in the same millisecond.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{base}.{}-{n}.tmp", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -87,7 +94,35 @@ pub fn write(uid: &str, reason: BackupReason, sealed: &[u8]) -> Result<Written, 
         .map_err(|e| io("cannot write", &tmp, e))?;
     std::io::Write::write_all(&mut f, sealed).map_err(|e| io("cannot write", &tmp, e))?;
     f.sync_all().map_err(|e| io("cannot write", &tmp, e))?;
-    std::fs::rename(&tmp, &path).map_err(|e| io("cannot write", &path, e))?;
+    drop(f);
+    // A hard link never replaces a file that is there: the next free name is taken instead.
+    let mut linked = None;
+    for n in 1..=SAME_MILLISECOND {
+        let name = match n {
+            1 => format!("{base}.fbk"),
+            n => format!("{base}-{n}.fbk"),
+        };
+        let path = dir.join(&name);
+        match std::fs::hard_link(&tmp, &path) {
+            Ok(()) => {
+                linked = Some(name);
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(io("cannot write", &path, e));
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&tmp);
+    let name = linked.ok_or_else(|| {
+        io(
+            "cannot write",
+            &dir.join(format!("{base}.fbk")),
+            std::io::Error::new(std::io::ErrorKind::AlreadyExists, "every name is taken"),
+        )
+    })?;
     Ok(Written {
         file: format!("{uid}/{name}"),
         bytes: sealed.len() as i64,
