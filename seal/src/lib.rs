@@ -79,6 +79,156 @@ pub fn open(
     }
 }
 
+/// `seal` a piece at a time, for a stream too large to hold: bytes go in as they come, and
+/// each whole chunk goes out to `out` once more bytes follow it (the last is sealed by
+/// `finish`). What it writes is byte for byte what `seal` would have appended.
+pub struct Sealer {
+    stream: EncryptorBE32<XChaCha20Poly1305>,
+    aad: Vec<u8>,
+    chunk: usize,
+    buf: Vec<u8>,
+}
+
+impl Sealer {
+    pub fn new(key: &[u8; 32], nonce: &[u8; NONCE_PREFIX], aad: &[u8], chunk: usize) -> Sealer {
+        let cipher = XChaCha20Poly1305::new(key.into());
+        Sealer {
+            stream: EncryptorBE32::from_aead(cipher, nonce.into()),
+            aad: aad.to_vec(),
+            chunk,
+            buf: Vec::with_capacity(2 * chunk),
+        }
+    }
+
+    /// Takes `bytes`; every chunk that more bytes now follow is sealed and written.
+    pub fn push(&mut self, mut bytes: &[u8], out: &mut impl std::io::Write) -> std::io::Result<()> {
+        while !bytes.is_empty() {
+            let room = 2 * self.chunk - self.buf.len();
+            let (now, rest) = bytes.split_at(room.min(bytes.len()));
+            self.buf.extend_from_slice(now);
+            bytes = rest;
+            // A chunk is sealed as "next" only once a byte after it is known to exist.
+            while self.buf.len() > self.chunk {
+                let payload = Payload {
+                    msg: &self.buf[..self.chunk],
+                    aad: &self.aad,
+                };
+                let sealed = self
+                    .stream
+                    .encrypt_next(payload)
+                    .expect("sealing cannot fail");
+                frame(&sealed, out)?;
+                self.buf.drain(..self.chunk);
+            }
+        }
+        Ok(())
+    }
+
+    /// Seals what is left as the last chunk (empty when nothing came) and writes it.
+    pub fn finish(self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        let payload = Payload {
+            msg: &self.buf,
+            aad: &self.aad,
+        };
+        let sealed = self
+            .stream
+            .encrypt_last(payload)
+            .expect("sealing cannot fail");
+        frame(&sealed, out)
+    }
+}
+
+fn frame(sealed: &[u8], out: &mut impl std::io::Write) -> std::io::Result<()> {
+    out.write_all(&(sealed.len() as u32).to_le_bytes())?;
+    out.write_all(sealed)
+}
+
+/// `open` a chunk at a time from a reader, for a stream too large to hold. A chunk is handed
+/// out only once it is authentic; the end of the reader must come right after the chunk sealed
+/// as the last, so a stream cut at a chunk's edge fails as one cut anywhere else.
+pub struct Opener {
+    stream: Option<DecryptorBE32<XChaCha20Poly1305>>,
+    aad: Vec<u8>,
+    chunk: usize,
+    /// The next chunk's length, read ahead to know whether the one before it is the last.
+    next_len: Option<usize>,
+}
+
+/// Why `Opener::next` stopped: the stream is not authentic, or the reader failed.
+#[derive(Debug)]
+pub enum OpenError {
+    Tampered,
+    Io(std::io::Error),
+}
+
+impl Opener {
+    pub fn new(key: &[u8; 32], nonce: &[u8; NONCE_PREFIX], aad: &[u8], chunk: usize) -> Opener {
+        let cipher = XChaCha20Poly1305::new(key.into());
+        Opener {
+            stream: Some(DecryptorBE32::from_aead(cipher, nonce.into())),
+            aad: aad.to_vec(),
+            chunk,
+            next_len: None,
+        }
+    }
+
+    /// The next chunk's plaintext, `None` after the last one.
+    pub fn next_chunk(
+        &mut self,
+        from: &mut impl std::io::Read,
+    ) -> Result<Option<Vec<u8>>, OpenError> {
+        if self.stream.is_none() {
+            return Ok(None);
+        }
+        let len = match self.next_len.take() {
+            Some(len) => len,
+            None => self.read_len(from)?.ok_or(OpenError::Tampered)?,
+        };
+        let mut piece = vec![0u8; len];
+        from.read_exact(&mut piece).map_err(|e| match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => OpenError::Tampered,
+            _ => OpenError::Io(e),
+        })?;
+        self.next_len = self.read_len(from)?;
+        let payload = Payload {
+            msg: &piece,
+            aad: &self.aad,
+        };
+        let plain = match self.next_len {
+            Some(_) => self.stream.as_mut().map(|s| s.decrypt_next(payload)),
+            None => self.stream.take().map(|s| s.decrypt_last(payload)),
+        };
+        match plain {
+            Some(Ok(plain)) => Ok(Some(plain)),
+            _ => {
+                self.stream = None;
+                Err(OpenError::Tampered)
+            }
+        }
+    }
+
+    /// A chunk's length; `None` at the reader's very end, `Tampered` for half a length or one
+    /// no chunk may have.
+    fn read_len(&self, from: &mut impl std::io::Read) -> Result<Option<usize>, OpenError> {
+        let mut len = [0u8; 4];
+        let mut got = 0;
+        while got < 4 {
+            match from.read(&mut len[got..]) {
+                Ok(0) if got == 0 => return Ok(None),
+                Ok(0) => return Err(OpenError::Tampered),
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(OpenError::Io(e)),
+            }
+        }
+        let len = u32::from_le_bytes(len) as usize;
+        if !(TAG..=self.chunk + TAG).contains(&len) {
+            return Err(OpenError::Tampered);
+        }
+        Ok(Some(len))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +263,58 @@ mod tests {
                 open(&key, &nonce, b"aad", &changed, 256, &mut out),
                 Err(Tampered)
             );
+        }
+    }
+
+    #[test]
+    fn a_stream_sealed_in_pieces_is_the_same_and_opens_in_pieces() {
+        let (key, nonce) = ([3u8; 32], [5u8; NONCE_PREFIX]);
+        for size in [0, 1, 255, 256, 257, 512, 1000, 2049] {
+            let plain: Vec<u8> = (0..size).map(|i| (i * 7) as u8).collect();
+            let mut whole = Vec::new();
+            seal(&key, &nonce, b"aad", &plain, 256, &mut whole);
+            for step in [1, 100, 256, 300, 5000] {
+                let mut sealer = Sealer::new(&key, &nonce, b"aad", 256);
+                let mut pieces = Vec::new();
+                for part in plain.chunks(step) {
+                    sealer.push(part, &mut pieces).unwrap();
+                }
+                sealer.finish(&mut pieces).unwrap();
+                assert_eq!(pieces, whole, "size {size}, pushed {step} at a time");
+            }
+            let mut opener = Opener::new(&key, &nonce, b"aad", 256);
+            let (mut read, mut back) = (&whole[..], Vec::new());
+            while let Some(chunk) = opener.next_chunk(&mut read).unwrap() {
+                assert!(chunk.len() <= 256);
+                back.extend_from_slice(&chunk);
+            }
+            assert_eq!(back, plain);
+            // Cut at the edge of any chunk, or inside one: never read to its end.
+            let mut edges = vec![whole.len() - 1, 3];
+            let mut at = 0;
+            while at < whole.len() {
+                let len = u32::from_le_bytes(whole[at..at + 4].try_into().unwrap()) as usize;
+                at += 4 + len;
+                if at < whole.len() {
+                    edges.push(at);
+                }
+            }
+            for cut in edges {
+                let mut opener = Opener::new(&key, &nonce, b"aad", 256);
+                let mut read = &whole[..cut];
+                let ended = loop {
+                    match opener.next_chunk(&mut read) {
+                        Ok(Some(_)) => continue,
+                        Ok(None) => break Ok(()),
+                        Err(e) => break Err(e),
+                    }
+                };
+                assert!(
+                    matches!(ended, Err(OpenError::Tampered)),
+                    "cut at {cut} of {}",
+                    whole.len()
+                );
+            }
         }
     }
 }

@@ -27,6 +27,7 @@ const CHUNK: usize = 64 * 1024;
 const CURRENT: &str = "current";
 
 /// A backup key: its id (in every file it wrote) and the 32 bytes, wiped when dropped.
+#[derive(Clone)]
 pub struct BackupKey {
     pub id: String,
     key: Zeroizing<[u8; 32]>,
@@ -189,6 +190,17 @@ fn read_header(file: &[u8]) -> Result<(String, Option<Binding>, usize), BackupEr
     Ok((id, Some(binding), 6 + n + m))
 }
 
+/// Refuses a file bound to another database than `expected` (an `FBK1` file has no binding).
+fn holds(binding: Option<Binding>, expected: &Binding) -> Result<(), BackupError> {
+    match binding.filter(|b| b != expected) {
+        Some(binding) => Err(BackupError::Unreadable(format!(
+            "the backup file holds the database of {binding}, not of {expected}: \
+             its register row was changed; restore a backup taken of this database"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// `plaintext` sealed with `key` and bound to `binding`, as a backup file's bytes.
 pub fn encrypt(key: &BackupKey, binding: &Binding, plaintext: &[u8]) -> Vec<u8> {
     // Uids, refs and environments are short ASCII; a longer binding is a bug, not input.
@@ -209,6 +221,150 @@ fn seal(key: &BackupKey, aad: Vec<u8>, plaintext: &[u8]) -> Vec<u8> {
     out.extend_from_slice(&nonce);
     fabrik_seal::seal(&key.key, &nonce, &aad, plaintext, CHUNK, &mut out);
     out
+}
+
+/// A backup file written as its plaintext comes (a move archive at a million rows would be
+/// hundreds of MB held twice otherwise): the header, then each 64 KiB chunk sealed as the next
+/// one begins. The file is the same as `encrypt` makes of the same plaintext, but for its
+/// random nonce. `written` counts and hashes the bytes that reach `out`.
+pub struct Writer<W: std::io::Write> {
+    sealer: fabrik_seal::Sealer,
+    out: Hashed<W>,
+}
+
+impl<W: std::io::Write> Writer<W> {
+    pub fn new(key: &BackupKey, binding: &Binding, out: W) -> std::io::Result<Writer<W>> {
+        assert!(
+            binding.bytes().len() <= u8::MAX as usize,
+            "binding too long"
+        );
+        let aad = header(&key.id, binding);
+        let mut nonce = [0u8; NONCE_PREFIX];
+        rand::rng().fill_bytes(&mut nonce);
+        let mut out = Hashed::new(out);
+        std::io::Write::write_all(&mut out, &aad)?;
+        std::io::Write::write_all(&mut out, &nonce)?;
+        Ok(Writer {
+            sealer: fabrik_seal::Sealer::new(&key.key, &nonce, &aad, CHUNK),
+            out,
+        })
+    }
+
+    pub fn write(&mut self, plain: &[u8]) -> std::io::Result<()> {
+        self.sealer.push(plain, &mut self.out)
+    }
+
+    /// Seals the last chunk; the writer back, with the file's size and sha256.
+    pub fn finish(self) -> std::io::Result<(W, u64, String)> {
+        use sha2::Digest;
+        let mut out = self.out;
+        self.sealer.finish(&mut out)?;
+        let sha = out
+            .sha
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok((out.inner, out.bytes, sha))
+    }
+}
+
+/// A writer that counts and hashes what passes through it.
+struct Hashed<W> {
+    inner: W,
+    sha: sha2::Sha256,
+    bytes: u64,
+}
+
+impl<W> Hashed<W> {
+    fn new(inner: W) -> Hashed<W> {
+        use sha2::Digest;
+        Hashed {
+            inner,
+            sha: sha2::Sha256::new(),
+            bytes: 0,
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Hashed<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.write(buf)?;
+        self.sha.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// A backup file read a chunk at a time (`Writer`'s counterpart): the header is read and held
+/// to the key and binding before a byte is decrypted, as `decrypt` does.
+pub struct Reader<R: std::io::Read> {
+    opener: fabrik_seal::Opener,
+    from: R,
+}
+
+/// The key id and binding of the file `from` starts with, and the header's bytes (the
+/// associated data), read without reading further.
+pub fn read_header_from(
+    from: &mut impl std::io::Read,
+) -> Result<(String, Option<Binding>, Vec<u8>), BackupError> {
+    let bad = || BackupError::Unreadable("not a Fabrik backup file".into());
+    let mut head = vec![0u8; 5];
+    from.read_exact(&mut head).map_err(|_| bad())?;
+    let mut id = vec![0u8; head[4] as usize];
+    from.read_exact(&mut id).map_err(|_| bad())?;
+    head.extend_from_slice(&id);
+    // An `FBK1` file has no binding: its nonce follows the key's id.
+    if &head[..4] == MAGIC {
+        let mut m = [0u8; 1];
+        from.read_exact(&mut m).map_err(|_| bad())?;
+        let mut bound = vec![0u8; m[0] as usize];
+        from.read_exact(&mut bound).map_err(|_| bad())?;
+        head.push(m[0]);
+        head.extend_from_slice(&bound);
+    }
+    let (id, binding, len) = read_header(&head)?;
+    if len != head.len() {
+        return Err(bad());
+    }
+    Ok((id, binding, head))
+}
+
+impl<R: std::io::Read> Reader<R> {
+    /// `KeyMissing` when `key` is not the one the file names; `Unreadable` when the file holds
+    /// another database than `expected` names or is no backup file.
+    pub fn new(key: &BackupKey, mut from: R, expected: &Binding) -> Result<Reader<R>, BackupError> {
+        let (id, binding, aad) = read_header_from(&mut from)?;
+        if id != key.id {
+            return Err(BackupError::KeyMissing(id));
+        }
+        holds(binding, expected)?;
+        let mut nonce = [0u8; NONCE_PREFIX];
+        from.read_exact(&mut nonce).map_err(|_| tampered())?;
+        Ok(Reader {
+            opener: fabrik_seal::Opener::new(&key.key, &nonce, &aad, CHUNK),
+            from,
+        })
+    }
+
+    /// The next piece of plaintext (at most 64 KiB, wiped when dropped), `None` after the
+    /// last; `Unreadable` as soon as a byte read so far was changed, cut off or reordered.
+    pub fn piece(&mut self) -> Result<Option<Zeroizing<Vec<u8>>>, BackupError> {
+        match self.opener.next_chunk(&mut self.from) {
+            Ok(piece) => Ok(piece.map(Zeroizing::new)),
+            Err(fabrik_seal::OpenError::Tampered) => Err(tampered()),
+            Err(fabrik_seal::OpenError::Io(e)) => Err(BackupError::Io(e.to_string())),
+        }
+    }
+}
+
+fn tampered() -> BackupError {
+    BackupError::Unreadable("the backup file was changed or cut off; it cannot be trusted".into())
 }
 
 /// Whose database a file says it holds (`None` in an `FBK1` file), read before any byte is
@@ -239,12 +395,7 @@ pub fn decrypt(
     if id != key.id {
         return Err(BackupError::KeyMissing(id));
     }
-    if let Some(binding) = binding.filter(|b| b != expected) {
-        return Err(BackupError::Unreadable(format!(
-            "the backup file holds the database of {binding}, not of {expected}: \
-             its register row was changed; restore a backup taken of this database"
-        )));
-    }
+    holds(binding, expected)?;
     let aad = &file[..header_len];
     let nonce = file
         .get(header_len..header_len + NONCE_PREFIX)
@@ -340,5 +491,55 @@ mod tests {
         let any = bound("c0ffee", "sandbox", "p");
         assert_eq!(key_id(&file).unwrap(), key.id);
         assert_eq!(&*decrypt(&key, &file, &any).unwrap(), b"select 1;");
+    }
+
+    #[test]
+    fn a_file_written_as_it_comes_reads_whole_and_as_it_comes() {
+        let key = BackupKey::generate();
+        let a = bound("c0ffee", "production", "abcdefghijklmnopqrst");
+        let plain = "INSERT INTO t VALUES ('sentinel-7f3a');\n"
+            .repeat(9_000)
+            .into_bytes();
+        let mut w = Writer::new(&key, &a, Vec::new()).unwrap();
+        for piece in plain.chunks(7_000) {
+            w.write(piece).unwrap();
+        }
+        let (file, bytes, sha) = w.finish().unwrap();
+        assert_eq!(bytes, file.len() as u64);
+        assert_eq!(sha, super::super::files::sha256_hex(&file));
+        assert_eq!(&*decrypt(&key, &file, &a).unwrap(), &plain);
+        let mut r = Reader::new(&key, &file[..], &a).unwrap();
+        let mut back = Vec::new();
+        while let Some(piece) = r.piece().unwrap() {
+            back.extend_from_slice(&piece);
+        }
+        assert_eq!(back, plain);
+        // Another database's binding, another key, a cut: refused.
+        let b = bound("beef00", "production", "abcdefghijklmnopqrst");
+        assert!(matches!(
+            Reader::new(&key, &file[..], &b),
+            Err(BackupError::Unreadable(_))
+        ));
+        let other = BackupKey::generate();
+        assert!(matches!(
+            Reader::new(&other, &file[..], &a),
+            Err(BackupError::KeyMissing(_))
+        ));
+        let mut cut = Reader::new(&key, &file[..file.len() - 100], &a).unwrap();
+        let ended = loop {
+            match cut.piece() {
+                Ok(Some(_)) => continue,
+                other => break other.map(|_| ()),
+            }
+        };
+        assert!(matches!(ended, Err(BackupError::Unreadable(_))));
+        // A file from before the binding reads as it comes too.
+        let mut aad = MAGIC_UNBOUND.to_vec();
+        aad.push(key.id.len() as u8);
+        aad.extend_from_slice(key.id.as_bytes());
+        let old = seal(&key, aad, b"select 1;");
+        let mut r = Reader::new(&key, &old[..], &a).unwrap();
+        assert_eq!(&**r.piece().unwrap().unwrap(), b"select 1;");
+        assert!(r.piece().unwrap().is_none());
     }
 }
