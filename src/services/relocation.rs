@@ -160,24 +160,22 @@ impl RelocationApi {
             environment: engine.environment(),
             project_ref,
         };
-        let taken = archive::take(&engine.clients().supabase, &source)
+        let secrets = self.secrets.clone();
+        let key = crate::blocking::run(move || crypt::current_key(&secrets))
             .await
-            .map_err(failed)?;
-        let (secrets, path) = (self.secrets.clone(), out.to_path_buf());
-        let manifest = taken.manifest.clone();
-        let (bytes, sha256, key_id) = crate::blocking::run(move || {
-            let key = crypt::current_key(&secrets)?;
-            let sealed = relocation::seal(&key, &taken);
-            drop(taken);
-            relocation::write(&path, &sealed)?;
-            Ok::<_, BackupError>((
-                sealed.len() as u64,
-                backup::files::sha256_hex(&sealed),
-                key.id.clone(),
-            ))
-        })
-        .await
-        .map_err(|e| unreadable(out, e))?;
+            .map_err(|e| unreadable(out, e))?;
+        let written = archive::export(&engine.clients().supabase, &source, &key, out)
+            .await
+            .map_err(|e| match e {
+                BackupError::Io(_) => unreadable(out, e),
+                other => failed(other),
+            })?;
+        let (manifest, bytes, sha256, key_id) = (
+            written.manifest,
+            written.bytes,
+            written.sha256,
+            key.id.clone(),
+        );
         let file = out.display().to_string();
         let (id, env, sha, version) = (
             customer.id,

@@ -132,16 +132,14 @@ async fn export(m: &Move, path: &std::path::Path) -> archive::Manifest {
         environment: fabrik::environment::Environment::Sandbox,
         project_ref: m.from.clone(),
     };
-    let taken = archive::take(m.sb(), &source).await.unwrap();
-    let manifest = taken.manifest.clone();
-    let (secrets, path) = (m.world.secrets.clone(), path.to_path_buf());
-    tokio::task::spawn_blocking(move || {
-        let key = crypt::current_key(&secrets).unwrap();
-        relocation::write(&path, &relocation::seal(&key, &taken)).unwrap();
-    })
-    .await
-    .unwrap();
-    manifest
+    let secrets = m.world.secrets.clone();
+    let key = tokio::task::spawn_blocking(move || crypt::current_key(&secrets).unwrap())
+        .await
+        .unwrap();
+    archive::export(m.sb(), &source, &key, path)
+        .await
+        .unwrap()
+        .manifest
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

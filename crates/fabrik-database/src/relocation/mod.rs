@@ -1,9 +1,9 @@
 //! A customer's instance moved (issue #59): the move archive, the instance's full form sealed
 //! with the agency's backup key, and what an import into another delivered instance is checked
-//! against. The archive is one file (`archive.rs`): a manifest (source, schema version, every
-//! table's rows and checksum, the users), the auth users with their password hashes and
-//! identities (`auth.rs`: so the customer's people keep their logins), and the logical backup's
-//! script (`database::backup::dump`, reused as it is). Sealed and opened by
+//! against. The archive is one file (`archive.rs`), written and read a chunk at a time: the auth
+//! users with their password hashes and identities (`auth.rs`: so the customer's people keep
+//! their logins), the logical backup's script (`database::backup::dump_into`, reused as it
+//! is), and a manifest (source, schema version, every table's rows and checksum, the users). Sealed and opened by
 //! `database::backup::crypt`, the same key from the same keyring as backups. What an import
 //! compares (`check.rs`): the schema version before anything changes, every table and the users
 //! after.
@@ -15,5 +15,5 @@ pub mod archive;
 pub mod auth;
 pub mod check;
 
-pub use archive::{open, seal, write, Manifest, Opened};
+pub use archive::{export, open, Manifest, Opened, Written};
 pub use check::{version_refusal, MovedTable};

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::catalog::{self, Table};
-use super::{column, text, BackupError, TableSum};
+use super::{column, text, BackupError, Script, TableSum};
 use crate::providers::supabase::Supabase;
 
 /// The bytes of row text one page asks for (small enough to arrive well within a call's
@@ -26,23 +26,18 @@ pub(super) fn literal(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 
-/// What a backup read of one table: its rows as `INSERT` statements, one per page, and the
-/// count and checksum of exactly those rows (not of the table a moment later).
-pub(super) struct Read {
-    pub sql: String,
-    pub rows: u64,
-    pub checksum: String,
-}
-
-/// The table's rows, page after page in key order (`Pages`), as `INSERT` statements.
-pub(super) async fn rows(
+/// The table's rows, page after page in key order (`Pages`), as `INSERT` statements put to
+/// `out` a page at a time; the count and checksum of exactly those rows (not of the table a
+/// moment later).
+pub(super) async fn rows<S: Script + Send>(
     supabase: &Supabase,
     project_ref: &str,
     t: &Table,
-) -> Result<Read, BackupError> {
+    out: &mut S,
+) -> Result<(u64, String), BackupError> {
     let target = format!("{}.{}", ident(&t.schema), ident(&t.name));
     if t.columns.is_empty() {
-        return no_columns(supabase, project_ref, &target).await;
+        return no_columns(supabase, project_ref, &target, out).await;
     }
     let tuple = t
         .columns
@@ -63,25 +58,29 @@ pub(super) async fn rows(
         (format!("'(' || concat_ws(', ', {tuple}) || ')'"), "v"),
         ("md5(ROW(_r.*)::text)".to_string(), "h"),
     ];
-    let (mut out, mut count, mut sum) = (String::new(), 0u64, Checksum::default());
+    let (mut count, mut sum) = (0u64, Checksum::default());
     let mut pages = Pages::of(t);
     while let Some(page) = pages.next(supabase, project_ref, &select).await? {
-        out.push_str(&head);
-        out.push_str(&column(&page, "v").join(",\n"));
-        out.push_str(";\n");
+        if count == 0 {
+            out.put(&format!("-- data {target}\n"))?;
+        }
+        out.put(&head)?;
+        for (i, v) in column(&page, "v").iter().enumerate() {
+            if i > 0 {
+                out.put(",\n")?;
+            }
+            out.put(v)?;
+        }
+        out.put(";\n")?;
         for h in column(&page, "h") {
             sum.add(&h)?;
         }
         count += page.len() as u64;
     }
-    if !out.is_empty() {
-        out = format!("-- data {target}\n{out}\n");
+    if count > 0 {
+        out.put("\n")?;
     }
-    Ok(Read {
-        sql: out,
-        rows: count,
-        checksum: sum.text(),
-    })
+    Ok((count, sum.text()))
 }
 
 /// A table's rows, page after page in key order: each page starts after the last row of the
@@ -235,11 +234,12 @@ impl Checksum {
 }
 
 /// A table with no column that takes a value still has its rows.
-async fn no_columns(
+async fn no_columns<S: Script + Send>(
     supabase: &Supabase,
     project_ref: &str,
     target: &str,
-) -> Result<Read, BackupError> {
+    out: &mut S,
+) -> Result<(u64, String), BackupError> {
     let rows = supabase
         .run_query(
             project_ref,
@@ -257,11 +257,11 @@ async fn no_columns(
             sum.add(&h)?;
         }
     }
-    Ok(Read {
-        sql: format!("INSERT INTO {target} DEFAULT VALUES;\n").repeat(n as usize),
-        rows: n,
-        checksum: sum.text(),
-    })
+    let insert = format!("INSERT INTO {target} DEFAULT VALUES;\n");
+    for _ in 0..n {
+        out.put(&insert)?;
+    }
+    Ok((n, sum.text()))
 }
 
 /// Every customer table's row count and content checksum, as the database holds them now:

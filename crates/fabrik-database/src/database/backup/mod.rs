@@ -28,7 +28,7 @@ pub use crate::store::backups::TableSum;
 pub use catalog::{tables, Table};
 pub use data::checksums;
 pub use data::{ident, Pages};
-pub use restore::restore;
+pub use restore::{first_part, parts, restore, restore_coming, Coming, PART_BYTES};
 
 /// The first line of every script Fabrik writes; `restore` refuses anything else.
 pub const HEADER: &str = "-- Fabrik logical backup v1";
@@ -98,50 +98,81 @@ pub(super) fn rel(alias: &str) -> String {
     )
 }
 
-/// Takes a logical backup of the customer's schemas of `project_ref`. The schema comes in
-/// one call; then which tables have rows (an empty one costs no call), then the rows of the
-/// others, in pages read in key order (no answer near the HTTP layer's limit, no row twice).
-/// The counts and checksums recorded are of exactly the rows the script holds, so a restore's
-/// check proves the file. The calls are not one snapshot: a row written while it runs may or
-/// may not be in it, and tables are read one after another (a row that references one added
-/// after its table was read makes the restore fail whole, on the foreign key).
+/// Where a backup's script goes as its rows are read: a `String` (a backup, held whole) or a
+/// sealed file as it is written (a move archive, `relocation::archive`), so that the rows of
+/// a large instance need not be held at once.
+pub trait Script {
+    fn put(&mut self, text: &str) -> Result<(), BackupError>;
+}
+
+impl Script for String {
+    fn put(&mut self, text: &str) -> Result<(), BackupError> {
+        self.push_str(text);
+        Ok(())
+    }
+}
+
+/// What a script holds, once written: its tables' counts and checksums, and the newest
+/// version in the instance's migration history.
+#[derive(Debug, Clone)]
+pub struct Dumped {
+    pub tables: Vec<TableSum>,
+    pub schema_version: Option<String>,
+}
+
+/// Takes a logical backup of the customer's schemas of `project_ref`, held whole (`dump_into`).
 pub async fn dump(supabase: &Supabase, project_ref: &str) -> Result<Dump, BackupError> {
+    let mut sql = String::with_capacity(64 * 1024);
+    let dumped = dump_into(supabase, project_ref, &mut sql).await?;
+    Ok(Dump {
+        sql,
+        tables: dumped.tables,
+        schema_version: dumped.schema_version,
+    })
+}
+
+/// Writes a logical backup of the customer's schemas of `project_ref` to `out`. The schema
+/// comes in one call; then which tables have rows (an empty one costs no call), then the rows
+/// of the others, in pages read in key order (no answer near the HTTP layer's limit, no row
+/// twice), each page put to `out` as it comes. The counts and checksums recorded are of
+/// exactly the rows the script holds, so a restore's check proves the file. The calls are not
+/// one snapshot: a row written while it runs may or may not be in it, and tables are read one
+/// after another (a row that references one added after its table was read makes the restore
+/// fail whole, on the foreign key).
+pub async fn dump_into<S: Script + Send>(
+    supabase: &Supabase,
+    project_ref: &str,
+    out: &mut S,
+) -> Result<Dumped, BackupError> {
     let schema = catalog::read(supabase, project_ref).await?;
     let counted = checksums(supabase, project_ref).await?;
-    let mut sql = String::with_capacity(64 * 1024);
-    sql.push_str(HEADER);
-    sql.push_str(&format!(
+    out.put(HEADER)?;
+    out.put(&format!(
         "\n-- project {project_ref}, taken {}\n-- Run with: psql -v ON_ERROR_STOP=1 -f FILE\n\nBEGIN;\n",
         chrono::Utc::now().to_rfc3339()
-    ));
-    sql.push_str(&schema.before_data);
+    ))?;
+    out.put(&schema.before_data)?;
     let mut tables = Vec::with_capacity(schema.tables.len());
     for t in &schema.tables {
         // An empty table costs no call (the Management API counts them).
         let empty = counted
             .iter()
             .any(|s| s.schema == t.schema && s.table == t.name && s.rows == 0);
-        let read = match empty {
-            true => data::Read {
-                sql: String::new(),
-                rows: 0,
-                checksum: "0-0".into(),
-            },
-            false => data::rows(supabase, project_ref, t).await?,
+        let (rows, checksum) = match empty {
+            true => (0, "0-0".into()),
+            false => data::rows(supabase, project_ref, t, out).await?,
         };
-        sql.push_str(&read.sql);
         tables.push(TableSum {
             schema: t.schema.clone(),
             table: t.name.clone(),
-            rows: read.rows,
-            checksum: read.checksum,
+            rows,
+            checksum,
         });
     }
     tables.sort_by(|a, b| (&a.schema, &a.table).cmp(&(&b.schema, &b.table)));
-    sql.push_str(&schema.after_data);
-    sql.push_str("COMMIT;\n");
-    Ok(Dump {
-        sql,
+    out.put(&schema.after_data)?;
+    out.put("COMMIT;\n")?;
+    Ok(Dumped {
         tables,
         schema_version: schema.version,
     })

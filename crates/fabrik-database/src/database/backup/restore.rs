@@ -3,10 +3,10 @@
 //! database exactly as it was.
 
 use serde_json::Value;
+use zeroize::Zeroizing;
 
 use super::{not_extension, BackupError, CUSTOMER_SCHEMA, HEADER};
 use crate::providers::supabase::Supabase;
-use crate::providers::ProviderError;
 
 /// Where the script's own transaction starts (its statements follow).
 const BEGIN: &str = "\nBEGIN;\n";
@@ -65,18 +65,67 @@ EXCEPTION WHEN OTHERS THEN
 END $fabrik_run$;";
 /// How long the one statement that replaces the database may take: it loads every row.
 const RUN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
-/// The most of the script one request carries: its JSON is at most twice that (escaping),
-/// under the 2 MB a request body may be.
-const PART_BYTES: usize = 900 * 1024;
 
 /// Replaces the customer's schemas of `project_ref` with the backup's `sql` (a script
-/// `dump` wrote, decrypted), in one transaction. The script is first uploaded in parts to a
-/// staging table (committed, but outside the customer's schemas and dropped after), then one
-/// statement drops what the backup replaces and runs it. A failure carries the database's
-/// own message and changes nothing of the customer's.
+/// `dump` wrote, decrypted), in one transaction (`restore_from`).
 pub async fn restore(supabase: &Supabase, project_ref: &str, sql: &str) -> Result<(), BackupError> {
     let body = script_body(sql)?;
-    let staged = stage(supabase, project_ref, body).await;
+    let mut parts = Parts::Whole(parts(body, PART_BYTES).into_iter());
+    restore_from(supabase, project_ref, &mut parts).await
+}
+
+/// A script's body (what lies between its `BEGIN;` and its last `COMMIT;`) as it is read, a
+/// part at a time: each `Ok(Some(part))` at most `PART_BYTES` whose JSON string is at most
+/// twice that, then `Ok(None)` once the whole was read and proven; an `Err` or a channel that
+/// closes without `Ok(None)` stops the restore before it changes anything.
+pub type Coming = tokio::sync::mpsc::Receiver<Result<Option<Zeroizing<String>>, BackupError>>;
+
+/// `restore` of a body too large to hold (a move archive's, `relocation::archive`): its parts
+/// are staged as they come, and the one statement that replaces the customer's schemas runs
+/// only once the last has come and the reader said the whole was authentic.
+pub async fn restore_coming(
+    supabase: &Supabase,
+    project_ref: &str,
+    coming: Coming,
+) -> Result<(), BackupError> {
+    restore_from(supabase, project_ref, &mut Parts::Coming(coming)).await
+}
+
+/// The most a part of the script may be as a JSON string: the request that carries it (the
+/// part and a short statement) stays under the 2 MiB a request body may be. Counted on the
+/// JSON, not the text (which escaping can double), so that a part is as large as it may be: a
+/// million rows' script went in 313 requests with parts of 900 KiB of text, and the query
+/// endpoint takes 120 a minute.
+pub const PART_BYTES: usize = 1_900 * 1024;
+
+enum Parts<'a> {
+    Whole(std::vec::IntoIter<&'a str>),
+    Coming(Coming),
+}
+
+impl Parts<'_> {
+    async fn next(&mut self) -> Result<Option<Zeroizing<String>>, BackupError> {
+        match self {
+            Parts::Whole(parts) => Ok(parts.next().map(|p| Zeroizing::new(p.to_string()))),
+            Parts::Coming(rx) => rx.recv().await.unwrap_or_else(|| {
+                Err(BackupError::Io(
+                    "the archive's reading stopped before its end".into(),
+                ))
+            }),
+        }
+    }
+}
+
+/// The script is first uploaded in parts to a staging table (committed, but outside the
+/// customer's schemas and dropped after), then one statement drops what the backup replaces
+/// and runs it. A failure carries the database's own message and changes nothing of the
+/// customer's.
+async fn restore_from(
+    supabase: &Supabase,
+    project_ref: &str,
+    parts: &mut Parts<'_>,
+) -> Result<(), BackupError> {
+    let staged = stage(supabase, project_ref, parts).await;
     let run = match staged {
         Ok(()) => {
             let run = format!(
@@ -87,6 +136,7 @@ pub async fn restore(supabase: &Supabase, project_ref: &str, sql: &str) -> Resul
                 .run_query_within(project_ref, &run, RUN_TIMEOUT)
                 .await
                 .map(|_| ())
+                .map_err(BackupError::from)
         }
         Err(e) => Err(e),
     };
@@ -99,7 +149,7 @@ pub async fn restore(supabase: &Supabase, project_ref: &str, sql: &str) -> Resul
             )
             .await;
     }
-    Ok(run?)
+    run
 }
 
 /// The statements between the script's `BEGIN;` and its last `COMMIT;` (the restore runs
@@ -121,7 +171,11 @@ fn script_body(sql: &str) -> Result<&str, BackupError> {
     Ok(&sql[from..to])
 }
 
-async fn stage(supabase: &Supabase, project_ref: &str, body: &str) -> Result<(), ProviderError> {
+async fn stage(
+    supabase: &Supabase,
+    project_ref: &str,
+    parts: &mut Parts<'_>,
+) -> Result<(), BackupError> {
     supabase
         .run_query(
             project_ref,
@@ -132,56 +186,79 @@ async fn stage(supabase: &Supabase, project_ref: &str, body: &str) -> Result<(),
             ),
         )
         .await?;
-    for (n, part) in parts(body, PART_BYTES).into_iter().enumerate() {
+    let mut n = 0usize;
+    while let Some(mut part) = parts.next().await? {
+        // Moved into the request rather than copied: a part is up to 1.9 MiB.
+        let part = Value::String(std::mem::take(&mut *part));
         supabase
             .run_query_with(
                 project_ref,
                 &format!("INSERT INTO {STAGE}.script (n, part) VALUES ($1, $2)"),
-                &[Value::from(n), Value::from(part)],
+                &[Value::from(n), part],
             )
             .await?;
+        n += 1;
     }
     Ok(())
 }
 
-/// `text` cut into pieces of at most `max` bytes whose JSON string is at most twice that
-/// (control characters escape to six bytes each), each on a character boundary.
-fn parts(text: &str, max: usize) -> Vec<&str> {
-    let boundary = |s: &str, mut cut: usize| {
-        while !s.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        cut
-    };
+/// `text` cut into pieces whose JSON strings are at most `max` bytes each (quotes and
+/// escapes counted as serde_json writes them), each on a character boundary.
+pub fn parts(text: &str, max: usize) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = text;
     while !rest.is_empty() {
-        let mut cut = boundary(rest, rest.len().min(max));
-        while cut > 1 && Value::from(&rest[..cut]).to_string().len() > 2 * max {
-            cut = boundary(rest, cut / 2);
-        }
-        // At least one character, whatever its size, so the cutting ends.
-        cut = cut.max(rest.chars().next().map_or(1, char::len_utf8));
-        out.push(&rest[..cut]);
-        rest = &rest[cut..];
+        let part = first_part(rest, max);
+        out.push(part);
+        rest = &rest[part.len()..];
     }
     out
+}
+
+/// The longest start of `text` whose JSON string is at most `max` bytes; one character at
+/// least, whatever its size, so that cutting always ends.
+pub fn first_part(text: &str, max: usize) -> &str {
+    let mut json = 2;
+    for (i, c) in text.char_indices() {
+        let n = match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            c if (c as u32) < 0x20 => 6,
+            c => c.len_utf8(),
+        };
+        if json + n > max && i > 0 {
+            return &text[..i];
+        }
+        json += n;
+    }
+    text
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn parts_cut_on_character_boundaries_and_join_back() {
-        let text = "åäö🦐x".repeat(1000);
-        let parts = super::parts(&text, 7);
-        assert!(parts.iter().all(|p| p.len() <= 7 && !p.is_empty()));
-        assert_eq!(parts.concat(), text);
-        assert_eq!(super::parts("🦐🦐", 1), ["🦐", "🦐"]);
+        let json = |p: &str| serde_json::Value::from(p).to_string().len();
+        let text = "åäö🦐x\"\\\n\u{1}\u{7f}\t'".repeat(1000);
+        for max in [9, 10, 40, 1000] {
+            let parts = super::parts(&text, max);
+            assert!(
+                parts.iter().all(|p| json(p) <= max && !p.is_empty()),
+                "{max}"
+            );
+            assert_eq!(parts.concat(), text);
+            // Each part as long as it may be: one more character would not fit.
+            for (p, next) in parts.iter().zip(parts.iter().skip(1)) {
+                let c = next.chars().next().unwrap();
+                assert!(
+                    json(&format!("{p}{c}")) > max,
+                    "{max}: {p:?} could take {c:?}"
+                );
+            }
+        }
+        assert_eq!(super::parts("🦐🦐", 3), ["🦐", "🦐"]);
         let control = "\u{1}".repeat(100);
-        let parts = super::parts(&control, 40);
-        assert!(parts
-            .iter()
-            .all(|p| serde_json::Value::from(*p).to_string().len() <= 80));
+        let parts = super::parts(&control, 80);
+        assert!(parts.iter().all(|p| json(p) <= 80));
         assert_eq!(parts.concat(), control);
     }
 }

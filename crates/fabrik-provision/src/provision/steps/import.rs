@@ -72,13 +72,15 @@ async fn import(ctx: &RunCtx) -> Result<Done, StepError> {
             .map_err(&fail)?;
         people.push((*table, columns, rows.as_slice()));
     }
-    let script = zeroize::Zeroizing::new(with_people(opened.sql(), &auth::replace_sql(&people)));
+    // The people's statements first in the script's transaction: after the restore dropped
+    // the customer's schemas (nothing of theirs points at a user any more) and before their
+    // tables and foreign keys come back. The script follows from the file, a part at a time.
+    let people = auth::replace_sql(&people);
     // Proven the customer's, and this run still its driver's, right before it is replaced.
     let project_ref = super::migrate::proven_database(ctx).await?;
-    backup::restore(sb, &project_ref, &script)
+    backup::restore_coming(sb, &project_ref, opened.body(people))
         .await
         .map_err(&fail)?;
-    drop(script);
     let now = backup::checksums(sb, &project_ref).await.map_err(&fail)?;
     let mut differs = super::backup::differences(&opened.manifest.tables, &now);
     let users = auth::count(sb, &project_ref, auth::TABLES[0])
@@ -103,30 +105,4 @@ async fn import(ctx: &RunCtx) -> Result<Done, StepError> {
             "users": users,
         }),
     )
-}
-
-/// The backup's script with the people's statements first in its transaction: after the
-/// restore dropped the customer's schemas (nothing of theirs points at a user any more) and
-/// before their tables and foreign keys come back.
-fn with_people(sql: &str, people: &str) -> String {
-    const BEGIN: &str = "\nBEGIN;\n";
-    let at = sql.find(BEGIN).map_or(0, |i| i + BEGIN.len());
-    let mut out = String::with_capacity(sql.len() + people.len());
-    out.push_str(&sql[..at]);
-    out.push_str(people);
-    out.push_str(&sql[at..]);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_people_come_first_in_the_scripts_transaction() {
-        let sql = "-- Fabrik logical backup v1\n-- x\n\nBEGIN;\nCREATE TABLE t ();\nCOMMIT;\n";
-        let out = super::with_people(sql, "DELETE FROM auth.users;\n");
-        assert_eq!(
-            out,
-            "-- Fabrik logical backup v1\n-- x\n\nBEGIN;\nDELETE FROM auth.users;\nCREATE TABLE t ();\nCOMMIT;\n"
-        );
-    }
 }
