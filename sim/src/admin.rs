@@ -229,7 +229,7 @@ async fn requests(State(st): St) -> Response {
     let entries = lock(&st.log).entries();
     json_response(
         200,
-        json!({"capacity": crate::requestlog::CAPACITY, "requests": entries}),
+        json!({"capacity": crate::requestlog::CAPACITY, "capacity_bytes": crate::requestlog::CAPACITY_BYTES, "requests": entries}),
     )
 }
 

@@ -7,6 +7,11 @@ use serde_json::Value;
 
 /// How many entries are kept.
 pub const CAPACITY: usize = 5_000;
+/// How many bytes of request bodies are kept, the oldest entries dropped first: a move's import
+/// sends 300 parts of 900 KiB, and a log that kept them all held 270 MB (and as much again as
+/// parsed JSON) in the process that runs the simulator: most of issue #71's import peak. Eight
+/// MiB keep thousands of ordinary requests.
+pub const CAPACITY_BYTES: usize = 8 << 20;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LogEntry {
@@ -19,22 +24,30 @@ pub struct LogEntry {
     pub body: Value,
     pub status: u16,
     pub duration_ms: u64,
+    /// The request body's size as received, counted against `CAPACITY_BYTES`.
+    #[serde(skip)]
+    pub body_bytes: usize,
 }
 
 #[derive(Debug, Default)]
 pub struct RequestLog {
     entries: VecDeque<LogEntry>,
     next_seq: u64,
+    body_bytes: usize,
 }
 
 impl RequestLog {
     pub fn push(&mut self, mut e: LogEntry) {
         self.next_seq += 1;
         e.seq = self.next_seq;
-        if self.entries.len() == CAPACITY {
-            self.entries.pop_front();
-        }
+        self.body_bytes += e.body_bytes;
         self.entries.push_back(e);
+        while self.entries.len() > CAPACITY
+            || (self.body_bytes > CAPACITY_BYTES && self.entries.len() > 1)
+        {
+            let dropped = self.entries.pop_front().map_or(0, |d| d.body_bytes);
+            self.body_bytes -= dropped;
+        }
     }
 
     pub fn entries(&self) -> Vec<LogEntry> {
@@ -43,6 +56,7 @@ impl RequestLog {
 
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.body_bytes = 0;
     }
 }
 
@@ -147,5 +161,44 @@ mod tests {
         assert_eq!(m["html"], "***");
         assert_eq!(mask_query("a=1&access_token=zz"), "a=1&access_token=***");
         assert_eq!(mask(&json!({"smtp_pass": "re_x"}))["smtp_pass"], "***");
+    }
+
+    fn entry(body_bytes: usize) -> LogEntry {
+        LogEntry {
+            seq: 0,
+            at: String::new(),
+            method: "POST".into(),
+            path: "/x".into(),
+            query: None,
+            body: Value::Null,
+            status: 201,
+            duration_ms: 0,
+            body_bytes,
+        }
+    }
+
+    #[test]
+    fn the_log_keeps_the_newest_within_its_entries_and_its_bytes() {
+        let mut log = RequestLog::default();
+        for _ in 0..CAPACITY + 10 {
+            log.push(entry(10));
+        }
+        assert_eq!(log.entries.len(), CAPACITY);
+        assert_eq!(log.entries.back().unwrap().seq, (CAPACITY + 10) as u64);
+        // Parts of a move's import: only the newest that fit in the bytes stay.
+        for _ in 0..300 {
+            log.push(entry(900 << 10));
+        }
+        assert!(log.body_bytes <= CAPACITY_BYTES, "{}", log.body_bytes);
+        assert_eq!(log.entries.len(), CAPACITY_BYTES / (900 << 10));
+        assert_eq!(
+            log.body_bytes,
+            log.entries.iter().map(|e| e.body_bytes).sum::<usize>()
+        );
+        // One body larger than the whole is still the newest entry.
+        log.push(entry(CAPACITY_BYTES * 2));
+        assert_eq!(log.entries.len(), 1);
+        log.clear();
+        assert_eq!(log.body_bytes, 0);
     }
 }

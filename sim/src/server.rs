@@ -89,6 +89,7 @@ async fn log(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Respo
         }
     };
     let parsed = serde_json::from_slice::<Value>(&bytes).ok();
+    let bytes_len = bytes.len();
     let logged = parsed.as_ref().map_or(Value::Null, mask);
     let recording = contract_record::enabled();
     // For the contract check: the request masked keeping its shape, and a form body.
@@ -127,6 +128,7 @@ async fn log(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Respo
         body: logged,
         status,
         duration_ms: started.elapsed().as_millis() as u64,
+        body_bytes: bytes_len,
     });
     resp
 }

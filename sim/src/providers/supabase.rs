@@ -482,15 +482,16 @@ async fn health(
 }
 
 async fn run_query(State(st): St, Path(r): Path<String>, body: Bytes) -> Response {
-    let Some(Value::Object(b)) = json_body(&body) else {
+    let Some(Value::Object(mut b)) = json_body(&body) else {
         return errors::supabase(400, "Invalid request body: expected a JSON object");
     };
     let Some(query) = b.get("query").and_then(Value::as_str).map(str::to_string) else {
         return errors::supabase(400, "query must be a string");
     };
-    let params: Vec<Value> = match b.get("parameters") {
+    // Taken, not copied: a restore's parameter is a part of its script, up to 2 MB.
+    let params: Vec<Value> = match b.remove("parameters") {
         None | Some(Value::Null) => vec![],
-        Some(Value::Array(a)) => a.clone(),
+        Some(Value::Array(a)) => a,
         Some(_) => return errors::supabase(400, "parameters must be an array"),
     };
     let read_only = b.get("read_only").and_then(Value::as_bool).unwrap_or(false);
