@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use fabrik::database::backup::crypt;
 use fabrik::ledger::RunEvent;
 use fabrik::provision::{RunRequest, RunState};
-use fabrik::relocation::{self, archive};
+use fabrik::relocation::archive;
 use tokio_util::sync::CancellationToken;
 
 const SCALE: f64 = 0.02;
@@ -37,6 +37,24 @@ fn peak_mib() -> f64 {
 
 fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The simulator's requests after `since` (its log's sequence numbers): the newest number,
+/// and how many of those still in the log were answered 429.
+async fn requests_after(sim: &fabrik_sim::SimHandle, since: u64) -> (u64, usize) {
+    let v: serde_json::Value = reqwest::get(format!("{}/__sim/requests", sim.base_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let all = v["requests"].as_array().cloned().unwrap_or_default();
+    let newest = all.last().and_then(|e| e["seq"].as_u64()).unwrap_or(since);
+    let limited = all
+        .iter()
+        .filter(|e| e["seq"].as_u64().unwrap_or(0) > since && e["status"] == 429)
+        .count();
+    (newest, limited)
 }
 
 fn main() {
@@ -93,21 +111,23 @@ fn main() {
             project_ref: refs[0].clone(),
         };
         let file = work.path().join("flytt.fbk");
+        let (before, _) = requests_after(&sim, 0).await;
         reset_peak();
         let started = Instant::now();
-        let taken = archive::take(sb, &source).await.expect("the archive");
-        let tables = taken.manifest.tables.len();
         let secrets = fabrik::secrets::SecretStore::new(engine.environment().as_str());
-        let path = file.clone();
-        tokio::task::spawn_blocking(move || {
-            let key = crypt::current_key(&secrets).unwrap();
-            relocation::write(&path, &relocation::seal(&key, &taken)).unwrap();
-        })
-        .await
-        .unwrap();
+        let key = tokio::task::spawn_blocking(move || crypt::current_key(&secrets).unwrap())
+            .await
+            .unwrap();
+        let written = archive::export(sb, &source, &key, &file)
+            .await
+            .expect("the archive");
+        let tables = written.manifest.tables.len();
         let export_s = started.elapsed().as_secs_f64();
         let export_peak = peak_mib();
         let bytes = std::fs::metadata(&file).unwrap().len();
+        let (after, export_429) = requests_after(&sim, before).await;
+        let export_requests = after - before;
+        let before = after;
         println!("export: {tables} tables, {bytes} bytes in {export_s:.1} s, peak {export_peak:.0} MiB");
 
         reset_peak();
@@ -127,6 +147,9 @@ fn main() {
             .await;
         let import_s = started.elapsed().as_secs_f64();
         let import_peak = peak_mib();
+        // (Its 429s are not counted: the log keeps only the newest parts it was sent.)
+        let (after, _) = requests_after(&sim, before).await;
+        let import_requests = after - before;
         let steps = store.run_steps(run.run_id).unwrap();
         if !matches!(state, Ok(RunState::Succeeded)) {
             eprintln!("bench relocation: the import ended {state:?}: {steps:?}");
@@ -135,6 +158,11 @@ fn main() {
         println!("import: the run (the target's backup, the archive in, every table checked) in {import_s:.1} s, peak {import_peak:.0} MiB");
         println!(
             "bench: move_rows={rows} move_tables={tables} move_archive_bytes={bytes} move_export_s={export_s:.1} move_export_peak_mib={export_peak:.0} move_import_s={import_s:.1} move_import_peak_mib={import_peak:.0}"
+        );
+        println!(
+            "bench: move_export_requests={export_requests} move_export_requests_per_min={:.0} move_export_429={export_429} move_import_requests={import_requests} move_import_requests_per_min={:.0}",
+            export_requests as f64 * 60.0 / export_s,
+            import_requests as f64 * 60.0 / import_s
         );
     });
 }
