@@ -256,7 +256,7 @@ describe('customer form', () => {
     assert.equal((await ipcCalls(page, 'create_customer')).length, 0, 'nothing saved before Spara');
 
     await tid(page, 'save-customer').click();
-    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'create_customer'));
+    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'create_customer' && c.settled));
     const creates = await ipcCalls(page, 'create_customer');
     assert.equal(creates.length, 1);
     assert.equal(creates[0].ok, false, 'the backend refused the invalid draft');

@@ -24,7 +24,7 @@ const said = async (locator) => (await locator.textContent()).replace(/[\u00a0\u
 async function openCustomer(page, slug) {
   await page.locator(`[data-testid="customer-row"][data-slug="${slug}"]`).click();
   await tid(page, 'customer-title').waitFor();
-  await page.waitForFunction((s) => window.__mockCalls.some((c) => c.cmd === 'handover_status' && c.args.slug === s && c.ok), slug);
+  await page.waitForFunction((s) => window.__mockCalls.some((c) => c.cmd === 'handover_status' && c.args.slug === s && c.settled && c.ok), slug);
 }
 
 async function fillForm(page) {

@@ -239,11 +239,11 @@ describe('Översikt', () => {
     );
     assert.equal(said(await tid(page, 'notify-health').locator('xpath=..').innerText()), 'En kontroll hittade fel');
     await tid(page, 'notify-health').uncheck();
-    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'set_notification' && c.ok));
+    await page.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === 'set_notification' && c.settled && c.ok));
     assert.deepEqual((await ipcCalls(page, 'set_notification')).map((c) => c.args), [{ kind: 'health', on: false }]);
     assert.equal(await tid(page, 'notify-health').isChecked(), false);
     await tid(page, 'notify-limit_near').check();
-    await page.waitForFunction(() => window.__mockCalls.filter((c) => c.cmd === 'set_notification' && c.ok).length === 2);
+    await page.waitForFunction(() => window.__mockCalls.filter((c) => c.cmd === 'set_notification' && c.settled && c.ok).length === 2);
     assert.equal(await tid(page, 'notify-limit_near').isChecked(), true);
     await tid(page, 'language-switch').selectOption('en');
     await tid(page, 'notifications').getByText('A check found problems').waitFor();

@@ -145,29 +145,35 @@
   const { mockIPC, mockWindows } = window.__TAURI_MOCKS__;
   mockWindows('main');
   mockIPC(async (cmd, args) => {
-    const entry = { cmd, args: JSON.parse(JSON.stringify(args ?? {})), ok: true, at: performance.now() };
+    // A call is logged when it is made; `settled` says its `ok`, `result` and `error` are final
+    // (a test that read `ok` as soon as the call appeared read the default on a loaded machine).
+    const entry = { cmd, args: JSON.parse(JSON.stringify(args ?? {})), ok: true, settled: false, at: performance.now() };
     calls.push(entry);
-    if (LATENCY) await new Promise((r) => setTimeout(r, LATENCY));
-    const forced = window.__mockFail[cmd];
-    if (forced) {
-      delete window.__mockFail[cmd];
-      entry.ok = false;
-      throw forced;
-    }
-    const fn = commands[cmd];
-    if (!fn) {
-      entry.ok = false;
-      throw `command ${cmd} not found`;
-    }
     try {
-      const result = await fn(args ?? {});
-      save();
-      entry.result = Array.isArray(result) ? { rows: result.length } : result;
-      return result;
-    } catch (e) {
-      entry.ok = false;
-      entry.error = e;
-      throw e;
+      if (LATENCY) await new Promise((r) => setTimeout(r, LATENCY));
+      const forced = window.__mockFail[cmd];
+      if (forced) {
+        delete window.__mockFail[cmd];
+        entry.ok = false;
+        throw forced;
+      }
+      const fn = commands[cmd];
+      if (!fn) {
+        entry.ok = false;
+        throw `command ${cmd} not found`;
+      }
+      try {
+        const result = await fn(args ?? {});
+        save();
+        entry.result = Array.isArray(result) ? { rows: result.length } : result;
+        return result;
+      } catch (e) {
+        entry.ok = false;
+        entry.error = e;
+        throw e;
+      }
+    } finally {
+      entry.settled = true;
     }
   }, { shouldMockEvents: true });
 })();
