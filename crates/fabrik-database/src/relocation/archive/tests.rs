@@ -51,6 +51,10 @@ fn script() -> (String, String) {
     (format!("{head}{body}COMMIT;\n"), body)
 }
 
+fn private(tmp: &Path) -> std::fs::File {
+    crate::paths::create_private(tmp).unwrap()
+}
+
 fn people() -> People {
     People {
         users: vec![json!({"id": "u1", "email": "a@kund.se", "encrypted_password": "$2a$10$x"})],
@@ -62,7 +66,7 @@ fn people() -> People {
 fn write(key: &crypt::BackupKey, path: &Path, sql: &str) -> Manifest {
     let s = source();
     let tmp = path.with_extension("tmp");
-    let mut out = Sealing::begin(key, &s, &people(), path, &tmp).unwrap();
+    let mut out = Sealing::begin(key, &s, &people(), path, private(&tmp)).unwrap();
     // Pieces cut anywhere between characters: the script's own are whole lines and pages.
     let mut rest = sql;
     while !rest.is_empty() {
@@ -101,7 +105,7 @@ async fn an_archive_written_as_it_comes_opens_and_gives_its_statements_back_in_p
     let path = dir.path().join("flytt.fbk");
     let s = source();
     let tmp = path.with_extension("tmp");
-    let mut out = Sealing::begin(&key, &s, &people(), &path, &tmp).unwrap();
+    let mut out = Sealing::begin(&key, &s, &people(), &path, private(&tmp)).unwrap();
     for line in sql.split_inclusive('\n') {
         out.put(line).unwrap();
     }
@@ -216,4 +220,29 @@ async fn an_archive_from_before_issue_71_still_opens_and_moves() {
     assert_eq!(opened.manifest, m);
     assert_eq!(opened.users, people().users);
     assert!(body(&opened, "").await.unwrap() == statements);
+}
+
+#[tokio::test]
+async fn a_failed_export_leaves_another_exports_temporary_file_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("flytt.fbk");
+    let theirs = dir.path().join(".flytt.fbk.tmp");
+    std::fs::write(&theirs, "another export's archive, half written").unwrap();
+    // A client that reaches nothing: the export must fail before any call.
+    let supabase = crate::providers::supabase::Supabase::new(
+        "http://127.0.0.1:9",
+        "http://127.0.0.1:9/{ref}",
+        crate::secrets::Secret::new("sbp_test"),
+        std::time::Duration::from_secs(1),
+    );
+    let key = crypt::BackupKey::generate();
+    let e = super::export(&supabase, &source(), &key, &path)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("flytt.fbk"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(&theirs).unwrap(),
+        "another export's archive, half written"
+    );
+    assert!(!path.exists());
 }

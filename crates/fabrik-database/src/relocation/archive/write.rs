@@ -56,7 +56,10 @@ pub async fn export(
         .file_name()
         .ok_or_else(|| io("cannot write", path, "no file name"))?;
     let tmp = path.with_file_name(format!(".{}.tmp", name.to_string_lossy()));
-    let written = write_to(supabase, source, key, path, &tmp).await;
+    // Made here, new (never an existing file), so that only a file this export made is removed
+    // when it fails: another export's temporary file under the same name is left alone.
+    let file = crate::paths::create_private(&tmp).map_err(|e| io("cannot write", path, e))?;
+    let written = write_to(supabase, source, key, path, file, &tmp).await;
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -68,6 +71,7 @@ async fn write_to(
     source: &Source,
     key: &crypt::BackupKey,
     path: &Path,
+    file: std::fs::File,
     tmp: &Path,
 ) -> Result<Written, BackupError> {
     let r = &source.project_ref;
@@ -75,7 +79,7 @@ async fn write_to(
         users: auth::rows(supabase, r, auth::TABLES[0]).await?,
         identities: auth::rows(supabase, r, auth::TABLES[1]).await?,
     };
-    let mut out = Sealing::begin(key, source, &people, path, tmp)?;
+    let mut out = Sealing::begin(key, source, &people, path, file)?;
     let dumped = backup::dump_into(supabase, r, &mut out).await?;
     let manifest = Manifest {
         format: 2,
@@ -95,15 +99,14 @@ async fn write_to(
 }
 
 impl Sealing {
-    /// A new archive at `tmp`, its first line and its people written.
+    /// A new archive into `file` (to be renamed to `path`), its first line and its people written.
     pub(super) fn begin(
         key: &crypt::BackupKey,
         source: &Source,
         people: &People,
         path: &Path,
-        tmp: &Path,
+        file: std::fs::File,
     ) -> Result<Sealing, BackupError> {
-        let file = crate::paths::create_private(tmp).map_err(|e| io("cannot write", path, e))?;
         let binding = crypt::Binding {
             customer_uid: source.customer_uid.clone(),
             environment: source.environment,
