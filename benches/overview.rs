@@ -12,6 +12,7 @@ use fabrik::customer::{CustomerDraft, Instance, ModuleManifest, Status};
 use fabrik::environment::Environment;
 use fabrik::health::Health;
 use fabrik::ledger::{RunKind, RunState, StepKey};
+use fabrik::metering::UsageRows;
 use fabrik::store::intake::{IntakeSource, NewIntake};
 use fabrik::store::runs::NewRun;
 use fabrik::store::Store;

@@ -4,7 +4,7 @@
 //!
 //! Setup (timed apart): N customers (`FABRIK_BENCH_USAGE_FLEET_N`, default 500) with delivered
 //! instance cards and DAYS days (`FABRIK_BENCH_USAGE_DAYS`, default 90) of readings each, kept
-//! as a collection keeps them (`Store::save_usage`), figures that grow day by day.
+//! as a collection keeps them (`UsageRows::save_usage`), figures that grow day by day.
 //! Then, each the median of RUNS: `fleet_usage` (the register's part of the view) and each of
 //! its queries (`usage_query_*_ms`, from `fleet_usage_timed`), the whole
 //! fleet view as the window gets it (`usage_fleet`), `usage_of` and the whole customer's page
@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use fabrik::customer::{CustomerDraft, Instance, ModuleManifest, Status};
 use fabrik::environment::Environment;
+use fabrik::metering::UsageRows;
 use fabrik::store::Store;
 use fabrik::usage::{Figure, Reading, Revenue};
 

@@ -17,7 +17,7 @@ pub mod supervisor;
 
 // The foundation: words, messages, errors, secrets, the provider table, the ledger's vocabulary.
 pub use fabrik_base::{
-    blocking, environment, error, fnv, ledger, logging, messages, paths, provider, seat,
+    blocking, environment, error, figures, fnv, ledger, logging, messages, paths, provider, seat,
     seat_settings, secrets, spreadsheet, sql, vocabulary,
 };
 // The model every area shares, the register and the provider clients.

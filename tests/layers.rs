@@ -54,6 +54,7 @@ const BASE_LAYERS: &[&str] = &[
     "spreadsheet",
     "messages",
     "provider",
+    "figures",
     "secrets",
     "logging",
     "ledger",

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use fabrik::metering::UsageRows;
 use fabrik::schedule::{JobReport, Ticker};
 use fabrik::store::schedule::Job;
 use fabrik::store::Store;

@@ -9,6 +9,7 @@ use super::{Attention, AttentionKind, Glance, Overview, Place, Urgency};
 use crate::customer::Status;
 use crate::error::Result;
 use crate::messages::{param_text, params, Say, Text};
+use crate::metering::UsageRows;
 use crate::store::billing::DecisionState;
 use crate::store::intake::IntakeState;
 use crate::store::schedule::AlertKind;

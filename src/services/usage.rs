@@ -8,6 +8,7 @@ use std::sync::Arc;
 use chrono::Duration;
 
 use crate::error::{ApiResult, Error, Result};
+use crate::metering::UsageRows;
 use crate::services::register::{new_export, ExportedFile};
 use crate::spreadsheet::defused;
 use crate::store::Store;

@@ -3,6 +3,7 @@ use chrono::NaiveDate;
 use super::*;
 use crate::customer::{CustomerDraft, ModuleManifest, Status};
 use crate::environment::Environment;
+use crate::metering::UsageRows;
 use crate::usage::limits::MB;
 use crate::usage::{Figure, Reading, Revenue};
 

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use fabrik::customer::{CustomerDraft, ModuleManifest, Plan, Status};
 use fabrik::environment::Environment;
+use fabrik::metering::UsageRows;
 use fabrik::store::Store;
 use fabrik::usage::{Figure, Reading, Revenue};
 

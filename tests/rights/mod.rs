@@ -7,6 +7,7 @@ use fabrik::customer::{CustomerDraft, ModuleManifest};
 use fabrik::environment::Environment;
 use fabrik::ledger::RunKind;
 use fabrik::messages::{ErrorCode, Right};
+use fabrik::metering::UsageRows;
 use fabrik::store::db::{Conn, PgConfig, PgConn, Value};
 use fabrik::store::runs::NewRun;
 use fabrik::store::Store;

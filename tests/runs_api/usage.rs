@@ -9,6 +9,7 @@ use super::*;
 use chrono::NaiveDate;
 use fabrik::environment::Environment;
 use fabrik::metering::collect;
+use fabrik::metering::UsageRows;
 use fabrik::schedule::{JobReport, JobState, Ticker};
 use fabrik::store::schedule::{AlertKind, Job};
 use fabrik::store::Store;

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use fabrik::customer::{Plan, Status};
 use fabrik::environment::Environment;
+use fabrik::metering::UsageRows;
 use fabrik::provider::Provider;
 use fabrik::usage::prices::default_book;
 use fabrik::usage::view::{PriceBook, PriceLine};

@@ -1,6 +1,7 @@
-//! Fabrik's metering, the reading half of usage (the model is `fabrik-usage`, below the register
-//! that keeps it): one delivered instance read at every provider into a day's reading, each figure a
-//! provider does not report left absent and each failure named, and the warnings a limit near gives.
+//! Fabrik's metering, the reading and keeping half of usage (the model is `fabrik-usage`, below
+//! the provider clients that fill it): one delivered instance read at every provider into a day's reading, each figure a
+//! provider does not report left absent and each failure named, the usage rows the register keeps
+//! (`metering::kept`), and the warnings a limit near gives.
 //! It stands on the foundation, the customer and its usage, the register, the provider clients,
 //! billing and the health check; the core passes the module on as `fabrik::metering`.
 

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::kept::UsageRows;
 use crate::customer::Instance;
 use crate::environment::Environment;
 use crate::error::Result;

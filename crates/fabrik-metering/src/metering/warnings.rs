@@ -3,6 +3,7 @@
 //! alerts on them, neither with a provider call of its own. The limits are `usage::limits`'s,
 //! judged over the days the fleet view reads.
 
+use super::kept::UsageRows;
 use crate::customer::Plan;
 use crate::environment::Environment;
 use crate::error::Result;

@@ -33,9 +33,6 @@ mod settings;
 pub mod team;
 pub mod templates;
 pub mod transfer;
-mod usage;
-mod usage_day;
-pub mod usage_series;
 mod words;
 pub mod workflow_backups;
 
@@ -170,10 +167,7 @@ impl Store {
     }
 
     /// A refusal by the shared register's database, named as `right` for this login.
-    pub(crate) fn refused(
-        &self,
-        right: crate::messages::Right,
-    ) -> impl FnOnce(Error) -> Error + '_ {
+    pub fn refused(&self, right: crate::messages::Right) -> impl FnOnce(Error) -> Error + '_ {
         move |e| e.as_refusal_of(right, self.person())
     }
 
@@ -234,7 +228,9 @@ impl Store {
         Ok(Some(Conn::sqlite(c)))
     }
 
-    fn conn(&self) -> MutexGuard<'_, Conn> {
+    /// The register's connection, for an area's reads and writes of its own tables (in the
+    /// areas' crates, such as `metering::kept`): held until the guard drops.
+    pub fn conn(&self) -> MutexGuard<'_, Conn> {
         // A panic while holding the lock leaves the connection usable: SQLite rolls back the
         // open transaction when the Transaction guard drops.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())

@@ -13,6 +13,7 @@
 use crate::customer::{Plan, Status, TeamRole};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
+use crate::figures::Figure;
 use crate::ledger::{
     AdoptionState, AllowedBy, BaseHow, LogLevel, MemberState, PrState, RolloutKind, RolloutState,
     RunKind, RunState, StepKey, StepState,
@@ -24,7 +25,6 @@ use crate::store::intake::{IntakeSource, IntakeState};
 use crate::store::schedule::{AlertKind, JobOutcome, TickOutcome};
 use crate::store::team::InviteState;
 use crate::store::workflow_backups::{TargetKind, WorkflowBackupReason};
-use crate::usage::Figure;
 
 /// The words of one vocabulary, as stored.
 fn words<T: Copy + 'static>(all: &'static [T], text: fn(T) -> &'static str) -> Vec<&'static str> {

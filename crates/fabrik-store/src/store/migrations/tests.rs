@@ -226,9 +226,33 @@ fn a_version_32_register_gets_its_series_from_the_days_it_kept() {
     );
     register_at(&path, 32, &rows);
     let store = Store::open(&path).unwrap();
-    let fleet = store.fleet_usage(Environment::Sandbox, 4).unwrap();
-    assert_eq!(fleet.len(), 1);
-    assert_eq!(fleet[0].database, [Some(1.0), Some(2.0), None, Some(4.0)]);
+    // The series as kept (`metering::kept_series` reads it): its first day and a value a day.
+    let kept = store
+        .conn()
+        .rows(
+            "SELECT customer_id, environment, figure, first_day, series FROM usage_series",
+            (),
+        )
+        .unwrap();
+    let row = |r: &crate::store::db::Row| -> (i64, String, String, String, String) {
+        (
+            r.get(0).unwrap(),
+            r.get(1).unwrap(),
+            r.get(2).unwrap(),
+            r.get(3).unwrap(),
+            r.get(4).unwrap(),
+        )
+    };
+    assert_eq!(
+        kept.iter().map(row).collect::<Vec<_>>(),
+        [(
+            1,
+            "sandbox".to_string(),
+            "database_bytes".to_string(),
+            "2026-03-01".to_string(),
+            "[1.0,2.0,null,4.0]".to_string()
+        )]
+    );
 }
 
 /// A kind of run or a step the code declares and the register lacks (a build with a new

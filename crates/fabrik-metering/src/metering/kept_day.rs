@@ -1,5 +1,5 @@
 //! A usage day as the register writes it, `YYYY-MM-DD` (text sorts as the days do), and read
-//! back: the days and the series of `store::usage` both keep them.
+//! back: the days (`kept.rs`) and the series (`kept_series.rs`) both keep them.
 
 use chrono::NaiveDate;
 

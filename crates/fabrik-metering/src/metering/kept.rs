@@ -1,19 +1,21 @@
-//! What each customer uses, a day at a time (issue #57): one reading a customer, environment and
-//! day (`usage_days`), each reported figure a row of its own (`usage_figures`; one not reported
-//! has none), and the agency's price book (a register setting, the owners'). The fleet view
-//! reads a few index ranges, not every row: see `fleet_usage`.
+//! What the register keeps of each customer's use, a day at a time (issue #57): one reading a
+//! customer, environment and day (`usage_days`), each reported figure a row of its own
+//! (`usage_figures`; one not reported has none), the fleet view's series (`kept_series.rs`) and
+//! the agency's price book (a register setting, the owners'). The fleet view reads a few index
+//! ranges, not every row: see `fleet_usage`. Usage's own tables, read and written here over the
+//! register's connection (`Store::conn`): the register knows none of usage's model.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use super::db::{params, Conn, Optional, Row};
-use super::usage_day::{day_text, parse_day};
-use super::usage_series::Series;
-use super::{now, Store};
+use super::kept_day::{day_text, parse_day};
+use super::kept_series::Series;
 use crate::environment::Environment;
 use crate::error::Result;
 use crate::messages::Right;
+use crate::store::db::{params, Conn, Optional, Row};
+use crate::store::{now, Store};
 use crate::usage::build::Kept;
 use crate::usage::view::PriceBook;
 use crate::usage::{limits, prices, Figure, Reading};
@@ -53,10 +55,52 @@ fn latest_day(conn: &Conn, env: Environment) -> Result<Option<NaiveDate>> {
     day.as_deref().map(parse_day).transpose()
 }
 
-impl Store {
+/// The register's usage rows (`Store` implements it: bring it into scope to read or keep them).
+pub trait UsageRows {
     /// Keeps `reading` as the customer's day in `env`; a second collection the same day
     /// replaces the first (figures it no longer reports included).
-    pub fn save_usage(
+    fn save_usage(
+        &self,
+        customer_id: i64,
+        env: Environment,
+        day: NaiveDate,
+        reading: &Reading,
+    ) -> Result<()>;
+
+    /// The customer's readings in `env` over the last `days` days up to the environment's latest
+    /// collected day, oldest first (a day not collected is not there).
+    fn usage_of(
+        &self,
+        customer_id: i64,
+        env: Environment,
+        days: i64,
+    ) -> Result<Vec<(NaiveDate, Reading)>>;
+
+    /// When the customer's latest day in `env` was collected (RFC 3339).
+    fn usage_collected_at(&self, customer_id: i64, env: Environment) -> Result<Option<String>>;
+
+    /// Every delivered customer in `env` with what the fleet view needs of its last `days`
+    /// days, by name. Each read seeks each customer in a key, none reads every row: the
+    /// customers with the days picked (the window's first, the latest and the one before it),
+    /// those days' rows and their figures, the database's size across the window, and the
+    /// month's sums of the figures limits count by the month.
+    fn fleet_usage(&self, env: Environment, days: i64) -> Result<Vec<Kept>>;
+
+    /// As [`UsageRows::fleet_usage`], with how long each of its queries took, by name (the usage
+    /// benchmark prints them: each is held to a frame, 16 ms).
+    fn fleet_usage_timed(&self, env: Environment, days: i64) -> Result<(Vec<Kept>, Laps)>;
+
+    /// The agency's price book; a register that has none (or one this build cannot read) has
+    /// the default book.
+    fn price_book(&self) -> Result<PriceBook>;
+
+    /// Keeps `book` once it passes `PriceBook::checked` (nothing changes otherwise); returns it
+    /// as kept.
+    fn set_price_book(&self, book: &PriceBook) -> Result<PriceBook>;
+}
+
+impl UsageRows for Store {
+    fn save_usage(
         &self,
         customer_id: i64,
         env: Environment,
@@ -100,15 +144,13 @@ impl Store {
                     params![customer_id, env, day, figure, value],
                 )?;
             }
-            super::usage_series::keep(&tx, customer_id, env, on, reading)
+            super::kept_series::keep(&tx, customer_id, env, on, reading)
         };
         write().map_err(self.refused(Right::Write))?;
         Ok(tx.commit()?)
     }
 
-    /// The customer's readings in `env` over the last `days` days up to the environment's latest
-    /// collected day, oldest first (a day not collected is not there).
-    pub fn usage_of(
+    fn usage_of(
         &self,
         customer_id: i64,
         env: Environment,
@@ -145,8 +187,7 @@ impl Store {
         Ok(out)
     }
 
-    /// When the customer's latest day in `env` was collected (RFC 3339).
-    pub fn usage_collected_at(&self, customer_id: i64, env: Environment) -> Result<Option<String>> {
+    fn usage_collected_at(&self, customer_id: i64, env: Environment) -> Result<Option<String>> {
         Ok(self
             .conn()
             .query_row(
@@ -158,18 +199,11 @@ impl Store {
             .optional()?)
     }
 
-    /// Every delivered customer in `env` with what the fleet view needs of its last `days`
-    /// days, by name. Each read seeks each customer in a key, none reads every row: the
-    /// customers with the days picked (the window's first, the latest and the one before it),
-    /// those days' rows and their figures, the database's size across the window, and the
-    /// month's sums of the figures limits count by the month.
-    pub fn fleet_usage(&self, env: Environment, days: i64) -> Result<Vec<Kept>> {
+    fn fleet_usage(&self, env: Environment, days: i64) -> Result<Vec<Kept>> {
         Ok(self.fleet_usage_timed(env, days)?.0)
     }
 
-    /// As [`Store::fleet_usage`], with how long each of its queries took, by name (the usage
-    /// benchmark prints them: each is held to a frame, 16 ms).
-    pub fn fleet_usage_timed(&self, env: Environment, days: i64) -> Result<(Vec<Kept>, Laps)> {
+    fn fleet_usage_timed(&self, env: Environment, days: i64) -> Result<(Vec<Kept>, Laps)> {
         let mut laps = Laps::default();
         let conn = self.conn();
         let last = latest_day(&conn, env)?;
@@ -325,9 +359,7 @@ impl Store {
         Ok((kept, laps))
     }
 
-    /// The agency's price book; a register that has none (or one this build cannot read) has
-    /// the default book.
-    pub fn price_book(&self) -> Result<PriceBook> {
+    fn price_book(&self) -> Result<PriceBook> {
         Ok(self
             .get_setting(prices::SETTING)?
             .and_then(|t| serde_json::from_str::<PriceBook>(&t).ok())
@@ -335,9 +367,7 @@ impl Store {
             .unwrap_or_else(prices::default_book))
     }
 
-    /// Keeps `book` once it passes `PriceBook::checked` (nothing changes otherwise); returns it
-    /// as kept.
-    pub fn set_price_book(&self, book: &PriceBook) -> Result<PriceBook> {
+    fn set_price_book(&self, book: &PriceBook) -> Result<PriceBook> {
         let book = book.checked()?;
         let text = serde_json::to_string(&book).expect("a price book serializes");
         self.set_setting(prices::SETTING, &text)?;
@@ -350,7 +380,7 @@ fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("a reading serializes")
 }
 
-/// How long each step of a read took, in order (`Store::fleet_usage_timed`).
+/// How long each step of a read took, in order (`UsageRows::fleet_usage_timed`).
 #[derive(Debug)]
 pub struct Laps {
     pub laps: Vec<(&'static str, std::time::Duration)>,

@@ -5,10 +5,10 @@
 
 use chrono::NaiveDate;
 
-use super::db::{params, Conn, Optional};
-use super::usage_day::{day_text, parse_day};
+use super::kept_day::{day_text, parse_day};
 use crate::environment::Environment;
 use crate::error::Result;
+use crate::store::db::{params, Conn, Optional};
 use crate::usage::{Figure, Reading};
 
 /// The figures kept as series (034 rebuilt the same from the days already there).

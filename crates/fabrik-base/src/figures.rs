@@ -1,6 +1,7 @@
 //! The figures Fabrik reads of a delivered instance, each declared once: which provider reports
-//! it, its unit, and over what it counts. The register keeps them by their word; the window
-//! gets the declaration through the generated bindings.
+//! it, its unit, and over what it counts. Words of the foundation: the register keeps them by
+//! their word (a table of words it fills), the usage model (`fabrik-usage`) reads and prices
+//! them, and the window gets the declaration through the generated bindings.
 
 use serde::Serialize;
 use ts_rs::TS;
