@@ -7,7 +7,7 @@ use std::sync::{Mutex, OnceLock};
 use fabrik_sim::contract_record::Exchange;
 use serde_json::{json, Value};
 
-use super::routes::fits;
+use super::routes::fits_rest;
 use crate::common::{contracts, convert};
 
 /// One thing outside the description, said without values so that one finding groups every
@@ -28,6 +28,8 @@ impl Finding {
 pub struct Description {
     spec: Value,
     templates: Vec<String>,
+    /// The path parameters the description marks as spanning segments (`x-multi-segment`).
+    multi_segment: Vec<String>,
     /// The description's component schemas as JSON Schema, converted once.
     defs: serde_json::Map<String, Value>,
     /// Compiled validators by schema: a suite validates many bodies against the same few.
@@ -75,9 +77,11 @@ impl Description {
             .as_object()
             .cloned()
             .unwrap_or_default();
+        let multi_segment = multi_segment(&spec);
         let d: &'static Description = Box::leak(Box::new(Description {
             spec,
             templates,
+            multi_segment,
             defs,
             validators: Mutex::default(),
         }));
@@ -94,7 +98,7 @@ impl Description {
             .iter()
             .filter_map(|t| {
                 let has = self.spec["paths"][t][&method].is_object();
-                fits(t, path).map(|n| ((has, n), t))
+                fits_rest(t, path, &self.multi_segment).map(|n| ((has, n), t))
             })
             .max_by_key(|(rank, _)| *rank)
             .map(|(_, t)| t.clone())
@@ -177,6 +181,11 @@ impl Description {
             return Vec::new();
         }
         let described = self.resolve(&op["requestBody"]);
+        // A body the description takes as any type (Storage's upload, `*/*`) is within it as it
+        // is: JSON too, with nothing to validate it by.
+        if accepts_any(described) {
+            return Vec::new();
+        }
         let Some(schema) = json_schema(described) else {
             return vec![Finding::new(format!(
                 "{at}: a JSON body where the description has none"
@@ -186,6 +195,9 @@ impl Description {
     }
 
     fn answer(&self, at: &str, op: &Value, e: &Exchange) -> (Vec<Finding>, bool) {
+        if from_the_gateway(e) {
+            return (Vec::new(), false);
+        }
         let responses = &op["responses"];
         let status = e.status.to_string();
         let family = format!("{}XX", e.status / 100);
@@ -331,6 +343,55 @@ fn refs_in(v: &Value) -> Vec<String> {
         }
     }
     out
+}
+
+/// An answer of a Supabase project's API gateway, given before the request reaches Auth,
+/// Storage or the REST API (no `apikey`, an unknown one, no such project, a project that does
+/// not serve: `sim/src/providers/supabase_auth/mod.rs`, `gateway`): `{message, hint?}` with 401,
+/// 404 or 503. The service's description does not describe its gateway, so such an answer is
+/// not held to the service's error schema; any other answer is.
+fn from_the_gateway(e: &Exchange) -> bool {
+    e.path.starts_with("/supabase-project/")
+        && matches!(e.status, 401 | 404 | 503)
+        && e.answer.as_object().is_some_and(|o| {
+            o.contains_key("message") && o.keys().all(|k| k == "message" || k == "hint")
+        })
+}
+
+/// The names of the path parameters marked `x-multi-segment` anywhere in the description (the
+/// components' and each operation's own).
+fn multi_segment(spec: &Value) -> Vec<String> {
+    fn walk(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(o) => {
+                if o.get("in").and_then(Value::as_str) == Some("path")
+                    && o.get("x-multi-segment").and_then(Value::as_bool) == Some(true)
+                {
+                    if let Some(name) = o.get("name").and_then(Value::as_str) {
+                        out.push(name.to_string());
+                    }
+                }
+                o.values().for_each(|v| walk(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(&spec["paths"], &mut out);
+    walk(&spec["components"]["parameters"], &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether a request body's content takes any media type (`*/*`, `application/*`) and gives no
+/// JSON schema of its own.
+fn accepts_any(described: &Value) -> bool {
+    described["content"].as_object().is_some_and(|c| {
+        c.keys().any(|t| t == "*/*" || t == "application/*")
+            && !c.keys().any(|t| t.contains("json"))
+    })
 }
 
 /// The JSON schema of a request body or an answer (`application/json`, or any `…json` type).

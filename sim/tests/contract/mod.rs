@@ -21,7 +21,14 @@ use describe::{Description, Finding};
 
 /// The providers whose exchanges fail the check when outside their description. The others are
 /// validated and reported, not yet held to it (issue #70 names what is left).
-pub const HELD: &[&str] = &["vercel", "n8n", "resend", "supabase", "stripe"];
+pub const HELD: &[&str] = &[
+    "vercel",
+    "n8n",
+    "resend",
+    "supabase",
+    "supabase-storage",
+    "stripe",
+];
 
 /// What one run of the check saw, by provider.
 #[derive(Debug, Default)]
@@ -284,6 +291,41 @@ fn a_probe_is_a_finding_only_when_it_was_served() {
     let mut served = refused.clone();
     served.status = 200;
     let tallies = check(&[served]);
+    assert_eq!(held_findings(&tallies).len(), 1, "{}", report(&tallies));
+}
+
+/// Storage's upload takes any media type (`*/*`): a JSON object uploaded is within it. The
+/// project's gateway answers before Storage (no `apikey`): `{message, hint}` with 401 is the
+/// gateway's and not held to Storage's error schema; Storage's own error without its fields is.
+#[test]
+fn an_upload_of_any_type_and_the_gateways_answer_are_within_storages_description() {
+    use serde_json::json;
+    let upload = exchange(
+        "POST",
+        "/supabase-project/abcdefghijklmnopqrst/storage/v1/object/backups/a/b.json",
+        json!({"nodes": []}),
+        200,
+        json!({"Key": "backups/a/b.json", "Id": "5f1c8a4e-3b61-4e52-9a8e-2a1f4c2b9d10"}),
+    );
+    let gateway = exchange(
+        "GET",
+        "/supabase-project/abcdefghijklmnopqrst/storage/v1/bucket/",
+        Value::Null,
+        401,
+        json!({"message": "No API key found in request", "hint": "No `apikey` request header or url param was found."}),
+    );
+    let tallies = check(&[upload, gateway.clone()]);
+    assert_eq!(
+        tallies["supabase-storage"].findings.len(),
+        0,
+        "{}",
+        report(&tallies)
+    );
+    // Storage's own error lacks none of `statusCode`, `error`, `message`, `code`.
+    let mut own = gateway;
+    own.status = 400;
+    own.answer = json!({"message": "Bucket not found"});
+    let tallies = check(&[own]);
     assert_eq!(held_findings(&tallies).len(), 1, "{}", report(&tallies));
 }
 

@@ -44,9 +44,19 @@ pub fn provider_of(path: &str) -> Option<(&'static str, String)> {
 /// rest. The number of literal segments it matched by, for preferring `/v1/projects/available`
 /// to `/v1/projects/{ref}`.
 pub fn fits(template: &str, path: &str) -> Option<usize> {
+    fits_rest(template, path, &[])
+}
+
+/// As [`fits`], where a last `{name}` whose parameter the description marks as spanning
+/// segments (GitHub's `x-multi-segment`: a ref `heads/main`, a file's path `a/b.sql`) takes
+/// the rest of the path, one segment or more, as `{wildcard}` does.
+pub fn fits_rest(template: &str, path: &str, rest: &[String]) -> Option<usize> {
     let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
     let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    let wildcard = t.last().is_some_and(|s| *s == "{wildcard}");
+    let wildcard = t.last().is_some_and(|s| {
+        let name = s.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
+        name.is_some_and(|n| n == "wildcard" || rest.iter().any(|r| r == n))
+    });
     if (!wildcard && t.len() != p.len()) || (wildcard && p.len() < t.len()) {
         return None;
     }
@@ -86,5 +96,20 @@ fn paths_find_their_provider_and_template() {
     assert_eq!(
         fits("/object/{bucketName}/{wildcard}", "/object/b/a/b/c.png"),
         Some(2)
+    );
+    // A ref of two segments fits a template whose `{ref}` spans them, only where it does.
+    let git = "/repos/{owner}/{repo}/git/ref/{ref}";
+    assert_eq!(fits(git, "/repos/o/r/git/ref/heads/main"), None);
+    let rest = ["ref".to_string()];
+    assert_eq!(
+        fits_rest(git, "/repos/o/r/git/ref/heads/main", &rest),
+        Some(4)
+    );
+    assert_eq!(fits_rest(git, "/repos/o/r/git/ref/main", &rest), Some(4));
+    assert_eq!(fits_rest(git, "/repos/o/r/git/ref", &rest), None);
+    let other = ["path".to_string()];
+    assert_eq!(
+        fits_rest(git, "/repos/o/r/git/ref/heads/main", &other),
+        None
     );
 }

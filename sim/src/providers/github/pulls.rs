@@ -105,12 +105,27 @@ pub(super) fn pull_json(st: &AppState, r: &Repo, p: &Pull, mergeable: Option<boo
         "closed_at": p.closed_ms.map(iso_secs), "merged_at": p.merged_ms.map(iso_secs),
         "merge_commit_sha": p.merge_commit_sha, "assignee": null, "assignees": [], "requested_reviewers": [],
         "requested_teams": [], "head": side(&p.head, &head_sha), "base": side(&p.base, &base_sha),
-        "_links": {"self": {"href": format!("{u}/pulls/{}", p.number)}, "html": {"href": html}},
+        "_links": links(&u, p.number, &html, &head_sha),
         "author_association": "OWNER", "auto_merge": null, "draft": p.draft,
         "merged": merged, "mergeable": mergeable, "rebaseable": mergeable, "mergeable_state": mergeable_state,
         "merged_by": if merged { user_json(st, &login, uid, false) } else { Value::Null },
         "comments": 0, "review_comments": 0, "maintainer_can_modify": false,
         "commits": changes.0, "additions": changes.1, "deletions": changes.2, "changed_files": changes.3,
+    })
+}
+
+/// A pull request's `_links`: every link the description requires (`pull-request._links`).
+fn links(u: &str, number: u64, html: &str, head_sha: &str) -> Value {
+    let href = |h: String| json!({ "href": h });
+    json!({
+        "self": href(format!("{u}/pulls/{number}")),
+        "html": href(html.to_string()),
+        "issue": href(format!("{u}/issues/{number}")),
+        "comments": href(format!("{u}/issues/{number}/comments")),
+        "review_comments": href(format!("{u}/pulls/{number}/comments")),
+        "review_comment": href(format!("{u}/pulls/comments{{/number}}")),
+        "commits": href(format!("{u}/pulls/{number}/commits")),
+        "statuses": href(format!("{u}/statuses/{head_sha}")),
     })
 }
 
