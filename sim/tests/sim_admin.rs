@@ -363,7 +363,7 @@ async fn foreign_resources_are_visible_through_the_public_apis() {
         repo["template_repository"]["full_name"],
         "fabrik-agency/saas-template"
     );
-    let (s, _, _) = get("/github/repos/fabrik-agency/acme-app/branches/main".into()).await;
+    let (s, _, _) = get("/github/repos/fabrik-agency/acme-app/git/ref/heads/main".into()).await;
     assert_eq!(s, 200, "contents ready at once");
     let (s, _, plain) = seed(json!({"kind": "github_repo", "name": "acme-notes"})).await;
     assert_eq!(s, 201, "{plain}");

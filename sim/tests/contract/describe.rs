@@ -199,7 +199,7 @@ impl Description {
             return (Vec::new(), false);
         }
         let responses = &op["responses"];
-        let status = e.status.to_string();
+        let status = erratum(e).unwrap_or(e.status).to_string();
         let family = format!("{}XX", e.status / 100);
         let described = [status.as_str(), family.as_str(), "default"]
             .into_iter()
@@ -343,6 +343,27 @@ fn refs_in(v: &Value) -> Vec<String> {
         }
     }
     out
+}
+
+/// Where a description errs against its own service, with the service's source: the status
+/// the service answers and the one the description lists it under (`contracts/README.md`,
+/// "Where a description errs"). `(path prefix, method, path, answered, listed as)`.
+const ERRATA: &[(&str, &str, &str, u16, u16)] = &[
+    // GoTrue's `verifyGet` redirects with `http.StatusSeeOther` (supabase/auth
+    // internal/api/verify.go); the description lists the redirect as `302`, and describes it
+    // as "HTTP See Other redirect response".
+    ("/supabase-project/", "GET", "/auth/v1/verify", 303, 302),
+];
+
+/// The status an answer is held to: its own, or the one the description lists it under.
+fn erratum(e: &Exchange) -> Option<u16> {
+    ERRATA
+        .iter()
+        .find_map(|(prefix, method, path, answered, listed)| {
+            let rest = e.path.strip_prefix(prefix)?;
+            let after_ref = rest.split_once('/').map(|(_, p)| format!("/{p}"))?;
+            (e.method == *method && after_ref == *path && e.status == *answered).then_some(*listed)
+        })
 }
 
 /// An answer of a Supabase project's API gateway, given before the request reaches Auth,

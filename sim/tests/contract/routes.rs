@@ -19,6 +19,22 @@ pub fn provider_of(path: &str) -> Option<(&'static str, String)> {
         }
         return Some(("supabase-project", format!("/{after}")));
     }
+    // A repository by its id, `/repositories/{id}/…`, is the same repository's
+    // `/repos/{owner}/{repo}/…`: GitHub's description names that route in its notes ("You can
+    // also specify a repository by `repository_id` using the route `…/repositories/:repository_id/…`")
+    // and redirects a renamed repository's old name to it (`moved_permanently`,
+    // `temporary_redirect`). Held to the `/repos/…` operation of the same rest.
+    if let Some(r) = path.strip_prefix("/github/repositories/") {
+        let (id, rest) = r.split_once('/').map_or((r, ""), |(i, t)| (i, t));
+        if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
+            let rest = if rest.is_empty() {
+                String::new()
+            } else {
+                format!("/{rest}")
+            };
+            return Some(("github", format!("/repos/repository_id/{id}{rest}")));
+        }
+    }
     // n8n's metrics sit beside its API: the check finds `/metrics` in n8n's table entries.
     if path == "/n8n/metrics" {
         return Some(("n8n", "/metrics".to_string()));
@@ -86,6 +102,17 @@ fn paths_find_their_provider_and_template() {
         Some(("vercel", "/v9/projects/x".to_string()))
     );
     assert_eq!(provider_of("/vercel-site/x.vercel.app"), None);
+    assert_eq!(
+        provider_of("/github/repositories/917918025"),
+        Some(("github", "/repos/repository_id/917918025".to_string()))
+    );
+    assert_eq!(
+        provider_of("/github/repositories/917918025/pulls/3"),
+        Some((
+            "github",
+            "/repos/repository_id/917918025/pulls/3".to_string()
+        ))
+    );
     assert_eq!(provider_of("/github-git/o/r.git/info/refs"), None);
     assert_eq!(fits("/v9/projects/{idOrName}", "/v9/projects/p"), Some(3));
     assert_eq!(

@@ -110,15 +110,20 @@ async fn user_template_generate_empty_then_filled_and_delete() {
         (s, v["message"].as_str()),
         (409, Some("Git Repository is empty."))
     );
-    let (s, _, _) = json_of(
-        c.get(format!("{gh}/repos/fabrik-agency/acme-app/branches/main"))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap(),
+    let (s, _, v) = json_of(
+        c.get(format!(
+            "{gh}/repos/fabrik-agency/acme-app/git/ref/heads/main"
+        ))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap(),
     )
     .await;
-    assert_eq!(s, 404);
+    assert_eq!(
+        (s, v["message"].as_str()),
+        (409, Some("Git Repository is empty."))
+    );
     tokio::time::sleep(Duration::from_millis(1700)).await;
     let (s, _, v) = json_of(
         c.get(format!(
@@ -133,28 +138,27 @@ async fn user_template_generate_empty_then_filled_and_delete() {
     assert_eq!(s, 200);
     assert_eq!(v.as_array().unwrap().len(), 1);
     let (s, _, v) = json_of(
-        c.get(format!("{gh}/repos/fabrik-agency/acme-app/branches/main"))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap(),
+        c.get(format!(
+            "{gh}/repos/fabrik-agency/acme-app/git/ref/heads/main"
+        ))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap(),
     )
     .await;
-    assert_eq!((s, v["name"].as_str()), (200, Some("main")));
+    assert_eq!((s, v["ref"].as_str()), (200, Some("refs/heads/main")));
     let (s, _, v) = json_of(
-        c.get(format!("{gh}/repos/fabrik-agency/acme-app/contents/"))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap(),
+        c.get(format!(
+            "{gh}/repos/fabrik-agency/acme-app/contents/README.md"
+        ))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap(),
     )
     .await;
-    assert_eq!(s, 200);
-    assert!(v
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|f| f["name"] == "README.md"));
+    assert_eq!((s, v["name"].as_str()), (200, Some("README.md")));
     let (_, _, repo) = json_of(
         c.get(format!("{gh}/repos/fabrik-agency/acme-app"))
             .bearer_auth(TOKEN)

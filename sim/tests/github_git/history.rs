@@ -95,9 +95,9 @@ async fn commits_and_refs_move_only_forward_unless_forced() {
         .await;
     assert_eq!(s, 404);
     let (s, b) = gh
-        .get(&format!("/repos/{REPO}/branches/fabrik/update"))
+        .get(&format!("/repos/{REPO}/git/ref/heads/fabrik/update"))
         .await;
-    assert_eq!((s, b["commit"]["sha"].as_str()), (200, Some(c1.as_str())));
+    assert_eq!((s, b["object"]["sha"].as_str()), (200, Some(c1.as_str())));
 
     // A sibling of c1 (also on main's head): not a fast forward from c1.
     let (_, c2) = gh

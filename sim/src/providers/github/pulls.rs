@@ -77,7 +77,9 @@ pub(super) fn pull_json(st: &AppState, r: &Repo, p: &Pull, mergeable: Option<boo
         json!({"login": p.user, "type": "User"})
     };
     let owner = user_json(st, &r.owner, r.owner_id, r.owner_is_org);
-    let side = |b: &str, sha: &str| json!({"label": format!("{}:{b}", r.owner), "ref": b, "sha": sha, "user": owner, "repo": {"id": r.id, "name": r.name, "full_name": full, "private": r.private, "url": u}});
+    // Each side's repository as the description's `repository` (what a list of them shows).
+    let repo = super::repo_json(st, r, crate::world::now_ms(), false);
+    let side = |b: &str, sha: &str| json!({"label": format!("{}:{b}", r.owner), "ref": b, "sha": sha, "user": owner, "repo": repo});
     let merged = p.merged_ms.is_some();
     let mergeable_state = if p.state != "open" {
         "unknown"
