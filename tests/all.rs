@@ -22,6 +22,7 @@ mod health;
 mod keyring;
 mod layers;
 mod metering;
+mod n8n_client;
 mod overview;
 mod ownership;
 mod pacing;

@@ -401,13 +401,10 @@ async fn the_backup_repository_is_chosen_from_gitea_or_made_when_missing() {
 #[tokio::test]
 async fn the_n8n_version_comes_from_its_metrics_or_says_how_to_see_it() {
     fabrik::providers::install_crypto_provider();
-    for (version, said) in [
-        (Some("1.97.1"), "n8n version 1.97.1."),
-        (None, "N8N_METRICS=true"),
-    ] {
+    for (metrics, said) in [(true, "n8n version 1.97.1."), (false, "N8N_METRICS=true")] {
         let sim = fabrik_sim::start(SimConfig {
             tokens: fabrik_sim::Tokens::single(TOKEN),
-            n8n_version: version.map(str::to_string),
+            n8n_metrics: metrics,
             ..SimConfig::default()
         })
         .await

@@ -320,9 +320,12 @@ pub struct SimConfig {
     /// `GitHub-Authentication-Token-Expiration` on every answer, and refuses the token after it
     /// as it refuses a wrong one (401 "Bad credentials").
     pub github_token_expiry: HashMap<String, i64>,
-    /// What n8n's `/metrics` says in `n8n_version_info` (n8n serves it when `N8N_METRICS` is
-    /// on); `None`: metrics off, `/metrics` is a 404 as in a default installation.
-    pub n8n_version: Option<String>,
+    /// The version the n8n server runs: n8n 2 and later also serve `/publish` and `/unpublish`
+    /// (n8n 1 only `/activate` and `/deactivate`).
+    pub n8n_version: String,
+    /// Whether n8n serves its Prometheus metrics (`N8N_METRICS`), whose `n8n_version_info`
+    /// names the version; off, `/metrics` is a 404 as in a default installation.
+    pub n8n_metrics: bool,
     /// Timing profile.
     pub profile: Profile,
     /// Multiplies every duration of the profile.
@@ -353,7 +356,8 @@ impl Default for SimConfig {
             github_scopes: HashMap::new(),
             default_github_scopes: vec!["repo".into(), "delete_repo".into(), "read:user".into()],
             github_token_expiry: HashMap::new(),
-            n8n_version: Some("1.97.1".into()),
+            n8n_version: "1.97.1".into(),
+            n8n_metrics: true,
             profile: Profile::Instant,
             time_scale: 1.0,
             timings: None,

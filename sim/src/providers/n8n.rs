@@ -22,12 +22,13 @@ type St = State<Arc<AppState>>;
 /// `GET /metrics` (beside the API, no key): n8n's Prometheus metrics when `N8N_METRICS` is on,
 /// of which `n8n_version_info` is the one the setup guide reads; 404 when off (the default).
 pub async fn metrics(State(st): St) -> Response {
-    let Some(v) = st.cfg.n8n_version.clone() else {
+    if !st.cfg.n8n_metrics {
         return axum::response::IntoResponse::into_response((
             axum::http::StatusCode::NOT_FOUND,
             "Cannot GET /metrics",
         ));
-    };
+    }
+    let v = st.cfg.n8n_version.clone();
     let mut parts = v.split('.');
     let mut next = || parts.next().unwrap_or("0").to_string();
     let (major, minor, patch) = (next(), next(), next());
@@ -52,6 +53,8 @@ pub fn router(st: Arc<AppState>) -> Router<Arc<AppState>> {
         )
         .route("/workflows/{id}/activate", post(activate))
         .route("/workflows/{id}/deactivate", post(deactivate))
+        .route("/workflows/{id}/publish", post(publish))
+        .route("/workflows/{id}/unpublish", post(unpublish))
         .route("/executions", get(super::n8n_executions::list))
         .route_layer(middleware::from_fn_with_state(st, auth))
 }
@@ -339,6 +342,32 @@ enum Activation {
     /// Another active workflow already listens on this node's path and method.
     PathTaken(String),
     Done(Box<crate::world::Workflow>),
+}
+
+/// Whether this server is n8n 2 or later, which publishes (`/publish`, `/unpublish`) where
+/// n8n 1 activates; n8n 2 still serves `/activate` and `/deactivate`, deprecated.
+fn publishes(st: &AppState) -> bool {
+    let major = st.cfg.n8n_version.split('.').next();
+    major
+        .and_then(|m| m.parse::<u32>().ok())
+        .is_some_and(|m| m >= 2)
+}
+
+/// `POST /workflows/{id}/publish` (n8n 2, `publishWorkflow`): as activating. On n8n 1 the route
+/// does not exist.
+async fn publish(st: St, id: Path<String>) -> Response {
+    if !publishes(&st) {
+        return errors::generic(errors::Provider::N8n, 404, None);
+    }
+    activate(st, id).await
+}
+
+/// `POST /workflows/{id}/unpublish` (n8n 2, `unpublishWorkflow`): as deactivating.
+async fn unpublish(st: St, id: Path<String>) -> Response {
+    if !publishes(&st) {
+        return errors::generic(errors::Provider::N8n, 404, None);
+    }
+    deactivate(st, id).await
 }
 
 async fn activate(State(st): St, Path(id): Path<String>) -> Response {

@@ -51,10 +51,52 @@ fn version_info(metrics: &str) -> Option<String> {
     (!v.is_empty() && v.len() <= 40).then(|| v.to_string())
 }
 
+/// The major version of `1.97.1` or `2.3.0`.
+fn major(version: &str) -> Option<u32> {
+    version.split('.').next()?.parse().ok()
+}
+
+/// How a workflow is switched on and off, by the server's version: n8n 2 calls it publishing
+/// (`POST /workflows/{id}/publish`, `/unpublish`; its source's description: "In n8n v1, this
+/// action was termed activating a workflow") and keeps `/activate` and `/deactivate` as
+/// deprecated; n8n 1 has only those. A server whose version cannot be read (metrics off) is
+/// asked as n8n 1, which both answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    Activate,
+    Publish,
+}
+
+impl Switch {
+    fn of(major: Option<u32>) -> Switch {
+        match major {
+            Some(m) if m >= 2 => Switch::Publish,
+            _ => Switch::Activate,
+        }
+    }
+
+    fn on(self) -> &'static str {
+        match self {
+            Switch::Activate => "activate",
+            Switch::Publish => "publish",
+        }
+    }
+
+    fn off(self) -> &'static str {
+        match self {
+            Switch::Activate => "deactivate",
+            Switch::Publish => "unpublish",
+        }
+    }
+}
+
 pub struct N8n {
     http: reqwest::Client,
     api: String,
     key: Secret,
+    /// The server's major version, read once (from its metrics) when a workflow is first
+    /// switched on or off; `None` inside when it cannot be read.
+    major: tokio::sync::OnceCell<Option<u32>>,
 }
 
 impl N8n {
@@ -63,7 +105,20 @@ impl N8n {
             http: http::client(timeout),
             api: api.trim_end_matches('/').into(),
             key,
+            major: tokio::sync::OnceCell::new(),
         }
+    }
+
+    /// How this server switches a workflow on and off (`Switch`). A failed read of the
+    /// version is not kept: the next switch asks again, and this one goes as on n8n 1.
+    pub async fn switch(&self) -> Switch {
+        let major = self
+            .major
+            .get_or_try_init(|| async {
+                self.version().await.map(|v| v.as_deref().and_then(major))
+            })
+            .await;
+        Switch::of(major.ok().copied().flatten())
     }
 
     /// The instance's version, from `n8n_version_info` in its Prometheus metrics (`GET
@@ -199,20 +254,15 @@ impl N8n {
         .await
     }
 
+    /// Switches the workflow on: publishes it on n8n 2, activates it on n8n 1 (`Switch`).
     pub async fn activate(&self, id: &str) -> Result<Workflow, ProviderError> {
-        http::json(
-            P,
-            http::send(
-                P,
-                self.req(Method::POST, &format!("/workflows/{id}/activate"))?,
-            )
-            .await?,
-        )
-        .await
+        let path = format!("/workflows/{id}/{}", self.switch().await.on());
+        http::json(P, http::send(P, self.req(Method::POST, &path)?).await?).await
     }
 
+    /// Switches the workflow off: unpublishes it on n8n 2, deactivates it on n8n 1.
     pub async fn deactivate(&self, id: &str) -> Result<Workflow, ProviderError> {
-        let path = format!("/workflows/{id}/deactivate");
+        let path = format!("/workflows/{id}/{}", self.switch().await.off());
         http::json(P, http::send(P, self.req(Method::POST, &path)?).await?).await
     }
 
@@ -355,6 +405,24 @@ mod version_tests {
         assert_eq!(
             super::version_info("n8n_version_info{version=\"\"} 1"),
             None
+        );
+    }
+
+    #[test]
+    fn n8n_2_publishes_and_n8n_1_or_an_unknown_server_activates() {
+        use super::{major, Switch};
+        assert_eq!(Switch::of(major("2.3.0")), Switch::Publish);
+        assert_eq!(Switch::of(major("10.0.1")), Switch::Publish);
+        assert_eq!(Switch::of(major("1.97.1")), Switch::Activate);
+        assert_eq!(Switch::of(major("next")), Switch::Activate);
+        assert_eq!(Switch::of(None), Switch::Activate);
+        assert_eq!(
+            (Switch::Publish.on(), Switch::Publish.off()),
+            ("publish", "unpublish")
+        );
+        assert_eq!(
+            (Switch::Activate.on(), Switch::Activate.off()),
+            ("activate", "deactivate")
         );
     }
 }
