@@ -48,6 +48,9 @@ fn file_of(provider: &str) -> Option<&'static str> {
         "n8n" => "n8n/n8n-public-api-v1.openapi.yml",
         "resend" => "resend/resend.openapi.json",
         "stripe" => "stripe/stripe-subset.openapi.json",
+        // The whole published Swagger 2.0 file (a server template whose placeholders sit only
+        // in strings), read as OpenAPI 3 (`swagger2.rs`).
+        "gitea" => "gitea/v1_json.tmpl",
         _ => return None,
     })
 }
@@ -62,11 +65,15 @@ impl Description {
             return Some(d);
         }
         let text = std::fs::read_to_string(contracts().join(rel)).expect("a stored description");
-        let spec: Value = if rel.ends_with(".json") {
+        let spec: Value = if rel.ends_with(".json") || rel.ends_with(".tmpl") {
             serde_json::from_str(&text).expect("the description's JSON")
         } else {
             serde_norway::from_str(&text).expect("the description's YAML")
         };
+        let mut spec = super::swagger2::as_openapi3(spec);
+        if provider == "gitea" {
+            gitea_paths(&mut spec);
+        }
         let templates = spec["paths"]
             .as_object()
             .map(|p| p.keys().cloned().collect())
@@ -377,6 +384,38 @@ fn from_the_gateway(e: &Exchange) -> bool {
         && e.answer.as_object().is_some_and(|o| {
             o.contains_key("message") && o.keys().all(|k| k == "message" || k == "hint")
         })
+}
+
+/// Gitea's file paths span segments (its router takes the rest of the path after
+/// `contents/`, `raw/` and the like: a `{filepath}` of `a/b.json`), which Swagger 2 cannot say:
+/// the check marks them as GitHub's description marks its own (`x-multi-segment`).
+fn gitea_paths(spec: &mut Value) {
+    fn mark(v: &mut Value) {
+        match v {
+            Value::Object(o) => {
+                if o.get("in").and_then(Value::as_str) == Some("path")
+                    && o.get("name").and_then(Value::as_str) == Some("filepath")
+                {
+                    o.insert("x-multi-segment".into(), json!(true));
+                }
+                o.values_mut().for_each(mark);
+            }
+            Value::Array(a) => a.iter_mut().for_each(mark),
+            _ => {}
+        }
+    }
+    mark(&mut spec["paths"]);
+    mark(&mut spec["components"]["parameters"]);
+    // "Gets the metadata and contents (if a file) of an entry in a repository, or a list of
+    // entries if a dir" (the operation's summary), where its answer names one entry: a folder's
+    // answer is held to a list of them.
+    let one = "#/components/schemas/ContentsResponse";
+    let get = &mut spec["paths"]["/repos/{owner}/{repo}/contents/{filepath}"]["get"];
+    if get.is_object() {
+        get["responses"]["200"] = json!({"description": "ContentsResponse", "content": {
+            "application/json": {"schema": {"oneOf": [{"$ref": one}, {"type": "array", "items": {"$ref": one}}]}}
+        }});
+    }
 }
 
 /// The names of the path parameters marked `x-multi-segment` anywhere in the description (the

@@ -11,6 +11,7 @@
 mod describe;
 mod outside;
 mod routes;
+mod swagger2;
 
 use std::collections::BTreeMap;
 
@@ -29,6 +30,7 @@ pub const HELD: &[&str] = &[
     "supabase-storage",
     "supabase-auth",
     "github",
+    "gitea",
     "stripe",
 ];
 
