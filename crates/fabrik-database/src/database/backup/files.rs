@@ -1,10 +1,11 @@
 //! Where backups live on the seat's computer: `backups/<customer uid>/<timestamp>-<reason>.fbk`
 //! under the app-data folder (`FABRIK_BACKUP_DIR` overrides it), owner-only, written whole
-//! or not at all; and the retention rule that deletes old ones.
+//! or not at all (sealed as the script comes: `Sealing`); and the retention rule that deletes
+//! old ones.
 
 use std::path::{Path, PathBuf};
 
-use super::BackupError;
+use super::{crypt, BackupError};
 use crate::environment::Environment;
 use crate::store::backups::{Backup, BackupReason};
 use crate::store::Store;
@@ -69,65 +70,174 @@ fn io(what: &str, path: &Path, e: std::io::Error) -> BackupError {
     BackupError::Io(format!("{what} {}: {e}", path.display()))
 }
 
-/// The most names `write` tries for backups of one customer and reason in one millisecond.
+/// The most names a backup's file tries for backups of one customer and reason in one
+/// millisecond.
 const SAME_MILLISECOND: usize = 1000;
 
-/// Writes an encrypted backup of the customer `uid` under `root()`: to a temporary name
-/// first, then linked under its own name, so a crash never leaves half a file under a
-/// backup's name and a second backup never takes the first one's file (two in one millisecond
-/// had one name: the second replaced the first's file, and deleting either took both).
+/// What a backup file's writing buffers before it writes (the plaintext is sealed a 64 KiB
+/// chunk at a time in front of it).
+const IO_BUFFER: usize = 256 * 1024;
+
+/// A backup file on its way: to a temporary name of this process's own, owner-only, then linked
+/// under its own name (`keep`), so a crash never leaves half a file under a backup's name and a
+/// second backup never takes the first one's file (two in one millisecond had one name: the
+/// second replaced the first's file, and deleting either took both). Dropped before `keep`, it
+/// removes its temporary file and nothing else.
+struct Pending {
+    dir: PathBuf,
+    base: String,
+    tmp: Option<PathBuf>,
+}
+
+impl Pending {
+    fn create(dir: &Path, reason: BackupReason) -> Result<(Pending, std::fs::File), BackupError> {
+        std::fs::create_dir_all(dir).map_err(|e| io("cannot create", dir, e))?;
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+        let base = format!("{stamp}-{}", reason.as_str());
+        static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dir.join(format!(".{base}.{}-{n}.tmp", std::process::id()));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let f = options
+            .open(&tmp)
+            .map_err(|e| io("cannot write", &tmp, e))?;
+        let pending = Pending {
+            dir: dir.to_path_buf(),
+            base,
+            tmp: Some(tmp),
+        };
+        Ok((pending, f))
+    }
+
+    /// Links the written file under the next free name of its own; its name under its
+    /// customer's folder.
+    fn keep(mut self) -> Result<String, BackupError> {
+        let tmp = self.tmp.take().expect("kept once");
+        // A hard link never replaces a file that is there: the next free name is taken instead.
+        let mut linked = None;
+        for n in 1..=SAME_MILLISECOND {
+            let name = match n {
+                1 => format!("{}.fbk", self.base),
+                n => format!("{}-{n}.fbk", self.base),
+            };
+            let path = self.dir.join(&name);
+            match std::fs::hard_link(&tmp, &path) {
+                Ok(()) => {
+                    linked = Some(name);
+                    break;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => {
+                    let _ = std::fs::remove_file(&tmp);
+                    return Err(io("cannot write", &path, e));
+                }
+            }
+        }
+        let _ = std::fs::remove_file(&tmp);
+        linked.ok_or_else(|| {
+            io(
+                "cannot write",
+                &self.dir.join(format!("{}.fbk", self.base)),
+                std::io::Error::new(std::io::ErrorKind::AlreadyExists, "every name is taken"),
+            )
+        })
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(tmp) = self.tmp.take() {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+/// Writes an encrypted backup of the customer `uid` under `root()`, whole or not at all.
 pub fn write(uid: &str, reason: BackupReason, sealed: &[u8]) -> Result<Written, BackupError> {
-    let dir = root().join(uid);
-    std::fs::create_dir_all(&dir).map_err(|e| io("cannot create", &dir, e))?;
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
-    let base = format!("{stamp}-{}", reason.as_str());
-    // This process's own temporary name, apart from any other writer's in the same millisecond.
-    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{base}.{}-{n}.tmp", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options
-        .open(&tmp)
-        .map_err(|e| io("cannot write", &tmp, e))?;
+    let (pending, mut f) = Pending::create(&root().join(uid), reason)?;
+    let tmp = pending.tmp.clone().expect("a new file");
     std::io::Write::write_all(&mut f, sealed).map_err(|e| io("cannot write", &tmp, e))?;
     f.sync_all().map_err(|e| io("cannot write", &tmp, e))?;
     drop(f);
-    // A hard link never replaces a file that is there: the next free name is taken instead.
-    let mut linked = None;
-    for n in 1..=SAME_MILLISECOND {
-        let name = match n {
-            1 => format!("{base}.fbk"),
-            n => format!("{base}-{n}.fbk"),
-        };
-        let path = dir.join(&name);
-        match std::fs::hard_link(&tmp, &path) {
-            Ok(()) => {
-                linked = Some(name);
-                break;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(io("cannot write", &path, e));
-            }
-        }
-    }
-    let _ = std::fs::remove_file(&tmp);
-    let name = linked.ok_or_else(|| {
-        io(
-            "cannot write",
-            &dir.join(format!("{base}.fbk")),
-            std::io::Error::new(std::io::ErrorKind::AlreadyExists, "every name is taken"),
-        )
-    })?;
+    let name = pending.keep()?;
     Ok(Written {
         file: format!("{uid}/{name}"),
         bytes: sealed.len() as i64,
         sha256: sha256_hex(sealed),
     })
+}
+
+/// A backup file sealed as its script comes (`backup::dump_into` puts each page of rows to it),
+/// so a backup is never held whole in memory while it is taken: the same file `crypt::encrypt`
+/// makes of the whole script, written through `crypt::Writer`. `keep` makes it the customer's
+/// backup file; dropped before, it leaves nothing behind.
+pub struct Sealing {
+    uid: String,
+    writer: Option<crypt::Writer<std::io::BufWriter<std::fs::File>>>,
+    pending: Pending,
+}
+
+impl Sealing {
+    pub fn begin(
+        uid: &str,
+        reason: BackupReason,
+        key: &crypt::BackupKey,
+        binding: &crypt::Binding,
+    ) -> Result<Sealing, BackupError> {
+        Sealing::begin_in(&root().join(uid), uid, reason, key, binding)
+    }
+
+    fn begin_in(
+        dir: &Path,
+        uid: &str,
+        reason: BackupReason,
+        key: &crypt::BackupKey,
+        binding: &crypt::Binding,
+    ) -> Result<Sealing, BackupError> {
+        let (pending, f) = Pending::create(dir, reason)?;
+        let tmp = pending.tmp.clone().expect("a new file");
+        let out = std::io::BufWriter::with_capacity(IO_BUFFER, f);
+        let writer =
+            crypt::Writer::new(key, binding, out).map_err(|e| io("cannot write", &tmp, e))?;
+        Ok(Sealing {
+            uid: uid.to_string(),
+            writer: Some(writer),
+            pending,
+        })
+    }
+
+    /// Seals the last chunk, syncs the file and links it under its name.
+    pub fn keep(mut self) -> Result<Written, BackupError> {
+        let tmp = self.pending.tmp.clone().expect("not kept yet");
+        let fail = |e: std::io::Error| io("cannot write", &tmp, e);
+        let writer = self.writer.take().expect("not kept yet");
+        let (out, bytes, sha256) = writer.finish().map_err(fail)?;
+        let f = out.into_inner().map_err(|e| fail(e.into_error()))?;
+        f.sync_all().map_err(fail)?;
+        drop(f);
+        let Sealing { uid, pending, .. } = self;
+        let name = pending.keep()?;
+        Ok(Written {
+            file: format!("{uid}/{name}"),
+            bytes: bytes as i64,
+            sha256,
+        })
+    }
+}
+
+impl super::Script for Sealing {
+    fn put(&mut self, text: &str) -> Result<(), BackupError> {
+        let tmp = self.pending.tmp.as_deref().unwrap_or(Path::new(""));
+        match self.writer.as_mut() {
+            Some(w) => w
+                .write(text.as_bytes())
+                .map_err(|e| io("cannot write", tmp, e)),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Reads a recorded backup's file and checks it against the sha256 the register holds.
@@ -207,4 +317,68 @@ pub fn apply_retention(
         }
     }
     Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Script;
+    use super::*;
+
+    fn binding() -> crypt::Binding {
+        crypt::Binding {
+            customer_uid: "u-1".into(),
+            environment: Environment::Sandbox,
+            project_ref: "abcdefghijklmnopqrst".into(),
+        }
+    }
+
+    /// Names in the folder, hidden ones (a temporary file) too.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut n: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    }
+
+    /// A script put in pieces is the file `decrypt` reads whole, with the size and sha256
+    /// recorded; a backup dropped on the way (a failed dump) leaves nothing in the folder.
+    #[test]
+    fn a_backup_sealed_as_it_comes_is_the_whole_script_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = crypt::BackupKey::generate();
+        let script: String = (0..20_000)
+            .map(|i| format!("INSERT INTO public.notes VALUES ({i}, 'rad {i}');\n"))
+            .collect();
+        let mut sealing =
+            Sealing::begin_in(dir.path(), "u-1", BackupReason::OnDemand, &key, &binding()).unwrap();
+        for piece in script.as_bytes().chunks(7_001) {
+            sealing.put(std::str::from_utf8(piece).unwrap()).unwrap();
+        }
+        let written = sealing.keep().unwrap();
+        let listed = names(dir.path());
+        assert_eq!(listed.len(), 1, "{listed:?}");
+        assert!(listed[0].ends_with("-on_demand.fbk"), "{listed:?}");
+        assert_eq!(written.file, format!("u-1/{}", listed[0]));
+        let file = std::fs::read(dir.path().join(&listed[0])).unwrap();
+        assert_eq!(
+            (written.bytes, written.sha256.as_str()),
+            (file.len() as i64, sha256_hex(&file).as_str())
+        );
+        let plain = crypt::decrypt(&key, &file, &binding()).unwrap();
+        assert_eq!(plain.as_slice(), script.as_bytes());
+
+        let mut failed =
+            Sealing::begin_in(dir.path(), "u-1", BackupReason::Scheduled, &key, &binding())
+                .unwrap();
+        failed.put("BEGIN;\n").unwrap();
+        assert_eq!(
+            names(dir.path()).len(),
+            2,
+            "its temporary file while it is written"
+        );
+        drop(failed);
+        assert_eq!(names(dir.path()), listed, "nothing left of the one dropped");
+    }
 }

@@ -2,7 +2,7 @@
 //! encrypted at rest with a key from the OS keyring, restorable by Fabrik and readable by
 //! standard PostgreSQL tools once decrypted.
 //!
-//! A backup is a plain SQL script (`dump`): the customer's own schemas (every schema that is
+//! A backup is a plain SQL script (`dump_into`): the customer's own schemas (every schema that is
 //! not PostgreSQL's or Supabase's, `supabase_migrations` included so the history comes back
 //! with the schema), built from the catalogs and the rows, all through
 //! `POST /v1/projects/{ref}/database/query`, the one way in every Supabase implementation
@@ -32,15 +32,6 @@ pub use restore::{first_part, parts, restore, restore_coming, Coming, PART_BYTES
 
 /// The first line of every script Fabrik writes; `restore` refuses anything else.
 pub const HEADER: &str = "-- Fabrik logical backup v1";
-
-/// A logical backup: the script, what its tables held when their rows were read, and the
-/// newest version in the instance's migration history (`None` when it keeps none).
-#[derive(Debug, Clone)]
-pub struct Dump {
-    pub sql: String,
-    pub tables: Vec<TableSum>,
-    pub schema_version: Option<String>,
-}
 
 /// Why a backup could not be taken, read or put back. The database's own words are kept
 /// (`Query`); the key and the plaintext never are.
@@ -98,9 +89,9 @@ pub(super) fn rel(alias: &str) -> String {
     )
 }
 
-/// Where a backup's script goes as its rows are read: a `String` (a backup, held whole) or a
-/// sealed file as it is written (a move archive, `relocation::archive`), so that the rows of
-/// a large instance need not be held at once.
+/// Where a backup's script goes as its rows are read: a sealed file as it is written (a
+/// backup, `files::Sealing`; a move archive, `relocation::archive`), so that the rows of a
+/// large instance need not be held at once; or a `String`.
 pub trait Script {
     fn put(&mut self, text: &str) -> Result<(), BackupError>;
 }
@@ -118,17 +109,6 @@ impl Script for String {
 pub struct Dumped {
     pub tables: Vec<TableSum>,
     pub schema_version: Option<String>,
-}
-
-/// Takes a logical backup of the customer's schemas of `project_ref`, held whole (`dump_into`).
-pub async fn dump(supabase: &Supabase, project_ref: &str) -> Result<Dump, BackupError> {
-    let mut sql = String::with_capacity(64 * 1024);
-    let dumped = dump_into(supabase, project_ref, &mut sql).await?;
-    Ok(Dump {
-        sql,
-        tables: dumped.tables,
-        schema_version: dumped.schema_version,
-    })
 }
 
 /// Writes a logical backup of the customer's schemas of `project_ref` to `out`. The schema

@@ -67,7 +67,7 @@ END $fabrik_run$;";
 const RUN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 /// Replaces the customer's schemas of `project_ref` with the backup's `sql` (a script
-/// `dump` wrote, decrypted), in one transaction (`restore_from`).
+/// `dump_into` wrote, decrypted), in one transaction (`restore_from`).
 pub async fn restore(supabase: &Supabase, project_ref: &str, sql: &str) -> Result<(), BackupError> {
     let body = script_body(sql)?;
     let mut parts = Parts::Whole(parts(body, PART_BYTES).into_iter());

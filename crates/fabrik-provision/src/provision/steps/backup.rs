@@ -74,19 +74,21 @@ async fn backup(ctx: &RunCtx) -> Result<Done, StepError> {
         _ => BackupReason::OnDemand,
     };
     let fail = failed(ErrorCode::BackupFailed, None);
-    let dump = backup::dump(&ctx.clients.supabase, &project_ref)
+    let secrets = ctx.secrets.clone();
+    let key = crate::blocking::run(move || crypt::current_key(&secrets))
         .await
         .map_err(&fail)?;
-    let (secrets, uid) = (ctx.secrets.clone(), ctx.customer.uid.clone());
-    let binding = binding(ctx, &project_ref);
-    let sql = zeroize::Zeroizing::new(dump.sql);
-    let (written, key_id) = crate::blocking::run(move || {
-        let key = crypt::current_key(&secrets)?;
-        let sealed = crypt::encrypt(&key, &binding, sql.as_bytes());
-        Ok::<_, BackupError>((files::write(&uid, reason, &sealed)?, key.id.clone()))
-    })
-    .await
-    .map_err(&fail)?;
+    // Sealed and written a page at a time: the database is never held whole on the seat.
+    let mut sealing =
+        files::Sealing::begin(&ctx.customer.uid, reason, &key, &binding(ctx, &project_ref))
+            .map_err(&fail)?;
+    let dump = backup::dump_into(&ctx.clients.supabase, &project_ref, &mut sealing)
+        .await
+        .map_err(&fail)?;
+    let written = crate::blocking::run(move || sealing.keep())
+        .await
+        .map_err(&fail)?;
+    let key_id = key.id.clone();
     let new = NewBackup {
         customer_id: ctx.customer.id,
         environment: ctx.environment,
