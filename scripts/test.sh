@@ -71,6 +71,10 @@ stop_leftovers() {
 trap stop_leftovers EXIT
 export XDG_DATA_HOME="$WORK/xdg/data" XDG_CONFIG_HOME="$WORK/xdg/config" XDG_CACHE_HOME="$WORK/xdg/cache"
 export XDG_RUNTIME_DIR="$WORK/xdg/runtime" NO_AT_BRIDGE=1 FABRIK_TEST_WORK="$WORK"
+# A keyring call may take 30 s here (5 s in the app, which then asks for the keyring to be
+# unlocked): the test session's one keyring daemon serves four test processes at a time, and on
+# a loaded machine it answered one of them after more than 5 s.
+export FABRIK_KEYRING_TIMEOUT_SECS=30
 # Screenshots of the window tests; FABRIK_SCREENSHOTS=docs refreshes the README's pictures.
 export FABRIK_SCREENSHOTS="${FABRIK_SCREENSHOTS:-$WORK/screenshots}"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"

@@ -22,6 +22,22 @@ pub use backend::sessions_opened as keyring_sessions;
 
 pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Seconds a keyring call may take, in place of `KEYRING_TIMEOUT` (1 to 600). The test command
+/// sets it: a keyring shared by four test processes on a loaded machine answered one of them
+/// after more than 5 s, and a test that waited for another refusal read "the keyring did not
+/// answer" instead.
+pub const KEYRING_TIMEOUT_ENV: &str = "FABRIK_KEYRING_TIMEOUT_SECS";
+
+/// The timeout a new store gets: `KEYRING_TIMEOUT_ENV` when it holds a number of seconds from 1
+/// to 600, otherwise `KEYRING_TIMEOUT`.
+fn timeout_setting(value: Option<&str>) -> Duration {
+    value
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|s| (1..=600).contains(s))
+        .map(Duration::from_secs)
+        .unwrap_or(KEYRING_TIMEOUT)
+}
+
 /// Operations asked of the keyring by this process (for tests and benchmarks).
 static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
@@ -67,7 +83,7 @@ impl SecretStore {
     pub fn new(environment: &str) -> SecretStore {
         SecretStore {
             service: format!("{}.{environment}", crate::paths::APP_IDENTIFIER),
-            timeout: KEYRING_TIMEOUT,
+            timeout: timeout_setting(std::env::var(KEYRING_TIMEOUT_ENV).ok().as_deref()),
             recent: true,
         }
     }
@@ -324,5 +340,22 @@ mod tests {
         std::thread::sleep(Duration::from_millis(250));
         let r = store.call(|_| Ok(()));
         assert!(matches!(r, Ok(())), "answers again: {r:?}");
+    }
+
+    #[test]
+    fn the_timeout_is_the_settings_number_of_seconds_or_five() {
+        use super::timeout_setting;
+        assert_eq!(timeout_setting(Some("30")), Duration::from_secs(30));
+        assert_eq!(timeout_setting(Some(" 600 ")), Duration::from_secs(600));
+        for odd in [
+            None,
+            Some(""),
+            Some("0"),
+            Some("601"),
+            Some("fem"),
+            Some("-3"),
+        ] {
+            assert_eq!(timeout_setting(odd), super::KEYRING_TIMEOUT, "{odd:?}");
+        }
     }
 }
