@@ -162,21 +162,71 @@ const TO_THE_LIST = `new MutationObserver((_, seen) => {
   nav.click();
 }).observe(document, { childList: true, subtree: true });`;
 
+// The fake's scripts a page runs before the app's own, served beside the app's index.html (which
+// the page's route rewrites to load them first): what every test shares as one script (V8 keeps
+// its compiled code for the next page in the same process), then the test's config, then what
+// runs last (the click on "Kunder", a test's own script). 'self' scripts, so the build's CSP holds.
+const SHARED_SCRIPT = '__fabrik-test-shared.js';
+const CONFIG_SCRIPT = '__fabrik-test-config.js';
+const LAST_SCRIPT = '__fabrik-test-last.js';
+let sharedScript;
+function sharedScriptSource() {
+  sharedScript ??= `${tauriMocksSource()}\nwindow.__FABRIK_CORE_RULES__ = ${coreRulesJson};\n${bindingsSource}\n${fakeBackendSource}`;
+  return sharedScript;
+}
+
 /**
- * Opens the app in a fresh browser context with the fake backend, on the customer list (a click
- * on "Kunder" once the header shows); `landing: 'overview'` stays where the window opens.
+ * Pages kept between tests, a browser's own: a new context cost about 0.6 s of CPU in Chromium
+ * (its renderer process) on top of the app's load, 200 times a run beside the build. A page is
+ * given back by `close` only once nothing of its test is left: no route, no listener, no
+ * storage of the app's origin, on about:blank. One that cannot be cleaned is closed instead.
+ */
+const keptPages = new WeakMap();
+const TEST_EVENTS = ['console', 'pageerror', 'dialog', 'request', 'response', 'requestfinished', 'requestfailed', 'popup', 'download', 'filechooser', 'load', 'domcontentloaded', 'framenavigated', 'frameattached', 'framedetached', 'websocket', 'worker', 'crash'];
+
+async function takePage(browser, viewport) {
+  const kept = keptPages.get(browser)?.pop();
+  if (kept && !kept.page.isClosed()) {
+    await kept.page.setViewportSize(viewport);
+    return kept;
+  }
+  const context = await browser.newContext({ viewport, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
+  return { context, page: await context.newPage() };
+}
+
+async function giveBack(browser, kept, origin) {
+  const { context, page } = kept;
+  try {
+    for (const event of TEST_EVENTS) page.removeAllListeners(event);
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await page.goto('about:blank');
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' });
+    await cdp.detach();
+    await context.clearCookies();
+    if (!keptPages.has(browser)) keptPages.set(browser, []);
+    keptPages.get(browser).push(kept);
+  } catch {
+    await context.close().catch(() => {});
+  }
+}
+
+/**
+ * Opens the app with the fake backend, on the customer list (a click on "Kunder" once the header
+ * shows); `landing: 'overview'` stays where the window opens. Each test's page starts as a new
+ * one would: nothing stored for the app's origin, no route or listener of an earlier test.
  * config: { examples?: boolean, customers?: CustomerDraft[], bulk?: number, language?: 'sv'|'en', latency?: number,
  *   environment?: 'sandbox'|'production', settings?: Record<string,string>, fromEnv?: Provider[],
  *   keyring?: keyring error code, tokens?: { rejected?, forbidden?, missingScope?, noDeleteRepo?, unreachable? },
  *   testLatency?: number, typedByHand?: slug[] (instance cards typed by hand: nothing of Fabrik's to tear down) }
  */
 export async function openApp(browser, url, config = {}, { viewport = { width: 1280, height: 800 }, init = '', landing = 'customers' } = {}) {
-  const context = await browser.newContext({ viewport, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
-  const page = await context.newPage();
+  const kept = await takePage(browser, viewport);
+  const { context, page } = kept;
   // A bound on a hang, not a speed check: these tests run beside the build (niced), and on
   // CI's two cores a fake run's end took over 5 s to reach the page (handover.test.mjs).
   page.setDefaultTimeout(10_000);
-  // The load waits for the fake backend's init script, which seeds CONFIG.bulk customers first:
+  // The load waits for the fake backend's script, which seeds CONFIG.bulk customers first:
   // 100,000 took over 5 s on CI's loaded cores (the build runs beside these tests). A bound on a
   // hang, not a speed check.
   page.setDefaultNavigationTimeout(60_000);
@@ -187,12 +237,29 @@ export async function openApp(browser, url, config = {}, { viewport = { width: 1
     consoleMessages.push(`${m.type()}: ${m.text()}`);
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
-  await page.addInitScript({
-    content: `${tauriMocksSource()}\nwindow.__FABRIK_MOCK_CONFIG__ = ${JSON.stringify(config)};\nwindow.__FABRIK_CORE_RULES__ = ${coreRulesJson};\n${bindingsSource}\n${fakeBackendSource}\n${landing === 'customers' ? TO_THE_LIST : ''}\n${init}`,
-  });
+  const origin = new URL(url).origin;
+  const scripts = {
+    [SHARED_SCRIPT]: sharedScriptSource(),
+    [CONFIG_SCRIPT]: `window.__FABRIK_MOCK_CONFIG__ = ${JSON.stringify(config)};`,
+    [LAST_SCRIPT]: `${landing === 'customers' ? TO_THE_LIST : ''}\n${init}`,
+  };
+  const tags = [CONFIG_SCRIPT, SHARED_SCRIPT, LAST_SCRIPT].map((name) => `<script src="./${name}"></script>`).join('');
+  await page.route(
+    (u) => u.origin === origin,
+    async (route) => {
+      const name = new URL(route.request().url()).pathname.slice(1);
+      if (name in scripts) {
+        return route.fulfill({ contentType: 'text/javascript', body: scripts[name] });
+      }
+      if (route.request().resourceType() !== 'document') return route.fallback();
+      const response = await route.fetch();
+      const html = (await response.text()).replace('<head>', `<head>${tags}`);
+      return route.fulfill({ response, body: html });
+    },
+  );
   await page.goto(url);
   await page.locator('.header').waitFor();
-  return { page, context, problems, consoleMessages, close: () => context.close() };
+  return { page, context, problems, consoleMessages, close: () => giveBack(browser, kept, origin) };
 }
 
 /** Every IPC call the page made so far: [{cmd, args, ok, at (page clock, ms), result?, error?}]. */
