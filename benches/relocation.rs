@@ -8,7 +8,8 @@
 //! archive taken, sealed and written (`fabrik export --for-move`), and the import run into the
 //! second (its backup of the target first, the archive put in, every table checked): wall time
 //! of each, the process's peak memory during each (VmHWM, reset before; the simulator runs in
-//! this process), and the archive's bytes.
+//! this process), and the archive's bytes. Then a backup of the first instance and its restore
+//! (a Restore run: what it replaces backed up first): wall time and peak memory of each.
 
 #[path = "common/fleet.rs"]
 mod fleet;
@@ -130,31 +131,39 @@ fn main() {
         let before = after;
         println!("export: {tables} tables, {bytes} bytes in {export_s:.1} s, peak {export_peak:.0} MiB");
 
+        // A run driven to its end; the benchmark stops if it does not succeed.
+        let drive = |slug: String, request: RunRequest| {
+            let (engine, store) = (&engine, &store);
+            async move {
+                let run = engine.record(&slug, &request).unwrap();
+                let state = engine
+                    .drive(
+                        run.driver.clone().unwrap(),
+                        Arc::new(|_: &RunEvent| {}),
+                        CancellationToken::new(),
+                        false,
+                    )
+                    .await;
+                if !matches!(state, Ok(RunState::Succeeded)) {
+                    let steps = store.run_steps(run.run_id).unwrap();
+                    eprintln!("bench relocation: {request:?} ended {state:?}: {steps:?}");
+                    std::process::exit(1);
+                }
+            }
+        };
+
         reset_peak();
         let started = Instant::now();
         let request = RunRequest::Import {
             archive: file.display().to_string(),
             confirmation: built[1].clone(),
         };
-        let run = engine.record(&built[1], &request).unwrap();
-        let state = engine
-            .drive(
-                run.driver.clone().unwrap(),
-                Arc::new(|_: &RunEvent| {}),
-                CancellationToken::new(),
-                false,
-            )
-            .await;
+        drive(built[1].clone(), request).await;
         let import_s = started.elapsed().as_secs_f64();
         let import_peak = peak_mib();
         // (Its 429s are not counted: the log keeps only the newest parts it was sent.)
         let (after, _) = requests_after(&sim, before).await;
         let import_requests = after - before;
-        let steps = store.run_steps(run.run_id).unwrap();
-        if !matches!(state, Ok(RunState::Succeeded)) {
-            eprintln!("bench relocation: the import ended {state:?}: {steps:?}");
-            std::process::exit(1);
-        }
         println!("import: the run (the target's backup, the archive in, every table checked) in {import_s:.1} s, peak {import_peak:.0} MiB");
         println!(
             "bench: move_rows={rows} move_tables={tables} move_archive_bytes={bytes} move_export_s={export_s:.1} move_export_peak_mib={export_peak:.0} move_import_s={import_s:.1} move_import_peak_mib={import_peak:.0}"
@@ -163,6 +172,33 @@ fn main() {
             "bench: move_export_requests={export_requests} move_export_requests_per_min={:.0} move_export_429={export_429} move_import_requests={import_requests} move_import_requests_per_min={:.0}",
             export_requests as f64 * 60.0 / export_s,
             import_requests as f64 * 60.0 / import_s
+        );
+
+        // A backup of the first instance and its restore (a Restore run backs up what it
+        // replaces first, then puts the chosen backup back and checks every table): both are
+        // written and read a part at a time, so the peak is the same at any size.
+        reset_peak();
+        let started = Instant::now();
+        drive(c.slug.clone(), RunRequest::Backup { scheduled: None }).await;
+        let backup_s = started.elapsed().as_secs_f64();
+        let backup_peak = peak_mib();
+        let taken = store.backups(c.id, engine.environment(), false).unwrap()[0].clone();
+        reset_peak();
+        let started = Instant::now();
+        let request = RunRequest::Restore {
+            backup: taken.id,
+            confirmation: c.slug.clone(),
+        };
+        drive(c.slug.clone(), request).await;
+        let restore_s = started.elapsed().as_secs_f64();
+        let restore_peak = peak_mib();
+        println!(
+            "backup: {} bytes in {backup_s:.1} s, peak {backup_peak:.0} MiB; restore (a backup first, then it put back and checked) in {restore_s:.1} s, peak {restore_peak:.0} MiB",
+            taken.bytes
+        );
+        println!(
+            "bench: backup_rows={rows} backup_bytes={} backup_s={backup_s:.1} backup_peak_mib={backup_peak:.0} restore_s={restore_s:.1} restore_peak_mib={restore_peak:.0}",
+            taken.bytes
         );
     });
 }

@@ -256,34 +256,49 @@ impl<W: std::io::Write> Writer<W> {
 
     /// Seals the last chunk; the writer back, with the file's size and sha256.
     pub fn finish(self) -> std::io::Result<(W, u64, String)> {
-        use sha2::Digest;
         let mut out = self.out;
         self.sealer.finish(&mut out)?;
-        let sha = out
-            .sha
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        Ok((out.inner, out.bytes, sha))
+        Ok(out.finish())
     }
 }
 
-/// A writer that counts and hashes what passes through it.
-struct Hashed<W> {
-    inner: W,
+/// A writer or reader that counts and hashes what passes through it.
+pub struct Hashed<T> {
+    inner: T,
     sha: sha2::Sha256,
     bytes: u64,
 }
 
-impl<W> Hashed<W> {
-    fn new(inner: W) -> Hashed<W> {
+impl<T> Hashed<T> {
+    pub fn new(inner: T) -> Hashed<T> {
         use sha2::Digest;
         Hashed {
             inner,
             sha: sha2::Sha256::new(),
             bytes: 0,
         }
+    }
+
+    /// The inner writer or reader, with how many bytes passed and their sha256 (lowercase hex).
+    pub fn finish(self) -> (T, u64, String) {
+        use sha2::Digest;
+        let sha = self
+            .sha
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        (self.inner, self.bytes, sha)
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Hashed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.read(buf)?;
+        self.sha.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
     }
 }
 
@@ -360,6 +375,11 @@ impl<R: std::io::Read> Reader<R> {
             Err(fabrik_seal::OpenError::Tampered) => Err(tampered()),
             Err(fabrik_seal::OpenError::Io(e)) => Err(BackupError::Io(e.to_string())),
         }
+    }
+
+    /// What the file was read from, once its pieces are read.
+    pub fn into_inner(self) -> R {
+        self.from
     }
 }
 

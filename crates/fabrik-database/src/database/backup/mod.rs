@@ -28,7 +28,9 @@ pub use crate::store::backups::TableSum;
 pub use catalog::{tables, Table};
 pub use data::checksums;
 pub use data::{ident, Pages};
-pub use restore::{first_part, parts, restore, restore_coming, Coming, PART_BYTES};
+pub use restore::{
+    first_part, open_to_restore, parts, restore, restore_coming, Coming, Opened, PART_BYTES,
+};
 
 /// The first line of every script Fabrik writes; `restore` refuses anything else.
 pub const HEADER: &str = "-- Fabrik logical backup v1";

@@ -2,11 +2,17 @@
 //! runs, all in one transaction, so a restore that fails anywhere leaves the customer's
 //! database exactly as it was.
 
+use std::io::BufReader;
+use std::path::PathBuf;
+
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::{not_extension, BackupError, CUSTOMER_SCHEMA, HEADER};
+use super::crypt::{self, BackupKey, Binding, Hashed};
+use super::{files, not_extension, BackupError, CUSTOMER_SCHEMA, HEADER};
 use crate::providers::supabase::Supabase;
+use crate::secrets::SecretStore;
+use crate::store::backups::Backup;
 
 /// Where the script's own transaction starts (its statements follow).
 const BEGIN: &str = "\nBEGIN;\n";
@@ -152,14 +158,15 @@ async fn restore_from(
     run
 }
 
+fn not_ours() -> BackupError {
+    BackupError::Unreadable(
+        "not a Fabrik backup script (its header or transaction is missing)".into(),
+    )
+}
+
 /// The statements between the script's `BEGIN;` and its last `COMMIT;` (the restore runs
 /// them inside its own transaction).
 fn script_body(sql: &str) -> Result<&str, BackupError> {
-    let not_ours = || {
-        BackupError::Unreadable(
-            "not a Fabrik backup script (its header or transaction is missing)".into(),
-        )
-    };
     if !sql.starts_with(HEADER) {
         return Err(not_ours());
     }
@@ -202,6 +209,130 @@ async fn stage(
     Ok(())
 }
 
+/// A recorded backup's file, its key found and its seal held to the database it must hold,
+/// before a byte of it is decrypted: what `parts` reads again to restore it.
+pub struct Opened {
+    path: PathBuf,
+    sha256: String,
+    key: BackupKey,
+    expected: Binding,
+}
+
+/// Opens the file `backup` names with the key it names from this computer's keyring
+/// (`KeyMissing` when there is none); `Unreadable` when it holds another database than
+/// `expected`. Blocking (the file, the keyring).
+pub fn open_to_restore(
+    backup: &Backup,
+    secrets: &SecretStore,
+    expected: Binding,
+) -> Result<Opened, BackupError> {
+    let path = files::path_of(backup)?;
+    let (id, _, _) = crypt::read_header_from(&mut reader(&path)?)?;
+    let key = crypt::key_by_id(secrets, &id)?;
+    crypt::Reader::new(&key, reader(&path)?, &expected)?;
+    Ok(Opened {
+        path,
+        sha256: backup.sha256.clone(),
+        key,
+        expected,
+    })
+}
+
+fn reader(path: &std::path::Path) -> Result<BufReader<std::fs::File>, BackupError> {
+    std::fs::File::open(path)
+        .map(|f| BufReader::with_capacity(256 * 1024, f))
+        .map_err(|e| BackupError::Io(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Bytes held back from the parts until the file's end: they hold the script's last
+/// `COMMIT;`, which `dump_into` writes last ("COMMIT;\n").
+const TAIL: usize = 64;
+/// How far into the script its `BEGIN;` may be (after the header's comment lines).
+const HEAD_MAX: usize = 64 * 1024;
+
+impl Opened {
+    /// The script's statements (between its `BEGIN;` and its last `COMMIT;`), read from the
+    /// file again on a blocking thread, decrypted a chunk at a time and handed out in parts of
+    /// at most `PART_BYTES` (`restore_coming` stages them): a few parts are held at once, never
+    /// the script. `Ok(None)` follows the last part only once the whole file was authentic
+    /// and is the one the register recorded (its sha256).
+    pub fn parts(self) -> Coming {
+        let (tx, rx) = tokio::sync::mpsc::channel(1);
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = self.send(&tx) {
+                let _ = tx.blocking_send(Err(e));
+            }
+        });
+        rx
+    }
+
+    fn send(
+        &self,
+        tx: &tokio::sync::mpsc::Sender<Result<Option<Zeroizing<String>>, BackupError>>,
+    ) -> Result<(), BackupError> {
+        let send = |part: &str| {
+            tx.blocking_send(Ok(Some(Zeroizing::new(part.to_string()))))
+                .map_err(|_| BackupError::Io("the restore stopped reading the backup".into()))
+        };
+        let not_text = || BackupError::Unreadable("the backup is not a text script".into());
+        let mut plain =
+            crypt::Reader::new(&self.key, Hashed::new(reader(&self.path)?), &self.expected)?;
+        let mut pending = Zeroizing::new(Vec::with_capacity(2 * PART_BYTES));
+        let mut begun = false;
+        while let Some(piece) = plain.piece()? {
+            pending.extend_from_slice(&piece);
+            if !begun {
+                let Some(at) = pending
+                    .windows(BEGIN.len())
+                    .position(|w| w == BEGIN.as_bytes())
+                else {
+                    if pending.len() > HEAD_MAX {
+                        return Err(not_ours());
+                    }
+                    continue;
+                };
+                if !pending.starts_with(HEADER.as_bytes()) {
+                    return Err(not_ours());
+                }
+                pending.drain(..at + BEGIN.len());
+                begun = true;
+            }
+            // Whole parts go as soon as there are enough bytes for one, cut at a character.
+            while pending.len() >= PART_BYTES + TAIL {
+                let upto = &pending[..pending.len() - TAIL];
+                let valid = match std::str::from_utf8(upto) {
+                    Ok(text) => text,
+                    Err(e) => std::str::from_utf8(&upto[..e.valid_up_to()]).unwrap_or_default(),
+                };
+                if valid.is_empty() {
+                    return Err(not_text());
+                }
+                let part = first_part(valid, PART_BYTES);
+                let n = part.len();
+                send(part)?;
+                pending.drain(..n);
+            }
+        }
+        let (_, _, sha256) = plain.into_inner().finish();
+        if sha256 != self.sha256 {
+            return Err(BackupError::Unreadable(format!(
+                "{} is not the file that was recorded (its sha256 differs)",
+                self.path.display()
+            )));
+        }
+        let rest = std::str::from_utf8(&pending).map_err(|_| not_text())?;
+        let to = rest
+            .rfind("COMMIT;")
+            .filter(|_| begun)
+            .ok_or_else(not_ours)?;
+        for part in parts(&rest[..to], PART_BYTES) {
+            send(part)?;
+        }
+        tx.blocking_send(Ok(None))
+            .map_err(|_| BackupError::Io("the restore stopped reading the backup".into()))
+    }
+}
+
 /// `text` cut into pieces whose JSON strings are at most `max` bytes each (quotes and
 /// escapes counted as serde_json writes them), each on a character boundary.
 pub fn parts(text: &str, max: usize) -> Vec<&str> {
@@ -235,6 +366,99 @@ pub fn first_part(text: &str, max: usize) -> &str {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn binding() -> Binding {
+        Binding {
+            customer_uid: "c-1".into(),
+            environment: "production".parse().unwrap(),
+            project_ref: "ref-1".into(),
+        }
+    }
+
+    /// A sealed file of `script`, and the `Opened` that reads it back as the register
+    /// recorded it (its sha256).
+    fn sealed(dir: &std::path::Path, script: &[u8]) -> Opened {
+        let key = BackupKey::generate();
+        let path = dir.join("b.fbk");
+        let file = std::fs::File::create(&path).unwrap();
+        let mut w = crypt::Writer::new(&key, &binding(), file).unwrap();
+        for piece in script.chunks(100_000) {
+            w.write(piece).unwrap();
+        }
+        let (_, _, sha256) = w.finish().unwrap();
+        Opened {
+            path,
+            sha256,
+            key,
+            expected: binding(),
+        }
+    }
+
+    /// Everything `parts` handed out: the parts, and whether it ended with `Ok(None)` or
+    /// with the error's text.
+    async fn read_all(opened: Opened) -> (Vec<String>, Result<(), String>) {
+        let mut rx = opened.parts();
+        let mut got = Vec::new();
+        loop {
+            match rx.recv().await {
+                Some(Ok(Some(part))) => got.push(part.to_string()),
+                Some(Ok(None)) => return (got, Ok(())),
+                Some(Err(e)) => return (got, Err(e.to_string())),
+                None => return (got, Err("closed".into())),
+            }
+        }
+    }
+
+    fn script(rows: usize) -> String {
+        let mut s = format!("{HEADER}\n-- a comment\n{BEGIN}");
+        for i in 0..rows {
+            s.push_str(&format!(
+                "INSERT INTO public.t VALUES ({i}, 'Smörgåsbord 🦐 \"{i}\"');\n"
+            ));
+        }
+        s.push_str("COMMIT;\n");
+        s
+    }
+
+    #[tokio::test]
+    async fn a_backup_file_comes_back_as_its_script_body_in_parts_after_it_is_proven() {
+        let dir = tempfile::tempdir().unwrap();
+        // About 4.3 MB: three parts, each cut where a character ends.
+        let text = script(70_000);
+        let (parts, end) = read_all(sealed(dir.path(), text.as_bytes())).await;
+        assert_eq!(end, Ok(()));
+        assert!(parts.len() >= 3, "{} parts", parts.len());
+        let json = |p: &str| serde_json::Value::from(p).to_string().len();
+        assert!(parts.iter().all(|p| json(p) <= PART_BYTES));
+        assert_eq!(parts.concat(), script_body(&text).unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_file_that_is_not_the_recorded_one_cut_off_or_not_a_script_never_ends_well() {
+        let dir = tempfile::tempdir().unwrap();
+        // Authentic, but not the file the register recorded: parts go, the end never comes.
+        let mut other = sealed(dir.path(), script(40_000).as_bytes());
+        other.sha256 = "0".repeat(64);
+        let (parts, end) = read_all(other).await;
+        assert!(!parts.is_empty());
+        assert!(end.unwrap_err().contains("not the file that was recorded"));
+        let text = script(5_000);
+        // Cut off after its first 100 kB.
+        let cut = sealed(dir.path(), text.as_bytes());
+        let bytes = std::fs::read(&cut.path).unwrap();
+        std::fs::write(&cut.path, &bytes[..100_000]).unwrap();
+        let (_, end) = read_all(cut).await;
+        assert!(end.unwrap_err().contains("cannot be trusted"));
+        // No header, or no COMMIT at its end.
+        for bad in [
+            text.replacen(HEADER, "-- someone else's", 1),
+            text.replace("COMMIT;", "ROLLBACK;"),
+        ] {
+            let (_, end) = read_all(sealed(dir.path(), bad.as_bytes())).await;
+            assert!(end.unwrap_err().contains("not a Fabrik backup script"));
+        }
+    }
     #[test]
     fn parts_cut_on_character_boundaries_and_join_back() {
         let json = |p: &str| serde_json::Value::from(p).to_string().len();

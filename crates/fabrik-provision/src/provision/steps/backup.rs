@@ -154,24 +154,17 @@ async fn restore(ctx: &RunCtx) -> Result<Done, StepError> {
         ..binding(ctx, &project_ref)
     };
     let (secrets, row) = (ctx.secrets.clone(), b.clone());
-    let plain = crate::blocking::run(move || {
-        let file = files::read(&row)?;
-        let key = crypt::key_by_id(&secrets, &crypt::key_id(&file)?)?;
-        crypt::decrypt(&key, &file, &expected)
-    })
-    .await
-    .map_err(&fail)?;
-    let sql = std::str::from_utf8(&plain).map_err(|_| {
-        fail(BackupError::Unreadable(
-            "the backup is not a text script".into(),
-        ))
-    })?;
-    // Proven the customer's, and this run still its driver's, right before it is replaced.
-    let project_ref = super::migrate::proven_database(ctx).await?;
-    backup::restore(&ctx.clients.supabase, &project_ref, sql)
+    let opened = crate::blocking::run(move || backup::open_to_restore(&row, &secrets, expected))
         .await
         .map_err(&fail)?;
-    drop(plain);
+    // Proven the customer's, and this run still its driver's, right before it is replaced.
+    let project_ref = super::migrate::proven_database(ctx).await?;
+    // Read again as it is staged, a part at a time: a backup of several GB is never held
+    // whole. Nothing of the customer's changes before the whole file was proven authentic and
+    // the one the register recorded.
+    backup::restore_coming(&ctx.clients.supabase, &project_ref, opened.parts())
+        .await
+        .map_err(&fail)?;
     let now = backup::checksums(&ctx.clients.supabase, &project_ref)
         .await
         .map_err(&fail)?;
