@@ -459,6 +459,7 @@ mod tests {
             assert!(end.unwrap_err().contains("not a Fabrik backup script"));
         }
     }
+
     #[test]
     fn parts_cut_on_character_boundaries_and_join_back() {
         let json = |p: &str| serde_json::Value::from(p).to_string().len();
