@@ -182,9 +182,9 @@ const TO_THE_LIST = `new MutationObserver((_, seen) => {
 }).observe(document, { childList: true, subtree: true });`;
 
 // The fake's scripts a page runs before the app's own, served beside the app's index.html (which
-// the page's route rewrites to load them first): what every test shares as one script (V8 keeps
-// its compiled code for the next page in the same process), then the test's config, then what
-// runs last (the click on "Kunder", a test's own script). 'self' scripts, so the build's CSP holds.
+// the page's route rewrites to load them first): the test's config, what every test shares (one
+// source, built once a process), then what runs last (the click on "Kunder", a test's own
+// script). 'self' scripts, so the build's CSP holds.
 const SHARED_SCRIPT = '__fabrik-test-shared.js';
 const CONFIG_SCRIPT = '__fabrik-test-config.js';
 const LAST_SCRIPT = '__fabrik-test-last.js';
