@@ -240,6 +240,13 @@ impl super::Script for Sealing {
     }
 }
 
+/// A backup file opened to be read a chunk at a time (`restore::Opened`).
+pub(super) fn reader(path: &Path) -> Result<std::io::BufReader<std::fs::File>, BackupError> {
+    std::fs::File::open(path)
+        .map(|f| std::io::BufReader::with_capacity(IO_BUFFER, f))
+        .map_err(|e| io("cannot read", path, e))
+}
+
 /// Reads a recorded backup's file and checks it against the sha256 the register holds.
 pub fn read(backup: &Backup) -> Result<Vec<u8>, BackupError> {
     let path = path_of(backup)?;

@@ -2,7 +2,6 @@
 //! runs, all in one transaction, so a restore that fails anywhere leaves the customer's
 //! database exactly as it was.
 
-use std::io::BufReader;
 use std::path::PathBuf;
 
 use serde_json::Value;
@@ -227,21 +226,15 @@ pub fn open_to_restore(
     expected: Binding,
 ) -> Result<Opened, BackupError> {
     let path = files::path_of(backup)?;
-    let (id, _, _) = crypt::read_header_from(&mut reader(&path)?)?;
+    let (id, _, _) = crypt::read_header_from(&mut files::reader(&path)?)?;
     let key = crypt::key_by_id(secrets, &id)?;
-    crypt::Reader::new(&key, reader(&path)?, &expected)?;
+    crypt::Reader::new(&key, files::reader(&path)?, &expected)?;
     Ok(Opened {
         path,
         sha256: backup.sha256.clone(),
         key,
         expected,
     })
-}
-
-fn reader(path: &std::path::Path) -> Result<BufReader<std::fs::File>, BackupError> {
-    std::fs::File::open(path)
-        .map(|f| BufReader::with_capacity(256 * 1024, f))
-        .map_err(|e| BackupError::Io(format!("cannot read {}: {e}", path.display())))
 }
 
 /// Bytes held back from the parts until the file's end: they hold the script's last
@@ -275,8 +268,11 @@ impl Opened {
                 .map_err(|_| BackupError::Io("the restore stopped reading the backup".into()))
         };
         let not_text = || BackupError::Unreadable("the backup is not a text script".into());
-        let mut plain =
-            crypt::Reader::new(&self.key, Hashed::new(reader(&self.path)?), &self.expected)?;
+        let mut plain = crypt::Reader::new(
+            &self.key,
+            Hashed::new(files::reader(&self.path)?),
+            &self.expected,
+        )?;
         let mut pending = Zeroizing::new(Vec::with_capacity(2 * PART_BYTES));
         let mut begun = false;
         while let Some(piece) = plain.piece()? {
