@@ -216,6 +216,14 @@ impl Sandbox {
             ("github.owner", s.github_org.clone()),
             ("supabase.organization", s.supabase_org_slug.clone()),
             ("supabase.region", "eu-north-1".into()),
+            (
+                "supabase.oauth_client_id",
+                s.supabase_oauth_client_id.clone(),
+            ),
+            (
+                "supabase.oauth_redirect_uri",
+                s.supabase_oauth_redirect_uri.clone(),
+            ),
             ("vercel.team_id", s.vercel_team_id.clone()),
             ("vercel.team_slug", s.vercel_team_slug.clone()),
             (

@@ -240,6 +240,7 @@ pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
     // A world saved before the git object model gets one.
     world.ensure_git();
     world.ensure_stripe(config.seed);
+    world.ensure_oauth_app();
     let pg = match &config.database_url {
         Some(url) => Some(
             sqlexec::PgBackend::connect(url)

@@ -30,6 +30,19 @@ async fn outside(sim: &SimHandle, body: Value) -> String {
     v["id"].as_str().unwrap().to_string()
 }
 
+/// A project `acme` in the agency's organization: its ref.
+async fn project(c: &reqwest::Client, base: &str) -> String {
+    let body = json!({"name": "acme", "db_pass": "S3cret-pass!", "organization_slug": "fabrik-sandbox", "region": "us-east-1"});
+    let (s, p) = call(
+        c.post(format!("{base}/v1/projects"))
+            .bearer_auth(TOKEN)
+            .json(&body),
+    )
+    .await;
+    assert_eq!(s, 201, "{p}");
+    p["id"].as_str().unwrap().to_string()
+}
+
 async fn admin(sim: &SimHandle, path: &str) -> (u16, Value) {
     call(client().post(format!("{}/__sim/handover/{path}", sim.base_url()))).await
 }
@@ -39,15 +52,7 @@ async fn a_claim_token_moves_the_project_once_and_a_revoked_one_is_refused() {
     let sim = sim().await;
     let (c, base) = (client(), sim.supabase_api_url());
     outside(&sim, json!({"provider": "supabase", "name": "kundens-org"})).await;
-    let body = json!({"name": "acme", "db_pass": "S3cret-pass!", "organization_slug": "fabrik-sandbox", "region": "us-east-1"});
-    let (s, p) = call(
-        c.post(format!("{base}/v1/projects"))
-            .bearer_auth(TOKEN)
-            .json(&body),
-    )
-    .await;
-    assert_eq!(s, 201, "{p}");
-    let r = p["id"].as_str().unwrap().to_string();
+    let r = project(&c, &base).await;
     let url = format!("{base}/v1/projects/{r}/claim-token");
 
     let (s, none) = call(c.get(&url).bearer_auth(TOKEN)).await;
@@ -93,6 +98,119 @@ async fn a_claim_token_moves_the_project_once_and_a_revoked_one_is_refused() {
     assert_eq!(s, 403);
     let (s, _) = call(c.get(&url).bearer_auth(TOKEN)).await;
     assert_eq!(s, 404, "a revoked token is no longer shown");
+}
+
+/// The documented claim flow (`GET /v1/oauth/authorize/project-claim`): the agency's token and
+/// OAuth app name the project, and the answer is the redirect to the page where the customer
+/// claims it; that claim is the project's claim token. An unknown app, a redirect address the
+/// app does not have, a missing parameter and a project of another organization are refused
+/// before any redirect.
+#[tokio::test]
+async fn the_claim_flow_redirects_to_the_customers_page_and_refuses_what_it_does_not_know() {
+    let sim = sim().await;
+    let base = sim.supabase_api_url();
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    outside(&sim, json!({"provider": "supabase", "name": "kundens-org"})).await;
+    let r = project(&c, &base).await;
+    let seed = sim.seed().clone();
+    let ask = |client_id: &str, redirect: &str| {
+        c.get(format!("{base}/v1/oauth/authorize/project-claim"))
+            .bearer_auth(TOKEN)
+            .query(&[
+                ("project_ref", r.as_str()),
+                ("client_id", client_id),
+                ("response_type", "code"),
+                ("redirect_uri", redirect),
+                ("state", "fabrik-handover-1"),
+            ])
+    };
+    let (app, back) = (
+        seed.supabase_oauth_client_id.as_str(),
+        seed.supabase_oauth_redirect_uri.as_str(),
+    );
+    for (client_id, redirect) in [
+        ("66666666-6666-4666-8666-666666666666", back),
+        (app, "https://annan.example.se/tillbaka"),
+    ] {
+        let (s, v) = call(ask(client_id, redirect)).await;
+        assert_eq!(s, 400, "{v}");
+    }
+    let (s, _) = call(
+        c.get(format!(
+            "{base}/v1/oauth/authorize/project-claim?project_ref={r}"
+        ))
+        .bearer_auth(TOKEN),
+    )
+    .await;
+    assert_eq!(s, 400, "the required parameters");
+    let (s, _) = call(
+        c.get(format!("{base}/v1/oauth/authorize/project-claim"))
+            .bearer_auth("fel")
+            .query(&[
+                ("project_ref", r.as_str()),
+                ("client_id", app),
+                ("response_type", "code"),
+                ("redirect_uri", back),
+            ]),
+    )
+    .await;
+    assert_eq!(s, 401);
+    let (s, _) = call(
+        c.get(format!("{base}/v1/projects/{r}/claim-token"))
+            .bearer_auth(TOKEN),
+    )
+    .await;
+    assert_eq!(s, 404, "nothing refused made a claim");
+
+    let answer = ask(app, back).send().await.unwrap();
+    assert_eq!(answer.status().as_u16(), 302);
+    let page = answer
+        .url()
+        .join(answer.headers()["location"].to_str().unwrap())
+        .unwrap();
+    let token = page
+        .query_pairs()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.to_string())
+        .unwrap();
+    let (s, shown) = call(
+        c.get(format!("{base}/v1/projects/{r}/claim-token"))
+            .bearer_auth(TOKEN),
+    )
+    .await;
+    assert_eq!(s, 200, "the claim shows as the project's claim token");
+    assert_response(Spec::Supabase, "GET", TOKEN_PATH, 200, &shown);
+
+    // The customer's page names the project; confirming it for their organization moves it.
+    let html = c
+        .get(page.clone())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("acme") && html.contains("kundens-org"),
+        "{html}"
+    );
+    let confirmed = c
+        .post(page.as_str().split('?').next().unwrap())
+        .form(&[("token", token.as_str()), ("organization", "kundens-org")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status().as_u16(), 204);
+    let (_, moved) = call(c.get(format!("{base}/v1/projects/{r}")).bearer_auth(TOKEN)).await;
+    assert_eq!(moved["organization_slug"], "kundens-org");
+    // The project is no longer the agency's to hand.
+    let (s, _) = call(ask(app, back)).await;
+    assert_eq!(s, 403);
+    let html = c.get(page).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("used, withdrawn or too old"), "{html}");
 }
 
 #[tokio::test]

@@ -90,6 +90,14 @@ pub fn settings_for(sim: &SimHandle) -> Vec<(&'static str, String)> {
         ("github.template", s.github_template.clone()),
         ("github.owner", s.github_org.clone()),
         ("supabase.organization", s.supabase_org_slug.clone()),
+        (
+            "supabase.oauth_client_id",
+            s.supabase_oauth_client_id.clone(),
+        ),
+        (
+            "supabase.oauth_redirect_uri",
+            s.supabase_oauth_redirect_uri.clone(),
+        ),
         ("vercel.team_id", s.vercel_team_id.clone()),
         (
             "email.sender_address",

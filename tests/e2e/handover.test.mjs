@@ -93,7 +93,8 @@ async function handOver(s, c, picture) {
   await s.until(async () => (await s.findAll('[data-testid="active-runs-indicator"]')).length === 0, 'no active runs', 60_000);
 }
 
-/** The letter in the simulator's Resend outbox: the claim token and the transfer code. */
+/** The letter in the simulator's Resend outbox: the claim token its Supabase link carries (the
+ * simulator's claim page, where the claim flow sends the customer) and the transfer code. */
 async function letter(c) {
   const inv = await sim('GET', '/__sim/inventory');
   const mail = inv.resend.emails.find((e) => e.subject.startsWith('Överlämning') && JSON.stringify(e.to).includes(c.email));
@@ -105,7 +106,9 @@ async function letter(c) {
   };
   const repo = inv.github.repos.find((r) => !r.seeded && r.full_name.endsWith(`/${c.slug}`));
   assert.ok(repo, `${c.slug}'s repository: ${inv.github.repos.map((r) => r.full_name)}`);
-  return { token: after('Kod för att ta över projektet:'), code: after('Kod för flytten:'), repo: repo.full_name };
+  const link = new URL(after('Länk för att ta över projektet:').replaceAll('&amp;', '&'));
+  assert.equal(link.pathname, '/__sim/handover/supabase/claim-page', `the claim link: ${link}`);
+  return { token: link.searchParams.get('token'), code: after('Kod för flytten:'), repo: repo.full_name };
 }
 
 test('a handover in the window: asked, waiting, taken part by part by the customer, handed over; another withdrawn', async () => {

@@ -56,13 +56,20 @@ fn request(w: &World, github: &str, typed: &str) -> RunRequest {
 }
 
 async fn hand_over(w: &World, github: &str) -> (Result<RunState, Error>, Events) {
-    let start = w
-        .engine
+    hand_over_by(&w.engine, w, github).await
+}
+
+/// As `hand_over`, by an engine of the test's own (settings of its own).
+async fn hand_over_by(
+    engine: &fabrik::provision::Engine,
+    w: &World,
+    github: &str,
+) -> (Result<RunState, Error>, Events) {
+    let start = engine
         .record(&w.slug, &request(w, github, &w.slug))
         .unwrap();
     let events = Events::default();
-    let state = w
-        .engine
+    let state = engine
         .drive(
             start.driver.expect("this caller drives the run"),
             events.sink(),
@@ -73,7 +80,7 @@ async fn hand_over(w: &World, github: &str) -> (Result<RunState, Error>, Events)
     (state, events)
 }
 
-/// The letter in the outbox: (html, the claim token, the transfer code).
+/// The letter in the outbox: (html, the claim token its claim link carries, the transfer code).
 async fn letter(w: &World) -> (String, String, String) {
     let inv = inventory(&w.sim).await;
     let mail = inv["resend"]["emails"]
@@ -96,11 +103,29 @@ async fn letter(w: &World) -> (String, String, String) {
             + label.len();
         html[i..].split('<').next().unwrap().trim().to_string()
     };
-    (
-        html.clone(),
-        after("Kod för att ta över projektet:"),
-        after("Kod för flytten:"),
-    )
+    // The customer opens the link: the simulator's claim page, which names its claim.
+    let link = after("Länk för att ta över projektet:").replace("&amp;", "&");
+    let link = reqwest::Url::parse(&link).unwrap_or_else(|e| panic!("{link}: {e}"));
+    assert!(
+        link.as_str().starts_with(w.sim.base_url()),
+        "the link leads to Supabase's (the simulator's) page: {link}"
+    );
+    let token = link
+        .query_pairs()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_else(|| panic!("{link}"));
+    (html.clone(), token, after("Kod för flytten:"))
+}
+
+/// The project's open claim, as the agency's token reads it.
+async fn open_claim(w: &World, project: &str) -> Option<fabrik::providers::supabase::ClaimToken> {
+    w.engine
+        .clients()
+        .supabase
+        .claim_token(project)
+        .await
+        .unwrap()
 }
 
 fn register_text(w: &World) -> String {
@@ -154,7 +179,7 @@ async fn a_delivered_instance_is_handed_over_and_left_alone() {
 
     // The codes went to the customer only: not the register, the events, the log.
     let kept = register_text(&w) + &events.json();
-    assert!(!kept.contains(&token), "the claim token is kept somewhere");
+    assert!(!kept.contains(&token), "the claim link is kept somewhere");
     assert!(!kept.contains(&code), "the transfer code is kept somewhere");
 
     let handovers = Handovers::new(&w.engine);
@@ -323,13 +348,7 @@ async fn a_handover_rolled_back_revokes_the_claim_token_it_made() {
         RunState::RolledBack
     );
     // The simulator has no open token for the project any more: none for anyone to redeem.
-    let open = w
-        .engine
-        .clients()
-        .supabase
-        .claim_token(&project)
-        .await
-        .unwrap();
+    let open = open_claim(&w, &project).await;
     assert!(open.is_none(), "a live claim token was left: {open:?}");
     // Revoked by the claim token step's undo, as the ledger says.
     let run = w.store.list_runs(Some(c.id), 1).unwrap().remove(0);
@@ -344,6 +363,68 @@ async fn a_handover_rolled_back_revokes_the_claim_token_it_made() {
     assert!(inventory(&w.sim).await["supabase"]["projects"]
         .to_string()
         .contains(&project));
+    w.sim.shutdown().await;
+}
+
+/// Issue #70: the link comes from Supabase's documented claim flow, through the agency's OAuth
+/// app. Without the app's settings, or with a redirect address the app does not have, the run
+/// stops at its first step, names the settings, and hands nothing over: no claim open, no
+/// letter, the project still the agency's.
+#[tokio::test]
+async fn without_the_agencys_oauth_app_nothing_is_handed_over_and_the_settings_are_named() {
+    let Some(w) = delivered("handover-no-app", "Ingen App AB").await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::env::set_var(fabrik::paths::EXPORT_DIR_ENV, dir.path());
+    let project = w
+        .store
+        .get_customer(&w.slug)
+        .unwrap()
+        .instance
+        .supabase_project_ref
+        .unwrap();
+    for (change, said) in [
+        (None, "supabase.oauth_client_id"),
+        (Some("https://annan.example.se/tillbaka"), "OAuth"),
+    ] {
+        match change {
+            None => assert!(w
+                .store
+                .remove_setting("supabase.oauth_redirect_uri")
+                .unwrap()),
+            Some(other) => w
+                .store
+                .set_setting("supabase.oauth_redirect_uri", other)
+                .unwrap(),
+        }
+        let engine = engine_as_set(
+            &w.sim,
+            w.store.clone(),
+            w.secrets.clone(),
+            fabrik::provision::FailurePolicy::Rollback,
+            w.engine.environment(),
+            fast_timing(),
+        );
+        let (state, events) = hand_over_by(&engine, &w, "kund-gh").await;
+        assert_ne!(state.ok(), Some(RunState::Succeeded), "{}", events.json());
+        let failure = events.first_failure().to_string();
+        assert!(failure.contains(said), "{failure}");
+        assert!(letters_to(&w).await.is_empty(), "a letter went");
+        let open = open_claim(&w, &project).await;
+        assert!(open.is_none(), "a claim is open: {open:?}");
+        let p = w
+            .engine
+            .clients()
+            .supabase
+            .get_project(&project)
+            .await
+            .unwrap();
+        assert_eq!(
+            p.organization_slug.as_deref(),
+            Some(w.sim.seed().supabase_org_slug.as_str())
+        );
+    }
     w.sim.shutdown().await;
 }
 

@@ -2304,7 +2304,7 @@ export const STEP_LABEL: Record<StepKey, Text> = {
   'email.welcome_again': { sv: "Skicka välkomstmejlet igen", en: "Send the welcome email again" },
   'supabase.auth_mail': { sv: "Låt instansen skicka e-post som byrån", en: "Make the instance send email as the agency" },
   'resend.sending_key': { sv: "Skapa instansens egen sändningsnyckel hos Resend", en: "Make the instance's own sending key at Resend" },
-  'supabase.claim_token': { sv: "Skapa en kod för att ta över Supabase-projektet", en: "Make a claim token for the Supabase project" },
+  'supabase.claim_token': { sv: "Skapa en länk för att ta över Supabase-projektet", en: "Make a link to claim the Supabase project" },
   'vercel.transfer_request': { sv: "Begär flytt av Vercel-projektet", en: "Request the Vercel project's transfer" },
   'n8n.handover_export': { sv: "Exportera n8n-flödet till överlämningen", en: "Export the n8n workflow for the handover" },
   'github.transfer': { sv: "Flytta GitHub-repot till kunden", en: "Transfer the GitHub repository to the customer" },

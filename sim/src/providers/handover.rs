@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use serde_json::{json, Value};
@@ -22,6 +22,10 @@ pub fn admin_routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/handover/accounts", post(add_account))
         .route("/handover/supabase/{slug}/claim/{token}", post(claim))
+        .route(
+            "/handover/supabase/claim-page",
+            axum::routing::get(claim_page).post(claim_confirmed),
+        )
         .route("/handover/supabase/{slug}/preview/{token}", post(preview))
         .route(
             "/handover/vercel/{team}/accept/{code}",
@@ -60,6 +64,71 @@ async fn add_account(State(st): St, body: Bytes) -> Response {
 
 async fn claim(State(st): St, Path((slug, token)): Path<(String, String)>) -> Response {
     super::supabase_claim::claim_as(&st, &slug, &token, true)
+}
+
+/// The page the claim flow's link opens (Supabase's own pages in the service): the project, and
+/// the organization to claim it for. In the sandbox, where an owner opens the letter's link.
+async fn claim_page(
+    State(st): St,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let token = q.get("token").cloned().unwrap_or_default();
+    let now = crate::world::now_ms();
+    let found = st.read(|w| {
+        let c = w.handover.claims.iter().find(|c| {
+            c.token == token && c.state == crate::world::ClaimState::Open && c.expires_ms > now
+        })?;
+        let p = w
+            .supabase
+            .projects
+            .iter()
+            .find(|p| p.r#ref == c.project_ref)?;
+        let orgs: Vec<String> = w
+            .handover
+            .accounts
+            .iter()
+            .filter(|a| a.provider == "supabase")
+            .map(|a| a.name.clone())
+            .collect();
+        Some((p.name.clone(), orgs))
+    });
+    let esc = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let body = match found {
+        Some((name, orgs)) => {
+            let options: String = orgs
+                .iter()
+                .map(|o| format!("<option>{}</option>", esc(o)))
+                .collect();
+            format!(
+                "<h1>Claim the project {}</h1><p>Simulated Supabase: the project moves to the organization you pick, and the agency's OAuth app keeps its access until you remove it.</p>\
+                 <form method=\"post\"><input type=\"hidden\" name=\"token\" value=\"{}\"><select name=\"organization\">{options}</select> <button>Confirm</button></form>",
+                esc(&name),
+                esc(&token)
+            )
+        }
+        None => "<h1>This claim link is used, withdrawn or too old</h1>".into(),
+    };
+    axum::response::Html(format!(
+        "<!doctype html><html><meta charset=\"utf-8\"><title>Supabase: claim a project</title><body>{body}</body></html>"
+    ))
+    .into_response()
+}
+
+/// The page's form: the project claimed for the organization picked.
+async fn claim_confirmed(
+    State(st): St,
+    axum::extract::Form(f): axum::extract::Form<std::collections::HashMap<String, String>>,
+) -> Response {
+    let (token, org) = (
+        f.get("token").cloned().unwrap_or_default(),
+        f.get("organization").cloned().unwrap_or_default(),
+    );
+    super::supabase_claim::claim_as(&st, &org, &token, true)
 }
 
 async fn preview(State(st): St, Path((slug, token)): Path<(String, String)>) -> Response {

@@ -1,11 +1,16 @@
-//! Supabase's project claim tokens (`/v1/projects/{ref}/claim-token`) and their redemption by an
-//! organization (`/v1/organizations/{slug}/project-claim/{token}`), from the Management API's
-//! description. It documents only 200/204, 401, 403 and 429: a token used, revoked, expired or
-//! unknown, and an organization the caller may not administer, are its 403 "Forbidden action".
+//! Supabase's project claim: the documented claim flow (`GET /v1/oauth/authorize/project-claim`,
+//! "Supabase for Platforms": the platform's token and OAuth app, the customer then led through
+//! Supabase's pages), the claim tokens it leaves (`/v1/projects/{ref}/claim-token`) and their
+//! redemption by an organization (`/v1/organizations/{slug}/project-claim/{token}`), from the
+//! Management API's description. It documents only 200/204, 401, 403 and 429: a token used,
+//! revoked, expired or unknown, and an organization the caller may not administer, are its 403
+//! "Forbidden action".
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -22,6 +27,7 @@ const VALID_MS: i64 = 7 * 24 * 3_600_000;
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
+        .route("/v1/oauth/authorize/project-claim", get(authorize_claim))
         .route(
             "/v1/projects/{ref}/claim-token",
             get(get_token).post(create_token).delete(revoke_token),
@@ -43,27 +49,91 @@ fn open<'a>(w: &'a World, project_ref: &str) -> Option<&'a ClaimToken> {
         .find(|c| c.project_ref == project_ref && c.state == ClaimState::Open)
 }
 
+/// A new open token for the project `r`, replacing the one before.
+fn new_token(w: &mut World, r: &str, now: i64) -> ClaimToken {
+    for c in w.handover.claims.iter_mut().filter(|c| c.project_ref == r) {
+        if c.state == ClaimState::Open {
+            c.state = ClaimState::Revoked;
+        }
+    }
+    let c = ClaimToken {
+        project_ref: r.to_string(),
+        token: w.ids.hex(40),
+        alias: w.ids.lower_alnum(8),
+        created_ms: now,
+        expires_ms: now + VALID_MS,
+        state: ClaimState::Open,
+        claimed_by: None,
+    };
+    w.handover.claims.push(c.clone());
+    c
+}
+
+/// Where the claim flow sends the customer: Supabase's own pages (sign in, pick an
+/// organization, review the app and the move, confirm), here the simulator's page for them.
+pub const CLAIM_PAGE: &str = "/__sim/handover/supabase/claim-page";
+
+/// The claim flow (`v1-oauth-authorize-project-claim`): the platform's token names its project
+/// and its OAuth app; the answer is the redirect to the page where the customer claims it (the
+/// guide follows it with `curl -L`; the description lists the success as 204). An unknown app
+/// or a redirect address it does not have is refused before any redirect, as OAuth asks.
+async fn authorize_claim(State(st): St, Query(q): Query<HashMap<String, String>>) -> Response {
+    let param = |k: &str| q.get(k).map(String::as_str).filter(|v| !v.is_empty());
+    let (Some(r), Some(client), Some(kind), Some(redirect)) = (
+        param("project_ref"),
+        param("client_id"),
+        param("response_type"),
+        param("redirect_uri"),
+    ) else {
+        return errors::supabase(
+            400,
+            "project_ref, client_id, response_type and redirect_uri are required",
+        );
+    };
+    if !matches!(kind, "code" | "token" | "id_token token") {
+        return errors::supabase(
+            400,
+            "response_type must be one of: code, token, id_token token",
+        );
+    }
+    let now = now_ms();
+    let made = st.mutate(|w| {
+        if w.seed.supabase_oauth_client_id != client {
+            return Err(errors::supabase(400, "Unknown OAuth client"));
+        }
+        if w.seed.supabase_oauth_redirect_uri != redirect {
+            return Err(errors::supabase(
+                400,
+                "redirect_uri is not one of the OAuth app's",
+            ));
+        }
+        // Only a project of an organization the caller administers can be handed.
+        let ours = w
+            .supabase
+            .projects
+            .iter()
+            .any(|p| p.r#ref == r && w.supabase.orgs.iter().any(|o| o.slug == p.org_slug));
+        if !ours {
+            return Err(forbidden());
+        }
+        Ok(new_token(w, r, now))
+    });
+    match made {
+        Ok(c) => Response::builder()
+            .status(302)
+            .header("location", format!("{CLAIM_PAGE}?token={}", c.token))
+            .body(axum::body::Body::empty())
+            .unwrap_or_else(|_| forbidden()),
+        Err(refused) => refused,
+    }
+}
+
 async fn create_token(State(st): St, Path(r): Path<String>) -> Response {
     let now = now_ms();
     let made = st.mutate(|w| {
         w.supabase.projects.iter().find(|p| p.r#ref == r)?;
         // A new token replaces the one before.
-        for c in w.handover.claims.iter_mut().filter(|c| c.project_ref == r) {
-            if c.state == ClaimState::Open {
-                c.state = ClaimState::Revoked;
-            }
-        }
-        let c = ClaimToken {
-            project_ref: r.clone(),
-            token: w.ids.hex(40),
-            alias: w.ids.lower_alnum(8),
-            created_ms: now,
-            expires_ms: now + VALID_MS,
-            state: ClaimState::Open,
-            claimed_by: None,
-        };
-        w.handover.claims.push(c.clone());
-        Some(c)
+        Some(new_token(w, &r, now))
     });
     match made {
         Some(c) => json_response(

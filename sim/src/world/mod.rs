@@ -92,6 +92,12 @@ pub struct SeedWorld {
     pub stripe_professional_product_id: String,
     #[serde(default)]
     pub stripe_professional_price_id: String,
+    /// The agency's OAuth app at Supabase (Organization settings → OAuth Apps), which the
+    /// project claim flow names: its client id and its one redirect address.
+    #[serde(default)]
+    pub supabase_oauth_client_id: String,
+    #[serde(default)]
+    pub supabase_oauth_redirect_uri: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -172,6 +178,8 @@ impl World {
             stripe_starter_price_id: String::new(),
             stripe_professional_product_id: String::new(),
             stripe_professional_price_id: String::new(),
+            supabase_oauth_client_id: String::new(),
+            supabase_oauth_redirect_uri: String::new(),
         };
         let template = Repo {
             id: ids.number(),
@@ -233,7 +241,18 @@ impl World {
         };
         world.ensure_git();
         world.seed_stripe(seed);
+        world.ensure_oauth_app();
         world
+    }
+
+    /// The agency's OAuth app, made last so that every id before it stays what it was (a world
+    /// saved before the claim flow was simulated gets one too).
+    pub fn ensure_oauth_app(&mut self) {
+        if self.seed.supabase_oauth_client_id.is_empty() {
+            self.seed.supabase_oauth_client_id = self.ids.uuid_v4();
+            self.seed.supabase_oauth_redirect_uri =
+                format!("https://{}/supabase/claimed", self.seed.resend_domain);
+        }
     }
 
     /// A world saved before Stripe was simulated gets the seeded catalogue.

@@ -360,6 +360,16 @@ const ERRATA: &[(&str, &str, &str, u16, u16)] = &[
     // internal/api/verify.go); the description lists the redirect as `302`, and describes it
     // as "HTTP See Other redirect response".
     ("/supabase-project/", "GET", "/auth/v1/verify", 303, 302),
+    // The Management API's claim flow answers with the redirect to Supabase's claim page: the
+    // guide ("Supabase for Platforms", Claim flow) follows it (`curl -L`) and says the user "is
+    // redirected to a Supabase UI"; the description lists the success as 204, with no body.
+    (
+        "/supabase",
+        "GET",
+        "/v1/oauth/authorize/project-claim",
+        302,
+        204,
+    ),
 ];
 
 /// The status an answer is held to: its own, or the one the description lists it under.
@@ -368,8 +378,12 @@ fn erratum(e: &Exchange) -> Option<u16> {
         .iter()
         .find_map(|(prefix, method, path, answered, listed)| {
             let rest = e.path.strip_prefix(prefix)?;
-            let after_ref = rest.split_once('/').map(|(_, p)| format!("/{p}"))?;
-            (e.method == *method && after_ref == *path && e.status == *answered).then_some(*listed)
+            // A project's own API is under its ref; the Management API is not.
+            let within = match prefix.ends_with('/') {
+                true => rest.split_once('/').map(|(_, p)| format!("/{p}"))?,
+                false => rest.to_string(),
+            };
+            (e.method == *method && within == *path && e.status == *answered).then_some(*listed)
         })
 }
 

@@ -333,6 +333,36 @@ fn an_upload_of_any_type_and_the_gateways_answer_are_within_storages_description
     assert_eq!(held_findings(&tallies).len(), 1, "{}", report(&tallies));
 }
 
+/// The Management API's claim flow redirects (302) to Supabase's claim page, where the
+/// description lists 204: held to the 204's description (`ERRATA`). Another redirect is a
+/// finding.
+#[test]
+fn the_claim_flows_redirect_is_held_to_the_answer_the_description_lists() {
+    let mut claim = exchange(
+        "GET",
+        "/supabase/v1/oauth/authorize/project-claim",
+        Value::Null,
+        302,
+        Value::Null,
+    );
+    claim.query = Some(
+        "project_ref=abcdefghijklmnopqrst&client_id=66666666-6666-4666-8666-666666666666\
+         &response_type=code&redirect_uri=https%3A%2F%2Fbyran.se%2Fclaimed&state=s"
+            .into(),
+    );
+    let tallies = check(std::slice::from_ref(&claim));
+    assert_eq!(
+        held_findings(&tallies),
+        Vec::<String>::new(),
+        "{}",
+        report(&tallies)
+    );
+    let mut moved = claim;
+    moved.status = 301;
+    let tallies = check(&[moved]);
+    assert_eq!(held_findings(&tallies).len(), 1, "{}", report(&tallies));
+}
+
 /// GoTrue's link redirects with 303 See Other, which Auth's description lists as 302 (the one
 /// erratum, `ERRATA`): held to the 302's description. Another status it does not list is a
 /// finding.

@@ -24,6 +24,8 @@ const GROUP_OF: Record<string, Group> = {
   'github.owner': 'github',
   'supabase.organization': 'supabase',
   'supabase.region': 'supabase',
+  'supabase.oauth_client_id': 'supabase',
+  'supabase.oauth_redirect_uri': 'supabase',
   'vercel.team_id': 'vercel',
   'vercel.team_slug': 'vercel',
   'vercel.framework': 'vercel',

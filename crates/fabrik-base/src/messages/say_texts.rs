@@ -369,8 +369,16 @@ impl Say {
                 "The handover of {slug} was withdrawn.",
             ),
             HandoverRevoked => t(
-                "Supabase: koden för att ta över projektet är återkallad.",
-                "Supabase: the claim token for the project was revoked.",
+                "Supabase: länken för att ta över projektet är återkallad.",
+                "Supabase: the link to claim the project was revoked.",
+            ),
+            HandoverClaimAppRefused => t(
+                "Supabase känner inte igen byråns OAuth-app eller dess omdirigeringsadress ({detail}). Jämför klient-id och omdirigeringsadress med appen under Organization settings → OAuth Apps och kör överlämningen igen.",
+                "Supabase does not know the agency's OAuth app or its redirect address ({detail}). Compare the client id and the redirect address with the app under Organization settings → OAuth Apps and run the handover again.",
+            ),
+            HandoverNeedsClaimApp => t(
+                "Supabase lämnar över ett projekt genom byråns OAuth-app (Supabase: Organization settings → OAuth Apps; flödet öppnas av Supabase på begäran). Ange appens klient-id och omdirigeringsadress i inställningarna och kör överlämningen igen.",
+                "Supabase hands a project over through the agency's OAuth app (Supabase: Organization settings → OAuth Apps; Supabase opens the flow on request). Set the app's client id and redirect address in the settings and run the handover again.",
             ),
             HandoverVercelLapses => t(
                 "Vercel: en flyttbegäran kan inte dras tillbaka; koden slutar gälla 24 timmar efter att den gjordes.",
@@ -727,6 +735,10 @@ impl Say {
             ImportLargerThanCanImported => t(
                 "är större än de {max} MB som kan importeras åt gången",
                 "is larger than the {max} MB that can be imported at a time",
+            ),
+            SettingGiveOauthClientId => t(
+                "ange appens klient-id, ett UUID som Supabase visar under OAuth Apps",
+                "give the app's client id, a UUID Supabase shows under OAuth Apps",
             ),
             SettingTeamIdStartsTeam => t(
                 "ett team-id börjar med team_",

@@ -1,7 +1,7 @@
 //! A handover after its run (issue #59): following each part until the customer took it, the
 //! instance marked handed over when all three are (from then on no run, roll-out or scheduled
 //! job touches it: `Engine::record` and `Store::delivered_slugs`), and a handover withdrawn
-//! while it waits. The run itself (the claim token, the transfer request, the repository's
+//! while it waits. The run itself (the claim link, the transfer request, the repository's
 //! transfer, the workflow's export, the letter) is `provision::steps::handover`'s. Not a run:
 //! it reads through the engine's public surface, as the team does.
 
@@ -158,7 +158,7 @@ impl Handovers {
     }
 
     /// Withdraws the customer's handover while it waits, through the guarded gate (the
-    /// teardown's right, the slug typed): the Supabase claim token revoked on the project
+    /// teardown's right, the slug typed): the Supabase claim (its link) revoked on the project
     /// proven the agency's; what the other providers cannot take back said so.
     pub async fn withdraw(&self, slug: &str, confirmation: &str) -> Result<Withdrawal> {
         let customer = self.customer(slug).await?;
@@ -217,7 +217,7 @@ impl Handovers {
 }
 
 /// The status in sentences.
-/// The letter (the claim token and the transfer code inside) goes once the handover is done or
+/// The letter (the claim link and the transfer code inside) goes once the handover is done or
 /// withdrawn: its codes are of no more use to anyone but a thief. Only the file this seat's
 /// handover run wrote, its path derived again, never the register's word for it.
 fn remove_letter(customer: &Customer, h: &Handover) {

@@ -79,6 +79,52 @@ pub async fn pace(provider: Provider, req: RequestBuilder) -> Result<(), Provide
 /// Sends a request when the provider's budget allows (the shared pacer) and turns every
 /// failure into a `ProviderError`.
 pub async fn send(provider: Provider, req: RequestBuilder) -> Result<Response, ProviderError> {
+    send_answered(provider, req, StatusCode::is_success).await
+}
+
+/// The address a request is redirected to, which is its answer (Supabase's project claim
+/// names the customer's claim page so): the redirect's `Location`, resolved against the
+/// request's URL. Never followed. `None` when the service answered 2xx without one.
+pub async fn redirect(
+    provider: Provider,
+    req: RequestBuilder,
+) -> Result<Option<String>, ProviderError> {
+    let resp = send_answered(provider, req, |s| s.is_success() || s.is_redirection()).await?;
+    let Some(location) = resp.headers().get(reqwest::header::LOCATION) else {
+        return Ok(None);
+    };
+    let bad = |why: &str| {
+        ProviderError::new(
+            provider,
+            ErrorKind::Invalid,
+            format!("unexpected redirect: {why}"),
+        )
+    };
+    if location.len() > MAX_LOCATION_BYTES {
+        return Err(bad("the address is too long"));
+    }
+    let text = location
+        .to_str()
+        .map_err(|_| bad("the address is not text"))?;
+    let url = resp
+        .url()
+        .join(text)
+        .map_err(|_| bad("the address cannot be read"))?;
+    match url.scheme() {
+        "https" | "http" => Ok(Some(url.to_string())),
+        _ => Err(bad("the address is not a web address")),
+    }
+}
+
+/// The longest redirect address read (OAuth's redirect address and state together are at most
+/// 4 kB at Supabase; a claim page's address adds its own few).
+const MAX_LOCATION_BYTES: usize = 8 * 1024;
+
+async fn send_answered(
+    provider: Provider,
+    req: RequestBuilder,
+    answered: fn(&StatusCode) -> bool,
+) -> Result<Response, ProviderError> {
     let (client, built) = req.build_split();
     let mut request = built.map_err(|e| transport(provider, &e))?;
     let buckets = buckets_of(provider, &request);
@@ -102,7 +148,7 @@ pub async fn send(provider: Provider, req: RequestBuilder) -> Result<Response, P
         }
     };
     let status = resp.status();
-    if status.is_success() {
+    if answered(&status) {
         pacer::shared().observe(&buckets, status.as_u16(), resp.headers(), None);
         Ok(resp)
     } else {

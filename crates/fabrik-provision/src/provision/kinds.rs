@@ -404,9 +404,9 @@ run_kinds! {
         ..DAY_TWO
     },
     /// "Lämna över", through the guarded gate (`confirmation`: the slug, typed): a claim
-    /// token for the customer's Supabase organization, a transfer request for their Vercel
+    /// link for the customer's Supabase organization, a transfer request for their Vercel
     /// team, the workflow exported, the repository transferred to their GitHub account or
-    /// organization, and a letter with every code and step to the customer's contact. Fabrik
+    /// organization, and a letter with every link, code and step to the customer's contact. Fabrik
     /// then follows until the customer took all three (`services::handover`). The letter goes
     /// to `letter_to` when the owner typed one, else to the proven first administrator.
     Handover {

@@ -1,7 +1,7 @@
 //! The handover letter (issue #59): in Swedish, to the customer's contact, with every link,
 //! code and step to take their instance over. The same HTML is saved as a file the agency can
-//! hand over. It carries the codes: it goes to the customer and nowhere else (never the
-//! register, the log or the window).
+//! hand over. It carries the claim link and the code: it goes to the customer and nowhere else
+//! (never the register, the log or the window).
 
 use super::email::esc;
 
@@ -12,7 +12,9 @@ pub struct LetterFacts<'a> {
     pub support_address: &'a str,
     pub supabase_org: &'a str,
     pub project_ref: &'a str,
-    pub claim_token: &'a str,
+    /// Supabase's page where the customer claims the project (the claim flow's redirect).
+    pub claim_link: &'a str,
+    /// When the claim lapses, if Supabase said (empty: not said).
     pub claim_expires: &'a str,
     pub vercel_team: &'a str,
     pub vercel_project: &'a str,
@@ -38,15 +40,17 @@ fn steps(f: &LetterFacts) -> Vec<(String, Vec<String>)> {
     vec![
         (
             "1. Databasen (Supabase)".into(),
-            vec![
+            [
                 format!("Projektet {} väntar på er organisation {} i Supabase.", f.project_ref, f.supabase_org),
-                format!("Kod för att ta över projektet: {}", f.claim_token),
-                format!("Koden gäller till {}.", f.claim_expires),
+                format!("Länk för att ta över projektet: {}", f.claim_link),
                 format!(
-                    "Logga in i Supabase som administratör i organisationen {} och gör anspråk på projektet med koden (Management API: POST /v1/organizations/{}/project-claim/KODEN).",
-                    f.supabase_org, f.supabase_org
+                    "Öppna länken, logga in i Supabase (eller skapa ett konto), välj organisationen {} och bekräfta flytten av projektet. Supabase visar också {}s app, som får fortsätta nå projektet: ta bort den under Organization settings → OAuth Apps när flytten är klar, om ni vill.",
+                    f.supabase_org, f.agency
                 ),
-            ],
+            ]
+            .into_iter()
+            .chain((!f.claim_expires.is_empty()).then(|| format!("Länken gäller till {}.", f.claim_expires)))
+            .collect(),
         ),
         (
             "2. Webbplatsen (Vercel)".into(),
@@ -118,7 +122,7 @@ mod tests {
             support_address: "hjalp@byran.se",
             supabase_org: "kund-org",
             project_ref: "abcdefghijklmnopqrst",
-            claim_token: "TOKEN-123",
+            claim_link: "https://supabase.example/claim?token=TOKEN-123&x=1",
             claim_expires: "2026-12-01",
             vercel_team: "kund-team",
             vercel_project: "kund-ab",
@@ -129,7 +133,7 @@ mod tests {
         };
         let l = letter(&f);
         for part in [
-            "TOKEN-123",
+            "https://supabase.example/claim?token=TOKEN-123",
             "CODE-456",
             "https://vercel.com/claim-deployment?code=CODE-456",
             "kund-gh",
@@ -139,5 +143,12 @@ mod tests {
             assert!(l.html.contains(part) && l.text.contains(part), "{part}");
         }
         assert!(l.html.contains("Kund &lt;AB&gt;"), "names are not markup");
+        assert!(l.html.contains("TOKEN-123&amp;x=1") && l.text.contains("TOKEN-123&x=1"));
+        assert!(l.text.contains("Länken gäller till 2026-12-01."));
+        let unsaid = letter(&LetterFacts {
+            claim_expires: "",
+            ..f
+        });
+        assert!(!unsaid.text.contains("Länken gäller"), "{}", unsaid.text);
     }
 }

@@ -284,3 +284,58 @@ fn reset_units_and_codes_per_provider() {
         ErrorKind::Transient
     );
 }
+
+/// A server for one request that answers with `head` (status line and headers) and no body.
+async fn answers(head: String) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut sock, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            match sock.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => request.extend_from_slice(&buf[..n]),
+            }
+        }
+        let _ = sock
+            .write_all(format!("{head}content-length: 0\r\nconnection: close\r\n\r\n").as_bytes())
+            .await;
+    });
+    url
+}
+
+/// A redirect that is the answer (Supabase's claim flow) is read, never followed: its address
+/// resolved against the request's; a 2xx without one is `None`; an address too long, or not a
+/// web address, is a typed error; and a redirect to a plain call is still `Moved`.
+#[tokio::test]
+async fn a_redirect_is_read_as_the_answer_and_never_followed() {
+    let get = |url: &str| client(CALL_TIMEOUT).get(format!("{url}/v1/claim"));
+    let url = answers("HTTP/1.1 302 Found\r\nlocation: /page?token=a&b=1\r\n".into()).await;
+    let link = redirect(Provider::Supabase, get(&url)).await.unwrap();
+    assert_eq!(link, Some(format!("{url}/page?token=a&b=1")));
+    let elsewhere = "https://supabase.example/claim?t=1";
+    let url = answers(format!(
+        "HTTP/1.1 303 See Other\r\nlocation: {elsewhere}\r\n"
+    ))
+    .await;
+    let link = redirect(Provider::Supabase, get(&url)).await.unwrap();
+    assert_eq!(link.as_deref(), Some(elsewhere));
+    let url = answers("HTTP/1.1 204 No Content\r\n".into()).await;
+    assert_eq!(redirect(Provider::Supabase, get(&url)).await.unwrap(), None);
+    for location in [
+        format!("/{}", "x".repeat(MAX_LOCATION_BYTES)),
+        "javascript:alert(1)".to_string(),
+    ] {
+        let url = answers(format!("HTTP/1.1 302 Found\r\nlocation: {location}\r\n")).await;
+        let err = redirect(Provider::Supabase, get(&url)).await.unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Invalid, "{err}");
+    }
+    let url = answers("HTTP/1.1 302 Found\r\nlocation: /elsewhere\r\n".into()).await;
+    let err = send(Provider::Supabase, get(&url)).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Moved, "{err}");
+    let url = answers("HTTP/1.1 403 Forbidden\r\n".into()).await;
+    let err = redirect(Provider::Supabase, get(&url)).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Forbidden, "{err}");
+}

@@ -1,6 +1,13 @@
-//! A project handed to the customer's own organization: the claim token the agency makes, reads
-//! and revokes (Management API `/v1/projects/{ref}/claim-token`; the customer's organization
-//! redeems it at `/v1/organizations/{slug}/project-claim/{token}`, which Fabrik never calls).
+//! A project handed to the customer's own organization through Supabase's documented claim
+//! flow ("Supabase for Platforms", Claim flow): the agency asks
+//! `GET /v1/oauth/authorize/project-claim` with its token and its OAuth app, and is answered
+//! with the address of Supabase's page where the customer signs in, picks their organization
+//! and confirms the move. The description lists 204 for it; the guide follows a redirect
+//! (`curl -L`): the redirect's address is the link, taken from either.
+//!
+//! What the flow leaves behind is the project's claim token, which only the internal
+//! `/v1/projects/{ref}/claim-token` shows and revokes (listed in `contracts/README.md`, with
+//! what Fabrik does when it is refused): the proof and the undo of a handover.
 
 use reqwest::Method;
 use serde::Deserialize;
@@ -10,12 +17,13 @@ use crate::providers::error::ProviderError;
 use crate::providers::http;
 use crate::secrets::Secret;
 
-/// A new claim token (`CreateProjectClaimTokenResponse`): the token itself only here, once, as a
-/// `Secret` (registered with the redactor, never serialised).
-pub struct NewClaimToken {
-    pub token: Secret,
-    pub token_alias: String,
-    pub expires_at: String,
+/// The agency's OAuth app at Supabase, which the claim flow names (settings
+/// `supabase.oauth_client_id` and `supabase.oauth_redirect_uri`): the customer confirms it with
+/// the move, and Supabase sends them to its redirect address afterwards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimApp {
+    pub client_id: String,
+    pub redirect_uri: String,
 }
 
 /// The project's claim token as Supabase shows it afterwards (`ProjectClaimTokenResponse`):
@@ -28,27 +36,33 @@ pub struct ClaimToken {
     pub created_at: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct Created {
-    token: String,
-    token_alias: String,
-    expires_at: String,
-}
-
 impl Supabase {
-    /// A claim token for the project (spec: v1-create-project-claim-token, 200); a new one
-    /// replaces the one before.
-    pub async fn create_claim_token(
+    /// The link where the customer claims the project for their organization (spec:
+    /// v1-oauth-authorize-project-claim), as a `Secret`: whoever opens it may take the project.
+    /// `state` comes back to the app's redirect address with the customer.
+    pub async fn claim_link(
         &self,
         project_ref: &str,
-    ) -> Result<NewClaimToken, ProviderError> {
-        let path = format!("/v1/projects/{project_ref}/claim-token");
-        let c: Created = http::json(P, http::send(P, self.req(Method::POST, &path)).await?).await?;
-        Ok(NewClaimToken {
-            token: Secret::new(c.token),
-            token_alias: c.token_alias,
-            expires_at: c.expires_at,
-        })
+        app: &ClaimApp,
+        state: &str,
+    ) -> Result<Secret, ProviderError> {
+        let req = self
+            .req(Method::GET, "/v1/oauth/authorize/project-claim")
+            .query(&[
+                ("project_ref", project_ref),
+                ("client_id", app.client_id.as_str()),
+                ("response_type", "code"),
+                ("redirect_uri", app.redirect_uri.as_str()),
+                ("state", state),
+            ]);
+        match http::redirect(P, req).await? {
+            Some(link) => Ok(Secret::new(link)),
+            None => Err(ProviderError::new(
+                P,
+                crate::providers::error::ErrorKind::Invalid,
+                "the project claim was answered without the address of its page",
+            )),
+        }
     }
 
     /// The project's claim token (spec: v1-get-project-claim-token); `None` when it has none (no

@@ -12,7 +12,7 @@ mod usage;
 
 pub use auth::{AuthMail, AuthMailConfig, AuthUser};
 pub use backups::{BackupSchedule, Backups, PhysicalBackupData, ProviderBackup, RestorePoint};
-pub use claim::{ClaimToken, NewClaimToken};
+pub use claim::{ClaimApp, ClaimToken};
 pub use storage::{Downloaded, StorageObject, DOWNLOAD_TIMEOUT, MAX_OBJECTS, MAX_OBJECT_BYTES};
 pub use usage::{ApiCount, ApiCounts, DatabaseFigures, DiskUse};
 

@@ -109,6 +109,16 @@ pub fn check_setting(key: &str, value: &str) -> Result<()> {
         "site.url_template" if !value.is_empty() && !value.contains("{host}") => {
             bad(crate::messages::Say::SettingMustContain.text())
         }
+        "supabase.oauth_client_id"
+            if !value.is_empty() && uuid::Uuid::try_parse(value).is_err() =>
+        {
+            bad(crate::messages::Say::SettingGiveOauthClientId.text())
+        }
+        "supabase.oauth_redirect_uri"
+            if !value.is_empty() && !crate::providers::endpoints::secure_or_local(value) =>
+        {
+            bad(crate::messages::Say::SettingMustStartHttpsHttpOnly.text())
+        }
         "vercel.team_id" if !value.is_empty() && !value.starts_with("team_") => {
             bad(crate::messages::Say::SettingTeamIdStartsTeam.text())
         }

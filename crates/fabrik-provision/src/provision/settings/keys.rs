@@ -24,6 +24,16 @@ pub const SETTING_KEYS: &[(&str, &str, &str)] = &[
         "Supabase region, e.g. eu-north-1",
     ),
     (
+        "supabase.oauth_client_id",
+        "Byråns OAuth-app hos Supabase, dess klient-id: en överlämning ber om kundens länk genom den (Organization settings → OAuth Apps)",
+        "The agency's OAuth app at Supabase, its client id: a handover asks for the customer's link through it (Organization settings → OAuth Apps)",
+    ),
+    (
+        "supabase.oauth_redirect_uri",
+        "OAuth-appens omdirigeringsadress, dit Supabase skickar kunden när projektet är övertaget",
+        "The OAuth app's redirect address, where Supabase sends the customer once the project is claimed",
+    ),
+    (
         "vercel.team_id",
         "Vercel-teamets id (team_…); tomt = personligt konto",
         "The Vercel team's id (team_…); empty = personal account",

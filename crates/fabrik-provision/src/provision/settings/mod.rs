@@ -30,6 +30,9 @@ pub struct ProvisionSettings {
     pub repo_owner: String,
     pub supabase_org: String,
     pub supabase_region: String,
+    /// The agency's OAuth app, through which a handover asks Supabase for the customer's claim
+    /// link (`supabase.oauth_client_id`, `supabase.oauth_redirect_uri`); only a handover needs it.
+    pub supabase_claim_app: Option<crate::providers::supabase::ClaimApp>,
     pub vercel_team_id: Option<String>,
     pub vercel_framework: String,
     pub sender: String,
@@ -241,6 +244,22 @@ impl ProvisionSettings {
         for (key, default) in ENV_DEFAULTS {
             check(check_env_name(key, &or(key, default)));
         }
+        // Stored values are checked again: they may predate a rule.
+        for key in ["supabase.oauth_client_id", "supabase.oauth_redirect_uri"] {
+            if let Some(v) = get(key) {
+                check(check_setting(key, &v));
+            }
+        }
+        let supabase_claim_app = match (
+            get("supabase.oauth_client_id"),
+            get("supabase.oauth_redirect_uri"),
+        ) {
+            (Some(client_id), Some(redirect_uri)) => Some(crate::providers::supabase::ClaimApp {
+                client_id,
+                redirect_uri,
+            }),
+            _ => None,
+        };
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -250,6 +269,7 @@ impl ProvisionSettings {
             repo_owner,
             supabase_org,
             supabase_region: or("supabase.region", "eu-north-1"),
+            supabase_claim_app,
             vercel_team_id: get("vercel.team_id"),
             backup_repository: or("backup.repository", DEFAULT_BACKUP_REPOSITORY),
             backup_target: crate::workflows::TargetKind::parse(&or("backup.target", "gitea"))

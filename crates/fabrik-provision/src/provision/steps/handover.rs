@@ -1,14 +1,14 @@
-//! Handing the instance to the customer (issue #59), through the guarded gate: a claim token
-//! for their Supabase organization, a transfer request for their Vercel team, the workflow
-//! exported, the repository transferred to their GitHub account or organization, and the
-//! letter with every code and step. Each step proves the resource this customer's (marker and
-//! the ledger's id, fence held) right before its call.
+//! Handing the instance to the customer (issue #59), through the guarded gate: a claim link
+//! for their Supabase organization (Supabase's documented claim flow), a transfer request for
+//! their Vercel team, the workflow exported, the repository transferred to their GitHub account
+//! or organization, and the letter with every link, code and step. Each step proves the resource
+//! this customer's (marker and the ledger's id, fence held) right before its call.
 //!
-//! The token and the code are the customer's keys to their instance: they are held in this
+//! The link and the code are the customer's keys to their instance: they are held in this
 //! process's memory until the letter carries them, and never written to the ledger, a log or
 //! an error (each is a `Secret`, registered with the redactor). A letter sent by a process that
-//! no longer holds them (a resumed run) asks anew: a new claim token replaces the earlier one,
-//! and an earlier transfer request lapses after 24 hours.
+//! no longer holds them (a resumed run) asks anew: a new claim replaces the earlier one, and an
+//! earlier transfer request lapses after 24 hours.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -27,12 +27,12 @@ use crate::provision::kinds::RunRequest;
 use crate::provision::proof;
 use crate::secrets::{Provider, Secret};
 
-// A token left open by a handover that did not happen would still hand the project to whoever
-// holds it: a rollback revokes it.
-step!(CLAIM_TOKEN: SupabaseClaimToken, "Skapa en kod för att ta över Supabase-projektet", "Make a claim token for the Supabase project", needs [], Some(Provider::Supabase), claim_token;
+// A claim left open by a handover that did not happen would still hand the project to whoever
+// holds its link: a rollback revokes it (the claim token the flow leaves on the project).
+step!(CLAIM_TOKEN: SupabaseClaimToken, "Skapa en länk för att ta över Supabase-projektet", "Make a link to claim the Supabase project", needs [], Some(Provider::Supabase), claim_token;
     undo find_token, owns_token, revoke_token,
-    by hand "Återkalla Supabase-projektets kod för överlämning ({id}) med Management API:s DELETE /v1/projects/{{ref}}/claim-token.",
-    "Revoke the Supabase project's claim token ({id}) with the Management API's DELETE /v1/projects/{{ref}}/claim-token.");
+    by hand "Återkalla Supabase-projektets länk för överlämning ({id}) med Management API:s DELETE /v1/projects/{{ref}}/claim-token.",
+    "Revoke the Supabase project's claim link ({id}) with the Management API's DELETE /v1/projects/{{ref}}/claim-token.");
 
 step!(TRANSFER_REQUEST: VercelTransferRequest, "Begär flytt av Vercel-projektet", "Request the Vercel project's transfer", needs [], Some(Provider::Vercel), transfer_request);
 
@@ -153,31 +153,88 @@ fn io(e: std::io::Error, path: &std::path::Path) -> StepError {
     )
 }
 
-/// A claim token for the project `r`, proven the customer's: (token, alias, expiry).
-async fn new_claim_token(ctx: &RunCtx, r: &str) -> Result<(Secret, String, String), StepError> {
-    let t = targets(ctx)?;
-    proof::fence(ctx).await?;
-    let made = ctx
-        .clients
-        .supabase
-        .create_claim_token(r)
-        .await
-        .map_err(|e| refused(e, &t.supabase_org))?;
-    Ok((made.token, made.token_alias, made.expires_at))
+/// The agency's OAuth app the claim flow goes through, or what to set.
+fn claim_app(ctx: &RunCtx) -> Result<crate::providers::supabase::ClaimApp, StepError> {
+    ctx.settings.supabase_claim_app.clone().ok_or_else(|| {
+        let why = crate::messages::Say::HandoverNeedsClaimApp.text();
+        StepError::permanent(
+            ErrorCode::InvalidSetting,
+            params! {
+                "key" => "supabase.oauth_client_id, supabase.oauth_redirect_uri",
+                "reason" => why.sv, "reason_en" => why.en,
+            },
+        )
+    })
 }
 
-/// The token is named by its alias (the project is not what a rollback removes); the project's
-/// ref, which the revocation needs, is in the output.
+/// The claim flow's refusals in words: an app or redirect address Supabase does not know is the
+/// settings' to mend; a 403 is the flow not open to the agency's account (Supabase opens it on
+/// request) or a project it may not hand.
+fn claim_refused(e: ProviderError, target: &str) -> StepError {
+    match e.kind {
+        ErrorKind::Invalid => {
+            let why = crate::messages::Say::HandoverClaimAppRefused
+                .with(params! { "detail" => e.message.clone() });
+            StepError::permanent(
+                ErrorCode::InvalidSetting,
+                params! {
+                    "key" => "supabase.oauth_client_id, supabase.oauth_redirect_uri",
+                    "reason" => why.sv, "reason_en" => why.en,
+                },
+            )
+        }
+        ErrorKind::Forbidden => StepError::permanent(
+            ErrorCode::HandoverRefused,
+            params! {
+                "provider" => e.provider.display_name(), "target" => target,
+                "why" => "byråns konto får inte lämna över projektet genom Supabases flöde för överlämning (Supabase öppnar det på begäran), eller projektet är inte byråns",
+                "why_en" => "the agency's account may not hand the project over through Supabase's claim flow (Supabase opens it on request), or the project is not the agency's",
+                "detail" => e.message,
+            },
+        ),
+        _ => refused(e, target),
+    }
+}
+
+/// A claim link for the project `r`, proven the customer's (Supabase's claim flow, through
+/// the agency's OAuth app), and the claim token it left: (link, alias, expiry). The token is
+/// read back because only it can be proven and revoked; a service that shows none leaves a
+/// link that lapses by itself.
+async fn new_claim_link(
+    ctx: &RunCtx,
+    r: &str,
+) -> Result<(Secret, Option<crate::providers::supabase::ClaimToken>), StepError> {
+    let t = targets(ctx)?;
+    let app = claim_app(ctx)?;
+    // Comes back to the app's redirect address with the customer: which handover it was.
+    let state = format!("fabrik-handover-{}-{}", ctx.customer.uid, ctx.run_id);
+    proof::fence(ctx).await?;
+    let supabase = &ctx.clients.supabase;
+    let link = supabase
+        .claim_link(r, &app, &state)
+        .await
+        .map_err(|e| claim_refused(e, &t.supabase_org))?;
+    let open = supabase.claim_token(r).await?;
+    Ok((link, open))
+}
+
+/// The claim is named by its token's alias (the project is not what a rollback removes); the
+/// project's ref, which the revocation needs, is in the output.
 async fn claim_token(ctx: &RunCtx) -> Result<Done, StepError> {
     let r = project_ref(ctx).await?;
-    // Before the call: a crash right after it leaves a token for a rollback to find.
+    // Before the call: a crash right after it leaves a claim for a rollback to find.
     ctx.record_intent(StepKey::SupabaseClaimToken, &r).await?;
-    let (token, alias, expires) = new_claim_token(ctx, &r).await?;
-    hold(ctx, StepKey::SupabaseClaimToken, token);
-    let out = json!({ "project_ref": r, "token_alias": alias, "expires_at": expires });
-    ctx.record_resource(StepKey::SupabaseClaimToken, &alias, true, &out)
+    let (link, open) = new_claim_link(ctx, &r).await?;
+    hold(ctx, StepKey::SupabaseClaimToken, link);
+    let Some(open) = open else {
+        let out = json!({ "project_ref": r, "expires_at": null });
+        return done(StepOutcome::Done, None, out);
+    };
+    let out =
+        json!({ "project_ref": r, "token_alias": open.token_alias, "expires_at": open.expires_at });
+    ctx.record_resource(StepKey::SupabaseClaimToken, &open.token_alias, true, &out)
         .await?;
-    done(StepOutcome::Created, Some(alias), out)
+    done(StepOutcome::Created, Some(open.token_alias), out)
 }
 
 /// The project's open claim token, after a crash between its making and its record (`intent`:
@@ -296,16 +353,16 @@ fn recorded(ctx: &RunCtx, step: StepKey, field: &str) -> String {
 
 async fn letter(ctx: &RunCtx) -> Result<Done, StepError> {
     let t = targets(ctx)?;
-    let (token, expires, project_ref) = match take(ctx, StepKey::SupabaseClaimToken) {
-        Some(token) => (
-            token,
+    let (link, expires, project_ref) = match take(ctx, StepKey::SupabaseClaimToken) {
+        Some(link) => (
+            link,
             recorded(ctx, StepKey::SupabaseClaimToken, "expires_at"),
             recorded(ctx, StepKey::SupabaseClaimToken, "project_ref"),
         ),
         None => {
             let r = project_ref(ctx).await?;
-            let (token, _, expires) = new_claim_token(ctx, &r).await?;
-            (token, expires, r)
+            let (link, open) = new_claim_link(ctx, &r).await?;
+            (link, open.map(|t| t.expires_at).unwrap_or_default(), r)
         }
     };
     let (code, project) = match take(ctx, StepKey::VercelTransferRequest) {
@@ -323,7 +380,7 @@ async fn letter(ctx: &RunCtx) -> Result<Done, StepError> {
         support_address: &settings.support_address,
         supabase_org: &t.supabase_org,
         project_ref: &project_ref,
-        claim_token: token.expose(),
+        claim_link: link.expose(),
         claim_expires: &expires,
         vercel_team: &t.vercel_team,
         vercel_project: &project,
