@@ -20,8 +20,11 @@ use serde_json::Value;
 
 use describe::{Description, Finding};
 
-/// The providers whose exchanges fail the check when outside their description. The others are
-/// validated and reported, not yet held to it (issue #70 names what is left).
+/// The providers whose exchanges fail the check when outside their description: every one
+/// Fabrik calls. The one left out, `supabase-rest` (a project's own REST API, PostgREST), Fabrik
+/// never calls: only a test does, as the customer's app would (a signed-in administrator reading
+/// their organization), and its description is the one each project's PostgREST makes from its
+/// own schema, with nothing stored to hold it to. Its exchanges are reported.
 pub const HELD: &[&str] = &[
     "vercel",
     "n8n",
