@@ -38,6 +38,15 @@ pub struct Exchange {
     /// simulator refuse it as the service would.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub probe: bool,
+    /// Sent by Fabrik's own clients (their user agent: `fabrik/…`, or octocrab's for GitHub),
+    /// not by a test acting as someone else: the routes Fabrik calls are these.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_fabrik: bool,
+}
+
+/// Whether a request's user agent is one of Fabrik's clients.
+pub fn by_fabrik(user_agent: Option<&str>) -> bool {
+    user_agent.is_some_and(|a| a.starts_with("fabrik/") || a.starts_with("octocrab"))
 }
 
 /// The header a test of the simulator's refusals sends with a call it makes outside the

@@ -96,6 +96,12 @@ async fn log(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Respo
     let request = recording.then(|| parsed.as_ref().map_or(Value::Null, mask_shaped));
     let form = recording.then(|| form_of(&parts.headers, &bytes)).flatten();
     let probe = parts.headers.contains_key(contract_record::PROBE_HEADER);
+    let by_fabrik = contract_record::by_fabrik(
+        parts
+            .headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok()),
+    );
     let mut resp = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
@@ -117,6 +123,7 @@ async fn log(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Respo
             answer,
             answer_unread: unread,
             probe,
+            by_fabrik,
         });
     }
     lock(&st.log).push(LogEntry {

@@ -50,7 +50,14 @@ pub struct Tally {
     pub probes: usize,
     /// Each finding once, with how many exchanges had it.
     pub findings: BTreeMap<String, usize>,
+    /// Each route Fabrik's own clients called (`METHOD /template`), with its verdict ("in the
+    /// description" or "listed as outside it") and how many exchanges.
+    pub routes: BTreeMap<String, (&'static str, usize)>,
 }
+
+const IN_THE_DESCRIPTION: &str = "in the description";
+const LISTED: &str = "listed as outside it (contracts/README.md)";
+const FIELDS_LISTED: &str = "in the description, some fields listed (contracts/README.md)";
 
 /// Checks exchanges against the descriptions, by provider.
 pub fn check(exchanges: &[Exchange]) -> BTreeMap<&'static str, Tally> {
@@ -85,6 +92,10 @@ pub fn check_counted(exchanges: &[(Exchange, usize)]) -> BTreeMap<&'static str, 
         }
         if outside::is_listed(&listed, provider, &e.method, &route_path, None) {
             tally.listed += times;
+            if e.by_fabrik {
+                let route = listed_route(&listed, provider, &e.method, &route_path);
+                tally.routes.entry(route).or_insert((LISTED, 0)).1 += times;
+            }
             continue;
         }
         let Some(description) = Description::of(provider) else {
@@ -110,6 +121,19 @@ pub fn check_counted(exchanges: &[(Exchange, usize)]) -> BTreeMap<&'static str, 
         };
         // A field listed in the table is not a finding.
         let template = template.unwrap_or(route_path);
+        if e.by_fabrik {
+            let some_fields = listed.iter().any(|l| {
+                l.provider == provider
+                    && l.method.eq_ignore_ascii_case(&e.method)
+                    && l.route == template
+            });
+            let verdict = match some_fields {
+                true => FIELDS_LISTED,
+                false => IN_THE_DESCRIPTION,
+            };
+            let route = format!("{} {template}", e.method);
+            tally.routes.entry(route).or_insert((verdict, 0)).1 += times;
+        }
         let findings: Vec<Finding> = findings
             .into_iter()
             .filter(|f| {
@@ -129,6 +153,21 @@ pub fn check_counted(exchanges: &[(Exchange, usize)]) -> BTreeMap<&'static str, 
         }
     }
     tallies
+}
+
+/// The table's own template of a listed route (`GET /metrics`), as the report names it.
+fn listed_route(listed: &[outside::Listed], provider: &str, method: &str, path: &str) -> String {
+    listed
+        .iter()
+        .find(|l| {
+            l.provider == provider
+                && l.method.eq_ignore_ascii_case(method)
+                && routes::fits(&l.route, path).is_some()
+        })
+        .map_or_else(
+            || format!("{method} {path}"),
+            |l| format!("{method} {}", l.route),
+        )
 }
 
 /// Every exchange recorded in `dir` (one JSON line each, one file a process), each once with how
@@ -174,6 +213,17 @@ pub fn report(tallies: &BTreeMap<&'static str, Tally>) -> String {
         ));
         for (f, n) in &t.findings {
             out.push_str(&format!("  {n:>5} × {f}\n"));
+        }
+    }
+    let called: usize = tallies.values().map(|t| t.routes.len()).sum();
+    out.push_str(&format!(
+        "contract: the routes Fabrik's clients called: {called}\n"
+    ));
+    for (provider, t) in tallies {
+        for (route, (verdict, n)) in &t.routes {
+            out.push_str(&format!(
+                "  {provider} {route}: {verdict} ({n} exchanges)\n"
+            ));
         }
     }
     out
@@ -222,7 +272,45 @@ fn exchange(method: &str, path: &str, request: Value, status: u16, answer: Value
         answer,
         answer_unread: false,
         probe: false,
+        by_fabrik: false,
     }
+}
+
+/// The report names each route Fabrik's own clients called, with its verdict; a test's own
+/// call (as the customer, say) is not among them.
+#[test]
+fn the_report_lists_the_routes_fabrik_called_with_their_verdict() {
+    let mut fabriks = exchange(
+        "GET",
+        "/n8n/api/v1/workflows/12",
+        Value::Null,
+        404,
+        Value::Null,
+    );
+    fabriks.by_fabrik = true;
+    let mut metrics = exchange("GET", "/n8n/metrics", Value::Null, 404, Value::Null);
+    metrics.by_fabrik = true;
+    let tests_own = exchange(
+        "GET",
+        "/n8n/api/v1/executions",
+        Value::Null,
+        404,
+        Value::Null,
+    );
+    let said = report(&check(&[fabriks.clone(), fabriks, metrics, tests_own]));
+    assert!(
+        said.contains("the routes Fabrik's clients called: 2"),
+        "{said}"
+    );
+    assert!(
+        said.contains("n8n GET /workflows/{id}: in the description (2 exchanges)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("n8n GET /metrics: listed as outside it"),
+        "{said}"
+    );
+    assert!(!said.contains("GET /executions:"), "{said}");
 }
 
 /// The check can fail: a route, a field and a value outside Vercel's description are each
