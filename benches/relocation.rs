@@ -200,5 +200,46 @@ fn main() {
             "bench: backup_rows={rows} backup_bytes={} backup_s={backup_s:.1} backup_peak_mib={backup_peak:.0} restore_s={restore_s:.1} restore_peak_mib={restore_peak:.0}",
             taken.bytes
         );
+
+        // The same backup as `fabrik backup export` writes it (the plain script, a piece at a
+        // time), beside the whole file decrypted at once (how it was written before).
+        let secrets = fabrik::secrets::SecretStore::new(engine.environment().as_str());
+        let out = tempfile::tempdir().unwrap();
+        let (row, path) = (taken.clone(), out.path().join("backup.sql"));
+        reset_peak();
+        let started = Instant::now();
+        let plain_bytes = tokio::task::spawn_blocking(move || {
+            let bound = crypt::Binding::of(&row);
+            let opened = fabrik::database::backup::open_to_restore(&row, &secrets, bound).unwrap();
+            let mut n = 0;
+            fabrik::paths::write_private_new(&path, |f| {
+                let mut w = std::io::BufWriter::new(f);
+                n = opened.write_plain(&mut w)?;
+                std::io::Write::flush(&mut w).map_err(fabrik::database::backup::BackupError::from)
+            })
+            .unwrap();
+            n
+        })
+        .await
+        .unwrap();
+        let export_s = started.elapsed().as_secs_f64();
+        let export_peak = peak_mib();
+        let secrets = fabrik::secrets::SecretStore::new(engine.environment().as_str());
+        let row = taken.clone();
+        reset_peak();
+        tokio::task::spawn_blocking(move || {
+            let file = fabrik::database::backup::files::read(&row).unwrap();
+            let key = crypt::key_by_id(&secrets, &row.key_id).unwrap();
+            crypt::decrypt(&key, &file, &crypt::Binding::of(&row)).unwrap().len()
+        })
+        .await
+        .unwrap();
+        let whole_peak = peak_mib();
+        println!(
+            "backup export: the plain script, {plain_bytes} bytes, in {export_s:.1} s, peak {export_peak:.0} MiB (decrypted whole at once: peak {whole_peak:.0} MiB)"
+        );
+        println!(
+            "bench: backup_export_bytes={plain_bytes} backup_export_s={export_s:.1} backup_export_peak_mib={export_peak:.0} backup_decrypt_whole_peak_mib={whole_peak:.0}"
+        );
     });
 }

@@ -147,18 +147,51 @@ impl BackupsApi {
             .await
     }
 
-    /// The backup decrypted, as the plain SQL script it holds (for `psql -f`). Only on the seat
-    /// that holds the file, with the key from this seat's keyring.
-    pub fn plain_sql(&self, backup: i64) -> ApiResult<zeroize::Zeroizing<Vec<u8>>> {
+    /// The backup `backup` decrypted to a plain SQL script at `out` (for psql and the other
+    /// standard PostgreSQL tools), a piece at a time: never whole in memory, and the file there
+    /// only once every piece was authentic and the whole is the file the register recorded
+    /// (otherwise nothing is left). Never writes over a file. Its size in bytes. Blocking.
+    pub fn export_plain(&self, backup: i64, out: &std::path::Path) -> ApiResult<u64> {
+        use crate::database::backup::{open_to_restore, BackupError};
+        use crate::messages::{params, ErrorCode};
+        let environment = self.supervisor.environment();
         let b = self
             .store
             .backup(backup)?
-            .ok_or_else(|| Error::Internal(format!("no backup {backup}")))?;
-        let sealed = files::read(&b).map_err(|e| Error::Internal(e.to_string()))?;
-        let key = crypt::key_by_id(&self.secrets, &b.key_id)
-            .map_err(|e| Error::Internal(e.to_string()))?;
-        Ok(crypt::decrypt(&key, &sealed, &crypt::Binding::of(&b))
-            .map_err(|e| Error::Internal(e.to_string()))?)
+            .filter(|b| b.environment == environment && b.removed_at.is_none())
+            .ok_or_else(|| Error::Refused {
+                code: ErrorCode::BackupNotFound,
+                params: params! { "backup" => backup, "environment" => environment.as_str() },
+            })?;
+        if out.exists() {
+            return Err(Error::Refused {
+                code: ErrorCode::ExportOutExists,
+                params: params! { "path" => out.display() },
+            }
+            .into());
+        }
+        let refused = |e: BackupError| -> Error {
+            match e {
+                BackupError::Keyring(k) => k.into(),
+                BackupError::Io(detail) => Error::Refused {
+                    code: ErrorCode::Io,
+                    params: params! { "detail" => format!("{}: {detail}", out.display()) },
+                },
+                e => Error::Refused {
+                    code: ErrorCode::BackupUnreadable,
+                    params: params! { "backup" => backup, "detail" => e },
+                },
+            }
+        };
+        let opened = open_to_restore(&b, &self.secrets, crypt::Binding::of(&b)).map_err(refused)?;
+        let mut written = 0;
+        crate::paths::write_private_new(out, |f| {
+            let mut buffered = std::io::BufWriter::new(f);
+            written = opened.write_plain(&mut buffered)?;
+            std::io::Write::flush(&mut buffered).map_err(|e| BackupError::Io(e.to_string()))
+        })
+        .map_err(refused)?;
+        Ok(written)
     }
 
     /// The customer's workflow backups, newest first: each names the commit that holds it.

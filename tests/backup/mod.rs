@@ -208,14 +208,23 @@ async fn case(tag: &str, name: &str) -> Option<Case> {
     Some(case)
 }
 
-/// The decrypted script of a recorded backup, with the keyring's key.
+/// The decrypted script of a recorded backup, with the keyring's key: as `fabrik backup export`
+/// writes it (a piece at a time), the same as the whole file decrypted at once.
 async fn script(case: &Case, b: &Backup) -> String {
     let (secrets, b) = (case.world.secrets.clone(), b.clone());
     tokio::task::spawn_blocking(move || {
+        let bound = crypt::Binding::of(&b);
+        let mut streamed = Vec::new();
+        let opened = backup::open_to_restore(&b, &secrets, bound.clone()).unwrap();
+        let n = opened.write_plain(&mut streamed).unwrap();
+        assert_eq!(n, streamed.len() as u64);
         let file = files::read(&b).unwrap();
         let key = crypt::key_by_id(&secrets, &crypt::key_id(&file).unwrap()).unwrap();
-        let bound = crypt::Binding::of(&b);
-        String::from_utf8(crypt::decrypt(&key, &file, &bound).unwrap().to_vec()).unwrap()
+        assert!(
+            *crypt::decrypt(&key, &file, &bound).unwrap() == streamed,
+            "the export is the script"
+        );
+        String::from_utf8(streamed).unwrap()
     })
     .await
     .unwrap()

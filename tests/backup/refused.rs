@@ -86,6 +86,26 @@ async fn a_failed_restore_changes_nothing_and_a_changed_file_is_refused() {
         events.json()
     );
     assert_eq!(case.sums().await, changed);
+    // Nor is it exported (`fabrik backup export`): the pieces before the changed one are not
+    // left behind as a script.
+    let (secrets, row) = (case.world.secrets.clone(), b.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("backup.sql");
+    let written = tokio::task::spawn_blocking(move || {
+        let opened = backup::open_to_restore(&row, &secrets, crypt::Binding::of(&row)).unwrap();
+        fabrik::paths::write_private_new(&out, |f| opened.write_plain(f).map(drop))
+    })
+    .await
+    .unwrap();
+    assert!(
+        matches!(written, Err(backup::BackupError::Unreadable(_))),
+        "{written:?}"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing left"
+    );
 
     // A backup of another customer, or none, is not restored here.
     let (_, state, events) = case.restore(b.id + 1000).await;

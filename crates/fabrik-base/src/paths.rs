@@ -74,6 +74,31 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
 }
 
+/// A new file at `path` readable by this user only, written by `write` (beside it first, then
+/// moved in): refused when `path` exists (its name is taken first, so no other writer gets it),
+/// and on any failure nothing is left at either name. For what is written a piece at a time.
+pub fn write_private_new<E: From<std::io::Error>>(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<(), E>,
+) -> Result<(), E> {
+    drop(create_private(path)?);
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let written = create_private(&tmp).map_err(E::from).and_then(|mut f| {
+        write(&mut f)?;
+        f.sync_all().map_err(E::from)
+    });
+    match written.and_then(|()| std::fs::rename(&tmp, path).map_err(E::from)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            let _ = std::fs::remove_file(path);
+            Err(e)
+        }
+    }
+}
+
 #[cfg(all(test, unix))]
 mod private_tests {
     use std::os::unix::fs::PermissionsExt;
@@ -92,5 +117,34 @@ mod private_tests {
         let mode = std::fs::metadata(&made).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
         assert!(super::create_private(&made).is_err(), "never replaced");
+    }
+
+    #[test]
+    fn a_file_written_in_pieces_is_there_whole_or_not_at_all() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("backup.sql");
+        let failed = super::write_private_new(&out, |f| {
+            f.write_all(b"BEGIN;\n")?;
+            Err(std::io::Error::other("the third piece was changed"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "nothing left"
+        );
+        super::write_private_new(&out, |f| f.write_all(b"BEGIN;\nCOMMIT;\n")).unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), b"BEGIN;\nCOMMIT;\n");
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let again = super::write_private_new(&out, |f| f.write_all(b"other"));
+        assert_eq!(again.unwrap_err().kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(
+            std::fs::read(&out).unwrap(),
+            b"BEGIN;\nCOMMIT;\n",
+            "never replaced"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

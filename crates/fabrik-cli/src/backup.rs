@@ -351,11 +351,10 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
             follow(&slug, launched).await?;
         }
         BackupCmd::Export { id, out, json } => {
-            let sql = api.plain_sql(id)?;
-            write_private(&out, &sql).map_err(fabrik::Error::Io)?;
+            let bytes = api.export_plain(id, &out)?;
             if json {
                 crate::print::print_json(&serde_json::json!({
-                    "backup": id, "path": out, "bytes": sql.len(),
+                    "backup": id, "path": out, "bytes": bytes,
                 }));
                 return Ok(());
             }
@@ -365,7 +364,7 @@ pub async fn run(cloud: &Arc<CloudApi>, cmd: BackupCmd) -> Result<(), ApiError> 
                     "Skrev {} ({} B): psql -v ON_ERROR_STOP=1 -f {}",
                     "Wrote {} ({} B): psql -v ON_ERROR_STOP=1 -f {}",
                     out.display(),
-                    sql.len(),
+                    bytes,
                     out.display()
                 )
             );
@@ -482,17 +481,4 @@ fn print_recovery(v: &fabrik::database::recovery::RecoveryView) {
             )
         );
     }
-}
-
-/// A file only its owner may read: it holds the customer's data in clear.
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(path)?.write_all(bytes)
 }

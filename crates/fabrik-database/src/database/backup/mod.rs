@@ -58,6 +58,12 @@ pub enum BackupError {
     Io(String),
 }
 
+impl From<std::io::Error> for BackupError {
+    fn from(e: std::io::Error) -> Self {
+        BackupError::Io(e.to_string())
+    }
+}
+
 /// The customer's own schemas, as a condition on `n.nspname` (a `pg_namespace n`): not
 /// PostgreSQL's, not one Supabase manages, not an extension's. `supabase_migrations` is the
 /// customer's history and is included.

@@ -244,6 +244,38 @@ const TAIL: usize = 64;
 const HEAD_MAX: usize = 64 * 1024;
 
 impl Opened {
+    /// The whole script in clear, written to `to` a piece at a time as it is decrypted (for
+    /// standard PostgreSQL tools: `fabrik backup export`): never whole in memory. `Unreadable`
+    /// as soon as a piece was changed, and at the end when the file is not the one the register
+    /// recorded (its sha256), after which what was written must not be kept. Blocking.
+    pub fn write_plain(&self, to: &mut impl std::io::Write) -> Result<u64, BackupError> {
+        let mut plain = crypt::Reader::new(
+            &self.key,
+            Hashed::new(files::reader(&self.path)?),
+            &self.expected,
+        )?;
+        let mut written = 0u64;
+        while let Some(piece) = plain.piece()? {
+            to.write_all(&piece)
+                .map_err(|e| BackupError::Io(e.to_string()))?;
+            written += piece.len() as u64;
+        }
+        self.recorded(plain.into_inner())?;
+        Ok(written)
+    }
+
+    /// Whether what was read is the file the register recorded (its sha256).
+    fn recorded<R>(&self, read: Hashed<R>) -> Result<(), BackupError> {
+        let (_, _, sha256) = read.finish();
+        match sha256 == self.sha256 {
+            true => Ok(()),
+            false => Err(BackupError::Unreadable(format!(
+                "{} is not the file that was recorded (its sha256 differs)",
+                self.path.display()
+            ))),
+        }
+    }
+
     /// The script's statements (between its `BEGIN;` and its last `COMMIT;`), read from the
     /// file again on a blocking thread, decrypted a chunk at a time and handed out in parts of
     /// at most `PART_BYTES` (`restore_coming` stages them): a few parts are held at once, never
@@ -309,13 +341,7 @@ impl Opened {
                 pending.drain(..n);
             }
         }
-        let (_, _, sha256) = plain.into_inner().finish();
-        if sha256 != self.sha256 {
-            return Err(BackupError::Unreadable(format!(
-                "{} is not the file that was recorded (its sha256 differs)",
-                self.path.display()
-            )));
-        }
+        self.recorded(plain.into_inner())?;
         let rest = std::str::from_utf8(&pending).map_err(|_| not_text())?;
         let to = rest
             .rfind("COMMIT;")
