@@ -197,9 +197,9 @@ fn claim_refused(e: ProviderError, target: &str) -> StepError {
 }
 
 /// A claim link for the project `r`, proven the customer's (Supabase's claim flow, through
-/// the agency's OAuth app), and the claim token it left: (link, alias, expiry). The token is
-/// read back because only it can be proven and revoked; a service that shows none leaves a
-/// link that lapses by itself.
+/// the agency's OAuth app), and the claim token it left (its alias and expiry), read back
+/// because only it can be proven and revoked; a service that shows none leaves a link that
+/// lapses by itself.
 async fn new_claim_link(
     ctx: &RunCtx,
     r: &str,
