@@ -58,20 +58,7 @@ pub fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
 /// `bytes` written to `path` readable by this user only, replacing what was there (written
 /// beside it first, then moved over it, so no reader sees it half-written or readable by others).
 pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let _ = std::fs::remove_file(&tmp);
-    let written = create_private(&tmp).and_then(|mut f| {
-        std::io::Write::write_all(&mut f, bytes)?;
-        f.sync_all()
-    });
-    match written.and_then(|()| std::fs::rename(&tmp, path)) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
+    written_beside(path, |f| std::io::Write::write_all(f, bytes))
 }
 
 /// A new file at `path` readable by this user only, written by `write` (beside it first, then
@@ -82,6 +69,17 @@ pub fn write_private_new<E: From<std::io::Error>>(
     write: impl FnOnce(&mut std::fs::File) -> Result<(), E>,
 ) -> Result<(), E> {
     drop(create_private(path)?);
+    written_beside(path, write).inspect_err(|_| {
+        let _ = std::fs::remove_file(path);
+    })
+}
+
+/// `write` into a new private file beside `path`, synced and then moved over `path`; the file
+/// beside it removed on any failure.
+fn written_beside<E: From<std::io::Error>>(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<(), E>,
+) -> Result<(), E> {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
@@ -89,14 +87,11 @@ pub fn write_private_new<E: From<std::io::Error>>(
         write(&mut f)?;
         f.sync_all().map_err(E::from)
     });
-    match written.and_then(|()| std::fs::rename(&tmp, path).map_err(E::from)) {
-        Ok(()) => Ok(()),
-        Err(e) => {
+    written
+        .and_then(|()| std::fs::rename(&tmp, path).map_err(E::from))
+        .inspect_err(|_| {
             let _ = std::fs::remove_file(&tmp);
-            let _ = std::fs::remove_file(path);
-            Err(e)
-        }
-    }
+        })
 }
 
 #[cfg(all(test, unix))]
