@@ -367,9 +367,10 @@ async fn a_handover_rolled_back_revokes_the_claim_token_it_made() {
 }
 
 /// Issue #70: the link comes from Supabase's documented claim flow, through the agency's OAuth
-/// app. Without the app's settings, or with a redirect address the app does not have, the run
-/// stops at its first step, names the settings, and hands nothing over: no claim open, no
-/// letter, the project still the agency's.
+/// app. Without the app's settings, with a redirect address the app does not have, or with the
+/// flow not open to the agency's account (Supabase's 403), the run stops at its first step,
+/// says which in words, and hands nothing over: no claim open, no letter, the project still
+/// the agency's.
 #[tokio::test]
 async fn without_the_agencys_oauth_app_nothing_is_handed_over_and_the_settings_are_named() {
     let Some(w) = delivered("handover-no-app", "Ingen App AB").await else {
@@ -377,6 +378,40 @@ async fn without_the_agencys_oauth_app_nothing_is_handed_over_and_the_settings_a
     };
     let dir = tempfile::tempdir().unwrap();
     std::env::set_var(fabrik::paths::EXPORT_DIR_ENV, dir.path());
+    assert!(w
+        .store
+        .remove_setting("supabase.oauth_redirect_uri")
+        .unwrap());
+    let said = refused_at_the_claim(&w).await;
+    assert!(said.contains("supabase.oauth_client_id"), "{said}");
+    let other = "https://annan.example.se/tillbaka";
+    w.store
+        .set_setting("supabase.oauth_redirect_uri", other)
+        .unwrap();
+    let said = refused_at_the_claim(&w).await;
+    assert!(said.contains("OAuth"), "{said}");
+    let ours = w.sim.seed().supabase_oauth_redirect_uri.clone();
+    w.store
+        .set_setting("supabase.oauth_redirect_uri", &ours)
+        .unwrap();
+    let flow = "/supabase/v1/oauth/authorize/project-claim";
+    fault(
+        &w.sim,
+        json!({"method": "GET", "path": flow, "status": 403}),
+    )
+    .await;
+    let said = refused_at_the_claim(&w).await;
+    assert!(
+        said.contains("handover_refused") && said.contains("on request"),
+        "{said}"
+    );
+    clear_faults(&w.sim).await;
+    w.sim.shutdown().await;
+}
+
+/// A handover by an engine on the settings the register holds now, refused at its first
+/// step with nothing handed over: what its failure said.
+async fn refused_at_the_claim(w: &World) -> String {
     let project = w
         .store
         .get_customer(&w.slug)
@@ -384,48 +419,31 @@ async fn without_the_agencys_oauth_app_nothing_is_handed_over_and_the_settings_a
         .instance
         .supabase_project_ref
         .unwrap();
-    for (change, said) in [
-        (None, "supabase.oauth_client_id"),
-        (Some("https://annan.example.se/tillbaka"), "OAuth"),
-    ] {
-        match change {
-            None => assert!(w
-                .store
-                .remove_setting("supabase.oauth_redirect_uri")
-                .unwrap()),
-            Some(other) => w
-                .store
-                .set_setting("supabase.oauth_redirect_uri", other)
-                .unwrap(),
-        }
-        let engine = engine_as_set(
-            &w.sim,
-            w.store.clone(),
-            w.secrets.clone(),
-            fabrik::provision::FailurePolicy::Rollback,
-            w.engine.environment(),
-            fast_timing(),
-        );
-        let (state, events) = hand_over_by(&engine, &w, "kund-gh").await;
-        assert_ne!(state.ok(), Some(RunState::Succeeded), "{}", events.json());
-        let failure = events.first_failure().to_string();
-        assert!(failure.contains(said), "{failure}");
-        assert!(letters_to(&w).await.is_empty(), "a letter went");
-        let open = open_claim(&w, &project).await;
-        assert!(open.is_none(), "a claim is open: {open:?}");
-        let p = w
-            .engine
-            .clients()
-            .supabase
-            .get_project(&project)
-            .await
-            .unwrap();
-        assert_eq!(
-            p.organization_slug.as_deref(),
-            Some(w.sim.seed().supabase_org_slug.as_str())
-        );
-    }
-    w.sim.shutdown().await;
+    let engine = engine_as_set(
+        &w.sim,
+        w.store.clone(),
+        w.secrets.clone(),
+        fabrik::provision::FailurePolicy::Rollback,
+        w.engine.environment(),
+        fast_timing(),
+    );
+    let (state, events) = hand_over_by(&engine, w, "kund-gh").await;
+    assert_ne!(state.ok(), Some(RunState::Succeeded), "{}", events.json());
+    assert!(letters_to(w).await.is_empty(), "a letter went");
+    let open = open_claim(w, &project).await;
+    assert!(open.is_none(), "a claim is open: {open:?}");
+    let p = w
+        .engine
+        .clients()
+        .supabase
+        .get_project(&project)
+        .await
+        .unwrap();
+    assert_eq!(
+        p.organization_slug.as_deref(),
+        Some(w.sim.seed().supabase_org_slug.as_str())
+    );
+    events.first_failure().to_string()
 }
 
 /// Issue #67: the letter with the claim token and the transfer code went to the card's
