@@ -7,6 +7,20 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 /// between the two ends (loopback receive buffers grow to 32 MB).
 pub(crate) const FLOOD: usize = 16 * MAX_RESPONSE_BYTES;
 
+/// A request's head read whole off `sock` (and whatever came with it); `None` when the client
+/// hung up before its end.
+async fn request_head(sock: &mut tokio::net::TcpStream) -> Option<Vec<u8>> {
+    let mut request = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+        match sock.read(&mut buf).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => request.extend_from_slice(&buf[..n]),
+        }
+    }
+    Some(request)
+}
+
 /// A server for one request that answers `status` with a JSON string of `FLOOD` bytes, in
 /// 64 KiB pieces, with or without announcing its length. The task's result is how much the
 /// client took before it hung up: all of it when the client reads without a bound.
@@ -16,13 +30,8 @@ pub(crate) async fn flood(status: u16, announce: bool) -> (String, tokio::task::
     let sent = Arc::new(AtomicUsize::new(0));
     let task = tokio::spawn(async move {
         let (mut sock, _) = listener.accept().await.unwrap();
-        let mut request = Vec::new();
-        let mut buf = [0u8; 4096];
-        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-            match sock.read(&mut buf).await {
-                Ok(0) | Err(_) => return 0,
-                Ok(n) => request.extend_from_slice(&buf[..n]),
-            }
+        if request_head(&mut sock).await.is_none() {
+            return 0;
         }
         let length = if announce {
             format!("content-length: {FLOOD}\r\n")
@@ -68,14 +77,7 @@ pub(crate) async fn hangs_up(
             let Ok(Ok((mut sock, _))) = accepted.await else {
                 break;
             };
-            let mut request = Vec::new();
-            let mut buf = [0u8; 4096];
-            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                match sock.read(&mut buf).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => request.extend_from_slice(&buf[..n]),
-                }
-            }
+            let request = request_head(&mut sock).await.unwrap_or_default();
             let method = String::from_utf8_lossy(&request);
             seen.push(method.split(' ').next().unwrap_or("").to_string());
             if seen.len() > drop {
@@ -291,13 +293,8 @@ async fn answers(head: String) -> String {
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
         let (mut sock, _) = listener.accept().await.unwrap();
-        let mut request = Vec::new();
-        let mut buf = [0u8; 4096];
-        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-            match sock.read(&mut buf).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => request.extend_from_slice(&buf[..n]),
-            }
+        if request_head(&mut sock).await.is_none() {
+            return;
         }
         let _ = sock
             .write_all(format!("{head}content-length: 0\r\nconnection: close\r\n\r\n").as_bytes())
