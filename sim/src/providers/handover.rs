@@ -92,12 +92,7 @@ async fn claim_page(
             .collect();
         Some((p.name.clone(), orgs))
     });
-    let esc = |t: &str| {
-        t.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
+    let esc = super::supabase_mailer::html_escape;
     let body = match found {
         Some((name, orgs)) => {
             let options: String = orgs

@@ -313,8 +313,9 @@ pub fn query_escape(s: &str) -> String {
         .collect()
 }
 
-/// The escaping of Go's `html/template` for a value in a mail body.
-fn html_escape(s: &str) -> String {
+/// The escaping of Go's `html/template` for a value in a mail body (and in the simulator's
+/// own pages).
+pub(crate) fn html_escape(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '&' => "&amp;".to_string(),
