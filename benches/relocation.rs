@@ -211,14 +211,7 @@ fn main() {
         let plain_bytes = tokio::task::spawn_blocking(move || {
             let bound = crypt::Binding::of(&row);
             let opened = fabrik::database::backup::open_to_restore(&row, &secrets, bound).unwrap();
-            let mut n = 0;
-            fabrik::paths::write_private_new(&path, |f| {
-                let mut w = std::io::BufWriter::new(f);
-                n = opened.write_plain(&mut w)?;
-                std::io::Write::flush(&mut w).map_err(fabrik::database::backup::BackupError::from)
-            })
-            .unwrap();
-            n
+            opened.export_to(&path).unwrap()
         })
         .await
         .unwrap();

@@ -184,14 +184,7 @@ impl BackupsApi {
             }
         };
         let opened = open_to_restore(&b, &self.secrets, crypt::Binding::of(&b)).map_err(refused)?;
-        let mut written = 0;
-        crate::paths::write_private_new(out, |f| {
-            let mut buffered = std::io::BufWriter::new(f);
-            written = opened.write_plain(&mut buffered)?;
-            std::io::Write::flush(&mut buffered).map_err(|e| BackupError::Io(e.to_string()))
-        })
-        .map_err(refused)?;
-        Ok(written)
+        Ok(opened.export_to(out).map_err(refused)?)
     }
 
     /// The customer's workflow backups, newest first: each names the commit that holds it.

@@ -93,7 +93,7 @@ async fn a_failed_restore_changes_nothing_and_a_changed_file_is_refused() {
     let out = dir.path().join("backup.sql");
     let written = tokio::task::spawn_blocking(move || {
         let opened = backup::open_to_restore(&row, &secrets, crypt::Binding::of(&row)).unwrap();
-        fabrik::paths::write_private_new(&out, |f| opened.write_plain(f).map(drop))
+        opened.export_to(&out)
     })
     .await
     .unwrap();

@@ -264,6 +264,19 @@ impl Opened {
         Ok(written)
     }
 
+    /// The script in clear as a new file at `out` (`fabrik backup export`), readable by this
+    /// user only: written through `write_plain`, and there only once the whole backup proved
+    /// authentic (otherwise nothing is left); never over a file. Its size. Blocking.
+    pub fn export_to(&self, out: &std::path::Path) -> Result<u64, BackupError> {
+        let mut written = 0;
+        crate::paths::write_private_new(out, |f| {
+            let mut buffered = std::io::BufWriter::new(f);
+            written = self.write_plain(&mut buffered)?;
+            std::io::Write::flush(&mut buffered).map_err(BackupError::from)
+        })?;
+        Ok(written)
+    }
+
     /// Whether what was read is the file the register recorded (its sha256).
     fn recorded<R>(&self, read: Hashed<R>) -> Result<(), BackupError> {
         let (_, _, sha256) = read.finish();
