@@ -3,6 +3,7 @@
 
 use std::io::BufRead as _;
 use std::sync::Arc;
+use std::time::Duration;
 
 use fabrik::environment::Environment;
 use fabrik::provision::FailurePolicy;
@@ -11,7 +12,9 @@ use fabrik::store::Store;
 use fabrik_sim::SimHandle;
 use serde_json::Value;
 
-use super::{customer, engine_in, provision_logged, settings_for, RESEND_KEY, TOKEN};
+use super::{
+    customer, engine_timed, fast_timing, provision_logged, settings_for, RESEND_KEY, TOKEN,
+};
 
 /// What a CLI process printed, stdout then stderr.
 pub fn said(out: &std::process::Output) -> String {
@@ -85,12 +88,22 @@ pub async fn delivered_fleet(
     for name in &names[1..] {
         slugs.push(customer(&store, name));
     }
-    let engine = engine_in(
+    // The fleet's runs go at once, and each polls its deployment until it is ready: from the
+    // fast timing's 20 ms, twelve spent Vercel's 100 reads a minute (contracts/README.md)
+    // within a second and the pacer held every run for the rest of the minute (65 of the
+    // template roll-out test's 75 s). Polled more slowly the more runs there are, they stay
+    // within it.
+    let mut timing = fast_timing();
+    let runs = slugs.len() as u32;
+    timing.poll.first = timing.poll.first.max(Duration::from_millis(20) * runs);
+    timing.poll.cap = timing.poll.cap.max(Duration::from_millis(40) * runs);
+    let engine = engine_timed(
         sim,
         store.clone(),
         secrets,
         FailurePolicy::Rollback,
         Environment::Production,
+        timing,
     );
     let runs = slugs.iter().map(|s| provision_logged(&engine, s));
     for (_, state, events) in futures_util::future::join_all(runs).await {
