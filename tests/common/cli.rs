@@ -94,9 +94,9 @@ pub async fn delivered_fleet(
     // template roll-out test's 75 s). Polled more slowly the more runs there are, they stay
     // within it.
     let mut timing = fast_timing();
-    let runs = slugs.len() as u32;
-    timing.poll.first = timing.poll.first.max(Duration::from_millis(20) * runs);
-    timing.poll.cap = timing.poll.cap.max(Duration::from_millis(40) * runs);
+    let at_once = slugs.len() as u32;
+    timing.poll.first = timing.poll.first.max(Duration::from_millis(20) * at_once);
+    timing.poll.cap = timing.poll.cap.max(Duration::from_millis(40) * at_once);
     let engine = engine_timed(
         sim,
         store.clone(),
