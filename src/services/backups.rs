@@ -170,21 +170,26 @@ impl BackupsApi {
             }
             .into());
         }
-        let refused = |e: BackupError| -> Error {
+        let unreadable = |e: BackupError| -> Error {
             match e {
                 BackupError::Keyring(k) => k.into(),
-                BackupError::Io(detail) => Error::Refused {
-                    code: ErrorCode::Io,
-                    params: params! { "detail" => format!("{}: {detail}", out.display()) },
-                },
                 e => Error::Refused {
                     code: ErrorCode::BackupUnreadable,
                     params: params! { "backup" => backup, "detail" => e },
                 },
             }
         };
-        let opened = open_to_restore(&b, &self.secrets, crypt::Binding::of(&b)).map_err(refused)?;
-        Ok(opened.export_to(out).map_err(refused)?)
+        // Opening reads only the backup: what fails there is the backup's (its file missing
+        // too), not the file the export would have written.
+        let opened =
+            open_to_restore(&b, &self.secrets, crypt::Binding::of(&b)).map_err(unreadable)?;
+        Ok(opened.export_to(out).map_err(|e| match e {
+            BackupError::Io(detail) => Error::Refused {
+                code: ErrorCode::Io,
+                params: params! { "detail" => format!("{}: {detail}", out.display()) },
+            },
+            e => unreadable(e),
+        })?)
     }
 
     /// The customer's workflow backups, newest first: each names the commit that holds it.

@@ -9,6 +9,7 @@ use predicates::prelude::*;
 
 use crate::common;
 
+mod backup;
 mod billing;
 mod environment;
 mod gate;
