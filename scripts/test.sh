@@ -149,15 +149,15 @@ export FABRIK_UPDATE_PUBKEY="$(cat "$UPDATE_KEY/key.pub")"
 say "Building and linting every target (beside it the UI tests: headless Chromium, mocked IPC)"
 beside ui npm --prefix ui test
 UI_TESTS=$BESIDE
-# Not --all-targets: it builds a test harness of every library and binary, those that have no
-# tests (test = false: the Tauri shell's and the simulator's binaries, 14 s of CPU) included. cargo test builds the
-# ones that do.
 # The update test's newer version first (scripts/update-bundles.sh --newer: the same build with
 # the next patch version, its `fabrik` kept aside), then this build, which compiles only the
 # window's crate again: so the update test can run beside the Rust tests, which start
 # target/debug/fabrik and must find this version there.
 NEWER_BIN="$WORK/update-newer"
 nice -n 10 bash scripts/update-bundles.sh --newer "$NEWER_BIN"
+# Not --all-targets: it builds a test harness of every library and binary, those that have no
+# tests (test = false: the Tauri shell's and the simulator's binaries, 14 s of CPU) included. cargo test builds the
+# ones that do.
 nice -n 10 cargo build --quiet "${ALL[@]}" --bins --benches --examples
 nice -n 10 cargo test --no-run --quiet "${ALL[@]}"
 joined ui "$UI_TESTS" "UI tests (headless Chromium, mocked IPC)"

@@ -8,6 +8,8 @@ use fabrik::environment::Environment;
 use fabrik::store::backups::{BackupReason, NewBackup};
 use fabrik::store::Store;
 
+use assert_cmd::prelude::*;
+
 use super::fabrik;
 
 /// A backup row as a backup run records it, of a file this computer does not have.
@@ -46,8 +48,8 @@ fn an_export_is_refused_in_words_and_leaves_nothing() {
     fabrik(&db)
         .args(["customers", "add", "--name", "Exportkund AB", "--email"])
         .args(["kontakt@exportkund.se", "--plan", "starter"])
-        .output()
-        .unwrap();
+        .assert()
+        .success();
     let store = Store::open(&db).unwrap();
     let customer = store
         .get_customer_in("exportkund-ab", Environment::Sandbox)
