@@ -118,7 +118,7 @@ async function measure(binary, label, db, search = null) {
       await sleep(500);
     }
   } finally {
-    // Awaited: the next series' tauri-driver starts only once this one, its WebKitWebDriver and
+    // Awaited: the next series' WebKitWebDriver starts only once this one and
     // the app are gone (started over them, it never answered: issue #60).
     await driver.stop();
   }

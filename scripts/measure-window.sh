@@ -6,7 +6,6 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$PATH"
-command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version 2.1.0 --quiet
 PROFILE="${PROFILE:-debug}"
 case "$PROFILE" in
   debug) tauri build --debug --no-bundle >/dev/null; cargo build -q -p empty-window --features custom-protocol ;;

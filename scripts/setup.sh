@@ -10,7 +10,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # The app's build and runtime libraries (Tauri 2 on WebKitGTK 4.1), plus what the tests drive:
-# Xvfb for the real window, WebKitWebDriver for tauri-driver, Chromium for UI tests,
+# Xvfb for the real window, WebKitWebDriver for the window tests, Chromium for UI tests,
 # a D-Bus session with gnome-keyring for the OS keyring, PostgreSQL for Supabase SQL and the
 # shared register, openssl for the certificates of the register-over-TLS test, faketime for the
 # seats whose clocks are off (tests/crash/), squashfs-tools for the AppImage (scripts/appimage.sh),

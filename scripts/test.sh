@@ -4,7 +4,7 @@
 #      with the Tauri IPC mocked;
 #   2. Rust unit, property and integration tests (core, CLI, simulator against a real PostgreSQL),
 #      and beside them the end-to-end tests that drive the real app window under Xvfb through
-#      tauri-driver, from the build packed as a .deb, and the update test (two AppImages);
+#      WebKitWebDriver, from the build packed as a .deb, and the update test (two AppImages);
 #   3. the contract check: what the Rust tests exchanged with the simulator, against the
 #      providers' official descriptions.
 # Nothing here reaches the internet once the packages are installed.
@@ -14,17 +14,14 @@ export PATH="$HOME/.cargo/bin:$PATH"
 busy() { [ -r /proc/stat ] && awk '/^cpu /{print int(($2+$3+$4+$7+$8)/100); exit}' /proc/stat || echo 0; }
 BUSY0=$(busy)
 # What needs only cargo and the network starts at once, beside the system packages and npm
-# below: the crates the build reads, then tauri-driver (built from source, close to a minute on
-# a new machine). It is waited for before the build; if it failed (no C linker before the
-# system packages came), tauri-driver is installed again in the foreground.
-DRIVER=(tauri-driver --locked --version 2.1.0 --quiet)
+# below: the crates the build reads and the AppImage runtime. (The window tests drive
+# WebKitWebDriver directly, tests/e2e/webdriver.mjs: tauri-driver is not built.)
 # Where the AppImage runtime is kept, fetched now and read by the update test later (whose
 # XDG folders are the test's own): the tests themselves never reach the network.
 export FABRIK_APPIMAGE_CACHE="${FABRIK_APPIMAGE_CACHE:-$HOME/.cache/fabrik}"
 early() {
   cargo fetch --locked --quiet --target "$(rustc -vV | sed -n 's/^host: //p')" \
     --manifest-path "$(dirname "${BASH_SOURCE[0]}")/../Cargo.toml" || true
-  command -v tauri-driver >/dev/null || cargo install "${DRIVER[@]}" 2>/dev/null || true
   # The AppImage runtime the update test packs its two versions with (from crates.io).
   bash "$(dirname "${BASH_SOURCE[0]}")/appimage.sh" --runtime || true
 }
@@ -45,10 +42,6 @@ if [ -n "${CI:-}" ]; then
 fi
 cd "$ROOT"
 wait "$EARLY" || true
-if ! command -v tauri-driver >/dev/null; then
-  say "Installing tauri-driver"
-  cargo install "${DRIVER[@]}"
-fi
 
 # Everything the tests write (app data, window state, keyring, logs) stays in one temp folder,
 # so the developer's own Fabrik data and keyring are never touched.

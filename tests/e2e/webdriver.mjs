@@ -1,5 +1,11 @@
 // A minimal W3C WebDriver client over fetch, enough to drive the Fabrik window through
-// tauri-driver (which proxies to WebKitWebDriver). No npm dependencies.
+// WebKitWebDriver (webkit2gtk-driver). No npm dependencies.
+//
+// Tauri's tauri-driver is not used: on Linux it only starts WebKitWebDriver with the two
+// automation variables below and rewrites a new session's `tauri:options` into
+// `webkitgtk:browserOptions` (tauri-driver 2.1.0, src/webdriver.rs and src/server.rs,
+// Apache-2.0/MIT), which this file does itself. Building it from source cost every fresh clone
+// about 70 s of CPU (41 s on two cores) before the build could start.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,8 +34,7 @@ export async function freePort() {
   });
 }
 
-/** The process groups this file started (tauri-driver, and under it WebKitWebDriver and the
- * app): killed whole on every way out, so no window or driver outlives its test file and keeps
+/** The process groups this file started (WebKitWebDriver, and under it the app): killed whole on every way out, so no window or driver outlives its test file and keeps
  * the test runner waiting on an inherited pipe. */
 const groups = new Set();
 
@@ -82,8 +87,8 @@ function hookExit(app) {
   }
 }
 
-/** Starts tauri-driver on free ports, in a process group of its own (WebKitWebDriver and the
- * app it launches join it); resolves when it answers /status. `stop()` ends the whole group and
+/** Starts WebKitWebDriver on a free port, in a process group of its own (the app it launches
+ * joins it); resolves when it answers /status. `stop()` ends the whole group and
  * any copy of `app` still running, waiting at most a few seconds. */
 export async function startDriver(env, app = process.env.FABRIK_APP) {
   hookExit(app);
@@ -105,15 +110,15 @@ export async function startDriver(env, app = process.env.FABRIK_APP) {
     }
   }
   const port = await freePort();
-  const nativePort = await freePort();
-  const proc = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
-    env: { ...process.env, ...env },
-    // Its output comes through pipes this process reads, never the runner's own stdio, which a
-    // grandchild left behind would hold open.
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const proc = spawn('WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1'], {
+    // What tauri-driver sets: the app it launches lets the driver automate its webview.
+    env: { ...process.env, ...env, TAURI_AUTOMATION: 'true', TAURI_WEBVIEW_AUTOMATION: 'true' },
+    // Its errors (and the app's) come through a pipe this process reads, never the runner's own
+    // stdio, which a grandchild left behind would hold open. Its standard output is dropped, as
+    // tauri-driver dropped it: the test runner reads this file's standard output as its report.
+    stdio: ['ignore', 'ignore', 'pipe'],
     detached: true,
   });
-  proc.stdout.on('data', (d) => process.stdout.write(d));
   proc.stderr.on('data', (d) => process.stderr.write(d));
   groups.add(proc.pid);
   const stop = async () => {
@@ -133,7 +138,7 @@ export async function startDriver(env, app = process.env.FABRIK_APP) {
     await sleep(100);
   }
   await stop();
-  throw new Error('tauri-driver did not start within 20 s');
+  throw new Error('WebKitWebDriver did not start within 20 s');
 }
 
 function isAlive(pid) {
@@ -188,7 +193,7 @@ export class Session {
    */
   static async start(driverUrl, application, { landing = 'customers' } = {}) {
     const value = await wd(driverUrl, 'POST', '/session', {
-      capabilities: { alwaysMatch: { 'tauri:options': { application } } },
+      capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary: application, args: [] } } },
     });
     const session = new Session(driverUrl, value.sessionId);
     session.application = application;

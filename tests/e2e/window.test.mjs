@@ -1,5 +1,5 @@
 // End-to-end: the real Fabrik window (release UI bundled into a debug build) under Xvfb,
-// driven through tauri-driver and WebKitWebDriver. Add a customer through the form, see it in
+// driven through WebKitWebDriver (tests/e2e/webdriver.mjs). Add a customer through the form, see it in
 // the list, set its production URL, restart the app and see it persisted. Save a token in
 // Inställningar, restart, verify it against the sandbox's simulator, and find the token nowhere
 // on disk or in the page. Provision a customer in the sandbox (its simulator runs in-process,
