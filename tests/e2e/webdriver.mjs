@@ -34,8 +34,9 @@ export async function freePort() {
   });
 }
 
-/** The process groups this file started (WebKitWebDriver, and under it the app): killed whole on every way out, so no window or driver outlives its test file and keeps
- * the test runner waiting on an inherited pipe. */
+/** The process groups this file started (WebKitWebDriver, and under it the app): killed whole
+ * on every way out, so no window or driver outlives its test file and keeps the test runner
+ * waiting on an inherited pipe. */
 const groups = new Set();
 
 function killGroup(pid, signal) {
