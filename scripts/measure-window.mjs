@@ -118,8 +118,8 @@ async function measure(binary, label, db, search = null) {
       await sleep(500);
     }
   } finally {
-    // Awaited: the next series' WebKitWebDriver starts only once this one and
-    // the app are gone (started over them, it never answered: issue #60).
+    // Awaited: the next series' driver starts only once this one and its app are gone
+    // (started over them, it never answered: issue #60).
     await driver.stop();
   }
   if (traces.length) {
