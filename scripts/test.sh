@@ -106,8 +106,21 @@ joined() {
   cat "$WORK/$name.log"
   [ "$failed" = 0 ] || FAILED+=("$3")
 }
+# CI keeps only the end of what a run printed, and the Rust tests' failures come before the
+# window tests' output: the run at 7999f9c ended "The Rust tests: failed (above)" with the
+# failure itself cut off. So the end repeats, from every part's log, which tests failed and why.
+recap() {
+  local log
+  for log in "$WORK"/*.log; do
+    [ -s "$log" ] || continue
+    grep -a -E -A3 '^ *(FAIL|TIMEOUT|SIG[A-Z]+|LEAK|LEAK-FAIL) \[|^not ok|panicked at|^failures:$|^test result: FAILED' "$log" \
+      | grep -a -v -E '^ *(PASS|SLOW|START) ' | head -n 60 | sed "s|^|$(basename "$log" .log): |" || true
+  done
+}
 passed() {
   [ "${#FAILED[@]}" = 0 ] && return
+  say "What failed (from the output above)"
+  recap
   printf '%s: failed (above).\n' "${FAILED[@]}" >&2
   exit 1
 }
@@ -227,7 +240,8 @@ beside update update_test
 UPDATE_TEST=$BESIDE
 beside rust-side side_rust
 SIDE_RUST=$BESIDE
-FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}" || FAILED+=("The Rust tests")
+# Its output is shown as it comes and kept for the recap (passed).
+FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}" 2>&1 | tee "$WORK/rust.log" || FAILED+=("The Rust tests")
 joined rust-side "$SIDE_RUST" "Documentation examples and the engine on a PostgreSQL register"
 joined window "$WINDOW_TESTS" "The window tests (the real window under Xvfb, from the package)"
 joined update "$UPDATE_TEST" "The update test (two AppImages a version apart)"
