@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-// The same Content-Security-Policy as the Tauri window, applied by `vite preview` so the UI
-// tests prove the build needs no inline script, eval or external resource.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'";
+// The Tauri window's Content-Security-Policy (tauri.conf.json), applied by `vite preview` as the
+// UI tests' server applies it (tests/lib/harness.mjs).
+const csp: Record<string, string> = JSON.parse(readFileSync(new URL('../tauri.conf.json', import.meta.url), 'utf8')).app.security.csp;
+const CSP = Object.entries(csp)
+  .map(([directive, sources]) => `${directive} ${sources}`)
+  .join('; ');
 
 export default defineConfig({
   base: './',

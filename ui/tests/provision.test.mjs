@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ipcCalls, launchBrowser, openApp, requireDist, runStarts, startPreview } from './lib/harness.mjs';
+import { ipcCalls, launchBrowser, openApp, requireDist, runStarts, startServer } from './lib/harness.mjs';
 
 requireDist();
 
@@ -15,7 +15,7 @@ const ASA = { name: 'Åsa Bageri', admin_email: 'asa@bageri.se' };
 let server;
 let browser;
 before(async () => {
-  server = await startPreview();
+  server = await startServer();
   browser = await launchBrowser();
 });
 after(async () => {

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
-import { CORE_RULES_FILE, FAKE_BACKEND_FILES, launchBrowser, openApp, startPreview } from './lib/harness.mjs';
+import { CORE_RULES_FILE, FAKE_BACKEND_FILES, launchBrowser, openApp, startServer } from './lib/harness.mjs';
 
 const core = JSON.parse(readFileSync(CORE_RULES_FILE, 'utf8'));
 const RULES_FILE = new URL('./lib/mock-rules.js', import.meta.url);
@@ -143,7 +143,7 @@ describe('the fake answers through the IPC with the core rules', () => {
   let server;
   let browser;
   before(async () => {
-    server = await startPreview();
+    server = await startServer();
     browser = await launchBrowser();
   });
   after(async () => {

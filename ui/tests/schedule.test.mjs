@@ -5,14 +5,14 @@
 // answered. Built UI in headless Chromium, fake backend (CONFIG.schedule).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ipcCalls, launchBrowser, openApp, requireDist, startPreview } from './lib/harness.mjs';
+import { ipcCalls, launchBrowser, openApp, requireDist, startServer } from './lib/harness.mjs';
 
 requireDist();
 
 let server;
 let browser;
 before(async () => {
-  server = await startPreview();
+  server = await startServer();
   browser = await launchBrowser();
 });
 after(async () => {

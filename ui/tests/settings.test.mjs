@@ -2,14 +2,14 @@
 // non-secret settings and the environment banner. Built UI in headless Chromium, fake backend.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ipcCalls, launchBrowser, mockState, openApp, requireDist, startPreview } from './lib/harness.mjs';
+import { ipcCalls, launchBrowser, mockState, openApp, requireDist, startServer } from './lib/harness.mjs';
 
 requireDist();
 
 let server;
 let browser;
 before(async () => {
-  server = await startPreview();
+  server = await startServer();
   browser = await launchBrowser();
 });
 after(async () => {

@@ -3,14 +3,14 @@
 // every way it does not happen. Built UI in headless Chromium, fake backend (CONFIG.update).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ipcCalls, launchBrowser, openApp, requireDist, startPreview } from './lib/harness.mjs';
+import { ipcCalls, launchBrowser, openApp, requireDist, startServer } from './lib/harness.mjs';
 
 requireDist();
 
 let server;
 let browser;
 before(async () => {
-  server = await startPreview();
+  server = await startServer();
   browser = await launchBrowser();
 });
 after(async () => {

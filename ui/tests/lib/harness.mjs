@@ -1,13 +1,12 @@
-// Test harness: serves the BUILT ui/dist with `vite preview`, drives Debian's chromium through
+// Test harness: serves the BUILT ui/dist from the test's own process (startServer), drives Debian's chromium through
 // playwright-core, and installs the in-memory fake backend (mock-backend.js and its areas'
 // scripts, FAKE_BACKEND_FILES, with the core's customer rules from fixtures/core-rules.json read
 // by mock-rules.js) through mockIPC.
-import { spawn } from 'node:child_process';
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -22,62 +21,73 @@ export function requireDist() {
   }
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// The window's own Content-Security-Policy (tauri.conf.json), sent with every file the tests
+// serve: they prove the build needs no inline script, eval or outside resource.
+const TAURI_CONF = new URL('../../../tauri.conf.json', import.meta.url);
+const CSP = Object.entries(JSON.parse(readFileSync(TAURI_CONF, 'utf8')).app.security.csp)
+  .map(([directive, sources]) => `${directive} ${sources}`)
+  .join('; ');
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+// What each open page runs before the app (its config, its last script), by the page's number
+// in its address (`/?page=N`); the scripts every page shares are one file.
+const pageScripts = new Map();
+let pagesOpened = 0;
 
-async function waitForHttp(url, child, timeoutMs = 15000) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`vite preview exited early with code ${child.exitCode}`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-      lastError = new Error(`HTTP ${res.status}`);
-    } catch (e) {
-      lastError = e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`vite preview did not answer at ${url}: ${lastError}`);
-}
-
-/** Starts `vite preview` on a free port; returns its URL and a stop function. */
-export async function startPreview() {
+/**
+ * Serves the built UI (ui/dist) from this process on a free port, as the window loads it: the
+ * fake's scripts first in index.html, the app's files as built. No request passes through the
+ * test (Playwright's routing turns the browser's cache off): the hashed assets are cached as
+ * immutable, so from the second page on Chromium neither fetches nor compiles them again.
+ * Returns its URL and a stop function.
+ */
+export async function startServer() {
   requireDist();
-  const port = await freePort();
-  const vite = path.join(UI_DIR, 'node_modules', 'vite', 'bin', 'vite.js');
-  const child = spawn(process.execPath, [vite, 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
-    cwd: UI_DIR,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+  const indexHtml = readFileSync(path.join(DIST, 'index.html'), 'utf8');
+  const server = createHttpServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    const send = (status, type, body, cache = 'no-store') => {
+      res.writeHead(status, { 'Content-Type': type, 'Content-Security-Policy': CSP, 'Cache-Control': cache });
+      res.end(body);
+    };
+    const scripts = pageScripts.get(url.searchParams.get('page'));
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      const tags = scripts ? [`${CONFIG_SCRIPT}?page=${url.searchParams.get('page')}`, `${SHARED_SCRIPT}?v=${sharedScriptVersion()}`, `${LAST_SCRIPT}?page=${url.searchParams.get('page')}`]
+        .map((src) => `<script src="./${src}"></script>`)
+        .join('') : '';
+      return send(200, TYPES['.html'], indexHtml.replace('<head>', `<head>${tags}`));
+    }
+    const name = url.pathname.slice(1);
+    if (name === SHARED_SCRIPT) return send(200, TYPES['.js'], sharedScriptSource(), 'public, max-age=31536000, immutable');
+    if (scripts && name in scripts) return send(200, TYPES['.js'], scripts[name]);
+    const file = path.join(DIST, path.normalize(decodeURIComponent(url.pathname)));
+    if (!file.startsWith(DIST + path.sep)) return send(403, 'text/plain', 'outside the build');
+    let body;
+    try {
+      body = readFileSync(file);
+    } catch {
+      return send(404, 'text/plain', `not in the build: ${url.pathname}`);
+    }
+    const hashed = url.pathname.startsWith('/assets/');
+    send(200, TYPES[path.extname(file)] ?? 'application/octet-stream', body, hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
   });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const url = `http://127.0.0.1:${port}/`;
-  try {
-    await waitForHttp(url, child);
-  } catch (e) {
-    child.kill();
-    throw new Error(`${e.message}\n${output}`);
-  }
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
   return {
-    url,
+    url: `http://127.0.0.1:${server.address().port}/`,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+        server.closeAllConnections();
+        server.close(() => resolve());
       }),
   };
 }
@@ -182,16 +192,22 @@ const TO_THE_LIST = `new MutationObserver((_, seen) => {
 }).observe(document, { childList: true, subtree: true });`;
 
 // The fake's scripts a page runs before the app's own, served beside the app's index.html (which
-// the page's route rewrites to load them first): the test's config, what every test shares (one
-// source, built once a process), then what runs last (the click on "Kunder", a test's own
-// script). 'self' scripts, so the build's CSP holds.
+// startServer writes them into, first): the test's config, what every test shares (one source,
+// built once a process), then what runs last (the click on "Kunder", a test's own script).
+// 'self' scripts, so the window's CSP holds.
 const SHARED_SCRIPT = '__fabrik-test-shared.js';
 const CONFIG_SCRIPT = '__fabrik-test-config.js';
 const LAST_SCRIPT = '__fabrik-test-last.js';
 let sharedScript;
+let sharedVersion;
 function sharedScriptSource() {
   sharedScript ??= `${tauriMocksSource()}\nwindow.__FABRIK_CORE_RULES__ = ${coreRulesJson};\n${bindingsSource}\n${fakeBackendSource}`;
   return sharedScript;
+}
+// Its address names its content, so the browser may keep it as it keeps the app's hashed files.
+function sharedScriptVersion() {
+  sharedVersion ??= createHash('sha256').update(sharedScriptSource()).digest('hex').slice(0, 16);
+  return sharedVersion;
 }
 
 /**
@@ -257,29 +273,18 @@ export async function openApp(browser, url, config = {}, { viewport = { width: 1
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
   const origin = new URL(url).origin;
-  const scripts = {
-    [SHARED_SCRIPT]: sharedScriptSource(),
+  const id = String(++pagesOpened);
+  pageScripts.set(id, {
     [CONFIG_SCRIPT]: `window.__FABRIK_MOCK_CONFIG__ = ${JSON.stringify(config)};`,
     [LAST_SCRIPT]: `${landing === 'customers' ? TO_THE_LIST : ''}\n${init}`,
-  };
-  const tags = [CONFIG_SCRIPT, SHARED_SCRIPT, LAST_SCRIPT].map((name) => `<script src="./${name}"></script>`).join('');
-  // Only the page and the fake's scripts pass through the test: the app's own files come
-  // straight from the server.
-  await page.route(
-    (u) => u.origin === origin && (u.pathname === '/' || u.pathname === '/index.html' || u.pathname.slice(1) in scripts),
-    async (route) => {
-      const name = new URL(route.request().url()).pathname.slice(1);
-      if (name in scripts) {
-        return route.fulfill({ contentType: 'text/javascript', body: scripts[name] });
-      }
-      const response = await route.fetch();
-      const html = (await response.text()).replace('<head>', `<head>${tags}`);
-      return route.fulfill({ response, body: html });
-    },
-  );
-  await page.goto(url);
+  });
+  await page.goto(`${url}?page=${id}`);
   await page.locator('.header').waitFor();
-  return { page, context, problems, consoleMessages, close: () => giveBack(browser, kept, origin) };
+  const close = async () => {
+    await giveBack(browser, kept, origin);
+    pageScripts.delete(id);
+  };
+  return { page, context, problems, consoleMessages, close };
 }
 
 /** Every IPC call the page made so far: [{cmd, args, ok, at (page clock, ms), result?, error?}]. */
@@ -309,13 +314,13 @@ export function visibleSlugs(page) {
 }
 
 /**
- * The preview server and Chromium for one test file: started before its tests, stopped after.
+ * The build's server and Chromium for one test file: started before its tests, stopped after.
  * Read `.server` and `.browser` inside a test.
  */
 export function sharedBrowser() {
   const shared = { server: null, browser: null };
   before(async () => {
-    shared.server = await startPreview();
+    shared.server = await startServer();
     shared.browser = await launchBrowser();
   });
   after(async () => {
