@@ -201,7 +201,9 @@ fi
 # longest tests end alone and leave a quarter of the two cores idle (run 90: 484 of 566 CPU-s).
 side_rust() {
   cargo test --quiet "${ALL[@]}" --doc
-  FABRIK_TEST_REGISTER=postgres FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}" "${ON_POSTGRES[@]}" --test-threads 2
+  local profile=()
+  cargo nextest --version >/dev/null 2>&1 && profile=(--profile postgres)
+  FABRIK_TEST_REGISTER=postgres FABRIK_TEST_KEYRING=1 in_session "${RUST_TESTS[@]}" "${profile[@]}" "${ON_POSTGRES[@]}" --test-threads 2
 }
 # The window tests drive the window as an agency gets it: the test build packed into a .deb by
 # Tauri's bundler (scripts/package.sh, which compiles nothing here: 11 s) and unpacked as dpkg
@@ -249,7 +251,7 @@ passed
 unset FABRIK_CONTRACT_RECORD
 say "The contract check: every exchange with the simulator against the official descriptions"
 if cargo nextest --version >/dev/null 2>&1; then
-  FABRIK_CONTRACT_RECORDED="$WORK/contract" cargo nextest run --cargo-quiet --hide-progress-bar --status-level fail \
+  FABRIK_CONTRACT_RECORDED="$WORK/contract" cargo nextest run --profile contract --cargo-quiet --hide-progress-bar --status-level fail \
     --success-output immediate "${ALL[@]}" --run-ignored only -E 'test(=contract::recorded_exchanges_hold_to_their_descriptions)'
 else
   FABRIK_CONTRACT_RECORDED="$WORK/contract" cargo test --quiet "${ALL[@]}" --test all -- --ignored --exact \
