@@ -5,8 +5,11 @@
 //!
 //! Why a crate of its own: the cipher is generic code, compiled where it is instantiated. In the
 //! core, a debug build (every test) ran it unoptimised, with every bounds and alignment check:
-//! most of a backup test's CPU. Here it is instantiated once, behind two plain functions, and
-//! the workspace's dev profile compiles this crate optimised.
+//! most of a backup test's CPU. Here it is instantiated once, behind plain functions, and the
+//! workspace's dev profile compiles this crate optimised. What is generic here (the streams'
+//! `impl Write` and `impl Read`) only moves bytes: it is compiled in the caller, unoptimised,
+//! so it calls the cipher through the plain methods below (`seal_next`, `seal_last`,
+//! `open_piece`), never directly.
 
 use chacha20poly1305::aead::stream::{DecryptorBE32, EncryptorBE32};
 use chacha20poly1305::aead::{KeyInit, Payload};
@@ -109,16 +112,7 @@ impl Sealer {
             bytes = rest;
             // A chunk is sealed as "next" only once a byte after it is known to exist.
             while self.buf.len() > self.chunk {
-                let payload = Payload {
-                    msg: &self.buf[..self.chunk],
-                    aad: &self.aad,
-                };
-                let sealed = self
-                    .stream
-                    .encrypt_next(payload)
-                    .expect("sealing cannot fail");
-                frame(&sealed, out)?;
-                self.buf.drain(..self.chunk);
+                frame(&self.seal_next(), out)?;
             }
         }
         Ok(())
@@ -126,15 +120,32 @@ impl Sealer {
 
     /// Seals what is left as the last chunk (empty when nothing came) and writes it.
     pub fn finish(self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        frame(&self.seal_last(), out)
+    }
+
+    /// The first chunk of `buf`, sealed as "next" and taken out of it.
+    fn seal_next(&mut self) -> Vec<u8> {
         let payload = Payload {
-            msg: &self.buf,
+            msg: &self.buf[..self.chunk],
             aad: &self.aad,
         };
         let sealed = self
             .stream
-            .encrypt_last(payload)
+            .encrypt_next(payload)
             .expect("sealing cannot fail");
-        frame(&sealed, out)
+        self.buf.drain(..self.chunk);
+        sealed
+    }
+
+    /// What is left in `buf`, sealed as the last chunk.
+    fn seal_last(self) -> Vec<u8> {
+        let payload = Payload {
+            msg: &self.buf,
+            aad: &self.aad,
+        };
+        self.stream
+            .encrypt_last(payload)
+            .expect("sealing cannot fail")
     }
 }
 
@@ -190,16 +201,23 @@ impl Opener {
             _ => OpenError::Io(e),
         })?;
         self.next_len = self.read_len(from)?;
+        let last = self.next_len.is_none();
+        self.open_piece(&piece, last).map(Some)
+    }
+
+    /// `piece` opened as the next chunk, or as the last one; after a chunk that does not open,
+    /// nothing more is.
+    fn open_piece(&mut self, piece: &[u8], last: bool) -> Result<Vec<u8>, OpenError> {
         let payload = Payload {
-            msg: &piece,
+            msg: piece,
             aad: &self.aad,
         };
-        let plain = match self.next_len {
-            Some(_) => self.stream.as_mut().map(|s| s.decrypt_next(payload)),
-            None => self.stream.take().map(|s| s.decrypt_last(payload)),
+        let plain = match last {
+            false => self.stream.as_mut().map(|s| s.decrypt_next(payload)),
+            true => self.stream.take().map(|s| s.decrypt_last(payload)),
         };
         match plain {
-            Some(Ok(plain)) => Ok(Some(plain)),
+            Some(Ok(plain)) => Ok(plain),
             _ => {
                 self.stream = None;
                 Err(OpenError::Tampered)
