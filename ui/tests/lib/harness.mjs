@@ -1,7 +1,7 @@
-// Test harness: serves the BUILT ui/dist from the test's own process (startServer), drives Debian's chromium through
-// playwright-core, and installs the in-memory fake backend (mock-backend.js and its areas'
-// scripts, FAKE_BACKEND_FILES, with the core's customer rules from fixtures/core-rules.json read
-// by mock-rules.js) through mockIPC.
+// Test harness: serves the BUILT ui/dist from the test's own process (startServer), drives
+// Debian's chromium through playwright-core, and installs the in-memory fake backend
+// (mock-backend.js and its areas' scripts, FAKE_BACKEND_FILES, with the core's customer rules
+// from fixtures/core-rules.json read by mock-rules.js) through mockIPC.
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -57,22 +57,24 @@ export async function startServer() {
       res.writeHead(status, { 'Content-Type': type, 'Content-Security-Policy': CSP, 'Cache-Control': cache });
       res.end(body);
     };
-    const scripts = pageScripts.get(url.searchParams.get('page'));
+    const page = url.searchParams.get('page');
+    const scripts = pageScripts.get(page);
     if (url.pathname === '/' || url.pathname === '/index.html') {
-      const tags = scripts ? [`${CONFIG_SCRIPT}?page=${url.searchParams.get('page')}`, `${SHARED_SCRIPT}?v=${sharedScriptVersion()}`, `${LAST_SCRIPT}?page=${url.searchParams.get('page')}`]
-        .map((src) => `<script src="./${src}"></script>`)
-        .join('') : '';
+      const sources = scripts ? [`${CONFIG_SCRIPT}?page=${page}`, `${SHARED_SCRIPT}?v=${sharedScriptVersion()}`, `${LAST_SCRIPT}?page=${page}`] : [];
+      const tags = sources.map((src) => `<script src="./${src}"></script>`).join('');
       return send(200, TYPES['.html'], indexHtml.replace('<head>', `<head>${tags}`));
     }
     const name = url.pathname.slice(1);
     if (name === SHARED_SCRIPT) return send(200, TYPES['.js'], sharedScriptSource(), 'public, max-age=31536000, immutable');
     if (scripts && name in scripts) return send(200, TYPES['.js'], scripts[name]);
-    const file = path.join(DIST, path.normalize(decodeURIComponent(url.pathname)));
-    if (!file.startsWith(DIST + path.sep)) return send(403, 'text/plain', 'outside the build');
+    let file;
     let body;
     try {
+      file = path.join(DIST, path.normalize(decodeURIComponent(url.pathname)));
+      if (!file.startsWith(DIST + path.sep)) return send(403, 'text/plain', 'outside the build');
       body = readFileSync(file);
     } catch {
+      // A path that is not in the build, or not a path at all (a malformed escape).
       return send(404, 'text/plain', `not in the build: ${url.pathname}`);
     }
     const hashed = url.pathname.startsWith('/assets/');
