@@ -212,9 +212,10 @@ impl Opener {
             msg: piece,
             aad: &self.aad,
         };
-        let plain = match last {
-            false => self.stream.as_mut().map(|s| s.decrypt_next(payload)),
-            true => self.stream.take().map(|s| s.decrypt_last(payload)),
+        let plain = if last {
+            self.stream.take().map(|s| s.decrypt_last(payload))
+        } else {
+            self.stream.as_mut().map(|s| s.decrypt_next(payload))
         };
         match plain {
             Some(Ok(plain)) => Ok(plain),

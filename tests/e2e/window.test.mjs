@@ -1,8 +1,8 @@
 // End-to-end: the real Fabrik window (release UI bundled into a debug build) under Xvfb,
-// driven through WebKitWebDriver (tests/e2e/webdriver.mjs). Add a customer through the form, see it in
-// the list, set its production URL, restart the app and see it persisted. Save a token in
-// Inställningar, restart, verify it against the sandbox's simulator, and find the token nowhere
-// on disk or in the page. Provision a customer in the sandbox (its simulator runs in-process,
+// driven through WebKitWebDriver (tests/e2e/webdriver.mjs). Add a customer through the form,
+// see it in the list, set its production URL, restart the app and see it persisted. Save a
+// token in Inställningar, restart, verify it against the sandbox's simulator, and find the
+// token nowhere on disk or in the page. Provision a customer in the sandbox (its simulator runs in-process,
 // sped up by FABRIK_SANDBOX_TIME_SCALE), watch the timeline to the end, inject a fault through the
 // simulator's /__sim API (its port pinned by FABRIK_SANDBOX_PORT), retry, then tear it down.
 import { test, before, after } from 'node:test';
