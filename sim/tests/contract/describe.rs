@@ -2,7 +2,7 @@
 //! query parameter and its value, the request's JSON, and the answer for its status.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use fabrik_sim::contract_record::Exchange;
 use serde_json::{json, Value};
@@ -33,7 +33,9 @@ pub struct Description {
     /// The description's component schemas as JSON Schema, converted once.
     defs: serde_json::Map<String, Value>,
     /// Compiled validators by schema: a suite validates many bodies against the same few.
-    validators: Mutex<HashMap<String, std::sync::Arc<jsonschema::Validator>>>,
+    /// Each schema's validator, compiled once: a thread that needs one another is compiling
+    /// waits for it (the check runs on every core).
+    validators: Mutex<HashMap<String, Arc<OnceLock<Arc<jsonschema::Validator>>>>>,
 }
 
 /// The stored description of each provider the check knows (the whole published one where the
@@ -240,11 +242,16 @@ impl Description {
 
     /// The schema compiled with only the component schemas it reaches (Vercel's description
     /// has thousands; compiling each validator with all of them took seconds).
-    fn validator(&self, schema: &Value, what: &str) -> std::sync::Arc<jsonschema::Validator> {
-        let key = schema.to_string();
-        if let Some(v) = self.validators.lock().unwrap().get(&key) {
-            return v.clone();
-        }
+    fn validator(&self, schema: &Value, what: &str) -> Arc<jsonschema::Validator> {
+        let cell = {
+            let mut all = self.validators.lock().unwrap();
+            all.entry(schema.to_string()).or_default().clone()
+        };
+        cell.get_or_init(|| Arc::new(self.compile(schema, what)))
+            .clone()
+    }
+
+    fn compile(&self, schema: &Value, what: &str) -> jsonschema::Validator {
         let mut root = convert(schema);
         one_of_as_any_of(&mut root);
         let mut reached = serde_json::Map::new();
@@ -263,12 +270,8 @@ impl Description {
         }
         root["$defs"] = Value::Object(reached);
         root["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
-        let v =
-            std::sync::Arc::new(jsonschema::validator_for(&root).unwrap_or_else(|e| {
-                panic!("{what}: the description's schema does not compile: {e}")
-            }));
-        self.validators.lock().unwrap().insert(key, v.clone());
-        v
+        jsonschema::validator_for(&root)
+            .unwrap_or_else(|e| panic!("{what}: the description's schema does not compile: {e}"))
     }
 
     fn validate(&self, what: &str, schema: &Value, instance: &Value) -> Vec<Finding> {
