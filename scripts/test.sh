@@ -67,7 +67,7 @@ trap stop_leftovers EXIT
 export XDG_DATA_HOME="$WORK/xdg/data" XDG_CONFIG_HOME="$WORK/xdg/config" XDG_CACHE_HOME="$WORK/xdg/cache"
 export XDG_RUNTIME_DIR="$WORK/xdg/runtime" NO_AT_BRIDGE=1 FABRIK_TEST_WORK="$WORK"
 # A keyring call may take 30 s here (5 s in the app, which then asks for the keyring to be
-# unlocked): the test session's one keyring daemon serves four test processes at a time, and on
+# unlocked): the test session's one keyring daemon serves six test processes at a time, and on
 # a loaded machine it answered one of them after more than 5 s.
 export FABRIK_KEYRING_TIMEOUT_SECS=30
 # Screenshots of the window tests; FABRIK_SCREENSHOTS=docs refreshes the README's pictures.
@@ -178,7 +178,7 @@ export FABRIK_TEST_DATABASE_URL
 disown "$TEST_PG_PID" 2>/dev/null || true
 
 # cargo-nextest runs every test in a process of its own and the test binaries side by side
-# (.config/nextest.toml: four at a time, a stuck test's process group killed); cargo test ran
+# (.config/nextest.toml: six at a time, a stuck test's process group killed); cargo test ran
 # the binaries one after another, each waiting for its slowest test. Without nextest, cargo test.
 # The integration tests of each package are one binary (tests/all.rs), a module a file:
 # ON_POSTGRES picks the suites for the PostgreSQL pass below.
