@@ -32,9 +32,8 @@ pub struct Description {
     multi_segment: Vec<String>,
     /// The description's component schemas as JSON Schema, converted once.
     defs: serde_json::Map<String, Value>,
-    /// Compiled validators by schema: a suite validates many bodies against the same few.
-    /// Each schema's validator, compiled once: a thread that needs one another is compiling
-    /// waits for it (the check runs on every core).
+    /// Compiled validators by schema, each compiled once (a suite validates many bodies against
+    /// the same few): a thread that needs one another is compiling waits for it.
     validators: Mutex<HashMap<String, Arc<OnceLock<Arc<jsonschema::Validator>>>>>,
 }
 
