@@ -239,7 +239,7 @@ async fn a_driver_frozen_between_its_read_and_its_delete_makes_no_call_after_a_t
     let path = format!("/n8n/api/v1/workflows/{workflow}");
     fault(
         &sim,
-        // Shorter than the CLI's call timeout under FABRIK_FAST_POLL (3 s), stop included.
+        // Shorter than the CLI's call timeout under FABRIK_FAST_POLL (10 s), stop included.
         json!({"method": "GET", "path": path, "delay_ms": 1500}),
     )
     .await;
