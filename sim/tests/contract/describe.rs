@@ -8,7 +8,7 @@ use fabrik_sim::contract_record::Exchange;
 use serde_json::{json, Value};
 
 use super::routes::fits_rest;
-use crate::common::{contracts, convert};
+use crate::common::{contracts, convert, with_reached_defs};
 
 /// One thing outside the description, said without values so that one finding groups every
 /// exchange it happens in; with the place in the body it is about (`/data/*/workflowId`), for
@@ -251,24 +251,7 @@ impl Description {
     }
 
     fn compile(&self, schema: &Value, what: &str) -> jsonschema::Validator {
-        let mut root = convert(schema);
-        one_of_as_any_of(&mut root);
-        let mut reached = serde_json::Map::new();
-        let mut todo = refs_in(&root);
-        while let Some(name) = todo.pop() {
-            if reached.contains_key(&name) {
-                continue;
-            }
-            let mut def = self.defs.get(&name).cloned().unwrap_or(json!({}));
-            one_of_as_any_of(&mut def);
-            todo.extend(refs_in(&def));
-            reached.insert(name, def);
-        }
-        if !root.is_object() {
-            root = json!({ "allOf": [root] });
-        }
-        root["$defs"] = Value::Object(reached);
-        root["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+        let root = with_reached_defs(convert(schema), &self.defs, one_of_as_any_of);
         jsonschema::validator_for(&root)
             .unwrap_or_else(|e| panic!("{what}: the description's schema does not compile: {e}"))
     }
@@ -281,22 +264,22 @@ impl Description {
             // says nothing of what the simulator sent. The recorder masks by name, so a policy
             // such as Auth's `password_required_characters` is masked too.
             .filter(|err| {
-                let keyword = err.schema_path.to_string();
+                let keyword = err.schema_path().to_string();
                 let keyword = keyword.rsplit('/').next().unwrap_or("").to_string();
-                !(err.instance.as_ref() == &Value::String("***".into())
+                !(err.instance().as_ref() == &Value::String("***".into())
                     && VALUE_RULES.contains(&keyword.as_str()))
             })
             .take(3)
             .map(|err| {
                 // Indices out, so one finding groups every item it happens on.
                 let place: String = err
-                    .instance_path
+                    .instance_path()
                     .to_string()
                     .split('/')
                     .map(|s| if s.parse::<usize>().is_ok() { "*" } else { s })
                     .collect::<Vec<_>>()
                     .join("/");
-                let keyword = err.schema_path.to_string();
+                let keyword = err.schema_path().to_string();
                 let keyword = keyword.rsplit('/').next().unwrap_or("");
                 Finding {
                     text: format!("{what}: `{keyword}` at `{place}`"),
@@ -331,27 +314,6 @@ fn one_of_as_any_of(v: &mut Value) {
         Value::Array(a) => a.iter_mut().for_each(one_of_as_any_of),
         _ => {}
     }
-}
-
-/// The component schemas a converted schema names (`#/$defs/Name`).
-fn refs_in(v: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![v];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Object(m) => {
-                if let Some(r) = m.get("$ref").and_then(Value::as_str) {
-                    if let Some(name) = r.strip_prefix("#/$defs/") {
-                        out.push(name.to_string());
-                    }
-                }
-                stack.extend(m.values());
-            }
-            Value::Array(a) => stack.extend(a),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Where a description errs against its own service, with the service's source: the status
