@@ -11,8 +11,7 @@
 //! /proc/self/status, reset right before the export through /proc/self/clear_refs, so it is the
 //! export's own peak; the simulator runs in this process and is counted too).
 
-#[path = "common/fleet.rs"]
-mod fleet;
+use crate::fleet;
 use fleet::*;
 
 use std::time::{Duration, Instant};
@@ -66,7 +65,7 @@ fn status_kb(key: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn main() {
+pub fn main() {
     let n: u64 = env_or("FABRIK_BENCH_EXPORT_ROWS", 250_000);
     let work = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread()

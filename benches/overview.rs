@@ -95,7 +95,7 @@ fn populate(store: &Store, n: usize) {
     }
 }
 
-fn main() {
+pub fn main() {
     let n: usize = std::env::var("FABRIK_BENCH_OVERVIEW_N")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -512,7 +512,7 @@ async fn two_hundred_checked() {
     sim.shutdown().await;
 }
 
-fn main() {
+pub fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

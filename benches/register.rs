@@ -2,7 +2,7 @@
 //! filtered by status, searched and deep in the list, on a freshly opened SQLite file; and the
 //! same figures at 10,000 on a shared register (PostgreSQL on this machine: a throw-away cluster,
 //! or FABRIK_TEST_DATABASE_URL). Each figure is the slowest of 5 rounds' medians (7 runs each).
-//! Prints numbers and one `bench:` summary line; no assertions. `cargo bench --bench register`.
+//! Prints numbers and one `bench:` summary line; no assertions. `cargo bench --bench all -- register`.
 
 use std::time::{Duration, Instant};
 
@@ -126,7 +126,7 @@ fn slowest_median_ms(queries: &mut [Box<dyn FnMut() + '_>]) -> Vec<f64> {
     slowest
 }
 
-fn main() {
+pub fn main() {
     // `cargo bench` passes filter and harness flags; this bench has one fixed set of figures.
     let temp = tempfile::tempdir().unwrap();
     let dir = std::env::var_os("FABRIK_BENCH_REGISTER_DIR")

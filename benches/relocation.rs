@@ -11,8 +11,7 @@
 //! this process), and the archive's bytes. Then a backup of the first instance and its restore
 //! (a Restore run: what it replaces backed up first): wall time and peak memory of each.
 
-#[path = "common/fleet.rs"]
-mod fleet;
+use crate::fleet;
 use fleet::*;
 
 use std::sync::Arc;
@@ -58,7 +57,7 @@ async fn requests_after(sim: &fabrik_sim::SimHandle, since: u64) -> (u64, usize)
     (newest, limited)
 }
 
-fn main() {
+pub fn main() {
     let rows: usize = env_or("FABRIK_BENCH_MOVE_ROWS", 250_000);
     let work = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -25,15 +25,13 @@
 //!
 //!    `bound_s` is the largest; `ratio = drive wall / bound`. Target ≤ 1.2, and N=500 in ≤ 15 min.
 
-#[path = "common/fleet.rs"]
-mod fleet;
-#[path = "common/schema_rollout.rs"]
-mod schema_rollout;
+use crate::fleet;
+use crate::schema_rollout;
 use fleet::*;
 
 const SCALE: f64 = 0.1;
 
-fn main() {
+pub fn main() {
     let asked = schema_rollout::Asked::from_env();
     let work = tempfile::tempdir().unwrap();
     runtime().block_on(async {

@@ -10,17 +10,14 @@
 //! collection only reads, so the order changes neither figure's work. Each alone:
 //! `bash scripts/bench.sh rollout` or `usage_collect`.
 
-#[path = "common/fleet.rs"]
-mod fleet;
-#[path = "common/schema_rollout.rs"]
-mod schema_rollout;
-#[path = "common/usage_nightly.rs"]
-mod usage_nightly;
+use crate::fleet;
+use crate::schema_rollout;
+use crate::usage_nightly;
 use fleet::*;
 
 const SCALE: f64 = 0.1;
 
-fn main() {
+pub fn main() {
     let asked = schema_rollout::Asked::from_env();
     let work = tempfile::tempdir().unwrap();
     runtime().block_on(async {

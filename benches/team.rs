@@ -7,8 +7,7 @@
 //! does it: wall time, Fabrik's count of its requests to the instance, the simulator's requests
 //! by provider, and the invitations Resend received.
 
-#[path = "common/fleet.rs"]
-mod fleet;
+use crate::fleet;
 use fleet::*;
 
 use std::collections::BTreeMap;
@@ -20,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 const SCALE: f64 = 0.1;
 
-fn main() {
+pub fn main() {
     let n: usize = env_or("FABRIK_BENCH_TEAM_N", 50);
     let work = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -44,10 +44,9 @@
 mod github_person;
 #[path = "../tests/common/template_corpus.rs"]
 mod template_corpus;
-use github_person::{Person, PERSON};
-#[path = "common/fleet.rs"]
-mod fleet;
+use crate::fleet;
 use fleet::*;
+use github_person::{Person, PERSON};
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -160,7 +159,7 @@ fn primary_minutes(requests: usize) -> f64 {
     60.0 * requests as f64 / GITHUB_PRIMARY_PER_HOUR
 }
 
-fn main() {
+pub fn main() {
     let n: usize = env_or("FABRIK_BENCH_TEMPLATE_N", 50);
     let setup_parallel: usize = env_or("FABRIK_BENCH_TEMPLATE_SETUP_PARALLEL", 50);
     let waves: String = env_or("FABRIK_BENCH_TEMPLATE_WAVES", "1,10%,rest".to_string());

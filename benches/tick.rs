@@ -9,8 +9,7 @@
 //! third to read once more what nothing due costs. Each: wall time and the simulator's
 //! requests, by method, from its request log.
 
-#[path = "common/fleet.rs"]
-mod fleet;
+use crate::fleet;
 use fleet::*;
 
 use std::collections::BTreeMap;
@@ -65,7 +64,7 @@ fn say(label: &str, m: &Measured) {
     }
 }
 
-fn main() {
+pub fn main() {
     let n: usize = env_or("FABRIK_BENCH_TICK_N", 100);
     let setup_parallel: usize = env_or("FABRIK_BENCH_TICK_SETUP_PARALLEL", 100);
     let work = tempfile::tempdir().unwrap();

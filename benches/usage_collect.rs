@@ -8,15 +8,13 @@
 //! wall time, the simulator's requests by provider, calls per instance and the 429s (target 0:
 //! the shared pacer keeps each provider within its limits).
 
-#[path = "common/fleet.rs"]
-mod fleet;
-#[path = "common/usage_nightly.rs"]
-mod usage_nightly;
+use crate::fleet;
+use crate::usage_nightly;
 use fleet::*;
 
 const SCALE: f64 = 0.1;
 
-fn main() {
+pub fn main() {
     let n: usize = env_or("FABRIK_BENCH_USAGE_N", 500);
     let setup_parallel: usize = env_or("FABRIK_BENCH_USAGE_SETUP_PARALLEL", 100);
     let work = tempfile::tempdir().unwrap();

@@ -122,7 +122,7 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn main() {
+pub fn main() {
     let n: usize = env_or("FABRIK_BENCH_USAGE_FLEET_N", 500);
     let days: usize = env_or("FABRIK_BENCH_USAGE_DAYS", 90);
     let dir = tempfile::tempdir().unwrap();

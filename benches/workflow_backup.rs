@@ -20,8 +20,7 @@
 //! Targets: at most one content-creating call per changed instance, and 100 instances backed
 //! up in at most 10 minutes (the first pass, where every instance commits).
 
-#[path = "common/fleet.rs"]
-mod fleet;
+use crate::fleet;
 use fleet::*;
 
 use std::collections::BTreeMap;
@@ -187,7 +186,7 @@ async fn edit_workflow(sim: &SimHandle, store: &Store, slug: &str) {
     assert!(resp.status().is_success(), "{url}: {}", resp.status());
 }
 
-fn main() {
+pub fn main() {
     let n: usize = env_or("FABRIK_BENCH_WORKFLOWS_N", 100);
     let parallel: usize = env_or("FABRIK_BENCH_WORKFLOWS_PARALLEL", 8);
     let setup_parallel: usize = env_or("FABRIK_BENCH_WORKFLOWS_SETUP_PARALLEL", 100);

@@ -25,10 +25,9 @@ WORK="$(mktemp -d -t fabrik-bench.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 benches=("$@")
 [ ${#benches[@]} -gt 0 ] || benches=(register provision rollout_usage template workflow_backup tick team usage_fleet export relocation)
-# Every benchmark's program built first, so each one's time below is its own run.
+# The benchmarks' one program (benches/all.rs) built first, so each one's time below is its own run.
 built=$SECONDS
-args=(); for bench in "${benches[@]}"; do args+=(--bench "$bench"); done
-cargo bench --no-run "${args[@]}"
+cargo bench --no-run --bench all
 echo "bench: bench_build_s=$((SECONDS - built))"
 suite_started=$SECONDS
 for bench in "${benches[@]}"; do
@@ -37,7 +36,7 @@ for bench in "${benches[@]}"; do
   export XDG_DATA_HOME="$WORK/$bench/data" XDG_RUNTIME_DIR="$WORK/$bench/run"
   mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
   printf '\033[1m==> bench %s\033[0m\n' "$bench"
-  if ! bash scripts/keyring-session.sh cargo bench --bench "$bench"; then
+  if ! bash scripts/keyring-session.sh cargo bench --bench all -- "$bench"; then
     echo "bench.sh: the $bench benchmark failed (see above); the ones after it did not run" >&2
     exit 1
   fi
