@@ -6,7 +6,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -209,26 +208,19 @@ fn the_reader_tells_paths_from_other_words() {
     );
 }
 
-/// The names `fabrik [GROUP] --help` lists under "Commands:", `help` aside.
+/// The names `fabrik [GROUP] --help` lists under "Commands:", `help` aside (from the command
+/// line's definition, which the help prints).
 fn commands_of(group: Option<&str>) -> BTreeSet<String> {
-    let mut cmd = Command::new(crate::common::fabrik_exe());
-    // The structure is read from clap's English headings.
-    cmd.args(group)
-        .arg("--help")
-        .env_remove("FABRIK_DB")
-        .env("FABRIK_LANG", "en");
-    let out = cmd.output().unwrap();
-    assert!(out.status.success(), "fabrik {group:?} --help: {out:?}");
-    let text = String::from_utf8(out.stdout).unwrap();
-    let Some((_, list)) = text.split_once("Commands:\n") else {
-        return BTreeSet::new();
+    let cli = fabrik_cli::definition();
+    let cmd = match group {
+        None => &cli,
+        Some(g) => match cli.find_subcommand(g) {
+            Some(c) => c,
+            None => return BTreeSet::new(),
+        },
     };
-    list.lines()
-        .take_while(|l| !l.trim().is_empty())
-        .filter(|l| l.starts_with("  ") && !l[2..].starts_with(' '))
-        .filter_map(|l| l.split_whitespace().next())
-        .filter(|n| *n != "help")
-        .map(String::from)
+    fabrik_cli::listed(cmd)
+        .map(|c| c.get_name().to_string())
         .collect()
 }
 

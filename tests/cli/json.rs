@@ -123,42 +123,25 @@ fn a_customer_removed_and_the_examples_are_said_as_json() {
 /// json`), and the shared register's password is only asked for.
 const NOT_A_REPORT: [&str; 2] = ["register export", "register password"];
 
-/// Every command that reports takes `--json`: a new one without it fails here.
+/// Every command that reports takes `--json`: a new one without it fails here. Read from the
+/// command line's definition (what `--help` prints): a process a command took a minute.
 #[test]
 fn every_command_that_reports_takes_json() {
-    let help = |args: &[&str]| -> String {
-        let out = std::process::Command::new(crate::common::fabrik_exe())
-            .args(args)
-            .arg("--help")
-            // The structure is read from clap's English headings.
-            .env("FABRIK_LANG", "en")
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout).unwrap()
-    };
-    // The names under "Commands:" in a help text.
-    let commands = |text: &str| -> Vec<String> {
-        text.lines()
-            .skip_while(|l| !l.starts_with("Commands:"))
-            .skip(1)
-            .take_while(|l| !l.trim().is_empty())
-            .filter_map(|l| l.split_whitespace().next().map(str::to_string))
-            .filter(|c| c != "help")
-            .collect()
-    };
+    let cli = fabrik_cli::definition();
     let mut without = Vec::new();
     let mut seen = 0;
-    for group in commands(&help(&[])) {
-        let subs = commands(&help(&[&group]));
-        let paths: Vec<Vec<String>> = match subs.is_empty() {
-            true => vec![vec![group.clone()]],
-            false => subs.into_iter().map(|s| vec![group.clone(), s]).collect(),
+    for group in fabrik_cli::listed(&cli) {
+        let leaves: Vec<(String, &clap::Command)> = match fabrik_cli::listed(group).next() {
+            None => vec![(group.get_name().to_string(), group)],
+            Some(_) => fabrik_cli::listed(group)
+                .map(|c| (format!("{} {}", group.get_name(), c.get_name()), c))
+                .collect(),
         };
-        for path in paths {
+        for (path, cmd) in leaves {
             seen += 1;
-            let args: Vec<&str> = path.iter().map(String::as_str).collect();
-            if !help(&args).contains("--json") && !NOT_A_REPORT.contains(&path.join(" ").as_str()) {
-                without.push(path.join(" "));
+            let json = cmd.get_arguments().any(|a| a.get_long() == Some("json"));
+            if !json && !NOT_A_REPORT.contains(&path.as_str()) {
+                without.push(path);
             }
         }
     }

@@ -356,6 +356,21 @@ async fn clouds(db: &Path, chosen: runtime::Chosen, cmd: Command) -> Result<(), 
     result
 }
 
+/// The command line as clap defines it (every command, argument and flag, global flags given
+/// to each command): the tests hold the README's table and the `--json` rule to it, without a
+/// process a command.
+pub fn definition() -> clap::Command {
+    let mut cmd = Cli::command();
+    cmd.build();
+    cmd
+}
+
+/// A command's commands as its `--help` lists them: neither hidden ones nor `help`.
+pub fn listed(cmd: &clap::Command) -> impl Iterator<Item = &clap::Command> {
+    cmd.get_subcommands()
+        .filter(|c| !c.is_hide_set() && c.get_name() != "help")
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
