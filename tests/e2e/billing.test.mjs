@@ -31,7 +31,8 @@ const app = process.env.FABRIK_APP ?? join(target, 'debug', 'fabrik');
 const cli = process.env.FABRIK_CLI ?? join(target, 'debug', 'fabrik');
 const simBin = process.env.FABRIK_SIM ?? join(target, 'debug', 'fabrik-sim');
 const work = process.env.FABRIK_TEST_WORK ?? '/tmp';
-const shots = process.env.FABRIK_SCREENSHOTS ?? join(root, 'docs');
+// The pictures are taken only when asked for (scripts/screenshots.sh): the test command takes none.
+const shots = process.env.FABRIK_SCREENSHOTS;
 const seat = join(work, `e2e-billing-${process.pid}`);
 const data = join(seat, 'xdg-data');
 /** The window's app-data folder: its register, seat settings and sandbox world, which the tick

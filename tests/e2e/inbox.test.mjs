@@ -18,7 +18,8 @@ import { startDriver, Session, freePort } from './webdriver.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik');
 const work = process.env.FABRIK_TEST_WORK ?? '/tmp';
-const shots = process.env.FABRIK_SCREENSHOTS ?? join(root, 'docs');
+// The pictures are taken only when asked for (scripts/screenshots.sh): the test command takes none.
+const shots = process.env.FABRIK_SCREENSHOTS;
 const seat = join(work, `e2e-inbox-${process.pid}`);
 const PASSWORD = 'portal-e2e-sentinel-9b2d';
 

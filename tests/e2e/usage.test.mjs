@@ -23,7 +23,8 @@ import { atTop, deliver, simCall } from './walk.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik');
 const work = process.env.FABRIK_TEST_WORK ?? '/tmp';
-const shots = process.env.FABRIK_SCREENSHOTS ?? join(root, 'docs');
+// The pictures are taken only when asked for (scripts/screenshots.sh): the test command takes none.
+const shots = process.env.FABRIK_SCREENSHOTS;
 const seat = join(work, `e2e-usage-${process.pid}`);
 const exports = join(seat, 'exports');
 /** The seat's clock offset, in libfaketime's words; re-read by the seat within a second. */

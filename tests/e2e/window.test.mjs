@@ -18,7 +18,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const app = process.env.FABRIK_APP ?? join(root, 'target', 'debug', 'fabrik');
 const work = process.env.FABRIK_TEST_WORK ?? '/tmp';
 const db = join(work, `e2e-${process.pid}`, 'fabrik.sqlite3');
-const shots = process.env.FABRIK_SCREENSHOTS ?? join(root, 'docs');
+// The pictures are taken only when asked for (scripts/screenshots.sh): the test command takes none.
+const shots = process.env.FABRIK_SCREENSHOTS;
 
 let driver;
 // The sandbox's simulator: its port is pinned so the test can reach /__sim (faults, inventory).
@@ -90,8 +91,10 @@ test('add a customer, set its production URL, restart, still there', async () =>
     await s.click('back-to-list');
     const row = await s.find('[data-testid="customer-row"][data-slug="asas-bageri-cafe-ab"]');
     assert.ok(row);
-    mkdirSync(shots, { recursive: true });
-    writeFileSync(join(shots, 'e2e-list.png'), await s.screenshot());
+    if (shots) {
+      mkdirSync(shots, { recursive: true });
+      writeFileSync(join(shots, 'e2e-list.png'), await s.screenshot());
+    }
     // The user resizes the window (through X, as a window manager would; WebDriver's own
     // resize does not reach the toplevel window); the next start opens it at that size.
     execFileSync('xdotool', ['search', '--sync', '--name', '^Fabrik$', 'windowsize', '%@', '1100', '720']);
@@ -133,7 +136,7 @@ test('add a customer, set its production URL, restart, still there', async () =>
     const row = await s.find('[data-testid="customer-row"][data-slug="asas-bageri-cafe-ab"]');
     await s.cmd('POST', `/element/${row}/click`, {});
     await s.until(async () => (await s.text('instance-production_url')).includes('https://asa.example.se'), 'persisted URL after restart');
-    writeFileSync(join(shots, 'e2e-customer.png'), await s.screenshot());
+    if (shots) writeFileSync(join(shots, 'e2e-customer.png'), await s.screenshot());
   } finally {
     await s.close();
   }
@@ -270,8 +273,10 @@ test('save a token in Inställningar, restart, verify it; the token is nowhere a
     assert.match(message, /Verifierad som fabrik-agent/);
     // Let the spinner and the save toast go before the picture.
     await s.until(async () => (await s.findAll('[data-testid="credential-spinner-github"]')).length === 0, 'spinner gone');
-    mkdirSync(shots, { recursive: true });
-    writeFileSync(join(shots, 'settings.png'), await s.screenshot());
+    if (shots) {
+      mkdirSync(shots, { recursive: true });
+      writeFileSync(join(shots, 'settings.png'), await s.screenshot());
+    }
     assert.equal(await pageOccurrences(s, SENTINEL), 0, 'the token is not in the page');
   } finally {
     await s.close();
@@ -352,8 +357,10 @@ test('provision a customer in the sandbox: plan, live timeline, quick links; a f
 
     // While steps run: the picture of a run in progress.
     await s.until(async () => Object.values(await stepStates(s)).some((st) => ['running', 'waiting', 'retrying'].includes(st)), 'a step running', 30_000);
-    mkdirSync(shots, { recursive: true });
-    writeFileSync(join(shots, 'run-in-progress.png'), await s.screenshot());
+    if (shots) {
+      mkdirSync(shots, { recursive: true });
+      writeFileSync(join(shots, 'run-in-progress.png'), await s.screenshot());
+    }
 
     // Every step succeeds; the run says so; the customer page shows the quick links.
     await s.until(async () => {
@@ -367,7 +374,7 @@ test('provision a customer in the sandbox: plan, live timeline, quick links; a f
     await s.byTestId('link-github');
     assert.match(await s.text('instance-production_url'), /^https:\/\//);
     await backedUp(s, 'ekens-tradgard-ab');
-    writeFileSync(join(shots, 'run-finished.png'), await s.screenshot());
+    if (shots) writeFileSync(join(shots, 'run-finished.png'), await s.screenshot());
     await s.byTestId('history-list');
     answers.push(...(await ipcAnswers(s)));
 
@@ -408,7 +415,7 @@ test('provision a customer in the sandbox: plan, live timeline, quick links; a f
     assert.match(reason, /Skapa Vercel-projekt/);
     await s2.byTestId('rollback-run');
     await s2.byTestId('show-log');
-    writeFileSync(join(shots, 'run-failed.png'), await s2.screenshot());
+    if (shots) writeFileSync(join(shots, 'run-failed.png'), await s2.screenshot());
     await s2.click('retry-run');
     await s2.until(async () => (await runState(s2)) === 'succeeded', 'retried run succeeded', 60_000);
     await s2.byTestId('link-production');
@@ -464,7 +471,7 @@ test('a repository made by someone else: refused with the ways out, adopted on p
     assert.equal(await item(), 'refuse');
     assert.match(await s.text('plan-item-github.repo'), /skapades inte av Fabrik; det lämnas orört/);
     assert.equal(await s.exec(`return document.querySelector('[data-testid="plan-start"]').disabled`), true, 'nothing starts while it is refused');
-    writeFileSync(join(shots, 'plan-refused.png'), await s.screenshot());
+    if (shots) writeFileSync(join(shots, 'plan-refused.png'), await s.screenshot());
 
     // Adopt on purpose: the name typed exactly.
     await s.click('plan-adopt-github.repo');
