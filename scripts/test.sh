@@ -52,6 +52,8 @@ SCRATCH=/tmp
 [ -d /dev/shm ] && [ -w /dev/shm ] && SCRATCH=/dev/shm
 WORK="$(mktemp -d -p "$SCRATCH" fabrik-test.XXXXXX)"
 chmod 711 "$WORK"
+# When this run began (what it made in /dev/shm is newer).
+: >"$WORK/.begun"
 # On every way out, pass or fail: whatever a test started and left behind (a window, a driver,
 # a database server, a simulator) is stopped, so nothing keeps the runner waiting. Each of them
 # carries FABRIK_TEST_WORK=$WORK in its environment, which is how they are found.
@@ -60,6 +62,13 @@ stop_leftovers() {
   pids="$(grep -lzx "FABRIK_TEST_WORK=$WORK" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 || true)"
   for pid in $pids; do
     [ "$pid" = "$$" ] || kill -KILL "$pid" 2>/dev/null || true
+  done
+  # libfaketime (the tests that move a seat's clock) keeps its clock in shared memory named by
+  # the process that made it, and a process killed at a test's end leaves it in /dev/shm. Those
+  # made during this run by a process now gone are removed.
+  local f
+  for f in /dev/shm/faketime_shm_* /dev/shm/sem.faketime_sem_*; do
+    [ -e "$f" ] && [ "$f" -nt "$WORK/.begun" ] && [ ! -d "/proc/${f##*_}" ] && rm -f "$f"
   done
   rm -rf "$WORK"
 }
