@@ -136,6 +136,38 @@ fn assert_event_object(event: &Value) {
     assert_component(Spec::Stripe, name, obj);
 }
 
+/// The check every body here goes through passes the simulator's invoice and fails the same
+/// invoice with one field of the wrong type (the validator compiles each object's graph of
+/// components, and the library under it was changed once).
+#[tokio::test]
+async fn the_check_passes_an_invoice_and_fails_it_with_one_field_wrong() {
+    let sim = stripe_sim().await;
+    let (s, made) = admin(
+        &sim,
+        "checkout",
+        json!({"email": "eva@acme.se", "name": "Eva Berg", "company": "Acme AB"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{made}");
+    let list = events(&sim, "limit=20").await;
+    let invoice = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == "invoice.created")
+        .expect("an invoice.created event")["data"]["object"]
+        .clone();
+    assert_component(Spec::Stripe, "invoice", &invoice);
+    let mut wrong = invoice.clone();
+    wrong["amount_due"] = json!("ten");
+    let refused =
+        std::panic::catch_unwind(|| assert_component(Spec::Stripe, "invoice", &wrong)).is_err();
+    assert!(
+        refused,
+        "an invoice whose amount_due is text passed: {wrong}"
+    );
+}
+
 #[tokio::test]
 async fn a_checkout_emits_its_events_newest_first_with_objects_in_the_spec_shape() {
     let sim = stripe_sim().await;
