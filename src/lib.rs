@@ -18,7 +18,7 @@ pub mod supervisor;
 // The foundation: words, messages, errors, secrets, the provider table, the ledger's vocabulary.
 pub use fabrik_base::{
     blocking, environment, error, figures, fnv, ledger, logging, messages, paths, provider, seat,
-    seat_settings, secrets, spreadsheet, sql, vocabulary,
+    seat_settings, secrets, spreadsheet, sql, vocabulary, words,
 };
 // The model every area shares, the register and the provider clients.
 pub use fabrik_customer::customer;

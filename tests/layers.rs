@@ -51,6 +51,7 @@ const BASE_LAYERS: &[&str] = &[
     "seat_settings",
     "sql",
     "vocabulary",
+    "words",
     "spreadsheet",
     "messages",
     "provider",

@@ -2,6 +2,7 @@
 //! states, compared with the register's customers, each difference found with its offer; and
 //! after a 45-day gap, when Stripe's events of what happened are gone, the list still says it.
 
+use fabrik::billing::rows::BillingRows;
 use std::time::Duration;
 
 use fabrik::billing::drift::{DriftKind, DriftOffer};
@@ -236,7 +237,7 @@ async fn after_a_45_day_gap_the_list_says_what_the_events_no_longer_do() {
 /// A decision the tick offers waits on the customer's page until a person settles it, once.
 #[test]
 fn a_waiting_decision_is_shown_until_a_person_settles_it_once() {
-    use fabrik::store::billing::{DecisionState, NewDecision, Step, Transition};
+    use fabrik::billing::rows::{DecisionState, NewDecision, Step, Transition};
     let store = std::sync::Arc::new(crate::common::test_store());
     let slug = delivered(&store, "Väntar AB", Plan::Starter, Status::Active);
     let c = store.get_customer(&slug).unwrap();

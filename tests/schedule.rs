@@ -5,6 +5,8 @@
 //! finds nothing due and makes no request at all.
 
 use crate::common;
+use fabrik::database::backup::rows::BackupRows;
+use fabrik::schedule::rows::ScheduleRows;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -406,7 +408,7 @@ async fn two_ticks_the_first_backs_up_and_alerts_once_the_second_does_nothing() 
     assert_eq!(ticks.len(), 2);
     assert!(ticks
         .iter()
-        .all(|t| t.outcome == Some(fabrik::store::schedule::TickOutcome::Ok)));
+        .all(|t| t.outcome == Some(fabrik::schedule::rows::TickOutcome::Ok)));
     let jobs = store.scheduled_jobs().unwrap();
     assert!(jobs.iter().all(|j| j.lease_holder.is_none()), "{jobs:?}");
     println!("bench: tick_first_ms={first_ms} tick_nothing_due_ms={second_ms} instances=5 nothing_due_requests={}", seen.len());

@@ -464,7 +464,7 @@ pub async fn delivered_ticker(
 pub async fn timed_tick(
     sim: &SimHandle,
     ticker: &fabrik::schedule::Ticker,
-    only: &[fabrik::store::schedule::Job],
+    only: &[fabrik::schedule::rows::Job],
 ) -> (Duration, Log, fabrik::schedule::TickReport) {
     clear_log(sim).await;
     let log = Arc::new(Mutex::new(Log::default()));

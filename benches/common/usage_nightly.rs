@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use fabrik::metering::UsageRows;
+use fabrik::schedule::rows::Job;
 use fabrik::schedule::{JobReport, Ticker};
-use fabrik::store::schedule::Job;
 use fabrik::store::Store;
 use fabrik_sim::SimHandle;
 

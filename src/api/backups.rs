@@ -5,7 +5,7 @@ use super::app::{blocking, Fabrik};
 use crate::database::recovery::RecoveryView;
 use crate::error::ApiResult;
 use crate::services::backups::{BackupAge, BackupView};
-use crate::store::workflow_backups::WorkflowBackup;
+use crate::workflows::backups::WorkflowBackup;
 
 impl Fabrik {
     pub(crate) async fn backups(&self, slug: String) -> ApiResult<Vec<BackupView>> {

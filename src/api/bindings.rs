@@ -6,6 +6,7 @@ use ts_rs::{Config, TS};
 use crate::billing::drift::{DriftFinding, DriftKind, DriftOffer};
 use crate::billing::policy::{PolicyCell, PolicyView, TransitionChoice};
 use crate::billing::reconcile::{Reconciled, Unlinked};
+use crate::billing::rows::{DecisionRow, DecisionState, Step as BillingStep, Transition};
 use crate::billing::view::SubscriptionView;
 use crate::credentials::{CredentialState, CredentialStatus};
 use crate::customer::{
@@ -13,6 +14,7 @@ use crate::customer::{
     CustomerRow, FieldError, Instance, InstanceLinks, Invitee, Module, ModuleInfo, ModuleManifest,
     Plan, SortKey, Status, TeamPreview, TeamRole,
 };
+use crate::database::backup::rows::{Backup, BackupReason};
 use crate::database::recovery::{PhysicalBackup, RecoveryView};
 use crate::error::ApiError;
 use crate::fleet::{DEFAULT_HALT_SHARE, DEFAULT_WAVES};
@@ -37,6 +39,7 @@ use crate::register::{
     ExportFormat, ImportPreview, ImportReport, ImportRow, PortalRows, PortalSource,
 };
 use crate::relocation::MovedTable;
+use crate::schedule::rows::{Job, TickOutcome, TickRow};
 use crate::schedule::system::{Installed, Scheduler};
 use crate::schedule::units::Plan as SchedulePlan;
 use crate::schedule::{JobReport, JobState, ScheduleView, TickReport};
@@ -57,8 +60,6 @@ use crate::setup::budget::Budget;
 use crate::setup::guide::{SetupGuide, SetupStep, StepGuide};
 use crate::setup::test_customer::{ProofItem, ProofPhase, ProofPlan, ProofReport, ProofResource};
 use crate::store::adoptions::Adoption;
-use crate::store::backups::{Backup, BackupReason};
-use crate::store::billing::{DecisionRow, DecisionState, Step as BillingStep, Transition};
 use crate::store::db::{LiveStatus, RegisterChange};
 use crate::store::intake::{
     IntakeChoices, IntakeItem, IntakeSource, IntakeSourceState, IntakeState,
@@ -67,10 +68,8 @@ use crate::store::location::SharedRegister;
 use crate::store::people::{NewPerson, Person, Role};
 use crate::store::rollouts::{MemberRow, RolloutRow};
 use crate::store::runs::{LogLine, RunRow, StepRow};
-use crate::store::schedule::{Job, TickOutcome, TickRow};
 use crate::store::templates::{TemplateBase, TemplatePr};
 use crate::store::transfer::{MoveReport, TableCheck};
-use crate::store::workflow_backups::{WorkflowBackup, WorkflowBackupReason, WorkflowFile};
 use crate::store::{ExamplesRemoved, KeptExample};
 use crate::supervisor::cloud::{Environment, SettingEntry};
 use crate::supervisor::host::Sweep;
@@ -87,6 +86,7 @@ use crate::usage::view::{
     Point, PriceBook, PriceLine, Series, Warning,
 };
 use crate::usage::{Figure, FigureDef, Per, Unit};
+use crate::workflows::backups::{WorkflowBackup, WorkflowBackupReason, WorkflowFile};
 
 /// The TypeScript `Commands` type, from the one command table (`super::commands`).
 macro_rules! command_table {
@@ -226,7 +226,7 @@ pub fn typescript() -> String {
         CustomerUsage, FleetRow, FleetUsage, crate::usage::view::FleetOrder, crate::usage::order::FleetSort, PriceBook, PriceLine,
         DriftKind, DriftOffer, DriftFinding, crate::billing::candidates::Candidate, crate::billing::candidates::Match, SubscriptionView, Unlinked, Reconciled, CustomerBilling, BillingCell,
         DecisionRow, DecisionState, Transition, BillingStep, PolicyView, PolicyCell, TransitionChoice,
-        crate::export::deliver::Exported, crate::export::deliver::OmittedPart, crate::store::exports::ExportRecord, crate::store::exports::ExportReason, crate::export::keeping::Keeping, crate::export::ExportPart,
+        crate::export::deliver::Exported, crate::export::deliver::OmittedPart, crate::export::rows::ExportRecord, crate::export::rows::ExportReason, crate::export::keeping::Keeping, crate::export::ExportPart,
         ov::Overview, ov::Attention, ov::AttentionKind, ov::Urgency, ov::Place, ov::Glance, ov::notices::NotificationSetting, ov::notices::Notice,
     );
     let mut out = String::from(

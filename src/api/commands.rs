@@ -102,14 +102,14 @@ macro_rules! with_commands {
             async run_detail(run: i64) -> $crate::services::runs::RunDetail;
             async interrupted_runs() -> Vec<$crate::store::runs::RunRow>;
             async backups(slug: String) -> Vec<$crate::services::backups::BackupView>;
-            async workflow_backups(slug: String) -> Vec<$crate::store::workflow_backups::WorkflowBackup>;
+            async workflow_backups(slug: String) -> Vec<$crate::workflows::backups::WorkflowBackup>;
             async backup_ages() -> Vec<$crate::services::backups::BackupAge>;
             async recovery(slug: String) -> $crate::database::recovery::RecoveryView;
             async export_for_move(slug: String, out: String) -> $crate::services::relocation::MoveExport;
             async import_archive(file: String, into: String, confirmation: String) -> $crate::provision::StartOutcome;
             async move_check(file: String, into: String) -> $crate::services::relocation::MoveCheck;
             async export_customer(slug: String) -> $crate::services::export::Exported;
-            async exports(slug: String) -> Vec<$crate::store::exports::ExportRecord>;
+            async exports(slug: String) -> Vec<$crate::export::rows::ExportRecord>;
             async export_before_teardown(slug: String, confirmation: String) -> $crate::services::export::Exported;
             async export_keeping(slug: String) -> $crate::services::export::Keeping;
             async rollouts_overview() -> $crate::services::rollout_desk::RolloutsOverview;
@@ -139,7 +139,7 @@ macro_rules! with_commands {
             async billing_link(slug: String, subscription: String) -> $crate::services::billing::CustomerBilling;
             blocking billing_settle(id: i64, dismissed: bool) -> bool;
             blocking billing_policy() -> $crate::billing::policy::PolicyView;
-            blocking billing_policy_set(plan: $crate::customer::Plan, transition: $crate::store::billing::Transition, step: $crate::store::billing::Step) -> $crate::billing::policy::PolicyView;
+            blocking billing_policy_set(plan: $crate::customer::Plan, transition: $crate::billing::rows::Transition, step: $crate::billing::rows::Step) -> $crate::billing::policy::PolicyView;
             blocking billing_policy_grace(plan: $crate::customer::Plan, days: Option<i64>) -> $crate::billing::policy::PolicyView;
         }
     };

@@ -3,8 +3,8 @@
 
 use super::app::Fabrik;
 use crate::error::ApiResult;
+use crate::export::rows::ExportRecord;
 use crate::services::export::{ExportApi, Exported, Keeping};
-use crate::store::exports::ExportRecord;
 
 impl Fabrik {
     async fn export_service(&self) -> ApiResult<ExportApi> {

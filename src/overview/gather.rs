@@ -1,18 +1,20 @@
 //! The overview built from the register: each kind of item from its own few rows, then sorted
 //! (most urgent, then newest, first).
 
+use crate::billing::rows::BillingRows;
+use crate::schedule::rows::ScheduleRows;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
 use super::{Attention, AttentionKind, Glance, Overview, Place, Urgency};
+use crate::billing::rows::DecisionState;
 use crate::customer::Status;
 use crate::error::Result;
 use crate::messages::{param_text, params, Say, Text};
 use crate::metering::UsageRows;
-use crate::store::billing::DecisionState;
+use crate::schedule::rows::AlertKind;
 use crate::store::intake::IntakeState;
-use crate::store::schedule::AlertKind;
 use crate::store::Store;
 
 /// A token that expires within this many days is named; within `URGENT_DAYS`, as urgent.

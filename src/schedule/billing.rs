@@ -7,6 +7,7 @@
 //! At a subscription's end the customer's export is written to the export folder first
 //! (`crate::export::deliver`), its file noted on the decision, before the teardown is offered.
 
+use crate::billing::rows::BillingRows;
 use std::sync::Arc;
 
 use super::report::JobReport;
@@ -18,8 +19,8 @@ use crate::ledger::{RunKind, RunState};
 use crate::messages::{param_text, params, Say, Text};
 use crate::providers::stripe::Stripe;
 use crate::provision::RunRequest;
+use crate::schedule::rows::AlertKind;
 use crate::secrets::Provider;
-use crate::store::schedule::AlertKind;
 use crate::supervisor::host::RunHost;
 
 /// The words of a decision for the alert's line.
@@ -174,7 +175,7 @@ impl Ticker {
             &self.store,
             &engine,
             &m.slug,
-            crate::store::exports::ExportReason::PeriodEnd,
+            crate::export::rows::ExportReason::PeriodEnd,
         ))
         .await
         .map(|done| done.path);

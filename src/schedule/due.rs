@@ -3,12 +3,13 @@
 //! by each instance's last reading (`usage.rs`), the sweep by `health.check_minutes` on the
 //! register's clock, the alerts by what is new since the last one named it.
 
+use crate::schedule::rows::ScheduleRows;
 use std::time::Duration;
 
 use super::ticker::Ticker;
 use crate::error::{ApiError, ApiResult, Error};
 use crate::ledger::RunState;
-use crate::store::schedule::{AlertKind, Job};
+use crate::schedule::rows::{AlertKind, Job};
 
 /// A failed run is alerted when it ended within this long (older ones were seen or are history).
 const RUN_ALERT_WINDOW_HOURS: i64 = 24;

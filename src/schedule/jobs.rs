@@ -1,5 +1,5 @@
 //! The scheduled jobs, each declared once here beyond its word in the register
-//! (`store::schedule::Job`): its name for a person (the CLI reads it from the messages
+//! (`schedule::rows::Job`): its name for a person (the CLI reads it from the messages
 //! catalogue, the window from the generated bindings' `JOB_LABEL`), whether the open window runs
 //! it on its own round, whether it is set up here, when it is due and what it does. The one
 //! match over the jobs: a new job does not compile without its whole declaration. The checks
@@ -14,7 +14,7 @@ use super::report::JobReport;
 use super::ticker::Ticker;
 use crate::error::ApiResult;
 use crate::messages::{Say, Text};
-use crate::store::schedule::Job;
+use crate::schedule::rows::Job;
 use crate::supervisor::host::RunHost;
 
 /// A job's future, borrowing the ticker (and the report it fills) while it runs.

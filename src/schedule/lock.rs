@@ -2,6 +2,7 @@
 //! the OS when the process dies) and the tick that ended before it began, kept in the register
 //! when it answers and in the seat's folder when it does not.
 
+use crate::schedule::rows::ScheduleRows;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -10,7 +11,7 @@ use serde_json::json;
 use super::report::TickReport;
 use crate::error::{ApiError, Error};
 use crate::messages::{params, ErrorCode};
-use crate::store::schedule::TickOutcome;
+use crate::schedule::rows::TickOutcome;
 use crate::store::Store;
 
 /// The seat's tick lock: held while a tick runs on this computer (the OS releases it when

@@ -13,6 +13,7 @@ mod due;
 pub mod jobs;
 pub mod lock;
 pub mod report;
+pub mod rows;
 pub mod runtime;
 pub mod system;
 pub mod ticker;

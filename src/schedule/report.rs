@@ -6,7 +6,7 @@ use ts_rs::TS;
 
 use crate::error::ApiError;
 use crate::messages::{Say, Text};
-use crate::store::schedule::{Job, TickOutcome};
+use crate::schedule::rows::{Job, TickOutcome};
 use crate::vocabulary::vocabulary;
 
 vocabulary!(

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use super::lock::{lock_seat, refuse, unreachable};
 use super::report::TickReport;
 use super::ticker::Ticker;
-use crate::store::schedule::Job;
+use crate::schedule::rows::Job;
 use crate::store::Store;
 use crate::supervisor::cloud::CloudApi;
 use crate::supervisor::host::RunHost;

@@ -10,6 +10,7 @@
 //! episode) are kept in the register, so a restart or another seat does not name a stale
 //! backup again.
 
+use crate::schedule::rows::ScheduleRows;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -22,8 +23,8 @@ use super::lock::refuse;
 use super::report::{JobReport, JobState, TickReport};
 use crate::error::{ApiError, ApiResult, Error};
 use crate::intake::Intake;
+use crate::schedule::rows::{Job, JobLease, JobOutcome, TickOutcome};
 use crate::secrets::{Provider, SecretError, SecretKey};
-use crate::store::schedule::{Job, JobLease, JobOutcome, TickOutcome};
 use crate::store::Store;
 use crate::supervisor::cloud::CloudApi;
 use crate::supervisor::host::RunHost;
@@ -32,7 +33,7 @@ use crate::supervisor::Supervisor;
 
 /// How long a job's lease lasts without renewal: a seat that dies mid-job hands the job over
 /// after this. Renewed every third of it while the job works.
-const LEASE: Duration = crate::store::schedule::JOB_LEASE;
+const LEASE: Duration = crate::schedule::rows::JOB_LEASE;
 
 /// The jobs and what they stand on.
 pub struct Ticker {

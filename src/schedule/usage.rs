@@ -4,6 +4,7 @@
 //! is no longer near). `fabrik usage collect` and the
 //! window's "Läs av nu" collect the same way, every instance afresh.
 
+use crate::schedule::rows::ScheduleRows;
 use std::sync::Arc;
 
 use super::report::JobReport;
@@ -12,8 +13,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::messages::{params, Say};
 use crate::metering::collect::{self, Collected};
 use crate::provision::{FailurePolicy, Timing};
+use crate::schedule::rows::AlertKind;
 use crate::secrets::Provider;
-use crate::store::schedule::AlertKind;
 use crate::supervisor::cloud::CloudApi;
 use crate::supervisor::host::RunHost;
 

@@ -2,6 +2,7 @@
 //! register, and the last tick refused on this seat; what the scheduler is to run from the
 //! window; and a scheduler's refusal in words.
 
+use crate::schedule::rows::ScheduleRows;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -12,7 +13,7 @@ use super::system::{self, Installed, ScheduleError, Scheduler};
 use super::units::Command;
 use crate::error::{ApiError, ApiResult, Error};
 use crate::messages::{params, ErrorCode};
-use crate::store::schedule::TickRow;
+use crate::schedule::rows::TickRow;
 use crate::store::Store;
 
 /// What the system's scheduler has, the last ticks on the register (who, when, what), and the

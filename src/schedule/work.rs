@@ -3,6 +3,7 @@
 //! collected (`usage.rs`), the health sweep run to its end, and the alerts sent and their
 //! episodes kept in the register.
 
+use crate::schedule::rows::ScheduleRows;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -12,7 +13,7 @@ use crate::error::ApiResult;
 use crate::ledger::{RunKind, RunState};
 use crate::messages::{params, ErrorCode, Say};
 use crate::provision::RunRequest;
-use crate::store::schedule::{AlertKind, Job};
+use crate::schedule::rows::{AlertKind, Job};
 use crate::supervisor::host::RunHost;
 
 impl Ticker {

@@ -4,21 +4,23 @@
 //! offers, and a run to a point in time or a physical backup), a decrypted copy for standard PostgreSQL tools, and the
 //! schedule: every due instance (`schedule::backups`, the tick's rules) gets a backup run.
 
+use crate::database::backup::rows::BackupRows;
+use crate::workflows::backups::WorkflowBackupRows;
 use std::sync::Arc;
 
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::database::backup::rows::Backup;
 use crate::database::backup::{crypt, files};
 use crate::error::ApiResult;
 use crate::error::Error;
 use crate::provision::RunRequest;
 use crate::secrets::SecretStore;
-use crate::store::backups::Backup;
-use crate::store::workflow_backups::WorkflowBackup;
 use crate::store::Store;
 use crate::supervisor::host::RunHost;
 use crate::supervisor::{Launched, Supervisor};
+use crate::workflows::backups::WorkflowBackup;
 
 pub use crate::schedule::backups::BackupAge;
 use crate::schedule::backups::BackupRules;

@@ -4,6 +4,7 @@
 //! and the column read the register alone (the snapshots the tick and the reconciliation
 //! keep); only the reconciliation calls Stripe.
 
+use crate::billing::rows::BillingRows;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -15,13 +16,13 @@ use crate::billing::drift::DriftFinding;
 use crate::billing::link;
 use crate::billing::policy::{Policy, PolicyRow, PolicyView, Step, Transition};
 use crate::billing::reconcile::{self, compare, Reconciled, Source};
+use crate::billing::rows::{DecisionRow, DecisionState};
 use crate::billing::view::{self, SubscriptionView};
 use crate::customer::Plan;
 use crate::error::{ApiResult, Error};
 use crate::messages::{params, Say};
 use crate::providers::stripe::Stripe;
 use crate::secrets::Provider;
-use crate::store::billing::{DecisionRow, DecisionState};
 use crate::store::Store;
 use crate::supervisor::cloud::CloudApi;
 

@@ -2,6 +2,7 @@
 //! it): this process's engine handed to the one core (`crate::export::deliver`), which the tick
 //! also calls at a subscription's end; and the agency's keeping of them (`crate::export::keeping`).
 
+use crate::export::rows::ExportRows;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -9,8 +10,8 @@ use crate::error::ApiResult;
 use crate::export::deliver;
 pub use crate::export::deliver::{Exported, OmittedPart};
 pub use crate::export::keeping::Keeping;
+use crate::export::rows::{ExportReason, ExportRecord};
 use crate::provision::Engine;
-use crate::store::exports::{ExportReason, ExportRecord};
 use crate::store::Store;
 use crate::supervisor::Supervisor;
 

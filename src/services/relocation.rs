@@ -3,6 +3,7 @@
 //! by it (`fabrik import FILE --into SLUG`, a run through the guarded gate), and the check of
 //! what the target holds against the archive, table by table.
 
+use crate::export::rows::ExportRows;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -185,7 +186,7 @@ impl RelocationApi {
         );
         let recorded = engine
             .db(move |s| {
-                s.record_export(&crate::store::exports::NewExport {
+                s.record_export(&crate::export::rows::NewExport {
                     customer_id: id,
                     environment: env,
                     file: &file,
@@ -193,7 +194,7 @@ impl RelocationApi {
                     sha256: &sha,
                     schema_version: version.as_deref(),
                     template_version: None,
-                    reason: crate::store::exports::ExportReason::Move,
+                    reason: crate::export::rows::ExportReason::Move,
                     in_folder: false,
                 })
             })

@@ -5,14 +5,15 @@
 //! register or a log.
 
 use crate::common;
+use fabrik::database::backup::rows::BackupRows;
 
 use std::sync::Arc;
 
 use common::*;
+use fabrik::database::backup::rows::{Backup, BackupReason};
 use fabrik::database::backup::{self, crypt, files, TableSum};
 use fabrik::providers::supabase::Supabase;
 use fabrik::provision::{RunRequest, RunState};
-use fabrik::store::backups::{Backup, BackupReason};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 

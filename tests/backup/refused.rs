@@ -2,6 +2,7 @@
 //! under another project's row is refused, a row cannot point outside its customer's folder.
 
 use super::*;
+use fabrik::database::backup::rows::BackupRows;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_restore_changes_nothing_and_a_changed_file_is_refused() {
@@ -45,7 +46,7 @@ async fn a_failed_restore_changes_nothing_and_a_changed_file_is_refused() {
     let moved = case
         .world
         .store
-        .insert_backup(&fabrik::store::backups::NewBackup {
+        .insert_backup(&fabrik::database::backup::rows::NewBackup {
             customer_id: b.customer_id,
             environment: b.environment,
             project_ref: "zzzzzzzzzzzzzzzzzzzz".into(),
@@ -130,7 +131,7 @@ async fn a_failed_restore_changes_nothing_and_a_changed_file_is_refused() {
     let recorded = case
         .world
         .store
-        .insert_backup(&fabrik::store::backups::NewBackup {
+        .insert_backup(&fabrik::database::backup::rows::NewBackup {
             customer_id: kept.customer_id,
             environment: kept.environment,
             project_ref: kept.project_ref,
@@ -180,7 +181,7 @@ async fn a_backup_row_cannot_point_outside_its_customers_folder() {
     ];
     for file in &names {
         let row = store
-            .insert_backup(&fabrik::store::backups::NewBackup {
+            .insert_backup(&fabrik::database::backup::rows::NewBackup {
                 customer_id: b.id,
                 environment: env,
                 project_ref: "ref".into(),

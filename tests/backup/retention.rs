@@ -1,6 +1,7 @@
 //! Retention: the newest and the recent backups are kept, the rest deleted.
 
 use super::*;
+use fabrik::database::backup::rows::BackupRows;
 
 #[tokio::test]
 async fn retention_keeps_the_newest_and_the_recent_and_deletes_the_rest() {
@@ -17,7 +18,7 @@ async fn retention_keeps_the_newest_and_the_recent_and_deletes_the_rest() {
         )
         .unwrap();
         let b = store
-            .insert_backup(&fabrik::store::backups::NewBackup {
+            .insert_backup(&fabrik::database::backup::rows::NewBackup {
                 customer_id: c.id,
                 environment: env,
                 project_ref: "ref".into(),

@@ -6,6 +6,8 @@ use super::tick::*;
 use super::*;
 use crate::runs_api::{agency_emails, sandboxed, SANDBOX};
 use fabrik::billing::policy::{DecisionState, Step, Transition};
+use fabrik::billing::rows::BillingRows;
+use fabrik::export::rows::ExportRows;
 use fabrik::ledger::RunKind;
 
 /// Issue #67: a snapshot written into the register (any login that writes `subscriptions`
@@ -31,7 +33,7 @@ async fn a_forged_snapshot_pauses_nobody_stripe_is_asked_first() {
     let env = s.cloud.environment;
     let real = store.subscription_row(env, &sub).unwrap().unwrap();
     assert_eq!(real.status, "active");
-    let forged = fabrik::store::billing::SubscriptionRow {
+    let forged = fabrik::billing::rows::SubscriptionRow {
         status: "paused".into(),
         status_since: real.status_since + 1,
         as_of: real.as_of + 1,
@@ -71,7 +73,7 @@ async fn a_forged_end_writes_no_export_and_offers_no_teardown() {
     let store = s.cloud.shared_store();
     let env = s.cloud.environment;
     let real = store.subscription_row(env, &sub).unwrap().unwrap();
-    let forged = fabrik::store::billing::SubscriptionRow {
+    let forged = fabrik::billing::rows::SubscriptionRow {
         status: "canceled".into(),
         status_since: real.status_since + 1,
         as_of: real.as_of + 1,

@@ -3,13 +3,14 @@
 //! (never a teardown's `do`), and each transition under each step decided once per episode.
 
 use super::*;
+use fabrik::billing::rows::BillingRows;
 
 use fabrik::billing::decide::decide_all;
 use fabrik::billing::link::SUBSCRIPTIONS_SETTING;
 use fabrik::billing::policy::{DecisionState, PolicyRow, Step, Transition};
+use fabrik::billing::rows::NewDecision;
 use fabrik::billing::state::{apply_event, apply_read, Applied};
 use fabrik::ledger::RunKind;
-use fabrik::store::billing::NewDecision;
 use fabrik::store::runs::NewRun;
 
 fn kept(store: &Store, e: &Event) -> bool {

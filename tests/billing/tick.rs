@@ -5,6 +5,8 @@
 //! longer than Stripe keeps its events is read from the subscriptions and only offered; an
 //! export that fails at the period's end is said, and the teardown still only offered.
 
+use fabrik::billing::rows::BillingRows;
+use fabrik::export::rows::ExportRows;
 use std::sync::Arc;
 
 use super::*;
@@ -12,12 +14,12 @@ use crate::runs_api::intake::{checkout, choices, seeded_prices};
 use crate::runs_api::{agency_emails, sandboxed, sandboxed_on, settled, Host, Sandboxed, SANDBOX};
 
 use fabrik::billing::policy::{DecisionState, PolicyRow, Step, Transition};
+use fabrik::billing::rows::DecisionRow;
 use fabrik::intake::Intake;
 use fabrik::ledger::{RunKind, RunState};
+use fabrik::schedule::rows::Job;
 use fabrik::schedule::{JobReport, Ticker};
-use fabrik::store::billing::DecisionRow;
 use fabrik::store::intake::IntakeSource;
-use fabrik::store::schedule::Job;
 
 pub(super) const ALERTS_TO: &str = "larm@byran.example.se";
 pub(super) const DAY: i64 = 86_400;

@@ -10,6 +10,7 @@
 //! versions, on both registers.
 
 use super::*;
+use fabrik::billing::rows::BillingRows;
 
 use fabrik::billing::state::{apply_event, Applied};
 use fabrik::intake::stripe::{meaning, Meaning};

@@ -2,10 +2,11 @@
 //! time into a file that appears only once the whole backup proved authentic): each refusal in
 //! words, with nothing left at the name or beside it.
 
+use fabrik::database::backup::rows::BackupRows;
 use std::path::Path;
 
+use fabrik::database::backup::rows::{BackupReason, NewBackup};
 use fabrik::environment::Environment;
-use fabrik::store::backups::{BackupReason, NewBackup};
 use fabrik::store::Store;
 
 use assert_cmd::prelude::*;

@@ -5,6 +5,7 @@
 
 use super::*;
 use fabrik::environment::Environment;
+use fabrik::export::rows::ExportRows;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fabrik_export_writes_and_records_the_archive_and_refuses_leaving_nothing() {

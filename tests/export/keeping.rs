@@ -10,7 +10,8 @@ use super::*;
 use chrono::{Duration, Utc};
 use fabrik::environment::Environment;
 use fabrik::export::keeping::{self, KEEP_DAYS_SETTING};
-use fabrik::store::exports::{ExportReason, NewExport};
+use fabrik::export::rows::ExportRows;
+use fabrik::export::rows::{ExportReason, NewExport};
 use fabrik::store::Store;
 
 pub(super) fn archive(
@@ -194,8 +195,8 @@ async fn fabrik_teardown_export_writes_the_archive_behind_the_gate_then_tears_do
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_ticks_job_deletes_an_archive_whose_keeping_ended() {
     use crate::runs_api::{sandboxed_on, Host, SANDBOX};
+    use fabrik::schedule::rows::Job;
     use fabrik::schedule::Ticker;
-    use fabrik::store::schedule::Job;
     let _one_at_a_time = SANDBOX.lock().await;
     let Some((s, slugs)) = sandboxed_on(None, &["Gallras AB"]).await else {
         return;

@@ -6,15 +6,16 @@
 //! it gone, the earlier ones there) and Fabrik's own backup of what it replaced on disk.
 
 use crate::common;
+use fabrik::database::backup::rows::BackupRows;
 
 use std::sync::Arc;
 
 use common::*;
+use fabrik::database::backup::rows::BackupReason;
 use fabrik::database::recovery::RecoveryView;
 use fabrik::messages::ErrorCode;
 use fabrik::providers::supabase::Supabase;
 use fabrik::provision::{FailurePolicy, RunRequest, RunState};
-use fabrik::store::backups::BackupReason;
 use fabrik_sim::Profile;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
@@ -72,7 +73,7 @@ impl Case {
         self.world.store.get_customer(&self.world.slug).unwrap().id
     }
 
-    fn backups(&self) -> Vec<fabrik::store::backups::Backup> {
+    fn backups(&self) -> Vec<fabrik::database::backup::rows::Backup> {
         self.world
             .store
             .backups(

@@ -2,7 +2,8 @@
 //! the shared register, each now refused or stamped by the server (migration 038). Each
 //! statement here was accepted at `97c4621` as written.
 
-use fabrik::store::billing::{DecisionState, NewDecision, Step, Transition};
+use fabrik::billing::rows::BillingRows;
+use fabrik::billing::rows::{DecisionState, NewDecision, Step, Transition};
 use fabrik::store::handovers::{NewHandover, Part};
 
 use super::ledger::{delivered, refused};

@@ -3,6 +3,7 @@
 //! what the group may not do. Each test issues the statement the app would, on a connection of
 //! that person's, and then goes through the store to see the refusal named.
 
+use fabrik::billing::rows::BillingRows;
 use fabrik::customer::{CustomerDraft, ModuleManifest};
 use fabrik::environment::Environment;
 use fabrik::ledger::RunKind;
@@ -324,7 +325,7 @@ fn an_operators_teardown_is_refused_by_postgresql() {
     );
 
     // The billing policy too, the window's editor as the CLI: the register says who (issue #58).
-    use fabrik::store::billing::{Step, Transition};
+    use fabrik::billing::rows::{Step, Transition};
     let billing = |who: &str| {
         fabrik::services::billing::BillingApi::new(std::sync::Arc::new(
             Store::connect(&register.config(who)).unwrap(),

@@ -4,10 +4,13 @@
 //! by the retention of the login that took it; the listing is written by its triggers alone.
 //! Each is refused at PostgreSQL while the app's own path, as an operator, still works.
 
+use fabrik::database::backup::rows::BackupRows;
+use fabrik::export::rows::ExportRows;
+use fabrik::schedule::rows::ScheduleRows;
 use std::time::Duration;
 
-use fabrik::store::backups::{BackupReason, NewBackup};
-use fabrik::store::schedule::{AlertKind, Job, JobOutcome, JOB_LEASE as LEASE};
+use fabrik::database::backup::rows::{BackupReason, NewBackup};
+use fabrik::schedule::rows::{AlertKind, Job, JobOutcome, JOB_LEASE as LEASE};
 use serde_json::json;
 
 use super::ledger::refused;
@@ -386,7 +389,7 @@ fn a_customer_that_ran_is_never_marked_the_proofs() {
 /// at the server's time; one a person wrote elsewhere (`--out`) is nobody's to mark.
 #[test]
 fn an_operator_marks_only_its_own_kept_exports_removed() {
-    use fabrik::store::exports::{ExportReason, NewExport};
+    use fabrik::export::rows::{ExportReason, NewExport};
     let register = Register::new("exports");
     let ola = register.person("ola", "owner");
     let otto = register.person("otto", "operator");

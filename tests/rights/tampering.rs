@@ -2,6 +2,7 @@
 //! catalogs, the ledger of a delivered instance, what a roll-out applies, backup rows.
 
 use super::*;
+use fabrik::database::backup::rows::BackupRows;
 
 /// Issue #45: temporary tables named like the catalogs forge no right. An operator's session
 /// makes `pg_namespace` and `pg_roles` look-alikes naming itself the schema's owner (the
@@ -232,7 +233,7 @@ fn nobody_rewrites_what_a_rollout_applies_and_operators_still_advance_it() {
 #[test]
 fn forged_backup_rows_push_no_seats_real_backups_out() {
     use fabrik::database::backup::files;
-    use fabrik::store::backups::{BackupReason, NewBackup};
+    use fabrik::database::backup::rows::{BackupReason, NewBackup};
     let register = Register::new("backupstamps");
     let ola = register.person("ola", "owner");
     let otto = register.person("otto", "operator");

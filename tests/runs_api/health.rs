@@ -263,7 +263,7 @@ async fn backup_ages_show_the_stale_instance_and_the_alert_names_it_once() {
     let seat_dir = tempfile::tempdir().unwrap();
     let ticker =
         || fabrik::schedule::Ticker::new(cloud.clone(), runs.supervisor().clone(), seat_dir.path());
-    let only = [fabrik::store::schedule::Job::BackupAlert];
+    let only = [fabrik::schedule::rows::Job::BackupAlert];
     let first = ticker().tick(&only, host.clone()).await;
     assert_eq!(
         first.jobs[0].alerted,

@@ -3,6 +3,7 @@
 //! file, its size and checksum.
 
 use super::*;
+use fabrik::export::rows::ExportRows;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_move_export_is_recorded_as_an_export() {
@@ -36,7 +37,7 @@ async fn a_move_export_is_recorded_as_an_export() {
         .unwrap();
     assert_eq!(recorded.len(), 1, "{recorded:?}");
     let r = &recorded[0];
-    assert_eq!(r.reason, fabrik::store::exports::ExportReason::Move);
+    assert_eq!(r.reason, fabrik::export::rows::ExportReason::Move);
     assert_eq!(
         (r.bytes as u64, r.sha256.as_str()),
         (made.bytes, made.sha256.as_str())

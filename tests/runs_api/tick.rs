@@ -4,9 +4,11 @@
 //! register.
 
 use super::*;
+use fabrik::database::backup::rows::BackupRows;
+use fabrik::schedule::rows::ScheduleRows;
 
+use fabrik::schedule::rows::Job;
 use fabrik::schedule::{JobState, Ticker};
-use fabrik::store::schedule::Job;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_ticks_at_once_back_up_each_instance_once() {
@@ -72,7 +74,7 @@ async fn two_ticks_at_once_back_up_each_instance_once() {
     assert!(row.lease_holder.is_none(), "given back: {row:?}");
     assert_eq!(
         row.last_outcome,
-        Some(fabrik::store::schedule::JobOutcome::Done)
+        Some(fabrik::schedule::rows::JobOutcome::Done)
     );
 }
 

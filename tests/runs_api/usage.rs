@@ -5,13 +5,14 @@
 //! pause coming from the stored days, with no usage call of its own.
 
 use super::*;
+use fabrik::schedule::rows::ScheduleRows;
 
 use chrono::NaiveDate;
 use fabrik::environment::Environment;
 use fabrik::metering::collect;
 use fabrik::metering::UsageRows;
+use fabrik::schedule::rows::{AlertKind, Job};
 use fabrik::schedule::{JobReport, JobState, Ticker};
-use fabrik::store::schedule::{AlertKind, Job};
 use fabrik::store::Store;
 use fabrik::usage::{Figure, Reading};
 

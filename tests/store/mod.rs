@@ -29,6 +29,7 @@ macro_rules! on_both {
 mod customers;
 mod ledger;
 mod listing;
+mod migrations;
 mod shared;
 mod usage;
 mod words;
@@ -249,4 +250,63 @@ fn a_namesake_seat_keeps_its_hands_off_a_live_run(a: Store, b: Store, set_pid: i
         "a live run is no interrupted one"
     );
     a.heartbeat(&driver).expect("the first seat still drives");
+}
+
+/// Every table of words the schema points at is handed to the register by exactly one crate
+/// (`fabrik_base::words`), and a fresh register holds each declared word: the words reach the
+/// register from the areas that declare them, which it does not import, so a table left
+/// unhanded (or an area the linker dropped) would leave a column refusing every word.
+#[test]
+fn every_table_of_words_is_handed_once_and_filled() {
+    let (_d, path) = tmp_db();
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut pointed_at = std::collections::BTreeSet::new();
+    for table in &tables {
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT \"table\", \"to\" FROM pragma_foreign_key_list('{table}')"
+            ))
+            .unwrap();
+        let keys = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })
+            .unwrap();
+        for key in keys {
+            let (to, column) = key.unwrap();
+            if column.as_deref() == Some("name") {
+                pointed_at.insert(to);
+            }
+        }
+    }
+    let handed: Vec<&str> = fabrik::words::handed().iter().map(|w| w.table).collect();
+    let mut once = handed.clone();
+    once.dedup();
+    assert_eq!(once, handed, "a table of words is handed twice");
+    let handed: std::collections::BTreeSet<String> = handed.iter().map(|t| t.to_string()).collect();
+    assert_eq!(
+        pointed_at, handed,
+        "the tables of words and those handed differ"
+    );
+    assert_eq!(handed.len(), 30);
+    for words in fabrik::words::handed() {
+        let stored: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM {} ORDER BY name", words.table))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut declared: Vec<String> = (words.words)().iter().map(|w| w.to_string()).collect();
+        declared.sort();
+        assert_eq!(stored, declared, "{}", words.table);
+    }
 }

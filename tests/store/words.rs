@@ -69,11 +69,7 @@ fn register_at(pg: &Conn, version: i64, rows: &str) {
 fn a_shared_register_at_version_30_keeps_its_rows_as_its_words_move_into_tables() {
     let db = common::pg_database();
     let pg = Conn::postgres(PgConn::connect(&db).unwrap());
-    register_at(
-        &pg,
-        30,
-        include_str!("../../crates/fabrik-store/src/store/migrations/tests/register_030_rows.sql"),
-    );
+    register_at(&pg, 30, include_str!("migrations/register_030_rows.sql"));
     let before = rows(&pg);
     assert!(before.iter().all(|r| !r.is_empty()), "{before:?}");
 
@@ -145,11 +141,7 @@ fn a_shared_register_at_version_39_keeps_its_rows_as_its_last_lists_move_into_ta
     ];
     let db = common::pg_database();
     let pg = Conn::postgres(PgConn::connect(&db).unwrap());
-    register_at(
-        &pg,
-        39,
-        include_str!("../../crates/fabrik-store/src/store/migrations/tests/register_039_rows.sql"),
-    );
+    register_at(&pg, 39, include_str!("migrations/register_039_rows.sql"));
     let mut tables: Vec<&str> = LAST.iter().map(|(t, _)| *t).collect();
     tables.dedup();
     let rows = |pg: &Conn| -> Vec<Vec<String>> {

@@ -11,3 +11,6 @@ vocabulary!(
 );
 
 pub const ENVIRONMENT_SETTING: &str = "app.environment";
+
+// The register's tables of these words (`fabrik_base::words`).
+crate::words::words_table!(ENVIRONMENTS: "environments" => Environment);

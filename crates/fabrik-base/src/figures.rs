@@ -123,3 +123,6 @@ impl Figure {
 pub fn all() -> Vec<FigureDef> {
     Figure::ALL.iter().map(|f| def(*f)).collect()
 }
+
+// The register's tables of these words (`fabrik_base::words`).
+crate::words::words_table!(FIGURES: "figures" => Figure);

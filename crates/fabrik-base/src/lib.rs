@@ -23,5 +23,6 @@ mod sources;
 pub mod spreadsheet;
 pub mod sql;
 pub mod vocabulary;
+pub mod words;
 
 pub use error::{ApiError, Error, Result};

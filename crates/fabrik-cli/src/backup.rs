@@ -141,7 +141,7 @@ pub async fn restore(cloud: &Arc<CloudApi>, cmd: RestoreCmd) -> Result<(), ApiEr
     follow(&slug, launched).await
 }
 
-fn print_workflow_backups(list: &[fabrik::store::workflow_backups::WorkflowBackup]) {
+fn print_workflow_backups(list: &[fabrik::workflows::backups::WorkflowBackup]) {
     if list.is_empty() {
         println!(
             "{}",

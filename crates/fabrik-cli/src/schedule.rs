@@ -4,13 +4,14 @@
 //! not begin (named).
 
 use crate::language::{tr, trf, Said};
+use fabrik::schedule::rows::ScheduleRows;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
+use fabrik::schedule::rows::{Job, TickOutcome};
 use fabrik::schedule::{self, jobs, system, units, TickReport};
-use fabrik::store::schedule::{Job, TickOutcome};
 use fabrik::ApiError;
 
 use crate::print::print_json;

@@ -6,4 +6,4 @@
 pub mod customer;
 
 // The foundation's modules under the names every crate of Fabrik uses (`crate::messages`, …).
-use fabrik_base::{environment, error, ledger, messages, vocabulary};
+use fabrik_base::{environment, error, ledger, messages, vocabulary, words};

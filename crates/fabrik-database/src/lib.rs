@@ -8,6 +8,6 @@ pub mod database;
 pub mod relocation;
 
 // The names every crate of Fabrik uses (`crate::messages`, `crate::store`, …).
-use fabrik_base::{environment, messages, paths, secrets, Result};
+use fabrik_base::{environment, error, messages, paths, secrets, vocabulary, words, Result};
 use fabrik_providers::providers;
 use fabrik_store::store;

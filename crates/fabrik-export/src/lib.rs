@@ -8,7 +8,9 @@ pub mod export;
 pub mod handover;
 
 // The names every crate of Fabrik uses (`crate::messages`, `crate::store`, …).
-use fabrik_base::{blocking, environment, error, ledger, messages, paths, spreadsheet, vocabulary};
+use fabrik_base::{
+    blocking, environment, error, ledger, messages, paths, spreadsheet, vocabulary, words,
+};
 use fabrik_customer::customer;
 use fabrik_database::database;
 use fabrik_providers::providers;

@@ -6,7 +6,7 @@
 pub mod team;
 
 // The names every crate of Fabrik uses (`crate::messages`, `crate::store`, …).
-use fabrik_base::{blocking, error, ledger, messages, vocabulary};
+use fabrik_base::{blocking, environment, error, ledger, messages, vocabulary, words};
 use fabrik_customer::customer;
 use fabrik_providers::providers;
 use fabrik_provision::provision;

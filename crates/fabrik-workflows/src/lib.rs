@@ -5,6 +5,6 @@
 pub mod workflows;
 
 // The names every crate of Fabrik uses (`crate::messages`, `crate::store`, …).
-use fabrik_base::secrets;
+use fabrik_base::{environment, error, secrets, vocabulary, words};
 use fabrik_providers::providers;
 use fabrik_store::store;

@@ -84,3 +84,10 @@ impl MemberState {
         )
     }
 }
+
+// The register's tables of these words (`fabrik_base::words`).
+crate::words::words_table!(ROLLOUT_KINDS: "rollout_kinds" => RolloutKind);
+crate::words::words_table!(TEMPLATE_BASE_HOWS: "template_base_hows" => BaseHow);
+crate::words::words_table!(TEMPLATE_PR_STATES: "template_pr_states" => PrState);
+crate::words::words_table!(ROLLOUT_STATES: "rollout_states" => RolloutState);
+crate::words::words_table!(ROLLOUT_MEMBER_STATES: "rollout_member_states" => MemberState);

@@ -183,3 +183,11 @@ vocabulary!(
         Cli => "cli",
     }
 );
+
+// The register's tables of these words (`fabrik_base::words`).
+crate::words::words_table!(RUN_KINDS: "run_kinds" => RunKind, with: "owners_only" => |w| RunKind::parse(w).is_some_and(RunKind::owners_only).to_string());
+crate::words::words_table!(RUN_STATES: "run_states" => RunState);
+crate::words::words_table!(STEP_STATES: "step_states" => StepState);
+crate::words::words_table!(LOG_LEVELS: "log_levels" => LogLevel);
+crate::words::words_table!(ADOPTION_STATES: "adoption_states" => AdoptionState);
+crate::words::words_table!(ADOPTION_APPROVERS: "adoption_approvers" => AllowedBy);

@@ -83,6 +83,9 @@ impl StepKey {
     }
 }
 
+// The register's tables of these words (`fabrik_base::words`).
+crate::words::words_table!(STEP_KEYS: "step_keys" => StepKey);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,13 +2,14 @@
 //! transition due (if any), the step, and the episode that makes it once, kept in the
 //! register (`decide_all`). The tick (`schedule::billing`) starts the runs and says it.
 
+use crate::billing::rows::BillingRows;
 use chrono::{DateTime, Duration, Utc};
 
 use super::policy::{DecisionState, Policy, Step, Transition};
+use crate::billing::rows::{DecisionRow, NewDecision, SubscriptionRow};
 use crate::customer::{Plan, Status};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
-use crate::store::billing::{DecisionRow, NewDecision, SubscriptionRow};
 use crate::store::Store;
 
 /// A note a decision carries: a snapshot from a read (a reconciliation) is offered, never
@@ -207,7 +208,7 @@ pub fn decide_all(store: &Store, env: Environment) -> Result<Vec<Made>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::billing::PolicyRow;
+    use crate::billing::rows::PolicyRow;
 
     #[test]
     fn a_do_waits_for_stripe_to_say_the_same() {

@@ -11,6 +11,7 @@ pub mod link;
 pub mod plans;
 pub mod policy;
 pub mod reconcile;
+pub mod rows;
 pub mod state;
 pub mod view;
 pub mod words;

@@ -4,6 +4,7 @@
 //! Stripe is offered; a resume (or a payment after a pause) is done; the period's end offers
 //! the teardown, which is never done on its own.
 
+use crate::billing::rows::BillingRows;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -15,7 +16,7 @@ use crate::ledger::RunKind;
 use crate::messages::{ErrorCode, FieldError, Say};
 use crate::store::Store;
 
-pub use crate::store::billing::{
+pub use crate::billing::rows::{
     refuse_negative_grace, refuse_teardown_do, DecisionState, PolicyRow, Step, Transition,
 };
 

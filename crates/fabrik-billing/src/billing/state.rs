@@ -4,16 +4,17 @@
 //! one kept: an old `paused` read after a newer `resumed` changes nothing. The inbox takes
 //! each event once (`intake_events`), so an event read twice is applied once.
 
+use crate::billing::rows::BillingRows;
 use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::billing::rows::SubscriptionRow;
 use crate::environment::Environment;
 use crate::error::Result;
 use crate::providers::stripe::{invoice_state, parse_subscription, Event, InvoiceState};
 use crate::providers::stripe::{Stripe, Subscription};
 use crate::providers::ProviderError;
-use crate::store::billing::SubscriptionRow;
 use crate::store::Store;
 
 /// The events that change a subscription's state (read by the inbox beside its own).

@@ -1,5 +1,5 @@
 //! A subscription as the customer's page, the register's column and the CLI show it, from a
-//! read of Stripe or from the register's snapshot of it (`store::billing`); and which of the
+//! read of Stripe or from the register's snapshot of it (`billing::rows`); and which of the
 //! listed or kept subscriptions a customer's link names.
 
 use std::collections::BTreeMap;
@@ -8,10 +8,10 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{drift, words};
+use crate::billing::rows::SubscriptionRow;
 use crate::customer::Plan;
 use crate::messages::Text;
 use crate::providers::stripe::{InvoiceState, Status, Subscription};
-use crate::store::billing::SubscriptionRow;
 
 /// A subscription as the window and the CLI show it beside the instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

@@ -279,3 +279,7 @@ pub struct EnvNames {
     pub slug: String,
     pub modules: String,
 }
+
+// The register's tables of these words (`fabrik_base::words`).
+crate::words::words_table!(PLANS: "plans" => Plan);
+crate::words::words_table!(STATUSES: "statuses" => Status);

@@ -221,6 +221,9 @@ pub fn preview(text: &str, taken: &dyn Fn(&str) -> bool) -> Result<TeamPreview, 
     Ok(TeamPreview { people, bad })
 }
 
+// The register's tables of these words (`fabrik_base::words`).
+crate::words::words_table!(TEAM_ROLES: "team_roles" => TeamRole);
+
 #[cfg(test)]
 mod tests {
     use super::*;

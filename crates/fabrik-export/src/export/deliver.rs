@@ -4,6 +4,7 @@
 //! archive written (`crate::export`), and the export recorded in the register. Not a run: it
 //! changes nothing at the instance, and reads it beside whatever runs there.
 
+use crate::export::rows::ExportRows;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,11 +12,11 @@ use ts_rs::TS;
 
 use super::{About, ExportError, ExportPart, Source};
 use crate::error::{ApiResult, Error};
+use crate::export::rows::{ExportReason, ExportRecord, NewExport};
 use crate::ledger::{RunKind, StepKey};
 use crate::messages::{params, ErrorCode, Right};
 use crate::provision::outputs;
 use crate::provision::Engine;
-use crate::store::exports::{ExportReason, ExportRecord, NewExport};
 use crate::store::Store;
 
 /// A part the archive does not hold, and why.

@@ -6,13 +6,14 @@
 //! is not a plain file name, is left where it is and said. An archive a person wrote elsewhere
 //! (`fabrik export --out`) is theirs and never looked at.
 
+use crate::export::rows::ExportRows;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
 use crate::error::Result;
-use crate::store::exports::ExportRecord;
+use crate::export::rows::ExportRecord;
 use crate::store::Store;
 
 /// The register setting that says how many days the agency keeps an archive.

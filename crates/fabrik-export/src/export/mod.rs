@@ -17,6 +17,7 @@ pub mod keeping;
 mod manifest;
 mod parts;
 mod readme;
+pub mod rows;
 mod tables;
 mod users;
 

@@ -8,6 +8,7 @@
 //! not yet started is checked by its kind right before its run, so an instance that drifted or
 //! was paused meanwhile is reported and skipped, never forced.
 
+use crate::database::backup::rows::BackupRows;
 use std::time::Duration;
 
 use futures_util::StreamExt;

@@ -2,12 +2,13 @@
 //! and judged by it, never by the clock of the seat that asks.
 
 use super::db::Conn;
+use super::Store;
 use crate::error::{Error, Result};
 
 /// The database's time now (`Dialect::now`): every lease is written and judged by the
 /// database's one clock, never by the clock of the seat that asks (one running ahead would take
 /// live runs over; one running behind would write heartbeats that look lapsed already).
-pub(super) fn db_now(conn: &Conn) -> Result<chrono::DateTime<chrono::Utc>> {
+pub fn db_now(conn: &Conn) -> Result<chrono::DateTime<chrono::Utc>> {
     let text: String = conn.query_row(&format!("SELECT {}", conn.dialect().now()), (), |r| {
         r.get(0)
     })?;
@@ -19,4 +20,11 @@ pub(super) fn db_now(conn: &Conn) -> Result<chrono::DateTime<chrono::Utc>> {
                 detail: format!("{text}: {e}"),
             })
         })
+}
+
+impl Store {
+    /// The register's clock now (RFC 3339), for a report's times.
+    pub fn register_now(&self) -> Result<String> {
+        Ok(db_now(&self.conn())?.to_rfc3339())
+    }
 }

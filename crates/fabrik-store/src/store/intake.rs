@@ -531,3 +531,7 @@ impl Store {
         Ok((now - then).num_seconds())
     }
 }
+
+// The register's tables of these words (`fabrik_base::words`).
+crate::words::words_table!(INTAKE_SOURCE_NAMES: "intake_source_names" => IntakeSource);
+crate::words::words_table!(INTAKE_STATES: "intake_states" => IntakeState);

@@ -9,7 +9,9 @@ use super::db::{Conn, Optional};
 use super::words;
 use crate::error::{Error, Result};
 
-const STEPS: &[&str] = &[
+/// Every SQLite migration, in order (the tests build a register as an older version left it
+/// from these: tests/store/migrations).
+pub const STEPS: &[&str] = &[
     include_str!("migrations/001_customers.sql"),
     include_str!("migrations/002_runs.sql"),
     include_str!("migrations/003_vocabulary.sql"),
@@ -118,8 +120,9 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
 
 /// PostgreSQL: no register there predates version 13, so one baseline brings an empty schema
 /// to it; each later version is one file per backend, with the same number.
-const PG_BASELINE: (i64, &str) = (13, include_str!("migrations/postgres/013_baseline.sql"));
-const PG_STEPS: &[(i64, &str)] = &[
+/// The shared register's schema at its baseline version, and every PostgreSQL migration after it.
+pub const PG_BASELINE: (i64, &str) = (13, include_str!("migrations/postgres/013_baseline.sql"));
+pub const PG_STEPS: &[(i64, &str)] = &[
     (14, include_str!("migrations/postgres/014_seats.sql")),
     (15, include_str!("migrations/postgres/015_people.sql")),
     (16, include_str!("migrations/postgres/016_fleet.sql")),
@@ -322,6 +325,3 @@ fn grant_rights(conn: &mut Conn) -> Result<()> {
 
 /// Held while the rights are applied (not the migration lock: that one is held by callers).
 const RIGHTS_LOCK: i64 = 0x6661_6272_6967; // "fabrig"
-
-#[cfg(test)]
-mod tests;

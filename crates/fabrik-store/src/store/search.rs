@@ -26,7 +26,7 @@ pub(super) fn pairs(text: &str) -> String {
 }
 
 /// The functions migration 019's triggers call, on every connection that may write.
-pub(super) fn register_functions(conn: &Connection) -> Result<()> {
+pub fn register_functions(conn: &Connection) -> Result<()> {
     conn.create_scalar_function(
         "fabrik_pairs",
         1,

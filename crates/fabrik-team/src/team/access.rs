@@ -5,6 +5,7 @@
 
 use super::invite::failed;
 use super::*;
+use crate::team::rows::TeamRows;
 
 /// The ban that stands for "no access": a hundred years (GoTrue's duration syntax).
 const BANNED: &str = "876000h";

@@ -3,6 +3,7 @@
 //! and the register's invitations. Each request to the instance is counted (`Calls`).
 
 use super::*;
+use crate::team::rows::TeamRows;
 
 /// The profiles of the instance's team, every one.
 const PROFILES_SQL: &str = "select id::text as id, email, full_name, role, status from public.users order by created_at, email";

@@ -3,6 +3,7 @@
 //! that person and leaving the others done.
 
 use super::*;
+use crate::team::rows::TeamRows;
 
 /// The profile of an invited person in the customer's organization: `$1` Auth id, `$2` the
 /// organization (the customer's uid), `$3` email, `$4` name (may be empty), `$5` role. A

@@ -2,6 +2,7 @@
 //! and the invitations of Fabrik's that made nobody), and a list of people checked against it.
 
 use super::*;
+use crate::team::rows::TeamRows;
 
 fn banned(user: &AuthUser) -> bool {
     user.banned_until

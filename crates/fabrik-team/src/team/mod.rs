@@ -26,6 +26,7 @@
 //! clients, settings, timing, and whether the customer is delivered as the instance's mail
 //! needs it).
 
+use crate::team::rows::TeamRows;
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -41,7 +42,7 @@ use crate::providers::resend::SMTP_HOST;
 use crate::providers::supabase::{ApiKeys, AuthUser};
 use crate::providers::{ErrorKind, ProviderError};
 use crate::provision::{outputs, ownership, Engine};
-use crate::store::team::{InviteState, ResendClaim, TeamInvite};
+use crate::team::rows::{InviteState, ResendClaim, TeamInvite};
 use crate::vocabulary::vocabulary;
 
 mod access;
@@ -49,6 +50,7 @@ mod delivery;
 mod instance;
 mod invite;
 mod list;
+pub mod rows;
 
 use instance::{marked, Calls, Instance};
 

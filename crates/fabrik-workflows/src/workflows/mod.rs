@@ -2,6 +2,7 @@
 //! and what one commit must change in the backup repository to hold a customer's workflows
 //! (`changes`). The runs that read n8n and write the repository are `provision::steps`.
 
+pub mod backups;
 mod changes;
 #[cfg(test)]
 mod corpus;

@@ -12,7 +12,7 @@ use crate::providers::github::Github;
 use crate::providers::{ErrorKind, ProviderError};
 
 /// Which server holds the backup repository: declared with the register's rows that name it.
-pub use crate::store::workflow_backups::TargetKind;
+pub use crate::workflows::backups::TargetKind;
 
 /// A backup repository and the client that writes it.
 pub enum Target<'a> {

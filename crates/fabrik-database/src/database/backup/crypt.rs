@@ -118,7 +118,7 @@ pub struct Binding {
 
 impl Binding {
     /// The database a register row says its file holds.
-    pub fn of(backup: &crate::store::backups::Backup) -> Binding {
+    pub fn of(backup: &crate::database::backup::rows::Backup) -> Binding {
         Binding {
             customer_uid: backup.customer_uid.clone(),
             environment: backup.environment,

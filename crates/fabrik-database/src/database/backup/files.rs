@@ -3,11 +3,12 @@
 //! or not at all (sealed as the script comes: `Sealing`); and the retention rule that deletes
 //! old ones.
 
+use crate::database::backup::rows::BackupRows;
 use std::path::{Path, PathBuf};
 
 use super::{crypt, BackupError};
+use crate::database::backup::rows::{Backup, BackupReason};
 use crate::environment::Environment;
-use crate::store::backups::{Backup, BackupReason};
 use crate::store::Store;
 
 pub const BACKUP_DIR_ENV: &str = "FABRIK_BACKUP_DIR";

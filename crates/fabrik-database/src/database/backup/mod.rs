@@ -16,14 +16,15 @@ pub mod crypt;
 mod data;
 pub mod files;
 mod restore;
+pub mod rows;
 
 use serde_json::Value;
 
 use crate::providers::supabase::Supabase;
 use crate::providers::ProviderError;
 
-/// Kept with the register's rows (`store::backups`), which record one per table.
-pub use crate::store::backups::TableSum;
+/// Kept with the register's rows (`database::backup::rows`), which record one per table.
+pub use crate::database::backup::rows::TableSum;
 /// The catalog's table list and the key order its rows are read in, for the customer's export.
 pub use catalog::{tables, Table};
 pub use data::checksums;

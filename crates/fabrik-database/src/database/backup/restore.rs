@@ -9,9 +9,9 @@ use zeroize::Zeroizing;
 
 use super::crypt::{self, BackupKey, Binding, Hashed};
 use super::{files, not_extension, BackupError, CUSTOMER_SCHEMA, HEADER};
+use crate::database::backup::rows::Backup;
 use crate::providers::supabase::Supabase;
 use crate::secrets::SecretStore;
-use crate::store::backups::Backup;
 
 /// Where the script's own transaction starts (its statements follow).
 const BEGIN: &str = "\nBEGIN;\n";

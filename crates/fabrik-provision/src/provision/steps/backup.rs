@@ -2,9 +2,11 @@
 //! schedule) and put back from a backup. What a backup is lives in `crate::database::backup`;
 //! these steps find the project, take or read the backup and record it in the register.
 
+use crate::database::backup::rows::BackupRows;
 use serde_json::json;
 
 use super::{done, StepDef};
+use crate::database::backup::rows::{Backup, BackupReason, NewBackup};
 use crate::database::backup::{self, crypt, files, BackupError, TableSum};
 use crate::ledger::events::StepOutcome;
 use crate::ledger::{LogLevel, RunKind, StepKey};
@@ -15,7 +17,6 @@ use crate::provision::context::{Done, RunCtx, StepError};
 use crate::provision::kinds::RunRequest;
 use crate::provision::outputs;
 use crate::secrets::Provider;
-use crate::store::backups::{Backup, BackupReason, NewBackup};
 
 const SUPABASE: Option<Provider> = Some(Provider::Supabase);
 

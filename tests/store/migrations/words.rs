@@ -4,9 +4,9 @@
 
 use rusqlite::Connection;
 
+use super::declared;
 use super::{register_at, PG_BASELINE, PG_STEPS, STEPS};
-use crate::store::words::declared;
-use crate::store::Store;
+use fabrik::store::Store;
 
 /// The version from which a word is a row of a table the code fills (`store::words`).
 const WORDS_IN_TABLES: i64 = 23;
@@ -243,7 +243,7 @@ fn the_new_tables_are_filled_again_when_a_word_is_missing() {
     };
     assert_eq!(
         count("team_roles") as usize,
-        crate::customer::TeamRole::ALL.len()
+        fabrik::customer::TeamRole::ALL.len()
     );
-    assert_eq!(count("plans") as usize, crate::customer::Plan::ALL.len());
+    assert_eq!(count("plans") as usize, fabrik::customer::Plan::ALL.len());
 }

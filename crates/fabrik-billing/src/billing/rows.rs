@@ -2,18 +2,19 @@
 //! subscription (`subscriptions`, kept only when newer than what is there), the owner's policy
 //! per plan and transition (`billing_policy`; a pair without a row follows
 //! `billing::policy`'s default), and what the tick decided (`billing_decisions`, one a
-//! customer, transition and episode). The words are declared here, below the billing layer
-//! that reads them, as the inbox's and the schedule's are in theirs.
+//! customer, transition and episode). Billing's own tables and words, read and written here
+//! over the register's connection (`BillingRows`, provided for `Store`): the register knows
+//! none of them.
 
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::db::{params, Optional, Row};
-use super::Store;
 use crate::customer::Plan;
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::messages::{ErrorCode, FieldError, Right};
+use crate::store::db::{params, Optional, Row};
+use crate::store::{Rows, Store};
 use crate::vocabulary::vocabulary;
 
 vocabulary!(
@@ -133,7 +134,7 @@ const SUB_COLUMNS: &str = "environment, subscription, stripe_customer, status, s
     current_period_end, next_payment_attempt, attempt_count, last_failure, last_failure_at, \
     failed_since, cancel_at_period_end, price, as_of, event_id, updated_at";
 
-fn sub_row(r: &Row) -> super::db::Result<SubscriptionRow> {
+fn sub_row(r: &Row) -> crate::store::db::Result<SubscriptionRow> {
     Ok(SubscriptionRow {
         environment: r.get(0)?,
         subscription: r.get(1)?,
@@ -158,7 +159,7 @@ const DECISION_COLUMNS: &str = "d.id, d.customer_id, c.slug, d.environment, d.su
     d.transition, d.step, d.episode, d.event_id, d.run_id, d.state, d.note, d.created_at, \
     d.decided_at, d.decided_by";
 
-fn decision_row(r: &Row) -> super::db::Result<DecisionRow> {
+fn decision_row(r: &Row) -> crate::store::db::Result<DecisionRow> {
     Ok(DecisionRow {
         id: r.get(0)?,
         customer_id: r.get(1)?,
@@ -200,14 +201,16 @@ pub fn refuse_negative_grace(days: Option<i64>) -> Result<()> {
     Ok(())
 }
 
-impl Store {
+/// The register's billing rows: bring it into scope to read or keep them.
+pub trait BillingRows: Rows {
     /// The subscription's snapshot in `env`, when one was kept.
-    pub fn subscription_row(
+    fn subscription_row(
         &self,
         env: Environment,
         subscription: &str,
     ) -> Result<Option<SubscriptionRow>> {
         Ok(self
+            .store()
             .conn()
             .query_row(
                 &format!(
@@ -221,8 +224,8 @@ impl Store {
     }
 
     /// Every snapshot kept in `env`, newest first.
-    pub fn subscription_rows(&self, env: Environment) -> Result<Vec<SubscriptionRow>> {
-        Ok(self.conn().query_map(
+    fn subscription_rows(&self, env: Environment) -> Result<Vec<SubscriptionRow>> {
+        Ok(self.store().conn().query_map(
             &format!(
                 "SELECT {SUB_COLUMNS} FROM subscriptions WHERE environment = ?1
                  ORDER BY as_of DESC, subscription"
@@ -234,8 +237,8 @@ impl Store {
 
     /// Keeps `row` unless the register holds a newer snapshot of the subscription (a larger
     /// `as_of`): an old event read late changes nothing. `true` when kept.
-    pub fn keep_subscription(&self, row: &SubscriptionRow) -> Result<bool> {
-        let conn = self.conn();
+    fn keep_subscription(&self, row: &SubscriptionRow) -> Result<bool> {
+        let conn = self.store().conn();
         let now = conn.dialect().now();
         let kept = conn
             .execute(
@@ -274,13 +277,13 @@ impl Store {
                     row.event_id
                 ],
             )
-            .map_err(|e| Error::from(e).as_refusal_of(Right::Write, self.person()))?;
+            .map_err(|e| Error::from(e).as_refusal_of(Right::Write, self.store().person()))?;
         Ok(kept == 1)
     }
 
     /// The owner's stored choices (a pair not here follows the default).
-    pub fn billing_policy(&self) -> Result<Vec<PolicyRow>> {
-        Ok(self.conn().query_map(
+    fn billing_policy(&self) -> Result<Vec<PolicyRow>> {
+        Ok(self.store().conn().query_map(
             "SELECT plan, transition, step, grace_days FROM billing_policy ORDER BY plan, transition",
             (),
             |r| {
@@ -296,10 +299,10 @@ impl Store {
 
     /// The owner's choice for one plan and transition; a teardown's `do` is refused (and the
     /// register refuses it too).
-    pub fn set_billing_policy(&self, row: &PolicyRow) -> Result<()> {
+    fn set_billing_policy(&self, row: &PolicyRow) -> Result<()> {
         refuse_teardown_do(row.transition, row.step)?;
         refuse_negative_grace(row.grace_days)?;
-        let conn = self.conn();
+        let conn = self.store().conn();
         let now = conn.dialect().now();
         conn.execute(
             &format!(
@@ -309,17 +312,17 @@ impl Store {
                     grace_days = excluded.grace_days, updated_at = excluded.updated_at,
                     updated_by = excluded.updated_by"
             ),
-            params![row.plan, row.transition, row.step, row.grace_days, self.seat()],
+            params![row.plan, row.transition, row.step, row.grace_days, self.store().seat()],
         )
-        .map_err(|e| Error::from(e).as_refusal_of(Right::Settings, self.person()))?;
+        .map_err(|e| Error::from(e).as_refusal_of(Right::Settings, self.store().person()))?;
         Ok(())
     }
 
     /// Keeps a decision, once per customer, transition and episode: its id, or `None` when
     /// the episode was decided already (another seat, an event read twice).
-    pub fn add_billing_decision(&self, d: &NewDecision) -> Result<Option<i64>> {
+    fn add_billing_decision(&self, d: &NewDecision) -> Result<Option<i64>> {
         refuse_teardown_do(d.transition, d.step)?;
-        let conn = self.conn();
+        let conn = self.store().conn();
         let now = conn.dialect().now();
         let decided = match d.state {
             DecisionState::Waiting => "NULL".to_string(),
@@ -347,12 +350,12 @@ impl Store {
             |r| r.get(0),
         )
         .optional()
-        .map_err(|e| Error::from(e).as_refusal_of(Right::Write, self.person()))
+        .map_err(|e| Error::from(e).as_refusal_of(Right::Write, self.store().person()))
     }
 
     /// A waiting decision settled (`done` with the run it started, or `dismissed`) by `by`:
     /// `false` when it was not waiting (another seat or person settled it first).
-    pub fn settle_billing_decision(
+    fn settle_billing_decision(
         &self,
         id: i64,
         state: DecisionState,
@@ -360,7 +363,7 @@ impl Store {
         note: Option<&str>,
         by: Option<&str>,
     ) -> Result<bool> {
-        let conn = self.conn();
+        let conn = self.store().conn();
         let now = conn.dialect().now();
         Ok(conn
             .execute(
@@ -371,35 +374,37 @@ impl Store {
                 ),
                 params![id, state, run_id, note, by],
             )
-            .map_err(|e| Error::from(e).as_refusal_of(Right::Write, self.person()))?
+            .map_err(|e| Error::from(e).as_refusal_of(Right::Write, self.store().person()))?
             == 1)
     }
 
     /// A note on a decision (a `do` whose run could not start: it waits for a person).
-    pub fn note_billing_decision(&self, id: i64, note: &str) -> Result<()> {
-        self.conn()
+    fn note_billing_decision(&self, id: i64, note: &str) -> Result<()> {
+        self.store()
+            .conn()
             .execute(
                 "UPDATE billing_decisions SET note = ?2 WHERE id = ?1",
                 params![id, note],
             )
-            .map_err(|e| Error::from(e).as_refusal_of(Right::Write, self.person()))?;
+            .map_err(|e| Error::from(e).as_refusal_of(Right::Write, self.store().person()))?;
         Ok(())
     }
 
     /// The run a decision started, recorded beside it.
-    pub fn billing_decision_run(&self, id: i64, run_id: i64) -> Result<()> {
-        self.conn()
+    fn billing_decision_run(&self, id: i64, run_id: i64) -> Result<()> {
+        self.store()
+            .conn()
             .execute(
                 "UPDATE billing_decisions SET run_id = ?2 WHERE id = ?1",
                 params![id, run_id],
             )
-            .map_err(|e| Error::from(e).as_refusal_of(Right::Write, self.person()))?;
+            .map_err(|e| Error::from(e).as_refusal_of(Right::Write, self.store().person()))?;
         Ok(())
     }
 
     /// The decisions in `env`, newest first: only those in `state` when given, only the
     /// customer's when given.
-    pub fn billing_decisions(
+    fn billing_decisions(
         &self,
         env: Environment,
         state: Option<DecisionState>,
@@ -414,7 +419,7 @@ impl Store {
         if let Some(id) = customer_id {
             filter.push_str(&format!(" AND d.customer_id = {id}"));
         }
-        Ok(self.conn().query_map(
+        Ok(self.store().conn().query_map(
             &format!(
                 "SELECT {DECISION_COLUMNS} FROM billing_decisions d
                  JOIN customers c ON c.id = d.customer_id
@@ -426,8 +431,9 @@ impl Store {
     }
 
     /// One decision.
-    pub fn billing_decision(&self, id: i64) -> Result<Option<DecisionRow>> {
+    fn billing_decision(&self, id: i64) -> Result<Option<DecisionRow>> {
         Ok(self
+            .store()
             .conn()
             .query_row(
                 &format!(
@@ -440,3 +446,10 @@ impl Store {
             .optional()?)
     }
 }
+
+impl BillingRows for Store {}
+
+// The register's tables of these words (`fabrik_base::words`).
+crate::words::words_table!(BILLING_TRANSITIONS: "billing_transitions" => Transition);
+crate::words::words_table!(BILLING_STEPS: "billing_steps" => Step);
+crate::words::words_table!(BILLING_DECISION_STATES: "billing_decision_states" => DecisionState);

@@ -5,10 +5,10 @@
 
 use rusqlite::Connection;
 
+use super::declared;
 use super::register_at;
 use super::words::{check_lists, rows};
-use crate::store::words::declared;
-use crate::store::Store;
+use fabrik::store::Store;
 
 /// Each column that held a list until 039, and its table of words since 040.
 const WORD_COLUMNS: &[(&str, &str, &str)] = &[
@@ -87,7 +87,7 @@ fn a_version_39_register_keeps_every_row_as_its_last_lists_move_into_tables() {
     drop(Store::open(&path).unwrap());
     let conn = Connection::open(&path).unwrap();
     // The search's triggers call these, as the store's connections do.
-    crate::store::search::register_functions(&conn).unwrap();
+    fabrik::store::register_functions(&conn).unwrap();
     conn.pragma_update(None, "foreign_keys", "ON").unwrap();
     assert_eq!(
         snapshot(&conn),
@@ -125,7 +125,7 @@ fn a_version_39_register_keeps_every_row_as_its_last_lists_move_into_tables() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(listed as usize, crate::environment::Environment::ALL.len());
+    assert_eq!(listed as usize, fabrik::environment::Environment::ALL.len());
     let found: i64 = conn
         .query_row(
             "SELECT count(*) FROM customers_find WHERE rowid = 3",

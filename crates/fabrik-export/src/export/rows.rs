@@ -6,10 +6,10 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::db::{params, Dialect, Row};
-use super::{now, Store};
 use crate::environment::Environment;
 use crate::error::Result;
+use crate::store::db::{params, Dialect, Row};
+use crate::store::{now, Rows, Store};
 use crate::vocabulary::vocabulary;
 
 vocabulary!(
@@ -69,7 +69,7 @@ pub struct NewExport<'a> {
 const COLUMNS: &str = "id, customer_id, environment, file, bytes, sha256, schema_version,
     template_version, taken_at, seat, person, COALESCE(reason, 'asked'), in_folder, removed_at";
 
-fn row(r: &Row) -> super::db::Result<ExportRecord> {
+fn row(r: &Row) -> crate::store::db::Result<ExportRecord> {
     Ok(ExportRecord {
         id: r.get(0)?,
         customer_id: r.get(1)?,
@@ -88,11 +88,12 @@ fn row(r: &Row) -> super::db::Result<ExportRecord> {
     })
 }
 
-impl Store {
+/// The register's rows of this area: bring it into scope to read or write them.
+pub trait ExportRows: Rows {
     /// Records an export written (on a shared register the server writes when and by whom).
-    pub fn record_export(&self, new: &NewExport<'_>) -> Result<ExportRecord> {
+    fn record_export(&self, new: &NewExport<'_>) -> Result<ExportRecord> {
         let bytes = i64::try_from(new.bytes).unwrap_or(i64::MAX);
-        Ok(self.conn().query_row(
+        Ok(self.store().conn().query_row(
             &format!(
                 "INSERT INTO exports (customer_id, environment, file, bytes, sha256, schema_version,
                                       template_version, taken_at, seat, person, reason, in_folder)
@@ -107,8 +108,8 @@ impl Store {
                 new.schema_version,
                 new.template_version,
                 now().to_rfc3339(),
-                self.seat(),
-                self.person(),
+                self.store().seat(),
+                self.store().person(),
                 new.reason,
                 new.in_folder,
             ],
@@ -117,8 +118,8 @@ impl Store {
     }
 
     /// The customer's exports in `env`, newest first.
-    pub fn exports(&self, customer_id: i64, env: Environment) -> Result<Vec<ExportRecord>> {
-        Ok(self.conn().query_map(
+    fn exports(&self, customer_id: i64, env: Environment) -> Result<Vec<ExportRecord>> {
+        Ok(self.store().conn().query_map(
             &format!(
                 "SELECT {COLUMNS} FROM exports WHERE customer_id = ?1 AND environment = ?2
                   ORDER BY id DESC"
@@ -131,8 +132,8 @@ impl Store {
     /// The archives this seat wrote into its export folder and still keeps, oldest first: what
     /// its keeping may delete. On a shared register only rows its own login wrote (the server
     /// stamps the login), so a row written in this seat's name by another cannot steer it.
-    pub fn own_kept_exports(&self) -> Result<Vec<ExportRecord>> {
-        let conn = self.conn();
+    fn own_kept_exports(&self) -> Result<Vec<ExportRecord>> {
+        let conn = self.store().conn();
         let login = match conn.dialect() {
             Dialect::Sqlite => "",
             Dialect::Postgres => "AND person = session_user",
@@ -143,17 +144,22 @@ impl Store {
                   WHERE seat = ?1 AND in_folder AND removed_at IS NULL {login}
                   ORDER BY taken_at, id"
             ),
-            params![self.seat()],
+            params![self.store().seat()],
             row,
         )?)
     }
 
     /// Marks an export's file as deleted; `false` when it already was.
-    pub fn mark_export_removed(&self, id: i64) -> Result<bool> {
-        let changed = self.conn().execute(
+    fn mark_export_removed(&self, id: i64) -> Result<bool> {
+        let changed = self.store().conn().execute(
             "UPDATE exports SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL",
             params![id, now().to_rfc3339()],
         )?;
         Ok(changed > 0)
     }
 }
+
+impl ExportRows for Store {}
+
+// The register's tables of these words (`fabrik_base::words`).
+crate::words::words_table!(EXPORT_REASONS: "export_reasons" => ExportReason);

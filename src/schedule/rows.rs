@@ -6,10 +6,10 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::clock::db_now;
-use super::db::{params, Optional, Row};
-use super::Store;
 use crate::error::Result;
+use crate::store::db::{params, Optional, Row};
+use crate::store::db_now;
+use crate::store::{Rows, Store};
 use crate::vocabulary::vocabulary;
 
 vocabulary!(
@@ -136,7 +136,7 @@ pub const JOB_LEASE: std::time::Duration = std::time::Duration::from_secs(120);
 
 const JOB_COLUMNS: &str = "job, lease_holder, lease_until, last_started_at, last_finished_at, last_seat, last_outcome, last_summary";
 
-fn job_row(r: &Row) -> super::db::Result<JobRow> {
+fn job_row(r: &Row) -> crate::store::db::Result<JobRow> {
     Ok(JobRow {
         job: r.get(0)?,
         lease_holder: r.get(1)?,
@@ -151,7 +151,7 @@ fn job_row(r: &Row) -> super::db::Result<JobRow> {
 
 const TICK_COLUMNS: &str = "id, seat, person, started_at, finished_at, outcome, reason, report";
 
-fn tick_row(r: &Row) -> super::db::Result<TickRow> {
+fn tick_row(r: &Row) -> crate::store::db::Result<TickRow> {
     let (seat, person): (String, Option<String>) = (r.get(1)?, r.get(2)?);
     Ok(TickRow {
         id: r.get(0)?,
@@ -166,10 +166,11 @@ fn tick_row(r: &Row) -> super::db::Result<TickRow> {
     })
 }
 
-impl Store {
+/// The register's rows of this area: bring it into scope to read or write them.
+pub trait ScheduleRows: Rows {
     /// Every job the register has a row for.
-    pub fn scheduled_jobs(&self) -> Result<Vec<JobRow>> {
-        let conn = self.conn();
+    fn scheduled_jobs(&self) -> Result<Vec<JobRow>> {
+        let conn = self.store().conn();
         Ok(conn.query_map(
             &format!("SELECT {JOB_COLUMNS} FROM scheduled_jobs ORDER BY job"),
             (),
@@ -177,8 +178,8 @@ impl Store {
         )?)
     }
 
-    pub fn scheduled_job(&self, job: Job) -> Result<Option<JobRow>> {
-        let conn = self.conn();
+    fn scheduled_job(&self, job: Job) -> Result<Option<JobRow>> {
+        let conn = self.store().conn();
         Ok(conn
             .query_row(
                 &format!("SELECT {JOB_COLUMNS} FROM scheduled_jobs WHERE job = ?1"),
@@ -190,8 +191,8 @@ impl Store {
 
     /// Whether `job` last started longer than `every` ago by the register's clock (or never;
     /// a turn counts once it is given back).
-    pub fn job_due(&self, job: Job, every: std::time::Duration) -> Result<bool> {
-        let conn = self.conn();
+    fn job_due(&self, job: Job, every: std::time::Duration) -> Result<bool> {
+        let conn = self.store().conn();
         let now = db_now(&conn)?;
         let last: Option<String> = conn
             .query_row(
@@ -210,13 +211,13 @@ impl Store {
     /// Takes `job`'s lease for `ttl` when nobody holds it (or a holder's lease ran out), on the
     /// register's clock; `None` with the holder and the lease's end when another holds it.
     /// One statement decides, so of two seats asking at once exactly one gets it.
-    pub fn lease_job(
+    fn lease_job(
         &self,
         job: Job,
         holder: &str,
         ttl: std::time::Duration,
     ) -> Result<std::result::Result<JobLease, (String, String)>> {
-        let mut conn = self.conn();
+        let mut conn = self.store().conn();
         let tx = conn.transaction()?;
         tx.execute(
             "INSERT INTO scheduled_jobs (job) VALUES (?1) ON CONFLICT (job) DO NOTHING",
@@ -251,8 +252,8 @@ impl Store {
 
     /// The lease kept for another `ttl` while the job works; false once another holder took it
     /// (this one ran out: the job stops writing).
-    pub fn renew_job(&self, lease: &JobLease, ttl: std::time::Duration) -> Result<bool> {
-        let conn = self.conn();
+    fn renew_job(&self, lease: &JobLease, ttl: std::time::Duration) -> Result<bool> {
+        let conn = self.store().conn();
         let now = db_now(&conn)?;
         let until = now + chrono::Duration::from_std(ttl).unwrap_or_default();
         let changed = conn.execute(
@@ -263,13 +264,13 @@ impl Store {
     }
 
     /// The lease given back with what the job did.
-    pub fn release_job(
+    fn release_job(
         &self,
         lease: &JobLease,
         outcome: JobOutcome,
         summary: &serde_json::Value,
     ) -> Result<()> {
-        let conn = self.conn();
+        let conn = self.store().conn();
         conn.execute(
             &format!(
                 "UPDATE scheduled_jobs SET lease_holder = NULL, lease_until = NULL,
@@ -284,15 +285,15 @@ impl Store {
                 outcome,
                 summary.to_string(),
                 lease.started_at,
-                self.seat()
+                self.store().seat()
             ],
         )?;
         Ok(())
     }
 
     /// A tick begun (or refused: `outcome` given at once); its number.
-    pub fn begin_tick(&self, refused: Option<(&str, &serde_json::Value)>) -> Result<i64> {
-        let conn = self.conn();
+    fn begin_tick(&self, refused: Option<(&str, &serde_json::Value)>) -> Result<i64> {
+        let conn = self.store().conn();
         let now = conn.dialect().now();
         let (outcome, reason, report, finished) = match refused {
             Some((code, report)) => (
@@ -308,19 +309,14 @@ impl Store {
                 "INSERT INTO ticks (seat, started_at, finished_at, outcome, reason, report)
                  VALUES (?1, {now}, {finished}, ?2, ?3, ?4) RETURNING id"
             ),
-            params![self.seat(), outcome, reason, report],
+            params![self.store().seat(), outcome, reason, report],
             |r| r.get(0),
         )?)
     }
 
     /// A tick ended, with its report; ticks older than `TICKS_KEPT_DAYS` go.
-    pub fn finish_tick(
-        &self,
-        id: i64,
-        outcome: TickOutcome,
-        report: &serde_json::Value,
-    ) -> Result<()> {
-        let conn = self.conn();
+    fn finish_tick(&self, id: i64, outcome: TickOutcome, report: &serde_json::Value) -> Result<()> {
+        let conn = self.store().conn();
         conn.execute(
             &format!(
                 "UPDATE ticks SET finished_at = {}, outcome = ?2, report = ?3 WHERE id = ?1",
@@ -337,8 +333,8 @@ impl Store {
     }
 
     /// The newest ticks, newest first.
-    pub fn recent_ticks(&self, limit: u32) -> Result<Vec<TickRow>> {
-        let conn = self.conn();
+    fn recent_ticks(&self, limit: u32) -> Result<Vec<TickRow>> {
+        let conn = self.store().conn();
         Ok(conn.query_map(
             &format!("SELECT {TICK_COLUMNS} FROM ticks ORDER BY id DESC LIMIT ?1"),
             params![i64::from(limit)],
@@ -347,8 +343,8 @@ impl Store {
     }
 
     /// The subjects of `kind` whose alert is raised and not cleared.
-    pub fn open_alerts(&self, kind: AlertKind) -> Result<Vec<String>> {
-        let conn = self.conn();
+    fn open_alerts(&self, kind: AlertKind) -> Result<Vec<String>> {
+        let conn = self.store().conn();
         Ok(conn.query_map(
             "SELECT subject FROM alerts WHERE kind = ?1 AND cleared_at IS NULL ORDER BY subject",
             params![kind],
@@ -357,8 +353,8 @@ impl Store {
     }
 
     /// Every subject of `kind` ever raised (cleared or not).
-    pub fn alerted(&self, kind: AlertKind) -> Result<Vec<String>> {
-        let conn = self.conn();
+    fn alerted(&self, kind: AlertKind) -> Result<Vec<String>> {
+        let conn = self.store().conn();
         Ok(conn.query_map(
             "SELECT subject FROM alerts WHERE kind = ?1 ORDER BY subject",
             params![kind],
@@ -368,8 +364,8 @@ impl Store {
 
     /// When each subject of `kind` whose episode is over was cleared: what tells a new
     /// episode's alert from the last one's.
-    pub fn cleared_alerts(&self, kind: AlertKind) -> Result<Vec<(String, String)>> {
-        let conn = self.conn();
+    fn cleared_alerts(&self, kind: AlertKind) -> Result<Vec<(String, String)>> {
+        let conn = self.store().conn();
         Ok(conn.query_map(
             "SELECT subject, cleared_at FROM alerts WHERE kind = ?1 AND cleared_at IS NOT NULL",
             params![kind],
@@ -379,8 +375,8 @@ impl Store {
 
     /// An episode begun for each subject (named once; one whose episode is open stays as it
     /// is): the subjects this call raised.
-    pub fn raise_alerts(&self, kind: AlertKind, subjects: &[String]) -> Result<Vec<String>> {
-        let mut conn = self.conn();
+    fn raise_alerts(&self, kind: AlertKind, subjects: &[String]) -> Result<Vec<String>> {
+        let mut conn = self.store().conn();
         let tx = conn.transaction()?;
         let now = db_now(&tx)?.to_rfc3339();
         let mut raised = Vec::new();
@@ -388,12 +384,12 @@ impl Store {
             let again = tx.execute(
                 "UPDATE alerts SET raised_at = ?3, raised_by = ?4, cleared_at = NULL
                  WHERE kind = ?1 AND subject = ?2 AND cleared_at IS NOT NULL",
-                params![kind, s, now, self.seat()],
+                params![kind, s, now, self.store().seat()],
             )?;
             let new = tx.execute(
                 "INSERT INTO alerts (kind, subject, raised_at, raised_by) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (kind, subject) DO NOTHING",
-                params![kind, s, now, self.seat()],
+                params![kind, s, now, self.store().seat()],
             )?;
             if again + new > 0 {
                 raised.push(s.clone());
@@ -405,9 +401,9 @@ impl Store {
 
     /// The episodes of `kind` whose subject is not in `still`: ended (named again only when it
     /// turns bad again).
-    pub fn clear_alerts_except(&self, kind: AlertKind, still: &[String]) -> Result<u32> {
+    fn clear_alerts_except(&self, kind: AlertKind, still: &[String]) -> Result<u32> {
         let open = self.open_alerts(kind)?;
-        let conn = self.conn();
+        let conn = self.store().conn();
         let now = db_now(&conn)?.to_rfc3339();
         let mut cleared = 0;
         for s in open.iter().filter(|s| !still.contains(s)) {
@@ -418,19 +414,23 @@ impl Store {
         }
         Ok(cleared)
     }
-
-    /// The register's clock now (RFC 3339), for a report's times.
-    pub fn register_now(&self) -> Result<String> {
-        Ok(db_now(&self.conn())?.to_rfc3339())
-    }
 }
+
+impl ScheduleRows for Store {}
+
+// The register's tables of these words (`fabrik_base::words`).
+crate::words::words_table!(JOB_OUTCOMES: "job_outcomes" => JobOutcome);
+crate::words::words_table!(TICK_OUTCOMES: "tick_outcomes" => TickOutcome);
+crate::words::words_table!(ALERT_KINDS: "alert_kinds" => AlertKind, with: "job" => |w| AlertKind::parse(w).map_or_else(String::new, |k| format!("'{}'", k.raised_by())));
 
 #[cfg(test)]
 mod tests {
     /// The bound the shared register keeps is the tick's own lease.
     #[test]
     fn the_register_bounds_a_lease_at_the_ticks_own() {
-        let sql = include_str!("migrations/postgres/030_server_decides.sql");
+        let sql = include_str!(
+            "../../crates/fabrik-store/src/store/migrations/postgres/030_server_decides.sql"
+        );
         let bound = format!("interval '{} seconds'", super::JOB_LEASE.as_secs());
         assert!(sql.contains(&bound), "030 does not say {bound}");
     }

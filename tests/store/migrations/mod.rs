@@ -1,18 +1,23 @@
-//! The migrations on registers as older versions left them, and the vocabularies they hold.
+//! The migrations on registers as older versions left them, and the vocabularies they hold. A
+//! register holds every area's tables and words, so these run on the whole program (each area
+//! hands the register its words: `fabrik::words`), not in the register's crate.
+
+use std::path::Path;
 
 use rusqlite::{params, Connection};
 
-use super::*;
-use crate::environment::Environment;
-use crate::ledger::{AdoptionState, AllowedBy, LogLevel, RunKind, RunState, StepKey, StepState};
-use crate::store::Store;
+use fabrik::environment::Environment;
+use fabrik::ledger::{AdoptionState, AllowedBy, LogLevel, RunKind, RunState, StepKey, StepState};
+use fabrik::store::migrations::{PG_BASELINE, PG_STEPS, STEPS};
+use fabrik::store::Store;
+use fabrik::store::SCHEMA_VERSION;
 
 /// A register file as version `version` of Fabrik left it, holding what `rows` inserts.
 fn register_at(path: &Path, version: usize, rows: &str) {
     let mut conn = Connection::open(path).unwrap();
     // As `migrate` runs them: 019's search triggers call this, and a rebuild (023) drops
     // tables other tables point at.
-    crate::store::search::register_functions(&conn).unwrap();
+    fabrik::store::register_functions(&conn).unwrap();
     conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
     let tx = conn.transaction().unwrap();
     for sql in &STEPS[..version] {
@@ -73,11 +78,11 @@ fn a_version_2_register_upgrades_in_place_with_its_runs() {
     let customer = store
         .get_customer_in("kund-ab", Environment::Sandbox)
         .unwrap();
-    assert_eq!(customer.status, crate::customer::Status::Failed);
+    assert_eq!(customer.status, fabrik::customer::Status::Failed);
     let elsewhere = store
         .get_customer_in("kund-ab", Environment::Production)
         .unwrap();
-    assert_eq!(elsewhere.status, crate::customer::Status::Pending);
+    assert_eq!(elsewhere.status, fabrik::customer::Status::Pending);
     // The one-active-run rule survived the rebuild.
     store
         .claim_run(7, RunState::Running, std::time::Duration::from_secs(10))
@@ -234,7 +239,7 @@ fn a_version_32_register_gets_its_series_from_the_days_it_kept() {
             (),
         )
         .unwrap();
-    let row = |r: &crate::store::db::Row| -> (i64, String, String, String, String) {
+    let row = |r: &fabrik::store::db::Row| -> (i64, String, String, String, String) {
         (
             r.get(0).unwrap(),
             r.get(1).unwrap(),
@@ -285,7 +290,7 @@ fn a_word_the_register_lacks_is_added_when_it_opens() {
     );
     assert_eq!(
         count("SELECT count(*) FROM rollout_kinds") as usize,
-        crate::ledger::RolloutKind::ALL.len()
+        fabrik::ledger::RolloutKind::ALL.len()
     );
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
@@ -337,7 +342,7 @@ fn check_constraints_hold_exactly_the_vocabularies() {
         )
     };
     for e in Environment::ALL {
-        for s in crate::customer::Status::ALL {
+        for s in fabrik::customer::Status::ALL {
             assert!(instance(e.as_str(), s.as_str()).is_ok(), "{e} {s}");
         }
     }
@@ -420,3 +425,11 @@ fn check_constraints_hold_exactly_the_vocabularies() {
 
 mod words;
 mod words_everywhere;
+
+/// Each table of words and the words the program declares for it, as the register fills them.
+fn declared() -> Vec<(&'static str, Vec<&'static str>)> {
+    fabrik::words::handed()
+        .into_iter()
+        .map(|w| (w.table, (w.words)()))
+        .collect()
+}

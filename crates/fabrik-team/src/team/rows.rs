@@ -11,13 +11,13 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::clock::db_now;
-use super::db::{params, Optional, Row};
-use super::Store;
 use crate::customer::TeamRole;
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::messages::Right;
+use crate::store::db::{params, Optional, Row};
+use crate::store::db_now;
+use crate::store::{Rows, Store};
 use crate::vocabulary::vocabulary;
 
 vocabulary!(
@@ -61,7 +61,7 @@ pub struct TeamInvite {
 
 const COLUMNS: &str = "id, customer_id, email, full_name, role, state, auth_user_id, sends, last_sent_at, revoked_at, problem, created_at, created_by";
 
-fn row(r: &Row) -> super::db::Result<TeamInvite> {
+fn row(r: &Row) -> crate::store::db::Result<TeamInvite> {
     Ok(TeamInvite {
         id: r.get(0)?,
         customer_id: r.get(1)?,
@@ -101,17 +101,19 @@ pub struct Revoking {
     pub before: Option<(InviteState, Option<String>)>,
 }
 
-impl Store {
+/// The register's rows of this area: bring it into scope to read or write them.
+pub trait TeamRows: Rows {
     /// A write of the team's register refused by the shared register's database: named as the
     /// right of acting on a delivered instance, for this login.
-    fn team_refused(&self) -> impl Fn(super::db::DbError) -> Error + '_ {
-        move |e| self.refused(Right::DayTwo)(e.into())
+    fn team_refused(&self) -> impl Fn(crate::store::db::DbError) -> Error + '_ {
+        move |e| self.store().refused(Right::DayTwo)(e.into())
     }
 
     /// Whether this login may act on a customer's team (invite, resend, revoke): asked of the
     /// database with a write that changes nothing, before anything is asked of the instance.
-    pub fn team_may_act(&self) -> Result<()> {
-        self.conn()
+    fn team_may_act(&self) -> Result<()> {
+        self.store()
+            .conn()
             .execute(
                 "UPDATE team_invites SET state = state, sends = sends WHERE 1 = 0",
                 (),
@@ -121,12 +123,8 @@ impl Store {
     }
 
     /// Everyone Fabrik invited into the customer's instance in `environment`, by address.
-    pub fn team_invites(
-        &self,
-        customer_id: i64,
-        environment: Environment,
-    ) -> Result<Vec<TeamInvite>> {
-        let conn = self.conn();
+    fn team_invites(&self, customer_id: i64, environment: Environment) -> Result<Vec<TeamInvite>> {
+        let conn = self.store().conn();
         Ok(conn.query_map(
             &format!(
                 "SELECT {COLUMNS} FROM team_invites WHERE customer_id = ?1 AND environment = ?2 ORDER BY email"
@@ -136,13 +134,13 @@ impl Store {
         )?)
     }
 
-    pub fn team_invite(
+    fn team_invite(
         &self,
         customer_id: i64,
         environment: Environment,
         email: &str,
     ) -> Result<Option<TeamInvite>> {
-        let conn = self.conn();
+        let conn = self.store().conn();
         Ok(conn
             .query_row(
                 &format!(
@@ -157,7 +155,7 @@ impl Store {
     /// Writes the invitation as `sending` before the instance is asked: a new row, or one
     /// that failed or was revoked before (asked again with this name and role). A row that is
     /// `invited` or `sending` is left as it is. Answers the row as it now stands.
-    pub fn begin_team_invite(
+    fn begin_team_invite(
         &self,
         customer_id: i64,
         environment: Environment,
@@ -165,7 +163,7 @@ impl Store {
         full_name: Option<&str>,
         role: TeamRole,
     ) -> Result<TeamInvite> {
-        let mut conn = self.conn();
+        let mut conn = self.store().conn();
         let tx = conn.transaction()?;
         let now = db_now(&tx)?.to_rfc3339();
         let email = email.to_lowercase();
@@ -191,8 +189,8 @@ impl Store {
     }
 
     /// The instance made the person and sent an invitation (a first one or a resend).
-    pub fn team_invite_sent(&self, id: i64, auth_user_id: &str) -> Result<()> {
-        let conn = self.conn();
+    fn team_invite_sent(&self, id: i64, auth_user_id: &str) -> Result<()> {
+        let conn = self.store().conn();
         let now = db_now(&conn)?.to_rfc3339();
         conn.execute(
             "UPDATE team_invites SET state = 'invited', auth_user_id = ?2, sends = sends + 1,
@@ -206,8 +204,8 @@ impl Store {
 
     /// The person is in the instance already, without a new invitation (one that a crash
     /// interrupted after the instance sent it).
-    pub fn team_invite_found(&self, id: i64, auth_user_id: &str) -> Result<()> {
-        let conn = self.conn();
+    fn team_invite_found(&self, id: i64, auth_user_id: &str) -> Result<()> {
+        let conn = self.store().conn();
         conn.execute(
             "UPDATE team_invites SET state = 'invited', auth_user_id = ?2, problem = NULL
              WHERE id = ?1",
@@ -219,8 +217,8 @@ impl Store {
 
     /// The instance refused: a first invitation becomes `failed`; a resend or a revoke keeps
     /// the state it had and says what went wrong.
-    pub fn team_invite_problem(&self, id: i64, problem: &str) -> Result<()> {
-        let conn = self.conn();
+    fn team_invite_problem(&self, id: i64, problem: &str) -> Result<()> {
+        let conn = self.store().conn();
         conn.execute(
             "UPDATE team_invites SET problem = ?2,
                     state = CASE WHEN state = 'sending' THEN 'failed' ELSE state END
@@ -234,7 +232,7 @@ impl Store {
     /// A revoke written before the instance is asked: the person's row `revoked` now, or, for
     /// the first administrator (whom provisioning made, not an invitation), a row of theirs
     /// written `revoked`. Answers what to put back if the instance refuses.
-    pub fn team_revoking(
+    fn team_revoking(
         &self,
         customer_id: i64,
         environment: Environment,
@@ -242,7 +240,7 @@ impl Store {
         auth_user_id: &str,
         role: TeamRole,
     ) -> Result<Revoking> {
-        let mut conn = self.conn();
+        let mut conn = self.store().conn();
         let tx = conn.transaction()?;
         let now = db_now(&tx)?.to_rfc3339();
         let email = email.to_lowercase();
@@ -290,12 +288,13 @@ impl Store {
 
     /// The instance refused the revoke: the row as it was before (a new row stays `revoked`,
     /// with the refusal), with what the instance said.
-    pub fn team_revoke_refused(&self, revoking: &Revoking, problem: &str) -> Result<()> {
+    fn team_revoke_refused(&self, revoking: &Revoking, problem: &str) -> Result<()> {
         let (state, revoked_at) = match &revoking.before {
             Some((state, at)) => (*state, at.clone()),
             None => (InviteState::Revoked, None),
         };
-        self.conn()
+        self.store()
+            .conn()
             .execute(
                 "UPDATE team_invites SET state = ?2, revoked_at = ?3, problem = ?4 WHERE id = ?1",
                 params![revoking.id, state, revoked_at, problem],
@@ -307,8 +306,8 @@ impl Store {
     /// A resend written before the instance is asked: one more send, now, when the row is an
     /// invitation that went and its address was last mailed `gap_seconds` ago or more (the
     /// register's clock, so two seats and a double click send once).
-    pub fn team_resend_claim(&self, id: i64, gap_seconds: u64) -> Result<ResendClaim> {
-        let mut conn = self.conn();
+    fn team_resend_claim(&self, id: i64, gap_seconds: u64) -> Result<ResendClaim> {
+        let mut conn = self.store().conn();
         let tx = conn.transaction()?;
         let now = db_now(&tx)?;
         let (state, sends, last): (InviteState, i64, Option<String>) = tx.query_row(
@@ -342,8 +341,9 @@ impl Store {
     }
 
     /// The instance sent the invitation again.
-    pub fn team_resent(&self, id: i64, auth_user_id: &str) -> Result<()> {
-        self.conn()
+    fn team_resent(&self, id: i64, auth_user_id: &str) -> Result<()> {
+        self.store()
+            .conn()
             .execute(
                 "UPDATE team_invites SET auth_user_id = ?2, problem = NULL WHERE id = ?1",
                 params![id, auth_user_id],
@@ -353,14 +353,15 @@ impl Store {
     }
 
     /// The instance refused the resend: the count and time as they were, with what it said.
-    pub fn team_resend_refused(
+    fn team_resend_refused(
         &self,
         id: i64,
         sends: u32,
         last_sent_at: Option<&str>,
         problem: &str,
     ) -> Result<()> {
-        self.conn()
+        self.store()
+            .conn()
             .execute(
                 "UPDATE team_invites SET sends = ?2, last_sent_at = ?3, problem = ?4 WHERE id = ?1",
                 params![id, i64::from(sends), last_sent_at, problem],
@@ -371,8 +372,8 @@ impl Store {
 
     /// The invitations that went to the customer's instance within the last hour (the
     /// register's clock): what its hourly email limit has left.
-    pub fn team_sent_within_hour(&self, customer_id: i64, environment: Environment) -> Result<u32> {
-        let conn = self.conn();
+    fn team_sent_within_hour(&self, customer_id: i64, environment: Environment) -> Result<u32> {
+        let conn = self.store().conn();
         let since = (db_now(&conn)? - chrono::Duration::hours(1)).to_rfc3339();
         let n: i64 = conn.query_row(
             "SELECT COUNT(*) FROM team_invites
@@ -383,3 +384,8 @@ impl Store {
         Ok(n.try_into().unwrap_or(0))
     }
 }
+
+impl TeamRows for Store {}
+
+// The register's tables of these words (`fabrik_base::words`).
+crate::words::words_table!(INVITE_STATES: "invite_states" => InviteState);

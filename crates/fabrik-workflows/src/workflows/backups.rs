@@ -6,10 +6,10 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::db::{params, Optional, Row};
-use super::{now, Store};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
+use crate::store::db::{params, Optional, Row};
+use crate::store::{now, Rows, Store};
 use crate::vocabulary::vocabulary;
 
 vocabulary!(
@@ -85,7 +85,7 @@ pub struct NewWorkflowBackup<'a> {
 const COLUMNS: &str =
     "id, customer_id, environment, run_id, target, repository, commit_sha, files, changed, reason, taken_at";
 
-fn row(r: &Row) -> super::db::Result<WorkflowBackup> {
+fn row(r: &Row) -> crate::store::db::Result<WorkflowBackup> {
     let files: String = r.get(7)?;
     Ok(WorkflowBackup {
         id: r.get(0)?,
@@ -103,12 +103,13 @@ fn row(r: &Row) -> super::db::Result<WorkflowBackup> {
     })
 }
 
-impl Store {
+/// The register's rows of this area: bring it into scope to read or write them.
+pub trait WorkflowBackupRows: Rows {
     /// Records a workflow backup; a run records one at most (a resumed run finds its own).
-    pub fn insert_workflow_backup(&self, new: &NewWorkflowBackup<'_>) -> Result<WorkflowBackup> {
+    fn insert_workflow_backup(&self, new: &NewWorkflowBackup<'_>) -> Result<WorkflowBackup> {
         let files = serde_json::to_string(new.files)
             .map_err(|e| Error::Internal(format!("workflow backup files: {e}")))?;
-        let id: i64 = self.conn().query_row(
+        let id: i64 = self.store().conn().query_row(
             "INSERT INTO workflow_backups (customer_id, environment, run_id, target, repository,
                                            commit_sha, files, changed, reason, taken_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
@@ -130,8 +131,9 @@ impl Store {
             .ok_or_else(|| Error::Internal(format!("workflow backup {id} was not written")))
     }
 
-    pub fn workflow_backup(&self, id: i64) -> Result<Option<WorkflowBackup>> {
+    fn workflow_backup(&self, id: i64) -> Result<Option<WorkflowBackup>> {
         Ok(self
+            .store()
             .conn()
             .query_row(
                 &format!("SELECT {COLUMNS} FROM workflow_backups WHERE id = ?1"),
@@ -142,8 +144,9 @@ impl Store {
     }
 
     /// The backup a run recorded, if it got that far.
-    pub fn workflow_backup_of_run(&self, run_id: i64) -> Result<Option<WorkflowBackup>> {
+    fn workflow_backup_of_run(&self, run_id: i64) -> Result<Option<WorkflowBackup>> {
         Ok(self
+            .store()
             .conn()
             .query_row(
                 &format!("SELECT {COLUMNS} FROM workflow_backups WHERE run_id = ?1"),
@@ -154,12 +157,12 @@ impl Store {
     }
 
     /// A customer's workflow backups in one environment, newest first.
-    pub fn workflow_backups(
+    fn workflow_backups(
         &self,
         customer_id: i64,
         environment: Environment,
     ) -> Result<Vec<WorkflowBackup>> {
-        Ok(self.conn().query_map(
+        Ok(self.store().conn().query_map(
             &format!(
                 "SELECT {COLUMNS} FROM workflow_backups WHERE customer_id = ?1 AND environment = ?2
                  ORDER BY id DESC"
@@ -169,3 +172,9 @@ impl Store {
         )?)
     }
 }
+
+impl WorkflowBackupRows for Store {}
+
+// The register's tables of these words (`fabrik_base::words`).
+crate::words::words_table!(WORKFLOW_BACKUP_REASONS: "workflow_backup_reasons" => WorkflowBackupReason);
+crate::words::words_table!(WORKFLOW_BACKUP_TARGETS: "workflow_backup_targets" => TargetKind);

@@ -7,10 +7,10 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::db::{params, Dialect, Optional, Row};
-use super::{now, Store};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
+use crate::store::db::{params, Dialect, Optional, Row};
+use crate::store::{now, Rows, Store};
 use crate::vocabulary::vocabulary;
 
 vocabulary!(
@@ -84,7 +84,7 @@ pub struct NewBackup {
 /// A backup with its customer's uid: the register's, not the row's, names the file's folder.
 const COLUMNS: &str = "b.id, b.customer_id, b.environment, b.project_ref, b.run_id, b.reason, b.file, b.bytes, b.sha256, b.key_id, b.schema_version, b.tables, b.created_at, b.seat, b.removed_at, COALESCE(c.uid, '') FROM backups b LEFT JOIN customers c ON c.id = b.customer_id";
 
-fn row(r: &Row) -> super::db::Result<Backup> {
+fn row(r: &Row) -> crate::store::db::Result<Backup> {
     let tables: String = r.get(11)?;
     Ok(Backup {
         id: r.get(0)?,
@@ -107,12 +107,13 @@ fn row(r: &Row) -> super::db::Result<Backup> {
     })
 }
 
-impl Store {
+/// The register's rows of this area: bring it into scope to read or write them.
+pub trait BackupRows: Rows {
     /// Records a backup whose file is written, taken now by this seat.
-    pub fn insert_backup(&self, new: &NewBackup) -> Result<Backup> {
+    fn insert_backup(&self, new: &NewBackup) -> Result<Backup> {
         let tables = serde_json::to_string(&new.tables)
             .map_err(|e| Error::Internal(format!("backup tables: {e}")))?;
-        let id: i64 = self.conn().query_row(
+        let id: i64 = self.store().conn().query_row(
             "INSERT INTO backups (customer_id, environment, project_ref, run_id, reason, file, bytes, sha256,
                                   key_id, schema_version, tables, created_at, seat)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING id",
@@ -129,7 +130,7 @@ impl Store {
                 new.schema_version,
                 tables,
                 now().to_rfc3339(),
-                self.seat()
+                self.store().seat()
             ],
             |r| r.get(0),
         )?;
@@ -138,16 +139,18 @@ impl Store {
     }
 
     /// One backup by id (removed ones too).
-    pub fn backup(&self, id: i64) -> Result<Option<Backup>> {
+    fn backup(&self, id: i64) -> Result<Option<Backup>> {
         Ok(self
+            .store()
             .conn()
             .query_row(&format!("SELECT {COLUMNS} WHERE b.id = ?1"), [id], row)
             .optional()?)
     }
 
     /// The backup a run took, if it recorded one (a resumed run reuses it).
-    pub fn backup_of_run(&self, run_id: i64) -> Result<Option<Backup>> {
+    fn backup_of_run(&self, run_id: i64) -> Result<Option<Backup>> {
         Ok(self
+            .store()
             .conn()
             .query_row(
                 &format!("SELECT {COLUMNS} WHERE b.run_id = ?1 ORDER BY b.id DESC LIMIT 1"),
@@ -158,7 +161,7 @@ impl Store {
     }
 
     /// A customer's backups in one environment, newest first; removed ones only when asked.
-    pub fn backups(
+    fn backups(
         &self,
         customer_id: i64,
         environment: Environment,
@@ -174,6 +177,7 @@ impl Store {
             }
         );
         Ok(self
+            .store()
             .conn()
             .query_map(&sql, params![customer_id, environment], row)?)
     }
@@ -182,8 +186,8 @@ impl Store {
     /// retention counts and may delete. On a shared register only rows its own login wrote
     /// (the server stamps the login): rows another person wrote in this seat's name are not
     /// counted, so they cannot push its real backups out.
-    pub fn own_backups(&self, customer_id: i64, environment: Environment) -> Result<Vec<Backup>> {
-        let conn = self.conn();
+    fn own_backups(&self, customer_id: i64, environment: Environment) -> Result<Vec<Backup>> {
+        let conn = self.store().conn();
         let login = match conn.dialect() {
             Dialect::Sqlite => "",
             Dialect::Postgres => "AND b.person = session_user",
@@ -193,11 +197,15 @@ impl Store {
                 AND b.removed_at IS NULL {login}
              ORDER BY b.created_at DESC, b.id DESC"
         );
-        Ok(conn.query_map(&sql, params![customer_id, environment, self.seat()], row)?)
+        Ok(conn.query_map(
+            &sql,
+            params![customer_id, environment, self.store().seat()],
+            row,
+        )?)
     }
 
     /// Every customer's backups in one environment, newest first; removed ones only when asked.
-    pub fn all_backups(&self, environment: Environment, with_removed: bool) -> Result<Vec<Backup>> {
+    fn all_backups(&self, environment: Environment, with_removed: bool) -> Result<Vec<Backup>> {
         let sql = format!(
             "SELECT {COLUMNS} WHERE b.environment = ?1 {}
              ORDER BY b.created_at DESC, b.id DESC",
@@ -207,15 +215,23 @@ impl Store {
                 "AND b.removed_at IS NULL"
             }
         );
-        Ok(self.conn().query_map(&sql, params![environment], row)?)
+        Ok(self
+            .store()
+            .conn()
+            .query_map(&sql, params![environment], row)?)
     }
 
     /// Marks a backup's file as deleted (retention, or by hand); `false` when it already was.
-    pub fn mark_backup_removed(&self, id: i64) -> Result<bool> {
-        let changed = self.conn().execute(
+    fn mark_backup_removed(&self, id: i64) -> Result<bool> {
+        let changed = self.store().conn().execute(
             "UPDATE backups SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL",
             params![id, now().to_rfc3339()],
         )?;
         Ok(changed > 0)
     }
 }
+
+impl BackupRows for Store {}
+
+// The register's tables of these words (`fabrik_base::words`).
+crate::words::words_table!(BACKUP_REASONS: "backup_reasons" => BackupReason);
