@@ -6,6 +6,7 @@
 //! with 30 days of usage and a health check (one in ten found something), one in twenty with a
 //! failed run, and twenty requests waiting in the inbox. Then the median of RUNS reads.
 
+use fabrik::requests::IntakeRows;
 use std::time::{Duration, Instant};
 
 use fabrik::customer::{CustomerDraft, Instance, ModuleManifest, Status};
@@ -13,7 +14,7 @@ use fabrik::environment::Environment;
 use fabrik::health::Health;
 use fabrik::ledger::{RunKind, RunState, StepKey};
 use fabrik::metering::UsageRows;
-use fabrik::store::intake::{IntakeSource, NewIntake};
+use fabrik::requests::{IntakeSource, NewIntake};
 use fabrik::store::runs::NewRun;
 use fabrik::store::Store;
 use fabrik::usage::{Figure, Reading};

@@ -24,6 +24,8 @@ pub use fabrik_base::{
 pub use fabrik_customer::customer;
 pub use fabrik_providers::providers;
 pub use fabrik_store::store;
+// The inbox's requests as the register keeps them (reading the sources is `intake`'s, below).
+pub use fabrik_intake::requests;
 pub use fabrik_usage::usage;
 
 // The areas below the run engine.

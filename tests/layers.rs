@@ -26,6 +26,7 @@ const CRATES: &[(&str, &[&str])] = &[
     ("crates/fabrik-customer/src", &["customer"]),
     ("crates/fabrik-usage/src", &["usage"]),
     ("crates/fabrik-store/src", &["store"]),
+    ("crates/fabrik-intake/src", &["requests"]),
     ("crates/fabrik-providers/src", &["providers"]),
     ("crates/fabrik-billing/src", &["billing"]),
     ("crates/fabrik-update/src", &["update"]),

@@ -7,7 +7,8 @@
 use crate::common::*;
 use fabrik::ledger::RunState;
 use fabrik::overview::{AttentionKind, Place, Urgency};
-use fabrik::store::intake::{IntakeSource, NewIntake};
+use fabrik::requests::IntakeRows;
+use fabrik::requests::{IntakeSource, NewIntake};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_needs_a_person_is_listed_once_each_the_broken_first() {

@@ -3,6 +3,7 @@
 //! after a 45-day gap, when Stripe's events of what happened are gone, the list still says it.
 
 use fabrik::billing::rows::BillingRows;
+use fabrik::requests::IntakeRows;
 use std::time::Duration;
 
 use fabrik::billing::drift::{DriftKind, DriftOffer};
@@ -10,9 +11,9 @@ use fabrik::billing::link::SUBSCRIPTIONS_SETTING;
 use fabrik::billing::reconcile::reconcile;
 use fabrik::customer::{Plan, Status};
 use fabrik::providers::stripe::{Stripe, EVENT_DAYS};
+use fabrik::requests::{IntakeChoices, IntakeSource};
 use fabrik::secrets::Secret;
 use fabrik::services::billing::BillingApi;
-use fabrik::store::intake::{IntakeChoices, IntakeSource};
 use fabrik::store::Store;
 use fabrik_sim::{SimConfig, SimHandle, Tokens};
 use serde_json::json;

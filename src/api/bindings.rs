@@ -39,6 +39,7 @@ use crate::register::{
     ExportFormat, ImportPreview, ImportReport, ImportRow, PortalRows, PortalSource,
 };
 use crate::relocation::MovedTable;
+use crate::requests::{IntakeChoices, IntakeItem, IntakeSource, IntakeSourceState, IntakeState};
 use crate::schedule::rows::{Job, TickOutcome, TickRow};
 use crate::schedule::system::{Installed, Scheduler};
 use crate::schedule::units::Plan as SchedulePlan;
@@ -61,9 +62,6 @@ use crate::setup::guide::{SetupGuide, SetupStep, StepGuide};
 use crate::setup::test_customer::{ProofItem, ProofPhase, ProofPlan, ProofReport, ProofResource};
 use crate::store::adoptions::Adoption;
 use crate::store::db::{LiveStatus, RegisterChange};
-use crate::store::intake::{
-    IntakeChoices, IntakeItem, IntakeSource, IntakeSourceState, IntakeState,
-};
 use crate::store::location::SharedRegister;
 use crate::store::people::{NewPerson, Person, Role};
 use crate::store::rollouts::{MemberRow, RolloutRow};

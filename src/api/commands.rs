@@ -61,9 +61,9 @@ macro_rules! with_commands {
             blocking rate_limits() -> $crate::setup::accounts_left::RateLimits;
             async intake_list() -> $crate::intake::Inbox;
             async intake_poll() -> $crate::intake::PollReport;
-            async intake_approve(id: i64, plan: Option<$crate::customer::Plan>) -> $crate::store::intake::IntakeItem;
-            async intake_reject(id: i64, reason: String) -> $crate::store::intake::IntakeItem;
-            async intake_set_source(source: $crate::store::intake::IntakeSource, choices: $crate::store::intake::IntakeChoices) -> $crate::store::intake::IntakeSourceState;
+            async intake_approve(id: i64, plan: Option<$crate::customer::Plan>) -> $crate::requests::IntakeItem;
+            async intake_reject(id: i64, reason: String) -> $crate::requests::IntakeItem;
+            async intake_set_source(source: $crate::requests::IntakeSource, choices: $crate::requests::IntakeChoices) -> $crate::requests::IntakeSourceState;
             async intake_set_portal(url: String, password: String) -> $crate::intake::Inbox;
             blocking schedule_status() -> $crate::schedule::ScheduleView;
             blocking schedule_install(plan: $crate::schedule::units::Plan) -> $crate::schedule::ScheduleView;

@@ -7,7 +7,7 @@ use super::app::Fabrik;
 use crate::customer::Plan;
 use crate::error::ApiResult;
 use crate::intake::{Inbox, Intake, PollReport};
-use crate::store::intake::{IntakeChoices, IntakeItem, IntakeSource, IntakeSourceState};
+use crate::requests::{IntakeChoices, IntakeItem, IntakeSource, IntakeSourceState};
 
 impl Fabrik {
     async fn intake(&self) -> ApiResult<Arc<Intake>> {

@@ -2,6 +2,7 @@
 //! only within its limit a day), its customer made and checked like any other, then its
 //! provisioning run, whose steps and end the portal is told as they happen.
 
+use crate::requests::IntakeRows;
 use std::sync::Arc;
 
 use super::inbox::{decided, intake_error};
@@ -12,7 +13,7 @@ use crate::ledger::RunEvent;
 use crate::messages::{params, Say};
 use crate::provision::settings::ProvisionSettings;
 use crate::provision::RunRequest;
-use crate::store::intake::{AutoClaim, IntakeItem, IntakeSource, IntakeState};
+use crate::requests::{AutoClaim, IntakeItem, IntakeSource, IntakeState};
 use crate::supervisor::host::RunHost;
 
 /// Who approves a request: a person (with the plan they chose, which a Stripe price nobody

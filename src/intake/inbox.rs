@@ -7,6 +7,7 @@
 //! blocks the run. A source approves on its own only what `waiting` lets through, and only its
 //! limit a day.
 
+use crate::requests::IntakeRows;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
@@ -15,11 +16,9 @@ use ts_rs::TS;
 
 use crate::error::{ApiResult, Error};
 use crate::messages::{params, Say, Text};
+use crate::requests::{IntakeChoices, IntakeItem, IntakeSource, IntakeSourceState, IntakeState};
 use crate::secrets::{Provider, SecretKey};
 use crate::store::db::PgConfig;
-use crate::store::intake::{
-    IntakeChoices, IntakeItem, IntakeSource, IntakeSourceState, IntakeState,
-};
 use crate::supervisor::cloud::CloudApi;
 use crate::supervisor::Supervisor;
 

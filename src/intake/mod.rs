@@ -1,6 +1,6 @@
 //! The inbox (issue #42): customers who asked in the portal or paid in Stripe become
 //! provisioning runs, and the portal learns what was built. The sources are read here
-//! (`portal`, `stripe`); the register keeps the requests (`store::intake`); what the portal
+//! (`portal`, `stripe`); the register keeps the requests (`requests`); what the portal
 //! should hold of each request is derived from the register alone (`portal_columns`), so a
 //! write it refused is simply written again next time, and nothing is ever lost.
 //!
@@ -25,7 +25,7 @@ use serde_json::{json, Map, Value};
 use crate::customer::{without_controls, Customer, CustomerDraft, Plan};
 use crate::ledger::RunState;
 use crate::messages::{params, Say, Text};
-use crate::store::intake::{IntakeItem, IntakeSource, IntakeSourceState, IntakeState};
+use crate::requests::{IntakeItem, IntakeSource, IntakeSourceState, IntakeState};
 
 /// The customer a request asks for, on `plan` (checked like any customer when it is created);
 /// the name and email as typed, less any control character.

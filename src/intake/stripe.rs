@@ -7,11 +7,12 @@
 //! payer typed (the company, the name) is only a name: a request is linked to a portal
 //! organization only by an id the agency put in the checkout's metadata (`organization_id`).
 
+use crate::requests::IntakeRows;
 use serde_json::{json, Value};
 
 use crate::customer::Plan;
 use crate::providers::stripe::{Event, Stripe, EVENT_DAYS};
-use crate::store::intake::{IntakeSource, NewIntake};
+use crate::requests::{IntakeSource, NewIntake};
 use crate::store::Store;
 
 /// The events that start or end a customer.

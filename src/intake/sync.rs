@@ -2,6 +2,7 @@
 //! the writes made, and each refusal kept on the request and written again next time; soon and
 //! off the caller's path while a run goes (`sync_soon`).
 
+use crate::requests::IntakeRows;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use super::portal::Portal;
 use super::Intake;
 use crate::error::ApiResult;
 use crate::messages::{params, Say, Text};
-use crate::store::intake::IntakeSource;
+use crate::requests::IntakeSource;
 
 impl Intake {
     /// Tells the portal what changed, soon and off the caller's path: one write at a time,

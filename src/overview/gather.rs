@@ -2,6 +2,7 @@
 //! (most urgent, then newest, first).
 
 use crate::billing::rows::BillingRows;
+use crate::requests::IntakeRows;
 use crate::schedule::rows::ScheduleRows;
 use std::collections::HashMap;
 
@@ -13,8 +14,8 @@ use crate::customer::Status;
 use crate::error::Result;
 use crate::messages::{param_text, params, Say, Text};
 use crate::metering::UsageRows;
+use crate::requests::IntakeState;
 use crate::schedule::rows::AlertKind;
-use crate::store::intake::IntakeState;
 use crate::store::Store;
 
 /// A token that expires within this many days is named; within `URGENT_DAYS`, as urgent.

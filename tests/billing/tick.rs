@@ -17,9 +17,9 @@ use fabrik::billing::policy::{DecisionState, PolicyRow, Step, Transition};
 use fabrik::billing::rows::DecisionRow;
 use fabrik::intake::Intake;
 use fabrik::ledger::{RunKind, RunState};
+use fabrik::requests::IntakeSource;
 use fabrik::schedule::rows::Job;
 use fabrik::schedule::{JobReport, Ticker};
-use fabrik::store::intake::IntakeSource;
 
 pub(super) const ALERTS_TO: &str = "larm@byran.example.se";
 pub(super) const DAY: i64 = 86_400;

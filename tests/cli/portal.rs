@@ -2,6 +2,7 @@
 //! the columns an import reads, a portal over the limit refused before it is read whole.
 
 use super::*;
+use fabrik::requests::IntakeRows;
 
 /// A portal larger than an import takes is refused as soon as what was read passes the limit,
 /// never fetched whole first: past 80 MB this portal's rows cannot even be computed (a division
@@ -265,7 +266,7 @@ fn the_portal_is_read_in_a_read_only_session_and_only_the_columns_an_import_read
 /// it became in `fabrik customers list` and `show`.
 #[test]
 fn outside_names_are_printed_without_their_control_characters() {
-    use fabrik::store::intake::{IntakeSource, NewIntake};
+    use fabrik::requests::{IntakeSource, NewIntake};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("reg.sqlite3");
     let evil = "Evil\u{1b}[2J\u{7}Co\u{202e}gpj.exe\u{9b}31m\r";

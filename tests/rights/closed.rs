@@ -4,6 +4,7 @@
 
 use fabrik::billing::rows::BillingRows;
 use fabrik::billing::rows::{DecisionState, NewDecision, Step, Transition};
+use fabrik::requests::IntakeRows;
 use fabrik::store::handovers::{NewHandover, Part};
 
 use super::ledger::{delivered, refused};
@@ -191,7 +192,7 @@ fn a_customers_identity_is_not_an_operators_to_write() {
 /// request's organization stays.
 #[test]
 fn a_requests_organization_stays_the_one_that_asked() {
-    use fabrik::store::intake::{IntakeSource, NewIntake};
+    use fabrik::requests::{IntakeSource, NewIntake};
     let register = Register::new("organization");
     let bo = register.person("bo", "operator");
     let store = Store::connect(&register.config(&bo)).unwrap();
@@ -214,6 +215,6 @@ fn a_requests_organization_stays_the_one_that_asked() {
         vec![Value::Int(id)],
     );
     let kept = store.intake_item(id).unwrap().unwrap();
-    assert_eq!(kept.state, fabrik::store::intake::IntakeState::Pending);
+    assert_eq!(kept.state, fabrik::requests::IntakeState::Pending);
     assert_eq!(kept.organization_id.as_deref(), Some(org));
 }

@@ -3,6 +3,7 @@
 
 use super::*;
 use fabrik::database::backup::rows::BackupRows;
+use fabrik::requests::IntakeRows;
 
 /// Issue #45: temporary tables named like the catalogs forge no right. An operator's session
 /// makes `pg_namespace` and `pg_roles` look-alikes naming itself the schema's owner (the
@@ -314,7 +315,7 @@ fn forged_backup_rows_push_no_seats_real_backups_out() {
 /// inserted as decided by someone else).
 #[test]
 fn who_decided_about_a_request_is_the_login_that_did() {
-    use fabrik::store::intake::{IntakeSource, NewIntake};
+    use fabrik::requests::{IntakeSource, NewIntake};
     let register = Register::new("decided");
     let olle = register.person("olle", "owner");
     let otto = register.person("otto", "operator");

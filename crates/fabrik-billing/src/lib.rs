@@ -10,5 +10,6 @@ pub mod billing;
 // The names every crate of Fabrik uses (`crate::messages`, `crate::store`, …).
 use fabrik_base::{blocking, environment, error, ledger, messages, vocabulary, words};
 use fabrik_customer::customer;
+use fabrik_intake::requests;
 use fabrik_providers::providers;
 use fabrik_store::store;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use clap::Subcommand;
 use fabrik::customer::Plan;
 use fabrik::intake::Intake;
-use fabrik::store::intake::IntakeItem;
+use fabrik::requests::IntakeItem;
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 

@@ -5,11 +5,12 @@
 //! twice and out of order and provision once, also when two seats poll at once.
 
 use super::*;
+use fabrik::requests::IntakeRows;
 
 use fabrik::customer::Plan;
 use fabrik::intake::Intake;
+use fabrik::requests::{IntakeChoices, IntakeSource, IntakeState, DAILY_LIMIT};
 use fabrik::store::db::{Conn, PgConfig, PgConn, Value};
-use fabrik::store::intake::{IntakeChoices, IntakeSource, IntakeState, DAILY_LIMIT};
 use serde_json::json;
 mod by_ids;
 mod stripe;

@@ -2,6 +2,7 @@
 //! at once and provision once; on its own only what was paid, for a mapped price, a few a day.
 
 use super::*;
+use fabrik::requests::IntakeRows;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stripe_payments_twice_out_of_order_and_from_two_seats_provision_once() {

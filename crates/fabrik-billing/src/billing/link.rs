@@ -2,10 +2,11 @@
 //! the inbox's (a Stripe request approved into the customer). The one place usage, the
 //! subscription beside the instance and the drift between billing and the fleet ask.
 
+use crate::requests::IntakeRows;
 use std::collections::HashMap;
 
 use crate::error::Result;
-use crate::store::intake::IntakeSource;
+use crate::requests::IntakeSource;
 use crate::store::Store;
 
 /// The setting: the owner's own links of customers to Stripe, `slug=sub_…` (a subscription)

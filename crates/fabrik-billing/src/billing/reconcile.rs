@@ -2,6 +2,7 @@
 //! instead of the events, when the last poll is older than Stripe's 30 days of events, or on
 //! demand. What differs is returned as drift findings, shown and never acted on here.
 
+use crate::requests::IntakeRows;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -14,7 +15,7 @@ use crate::customer::{Customer, Plan};
 use crate::error::{Error, Result};
 use crate::messages::{params, Say, Text};
 use crate::providers::stripe::{Stripe, Subscription};
-use crate::store::intake::IntakeSource;
+use crate::requests::IntakeSource;
 use crate::store::Store;
 
 /// A subscription that no customer of the register is linked to, and that has not ended.

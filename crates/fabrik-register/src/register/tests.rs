@@ -3,6 +3,8 @@ use crate::customer::{CustomerDraft, CustomerPatch, Module, ModuleManifest, Plan
 use crate::messages::ErrorCode;
 use crate::spreadsheet::FORMULA_START;
 use crate::store::Store;
+// A register opens with the inbox's sources in it, whose words this crate hands the register.
+use fabrik_intake as _;
 
 fn manifest() -> ModuleManifest {
     ModuleManifest::bundled()

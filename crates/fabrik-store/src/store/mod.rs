@@ -11,7 +11,6 @@ mod delivery;
 pub mod handovers;
 mod health;
 mod instances;
-pub mod intake;
 pub mod invitation;
 mod journal;
 mod leases;

@@ -9,10 +9,10 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::db::{params, Optional, Row};
-use super::Store;
 use crate::error::Result;
 use crate::ledger::{RunState, StepKey};
+use crate::store::db::{params, Optional, Row};
+use crate::store::{Rows, Store};
 use crate::vocabulary::vocabulary;
 
 vocabulary!(
@@ -138,7 +138,7 @@ const COLUMNS: &str = "i.id, i.source, i.external_id, i.name, i.admin_email, i.p
     i.automatic, i.organization_id
     FROM intake i LEFT JOIN customers c ON c.id = i.customer_id LEFT JOIN runs r ON r.id = i.run_id";
 
-fn row(r: &Row) -> super::db::Result<IntakeItem> {
+fn row(r: &Row) -> crate::store::db::Result<IntakeItem> {
     let detail: String = r.get(6)?;
     let failed: Option<StepKey> = r.get(12)?;
     let current: Option<StepKey> = r.get(20)?;
@@ -169,7 +169,7 @@ fn row(r: &Row) -> super::db::Result<IntakeItem> {
     })
 }
 
-fn source_row(r: &Row) -> super::db::Result<IntakeSourceState> {
+fn source_row(r: &Row) -> crate::store::db::Result<IntakeSourceState> {
     let plans: String = r.get(6)?;
     let auto: i64 = r.get(5)?;
     let trials: String = r.get(7)?;
@@ -189,18 +189,19 @@ fn source_row(r: &Row) -> super::db::Result<IntakeSourceState> {
 
 /// Since when an automatic approval counts against the day's limit: 24 hours before the
 /// register's clock, in the form `Dialect::now` writes.
-fn day_ago(conn: &super::db::Conn) -> Result<String> {
-    let now = super::clock::db_now(conn)?;
+fn day_ago(conn: &crate::store::db::Conn) -> Result<String> {
+    let now = crate::store::db_now(conn)?;
     Ok((now - chrono::Duration::days(1))
         .format("%Y-%m-%dT%H:%M:%S+00:00")
         .to_string())
 }
 
-impl Store {
+/// The register's rows of this area: bring it into scope to read or write them.
+pub trait IntakeRows: Rows {
     /// The inbox, newest first: what waits, and what was decided in the last `days` days.
-    pub fn intake(&self, days: i64) -> Result<Vec<IntakeItem>> {
-        let conn = self.conn();
-        let since = (super::now() - chrono::Duration::days(days)).to_rfc3339();
+    fn intake(&self, days: i64) -> Result<Vec<IntakeItem>> {
+        let conn = self.store().conn();
+        let since = (crate::store::now() - chrono::Duration::days(days)).to_rfc3339();
         Ok(conn.query_map(
             &format!(
                 "SELECT {COLUMNS} WHERE i.state = 'pending' OR i.received_at >= ?1 OR i.decided_at >= ?1
@@ -211,16 +212,17 @@ impl Store {
         )?)
     }
 
-    pub fn intake_item(&self, id: i64) -> Result<Option<IntakeItem>> {
+    fn intake_item(&self, id: i64) -> Result<Option<IntakeItem>> {
         Ok(self
+            .store()
             .conn()
             .query_row(&format!("SELECT {COLUMNS} WHERE i.id = ?1"), [id], row)
             .optional()?)
     }
 
     /// Every approved request whose customer still exists: what the portal is kept told of.
-    pub fn intake_approved(&self) -> Result<Vec<IntakeItem>> {
-        Ok(self.conn().query_map(
+    fn intake_approved(&self) -> Result<Vec<IntakeItem>> {
+        Ok(self.store().conn().query_map(
             &format!("SELECT {COLUMNS} WHERE i.state IN ('approved', 'rejected') ORDER BY i.id"),
             (),
             row,
@@ -228,8 +230,8 @@ impl Store {
     }
 
     /// Adds a request unless its source sent it before; `Some(id)` when it is new.
-    pub fn add_intake(&self, new: &NewIntake) -> Result<Option<i64>> {
-        let conn = self.conn();
+    fn add_intake(&self, new: &NewIntake) -> Result<Option<i64>> {
+        let conn = self.store().conn();
         let now = conn.dialect().now();
         Ok(conn
             .query_row(
@@ -256,7 +258,7 @@ impl Store {
     /// company and the price (`prefer`), where the subscription's first invoice, which Stripe
     /// sends first, has only the payer; an invoice fills in only what is still empty. The link
     /// to an organization is the first one an event carried.
-    pub fn refine_intake(&self, new: &NewIntake, prefer: bool) -> Result<()> {
+    fn refine_intake(&self, new: &NewIntake, prefer: bool) -> Result<()> {
         let take = |col: &str| {
             if prefer {
                 format!("CASE WHEN ?{{n}} <> '' THEN ?{{n}} ELSE {col} END")
@@ -272,7 +274,7 @@ impl Store {
             take("admin_email").replace("{n}", "4"),
             if prefer { "?5" } else { "plan, ?5" },
         );
-        self.conn().execute(
+        self.store().conn().execute(
             &sql,
             params![
                 new.source,
@@ -288,8 +290,9 @@ impl Store {
     }
 
     /// Whether a Stripe event was handled already (by any seat).
-    pub fn intake_event_seen(&self, event_id: &str) -> Result<bool> {
+    fn intake_event_seen(&self, event_id: &str) -> Result<bool> {
         Ok(self
+            .store()
             .conn()
             .query_row(
                 "SELECT 1 FROM intake_events WHERE event_id = ?1",
@@ -301,8 +304,8 @@ impl Store {
     }
 
     /// Records that a Stripe event was handled; `false` when it was before (by any seat).
-    pub fn take_intake_event(&self, event_id: &str, created: i64) -> Result<bool> {
-        let conn = self.conn();
+    fn take_intake_event(&self, event_id: &str, created: i64) -> Result<bool> {
+        let conn = self.store().conn();
         let now = conn.dialect().now();
         Ok(conn.execute(
             &format!(
@@ -315,8 +318,9 @@ impl Store {
 
     /// Forgets events older than `created` (Stripe's clock): Stripe lists them no more.
     /// Only owners may on a shared register; for others they simply stay.
-    pub fn forget_intake_events(&self, created: i64) -> Result<usize> {
+    fn forget_intake_events(&self, created: i64) -> Result<usize> {
         Ok(self
+            .store()
             .conn()
             .execute("DELETE FROM intake_events WHERE created < ?1", [created])?)
     }
@@ -324,8 +328,8 @@ impl Store {
     /// `pending` → `approved` by `by`; `false` when it was not pending (another seat took it).
     /// On a shared register the server writes who and when (the login, its clock), whatever
     /// `by` says.
-    pub fn claim_intake(&self, id: i64, by: &str) -> Result<bool> {
-        let conn = self.conn();
+    fn claim_intake(&self, id: i64, by: &str) -> Result<bool> {
+        let conn = self.store().conn();
         let now = conn.dialect().now();
         Ok(conn.execute(
             &format!(
@@ -340,15 +344,15 @@ impl Store {
     /// fewer than its limit in the last 24 hours (the register's clock). The count and the
     /// change are one transaction, with the source's row locked on a shared register, so
     /// seats and ticks approving at once never pass the limit together.
-    pub fn claim_intake_automatically(
+    fn claim_intake_automatically(
         &self,
         id: i64,
         source: IntakeSource,
         by: &str,
     ) -> Result<AutoClaim> {
-        let mut conn = self.conn();
+        let mut conn = self.store().conn();
         let tx = conn.transaction()?;
-        if tx.dialect() == super::db::Dialect::Postgres {
+        if tx.dialect() == crate::store::db::Dialect::Postgres {
             tx.query_row(
                 "SELECT 1 FROM intake_sources WHERE source = ?1 FOR UPDATE",
                 [source],
@@ -384,8 +388,8 @@ impl Store {
     }
 
     /// An approval that made nothing (its customer could not be written) is undone.
-    pub fn unclaim_intake(&self, id: i64, reason: &str) -> Result<()> {
-        self.conn().execute(
+    fn unclaim_intake(&self, id: i64, reason: &str) -> Result<()> {
+        self.store().conn().execute(
             "UPDATE intake SET state = 'pending', decided_at = NULL, decided_by = NULL, reason = ?2,
                     automatic = 0
              WHERE id = ?1 AND state = 'approved' AND customer_id IS NULL",
@@ -396,13 +400,13 @@ impl Store {
 
     /// The customer an approved request becomes, written with the link to it in one
     /// transaction; refused when the request is no longer approved or already has a customer.
-    pub fn create_intake_customer(
+    fn create_intake_customer(
         &self,
         id: i64,
         draft: crate::customer::CustomerDraft,
         manifest: &crate::customer::ModuleManifest,
     ) -> Result<crate::customer::Customer> {
-        self.create_customer_then(draft, manifest, |tx, c| {
+        self.store().create_customer_then(draft, manifest, |tx, c| {
             let linked = tx.execute(
                 "UPDATE intake SET customer_id = ?2 WHERE id = ?1 AND state = 'approved' AND customer_id IS NULL",
                 params![id, c.id],
@@ -417,8 +421,8 @@ impl Store {
         })
     }
 
-    pub fn link_intake(&self, id: i64, customer_id: i64, run_id: Option<i64>) -> Result<()> {
-        self.conn().execute(
+    fn link_intake(&self, id: i64, customer_id: i64, run_id: Option<i64>) -> Result<()> {
+        self.store().conn().execute(
             "UPDATE intake SET customer_id = ?2, run_id = COALESCE(?3, run_id) WHERE id = ?1",
             params![id, customer_id, run_id],
         )?;
@@ -426,8 +430,8 @@ impl Store {
     }
 
     /// `pending` → `rejected` with the reason; `false` when it was not pending.
-    pub fn reject_intake(&self, id: i64, reason: &str, by: &str) -> Result<bool> {
-        let conn = self.conn();
+    fn reject_intake(&self, id: i64, reason: &str, by: &str) -> Result<bool> {
+        let conn = self.store().conn();
         let now = conn.dialect().now();
         Ok(conn.execute(
             &format!(
@@ -440,8 +444,8 @@ impl Store {
 
     /// The source ended it (a Stripe subscription cancelled): a pending request is cancelled,
     /// an approved one keeps its customer and says so. `false` when no request has this id.
-    pub fn cancel_intake(&self, source: IntakeSource, external_id: &str) -> Result<bool> {
-        let conn = self.conn();
+    fn cancel_intake(&self, source: IntakeSource, external_id: &str) -> Result<bool> {
+        let conn = self.store().conn();
         let now = conn.dialect().now();
         Ok(conn.execute(
             &format!(
@@ -454,16 +458,16 @@ impl Store {
     }
 
     /// What the portal now holds of a request (`written`), and its last refusal.
-    pub fn intake_portal(&self, id: i64, written: Option<&str>, error: Option<&str>) -> Result<()> {
-        self.conn().execute(
+    fn intake_portal(&self, id: i64, written: Option<&str>, error: Option<&str>) -> Result<()> {
+        self.store().conn().execute(
             "UPDATE intake SET portal_written = COALESCE(?2, portal_written), portal_error = ?3 WHERE id = ?1",
             params![id, written, error],
         )?;
         Ok(())
     }
 
-    pub fn intake_source(&self, source: IntakeSource) -> Result<IntakeSourceState> {
-        let conn = self.conn();
+    fn intake_source(&self, source: IntakeSource) -> Result<IntakeSourceState> {
+        let conn = self.store().conn();
         let since = day_ago(&conn)?;
         Ok(conn.query_row(
             "SELECT s.source, s.cursor, s.polled_at, s.polled_by, s.problem, s.auto, s.plans, s.trials,
@@ -478,13 +482,13 @@ impl Store {
 
     /// A poll's end: the cursor moves forward only (two seats polling at once), the time is
     /// the register's.
-    pub fn intake_polled(
+    fn intake_polled(
         &self,
         source: IntakeSource,
         cursor: Option<i64>,
         problem: Option<&str>,
     ) -> Result<()> {
-        let conn = self.conn();
+        let conn = self.store().conn();
         let now = conn.dialect().now();
         conn.execute(
             &format!(
@@ -492,20 +496,21 @@ impl Store {
                         polled_at = {now}, polled_by = ?3, problem = ?4
                  WHERE source = ?1"
             ),
-            params![source, cursor, self.seat(), problem],
+            params![source, cursor, self.store().seat(), problem],
         )?;
         Ok(())
     }
 
     /// The owner's choices for a source.
-    pub fn set_intake_source(
+    fn set_intake_source(
         &self,
         source: IntakeSource,
         choices: &IntakeChoices,
     ) -> Result<IntakeSourceState> {
         let plans = serde_json::to_string(&choices.plans).unwrap_or_else(|_| "{}".into());
         let trials = serde_json::to_string(&choices.trials).unwrap_or_else(|_| "[]".into());
-        self.conn()
+        self.store()
+            .conn()
             .execute(
                 "UPDATE intake_sources SET auto = ?2, plans = ?3, trials = ?4, daily_limit = ?5
                  WHERE source = ?1",
@@ -518,19 +523,21 @@ impl Store {
                 ],
             )
             .map_err(crate::error::Error::from)
-            .map_err(self.refused(crate::messages::Right::Settings))?;
+            .map_err(self.store().refused(crate::messages::Right::Settings))?;
         self.intake_source(source)
     }
 
     /// How long ago (seconds, the register's clock) `at` was.
-    pub fn seconds_since(&self, at: &str) -> Result<i64> {
-        let now = super::clock::db_now(&self.conn())?;
+    fn seconds_since(&self, at: &str) -> Result<i64> {
+        let now = crate::store::db_now(&self.store().conn())?;
         let then = chrono::DateTime::parse_from_rfc3339(at)
             .map(|t| t.with_timezone(&chrono::Utc))
             .unwrap_or(now);
         Ok((now - then).num_seconds())
     }
 }
+
+impl IntakeRows for Store {}
 
 // The register's tables of these words (`fabrik_base::words`).
 crate::words::words_table!(INTAKE_SOURCE_NAMES: "intake_source_names" => IntakeSource);
