@@ -2,6 +2,7 @@
 //! `Runs` trait the supervisor provides in the app): what the driver decides from what the
 //! register and the runs tell it.
 
+use fabrik::provision::rollouts::RolloutRows;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -10,8 +11,8 @@ use fabrik::environment::Environment;
 use fabrik::fleet::definition::{FleetResult, Runs, Started};
 use fabrik::fleet::driver;
 use fabrik::ledger::{MemberState, RolloutKind, RunKind, RunState, StepKey};
+use fabrik::provision::rollouts::NewMember;
 use fabrik::provision::{Engine, RunRequest};
-use fabrik::store::rollouts::NewMember;
 use fabrik::store::runs::NewRun;
 use fabrik::store::Store;
 use futures_util::future::BoxFuture;

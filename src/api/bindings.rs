@@ -28,8 +28,10 @@ use crate::providers::choices::{AccountChoices, Also, Choice, ChoiceKind, Choice
 use crate::providers::guide::{Guide, Permission, ProviderInfo, TokenKind};
 use crate::providers::pacer::Left;
 use crate::providers::verify::{Verification, VerifyState};
+use crate::provision::adoptions::Adoption;
 use crate::provision::plan::{PlanAction, PlanItem, ProvisionPlan};
 use crate::provision::preflight::Finding;
+use crate::provision::rollouts::{MemberRow, RolloutRow};
 use crate::provision::{
     AdoptionState, AllowedBy, DeploymentView, Deployments, DnsRecord, DomainStatus, LogLevel,
     RunEvent, RunKind, RunRequest, RunState, StartOutcome, StepKey, StepOutcome, StepState,
@@ -60,13 +62,10 @@ use crate::setup::accounts_left::{AccountsLeft, PlanLimit, ProviderLeft, RateLim
 use crate::setup::budget::Budget;
 use crate::setup::guide::{SetupGuide, SetupStep, StepGuide};
 use crate::setup::test_customer::{ProofItem, ProofPhase, ProofPlan, ProofReport, ProofResource};
-use crate::store::adoptions::Adoption;
 use crate::store::db::{LiveStatus, RegisterChange};
 use crate::store::location::SharedRegister;
 use crate::store::people::{NewPerson, Person, Role};
-use crate::store::rollouts::{MemberRow, RolloutRow};
 use crate::store::runs::{LogLine, RunRow, StepRow};
-use crate::store::templates::{TemplateBase, TemplatePr};
 use crate::store::transfer::{MoveReport, TableCheck};
 use crate::store::{ExamplesRemoved, KeptExample};
 use crate::supervisor::cloud::{Environment, SettingEntry};
@@ -75,6 +74,7 @@ use crate::supervisor::Readiness;
 use crate::team::{
     InviteOutcome, InviteReport, InviteResult, Member, MemberStatus, Revoked, TeamView,
 };
+use crate::template::rows::{TemplateBase, TemplatePr};
 use crate::template::{
     Action, Attention, CustomerChange, FileChange, NeedsPerson, Summary, TemplateChange,
 };
@@ -206,7 +206,7 @@ pub fn typescript() -> String {
         Inbox, SourceView, PollReport, IntakeItem, IntakeSource, IntakeState, IntakeSourceState, IntakeChoices,
         ScheduleView, Installed, Scheduler, SchedulePlan, TickRow, TickOutcome, TickReport, JobReport, JobState, Job,
         TeamView, Member, MemberStatus, TeamPreview, BadRow, Invitee, TeamRole, InviteReport, InviteResult, InviteOutcome, Revoked, TeamProgress,
-        crate::handover::HandoverStatus, crate::store::handovers::Handover, crate::handover::Withdrawal,
+        crate::handover::HandoverStatus, crate::provision::handovers::Handover, crate::handover::Withdrawal,
         RateLimits, ProviderLeft, AccountsLeft, PlanLimit, Left, Budget,
         Readiness, RunDetail, RunRow, StepRow, LogLine, ProvisionPlan, PlanAction, PlanItem, Finding, StartOutcome, RunRequest, StepKey, StepOutcome, RunKind, RunState, StepState, LogLevel, RunEvent,
         TeardownTarget, TargetVerdict, Adoption, AdoptionState, AllowedBy,

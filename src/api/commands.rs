@@ -96,8 +96,8 @@ macro_rules! with_commands {
             async check_all_health() -> $crate::supervisor::host::Sweep;
             async health_sweep() -> $crate::supervisor::host::Sweep;
             blocking instance_health(slug: String) -> Option<$crate::health::Health>;
-            async adoptions(slug: String) -> Vec<$crate::store::adoptions::Adoption>;
-            async adopt_resource(slug: String, name: String, confirmation: String) -> $crate::store::adoptions::Adoption;
+            async adoptions(slug: String) -> Vec<$crate::provision::adoptions::Adoption>;
+            async adopt_resource(slug: String, name: String, confirmation: String) -> $crate::provision::adoptions::Adoption;
             async list_runs(slug: Option<String>) -> Vec<$crate::store::runs::RunRow>;
             async run_detail(run: i64) -> $crate::services::runs::RunDetail;
             async interrupted_runs() -> Vec<$crate::store::runs::RunRow>;

@@ -4,10 +4,10 @@
 
 use super::app::{blocking, Fabrik};
 use crate::error::ApiResult;
+use crate::provision::adoptions::Adoption;
 use crate::provision::preflight::Finding;
 use crate::provision::{ProvisionPlan, RunRequest, StartOutcome, TeardownTarget};
 use crate::services::runs::RunDetail;
-use crate::store::adoptions::Adoption;
 use crate::store::runs::RunRow;
 use crate::supervisor::Readiness;
 

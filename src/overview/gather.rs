@@ -2,8 +2,10 @@
 //! (most urgent, then newest, first).
 
 use crate::billing::rows::BillingRows;
+use crate::provision::handovers::HandoverRows;
 use crate::requests::IntakeRows;
 use crate::schedule::rows::ScheduleRows;
+use crate::template::rows::TemplateRows;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};

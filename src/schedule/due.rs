@@ -3,6 +3,7 @@
 //! by each instance's last reading (`usage.rs`), the sweep by `health.check_minutes` on the
 //! register's clock, the alerts by what is new since the last one named it.
 
+use crate::provision::handovers::HandoverRows;
 use crate::schedule::rows::ScheduleRows;
 use std::time::Duration;
 

@@ -13,7 +13,7 @@ use ts_rs::TS;
 use super::rollouts::{InstanceSchemaView, RolloutSource, RolloutView, RolloutsApi};
 use super::templates::{TemplateInstance, TemplateRolloutView, TemplatesApi};
 use crate::error::ApiResult;
-use crate::store::rollouts::RolloutRow;
+use crate::provision::rollouts::RolloutRow;
 use crate::store::Store;
 use crate::supervisor::host::RunHost;
 use crate::supervisor::Supervisor;

@@ -8,9 +8,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::ApiResult;
+use crate::provision::adoptions::Adoption;
 use crate::provision::preflight::Finding;
 use crate::provision::{plan::ProvisionPlan, AllowedBy, DomainStatus, TeardownTarget};
-use crate::store::adoptions::Adoption;
 use crate::store::runs::{LogLine, RunRow, StepRow};
 use crate::store::Store;
 use crate::supervisor::cloud::CloudApi;

@@ -8,6 +8,8 @@
 //! writes, proving the repository the customer's right before. Reading the pull requests back
 //! (`refresh`) moves a repository's base when its pull request was merged.
 
+use crate::provision::rollouts::RolloutRows;
+use crate::template::rows::TemplateRows;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -22,10 +24,10 @@ use crate::fleet::driver;
 use crate::fleet::template;
 pub use crate::fleet::template::RepoPlan;
 use crate::ledger::{BaseHow, PrState, RolloutKind};
-use crate::store::rollouts::RolloutRow;
-use crate::store::templates::{TemplateBase, TemplatePr};
+use crate::provision::rollouts::RolloutRow;
 use crate::store::Store;
 use crate::supervisor::Supervisor;
+use crate::template::rows::{TemplateBase, TemplatePr};
 use crate::template::sync::Target;
 
 /// A template roll-out with its plans and the pull requests it opened.

@@ -5,6 +5,7 @@
 //! words; and the codes nowhere in the register, the run's events or its log.
 
 use crate::common;
+use fabrik::provision::handovers::HandoverRows;
 
 use common::*;
 use fabrik::handover::Handovers;

@@ -4,8 +4,9 @@
 
 use fabrik::billing::rows::BillingRows;
 use fabrik::billing::rows::{DecisionState, NewDecision, Step, Transition};
+use fabrik::provision::handovers::HandoverRows;
+use fabrik::provision::handovers::{NewHandover, Part};
 use fabrik::requests::IntakeRows;
-use fabrik::store::handovers::{NewHandover, Part};
 
 use super::ledger::{delivered, refused};
 use super::*;

@@ -5,6 +5,7 @@
 //! while an operator's own runs are recorded and driven as before.
 
 use fabrik::ledger::{RunState, StepKey, StepUpdate};
+use fabrik::provision::adoptions::AdoptionRows;
 use serde_json::json;
 
 use super::*;

@@ -3,6 +3,7 @@
 
 use super::*;
 use fabrik::database::backup::rows::BackupRows;
+use fabrik::provision::rollouts::RolloutRows;
 use fabrik::requests::IntakeRows;
 
 /// Issue #45: temporary tables named like the catalogs forge no right. An operator's session
@@ -176,7 +177,7 @@ fn an_operator_may_not_erase_the_ledger_of_a_delivered_instance() {
 #[test]
 fn nobody_rewrites_what_a_rollout_applies_and_operators_still_advance_it() {
     use fabrik::ledger::{MemberState, RolloutKind};
-    use fabrik::store::rollouts::NewMember;
+    use fabrik::provision::rollouts::NewMember;
     let register = Register::new("rolloutfiles");
     let store = Store::connect(&register.config(&register.role)).unwrap();
     let id = store

@@ -3,6 +3,8 @@
 //! plan and driver, a template's base and pull request.
 
 use super::*;
+use fabrik::provision::rollouts::RolloutRows;
+use fabrik::template::rows::TemplateRows;
 
 /// The ledger is what rollback and resume trust: a write that finds no row to change is an
 /// error, never a silent success.
@@ -262,7 +264,7 @@ fn a_rollout_keeps_its_plan_its_state_and_one_driver(store: Store) {
     use fabrik::environment::Environment;
     use fabrik::ledger::{MemberState, RolloutState};
     use fabrik::messages::Text;
-    use fabrik::store::rollouts::NewMember;
+    use fabrik::provision::rollouts::NewMember;
     use std::time::Duration;
 
     let a = store
@@ -384,7 +386,7 @@ fn a_rollout_keeps_its_plan_its_state_and_one_driver(store: Store) {
 fn a_template_base_and_pull_request_are_kept_once_per_target(store: Store) {
     use fabrik::environment::Environment;
     use fabrik::ledger::{BaseHow, PrState};
-    use fabrik::store::templates::NewPr;
+    use fabrik::template::rows::NewPr;
 
     let env = Environment::Production;
     // The instance's row is made in the store's environment.

@@ -8,9 +8,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
+use fabrik::provision::rollouts::RolloutRow;
 use fabrik::provision::RunEvent;
 use fabrik::services::rollouts::{RolloutView, RolloutsApi};
-use fabrik::store::rollouts::RolloutRow;
 use fabrik::supervisor::host::RunHost;
 use fabrik::ApiError;
 use serde::Serialize;

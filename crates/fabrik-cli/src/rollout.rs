@@ -10,8 +10,8 @@ use std::sync::Arc;
 use clap::{Args, Subcommand};
 use fabrik::fleet as rules;
 use fabrik::ledger::{MemberState, RolloutState};
+use fabrik::provision::rollouts::RolloutRow;
 use fabrik::services::rollouts::{RolloutSource, RolloutView, RolloutsApi};
-use fabrik::store::rollouts::RolloutRow;
 use fabrik::supervisor::cloud::CloudApi;
 use fabrik::ApiError;
 

@@ -16,4 +16,5 @@ use fabrik_database::database;
 use fabrik_providers::providers;
 use fabrik_provision::provision;
 use fabrik_store::store;
+use fabrik_template::template;
 use fabrik_workflows::workflows;

@@ -5,6 +5,7 @@
 //! changes nothing at the instance, and reads it beside whatever runs there.
 
 use crate::export::rows::ExportRows;
+use crate::template::rows::TemplateRows;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

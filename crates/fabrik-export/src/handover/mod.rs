@@ -5,6 +5,7 @@
 //! transfer, the workflow's export, the letter) is `provision::steps::handover`'s. Not a run:
 //! it reads through the engine's public surface, as the team does.
 
+use crate::provision::handovers::HandoverRows;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -14,7 +15,7 @@ use crate::ledger::StepKey;
 use crate::messages::{params, Right, Say, Text};
 use crate::providers::{ErrorKind, ProviderError};
 use crate::provision::engine::Engine;
-use crate::store::handovers::{Handover, Part};
+use crate::provision::handovers::{Handover, Part};
 
 /// Where a customer's handover stands.
 #[derive(Debug, Clone, Serialize, TS)]

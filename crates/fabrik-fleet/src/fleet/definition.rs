@@ -17,8 +17,8 @@ use crate::environment::Environment;
 use crate::error::ApiError;
 use crate::ledger::{MemberState, RolloutKind, RunState};
 use crate::messages::{Say, Text};
+use crate::provision::rollouts::RolloutRow;
 use crate::provision::{Engine, RunRequest};
-use crate::store::rollouts::RolloutRow;
 use crate::store::Store;
 
 /// A planned file, as the window shows it.

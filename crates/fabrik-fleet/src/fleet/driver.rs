@@ -2,13 +2,14 @@
 //! started through `Runs`, wave after wave, with the halt rule between waves, pause, resume,
 //! abort, and a wave put back from its backups.
 //!
-//! Where everything stands lives in the register (`store::rollouts`), never only in memory: a
+//! Where everything stands lives in the register (`provision::rollouts`), never only in memory: a
 //! driver killed at any moment leaves a roll-out the next `drive` continues. A member whose run
 //! was started is followed through that run's own row (continued when its driver is gone); one
 //! not yet started is checked by its kind right before its run, so an instance that drifted or
 //! was paused meanwhile is reported and skipped, never forced.
 
 use crate::database::backup::rows::BackupRows;
+use crate::provision::rollouts::RolloutRows;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -23,8 +24,8 @@ use crate::error::Error;
 use crate::ledger::{MemberState, RolloutState, RunState};
 use crate::messages::params;
 use crate::messages::{ErrorCode, Say, Text};
+use crate::provision::rollouts::{MemberRow, NewMember, RolloutRow};
 use crate::provision::RunRequest;
-use crate::store::rollouts::{MemberRow, NewMember, RolloutRow};
 use crate::store::Store;
 
 /// How often a driver says it is alive and reads a pause or abort from another seat.

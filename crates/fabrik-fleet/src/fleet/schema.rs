@@ -3,6 +3,7 @@
 //! instance's own migration history; drift, paused instances and databases Supabase locked for
 //! writing are skipped with the reason.
 
+use crate::provision::rollouts::RolloutRows;
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 use serde::{Deserialize, Serialize};
@@ -20,8 +21,8 @@ use crate::ledger::{MemberState, RolloutKind};
 use crate::messages::params;
 use crate::messages::{Say, Text};
 use crate::providers::supabase::Supabase;
+use crate::provision::rollouts::RolloutRow;
 use crate::provision::RunRequest;
-use crate::store::rollouts::RolloutRow;
 
 /// The most migration files a template's folder may hold.
 const MAX_FILES: usize = 1000;

@@ -2,6 +2,7 @@
 //! request per repository (`template_sync` runs), never merged by Fabrik. The plan reads each
 //! repository's base, what the template changed since, and what a three-way merge leaves.
 
+use crate::template::rows::TemplateRows;
 use std::collections::BTreeMap;
 
 use futures_util::future::BoxFuture;
@@ -18,9 +19,9 @@ use crate::ledger::{BaseHow, MemberState, PrState, RolloutKind, StepKey};
 use crate::messages::params;
 use crate::messages::{Say, Text};
 use crate::providers::github::Github;
+use crate::provision::rollouts::RolloutRow;
 use crate::provision::{outputs, ownership, RunRequest};
-use crate::store::rollouts::RolloutRow;
-use crate::store::templates::TemplatePr;
+use crate::template::rows::TemplatePr;
 use crate::template::sync::{self, Target, TemplateCache};
 use crate::template::{FileChange, NeedsPerson, Summary};
 

@@ -1,12 +1,14 @@
 //! Provisioning: the plan (a DAG of steps), the engine (run, retry, resume, cancel, rollback),
 //! and the steps. Progress events are the ledger's (`ledger::events`). See docs/ARCHITECTURE.md, "The provisioning run".
 
+pub mod adoptions;
 pub mod client_config;
 mod context;
 pub mod creation;
 pub mod email;
 pub mod engine;
 pub mod gate;
+pub mod handovers;
 pub mod kept;
 pub mod kinds;
 pub mod letter;
@@ -17,6 +19,7 @@ pub mod policy;
 pub mod preflight;
 pub mod proof;
 pub mod refusal;
+pub mod rollouts;
 pub mod schema;
 pub mod seat_files;
 pub mod settings;

@@ -12,6 +12,7 @@
 //! A resource adopted on purpose gets the same marker, written by Fabrik when the owner has
 //! confirmed it (see `adopt_or_refuse`), and from then on is the customer's like any other.
 
+use crate::provision::adoptions::AdoptionRows;
 use std::future::Future;
 
 use serde_json::{json, Value};

@@ -1,6 +1,7 @@
 //! The dry run: for each step, what a run would create, adopt or refuse, found with read-only
 //! calls only.
 
+use crate::provision::adoptions::AdoptionRows;
 use serde::Serialize;
 use ts_rs::TS;
 

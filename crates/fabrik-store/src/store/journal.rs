@@ -12,7 +12,7 @@ use crate::messages::Text;
 
 /// A ledger write that changed no row (or several) wrote nothing it meant to: an error, never
 /// a silent success — the ledger is what rollback and resume trust.
-pub(super) fn exactly_one(changed: usize, run: i64, step: Option<StepKey>) -> Result<()> {
+pub fn exactly_one(changed: usize, run: i64, step: Option<StepKey>) -> Result<()> {
     if changed == 1 {
         Ok(())
     } else {

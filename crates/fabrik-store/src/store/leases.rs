@@ -146,7 +146,7 @@ fn process_alive(pid: i64) -> bool {
 /// The newest heartbeat that counts as lapsed at `now`. Heartbeats are stored to the second,
 /// so a beat as old as this bound has lapsed too (with no grace, any beat has: a test's
 /// takeover).
-pub(super) fn stale_before(
+pub fn stale_before(
     now: chrono::DateTime<chrono::Utc>,
     stale_after: std::time::Duration,
 ) -> String {
@@ -160,7 +160,7 @@ fn lapsed(heartbeat: Option<&str>, stale_before: &str) -> bool {
 /// Whether a run's driver is gone: its heartbeat lapsed, or this very installation drove it
 /// and that process no longer exists. Any other seat's process id says nothing here, even one
 /// of the same name (two computers called `ubuntu`): only its lease does.
-pub(super) fn driver_gone(
+pub fn driver_gone(
     heartbeat: Option<&str>,
     seat: Option<&str>,
     pid: Option<i64>,

@@ -2,13 +2,11 @@
 //! Fabrik processes (the window and the CLI) may use the same file at once: every write is an
 //! IMMEDIATE transaction, and readers wait on a busy timeout rather than fail.
 
-pub mod adoptions;
 pub mod attention;
 mod clock;
 mod customers;
 pub mod db;
 mod delivery;
-pub mod handovers;
 mod health;
 mod instances;
 pub mod invitation;
@@ -21,11 +19,9 @@ pub mod migrations;
 pub mod people;
 mod proof;
 pub mod rights;
-pub mod rollouts;
 pub mod runs;
 mod search;
 mod settings;
-pub mod templates;
 pub mod transfer;
 mod words;
 
@@ -42,6 +38,8 @@ use crate::error::{Error, Result};
 
 pub use clock::db_now;
 pub use customers::{ExamplesRemoved, KeptExample};
+pub use journal::exactly_one;
+pub use leases::{driver_gone, stale_before};
 pub use migrations::SCHEMA_VERSION;
 /// The SQL functions the register's triggers call (a connection opened without the store needs them).
 pub use search::register_functions;

@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod classify;
 pub mod merge;
+pub mod rows;
 pub mod sync;
 
 pub use apply::{apply, blob_sha, Applied, Attention, Blobs, MissingBlob, NeedsPerson, Outcome};

@@ -4,7 +4,8 @@
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::ledger::AllowedBy;
-use crate::store::adoptions::Adoption;
+use crate::provision::adoptions::Adoption;
+use crate::provision::adoptions::AdoptionRows;
 
 /// The setting that holds the agency's address for alerts (empty: OS notifications only).
 pub const ALERT_ADDRESS: &str = "alerts.email";

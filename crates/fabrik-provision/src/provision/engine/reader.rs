@@ -2,6 +2,7 @@
 //! adopt or refuse), a health check, the custom domains, the deployments, what a teardown would
 //! delete, the adoptions. Only reads from the providers (the check keeps its result).
 
+use crate::provision::adoptions::AdoptionRows;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -16,11 +17,11 @@ use crate::error::{Error, Result};
 use crate::ledger::events::{EventSink, RunEvent};
 use crate::ledger::StepKey;
 use crate::messages::Text;
+use crate::provision::adoptions::Adoption;
 use crate::provision::context::RunCtx;
 use crate::provision::plan::{PlanLedger, ProvisionPlan};
 use crate::provision::steps::StepTable;
 use crate::provision::steps::{self, Owned};
-use crate::store::adoptions::Adoption;
 use crate::store::runs::Driver;
 use crate::vocabulary::vocabulary;
 

@@ -10,6 +10,7 @@
 //! no longer holds them (a resumed run) asks anew: a new claim replaces the earlier one, and an
 //! earlier transfer request lapses after 24 hours.
 
+use crate::provision::handovers::HandoverRows;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{LazyLock, Mutex};
@@ -420,7 +421,7 @@ async fn letter(ctx: &RunCtx) -> Result<Done, StepError> {
         letter_path.clone(),
     );
     ctx.db(move |s| {
-        s.record_handover(&crate::store::handovers::NewHandover {
+        s.record_handover(&crate::provision::handovers::NewHandover {
             customer_id,
             environment,
             run_id,

@@ -4,6 +4,7 @@
 //! Resuming after a crash reads the history again first: a file whose transaction committed
 //! before the crash is in it and is not applied again; one that did not commit left nothing.
 
+use crate::provision::rollouts::RolloutRows;
 use serde_json::json;
 
 use super::{done, StepDef};

@@ -1,6 +1,7 @@
 //! The customer's Supabase project: created, waited for, its keys, its schema, its first admin.
 
 use crate::provision::outputs;
+use crate::provision::rollouts::RolloutRows;
 use serde_json::{json, Value};
 
 use super::{created_or_adopted, customer_secret, done, kept_secret, read_secret, Owned, StepDef};

@@ -3,14 +3,14 @@
 //! marked and took (adopted). One row per customer, environment and resource name, bound to
 //! the provider id Fabrik showed the owner: a name can be given to something else.
 
-use super::db::{params, Conn, Optional, Row};
+use crate::store::db::{params, Conn, Optional, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{now, Store};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::ledger::{AdoptionState, AllowedBy, StepKey};
+use crate::store::{now, Rows, Store};
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Adoption {
@@ -34,7 +34,7 @@ pub struct Adoption {
 
 const COLUMNS: &str = "id, environment, resource, step, state, refused_at, allowed_at, allowed_by, adopted_at, adopted_run, external_id";
 
-fn row(r: &Row) -> super::db::Result<Adoption> {
+fn row(r: &Row) -> crate::store::db::Result<Adoption> {
     Ok(Adoption {
         id: r.get(0)?,
         environment: r.get(1)?,
@@ -68,10 +68,11 @@ fn one(
         .optional()?)
 }
 
-impl Store {
+/// The register's rows of this area: bring it into scope to read or write them.
+pub trait AdoptionRows: Rows {
     /// Every adoption row of a customer, newest first.
-    pub fn adoptions(&self, customer_id: i64) -> Result<Vec<Adoption>> {
-        let conn = self.conn();
+    fn adoptions(&self, customer_id: i64) -> Result<Vec<Adoption>> {
+        let conn = self.store().conn();
         let sql =
             format!("SELECT {COLUMNS} FROM adoptions WHERE customer_id = ?1 ORDER BY id DESC");
         let rows = conn.query_map(&sql, [customer_id], row)?;
@@ -79,13 +80,13 @@ impl Store {
     }
 
     /// The row for one resource name in one environment, if Fabrik met it.
-    pub fn adoption(
+    fn adoption(
         &self,
         customer_id: i64,
         environment: Environment,
         resource: &str,
     ) -> Result<Option<Adoption>> {
-        one(&self.conn(), customer_id, environment, resource)
+        one(&self.store().conn(), customer_id, environment, resource)
     }
 
     /// A run (or a plan, `run_id` None) met `resource`, with the provider id `external_id`,
@@ -93,7 +94,7 @@ impl Store {
     /// what a permission will name. A permission for this very id is kept (a refusal never
     /// withdraws what the owner allowed); one for another id was for a resource that is gone
     /// (replaced under the same name), so the row is refused again and names the new id.
-    pub fn record_refusal(
+    fn record_refusal(
         &self,
         customer_id: i64,
         environment: Environment,
@@ -102,7 +103,7 @@ impl Store {
         external_id: &str,
         run_id: Option<i64>,
     ) -> Result<()> {
-        self.conn().execute(
+        self.store().conn().execute(
             "INSERT INTO adoptions (customer_id, environment, resource, step, state, refused_at, refused_run, external_id)
                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (customer_id, environment, resource) DO UPDATE
@@ -133,7 +134,7 @@ impl Store {
     /// names the provider id recorded with the refusal (shown in the plan and the run's
     /// refusal), so a resource replaced since under the same name is not covered by it. A name
     /// Fabrik never showed with an id (`--adopt NAME` before any plan or run) cannot be allowed.
-    pub fn allow_adoption(
+    fn allow_adoption(
         &self,
         customer_id: i64,
         slug: &str,
@@ -142,7 +143,7 @@ impl Store {
         by: AllowedBy,
     ) -> Result<Adoption> {
         self.allow_unrefused(customer_id, slug, environment, resource, by)
-            .map_err(self.refused(crate::messages::Right::Adopt))
+            .map_err(self.store().refused(crate::messages::Right::Adopt))
     }
 
     fn allow_unrefused(
@@ -153,7 +154,7 @@ impl Store {
         resource: &str,
         by: AllowedBy,
     ) -> Result<Adoption> {
-        let mut conn = self.conn();
+        let mut conn = self.store().conn();
         let tx = conn.transaction()?;
         let known = one(&tx, customer_id, environment, resource)?;
         match known.as_ref().map(|a| (a.state, a.external_id.is_some())) {
@@ -187,7 +188,7 @@ impl Store {
 
     /// A run wrote the customer's marker on an allowed resource: recorded with the run. Changes
     /// exactly the row allowed for this id, or fails.
-    pub fn record_adopted(
+    fn record_adopted(
         &self,
         customer_id: i64,
         environment: Environment,
@@ -195,7 +196,7 @@ impl Store {
         run_id: i64,
         external_id: &str,
     ) -> Result<()> {
-        let changed = self.conn().execute(
+        let changed = self.store().conn().execute(
             "UPDATE adoptions SET state = ?4, adopted_at = ?5, adopted_run = ?6
               WHERE customer_id = ?1 AND environment = ?2 AND resource = ?3 AND state = ?8
                 AND external_id = ?7",
@@ -210,6 +211,8 @@ impl Store {
                 AdoptionState::Allowed
             ],
         )?;
-        super::journal::exactly_one(changed, run_id, None)
+        crate::store::exactly_one(changed, run_id, None)
     }
 }
+
+impl AdoptionRows for Store {}

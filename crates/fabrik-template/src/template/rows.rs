@@ -4,12 +4,12 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::clock::db_now;
-use super::db::{params, Optional, Row};
-use super::Store;
 use crate::environment::Environment;
 use crate::error::Result;
 use crate::ledger::{BaseHow, PrState, StepKey};
+use crate::store::db::{params, Optional, Row};
+use crate::store::db_now;
+use crate::store::{Rows, Store};
 
 /// An instance's template base.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -72,7 +72,7 @@ const PR_COLUMNS: &str =
     p.target_sha, p.branch, p.commit_sha, p.number, p.url, p.files, p.conflicts, p.state,
     p.created_at, p.checked_at";
 
-fn pr(r: &Row) -> super::db::Result<TemplatePr> {
+fn pr(r: &Row) -> crate::store::db::Result<TemplatePr> {
     Ok(TemplatePr {
         id: r.get(0)?,
         customer_id: r.get(1)?,
@@ -94,16 +94,17 @@ fn pr(r: &Row) -> super::db::Result<TemplatePr> {
     })
 }
 
-impl Store {
+/// The register's rows of this area: bring it into scope to read or write them.
+pub trait TemplateRows: Rows {
     /// Records the template commit an instance's repository stands on.
-    pub fn set_template_base(
+    fn set_template_base(
         &self,
         customer_id: i64,
         environment: Environment,
         sha: &str,
         how: BaseHow,
     ) -> Result<()> {
-        let conn = self.conn();
+        let conn = self.store().conn();
         let now = db_now(&conn)?.to_rfc3339();
         conn.execute(
             "UPDATE instances SET template_base = ?3, template_base_how = ?4, template_base_at = ?5
@@ -114,13 +115,14 @@ impl Store {
     }
 
     /// The template base of an instance; `None` when none is recorded.
-    pub fn template_base(
+    fn template_base(
         &self,
         customer_id: i64,
         environment: Environment,
     ) -> Result<Option<TemplateBase>> {
         // One connection at a time: the ledger's read below takes it again.
         let row: Option<(Option<String>, Option<BaseHow>, Option<String>)> = self
+            .store()
             .conn()
             .query_row(
                 "SELECT template_base, template_base_how, template_base_at FROM instances
@@ -137,7 +139,9 @@ impl Store {
             }));
         }
         // Recorded by the provisioning run that made (or adopted) the repository.
-        let out = self.last_step_output(customer_id, StepKey::GithubRepo, environment)?;
+        let out = self
+            .store()
+            .last_step_output(customer_id, StepKey::GithubRepo, environment)?;
         Ok(out.and_then(|o| {
             Some(TemplateBase {
                 sha: o["template_base"].as_str()?.to_string(),
@@ -149,8 +153,8 @@ impl Store {
 
     /// Records a pull request Fabrik opened (again: the same row, when a resumed run finds
     /// the one it opened before).
-    pub fn record_template_pr(&self, p: &NewPr) -> Result<i64> {
-        let conn = self.conn();
+    fn record_template_pr(&self, p: &NewPr) -> Result<i64> {
+        let conn = self.store().conn();
         let now = db_now(&conn)?.to_rfc3339();
         conn.query_row(
             "INSERT INTO template_prs (customer_id, environment, rollout_id, run_id, repo_id, base_sha,
@@ -183,13 +187,13 @@ impl Store {
     }
 
     /// The pull request Fabrik opened in an instance's repository for a template commit.
-    pub fn template_pr_for(
+    fn template_pr_for(
         &self,
         customer_id: i64,
         environment: Environment,
         target_sha: &str,
     ) -> Result<Option<TemplatePr>> {
-        let conn = self.conn();
+        let conn = self.store().conn();
         conn.query_row(
             &format!(
                 "SELECT {PR_COLUMNS} FROM template_prs p JOIN customers c ON c.id = p.customer_id
@@ -204,12 +208,8 @@ impl Store {
 
     /// The environment's pull requests, newest first; with `open_only`, those still open on
     /// GitHub (Fabrik's, or pushed to by a person: both may yet be merged or closed).
-    pub fn template_prs(
-        &self,
-        environment: Environment,
-        open_only: bool,
-    ) -> Result<Vec<TemplatePr>> {
-        let conn = self.conn();
+    fn template_prs(&self, environment: Environment, open_only: bool) -> Result<Vec<TemplatePr>> {
+        let conn = self.store().conn();
         conn.query_map(
             &format!(
                 "SELECT {PR_COLUMNS} FROM template_prs p JOIN customers c ON c.id = p.customer_id
@@ -227,8 +227,8 @@ impl Store {
     }
 
     /// Moves a pull request's state, as last read from GitHub.
-    pub fn set_template_pr_state(&self, id: i64, state: PrState) -> Result<()> {
-        let conn = self.conn();
+    fn set_template_pr_state(&self, id: i64, state: PrState) -> Result<()> {
+        let conn = self.store().conn();
         let now = db_now(&conn)?.to_rfc3339();
         conn.execute(
             "UPDATE template_prs SET state = ?2, checked_at = ?3 WHERE id = ?1",
@@ -237,3 +237,5 @@ impl Store {
         Ok(())
     }
 }
+
+impl TemplateRows for Store {}

@@ -5,12 +5,12 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::clock::db_now;
-use super::db::{params, Optional, Row};
-use super::Store;
 use crate::environment::Environment;
 use crate::error::Result;
 use crate::messages::Right;
+use crate::store::db::{params, Optional, Row};
+use crate::store::db_now;
+use crate::store::{Rows, Store};
 
 /// One handover of a customer's instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -75,7 +75,7 @@ impl Part {
 
 const COLUMNS: &str = "id, customer_id, run_id, to_github, to_vercel_team, to_supabase_org, contact, letter, requested_at, requested_by, supabase_claimed_at, vercel_accepted_at, github_accepted_at, handed_over_at, withdrawn_at, withdrawn_by";
 
-fn row(r: &Row) -> super::db::Result<Handover> {
+fn row(r: &Row) -> crate::store::db::Result<Handover> {
     Ok(Handover {
         id: r.get(0)?,
         customer_id: r.get(1)?,
@@ -96,11 +96,12 @@ fn row(r: &Row) -> super::db::Result<Handover> {
     })
 }
 
-impl Store {
+/// The register's rows of this area: bring it into scope to read or write them.
+pub trait HandoverRows: Rows {
     /// Records the handover a run made (once: a resumed run's second write changes the row
     /// it wrote). Refused on a shared register to a login without the teardown's right.
-    pub fn record_handover(&self, h: &NewHandover) -> Result<i64> {
-        let conn = self.conn();
+    fn record_handover(&self, h: &NewHandover) -> Result<i64> {
+        let conn = self.store().conn();
         let now = db_now(&conn)?.to_rfc3339();
         let mine: Option<i64> = conn
             .query_row(
@@ -131,7 +132,7 @@ impl Store {
                         h.contact,
                         h.letter,
                         now,
-                        self.person()
+                        self.store().person()
                     ],
                 )
                 .and_then(|_| {
@@ -142,12 +143,13 @@ impl Store {
                     )
                 }),
         };
-        write.map_err(|e| self.refused(Right::Teardown)(e.into()))
+        write.map_err(|e| self.store().refused(Right::Teardown)(e.into()))
     }
 
     /// The customer's handover in `env` that was not withdrawn, if any.
-    pub fn handover(&self, customer_id: i64, env: Environment) -> Result<Option<Handover>> {
+    fn handover(&self, customer_id: i64, env: Environment) -> Result<Option<Handover>> {
         Ok(self
+            .store()
             .conn()
             .query_row(
                 &format!(
@@ -161,20 +163,20 @@ impl Store {
     }
 
     /// Whether the customer's instance in `env` was handed over: no run touches it again.
-    pub fn handed_over(&self, customer_id: i64, env: Environment) -> Result<bool> {
+    fn handed_over(&self, customer_id: i64, env: Environment) -> Result<bool> {
         Ok(self
             .handover(customer_id, env)?
             .is_some_and(|h| h.handed_over_at.is_some()))
     }
 
     /// Every handover in `env` still waiting for the customer, with the customer's slug.
-    pub fn handovers_waiting(&self, env: Environment) -> Result<Vec<(String, Handover)>> {
+    fn handovers_waiting(&self, env: Environment) -> Result<Vec<(String, Handover)>> {
         let cols = COLUMNS
             .split(", ")
             .map(|c| format!("h.{c}"))
             .collect::<Vec<_>>()
             .join(", ");
-        Ok(self.conn().query_map(
+        Ok(self.store().conn().query_map(
             &format!(
                 "SELECT {cols}, c.slug FROM handovers h JOIN customers c ON c.id = h.customer_id
                  WHERE h.environment = ?1 AND h.withdrawn_at IS NULL AND h.handed_over_at IS NULL
@@ -187,8 +189,8 @@ impl Store {
 
     /// The customer took `part`: kept once, with the register's time; the last of the three
     /// marks the handover done. What it is now.
-    pub fn handover_taken(&self, id: i64, part: Part) -> Result<Handover> {
-        let conn = self.conn();
+    fn handover_taken(&self, id: i64, part: Part) -> Result<Handover> {
+        let conn = self.store().conn();
         let now = db_now(&conn)?.to_rfc3339();
         let column = part.column();
         conn.execute(
@@ -214,16 +216,18 @@ impl Store {
 
     /// Withdraws a handover the customer has not finished taking. `false` when there was none
     /// to withdraw (none, or already handed over).
-    pub fn withdraw_handover(&self, id: i64) -> Result<bool> {
-        let conn = self.conn();
+    fn withdraw_handover(&self, id: i64) -> Result<bool> {
+        let conn = self.store().conn();
         let now = db_now(&conn)?.to_rfc3339();
         let n = conn
             .execute(
                 "UPDATE handovers SET withdrawn_at = ?2, withdrawn_by = ?3
                  WHERE id = ?1 AND withdrawn_at IS NULL AND handed_over_at IS NULL",
-                params![id, now, self.person()],
+                params![id, now, self.store().person()],
             )
-            .map_err(|e| self.refused(Right::Teardown)(e.into()))?;
+            .map_err(|e| self.store().refused(Right::Teardown)(e.into()))?;
         Ok(n > 0)
     }
 }
+
+impl HandoverRows for Store {}

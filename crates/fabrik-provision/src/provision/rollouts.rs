@@ -6,14 +6,14 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::clock::db_now;
-use super::db::{params, Optional, Row};
-use super::leases::{driver_gone, stale_before};
-use super::Store;
 use crate::environment::Environment;
 use crate::error::Result;
 use crate::ledger::{MemberState, RolloutKind, RolloutState};
 use crate::messages::Text;
+use crate::store::db::{params, Optional, Row};
+use crate::store::db_now;
+use crate::store::{driver_gone, stale_before};
+use crate::store::{Rows, Store};
 
 /// A roll-out as the register keeps it; `migrations` is the JSON of what it carries (the
 /// planned files of a schema roll-out, the target commit of a template roll-out).
@@ -70,7 +70,7 @@ const ROLLOUT_COLUMNS: &str =
     "id, environment, source, migrations, state, wave, halt_share, halt_reason,
     halt_reason_en, created_at, created_by, updated_at, kind";
 
-fn rollout(r: &Row) -> super::db::Result<RolloutRow> {
+fn rollout(r: &Row) -> crate::store::db::Result<RolloutRow> {
     Ok(RolloutRow {
         id: r.get(0)?,
         environment: r.get(1)?,
@@ -94,9 +94,10 @@ fn text(sv: Option<String>, en: Option<String>) -> Option<Text> {
     })
 }
 
-impl Store {
+/// The register's rows of this area: bring it into scope to read or write them.
+pub trait RolloutRows: Rows {
     /// A planned roll-out and its members, in one transaction.
-    pub fn create_rollout(
+    fn create_rollout(
         &self,
         environment: Environment,
         kind: RolloutKind,
@@ -105,13 +106,13 @@ impl Store {
         halt_share: f64,
         members: &[NewMember],
     ) -> Result<i64> {
-        let mut conn = self.conn();
+        let mut conn = self.store().conn();
         let tx = conn.transaction()?;
         let now = db_now(&tx)?.to_rfc3339();
         let id: i64 = tx.query_row(
             "INSERT INTO rollouts (environment, source, migrations, state, wave, halt_share, created_at, created_by, updated_at, kind)
              VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?6, ?8) RETURNING id",
-            params![environment, source, migrations_json, RolloutState::Planned, halt_share, now, self.seat(), kind],
+            params![environment, source, migrations_json, RolloutState::Planned, halt_share, now, self.store().seat(), kind],
             |r| r.get(0),
         )?;
         for m in members {
@@ -133,8 +134,8 @@ impl Store {
         Ok(id)
     }
 
-    pub fn get_rollout(&self, id: i64) -> Result<Option<RolloutRow>> {
-        let conn = self.conn();
+    fn get_rollout(&self, id: i64) -> Result<Option<RolloutRow>> {
+        let conn = self.store().conn();
         conn.query_row(
             &format!("SELECT {ROLLOUT_COLUMNS} FROM rollouts WHERE id = ?1"),
             [id],
@@ -145,13 +146,13 @@ impl Store {
     }
 
     /// The environment's roll-outs of a kind, newest first.
-    pub fn list_rollouts(
+    fn list_rollouts(
         &self,
         environment: Environment,
         kind: RolloutKind,
         limit: i64,
     ) -> Result<Vec<RolloutRow>> {
-        let conn = self.conn();
+        let conn = self.store().conn();
         conn.query_map(
             &format!(
                 "SELECT {ROLLOUT_COLUMNS} FROM rollouts WHERE environment = ?1 AND kind = ?3
@@ -164,12 +165,12 @@ impl Store {
     }
 
     /// The newest roll-out of the environment and kind that may still apply something.
-    pub fn open_rollout(
+    fn open_rollout(
         &self,
         environment: Environment,
         kind: RolloutKind,
     ) -> Result<Option<RolloutRow>> {
-        let conn = self.conn();
+        let conn = self.store().conn();
         conn.query_row(
             &format!(
                 "SELECT {ROLLOUT_COLUMNS} FROM rollouts WHERE environment = ?1 AND kind = ?5
@@ -188,8 +189,8 @@ impl Store {
         .map_err(Into::into)
     }
 
-    pub fn rollout_members(&self, id: i64) -> Result<Vec<MemberRow>> {
-        let conn = self.conn();
+    fn rollout_members(&self, id: i64) -> Result<Vec<MemberRow>> {
+        let conn = self.store().conn();
         conn.query_map(
             "SELECT m.customer_id, c.slug, c.name, m.wave, m.state, m.reason, m.reason_en, m.run_id,
                     m.version_before, m.version_after
@@ -215,7 +216,7 @@ impl Store {
 
     /// Moves the roll-out; `only_from` guards a change against one made meanwhile by another
     /// seat (a pause while the driver halts): `false` when the roll-out was not in one of them.
-    pub fn set_rollout_state(
+    fn set_rollout_state(
         &self,
         id: i64,
         state: RolloutState,
@@ -223,7 +224,7 @@ impl Store {
         reason: Option<&Text>,
         only_from: &[RolloutState],
     ) -> Result<bool> {
-        let conn = self.conn();
+        let conn = self.store().conn();
         let now = db_now(&conn)?.to_rfc3339();
         let from: Vec<&str> = only_from.iter().map(|s| s.as_str()).collect();
         let guard = if from.is_empty() {
@@ -255,7 +256,7 @@ impl Store {
     }
 
     /// One instance's part moves on.
-    pub fn set_member(
+    fn set_member(
         &self,
         rollout_id: i64,
         customer_id: i64,
@@ -264,7 +265,7 @@ impl Store {
         run_id: Option<i64>,
         version_after: Option<&str>,
     ) -> Result<()> {
-        let conn = self.conn();
+        let conn = self.store().conn();
         conn.execute(
             "UPDATE rollout_members SET state = ?3, reason = ?4, reason_en = ?5,
                     run_id = COALESCE(?6, run_id), version_after = COALESCE(?7, version_after)
@@ -284,13 +285,13 @@ impl Store {
 
     /// Takes the roll-out's lease for `token` when nobody holds it, its holder's heartbeat
     /// lapsed, or its holder was a process of this installation that is gone (kill -9).
-    pub fn claim_rollout(
+    fn claim_rollout(
         &self,
         id: i64,
         token: &str,
         stale_after: std::time::Duration,
     ) -> Result<bool> {
-        let mut conn = self.conn();
+        let mut conn = self.store().conn();
         let tx = conn.transaction()?;
         let now = db_now(&tx)?;
         let before = stale_before(now, stale_after);
@@ -313,22 +314,22 @@ impl Store {
                 seat.as_deref(),
                 pid,
                 &before,
-                self.seat(),
+                self.store().seat(),
             );
         if !free {
             return Ok(false);
         }
         tx.execute(
             "UPDATE rollouts SET driver = ?2, heartbeat_at = ?3, owner_pid = ?4, seat = ?5 WHERE id = ?1",
-            params![id, token, now.to_rfc3339(), std::process::id(), self.seat()],
+            params![id, token, now.to_rfc3339(), std::process::id(), self.store().seat()],
         )?;
         tx.commit()?;
         Ok(true)
     }
 
     /// The driver's sign of life; `false` once another driver took the roll-out over.
-    pub fn beat_rollout(&self, id: i64, token: &str) -> Result<bool> {
-        let conn = self.conn();
+    fn beat_rollout(&self, id: i64, token: &str) -> Result<bool> {
+        let conn = self.store().conn();
         let changed = conn.execute(
             &format!(
                 "UPDATE rollouts SET heartbeat_at = {} WHERE id = ?1 AND driver = ?2",
@@ -340,8 +341,8 @@ impl Store {
     }
 
     /// Lets the lease go (the driver stops: done, halted, paused).
-    pub fn release_rollout(&self, id: i64, token: &str) -> Result<()> {
-        let conn = self.conn();
+    fn release_rollout(&self, id: i64, token: &str) -> Result<()> {
+        let conn = self.store().conn();
         conn.execute(
             "UPDATE rollouts SET driver = NULL, heartbeat_at = NULL, owner_pid = NULL WHERE id = ?1 AND driver = ?2",
             params![id, token],
@@ -350,13 +351,13 @@ impl Store {
     }
 
     /// The newest history version the instance was seen at.
-    pub fn set_schema_version(
+    fn set_schema_version(
         &self,
         customer_id: i64,
         environment: Environment,
         version: Option<&str>,
     ) -> Result<()> {
-        let conn = self.conn();
+        let conn = self.store().conn();
         conn.execute(
             "UPDATE instances SET schema_version = ?3 WHERE customer_id = ?1 AND environment = ?2",
             params![customer_id, environment, version.map(str::to_string)],
@@ -365,8 +366,8 @@ impl Store {
     }
 
     /// Every instance's schema version in the environment (customer id → version).
-    pub fn schema_versions(&self, environment: Environment) -> Result<Vec<(i64, Option<String>)>> {
-        let conn = self.conn();
+    fn schema_versions(&self, environment: Environment) -> Result<Vec<(i64, Option<String>)>> {
+        let conn = self.store().conn();
         conn.query_map(
             "SELECT customer_id, schema_version FROM instances WHERE environment = ?1",
             [environment],
@@ -375,3 +376,5 @@ impl Store {
         .map_err(Into::into)
     }
 }
+
+impl RolloutRows for Store {}
