@@ -12,6 +12,7 @@
 //! export's own peak; the simulator runs in this process and is counted too).
 
 use crate::fleet;
+use fabrik::customer::rows::CustomerRows;
 use fleet::*;
 
 use std::time::{Duration, Instant};

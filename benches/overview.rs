@@ -6,6 +6,9 @@
 //! with 30 days of usage and a health check (one in ten found something), one in twenty with a
 //! failed run, and twenty requests waiting in the inbox. Then the median of RUNS reads.
 
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::HealthRows;
+use fabrik::customer::rows::InstanceRows;
 use fabrik::requests::IntakeRows;
 use std::time::{Duration, Instant};
 

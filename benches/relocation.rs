@@ -12,6 +12,7 @@
 //! (a Restore run: what it replaces backed up first): wall time and peak memory of each.
 
 use crate::fleet;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::database::backup::rows::BackupRows;
 use fleet::*;
 

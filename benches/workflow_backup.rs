@@ -21,6 +21,7 @@
 //! up in at most 10 minutes (the first pass, where every instance commits).
 
 use crate::fleet;
+use fabrik::customer::rows::CustomerRows;
 use fleet::*;
 
 use std::collections::BTreeMap;

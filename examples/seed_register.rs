@@ -1,6 +1,7 @@
 //! Writes a register of N made-up customers for measuring the window at scale
 //! (`scripts/measure-window.sh`): `cargo run --release --example seed_register -- PATH N`.
 
+use fabrik::customer::rows::CustomerRows;
 use fabrik::customer::{CustomerDraft, ModuleManifest};
 use fabrik::store::Store;
 

@@ -7,6 +7,7 @@
 //! exactly as they were: files, commits, variables, deployments and links.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
 
 use common::*;
 use fabrik::customer::{CustomerPatch, Module, ModuleManifest};

@@ -5,6 +5,7 @@
 //! READY production one refused with its own error, changing nothing. The CLI drives the same.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
 
 use common::*;
 use fabrik::provision::{RunRequest, RunState};

@@ -2,6 +2,7 @@
 //! `Runs` trait the supervisor provides in the app): what the driver decides from what the
 //! register and the runs tell it.
 
+use fabrik::customer::rows::CustomerRows;
 use fabrik::provision::rollouts::RolloutRows;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -3,6 +3,8 @@
 //! the way it happens at a provider, and the check's result kept in the register.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::HealthRows;
 
 use common::*;
 use fabrik::health::{FindingKind, Health, HealthPart};

@@ -23,9 +23,9 @@ use reader::{code, graph_of, name, no_cycle, source_files, Module};
 /// fabrik_x::…` in `src/lib.rs`), so `crate::store` reads the same in every crate.
 const CRATES: &[(&str, &[&str])] = &[
     (BASE, BASE_LAYERS),
+    ("crates/fabrik-store/src", &["store"]),
     ("crates/fabrik-customer/src", &["customer"]),
     ("crates/fabrik-usage/src", &["usage"]),
-    ("crates/fabrik-store/src", &["store"]),
     ("crates/fabrik-intake/src", &["requests"]),
     ("crates/fabrik-providers/src", &["providers"]),
     ("crates/fabrik-billing/src", &["billing"]),

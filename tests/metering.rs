@@ -3,6 +3,7 @@
 //! a provider down, a subscription that is not there), and figures that follow the
 //! simulator's day.
 
+use fabrik::customer::rows::CustomerRows;
 use std::time::Duration;
 
 use crate::common;

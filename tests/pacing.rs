@@ -2,6 +2,7 @@
 //! process spend one provider budget in turn instead of being refused.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
 
 use common::*;
 use fabrik::providers::resend::{Email, Resend};

@@ -3,6 +3,7 @@
 //! after a 45-day gap, when Stripe's events of what happened are gone, the list still says it.
 
 use fabrik::billing::rows::BillingRows;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::requests::IntakeRows;
 use std::time::Duration;
 

@@ -5,6 +5,7 @@
 //! finds nothing due and makes no request at all.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::database::backup::rows::BackupRows;
 use fabrik::schedule::rows::ScheduleRows;
 

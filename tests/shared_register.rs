@@ -2,6 +2,8 @@
 //! server that restarts, a connection cut under it. Each runs on the tests' PostgreSQL; the
 //! restart on a cluster of its own, so no other test sees its server go away.
 
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::ListingRows;
 use std::time::{Duration, Instant};
 
 use fabrik::customer::{CustomerDraft, ModuleManifest};

@@ -9,6 +9,7 @@
 //! the second, and leaves the third as it is.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::template::rows::TemplateRows;
 
 use std::collections::BTreeMap;

@@ -4,6 +4,7 @@
 //! back exactly as it was, except what someone changed after Fabrik wrote it.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
 
 use common::*;
 use fabrik::customer::{CustomerPatch, Module, ModuleManifest, Status};

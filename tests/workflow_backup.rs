@@ -5,6 +5,7 @@
 //! its activation, and a restore that fails after its write leaves the current one.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
 
 use std::process::Command;
 use std::sync::Arc;

@@ -6,6 +6,7 @@
 //! the instances, timed.
 #![allow(dead_code)] // not every bench uses every helper
 
+use fabrik::customer::rows::CustomerRows;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};

@@ -2,6 +2,7 @@
 //! alone, and benches/rollout_usage.rs on the fleet it shares with the schema roll-out): the
 //! tick's usage job as `fabrik tick` runs it, then once more the same day (nothing due).
 
+use fabrik::customer::rows::CustomerRows;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;

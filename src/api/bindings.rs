@@ -9,6 +9,7 @@ use crate::billing::reconcile::{Reconciled, Unlinked};
 use crate::billing::rows::{DecisionRow, DecisionState, Step as BillingStep, Transition};
 use crate::billing::view::SubscriptionView;
 use crate::credentials::{CredentialState, CredentialStatus};
+use crate::customer::rows::{ExamplesRemoved, KeptExample};
 use crate::customer::{
     Applied, BadRow, Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery,
     CustomerRow, FieldError, Instance, InstanceLinks, Invitee, Module, ModuleInfo, ModuleManifest,
@@ -67,7 +68,6 @@ use crate::store::location::SharedRegister;
 use crate::store::people::{NewPerson, Person, Role};
 use crate::store::runs::{LogLine, RunRow, StepRow};
 use crate::store::transfer::{MoveReport, TableCheck};
-use crate::store::{ExamplesRemoved, KeptExample};
 use crate::supervisor::cloud::{Environment, SettingEntry};
 use crate::supervisor::host::Sweep;
 use crate::supervisor::Readiness;

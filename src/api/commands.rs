@@ -28,7 +28,7 @@ macro_rules! with_commands {
             blocking check_draft(draft: $crate::customer::CustomerDraft) -> $crate::services::register::DraftCheck;
             blocking check_patch(slug: String, patch: $crate::customer::CustomerPatch) -> $crate::services::register::DraftCheck;
             blocking load_examples() -> u32;
-            blocking remove_examples() -> $crate::store::ExamplesRemoved;
+            blocking remove_examples() -> $crate::customer::rows::ExamplesRemoved;
             blocking preview_import(contents: String) -> $crate::register::ImportPreview;
             blocking import_customers(contents: String) -> $crate::register::ImportReport;
             blocking read_portal(source: $crate::register::PortalSource) -> $crate::register::PortalRows;

@@ -2,12 +2,12 @@
 //! example customers and the module manifest. Each answers from the register alone.
 
 use super::app::Fabrik;
+use crate::customer::rows::ExamplesRemoved;
 use crate::customer::{
     Customer, CustomerDraft, CustomerListing, CustomerPatch, CustomerQuery, ModuleManifest,
 };
 use crate::error::ApiResult;
 use crate::services::register::DraftCheck;
-use crate::store::ExamplesRemoved;
 
 impl Fabrik {
     pub(crate) fn list_customers(&self, query: CustomerQuery) -> ApiResult<CustomerListing> {

@@ -2,6 +2,7 @@
 //! only within its limit a day), its customer made and checked like any other, then its
 //! provisioning run, whose steps and end the portal is told as they happen.
 
+use crate::customer::rows::CustomerRows;
 use crate::requests::IntakeRows;
 use std::sync::Arc;
 

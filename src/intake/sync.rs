@@ -2,6 +2,7 @@
 //! the writes made, and each refusal kept on the request and written again next time; soon and
 //! off the caller's path while a run goes (`sync_soon`).
 
+use crate::customer::rows::CustomerRows;
 use crate::requests::IntakeRows;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;

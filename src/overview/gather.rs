@@ -2,6 +2,8 @@
 //! (most urgent, then newest, first).
 
 use crate::billing::rows::BillingRows;
+use crate::customer::rows::HealthRows;
+use crate::overview::rows::AttentionRows;
 use crate::provision::handovers::HandoverRows;
 use crate::requests::IntakeRows;
 use crate::schedule::rows::ScheduleRows;

@@ -5,6 +5,7 @@
 
 mod gather;
 pub mod notices;
+pub mod rows;
 
 use serde::Serialize;
 use ts_rs::TS;

@@ -5,6 +5,8 @@
 //! the register and the seat's credentials only: no engine is built to learn whether a Gitea
 //! is set.
 
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
 use crate::database::backup::rows::BackupRows;
 use crate::workflows::backups::WorkflowBackupRows;
 use std::sync::Arc;

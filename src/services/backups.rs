@@ -4,6 +4,8 @@
 //! offers, and a run to a point in time or a physical backup), a decrypted copy for standard PostgreSQL tools, and the
 //! schedule: every due instance (`schedule::backups`, the tick's rules) gets a backup run.
 
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
 use crate::database::backup::rows::BackupRows;
 use crate::workflows::backups::WorkflowBackupRows;
 use std::sync::Arc;

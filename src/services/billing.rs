@@ -5,6 +5,7 @@
 //! keep); only the reconciliation calls Stripe.
 
 use crate::billing::rows::BillingRows;
+use crate::customer::rows::CustomerRows;
 use std::collections::HashMap;
 use std::sync::Arc;
 

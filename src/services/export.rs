@@ -2,6 +2,7 @@
 //! it): this process's engine handed to the one core (`crate::export::deliver`), which the tick
 //! also calls at a subscription's end; and the agency's keeping of them (`crate::export::keeping`).
 
+use crate::customer::rows::CustomerRows;
 use crate::export::rows::ExportRows;
 use std::path::Path;
 use std::sync::Arc;

@@ -3,6 +3,7 @@
 //! other), where it stands (each part asked of its provider, what the customer took kept), and
 //! withdrawing it while it waits.
 
+use crate::customer::rows::CustomerRows;
 use std::sync::Arc;
 
 use crate::error::{ApiResult, Error};

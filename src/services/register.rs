@@ -3,6 +3,9 @@
 //! It answers from the register alone (`Register`), so the window paints the list before the
 //! clouds are up and the CLI's register commands need no token.
 
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
+use crate::customer::rows::ListingRows;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -228,7 +231,7 @@ impl Register {
         Ok(self.store.insert_examples(&self.manifest)? as u32)
     }
 
-    pub fn remove_examples(&self) -> ApiResult<crate::store::ExamplesRemoved> {
+    pub fn remove_examples(&self) -> ApiResult<crate::customer::rows::ExamplesRemoved> {
         Ok(self.store.delete_examples()?)
     }
 

@@ -3,6 +3,7 @@
 //! by it (`fabrik import FILE --into SLUG`, a run through the guarded gate), and the check of
 //! what the target holds against the archive, table by table.
 
+use crate::customer::rows::CustomerRows;
 use crate::export::rows::ExportRows;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

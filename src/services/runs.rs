@@ -2,6 +2,7 @@
 //! a teardown would delete, adoptions, the run history and the resume banner. Runs themselves
 //! start, continue and roll back through the supervisor (`supervisor.rs`).
 
+use crate::customer::rows::CustomerRows;
 use std::sync::Arc;
 
 use serde::Serialize;

@@ -8,6 +8,8 @@
 //! writes, proving the repository the customer's right before. Reading the pull requests back
 //! (`refresh`) moves a repository's base when its pull request was merged.
 
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
 use crate::provision::rollouts::RolloutRows;
 use crate::template::rows::TemplateRows;
 use std::sync::Arc;

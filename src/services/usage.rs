@@ -2,6 +2,7 @@
 //! (Användning), a customer's page, the fleet as CSV, and the price book. It answers from the
 //! register alone (the days `metering` collected); reading the providers is the tick's.
 
+use crate::customer::rows::CustomerRows;
 use std::path::Path;
 use std::sync::Arc;
 

@@ -1,3 +1,5 @@
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::InstanceRows;
 use chrono::NaiveDate;
 
 use super::*;

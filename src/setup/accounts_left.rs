@@ -5,6 +5,7 @@
 //! no call); Inställningar and the previews ask `accounts_left`, which reads the plan limits
 //! from the accounts (two Supabase calls).
 
+use crate::customer::rows::HealthRows;
 use std::sync::Arc;
 
 use serde::Serialize;

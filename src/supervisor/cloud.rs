@@ -2,6 +2,7 @@
 //! read back) and the non-secret settings. One environment at a time: the sandbox (an
 //! in-process fabrik-sim) or production (the real APIs).
 
+use crate::customer::rows::CustomerRows;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;

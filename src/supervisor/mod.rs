@@ -9,6 +9,7 @@ pub mod cloud;
 pub mod host;
 pub mod sweep;
 
+use crate::customer::rows::CustomerRows;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

@@ -6,6 +6,8 @@
 //! shows the usage warnings of the instance's stored days (`Health::usage`), read from the
 //! register: the sweep makes no usage call of its own.
 
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 

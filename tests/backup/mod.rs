@@ -5,6 +5,7 @@
 //! register or a log.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::database::backup::rows::BackupRows;
 
 use std::sync::Arc;

@@ -2,6 +2,7 @@
 //! under another project's row is refused, a row cannot point outside its customer's folder.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::database::backup::rows::BackupRows;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,7 @@
 //! Retention: the newest and the recent backups are kept, the rest deleted.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::database::backup::rows::BackupRows;
 
 #[tokio::test]

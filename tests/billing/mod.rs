@@ -3,6 +3,7 @@
 //! the tick in the sandbox with the simulator's Stripe (`tick.rs`): a year of one customer,
 //! two seats at once, a gap longer than Stripe keeps its events.
 
+use fabrik::customer::rows::CustomerRows;
 use fabrik::customer::{CustomerDraft, ModuleManifest, Plan, Status};
 use fabrik::providers::stripe::Event;
 use fabrik::store::Store;

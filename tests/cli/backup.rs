@@ -2,6 +2,7 @@
 //! time into a file that appears only once the whole backup proved authentic): each refusal in
 //! words, with nothing left at the name or beside it.
 
+use fabrik::customer::rows::CustomerRows;
 use fabrik::database::backup::rows::BackupRows;
 use std::path::Path;
 

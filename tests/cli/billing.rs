@@ -3,6 +3,7 @@
 //! compared now, in Swedish, and refused clearly without a Stripe key.
 
 use fabrik::billing::link::SUBSCRIPTIONS_SETTING;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::customer::{CustomerDraft, ModuleManifest, Plan, Status};
 use fabrik::environment::Environment;
 use fabrik::store::Store;

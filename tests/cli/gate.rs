@@ -5,6 +5,7 @@
 //! changes. A teardown itself takes the slug typed (`--confirm SLUG`); no flag skips that.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_succeeded_run_is_not_rolled_back_resumed_or_cancelled() {

@@ -2,6 +2,7 @@
 //! scheduler's install and removal; what a script reads is the same fact the terminal is told.
 
 use super::fabrik;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::environment::Environment;
 use fabrik::ledger::RunKind;
 use fabrik::store::runs::NewRun;

@@ -2,6 +2,7 @@
 //! the columns an import reads, a portal over the limit refused before it is read whole.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::requests::IntakeRows;
 
 /// A portal larger than an import takes is refused as soon as what was read passes the limit,

@@ -2,6 +2,8 @@
 //! moving the file to a shared register (killed halfway, never showing a password).
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::ListingRows;
 
 #[test]
 fn register_export_and_import_round_trip_with_a_preview_and_a_report() {

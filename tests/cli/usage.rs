@@ -2,6 +2,8 @@
 //! and the price book changed only when every change is valid (a clear Swedish refusal else).
 
 use chrono::NaiveDate;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::InstanceRows;
 use fabrik::customer::{CustomerDraft, ModuleManifest, Plan, Status};
 use fabrik::environment::Environment;
 use fabrik::metering::UsageRows;

@@ -3,6 +3,7 @@
 //! passwords) appears in the SQLite file, the log files, the CLI output or the JSON events.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -2,6 +2,7 @@
 //! driver frozen between its read and its delete makes no call once it lost the run.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 
 /// #14, as the agency lives it: two `fabrik` processes (two seats, two keyrings) on one
 /// PostgreSQL register and one cloud. What one adds the other lists; both start provisioning

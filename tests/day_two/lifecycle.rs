@@ -2,6 +2,7 @@
 //! together, a redeploy and what it gives back, a new admin password, the welcome email again.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 
 #[tokio::test]
 async fn pause_and_resume_move_the_instance_and_its_parts_together() {

@@ -3,6 +3,7 @@
 //! to verified to removed. Each lifecycle run also fails in the middle once and is rolled back.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
 
 use common::*;
 use fabrik::customer::Status;

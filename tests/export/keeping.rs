@@ -8,6 +8,7 @@
 
 use super::*;
 use chrono::{Duration, Utc};
+use fabrik::customer::rows::CustomerRows;
 use fabrik::environment::Environment;
 use fabrik::export::keeping::{self, KEEP_DAYS_SETTING};
 use fabrik::export::rows::ExportRows;

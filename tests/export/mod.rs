@@ -7,6 +7,7 @@
 //! refused and leaves nothing, as does one that fails half-way.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
 
 use std::collections::BTreeMap;
 use std::io::Read;

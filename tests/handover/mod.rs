@@ -5,6 +5,8 @@
 //! words; and the codes nowhere in the register, the run's events or its log.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::HealthRows;
 use fabrik::provision::handovers::HandoverRows;
 
 use common::*;

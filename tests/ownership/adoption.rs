@@ -2,6 +2,7 @@
 //! shown, refused again when replaced since, and the same from the command line.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::provision::adoptions::AdoptionRows;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,6 +6,7 @@
 //! customer's.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::provision::adoptions::AdoptionRows;
 
 use common::*;

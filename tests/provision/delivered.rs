@@ -3,6 +3,8 @@
 //! client configuration before the first deployment.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::ListingRows;
 
 /// Sandbox and production share no run, no ledger lookup and no "email already sent": a
 /// production "Provisionera" after a sandbox run starts its own run and sends its own welcome.

@@ -2,6 +2,7 @@
 //! continued, a taken-over driver that stops writing, seats sharing the providers' limits.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 
 /// The driver of a run was killed (kill -9, power loss): its run still says "running". Once its
 /// heartbeat has lapsed, "Provisionera" (`Engine::start`) continues that run instead of

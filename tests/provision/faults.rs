@@ -3,6 +3,7 @@
 //! and the keyring stop at their bound.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_429_on_every_step_ends_in_success_without_duplicates() {

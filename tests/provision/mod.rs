@@ -1,6 +1,8 @@
 //! The provisioning engine against fabrik-sim on a real PostgreSQL, with the real keyring.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::ListingRows;
 
 use std::sync::Arc;
 

@@ -1,6 +1,7 @@
 //! Recovery through the CLI (`fabrik backup recovery|recover`).
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 
 /// `fabrik backup recovery|recover`: what is there, in Swedish or as JSON; a free plan refused
 /// with the way to Fabrik's own backups; an unreadable time refused; a recovery to a moment of

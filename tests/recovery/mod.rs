@@ -6,6 +6,7 @@
 //! it gone, the earlier ones there) and Fabrik's own backup of what it replaced on disk.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::database::backup::rows::BackupRows;
 
 use std::sync::Arc;

@@ -6,6 +6,7 @@
 //! target's slug typed.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
 
 mod rights;
 

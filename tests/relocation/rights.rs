@@ -2,6 +2,7 @@
 //! and PostgreSQL itself refuses an operator's import run (the kind's word is the owners', as a
 //! restore's is), whatever was typed.
 
+use fabrik::customer::rows::ListingRows;
 use fabrik::environment::Environment;
 use fabrik::ledger::RunKind;
 use fabrik::messages::Right;

@@ -4,6 +4,7 @@
 
 use fabrik::billing::rows::BillingRows;
 use fabrik::billing::rows::{DecisionState, NewDecision, Step, Transition};
+use fabrik::customer::rows::ProofRows;
 use fabrik::provision::handovers::HandoverRows;
 use fabrik::provision::handovers::{NewHandover, Part};
 use fabrik::requests::IntakeRows;

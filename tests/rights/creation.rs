@@ -5,6 +5,7 @@
 //! or an owner's seat resuming it) deleted the delivered project, whose marker proves it the
 //! customer's. What was delivered goes only by a teardown: the rollback leaves it.
 
+use fabrik::customer::rows::CustomerRows;
 use std::sync::Arc;
 
 use fabrik::provision::{FailurePolicy, RunState};

@@ -3,6 +3,7 @@
 //! into their own Fabrik and is in, with a password only their keyring knows; the invitation
 //! does not work twice, and removing the person ends the login.
 
+use fabrik::customer::rows::ListingRows;
 use fabrik::services::register::Register as RegisterApi;
 use fabrik::store::db::{Conn, PgConfig, PgConn};
 use fabrik::store::invitation::join;

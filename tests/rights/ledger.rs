@@ -4,6 +4,8 @@
 //! resource (which the next day-two step then acted on). Both are refused by PostgreSQL now,
 //! while an operator's own runs are recorded and driven as before.
 
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::ListingRows;
 use fabrik::ledger::{RunState, StepKey, StepUpdate};
 use fabrik::provision::adoptions::AdoptionRows;
 use serde_json::json;

@@ -4,6 +4,8 @@
 //! that person's, and then goes through the store to see the refusal named.
 
 use fabrik::billing::rows::BillingRows;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::ListingRows;
 use fabrik::customer::{CustomerDraft, ModuleManifest};
 use fabrik::environment::Environment;
 use fabrik::ledger::RunKind;

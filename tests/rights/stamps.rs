@@ -4,6 +4,7 @@
 //! by the retention of the login that took it; the listing is written by its triggers alone.
 //! Each is refused at PostgreSQL while the app's own path, as an operator, still works.
 
+use fabrik::customer::rows::ProofRows;
 use fabrik::database::backup::rows::BackupRows;
 use fabrik::export::rows::ExportRows;
 use fabrik::schedule::rows::ScheduleRows;

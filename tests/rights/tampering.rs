@@ -2,6 +2,7 @@
 //! catalogs, the ledger of a delivered instance, what a roll-out applies, backup rows.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::database::backup::rows::BackupRows;
 use fabrik::provision::rollouts::RolloutRows;
 use fabrik::requests::IntakeRows;

@@ -7,6 +7,7 @@
 //! start again: every history matches its schema and no file is applied twice.
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -2,6 +2,7 @@
 //! another project.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::database::backup::rows::BackupRows;
 
 /// A planned roll-out's file edited in the register after the plan (its text changed, its

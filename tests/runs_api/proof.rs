@@ -4,6 +4,8 @@
 //! between its runs continues with the teardown and touches no other customer.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::ProofRows;
 
 use fabrik::ledger::{StepKey, StepState};
 use fabrik::secrets::Provider;

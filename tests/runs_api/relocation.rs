@@ -3,6 +3,7 @@
 //! file, its size and checksum.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::export::rows::ExportRows;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,6 +4,7 @@
 //! register.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::database::backup::rows::BackupRows;
 use fabrik::schedule::rows::ScheduleRows;
 

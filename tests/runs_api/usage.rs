@@ -5,6 +5,8 @@
 //! pause coming from the stored days, with no usage call of its own.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::HealthRows;
 use fabrik::schedule::rows::ScheduleRows;
 
 use chrono::NaiveDate;

@@ -2,6 +2,9 @@
 //! nothing; search, filter and sort; the slug locked once an instance or resources may exist.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::InstanceRows;
+use fabrik::customer::rows::ListingRows;
 
 fn a_taken_slug_is_a_typed_error_and_nothing_is_written(store: Store) {
     let m = ModuleManifest::bundled();

@@ -3,6 +3,7 @@
 //! plan and driver, a template's base and pull request.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::provision::rollouts::RolloutRows;
 use fabrik::template::rows::TemplateRows;
 

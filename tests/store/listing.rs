@@ -2,6 +2,10 @@
 //! larger than one answer carries, and it shows the last health check of its environment.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::HealthRows;
+use fabrik::customer::rows::InstanceRows;
+use fabrik::customer::rows::ListingRows;
 
 /// The register read a page at a time agrees, page by page, with the whole register sorted
 /// and filtered the plain way, in both environments, after renames, status changes and a

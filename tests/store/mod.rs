@@ -1,6 +1,8 @@
 //! The register's SQLite file: migrations, reopening, typed uniqueness errors, refusal of a
 //! newer schema, and concurrent writers on one file.
 
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::ListingRows;
 use std::sync::{Arc, Barrier};
 use std::thread;
 

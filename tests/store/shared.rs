@@ -3,6 +3,8 @@
 //! verifies the server, and a namesake seat that keeps its hands off a live run.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::ListingRows;
 
 /// The same schema on both backends: every table and column SQLite has after its migrations,
 /// PostgreSQL has after its own, at the same version (FTS5's tables and their view excepted: PostgreSQL

@@ -3,6 +3,8 @@
 //! the fleet view picks the days it needs, and the price book is checked before it is kept.
 
 use chrono::NaiveDate;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::InstanceRows;
 use fabrik::customer::{Plan, Status};
 use fabrik::environment::Environment;
 use fabrik::metering::UsageRows;

@@ -3,6 +3,7 @@
 //! is touched.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 
 /// The refusal's code, or the first field's when it is a validation.
 fn why(e: &Error) -> ErrorCode {

@@ -9,6 +9,7 @@
 //! `sending_key` (each instance's own Resend key).
 
 use crate::common::*;
+use fabrik::customer::rows::CustomerRows;
 
 use fabrik::customer::{Invitee, TeamRole};
 use fabrik::error::Error;

@@ -2,6 +2,7 @@
 //! operator may not revoke the first administrator, and the ledger's id alone proves nothing.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 
 /// The sim's requests that change something in a project's Auth or data (a ban, an
 /// invitation, a profile written), since the log was last cleared.

@@ -3,6 +3,7 @@
 //! a crash interrupted is finished without a second email.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::team::rows::TeamRows;
 
 /// An instance delivered before provisioning set its mail sends with Supabase's built-in

@@ -3,6 +3,7 @@
 //! made; teardown deletes it.
 
 use super::*;
+use fabrik::customer::rows::CustomerRows;
 
 /// The Resend API keys of the account (the simulator's inventory): id, name, permission,
 /// domain and the hash of the token.

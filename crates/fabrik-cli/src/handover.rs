@@ -4,6 +4,7 @@
 //! while it waits. This file only asks and prints.
 
 use crate::language::{tr, trf, Said};
+use fabrik::customer::rows::CustomerRows;
 use std::sync::Arc;
 
 use clap::Args;

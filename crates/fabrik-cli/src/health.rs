@@ -2,6 +2,7 @@
 //! healthy).
 
 use crate::language::{tr, Said};
+use fabrik::customer::rows::HealthRows;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 

@@ -4,6 +4,7 @@
 //! after a day-two run, the alert email when a run fails. This file only prints.
 
 use crate::language::{tr, trf, Said};
+use fabrik::customer::rows::CustomerRows;
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};

@@ -3,6 +3,7 @@
 //! Every command group that starts a run stands on this file, never on another group.
 
 use crate::language::{tr, trf, Said};
+use fabrik::customer::rows::CustomerRows;
 use std::sync::Arc;
 
 use clap::Args;

@@ -2,6 +2,8 @@
 //! register holds every area's tables and words, so these run on the whole program (each area
 //! hands the register its words: `fabrik::words`), not in the register's crate.
 
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::InstanceRows;
 use fabrik::provision::adoptions::AdoptionRows;
 use std::path::Path;
 

@@ -3,6 +3,7 @@
 //! register (`decide_all`). The tick (`schedule::billing`) starts the runs and says it.
 
 use crate::billing::rows::BillingRows;
+use crate::customer::rows::CustomerRows;
 use chrono::{DateTime, Duration, Utc};
 
 use super::policy::{DecisionState, Policy, Step, Transition};

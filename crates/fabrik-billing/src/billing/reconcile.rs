@@ -2,6 +2,7 @@
 //! instead of the events, when the last poll is older than Stripe's 30 days of events, or on
 //! demand. What differs is returned as drift findings, shown and never acted on here.
 
+use crate::customer::rows::CustomerRows;
 use crate::requests::IntakeRows;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;

@@ -5,6 +5,7 @@ mod handover;
 pub mod health;
 mod manifest;
 mod model;
+pub mod rows;
 mod slug;
 pub mod team;
 pub mod validate;

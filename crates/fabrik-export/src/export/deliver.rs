@@ -4,6 +4,7 @@
 //! archive written (`crate::export`), and the export recorded in the register. Not a run: it
 //! changes nothing at the instance, and reads it beside whatever runs there.
 
+use crate::customer::rows::CustomerRows;
 use crate::export::rows::ExportRows;
 use crate::template::rows::TemplateRows;
 use serde::Serialize;

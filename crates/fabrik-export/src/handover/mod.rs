@@ -5,6 +5,7 @@
 //! transfer, the workflow's export, the letter) is `provision::steps::handover`'s. Not a run:
 //! it reads through the engine's public surface, as the team does.
 
+use crate::customer::rows::CustomerRows;
 use crate::provision::handovers::HandoverRows;
 use serde::Serialize;
 use ts_rs::TS;

@@ -8,6 +8,7 @@
 //! not yet started is checked by its kind right before its run, so an instance that drifted or
 //! was paused meanwhile is reported and skipped, never forced.
 
+use crate::customer::rows::CustomerRows;
 use crate::database::backup::rows::BackupRows;
 use crate::provision::rollouts::RolloutRows;
 use std::time::Duration;

@@ -3,6 +3,8 @@
 //! instance's own migration history; drift, paused instances and databases Supabase locked for
 //! writing are skipped with the reason.
 
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
 use crate::provision::rollouts::RolloutRows;
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;

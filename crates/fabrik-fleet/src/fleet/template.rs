@@ -2,6 +2,8 @@
 //! request per repository (`template_sync` runs), never merged by Fabrik. The plan reads each
 //! repository's base, what the template changed since, and what a three-way merge leaves.
 
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
 use crate::template::rows::TemplateRows;
 use std::collections::BTreeMap;
 

@@ -5,6 +5,8 @@
 //! the day's in the register. An instance read today is not read again the same day, so a
 //! collection that was killed half-way begins again where it stopped.
 
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
 use std::sync::Arc;
 
 use chrono::NaiveDate;

@@ -62,6 +62,7 @@ pub fn enabled_modules(text: &str) -> Option<Vec<crate::customer::Module>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::customer::rows::CustomerRows;
     use crate::customer::{CustomerDraft, Module, Plan};
     use crate::store::Store;
 

@@ -1,6 +1,7 @@
 //! Writing the register as CSV or JSON, one customer at a time: the file grows with the
 //! register, the memory does not.
 
+use crate::customer::rows::CustomerRows;
 use std::io::Write;
 
 use serde::{Deserialize, Serialize};

@@ -7,6 +7,7 @@
 //! no uid is taken from a file, so nothing an imported row names becomes the customer's to
 //! change or delete (ownership is proven by Fabrik's own runs, not by a file).
 
+use crate::customer::rows::CustomerRows;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;

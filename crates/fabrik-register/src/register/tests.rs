@@ -1,4 +1,6 @@
 use super::*;
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::ListingRows;
 use crate::customer::{CustomerDraft, CustomerPatch, Module, ModuleManifest, Plan, Status};
 use crate::messages::ErrorCode;
 use crate::spreadsheet::FORMULA_START;

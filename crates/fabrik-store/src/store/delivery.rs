@@ -67,7 +67,7 @@ impl Store {
 /// created its resource, or meant to and recorded no id (it may exist), not compensated, in a
 /// run not rolled back. The ledger's word, never the card's: ids typed by hand prove nothing.
 /// The one rule behind "Avveckla" being offered and "Ta bort" being refused.
-pub(super) fn may_have_resources(customer: &str, env: Option<&str>) -> String {
+pub fn may_have_resources(customer: &str, env: Option<&str>) -> String {
     let (in_env, teardown_in_env) = match env {
         Some(e) => (
             format!("AND r.environment = {e}"),
@@ -93,7 +93,7 @@ pub(super) fn may_have_resources(customer: &str, env: Option<&str>) -> String {
 }
 
 /// [`may_have_resources`] in any environment, for the customer `customer_id`.
-pub(super) fn has_resources(tx: &Conn, customer_id: i64) -> Result<bool> {
+pub fn has_resources(tx: &Conn, customer_id: i64) -> Result<bool> {
     Ok(tx.query_row(
         &format!("SELECT {}", may_have_resources("?1", None)),
         [customer_id],

@@ -75,7 +75,7 @@ pub struct LogLine {
     pub request_id: Option<String>,
 }
 
-pub(super) const RUN_COLUMNS: &str =
+pub const RUN_COLUMNS: &str =
     "r.id, r.customer_id, c.slug, c.name, r.kind, r.state, r.environment, r.error, r.failed_step,
     r.started_at, r.finished_at, r.owner_pid, r.heartbeat_at, r.error_en, r.input, r.started_by, r.seat, r.person";
 
@@ -87,7 +87,7 @@ fn text(sv: Option<String>, en: Option<String>) -> Option<Text> {
     })
 }
 
-pub(super) fn run_row(r: &Row) -> super::db::Result<RunRow> {
+pub fn run_row(r: &Row) -> super::db::Result<RunRow> {
     Ok(RunRow {
         id: r.get(0)?,
         customer_id: r.get(1)?,

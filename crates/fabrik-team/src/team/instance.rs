@@ -3,6 +3,7 @@
 //! and the register's invitations. Each request to the instance is counted (`Calls`).
 
 use super::*;
+use crate::customer::rows::CustomerRows;
 use crate::team::rows::TeamRows;
 
 /// The profiles of the instance's team, every one.

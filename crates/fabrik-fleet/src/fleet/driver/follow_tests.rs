@@ -2,6 +2,7 @@
 //! "Starta" at once, a lease that lapsed on a loaded machine). The run's end is read again, not
 //! taken as an error.
 
+use crate::customer::rows::CustomerRows;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

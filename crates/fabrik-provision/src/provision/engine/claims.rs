@@ -2,6 +2,8 @@
 //! stopped, or names the one already active), a claim makes this caller its one driver, and the
 //! heartbeat keeps the claim (the lease) while the driver works.
 
+use crate::customer::rows::HealthRows;
+use crate::customer::rows::InstanceRows;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -2,6 +2,7 @@
 //! changed); a teardown removes everything the customer owns. Each resource is read back right
 //! before it is touched, and only what carries the customer's marker goes.
 
+use crate::customer::rows::InstanceRows;
 use std::sync::Arc;
 use std::time::Instant;
 

@@ -1,6 +1,8 @@
 //! Driving a run forward: the DAG of steps side by side, each under the retry policy, recorded
 //! in the ledger and reported as events, stopped at safe points when cancelled.
 
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::InstanceRows;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

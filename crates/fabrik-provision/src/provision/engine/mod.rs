@@ -16,6 +16,7 @@ mod reader;
 mod recovery;
 mod retry;
 
+use crate::customer::rows::CustomerRows;
 use crate::provision::handovers::HandoverRows;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -2,6 +2,7 @@
 //! the alert email to the agency.
 
 use super::Engine;
+use crate::customer::rows::CustomerRows;
 use crate::error::{Error, Result};
 use crate::ledger::AllowedBy;
 use crate::provision::adoptions::Adoption;

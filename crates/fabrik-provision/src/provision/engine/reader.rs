@@ -2,6 +2,8 @@
 //! adopt or refuse), a health check, the custom domains, the deployments, what a teardown would
 //! delete, the adoptions. Only reads from the providers (the check keeps its result).
 
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
 use crate::provision::adoptions::AdoptionRows;
 use std::collections::HashMap;
 use std::sync::Arc;

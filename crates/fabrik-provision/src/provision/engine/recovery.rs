@@ -4,6 +4,7 @@
 //! confirmation), so a refusal leaves nothing behind. Only reads from Supabase.
 
 use super::{Engine, Reader};
+use crate::customer::rows::CustomerRows;
 use crate::customer::Customer;
 use crate::database::recovery::{self, RecoveryView};
 use crate::error::{Error, Result};

@@ -1,5 +1,6 @@
 //! Handing the instance over: the welcome email, and the customer's record in the register.
 
+use crate::customer::rows::InstanceRows;
 use crate::provision::outputs;
 use serde_json::json;
 

@@ -3,6 +3,8 @@
 //! is the run's input. Fabrik removes only a domain its own run added for this customer (the
 //! ledger is the proof); one someone added by hand is refused, named, with the way out.
 
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::InstanceRows;
 use crate::provision::outputs;
 use serde_json::{json, Value};
 

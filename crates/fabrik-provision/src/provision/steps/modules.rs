@@ -4,6 +4,7 @@
 //! before it changed anything, so a rollback puts exactly that back; and it restores only what
 //! is still as this run left it (someone's later edit is left alone and named).
 
+use crate::customer::rows::InstanceRows;
 use crate::provision::outputs::{self, ConfigFile, EnvChange, NewProduction};
 use serde_json::Value;
 

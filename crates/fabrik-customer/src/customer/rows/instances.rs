@@ -1,23 +1,24 @@
 //! An instance's card in the register, per environment: its status, its links and what it was
 //! last built with.
 
-use super::db::{params, Conn, Optional};
-use super::{now, Store};
 use crate::customer::{Applied, Instance, Module, Plan, Status};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
+use crate::store::db::{params, Conn, Optional};
+use crate::store::{now, Rows, Store};
 
-impl Store {
+/// The register's rows of this part of the customer: bring it into scope to read or write them.
+pub trait InstanceRows: Rows {
     /// What a run writes on the customer's card in its own environment: the status, and the
     /// instance when one is given (`finalize`, or empty after a teardown).
-    pub fn set_instance(
+    fn set_instance(
         &self,
         customer_id: i64,
         env: Environment,
         status: Status,
         instance: Option<&Instance>,
     ) -> Result<()> {
-        let mut conn = self.conn();
+        let mut conn = self.store().conn();
         let tx = conn.transaction()?;
         let current = match instance {
             Some(i) => i.clone(),
@@ -33,13 +34,13 @@ impl Store {
     }
 
     /// The instance's production URL in `env` (a custom domain made production, or taken off).
-    pub fn set_production_url(
+    fn set_production_url(
         &self,
         customer_id: i64,
         env: Environment,
         url: Option<&str>,
     ) -> Result<()> {
-        let mut conn = self.conn();
+        let mut conn = self.store().conn();
         let tx = conn.transaction()?;
         let changed = tx.execute(
             "UPDATE instances SET production_url = ?3, updated_at = ?4
@@ -59,7 +60,7 @@ impl Store {
 
     /// Records what the instance in `env` now runs (a provisioning run's last step, or a
     /// finished "Uppdatera moduler").
-    pub fn set_applied(
+    fn set_applied(
         &self,
         customer_id: i64,
         env: Environment,
@@ -67,7 +68,7 @@ impl Store {
         modules: &[Module],
     ) -> Result<()> {
         let modules = serde_json::to_string(modules).map_err(|e| Error::Internal(e.to_string()))?;
-        let changed = self.conn().execute(
+        let changed = self.store().conn().execute(
             "UPDATE instances SET applied_plan = ?3, applied_modules = ?4, updated_at = ?5
              WHERE customer_id = ?1 AND environment = ?2",
             params![customer_id, env, plan.as_str(), modules, now()],
@@ -79,12 +80,9 @@ impl Store {
     }
 
     /// What the instance in `env` was last built with, when known.
-    pub fn applied(
-        &self,
-        customer_id: i64,
-        env: Environment,
-    ) -> Result<Option<(Plan, Vec<Module>)>> {
+    fn applied(&self, customer_id: i64, env: Environment) -> Result<Option<(Plan, Vec<Module>)>> {
         let row: Option<(Option<String>, Option<String>)> = self
+            .store()
             .conn()
             .query_row(
                 "SELECT applied_plan, applied_modules FROM instances
@@ -99,10 +97,12 @@ impl Store {
     }
 
     /// The customer's instance card in `env` (empty when nothing was written there).
-    pub fn instance(&self, customer_id: i64, env: Environment) -> Result<Instance> {
-        instance_in(&self.conn(), customer_id, env)
+    fn instance(&self, customer_id: i64, env: Environment) -> Result<Instance> {
+        instance_in(&self.store().conn(), customer_id, env)
     }
 }
+
+impl InstanceRows for Store {}
 
 /// The applied plan and modules as stored; anything unreadable counts as unknown.
 pub(super) fn applied_from(plan: Option<String>, modules: Option<String>) -> Option<Applied> {

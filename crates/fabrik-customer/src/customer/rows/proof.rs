@@ -5,10 +5,11 @@
 //! a name proves nothing: anyone may write one into the seat's settings, or call a real
 //! customer "Fabrik provkund".
 
-use super::db::{params, Conn, Optional};
-use super::Store;
+use crate::customer::rows::CustomerRows;
 use crate::customer::{Customer, CustomerDraft, ModuleManifest};
 use crate::error::Result;
+use crate::store::db::{params, Conn, Optional};
+use crate::store::{Rows, Store};
 
 /// Marks a customer that never ran as the proof's: false when it has runs (or is not there).
 fn mark(conn: &Conn, customer_id: i64) -> Result<bool> {
@@ -20,24 +21,27 @@ fn mark(conn: &Conn, customer_id: i64) -> Result<bool> {
     Ok(marked == 1)
 }
 
-impl Store {
+/// The register's rows of this part of the customer: bring it into scope to read or write them.
+pub trait ProofRows: Rows {
     /// A new customer, marked the setup proof's test customer in the same transaction.
-    pub fn create_proof_customer(
+    fn create_proof_customer(
         &self,
         draft: CustomerDraft,
         manifest: &ModuleManifest,
     ) -> Result<Customer> {
-        self.create_customer_then(draft, manifest, |tx, c| mark(tx, c.id).map(|_| ()))
+        self.store()
+            .create_customer_then(draft, manifest, |tx, c| mark(tx, c.id).map(|_| ()))
     }
 
     /// Marks a customer that never ran as the setup proof's; false when it has runs.
-    pub fn mark_proof_customer(&self, customer_id: i64) -> Result<bool> {
-        mark(&self.conn(), customer_id)
+    fn mark_proof_customer(&self, customer_id: i64) -> Result<bool> {
+        mark(&self.store().conn(), customer_id)
     }
 
     /// Whether the customer is the setup proof's test customer (false when it is not there).
-    pub fn is_proof_customer(&self, customer_id: i64) -> Result<bool> {
+    fn is_proof_customer(&self, customer_id: i64) -> Result<bool> {
         let marked: Option<bool> = self
+            .store()
             .conn()
             .query_row(
                 "SELECT is_proof FROM customers WHERE id = ?1",
@@ -48,3 +52,5 @@ impl Store {
         Ok(marked.unwrap_or(false))
     }
 }
+
+impl ProofRows for Store {}

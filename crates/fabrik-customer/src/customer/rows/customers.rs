@@ -1,10 +1,8 @@
 //! The customer register's queries.
 
-use super::db::{params, Conn, DbError, Optional, Row};
+use crate::store::db::{params, Conn, DbError, Optional, Row};
 
-use super::delivery::{has_resources, may_have_resources};
 use super::instances::{applied_from, write_instance};
-use super::{now, Store};
 use crate::customer::validate::ValidFields;
 use crate::customer::{
     example_customers, validate_draft, validate_patch, Customer, CustomerDraft, CustomerPatch,
@@ -14,6 +12,8 @@ use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::ledger::{RunKind, RunState, StepState};
 use crate::messages::{param_text, Right, Say, Text};
+use crate::store::delivery::{has_resources, may_have_resources};
+use crate::store::{now, Rows, Store};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -36,13 +36,16 @@ fn customer_select() -> String {
     )
 }
 
-pub(super) fn parse_enum<T: std::str::FromStr>(row: &Row, idx: usize) -> super::db::Result<T> {
+pub(super) fn parse_enum<T: std::str::FromStr>(
+    row: &Row,
+    idx: usize,
+) -> crate::store::db::Result<T> {
     let text: String = row.get(idx)?;
     text.parse()
         .map_err(|_| DbError::conversion(idx, format!("unknown value {text}")))
 }
 
-fn customer_from_row(row: &Row, vercel_scope: Option<&str>) -> super::db::Result<Customer> {
+fn customer_from_row(row: &Row, vercel_scope: Option<&str>) -> crate::store::db::Result<Customer> {
     let modules_json: String = row.get(6)?;
     let modules: Vec<crate::customer::Module> =
         serde_json::from_str(&modules_json).map_err(|e| DbError::conversion(6, e.to_string()))?;
@@ -139,20 +142,23 @@ fn insert(tx: &Conn, f: &ValidFields, is_example: bool, env: Environment) -> Res
     write_instance(tx, id, env, f.status, &f.instance)
 }
 
-impl Store {
+/// The register's rows of this part of the customer: bring it into scope to read or write them.
+pub trait CustomerRows: Rows {
     /// The customer with its instance in this process's environment.
-    pub fn get_customer(&self, slug: &str) -> Result<Customer> {
-        self.get_customer_in(slug, self.environment())
+    fn get_customer(&self, slug: &str) -> Result<Customer> {
+        self.get_customer_in(slug, self.store().environment())
     }
 
     /// The customer with its instance in `env` (the engine reads its own environment).
-    pub fn get_customer_in(&self, slug: &str, env: Environment) -> Result<Customer> {
-        load(&self.conn(), slug, env)?.ok_or_else(|| Error::CustomerNotFound(slug.to_string()))
+    fn get_customer_in(&self, slug: &str, env: Environment) -> Result<Customer> {
+        load(&self.store().conn(), slug, env)?
+            .ok_or_else(|| Error::CustomerNotFound(slug.to_string()))
     }
 
     /// The slug and name of the customer with this id (a backup or a roll-out names it).
-    pub fn customer_names(&self, customer_id: i64) -> Result<(String, String)> {
-        self.conn()
+    fn customer_names(&self, customer_id: i64) -> Result<(String, String)> {
+        self.store()
+            .conn()
             .query_row(
                 "SELECT slug, name FROM customers WHERE id = ?1",
                 [customer_id],
@@ -161,17 +167,13 @@ impl Store {
             .map_err(|_| Error::CustomerNotFound(format!("#{customer_id}")))
     }
 
-    pub fn create_customer(
-        &self,
-        draft: CustomerDraft,
-        manifest: &ModuleManifest,
-    ) -> Result<Customer> {
+    fn create_customer(&self, draft: CustomerDraft, manifest: &ModuleManifest) -> Result<Customer> {
         self.create_customer_then(draft, manifest, |_, _| Ok(()))
     }
 
     /// `create_customer`, and `then` in the same transaction: what refers to the new customer
     /// is written with it or not at all (a process killed in between leaves neither).
-    pub fn create_customer_then(
+    fn create_customer_then(
         &self,
         draft: CustomerDraft,
         manifest: &ModuleManifest,
@@ -179,7 +181,7 @@ impl Store {
     ) -> Result<Customer> {
         let fields = validate_draft(draft, manifest).map_err(Error::Validation)?;
         self.create_unrefused(fields, then)
-            .map_err(self.refused(Right::Customers))
+            .map_err(self.store().refused(Right::Customers))
     }
 
     fn create_unrefused(
@@ -187,8 +189,8 @@ impl Store {
         fields: ValidFields,
         then: impl FnOnce(&Conn, &Customer) -> Result<()>,
     ) -> Result<Customer> {
-        let env = self.environment();
-        let mut conn = self.conn();
+        let env = self.store().environment();
+        let mut conn = self.store().conn();
         let tx = conn.transaction()?;
         if load(&tx, &fields.slug, env)?.is_some() {
             return Err(slug_taken(&fields.slug));
@@ -203,14 +205,14 @@ impl Store {
 
     /// Applies `patch` atomically: the read, the validation and the write happen inside one
     /// IMMEDIATE transaction, so a concurrent writer in another process cannot be overwritten.
-    pub fn update_customer(
+    fn update_customer(
         &self,
         slug: &str,
         patch: CustomerPatch,
         manifest: &ModuleManifest,
     ) -> Result<Customer> {
         self.update_unrefused(slug, patch, manifest)
-            .map_err(self.refused(Right::Customers))
+            .map_err(self.store().refused(Right::Customers))
     }
 
     fn update_unrefused(
@@ -219,8 +221,8 @@ impl Store {
         patch: CustomerPatch,
         manifest: &ModuleManifest,
     ) -> Result<Customer> {
-        let env = self.environment();
-        let mut conn = self.conn();
+        let env = self.store().environment();
+        let mut conn = self.store().conn();
         let tx = conn.transaction()?;
         let current =
             load(&tx, slug, env)?.ok_or_else(|| Error::CustomerNotFound(slug.to_string()))?;
@@ -264,15 +266,15 @@ impl Store {
     /// Removes a customer from the register. Refused while a run drives it or anything Fabrik
     /// made for it may still exist ("Avveckla" first). A customer with runs is archived rather
     /// than deleted: its ledger is kept and its slug stays taken.
-    pub fn delete_customer(&self, slug: &str) -> Result<()> {
+    fn delete_customer(&self, slug: &str) -> Result<()> {
         self.delete_unrefused(slug)
-            .map_err(self.refused(Right::Customers))
+            .map_err(self.store().refused(Right::Customers))
     }
 
     fn delete_unrefused(&self, slug: &str) -> Result<()> {
-        let mut conn = self.conn();
+        let mut conn = self.store().conn();
         let tx = conn.transaction()?;
-        let customer = load(&tx, slug, self.environment())?
+        let customer = load(&tx, slug, self.store().environment())?
             .ok_or_else(|| Error::CustomerNotFound(slug.to_string()))?;
         let active: bool = tx.query_row(
             &format!(
@@ -312,9 +314,9 @@ impl Store {
     }
 
     /// Adds the example customers whose slugs are free; returns how many were added.
-    pub fn insert_examples(&self, manifest: &ModuleManifest) -> Result<usize> {
-        let env = self.environment();
-        let mut conn = self.conn();
+    fn insert_examples(&self, manifest: &ModuleManifest) -> Result<usize> {
+        let env = self.store().environment();
+        let mut conn = self.store().conn();
         let tx = conn.transaction()?;
         let mut added = 0;
         for ex in example_customers() {
@@ -335,8 +337,8 @@ impl Store {
     /// (deleting it would cascade that ledger away while the resources stay); one whose runs
     /// left nothing (torn down, rolled back) is archived with its ledger, as `delete_customer`
     /// does. The answer names each kept example and why, in both languages.
-    pub fn delete_examples(&self) -> Result<ExamplesRemoved> {
-        let mut conn = self.conn();
+    fn delete_examples(&self) -> Result<ExamplesRemoved> {
+        let mut conn = self.store().conn();
         let tx = conn.transaction()?;
         let examples: Vec<(i64, String, String)> = tx.query_map(
             "SELECT id, slug, name FROM customers WHERE is_example AND archived_at IS NULL ORDER BY id",
@@ -383,7 +385,7 @@ impl Store {
     /// Every live customer that is not an example, by name, with its card in `env`: what an
     /// export writes. Read in one transaction on a connection of its own, so the export is one
     /// consistent picture and the window's own queries do not wait behind it.
-    pub fn each_customer(
+    fn each_customer(
         &self,
         env: Environment,
         mut each: impl FnMut(Customer) -> Result<()>,
@@ -391,11 +393,11 @@ impl Store {
         // A file gets a read-only connection of its own; an in-memory register or a shared
         // PostgreSQL one is read on the store's connection (PostgreSQL serves many at once).
         let (mut own, mut shared) = (None, None);
-        let conn: &mut Conn = match self.own_reader()? {
+        let conn: &mut Conn = match self.store().own_reader()? {
             Some(c) => own.insert(c),
-            None => &mut *shared.insert(self.conn()),
+            None => &mut *shared.insert(self.store().conn()),
         };
-        let snapshot = conn.dialect() == super::db::Dialect::Sqlite;
+        let snapshot = conn.dialect() == crate::store::db::Dialect::Sqlite;
         if snapshot {
             conn.execute_batch("BEGIN DEFERRED")?;
         }
@@ -425,23 +427,24 @@ impl Store {
     }
 
     /// Every slug the register holds, archived customers' too (their slugs stay taken).
-    pub fn taken_slugs(&self) -> Result<std::collections::HashSet<String>> {
-        let slugs: Vec<String> = self
-            .conn()
-            .query_map("SELECT slug FROM customers", (), |r| r.get(0))?;
+    fn taken_slugs(&self) -> Result<std::collections::HashSet<String>> {
+        let slugs: Vec<String> =
+            self.store()
+                .conn()
+                .query_map("SELECT slug FROM customers", (), |r| r.get(0))?;
         Ok(slugs.into_iter().collect())
     }
 
     /// Adds imported customers, each with its status and card in this process's environment,
     /// in one transaction: all of them or none. A slug taken since the preview was made is
     /// left out and returned, not overwritten.
-    pub fn import_customers(&self, customers: &[ValidFields]) -> Result<Vec<String>> {
-        let env = self.environment();
+    fn import_customers(&self, customers: &[ValidFields]) -> Result<Vec<String>> {
+        let env = self.store().environment();
         // Not the store's connection: an import may take long, and heartbeats go through it.
         let (mut own, mut shared) = (None, None);
-        let conn: &mut Conn = match self.own_writer()? {
+        let conn: &mut Conn = match self.store().own_writer()? {
             Some(c) => own.insert(c),
-            None => &mut *shared.insert(self.conn()),
+            None => &mut *shared.insert(self.store().conn()),
         };
         let tx = conn.transaction()?;
         let mut taken = Vec::new();
@@ -462,13 +465,9 @@ impl Store {
     }
 
     /// Bulk insert for benchmarks and load tests: one transaction, no per-row lookups.
-    pub fn insert_many(
-        &self,
-        drafts: Vec<CustomerDraft>,
-        manifest: &ModuleManifest,
-    ) -> Result<usize> {
-        let env = self.environment();
-        let mut conn = self.conn();
+    fn insert_many(&self, drafts: Vec<CustomerDraft>, manifest: &ModuleManifest) -> Result<usize> {
+        let env = self.store().environment();
+        let mut conn = self.store().conn();
         let tx = conn.transaction()?;
         let mut n = 0;
         for d in drafts {
@@ -480,6 +479,8 @@ impl Store {
         Ok(n)
     }
 }
+
+impl CustomerRows for Store {}
 
 /// Whether the ledger says something Fabrik created (or was about to create) for this customer
 /// may still exist: a created or intended resource that was not compensated, in a run that was

@@ -5,13 +5,13 @@
 
 use std::collections::HashMap;
 
-use super::db::{params, Optional};
-use super::runs::{run_row, RunRow, RUN_COLUMNS};
-use super::Store;
 use crate::customer::Status;
 use crate::environment::Environment;
 use crate::error::Result;
 use crate::ledger::{LogLevel, RunState};
+use crate::store::db::{params, Optional};
+use crate::store::runs::{run_row, RunRow, RUN_COLUMNS};
+use crate::store::{Rows, Store};
 
 /// An instance whose newest health check was not healthy.
 #[derive(Debug, Clone)]
@@ -22,12 +22,13 @@ pub struct Unhealthy {
     pub findings: u32,
 }
 
-impl Store {
+/// The register's rows of this part of the customer: bring it into scope to read or write them.
+pub trait AttentionRows: Rows {
     /// Each customer's newest run in `env`, when it failed, its rollback did, or it was rolled
     /// back after a failure (what it was to do is not done): a later run of any kind (a retry,
     /// a teardown) answers it.
-    pub fn runs_ending_in_failure(&self, env: Environment) -> Result<Vec<RunRow>> {
-        let conn = self.conn();
+    fn runs_ending_in_failure(&self, env: Environment) -> Result<Vec<RunRow>> {
+        let conn = self.store().conn();
         Ok(conn.query_map(
             &format!(
                 "SELECT {RUN_COLUMNS} FROM runs r JOIN customers c ON c.id = r.customer_id
@@ -52,8 +53,9 @@ impl Store {
 
     /// The last error a run logged, in words: why a run that was rolled back failed (its own
     /// error is cleared when the rollback leaves nothing behind).
-    pub fn last_run_error(&self, run_id: i64) -> Result<Option<crate::messages::Text>> {
+    fn last_run_error(&self, run_id: i64) -> Result<Option<crate::messages::Text>> {
         let row: Option<(String, Option<String>)> = self
+            .store()
             .conn()
             .query_row(
                 "SELECT message, message_en FROM run_log WHERE run_id = ?1 AND level = ?2
@@ -69,8 +71,8 @@ impl Store {
     }
 
     /// The live customers whose newest health check in `env` found something.
-    pub fn unhealthy_instances(&self, env: Environment) -> Result<Vec<Unhealthy>> {
-        let conn = self.conn();
+    fn unhealthy_instances(&self, env: Environment) -> Result<Vec<Unhealthy>> {
+        let conn = self.store().conn();
         Ok(conn.query_map(
             "SELECT c.slug, c.name, h.checked_at, h.findings_n
                FROM health_checks h JOIN customers c ON c.id = h.customer_id
@@ -89,8 +91,8 @@ impl Store {
     }
 
     /// Every live customer's slug and name, by id.
-    pub fn live_customer_names(&self) -> Result<HashMap<i64, (String, String)>> {
-        let rows: Vec<(i64, String, String)> = self.conn().query_map(
+    fn live_customer_names(&self) -> Result<HashMap<i64, (String, String)>> {
+        let rows: Vec<(i64, String, String)> = self.store().conn().query_map(
             "SELECT id, slug, name FROM customers WHERE archived_at IS NULL",
             (),
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -100,8 +102,8 @@ impl Store {
 
     /// How many live customers are in each status in `env`, and how many delivered instances
     /// were last found healthy and not.
-    pub fn fleet_counts(&self, env: Environment) -> Result<(HashMap<Status, u32>, u32, u32)> {
-        let conn = self.conn();
+    fn fleet_counts(&self, env: Environment) -> Result<(HashMap<Status, u32>, u32, u32)> {
+        let conn = self.store().conn();
         let by_status: Vec<(Status, i64)> = conn.query_map(
             "SELECT status, count(*) FROM listing WHERE environment = ?1 GROUP BY status",
             params![env],
@@ -123,3 +125,5 @@ impl Store {
         ))
     }
 }
+
+impl AttentionRows for Store {}

@@ -1,17 +1,18 @@
 //! The last health check of each instance (`health::Health`), per environment.
 
-use super::db::{params, Optional};
+use crate::store::db::{params, Optional};
 
-use super::Store;
 use crate::customer::health::Health;
 use crate::environment::Environment;
 use crate::error::Result;
+use crate::store::{Rows, Store};
 
-impl Store {
+/// The register's rows of this part of the customer: bring it into scope to read or write them.
+pub trait HealthRows: Rows {
     /// Keeps `health` as the instance's last check, replacing the one before.
-    pub fn save_health(&self, customer_id: i64, health: &Health) -> Result<()> {
+    fn save_health(&self, customer_id: i64, health: &Health) -> Result<()> {
         let report = serde_json::to_string(health).expect("a health report serializes");
-        self.conn().execute(
+        self.store().conn().execute(
             "INSERT INTO health_checks (customer_id, environment, checked_at, healthy, findings_n, report)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (customer_id, environment) DO UPDATE SET
@@ -33,8 +34,8 @@ impl Store {
     /// by name: what "Kontrollera alla" and `fabrik status` check, and the one list every
     /// roll-out, template update and scheduled job covers. An instance handed over to its
     /// customer is not Fabrik's any more: it is never in it.
-    pub fn delivered_slugs(&self, env: Environment) -> Result<Vec<String>> {
-        let conn = self.conn();
+    fn delivered_slugs(&self, env: Environment) -> Result<Vec<String>> {
+        let conn = self.store().conn();
         let sql = format!(
             "SELECT c.slug FROM customers c
              JOIN instances i ON i.customer_id = c.id AND i.environment = ?1
@@ -51,8 +52,9 @@ impl Store {
 
     /// The instance's last check in `env`, if it was ever checked. A report this build cannot
     /// read (written by a newer one) counts as never checked.
-    pub fn health(&self, customer_id: i64, env: Environment) -> Result<Option<Health>> {
+    fn health(&self, customer_id: i64, env: Environment) -> Result<Option<Health>> {
         let report: Option<String> = self
+            .store()
             .conn()
             .query_row(
                 "SELECT report FROM health_checks WHERE customer_id = ?1 AND environment = ?2",
@@ -63,3 +65,5 @@ impl Store {
         Ok(report.and_then(|r| serde_json::from_str(&r).ok()))
     }
 }
+
+impl HealthRows for Store {}

@@ -2,13 +2,13 @@
 //! the time does not grow with the register.
 
 use super::customers::{parse_enum, vercel_scope};
-use super::db::{params, Conn, Dialect};
-use super::search::Search;
-use super::Store;
 use crate::customer::{
     CustomerListing, CustomerQuery, CustomerRow, Instance, InstanceLinks, SortKey,
 };
 use crate::error::Result;
+use crate::store::db::{params, Conn, Dialect};
+use crate::store::search::Search;
+use crate::store::{Rows, Store};
 
 /// `INDEXED BY index` on SQLite, whose planner needs the hint for these pages; PostgreSQL
 /// picks its own.
@@ -22,18 +22,6 @@ fn indexed_by(dialect: Dialect, index: &str) -> &'static str {
         (Dialect::Sqlite, _) => "",
     }
 }
-
-/// From this many matches a search walks the list in its order, each row looked up among the
-/// index's matches, instead of sorting the matches: sorting costs about 1.5 microseconds a
-/// match (its row read for the sort key), walking about 0.1 a row passed (a first page passes
-/// `page × rows / matches` rows). Measured at 100,000 customers (issue #71): a town among the
-/// active (10,000 matches) 19.2 ms sorted, 6.1 walked; two letters newest first 21.5 and 2.2.
-pub(super) const WALK_FROM: u32 = 2_000;
-
-/// From this many matches the walk checks each row's own text instead: the set of the index's
-/// matches would be as large as a quarter of the register, and so many matches put a page
-/// within a few times its length.
-pub(super) const WALK_BY_NEEDLE_FROM: u32 = 25_000;
 
 /// How many live customers the register holds, from the index of their names.
 fn live_customers(conn: &Conn) -> Result<u32> {
@@ -73,13 +61,14 @@ fn count_contains(
     })
 }
 
-impl Store {
+/// The register's rows of this part of the customer: bring it into scope to read or write them.
+pub trait ListingRows: Rows {
     /// One page of the register, filtered, searched and sorted, with the size of the whole
     /// filtered list. Each part is a range of an index (`listing`, migration 011) or of the
     /// full-text table (`customers_find`, migration 019), so the time does not grow with the
     /// register: only the page's rows are read.
-    pub fn list_customers(&self, query: &CustomerQuery) -> Result<CustomerListing> {
-        let env = self.environment();
+    fn list_customers(&self, query: &CustomerQuery) -> Result<CustomerListing> {
+        let env = self.store().environment();
         let descending = matches!(
             query.sort.unwrap_or_default(),
             SortKey::NameDesc | SortKey::CreatedDesc
@@ -94,9 +83,14 @@ impl Store {
             .limit
             .unwrap_or(CustomerQuery::PAGE)
             .min(CustomerQuery::MAX_PAGE);
-        let conn = self.conn();
+        let conn = self.store().conn();
         let dialect = conn.dialect();
-        let search = Search::parse(query.search.as_deref(), query.status, env, dialect);
+        let search = Search::parse(
+            query.search.as_deref(),
+            query.status.map(crate::customer::Status::as_str),
+            env,
+            dialect,
+        );
         // The same search without the status, for a walk of the status's own range.
         let text_only = match Search::parse(query.search.as_deref(), None, env, dialect) {
             Search::Find { query, .. } => query,
@@ -177,13 +171,12 @@ impl Store {
                     [fts],
                     |r| r.get(0),
                 )?;
-                use std::sync::atomic::Ordering::Relaxed;
-                if total >= self.walk_by_needle_from.load(Relaxed) {
+                if total >= self.store().walks_from().1 {
                     // So many match that walking the list in its order and checking each row
                     // finds a page after a few times its length.
                     let ids = walk(" AND instr(c.search_text, ?3) > 0");
                     (total, ids, Some(needle.as_str()))
-                } else if total >= self.walk_from.load(Relaxed) {
+                } else if total >= self.store().walks_from().0 {
                     // Enough that a page is a short walk: each row looked up among the
                     // matches, which SQLite gathers once (with a Bloom filter in front).
                     let set = " IN (SELECT rowid FROM customers_find WHERE customers_find MATCH ?3)";
@@ -341,11 +334,13 @@ impl Store {
         })
     }
 
-    pub fn count_customers(&self) -> Result<i64> {
-        Ok(self.conn().query_row(
+    fn count_customers(&self) -> Result<i64> {
+        Ok(self.store().conn().query_row(
             "SELECT COUNT(*) FROM customers WHERE archived_at IS NULL",
             (),
             |r| r.get(0),
         )?)
     }
 }
+
+impl ListingRows for Store {}
