@@ -6,17 +6,17 @@
 //! with 30 days of usage and a health check (one in ten found something), one in twenty with a
 //! failed run, and twenty requests waiting in the inbox. Then the median of RUNS reads.
 
+use std::time::{Duration, Instant};
+
 use fabrik::customer::rows::CustomerRows;
 use fabrik::customer::rows::HealthRows;
 use fabrik::customer::rows::InstanceRows;
-use fabrik::requests::IntakeRows;
-use std::time::{Duration, Instant};
-
 use fabrik::customer::{CustomerDraft, Instance, ModuleManifest, Status};
 use fabrik::environment::Environment;
 use fabrik::health::Health;
 use fabrik::ledger::{RunKind, RunState, StepKey};
 use fabrik::metering::UsageRows;
+use fabrik::requests::IntakeRows;
 use fabrik::requests::{IntakeSource, NewIntake};
 use fabrik::store::runs::NewRun;
 use fabrik::store::Store;

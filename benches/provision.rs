@@ -15,10 +15,10 @@
 //!    against the bound the per-endpoint limits allow, calls, failures and 429s (target 0 each).
 //!    Provisioning the 200 first takes several minutes (the simulator's GitHub content limit).
 
-use fabrik::customer::rows::CustomerRows;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use fabrik::customer::rows::CustomerRows;
 use fabrik::customer::{CustomerDraft, ModuleManifest};
 use fabrik::providers::Endpoints;
 use fabrik::provision::RunRequest;

@@ -4,11 +4,11 @@
 //! or FABRIK_TEST_DATABASE_URL). Each figure is the slowest of 5 rounds' medians (7 runs each).
 //! Prints numbers and one `bench:` summary line; no assertions. `cargo bench --bench all -- register`.
 
+use std::time::{Duration, Instant};
+
 use fabrik::customer::rows::CustomerRows;
 use fabrik::customer::rows::InstanceRows;
 use fabrik::customer::rows::ListingRows;
-use std::time::{Duration, Instant};
-
 use fabrik::customer::{CustomerDraft, CustomerQuery, ModuleManifest, SortKey, Status};
 use fabrik::environment::Environment;
 use fabrik::store::Store;

@@ -10,12 +10,12 @@
 //! fleet view as the window gets it (`usage_fleet`), `usage_of` and the whole customer's page
 //! (`usage_customer`), and the CSV export (`usage_csv`, a file written each time).
 
-use fabrik::customer::rows::CustomerRows;
-use fabrik::customer::rows::HealthRows;
-use fabrik::customer::rows::InstanceRows;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::HealthRows;
+use fabrik::customer::rows::InstanceRows;
 use fabrik::customer::{CustomerDraft, Instance, ModuleManifest, Status};
 use fabrik::environment::Environment;
 use fabrik::metering::UsageRows;

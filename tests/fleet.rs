@@ -2,8 +2,6 @@
 //! `Runs` trait the supervisor provides in the app): what the driver decides from what the
 //! register and the runs tell it.
 
-use fabrik::customer::rows::CustomerRows;
-use fabrik::provision::rollouts::RolloutRows;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -20,6 +18,8 @@ use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::provision::rollouts::RolloutRows;
 
 /// Runs as a customer with another run going sees them: the first start names the backup
 /// that follows a provisioning (still active, and ending as it is named); later starts make

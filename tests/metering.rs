@@ -3,13 +3,13 @@
 //! a provider down, a subscription that is not there), and figures that follow the
 //! simulator's day.
 
-use fabrik::customer::rows::CustomerRows;
 use std::time::Duration;
 
 use crate::common;
 
 use chrono::NaiveDate;
 use common::*;
+use fabrik::customer::rows::CustomerRows;
 use fabrik::customer::Instance;
 use fabrik::metering::read::read;
 use fabrik::provider::Provider;

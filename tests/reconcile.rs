@@ -2,9 +2,6 @@
 //! states, compared with the register's customers, each difference found with its offer; and
 //! after a 45-day gap, when Stripe's events of what happened are gone, the list still says it.
 
-use fabrik::billing::rows::BillingRows;
-use fabrik::customer::rows::CustomerRows;
-use fabrik::requests::IntakeRows;
 use std::time::Duration;
 
 use fabrik::billing::drift::{DriftKind, DriftOffer};
@@ -21,6 +18,9 @@ use serde_json::json;
 
 use crate::common::TOKEN;
 use crate::stripe_client::{admin, subscribed};
+use fabrik::billing::rows::BillingRows;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::requests::IntakeRows;
 
 const DAY: i64 = 86_400;
 

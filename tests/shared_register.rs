@@ -2,8 +2,6 @@
 //! server that restarts, a connection cut under it. Each runs on the tests' PostgreSQL; the
 //! restart on a cluster of its own, so no other test sees its server go away.
 
-use fabrik::customer::rows::CustomerRows;
-use fabrik::customer::rows::ListingRows;
 use std::time::{Duration, Instant};
 
 use fabrik::customer::{CustomerDraft, ModuleManifest};
@@ -11,6 +9,8 @@ use fabrik::store::db::{Live, LiveStatus, PgConn};
 use fabrik::store::Store;
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::ListingRows;
 
 fn draft(name: &str) -> CustomerDraft {
     CustomerDraft {

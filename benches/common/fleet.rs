@@ -6,12 +6,12 @@
 //! the instances, timed.
 #![allow(dead_code)] // not every bench uses every helper
 
-use fabrik::customer::rows::CustomerRows;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use fabrik::customer::rows::CustomerRows;
 use fabrik::customer::{CustomerDraft, ModuleManifest};
 use fabrik::providers::{Clients, Endpoints, Tokens};
 use fabrik::provision::{

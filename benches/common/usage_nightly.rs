@@ -2,7 +2,6 @@
 //! alone, and benches/rollout_usage.rs on the fleet it shares with the schema roll-out): the
 //! tick's usage job as `fabrik tick` runs it, then once more the same day (nothing due).
 
-use fabrik::customer::rows::CustomerRows;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +13,7 @@ use fabrik::store::Store;
 use fabrik_sim::SimHandle;
 
 use crate::fleet::*;
+use fabrik::customer::rows::CustomerRows;
 
 struct Measured {
     wall: Duration,

@@ -2,18 +2,18 @@
 //! only within its limit a day), its customer made and checked like any other, then its
 //! provisioning run, whose steps and end the portal is told as they happen.
 
-use crate::customer::rows::CustomerRows;
-use crate::requests::IntakeRows;
 use std::sync::Arc;
 
 use super::inbox::{decided, intake_error};
 use super::Intake;
+use crate::customer::rows::CustomerRows;
 use crate::customer::Plan;
 use crate::error::{ApiResult, Error};
 use crate::ledger::RunEvent;
 use crate::messages::{params, Say};
 use crate::provision::settings::ProvisionSettings;
 use crate::provision::RunRequest;
+use crate::requests::IntakeRows;
 use crate::requests::{AutoClaim, IntakeItem, IntakeSource, IntakeState};
 use crate::supervisor::host::RunHost;
 

@@ -7,7 +7,6 @@
 //! blocks the run. A source approves on its own only what `waiting` lets through, and only its
 //! limit a day.
 
-use crate::requests::IntakeRows;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
@@ -16,6 +15,7 @@ use ts_rs::TS;
 
 use crate::error::{ApiResult, Error};
 use crate::messages::{params, Say, Text};
+use crate::requests::IntakeRows;
 use crate::requests::{IntakeChoices, IntakeItem, IntakeSource, IntakeSourceState, IntakeState};
 use crate::secrets::{Provider, SecretKey};
 use crate::store::db::PgConfig;

@@ -2,7 +2,6 @@
 //! source not set up is skipped; one that fails is named and the other goes on), then what a
 //! source provisions on its own, then the portal told what changed.
 
-use crate::requests::IntakeRows;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -13,6 +12,7 @@ use super::portal::Portal;
 use super::Intake;
 use crate::error::{ApiResult, Error};
 use crate::messages::{params, Say, Text};
+use crate::requests::IntakeRows;
 use crate::requests::{IntakeItem, IntakeSource, NewIntake};
 use crate::secrets::Provider;
 use crate::supervisor::host::RunHost;

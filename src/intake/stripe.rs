@@ -7,11 +7,11 @@
 //! payer typed (the company, the name) is only a name: a request is linked to a portal
 //! organization only by an id the agency put in the checkout's metadata (`organization_id`).
 
-use crate::requests::IntakeRows;
 use serde_json::{json, Value};
 
 use crate::customer::Plan;
 use crate::providers::stripe::{Event, Stripe, EVENT_DAYS};
+use crate::requests::IntakeRows;
 use crate::requests::{IntakeSource, NewIntake};
 use crate::store::Store;
 

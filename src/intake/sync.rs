@@ -2,15 +2,15 @@
 //! the writes made, and each refusal kept on the request and written again next time; soon and
 //! off the caller's path while a run goes (`sync_soon`).
 
-use crate::customer::rows::CustomerRows;
-use crate::requests::IntakeRows;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::portal::Portal;
 use super::Intake;
+use crate::customer::rows::CustomerRows;
 use crate::error::ApiResult;
 use crate::messages::{params, Say, Text};
+use crate::requests::IntakeRows;
 use crate::requests::IntakeSource;
 
 impl Intake {

@@ -1,26 +1,26 @@
 //! The overview built from the register: each kind of item from its own few rows, then sorted
 //! (most urgent, then newest, first).
 
-use crate::billing::rows::BillingRows;
-use crate::customer::rows::HealthRows;
-use crate::overview::rows::AttentionRows;
-use crate::provision::handovers::HandoverRows;
-use crate::requests::IntakeRows;
-use crate::schedule::rows::ScheduleRows;
-use crate::template::rows::TemplateRows;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
 use super::{Attention, AttentionKind, Glance, Overview, Place, Urgency};
+use crate::billing::rows::BillingRows;
 use crate::billing::rows::DecisionState;
+use crate::customer::rows::HealthRows;
 use crate::customer::Status;
 use crate::error::Result;
 use crate::messages::{param_text, params, Say, Text};
 use crate::metering::UsageRows;
+use crate::overview::rows::AttentionRows;
+use crate::provision::handovers::HandoverRows;
+use crate::requests::IntakeRows;
 use crate::requests::IntakeState;
 use crate::schedule::rows::AlertKind;
+use crate::schedule::rows::ScheduleRows;
 use crate::store::Store;
+use crate::template::rows::TemplateRows;
 
 /// A token that expires within this many days is named; within `URGENT_DAYS`, as urgent.
 const TOKEN_DAYS: i64 = 14;

@@ -5,21 +5,21 @@
 //! the register and the seat's credentials only: no engine is built to learn whether a Gitea
 //! is set.
 
-use crate::customer::rows::CustomerRows;
-use crate::customer::rows::HealthRows;
-use crate::database::backup::rows::BackupRows;
-use crate::workflows::backups::WorkflowBackupRows;
 use std::sync::Arc;
 
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
 use crate::customer::Status;
+use crate::database::backup::rows::BackupRows;
 use crate::environment::Environment;
 use crate::error::ApiResult;
 use crate::secrets::Provider;
 use crate::store::Store;
 use crate::supervisor::cloud::CloudApi;
+use crate::workflows::backups::WorkflowBackupRows;
 
 /// The setting that says how old the newest backup of an instance may grow.
 pub const SCHEDULE_SETTING: &str = "backup.schedule_hours";

@@ -7,13 +7,13 @@
 //! At a subscription's end the customer's export is written to the export folder first
 //! (`crate::export::deliver`), its file noted on the decision, before the teardown is offered.
 
-use crate::billing::rows::BillingRows;
 use std::sync::Arc;
 
 use super::report::JobReport;
 use super::ticker::Ticker;
 use crate::billing::decide::{decide_all, stripe_confirms, Made};
 use crate::billing::policy::{self, DecisionState, Step, Transition};
+use crate::billing::rows::BillingRows;
 use crate::error::ApiResult;
 use crate::ledger::{RunKind, RunState};
 use crate::messages::{param_text, params, Say, Text};

@@ -3,13 +3,13 @@
 //! by each instance's last reading (`usage.rs`), the sweep by `health.check_minutes` on the
 //! register's clock, the alerts by what is new since the last one named it.
 
-use crate::provision::handovers::HandoverRows;
-use crate::schedule::rows::ScheduleRows;
 use std::time::Duration;
 
 use super::ticker::Ticker;
 use crate::error::{ApiError, ApiResult, Error};
 use crate::ledger::RunState;
+use crate::provision::handovers::HandoverRows;
+use crate::schedule::rows::ScheduleRows;
 use crate::schedule::rows::{AlertKind, Job};
 
 /// A failed run is alerted when it ended within this long (older ones were seen or are history).

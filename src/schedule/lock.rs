@@ -2,7 +2,6 @@
 //! the OS when the process dies) and the tick that ended before it began, kept in the register
 //! when it answers and in the seat's folder when it does not.
 
-use crate::schedule::rows::ScheduleRows;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -11,6 +10,7 @@ use serde_json::json;
 use super::report::TickReport;
 use crate::error::{ApiError, Error};
 use crate::messages::{params, ErrorCode};
+use crate::schedule::rows::ScheduleRows;
 use crate::schedule::rows::TickOutcome;
 use crate::store::Store;
 

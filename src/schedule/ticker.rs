@@ -10,7 +10,6 @@
 //! episode) are kept in the register, so a restart or another seat does not name a stale
 //! backup again.
 
-use crate::schedule::rows::ScheduleRows;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -23,6 +22,7 @@ use super::lock::refuse;
 use super::report::{JobReport, JobState, TickReport};
 use crate::error::{ApiError, ApiResult, Error};
 use crate::intake::Intake;
+use crate::schedule::rows::ScheduleRows;
 use crate::schedule::rows::{Job, JobLease, JobOutcome, TickOutcome};
 use crate::secrets::{Provider, SecretError, SecretKey};
 use crate::store::Store;

@@ -4,7 +4,6 @@
 //! is no longer near). `fabrik usage collect` and the
 //! window's "Läs av nu" collect the same way, every instance afresh.
 
-use crate::schedule::rows::ScheduleRows;
 use std::sync::Arc;
 
 use super::report::JobReport;
@@ -14,6 +13,7 @@ use crate::messages::{params, Say};
 use crate::metering::collect::{self, Collected};
 use crate::provision::{FailurePolicy, Timing};
 use crate::schedule::rows::AlertKind;
+use crate::schedule::rows::ScheduleRows;
 use crate::secrets::Provider;
 use crate::supervisor::cloud::CloudApi;
 use crate::supervisor::host::RunHost;

@@ -2,7 +2,6 @@
 //! register, and the last tick refused on this seat; what the scheduler is to run from the
 //! window; and a scheduler's refusal in words.
 
-use crate::schedule::rows::ScheduleRows;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -13,6 +12,7 @@ use super::system::{self, Installed, ScheduleError, Scheduler};
 use super::units::Command;
 use crate::error::{ApiError, ApiResult, Error};
 use crate::messages::{params, ErrorCode};
+use crate::schedule::rows::ScheduleRows;
 use crate::schedule::rows::TickRow;
 use crate::store::Store;
 

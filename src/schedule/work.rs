@@ -3,7 +3,6 @@
 //! collected (`usage.rs`), the health sweep run to its end, and the alerts sent and their
 //! episodes kept in the register.
 
-use crate::schedule::rows::ScheduleRows;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -13,6 +12,7 @@ use crate::error::ApiResult;
 use crate::ledger::{RunKind, RunState};
 use crate::messages::{params, ErrorCode, Say};
 use crate::provision::RunRequest;
+use crate::schedule::rows::ScheduleRows;
 use crate::schedule::rows::{AlertKind, Job};
 use crate::supervisor::host::RunHost;
 

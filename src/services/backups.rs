@@ -4,10 +4,6 @@
 //! offers, and a run to a point in time or a physical backup), a decrypted copy for standard PostgreSQL tools, and the
 //! schedule: every due instance (`schedule::backups`, the tick's rules) gets a backup run.
 
-use crate::customer::rows::CustomerRows;
-use crate::customer::rows::HealthRows;
-use crate::database::backup::rows::BackupRows;
-use crate::workflows::backups::WorkflowBackupRows;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -24,8 +20,12 @@ use crate::supervisor::host::RunHost;
 use crate::supervisor::{Launched, Supervisor};
 use crate::workflows::backups::WorkflowBackup;
 
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
+use crate::database::backup::rows::BackupRows;
 pub use crate::schedule::backups::BackupAge;
 use crate::schedule::backups::BackupRules;
+use crate::workflows::backups::WorkflowBackupRows;
 
 /// A backup as the window and `fabrik backup list` show it.
 #[derive(Debug, Clone, Serialize, TS)]

@@ -4,8 +4,6 @@
 //! and the column read the register alone (the snapshots the tick and the reconciliation
 //! keep); only the reconciliation calls Stripe.
 
-use crate::billing::rows::BillingRows;
-use crate::customer::rows::CustomerRows;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -17,8 +15,10 @@ use crate::billing::drift::DriftFinding;
 use crate::billing::link;
 use crate::billing::policy::{Policy, PolicyRow, PolicyView, Step, Transition};
 use crate::billing::reconcile::{self, compare, Reconciled, Source};
+use crate::billing::rows::BillingRows;
 use crate::billing::rows::{DecisionRow, DecisionState};
 use crate::billing::view::{self, SubscriptionView};
+use crate::customer::rows::CustomerRows;
 use crate::customer::Plan;
 use crate::error::{ApiResult, Error};
 use crate::messages::{params, Say};

@@ -2,15 +2,15 @@
 //! it): this process's engine handed to the one core (`crate::export::deliver`), which the tick
 //! also calls at a subscription's end; and the agency's keeping of them (`crate::export::keeping`).
 
-use crate::customer::rows::CustomerRows;
-use crate::export::rows::ExportRows;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::customer::rows::CustomerRows;
 use crate::error::ApiResult;
 use crate::export::deliver;
 pub use crate::export::deliver::{Exported, OmittedPart};
 pub use crate::export::keeping::Keeping;
+use crate::export::rows::ExportRows;
 use crate::export::rows::{ExportReason, ExportRecord};
 use crate::provision::Engine;
 use crate::store::Store;

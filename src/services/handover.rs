@@ -3,9 +3,9 @@
 //! other), where it stands (each part asked of its provider, what the customer took kept), and
 //! withdrawing it while it waits.
 
-use crate::customer::rows::CustomerRows;
 use std::sync::Arc;
 
+use crate::customer::rows::CustomerRows;
 use crate::error::{ApiResult, Error};
 use crate::handover::{HandoverStatus, Handovers, Withdrawal};
 use crate::ledger::StepKey;

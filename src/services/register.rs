@@ -3,14 +3,14 @@
 //! It answers from the register alone (`Register`), so the window paints the list before the
 //! clouds are up and the CLI's register commands need no token.
 
-use crate::customer::rows::CustomerRows;
-use crate::customer::rows::HealthRows;
-use crate::customer::rows::ListingRows;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
+use crate::customer::rows::ListingRows;
 use crate::customer::{
     derive_slug, validate_draft, validate_patch, validate_slug, Customer, CustomerDraft,
     CustomerListing, CustomerPatch, CustomerQuery, FieldError, ModuleManifest,

@@ -3,17 +3,17 @@
 //! by it (`fabrik import FILE --into SLUG`, a run through the guarded gate), and the check of
 //! what the target holds against the archive, table by table.
 
-use crate::customer::rows::CustomerRows;
-use crate::export::rows::ExportRows;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::customer::rows::CustomerRows;
 use crate::customer::Customer;
 use crate::database::backup::{self, crypt, BackupError};
 use crate::error::{ApiResult, Error, Result};
+use crate::export::rows::ExportRows;
 use crate::ledger::{RunKind, StepKey};
 use crate::messages::{param_text, params, ErrorCode, Right};
 use crate::provision::{gate, outputs, ownership, Engine, RunRequest};

@@ -2,7 +2,6 @@
 //! process's supervisor. `RolloutsApi` is the schema roll-outs' surface and every roll-out's
 //! controls by id (drive, pause, abort, restore a wave); `TemplatesApi` plans template ones.
 
-use crate::provision::rollouts::RolloutRows;
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
@@ -19,6 +18,7 @@ pub use crate::fleet::schema::{InstanceSchemaView, RolloutSource};
 pub use crate::fleet::view::{FileHead, RolloutView, WaveView};
 use crate::ledger::{RolloutKind, RunState};
 use crate::provision::rollouts::RolloutRow;
+use crate::provision::rollouts::RolloutRows;
 use crate::provision::{Engine, RunRequest};
 use crate::store::Store;
 use crate::supervisor::host::RunHost;

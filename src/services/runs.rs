@@ -2,12 +2,12 @@
 //! a teardown would delete, adoptions, the run history and the resume banner. Runs themselves
 //! start, continue and roll back through the supervisor (`supervisor.rs`).
 
-use crate::customer::rows::CustomerRows;
 use std::sync::Arc;
 
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::customer::rows::CustomerRows;
 use crate::error::ApiResult;
 use crate::provision::adoptions::Adoption;
 use crate::provision::preflight::Finding;

@@ -8,16 +8,14 @@
 //! writes, proving the repository the customer's right before. Reading the pull requests back
 //! (`refresh`) moves a repository's base when its pull request was merged.
 
-use crate::customer::rows::CustomerRows;
-use crate::customer::rows::HealthRows;
-use crate::provision::rollouts::RolloutRows;
-use crate::template::rows::TemplateRows;
 use std::sync::Arc;
 
 use serde::Serialize;
 use ts_rs::TS;
 
 use super::rollouts::{RolloutView, RolloutsApi};
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
 use crate::customer::Status;
 use crate::environment::Environment;
 use crate::error::ApiResult;
@@ -27,8 +25,10 @@ use crate::fleet::template;
 pub use crate::fleet::template::RepoPlan;
 use crate::ledger::{BaseHow, PrState, RolloutKind};
 use crate::provision::rollouts::RolloutRow;
+use crate::provision::rollouts::RolloutRows;
 use crate::store::Store;
 use crate::supervisor::Supervisor;
+use crate::template::rows::TemplateRows;
 use crate::template::rows::{TemplateBase, TemplatePr};
 use crate::template::sync::Target;
 

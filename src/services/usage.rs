@@ -2,12 +2,12 @@
 //! (Användning), a customer's page, the fleet as CSV, and the price book. It answers from the
 //! register alone (the days `metering` collected); reading the providers is the tick's.
 
-use crate::customer::rows::CustomerRows;
 use std::path::Path;
 use std::sync::Arc;
 
 use chrono::Duration;
 
+use crate::customer::rows::CustomerRows;
 use crate::error::{ApiResult, Error, Result};
 use crate::metering::UsageRows;
 use crate::services::register::{new_export, ExportedFile};

@@ -1,8 +1,8 @@
-use crate::customer::rows::CustomerRows;
-use crate::customer::rows::InstanceRows;
 use chrono::NaiveDate;
 
 use super::*;
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::InstanceRows;
 use crate::customer::{CustomerDraft, ModuleManifest, Status};
 use crate::environment::Environment;
 use crate::metering::UsageRows;

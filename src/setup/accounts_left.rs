@@ -5,13 +5,13 @@
 //! no call); Inställningar and the previews ask `accounts_left`, which reads the plan limits
 //! from the accounts (two Supabase calls).
 
-use crate::customer::rows::HealthRows;
 use std::sync::Arc;
 
 use serde::Serialize;
 use ts_rs::TS;
 
 use super::plan_limits::{GITHUB_CONTENT_HOUR, SUPABASE_FREE_ACTIVE, VERCEL_HOBBY_PROJECTS};
+use crate::customer::rows::HealthRows;
 use crate::environment::Environment;
 use crate::error::ApiResult;
 use crate::messages::{params, Say, Text};

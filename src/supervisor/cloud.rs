@@ -2,7 +2,6 @@
 //! read back) and the non-secret settings. One environment at a time: the sandbox (an
 //! in-process fabrik-sim) or production (the real APIs).
 
-use crate::customer::rows::CustomerRows;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +10,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::credentials::{CredentialStatus, Credentials};
+use crate::customer::rows::CustomerRows;
 use crate::error::ApiResult;
 use crate::messages::Text;
 use crate::providers::choices::AccountChoices;

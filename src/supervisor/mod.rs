@@ -9,7 +9,6 @@ pub mod cloud;
 pub mod host;
 pub mod sweep;
 
-use crate::customer::rows::CustomerRows;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -19,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 use self::cloud::{CloudApi, Environment};
 use self::host::RunHost;
 use crate::credentials::CredentialState;
+use crate::customer::rows::CustomerRows;
 use crate::error::ApiResult;
 use crate::error::Error;
 use crate::ledger::{RunKind, RunState};

@@ -6,8 +6,6 @@
 //! shows the usage warnings of the instance's stored days (`Health::usage`), read from the
 //! register: the sweep makes no usage call of its own.
 
-use crate::customer::rows::CustomerRows;
-use crate::customer::rows::HealthRows;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -15,6 +13,8 @@ use chrono::Utc;
 
 use super::cloud::CloudApi;
 use super::host::{RunHost, Sweep};
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
 use crate::error::ApiResult;
 use crate::health::Health;
 use crate::messages::{params, Say, Text};

@@ -5,8 +5,6 @@
 //! longer than Stripe keeps its events is read from the subscriptions and only offered; an
 //! export that fails at the period's end is said, and the teardown still only offered.
 
-use fabrik::billing::rows::BillingRows;
-use fabrik::export::rows::ExportRows;
 use std::sync::Arc;
 
 use super::*;
@@ -14,7 +12,9 @@ use crate::runs_api::intake::{checkout, choices, seeded_prices};
 use crate::runs_api::{agency_emails, sandboxed, sandboxed_on, settled, Host, Sandboxed, SANDBOX};
 
 use fabrik::billing::policy::{DecisionState, PolicyRow, Step, Transition};
+use fabrik::billing::rows::BillingRows;
 use fabrik::billing::rows::DecisionRow;
+use fabrik::export::rows::ExportRows;
 use fabrik::intake::Intake;
 use fabrik::ledger::{RunKind, RunState};
 use fabrik::requests::IntakeSource;

@@ -2,8 +2,6 @@
 //! time into a file that appears only once the whole backup proved authentic): each refusal in
 //! words, with nothing left at the name or beside it.
 
-use fabrik::customer::rows::CustomerRows;
-use fabrik::database::backup::rows::BackupRows;
 use std::path::Path;
 
 use fabrik::database::backup::rows::{BackupReason, NewBackup};
@@ -13,6 +11,8 @@ use fabrik::store::Store;
 use assert_cmd::prelude::*;
 
 use super::fabrik;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::database::backup::rows::BackupRows;
 
 /// A backup row as a backup run records it, of a file this computer does not have.
 fn recorded(customer: i64, environment: Environment, uid: &str) -> NewBackup {

@@ -9,11 +9,11 @@ pub mod template_corpus;
 mod cli;
 pub use cli::{cli, delivered_fleet, fabrik_exe, register_file, run_until, said};
 
-use fabrik::customer::rows::CustomerRows;
-use fabrik::customer::rows::InstanceRows;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::InstanceRows;
 use fabrik::customer::{CustomerDraft, ModuleManifest, Plan};
 use fabrik::environment::Environment;
 use fabrik::providers::Endpoints;

@@ -5,7 +5,6 @@
 //! or an owner's seat resuming it) deleted the delivered project, whose marker proves it the
 //! customer's. What was delivered goes only by a teardown: the rollback leaves it.
 
-use fabrik::customer::rows::CustomerRows;
 use std::sync::Arc;
 
 use fabrik::provision::{FailurePolicy, RunState};
@@ -13,6 +12,7 @@ use fabrik::store::db::Value;
 
 use super::*;
 use crate::common::{engine, engine_as_set, inventory, keyring, sim, Events};
+use fabrik::customer::rows::CustomerRows;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operators_forged_step_does_not_make_a_rollback_delete_the_delivered_project() {

@@ -4,10 +4,6 @@
 //! by the retention of the login that took it; the listing is written by its triggers alone.
 //! Each is refused at PostgreSQL while the app's own path, as an operator, still works.
 
-use fabrik::customer::rows::ProofRows;
-use fabrik::database::backup::rows::BackupRows;
-use fabrik::export::rows::ExportRows;
-use fabrik::schedule::rows::ScheduleRows;
 use std::time::Duration;
 
 use fabrik::database::backup::rows::{BackupReason, NewBackup};
@@ -16,6 +12,10 @@ use serde_json::json;
 
 use super::ledger::refused;
 use super::*;
+use fabrik::customer::rows::ProofRows;
+use fabrik::database::backup::rows::BackupRows;
+use fabrik::export::rows::ExportRows;
+use fabrik::schedule::rows::ScheduleRows;
 
 /// An operator held the scheduled jobs as long as they liked: `lease_until = '2999-…'` and no
 /// other seat's tick did the job again (found it held). Now a lease ends at most the tick's

@@ -1,8 +1,6 @@
 //! The register's SQLite file: migrations, reopening, typed uniqueness errors, refusal of a
 //! newer schema, and concurrent writers on one file.
 
-use fabrik::customer::rows::CustomerRows;
-use fabrik::customer::rows::ListingRows;
 use std::sync::{Arc, Barrier};
 use std::thread;
 
@@ -13,6 +11,8 @@ use fabrik::store::{Store, SCHEMA_VERSION};
 use fabrik::Error;
 
 use crate::common;
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::ListingRows;
 
 /// Each test that takes a `Store` (in the modules below) runs on both backends (issue #14): the
 /// embedded SQLite register and a shared PostgreSQL one (a fresh database on the tests' own

@@ -6,10 +6,10 @@
 //! makes on its own is marked (`automatic`) and counted against the source's limit a day in the
 //! same change (`claim_intake_automatically`), so seats and ticks together never pass it.
 
-use crate::customer::rows::CustomerRows;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::customer::rows::CustomerRows;
 use crate::error::Result;
 use crate::ledger::{RunState, StepKey};
 use crate::store::db::{params, Optional, Row};

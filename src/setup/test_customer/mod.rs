@@ -9,10 +9,10 @@
 //! resources behind unannounced; the test customer is marked in the register when it is made,
 //! and the proof tears down no customer without that mark (`its_own`).
 
-use crate::customer::rows::CustomerRows;
-use crate::customer::rows::ProofRows;
 use std::sync::Arc;
 
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::ProofRows;
 use crate::customer::CustomerDraft;
 use crate::error::{ApiResult, Error};
 use crate::ledger::{RunKind, RunState};

@@ -2,15 +2,15 @@
 //! register holds every area's tables and words, so these run on the whole program (each area
 //! hands the register its words: `fabrik::words`), not in the register's crate.
 
-use fabrik::customer::rows::CustomerRows;
-use fabrik::customer::rows::InstanceRows;
-use fabrik::provision::adoptions::AdoptionRows;
 use std::path::Path;
 
 use rusqlite::{params, Connection};
 
+use fabrik::customer::rows::CustomerRows;
+use fabrik::customer::rows::InstanceRows;
 use fabrik::environment::Environment;
 use fabrik::ledger::{AdoptionState, AllowedBy, LogLevel, RunKind, RunState, StepKey, StepState};
+use fabrik::provision::adoptions::AdoptionRows;
 use fabrik::store::migrations::{PG_BASELINE, PG_STEPS, STEPS};
 use fabrik::store::Store;
 use fabrik::store::SCHEMA_VERSION;

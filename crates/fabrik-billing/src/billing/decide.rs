@@ -2,12 +2,12 @@
 //! transition due (if any), the step, and the episode that makes it once, kept in the
 //! register (`decide_all`). The tick (`schedule::billing`) starts the runs and says it.
 
-use crate::billing::rows::BillingRows;
-use crate::customer::rows::CustomerRows;
 use chrono::{DateTime, Duration, Utc};
 
 use super::policy::{DecisionState, Policy, Step, Transition};
+use crate::billing::rows::BillingRows;
 use crate::billing::rows::{DecisionRow, NewDecision, SubscriptionRow};
+use crate::customer::rows::CustomerRows;
 use crate::customer::{Plan, Status};
 use crate::environment::Environment;
 use crate::error::{Error, Result};

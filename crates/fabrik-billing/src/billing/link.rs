@@ -2,11 +2,11 @@
 //! the inbox's (a Stripe request approved into the customer). The one place usage, the
 //! subscription beside the instance and the drift between billing and the fleet ask.
 
-use crate::customer::rows::CustomerRows;
-use crate::requests::IntakeRows;
 use std::collections::HashMap;
 
+use crate::customer::rows::CustomerRows;
 use crate::error::Result;
+use crate::requests::IntakeRows;
 use crate::requests::IntakeSource;
 use crate::store::Store;
 

@@ -4,12 +4,12 @@
 //! Stripe is offered; a resume (or a payment after a pause) is done; the period's end offers
 //! the teardown, which is never done on its own.
 
-use crate::billing::rows::BillingRows;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::billing::rows::BillingRows;
 use crate::customer::Plan;
 use crate::error::{Error, Result};
 use crate::ledger::RunKind;

@@ -2,8 +2,6 @@
 //! instead of the events, when the last poll is older than Stripe's 30 days of events, or on
 //! demand. What differs is returned as drift findings, shown and never acted on here.
 
-use crate::customer::rows::CustomerRows;
-use crate::requests::IntakeRows;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -12,10 +10,12 @@ use ts_rs::TS;
 
 use super::drift::{self, DriftFinding, Seen};
 use super::view::SubscriptionView;
+use crate::customer::rows::CustomerRows;
 use crate::customer::{Customer, Plan};
 use crate::error::{Error, Result};
 use crate::messages::{params, Say, Text};
 use crate::providers::stripe::{Stripe, Subscription};
+use crate::requests::IntakeRows;
 use crate::requests::IntakeSource;
 use crate::store::Store;
 

@@ -4,11 +4,11 @@
 //! one kept: an old `paused` read after a newer `resumed` changes nothing. The inbox takes
 //! each event once (`intake_events`), so an event read twice is applied once.
 
-use crate::billing::rows::BillingRows;
 use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::billing::rows::BillingRows;
 use crate::billing::rows::SubscriptionRow;
 use crate::environment::Environment;
 use crate::error::Result;

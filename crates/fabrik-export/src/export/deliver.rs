@@ -4,22 +4,22 @@
 //! archive written (`crate::export`), and the export recorded in the register. Not a run: it
 //! changes nothing at the instance, and reads it beside whatever runs there.
 
-use crate::customer::rows::CustomerRows;
-use crate::export::rows::ExportRows;
-use crate::template::rows::TemplateRows;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use ts_rs::TS;
 
 use super::{About, ExportError, ExportPart, Source};
+use crate::customer::rows::CustomerRows;
 use crate::error::{ApiResult, Error};
+use crate::export::rows::ExportRows;
 use crate::export::rows::{ExportReason, ExportRecord, NewExport};
 use crate::ledger::{RunKind, StepKey};
 use crate::messages::{params, ErrorCode, Right};
 use crate::provision::outputs;
 use crate::provision::Engine;
 use crate::store::Store;
+use crate::template::rows::TemplateRows;
 
 /// A part the archive does not hold, and why.
 #[derive(Debug, Clone, Serialize, TS)]

@@ -6,7 +6,6 @@
 //! is not a plain file name, is left where it is and said. An archive a person wrote elsewhere
 //! (`fabrik export --out`) is theirs and never looked at.
 
-use crate::export::rows::ExportRows;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -14,6 +13,7 @@ use ts_rs::TS;
 
 use crate::error::Result;
 use crate::export::rows::ExportRecord;
+use crate::export::rows::ExportRows;
 use crate::store::Store;
 
 /// The register setting that says how many days the agency keeps an archive.

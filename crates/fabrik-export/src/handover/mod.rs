@@ -5,17 +5,17 @@
 //! transfer, the workflow's export, the letter) is `provision::steps::handover`'s. Not a run:
 //! it reads through the engine's public surface, as the team does.
 
-use crate::customer::rows::CustomerRows;
-use crate::provision::handovers::HandoverRows;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::customer::rows::CustomerRows;
 use crate::customer::Customer;
 use crate::error::{Error, Result};
 use crate::ledger::StepKey;
 use crate::messages::{params, Right, Say, Text};
 use crate::providers::{ErrorKind, ProviderError};
 use crate::provision::engine::Engine;
+use crate::provision::handovers::HandoverRows;
 use crate::provision::handovers::{Handover, Part};
 
 /// Where a customer's handover stands.

@@ -8,9 +8,6 @@
 //! not yet started is checked by its kind right before its run, so an instance that drifted or
 //! was paused meanwhile is reported and skipped, never forced.
 
-use crate::customer::rows::CustomerRows;
-use crate::database::backup::rows::BackupRows;
-use crate::provision::rollouts::RolloutRows;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -20,11 +17,14 @@ use super::definition::{
 };
 use super::kinds::definition;
 use super::waves;
+use crate::customer::rows::CustomerRows;
 use crate::customer::Status;
+use crate::database::backup::rows::BackupRows;
 use crate::error::Error;
 use crate::ledger::{MemberState, RolloutState, RunState};
 use crate::messages::params;
 use crate::messages::{ErrorCode, Say, Text};
+use crate::provision::rollouts::RolloutRows;
 use crate::provision::rollouts::{MemberRow, NewMember, RolloutRow};
 use crate::provision::RunRequest;
 use crate::store::Store;

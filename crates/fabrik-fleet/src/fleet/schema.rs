@@ -3,9 +3,6 @@
 //! instance's own migration history; drift, paused instances and databases Supabase locked for
 //! writing are skipped with the reason.
 
-use crate::customer::rows::CustomerRows;
-use crate::customer::rows::HealthRows;
-use crate::provision::rollouts::RolloutRows;
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 use serde::{Deserialize, Serialize};
@@ -14,6 +11,8 @@ use ts_rs::TS;
 use super::definition::{
     parallel, paused_text, Definition, FileHead, FleetResult, Found, Plan, Runs, Settled, Survey,
 };
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
 use crate::customer::{Customer, Status};
 use crate::database::history::{self, Verdict};
 use crate::database::instance;
@@ -24,6 +23,7 @@ use crate::messages::params;
 use crate::messages::{Say, Text};
 use crate::providers::supabase::Supabase;
 use crate::provision::rollouts::RolloutRow;
+use crate::provision::rollouts::RolloutRows;
 use crate::provision::RunRequest;
 
 /// The most migration files a template's folder may hold.

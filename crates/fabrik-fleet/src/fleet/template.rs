@@ -2,9 +2,6 @@
 //! request per repository (`template_sync` runs), never merged by Fabrik. The plan reads each
 //! repository's base, what the template changed since, and what a three-way merge leaves.
 
-use crate::customer::rows::CustomerRows;
-use crate::customer::rows::HealthRows;
-use crate::template::rows::TemplateRows;
 use std::collections::BTreeMap;
 
 use futures_util::future::BoxFuture;
@@ -15,6 +12,8 @@ use ts_rs::TS;
 use super::definition::{
     parallel, paused_text, Definition, FleetResult, Found, Plan, Runs, Settled, Survey,
 };
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
 use crate::customer::{Customer, Status};
 use crate::error::Error;
 use crate::ledger::{BaseHow, MemberState, PrState, RolloutKind, StepKey};
@@ -24,6 +23,7 @@ use crate::providers::github::Github;
 use crate::provision::rollouts::RolloutRow;
 use crate::provision::{outputs, ownership, RunRequest};
 use crate::template::rows::TemplatePr;
+use crate::template::rows::TemplateRows;
 use crate::template::sync::{self, Target, TemplateCache};
 use crate::template::{FileChange, NeedsPerson, Summary};
 

@@ -1,7 +1,6 @@
 //! A roll-out as the window and the CLI show it, whatever its kind: the row, its files, its
 //! waves' progress and its members.
 
-use crate::provision::rollouts::RolloutRows;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -9,6 +8,7 @@ pub use super::definition::FileHead;
 use super::definition::FleetResult;
 use crate::error::Error;
 use crate::ledger::MemberState;
+use crate::provision::rollouts::RolloutRows;
 use crate::provision::rollouts::{MemberRow, RolloutRow};
 use crate::store::Store;
 

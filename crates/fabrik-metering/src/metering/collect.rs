@@ -5,8 +5,6 @@
 //! the day's in the register. An instance read today is not read again the same day, so a
 //! collection that was killed half-way begins again where it stopped.
 
-use crate::customer::rows::CustomerRows;
-use crate::customer::rows::HealthRows;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -14,6 +12,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::kept::UsageRows;
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
 use crate::customer::Instance;
 use crate::environment::Environment;
 use crate::error::Result;

@@ -12,7 +12,6 @@
 //! A resource adopted on purpose gets the same marker, written by Fabrik when the owner has
 //! confirmed it (see `adopt_or_refuse`), and from then on is the customer's like any other.
 
-use crate::provision::adoptions::AdoptionRows;
 use std::future::Future;
 
 use serde_json::{json, Value};
@@ -21,6 +20,7 @@ use crate::ledger::StepKey;
 use crate::ledger::{AdoptionState, LogLevel};
 use crate::messages::params;
 use crate::messages::{ErrorCode, Text};
+use crate::provision::adoptions::AdoptionRows;
 use crate::provision::context::{RunCtx, StepError};
 
 /// The text every marker contains.

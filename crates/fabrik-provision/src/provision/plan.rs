@@ -1,7 +1,6 @@
 //! The dry run: for each step, what a run would create, adopt or refuse, found with read-only
 //! calls only.
 
-use crate::provision::adoptions::AdoptionRows;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -14,6 +13,7 @@ use crate::ledger::StepKey;
 use crate::messages::{Say, Text};
 use crate::providers::Clients;
 use crate::providers::ProviderError;
+use crate::provision::adoptions::AdoptionRows;
 use crate::store::Store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]

@@ -1,13 +1,13 @@
 //! Writing the register as CSV or JSON, one customer at a time: the file grows with the
 //! register, the memory does not.
 
-use crate::customer::rows::CustomerRows;
 use std::io::Write;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{Column, MODULE_SEPARATOR};
+use crate::customer::rows::CustomerRows;
 use crate::customer::Customer;
 use crate::environment::Environment;
 use crate::error::{Error, Result};

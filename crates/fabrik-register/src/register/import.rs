@@ -7,13 +7,13 @@
 //! no uid is taken from a file, so nothing an imported row names becomes the customer's to
 //! change or delete (ownership is proven by Fabrik's own runs, not by a file).
 
-use crate::customer::rows::CustomerRows;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 use ts_rs::TS;
 
 use super::{Column, MODULE_SEPARATOR};
+use crate::customer::rows::CustomerRows;
 use crate::customer::validate::{validate_new, ValidFields};
 use crate::customer::{CustomerDraft, FieldError, Instance, Module, ModuleManifest, Plan, Status};
 use crate::environment::Environment;

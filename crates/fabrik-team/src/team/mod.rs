@@ -26,7 +26,6 @@
 //! clients, settings, timing, and whether the customer is delivered as the instance's mail
 //! needs it).
 
-use crate::team::rows::TeamRows;
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -42,6 +41,7 @@ use crate::providers::resend::SMTP_HOST;
 use crate::providers::supabase::{ApiKeys, AuthUser};
 use crate::providers::{ErrorKind, ProviderError};
 use crate::provision::{outputs, ownership, Engine};
+use crate::team::rows::TeamRows;
 use crate::team::rows::{InviteState, ResendClaim, TeamInvite};
 use crate::vocabulary::vocabulary;
 

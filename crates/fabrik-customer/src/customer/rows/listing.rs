@@ -344,3 +344,17 @@ pub trait ListingRows: Rows {
 }
 
 impl ListingRows for Store {}
+
+#[cfg(test)]
+mod tests {
+    use crate::customer::Status;
+
+    /// A status filter searches the first three letters of its word (`store::search::Search`):
+    /// each status is one trigram of its own, none inside another's word.
+    #[test]
+    fn the_status_codes_are_distinct() {
+        let codes: std::collections::BTreeSet<&str> =
+            Status::ALL.iter().map(|s| &s.as_str()[..3]).collect();
+        assert_eq!(codes.len(), Status::ALL.len());
+    }
+}

@@ -3,10 +3,10 @@
 //! or not at all (sealed as the script comes: `Sealing`); and the retention rule that deletes
 //! old ones.
 
-use crate::database::backup::rows::BackupRows;
 use std::path::{Path, PathBuf};
 
 use super::{crypt, BackupError};
+use crate::database::backup::rows::BackupRows;
 use crate::database::backup::rows::{Backup, BackupReason};
 use crate::environment::Environment;
 use crate::store::Store;

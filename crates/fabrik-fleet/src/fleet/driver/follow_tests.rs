@@ -2,13 +2,13 @@
 //! "Starta" at once, a lease that lapsed on a loaded machine). The run's end is read again, not
 //! taken as an error.
 
-use crate::customer::rows::CustomerRows;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 
 use super::follow;
+use crate::customer::rows::CustomerRows;
 use crate::customer::{CustomerDraft, ModuleManifest};
 use crate::environment::Environment;
 use crate::error::Error;

@@ -2,8 +2,6 @@
 //! stopped, or names the one already active), a claim makes this caller its one driver, and the
 //! heartbeat keeps the claim (the lease) while the driver works.
 
-use crate::customer::rows::HealthRows;
-use crate::customer::rows::InstanceRows;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -11,6 +9,8 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::{Claimed, Engine, StartOutcome};
+use crate::customer::rows::HealthRows;
+use crate::customer::rows::InstanceRows;
 use crate::customer::Customer;
 use crate::environment::Environment;
 use crate::error::{Error, Result};

@@ -2,7 +2,6 @@
 //! changed); a teardown removes everything the customer owns. Each resource is read back right
 //! before it is touched, and only what carries the customer's marker goes.
 
-use crate::customer::rows::InstanceRows;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -10,6 +9,7 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::{now_ms, retry, Engine};
+use crate::customer::rows::InstanceRows;
 use crate::customer::{Instance, Status};
 use crate::error::{Error, Result};
 use crate::ledger::events::{EventSink, RunEvent};

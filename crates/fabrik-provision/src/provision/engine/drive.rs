@@ -1,8 +1,6 @@
 //! Driving a run forward: the DAG of steps side by side, each under the retry policy, recorded
 //! in the ledger and reported as events, stopped at safe points when cancelled.
 
-use crate::customer::rows::CustomerRows;
-use crate::customer::rows::InstanceRows;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -12,6 +10,8 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::{now_ms, retry, Claimed, Engine, FailurePolicy};
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::InstanceRows;
 use crate::customer::Status;
 use crate::error::{Error, Result};
 use crate::ledger::events::{EventSink, RunEvent, StepOutcome};

@@ -16,8 +16,6 @@ mod reader;
 mod recovery;
 mod retry;
 
-use crate::customer::rows::CustomerRows;
-use crate::provision::handovers::HandoverRows;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -32,6 +30,7 @@ use super::kinds::{self, Drive, RunRequest};
 use super::policy::Timing;
 use super::settings::ProvisionSettings;
 use super::steps;
+use crate::customer::rows::CustomerRows;
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::ledger::events::EventSink;
@@ -39,6 +38,7 @@ use crate::ledger::journal::Journal;
 use crate::ledger::Driver;
 use crate::ledger::{RunState, StepKey};
 use crate::providers::Clients;
+use crate::provision::handovers::HandoverRows;
 use crate::secrets::SecretStore;
 use crate::store::Store;
 

@@ -2,9 +2,6 @@
 //! adopt or refuse), a health check, the custom domains, the deployments, what a teardown would
 //! delete, the adoptions. Only reads from the providers (the check keeps its result).
 
-use crate::customer::rows::CustomerRows;
-use crate::customer::rows::HealthRows;
-use crate::provision::adoptions::AdoptionRows;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -14,12 +11,15 @@ use ts_rs::TS;
 
 use super::claims::teardown_targets;
 use super::Engine;
+use crate::customer::rows::CustomerRows;
+use crate::customer::rows::HealthRows;
 use crate::customer::Status;
 use crate::error::{Error, Result};
 use crate::ledger::events::{EventSink, RunEvent};
 use crate::ledger::StepKey;
 use crate::messages::Text;
 use crate::provision::adoptions::Adoption;
+use crate::provision::adoptions::AdoptionRows;
 use crate::provision::context::RunCtx;
 use crate::provision::plan::{PlanLedger, ProvisionPlan};
 use crate::provision::steps::StepTable;

@@ -2,10 +2,10 @@
 //! schedule) and put back from a backup. What a backup is lives in `crate::database::backup`;
 //! these steps find the project, take or read the backup and record it in the register.
 
-use crate::database::backup::rows::BackupRows;
 use serde_json::json;
 
 use super::{done, StepDef};
+use crate::database::backup::rows::BackupRows;
 use crate::database::backup::rows::{Backup, BackupReason, NewBackup};
 use crate::database::backup::{self, crypt, files, BackupError, TableSum};
 use crate::ledger::events::StepOutcome;

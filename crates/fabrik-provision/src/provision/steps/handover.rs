@@ -10,7 +10,6 @@
 //! no longer holds them (a resumed run) asks anew: a new claim replaces the earlier one, and an
 //! earlier transfer request lapses after 24 hours.
 
-use crate::provision::handovers::HandoverRows;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{LazyLock, Mutex};
@@ -24,6 +23,7 @@ use crate::ledger::StepKey;
 use crate::messages::{params, ErrorCode, Text};
 use crate::providers::{ErrorKind, ProviderError};
 use crate::provision::context::{Done, RunCtx, StepError};
+use crate::provision::handovers::HandoverRows;
 use crate::provision::kinds::RunRequest;
 use crate::provision::proof;
 use crate::secrets::{Provider, Secret};

@@ -4,7 +4,6 @@
 //! Resuming after a crash reads the history again first: a file whose transaction committed
 //! before the crash is in it and is not applied again; one that did not commit left nothing.
 
-use crate::provision::rollouts::RolloutRows;
 use serde_json::json;
 
 use super::{done, StepDef};
@@ -18,6 +17,7 @@ use crate::messages::{ErrorCode, Say};
 use crate::provision::context::{Done, RunCtx, StepError};
 use crate::provision::kinds::RunRequest;
 use crate::provision::outputs;
+use crate::provision::rollouts::RolloutRows;
 use crate::provision::schema;
 use crate::secrets::Provider;
 

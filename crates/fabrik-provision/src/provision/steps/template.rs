@@ -6,8 +6,6 @@
 //! Fabrik's branch with its commit (by the commit's trailer), or the pull request GitHub already
 //! has for that branch. A branch a person pushed to is left as it is.
 
-use crate::provision::rollouts::RolloutRows;
-use crate::template::rows::TemplateRows;
 use serde_json::json;
 
 use super::{done, StepDef};
@@ -18,9 +16,11 @@ use crate::messages::{ErrorCode, Say};
 use crate::providers::error::ErrorKind;
 use crate::provision::context::{Done, RunCtx, StepError};
 use crate::provision::kinds::RunRequest;
+use crate::provision::rollouts::RolloutRows;
 use crate::provision::{outputs, proof};
 use crate::secrets::Provider;
 use crate::template::rows::NewPr;
+use crate::template::rows::TemplateRows;
 use crate::template::sync::{self, Target};
 
 step!(PR: GithubTemplatePr, "Öppna en pull request med mallens ändringar", "Open a pull request with the template's changes", needs [GithubRepo], Some(Provider::Github), template_pr);

@@ -12,7 +12,6 @@
 //! activation as they were. If anything fails after the write, the step puts the current one
 //! back before it reports the failure; the engine's rollback does the same from the backup.
 
-use crate::workflows::backups::WorkflowBackupRows;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
@@ -29,6 +28,7 @@ use crate::provision::context::{Done, RunCtx, StepError};
 use crate::provision::kinds::RunRequest;
 use crate::provision::ownership;
 use crate::secrets::Provider;
+use crate::workflows::backups::WorkflowBackupRows;
 use crate::workflows::backups::{
     NewWorkflowBackup, WorkflowBackup, WorkflowBackupReason, WorkflowFile,
 };
