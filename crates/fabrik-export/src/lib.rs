@@ -1,7 +1,7 @@
 //! A customer's way out: their data as one ZIP archive they open without Fabrik (`export`: the
 //! tables, the Auth users without a secret, the workflow, the repository and the storage, with a
 //! manifest and a README), and a handover after its run, each part followed until the customer took
-//! it (`handover`). It stands on the run engine and what is below it; the core passes both modules
+//! it (`handover`); the register's record of each archive written (`export::rows`). It stands on the run engine and what is below it; the core passes both modules
 //! on under their names.
 
 pub mod export;

@@ -1,7 +1,9 @@
 //! Fabrik's runs, the engine and its ledger: the kinds (`kinds/`), the step table (`steps/`), the
 //! engine that drives a run step by step and rolls back only what its own run made, proven by the
 //! resource (`engine/`), polling policy, what a seat keeps between processes, preflight, plan,
-//! ownership proof, typed step outputs and the welcome email. It stands on every crate below it but
+//! ownership proof, typed step outputs and the welcome email, and the rows its steps keep in the
+//! register beside the ledger: roll-outs, adoptions and handovers (`rollouts`, `adoptions`,
+//! `handovers`). It stands on every crate below it but
 //! none above; the core passes the module on as `fabrik::provision`.
 
 pub mod provision;

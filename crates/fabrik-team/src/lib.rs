@@ -1,6 +1,7 @@
 //! The customer's team in their own instance, outside runs: the instance proven theirs and what it
 //! holds of the team, a list checked against it, invitations sent through the agency's mail in its
-//! budget, an invitation again and a person's access taken away. It stands on the run engine and
+//! budget, an invitation again and a person's access taken away, and the invitations as the
+//! register keeps them (`team::rows`). It stands on the run engine and
 //! what is below it; the core passes the module on as `fabrik::team`.
 
 pub mod team;

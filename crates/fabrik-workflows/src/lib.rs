@@ -1,5 +1,6 @@
 //! Fabrik's workflow backups, the pure part: an n8n workflow as a stable file, what one commit
-//! changes, the two targets a backup goes to. It stands on the foundation, the register and the
+//! changes, the two targets a backup goes to, and what the register keeps of each backup
+//! (`workflows::backups`). It stands on the foundation, the register and the
 //! provider clients; the core passes the module on as `fabrik::workflows`.
 
 pub mod workflows;

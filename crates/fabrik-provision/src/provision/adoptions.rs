@@ -142,48 +142,8 @@ pub trait AdoptionRows: Rows {
         resource: &str,
         by: AllowedBy,
     ) -> Result<Adoption> {
-        self.allow_unrefused(customer_id, slug, environment, resource, by)
+        allow_unrefused(self.store(), customer_id, slug, environment, resource, by)
             .map_err(self.store().refused(crate::messages::Right::Adopt))
-    }
-
-    fn allow_unrefused(
-        &self,
-        customer_id: i64,
-        slug: &str,
-        environment: Environment,
-        resource: &str,
-        by: AllowedBy,
-    ) -> Result<Adoption> {
-        let mut conn = self.store().conn();
-        let tx = conn.transaction()?;
-        let known = one(&tx, customer_id, environment, resource)?;
-        match known.as_ref().map(|a| (a.state, a.external_id.is_some())) {
-            Some((AdoptionState::Adopted, _)) => {}
-            Some((_, true)) => {
-                tx.execute(
-                    "UPDATE adoptions SET state = ?4, allowed_at = ?5, allowed_by = ?6
-                      WHERE customer_id = ?1 AND environment = ?2 AND resource = ?3",
-                    params![
-                        customer_id,
-                        environment,
-                        resource,
-                        AdoptionState::Allowed,
-                        now().to_rfc3339(),
-                        by
-                    ],
-                )?;
-            }
-            Some((_, false)) | None => {
-                return Err(Error::AdoptionNotFound {
-                    slug: slug.to_string(),
-                    name: resource.to_string(),
-                })
-            }
-        }
-        let adoption = one(&tx, customer_id, environment, resource)?;
-        tx.commit()?;
-        adoption
-            .ok_or_else(|| Error::Internal(format!("the adoption of {resource} was not written")))
     }
 
     /// A run wrote the customer's marker on an allowed resource: recorded with the run. Changes
@@ -216,3 +176,42 @@ pub trait AdoptionRows: Rows {
 }
 
 impl AdoptionRows for Store {}
+
+fn allow_unrefused(
+    store: &Store,
+    customer_id: i64,
+    slug: &str,
+    environment: Environment,
+    resource: &str,
+    by: AllowedBy,
+) -> Result<Adoption> {
+    let mut conn = store.conn();
+    let tx = conn.transaction()?;
+    let known = one(&tx, customer_id, environment, resource)?;
+    match known.as_ref().map(|a| (a.state, a.external_id.is_some())) {
+        Some((AdoptionState::Adopted, _)) => {}
+        Some((_, true)) => {
+            tx.execute(
+                "UPDATE adoptions SET state = ?4, allowed_at = ?5, allowed_by = ?6
+                  WHERE customer_id = ?1 AND environment = ?2 AND resource = ?3",
+                params![
+                    customer_id,
+                    environment,
+                    resource,
+                    AdoptionState::Allowed,
+                    now().to_rfc3339(),
+                    by
+                ],
+            )?;
+        }
+        Some((_, false)) | None => {
+            return Err(Error::AdoptionNotFound {
+                slug: slug.to_string(),
+                name: resource.to_string(),
+            })
+        }
+    }
+    let adoption = one(&tx, customer_id, environment, resource)?;
+    tx.commit()?;
+    adoption.ok_or_else(|| Error::Internal(format!("the adoption of {resource} was not written")))
+}

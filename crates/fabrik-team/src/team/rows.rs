@@ -103,12 +103,6 @@ pub struct Revoking {
 
 /// The register's rows of this area: bring it into scope to read or write them.
 pub trait TeamRows: Rows {
-    /// A write of the team's register refused by the shared register's database: named as the
-    /// right of acting on a delivered instance, for this login.
-    fn team_refused(&self) -> impl Fn(crate::store::db::DbError) -> Error + '_ {
-        move |e| self.store().refused(Right::DayTwo)(e.into())
-    }
-
     /// Whether this login may act on a customer's team (invite, resend, revoke): asked of the
     /// database with a write that changes nothing, before anything is asked of the instance.
     fn team_may_act(&self) -> Result<()> {
@@ -118,7 +112,7 @@ pub trait TeamRows: Rows {
                 "UPDATE team_invites SET state = state, sends = sends WHERE 1 = 0",
                 (),
             )
-            .map_err(self.team_refused())?;
+            .map_err(team_refused(self.store()))?;
         Ok(())
     }
 
@@ -176,7 +170,7 @@ pub trait TeamRows: Rows {
                 WHERE team_invites.state IN ('failed', 'revoked')",
             params![customer_id, environment, email, full_name, role, now],
         )
-        .map_err(self.team_refused())?;
+        .map_err(team_refused(self.store()))?;
         let invite = tx.query_row(
             &format!(
                 "SELECT {COLUMNS} FROM team_invites WHERE customer_id = ?1 AND environment = ?2 AND email = ?3"
@@ -198,7 +192,7 @@ pub trait TeamRows: Rows {
              WHERE id = ?1",
             params![id, auth_user_id, now],
         )
-        .map_err(self.team_refused())?;
+        .map_err(team_refused(self.store()))?;
         Ok(())
     }
 
@@ -211,7 +205,7 @@ pub trait TeamRows: Rows {
              WHERE id = ?1",
             params![id, auth_user_id],
         )
-        .map_err(self.team_refused())?;
+        .map_err(team_refused(self.store()))?;
         Ok(())
     }
 
@@ -225,7 +219,7 @@ pub trait TeamRows: Rows {
              WHERE id = ?1",
             params![id, problem],
         )
-        .map_err(self.team_refused())?;
+        .map_err(team_refused(self.store()))?;
         Ok(())
     }
 
@@ -259,7 +253,7 @@ pub trait TeamRows: Rows {
                      WHERE id = ?1",
                     params![id, now],
                 )
-                .map_err(self.team_refused())?;
+                .map_err(team_refused(self.store()))?;
                 Revoking {
                     id,
                     before: Some((state, revoked_at)),
@@ -272,7 +266,7 @@ pub trait TeamRows: Rows {
                      VALUES (?1, ?2, ?3, ?4, 'revoked', ?5, ?6, ?6)",
                     params![customer_id, environment, email, role, auth_user_id, now],
                 )
-                .map_err(self.team_refused())?;
+                .map_err(team_refused(self.store()))?;
                 let id = tx.query_row(
                     "SELECT id FROM team_invites
                      WHERE customer_id = ?1 AND environment = ?2 AND email = ?3",
@@ -299,7 +293,7 @@ pub trait TeamRows: Rows {
                 "UPDATE team_invites SET state = ?2, revoked_at = ?3, problem = ?4 WHERE id = ?1",
                 params![revoking.id, state, revoked_at, problem],
             )
-            .map_err(self.team_refused())?;
+            .map_err(team_refused(self.store()))?;
         Ok(())
     }
 
@@ -332,7 +326,7 @@ pub trait TeamRows: Rows {
             "UPDATE team_invites SET sends = sends + 1, last_sent_at = ?2 WHERE id = ?1",
             params![id, now.to_rfc3339()],
         )
-        .map_err(self.team_refused())?;
+        .map_err(team_refused(self.store()))?;
         tx.commit()?;
         Ok(ResendClaim::Claimed {
             sends: sends.try_into().unwrap_or(0),
@@ -348,7 +342,7 @@ pub trait TeamRows: Rows {
                 "UPDATE team_invites SET auth_user_id = ?2, problem = NULL WHERE id = ?1",
                 params![id, auth_user_id],
             )
-            .map_err(self.team_refused())?;
+            .map_err(team_refused(self.store()))?;
         Ok(())
     }
 
@@ -366,7 +360,7 @@ pub trait TeamRows: Rows {
                 "UPDATE team_invites SET sends = ?2, last_sent_at = ?3, problem = ?4 WHERE id = ?1",
                 params![id, i64::from(sends), last_sent_at, problem],
             )
-            .map_err(self.team_refused())?;
+            .map_err(team_refused(self.store()))?;
         Ok(())
     }
 
@@ -386,6 +380,12 @@ pub trait TeamRows: Rows {
 }
 
 impl TeamRows for Store {}
+
+/// A write of the team's register refused by the shared register's database: named as the
+/// right of acting on a delivered instance, for this login.
+fn team_refused(store: &Store) -> impl Fn(crate::store::db::DbError) -> Error + '_ {
+    move |e| store.refused(Right::DayTwo)(e.into())
+}
 
 // The register's tables of these words (`fabrik_base::words`).
 crate::words::words_table!(INVITE_STATES: "invite_states" => InviteState);

@@ -180,27 +180,7 @@ pub trait CustomerRows: Rows {
         then: impl FnOnce(&Conn, &Customer) -> Result<()>,
     ) -> Result<Customer> {
         let fields = validate_draft(draft, manifest).map_err(Error::Validation)?;
-        self.create_unrefused(fields, then)
-            .map_err(self.store().refused(Right::Customers))
-    }
-
-    fn create_unrefused(
-        &self,
-        fields: ValidFields,
-        then: impl FnOnce(&Conn, &Customer) -> Result<()>,
-    ) -> Result<Customer> {
-        let env = self.store().environment();
-        let mut conn = self.store().conn();
-        let tx = conn.transaction()?;
-        if load(&tx, &fields.slug, env)?.is_some() {
-            return Err(slug_taken(&fields.slug));
-        }
-        insert(&tx, &fields, false, env)?;
-        let created = load(&tx, &fields.slug, env)?
-            .ok_or_else(|| Error::CustomerNotFound(fields.slug.clone()))?;
-        then(&tx, &created)?;
-        tx.commit()?;
-        Ok(created)
+        create_unrefused(self.store(), fields, then).map_err(self.store().refused(Right::Customers))
     }
 
     /// Applies `patch` atomically: the read, the validation and the write happen inside one
@@ -211,106 +191,15 @@ pub trait CustomerRows: Rows {
         patch: CustomerPatch,
         manifest: &ModuleManifest,
     ) -> Result<Customer> {
-        self.update_unrefused(slug, patch, manifest)
+        update_unrefused(self.store(), slug, patch, manifest)
             .map_err(self.store().refused(Right::Customers))
-    }
-
-    fn update_unrefused(
-        &self,
-        slug: &str,
-        patch: CustomerPatch,
-        manifest: &ModuleManifest,
-    ) -> Result<Customer> {
-        let env = self.store().environment();
-        let mut conn = self.store().conn();
-        let tx = conn.transaction()?;
-        let current =
-            load(&tx, slug, env)?.ok_or_else(|| Error::CustomerNotFound(slug.to_string()))?;
-        if patch.expected_version.is_some_and(|v| v != current.version) {
-            return Err(Error::StaleVersion);
-        }
-        let f = validate_patch(&current, patch, manifest).map_err(Error::Validation)?;
-        // The ledger, not only the instance card: a failed run may have left resources named
-        // after the slug before anything reached the card.
-        if f.slug != current.slug && has_resources(&tx, current.id)? {
-            return Err(Error::Validation(vec![FieldError::plain(
-                "slug",
-                crate::messages::ErrorCode::SlugLocked,
-            )]));
-        }
-        if f.slug != current.slug && load(&tx, &f.slug, env)?.is_some() {
-            return Err(slug_taken(&f.slug));
-        }
-        let modules =
-            serde_json::to_string(&f.modules).map_err(|e| Error::DatabaseOpen(e.to_string()))?;
-        tx.execute(
-            "UPDATE customers SET slug = ?2, name = ?3, admin_email = ?4, contact_name = ?5, plan = ?6, modules = ?7,
-                notes = ?8, search_text = ?9, updated_at = ?10, version = version + 1
-             WHERE id = ?1",
-            params![
-                current.id, f.slug, f.name, f.admin_email, f.contact_name, f.plan.as_str(), modules,
-                f.notes, search_text(&f), now(),
-            ],
-        )
-        .map_err(|e| map_unique(e, &f.slug))?;
-        // The card and the status belong to this environment only.
-        if f.status != current.status || f.instance != current.instance {
-            write_instance(&tx, current.id, env, f.status, &f.instance)?;
-        }
-        let updated =
-            load(&tx, &f.slug, env)?.ok_or_else(|| Error::CustomerNotFound(f.slug.clone()))?;
-        tx.commit()?;
-        Ok(updated)
     }
 
     /// Removes a customer from the register. Refused while a run drives it or anything Fabrik
     /// made for it may still exist ("Avveckla" first). A customer with runs is archived rather
     /// than deleted: its ledger is kept and its slug stays taken.
     fn delete_customer(&self, slug: &str) -> Result<()> {
-        self.delete_unrefused(slug)
-            .map_err(self.store().refused(Right::Customers))
-    }
-
-    fn delete_unrefused(&self, slug: &str) -> Result<()> {
-        let mut conn = self.store().conn();
-        let tx = conn.transaction()?;
-        let customer = load(&tx, slug, self.store().environment())?
-            .ok_or_else(|| Error::CustomerNotFound(slug.to_string()))?;
-        let active: bool = tx.query_row(
-            &format!(
-                "SELECT EXISTS (SELECT 1 FROM runs WHERE customer_id = ?1 AND state IN {})",
-                crate::vocabulary::sql_list(RunState::ACTIVE.map(RunState::as_str))
-            ),
-            [customer.id],
-            |r| r.get(0),
-        )?;
-        if active {
-            return Err(Error::CustomerBusy(slug.to_string()));
-        }
-        // The ledger, not the instance card: ids typed by hand prove nothing Fabrik made.
-        if has_resources(&tx, customer.id)? {
-            return Err(Error::CustomerHasInstance(slug.to_string()));
-        }
-        let has_runs: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM runs WHERE customer_id = ?1)",
-            [customer.id],
-            |r| r.get(0),
-        )?;
-        if has_runs {
-            tx.execute(
-                "UPDATE customers SET archived_at = ?2, version = version + 1 WHERE id = ?1",
-                params![customer.id, now().to_rfc3339()],
-            )?;
-        } else {
-            // Adoptions allowed ahead of any run (`--adopt`) go with it: nothing was taken.
-            tx.execute(
-                "DELETE FROM adoptions WHERE customer_id = ?1",
-                [customer.id],
-            )?;
-            tx.execute("DELETE FROM customers WHERE id = ?1", [customer.id])?;
-        }
-        tx.commit()?;
-        Ok(())
+        delete_unrefused(self.store(), slug).map_err(self.store().refused(Right::Customers))
     }
 
     /// Adds the example customers whose slugs are free; returns how many were added.
@@ -481,6 +370,114 @@ pub trait CustomerRows: Rows {
 }
 
 impl CustomerRows for Store {}
+
+fn delete_unrefused(store: &Store, slug: &str) -> Result<()> {
+    let mut conn = store.conn();
+    let tx = conn.transaction()?;
+    let customer = load(&tx, slug, store.environment())?
+        .ok_or_else(|| Error::CustomerNotFound(slug.to_string()))?;
+    let active: bool = tx.query_row(
+        &format!(
+            "SELECT EXISTS (SELECT 1 FROM runs WHERE customer_id = ?1 AND state IN {})",
+            crate::vocabulary::sql_list(RunState::ACTIVE.map(RunState::as_str))
+        ),
+        [customer.id],
+        |r| r.get(0),
+    )?;
+    if active {
+        return Err(Error::CustomerBusy(slug.to_string()));
+    }
+    // The ledger, not the instance card: ids typed by hand prove nothing Fabrik made.
+    if has_resources(&tx, customer.id)? {
+        return Err(Error::CustomerHasInstance(slug.to_string()));
+    }
+    let has_runs: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM runs WHERE customer_id = ?1)",
+        [customer.id],
+        |r| r.get(0),
+    )?;
+    if has_runs {
+        tx.execute(
+            "UPDATE customers SET archived_at = ?2, version = version + 1 WHERE id = ?1",
+            params![customer.id, now().to_rfc3339()],
+        )?;
+    } else {
+        // Adoptions allowed ahead of any run (`--adopt`) go with it: nothing was taken.
+        tx.execute(
+            "DELETE FROM adoptions WHERE customer_id = ?1",
+            [customer.id],
+        )?;
+        tx.execute("DELETE FROM customers WHERE id = ?1", [customer.id])?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn update_unrefused(
+    store: &Store,
+    slug: &str,
+    patch: CustomerPatch,
+    manifest: &ModuleManifest,
+) -> Result<Customer> {
+    let env = store.environment();
+    let mut conn = store.conn();
+    let tx = conn.transaction()?;
+    let current = load(&tx, slug, env)?.ok_or_else(|| Error::CustomerNotFound(slug.to_string()))?;
+    if patch.expected_version.is_some_and(|v| v != current.version) {
+        return Err(Error::StaleVersion);
+    }
+    let f = validate_patch(&current, patch, manifest).map_err(Error::Validation)?;
+    // The ledger, not only the instance card: a failed run may have left resources named
+    // after the slug before anything reached the card.
+    if f.slug != current.slug && has_resources(&tx, current.id)? {
+        return Err(Error::Validation(vec![FieldError::plain(
+            "slug",
+            crate::messages::ErrorCode::SlugLocked,
+        )]));
+    }
+    if f.slug != current.slug && load(&tx, &f.slug, env)?.is_some() {
+        return Err(slug_taken(&f.slug));
+    }
+    let modules =
+        serde_json::to_string(&f.modules).map_err(|e| Error::DatabaseOpen(e.to_string()))?;
+    tx.execute(
+        "UPDATE customers SET slug = ?2, name = ?3, admin_email = ?4, contact_name = ?5, plan = ?6, modules = ?7,
+            notes = ?8, search_text = ?9, updated_at = ?10, version = version + 1
+         WHERE id = ?1",
+        params![
+            current.id, f.slug, f.name, f.admin_email, f.contact_name, f.plan.as_str(), modules,
+            f.notes, search_text(&f), now(),
+        ],
+    )
+    .map_err(|e| map_unique(e, &f.slug))?;
+    // The card and the status belong to this environment only.
+    if f.status != current.status || f.instance != current.instance {
+        write_instance(&tx, current.id, env, f.status, &f.instance)?;
+    }
+    let updated =
+        load(&tx, &f.slug, env)?.ok_or_else(|| Error::CustomerNotFound(f.slug.clone()))?;
+    tx.commit()?;
+    Ok(updated)
+}
+
+fn create_unrefused(
+    store: &Store,
+    fields: ValidFields,
+    then: impl FnOnce(&Conn, &Customer) -> Result<()>,
+) -> Result<Customer> {
+    let env = store.environment();
+    let mut conn = store.conn();
+    let tx = conn.transaction()?;
+    if load(&tx, &fields.slug, env)?.is_some() {
+        return Err(slug_taken(&fields.slug));
+    }
+    insert(&tx, &fields, false, env)?;
+    let created = load(&tx, &fields.slug, env)?
+        .ok_or_else(|| Error::CustomerNotFound(fields.slug.clone()))?;
+    then(&tx, &created)?;
+    tx.commit()?;
+    Ok(created)
+}
 
 /// Whether the ledger says something Fabrik created (or was about to create) for this customer
 /// may still exist: a created or intended resource that was not compensated, in a run that was
