@@ -125,7 +125,7 @@ async fn two_seat_processes_one_driver_killed_and_the_other_takes_over() {
 
     // Past the lease it takes the run over and finishes it.
     let killed_at = std::time::Instant::now();
-    tokio::time::sleep(fast_timing().lease + std::time::Duration::from_secs(1)).await;
+    tokio::time::sleep(fabrik_cli::FAST_LEASE + std::time::Duration::from_secs(1)).await;
     let (ok, out) = seat_output(seats[other].command(&sim, &url, &args));
     all_output.push_str(&out);
     assert!(ok.success(), "{out}");

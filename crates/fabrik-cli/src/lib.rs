@@ -188,6 +188,9 @@ enum Command {
 /// The command line: parses the process's arguments, runs the command, and says how it went.
 /// `version` is the executable's (what the window's Om Fabrik shows), so `fabrik --version`
 /// and the window agree.
+/// The lease a CLI run is held on under `FABRIK_FAST_POLL` (the takeover tests wait it out).
+pub use runtime::FAST_LEASE;
+
 pub fn main(version: &str) -> ExitCode {
     // The seat's language first: the help itself is in it.
     language::init(&language::db_from_args());
